@@ -1,0 +1,6 @@
+/** Registers every `nacs` sub-command. Add one line per command file. */
+import type { Command } from "commander";
+
+export function registerCommands(_program: Command): void {
+  // commands are added here as they land: connectors, simulate, decode, encode, evse, ev
+}

@@ -1,0 +1,61 @@
+/**
+ * CLI error handling: a bad option or config value is a {@link UsageError}, printed as one line that
+ * names the option, the value and what is allowed, with exit code 2 and no stack trace.
+ */
+import type { z } from "zod";
+
+/** Exit code for bad command-line input or configuration. */
+export const EXIT_USAGE = 2;
+
+/** A user-facing input error. `option` is the flag as typed (e.g. `--battery-kwh`). */
+export class UsageError extends Error {
+  override name = "UsageError";
+  constructor(
+    message: string,
+    readonly option?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Turn a camelCase option key back into the flag the user typed. */
+export function flagName(key: string): string {
+  return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
+/**
+ * Validate raw commander options with a zod schema. On failure throws a UsageError whose message names
+ * every bad option, the value given and the rule it broke.
+ */
+export function parseOptions<S extends z.ZodType>(schema: S, raw: Record<string, unknown>): z.infer<S> {
+  const r = schema.safeParse(raw);
+  if (r.success) return r.data;
+  const lines = r.error.issues.map((issue) => {
+    const key = String(issue.path[0] ?? "");
+    const flag = key ? flagName(key) : "options";
+    const value = key ? raw[key] : undefined;
+    const shown = value === undefined ? "(missing)" : JSON.stringify(value);
+    return `option ${flag}: value ${shown} is not allowed: ${issue.message}`;
+  });
+  throw new UsageError(lines.join("\n"), String(r.error.issues[0]?.path[0] ?? ""));
+}
+
+/** Print an error the way the CLI does and return the exit code to use. */
+export function reportError(
+  err: unknown,
+  write: (s: string) => void = (s) => process.stderr.write(s),
+): number {
+  if (err instanceof UsageError) {
+    write(`nacs: ${err.message}\n`);
+    return EXIT_USAGE;
+  }
+  const e = err as { code?: string; message?: string };
+  if (e && typeof e.code === "string" && e.code.startsWith("commander.")) {
+    // commander has already printed its message
+    return e.code === "commander.helpDisplayed" || e.code === "commander.version" ? 0 : EXIT_USAGE;
+  }
+  write(`nacs: internal error: ${e?.message ?? String(err)}\n`);
+  if (process.env.NACS_DEBUG) write(`${(err as Error)?.stack ?? ""}\n`);
+  return 1;
+}

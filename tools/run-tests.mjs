@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+// Runs every *.test.ts under src/ and tools/ with node:test through tsx.
+// Node 20's test runner takes no glob patterns, so we hand it the files.
+import { spawnSync } from "node:child_process";
+import { readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+
+function find(dir, out) {
+  let entries;
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return out;
+  }
+  for (const e of entries) {
+    if (e === "node_modules" || e === "dist") continue;
+    const p = join(dir, e);
+    if (statSync(p).isDirectory()) find(p, out);
+    else if (p.endsWith(".test.ts")) out.push(p);
+  }
+  return out;
+}
+
+const filter = process.argv.slice(2);
+let files = [...find("src", []), ...find("tools", []), ...find("bench", [])].sort();
+if (filter.length > 0) files = files.filter((f) => filter.some((x) => f.includes(x)));
+if (files.length === 0) {
+  console.error("run-tests: no test files found");
+  process.exit(1);
+}
+const r = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-reporter=spec", ...files], {
+  stdio: "inherit",
+});
+process.exit(r.status ?? 1);
