@@ -1,0 +1,104 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { test } from "node:test";
+import { UsageError } from "../errors.js";
+import { formatClock, formatDuration, parseSimulateOptions } from "./simulate.js";
+
+function nacs(...args: string[]) {
+  return spawnSync(process.execPath, ["bin/nacs.js", "simulate", ...args], { encoding: "utf8" });
+}
+
+test("nacs simulate --mode ac --json: target SOC reached, energy balance within 1 %", () => {
+  const r = nacs("--mode", "ac", "--json");
+  assert.equal(r.status, 0, r.stderr);
+  const j = JSON.parse(r.stdout);
+  assert.deepEqual(Object.keys(j).sort(), [
+    "batteryKwh",
+    "durationS",
+    "energyDeliveredWh",
+    "events",
+    "lossesWh",
+    "mode",
+    "peakPowerW",
+    "socEnd",
+    "socStart",
+    "stopReason",
+  ]);
+  assert.equal(j.mode, "ac");
+  assert.equal(j.stopReason, "target SOC reached");
+  const battery = (j.batteryKwh * 1000 * (j.socEnd - j.socStart)) / 100;
+  const err = Math.abs(j.energyDeliveredWh - j.lossesWh - battery) / battery;
+  assert.ok(err < 0.01, `delivered ${j.energyDeliveredWh} − losses ${j.lossesWh} vs battery ${battery} Wh`);
+  assert.deepEqual(Object.keys(j.events[1]).sort(), ["contactor", "cp", "currentA", "duty", "tS"]);
+  assert.ok(j.events.some((e: { contactor: boolean; currentA: number }) => e.contactor && e.currentA > 0));
+});
+
+test("nacs simulate prints a summary table; --unplug-after stops by unplugging", () => {
+  const r = nacs("--battery-kwh", "20", "--soc", "40", "--target-soc", "50", "--seed", "9");
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /stop reason\s+target SOC reached/);
+  assert.match(r.stdout, /energy delivered\s+[\d.]+ kWh/);
+  const u = nacs("--unplug-after", "60", "--json");
+  assert.equal(u.status, 0, u.stderr);
+  assert.equal(JSON.parse(u.stdout).stopReason, "unplugged");
+});
+
+for (const [args, option] of [
+  [["--soc", "150"], "--soc"],
+  [["--battery-kwh", "abc"], "--battery-kwh"],
+  [["--mode", "dc"], "--mode"],
+  [["--soc", "50", "--target-soc", "40"], "--target-soc"],
+] as const) {
+  test(`bad option ${args.join(" ")} ⇒ exit 2 naming ${option}, no stack trace`, () => {
+    const r = nacs(...args);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, new RegExp(option));
+    assert.match(r.stderr, new RegExp(args[args.length - 1] ?? ""));
+    assert.doesNotMatch(r.stderr, /\n\s+at /);
+  });
+}
+
+test("option validation (in process): every option is range-checked and named", () => {
+  const bad: [Record<string, unknown>, string][] = [
+    [{ maxCurrent: "5" }, "--max-current"],
+    [{ maxCurrent: "81" }, "--max-current"],
+    [{ batteryKwh: "9" }, "--battery-kwh"],
+    [{ batteryKwh: "301" }, "--battery-kwh"],
+    [{ targetSoc: "101" }, "--target-soc"],
+    [{ soc: "-1" }, "--soc"],
+    [{ supplyVoltage: "20" }, "--supply-voltage"],
+    [{ seed: "1.5" }, "--seed"],
+    [{ seed: "-3" }, "--seed"],
+    [{ unplugAfter: "0" }, "--unplug-after"],
+    [{ unplugAfter: "x" }, "--unplug-after"],
+    [{ soc: "90" }, "--target-soc"],
+  ];
+  for (const [raw, flag] of bad) {
+    assert.throws(
+      () => parseSimulateOptions(raw),
+      (e: unknown) => e instanceof UsageError && e.message.includes(flag),
+      `${JSON.stringify(raw)} should name ${flag}`,
+    );
+  }
+  const ok = parseSimulateOptions({});
+  assert.deepEqual(
+    { ...ok },
+    {
+      mode: "ac",
+      batteryKwh: 75,
+      soc: 20,
+      targetSoc: 80,
+      maxCurrent: 32,
+      supplyVoltage: 240,
+      seed: 1,
+      realtime: false,
+      json: false,
+    },
+  );
+});
+
+test("duration and clock formatting", () => {
+  assert.equal(formatDuration(3723), "1 h 02 min 03 s");
+  assert.equal(formatDuration(65), "1 min 05 s");
+  assert.equal(formatClock(3723.456), "1:02:03.46");
+});

@@ -1,0 +1,2 @@
+/** EVSE controllers. Basic (PWM-only) AC charging: issue 2 §5, digest §1.3–§1.5. */
+export * from "./basic-ac.js";

@@ -1,0 +1,521 @@
+/**
+ * Discrete-event simulator of a basic (PWM-only) AC charging set-up: EVSE controller, CP/PP circuit,
+ * EV controller, OBC and battery, driven by a virtual clock (src/sim/queue.ts).
+ *
+ * Information flows only through the physics (issue 2 §6):
+ *   EV switches (S2, ventilation, diode) → circuit plateaus (`cpSampleFor`) → EVSE ADC samples every
+ *   `CP_SAMPLE_INTERVAL_MS` → `detectCp` → EVSE controller → generator duty / relay command → relay
+ *   actuation → AC at the inlet → EV; and generator duty → waveform → duty measured by the EV.
+ *
+ * Time advances event to event. The EVSE samples the CP every `CP_SAMPLE_INTERVAL_MS` (10 ms) for
+ * {@link SIM_FINE_WINDOW_MS} after any change of the circuit, and every {@link SIM_COARSE_SAMPLE_MS}
+ * while nothing changes (the sampled voltages are then constant apart from ADC noise, so the detector
+ * sees the same sequence of classifications it would see at 10 ms). Sampling restarts on the 10 ms grid
+ * at the first change, so detection delays are those of continuous sampling. Charging energy is
+ * integrated exactly (piecewise constant between events) with a battery/BMS update every
+ * {@link SIM_PHYSICS_STEP_MS}.
+ */
+
+import {
+  type EvAcConfig,
+  type EvAcEffect,
+  type EvAcEvent,
+  type EvAcState,
+  type EvStopReason,
+  initialEvAc,
+  stepEvAc,
+} from "../ev/basic-ac.js";
+import {
+  type BatteryConfig,
+  type BatteryState,
+  chargeBattery,
+  createBattery,
+  maxChargePowerW,
+} from "../ev/battery.js";
+import { obcLossW } from "../ev/obc.js";
+import {
+  type EvseAcConfig,
+  type EvseAcEffect,
+  type EvseAcEvent,
+  type EvseAcState,
+  initialEvseAc,
+  stepEvseAc,
+} from "../evse/basic-ac.js";
+import {
+  CP_SAMPLE_INTERVAL_MS,
+  type CpDetectorState,
+  type CpLineFault,
+  classifyPp,
+  type DiodeCondition,
+  DUTY_X1,
+  detectCp,
+  diodeVerified,
+  initialCpDetector,
+  type PpState,
+  ppVoltage,
+} from "../pilot/index.js";
+import { type CableState, drawComponents, evMeasuredDuty, evseSample, ppSeenByEv } from "./cable.js";
+import { EventQueue } from "./queue.js";
+import { createRng, type Rng } from "./rng.js";
+
+/** EVSE relay: command → contacts closed (ms). Design choice (D), well inside the 3 s close limit. */
+export const SIM_RELAY_CLOSE_MS = 30;
+/** EVSE relay: command → contacts open (ms). Design choice (D), ≤ EVerest's 50 ms (T_RELAY_OPEN_AFTER_CMD_MS). */
+export const SIM_RELAY_OPEN_MS = 20;
+/** Fine CP sampling continues this long after a circuit change (ms). Design choice (D). */
+export const SIM_FINE_WINDOW_MS = 500;
+/** CP sampling period while the circuit is unchanged (ms). Design choice (D). */
+export const SIM_COARSE_SAMPLE_MS = 5000;
+/** Battery/BMS and grid-noise update period (ms). Design choice (D). */
+export const SIM_PHYSICS_STEP_MS = 1000;
+/** Time the EV needs to measure a new pilot waveform (a few 1 kHz periods, ms). Design choice (D). */
+export const SIM_EV_PWM_MEASURE_MS = 5;
+/** EV PP sampling delay (ms). Design choice (D). */
+export const SIM_EV_PP_SAMPLE_MS = 10;
+/** EV AC-presence detection delay (about one 60 Hz cycle, ms). Design choice (D). */
+export const SIM_EV_AC_DETECT_MS = 20;
+/** Grid voltage noise (± fraction, uniform, redrawn every {@link SIM_GRID_NOISE_PERIOD_MS}). Design choice (D). */
+export const SIM_GRID_NOISE = 0.005;
+/** Period of the grid voltage wander (ms). Design choice (D). */
+export const SIM_GRID_NOISE_PERIOD_MS = 10_000;
+/** Current changes smaller than this (A) are not recorded in the trace, except to or from zero. */
+export const SIM_TRACE_CURRENT_STEP_A = 0.5;
+/** Default bound on the number of trace entries kept. */
+export const SIM_TRACE_LIMIT = 20_000;
+
+/** Simulator configuration. */
+export interface AcSimConfig {
+  evse: EvseAcConfig;
+  ev: EvAcConfig;
+  battery: BatteryConfig;
+  socStart: number;
+  targetSoc: number;
+  /** Actual grid voltage (V AC); default the EVSE's nominal `supplyVoltageV`. */
+  gridVoltageV?: number;
+  /** Seed for tolerance draws and noise; null = nominal components, no noise. */
+  seed: number | null;
+  traceLimit?: number;
+}
+
+/** What happened, when (virtual ms). Values are the new state of the named quantity. */
+export type TraceKind =
+  | "cp"
+  | "cp-fault"
+  | "diode"
+  | "duty"
+  | "contactor-cmd"
+  | "contactor"
+  | "current"
+  | "s2"
+  | "vent"
+  | "ev-duty"
+  | "pp"
+  | "supply"
+  | "ev-stop"
+  | "evse-log"
+  | "ev-log"
+  | "action";
+
+/** One trace entry. */
+export interface TraceEntry {
+  tMs: number;
+  kind: TraceKind;
+  value: string | number | boolean;
+}
+
+type SimEvent =
+  | { k: "sample"; gen: number }
+  | { k: "evse-tick" }
+  | { k: "ev-tick" }
+  | { k: "relay"; closed: boolean; gen: number }
+  | { k: "ev-duty" }
+  | { k: "ev-pp" }
+  | { k: "ev-supply" }
+  | { k: "physics" }
+  | { k: "action"; label: string; fn: () => void };
+
+/** A running simulation. All methods act at the current virtual time. */
+export class AcSim {
+  readonly cfg: AcSimConfig;
+  readonly trace: TraceEntry[] = [];
+  /** Reasons the EV gave for stopping, in order. */
+  readonly evStops: { tMs: number; reason: EvStopReason }[] = [];
+  private readonly q = new EventQueue<SimEvent>();
+  private readonly rng: Rng | null;
+  private readonly cable: CableState;
+  private evse: EvseAcState;
+  private ev: EvAcState;
+  private det: CpDetectorState = initialCpDetector;
+  private battery: BatteryState;
+  private relayClosed = false;
+  private relayGen = 0;
+  private sampleGen = 0;
+  private nextSampleMs = Number.POSITIVE_INFINITY;
+  private fineUntilMs = 0;
+  private evSetpointA = 0;
+  private gridNominalV: number;
+  private gridV: number;
+  private lastIntegrateMs = 0;
+  private lastTracedA = 0;
+  private lastEvDuty = -1;
+  private lastPp: PpState | null = null;
+  private lastSupplyV = -1;
+  private traceLimit: number;
+  /** Energy through the EVSE meter (Wh). */
+  energyWh = 0;
+  /** OBC losses (Wh). */
+  lossesWh = 0;
+  /** Highest grid power seen (W). */
+  peakPowerW = 0;
+  /** Virtual time with current flowing (ms). */
+  chargingMs = 0;
+
+  constructor(cfg: AcSimConfig) {
+    this.cfg = cfg;
+    this.rng = cfg.seed === null ? null : createRng(cfg.seed);
+    this.traceLimit = cfg.traceLimit ?? SIM_TRACE_LIMIT;
+    this.cable = {
+      components: drawComponents(this.rng),
+      plugged: false,
+      ppConnector: { kind: "none" },
+      lineFault: "none",
+      s2Closed: false,
+      ventClosed: false,
+      diode: "ok",
+      genDuty: DUTY_X1,
+    };
+    this.evse = initialEvseAc(cfg.evse);
+    this.ev = initialEvAc(cfg.ev);
+    this.battery = createBattery(cfg.battery, cfg.socStart);
+    this.gridNominalV = cfg.gridVoltageV ?? cfg.evse.supplyVoltageV;
+    this.gridV = this.gridNominalV;
+    this.q.push(0, { k: "physics" });
+    this.scheduleSample(0);
+    this.q.push(0, { k: "ev-pp" });
+    this.q.push(0, { k: "ev-duty" });
+  }
+
+  // ------------------------------------------------------------------ observation
+
+  /** Current virtual time (ms). */
+  get nowMs(): number {
+    return this.q.nowMs;
+  }
+  /** State of charge (%). */
+  get soc(): number {
+    return this.battery.soc;
+  }
+  /** Contactor contacts closed (physical, after relay delay). */
+  get contactorClosed(): boolean {
+    return this.relayClosed;
+  }
+  /** Current flowing from the grid through the EVSE (A). */
+  get currentA(): number {
+    return this.cable.plugged && this.relayClosed ? this.evSetpointA : 0;
+  }
+  /** Grid power through the EVSE meter (W). */
+  get powerW(): number {
+    return this.currentA * this.gridV;
+  }
+  /** CP state as reported by the EVSE detector. */
+  get cpState(): string {
+    return this.evse.cp;
+  }
+  /** Duty the EVSE generator produces. */
+  get duty(): number {
+    return this.cable.genDuty;
+  }
+  /** Read-only views of the controllers (for tests and the progress display). */
+  get evseState(): EvseAcState {
+    return this.evse;
+  }
+  get evState(): EvAcState {
+    return this.ev;
+  }
+  /** Time of the next pending event. */
+  nextEventMs(): number | undefined {
+    return this.q.peekTime();
+  }
+
+  // ------------------------------------------------------------------ actions (act at the current time)
+
+  /** Schedule `fn` at virtual time `tMs` (recorded in the trace as an action). */
+  at(tMs: number, label: string, fn: (sim: AcSim) => void): void {
+    this.q.push(tMs, { k: "action", label, fn: () => fn(this) });
+  }
+  /** Plug the connector in, latched (PP 150 Ω, CP connected). */
+  plugIn(): void {
+    this.integrate();
+    this.cable.plugged = true;
+    this.cable.ppConnector = { kind: "latched" };
+    this.physicalChange(true, true, true);
+  }
+  /** Pull the connector out (CP and PP disconnect at once). */
+  unplug(): void {
+    this.integrate();
+    this.cable.plugged = false;
+    this.physicalChange(true, true, true);
+  }
+  /** Press (true) or release (false) the handle button: PP reads unlatched / latched. */
+  pressButton(pressed: boolean): void {
+    this.cable.ppConnector = pressed ? { kind: "button-pressed" } : { kind: "latched" };
+    this.physicalChange(false, true, false);
+  }
+  /** Inject or clear a CP line fault. */
+  setLineFault(fault: CpLineFault): void {
+    this.cable.lineFault = fault;
+    this.physicalChange(true, false, false);
+  }
+  /** Change the EV diode condition (fault injection). */
+  setDiode(diode: DiodeCondition): void {
+    this.cable.diode = diode;
+    this.physicalChange(true, false, false);
+  }
+  /** Change the grid voltage (V AC). */
+  setGridVoltage(volts: number): void {
+    this.integrate();
+    this.gridNominalV = volts;
+    this.gridV = volts;
+    this.physicalChange(false, false, true);
+  }
+  /** Operator / backend command to the EVSE controller. */
+  evseCommand(
+    cmd:
+      | { kind: "set-current"; amps: number }
+      | { kind: "stop-pwm" }
+      | { kind: "resume-pwm" }
+      | { kind: "fault"; reason: string }
+      | { kind: "reset" },
+  ): void {
+    this.toEvse({ ...cmd, tMs: this.nowMs } as EvseAcEvent);
+  }
+
+  // ------------------------------------------------------------------ running
+
+  /** Process the next event; false when none is pending. */
+  step(): boolean {
+    const e = this.q.pop();
+    if (!e) return false;
+    this.handle(e.item);
+    return true;
+  }
+  /** Process every event up to and including `tMs`, then advance the clock to `tMs`. */
+  runUntil(tMs: number): void {
+    for (let t = this.q.peekTime(); t !== undefined && t <= tMs; t = this.q.peekTime()) this.step();
+    this.q.advanceTo(tMs);
+    this.integrate();
+  }
+  /** Bring the energy counters up to the current time. */
+  integrate(): void {
+    const now = this.nowMs;
+    const dt = now - this.lastIntegrateMs;
+    if (dt <= 0) return;
+    this.lastIntegrateMs = now;
+    const p = this.powerW;
+    if (p <= 0) return;
+    if (p > this.peakPowerW) this.peakPowerW = p;
+    const loss = obcLossW(p);
+    const hours = dt / 3_600_000;
+    this.energyWh += p * hours;
+    this.lossesWh += loss * hours;
+    this.chargingMs += dt;
+    this.battery = chargeBattery(this.battery, (p - loss) * hours);
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  private record(kind: TraceKind, value: string | number | boolean): void {
+    if (this.trace.length < this.traceLimit) this.trace.push({ tMs: this.nowMs, kind, value });
+  }
+
+  private handle(e: SimEvent): void {
+    switch (e.k) {
+      case "sample":
+        if (e.gen === this.sampleGen) this.onSample();
+        break;
+      case "evse-tick":
+        this.toEvse({ kind: "tick", tMs: this.nowMs });
+        break;
+      case "ev-tick":
+        this.toEv({ kind: "tick", tMs: this.nowMs });
+        break;
+      case "relay":
+        if (e.gen === this.relayGen && e.closed !== this.relayClosed) {
+          this.integrate();
+          this.relayClosed = e.closed;
+          this.record("contactor", e.closed);
+          this.noteCurrent();
+          this.q.push(this.nowMs + SIM_EV_AC_DETECT_MS, { k: "ev-supply" });
+        }
+        break;
+      case "ev-duty": {
+        const d = evMeasuredDuty(this.cable);
+        if (d !== this.lastEvDuty) {
+          this.lastEvDuty = d;
+          this.record("ev-duty", d);
+          this.toEv({ kind: "duty", duty: d, tMs: this.nowMs });
+        }
+        break;
+      }
+      case "ev-pp": {
+        const pp = classifyPp(ppVoltage(this.cable.components.ppNetwork, ppSeenByEv(this.cable)));
+        if (pp !== this.lastPp) {
+          this.lastPp = pp;
+          this.record("pp", pp);
+          this.toEv({ kind: "pp", state: pp, tMs: this.nowMs });
+        }
+        break;
+      }
+      case "ev-supply": {
+        const v = this.cable.plugged && this.relayClosed ? this.gridV : 0;
+        if (v !== this.lastSupplyV) {
+          if ((v === 0) !== (this.lastSupplyV === 0)) this.record("supply", Math.round(v * 10) / 10);
+          this.lastSupplyV = v;
+          this.toEv({ kind: "supply", volts: v, tMs: this.nowMs });
+        }
+        break;
+      }
+      case "physics":
+        this.onPhysics();
+        break;
+      case "action":
+        this.record("action", e.label);
+        e.fn();
+        break;
+    }
+  }
+
+  private onPhysics(): void {
+    this.integrate();
+    if (this.rng && this.nowMs % SIM_GRID_NOISE_PERIOD_MS === 0) {
+      this.gridV = this.gridNominalV * (1 + this.rng.uniform(-SIM_GRID_NOISE, SIM_GRID_NOISE));
+      if (this.relayClosed && this.cable.plugged) this.q.push(this.nowMs, { k: "ev-supply" });
+    }
+    const maxChargeW = maxChargePowerW(this.battery);
+    const targetReached = this.battery.soc >= this.cfg.targetSoc;
+    if (maxChargeW !== this.ev.bmsMaxChargeW || targetReached !== this.ev.targetReached) {
+      this.toEv({ kind: "bms", maxChargeW, targetReached, tMs: this.nowMs });
+    }
+    this.q.push(this.nowMs + SIM_PHYSICS_STEP_MS, { k: "physics" });
+  }
+
+  private onSample(): void {
+    const now = this.nowMs;
+    const before = diodeVerified(this.det);
+    const [det, events] = detectCp(this.det, evseSample(this.cable, now, this.rng));
+    this.det = det;
+    const after = diodeVerified(det);
+    if (after !== before) {
+      this.record("diode", after);
+      this.toEvse({ kind: "diode", verified: after, tMs: now });
+    }
+    for (const ce of events) {
+      if (ce.kind === "state") {
+        this.record("cp", ce.state);
+        this.toEvse({ kind: "cp", state: ce.state, tMs: now });
+      } else {
+        this.record("cp-fault", ce.fault);
+        this.toEvse({ kind: "cp-fault", fault: ce.fault, tMs: now });
+      }
+    }
+    const period = now < this.fineUntilMs ? CP_SAMPLE_INTERVAL_MS : SIM_COARSE_SAMPLE_MS;
+    this.scheduleSample(now + period);
+  }
+
+  private scheduleSample(tMs: number): void {
+    this.sampleGen++;
+    this.nextSampleMs = tMs;
+    this.q.push(tMs, { k: "sample", gen: this.sampleGen });
+  }
+
+  /** Something physical changed: re-sample the CP finely, let the EV re-measure what it can see. */
+  private physicalChange(cp: boolean, pp: boolean, supply: boolean): void {
+    const now = this.nowMs;
+    this.noteCurrent();
+    if (cp) {
+      this.fineUntilMs = now + SIM_FINE_WINDOW_MS;
+      const grid = (Math.floor(now / CP_SAMPLE_INTERVAL_MS) + 1) * CP_SAMPLE_INTERVAL_MS;
+      if (this.nextSampleMs > grid) this.scheduleSample(grid);
+      this.q.push(now + SIM_EV_PWM_MEASURE_MS, { k: "ev-duty" });
+    }
+    if (pp) this.q.push(now + SIM_EV_PP_SAMPLE_MS, { k: "ev-pp" });
+    if (supply) this.q.push(now + SIM_EV_AC_DETECT_MS, { k: "ev-supply" });
+  }
+
+  private noteCurrent(): void {
+    const a = this.currentA;
+    const crossed = (a === 0) !== (this.lastTracedA === 0);
+    if (crossed || Math.abs(a - this.lastTracedA) >= SIM_TRACE_CURRENT_STEP_A) {
+      this.lastTracedA = a;
+      this.record("current", Math.round(a * 10) / 10);
+    }
+  }
+
+  private toEvse(ev: EvseAcEvent): void {
+    const [s, fx] = stepEvseAc(this.evse, ev);
+    this.evse = s;
+    for (const f of fx) this.evseEffect(f);
+  }
+
+  private evseEffect(f: EvseAcEffect): void {
+    switch (f.kind) {
+      case "set-duty":
+        this.cable.genDuty = f.duty;
+        this.record("duty", Math.round(f.duty * 100) / 100);
+        this.physicalChange(true, false, false);
+        break;
+      case "contactor": {
+        this.record("contactor-cmd", f.closed);
+        const gen = ++this.relayGen;
+        this.q.push(this.nowMs + (f.closed ? SIM_RELAY_CLOSE_MS : SIM_RELAY_OPEN_MS), {
+          k: "relay",
+          closed: f.closed,
+          gen,
+        });
+        break;
+      }
+      case "schedule":
+        this.q.push(f.atMs, { k: "evse-tick" });
+        break;
+      case "log":
+        this.record("evse-log", f.msg);
+        break;
+    }
+  }
+
+  private toEv(ev: EvAcEvent): void {
+    const [s, fx] = stepEvAc(this.ev, ev);
+    this.ev = s;
+    for (const f of fx) this.evEffect(f);
+  }
+
+  private evEffect(f: EvAcEffect): void {
+    switch (f.kind) {
+      case "s2":
+        this.cable.s2Closed = f.closed;
+        this.record("s2", f.closed);
+        this.physicalChange(true, false, false);
+        break;
+      case "vent":
+        this.cable.ventClosed = f.closed;
+        this.record("vent", f.closed);
+        this.physicalChange(true, false, false);
+        break;
+      case "current":
+        this.integrate();
+        this.evSetpointA = f.amps;
+        this.noteCurrent();
+        break;
+      case "schedule":
+        this.q.push(f.atMs, { k: "ev-tick" });
+        break;
+      case "stop":
+        this.evStops.push({ tMs: this.nowMs, reason: f.reason });
+        this.record("ev-stop", f.reason);
+        break;
+      case "log":
+        this.record("ev-log", f.msg);
+        break;
+    }
+  }
+}

@@ -1,0 +1,10 @@
+/**
+ * Simulator (issue 2 §6): virtual clock and event queue, seeded RNG, the cable model between the simulated
+ * EVSE and EV, the basic-AC simulation and the session runner behind `nacs simulate`. Pure, platform-neutral.
+ */
+export * from "./ac-sim.js";
+export * from "./cable.js";
+export * from "./queue.js";
+export * from "./rng.js";
+export * from "./scenario.js";
+export * from "./session.js";
