@@ -1,0 +1,85 @@
+/**
+ * Acceptance (issue 3): every vector of apphand/din/iso2/fragments decodes, re-encodes to the identical bytes
+ * (trailing-zero vectors without the padding) and its XML form equals the vector's `xml` (as infosets).
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { fromHex, loadVectors, toHex, type Vector } from "../../tools/codegen/vectors.js";
+import { ExiDecodeError, ExiEncodeError } from "../exi/errors.js";
+import { CODECS, xmlDiff } from "./testing.js";
+
+/** Vectors whose strings exceed a maxLength facet: they re-encode only with `lenientLengths`. */
+const OVER_FACET = new Set(["CertificateInstallationRes"]);
+
+function runFile(file: string, pick: (v: Vector) => string): void {
+  test(`${file}.jsonl: decode, byte-exact re-encode, XML equal`, (t) => {
+    const vectors = loadVectors(file);
+    assert.ok(vectors.length > 0, `${file}.jsonl is empty`);
+    const perMessage = new Map<string, number>();
+    const failures: string[] = [];
+    let warnings = 0;
+    for (const v of vectors) {
+      const codec = CODECS[pick(v)];
+      assert.ok(codec, `no codec for ${pick(v)}`);
+      const bytes = fromHex(v.hex);
+      let doc: Record<string, unknown>;
+      try {
+        doc = codec.decodeDocument(bytes, { onWarning: () => warnings++ });
+      } catch (e) {
+        failures.push(`${v.message} ${v.hex.slice(0, 40)}…: decode: ${(e as Error).message}`);
+        continue;
+      }
+      let out: Uint8Array;
+      try {
+        out = codec.encodeDocument(doc as never);
+      } catch (e) {
+        if (e instanceof ExiEncodeError && OVER_FACET.has(v.message) && /exceeds maxLength/.test(e.message)) {
+          out = codec.encodeDocument(doc as never, { lenientLengths: true });
+        } else {
+          failures.push(`${v.message}: encode: ${(e as Error).message}`);
+          continue;
+        }
+      }
+      const expect = v.hex.toLowerCase();
+      const got = toHex(out);
+      if (v.trailingZeroBytes ? !(expect.startsWith(got) && /^0*$/.test(expect.slice(got.length))) : got !== expect) {
+        failures.push(`${v.message}: re-encoded ${got} != ${expect}`);
+        continue;
+      }
+      if (v.xml) {
+        const d = xmlDiff(codec.toXml(doc), v.xml);
+        if (d) {
+          failures.push(`${v.message}: XML differs\n${d}`);
+          continue;
+        }
+      }
+      perMessage.set(v.message, (perMessage.get(v.message) ?? 0) + 1);
+    }
+    const passed = [...perMessage.values()].reduce((a, b) => a + b, 0);
+    t.diagnostic(`${file}: ${passed}/${vectors.length} pass; ${[...perMessage].map(([m, n]) => `${m} ${n}`).join(", ")}`);
+    assert.deepEqual(failures, [], `${failures.length} failing vectors:\n${failures.slice(0, 10).join("\n")}`);
+    if (vectors.some((v) => v.trailingZeroBytes)) assert.ok(warnings > 0, "trailing zero bytes must be reported");
+  });
+}
+
+runFile("apphand", (v) => v.standard);
+runFile("din", (v) => v.standard);
+runFile("iso2", (v) => v.standard);
+
+test("trailing zero bytes: accepted with a warning; non-zero trailing data is an ExiDecodeError", () => {
+  const v = loadVectors("din").find((x) => x.trailingZeroBytes)!;
+  const seen: string[] = [];
+  CODECS.din!.decodeDocument(fromHex(v.hex), { onWarning: (w: { code: string }) => seen.push(w.code) });
+  assert.deepEqual(seen, ["EXI_TRAILING_ZERO_BYTES"]);
+  const bad = fromHex(`${v.hex.replace(/0+$/, "")}0001`);
+  assert.throws(() => CODECS.din!.decodeDocument(bad), (e) => e instanceof ExiDecodeError && e.code === "EXI_TRAILING");
+});
+
+test("an 18-character eMAID (maxLength 15) raises ExiEncodeError naming the field path", () => {
+  const v = loadVectors("iso2").find((x) => x.message === "CertificateInstallationRes" && x.xml?.includes("DE-VAN-C00000001-6"))!;
+  const doc = CODECS.iso2!.decodeDocument(fromHex(v.hex));
+  assert.throws(
+    () => CODECS.iso2!.encodeDocument(doc as never),
+    (e) => e instanceof ExiEncodeError && e.path.join(".") === "V2G_Message.Body.CertificateInstallationRes.eMAID.CONTENT",
+  );
+});

@@ -1,0 +1,29 @@
+/**
+ * Explicit resource limits of the EXI runtime (issue 3 §2). Schema facets (maxLength, maxOccurs, integer
+ * ranges) are enforced by the generated codecs; these defaults apply where the schema is unbounded.
+ */
+
+/**
+ * Largest EXI stream the decoder accepts, in bytes. V2GTP allows up to 2^32-1, but the largest V2G
+ * messages (ISO 15118-20 CertificateInstallationRes with a full chain) are a few KB. Project default.
+ */
+export const MAX_EXI_MESSAGE_BYTES = 65536;
+
+/** Default maximum length (characters) of a string whose schema type has no maxLength facet. Project default. */
+export const DEFAULT_MAX_STRING_LENGTH = 65536;
+
+/** Default maximum length (bytes) of hexBinary/base64Binary values without a maxLength facet. Project default. */
+export const DEFAULT_MAX_BINARY_LENGTH = 65536;
+
+/** Default maximum number of items of an element particle with maxOccurs="unbounded". Project default. */
+export const DEFAULT_MAX_OCCURS = 4096;
+
+/** EXI header byte used by DIN 70121, ISO 15118-2 and -20: `10` distinguishing bits, no options, version 1 (exi.md §3). */
+export const EXI_HEADER_BYTE = 0x80;
+
+/**
+ * Decoders accept strings up to max(maxLength facet, this) characters: real stacks exceed small facets
+ * (an 18-character eMAID "DE-VAN-C00000001-6" against eMAIDType maxLength 15 in an EVerest/Josev ISO-2
+ * interop run, iso2.jsonl). Encoders enforce the facet unless `lenientLengths` is set. Project default.
+ */
+export const DECODE_MIN_STRING_LIMIT = 64;
