@@ -4,7 +4,9 @@
  */
 export * from "./ac-sim.js";
 export * from "./cable.js";
+export * from "./constants.js";
 export * from "./queue.js";
 export * from "./rng.js";
 export * from "./scenario.js";
 export * from "./session.js";
+export * from "./trace.js";

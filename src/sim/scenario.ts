@@ -1,11 +1,11 @@
 /**
  * Helpers to script simulator scenarios (tests, benchmarks, examples): build an {@link AcSim} from partial
- * options and find entries in its trace.
+ * options (trace look-ups are in trace.ts).
  */
 
 import { type EvAcConfig, evAcConfig } from "../ev/basic-ac.js";
 import { type EvseAcConfig, evseAcConfig } from "../evse/basic-ac.js";
-import { AcSim, type TraceEntry, type TraceKind } from "./ac-sim.js";
+import { AcSim } from "./ac-sim.js";
 
 /** Partial scenario options; everything has a default (75 kWh at 50 %, target 80 %, 32 A, 240 V, seed 1). */
 export interface ScenarioOptions {
@@ -31,24 +31,4 @@ export function createAcSim(o: ScenarioOptions = {}): AcSim {
     gridVoltageV: o.gridVoltageV ?? evse.supplyVoltageV,
     seed: o.seed === undefined ? 1 : o.seed,
   });
-}
-
-/** First trace entry of `kind` at or after `fromMs` that satisfies `pred`. */
-export function findTrace(
-  trace: readonly TraceEntry[],
-  kind: TraceKind,
-  fromMs: number,
-  pred: (e: TraceEntry) => boolean = () => true,
-): TraceEntry | undefined {
-  return trace.find((e) => e.kind === kind && e.tMs >= fromMs && pred(e));
-}
-
-/** All trace entries of `kind`, optionally within [fromMs, toMs]. */
-export function traceOf(
-  trace: readonly TraceEntry[],
-  kind: TraceKind,
-  fromMs = 0,
-  toMs = Number.POSITIVE_INFINITY,
-): TraceEntry[] {
-  return trace.filter((e) => e.kind === kind && e.tMs >= fromMs && e.tMs <= toMs);
 }

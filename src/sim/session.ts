@@ -9,7 +9,8 @@ import { BATTERY_TAPER_START_SOC } from "../ev/battery.js";
 import { OBC_DEFAULT_MAX_CURRENT_A } from "../ev/obc.js";
 import { evseAcConfig } from "../evse/basic-ac.js";
 import { DUTY_X1 } from "../pilot/index.js";
-import { AcSim, type TraceEntry } from "./ac-sim.js";
+import { AcSim } from "./ac-sim.js";
+import type { TraceEntry } from "./trace.js";
 
 /** Default rated battery charge power (W, DC): above any AC power, so AC charging is OBC/EVSE-limited until the taper. */
 export const SESSION_DEFAULT_BATTERY_MAX_CHARGE_W = 11_500;

@@ -6,8 +6,10 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import fc from "fast-check";
 import {
   currentToDuty,
+  offeredCurrent,
   T_CONTACTOR_CLOSE_MAX_MS,
   T_CONTACTOR_OPEN_MAX_MS,
   T_EV_FOLLOW_DUTY_MS,
@@ -15,7 +17,8 @@ import {
   T_PWM_MIN_UPDATE_INTERVAL_MS,
 } from "../pilot/index.js";
 import type { AcSim } from "./ac-sim.js";
-import { createAcSim, findTrace, type ScenarioOptions, traceOf } from "./scenario.js";
+import { createAcSim, type ScenarioOptions } from "./scenario.js";
+import { findTrace, traceOf } from "./trace.js";
 
 const T_ACTION = 10_000;
 
@@ -300,4 +303,34 @@ test("OBC accepts a 120 V supply", () => {
   sim.at(0, "plug in", (s) => s.plugIn());
   sim.runUntil(T_ACTION);
   assert.ok(sim.currentA > 0, "charging at 120 V");
+});
+
+test("digital communication configured: 5 % on the wire, a PWM-only EV does not charge", () => {
+  const sim = createAcSim({ evse: { digitalComm: true } });
+  sim.at(0, "plug in", (s) => s.plugIn());
+  sim.runUntil(T_ACTION);
+  assert.equal(findTrace(sim.trace, "duty", 0)?.value, 5);
+  assert.equal(
+    findTrace(sim.trace, "s2", 0, (e) => e.value === true),
+    undefined,
+  );
+  assert.equal(
+    findTrace(sim.trace, "contactor", 0, (e) => e.value === true),
+    undefined,
+  );
+});
+
+test("property: through the cable the EV never draws more than the EVSE offers", () => {
+  fc.assert(
+    fc.property(fc.integer({ min: 6, max: 80 }), fc.integer({ min: 0, max: 10_000 }), (amps, seed) => {
+      const sim = createAcSim({ evse: { maxCurrentA: amps }, ev: { maxCurrentA: 80 }, seed });
+      sim.at(0, "plug in", (s) => s.plugIn());
+      sim.runUntil(5_000);
+      const offered = offeredCurrent(amps) ?? 0;
+      const drawn = traceOf(sim.trace, "current").map((e) => Number(e.value));
+      assert.ok(drawn.length > 0 && Math.max(...drawn) > 0, `charging at ${amps} A`);
+      assert.ok(Math.max(...drawn) <= offered, `drew ${Math.max(...drawn)} A of ${offered} A offered`);
+    }),
+    { numRuns: 40 },
+  );
 });

@@ -2,7 +2,13 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { test } from "node:test";
 import { UsageError } from "../errors.js";
-import { formatClock, formatDuration, parseSimulateOptions } from "./simulate.js";
+import {
+  formatClock,
+  formatDuration,
+  formatSummary,
+  parseSimulateOptions,
+  progressLine,
+} from "./simulate.js";
 
 function nacs(...args: string[]) {
   return spawnSync(process.execPath, ["bin/nacs.js", "simulate", ...args], { encoding: "utf8" });
@@ -101,4 +107,27 @@ test("duration and clock formatting", () => {
   assert.equal(formatDuration(3723), "1 h 02 min 03 s");
   assert.equal(formatDuration(65), "1 min 05 s");
   assert.equal(formatClock(3723.456), "1:02:03.46");
+});
+
+test("progress line and summary table", () => {
+  const line = progressLine({ tMs: 3_600_000, soc: 50, powerW: 7680, phase: "charging" }, 20, 80, 10);
+  assert.match(line, /^█████░░░░░ SOC 50\.0 %\s+7\.68 kW\s+charging/);
+  const o = parseSimulateOptions({});
+  const text = formatSummary(
+    {
+      mode: "ac",
+      batteryKwh: 75,
+      energyDeliveredWh: 47_632,
+      lossesWh: 2_630,
+      durationS: 22_399,
+      socStart: 20,
+      socEnd: 80,
+      peakPowerW: 7694,
+      stopReason: "target SOC reached",
+      events: [{ tS: 1.09, cp: "C", duty: 53.33, contactor: true, currentA: 31.9 }],
+    },
+    o,
+  );
+  assert.match(text, /energy to battery\s+45\.00 kWh/);
+  assert.match(text, /0:00:01\.09\s+C\s+53\.33 %\s+closed\s+31\.9 A/);
 });
