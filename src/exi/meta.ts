@@ -34,4 +34,6 @@ export interface TypeMeta {
 export interface SetMeta {
   types: Record<string, TypeMeta>;
   globals: Record<string, { ns: string; t: string | SimpleMeta }>;
+  /** Every element declaration by name (fragment grammar elements; several declarations of one name are left out). */
+  elements: Record<string, { ns: string; t: string | SimpleMeta }>;
 }

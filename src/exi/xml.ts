@@ -23,8 +23,8 @@ export function simpleToText(t: SimpleMeta, v: unknown): string {
 export function toXml(meta: SetMeta, doc: Record<string, unknown>): string {
   const [root, value] = Object.entries(doc)[0] ?? [];
   if (root === undefined) throw new Error("toXml: empty document");
-  const g = meta.globals[root];
-  if (!g) throw new Error(`toXml: ${root} is not a global element`);
+  const g = meta.globals[root] ?? meta.elements[root];
+  if (!g) throw new Error(`toXml: ${root} is not an element of this schema set`);
   const prefixes = new Map<string, string>();
   const pfx = (ns: string) => {
     if (!ns) return "";

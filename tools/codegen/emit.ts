@@ -685,6 +685,14 @@ export function encode(message: T.${tn}, opts?: EncodeOptions): Uint8Array {
     meta.push(`    ${ident(d.name.local)}: { ns: ${JSON.stringify(d.name.ns)}, t: ${ty} },`);
   }
   meta.push(`  },`);
+  meta.push(`  elements: {`);
+  for (const { d, supported } of fragList(set)) {
+    if (!supported || (d.type.kind === "complex" && d.type.urType)) continue;
+    const ty =
+      d.type.kind === "complex" ? JSON.stringify(tsName.get(d.type) ?? "anyType") : simpleMeta(d.type);
+    meta.push(`    ${ident(d.name.local)}: { ns: ${JSON.stringify(d.name.ns)}, t: ${ty} },`);
+  }
+  meta.push(`  },`);
   meta.push(`};`);
   codec.push("");
   const index = `${header}import { toXml as toXmlWith } from "../../exi/xml.js";

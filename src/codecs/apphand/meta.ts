@@ -18,4 +18,15 @@ export const META: SetMeta = {
     supportedAppProtocolReq: { ns: "urn:iso:15118:2:2010:AppProtocol", t: "supportedAppProtocolReq" },
     supportedAppProtocolRes: { ns: "urn:iso:15118:2:2010:AppProtocol", t: "supportedAppProtocolRes" },
   },
+  elements: {
+    AppProtocol: { ns: "", t: "AppProtocolType" },
+    Priority: { ns: "", t: { k: "int", min: 1, max: 20 } },
+    ProtocolNamespace: { ns: "", t: { k: "string", max: 100 } },
+    ResponseCode: { ns: "", t: { k: "enum", v: E0 } },
+    SchemaID: { ns: "", t: { k: "int", min: 0, max: 255 } },
+    VersionNumberMajor: { ns: "", t: { k: "int", min: 0, max: 4294967295 } },
+    VersionNumberMinor: { ns: "", t: { k: "int", min: 0, max: 4294967295 } },
+    supportedAppProtocolReq: { ns: "urn:iso:15118:2:2010:AppProtocol", t: "supportedAppProtocolReq" },
+    supportedAppProtocolRes: { ns: "urn:iso:15118:2:2010:AppProtocol", t: "supportedAppProtocolRes" },
+  },
 };
