@@ -686,8 +686,10 @@ export function encode(message: T.${tn}, opts?: EncodeOptions): Uint8Array {
   }
   meta.push(`  },`);
   meta.push(`  elements: {`);
+  const elementNames = new Set<string>();
   for (const { d, supported } of fragList(set)) {
-    if (!supported || (d.type.kind === "complex" && d.type.urType)) continue;
+    if (!supported || (d.type.kind === "complex" && d.type.urType) || elementNames.has(d.name.local)) continue;
+    elementNames.add(d.name.local);
     const ty =
       d.type.kind === "complex" ? JSON.stringify(tsName.get(d.type) ?? "anyType") : simpleMeta(d.type);
     meta.push(`    ${ident(d.name.local)}: { ns: ${JSON.stringify(d.name.ns)}, t: ${ty} },`);

@@ -189,7 +189,6 @@ export const META: SetMeta = {
     EVTargetEnergyRequest: { ns: "urn:iso:std:iso:15118:-20:CommonTypes", t: "RationalNumberType" },
     EnergyCosts: { ns: "urn:iso:std:iso:15118:-20:CommonTypes", t: "DetailedCostType" },
     Exponent: { ns: "http://www.w3.org/2000/09/xmldsig#", t: { k: "base64Binary", max: 65536 } },
-    Exponent: { ns: "urn:iso:std:iso:15118:-20:CommonTypes", t: { k: "int", min: -128, max: 127 } },
     G: { ns: "http://www.w3.org/2000/09/xmldsig#", t: { k: "base64Binary", max: 65536 } },
     HMACOutputLength: { ns: "http://www.w3.org/2000/09/xmldsig#", t: { k: "bigint", min: undefined, max: undefined } },
     Header: { ns: "urn:iso:std:iso:15118:-20:CommonTypes", t: "MessageHeaderType" },
