@@ -35,10 +35,44 @@ export function parseOptions<S extends z.ZodType>(schema: S, raw: Record<string,
     const key = String(issue.path[0] ?? "");
     const flag = key ? flagName(key) : "options";
     const value = key ? raw[key] : undefined;
-    const shown = value === undefined ? "(missing)" : JSON.stringify(value);
-    return `option ${flag}: value ${shown} is not allowed: ${issue.message}`;
+    const shown = value === undefined ? "(default)" : JSON.stringify(value);
+    return `option ${flag}: value ${shown} is not allowed: ${describeIssue(issue)}`;
   });
   throw new UsageError(lines.join("\n"), String(r.error.issues[0]?.path[0] ?? ""));
+}
+
+const EXPECTED_WORDS: Record<string, string> = {
+  number: "a number",
+  int: "an integer",
+  string: "a text value",
+  boolean: "no value (it is a switch)",
+};
+
+/** Say what a zod issue allows, in words a user reads without knowing zod. */
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const i = issue as z.core.$ZodIssue & {
+    expected?: string;
+    minimum?: number | bigint;
+    maximum?: number | bigint;
+    inclusive?: boolean;
+    values?: unknown[];
+  };
+  // Custom messages (from a schema's `error` or a refinement) are already worded for users.
+  if (issue.code === "custom") return issue.message;
+  switch (issue.code) {
+    case "invalid_type":
+      return `expected ${EXPECTED_WORDS[i.expected ?? ""] ?? `a value of type ${i.expected}`}`;
+    case "too_small":
+      return `must be ${i.inclusive ? "at least" : "greater than"} ${String(i.minimum)}`;
+    case "too_big":
+      return `must be ${i.inclusive ? "at most" : "less than"} ${String(i.maximum)}`;
+    case "invalid_value":
+      return /^Invalid/.test(issue.message)
+        ? `must be one of ${(i.values ?? []).map((v) => JSON.stringify(v)).join(", ")}`
+        : issue.message;
+    default:
+      return issue.message;
+  }
 }
 
 /** Print an error the way the CLI does and return the exit code to use. */
