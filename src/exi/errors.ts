@@ -53,7 +53,7 @@ export class ExiEncodeError extends Error {
     rule: string,
     options?: { cause?: unknown },
   ) {
-    super(`${field}: ${rule}`, options);
+    super(field ? `${field}: ${rule}` : rule, options);
     this.path = field ? [field] : [];
     this.rule = rule;
   }

@@ -1,10 +1,14 @@
 /** Registers every `nacs` sub-command. Add one line per command file. */
 import type { Command } from "commander";
 import { registerConnectorsCommand } from "./connectors.js";
+import { registerDecodeCommand } from "./decode.js";
+import { registerEncodeCommand } from "./encode.js";
 import { registerSimulateCommand } from "./simulate.js";
 
 export function registerCommands(_program: Command): void {
   // commands are added here as they land: connectors, simulate, decode, encode, evse, ev
   registerConnectorsCommand(_program);
   registerSimulateCommand(_program);
+  registerDecodeCommand(_program);
+  registerEncodeCommand(_program);
 }

@@ -1,0 +1,78 @@
+/**
+ * EXI codec throughput (issue 3 acceptance): decode and encode over the DIN + ISO-2 session vectors
+ * (mixed corpus, per schema, and CurrentDemandReq/Res). Target on one core: ≥ 1,000,000 decodes/s and
+ * ≥ 800,000 encodes/s over the mixed corpus (libcbv2g: ~1.3 M and 0.9–1.0 M here).
+ */
+import { din, iso2 } from "../src/codecs/index.js";
+import { fromHex, loadVectors } from "../tools/codegen/vectors.js";
+import { type BenchResult, target } from "./types.js";
+
+type Codec = { decodeDocument(b: Uint8Array): unknown; encodeDocument(d: never): Uint8Array };
+interface Item {
+  codec: Codec;
+  bytes: Uint8Array;
+  doc: unknown;
+}
+
+function corpus(filter?: (message: string) => boolean): { din: Item[]; iso2: Item[] } {
+  const mk = (file: string, codec: Codec) =>
+    loadVectors(file)
+      .filter((v) => !v.trailingZeroBytes && (!filter || filter(v.message)))
+      .map((v) => {
+        const bytes = fromHex(v.hex);
+        return { codec, bytes, doc: codec.decodeDocument(bytes) };
+      });
+  return { din: mk("din", din as unknown as Codec), iso2: mk("iso2", iso2 as unknown as Codec) };
+}
+
+function measure(items: Item[], op: "decode" | "encode", minMs = 700): { perSec: number; nsPer: number } {
+  let sink = 0;
+  const run = (n: number) => {
+    for (let r = 0; r < n; r++)
+      for (const it of items) {
+        if (op === "decode") sink += (it.codec.decodeDocument(it.bytes) as object) ? 1 : 0;
+        else sink += it.codec.encodeDocument(it.doc as never).length;
+      }
+  };
+  run(3); // warm-up
+  let reps = 1;
+  let ms = 0;
+  for (;;) {
+    const t0 = performance.now();
+    run(reps);
+    ms = performance.now() - t0;
+    if (ms >= minMs) break;
+    reps = Math.ceil(reps * Math.max(2, (minMs * 1.2) / Math.max(ms, 1)));
+  }
+  if (sink === 42) process.stderr.write("");
+  const n = reps * items.length;
+  return { perSec: Math.round((n / ms) * 1000), nsPer: Math.round((ms * 1e6) / n) };
+}
+
+export async function run(): Promise<BenchResult[]> {
+  const all = corpus();
+  const mixed = [...all.din, ...all.iso2];
+  const cd = corpus((m) => m === "CurrentDemandReq" || m === "CurrentDemandRes");
+  const out: BenchResult[] = [];
+  const add = (name: string, items: Item[], op: "decode" | "encode", goal?: number) => {
+    const r = measure(items, op);
+    out.push({
+      name: `${op} ${name} (${items.length} msgs)`,
+      value: r.perSec,
+      unit: "msg/s",
+      ...(goal ? { target: target(">=", goal, r.perSec) } : {}),
+      detail: { nsPerMessage: r.nsPer },
+    });
+  };
+  add("mixed DIN+ISO-2", mixed, "decode", 1_000_000);
+  add("mixed DIN+ISO-2", mixed, "encode", 800_000);
+  add("DIN", all.din, "decode");
+  add("DIN", all.din, "encode");
+  add("ISO-2", all.iso2, "decode");
+  add("ISO-2", all.iso2, "encode");
+  add("DIN CurrentDemandReq/Res", cd.din, "decode");
+  add("DIN CurrentDemandReq/Res", cd.din, "encode");
+  add("ISO-2 CurrentDemandReq/Res", cd.iso2, "decode");
+  add("ISO-2 CurrentDemandReq/Res", cd.iso2, "encode");
+  return out;
+}
