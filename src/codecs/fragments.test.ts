@@ -18,10 +18,16 @@ test("fragments.jsonl: decode, byte-exact re-encode, SHA-256, values", (t) => {
     const bytes = fromHex(v.hex);
     const doc = iso2.decodeFragment(bytes);
     assert.equal(toHex(iso2.encodeFragment(doc)), v.hex.toLowerCase(), `${v.message} re-encodes`);
-    if (v.sha256) assert.equal(createHash("sha256").update(bytes).digest("hex"), v.sha256.toLowerCase(), `${v.message} digest`);
+    if (v.sha256)
+      assert.equal(
+        createHash("sha256").update(bytes).digest("hex"),
+        v.sha256.toLowerCase(),
+        `${v.message} digest`,
+      );
     // the vector's xml is a clipped EXIficient dump; every text value in it must appear in our XML form
     const ours = iso2.toXml(doc);
-    for (const m of (v.xml ?? "").matchAll(/>([^<>]+)</g)) assert.ok(ours.includes(m[1]!.trim()), `${v.message}: value ${m[1]} missing`);
+    for (const m of (v.xml ?? "").matchAll(/>([^<>]+)</g))
+      assert.ok(ours.includes(m[1]!.trim()), `${v.message}: value ${m[1]} missing`);
     passed.push(`${Object.keys(doc)[0]}`);
   }
   t.diagnostic(`fragments: ${passed.length}/${vectors.length} pass (${passed.join(", ")})`);

@@ -61,9 +61,13 @@ test("mutated vectors: decode or ExiDecodeError; decoded messages round-trip", (
 
 test("random bytes after the header: decode or ExiDecodeError, never a hang", () => {
   fc.assert(
-    fc.property(fc.constantFrom("din", "iso2", "apphand", "CommonMessages", "DC"), fc.uint8Array({ maxLength: 200 }), (set, tail) => {
-      check(set, Uint8Array.from([0x80, ...tail]));
-    }),
+    fc.property(
+      fc.constantFrom("din", "iso2", "apphand", "CommonMessages", "DC"),
+      fc.uint8Array({ maxLength: 200 }),
+      (set, tail) => {
+        check(set, Uint8Array.from([0x80, ...tail]));
+      },
+    ),
     { numRuns: 300 },
   );
 });

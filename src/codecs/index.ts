@@ -10,17 +10,23 @@ import * as iso20Common from "./iso20_common/index.js";
 import * as iso20Dc from "./iso20_dc/index.js";
 import * as iso20Wpt from "./iso20_wpt/index.js";
 
-export * as appHandshake from "./apphand/index.js";
-export * as din from "./din/index.js";
-export * as iso2 from "./iso2/index.js";
 export { ExiDecodeError, ExiEncodeError } from "../exi/errors.js";
 export type { DecodeOptions, EncodeOptions, ExiWarning } from "../exi/options.js";
 export { jsonReplacer } from "../exi/xml.js";
+export * as appHandshake from "./apphand/index.js";
+export * as din from "./din/index.js";
+export * as iso2 from "./iso2/index.js";
 export * from "./values.js";
 
 /**
  * ISO 15118-20: five schema sets, chosen by the V2GTP payload type (exi.md §1):
  * 0x8002 common, 0x8003 ac, 0x8004 dc, 0x8005 acdp, 0x8006 wpt.
  */
-export const iso20 = { common: iso20Common, dc: iso20Dc, ac: iso20Ac, acdp: iso20Acdp, wpt: iso20Wpt } as const;
+export const iso20 = {
+  common: iso20Common,
+  dc: iso20Dc,
+  ac: iso20Ac,
+  acdp: iso20Acdp,
+  wpt: iso20Wpt,
+} as const;
 export { iso20Ac, iso20Acdp, iso20Common, iso20Dc, iso20Wpt };

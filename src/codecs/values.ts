@@ -25,7 +25,10 @@ export function physicalValueToNumber(pv: PhysicalValueLike): number {
  * Encode a number as a PhysicalValue: the smallest Multiplier in [-3, 3] (unitMultiplierType) whose Value
  * fits xs:short exactly; otherwise the closest representation with the largest multiplier that fits.
  */
-export function numberToPhysicalValue<U extends string>(x: number, unit: U): { Multiplier: number; Unit: U; Value: number } {
+export function numberToPhysicalValue<U extends string>(
+  x: number,
+  unit: U,
+): { Multiplier: number; Unit: U; Value: number } {
   const { exp, value } = toScaled(x, -3, 3, -32768, 32767);
   return { Multiplier: exp, Unit: unit, Value: value };
 }
@@ -46,12 +49,19 @@ function scale(v: number, e: number): number {
   return e >= 0 ? v * 10 ** e : v / 10 ** -e;
 }
 
-function toScaled(x: number, minE: number, maxE: number, minV: number, maxV: number): { exp: number; value: number } {
+function toScaled(
+  x: number,
+  minE: number,
+  maxE: number,
+  minV: number,
+  maxV: number,
+): { exp: number; value: number } {
   if (!Number.isFinite(x)) throw new RangeError(`cannot represent ${x}`);
   for (let e = Math.max(minE, -6); e <= maxE; e++) {
     const v = scale(x, -e);
     const r = Math.round(v);
-    if (r >= minV && r <= maxV && Math.abs(v - r) < 1e-9 * Math.max(1, Math.abs(v))) return { exp: e, value: r };
+    if (r >= minV && r <= maxV && Math.abs(v - r) < 1e-9 * Math.max(1, Math.abs(v)))
+      return { exp: e, value: r };
   }
   for (let e = Math.max(minE, -6); e <= maxE; e++) {
     const r = Math.round(scale(x, -e));

@@ -16,10 +16,15 @@ const OVER_FACET = new Set(["CertificateInstallationRes"]);
  */
 const XML_EXCEPTIONS: Record<string, string> = {
   WPT_ChargeParameterDiscoveryRes: "cbv2g prints the enumeration value MF-WPT1 as MF_WPT1 (a C identifier)",
-  CertificateInstallationReq: "cbv2g's XML for the -20 Josev CertificateInstallationReq is not well-formed (X509IssuerName)",
+  CertificateInstallationReq:
+    "cbv2g's XML for the -20 Josev CertificateInstallationReq is not well-formed (X509IssuerName)",
 };
 
-function runFile(file: string, pick: (v: Vector) => string, xmlExceptions: Record<string, string> = {}): void {
+function runFile(
+  file: string,
+  pick: (v: Vector) => string,
+  xmlExceptions: Record<string, string> = {},
+): void {
   test(`${file}.jsonl: decode, byte-exact re-encode, XML equal`, (t) => {
     const vectors = loadVectors(file);
     assert.ok(vectors.length > 0, `${file}.jsonl is empty`);
@@ -50,7 +55,11 @@ function runFile(file: string, pick: (v: Vector) => string, xmlExceptions: Recor
       }
       const expect = v.hex.toLowerCase();
       const got = toHex(out);
-      if (v.trailingZeroBytes ? !(expect.startsWith(got) && /^0*$/.test(expect.slice(got.length))) : got !== expect) {
+      if (
+        v.trailingZeroBytes
+          ? !(expect.startsWith(got) && /^0*$/.test(expect.slice(got.length)))
+          : got !== expect
+      ) {
         failures.push(`${v.message}: re-encoded ${got} != ${expect}`);
         continue;
       }
@@ -73,9 +82,16 @@ function runFile(file: string, pick: (v: Vector) => string, xmlExceptions: Recor
       perMessage.set(v.message, (perMessage.get(v.message) ?? 0) + 1);
     }
     const passed = [...perMessage.values()].reduce((a, b) => a + b, 0);
-    t.diagnostic(`${file}: ${passed}/${vectors.length} pass; ${[...perMessage].map(([m, n]) => `${m} ${n}`).join(", ")}`);
-    assert.deepEqual(failures, [], `${failures.length} failing vectors:\n${failures.slice(0, 10).join("\n")}`);
-    if (vectors.some((v) => v.trailingZeroBytes)) assert.ok(warnings > 0, "trailing zero bytes must be reported");
+    t.diagnostic(
+      `${file}: ${passed}/${vectors.length} pass; ${[...perMessage].map(([m, n]) => `${m} ${n}`).join(", ")}`,
+    );
+    assert.deepEqual(
+      failures,
+      [],
+      `${failures.length} failing vectors:\n${failures.slice(0, 10).join("\n")}`,
+    );
+    if (vectors.some((v) => v.trailingZeroBytes))
+      assert.ok(warnings > 0, "trailing zero bytes must be reported");
   });
 }
 
@@ -90,11 +106,16 @@ test("undecoded.jsonl: each stream decodes with some grammar or is rejected with
   for (const v of vectors) {
     const bytes = fromHex(v.hex);
     const decodedBy: string[] = [];
-    const tries: [string, (b: Uint8Array) => Record<string, unknown>, (d: Record<string, unknown>) => Uint8Array][] = [];
+    const tries: [
+      string,
+      (b: Uint8Array) => Record<string, unknown>,
+      (d: Record<string, unknown>) => Uint8Array,
+    ][] = [];
     for (const [name, c] of Object.entries(CODECS)) {
       if (v.kind === "fragment") {
         if (c.decodeFragment) tries.push([`${name}:exiFragment`, c.decodeFragment, c.encodeFragment!]);
-        if (c.decodeXmldsigFragment) tries.push([`${name}:xmldsigFragment`, c.decodeXmldsigFragment, c.encodeXmldsigFragment!]);
+        if (c.decodeXmldsigFragment)
+          tries.push([`${name}:xmldsigFragment`, c.decodeXmldsigFragment, c.encodeXmldsigFragment!]);
       } else tries.push([name, (b) => c.decodeDocument(b), (d) => c.encodeDocument(d as never)]);
     }
     for (const [name, dec, enc] of tries) {
@@ -102,13 +123,20 @@ test("undecoded.jsonl: each stream decodes with some grammar or is rejected with
       try {
         const d = dec(bytes);
         const same = toHex(enc(d)) === v.hex.toLowerCase();
-        decodedBy.push(`${name}(${Object.keys(d)[0]}${same ? ", re-encodes identically" : ", re-encodes differently"})`);
+        decodedBy.push(
+          `${name}(${Object.keys(d)[0]}${same ? ", re-encodes identically" : ", re-encodes differently"})`,
+        );
       } catch (e) {
-        assert.ok(e instanceof ExiDecodeError || e instanceof ExiEncodeError, `${v.message ?? v.hex.slice(0, 20)} with ${name}: untyped ${(e as Error).message}`);
+        assert.ok(
+          e instanceof ExiDecodeError || e instanceof ExiEncodeError,
+          `${v.message ?? v.hex.slice(0, 20)} with ${name}: untyped ${(e as Error).message}`,
+        );
       }
       assert.ok(performance.now() - t0 < 1000, "decode must finish in bounded time");
     }
-    lines.push(`${v.message ?? "(unnamed)"} ${bytes.length} B: ${decodedBy.length ? `decoded by ${decodedBy.join(", ")}` : "rejected by every grammar (ExiDecodeError)"}`);
+    lines.push(
+      `${v.message ?? "(unnamed)"} ${bytes.length} B: ${decodedBy.length ? `decoded by ${decodedBy.join(", ")}` : "rejected by every grammar (ExiDecodeError)"}`,
+    );
   }
   for (const l of lines) t.diagnostic(l);
 });
@@ -119,14 +147,21 @@ test("trailing zero bytes: accepted with a warning; non-zero trailing data is an
   CODECS.din!.decodeDocument(fromHex(v.hex), { onWarning: (w: { code: string }) => seen.push(w.code) });
   assert.deepEqual(seen, ["EXI_TRAILING_ZERO_BYTES"]);
   const bad = fromHex(`${v.hex.replace(/0+$/, "")}0001`);
-  assert.throws(() => CODECS.din!.decodeDocument(bad), (e) => e instanceof ExiDecodeError && e.code === "EXI_TRAILING");
+  assert.throws(
+    () => CODECS.din!.decodeDocument(bad),
+    (e) => e instanceof ExiDecodeError && e.code === "EXI_TRAILING",
+  );
 });
 
 test("an 18-character eMAID (maxLength 15) raises ExiEncodeError naming the field path", () => {
-  const v = loadVectors("iso2").find((x) => x.message === "CertificateInstallationRes" && x.xml?.includes("DE-VAN-C00000001-6"))!;
+  const v = loadVectors("iso2").find(
+    (x) => x.message === "CertificateInstallationRes" && x.xml?.includes("DE-VAN-C00000001-6"),
+  )!;
   const doc = CODECS.iso2!.decodeDocument(fromHex(v.hex));
   assert.throws(
     () => CODECS.iso2!.encodeDocument(doc as never),
-    (e) => e instanceof ExiEncodeError && e.path.join(".") === "V2G_Message.Body.CertificateInstallationRes.eMAID.CONTENT",
+    (e) =>
+      e instanceof ExiEncodeError &&
+      e.path.join(".") === "V2G_Message.Body.CertificateInstallationRes.eMAID.CONTENT",
   );
 });
