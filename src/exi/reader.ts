@@ -5,23 +5,43 @@
  */
 import { ExiDecodeError } from "./errors.js";
 
-/** Bit reader used by the generated decoders. One instance per decode call. */
+/** Scratch arrays for ASCII string decoding, one per length (String.fromCharCode.apply needs exact lengths). */
+const SCRATCH: number[][] = [];
+for (let k = 0; k <= 64; k++) SCRATCH.push(new Array<number>(k).fill(0));
+
+/**
+ * Bit reader used by the generated decoders. A codec module keeps one instance and {@link BitReader.reset}s it
+ * for every decode call, so decoding allocates only the result (and the string-table entries it remembers).
+ */
 export class BitReader {
+  /** The stream being read. */
+  buf: Uint8Array;
   /** Current bit position. */
   pos: number;
   /** End of the readable data, in bits. */
-  readonly end: number;
-  /** Global string-table partition (lazily created; only used when a peer sends string-table hits). */
-  private global: string[] | null = null;
-  /** Local string-table partitions keyed by qname id. */
-  private local: Map<number, string[]> | null = null;
+  end: number;
+  /**
+   * String table (EXI §7.3.2 value partitions) as parallel arrays reused across calls: the strings in the
+   * order they were added (global ids) and the qname id of each (local partitions). `count` entries are valid.
+   * valuePartitionCapacity-0 peers (cbv2g/OpenV2G) never send hits; EXIficient-style peers may.
+   */
+  private tblStr: string[] = [];
+  private tblQid: number[] = [];
+  private count = 0;
 
-  constructor(
-    readonly buf: Uint8Array,
-    startBit = 0,
-  ) {
+  constructor(buf: Uint8Array = new Uint8Array(0), startBit = 0) {
+    this.buf = buf;
     this.pos = startBit;
     this.end = buf.length * 8;
+  }
+
+  /** Start reading `buf` at `startBit` (clears the string table). */
+  reset(buf: Uint8Array, startBit: number): this {
+    this.buf = buf;
+    this.pos = startBit;
+    this.end = buf.length * 8;
+    this.count = 0;
+    return this;
   }
 
   /** Fail at the current position. */
@@ -53,20 +73,26 @@ export class BitReader {
     const p = this.pos;
     const e = p + n;
     if (e > this.end) this.fail("EXI_EOF", `unexpected end of stream reading ${n} bits`);
-    if (n > 24) {
-      const hi = this.bits(n - 16);
-      return hi * 65536 + this.bits(16);
-    }
-    let i = p >>> 3;
-    const buf = this.buf;
-    let v = buf[i]! & (0xff >>> (p & 7));
-    let have = 8 - (p & 7);
-    while (have < n) {
-      v = (v << 8) | buf[++i]!;
-      have += 8;
-    }
     this.pos = e;
-    return v >>> (have - n);
+    const i = p >>> 3;
+    const buf = this.buf;
+    const sh = p & 7;
+    if (n + sh <= 8) return (buf[i]! >>> (8 - sh - n)) & ((1 << n) - 1);
+    if (n <= 25 && i + 3 < buf.length) {
+      // 32-bit big-endian window; n + sh ≤ 32
+      const win = (buf[i]! << 24) | (buf[i + 1]! << 16) | (buf[i + 2]! << 8) | buf[i + 3]!;
+      return ((win << sh) >>> (32 - n)) >>> 0;
+    }
+    return this.slowBits(p, n);
+  }
+
+  private slowBits(p: number, n: number): number {
+    let v = 0;
+    for (let k = 0; k < n; k++) {
+      const q = p + k;
+      v = v * 2 + ((this.buf[q >>> 3]! >>> (7 - (q & 7))) & 1);
+    }
+    return v;
   }
 
   /** Read one bit. */
@@ -104,8 +130,17 @@ export class BitReader {
 
   /** Unsigned Integer (EXI §7.1.6) as a bigint, for 64-bit and unbounded schema types. */
   uintBig(): bigint {
-    let v = 0n;
-    let shift = 0n;
+    // number arithmetic while the value stays below 2^49, then bigint for the rest
+    let lo = 0;
+    let mul = 1;
+    for (let k = 0; k < 7; k++) {
+      const b = this.bits(8);
+      lo += (b & 127) * mul;
+      if (b < 128) return BigInt(lo);
+      mul *= 128;
+    }
+    let v = BigInt(lo);
+    let shift = 49n;
     for (;;) {
       const b = this.bits(8);
       v |= BigInt(b & 127) << shift;
@@ -186,35 +221,48 @@ export class BitReader {
       this.fail("EXI_LIMIT", `string length ${len} exceeds maxLength ${maxLength}`, state, undefined, at);
     if (len * 8 > this.end - this.pos)
       this.fail("EXI_EOF", `string of ${len} characters runs past the end`, state, undefined, at);
-    let s = "";
-    for (let k = 0; k < len; k++) {
-      let c = this.bits(8);
-      if (c >= 128) {
-        this.pos -= 8;
-        c = this.uint();
-        if (c > 0x10ffff) this.fail("EXI_VALUE", `code point ${c} out of range`, state);
-        s += String.fromCodePoint(c);
-      } else s += String.fromCharCode(c);
-    }
+    if (len === 0) return "";
+    let s: string | undefined;
+    const sc = SCRATCH[len];
+    if (sc !== undefined) {
+      // ASCII fast path: every code point below 128 is one 8-bit group
+      let k = 0;
+      for (; k < len; k++) {
+        const c = this.bits(8);
+        if (c >= 128) {
+          this.pos -= 8;
+          break;
+        }
+        sc[k] = c;
+      }
+      if (k === len) s = String.fromCharCode.apply(null, sc);
+      else s = String.fromCharCode.apply(null, sc.slice(0, k)) + this.codePoints(len - k, state);
+    } else s = this.codePoints(len, state);
     // valuePartitionCapacity 0 peers never hit; EXIficient-style peers may, so remember every literal.
-    if (len > 0) this.remember(s, qid);
+    const i = this.count++;
+    this.tblStr[i] = s;
+    this.tblQid[i] = qid;
     return s;
   }
 
-  private remember(s: string, qid: number): void {
-    if (this.global === null) {
-      this.global = [];
-      this.local = new Map();
+  private codePoints(len: number, state: string): string {
+    let s = "";
+    for (let k = 0; k < len; k++) {
+      const c = this.uint();
+      if (c > 0x10ffff) this.fail("EXI_VALUE", `code point ${c} out of range`, state);
+      s += String.fromCodePoint(c);
     }
-    this.global.push(s);
-    const l = this.local!.get(qid);
-    if (l) l.push(s);
-    else this.local!.set(qid, [s]);
+    return s;
   }
 
   private stringHit(n: number, qid: number, state: string, at: number): string {
-    const table = n === 0 ? (this.local?.get(qid) ?? []) : (this.global ?? []);
-    if (table.length === 0)
+    const count = this.count;
+    let size = count;
+    if (n === 0) {
+      size = 0;
+      for (let k = 0; k < count; k++) if (this.tblQid[k] === qid) size++;
+    }
+    if (size === 0)
       this.fail(
         "EXI_VALUE",
         `string-table ${n === 0 ? "local" : "global"} hit on an empty table`,
@@ -222,10 +270,13 @@ export class BitReader {
         undefined,
         at,
       );
-    const i = this.bits(Math.ceil(Math.log2(table.length)));
-    const v = table[i];
-    if (v === undefined) this.fail("EXI_VALUE", `string-table index ${i} out of range`, state, undefined, at);
-    return v;
+    let w = 0;
+    while (1 << w < size) w++;
+    const i = this.bits(w);
+    if (i >= size) this.fail("EXI_VALUE", `string-table index ${i} out of range`, state, undefined, at);
+    if (n === 1) return this.tblStr[i]!;
+    for (let k = 0, j = 0; k < count; k++) if (this.tblQid[k] === qid && j++ === i) return this.tblStr[k]!;
+    return this.fail("EXI_VALUE", `string-table index ${i} out of range`, state, undefined, at);
   }
 
   /** Binary (EXI §7.1.1): Unsigned Integer length, then the bytes. */
@@ -237,15 +288,15 @@ export class BitReader {
     if (len * 8 > this.end - this.pos)
       this.fail("EXI_EOF", `binary of ${len} bytes runs past the end`, state, undefined, at);
     const p = this.pos;
-    if ((p & 7) === 0) {
-      this.pos = p + len * 8;
-      return this.buf.slice(p >>> 3, (p >>> 3) + len);
-    }
-    const out = new Uint8Array(len);
     const buf = this.buf;
-    const sh = p & 7;
     let i = p >>> 3;
-    for (let k = 0; k < len; k++, i++) out[k] = ((buf[i]! << sh) | (buf[i + 1]! >>> (8 - sh))) & 0xff;
+    // new Uint8Array(small) lives on the JS heap; slice() would allocate a separate backing store
+    const out = new Uint8Array(len);
+    const sh = p & 7;
+    if (sh === 0) {
+      if (len > 64) out.set(buf.subarray(i, i + len));
+      else for (let k = 0; k < len; k++) out[k] = buf[i + k]!;
+    } else for (let k = 0; k < len; k++, i++) out[k] = ((buf[i]! << sh) | (buf[i + 1]! >>> (8 - sh))) & 0xff;
     this.pos = p + len * 8;
     return out;
   }

@@ -24,12 +24,13 @@ export type Document =
 export type FragmentDocument = Record<string, unknown>;
 
 const W_ = new BitWriter(8192);
+const R_ = new BitReader();
 
 function begin(bytes: Uint8Array): BitReader {
   if (!(bytes instanceof Uint8Array)) throw new ExiDecodeError("EXI_HEADER", "input is not a Uint8Array", 0);
   if (bytes.length > MAX_EXI_MESSAGE_BYTES) throw new ExiDecodeError("EXI_LIMIT", `stream of ${bytes.length} bytes exceeds MAX_EXI_MESSAGE_BYTES ${MAX_EXI_MESSAGE_BYTES}`, 0);
   if (bytes.length === 0 || bytes[0] !== 0x80) throw new ExiDecodeError("EXI_HEADER", `EXI header must be 0x80 (no options, version 1), got ${bytes.length === 0 ? "nothing" : "0x" + bytes[0]!.toString(16)}`, 0, "header", "0x80");
-  return new BitReader(bytes, 8);
+  return R_.reset(bytes, 8);
 }
 
 function end(r: BitReader, opts?: DecodeOptions): void {
@@ -259,8 +260,8 @@ export function decodeDocument(bytes: Uint8Array, opts?: DecodeOptions): Documen
   const c = r.bits(2);
   let doc: Document;
   switch (c) {
-    case 0: { const v = d_supportedAppProtocolReq(r); doc = { "supportedAppProtocolReq": v } as Document; break; }
-    case 1: { const v = d_supportedAppProtocolRes(r); doc = { "supportedAppProtocolRes": v } as Document; break; }
+    case 0: { const v = d_supportedAppProtocolReq(r); const o: any = {}; o["supportedAppProtocolReq"] = v; doc = o; break; }
+    case 1: { const v = d_supportedAppProtocolRes(r); const o: any = {}; o["supportedAppProtocolRes"] = v; doc = o; break; }
     default:
       return r.badEvent(c, 2, "DocContent", "SE(global element)");
   }

@@ -103,12 +103,13 @@ export type Document =
 export type FragmentDocument = Record<string, unknown>;
 
 const W_ = new BitWriter(8192);
+const R_ = new BitReader();
 
 function begin(bytes: Uint8Array): BitReader {
   if (!(bytes instanceof Uint8Array)) throw new ExiDecodeError("EXI_HEADER", "input is not a Uint8Array", 0);
   if (bytes.length > MAX_EXI_MESSAGE_BYTES) throw new ExiDecodeError("EXI_LIMIT", `stream of ${bytes.length} bytes exceeds MAX_EXI_MESSAGE_BYTES ${MAX_EXI_MESSAGE_BYTES}`, 0);
   if (bytes.length === 0 || bytes[0] !== 0x80) throw new ExiDecodeError("EXI_HEADER", `EXI header must be 0x80 (no options, version 1), got ${bytes.length === 0 ? "nothing" : "0x" + bytes[0]!.toString(16)}`, 0, "header", "0x80");
-  return new BitReader(bytes, 8);
+  return R_.reset(bytes, 8);
 }
 
 function end(r: BitReader, opts?: DecodeOptions): void {
@@ -8161,87 +8162,87 @@ export function decodeDocument(bytes: Uint8Array, opts?: DecodeOptions): Documen
   const c = r.bits(7);
   let doc: Document;
   switch (c) {
-    case 0: { const v = d_AC_EVChargeParameterType(r); doc = { "AC_EVChargeParameter": v } as Document; break; }
-    case 1: { const v = d_AC_EVSEChargeParameterType(r); doc = { "AC_EVSEChargeParameter": v } as Document; break; }
-    case 2: { const v = d_AC_EVSEStatusType(r); doc = { "AC_EVSEStatus": v } as Document; break; }
-    case 3: { const v = d_BodyBaseType(r); doc = { "BodyElement": v } as Document; break; }
-    case 4: { const v = d_CableCheckReqType(r); doc = { "CableCheckReq": v } as Document; break; }
-    case 5: { const v = d_CableCheckResType(r); doc = { "CableCheckRes": v } as Document; break; }
-    case 6: { const v = d_CanonicalizationMethodType(r); doc = { "CanonicalizationMethod": v } as Document; break; }
-    case 7: { const v = d_CertificateInstallationReqType(r); doc = { "CertificateInstallationReq": v } as Document; break; }
-    case 8: { const v = d_CertificateInstallationResType(r); doc = { "CertificateInstallationRes": v } as Document; break; }
-    case 9: { const v = d_CertificateUpdateReqType(r); doc = { "CertificateUpdateReq": v } as Document; break; }
-    case 10: { const v = d_CertificateUpdateResType(r); doc = { "CertificateUpdateRes": v } as Document; break; }
-    case 11: { const v = d_ChargeParameterDiscoveryReqType(r); doc = { "ChargeParameterDiscoveryReq": v } as Document; break; }
-    case 12: { const v = d_ChargeParameterDiscoveryResType(r); doc = { "ChargeParameterDiscoveryRes": v } as Document; break; }
-    case 13: { const v = d_ChargingStatusReqType(r); doc = { "ChargingStatusReq": v } as Document; break; }
-    case 14: { const v = d_ChargingStatusResType(r); doc = { "ChargingStatusRes": v } as Document; break; }
-    case 15: { const v = d_ContractAuthenticationReqType(r); doc = { "ContractAuthenticationReq": v } as Document; break; }
-    case 16: { const v = d_ContractAuthenticationResType(r); doc = { "ContractAuthenticationRes": v } as Document; break; }
-    case 17: { const v = d_CurrentDemandReqType(r); doc = { "CurrentDemandReq": v } as Document; break; }
-    case 18: { const v = d_CurrentDemandResType(r); doc = { "CurrentDemandRes": v } as Document; break; }
-    case 19: { const v = d_DC_EVChargeParameterType(r); doc = { "DC_EVChargeParameter": v } as Document; break; }
-    case 20: { const v = d_DC_EVPowerDeliveryParameterType(r); doc = { "DC_EVPowerDeliveryParameter": v } as Document; break; }
-    case 21: { const v = d_DC_EVSEChargeParameterType(r); doc = { "DC_EVSEChargeParameter": v } as Document; break; }
-    case 22: { const v = d_DC_EVSEStatusType(r); doc = { "DC_EVSEStatus": v } as Document; break; }
-    case 23: { const v = d_DC_EVStatusType(r); doc = { "DC_EVStatus": v } as Document; break; }
-    case 24: { const v = d_DSAKeyValueType(r); doc = { "DSAKeyValue": v } as Document; break; }
-    case 25: { const v = d_DigestMethodType(r); doc = { "DigestMethod": v } as Document; break; }
-    case 26: { const v = (r.zero("Document/DigestValue", "CH"), r.binary(65536, "Document/DigestValue")); r.zero("Document/DigestValue", "EE"); doc = { "DigestValue": v } as Document; break; }
-    case 27: { const v = d_EVChargeParameterType(r); doc = { "EVChargeParameter": v } as Document; break; }
-    case 28: { const v = d_EVPowerDeliveryParameterType(r); doc = { "EVPowerDeliveryParameter": v } as Document; break; }
-    case 29: { const v = d_EVSEChargeParameterType(r); doc = { "EVSEChargeParameter": v } as Document; break; }
-    case 30: { const v = d_EVSEStatusType(r); doc = { "EVSEStatus": v } as Document; break; }
-    case 31: { const v = d_EVStatusType(r); doc = { "EVStatus": v } as Document; break; }
-    case 32: { const v = d_EntryType(r); doc = { "Entry": v } as Document; break; }
-    case 33: { const v = d_KeyInfoType(r); doc = { "KeyInfo": v } as Document; break; }
-    case 34: { const v = (r.zero("Document/KeyName", "CH"), r.string(65536, 15, "Document/KeyName")); r.zero("Document/KeyName", "EE"); doc = { "KeyName": v } as Document; break; }
-    case 35: { const v = d_KeyValueType(r); doc = { "KeyValue": v } as Document; break; }
-    case 36: { const v = d_ManifestType(r); doc = { "Manifest": v } as Document; break; }
-    case 37: { const v = d_MeteringReceiptReqType(r); doc = { "MeteringReceiptReq": v } as Document; break; }
-    case 38: { const v = d_MeteringReceiptResType(r); doc = { "MeteringReceiptRes": v } as Document; break; }
-    case 39: { const v = (r.zero("Document/MgmtData", "CH"), r.string(65536, 16, "Document/MgmtData")); r.zero("Document/MgmtData", "EE"); doc = { "MgmtData": v } as Document; break; }
-    case 40: { const v = d_ObjectType(r); doc = { "Object": v } as Document; break; }
-    case 41: { const v = d_PGPDataType(r); doc = { "PGPData": v } as Document; break; }
-    case 42: { const v = d_PMaxScheduleEntryType(r); doc = { "PMaxScheduleEntry": v } as Document; break; }
-    case 43: { const v = d_PaymentDetailsReqType(r); doc = { "PaymentDetailsReq": v } as Document; break; }
-    case 44: { const v = d_PaymentDetailsResType(r); doc = { "PaymentDetailsRes": v } as Document; break; }
-    case 45: { const v = d_PowerDeliveryReqType(r); doc = { "PowerDeliveryReq": v } as Document; break; }
-    case 46: { const v = d_PowerDeliveryResType(r); doc = { "PowerDeliveryRes": v } as Document; break; }
-    case 47: { const v = d_PreChargeReqType(r); doc = { "PreChargeReq": v } as Document; break; }
-    case 48: { const v = d_PreChargeResType(r); doc = { "PreChargeRes": v } as Document; break; }
-    case 49: { const v = d_RSAKeyValueType(r); doc = { "RSAKeyValue": v } as Document; break; }
-    case 50: { const v = d_ReferenceType(r); doc = { "Reference": v } as Document; break; }
-    case 51: { const v = d_RelativeTimeIntervalType(r); doc = { "RelativeTimeInterval": v } as Document; break; }
-    case 52: { const v = d_RetrievalMethodType(r); doc = { "RetrievalMethod": v } as Document; break; }
-    case 53: { const v = d_SAScheduleListType(r); doc = { "SAScheduleList": v } as Document; break; }
-    case 54: { const v = d_SASchedulesType(r); doc = { "SASchedules": v } as Document; break; }
-    case 55: { const v = d_SPKIDataType(r); doc = { "SPKIData": v } as Document; break; }
-    case 56: { const v = d_SalesTariffEntryType(r); doc = { "SalesTariffEntry": v } as Document; break; }
-    case 57: { const v = d_ServiceChargeType(r); doc = { "ServiceCharge": v } as Document; break; }
-    case 58: { const v = d_ServiceDetailReqType(r); doc = { "ServiceDetailReq": v } as Document; break; }
-    case 59: { const v = d_ServiceDetailResType(r); doc = { "ServiceDetailRes": v } as Document; break; }
-    case 60: { const v = d_ServiceDiscoveryReqType(r); doc = { "ServiceDiscoveryReq": v } as Document; break; }
-    case 61: { const v = d_ServiceDiscoveryResType(r); doc = { "ServiceDiscoveryRes": v } as Document; break; }
-    case 62: { const v = d_ServicePaymentSelectionReqType(r); doc = { "ServicePaymentSelectionReq": v } as Document; break; }
-    case 63: { const v = d_ServicePaymentSelectionResType(r); doc = { "ServicePaymentSelectionRes": v } as Document; break; }
-    case 64: { const v = d_SessionSetupReqType(r); doc = { "SessionSetupReq": v } as Document; break; }
-    case 65: { const v = d_SessionSetupResType(r); doc = { "SessionSetupRes": v } as Document; break; }
-    case 66: { const v = d_SessionStopType(r); doc = { "SessionStopReq": v } as Document; break; }
-    case 67: { const v = d_SessionStopResType(r); doc = { "SessionStopRes": v } as Document; break; }
-    case 68: { const v = d_SignatureType(r); doc = { "Signature": v } as Document; break; }
-    case 69: { const v = d_SignatureMethodType(r); doc = { "SignatureMethod": v } as Document; break; }
-    case 70: { const v = d_SignaturePropertiesType(r); doc = { "SignatureProperties": v } as Document; break; }
-    case 71: { const v = d_SignaturePropertyType(r); doc = { "SignatureProperty": v } as Document; break; }
-    case 72: { const v = d_SignatureValueType(r); doc = { "SignatureValue": v } as Document; break; }
-    case 73: { const v = d_SignedInfoType(r); doc = { "SignedInfo": v } as Document; break; }
-    case 74: { const v = d_IntervalType(r); doc = { "TimeInterval": v } as Document; break; }
-    case 75: { const v = d_TransformType(r); doc = { "Transform": v } as Document; break; }
-    case 76: { const v = d_TransformsType(r); doc = { "Transforms": v } as Document; break; }
-    case 77: { const v = d_V2G_Message(r); doc = { "V2G_Message": v } as Document; break; }
-    case 78: { const v = d_WeldingDetectionReqType(r); doc = { "WeldingDetectionReq": v } as Document; break; }
-    case 79: { const v = d_WeldingDetectionResType(r); doc = { "WeldingDetectionRes": v } as Document; break; }
-    case 80: { const v = d_X509DataType(r); doc = { "X509Data": v } as Document; break; }
+    case 0: { const v = d_AC_EVChargeParameterType(r); const o: any = {}; o["AC_EVChargeParameter"] = v; doc = o; break; }
+    case 1: { const v = d_AC_EVSEChargeParameterType(r); const o: any = {}; o["AC_EVSEChargeParameter"] = v; doc = o; break; }
+    case 2: { const v = d_AC_EVSEStatusType(r); const o: any = {}; o["AC_EVSEStatus"] = v; doc = o; break; }
+    case 3: { const v = d_BodyBaseType(r); const o: any = {}; o["BodyElement"] = v; doc = o; break; }
+    case 4: { const v = d_CableCheckReqType(r); const o: any = {}; o["CableCheckReq"] = v; doc = o; break; }
+    case 5: { const v = d_CableCheckResType(r); const o: any = {}; o["CableCheckRes"] = v; doc = o; break; }
+    case 6: { const v = d_CanonicalizationMethodType(r); const o: any = {}; o["CanonicalizationMethod"] = v; doc = o; break; }
+    case 7: { const v = d_CertificateInstallationReqType(r); const o: any = {}; o["CertificateInstallationReq"] = v; doc = o; break; }
+    case 8: { const v = d_CertificateInstallationResType(r); const o: any = {}; o["CertificateInstallationRes"] = v; doc = o; break; }
+    case 9: { const v = d_CertificateUpdateReqType(r); const o: any = {}; o["CertificateUpdateReq"] = v; doc = o; break; }
+    case 10: { const v = d_CertificateUpdateResType(r); const o: any = {}; o["CertificateUpdateRes"] = v; doc = o; break; }
+    case 11: { const v = d_ChargeParameterDiscoveryReqType(r); const o: any = {}; o["ChargeParameterDiscoveryReq"] = v; doc = o; break; }
+    case 12: { const v = d_ChargeParameterDiscoveryResType(r); const o: any = {}; o["ChargeParameterDiscoveryRes"] = v; doc = o; break; }
+    case 13: { const v = d_ChargingStatusReqType(r); const o: any = {}; o["ChargingStatusReq"] = v; doc = o; break; }
+    case 14: { const v = d_ChargingStatusResType(r); const o: any = {}; o["ChargingStatusRes"] = v; doc = o; break; }
+    case 15: { const v = d_ContractAuthenticationReqType(r); const o: any = {}; o["ContractAuthenticationReq"] = v; doc = o; break; }
+    case 16: { const v = d_ContractAuthenticationResType(r); const o: any = {}; o["ContractAuthenticationRes"] = v; doc = o; break; }
+    case 17: { const v = d_CurrentDemandReqType(r); const o: any = {}; o["CurrentDemandReq"] = v; doc = o; break; }
+    case 18: { const v = d_CurrentDemandResType(r); const o: any = {}; o["CurrentDemandRes"] = v; doc = o; break; }
+    case 19: { const v = d_DC_EVChargeParameterType(r); const o: any = {}; o["DC_EVChargeParameter"] = v; doc = o; break; }
+    case 20: { const v = d_DC_EVPowerDeliveryParameterType(r); const o: any = {}; o["DC_EVPowerDeliveryParameter"] = v; doc = o; break; }
+    case 21: { const v = d_DC_EVSEChargeParameterType(r); const o: any = {}; o["DC_EVSEChargeParameter"] = v; doc = o; break; }
+    case 22: { const v = d_DC_EVSEStatusType(r); const o: any = {}; o["DC_EVSEStatus"] = v; doc = o; break; }
+    case 23: { const v = d_DC_EVStatusType(r); const o: any = {}; o["DC_EVStatus"] = v; doc = o; break; }
+    case 24: { const v = d_DSAKeyValueType(r); const o: any = {}; o["DSAKeyValue"] = v; doc = o; break; }
+    case 25: { const v = d_DigestMethodType(r); const o: any = {}; o["DigestMethod"] = v; doc = o; break; }
+    case 26: { const v = (r.zero("Document/DigestValue", "CH"), r.binary(65536, "Document/DigestValue")); r.zero("Document/DigestValue", "EE"); const o: any = {}; o["DigestValue"] = v; doc = o; break; }
+    case 27: { const v = d_EVChargeParameterType(r); const o: any = {}; o["EVChargeParameter"] = v; doc = o; break; }
+    case 28: { const v = d_EVPowerDeliveryParameterType(r); const o: any = {}; o["EVPowerDeliveryParameter"] = v; doc = o; break; }
+    case 29: { const v = d_EVSEChargeParameterType(r); const o: any = {}; o["EVSEChargeParameter"] = v; doc = o; break; }
+    case 30: { const v = d_EVSEStatusType(r); const o: any = {}; o["EVSEStatus"] = v; doc = o; break; }
+    case 31: { const v = d_EVStatusType(r); const o: any = {}; o["EVStatus"] = v; doc = o; break; }
+    case 32: { const v = d_EntryType(r); const o: any = {}; o["Entry"] = v; doc = o; break; }
+    case 33: { const v = d_KeyInfoType(r); const o: any = {}; o["KeyInfo"] = v; doc = o; break; }
+    case 34: { const v = (r.zero("Document/KeyName", "CH"), r.string(65536, 15, "Document/KeyName")); r.zero("Document/KeyName", "EE"); const o: any = {}; o["KeyName"] = v; doc = o; break; }
+    case 35: { const v = d_KeyValueType(r); const o: any = {}; o["KeyValue"] = v; doc = o; break; }
+    case 36: { const v = d_ManifestType(r); const o: any = {}; o["Manifest"] = v; doc = o; break; }
+    case 37: { const v = d_MeteringReceiptReqType(r); const o: any = {}; o["MeteringReceiptReq"] = v; doc = o; break; }
+    case 38: { const v = d_MeteringReceiptResType(r); const o: any = {}; o["MeteringReceiptRes"] = v; doc = o; break; }
+    case 39: { const v = (r.zero("Document/MgmtData", "CH"), r.string(65536, 16, "Document/MgmtData")); r.zero("Document/MgmtData", "EE"); const o: any = {}; o["MgmtData"] = v; doc = o; break; }
+    case 40: { const v = d_ObjectType(r); const o: any = {}; o["Object"] = v; doc = o; break; }
+    case 41: { const v = d_PGPDataType(r); const o: any = {}; o["PGPData"] = v; doc = o; break; }
+    case 42: { const v = d_PMaxScheduleEntryType(r); const o: any = {}; o["PMaxScheduleEntry"] = v; doc = o; break; }
+    case 43: { const v = d_PaymentDetailsReqType(r); const o: any = {}; o["PaymentDetailsReq"] = v; doc = o; break; }
+    case 44: { const v = d_PaymentDetailsResType(r); const o: any = {}; o["PaymentDetailsRes"] = v; doc = o; break; }
+    case 45: { const v = d_PowerDeliveryReqType(r); const o: any = {}; o["PowerDeliveryReq"] = v; doc = o; break; }
+    case 46: { const v = d_PowerDeliveryResType(r); const o: any = {}; o["PowerDeliveryRes"] = v; doc = o; break; }
+    case 47: { const v = d_PreChargeReqType(r); const o: any = {}; o["PreChargeReq"] = v; doc = o; break; }
+    case 48: { const v = d_PreChargeResType(r); const o: any = {}; o["PreChargeRes"] = v; doc = o; break; }
+    case 49: { const v = d_RSAKeyValueType(r); const o: any = {}; o["RSAKeyValue"] = v; doc = o; break; }
+    case 50: { const v = d_ReferenceType(r); const o: any = {}; o["Reference"] = v; doc = o; break; }
+    case 51: { const v = d_RelativeTimeIntervalType(r); const o: any = {}; o["RelativeTimeInterval"] = v; doc = o; break; }
+    case 52: { const v = d_RetrievalMethodType(r); const o: any = {}; o["RetrievalMethod"] = v; doc = o; break; }
+    case 53: { const v = d_SAScheduleListType(r); const o: any = {}; o["SAScheduleList"] = v; doc = o; break; }
+    case 54: { const v = d_SASchedulesType(r); const o: any = {}; o["SASchedules"] = v; doc = o; break; }
+    case 55: { const v = d_SPKIDataType(r); const o: any = {}; o["SPKIData"] = v; doc = o; break; }
+    case 56: { const v = d_SalesTariffEntryType(r); const o: any = {}; o["SalesTariffEntry"] = v; doc = o; break; }
+    case 57: { const v = d_ServiceChargeType(r); const o: any = {}; o["ServiceCharge"] = v; doc = o; break; }
+    case 58: { const v = d_ServiceDetailReqType(r); const o: any = {}; o["ServiceDetailReq"] = v; doc = o; break; }
+    case 59: { const v = d_ServiceDetailResType(r); const o: any = {}; o["ServiceDetailRes"] = v; doc = o; break; }
+    case 60: { const v = d_ServiceDiscoveryReqType(r); const o: any = {}; o["ServiceDiscoveryReq"] = v; doc = o; break; }
+    case 61: { const v = d_ServiceDiscoveryResType(r); const o: any = {}; o["ServiceDiscoveryRes"] = v; doc = o; break; }
+    case 62: { const v = d_ServicePaymentSelectionReqType(r); const o: any = {}; o["ServicePaymentSelectionReq"] = v; doc = o; break; }
+    case 63: { const v = d_ServicePaymentSelectionResType(r); const o: any = {}; o["ServicePaymentSelectionRes"] = v; doc = o; break; }
+    case 64: { const v = d_SessionSetupReqType(r); const o: any = {}; o["SessionSetupReq"] = v; doc = o; break; }
+    case 65: { const v = d_SessionSetupResType(r); const o: any = {}; o["SessionSetupRes"] = v; doc = o; break; }
+    case 66: { const v = d_SessionStopType(r); const o: any = {}; o["SessionStopReq"] = v; doc = o; break; }
+    case 67: { const v = d_SessionStopResType(r); const o: any = {}; o["SessionStopRes"] = v; doc = o; break; }
+    case 68: { const v = d_SignatureType(r); const o: any = {}; o["Signature"] = v; doc = o; break; }
+    case 69: { const v = d_SignatureMethodType(r); const o: any = {}; o["SignatureMethod"] = v; doc = o; break; }
+    case 70: { const v = d_SignaturePropertiesType(r); const o: any = {}; o["SignatureProperties"] = v; doc = o; break; }
+    case 71: { const v = d_SignaturePropertyType(r); const o: any = {}; o["SignatureProperty"] = v; doc = o; break; }
+    case 72: { const v = d_SignatureValueType(r); const o: any = {}; o["SignatureValue"] = v; doc = o; break; }
+    case 73: { const v = d_SignedInfoType(r); const o: any = {}; o["SignedInfo"] = v; doc = o; break; }
+    case 74: { const v = d_IntervalType(r); const o: any = {}; o["TimeInterval"] = v; doc = o; break; }
+    case 75: { const v = d_TransformType(r); const o: any = {}; o["Transform"] = v; doc = o; break; }
+    case 76: { const v = d_TransformsType(r); const o: any = {}; o["Transforms"] = v; doc = o; break; }
+    case 77: { const v = d_V2G_Message(r); const o: any = {}; o["V2G_Message"] = v; doc = o; break; }
+    case 78: { const v = d_WeldingDetectionReqType(r); const o: any = {}; o["WeldingDetectionReq"] = v; doc = o; break; }
+    case 79: { const v = d_WeldingDetectionResType(r); const o: any = {}; o["WeldingDetectionRes"] = v; doc = o; break; }
+    case 80: { const v = d_X509DataType(r); const o: any = {}; o["X509Data"] = v; doc = o; break; }
     default:
       return r.badEvent(c, 7, "DocContent", "SE(global element)");
   }

@@ -102,12 +102,13 @@ export type Document =
 export type FragmentDocument = Record<string, unknown>;
 
 const W_ = new BitWriter(8192);
+const R_ = new BitReader();
 
 function begin(bytes: Uint8Array): BitReader {
   if (!(bytes instanceof Uint8Array)) throw new ExiDecodeError("EXI_HEADER", "input is not a Uint8Array", 0);
   if (bytes.length > MAX_EXI_MESSAGE_BYTES) throw new ExiDecodeError("EXI_LIMIT", `stream of ${bytes.length} bytes exceeds MAX_EXI_MESSAGE_BYTES ${MAX_EXI_MESSAGE_BYTES}`, 0);
   if (bytes.length === 0 || bytes[0] !== 0x80) throw new ExiDecodeError("EXI_HEADER", `EXI header must be 0x80 (no options, version 1), got ${bytes.length === 0 ? "nothing" : "0x" + bytes[0]!.toString(16)}`, 0, "header", "0x80");
-  return new BitReader(bytes, 8);
+  return R_.reset(bytes, 8);
 }
 
 function end(r: BitReader, opts?: DecodeOptions): void {
@@ -8575,86 +8576,86 @@ export function decodeDocument(bytes: Uint8Array, opts?: DecodeOptions): Documen
   const c = r.bits(7);
   let doc: Document;
   switch (c) {
-    case 0: { const v = d_AC_EVChargeParameterType(r); doc = { "AC_EVChargeParameter": v } as Document; break; }
-    case 1: { const v = d_AC_EVSEChargeParameterType(r); doc = { "AC_EVSEChargeParameter": v } as Document; break; }
-    case 2: { const v = d_AC_EVSEStatusType(r); doc = { "AC_EVSEStatus": v } as Document; break; }
-    case 3: { const v = d_AuthorizationReqType(r); doc = { "AuthorizationReq": v } as Document; break; }
-    case 4: { const v = d_AuthorizationResType(r); doc = { "AuthorizationRes": v } as Document; break; }
-    case 5: { const v = d_BodyBaseType(r); doc = { "BodyElement": v } as Document; break; }
-    case 6: { const v = d_CableCheckReqType(r); doc = { "CableCheckReq": v } as Document; break; }
-    case 7: { const v = d_CableCheckResType(r); doc = { "CableCheckRes": v } as Document; break; }
-    case 8: { const v = d_CanonicalizationMethodType(r); doc = { "CanonicalizationMethod": v } as Document; break; }
-    case 9: { const v = d_CertificateInstallationReqType(r); doc = { "CertificateInstallationReq": v } as Document; break; }
-    case 10: { const v = d_CertificateInstallationResType(r); doc = { "CertificateInstallationRes": v } as Document; break; }
-    case 11: { const v = d_CertificateUpdateReqType(r); doc = { "CertificateUpdateReq": v } as Document; break; }
-    case 12: { const v = d_CertificateUpdateResType(r); doc = { "CertificateUpdateRes": v } as Document; break; }
-    case 13: { const v = d_ChargeParameterDiscoveryReqType(r); doc = { "ChargeParameterDiscoveryReq": v } as Document; break; }
-    case 14: { const v = d_ChargeParameterDiscoveryResType(r); doc = { "ChargeParameterDiscoveryRes": v } as Document; break; }
-    case 15: { const v = d_ChargingStatusReqType(r); doc = { "ChargingStatusReq": v } as Document; break; }
-    case 16: { const v = d_ChargingStatusResType(r); doc = { "ChargingStatusRes": v } as Document; break; }
-    case 17: { const v = d_CurrentDemandReqType(r); doc = { "CurrentDemandReq": v } as Document; break; }
-    case 18: { const v = d_CurrentDemandResType(r); doc = { "CurrentDemandRes": v } as Document; break; }
-    case 19: { const v = d_DC_EVChargeParameterType(r); doc = { "DC_EVChargeParameter": v } as Document; break; }
-    case 20: { const v = d_DC_EVPowerDeliveryParameterType(r); doc = { "DC_EVPowerDeliveryParameter": v } as Document; break; }
-    case 21: { const v = d_DC_EVSEChargeParameterType(r); doc = { "DC_EVSEChargeParameter": v } as Document; break; }
-    case 22: { const v = d_DC_EVSEStatusType(r); doc = { "DC_EVSEStatus": v } as Document; break; }
-    case 23: { const v = d_DC_EVStatusType(r); doc = { "DC_EVStatus": v } as Document; break; }
-    case 24: { const v = d_DSAKeyValueType(r); doc = { "DSAKeyValue": v } as Document; break; }
-    case 25: { const v = d_DigestMethodType(r); doc = { "DigestMethod": v } as Document; break; }
-    case 26: { const v = (r.zero("Document/DigestValue", "CH"), r.binary(65536, "Document/DigestValue")); r.zero("Document/DigestValue", "EE"); doc = { "DigestValue": v } as Document; break; }
-    case 27: { const v = d_EVChargeParameterType(r); doc = { "EVChargeParameter": v } as Document; break; }
-    case 28: { const v = d_EVPowerDeliveryParameterType(r); doc = { "EVPowerDeliveryParameter": v } as Document; break; }
-    case 29: { const v = d_EVSEChargeParameterType(r); doc = { "EVSEChargeParameter": v } as Document; break; }
-    case 30: { const v = d_EVSEStatusType(r); doc = { "EVSEStatus": v } as Document; break; }
-    case 31: { const v = d_EVStatusType(r); doc = { "EVStatus": v } as Document; break; }
-    case 32: { const v = d_EntryType(r); doc = { "Entry": v } as Document; break; }
-    case 33: { const v = d_KeyInfoType(r); doc = { "KeyInfo": v } as Document; break; }
-    case 34: { const v = (r.zero("Document/KeyName", "CH"), r.string(65536, 5, "Document/KeyName")); r.zero("Document/KeyName", "EE"); doc = { "KeyName": v } as Document; break; }
-    case 35: { const v = d_KeyValueType(r); doc = { "KeyValue": v } as Document; break; }
-    case 36: { const v = d_ManifestType(r); doc = { "Manifest": v } as Document; break; }
-    case 37: { const v = d_MeteringReceiptReqType(r); doc = { "MeteringReceiptReq": v } as Document; break; }
-    case 38: { const v = d_MeteringReceiptResType(r); doc = { "MeteringReceiptRes": v } as Document; break; }
-    case 39: { const v = (r.zero("Document/MgmtData", "CH"), r.string(65536, 6, "Document/MgmtData")); r.zero("Document/MgmtData", "EE"); doc = { "MgmtData": v } as Document; break; }
-    case 40: { const v = d_ObjectType(r); doc = { "Object": v } as Document; break; }
-    case 41: { const v = d_PGPDataType(r); doc = { "PGPData": v } as Document; break; }
-    case 42: { const v = d_PMaxScheduleEntryType(r); doc = { "PMaxScheduleEntry": v } as Document; break; }
-    case 43: { const v = d_PaymentDetailsReqType(r); doc = { "PaymentDetailsReq": v } as Document; break; }
-    case 44: { const v = d_PaymentDetailsResType(r); doc = { "PaymentDetailsRes": v } as Document; break; }
-    case 45: { const v = d_PaymentServiceSelectionReqType(r); doc = { "PaymentServiceSelectionReq": v } as Document; break; }
-    case 46: { const v = d_PaymentServiceSelectionResType(r); doc = { "PaymentServiceSelectionRes": v } as Document; break; }
-    case 47: { const v = d_PowerDeliveryReqType(r); doc = { "PowerDeliveryReq": v } as Document; break; }
-    case 48: { const v = d_PowerDeliveryResType(r); doc = { "PowerDeliveryRes": v } as Document; break; }
-    case 49: { const v = d_PreChargeReqType(r); doc = { "PreChargeReq": v } as Document; break; }
-    case 50: { const v = d_PreChargeResType(r); doc = { "PreChargeRes": v } as Document; break; }
-    case 51: { const v = d_RSAKeyValueType(r); doc = { "RSAKeyValue": v } as Document; break; }
-    case 52: { const v = d_ReferenceType(r); doc = { "Reference": v } as Document; break; }
-    case 53: { const v = d_RelativeTimeIntervalType(r); doc = { "RelativeTimeInterval": v } as Document; break; }
-    case 54: { const v = d_RetrievalMethodType(r); doc = { "RetrievalMethod": v } as Document; break; }
-    case 55: { const v = d_SAScheduleListType(r); doc = { "SAScheduleList": v } as Document; break; }
-    case 56: { const v = d_SASchedulesType(r); doc = { "SASchedules": v } as Document; break; }
-    case 57: { const v = d_SPKIDataType(r); doc = { "SPKIData": v } as Document; break; }
-    case 58: { const v = d_SalesTariffEntryType(r); doc = { "SalesTariffEntry": v } as Document; break; }
-    case 59: { const v = d_ServiceDetailReqType(r); doc = { "ServiceDetailReq": v } as Document; break; }
-    case 60: { const v = d_ServiceDetailResType(r); doc = { "ServiceDetailRes": v } as Document; break; }
-    case 61: { const v = d_ServiceDiscoveryReqType(r); doc = { "ServiceDiscoveryReq": v } as Document; break; }
-    case 62: { const v = d_ServiceDiscoveryResType(r); doc = { "ServiceDiscoveryRes": v } as Document; break; }
-    case 63: { const v = d_SessionSetupReqType(r); doc = { "SessionSetupReq": v } as Document; break; }
-    case 64: { const v = d_SessionSetupResType(r); doc = { "SessionSetupRes": v } as Document; break; }
-    case 65: { const v = d_SessionStopReqType(r); doc = { "SessionStopReq": v } as Document; break; }
-    case 66: { const v = d_SessionStopResType(r); doc = { "SessionStopRes": v } as Document; break; }
-    case 67: { const v = d_SignatureType(r); doc = { "Signature": v } as Document; break; }
-    case 68: { const v = d_SignatureMethodType(r); doc = { "SignatureMethod": v } as Document; break; }
-    case 69: { const v = d_SignaturePropertiesType(r); doc = { "SignatureProperties": v } as Document; break; }
-    case 70: { const v = d_SignaturePropertyType(r); doc = { "SignatureProperty": v } as Document; break; }
-    case 71: { const v = d_SignatureValueType(r); doc = { "SignatureValue": v } as Document; break; }
-    case 72: { const v = d_SignedInfoType(r); doc = { "SignedInfo": v } as Document; break; }
-    case 73: { const v = d_IntervalType(r); doc = { "TimeInterval": v } as Document; break; }
-    case 74: { const v = d_TransformType(r); doc = { "Transform": v } as Document; break; }
-    case 75: { const v = d_TransformsType(r); doc = { "Transforms": v } as Document; break; }
-    case 76: { const v = d_V2G_Message(r); doc = { "V2G_Message": v } as Document; break; }
-    case 77: { const v = d_WeldingDetectionReqType(r); doc = { "WeldingDetectionReq": v } as Document; break; }
-    case 78: { const v = d_WeldingDetectionResType(r); doc = { "WeldingDetectionRes": v } as Document; break; }
-    case 79: { const v = d_X509DataType(r); doc = { "X509Data": v } as Document; break; }
+    case 0: { const v = d_AC_EVChargeParameterType(r); const o: any = {}; o["AC_EVChargeParameter"] = v; doc = o; break; }
+    case 1: { const v = d_AC_EVSEChargeParameterType(r); const o: any = {}; o["AC_EVSEChargeParameter"] = v; doc = o; break; }
+    case 2: { const v = d_AC_EVSEStatusType(r); const o: any = {}; o["AC_EVSEStatus"] = v; doc = o; break; }
+    case 3: { const v = d_AuthorizationReqType(r); const o: any = {}; o["AuthorizationReq"] = v; doc = o; break; }
+    case 4: { const v = d_AuthorizationResType(r); const o: any = {}; o["AuthorizationRes"] = v; doc = o; break; }
+    case 5: { const v = d_BodyBaseType(r); const o: any = {}; o["BodyElement"] = v; doc = o; break; }
+    case 6: { const v = d_CableCheckReqType(r); const o: any = {}; o["CableCheckReq"] = v; doc = o; break; }
+    case 7: { const v = d_CableCheckResType(r); const o: any = {}; o["CableCheckRes"] = v; doc = o; break; }
+    case 8: { const v = d_CanonicalizationMethodType(r); const o: any = {}; o["CanonicalizationMethod"] = v; doc = o; break; }
+    case 9: { const v = d_CertificateInstallationReqType(r); const o: any = {}; o["CertificateInstallationReq"] = v; doc = o; break; }
+    case 10: { const v = d_CertificateInstallationResType(r); const o: any = {}; o["CertificateInstallationRes"] = v; doc = o; break; }
+    case 11: { const v = d_CertificateUpdateReqType(r); const o: any = {}; o["CertificateUpdateReq"] = v; doc = o; break; }
+    case 12: { const v = d_CertificateUpdateResType(r); const o: any = {}; o["CertificateUpdateRes"] = v; doc = o; break; }
+    case 13: { const v = d_ChargeParameterDiscoveryReqType(r); const o: any = {}; o["ChargeParameterDiscoveryReq"] = v; doc = o; break; }
+    case 14: { const v = d_ChargeParameterDiscoveryResType(r); const o: any = {}; o["ChargeParameterDiscoveryRes"] = v; doc = o; break; }
+    case 15: { const v = d_ChargingStatusReqType(r); const o: any = {}; o["ChargingStatusReq"] = v; doc = o; break; }
+    case 16: { const v = d_ChargingStatusResType(r); const o: any = {}; o["ChargingStatusRes"] = v; doc = o; break; }
+    case 17: { const v = d_CurrentDemandReqType(r); const o: any = {}; o["CurrentDemandReq"] = v; doc = o; break; }
+    case 18: { const v = d_CurrentDemandResType(r); const o: any = {}; o["CurrentDemandRes"] = v; doc = o; break; }
+    case 19: { const v = d_DC_EVChargeParameterType(r); const o: any = {}; o["DC_EVChargeParameter"] = v; doc = o; break; }
+    case 20: { const v = d_DC_EVPowerDeliveryParameterType(r); const o: any = {}; o["DC_EVPowerDeliveryParameter"] = v; doc = o; break; }
+    case 21: { const v = d_DC_EVSEChargeParameterType(r); const o: any = {}; o["DC_EVSEChargeParameter"] = v; doc = o; break; }
+    case 22: { const v = d_DC_EVSEStatusType(r); const o: any = {}; o["DC_EVSEStatus"] = v; doc = o; break; }
+    case 23: { const v = d_DC_EVStatusType(r); const o: any = {}; o["DC_EVStatus"] = v; doc = o; break; }
+    case 24: { const v = d_DSAKeyValueType(r); const o: any = {}; o["DSAKeyValue"] = v; doc = o; break; }
+    case 25: { const v = d_DigestMethodType(r); const o: any = {}; o["DigestMethod"] = v; doc = o; break; }
+    case 26: { const v = (r.zero("Document/DigestValue", "CH"), r.binary(65536, "Document/DigestValue")); r.zero("Document/DigestValue", "EE"); const o: any = {}; o["DigestValue"] = v; doc = o; break; }
+    case 27: { const v = d_EVChargeParameterType(r); const o: any = {}; o["EVChargeParameter"] = v; doc = o; break; }
+    case 28: { const v = d_EVPowerDeliveryParameterType(r); const o: any = {}; o["EVPowerDeliveryParameter"] = v; doc = o; break; }
+    case 29: { const v = d_EVSEChargeParameterType(r); const o: any = {}; o["EVSEChargeParameter"] = v; doc = o; break; }
+    case 30: { const v = d_EVSEStatusType(r); const o: any = {}; o["EVSEStatus"] = v; doc = o; break; }
+    case 31: { const v = d_EVStatusType(r); const o: any = {}; o["EVStatus"] = v; doc = o; break; }
+    case 32: { const v = d_EntryType(r); const o: any = {}; o["Entry"] = v; doc = o; break; }
+    case 33: { const v = d_KeyInfoType(r); const o: any = {}; o["KeyInfo"] = v; doc = o; break; }
+    case 34: { const v = (r.zero("Document/KeyName", "CH"), r.string(65536, 5, "Document/KeyName")); r.zero("Document/KeyName", "EE"); const o: any = {}; o["KeyName"] = v; doc = o; break; }
+    case 35: { const v = d_KeyValueType(r); const o: any = {}; o["KeyValue"] = v; doc = o; break; }
+    case 36: { const v = d_ManifestType(r); const o: any = {}; o["Manifest"] = v; doc = o; break; }
+    case 37: { const v = d_MeteringReceiptReqType(r); const o: any = {}; o["MeteringReceiptReq"] = v; doc = o; break; }
+    case 38: { const v = d_MeteringReceiptResType(r); const o: any = {}; o["MeteringReceiptRes"] = v; doc = o; break; }
+    case 39: { const v = (r.zero("Document/MgmtData", "CH"), r.string(65536, 6, "Document/MgmtData")); r.zero("Document/MgmtData", "EE"); const o: any = {}; o["MgmtData"] = v; doc = o; break; }
+    case 40: { const v = d_ObjectType(r); const o: any = {}; o["Object"] = v; doc = o; break; }
+    case 41: { const v = d_PGPDataType(r); const o: any = {}; o["PGPData"] = v; doc = o; break; }
+    case 42: { const v = d_PMaxScheduleEntryType(r); const o: any = {}; o["PMaxScheduleEntry"] = v; doc = o; break; }
+    case 43: { const v = d_PaymentDetailsReqType(r); const o: any = {}; o["PaymentDetailsReq"] = v; doc = o; break; }
+    case 44: { const v = d_PaymentDetailsResType(r); const o: any = {}; o["PaymentDetailsRes"] = v; doc = o; break; }
+    case 45: { const v = d_PaymentServiceSelectionReqType(r); const o: any = {}; o["PaymentServiceSelectionReq"] = v; doc = o; break; }
+    case 46: { const v = d_PaymentServiceSelectionResType(r); const o: any = {}; o["PaymentServiceSelectionRes"] = v; doc = o; break; }
+    case 47: { const v = d_PowerDeliveryReqType(r); const o: any = {}; o["PowerDeliveryReq"] = v; doc = o; break; }
+    case 48: { const v = d_PowerDeliveryResType(r); const o: any = {}; o["PowerDeliveryRes"] = v; doc = o; break; }
+    case 49: { const v = d_PreChargeReqType(r); const o: any = {}; o["PreChargeReq"] = v; doc = o; break; }
+    case 50: { const v = d_PreChargeResType(r); const o: any = {}; o["PreChargeRes"] = v; doc = o; break; }
+    case 51: { const v = d_RSAKeyValueType(r); const o: any = {}; o["RSAKeyValue"] = v; doc = o; break; }
+    case 52: { const v = d_ReferenceType(r); const o: any = {}; o["Reference"] = v; doc = o; break; }
+    case 53: { const v = d_RelativeTimeIntervalType(r); const o: any = {}; o["RelativeTimeInterval"] = v; doc = o; break; }
+    case 54: { const v = d_RetrievalMethodType(r); const o: any = {}; o["RetrievalMethod"] = v; doc = o; break; }
+    case 55: { const v = d_SAScheduleListType(r); const o: any = {}; o["SAScheduleList"] = v; doc = o; break; }
+    case 56: { const v = d_SASchedulesType(r); const o: any = {}; o["SASchedules"] = v; doc = o; break; }
+    case 57: { const v = d_SPKIDataType(r); const o: any = {}; o["SPKIData"] = v; doc = o; break; }
+    case 58: { const v = d_SalesTariffEntryType(r); const o: any = {}; o["SalesTariffEntry"] = v; doc = o; break; }
+    case 59: { const v = d_ServiceDetailReqType(r); const o: any = {}; o["ServiceDetailReq"] = v; doc = o; break; }
+    case 60: { const v = d_ServiceDetailResType(r); const o: any = {}; o["ServiceDetailRes"] = v; doc = o; break; }
+    case 61: { const v = d_ServiceDiscoveryReqType(r); const o: any = {}; o["ServiceDiscoveryReq"] = v; doc = o; break; }
+    case 62: { const v = d_ServiceDiscoveryResType(r); const o: any = {}; o["ServiceDiscoveryRes"] = v; doc = o; break; }
+    case 63: { const v = d_SessionSetupReqType(r); const o: any = {}; o["SessionSetupReq"] = v; doc = o; break; }
+    case 64: { const v = d_SessionSetupResType(r); const o: any = {}; o["SessionSetupRes"] = v; doc = o; break; }
+    case 65: { const v = d_SessionStopReqType(r); const o: any = {}; o["SessionStopReq"] = v; doc = o; break; }
+    case 66: { const v = d_SessionStopResType(r); const o: any = {}; o["SessionStopRes"] = v; doc = o; break; }
+    case 67: { const v = d_SignatureType(r); const o: any = {}; o["Signature"] = v; doc = o; break; }
+    case 68: { const v = d_SignatureMethodType(r); const o: any = {}; o["SignatureMethod"] = v; doc = o; break; }
+    case 69: { const v = d_SignaturePropertiesType(r); const o: any = {}; o["SignatureProperties"] = v; doc = o; break; }
+    case 70: { const v = d_SignaturePropertyType(r); const o: any = {}; o["SignatureProperty"] = v; doc = o; break; }
+    case 71: { const v = d_SignatureValueType(r); const o: any = {}; o["SignatureValue"] = v; doc = o; break; }
+    case 72: { const v = d_SignedInfoType(r); const o: any = {}; o["SignedInfo"] = v; doc = o; break; }
+    case 73: { const v = d_IntervalType(r); const o: any = {}; o["TimeInterval"] = v; doc = o; break; }
+    case 74: { const v = d_TransformType(r); const o: any = {}; o["Transform"] = v; doc = o; break; }
+    case 75: { const v = d_TransformsType(r); const o: any = {}; o["Transforms"] = v; doc = o; break; }
+    case 76: { const v = d_V2G_Message(r); const o: any = {}; o["V2G_Message"] = v; doc = o; break; }
+    case 77: { const v = d_WeldingDetectionReqType(r); const o: any = {}; o["WeldingDetectionReq"] = v; doc = o; break; }
+    case 78: { const v = d_WeldingDetectionResType(r); const o: any = {}; o["WeldingDetectionRes"] = v; doc = o; break; }
+    case 79: { const v = d_X509DataType(r); const o: any = {}; o["X509Data"] = v; doc = o; break; }
     default:
       return r.badEvent(c, 7, "DocContent", "SE(global element)");
   }
@@ -8777,249 +8778,249 @@ export function decodeFragment(bytes: Uint8Array, opts?: DecodeOptions): Fragmen
   const c = r.bits(8);
   let doc: FragmentDocument;
   switch (c) {
-    case 0: { const v = d_AC_EVChargeParameterType(r); doc = { "AC_EVChargeParameter": v }; break; }
-    case 1: { const v = d_AC_EVSEChargeParameterType(r); doc = { "AC_EVSEChargeParameter": v }; break; }
-    case 2: { const v = d_AC_EVSEStatusType(r); doc = { "AC_EVSEStatus": v }; break; }
-    case 3: { const v = d_AC_EVSEStatusType(r); doc = { "AC_EVSEStatus": v }; break; }
-    case 4: { const v = d_AuthorizationReqType(r); doc = { "AuthorizationReq": v }; break; }
-    case 5: { const v = d_AuthorizationResType(r); doc = { "AuthorizationRes": v }; break; }
-    case 6: { const v = d_BodyType(r); doc = { "Body": v }; break; }
-    case 7: { const v = d_BodyBaseType(r); doc = { "BodyElement": v }; break; }
-    case 8: { const v = (r.zero("Fragment/BulkChargingComplete", "CH"), r.bit() === 1); r.zero("Fragment/BulkChargingComplete", "EE"); doc = { "BulkChargingComplete": v }; break; }
-    case 9: { const v = (r.zero("Fragment/BulkChargingComplete", "CH"), r.bit() === 1); r.zero("Fragment/BulkChargingComplete", "EE"); doc = { "BulkChargingComplete": v }; break; }
-    case 10: { const v = (r.zero("Fragment/BulkSOC", "CH"), r.ranged(7, 0, 100, "Fragment/BulkSOC")); r.zero("Fragment/BulkSOC", "EE"); doc = { "BulkSOC": v }; break; }
-    case 11: { const v = d_CableCheckReqType(r); doc = { "CableCheckReq": v }; break; }
-    case 12: { const v = d_CableCheckResType(r); doc = { "CableCheckRes": v }; break; }
-    case 13: { const v = d_CanonicalizationMethodType(r); doc = { "CanonicalizationMethod": v }; break; }
-    case 14: { const v = (r.zero("Fragment/Certificate", "CH"), r.binary(800, "Fragment/Certificate")); r.zero("Fragment/Certificate", "EE"); doc = { "Certificate": v }; break; }
-    case 15: { const v = d_CertificateInstallationReqType(r); doc = { "CertificateInstallationReq": v }; break; }
-    case 16: { const v = d_CertificateInstallationResType(r); doc = { "CertificateInstallationRes": v }; break; }
-    case 17: { const v = d_CertificateUpdateReqType(r); doc = { "CertificateUpdateReq": v }; break; }
-    case 18: { const v = d_CertificateUpdateResType(r); doc = { "CertificateUpdateRes": v }; break; }
-    case 19: { const v = d_ChargeParameterDiscoveryReqType(r); doc = { "ChargeParameterDiscoveryReq": v }; break; }
-    case 20: { const v = d_ChargeParameterDiscoveryResType(r); doc = { "ChargeParameterDiscoveryRes": v }; break; }
-    case 21: { const v = (r.zero("Fragment/ChargeProgress", "CH"), E11[r.enumIndex(2, 3, "Fragment/ChargeProgress")]!); r.zero("Fragment/ChargeProgress", "EE"); doc = { "ChargeProgress": v }; break; }
-    case 22: { const v = d_ChargeServiceType(r); doc = { "ChargeService": v }; break; }
-    case 23: { const v = (r.zero("Fragment/ChargingComplete", "CH"), r.bit() === 1); r.zero("Fragment/ChargingComplete", "EE"); doc = { "ChargingComplete": v }; break; }
-    case 24: { const v = (r.zero("Fragment/ChargingComplete", "CH"), r.bit() === 1); r.zero("Fragment/ChargingComplete", "EE"); doc = { "ChargingComplete": v }; break; }
-    case 25: { const v = d_ChargingProfileType(r); doc = { "ChargingProfile": v }; break; }
-    case 26: { const v = (r.zero("Fragment/ChargingProfileEntryMaxNumberOfPhasesInUse", "CH"), r.ranged(2, 1, 3, "Fragment/ChargingProfileEntryMaxNumberOfPhasesInUse")); r.zero("Fragment/ChargingProfileEntryMaxNumberOfPhasesInUse", "EE"); doc = { "ChargingProfileEntryMaxNumberOfPhasesInUse": v }; break; }
-    case 27: { const v = d_PhysicalValueType(r); doc = { "ChargingProfileEntryMaxPower": v }; break; }
-    case 28: { const v = (r.zero("Fragment/ChargingProfileEntryStart", "CH"), r.uintIn(0, 4294967295, "Fragment/ChargingProfileEntryStart")); r.zero("Fragment/ChargingProfileEntryStart", "EE"); doc = { "ChargingProfileEntryStart": v }; break; }
-    case 29: { const v = (r.zero("Fragment/ChargingSession", "CH"), E12[r.enumIndex(1, 2, "Fragment/ChargingSession")]!); r.zero("Fragment/ChargingSession", "EE"); doc = { "ChargingSession": v }; break; }
-    case 30: { const v = d_ChargingStatusReqType(r); doc = { "ChargingStatusReq": v }; break; }
-    case 31: { const v = d_ChargingStatusResType(r); doc = { "ChargingStatusRes": v }; break; }
-    case 32: { const v = d_ConsumptionCostType(r); doc = { "ConsumptionCost": v }; break; }
-    case 33: { const v = d_CertificateChainType(r); doc = { "ContractSignatureCertChain": v }; break; }
-    case 34: { const v = d_ContractSignatureEncryptedPrivateKeyType(r); doc = { "ContractSignatureEncryptedPrivateKey": v }; break; }
-    case 35: { const v = d_CostType(r); doc = { "Cost": v }; break; }
-    case 36: { const v = d_CurrentDemandReqType(r); doc = { "CurrentDemandReq": v }; break; }
-    case 37: { const v = d_CurrentDemandResType(r); doc = { "CurrentDemandRes": v }; break; }
-    case 38: { const v = d_DC_EVChargeParameterType(r); doc = { "DC_EVChargeParameter": v }; break; }
-    case 39: { const v = d_DC_EVPowerDeliveryParameterType(r); doc = { "DC_EVPowerDeliveryParameter": v }; break; }
-    case 40: { const v = d_DC_EVSEChargeParameterType(r); doc = { "DC_EVSEChargeParameter": v }; break; }
-    case 41: { const v = d_DC_EVSEStatusType(r); doc = { "DC_EVSEStatus": v }; break; }
-    case 42: { const v = d_DC_EVSEStatusType(r); doc = { "DC_EVSEStatus": v }; break; }
-    case 43: { const v = d_DC_EVStatusType(r); doc = { "DC_EVStatus": v }; break; }
-    case 44: { const v = d_DC_EVStatusType(r); doc = { "DC_EVStatus": v }; break; }
-    case 45: { const v = d_DiffieHellmanPublickeyType(r); doc = { "DHpublickey": v }; break; }
-    case 46: { const v = d_DSAKeyValueType(r); doc = { "DSAKeyValue": v }; break; }
-    case 47: { const v = (r.zero("Fragment/DepartureTime", "CH"), r.uintIn(0, 4294967295, "Fragment/DepartureTime")); r.zero("Fragment/DepartureTime", "EE"); doc = { "DepartureTime": v }; break; }
-    case 48: { const v = d_DigestMethodType(r); doc = { "DigestMethod": v }; break; }
-    case 49: { const v = (r.zero("Fragment/DigestValue", "CH"), r.binary(65536, "Fragment/DigestValue")); r.zero("Fragment/DigestValue", "EE"); doc = { "DigestValue": v }; break; }
-    case 50: { const v = d_PhysicalValueType(r); doc = { "EAmount": v }; break; }
-    case 51: { const v = (r.zero("Fragment/EPriceLevel", "CH"), r.ranged(8, 0, 255, "Fragment/EPriceLevel")); r.zero("Fragment/EPriceLevel", "EE"); doc = { "EPriceLevel": v }; break; }
-    case 52: { const v = (r.zero("Fragment/EVCCID", "CH"), r.binary(6, "Fragment/EVCCID")); r.zero("Fragment/EVCCID", "EE"); doc = { "EVCCID": v }; break; }
-    case 53: { const v = d_EVChargeParameterType(r); doc = { "EVChargeParameter": v }; break; }
-    case 54: { const v = d_PhysicalValueType(r); doc = { "EVEnergyCapacity": v }; break; }
-    case 55: { const v = d_PhysicalValueType(r); doc = { "EVEnergyRequest": v }; break; }
-    case 56: { const v = (r.zero("Fragment/EVErrorCode", "CH"), E5[r.enumIndex(4, 12, "Fragment/EVErrorCode")]!); r.zero("Fragment/EVErrorCode", "EE"); doc = { "EVErrorCode": v }; break; }
-    case 57: { const v = d_PhysicalValueType(r); doc = { "EVMaxCurrent": v }; break; }
-    case 58: { const v = d_PhysicalValueType(r); doc = { "EVMaxVoltage": v }; break; }
-    case 59: { const v = d_PhysicalValueType(r); doc = { "EVMaximumCurrentLimit": v }; break; }
-    case 60: { const v = d_PhysicalValueType(r); doc = { "EVMaximumCurrentLimit": v }; break; }
-    case 61: { const v = d_PhysicalValueType(r); doc = { "EVMaximumPowerLimit": v }; break; }
-    case 62: { const v = d_PhysicalValueType(r); doc = { "EVMaximumPowerLimit": v }; break; }
-    case 63: { const v = d_PhysicalValueType(r); doc = { "EVMaximumVoltageLimit": v }; break; }
-    case 64: { const v = d_PhysicalValueType(r); doc = { "EVMaximumVoltageLimit": v }; break; }
-    case 65: { const v = d_PhysicalValueType(r); doc = { "EVMinCurrent": v }; break; }
-    case 66: { const v = d_EVPowerDeliveryParameterType(r); doc = { "EVPowerDeliveryParameter": v }; break; }
-    case 67: { const v = (r.zero("Fragment/EVRESSSOC", "CH"), r.ranged(7, 0, 100, "Fragment/EVRESSSOC")); r.zero("Fragment/EVRESSSOC", "EE"); doc = { "EVRESSSOC": v }; break; }
-    case 68: { const v = (r.zero("Fragment/EVReady", "CH"), r.bit() === 1); r.zero("Fragment/EVReady", "EE"); doc = { "EVReady": v }; break; }
-    case 69: { const v = d_EVSEChargeParameterType(r); doc = { "EVSEChargeParameter": v }; break; }
-    case 70: { const v = (r.zero("Fragment/EVSECurrentLimitAchieved", "CH"), r.bit() === 1); r.zero("Fragment/EVSECurrentLimitAchieved", "EE"); doc = { "EVSECurrentLimitAchieved": v }; break; }
-    case 71: { const v = d_PhysicalValueType(r); doc = { "EVSECurrentRegulationTolerance": v }; break; }
-    case 72: { const v = d_PhysicalValueType(r); doc = { "EVSEEnergyToBeDelivered": v }; break; }
-    case 73: { const v = (r.zero("Fragment/EVSEID", "CH"), r.string(64, 14, "Fragment/EVSEID")); r.zero("Fragment/EVSEID", "EE"); doc = { "EVSEID": v }; break; }
-    case 74: { const v = (r.zero("Fragment/EVSEIsolationStatus", "CH"), E3[r.enumIndex(3, 5, "Fragment/EVSEIsolationStatus")]!); r.zero("Fragment/EVSEIsolationStatus", "EE"); doc = { "EVSEIsolationStatus": v }; break; }
-    case 75: { const v = d_PhysicalValueType(r); doc = { "EVSEMaxCurrent": v }; break; }
-    case 76: { const v = d_PhysicalValueType(r); doc = { "EVSEMaxCurrent": v }; break; }
-    case 77: { const v = d_PhysicalValueType(r); doc = { "EVSEMaximumCurrentLimit": v }; break; }
-    case 78: { const v = d_PhysicalValueType(r); doc = { "EVSEMaximumCurrentLimit": v }; break; }
-    case 79: { const v = d_PhysicalValueType(r); doc = { "EVSEMaximumPowerLimit": v }; break; }
-    case 80: { const v = d_PhysicalValueType(r); doc = { "EVSEMaximumPowerLimit": v }; break; }
-    case 81: { const v = d_PhysicalValueType(r); doc = { "EVSEMaximumVoltageLimit": v }; break; }
-    case 82: { const v = d_PhysicalValueType(r); doc = { "EVSEMaximumVoltageLimit": v }; break; }
-    case 83: { const v = d_PhysicalValueType(r); doc = { "EVSEMinimumCurrentLimit": v }; break; }
-    case 84: { const v = d_PhysicalValueType(r); doc = { "EVSEMinimumVoltageLimit": v }; break; }
-    case 85: { const v = d_PhysicalValueType(r); doc = { "EVSENominalVoltage": v }; break; }
-    case 86: { const v = (r.zero("Fragment/EVSENotification", "CH"), E2[r.enumIndex(2, 3, "Fragment/EVSENotification")]!); r.zero("Fragment/EVSENotification", "EE"); doc = { "EVSENotification": v }; break; }
-    case 87: { const v = d_PhysicalValueType(r); doc = { "EVSEPeakCurrentRipple": v }; break; }
-    case 88: { const v = (r.zero("Fragment/EVSEPowerLimitAchieved", "CH"), r.bit() === 1); r.zero("Fragment/EVSEPowerLimitAchieved", "EE"); doc = { "EVSEPowerLimitAchieved": v }; break; }
-    case 89: { const v = d_PhysicalValueType(r); doc = { "EVSEPresentCurrent": v }; break; }
-    case 90: { const v = d_PhysicalValueType(r); doc = { "EVSEPresentVoltage": v }; break; }
-    case 91: { const v = (r.zero("Fragment/EVSEProcessing", "CH"), E10[r.enumIndex(2, 3, "Fragment/EVSEProcessing")]!); r.zero("Fragment/EVSEProcessing", "EE"); doc = { "EVSEProcessing": v }; break; }
-    case 92: { const v = d_EVSEStatusType(r); doc = { "EVSEStatus": v }; break; }
-    case 93: { const v = (r.zero("Fragment/EVSEStatusCode", "CH"), E4[r.enumIndex(4, 12, "Fragment/EVSEStatusCode")]!); r.zero("Fragment/EVSEStatusCode", "EE"); doc = { "EVSEStatusCode": v }; break; }
-    case 94: { const v = (r.zero("Fragment/EVSETimeStamp", "CH"), r.bigIn(true, -9223372036854775808n, 9223372036854775807n, "Fragment/EVSETimeStamp")); r.zero("Fragment/EVSETimeStamp", "EE"); doc = { "EVSETimeStamp": v }; break; }
-    case 95: { const v = (r.zero("Fragment/EVSEVoltageLimitAchieved", "CH"), r.bit() === 1); r.zero("Fragment/EVSEVoltageLimitAchieved", "EE"); doc = { "EVSEVoltageLimitAchieved": v }; break; }
-    case 96: { const v = d_EVStatusType(r); doc = { "EVStatus": v }; break; }
-    case 97: { const v = d_PhysicalValueType(r); doc = { "EVTargetCurrent": v }; break; }
-    case 98: { const v = d_PhysicalValueType(r); doc = { "EVTargetVoltage": v }; break; }
-    case 99: { const v = (r.zero("Fragment/EnergyTransferMode", "CH"), E9[r.enumIndex(3, 6, "Fragment/EnergyTransferMode")]!); r.zero("Fragment/EnergyTransferMode", "EE"); doc = { "EnergyTransferMode": v }; break; }
-    case 100: { const v = d_EntryType(r); doc = { "Entry": v }; break; }
-    case 101: { const v = (r.zero("Fragment/Exponent", "CH"), r.binary(65536, "Fragment/Exponent")); r.zero("Fragment/Exponent", "EE"); doc = { "Exponent": v }; break; }
-    case 102: { const v = (r.zero("Fragment/FaultCode", "CH"), E13[r.enumIndex(2, 3, "Fragment/FaultCode")]!); r.zero("Fragment/FaultCode", "EE"); doc = { "FaultCode": v }; break; }
-    case 103: { const v = (r.zero("Fragment/FaultMsg", "CH"), r.string(64, 24, "Fragment/FaultMsg")); r.zero("Fragment/FaultMsg", "EE"); doc = { "FaultMsg": v }; break; }
-    case 104: { const v = (r.zero("Fragment/FreeService", "CH"), r.bit() === 1); r.zero("Fragment/FreeService", "EE"); doc = { "FreeService": v }; break; }
-    case 105: { const v = (r.zero("Fragment/FullSOC", "CH"), r.ranged(7, 0, 100, "Fragment/FullSOC")); r.zero("Fragment/FullSOC", "EE"); doc = { "FullSOC": v }; break; }
-    case 106: { const v = (r.zero("Fragment/G", "CH"), r.binary(65536, "Fragment/G")); r.zero("Fragment/G", "EE"); doc = { "G": v }; break; }
-    case 107: { const v = (r.zero("Fragment/GenChallenge", "CH"), r.binary(16, "Fragment/GenChallenge")); r.zero("Fragment/GenChallenge", "EE"); doc = { "GenChallenge": v }; break; }
-    case 108: { const v = (r.zero("Fragment/HMACOutputLength", "CH"), r.bigIn(true, undefined, undefined, "Fragment/HMACOutputLength")); r.zero("Fragment/HMACOutputLength", "EE"); doc = { "HMACOutputLength": v }; break; }
-    case 109: { const v = d_MessageHeaderType(r); doc = { "Header": v }; break; }
-    case 110: { const v = (r.zero("Fragment/J", "CH"), r.binary(65536, "Fragment/J")); r.zero("Fragment/J", "EE"); doc = { "J": v }; break; }
-    case 111: { const v = d_KeyInfoType(r); doc = { "KeyInfo": v }; break; }
-    case 112: { const v = (r.zero("Fragment/KeyName", "CH"), r.string(65536, 5, "Fragment/KeyName")); r.zero("Fragment/KeyName", "EE"); doc = { "KeyName": v }; break; }
-    case 113: { const v = d_KeyValueType(r); doc = { "KeyValue": v }; break; }
-    case 114: { const v = d_ListOfRootCertificateIDsType(r); doc = { "ListOfRootCertificateIDs": v }; break; }
-    case 115: { const v = d_ManifestType(r); doc = { "Manifest": v }; break; }
-    case 116: { const v = (r.zero("Fragment/MaxEntriesSAScheduleTuple", "CH"), r.uintIn(0, 65535, "Fragment/MaxEntriesSAScheduleTuple")); r.zero("Fragment/MaxEntriesSAScheduleTuple", "EE"); doc = { "MaxEntriesSAScheduleTuple": v }; break; }
-    case 117: { const v = (r.zero("Fragment/MeterID", "CH"), r.string(64, 22, "Fragment/MeterID")); r.zero("Fragment/MeterID", "EE"); doc = { "MeterID": v }; break; }
-    case 118: { const v = d_MeterInfoType(r); doc = { "MeterInfo": v }; break; }
-    case 119: { const v = (r.zero("Fragment/MeterReading", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "Fragment/MeterReading")); r.zero("Fragment/MeterReading", "EE"); doc = { "MeterReading": v }; break; }
-    case 120: { const v = (r.zero("Fragment/MeterStatus", "CH"), r.intIn(-32768, 32767, "Fragment/MeterStatus")); r.zero("Fragment/MeterStatus", "EE"); doc = { "MeterStatus": v }; break; }
-    case 121: { const v = d_MeteringReceiptReqType(r); doc = { "MeteringReceiptReq": v }; break; }
-    case 122: { const v = d_MeteringReceiptResType(r); doc = { "MeteringReceiptRes": v }; break; }
-    case 123: { const v = (r.zero("Fragment/MgmtData", "CH"), r.string(65536, 6, "Fragment/MgmtData")); r.zero("Fragment/MgmtData", "EE"); doc = { "MgmtData": v }; break; }
-    case 124: { const v = (r.zero("Fragment/Modulus", "CH"), r.binary(65536, "Fragment/Modulus")); r.zero("Fragment/Modulus", "EE"); doc = { "Modulus": v }; break; }
-    case 125: { const v = (r.zero("Fragment/Multiplier", "CH"), r.ranged(3, -3, 3, "Fragment/Multiplier")); r.zero("Fragment/Multiplier", "EE"); doc = { "Multiplier": v }; break; }
-    case 126: { const v = d_NotificationType(r); doc = { "Notification": v }; break; }
-    case 127: { const v = (r.zero("Fragment/NotificationMaxDelay", "CH"), r.uintIn(0, 65535, "Fragment/NotificationMaxDelay")); r.zero("Fragment/NotificationMaxDelay", "EE"); doc = { "NotificationMaxDelay": v }; break; }
-    case 128: { const v = (r.zero("Fragment/NumEPriceLevels", "CH"), r.ranged(8, 0, 255, "Fragment/NumEPriceLevels")); r.zero("Fragment/NumEPriceLevels", "EE"); doc = { "NumEPriceLevels": v }; break; }
-    case 129: { const v = (r.zero("Fragment/OEMProvisioningCert", "CH"), r.binary(800, "Fragment/OEMProvisioningCert")); r.zero("Fragment/OEMProvisioningCert", "EE"); doc = { "OEMProvisioningCert": v }; break; }
-    case 130: { const v = d_ObjectType(r); doc = { "Object": v }; break; }
-    case 131: { const v = (r.zero("Fragment/P", "CH"), r.binary(65536, "Fragment/P")); r.zero("Fragment/P", "EE"); doc = { "P": v }; break; }
-    case 132: { const v = d_PGPDataType(r); doc = { "PGPData": v }; break; }
-    case 133: { const v = (r.zero("Fragment/PGPKeyID", "CH"), r.binary(65536, "Fragment/PGPKeyID")); r.zero("Fragment/PGPKeyID", "EE"); doc = { "PGPKeyID": v }; break; }
-    case 134: { const v = (r.zero("Fragment/PGPKeyPacket", "CH"), r.binary(65536, "Fragment/PGPKeyPacket")); r.zero("Fragment/PGPKeyPacket", "EE"); doc = { "PGPKeyPacket": v }; break; }
-    case 135: { const v = d_PhysicalValueType(r); doc = { "PMax": v }; break; }
-    case 136: { const v = d_PMaxScheduleType(r); doc = { "PMaxSchedule": v }; break; }
-    case 137: { const v = d_PMaxScheduleEntryType(r); doc = { "PMaxScheduleEntry": v }; break; }
-    case 138: { const v = d_ParameterType(r); doc = { "Parameter": v }; break; }
-    case 139: { const v = d_ParameterSetType(r); doc = { "ParameterSet": v }; break; }
-    case 140: { const v = (r.zero("Fragment/ParameterSetID", "CH"), r.intIn(-32768, 32767, "Fragment/ParameterSetID")); r.zero("Fragment/ParameterSetID", "EE"); doc = { "ParameterSetID": v }; break; }
-    case 141: { const v = d_PaymentDetailsReqType(r); doc = { "PaymentDetailsReq": v }; break; }
-    case 142: { const v = d_PaymentDetailsResType(r); doc = { "PaymentDetailsRes": v }; break; }
-    case 143: { const v = (r.zero("Fragment/PaymentOption", "CH"), E8[r.enumIndex(1, 2, "Fragment/PaymentOption")]!); r.zero("Fragment/PaymentOption", "EE"); doc = { "PaymentOption": v }; break; }
-    case 144: { const v = d_PaymentOptionListType(r); doc = { "PaymentOptionList": v }; break; }
-    case 145: { const v = d_PaymentServiceSelectionReqType(r); doc = { "PaymentServiceSelectionReq": v }; break; }
-    case 146: { const v = d_PaymentServiceSelectionResType(r); doc = { "PaymentServiceSelectionRes": v }; break; }
-    case 147: { const v = (r.zero("Fragment/PgenCounter", "CH"), r.binary(65536, "Fragment/PgenCounter")); r.zero("Fragment/PgenCounter", "EE"); doc = { "PgenCounter": v }; break; }
-    case 148: { const v = d_PowerDeliveryReqType(r); doc = { "PowerDeliveryReq": v }; break; }
-    case 149: { const v = d_PowerDeliveryResType(r); doc = { "PowerDeliveryRes": v }; break; }
-    case 150: { const v = d_PreChargeReqType(r); doc = { "PreChargeReq": v }; break; }
-    case 151: { const v = d_PreChargeResType(r); doc = { "PreChargeRes": v }; break; }
-    case 152: { const v = d_ProfileEntryType(r); doc = { "ProfileEntry": v }; break; }
-    case 153: { const v = (r.zero("Fragment/Q", "CH"), r.binary(65536, "Fragment/Q")); r.zero("Fragment/Q", "EE"); doc = { "Q": v }; break; }
-    case 154: { const v = (r.zero("Fragment/RCD", "CH"), r.bit() === 1); r.zero("Fragment/RCD", "EE"); doc = { "RCD": v }; break; }
-    case 155: { const v = d_RSAKeyValueType(r); doc = { "RSAKeyValue": v }; break; }
-    case 156: { const v = (r.zero("Fragment/ReceiptRequired", "CH"), r.bit() === 1); r.zero("Fragment/ReceiptRequired", "EE"); doc = { "ReceiptRequired": v }; break; }
-    case 157: { const v = d_ReferenceType(r); doc = { "Reference": v }; break; }
-    case 158: { const v = d_RelativeTimeIntervalType(r); doc = { "RelativeTimeInterval": v }; break; }
-    case 159: { const v = d_PhysicalValueType(r); doc = { "RemainingTimeToBulkSoC": v }; break; }
-    case 160: { const v = d_PhysicalValueType(r); doc = { "RemainingTimeToFullSoC": v }; break; }
-    case 161: { const v = (r.zero("Fragment/RequestedEnergyTransferMode", "CH"), E9[r.enumIndex(3, 6, "Fragment/RequestedEnergyTransferMode")]!); r.zero("Fragment/RequestedEnergyTransferMode", "EE"); doc = { "RequestedEnergyTransferMode": v }; break; }
-    case 162: { const v = (r.zero("Fragment/ResponseCode", "CH"), E6[r.enumIndex(5, 26, "Fragment/ResponseCode")]!); r.zero("Fragment/ResponseCode", "EE"); doc = { "ResponseCode": v }; break; }
-    case 163: { const v = d_RetrievalMethodType(r); doc = { "RetrievalMethod": v }; break; }
-    case 164: { const v = (r.zero("Fragment/RetryCounter", "CH"), r.intIn(-32768, 32767, "Fragment/RetryCounter")); r.zero("Fragment/RetryCounter", "EE"); doc = { "RetryCounter": v }; break; }
-    case 165: { const v = d_X509IssuerSerialType(r); doc = { "RootCertificateID": v }; break; }
-    case 166: { const v = d_CertificateChainType(r); doc = { "SAProvisioningCertificateChain": v }; break; }
-    case 167: { const v = d_SAScheduleListType(r); doc = { "SAScheduleList": v }; break; }
-    case 168: { const v = d_SAScheduleTupleType(r); doc = { "SAScheduleTuple": v }; break; }
-    case 169: { const v = (r.zero("Fragment/SAScheduleTupleID", "CH"), r.ranged(8, 1, 255, "Fragment/SAScheduleTupleID")); r.zero("Fragment/SAScheduleTupleID", "EE"); doc = { "SAScheduleTupleID": v }; break; }
-    case 170: { const v = (r.zero("Fragment/SAScheduleTupleID", "CH"), r.ranged(8, 1, 255, "Fragment/SAScheduleTupleID")); r.zero("Fragment/SAScheduleTupleID", "EE"); doc = { "SAScheduleTupleID": v }; break; }
-    case 171: { const v = d_SASchedulesType(r); doc = { "SASchedules": v }; break; }
-    case 172: { const v = d_SPKIDataType(r); doc = { "SPKIData": v }; break; }
-    case 173: { const v = (r.zero("Fragment/SPKISexp", "CH"), r.binary(65536, "Fragment/SPKISexp")); r.zero("Fragment/SPKISexp", "EE"); doc = { "SPKISexp": v }; break; }
-    case 174: { const v = d_SalesTariffType(r); doc = { "SalesTariff": v }; break; }
-    case 175: { const v = (r.zero("Fragment/SalesTariffDescription", "CH"), r.string(64, 13, "Fragment/SalesTariffDescription")); r.zero("Fragment/SalesTariffDescription", "EE"); doc = { "SalesTariffDescription": v }; break; }
-    case 176: { const v = d_SalesTariffEntryType(r); doc = { "SalesTariffEntry": v }; break; }
-    case 177: { const v = (r.zero("Fragment/SalesTariffID", "CH"), r.ranged(8, 1, 255, "Fragment/SalesTariffID")); r.zero("Fragment/SalesTariffID", "EE"); doc = { "SalesTariffID": v }; break; }
-    case 178: { const v = (r.zero("Fragment/Seed", "CH"), r.binary(65536, "Fragment/Seed")); r.zero("Fragment/Seed", "EE"); doc = { "Seed": v }; break; }
-    case 179: { const v = (r.zero("Fragment/SelectedPaymentOption", "CH"), E8[r.enumIndex(1, 2, "Fragment/SelectedPaymentOption")]!); r.zero("Fragment/SelectedPaymentOption", "EE"); doc = { "SelectedPaymentOption": v }; break; }
-    case 180: { const v = d_SelectedServiceType(r); doc = { "SelectedService": v }; break; }
-    case 181: { const v = d_SelectedServiceListType(r); doc = { "SelectedServiceList": v }; break; }
-    case 182: { const v = d_ServiceType(r); doc = { "Service": v }; break; }
-    case 183: { const v = (r.zero("Fragment/ServiceCategory", "CH"), E7[r.enumIndex(2, 4, "Fragment/ServiceCategory")]!); r.zero("Fragment/ServiceCategory", "EE"); doc = { "ServiceCategory": v }; break; }
-    case 184: { const v = (r.zero("Fragment/ServiceCategory", "CH"), E7[r.enumIndex(2, 4, "Fragment/ServiceCategory")]!); r.zero("Fragment/ServiceCategory", "EE"); doc = { "ServiceCategory": v }; break; }
-    case 185: { const v = d_ServiceDetailReqType(r); doc = { "ServiceDetailReq": v }; break; }
-    case 186: { const v = d_ServiceDetailResType(r); doc = { "ServiceDetailRes": v }; break; }
-    case 187: { const v = d_ServiceDiscoveryReqType(r); doc = { "ServiceDiscoveryReq": v }; break; }
-    case 188: { const v = d_ServiceDiscoveryResType(r); doc = { "ServiceDiscoveryRes": v }; break; }
-    case 189: { const v = (r.zero("Fragment/ServiceID", "CH"), r.uintIn(0, 65535, "Fragment/ServiceID")); r.zero("Fragment/ServiceID", "EE"); doc = { "ServiceID": v }; break; }
-    case 190: { const v = (r.zero("Fragment/ServiceID", "CH"), r.uintIn(0, 65535, "Fragment/ServiceID")); r.zero("Fragment/ServiceID", "EE"); doc = { "ServiceID": v }; break; }
-    case 191: { const v = d_ServiceListType(r); doc = { "ServiceList": v }; break; }
-    case 192: { const v = (r.zero("Fragment/ServiceName", "CH"), r.string(64, 16, "Fragment/ServiceName")); r.zero("Fragment/ServiceName", "EE"); doc = { "ServiceName": v }; break; }
-    case 193: { const v = d_ServiceParameterListType(r); doc = { "ServiceParameterList": v }; break; }
-    case 194: { const v = (r.zero("Fragment/ServiceScope", "CH"), r.string(64, 15, "Fragment/ServiceScope")); r.zero("Fragment/ServiceScope", "EE"); doc = { "ServiceScope": v }; break; }
-    case 195: { const v = (r.zero("Fragment/ServiceScope", "CH"), r.string(64, 17, "Fragment/ServiceScope")); r.zero("Fragment/ServiceScope", "EE"); doc = { "ServiceScope": v }; break; }
-    case 196: { const v = (r.zero("Fragment/SessionID", "CH"), r.binary(8, "Fragment/SessionID")); r.zero("Fragment/SessionID", "EE"); doc = { "SessionID": v }; break; }
-    case 197: { const v = (r.zero("Fragment/SessionID", "CH"), r.binary(8, "Fragment/SessionID")); r.zero("Fragment/SessionID", "EE"); doc = { "SessionID": v }; break; }
-    case 198: { const v = d_SessionSetupReqType(r); doc = { "SessionSetupReq": v }; break; }
-    case 199: { const v = d_SessionSetupResType(r); doc = { "SessionSetupRes": v }; break; }
-    case 200: { const v = d_SessionStopReqType(r); doc = { "SessionStopReq": v }; break; }
-    case 201: { const v = d_SessionStopResType(r); doc = { "SessionStopRes": v }; break; }
-    case 202: { const v = (r.zero("Fragment/SigMeterReading", "CH"), r.binary(64, "Fragment/SigMeterReading")); r.zero("Fragment/SigMeterReading", "EE"); doc = { "SigMeterReading": v }; break; }
-    case 203: { const v = d_SignatureType(r); doc = { "Signature": v }; break; }
-    case 204: { const v = d_SignatureMethodType(r); doc = { "SignatureMethod": v }; break; }
-    case 205: { const v = d_SignaturePropertiesType(r); doc = { "SignatureProperties": v }; break; }
-    case 206: { const v = d_SignaturePropertyType(r); doc = { "SignatureProperty": v }; break; }
-    case 207: { const v = d_SignatureValueType(r); doc = { "SignatureValue": v }; break; }
-    case 208: { const v = d_SignedInfoType(r); doc = { "SignedInfo": v }; break; }
-    case 209: { const v = d_SubCertificatesType(r); doc = { "SubCertificates": v }; break; }
-    case 210: { const v = d_SupportedEnergyTransferModeType(r); doc = { "SupportedEnergyTransferMode": v }; break; }
-    case 211: { const v = (r.zero("Fragment/TMeter", "CH"), r.bigIn(true, -9223372036854775808n, 9223372036854775807n, "Fragment/TMeter")); r.zero("Fragment/TMeter", "EE"); doc = { "TMeter": v }; break; }
-    case 212: { const v = d_IntervalType(r); doc = { "TimeInterval": v }; break; }
-    case 213: { const v = d_TransformType(r); doc = { "Transform": v }; break; }
-    case 214: { const v = d_TransformsType(r); doc = { "Transforms": v }; break; }
-    case 215: { const v = (r.zero("Fragment/Unit", "CH"), E0[r.enumIndex(3, 7, "Fragment/Unit")]!); r.zero("Fragment/Unit", "EE"); doc = { "Unit": v }; break; }
-    case 216: { const v = d_V2G_Message(r); doc = { "V2G_Message": v }; break; }
-    case 217: { const v = (r.zero("Fragment/Value", "CH"), r.intIn(-32768, 32767, "Fragment/Value")); r.zero("Fragment/Value", "EE"); doc = { "Value": v }; break; }
-    case 218: { const v = d_WeldingDetectionReqType(r); doc = { "WeldingDetectionReq": v }; break; }
-    case 219: { const v = d_WeldingDetectionResType(r); doc = { "WeldingDetectionRes": v }; break; }
-    case 220: { const v = (r.zero("Fragment/X509CRL", "CH"), r.binary(65536, "Fragment/X509CRL")); r.zero("Fragment/X509CRL", "EE"); doc = { "X509CRL": v }; break; }
-    case 221: { const v = (r.zero("Fragment/X509Certificate", "CH"), r.binary(65536, "Fragment/X509Certificate")); r.zero("Fragment/X509Certificate", "EE"); doc = { "X509Certificate": v }; break; }
-    case 222: { const v = d_X509DataType(r); doc = { "X509Data": v }; break; }
-    case 223: { const v = (r.zero("Fragment/X509IssuerName", "CH"), r.string(65536, 8, "Fragment/X509IssuerName")); r.zero("Fragment/X509IssuerName", "EE"); doc = { "X509IssuerName": v }; break; }
-    case 224: { const v = d_X509IssuerSerialType(r); doc = { "X509IssuerSerial": v }; break; }
-    case 225: { const v = (r.zero("Fragment/X509SKI", "CH"), r.binary(65536, "Fragment/X509SKI")); r.zero("Fragment/X509SKI", "EE"); doc = { "X509SKI": v }; break; }
-    case 226: { const v = (r.zero("Fragment/X509SerialNumber", "CH"), r.bigIn(true, undefined, undefined, "Fragment/X509SerialNumber")); r.zero("Fragment/X509SerialNumber", "EE"); doc = { "X509SerialNumber": v }; break; }
-    case 227: { const v = (r.zero("Fragment/X509SubjectName", "CH"), r.string(65536, 7, "Fragment/X509SubjectName")); r.zero("Fragment/X509SubjectName", "EE"); doc = { "X509SubjectName": v }; break; }
-    case 228: { const v = (r.zero("Fragment/XPath", "CH"), r.string(65536, 4, "Fragment/XPath")); r.zero("Fragment/XPath", "EE"); doc = { "XPath": v }; break; }
-    case 229: { const v = (r.zero("Fragment/Y", "CH"), r.binary(65536, "Fragment/Y")); r.zero("Fragment/Y", "EE"); doc = { "Y": v }; break; }
-    case 230: { const v = (r.zero("Fragment/amount", "CH"), r.uintIn(0, 4294967295, "Fragment/amount")); r.zero("Fragment/amount", "EE"); doc = { "amount": v }; break; }
-    case 231: { const v = (r.zero("Fragment/amountMultiplier", "CH"), r.ranged(3, -3, 3, "Fragment/amountMultiplier")); r.zero("Fragment/amountMultiplier", "EE"); doc = { "amountMultiplier": v }; break; }
-    case 232: { const v = (r.zero("Fragment/boolValue", "CH"), r.bit() === 1); r.zero("Fragment/boolValue", "EE"); doc = { "boolValue": v }; break; }
-    case 233: { const v = (r.zero("Fragment/byteValue", "CH"), r.ranged(8, -128, 127, "Fragment/byteValue")); r.zero("Fragment/byteValue", "EE"); doc = { "byteValue": v }; break; }
-    case 234: { const v = (r.zero("Fragment/costKind", "CH"), E1[r.enumIndex(2, 3, "Fragment/costKind")]!); r.zero("Fragment/costKind", "EE"); doc = { "costKind": v }; break; }
-    case 235: { const v = (r.zero("Fragment/duration", "CH"), r.uintIn(0, 86400, "Fragment/duration")); r.zero("Fragment/duration", "EE"); doc = { "duration": v }; break; }
+    case 0: { const v = d_AC_EVChargeParameterType(r); const o: any = {}; o["AC_EVChargeParameter"] = v; doc = o; break; }
+    case 1: { const v = d_AC_EVSEChargeParameterType(r); const o: any = {}; o["AC_EVSEChargeParameter"] = v; doc = o; break; }
+    case 2: { const v = d_AC_EVSEStatusType(r); const o: any = {}; o["AC_EVSEStatus"] = v; doc = o; break; }
+    case 3: { const v = d_AC_EVSEStatusType(r); const o: any = {}; o["AC_EVSEStatus"] = v; doc = o; break; }
+    case 4: { const v = d_AuthorizationReqType(r); const o: any = {}; o["AuthorizationReq"] = v; doc = o; break; }
+    case 5: { const v = d_AuthorizationResType(r); const o: any = {}; o["AuthorizationRes"] = v; doc = o; break; }
+    case 6: { const v = d_BodyType(r); const o: any = {}; o["Body"] = v; doc = o; break; }
+    case 7: { const v = d_BodyBaseType(r); const o: any = {}; o["BodyElement"] = v; doc = o; break; }
+    case 8: { const v = (r.zero("Fragment/BulkChargingComplete", "CH"), r.bit() === 1); r.zero("Fragment/BulkChargingComplete", "EE"); const o: any = {}; o["BulkChargingComplete"] = v; doc = o; break; }
+    case 9: { const v = (r.zero("Fragment/BulkChargingComplete", "CH"), r.bit() === 1); r.zero("Fragment/BulkChargingComplete", "EE"); const o: any = {}; o["BulkChargingComplete"] = v; doc = o; break; }
+    case 10: { const v = (r.zero("Fragment/BulkSOC", "CH"), r.ranged(7, 0, 100, "Fragment/BulkSOC")); r.zero("Fragment/BulkSOC", "EE"); const o: any = {}; o["BulkSOC"] = v; doc = o; break; }
+    case 11: { const v = d_CableCheckReqType(r); const o: any = {}; o["CableCheckReq"] = v; doc = o; break; }
+    case 12: { const v = d_CableCheckResType(r); const o: any = {}; o["CableCheckRes"] = v; doc = o; break; }
+    case 13: { const v = d_CanonicalizationMethodType(r); const o: any = {}; o["CanonicalizationMethod"] = v; doc = o; break; }
+    case 14: { const v = (r.zero("Fragment/Certificate", "CH"), r.binary(800, "Fragment/Certificate")); r.zero("Fragment/Certificate", "EE"); const o: any = {}; o["Certificate"] = v; doc = o; break; }
+    case 15: { const v = d_CertificateInstallationReqType(r); const o: any = {}; o["CertificateInstallationReq"] = v; doc = o; break; }
+    case 16: { const v = d_CertificateInstallationResType(r); const o: any = {}; o["CertificateInstallationRes"] = v; doc = o; break; }
+    case 17: { const v = d_CertificateUpdateReqType(r); const o: any = {}; o["CertificateUpdateReq"] = v; doc = o; break; }
+    case 18: { const v = d_CertificateUpdateResType(r); const o: any = {}; o["CertificateUpdateRes"] = v; doc = o; break; }
+    case 19: { const v = d_ChargeParameterDiscoveryReqType(r); const o: any = {}; o["ChargeParameterDiscoveryReq"] = v; doc = o; break; }
+    case 20: { const v = d_ChargeParameterDiscoveryResType(r); const o: any = {}; o["ChargeParameterDiscoveryRes"] = v; doc = o; break; }
+    case 21: { const v = (r.zero("Fragment/ChargeProgress", "CH"), E11[r.enumIndex(2, 3, "Fragment/ChargeProgress")]!); r.zero("Fragment/ChargeProgress", "EE"); const o: any = {}; o["ChargeProgress"] = v; doc = o; break; }
+    case 22: { const v = d_ChargeServiceType(r); const o: any = {}; o["ChargeService"] = v; doc = o; break; }
+    case 23: { const v = (r.zero("Fragment/ChargingComplete", "CH"), r.bit() === 1); r.zero("Fragment/ChargingComplete", "EE"); const o: any = {}; o["ChargingComplete"] = v; doc = o; break; }
+    case 24: { const v = (r.zero("Fragment/ChargingComplete", "CH"), r.bit() === 1); r.zero("Fragment/ChargingComplete", "EE"); const o: any = {}; o["ChargingComplete"] = v; doc = o; break; }
+    case 25: { const v = d_ChargingProfileType(r); const o: any = {}; o["ChargingProfile"] = v; doc = o; break; }
+    case 26: { const v = (r.zero("Fragment/ChargingProfileEntryMaxNumberOfPhasesInUse", "CH"), r.ranged(2, 1, 3, "Fragment/ChargingProfileEntryMaxNumberOfPhasesInUse")); r.zero("Fragment/ChargingProfileEntryMaxNumberOfPhasesInUse", "EE"); const o: any = {}; o["ChargingProfileEntryMaxNumberOfPhasesInUse"] = v; doc = o; break; }
+    case 27: { const v = d_PhysicalValueType(r); const o: any = {}; o["ChargingProfileEntryMaxPower"] = v; doc = o; break; }
+    case 28: { const v = (r.zero("Fragment/ChargingProfileEntryStart", "CH"), r.uintIn(0, 4294967295, "Fragment/ChargingProfileEntryStart")); r.zero("Fragment/ChargingProfileEntryStart", "EE"); const o: any = {}; o["ChargingProfileEntryStart"] = v; doc = o; break; }
+    case 29: { const v = (r.zero("Fragment/ChargingSession", "CH"), E12[r.enumIndex(1, 2, "Fragment/ChargingSession")]!); r.zero("Fragment/ChargingSession", "EE"); const o: any = {}; o["ChargingSession"] = v; doc = o; break; }
+    case 30: { const v = d_ChargingStatusReqType(r); const o: any = {}; o["ChargingStatusReq"] = v; doc = o; break; }
+    case 31: { const v = d_ChargingStatusResType(r); const o: any = {}; o["ChargingStatusRes"] = v; doc = o; break; }
+    case 32: { const v = d_ConsumptionCostType(r); const o: any = {}; o["ConsumptionCost"] = v; doc = o; break; }
+    case 33: { const v = d_CertificateChainType(r); const o: any = {}; o["ContractSignatureCertChain"] = v; doc = o; break; }
+    case 34: { const v = d_ContractSignatureEncryptedPrivateKeyType(r); const o: any = {}; o["ContractSignatureEncryptedPrivateKey"] = v; doc = o; break; }
+    case 35: { const v = d_CostType(r); const o: any = {}; o["Cost"] = v; doc = o; break; }
+    case 36: { const v = d_CurrentDemandReqType(r); const o: any = {}; o["CurrentDemandReq"] = v; doc = o; break; }
+    case 37: { const v = d_CurrentDemandResType(r); const o: any = {}; o["CurrentDemandRes"] = v; doc = o; break; }
+    case 38: { const v = d_DC_EVChargeParameterType(r); const o: any = {}; o["DC_EVChargeParameter"] = v; doc = o; break; }
+    case 39: { const v = d_DC_EVPowerDeliveryParameterType(r); const o: any = {}; o["DC_EVPowerDeliveryParameter"] = v; doc = o; break; }
+    case 40: { const v = d_DC_EVSEChargeParameterType(r); const o: any = {}; o["DC_EVSEChargeParameter"] = v; doc = o; break; }
+    case 41: { const v = d_DC_EVSEStatusType(r); const o: any = {}; o["DC_EVSEStatus"] = v; doc = o; break; }
+    case 42: { const v = d_DC_EVSEStatusType(r); const o: any = {}; o["DC_EVSEStatus"] = v; doc = o; break; }
+    case 43: { const v = d_DC_EVStatusType(r); const o: any = {}; o["DC_EVStatus"] = v; doc = o; break; }
+    case 44: { const v = d_DC_EVStatusType(r); const o: any = {}; o["DC_EVStatus"] = v; doc = o; break; }
+    case 45: { const v = d_DiffieHellmanPublickeyType(r); const o: any = {}; o["DHpublickey"] = v; doc = o; break; }
+    case 46: { const v = d_DSAKeyValueType(r); const o: any = {}; o["DSAKeyValue"] = v; doc = o; break; }
+    case 47: { const v = (r.zero("Fragment/DepartureTime", "CH"), r.uintIn(0, 4294967295, "Fragment/DepartureTime")); r.zero("Fragment/DepartureTime", "EE"); const o: any = {}; o["DepartureTime"] = v; doc = o; break; }
+    case 48: { const v = d_DigestMethodType(r); const o: any = {}; o["DigestMethod"] = v; doc = o; break; }
+    case 49: { const v = (r.zero("Fragment/DigestValue", "CH"), r.binary(65536, "Fragment/DigestValue")); r.zero("Fragment/DigestValue", "EE"); const o: any = {}; o["DigestValue"] = v; doc = o; break; }
+    case 50: { const v = d_PhysicalValueType(r); const o: any = {}; o["EAmount"] = v; doc = o; break; }
+    case 51: { const v = (r.zero("Fragment/EPriceLevel", "CH"), r.ranged(8, 0, 255, "Fragment/EPriceLevel")); r.zero("Fragment/EPriceLevel", "EE"); const o: any = {}; o["EPriceLevel"] = v; doc = o; break; }
+    case 52: { const v = (r.zero("Fragment/EVCCID", "CH"), r.binary(6, "Fragment/EVCCID")); r.zero("Fragment/EVCCID", "EE"); const o: any = {}; o["EVCCID"] = v; doc = o; break; }
+    case 53: { const v = d_EVChargeParameterType(r); const o: any = {}; o["EVChargeParameter"] = v; doc = o; break; }
+    case 54: { const v = d_PhysicalValueType(r); const o: any = {}; o["EVEnergyCapacity"] = v; doc = o; break; }
+    case 55: { const v = d_PhysicalValueType(r); const o: any = {}; o["EVEnergyRequest"] = v; doc = o; break; }
+    case 56: { const v = (r.zero("Fragment/EVErrorCode", "CH"), E5[r.enumIndex(4, 12, "Fragment/EVErrorCode")]!); r.zero("Fragment/EVErrorCode", "EE"); const o: any = {}; o["EVErrorCode"] = v; doc = o; break; }
+    case 57: { const v = d_PhysicalValueType(r); const o: any = {}; o["EVMaxCurrent"] = v; doc = o; break; }
+    case 58: { const v = d_PhysicalValueType(r); const o: any = {}; o["EVMaxVoltage"] = v; doc = o; break; }
+    case 59: { const v = d_PhysicalValueType(r); const o: any = {}; o["EVMaximumCurrentLimit"] = v; doc = o; break; }
+    case 60: { const v = d_PhysicalValueType(r); const o: any = {}; o["EVMaximumCurrentLimit"] = v; doc = o; break; }
+    case 61: { const v = d_PhysicalValueType(r); const o: any = {}; o["EVMaximumPowerLimit"] = v; doc = o; break; }
+    case 62: { const v = d_PhysicalValueType(r); const o: any = {}; o["EVMaximumPowerLimit"] = v; doc = o; break; }
+    case 63: { const v = d_PhysicalValueType(r); const o: any = {}; o["EVMaximumVoltageLimit"] = v; doc = o; break; }
+    case 64: { const v = d_PhysicalValueType(r); const o: any = {}; o["EVMaximumVoltageLimit"] = v; doc = o; break; }
+    case 65: { const v = d_PhysicalValueType(r); const o: any = {}; o["EVMinCurrent"] = v; doc = o; break; }
+    case 66: { const v = d_EVPowerDeliveryParameterType(r); const o: any = {}; o["EVPowerDeliveryParameter"] = v; doc = o; break; }
+    case 67: { const v = (r.zero("Fragment/EVRESSSOC", "CH"), r.ranged(7, 0, 100, "Fragment/EVRESSSOC")); r.zero("Fragment/EVRESSSOC", "EE"); const o: any = {}; o["EVRESSSOC"] = v; doc = o; break; }
+    case 68: { const v = (r.zero("Fragment/EVReady", "CH"), r.bit() === 1); r.zero("Fragment/EVReady", "EE"); const o: any = {}; o["EVReady"] = v; doc = o; break; }
+    case 69: { const v = d_EVSEChargeParameterType(r); const o: any = {}; o["EVSEChargeParameter"] = v; doc = o; break; }
+    case 70: { const v = (r.zero("Fragment/EVSECurrentLimitAchieved", "CH"), r.bit() === 1); r.zero("Fragment/EVSECurrentLimitAchieved", "EE"); const o: any = {}; o["EVSECurrentLimitAchieved"] = v; doc = o; break; }
+    case 71: { const v = d_PhysicalValueType(r); const o: any = {}; o["EVSECurrentRegulationTolerance"] = v; doc = o; break; }
+    case 72: { const v = d_PhysicalValueType(r); const o: any = {}; o["EVSEEnergyToBeDelivered"] = v; doc = o; break; }
+    case 73: { const v = (r.zero("Fragment/EVSEID", "CH"), r.string(64, 14, "Fragment/EVSEID")); r.zero("Fragment/EVSEID", "EE"); const o: any = {}; o["EVSEID"] = v; doc = o; break; }
+    case 74: { const v = (r.zero("Fragment/EVSEIsolationStatus", "CH"), E3[r.enumIndex(3, 5, "Fragment/EVSEIsolationStatus")]!); r.zero("Fragment/EVSEIsolationStatus", "EE"); const o: any = {}; o["EVSEIsolationStatus"] = v; doc = o; break; }
+    case 75: { const v = d_PhysicalValueType(r); const o: any = {}; o["EVSEMaxCurrent"] = v; doc = o; break; }
+    case 76: { const v = d_PhysicalValueType(r); const o: any = {}; o["EVSEMaxCurrent"] = v; doc = o; break; }
+    case 77: { const v = d_PhysicalValueType(r); const o: any = {}; o["EVSEMaximumCurrentLimit"] = v; doc = o; break; }
+    case 78: { const v = d_PhysicalValueType(r); const o: any = {}; o["EVSEMaximumCurrentLimit"] = v; doc = o; break; }
+    case 79: { const v = d_PhysicalValueType(r); const o: any = {}; o["EVSEMaximumPowerLimit"] = v; doc = o; break; }
+    case 80: { const v = d_PhysicalValueType(r); const o: any = {}; o["EVSEMaximumPowerLimit"] = v; doc = o; break; }
+    case 81: { const v = d_PhysicalValueType(r); const o: any = {}; o["EVSEMaximumVoltageLimit"] = v; doc = o; break; }
+    case 82: { const v = d_PhysicalValueType(r); const o: any = {}; o["EVSEMaximumVoltageLimit"] = v; doc = o; break; }
+    case 83: { const v = d_PhysicalValueType(r); const o: any = {}; o["EVSEMinimumCurrentLimit"] = v; doc = o; break; }
+    case 84: { const v = d_PhysicalValueType(r); const o: any = {}; o["EVSEMinimumVoltageLimit"] = v; doc = o; break; }
+    case 85: { const v = d_PhysicalValueType(r); const o: any = {}; o["EVSENominalVoltage"] = v; doc = o; break; }
+    case 86: { const v = (r.zero("Fragment/EVSENotification", "CH"), E2[r.enumIndex(2, 3, "Fragment/EVSENotification")]!); r.zero("Fragment/EVSENotification", "EE"); const o: any = {}; o["EVSENotification"] = v; doc = o; break; }
+    case 87: { const v = d_PhysicalValueType(r); const o: any = {}; o["EVSEPeakCurrentRipple"] = v; doc = o; break; }
+    case 88: { const v = (r.zero("Fragment/EVSEPowerLimitAchieved", "CH"), r.bit() === 1); r.zero("Fragment/EVSEPowerLimitAchieved", "EE"); const o: any = {}; o["EVSEPowerLimitAchieved"] = v; doc = o; break; }
+    case 89: { const v = d_PhysicalValueType(r); const o: any = {}; o["EVSEPresentCurrent"] = v; doc = o; break; }
+    case 90: { const v = d_PhysicalValueType(r); const o: any = {}; o["EVSEPresentVoltage"] = v; doc = o; break; }
+    case 91: { const v = (r.zero("Fragment/EVSEProcessing", "CH"), E10[r.enumIndex(2, 3, "Fragment/EVSEProcessing")]!); r.zero("Fragment/EVSEProcessing", "EE"); const o: any = {}; o["EVSEProcessing"] = v; doc = o; break; }
+    case 92: { const v = d_EVSEStatusType(r); const o: any = {}; o["EVSEStatus"] = v; doc = o; break; }
+    case 93: { const v = (r.zero("Fragment/EVSEStatusCode", "CH"), E4[r.enumIndex(4, 12, "Fragment/EVSEStatusCode")]!); r.zero("Fragment/EVSEStatusCode", "EE"); const o: any = {}; o["EVSEStatusCode"] = v; doc = o; break; }
+    case 94: { const v = (r.zero("Fragment/EVSETimeStamp", "CH"), r.bigIn(true, -9223372036854775808n, 9223372036854775807n, "Fragment/EVSETimeStamp")); r.zero("Fragment/EVSETimeStamp", "EE"); const o: any = {}; o["EVSETimeStamp"] = v; doc = o; break; }
+    case 95: { const v = (r.zero("Fragment/EVSEVoltageLimitAchieved", "CH"), r.bit() === 1); r.zero("Fragment/EVSEVoltageLimitAchieved", "EE"); const o: any = {}; o["EVSEVoltageLimitAchieved"] = v; doc = o; break; }
+    case 96: { const v = d_EVStatusType(r); const o: any = {}; o["EVStatus"] = v; doc = o; break; }
+    case 97: { const v = d_PhysicalValueType(r); const o: any = {}; o["EVTargetCurrent"] = v; doc = o; break; }
+    case 98: { const v = d_PhysicalValueType(r); const o: any = {}; o["EVTargetVoltage"] = v; doc = o; break; }
+    case 99: { const v = (r.zero("Fragment/EnergyTransferMode", "CH"), E9[r.enumIndex(3, 6, "Fragment/EnergyTransferMode")]!); r.zero("Fragment/EnergyTransferMode", "EE"); const o: any = {}; o["EnergyTransferMode"] = v; doc = o; break; }
+    case 100: { const v = d_EntryType(r); const o: any = {}; o["Entry"] = v; doc = o; break; }
+    case 101: { const v = (r.zero("Fragment/Exponent", "CH"), r.binary(65536, "Fragment/Exponent")); r.zero("Fragment/Exponent", "EE"); const o: any = {}; o["Exponent"] = v; doc = o; break; }
+    case 102: { const v = (r.zero("Fragment/FaultCode", "CH"), E13[r.enumIndex(2, 3, "Fragment/FaultCode")]!); r.zero("Fragment/FaultCode", "EE"); const o: any = {}; o["FaultCode"] = v; doc = o; break; }
+    case 103: { const v = (r.zero("Fragment/FaultMsg", "CH"), r.string(64, 24, "Fragment/FaultMsg")); r.zero("Fragment/FaultMsg", "EE"); const o: any = {}; o["FaultMsg"] = v; doc = o; break; }
+    case 104: { const v = (r.zero("Fragment/FreeService", "CH"), r.bit() === 1); r.zero("Fragment/FreeService", "EE"); const o: any = {}; o["FreeService"] = v; doc = o; break; }
+    case 105: { const v = (r.zero("Fragment/FullSOC", "CH"), r.ranged(7, 0, 100, "Fragment/FullSOC")); r.zero("Fragment/FullSOC", "EE"); const o: any = {}; o["FullSOC"] = v; doc = o; break; }
+    case 106: { const v = (r.zero("Fragment/G", "CH"), r.binary(65536, "Fragment/G")); r.zero("Fragment/G", "EE"); const o: any = {}; o["G"] = v; doc = o; break; }
+    case 107: { const v = (r.zero("Fragment/GenChallenge", "CH"), r.binary(16, "Fragment/GenChallenge")); r.zero("Fragment/GenChallenge", "EE"); const o: any = {}; o["GenChallenge"] = v; doc = o; break; }
+    case 108: { const v = (r.zero("Fragment/HMACOutputLength", "CH"), r.bigIn(true, undefined, undefined, "Fragment/HMACOutputLength")); r.zero("Fragment/HMACOutputLength", "EE"); const o: any = {}; o["HMACOutputLength"] = v; doc = o; break; }
+    case 109: { const v = d_MessageHeaderType(r); const o: any = {}; o["Header"] = v; doc = o; break; }
+    case 110: { const v = (r.zero("Fragment/J", "CH"), r.binary(65536, "Fragment/J")); r.zero("Fragment/J", "EE"); const o: any = {}; o["J"] = v; doc = o; break; }
+    case 111: { const v = d_KeyInfoType(r); const o: any = {}; o["KeyInfo"] = v; doc = o; break; }
+    case 112: { const v = (r.zero("Fragment/KeyName", "CH"), r.string(65536, 5, "Fragment/KeyName")); r.zero("Fragment/KeyName", "EE"); const o: any = {}; o["KeyName"] = v; doc = o; break; }
+    case 113: { const v = d_KeyValueType(r); const o: any = {}; o["KeyValue"] = v; doc = o; break; }
+    case 114: { const v = d_ListOfRootCertificateIDsType(r); const o: any = {}; o["ListOfRootCertificateIDs"] = v; doc = o; break; }
+    case 115: { const v = d_ManifestType(r); const o: any = {}; o["Manifest"] = v; doc = o; break; }
+    case 116: { const v = (r.zero("Fragment/MaxEntriesSAScheduleTuple", "CH"), r.uintIn(0, 65535, "Fragment/MaxEntriesSAScheduleTuple")); r.zero("Fragment/MaxEntriesSAScheduleTuple", "EE"); const o: any = {}; o["MaxEntriesSAScheduleTuple"] = v; doc = o; break; }
+    case 117: { const v = (r.zero("Fragment/MeterID", "CH"), r.string(64, 22, "Fragment/MeterID")); r.zero("Fragment/MeterID", "EE"); const o: any = {}; o["MeterID"] = v; doc = o; break; }
+    case 118: { const v = d_MeterInfoType(r); const o: any = {}; o["MeterInfo"] = v; doc = o; break; }
+    case 119: { const v = (r.zero("Fragment/MeterReading", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "Fragment/MeterReading")); r.zero("Fragment/MeterReading", "EE"); const o: any = {}; o["MeterReading"] = v; doc = o; break; }
+    case 120: { const v = (r.zero("Fragment/MeterStatus", "CH"), r.intIn(-32768, 32767, "Fragment/MeterStatus")); r.zero("Fragment/MeterStatus", "EE"); const o: any = {}; o["MeterStatus"] = v; doc = o; break; }
+    case 121: { const v = d_MeteringReceiptReqType(r); const o: any = {}; o["MeteringReceiptReq"] = v; doc = o; break; }
+    case 122: { const v = d_MeteringReceiptResType(r); const o: any = {}; o["MeteringReceiptRes"] = v; doc = o; break; }
+    case 123: { const v = (r.zero("Fragment/MgmtData", "CH"), r.string(65536, 6, "Fragment/MgmtData")); r.zero("Fragment/MgmtData", "EE"); const o: any = {}; o["MgmtData"] = v; doc = o; break; }
+    case 124: { const v = (r.zero("Fragment/Modulus", "CH"), r.binary(65536, "Fragment/Modulus")); r.zero("Fragment/Modulus", "EE"); const o: any = {}; o["Modulus"] = v; doc = o; break; }
+    case 125: { const v = (r.zero("Fragment/Multiplier", "CH"), r.ranged(3, -3, 3, "Fragment/Multiplier")); r.zero("Fragment/Multiplier", "EE"); const o: any = {}; o["Multiplier"] = v; doc = o; break; }
+    case 126: { const v = d_NotificationType(r); const o: any = {}; o["Notification"] = v; doc = o; break; }
+    case 127: { const v = (r.zero("Fragment/NotificationMaxDelay", "CH"), r.uintIn(0, 65535, "Fragment/NotificationMaxDelay")); r.zero("Fragment/NotificationMaxDelay", "EE"); const o: any = {}; o["NotificationMaxDelay"] = v; doc = o; break; }
+    case 128: { const v = (r.zero("Fragment/NumEPriceLevels", "CH"), r.ranged(8, 0, 255, "Fragment/NumEPriceLevels")); r.zero("Fragment/NumEPriceLevels", "EE"); const o: any = {}; o["NumEPriceLevels"] = v; doc = o; break; }
+    case 129: { const v = (r.zero("Fragment/OEMProvisioningCert", "CH"), r.binary(800, "Fragment/OEMProvisioningCert")); r.zero("Fragment/OEMProvisioningCert", "EE"); const o: any = {}; o["OEMProvisioningCert"] = v; doc = o; break; }
+    case 130: { const v = d_ObjectType(r); const o: any = {}; o["Object"] = v; doc = o; break; }
+    case 131: { const v = (r.zero("Fragment/P", "CH"), r.binary(65536, "Fragment/P")); r.zero("Fragment/P", "EE"); const o: any = {}; o["P"] = v; doc = o; break; }
+    case 132: { const v = d_PGPDataType(r); const o: any = {}; o["PGPData"] = v; doc = o; break; }
+    case 133: { const v = (r.zero("Fragment/PGPKeyID", "CH"), r.binary(65536, "Fragment/PGPKeyID")); r.zero("Fragment/PGPKeyID", "EE"); const o: any = {}; o["PGPKeyID"] = v; doc = o; break; }
+    case 134: { const v = (r.zero("Fragment/PGPKeyPacket", "CH"), r.binary(65536, "Fragment/PGPKeyPacket")); r.zero("Fragment/PGPKeyPacket", "EE"); const o: any = {}; o["PGPKeyPacket"] = v; doc = o; break; }
+    case 135: { const v = d_PhysicalValueType(r); const o: any = {}; o["PMax"] = v; doc = o; break; }
+    case 136: { const v = d_PMaxScheduleType(r); const o: any = {}; o["PMaxSchedule"] = v; doc = o; break; }
+    case 137: { const v = d_PMaxScheduleEntryType(r); const o: any = {}; o["PMaxScheduleEntry"] = v; doc = o; break; }
+    case 138: { const v = d_ParameterType(r); const o: any = {}; o["Parameter"] = v; doc = o; break; }
+    case 139: { const v = d_ParameterSetType(r); const o: any = {}; o["ParameterSet"] = v; doc = o; break; }
+    case 140: { const v = (r.zero("Fragment/ParameterSetID", "CH"), r.intIn(-32768, 32767, "Fragment/ParameterSetID")); r.zero("Fragment/ParameterSetID", "EE"); const o: any = {}; o["ParameterSetID"] = v; doc = o; break; }
+    case 141: { const v = d_PaymentDetailsReqType(r); const o: any = {}; o["PaymentDetailsReq"] = v; doc = o; break; }
+    case 142: { const v = d_PaymentDetailsResType(r); const o: any = {}; o["PaymentDetailsRes"] = v; doc = o; break; }
+    case 143: { const v = (r.zero("Fragment/PaymentOption", "CH"), E8[r.enumIndex(1, 2, "Fragment/PaymentOption")]!); r.zero("Fragment/PaymentOption", "EE"); const o: any = {}; o["PaymentOption"] = v; doc = o; break; }
+    case 144: { const v = d_PaymentOptionListType(r); const o: any = {}; o["PaymentOptionList"] = v; doc = o; break; }
+    case 145: { const v = d_PaymentServiceSelectionReqType(r); const o: any = {}; o["PaymentServiceSelectionReq"] = v; doc = o; break; }
+    case 146: { const v = d_PaymentServiceSelectionResType(r); const o: any = {}; o["PaymentServiceSelectionRes"] = v; doc = o; break; }
+    case 147: { const v = (r.zero("Fragment/PgenCounter", "CH"), r.binary(65536, "Fragment/PgenCounter")); r.zero("Fragment/PgenCounter", "EE"); const o: any = {}; o["PgenCounter"] = v; doc = o; break; }
+    case 148: { const v = d_PowerDeliveryReqType(r); const o: any = {}; o["PowerDeliveryReq"] = v; doc = o; break; }
+    case 149: { const v = d_PowerDeliveryResType(r); const o: any = {}; o["PowerDeliveryRes"] = v; doc = o; break; }
+    case 150: { const v = d_PreChargeReqType(r); const o: any = {}; o["PreChargeReq"] = v; doc = o; break; }
+    case 151: { const v = d_PreChargeResType(r); const o: any = {}; o["PreChargeRes"] = v; doc = o; break; }
+    case 152: { const v = d_ProfileEntryType(r); const o: any = {}; o["ProfileEntry"] = v; doc = o; break; }
+    case 153: { const v = (r.zero("Fragment/Q", "CH"), r.binary(65536, "Fragment/Q")); r.zero("Fragment/Q", "EE"); const o: any = {}; o["Q"] = v; doc = o; break; }
+    case 154: { const v = (r.zero("Fragment/RCD", "CH"), r.bit() === 1); r.zero("Fragment/RCD", "EE"); const o: any = {}; o["RCD"] = v; doc = o; break; }
+    case 155: { const v = d_RSAKeyValueType(r); const o: any = {}; o["RSAKeyValue"] = v; doc = o; break; }
+    case 156: { const v = (r.zero("Fragment/ReceiptRequired", "CH"), r.bit() === 1); r.zero("Fragment/ReceiptRequired", "EE"); const o: any = {}; o["ReceiptRequired"] = v; doc = o; break; }
+    case 157: { const v = d_ReferenceType(r); const o: any = {}; o["Reference"] = v; doc = o; break; }
+    case 158: { const v = d_RelativeTimeIntervalType(r); const o: any = {}; o["RelativeTimeInterval"] = v; doc = o; break; }
+    case 159: { const v = d_PhysicalValueType(r); const o: any = {}; o["RemainingTimeToBulkSoC"] = v; doc = o; break; }
+    case 160: { const v = d_PhysicalValueType(r); const o: any = {}; o["RemainingTimeToFullSoC"] = v; doc = o; break; }
+    case 161: { const v = (r.zero("Fragment/RequestedEnergyTransferMode", "CH"), E9[r.enumIndex(3, 6, "Fragment/RequestedEnergyTransferMode")]!); r.zero("Fragment/RequestedEnergyTransferMode", "EE"); const o: any = {}; o["RequestedEnergyTransferMode"] = v; doc = o; break; }
+    case 162: { const v = (r.zero("Fragment/ResponseCode", "CH"), E6[r.enumIndex(5, 26, "Fragment/ResponseCode")]!); r.zero("Fragment/ResponseCode", "EE"); const o: any = {}; o["ResponseCode"] = v; doc = o; break; }
+    case 163: { const v = d_RetrievalMethodType(r); const o: any = {}; o["RetrievalMethod"] = v; doc = o; break; }
+    case 164: { const v = (r.zero("Fragment/RetryCounter", "CH"), r.intIn(-32768, 32767, "Fragment/RetryCounter")); r.zero("Fragment/RetryCounter", "EE"); const o: any = {}; o["RetryCounter"] = v; doc = o; break; }
+    case 165: { const v = d_X509IssuerSerialType(r); const o: any = {}; o["RootCertificateID"] = v; doc = o; break; }
+    case 166: { const v = d_CertificateChainType(r); const o: any = {}; o["SAProvisioningCertificateChain"] = v; doc = o; break; }
+    case 167: { const v = d_SAScheduleListType(r); const o: any = {}; o["SAScheduleList"] = v; doc = o; break; }
+    case 168: { const v = d_SAScheduleTupleType(r); const o: any = {}; o["SAScheduleTuple"] = v; doc = o; break; }
+    case 169: { const v = (r.zero("Fragment/SAScheduleTupleID", "CH"), r.ranged(8, 1, 255, "Fragment/SAScheduleTupleID")); r.zero("Fragment/SAScheduleTupleID", "EE"); const o: any = {}; o["SAScheduleTupleID"] = v; doc = o; break; }
+    case 170: { const v = (r.zero("Fragment/SAScheduleTupleID", "CH"), r.ranged(8, 1, 255, "Fragment/SAScheduleTupleID")); r.zero("Fragment/SAScheduleTupleID", "EE"); const o: any = {}; o["SAScheduleTupleID"] = v; doc = o; break; }
+    case 171: { const v = d_SASchedulesType(r); const o: any = {}; o["SASchedules"] = v; doc = o; break; }
+    case 172: { const v = d_SPKIDataType(r); const o: any = {}; o["SPKIData"] = v; doc = o; break; }
+    case 173: { const v = (r.zero("Fragment/SPKISexp", "CH"), r.binary(65536, "Fragment/SPKISexp")); r.zero("Fragment/SPKISexp", "EE"); const o: any = {}; o["SPKISexp"] = v; doc = o; break; }
+    case 174: { const v = d_SalesTariffType(r); const o: any = {}; o["SalesTariff"] = v; doc = o; break; }
+    case 175: { const v = (r.zero("Fragment/SalesTariffDescription", "CH"), r.string(64, 13, "Fragment/SalesTariffDescription")); r.zero("Fragment/SalesTariffDescription", "EE"); const o: any = {}; o["SalesTariffDescription"] = v; doc = o; break; }
+    case 176: { const v = d_SalesTariffEntryType(r); const o: any = {}; o["SalesTariffEntry"] = v; doc = o; break; }
+    case 177: { const v = (r.zero("Fragment/SalesTariffID", "CH"), r.ranged(8, 1, 255, "Fragment/SalesTariffID")); r.zero("Fragment/SalesTariffID", "EE"); const o: any = {}; o["SalesTariffID"] = v; doc = o; break; }
+    case 178: { const v = (r.zero("Fragment/Seed", "CH"), r.binary(65536, "Fragment/Seed")); r.zero("Fragment/Seed", "EE"); const o: any = {}; o["Seed"] = v; doc = o; break; }
+    case 179: { const v = (r.zero("Fragment/SelectedPaymentOption", "CH"), E8[r.enumIndex(1, 2, "Fragment/SelectedPaymentOption")]!); r.zero("Fragment/SelectedPaymentOption", "EE"); const o: any = {}; o["SelectedPaymentOption"] = v; doc = o; break; }
+    case 180: { const v = d_SelectedServiceType(r); const o: any = {}; o["SelectedService"] = v; doc = o; break; }
+    case 181: { const v = d_SelectedServiceListType(r); const o: any = {}; o["SelectedServiceList"] = v; doc = o; break; }
+    case 182: { const v = d_ServiceType(r); const o: any = {}; o["Service"] = v; doc = o; break; }
+    case 183: { const v = (r.zero("Fragment/ServiceCategory", "CH"), E7[r.enumIndex(2, 4, "Fragment/ServiceCategory")]!); r.zero("Fragment/ServiceCategory", "EE"); const o: any = {}; o["ServiceCategory"] = v; doc = o; break; }
+    case 184: { const v = (r.zero("Fragment/ServiceCategory", "CH"), E7[r.enumIndex(2, 4, "Fragment/ServiceCategory")]!); r.zero("Fragment/ServiceCategory", "EE"); const o: any = {}; o["ServiceCategory"] = v; doc = o; break; }
+    case 185: { const v = d_ServiceDetailReqType(r); const o: any = {}; o["ServiceDetailReq"] = v; doc = o; break; }
+    case 186: { const v = d_ServiceDetailResType(r); const o: any = {}; o["ServiceDetailRes"] = v; doc = o; break; }
+    case 187: { const v = d_ServiceDiscoveryReqType(r); const o: any = {}; o["ServiceDiscoveryReq"] = v; doc = o; break; }
+    case 188: { const v = d_ServiceDiscoveryResType(r); const o: any = {}; o["ServiceDiscoveryRes"] = v; doc = o; break; }
+    case 189: { const v = (r.zero("Fragment/ServiceID", "CH"), r.uintIn(0, 65535, "Fragment/ServiceID")); r.zero("Fragment/ServiceID", "EE"); const o: any = {}; o["ServiceID"] = v; doc = o; break; }
+    case 190: { const v = (r.zero("Fragment/ServiceID", "CH"), r.uintIn(0, 65535, "Fragment/ServiceID")); r.zero("Fragment/ServiceID", "EE"); const o: any = {}; o["ServiceID"] = v; doc = o; break; }
+    case 191: { const v = d_ServiceListType(r); const o: any = {}; o["ServiceList"] = v; doc = o; break; }
+    case 192: { const v = (r.zero("Fragment/ServiceName", "CH"), r.string(64, 16, "Fragment/ServiceName")); r.zero("Fragment/ServiceName", "EE"); const o: any = {}; o["ServiceName"] = v; doc = o; break; }
+    case 193: { const v = d_ServiceParameterListType(r); const o: any = {}; o["ServiceParameterList"] = v; doc = o; break; }
+    case 194: { const v = (r.zero("Fragment/ServiceScope", "CH"), r.string(64, 15, "Fragment/ServiceScope")); r.zero("Fragment/ServiceScope", "EE"); const o: any = {}; o["ServiceScope"] = v; doc = o; break; }
+    case 195: { const v = (r.zero("Fragment/ServiceScope", "CH"), r.string(64, 17, "Fragment/ServiceScope")); r.zero("Fragment/ServiceScope", "EE"); const o: any = {}; o["ServiceScope"] = v; doc = o; break; }
+    case 196: { const v = (r.zero("Fragment/SessionID", "CH"), r.binary(8, "Fragment/SessionID")); r.zero("Fragment/SessionID", "EE"); const o: any = {}; o["SessionID"] = v; doc = o; break; }
+    case 197: { const v = (r.zero("Fragment/SessionID", "CH"), r.binary(8, "Fragment/SessionID")); r.zero("Fragment/SessionID", "EE"); const o: any = {}; o["SessionID"] = v; doc = o; break; }
+    case 198: { const v = d_SessionSetupReqType(r); const o: any = {}; o["SessionSetupReq"] = v; doc = o; break; }
+    case 199: { const v = d_SessionSetupResType(r); const o: any = {}; o["SessionSetupRes"] = v; doc = o; break; }
+    case 200: { const v = d_SessionStopReqType(r); const o: any = {}; o["SessionStopReq"] = v; doc = o; break; }
+    case 201: { const v = d_SessionStopResType(r); const o: any = {}; o["SessionStopRes"] = v; doc = o; break; }
+    case 202: { const v = (r.zero("Fragment/SigMeterReading", "CH"), r.binary(64, "Fragment/SigMeterReading")); r.zero("Fragment/SigMeterReading", "EE"); const o: any = {}; o["SigMeterReading"] = v; doc = o; break; }
+    case 203: { const v = d_SignatureType(r); const o: any = {}; o["Signature"] = v; doc = o; break; }
+    case 204: { const v = d_SignatureMethodType(r); const o: any = {}; o["SignatureMethod"] = v; doc = o; break; }
+    case 205: { const v = d_SignaturePropertiesType(r); const o: any = {}; o["SignatureProperties"] = v; doc = o; break; }
+    case 206: { const v = d_SignaturePropertyType(r); const o: any = {}; o["SignatureProperty"] = v; doc = o; break; }
+    case 207: { const v = d_SignatureValueType(r); const o: any = {}; o["SignatureValue"] = v; doc = o; break; }
+    case 208: { const v = d_SignedInfoType(r); const o: any = {}; o["SignedInfo"] = v; doc = o; break; }
+    case 209: { const v = d_SubCertificatesType(r); const o: any = {}; o["SubCertificates"] = v; doc = o; break; }
+    case 210: { const v = d_SupportedEnergyTransferModeType(r); const o: any = {}; o["SupportedEnergyTransferMode"] = v; doc = o; break; }
+    case 211: { const v = (r.zero("Fragment/TMeter", "CH"), r.bigIn(true, -9223372036854775808n, 9223372036854775807n, "Fragment/TMeter")); r.zero("Fragment/TMeter", "EE"); const o: any = {}; o["TMeter"] = v; doc = o; break; }
+    case 212: { const v = d_IntervalType(r); const o: any = {}; o["TimeInterval"] = v; doc = o; break; }
+    case 213: { const v = d_TransformType(r); const o: any = {}; o["Transform"] = v; doc = o; break; }
+    case 214: { const v = d_TransformsType(r); const o: any = {}; o["Transforms"] = v; doc = o; break; }
+    case 215: { const v = (r.zero("Fragment/Unit", "CH"), E0[r.enumIndex(3, 7, "Fragment/Unit")]!); r.zero("Fragment/Unit", "EE"); const o: any = {}; o["Unit"] = v; doc = o; break; }
+    case 216: { const v = d_V2G_Message(r); const o: any = {}; o["V2G_Message"] = v; doc = o; break; }
+    case 217: { const v = (r.zero("Fragment/Value", "CH"), r.intIn(-32768, 32767, "Fragment/Value")); r.zero("Fragment/Value", "EE"); const o: any = {}; o["Value"] = v; doc = o; break; }
+    case 218: { const v = d_WeldingDetectionReqType(r); const o: any = {}; o["WeldingDetectionReq"] = v; doc = o; break; }
+    case 219: { const v = d_WeldingDetectionResType(r); const o: any = {}; o["WeldingDetectionRes"] = v; doc = o; break; }
+    case 220: { const v = (r.zero("Fragment/X509CRL", "CH"), r.binary(65536, "Fragment/X509CRL")); r.zero("Fragment/X509CRL", "EE"); const o: any = {}; o["X509CRL"] = v; doc = o; break; }
+    case 221: { const v = (r.zero("Fragment/X509Certificate", "CH"), r.binary(65536, "Fragment/X509Certificate")); r.zero("Fragment/X509Certificate", "EE"); const o: any = {}; o["X509Certificate"] = v; doc = o; break; }
+    case 222: { const v = d_X509DataType(r); const o: any = {}; o["X509Data"] = v; doc = o; break; }
+    case 223: { const v = (r.zero("Fragment/X509IssuerName", "CH"), r.string(65536, 8, "Fragment/X509IssuerName")); r.zero("Fragment/X509IssuerName", "EE"); const o: any = {}; o["X509IssuerName"] = v; doc = o; break; }
+    case 224: { const v = d_X509IssuerSerialType(r); const o: any = {}; o["X509IssuerSerial"] = v; doc = o; break; }
+    case 225: { const v = (r.zero("Fragment/X509SKI", "CH"), r.binary(65536, "Fragment/X509SKI")); r.zero("Fragment/X509SKI", "EE"); const o: any = {}; o["X509SKI"] = v; doc = o; break; }
+    case 226: { const v = (r.zero("Fragment/X509SerialNumber", "CH"), r.bigIn(true, undefined, undefined, "Fragment/X509SerialNumber")); r.zero("Fragment/X509SerialNumber", "EE"); const o: any = {}; o["X509SerialNumber"] = v; doc = o; break; }
+    case 227: { const v = (r.zero("Fragment/X509SubjectName", "CH"), r.string(65536, 7, "Fragment/X509SubjectName")); r.zero("Fragment/X509SubjectName", "EE"); const o: any = {}; o["X509SubjectName"] = v; doc = o; break; }
+    case 228: { const v = (r.zero("Fragment/XPath", "CH"), r.string(65536, 4, "Fragment/XPath")); r.zero("Fragment/XPath", "EE"); const o: any = {}; o["XPath"] = v; doc = o; break; }
+    case 229: { const v = (r.zero("Fragment/Y", "CH"), r.binary(65536, "Fragment/Y")); r.zero("Fragment/Y", "EE"); const o: any = {}; o["Y"] = v; doc = o; break; }
+    case 230: { const v = (r.zero("Fragment/amount", "CH"), r.uintIn(0, 4294967295, "Fragment/amount")); r.zero("Fragment/amount", "EE"); const o: any = {}; o["amount"] = v; doc = o; break; }
+    case 231: { const v = (r.zero("Fragment/amountMultiplier", "CH"), r.ranged(3, -3, 3, "Fragment/amountMultiplier")); r.zero("Fragment/amountMultiplier", "EE"); const o: any = {}; o["amountMultiplier"] = v; doc = o; break; }
+    case 232: { const v = (r.zero("Fragment/boolValue", "CH"), r.bit() === 1); r.zero("Fragment/boolValue", "EE"); const o: any = {}; o["boolValue"] = v; doc = o; break; }
+    case 233: { const v = (r.zero("Fragment/byteValue", "CH"), r.ranged(8, -128, 127, "Fragment/byteValue")); r.zero("Fragment/byteValue", "EE"); const o: any = {}; o["byteValue"] = v; doc = o; break; }
+    case 234: { const v = (r.zero("Fragment/costKind", "CH"), E1[r.enumIndex(2, 3, "Fragment/costKind")]!); r.zero("Fragment/costKind", "EE"); const o: any = {}; o["costKind"] = v; doc = o; break; }
+    case 235: { const v = (r.zero("Fragment/duration", "CH"), r.uintIn(0, 86400, "Fragment/duration")); r.zero("Fragment/duration", "EE"); const o: any = {}; o["duration"] = v; doc = o; break; }
     case 236: return r.fail("EXI_UNSUPPORTED", "fragment element eMAID has several declarations (relaxed grammar not supported)", "Fragment");
-    case 237: { const v = (r.zero("Fragment/intValue", "CH"), r.intIn(-2147483648, 2147483647, "Fragment/intValue")); r.zero("Fragment/intValue", "EE"); doc = { "intValue": v }; break; }
-    case 238: { const v = d_PhysicalValueType(r); doc = { "physicalValue": v }; break; }
-    case 239: { const v = (r.zero("Fragment/shortValue", "CH"), r.intIn(-32768, 32767, "Fragment/shortValue")); r.zero("Fragment/shortValue", "EE"); doc = { "shortValue": v }; break; }
-    case 240: { const v = (r.zero("Fragment/start", "CH"), r.uintIn(0, 16777214, "Fragment/start")); r.zero("Fragment/start", "EE"); doc = { "start": v }; break; }
-    case 241: { const v = d_PhysicalValueType(r); doc = { "startValue": v }; break; }
-    case 242: { const v = (r.zero("Fragment/stringValue", "CH"), r.string(65536, 19, "Fragment/stringValue")); r.zero("Fragment/stringValue", "EE"); doc = { "stringValue": v }; break; }
+    case 237: { const v = (r.zero("Fragment/intValue", "CH"), r.intIn(-2147483648, 2147483647, "Fragment/intValue")); r.zero("Fragment/intValue", "EE"); const o: any = {}; o["intValue"] = v; doc = o; break; }
+    case 238: { const v = d_PhysicalValueType(r); const o: any = {}; o["physicalValue"] = v; doc = o; break; }
+    case 239: { const v = (r.zero("Fragment/shortValue", "CH"), r.intIn(-32768, 32767, "Fragment/shortValue")); r.zero("Fragment/shortValue", "EE"); const o: any = {}; o["shortValue"] = v; doc = o; break; }
+    case 240: { const v = (r.zero("Fragment/start", "CH"), r.uintIn(0, 16777214, "Fragment/start")); r.zero("Fragment/start", "EE"); const o: any = {}; o["start"] = v; doc = o; break; }
+    case 241: { const v = d_PhysicalValueType(r); const o: any = {}; o["startValue"] = v; doc = o; break; }
+    case 242: { const v = (r.zero("Fragment/stringValue", "CH"), r.string(65536, 19, "Fragment/stringValue")); r.zero("Fragment/stringValue", "EE"); const o: any = {}; o["stringValue"] = v; doc = o; break; }
     default:
       return r.badEvent(c, 8, "FragmentContent", "SE(fragment element)");
   }
@@ -9294,51 +9295,51 @@ export function decodeXmldsigFragment(bytes: Uint8Array, opts?: DecodeOptions): 
   const c = r.bits(6);
   let doc: FragmentDocument;
   switch (c) {
-    case 0: { const v = d_CanonicalizationMethodType(r); doc = { "CanonicalizationMethod": v }; break; }
-    case 1: { const v = d_DSAKeyValueType(r); doc = { "DSAKeyValue": v }; break; }
-    case 2: { const v = d_DigestMethodType(r); doc = { "DigestMethod": v }; break; }
-    case 3: { const v = (r.zero("Fragment/DigestValue", "CH"), r.binary(65536, "Fragment/DigestValue")); r.zero("Fragment/DigestValue", "EE"); doc = { "DigestValue": v }; break; }
-    case 4: { const v = (r.zero("Fragment/Exponent", "CH"), r.binary(65536, "Fragment/Exponent")); r.zero("Fragment/Exponent", "EE"); doc = { "Exponent": v }; break; }
-    case 5: { const v = (r.zero("Fragment/G", "CH"), r.binary(65536, "Fragment/G")); r.zero("Fragment/G", "EE"); doc = { "G": v }; break; }
-    case 6: { const v = (r.zero("Fragment/HMACOutputLength", "CH"), r.bigIn(true, undefined, undefined, "Fragment/HMACOutputLength")); r.zero("Fragment/HMACOutputLength", "EE"); doc = { "HMACOutputLength": v }; break; }
-    case 7: { const v = (r.zero("Fragment/J", "CH"), r.binary(65536, "Fragment/J")); r.zero("Fragment/J", "EE"); doc = { "J": v }; break; }
-    case 8: { const v = d_KeyInfoType(r); doc = { "KeyInfo": v }; break; }
-    case 9: { const v = (r.zero("Fragment/KeyName", "CH"), r.string(65536, 5, "Fragment/KeyName")); r.zero("Fragment/KeyName", "EE"); doc = { "KeyName": v }; break; }
-    case 10: { const v = d_KeyValueType(r); doc = { "KeyValue": v }; break; }
-    case 11: { const v = d_ManifestType(r); doc = { "Manifest": v }; break; }
-    case 12: { const v = (r.zero("Fragment/MgmtData", "CH"), r.string(65536, 6, "Fragment/MgmtData")); r.zero("Fragment/MgmtData", "EE"); doc = { "MgmtData": v }; break; }
-    case 13: { const v = (r.zero("Fragment/Modulus", "CH"), r.binary(65536, "Fragment/Modulus")); r.zero("Fragment/Modulus", "EE"); doc = { "Modulus": v }; break; }
-    case 14: { const v = d_ObjectType(r); doc = { "Object": v }; break; }
-    case 15: { const v = (r.zero("Fragment/P", "CH"), r.binary(65536, "Fragment/P")); r.zero("Fragment/P", "EE"); doc = { "P": v }; break; }
-    case 16: { const v = d_PGPDataType(r); doc = { "PGPData": v }; break; }
-    case 17: { const v = (r.zero("Fragment/PGPKeyID", "CH"), r.binary(65536, "Fragment/PGPKeyID")); r.zero("Fragment/PGPKeyID", "EE"); doc = { "PGPKeyID": v }; break; }
-    case 18: { const v = (r.zero("Fragment/PGPKeyPacket", "CH"), r.binary(65536, "Fragment/PGPKeyPacket")); r.zero("Fragment/PGPKeyPacket", "EE"); doc = { "PGPKeyPacket": v }; break; }
-    case 19: { const v = (r.zero("Fragment/PgenCounter", "CH"), r.binary(65536, "Fragment/PgenCounter")); r.zero("Fragment/PgenCounter", "EE"); doc = { "PgenCounter": v }; break; }
-    case 20: { const v = (r.zero("Fragment/Q", "CH"), r.binary(65536, "Fragment/Q")); r.zero("Fragment/Q", "EE"); doc = { "Q": v }; break; }
-    case 21: { const v = d_RSAKeyValueType(r); doc = { "RSAKeyValue": v }; break; }
-    case 22: { const v = d_ReferenceType(r); doc = { "Reference": v }; break; }
-    case 23: { const v = d_RetrievalMethodType(r); doc = { "RetrievalMethod": v }; break; }
-    case 24: { const v = d_SPKIDataType(r); doc = { "SPKIData": v }; break; }
-    case 25: { const v = (r.zero("Fragment/SPKISexp", "CH"), r.binary(65536, "Fragment/SPKISexp")); r.zero("Fragment/SPKISexp", "EE"); doc = { "SPKISexp": v }; break; }
-    case 26: { const v = (r.zero("Fragment/Seed", "CH"), r.binary(65536, "Fragment/Seed")); r.zero("Fragment/Seed", "EE"); doc = { "Seed": v }; break; }
-    case 27: { const v = d_SignatureType(r); doc = { "Signature": v }; break; }
-    case 28: { const v = d_SignatureMethodType(r); doc = { "SignatureMethod": v }; break; }
-    case 29: { const v = d_SignaturePropertiesType(r); doc = { "SignatureProperties": v }; break; }
-    case 30: { const v = d_SignaturePropertyType(r); doc = { "SignatureProperty": v }; break; }
-    case 31: { const v = d_SignatureValueType(r); doc = { "SignatureValue": v }; break; }
-    case 32: { const v = d_SignedInfoType(r); doc = { "SignedInfo": v }; break; }
-    case 33: { const v = d_TransformType(r); doc = { "Transform": v }; break; }
-    case 34: { const v = d_TransformsType(r); doc = { "Transforms": v }; break; }
-    case 35: { const v = (r.zero("Fragment/X509CRL", "CH"), r.binary(65536, "Fragment/X509CRL")); r.zero("Fragment/X509CRL", "EE"); doc = { "X509CRL": v }; break; }
-    case 36: { const v = (r.zero("Fragment/X509Certificate", "CH"), r.binary(65536, "Fragment/X509Certificate")); r.zero("Fragment/X509Certificate", "EE"); doc = { "X509Certificate": v }; break; }
-    case 37: { const v = d_X509DataType(r); doc = { "X509Data": v }; break; }
-    case 38: { const v = (r.zero("Fragment/X509IssuerName", "CH"), r.string(65536, 8, "Fragment/X509IssuerName")); r.zero("Fragment/X509IssuerName", "EE"); doc = { "X509IssuerName": v }; break; }
-    case 39: { const v = d_X509IssuerSerialType(r); doc = { "X509IssuerSerial": v }; break; }
-    case 40: { const v = (r.zero("Fragment/X509SKI", "CH"), r.binary(65536, "Fragment/X509SKI")); r.zero("Fragment/X509SKI", "EE"); doc = { "X509SKI": v }; break; }
-    case 41: { const v = (r.zero("Fragment/X509SerialNumber", "CH"), r.bigIn(true, undefined, undefined, "Fragment/X509SerialNumber")); r.zero("Fragment/X509SerialNumber", "EE"); doc = { "X509SerialNumber": v }; break; }
-    case 42: { const v = (r.zero("Fragment/X509SubjectName", "CH"), r.string(65536, 7, "Fragment/X509SubjectName")); r.zero("Fragment/X509SubjectName", "EE"); doc = { "X509SubjectName": v }; break; }
-    case 43: { const v = (r.zero("Fragment/XPath", "CH"), r.string(65536, 4, "Fragment/XPath")); r.zero("Fragment/XPath", "EE"); doc = { "XPath": v }; break; }
-    case 44: { const v = (r.zero("Fragment/Y", "CH"), r.binary(65536, "Fragment/Y")); r.zero("Fragment/Y", "EE"); doc = { "Y": v }; break; }
+    case 0: { const v = d_CanonicalizationMethodType(r); const o: any = {}; o["CanonicalizationMethod"] = v; doc = o; break; }
+    case 1: { const v = d_DSAKeyValueType(r); const o: any = {}; o["DSAKeyValue"] = v; doc = o; break; }
+    case 2: { const v = d_DigestMethodType(r); const o: any = {}; o["DigestMethod"] = v; doc = o; break; }
+    case 3: { const v = (r.zero("Fragment/DigestValue", "CH"), r.binary(65536, "Fragment/DigestValue")); r.zero("Fragment/DigestValue", "EE"); const o: any = {}; o["DigestValue"] = v; doc = o; break; }
+    case 4: { const v = (r.zero("Fragment/Exponent", "CH"), r.binary(65536, "Fragment/Exponent")); r.zero("Fragment/Exponent", "EE"); const o: any = {}; o["Exponent"] = v; doc = o; break; }
+    case 5: { const v = (r.zero("Fragment/G", "CH"), r.binary(65536, "Fragment/G")); r.zero("Fragment/G", "EE"); const o: any = {}; o["G"] = v; doc = o; break; }
+    case 6: { const v = (r.zero("Fragment/HMACOutputLength", "CH"), r.bigIn(true, undefined, undefined, "Fragment/HMACOutputLength")); r.zero("Fragment/HMACOutputLength", "EE"); const o: any = {}; o["HMACOutputLength"] = v; doc = o; break; }
+    case 7: { const v = (r.zero("Fragment/J", "CH"), r.binary(65536, "Fragment/J")); r.zero("Fragment/J", "EE"); const o: any = {}; o["J"] = v; doc = o; break; }
+    case 8: { const v = d_KeyInfoType(r); const o: any = {}; o["KeyInfo"] = v; doc = o; break; }
+    case 9: { const v = (r.zero("Fragment/KeyName", "CH"), r.string(65536, 5, "Fragment/KeyName")); r.zero("Fragment/KeyName", "EE"); const o: any = {}; o["KeyName"] = v; doc = o; break; }
+    case 10: { const v = d_KeyValueType(r); const o: any = {}; o["KeyValue"] = v; doc = o; break; }
+    case 11: { const v = d_ManifestType(r); const o: any = {}; o["Manifest"] = v; doc = o; break; }
+    case 12: { const v = (r.zero("Fragment/MgmtData", "CH"), r.string(65536, 6, "Fragment/MgmtData")); r.zero("Fragment/MgmtData", "EE"); const o: any = {}; o["MgmtData"] = v; doc = o; break; }
+    case 13: { const v = (r.zero("Fragment/Modulus", "CH"), r.binary(65536, "Fragment/Modulus")); r.zero("Fragment/Modulus", "EE"); const o: any = {}; o["Modulus"] = v; doc = o; break; }
+    case 14: { const v = d_ObjectType(r); const o: any = {}; o["Object"] = v; doc = o; break; }
+    case 15: { const v = (r.zero("Fragment/P", "CH"), r.binary(65536, "Fragment/P")); r.zero("Fragment/P", "EE"); const o: any = {}; o["P"] = v; doc = o; break; }
+    case 16: { const v = d_PGPDataType(r); const o: any = {}; o["PGPData"] = v; doc = o; break; }
+    case 17: { const v = (r.zero("Fragment/PGPKeyID", "CH"), r.binary(65536, "Fragment/PGPKeyID")); r.zero("Fragment/PGPKeyID", "EE"); const o: any = {}; o["PGPKeyID"] = v; doc = o; break; }
+    case 18: { const v = (r.zero("Fragment/PGPKeyPacket", "CH"), r.binary(65536, "Fragment/PGPKeyPacket")); r.zero("Fragment/PGPKeyPacket", "EE"); const o: any = {}; o["PGPKeyPacket"] = v; doc = o; break; }
+    case 19: { const v = (r.zero("Fragment/PgenCounter", "CH"), r.binary(65536, "Fragment/PgenCounter")); r.zero("Fragment/PgenCounter", "EE"); const o: any = {}; o["PgenCounter"] = v; doc = o; break; }
+    case 20: { const v = (r.zero("Fragment/Q", "CH"), r.binary(65536, "Fragment/Q")); r.zero("Fragment/Q", "EE"); const o: any = {}; o["Q"] = v; doc = o; break; }
+    case 21: { const v = d_RSAKeyValueType(r); const o: any = {}; o["RSAKeyValue"] = v; doc = o; break; }
+    case 22: { const v = d_ReferenceType(r); const o: any = {}; o["Reference"] = v; doc = o; break; }
+    case 23: { const v = d_RetrievalMethodType(r); const o: any = {}; o["RetrievalMethod"] = v; doc = o; break; }
+    case 24: { const v = d_SPKIDataType(r); const o: any = {}; o["SPKIData"] = v; doc = o; break; }
+    case 25: { const v = (r.zero("Fragment/SPKISexp", "CH"), r.binary(65536, "Fragment/SPKISexp")); r.zero("Fragment/SPKISexp", "EE"); const o: any = {}; o["SPKISexp"] = v; doc = o; break; }
+    case 26: { const v = (r.zero("Fragment/Seed", "CH"), r.binary(65536, "Fragment/Seed")); r.zero("Fragment/Seed", "EE"); const o: any = {}; o["Seed"] = v; doc = o; break; }
+    case 27: { const v = d_SignatureType(r); const o: any = {}; o["Signature"] = v; doc = o; break; }
+    case 28: { const v = d_SignatureMethodType(r); const o: any = {}; o["SignatureMethod"] = v; doc = o; break; }
+    case 29: { const v = d_SignaturePropertiesType(r); const o: any = {}; o["SignatureProperties"] = v; doc = o; break; }
+    case 30: { const v = d_SignaturePropertyType(r); const o: any = {}; o["SignatureProperty"] = v; doc = o; break; }
+    case 31: { const v = d_SignatureValueType(r); const o: any = {}; o["SignatureValue"] = v; doc = o; break; }
+    case 32: { const v = d_SignedInfoType(r); const o: any = {}; o["SignedInfo"] = v; doc = o; break; }
+    case 33: { const v = d_TransformType(r); const o: any = {}; o["Transform"] = v; doc = o; break; }
+    case 34: { const v = d_TransformsType(r); const o: any = {}; o["Transforms"] = v; doc = o; break; }
+    case 35: { const v = (r.zero("Fragment/X509CRL", "CH"), r.binary(65536, "Fragment/X509CRL")); r.zero("Fragment/X509CRL", "EE"); const o: any = {}; o["X509CRL"] = v; doc = o; break; }
+    case 36: { const v = (r.zero("Fragment/X509Certificate", "CH"), r.binary(65536, "Fragment/X509Certificate")); r.zero("Fragment/X509Certificate", "EE"); const o: any = {}; o["X509Certificate"] = v; doc = o; break; }
+    case 37: { const v = d_X509DataType(r); const o: any = {}; o["X509Data"] = v; doc = o; break; }
+    case 38: { const v = (r.zero("Fragment/X509IssuerName", "CH"), r.string(65536, 8, "Fragment/X509IssuerName")); r.zero("Fragment/X509IssuerName", "EE"); const o: any = {}; o["X509IssuerName"] = v; doc = o; break; }
+    case 39: { const v = d_X509IssuerSerialType(r); const o: any = {}; o["X509IssuerSerial"] = v; doc = o; break; }
+    case 40: { const v = (r.zero("Fragment/X509SKI", "CH"), r.binary(65536, "Fragment/X509SKI")); r.zero("Fragment/X509SKI", "EE"); const o: any = {}; o["X509SKI"] = v; doc = o; break; }
+    case 41: { const v = (r.zero("Fragment/X509SerialNumber", "CH"), r.bigIn(true, undefined, undefined, "Fragment/X509SerialNumber")); r.zero("Fragment/X509SerialNumber", "EE"); const o: any = {}; o["X509SerialNumber"] = v; doc = o; break; }
+    case 42: { const v = (r.zero("Fragment/X509SubjectName", "CH"), r.string(65536, 7, "Fragment/X509SubjectName")); r.zero("Fragment/X509SubjectName", "EE"); const o: any = {}; o["X509SubjectName"] = v; doc = o; break; }
+    case 43: { const v = (r.zero("Fragment/XPath", "CH"), r.string(65536, 4, "Fragment/XPath")); r.zero("Fragment/XPath", "EE"); const o: any = {}; o["XPath"] = v; doc = o; break; }
+    case 44: { const v = (r.zero("Fragment/Y", "CH"), r.binary(65536, "Fragment/Y")); r.zero("Fragment/Y", "EE"); const o: any = {}; o["Y"] = v; doc = o; break; }
     default:
       return r.badEvent(c, 6, "FragmentContent", "SE(fragment element)");
   }

@@ -56,12 +56,13 @@ export type Document =
 export type FragmentDocument = Record<string, unknown>;
 
 const W_ = new BitWriter(8192);
+const R_ = new BitReader();
 
 function begin(bytes: Uint8Array): BitReader {
   if (!(bytes instanceof Uint8Array)) throw new ExiDecodeError("EXI_HEADER", "input is not a Uint8Array", 0);
   if (bytes.length > MAX_EXI_MESSAGE_BYTES) throw new ExiDecodeError("EXI_LIMIT", `stream of ${bytes.length} bytes exceeds MAX_EXI_MESSAGE_BYTES ${MAX_EXI_MESSAGE_BYTES}`, 0);
   if (bytes.length === 0 || bytes[0] !== 0x80) throw new ExiDecodeError("EXI_HEADER", `EXI header must be 0x80 (no options, version 1), got ${bytes.length === 0 ? "nothing" : "0x" + bytes[0]!.toString(16)}`, 0, "header", "0x80");
-  return new BitReader(bytes, 8);
+  return R_.reset(bytes, 8);
 }
 
 function end(r: BitReader, opts?: DecodeOptions): void {
@@ -4657,40 +4658,40 @@ export function decodeDocument(bytes: Uint8Array, opts?: DecodeOptions): Documen
   const c = r.bits(6);
   let doc: Document;
   switch (c) {
-    case 0: { const v = d_ACDP_ConnectReqType(r); doc = { "ACDP_ConnectReq": v } as Document; break; }
-    case 1: { const v = d_ACDP_ConnectResType(r); doc = { "ACDP_ConnectRes": v } as Document; break; }
-    case 2: { const v = d_ACDP_ConnectReqType(r); doc = { "ACDP_DisconnectReq": v } as Document; break; }
-    case 3: { const v = d_ACDP_ConnectResType(r); doc = { "ACDP_DisconnectRes": v } as Document; break; }
-    case 4: { const v = d_ACDP_SystemStatusReqType(r); doc = { "ACDP_SystemStatusReq": v } as Document; break; }
-    case 5: { const v = d_ACDP_SystemStatusResType(r); doc = { "ACDP_SystemStatusRes": v } as Document; break; }
-    case 6: { const v = d_ACDP_VehiclePositioningReqType(r); doc = { "ACDP_VehiclePositioningReq": v } as Document; break; }
-    case 7: { const v = d_ACDP_VehiclePositioningResType(r); doc = { "ACDP_VehiclePositioningRes": v } as Document; break; }
-    case 8: { const v = d_CLReqControlModeType(r); doc = { "CLReqControlMode": v } as Document; break; }
-    case 9: { const v = d_CLResControlModeType(r); doc = { "CLResControlMode": v } as Document; break; }
-    case 10: { const v = d_CanonicalizationMethodType(r); doc = { "CanonicalizationMethod": v } as Document; break; }
-    case 11: { const v = d_DSAKeyValueType(r); doc = { "DSAKeyValue": v } as Document; break; }
-    case 12: { const v = d_DigestMethodType(r); doc = { "DigestMethod": v } as Document; break; }
-    case 13: { const v = (r.zero("Document/DigestValue", "CH"), r.binary(65536, "Document/DigestValue")); r.zero("Document/DigestValue", "EE"); doc = { "DigestValue": v } as Document; break; }
-    case 14: { const v = d_KeyInfoType(r); doc = { "KeyInfo": v } as Document; break; }
-    case 15: { const v = (r.zero("Document/KeyName", "CH"), r.string(65536, 5, "Document/KeyName")); r.zero("Document/KeyName", "EE"); doc = { "KeyName": v } as Document; break; }
-    case 16: { const v = d_KeyValueType(r); doc = { "KeyValue": v } as Document; break; }
-    case 17: { const v = d_ManifestType(r); doc = { "Manifest": v } as Document; break; }
-    case 18: { const v = (r.zero("Document/MgmtData", "CH"), r.string(65536, 6, "Document/MgmtData")); r.zero("Document/MgmtData", "EE"); doc = { "MgmtData": v } as Document; break; }
-    case 19: { const v = d_ObjectType(r); doc = { "Object": v } as Document; break; }
-    case 20: { const v = d_PGPDataType(r); doc = { "PGPData": v } as Document; break; }
-    case 21: { const v = d_RSAKeyValueType(r); doc = { "RSAKeyValue": v } as Document; break; }
-    case 22: { const v = d_ReferenceType(r); doc = { "Reference": v } as Document; break; }
-    case 23: { const v = d_RetrievalMethodType(r); doc = { "RetrievalMethod": v } as Document; break; }
-    case 24: { const v = d_SPKIDataType(r); doc = { "SPKIData": v } as Document; break; }
-    case 25: { const v = d_SignatureType(r); doc = { "Signature": v } as Document; break; }
-    case 26: { const v = d_SignatureMethodType(r); doc = { "SignatureMethod": v } as Document; break; }
-    case 27: { const v = d_SignaturePropertiesType(r); doc = { "SignatureProperties": v } as Document; break; }
-    case 28: { const v = d_SignaturePropertyType(r); doc = { "SignatureProperty": v } as Document; break; }
-    case 29: { const v = d_SignatureValueType(r); doc = { "SignatureValue": v } as Document; break; }
-    case 30: { const v = d_SignedInfoType(r); doc = { "SignedInfo": v } as Document; break; }
-    case 31: { const v = d_TransformType(r); doc = { "Transform": v } as Document; break; }
-    case 32: { const v = d_TransformsType(r); doc = { "Transforms": v } as Document; break; }
-    case 33: { const v = d_X509DataType(r); doc = { "X509Data": v } as Document; break; }
+    case 0: { const v = d_ACDP_ConnectReqType(r); const o: any = {}; o["ACDP_ConnectReq"] = v; doc = o; break; }
+    case 1: { const v = d_ACDP_ConnectResType(r); const o: any = {}; o["ACDP_ConnectRes"] = v; doc = o; break; }
+    case 2: { const v = d_ACDP_ConnectReqType(r); const o: any = {}; o["ACDP_DisconnectReq"] = v; doc = o; break; }
+    case 3: { const v = d_ACDP_ConnectResType(r); const o: any = {}; o["ACDP_DisconnectRes"] = v; doc = o; break; }
+    case 4: { const v = d_ACDP_SystemStatusReqType(r); const o: any = {}; o["ACDP_SystemStatusReq"] = v; doc = o; break; }
+    case 5: { const v = d_ACDP_SystemStatusResType(r); const o: any = {}; o["ACDP_SystemStatusRes"] = v; doc = o; break; }
+    case 6: { const v = d_ACDP_VehiclePositioningReqType(r); const o: any = {}; o["ACDP_VehiclePositioningReq"] = v; doc = o; break; }
+    case 7: { const v = d_ACDP_VehiclePositioningResType(r); const o: any = {}; o["ACDP_VehiclePositioningRes"] = v; doc = o; break; }
+    case 8: { const v = d_CLReqControlModeType(r); const o: any = {}; o["CLReqControlMode"] = v; doc = o; break; }
+    case 9: { const v = d_CLResControlModeType(r); const o: any = {}; o["CLResControlMode"] = v; doc = o; break; }
+    case 10: { const v = d_CanonicalizationMethodType(r); const o: any = {}; o["CanonicalizationMethod"] = v; doc = o; break; }
+    case 11: { const v = d_DSAKeyValueType(r); const o: any = {}; o["DSAKeyValue"] = v; doc = o; break; }
+    case 12: { const v = d_DigestMethodType(r); const o: any = {}; o["DigestMethod"] = v; doc = o; break; }
+    case 13: { const v = (r.zero("Document/DigestValue", "CH"), r.binary(65536, "Document/DigestValue")); r.zero("Document/DigestValue", "EE"); const o: any = {}; o["DigestValue"] = v; doc = o; break; }
+    case 14: { const v = d_KeyInfoType(r); const o: any = {}; o["KeyInfo"] = v; doc = o; break; }
+    case 15: { const v = (r.zero("Document/KeyName", "CH"), r.string(65536, 5, "Document/KeyName")); r.zero("Document/KeyName", "EE"); const o: any = {}; o["KeyName"] = v; doc = o; break; }
+    case 16: { const v = d_KeyValueType(r); const o: any = {}; o["KeyValue"] = v; doc = o; break; }
+    case 17: { const v = d_ManifestType(r); const o: any = {}; o["Manifest"] = v; doc = o; break; }
+    case 18: { const v = (r.zero("Document/MgmtData", "CH"), r.string(65536, 6, "Document/MgmtData")); r.zero("Document/MgmtData", "EE"); const o: any = {}; o["MgmtData"] = v; doc = o; break; }
+    case 19: { const v = d_ObjectType(r); const o: any = {}; o["Object"] = v; doc = o; break; }
+    case 20: { const v = d_PGPDataType(r); const o: any = {}; o["PGPData"] = v; doc = o; break; }
+    case 21: { const v = d_RSAKeyValueType(r); const o: any = {}; o["RSAKeyValue"] = v; doc = o; break; }
+    case 22: { const v = d_ReferenceType(r); const o: any = {}; o["Reference"] = v; doc = o; break; }
+    case 23: { const v = d_RetrievalMethodType(r); const o: any = {}; o["RetrievalMethod"] = v; doc = o; break; }
+    case 24: { const v = d_SPKIDataType(r); const o: any = {}; o["SPKIData"] = v; doc = o; break; }
+    case 25: { const v = d_SignatureType(r); const o: any = {}; o["Signature"] = v; doc = o; break; }
+    case 26: { const v = d_SignatureMethodType(r); const o: any = {}; o["SignatureMethod"] = v; doc = o; break; }
+    case 27: { const v = d_SignaturePropertiesType(r); const o: any = {}; o["SignatureProperties"] = v; doc = o; break; }
+    case 28: { const v = d_SignaturePropertyType(r); const o: any = {}; o["SignatureProperty"] = v; doc = o; break; }
+    case 29: { const v = d_SignatureValueType(r); const o: any = {}; o["SignatureValue"] = v; doc = o; break; }
+    case 30: { const v = d_SignedInfoType(r); const o: any = {}; o["SignedInfo"] = v; doc = o; break; }
+    case 31: { const v = d_TransformType(r); const o: any = {}; o["Transform"] = v; doc = o; break; }
+    case 32: { const v = d_TransformsType(r); const o: any = {}; o["Transforms"] = v; doc = o; break; }
+    case 33: { const v = d_X509DataType(r); const o: any = {}; o["X509Data"] = v; doc = o; break; }
     default:
       return r.badEvent(c, 6, "DocContent", "SE(global element)");
   }

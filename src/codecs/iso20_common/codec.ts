@@ -76,12 +76,13 @@ export type Document =
 export type FragmentDocument = Record<string, unknown>;
 
 const W_ = new BitWriter(8192);
+const R_ = new BitReader();
 
 function begin(bytes: Uint8Array): BitReader {
   if (!(bytes instanceof Uint8Array)) throw new ExiDecodeError("EXI_HEADER", "input is not a Uint8Array", 0);
   if (bytes.length > MAX_EXI_MESSAGE_BYTES) throw new ExiDecodeError("EXI_LIMIT", `stream of ${bytes.length} bytes exceeds MAX_EXI_MESSAGE_BYTES ${MAX_EXI_MESSAGE_BYTES}`, 0);
   if (bytes.length === 0 || bytes[0] !== 0x80) throw new ExiDecodeError("EXI_HEADER", `EXI header must be 0x80 (no options, version 1), got ${bytes.length === 0 ? "nothing" : "0x" + bytes[0]!.toString(16)}`, 0, "header", "0x80");
-  return new BitReader(bytes, 8);
+  return R_.reset(bytes, 8);
 }
 
 function end(r: BitReader, opts?: DecodeOptions): void {
@@ -10187,60 +10188,60 @@ export function decodeDocument(bytes: Uint8Array, opts?: DecodeOptions): Documen
   const c = r.bits(6);
   let doc: Document;
   switch (c) {
-    case 0: { const v = d_AuthorizationReqType(r); doc = { "AuthorizationReq": v } as Document; break; }
-    case 1: { const v = d_AuthorizationResType(r); doc = { "AuthorizationRes": v } as Document; break; }
-    case 2: { const v = d_AuthorizationSetupReqType(r); doc = { "AuthorizationSetupReq": v } as Document; break; }
-    case 3: { const v = d_AuthorizationSetupResType(r); doc = { "AuthorizationSetupRes": v } as Document; break; }
-    case 4: { const v = d_CLReqControlModeType(r); doc = { "CLReqControlMode": v } as Document; break; }
-    case 5: { const v = d_CLResControlModeType(r); doc = { "CLResControlMode": v } as Document; break; }
-    case 6: { const v = d_CanonicalizationMethodType(r); doc = { "CanonicalizationMethod": v } as Document; break; }
-    case 7: { const v = d_CertificateInstallationReqType(r); doc = { "CertificateInstallationReq": v } as Document; break; }
-    case 8: { const v = d_CertificateInstallationResType(r); doc = { "CertificateInstallationRes": v } as Document; break; }
-    case 9: { const v = d_DSAKeyValueType(r); doc = { "DSAKeyValue": v } as Document; break; }
-    case 10: { const v = d_DigestMethodType(r); doc = { "DigestMethod": v } as Document; break; }
-    case 11: { const v = (r.zero("Document/DigestValue", "CH"), r.binary(65536, "Document/DigestValue")); r.zero("Document/DigestValue", "EE"); doc = { "DigestValue": v } as Document; break; }
-    case 12: { const v = d_KeyInfoType(r); doc = { "KeyInfo": v } as Document; break; }
-    case 13: { const v = (r.zero("Document/KeyName", "CH"), r.string(65536, 5, "Document/KeyName")); r.zero("Document/KeyName", "EE"); doc = { "KeyName": v } as Document; break; }
-    case 14: { const v = d_KeyValueType(r); doc = { "KeyValue": v } as Document; break; }
-    case 15: { const v = d_ManifestType(r); doc = { "Manifest": v } as Document; break; }
-    case 16: { const v = d_MeteringConfirmationReqType(r); doc = { "MeteringConfirmationReq": v } as Document; break; }
-    case 17: { const v = d_MeteringConfirmationResType(r); doc = { "MeteringConfirmationRes": v } as Document; break; }
-    case 18: { const v = (r.zero("Document/MgmtData", "CH"), r.string(65536, 6, "Document/MgmtData")); r.zero("Document/MgmtData", "EE"); doc = { "MgmtData": v } as Document; break; }
-    case 19: { const v = d_ObjectType(r); doc = { "Object": v } as Document; break; }
-    case 20: { const v = d_PGPDataType(r); doc = { "PGPData": v } as Document; break; }
-    case 21: { const v = d_PowerDeliveryReqType(r); doc = { "PowerDeliveryReq": v } as Document; break; }
-    case 22: { const v = d_PowerDeliveryResType(r); doc = { "PowerDeliveryRes": v } as Document; break; }
-    case 23: { const v = d_RSAKeyValueType(r); doc = { "RSAKeyValue": v } as Document; break; }
-    case 24: { const v = d_ReferenceType(r); doc = { "Reference": v } as Document; break; }
-    case 25: { const v = d_RetrievalMethodType(r); doc = { "RetrievalMethod": v } as Document; break; }
-    case 26: { const v = d_SPKIDataType(r); doc = { "SPKIData": v } as Document; break; }
-    case 27: { const v = d_ScheduleExchangeReqType(r); doc = { "ScheduleExchangeReq": v } as Document; break; }
-    case 28: { const v = d_ScheduleExchangeResType(r); doc = { "ScheduleExchangeRes": v } as Document; break; }
-    case 29: { const v = d_ServiceDetailReqType(r); doc = { "ServiceDetailReq": v } as Document; break; }
-    case 30: { const v = d_ServiceDetailResType(r); doc = { "ServiceDetailRes": v } as Document; break; }
-    case 31: { const v = d_ServiceDiscoveryReqType(r); doc = { "ServiceDiscoveryReq": v } as Document; break; }
-    case 32: { const v = d_ServiceDiscoveryResType(r); doc = { "ServiceDiscoveryRes": v } as Document; break; }
-    case 33: { const v = d_ServiceSelectionReqType(r); doc = { "ServiceSelectionReq": v } as Document; break; }
-    case 34: { const v = d_ServiceSelectionResType(r); doc = { "ServiceSelectionRes": v } as Document; break; }
-    case 35: { const v = d_SessionSetupReqType(r); doc = { "SessionSetupReq": v } as Document; break; }
-    case 36: { const v = d_SessionSetupResType(r); doc = { "SessionSetupRes": v } as Document; break; }
-    case 37: { const v = d_SessionStopReqType(r); doc = { "SessionStopReq": v } as Document; break; }
-    case 38: { const v = d_SessionStopResType(r); doc = { "SessionStopRes": v } as Document; break; }
-    case 39: { const v = d_SignatureType(r); doc = { "Signature": v } as Document; break; }
-    case 40: { const v = d_SignatureMethodType(r); doc = { "SignatureMethod": v } as Document; break; }
-    case 41: { const v = d_SignaturePropertiesType(r); doc = { "SignatureProperties": v } as Document; break; }
-    case 42: { const v = d_SignaturePropertyType(r); doc = { "SignatureProperty": v } as Document; break; }
-    case 43: { const v = d_SignatureValueType(r); doc = { "SignatureValue": v } as Document; break; }
-    case 44: { const v = d_SignedInfoType(r); doc = { "SignedInfo": v } as Document; break; }
-    case 45: { const v = d_SignedInstallationDataType(r); doc = { "SignedInstallationData": v } as Document; break; }
-    case 46: { const v = d_SignedMeteringDataType(r); doc = { "SignedMeteringData": v } as Document; break; }
-    case 47: { const v = d_TransformType(r); doc = { "Transform": v } as Document; break; }
-    case 48: { const v = d_TransformsType(r); doc = { "Transforms": v } as Document; break; }
-    case 49: { const v = d_VehicleCheckInReqType(r); doc = { "VehicleCheckInReq": v } as Document; break; }
-    case 50: { const v = d_VehicleCheckInResType(r); doc = { "VehicleCheckInRes": v } as Document; break; }
-    case 51: { const v = d_VehicleCheckOutReqType(r); doc = { "VehicleCheckOutReq": v } as Document; break; }
-    case 52: { const v = d_VehicleCheckOutResType(r); doc = { "VehicleCheckOutRes": v } as Document; break; }
-    case 53: { const v = d_X509DataType(r); doc = { "X509Data": v } as Document; break; }
+    case 0: { const v = d_AuthorizationReqType(r); const o: any = {}; o["AuthorizationReq"] = v; doc = o; break; }
+    case 1: { const v = d_AuthorizationResType(r); const o: any = {}; o["AuthorizationRes"] = v; doc = o; break; }
+    case 2: { const v = d_AuthorizationSetupReqType(r); const o: any = {}; o["AuthorizationSetupReq"] = v; doc = o; break; }
+    case 3: { const v = d_AuthorizationSetupResType(r); const o: any = {}; o["AuthorizationSetupRes"] = v; doc = o; break; }
+    case 4: { const v = d_CLReqControlModeType(r); const o: any = {}; o["CLReqControlMode"] = v; doc = o; break; }
+    case 5: { const v = d_CLResControlModeType(r); const o: any = {}; o["CLResControlMode"] = v; doc = o; break; }
+    case 6: { const v = d_CanonicalizationMethodType(r); const o: any = {}; o["CanonicalizationMethod"] = v; doc = o; break; }
+    case 7: { const v = d_CertificateInstallationReqType(r); const o: any = {}; o["CertificateInstallationReq"] = v; doc = o; break; }
+    case 8: { const v = d_CertificateInstallationResType(r); const o: any = {}; o["CertificateInstallationRes"] = v; doc = o; break; }
+    case 9: { const v = d_DSAKeyValueType(r); const o: any = {}; o["DSAKeyValue"] = v; doc = o; break; }
+    case 10: { const v = d_DigestMethodType(r); const o: any = {}; o["DigestMethod"] = v; doc = o; break; }
+    case 11: { const v = (r.zero("Document/DigestValue", "CH"), r.binary(65536, "Document/DigestValue")); r.zero("Document/DigestValue", "EE"); const o: any = {}; o["DigestValue"] = v; doc = o; break; }
+    case 12: { const v = d_KeyInfoType(r); const o: any = {}; o["KeyInfo"] = v; doc = o; break; }
+    case 13: { const v = (r.zero("Document/KeyName", "CH"), r.string(65536, 5, "Document/KeyName")); r.zero("Document/KeyName", "EE"); const o: any = {}; o["KeyName"] = v; doc = o; break; }
+    case 14: { const v = d_KeyValueType(r); const o: any = {}; o["KeyValue"] = v; doc = o; break; }
+    case 15: { const v = d_ManifestType(r); const o: any = {}; o["Manifest"] = v; doc = o; break; }
+    case 16: { const v = d_MeteringConfirmationReqType(r); const o: any = {}; o["MeteringConfirmationReq"] = v; doc = o; break; }
+    case 17: { const v = d_MeteringConfirmationResType(r); const o: any = {}; o["MeteringConfirmationRes"] = v; doc = o; break; }
+    case 18: { const v = (r.zero("Document/MgmtData", "CH"), r.string(65536, 6, "Document/MgmtData")); r.zero("Document/MgmtData", "EE"); const o: any = {}; o["MgmtData"] = v; doc = o; break; }
+    case 19: { const v = d_ObjectType(r); const o: any = {}; o["Object"] = v; doc = o; break; }
+    case 20: { const v = d_PGPDataType(r); const o: any = {}; o["PGPData"] = v; doc = o; break; }
+    case 21: { const v = d_PowerDeliveryReqType(r); const o: any = {}; o["PowerDeliveryReq"] = v; doc = o; break; }
+    case 22: { const v = d_PowerDeliveryResType(r); const o: any = {}; o["PowerDeliveryRes"] = v; doc = o; break; }
+    case 23: { const v = d_RSAKeyValueType(r); const o: any = {}; o["RSAKeyValue"] = v; doc = o; break; }
+    case 24: { const v = d_ReferenceType(r); const o: any = {}; o["Reference"] = v; doc = o; break; }
+    case 25: { const v = d_RetrievalMethodType(r); const o: any = {}; o["RetrievalMethod"] = v; doc = o; break; }
+    case 26: { const v = d_SPKIDataType(r); const o: any = {}; o["SPKIData"] = v; doc = o; break; }
+    case 27: { const v = d_ScheduleExchangeReqType(r); const o: any = {}; o["ScheduleExchangeReq"] = v; doc = o; break; }
+    case 28: { const v = d_ScheduleExchangeResType(r); const o: any = {}; o["ScheduleExchangeRes"] = v; doc = o; break; }
+    case 29: { const v = d_ServiceDetailReqType(r); const o: any = {}; o["ServiceDetailReq"] = v; doc = o; break; }
+    case 30: { const v = d_ServiceDetailResType(r); const o: any = {}; o["ServiceDetailRes"] = v; doc = o; break; }
+    case 31: { const v = d_ServiceDiscoveryReqType(r); const o: any = {}; o["ServiceDiscoveryReq"] = v; doc = o; break; }
+    case 32: { const v = d_ServiceDiscoveryResType(r); const o: any = {}; o["ServiceDiscoveryRes"] = v; doc = o; break; }
+    case 33: { const v = d_ServiceSelectionReqType(r); const o: any = {}; o["ServiceSelectionReq"] = v; doc = o; break; }
+    case 34: { const v = d_ServiceSelectionResType(r); const o: any = {}; o["ServiceSelectionRes"] = v; doc = o; break; }
+    case 35: { const v = d_SessionSetupReqType(r); const o: any = {}; o["SessionSetupReq"] = v; doc = o; break; }
+    case 36: { const v = d_SessionSetupResType(r); const o: any = {}; o["SessionSetupRes"] = v; doc = o; break; }
+    case 37: { const v = d_SessionStopReqType(r); const o: any = {}; o["SessionStopReq"] = v; doc = o; break; }
+    case 38: { const v = d_SessionStopResType(r); const o: any = {}; o["SessionStopRes"] = v; doc = o; break; }
+    case 39: { const v = d_SignatureType(r); const o: any = {}; o["Signature"] = v; doc = o; break; }
+    case 40: { const v = d_SignatureMethodType(r); const o: any = {}; o["SignatureMethod"] = v; doc = o; break; }
+    case 41: { const v = d_SignaturePropertiesType(r); const o: any = {}; o["SignatureProperties"] = v; doc = o; break; }
+    case 42: { const v = d_SignaturePropertyType(r); const o: any = {}; o["SignatureProperty"] = v; doc = o; break; }
+    case 43: { const v = d_SignatureValueType(r); const o: any = {}; o["SignatureValue"] = v; doc = o; break; }
+    case 44: { const v = d_SignedInfoType(r); const o: any = {}; o["SignedInfo"] = v; doc = o; break; }
+    case 45: { const v = d_SignedInstallationDataType(r); const o: any = {}; o["SignedInstallationData"] = v; doc = o; break; }
+    case 46: { const v = d_SignedMeteringDataType(r); const o: any = {}; o["SignedMeteringData"] = v; doc = o; break; }
+    case 47: { const v = d_TransformType(r); const o: any = {}; o["Transform"] = v; doc = o; break; }
+    case 48: { const v = d_TransformsType(r); const o: any = {}; o["Transforms"] = v; doc = o; break; }
+    case 49: { const v = d_VehicleCheckInReqType(r); const o: any = {}; o["VehicleCheckInReq"] = v; doc = o; break; }
+    case 50: { const v = d_VehicleCheckInResType(r); const o: any = {}; o["VehicleCheckInRes"] = v; doc = o; break; }
+    case 51: { const v = d_VehicleCheckOutReqType(r); const o: any = {}; o["VehicleCheckOutReq"] = v; doc = o; break; }
+    case 52: { const v = d_VehicleCheckOutResType(r); const o: any = {}; o["VehicleCheckOutRes"] = v; doc = o; break; }
+    case 53: { const v = d_X509DataType(r); const o: any = {}; o["X509Data"] = v; doc = o; break; }
     default:
       return r.badEvent(c, 6, "DocContent", "SE(global element)");
   }
@@ -10324,287 +10325,287 @@ export function decodeFragment(bytes: Uint8Array, opts?: DecodeOptions): Fragmen
   const c = r.bits(9);
   let doc: FragmentDocument;
   switch (c) {
-    case 0: { const v = d_AbsolutePriceScheduleType(r); doc = { "AbsolutePriceSchedule": v }; break; }
-    case 1: { const v = (r.zero("Fragment/AckMaxDelay", "CH"), r.uintIn(0, 65535, "Fragment/AckMaxDelay")); r.zero("Fragment/AckMaxDelay", "EE"); doc = { "AckMaxDelay": v }; break; }
-    case 2: { const v = d_AdditionalServiceListType(r); doc = { "AdditionalSelectedServices": v }; break; }
-    case 3: { const v = d_AdditionalServiceType(r); doc = { "AdditionalService": v }; break; }
-    case 4: { const v = d_DetailedCostType(r); doc = { "AdditionalServicesCosts": v }; break; }
-    case 5: { const v = d_RationalNumberType(r); doc = { "Amount": v }; break; }
-    case 6: { const v = (r.zero("Fragment/AppliesMinimumMaximumCost", "CH"), r.bit() === 1); r.zero("Fragment/AppliesMinimumMaximumCost", "EE"); doc = { "AppliesMinimumMaximumCost": v }; break; }
-    case 7: { const v = (r.zero("Fragment/AppliesToEnergyFee", "CH"), r.bit() === 1); r.zero("Fragment/AppliesToEnergyFee", "EE"); doc = { "AppliesToEnergyFee": v }; break; }
-    case 8: { const v = (r.zero("Fragment/AppliesToOverstayFee", "CH"), r.bit() === 1); r.zero("Fragment/AppliesToOverstayFee", "EE"); doc = { "AppliesToOverstayFee": v }; break; }
-    case 9: { const v = (r.zero("Fragment/AppliesToParkingFee", "CH"), r.bit() === 1); r.zero("Fragment/AppliesToParkingFee", "EE"); doc = { "AppliesToParkingFee": v }; break; }
-    case 10: { const v = d_AuthorizationReqType(r); doc = { "AuthorizationReq": v }; break; }
-    case 11: { const v = d_AuthorizationResType(r); doc = { "AuthorizationRes": v }; break; }
-    case 12: { const v = (r.zero("Fragment/AuthorizationServices", "CH"), E1[r.enumIndex(1, 2, "Fragment/AuthorizationServices")]!); r.zero("Fragment/AuthorizationServices", "EE"); doc = { "AuthorizationServices": v }; break; }
-    case 13: { const v = d_AuthorizationSetupReqType(r); doc = { "AuthorizationSetupReq": v }; break; }
-    case 14: { const v = d_AuthorizationSetupResType(r); doc = { "AuthorizationSetupRes": v }; break; }
-    case 15: { const v = d_RationalNumberType(r); doc = { "AvailableEnergy": v }; break; }
-    case 16: { const v = (r.zero("Fragment/BPT_ChannelSelection", "CH"), E4[r.enumIndex(1, 2, "Fragment/BPT_ChannelSelection")]!); r.zero("Fragment/BPT_ChannelSelection", "EE"); doc = { "BPT_ChannelSelection": v }; break; }
-    case 17: { const v = (r.zero("Fragment/BPT_DischargedEnergyReadingWh", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "Fragment/BPT_DischargedEnergyReadingWh")); r.zero("Fragment/BPT_DischargedEnergyReadingWh", "EE"); doc = { "BPT_DischargedEnergyReadingWh": v }; break; }
-    case 18: { const v = (r.zero("Fragment/BPT_InductiveEnergyReadingVARh", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "Fragment/BPT_InductiveEnergyReadingVARh")); r.zero("Fragment/BPT_InductiveEnergyReadingVARh", "EE"); doc = { "BPT_InductiveEnergyReadingVARh": v }; break; }
-    case 19: { const v = d_RationalNumberType(r); doc = { "BatteryEnergyCapacity": v }; break; }
-    case 20: { const v = d_CLReqControlModeType(r); doc = { "CLReqControlMode": v }; break; }
-    case 21: { const v = d_CLResControlModeType(r); doc = { "CLResControlMode": v }; break; }
-    case 22: { const v = d_CertificateChainType(r); doc = { "CPSCertificateChain": v }; break; }
-    case 23: { const v = d_CanonicalizationMethodType(r); doc = { "CanonicalizationMethod": v }; break; }
-    case 24: { const v = (r.zero("Fragment/CapacitiveEnergyReadingVARh", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "Fragment/CapacitiveEnergyReadingVARh")); r.zero("Fragment/CapacitiveEnergyReadingVARh", "EE"); doc = { "CapacitiveEnergyReadingVARh": v }; break; }
-    case 25: { const v = (r.zero("Fragment/CarbonDioxideEmission", "CH"), r.uintIn(0, 65535, "Fragment/CarbonDioxideEmission")); r.zero("Fragment/CarbonDioxideEmission", "EE"); doc = { "CarbonDioxideEmission": v }; break; }
-    case 26: { const v = (r.zero("Fragment/Certificate", "CH"), r.binary(1600, "Fragment/Certificate")); r.zero("Fragment/Certificate", "EE"); doc = { "Certificate": v }; break; }
-    case 27: { const v = d_CertificateInstallationReqType(r); doc = { "CertificateInstallationReq": v }; break; }
-    case 28: { const v = d_CertificateInstallationResType(r); doc = { "CertificateInstallationRes": v }; break; }
-    case 29: { const v = (r.zero("Fragment/CertificateInstallationService", "CH"), r.bit() === 1); r.zero("Fragment/CertificateInstallationService", "EE"); doc = { "CertificateInstallationService": v }; break; }
-    case 30: { const v = (r.zero("Fragment/ChargeProgress", "CH"), E3[r.enumIndex(2, 4, "Fragment/ChargeProgress")]!); r.zero("Fragment/ChargeProgress", "EE"); doc = { "ChargeProgress": v }; break; }
-    case 31: { const v = (r.zero("Fragment/ChargedEnergyReadingWh", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "Fragment/ChargedEnergyReadingWh")); r.zero("Fragment/ChargedEnergyReadingWh", "EE"); doc = { "ChargedEnergyReadingWh": v }; break; }
-    case 32: { const v = (r.zero("Fragment/ChargingComplete", "CH"), r.bit() === 1); r.zero("Fragment/ChargingComplete", "EE"); doc = { "ChargingComplete": v }; break; }
-    case 33: { const v = d_ChargingScheduleType(r); doc = { "ChargingSchedule": v }; break; }
-    case 34: { const v = (r.zero("Fragment/ChargingSession", "CH"), E7[r.enumIndex(2, 3, "Fragment/ChargingSession")]!); r.zero("Fragment/ChargingSession", "EE"); doc = { "ChargingSession": v }; break; }
-    case 35: { const v = (r.zero("Fragment/CheckOutTime", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "Fragment/CheckOutTime")); r.zero("Fragment/CheckOutTime", "EE"); doc = { "CheckOutTime": v }; break; }
-    case 36: { const v = d_ContractCertificateChainType(r); doc = { "ContractCertificateChain": v }; break; }
-    case 37: { const v = d_RationalNumberType(r); doc = { "CostPerUnit": v }; break; }
-    case 38: { const v = (r.zero("Fragment/Currency", "CH"), r.string(64, 18, "Fragment/Currency")); r.zero("Fragment/Currency", "EE"); doc = { "Currency": v }; break; }
-    case 39: { const v = (r.zero("Fragment/DHPublicKey", "CH"), r.binary(133, "Fragment/DHPublicKey")); r.zero("Fragment/DHPublicKey", "EE"); doc = { "DHPublicKey": v }; break; }
-    case 40: { const v = d_DSAKeyValueType(r); doc = { "DSAKeyValue": v }; break; }
-    case 41: { const v = (r.zero("Fragment/DepartureTime", "CH"), r.uintIn(0, 4294967295, "Fragment/DepartureTime")); r.zero("Fragment/DepartureTime", "EE"); doc = { "DepartureTime": v }; break; }
-    case 42: { const v = (r.zero("Fragment/DepartureTime", "CH"), r.uintIn(0, 4294967295, "Fragment/DepartureTime")); r.zero("Fragment/DepartureTime", "EE"); doc = { "DepartureTime": v }; break; }
-    case 43: { const v = (r.zero("Fragment/DeviceLocation", "CH"), r.intIn(-32768, 32767, "Fragment/DeviceLocation")); r.zero("Fragment/DeviceLocation", "EE"); doc = { "DeviceLocation": v }; break; }
-    case 44: { const v = (r.zero("Fragment/DeviceOffset", "CH"), r.intIn(-32768, 32767, "Fragment/DeviceOffset")); r.zero("Fragment/DeviceOffset", "EE"); doc = { "DeviceOffset": v }; break; }
-    case 45: { const v = d_DigestMethodType(r); doc = { "DigestMethod": v }; break; }
-    case 46: { const v = (r.zero("Fragment/DigestValue", "CH"), r.binary(65536, "Fragment/DigestValue")); r.zero("Fragment/DigestValue", "EE"); doc = { "DigestValue": v }; break; }
-    case 47: { const v = d_ChargingScheduleType(r); doc = { "DischargingSchedule": v }; break; }
-    case 48: { const v = d_DisplayParametersType(r); doc = { "DisplayParameters": v }; break; }
-    case 49: { const v = (r.zero("Fragment/Duration", "CH"), r.uintIn(0, 4294967295, "Fragment/Duration")); r.zero("Fragment/Duration", "EE"); doc = { "Duration": v }; break; }
-    case 50: { const v = d_Dynamic_EVPPTControlModeType(r); doc = { "Dynamic_EVPPTControlMode": v }; break; }
-    case 51: { const v = d_Dynamic_SEReqControlModeType(r); doc = { "Dynamic_SEReqControlMode": v }; break; }
-    case 52: { const v = d_Dynamic_SEResControlModeType(r); doc = { "Dynamic_SEResControlMode": v }; break; }
-    case 53: { const v = d_Dynamic_SMDTControlModeType(r); doc = { "Dynamic_SMDTControlMode": v }; break; }
-    case 54: { const v = (r.zero("Fragment/ECDHCurve", "CH"), E8[r.enumIndex(1, 2, "Fragment/ECDHCurve")]!); r.zero("Fragment/ECDHCurve", "EE"); doc = { "ECDHCurve": v }; break; }
-    case 55: { const v = d_EIM_AReqAuthorizationModeType(r); doc = { "EIM_AReqAuthorizationMode": v }; break; }
-    case 56: { const v = d_EIM_ASResAuthorizationModeType(r); doc = { "EIM_ASResAuthorizationMode": v }; break; }
-    case 57: { const v = (r.zero("Fragment/EMAID", "CH"), r.string(255, 28, "Fragment/EMAID")); r.zero("Fragment/EMAID", "EE"); doc = { "EMAID": v }; break; }
-    case 58: { const v = d_EVAbsolutePriceScheduleType(r); doc = { "EVAbsolutePriceSchedule": v }; break; }
-    case 59: { const v = (r.zero("Fragment/EVCCID", "CH"), r.string(255, 12, "Fragment/EVCCID")); r.zero("Fragment/EVCCID", "EE"); doc = { "EVCCID": v }; break; }
-    case 60: { const v = (r.zero("Fragment/EVCheckInStatus", "CH"), E9[r.enumIndex(2, 3, "Fragment/EVCheckInStatus")]!); r.zero("Fragment/EVCheckInStatus", "EE"); doc = { "EVCheckInStatus": v }; break; }
-    case 61: { const v = (r.zero("Fragment/EVCheckOutStatus", "CH"), E11[r.enumIndex(2, 3, "Fragment/EVCheckOutStatus")]!); r.zero("Fragment/EVCheckOutStatus", "EE"); doc = { "EVCheckOutStatus": v }; break; }
-    case 62: { const v = d_EVEnergyOfferType(r); doc = { "EVEnergyOffer": v }; break; }
-    case 63: { const v = d_RationalNumberType(r); doc = { "EVMaximumEnergyRequest": v }; break; }
-    case 64: { const v = d_RationalNumberType(r); doc = { "EVMaximumEnergyRequest": v }; break; }
-    case 65: { const v = d_RationalNumberType(r); doc = { "EVMaximumV2XEnergyRequest": v }; break; }
-    case 66: { const v = d_RationalNumberType(r); doc = { "EVMinimumEnergyRequest": v }; break; }
-    case 67: { const v = d_RationalNumberType(r); doc = { "EVMinimumEnergyRequest": v }; break; }
-    case 68: { const v = d_RationalNumberType(r); doc = { "EVMinimumV2XEnergyRequest": v }; break; }
-    case 69: { const v = d_EVPowerProfileType(r); doc = { "EVPowerProfile": v }; break; }
-    case 70: { const v = d_EVPowerProfileEntryListType(r); doc = { "EVPowerProfileEntries": v }; break; }
-    case 71: { const v = d_PowerScheduleEntryType(r); doc = { "EVPowerProfileEntry": v }; break; }
-    case 72: { const v = d_EVPowerScheduleType(r); doc = { "EVPowerSchedule": v }; break; }
-    case 73: { const v = d_EVPowerScheduleEntryListType(r); doc = { "EVPowerScheduleEntries": v }; break; }
-    case 74: { const v = d_EVPowerScheduleEntryType(r); doc = { "EVPowerScheduleEntry": v }; break; }
-    case 75: { const v = d_EVPriceRuleType(r); doc = { "EVPriceRule": v }; break; }
-    case 76: { const v = d_EVPriceRuleStackType(r); doc = { "EVPriceRuleStack": v }; break; }
-    case 77: { const v = d_EVPriceRuleStackListType(r); doc = { "EVPriceRuleStacks": v }; break; }
-    case 78: { const v = (r.zero("Fragment/EVProcessing", "CH"), E2[r.enumIndex(2, 3, "Fragment/EVProcessing")]!); r.zero("Fragment/EVProcessing", "EE"); doc = { "EVProcessing": v }; break; }
-    case 79: { const v = (r.zero("Fragment/EVSECheckOutStatus", "CH"), E12[r.enumIndex(1, 2, "Fragment/EVSECheckOutStatus")]!); r.zero("Fragment/EVSECheckOutStatus", "EE"); doc = { "EVSECheckOutStatus": v }; break; }
-    case 80: { const v = (r.zero("Fragment/EVSEID", "CH"), r.string(255, 13, "Fragment/EVSEID")); r.zero("Fragment/EVSEID", "EE"); doc = { "EVSEID": v }; break; }
-    case 81: { const v = (r.zero("Fragment/EVSENotification", "CH"), E6[r.enumIndex(3, 6, "Fragment/EVSENotification")]!); r.zero("Fragment/EVSENotification", "EE"); doc = { "EVSENotification": v }; break; }
-    case 82: { const v = (r.zero("Fragment/EVSEProcessing", "CH"), E2[r.enumIndex(2, 3, "Fragment/EVSEProcessing")]!); r.zero("Fragment/EVSEProcessing", "EE"); doc = { "EVSEProcessing": v }; break; }
-    case 83: { const v = d_EVSEStatusType(r); doc = { "EVSEStatus": v }; break; }
-    case 84: { const v = d_EVSEStatusType(r); doc = { "EVSEStatus": v }; break; }
-    case 85: { const v = d_RationalNumberType(r); doc = { "EVTargetEnergyRequest": v }; break; }
-    case 86: { const v = d_RationalNumberType(r); doc = { "EVTargetEnergyRequest": v }; break; }
-    case 87: { const v = (r.zero("Fragment/EVTerminationCode", "CH"), r.string(80, 26, "Fragment/EVTerminationCode")); r.zero("Fragment/EVTerminationCode", "EE"); doc = { "EVTerminationCode": v }; break; }
-    case 88: { const v = (r.zero("Fragment/EVTerminationExplanation", "CH"), r.string(160, 27, "Fragment/EVTerminationExplanation")); r.zero("Fragment/EVTerminationExplanation", "EE"); doc = { "EVTerminationExplanation": v }; break; }
-    case 89: { const v = d_DetailedCostType(r); doc = { "EnergyCosts": v }; break; }
-    case 90: { const v = d_RationalNumberType(r); doc = { "EnergyFee": v }; break; }
-    case 91: { const v = d_ServiceListType(r); doc = { "EnergyTransferServiceList": v }; break; }
-    case 92: { const v = (r.zero("Fragment/Exponent", "CH"), r.binary(65536, "Fragment/Exponent")); r.zero("Fragment/Exponent", "EE"); doc = { "Exponent": v }; break; }
-    case 93: { const v = (r.zero("Fragment/Exponent", "CH"), r.ranged(8, -128, 127, "Fragment/Exponent")); r.zero("Fragment/Exponent", "EE"); doc = { "Exponent": v }; break; }
-    case 94: { const v = (r.zero("Fragment/FreeService", "CH"), r.bit() === 1); r.zero("Fragment/FreeService", "EE"); doc = { "FreeService": v }; break; }
-    case 95: { const v = (r.zero("Fragment/G", "CH"), r.binary(65536, "Fragment/G")); r.zero("Fragment/G", "EE"); doc = { "G": v }; break; }
-    case 96: { const v = (r.zero("Fragment/GenChallenge", "CH"), r.binary(16, "Fragment/GenChallenge")); r.zero("Fragment/GenChallenge", "EE"); doc = { "GenChallenge": v }; break; }
-    case 97: { const v = (r.zero("Fragment/GoToPause", "CH"), r.bit() === 1); r.zero("Fragment/GoToPause", "EE"); doc = { "GoToPause": v }; break; }
-    case 98: { const v = (r.zero("Fragment/HMACOutputLength", "CH"), r.bigIn(true, undefined, undefined, "Fragment/HMACOutputLength")); r.zero("Fragment/HMACOutputLength", "EE"); doc = { "HMACOutputLength": v }; break; }
-    case 99: { const v = d_MessageHeaderType(r); doc = { "Header": v }; break; }
-    case 100: { const v = (r.zero("Fragment/InletHot", "CH"), r.bit() === 1); r.zero("Fragment/InletHot", "EE"); doc = { "InletHot": v }; break; }
-    case 101: { const v = (r.zero("Fragment/J", "CH"), r.binary(65536, "Fragment/J")); r.zero("Fragment/J", "EE"); doc = { "J": v }; break; }
-    case 102: { const v = d_KeyInfoType(r); doc = { "KeyInfo": v }; break; }
-    case 103: { const v = (r.zero("Fragment/KeyName", "CH"), r.string(65536, 5, "Fragment/KeyName")); r.zero("Fragment/KeyName", "EE"); doc = { "KeyName": v }; break; }
-    case 104: { const v = d_KeyValueType(r); doc = { "KeyValue": v }; break; }
-    case 105: { const v = (r.zero("Fragment/Language", "CH"), r.string(64, 21, "Fragment/Language")); r.zero("Fragment/Language", "EE"); doc = { "Language": v }; break; }
-    case 106: { const v = d_ListOfRootCertificateIDsType(r); doc = { "ListOfRootCertificateIDs": v }; break; }
-    case 107: { const v = d_ManifestType(r); doc = { "Manifest": v }; break; }
-    case 108: { const v = (r.zero("Fragment/MaximumContractCertificateChains", "CH"), r.ranged(8, 0, 255, "Fragment/MaximumContractCertificateChains")); r.zero("Fragment/MaximumContractCertificateChains", "EE"); doc = { "MaximumContractCertificateChains": v }; break; }
-    case 109: { const v = d_RationalNumberType(r); doc = { "MaximumCost": v }; break; }
-    case 110: { const v = (r.zero("Fragment/MaximumSOC", "CH"), r.ranged(7, 0, 100, "Fragment/MaximumSOC")); r.zero("Fragment/MaximumSOC", "EE"); doc = { "MaximumSOC": v }; break; }
-    case 111: { const v = (r.zero("Fragment/MaximumSupportingPoints", "CH"), r.ranged(10, 12, 1024, "Fragment/MaximumSupportingPoints")); r.zero("Fragment/MaximumSupportingPoints", "EE"); doc = { "MaximumSupportingPoints": v }; break; }
-    case 112: { const v = (r.zero("Fragment/MeterID", "CH"), r.string(64, 25, "Fragment/MeterID")); r.zero("Fragment/MeterID", "EE"); doc = { "MeterID": v }; break; }
-    case 113: { const v = d_MeterInfoType(r); doc = { "MeterInfo": v }; break; }
-    case 114: { const v = d_MeterInfoType(r); doc = { "MeterInfo": v }; break; }
-    case 115: { const v = (r.zero("Fragment/MeterInfoRequested", "CH"), r.bit() === 1); r.zero("Fragment/MeterInfoRequested", "EE"); doc = { "MeterInfoRequested": v }; break; }
-    case 116: { const v = (r.zero("Fragment/MeterSignature", "CH"), r.binary(64, "Fragment/MeterSignature")); r.zero("Fragment/MeterSignature", "EE"); doc = { "MeterSignature": v }; break; }
-    case 117: { const v = (r.zero("Fragment/MeterStatus", "CH"), r.intIn(-32768, 32767, "Fragment/MeterStatus")); r.zero("Fragment/MeterStatus", "EE"); doc = { "MeterStatus": v }; break; }
-    case 118: { const v = (r.zero("Fragment/MeterTimestamp", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "Fragment/MeterTimestamp")); r.zero("Fragment/MeterTimestamp", "EE"); doc = { "MeterTimestamp": v }; break; }
-    case 119: { const v = d_MeteringConfirmationReqType(r); doc = { "MeteringConfirmationReq": v }; break; }
-    case 120: { const v = d_MeteringConfirmationResType(r); doc = { "MeteringConfirmationRes": v }; break; }
-    case 121: { const v = (r.zero("Fragment/MgmtData", "CH"), r.string(65536, 6, "Fragment/MgmtData")); r.zero("Fragment/MgmtData", "EE"); doc = { "MgmtData": v }; break; }
-    case 122: { const v = d_RationalNumberType(r); doc = { "MinimumCost": v }; break; }
-    case 123: { const v = (r.zero("Fragment/MinimumSOC", "CH"), r.ranged(7, 0, 100, "Fragment/MinimumSOC")); r.zero("Fragment/MinimumSOC", "EE"); doc = { "MinimumSOC": v }; break; }
-    case 124: { const v = (r.zero("Fragment/MinimumSOC", "CH"), r.ranged(7, 0, 100, "Fragment/MinimumSOC")); r.zero("Fragment/MinimumSOC", "EE"); doc = { "MinimumSOC": v }; break; }
-    case 125: { const v = (r.zero("Fragment/Modulus", "CH"), r.binary(65536, "Fragment/Modulus")); r.zero("Fragment/Modulus", "EE"); doc = { "Modulus": v }; break; }
-    case 126: { const v = (r.zero("Fragment/NotificationMaxDelay", "CH"), r.uintIn(0, 65535, "Fragment/NotificationMaxDelay")); r.zero("Fragment/NotificationMaxDelay", "EE"); doc = { "NotificationMaxDelay": v }; break; }
-    case 127: { const v = (r.zero("Fragment/NumberOfPriceLevels", "CH"), r.ranged(8, 0, 255, "Fragment/NumberOfPriceLevels")); r.zero("Fragment/NumberOfPriceLevels", "EE"); doc = { "NumberOfPriceLevels": v }; break; }
-    case 128: { const v = d_SignedCertificateChainType(r); doc = { "OEMProvisioningCertificateChain": v }; break; }
-    case 129: { const v = d_ObjectType(r); doc = { "Object": v }; break; }
-    case 130: { const v = d_DetailedCostType(r); doc = { "OccupancyCosts": v }; break; }
-    case 131: { const v = d_DetailedCostType(r); doc = { "OverstayCosts": v }; break; }
-    case 132: { const v = d_RationalNumberType(r); doc = { "OverstayFee": v }; break; }
-    case 133: { const v = (r.zero("Fragment/OverstayFeePeriod", "CH"), r.uintIn(0, 4294967295, "Fragment/OverstayFeePeriod")); r.zero("Fragment/OverstayFeePeriod", "EE"); doc = { "OverstayFeePeriod": v }; break; }
-    case 134: { const v = d_RationalNumberType(r); doc = { "OverstayPowerThreshold": v }; break; }
-    case 135: { const v = d_OverstayRuleType(r); doc = { "OverstayRule": v }; break; }
-    case 136: { const v = (r.zero("Fragment/OverstayRuleDescription", "CH"), r.string(160, 23, "Fragment/OverstayRuleDescription")); r.zero("Fragment/OverstayRuleDescription", "EE"); doc = { "OverstayRuleDescription": v }; break; }
-    case 137: { const v = d_OverstayRuleListType(r); doc = { "OverstayRules": v }; break; }
-    case 138: { const v = (r.zero("Fragment/OverstayTimeThreshold", "CH"), r.uintIn(0, 4294967295, "Fragment/OverstayTimeThreshold")); r.zero("Fragment/OverstayTimeThreshold", "EE"); doc = { "OverstayTimeThreshold": v }; break; }
-    case 139: { const v = (r.zero("Fragment/P", "CH"), r.binary(65536, "Fragment/P")); r.zero("Fragment/P", "EE"); doc = { "P": v }; break; }
-    case 140: { const v = d_PGPDataType(r); doc = { "PGPData": v }; break; }
-    case 141: { const v = (r.zero("Fragment/PGPKeyID", "CH"), r.binary(65536, "Fragment/PGPKeyID")); r.zero("Fragment/PGPKeyID", "EE"); doc = { "PGPKeyID": v }; break; }
-    case 142: { const v = (r.zero("Fragment/PGPKeyPacket", "CH"), r.binary(65536, "Fragment/PGPKeyPacket")); r.zero("Fragment/PGPKeyPacket", "EE"); doc = { "PGPKeyPacket": v }; break; }
-    case 143: { const v = d_ParameterType(r); doc = { "Parameter": v }; break; }
-    case 144: { const v = d_ParameterSetType(r); doc = { "ParameterSet": v }; break; }
-    case 145: { const v = (r.zero("Fragment/ParameterSetID", "CH"), r.uintIn(0, 65535, "Fragment/ParameterSetID")); r.zero("Fragment/ParameterSetID", "EE"); doc = { "ParameterSetID": v }; break; }
-    case 146: { const v = d_RationalNumberType(r); doc = { "ParkingFee": v }; break; }
-    case 147: { const v = (r.zero("Fragment/ParkingFeePeriod", "CH"), r.uintIn(0, 4294967295, "Fragment/ParkingFeePeriod")); r.zero("Fragment/ParkingFeePeriod", "EE"); doc = { "ParkingFeePeriod": v }; break; }
-    case 148: { const v = (r.zero("Fragment/ParkingMethod", "CH"), E10[r.enumIndex(2, 3, "Fragment/ParkingMethod")]!); r.zero("Fragment/ParkingMethod", "EE"); doc = { "ParkingMethod": v }; break; }
-    case 149: { const v = (r.zero("Fragment/ParkingSpace", "CH"), r.intIn(-32768, 32767, "Fragment/ParkingSpace")); r.zero("Fragment/ParkingSpace", "EE"); doc = { "ParkingSpace": v }; break; }
-    case 150: { const v = (r.zero("Fragment/PgenCounter", "CH"), r.binary(65536, "Fragment/PgenCounter")); r.zero("Fragment/PgenCounter", "EE"); doc = { "PgenCounter": v }; break; }
-    case 151: { const v = d_PnC_AReqAuthorizationModeType(r); doc = { "PnC_AReqAuthorizationMode": v }; break; }
-    case 152: { const v = d_PnC_ASResAuthorizationModeType(r); doc = { "PnC_ASResAuthorizationMode": v }; break; }
-    case 153: { const v = d_RationalNumberType(r); doc = { "Power": v }; break; }
-    case 154: { const v = d_PowerDeliveryReqType(r); doc = { "PowerDeliveryReq": v }; break; }
-    case 155: { const v = d_PowerDeliveryResType(r); doc = { "PowerDeliveryRes": v }; break; }
-    case 156: { const v = d_RationalNumberType(r); doc = { "PowerRangeStart": v }; break; }
-    case 157: { const v = d_PowerScheduleType(r); doc = { "PowerSchedule": v }; break; }
-    case 158: { const v = d_PowerScheduleEntryListType(r); doc = { "PowerScheduleEntries": v }; break; }
-    case 159: { const v = d_PowerScheduleEntryType(r); doc = { "PowerScheduleEntry": v }; break; }
-    case 160: { const v = d_RationalNumberType(r); doc = { "PowerTolerance": v }; break; }
-    case 161: { const v = (r.zero("Fragment/PowerToleranceAcceptance", "CH"), E5[r.enumIndex(1, 2, "Fragment/PowerToleranceAcceptance")]!); r.zero("Fragment/PowerToleranceAcceptance", "EE"); doc = { "PowerToleranceAcceptance": v }; break; }
-    case 162: { const v = d_RationalNumberType(r); doc = { "Power_L2": v }; break; }
-    case 163: { const v = d_RationalNumberType(r); doc = { "Power_L3": v }; break; }
-    case 164: { const v = (r.zero("Fragment/PresentSOC", "CH"), r.ranged(7, 0, 100, "Fragment/PresentSOC")); r.zero("Fragment/PresentSOC", "EE"); doc = { "PresentSOC": v }; break; }
-    case 165: { const v = (r.zero("Fragment/PriceAlgorithm", "CH"), r.string(255, 19, "Fragment/PriceAlgorithm")); r.zero("Fragment/PriceAlgorithm", "EE"); doc = { "PriceAlgorithm": v }; break; }
-    case 166: { const v = (r.zero("Fragment/PriceLevel", "CH"), r.ranged(8, 0, 255, "Fragment/PriceLevel")); r.zero("Fragment/PriceLevel", "EE"); doc = { "PriceLevel": v }; break; }
-    case 167: { const v = d_PriceLevelScheduleType(r); doc = { "PriceLevelSchedule": v }; break; }
-    case 168: { const v = d_PriceLevelScheduleEntryListType(r); doc = { "PriceLevelScheduleEntries": v }; break; }
-    case 169: { const v = d_PriceLevelScheduleEntryType(r); doc = { "PriceLevelScheduleEntry": v }; break; }
-    case 170: { const v = d_PriceRuleType(r); doc = { "PriceRule": v }; break; }
-    case 171: { const v = d_PriceRuleStackType(r); doc = { "PriceRuleStack": v }; break; }
-    case 172: { const v = d_PriceRuleStackListType(r); doc = { "PriceRuleStacks": v }; break; }
-    case 173: { const v = (r.zero("Fragment/PriceScheduleDescription", "CH"), r.string(160, 20, "Fragment/PriceScheduleDescription")); r.zero("Fragment/PriceScheduleDescription", "EE"); doc = { "PriceScheduleDescription": v }; break; }
-    case 174: { const v = (r.zero("Fragment/PriceScheduleID", "CH"), r.uintIn(1, 4294967295, "Fragment/PriceScheduleID")); r.zero("Fragment/PriceScheduleID", "EE"); doc = { "PriceScheduleID": v }; break; }
-    case 175: { const v = d_EMAIDListType(r); doc = { "PrioritizedEMAIDs": v }; break; }
-    case 176: { const v = (r.zero("Fragment/ProviderID", "CH"), r.string(80, 14, "Fragment/ProviderID")); r.zero("Fragment/ProviderID", "EE"); doc = { "ProviderID": v }; break; }
-    case 177: { const v = (r.zero("Fragment/Q", "CH"), r.binary(65536, "Fragment/Q")); r.zero("Fragment/Q", "EE"); doc = { "Q": v }; break; }
-    case 178: { const v = d_RSAKeyValueType(r); doc = { "RSAKeyValue": v }; break; }
-    case 179: { const v = d_ReceiptType(r); doc = { "Receipt": v }; break; }
-    case 180: { const v = d_ReceiptType(r); doc = { "Receipt": v }; break; }
-    case 181: { const v = d_ReferenceType(r); doc = { "Reference": v }; break; }
-    case 182: { const v = (r.zero("Fragment/RemainingContractCertificateChains", "CH"), r.ranged(8, 0, 255, "Fragment/RemainingContractCertificateChains")); r.zero("Fragment/RemainingContractCertificateChains", "EE"); doc = { "RemainingContractCertificateChains": v }; break; }
-    case 183: { const v = (r.zero("Fragment/RemainingTimeToMaximumSOC", "CH"), r.uintIn(0, 4294967295, "Fragment/RemainingTimeToMaximumSOC")); r.zero("Fragment/RemainingTimeToMaximumSOC", "EE"); doc = { "RemainingTimeToMaximumSOC": v }; break; }
-    case 184: { const v = (r.zero("Fragment/RemainingTimeToMinimumSOC", "CH"), r.uintIn(0, 4294967295, "Fragment/RemainingTimeToMinimumSOC")); r.zero("Fragment/RemainingTimeToMinimumSOC", "EE"); doc = { "RemainingTimeToMinimumSOC": v }; break; }
-    case 185: { const v = (r.zero("Fragment/RemainingTimeToTargetSOC", "CH"), r.uintIn(0, 4294967295, "Fragment/RemainingTimeToTargetSOC")); r.zero("Fragment/RemainingTimeToTargetSOC", "EE"); doc = { "RemainingTimeToTargetSOC": v }; break; }
-    case 186: { const v = (r.zero("Fragment/RenewableGenerationPercentage", "CH"), r.ranged(8, 0, 255, "Fragment/RenewableGenerationPercentage")); r.zero("Fragment/RenewableGenerationPercentage", "EE"); doc = { "RenewableGenerationPercentage": v }; break; }
-    case 187: { const v = (r.zero("Fragment/ResponseCode", "CH"), E0[r.enumIndex(6, 40, "Fragment/ResponseCode")]!); r.zero("Fragment/ResponseCode", "EE"); doc = { "ResponseCode": v }; break; }
-    case 188: { const v = d_RetrievalMethodType(r); doc = { "RetrievalMethod": v }; break; }
-    case 189: { const v = d_X509IssuerSerialType(r); doc = { "RootCertificateID": v }; break; }
-    case 190: { const v = (r.zero("Fragment/SECP521_EncryptedPrivateKey", "CH"), r.binary(94, "Fragment/SECP521_EncryptedPrivateKey")); r.zero("Fragment/SECP521_EncryptedPrivateKey", "EE"); doc = { "SECP521_EncryptedPrivateKey": v }; break; }
-    case 191: { const v = d_SPKIDataType(r); doc = { "SPKIData": v }; break; }
-    case 192: { const v = (r.zero("Fragment/SPKISexp", "CH"), r.binary(65536, "Fragment/SPKISexp")); r.zero("Fragment/SPKISexp", "EE"); doc = { "SPKISexp": v }; break; }
-    case 193: { const v = d_ScheduleExchangeReqType(r); doc = { "ScheduleExchangeReq": v }; break; }
-    case 194: { const v = d_ScheduleExchangeResType(r); doc = { "ScheduleExchangeRes": v }; break; }
-    case 195: { const v = d_ScheduleTupleType(r); doc = { "ScheduleTuple": v }; break; }
-    case 196: { const v = (r.zero("Fragment/ScheduleTupleID", "CH"), r.uintIn(1, 4294967295, "Fragment/ScheduleTupleID")); r.zero("Fragment/ScheduleTupleID", "EE"); doc = { "ScheduleTupleID": v }; break; }
-    case 197: { const v = d_Scheduled_EVPPTControlModeType(r); doc = { "Scheduled_EVPPTControlMode": v }; break; }
-    case 198: { const v = d_Scheduled_SEReqControlModeType(r); doc = { "Scheduled_SEReqControlMode": v }; break; }
-    case 199: { const v = d_Scheduled_SEResControlModeType(r); doc = { "Scheduled_SEResControlMode": v }; break; }
-    case 200: { const v = d_Scheduled_SMDTControlModeType(r); doc = { "Scheduled_SMDTControlMode": v }; break; }
-    case 201: { const v = (r.zero("Fragment/Seed", "CH"), r.binary(65536, "Fragment/Seed")); r.zero("Fragment/Seed", "EE"); doc = { "Seed": v }; break; }
-    case 202: { const v = (r.zero("Fragment/SelectedAuthorizationService", "CH"), E1[r.enumIndex(1, 2, "Fragment/SelectedAuthorizationService")]!); r.zero("Fragment/SelectedAuthorizationService", "EE"); doc = { "SelectedAuthorizationService": v }; break; }
-    case 203: { const v = d_SelectedServiceType(r); doc = { "SelectedEnergyTransferService": v }; break; }
-    case 204: { const v = (r.zero("Fragment/SelectedScheduleTupleID", "CH"), r.uintIn(1, 4294967295, "Fragment/SelectedScheduleTupleID")); r.zero("Fragment/SelectedScheduleTupleID", "EE"); doc = { "SelectedScheduleTupleID": v }; break; }
-    case 205: { const v = d_SelectedServiceType(r); doc = { "SelectedService": v }; break; }
-    case 206: { const v = d_SelectedServiceListType(r); doc = { "SelectedVASList": v }; break; }
-    case 207: { const v = d_ServiceType(r); doc = { "Service": v }; break; }
-    case 208: { const v = d_ServiceDetailReqType(r); doc = { "ServiceDetailReq": v }; break; }
-    case 209: { const v = d_ServiceDetailResType(r); doc = { "ServiceDetailRes": v }; break; }
-    case 210: { const v = d_ServiceDiscoveryReqType(r); doc = { "ServiceDiscoveryReq": v }; break; }
-    case 211: { const v = d_ServiceDiscoveryResType(r); doc = { "ServiceDiscoveryRes": v }; break; }
-    case 212: { const v = d_RationalNumberType(r); doc = { "ServiceFee": v }; break; }
-    case 213: { const v = (r.zero("Fragment/ServiceID", "CH"), r.uintIn(0, 65535, "Fragment/ServiceID")); r.zero("Fragment/ServiceID", "EE"); doc = { "ServiceID": v }; break; }
-    case 214: { const v = (r.zero("Fragment/ServiceName", "CH"), r.string(80, 24, "Fragment/ServiceName")); r.zero("Fragment/ServiceName", "EE"); doc = { "ServiceName": v }; break; }
-    case 215: { const v = d_ServiceParameterListType(r); doc = { "ServiceParameterList": v }; break; }
-    case 216: { const v = (r.zero("Fragment/ServiceRenegotiationSupported", "CH"), r.bit() === 1); r.zero("Fragment/ServiceRenegotiationSupported", "EE"); doc = { "ServiceRenegotiationSupported": v }; break; }
-    case 217: { const v = d_ServiceSelectionReqType(r); doc = { "ServiceSelectionReq": v }; break; }
-    case 218: { const v = d_ServiceSelectionResType(r); doc = { "ServiceSelectionRes": v }; break; }
-    case 219: { const v = (r.zero("Fragment/SessionID", "CH"), r.binary(8, "Fragment/SessionID")); r.zero("Fragment/SessionID", "EE"); doc = { "SessionID": v }; break; }
-    case 220: { const v = (r.zero("Fragment/SessionID", "CH"), r.binary(8, "Fragment/SessionID")); r.zero("Fragment/SessionID", "EE"); doc = { "SessionID": v }; break; }
-    case 221: { const v = d_SessionSetupReqType(r); doc = { "SessionSetupReq": v }; break; }
-    case 222: { const v = d_SessionSetupResType(r); doc = { "SessionSetupRes": v }; break; }
-    case 223: { const v = d_SessionStopReqType(r); doc = { "SessionStopReq": v }; break; }
-    case 224: { const v = d_SessionStopResType(r); doc = { "SessionStopRes": v }; break; }
-    case 225: { const v = d_SignatureType(r); doc = { "Signature": v }; break; }
-    case 226: { const v = d_SignatureMethodType(r); doc = { "SignatureMethod": v }; break; }
-    case 227: { const v = d_SignaturePropertiesType(r); doc = { "SignatureProperties": v }; break; }
-    case 228: { const v = d_SignaturePropertyType(r); doc = { "SignatureProperty": v }; break; }
-    case 229: { const v = d_SignatureValueType(r); doc = { "SignatureValue": v }; break; }
-    case 230: { const v = d_SignedInfoType(r); doc = { "SignedInfo": v }; break; }
-    case 231: { const v = d_SignedInstallationDataType(r); doc = { "SignedInstallationData": v }; break; }
-    case 232: { const v = d_SignedMeteringDataType(r); doc = { "SignedMeteringData": v }; break; }
-    case 233: { const v = (r.zero("Fragment/StartTime", "CH"), r.uintIn(0, 4294967295, "Fragment/StartTime")); r.zero("Fragment/StartTime", "EE"); doc = { "StartTime": v }; break; }
-    case 234: { const v = d_SubCertificatesType(r); doc = { "SubCertificates": v }; break; }
-    case 235: { const v = d_SupportedProvidersListType(r); doc = { "SupportedProviders": v }; break; }
-    case 236: { const v = d_ServiceIDListType(r); doc = { "SupportedServiceIDs": v }; break; }
-    case 237: { const v = (r.zero("Fragment/TPM_EncryptedPrivateKey", "CH"), r.binary(206, "Fragment/TPM_EncryptedPrivateKey")); r.zero("Fragment/TPM_EncryptedPrivateKey", "EE"); doc = { "TPM_EncryptedPrivateKey": v }; break; }
-    case 238: { const v = (r.zero("Fragment/TargetDistance", "CH"), r.intIn(-32768, 32767, "Fragment/TargetDistance")); r.zero("Fragment/TargetDistance", "EE"); doc = { "TargetDistance": v }; break; }
-    case 239: { const v = (r.zero("Fragment/TargetOffsetX", "CH"), r.uintIn(0, 65535, "Fragment/TargetOffsetX")); r.zero("Fragment/TargetOffsetX", "EE"); doc = { "TargetOffsetX": v }; break; }
-    case 240: { const v = (r.zero("Fragment/TargetOffsetY", "CH"), r.uintIn(0, 65535, "Fragment/TargetOffsetY")); r.zero("Fragment/TargetOffsetY", "EE"); doc = { "TargetOffsetY": v }; break; }
-    case 241: { const v = (r.zero("Fragment/TargetSOC", "CH"), r.ranged(7, 0, 100, "Fragment/TargetSOC")); r.zero("Fragment/TargetSOC", "EE"); doc = { "TargetSOC": v }; break; }
-    case 242: { const v = (r.zero("Fragment/TargetSOC", "CH"), r.ranged(7, 0, 100, "Fragment/TargetSOC")); r.zero("Fragment/TargetSOC", "EE"); doc = { "TargetSOC": v }; break; }
-    case 243: { const v = d_DetailedTaxType(r); doc = { "TaxCosts": v }; break; }
-    case 244: { const v = (r.zero("Fragment/TaxIncludedInPrice", "CH"), r.bit() === 1); r.zero("Fragment/TaxIncludedInPrice", "EE"); doc = { "TaxIncludedInPrice": v }; break; }
-    case 245: { const v = d_RationalNumberType(r); doc = { "TaxRate": v }; break; }
-    case 246: { const v = d_TaxRuleType(r); doc = { "TaxRule": v }; break; }
-    case 247: { const v = (r.zero("Fragment/TaxRuleID", "CH"), r.uintIn(1, 4294967295, "Fragment/TaxRuleID")); r.zero("Fragment/TaxRuleID", "EE"); doc = { "TaxRuleID": v }; break; }
-    case 248: { const v = (r.zero("Fragment/TaxRuleID", "CH"), r.uintIn(1, 4294967295, "Fragment/TaxRuleID")); r.zero("Fragment/TaxRuleID", "EE"); doc = { "TaxRuleID": v }; break; }
-    case 249: { const v = (r.zero("Fragment/TaxRuleName", "CH"), r.string(80, 22, "Fragment/TaxRuleName")); r.zero("Fragment/TaxRuleName", "EE"); doc = { "TaxRuleName": v }; break; }
-    case 250: { const v = d_TaxRuleListType(r); doc = { "TaxRules": v }; break; }
-    case 251: { const v = (r.zero("Fragment/TimeAnchor", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "Fragment/TimeAnchor")); r.zero("Fragment/TimeAnchor", "EE"); doc = { "TimeAnchor": v }; break; }
-    case 252: { const v = (r.zero("Fragment/TimeAnchor", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "Fragment/TimeAnchor")); r.zero("Fragment/TimeAnchor", "EE"); doc = { "TimeAnchor": v }; break; }
-    case 253: { const v = (r.zero("Fragment/TimeStamp", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "Fragment/TimeStamp")); r.zero("Fragment/TimeStamp", "EE"); doc = { "TimeStamp": v }; break; }
-    case 254: { const v = d_TransformType(r); doc = { "Transform": v }; break; }
-    case 255: { const v = d_TransformsType(r); doc = { "Transforms": v }; break; }
-    case 256: { const v = d_ServiceListType(r); doc = { "VASList": v }; break; }
-    case 257: { const v = (r.zero("Fragment/Value", "CH"), r.intIn(-32768, 32767, "Fragment/Value")); r.zero("Fragment/Value", "EE"); doc = { "Value": v }; break; }
-    case 258: { const v = d_VehicleCheckInReqType(r); doc = { "VehicleCheckInReq": v }; break; }
-    case 259: { const v = d_VehicleCheckInResType(r); doc = { "VehicleCheckInRes": v }; break; }
-    case 260: { const v = d_VehicleCheckOutReqType(r); doc = { "VehicleCheckOutReq": v }; break; }
-    case 261: { const v = d_VehicleCheckOutResType(r); doc = { "VehicleCheckOutRes": v }; break; }
-    case 262: { const v = (r.zero("Fragment/VehicleFrame", "CH"), r.intIn(-32768, 32767, "Fragment/VehicleFrame")); r.zero("Fragment/VehicleFrame", "EE"); doc = { "VehicleFrame": v }; break; }
-    case 263: { const v = (r.zero("Fragment/VehicleTravel", "CH"), r.intIn(-32768, 32767, "Fragment/VehicleTravel")); r.zero("Fragment/VehicleTravel", "EE"); doc = { "VehicleTravel": v }; break; }
-    case 264: { const v = (r.zero("Fragment/X448_EncryptedPrivateKey", "CH"), r.binary(84, "Fragment/X448_EncryptedPrivateKey")); r.zero("Fragment/X448_EncryptedPrivateKey", "EE"); doc = { "X448_EncryptedPrivateKey": v }; break; }
-    case 265: { const v = (r.zero("Fragment/X509CRL", "CH"), r.binary(65536, "Fragment/X509CRL")); r.zero("Fragment/X509CRL", "EE"); doc = { "X509CRL": v }; break; }
-    case 266: { const v = (r.zero("Fragment/X509Certificate", "CH"), r.binary(65536, "Fragment/X509Certificate")); r.zero("Fragment/X509Certificate", "EE"); doc = { "X509Certificate": v }; break; }
-    case 267: { const v = d_X509DataType(r); doc = { "X509Data": v }; break; }
-    case 268: { const v = (r.zero("Fragment/X509IssuerName", "CH"), r.string(65536, 8, "Fragment/X509IssuerName")); r.zero("Fragment/X509IssuerName", "EE"); doc = { "X509IssuerName": v }; break; }
-    case 269: { const v = d_X509IssuerSerialType(r); doc = { "X509IssuerSerial": v }; break; }
-    case 270: { const v = (r.zero("Fragment/X509SKI", "CH"), r.binary(65536, "Fragment/X509SKI")); r.zero("Fragment/X509SKI", "EE"); doc = { "X509SKI": v }; break; }
-    case 271: { const v = (r.zero("Fragment/X509SerialNumber", "CH"), r.bigIn(true, undefined, undefined, "Fragment/X509SerialNumber")); r.zero("Fragment/X509SerialNumber", "EE"); doc = { "X509SerialNumber": v }; break; }
-    case 272: { const v = (r.zero("Fragment/X509SubjectName", "CH"), r.string(65536, 7, "Fragment/X509SubjectName")); r.zero("Fragment/X509SubjectName", "EE"); doc = { "X509SubjectName": v }; break; }
-    case 273: { const v = (r.zero("Fragment/XPath", "CH"), r.string(65536, 4, "Fragment/XPath")); r.zero("Fragment/XPath", "EE"); doc = { "XPath": v }; break; }
-    case 274: { const v = (r.zero("Fragment/Y", "CH"), r.binary(65536, "Fragment/Y")); r.zero("Fragment/Y", "EE"); doc = { "Y": v }; break; }
-    case 275: { const v = (r.zero("Fragment/boolValue", "CH"), r.bit() === 1); r.zero("Fragment/boolValue", "EE"); doc = { "boolValue": v }; break; }
-    case 276: { const v = (r.zero("Fragment/byteValue", "CH"), r.ranged(8, -128, 127, "Fragment/byteValue")); r.zero("Fragment/byteValue", "EE"); doc = { "byteValue": v }; break; }
-    case 277: { const v = (r.zero("Fragment/finiteString", "CH"), r.string(80, 17, "Fragment/finiteString")); r.zero("Fragment/finiteString", "EE"); doc = { "finiteString": v }; break; }
-    case 278: { const v = (r.zero("Fragment/intValue", "CH"), r.intIn(-2147483648, 2147483647, "Fragment/intValue")); r.zero("Fragment/intValue", "EE"); doc = { "intValue": v }; break; }
-    case 279: { const v = d_RationalNumberType(r); doc = { "rationalNumber": v }; break; }
-    case 280: { const v = (r.zero("Fragment/shortValue", "CH"), r.intIn(-32768, 32767, "Fragment/shortValue")); r.zero("Fragment/shortValue", "EE"); doc = { "shortValue": v }; break; }
+    case 0: { const v = d_AbsolutePriceScheduleType(r); const o: any = {}; o["AbsolutePriceSchedule"] = v; doc = o; break; }
+    case 1: { const v = (r.zero("Fragment/AckMaxDelay", "CH"), r.uintIn(0, 65535, "Fragment/AckMaxDelay")); r.zero("Fragment/AckMaxDelay", "EE"); const o: any = {}; o["AckMaxDelay"] = v; doc = o; break; }
+    case 2: { const v = d_AdditionalServiceListType(r); const o: any = {}; o["AdditionalSelectedServices"] = v; doc = o; break; }
+    case 3: { const v = d_AdditionalServiceType(r); const o: any = {}; o["AdditionalService"] = v; doc = o; break; }
+    case 4: { const v = d_DetailedCostType(r); const o: any = {}; o["AdditionalServicesCosts"] = v; doc = o; break; }
+    case 5: { const v = d_RationalNumberType(r); const o: any = {}; o["Amount"] = v; doc = o; break; }
+    case 6: { const v = (r.zero("Fragment/AppliesMinimumMaximumCost", "CH"), r.bit() === 1); r.zero("Fragment/AppliesMinimumMaximumCost", "EE"); const o: any = {}; o["AppliesMinimumMaximumCost"] = v; doc = o; break; }
+    case 7: { const v = (r.zero("Fragment/AppliesToEnergyFee", "CH"), r.bit() === 1); r.zero("Fragment/AppliesToEnergyFee", "EE"); const o: any = {}; o["AppliesToEnergyFee"] = v; doc = o; break; }
+    case 8: { const v = (r.zero("Fragment/AppliesToOverstayFee", "CH"), r.bit() === 1); r.zero("Fragment/AppliesToOverstayFee", "EE"); const o: any = {}; o["AppliesToOverstayFee"] = v; doc = o; break; }
+    case 9: { const v = (r.zero("Fragment/AppliesToParkingFee", "CH"), r.bit() === 1); r.zero("Fragment/AppliesToParkingFee", "EE"); const o: any = {}; o["AppliesToParkingFee"] = v; doc = o; break; }
+    case 10: { const v = d_AuthorizationReqType(r); const o: any = {}; o["AuthorizationReq"] = v; doc = o; break; }
+    case 11: { const v = d_AuthorizationResType(r); const o: any = {}; o["AuthorizationRes"] = v; doc = o; break; }
+    case 12: { const v = (r.zero("Fragment/AuthorizationServices", "CH"), E1[r.enumIndex(1, 2, "Fragment/AuthorizationServices")]!); r.zero("Fragment/AuthorizationServices", "EE"); const o: any = {}; o["AuthorizationServices"] = v; doc = o; break; }
+    case 13: { const v = d_AuthorizationSetupReqType(r); const o: any = {}; o["AuthorizationSetupReq"] = v; doc = o; break; }
+    case 14: { const v = d_AuthorizationSetupResType(r); const o: any = {}; o["AuthorizationSetupRes"] = v; doc = o; break; }
+    case 15: { const v = d_RationalNumberType(r); const o: any = {}; o["AvailableEnergy"] = v; doc = o; break; }
+    case 16: { const v = (r.zero("Fragment/BPT_ChannelSelection", "CH"), E4[r.enumIndex(1, 2, "Fragment/BPT_ChannelSelection")]!); r.zero("Fragment/BPT_ChannelSelection", "EE"); const o: any = {}; o["BPT_ChannelSelection"] = v; doc = o; break; }
+    case 17: { const v = (r.zero("Fragment/BPT_DischargedEnergyReadingWh", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "Fragment/BPT_DischargedEnergyReadingWh")); r.zero("Fragment/BPT_DischargedEnergyReadingWh", "EE"); const o: any = {}; o["BPT_DischargedEnergyReadingWh"] = v; doc = o; break; }
+    case 18: { const v = (r.zero("Fragment/BPT_InductiveEnergyReadingVARh", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "Fragment/BPT_InductiveEnergyReadingVARh")); r.zero("Fragment/BPT_InductiveEnergyReadingVARh", "EE"); const o: any = {}; o["BPT_InductiveEnergyReadingVARh"] = v; doc = o; break; }
+    case 19: { const v = d_RationalNumberType(r); const o: any = {}; o["BatteryEnergyCapacity"] = v; doc = o; break; }
+    case 20: { const v = d_CLReqControlModeType(r); const o: any = {}; o["CLReqControlMode"] = v; doc = o; break; }
+    case 21: { const v = d_CLResControlModeType(r); const o: any = {}; o["CLResControlMode"] = v; doc = o; break; }
+    case 22: { const v = d_CertificateChainType(r); const o: any = {}; o["CPSCertificateChain"] = v; doc = o; break; }
+    case 23: { const v = d_CanonicalizationMethodType(r); const o: any = {}; o["CanonicalizationMethod"] = v; doc = o; break; }
+    case 24: { const v = (r.zero("Fragment/CapacitiveEnergyReadingVARh", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "Fragment/CapacitiveEnergyReadingVARh")); r.zero("Fragment/CapacitiveEnergyReadingVARh", "EE"); const o: any = {}; o["CapacitiveEnergyReadingVARh"] = v; doc = o; break; }
+    case 25: { const v = (r.zero("Fragment/CarbonDioxideEmission", "CH"), r.uintIn(0, 65535, "Fragment/CarbonDioxideEmission")); r.zero("Fragment/CarbonDioxideEmission", "EE"); const o: any = {}; o["CarbonDioxideEmission"] = v; doc = o; break; }
+    case 26: { const v = (r.zero("Fragment/Certificate", "CH"), r.binary(1600, "Fragment/Certificate")); r.zero("Fragment/Certificate", "EE"); const o: any = {}; o["Certificate"] = v; doc = o; break; }
+    case 27: { const v = d_CertificateInstallationReqType(r); const o: any = {}; o["CertificateInstallationReq"] = v; doc = o; break; }
+    case 28: { const v = d_CertificateInstallationResType(r); const o: any = {}; o["CertificateInstallationRes"] = v; doc = o; break; }
+    case 29: { const v = (r.zero("Fragment/CertificateInstallationService", "CH"), r.bit() === 1); r.zero("Fragment/CertificateInstallationService", "EE"); const o: any = {}; o["CertificateInstallationService"] = v; doc = o; break; }
+    case 30: { const v = (r.zero("Fragment/ChargeProgress", "CH"), E3[r.enumIndex(2, 4, "Fragment/ChargeProgress")]!); r.zero("Fragment/ChargeProgress", "EE"); const o: any = {}; o["ChargeProgress"] = v; doc = o; break; }
+    case 31: { const v = (r.zero("Fragment/ChargedEnergyReadingWh", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "Fragment/ChargedEnergyReadingWh")); r.zero("Fragment/ChargedEnergyReadingWh", "EE"); const o: any = {}; o["ChargedEnergyReadingWh"] = v; doc = o; break; }
+    case 32: { const v = (r.zero("Fragment/ChargingComplete", "CH"), r.bit() === 1); r.zero("Fragment/ChargingComplete", "EE"); const o: any = {}; o["ChargingComplete"] = v; doc = o; break; }
+    case 33: { const v = d_ChargingScheduleType(r); const o: any = {}; o["ChargingSchedule"] = v; doc = o; break; }
+    case 34: { const v = (r.zero("Fragment/ChargingSession", "CH"), E7[r.enumIndex(2, 3, "Fragment/ChargingSession")]!); r.zero("Fragment/ChargingSession", "EE"); const o: any = {}; o["ChargingSession"] = v; doc = o; break; }
+    case 35: { const v = (r.zero("Fragment/CheckOutTime", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "Fragment/CheckOutTime")); r.zero("Fragment/CheckOutTime", "EE"); const o: any = {}; o["CheckOutTime"] = v; doc = o; break; }
+    case 36: { const v = d_ContractCertificateChainType(r); const o: any = {}; o["ContractCertificateChain"] = v; doc = o; break; }
+    case 37: { const v = d_RationalNumberType(r); const o: any = {}; o["CostPerUnit"] = v; doc = o; break; }
+    case 38: { const v = (r.zero("Fragment/Currency", "CH"), r.string(64, 18, "Fragment/Currency")); r.zero("Fragment/Currency", "EE"); const o: any = {}; o["Currency"] = v; doc = o; break; }
+    case 39: { const v = (r.zero("Fragment/DHPublicKey", "CH"), r.binary(133, "Fragment/DHPublicKey")); r.zero("Fragment/DHPublicKey", "EE"); const o: any = {}; o["DHPublicKey"] = v; doc = o; break; }
+    case 40: { const v = d_DSAKeyValueType(r); const o: any = {}; o["DSAKeyValue"] = v; doc = o; break; }
+    case 41: { const v = (r.zero("Fragment/DepartureTime", "CH"), r.uintIn(0, 4294967295, "Fragment/DepartureTime")); r.zero("Fragment/DepartureTime", "EE"); const o: any = {}; o["DepartureTime"] = v; doc = o; break; }
+    case 42: { const v = (r.zero("Fragment/DepartureTime", "CH"), r.uintIn(0, 4294967295, "Fragment/DepartureTime")); r.zero("Fragment/DepartureTime", "EE"); const o: any = {}; o["DepartureTime"] = v; doc = o; break; }
+    case 43: { const v = (r.zero("Fragment/DeviceLocation", "CH"), r.intIn(-32768, 32767, "Fragment/DeviceLocation")); r.zero("Fragment/DeviceLocation", "EE"); const o: any = {}; o["DeviceLocation"] = v; doc = o; break; }
+    case 44: { const v = (r.zero("Fragment/DeviceOffset", "CH"), r.intIn(-32768, 32767, "Fragment/DeviceOffset")); r.zero("Fragment/DeviceOffset", "EE"); const o: any = {}; o["DeviceOffset"] = v; doc = o; break; }
+    case 45: { const v = d_DigestMethodType(r); const o: any = {}; o["DigestMethod"] = v; doc = o; break; }
+    case 46: { const v = (r.zero("Fragment/DigestValue", "CH"), r.binary(65536, "Fragment/DigestValue")); r.zero("Fragment/DigestValue", "EE"); const o: any = {}; o["DigestValue"] = v; doc = o; break; }
+    case 47: { const v = d_ChargingScheduleType(r); const o: any = {}; o["DischargingSchedule"] = v; doc = o; break; }
+    case 48: { const v = d_DisplayParametersType(r); const o: any = {}; o["DisplayParameters"] = v; doc = o; break; }
+    case 49: { const v = (r.zero("Fragment/Duration", "CH"), r.uintIn(0, 4294967295, "Fragment/Duration")); r.zero("Fragment/Duration", "EE"); const o: any = {}; o["Duration"] = v; doc = o; break; }
+    case 50: { const v = d_Dynamic_EVPPTControlModeType(r); const o: any = {}; o["Dynamic_EVPPTControlMode"] = v; doc = o; break; }
+    case 51: { const v = d_Dynamic_SEReqControlModeType(r); const o: any = {}; o["Dynamic_SEReqControlMode"] = v; doc = o; break; }
+    case 52: { const v = d_Dynamic_SEResControlModeType(r); const o: any = {}; o["Dynamic_SEResControlMode"] = v; doc = o; break; }
+    case 53: { const v = d_Dynamic_SMDTControlModeType(r); const o: any = {}; o["Dynamic_SMDTControlMode"] = v; doc = o; break; }
+    case 54: { const v = (r.zero("Fragment/ECDHCurve", "CH"), E8[r.enumIndex(1, 2, "Fragment/ECDHCurve")]!); r.zero("Fragment/ECDHCurve", "EE"); const o: any = {}; o["ECDHCurve"] = v; doc = o; break; }
+    case 55: { const v = d_EIM_AReqAuthorizationModeType(r); const o: any = {}; o["EIM_AReqAuthorizationMode"] = v; doc = o; break; }
+    case 56: { const v = d_EIM_ASResAuthorizationModeType(r); const o: any = {}; o["EIM_ASResAuthorizationMode"] = v; doc = o; break; }
+    case 57: { const v = (r.zero("Fragment/EMAID", "CH"), r.string(255, 28, "Fragment/EMAID")); r.zero("Fragment/EMAID", "EE"); const o: any = {}; o["EMAID"] = v; doc = o; break; }
+    case 58: { const v = d_EVAbsolutePriceScheduleType(r); const o: any = {}; o["EVAbsolutePriceSchedule"] = v; doc = o; break; }
+    case 59: { const v = (r.zero("Fragment/EVCCID", "CH"), r.string(255, 12, "Fragment/EVCCID")); r.zero("Fragment/EVCCID", "EE"); const o: any = {}; o["EVCCID"] = v; doc = o; break; }
+    case 60: { const v = (r.zero("Fragment/EVCheckInStatus", "CH"), E9[r.enumIndex(2, 3, "Fragment/EVCheckInStatus")]!); r.zero("Fragment/EVCheckInStatus", "EE"); const o: any = {}; o["EVCheckInStatus"] = v; doc = o; break; }
+    case 61: { const v = (r.zero("Fragment/EVCheckOutStatus", "CH"), E11[r.enumIndex(2, 3, "Fragment/EVCheckOutStatus")]!); r.zero("Fragment/EVCheckOutStatus", "EE"); const o: any = {}; o["EVCheckOutStatus"] = v; doc = o; break; }
+    case 62: { const v = d_EVEnergyOfferType(r); const o: any = {}; o["EVEnergyOffer"] = v; doc = o; break; }
+    case 63: { const v = d_RationalNumberType(r); const o: any = {}; o["EVMaximumEnergyRequest"] = v; doc = o; break; }
+    case 64: { const v = d_RationalNumberType(r); const o: any = {}; o["EVMaximumEnergyRequest"] = v; doc = o; break; }
+    case 65: { const v = d_RationalNumberType(r); const o: any = {}; o["EVMaximumV2XEnergyRequest"] = v; doc = o; break; }
+    case 66: { const v = d_RationalNumberType(r); const o: any = {}; o["EVMinimumEnergyRequest"] = v; doc = o; break; }
+    case 67: { const v = d_RationalNumberType(r); const o: any = {}; o["EVMinimumEnergyRequest"] = v; doc = o; break; }
+    case 68: { const v = d_RationalNumberType(r); const o: any = {}; o["EVMinimumV2XEnergyRequest"] = v; doc = o; break; }
+    case 69: { const v = d_EVPowerProfileType(r); const o: any = {}; o["EVPowerProfile"] = v; doc = o; break; }
+    case 70: { const v = d_EVPowerProfileEntryListType(r); const o: any = {}; o["EVPowerProfileEntries"] = v; doc = o; break; }
+    case 71: { const v = d_PowerScheduleEntryType(r); const o: any = {}; o["EVPowerProfileEntry"] = v; doc = o; break; }
+    case 72: { const v = d_EVPowerScheduleType(r); const o: any = {}; o["EVPowerSchedule"] = v; doc = o; break; }
+    case 73: { const v = d_EVPowerScheduleEntryListType(r); const o: any = {}; o["EVPowerScheduleEntries"] = v; doc = o; break; }
+    case 74: { const v = d_EVPowerScheduleEntryType(r); const o: any = {}; o["EVPowerScheduleEntry"] = v; doc = o; break; }
+    case 75: { const v = d_EVPriceRuleType(r); const o: any = {}; o["EVPriceRule"] = v; doc = o; break; }
+    case 76: { const v = d_EVPriceRuleStackType(r); const o: any = {}; o["EVPriceRuleStack"] = v; doc = o; break; }
+    case 77: { const v = d_EVPriceRuleStackListType(r); const o: any = {}; o["EVPriceRuleStacks"] = v; doc = o; break; }
+    case 78: { const v = (r.zero("Fragment/EVProcessing", "CH"), E2[r.enumIndex(2, 3, "Fragment/EVProcessing")]!); r.zero("Fragment/EVProcessing", "EE"); const o: any = {}; o["EVProcessing"] = v; doc = o; break; }
+    case 79: { const v = (r.zero("Fragment/EVSECheckOutStatus", "CH"), E12[r.enumIndex(1, 2, "Fragment/EVSECheckOutStatus")]!); r.zero("Fragment/EVSECheckOutStatus", "EE"); const o: any = {}; o["EVSECheckOutStatus"] = v; doc = o; break; }
+    case 80: { const v = (r.zero("Fragment/EVSEID", "CH"), r.string(255, 13, "Fragment/EVSEID")); r.zero("Fragment/EVSEID", "EE"); const o: any = {}; o["EVSEID"] = v; doc = o; break; }
+    case 81: { const v = (r.zero("Fragment/EVSENotification", "CH"), E6[r.enumIndex(3, 6, "Fragment/EVSENotification")]!); r.zero("Fragment/EVSENotification", "EE"); const o: any = {}; o["EVSENotification"] = v; doc = o; break; }
+    case 82: { const v = (r.zero("Fragment/EVSEProcessing", "CH"), E2[r.enumIndex(2, 3, "Fragment/EVSEProcessing")]!); r.zero("Fragment/EVSEProcessing", "EE"); const o: any = {}; o["EVSEProcessing"] = v; doc = o; break; }
+    case 83: { const v = d_EVSEStatusType(r); const o: any = {}; o["EVSEStatus"] = v; doc = o; break; }
+    case 84: { const v = d_EVSEStatusType(r); const o: any = {}; o["EVSEStatus"] = v; doc = o; break; }
+    case 85: { const v = d_RationalNumberType(r); const o: any = {}; o["EVTargetEnergyRequest"] = v; doc = o; break; }
+    case 86: { const v = d_RationalNumberType(r); const o: any = {}; o["EVTargetEnergyRequest"] = v; doc = o; break; }
+    case 87: { const v = (r.zero("Fragment/EVTerminationCode", "CH"), r.string(80, 26, "Fragment/EVTerminationCode")); r.zero("Fragment/EVTerminationCode", "EE"); const o: any = {}; o["EVTerminationCode"] = v; doc = o; break; }
+    case 88: { const v = (r.zero("Fragment/EVTerminationExplanation", "CH"), r.string(160, 27, "Fragment/EVTerminationExplanation")); r.zero("Fragment/EVTerminationExplanation", "EE"); const o: any = {}; o["EVTerminationExplanation"] = v; doc = o; break; }
+    case 89: { const v = d_DetailedCostType(r); const o: any = {}; o["EnergyCosts"] = v; doc = o; break; }
+    case 90: { const v = d_RationalNumberType(r); const o: any = {}; o["EnergyFee"] = v; doc = o; break; }
+    case 91: { const v = d_ServiceListType(r); const o: any = {}; o["EnergyTransferServiceList"] = v; doc = o; break; }
+    case 92: { const v = (r.zero("Fragment/Exponent", "CH"), r.binary(65536, "Fragment/Exponent")); r.zero("Fragment/Exponent", "EE"); const o: any = {}; o["Exponent"] = v; doc = o; break; }
+    case 93: { const v = (r.zero("Fragment/Exponent", "CH"), r.ranged(8, -128, 127, "Fragment/Exponent")); r.zero("Fragment/Exponent", "EE"); const o: any = {}; o["Exponent"] = v; doc = o; break; }
+    case 94: { const v = (r.zero("Fragment/FreeService", "CH"), r.bit() === 1); r.zero("Fragment/FreeService", "EE"); const o: any = {}; o["FreeService"] = v; doc = o; break; }
+    case 95: { const v = (r.zero("Fragment/G", "CH"), r.binary(65536, "Fragment/G")); r.zero("Fragment/G", "EE"); const o: any = {}; o["G"] = v; doc = o; break; }
+    case 96: { const v = (r.zero("Fragment/GenChallenge", "CH"), r.binary(16, "Fragment/GenChallenge")); r.zero("Fragment/GenChallenge", "EE"); const o: any = {}; o["GenChallenge"] = v; doc = o; break; }
+    case 97: { const v = (r.zero("Fragment/GoToPause", "CH"), r.bit() === 1); r.zero("Fragment/GoToPause", "EE"); const o: any = {}; o["GoToPause"] = v; doc = o; break; }
+    case 98: { const v = (r.zero("Fragment/HMACOutputLength", "CH"), r.bigIn(true, undefined, undefined, "Fragment/HMACOutputLength")); r.zero("Fragment/HMACOutputLength", "EE"); const o: any = {}; o["HMACOutputLength"] = v; doc = o; break; }
+    case 99: { const v = d_MessageHeaderType(r); const o: any = {}; o["Header"] = v; doc = o; break; }
+    case 100: { const v = (r.zero("Fragment/InletHot", "CH"), r.bit() === 1); r.zero("Fragment/InletHot", "EE"); const o: any = {}; o["InletHot"] = v; doc = o; break; }
+    case 101: { const v = (r.zero("Fragment/J", "CH"), r.binary(65536, "Fragment/J")); r.zero("Fragment/J", "EE"); const o: any = {}; o["J"] = v; doc = o; break; }
+    case 102: { const v = d_KeyInfoType(r); const o: any = {}; o["KeyInfo"] = v; doc = o; break; }
+    case 103: { const v = (r.zero("Fragment/KeyName", "CH"), r.string(65536, 5, "Fragment/KeyName")); r.zero("Fragment/KeyName", "EE"); const o: any = {}; o["KeyName"] = v; doc = o; break; }
+    case 104: { const v = d_KeyValueType(r); const o: any = {}; o["KeyValue"] = v; doc = o; break; }
+    case 105: { const v = (r.zero("Fragment/Language", "CH"), r.string(64, 21, "Fragment/Language")); r.zero("Fragment/Language", "EE"); const o: any = {}; o["Language"] = v; doc = o; break; }
+    case 106: { const v = d_ListOfRootCertificateIDsType(r); const o: any = {}; o["ListOfRootCertificateIDs"] = v; doc = o; break; }
+    case 107: { const v = d_ManifestType(r); const o: any = {}; o["Manifest"] = v; doc = o; break; }
+    case 108: { const v = (r.zero("Fragment/MaximumContractCertificateChains", "CH"), r.ranged(8, 0, 255, "Fragment/MaximumContractCertificateChains")); r.zero("Fragment/MaximumContractCertificateChains", "EE"); const o: any = {}; o["MaximumContractCertificateChains"] = v; doc = o; break; }
+    case 109: { const v = d_RationalNumberType(r); const o: any = {}; o["MaximumCost"] = v; doc = o; break; }
+    case 110: { const v = (r.zero("Fragment/MaximumSOC", "CH"), r.ranged(7, 0, 100, "Fragment/MaximumSOC")); r.zero("Fragment/MaximumSOC", "EE"); const o: any = {}; o["MaximumSOC"] = v; doc = o; break; }
+    case 111: { const v = (r.zero("Fragment/MaximumSupportingPoints", "CH"), r.ranged(10, 12, 1024, "Fragment/MaximumSupportingPoints")); r.zero("Fragment/MaximumSupportingPoints", "EE"); const o: any = {}; o["MaximumSupportingPoints"] = v; doc = o; break; }
+    case 112: { const v = (r.zero("Fragment/MeterID", "CH"), r.string(64, 25, "Fragment/MeterID")); r.zero("Fragment/MeterID", "EE"); const o: any = {}; o["MeterID"] = v; doc = o; break; }
+    case 113: { const v = d_MeterInfoType(r); const o: any = {}; o["MeterInfo"] = v; doc = o; break; }
+    case 114: { const v = d_MeterInfoType(r); const o: any = {}; o["MeterInfo"] = v; doc = o; break; }
+    case 115: { const v = (r.zero("Fragment/MeterInfoRequested", "CH"), r.bit() === 1); r.zero("Fragment/MeterInfoRequested", "EE"); const o: any = {}; o["MeterInfoRequested"] = v; doc = o; break; }
+    case 116: { const v = (r.zero("Fragment/MeterSignature", "CH"), r.binary(64, "Fragment/MeterSignature")); r.zero("Fragment/MeterSignature", "EE"); const o: any = {}; o["MeterSignature"] = v; doc = o; break; }
+    case 117: { const v = (r.zero("Fragment/MeterStatus", "CH"), r.intIn(-32768, 32767, "Fragment/MeterStatus")); r.zero("Fragment/MeterStatus", "EE"); const o: any = {}; o["MeterStatus"] = v; doc = o; break; }
+    case 118: { const v = (r.zero("Fragment/MeterTimestamp", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "Fragment/MeterTimestamp")); r.zero("Fragment/MeterTimestamp", "EE"); const o: any = {}; o["MeterTimestamp"] = v; doc = o; break; }
+    case 119: { const v = d_MeteringConfirmationReqType(r); const o: any = {}; o["MeteringConfirmationReq"] = v; doc = o; break; }
+    case 120: { const v = d_MeteringConfirmationResType(r); const o: any = {}; o["MeteringConfirmationRes"] = v; doc = o; break; }
+    case 121: { const v = (r.zero("Fragment/MgmtData", "CH"), r.string(65536, 6, "Fragment/MgmtData")); r.zero("Fragment/MgmtData", "EE"); const o: any = {}; o["MgmtData"] = v; doc = o; break; }
+    case 122: { const v = d_RationalNumberType(r); const o: any = {}; o["MinimumCost"] = v; doc = o; break; }
+    case 123: { const v = (r.zero("Fragment/MinimumSOC", "CH"), r.ranged(7, 0, 100, "Fragment/MinimumSOC")); r.zero("Fragment/MinimumSOC", "EE"); const o: any = {}; o["MinimumSOC"] = v; doc = o; break; }
+    case 124: { const v = (r.zero("Fragment/MinimumSOC", "CH"), r.ranged(7, 0, 100, "Fragment/MinimumSOC")); r.zero("Fragment/MinimumSOC", "EE"); const o: any = {}; o["MinimumSOC"] = v; doc = o; break; }
+    case 125: { const v = (r.zero("Fragment/Modulus", "CH"), r.binary(65536, "Fragment/Modulus")); r.zero("Fragment/Modulus", "EE"); const o: any = {}; o["Modulus"] = v; doc = o; break; }
+    case 126: { const v = (r.zero("Fragment/NotificationMaxDelay", "CH"), r.uintIn(0, 65535, "Fragment/NotificationMaxDelay")); r.zero("Fragment/NotificationMaxDelay", "EE"); const o: any = {}; o["NotificationMaxDelay"] = v; doc = o; break; }
+    case 127: { const v = (r.zero("Fragment/NumberOfPriceLevels", "CH"), r.ranged(8, 0, 255, "Fragment/NumberOfPriceLevels")); r.zero("Fragment/NumberOfPriceLevels", "EE"); const o: any = {}; o["NumberOfPriceLevels"] = v; doc = o; break; }
+    case 128: { const v = d_SignedCertificateChainType(r); const o: any = {}; o["OEMProvisioningCertificateChain"] = v; doc = o; break; }
+    case 129: { const v = d_ObjectType(r); const o: any = {}; o["Object"] = v; doc = o; break; }
+    case 130: { const v = d_DetailedCostType(r); const o: any = {}; o["OccupancyCosts"] = v; doc = o; break; }
+    case 131: { const v = d_DetailedCostType(r); const o: any = {}; o["OverstayCosts"] = v; doc = o; break; }
+    case 132: { const v = d_RationalNumberType(r); const o: any = {}; o["OverstayFee"] = v; doc = o; break; }
+    case 133: { const v = (r.zero("Fragment/OverstayFeePeriod", "CH"), r.uintIn(0, 4294967295, "Fragment/OverstayFeePeriod")); r.zero("Fragment/OverstayFeePeriod", "EE"); const o: any = {}; o["OverstayFeePeriod"] = v; doc = o; break; }
+    case 134: { const v = d_RationalNumberType(r); const o: any = {}; o["OverstayPowerThreshold"] = v; doc = o; break; }
+    case 135: { const v = d_OverstayRuleType(r); const o: any = {}; o["OverstayRule"] = v; doc = o; break; }
+    case 136: { const v = (r.zero("Fragment/OverstayRuleDescription", "CH"), r.string(160, 23, "Fragment/OverstayRuleDescription")); r.zero("Fragment/OverstayRuleDescription", "EE"); const o: any = {}; o["OverstayRuleDescription"] = v; doc = o; break; }
+    case 137: { const v = d_OverstayRuleListType(r); const o: any = {}; o["OverstayRules"] = v; doc = o; break; }
+    case 138: { const v = (r.zero("Fragment/OverstayTimeThreshold", "CH"), r.uintIn(0, 4294967295, "Fragment/OverstayTimeThreshold")); r.zero("Fragment/OverstayTimeThreshold", "EE"); const o: any = {}; o["OverstayTimeThreshold"] = v; doc = o; break; }
+    case 139: { const v = (r.zero("Fragment/P", "CH"), r.binary(65536, "Fragment/P")); r.zero("Fragment/P", "EE"); const o: any = {}; o["P"] = v; doc = o; break; }
+    case 140: { const v = d_PGPDataType(r); const o: any = {}; o["PGPData"] = v; doc = o; break; }
+    case 141: { const v = (r.zero("Fragment/PGPKeyID", "CH"), r.binary(65536, "Fragment/PGPKeyID")); r.zero("Fragment/PGPKeyID", "EE"); const o: any = {}; o["PGPKeyID"] = v; doc = o; break; }
+    case 142: { const v = (r.zero("Fragment/PGPKeyPacket", "CH"), r.binary(65536, "Fragment/PGPKeyPacket")); r.zero("Fragment/PGPKeyPacket", "EE"); const o: any = {}; o["PGPKeyPacket"] = v; doc = o; break; }
+    case 143: { const v = d_ParameterType(r); const o: any = {}; o["Parameter"] = v; doc = o; break; }
+    case 144: { const v = d_ParameterSetType(r); const o: any = {}; o["ParameterSet"] = v; doc = o; break; }
+    case 145: { const v = (r.zero("Fragment/ParameterSetID", "CH"), r.uintIn(0, 65535, "Fragment/ParameterSetID")); r.zero("Fragment/ParameterSetID", "EE"); const o: any = {}; o["ParameterSetID"] = v; doc = o; break; }
+    case 146: { const v = d_RationalNumberType(r); const o: any = {}; o["ParkingFee"] = v; doc = o; break; }
+    case 147: { const v = (r.zero("Fragment/ParkingFeePeriod", "CH"), r.uintIn(0, 4294967295, "Fragment/ParkingFeePeriod")); r.zero("Fragment/ParkingFeePeriod", "EE"); const o: any = {}; o["ParkingFeePeriod"] = v; doc = o; break; }
+    case 148: { const v = (r.zero("Fragment/ParkingMethod", "CH"), E10[r.enumIndex(2, 3, "Fragment/ParkingMethod")]!); r.zero("Fragment/ParkingMethod", "EE"); const o: any = {}; o["ParkingMethod"] = v; doc = o; break; }
+    case 149: { const v = (r.zero("Fragment/ParkingSpace", "CH"), r.intIn(-32768, 32767, "Fragment/ParkingSpace")); r.zero("Fragment/ParkingSpace", "EE"); const o: any = {}; o["ParkingSpace"] = v; doc = o; break; }
+    case 150: { const v = (r.zero("Fragment/PgenCounter", "CH"), r.binary(65536, "Fragment/PgenCounter")); r.zero("Fragment/PgenCounter", "EE"); const o: any = {}; o["PgenCounter"] = v; doc = o; break; }
+    case 151: { const v = d_PnC_AReqAuthorizationModeType(r); const o: any = {}; o["PnC_AReqAuthorizationMode"] = v; doc = o; break; }
+    case 152: { const v = d_PnC_ASResAuthorizationModeType(r); const o: any = {}; o["PnC_ASResAuthorizationMode"] = v; doc = o; break; }
+    case 153: { const v = d_RationalNumberType(r); const o: any = {}; o["Power"] = v; doc = o; break; }
+    case 154: { const v = d_PowerDeliveryReqType(r); const o: any = {}; o["PowerDeliveryReq"] = v; doc = o; break; }
+    case 155: { const v = d_PowerDeliveryResType(r); const o: any = {}; o["PowerDeliveryRes"] = v; doc = o; break; }
+    case 156: { const v = d_RationalNumberType(r); const o: any = {}; o["PowerRangeStart"] = v; doc = o; break; }
+    case 157: { const v = d_PowerScheduleType(r); const o: any = {}; o["PowerSchedule"] = v; doc = o; break; }
+    case 158: { const v = d_PowerScheduleEntryListType(r); const o: any = {}; o["PowerScheduleEntries"] = v; doc = o; break; }
+    case 159: { const v = d_PowerScheduleEntryType(r); const o: any = {}; o["PowerScheduleEntry"] = v; doc = o; break; }
+    case 160: { const v = d_RationalNumberType(r); const o: any = {}; o["PowerTolerance"] = v; doc = o; break; }
+    case 161: { const v = (r.zero("Fragment/PowerToleranceAcceptance", "CH"), E5[r.enumIndex(1, 2, "Fragment/PowerToleranceAcceptance")]!); r.zero("Fragment/PowerToleranceAcceptance", "EE"); const o: any = {}; o["PowerToleranceAcceptance"] = v; doc = o; break; }
+    case 162: { const v = d_RationalNumberType(r); const o: any = {}; o["Power_L2"] = v; doc = o; break; }
+    case 163: { const v = d_RationalNumberType(r); const o: any = {}; o["Power_L3"] = v; doc = o; break; }
+    case 164: { const v = (r.zero("Fragment/PresentSOC", "CH"), r.ranged(7, 0, 100, "Fragment/PresentSOC")); r.zero("Fragment/PresentSOC", "EE"); const o: any = {}; o["PresentSOC"] = v; doc = o; break; }
+    case 165: { const v = (r.zero("Fragment/PriceAlgorithm", "CH"), r.string(255, 19, "Fragment/PriceAlgorithm")); r.zero("Fragment/PriceAlgorithm", "EE"); const o: any = {}; o["PriceAlgorithm"] = v; doc = o; break; }
+    case 166: { const v = (r.zero("Fragment/PriceLevel", "CH"), r.ranged(8, 0, 255, "Fragment/PriceLevel")); r.zero("Fragment/PriceLevel", "EE"); const o: any = {}; o["PriceLevel"] = v; doc = o; break; }
+    case 167: { const v = d_PriceLevelScheduleType(r); const o: any = {}; o["PriceLevelSchedule"] = v; doc = o; break; }
+    case 168: { const v = d_PriceLevelScheduleEntryListType(r); const o: any = {}; o["PriceLevelScheduleEntries"] = v; doc = o; break; }
+    case 169: { const v = d_PriceLevelScheduleEntryType(r); const o: any = {}; o["PriceLevelScheduleEntry"] = v; doc = o; break; }
+    case 170: { const v = d_PriceRuleType(r); const o: any = {}; o["PriceRule"] = v; doc = o; break; }
+    case 171: { const v = d_PriceRuleStackType(r); const o: any = {}; o["PriceRuleStack"] = v; doc = o; break; }
+    case 172: { const v = d_PriceRuleStackListType(r); const o: any = {}; o["PriceRuleStacks"] = v; doc = o; break; }
+    case 173: { const v = (r.zero("Fragment/PriceScheduleDescription", "CH"), r.string(160, 20, "Fragment/PriceScheduleDescription")); r.zero("Fragment/PriceScheduleDescription", "EE"); const o: any = {}; o["PriceScheduleDescription"] = v; doc = o; break; }
+    case 174: { const v = (r.zero("Fragment/PriceScheduleID", "CH"), r.uintIn(1, 4294967295, "Fragment/PriceScheduleID")); r.zero("Fragment/PriceScheduleID", "EE"); const o: any = {}; o["PriceScheduleID"] = v; doc = o; break; }
+    case 175: { const v = d_EMAIDListType(r); const o: any = {}; o["PrioritizedEMAIDs"] = v; doc = o; break; }
+    case 176: { const v = (r.zero("Fragment/ProviderID", "CH"), r.string(80, 14, "Fragment/ProviderID")); r.zero("Fragment/ProviderID", "EE"); const o: any = {}; o["ProviderID"] = v; doc = o; break; }
+    case 177: { const v = (r.zero("Fragment/Q", "CH"), r.binary(65536, "Fragment/Q")); r.zero("Fragment/Q", "EE"); const o: any = {}; o["Q"] = v; doc = o; break; }
+    case 178: { const v = d_RSAKeyValueType(r); const o: any = {}; o["RSAKeyValue"] = v; doc = o; break; }
+    case 179: { const v = d_ReceiptType(r); const o: any = {}; o["Receipt"] = v; doc = o; break; }
+    case 180: { const v = d_ReceiptType(r); const o: any = {}; o["Receipt"] = v; doc = o; break; }
+    case 181: { const v = d_ReferenceType(r); const o: any = {}; o["Reference"] = v; doc = o; break; }
+    case 182: { const v = (r.zero("Fragment/RemainingContractCertificateChains", "CH"), r.ranged(8, 0, 255, "Fragment/RemainingContractCertificateChains")); r.zero("Fragment/RemainingContractCertificateChains", "EE"); const o: any = {}; o["RemainingContractCertificateChains"] = v; doc = o; break; }
+    case 183: { const v = (r.zero("Fragment/RemainingTimeToMaximumSOC", "CH"), r.uintIn(0, 4294967295, "Fragment/RemainingTimeToMaximumSOC")); r.zero("Fragment/RemainingTimeToMaximumSOC", "EE"); const o: any = {}; o["RemainingTimeToMaximumSOC"] = v; doc = o; break; }
+    case 184: { const v = (r.zero("Fragment/RemainingTimeToMinimumSOC", "CH"), r.uintIn(0, 4294967295, "Fragment/RemainingTimeToMinimumSOC")); r.zero("Fragment/RemainingTimeToMinimumSOC", "EE"); const o: any = {}; o["RemainingTimeToMinimumSOC"] = v; doc = o; break; }
+    case 185: { const v = (r.zero("Fragment/RemainingTimeToTargetSOC", "CH"), r.uintIn(0, 4294967295, "Fragment/RemainingTimeToTargetSOC")); r.zero("Fragment/RemainingTimeToTargetSOC", "EE"); const o: any = {}; o["RemainingTimeToTargetSOC"] = v; doc = o; break; }
+    case 186: { const v = (r.zero("Fragment/RenewableGenerationPercentage", "CH"), r.ranged(8, 0, 255, "Fragment/RenewableGenerationPercentage")); r.zero("Fragment/RenewableGenerationPercentage", "EE"); const o: any = {}; o["RenewableGenerationPercentage"] = v; doc = o; break; }
+    case 187: { const v = (r.zero("Fragment/ResponseCode", "CH"), E0[r.enumIndex(6, 40, "Fragment/ResponseCode")]!); r.zero("Fragment/ResponseCode", "EE"); const o: any = {}; o["ResponseCode"] = v; doc = o; break; }
+    case 188: { const v = d_RetrievalMethodType(r); const o: any = {}; o["RetrievalMethod"] = v; doc = o; break; }
+    case 189: { const v = d_X509IssuerSerialType(r); const o: any = {}; o["RootCertificateID"] = v; doc = o; break; }
+    case 190: { const v = (r.zero("Fragment/SECP521_EncryptedPrivateKey", "CH"), r.binary(94, "Fragment/SECP521_EncryptedPrivateKey")); r.zero("Fragment/SECP521_EncryptedPrivateKey", "EE"); const o: any = {}; o["SECP521_EncryptedPrivateKey"] = v; doc = o; break; }
+    case 191: { const v = d_SPKIDataType(r); const o: any = {}; o["SPKIData"] = v; doc = o; break; }
+    case 192: { const v = (r.zero("Fragment/SPKISexp", "CH"), r.binary(65536, "Fragment/SPKISexp")); r.zero("Fragment/SPKISexp", "EE"); const o: any = {}; o["SPKISexp"] = v; doc = o; break; }
+    case 193: { const v = d_ScheduleExchangeReqType(r); const o: any = {}; o["ScheduleExchangeReq"] = v; doc = o; break; }
+    case 194: { const v = d_ScheduleExchangeResType(r); const o: any = {}; o["ScheduleExchangeRes"] = v; doc = o; break; }
+    case 195: { const v = d_ScheduleTupleType(r); const o: any = {}; o["ScheduleTuple"] = v; doc = o; break; }
+    case 196: { const v = (r.zero("Fragment/ScheduleTupleID", "CH"), r.uintIn(1, 4294967295, "Fragment/ScheduleTupleID")); r.zero("Fragment/ScheduleTupleID", "EE"); const o: any = {}; o["ScheduleTupleID"] = v; doc = o; break; }
+    case 197: { const v = d_Scheduled_EVPPTControlModeType(r); const o: any = {}; o["Scheduled_EVPPTControlMode"] = v; doc = o; break; }
+    case 198: { const v = d_Scheduled_SEReqControlModeType(r); const o: any = {}; o["Scheduled_SEReqControlMode"] = v; doc = o; break; }
+    case 199: { const v = d_Scheduled_SEResControlModeType(r); const o: any = {}; o["Scheduled_SEResControlMode"] = v; doc = o; break; }
+    case 200: { const v = d_Scheduled_SMDTControlModeType(r); const o: any = {}; o["Scheduled_SMDTControlMode"] = v; doc = o; break; }
+    case 201: { const v = (r.zero("Fragment/Seed", "CH"), r.binary(65536, "Fragment/Seed")); r.zero("Fragment/Seed", "EE"); const o: any = {}; o["Seed"] = v; doc = o; break; }
+    case 202: { const v = (r.zero("Fragment/SelectedAuthorizationService", "CH"), E1[r.enumIndex(1, 2, "Fragment/SelectedAuthorizationService")]!); r.zero("Fragment/SelectedAuthorizationService", "EE"); const o: any = {}; o["SelectedAuthorizationService"] = v; doc = o; break; }
+    case 203: { const v = d_SelectedServiceType(r); const o: any = {}; o["SelectedEnergyTransferService"] = v; doc = o; break; }
+    case 204: { const v = (r.zero("Fragment/SelectedScheduleTupleID", "CH"), r.uintIn(1, 4294967295, "Fragment/SelectedScheduleTupleID")); r.zero("Fragment/SelectedScheduleTupleID", "EE"); const o: any = {}; o["SelectedScheduleTupleID"] = v; doc = o; break; }
+    case 205: { const v = d_SelectedServiceType(r); const o: any = {}; o["SelectedService"] = v; doc = o; break; }
+    case 206: { const v = d_SelectedServiceListType(r); const o: any = {}; o["SelectedVASList"] = v; doc = o; break; }
+    case 207: { const v = d_ServiceType(r); const o: any = {}; o["Service"] = v; doc = o; break; }
+    case 208: { const v = d_ServiceDetailReqType(r); const o: any = {}; o["ServiceDetailReq"] = v; doc = o; break; }
+    case 209: { const v = d_ServiceDetailResType(r); const o: any = {}; o["ServiceDetailRes"] = v; doc = o; break; }
+    case 210: { const v = d_ServiceDiscoveryReqType(r); const o: any = {}; o["ServiceDiscoveryReq"] = v; doc = o; break; }
+    case 211: { const v = d_ServiceDiscoveryResType(r); const o: any = {}; o["ServiceDiscoveryRes"] = v; doc = o; break; }
+    case 212: { const v = d_RationalNumberType(r); const o: any = {}; o["ServiceFee"] = v; doc = o; break; }
+    case 213: { const v = (r.zero("Fragment/ServiceID", "CH"), r.uintIn(0, 65535, "Fragment/ServiceID")); r.zero("Fragment/ServiceID", "EE"); const o: any = {}; o["ServiceID"] = v; doc = o; break; }
+    case 214: { const v = (r.zero("Fragment/ServiceName", "CH"), r.string(80, 24, "Fragment/ServiceName")); r.zero("Fragment/ServiceName", "EE"); const o: any = {}; o["ServiceName"] = v; doc = o; break; }
+    case 215: { const v = d_ServiceParameterListType(r); const o: any = {}; o["ServiceParameterList"] = v; doc = o; break; }
+    case 216: { const v = (r.zero("Fragment/ServiceRenegotiationSupported", "CH"), r.bit() === 1); r.zero("Fragment/ServiceRenegotiationSupported", "EE"); const o: any = {}; o["ServiceRenegotiationSupported"] = v; doc = o; break; }
+    case 217: { const v = d_ServiceSelectionReqType(r); const o: any = {}; o["ServiceSelectionReq"] = v; doc = o; break; }
+    case 218: { const v = d_ServiceSelectionResType(r); const o: any = {}; o["ServiceSelectionRes"] = v; doc = o; break; }
+    case 219: { const v = (r.zero("Fragment/SessionID", "CH"), r.binary(8, "Fragment/SessionID")); r.zero("Fragment/SessionID", "EE"); const o: any = {}; o["SessionID"] = v; doc = o; break; }
+    case 220: { const v = (r.zero("Fragment/SessionID", "CH"), r.binary(8, "Fragment/SessionID")); r.zero("Fragment/SessionID", "EE"); const o: any = {}; o["SessionID"] = v; doc = o; break; }
+    case 221: { const v = d_SessionSetupReqType(r); const o: any = {}; o["SessionSetupReq"] = v; doc = o; break; }
+    case 222: { const v = d_SessionSetupResType(r); const o: any = {}; o["SessionSetupRes"] = v; doc = o; break; }
+    case 223: { const v = d_SessionStopReqType(r); const o: any = {}; o["SessionStopReq"] = v; doc = o; break; }
+    case 224: { const v = d_SessionStopResType(r); const o: any = {}; o["SessionStopRes"] = v; doc = o; break; }
+    case 225: { const v = d_SignatureType(r); const o: any = {}; o["Signature"] = v; doc = o; break; }
+    case 226: { const v = d_SignatureMethodType(r); const o: any = {}; o["SignatureMethod"] = v; doc = o; break; }
+    case 227: { const v = d_SignaturePropertiesType(r); const o: any = {}; o["SignatureProperties"] = v; doc = o; break; }
+    case 228: { const v = d_SignaturePropertyType(r); const o: any = {}; o["SignatureProperty"] = v; doc = o; break; }
+    case 229: { const v = d_SignatureValueType(r); const o: any = {}; o["SignatureValue"] = v; doc = o; break; }
+    case 230: { const v = d_SignedInfoType(r); const o: any = {}; o["SignedInfo"] = v; doc = o; break; }
+    case 231: { const v = d_SignedInstallationDataType(r); const o: any = {}; o["SignedInstallationData"] = v; doc = o; break; }
+    case 232: { const v = d_SignedMeteringDataType(r); const o: any = {}; o["SignedMeteringData"] = v; doc = o; break; }
+    case 233: { const v = (r.zero("Fragment/StartTime", "CH"), r.uintIn(0, 4294967295, "Fragment/StartTime")); r.zero("Fragment/StartTime", "EE"); const o: any = {}; o["StartTime"] = v; doc = o; break; }
+    case 234: { const v = d_SubCertificatesType(r); const o: any = {}; o["SubCertificates"] = v; doc = o; break; }
+    case 235: { const v = d_SupportedProvidersListType(r); const o: any = {}; o["SupportedProviders"] = v; doc = o; break; }
+    case 236: { const v = d_ServiceIDListType(r); const o: any = {}; o["SupportedServiceIDs"] = v; doc = o; break; }
+    case 237: { const v = (r.zero("Fragment/TPM_EncryptedPrivateKey", "CH"), r.binary(206, "Fragment/TPM_EncryptedPrivateKey")); r.zero("Fragment/TPM_EncryptedPrivateKey", "EE"); const o: any = {}; o["TPM_EncryptedPrivateKey"] = v; doc = o; break; }
+    case 238: { const v = (r.zero("Fragment/TargetDistance", "CH"), r.intIn(-32768, 32767, "Fragment/TargetDistance")); r.zero("Fragment/TargetDistance", "EE"); const o: any = {}; o["TargetDistance"] = v; doc = o; break; }
+    case 239: { const v = (r.zero("Fragment/TargetOffsetX", "CH"), r.uintIn(0, 65535, "Fragment/TargetOffsetX")); r.zero("Fragment/TargetOffsetX", "EE"); const o: any = {}; o["TargetOffsetX"] = v; doc = o; break; }
+    case 240: { const v = (r.zero("Fragment/TargetOffsetY", "CH"), r.uintIn(0, 65535, "Fragment/TargetOffsetY")); r.zero("Fragment/TargetOffsetY", "EE"); const o: any = {}; o["TargetOffsetY"] = v; doc = o; break; }
+    case 241: { const v = (r.zero("Fragment/TargetSOC", "CH"), r.ranged(7, 0, 100, "Fragment/TargetSOC")); r.zero("Fragment/TargetSOC", "EE"); const o: any = {}; o["TargetSOC"] = v; doc = o; break; }
+    case 242: { const v = (r.zero("Fragment/TargetSOC", "CH"), r.ranged(7, 0, 100, "Fragment/TargetSOC")); r.zero("Fragment/TargetSOC", "EE"); const o: any = {}; o["TargetSOC"] = v; doc = o; break; }
+    case 243: { const v = d_DetailedTaxType(r); const o: any = {}; o["TaxCosts"] = v; doc = o; break; }
+    case 244: { const v = (r.zero("Fragment/TaxIncludedInPrice", "CH"), r.bit() === 1); r.zero("Fragment/TaxIncludedInPrice", "EE"); const o: any = {}; o["TaxIncludedInPrice"] = v; doc = o; break; }
+    case 245: { const v = d_RationalNumberType(r); const o: any = {}; o["TaxRate"] = v; doc = o; break; }
+    case 246: { const v = d_TaxRuleType(r); const o: any = {}; o["TaxRule"] = v; doc = o; break; }
+    case 247: { const v = (r.zero("Fragment/TaxRuleID", "CH"), r.uintIn(1, 4294967295, "Fragment/TaxRuleID")); r.zero("Fragment/TaxRuleID", "EE"); const o: any = {}; o["TaxRuleID"] = v; doc = o; break; }
+    case 248: { const v = (r.zero("Fragment/TaxRuleID", "CH"), r.uintIn(1, 4294967295, "Fragment/TaxRuleID")); r.zero("Fragment/TaxRuleID", "EE"); const o: any = {}; o["TaxRuleID"] = v; doc = o; break; }
+    case 249: { const v = (r.zero("Fragment/TaxRuleName", "CH"), r.string(80, 22, "Fragment/TaxRuleName")); r.zero("Fragment/TaxRuleName", "EE"); const o: any = {}; o["TaxRuleName"] = v; doc = o; break; }
+    case 250: { const v = d_TaxRuleListType(r); const o: any = {}; o["TaxRules"] = v; doc = o; break; }
+    case 251: { const v = (r.zero("Fragment/TimeAnchor", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "Fragment/TimeAnchor")); r.zero("Fragment/TimeAnchor", "EE"); const o: any = {}; o["TimeAnchor"] = v; doc = o; break; }
+    case 252: { const v = (r.zero("Fragment/TimeAnchor", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "Fragment/TimeAnchor")); r.zero("Fragment/TimeAnchor", "EE"); const o: any = {}; o["TimeAnchor"] = v; doc = o; break; }
+    case 253: { const v = (r.zero("Fragment/TimeStamp", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "Fragment/TimeStamp")); r.zero("Fragment/TimeStamp", "EE"); const o: any = {}; o["TimeStamp"] = v; doc = o; break; }
+    case 254: { const v = d_TransformType(r); const o: any = {}; o["Transform"] = v; doc = o; break; }
+    case 255: { const v = d_TransformsType(r); const o: any = {}; o["Transforms"] = v; doc = o; break; }
+    case 256: { const v = d_ServiceListType(r); const o: any = {}; o["VASList"] = v; doc = o; break; }
+    case 257: { const v = (r.zero("Fragment/Value", "CH"), r.intIn(-32768, 32767, "Fragment/Value")); r.zero("Fragment/Value", "EE"); const o: any = {}; o["Value"] = v; doc = o; break; }
+    case 258: { const v = d_VehicleCheckInReqType(r); const o: any = {}; o["VehicleCheckInReq"] = v; doc = o; break; }
+    case 259: { const v = d_VehicleCheckInResType(r); const o: any = {}; o["VehicleCheckInRes"] = v; doc = o; break; }
+    case 260: { const v = d_VehicleCheckOutReqType(r); const o: any = {}; o["VehicleCheckOutReq"] = v; doc = o; break; }
+    case 261: { const v = d_VehicleCheckOutResType(r); const o: any = {}; o["VehicleCheckOutRes"] = v; doc = o; break; }
+    case 262: { const v = (r.zero("Fragment/VehicleFrame", "CH"), r.intIn(-32768, 32767, "Fragment/VehicleFrame")); r.zero("Fragment/VehicleFrame", "EE"); const o: any = {}; o["VehicleFrame"] = v; doc = o; break; }
+    case 263: { const v = (r.zero("Fragment/VehicleTravel", "CH"), r.intIn(-32768, 32767, "Fragment/VehicleTravel")); r.zero("Fragment/VehicleTravel", "EE"); const o: any = {}; o["VehicleTravel"] = v; doc = o; break; }
+    case 264: { const v = (r.zero("Fragment/X448_EncryptedPrivateKey", "CH"), r.binary(84, "Fragment/X448_EncryptedPrivateKey")); r.zero("Fragment/X448_EncryptedPrivateKey", "EE"); const o: any = {}; o["X448_EncryptedPrivateKey"] = v; doc = o; break; }
+    case 265: { const v = (r.zero("Fragment/X509CRL", "CH"), r.binary(65536, "Fragment/X509CRL")); r.zero("Fragment/X509CRL", "EE"); const o: any = {}; o["X509CRL"] = v; doc = o; break; }
+    case 266: { const v = (r.zero("Fragment/X509Certificate", "CH"), r.binary(65536, "Fragment/X509Certificate")); r.zero("Fragment/X509Certificate", "EE"); const o: any = {}; o["X509Certificate"] = v; doc = o; break; }
+    case 267: { const v = d_X509DataType(r); const o: any = {}; o["X509Data"] = v; doc = o; break; }
+    case 268: { const v = (r.zero("Fragment/X509IssuerName", "CH"), r.string(65536, 8, "Fragment/X509IssuerName")); r.zero("Fragment/X509IssuerName", "EE"); const o: any = {}; o["X509IssuerName"] = v; doc = o; break; }
+    case 269: { const v = d_X509IssuerSerialType(r); const o: any = {}; o["X509IssuerSerial"] = v; doc = o; break; }
+    case 270: { const v = (r.zero("Fragment/X509SKI", "CH"), r.binary(65536, "Fragment/X509SKI")); r.zero("Fragment/X509SKI", "EE"); const o: any = {}; o["X509SKI"] = v; doc = o; break; }
+    case 271: { const v = (r.zero("Fragment/X509SerialNumber", "CH"), r.bigIn(true, undefined, undefined, "Fragment/X509SerialNumber")); r.zero("Fragment/X509SerialNumber", "EE"); const o: any = {}; o["X509SerialNumber"] = v; doc = o; break; }
+    case 272: { const v = (r.zero("Fragment/X509SubjectName", "CH"), r.string(65536, 7, "Fragment/X509SubjectName")); r.zero("Fragment/X509SubjectName", "EE"); const o: any = {}; o["X509SubjectName"] = v; doc = o; break; }
+    case 273: { const v = (r.zero("Fragment/XPath", "CH"), r.string(65536, 4, "Fragment/XPath")); r.zero("Fragment/XPath", "EE"); const o: any = {}; o["XPath"] = v; doc = o; break; }
+    case 274: { const v = (r.zero("Fragment/Y", "CH"), r.binary(65536, "Fragment/Y")); r.zero("Fragment/Y", "EE"); const o: any = {}; o["Y"] = v; doc = o; break; }
+    case 275: { const v = (r.zero("Fragment/boolValue", "CH"), r.bit() === 1); r.zero("Fragment/boolValue", "EE"); const o: any = {}; o["boolValue"] = v; doc = o; break; }
+    case 276: { const v = (r.zero("Fragment/byteValue", "CH"), r.ranged(8, -128, 127, "Fragment/byteValue")); r.zero("Fragment/byteValue", "EE"); const o: any = {}; o["byteValue"] = v; doc = o; break; }
+    case 277: { const v = (r.zero("Fragment/finiteString", "CH"), r.string(80, 17, "Fragment/finiteString")); r.zero("Fragment/finiteString", "EE"); const o: any = {}; o["finiteString"] = v; doc = o; break; }
+    case 278: { const v = (r.zero("Fragment/intValue", "CH"), r.intIn(-2147483648, 2147483647, "Fragment/intValue")); r.zero("Fragment/intValue", "EE"); const o: any = {}; o["intValue"] = v; doc = o; break; }
+    case 279: { const v = d_RationalNumberType(r); const o: any = {}; o["rationalNumber"] = v; doc = o; break; }
+    case 280: { const v = (r.zero("Fragment/shortValue", "CH"), r.intIn(-32768, 32767, "Fragment/shortValue")); r.zero("Fragment/shortValue", "EE"); const o: any = {}; o["shortValue"] = v; doc = o; break; }
     default:
       return r.badEvent(c, 9, "FragmentContent", "SE(fragment element)");
   }
@@ -10918,51 +10919,51 @@ export function decodeXmldsigFragment(bytes: Uint8Array, opts?: DecodeOptions): 
   const c = r.bits(6);
   let doc: FragmentDocument;
   switch (c) {
-    case 0: { const v = d_CanonicalizationMethodType(r); doc = { "CanonicalizationMethod": v }; break; }
-    case 1: { const v = d_DSAKeyValueType(r); doc = { "DSAKeyValue": v }; break; }
-    case 2: { const v = d_DigestMethodType(r); doc = { "DigestMethod": v }; break; }
-    case 3: { const v = (r.zero("Fragment/DigestValue", "CH"), r.binary(65536, "Fragment/DigestValue")); r.zero("Fragment/DigestValue", "EE"); doc = { "DigestValue": v }; break; }
-    case 4: { const v = (r.zero("Fragment/Exponent", "CH"), r.binary(65536, "Fragment/Exponent")); r.zero("Fragment/Exponent", "EE"); doc = { "Exponent": v }; break; }
-    case 5: { const v = (r.zero("Fragment/G", "CH"), r.binary(65536, "Fragment/G")); r.zero("Fragment/G", "EE"); doc = { "G": v }; break; }
-    case 6: { const v = (r.zero("Fragment/HMACOutputLength", "CH"), r.bigIn(true, undefined, undefined, "Fragment/HMACOutputLength")); r.zero("Fragment/HMACOutputLength", "EE"); doc = { "HMACOutputLength": v }; break; }
-    case 7: { const v = (r.zero("Fragment/J", "CH"), r.binary(65536, "Fragment/J")); r.zero("Fragment/J", "EE"); doc = { "J": v }; break; }
-    case 8: { const v = d_KeyInfoType(r); doc = { "KeyInfo": v }; break; }
-    case 9: { const v = (r.zero("Fragment/KeyName", "CH"), r.string(65536, 5, "Fragment/KeyName")); r.zero("Fragment/KeyName", "EE"); doc = { "KeyName": v }; break; }
-    case 10: { const v = d_KeyValueType(r); doc = { "KeyValue": v }; break; }
-    case 11: { const v = d_ManifestType(r); doc = { "Manifest": v }; break; }
-    case 12: { const v = (r.zero("Fragment/MgmtData", "CH"), r.string(65536, 6, "Fragment/MgmtData")); r.zero("Fragment/MgmtData", "EE"); doc = { "MgmtData": v }; break; }
-    case 13: { const v = (r.zero("Fragment/Modulus", "CH"), r.binary(65536, "Fragment/Modulus")); r.zero("Fragment/Modulus", "EE"); doc = { "Modulus": v }; break; }
-    case 14: { const v = d_ObjectType(r); doc = { "Object": v }; break; }
-    case 15: { const v = (r.zero("Fragment/P", "CH"), r.binary(65536, "Fragment/P")); r.zero("Fragment/P", "EE"); doc = { "P": v }; break; }
-    case 16: { const v = d_PGPDataType(r); doc = { "PGPData": v }; break; }
-    case 17: { const v = (r.zero("Fragment/PGPKeyID", "CH"), r.binary(65536, "Fragment/PGPKeyID")); r.zero("Fragment/PGPKeyID", "EE"); doc = { "PGPKeyID": v }; break; }
-    case 18: { const v = (r.zero("Fragment/PGPKeyPacket", "CH"), r.binary(65536, "Fragment/PGPKeyPacket")); r.zero("Fragment/PGPKeyPacket", "EE"); doc = { "PGPKeyPacket": v }; break; }
-    case 19: { const v = (r.zero("Fragment/PgenCounter", "CH"), r.binary(65536, "Fragment/PgenCounter")); r.zero("Fragment/PgenCounter", "EE"); doc = { "PgenCounter": v }; break; }
-    case 20: { const v = (r.zero("Fragment/Q", "CH"), r.binary(65536, "Fragment/Q")); r.zero("Fragment/Q", "EE"); doc = { "Q": v }; break; }
-    case 21: { const v = d_RSAKeyValueType(r); doc = { "RSAKeyValue": v }; break; }
-    case 22: { const v = d_ReferenceType(r); doc = { "Reference": v }; break; }
-    case 23: { const v = d_RetrievalMethodType(r); doc = { "RetrievalMethod": v }; break; }
-    case 24: { const v = d_SPKIDataType(r); doc = { "SPKIData": v }; break; }
-    case 25: { const v = (r.zero("Fragment/SPKISexp", "CH"), r.binary(65536, "Fragment/SPKISexp")); r.zero("Fragment/SPKISexp", "EE"); doc = { "SPKISexp": v }; break; }
-    case 26: { const v = (r.zero("Fragment/Seed", "CH"), r.binary(65536, "Fragment/Seed")); r.zero("Fragment/Seed", "EE"); doc = { "Seed": v }; break; }
-    case 27: { const v = d_SignatureType(r); doc = { "Signature": v }; break; }
-    case 28: { const v = d_SignatureMethodType(r); doc = { "SignatureMethod": v }; break; }
-    case 29: { const v = d_SignaturePropertiesType(r); doc = { "SignatureProperties": v }; break; }
-    case 30: { const v = d_SignaturePropertyType(r); doc = { "SignatureProperty": v }; break; }
-    case 31: { const v = d_SignatureValueType(r); doc = { "SignatureValue": v }; break; }
-    case 32: { const v = d_SignedInfoType(r); doc = { "SignedInfo": v }; break; }
-    case 33: { const v = d_TransformType(r); doc = { "Transform": v }; break; }
-    case 34: { const v = d_TransformsType(r); doc = { "Transforms": v }; break; }
-    case 35: { const v = (r.zero("Fragment/X509CRL", "CH"), r.binary(65536, "Fragment/X509CRL")); r.zero("Fragment/X509CRL", "EE"); doc = { "X509CRL": v }; break; }
-    case 36: { const v = (r.zero("Fragment/X509Certificate", "CH"), r.binary(65536, "Fragment/X509Certificate")); r.zero("Fragment/X509Certificate", "EE"); doc = { "X509Certificate": v }; break; }
-    case 37: { const v = d_X509DataType(r); doc = { "X509Data": v }; break; }
-    case 38: { const v = (r.zero("Fragment/X509IssuerName", "CH"), r.string(65536, 8, "Fragment/X509IssuerName")); r.zero("Fragment/X509IssuerName", "EE"); doc = { "X509IssuerName": v }; break; }
-    case 39: { const v = d_X509IssuerSerialType(r); doc = { "X509IssuerSerial": v }; break; }
-    case 40: { const v = (r.zero("Fragment/X509SKI", "CH"), r.binary(65536, "Fragment/X509SKI")); r.zero("Fragment/X509SKI", "EE"); doc = { "X509SKI": v }; break; }
-    case 41: { const v = (r.zero("Fragment/X509SerialNumber", "CH"), r.bigIn(true, undefined, undefined, "Fragment/X509SerialNumber")); r.zero("Fragment/X509SerialNumber", "EE"); doc = { "X509SerialNumber": v }; break; }
-    case 42: { const v = (r.zero("Fragment/X509SubjectName", "CH"), r.string(65536, 7, "Fragment/X509SubjectName")); r.zero("Fragment/X509SubjectName", "EE"); doc = { "X509SubjectName": v }; break; }
-    case 43: { const v = (r.zero("Fragment/XPath", "CH"), r.string(65536, 4, "Fragment/XPath")); r.zero("Fragment/XPath", "EE"); doc = { "XPath": v }; break; }
-    case 44: { const v = (r.zero("Fragment/Y", "CH"), r.binary(65536, "Fragment/Y")); r.zero("Fragment/Y", "EE"); doc = { "Y": v }; break; }
+    case 0: { const v = d_CanonicalizationMethodType(r); const o: any = {}; o["CanonicalizationMethod"] = v; doc = o; break; }
+    case 1: { const v = d_DSAKeyValueType(r); const o: any = {}; o["DSAKeyValue"] = v; doc = o; break; }
+    case 2: { const v = d_DigestMethodType(r); const o: any = {}; o["DigestMethod"] = v; doc = o; break; }
+    case 3: { const v = (r.zero("Fragment/DigestValue", "CH"), r.binary(65536, "Fragment/DigestValue")); r.zero("Fragment/DigestValue", "EE"); const o: any = {}; o["DigestValue"] = v; doc = o; break; }
+    case 4: { const v = (r.zero("Fragment/Exponent", "CH"), r.binary(65536, "Fragment/Exponent")); r.zero("Fragment/Exponent", "EE"); const o: any = {}; o["Exponent"] = v; doc = o; break; }
+    case 5: { const v = (r.zero("Fragment/G", "CH"), r.binary(65536, "Fragment/G")); r.zero("Fragment/G", "EE"); const o: any = {}; o["G"] = v; doc = o; break; }
+    case 6: { const v = (r.zero("Fragment/HMACOutputLength", "CH"), r.bigIn(true, undefined, undefined, "Fragment/HMACOutputLength")); r.zero("Fragment/HMACOutputLength", "EE"); const o: any = {}; o["HMACOutputLength"] = v; doc = o; break; }
+    case 7: { const v = (r.zero("Fragment/J", "CH"), r.binary(65536, "Fragment/J")); r.zero("Fragment/J", "EE"); const o: any = {}; o["J"] = v; doc = o; break; }
+    case 8: { const v = d_KeyInfoType(r); const o: any = {}; o["KeyInfo"] = v; doc = o; break; }
+    case 9: { const v = (r.zero("Fragment/KeyName", "CH"), r.string(65536, 5, "Fragment/KeyName")); r.zero("Fragment/KeyName", "EE"); const o: any = {}; o["KeyName"] = v; doc = o; break; }
+    case 10: { const v = d_KeyValueType(r); const o: any = {}; o["KeyValue"] = v; doc = o; break; }
+    case 11: { const v = d_ManifestType(r); const o: any = {}; o["Manifest"] = v; doc = o; break; }
+    case 12: { const v = (r.zero("Fragment/MgmtData", "CH"), r.string(65536, 6, "Fragment/MgmtData")); r.zero("Fragment/MgmtData", "EE"); const o: any = {}; o["MgmtData"] = v; doc = o; break; }
+    case 13: { const v = (r.zero("Fragment/Modulus", "CH"), r.binary(65536, "Fragment/Modulus")); r.zero("Fragment/Modulus", "EE"); const o: any = {}; o["Modulus"] = v; doc = o; break; }
+    case 14: { const v = d_ObjectType(r); const o: any = {}; o["Object"] = v; doc = o; break; }
+    case 15: { const v = (r.zero("Fragment/P", "CH"), r.binary(65536, "Fragment/P")); r.zero("Fragment/P", "EE"); const o: any = {}; o["P"] = v; doc = o; break; }
+    case 16: { const v = d_PGPDataType(r); const o: any = {}; o["PGPData"] = v; doc = o; break; }
+    case 17: { const v = (r.zero("Fragment/PGPKeyID", "CH"), r.binary(65536, "Fragment/PGPKeyID")); r.zero("Fragment/PGPKeyID", "EE"); const o: any = {}; o["PGPKeyID"] = v; doc = o; break; }
+    case 18: { const v = (r.zero("Fragment/PGPKeyPacket", "CH"), r.binary(65536, "Fragment/PGPKeyPacket")); r.zero("Fragment/PGPKeyPacket", "EE"); const o: any = {}; o["PGPKeyPacket"] = v; doc = o; break; }
+    case 19: { const v = (r.zero("Fragment/PgenCounter", "CH"), r.binary(65536, "Fragment/PgenCounter")); r.zero("Fragment/PgenCounter", "EE"); const o: any = {}; o["PgenCounter"] = v; doc = o; break; }
+    case 20: { const v = (r.zero("Fragment/Q", "CH"), r.binary(65536, "Fragment/Q")); r.zero("Fragment/Q", "EE"); const o: any = {}; o["Q"] = v; doc = o; break; }
+    case 21: { const v = d_RSAKeyValueType(r); const o: any = {}; o["RSAKeyValue"] = v; doc = o; break; }
+    case 22: { const v = d_ReferenceType(r); const o: any = {}; o["Reference"] = v; doc = o; break; }
+    case 23: { const v = d_RetrievalMethodType(r); const o: any = {}; o["RetrievalMethod"] = v; doc = o; break; }
+    case 24: { const v = d_SPKIDataType(r); const o: any = {}; o["SPKIData"] = v; doc = o; break; }
+    case 25: { const v = (r.zero("Fragment/SPKISexp", "CH"), r.binary(65536, "Fragment/SPKISexp")); r.zero("Fragment/SPKISexp", "EE"); const o: any = {}; o["SPKISexp"] = v; doc = o; break; }
+    case 26: { const v = (r.zero("Fragment/Seed", "CH"), r.binary(65536, "Fragment/Seed")); r.zero("Fragment/Seed", "EE"); const o: any = {}; o["Seed"] = v; doc = o; break; }
+    case 27: { const v = d_SignatureType(r); const o: any = {}; o["Signature"] = v; doc = o; break; }
+    case 28: { const v = d_SignatureMethodType(r); const o: any = {}; o["SignatureMethod"] = v; doc = o; break; }
+    case 29: { const v = d_SignaturePropertiesType(r); const o: any = {}; o["SignatureProperties"] = v; doc = o; break; }
+    case 30: { const v = d_SignaturePropertyType(r); const o: any = {}; o["SignatureProperty"] = v; doc = o; break; }
+    case 31: { const v = d_SignatureValueType(r); const o: any = {}; o["SignatureValue"] = v; doc = o; break; }
+    case 32: { const v = d_SignedInfoType(r); const o: any = {}; o["SignedInfo"] = v; doc = o; break; }
+    case 33: { const v = d_TransformType(r); const o: any = {}; o["Transform"] = v; doc = o; break; }
+    case 34: { const v = d_TransformsType(r); const o: any = {}; o["Transforms"] = v; doc = o; break; }
+    case 35: { const v = (r.zero("Fragment/X509CRL", "CH"), r.binary(65536, "Fragment/X509CRL")); r.zero("Fragment/X509CRL", "EE"); const o: any = {}; o["X509CRL"] = v; doc = o; break; }
+    case 36: { const v = (r.zero("Fragment/X509Certificate", "CH"), r.binary(65536, "Fragment/X509Certificate")); r.zero("Fragment/X509Certificate", "EE"); const o: any = {}; o["X509Certificate"] = v; doc = o; break; }
+    case 37: { const v = d_X509DataType(r); const o: any = {}; o["X509Data"] = v; doc = o; break; }
+    case 38: { const v = (r.zero("Fragment/X509IssuerName", "CH"), r.string(65536, 8, "Fragment/X509IssuerName")); r.zero("Fragment/X509IssuerName", "EE"); const o: any = {}; o["X509IssuerName"] = v; doc = o; break; }
+    case 39: { const v = d_X509IssuerSerialType(r); const o: any = {}; o["X509IssuerSerial"] = v; doc = o; break; }
+    case 40: { const v = (r.zero("Fragment/X509SKI", "CH"), r.binary(65536, "Fragment/X509SKI")); r.zero("Fragment/X509SKI", "EE"); const o: any = {}; o["X509SKI"] = v; doc = o; break; }
+    case 41: { const v = (r.zero("Fragment/X509SerialNumber", "CH"), r.bigIn(true, undefined, undefined, "Fragment/X509SerialNumber")); r.zero("Fragment/X509SerialNumber", "EE"); const o: any = {}; o["X509SerialNumber"] = v; doc = o; break; }
+    case 42: { const v = (r.zero("Fragment/X509SubjectName", "CH"), r.string(65536, 7, "Fragment/X509SubjectName")); r.zero("Fragment/X509SubjectName", "EE"); const o: any = {}; o["X509SubjectName"] = v; doc = o; break; }
+    case 43: { const v = (r.zero("Fragment/XPath", "CH"), r.string(65536, 4, "Fragment/XPath")); r.zero("Fragment/XPath", "EE"); const o: any = {}; o["XPath"] = v; doc = o; break; }
+    case 44: { const v = (r.zero("Fragment/Y", "CH"), r.binary(65536, "Fragment/Y")); r.zero("Fragment/Y", "EE"); const o: any = {}; o["Y"] = v; doc = o; break; }
     default:
       return r.badEvent(c, 6, "FragmentContent", "SE(fragment element)");
   }

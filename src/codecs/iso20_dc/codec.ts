@@ -70,12 +70,13 @@ export type Document =
 export type FragmentDocument = Record<string, unknown>;
 
 const W_ = new BitWriter(8192);
+const R_ = new BitReader();
 
 function begin(bytes: Uint8Array): BitReader {
   if (!(bytes instanceof Uint8Array)) throw new ExiDecodeError("EXI_HEADER", "input is not a Uint8Array", 0);
   if (bytes.length > MAX_EXI_MESSAGE_BYTES) throw new ExiDecodeError("EXI_LIMIT", `stream of ${bytes.length} bytes exceeds MAX_EXI_MESSAGE_BYTES ${MAX_EXI_MESSAGE_BYTES}`, 0);
   if (bytes.length === 0 || bytes[0] !== 0x80) throw new ExiDecodeError("EXI_HEADER", `EXI header must be 0x80 (no options, version 1), got ${bytes.length === 0 ? "nothing" : "0x" + bytes[0]!.toString(16)}`, 0, "header", "0x80");
-  return new BitReader(bytes, 8);
+  return R_.reset(bytes, 8);
 }
 
 function end(r: BitReader, opts?: DecodeOptions): void {
@@ -6958,54 +6959,54 @@ export function decodeDocument(bytes: Uint8Array, opts?: DecodeOptions): Documen
   const c = r.bits(6);
   let doc: Document;
   switch (c) {
-    case 0: { const v = d_BPT_DC_CPDReqEnergyTransferModeType(r); doc = { "BPT_DC_CPDReqEnergyTransferMode": v } as Document; break; }
-    case 1: { const v = d_BPT_DC_CPDResEnergyTransferModeType(r); doc = { "BPT_DC_CPDResEnergyTransferMode": v } as Document; break; }
-    case 2: { const v = d_BPT_Dynamic_DC_CLReqControlModeType(r); doc = { "BPT_Dynamic_DC_CLReqControlMode": v } as Document; break; }
-    case 3: { const v = d_BPT_Dynamic_DC_CLResControlModeType(r); doc = { "BPT_Dynamic_DC_CLResControlMode": v } as Document; break; }
-    case 4: { const v = d_BPT_Scheduled_DC_CLReqControlModeType(r); doc = { "BPT_Scheduled_DC_CLReqControlMode": v } as Document; break; }
-    case 5: { const v = d_BPT_Scheduled_DC_CLResControlModeType(r); doc = { "BPT_Scheduled_DC_CLResControlMode": v } as Document; break; }
-    case 6: { const v = d_CLReqControlModeType(r); doc = { "CLReqControlMode": v } as Document; break; }
-    case 7: { const v = d_CLResControlModeType(r); doc = { "CLResControlMode": v } as Document; break; }
-    case 8: { const v = d_CanonicalizationMethodType(r); doc = { "CanonicalizationMethod": v } as Document; break; }
-    case 9: { const v = d_DC_CPDReqEnergyTransferModeType(r); doc = { "DC_CPDReqEnergyTransferMode": v } as Document; break; }
-    case 10: { const v = d_DC_CPDResEnergyTransferModeType(r); doc = { "DC_CPDResEnergyTransferMode": v } as Document; break; }
-    case 11: { const v = d_DC_CableCheckReqType(r); doc = { "DC_CableCheckReq": v } as Document; break; }
-    case 12: { const v = d_DC_CableCheckResType(r); doc = { "DC_CableCheckRes": v } as Document; break; }
-    case 13: { const v = d_DC_ChargeLoopReqType(r); doc = { "DC_ChargeLoopReq": v } as Document; break; }
-    case 14: { const v = d_DC_ChargeLoopResType(r); doc = { "DC_ChargeLoopRes": v } as Document; break; }
-    case 15: { const v = d_DC_ChargeParameterDiscoveryReqType(r); doc = { "DC_ChargeParameterDiscoveryReq": v } as Document; break; }
-    case 16: { const v = d_DC_ChargeParameterDiscoveryResType(r); doc = { "DC_ChargeParameterDiscoveryRes": v } as Document; break; }
-    case 17: { const v = d_DC_PreChargeReqType(r); doc = { "DC_PreChargeReq": v } as Document; break; }
-    case 18: { const v = d_DC_PreChargeResType(r); doc = { "DC_PreChargeRes": v } as Document; break; }
-    case 19: { const v = d_DC_WeldingDetectionReqType(r); doc = { "DC_WeldingDetectionReq": v } as Document; break; }
-    case 20: { const v = d_DC_WeldingDetectionResType(r); doc = { "DC_WeldingDetectionRes": v } as Document; break; }
-    case 21: { const v = d_DSAKeyValueType(r); doc = { "DSAKeyValue": v } as Document; break; }
-    case 22: { const v = d_DigestMethodType(r); doc = { "DigestMethod": v } as Document; break; }
-    case 23: { const v = (r.zero("Document/DigestValue", "CH"), r.binary(65536, "Document/DigestValue")); r.zero("Document/DigestValue", "EE"); doc = { "DigestValue": v } as Document; break; }
-    case 24: { const v = d_Dynamic_DC_CLReqControlModeType(r); doc = { "Dynamic_DC_CLReqControlMode": v } as Document; break; }
-    case 25: { const v = d_Dynamic_DC_CLResControlModeType(r); doc = { "Dynamic_DC_CLResControlMode": v } as Document; break; }
-    case 26: { const v = d_KeyInfoType(r); doc = { "KeyInfo": v } as Document; break; }
-    case 27: { const v = (r.zero("Document/KeyName", "CH"), r.string(65536, 5, "Document/KeyName")); r.zero("Document/KeyName", "EE"); doc = { "KeyName": v } as Document; break; }
-    case 28: { const v = d_KeyValueType(r); doc = { "KeyValue": v } as Document; break; }
-    case 29: { const v = d_ManifestType(r); doc = { "Manifest": v } as Document; break; }
-    case 30: { const v = (r.zero("Document/MgmtData", "CH"), r.string(65536, 6, "Document/MgmtData")); r.zero("Document/MgmtData", "EE"); doc = { "MgmtData": v } as Document; break; }
-    case 31: { const v = d_ObjectType(r); doc = { "Object": v } as Document; break; }
-    case 32: { const v = d_PGPDataType(r); doc = { "PGPData": v } as Document; break; }
-    case 33: { const v = d_RSAKeyValueType(r); doc = { "RSAKeyValue": v } as Document; break; }
-    case 34: { const v = d_ReferenceType(r); doc = { "Reference": v } as Document; break; }
-    case 35: { const v = d_RetrievalMethodType(r); doc = { "RetrievalMethod": v } as Document; break; }
-    case 36: { const v = d_SPKIDataType(r); doc = { "SPKIData": v } as Document; break; }
-    case 37: { const v = d_Scheduled_DC_CLReqControlModeType(r); doc = { "Scheduled_DC_CLReqControlMode": v } as Document; break; }
-    case 38: { const v = d_Scheduled_DC_CLResControlModeType(r); doc = { "Scheduled_DC_CLResControlMode": v } as Document; break; }
-    case 39: { const v = d_SignatureType(r); doc = { "Signature": v } as Document; break; }
-    case 40: { const v = d_SignatureMethodType(r); doc = { "SignatureMethod": v } as Document; break; }
-    case 41: { const v = d_SignaturePropertiesType(r); doc = { "SignatureProperties": v } as Document; break; }
-    case 42: { const v = d_SignaturePropertyType(r); doc = { "SignatureProperty": v } as Document; break; }
-    case 43: { const v = d_SignatureValueType(r); doc = { "SignatureValue": v } as Document; break; }
-    case 44: { const v = d_SignedInfoType(r); doc = { "SignedInfo": v } as Document; break; }
-    case 45: { const v = d_TransformType(r); doc = { "Transform": v } as Document; break; }
-    case 46: { const v = d_TransformsType(r); doc = { "Transforms": v } as Document; break; }
-    case 47: { const v = d_X509DataType(r); doc = { "X509Data": v } as Document; break; }
+    case 0: { const v = d_BPT_DC_CPDReqEnergyTransferModeType(r); const o: any = {}; o["BPT_DC_CPDReqEnergyTransferMode"] = v; doc = o; break; }
+    case 1: { const v = d_BPT_DC_CPDResEnergyTransferModeType(r); const o: any = {}; o["BPT_DC_CPDResEnergyTransferMode"] = v; doc = o; break; }
+    case 2: { const v = d_BPT_Dynamic_DC_CLReqControlModeType(r); const o: any = {}; o["BPT_Dynamic_DC_CLReqControlMode"] = v; doc = o; break; }
+    case 3: { const v = d_BPT_Dynamic_DC_CLResControlModeType(r); const o: any = {}; o["BPT_Dynamic_DC_CLResControlMode"] = v; doc = o; break; }
+    case 4: { const v = d_BPT_Scheduled_DC_CLReqControlModeType(r); const o: any = {}; o["BPT_Scheduled_DC_CLReqControlMode"] = v; doc = o; break; }
+    case 5: { const v = d_BPT_Scheduled_DC_CLResControlModeType(r); const o: any = {}; o["BPT_Scheduled_DC_CLResControlMode"] = v; doc = o; break; }
+    case 6: { const v = d_CLReqControlModeType(r); const o: any = {}; o["CLReqControlMode"] = v; doc = o; break; }
+    case 7: { const v = d_CLResControlModeType(r); const o: any = {}; o["CLResControlMode"] = v; doc = o; break; }
+    case 8: { const v = d_CanonicalizationMethodType(r); const o: any = {}; o["CanonicalizationMethod"] = v; doc = o; break; }
+    case 9: { const v = d_DC_CPDReqEnergyTransferModeType(r); const o: any = {}; o["DC_CPDReqEnergyTransferMode"] = v; doc = o; break; }
+    case 10: { const v = d_DC_CPDResEnergyTransferModeType(r); const o: any = {}; o["DC_CPDResEnergyTransferMode"] = v; doc = o; break; }
+    case 11: { const v = d_DC_CableCheckReqType(r); const o: any = {}; o["DC_CableCheckReq"] = v; doc = o; break; }
+    case 12: { const v = d_DC_CableCheckResType(r); const o: any = {}; o["DC_CableCheckRes"] = v; doc = o; break; }
+    case 13: { const v = d_DC_ChargeLoopReqType(r); const o: any = {}; o["DC_ChargeLoopReq"] = v; doc = o; break; }
+    case 14: { const v = d_DC_ChargeLoopResType(r); const o: any = {}; o["DC_ChargeLoopRes"] = v; doc = o; break; }
+    case 15: { const v = d_DC_ChargeParameterDiscoveryReqType(r); const o: any = {}; o["DC_ChargeParameterDiscoveryReq"] = v; doc = o; break; }
+    case 16: { const v = d_DC_ChargeParameterDiscoveryResType(r); const o: any = {}; o["DC_ChargeParameterDiscoveryRes"] = v; doc = o; break; }
+    case 17: { const v = d_DC_PreChargeReqType(r); const o: any = {}; o["DC_PreChargeReq"] = v; doc = o; break; }
+    case 18: { const v = d_DC_PreChargeResType(r); const o: any = {}; o["DC_PreChargeRes"] = v; doc = o; break; }
+    case 19: { const v = d_DC_WeldingDetectionReqType(r); const o: any = {}; o["DC_WeldingDetectionReq"] = v; doc = o; break; }
+    case 20: { const v = d_DC_WeldingDetectionResType(r); const o: any = {}; o["DC_WeldingDetectionRes"] = v; doc = o; break; }
+    case 21: { const v = d_DSAKeyValueType(r); const o: any = {}; o["DSAKeyValue"] = v; doc = o; break; }
+    case 22: { const v = d_DigestMethodType(r); const o: any = {}; o["DigestMethod"] = v; doc = o; break; }
+    case 23: { const v = (r.zero("Document/DigestValue", "CH"), r.binary(65536, "Document/DigestValue")); r.zero("Document/DigestValue", "EE"); const o: any = {}; o["DigestValue"] = v; doc = o; break; }
+    case 24: { const v = d_Dynamic_DC_CLReqControlModeType(r); const o: any = {}; o["Dynamic_DC_CLReqControlMode"] = v; doc = o; break; }
+    case 25: { const v = d_Dynamic_DC_CLResControlModeType(r); const o: any = {}; o["Dynamic_DC_CLResControlMode"] = v; doc = o; break; }
+    case 26: { const v = d_KeyInfoType(r); const o: any = {}; o["KeyInfo"] = v; doc = o; break; }
+    case 27: { const v = (r.zero("Document/KeyName", "CH"), r.string(65536, 5, "Document/KeyName")); r.zero("Document/KeyName", "EE"); const o: any = {}; o["KeyName"] = v; doc = o; break; }
+    case 28: { const v = d_KeyValueType(r); const o: any = {}; o["KeyValue"] = v; doc = o; break; }
+    case 29: { const v = d_ManifestType(r); const o: any = {}; o["Manifest"] = v; doc = o; break; }
+    case 30: { const v = (r.zero("Document/MgmtData", "CH"), r.string(65536, 6, "Document/MgmtData")); r.zero("Document/MgmtData", "EE"); const o: any = {}; o["MgmtData"] = v; doc = o; break; }
+    case 31: { const v = d_ObjectType(r); const o: any = {}; o["Object"] = v; doc = o; break; }
+    case 32: { const v = d_PGPDataType(r); const o: any = {}; o["PGPData"] = v; doc = o; break; }
+    case 33: { const v = d_RSAKeyValueType(r); const o: any = {}; o["RSAKeyValue"] = v; doc = o; break; }
+    case 34: { const v = d_ReferenceType(r); const o: any = {}; o["Reference"] = v; doc = o; break; }
+    case 35: { const v = d_RetrievalMethodType(r); const o: any = {}; o["RetrievalMethod"] = v; doc = o; break; }
+    case 36: { const v = d_SPKIDataType(r); const o: any = {}; o["SPKIData"] = v; doc = o; break; }
+    case 37: { const v = d_Scheduled_DC_CLReqControlModeType(r); const o: any = {}; o["Scheduled_DC_CLReqControlMode"] = v; doc = o; break; }
+    case 38: { const v = d_Scheduled_DC_CLResControlModeType(r); const o: any = {}; o["Scheduled_DC_CLResControlMode"] = v; doc = o; break; }
+    case 39: { const v = d_SignatureType(r); const o: any = {}; o["Signature"] = v; doc = o; break; }
+    case 40: { const v = d_SignatureMethodType(r); const o: any = {}; o["SignatureMethod"] = v; doc = o; break; }
+    case 41: { const v = d_SignaturePropertiesType(r); const o: any = {}; o["SignatureProperties"] = v; doc = o; break; }
+    case 42: { const v = d_SignaturePropertyType(r); const o: any = {}; o["SignatureProperty"] = v; doc = o; break; }
+    case 43: { const v = d_SignatureValueType(r); const o: any = {}; o["SignatureValue"] = v; doc = o; break; }
+    case 44: { const v = d_SignedInfoType(r); const o: any = {}; o["SignedInfo"] = v; doc = o; break; }
+    case 45: { const v = d_TransformType(r); const o: any = {}; o["Transform"] = v; doc = o; break; }
+    case 46: { const v = d_TransformsType(r); const o: any = {}; o["Transforms"] = v; doc = o; break; }
+    case 47: { const v = d_X509DataType(r); const o: any = {}; o["X509Data"] = v; doc = o; break; }
     default:
       return r.badEvent(c, 6, "DocContent", "SE(global element)");
   }
@@ -7083,155 +7084,155 @@ export function decodeFragment(bytes: Uint8Array, opts?: DecodeOptions): Fragmen
   const c = r.bits(8);
   let doc: FragmentDocument;
   switch (c) {
-    case 0: { const v = (r.zero("Fragment/AckMaxDelay", "CH"), r.uintIn(0, 65535, "Fragment/AckMaxDelay")); r.zero("Fragment/AckMaxDelay", "EE"); doc = { "AckMaxDelay": v }; break; }
-    case 1: { const v = d_DetailedCostType(r); doc = { "AdditionalServicesCosts": v }; break; }
-    case 2: { const v = d_RationalNumberType(r); doc = { "Amount": v }; break; }
-    case 3: { const v = d_BPT_DC_CPDReqEnergyTransferModeType(r); doc = { "BPT_DC_CPDReqEnergyTransferMode": v }; break; }
-    case 4: { const v = d_BPT_DC_CPDResEnergyTransferModeType(r); doc = { "BPT_DC_CPDResEnergyTransferMode": v }; break; }
-    case 5: { const v = (r.zero("Fragment/BPT_DischargedEnergyReadingWh", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "Fragment/BPT_DischargedEnergyReadingWh")); r.zero("Fragment/BPT_DischargedEnergyReadingWh", "EE"); doc = { "BPT_DischargedEnergyReadingWh": v }; break; }
-    case 6: { const v = d_BPT_Dynamic_DC_CLReqControlModeType(r); doc = { "BPT_Dynamic_DC_CLReqControlMode": v }; break; }
-    case 7: { const v = d_BPT_Dynamic_DC_CLResControlModeType(r); doc = { "BPT_Dynamic_DC_CLResControlMode": v }; break; }
-    case 8: { const v = (r.zero("Fragment/BPT_InductiveEnergyReadingVARh", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "Fragment/BPT_InductiveEnergyReadingVARh")); r.zero("Fragment/BPT_InductiveEnergyReadingVARh", "EE"); doc = { "BPT_InductiveEnergyReadingVARh": v }; break; }
-    case 9: { const v = d_BPT_Scheduled_DC_CLReqControlModeType(r); doc = { "BPT_Scheduled_DC_CLReqControlMode": v }; break; }
-    case 10: { const v = d_BPT_Scheduled_DC_CLResControlModeType(r); doc = { "BPT_Scheduled_DC_CLResControlMode": v }; break; }
-    case 11: { const v = d_RationalNumberType(r); doc = { "BatteryEnergyCapacity": v }; break; }
-    case 12: { const v = d_CLReqControlModeType(r); doc = { "CLReqControlMode": v }; break; }
-    case 13: { const v = d_CLResControlModeType(r); doc = { "CLResControlMode": v }; break; }
-    case 14: { const v = d_CanonicalizationMethodType(r); doc = { "CanonicalizationMethod": v }; break; }
-    case 15: { const v = (r.zero("Fragment/CapacitiveEnergyReadingVARh", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "Fragment/CapacitiveEnergyReadingVARh")); r.zero("Fragment/CapacitiveEnergyReadingVARh", "EE"); doc = { "CapacitiveEnergyReadingVARh": v }; break; }
-    case 16: { const v = (r.zero("Fragment/ChargedEnergyReadingWh", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "Fragment/ChargedEnergyReadingWh")); r.zero("Fragment/ChargedEnergyReadingWh", "EE"); doc = { "ChargedEnergyReadingWh": v }; break; }
-    case 17: { const v = (r.zero("Fragment/ChargingComplete", "CH"), r.bit() === 1); r.zero("Fragment/ChargingComplete", "EE"); doc = { "ChargingComplete": v }; break; }
-    case 18: { const v = d_RationalNumberType(r); doc = { "CostPerUnit": v }; break; }
-    case 19: { const v = d_DC_CPDReqEnergyTransferModeType(r); doc = { "DC_CPDReqEnergyTransferMode": v }; break; }
-    case 20: { const v = d_DC_CPDResEnergyTransferModeType(r); doc = { "DC_CPDResEnergyTransferMode": v }; break; }
-    case 21: { const v = d_DC_CableCheckReqType(r); doc = { "DC_CableCheckReq": v }; break; }
-    case 22: { const v = d_DC_CableCheckResType(r); doc = { "DC_CableCheckRes": v }; break; }
-    case 23: { const v = d_DC_ChargeLoopReqType(r); doc = { "DC_ChargeLoopReq": v }; break; }
-    case 24: { const v = d_DC_ChargeLoopResType(r); doc = { "DC_ChargeLoopRes": v }; break; }
-    case 25: { const v = d_DC_ChargeParameterDiscoveryReqType(r); doc = { "DC_ChargeParameterDiscoveryReq": v }; break; }
-    case 26: { const v = d_DC_ChargeParameterDiscoveryResType(r); doc = { "DC_ChargeParameterDiscoveryRes": v }; break; }
-    case 27: { const v = d_DC_PreChargeReqType(r); doc = { "DC_PreChargeReq": v }; break; }
-    case 28: { const v = d_DC_PreChargeResType(r); doc = { "DC_PreChargeRes": v }; break; }
-    case 29: { const v = d_DC_WeldingDetectionReqType(r); doc = { "DC_WeldingDetectionReq": v }; break; }
-    case 30: { const v = d_DC_WeldingDetectionResType(r); doc = { "DC_WeldingDetectionRes": v }; break; }
-    case 31: { const v = d_DSAKeyValueType(r); doc = { "DSAKeyValue": v }; break; }
-    case 32: { const v = (r.zero("Fragment/DepartureTime", "CH"), r.uintIn(0, 4294967295, "Fragment/DepartureTime")); r.zero("Fragment/DepartureTime", "EE"); doc = { "DepartureTime": v }; break; }
-    case 33: { const v = d_DigestMethodType(r); doc = { "DigestMethod": v }; break; }
-    case 34: { const v = (r.zero("Fragment/DigestValue", "CH"), r.binary(65536, "Fragment/DigestValue")); r.zero("Fragment/DigestValue", "EE"); doc = { "DigestValue": v }; break; }
-    case 35: { const v = d_DisplayParametersType(r); doc = { "DisplayParameters": v }; break; }
-    case 36: { const v = d_Dynamic_DC_CLReqControlModeType(r); doc = { "Dynamic_DC_CLReqControlMode": v }; break; }
-    case 37: { const v = d_Dynamic_DC_CLResControlModeType(r); doc = { "Dynamic_DC_CLResControlMode": v }; break; }
-    case 38: { const v = d_RationalNumberType(r); doc = { "EVMaximumChargeCurrent": v }; break; }
-    case 39: { const v = d_RationalNumberType(r); doc = { "EVMaximumChargePower": v }; break; }
-    case 40: { const v = d_RationalNumberType(r); doc = { "EVMaximumDischargeCurrent": v }; break; }
-    case 41: { const v = d_RationalNumberType(r); doc = { "EVMaximumDischargePower": v }; break; }
-    case 42: { const v = d_RationalNumberType(r); doc = { "EVMaximumEnergyRequest": v }; break; }
-    case 43: { const v = d_RationalNumberType(r); doc = { "EVMaximumV2XEnergyRequest": v }; break; }
-    case 44: { const v = d_RationalNumberType(r); doc = { "EVMaximumVoltage": v }; break; }
-    case 45: { const v = d_RationalNumberType(r); doc = { "EVMinimumChargeCurrent": v }; break; }
-    case 46: { const v = d_RationalNumberType(r); doc = { "EVMinimumChargePower": v }; break; }
-    case 47: { const v = d_RationalNumberType(r); doc = { "EVMinimumDischargeCurrent": v }; break; }
-    case 48: { const v = d_RationalNumberType(r); doc = { "EVMinimumDischargePower": v }; break; }
-    case 49: { const v = d_RationalNumberType(r); doc = { "EVMinimumEnergyRequest": v }; break; }
-    case 50: { const v = d_RationalNumberType(r); doc = { "EVMinimumV2XEnergyRequest": v }; break; }
-    case 51: { const v = d_RationalNumberType(r); doc = { "EVMinimumVoltage": v }; break; }
-    case 52: { const v = d_RationalNumberType(r); doc = { "EVPresentVoltage": v }; break; }
-    case 53: { const v = (r.zero("Fragment/EVProcessing", "CH"), E1[r.enumIndex(2, 3, "Fragment/EVProcessing")]!); r.zero("Fragment/EVProcessing", "EE"); doc = { "EVProcessing": v }; break; }
-    case 54: { const v = (r.zero("Fragment/EVSECurrentLimitAchieved", "CH"), r.bit() === 1); r.zero("Fragment/EVSECurrentLimitAchieved", "EE"); doc = { "EVSECurrentLimitAchieved": v }; break; }
-    case 55: { const v = d_RationalNumberType(r); doc = { "EVSEMaximumChargeCurrent": v }; break; }
-    case 56: { const v = d_RationalNumberType(r); doc = { "EVSEMaximumChargePower": v }; break; }
-    case 57: { const v = d_RationalNumberType(r); doc = { "EVSEMaximumDischargeCurrent": v }; break; }
-    case 58: { const v = d_RationalNumberType(r); doc = { "EVSEMaximumDischargePower": v }; break; }
-    case 59: { const v = d_RationalNumberType(r); doc = { "EVSEMaximumVoltage": v }; break; }
-    case 60: { const v = d_RationalNumberType(r); doc = { "EVSEMinimumChargeCurrent": v }; break; }
-    case 61: { const v = d_RationalNumberType(r); doc = { "EVSEMinimumChargePower": v }; break; }
-    case 62: { const v = d_RationalNumberType(r); doc = { "EVSEMinimumDischargeCurrent": v }; break; }
-    case 63: { const v = d_RationalNumberType(r); doc = { "EVSEMinimumDischargePower": v }; break; }
-    case 64: { const v = d_RationalNumberType(r); doc = { "EVSEMinimumVoltage": v }; break; }
-    case 65: { const v = (r.zero("Fragment/EVSENotification", "CH"), E2[r.enumIndex(3, 6, "Fragment/EVSENotification")]!); r.zero("Fragment/EVSENotification", "EE"); doc = { "EVSENotification": v }; break; }
-    case 66: { const v = (r.zero("Fragment/EVSEPowerLimitAchieved", "CH"), r.bit() === 1); r.zero("Fragment/EVSEPowerLimitAchieved", "EE"); doc = { "EVSEPowerLimitAchieved": v }; break; }
-    case 67: { const v = d_RationalNumberType(r); doc = { "EVSEPowerRampLimitation": v }; break; }
-    case 68: { const v = d_RationalNumberType(r); doc = { "EVSEPresentCurrent": v }; break; }
-    case 69: { const v = d_RationalNumberType(r); doc = { "EVSEPresentVoltage": v }; break; }
-    case 70: { const v = (r.zero("Fragment/EVSEProcessing", "CH"), E1[r.enumIndex(2, 3, "Fragment/EVSEProcessing")]!); r.zero("Fragment/EVSEProcessing", "EE"); doc = { "EVSEProcessing": v }; break; }
-    case 71: { const v = d_EVSEStatusType(r); doc = { "EVSEStatus": v }; break; }
-    case 72: { const v = (r.zero("Fragment/EVSEVoltageLimitAchieved", "CH"), r.bit() === 1); r.zero("Fragment/EVSEVoltageLimitAchieved", "EE"); doc = { "EVSEVoltageLimitAchieved": v }; break; }
-    case 73: { const v = d_RationalNumberType(r); doc = { "EVTargetCurrent": v }; break; }
-    case 74: { const v = d_RationalNumberType(r); doc = { "EVTargetEnergyRequest": v }; break; }
-    case 75: { const v = d_RationalNumberType(r); doc = { "EVTargetVoltage": v }; break; }
-    case 76: { const v = d_DetailedCostType(r); doc = { "EnergyCosts": v }; break; }
-    case 77: { const v = (r.zero("Fragment/Exponent", "CH"), r.binary(65536, "Fragment/Exponent")); r.zero("Fragment/Exponent", "EE"); doc = { "Exponent": v }; break; }
-    case 78: { const v = (r.zero("Fragment/Exponent", "CH"), r.ranged(8, -128, 127, "Fragment/Exponent")); r.zero("Fragment/Exponent", "EE"); doc = { "Exponent": v }; break; }
-    case 79: { const v = (r.zero("Fragment/G", "CH"), r.binary(65536, "Fragment/G")); r.zero("Fragment/G", "EE"); doc = { "G": v }; break; }
-    case 80: { const v = (r.zero("Fragment/HMACOutputLength", "CH"), r.bigIn(true, undefined, undefined, "Fragment/HMACOutputLength")); r.zero("Fragment/HMACOutputLength", "EE"); doc = { "HMACOutputLength": v }; break; }
-    case 81: { const v = d_MessageHeaderType(r); doc = { "Header": v }; break; }
-    case 82: { const v = (r.zero("Fragment/InletHot", "CH"), r.bit() === 1); r.zero("Fragment/InletHot", "EE"); doc = { "InletHot": v }; break; }
-    case 83: { const v = (r.zero("Fragment/J", "CH"), r.binary(65536, "Fragment/J")); r.zero("Fragment/J", "EE"); doc = { "J": v }; break; }
-    case 84: { const v = d_KeyInfoType(r); doc = { "KeyInfo": v }; break; }
-    case 85: { const v = (r.zero("Fragment/KeyName", "CH"), r.string(65536, 5, "Fragment/KeyName")); r.zero("Fragment/KeyName", "EE"); doc = { "KeyName": v }; break; }
-    case 86: { const v = d_KeyValueType(r); doc = { "KeyValue": v }; break; }
-    case 87: { const v = d_ManifestType(r); doc = { "Manifest": v }; break; }
-    case 88: { const v = (r.zero("Fragment/MaximumSOC", "CH"), r.ranged(7, 0, 100, "Fragment/MaximumSOC")); r.zero("Fragment/MaximumSOC", "EE"); doc = { "MaximumSOC": v }; break; }
-    case 89: { const v = (r.zero("Fragment/MeterID", "CH"), r.string(64, 12, "Fragment/MeterID")); r.zero("Fragment/MeterID", "EE"); doc = { "MeterID": v }; break; }
-    case 90: { const v = d_MeterInfoType(r); doc = { "MeterInfo": v }; break; }
-    case 91: { const v = (r.zero("Fragment/MeterInfoRequested", "CH"), r.bit() === 1); r.zero("Fragment/MeterInfoRequested", "EE"); doc = { "MeterInfoRequested": v }; break; }
-    case 92: { const v = (r.zero("Fragment/MeterSignature", "CH"), r.binary(64, "Fragment/MeterSignature")); r.zero("Fragment/MeterSignature", "EE"); doc = { "MeterSignature": v }; break; }
-    case 93: { const v = (r.zero("Fragment/MeterStatus", "CH"), r.intIn(-32768, 32767, "Fragment/MeterStatus")); r.zero("Fragment/MeterStatus", "EE"); doc = { "MeterStatus": v }; break; }
-    case 94: { const v = (r.zero("Fragment/MeterTimestamp", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "Fragment/MeterTimestamp")); r.zero("Fragment/MeterTimestamp", "EE"); doc = { "MeterTimestamp": v }; break; }
-    case 95: { const v = (r.zero("Fragment/MgmtData", "CH"), r.string(65536, 6, "Fragment/MgmtData")); r.zero("Fragment/MgmtData", "EE"); doc = { "MgmtData": v }; break; }
-    case 96: { const v = (r.zero("Fragment/MinimumSOC", "CH"), r.ranged(7, 0, 100, "Fragment/MinimumSOC")); r.zero("Fragment/MinimumSOC", "EE"); doc = { "MinimumSOC": v }; break; }
-    case 97: { const v = (r.zero("Fragment/Modulus", "CH"), r.binary(65536, "Fragment/Modulus")); r.zero("Fragment/Modulus", "EE"); doc = { "Modulus": v }; break; }
-    case 98: { const v = (r.zero("Fragment/NotificationMaxDelay", "CH"), r.uintIn(0, 65535, "Fragment/NotificationMaxDelay")); r.zero("Fragment/NotificationMaxDelay", "EE"); doc = { "NotificationMaxDelay": v }; break; }
-    case 99: { const v = d_ObjectType(r); doc = { "Object": v }; break; }
-    case 100: { const v = d_DetailedCostType(r); doc = { "OccupancyCosts": v }; break; }
-    case 101: { const v = d_DetailedCostType(r); doc = { "OverstayCosts": v }; break; }
-    case 102: { const v = (r.zero("Fragment/P", "CH"), r.binary(65536, "Fragment/P")); r.zero("Fragment/P", "EE"); doc = { "P": v }; break; }
-    case 103: { const v = d_PGPDataType(r); doc = { "PGPData": v }; break; }
-    case 104: { const v = (r.zero("Fragment/PGPKeyID", "CH"), r.binary(65536, "Fragment/PGPKeyID")); r.zero("Fragment/PGPKeyID", "EE"); doc = { "PGPKeyID": v }; break; }
-    case 105: { const v = (r.zero("Fragment/PGPKeyPacket", "CH"), r.binary(65536, "Fragment/PGPKeyPacket")); r.zero("Fragment/PGPKeyPacket", "EE"); doc = { "PGPKeyPacket": v }; break; }
-    case 106: { const v = (r.zero("Fragment/PgenCounter", "CH"), r.binary(65536, "Fragment/PgenCounter")); r.zero("Fragment/PgenCounter", "EE"); doc = { "PgenCounter": v }; break; }
-    case 107: { const v = (r.zero("Fragment/PresentSOC", "CH"), r.ranged(7, 0, 100, "Fragment/PresentSOC")); r.zero("Fragment/PresentSOC", "EE"); doc = { "PresentSOC": v }; break; }
-    case 108: { const v = (r.zero("Fragment/Q", "CH"), r.binary(65536, "Fragment/Q")); r.zero("Fragment/Q", "EE"); doc = { "Q": v }; break; }
-    case 109: { const v = d_RSAKeyValueType(r); doc = { "RSAKeyValue": v }; break; }
-    case 110: { const v = d_ReceiptType(r); doc = { "Receipt": v }; break; }
-    case 111: { const v = d_ReferenceType(r); doc = { "Reference": v }; break; }
-    case 112: { const v = (r.zero("Fragment/RemainingTimeToMaximumSOC", "CH"), r.uintIn(0, 4294967295, "Fragment/RemainingTimeToMaximumSOC")); r.zero("Fragment/RemainingTimeToMaximumSOC", "EE"); doc = { "RemainingTimeToMaximumSOC": v }; break; }
-    case 113: { const v = (r.zero("Fragment/RemainingTimeToMinimumSOC", "CH"), r.uintIn(0, 4294967295, "Fragment/RemainingTimeToMinimumSOC")); r.zero("Fragment/RemainingTimeToMinimumSOC", "EE"); doc = { "RemainingTimeToMinimumSOC": v }; break; }
-    case 114: { const v = (r.zero("Fragment/RemainingTimeToTargetSOC", "CH"), r.uintIn(0, 4294967295, "Fragment/RemainingTimeToTargetSOC")); r.zero("Fragment/RemainingTimeToTargetSOC", "EE"); doc = { "RemainingTimeToTargetSOC": v }; break; }
-    case 115: { const v = (r.zero("Fragment/ResponseCode", "CH"), E0[r.enumIndex(6, 40, "Fragment/ResponseCode")]!); r.zero("Fragment/ResponseCode", "EE"); doc = { "ResponseCode": v }; break; }
-    case 116: { const v = d_RetrievalMethodType(r); doc = { "RetrievalMethod": v }; break; }
-    case 117: { const v = d_X509IssuerSerialType(r); doc = { "RootCertificateID": v }; break; }
-    case 118: { const v = d_SPKIDataType(r); doc = { "SPKIData": v }; break; }
-    case 119: { const v = (r.zero("Fragment/SPKISexp", "CH"), r.binary(65536, "Fragment/SPKISexp")); r.zero("Fragment/SPKISexp", "EE"); doc = { "SPKISexp": v }; break; }
-    case 120: { const v = d_Scheduled_DC_CLReqControlModeType(r); doc = { "Scheduled_DC_CLReqControlMode": v }; break; }
-    case 121: { const v = d_Scheduled_DC_CLResControlModeType(r); doc = { "Scheduled_DC_CLResControlMode": v }; break; }
-    case 122: { const v = (r.zero("Fragment/Seed", "CH"), r.binary(65536, "Fragment/Seed")); r.zero("Fragment/Seed", "EE"); doc = { "Seed": v }; break; }
-    case 123: { const v = (r.zero("Fragment/SessionID", "CH"), r.binary(8, "Fragment/SessionID")); r.zero("Fragment/SessionID", "EE"); doc = { "SessionID": v }; break; }
-    case 124: { const v = d_SignatureType(r); doc = { "Signature": v }; break; }
-    case 125: { const v = d_SignatureMethodType(r); doc = { "SignatureMethod": v }; break; }
-    case 126: { const v = d_SignaturePropertiesType(r); doc = { "SignatureProperties": v }; break; }
-    case 127: { const v = d_SignaturePropertyType(r); doc = { "SignatureProperty": v }; break; }
-    case 128: { const v = d_SignatureValueType(r); doc = { "SignatureValue": v }; break; }
-    case 129: { const v = d_SignedInfoType(r); doc = { "SignedInfo": v }; break; }
-    case 130: { const v = (r.zero("Fragment/TargetSOC", "CH"), r.ranged(7, 0, 100, "Fragment/TargetSOC")); r.zero("Fragment/TargetSOC", "EE"); doc = { "TargetSOC": v }; break; }
-    case 131: { const v = (r.zero("Fragment/TargetSOC", "CH"), r.ranged(7, 0, 100, "Fragment/TargetSOC")); r.zero("Fragment/TargetSOC", "EE"); doc = { "TargetSOC": v }; break; }
-    case 132: { const v = d_DetailedTaxType(r); doc = { "TaxCosts": v }; break; }
-    case 133: { const v = (r.zero("Fragment/TaxRuleID", "CH"), r.uintIn(1, 4294967295, "Fragment/TaxRuleID")); r.zero("Fragment/TaxRuleID", "EE"); doc = { "TaxRuleID": v }; break; }
-    case 134: { const v = (r.zero("Fragment/TimeAnchor", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "Fragment/TimeAnchor")); r.zero("Fragment/TimeAnchor", "EE"); doc = { "TimeAnchor": v }; break; }
-    case 135: { const v = (r.zero("Fragment/TimeStamp", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "Fragment/TimeStamp")); r.zero("Fragment/TimeStamp", "EE"); doc = { "TimeStamp": v }; break; }
-    case 136: { const v = d_TransformType(r); doc = { "Transform": v }; break; }
-    case 137: { const v = d_TransformsType(r); doc = { "Transforms": v }; break; }
-    case 138: { const v = (r.zero("Fragment/Value", "CH"), r.intIn(-32768, 32767, "Fragment/Value")); r.zero("Fragment/Value", "EE"); doc = { "Value": v }; break; }
-    case 139: { const v = (r.zero("Fragment/X509CRL", "CH"), r.binary(65536, "Fragment/X509CRL")); r.zero("Fragment/X509CRL", "EE"); doc = { "X509CRL": v }; break; }
-    case 140: { const v = (r.zero("Fragment/X509Certificate", "CH"), r.binary(65536, "Fragment/X509Certificate")); r.zero("Fragment/X509Certificate", "EE"); doc = { "X509Certificate": v }; break; }
-    case 141: { const v = d_X509DataType(r); doc = { "X509Data": v }; break; }
-    case 142: { const v = (r.zero("Fragment/X509IssuerName", "CH"), r.string(65536, 8, "Fragment/X509IssuerName")); r.zero("Fragment/X509IssuerName", "EE"); doc = { "X509IssuerName": v }; break; }
-    case 143: { const v = d_X509IssuerSerialType(r); doc = { "X509IssuerSerial": v }; break; }
-    case 144: { const v = (r.zero("Fragment/X509SKI", "CH"), r.binary(65536, "Fragment/X509SKI")); r.zero("Fragment/X509SKI", "EE"); doc = { "X509SKI": v }; break; }
-    case 145: { const v = (r.zero("Fragment/X509SerialNumber", "CH"), r.bigIn(true, undefined, undefined, "Fragment/X509SerialNumber")); r.zero("Fragment/X509SerialNumber", "EE"); doc = { "X509SerialNumber": v }; break; }
-    case 146: { const v = (r.zero("Fragment/X509SubjectName", "CH"), r.string(65536, 7, "Fragment/X509SubjectName")); r.zero("Fragment/X509SubjectName", "EE"); doc = { "X509SubjectName": v }; break; }
-    case 147: { const v = (r.zero("Fragment/XPath", "CH"), r.string(65536, 4, "Fragment/XPath")); r.zero("Fragment/XPath", "EE"); doc = { "XPath": v }; break; }
-    case 148: { const v = (r.zero("Fragment/Y", "CH"), r.binary(65536, "Fragment/Y")); r.zero("Fragment/Y", "EE"); doc = { "Y": v }; break; }
+    case 0: { const v = (r.zero("Fragment/AckMaxDelay", "CH"), r.uintIn(0, 65535, "Fragment/AckMaxDelay")); r.zero("Fragment/AckMaxDelay", "EE"); const o: any = {}; o["AckMaxDelay"] = v; doc = o; break; }
+    case 1: { const v = d_DetailedCostType(r); const o: any = {}; o["AdditionalServicesCosts"] = v; doc = o; break; }
+    case 2: { const v = d_RationalNumberType(r); const o: any = {}; o["Amount"] = v; doc = o; break; }
+    case 3: { const v = d_BPT_DC_CPDReqEnergyTransferModeType(r); const o: any = {}; o["BPT_DC_CPDReqEnergyTransferMode"] = v; doc = o; break; }
+    case 4: { const v = d_BPT_DC_CPDResEnergyTransferModeType(r); const o: any = {}; o["BPT_DC_CPDResEnergyTransferMode"] = v; doc = o; break; }
+    case 5: { const v = (r.zero("Fragment/BPT_DischargedEnergyReadingWh", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "Fragment/BPT_DischargedEnergyReadingWh")); r.zero("Fragment/BPT_DischargedEnergyReadingWh", "EE"); const o: any = {}; o["BPT_DischargedEnergyReadingWh"] = v; doc = o; break; }
+    case 6: { const v = d_BPT_Dynamic_DC_CLReqControlModeType(r); const o: any = {}; o["BPT_Dynamic_DC_CLReqControlMode"] = v; doc = o; break; }
+    case 7: { const v = d_BPT_Dynamic_DC_CLResControlModeType(r); const o: any = {}; o["BPT_Dynamic_DC_CLResControlMode"] = v; doc = o; break; }
+    case 8: { const v = (r.zero("Fragment/BPT_InductiveEnergyReadingVARh", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "Fragment/BPT_InductiveEnergyReadingVARh")); r.zero("Fragment/BPT_InductiveEnergyReadingVARh", "EE"); const o: any = {}; o["BPT_InductiveEnergyReadingVARh"] = v; doc = o; break; }
+    case 9: { const v = d_BPT_Scheduled_DC_CLReqControlModeType(r); const o: any = {}; o["BPT_Scheduled_DC_CLReqControlMode"] = v; doc = o; break; }
+    case 10: { const v = d_BPT_Scheduled_DC_CLResControlModeType(r); const o: any = {}; o["BPT_Scheduled_DC_CLResControlMode"] = v; doc = o; break; }
+    case 11: { const v = d_RationalNumberType(r); const o: any = {}; o["BatteryEnergyCapacity"] = v; doc = o; break; }
+    case 12: { const v = d_CLReqControlModeType(r); const o: any = {}; o["CLReqControlMode"] = v; doc = o; break; }
+    case 13: { const v = d_CLResControlModeType(r); const o: any = {}; o["CLResControlMode"] = v; doc = o; break; }
+    case 14: { const v = d_CanonicalizationMethodType(r); const o: any = {}; o["CanonicalizationMethod"] = v; doc = o; break; }
+    case 15: { const v = (r.zero("Fragment/CapacitiveEnergyReadingVARh", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "Fragment/CapacitiveEnergyReadingVARh")); r.zero("Fragment/CapacitiveEnergyReadingVARh", "EE"); const o: any = {}; o["CapacitiveEnergyReadingVARh"] = v; doc = o; break; }
+    case 16: { const v = (r.zero("Fragment/ChargedEnergyReadingWh", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "Fragment/ChargedEnergyReadingWh")); r.zero("Fragment/ChargedEnergyReadingWh", "EE"); const o: any = {}; o["ChargedEnergyReadingWh"] = v; doc = o; break; }
+    case 17: { const v = (r.zero("Fragment/ChargingComplete", "CH"), r.bit() === 1); r.zero("Fragment/ChargingComplete", "EE"); const o: any = {}; o["ChargingComplete"] = v; doc = o; break; }
+    case 18: { const v = d_RationalNumberType(r); const o: any = {}; o["CostPerUnit"] = v; doc = o; break; }
+    case 19: { const v = d_DC_CPDReqEnergyTransferModeType(r); const o: any = {}; o["DC_CPDReqEnergyTransferMode"] = v; doc = o; break; }
+    case 20: { const v = d_DC_CPDResEnergyTransferModeType(r); const o: any = {}; o["DC_CPDResEnergyTransferMode"] = v; doc = o; break; }
+    case 21: { const v = d_DC_CableCheckReqType(r); const o: any = {}; o["DC_CableCheckReq"] = v; doc = o; break; }
+    case 22: { const v = d_DC_CableCheckResType(r); const o: any = {}; o["DC_CableCheckRes"] = v; doc = o; break; }
+    case 23: { const v = d_DC_ChargeLoopReqType(r); const o: any = {}; o["DC_ChargeLoopReq"] = v; doc = o; break; }
+    case 24: { const v = d_DC_ChargeLoopResType(r); const o: any = {}; o["DC_ChargeLoopRes"] = v; doc = o; break; }
+    case 25: { const v = d_DC_ChargeParameterDiscoveryReqType(r); const o: any = {}; o["DC_ChargeParameterDiscoveryReq"] = v; doc = o; break; }
+    case 26: { const v = d_DC_ChargeParameterDiscoveryResType(r); const o: any = {}; o["DC_ChargeParameterDiscoveryRes"] = v; doc = o; break; }
+    case 27: { const v = d_DC_PreChargeReqType(r); const o: any = {}; o["DC_PreChargeReq"] = v; doc = o; break; }
+    case 28: { const v = d_DC_PreChargeResType(r); const o: any = {}; o["DC_PreChargeRes"] = v; doc = o; break; }
+    case 29: { const v = d_DC_WeldingDetectionReqType(r); const o: any = {}; o["DC_WeldingDetectionReq"] = v; doc = o; break; }
+    case 30: { const v = d_DC_WeldingDetectionResType(r); const o: any = {}; o["DC_WeldingDetectionRes"] = v; doc = o; break; }
+    case 31: { const v = d_DSAKeyValueType(r); const o: any = {}; o["DSAKeyValue"] = v; doc = o; break; }
+    case 32: { const v = (r.zero("Fragment/DepartureTime", "CH"), r.uintIn(0, 4294967295, "Fragment/DepartureTime")); r.zero("Fragment/DepartureTime", "EE"); const o: any = {}; o["DepartureTime"] = v; doc = o; break; }
+    case 33: { const v = d_DigestMethodType(r); const o: any = {}; o["DigestMethod"] = v; doc = o; break; }
+    case 34: { const v = (r.zero("Fragment/DigestValue", "CH"), r.binary(65536, "Fragment/DigestValue")); r.zero("Fragment/DigestValue", "EE"); const o: any = {}; o["DigestValue"] = v; doc = o; break; }
+    case 35: { const v = d_DisplayParametersType(r); const o: any = {}; o["DisplayParameters"] = v; doc = o; break; }
+    case 36: { const v = d_Dynamic_DC_CLReqControlModeType(r); const o: any = {}; o["Dynamic_DC_CLReqControlMode"] = v; doc = o; break; }
+    case 37: { const v = d_Dynamic_DC_CLResControlModeType(r); const o: any = {}; o["Dynamic_DC_CLResControlMode"] = v; doc = o; break; }
+    case 38: { const v = d_RationalNumberType(r); const o: any = {}; o["EVMaximumChargeCurrent"] = v; doc = o; break; }
+    case 39: { const v = d_RationalNumberType(r); const o: any = {}; o["EVMaximumChargePower"] = v; doc = o; break; }
+    case 40: { const v = d_RationalNumberType(r); const o: any = {}; o["EVMaximumDischargeCurrent"] = v; doc = o; break; }
+    case 41: { const v = d_RationalNumberType(r); const o: any = {}; o["EVMaximumDischargePower"] = v; doc = o; break; }
+    case 42: { const v = d_RationalNumberType(r); const o: any = {}; o["EVMaximumEnergyRequest"] = v; doc = o; break; }
+    case 43: { const v = d_RationalNumberType(r); const o: any = {}; o["EVMaximumV2XEnergyRequest"] = v; doc = o; break; }
+    case 44: { const v = d_RationalNumberType(r); const o: any = {}; o["EVMaximumVoltage"] = v; doc = o; break; }
+    case 45: { const v = d_RationalNumberType(r); const o: any = {}; o["EVMinimumChargeCurrent"] = v; doc = o; break; }
+    case 46: { const v = d_RationalNumberType(r); const o: any = {}; o["EVMinimumChargePower"] = v; doc = o; break; }
+    case 47: { const v = d_RationalNumberType(r); const o: any = {}; o["EVMinimumDischargeCurrent"] = v; doc = o; break; }
+    case 48: { const v = d_RationalNumberType(r); const o: any = {}; o["EVMinimumDischargePower"] = v; doc = o; break; }
+    case 49: { const v = d_RationalNumberType(r); const o: any = {}; o["EVMinimumEnergyRequest"] = v; doc = o; break; }
+    case 50: { const v = d_RationalNumberType(r); const o: any = {}; o["EVMinimumV2XEnergyRequest"] = v; doc = o; break; }
+    case 51: { const v = d_RationalNumberType(r); const o: any = {}; o["EVMinimumVoltage"] = v; doc = o; break; }
+    case 52: { const v = d_RationalNumberType(r); const o: any = {}; o["EVPresentVoltage"] = v; doc = o; break; }
+    case 53: { const v = (r.zero("Fragment/EVProcessing", "CH"), E1[r.enumIndex(2, 3, "Fragment/EVProcessing")]!); r.zero("Fragment/EVProcessing", "EE"); const o: any = {}; o["EVProcessing"] = v; doc = o; break; }
+    case 54: { const v = (r.zero("Fragment/EVSECurrentLimitAchieved", "CH"), r.bit() === 1); r.zero("Fragment/EVSECurrentLimitAchieved", "EE"); const o: any = {}; o["EVSECurrentLimitAchieved"] = v; doc = o; break; }
+    case 55: { const v = d_RationalNumberType(r); const o: any = {}; o["EVSEMaximumChargeCurrent"] = v; doc = o; break; }
+    case 56: { const v = d_RationalNumberType(r); const o: any = {}; o["EVSEMaximumChargePower"] = v; doc = o; break; }
+    case 57: { const v = d_RationalNumberType(r); const o: any = {}; o["EVSEMaximumDischargeCurrent"] = v; doc = o; break; }
+    case 58: { const v = d_RationalNumberType(r); const o: any = {}; o["EVSEMaximumDischargePower"] = v; doc = o; break; }
+    case 59: { const v = d_RationalNumberType(r); const o: any = {}; o["EVSEMaximumVoltage"] = v; doc = o; break; }
+    case 60: { const v = d_RationalNumberType(r); const o: any = {}; o["EVSEMinimumChargeCurrent"] = v; doc = o; break; }
+    case 61: { const v = d_RationalNumberType(r); const o: any = {}; o["EVSEMinimumChargePower"] = v; doc = o; break; }
+    case 62: { const v = d_RationalNumberType(r); const o: any = {}; o["EVSEMinimumDischargeCurrent"] = v; doc = o; break; }
+    case 63: { const v = d_RationalNumberType(r); const o: any = {}; o["EVSEMinimumDischargePower"] = v; doc = o; break; }
+    case 64: { const v = d_RationalNumberType(r); const o: any = {}; o["EVSEMinimumVoltage"] = v; doc = o; break; }
+    case 65: { const v = (r.zero("Fragment/EVSENotification", "CH"), E2[r.enumIndex(3, 6, "Fragment/EVSENotification")]!); r.zero("Fragment/EVSENotification", "EE"); const o: any = {}; o["EVSENotification"] = v; doc = o; break; }
+    case 66: { const v = (r.zero("Fragment/EVSEPowerLimitAchieved", "CH"), r.bit() === 1); r.zero("Fragment/EVSEPowerLimitAchieved", "EE"); const o: any = {}; o["EVSEPowerLimitAchieved"] = v; doc = o; break; }
+    case 67: { const v = d_RationalNumberType(r); const o: any = {}; o["EVSEPowerRampLimitation"] = v; doc = o; break; }
+    case 68: { const v = d_RationalNumberType(r); const o: any = {}; o["EVSEPresentCurrent"] = v; doc = o; break; }
+    case 69: { const v = d_RationalNumberType(r); const o: any = {}; o["EVSEPresentVoltage"] = v; doc = o; break; }
+    case 70: { const v = (r.zero("Fragment/EVSEProcessing", "CH"), E1[r.enumIndex(2, 3, "Fragment/EVSEProcessing")]!); r.zero("Fragment/EVSEProcessing", "EE"); const o: any = {}; o["EVSEProcessing"] = v; doc = o; break; }
+    case 71: { const v = d_EVSEStatusType(r); const o: any = {}; o["EVSEStatus"] = v; doc = o; break; }
+    case 72: { const v = (r.zero("Fragment/EVSEVoltageLimitAchieved", "CH"), r.bit() === 1); r.zero("Fragment/EVSEVoltageLimitAchieved", "EE"); const o: any = {}; o["EVSEVoltageLimitAchieved"] = v; doc = o; break; }
+    case 73: { const v = d_RationalNumberType(r); const o: any = {}; o["EVTargetCurrent"] = v; doc = o; break; }
+    case 74: { const v = d_RationalNumberType(r); const o: any = {}; o["EVTargetEnergyRequest"] = v; doc = o; break; }
+    case 75: { const v = d_RationalNumberType(r); const o: any = {}; o["EVTargetVoltage"] = v; doc = o; break; }
+    case 76: { const v = d_DetailedCostType(r); const o: any = {}; o["EnergyCosts"] = v; doc = o; break; }
+    case 77: { const v = (r.zero("Fragment/Exponent", "CH"), r.binary(65536, "Fragment/Exponent")); r.zero("Fragment/Exponent", "EE"); const o: any = {}; o["Exponent"] = v; doc = o; break; }
+    case 78: { const v = (r.zero("Fragment/Exponent", "CH"), r.ranged(8, -128, 127, "Fragment/Exponent")); r.zero("Fragment/Exponent", "EE"); const o: any = {}; o["Exponent"] = v; doc = o; break; }
+    case 79: { const v = (r.zero("Fragment/G", "CH"), r.binary(65536, "Fragment/G")); r.zero("Fragment/G", "EE"); const o: any = {}; o["G"] = v; doc = o; break; }
+    case 80: { const v = (r.zero("Fragment/HMACOutputLength", "CH"), r.bigIn(true, undefined, undefined, "Fragment/HMACOutputLength")); r.zero("Fragment/HMACOutputLength", "EE"); const o: any = {}; o["HMACOutputLength"] = v; doc = o; break; }
+    case 81: { const v = d_MessageHeaderType(r); const o: any = {}; o["Header"] = v; doc = o; break; }
+    case 82: { const v = (r.zero("Fragment/InletHot", "CH"), r.bit() === 1); r.zero("Fragment/InletHot", "EE"); const o: any = {}; o["InletHot"] = v; doc = o; break; }
+    case 83: { const v = (r.zero("Fragment/J", "CH"), r.binary(65536, "Fragment/J")); r.zero("Fragment/J", "EE"); const o: any = {}; o["J"] = v; doc = o; break; }
+    case 84: { const v = d_KeyInfoType(r); const o: any = {}; o["KeyInfo"] = v; doc = o; break; }
+    case 85: { const v = (r.zero("Fragment/KeyName", "CH"), r.string(65536, 5, "Fragment/KeyName")); r.zero("Fragment/KeyName", "EE"); const o: any = {}; o["KeyName"] = v; doc = o; break; }
+    case 86: { const v = d_KeyValueType(r); const o: any = {}; o["KeyValue"] = v; doc = o; break; }
+    case 87: { const v = d_ManifestType(r); const o: any = {}; o["Manifest"] = v; doc = o; break; }
+    case 88: { const v = (r.zero("Fragment/MaximumSOC", "CH"), r.ranged(7, 0, 100, "Fragment/MaximumSOC")); r.zero("Fragment/MaximumSOC", "EE"); const o: any = {}; o["MaximumSOC"] = v; doc = o; break; }
+    case 89: { const v = (r.zero("Fragment/MeterID", "CH"), r.string(64, 12, "Fragment/MeterID")); r.zero("Fragment/MeterID", "EE"); const o: any = {}; o["MeterID"] = v; doc = o; break; }
+    case 90: { const v = d_MeterInfoType(r); const o: any = {}; o["MeterInfo"] = v; doc = o; break; }
+    case 91: { const v = (r.zero("Fragment/MeterInfoRequested", "CH"), r.bit() === 1); r.zero("Fragment/MeterInfoRequested", "EE"); const o: any = {}; o["MeterInfoRequested"] = v; doc = o; break; }
+    case 92: { const v = (r.zero("Fragment/MeterSignature", "CH"), r.binary(64, "Fragment/MeterSignature")); r.zero("Fragment/MeterSignature", "EE"); const o: any = {}; o["MeterSignature"] = v; doc = o; break; }
+    case 93: { const v = (r.zero("Fragment/MeterStatus", "CH"), r.intIn(-32768, 32767, "Fragment/MeterStatus")); r.zero("Fragment/MeterStatus", "EE"); const o: any = {}; o["MeterStatus"] = v; doc = o; break; }
+    case 94: { const v = (r.zero("Fragment/MeterTimestamp", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "Fragment/MeterTimestamp")); r.zero("Fragment/MeterTimestamp", "EE"); const o: any = {}; o["MeterTimestamp"] = v; doc = o; break; }
+    case 95: { const v = (r.zero("Fragment/MgmtData", "CH"), r.string(65536, 6, "Fragment/MgmtData")); r.zero("Fragment/MgmtData", "EE"); const o: any = {}; o["MgmtData"] = v; doc = o; break; }
+    case 96: { const v = (r.zero("Fragment/MinimumSOC", "CH"), r.ranged(7, 0, 100, "Fragment/MinimumSOC")); r.zero("Fragment/MinimumSOC", "EE"); const o: any = {}; o["MinimumSOC"] = v; doc = o; break; }
+    case 97: { const v = (r.zero("Fragment/Modulus", "CH"), r.binary(65536, "Fragment/Modulus")); r.zero("Fragment/Modulus", "EE"); const o: any = {}; o["Modulus"] = v; doc = o; break; }
+    case 98: { const v = (r.zero("Fragment/NotificationMaxDelay", "CH"), r.uintIn(0, 65535, "Fragment/NotificationMaxDelay")); r.zero("Fragment/NotificationMaxDelay", "EE"); const o: any = {}; o["NotificationMaxDelay"] = v; doc = o; break; }
+    case 99: { const v = d_ObjectType(r); const o: any = {}; o["Object"] = v; doc = o; break; }
+    case 100: { const v = d_DetailedCostType(r); const o: any = {}; o["OccupancyCosts"] = v; doc = o; break; }
+    case 101: { const v = d_DetailedCostType(r); const o: any = {}; o["OverstayCosts"] = v; doc = o; break; }
+    case 102: { const v = (r.zero("Fragment/P", "CH"), r.binary(65536, "Fragment/P")); r.zero("Fragment/P", "EE"); const o: any = {}; o["P"] = v; doc = o; break; }
+    case 103: { const v = d_PGPDataType(r); const o: any = {}; o["PGPData"] = v; doc = o; break; }
+    case 104: { const v = (r.zero("Fragment/PGPKeyID", "CH"), r.binary(65536, "Fragment/PGPKeyID")); r.zero("Fragment/PGPKeyID", "EE"); const o: any = {}; o["PGPKeyID"] = v; doc = o; break; }
+    case 105: { const v = (r.zero("Fragment/PGPKeyPacket", "CH"), r.binary(65536, "Fragment/PGPKeyPacket")); r.zero("Fragment/PGPKeyPacket", "EE"); const o: any = {}; o["PGPKeyPacket"] = v; doc = o; break; }
+    case 106: { const v = (r.zero("Fragment/PgenCounter", "CH"), r.binary(65536, "Fragment/PgenCounter")); r.zero("Fragment/PgenCounter", "EE"); const o: any = {}; o["PgenCounter"] = v; doc = o; break; }
+    case 107: { const v = (r.zero("Fragment/PresentSOC", "CH"), r.ranged(7, 0, 100, "Fragment/PresentSOC")); r.zero("Fragment/PresentSOC", "EE"); const o: any = {}; o["PresentSOC"] = v; doc = o; break; }
+    case 108: { const v = (r.zero("Fragment/Q", "CH"), r.binary(65536, "Fragment/Q")); r.zero("Fragment/Q", "EE"); const o: any = {}; o["Q"] = v; doc = o; break; }
+    case 109: { const v = d_RSAKeyValueType(r); const o: any = {}; o["RSAKeyValue"] = v; doc = o; break; }
+    case 110: { const v = d_ReceiptType(r); const o: any = {}; o["Receipt"] = v; doc = o; break; }
+    case 111: { const v = d_ReferenceType(r); const o: any = {}; o["Reference"] = v; doc = o; break; }
+    case 112: { const v = (r.zero("Fragment/RemainingTimeToMaximumSOC", "CH"), r.uintIn(0, 4294967295, "Fragment/RemainingTimeToMaximumSOC")); r.zero("Fragment/RemainingTimeToMaximumSOC", "EE"); const o: any = {}; o["RemainingTimeToMaximumSOC"] = v; doc = o; break; }
+    case 113: { const v = (r.zero("Fragment/RemainingTimeToMinimumSOC", "CH"), r.uintIn(0, 4294967295, "Fragment/RemainingTimeToMinimumSOC")); r.zero("Fragment/RemainingTimeToMinimumSOC", "EE"); const o: any = {}; o["RemainingTimeToMinimumSOC"] = v; doc = o; break; }
+    case 114: { const v = (r.zero("Fragment/RemainingTimeToTargetSOC", "CH"), r.uintIn(0, 4294967295, "Fragment/RemainingTimeToTargetSOC")); r.zero("Fragment/RemainingTimeToTargetSOC", "EE"); const o: any = {}; o["RemainingTimeToTargetSOC"] = v; doc = o; break; }
+    case 115: { const v = (r.zero("Fragment/ResponseCode", "CH"), E0[r.enumIndex(6, 40, "Fragment/ResponseCode")]!); r.zero("Fragment/ResponseCode", "EE"); const o: any = {}; o["ResponseCode"] = v; doc = o; break; }
+    case 116: { const v = d_RetrievalMethodType(r); const o: any = {}; o["RetrievalMethod"] = v; doc = o; break; }
+    case 117: { const v = d_X509IssuerSerialType(r); const o: any = {}; o["RootCertificateID"] = v; doc = o; break; }
+    case 118: { const v = d_SPKIDataType(r); const o: any = {}; o["SPKIData"] = v; doc = o; break; }
+    case 119: { const v = (r.zero("Fragment/SPKISexp", "CH"), r.binary(65536, "Fragment/SPKISexp")); r.zero("Fragment/SPKISexp", "EE"); const o: any = {}; o["SPKISexp"] = v; doc = o; break; }
+    case 120: { const v = d_Scheduled_DC_CLReqControlModeType(r); const o: any = {}; o["Scheduled_DC_CLReqControlMode"] = v; doc = o; break; }
+    case 121: { const v = d_Scheduled_DC_CLResControlModeType(r); const o: any = {}; o["Scheduled_DC_CLResControlMode"] = v; doc = o; break; }
+    case 122: { const v = (r.zero("Fragment/Seed", "CH"), r.binary(65536, "Fragment/Seed")); r.zero("Fragment/Seed", "EE"); const o: any = {}; o["Seed"] = v; doc = o; break; }
+    case 123: { const v = (r.zero("Fragment/SessionID", "CH"), r.binary(8, "Fragment/SessionID")); r.zero("Fragment/SessionID", "EE"); const o: any = {}; o["SessionID"] = v; doc = o; break; }
+    case 124: { const v = d_SignatureType(r); const o: any = {}; o["Signature"] = v; doc = o; break; }
+    case 125: { const v = d_SignatureMethodType(r); const o: any = {}; o["SignatureMethod"] = v; doc = o; break; }
+    case 126: { const v = d_SignaturePropertiesType(r); const o: any = {}; o["SignatureProperties"] = v; doc = o; break; }
+    case 127: { const v = d_SignaturePropertyType(r); const o: any = {}; o["SignatureProperty"] = v; doc = o; break; }
+    case 128: { const v = d_SignatureValueType(r); const o: any = {}; o["SignatureValue"] = v; doc = o; break; }
+    case 129: { const v = d_SignedInfoType(r); const o: any = {}; o["SignedInfo"] = v; doc = o; break; }
+    case 130: { const v = (r.zero("Fragment/TargetSOC", "CH"), r.ranged(7, 0, 100, "Fragment/TargetSOC")); r.zero("Fragment/TargetSOC", "EE"); const o: any = {}; o["TargetSOC"] = v; doc = o; break; }
+    case 131: { const v = (r.zero("Fragment/TargetSOC", "CH"), r.ranged(7, 0, 100, "Fragment/TargetSOC")); r.zero("Fragment/TargetSOC", "EE"); const o: any = {}; o["TargetSOC"] = v; doc = o; break; }
+    case 132: { const v = d_DetailedTaxType(r); const o: any = {}; o["TaxCosts"] = v; doc = o; break; }
+    case 133: { const v = (r.zero("Fragment/TaxRuleID", "CH"), r.uintIn(1, 4294967295, "Fragment/TaxRuleID")); r.zero("Fragment/TaxRuleID", "EE"); const o: any = {}; o["TaxRuleID"] = v; doc = o; break; }
+    case 134: { const v = (r.zero("Fragment/TimeAnchor", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "Fragment/TimeAnchor")); r.zero("Fragment/TimeAnchor", "EE"); const o: any = {}; o["TimeAnchor"] = v; doc = o; break; }
+    case 135: { const v = (r.zero("Fragment/TimeStamp", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "Fragment/TimeStamp")); r.zero("Fragment/TimeStamp", "EE"); const o: any = {}; o["TimeStamp"] = v; doc = o; break; }
+    case 136: { const v = d_TransformType(r); const o: any = {}; o["Transform"] = v; doc = o; break; }
+    case 137: { const v = d_TransformsType(r); const o: any = {}; o["Transforms"] = v; doc = o; break; }
+    case 138: { const v = (r.zero("Fragment/Value", "CH"), r.intIn(-32768, 32767, "Fragment/Value")); r.zero("Fragment/Value", "EE"); const o: any = {}; o["Value"] = v; doc = o; break; }
+    case 139: { const v = (r.zero("Fragment/X509CRL", "CH"), r.binary(65536, "Fragment/X509CRL")); r.zero("Fragment/X509CRL", "EE"); const o: any = {}; o["X509CRL"] = v; doc = o; break; }
+    case 140: { const v = (r.zero("Fragment/X509Certificate", "CH"), r.binary(65536, "Fragment/X509Certificate")); r.zero("Fragment/X509Certificate", "EE"); const o: any = {}; o["X509Certificate"] = v; doc = o; break; }
+    case 141: { const v = d_X509DataType(r); const o: any = {}; o["X509Data"] = v; doc = o; break; }
+    case 142: { const v = (r.zero("Fragment/X509IssuerName", "CH"), r.string(65536, 8, "Fragment/X509IssuerName")); r.zero("Fragment/X509IssuerName", "EE"); const o: any = {}; o["X509IssuerName"] = v; doc = o; break; }
+    case 143: { const v = d_X509IssuerSerialType(r); const o: any = {}; o["X509IssuerSerial"] = v; doc = o; break; }
+    case 144: { const v = (r.zero("Fragment/X509SKI", "CH"), r.binary(65536, "Fragment/X509SKI")); r.zero("Fragment/X509SKI", "EE"); const o: any = {}; o["X509SKI"] = v; doc = o; break; }
+    case 145: { const v = (r.zero("Fragment/X509SerialNumber", "CH"), r.bigIn(true, undefined, undefined, "Fragment/X509SerialNumber")); r.zero("Fragment/X509SerialNumber", "EE"); const o: any = {}; o["X509SerialNumber"] = v; doc = o; break; }
+    case 146: { const v = (r.zero("Fragment/X509SubjectName", "CH"), r.string(65536, 7, "Fragment/X509SubjectName")); r.zero("Fragment/X509SubjectName", "EE"); const o: any = {}; o["X509SubjectName"] = v; doc = o; break; }
+    case 147: { const v = (r.zero("Fragment/XPath", "CH"), r.string(65536, 4, "Fragment/XPath")); r.zero("Fragment/XPath", "EE"); const o: any = {}; o["XPath"] = v; doc = o; break; }
+    case 148: { const v = (r.zero("Fragment/Y", "CH"), r.binary(65536, "Fragment/Y")); r.zero("Fragment/Y", "EE"); const o: any = {}; o["Y"] = v; doc = o; break; }
     default:
       return r.badEvent(c, 8, "FragmentContent", "SE(fragment element)");
   }
@@ -7413,51 +7414,51 @@ export function decodeXmldsigFragment(bytes: Uint8Array, opts?: DecodeOptions): 
   const c = r.bits(6);
   let doc: FragmentDocument;
   switch (c) {
-    case 0: { const v = d_CanonicalizationMethodType(r); doc = { "CanonicalizationMethod": v }; break; }
-    case 1: { const v = d_DSAKeyValueType(r); doc = { "DSAKeyValue": v }; break; }
-    case 2: { const v = d_DigestMethodType(r); doc = { "DigestMethod": v }; break; }
-    case 3: { const v = (r.zero("Fragment/DigestValue", "CH"), r.binary(65536, "Fragment/DigestValue")); r.zero("Fragment/DigestValue", "EE"); doc = { "DigestValue": v }; break; }
-    case 4: { const v = (r.zero("Fragment/Exponent", "CH"), r.binary(65536, "Fragment/Exponent")); r.zero("Fragment/Exponent", "EE"); doc = { "Exponent": v }; break; }
-    case 5: { const v = (r.zero("Fragment/G", "CH"), r.binary(65536, "Fragment/G")); r.zero("Fragment/G", "EE"); doc = { "G": v }; break; }
-    case 6: { const v = (r.zero("Fragment/HMACOutputLength", "CH"), r.bigIn(true, undefined, undefined, "Fragment/HMACOutputLength")); r.zero("Fragment/HMACOutputLength", "EE"); doc = { "HMACOutputLength": v }; break; }
-    case 7: { const v = (r.zero("Fragment/J", "CH"), r.binary(65536, "Fragment/J")); r.zero("Fragment/J", "EE"); doc = { "J": v }; break; }
-    case 8: { const v = d_KeyInfoType(r); doc = { "KeyInfo": v }; break; }
-    case 9: { const v = (r.zero("Fragment/KeyName", "CH"), r.string(65536, 5, "Fragment/KeyName")); r.zero("Fragment/KeyName", "EE"); doc = { "KeyName": v }; break; }
-    case 10: { const v = d_KeyValueType(r); doc = { "KeyValue": v }; break; }
-    case 11: { const v = d_ManifestType(r); doc = { "Manifest": v }; break; }
-    case 12: { const v = (r.zero("Fragment/MgmtData", "CH"), r.string(65536, 6, "Fragment/MgmtData")); r.zero("Fragment/MgmtData", "EE"); doc = { "MgmtData": v }; break; }
-    case 13: { const v = (r.zero("Fragment/Modulus", "CH"), r.binary(65536, "Fragment/Modulus")); r.zero("Fragment/Modulus", "EE"); doc = { "Modulus": v }; break; }
-    case 14: { const v = d_ObjectType(r); doc = { "Object": v }; break; }
-    case 15: { const v = (r.zero("Fragment/P", "CH"), r.binary(65536, "Fragment/P")); r.zero("Fragment/P", "EE"); doc = { "P": v }; break; }
-    case 16: { const v = d_PGPDataType(r); doc = { "PGPData": v }; break; }
-    case 17: { const v = (r.zero("Fragment/PGPKeyID", "CH"), r.binary(65536, "Fragment/PGPKeyID")); r.zero("Fragment/PGPKeyID", "EE"); doc = { "PGPKeyID": v }; break; }
-    case 18: { const v = (r.zero("Fragment/PGPKeyPacket", "CH"), r.binary(65536, "Fragment/PGPKeyPacket")); r.zero("Fragment/PGPKeyPacket", "EE"); doc = { "PGPKeyPacket": v }; break; }
-    case 19: { const v = (r.zero("Fragment/PgenCounter", "CH"), r.binary(65536, "Fragment/PgenCounter")); r.zero("Fragment/PgenCounter", "EE"); doc = { "PgenCounter": v }; break; }
-    case 20: { const v = (r.zero("Fragment/Q", "CH"), r.binary(65536, "Fragment/Q")); r.zero("Fragment/Q", "EE"); doc = { "Q": v }; break; }
-    case 21: { const v = d_RSAKeyValueType(r); doc = { "RSAKeyValue": v }; break; }
-    case 22: { const v = d_ReferenceType(r); doc = { "Reference": v }; break; }
-    case 23: { const v = d_RetrievalMethodType(r); doc = { "RetrievalMethod": v }; break; }
-    case 24: { const v = d_SPKIDataType(r); doc = { "SPKIData": v }; break; }
-    case 25: { const v = (r.zero("Fragment/SPKISexp", "CH"), r.binary(65536, "Fragment/SPKISexp")); r.zero("Fragment/SPKISexp", "EE"); doc = { "SPKISexp": v }; break; }
-    case 26: { const v = (r.zero("Fragment/Seed", "CH"), r.binary(65536, "Fragment/Seed")); r.zero("Fragment/Seed", "EE"); doc = { "Seed": v }; break; }
-    case 27: { const v = d_SignatureType(r); doc = { "Signature": v }; break; }
-    case 28: { const v = d_SignatureMethodType(r); doc = { "SignatureMethod": v }; break; }
-    case 29: { const v = d_SignaturePropertiesType(r); doc = { "SignatureProperties": v }; break; }
-    case 30: { const v = d_SignaturePropertyType(r); doc = { "SignatureProperty": v }; break; }
-    case 31: { const v = d_SignatureValueType(r); doc = { "SignatureValue": v }; break; }
-    case 32: { const v = d_SignedInfoType(r); doc = { "SignedInfo": v }; break; }
-    case 33: { const v = d_TransformType(r); doc = { "Transform": v }; break; }
-    case 34: { const v = d_TransformsType(r); doc = { "Transforms": v }; break; }
-    case 35: { const v = (r.zero("Fragment/X509CRL", "CH"), r.binary(65536, "Fragment/X509CRL")); r.zero("Fragment/X509CRL", "EE"); doc = { "X509CRL": v }; break; }
-    case 36: { const v = (r.zero("Fragment/X509Certificate", "CH"), r.binary(65536, "Fragment/X509Certificate")); r.zero("Fragment/X509Certificate", "EE"); doc = { "X509Certificate": v }; break; }
-    case 37: { const v = d_X509DataType(r); doc = { "X509Data": v }; break; }
-    case 38: { const v = (r.zero("Fragment/X509IssuerName", "CH"), r.string(65536, 8, "Fragment/X509IssuerName")); r.zero("Fragment/X509IssuerName", "EE"); doc = { "X509IssuerName": v }; break; }
-    case 39: { const v = d_X509IssuerSerialType(r); doc = { "X509IssuerSerial": v }; break; }
-    case 40: { const v = (r.zero("Fragment/X509SKI", "CH"), r.binary(65536, "Fragment/X509SKI")); r.zero("Fragment/X509SKI", "EE"); doc = { "X509SKI": v }; break; }
-    case 41: { const v = (r.zero("Fragment/X509SerialNumber", "CH"), r.bigIn(true, undefined, undefined, "Fragment/X509SerialNumber")); r.zero("Fragment/X509SerialNumber", "EE"); doc = { "X509SerialNumber": v }; break; }
-    case 42: { const v = (r.zero("Fragment/X509SubjectName", "CH"), r.string(65536, 7, "Fragment/X509SubjectName")); r.zero("Fragment/X509SubjectName", "EE"); doc = { "X509SubjectName": v }; break; }
-    case 43: { const v = (r.zero("Fragment/XPath", "CH"), r.string(65536, 4, "Fragment/XPath")); r.zero("Fragment/XPath", "EE"); doc = { "XPath": v }; break; }
-    case 44: { const v = (r.zero("Fragment/Y", "CH"), r.binary(65536, "Fragment/Y")); r.zero("Fragment/Y", "EE"); doc = { "Y": v }; break; }
+    case 0: { const v = d_CanonicalizationMethodType(r); const o: any = {}; o["CanonicalizationMethod"] = v; doc = o; break; }
+    case 1: { const v = d_DSAKeyValueType(r); const o: any = {}; o["DSAKeyValue"] = v; doc = o; break; }
+    case 2: { const v = d_DigestMethodType(r); const o: any = {}; o["DigestMethod"] = v; doc = o; break; }
+    case 3: { const v = (r.zero("Fragment/DigestValue", "CH"), r.binary(65536, "Fragment/DigestValue")); r.zero("Fragment/DigestValue", "EE"); const o: any = {}; o["DigestValue"] = v; doc = o; break; }
+    case 4: { const v = (r.zero("Fragment/Exponent", "CH"), r.binary(65536, "Fragment/Exponent")); r.zero("Fragment/Exponent", "EE"); const o: any = {}; o["Exponent"] = v; doc = o; break; }
+    case 5: { const v = (r.zero("Fragment/G", "CH"), r.binary(65536, "Fragment/G")); r.zero("Fragment/G", "EE"); const o: any = {}; o["G"] = v; doc = o; break; }
+    case 6: { const v = (r.zero("Fragment/HMACOutputLength", "CH"), r.bigIn(true, undefined, undefined, "Fragment/HMACOutputLength")); r.zero("Fragment/HMACOutputLength", "EE"); const o: any = {}; o["HMACOutputLength"] = v; doc = o; break; }
+    case 7: { const v = (r.zero("Fragment/J", "CH"), r.binary(65536, "Fragment/J")); r.zero("Fragment/J", "EE"); const o: any = {}; o["J"] = v; doc = o; break; }
+    case 8: { const v = d_KeyInfoType(r); const o: any = {}; o["KeyInfo"] = v; doc = o; break; }
+    case 9: { const v = (r.zero("Fragment/KeyName", "CH"), r.string(65536, 5, "Fragment/KeyName")); r.zero("Fragment/KeyName", "EE"); const o: any = {}; o["KeyName"] = v; doc = o; break; }
+    case 10: { const v = d_KeyValueType(r); const o: any = {}; o["KeyValue"] = v; doc = o; break; }
+    case 11: { const v = d_ManifestType(r); const o: any = {}; o["Manifest"] = v; doc = o; break; }
+    case 12: { const v = (r.zero("Fragment/MgmtData", "CH"), r.string(65536, 6, "Fragment/MgmtData")); r.zero("Fragment/MgmtData", "EE"); const o: any = {}; o["MgmtData"] = v; doc = o; break; }
+    case 13: { const v = (r.zero("Fragment/Modulus", "CH"), r.binary(65536, "Fragment/Modulus")); r.zero("Fragment/Modulus", "EE"); const o: any = {}; o["Modulus"] = v; doc = o; break; }
+    case 14: { const v = d_ObjectType(r); const o: any = {}; o["Object"] = v; doc = o; break; }
+    case 15: { const v = (r.zero("Fragment/P", "CH"), r.binary(65536, "Fragment/P")); r.zero("Fragment/P", "EE"); const o: any = {}; o["P"] = v; doc = o; break; }
+    case 16: { const v = d_PGPDataType(r); const o: any = {}; o["PGPData"] = v; doc = o; break; }
+    case 17: { const v = (r.zero("Fragment/PGPKeyID", "CH"), r.binary(65536, "Fragment/PGPKeyID")); r.zero("Fragment/PGPKeyID", "EE"); const o: any = {}; o["PGPKeyID"] = v; doc = o; break; }
+    case 18: { const v = (r.zero("Fragment/PGPKeyPacket", "CH"), r.binary(65536, "Fragment/PGPKeyPacket")); r.zero("Fragment/PGPKeyPacket", "EE"); const o: any = {}; o["PGPKeyPacket"] = v; doc = o; break; }
+    case 19: { const v = (r.zero("Fragment/PgenCounter", "CH"), r.binary(65536, "Fragment/PgenCounter")); r.zero("Fragment/PgenCounter", "EE"); const o: any = {}; o["PgenCounter"] = v; doc = o; break; }
+    case 20: { const v = (r.zero("Fragment/Q", "CH"), r.binary(65536, "Fragment/Q")); r.zero("Fragment/Q", "EE"); const o: any = {}; o["Q"] = v; doc = o; break; }
+    case 21: { const v = d_RSAKeyValueType(r); const o: any = {}; o["RSAKeyValue"] = v; doc = o; break; }
+    case 22: { const v = d_ReferenceType(r); const o: any = {}; o["Reference"] = v; doc = o; break; }
+    case 23: { const v = d_RetrievalMethodType(r); const o: any = {}; o["RetrievalMethod"] = v; doc = o; break; }
+    case 24: { const v = d_SPKIDataType(r); const o: any = {}; o["SPKIData"] = v; doc = o; break; }
+    case 25: { const v = (r.zero("Fragment/SPKISexp", "CH"), r.binary(65536, "Fragment/SPKISexp")); r.zero("Fragment/SPKISexp", "EE"); const o: any = {}; o["SPKISexp"] = v; doc = o; break; }
+    case 26: { const v = (r.zero("Fragment/Seed", "CH"), r.binary(65536, "Fragment/Seed")); r.zero("Fragment/Seed", "EE"); const o: any = {}; o["Seed"] = v; doc = o; break; }
+    case 27: { const v = d_SignatureType(r); const o: any = {}; o["Signature"] = v; doc = o; break; }
+    case 28: { const v = d_SignatureMethodType(r); const o: any = {}; o["SignatureMethod"] = v; doc = o; break; }
+    case 29: { const v = d_SignaturePropertiesType(r); const o: any = {}; o["SignatureProperties"] = v; doc = o; break; }
+    case 30: { const v = d_SignaturePropertyType(r); const o: any = {}; o["SignatureProperty"] = v; doc = o; break; }
+    case 31: { const v = d_SignatureValueType(r); const o: any = {}; o["SignatureValue"] = v; doc = o; break; }
+    case 32: { const v = d_SignedInfoType(r); const o: any = {}; o["SignedInfo"] = v; doc = o; break; }
+    case 33: { const v = d_TransformType(r); const o: any = {}; o["Transform"] = v; doc = o; break; }
+    case 34: { const v = d_TransformsType(r); const o: any = {}; o["Transforms"] = v; doc = o; break; }
+    case 35: { const v = (r.zero("Fragment/X509CRL", "CH"), r.binary(65536, "Fragment/X509CRL")); r.zero("Fragment/X509CRL", "EE"); const o: any = {}; o["X509CRL"] = v; doc = o; break; }
+    case 36: { const v = (r.zero("Fragment/X509Certificate", "CH"), r.binary(65536, "Fragment/X509Certificate")); r.zero("Fragment/X509Certificate", "EE"); const o: any = {}; o["X509Certificate"] = v; doc = o; break; }
+    case 37: { const v = d_X509DataType(r); const o: any = {}; o["X509Data"] = v; doc = o; break; }
+    case 38: { const v = (r.zero("Fragment/X509IssuerName", "CH"), r.string(65536, 8, "Fragment/X509IssuerName")); r.zero("Fragment/X509IssuerName", "EE"); const o: any = {}; o["X509IssuerName"] = v; doc = o; break; }
+    case 39: { const v = d_X509IssuerSerialType(r); const o: any = {}; o["X509IssuerSerial"] = v; doc = o; break; }
+    case 40: { const v = (r.zero("Fragment/X509SKI", "CH"), r.binary(65536, "Fragment/X509SKI")); r.zero("Fragment/X509SKI", "EE"); const o: any = {}; o["X509SKI"] = v; doc = o; break; }
+    case 41: { const v = (r.zero("Fragment/X509SerialNumber", "CH"), r.bigIn(true, undefined, undefined, "Fragment/X509SerialNumber")); r.zero("Fragment/X509SerialNumber", "EE"); const o: any = {}; o["X509SerialNumber"] = v; doc = o; break; }
+    case 42: { const v = (r.zero("Fragment/X509SubjectName", "CH"), r.string(65536, 7, "Fragment/X509SubjectName")); r.zero("Fragment/X509SubjectName", "EE"); const o: any = {}; o["X509SubjectName"] = v; doc = o; break; }
+    case 43: { const v = (r.zero("Fragment/XPath", "CH"), r.string(65536, 4, "Fragment/XPath")); r.zero("Fragment/XPath", "EE"); const o: any = {}; o["XPath"] = v; doc = o; break; }
+    case 44: { const v = (r.zero("Fragment/Y", "CH"), r.binary(65536, "Fragment/Y")); r.zero("Fragment/Y", "EE"); const o: any = {}; o["Y"] = v; doc = o; break; }
     default:
       return r.badEvent(c, 6, "FragmentContent", "SE(fragment element)");
   }
