@@ -14,6 +14,7 @@ export {
   nmkFromPassword,
   type RandomSource,
 } from "./keys.js";
+export * from "./matching/index.js";
 export { type DecodedMme, decodeMme, encodeMme, mmeLength, mmtypeOf, writeMme } from "./mme-codec.js";
 export {
   type FieldKind,
