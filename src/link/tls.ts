@@ -1,0 +1,219 @@
+/**
+ * TLS 1.2 V2G transport (ISO 15118-2 §7.7.3.x, issue 4 §2): the SECC presents its leaf certificate and the
+ * CPO sub-CA chain; the EVCC trusts only the V2G root(s) and refuses any other chain with a
+ * {@link TlsTrustError}. `keylogFile` appends NSS key-log lines ("CLIENT_RANDOM …") so Wireshark can
+ * decrypt captured sessions (the CLI's `--tls-keylog FILE`).
+ *
+ * Cipher suites: ISO 15118-2 allows exactly TLS_ECDH_ECDSA_WITH_AES_128_CBC_SHA256 (0xC025, static ECDH)
+ * and TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256 (0xC023), both on secp256r1. Node's OpenSSL (3.0.x, Node 20)
+ * has only the ECDHE one: static-ECDH suites were removed in OpenSSL 1.1.0 — neither
+ * `tls.getCiphers()` nor `openssl ciphers ALL` lists ECDH-ECDSA-AES128-SHA256. An EVCC offering only 0xC025
+ * therefore cannot talk to us (handshake failure, logged); all real EVCCs we know offer 0xC023 too.
+ */
+import { appendFileSync } from "node:fs";
+import type { Socket } from "node:net";
+import {
+  createServer as createTlsServer,
+  type PeerCertificate,
+  type TLSSocket,
+  connect as tlsConnectSocket,
+} from "node:tls";
+import { checkReceiveOptions } from "./connection-core.js";
+import { LinkError, TlsTrustError } from "./errors.js";
+import { type LinkLogger, silentLogger } from "./logger.js";
+import { listenV2g, ServerCore } from "./server.js";
+import { wrapSocket } from "./socket-connection.js";
+import { LINK_CONNECT_TIMEOUT_MS, type TcpConnectOptions, type TcpServerOptions } from "./tcp.js";
+import type { TlsInfo, V2gConnection, V2gServer } from "./types.js";
+
+/** OpenSSL name of TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256 (0xC023), the ISO 15118-2 suite Node offers. */
+export const ISO15118_2_TLS_CIPHERS = "ECDHE-ECDSA-AES128-SHA256";
+/** OpenSSL name of the static-ECDH ISO 15118-2 suite (0xC025) — absent from Node's OpenSSL 3 (see above). */
+export const ISO15118_2_STATIC_ECDH_CIPHER = "ECDH-ECDSA-AES128-SHA256";
+/** ISO 15118-2 key exchange curve secp256r1 (OpenSSL "prime256v1"). */
+export const ISO15118_2_TLS_CURVE = "prime256v1";
+/** Signature algorithm for ISO 15118-2 certificates: ECDSA with SHA-256. */
+export const ISO15118_2_TLS_SIGALGS = "ECDSA+SHA256";
+/** ISO 15118-2 uses TLS 1.2 only (TLS 1.3 is ISO 15118-20). */
+export const ISO15118_2_TLS_VERSION = "TLSv1.2";
+/** Server: drop a TCP connection whose TLS handshake has not finished after this many ms (status U, ours). */
+export const LINK_TLS_HANDSHAKE_TIMEOUT_MS = 5000;
+
+/**
+ * OpenSSL X.509 verification codes as Node reports them on `err.code` (node src/crypto/crypto_common.cc);
+ * an error with one of these is a trust failure, anything else a handshake failure.
+ */
+const X509_VERIFY_CODES: ReadonlySet<string> = new Set([
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_CRL",
+  "UNABLE_TO_DECRYPT_CERT_SIGNATURE",
+  "UNABLE_TO_DECRYPT_CRL_SIGNATURE",
+  "UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY",
+  "CERT_SIGNATURE_FAILURE",
+  "CRL_SIGNATURE_FAILURE",
+  "CERT_NOT_YET_VALID",
+  "CERT_HAS_EXPIRED",
+  "CRL_NOT_YET_VALID",
+  "CRL_HAS_EXPIRED",
+  "ERROR_IN_CERT_NOT_BEFORE_FIELD",
+  "ERROR_IN_CERT_NOT_AFTER_FIELD",
+  "ERROR_IN_CRL_LAST_UPDATE_FIELD",
+  "ERROR_IN_CRL_NEXT_UPDATE_FIELD",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "CERT_CHAIN_TOO_LONG",
+  "CERT_REVOKED",
+  "INVALID_CA",
+  "PATH_LENGTH_EXCEEDED",
+  "INVALID_PURPOSE",
+  "CERT_UNTRUSTED",
+  "CERT_REJECTED",
+]);
+
+type Pem = string | Buffer;
+
+/** SECC TLS material. */
+export interface TlsServerConfig {
+  /** SECC leaf private key (PEM). */
+  key: Pem;
+  /** SECC leaf certificate followed by the CPO sub-CA certificates (PEM, leaf first, root omitted). */
+  cert: Pem;
+  /** Override the cipher list (default {@link ISO15118_2_TLS_CIPHERS}). */
+  ciphers?: string;
+  /** Append NSS key-log lines to this file. */
+  keylogFile?: string;
+  handshakeTimeoutMs?: number;
+}
+
+/** EVCC TLS trust settings. */
+export interface TlsClientConfig {
+  /** Trusted V2G root certificate(s) (PEM). Nothing else is trusted (no system store). */
+  ca: Pem | Pem[];
+  ciphers?: string;
+  keylogFile?: string;
+  /**
+   * Extra check of the SECC leaf after chain validation; return an Error to refuse. Default: none. There is
+   * no hostname check: the EVCC reaches the SECC by the address SDP returned, and the SECC certificate's CN
+   * is its SECC ID / EVSEID, not a host name (ISO 15118-2 Annex F certificate profile).
+   */
+  checkSeccCertificate?: (cert: PeerCertificate) => Error | undefined;
+}
+
+/** Returns a `keylog` listener that appends each NSS key-log line to `file` (synchronously, in order). */
+export function keylogAppender(file: string): (line: Buffer) => void {
+  return (line) => appendFileSync(file, line);
+}
+
+function tlsInfo(s: TLSSocket): TlsInfo {
+  const info: TlsInfo = { protocol: s.getProtocol() ?? "", cipher: s.getCipher()?.name ?? "" };
+  const cn = s.getPeerCertificate()?.subject?.CN;
+  if (typeof cn === "string") info.peerCommonName = cn;
+  return info;
+}
+
+const common = {
+  minVersion: ISO15118_2_TLS_VERSION,
+  maxVersion: ISO15118_2_TLS_VERSION,
+  ecdhCurve: ISO15118_2_TLS_CURVE,
+  sigalgs: ISO15118_2_TLS_SIGALGS,
+} as const;
+
+/** Start a TLS 1.2 V2G server (SECC). Connections are reported after a successful handshake. */
+export async function startTlsServer(opts: TcpServerOptions & { tls: TlsServerConfig }): Promise<V2gServer> {
+  checkReceiveOptions(opts);
+  const log: LinkLogger = opts.logger ?? silentLogger;
+  const server = createTlsServer({
+    ...common,
+    key: opts.tls.key,
+    cert: opts.tls.cert,
+    ciphers: opts.tls.ciphers ?? ISO15118_2_TLS_CIPHERS,
+    handshakeTimeout: opts.tls.handshakeTimeoutMs ?? LINK_TLS_HANDSHAKE_TIMEOUT_MS,
+    requestCert: false,
+  });
+  const port = await listenV2g(server, opts.host, opts.port);
+  const core = new ServerCore(
+    "tls",
+    { address: opts.host, port },
+    log,
+    () => new Promise<void>((r) => server.close(() => r())),
+  );
+  if (opts.tls.keylogFile) server.on("keylog", keylogAppender(opts.tls.keylogFile));
+  server.on("secureConnection", (s: TLSSocket) => {
+    const extra = opts.timers ? { tls: tlsInfo(s), timers: opts.timers } : { tls: tlsInfo(s) };
+    core.add(wrapSocket(s, "tls", opts, extra));
+  });
+  server.on("tlsClientError", (err: Error & { code?: string }, s: TLSSocket) => {
+    log.warn(
+      { remote: `[${s.remoteAddress}]:${s.remotePort}`, code: err.code, err: err.message },
+      `link: tls handshake with [${s.remoteAddress}]:${s.remotePort} failed: ${err.message}`,
+    );
+  });
+  server.on("error", (e) => log.error({ err: e.message }, "link: tls server error"));
+  log.info({ host: opts.host, port }, `link: tls server listening on [${opts.host}]:${port}`);
+  return core;
+}
+
+/**
+ * Connect to a TLS V2G server (EVCC). Rejects with {@link TlsTrustError} when the SECC chain does not verify
+ * against `tls.ca` (code = OpenSSL's reason), with {@link LinkError} "tls-handshake" on other handshake
+ * failures and "connect-failed" when TCP fails.
+ */
+export function tlsConnect(opts: TcpConnectOptions & { tls: TlsClientConfig }): Promise<V2gConnection> {
+  try {
+    checkReceiveOptions(opts);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  const timeoutMs = opts.connectTimeoutMs ?? LINK_CONNECT_TIMEOUT_MS;
+  const where = `[${opts.host}]:${opts.port}`;
+  const check = opts.tls.checkSeccCertificate;
+  let checkError: Error | undefined;
+  return new Promise((resolve, reject) => {
+    const socket = tlsConnectSocket({
+      ...common,
+      host: opts.host,
+      port: opts.port,
+      ca: opts.tls.ca,
+      ciphers: opts.tls.ciphers ?? ISO15118_2_TLS_CIPHERS,
+      rejectUnauthorized: true,
+      checkServerIdentity: (_host, cert) => {
+        checkError = check?.(cert);
+        return checkError;
+      },
+    });
+    if (opts.tls.keylogFile) socket.on("keylog", keylogAppender(opts.tls.keylogFile));
+    let connected = false;
+    const fail = (e: Error & { code?: string }) => {
+      socket.destroy();
+      if (e === checkError) {
+        reject(new TlsTrustError("SECC_CERT_REJECTED", `tls ${where}: ${e.message}`, { cause: e }));
+      } else if (e.code && X509_VERIFY_CODES.has(e.code)) {
+        reject(
+          new TlsTrustError(e.code, `tls ${where}: SECC certificate refused: ${e.code}: ${e.message}`, {
+            cause: e,
+          }),
+        );
+      } else if (connected) {
+        reject(new LinkError("tls-handshake", `tls ${where}: handshake failed: ${e.message}`, { cause: e }));
+      } else {
+        reject(new LinkError("connect-failed", `tls connect ${where}: ${e.message}`, { cause: e }));
+      }
+    };
+    const timer = setTimeout(() => fail(new Error(`no TLS session within ${timeoutMs} ms`)), timeoutMs);
+    (socket as unknown as Socket).once("connect", () => {
+      connected = true;
+    });
+    socket.once("error", (e) => {
+      clearTimeout(timer);
+      fail(e);
+    });
+    socket.once("secureConnect", () => {
+      clearTimeout(timer);
+      socket.removeAllListeners("error");
+      const extra = opts.timers ? { tls: tlsInfo(socket), timers: opts.timers } : { tls: tlsInfo(socket) };
+      resolve(wrapSocket(socket, "tls", opts, extra));
+    });
+  });
+}
