@@ -112,6 +112,23 @@ test("ev: the decision is the minimum mean over random profiles (property)", () 
   );
 });
 
+test("ev: no CM_ATTEN_CHAR.IND in TT_EV_atten_results → 1 + C_EV_match_retry attempts, then no-atten-char-ind", () => {
+  let { s, fx } = sounding();
+  const starts: number[] = [];
+  while (s.phase !== "failed") {
+    // Answer each new CM_SLAC_PARM.REQ so that sounding runs, but let no EVSE report attenuation.
+    const req = sent(fx).find((f) => f.mme.kind === "CM_SLAC_PARM.REQ");
+    if (req && s.phase === "parm") {
+      ({ s, fx } = feed(s, [{ kind: "frame", frame: slacParmCnf(EVSE_A, EV, s.runId), tMs: 0 }]));
+    }
+    const t = timerOf(fx, "results")!;
+    starts.push(t.atMs);
+    ({ s, fx } = feed(s, [{ kind: "timer", id: t.id, tMs: t.atMs }]));
+  }
+  assert.equal(starts.length, 1 + C_EV_MATCH_RETRY);
+  assert.equal(s.failure, "no-atten-char-ind");
+});
+
 function toMatchCnf(over = {}) {
   const { s, fx, runId } = sounding(over);
   const t = timerOf(fx, "results")!;

@@ -10,6 +10,7 @@
  */
 
 import { MNBC_RND_LENGTH, RUN_ID_LENGTH, VALIDATE_RESULT } from "../constants.js";
+import type { SlacFrame } from "../frame.js";
 import { NID_LENGTH, NMK_LENGTH } from "../keys.js";
 import {
   C_EV_MATCH_MNBC,
@@ -200,7 +201,7 @@ class Ctx {
   log(level: "debug" | "info" | "warn", msg: string): void {
     this.fx.push({ kind: "log", level, msg: `ev: ${msg}` });
   }
-  send(frame: import("../frame.js").SlacFrame): void {
+  send(frame: SlacFrame): void {
     this.fx.push({ kind: "send", frame });
   }
   fail(reason: SlacFailReason): void {
@@ -357,7 +358,7 @@ function onMainTimeout(c: Ctx): void {
   else if (s.phase === "join") c.fail("join-timeout");
 }
 
-function onFrame(c: Ctx, f: import("../frame.js").SlacFrame): void {
+function onFrame(c: Ctx, f: SlacFrame): void {
   const s = c.s;
   const m = f.mme;
   switch (m.kind) {

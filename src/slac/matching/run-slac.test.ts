@@ -173,9 +173,7 @@ test("runSlac: 100 % loss — EV sends 1 + C_EV_match_retry PARM.REQ and fails n
   assert.equal(failed(r, "evse").reason, "no-slac-parm-req");
 });
 
-test("runSlac: loss only EVSE→EV after sounding (ATTEN_CHAR.IND) → retries with new RunIDs, then no-atten-char-ind", () => {
-  // 100 % loss on the pair but only after the PARM exchange is impossible to express per direction, so
-  // use an attenuation above the EV threshold instead: INDs arrive, no EVSE qualifies.
+test("runSlac: EVSE audible but above the EV threshold → new attempts with fresh RunIDs, then attenuation-too-high", () => {
   const r = runSlac(scenario({ links: [{ a: "evse", b: "ev", link: { attenuationDb: 70 } }] }));
   const f = failed(r, "ev");
   assert.equal(f.reason, "attenuation-too-high");
