@@ -69,7 +69,7 @@ function positiveInt(name: string, v: number): number {
  * Discover the SECC. Resolves with the first valid SDP response; rejects with {@link SdpTimeoutError} after
  * `tries × tryTimeoutMs` without one, {@link LinkError} "bad-option"/"sdp-socket", or the abort reason.
  */
-export function sdpDiscover(opts: SdpDiscoverOptions): Promise<SdpDiscovery> {
+export async function sdpDiscover(opts: SdpDiscoverOptions): Promise<SdpDiscovery> {
   const log = opts.logger ?? silentLogger;
   const tries = positiveInt("tries", opts.tries ?? SDP_MAX_REQUESTS);
   const tryTimeoutMs = positiveInt("tryTimeoutMs", opts.tryTimeoutMs ?? SDP_REQUEST_TIMEOUT_MS);
@@ -86,7 +86,7 @@ export function sdpDiscover(opts: SdpDiscoverOptions): Promise<SdpDiscovery> {
   });
   const where = `[${target}]:${port}`;
 
-  return new Promise((resolve, reject) => {
+  return await new Promise((resolve, reject) => {
     const sock = createSocket({ type: "udp6", ipv6Only: true });
     let sent = 0;
     let timer: ReturnType<typeof setTimeout> | undefined;

@@ -61,11 +61,11 @@ export function chooseSdpSecurity(
 }
 
 /** Start the SDP server. Rejects with {@link LinkError} "sdp-socket" when the UDP socket cannot bind. */
-export function startSdpServer(opts: SdpServerOptions): Promise<SdpServer> {
+export async function startSdpServer(opts: SdpServerOptions): Promise<SdpServer> {
   const log = opts.logger ?? silentLogger;
   const address = parseIpv6(opts.address);
   if (opts.ports.tls === undefined && opts.ports.tcp === undefined) {
-    return Promise.reject(new LinkError("bad-option", "ports: give at least one of tls, tcp"));
+    throw new LinkError("bad-option", "ports: give at least one of tls, tcp");
   }
   const sock = createSocket({ type: "udp6", reuseAddr: true, ipv6Only: true });
   const stats = { answered: 0, ignored: 0 };
@@ -105,7 +105,7 @@ export function startSdpServer(opts: SdpServerOptions): Promise<SdpServer> {
     });
   });
 
-  return new Promise((resolve, reject) => {
+  return await new Promise((resolve, reject) => {
     sock.once("error", (e) => {
       sock.close();
       reject(
