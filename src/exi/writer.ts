@@ -6,28 +6,31 @@ import { ExiEncodeError } from "./errors.js";
 import { hexToBytes } from "./hex.js";
 import { DECODE_MIN_STRING_LIMIT } from "./limits.js";
 
-/** Bit writer used by the generated encoders. */
+/**
+ * Bit writer used by the generated encoders. Bytes past the current position may hold stale data from a
+ * previous stream: every write masks the partial byte at `pos` and assigns the bytes after it, so `reset`
+ * costs nothing and {@link BitWriter.finish} copies only the bytes written.
+ */
 export class BitWriter {
   buf: Uint8Array;
   /** Current bit position. */
   pos = 0;
 
   constructor(capacity = 4096) {
-    this.buf = new Uint8Array(capacity);
+    this.buf = new Uint8Array(Math.max(capacity, 8));
   }
 
   /** Accept strings longer than their maxLength facet (up to DECODE_MIN_STRING_LIMIT). */
   lenient = false;
 
-  /** Start a new stream (clears the bytes used by the previous one). */
+  /** Start a new stream. */
   reset(lenient = false): void {
     this.lenient = lenient;
-    this.buf.fill(0, 0, (this.pos + 7) >>> 3);
     this.pos = 0;
   }
 
-  private grow(bits: number): void {
-    const need = (this.pos + bits + 7) >>> 3;
+  private grow(bytes: number): void {
+    const need = (this.pos >>> 3) + bytes + 8;
     let cap = this.buf.length * 2;
     while (cap < need) cap *= 2;
     const nb = new Uint8Array(cap);
@@ -37,28 +40,38 @@ export class BitWriter {
 
   /** Write `v` as an n-bit unsigned integer, 0 ≤ n ≤ 32 (EXI §7.1.9). */
   bits(v: number, n: number): void {
-    if (n === 0) return;
     if (n > 24) {
       this.bits(Math.floor(v / 65536), n - 16);
       this.bits(v & 0xffff, 16);
       return;
     }
-    let p = this.pos;
-    if ((p + n + 7) >>> 3 > this.buf.length) this.grow(n);
-    const buf = this.buf;
-    while (n > 0) {
-      const i = p >>> 3;
-      const free = 8 - (p & 7);
-      const take = Math.min(n, free);
-      n -= take;
-      buf[i]! |= ((v >>> n) & ((1 << take) - 1)) << (free - take);
-      p += take;
+    const p = this.pos;
+    const i = p >>> 3;
+    let buf = this.buf;
+    if (i + 4 > buf.length) {
+      this.grow(4);
+      buf = this.buf;
     }
-    this.pos = p;
+    const sh = p & 7;
+    // v left-aligned in a 32-bit window that starts at byte i (n + sh ≤ 31)
+    const x = n === 0 ? 0 : ((v << (32 - n)) >>> sh) >>> 0;
+    buf[i] = (buf[i]! & (0xff00 >>> sh)) | (x >>> 24);
+    buf[i + 1] = x >>> 16;
+    buf[i + 2] = x >>> 8;
+    buf[i + 3] = x;
+    this.pos = p + n;
   }
 
   /** Unsigned Integer (EXI §7.1.6) from a non-negative safe integer. */
   uint(v: number): void {
+    if (v < 128) {
+      this.bits(v, 8);
+      return;
+    }
+    if (v < 16384) {
+      this.bits((((v & 127) | 128) << 8) | (v >>> 7), 16);
+      return;
+    }
     while (v >= 128) {
       this.bits((v % 128) | 128, 8);
       v = Math.floor(v / 128);
@@ -144,8 +157,8 @@ export class BitWriter {
         `binary length ${bytes.length} exceeds maxLength ${maxLength}`,
       );
     this.uint(bytes.length);
-    if ((this.pos & 7) === 0) {
-      if ((this.pos >>> 3) + bytes.length > this.buf.length) this.grow(bytes.length * 8);
+    if ((this.pos & 7) === 0 && bytes.length > 16) {
+      if ((this.pos >>> 3) + bytes.length + 4 > this.buf.length) this.grow(bytes.length + 4);
       this.buf.set(bytes, this.pos >>> 3);
       this.pos += bytes.length * 8;
       return;
@@ -153,8 +166,16 @@ export class BitWriter {
     for (let k = 0; k < bytes.length; k++) this.bits(bytes[k]!, 8);
   }
 
-  /** The bytes written so far, padded with zero bits to a byte boundary (a copy). */
+  /** The bytes written so far, padded with zero bits to a byte boundary (a copy that later calls do not touch). */
   finish(): Uint8Array {
-    return this.buf.slice(0, (this.pos + 7) >>> 3);
+    const p = this.pos;
+    const n = (p + 7) >>> 3;
+    const buf = this.buf;
+    if (p & 7) buf[n - 1] = buf[n - 1]! & (0xff00 >>> (p & 7));
+    // new Uint8Array(small) lives on the JS heap; slice() would allocate a separate backing store
+    if (n > 64) return buf.slice(0, n);
+    const out = new Uint8Array(n);
+    for (let k = 0; k < n; k++) out[k] = buf[k]!;
+    return out;
   }
 }

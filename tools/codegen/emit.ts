@@ -5,6 +5,8 @@
  * tables for the JSON/XML forms and property tests).
  */
 import { DECODE_MIN_STRING_LIMIT } from "../../src/exi/limits.js";
+import { emitEncoder, type Seg } from "./encoder.js";
+import { computeFields, type Field, sameSimple } from "./fields.js";
 import { buildTypeGrammar, codeWidth, type Prod, type State, type TypeGrammar } from "./grammar.js";
 import {
   type ComplexType,
@@ -39,18 +41,6 @@ const HEADER = (title: string, files: string[]) =>
 const DEFAULT_MAX_STRING = 65536;
 const DEFAULT_MAX_BINARY = 65536;
 const DEFAULT_MAX_OCCURS = 4096;
-
-interface Field {
-  name: string;
-  kind: "attr" | "elem" | "content";
-  decl?: ElementDecl;
-  qn?: QN;
-  type: TypeDef;
-  array: boolean;
-  optional: boolean;
-  maxItems: number;
-  firstPos: number;
-}
 
 const ident = (s: string) => (/^[A-Za-z_$][\w$]*$/.test(s) ? s : JSON.stringify(s));
 const prop = (o: string, s: string) =>
@@ -211,6 +201,28 @@ export function emitSet(cfg: SetConfig, set: SchemaSet, xmldsigSet?: SchemaSet):
         return `throw new ExiEncodeError("EXI_TYPE", ${f}, "datatype ${t.builtinName} is not supported");`;
     }
   };
+  /** A simple value as encoder segments: fixed-width values as bits expressions, the rest as statements. */
+  const simpleSegs = (t0: SimpleType, v: string, f: string): Seg[] => {
+    const t = canonSimple(t0);
+    if (t.enumeration) {
+      const e = enumOf(t);
+      return [{ k: "bits", e: `enumIdx(${e}i, ${v}, ${e}, ${f})`, w: codeWidth(t.enumeration.length) }];
+    }
+    if (t.builtin === "boolean") return [{ k: "bits", e: `(chkBool(${v}, ${f}) ? 1 : 0)`, w: 1 }];
+    if (t.builtin === "integer") {
+      const k = intKind(t);
+      if (k.k === "nbit") {
+        const chk = `chkInt(${v}, ${k.min}, ${k.max}, ${f})`;
+        const e = k.min === 0 ? chk : k.min < 0 ? `(${chk} + ${-k.min})` : `(${chk} - ${k.min})`;
+        return [{ k: "bits", e, w: k.width }];
+      }
+    }
+    return [{ k: "stmt", s: simpleEnc(t, v, f) }];
+  };
+  const elemSegs = (d: ElementDecl, v: string, f: string): Seg[] =>
+    d.type.kind === "complex"
+      ? [{ k: "stmt", s: encElem(d, v, f) }]
+      : [{ k: "bits", e: 0, w: 1 }, ...simpleSegs(d.type, v, f), { k: "bits", e: 0, w: 1 }];
   const simpleMeta = (t0: SimpleType): string => {
     const t = canonSimple(t0);
     if (t.enumeration) return `{ k: "enum", v: ${enumOf(t)} }`;
@@ -352,76 +364,19 @@ export function emitSet(cfg: SetConfig, set: SchemaSet, xmldsigSet?: SchemaSet):
     d.push(`}`);
     out.push(d.join("\n"));
 
-    // encoder
-    const e: string[] = [];
-    e.push(`function e_${name}(w: BitWriter, o: T.${name}): void {`);
-    e.push(
-      `  if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ${name}");`,
+    out.push(
+      emitEncoder({
+        name,
+        g,
+        fields,
+        nextCode,
+        prodLabel,
+        prop,
+        maxOccurs: DEFAULT_MAX_OCCURS,
+        valueSegs: (f, v, fn) =>
+          f.kind === "elem" ? elemSegs(f.decl!, v, fn) : simpleSegs(f.type as SimpleType, v, fn),
+      }),
     );
-    e.push(`  let s = 0;${counted ? " let n = 0;" : ""}`);
-    e.push(`  let v: any;`);
-    const statesWith = (pred: (p: Prod) => boolean) =>
-      g.states.flatMap((st) => st.prods.map((p, code) => ({ st, p, code })).filter((x) => pred(x.p)));
-    const eventSwitch = (
-      cases: { st: State; p: Prod; code: number }[],
-      fieldName: string,
-      indent: string,
-    ): string => {
-      const lines: string[] = [];
-      lines.push(`${indent}switch (s) {`);
-      for (const { st, p, code } of cases)
-        lines.push(`${indent}  case ${st.id}: w.bits(${code}, ${st.width}); ${nextCode(st, p)} break;`);
-      const exp = (st: State) => st.prods.map(prodLabel).join("|");
-      lines.push(
-        `${indent}  default: throw structErr(${JSON.stringify(name)}, ${JSON.stringify(fieldName)}, EXP_${name}[s]!);`,
-      );
-      lines.push(`${indent}}`);
-      void exp;
-      return lines.join("\n");
-    };
-    for (const f of fields) {
-      const acc = f.kind === "content" ? "o.CONTENT" : prop("o", f.name);
-      e.push(`  v = ${acc};`);
-      const pred =
-        f.kind === "attr"
-          ? (p: Prod) => p.ev === "AT" && p.pos!.attr!.name.local === f.name
-          : f.kind === "content"
-            ? (p: Prod) => p.ev === "CH"
-            : (p: Prod) => p.ev === "SE" && p.decl!.name.local === f.name;
-      const cases = statesWith(pred);
-      const fname = JSON.stringify(f.name);
-      const write =
-        f.kind === "elem"
-          ? (x: string, fn: string) => encElem(f.decl!, x, fn)
-          : (x: string, fn: string) => simpleEnc(f.type as SimpleType, x, fn);
-      if (f.array) {
-        e.push(`  if (v !== undefined) {`);
-        e.push(
-          `    if (!Array.isArray(v) || v.length > ${Math.min(f.maxItems, DEFAULT_MAX_OCCURS)}) throw arrErr(${fname}, v, ${Math.min(f.maxItems, DEFAULT_MAX_OCCURS)});`,
-        );
-        e.push(`    for (let k = 0; k < v.length; k++) {`);
-        e.push(`      const x = v[k];`);
-        e.push(eventSwitch(cases, f.name, "      "));
-        e.push(`      ${write("x", fname)}`);
-        e.push(`    }`);
-        e.push(`  }`);
-      } else {
-        e.push(`  if (v !== undefined) {`);
-        e.push(eventSwitch(cases, f.name, "    "));
-        e.push(`    ${write("v", fname)}`);
-        e.push(`  }`);
-      }
-    }
-    const eeCases = statesWith((p) => p.ev === "EE");
-    e.push(`  switch (s) {`);
-    for (const { st, code } of eeCases) e.push(`    case ${st.id}: w.bits(${code}, ${st.width}); return;`);
-    e.push(`    default: throw structErr(${JSON.stringify(name)}, "(end)", EXP_${name}[s]!);`);
-    e.push(`  }`);
-    e.push(`}`);
-    e.push(
-      `const EXP_${name}: readonly string[] = ${JSON.stringify(g.states.map((st) => st.prods.map(prodLabel).join("|")))};`,
-    );
-    out.push(e.join("\n"));
   }
 
   // ---- document and fragment grammars ---------------------------------------------------------------------
@@ -430,6 +385,7 @@ export function emitSet(cfg: SetConfig, set: SchemaSet, xmldsigSet?: SchemaSet):
   const rootCases = (list: { d: ElementDecl; supported: boolean }[], mode: "doc" | "frag") => {
     const dec: string[] = [];
     const enc: string[] = [];
+    const keys: [string, number][] = [];
     list.forEach(({ d, supported }, i) => {
       const key = JSON.stringify(d.name.local);
       const ctx = mode === "doc" ? "Document" : "Fragment";
@@ -444,12 +400,20 @@ export function emitSet(cfg: SetConfig, set: SchemaSet, xmldsigSet?: SchemaSet):
         // (after long-lived decodes), and an old-space wrapper keeps every young child alive across scavenges
         `    case ${i}: { const v = ${decElem(d, ctx)};${endAfterSimple(d, ctx)} const o: any = {}; o[${key}] = v; doc = o; break; }`,
       );
-      enc.push(
-        `  if (${key} in doc) { w.bits(${i}, W); ${encElem(d, `(doc as any)[${key}]`, key)} return; }`,
-      );
+      enc.push(`      case ${i}: { w.bits(${i}, W); ${encElem(d, `(doc as any)[${key}]`, key)} return; }`);
+      keys.push([d.name.local, i]);
     });
-    return { dec, enc };
+    return { dec, enc, keys };
   };
+  /** Root dispatch by the document's key (one Map lookup instead of an `in` test per global element). */
+  const rootDispatch = (c: { enc: string[]; keys: [string, number][] }, map: string) =>
+    `  for (const k in doc) {
+    switch (${map}.get(k)) {
+${c.enc.join("\n")}
+    }
+  }`;
+  const rootMap = (c: { keys: [string, number][] }, map: string) =>
+    `const ${map} = new Map<string, number>(${JSON.stringify(c.keys)});`;
   const docList = globals.map((d) => ({ d, supported: true }));
   const doc = rootCases(docList, "doc");
 
@@ -527,9 +491,11 @@ export function encode${fname}(doc: FragmentDocument, opts?: EncodeOptions): Uin
   return w.finish();
 }
 
+${rootMap(c, `K_${fname}`)}
+
 function frag${fname}(w: BitWriter, doc: FragmentDocument, W: number): void {
   if (typeof doc !== "object" || doc === null) throw new ExiEncodeError("EXI_TYPE", "", "expected { ElementName: value }");
-${c.enc.join("\n")}
+${rootDispatch(c, `K_${fname}`)}
   throw new ExiEncodeError("EXI_STRUCTURE", Object.keys(doc)[0] ?? "", "not an element of the fragment grammar");
 }
 `;
@@ -542,7 +508,7 @@ ${c.enc.join("\n")}
 import { BitReader } from "../../exi/reader.js";
 import { BitWriter } from "../../exi/writer.js";
 import { ExiDecodeError, ExiEncodeError, withPath } from "../../exi/errors.js";
-import { arrErr, chkBig, chkBool, chkInt, enumErr, structErr } from "../../exi/check.js";
+import { arrErr, chkBig, chkBool, chkInt, enumErr, enumIdx, missErr, structErr } from "../../exi/check.js";
 import { MAX_EXI_MESSAGE_BYTES } from "../../exi/limits.js";
 import type { DecodeOptions, EncodeOptions } from "../../exi/options.js";
 import type * as T from "./types.js";
@@ -604,9 +570,11 @@ export function encodeDocument(doc: Document, opts?: EncodeOptions): Uint8Array 
   return w.finish();
 }
 
+${rootMap(doc, "K_Document")}
+
 function docContent(w: BitWriter, doc: Document, W: number): void {
   if (typeof doc !== "object" || doc === null) throw new ExiEncodeError("EXI_TYPE", "", "expected { ElementName: value }");
-${doc.enc.join("\n")}
+${rootDispatch(doc, "K_Document")}
   throw new ExiEncodeError("EXI_STRUCTURE", Object.keys(doc)[0] ?? "", "not a global element of this schema set");
 }
 `);
@@ -720,152 +688,4 @@ export function toXml(doc: Document | Record<string, unknown>): string {
     "meta.ts": `${meta.join("\n")}\n`,
     "index.ts": index,
   };
-}
-
-function sameSimple(a: SimpleType, b: SimpleType): boolean {
-  if (a.name && b.name) return qkey(a.name) === qkey(b.name);
-  return (
-    JSON.stringify(a, (_k, v) => (typeof v === "bigint" ? String(v) : v)) ===
-    JSON.stringify(b, (_k, v) => (typeof v === "bigint" ? String(v) : v))
-  );
-}
-
-/** Fields of a complex type: attributes, simple content, then one property per element name. */
-function computeFields(g: TypeGrammar): Field[] {
-  const byName = new Map<string, Field>();
-  const order: Field[] = [];
-  for (const st of g.states) {
-    for (const p of st.prods) {
-      let name: string;
-      let f: Field | undefined;
-      if (p.ev === "AT") {
-        name = p.pos!.attr!.name.local;
-        f = byName.get(`a:${name}`);
-        if (!f) {
-          f = {
-            name,
-            kind: "attr",
-            qn: p.pos!.attr!.name,
-            type: p.pos!.attr!.type,
-            array: false,
-            optional: true,
-            maxItems: 1,
-            firstPos: p.pos!.idx,
-          };
-          byName.set(`a:${name}`, f);
-          order.push(f);
-        }
-      } else if (p.ev === "CH") {
-        f = byName.get("CONTENT");
-        if (!f) {
-          f = {
-            name: "CONTENT",
-            kind: "content",
-            type: p.pos!.chType!,
-            array: false,
-            optional: true,
-            maxItems: 1,
-            firstPos: p.pos!.idx,
-          };
-          byName.set("CONTENT", f);
-          order.push(f);
-        }
-      } else if (p.ev === "SE") {
-        name = p.decl!.name.local;
-        f = byName.get(`e:${name}`);
-        if (!f) {
-          f = {
-            name,
-            kind: "elem",
-            decl: p.decl!,
-            qn: p.decl!.name,
-            type: p.decl!.type,
-            array: false,
-            optional: true,
-            maxItems: 1,
-            firstPos: p.pos!.idx,
-          };
-          byName.set(`e:${name}`, f);
-          order.push(f);
-        } else if (qkey(f.decl!.name) !== qkey(p.decl!.name) || f.decl!.type !== p.decl!.type) {
-          if (
-            !(
-              f.decl!.type.kind === "simple" &&
-              p.decl!.type.kind === "simple" &&
-              sameSimple(f.decl!.type, p.decl!.type)
-            )
-          )
-            throw new Error(`${g.type.codeName}: two different elements named ${name}`);
-        }
-        f.firstPos = Math.min(f.firstPos, p.pos!.idx);
-      }
-    }
-  }
-  const isField = (f: Field, p: Prod) =>
-    f.kind === "attr"
-      ? p.ev === "AT" && p.pos!.attr!.name.local === f.name
-      : f.kind === "content"
-        ? p.ev === "CH"
-        : p.ev === "SE" && p.decl!.name.local === f.name;
-  const nextOf = (_st: State, p: Prod): number[] => {
-    if (p.next === -1) return [];
-    if (p.next === "self") return Object.values(g.phaseStates.get(p.pos!.idx)!) as number[];
-    return [p.next];
-  };
-  for (const f of order) {
-    // optional: can EE be reached from the start without using f?
-    const seen = new Set<number>([0]);
-    const stack = [0];
-    let endOk = false;
-    while (stack.length > 0) {
-      const st = g.states[stack.pop()!]!;
-      for (const p of st.prods) {
-        if (isField(f, p)) continue;
-        if (p.ev === "EE") endOk = true;
-        for (const n of nextOf(st, p))
-          if (!seen.has(n)) {
-            seen.add(n);
-            stack.push(n);
-          }
-      }
-    }
-    f.optional = endOk;
-    // array: can f occur twice? (reach an f-production from a state after an f-production)
-    const after: number[] = [];
-    for (const st of g.states) for (const p of st.prods) if (isField(f, p)) after.push(...nextOf(st, p));
-    const seen2 = new Set<number>(after);
-    const st2 = [...after];
-    let twice = false;
-    while (st2.length > 0 && !twice) {
-      const st = g.states[st2.pop()!]!;
-      for (const p of st.prods) {
-        if (isField(f, p)) {
-          twice = true;
-          break;
-        }
-        for (const n of nextOf(st, p))
-          if (!seen2.has(n)) {
-            seen2.add(n);
-            st2.push(n);
-          }
-      }
-    }
-    f.array = twice;
-    if (twice) {
-      const poss = g.positions.filter((p) =>
-        g.states.some((st) => st.prods.some((q) => q.pos === p && isField(f, q))),
-      );
-      f.maxItems = poss.reduce(
-        (s, p) => s + (p.max === Number.POSITIVE_INFINITY || !p.counted ? Number.POSITIVE_INFINITY : p.max),
-        0,
-      );
-    }
-  }
-  return order.sort((a, b) =>
-    a.kind === b.kind || (a.kind !== "attr" && b.kind !== "attr")
-      ? a.firstPos - b.firstPos
-      : a.kind === "attr"
-        ? -1
-        : 1,
-  );
 }

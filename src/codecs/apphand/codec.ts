@@ -8,7 +8,7 @@
 import { BitReader } from "../../exi/reader.js";
 import { BitWriter } from "../../exi/writer.js";
 import { ExiDecodeError, ExiEncodeError, withPath } from "../../exi/errors.js";
-import { arrErr, chkBig, chkBool, chkInt, enumErr, structErr } from "../../exi/check.js";
+import { arrErr, chkBig, chkBool, chkInt, enumErr, enumIdx, missErr, structErr } from "../../exi/check.js";
 import { MAX_EXI_MESSAGE_BYTES } from "../../exi/limits.js";
 import type { DecodeOptions, EncodeOptions } from "../../exi/options.js";
 import type * as T from "./types.js";
@@ -78,12 +78,12 @@ function d_supportedAppProtocolReq(r: BitReader): T.supportedAppProtocolReq {
 function e_supportedAppProtocolReq(w: BitWriter, o: T.supportedAppProtocolReq): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for supportedAppProtocolReq");
   let s = 0; let n = 0;
-  let v: any;
-  v = o.AppProtocol;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 20) throw arrErr("AppProtocol", v, 20);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.AppProtocol;
+  if (v0 === undefined || (Array.isArray(v0) && v0.length === 0)) throw missErr("supportedAppProtocolReq", "AppProtocol");
+  if (v0 !== undefined) {
+    if (!Array.isArray(v0) || v0.length > 20) throw arrErr("AppProtocol", v0, 20);
+    for (let k = 0; k < v0.length; k++) {
+      const x = v0[k];
       switch (s) {
         case 0: w.bits(0, 1); n = 1; s = 1; break;
         case 1: w.bits(0, 2); n++; s = n < 20 ? 1 : 2; break;
@@ -149,51 +149,28 @@ function d_AppProtocolType(r: BitReader): T.AppProtocolType {
 function e_AppProtocolType(w: BitWriter, o: T.AppProtocolType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for AppProtocolType");
   let s = 0;
-  let v: any;
-  v = o.ProtocolNamespace;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("AppProtocolType", "ProtocolNamespace", EXP_AppProtocolType[s]!);
-    }
-    w.bits(0, 1); w.string(v, 100, "ProtocolNamespace"); w.bits(0, 1);
-  }
-  v = o.VersionNumberMajor;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("AppProtocolType", "VersionNumberMajor", EXP_AppProtocolType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 4294967295, "VersionNumberMajor")); w.bits(0, 1);
-  }
-  v = o.VersionNumberMinor;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("AppProtocolType", "VersionNumberMinor", EXP_AppProtocolType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 4294967295, "VersionNumberMinor")); w.bits(0, 1);
-  }
-  v = o.SchemaID;
-  if (v !== undefined) {
-    switch (s) {
-      case 3: w.bits(0, 1); s = 4; break;
-      default: throw structErr("AppProtocolType", "SchemaID", EXP_AppProtocolType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkInt(v, 0, 255, "SchemaID") - 0, 8); w.bits(0, 1);
-  }
-  v = o.Priority;
-  if (v !== undefined) {
-    switch (s) {
-      case 4: w.bits(0, 1); s = 5; break;
-      default: throw structErr("AppProtocolType", "Priority", EXP_AppProtocolType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkInt(v, 1, 20, "Priority") - 1, 5); w.bits(0, 1);
-  }
-  switch (s) {
-    case 5: w.bits(0, 1); return;
-    default: throw structErr("AppProtocolType", "(end)", EXP_AppProtocolType[s]!);
-  }
+  const v0: any = o.ProtocolNamespace;
+  if (v0 === undefined) throw missErr("AppProtocolType", "ProtocolNamespace");
+  s = 1;
+  w.bits(0, 2);
+  w.string(v0, 100, "ProtocolNamespace");
+  const v1: any = o.VersionNumberMajor;
+  if (v1 === undefined) throw missErr("AppProtocolType", "VersionNumberMajor");
+  s = 2;
+  w.bits(0, 3);
+  w.uint(chkInt(v1, 0, 4294967295, "VersionNumberMajor"));
+  const v2: any = o.VersionNumberMinor;
+  if (v2 === undefined) throw missErr("AppProtocolType", "VersionNumberMinor");
+  s = 3;
+  w.bits(0, 3);
+  w.uint(chkInt(v2, 0, 4294967295, "VersionNumberMinor"));
+  const v3: any = o.SchemaID;
+  if (v3 === undefined) throw missErr("AppProtocolType", "SchemaID");
+  s = 4;
+  const v4: any = o.Priority;
+  if (v4 === undefined) throw missErr("AppProtocolType", "Priority");
+  s = 5;
+  w.bits((chkInt(v3, 0, 255, "SchemaID") << 10) | ((chkInt(v4, 1, 20, "Priority") - 1) << 2), 21);
 }
 const EXP_AppProtocolType: readonly string[] = ["SE(ProtocolNamespace)","SE(VersionNumberMajor)","SE(VersionNumberMinor)","SE(SchemaID)","SE(Priority)","EE"];
 
@@ -229,22 +206,14 @@ function d_supportedAppProtocolRes(r: BitReader): T.supportedAppProtocolRes {
 function e_supportedAppProtocolRes(w: BitWriter, o: T.supportedAppProtocolRes): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for supportedAppProtocolRes");
   let s = 0;
-  let v: any;
-  v = o.ResponseCode;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("supportedAppProtocolRes", "ResponseCode", EXP_supportedAppProtocolRes[s]!);
-    }
-    w.bits(0, 1); { const i = E0i.get(v); if (i === undefined) throw enumErr(v, E0, "ResponseCode"); w.bits(i, 2); } w.bits(0, 1);
-  }
-  v = o.SchemaID;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 2); s = 2; break;
-      default: throw structErr("supportedAppProtocolRes", "SchemaID", EXP_supportedAppProtocolRes[s]!);
-    }
-    w.bits(0, 1); w.bits(chkInt(v, 0, 255, "SchemaID") - 0, 8); w.bits(0, 1);
+  const v0: any = o.ResponseCode;
+  if (v0 === undefined) throw missErr("supportedAppProtocolRes", "ResponseCode");
+  s = 1;
+  const v1: any = o.SchemaID;
+  w.bits((enumIdx(E0i, v0, E0, "ResponseCode") << 1), 5);
+  if (v1 !== undefined) {
+    s = 2;
+    w.bits((chkInt(v1, 0, 255, "SchemaID") << 1), 12);
   }
   switch (s) {
     case 1: w.bits(1, 2); return;
@@ -279,10 +248,16 @@ export function encodeDocument(doc: Document, opts?: EncodeOptions): Uint8Array 
   return w.finish();
 }
 
+const K_Document = new Map<string, number>([["supportedAppProtocolReq",0],["supportedAppProtocolRes",1]]);
+
 function docContent(w: BitWriter, doc: Document, W: number): void {
   if (typeof doc !== "object" || doc === null) throw new ExiEncodeError("EXI_TYPE", "", "expected { ElementName: value }");
-  if ("supportedAppProtocolReq" in doc) { w.bits(0, W); try { e_supportedAppProtocolReq(w, (doc as any)["supportedAppProtocolReq"]); } catch (err) { throw withPath(err, "supportedAppProtocolReq"); } return; }
-  if ("supportedAppProtocolRes" in doc) { w.bits(1, W); try { e_supportedAppProtocolRes(w, (doc as any)["supportedAppProtocolRes"]); } catch (err) { throw withPath(err, "supportedAppProtocolRes"); } return; }
+  for (const k in doc) {
+    switch (K_Document.get(k)) {
+      case 0: { w.bits(0, W); try { e_supportedAppProtocolReq(w, (doc as any)["supportedAppProtocolReq"]); } catch (err) { throw withPath(err, "supportedAppProtocolReq"); } return; }
+      case 1: { w.bits(1, W); try { e_supportedAppProtocolRes(w, (doc as any)["supportedAppProtocolRes"]); } catch (err) { throw withPath(err, "supportedAppProtocolRes"); } return; }
+    }
+  }
   throw new ExiEncodeError("EXI_STRUCTURE", Object.keys(doc)[0] ?? "", "not a global element of this schema set");
 }
 

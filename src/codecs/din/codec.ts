@@ -8,7 +8,7 @@
 import { BitReader } from "../../exi/reader.js";
 import { BitWriter } from "../../exi/writer.js";
 import { ExiDecodeError, ExiEncodeError, withPath } from "../../exi/errors.js";
-import { arrErr, chkBig, chkBool, chkInt, enumErr, structErr } from "../../exi/check.js";
+import { arrErr, chkBig, chkBool, chkInt, enumErr, enumIdx, missErr, structErr } from "../../exi/check.js";
 import { MAX_EXI_MESSAGE_BYTES } from "../../exi/limits.js";
 import type { DecodeOptions, EncodeOptions } from "../../exi/options.js";
 import type * as T from "./types.js";
@@ -176,19 +176,12 @@ function d_SessionSetupReqType(r: BitReader): T.SessionSetupReqType {
 function e_SessionSetupReqType(w: BitWriter, o: T.SessionSetupReqType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for SessionSetupReqType");
   let s = 0;
-  let v: any;
-  v = o.EVCCID;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("SessionSetupReqType", "EVCCID", EXP_SessionSetupReqType[s]!);
-    }
-    w.bits(0, 1); w.binary(v, 8, "EVCCID"); w.bits(0, 1);
-  }
-  switch (s) {
-    case 1: w.bits(0, 1); return;
-    default: throw structErr("SessionSetupReqType", "(end)", EXP_SessionSetupReqType[s]!);
-  }
+  const v0: any = o.EVCCID;
+  if (v0 === undefined) throw missErr("SessionSetupReqType", "EVCCID");
+  s = 1;
+  w.bits(0, 2);
+  w.binary(v0, 8, "EVCCID");
+  w.bits(0, 2);
 }
 const EXP_SessionSetupReqType: readonly string[] = ["SE(EVCCID)","EE"];
 
@@ -211,11 +204,7 @@ function d_BodyBaseType(r: BitReader): T.BodyBaseType {
 function e_BodyBaseType(w: BitWriter, o: T.BodyBaseType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for BodyBaseType");
   let s = 0;
-  let v: any;
-  switch (s) {
-    case 0: w.bits(0, 1); return;
-    default: throw structErr("BodyBaseType", "(end)", EXP_BodyBaseType[s]!);
-  }
+  w.bits(0, 1);
 }
 const EXP_BodyBaseType: readonly string[] = ["EE"];
 
@@ -257,30 +246,21 @@ function d_SessionSetupResType(r: BitReader): T.SessionSetupResType {
 function e_SessionSetupResType(w: BitWriter, o: T.SessionSetupResType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for SessionSetupResType");
   let s = 0;
-  let v: any;
-  v = o.ResponseCode;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("SessionSetupResType", "ResponseCode", EXP_SessionSetupResType[s]!);
-    }
-    w.bits(0, 1); { const i = E0i.get(v); if (i === undefined) throw enumErr(v, E0, "ResponseCode"); w.bits(i, 5); } w.bits(0, 1);
-  }
-  v = o.EVSEID;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("SessionSetupResType", "EVSEID", EXP_SessionSetupResType[s]!);
-    }
-    w.bits(0, 1); w.binary(v, 32, "EVSEID"); w.bits(0, 1);
-  }
-  v = o.DateTimeNow;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 2); s = 3; break;
-      default: throw structErr("SessionSetupResType", "DateTimeNow", EXP_SessionSetupResType[s]!);
-    }
-    w.bits(0, 1); w.intBig(chkBig(v, -9223372036854775808n, 9223372036854775807n, "DateTimeNow")); w.bits(0, 1);
+  const v0: any = o.ResponseCode;
+  if (v0 === undefined) throw missErr("SessionSetupResType", "ResponseCode");
+  s = 1;
+  const v1: any = o.EVSEID;
+  if (v1 === undefined) throw missErr("SessionSetupResType", "EVSEID");
+  s = 2;
+  w.bits((enumIdx(E0i, v0, E0, "ResponseCode") << 3), 10);
+  w.binary(v1, 32, "EVSEID");
+  const v2: any = o.DateTimeNow;
+  w.bits(0, 1);
+  if (v2 !== undefined) {
+    s = 3;
+    w.bits(0, 3);
+    w.intBig(chkBig(v2, -9223372036854775808n, 9223372036854775807n, "DateTimeNow"));
+    w.bits(0, 1);
   }
   switch (s) {
     case 2: w.bits(1, 2); return;
@@ -324,23 +304,21 @@ function d_ServiceDiscoveryReqType(r: BitReader): T.ServiceDiscoveryReqType {
 function e_ServiceDiscoveryReqType(w: BitWriter, o: T.ServiceDiscoveryReqType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ServiceDiscoveryReqType");
   let s = 0;
-  let v: any;
-  v = o.ServiceScope;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 2); s = 1; break;
-      default: throw structErr("ServiceDiscoveryReqType", "ServiceScope", EXP_ServiceDiscoveryReqType[s]!);
-    }
-    w.bits(0, 1); w.string(v, 32, "ServiceScope"); w.bits(0, 1);
+  const v0: any = o.ServiceScope;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 3);
+    w.string(v0, 32, "ServiceScope");
+    w.bits(0, 1);
   }
-  v = o.ServiceCategory;
-  if (v !== undefined) {
+  const v1: any = o.ServiceCategory;
+  if (v1 !== undefined) {
     switch (s) {
-      case 0: w.bits(1, 2); s = 2; break;
-      case 1: w.bits(0, 2); s = 2; break;
+      case 0: w.bits(2, 3); s = 2; break;
+      case 1: w.bits(0, 3); s = 2; break;
       default: throw structErr("ServiceDiscoveryReqType", "ServiceCategory", EXP_ServiceDiscoveryReqType[s]!);
     }
-    w.bits(0, 1); { const i = E1i.get(v); if (i === undefined) throw enumErr(v, E1, "ServiceCategory"); w.bits(i, 2); } w.bits(0, 1);
+    w.bits((enumIdx(E1i, v1, E1, "ServiceCategory") << 1), 3);
   }
   switch (s) {
     case 0: w.bits(2, 2); return;
@@ -395,38 +373,24 @@ function d_ServiceDiscoveryResType(r: BitReader): T.ServiceDiscoveryResType {
 function e_ServiceDiscoveryResType(w: BitWriter, o: T.ServiceDiscoveryResType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ServiceDiscoveryResType");
   let s = 0;
-  let v: any;
-  v = o.ResponseCode;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("ServiceDiscoveryResType", "ResponseCode", EXP_ServiceDiscoveryResType[s]!);
-    }
-    w.bits(0, 1); { const i = E0i.get(v); if (i === undefined) throw enumErr(v, E0, "ResponseCode"); w.bits(i, 5); } w.bits(0, 1);
-  }
-  v = o.PaymentOptions;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("ServiceDiscoveryResType", "PaymentOptions", EXP_ServiceDiscoveryResType[s]!);
-    }
-    try { e_PaymentOptionsType(w, v); } catch (err) { throw withPath(err, "PaymentOptions"); }
-  }
-  v = o.ChargeService;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("ServiceDiscoveryResType", "ChargeService", EXP_ServiceDiscoveryResType[s]!);
-    }
-    try { e_ServiceChargeType(w, v); } catch (err) { throw withPath(err, "ChargeService"); }
-  }
-  v = o.ServiceList;
-  if (v !== undefined) {
-    switch (s) {
-      case 3: w.bits(0, 2); s = 4; break;
-      default: throw structErr("ServiceDiscoveryResType", "ServiceList", EXP_ServiceDiscoveryResType[s]!);
-    }
-    try { e_ServiceTagListType(w, v); } catch (err) { throw withPath(err, "ServiceList"); }
+  const v0: any = o.ResponseCode;
+  if (v0 === undefined) throw missErr("ServiceDiscoveryResType", "ResponseCode");
+  s = 1;
+  const v1: any = o.PaymentOptions;
+  if (v1 === undefined) throw missErr("ServiceDiscoveryResType", "PaymentOptions");
+  s = 2;
+  w.bits((enumIdx(E0i, v0, E0, "ResponseCode") << 2), 9);
+  try { e_PaymentOptionsType(w, v1); } catch (err) { throw withPath(err, "PaymentOptions"); }
+  const v2: any = o.ChargeService;
+  if (v2 === undefined) throw missErr("ServiceDiscoveryResType", "ChargeService");
+  s = 3;
+  w.bits(0, 1);
+  try { e_ServiceChargeType(w, v2); } catch (err) { throw withPath(err, "ChargeService"); }
+  const v3: any = o.ServiceList;
+  if (v3 !== undefined) {
+    s = 4;
+    w.bits(0, 2);
+    try { e_ServiceTagListType(w, v3); } catch (err) { throw withPath(err, "ServiceList"); }
   }
   switch (s) {
     case 3: w.bits(1, 2); return;
@@ -462,24 +426,21 @@ function d_PaymentOptionsType(r: BitReader): T.PaymentOptionsType {
 function e_PaymentOptionsType(w: BitWriter, o: T.PaymentOptionsType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for PaymentOptionsType");
   let s = 0;
-  let v: any;
-  v = o.PaymentOption;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("PaymentOption", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.PaymentOption;
+  if (v0 === undefined || (Array.isArray(v0) && v0.length === 0)) throw missErr("PaymentOptionsType", "PaymentOption");
+  if (v0 !== undefined) {
+    if (!Array.isArray(v0) || v0.length > 4096) throw arrErr("PaymentOption", v0, 4096);
+    for (let k = 0; k < v0.length; k++) {
+      const x = v0[k];
       switch (s) {
-        case 0: w.bits(0, 1); s = 1; break;
-        case 1: w.bits(0, 2); s = 1; break;
+        case 0: w.bits(0, 2); s = 1; break;
+        case 1: w.bits(0, 3); s = 1; break;
         default: throw structErr("PaymentOptionsType", "PaymentOption", EXP_PaymentOptionsType[s]!);
       }
-      w.bits(0, 1); { const i = E2i.get(x); if (i === undefined) throw enumErr(x, E2, "PaymentOption"); w.bits(i, 1); } w.bits(0, 1);
+      w.bits((enumIdx(E2i, x, E2, "PaymentOption") << 1), 2);
     }
   }
-  switch (s) {
-    case 1: w.bits(1, 2); return;
-    default: throw structErr("PaymentOptionsType", "(end)", EXP_PaymentOptionsType[s]!);
-  }
+  w.bits(1, 2);
 }
 const EXP_PaymentOptionsType: readonly string[] = ["SE(PaymentOption)","SE(PaymentOption)|EE"];
 
@@ -520,35 +481,18 @@ function d_ServiceChargeType(r: BitReader): T.ServiceChargeType {
 function e_ServiceChargeType(w: BitWriter, o: T.ServiceChargeType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ServiceChargeType");
   let s = 0;
-  let v: any;
-  v = o.ServiceTag;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("ServiceChargeType", "ServiceTag", EXP_ServiceChargeType[s]!);
-    }
-    try { e_ServiceTagType(w, v); } catch (err) { throw withPath(err, "ServiceTag"); }
-  }
-  v = o.FreeService;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("ServiceChargeType", "FreeService", EXP_ServiceChargeType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkBool(v, "FreeService") ? 1 : 0, 1); w.bits(0, 1);
-  }
-  v = o.EnergyTransferType;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("ServiceChargeType", "EnergyTransferType", EXP_ServiceChargeType[s]!);
-    }
-    w.bits(0, 1); { const i = E3i.get(v); if (i === undefined) throw enumErr(v, E3, "EnergyTransferType"); w.bits(i, 4); } w.bits(0, 1);
-  }
-  switch (s) {
-    case 3: w.bits(0, 1); return;
-    default: throw structErr("ServiceChargeType", "(end)", EXP_ServiceChargeType[s]!);
-  }
+  const v0: any = o.ServiceTag;
+  if (v0 === undefined) throw missErr("ServiceChargeType", "ServiceTag");
+  s = 1;
+  w.bits(0, 1);
+  try { e_ServiceTagType(w, v0); } catch (err) { throw withPath(err, "ServiceTag"); }
+  const v1: any = o.FreeService;
+  if (v1 === undefined) throw missErr("ServiceChargeType", "FreeService");
+  s = 2;
+  const v2: any = o.EnergyTransferType;
+  if (v2 === undefined) throw missErr("ServiceChargeType", "EnergyTransferType");
+  s = 3;
+  w.bits(((chkBool(v1, "FreeService") ? 1 : 0) << 9) | (enumIdx(E3i, v2, E3, "EnergyTransferType") << 2), 12);
 }
 const EXP_ServiceChargeType: readonly string[] = ["SE(ServiceTag)","SE(FreeService)","SE(EnergyTransferType)","EE"];
 
@@ -583,27 +527,15 @@ function d_ServiceType(r: BitReader): T.ServiceType {
 function e_ServiceType(w: BitWriter, o: T.ServiceType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ServiceType");
   let s = 0;
-  let v: any;
-  v = o.ServiceTag;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("ServiceType", "ServiceTag", EXP_ServiceType[s]!);
-    }
-    try { e_ServiceTagType(w, v); } catch (err) { throw withPath(err, "ServiceTag"); }
-  }
-  v = o.FreeService;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("ServiceType", "FreeService", EXP_ServiceType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkBool(v, "FreeService") ? 1 : 0, 1); w.bits(0, 1);
-  }
-  switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("ServiceType", "(end)", EXP_ServiceType[s]!);
-  }
+  const v0: any = o.ServiceTag;
+  if (v0 === undefined) throw missErr("ServiceType", "ServiceTag");
+  s = 1;
+  w.bits(0, 1);
+  try { e_ServiceTagType(w, v0); } catch (err) { throw withPath(err, "ServiceTag"); }
+  const v1: any = o.FreeService;
+  if (v1 === undefined) throw missErr("ServiceType", "FreeService");
+  s = 2;
+  w.bits(((chkBool(v1, "FreeService") ? 1 : 0) << 2), 5);
 }
 const EXP_ServiceType: readonly string[] = ["SE(ServiceTag)","SE(FreeService)","EE"];
 
@@ -652,39 +584,33 @@ function d_ServiceTagType(r: BitReader): T.ServiceTagType {
 function e_ServiceTagType(w: BitWriter, o: T.ServiceTagType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ServiceTagType");
   let s = 0;
-  let v: any;
-  v = o.ServiceID;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("ServiceTagType", "ServiceID", EXP_ServiceTagType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 65535, "ServiceID")); w.bits(0, 1);
+  const v0: any = o.ServiceID;
+  if (v0 === undefined) throw missErr("ServiceTagType", "ServiceID");
+  s = 1;
+  w.bits(0, 2);
+  w.uint(chkInt(v0, 0, 65535, "ServiceID"));
+  const v1: any = o.ServiceName;
+  w.bits(0, 1);
+  if (v1 !== undefined) {
+    s = 2;
+    w.bits(0, 3);
+    w.string(v1, 32, "ServiceName");
+    w.bits(0, 1);
   }
-  v = o.ServiceName;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 2); s = 2; break;
-      default: throw structErr("ServiceTagType", "ServiceName", EXP_ServiceTagType[s]!);
-    }
-    w.bits(0, 1); w.string(v, 32, "ServiceName"); w.bits(0, 1);
+  const v2: any = o.ServiceCategory;
+  if (v2 === undefined) throw missErr("ServiceTagType", "ServiceCategory");
+  switch (s) {
+    case 1: w.bits(2, 3); s = 3; break;
+    case 2: w.bits(0, 2); s = 3; break;
+    default: throw structErr("ServiceTagType", "ServiceCategory", EXP_ServiceTagType[s]!);
   }
-  v = o.ServiceCategory;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(1, 2); s = 3; break;
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("ServiceTagType", "ServiceCategory", EXP_ServiceTagType[s]!);
-    }
-    w.bits(0, 1); { const i = E1i.get(v); if (i === undefined) throw enumErr(v, E1, "ServiceCategory"); w.bits(i, 2); } w.bits(0, 1);
-  }
-  v = o.ServiceScope;
-  if (v !== undefined) {
-    switch (s) {
-      case 3: w.bits(0, 2); s = 4; break;
-      default: throw structErr("ServiceTagType", "ServiceScope", EXP_ServiceTagType[s]!);
-    }
-    w.bits(0, 1); w.string(v, 32, "ServiceScope"); w.bits(0, 1);
+  const v3: any = o.ServiceScope;
+  w.bits((enumIdx(E1i, v2, E1, "ServiceCategory") << 1), 3);
+  if (v3 !== undefined) {
+    s = 4;
+    w.bits(0, 3);
+    w.string(v3, 32, "ServiceScope");
+    w.bits(0, 1);
   }
   switch (s) {
     case 3: w.bits(1, 2); return;
@@ -720,12 +646,12 @@ function d_ServiceTagListType(r: BitReader): T.ServiceTagListType {
 function e_ServiceTagListType(w: BitWriter, o: T.ServiceTagListType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ServiceTagListType");
   let s = 0;
-  let v: any;
-  v = o.Service;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("Service", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.Service;
+  if (v0 === undefined || (Array.isArray(v0) && v0.length === 0)) throw missErr("ServiceTagListType", "Service");
+  if (v0 !== undefined) {
+    if (!Array.isArray(v0) || v0.length > 4096) throw arrErr("Service", v0, 4096);
+    for (let k = 0; k < v0.length; k++) {
+      const x = v0[k];
       switch (s) {
         case 0: w.bits(0, 1); s = 1; break;
         case 1: w.bits(0, 2); s = 1; break;
@@ -734,10 +660,7 @@ function e_ServiceTagListType(w: BitWriter, o: T.ServiceTagListType): void {
       try { e_ServiceType(w, x); } catch (err) { throw withPath(err, "Service"); }
     }
   }
-  switch (s) {
-    case 1: w.bits(1, 2); return;
-    default: throw structErr("ServiceTagListType", "(end)", EXP_ServiceTagListType[s]!);
-  }
+  w.bits(1, 2);
 }
 const EXP_ServiceTagListType: readonly string[] = ["SE(Service)","SE(Service)|EE"];
 
@@ -766,19 +689,12 @@ function d_ServiceDetailReqType(r: BitReader): T.ServiceDetailReqType {
 function e_ServiceDetailReqType(w: BitWriter, o: T.ServiceDetailReqType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ServiceDetailReqType");
   let s = 0;
-  let v: any;
-  v = o.ServiceID;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("ServiceDetailReqType", "ServiceID", EXP_ServiceDetailReqType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 65535, "ServiceID")); w.bits(0, 1);
-  }
-  switch (s) {
-    case 1: w.bits(0, 1); return;
-    default: throw structErr("ServiceDetailReqType", "(end)", EXP_ServiceDetailReqType[s]!);
-  }
+  const v0: any = o.ServiceID;
+  if (v0 === undefined) throw missErr("ServiceDetailReqType", "ServiceID");
+  s = 1;
+  w.bits(0, 2);
+  w.uint(chkInt(v0, 0, 65535, "ServiceID"));
+  w.bits(0, 2);
 }
 const EXP_ServiceDetailReqType: readonly string[] = ["SE(ServiceID)","EE"];
 
@@ -820,30 +736,20 @@ function d_ServiceDetailResType(r: BitReader): T.ServiceDetailResType {
 function e_ServiceDetailResType(w: BitWriter, o: T.ServiceDetailResType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ServiceDetailResType");
   let s = 0;
-  let v: any;
-  v = o.ResponseCode;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("ServiceDetailResType", "ResponseCode", EXP_ServiceDetailResType[s]!);
-    }
-    w.bits(0, 1); { const i = E0i.get(v); if (i === undefined) throw enumErr(v, E0, "ResponseCode"); w.bits(i, 5); } w.bits(0, 1);
-  }
-  v = o.ServiceID;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("ServiceDetailResType", "ServiceID", EXP_ServiceDetailResType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 65535, "ServiceID")); w.bits(0, 1);
-  }
-  v = o.ServiceParameterList;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 2); s = 3; break;
-      default: throw structErr("ServiceDetailResType", "ServiceParameterList", EXP_ServiceDetailResType[s]!);
-    }
-    try { e_ServiceParameterListType(w, v); } catch (err) { throw withPath(err, "ServiceParameterList"); }
+  const v0: any = o.ResponseCode;
+  if (v0 === undefined) throw missErr("ServiceDetailResType", "ResponseCode");
+  s = 1;
+  const v1: any = o.ServiceID;
+  if (v1 === undefined) throw missErr("ServiceDetailResType", "ServiceID");
+  s = 2;
+  w.bits((enumIdx(E0i, v0, E0, "ResponseCode") << 3), 10);
+  w.uint(chkInt(v1, 0, 65535, "ServiceID"));
+  const v2: any = o.ServiceParameterList;
+  w.bits(0, 1);
+  if (v2 !== undefined) {
+    s = 3;
+    w.bits(0, 2);
+    try { e_ServiceParameterListType(w, v2); } catch (err) { throw withPath(err, "ServiceParameterList"); }
   }
   switch (s) {
     case 2: w.bits(1, 2); return;
@@ -879,12 +785,12 @@ function d_ServiceParameterListType(r: BitReader): T.ServiceParameterListType {
 function e_ServiceParameterListType(w: BitWriter, o: T.ServiceParameterListType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ServiceParameterListType");
   let s = 0;
-  let v: any;
-  v = o.ParameterSet;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("ParameterSet", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.ParameterSet;
+  if (v0 === undefined || (Array.isArray(v0) && v0.length === 0)) throw missErr("ServiceParameterListType", "ParameterSet");
+  if (v0 !== undefined) {
+    if (!Array.isArray(v0) || v0.length > 4096) throw arrErr("ParameterSet", v0, 4096);
+    for (let k = 0; k < v0.length; k++) {
+      const x = v0[k];
       switch (s) {
         case 0: w.bits(0, 1); s = 1; break;
         case 1: w.bits(0, 2); s = 1; break;
@@ -893,10 +799,7 @@ function e_ServiceParameterListType(w: BitWriter, o: T.ServiceParameterListType)
       try { e_ParameterSetType(w, x); } catch (err) { throw withPath(err, "ParameterSet"); }
     }
   }
-  switch (s) {
-    case 1: w.bits(1, 2); return;
-    default: throw structErr("ServiceParameterListType", "(end)", EXP_ServiceParameterListType[s]!);
-  }
+  w.bits(1, 2);
 }
 const EXP_ServiceParameterListType: readonly string[] = ["SE(ParameterSet)","SE(ParameterSet)|EE"];
 
@@ -932,20 +835,18 @@ function d_ParameterSetType(r: BitReader): T.ParameterSetType {
 function e_ParameterSetType(w: BitWriter, o: T.ParameterSetType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ParameterSetType");
   let s = 0;
-  let v: any;
-  v = o.ParameterSetID;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("ParameterSetType", "ParameterSetID", EXP_ParameterSetType[s]!);
-    }
-    w.bits(0, 1); w.int(chkInt(v, -32768, 32767, "ParameterSetID")); w.bits(0, 1);
-  }
-  v = o.Parameter;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("Parameter", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.ParameterSetID;
+  if (v0 === undefined) throw missErr("ParameterSetType", "ParameterSetID");
+  s = 1;
+  w.bits(0, 2);
+  w.int(chkInt(v0, -32768, 32767, "ParameterSetID"));
+  const v1: any = o.Parameter;
+  w.bits(0, 1);
+  if (v1 === undefined || (Array.isArray(v1) && v1.length === 0)) throw missErr("ParameterSetType", "Parameter");
+  if (v1 !== undefined) {
+    if (!Array.isArray(v1) || v1.length > 4096) throw arrErr("Parameter", v1, 4096);
+    for (let k = 0; k < v1.length; k++) {
+      const x = v1[k];
       switch (s) {
         case 1: w.bits(0, 1); s = 2; break;
         case 2: w.bits(0, 2); s = 2; break;
@@ -954,10 +855,7 @@ function e_ParameterSetType(w: BitWriter, o: T.ParameterSetType): void {
       try { e_ParameterType(w, x); } catch (err) { throw withPath(err, "Parameter"); }
     }
   }
-  switch (s) {
-    case 2: w.bits(1, 2); return;
-    default: throw structErr("ParameterSetType", "(end)", EXP_ParameterSetType[s]!);
-  }
+  w.bits(1, 2);
 }
 const EXP_ParameterSetType: readonly string[] = ["SE(ParameterSetID)","SE(Parameter)","SE(Parameter)|EE"];
 
@@ -1033,70 +931,62 @@ function d_ParameterType(r: BitReader): T.ParameterType {
 function e_ParameterType(w: BitWriter, o: T.ParameterType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ParameterType");
   let s = 0;
-  let v: any;
-  v = o.Name;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("ParameterType", "Name", EXP_ParameterType[s]!);
-    }
-    w.string(v, 65536, "Name");
+  const v0: any = o.Name;
+  if (v0 === undefined) throw missErr("ParameterType", "Name");
+  s = 1;
+  w.bits(0, 1);
+  w.string(v0, 65536, "Name");
+  const v1: any = o.ValueType;
+  if (v1 === undefined) throw missErr("ParameterType", "ValueType");
+  s = 2;
+  const v2: any = o.boolValue;
+  w.bits(enumIdx(E4i, v1, E4, "ValueType"), 4);
+  if (v2 !== undefined) {
+    s = 3;
+    w.bits(((chkBool(v2, "boolValue") ? 1 : 0) << 1), 6);
   }
-  v = o.ValueType;
-  if (v !== undefined) {
+  const v3: any = o.byteValue;
+  if (v3 !== undefined) {
     switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("ParameterType", "ValueType", EXP_ParameterType[s]!);
-    }
-    { const i = E4i.get(v); if (i === undefined) throw enumErr(v, E4, "ValueType"); w.bits(i, 3); }
-  }
-  v = o.boolValue;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 3); s = 3; break;
-      default: throw structErr("ParameterType", "boolValue", EXP_ParameterType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkBool(v, "boolValue") ? 1 : 0, 1); w.bits(0, 1);
-  }
-  v = o.byteValue;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(1, 3); s = 4; break;
+      case 2: w.bits(2, 4); s = 4; break;
       default: throw structErr("ParameterType", "byteValue", EXP_ParameterType[s]!);
     }
-    w.bits(0, 1); w.bits(chkInt(v, -128, 127, "byteValue") - -128, 8); w.bits(0, 1);
+    w.bits(((chkInt(v3, -128, 127, "byteValue") + 128) << 1), 9);
   }
-  v = o.shortValue;
-  if (v !== undefined) {
+  const v4: any = o.shortValue;
+  if (v4 !== undefined) {
     switch (s) {
-      case 2: w.bits(2, 3); s = 5; break;
+      case 2: w.bits(4, 4); s = 5; break;
       default: throw structErr("ParameterType", "shortValue", EXP_ParameterType[s]!);
     }
-    w.bits(0, 1); w.int(chkInt(v, -32768, 32767, "shortValue")); w.bits(0, 1);
+    w.int(chkInt(v4, -32768, 32767, "shortValue"));
+    w.bits(0, 1);
   }
-  v = o.intValue;
-  if (v !== undefined) {
+  const v5: any = o.intValue;
+  if (v5 !== undefined) {
     switch (s) {
-      case 2: w.bits(3, 3); s = 6; break;
+      case 2: w.bits(6, 4); s = 6; break;
       default: throw structErr("ParameterType", "intValue", EXP_ParameterType[s]!);
     }
-    w.bits(0, 1); w.int(chkInt(v, -2147483648, 2147483647, "intValue")); w.bits(0, 1);
+    w.int(chkInt(v5, -2147483648, 2147483647, "intValue"));
+    w.bits(0, 1);
   }
-  v = o.physicalValue;
-  if (v !== undefined) {
+  const v6: any = o.physicalValue;
+  if (v6 !== undefined) {
     switch (s) {
       case 2: w.bits(4, 3); s = 7; break;
       default: throw structErr("ParameterType", "physicalValue", EXP_ParameterType[s]!);
     }
-    try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "physicalValue"); }
+    try { e_PhysicalValueType(w, v6); } catch (err) { throw withPath(err, "physicalValue"); }
   }
-  v = o.stringValue;
-  if (v !== undefined) {
+  const v7: any = o.stringValue;
+  if (v7 !== undefined) {
     switch (s) {
-      case 2: w.bits(5, 3); s = 8; break;
+      case 2: w.bits(10, 4); s = 8; break;
       default: throw structErr("ParameterType", "stringValue", EXP_ParameterType[s]!);
     }
-    w.bits(0, 1); w.string(v, 65536, "stringValue"); w.bits(0, 1);
+    w.string(v7, 65536, "stringValue");
+    w.bits(0, 1);
   }
   switch (s) {
     case 3: w.bits(0, 1); return;
@@ -1148,36 +1038,24 @@ function d_PhysicalValueType(r: BitReader): T.PhysicalValueType {
 function e_PhysicalValueType(w: BitWriter, o: T.PhysicalValueType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for PhysicalValueType");
   let s = 0;
-  let v: any;
-  v = o.Multiplier;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("PhysicalValueType", "Multiplier", EXP_PhysicalValueType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkInt(v, -3, 3, "Multiplier") - -3, 3); w.bits(0, 1);
+  const v0: any = o.Multiplier;
+  if (v0 === undefined) throw missErr("PhysicalValueType", "Multiplier");
+  s = 1;
+  const v1: any = o.Unit;
+  w.bits(((chkInt(v0, -3, 3, "Multiplier") + 3) << 1), 6);
+  if (v1 !== undefined) {
+    s = 2;
+    w.bits((enumIdx(E5i, v1, E5, "Unit") << 1), 8);
   }
-  v = o.Unit;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 2); s = 2; break;
-      default: throw structErr("PhysicalValueType", "Unit", EXP_PhysicalValueType[s]!);
-    }
-    w.bits(0, 1); { const i = E5i.get(v); if (i === undefined) throw enumErr(v, E5, "Unit"); w.bits(i, 4); } w.bits(0, 1);
-  }
-  v = o.Value;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(1, 2); s = 3; break;
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("PhysicalValueType", "Value", EXP_PhysicalValueType[s]!);
-    }
-    w.bits(0, 1); w.int(chkInt(v, -32768, 32767, "Value")); w.bits(0, 1);
-  }
+  const v2: any = o.Value;
+  if (v2 === undefined) throw missErr("PhysicalValueType", "Value");
   switch (s) {
-    case 3: w.bits(0, 1); return;
-    default: throw structErr("PhysicalValueType", "(end)", EXP_PhysicalValueType[s]!);
+    case 1: w.bits(2, 3); s = 3; break;
+    case 2: w.bits(0, 2); s = 3; break;
+    default: throw structErr("PhysicalValueType", "Value", EXP_PhysicalValueType[s]!);
   }
+  w.int(chkInt(v2, -32768, 32767, "Value"));
+  w.bits(0, 2);
 }
 const EXP_PhysicalValueType: readonly string[] = ["SE(Multiplier)","SE(Unit)|SE(Value)","SE(Value)","EE"];
 
@@ -1212,27 +1090,15 @@ function d_ServicePaymentSelectionReqType(r: BitReader): T.ServicePaymentSelecti
 function e_ServicePaymentSelectionReqType(w: BitWriter, o: T.ServicePaymentSelectionReqType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ServicePaymentSelectionReqType");
   let s = 0;
-  let v: any;
-  v = o.SelectedPaymentOption;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("ServicePaymentSelectionReqType", "SelectedPaymentOption", EXP_ServicePaymentSelectionReqType[s]!);
-    }
-    w.bits(0, 1); { const i = E2i.get(v); if (i === undefined) throw enumErr(v, E2, "SelectedPaymentOption"); w.bits(i, 1); } w.bits(0, 1);
-  }
-  v = o.SelectedServiceList;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("ServicePaymentSelectionReqType", "SelectedServiceList", EXP_ServicePaymentSelectionReqType[s]!);
-    }
-    try { e_SelectedServiceListType(w, v); } catch (err) { throw withPath(err, "SelectedServiceList"); }
-  }
-  switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("ServicePaymentSelectionReqType", "(end)", EXP_ServicePaymentSelectionReqType[s]!);
-  }
+  const v0: any = o.SelectedPaymentOption;
+  if (v0 === undefined) throw missErr("ServicePaymentSelectionReqType", "SelectedPaymentOption");
+  s = 1;
+  const v1: any = o.SelectedServiceList;
+  if (v1 === undefined) throw missErr("ServicePaymentSelectionReqType", "SelectedServiceList");
+  s = 2;
+  w.bits((enumIdx(E2i, v0, E2, "SelectedPaymentOption") << 2), 5);
+  try { e_SelectedServiceListType(w, v1); } catch (err) { throw withPath(err, "SelectedServiceList"); }
+  w.bits(0, 1);
 }
 const EXP_ServicePaymentSelectionReqType: readonly string[] = ["SE(SelectedPaymentOption)","SE(SelectedServiceList)","EE"];
 
@@ -1262,12 +1128,12 @@ function d_SelectedServiceListType(r: BitReader): T.SelectedServiceListType {
 function e_SelectedServiceListType(w: BitWriter, o: T.SelectedServiceListType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for SelectedServiceListType");
   let s = 0;
-  let v: any;
-  v = o.SelectedService;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("SelectedService", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.SelectedService;
+  if (v0 === undefined || (Array.isArray(v0) && v0.length === 0)) throw missErr("SelectedServiceListType", "SelectedService");
+  if (v0 !== undefined) {
+    if (!Array.isArray(v0) || v0.length > 4096) throw arrErr("SelectedService", v0, 4096);
+    for (let k = 0; k < v0.length; k++) {
+      const x = v0[k];
       switch (s) {
         case 0: w.bits(0, 1); s = 1; break;
         case 1: w.bits(0, 2); s = 1; break;
@@ -1276,10 +1142,7 @@ function e_SelectedServiceListType(w: BitWriter, o: T.SelectedServiceListType): 
       try { e_SelectedServiceType(w, x); } catch (err) { throw withPath(err, "SelectedService"); }
     }
   }
-  switch (s) {
-    case 1: w.bits(1, 2); return;
-    default: throw structErr("SelectedServiceListType", "(end)", EXP_SelectedServiceListType[s]!);
-  }
+  w.bits(1, 2);
 }
 const EXP_SelectedServiceListType: readonly string[] = ["SE(SelectedService)","SE(SelectedService)|EE"];
 
@@ -1315,22 +1178,18 @@ function d_SelectedServiceType(r: BitReader): T.SelectedServiceType {
 function e_SelectedServiceType(w: BitWriter, o: T.SelectedServiceType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for SelectedServiceType");
   let s = 0;
-  let v: any;
-  v = o.ServiceID;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("SelectedServiceType", "ServiceID", EXP_SelectedServiceType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 65535, "ServiceID")); w.bits(0, 1);
-  }
-  v = o.ParameterSetID;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 2); s = 2; break;
-      default: throw structErr("SelectedServiceType", "ParameterSetID", EXP_SelectedServiceType[s]!);
-    }
-    w.bits(0, 1); w.int(chkInt(v, -32768, 32767, "ParameterSetID")); w.bits(0, 1);
+  const v0: any = o.ServiceID;
+  if (v0 === undefined) throw missErr("SelectedServiceType", "ServiceID");
+  s = 1;
+  w.bits(0, 2);
+  w.uint(chkInt(v0, 0, 65535, "ServiceID"));
+  const v1: any = o.ParameterSetID;
+  w.bits(0, 1);
+  if (v1 !== undefined) {
+    s = 2;
+    w.bits(0, 3);
+    w.int(chkInt(v1, -32768, 32767, "ParameterSetID"));
+    w.bits(0, 1);
   }
   switch (s) {
     case 1: w.bits(1, 2); return;
@@ -1365,19 +1224,10 @@ function d_ServicePaymentSelectionResType(r: BitReader): T.ServicePaymentSelecti
 function e_ServicePaymentSelectionResType(w: BitWriter, o: T.ServicePaymentSelectionResType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ServicePaymentSelectionResType");
   let s = 0;
-  let v: any;
-  v = o.ResponseCode;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("ServicePaymentSelectionResType", "ResponseCode", EXP_ServicePaymentSelectionResType[s]!);
-    }
-    w.bits(0, 1); { const i = E0i.get(v); if (i === undefined) throw enumErr(v, E0, "ResponseCode"); w.bits(i, 5); } w.bits(0, 1);
-  }
-  switch (s) {
-    case 1: w.bits(0, 1); return;
-    default: throw structErr("ServicePaymentSelectionResType", "(end)", EXP_ServicePaymentSelectionResType[s]!);
-  }
+  const v0: any = o.ResponseCode;
+  if (v0 === undefined) throw missErr("ServicePaymentSelectionResType", "ResponseCode");
+  s = 1;
+  w.bits((enumIdx(E0i, v0, E0, "ResponseCode") << 2), 9);
 }
 const EXP_ServicePaymentSelectionResType: readonly string[] = ["SE(ResponseCode)","EE"];
 
@@ -1412,27 +1262,17 @@ function d_PaymentDetailsReqType(r: BitReader): T.PaymentDetailsReqType {
 function e_PaymentDetailsReqType(w: BitWriter, o: T.PaymentDetailsReqType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for PaymentDetailsReqType");
   let s = 0;
-  let v: any;
-  v = o.ContractID;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("PaymentDetailsReqType", "ContractID", EXP_PaymentDetailsReqType[s]!);
-    }
-    w.bits(0, 1); w.string(v, 24, "ContractID"); w.bits(0, 1);
-  }
-  v = o.ContractSignatureCertChain;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("PaymentDetailsReqType", "ContractSignatureCertChain", EXP_PaymentDetailsReqType[s]!);
-    }
-    try { e_CertificateChainType(w, v); } catch (err) { throw withPath(err, "ContractSignatureCertChain"); }
-  }
-  switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("PaymentDetailsReqType", "(end)", EXP_PaymentDetailsReqType[s]!);
-  }
+  const v0: any = o.ContractID;
+  if (v0 === undefined) throw missErr("PaymentDetailsReqType", "ContractID");
+  s = 1;
+  w.bits(0, 2);
+  w.string(v0, 24, "ContractID");
+  const v1: any = o.ContractSignatureCertChain;
+  if (v1 === undefined) throw missErr("PaymentDetailsReqType", "ContractSignatureCertChain");
+  s = 2;
+  w.bits(0, 2);
+  try { e_CertificateChainType(w, v1); } catch (err) { throw withPath(err, "ContractSignatureCertChain"); }
+  w.bits(0, 1);
 }
 const EXP_PaymentDetailsReqType: readonly string[] = ["SE(ContractID)","SE(ContractSignatureCertChain)","EE"];
 
@@ -1468,22 +1308,17 @@ function d_CertificateChainType(r: BitReader): T.CertificateChainType {
 function e_CertificateChainType(w: BitWriter, o: T.CertificateChainType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for CertificateChainType");
   let s = 0;
-  let v: any;
-  v = o.Certificate;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("CertificateChainType", "Certificate", EXP_CertificateChainType[s]!);
-    }
-    w.bits(0, 1); w.binary(v, 1200, "Certificate"); w.bits(0, 1);
-  }
-  v = o.SubCertificates;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 2); s = 2; break;
-      default: throw structErr("CertificateChainType", "SubCertificates", EXP_CertificateChainType[s]!);
-    }
-    try { e_SubCertificatesType(w, v); } catch (err) { throw withPath(err, "SubCertificates"); }
+  const v0: any = o.Certificate;
+  if (v0 === undefined) throw missErr("CertificateChainType", "Certificate");
+  s = 1;
+  w.bits(0, 2);
+  w.binary(v0, 1200, "Certificate");
+  const v1: any = o.SubCertificates;
+  w.bits(0, 1);
+  if (v1 !== undefined) {
+    s = 2;
+    w.bits(0, 2);
+    try { e_SubCertificatesType(w, v1); } catch (err) { throw withPath(err, "SubCertificates"); }
   }
   switch (s) {
     case 1: w.bits(1, 2); return;
@@ -1519,24 +1354,22 @@ function d_SubCertificatesType(r: BitReader): T.SubCertificatesType {
 function e_SubCertificatesType(w: BitWriter, o: T.SubCertificatesType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for SubCertificatesType");
   let s = 0;
-  let v: any;
-  v = o.Certificate;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("Certificate", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.Certificate;
+  if (v0 === undefined || (Array.isArray(v0) && v0.length === 0)) throw missErr("SubCertificatesType", "Certificate");
+  if (v0 !== undefined) {
+    if (!Array.isArray(v0) || v0.length > 4096) throw arrErr("Certificate", v0, 4096);
+    for (let k = 0; k < v0.length; k++) {
+      const x = v0[k];
       switch (s) {
-        case 0: w.bits(0, 1); s = 1; break;
-        case 1: w.bits(0, 2); s = 1; break;
+        case 0: w.bits(0, 2); s = 1; break;
+        case 1: w.bits(0, 3); s = 1; break;
         default: throw structErr("SubCertificatesType", "Certificate", EXP_SubCertificatesType[s]!);
       }
-      w.bits(0, 1); w.binary(x, 1200, "Certificate"); w.bits(0, 1);
+      w.binary(x, 1200, "Certificate");
+      w.bits(0, 1);
     }
   }
-  switch (s) {
-    case 1: w.bits(1, 2); return;
-    default: throw structErr("SubCertificatesType", "(end)", EXP_SubCertificatesType[s]!);
-  }
+  w.bits(1, 2);
 }
 const EXP_SubCertificatesType: readonly string[] = ["SE(Certificate)","SE(Certificate)|EE"];
 
@@ -1577,35 +1410,20 @@ function d_PaymentDetailsResType(r: BitReader): T.PaymentDetailsResType {
 function e_PaymentDetailsResType(w: BitWriter, o: T.PaymentDetailsResType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for PaymentDetailsResType");
   let s = 0;
-  let v: any;
-  v = o.ResponseCode;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("PaymentDetailsResType", "ResponseCode", EXP_PaymentDetailsResType[s]!);
-    }
-    w.bits(0, 1); { const i = E0i.get(v); if (i === undefined) throw enumErr(v, E0, "ResponseCode"); w.bits(i, 5); } w.bits(0, 1);
-  }
-  v = o.GenChallenge;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("PaymentDetailsResType", "GenChallenge", EXP_PaymentDetailsResType[s]!);
-    }
-    w.bits(0, 1); w.string(v, 65536, "GenChallenge"); w.bits(0, 1);
-  }
-  v = o.DateTimeNow;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("PaymentDetailsResType", "DateTimeNow", EXP_PaymentDetailsResType[s]!);
-    }
-    w.bits(0, 1); w.intBig(chkBig(v, -9223372036854775808n, 9223372036854775807n, "DateTimeNow")); w.bits(0, 1);
-  }
-  switch (s) {
-    case 3: w.bits(0, 1); return;
-    default: throw structErr("PaymentDetailsResType", "(end)", EXP_PaymentDetailsResType[s]!);
-  }
+  const v0: any = o.ResponseCode;
+  if (v0 === undefined) throw missErr("PaymentDetailsResType", "ResponseCode");
+  s = 1;
+  const v1: any = o.GenChallenge;
+  if (v1 === undefined) throw missErr("PaymentDetailsResType", "GenChallenge");
+  s = 2;
+  w.bits((enumIdx(E0i, v0, E0, "ResponseCode") << 3), 10);
+  w.string(v1, 65536, "GenChallenge");
+  const v2: any = o.DateTimeNow;
+  if (v2 === undefined) throw missErr("PaymentDetailsResType", "DateTimeNow");
+  s = 3;
+  w.bits(0, 3);
+  w.intBig(chkBig(v2, -9223372036854775808n, 9223372036854775807n, "DateTimeNow"));
+  w.bits(0, 2);
 }
 const EXP_PaymentDetailsResType: readonly string[] = ["SE(ResponseCode)","SE(GenChallenge)","SE(DateTimeNow)","EE"];
 
@@ -1643,23 +1461,21 @@ function d_ContractAuthenticationReqType(r: BitReader): T.ContractAuthentication
 function e_ContractAuthenticationReqType(w: BitWriter, o: T.ContractAuthenticationReqType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ContractAuthenticationReqType");
   let s = 0;
-  let v: any;
-  v = o.Id;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 2); s = 1; break;
-      default: throw structErr("ContractAuthenticationReqType", "Id", EXP_ContractAuthenticationReqType[s]!);
-    }
-    w.string(v, 65536, "Id");
+  const v0: any = o.Id;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 2);
+    w.string(v0, 65536, "Id");
   }
-  v = o.GenChallenge;
-  if (v !== undefined) {
+  const v1: any = o.GenChallenge;
+  if (v1 !== undefined) {
     switch (s) {
-      case 0: w.bits(1, 2); s = 2; break;
-      case 1: w.bits(0, 2); s = 2; break;
+      case 0: w.bits(2, 3); s = 2; break;
+      case 1: w.bits(0, 3); s = 2; break;
       default: throw structErr("ContractAuthenticationReqType", "GenChallenge", EXP_ContractAuthenticationReqType[s]!);
     }
-    w.bits(0, 1); w.string(v, 65536, "GenChallenge"); w.bits(0, 1);
+    w.string(v1, 65536, "GenChallenge");
+    w.bits(0, 1);
   }
   switch (s) {
     case 0: w.bits(2, 2); return;
@@ -1701,27 +1517,13 @@ function d_ContractAuthenticationResType(r: BitReader): T.ContractAuthentication
 function e_ContractAuthenticationResType(w: BitWriter, o: T.ContractAuthenticationResType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ContractAuthenticationResType");
   let s = 0;
-  let v: any;
-  v = o.ResponseCode;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("ContractAuthenticationResType", "ResponseCode", EXP_ContractAuthenticationResType[s]!);
-    }
-    w.bits(0, 1); { const i = E0i.get(v); if (i === undefined) throw enumErr(v, E0, "ResponseCode"); w.bits(i, 5); } w.bits(0, 1);
-  }
-  v = o.EVSEProcessing;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("ContractAuthenticationResType", "EVSEProcessing", EXP_ContractAuthenticationResType[s]!);
-    }
-    w.bits(0, 1); { const i = E6i.get(v); if (i === undefined) throw enumErr(v, E6, "EVSEProcessing"); w.bits(i, 1); } w.bits(0, 1);
-  }
-  switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("ContractAuthenticationResType", "(end)", EXP_ContractAuthenticationResType[s]!);
-  }
+  const v0: any = o.ResponseCode;
+  if (v0 === undefined) throw missErr("ContractAuthenticationResType", "ResponseCode");
+  s = 1;
+  const v1: any = o.EVSEProcessing;
+  if (v1 === undefined) throw missErr("ContractAuthenticationResType", "EVSEProcessing");
+  s = 2;
+  w.bits((enumIdx(E0i, v0, E0, "ResponseCode") << 6) | (enumIdx(E6i, v1, E6, "EVSEProcessing") << 2), 13);
 }
 const EXP_ContractAuthenticationResType: readonly string[] = ["SE(ResponseCode)","SE(EVSEProcessing)","EE"];
 
@@ -1758,38 +1560,31 @@ function d_ChargeParameterDiscoveryReqType(r: BitReader): T.ChargeParameterDisco
 function e_ChargeParameterDiscoveryReqType(w: BitWriter, o: T.ChargeParameterDiscoveryReqType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ChargeParameterDiscoveryReqType");
   let s = 0;
-  let v: any;
-  v = o.EVRequestedEnergyTransferType;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("ChargeParameterDiscoveryReqType", "EVRequestedEnergyTransferType", EXP_ChargeParameterDiscoveryReqType[s]!);
-    }
-    w.bits(0, 1); { const i = E7i.get(v); if (i === undefined) throw enumErr(v, E7, "EVRequestedEnergyTransferType"); w.bits(i, 3); } w.bits(0, 1);
+  const v0: any = o.EVRequestedEnergyTransferType;
+  if (v0 === undefined) throw missErr("ChargeParameterDiscoveryReqType", "EVRequestedEnergyTransferType");
+  s = 1;
+  const v1: any = o.AC_EVChargeParameter;
+  w.bits((enumIdx(E7i, v0, E7, "EVRequestedEnergyTransferType") << 1), 6);
+  if (v1 !== undefined) {
+    s = 2;
+    w.bits(0, 2);
+    try { e_AC_EVChargeParameterType(w, v1); } catch (err) { throw withPath(err, "AC_EVChargeParameter"); }
   }
-  v = o.AC_EVChargeParameter;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 2); s = 2; break;
-      default: throw structErr("ChargeParameterDiscoveryReqType", "AC_EVChargeParameter", EXP_ChargeParameterDiscoveryReqType[s]!);
-    }
-    try { e_AC_EVChargeParameterType(w, v); } catch (err) { throw withPath(err, "AC_EVChargeParameter"); }
-  }
-  v = o.DC_EVChargeParameter;
-  if (v !== undefined) {
+  const v2: any = o.DC_EVChargeParameter;
+  if (v2 !== undefined) {
     switch (s) {
       case 1: w.bits(1, 2); s = 2; break;
       default: throw structErr("ChargeParameterDiscoveryReqType", "DC_EVChargeParameter", EXP_ChargeParameterDiscoveryReqType[s]!);
     }
-    try { e_DC_EVChargeParameterType(w, v); } catch (err) { throw withPath(err, "DC_EVChargeParameter"); }
+    try { e_DC_EVChargeParameterType(w, v2); } catch (err) { throw withPath(err, "DC_EVChargeParameter"); }
   }
-  v = o.EVChargeParameter;
-  if (v !== undefined) {
+  const v3: any = o.EVChargeParameter;
+  if (v3 !== undefined) {
     switch (s) {
       case 1: w.bits(2, 2); s = 2; break;
       default: throw structErr("ChargeParameterDiscoveryReqType", "EVChargeParameter", EXP_ChargeParameterDiscoveryReqType[s]!);
     }
-    try { e_EVChargeParameterType(w, v); } catch (err) { throw withPath(err, "EVChargeParameter"); }
+    try { e_EVChargeParameterType(w, v3); } catch (err) { throw withPath(err, "EVChargeParameter"); }
   }
   switch (s) {
     case 2: w.bits(0, 1); return;
@@ -1817,11 +1612,7 @@ function d_EVChargeParameterType(r: BitReader): T.EVChargeParameterType {
 function e_EVChargeParameterType(w: BitWriter, o: T.EVChargeParameterType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for EVChargeParameterType");
   let s = 0;
-  let v: any;
-  switch (s) {
-    case 0: w.bits(0, 1); return;
-    default: throw structErr("EVChargeParameterType", "(end)", EXP_EVChargeParameterType[s]!);
-  }
+  w.bits(0, 1);
 }
 const EXP_EVChargeParameterType: readonly string[] = ["EE"];
 
@@ -1871,62 +1662,50 @@ function d_ChargeParameterDiscoveryResType(r: BitReader): T.ChargeParameterDisco
 function e_ChargeParameterDiscoveryResType(w: BitWriter, o: T.ChargeParameterDiscoveryResType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ChargeParameterDiscoveryResType");
   let s = 0;
-  let v: any;
-  v = o.ResponseCode;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("ChargeParameterDiscoveryResType", "ResponseCode", EXP_ChargeParameterDiscoveryResType[s]!);
-    }
-    w.bits(0, 1); { const i = E0i.get(v); if (i === undefined) throw enumErr(v, E0, "ResponseCode"); w.bits(i, 5); } w.bits(0, 1);
+  const v0: any = o.ResponseCode;
+  if (v0 === undefined) throw missErr("ChargeParameterDiscoveryResType", "ResponseCode");
+  s = 1;
+  const v1: any = o.EVSEProcessing;
+  if (v1 === undefined) throw missErr("ChargeParameterDiscoveryResType", "EVSEProcessing");
+  s = 2;
+  const v2: any = o.SAScheduleList;
+  w.bits((enumIdx(E0i, v0, E0, "ResponseCode") << 5) | (enumIdx(E6i, v1, E6, "EVSEProcessing") << 1), 12);
+  if (v2 !== undefined) {
+    s = 3;
+    w.bits(0, 2);
+    try { e_SAScheduleListType(w, v2); } catch (err) { throw withPath(err, "SAScheduleList"); }
   }
-  v = o.EVSEProcessing;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("ChargeParameterDiscoveryResType", "EVSEProcessing", EXP_ChargeParameterDiscoveryResType[s]!);
-    }
-    w.bits(0, 1); { const i = E6i.get(v); if (i === undefined) throw enumErr(v, E6, "EVSEProcessing"); w.bits(i, 1); } w.bits(0, 1);
-  }
-  v = o.SAScheduleList;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 2); s = 3; break;
-      default: throw structErr("ChargeParameterDiscoveryResType", "SAScheduleList", EXP_ChargeParameterDiscoveryResType[s]!);
-    }
-    try { e_SAScheduleListType(w, v); } catch (err) { throw withPath(err, "SAScheduleList"); }
-  }
-  v = o.SASchedules;
-  if (v !== undefined) {
+  const v3: any = o.SASchedules;
+  if (v3 !== undefined) {
     switch (s) {
       case 2: w.bits(1, 2); s = 3; break;
       default: throw structErr("ChargeParameterDiscoveryResType", "SASchedules", EXP_ChargeParameterDiscoveryResType[s]!);
     }
-    try { e_SASchedulesType(w, v); } catch (err) { throw withPath(err, "SASchedules"); }
+    try { e_SASchedulesType(w, v3); } catch (err) { throw withPath(err, "SASchedules"); }
   }
-  v = o.AC_EVSEChargeParameter;
-  if (v !== undefined) {
+  const v4: any = o.AC_EVSEChargeParameter;
+  if (v4 !== undefined) {
     switch (s) {
       case 3: w.bits(0, 2); s = 4; break;
       default: throw structErr("ChargeParameterDiscoveryResType", "AC_EVSEChargeParameter", EXP_ChargeParameterDiscoveryResType[s]!);
     }
-    try { e_AC_EVSEChargeParameterType(w, v); } catch (err) { throw withPath(err, "AC_EVSEChargeParameter"); }
+    try { e_AC_EVSEChargeParameterType(w, v4); } catch (err) { throw withPath(err, "AC_EVSEChargeParameter"); }
   }
-  v = o.DC_EVSEChargeParameter;
-  if (v !== undefined) {
+  const v5: any = o.DC_EVSEChargeParameter;
+  if (v5 !== undefined) {
     switch (s) {
       case 3: w.bits(1, 2); s = 4; break;
       default: throw structErr("ChargeParameterDiscoveryResType", "DC_EVSEChargeParameter", EXP_ChargeParameterDiscoveryResType[s]!);
     }
-    try { e_DC_EVSEChargeParameterType(w, v); } catch (err) { throw withPath(err, "DC_EVSEChargeParameter"); }
+    try { e_DC_EVSEChargeParameterType(w, v5); } catch (err) { throw withPath(err, "DC_EVSEChargeParameter"); }
   }
-  v = o.EVSEChargeParameter;
-  if (v !== undefined) {
+  const v6: any = o.EVSEChargeParameter;
+  if (v6 !== undefined) {
     switch (s) {
       case 3: w.bits(2, 2); s = 4; break;
       default: throw structErr("ChargeParameterDiscoveryResType", "EVSEChargeParameter", EXP_ChargeParameterDiscoveryResType[s]!);
     }
-    try { e_EVSEChargeParameterType(w, v); } catch (err) { throw withPath(err, "EVSEChargeParameter"); }
+    try { e_EVSEChargeParameterType(w, v6); } catch (err) { throw withPath(err, "EVSEChargeParameter"); }
   }
   switch (s) {
     case 4: w.bits(0, 1); return;
@@ -1954,11 +1733,7 @@ function d_SASchedulesType(r: BitReader): T.SASchedulesType {
 function e_SASchedulesType(w: BitWriter, o: T.SASchedulesType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for SASchedulesType");
   let s = 0;
-  let v: any;
-  switch (s) {
-    case 0: w.bits(0, 1); return;
-    default: throw structErr("SASchedulesType", "(end)", EXP_SASchedulesType[s]!);
-  }
+  w.bits(0, 1);
 }
 const EXP_SASchedulesType: readonly string[] = ["EE"];
 
@@ -1981,11 +1756,7 @@ function d_EVSEChargeParameterType(r: BitReader): T.EVSEChargeParameterType {
 function e_EVSEChargeParameterType(w: BitWriter, o: T.EVSEChargeParameterType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for EVSEChargeParameterType");
   let s = 0;
-  let v: any;
-  switch (s) {
-    case 0: w.bits(0, 1); return;
-    default: throw structErr("EVSEChargeParameterType", "(end)", EXP_EVSEChargeParameterType[s]!);
-  }
+  w.bits(0, 1);
 }
 const EXP_EVSEChargeParameterType: readonly string[] = ["EE"];
 
@@ -2031,40 +1802,33 @@ function d_PowerDeliveryReqType(r: BitReader): T.PowerDeliveryReqType {
 function e_PowerDeliveryReqType(w: BitWriter, o: T.PowerDeliveryReqType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for PowerDeliveryReqType");
   let s = 0;
-  let v: any;
-  v = o.ReadyToChargeState;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("PowerDeliveryReqType", "ReadyToChargeState", EXP_PowerDeliveryReqType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkBool(v, "ReadyToChargeState") ? 1 : 0, 1); w.bits(0, 1);
+  const v0: any = o.ReadyToChargeState;
+  if (v0 === undefined) throw missErr("PowerDeliveryReqType", "ReadyToChargeState");
+  s = 1;
+  const v1: any = o.ChargingProfile;
+  w.bits(((chkBool(v0, "ReadyToChargeState") ? 1 : 0) << 1), 4);
+  if (v1 !== undefined) {
+    s = 2;
+    w.bits(0, 3);
+    try { e_ChargingProfileType(w, v1); } catch (err) { throw withPath(err, "ChargingProfile"); }
   }
-  v = o.ChargingProfile;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 3); s = 2; break;
-      default: throw structErr("PowerDeliveryReqType", "ChargingProfile", EXP_PowerDeliveryReqType[s]!);
-    }
-    try { e_ChargingProfileType(w, v); } catch (err) { throw withPath(err, "ChargingProfile"); }
-  }
-  v = o.DC_EVPowerDeliveryParameter;
-  if (v !== undefined) {
+  const v2: any = o.DC_EVPowerDeliveryParameter;
+  if (v2 !== undefined) {
     switch (s) {
       case 1: w.bits(1, 3); s = 3; break;
       case 2: w.bits(0, 2); s = 3; break;
       default: throw structErr("PowerDeliveryReqType", "DC_EVPowerDeliveryParameter", EXP_PowerDeliveryReqType[s]!);
     }
-    try { e_DC_EVPowerDeliveryParameterType(w, v); } catch (err) { throw withPath(err, "DC_EVPowerDeliveryParameter"); }
+    try { e_DC_EVPowerDeliveryParameterType(w, v2); } catch (err) { throw withPath(err, "DC_EVPowerDeliveryParameter"); }
   }
-  v = o.EVPowerDeliveryParameter;
-  if (v !== undefined) {
+  const v3: any = o.EVPowerDeliveryParameter;
+  if (v3 !== undefined) {
     switch (s) {
       case 1: w.bits(2, 3); s = 3; break;
       case 2: w.bits(1, 2); s = 3; break;
       default: throw structErr("PowerDeliveryReqType", "EVPowerDeliveryParameter", EXP_PowerDeliveryReqType[s]!);
     }
-    try { e_EVPowerDeliveryParameterType(w, v); } catch (err) { throw withPath(err, "EVPowerDeliveryParameter"); }
+    try { e_EVPowerDeliveryParameterType(w, v3); } catch (err) { throw withPath(err, "EVPowerDeliveryParameter"); }
   }
   switch (s) {
     case 1: w.bits(3, 3); return;
@@ -2107,20 +1871,18 @@ function d_ChargingProfileType(r: BitReader): T.ChargingProfileType {
 function e_ChargingProfileType(w: BitWriter, o: T.ChargingProfileType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ChargingProfileType");
   let s = 0;
-  let v: any;
-  v = o.SAScheduleTupleID;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("ChargingProfileType", "SAScheduleTupleID", EXP_ChargingProfileType[s]!);
-    }
-    w.bits(0, 1); w.int(chkInt(v, -32768, 32767, "SAScheduleTupleID")); w.bits(0, 1);
-  }
-  v = o.ProfileEntry;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("ProfileEntry", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.SAScheduleTupleID;
+  if (v0 === undefined) throw missErr("ChargingProfileType", "SAScheduleTupleID");
+  s = 1;
+  w.bits(0, 2);
+  w.int(chkInt(v0, -32768, 32767, "SAScheduleTupleID"));
+  const v1: any = o.ProfileEntry;
+  w.bits(0, 1);
+  if (v1 === undefined || (Array.isArray(v1) && v1.length === 0)) throw missErr("ChargingProfileType", "ProfileEntry");
+  if (v1 !== undefined) {
+    if (!Array.isArray(v1) || v1.length > 4096) throw arrErr("ProfileEntry", v1, 4096);
+    for (let k = 0; k < v1.length; k++) {
+      const x = v1[k];
       switch (s) {
         case 1: w.bits(0, 1); s = 2; break;
         case 2: w.bits(0, 2); s = 2; break;
@@ -2129,10 +1891,7 @@ function e_ChargingProfileType(w: BitWriter, o: T.ChargingProfileType): void {
       try { e_ProfileEntryType(w, x); } catch (err) { throw withPath(err, "ProfileEntry"); }
     }
   }
-  switch (s) {
-    case 2: w.bits(1, 2); return;
-    default: throw structErr("ChargingProfileType", "(end)", EXP_ChargingProfileType[s]!);
-  }
+  w.bits(1, 2);
 }
 const EXP_ChargingProfileType: readonly string[] = ["SE(SAScheduleTupleID)","SE(ProfileEntry)","SE(ProfileEntry)|EE"];
 
@@ -2167,27 +1926,17 @@ function d_ProfileEntryType(r: BitReader): T.ProfileEntryType {
 function e_ProfileEntryType(w: BitWriter, o: T.ProfileEntryType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ProfileEntryType");
   let s = 0;
-  let v: any;
-  v = o.ChargingProfileEntryStart;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("ProfileEntryType", "ChargingProfileEntryStart", EXP_ProfileEntryType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 4294967295, "ChargingProfileEntryStart")); w.bits(0, 1);
-  }
-  v = o.ChargingProfileEntryMaxPower;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("ProfileEntryType", "ChargingProfileEntryMaxPower", EXP_ProfileEntryType[s]!);
-    }
-    w.bits(0, 1); w.int(chkInt(v, -32768, 32767, "ChargingProfileEntryMaxPower")); w.bits(0, 1);
-  }
-  switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("ProfileEntryType", "(end)", EXP_ProfileEntryType[s]!);
-  }
+  const v0: any = o.ChargingProfileEntryStart;
+  if (v0 === undefined) throw missErr("ProfileEntryType", "ChargingProfileEntryStart");
+  s = 1;
+  w.bits(0, 2);
+  w.uint(chkInt(v0, 0, 4294967295, "ChargingProfileEntryStart"));
+  const v1: any = o.ChargingProfileEntryMaxPower;
+  if (v1 === undefined) throw missErr("ProfileEntryType", "ChargingProfileEntryMaxPower");
+  s = 2;
+  w.bits(0, 3);
+  w.int(chkInt(v1, -32768, 32767, "ChargingProfileEntryMaxPower"));
+  w.bits(0, 2);
 }
 const EXP_ProfileEntryType: readonly string[] = ["SE(ChargingProfileEntryStart)","SE(ChargingProfileEntryMaxPower)","EE"];
 
@@ -2210,11 +1959,7 @@ function d_EVPowerDeliveryParameterType(r: BitReader): T.EVPowerDeliveryParamete
 function e_EVPowerDeliveryParameterType(w: BitWriter, o: T.EVPowerDeliveryParameterType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for EVPowerDeliveryParameterType");
   let s = 0;
-  let v: any;
-  switch (s) {
-    case 0: w.bits(0, 1); return;
-    default: throw structErr("EVPowerDeliveryParameterType", "(end)", EXP_EVPowerDeliveryParameterType[s]!);
-  }
+  w.bits(0, 1);
 }
 const EXP_EVPowerDeliveryParameterType: readonly string[] = ["EE"];
 
@@ -2251,38 +1996,31 @@ function d_PowerDeliveryResType(r: BitReader): T.PowerDeliveryResType {
 function e_PowerDeliveryResType(w: BitWriter, o: T.PowerDeliveryResType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for PowerDeliveryResType");
   let s = 0;
-  let v: any;
-  v = o.ResponseCode;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("PowerDeliveryResType", "ResponseCode", EXP_PowerDeliveryResType[s]!);
-    }
-    w.bits(0, 1); { const i = E0i.get(v); if (i === undefined) throw enumErr(v, E0, "ResponseCode"); w.bits(i, 5); } w.bits(0, 1);
+  const v0: any = o.ResponseCode;
+  if (v0 === undefined) throw missErr("PowerDeliveryResType", "ResponseCode");
+  s = 1;
+  const v1: any = o.AC_EVSEStatus;
+  w.bits((enumIdx(E0i, v0, E0, "ResponseCode") << 1), 8);
+  if (v1 !== undefined) {
+    s = 2;
+    w.bits(0, 2);
+    try { e_AC_EVSEStatusType(w, v1); } catch (err) { throw withPath(err, "AC_EVSEStatus"); }
   }
-  v = o.AC_EVSEStatus;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 2); s = 2; break;
-      default: throw structErr("PowerDeliveryResType", "AC_EVSEStatus", EXP_PowerDeliveryResType[s]!);
-    }
-    try { e_AC_EVSEStatusType(w, v); } catch (err) { throw withPath(err, "AC_EVSEStatus"); }
-  }
-  v = o.DC_EVSEStatus;
-  if (v !== undefined) {
+  const v2: any = o.DC_EVSEStatus;
+  if (v2 !== undefined) {
     switch (s) {
       case 1: w.bits(1, 2); s = 2; break;
       default: throw structErr("PowerDeliveryResType", "DC_EVSEStatus", EXP_PowerDeliveryResType[s]!);
     }
-    try { e_DC_EVSEStatusType(w, v); } catch (err) { throw withPath(err, "DC_EVSEStatus"); }
+    try { e_DC_EVSEStatusType(w, v2); } catch (err) { throw withPath(err, "DC_EVSEStatus"); }
   }
-  v = o.EVSEStatus;
-  if (v !== undefined) {
+  const v3: any = o.EVSEStatus;
+  if (v3 !== undefined) {
     switch (s) {
       case 1: w.bits(2, 2); s = 2; break;
       default: throw structErr("PowerDeliveryResType", "EVSEStatus", EXP_PowerDeliveryResType[s]!);
     }
-    try { e_EVSEStatusType(w, v); } catch (err) { throw withPath(err, "EVSEStatus"); }
+    try { e_EVSEStatusType(w, v3); } catch (err) { throw withPath(err, "EVSEStatus"); }
   }
   switch (s) {
     case 2: w.bits(0, 1); return;
@@ -2310,11 +2048,7 @@ function d_EVSEStatusType(r: BitReader): T.EVSEStatusType {
 function e_EVSEStatusType(w: BitWriter, o: T.EVSEStatusType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for EVSEStatusType");
   let s = 0;
-  let v: any;
-  switch (s) {
-    case 0: w.bits(0, 1); return;
-    default: throw structErr("EVSEStatusType", "(end)", EXP_EVSEStatusType[s]!);
-  }
+  w.bits(0, 1);
 }
 const EXP_EVSEStatusType: readonly string[] = ["EE"];
 
@@ -2337,11 +2071,7 @@ function d_ChargingStatusReqType(r: BitReader): T.ChargingStatusReqType {
 function e_ChargingStatusReqType(w: BitWriter, o: T.ChargingStatusReqType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ChargingStatusReqType");
   let s = 0;
-  let v: any;
-  switch (s) {
-    case 0: w.bits(0, 1); return;
-    default: throw structErr("ChargingStatusReqType", "(end)", EXP_ChargingStatusReqType[s]!);
-  }
+  w.bits(0, 1);
 }
 const EXP_ChargingStatusReqType: readonly string[] = ["EE"];
 
@@ -2409,70 +2139,49 @@ function d_ChargingStatusResType(r: BitReader): T.ChargingStatusResType {
 function e_ChargingStatusResType(w: BitWriter, o: T.ChargingStatusResType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ChargingStatusResType");
   let s = 0;
-  let v: any;
-  v = o.ResponseCode;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("ChargingStatusResType", "ResponseCode", EXP_ChargingStatusResType[s]!);
-    }
-    w.bits(0, 1); { const i = E0i.get(v); if (i === undefined) throw enumErr(v, E0, "ResponseCode"); w.bits(i, 5); } w.bits(0, 1);
+  const v0: any = o.ResponseCode;
+  if (v0 === undefined) throw missErr("ChargingStatusResType", "ResponseCode");
+  s = 1;
+  const v1: any = o.EVSEID;
+  if (v1 === undefined) throw missErr("ChargingStatusResType", "EVSEID");
+  s = 2;
+  w.bits((enumIdx(E0i, v0, E0, "ResponseCode") << 3), 10);
+  w.binary(v1, 32, "EVSEID");
+  const v2: any = o.SAScheduleTupleID;
+  if (v2 === undefined) throw missErr("ChargingStatusResType", "SAScheduleTupleID");
+  s = 3;
+  w.bits(0, 3);
+  w.int(chkInt(v2, -32768, 32767, "SAScheduleTupleID"));
+  const v3: any = o.EVSEMaxCurrent;
+  w.bits(0, 1);
+  if (v3 !== undefined) {
+    s = 4;
+    w.bits(0, 2);
+    try { e_PhysicalValueType(w, v3); } catch (err) { throw withPath(err, "EVSEMaxCurrent"); }
   }
-  v = o.EVSEID;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("ChargingStatusResType", "EVSEID", EXP_ChargingStatusResType[s]!);
-    }
-    w.bits(0, 1); w.binary(v, 32, "EVSEID"); w.bits(0, 1);
-  }
-  v = o.SAScheduleTupleID;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("ChargingStatusResType", "SAScheduleTupleID", EXP_ChargingStatusResType[s]!);
-    }
-    w.bits(0, 1); w.int(chkInt(v, -32768, 32767, "SAScheduleTupleID")); w.bits(0, 1);
-  }
-  v = o.EVSEMaxCurrent;
-  if (v !== undefined) {
-    switch (s) {
-      case 3: w.bits(0, 2); s = 4; break;
-      default: throw structErr("ChargingStatusResType", "EVSEMaxCurrent", EXP_ChargingStatusResType[s]!);
-    }
-    try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "EVSEMaxCurrent"); }
-  }
-  v = o.MeterInfo;
-  if (v !== undefined) {
+  const v4: any = o.MeterInfo;
+  if (v4 !== undefined) {
     switch (s) {
       case 3: w.bits(1, 2); s = 5; break;
       case 4: w.bits(0, 2); s = 5; break;
       default: throw structErr("ChargingStatusResType", "MeterInfo", EXP_ChargingStatusResType[s]!);
     }
-    try { e_MeterInfoType(w, v); } catch (err) { throw withPath(err, "MeterInfo"); }
+    try { e_MeterInfoType(w, v4); } catch (err) { throw withPath(err, "MeterInfo"); }
   }
-  v = o.ReceiptRequired;
-  if (v !== undefined) {
-    switch (s) {
-      case 3: w.bits(2, 2); s = 6; break;
-      case 4: w.bits(1, 2); s = 6; break;
-      case 5: w.bits(0, 1); s = 6; break;
-      default: throw structErr("ChargingStatusResType", "ReceiptRequired", EXP_ChargingStatusResType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkBool(v, "ReceiptRequired") ? 1 : 0, 1); w.bits(0, 1);
-  }
-  v = o.AC_EVSEStatus;
-  if (v !== undefined) {
-    switch (s) {
-      case 6: w.bits(0, 1); s = 7; break;
-      default: throw structErr("ChargingStatusResType", "AC_EVSEStatus", EXP_ChargingStatusResType[s]!);
-    }
-    try { e_AC_EVSEStatusType(w, v); } catch (err) { throw withPath(err, "AC_EVSEStatus"); }
-  }
+  const v5: any = o.ReceiptRequired;
+  if (v5 === undefined) throw missErr("ChargingStatusResType", "ReceiptRequired");
   switch (s) {
-    case 7: w.bits(0, 1); return;
-    default: throw structErr("ChargingStatusResType", "(end)", EXP_ChargingStatusResType[s]!);
+    case 3: w.bits(4, 3); s = 6; break;
+    case 4: w.bits(2, 3); s = 6; break;
+    case 5: w.bits(0, 2); s = 6; break;
+    default: throw structErr("ChargingStatusResType", "ReceiptRequired", EXP_ChargingStatusResType[s]!);
   }
+  const v6: any = o.AC_EVSEStatus;
+  if (v6 === undefined) throw missErr("ChargingStatusResType", "AC_EVSEStatus");
+  s = 7;
+  w.bits(((chkBool(v5, "ReceiptRequired") ? 1 : 0) << 2), 3);
+  try { e_AC_EVSEStatusType(w, v6); } catch (err) { throw withPath(err, "AC_EVSEStatus"); }
+  w.bits(0, 1);
 }
 const EXP_ChargingStatusResType: readonly string[] = ["SE(ResponseCode)","SE(EVSEID)","SE(SAScheduleTupleID)","SE(EVSEMaxCurrent)|SE(MeterInfo)|SE(ReceiptRequired)","SE(MeterInfo)|SE(ReceiptRequired)","SE(ReceiptRequired)","SE(AC_EVSEStatus)","EE"];
 
@@ -2535,52 +2244,50 @@ function d_MeterInfoType(r: BitReader): T.MeterInfoType {
 function e_MeterInfoType(w: BitWriter, o: T.MeterInfoType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for MeterInfoType");
   let s = 0;
-  let v: any;
-  v = o.MeterID;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("MeterInfoType", "MeterID", EXP_MeterInfoType[s]!);
-    }
-    w.bits(0, 1); w.string(v, 32, "MeterID"); w.bits(0, 1);
+  const v0: any = o.MeterID;
+  if (v0 === undefined) throw missErr("MeterInfoType", "MeterID");
+  s = 1;
+  w.bits(0, 2);
+  w.string(v0, 32, "MeterID");
+  const v1: any = o.MeterReading;
+  w.bits(0, 1);
+  if (v1 !== undefined) {
+    s = 2;
+    w.bits(0, 3);
+    try { e_PhysicalValueType(w, v1); } catch (err) { throw withPath(err, "MeterReading"); }
   }
-  v = o.MeterReading;
-  if (v !== undefined) {
+  const v2: any = o.SigMeterReading;
+  if (v2 !== undefined) {
     switch (s) {
-      case 1: w.bits(0, 3); s = 2; break;
-      default: throw structErr("MeterInfoType", "MeterReading", EXP_MeterInfoType[s]!);
-    }
-    try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "MeterReading"); }
-  }
-  v = o.SigMeterReading;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(1, 3); s = 3; break;
-      case 2: w.bits(0, 3); s = 3; break;
+      case 1: w.bits(2, 4); s = 3; break;
+      case 2: w.bits(0, 4); s = 3; break;
       default: throw structErr("MeterInfoType", "SigMeterReading", EXP_MeterInfoType[s]!);
     }
-    w.bits(0, 1); w.binary(v, 32, "SigMeterReading"); w.bits(0, 1);
+    w.binary(v2, 32, "SigMeterReading");
+    w.bits(0, 1);
   }
-  v = o.MeterStatus;
-  if (v !== undefined) {
+  const v3: any = o.MeterStatus;
+  if (v3 !== undefined) {
     switch (s) {
-      case 1: w.bits(2, 3); s = 4; break;
-      case 2: w.bits(1, 3); s = 4; break;
-      case 3: w.bits(0, 2); s = 4; break;
+      case 1: w.bits(4, 4); s = 4; break;
+      case 2: w.bits(2, 4); s = 4; break;
+      case 3: w.bits(0, 3); s = 4; break;
       default: throw structErr("MeterInfoType", "MeterStatus", EXP_MeterInfoType[s]!);
     }
-    w.bits(0, 1); w.int(chkInt(v, -32768, 32767, "MeterStatus")); w.bits(0, 1);
+    w.int(chkInt(v3, -32768, 32767, "MeterStatus"));
+    w.bits(0, 1);
   }
-  v = o.TMeter;
-  if (v !== undefined) {
+  const v4: any = o.TMeter;
+  if (v4 !== undefined) {
     switch (s) {
-      case 1: w.bits(3, 3); s = 5; break;
-      case 2: w.bits(2, 3); s = 5; break;
-      case 3: w.bits(1, 2); s = 5; break;
-      case 4: w.bits(0, 2); s = 5; break;
+      case 1: w.bits(6, 4); s = 5; break;
+      case 2: w.bits(4, 4); s = 5; break;
+      case 3: w.bits(2, 3); s = 5; break;
+      case 4: w.bits(0, 3); s = 5; break;
       default: throw structErr("MeterInfoType", "TMeter", EXP_MeterInfoType[s]!);
     }
-    w.bits(0, 1); w.intBig(chkBig(v, -9223372036854775808n, 9223372036854775807n, "TMeter")); w.bits(0, 1);
+    w.intBig(chkBig(v4, -9223372036854775808n, 9223372036854775807n, "TMeter"));
+    w.bits(0, 1);
   }
   switch (s) {
     case 1: w.bits(4, 3); return;
@@ -2636,43 +2343,21 @@ function d_AC_EVSEStatusType(r: BitReader): T.AC_EVSEStatusType {
 function e_AC_EVSEStatusType(w: BitWriter, o: T.AC_EVSEStatusType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for AC_EVSEStatusType");
   let s = 0;
-  let v: any;
-  v = o.PowerSwitchClosed;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("AC_EVSEStatusType", "PowerSwitchClosed", EXP_AC_EVSEStatusType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkBool(v, "PowerSwitchClosed") ? 1 : 0, 1); w.bits(0, 1);
-  }
-  v = o.RCD;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("AC_EVSEStatusType", "RCD", EXP_AC_EVSEStatusType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkBool(v, "RCD") ? 1 : 0, 1); w.bits(0, 1);
-  }
-  v = o.NotificationMaxDelay;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("AC_EVSEStatusType", "NotificationMaxDelay", EXP_AC_EVSEStatusType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 4294967295, "NotificationMaxDelay")); w.bits(0, 1);
-  }
-  v = o.EVSENotification;
-  if (v !== undefined) {
-    switch (s) {
-      case 3: w.bits(0, 1); s = 4; break;
-      default: throw structErr("AC_EVSEStatusType", "EVSENotification", EXP_AC_EVSEStatusType[s]!);
-    }
-    w.bits(0, 1); { const i = E8i.get(v); if (i === undefined) throw enumErr(v, E8, "EVSENotification"); w.bits(i, 2); } w.bits(0, 1);
-  }
-  switch (s) {
-    case 4: w.bits(0, 1); return;
-    default: throw structErr("AC_EVSEStatusType", "(end)", EXP_AC_EVSEStatusType[s]!);
-  }
+  const v0: any = o.PowerSwitchClosed;
+  if (v0 === undefined) throw missErr("AC_EVSEStatusType", "PowerSwitchClosed");
+  s = 1;
+  const v1: any = o.RCD;
+  if (v1 === undefined) throw missErr("AC_EVSEStatusType", "RCD");
+  s = 2;
+  const v2: any = o.NotificationMaxDelay;
+  if (v2 === undefined) throw missErr("AC_EVSEStatusType", "NotificationMaxDelay");
+  s = 3;
+  w.bits(((chkBool(v0, "PowerSwitchClosed") ? 1 : 0) << 7) | ((chkBool(v1, "RCD") ? 1 : 0) << 3), 10);
+  w.uint(chkInt(v2, 0, 4294967295, "NotificationMaxDelay"));
+  const v3: any = o.EVSENotification;
+  if (v3 === undefined) throw missErr("AC_EVSEStatusType", "EVSENotification");
+  s = 4;
+  w.bits((enumIdx(E8i, v3, E8, "EVSENotification") << 2), 7);
 }
 const EXP_AC_EVSEStatusType: readonly string[] = ["SE(PowerSwitchClosed)","SE(RCD)","SE(NotificationMaxDelay)","SE(EVSENotification)","EE"];
 
@@ -2721,45 +2406,37 @@ function d_MeteringReceiptReqType(r: BitReader): T.MeteringReceiptReqType {
 function e_MeteringReceiptReqType(w: BitWriter, o: T.MeteringReceiptReqType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for MeteringReceiptReqType");
   let s = 0;
-  let v: any;
-  v = o.Id;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 2); s = 1; break;
-      default: throw structErr("MeteringReceiptReqType", "Id", EXP_MeteringReceiptReqType[s]!);
-    }
-    w.string(v, 65536, "Id");
+  const v0: any = o.Id;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 2);
+    w.string(v0, 65536, "Id");
   }
-  v = o.SessionID;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(1, 2); s = 2; break;
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("MeteringReceiptReqType", "SessionID", EXP_MeteringReceiptReqType[s]!);
-    }
-    w.bits(0, 1); w.binary(v, 8, "SessionID"); w.bits(0, 1);
-  }
-  v = o.SAScheduleTupleID;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 2); s = 3; break;
-      default: throw structErr("MeteringReceiptReqType", "SAScheduleTupleID", EXP_MeteringReceiptReqType[s]!);
-    }
-    w.bits(0, 1); w.int(chkInt(v, -32768, 32767, "SAScheduleTupleID")); w.bits(0, 1);
-  }
-  v = o.MeterInfo;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(1, 2); s = 4; break;
-      case 3: w.bits(0, 1); s = 4; break;
-      default: throw structErr("MeteringReceiptReqType", "MeterInfo", EXP_MeteringReceiptReqType[s]!);
-    }
-    try { e_MeterInfoType(w, v); } catch (err) { throw withPath(err, "MeterInfo"); }
-  }
+  const v1: any = o.SessionID;
+  if (v1 === undefined) throw missErr("MeteringReceiptReqType", "SessionID");
   switch (s) {
-    case 4: w.bits(0, 1); return;
-    default: throw structErr("MeteringReceiptReqType", "(end)", EXP_MeteringReceiptReqType[s]!);
+    case 0: w.bits(2, 3); s = 2; break;
+    case 1: w.bits(0, 2); s = 2; break;
+    default: throw structErr("MeteringReceiptReqType", "SessionID", EXP_MeteringReceiptReqType[s]!);
   }
+  w.binary(v1, 8, "SessionID");
+  const v2: any = o.SAScheduleTupleID;
+  w.bits(0, 1);
+  if (v2 !== undefined) {
+    s = 3;
+    w.bits(0, 3);
+    w.int(chkInt(v2, -32768, 32767, "SAScheduleTupleID"));
+    w.bits(0, 1);
+  }
+  const v3: any = o.MeterInfo;
+  if (v3 === undefined) throw missErr("MeteringReceiptReqType", "MeterInfo");
+  switch (s) {
+    case 2: w.bits(1, 2); s = 4; break;
+    case 3: w.bits(0, 1); s = 4; break;
+    default: throw structErr("MeteringReceiptReqType", "MeterInfo", EXP_MeteringReceiptReqType[s]!);
+  }
+  try { e_MeterInfoType(w, v3); } catch (err) { throw withPath(err, "MeterInfo"); }
+  w.bits(0, 1);
 }
 const EXP_MeteringReceiptReqType: readonly string[] = ["AT(Id)|SE(SessionID)","SE(SessionID)","SE(SAScheduleTupleID)|SE(MeterInfo)","SE(MeterInfo)","EE"];
 
@@ -2794,27 +2471,15 @@ function d_MeteringReceiptResType(r: BitReader): T.MeteringReceiptResType {
 function e_MeteringReceiptResType(w: BitWriter, o: T.MeteringReceiptResType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for MeteringReceiptResType");
   let s = 0;
-  let v: any;
-  v = o.ResponseCode;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("MeteringReceiptResType", "ResponseCode", EXP_MeteringReceiptResType[s]!);
-    }
-    w.bits(0, 1); { const i = E0i.get(v); if (i === undefined) throw enumErr(v, E0, "ResponseCode"); w.bits(i, 5); } w.bits(0, 1);
-  }
-  v = o.AC_EVSEStatus;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("MeteringReceiptResType", "AC_EVSEStatus", EXP_MeteringReceiptResType[s]!);
-    }
-    try { e_AC_EVSEStatusType(w, v); } catch (err) { throw withPath(err, "AC_EVSEStatus"); }
-  }
-  switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("MeteringReceiptResType", "(end)", EXP_MeteringReceiptResType[s]!);
-  }
+  const v0: any = o.ResponseCode;
+  if (v0 === undefined) throw missErr("MeteringReceiptResType", "ResponseCode");
+  s = 1;
+  const v1: any = o.AC_EVSEStatus;
+  if (v1 === undefined) throw missErr("MeteringReceiptResType", "AC_EVSEStatus");
+  s = 2;
+  w.bits((enumIdx(E0i, v0, E0, "ResponseCode") << 2), 9);
+  try { e_AC_EVSEStatusType(w, v1); } catch (err) { throw withPath(err, "AC_EVSEStatus"); }
+  w.bits(0, 1);
 }
 const EXP_MeteringReceiptResType: readonly string[] = ["SE(ResponseCode)","SE(AC_EVSEStatus)","EE"];
 
@@ -2837,11 +2502,7 @@ function d_SessionStopType(r: BitReader): T.SessionStopType {
 function e_SessionStopType(w: BitWriter, o: T.SessionStopType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for SessionStopType");
   let s = 0;
-  let v: any;
-  switch (s) {
-    case 0: w.bits(0, 1); return;
-    default: throw structErr("SessionStopType", "(end)", EXP_SessionStopType[s]!);
-  }
+  w.bits(0, 1);
 }
 const EXP_SessionStopType: readonly string[] = ["EE"];
 
@@ -2870,19 +2531,10 @@ function d_SessionStopResType(r: BitReader): T.SessionStopResType {
 function e_SessionStopResType(w: BitWriter, o: T.SessionStopResType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for SessionStopResType");
   let s = 0;
-  let v: any;
-  v = o.ResponseCode;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("SessionStopResType", "ResponseCode", EXP_SessionStopResType[s]!);
-    }
-    w.bits(0, 1); { const i = E0i.get(v); if (i === undefined) throw enumErr(v, E0, "ResponseCode"); w.bits(i, 5); } w.bits(0, 1);
-  }
-  switch (s) {
-    case 1: w.bits(0, 1); return;
-    default: throw structErr("SessionStopResType", "(end)", EXP_SessionStopResType[s]!);
-  }
+  const v0: any = o.ResponseCode;
+  if (v0 === undefined) throw missErr("SessionStopResType", "ResponseCode");
+  s = 1;
+  w.bits((enumIdx(E0i, v0, E0, "ResponseCode") << 2), 9);
 }
 const EXP_SessionStopResType: readonly string[] = ["SE(ResponseCode)","EE"];
 
@@ -2936,52 +2588,36 @@ function d_CertificateUpdateReqType(r: BitReader): T.CertificateUpdateReqType {
 function e_CertificateUpdateReqType(w: BitWriter, o: T.CertificateUpdateReqType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for CertificateUpdateReqType");
   let s = 0;
-  let v: any;
-  v = o.Id;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 2); s = 1; break;
-      default: throw structErr("CertificateUpdateReqType", "Id", EXP_CertificateUpdateReqType[s]!);
-    }
-    w.string(v, 65536, "Id");
+  const v0: any = o.Id;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 2);
+    w.string(v0, 65536, "Id");
   }
-  v = o.ContractSignatureCertChain;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(1, 2); s = 2; break;
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("CertificateUpdateReqType", "ContractSignatureCertChain", EXP_CertificateUpdateReqType[s]!);
-    }
-    try { e_CertificateChainType(w, v); } catch (err) { throw withPath(err, "ContractSignatureCertChain"); }
-  }
-  v = o.ContractID;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("CertificateUpdateReqType", "ContractID", EXP_CertificateUpdateReqType[s]!);
-    }
-    w.bits(0, 1); w.string(v, 24, "ContractID"); w.bits(0, 1);
-  }
-  v = o.ListOfRootCertificateIDs;
-  if (v !== undefined) {
-    switch (s) {
-      case 3: w.bits(0, 1); s = 4; break;
-      default: throw structErr("CertificateUpdateReqType", "ListOfRootCertificateIDs", EXP_CertificateUpdateReqType[s]!);
-    }
-    try { e_ListOfRootCertificateIDsType(w, v); } catch (err) { throw withPath(err, "ListOfRootCertificateIDs"); }
-  }
-  v = o.DHParams;
-  if (v !== undefined) {
-    switch (s) {
-      case 4: w.bits(0, 1); s = 5; break;
-      default: throw structErr("CertificateUpdateReqType", "DHParams", EXP_CertificateUpdateReqType[s]!);
-    }
-    w.bits(0, 1); w.binary(v, 256, "DHParams"); w.bits(0, 1);
-  }
+  const v1: any = o.ContractSignatureCertChain;
+  if (v1 === undefined) throw missErr("CertificateUpdateReqType", "ContractSignatureCertChain");
   switch (s) {
-    case 5: w.bits(0, 1); return;
-    default: throw structErr("CertificateUpdateReqType", "(end)", EXP_CertificateUpdateReqType[s]!);
+    case 0: w.bits(1, 2); s = 2; break;
+    case 1: w.bits(0, 1); s = 2; break;
+    default: throw structErr("CertificateUpdateReqType", "ContractSignatureCertChain", EXP_CertificateUpdateReqType[s]!);
   }
+  try { e_CertificateChainType(w, v1); } catch (err) { throw withPath(err, "ContractSignatureCertChain"); }
+  const v2: any = o.ContractID;
+  if (v2 === undefined) throw missErr("CertificateUpdateReqType", "ContractID");
+  s = 3;
+  w.bits(0, 2);
+  w.string(v2, 24, "ContractID");
+  const v3: any = o.ListOfRootCertificateIDs;
+  if (v3 === undefined) throw missErr("CertificateUpdateReqType", "ListOfRootCertificateIDs");
+  s = 4;
+  w.bits(0, 2);
+  try { e_ListOfRootCertificateIDsType(w, v3); } catch (err) { throw withPath(err, "ListOfRootCertificateIDs"); }
+  const v4: any = o.DHParams;
+  if (v4 === undefined) throw missErr("CertificateUpdateReqType", "DHParams");
+  s = 5;
+  w.bits(0, 2);
+  w.binary(v4, 256, "DHParams");
+  w.bits(0, 2);
 }
 const EXP_CertificateUpdateReqType: readonly string[] = ["AT(Id)|SE(ContractSignatureCertChain)","SE(ContractSignatureCertChain)","SE(ContractID)","SE(ListOfRootCertificateIDs)","SE(DHParams)","EE"];
 
@@ -3011,24 +2647,22 @@ function d_ListOfRootCertificateIDsType(r: BitReader): T.ListOfRootCertificateID
 function e_ListOfRootCertificateIDsType(w: BitWriter, o: T.ListOfRootCertificateIDsType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ListOfRootCertificateIDsType");
   let s = 0;
-  let v: any;
-  v = o.RootCertificateID;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("RootCertificateID", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.RootCertificateID;
+  if (v0 === undefined || (Array.isArray(v0) && v0.length === 0)) throw missErr("ListOfRootCertificateIDsType", "RootCertificateID");
+  if (v0 !== undefined) {
+    if (!Array.isArray(v0) || v0.length > 4096) throw arrErr("RootCertificateID", v0, 4096);
+    for (let k = 0; k < v0.length; k++) {
+      const x = v0[k];
       switch (s) {
-        case 0: w.bits(0, 1); s = 1; break;
-        case 1: w.bits(0, 2); s = 1; break;
+        case 0: w.bits(0, 2); s = 1; break;
+        case 1: w.bits(0, 3); s = 1; break;
         default: throw structErr("ListOfRootCertificateIDsType", "RootCertificateID", EXP_ListOfRootCertificateIDsType[s]!);
       }
-      w.bits(0, 1); w.string(x, 40, "RootCertificateID"); w.bits(0, 1);
+      w.string(x, 40, "RootCertificateID");
+      w.bits(0, 1);
     }
   }
-  switch (s) {
-    case 1: w.bits(1, 2); return;
-    default: throw structErr("ListOfRootCertificateIDsType", "(end)", EXP_ListOfRootCertificateIDsType[s]!);
-  }
+  w.bits(1, 2);
 }
 const EXP_ListOfRootCertificateIDsType: readonly string[] = ["SE(RootCertificateID)","SE(RootCertificateID)|EE"];
 
@@ -3093,67 +2727,40 @@ function d_CertificateUpdateResType(r: BitReader): T.CertificateUpdateResType {
 function e_CertificateUpdateResType(w: BitWriter, o: T.CertificateUpdateResType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for CertificateUpdateResType");
   let s = 0;
-  let v: any;
-  v = o.Id;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("CertificateUpdateResType", "Id", EXP_CertificateUpdateResType[s]!);
-    }
-    w.string(v, 65536, "Id");
-  }
-  v = o.ResponseCode;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("CertificateUpdateResType", "ResponseCode", EXP_CertificateUpdateResType[s]!);
-    }
-    w.bits(0, 1); { const i = E0i.get(v); if (i === undefined) throw enumErr(v, E0, "ResponseCode"); w.bits(i, 5); } w.bits(0, 1);
-  }
-  v = o.ContractSignatureCertChain;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("CertificateUpdateResType", "ContractSignatureCertChain", EXP_CertificateUpdateResType[s]!);
-    }
-    try { e_CertificateChainType(w, v); } catch (err) { throw withPath(err, "ContractSignatureCertChain"); }
-  }
-  v = o.ContractSignatureEncryptedPrivateKey;
-  if (v !== undefined) {
-    switch (s) {
-      case 3: w.bits(0, 1); s = 4; break;
-      default: throw structErr("CertificateUpdateResType", "ContractSignatureEncryptedPrivateKey", EXP_CertificateUpdateResType[s]!);
-    }
-    w.bits(0, 1); w.binary(v, 128, "ContractSignatureEncryptedPrivateKey"); w.bits(0, 1);
-  }
-  v = o.DHParams;
-  if (v !== undefined) {
-    switch (s) {
-      case 4: w.bits(0, 1); s = 5; break;
-      default: throw structErr("CertificateUpdateResType", "DHParams", EXP_CertificateUpdateResType[s]!);
-    }
-    w.bits(0, 1); w.binary(v, 256, "DHParams"); w.bits(0, 1);
-  }
-  v = o.ContractID;
-  if (v !== undefined) {
-    switch (s) {
-      case 5: w.bits(0, 1); s = 6; break;
-      default: throw structErr("CertificateUpdateResType", "ContractID", EXP_CertificateUpdateResType[s]!);
-    }
-    w.bits(0, 1); w.string(v, 24, "ContractID"); w.bits(0, 1);
-  }
-  v = o.RetryCounter;
-  if (v !== undefined) {
-    switch (s) {
-      case 6: w.bits(0, 1); s = 7; break;
-      default: throw structErr("CertificateUpdateResType", "RetryCounter", EXP_CertificateUpdateResType[s]!);
-    }
-    w.bits(0, 1); w.int(chkInt(v, -32768, 32767, "RetryCounter")); w.bits(0, 1);
-  }
-  switch (s) {
-    case 7: w.bits(0, 1); return;
-    default: throw structErr("CertificateUpdateResType", "(end)", EXP_CertificateUpdateResType[s]!);
-  }
+  const v0: any = o.Id;
+  if (v0 === undefined) throw missErr("CertificateUpdateResType", "Id");
+  s = 1;
+  w.bits(0, 1);
+  w.string(v0, 65536, "Id");
+  const v1: any = o.ResponseCode;
+  if (v1 === undefined) throw missErr("CertificateUpdateResType", "ResponseCode");
+  s = 2;
+  const v2: any = o.ContractSignatureCertChain;
+  if (v2 === undefined) throw missErr("CertificateUpdateResType", "ContractSignatureCertChain");
+  s = 3;
+  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 2), 9);
+  try { e_CertificateChainType(w, v2); } catch (err) { throw withPath(err, "ContractSignatureCertChain"); }
+  const v3: any = o.ContractSignatureEncryptedPrivateKey;
+  if (v3 === undefined) throw missErr("CertificateUpdateResType", "ContractSignatureEncryptedPrivateKey");
+  s = 4;
+  w.bits(0, 2);
+  w.binary(v3, 128, "ContractSignatureEncryptedPrivateKey");
+  const v4: any = o.DHParams;
+  if (v4 === undefined) throw missErr("CertificateUpdateResType", "DHParams");
+  s = 5;
+  w.bits(0, 3);
+  w.binary(v4, 256, "DHParams");
+  const v5: any = o.ContractID;
+  if (v5 === undefined) throw missErr("CertificateUpdateResType", "ContractID");
+  s = 6;
+  w.bits(0, 3);
+  w.string(v5, 24, "ContractID");
+  const v6: any = o.RetryCounter;
+  if (v6 === undefined) throw missErr("CertificateUpdateResType", "RetryCounter");
+  s = 7;
+  w.bits(0, 3);
+  w.int(chkInt(v6, -32768, 32767, "RetryCounter"));
+  w.bits(0, 2);
 }
 const EXP_CertificateUpdateResType: readonly string[] = ["AT(Id)","SE(ResponseCode)","SE(ContractSignatureCertChain)","SE(ContractSignatureEncryptedPrivateKey)","SE(DHParams)","SE(ContractID)","SE(RetryCounter)","EE"];
 
@@ -3201,44 +2808,31 @@ function d_CertificateInstallationReqType(r: BitReader): T.CertificateInstallati
 function e_CertificateInstallationReqType(w: BitWriter, o: T.CertificateInstallationReqType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for CertificateInstallationReqType");
   let s = 0;
-  let v: any;
-  v = o.Id;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 2); s = 1; break;
-      default: throw structErr("CertificateInstallationReqType", "Id", EXP_CertificateInstallationReqType[s]!);
-    }
-    w.string(v, 65536, "Id");
+  const v0: any = o.Id;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 2);
+    w.string(v0, 65536, "Id");
   }
-  v = o.OEMProvisioningCert;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(1, 2); s = 2; break;
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("CertificateInstallationReqType", "OEMProvisioningCert", EXP_CertificateInstallationReqType[s]!);
-    }
-    w.bits(0, 1); w.binary(v, 1200, "OEMProvisioningCert"); w.bits(0, 1);
-  }
-  v = o.ListOfRootCertificateIDs;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("CertificateInstallationReqType", "ListOfRootCertificateIDs", EXP_CertificateInstallationReqType[s]!);
-    }
-    try { e_ListOfRootCertificateIDsType(w, v); } catch (err) { throw withPath(err, "ListOfRootCertificateIDs"); }
-  }
-  v = o.DHParams;
-  if (v !== undefined) {
-    switch (s) {
-      case 3: w.bits(0, 1); s = 4; break;
-      default: throw structErr("CertificateInstallationReqType", "DHParams", EXP_CertificateInstallationReqType[s]!);
-    }
-    w.bits(0, 1); w.binary(v, 256, "DHParams"); w.bits(0, 1);
-  }
+  const v1: any = o.OEMProvisioningCert;
+  if (v1 === undefined) throw missErr("CertificateInstallationReqType", "OEMProvisioningCert");
   switch (s) {
-    case 4: w.bits(0, 1); return;
-    default: throw structErr("CertificateInstallationReqType", "(end)", EXP_CertificateInstallationReqType[s]!);
+    case 0: w.bits(2, 3); s = 2; break;
+    case 1: w.bits(0, 2); s = 2; break;
+    default: throw structErr("CertificateInstallationReqType", "OEMProvisioningCert", EXP_CertificateInstallationReqType[s]!);
   }
+  w.binary(v1, 1200, "OEMProvisioningCert");
+  const v2: any = o.ListOfRootCertificateIDs;
+  if (v2 === undefined) throw missErr("CertificateInstallationReqType", "ListOfRootCertificateIDs");
+  s = 3;
+  w.bits(0, 2);
+  try { e_ListOfRootCertificateIDsType(w, v2); } catch (err) { throw withPath(err, "ListOfRootCertificateIDs"); }
+  const v3: any = o.DHParams;
+  if (v3 === undefined) throw missErr("CertificateInstallationReqType", "DHParams");
+  s = 4;
+  w.bits(0, 2);
+  w.binary(v3, 256, "DHParams");
+  w.bits(0, 2);
 }
 const EXP_CertificateInstallationReqType: readonly string[] = ["AT(Id)|SE(OEMProvisioningCert)","SE(OEMProvisioningCert)","SE(ListOfRootCertificateIDs)","SE(DHParams)","EE"];
 
@@ -3297,59 +2891,35 @@ function d_CertificateInstallationResType(r: BitReader): T.CertificateInstallati
 function e_CertificateInstallationResType(w: BitWriter, o: T.CertificateInstallationResType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for CertificateInstallationResType");
   let s = 0;
-  let v: any;
-  v = o.Id;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("CertificateInstallationResType", "Id", EXP_CertificateInstallationResType[s]!);
-    }
-    w.string(v, 65536, "Id");
-  }
-  v = o.ResponseCode;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("CertificateInstallationResType", "ResponseCode", EXP_CertificateInstallationResType[s]!);
-    }
-    w.bits(0, 1); { const i = E0i.get(v); if (i === undefined) throw enumErr(v, E0, "ResponseCode"); w.bits(i, 5); } w.bits(0, 1);
-  }
-  v = o.ContractSignatureCertChain;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("CertificateInstallationResType", "ContractSignatureCertChain", EXP_CertificateInstallationResType[s]!);
-    }
-    try { e_CertificateChainType(w, v); } catch (err) { throw withPath(err, "ContractSignatureCertChain"); }
-  }
-  v = o.ContractSignatureEncryptedPrivateKey;
-  if (v !== undefined) {
-    switch (s) {
-      case 3: w.bits(0, 1); s = 4; break;
-      default: throw structErr("CertificateInstallationResType", "ContractSignatureEncryptedPrivateKey", EXP_CertificateInstallationResType[s]!);
-    }
-    w.bits(0, 1); w.binary(v, 128, "ContractSignatureEncryptedPrivateKey"); w.bits(0, 1);
-  }
-  v = o.DHParams;
-  if (v !== undefined) {
-    switch (s) {
-      case 4: w.bits(0, 1); s = 5; break;
-      default: throw structErr("CertificateInstallationResType", "DHParams", EXP_CertificateInstallationResType[s]!);
-    }
-    w.bits(0, 1); w.binary(v, 256, "DHParams"); w.bits(0, 1);
-  }
-  v = o.ContractID;
-  if (v !== undefined) {
-    switch (s) {
-      case 5: w.bits(0, 1); s = 6; break;
-      default: throw structErr("CertificateInstallationResType", "ContractID", EXP_CertificateInstallationResType[s]!);
-    }
-    w.bits(0, 1); w.string(v, 24, "ContractID"); w.bits(0, 1);
-  }
-  switch (s) {
-    case 6: w.bits(0, 1); return;
-    default: throw structErr("CertificateInstallationResType", "(end)", EXP_CertificateInstallationResType[s]!);
-  }
+  const v0: any = o.Id;
+  if (v0 === undefined) throw missErr("CertificateInstallationResType", "Id");
+  s = 1;
+  w.bits(0, 1);
+  w.string(v0, 65536, "Id");
+  const v1: any = o.ResponseCode;
+  if (v1 === undefined) throw missErr("CertificateInstallationResType", "ResponseCode");
+  s = 2;
+  const v2: any = o.ContractSignatureCertChain;
+  if (v2 === undefined) throw missErr("CertificateInstallationResType", "ContractSignatureCertChain");
+  s = 3;
+  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 2), 9);
+  try { e_CertificateChainType(w, v2); } catch (err) { throw withPath(err, "ContractSignatureCertChain"); }
+  const v3: any = o.ContractSignatureEncryptedPrivateKey;
+  if (v3 === undefined) throw missErr("CertificateInstallationResType", "ContractSignatureEncryptedPrivateKey");
+  s = 4;
+  w.bits(0, 2);
+  w.binary(v3, 128, "ContractSignatureEncryptedPrivateKey");
+  const v4: any = o.DHParams;
+  if (v4 === undefined) throw missErr("CertificateInstallationResType", "DHParams");
+  s = 5;
+  w.bits(0, 3);
+  w.binary(v4, 256, "DHParams");
+  const v5: any = o.ContractID;
+  if (v5 === undefined) throw missErr("CertificateInstallationResType", "ContractID");
+  s = 6;
+  w.bits(0, 3);
+  w.string(v5, 24, "ContractID");
+  w.bits(0, 2);
 }
 const EXP_CertificateInstallationResType: readonly string[] = ["AT(Id)","SE(ResponseCode)","SE(ContractSignatureCertChain)","SE(ContractSignatureEncryptedPrivateKey)","SE(DHParams)","SE(ContractID)","EE"];
 
@@ -3378,19 +2948,12 @@ function d_CableCheckReqType(r: BitReader): T.CableCheckReqType {
 function e_CableCheckReqType(w: BitWriter, o: T.CableCheckReqType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for CableCheckReqType");
   let s = 0;
-  let v: any;
-  v = o.DC_EVStatus;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("CableCheckReqType", "DC_EVStatus", EXP_CableCheckReqType[s]!);
-    }
-    try { e_DC_EVStatusType(w, v); } catch (err) { throw withPath(err, "DC_EVStatus"); }
-  }
-  switch (s) {
-    case 1: w.bits(0, 1); return;
-    default: throw structErr("CableCheckReqType", "(end)", EXP_CableCheckReqType[s]!);
-  }
+  const v0: any = o.DC_EVStatus;
+  if (v0 === undefined) throw missErr("CableCheckReqType", "DC_EVStatus");
+  s = 1;
+  w.bits(0, 1);
+  try { e_DC_EVStatusType(w, v0); } catch (err) { throw withPath(err, "DC_EVStatus"); }
+  w.bits(0, 1);
 }
 const EXP_CableCheckReqType: readonly string[] = ["SE(DC_EVStatus)","EE"];
 
@@ -3446,54 +3009,36 @@ function d_DC_EVStatusType(r: BitReader): T.DC_EVStatusType {
 function e_DC_EVStatusType(w: BitWriter, o: T.DC_EVStatusType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for DC_EVStatusType");
   let s = 0;
-  let v: any;
-  v = o.EVReady;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("DC_EVStatusType", "EVReady", EXP_DC_EVStatusType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkBool(v, "EVReady") ? 1 : 0, 1); w.bits(0, 1);
+  const v0: any = o.EVReady;
+  if (v0 === undefined) throw missErr("DC_EVStatusType", "EVReady");
+  s = 1;
+  const v1: any = o.EVCabinConditioning;
+  w.bits(((chkBool(v0, "EVReady") ? 1 : 0) << 1), 4);
+  if (v1 !== undefined) {
+    s = 2;
+    w.bits(((chkBool(v1, "EVCabinConditioning") ? 1 : 0) << 1), 5);
   }
-  v = o.EVCabinConditioning;
-  if (v !== undefined) {
+  const v2: any = o.EVRESSConditioning;
+  if (v2 !== undefined) {
     switch (s) {
-      case 1: w.bits(0, 2); s = 2; break;
-      default: throw structErr("DC_EVStatusType", "EVCabinConditioning", EXP_DC_EVStatusType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkBool(v, "EVCabinConditioning") ? 1 : 0, 1); w.bits(0, 1);
-  }
-  v = o.EVRESSConditioning;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(1, 2); s = 3; break;
-      case 2: w.bits(0, 2); s = 3; break;
+      case 1: w.bits(2, 3); s = 3; break;
+      case 2: w.bits(0, 3); s = 3; break;
       default: throw structErr("DC_EVStatusType", "EVRESSConditioning", EXP_DC_EVStatusType[s]!);
     }
-    w.bits(0, 1); w.bits(chkBool(v, "EVRESSConditioning") ? 1 : 0, 1); w.bits(0, 1);
+    w.bits(((chkBool(v2, "EVRESSConditioning") ? 1 : 0) << 1), 2);
   }
-  v = o.EVErrorCode;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(2, 2); s = 4; break;
-      case 2: w.bits(1, 2); s = 4; break;
-      case 3: w.bits(0, 1); s = 4; break;
-      default: throw structErr("DC_EVStatusType", "EVErrorCode", EXP_DC_EVStatusType[s]!);
-    }
-    w.bits(0, 1); { const i = E9i.get(v); if (i === undefined) throw enumErr(v, E9, "EVErrorCode"); w.bits(i, 4); } w.bits(0, 1);
-  }
-  v = o.EVRESSSOC;
-  if (v !== undefined) {
-    switch (s) {
-      case 4: w.bits(0, 1); s = 5; break;
-      default: throw structErr("DC_EVStatusType", "EVRESSSOC", EXP_DC_EVStatusType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkInt(v, 0, 100, "EVRESSSOC") - 0, 7); w.bits(0, 1);
-  }
+  const v3: any = o.EVErrorCode;
+  if (v3 === undefined) throw missErr("DC_EVStatusType", "EVErrorCode");
   switch (s) {
-    case 5: w.bits(0, 1); return;
-    default: throw structErr("DC_EVStatusType", "(end)", EXP_DC_EVStatusType[s]!);
+    case 1: w.bits(4, 3); s = 4; break;
+    case 2: w.bits(2, 3); s = 4; break;
+    case 3: w.bits(0, 2); s = 4; break;
+    default: throw structErr("DC_EVStatusType", "EVErrorCode", EXP_DC_EVStatusType[s]!);
   }
+  const v4: any = o.EVRESSSOC;
+  if (v4 === undefined) throw missErr("DC_EVStatusType", "EVRESSSOC");
+  s = 5;
+  w.bits((enumIdx(E9i, v3, E9, "EVErrorCode") << 12) | (chkInt(v4, 0, 100, "EVRESSSOC") << 2), 16);
 }
 const EXP_DC_EVStatusType: readonly string[] = ["SE(EVReady)","SE(EVCabinConditioning)|SE(EVRESSConditioning)|SE(EVErrorCode)","SE(EVRESSConditioning)|SE(EVErrorCode)","SE(EVErrorCode)","SE(EVRESSSOC)","EE"];
 
@@ -3516,11 +3061,7 @@ function d_EVStatusType(r: BitReader): T.EVStatusType {
 function e_EVStatusType(w: BitWriter, o: T.EVStatusType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for EVStatusType");
   let s = 0;
-  let v: any;
-  switch (s) {
-    case 0: w.bits(0, 1); return;
-    default: throw structErr("EVStatusType", "(end)", EXP_EVStatusType[s]!);
-  }
+  w.bits(0, 1);
 }
 const EXP_EVStatusType: readonly string[] = ["EE"];
 
@@ -3561,35 +3102,18 @@ function d_CableCheckResType(r: BitReader): T.CableCheckResType {
 function e_CableCheckResType(w: BitWriter, o: T.CableCheckResType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for CableCheckResType");
   let s = 0;
-  let v: any;
-  v = o.ResponseCode;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("CableCheckResType", "ResponseCode", EXP_CableCheckResType[s]!);
-    }
-    w.bits(0, 1); { const i = E0i.get(v); if (i === undefined) throw enumErr(v, E0, "ResponseCode"); w.bits(i, 5); } w.bits(0, 1);
-  }
-  v = o.DC_EVSEStatus;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("CableCheckResType", "DC_EVSEStatus", EXP_CableCheckResType[s]!);
-    }
-    try { e_DC_EVSEStatusType(w, v); } catch (err) { throw withPath(err, "DC_EVSEStatus"); }
-  }
-  v = o.EVSEProcessing;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("CableCheckResType", "EVSEProcessing", EXP_CableCheckResType[s]!);
-    }
-    w.bits(0, 1); { const i = E6i.get(v); if (i === undefined) throw enumErr(v, E6, "EVSEProcessing"); w.bits(i, 1); } w.bits(0, 1);
-  }
-  switch (s) {
-    case 3: w.bits(0, 1); return;
-    default: throw structErr("CableCheckResType", "(end)", EXP_CableCheckResType[s]!);
-  }
+  const v0: any = o.ResponseCode;
+  if (v0 === undefined) throw missErr("CableCheckResType", "ResponseCode");
+  s = 1;
+  const v1: any = o.DC_EVSEStatus;
+  if (v1 === undefined) throw missErr("CableCheckResType", "DC_EVSEStatus");
+  s = 2;
+  w.bits((enumIdx(E0i, v0, E0, "ResponseCode") << 2), 9);
+  try { e_DC_EVSEStatusType(w, v1); } catch (err) { throw withPath(err, "DC_EVSEStatus"); }
+  const v2: any = o.EVSEProcessing;
+  if (v2 === undefined) throw missErr("CableCheckResType", "EVSEProcessing");
+  s = 3;
+  w.bits((enumIdx(E6i, v2, E6, "EVSEProcessing") << 2), 5);
 }
 const EXP_CableCheckResType: readonly string[] = ["SE(ResponseCode)","SE(DC_EVSEStatus)","SE(EVSEProcessing)","EE"];
 
@@ -3637,44 +3161,27 @@ function d_DC_EVSEStatusType(r: BitReader): T.DC_EVSEStatusType {
 function e_DC_EVSEStatusType(w: BitWriter, o: T.DC_EVSEStatusType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for DC_EVSEStatusType");
   let s = 0;
-  let v: any;
-  v = o.EVSEIsolationStatus;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 2); s = 1; break;
-      default: throw structErr("DC_EVSEStatusType", "EVSEIsolationStatus", EXP_DC_EVSEStatusType[s]!);
-    }
-    w.bits(0, 1); { const i = E10i.get(v); if (i === undefined) throw enumErr(v, E10, "EVSEIsolationStatus"); w.bits(i, 2); } w.bits(0, 1);
+  const v0: any = o.EVSEIsolationStatus;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits((enumIdx(E10i, v0, E10, "EVSEIsolationStatus") << 1), 6);
   }
-  v = o.EVSEStatusCode;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(1, 2); s = 2; break;
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("DC_EVSEStatusType", "EVSEStatusCode", EXP_DC_EVSEStatusType[s]!);
-    }
-    w.bits(0, 1); { const i = E11i.get(v); if (i === undefined) throw enumErr(v, E11, "EVSEStatusCode"); w.bits(i, 4); } w.bits(0, 1);
-  }
-  v = o.NotificationMaxDelay;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("DC_EVSEStatusType", "NotificationMaxDelay", EXP_DC_EVSEStatusType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 4294967295, "NotificationMaxDelay")); w.bits(0, 1);
-  }
-  v = o.EVSENotification;
-  if (v !== undefined) {
-    switch (s) {
-      case 3: w.bits(0, 1); s = 4; break;
-      default: throw structErr("DC_EVSEStatusType", "EVSENotification", EXP_DC_EVSEStatusType[s]!);
-    }
-    w.bits(0, 1); { const i = E8i.get(v); if (i === undefined) throw enumErr(v, E8, "EVSENotification"); w.bits(i, 2); } w.bits(0, 1);
-  }
+  const v1: any = o.EVSEStatusCode;
+  if (v1 === undefined) throw missErr("DC_EVSEStatusType", "EVSEStatusCode");
   switch (s) {
-    case 4: w.bits(0, 1); return;
-    default: throw structErr("DC_EVSEStatusType", "(end)", EXP_DC_EVSEStatusType[s]!);
+    case 0: w.bits(2, 3); s = 2; break;
+    case 1: w.bits(0, 2); s = 2; break;
+    default: throw structErr("DC_EVSEStatusType", "EVSEStatusCode", EXP_DC_EVSEStatusType[s]!);
   }
+  const v2: any = o.NotificationMaxDelay;
+  if (v2 === undefined) throw missErr("DC_EVSEStatusType", "NotificationMaxDelay");
+  s = 3;
+  w.bits((enumIdx(E11i, v1, E11, "EVSEStatusCode") << 3), 7);
+  w.uint(chkInt(v2, 0, 4294967295, "NotificationMaxDelay"));
+  const v3: any = o.EVSENotification;
+  if (v3 === undefined) throw missErr("DC_EVSEStatusType", "EVSENotification");
+  s = 4;
+  w.bits((enumIdx(E8i, v3, E8, "EVSENotification") << 2), 7);
 }
 const EXP_DC_EVSEStatusType: readonly string[] = ["SE(EVSEIsolationStatus)|SE(EVSEStatusCode)","SE(EVSEStatusCode)","SE(NotificationMaxDelay)","SE(EVSENotification)","EE"];
 
@@ -3715,35 +3222,22 @@ function d_PreChargeReqType(r: BitReader): T.PreChargeReqType {
 function e_PreChargeReqType(w: BitWriter, o: T.PreChargeReqType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for PreChargeReqType");
   let s = 0;
-  let v: any;
-  v = o.DC_EVStatus;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("PreChargeReqType", "DC_EVStatus", EXP_PreChargeReqType[s]!);
-    }
-    try { e_DC_EVStatusType(w, v); } catch (err) { throw withPath(err, "DC_EVStatus"); }
-  }
-  v = o.EVTargetVoltage;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("PreChargeReqType", "EVTargetVoltage", EXP_PreChargeReqType[s]!);
-    }
-    try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "EVTargetVoltage"); }
-  }
-  v = o.EVTargetCurrent;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("PreChargeReqType", "EVTargetCurrent", EXP_PreChargeReqType[s]!);
-    }
-    try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "EVTargetCurrent"); }
-  }
-  switch (s) {
-    case 3: w.bits(0, 1); return;
-    default: throw structErr("PreChargeReqType", "(end)", EXP_PreChargeReqType[s]!);
-  }
+  const v0: any = o.DC_EVStatus;
+  if (v0 === undefined) throw missErr("PreChargeReqType", "DC_EVStatus");
+  s = 1;
+  w.bits(0, 1);
+  try { e_DC_EVStatusType(w, v0); } catch (err) { throw withPath(err, "DC_EVStatus"); }
+  const v1: any = o.EVTargetVoltage;
+  if (v1 === undefined) throw missErr("PreChargeReqType", "EVTargetVoltage");
+  s = 2;
+  w.bits(0, 1);
+  try { e_PhysicalValueType(w, v1); } catch (err) { throw withPath(err, "EVTargetVoltage"); }
+  const v2: any = o.EVTargetCurrent;
+  if (v2 === undefined) throw missErr("PreChargeReqType", "EVTargetCurrent");
+  s = 3;
+  w.bits(0, 1);
+  try { e_PhysicalValueType(w, v2); } catch (err) { throw withPath(err, "EVTargetCurrent"); }
+  w.bits(0, 1);
 }
 const EXP_PreChargeReqType: readonly string[] = ["SE(DC_EVStatus)","SE(EVTargetVoltage)","SE(EVTargetCurrent)","EE"];
 
@@ -3784,35 +3278,20 @@ function d_PreChargeResType(r: BitReader): T.PreChargeResType {
 function e_PreChargeResType(w: BitWriter, o: T.PreChargeResType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for PreChargeResType");
   let s = 0;
-  let v: any;
-  v = o.ResponseCode;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("PreChargeResType", "ResponseCode", EXP_PreChargeResType[s]!);
-    }
-    w.bits(0, 1); { const i = E0i.get(v); if (i === undefined) throw enumErr(v, E0, "ResponseCode"); w.bits(i, 5); } w.bits(0, 1);
-  }
-  v = o.DC_EVSEStatus;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("PreChargeResType", "DC_EVSEStatus", EXP_PreChargeResType[s]!);
-    }
-    try { e_DC_EVSEStatusType(w, v); } catch (err) { throw withPath(err, "DC_EVSEStatus"); }
-  }
-  v = o.EVSEPresentVoltage;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("PreChargeResType", "EVSEPresentVoltage", EXP_PreChargeResType[s]!);
-    }
-    try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "EVSEPresentVoltage"); }
-  }
-  switch (s) {
-    case 3: w.bits(0, 1); return;
-    default: throw structErr("PreChargeResType", "(end)", EXP_PreChargeResType[s]!);
-  }
+  const v0: any = o.ResponseCode;
+  if (v0 === undefined) throw missErr("PreChargeResType", "ResponseCode");
+  s = 1;
+  const v1: any = o.DC_EVSEStatus;
+  if (v1 === undefined) throw missErr("PreChargeResType", "DC_EVSEStatus");
+  s = 2;
+  w.bits((enumIdx(E0i, v0, E0, "ResponseCode") << 2), 9);
+  try { e_DC_EVSEStatusType(w, v1); } catch (err) { throw withPath(err, "DC_EVSEStatus"); }
+  const v2: any = o.EVSEPresentVoltage;
+  if (v2 === undefined) throw missErr("PreChargeResType", "EVSEPresentVoltage");
+  s = 3;
+  w.bits(0, 1);
+  try { e_PhysicalValueType(w, v2); } catch (err) { throw withPath(err, "EVSEPresentVoltage"); }
+  w.bits(0, 1);
 }
 const EXP_PreChargeResType: readonly string[] = ["SE(ResponseCode)","SE(DC_EVSEStatus)","SE(EVSEPresentVoltage)","EE"];
 
@@ -3908,104 +3387,88 @@ function d_CurrentDemandReqType(r: BitReader): T.CurrentDemandReqType {
 function e_CurrentDemandReqType(w: BitWriter, o: T.CurrentDemandReqType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for CurrentDemandReqType");
   let s = 0;
-  let v: any;
-  v = o.DC_EVStatus;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("CurrentDemandReqType", "DC_EVStatus", EXP_CurrentDemandReqType[s]!);
-    }
-    try { e_DC_EVStatusType(w, v); } catch (err) { throw withPath(err, "DC_EVStatus"); }
+  const v0: any = o.DC_EVStatus;
+  if (v0 === undefined) throw missErr("CurrentDemandReqType", "DC_EVStatus");
+  s = 1;
+  w.bits(0, 1);
+  try { e_DC_EVStatusType(w, v0); } catch (err) { throw withPath(err, "DC_EVStatus"); }
+  const v1: any = o.EVTargetCurrent;
+  if (v1 === undefined) throw missErr("CurrentDemandReqType", "EVTargetCurrent");
+  s = 2;
+  w.bits(0, 1);
+  try { e_PhysicalValueType(w, v1); } catch (err) { throw withPath(err, "EVTargetCurrent"); }
+  const v2: any = o.EVMaximumVoltageLimit;
+  if (v2 !== undefined) {
+    s = 3;
+    w.bits(0, 3);
+    try { e_PhysicalValueType(w, v2); } catch (err) { throw withPath(err, "EVMaximumVoltageLimit"); }
   }
-  v = o.EVTargetCurrent;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("CurrentDemandReqType", "EVTargetCurrent", EXP_CurrentDemandReqType[s]!);
-    }
-    try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "EVTargetCurrent"); }
-  }
-  v = o.EVMaximumVoltageLimit;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 3); s = 3; break;
-      default: throw structErr("CurrentDemandReqType", "EVMaximumVoltageLimit", EXP_CurrentDemandReqType[s]!);
-    }
-    try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "EVMaximumVoltageLimit"); }
-  }
-  v = o.EVMaximumCurrentLimit;
-  if (v !== undefined) {
+  const v3: any = o.EVMaximumCurrentLimit;
+  if (v3 !== undefined) {
     switch (s) {
       case 2: w.bits(1, 3); s = 4; break;
       case 3: w.bits(0, 3); s = 4; break;
       default: throw structErr("CurrentDemandReqType", "EVMaximumCurrentLimit", EXP_CurrentDemandReqType[s]!);
     }
-    try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "EVMaximumCurrentLimit"); }
+    try { e_PhysicalValueType(w, v3); } catch (err) { throw withPath(err, "EVMaximumCurrentLimit"); }
   }
-  v = o.EVMaximumPowerLimit;
-  if (v !== undefined) {
+  const v4: any = o.EVMaximumPowerLimit;
+  if (v4 !== undefined) {
     switch (s) {
       case 2: w.bits(2, 3); s = 5; break;
       case 3: w.bits(1, 3); s = 5; break;
       case 4: w.bits(0, 2); s = 5; break;
       default: throw structErr("CurrentDemandReqType", "EVMaximumPowerLimit", EXP_CurrentDemandReqType[s]!);
     }
-    try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "EVMaximumPowerLimit"); }
+    try { e_PhysicalValueType(w, v4); } catch (err) { throw withPath(err, "EVMaximumPowerLimit"); }
   }
-  v = o.BulkChargingComplete;
-  if (v !== undefined) {
+  const v5: any = o.BulkChargingComplete;
+  if (v5 !== undefined) {
     switch (s) {
-      case 2: w.bits(3, 3); s = 6; break;
-      case 3: w.bits(2, 3); s = 6; break;
-      case 4: w.bits(1, 2); s = 6; break;
-      case 5: w.bits(0, 2); s = 6; break;
+      case 2: w.bits(6, 4); s = 6; break;
+      case 3: w.bits(4, 4); s = 6; break;
+      case 4: w.bits(2, 3); s = 6; break;
+      case 5: w.bits(0, 3); s = 6; break;
       default: throw structErr("CurrentDemandReqType", "BulkChargingComplete", EXP_CurrentDemandReqType[s]!);
     }
-    w.bits(0, 1); w.bits(chkBool(v, "BulkChargingComplete") ? 1 : 0, 1); w.bits(0, 1);
+    w.bits(((chkBool(v5, "BulkChargingComplete") ? 1 : 0) << 1), 2);
   }
-  v = o.ChargingComplete;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(4, 3); s = 7; break;
-      case 3: w.bits(3, 3); s = 7; break;
-      case 4: w.bits(2, 2); s = 7; break;
-      case 5: w.bits(1, 2); s = 7; break;
-      case 6: w.bits(0, 1); s = 7; break;
-      default: throw structErr("CurrentDemandReqType", "ChargingComplete", EXP_CurrentDemandReqType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkBool(v, "ChargingComplete") ? 1 : 0, 1); w.bits(0, 1);
+  const v6: any = o.ChargingComplete;
+  if (v6 === undefined) throw missErr("CurrentDemandReqType", "ChargingComplete");
+  switch (s) {
+    case 2: w.bits(8, 4); s = 7; break;
+    case 3: w.bits(6, 4); s = 7; break;
+    case 4: w.bits(4, 3); s = 7; break;
+    case 5: w.bits(2, 3); s = 7; break;
+    case 6: w.bits(0, 2); s = 7; break;
+    default: throw structErr("CurrentDemandReqType", "ChargingComplete", EXP_CurrentDemandReqType[s]!);
   }
-  v = o.RemainingTimeToFullSoC;
-  if (v !== undefined) {
-    switch (s) {
-      case 7: w.bits(0, 2); s = 8; break;
-      default: throw structErr("CurrentDemandReqType", "RemainingTimeToFullSoC", EXP_CurrentDemandReqType[s]!);
-    }
-    try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "RemainingTimeToFullSoC"); }
+  const v7: any = o.RemainingTimeToFullSoC;
+  w.bits(((chkBool(v6, "ChargingComplete") ? 1 : 0) << 1), 2);
+  if (v7 !== undefined) {
+    s = 8;
+    w.bits(0, 2);
+    try { e_PhysicalValueType(w, v7); } catch (err) { throw withPath(err, "RemainingTimeToFullSoC"); }
   }
-  v = o.RemainingTimeToBulkSoC;
-  if (v !== undefined) {
+  const v8: any = o.RemainingTimeToBulkSoC;
+  if (v8 !== undefined) {
     switch (s) {
       case 7: w.bits(1, 2); s = 9; break;
       case 8: w.bits(0, 2); s = 9; break;
       default: throw structErr("CurrentDemandReqType", "RemainingTimeToBulkSoC", EXP_CurrentDemandReqType[s]!);
     }
-    try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "RemainingTimeToBulkSoC"); }
+    try { e_PhysicalValueType(w, v8); } catch (err) { throw withPath(err, "RemainingTimeToBulkSoC"); }
   }
-  v = o.EVTargetVoltage;
-  if (v !== undefined) {
-    switch (s) {
-      case 7: w.bits(2, 2); s = 10; break;
-      case 8: w.bits(1, 2); s = 10; break;
-      case 9: w.bits(0, 1); s = 10; break;
-      default: throw structErr("CurrentDemandReqType", "EVTargetVoltage", EXP_CurrentDemandReqType[s]!);
-    }
-    try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "EVTargetVoltage"); }
-  }
+  const v9: any = o.EVTargetVoltage;
+  if (v9 === undefined) throw missErr("CurrentDemandReqType", "EVTargetVoltage");
   switch (s) {
-    case 10: w.bits(0, 1); return;
-    default: throw structErr("CurrentDemandReqType", "(end)", EXP_CurrentDemandReqType[s]!);
+    case 7: w.bits(2, 2); s = 10; break;
+    case 8: w.bits(1, 2); s = 10; break;
+    case 9: w.bits(0, 1); s = 10; break;
+    default: throw structErr("CurrentDemandReqType", "EVTargetVoltage", EXP_CurrentDemandReqType[s]!);
   }
+  try { e_PhysicalValueType(w, v9); } catch (err) { throw withPath(err, "EVTargetVoltage"); }
+  w.bits(0, 1);
 }
 const EXP_CurrentDemandReqType: readonly string[] = ["SE(DC_EVStatus)","SE(EVTargetCurrent)","SE(EVMaximumVoltageLimit)|SE(EVMaximumCurrentLimit)|SE(EVMaximumPowerLimit)|SE(BulkChargingComplete)|SE(ChargingComplete)","SE(EVMaximumCurrentLimit)|SE(EVMaximumPowerLimit)|SE(BulkChargingComplete)|SE(ChargingComplete)","SE(EVMaximumPowerLimit)|SE(BulkChargingComplete)|SE(ChargingComplete)","SE(BulkChargingComplete)|SE(ChargingComplete)","SE(ChargingComplete)","SE(RemainingTimeToFullSoC)|SE(RemainingTimeToBulkSoC)|SE(EVTargetVoltage)","SE(RemainingTimeToBulkSoC)|SE(EVTargetVoltage)","SE(EVTargetVoltage)","EE"];
 
@@ -4094,89 +3557,58 @@ function d_CurrentDemandResType(r: BitReader): T.CurrentDemandResType {
 function e_CurrentDemandResType(w: BitWriter, o: T.CurrentDemandResType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for CurrentDemandResType");
   let s = 0;
-  let v: any;
-  v = o.ResponseCode;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("CurrentDemandResType", "ResponseCode", EXP_CurrentDemandResType[s]!);
-    }
-    w.bits(0, 1); { const i = E0i.get(v); if (i === undefined) throw enumErr(v, E0, "ResponseCode"); w.bits(i, 5); } w.bits(0, 1);
+  const v0: any = o.ResponseCode;
+  if (v0 === undefined) throw missErr("CurrentDemandResType", "ResponseCode");
+  s = 1;
+  const v1: any = o.DC_EVSEStatus;
+  if (v1 === undefined) throw missErr("CurrentDemandResType", "DC_EVSEStatus");
+  s = 2;
+  w.bits((enumIdx(E0i, v0, E0, "ResponseCode") << 2), 9);
+  try { e_DC_EVSEStatusType(w, v1); } catch (err) { throw withPath(err, "DC_EVSEStatus"); }
+  const v2: any = o.EVSEPresentVoltage;
+  if (v2 === undefined) throw missErr("CurrentDemandResType", "EVSEPresentVoltage");
+  s = 3;
+  w.bits(0, 1);
+  try { e_PhysicalValueType(w, v2); } catch (err) { throw withPath(err, "EVSEPresentVoltage"); }
+  const v3: any = o.EVSEPresentCurrent;
+  if (v3 === undefined) throw missErr("CurrentDemandResType", "EVSEPresentCurrent");
+  s = 4;
+  w.bits(0, 1);
+  try { e_PhysicalValueType(w, v3); } catch (err) { throw withPath(err, "EVSEPresentCurrent"); }
+  const v4: any = o.EVSECurrentLimitAchieved;
+  if (v4 === undefined) throw missErr("CurrentDemandResType", "EVSECurrentLimitAchieved");
+  s = 5;
+  const v5: any = o.EVSEVoltageLimitAchieved;
+  if (v5 === undefined) throw missErr("CurrentDemandResType", "EVSEVoltageLimitAchieved");
+  s = 6;
+  const v6: any = o.EVSEPowerLimitAchieved;
+  if (v6 === undefined) throw missErr("CurrentDemandResType", "EVSEPowerLimitAchieved");
+  s = 7;
+  const v7: any = o.EVSEMaximumVoltageLimit;
+  w.bits(((chkBool(v4, "EVSECurrentLimitAchieved") ? 1 : 0) << 9) | ((chkBool(v5, "EVSEVoltageLimitAchieved") ? 1 : 0) << 5) | ((chkBool(v6, "EVSEPowerLimitAchieved") ? 1 : 0) << 1), 12);
+  if (v7 !== undefined) {
+    s = 8;
+    w.bits(0, 3);
+    try { e_PhysicalValueType(w, v7); } catch (err) { throw withPath(err, "EVSEMaximumVoltageLimit"); }
   }
-  v = o.DC_EVSEStatus;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("CurrentDemandResType", "DC_EVSEStatus", EXP_CurrentDemandResType[s]!);
-    }
-    try { e_DC_EVSEStatusType(w, v); } catch (err) { throw withPath(err, "DC_EVSEStatus"); }
-  }
-  v = o.EVSEPresentVoltage;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("CurrentDemandResType", "EVSEPresentVoltage", EXP_CurrentDemandResType[s]!);
-    }
-    try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "EVSEPresentVoltage"); }
-  }
-  v = o.EVSEPresentCurrent;
-  if (v !== undefined) {
-    switch (s) {
-      case 3: w.bits(0, 1); s = 4; break;
-      default: throw structErr("CurrentDemandResType", "EVSEPresentCurrent", EXP_CurrentDemandResType[s]!);
-    }
-    try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "EVSEPresentCurrent"); }
-  }
-  v = o.EVSECurrentLimitAchieved;
-  if (v !== undefined) {
-    switch (s) {
-      case 4: w.bits(0, 1); s = 5; break;
-      default: throw structErr("CurrentDemandResType", "EVSECurrentLimitAchieved", EXP_CurrentDemandResType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkBool(v, "EVSECurrentLimitAchieved") ? 1 : 0, 1); w.bits(0, 1);
-  }
-  v = o.EVSEVoltageLimitAchieved;
-  if (v !== undefined) {
-    switch (s) {
-      case 5: w.bits(0, 1); s = 6; break;
-      default: throw structErr("CurrentDemandResType", "EVSEVoltageLimitAchieved", EXP_CurrentDemandResType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkBool(v, "EVSEVoltageLimitAchieved") ? 1 : 0, 1); w.bits(0, 1);
-  }
-  v = o.EVSEPowerLimitAchieved;
-  if (v !== undefined) {
-    switch (s) {
-      case 6: w.bits(0, 1); s = 7; break;
-      default: throw structErr("CurrentDemandResType", "EVSEPowerLimitAchieved", EXP_CurrentDemandResType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkBool(v, "EVSEPowerLimitAchieved") ? 1 : 0, 1); w.bits(0, 1);
-  }
-  v = o.EVSEMaximumVoltageLimit;
-  if (v !== undefined) {
-    switch (s) {
-      case 7: w.bits(0, 3); s = 8; break;
-      default: throw structErr("CurrentDemandResType", "EVSEMaximumVoltageLimit", EXP_CurrentDemandResType[s]!);
-    }
-    try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "EVSEMaximumVoltageLimit"); }
-  }
-  v = o.EVSEMaximumCurrentLimit;
-  if (v !== undefined) {
+  const v8: any = o.EVSEMaximumCurrentLimit;
+  if (v8 !== undefined) {
     switch (s) {
       case 7: w.bits(1, 3); s = 9; break;
       case 8: w.bits(0, 2); s = 9; break;
       default: throw structErr("CurrentDemandResType", "EVSEMaximumCurrentLimit", EXP_CurrentDemandResType[s]!);
     }
-    try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "EVSEMaximumCurrentLimit"); }
+    try { e_PhysicalValueType(w, v8); } catch (err) { throw withPath(err, "EVSEMaximumCurrentLimit"); }
   }
-  v = o.EVSEMaximumPowerLimit;
-  if (v !== undefined) {
+  const v9: any = o.EVSEMaximumPowerLimit;
+  if (v9 !== undefined) {
     switch (s) {
       case 7: w.bits(2, 3); s = 10; break;
       case 8: w.bits(1, 2); s = 10; break;
       case 9: w.bits(0, 2); s = 10; break;
       default: throw structErr("CurrentDemandResType", "EVSEMaximumPowerLimit", EXP_CurrentDemandResType[s]!);
     }
-    try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "EVSEMaximumPowerLimit"); }
+    try { e_PhysicalValueType(w, v9); } catch (err) { throw withPath(err, "EVSEMaximumPowerLimit"); }
   }
   switch (s) {
     case 7: w.bits(3, 3); return;
@@ -4213,19 +3645,12 @@ function d_WeldingDetectionReqType(r: BitReader): T.WeldingDetectionReqType {
 function e_WeldingDetectionReqType(w: BitWriter, o: T.WeldingDetectionReqType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for WeldingDetectionReqType");
   let s = 0;
-  let v: any;
-  v = o.DC_EVStatus;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("WeldingDetectionReqType", "DC_EVStatus", EXP_WeldingDetectionReqType[s]!);
-    }
-    try { e_DC_EVStatusType(w, v); } catch (err) { throw withPath(err, "DC_EVStatus"); }
-  }
-  switch (s) {
-    case 1: w.bits(0, 1); return;
-    default: throw structErr("WeldingDetectionReqType", "(end)", EXP_WeldingDetectionReqType[s]!);
-  }
+  const v0: any = o.DC_EVStatus;
+  if (v0 === undefined) throw missErr("WeldingDetectionReqType", "DC_EVStatus");
+  s = 1;
+  w.bits(0, 1);
+  try { e_DC_EVStatusType(w, v0); } catch (err) { throw withPath(err, "DC_EVStatus"); }
+  w.bits(0, 1);
 }
 const EXP_WeldingDetectionReqType: readonly string[] = ["SE(DC_EVStatus)","EE"];
 
@@ -4266,35 +3691,20 @@ function d_WeldingDetectionResType(r: BitReader): T.WeldingDetectionResType {
 function e_WeldingDetectionResType(w: BitWriter, o: T.WeldingDetectionResType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for WeldingDetectionResType");
   let s = 0;
-  let v: any;
-  v = o.ResponseCode;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("WeldingDetectionResType", "ResponseCode", EXP_WeldingDetectionResType[s]!);
-    }
-    w.bits(0, 1); { const i = E0i.get(v); if (i === undefined) throw enumErr(v, E0, "ResponseCode"); w.bits(i, 5); } w.bits(0, 1);
-  }
-  v = o.DC_EVSEStatus;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("WeldingDetectionResType", "DC_EVSEStatus", EXP_WeldingDetectionResType[s]!);
-    }
-    try { e_DC_EVSEStatusType(w, v); } catch (err) { throw withPath(err, "DC_EVSEStatus"); }
-  }
-  v = o.EVSEPresentVoltage;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("WeldingDetectionResType", "EVSEPresentVoltage", EXP_WeldingDetectionResType[s]!);
-    }
-    try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "EVSEPresentVoltage"); }
-  }
-  switch (s) {
-    case 3: w.bits(0, 1); return;
-    default: throw structErr("WeldingDetectionResType", "(end)", EXP_WeldingDetectionResType[s]!);
-  }
+  const v0: any = o.ResponseCode;
+  if (v0 === undefined) throw missErr("WeldingDetectionResType", "ResponseCode");
+  s = 1;
+  const v1: any = o.DC_EVSEStatus;
+  if (v1 === undefined) throw missErr("WeldingDetectionResType", "DC_EVSEStatus");
+  s = 2;
+  w.bits((enumIdx(E0i, v0, E0, "ResponseCode") << 2), 9);
+  try { e_DC_EVSEStatusType(w, v1); } catch (err) { throw withPath(err, "DC_EVSEStatus"); }
+  const v2: any = o.EVSEPresentVoltage;
+  if (v2 === undefined) throw missErr("WeldingDetectionResType", "EVSEPresentVoltage");
+  s = 3;
+  w.bits(0, 1);
+  try { e_PhysicalValueType(w, v2); } catch (err) { throw withPath(err, "EVSEPresentVoltage"); }
+  w.bits(0, 1);
 }
 const EXP_WeldingDetectionResType: readonly string[] = ["SE(ResponseCode)","SE(DC_EVSEStatus)","SE(EVSEPresentVoltage)","EE"];
 
@@ -4324,12 +3734,12 @@ function d_SAScheduleListType(r: BitReader): T.SAScheduleListType {
 function e_SAScheduleListType(w: BitWriter, o: T.SAScheduleListType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for SAScheduleListType");
   let s = 0;
-  let v: any;
-  v = o.SAScheduleTuple;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("SAScheduleTuple", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.SAScheduleTuple;
+  if (v0 === undefined || (Array.isArray(v0) && v0.length === 0)) throw missErr("SAScheduleListType", "SAScheduleTuple");
+  if (v0 !== undefined) {
+    if (!Array.isArray(v0) || v0.length > 4096) throw arrErr("SAScheduleTuple", v0, 4096);
+    for (let k = 0; k < v0.length; k++) {
+      const x = v0[k];
       switch (s) {
         case 0: w.bits(0, 1); s = 1; break;
         case 1: w.bits(0, 2); s = 1; break;
@@ -4338,10 +3748,7 @@ function e_SAScheduleListType(w: BitWriter, o: T.SAScheduleListType): void {
       try { e_SAScheduleTupleType(w, x); } catch (err) { throw withPath(err, "SAScheduleTuple"); }
     }
   }
-  switch (s) {
-    case 1: w.bits(1, 2); return;
-    default: throw structErr("SAScheduleListType", "(end)", EXP_SAScheduleListType[s]!);
-  }
+  w.bits(1, 2);
 }
 const EXP_SAScheduleListType: readonly string[] = ["SE(SAScheduleTuple)","SE(SAScheduleTuple)|EE"];
 
@@ -4383,30 +3790,21 @@ function d_SAScheduleTupleType(r: BitReader): T.SAScheduleTupleType {
 function e_SAScheduleTupleType(w: BitWriter, o: T.SAScheduleTupleType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for SAScheduleTupleType");
   let s = 0;
-  let v: any;
-  v = o.SAScheduleTupleID;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("SAScheduleTupleType", "SAScheduleTupleID", EXP_SAScheduleTupleType[s]!);
-    }
-    w.bits(0, 1); w.int(chkInt(v, -32768, 32767, "SAScheduleTupleID")); w.bits(0, 1);
-  }
-  v = o.PMaxSchedule;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("SAScheduleTupleType", "PMaxSchedule", EXP_SAScheduleTupleType[s]!);
-    }
-    try { e_PMaxScheduleType(w, v); } catch (err) { throw withPath(err, "PMaxSchedule"); }
-  }
-  v = o.SalesTariff;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 2); s = 3; break;
-      default: throw structErr("SAScheduleTupleType", "SalesTariff", EXP_SAScheduleTupleType[s]!);
-    }
-    try { e_SalesTariffType(w, v); } catch (err) { throw withPath(err, "SalesTariff"); }
+  const v0: any = o.SAScheduleTupleID;
+  if (v0 === undefined) throw missErr("SAScheduleTupleType", "SAScheduleTupleID");
+  s = 1;
+  w.bits(0, 2);
+  w.int(chkInt(v0, -32768, 32767, "SAScheduleTupleID"));
+  const v1: any = o.PMaxSchedule;
+  if (v1 === undefined) throw missErr("SAScheduleTupleType", "PMaxSchedule");
+  s = 2;
+  w.bits(0, 2);
+  try { e_PMaxScheduleType(w, v1); } catch (err) { throw withPath(err, "PMaxSchedule"); }
+  const v2: any = o.SalesTariff;
+  if (v2 !== undefined) {
+    s = 3;
+    w.bits(0, 2);
+    try { e_SalesTariffType(w, v2); } catch (err) { throw withPath(err, "SalesTariff"); }
   }
   switch (s) {
     case 2: w.bits(1, 2); return;
@@ -4448,20 +3846,18 @@ function d_PMaxScheduleType(r: BitReader): T.PMaxScheduleType {
 function e_PMaxScheduleType(w: BitWriter, o: T.PMaxScheduleType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for PMaxScheduleType");
   let s = 0;
-  let v: any;
-  v = o.PMaxScheduleID;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("PMaxScheduleType", "PMaxScheduleID", EXP_PMaxScheduleType[s]!);
-    }
-    w.bits(0, 1); w.int(chkInt(v, -32768, 32767, "PMaxScheduleID")); w.bits(0, 1);
-  }
-  v = o.PMaxScheduleEntry;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("PMaxScheduleEntry", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.PMaxScheduleID;
+  if (v0 === undefined) throw missErr("PMaxScheduleType", "PMaxScheduleID");
+  s = 1;
+  w.bits(0, 2);
+  w.int(chkInt(v0, -32768, 32767, "PMaxScheduleID"));
+  const v1: any = o.PMaxScheduleEntry;
+  w.bits(0, 1);
+  if (v1 === undefined || (Array.isArray(v1) && v1.length === 0)) throw missErr("PMaxScheduleType", "PMaxScheduleEntry");
+  if (v1 !== undefined) {
+    if (!Array.isArray(v1) || v1.length > 4096) throw arrErr("PMaxScheduleEntry", v1, 4096);
+    for (let k = 0; k < v1.length; k++) {
+      const x = v1[k];
       switch (s) {
         case 1: w.bits(0, 1); s = 2; break;
         case 2: w.bits(0, 2); s = 2; break;
@@ -4470,10 +3866,7 @@ function e_PMaxScheduleType(w: BitWriter, o: T.PMaxScheduleType): void {
       try { e_PMaxScheduleEntryType(w, x); } catch (err) { throw withPath(err, "PMaxScheduleEntry"); }
     }
   }
-  switch (s) {
-    case 2: w.bits(1, 2); return;
-    default: throw structErr("PMaxScheduleType", "(end)", EXP_PMaxScheduleType[s]!);
-  }
+  w.bits(1, 2);
 }
 const EXP_PMaxScheduleType: readonly string[] = ["SE(PMaxScheduleID)","SE(PMaxScheduleEntry)","SE(PMaxScheduleEntry)|EE"];
 
@@ -4509,35 +3902,28 @@ function d_PMaxScheduleEntryType(r: BitReader): T.PMaxScheduleEntryType {
 function e_PMaxScheduleEntryType(w: BitWriter, o: T.PMaxScheduleEntryType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for PMaxScheduleEntryType");
   let s = 0;
-  let v: any;
-  v = o.RelativeTimeInterval;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 2); s = 1; break;
-      default: throw structErr("PMaxScheduleEntryType", "RelativeTimeInterval", EXP_PMaxScheduleEntryType[s]!);
-    }
-    try { e_RelativeTimeIntervalType(w, v); } catch (err) { throw withPath(err, "RelativeTimeInterval"); }
+  const v0: any = o.RelativeTimeInterval;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 2);
+    try { e_RelativeTimeIntervalType(w, v0); } catch (err) { throw withPath(err, "RelativeTimeInterval"); }
   }
-  v = o.TimeInterval;
-  if (v !== undefined) {
+  const v1: any = o.TimeInterval;
+  if (v1 !== undefined) {
     switch (s) {
       case 0: w.bits(1, 2); s = 1; break;
       default: throw structErr("PMaxScheduleEntryType", "TimeInterval", EXP_PMaxScheduleEntryType[s]!);
     }
-    try { e_IntervalType(w, v); } catch (err) { throw withPath(err, "TimeInterval"); }
+    try { e_IntervalType(w, v1); } catch (err) { throw withPath(err, "TimeInterval"); }
   }
-  v = o.PMax;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("PMaxScheduleEntryType", "PMax", EXP_PMaxScheduleEntryType[s]!);
-    }
-    w.bits(0, 1); w.int(chkInt(v, -32768, 32767, "PMax")); w.bits(0, 1);
-  }
+  const v2: any = o.PMax;
+  if (v2 === undefined) throw missErr("PMaxScheduleEntryType", "PMax");
   switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("PMaxScheduleEntryType", "(end)", EXP_PMaxScheduleEntryType[s]!);
+    case 1: w.bits(0, 2); s = 2; break;
+    default: throw structErr("PMaxScheduleEntryType", "PMax", EXP_PMaxScheduleEntryType[s]!);
   }
+  w.int(chkInt(v2, -32768, 32767, "PMax"));
+  w.bits(0, 2);
 }
 const EXP_PMaxScheduleEntryType: readonly string[] = ["SE(RelativeTimeInterval)|SE(TimeInterval)","SE(PMax)","EE"];
 
@@ -4567,22 +3953,19 @@ function d_EntryType(r: BitReader): T.EntryType {
 function e_EntryType(w: BitWriter, o: T.EntryType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for EntryType");
   let s = 0;
-  let v: any;
-  v = o.RelativeTimeInterval;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 2); s = 1; break;
-      default: throw structErr("EntryType", "RelativeTimeInterval", EXP_EntryType[s]!);
-    }
-    try { e_RelativeTimeIntervalType(w, v); } catch (err) { throw withPath(err, "RelativeTimeInterval"); }
+  const v0: any = o.RelativeTimeInterval;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 2);
+    try { e_RelativeTimeIntervalType(w, v0); } catch (err) { throw withPath(err, "RelativeTimeInterval"); }
   }
-  v = o.TimeInterval;
-  if (v !== undefined) {
+  const v1: any = o.TimeInterval;
+  if (v1 !== undefined) {
     switch (s) {
       case 0: w.bits(1, 2); s = 1; break;
       default: throw structErr("EntryType", "TimeInterval", EXP_EntryType[s]!);
     }
-    try { e_IntervalType(w, v); } catch (err) { throw withPath(err, "TimeInterval"); }
+    try { e_IntervalType(w, v1); } catch (err) { throw withPath(err, "TimeInterval"); }
   }
   switch (s) {
     case 1: w.bits(0, 1); return;
@@ -4610,11 +3993,7 @@ function d_IntervalType(r: BitReader): T.IntervalType {
 function e_IntervalType(w: BitWriter, o: T.IntervalType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for IntervalType");
   let s = 0;
-  let v: any;
-  switch (s) {
-    case 0: w.bits(0, 1); return;
-    default: throw structErr("IntervalType", "(end)", EXP_IntervalType[s]!);
-  }
+  w.bits(0, 1);
 }
 const EXP_IntervalType: readonly string[] = ["EE"];
 
@@ -4669,45 +4048,38 @@ function d_SalesTariffType(r: BitReader): T.SalesTariffType {
 function e_SalesTariffType(w: BitWriter, o: T.SalesTariffType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for SalesTariffType");
   let s = 0;
-  let v: any;
-  v = o.Id;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("SalesTariffType", "Id", EXP_SalesTariffType[s]!);
-    }
-    w.string(v, 65536, "Id");
+  const v0: any = o.Id;
+  if (v0 === undefined) throw missErr("SalesTariffType", "Id");
+  s = 1;
+  w.bits(0, 1);
+  w.string(v0, 65536, "Id");
+  const v1: any = o.SalesTariffID;
+  if (v1 === undefined) throw missErr("SalesTariffType", "SalesTariffID");
+  s = 2;
+  w.bits(0, 2);
+  w.int(chkInt(v1, -32768, 32767, "SalesTariffID"));
+  const v2: any = o.SalesTariffDescription;
+  w.bits(0, 1);
+  if (v2 !== undefined) {
+    s = 3;
+    w.bits(0, 3);
+    w.string(v2, 32, "SalesTariffDescription");
+    w.bits(0, 1);
   }
-  v = o.SalesTariffID;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("SalesTariffType", "SalesTariffID", EXP_SalesTariffType[s]!);
-    }
-    w.bits(0, 1); w.int(chkInt(v, -32768, 32767, "SalesTariffID")); w.bits(0, 1);
+  const v3: any = o.NumEPriceLevels;
+  if (v3 === undefined) throw missErr("SalesTariffType", "NumEPriceLevels");
+  switch (s) {
+    case 2: w.bits(2, 3); s = 4; break;
+    case 3: w.bits(0, 2); s = 4; break;
+    default: throw structErr("SalesTariffType", "NumEPriceLevels", EXP_SalesTariffType[s]!);
   }
-  v = o.SalesTariffDescription;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 2); s = 3; break;
-      default: throw structErr("SalesTariffType", "SalesTariffDescription", EXP_SalesTariffType[s]!);
-    }
-    w.bits(0, 1); w.string(v, 32, "SalesTariffDescription"); w.bits(0, 1);
-  }
-  v = o.NumEPriceLevels;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(1, 2); s = 4; break;
-      case 3: w.bits(0, 1); s = 4; break;
-      default: throw structErr("SalesTariffType", "NumEPriceLevels", EXP_SalesTariffType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkInt(v, 0, 255, "NumEPriceLevels") - 0, 8); w.bits(0, 1);
-  }
-  v = o.SalesTariffEntry;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("SalesTariffEntry", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v4: any = o.SalesTariffEntry;
+  w.bits((chkInt(v3, 0, 255, "NumEPriceLevels") << 1), 9);
+  if (v4 === undefined || (Array.isArray(v4) && v4.length === 0)) throw missErr("SalesTariffType", "SalesTariffEntry");
+  if (v4 !== undefined) {
+    if (!Array.isArray(v4) || v4.length > 4096) throw arrErr("SalesTariffEntry", v4, 4096);
+    for (let k = 0; k < v4.length; k++) {
+      const x = v4[k];
       switch (s) {
         case 4: w.bits(0, 1); s = 5; break;
         case 5: w.bits(0, 2); s = 5; break;
@@ -4716,10 +4088,7 @@ function e_SalesTariffType(w: BitWriter, o: T.SalesTariffType): void {
       try { e_SalesTariffEntryType(w, x); } catch (err) { throw withPath(err, "SalesTariffEntry"); }
     }
   }
-  switch (s) {
-    case 5: w.bits(1, 2); return;
-    default: throw structErr("SalesTariffType", "(end)", EXP_SalesTariffType[s]!);
-  }
+  w.bits(1, 2);
 }
 const EXP_SalesTariffType: readonly string[] = ["AT(Id)","SE(SalesTariffID)","SE(SalesTariffDescription)|SE(NumEPriceLevels)","SE(NumEPriceLevels)","SE(SalesTariffEntry)","SE(SalesTariffEntry)|EE"];
 
@@ -4763,36 +4132,32 @@ function d_SalesTariffEntryType(r: BitReader): T.SalesTariffEntryType {
 function e_SalesTariffEntryType(w: BitWriter, o: T.SalesTariffEntryType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for SalesTariffEntryType");
   let s = 0;
-  let v: any;
-  v = o.RelativeTimeInterval;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 2); s = 1; break;
-      default: throw structErr("SalesTariffEntryType", "RelativeTimeInterval", EXP_SalesTariffEntryType[s]!);
-    }
-    try { e_RelativeTimeIntervalType(w, v); } catch (err) { throw withPath(err, "RelativeTimeInterval"); }
+  const v0: any = o.RelativeTimeInterval;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 2);
+    try { e_RelativeTimeIntervalType(w, v0); } catch (err) { throw withPath(err, "RelativeTimeInterval"); }
   }
-  v = o.TimeInterval;
-  if (v !== undefined) {
+  const v1: any = o.TimeInterval;
+  if (v1 !== undefined) {
     switch (s) {
       case 0: w.bits(1, 2); s = 1; break;
       default: throw structErr("SalesTariffEntryType", "TimeInterval", EXP_SalesTariffEntryType[s]!);
     }
-    try { e_IntervalType(w, v); } catch (err) { throw withPath(err, "TimeInterval"); }
+    try { e_IntervalType(w, v1); } catch (err) { throw withPath(err, "TimeInterval"); }
   }
-  v = o.EPriceLevel;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("SalesTariffEntryType", "EPriceLevel", EXP_SalesTariffEntryType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkInt(v, 0, 255, "EPriceLevel") - 0, 8); w.bits(0, 1);
+  const v2: any = o.EPriceLevel;
+  if (v2 === undefined) throw missErr("SalesTariffEntryType", "EPriceLevel");
+  switch (s) {
+    case 1: w.bits(0, 2); s = 2; break;
+    default: throw structErr("SalesTariffEntryType", "EPriceLevel", EXP_SalesTariffEntryType[s]!);
   }
-  v = o.ConsumptionCost;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("ConsumptionCost", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v3: any = o.ConsumptionCost;
+  w.bits((chkInt(v2, 0, 255, "EPriceLevel") << 1), 9);
+  if (v3 !== undefined) {
+    if (!Array.isArray(v3) || v3.length > 4096) throw arrErr("ConsumptionCost", v3, 4096);
+    for (let k = 0; k < v3.length; k++) {
+      const x = v3[k];
       switch (s) {
         case 2: w.bits(0, 2); s = 3; break;
         case 3: w.bits(0, 2); s = 3; break;
@@ -4842,20 +4207,17 @@ function d_ConsumptionCostType(r: BitReader): T.ConsumptionCostType {
 function e_ConsumptionCostType(w: BitWriter, o: T.ConsumptionCostType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ConsumptionCostType");
   let s = 0;
-  let v: any;
-  v = o.startValue;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("ConsumptionCostType", "startValue", EXP_ConsumptionCostType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 4294967295, "startValue")); w.bits(0, 1);
-  }
-  v = o.Cost;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("Cost", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.startValue;
+  if (v0 === undefined) throw missErr("ConsumptionCostType", "startValue");
+  s = 1;
+  w.bits(0, 2);
+  w.uint(chkInt(v0, 0, 4294967295, "startValue"));
+  const v1: any = o.Cost;
+  w.bits(0, 1);
+  if (v1 !== undefined) {
+    if (!Array.isArray(v1) || v1.length > 4096) throw arrErr("Cost", v1, 4096);
+    for (let k = 0; k < v1.length; k++) {
+      const x = v1[k];
       switch (s) {
         case 1: w.bits(0, 2); s = 2; break;
         case 2: w.bits(0, 2); s = 2; break;
@@ -4910,30 +4272,19 @@ function d_CostType(r: BitReader): T.CostType {
 function e_CostType(w: BitWriter, o: T.CostType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for CostType");
   let s = 0;
-  let v: any;
-  v = o.costKind;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("CostType", "costKind", EXP_CostType[s]!);
-    }
-    w.bits(0, 1); { const i = E12i.get(v); if (i === undefined) throw enumErr(v, E12, "costKind"); w.bits(i, 2); } w.bits(0, 1);
-  }
-  v = o.amount;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("CostType", "amount", EXP_CostType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 4294967295, "amount")); w.bits(0, 1);
-  }
-  v = o.amountMultiplier;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 2); s = 3; break;
-      default: throw structErr("CostType", "amountMultiplier", EXP_CostType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkInt(v, -3, 3, "amountMultiplier") - -3, 3); w.bits(0, 1);
+  const v0: any = o.costKind;
+  if (v0 === undefined) throw missErr("CostType", "costKind");
+  s = 1;
+  const v1: any = o.amount;
+  if (v1 === undefined) throw missErr("CostType", "amount");
+  s = 2;
+  w.bits((enumIdx(E12i, v0, E12, "costKind") << 3), 7);
+  w.uint(chkInt(v1, 0, 4294967295, "amount"));
+  const v2: any = o.amountMultiplier;
+  w.bits(0, 1);
+  if (v2 !== undefined) {
+    s = 3;
+    w.bits(((chkInt(v2, -3, 3, "amountMultiplier") + 3) << 1), 7);
   }
   switch (s) {
     case 2: w.bits(1, 2); return;
@@ -4975,22 +4326,18 @@ function d_RelativeTimeIntervalType(r: BitReader): T.RelativeTimeIntervalType {
 function e_RelativeTimeIntervalType(w: BitWriter, o: T.RelativeTimeIntervalType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for RelativeTimeIntervalType");
   let s = 0;
-  let v: any;
-  v = o.start;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("RelativeTimeIntervalType", "start", EXP_RelativeTimeIntervalType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 4294967295, "start")); w.bits(0, 1);
-  }
-  v = o.duration;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 2); s = 2; break;
-      default: throw structErr("RelativeTimeIntervalType", "duration", EXP_RelativeTimeIntervalType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 4294967295, "duration")); w.bits(0, 1);
+  const v0: any = o.start;
+  if (v0 === undefined) throw missErr("RelativeTimeIntervalType", "start");
+  s = 1;
+  w.bits(0, 2);
+  w.uint(chkInt(v0, 0, 4294967295, "start"));
+  const v1: any = o.duration;
+  w.bits(0, 1);
+  if (v1 !== undefined) {
+    s = 2;
+    w.bits(0, 3);
+    w.uint(chkInt(v1, 0, 4294967295, "duration"));
+    w.bits(0, 1);
   }
   switch (s) {
     case 1: w.bits(1, 2); return;
@@ -5049,51 +4396,32 @@ function d_AC_EVChargeParameterType(r: BitReader): T.AC_EVChargeParameterType {
 function e_AC_EVChargeParameterType(w: BitWriter, o: T.AC_EVChargeParameterType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for AC_EVChargeParameterType");
   let s = 0;
-  let v: any;
-  v = o.DepartureTime;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("AC_EVChargeParameterType", "DepartureTime", EXP_AC_EVChargeParameterType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 4294967295, "DepartureTime")); w.bits(0, 1);
-  }
-  v = o.EAmount;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("AC_EVChargeParameterType", "EAmount", EXP_AC_EVChargeParameterType[s]!);
-    }
-    try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "EAmount"); }
-  }
-  v = o.EVMaxVoltage;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("AC_EVChargeParameterType", "EVMaxVoltage", EXP_AC_EVChargeParameterType[s]!);
-    }
-    try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "EVMaxVoltage"); }
-  }
-  v = o.EVMaxCurrent;
-  if (v !== undefined) {
-    switch (s) {
-      case 3: w.bits(0, 1); s = 4; break;
-      default: throw structErr("AC_EVChargeParameterType", "EVMaxCurrent", EXP_AC_EVChargeParameterType[s]!);
-    }
-    try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "EVMaxCurrent"); }
-  }
-  v = o.EVMinCurrent;
-  if (v !== undefined) {
-    switch (s) {
-      case 4: w.bits(0, 1); s = 5; break;
-      default: throw structErr("AC_EVChargeParameterType", "EVMinCurrent", EXP_AC_EVChargeParameterType[s]!);
-    }
-    try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "EVMinCurrent"); }
-  }
-  switch (s) {
-    case 5: w.bits(0, 1); return;
-    default: throw structErr("AC_EVChargeParameterType", "(end)", EXP_AC_EVChargeParameterType[s]!);
-  }
+  const v0: any = o.DepartureTime;
+  if (v0 === undefined) throw missErr("AC_EVChargeParameterType", "DepartureTime");
+  s = 1;
+  w.bits(0, 2);
+  w.uint(chkInt(v0, 0, 4294967295, "DepartureTime"));
+  const v1: any = o.EAmount;
+  if (v1 === undefined) throw missErr("AC_EVChargeParameterType", "EAmount");
+  s = 2;
+  w.bits(0, 2);
+  try { e_PhysicalValueType(w, v1); } catch (err) { throw withPath(err, "EAmount"); }
+  const v2: any = o.EVMaxVoltage;
+  if (v2 === undefined) throw missErr("AC_EVChargeParameterType", "EVMaxVoltage");
+  s = 3;
+  w.bits(0, 1);
+  try { e_PhysicalValueType(w, v2); } catch (err) { throw withPath(err, "EVMaxVoltage"); }
+  const v3: any = o.EVMaxCurrent;
+  if (v3 === undefined) throw missErr("AC_EVChargeParameterType", "EVMaxCurrent");
+  s = 4;
+  w.bits(0, 1);
+  try { e_PhysicalValueType(w, v3); } catch (err) { throw withPath(err, "EVMaxCurrent"); }
+  const v4: any = o.EVMinCurrent;
+  if (v4 === undefined) throw missErr("AC_EVChargeParameterType", "EVMinCurrent");
+  s = 5;
+  w.bits(0, 1);
+  try { e_PhysicalValueType(w, v4); } catch (err) { throw withPath(err, "EVMinCurrent"); }
+  w.bits(0, 1);
 }
 const EXP_AC_EVChargeParameterType: readonly string[] = ["SE(DepartureTime)","SE(EAmount)","SE(EVMaxVoltage)","SE(EVMaxCurrent)","SE(EVMinCurrent)","EE"];
 
@@ -5175,77 +4503,65 @@ function d_DC_EVChargeParameterType(r: BitReader): T.DC_EVChargeParameterType {
 function e_DC_EVChargeParameterType(w: BitWriter, o: T.DC_EVChargeParameterType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for DC_EVChargeParameterType");
   let s = 0;
-  let v: any;
-  v = o.DC_EVStatus;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("DC_EVChargeParameterType", "DC_EVStatus", EXP_DC_EVChargeParameterType[s]!);
-    }
-    try { e_DC_EVStatusType(w, v); } catch (err) { throw withPath(err, "DC_EVStatus"); }
+  const v0: any = o.DC_EVStatus;
+  if (v0 === undefined) throw missErr("DC_EVChargeParameterType", "DC_EVStatus");
+  s = 1;
+  w.bits(0, 1);
+  try { e_DC_EVStatusType(w, v0); } catch (err) { throw withPath(err, "DC_EVStatus"); }
+  const v1: any = o.EVMaximumCurrentLimit;
+  if (v1 === undefined) throw missErr("DC_EVChargeParameterType", "EVMaximumCurrentLimit");
+  s = 2;
+  w.bits(0, 1);
+  try { e_PhysicalValueType(w, v1); } catch (err) { throw withPath(err, "EVMaximumCurrentLimit"); }
+  const v2: any = o.EVMaximumPowerLimit;
+  if (v2 !== undefined) {
+    s = 3;
+    w.bits(0, 2);
+    try { e_PhysicalValueType(w, v2); } catch (err) { throw withPath(err, "EVMaximumPowerLimit"); }
   }
-  v = o.EVMaximumCurrentLimit;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("DC_EVChargeParameterType", "EVMaximumCurrentLimit", EXP_DC_EVChargeParameterType[s]!);
-    }
-    try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "EVMaximumCurrentLimit"); }
+  const v3: any = o.EVMaximumVoltageLimit;
+  if (v3 === undefined) throw missErr("DC_EVChargeParameterType", "EVMaximumVoltageLimit");
+  switch (s) {
+    case 2: w.bits(1, 2); s = 4; break;
+    case 3: w.bits(0, 1); s = 4; break;
+    default: throw structErr("DC_EVChargeParameterType", "EVMaximumVoltageLimit", EXP_DC_EVChargeParameterType[s]!);
   }
-  v = o.EVMaximumPowerLimit;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 2); s = 3; break;
-      default: throw structErr("DC_EVChargeParameterType", "EVMaximumPowerLimit", EXP_DC_EVChargeParameterType[s]!);
-    }
-    try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "EVMaximumPowerLimit"); }
+  try { e_PhysicalValueType(w, v3); } catch (err) { throw withPath(err, "EVMaximumVoltageLimit"); }
+  const v4: any = o.EVEnergyCapacity;
+  if (v4 !== undefined) {
+    s = 5;
+    w.bits(0, 3);
+    try { e_PhysicalValueType(w, v4); } catch (err) { throw withPath(err, "EVEnergyCapacity"); }
   }
-  v = o.EVMaximumVoltageLimit;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(1, 2); s = 4; break;
-      case 3: w.bits(0, 1); s = 4; break;
-      default: throw structErr("DC_EVChargeParameterType", "EVMaximumVoltageLimit", EXP_DC_EVChargeParameterType[s]!);
-    }
-    try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "EVMaximumVoltageLimit"); }
-  }
-  v = o.EVEnergyCapacity;
-  if (v !== undefined) {
-    switch (s) {
-      case 4: w.bits(0, 3); s = 5; break;
-      default: throw structErr("DC_EVChargeParameterType", "EVEnergyCapacity", EXP_DC_EVChargeParameterType[s]!);
-    }
-    try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "EVEnergyCapacity"); }
-  }
-  v = o.EVEnergyRequest;
-  if (v !== undefined) {
+  const v5: any = o.EVEnergyRequest;
+  if (v5 !== undefined) {
     switch (s) {
       case 4: w.bits(1, 3); s = 6; break;
       case 5: w.bits(0, 3); s = 6; break;
       default: throw structErr("DC_EVChargeParameterType", "EVEnergyRequest", EXP_DC_EVChargeParameterType[s]!);
     }
-    try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "EVEnergyRequest"); }
+    try { e_PhysicalValueType(w, v5); } catch (err) { throw withPath(err, "EVEnergyRequest"); }
   }
-  v = o.FullSOC;
-  if (v !== undefined) {
+  const v6: any = o.FullSOC;
+  if (v6 !== undefined) {
     switch (s) {
-      case 4: w.bits(2, 3); s = 7; break;
-      case 5: w.bits(1, 3); s = 7; break;
-      case 6: w.bits(0, 2); s = 7; break;
+      case 4: w.bits(4, 4); s = 7; break;
+      case 5: w.bits(2, 4); s = 7; break;
+      case 6: w.bits(0, 3); s = 7; break;
       default: throw structErr("DC_EVChargeParameterType", "FullSOC", EXP_DC_EVChargeParameterType[s]!);
     }
-    w.bits(0, 1); w.bits(chkInt(v, 0, 100, "FullSOC") - 0, 7); w.bits(0, 1);
+    w.bits((chkInt(v6, 0, 100, "FullSOC") << 1), 8);
   }
-  v = o.BulkSOC;
-  if (v !== undefined) {
+  const v7: any = o.BulkSOC;
+  if (v7 !== undefined) {
     switch (s) {
-      case 4: w.bits(3, 3); s = 8; break;
-      case 5: w.bits(2, 3); s = 8; break;
-      case 6: w.bits(1, 2); s = 8; break;
-      case 7: w.bits(0, 2); s = 8; break;
+      case 4: w.bits(6, 4); s = 8; break;
+      case 5: w.bits(4, 4); s = 8; break;
+      case 6: w.bits(2, 3); s = 8; break;
+      case 7: w.bits(0, 3); s = 8; break;
       default: throw structErr("DC_EVChargeParameterType", "BulkSOC", EXP_DC_EVChargeParameterType[s]!);
     }
-    w.bits(0, 1); w.bits(chkInt(v, 0, 100, "BulkSOC") - 0, 7); w.bits(0, 1);
+    w.bits((chkInt(v7, 0, 100, "BulkSOC") << 1), 8);
   }
   switch (s) {
     case 4: w.bits(4, 3); return;
@@ -5301,43 +4617,27 @@ function d_AC_EVSEChargeParameterType(r: BitReader): T.AC_EVSEChargeParameterTyp
 function e_AC_EVSEChargeParameterType(w: BitWriter, o: T.AC_EVSEChargeParameterType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for AC_EVSEChargeParameterType");
   let s = 0;
-  let v: any;
-  v = o.AC_EVSEStatus;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("AC_EVSEChargeParameterType", "AC_EVSEStatus", EXP_AC_EVSEChargeParameterType[s]!);
-    }
-    try { e_AC_EVSEStatusType(w, v); } catch (err) { throw withPath(err, "AC_EVSEStatus"); }
-  }
-  v = o.EVSEMaxVoltage;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("AC_EVSEChargeParameterType", "EVSEMaxVoltage", EXP_AC_EVSEChargeParameterType[s]!);
-    }
-    try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "EVSEMaxVoltage"); }
-  }
-  v = o.EVSEMaxCurrent;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("AC_EVSEChargeParameterType", "EVSEMaxCurrent", EXP_AC_EVSEChargeParameterType[s]!);
-    }
-    try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "EVSEMaxCurrent"); }
-  }
-  v = o.EVSEMinCurrent;
-  if (v !== undefined) {
-    switch (s) {
-      case 3: w.bits(0, 1); s = 4; break;
-      default: throw structErr("AC_EVSEChargeParameterType", "EVSEMinCurrent", EXP_AC_EVSEChargeParameterType[s]!);
-    }
-    try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "EVSEMinCurrent"); }
-  }
-  switch (s) {
-    case 4: w.bits(0, 1); return;
-    default: throw structErr("AC_EVSEChargeParameterType", "(end)", EXP_AC_EVSEChargeParameterType[s]!);
-  }
+  const v0: any = o.AC_EVSEStatus;
+  if (v0 === undefined) throw missErr("AC_EVSEChargeParameterType", "AC_EVSEStatus");
+  s = 1;
+  w.bits(0, 1);
+  try { e_AC_EVSEStatusType(w, v0); } catch (err) { throw withPath(err, "AC_EVSEStatus"); }
+  const v1: any = o.EVSEMaxVoltage;
+  if (v1 === undefined) throw missErr("AC_EVSEChargeParameterType", "EVSEMaxVoltage");
+  s = 2;
+  w.bits(0, 1);
+  try { e_PhysicalValueType(w, v1); } catch (err) { throw withPath(err, "EVSEMaxVoltage"); }
+  const v2: any = o.EVSEMaxCurrent;
+  if (v2 === undefined) throw missErr("AC_EVSEChargeParameterType", "EVSEMaxCurrent");
+  s = 3;
+  w.bits(0, 1);
+  try { e_PhysicalValueType(w, v2); } catch (err) { throw withPath(err, "EVSEMaxCurrent"); }
+  const v3: any = o.EVSEMinCurrent;
+  if (v3 === undefined) throw missErr("AC_EVSEChargeParameterType", "EVSEMinCurrent");
+  s = 4;
+  w.bits(0, 1);
+  try { e_PhysicalValueType(w, v3); } catch (err) { throw withPath(err, "EVSEMinCurrent"); }
+  w.bits(0, 1);
 }
 const EXP_AC_EVSEChargeParameterType: readonly string[] = ["SE(AC_EVSEStatus)","SE(EVSEMaxVoltage)","SE(EVSEMaxCurrent)","SE(EVSEMinCurrent)","EE"];
 
@@ -5417,80 +4717,59 @@ function d_DC_EVSEChargeParameterType(r: BitReader): T.DC_EVSEChargeParameterTyp
 function e_DC_EVSEChargeParameterType(w: BitWriter, o: T.DC_EVSEChargeParameterType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for DC_EVSEChargeParameterType");
   let s = 0;
-  let v: any;
-  v = o.DC_EVSEStatus;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("DC_EVSEChargeParameterType", "DC_EVSEStatus", EXP_DC_EVSEChargeParameterType[s]!);
-    }
-    try { e_DC_EVSEStatusType(w, v); } catch (err) { throw withPath(err, "DC_EVSEStatus"); }
+  const v0: any = o.DC_EVSEStatus;
+  if (v0 === undefined) throw missErr("DC_EVSEChargeParameterType", "DC_EVSEStatus");
+  s = 1;
+  w.bits(0, 1);
+  try { e_DC_EVSEStatusType(w, v0); } catch (err) { throw withPath(err, "DC_EVSEStatus"); }
+  const v1: any = o.EVSEMaximumCurrentLimit;
+  if (v1 === undefined) throw missErr("DC_EVSEChargeParameterType", "EVSEMaximumCurrentLimit");
+  s = 2;
+  w.bits(0, 1);
+  try { e_PhysicalValueType(w, v1); } catch (err) { throw withPath(err, "EVSEMaximumCurrentLimit"); }
+  const v2: any = o.EVSEMaximumPowerLimit;
+  if (v2 !== undefined) {
+    s = 3;
+    w.bits(0, 2);
+    try { e_PhysicalValueType(w, v2); } catch (err) { throw withPath(err, "EVSEMaximumPowerLimit"); }
   }
-  v = o.EVSEMaximumCurrentLimit;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("DC_EVSEChargeParameterType", "EVSEMaximumCurrentLimit", EXP_DC_EVSEChargeParameterType[s]!);
-    }
-    try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "EVSEMaximumCurrentLimit"); }
+  const v3: any = o.EVSEMaximumVoltageLimit;
+  if (v3 === undefined) throw missErr("DC_EVSEChargeParameterType", "EVSEMaximumVoltageLimit");
+  switch (s) {
+    case 2: w.bits(1, 2); s = 4; break;
+    case 3: w.bits(0, 1); s = 4; break;
+    default: throw structErr("DC_EVSEChargeParameterType", "EVSEMaximumVoltageLimit", EXP_DC_EVSEChargeParameterType[s]!);
   }
-  v = o.EVSEMaximumPowerLimit;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 2); s = 3; break;
-      default: throw structErr("DC_EVSEChargeParameterType", "EVSEMaximumPowerLimit", EXP_DC_EVSEChargeParameterType[s]!);
-    }
-    try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "EVSEMaximumPowerLimit"); }
+  try { e_PhysicalValueType(w, v3); } catch (err) { throw withPath(err, "EVSEMaximumVoltageLimit"); }
+  const v4: any = o.EVSEMinimumCurrentLimit;
+  if (v4 === undefined) throw missErr("DC_EVSEChargeParameterType", "EVSEMinimumCurrentLimit");
+  s = 5;
+  w.bits(0, 1);
+  try { e_PhysicalValueType(w, v4); } catch (err) { throw withPath(err, "EVSEMinimumCurrentLimit"); }
+  const v5: any = o.EVSEMinimumVoltageLimit;
+  if (v5 === undefined) throw missErr("DC_EVSEChargeParameterType", "EVSEMinimumVoltageLimit");
+  s = 6;
+  w.bits(0, 1);
+  try { e_PhysicalValueType(w, v5); } catch (err) { throw withPath(err, "EVSEMinimumVoltageLimit"); }
+  const v6: any = o.EVSECurrentRegulationTolerance;
+  if (v6 !== undefined) {
+    s = 7;
+    w.bits(0, 2);
+    try { e_PhysicalValueType(w, v6); } catch (err) { throw withPath(err, "EVSECurrentRegulationTolerance"); }
   }
-  v = o.EVSEMaximumVoltageLimit;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(1, 2); s = 4; break;
-      case 3: w.bits(0, 1); s = 4; break;
-      default: throw structErr("DC_EVSEChargeParameterType", "EVSEMaximumVoltageLimit", EXP_DC_EVSEChargeParameterType[s]!);
-    }
-    try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "EVSEMaximumVoltageLimit"); }
+  const v7: any = o.EVSEPeakCurrentRipple;
+  if (v7 === undefined) throw missErr("DC_EVSEChargeParameterType", "EVSEPeakCurrentRipple");
+  switch (s) {
+    case 6: w.bits(1, 2); s = 8; break;
+    case 7: w.bits(0, 1); s = 8; break;
+    default: throw structErr("DC_EVSEChargeParameterType", "EVSEPeakCurrentRipple", EXP_DC_EVSEChargeParameterType[s]!);
   }
-  v = o.EVSEMinimumCurrentLimit;
-  if (v !== undefined) {
-    switch (s) {
-      case 4: w.bits(0, 1); s = 5; break;
-      default: throw structErr("DC_EVSEChargeParameterType", "EVSEMinimumCurrentLimit", EXP_DC_EVSEChargeParameterType[s]!);
-    }
-    try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "EVSEMinimumCurrentLimit"); }
-  }
-  v = o.EVSEMinimumVoltageLimit;
-  if (v !== undefined) {
-    switch (s) {
-      case 5: w.bits(0, 1); s = 6; break;
-      default: throw structErr("DC_EVSEChargeParameterType", "EVSEMinimumVoltageLimit", EXP_DC_EVSEChargeParameterType[s]!);
-    }
-    try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "EVSEMinimumVoltageLimit"); }
-  }
-  v = o.EVSECurrentRegulationTolerance;
-  if (v !== undefined) {
-    switch (s) {
-      case 6: w.bits(0, 2); s = 7; break;
-      default: throw structErr("DC_EVSEChargeParameterType", "EVSECurrentRegulationTolerance", EXP_DC_EVSEChargeParameterType[s]!);
-    }
-    try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "EVSECurrentRegulationTolerance"); }
-  }
-  v = o.EVSEPeakCurrentRipple;
-  if (v !== undefined) {
-    switch (s) {
-      case 6: w.bits(1, 2); s = 8; break;
-      case 7: w.bits(0, 1); s = 8; break;
-      default: throw structErr("DC_EVSEChargeParameterType", "EVSEPeakCurrentRipple", EXP_DC_EVSEChargeParameterType[s]!);
-    }
-    try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "EVSEPeakCurrentRipple"); }
-  }
-  v = o.EVSEEnergyToBeDelivered;
-  if (v !== undefined) {
-    switch (s) {
-      case 8: w.bits(0, 2); s = 9; break;
-      default: throw structErr("DC_EVSEChargeParameterType", "EVSEEnergyToBeDelivered", EXP_DC_EVSEChargeParameterType[s]!);
-    }
-    try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "EVSEEnergyToBeDelivered"); }
+  try { e_PhysicalValueType(w, v7); } catch (err) { throw withPath(err, "EVSEPeakCurrentRipple"); }
+  const v8: any = o.EVSEEnergyToBeDelivered;
+  if (v8 !== undefined) {
+    s = 9;
+    w.bits(0, 2);
+    try { e_PhysicalValueType(w, v8); } catch (err) { throw withPath(err, "EVSEEnergyToBeDelivered"); }
   }
   switch (s) {
     case 8: w.bits(1, 2); return;
@@ -5538,36 +4817,24 @@ function d_DC_EVPowerDeliveryParameterType(r: BitReader): T.DC_EVPowerDeliveryPa
 function e_DC_EVPowerDeliveryParameterType(w: BitWriter, o: T.DC_EVPowerDeliveryParameterType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for DC_EVPowerDeliveryParameterType");
   let s = 0;
-  let v: any;
-  v = o.DC_EVStatus;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("DC_EVPowerDeliveryParameterType", "DC_EVStatus", EXP_DC_EVPowerDeliveryParameterType[s]!);
-    }
-    try { e_DC_EVStatusType(w, v); } catch (err) { throw withPath(err, "DC_EVStatus"); }
+  const v0: any = o.DC_EVStatus;
+  if (v0 === undefined) throw missErr("DC_EVPowerDeliveryParameterType", "DC_EVStatus");
+  s = 1;
+  w.bits(0, 1);
+  try { e_DC_EVStatusType(w, v0); } catch (err) { throw withPath(err, "DC_EVStatus"); }
+  const v1: any = o.BulkChargingComplete;
+  if (v1 !== undefined) {
+    s = 2;
+    w.bits(((chkBool(v1, "BulkChargingComplete") ? 1 : 0) << 1), 5);
   }
-  v = o.BulkChargingComplete;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 2); s = 2; break;
-      default: throw structErr("DC_EVPowerDeliveryParameterType", "BulkChargingComplete", EXP_DC_EVPowerDeliveryParameterType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkBool(v, "BulkChargingComplete") ? 1 : 0, 1); w.bits(0, 1);
-  }
-  v = o.ChargingComplete;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(1, 2); s = 3; break;
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("DC_EVPowerDeliveryParameterType", "ChargingComplete", EXP_DC_EVPowerDeliveryParameterType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkBool(v, "ChargingComplete") ? 1 : 0, 1); w.bits(0, 1);
-  }
+  const v2: any = o.ChargingComplete;
+  if (v2 === undefined) throw missErr("DC_EVPowerDeliveryParameterType", "ChargingComplete");
   switch (s) {
-    case 3: w.bits(0, 1); return;
-    default: throw structErr("DC_EVPowerDeliveryParameterType", "(end)", EXP_DC_EVPowerDeliveryParameterType[s]!);
+    case 1: w.bits(2, 3); s = 3; break;
+    case 2: w.bits(0, 2); s = 3; break;
+    default: throw structErr("DC_EVPowerDeliveryParameterType", "ChargingComplete", EXP_DC_EVPowerDeliveryParameterType[s]!);
   }
+  w.bits(((chkBool(v2, "ChargingComplete") ? 1 : 0) << 2), 3);
 }
 const EXP_DC_EVPowerDeliveryParameterType: readonly string[] = ["SE(DC_EVStatus)","SE(BulkChargingComplete)|SE(ChargingComplete)","SE(ChargingComplete)","EE"];
 
@@ -5625,45 +4892,36 @@ function d_SignatureType(r: BitReader): T.SignatureType {
 function e_SignatureType(w: BitWriter, o: T.SignatureType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for SignatureType");
   let s = 0;
-  let v: any;
-  v = o.Id;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 2); s = 1; break;
-      default: throw structErr("SignatureType", "Id", EXP_SignatureType[s]!);
-    }
-    w.string(v, 65536, "Id");
+  const v0: any = o.Id;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 2);
+    w.string(v0, 65536, "Id");
   }
-  v = o.SignedInfo;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(1, 2); s = 2; break;
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("SignatureType", "SignedInfo", EXP_SignatureType[s]!);
-    }
-    try { e_SignedInfoType(w, v); } catch (err) { throw withPath(err, "SignedInfo"); }
+  const v1: any = o.SignedInfo;
+  if (v1 === undefined) throw missErr("SignatureType", "SignedInfo");
+  switch (s) {
+    case 0: w.bits(1, 2); s = 2; break;
+    case 1: w.bits(0, 1); s = 2; break;
+    default: throw structErr("SignatureType", "SignedInfo", EXP_SignatureType[s]!);
   }
-  v = o.SignatureValue;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("SignatureType", "SignatureValue", EXP_SignatureType[s]!);
-    }
-    try { e_SignatureValueType(w, v); } catch (err) { throw withPath(err, "SignatureValue"); }
+  try { e_SignedInfoType(w, v1); } catch (err) { throw withPath(err, "SignedInfo"); }
+  const v2: any = o.SignatureValue;
+  if (v2 === undefined) throw missErr("SignatureType", "SignatureValue");
+  s = 3;
+  w.bits(0, 1);
+  try { e_SignatureValueType(w, v2); } catch (err) { throw withPath(err, "SignatureValue"); }
+  const v3: any = o.KeyInfo;
+  if (v3 !== undefined) {
+    s = 4;
+    w.bits(0, 2);
+    try { e_KeyInfoType(w, v3); } catch (err) { throw withPath(err, "KeyInfo"); }
   }
-  v = o.KeyInfo;
-  if (v !== undefined) {
-    switch (s) {
-      case 3: w.bits(0, 2); s = 4; break;
-      default: throw structErr("SignatureType", "KeyInfo", EXP_SignatureType[s]!);
-    }
-    try { e_KeyInfoType(w, v); } catch (err) { throw withPath(err, "KeyInfo"); }
-  }
-  v = o.Object;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("Object", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v4: any = o.Object;
+  if (v4 !== undefined) {
+    if (!Array.isArray(v4) || v4.length > 4096) throw arrErr("Object", v4, 4096);
+    for (let k = 0; k < v4.length; k++) {
+      const x = v4[k];
       switch (s) {
         case 3: w.bits(1, 2); s = 5; break;
         case 4: w.bits(0, 2); s = 5; break;
@@ -5727,37 +4985,31 @@ function d_SignedInfoType(r: BitReader): T.SignedInfoType {
 function e_SignedInfoType(w: BitWriter, o: T.SignedInfoType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for SignedInfoType");
   let s = 0;
-  let v: any;
-  v = o.Id;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 2); s = 1; break;
-      default: throw structErr("SignedInfoType", "Id", EXP_SignedInfoType[s]!);
-    }
-    w.string(v, 65536, "Id");
+  const v0: any = o.Id;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 2);
+    w.string(v0, 65536, "Id");
   }
-  v = o.CanonicalizationMethod;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(1, 2); s = 2; break;
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("SignedInfoType", "CanonicalizationMethod", EXP_SignedInfoType[s]!);
-    }
-    try { e_CanonicalizationMethodType(w, v); } catch (err) { throw withPath(err, "CanonicalizationMethod"); }
+  const v1: any = o.CanonicalizationMethod;
+  if (v1 === undefined) throw missErr("SignedInfoType", "CanonicalizationMethod");
+  switch (s) {
+    case 0: w.bits(1, 2); s = 2; break;
+    case 1: w.bits(0, 1); s = 2; break;
+    default: throw structErr("SignedInfoType", "CanonicalizationMethod", EXP_SignedInfoType[s]!);
   }
-  v = o.SignatureMethod;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("SignedInfoType", "SignatureMethod", EXP_SignedInfoType[s]!);
-    }
-    try { e_SignatureMethodType(w, v); } catch (err) { throw withPath(err, "SignatureMethod"); }
-  }
-  v = o.Reference;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("Reference", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  try { e_CanonicalizationMethodType(w, v1); } catch (err) { throw withPath(err, "CanonicalizationMethod"); }
+  const v2: any = o.SignatureMethod;
+  if (v2 === undefined) throw missErr("SignedInfoType", "SignatureMethod");
+  s = 3;
+  w.bits(0, 1);
+  try { e_SignatureMethodType(w, v2); } catch (err) { throw withPath(err, "SignatureMethod"); }
+  const v3: any = o.Reference;
+  if (v3 === undefined || (Array.isArray(v3) && v3.length === 0)) throw missErr("SignedInfoType", "Reference");
+  if (v3 !== undefined) {
+    if (!Array.isArray(v3) || v3.length > 4096) throw arrErr("Reference", v3, 4096);
+    for (let k = 0; k < v3.length; k++) {
+      const x = v3[k];
       switch (s) {
         case 3: w.bits(0, 1); s = 4; break;
         case 4: w.bits(0, 2); s = 4; break;
@@ -5766,10 +5018,7 @@ function e_SignedInfoType(w: BitWriter, o: T.SignedInfoType): void {
       try { e_ReferenceType(w, x); } catch (err) { throw withPath(err, "Reference"); }
     }
   }
-  switch (s) {
-    case 4: w.bits(1, 2); return;
-    default: throw structErr("SignedInfoType", "(end)", EXP_SignedInfoType[s]!);
-  }
+  w.bits(1, 2);
 }
 const EXP_SignedInfoType: readonly string[] = ["AT(Id)|SE(CanonicalizationMethod)","SE(CanonicalizationMethod)","SE(SignatureMethod)","SE(Reference)","SE(Reference)|EE"];
 
@@ -5808,20 +5057,12 @@ function d_CanonicalizationMethodType(r: BitReader): T.CanonicalizationMethodTyp
 function e_CanonicalizationMethodType(w: BitWriter, o: T.CanonicalizationMethodType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for CanonicalizationMethodType");
   let s = 0;
-  let v: any;
-  v = o.Algorithm;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("CanonicalizationMethodType", "Algorithm", EXP_CanonicalizationMethodType[s]!);
-    }
-    w.string(v, 65536, "Algorithm");
-  }
-  switch (s) {
-    case 1: w.bits(1, 2); return;
-    case 2: w.bits(1, 2); return;
-    default: throw structErr("CanonicalizationMethodType", "(end)", EXP_CanonicalizationMethodType[s]!);
-  }
+  const v0: any = o.Algorithm;
+  if (v0 === undefined) throw missErr("CanonicalizationMethodType", "Algorithm");
+  s = 1;
+  w.bits(0, 1);
+  w.string(v0, 65536, "Algorithm");
+  w.bits(1, 2);
 }
 const EXP_CanonicalizationMethodType: readonly string[] = ["AT(Algorithm)","SE(*)|EE|CH(untyped)","SE(*)|EE|CH(untyped)"];
 
@@ -5869,27 +5110,21 @@ function d_SignatureMethodType(r: BitReader): T.SignatureMethodType {
 function e_SignatureMethodType(w: BitWriter, o: T.SignatureMethodType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for SignatureMethodType");
   let s = 0;
-  let v: any;
-  v = o.Algorithm;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("SignatureMethodType", "Algorithm", EXP_SignatureMethodType[s]!);
-    }
-    w.string(v, 65536, "Algorithm");
-  }
-  v = o.HMACOutputLength;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 3); s = 2; break;
-      default: throw structErr("SignatureMethodType", "HMACOutputLength", EXP_SignatureMethodType[s]!);
-    }
-    w.bits(0, 1); w.intBig(chkBig(v, undefined, undefined, "HMACOutputLength")); w.bits(0, 1);
+  const v0: any = o.Algorithm;
+  if (v0 === undefined) throw missErr("SignatureMethodType", "Algorithm");
+  s = 1;
+  w.bits(0, 1);
+  w.string(v0, 65536, "Algorithm");
+  const v1: any = o.HMACOutputLength;
+  if (v1 !== undefined) {
+    s = 2;
+    w.bits(0, 4);
+    w.intBig(chkBig(v1, undefined, undefined, "HMACOutputLength"));
+    w.bits(0, 1);
   }
   switch (s) {
     case 1: w.bits(2, 3); return;
     case 2: w.bits(1, 2); return;
-    case 3: w.bits(1, 2); return;
     default: throw structErr("SignatureMethodType", "(end)", EXP_SignatureMethodType[s]!);
   }
 }
@@ -5960,36 +5195,33 @@ function d_ReferenceType(r: BitReader): T.ReferenceType {
 function e_ReferenceType(w: BitWriter, o: T.ReferenceType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ReferenceType");
   let s = 0;
-  let v: any;
-  v = o.Id;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 3); s = 1; break;
-      default: throw structErr("ReferenceType", "Id", EXP_ReferenceType[s]!);
-    }
-    w.string(v, 65536, "Id");
+  const v0: any = o.Id;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 3);
+    w.string(v0, 65536, "Id");
   }
-  v = o.Type;
-  if (v !== undefined) {
+  const v1: any = o.Type;
+  if (v1 !== undefined) {
     switch (s) {
       case 0: w.bits(1, 3); s = 2; break;
       case 1: w.bits(0, 3); s = 2; break;
       default: throw structErr("ReferenceType", "Type", EXP_ReferenceType[s]!);
     }
-    w.string(v, 65536, "Type");
+    w.string(v1, 65536, "Type");
   }
-  v = o.URI;
-  if (v !== undefined) {
+  const v2: any = o.URI;
+  if (v2 !== undefined) {
     switch (s) {
       case 0: w.bits(2, 3); s = 3; break;
       case 1: w.bits(1, 3); s = 3; break;
       case 2: w.bits(0, 2); s = 3; break;
       default: throw structErr("ReferenceType", "URI", EXP_ReferenceType[s]!);
     }
-    w.string(v, 65536, "URI");
+    w.string(v2, 65536, "URI");
   }
-  v = o.Transforms;
-  if (v !== undefined) {
+  const v3: any = o.Transforms;
+  if (v3 !== undefined) {
     switch (s) {
       case 0: w.bits(3, 3); s = 4; break;
       case 1: w.bits(2, 3); s = 4; break;
@@ -5997,32 +5229,25 @@ function e_ReferenceType(w: BitWriter, o: T.ReferenceType): void {
       case 3: w.bits(0, 2); s = 4; break;
       default: throw structErr("ReferenceType", "Transforms", EXP_ReferenceType[s]!);
     }
-    try { e_TransformsType(w, v); } catch (err) { throw withPath(err, "Transforms"); }
+    try { e_TransformsType(w, v3); } catch (err) { throw withPath(err, "Transforms"); }
   }
-  v = o.DigestMethod;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(4, 3); s = 5; break;
-      case 1: w.bits(3, 3); s = 5; break;
-      case 2: w.bits(2, 2); s = 5; break;
-      case 3: w.bits(1, 2); s = 5; break;
-      case 4: w.bits(0, 1); s = 5; break;
-      default: throw structErr("ReferenceType", "DigestMethod", EXP_ReferenceType[s]!);
-    }
-    try { e_DigestMethodType(w, v); } catch (err) { throw withPath(err, "DigestMethod"); }
-  }
-  v = o.DigestValue;
-  if (v !== undefined) {
-    switch (s) {
-      case 5: w.bits(0, 1); s = 6; break;
-      default: throw structErr("ReferenceType", "DigestValue", EXP_ReferenceType[s]!);
-    }
-    w.bits(0, 1); w.binary(v, 65536, "DigestValue"); w.bits(0, 1);
-  }
+  const v4: any = o.DigestMethod;
+  if (v4 === undefined) throw missErr("ReferenceType", "DigestMethod");
   switch (s) {
-    case 6: w.bits(0, 1); return;
-    default: throw structErr("ReferenceType", "(end)", EXP_ReferenceType[s]!);
+    case 0: w.bits(4, 3); s = 5; break;
+    case 1: w.bits(3, 3); s = 5; break;
+    case 2: w.bits(2, 2); s = 5; break;
+    case 3: w.bits(1, 2); s = 5; break;
+    case 4: w.bits(0, 1); s = 5; break;
+    default: throw structErr("ReferenceType", "DigestMethod", EXP_ReferenceType[s]!);
   }
+  try { e_DigestMethodType(w, v4); } catch (err) { throw withPath(err, "DigestMethod"); }
+  const v5: any = o.DigestValue;
+  if (v5 === undefined) throw missErr("ReferenceType", "DigestValue");
+  s = 6;
+  w.bits(0, 2);
+  w.binary(v5, 65536, "DigestValue");
+  w.bits(0, 2);
 }
 const EXP_ReferenceType: readonly string[] = ["AT(Id)|AT(Type)|AT(URI)|SE(Transforms)|SE(DigestMethod)","AT(Type)|AT(URI)|SE(Transforms)|SE(DigestMethod)","AT(URI)|SE(Transforms)|SE(DigestMethod)","SE(Transforms)|SE(DigestMethod)","SE(DigestMethod)","SE(DigestValue)","EE"];
 
@@ -6052,12 +5277,12 @@ function d_TransformsType(r: BitReader): T.TransformsType {
 function e_TransformsType(w: BitWriter, o: T.TransformsType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for TransformsType");
   let s = 0;
-  let v: any;
-  v = o.Transform;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("Transform", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.Transform;
+  if (v0 === undefined || (Array.isArray(v0) && v0.length === 0)) throw missErr("TransformsType", "Transform");
+  if (v0 !== undefined) {
+    if (!Array.isArray(v0) || v0.length > 4096) throw arrErr("Transform", v0, 4096);
+    for (let k = 0; k < v0.length; k++) {
+      const x = v0[k];
       switch (s) {
         case 0: w.bits(0, 1); s = 1; break;
         case 1: w.bits(0, 2); s = 1; break;
@@ -6066,10 +5291,7 @@ function e_TransformsType(w: BitWriter, o: T.TransformsType): void {
       try { e_TransformType(w, x); } catch (err) { throw withPath(err, "Transform"); }
     }
   }
-  switch (s) {
-    case 1: w.bits(1, 2); return;
-    default: throw structErr("TransformsType", "(end)", EXP_TransformsType[s]!);
-  }
+  w.bits(1, 2);
 }
 const EXP_TransformsType: readonly string[] = ["SE(Transform)","SE(Transform)|EE"];
 
@@ -6119,32 +5341,27 @@ function d_TransformType(r: BitReader): T.TransformType {
 function e_TransformType(w: BitWriter, o: T.TransformType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for TransformType");
   let s = 0;
-  let v: any;
-  v = o.Algorithm;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("TransformType", "Algorithm", EXP_TransformType[s]!);
-    }
-    w.string(v, 65536, "Algorithm");
-  }
-  v = o.XPath;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("XPath", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.Algorithm;
+  if (v0 === undefined) throw missErr("TransformType", "Algorithm");
+  s = 1;
+  w.bits(0, 1);
+  w.string(v0, 65536, "Algorithm");
+  const v1: any = o.XPath;
+  if (v1 !== undefined) {
+    if (!Array.isArray(v1) || v1.length > 4096) throw arrErr("XPath", v1, 4096);
+    for (let k = 0; k < v1.length; k++) {
+      const x = v1[k];
       switch (s) {
-        case 1: w.bits(0, 3); s = 3; break;
-        case 2: w.bits(0, 3); s = 3; break;
-        case 3: w.bits(0, 3); s = 3; break;
+        case 1: w.bits(0, 4); s = 3; break;
+        case 3: w.bits(0, 4); s = 3; break;
         default: throw structErr("TransformType", "XPath", EXP_TransformType[s]!);
       }
-      w.bits(0, 1); w.string(x, 65536, "XPath"); w.bits(0, 1);
+      w.string(x, 65536, "XPath");
+      w.bits(0, 1);
     }
   }
   switch (s) {
     case 1: w.bits(2, 3); return;
-    case 2: w.bits(2, 3); return;
     case 3: w.bits(2, 3); return;
     default: throw structErr("TransformType", "(end)", EXP_TransformType[s]!);
   }
@@ -6186,20 +5403,12 @@ function d_DigestMethodType(r: BitReader): T.DigestMethodType {
 function e_DigestMethodType(w: BitWriter, o: T.DigestMethodType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for DigestMethodType");
   let s = 0;
-  let v: any;
-  v = o.Algorithm;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("DigestMethodType", "Algorithm", EXP_DigestMethodType[s]!);
-    }
-    w.string(v, 65536, "Algorithm");
-  }
-  switch (s) {
-    case 1: w.bits(1, 2); return;
-    case 2: w.bits(1, 2); return;
-    default: throw structErr("DigestMethodType", "(end)", EXP_DigestMethodType[s]!);
-  }
+  const v0: any = o.Algorithm;
+  if (v0 === undefined) throw missErr("DigestMethodType", "Algorithm");
+  s = 1;
+  w.bits(0, 1);
+  w.string(v0, 65536, "Algorithm");
+  w.bits(1, 2);
 }
 const EXP_DigestMethodType: readonly string[] = ["AT(Algorithm)","SE(*)|EE|CH(untyped)","SE(*)|EE|CH(untyped)"];
 
@@ -6235,28 +5444,21 @@ function d_SignatureValueType(r: BitReader): T.SignatureValueType {
 function e_SignatureValueType(w: BitWriter, o: T.SignatureValueType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for SignatureValueType");
   let s = 0;
-  let v: any;
-  v = o.Id;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 2); s = 1; break;
-      default: throw structErr("SignatureValueType", "Id", EXP_SignatureValueType[s]!);
-    }
-    w.string(v, 65536, "Id");
+  const v0: any = o.Id;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 2);
+    w.string(v0, 65536, "Id");
   }
-  v = o.CONTENT;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(1, 2); s = 2; break;
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("SignatureValueType", "CONTENT", EXP_SignatureValueType[s]!);
-    }
-    w.binary(v, 65536, "CONTENT");
-  }
+  const v1: any = o.CONTENT;
+  if (v1 === undefined) throw missErr("SignatureValueType", "CONTENT");
   switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("SignatureValueType", "(end)", EXP_SignatureValueType[s]!);
+    case 0: w.bits(1, 2); s = 2; break;
+    case 1: w.bits(0, 1); s = 2; break;
+    default: throw structErr("SignatureValueType", "CONTENT", EXP_SignatureValueType[s]!);
   }
+  w.binary(v1, 65536, "CONTENT");
+  w.bits(0, 1);
 }
 const EXP_SignatureValueType: readonly string[] = ["AT(Id)|CH","CH","EE"];
 
@@ -6422,83 +5624,69 @@ function d_KeyInfoType(r: BitReader): T.KeyInfoType {
 function e_KeyInfoType(w: BitWriter, o: T.KeyInfoType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for KeyInfoType");
   let s = 0;
-  let v: any;
-  v = o.Id;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 4); s = 1; break;
-      default: throw structErr("KeyInfoType", "Id", EXP_KeyInfoType[s]!);
-    }
-    w.string(v, 65536, "Id");
+  let m0 = 0;
+  for (const k in o) {
+    const i = F_KeyInfoType.get(k);
+    if (i === undefined) continue;
+    m0 |= 1 << i;
   }
-  v = o.KeyName;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("KeyName", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = m0 & 1 ? o.Id : undefined;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 4);
+    w.string(v0, 65536, "Id");
+  }
+  const v1: any = m0 & 2 ? o.KeyName : undefined;
+  if (v1 !== undefined) {
+    if (!Array.isArray(v1) || v1.length > 4096) throw arrErr("KeyName", v1, 4096);
+    for (let k = 0; k < v1.length; k++) {
+      const x = v1[k];
       switch (s) {
-        case 0: w.bits(1, 4); s = 2; break;
-        case 1: w.bits(0, 4); s = 2; break;
-        case 2: w.bits(0, 4); s = 2; break;
-        case 3: w.bits(0, 4); s = 2; break;
-        case 4: w.bits(0, 4); s = 2; break;
-        case 5: w.bits(0, 4); s = 2; break;
-        case 6: w.bits(0, 4); s = 2; break;
-        case 7: w.bits(0, 4); s = 2; break;
-        case 8: w.bits(0, 4); s = 2; break;
-        case 9: w.bits(0, 4); s = 2; break;
+        case 0: w.bits(2, 5); s = 2; break;
+        case 1: w.bits(0, 5); s = 2; break;
+        case 2: w.bits(0, 5); s = 2; break;
         default: throw structErr("KeyInfoType", "KeyName", EXP_KeyInfoType[s]!);
       }
-      w.bits(0, 1); w.string(x, 65536, "KeyName"); w.bits(0, 1);
+      w.string(x, 65536, "KeyName");
+      w.bits(0, 1);
     }
   }
-  v = o.KeyValue;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("KeyValue", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v2: any = m0 & 4 ? o.KeyValue : undefined;
+  if (v2 !== undefined) {
+    if (!Array.isArray(v2) || v2.length > 4096) throw arrErr("KeyValue", v2, 4096);
+    for (let k = 0; k < v2.length; k++) {
+      const x = v2[k];
       switch (s) {
         case 0: w.bits(2, 4); s = 3; break;
         case 1: w.bits(1, 4); s = 3; break;
         case 2: w.bits(1, 4); s = 3; break;
         case 3: w.bits(1, 4); s = 3; break;
-        case 4: w.bits(1, 4); s = 3; break;
-        case 5: w.bits(1, 4); s = 3; break;
-        case 6: w.bits(1, 4); s = 3; break;
-        case 7: w.bits(1, 4); s = 3; break;
-        case 8: w.bits(1, 4); s = 3; break;
-        case 9: w.bits(1, 4); s = 3; break;
         default: throw structErr("KeyInfoType", "KeyValue", EXP_KeyInfoType[s]!);
       }
       try { e_KeyValueType(w, x); } catch (err) { throw withPath(err, "KeyValue"); }
     }
   }
-  v = o.RetrievalMethod;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("RetrievalMethod", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v3: any = m0 & 8 ? o.RetrievalMethod : undefined;
+  if (v3 !== undefined) {
+    if (!Array.isArray(v3) || v3.length > 4096) throw arrErr("RetrievalMethod", v3, 4096);
+    for (let k = 0; k < v3.length; k++) {
+      const x = v3[k];
       switch (s) {
         case 0: w.bits(3, 4); s = 4; break;
         case 1: w.bits(2, 4); s = 4; break;
         case 2: w.bits(2, 4); s = 4; break;
         case 3: w.bits(2, 4); s = 4; break;
         case 4: w.bits(2, 4); s = 4; break;
-        case 5: w.bits(2, 4); s = 4; break;
-        case 6: w.bits(2, 4); s = 4; break;
-        case 7: w.bits(2, 4); s = 4; break;
-        case 8: w.bits(2, 4); s = 4; break;
-        case 9: w.bits(2, 4); s = 4; break;
         default: throw structErr("KeyInfoType", "RetrievalMethod", EXP_KeyInfoType[s]!);
       }
       try { e_RetrievalMethodType(w, x); } catch (err) { throw withPath(err, "RetrievalMethod"); }
     }
   }
-  v = o.X509Data;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("X509Data", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v4: any = m0 & 16 ? o.X509Data : undefined;
+  if (v4 !== undefined) {
+    if (!Array.isArray(v4) || v4.length > 4096) throw arrErr("X509Data", v4, 4096);
+    for (let k = 0; k < v4.length; k++) {
+      const x = v4[k];
       switch (s) {
         case 0: w.bits(4, 4); s = 5; break;
         case 1: w.bits(3, 4); s = 5; break;
@@ -6506,20 +5694,16 @@ function e_KeyInfoType(w: BitWriter, o: T.KeyInfoType): void {
         case 3: w.bits(3, 4); s = 5; break;
         case 4: w.bits(3, 4); s = 5; break;
         case 5: w.bits(3, 4); s = 5; break;
-        case 6: w.bits(3, 4); s = 5; break;
-        case 7: w.bits(3, 4); s = 5; break;
-        case 8: w.bits(3, 4); s = 5; break;
-        case 9: w.bits(3, 4); s = 5; break;
         default: throw structErr("KeyInfoType", "X509Data", EXP_KeyInfoType[s]!);
       }
       try { e_X509DataType(w, x); } catch (err) { throw withPath(err, "X509Data"); }
     }
   }
-  v = o.PGPData;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("PGPData", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v5: any = m0 & 32 ? o.PGPData : undefined;
+  if (v5 !== undefined) {
+    if (!Array.isArray(v5) || v5.length > 4096) throw arrErr("PGPData", v5, 4096);
+    for (let k = 0; k < v5.length; k++) {
+      const x = v5[k];
       switch (s) {
         case 0: w.bits(5, 4); s = 6; break;
         case 1: w.bits(4, 4); s = 6; break;
@@ -6528,19 +5712,16 @@ function e_KeyInfoType(w: BitWriter, o: T.KeyInfoType): void {
         case 4: w.bits(4, 4); s = 6; break;
         case 5: w.bits(4, 4); s = 6; break;
         case 6: w.bits(4, 4); s = 6; break;
-        case 7: w.bits(4, 4); s = 6; break;
-        case 8: w.bits(4, 4); s = 6; break;
-        case 9: w.bits(4, 4); s = 6; break;
         default: throw structErr("KeyInfoType", "PGPData", EXP_KeyInfoType[s]!);
       }
       try { e_PGPDataType(w, x); } catch (err) { throw withPath(err, "PGPData"); }
     }
   }
-  v = o.SPKIData;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("SPKIData", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v6: any = m0 & 64 ? o.SPKIData : undefined;
+  if (v6 !== undefined) {
+    if (!Array.isArray(v6) || v6.length > 4096) throw arrErr("SPKIData", v6, 4096);
+    for (let k = 0; k < v6.length; k++) {
+      const x = v6[k];
       switch (s) {
         case 0: w.bits(6, 4); s = 7; break;
         case 1: w.bits(5, 4); s = 7; break;
@@ -6550,32 +5731,30 @@ function e_KeyInfoType(w: BitWriter, o: T.KeyInfoType): void {
         case 5: w.bits(5, 4); s = 7; break;
         case 6: w.bits(5, 4); s = 7; break;
         case 7: w.bits(5, 4); s = 7; break;
-        case 8: w.bits(5, 4); s = 7; break;
-        case 9: w.bits(5, 4); s = 7; break;
         default: throw structErr("KeyInfoType", "SPKIData", EXP_KeyInfoType[s]!);
       }
       try { e_SPKIDataType(w, x); } catch (err) { throw withPath(err, "SPKIData"); }
     }
   }
-  v = o.MgmtData;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("MgmtData", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v7: any = m0 & 128 ? o.MgmtData : undefined;
+  if (v7 !== undefined) {
+    if (!Array.isArray(v7) || v7.length > 4096) throw arrErr("MgmtData", v7, 4096);
+    for (let k = 0; k < v7.length; k++) {
+      const x = v7[k];
       switch (s) {
-        case 0: w.bits(7, 4); s = 8; break;
-        case 1: w.bits(6, 4); s = 8; break;
-        case 2: w.bits(6, 4); s = 8; break;
-        case 3: w.bits(6, 4); s = 8; break;
-        case 4: w.bits(6, 4); s = 8; break;
-        case 5: w.bits(6, 4); s = 8; break;
-        case 6: w.bits(6, 4); s = 8; break;
-        case 7: w.bits(6, 4); s = 8; break;
-        case 8: w.bits(6, 4); s = 8; break;
-        case 9: w.bits(6, 4); s = 8; break;
+        case 0: w.bits(14, 5); s = 8; break;
+        case 1: w.bits(12, 5); s = 8; break;
+        case 2: w.bits(12, 5); s = 8; break;
+        case 3: w.bits(12, 5); s = 8; break;
+        case 4: w.bits(12, 5); s = 8; break;
+        case 5: w.bits(12, 5); s = 8; break;
+        case 6: w.bits(12, 5); s = 8; break;
+        case 7: w.bits(12, 5); s = 8; break;
+        case 8: w.bits(12, 5); s = 8; break;
         default: throw structErr("KeyInfoType", "MgmtData", EXP_KeyInfoType[s]!);
       }
-      w.bits(0, 1); w.string(x, 65536, "MgmtData"); w.bits(0, 1);
+      w.string(x, 65536, "MgmtData");
+      w.bits(0, 1);
     }
   }
   switch (s) {
@@ -6586,11 +5765,11 @@ function e_KeyInfoType(w: BitWriter, o: T.KeyInfoType): void {
     case 6: w.bits(8, 4); return;
     case 7: w.bits(8, 4); return;
     case 8: w.bits(8, 4); return;
-    case 9: w.bits(8, 4); return;
     default: throw structErr("KeyInfoType", "(end)", EXP_KeyInfoType[s]!);
   }
 }
 const EXP_KeyInfoType: readonly string[] = ["AT(Id)|SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|CH(untyped)","SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|CH(untyped)","SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)","SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)","SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)","SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)","SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)","SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)","SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)","SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)"];
+const F_KeyInfoType = new Map<string, number>([["Id",0],["KeyName",1],["KeyValue",2],["RetrievalMethod",3],["X509Data",4],["PGPData",5],["SPKIData",6],["MgmtData",7]]);
 
 function d_KeyValueType(r: BitReader): T.KeyValueType {
   const o: any = {};
@@ -6635,27 +5814,23 @@ function d_KeyValueType(r: BitReader): T.KeyValueType {
 function e_KeyValueType(w: BitWriter, o: T.KeyValueType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for KeyValueType");
   let s = 0;
-  let v: any;
-  v = o.DSAKeyValue;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 3); s = 1; break;
-      default: throw structErr("KeyValueType", "DSAKeyValue", EXP_KeyValueType[s]!);
-    }
-    try { e_DSAKeyValueType(w, v); } catch (err) { throw withPath(err, "DSAKeyValue"); }
+  const v0: any = o.DSAKeyValue;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 3);
+    try { e_DSAKeyValueType(w, v0); } catch (err) { throw withPath(err, "DSAKeyValue"); }
   }
-  v = o.RSAKeyValue;
-  if (v !== undefined) {
+  const v1: any = o.RSAKeyValue;
+  if (v1 !== undefined) {
     switch (s) {
       case 0: w.bits(1, 3); s = 2; break;
       default: throw structErr("KeyValueType", "RSAKeyValue", EXP_KeyValueType[s]!);
     }
-    try { e_RSAKeyValueType(w, v); } catch (err) { throw withPath(err, "RSAKeyValue"); }
+    try { e_RSAKeyValueType(w, v1); } catch (err) { throw withPath(err, "RSAKeyValue"); }
   }
   switch (s) {
     case 1: w.bits(0, 2); return;
     case 2: w.bits(0, 2); return;
-    case 3: w.bits(0, 2); return;
     default: throw structErr("KeyValueType", "(end)", EXP_KeyValueType[s]!);
   }
 }
@@ -6728,66 +5903,67 @@ function d_DSAKeyValueType(r: BitReader): T.DSAKeyValueType {
 function e_DSAKeyValueType(w: BitWriter, o: T.DSAKeyValueType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for DSAKeyValueType");
   let s = 0;
-  let v: any;
-  v = o.P;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 2); s = 1; break;
-      default: throw structErr("DSAKeyValueType", "P", EXP_DSAKeyValueType[s]!);
-    }
-    w.bits(0, 1); w.binary(v, 65536, "P"); w.bits(0, 1);
+  const v0: any = o.P;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 3);
+    w.binary(v0, 65536, "P");
+    w.bits(0, 1);
   }
-  v = o.Q;
-  if (v !== undefined) {
+  const v1: any = o.Q;
+  if (v1 !== undefined) {
     switch (s) {
-      case 1: w.bits(0, 1); s = 4; break;
+      case 1: w.bits(0, 2); s = 4; break;
       default: throw structErr("DSAKeyValueType", "Q", EXP_DSAKeyValueType[s]!);
     }
-    w.bits(0, 1); w.binary(v, 65536, "Q"); w.bits(0, 1);
+    w.binary(v1, 65536, "Q");
+    w.bits(0, 1);
   }
-  v = o.G;
-  if (v !== undefined) {
+  const v2: any = o.G;
+  if (v2 !== undefined) {
     switch (s) {
-      case 0: w.bits(1, 2); s = 2; break;
-      case 4: w.bits(0, 2); s = 2; break;
+      case 0: w.bits(2, 3); s = 2; break;
+      case 4: w.bits(0, 3); s = 2; break;
       default: throw structErr("DSAKeyValueType", "G", EXP_DSAKeyValueType[s]!);
     }
-    w.bits(0, 1); w.binary(v, 65536, "G"); w.bits(0, 1);
+    w.binary(v2, 65536, "G");
+    w.bits(0, 1);
   }
-  v = o.Y;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(2, 2); s = 3; break;
-      case 2: w.bits(0, 1); s = 3; break;
-      case 4: w.bits(1, 2); s = 3; break;
-      default: throw structErr("DSAKeyValueType", "Y", EXP_DSAKeyValueType[s]!);
-    }
-    w.bits(0, 1); w.binary(v, 65536, "Y"); w.bits(0, 1);
+  const v3: any = o.Y;
+  if (v3 === undefined) throw missErr("DSAKeyValueType", "Y");
+  switch (s) {
+    case 0: w.bits(4, 3); s = 3; break;
+    case 2: w.bits(0, 2); s = 3; break;
+    case 4: w.bits(2, 3); s = 3; break;
+    default: throw structErr("DSAKeyValueType", "Y", EXP_DSAKeyValueType[s]!);
   }
-  v = o.J;
-  if (v !== undefined) {
-    switch (s) {
-      case 3: w.bits(0, 2); s = 5; break;
-      default: throw structErr("DSAKeyValueType", "J", EXP_DSAKeyValueType[s]!);
-    }
-    w.bits(0, 1); w.binary(v, 65536, "J"); w.bits(0, 1);
+  w.binary(v3, 65536, "Y");
+  const v4: any = o.J;
+  w.bits(0, 1);
+  if (v4 !== undefined) {
+    s = 5;
+    w.bits(0, 3);
+    w.binary(v4, 65536, "J");
+    w.bits(0, 1);
   }
-  v = o.Seed;
-  if (v !== undefined) {
+  const v5: any = o.Seed;
+  if (v5 !== undefined) {
     switch (s) {
-      case 3: w.bits(1, 2); s = 6; break;
-      case 5: w.bits(0, 2); s = 6; break;
+      case 3: w.bits(2, 3); s = 6; break;
+      case 5: w.bits(0, 3); s = 6; break;
       default: throw structErr("DSAKeyValueType", "Seed", EXP_DSAKeyValueType[s]!);
     }
-    w.bits(0, 1); w.binary(v, 65536, "Seed"); w.bits(0, 1);
+    w.binary(v5, 65536, "Seed");
+    w.bits(0, 1);
   }
-  v = o.PgenCounter;
-  if (v !== undefined) {
+  const v6: any = o.PgenCounter;
+  if (v6 !== undefined) {
     switch (s) {
-      case 6: w.bits(0, 1); s = 7; break;
+      case 6: w.bits(0, 2); s = 7; break;
       default: throw structErr("DSAKeyValueType", "PgenCounter", EXP_DSAKeyValueType[s]!);
     }
-    w.bits(0, 1); w.binary(v, 65536, "PgenCounter"); w.bits(0, 1);
+    w.binary(v6, 65536, "PgenCounter");
+    w.bits(0, 1);
   }
   switch (s) {
     case 3: w.bits(2, 2); return;
@@ -6829,27 +6005,17 @@ function d_RSAKeyValueType(r: BitReader): T.RSAKeyValueType {
 function e_RSAKeyValueType(w: BitWriter, o: T.RSAKeyValueType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for RSAKeyValueType");
   let s = 0;
-  let v: any;
-  v = o.Modulus;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("RSAKeyValueType", "Modulus", EXP_RSAKeyValueType[s]!);
-    }
-    w.bits(0, 1); w.binary(v, 65536, "Modulus"); w.bits(0, 1);
-  }
-  v = o.Exponent;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("RSAKeyValueType", "Exponent", EXP_RSAKeyValueType[s]!);
-    }
-    w.bits(0, 1); w.binary(v, 65536, "Exponent"); w.bits(0, 1);
-  }
-  switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("RSAKeyValueType", "(end)", EXP_RSAKeyValueType[s]!);
-  }
+  const v0: any = o.Modulus;
+  if (v0 === undefined) throw missErr("RSAKeyValueType", "Modulus");
+  s = 1;
+  w.bits(0, 2);
+  w.binary(v0, 65536, "Modulus");
+  const v1: any = o.Exponent;
+  if (v1 === undefined) throw missErr("RSAKeyValueType", "Exponent");
+  s = 2;
+  w.bits(0, 3);
+  w.binary(v1, 65536, "Exponent");
+  w.bits(0, 2);
 }
 const EXP_RSAKeyValueType: readonly string[] = ["SE(Modulus)","SE(Exponent)","EE"];
 
@@ -6896,33 +6062,30 @@ function d_RetrievalMethodType(r: BitReader): T.RetrievalMethodType {
 function e_RetrievalMethodType(w: BitWriter, o: T.RetrievalMethodType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for RetrievalMethodType");
   let s = 0;
-  let v: any;
-  v = o.Type;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 3); s = 1; break;
-      default: throw structErr("RetrievalMethodType", "Type", EXP_RetrievalMethodType[s]!);
-    }
-    w.string(v, 65536, "Type");
+  const v0: any = o.Type;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 3);
+    w.string(v0, 65536, "Type");
   }
-  v = o.URI;
-  if (v !== undefined) {
+  const v1: any = o.URI;
+  if (v1 !== undefined) {
     switch (s) {
       case 0: w.bits(1, 3); s = 2; break;
       case 1: w.bits(0, 2); s = 2; break;
       default: throw structErr("RetrievalMethodType", "URI", EXP_RetrievalMethodType[s]!);
     }
-    w.string(v, 65536, "URI");
+    w.string(v1, 65536, "URI");
   }
-  v = o.Transforms;
-  if (v !== undefined) {
+  const v2: any = o.Transforms;
+  if (v2 !== undefined) {
     switch (s) {
       case 0: w.bits(2, 3); s = 3; break;
       case 1: w.bits(1, 2); s = 3; break;
       case 2: w.bits(0, 2); s = 3; break;
       default: throw structErr("RetrievalMethodType", "Transforms", EXP_RetrievalMethodType[s]!);
     }
-    try { e_TransformsType(w, v); } catch (err) { throw withPath(err, "Transforms"); }
+    try { e_TransformsType(w, v2); } catch (err) { throw withPath(err, "Transforms"); }
   }
   switch (s) {
     case 0: w.bits(3, 3); return;
@@ -7030,95 +6193,83 @@ function d_X509DataType(r: BitReader): T.X509DataType {
 function e_X509DataType(w: BitWriter, o: T.X509DataType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for X509DataType");
   let s = 0;
-  let v: any;
-  v = o.X509IssuerSerial;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("X509IssuerSerial", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.X509IssuerSerial;
+  if (v0 !== undefined) {
+    if (!Array.isArray(v0) || v0.length > 4096) throw arrErr("X509IssuerSerial", v0, 4096);
+    for (let k = 0; k < v0.length; k++) {
+      const x = v0[k];
       switch (s) {
         case 0: w.bits(0, 3); s = 1; break;
         case 1: w.bits(0, 3); s = 1; break;
-        case 2: w.bits(0, 3); s = 1; break;
-        case 3: w.bits(0, 3); s = 1; break;
-        case 4: w.bits(0, 3); s = 1; break;
-        case 5: w.bits(0, 3); s = 1; break;
-        case 6: w.bits(0, 3); s = 1; break;
         default: throw structErr("X509DataType", "X509IssuerSerial", EXP_X509DataType[s]!);
       }
       try { e_X509IssuerSerialType(w, x); } catch (err) { throw withPath(err, "X509IssuerSerial"); }
     }
   }
-  v = o.X509SKI;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("X509SKI", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v1: any = o.X509SKI;
+  if (v1 !== undefined) {
+    if (!Array.isArray(v1) || v1.length > 4096) throw arrErr("X509SKI", v1, 4096);
+    for (let k = 0; k < v1.length; k++) {
+      const x = v1[k];
       switch (s) {
-        case 0: w.bits(1, 3); s = 2; break;
-        case 1: w.bits(1, 3); s = 2; break;
-        case 2: w.bits(1, 3); s = 2; break;
-        case 3: w.bits(1, 3); s = 2; break;
-        case 4: w.bits(1, 3); s = 2; break;
-        case 5: w.bits(1, 3); s = 2; break;
-        case 6: w.bits(1, 3); s = 2; break;
+        case 0: w.bits(2, 4); s = 2; break;
+        case 1: w.bits(2, 4); s = 2; break;
+        case 2: w.bits(2, 4); s = 2; break;
         default: throw structErr("X509DataType", "X509SKI", EXP_X509DataType[s]!);
       }
-      w.bits(0, 1); w.binary(x, 65536, "X509SKI"); w.bits(0, 1);
+      w.binary(x, 65536, "X509SKI");
+      w.bits(0, 1);
     }
   }
-  v = o.X509SubjectName;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("X509SubjectName", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v2: any = o.X509SubjectName;
+  if (v2 !== undefined) {
+    if (!Array.isArray(v2) || v2.length > 4096) throw arrErr("X509SubjectName", v2, 4096);
+    for (let k = 0; k < v2.length; k++) {
+      const x = v2[k];
       switch (s) {
-        case 0: w.bits(2, 3); s = 3; break;
-        case 1: w.bits(2, 3); s = 3; break;
-        case 2: w.bits(2, 3); s = 3; break;
-        case 3: w.bits(2, 3); s = 3; break;
-        case 4: w.bits(2, 3); s = 3; break;
-        case 5: w.bits(2, 3); s = 3; break;
-        case 6: w.bits(2, 3); s = 3; break;
+        case 0: w.bits(4, 4); s = 3; break;
+        case 1: w.bits(4, 4); s = 3; break;
+        case 2: w.bits(4, 4); s = 3; break;
+        case 3: w.bits(4, 4); s = 3; break;
         default: throw structErr("X509DataType", "X509SubjectName", EXP_X509DataType[s]!);
       }
-      w.bits(0, 1); w.string(x, 65536, "X509SubjectName"); w.bits(0, 1);
+      w.string(x, 65536, "X509SubjectName");
+      w.bits(0, 1);
     }
   }
-  v = o.X509Certificate;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("X509Certificate", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v3: any = o.X509Certificate;
+  if (v3 !== undefined) {
+    if (!Array.isArray(v3) || v3.length > 4096) throw arrErr("X509Certificate", v3, 4096);
+    for (let k = 0; k < v3.length; k++) {
+      const x = v3[k];
       switch (s) {
-        case 0: w.bits(3, 3); s = 4; break;
-        case 1: w.bits(3, 3); s = 4; break;
-        case 2: w.bits(3, 3); s = 4; break;
-        case 3: w.bits(3, 3); s = 4; break;
-        case 4: w.bits(3, 3); s = 4; break;
-        case 5: w.bits(3, 3); s = 4; break;
-        case 6: w.bits(3, 3); s = 4; break;
+        case 0: w.bits(6, 4); s = 4; break;
+        case 1: w.bits(6, 4); s = 4; break;
+        case 2: w.bits(6, 4); s = 4; break;
+        case 3: w.bits(6, 4); s = 4; break;
+        case 4: w.bits(6, 4); s = 4; break;
         default: throw structErr("X509DataType", "X509Certificate", EXP_X509DataType[s]!);
       }
-      w.bits(0, 1); w.binary(x, 65536, "X509Certificate"); w.bits(0, 1);
+      w.binary(x, 65536, "X509Certificate");
+      w.bits(0, 1);
     }
   }
-  v = o.X509CRL;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("X509CRL", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v4: any = o.X509CRL;
+  if (v4 !== undefined) {
+    if (!Array.isArray(v4) || v4.length > 4096) throw arrErr("X509CRL", v4, 4096);
+    for (let k = 0; k < v4.length; k++) {
+      const x = v4[k];
       switch (s) {
-        case 0: w.bits(4, 3); s = 5; break;
-        case 1: w.bits(4, 3); s = 5; break;
-        case 2: w.bits(4, 3); s = 5; break;
-        case 3: w.bits(4, 3); s = 5; break;
-        case 4: w.bits(4, 3); s = 5; break;
-        case 5: w.bits(4, 3); s = 5; break;
-        case 6: w.bits(4, 3); s = 5; break;
+        case 0: w.bits(8, 4); s = 5; break;
+        case 1: w.bits(8, 4); s = 5; break;
+        case 2: w.bits(8, 4); s = 5; break;
+        case 3: w.bits(8, 4); s = 5; break;
+        case 4: w.bits(8, 4); s = 5; break;
+        case 5: w.bits(8, 4); s = 5; break;
         default: throw structErr("X509DataType", "X509CRL", EXP_X509DataType[s]!);
       }
-      w.bits(0, 1); w.binary(x, 65536, "X509CRL"); w.bits(0, 1);
+      w.binary(x, 65536, "X509CRL");
+      w.bits(0, 1);
     }
   }
   switch (s) {
@@ -7127,7 +6278,6 @@ function e_X509DataType(w: BitWriter, o: T.X509DataType): void {
     case 3: w.bits(6, 3); return;
     case 4: w.bits(6, 3); return;
     case 5: w.bits(6, 3); return;
-    case 6: w.bits(6, 3); return;
     default: throw structErr("X509DataType", "(end)", EXP_X509DataType[s]!);
   }
 }
@@ -7164,27 +6314,17 @@ function d_X509IssuerSerialType(r: BitReader): T.X509IssuerSerialType {
 function e_X509IssuerSerialType(w: BitWriter, o: T.X509IssuerSerialType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for X509IssuerSerialType");
   let s = 0;
-  let v: any;
-  v = o.X509IssuerName;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("X509IssuerSerialType", "X509IssuerName", EXP_X509IssuerSerialType[s]!);
-    }
-    w.bits(0, 1); w.string(v, 65536, "X509IssuerName"); w.bits(0, 1);
-  }
-  v = o.X509SerialNumber;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("X509IssuerSerialType", "X509SerialNumber", EXP_X509IssuerSerialType[s]!);
-    }
-    w.bits(0, 1); w.intBig(chkBig(v, undefined, undefined, "X509SerialNumber")); w.bits(0, 1);
-  }
-  switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("X509IssuerSerialType", "(end)", EXP_X509IssuerSerialType[s]!);
-  }
+  const v0: any = o.X509IssuerName;
+  if (v0 === undefined) throw missErr("X509IssuerSerialType", "X509IssuerName");
+  s = 1;
+  w.bits(0, 2);
+  w.string(v0, 65536, "X509IssuerName");
+  const v1: any = o.X509SerialNumber;
+  if (v1 === undefined) throw missErr("X509IssuerSerialType", "X509SerialNumber");
+  s = 2;
+  w.bits(0, 3);
+  w.intBig(chkBig(v1, undefined, undefined, "X509SerialNumber"));
+  w.bits(0, 2);
 }
 const EXP_X509IssuerSerialType: readonly string[] = ["SE(X509IssuerName)","SE(X509SerialNumber)","EE"];
 
@@ -7244,30 +6384,27 @@ function d_PGPDataType(r: BitReader): T.PGPDataType {
 function e_PGPDataType(w: BitWriter, o: T.PGPDataType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for PGPDataType");
   let s = 0;
-  let v: any;
-  v = o.PGPKeyID;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 2); s = 1; break;
-      default: throw structErr("PGPDataType", "PGPKeyID", EXP_PGPDataType[s]!);
-    }
-    w.bits(0, 1); w.binary(v, 65536, "PGPKeyID"); w.bits(0, 1);
+  const v0: any = o.PGPKeyID;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 3);
+    w.binary(v0, 65536, "PGPKeyID");
+    w.bits(0, 1);
   }
-  v = o.PGPKeyPacket;
-  if (v !== undefined) {
+  const v1: any = o.PGPKeyPacket;
+  if (v1 !== undefined) {
     switch (s) {
-      case 0: w.bits(1, 2); s = 2; break;
-      case 1: w.bits(0, 2); s = 3; break;
+      case 0: w.bits(2, 3); s = 2; break;
+      case 1: w.bits(0, 3); s = 3; break;
       default: throw structErr("PGPDataType", "PGPKeyPacket", EXP_PGPDataType[s]!);
     }
-    w.bits(0, 1); w.binary(v, 65536, "PGPKeyPacket"); w.bits(0, 1);
+    w.binary(v1, 65536, "PGPKeyPacket");
+    w.bits(0, 1);
   }
   switch (s) {
     case 1: w.bits(2, 2); return;
     case 2: w.bits(1, 2); return;
     case 3: w.bits(1, 2); return;
-    case 4: w.bits(1, 2); return;
-    case 5: w.bits(1, 2); return;
     default: throw structErr("PGPDataType", "(end)", EXP_PGPDataType[s]!);
   }
 }
@@ -7307,26 +6444,22 @@ function d_SPKIDataType(r: BitReader): T.SPKIDataType {
 function e_SPKIDataType(w: BitWriter, o: T.SPKIDataType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for SPKIDataType");
   let s = 0;
-  let v: any;
-  v = o.SPKISexp;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("SPKISexp", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.SPKISexp;
+  if (v0 === undefined || (Array.isArray(v0) && v0.length === 0)) throw missErr("SPKIDataType", "SPKISexp");
+  if (v0 !== undefined) {
+    if (!Array.isArray(v0) || v0.length > 4096) throw arrErr("SPKISexp", v0, 4096);
+    for (let k = 0; k < v0.length; k++) {
+      const x = v0[k];
       switch (s) {
-        case 0: w.bits(0, 1); s = 1; break;
-        case 1: w.bits(0, 2); s = 1; break;
-        case 2: w.bits(0, 2); s = 1; break;
+        case 0: w.bits(0, 2); s = 1; break;
+        case 1: w.bits(0, 3); s = 1; break;
         default: throw structErr("SPKIDataType", "SPKISexp", EXP_SPKIDataType[s]!);
       }
-      w.bits(0, 1); w.binary(x, 65536, "SPKISexp"); w.bits(0, 1);
+      w.binary(x, 65536, "SPKISexp");
+      w.bits(0, 1);
     }
   }
-  switch (s) {
-    case 1: w.bits(2, 2); return;
-    case 2: w.bits(1, 2); return;
-    default: throw structErr("SPKIDataType", "(end)", EXP_SPKIDataType[s]!);
-  }
+  w.bits(2, 2);
 }
 const EXP_SPKIDataType: readonly string[] = ["SE(SPKISexp)","SE(SPKISexp)|SE(*)|EE","SE(SPKISexp)|EE"];
 
@@ -7389,40 +6522,36 @@ function d_ObjectType(r: BitReader): T.ObjectType {
 function e_ObjectType(w: BitWriter, o: T.ObjectType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ObjectType");
   let s = 0;
-  let v: any;
-  v = o.Encoding;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 3); s = 1; break;
-      default: throw structErr("ObjectType", "Encoding", EXP_ObjectType[s]!);
-    }
-    w.string(v, 65536, "Encoding");
+  const v0: any = o.Encoding;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 3);
+    w.string(v0, 65536, "Encoding");
   }
-  v = o.Id;
-  if (v !== undefined) {
+  const v1: any = o.Id;
+  if (v1 !== undefined) {
     switch (s) {
       case 0: w.bits(1, 3); s = 2; break;
       case 1: w.bits(0, 3); s = 2; break;
       default: throw structErr("ObjectType", "Id", EXP_ObjectType[s]!);
     }
-    w.string(v, 65536, "Id");
+    w.string(v1, 65536, "Id");
   }
-  v = o.MimeType;
-  if (v !== undefined) {
+  const v2: any = o.MimeType;
+  if (v2 !== undefined) {
     switch (s) {
       case 0: w.bits(2, 3); s = 3; break;
       case 1: w.bits(1, 3); s = 3; break;
       case 2: w.bits(0, 3); s = 3; break;
       default: throw structErr("ObjectType", "MimeType", EXP_ObjectType[s]!);
     }
-    w.string(v, 65536, "MimeType");
+    w.string(v2, 65536, "MimeType");
   }
   switch (s) {
     case 0: w.bits(4, 3); return;
     case 1: w.bits(3, 3); return;
     case 2: w.bits(2, 3); return;
     case 3: w.bits(1, 2); return;
-    case 4: w.bits(1, 2); return;
     default: throw structErr("ObjectType", "(end)", EXP_ObjectType[s]!);
   }
 }
@@ -7461,20 +6590,18 @@ function d_ManifestType(r: BitReader): T.ManifestType {
 function e_ManifestType(w: BitWriter, o: T.ManifestType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ManifestType");
   let s = 0;
-  let v: any;
-  v = o.Id;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 2); s = 1; break;
-      default: throw structErr("ManifestType", "Id", EXP_ManifestType[s]!);
-    }
-    w.string(v, 65536, "Id");
+  const v0: any = o.Id;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 2);
+    w.string(v0, 65536, "Id");
   }
-  v = o.Reference;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("Reference", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v1: any = o.Reference;
+  if (v1 === undefined || (Array.isArray(v1) && v1.length === 0)) throw missErr("ManifestType", "Reference");
+  if (v1 !== undefined) {
+    if (!Array.isArray(v1) || v1.length > 4096) throw arrErr("Reference", v1, 4096);
+    for (let k = 0; k < v1.length; k++) {
+      const x = v1[k];
       switch (s) {
         case 0: w.bits(1, 2); s = 2; break;
         case 1: w.bits(0, 1); s = 2; break;
@@ -7484,10 +6611,7 @@ function e_ManifestType(w: BitWriter, o: T.ManifestType): void {
       try { e_ReferenceType(w, x); } catch (err) { throw withPath(err, "Reference"); }
     }
   }
-  switch (s) {
-    case 2: w.bits(1, 2); return;
-    default: throw structErr("ManifestType", "(end)", EXP_ManifestType[s]!);
-  }
+  w.bits(1, 2);
 }
 const EXP_ManifestType: readonly string[] = ["AT(Id)|SE(Reference)","SE(Reference)","SE(Reference)|EE"];
 
@@ -7524,20 +6648,18 @@ function d_SignaturePropertiesType(r: BitReader): T.SignaturePropertiesType {
 function e_SignaturePropertiesType(w: BitWriter, o: T.SignaturePropertiesType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for SignaturePropertiesType");
   let s = 0;
-  let v: any;
-  v = o.Id;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 2); s = 1; break;
-      default: throw structErr("SignaturePropertiesType", "Id", EXP_SignaturePropertiesType[s]!);
-    }
-    w.string(v, 65536, "Id");
+  const v0: any = o.Id;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 2);
+    w.string(v0, 65536, "Id");
   }
-  v = o.SignatureProperty;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("SignatureProperty", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v1: any = o.SignatureProperty;
+  if (v1 === undefined || (Array.isArray(v1) && v1.length === 0)) throw missErr("SignaturePropertiesType", "SignatureProperty");
+  if (v1 !== undefined) {
+    if (!Array.isArray(v1) || v1.length > 4096) throw arrErr("SignatureProperty", v1, 4096);
+    for (let k = 0; k < v1.length; k++) {
+      const x = v1[k];
       switch (s) {
         case 0: w.bits(1, 2); s = 2; break;
         case 1: w.bits(0, 1); s = 2; break;
@@ -7547,10 +6669,7 @@ function e_SignaturePropertiesType(w: BitWriter, o: T.SignaturePropertiesType): 
       try { e_SignaturePropertyType(w, x); } catch (err) { throw withPath(err, "SignatureProperty"); }
     }
   }
-  switch (s) {
-    case 2: w.bits(1, 2); return;
-    default: throw structErr("SignaturePropertiesType", "(end)", EXP_SignaturePropertiesType[s]!);
-  }
+  w.bits(1, 2);
 }
 const EXP_SignaturePropertiesType: readonly string[] = ["AT(Id)|SE(SignatureProperty)","SE(SignatureProperty)","SE(SignatureProperty)|EE"];
 
@@ -7595,26 +6714,21 @@ function d_SignaturePropertyType(r: BitReader): T.SignaturePropertyType {
 function e_SignaturePropertyType(w: BitWriter, o: T.SignaturePropertyType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for SignaturePropertyType");
   let s = 0;
-  let v: any;
-  v = o.Id;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 2); s = 1; break;
-      default: throw structErr("SignaturePropertyType", "Id", EXP_SignaturePropertyType[s]!);
-    }
-    w.string(v, 65536, "Id");
+  const v0: any = o.Id;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 2);
+    w.string(v0, 65536, "Id");
   }
-  v = o.Target;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(1, 2); s = 2; break;
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("SignaturePropertyType", "Target", EXP_SignaturePropertyType[s]!);
-    }
-    w.string(v, 65536, "Target");
-  }
+  const v1: any = o.Target;
+  if (v1 === undefined) throw missErr("SignaturePropertyType", "Target");
   switch (s) {
-    case 3: w.bits(1, 2); return;
+    case 0: w.bits(1, 2); s = 2; break;
+    case 1: w.bits(0, 1); s = 2; break;
+    default: throw structErr("SignaturePropertyType", "Target", EXP_SignaturePropertyType[s]!);
+  }
+  w.string(v1, 65536, "Target");
+  switch (s) {
     default: throw structErr("SignaturePropertyType", "(end)", EXP_SignaturePropertyType[s]!);
   }
 }
@@ -7651,27 +6765,17 @@ function d_V2G_Message(r: BitReader): T.V2G_Message {
 function e_V2G_Message(w: BitWriter, o: T.V2G_Message): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for V2G_Message");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("V2G_Message", "Header", EXP_V2G_Message[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
-  }
-  v = o.Body;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("V2G_Message", "Body", EXP_V2G_Message[s]!);
-    }
-    try { e_BodyType(w, v); } catch (err) { throw withPath(err, "Body"); }
-  }
-  switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("V2G_Message", "(end)", EXP_V2G_Message[s]!);
-  }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("V2G_Message", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.Body;
+  if (v1 === undefined) throw missErr("V2G_Message", "Body");
+  s = 2;
+  w.bits(0, 1);
+  try { e_BodyType(w, v1); } catch (err) { throw withPath(err, "Body"); }
+  w.bits(0, 1);
 }
 const EXP_V2G_Message: readonly string[] = ["SE(Header)","SE(Body)","EE"];
 
@@ -7715,31 +6819,26 @@ function d_MessageHeaderType(r: BitReader): T.MessageHeaderType {
 function e_MessageHeaderType(w: BitWriter, o: T.MessageHeaderType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for MessageHeaderType");
   let s = 0;
-  let v: any;
-  v = o.SessionID;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("MessageHeaderType", "SessionID", EXP_MessageHeaderType[s]!);
-    }
-    w.bits(0, 1); w.binary(v, 8, "SessionID"); w.bits(0, 1);
+  const v0: any = o.SessionID;
+  if (v0 === undefined) throw missErr("MessageHeaderType", "SessionID");
+  s = 1;
+  w.bits(0, 2);
+  w.binary(v0, 8, "SessionID");
+  const v1: any = o.Notification;
+  w.bits(0, 1);
+  if (v1 !== undefined) {
+    s = 2;
+    w.bits(0, 2);
+    try { e_NotificationType(w, v1); } catch (err) { throw withPath(err, "Notification"); }
   }
-  v = o.Notification;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 2); s = 2; break;
-      default: throw structErr("MessageHeaderType", "Notification", EXP_MessageHeaderType[s]!);
-    }
-    try { e_NotificationType(w, v); } catch (err) { throw withPath(err, "Notification"); }
-  }
-  v = o.Signature;
-  if (v !== undefined) {
+  const v2: any = o.Signature;
+  if (v2 !== undefined) {
     switch (s) {
       case 1: w.bits(1, 2); s = 3; break;
       case 2: w.bits(0, 2); s = 3; break;
       default: throw structErr("MessageHeaderType", "Signature", EXP_MessageHeaderType[s]!);
     }
-    try { e_SignatureType(w, v); } catch (err) { throw withPath(err, "Signature"); }
+    try { e_SignatureType(w, v2); } catch (err) { throw withPath(err, "Signature"); }
   }
   switch (s) {
     case 1: w.bits(2, 2); return;
@@ -7782,22 +6881,16 @@ function d_NotificationType(r: BitReader): T.NotificationType {
 function e_NotificationType(w: BitWriter, o: T.NotificationType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for NotificationType");
   let s = 0;
-  let v: any;
-  v = o.FaultCode;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("NotificationType", "FaultCode", EXP_NotificationType[s]!);
-    }
-    w.bits(0, 1); { const i = E13i.get(v); if (i === undefined) throw enumErr(v, E13, "FaultCode"); w.bits(i, 2); } w.bits(0, 1);
-  }
-  v = o.FaultMsg;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 2); s = 2; break;
-      default: throw structErr("NotificationType", "FaultMsg", EXP_NotificationType[s]!);
-    }
-    w.bits(0, 1); w.string(v, 64, "FaultMsg"); w.bits(0, 1);
+  const v0: any = o.FaultCode;
+  if (v0 === undefined) throw missErr("NotificationType", "FaultCode");
+  s = 1;
+  const v1: any = o.FaultMsg;
+  w.bits((enumIdx(E13i, v0, E13, "FaultCode") << 1), 5);
+  if (v1 !== undefined) {
+    s = 2;
+    w.bits(0, 3);
+    w.string(v1, 64, "FaultMsg");
+    w.bits(0, 1);
   }
   switch (s) {
     case 1: w.bits(1, 2); return;
@@ -7867,286 +6960,289 @@ function d_BodyType(r: BitReader): T.BodyType {
 function e_BodyType(w: BitWriter, o: T.BodyType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for BodyType");
   let s = 0;
-  let v: any;
-  v = o.BodyElement;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 6); s = 1; break;
-      default: throw structErr("BodyType", "BodyElement", EXP_BodyType[s]!);
-    }
-    try { e_BodyBaseType(w, v); } catch (err) { throw withPath(err, "BodyElement"); }
+  let m0 = 0; let m1 = 0;
+  for (const k in o) {
+    const i = F_BodyType.get(k);
+    if (i === undefined) continue;
+    if (i < 32) m0 |= 1 << (i - 0); else if (i < 64) m1 |= 1 << (i - 32);
   }
-  v = o.CableCheckReq;
-  if (v !== undefined) {
+  const v0: any = m0 & 1 ? o.BodyElement : undefined;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 6);
+    try { e_BodyBaseType(w, v0); } catch (err) { throw withPath(err, "BodyElement"); }
+  }
+  const v1: any = m0 & 2 ? o.CableCheckReq : undefined;
+  if (v1 !== undefined) {
     switch (s) {
       case 0: w.bits(1, 6); s = 1; break;
       default: throw structErr("BodyType", "CableCheckReq", EXP_BodyType[s]!);
     }
-    try { e_CableCheckReqType(w, v); } catch (err) { throw withPath(err, "CableCheckReq"); }
+    try { e_CableCheckReqType(w, v1); } catch (err) { throw withPath(err, "CableCheckReq"); }
   }
-  v = o.CableCheckRes;
-  if (v !== undefined) {
+  const v2: any = m0 & 4 ? o.CableCheckRes : undefined;
+  if (v2 !== undefined) {
     switch (s) {
       case 0: w.bits(2, 6); s = 1; break;
       default: throw structErr("BodyType", "CableCheckRes", EXP_BodyType[s]!);
     }
-    try { e_CableCheckResType(w, v); } catch (err) { throw withPath(err, "CableCheckRes"); }
+    try { e_CableCheckResType(w, v2); } catch (err) { throw withPath(err, "CableCheckRes"); }
   }
-  v = o.CertificateInstallationReq;
-  if (v !== undefined) {
+  const v3: any = m0 & 8 ? o.CertificateInstallationReq : undefined;
+  if (v3 !== undefined) {
     switch (s) {
       case 0: w.bits(3, 6); s = 1; break;
       default: throw structErr("BodyType", "CertificateInstallationReq", EXP_BodyType[s]!);
     }
-    try { e_CertificateInstallationReqType(w, v); } catch (err) { throw withPath(err, "CertificateInstallationReq"); }
+    try { e_CertificateInstallationReqType(w, v3); } catch (err) { throw withPath(err, "CertificateInstallationReq"); }
   }
-  v = o.CertificateInstallationRes;
-  if (v !== undefined) {
+  const v4: any = m0 & 16 ? o.CertificateInstallationRes : undefined;
+  if (v4 !== undefined) {
     switch (s) {
       case 0: w.bits(4, 6); s = 1; break;
       default: throw structErr("BodyType", "CertificateInstallationRes", EXP_BodyType[s]!);
     }
-    try { e_CertificateInstallationResType(w, v); } catch (err) { throw withPath(err, "CertificateInstallationRes"); }
+    try { e_CertificateInstallationResType(w, v4); } catch (err) { throw withPath(err, "CertificateInstallationRes"); }
   }
-  v = o.CertificateUpdateReq;
-  if (v !== undefined) {
+  const v5: any = m0 & 32 ? o.CertificateUpdateReq : undefined;
+  if (v5 !== undefined) {
     switch (s) {
       case 0: w.bits(5, 6); s = 1; break;
       default: throw structErr("BodyType", "CertificateUpdateReq", EXP_BodyType[s]!);
     }
-    try { e_CertificateUpdateReqType(w, v); } catch (err) { throw withPath(err, "CertificateUpdateReq"); }
+    try { e_CertificateUpdateReqType(w, v5); } catch (err) { throw withPath(err, "CertificateUpdateReq"); }
   }
-  v = o.CertificateUpdateRes;
-  if (v !== undefined) {
+  const v6: any = m0 & 64 ? o.CertificateUpdateRes : undefined;
+  if (v6 !== undefined) {
     switch (s) {
       case 0: w.bits(6, 6); s = 1; break;
       default: throw structErr("BodyType", "CertificateUpdateRes", EXP_BodyType[s]!);
     }
-    try { e_CertificateUpdateResType(w, v); } catch (err) { throw withPath(err, "CertificateUpdateRes"); }
+    try { e_CertificateUpdateResType(w, v6); } catch (err) { throw withPath(err, "CertificateUpdateRes"); }
   }
-  v = o.ChargeParameterDiscoveryReq;
-  if (v !== undefined) {
+  const v7: any = m0 & 128 ? o.ChargeParameterDiscoveryReq : undefined;
+  if (v7 !== undefined) {
     switch (s) {
       case 0: w.bits(7, 6); s = 1; break;
       default: throw structErr("BodyType", "ChargeParameterDiscoveryReq", EXP_BodyType[s]!);
     }
-    try { e_ChargeParameterDiscoveryReqType(w, v); } catch (err) { throw withPath(err, "ChargeParameterDiscoveryReq"); }
+    try { e_ChargeParameterDiscoveryReqType(w, v7); } catch (err) { throw withPath(err, "ChargeParameterDiscoveryReq"); }
   }
-  v = o.ChargeParameterDiscoveryRes;
-  if (v !== undefined) {
+  const v8: any = m0 & 256 ? o.ChargeParameterDiscoveryRes : undefined;
+  if (v8 !== undefined) {
     switch (s) {
       case 0: w.bits(8, 6); s = 1; break;
       default: throw structErr("BodyType", "ChargeParameterDiscoveryRes", EXP_BodyType[s]!);
     }
-    try { e_ChargeParameterDiscoveryResType(w, v); } catch (err) { throw withPath(err, "ChargeParameterDiscoveryRes"); }
+    try { e_ChargeParameterDiscoveryResType(w, v8); } catch (err) { throw withPath(err, "ChargeParameterDiscoveryRes"); }
   }
-  v = o.ChargingStatusReq;
-  if (v !== undefined) {
+  const v9: any = m0 & 512 ? o.ChargingStatusReq : undefined;
+  if (v9 !== undefined) {
     switch (s) {
       case 0: w.bits(9, 6); s = 1; break;
       default: throw structErr("BodyType", "ChargingStatusReq", EXP_BodyType[s]!);
     }
-    try { e_ChargingStatusReqType(w, v); } catch (err) { throw withPath(err, "ChargingStatusReq"); }
+    try { e_ChargingStatusReqType(w, v9); } catch (err) { throw withPath(err, "ChargingStatusReq"); }
   }
-  v = o.ChargingStatusRes;
-  if (v !== undefined) {
+  const v10: any = m0 & 1024 ? o.ChargingStatusRes : undefined;
+  if (v10 !== undefined) {
     switch (s) {
       case 0: w.bits(10, 6); s = 1; break;
       default: throw structErr("BodyType", "ChargingStatusRes", EXP_BodyType[s]!);
     }
-    try { e_ChargingStatusResType(w, v); } catch (err) { throw withPath(err, "ChargingStatusRes"); }
+    try { e_ChargingStatusResType(w, v10); } catch (err) { throw withPath(err, "ChargingStatusRes"); }
   }
-  v = o.ContractAuthenticationReq;
-  if (v !== undefined) {
+  const v11: any = m0 & 2048 ? o.ContractAuthenticationReq : undefined;
+  if (v11 !== undefined) {
     switch (s) {
       case 0: w.bits(11, 6); s = 1; break;
       default: throw structErr("BodyType", "ContractAuthenticationReq", EXP_BodyType[s]!);
     }
-    try { e_ContractAuthenticationReqType(w, v); } catch (err) { throw withPath(err, "ContractAuthenticationReq"); }
+    try { e_ContractAuthenticationReqType(w, v11); } catch (err) { throw withPath(err, "ContractAuthenticationReq"); }
   }
-  v = o.ContractAuthenticationRes;
-  if (v !== undefined) {
+  const v12: any = m0 & 4096 ? o.ContractAuthenticationRes : undefined;
+  if (v12 !== undefined) {
     switch (s) {
       case 0: w.bits(12, 6); s = 1; break;
       default: throw structErr("BodyType", "ContractAuthenticationRes", EXP_BodyType[s]!);
     }
-    try { e_ContractAuthenticationResType(w, v); } catch (err) { throw withPath(err, "ContractAuthenticationRes"); }
+    try { e_ContractAuthenticationResType(w, v12); } catch (err) { throw withPath(err, "ContractAuthenticationRes"); }
   }
-  v = o.CurrentDemandReq;
-  if (v !== undefined) {
+  const v13: any = m0 & 8192 ? o.CurrentDemandReq : undefined;
+  if (v13 !== undefined) {
     switch (s) {
       case 0: w.bits(13, 6); s = 1; break;
       default: throw structErr("BodyType", "CurrentDemandReq", EXP_BodyType[s]!);
     }
-    try { e_CurrentDemandReqType(w, v); } catch (err) { throw withPath(err, "CurrentDemandReq"); }
+    try { e_CurrentDemandReqType(w, v13); } catch (err) { throw withPath(err, "CurrentDemandReq"); }
   }
-  v = o.CurrentDemandRes;
-  if (v !== undefined) {
+  const v14: any = m0 & 16384 ? o.CurrentDemandRes : undefined;
+  if (v14 !== undefined) {
     switch (s) {
       case 0: w.bits(14, 6); s = 1; break;
       default: throw structErr("BodyType", "CurrentDemandRes", EXP_BodyType[s]!);
     }
-    try { e_CurrentDemandResType(w, v); } catch (err) { throw withPath(err, "CurrentDemandRes"); }
+    try { e_CurrentDemandResType(w, v14); } catch (err) { throw withPath(err, "CurrentDemandRes"); }
   }
-  v = o.MeteringReceiptReq;
-  if (v !== undefined) {
+  const v15: any = m0 & 32768 ? o.MeteringReceiptReq : undefined;
+  if (v15 !== undefined) {
     switch (s) {
       case 0: w.bits(15, 6); s = 1; break;
       default: throw structErr("BodyType", "MeteringReceiptReq", EXP_BodyType[s]!);
     }
-    try { e_MeteringReceiptReqType(w, v); } catch (err) { throw withPath(err, "MeteringReceiptReq"); }
+    try { e_MeteringReceiptReqType(w, v15); } catch (err) { throw withPath(err, "MeteringReceiptReq"); }
   }
-  v = o.MeteringReceiptRes;
-  if (v !== undefined) {
+  const v16: any = m0 & 65536 ? o.MeteringReceiptRes : undefined;
+  if (v16 !== undefined) {
     switch (s) {
       case 0: w.bits(16, 6); s = 1; break;
       default: throw structErr("BodyType", "MeteringReceiptRes", EXP_BodyType[s]!);
     }
-    try { e_MeteringReceiptResType(w, v); } catch (err) { throw withPath(err, "MeteringReceiptRes"); }
+    try { e_MeteringReceiptResType(w, v16); } catch (err) { throw withPath(err, "MeteringReceiptRes"); }
   }
-  v = o.PaymentDetailsReq;
-  if (v !== undefined) {
+  const v17: any = m0 & 131072 ? o.PaymentDetailsReq : undefined;
+  if (v17 !== undefined) {
     switch (s) {
       case 0: w.bits(17, 6); s = 1; break;
       default: throw structErr("BodyType", "PaymentDetailsReq", EXP_BodyType[s]!);
     }
-    try { e_PaymentDetailsReqType(w, v); } catch (err) { throw withPath(err, "PaymentDetailsReq"); }
+    try { e_PaymentDetailsReqType(w, v17); } catch (err) { throw withPath(err, "PaymentDetailsReq"); }
   }
-  v = o.PaymentDetailsRes;
-  if (v !== undefined) {
+  const v18: any = m0 & 262144 ? o.PaymentDetailsRes : undefined;
+  if (v18 !== undefined) {
     switch (s) {
       case 0: w.bits(18, 6); s = 1; break;
       default: throw structErr("BodyType", "PaymentDetailsRes", EXP_BodyType[s]!);
     }
-    try { e_PaymentDetailsResType(w, v); } catch (err) { throw withPath(err, "PaymentDetailsRes"); }
+    try { e_PaymentDetailsResType(w, v18); } catch (err) { throw withPath(err, "PaymentDetailsRes"); }
   }
-  v = o.PowerDeliveryReq;
-  if (v !== undefined) {
+  const v19: any = m0 & 524288 ? o.PowerDeliveryReq : undefined;
+  if (v19 !== undefined) {
     switch (s) {
       case 0: w.bits(19, 6); s = 1; break;
       default: throw structErr("BodyType", "PowerDeliveryReq", EXP_BodyType[s]!);
     }
-    try { e_PowerDeliveryReqType(w, v); } catch (err) { throw withPath(err, "PowerDeliveryReq"); }
+    try { e_PowerDeliveryReqType(w, v19); } catch (err) { throw withPath(err, "PowerDeliveryReq"); }
   }
-  v = o.PowerDeliveryRes;
-  if (v !== undefined) {
+  const v20: any = m0 & 1048576 ? o.PowerDeliveryRes : undefined;
+  if (v20 !== undefined) {
     switch (s) {
       case 0: w.bits(20, 6); s = 1; break;
       default: throw structErr("BodyType", "PowerDeliveryRes", EXP_BodyType[s]!);
     }
-    try { e_PowerDeliveryResType(w, v); } catch (err) { throw withPath(err, "PowerDeliveryRes"); }
+    try { e_PowerDeliveryResType(w, v20); } catch (err) { throw withPath(err, "PowerDeliveryRes"); }
   }
-  v = o.PreChargeReq;
-  if (v !== undefined) {
+  const v21: any = m0 & 2097152 ? o.PreChargeReq : undefined;
+  if (v21 !== undefined) {
     switch (s) {
       case 0: w.bits(21, 6); s = 1; break;
       default: throw structErr("BodyType", "PreChargeReq", EXP_BodyType[s]!);
     }
-    try { e_PreChargeReqType(w, v); } catch (err) { throw withPath(err, "PreChargeReq"); }
+    try { e_PreChargeReqType(w, v21); } catch (err) { throw withPath(err, "PreChargeReq"); }
   }
-  v = o.PreChargeRes;
-  if (v !== undefined) {
+  const v22: any = m0 & 4194304 ? o.PreChargeRes : undefined;
+  if (v22 !== undefined) {
     switch (s) {
       case 0: w.bits(22, 6); s = 1; break;
       default: throw structErr("BodyType", "PreChargeRes", EXP_BodyType[s]!);
     }
-    try { e_PreChargeResType(w, v); } catch (err) { throw withPath(err, "PreChargeRes"); }
+    try { e_PreChargeResType(w, v22); } catch (err) { throw withPath(err, "PreChargeRes"); }
   }
-  v = o.ServiceDetailReq;
-  if (v !== undefined) {
+  const v23: any = m0 & 8388608 ? o.ServiceDetailReq : undefined;
+  if (v23 !== undefined) {
     switch (s) {
       case 0: w.bits(23, 6); s = 1; break;
       default: throw structErr("BodyType", "ServiceDetailReq", EXP_BodyType[s]!);
     }
-    try { e_ServiceDetailReqType(w, v); } catch (err) { throw withPath(err, "ServiceDetailReq"); }
+    try { e_ServiceDetailReqType(w, v23); } catch (err) { throw withPath(err, "ServiceDetailReq"); }
   }
-  v = o.ServiceDetailRes;
-  if (v !== undefined) {
+  const v24: any = m0 & 16777216 ? o.ServiceDetailRes : undefined;
+  if (v24 !== undefined) {
     switch (s) {
       case 0: w.bits(24, 6); s = 1; break;
       default: throw structErr("BodyType", "ServiceDetailRes", EXP_BodyType[s]!);
     }
-    try { e_ServiceDetailResType(w, v); } catch (err) { throw withPath(err, "ServiceDetailRes"); }
+    try { e_ServiceDetailResType(w, v24); } catch (err) { throw withPath(err, "ServiceDetailRes"); }
   }
-  v = o.ServiceDiscoveryReq;
-  if (v !== undefined) {
+  const v25: any = m0 & 33554432 ? o.ServiceDiscoveryReq : undefined;
+  if (v25 !== undefined) {
     switch (s) {
       case 0: w.bits(25, 6); s = 1; break;
       default: throw structErr("BodyType", "ServiceDiscoveryReq", EXP_BodyType[s]!);
     }
-    try { e_ServiceDiscoveryReqType(w, v); } catch (err) { throw withPath(err, "ServiceDiscoveryReq"); }
+    try { e_ServiceDiscoveryReqType(w, v25); } catch (err) { throw withPath(err, "ServiceDiscoveryReq"); }
   }
-  v = o.ServiceDiscoveryRes;
-  if (v !== undefined) {
+  const v26: any = m0 & 67108864 ? o.ServiceDiscoveryRes : undefined;
+  if (v26 !== undefined) {
     switch (s) {
       case 0: w.bits(26, 6); s = 1; break;
       default: throw structErr("BodyType", "ServiceDiscoveryRes", EXP_BodyType[s]!);
     }
-    try { e_ServiceDiscoveryResType(w, v); } catch (err) { throw withPath(err, "ServiceDiscoveryRes"); }
+    try { e_ServiceDiscoveryResType(w, v26); } catch (err) { throw withPath(err, "ServiceDiscoveryRes"); }
   }
-  v = o.ServicePaymentSelectionReq;
-  if (v !== undefined) {
+  const v27: any = m0 & 134217728 ? o.ServicePaymentSelectionReq : undefined;
+  if (v27 !== undefined) {
     switch (s) {
       case 0: w.bits(27, 6); s = 1; break;
       default: throw structErr("BodyType", "ServicePaymentSelectionReq", EXP_BodyType[s]!);
     }
-    try { e_ServicePaymentSelectionReqType(w, v); } catch (err) { throw withPath(err, "ServicePaymentSelectionReq"); }
+    try { e_ServicePaymentSelectionReqType(w, v27); } catch (err) { throw withPath(err, "ServicePaymentSelectionReq"); }
   }
-  v = o.ServicePaymentSelectionRes;
-  if (v !== undefined) {
+  const v28: any = m0 & 268435456 ? o.ServicePaymentSelectionRes : undefined;
+  if (v28 !== undefined) {
     switch (s) {
       case 0: w.bits(28, 6); s = 1; break;
       default: throw structErr("BodyType", "ServicePaymentSelectionRes", EXP_BodyType[s]!);
     }
-    try { e_ServicePaymentSelectionResType(w, v); } catch (err) { throw withPath(err, "ServicePaymentSelectionRes"); }
+    try { e_ServicePaymentSelectionResType(w, v28); } catch (err) { throw withPath(err, "ServicePaymentSelectionRes"); }
   }
-  v = o.SessionSetupReq;
-  if (v !== undefined) {
+  const v29: any = m0 & 536870912 ? o.SessionSetupReq : undefined;
+  if (v29 !== undefined) {
     switch (s) {
       case 0: w.bits(29, 6); s = 1; break;
       default: throw structErr("BodyType", "SessionSetupReq", EXP_BodyType[s]!);
     }
-    try { e_SessionSetupReqType(w, v); } catch (err) { throw withPath(err, "SessionSetupReq"); }
+    try { e_SessionSetupReqType(w, v29); } catch (err) { throw withPath(err, "SessionSetupReq"); }
   }
-  v = o.SessionSetupRes;
-  if (v !== undefined) {
+  const v30: any = m0 & 1073741824 ? o.SessionSetupRes : undefined;
+  if (v30 !== undefined) {
     switch (s) {
       case 0: w.bits(30, 6); s = 1; break;
       default: throw structErr("BodyType", "SessionSetupRes", EXP_BodyType[s]!);
     }
-    try { e_SessionSetupResType(w, v); } catch (err) { throw withPath(err, "SessionSetupRes"); }
+    try { e_SessionSetupResType(w, v30); } catch (err) { throw withPath(err, "SessionSetupRes"); }
   }
-  v = o.SessionStopReq;
-  if (v !== undefined) {
+  const v31: any = m0 & -2147483648 ? o.SessionStopReq : undefined;
+  if (v31 !== undefined) {
     switch (s) {
       case 0: w.bits(31, 6); s = 1; break;
       default: throw structErr("BodyType", "SessionStopReq", EXP_BodyType[s]!);
     }
-    try { e_SessionStopType(w, v); } catch (err) { throw withPath(err, "SessionStopReq"); }
+    try { e_SessionStopType(w, v31); } catch (err) { throw withPath(err, "SessionStopReq"); }
   }
-  v = o.SessionStopRes;
-  if (v !== undefined) {
+  const v32: any = m1 & 1 ? o.SessionStopRes : undefined;
+  if (v32 !== undefined) {
     switch (s) {
       case 0: w.bits(32, 6); s = 1; break;
       default: throw structErr("BodyType", "SessionStopRes", EXP_BodyType[s]!);
     }
-    try { e_SessionStopResType(w, v); } catch (err) { throw withPath(err, "SessionStopRes"); }
+    try { e_SessionStopResType(w, v32); } catch (err) { throw withPath(err, "SessionStopRes"); }
   }
-  v = o.WeldingDetectionReq;
-  if (v !== undefined) {
+  const v33: any = m1 & 2 ? o.WeldingDetectionReq : undefined;
+  if (v33 !== undefined) {
     switch (s) {
       case 0: w.bits(33, 6); s = 1; break;
       default: throw structErr("BodyType", "WeldingDetectionReq", EXP_BodyType[s]!);
     }
-    try { e_WeldingDetectionReqType(w, v); } catch (err) { throw withPath(err, "WeldingDetectionReq"); }
+    try { e_WeldingDetectionReqType(w, v33); } catch (err) { throw withPath(err, "WeldingDetectionReq"); }
   }
-  v = o.WeldingDetectionRes;
-  if (v !== undefined) {
+  const v34: any = m1 & 4 ? o.WeldingDetectionRes : undefined;
+  if (v34 !== undefined) {
     switch (s) {
       case 0: w.bits(34, 6); s = 1; break;
       default: throw structErr("BodyType", "WeldingDetectionRes", EXP_BodyType[s]!);
     }
-    try { e_WeldingDetectionResType(w, v); } catch (err) { throw withPath(err, "WeldingDetectionRes"); }
+    try { e_WeldingDetectionResType(w, v34); } catch (err) { throw withPath(err, "WeldingDetectionRes"); }
   }
   switch (s) {
     case 0: w.bits(35, 6); return;
@@ -8155,6 +7251,7 @@ function e_BodyType(w: BitWriter, o: T.BodyType): void {
   }
 }
 const EXP_BodyType: readonly string[] = ["SE(BodyElement)|SE(CableCheckReq)|SE(CableCheckRes)|SE(CertificateInstallationReq)|SE(CertificateInstallationRes)|SE(CertificateUpdateReq)|SE(CertificateUpdateRes)|SE(ChargeParameterDiscoveryReq)|SE(ChargeParameterDiscoveryRes)|SE(ChargingStatusReq)|SE(ChargingStatusRes)|SE(ContractAuthenticationReq)|SE(ContractAuthenticationRes)|SE(CurrentDemandReq)|SE(CurrentDemandRes)|SE(MeteringReceiptReq)|SE(MeteringReceiptRes)|SE(PaymentDetailsReq)|SE(PaymentDetailsRes)|SE(PowerDeliveryReq)|SE(PowerDeliveryRes)|SE(PreChargeReq)|SE(PreChargeRes)|SE(ServiceDetailReq)|SE(ServiceDetailRes)|SE(ServiceDiscoveryReq)|SE(ServiceDiscoveryRes)|SE(ServicePaymentSelectionReq)|SE(ServicePaymentSelectionRes)|SE(SessionSetupReq)|SE(SessionSetupRes)|SE(SessionStopReq)|SE(SessionStopRes)|SE(WeldingDetectionReq)|SE(WeldingDetectionRes)|EE","EE"];
+const F_BodyType = new Map<string, number>([["BodyElement",0],["CableCheckReq",1],["CableCheckRes",2],["CertificateInstallationReq",3],["CertificateInstallationRes",4],["CertificateUpdateReq",5],["CertificateUpdateRes",6],["ChargeParameterDiscoveryReq",7],["ChargeParameterDiscoveryRes",8],["ChargingStatusReq",9],["ChargingStatusRes",10],["ContractAuthenticationReq",11],["ContractAuthenticationRes",12],["CurrentDemandReq",13],["CurrentDemandRes",14],["MeteringReceiptReq",15],["MeteringReceiptRes",16],["PaymentDetailsReq",17],["PaymentDetailsRes",18],["PowerDeliveryReq",19],["PowerDeliveryRes",20],["PreChargeReq",21],["PreChargeRes",22],["ServiceDetailReq",23],["ServiceDetailRes",24],["ServiceDiscoveryReq",25],["ServiceDiscoveryRes",26],["ServicePaymentSelectionReq",27],["ServicePaymentSelectionRes",28],["SessionSetupReq",29],["SessionSetupRes",30],["SessionStopReq",31],["SessionStopRes",32],["WeldingDetectionReq",33],["WeldingDetectionRes",34]]);
 
 /** Decode an EXI document of this schema set (7-bit DocContent code, 81 global elements + SE(*)). */
 export function decodeDocument(bytes: Uint8Array, opts?: DecodeOptions): Document {
@@ -8260,89 +7357,95 @@ export function encodeDocument(doc: Document, opts?: EncodeOptions): Uint8Array 
   return w.finish();
 }
 
+const K_Document = new Map<string, number>([["AC_EVChargeParameter",0],["AC_EVSEChargeParameter",1],["AC_EVSEStatus",2],["BodyElement",3],["CableCheckReq",4],["CableCheckRes",5],["CanonicalizationMethod",6],["CertificateInstallationReq",7],["CertificateInstallationRes",8],["CertificateUpdateReq",9],["CertificateUpdateRes",10],["ChargeParameterDiscoveryReq",11],["ChargeParameterDiscoveryRes",12],["ChargingStatusReq",13],["ChargingStatusRes",14],["ContractAuthenticationReq",15],["ContractAuthenticationRes",16],["CurrentDemandReq",17],["CurrentDemandRes",18],["DC_EVChargeParameter",19],["DC_EVPowerDeliveryParameter",20],["DC_EVSEChargeParameter",21],["DC_EVSEStatus",22],["DC_EVStatus",23],["DSAKeyValue",24],["DigestMethod",25],["DigestValue",26],["EVChargeParameter",27],["EVPowerDeliveryParameter",28],["EVSEChargeParameter",29],["EVSEStatus",30],["EVStatus",31],["Entry",32],["KeyInfo",33],["KeyName",34],["KeyValue",35],["Manifest",36],["MeteringReceiptReq",37],["MeteringReceiptRes",38],["MgmtData",39],["Object",40],["PGPData",41],["PMaxScheduleEntry",42],["PaymentDetailsReq",43],["PaymentDetailsRes",44],["PowerDeliveryReq",45],["PowerDeliveryRes",46],["PreChargeReq",47],["PreChargeRes",48],["RSAKeyValue",49],["Reference",50],["RelativeTimeInterval",51],["RetrievalMethod",52],["SAScheduleList",53],["SASchedules",54],["SPKIData",55],["SalesTariffEntry",56],["ServiceCharge",57],["ServiceDetailReq",58],["ServiceDetailRes",59],["ServiceDiscoveryReq",60],["ServiceDiscoveryRes",61],["ServicePaymentSelectionReq",62],["ServicePaymentSelectionRes",63],["SessionSetupReq",64],["SessionSetupRes",65],["SessionStopReq",66],["SessionStopRes",67],["Signature",68],["SignatureMethod",69],["SignatureProperties",70],["SignatureProperty",71],["SignatureValue",72],["SignedInfo",73],["TimeInterval",74],["Transform",75],["Transforms",76],["V2G_Message",77],["WeldingDetectionReq",78],["WeldingDetectionRes",79],["X509Data",80]]);
+
 function docContent(w: BitWriter, doc: Document, W: number): void {
   if (typeof doc !== "object" || doc === null) throw new ExiEncodeError("EXI_TYPE", "", "expected { ElementName: value }");
-  if ("AC_EVChargeParameter" in doc) { w.bits(0, W); try { e_AC_EVChargeParameterType(w, (doc as any)["AC_EVChargeParameter"]); } catch (err) { throw withPath(err, "AC_EVChargeParameter"); } return; }
-  if ("AC_EVSEChargeParameter" in doc) { w.bits(1, W); try { e_AC_EVSEChargeParameterType(w, (doc as any)["AC_EVSEChargeParameter"]); } catch (err) { throw withPath(err, "AC_EVSEChargeParameter"); } return; }
-  if ("AC_EVSEStatus" in doc) { w.bits(2, W); try { e_AC_EVSEStatusType(w, (doc as any)["AC_EVSEStatus"]); } catch (err) { throw withPath(err, "AC_EVSEStatus"); } return; }
-  if ("BodyElement" in doc) { w.bits(3, W); try { e_BodyBaseType(w, (doc as any)["BodyElement"]); } catch (err) { throw withPath(err, "BodyElement"); } return; }
-  if ("CableCheckReq" in doc) { w.bits(4, W); try { e_CableCheckReqType(w, (doc as any)["CableCheckReq"]); } catch (err) { throw withPath(err, "CableCheckReq"); } return; }
-  if ("CableCheckRes" in doc) { w.bits(5, W); try { e_CableCheckResType(w, (doc as any)["CableCheckRes"]); } catch (err) { throw withPath(err, "CableCheckRes"); } return; }
-  if ("CanonicalizationMethod" in doc) { w.bits(6, W); try { e_CanonicalizationMethodType(w, (doc as any)["CanonicalizationMethod"]); } catch (err) { throw withPath(err, "CanonicalizationMethod"); } return; }
-  if ("CertificateInstallationReq" in doc) { w.bits(7, W); try { e_CertificateInstallationReqType(w, (doc as any)["CertificateInstallationReq"]); } catch (err) { throw withPath(err, "CertificateInstallationReq"); } return; }
-  if ("CertificateInstallationRes" in doc) { w.bits(8, W); try { e_CertificateInstallationResType(w, (doc as any)["CertificateInstallationRes"]); } catch (err) { throw withPath(err, "CertificateInstallationRes"); } return; }
-  if ("CertificateUpdateReq" in doc) { w.bits(9, W); try { e_CertificateUpdateReqType(w, (doc as any)["CertificateUpdateReq"]); } catch (err) { throw withPath(err, "CertificateUpdateReq"); } return; }
-  if ("CertificateUpdateRes" in doc) { w.bits(10, W); try { e_CertificateUpdateResType(w, (doc as any)["CertificateUpdateRes"]); } catch (err) { throw withPath(err, "CertificateUpdateRes"); } return; }
-  if ("ChargeParameterDiscoveryReq" in doc) { w.bits(11, W); try { e_ChargeParameterDiscoveryReqType(w, (doc as any)["ChargeParameterDiscoveryReq"]); } catch (err) { throw withPath(err, "ChargeParameterDiscoveryReq"); } return; }
-  if ("ChargeParameterDiscoveryRes" in doc) { w.bits(12, W); try { e_ChargeParameterDiscoveryResType(w, (doc as any)["ChargeParameterDiscoveryRes"]); } catch (err) { throw withPath(err, "ChargeParameterDiscoveryRes"); } return; }
-  if ("ChargingStatusReq" in doc) { w.bits(13, W); try { e_ChargingStatusReqType(w, (doc as any)["ChargingStatusReq"]); } catch (err) { throw withPath(err, "ChargingStatusReq"); } return; }
-  if ("ChargingStatusRes" in doc) { w.bits(14, W); try { e_ChargingStatusResType(w, (doc as any)["ChargingStatusRes"]); } catch (err) { throw withPath(err, "ChargingStatusRes"); } return; }
-  if ("ContractAuthenticationReq" in doc) { w.bits(15, W); try { e_ContractAuthenticationReqType(w, (doc as any)["ContractAuthenticationReq"]); } catch (err) { throw withPath(err, "ContractAuthenticationReq"); } return; }
-  if ("ContractAuthenticationRes" in doc) { w.bits(16, W); try { e_ContractAuthenticationResType(w, (doc as any)["ContractAuthenticationRes"]); } catch (err) { throw withPath(err, "ContractAuthenticationRes"); } return; }
-  if ("CurrentDemandReq" in doc) { w.bits(17, W); try { e_CurrentDemandReqType(w, (doc as any)["CurrentDemandReq"]); } catch (err) { throw withPath(err, "CurrentDemandReq"); } return; }
-  if ("CurrentDemandRes" in doc) { w.bits(18, W); try { e_CurrentDemandResType(w, (doc as any)["CurrentDemandRes"]); } catch (err) { throw withPath(err, "CurrentDemandRes"); } return; }
-  if ("DC_EVChargeParameter" in doc) { w.bits(19, W); try { e_DC_EVChargeParameterType(w, (doc as any)["DC_EVChargeParameter"]); } catch (err) { throw withPath(err, "DC_EVChargeParameter"); } return; }
-  if ("DC_EVPowerDeliveryParameter" in doc) { w.bits(20, W); try { e_DC_EVPowerDeliveryParameterType(w, (doc as any)["DC_EVPowerDeliveryParameter"]); } catch (err) { throw withPath(err, "DC_EVPowerDeliveryParameter"); } return; }
-  if ("DC_EVSEChargeParameter" in doc) { w.bits(21, W); try { e_DC_EVSEChargeParameterType(w, (doc as any)["DC_EVSEChargeParameter"]); } catch (err) { throw withPath(err, "DC_EVSEChargeParameter"); } return; }
-  if ("DC_EVSEStatus" in doc) { w.bits(22, W); try { e_DC_EVSEStatusType(w, (doc as any)["DC_EVSEStatus"]); } catch (err) { throw withPath(err, "DC_EVSEStatus"); } return; }
-  if ("DC_EVStatus" in doc) { w.bits(23, W); try { e_DC_EVStatusType(w, (doc as any)["DC_EVStatus"]); } catch (err) { throw withPath(err, "DC_EVStatus"); } return; }
-  if ("DSAKeyValue" in doc) { w.bits(24, W); try { e_DSAKeyValueType(w, (doc as any)["DSAKeyValue"]); } catch (err) { throw withPath(err, "DSAKeyValue"); } return; }
-  if ("DigestMethod" in doc) { w.bits(25, W); try { e_DigestMethodType(w, (doc as any)["DigestMethod"]); } catch (err) { throw withPath(err, "DigestMethod"); } return; }
-  if ("DigestValue" in doc) { w.bits(26, W); w.bits(0, 1); w.binary((doc as any)["DigestValue"], 65536, "DigestValue"); w.bits(0, 1); return; }
-  if ("EVChargeParameter" in doc) { w.bits(27, W); try { e_EVChargeParameterType(w, (doc as any)["EVChargeParameter"]); } catch (err) { throw withPath(err, "EVChargeParameter"); } return; }
-  if ("EVPowerDeliveryParameter" in doc) { w.bits(28, W); try { e_EVPowerDeliveryParameterType(w, (doc as any)["EVPowerDeliveryParameter"]); } catch (err) { throw withPath(err, "EVPowerDeliveryParameter"); } return; }
-  if ("EVSEChargeParameter" in doc) { w.bits(29, W); try { e_EVSEChargeParameterType(w, (doc as any)["EVSEChargeParameter"]); } catch (err) { throw withPath(err, "EVSEChargeParameter"); } return; }
-  if ("EVSEStatus" in doc) { w.bits(30, W); try { e_EVSEStatusType(w, (doc as any)["EVSEStatus"]); } catch (err) { throw withPath(err, "EVSEStatus"); } return; }
-  if ("EVStatus" in doc) { w.bits(31, W); try { e_EVStatusType(w, (doc as any)["EVStatus"]); } catch (err) { throw withPath(err, "EVStatus"); } return; }
-  if ("Entry" in doc) { w.bits(32, W); try { e_EntryType(w, (doc as any)["Entry"]); } catch (err) { throw withPath(err, "Entry"); } return; }
-  if ("KeyInfo" in doc) { w.bits(33, W); try { e_KeyInfoType(w, (doc as any)["KeyInfo"]); } catch (err) { throw withPath(err, "KeyInfo"); } return; }
-  if ("KeyName" in doc) { w.bits(34, W); w.bits(0, 1); w.string((doc as any)["KeyName"], 65536, "KeyName"); w.bits(0, 1); return; }
-  if ("KeyValue" in doc) { w.bits(35, W); try { e_KeyValueType(w, (doc as any)["KeyValue"]); } catch (err) { throw withPath(err, "KeyValue"); } return; }
-  if ("Manifest" in doc) { w.bits(36, W); try { e_ManifestType(w, (doc as any)["Manifest"]); } catch (err) { throw withPath(err, "Manifest"); } return; }
-  if ("MeteringReceiptReq" in doc) { w.bits(37, W); try { e_MeteringReceiptReqType(w, (doc as any)["MeteringReceiptReq"]); } catch (err) { throw withPath(err, "MeteringReceiptReq"); } return; }
-  if ("MeteringReceiptRes" in doc) { w.bits(38, W); try { e_MeteringReceiptResType(w, (doc as any)["MeteringReceiptRes"]); } catch (err) { throw withPath(err, "MeteringReceiptRes"); } return; }
-  if ("MgmtData" in doc) { w.bits(39, W); w.bits(0, 1); w.string((doc as any)["MgmtData"], 65536, "MgmtData"); w.bits(0, 1); return; }
-  if ("Object" in doc) { w.bits(40, W); try { e_ObjectType(w, (doc as any)["Object"]); } catch (err) { throw withPath(err, "Object"); } return; }
-  if ("PGPData" in doc) { w.bits(41, W); try { e_PGPDataType(w, (doc as any)["PGPData"]); } catch (err) { throw withPath(err, "PGPData"); } return; }
-  if ("PMaxScheduleEntry" in doc) { w.bits(42, W); try { e_PMaxScheduleEntryType(w, (doc as any)["PMaxScheduleEntry"]); } catch (err) { throw withPath(err, "PMaxScheduleEntry"); } return; }
-  if ("PaymentDetailsReq" in doc) { w.bits(43, W); try { e_PaymentDetailsReqType(w, (doc as any)["PaymentDetailsReq"]); } catch (err) { throw withPath(err, "PaymentDetailsReq"); } return; }
-  if ("PaymentDetailsRes" in doc) { w.bits(44, W); try { e_PaymentDetailsResType(w, (doc as any)["PaymentDetailsRes"]); } catch (err) { throw withPath(err, "PaymentDetailsRes"); } return; }
-  if ("PowerDeliveryReq" in doc) { w.bits(45, W); try { e_PowerDeliveryReqType(w, (doc as any)["PowerDeliveryReq"]); } catch (err) { throw withPath(err, "PowerDeliveryReq"); } return; }
-  if ("PowerDeliveryRes" in doc) { w.bits(46, W); try { e_PowerDeliveryResType(w, (doc as any)["PowerDeliveryRes"]); } catch (err) { throw withPath(err, "PowerDeliveryRes"); } return; }
-  if ("PreChargeReq" in doc) { w.bits(47, W); try { e_PreChargeReqType(w, (doc as any)["PreChargeReq"]); } catch (err) { throw withPath(err, "PreChargeReq"); } return; }
-  if ("PreChargeRes" in doc) { w.bits(48, W); try { e_PreChargeResType(w, (doc as any)["PreChargeRes"]); } catch (err) { throw withPath(err, "PreChargeRes"); } return; }
-  if ("RSAKeyValue" in doc) { w.bits(49, W); try { e_RSAKeyValueType(w, (doc as any)["RSAKeyValue"]); } catch (err) { throw withPath(err, "RSAKeyValue"); } return; }
-  if ("Reference" in doc) { w.bits(50, W); try { e_ReferenceType(w, (doc as any)["Reference"]); } catch (err) { throw withPath(err, "Reference"); } return; }
-  if ("RelativeTimeInterval" in doc) { w.bits(51, W); try { e_RelativeTimeIntervalType(w, (doc as any)["RelativeTimeInterval"]); } catch (err) { throw withPath(err, "RelativeTimeInterval"); } return; }
-  if ("RetrievalMethod" in doc) { w.bits(52, W); try { e_RetrievalMethodType(w, (doc as any)["RetrievalMethod"]); } catch (err) { throw withPath(err, "RetrievalMethod"); } return; }
-  if ("SAScheduleList" in doc) { w.bits(53, W); try { e_SAScheduleListType(w, (doc as any)["SAScheduleList"]); } catch (err) { throw withPath(err, "SAScheduleList"); } return; }
-  if ("SASchedules" in doc) { w.bits(54, W); try { e_SASchedulesType(w, (doc as any)["SASchedules"]); } catch (err) { throw withPath(err, "SASchedules"); } return; }
-  if ("SPKIData" in doc) { w.bits(55, W); try { e_SPKIDataType(w, (doc as any)["SPKIData"]); } catch (err) { throw withPath(err, "SPKIData"); } return; }
-  if ("SalesTariffEntry" in doc) { w.bits(56, W); try { e_SalesTariffEntryType(w, (doc as any)["SalesTariffEntry"]); } catch (err) { throw withPath(err, "SalesTariffEntry"); } return; }
-  if ("ServiceCharge" in doc) { w.bits(57, W); try { e_ServiceChargeType(w, (doc as any)["ServiceCharge"]); } catch (err) { throw withPath(err, "ServiceCharge"); } return; }
-  if ("ServiceDetailReq" in doc) { w.bits(58, W); try { e_ServiceDetailReqType(w, (doc as any)["ServiceDetailReq"]); } catch (err) { throw withPath(err, "ServiceDetailReq"); } return; }
-  if ("ServiceDetailRes" in doc) { w.bits(59, W); try { e_ServiceDetailResType(w, (doc as any)["ServiceDetailRes"]); } catch (err) { throw withPath(err, "ServiceDetailRes"); } return; }
-  if ("ServiceDiscoveryReq" in doc) { w.bits(60, W); try { e_ServiceDiscoveryReqType(w, (doc as any)["ServiceDiscoveryReq"]); } catch (err) { throw withPath(err, "ServiceDiscoveryReq"); } return; }
-  if ("ServiceDiscoveryRes" in doc) { w.bits(61, W); try { e_ServiceDiscoveryResType(w, (doc as any)["ServiceDiscoveryRes"]); } catch (err) { throw withPath(err, "ServiceDiscoveryRes"); } return; }
-  if ("ServicePaymentSelectionReq" in doc) { w.bits(62, W); try { e_ServicePaymentSelectionReqType(w, (doc as any)["ServicePaymentSelectionReq"]); } catch (err) { throw withPath(err, "ServicePaymentSelectionReq"); } return; }
-  if ("ServicePaymentSelectionRes" in doc) { w.bits(63, W); try { e_ServicePaymentSelectionResType(w, (doc as any)["ServicePaymentSelectionRes"]); } catch (err) { throw withPath(err, "ServicePaymentSelectionRes"); } return; }
-  if ("SessionSetupReq" in doc) { w.bits(64, W); try { e_SessionSetupReqType(w, (doc as any)["SessionSetupReq"]); } catch (err) { throw withPath(err, "SessionSetupReq"); } return; }
-  if ("SessionSetupRes" in doc) { w.bits(65, W); try { e_SessionSetupResType(w, (doc as any)["SessionSetupRes"]); } catch (err) { throw withPath(err, "SessionSetupRes"); } return; }
-  if ("SessionStopReq" in doc) { w.bits(66, W); try { e_SessionStopType(w, (doc as any)["SessionStopReq"]); } catch (err) { throw withPath(err, "SessionStopReq"); } return; }
-  if ("SessionStopRes" in doc) { w.bits(67, W); try { e_SessionStopResType(w, (doc as any)["SessionStopRes"]); } catch (err) { throw withPath(err, "SessionStopRes"); } return; }
-  if ("Signature" in doc) { w.bits(68, W); try { e_SignatureType(w, (doc as any)["Signature"]); } catch (err) { throw withPath(err, "Signature"); } return; }
-  if ("SignatureMethod" in doc) { w.bits(69, W); try { e_SignatureMethodType(w, (doc as any)["SignatureMethod"]); } catch (err) { throw withPath(err, "SignatureMethod"); } return; }
-  if ("SignatureProperties" in doc) { w.bits(70, W); try { e_SignaturePropertiesType(w, (doc as any)["SignatureProperties"]); } catch (err) { throw withPath(err, "SignatureProperties"); } return; }
-  if ("SignatureProperty" in doc) { w.bits(71, W); try { e_SignaturePropertyType(w, (doc as any)["SignatureProperty"]); } catch (err) { throw withPath(err, "SignatureProperty"); } return; }
-  if ("SignatureValue" in doc) { w.bits(72, W); try { e_SignatureValueType(w, (doc as any)["SignatureValue"]); } catch (err) { throw withPath(err, "SignatureValue"); } return; }
-  if ("SignedInfo" in doc) { w.bits(73, W); try { e_SignedInfoType(w, (doc as any)["SignedInfo"]); } catch (err) { throw withPath(err, "SignedInfo"); } return; }
-  if ("TimeInterval" in doc) { w.bits(74, W); try { e_IntervalType(w, (doc as any)["TimeInterval"]); } catch (err) { throw withPath(err, "TimeInterval"); } return; }
-  if ("Transform" in doc) { w.bits(75, W); try { e_TransformType(w, (doc as any)["Transform"]); } catch (err) { throw withPath(err, "Transform"); } return; }
-  if ("Transforms" in doc) { w.bits(76, W); try { e_TransformsType(w, (doc as any)["Transforms"]); } catch (err) { throw withPath(err, "Transforms"); } return; }
-  if ("V2G_Message" in doc) { w.bits(77, W); try { e_V2G_Message(w, (doc as any)["V2G_Message"]); } catch (err) { throw withPath(err, "V2G_Message"); } return; }
-  if ("WeldingDetectionReq" in doc) { w.bits(78, W); try { e_WeldingDetectionReqType(w, (doc as any)["WeldingDetectionReq"]); } catch (err) { throw withPath(err, "WeldingDetectionReq"); } return; }
-  if ("WeldingDetectionRes" in doc) { w.bits(79, W); try { e_WeldingDetectionResType(w, (doc as any)["WeldingDetectionRes"]); } catch (err) { throw withPath(err, "WeldingDetectionRes"); } return; }
-  if ("X509Data" in doc) { w.bits(80, W); try { e_X509DataType(w, (doc as any)["X509Data"]); } catch (err) { throw withPath(err, "X509Data"); } return; }
+  for (const k in doc) {
+    switch (K_Document.get(k)) {
+      case 0: { w.bits(0, W); try { e_AC_EVChargeParameterType(w, (doc as any)["AC_EVChargeParameter"]); } catch (err) { throw withPath(err, "AC_EVChargeParameter"); } return; }
+      case 1: { w.bits(1, W); try { e_AC_EVSEChargeParameterType(w, (doc as any)["AC_EVSEChargeParameter"]); } catch (err) { throw withPath(err, "AC_EVSEChargeParameter"); } return; }
+      case 2: { w.bits(2, W); try { e_AC_EVSEStatusType(w, (doc as any)["AC_EVSEStatus"]); } catch (err) { throw withPath(err, "AC_EVSEStatus"); } return; }
+      case 3: { w.bits(3, W); try { e_BodyBaseType(w, (doc as any)["BodyElement"]); } catch (err) { throw withPath(err, "BodyElement"); } return; }
+      case 4: { w.bits(4, W); try { e_CableCheckReqType(w, (doc as any)["CableCheckReq"]); } catch (err) { throw withPath(err, "CableCheckReq"); } return; }
+      case 5: { w.bits(5, W); try { e_CableCheckResType(w, (doc as any)["CableCheckRes"]); } catch (err) { throw withPath(err, "CableCheckRes"); } return; }
+      case 6: { w.bits(6, W); try { e_CanonicalizationMethodType(w, (doc as any)["CanonicalizationMethod"]); } catch (err) { throw withPath(err, "CanonicalizationMethod"); } return; }
+      case 7: { w.bits(7, W); try { e_CertificateInstallationReqType(w, (doc as any)["CertificateInstallationReq"]); } catch (err) { throw withPath(err, "CertificateInstallationReq"); } return; }
+      case 8: { w.bits(8, W); try { e_CertificateInstallationResType(w, (doc as any)["CertificateInstallationRes"]); } catch (err) { throw withPath(err, "CertificateInstallationRes"); } return; }
+      case 9: { w.bits(9, W); try { e_CertificateUpdateReqType(w, (doc as any)["CertificateUpdateReq"]); } catch (err) { throw withPath(err, "CertificateUpdateReq"); } return; }
+      case 10: { w.bits(10, W); try { e_CertificateUpdateResType(w, (doc as any)["CertificateUpdateRes"]); } catch (err) { throw withPath(err, "CertificateUpdateRes"); } return; }
+      case 11: { w.bits(11, W); try { e_ChargeParameterDiscoveryReqType(w, (doc as any)["ChargeParameterDiscoveryReq"]); } catch (err) { throw withPath(err, "ChargeParameterDiscoveryReq"); } return; }
+      case 12: { w.bits(12, W); try { e_ChargeParameterDiscoveryResType(w, (doc as any)["ChargeParameterDiscoveryRes"]); } catch (err) { throw withPath(err, "ChargeParameterDiscoveryRes"); } return; }
+      case 13: { w.bits(13, W); try { e_ChargingStatusReqType(w, (doc as any)["ChargingStatusReq"]); } catch (err) { throw withPath(err, "ChargingStatusReq"); } return; }
+      case 14: { w.bits(14, W); try { e_ChargingStatusResType(w, (doc as any)["ChargingStatusRes"]); } catch (err) { throw withPath(err, "ChargingStatusRes"); } return; }
+      case 15: { w.bits(15, W); try { e_ContractAuthenticationReqType(w, (doc as any)["ContractAuthenticationReq"]); } catch (err) { throw withPath(err, "ContractAuthenticationReq"); } return; }
+      case 16: { w.bits(16, W); try { e_ContractAuthenticationResType(w, (doc as any)["ContractAuthenticationRes"]); } catch (err) { throw withPath(err, "ContractAuthenticationRes"); } return; }
+      case 17: { w.bits(17, W); try { e_CurrentDemandReqType(w, (doc as any)["CurrentDemandReq"]); } catch (err) { throw withPath(err, "CurrentDemandReq"); } return; }
+      case 18: { w.bits(18, W); try { e_CurrentDemandResType(w, (doc as any)["CurrentDemandRes"]); } catch (err) { throw withPath(err, "CurrentDemandRes"); } return; }
+      case 19: { w.bits(19, W); try { e_DC_EVChargeParameterType(w, (doc as any)["DC_EVChargeParameter"]); } catch (err) { throw withPath(err, "DC_EVChargeParameter"); } return; }
+      case 20: { w.bits(20, W); try { e_DC_EVPowerDeliveryParameterType(w, (doc as any)["DC_EVPowerDeliveryParameter"]); } catch (err) { throw withPath(err, "DC_EVPowerDeliveryParameter"); } return; }
+      case 21: { w.bits(21, W); try { e_DC_EVSEChargeParameterType(w, (doc as any)["DC_EVSEChargeParameter"]); } catch (err) { throw withPath(err, "DC_EVSEChargeParameter"); } return; }
+      case 22: { w.bits(22, W); try { e_DC_EVSEStatusType(w, (doc as any)["DC_EVSEStatus"]); } catch (err) { throw withPath(err, "DC_EVSEStatus"); } return; }
+      case 23: { w.bits(23, W); try { e_DC_EVStatusType(w, (doc as any)["DC_EVStatus"]); } catch (err) { throw withPath(err, "DC_EVStatus"); } return; }
+      case 24: { w.bits(24, W); try { e_DSAKeyValueType(w, (doc as any)["DSAKeyValue"]); } catch (err) { throw withPath(err, "DSAKeyValue"); } return; }
+      case 25: { w.bits(25, W); try { e_DigestMethodType(w, (doc as any)["DigestMethod"]); } catch (err) { throw withPath(err, "DigestMethod"); } return; }
+      case 26: { w.bits(26, W); w.bits(0, 1); w.binary((doc as any)["DigestValue"], 65536, "DigestValue"); w.bits(0, 1); return; }
+      case 27: { w.bits(27, W); try { e_EVChargeParameterType(w, (doc as any)["EVChargeParameter"]); } catch (err) { throw withPath(err, "EVChargeParameter"); } return; }
+      case 28: { w.bits(28, W); try { e_EVPowerDeliveryParameterType(w, (doc as any)["EVPowerDeliveryParameter"]); } catch (err) { throw withPath(err, "EVPowerDeliveryParameter"); } return; }
+      case 29: { w.bits(29, W); try { e_EVSEChargeParameterType(w, (doc as any)["EVSEChargeParameter"]); } catch (err) { throw withPath(err, "EVSEChargeParameter"); } return; }
+      case 30: { w.bits(30, W); try { e_EVSEStatusType(w, (doc as any)["EVSEStatus"]); } catch (err) { throw withPath(err, "EVSEStatus"); } return; }
+      case 31: { w.bits(31, W); try { e_EVStatusType(w, (doc as any)["EVStatus"]); } catch (err) { throw withPath(err, "EVStatus"); } return; }
+      case 32: { w.bits(32, W); try { e_EntryType(w, (doc as any)["Entry"]); } catch (err) { throw withPath(err, "Entry"); } return; }
+      case 33: { w.bits(33, W); try { e_KeyInfoType(w, (doc as any)["KeyInfo"]); } catch (err) { throw withPath(err, "KeyInfo"); } return; }
+      case 34: { w.bits(34, W); w.bits(0, 1); w.string((doc as any)["KeyName"], 65536, "KeyName"); w.bits(0, 1); return; }
+      case 35: { w.bits(35, W); try { e_KeyValueType(w, (doc as any)["KeyValue"]); } catch (err) { throw withPath(err, "KeyValue"); } return; }
+      case 36: { w.bits(36, W); try { e_ManifestType(w, (doc as any)["Manifest"]); } catch (err) { throw withPath(err, "Manifest"); } return; }
+      case 37: { w.bits(37, W); try { e_MeteringReceiptReqType(w, (doc as any)["MeteringReceiptReq"]); } catch (err) { throw withPath(err, "MeteringReceiptReq"); } return; }
+      case 38: { w.bits(38, W); try { e_MeteringReceiptResType(w, (doc as any)["MeteringReceiptRes"]); } catch (err) { throw withPath(err, "MeteringReceiptRes"); } return; }
+      case 39: { w.bits(39, W); w.bits(0, 1); w.string((doc as any)["MgmtData"], 65536, "MgmtData"); w.bits(0, 1); return; }
+      case 40: { w.bits(40, W); try { e_ObjectType(w, (doc as any)["Object"]); } catch (err) { throw withPath(err, "Object"); } return; }
+      case 41: { w.bits(41, W); try { e_PGPDataType(w, (doc as any)["PGPData"]); } catch (err) { throw withPath(err, "PGPData"); } return; }
+      case 42: { w.bits(42, W); try { e_PMaxScheduleEntryType(w, (doc as any)["PMaxScheduleEntry"]); } catch (err) { throw withPath(err, "PMaxScheduleEntry"); } return; }
+      case 43: { w.bits(43, W); try { e_PaymentDetailsReqType(w, (doc as any)["PaymentDetailsReq"]); } catch (err) { throw withPath(err, "PaymentDetailsReq"); } return; }
+      case 44: { w.bits(44, W); try { e_PaymentDetailsResType(w, (doc as any)["PaymentDetailsRes"]); } catch (err) { throw withPath(err, "PaymentDetailsRes"); } return; }
+      case 45: { w.bits(45, W); try { e_PowerDeliveryReqType(w, (doc as any)["PowerDeliveryReq"]); } catch (err) { throw withPath(err, "PowerDeliveryReq"); } return; }
+      case 46: { w.bits(46, W); try { e_PowerDeliveryResType(w, (doc as any)["PowerDeliveryRes"]); } catch (err) { throw withPath(err, "PowerDeliveryRes"); } return; }
+      case 47: { w.bits(47, W); try { e_PreChargeReqType(w, (doc as any)["PreChargeReq"]); } catch (err) { throw withPath(err, "PreChargeReq"); } return; }
+      case 48: { w.bits(48, W); try { e_PreChargeResType(w, (doc as any)["PreChargeRes"]); } catch (err) { throw withPath(err, "PreChargeRes"); } return; }
+      case 49: { w.bits(49, W); try { e_RSAKeyValueType(w, (doc as any)["RSAKeyValue"]); } catch (err) { throw withPath(err, "RSAKeyValue"); } return; }
+      case 50: { w.bits(50, W); try { e_ReferenceType(w, (doc as any)["Reference"]); } catch (err) { throw withPath(err, "Reference"); } return; }
+      case 51: { w.bits(51, W); try { e_RelativeTimeIntervalType(w, (doc as any)["RelativeTimeInterval"]); } catch (err) { throw withPath(err, "RelativeTimeInterval"); } return; }
+      case 52: { w.bits(52, W); try { e_RetrievalMethodType(w, (doc as any)["RetrievalMethod"]); } catch (err) { throw withPath(err, "RetrievalMethod"); } return; }
+      case 53: { w.bits(53, W); try { e_SAScheduleListType(w, (doc as any)["SAScheduleList"]); } catch (err) { throw withPath(err, "SAScheduleList"); } return; }
+      case 54: { w.bits(54, W); try { e_SASchedulesType(w, (doc as any)["SASchedules"]); } catch (err) { throw withPath(err, "SASchedules"); } return; }
+      case 55: { w.bits(55, W); try { e_SPKIDataType(w, (doc as any)["SPKIData"]); } catch (err) { throw withPath(err, "SPKIData"); } return; }
+      case 56: { w.bits(56, W); try { e_SalesTariffEntryType(w, (doc as any)["SalesTariffEntry"]); } catch (err) { throw withPath(err, "SalesTariffEntry"); } return; }
+      case 57: { w.bits(57, W); try { e_ServiceChargeType(w, (doc as any)["ServiceCharge"]); } catch (err) { throw withPath(err, "ServiceCharge"); } return; }
+      case 58: { w.bits(58, W); try { e_ServiceDetailReqType(w, (doc as any)["ServiceDetailReq"]); } catch (err) { throw withPath(err, "ServiceDetailReq"); } return; }
+      case 59: { w.bits(59, W); try { e_ServiceDetailResType(w, (doc as any)["ServiceDetailRes"]); } catch (err) { throw withPath(err, "ServiceDetailRes"); } return; }
+      case 60: { w.bits(60, W); try { e_ServiceDiscoveryReqType(w, (doc as any)["ServiceDiscoveryReq"]); } catch (err) { throw withPath(err, "ServiceDiscoveryReq"); } return; }
+      case 61: { w.bits(61, W); try { e_ServiceDiscoveryResType(w, (doc as any)["ServiceDiscoveryRes"]); } catch (err) { throw withPath(err, "ServiceDiscoveryRes"); } return; }
+      case 62: { w.bits(62, W); try { e_ServicePaymentSelectionReqType(w, (doc as any)["ServicePaymentSelectionReq"]); } catch (err) { throw withPath(err, "ServicePaymentSelectionReq"); } return; }
+      case 63: { w.bits(63, W); try { e_ServicePaymentSelectionResType(w, (doc as any)["ServicePaymentSelectionRes"]); } catch (err) { throw withPath(err, "ServicePaymentSelectionRes"); } return; }
+      case 64: { w.bits(64, W); try { e_SessionSetupReqType(w, (doc as any)["SessionSetupReq"]); } catch (err) { throw withPath(err, "SessionSetupReq"); } return; }
+      case 65: { w.bits(65, W); try { e_SessionSetupResType(w, (doc as any)["SessionSetupRes"]); } catch (err) { throw withPath(err, "SessionSetupRes"); } return; }
+      case 66: { w.bits(66, W); try { e_SessionStopType(w, (doc as any)["SessionStopReq"]); } catch (err) { throw withPath(err, "SessionStopReq"); } return; }
+      case 67: { w.bits(67, W); try { e_SessionStopResType(w, (doc as any)["SessionStopRes"]); } catch (err) { throw withPath(err, "SessionStopRes"); } return; }
+      case 68: { w.bits(68, W); try { e_SignatureType(w, (doc as any)["Signature"]); } catch (err) { throw withPath(err, "Signature"); } return; }
+      case 69: { w.bits(69, W); try { e_SignatureMethodType(w, (doc as any)["SignatureMethod"]); } catch (err) { throw withPath(err, "SignatureMethod"); } return; }
+      case 70: { w.bits(70, W); try { e_SignaturePropertiesType(w, (doc as any)["SignatureProperties"]); } catch (err) { throw withPath(err, "SignatureProperties"); } return; }
+      case 71: { w.bits(71, W); try { e_SignaturePropertyType(w, (doc as any)["SignatureProperty"]); } catch (err) { throw withPath(err, "SignatureProperty"); } return; }
+      case 72: { w.bits(72, W); try { e_SignatureValueType(w, (doc as any)["SignatureValue"]); } catch (err) { throw withPath(err, "SignatureValue"); } return; }
+      case 73: { w.bits(73, W); try { e_SignedInfoType(w, (doc as any)["SignedInfo"]); } catch (err) { throw withPath(err, "SignedInfo"); } return; }
+      case 74: { w.bits(74, W); try { e_IntervalType(w, (doc as any)["TimeInterval"]); } catch (err) { throw withPath(err, "TimeInterval"); } return; }
+      case 75: { w.bits(75, W); try { e_TransformType(w, (doc as any)["Transform"]); } catch (err) { throw withPath(err, "Transform"); } return; }
+      case 76: { w.bits(76, W); try { e_TransformsType(w, (doc as any)["Transforms"]); } catch (err) { throw withPath(err, "Transforms"); } return; }
+      case 77: { w.bits(77, W); try { e_V2G_Message(w, (doc as any)["V2G_Message"]); } catch (err) { throw withPath(err, "V2G_Message"); } return; }
+      case 78: { w.bits(78, W); try { e_WeldingDetectionReqType(w, (doc as any)["WeldingDetectionReq"]); } catch (err) { throw withPath(err, "WeldingDetectionReq"); } return; }
+      case 79: { w.bits(79, W); try { e_WeldingDetectionResType(w, (doc as any)["WeldingDetectionRes"]); } catch (err) { throw withPath(err, "WeldingDetectionRes"); } return; }
+      case 80: { w.bits(80, W); try { e_X509DataType(w, (doc as any)["X509Data"]); } catch (err) { throw withPath(err, "X509Data"); } return; }
+    }
+  }
   throw new ExiEncodeError("EXI_STRUCTURE", Object.keys(doc)[0] ?? "", "not a global element of this schema set");
 }
 

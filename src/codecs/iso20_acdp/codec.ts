@@ -8,7 +8,7 @@
 import { BitReader } from "../../exi/reader.js";
 import { BitWriter } from "../../exi/writer.js";
 import { ExiDecodeError, ExiEncodeError, withPath } from "../../exi/errors.js";
-import { arrErr, chkBig, chkBool, chkInt, enumErr, structErr } from "../../exi/check.js";
+import { arrErr, chkBig, chkBool, chkInt, enumErr, enumIdx, missErr, structErr } from "../../exi/check.js";
 import { MAX_EXI_MESSAGE_BYTES } from "../../exi/limits.js";
 import type { DecodeOptions, EncodeOptions } from "../../exi/options.js";
 import type * as T from "./types.js";
@@ -146,45 +146,36 @@ function d_SignatureType(r: BitReader): T.SignatureType {
 function e_SignatureType(w: BitWriter, o: T.SignatureType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for SignatureType");
   let s = 0;
-  let v: any;
-  v = o.Id;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 2); s = 1; break;
-      default: throw structErr("SignatureType", "Id", EXP_SignatureType[s]!);
-    }
-    w.string(v, 65536, "Id");
+  const v0: any = o.Id;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 2);
+    w.string(v0, 65536, "Id");
   }
-  v = o.SignedInfo;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(1, 2); s = 2; break;
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("SignatureType", "SignedInfo", EXP_SignatureType[s]!);
-    }
-    try { e_SignedInfoType(w, v); } catch (err) { throw withPath(err, "SignedInfo"); }
+  const v1: any = o.SignedInfo;
+  if (v1 === undefined) throw missErr("SignatureType", "SignedInfo");
+  switch (s) {
+    case 0: w.bits(1, 2); s = 2; break;
+    case 1: w.bits(0, 1); s = 2; break;
+    default: throw structErr("SignatureType", "SignedInfo", EXP_SignatureType[s]!);
   }
-  v = o.SignatureValue;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("SignatureType", "SignatureValue", EXP_SignatureType[s]!);
-    }
-    try { e_SignatureValueType(w, v); } catch (err) { throw withPath(err, "SignatureValue"); }
+  try { e_SignedInfoType(w, v1); } catch (err) { throw withPath(err, "SignedInfo"); }
+  const v2: any = o.SignatureValue;
+  if (v2 === undefined) throw missErr("SignatureType", "SignatureValue");
+  s = 3;
+  w.bits(0, 1);
+  try { e_SignatureValueType(w, v2); } catch (err) { throw withPath(err, "SignatureValue"); }
+  const v3: any = o.KeyInfo;
+  if (v3 !== undefined) {
+    s = 4;
+    w.bits(0, 2);
+    try { e_KeyInfoType(w, v3); } catch (err) { throw withPath(err, "KeyInfo"); }
   }
-  v = o.KeyInfo;
-  if (v !== undefined) {
-    switch (s) {
-      case 3: w.bits(0, 2); s = 4; break;
-      default: throw structErr("SignatureType", "KeyInfo", EXP_SignatureType[s]!);
-    }
-    try { e_KeyInfoType(w, v); } catch (err) { throw withPath(err, "KeyInfo"); }
-  }
-  v = o.Object;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("Object", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v4: any = o.Object;
+  if (v4 !== undefined) {
+    if (!Array.isArray(v4) || v4.length > 4096) throw arrErr("Object", v4, 4096);
+    for (let k = 0; k < v4.length; k++) {
+      const x = v4[k];
       switch (s) {
         case 3: w.bits(1, 2); s = 5; break;
         case 4: w.bits(0, 2); s = 5; break;
@@ -248,37 +239,31 @@ function d_SignedInfoType(r: BitReader): T.SignedInfoType {
 function e_SignedInfoType(w: BitWriter, o: T.SignedInfoType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for SignedInfoType");
   let s = 0;
-  let v: any;
-  v = o.Id;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 2); s = 1; break;
-      default: throw structErr("SignedInfoType", "Id", EXP_SignedInfoType[s]!);
-    }
-    w.string(v, 65536, "Id");
+  const v0: any = o.Id;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 2);
+    w.string(v0, 65536, "Id");
   }
-  v = o.CanonicalizationMethod;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(1, 2); s = 2; break;
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("SignedInfoType", "CanonicalizationMethod", EXP_SignedInfoType[s]!);
-    }
-    try { e_CanonicalizationMethodType(w, v); } catch (err) { throw withPath(err, "CanonicalizationMethod"); }
+  const v1: any = o.CanonicalizationMethod;
+  if (v1 === undefined) throw missErr("SignedInfoType", "CanonicalizationMethod");
+  switch (s) {
+    case 0: w.bits(1, 2); s = 2; break;
+    case 1: w.bits(0, 1); s = 2; break;
+    default: throw structErr("SignedInfoType", "CanonicalizationMethod", EXP_SignedInfoType[s]!);
   }
-  v = o.SignatureMethod;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("SignedInfoType", "SignatureMethod", EXP_SignedInfoType[s]!);
-    }
-    try { e_SignatureMethodType(w, v); } catch (err) { throw withPath(err, "SignatureMethod"); }
-  }
-  v = o.Reference;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("Reference", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  try { e_CanonicalizationMethodType(w, v1); } catch (err) { throw withPath(err, "CanonicalizationMethod"); }
+  const v2: any = o.SignatureMethod;
+  if (v2 === undefined) throw missErr("SignedInfoType", "SignatureMethod");
+  s = 3;
+  w.bits(0, 1);
+  try { e_SignatureMethodType(w, v2); } catch (err) { throw withPath(err, "SignatureMethod"); }
+  const v3: any = o.Reference;
+  if (v3 === undefined || (Array.isArray(v3) && v3.length === 0)) throw missErr("SignedInfoType", "Reference");
+  if (v3 !== undefined) {
+    if (!Array.isArray(v3) || v3.length > 4096) throw arrErr("Reference", v3, 4096);
+    for (let k = 0; k < v3.length; k++) {
+      const x = v3[k];
       switch (s) {
         case 3: w.bits(0, 1); s = 4; break;
         case 4: w.bits(0, 2); s = 4; break;
@@ -287,10 +272,7 @@ function e_SignedInfoType(w: BitWriter, o: T.SignedInfoType): void {
       try { e_ReferenceType(w, x); } catch (err) { throw withPath(err, "Reference"); }
     }
   }
-  switch (s) {
-    case 4: w.bits(1, 2); return;
-    default: throw structErr("SignedInfoType", "(end)", EXP_SignedInfoType[s]!);
-  }
+  w.bits(1, 2);
 }
 const EXP_SignedInfoType: readonly string[] = ["AT(Id)|SE(CanonicalizationMethod)","SE(CanonicalizationMethod)","SE(SignatureMethod)","SE(Reference)","SE(Reference)|EE"];
 
@@ -329,20 +311,12 @@ function d_CanonicalizationMethodType(r: BitReader): T.CanonicalizationMethodTyp
 function e_CanonicalizationMethodType(w: BitWriter, o: T.CanonicalizationMethodType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for CanonicalizationMethodType");
   let s = 0;
-  let v: any;
-  v = o.Algorithm;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("CanonicalizationMethodType", "Algorithm", EXP_CanonicalizationMethodType[s]!);
-    }
-    w.string(v, 65536, "Algorithm");
-  }
-  switch (s) {
-    case 1: w.bits(1, 2); return;
-    case 2: w.bits(1, 2); return;
-    default: throw structErr("CanonicalizationMethodType", "(end)", EXP_CanonicalizationMethodType[s]!);
-  }
+  const v0: any = o.Algorithm;
+  if (v0 === undefined) throw missErr("CanonicalizationMethodType", "Algorithm");
+  s = 1;
+  w.bits(0, 1);
+  w.string(v0, 65536, "Algorithm");
+  w.bits(1, 2);
 }
 const EXP_CanonicalizationMethodType: readonly string[] = ["AT(Algorithm)","SE(*)|EE|CH(untyped)","SE(*)|EE|CH(untyped)"];
 
@@ -390,27 +364,21 @@ function d_SignatureMethodType(r: BitReader): T.SignatureMethodType {
 function e_SignatureMethodType(w: BitWriter, o: T.SignatureMethodType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for SignatureMethodType");
   let s = 0;
-  let v: any;
-  v = o.Algorithm;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("SignatureMethodType", "Algorithm", EXP_SignatureMethodType[s]!);
-    }
-    w.string(v, 65536, "Algorithm");
-  }
-  v = o.HMACOutputLength;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 3); s = 2; break;
-      default: throw structErr("SignatureMethodType", "HMACOutputLength", EXP_SignatureMethodType[s]!);
-    }
-    w.bits(0, 1); w.intBig(chkBig(v, undefined, undefined, "HMACOutputLength")); w.bits(0, 1);
+  const v0: any = o.Algorithm;
+  if (v0 === undefined) throw missErr("SignatureMethodType", "Algorithm");
+  s = 1;
+  w.bits(0, 1);
+  w.string(v0, 65536, "Algorithm");
+  const v1: any = o.HMACOutputLength;
+  if (v1 !== undefined) {
+    s = 2;
+    w.bits(0, 4);
+    w.intBig(chkBig(v1, undefined, undefined, "HMACOutputLength"));
+    w.bits(0, 1);
   }
   switch (s) {
     case 1: w.bits(2, 3); return;
     case 2: w.bits(1, 2); return;
-    case 3: w.bits(1, 2); return;
     default: throw structErr("SignatureMethodType", "(end)", EXP_SignatureMethodType[s]!);
   }
 }
@@ -481,36 +449,33 @@ function d_ReferenceType(r: BitReader): T.ReferenceType {
 function e_ReferenceType(w: BitWriter, o: T.ReferenceType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ReferenceType");
   let s = 0;
-  let v: any;
-  v = o.Id;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 3); s = 1; break;
-      default: throw structErr("ReferenceType", "Id", EXP_ReferenceType[s]!);
-    }
-    w.string(v, 65536, "Id");
+  const v0: any = o.Id;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 3);
+    w.string(v0, 65536, "Id");
   }
-  v = o.Type;
-  if (v !== undefined) {
+  const v1: any = o.Type;
+  if (v1 !== undefined) {
     switch (s) {
       case 0: w.bits(1, 3); s = 2; break;
       case 1: w.bits(0, 3); s = 2; break;
       default: throw structErr("ReferenceType", "Type", EXP_ReferenceType[s]!);
     }
-    w.string(v, 65536, "Type");
+    w.string(v1, 65536, "Type");
   }
-  v = o.URI;
-  if (v !== undefined) {
+  const v2: any = o.URI;
+  if (v2 !== undefined) {
     switch (s) {
       case 0: w.bits(2, 3); s = 3; break;
       case 1: w.bits(1, 3); s = 3; break;
       case 2: w.bits(0, 2); s = 3; break;
       default: throw structErr("ReferenceType", "URI", EXP_ReferenceType[s]!);
     }
-    w.string(v, 65536, "URI");
+    w.string(v2, 65536, "URI");
   }
-  v = o.Transforms;
-  if (v !== undefined) {
+  const v3: any = o.Transforms;
+  if (v3 !== undefined) {
     switch (s) {
       case 0: w.bits(3, 3); s = 4; break;
       case 1: w.bits(2, 3); s = 4; break;
@@ -518,32 +483,25 @@ function e_ReferenceType(w: BitWriter, o: T.ReferenceType): void {
       case 3: w.bits(0, 2); s = 4; break;
       default: throw structErr("ReferenceType", "Transforms", EXP_ReferenceType[s]!);
     }
-    try { e_TransformsType(w, v); } catch (err) { throw withPath(err, "Transforms"); }
+    try { e_TransformsType(w, v3); } catch (err) { throw withPath(err, "Transforms"); }
   }
-  v = o.DigestMethod;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(4, 3); s = 5; break;
-      case 1: w.bits(3, 3); s = 5; break;
-      case 2: w.bits(2, 2); s = 5; break;
-      case 3: w.bits(1, 2); s = 5; break;
-      case 4: w.bits(0, 1); s = 5; break;
-      default: throw structErr("ReferenceType", "DigestMethod", EXP_ReferenceType[s]!);
-    }
-    try { e_DigestMethodType(w, v); } catch (err) { throw withPath(err, "DigestMethod"); }
-  }
-  v = o.DigestValue;
-  if (v !== undefined) {
-    switch (s) {
-      case 5: w.bits(0, 1); s = 6; break;
-      default: throw structErr("ReferenceType", "DigestValue", EXP_ReferenceType[s]!);
-    }
-    w.bits(0, 1); w.binary(v, 65536, "DigestValue"); w.bits(0, 1);
-  }
+  const v4: any = o.DigestMethod;
+  if (v4 === undefined) throw missErr("ReferenceType", "DigestMethod");
   switch (s) {
-    case 6: w.bits(0, 1); return;
-    default: throw structErr("ReferenceType", "(end)", EXP_ReferenceType[s]!);
+    case 0: w.bits(4, 3); s = 5; break;
+    case 1: w.bits(3, 3); s = 5; break;
+    case 2: w.bits(2, 2); s = 5; break;
+    case 3: w.bits(1, 2); s = 5; break;
+    case 4: w.bits(0, 1); s = 5; break;
+    default: throw structErr("ReferenceType", "DigestMethod", EXP_ReferenceType[s]!);
   }
+  try { e_DigestMethodType(w, v4); } catch (err) { throw withPath(err, "DigestMethod"); }
+  const v5: any = o.DigestValue;
+  if (v5 === undefined) throw missErr("ReferenceType", "DigestValue");
+  s = 6;
+  w.bits(0, 2);
+  w.binary(v5, 65536, "DigestValue");
+  w.bits(0, 2);
 }
 const EXP_ReferenceType: readonly string[] = ["AT(Id)|AT(Type)|AT(URI)|SE(Transforms)|SE(DigestMethod)","AT(Type)|AT(URI)|SE(Transforms)|SE(DigestMethod)","AT(URI)|SE(Transforms)|SE(DigestMethod)","SE(Transforms)|SE(DigestMethod)","SE(DigestMethod)","SE(DigestValue)","EE"];
 
@@ -573,12 +531,12 @@ function d_TransformsType(r: BitReader): T.TransformsType {
 function e_TransformsType(w: BitWriter, o: T.TransformsType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for TransformsType");
   let s = 0;
-  let v: any;
-  v = o.Transform;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("Transform", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.Transform;
+  if (v0 === undefined || (Array.isArray(v0) && v0.length === 0)) throw missErr("TransformsType", "Transform");
+  if (v0 !== undefined) {
+    if (!Array.isArray(v0) || v0.length > 4096) throw arrErr("Transform", v0, 4096);
+    for (let k = 0; k < v0.length; k++) {
+      const x = v0[k];
       switch (s) {
         case 0: w.bits(0, 1); s = 1; break;
         case 1: w.bits(0, 2); s = 1; break;
@@ -587,10 +545,7 @@ function e_TransformsType(w: BitWriter, o: T.TransformsType): void {
       try { e_TransformType(w, x); } catch (err) { throw withPath(err, "Transform"); }
     }
   }
-  switch (s) {
-    case 1: w.bits(1, 2); return;
-    default: throw structErr("TransformsType", "(end)", EXP_TransformsType[s]!);
-  }
+  w.bits(1, 2);
 }
 const EXP_TransformsType: readonly string[] = ["SE(Transform)","SE(Transform)|EE"];
 
@@ -640,32 +595,27 @@ function d_TransformType(r: BitReader): T.TransformType {
 function e_TransformType(w: BitWriter, o: T.TransformType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for TransformType");
   let s = 0;
-  let v: any;
-  v = o.Algorithm;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("TransformType", "Algorithm", EXP_TransformType[s]!);
-    }
-    w.string(v, 65536, "Algorithm");
-  }
-  v = o.XPath;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("XPath", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.Algorithm;
+  if (v0 === undefined) throw missErr("TransformType", "Algorithm");
+  s = 1;
+  w.bits(0, 1);
+  w.string(v0, 65536, "Algorithm");
+  const v1: any = o.XPath;
+  if (v1 !== undefined) {
+    if (!Array.isArray(v1) || v1.length > 4096) throw arrErr("XPath", v1, 4096);
+    for (let k = 0; k < v1.length; k++) {
+      const x = v1[k];
       switch (s) {
-        case 1: w.bits(0, 3); s = 3; break;
-        case 2: w.bits(0, 3); s = 3; break;
-        case 3: w.bits(0, 3); s = 3; break;
+        case 1: w.bits(0, 4); s = 3; break;
+        case 3: w.bits(0, 4); s = 3; break;
         default: throw structErr("TransformType", "XPath", EXP_TransformType[s]!);
       }
-      w.bits(0, 1); w.string(x, 65536, "XPath"); w.bits(0, 1);
+      w.string(x, 65536, "XPath");
+      w.bits(0, 1);
     }
   }
   switch (s) {
     case 1: w.bits(2, 3); return;
-    case 2: w.bits(2, 3); return;
     case 3: w.bits(2, 3); return;
     default: throw structErr("TransformType", "(end)", EXP_TransformType[s]!);
   }
@@ -707,20 +657,12 @@ function d_DigestMethodType(r: BitReader): T.DigestMethodType {
 function e_DigestMethodType(w: BitWriter, o: T.DigestMethodType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for DigestMethodType");
   let s = 0;
-  let v: any;
-  v = o.Algorithm;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("DigestMethodType", "Algorithm", EXP_DigestMethodType[s]!);
-    }
-    w.string(v, 65536, "Algorithm");
-  }
-  switch (s) {
-    case 1: w.bits(1, 2); return;
-    case 2: w.bits(1, 2); return;
-    default: throw structErr("DigestMethodType", "(end)", EXP_DigestMethodType[s]!);
-  }
+  const v0: any = o.Algorithm;
+  if (v0 === undefined) throw missErr("DigestMethodType", "Algorithm");
+  s = 1;
+  w.bits(0, 1);
+  w.string(v0, 65536, "Algorithm");
+  w.bits(1, 2);
 }
 const EXP_DigestMethodType: readonly string[] = ["AT(Algorithm)","SE(*)|EE|CH(untyped)","SE(*)|EE|CH(untyped)"];
 
@@ -756,28 +698,21 @@ function d_SignatureValueType(r: BitReader): T.SignatureValueType {
 function e_SignatureValueType(w: BitWriter, o: T.SignatureValueType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for SignatureValueType");
   let s = 0;
-  let v: any;
-  v = o.Id;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 2); s = 1; break;
-      default: throw structErr("SignatureValueType", "Id", EXP_SignatureValueType[s]!);
-    }
-    w.string(v, 65536, "Id");
+  const v0: any = o.Id;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 2);
+    w.string(v0, 65536, "Id");
   }
-  v = o.CONTENT;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(1, 2); s = 2; break;
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("SignatureValueType", "CONTENT", EXP_SignatureValueType[s]!);
-    }
-    w.binary(v, 65536, "CONTENT");
-  }
+  const v1: any = o.CONTENT;
+  if (v1 === undefined) throw missErr("SignatureValueType", "CONTENT");
   switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("SignatureValueType", "(end)", EXP_SignatureValueType[s]!);
+    case 0: w.bits(1, 2); s = 2; break;
+    case 1: w.bits(0, 1); s = 2; break;
+    default: throw structErr("SignatureValueType", "CONTENT", EXP_SignatureValueType[s]!);
   }
+  w.binary(v1, 65536, "CONTENT");
+  w.bits(0, 1);
 }
 const EXP_SignatureValueType: readonly string[] = ["AT(Id)|CH","CH","EE"];
 
@@ -943,83 +878,69 @@ function d_KeyInfoType(r: BitReader): T.KeyInfoType {
 function e_KeyInfoType(w: BitWriter, o: T.KeyInfoType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for KeyInfoType");
   let s = 0;
-  let v: any;
-  v = o.Id;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 4); s = 1; break;
-      default: throw structErr("KeyInfoType", "Id", EXP_KeyInfoType[s]!);
-    }
-    w.string(v, 65536, "Id");
+  let m0 = 0;
+  for (const k in o) {
+    const i = F_KeyInfoType.get(k);
+    if (i === undefined) continue;
+    m0 |= 1 << i;
   }
-  v = o.KeyName;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("KeyName", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = m0 & 1 ? o.Id : undefined;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 4);
+    w.string(v0, 65536, "Id");
+  }
+  const v1: any = m0 & 2 ? o.KeyName : undefined;
+  if (v1 !== undefined) {
+    if (!Array.isArray(v1) || v1.length > 4096) throw arrErr("KeyName", v1, 4096);
+    for (let k = 0; k < v1.length; k++) {
+      const x = v1[k];
       switch (s) {
-        case 0: w.bits(1, 4); s = 2; break;
-        case 1: w.bits(0, 4); s = 2; break;
-        case 2: w.bits(0, 4); s = 2; break;
-        case 3: w.bits(0, 4); s = 2; break;
-        case 4: w.bits(0, 4); s = 2; break;
-        case 5: w.bits(0, 4); s = 2; break;
-        case 6: w.bits(0, 4); s = 2; break;
-        case 7: w.bits(0, 4); s = 2; break;
-        case 8: w.bits(0, 4); s = 2; break;
-        case 9: w.bits(0, 4); s = 2; break;
+        case 0: w.bits(2, 5); s = 2; break;
+        case 1: w.bits(0, 5); s = 2; break;
+        case 2: w.bits(0, 5); s = 2; break;
         default: throw structErr("KeyInfoType", "KeyName", EXP_KeyInfoType[s]!);
       }
-      w.bits(0, 1); w.string(x, 65536, "KeyName"); w.bits(0, 1);
+      w.string(x, 65536, "KeyName");
+      w.bits(0, 1);
     }
   }
-  v = o.KeyValue;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("KeyValue", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v2: any = m0 & 4 ? o.KeyValue : undefined;
+  if (v2 !== undefined) {
+    if (!Array.isArray(v2) || v2.length > 4096) throw arrErr("KeyValue", v2, 4096);
+    for (let k = 0; k < v2.length; k++) {
+      const x = v2[k];
       switch (s) {
         case 0: w.bits(2, 4); s = 3; break;
         case 1: w.bits(1, 4); s = 3; break;
         case 2: w.bits(1, 4); s = 3; break;
         case 3: w.bits(1, 4); s = 3; break;
-        case 4: w.bits(1, 4); s = 3; break;
-        case 5: w.bits(1, 4); s = 3; break;
-        case 6: w.bits(1, 4); s = 3; break;
-        case 7: w.bits(1, 4); s = 3; break;
-        case 8: w.bits(1, 4); s = 3; break;
-        case 9: w.bits(1, 4); s = 3; break;
         default: throw structErr("KeyInfoType", "KeyValue", EXP_KeyInfoType[s]!);
       }
       try { e_KeyValueType(w, x); } catch (err) { throw withPath(err, "KeyValue"); }
     }
   }
-  v = o.RetrievalMethod;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("RetrievalMethod", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v3: any = m0 & 8 ? o.RetrievalMethod : undefined;
+  if (v3 !== undefined) {
+    if (!Array.isArray(v3) || v3.length > 4096) throw arrErr("RetrievalMethod", v3, 4096);
+    for (let k = 0; k < v3.length; k++) {
+      const x = v3[k];
       switch (s) {
         case 0: w.bits(3, 4); s = 4; break;
         case 1: w.bits(2, 4); s = 4; break;
         case 2: w.bits(2, 4); s = 4; break;
         case 3: w.bits(2, 4); s = 4; break;
         case 4: w.bits(2, 4); s = 4; break;
-        case 5: w.bits(2, 4); s = 4; break;
-        case 6: w.bits(2, 4); s = 4; break;
-        case 7: w.bits(2, 4); s = 4; break;
-        case 8: w.bits(2, 4); s = 4; break;
-        case 9: w.bits(2, 4); s = 4; break;
         default: throw structErr("KeyInfoType", "RetrievalMethod", EXP_KeyInfoType[s]!);
       }
       try { e_RetrievalMethodType(w, x); } catch (err) { throw withPath(err, "RetrievalMethod"); }
     }
   }
-  v = o.X509Data;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("X509Data", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v4: any = m0 & 16 ? o.X509Data : undefined;
+  if (v4 !== undefined) {
+    if (!Array.isArray(v4) || v4.length > 4096) throw arrErr("X509Data", v4, 4096);
+    for (let k = 0; k < v4.length; k++) {
+      const x = v4[k];
       switch (s) {
         case 0: w.bits(4, 4); s = 5; break;
         case 1: w.bits(3, 4); s = 5; break;
@@ -1027,20 +948,16 @@ function e_KeyInfoType(w: BitWriter, o: T.KeyInfoType): void {
         case 3: w.bits(3, 4); s = 5; break;
         case 4: w.bits(3, 4); s = 5; break;
         case 5: w.bits(3, 4); s = 5; break;
-        case 6: w.bits(3, 4); s = 5; break;
-        case 7: w.bits(3, 4); s = 5; break;
-        case 8: w.bits(3, 4); s = 5; break;
-        case 9: w.bits(3, 4); s = 5; break;
         default: throw structErr("KeyInfoType", "X509Data", EXP_KeyInfoType[s]!);
       }
       try { e_X509DataType(w, x); } catch (err) { throw withPath(err, "X509Data"); }
     }
   }
-  v = o.PGPData;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("PGPData", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v5: any = m0 & 32 ? o.PGPData : undefined;
+  if (v5 !== undefined) {
+    if (!Array.isArray(v5) || v5.length > 4096) throw arrErr("PGPData", v5, 4096);
+    for (let k = 0; k < v5.length; k++) {
+      const x = v5[k];
       switch (s) {
         case 0: w.bits(5, 4); s = 6; break;
         case 1: w.bits(4, 4); s = 6; break;
@@ -1049,19 +966,16 @@ function e_KeyInfoType(w: BitWriter, o: T.KeyInfoType): void {
         case 4: w.bits(4, 4); s = 6; break;
         case 5: w.bits(4, 4); s = 6; break;
         case 6: w.bits(4, 4); s = 6; break;
-        case 7: w.bits(4, 4); s = 6; break;
-        case 8: w.bits(4, 4); s = 6; break;
-        case 9: w.bits(4, 4); s = 6; break;
         default: throw structErr("KeyInfoType", "PGPData", EXP_KeyInfoType[s]!);
       }
       try { e_PGPDataType(w, x); } catch (err) { throw withPath(err, "PGPData"); }
     }
   }
-  v = o.SPKIData;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("SPKIData", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v6: any = m0 & 64 ? o.SPKIData : undefined;
+  if (v6 !== undefined) {
+    if (!Array.isArray(v6) || v6.length > 4096) throw arrErr("SPKIData", v6, 4096);
+    for (let k = 0; k < v6.length; k++) {
+      const x = v6[k];
       switch (s) {
         case 0: w.bits(6, 4); s = 7; break;
         case 1: w.bits(5, 4); s = 7; break;
@@ -1071,32 +985,30 @@ function e_KeyInfoType(w: BitWriter, o: T.KeyInfoType): void {
         case 5: w.bits(5, 4); s = 7; break;
         case 6: w.bits(5, 4); s = 7; break;
         case 7: w.bits(5, 4); s = 7; break;
-        case 8: w.bits(5, 4); s = 7; break;
-        case 9: w.bits(5, 4); s = 7; break;
         default: throw structErr("KeyInfoType", "SPKIData", EXP_KeyInfoType[s]!);
       }
       try { e_SPKIDataType(w, x); } catch (err) { throw withPath(err, "SPKIData"); }
     }
   }
-  v = o.MgmtData;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("MgmtData", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v7: any = m0 & 128 ? o.MgmtData : undefined;
+  if (v7 !== undefined) {
+    if (!Array.isArray(v7) || v7.length > 4096) throw arrErr("MgmtData", v7, 4096);
+    for (let k = 0; k < v7.length; k++) {
+      const x = v7[k];
       switch (s) {
-        case 0: w.bits(7, 4); s = 8; break;
-        case 1: w.bits(6, 4); s = 8; break;
-        case 2: w.bits(6, 4); s = 8; break;
-        case 3: w.bits(6, 4); s = 8; break;
-        case 4: w.bits(6, 4); s = 8; break;
-        case 5: w.bits(6, 4); s = 8; break;
-        case 6: w.bits(6, 4); s = 8; break;
-        case 7: w.bits(6, 4); s = 8; break;
-        case 8: w.bits(6, 4); s = 8; break;
-        case 9: w.bits(6, 4); s = 8; break;
+        case 0: w.bits(14, 5); s = 8; break;
+        case 1: w.bits(12, 5); s = 8; break;
+        case 2: w.bits(12, 5); s = 8; break;
+        case 3: w.bits(12, 5); s = 8; break;
+        case 4: w.bits(12, 5); s = 8; break;
+        case 5: w.bits(12, 5); s = 8; break;
+        case 6: w.bits(12, 5); s = 8; break;
+        case 7: w.bits(12, 5); s = 8; break;
+        case 8: w.bits(12, 5); s = 8; break;
         default: throw structErr("KeyInfoType", "MgmtData", EXP_KeyInfoType[s]!);
       }
-      w.bits(0, 1); w.string(x, 65536, "MgmtData"); w.bits(0, 1);
+      w.string(x, 65536, "MgmtData");
+      w.bits(0, 1);
     }
   }
   switch (s) {
@@ -1107,11 +1019,11 @@ function e_KeyInfoType(w: BitWriter, o: T.KeyInfoType): void {
     case 6: w.bits(8, 4); return;
     case 7: w.bits(8, 4); return;
     case 8: w.bits(8, 4); return;
-    case 9: w.bits(8, 4); return;
     default: throw structErr("KeyInfoType", "(end)", EXP_KeyInfoType[s]!);
   }
 }
 const EXP_KeyInfoType: readonly string[] = ["AT(Id)|SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|CH(untyped)","SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|CH(untyped)","SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)","SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)","SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)","SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)","SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)","SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)","SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)","SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)"];
+const F_KeyInfoType = new Map<string, number>([["Id",0],["KeyName",1],["KeyValue",2],["RetrievalMethod",3],["X509Data",4],["PGPData",5],["SPKIData",6],["MgmtData",7]]);
 
 function d_KeyValueType(r: BitReader): T.KeyValueType {
   const o: any = {};
@@ -1156,27 +1068,23 @@ function d_KeyValueType(r: BitReader): T.KeyValueType {
 function e_KeyValueType(w: BitWriter, o: T.KeyValueType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for KeyValueType");
   let s = 0;
-  let v: any;
-  v = o.DSAKeyValue;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 3); s = 1; break;
-      default: throw structErr("KeyValueType", "DSAKeyValue", EXP_KeyValueType[s]!);
-    }
-    try { e_DSAKeyValueType(w, v); } catch (err) { throw withPath(err, "DSAKeyValue"); }
+  const v0: any = o.DSAKeyValue;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 3);
+    try { e_DSAKeyValueType(w, v0); } catch (err) { throw withPath(err, "DSAKeyValue"); }
   }
-  v = o.RSAKeyValue;
-  if (v !== undefined) {
+  const v1: any = o.RSAKeyValue;
+  if (v1 !== undefined) {
     switch (s) {
       case 0: w.bits(1, 3); s = 2; break;
       default: throw structErr("KeyValueType", "RSAKeyValue", EXP_KeyValueType[s]!);
     }
-    try { e_RSAKeyValueType(w, v); } catch (err) { throw withPath(err, "RSAKeyValue"); }
+    try { e_RSAKeyValueType(w, v1); } catch (err) { throw withPath(err, "RSAKeyValue"); }
   }
   switch (s) {
     case 1: w.bits(0, 2); return;
     case 2: w.bits(0, 2); return;
-    case 3: w.bits(0, 2); return;
     default: throw structErr("KeyValueType", "(end)", EXP_KeyValueType[s]!);
   }
 }
@@ -1249,66 +1157,67 @@ function d_DSAKeyValueType(r: BitReader): T.DSAKeyValueType {
 function e_DSAKeyValueType(w: BitWriter, o: T.DSAKeyValueType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for DSAKeyValueType");
   let s = 0;
-  let v: any;
-  v = o.P;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 2); s = 1; break;
-      default: throw structErr("DSAKeyValueType", "P", EXP_DSAKeyValueType[s]!);
-    }
-    w.bits(0, 1); w.binary(v, 65536, "P"); w.bits(0, 1);
+  const v0: any = o.P;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 3);
+    w.binary(v0, 65536, "P");
+    w.bits(0, 1);
   }
-  v = o.Q;
-  if (v !== undefined) {
+  const v1: any = o.Q;
+  if (v1 !== undefined) {
     switch (s) {
-      case 1: w.bits(0, 1); s = 4; break;
+      case 1: w.bits(0, 2); s = 4; break;
       default: throw structErr("DSAKeyValueType", "Q", EXP_DSAKeyValueType[s]!);
     }
-    w.bits(0, 1); w.binary(v, 65536, "Q"); w.bits(0, 1);
+    w.binary(v1, 65536, "Q");
+    w.bits(0, 1);
   }
-  v = o.G;
-  if (v !== undefined) {
+  const v2: any = o.G;
+  if (v2 !== undefined) {
     switch (s) {
-      case 0: w.bits(1, 2); s = 2; break;
-      case 4: w.bits(0, 2); s = 2; break;
+      case 0: w.bits(2, 3); s = 2; break;
+      case 4: w.bits(0, 3); s = 2; break;
       default: throw structErr("DSAKeyValueType", "G", EXP_DSAKeyValueType[s]!);
     }
-    w.bits(0, 1); w.binary(v, 65536, "G"); w.bits(0, 1);
+    w.binary(v2, 65536, "G");
+    w.bits(0, 1);
   }
-  v = o.Y;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(2, 2); s = 3; break;
-      case 2: w.bits(0, 1); s = 3; break;
-      case 4: w.bits(1, 2); s = 3; break;
-      default: throw structErr("DSAKeyValueType", "Y", EXP_DSAKeyValueType[s]!);
-    }
-    w.bits(0, 1); w.binary(v, 65536, "Y"); w.bits(0, 1);
+  const v3: any = o.Y;
+  if (v3 === undefined) throw missErr("DSAKeyValueType", "Y");
+  switch (s) {
+    case 0: w.bits(4, 3); s = 3; break;
+    case 2: w.bits(0, 2); s = 3; break;
+    case 4: w.bits(2, 3); s = 3; break;
+    default: throw structErr("DSAKeyValueType", "Y", EXP_DSAKeyValueType[s]!);
   }
-  v = o.J;
-  if (v !== undefined) {
-    switch (s) {
-      case 3: w.bits(0, 2); s = 5; break;
-      default: throw structErr("DSAKeyValueType", "J", EXP_DSAKeyValueType[s]!);
-    }
-    w.bits(0, 1); w.binary(v, 65536, "J"); w.bits(0, 1);
+  w.binary(v3, 65536, "Y");
+  const v4: any = o.J;
+  w.bits(0, 1);
+  if (v4 !== undefined) {
+    s = 5;
+    w.bits(0, 3);
+    w.binary(v4, 65536, "J");
+    w.bits(0, 1);
   }
-  v = o.Seed;
-  if (v !== undefined) {
+  const v5: any = o.Seed;
+  if (v5 !== undefined) {
     switch (s) {
-      case 3: w.bits(1, 2); s = 6; break;
-      case 5: w.bits(0, 2); s = 6; break;
+      case 3: w.bits(2, 3); s = 6; break;
+      case 5: w.bits(0, 3); s = 6; break;
       default: throw structErr("DSAKeyValueType", "Seed", EXP_DSAKeyValueType[s]!);
     }
-    w.bits(0, 1); w.binary(v, 65536, "Seed"); w.bits(0, 1);
+    w.binary(v5, 65536, "Seed");
+    w.bits(0, 1);
   }
-  v = o.PgenCounter;
-  if (v !== undefined) {
+  const v6: any = o.PgenCounter;
+  if (v6 !== undefined) {
     switch (s) {
-      case 6: w.bits(0, 1); s = 7; break;
+      case 6: w.bits(0, 2); s = 7; break;
       default: throw structErr("DSAKeyValueType", "PgenCounter", EXP_DSAKeyValueType[s]!);
     }
-    w.bits(0, 1); w.binary(v, 65536, "PgenCounter"); w.bits(0, 1);
+    w.binary(v6, 65536, "PgenCounter");
+    w.bits(0, 1);
   }
   switch (s) {
     case 3: w.bits(2, 2); return;
@@ -1350,27 +1259,17 @@ function d_RSAKeyValueType(r: BitReader): T.RSAKeyValueType {
 function e_RSAKeyValueType(w: BitWriter, o: T.RSAKeyValueType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for RSAKeyValueType");
   let s = 0;
-  let v: any;
-  v = o.Modulus;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("RSAKeyValueType", "Modulus", EXP_RSAKeyValueType[s]!);
-    }
-    w.bits(0, 1); w.binary(v, 65536, "Modulus"); w.bits(0, 1);
-  }
-  v = o.Exponent;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("RSAKeyValueType", "Exponent", EXP_RSAKeyValueType[s]!);
-    }
-    w.bits(0, 1); w.binary(v, 65536, "Exponent"); w.bits(0, 1);
-  }
-  switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("RSAKeyValueType", "(end)", EXP_RSAKeyValueType[s]!);
-  }
+  const v0: any = o.Modulus;
+  if (v0 === undefined) throw missErr("RSAKeyValueType", "Modulus");
+  s = 1;
+  w.bits(0, 2);
+  w.binary(v0, 65536, "Modulus");
+  const v1: any = o.Exponent;
+  if (v1 === undefined) throw missErr("RSAKeyValueType", "Exponent");
+  s = 2;
+  w.bits(0, 3);
+  w.binary(v1, 65536, "Exponent");
+  w.bits(0, 2);
 }
 const EXP_RSAKeyValueType: readonly string[] = ["SE(Modulus)","SE(Exponent)","EE"];
 
@@ -1417,33 +1316,30 @@ function d_RetrievalMethodType(r: BitReader): T.RetrievalMethodType {
 function e_RetrievalMethodType(w: BitWriter, o: T.RetrievalMethodType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for RetrievalMethodType");
   let s = 0;
-  let v: any;
-  v = o.Type;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 3); s = 1; break;
-      default: throw structErr("RetrievalMethodType", "Type", EXP_RetrievalMethodType[s]!);
-    }
-    w.string(v, 65536, "Type");
+  const v0: any = o.Type;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 3);
+    w.string(v0, 65536, "Type");
   }
-  v = o.URI;
-  if (v !== undefined) {
+  const v1: any = o.URI;
+  if (v1 !== undefined) {
     switch (s) {
       case 0: w.bits(1, 3); s = 2; break;
       case 1: w.bits(0, 2); s = 2; break;
       default: throw structErr("RetrievalMethodType", "URI", EXP_RetrievalMethodType[s]!);
     }
-    w.string(v, 65536, "URI");
+    w.string(v1, 65536, "URI");
   }
-  v = o.Transforms;
-  if (v !== undefined) {
+  const v2: any = o.Transforms;
+  if (v2 !== undefined) {
     switch (s) {
       case 0: w.bits(2, 3); s = 3; break;
       case 1: w.bits(1, 2); s = 3; break;
       case 2: w.bits(0, 2); s = 3; break;
       default: throw structErr("RetrievalMethodType", "Transforms", EXP_RetrievalMethodType[s]!);
     }
-    try { e_TransformsType(w, v); } catch (err) { throw withPath(err, "Transforms"); }
+    try { e_TransformsType(w, v2); } catch (err) { throw withPath(err, "Transforms"); }
   }
   switch (s) {
     case 0: w.bits(3, 3); return;
@@ -1551,95 +1447,83 @@ function d_X509DataType(r: BitReader): T.X509DataType {
 function e_X509DataType(w: BitWriter, o: T.X509DataType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for X509DataType");
   let s = 0;
-  let v: any;
-  v = o.X509IssuerSerial;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("X509IssuerSerial", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.X509IssuerSerial;
+  if (v0 !== undefined) {
+    if (!Array.isArray(v0) || v0.length > 4096) throw arrErr("X509IssuerSerial", v0, 4096);
+    for (let k = 0; k < v0.length; k++) {
+      const x = v0[k];
       switch (s) {
         case 0: w.bits(0, 3); s = 1; break;
         case 1: w.bits(0, 3); s = 1; break;
-        case 2: w.bits(0, 3); s = 1; break;
-        case 3: w.bits(0, 3); s = 1; break;
-        case 4: w.bits(0, 3); s = 1; break;
-        case 5: w.bits(0, 3); s = 1; break;
-        case 6: w.bits(0, 3); s = 1; break;
         default: throw structErr("X509DataType", "X509IssuerSerial", EXP_X509DataType[s]!);
       }
       try { e_X509IssuerSerialType(w, x); } catch (err) { throw withPath(err, "X509IssuerSerial"); }
     }
   }
-  v = o.X509SKI;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("X509SKI", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v1: any = o.X509SKI;
+  if (v1 !== undefined) {
+    if (!Array.isArray(v1) || v1.length > 4096) throw arrErr("X509SKI", v1, 4096);
+    for (let k = 0; k < v1.length; k++) {
+      const x = v1[k];
       switch (s) {
-        case 0: w.bits(1, 3); s = 2; break;
-        case 1: w.bits(1, 3); s = 2; break;
-        case 2: w.bits(1, 3); s = 2; break;
-        case 3: w.bits(1, 3); s = 2; break;
-        case 4: w.bits(1, 3); s = 2; break;
-        case 5: w.bits(1, 3); s = 2; break;
-        case 6: w.bits(1, 3); s = 2; break;
+        case 0: w.bits(2, 4); s = 2; break;
+        case 1: w.bits(2, 4); s = 2; break;
+        case 2: w.bits(2, 4); s = 2; break;
         default: throw structErr("X509DataType", "X509SKI", EXP_X509DataType[s]!);
       }
-      w.bits(0, 1); w.binary(x, 65536, "X509SKI"); w.bits(0, 1);
+      w.binary(x, 65536, "X509SKI");
+      w.bits(0, 1);
     }
   }
-  v = o.X509SubjectName;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("X509SubjectName", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v2: any = o.X509SubjectName;
+  if (v2 !== undefined) {
+    if (!Array.isArray(v2) || v2.length > 4096) throw arrErr("X509SubjectName", v2, 4096);
+    for (let k = 0; k < v2.length; k++) {
+      const x = v2[k];
       switch (s) {
-        case 0: w.bits(2, 3); s = 3; break;
-        case 1: w.bits(2, 3); s = 3; break;
-        case 2: w.bits(2, 3); s = 3; break;
-        case 3: w.bits(2, 3); s = 3; break;
-        case 4: w.bits(2, 3); s = 3; break;
-        case 5: w.bits(2, 3); s = 3; break;
-        case 6: w.bits(2, 3); s = 3; break;
+        case 0: w.bits(4, 4); s = 3; break;
+        case 1: w.bits(4, 4); s = 3; break;
+        case 2: w.bits(4, 4); s = 3; break;
+        case 3: w.bits(4, 4); s = 3; break;
         default: throw structErr("X509DataType", "X509SubjectName", EXP_X509DataType[s]!);
       }
-      w.bits(0, 1); w.string(x, 65536, "X509SubjectName"); w.bits(0, 1);
+      w.string(x, 65536, "X509SubjectName");
+      w.bits(0, 1);
     }
   }
-  v = o.X509Certificate;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("X509Certificate", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v3: any = o.X509Certificate;
+  if (v3 !== undefined) {
+    if (!Array.isArray(v3) || v3.length > 4096) throw arrErr("X509Certificate", v3, 4096);
+    for (let k = 0; k < v3.length; k++) {
+      const x = v3[k];
       switch (s) {
-        case 0: w.bits(3, 3); s = 4; break;
-        case 1: w.bits(3, 3); s = 4; break;
-        case 2: w.bits(3, 3); s = 4; break;
-        case 3: w.bits(3, 3); s = 4; break;
-        case 4: w.bits(3, 3); s = 4; break;
-        case 5: w.bits(3, 3); s = 4; break;
-        case 6: w.bits(3, 3); s = 4; break;
+        case 0: w.bits(6, 4); s = 4; break;
+        case 1: w.bits(6, 4); s = 4; break;
+        case 2: w.bits(6, 4); s = 4; break;
+        case 3: w.bits(6, 4); s = 4; break;
+        case 4: w.bits(6, 4); s = 4; break;
         default: throw structErr("X509DataType", "X509Certificate", EXP_X509DataType[s]!);
       }
-      w.bits(0, 1); w.binary(x, 65536, "X509Certificate"); w.bits(0, 1);
+      w.binary(x, 65536, "X509Certificate");
+      w.bits(0, 1);
     }
   }
-  v = o.X509CRL;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("X509CRL", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v4: any = o.X509CRL;
+  if (v4 !== undefined) {
+    if (!Array.isArray(v4) || v4.length > 4096) throw arrErr("X509CRL", v4, 4096);
+    for (let k = 0; k < v4.length; k++) {
+      const x = v4[k];
       switch (s) {
-        case 0: w.bits(4, 3); s = 5; break;
-        case 1: w.bits(4, 3); s = 5; break;
-        case 2: w.bits(4, 3); s = 5; break;
-        case 3: w.bits(4, 3); s = 5; break;
-        case 4: w.bits(4, 3); s = 5; break;
-        case 5: w.bits(4, 3); s = 5; break;
-        case 6: w.bits(4, 3); s = 5; break;
+        case 0: w.bits(8, 4); s = 5; break;
+        case 1: w.bits(8, 4); s = 5; break;
+        case 2: w.bits(8, 4); s = 5; break;
+        case 3: w.bits(8, 4); s = 5; break;
+        case 4: w.bits(8, 4); s = 5; break;
+        case 5: w.bits(8, 4); s = 5; break;
         default: throw structErr("X509DataType", "X509CRL", EXP_X509DataType[s]!);
       }
-      w.bits(0, 1); w.binary(x, 65536, "X509CRL"); w.bits(0, 1);
+      w.binary(x, 65536, "X509CRL");
+      w.bits(0, 1);
     }
   }
   switch (s) {
@@ -1648,7 +1532,6 @@ function e_X509DataType(w: BitWriter, o: T.X509DataType): void {
     case 3: w.bits(6, 3); return;
     case 4: w.bits(6, 3); return;
     case 5: w.bits(6, 3); return;
-    case 6: w.bits(6, 3); return;
     default: throw structErr("X509DataType", "(end)", EXP_X509DataType[s]!);
   }
 }
@@ -1685,27 +1568,17 @@ function d_X509IssuerSerialType(r: BitReader): T.X509IssuerSerialType {
 function e_X509IssuerSerialType(w: BitWriter, o: T.X509IssuerSerialType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for X509IssuerSerialType");
   let s = 0;
-  let v: any;
-  v = o.X509IssuerName;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("X509IssuerSerialType", "X509IssuerName", EXP_X509IssuerSerialType[s]!);
-    }
-    w.bits(0, 1); w.string(v, 65536, "X509IssuerName"); w.bits(0, 1);
-  }
-  v = o.X509SerialNumber;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("X509IssuerSerialType", "X509SerialNumber", EXP_X509IssuerSerialType[s]!);
-    }
-    w.bits(0, 1); w.intBig(chkBig(v, undefined, undefined, "X509SerialNumber")); w.bits(0, 1);
-  }
-  switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("X509IssuerSerialType", "(end)", EXP_X509IssuerSerialType[s]!);
-  }
+  const v0: any = o.X509IssuerName;
+  if (v0 === undefined) throw missErr("X509IssuerSerialType", "X509IssuerName");
+  s = 1;
+  w.bits(0, 2);
+  w.string(v0, 65536, "X509IssuerName");
+  const v1: any = o.X509SerialNumber;
+  if (v1 === undefined) throw missErr("X509IssuerSerialType", "X509SerialNumber");
+  s = 2;
+  w.bits(0, 3);
+  w.intBig(chkBig(v1, undefined, undefined, "X509SerialNumber"));
+  w.bits(0, 2);
 }
 const EXP_X509IssuerSerialType: readonly string[] = ["SE(X509IssuerName)","SE(X509SerialNumber)","EE"];
 
@@ -1765,30 +1638,27 @@ function d_PGPDataType(r: BitReader): T.PGPDataType {
 function e_PGPDataType(w: BitWriter, o: T.PGPDataType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for PGPDataType");
   let s = 0;
-  let v: any;
-  v = o.PGPKeyID;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 2); s = 1; break;
-      default: throw structErr("PGPDataType", "PGPKeyID", EXP_PGPDataType[s]!);
-    }
-    w.bits(0, 1); w.binary(v, 65536, "PGPKeyID"); w.bits(0, 1);
+  const v0: any = o.PGPKeyID;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 3);
+    w.binary(v0, 65536, "PGPKeyID");
+    w.bits(0, 1);
   }
-  v = o.PGPKeyPacket;
-  if (v !== undefined) {
+  const v1: any = o.PGPKeyPacket;
+  if (v1 !== undefined) {
     switch (s) {
-      case 0: w.bits(1, 2); s = 2; break;
-      case 1: w.bits(0, 2); s = 3; break;
+      case 0: w.bits(2, 3); s = 2; break;
+      case 1: w.bits(0, 3); s = 3; break;
       default: throw structErr("PGPDataType", "PGPKeyPacket", EXP_PGPDataType[s]!);
     }
-    w.bits(0, 1); w.binary(v, 65536, "PGPKeyPacket"); w.bits(0, 1);
+    w.binary(v1, 65536, "PGPKeyPacket");
+    w.bits(0, 1);
   }
   switch (s) {
     case 1: w.bits(2, 2); return;
     case 2: w.bits(1, 2); return;
     case 3: w.bits(1, 2); return;
-    case 4: w.bits(1, 2); return;
-    case 5: w.bits(1, 2); return;
     default: throw structErr("PGPDataType", "(end)", EXP_PGPDataType[s]!);
   }
 }
@@ -1828,26 +1698,22 @@ function d_SPKIDataType(r: BitReader): T.SPKIDataType {
 function e_SPKIDataType(w: BitWriter, o: T.SPKIDataType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for SPKIDataType");
   let s = 0;
-  let v: any;
-  v = o.SPKISexp;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("SPKISexp", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.SPKISexp;
+  if (v0 === undefined || (Array.isArray(v0) && v0.length === 0)) throw missErr("SPKIDataType", "SPKISexp");
+  if (v0 !== undefined) {
+    if (!Array.isArray(v0) || v0.length > 4096) throw arrErr("SPKISexp", v0, 4096);
+    for (let k = 0; k < v0.length; k++) {
+      const x = v0[k];
       switch (s) {
-        case 0: w.bits(0, 1); s = 1; break;
-        case 1: w.bits(0, 2); s = 1; break;
-        case 2: w.bits(0, 2); s = 1; break;
+        case 0: w.bits(0, 2); s = 1; break;
+        case 1: w.bits(0, 3); s = 1; break;
         default: throw structErr("SPKIDataType", "SPKISexp", EXP_SPKIDataType[s]!);
       }
-      w.bits(0, 1); w.binary(x, 65536, "SPKISexp"); w.bits(0, 1);
+      w.binary(x, 65536, "SPKISexp");
+      w.bits(0, 1);
     }
   }
-  switch (s) {
-    case 1: w.bits(2, 2); return;
-    case 2: w.bits(1, 2); return;
-    default: throw structErr("SPKIDataType", "(end)", EXP_SPKIDataType[s]!);
-  }
+  w.bits(2, 2);
 }
 const EXP_SPKIDataType: readonly string[] = ["SE(SPKISexp)","SE(SPKISexp)|SE(*)|EE","SE(SPKISexp)|EE"];
 
@@ -1910,40 +1776,36 @@ function d_ObjectType(r: BitReader): T.ObjectType {
 function e_ObjectType(w: BitWriter, o: T.ObjectType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ObjectType");
   let s = 0;
-  let v: any;
-  v = o.Encoding;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 3); s = 1; break;
-      default: throw structErr("ObjectType", "Encoding", EXP_ObjectType[s]!);
-    }
-    w.string(v, 65536, "Encoding");
+  const v0: any = o.Encoding;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 3);
+    w.string(v0, 65536, "Encoding");
   }
-  v = o.Id;
-  if (v !== undefined) {
+  const v1: any = o.Id;
+  if (v1 !== undefined) {
     switch (s) {
       case 0: w.bits(1, 3); s = 2; break;
       case 1: w.bits(0, 3); s = 2; break;
       default: throw structErr("ObjectType", "Id", EXP_ObjectType[s]!);
     }
-    w.string(v, 65536, "Id");
+    w.string(v1, 65536, "Id");
   }
-  v = o.MimeType;
-  if (v !== undefined) {
+  const v2: any = o.MimeType;
+  if (v2 !== undefined) {
     switch (s) {
       case 0: w.bits(2, 3); s = 3; break;
       case 1: w.bits(1, 3); s = 3; break;
       case 2: w.bits(0, 3); s = 3; break;
       default: throw structErr("ObjectType", "MimeType", EXP_ObjectType[s]!);
     }
-    w.string(v, 65536, "MimeType");
+    w.string(v2, 65536, "MimeType");
   }
   switch (s) {
     case 0: w.bits(4, 3); return;
     case 1: w.bits(3, 3); return;
     case 2: w.bits(2, 3); return;
     case 3: w.bits(1, 2); return;
-    case 4: w.bits(1, 2); return;
     default: throw structErr("ObjectType", "(end)", EXP_ObjectType[s]!);
   }
 }
@@ -1982,20 +1844,18 @@ function d_ManifestType(r: BitReader): T.ManifestType {
 function e_ManifestType(w: BitWriter, o: T.ManifestType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ManifestType");
   let s = 0;
-  let v: any;
-  v = o.Id;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 2); s = 1; break;
-      default: throw structErr("ManifestType", "Id", EXP_ManifestType[s]!);
-    }
-    w.string(v, 65536, "Id");
+  const v0: any = o.Id;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 2);
+    w.string(v0, 65536, "Id");
   }
-  v = o.Reference;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("Reference", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v1: any = o.Reference;
+  if (v1 === undefined || (Array.isArray(v1) && v1.length === 0)) throw missErr("ManifestType", "Reference");
+  if (v1 !== undefined) {
+    if (!Array.isArray(v1) || v1.length > 4096) throw arrErr("Reference", v1, 4096);
+    for (let k = 0; k < v1.length; k++) {
+      const x = v1[k];
       switch (s) {
         case 0: w.bits(1, 2); s = 2; break;
         case 1: w.bits(0, 1); s = 2; break;
@@ -2005,10 +1865,7 @@ function e_ManifestType(w: BitWriter, o: T.ManifestType): void {
       try { e_ReferenceType(w, x); } catch (err) { throw withPath(err, "Reference"); }
     }
   }
-  switch (s) {
-    case 2: w.bits(1, 2); return;
-    default: throw structErr("ManifestType", "(end)", EXP_ManifestType[s]!);
-  }
+  w.bits(1, 2);
 }
 const EXP_ManifestType: readonly string[] = ["AT(Id)|SE(Reference)","SE(Reference)","SE(Reference)|EE"];
 
@@ -2045,20 +1902,18 @@ function d_SignaturePropertiesType(r: BitReader): T.SignaturePropertiesType {
 function e_SignaturePropertiesType(w: BitWriter, o: T.SignaturePropertiesType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for SignaturePropertiesType");
   let s = 0;
-  let v: any;
-  v = o.Id;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 2); s = 1; break;
-      default: throw structErr("SignaturePropertiesType", "Id", EXP_SignaturePropertiesType[s]!);
-    }
-    w.string(v, 65536, "Id");
+  const v0: any = o.Id;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 2);
+    w.string(v0, 65536, "Id");
   }
-  v = o.SignatureProperty;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("SignatureProperty", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v1: any = o.SignatureProperty;
+  if (v1 === undefined || (Array.isArray(v1) && v1.length === 0)) throw missErr("SignaturePropertiesType", "SignatureProperty");
+  if (v1 !== undefined) {
+    if (!Array.isArray(v1) || v1.length > 4096) throw arrErr("SignatureProperty", v1, 4096);
+    for (let k = 0; k < v1.length; k++) {
+      const x = v1[k];
       switch (s) {
         case 0: w.bits(1, 2); s = 2; break;
         case 1: w.bits(0, 1); s = 2; break;
@@ -2068,10 +1923,7 @@ function e_SignaturePropertiesType(w: BitWriter, o: T.SignaturePropertiesType): 
       try { e_SignaturePropertyType(w, x); } catch (err) { throw withPath(err, "SignatureProperty"); }
     }
   }
-  switch (s) {
-    case 2: w.bits(1, 2); return;
-    default: throw structErr("SignaturePropertiesType", "(end)", EXP_SignaturePropertiesType[s]!);
-  }
+  w.bits(1, 2);
 }
 const EXP_SignaturePropertiesType: readonly string[] = ["AT(Id)|SE(SignatureProperty)","SE(SignatureProperty)","SE(SignatureProperty)|EE"];
 
@@ -2116,26 +1968,21 @@ function d_SignaturePropertyType(r: BitReader): T.SignaturePropertyType {
 function e_SignaturePropertyType(w: BitWriter, o: T.SignaturePropertyType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for SignaturePropertyType");
   let s = 0;
-  let v: any;
-  v = o.Id;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 2); s = 1; break;
-      default: throw structErr("SignaturePropertyType", "Id", EXP_SignaturePropertyType[s]!);
-    }
-    w.string(v, 65536, "Id");
+  const v0: any = o.Id;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 2);
+    w.string(v0, 65536, "Id");
   }
-  v = o.Target;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(1, 2); s = 2; break;
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("SignaturePropertyType", "Target", EXP_SignaturePropertyType[s]!);
-    }
-    w.string(v, 65536, "Target");
-  }
+  const v1: any = o.Target;
+  if (v1 === undefined) throw missErr("SignaturePropertyType", "Target");
   switch (s) {
-    case 3: w.bits(1, 2); return;
+    case 0: w.bits(1, 2); s = 2; break;
+    case 1: w.bits(0, 1); s = 2; break;
+    default: throw structErr("SignaturePropertyType", "Target", EXP_SignaturePropertyType[s]!);
+  }
+  w.string(v1, 65536, "Target");
+  switch (s) {
     default: throw structErr("SignaturePropertyType", "(end)", EXP_SignaturePropertyType[s]!);
   }
 }
@@ -2160,11 +2007,7 @@ function d_CLReqControlModeType(r: BitReader): T.CLReqControlModeType {
 function e_CLReqControlModeType(w: BitWriter, o: T.CLReqControlModeType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for CLReqControlModeType");
   let s = 0;
-  let v: any;
-  switch (s) {
-    case 0: w.bits(0, 1); return;
-    default: throw structErr("CLReqControlModeType", "(end)", EXP_CLReqControlModeType[s]!);
-  }
+  w.bits(0, 1);
 }
 const EXP_CLReqControlModeType: readonly string[] = ["EE"];
 
@@ -2187,11 +2030,7 @@ function d_CLResControlModeType(r: BitReader): T.CLResControlModeType {
 function e_CLResControlModeType(w: BitWriter, o: T.CLResControlModeType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for CLResControlModeType");
   let s = 0;
-  let v: any;
-  switch (s) {
-    case 0: w.bits(0, 1); return;
-    default: throw structErr("CLResControlModeType", "(end)", EXP_CLResControlModeType[s]!);
-  }
+  w.bits(0, 1);
 }
 const EXP_CLResControlModeType: readonly string[] = ["EE"];
 
@@ -2232,35 +2071,18 @@ function d_ACDP_VehiclePositioningReqType(r: BitReader): T.ACDP_VehiclePositioni
 function e_ACDP_VehiclePositioningReqType(w: BitWriter, o: T.ACDP_VehiclePositioningReqType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ACDP_VehiclePositioningReqType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("ACDP_VehiclePositioningReqType", "Header", EXP_ACDP_VehiclePositioningReqType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
-  }
-  v = o.EVMobilityStatus;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("ACDP_VehiclePositioningReqType", "EVMobilityStatus", EXP_ACDP_VehiclePositioningReqType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkBool(v, "EVMobilityStatus") ? 1 : 0, 1); w.bits(0, 1);
-  }
-  v = o.EVPositioningSupport;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("ACDP_VehiclePositioningReqType", "EVPositioningSupport", EXP_ACDP_VehiclePositioningReqType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkBool(v, "EVPositioningSupport") ? 1 : 0, 1); w.bits(0, 1);
-  }
-  switch (s) {
-    case 3: w.bits(0, 1); return;
-    default: throw structErr("ACDP_VehiclePositioningReqType", "(end)", EXP_ACDP_VehiclePositioningReqType[s]!);
-  }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("ACDP_VehiclePositioningReqType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.EVMobilityStatus;
+  if (v1 === undefined) throw missErr("ACDP_VehiclePositioningReqType", "EVMobilityStatus");
+  s = 2;
+  const v2: any = o.EVPositioningSupport;
+  if (v2 === undefined) throw missErr("ACDP_VehiclePositioningReqType", "EVPositioningSupport");
+  s = 3;
+  w.bits(((chkBool(v1, "EVMobilityStatus") ? 1 : 0) << 6) | ((chkBool(v2, "EVPositioningSupport") ? 1 : 0) << 2), 9);
 }
 const EXP_ACDP_VehiclePositioningReqType: readonly string[] = ["SE(Header)","SE(EVMobilityStatus)","SE(EVPositioningSupport)","EE"];
 
@@ -2289,19 +2111,12 @@ function d_V2GRequestType(r: BitReader): T.V2GRequestType {
 function e_V2GRequestType(w: BitWriter, o: T.V2GRequestType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for V2GRequestType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("V2GRequestType", "Header", EXP_V2GRequestType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
-  }
-  switch (s) {
-    case 1: w.bits(0, 1); return;
-    default: throw structErr("V2GRequestType", "(end)", EXP_V2GRequestType[s]!);
-  }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("V2GRequestType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  w.bits(0, 1);
 }
 const EXP_V2GRequestType: readonly string[] = ["SE(Header)","EE"];
 
@@ -2330,19 +2145,12 @@ function d_V2GMessageType(r: BitReader): T.V2GMessageType {
 function e_V2GMessageType(w: BitWriter, o: T.V2GMessageType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for V2GMessageType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("V2GMessageType", "Header", EXP_V2GMessageType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
-  }
-  switch (s) {
-    case 1: w.bits(0, 1); return;
-    default: throw structErr("V2GMessageType", "(end)", EXP_V2GMessageType[s]!);
-  }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("V2GMessageType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  w.bits(0, 1);
 }
 const EXP_V2GMessageType: readonly string[] = ["SE(Header)","EE"];
 
@@ -2384,30 +2192,22 @@ function d_MessageHeaderType(r: BitReader): T.MessageHeaderType {
 function e_MessageHeaderType(w: BitWriter, o: T.MessageHeaderType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for MessageHeaderType");
   let s = 0;
-  let v: any;
-  v = o.SessionID;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("MessageHeaderType", "SessionID", EXP_MessageHeaderType[s]!);
-    }
-    w.bits(0, 1); w.binary(v, 8, "SessionID"); w.bits(0, 1);
-  }
-  v = o.TimeStamp;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("MessageHeaderType", "TimeStamp", EXP_MessageHeaderType[s]!);
-    }
-    w.bits(0, 1); w.uintBig(chkBig(v, 0n, 18446744073709551615n, "TimeStamp")); w.bits(0, 1);
-  }
-  v = o.Signature;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 2); s = 3; break;
-      default: throw structErr("MessageHeaderType", "Signature", EXP_MessageHeaderType[s]!);
-    }
-    try { e_SignatureType(w, v); } catch (err) { throw withPath(err, "Signature"); }
+  const v0: any = o.SessionID;
+  if (v0 === undefined) throw missErr("MessageHeaderType", "SessionID");
+  s = 1;
+  w.bits(0, 2);
+  w.binary(v0, 8, "SessionID");
+  const v1: any = o.TimeStamp;
+  if (v1 === undefined) throw missErr("MessageHeaderType", "TimeStamp");
+  s = 2;
+  w.bits(0, 3);
+  w.uintBig(chkBig(v1, 0n, 18446744073709551615n, "TimeStamp"));
+  const v2: any = o.Signature;
+  w.bits(0, 1);
+  if (v2 !== undefined) {
+    s = 3;
+    w.bits(0, 2);
+    try { e_SignatureType(w, v2); } catch (err) { throw withPath(err, "Signature"); }
   }
   switch (s) {
     case 2: w.bits(1, 2); return;
@@ -2490,83 +2290,44 @@ function d_ACDP_VehiclePositioningResType(r: BitReader): T.ACDP_VehiclePositioni
 function e_ACDP_VehiclePositioningResType(w: BitWriter, o: T.ACDP_VehiclePositioningResType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ACDP_VehiclePositioningResType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("ACDP_VehiclePositioningResType", "Header", EXP_ACDP_VehiclePositioningResType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
-  }
-  v = o.ResponseCode;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("ACDP_VehiclePositioningResType", "ResponseCode", EXP_ACDP_VehiclePositioningResType[s]!);
-    }
-    w.bits(0, 1); { const i = E0i.get(v); if (i === undefined) throw enumErr(v, E0, "ResponseCode"); w.bits(i, 6); } w.bits(0, 1);
-  }
-  v = o.EVSEProcessing;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("ACDP_VehiclePositioningResType", "EVSEProcessing", EXP_ACDP_VehiclePositioningResType[s]!);
-    }
-    w.bits(0, 1); { const i = E1i.get(v); if (i === undefined) throw enumErr(v, E1, "EVSEProcessing"); w.bits(i, 2); } w.bits(0, 1);
-  }
-  v = o.EVSEPositioningSupport;
-  if (v !== undefined) {
-    switch (s) {
-      case 3: w.bits(0, 1); s = 4; break;
-      default: throw structErr("ACDP_VehiclePositioningResType", "EVSEPositioningSupport", EXP_ACDP_VehiclePositioningResType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkBool(v, "EVSEPositioningSupport") ? 1 : 0, 1); w.bits(0, 1);
-  }
-  v = o.EVRelativeXDeviation;
-  if (v !== undefined) {
-    switch (s) {
-      case 4: w.bits(0, 1); s = 5; break;
-      default: throw structErr("ACDP_VehiclePositioningResType", "EVRelativeXDeviation", EXP_ACDP_VehiclePositioningResType[s]!);
-    }
-    w.bits(0, 1); w.int(chkInt(v, -32768, 32767, "EVRelativeXDeviation")); w.bits(0, 1);
-  }
-  v = o.EVRelativeYDeviation;
-  if (v !== undefined) {
-    switch (s) {
-      case 5: w.bits(0, 1); s = 6; break;
-      default: throw structErr("ACDP_VehiclePositioningResType", "EVRelativeYDeviation", EXP_ACDP_VehiclePositioningResType[s]!);
-    }
-    w.bits(0, 1); w.int(chkInt(v, -32768, 32767, "EVRelativeYDeviation")); w.bits(0, 1);
-  }
-  v = o.ContactWindowXc;
-  if (v !== undefined) {
-    switch (s) {
-      case 6: w.bits(0, 1); s = 7; break;
-      default: throw structErr("ACDP_VehiclePositioningResType", "ContactWindowXc", EXP_ACDP_VehiclePositioningResType[s]!);
-    }
-    w.bits(0, 1); w.int(chkInt(v, -32768, 32767, "ContactWindowXc")); w.bits(0, 1);
-  }
-  v = o.ContactWindowYc;
-  if (v !== undefined) {
-    switch (s) {
-      case 7: w.bits(0, 1); s = 8; break;
-      default: throw structErr("ACDP_VehiclePositioningResType", "ContactWindowYc", EXP_ACDP_VehiclePositioningResType[s]!);
-    }
-    w.bits(0, 1); w.int(chkInt(v, -32768, 32767, "ContactWindowYc")); w.bits(0, 1);
-  }
-  v = o.EVInChargePosition;
-  if (v !== undefined) {
-    switch (s) {
-      case 8: w.bits(0, 1); s = 9; break;
-      default: throw structErr("ACDP_VehiclePositioningResType", "EVInChargePosition", EXP_ACDP_VehiclePositioningResType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkBool(v, "EVInChargePosition") ? 1 : 0, 1); w.bits(0, 1);
-  }
-  switch (s) {
-    case 9: w.bits(0, 1); return;
-    default: throw structErr("ACDP_VehiclePositioningResType", "(end)", EXP_ACDP_VehiclePositioningResType[s]!);
-  }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("ACDP_VehiclePositioningResType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.ResponseCode;
+  if (v1 === undefined) throw missErr("ACDP_VehiclePositioningResType", "ResponseCode");
+  s = 2;
+  const v2: any = o.EVSEProcessing;
+  if (v2 === undefined) throw missErr("ACDP_VehiclePositioningResType", "EVSEProcessing");
+  s = 3;
+  const v3: any = o.EVSEPositioningSupport;
+  if (v3 === undefined) throw missErr("ACDP_VehiclePositioningResType", "EVSEPositioningSupport");
+  s = 4;
+  const v4: any = o.EVRelativeXDeviation;
+  if (v4 === undefined) throw missErr("ACDP_VehiclePositioningResType", "EVRelativeXDeviation");
+  s = 5;
+  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 12) | (enumIdx(E1i, v2, E1, "EVSEProcessing") << 7) | ((chkBool(v3, "EVSEPositioningSupport") ? 1 : 0) << 3), 20);
+  w.int(chkInt(v4, -32768, 32767, "EVRelativeXDeviation"));
+  const v5: any = o.EVRelativeYDeviation;
+  if (v5 === undefined) throw missErr("ACDP_VehiclePositioningResType", "EVRelativeYDeviation");
+  s = 6;
+  w.bits(0, 3);
+  w.int(chkInt(v5, -32768, 32767, "EVRelativeYDeviation"));
+  const v6: any = o.ContactWindowXc;
+  if (v6 === undefined) throw missErr("ACDP_VehiclePositioningResType", "ContactWindowXc");
+  s = 7;
+  w.bits(0, 3);
+  w.int(chkInt(v6, -32768, 32767, "ContactWindowXc"));
+  const v7: any = o.ContactWindowYc;
+  if (v7 === undefined) throw missErr("ACDP_VehiclePositioningResType", "ContactWindowYc");
+  s = 8;
+  w.bits(0, 3);
+  w.int(chkInt(v7, -32768, 32767, "ContactWindowYc"));
+  const v8: any = o.EVInChargePosition;
+  if (v8 === undefined) throw missErr("ACDP_VehiclePositioningResType", "EVInChargePosition");
+  s = 9;
+  w.bits(((chkBool(v8, "EVInChargePosition") ? 1 : 0) << 2), 6);
 }
 const EXP_ACDP_VehiclePositioningResType: readonly string[] = ["SE(Header)","SE(ResponseCode)","SE(EVSEProcessing)","SE(EVSEPositioningSupport)","SE(EVRelativeXDeviation)","SE(EVRelativeYDeviation)","SE(ContactWindowXc)","SE(ContactWindowYc)","SE(EVInChargePosition)","EE"];
 
@@ -2601,27 +2362,15 @@ function d_V2GResponseType(r: BitReader): T.V2GResponseType {
 function e_V2GResponseType(w: BitWriter, o: T.V2GResponseType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for V2GResponseType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("V2GResponseType", "Header", EXP_V2GResponseType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
-  }
-  v = o.ResponseCode;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("V2GResponseType", "ResponseCode", EXP_V2GResponseType[s]!);
-    }
-    w.bits(0, 1); { const i = E0i.get(v); if (i === undefined) throw enumErr(v, E0, "ResponseCode"); w.bits(i, 6); } w.bits(0, 1);
-  }
-  switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("V2GResponseType", "(end)", EXP_V2GResponseType[s]!);
-  }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("V2GResponseType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.ResponseCode;
+  if (v1 === undefined) throw missErr("V2GResponseType", "ResponseCode");
+  s = 2;
+  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 2), 10);
 }
 const EXP_V2GResponseType: readonly string[] = ["SE(Header)","SE(ResponseCode)","EE"];
 
@@ -2656,27 +2405,15 @@ function d_ACDP_ConnectReqType(r: BitReader): T.ACDP_ConnectReqType {
 function e_ACDP_ConnectReqType(w: BitWriter, o: T.ACDP_ConnectReqType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ACDP_ConnectReqType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("ACDP_ConnectReqType", "Header", EXP_ACDP_ConnectReqType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
-  }
-  v = o.EVElectricalChargingDeviceStatus;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("ACDP_ConnectReqType", "EVElectricalChargingDeviceStatus", EXP_ACDP_ConnectReqType[s]!);
-    }
-    w.bits(0, 1); { const i = E2i.get(v); if (i === undefined) throw enumErr(v, E2, "EVElectricalChargingDeviceStatus"); w.bits(i, 2); } w.bits(0, 1);
-  }
-  switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("ACDP_ConnectReqType", "(end)", EXP_ACDP_ConnectReqType[s]!);
-  }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("ACDP_ConnectReqType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.EVElectricalChargingDeviceStatus;
+  if (v1 === undefined) throw missErr("ACDP_ConnectReqType", "EVElectricalChargingDeviceStatus");
+  s = 2;
+  w.bits((enumIdx(E2i, v1, E2, "EVElectricalChargingDeviceStatus") << 2), 6);
 }
 const EXP_ACDP_ConnectReqType: readonly string[] = ["SE(Header)","SE(EVElectricalChargingDeviceStatus)","EE"];
 
@@ -2729,51 +2466,25 @@ function d_ACDP_ConnectResType(r: BitReader): T.ACDP_ConnectResType {
 function e_ACDP_ConnectResType(w: BitWriter, o: T.ACDP_ConnectResType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ACDP_ConnectResType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("ACDP_ConnectResType", "Header", EXP_ACDP_ConnectResType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
-  }
-  v = o.ResponseCode;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("ACDP_ConnectResType", "ResponseCode", EXP_ACDP_ConnectResType[s]!);
-    }
-    w.bits(0, 1); { const i = E0i.get(v); if (i === undefined) throw enumErr(v, E0, "ResponseCode"); w.bits(i, 6); } w.bits(0, 1);
-  }
-  v = o.EVSEProcessing;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("ACDP_ConnectResType", "EVSEProcessing", EXP_ACDP_ConnectResType[s]!);
-    }
-    w.bits(0, 1); { const i = E1i.get(v); if (i === undefined) throw enumErr(v, E1, "EVSEProcessing"); w.bits(i, 2); } w.bits(0, 1);
-  }
-  v = o.EVSEElectricalChargingDeviceStatus;
-  if (v !== undefined) {
-    switch (s) {
-      case 3: w.bits(0, 1); s = 4; break;
-      default: throw structErr("ACDP_ConnectResType", "EVSEElectricalChargingDeviceStatus", EXP_ACDP_ConnectResType[s]!);
-    }
-    w.bits(0, 1); { const i = E2i.get(v); if (i === undefined) throw enumErr(v, E2, "EVSEElectricalChargingDeviceStatus"); w.bits(i, 2); } w.bits(0, 1);
-  }
-  v = o.EVSEMechanicalChargingDeviceStatus;
-  if (v !== undefined) {
-    switch (s) {
-      case 4: w.bits(0, 1); s = 5; break;
-      default: throw structErr("ACDP_ConnectResType", "EVSEMechanicalChargingDeviceStatus", EXP_ACDP_ConnectResType[s]!);
-    }
-    w.bits(0, 1); { const i = E3i.get(v); if (i === undefined) throw enumErr(v, E3, "EVSEMechanicalChargingDeviceStatus"); w.bits(i, 2); } w.bits(0, 1);
-  }
-  switch (s) {
-    case 5: w.bits(0, 1); return;
-    default: throw structErr("ACDP_ConnectResType", "(end)", EXP_ACDP_ConnectResType[s]!);
-  }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("ACDP_ConnectResType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.ResponseCode;
+  if (v1 === undefined) throw missErr("ACDP_ConnectResType", "ResponseCode");
+  s = 2;
+  const v2: any = o.EVSEProcessing;
+  if (v2 === undefined) throw missErr("ACDP_ConnectResType", "EVSEProcessing");
+  s = 3;
+  const v3: any = o.EVSEElectricalChargingDeviceStatus;
+  if (v3 === undefined) throw missErr("ACDP_ConnectResType", "EVSEElectricalChargingDeviceStatus");
+  s = 4;
+  const v4: any = o.EVSEMechanicalChargingDeviceStatus;
+  if (v4 === undefined) throw missErr("ACDP_ConnectResType", "EVSEMechanicalChargingDeviceStatus");
+  s = 5;
+  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 16) | (enumIdx(E1i, v2, E1, "EVSEProcessing") << 11) | (enumIdx(E2i, v3, E2, "EVSEElectricalChargingDeviceStatus") << 6) | (enumIdx(E3i, v4, E3, "EVSEMechanicalChargingDeviceStatus") << 1), 24);
+  w.bits(0, 1);
 }
 const EXP_ACDP_ConnectResType: readonly string[] = ["SE(Header)","SE(ResponseCode)","SE(EVSEProcessing)","SE(EVSEElectricalChargingDeviceStatus)","SE(EVSEMechanicalChargingDeviceStatus)","EE"];
 
@@ -2808,27 +2519,17 @@ function d_ACDP_SystemStatusReqType(r: BitReader): T.ACDP_SystemStatusReqType {
 function e_ACDP_SystemStatusReqType(w: BitWriter, o: T.ACDP_SystemStatusReqType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ACDP_SystemStatusReqType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("ACDP_SystemStatusReqType", "Header", EXP_ACDP_SystemStatusReqType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
-  }
-  v = o.EVTechnicalStatus;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("ACDP_SystemStatusReqType", "EVTechnicalStatus", EXP_ACDP_SystemStatusReqType[s]!);
-    }
-    try { e_EVTechnicalStatusType(w, v); } catch (err) { throw withPath(err, "EVTechnicalStatus"); }
-  }
-  switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("ACDP_SystemStatusReqType", "(end)", EXP_ACDP_SystemStatusReqType[s]!);
-  }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("ACDP_SystemStatusReqType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.EVTechnicalStatus;
+  if (v1 === undefined) throw missErr("ACDP_SystemStatusReqType", "EVTechnicalStatus");
+  s = 2;
+  w.bits(0, 1);
+  try { e_EVTechnicalStatusType(w, v1); } catch (err) { throw withPath(err, "EVTechnicalStatus"); }
+  w.bits(0, 1);
 }
 const EXP_ACDP_SystemStatusReqType: readonly string[] = ["SE(Header)","SE(EVTechnicalStatus)","EE"];
 
@@ -2920,85 +2621,72 @@ function d_EVTechnicalStatusType(r: BitReader): T.EVTechnicalStatusType {
 function e_EVTechnicalStatusType(w: BitWriter, o: T.EVTechnicalStatusType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for EVTechnicalStatusType");
   let s = 0;
-  let v: any;
-  v = o.EVReadyToCharge;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("EVTechnicalStatusType", "EVReadyToCharge", EXP_EVTechnicalStatusType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkBool(v, "EVReadyToCharge") ? 1 : 0, 1); w.bits(0, 1);
+  const v0: any = o.EVReadyToCharge;
+  if (v0 === undefined) throw missErr("EVTechnicalStatusType", "EVReadyToCharge");
+  s = 1;
+  const v1: any = o.EVImmobilizationRequest;
+  if (v1 === undefined) throw missErr("EVTechnicalStatusType", "EVImmobilizationRequest");
+  s = 2;
+  const v2: any = o.EVImmobilized;
+  w.bits(((chkBool(v0, "EVReadyToCharge") ? 1 : 0) << 5) | ((chkBool(v1, "EVImmobilizationRequest") ? 1 : 0) << 1), 8);
+  if (v2 !== undefined) {
+    s = 3;
+    w.bits(((chkBool(v2, "EVImmobilized") ? 1 : 0) << 1), 6);
   }
-  v = o.EVImmobilizationRequest;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("EVTechnicalStatusType", "EVImmobilizationRequest", EXP_EVTechnicalStatusType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkBool(v, "EVImmobilizationRequest") ? 1 : 0, 1); w.bits(0, 1);
-  }
-  v = o.EVImmobilized;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 3); s = 3; break;
-      default: throw structErr("EVTechnicalStatusType", "EVImmobilized", EXP_EVTechnicalStatusType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkBool(v, "EVImmobilized") ? 1 : 0, 1); w.bits(0, 1);
-  }
-  v = o.EVWLANStrength;
-  if (v !== undefined) {
+  const v3: any = o.EVWLANStrength;
+  if (v3 !== undefined) {
     switch (s) {
       case 2: w.bits(1, 3); s = 4; break;
       case 3: w.bits(0, 3); s = 4; break;
       default: throw structErr("EVTechnicalStatusType", "EVWLANStrength", EXP_EVTechnicalStatusType[s]!);
     }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVWLANStrength"); }
+    try { e_RationalNumberType(w, v3); } catch (err) { throw withPath(err, "EVWLANStrength"); }
   }
-  v = o.EVCPStatus;
-  if (v !== undefined) {
+  const v4: any = o.EVCPStatus;
+  if (v4 !== undefined) {
     switch (s) {
-      case 2: w.bits(2, 3); s = 5; break;
-      case 3: w.bits(1, 3); s = 5; break;
-      case 4: w.bits(0, 3); s = 5; break;
+      case 2: w.bits(4, 4); s = 5; break;
+      case 3: w.bits(2, 4); s = 5; break;
+      case 4: w.bits(0, 4); s = 5; break;
       default: throw structErr("EVTechnicalStatusType", "EVCPStatus", EXP_EVTechnicalStatusType[s]!);
     }
-    w.bits(0, 1); { const i = E4i.get(v); if (i === undefined) throw enumErr(v, E4, "EVCPStatus"); w.bits(i, 3); } w.bits(0, 1);
+    w.bits((enumIdx(E4i, v4, E4, "EVCPStatus") << 1), 4);
   }
-  v = o.EVSOC;
-  if (v !== undefined) {
+  const v5: any = o.EVSOC;
+  if (v5 !== undefined) {
     switch (s) {
-      case 2: w.bits(3, 3); s = 6; break;
-      case 3: w.bits(2, 3); s = 6; break;
-      case 4: w.bits(1, 3); s = 6; break;
-      case 5: w.bits(0, 3); s = 6; break;
+      case 2: w.bits(6, 4); s = 6; break;
+      case 3: w.bits(4, 4); s = 6; break;
+      case 4: w.bits(2, 4); s = 6; break;
+      case 5: w.bits(0, 4); s = 6; break;
       default: throw structErr("EVTechnicalStatusType", "EVSOC", EXP_EVTechnicalStatusType[s]!);
     }
-    w.bits(0, 1); w.bits(chkInt(v, 0, 100, "EVSOC") - 0, 7); w.bits(0, 1);
+    w.bits((chkInt(v5, 0, 100, "EVSOC") << 1), 8);
   }
-  v = o.EVErrorCode;
-  if (v !== undefined) {
+  const v6: any = o.EVErrorCode;
+  if (v6 !== undefined) {
     switch (s) {
-      case 2: w.bits(4, 3); s = 7; break;
-      case 3: w.bits(3, 3); s = 7; break;
-      case 4: w.bits(2, 3); s = 7; break;
-      case 5: w.bits(1, 3); s = 7; break;
-      case 6: w.bits(0, 2); s = 7; break;
+      case 2: w.bits(8, 4); s = 7; break;
+      case 3: w.bits(6, 4); s = 7; break;
+      case 4: w.bits(4, 4); s = 7; break;
+      case 5: w.bits(2, 4); s = 7; break;
+      case 6: w.bits(0, 3); s = 7; break;
       default: throw structErr("EVTechnicalStatusType", "EVErrorCode", EXP_EVTechnicalStatusType[s]!);
     }
-    w.bits(0, 1); { const i = E5i.get(v); if (i === undefined) throw enumErr(v, E5, "EVErrorCode"); w.bits(i, 4); } w.bits(0, 1);
+    w.bits((enumIdx(E5i, v6, E5, "EVErrorCode") << 1), 5);
   }
-  v = o.EVTimeout;
-  if (v !== undefined) {
+  const v7: any = o.EVTimeout;
+  if (v7 !== undefined) {
     switch (s) {
-      case 2: w.bits(5, 3); s = 8; break;
-      case 3: w.bits(4, 3); s = 8; break;
-      case 4: w.bits(3, 3); s = 8; break;
-      case 5: w.bits(2, 3); s = 8; break;
-      case 6: w.bits(1, 2); s = 8; break;
-      case 7: w.bits(0, 2); s = 8; break;
+      case 2: w.bits(10, 4); s = 8; break;
+      case 3: w.bits(8, 4); s = 8; break;
+      case 4: w.bits(6, 4); s = 8; break;
+      case 5: w.bits(4, 4); s = 8; break;
+      case 6: w.bits(2, 3); s = 8; break;
+      case 7: w.bits(0, 3); s = 8; break;
       default: throw structErr("EVTechnicalStatusType", "EVTimeout", EXP_EVTechnicalStatusType[s]!);
     }
-    w.bits(0, 1); w.bits(chkBool(v, "EVTimeout") ? 1 : 0, 1); w.bits(0, 1);
+    w.bits(((chkBool(v7, "EVTimeout") ? 1 : 0) << 1), 2);
   }
   switch (s) {
     case 2: w.bits(6, 3); return;
@@ -3044,27 +2732,15 @@ function d_RationalNumberType(r: BitReader): T.RationalNumberType {
 function e_RationalNumberType(w: BitWriter, o: T.RationalNumberType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for RationalNumberType");
   let s = 0;
-  let v: any;
-  v = o.Exponent;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("RationalNumberType", "Exponent", EXP_RationalNumberType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkInt(v, -128, 127, "Exponent") - -128, 8); w.bits(0, 1);
-  }
-  v = o.Value;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("RationalNumberType", "Value", EXP_RationalNumberType[s]!);
-    }
-    w.bits(0, 1); w.int(chkInt(v, -32768, 32767, "Value")); w.bits(0, 1);
-  }
-  switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("RationalNumberType", "(end)", EXP_RationalNumberType[s]!);
-  }
+  const v0: any = o.Exponent;
+  if (v0 === undefined) throw missErr("RationalNumberType", "Exponent");
+  s = 1;
+  const v1: any = o.Value;
+  if (v1 === undefined) throw missErr("RationalNumberType", "Value");
+  s = 2;
+  w.bits(((chkInt(v0, -128, 127, "Exponent") + 128) << 3), 13);
+  w.int(chkInt(v1, -32768, 32767, "Value"));
+  w.bits(0, 2);
 }
 const EXP_RationalNumberType: readonly string[] = ["SE(Exponent)","SE(Value)","EE"];
 
@@ -3153,99 +2829,43 @@ function d_ACDP_SystemStatusResType(r: BitReader): T.ACDP_SystemStatusResType {
 function e_ACDP_SystemStatusResType(w: BitWriter, o: T.ACDP_SystemStatusResType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ACDP_SystemStatusResType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("ACDP_SystemStatusResType", "Header", EXP_ACDP_SystemStatusResType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
-  }
-  v = o.ResponseCode;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("ACDP_SystemStatusResType", "ResponseCode", EXP_ACDP_SystemStatusResType[s]!);
-    }
-    w.bits(0, 1); { const i = E0i.get(v); if (i === undefined) throw enumErr(v, E0, "ResponseCode"); w.bits(i, 6); } w.bits(0, 1);
-  }
-  v = o.EVSEMechanicalChargingDeviceStatus;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("ACDP_SystemStatusResType", "EVSEMechanicalChargingDeviceStatus", EXP_ACDP_SystemStatusResType[s]!);
-    }
-    w.bits(0, 1); { const i = E3i.get(v); if (i === undefined) throw enumErr(v, E3, "EVSEMechanicalChargingDeviceStatus"); w.bits(i, 2); } w.bits(0, 1);
-  }
-  v = o.EVSEReadyToCharge;
-  if (v !== undefined) {
-    switch (s) {
-      case 3: w.bits(0, 1); s = 4; break;
-      default: throw structErr("ACDP_SystemStatusResType", "EVSEReadyToCharge", EXP_ACDP_SystemStatusResType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkBool(v, "EVSEReadyToCharge") ? 1 : 0, 1); w.bits(0, 1);
-  }
-  v = o.EVSEIsolationStatus;
-  if (v !== undefined) {
-    switch (s) {
-      case 4: w.bits(0, 1); s = 5; break;
-      default: throw structErr("ACDP_SystemStatusResType", "EVSEIsolationStatus", EXP_ACDP_SystemStatusResType[s]!);
-    }
-    w.bits(0, 1); { const i = E6i.get(v); if (i === undefined) throw enumErr(v, E6, "EVSEIsolationStatus"); w.bits(i, 2); } w.bits(0, 1);
-  }
-  v = o.EVSEDisabled;
-  if (v !== undefined) {
-    switch (s) {
-      case 5: w.bits(0, 1); s = 6; break;
-      default: throw structErr("ACDP_SystemStatusResType", "EVSEDisabled", EXP_ACDP_SystemStatusResType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkBool(v, "EVSEDisabled") ? 1 : 0, 1); w.bits(0, 1);
-  }
-  v = o.EVSEUtilityInterruptEvent;
-  if (v !== undefined) {
-    switch (s) {
-      case 6: w.bits(0, 1); s = 7; break;
-      default: throw structErr("ACDP_SystemStatusResType", "EVSEUtilityInterruptEvent", EXP_ACDP_SystemStatusResType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkBool(v, "EVSEUtilityInterruptEvent") ? 1 : 0, 1); w.bits(0, 1);
-  }
-  v = o.EVSEEmergencyShutdown;
-  if (v !== undefined) {
-    switch (s) {
-      case 7: w.bits(0, 1); s = 8; break;
-      default: throw structErr("ACDP_SystemStatusResType", "EVSEEmergencyShutdown", EXP_ACDP_SystemStatusResType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkBool(v, "EVSEEmergencyShutdown") ? 1 : 0, 1); w.bits(0, 1);
-  }
-  v = o.EVSEMalfunction;
-  if (v !== undefined) {
-    switch (s) {
-      case 8: w.bits(0, 1); s = 9; break;
-      default: throw structErr("ACDP_SystemStatusResType", "EVSEMalfunction", EXP_ACDP_SystemStatusResType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkBool(v, "EVSEMalfunction") ? 1 : 0, 1); w.bits(0, 1);
-  }
-  v = o.EVInChargePosition;
-  if (v !== undefined) {
-    switch (s) {
-      case 9: w.bits(0, 1); s = 10; break;
-      default: throw structErr("ACDP_SystemStatusResType", "EVInChargePosition", EXP_ACDP_SystemStatusResType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkBool(v, "EVInChargePosition") ? 1 : 0, 1); w.bits(0, 1);
-  }
-  v = o.EVAssociationStatus;
-  if (v !== undefined) {
-    switch (s) {
-      case 10: w.bits(0, 1); s = 11; break;
-      default: throw structErr("ACDP_SystemStatusResType", "EVAssociationStatus", EXP_ACDP_SystemStatusResType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkBool(v, "EVAssociationStatus") ? 1 : 0, 1); w.bits(0, 1);
-  }
-  switch (s) {
-    case 11: w.bits(0, 1); return;
-    default: throw structErr("ACDP_SystemStatusResType", "(end)", EXP_ACDP_SystemStatusResType[s]!);
-  }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("ACDP_SystemStatusResType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.ResponseCode;
+  if (v1 === undefined) throw missErr("ACDP_SystemStatusResType", "ResponseCode");
+  s = 2;
+  const v2: any = o.EVSEMechanicalChargingDeviceStatus;
+  if (v2 === undefined) throw missErr("ACDP_SystemStatusResType", "EVSEMechanicalChargingDeviceStatus");
+  s = 3;
+  const v3: any = o.EVSEReadyToCharge;
+  if (v3 === undefined) throw missErr("ACDP_SystemStatusResType", "EVSEReadyToCharge");
+  s = 4;
+  const v4: any = o.EVSEIsolationStatus;
+  if (v4 === undefined) throw missErr("ACDP_SystemStatusResType", "EVSEIsolationStatus");
+  s = 5;
+  const v5: any = o.EVSEDisabled;
+  if (v5 === undefined) throw missErr("ACDP_SystemStatusResType", "EVSEDisabled");
+  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 16) | (enumIdx(E3i, v2, E3, "EVSEMechanicalChargingDeviceStatus") << 11) | ((chkBool(v3, "EVSEReadyToCharge") ? 1 : 0) << 7) | (enumIdx(E6i, v4, E6, "EVSEIsolationStatus") << 2), 24);
+  s = 6;
+  const v6: any = o.EVSEUtilityInterruptEvent;
+  if (v6 === undefined) throw missErr("ACDP_SystemStatusResType", "EVSEUtilityInterruptEvent");
+  s = 7;
+  const v7: any = o.EVSEEmergencyShutdown;
+  if (v7 === undefined) throw missErr("ACDP_SystemStatusResType", "EVSEEmergencyShutdown");
+  s = 8;
+  const v8: any = o.EVSEMalfunction;
+  if (v8 === undefined) throw missErr("ACDP_SystemStatusResType", "EVSEMalfunction");
+  s = 9;
+  const v9: any = o.EVInChargePosition;
+  if (v9 === undefined) throw missErr("ACDP_SystemStatusResType", "EVInChargePosition");
+  s = 10;
+  const v10: any = o.EVAssociationStatus;
+  if (v10 === undefined) throw missErr("ACDP_SystemStatusResType", "EVAssociationStatus");
+  s = 11;
+  w.bits(((chkBool(v5, "EVSEDisabled") ? 1 : 0) << 22) | ((chkBool(v6, "EVSEUtilityInterruptEvent") ? 1 : 0) << 18) | ((chkBool(v7, "EVSEEmergencyShutdown") ? 1 : 0) << 14) | ((chkBool(v8, "EVSEMalfunction") ? 1 : 0) << 10) | ((chkBool(v9, "EVInChargePosition") ? 1 : 0) << 6) | ((chkBool(v10, "EVAssociationStatus") ? 1 : 0) << 2), 24);
 }
 const EXP_ACDP_SystemStatusResType: readonly string[] = ["SE(Header)","SE(ResponseCode)","SE(EVSEMechanicalChargingDeviceStatus)","SE(EVSEReadyToCharge)","SE(EVSEIsolationStatus)","SE(EVSEDisabled)","SE(EVSEUtilityInterruptEvent)","SE(EVSEEmergencyShutdown)","SE(EVSEMalfunction)","SE(EVInChargePosition)","SE(EVAssociationStatus)","EE"];
 
@@ -3274,19 +2894,12 @@ function d_ChargeParameterDiscoveryReqType(r: BitReader): T.ChargeParameterDisco
 function e_ChargeParameterDiscoveryReqType(w: BitWriter, o: T.ChargeParameterDiscoveryReqType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ChargeParameterDiscoveryReqType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("ChargeParameterDiscoveryReqType", "Header", EXP_ChargeParameterDiscoveryReqType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
-  }
-  switch (s) {
-    case 1: w.bits(0, 1); return;
-    default: throw structErr("ChargeParameterDiscoveryReqType", "(end)", EXP_ChargeParameterDiscoveryReqType[s]!);
-  }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("ChargeParameterDiscoveryReqType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  w.bits(0, 1);
 }
 const EXP_ChargeParameterDiscoveryReqType: readonly string[] = ["SE(Header)","EE"];
 
@@ -3321,27 +2934,15 @@ function d_ChargeParameterDiscoveryResType(r: BitReader): T.ChargeParameterDisco
 function e_ChargeParameterDiscoveryResType(w: BitWriter, o: T.ChargeParameterDiscoveryResType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ChargeParameterDiscoveryResType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("ChargeParameterDiscoveryResType", "Header", EXP_ChargeParameterDiscoveryResType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
-  }
-  v = o.ResponseCode;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("ChargeParameterDiscoveryResType", "ResponseCode", EXP_ChargeParameterDiscoveryResType[s]!);
-    }
-    w.bits(0, 1); { const i = E0i.get(v); if (i === undefined) throw enumErr(v, E0, "ResponseCode"); w.bits(i, 6); } w.bits(0, 1);
-  }
-  switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("ChargeParameterDiscoveryResType", "(end)", EXP_ChargeParameterDiscoveryResType[s]!);
-  }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("ChargeParameterDiscoveryResType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.ResponseCode;
+  if (v1 === undefined) throw missErr("ChargeParameterDiscoveryResType", "ResponseCode");
+  s = 2;
+  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 2), 10);
 }
 const EXP_ChargeParameterDiscoveryResType: readonly string[] = ["SE(Header)","SE(ResponseCode)","EE"];
 
@@ -3383,36 +2984,25 @@ function d_ChargeLoopReqType(r: BitReader): T.ChargeLoopReqType {
 function e_ChargeLoopReqType(w: BitWriter, o: T.ChargeLoopReqType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ChargeLoopReqType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("ChargeLoopReqType", "Header", EXP_ChargeLoopReqType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("ChargeLoopReqType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.DisplayParameters;
+  if (v1 !== undefined) {
+    s = 2;
+    w.bits(0, 2);
+    try { e_DisplayParametersType(w, v1); } catch (err) { throw withPath(err, "DisplayParameters"); }
   }
-  v = o.DisplayParameters;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 2); s = 2; break;
-      default: throw structErr("ChargeLoopReqType", "DisplayParameters", EXP_ChargeLoopReqType[s]!);
-    }
-    try { e_DisplayParametersType(w, v); } catch (err) { throw withPath(err, "DisplayParameters"); }
-  }
-  v = o.MeterInfoRequested;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(1, 2); s = 3; break;
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("ChargeLoopReqType", "MeterInfoRequested", EXP_ChargeLoopReqType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkBool(v, "MeterInfoRequested") ? 1 : 0, 1); w.bits(0, 1);
-  }
+  const v2: any = o.MeterInfoRequested;
+  if (v2 === undefined) throw missErr("ChargeLoopReqType", "MeterInfoRequested");
   switch (s) {
-    case 3: w.bits(0, 1); return;
-    default: throw structErr("ChargeLoopReqType", "(end)", EXP_ChargeLoopReqType[s]!);
+    case 1: w.bits(2, 3); s = 3; break;
+    case 2: w.bits(0, 2); s = 3; break;
+    default: throw structErr("ChargeLoopReqType", "MeterInfoRequested", EXP_ChargeLoopReqType[s]!);
   }
+  w.bits(((chkBool(v2, "MeterInfoRequested") ? 1 : 0) << 2), 3);
 }
 const EXP_ChargeLoopReqType: readonly string[] = ["SE(Header)","SE(DisplayParameters)|SE(MeterInfoRequested)","SE(MeterInfoRequested)","EE"];
 
@@ -3550,101 +3140,106 @@ function d_DisplayParametersType(r: BitReader): T.DisplayParametersType {
 function e_DisplayParametersType(w: BitWriter, o: T.DisplayParametersType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for DisplayParametersType");
   let s = 0;
-  let v: any;
-  v = o.PresentSOC;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 4); s = 1; break;
-      default: throw structErr("DisplayParametersType", "PresentSOC", EXP_DisplayParametersType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkInt(v, 0, 100, "PresentSOC") - 0, 7); w.bits(0, 1);
+  let m0 = 0;
+  for (const k in o) {
+    const i = F_DisplayParametersType.get(k);
+    if (i === undefined) continue;
+    m0 |= 1 << i;
   }
-  v = o.MinimumSOC;
-  if (v !== undefined) {
+  const v0: any = m0 & 1 ? o.PresentSOC : undefined;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits((chkInt(v0, 0, 100, "PresentSOC") << 1), 13);
+  }
+  const v1: any = m0 & 2 ? o.MinimumSOC : undefined;
+  if (v1 !== undefined) {
     switch (s) {
-      case 0: w.bits(1, 4); s = 2; break;
-      case 1: w.bits(0, 4); s = 2; break;
+      case 0: w.bits(2, 5); s = 2; break;
+      case 1: w.bits(0, 5); s = 2; break;
       default: throw structErr("DisplayParametersType", "MinimumSOC", EXP_DisplayParametersType[s]!);
     }
-    w.bits(0, 1); w.bits(chkInt(v, 0, 100, "MinimumSOC") - 0, 7); w.bits(0, 1);
+    w.bits((chkInt(v1, 0, 100, "MinimumSOC") << 1), 8);
   }
-  v = o.TargetSOC;
-  if (v !== undefined) {
+  const v2: any = m0 & 4 ? o.TargetSOC : undefined;
+  if (v2 !== undefined) {
     switch (s) {
-      case 0: w.bits(2, 4); s = 3; break;
-      case 1: w.bits(1, 4); s = 3; break;
-      case 2: w.bits(0, 4); s = 3; break;
+      case 0: w.bits(4, 5); s = 3; break;
+      case 1: w.bits(2, 5); s = 3; break;
+      case 2: w.bits(0, 5); s = 3; break;
       default: throw structErr("DisplayParametersType", "TargetSOC", EXP_DisplayParametersType[s]!);
     }
-    w.bits(0, 1); w.bits(chkInt(v, 0, 100, "TargetSOC") - 0, 7); w.bits(0, 1);
+    w.bits((chkInt(v2, 0, 100, "TargetSOC") << 1), 8);
   }
-  v = o.MaximumSOC;
-  if (v !== undefined) {
+  const v3: any = m0 & 8 ? o.MaximumSOC : undefined;
+  if (v3 !== undefined) {
     switch (s) {
-      case 0: w.bits(3, 4); s = 4; break;
-      case 1: w.bits(2, 4); s = 4; break;
-      case 2: w.bits(1, 4); s = 4; break;
-      case 3: w.bits(0, 4); s = 4; break;
+      case 0: w.bits(6, 5); s = 4; break;
+      case 1: w.bits(4, 5); s = 4; break;
+      case 2: w.bits(2, 5); s = 4; break;
+      case 3: w.bits(0, 5); s = 4; break;
       default: throw structErr("DisplayParametersType", "MaximumSOC", EXP_DisplayParametersType[s]!);
     }
-    w.bits(0, 1); w.bits(chkInt(v, 0, 100, "MaximumSOC") - 0, 7); w.bits(0, 1);
+    w.bits((chkInt(v3, 0, 100, "MaximumSOC") << 1), 8);
   }
-  v = o.RemainingTimeToMinimumSOC;
-  if (v !== undefined) {
+  const v4: any = m0 & 16 ? o.RemainingTimeToMinimumSOC : undefined;
+  if (v4 !== undefined) {
     switch (s) {
-      case 0: w.bits(4, 4); s = 5; break;
-      case 1: w.bits(3, 4); s = 5; break;
-      case 2: w.bits(2, 4); s = 5; break;
-      case 3: w.bits(1, 4); s = 5; break;
-      case 4: w.bits(0, 3); s = 5; break;
+      case 0: w.bits(8, 5); s = 5; break;
+      case 1: w.bits(6, 5); s = 5; break;
+      case 2: w.bits(4, 5); s = 5; break;
+      case 3: w.bits(2, 5); s = 5; break;
+      case 4: w.bits(0, 4); s = 5; break;
       default: throw structErr("DisplayParametersType", "RemainingTimeToMinimumSOC", EXP_DisplayParametersType[s]!);
     }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 4294967295, "RemainingTimeToMinimumSOC")); w.bits(0, 1);
+    w.uint(chkInt(v4, 0, 4294967295, "RemainingTimeToMinimumSOC"));
+    w.bits(0, 1);
   }
-  v = o.RemainingTimeToTargetSOC;
-  if (v !== undefined) {
+  const v5: any = m0 & 32 ? o.RemainingTimeToTargetSOC : undefined;
+  if (v5 !== undefined) {
     switch (s) {
-      case 0: w.bits(5, 4); s = 6; break;
-      case 1: w.bits(4, 4); s = 6; break;
-      case 2: w.bits(3, 4); s = 6; break;
-      case 3: w.bits(2, 4); s = 6; break;
-      case 4: w.bits(1, 3); s = 6; break;
-      case 5: w.bits(0, 3); s = 6; break;
+      case 0: w.bits(10, 5); s = 6; break;
+      case 1: w.bits(8, 5); s = 6; break;
+      case 2: w.bits(6, 5); s = 6; break;
+      case 3: w.bits(4, 5); s = 6; break;
+      case 4: w.bits(2, 4); s = 6; break;
+      case 5: w.bits(0, 4); s = 6; break;
       default: throw structErr("DisplayParametersType", "RemainingTimeToTargetSOC", EXP_DisplayParametersType[s]!);
     }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 4294967295, "RemainingTimeToTargetSOC")); w.bits(0, 1);
+    w.uint(chkInt(v5, 0, 4294967295, "RemainingTimeToTargetSOC"));
+    w.bits(0, 1);
   }
-  v = o.RemainingTimeToMaximumSOC;
-  if (v !== undefined) {
+  const v6: any = m0 & 64 ? o.RemainingTimeToMaximumSOC : undefined;
+  if (v6 !== undefined) {
     switch (s) {
-      case 0: w.bits(6, 4); s = 7; break;
-      case 1: w.bits(5, 4); s = 7; break;
-      case 2: w.bits(4, 4); s = 7; break;
-      case 3: w.bits(3, 4); s = 7; break;
-      case 4: w.bits(2, 3); s = 7; break;
-      case 5: w.bits(1, 3); s = 7; break;
-      case 6: w.bits(0, 3); s = 7; break;
+      case 0: w.bits(12, 5); s = 7; break;
+      case 1: w.bits(10, 5); s = 7; break;
+      case 2: w.bits(8, 5); s = 7; break;
+      case 3: w.bits(6, 5); s = 7; break;
+      case 4: w.bits(4, 4); s = 7; break;
+      case 5: w.bits(2, 4); s = 7; break;
+      case 6: w.bits(0, 4); s = 7; break;
       default: throw structErr("DisplayParametersType", "RemainingTimeToMaximumSOC", EXP_DisplayParametersType[s]!);
     }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 4294967295, "RemainingTimeToMaximumSOC")); w.bits(0, 1);
+    w.uint(chkInt(v6, 0, 4294967295, "RemainingTimeToMaximumSOC"));
+    w.bits(0, 1);
   }
-  v = o.ChargingComplete;
-  if (v !== undefined) {
+  const v7: any = m0 & 128 ? o.ChargingComplete : undefined;
+  if (v7 !== undefined) {
     switch (s) {
-      case 0: w.bits(7, 4); s = 8; break;
-      case 1: w.bits(6, 4); s = 8; break;
-      case 2: w.bits(5, 4); s = 8; break;
-      case 3: w.bits(4, 4); s = 8; break;
-      case 4: w.bits(3, 3); s = 8; break;
-      case 5: w.bits(2, 3); s = 8; break;
-      case 6: w.bits(1, 3); s = 8; break;
-      case 7: w.bits(0, 3); s = 8; break;
+      case 0: w.bits(14, 5); s = 8; break;
+      case 1: w.bits(12, 5); s = 8; break;
+      case 2: w.bits(10, 5); s = 8; break;
+      case 3: w.bits(8, 5); s = 8; break;
+      case 4: w.bits(6, 4); s = 8; break;
+      case 5: w.bits(4, 4); s = 8; break;
+      case 6: w.bits(2, 4); s = 8; break;
+      case 7: w.bits(0, 4); s = 8; break;
       default: throw structErr("DisplayParametersType", "ChargingComplete", EXP_DisplayParametersType[s]!);
     }
-    w.bits(0, 1); w.bits(chkBool(v, "ChargingComplete") ? 1 : 0, 1); w.bits(0, 1);
+    w.bits(((chkBool(v7, "ChargingComplete") ? 1 : 0) << 1), 2);
   }
-  v = o.BatteryEnergyCapacity;
-  if (v !== undefined) {
+  const v8: any = m0 & 256 ? o.BatteryEnergyCapacity : undefined;
+  if (v8 !== undefined) {
     switch (s) {
       case 0: w.bits(8, 4); s = 9; break;
       case 1: w.bits(7, 4); s = 9; break;
@@ -3657,24 +3252,24 @@ function e_DisplayParametersType(w: BitWriter, o: T.DisplayParametersType): void
       case 8: w.bits(0, 2); s = 9; break;
       default: throw structErr("DisplayParametersType", "BatteryEnergyCapacity", EXP_DisplayParametersType[s]!);
     }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "BatteryEnergyCapacity"); }
+    try { e_RationalNumberType(w, v8); } catch (err) { throw withPath(err, "BatteryEnergyCapacity"); }
   }
-  v = o.InletHot;
-  if (v !== undefined) {
+  const v9: any = m0 & 512 ? o.InletHot : undefined;
+  if (v9 !== undefined) {
     switch (s) {
-      case 0: w.bits(9, 4); s = 10; break;
-      case 1: w.bits(8, 4); s = 10; break;
-      case 2: w.bits(7, 4); s = 10; break;
-      case 3: w.bits(6, 4); s = 10; break;
-      case 4: w.bits(5, 3); s = 10; break;
-      case 5: w.bits(4, 3); s = 10; break;
-      case 6: w.bits(3, 3); s = 10; break;
-      case 7: w.bits(2, 3); s = 10; break;
-      case 8: w.bits(1, 2); s = 10; break;
-      case 9: w.bits(0, 2); s = 10; break;
+      case 0: w.bits(18, 5); s = 10; break;
+      case 1: w.bits(16, 5); s = 10; break;
+      case 2: w.bits(14, 5); s = 10; break;
+      case 3: w.bits(12, 5); s = 10; break;
+      case 4: w.bits(10, 4); s = 10; break;
+      case 5: w.bits(8, 4); s = 10; break;
+      case 6: w.bits(6, 4); s = 10; break;
+      case 7: w.bits(4, 4); s = 10; break;
+      case 8: w.bits(2, 3); s = 10; break;
+      case 9: w.bits(0, 3); s = 10; break;
       default: throw structErr("DisplayParametersType", "InletHot", EXP_DisplayParametersType[s]!);
     }
-    w.bits(0, 1); w.bits(chkBool(v, "InletHot") ? 1 : 0, 1); w.bits(0, 1);
+    w.bits(((chkBool(v9, "InletHot") ? 1 : 0) << 1), 2);
   }
   switch (s) {
     case 0: w.bits(10, 4); return;
@@ -3692,6 +3287,7 @@ function e_DisplayParametersType(w: BitWriter, o: T.DisplayParametersType): void
   }
 }
 const EXP_DisplayParametersType: readonly string[] = ["SE(PresentSOC)|SE(MinimumSOC)|SE(TargetSOC)|SE(MaximumSOC)|SE(RemainingTimeToMinimumSOC)|SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE","SE(MinimumSOC)|SE(TargetSOC)|SE(MaximumSOC)|SE(RemainingTimeToMinimumSOC)|SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE","SE(TargetSOC)|SE(MaximumSOC)|SE(RemainingTimeToMinimumSOC)|SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE","SE(MaximumSOC)|SE(RemainingTimeToMinimumSOC)|SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE","SE(RemainingTimeToMinimumSOC)|SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE","SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE","SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE","SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE","SE(BatteryEnergyCapacity)|SE(InletHot)|EE","SE(InletHot)|EE","EE"];
+const F_DisplayParametersType = new Map<string, number>([["PresentSOC",0],["MinimumSOC",1],["TargetSOC",2],["MaximumSOC",3],["RemainingTimeToMinimumSOC",4],["RemainingTimeToTargetSOC",5],["RemainingTimeToMaximumSOC",6],["ChargingComplete",7],["BatteryEnergyCapacity",8],["InletHot",9]]);
 
 function d_ChargeLoopResType(r: BitReader): T.ChargeLoopResType {
   const o: any = {};
@@ -3748,49 +3344,39 @@ function d_ChargeLoopResType(r: BitReader): T.ChargeLoopResType {
 function e_ChargeLoopResType(w: BitWriter, o: T.ChargeLoopResType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ChargeLoopResType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("ChargeLoopResType", "Header", EXP_ChargeLoopResType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("ChargeLoopResType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.ResponseCode;
+  if (v1 === undefined) throw missErr("ChargeLoopResType", "ResponseCode");
+  s = 2;
+  const v2: any = o.EVSEStatus;
+  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 1), 9);
+  if (v2 !== undefined) {
+    s = 3;
+    w.bits(0, 3);
+    try { e_EVSEStatusType(w, v2); } catch (err) { throw withPath(err, "EVSEStatus"); }
   }
-  v = o.ResponseCode;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("ChargeLoopResType", "ResponseCode", EXP_ChargeLoopResType[s]!);
-    }
-    w.bits(0, 1); { const i = E0i.get(v); if (i === undefined) throw enumErr(v, E0, "ResponseCode"); w.bits(i, 6); } w.bits(0, 1);
-  }
-  v = o.EVSEStatus;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 3); s = 3; break;
-      default: throw structErr("ChargeLoopResType", "EVSEStatus", EXP_ChargeLoopResType[s]!);
-    }
-    try { e_EVSEStatusType(w, v); } catch (err) { throw withPath(err, "EVSEStatus"); }
-  }
-  v = o.MeterInfo;
-  if (v !== undefined) {
+  const v3: any = o.MeterInfo;
+  if (v3 !== undefined) {
     switch (s) {
       case 2: w.bits(1, 3); s = 4; break;
       case 3: w.bits(0, 2); s = 4; break;
       default: throw structErr("ChargeLoopResType", "MeterInfo", EXP_ChargeLoopResType[s]!);
     }
-    try { e_MeterInfoType(w, v); } catch (err) { throw withPath(err, "MeterInfo"); }
+    try { e_MeterInfoType(w, v3); } catch (err) { throw withPath(err, "MeterInfo"); }
   }
-  v = o.Receipt;
-  if (v !== undefined) {
+  const v4: any = o.Receipt;
+  if (v4 !== undefined) {
     switch (s) {
       case 2: w.bits(2, 3); s = 5; break;
       case 3: w.bits(1, 2); s = 5; break;
       case 4: w.bits(0, 2); s = 5; break;
       default: throw structErr("ChargeLoopResType", "Receipt", EXP_ChargeLoopResType[s]!);
     }
-    try { e_ReceiptType(w, v); } catch (err) { throw withPath(err, "Receipt"); }
+    try { e_ReceiptType(w, v4); } catch (err) { throw withPath(err, "Receipt"); }
   }
   switch (s) {
     case 2: w.bits(3, 3); return;
@@ -3833,27 +3419,15 @@ function d_EVSEStatusType(r: BitReader): T.EVSEStatusType {
 function e_EVSEStatusType(w: BitWriter, o: T.EVSEStatusType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for EVSEStatusType");
   let s = 0;
-  let v: any;
-  v = o.NotificationMaxDelay;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("EVSEStatusType", "NotificationMaxDelay", EXP_EVSEStatusType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 65535, "NotificationMaxDelay")); w.bits(0, 1);
-  }
-  v = o.EVSENotification;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("EVSEStatusType", "EVSENotification", EXP_EVSEStatusType[s]!);
-    }
-    w.bits(0, 1); { const i = E7i.get(v); if (i === undefined) throw enumErr(v, E7, "EVSENotification"); w.bits(i, 3); } w.bits(0, 1);
-  }
-  switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("EVSEStatusType", "(end)", EXP_EVSEStatusType[s]!);
-  }
+  const v0: any = o.NotificationMaxDelay;
+  if (v0 === undefined) throw missErr("EVSEStatusType", "NotificationMaxDelay");
+  s = 1;
+  w.bits(0, 2);
+  w.uint(chkInt(v0, 0, 65535, "NotificationMaxDelay"));
+  const v1: any = o.EVSENotification;
+  if (v1 === undefined) throw missErr("EVSEStatusType", "EVSENotification");
+  s = 2;
+  w.bits((enumIdx(E7i, v1, E7, "EVSENotification") << 2), 8);
 }
 const EXP_EVSEStatusType: readonly string[] = ["SE(NotificationMaxDelay)","SE(EVSENotification)","EE"];
 
@@ -3945,85 +3519,83 @@ function d_MeterInfoType(r: BitReader): T.MeterInfoType {
 function e_MeterInfoType(w: BitWriter, o: T.MeterInfoType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for MeterInfoType");
   let s = 0;
-  let v: any;
-  v = o.MeterID;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("MeterInfoType", "MeterID", EXP_MeterInfoType[s]!);
-    }
-    w.bits(0, 1); w.string(v, 32, "MeterID"); w.bits(0, 1);
+  const v0: any = o.MeterID;
+  if (v0 === undefined) throw missErr("MeterInfoType", "MeterID");
+  s = 1;
+  w.bits(0, 2);
+  w.string(v0, 32, "MeterID");
+  const v1: any = o.ChargedEnergyReadingWh;
+  if (v1 === undefined) throw missErr("MeterInfoType", "ChargedEnergyReadingWh");
+  s = 2;
+  w.bits(0, 3);
+  w.uintBig(chkBig(v1, 0n, 18446744073709551615n, "ChargedEnergyReadingWh"));
+  const v2: any = o.BPT_DischargedEnergyReadingWh;
+  w.bits(0, 1);
+  if (v2 !== undefined) {
+    s = 3;
+    w.bits(0, 4);
+    w.uintBig(chkBig(v2, 0n, 18446744073709551615n, "BPT_DischargedEnergyReadingWh"));
+    w.bits(0, 1);
   }
-  v = o.ChargedEnergyReadingWh;
-  if (v !== undefined) {
+  const v3: any = o.CapacitiveEnergyReadingVARh;
+  if (v3 !== undefined) {
     switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("MeterInfoType", "ChargedEnergyReadingWh", EXP_MeterInfoType[s]!);
-    }
-    w.bits(0, 1); w.uintBig(chkBig(v, 0n, 18446744073709551615n, "ChargedEnergyReadingWh")); w.bits(0, 1);
-  }
-  v = o.BPT_DischargedEnergyReadingWh;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 3); s = 3; break;
-      default: throw structErr("MeterInfoType", "BPT_DischargedEnergyReadingWh", EXP_MeterInfoType[s]!);
-    }
-    w.bits(0, 1); w.uintBig(chkBig(v, 0n, 18446744073709551615n, "BPT_DischargedEnergyReadingWh")); w.bits(0, 1);
-  }
-  v = o.CapacitiveEnergyReadingVARh;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(1, 3); s = 4; break;
-      case 3: w.bits(0, 3); s = 4; break;
+      case 2: w.bits(2, 4); s = 4; break;
+      case 3: w.bits(0, 4); s = 4; break;
       default: throw structErr("MeterInfoType", "CapacitiveEnergyReadingVARh", EXP_MeterInfoType[s]!);
     }
-    w.bits(0, 1); w.uintBig(chkBig(v, 0n, 18446744073709551615n, "CapacitiveEnergyReadingVARh")); w.bits(0, 1);
+    w.uintBig(chkBig(v3, 0n, 18446744073709551615n, "CapacitiveEnergyReadingVARh"));
+    w.bits(0, 1);
   }
-  v = o.BPT_InductiveEnergyReadingVARh;
-  if (v !== undefined) {
+  const v4: any = o.BPT_InductiveEnergyReadingVARh;
+  if (v4 !== undefined) {
     switch (s) {
-      case 2: w.bits(2, 3); s = 5; break;
-      case 3: w.bits(1, 3); s = 5; break;
-      case 4: w.bits(0, 3); s = 5; break;
+      case 2: w.bits(4, 4); s = 5; break;
+      case 3: w.bits(2, 4); s = 5; break;
+      case 4: w.bits(0, 4); s = 5; break;
       default: throw structErr("MeterInfoType", "BPT_InductiveEnergyReadingVARh", EXP_MeterInfoType[s]!);
     }
-    w.bits(0, 1); w.uintBig(chkBig(v, 0n, 18446744073709551615n, "BPT_InductiveEnergyReadingVARh")); w.bits(0, 1);
+    w.uintBig(chkBig(v4, 0n, 18446744073709551615n, "BPT_InductiveEnergyReadingVARh"));
+    w.bits(0, 1);
   }
-  v = o.MeterSignature;
-  if (v !== undefined) {
+  const v5: any = o.MeterSignature;
+  if (v5 !== undefined) {
     switch (s) {
-      case 2: w.bits(3, 3); s = 6; break;
-      case 3: w.bits(2, 3); s = 6; break;
-      case 4: w.bits(1, 3); s = 6; break;
-      case 5: w.bits(0, 3); s = 6; break;
+      case 2: w.bits(6, 4); s = 6; break;
+      case 3: w.bits(4, 4); s = 6; break;
+      case 4: w.bits(2, 4); s = 6; break;
+      case 5: w.bits(0, 4); s = 6; break;
       default: throw structErr("MeterInfoType", "MeterSignature", EXP_MeterInfoType[s]!);
     }
-    w.bits(0, 1); w.binary(v, 64, "MeterSignature"); w.bits(0, 1);
+    w.binary(v5, 64, "MeterSignature");
+    w.bits(0, 1);
   }
-  v = o.MeterStatus;
-  if (v !== undefined) {
+  const v6: any = o.MeterStatus;
+  if (v6 !== undefined) {
     switch (s) {
-      case 2: w.bits(4, 3); s = 7; break;
-      case 3: w.bits(3, 3); s = 7; break;
-      case 4: w.bits(2, 3); s = 7; break;
-      case 5: w.bits(1, 3); s = 7; break;
-      case 6: w.bits(0, 2); s = 7; break;
+      case 2: w.bits(8, 4); s = 7; break;
+      case 3: w.bits(6, 4); s = 7; break;
+      case 4: w.bits(4, 4); s = 7; break;
+      case 5: w.bits(2, 4); s = 7; break;
+      case 6: w.bits(0, 3); s = 7; break;
       default: throw structErr("MeterInfoType", "MeterStatus", EXP_MeterInfoType[s]!);
     }
-    w.bits(0, 1); w.int(chkInt(v, -32768, 32767, "MeterStatus")); w.bits(0, 1);
+    w.int(chkInt(v6, -32768, 32767, "MeterStatus"));
+    w.bits(0, 1);
   }
-  v = o.MeterTimestamp;
-  if (v !== undefined) {
+  const v7: any = o.MeterTimestamp;
+  if (v7 !== undefined) {
     switch (s) {
-      case 2: w.bits(5, 3); s = 8; break;
-      case 3: w.bits(4, 3); s = 8; break;
-      case 4: w.bits(3, 3); s = 8; break;
-      case 5: w.bits(2, 3); s = 8; break;
-      case 6: w.bits(1, 2); s = 8; break;
-      case 7: w.bits(0, 2); s = 8; break;
+      case 2: w.bits(10, 4); s = 8; break;
+      case 3: w.bits(8, 4); s = 8; break;
+      case 4: w.bits(6, 4); s = 8; break;
+      case 5: w.bits(4, 4); s = 8; break;
+      case 6: w.bits(2, 3); s = 8; break;
+      case 7: w.bits(0, 3); s = 8; break;
       default: throw structErr("MeterInfoType", "MeterTimestamp", EXP_MeterInfoType[s]!);
     }
-    w.bits(0, 1); w.uintBig(chkBig(v, 0n, 18446744073709551615n, "MeterTimestamp")); w.bits(0, 1);
+    w.uintBig(chkBig(v7, 0n, 18446744073709551615n, "MeterTimestamp"));
+    w.bits(0, 1);
   }
   switch (s) {
     case 2: w.bits(6, 3); return;
@@ -4115,44 +3687,39 @@ function d_ReceiptType(r: BitReader): T.ReceiptType {
 function e_ReceiptType(w: BitWriter, o: T.ReceiptType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ReceiptType");
   let s = 0; let n = 0;
-  let v: any;
-  v = o.TimeAnchor;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("ReceiptType", "TimeAnchor", EXP_ReceiptType[s]!);
-    }
-    w.bits(0, 1); w.uintBig(chkBig(v, 0n, 18446744073709551615n, "TimeAnchor")); w.bits(0, 1);
+  const v0: any = o.TimeAnchor;
+  if (v0 === undefined) throw missErr("ReceiptType", "TimeAnchor");
+  s = 1;
+  w.bits(0, 2);
+  w.uintBig(chkBig(v0, 0n, 18446744073709551615n, "TimeAnchor"));
+  const v1: any = o.EnergyCosts;
+  w.bits(0, 1);
+  if (v1 !== undefined) {
+    s = 2;
+    w.bits(0, 3);
+    try { e_DetailedCostType(w, v1); } catch (err) { throw withPath(err, "EnergyCosts"); }
   }
-  v = o.EnergyCosts;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 3); s = 2; break;
-      default: throw structErr("ReceiptType", "EnergyCosts", EXP_ReceiptType[s]!);
-    }
-    try { e_DetailedCostType(w, v); } catch (err) { throw withPath(err, "EnergyCosts"); }
-  }
-  v = o.OccupancyCosts;
-  if (v !== undefined) {
+  const v2: any = o.OccupancyCosts;
+  if (v2 !== undefined) {
     switch (s) {
       case 1: w.bits(1, 3); s = 3; break;
       case 2: w.bits(0, 3); s = 3; break;
       default: throw structErr("ReceiptType", "OccupancyCosts", EXP_ReceiptType[s]!);
     }
-    try { e_DetailedCostType(w, v); } catch (err) { throw withPath(err, "OccupancyCosts"); }
+    try { e_DetailedCostType(w, v2); } catch (err) { throw withPath(err, "OccupancyCosts"); }
   }
-  v = o.AdditionalServicesCosts;
-  if (v !== undefined) {
+  const v3: any = o.AdditionalServicesCosts;
+  if (v3 !== undefined) {
     switch (s) {
       case 1: w.bits(2, 3); s = 4; break;
       case 2: w.bits(1, 3); s = 4; break;
       case 3: w.bits(0, 3); s = 4; break;
       default: throw structErr("ReceiptType", "AdditionalServicesCosts", EXP_ReceiptType[s]!);
     }
-    try { e_DetailedCostType(w, v); } catch (err) { throw withPath(err, "AdditionalServicesCosts"); }
+    try { e_DetailedCostType(w, v3); } catch (err) { throw withPath(err, "AdditionalServicesCosts"); }
   }
-  v = o.OverstayCosts;
-  if (v !== undefined) {
+  const v4: any = o.OverstayCosts;
+  if (v4 !== undefined) {
     switch (s) {
       case 1: w.bits(3, 3); s = 5; break;
       case 2: w.bits(2, 3); s = 5; break;
@@ -4160,13 +3727,13 @@ function e_ReceiptType(w: BitWriter, o: T.ReceiptType): void {
       case 4: w.bits(0, 2); s = 5; break;
       default: throw structErr("ReceiptType", "OverstayCosts", EXP_ReceiptType[s]!);
     }
-    try { e_DetailedCostType(w, v); } catch (err) { throw withPath(err, "OverstayCosts"); }
+    try { e_DetailedCostType(w, v4); } catch (err) { throw withPath(err, "OverstayCosts"); }
   }
-  v = o.TaxCosts;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 10) throw arrErr("TaxCosts", v, 10);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v5: any = o.TaxCosts;
+  if (v5 !== undefined) {
+    if (!Array.isArray(v5) || v5.length > 10) throw arrErr("TaxCosts", v5, 10);
+    for (let k = 0; k < v5.length; k++) {
+      const x = v5[k];
       switch (s) {
         case 1: w.bits(4, 3); n = 1; s = 6; break;
         case 2: w.bits(3, 3); n = 1; s = 6; break;
@@ -4223,27 +3790,17 @@ function d_DetailedCostType(r: BitReader): T.DetailedCostType {
 function e_DetailedCostType(w: BitWriter, o: T.DetailedCostType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for DetailedCostType");
   let s = 0;
-  let v: any;
-  v = o.Amount;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("DetailedCostType", "Amount", EXP_DetailedCostType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "Amount"); }
-  }
-  v = o.CostPerUnit;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("DetailedCostType", "CostPerUnit", EXP_DetailedCostType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "CostPerUnit"); }
-  }
-  switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("DetailedCostType", "(end)", EXP_DetailedCostType[s]!);
-  }
+  const v0: any = o.Amount;
+  if (v0 === undefined) throw missErr("DetailedCostType", "Amount");
+  s = 1;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v0); } catch (err) { throw withPath(err, "Amount"); }
+  const v1: any = o.CostPerUnit;
+  if (v1 === undefined) throw missErr("DetailedCostType", "CostPerUnit");
+  s = 2;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v1); } catch (err) { throw withPath(err, "CostPerUnit"); }
+  w.bits(0, 1);
 }
 const EXP_DetailedCostType: readonly string[] = ["SE(Amount)","SE(CostPerUnit)","EE"];
 
@@ -4278,27 +3835,17 @@ function d_DetailedTaxType(r: BitReader): T.DetailedTaxType {
 function e_DetailedTaxType(w: BitWriter, o: T.DetailedTaxType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for DetailedTaxType");
   let s = 0;
-  let v: any;
-  v = o.TaxRuleID;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("DetailedTaxType", "TaxRuleID", EXP_DetailedTaxType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 1, 4294967295, "TaxRuleID")); w.bits(0, 1);
-  }
-  v = o.Amount;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("DetailedTaxType", "Amount", EXP_DetailedTaxType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "Amount"); }
-  }
-  switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("DetailedTaxType", "(end)", EXP_DetailedTaxType[s]!);
-  }
+  const v0: any = o.TaxRuleID;
+  if (v0 === undefined) throw missErr("DetailedTaxType", "TaxRuleID");
+  s = 1;
+  w.bits(0, 2);
+  w.uint(chkInt(v0, 1, 4294967295, "TaxRuleID"));
+  const v1: any = o.Amount;
+  if (v1 === undefined) throw missErr("DetailedTaxType", "Amount");
+  s = 2;
+  w.bits(0, 2);
+  try { e_RationalNumberType(w, v1); } catch (err) { throw withPath(err, "Amount"); }
+  w.bits(0, 1);
 }
 const EXP_DetailedTaxType: readonly string[] = ["SE(TaxRuleID)","SE(Amount)","EE"];
 
@@ -4345,33 +3892,30 @@ function d_Scheduled_CLReqControlModeType(r: BitReader): T.Scheduled_CLReqContro
 function e_Scheduled_CLReqControlModeType(w: BitWriter, o: T.Scheduled_CLReqControlModeType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for Scheduled_CLReqControlModeType");
   let s = 0;
-  let v: any;
-  v = o.EVTargetEnergyRequest;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 3); s = 1; break;
-      default: throw structErr("Scheduled_CLReqControlModeType", "EVTargetEnergyRequest", EXP_Scheduled_CLReqControlModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVTargetEnergyRequest"); }
+  const v0: any = o.EVTargetEnergyRequest;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 3);
+    try { e_RationalNumberType(w, v0); } catch (err) { throw withPath(err, "EVTargetEnergyRequest"); }
   }
-  v = o.EVMaximumEnergyRequest;
-  if (v !== undefined) {
+  const v1: any = o.EVMaximumEnergyRequest;
+  if (v1 !== undefined) {
     switch (s) {
       case 0: w.bits(1, 3); s = 2; break;
       case 1: w.bits(0, 2); s = 2; break;
       default: throw structErr("Scheduled_CLReqControlModeType", "EVMaximumEnergyRequest", EXP_Scheduled_CLReqControlModeType[s]!);
     }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMaximumEnergyRequest"); }
+    try { e_RationalNumberType(w, v1); } catch (err) { throw withPath(err, "EVMaximumEnergyRequest"); }
   }
-  v = o.EVMinimumEnergyRequest;
-  if (v !== undefined) {
+  const v2: any = o.EVMinimumEnergyRequest;
+  if (v2 !== undefined) {
     switch (s) {
       case 0: w.bits(2, 3); s = 3; break;
       case 1: w.bits(1, 2); s = 3; break;
       case 2: w.bits(0, 2); s = 3; break;
       default: throw structErr("Scheduled_CLReqControlModeType", "EVMinimumEnergyRequest", EXP_Scheduled_CLReqControlModeType[s]!);
     }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMinimumEnergyRequest"); }
+    try { e_RationalNumberType(w, v2); } catch (err) { throw withPath(err, "EVMinimumEnergyRequest"); }
   }
   switch (s) {
     case 0: w.bits(3, 3); return;
@@ -4402,11 +3946,7 @@ function d_Scheduled_CLResControlModeType(r: BitReader): T.Scheduled_CLResContro
 function e_Scheduled_CLResControlModeType(w: BitWriter, o: T.Scheduled_CLResControlModeType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for Scheduled_CLResControlModeType");
   let s = 0;
-  let v: any;
-  switch (s) {
-    case 0: w.bits(0, 1); return;
-    default: throw structErr("Scheduled_CLResControlModeType", "(end)", EXP_Scheduled_CLResControlModeType[s]!);
-  }
+  w.bits(0, 1);
 }
 const EXP_Scheduled_CLResControlModeType: readonly string[] = ["EE"];
 
@@ -4454,44 +3994,32 @@ function d_Dynamic_CLReqControlModeType(r: BitReader): T.Dynamic_CLReqControlMod
 function e_Dynamic_CLReqControlModeType(w: BitWriter, o: T.Dynamic_CLReqControlModeType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for Dynamic_CLReqControlModeType");
   let s = 0;
-  let v: any;
-  v = o.DepartureTime;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 2); s = 1; break;
-      default: throw structErr("Dynamic_CLReqControlModeType", "DepartureTime", EXP_Dynamic_CLReqControlModeType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 4294967295, "DepartureTime")); w.bits(0, 1);
+  const v0: any = o.DepartureTime;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 3);
+    w.uint(chkInt(v0, 0, 4294967295, "DepartureTime"));
+    w.bits(0, 1);
   }
-  v = o.EVTargetEnergyRequest;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(1, 2); s = 2; break;
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("Dynamic_CLReqControlModeType", "EVTargetEnergyRequest", EXP_Dynamic_CLReqControlModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVTargetEnergyRequest"); }
-  }
-  v = o.EVMaximumEnergyRequest;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("Dynamic_CLReqControlModeType", "EVMaximumEnergyRequest", EXP_Dynamic_CLReqControlModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMaximumEnergyRequest"); }
-  }
-  v = o.EVMinimumEnergyRequest;
-  if (v !== undefined) {
-    switch (s) {
-      case 3: w.bits(0, 1); s = 4; break;
-      default: throw structErr("Dynamic_CLReqControlModeType", "EVMinimumEnergyRequest", EXP_Dynamic_CLReqControlModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMinimumEnergyRequest"); }
-  }
+  const v1: any = o.EVTargetEnergyRequest;
+  if (v1 === undefined) throw missErr("Dynamic_CLReqControlModeType", "EVTargetEnergyRequest");
   switch (s) {
-    case 4: w.bits(0, 1); return;
-    default: throw structErr("Dynamic_CLReqControlModeType", "(end)", EXP_Dynamic_CLReqControlModeType[s]!);
+    case 0: w.bits(1, 2); s = 2; break;
+    case 1: w.bits(0, 1); s = 2; break;
+    default: throw structErr("Dynamic_CLReqControlModeType", "EVTargetEnergyRequest", EXP_Dynamic_CLReqControlModeType[s]!);
   }
+  try { e_RationalNumberType(w, v1); } catch (err) { throw withPath(err, "EVTargetEnergyRequest"); }
+  const v2: any = o.EVMaximumEnergyRequest;
+  if (v2 === undefined) throw missErr("Dynamic_CLReqControlModeType", "EVMaximumEnergyRequest");
+  s = 3;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v2); } catch (err) { throw withPath(err, "EVMaximumEnergyRequest"); }
+  const v3: any = o.EVMinimumEnergyRequest;
+  if (v3 === undefined) throw missErr("Dynamic_CLReqControlModeType", "EVMinimumEnergyRequest");
+  s = 4;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v3); } catch (err) { throw withPath(err, "EVMinimumEnergyRequest"); }
+  w.bits(0, 1);
 }
 const EXP_Dynamic_CLReqControlModeType: readonly string[] = ["SE(DepartureTime)|SE(EVTargetEnergyRequest)","SE(EVTargetEnergyRequest)","SE(EVMaximumEnergyRequest)","SE(EVMinimumEnergyRequest)","EE"];
 
@@ -4548,44 +4076,43 @@ function d_Dynamic_CLResControlModeType(r: BitReader): T.Dynamic_CLResControlMod
 function e_Dynamic_CLResControlModeType(w: BitWriter, o: T.Dynamic_CLResControlModeType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for Dynamic_CLResControlModeType");
   let s = 0;
-  let v: any;
-  v = o.DepartureTime;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 3); s = 1; break;
-      default: throw structErr("Dynamic_CLResControlModeType", "DepartureTime", EXP_Dynamic_CLResControlModeType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 4294967295, "DepartureTime")); w.bits(0, 1);
+  const v0: any = o.DepartureTime;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 4);
+    w.uint(chkInt(v0, 0, 4294967295, "DepartureTime"));
+    w.bits(0, 1);
   }
-  v = o.MinimumSOC;
-  if (v !== undefined) {
+  const v1: any = o.MinimumSOC;
+  if (v1 !== undefined) {
     switch (s) {
-      case 0: w.bits(1, 3); s = 2; break;
-      case 1: w.bits(0, 3); s = 2; break;
+      case 0: w.bits(2, 4); s = 2; break;
+      case 1: w.bits(0, 4); s = 2; break;
       default: throw structErr("Dynamic_CLResControlModeType", "MinimumSOC", EXP_Dynamic_CLResControlModeType[s]!);
     }
-    w.bits(0, 1); w.bits(chkInt(v, 0, 100, "MinimumSOC") - 0, 7); w.bits(0, 1);
+    w.bits((chkInt(v1, 0, 100, "MinimumSOC") << 1), 8);
   }
-  v = o.TargetSOC;
-  if (v !== undefined) {
+  const v2: any = o.TargetSOC;
+  if (v2 !== undefined) {
     switch (s) {
-      case 0: w.bits(2, 3); s = 3; break;
-      case 1: w.bits(1, 3); s = 3; break;
-      case 2: w.bits(0, 2); s = 3; break;
+      case 0: w.bits(4, 4); s = 3; break;
+      case 1: w.bits(2, 4); s = 3; break;
+      case 2: w.bits(0, 3); s = 3; break;
       default: throw structErr("Dynamic_CLResControlModeType", "TargetSOC", EXP_Dynamic_CLResControlModeType[s]!);
     }
-    w.bits(0, 1); w.bits(chkInt(v, 0, 100, "TargetSOC") - 0, 7); w.bits(0, 1);
+    w.bits((chkInt(v2, 0, 100, "TargetSOC") << 1), 8);
   }
-  v = o.AckMaxDelay;
-  if (v !== undefined) {
+  const v3: any = o.AckMaxDelay;
+  if (v3 !== undefined) {
     switch (s) {
-      case 0: w.bits(3, 3); s = 4; break;
-      case 1: w.bits(2, 3); s = 4; break;
-      case 2: w.bits(1, 2); s = 4; break;
-      case 3: w.bits(0, 2); s = 4; break;
+      case 0: w.bits(6, 4); s = 4; break;
+      case 1: w.bits(4, 4); s = 4; break;
+      case 2: w.bits(2, 3); s = 4; break;
+      case 3: w.bits(0, 3); s = 4; break;
       default: throw structErr("Dynamic_CLResControlModeType", "AckMaxDelay", EXP_Dynamic_CLResControlModeType[s]!);
     }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 65535, "AckMaxDelay")); w.bits(0, 1);
+    w.uint(chkInt(v3, 0, 65535, "AckMaxDelay"));
+    w.bits(0, 1);
   }
   switch (s) {
     case 0: w.bits(4, 3); return;
@@ -4630,12 +4157,12 @@ function d_ListOfRootCertificateIDsType(r: BitReader): T.ListOfRootCertificateID
 function e_ListOfRootCertificateIDsType(w: BitWriter, o: T.ListOfRootCertificateIDsType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ListOfRootCertificateIDsType");
   let s = 0; let n = 0;
-  let v: any;
-  v = o.RootCertificateID;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 20) throw arrErr("RootCertificateID", v, 20);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.RootCertificateID;
+  if (v0 === undefined || (Array.isArray(v0) && v0.length === 0)) throw missErr("ListOfRootCertificateIDsType", "RootCertificateID");
+  if (v0 !== undefined) {
+    if (!Array.isArray(v0) || v0.length > 20) throw arrErr("RootCertificateID", v0, 20);
+    for (let k = 0; k < v0.length; k++) {
+      const x = v0[k];
       switch (s) {
         case 0: w.bits(0, 1); n = 1; s = 1; break;
         case 1: w.bits(0, 2); n++; s = n < 20 ? 1 : 2; break;
@@ -4709,42 +4236,48 @@ export function encodeDocument(doc: Document, opts?: EncodeOptions): Uint8Array 
   return w.finish();
 }
 
+const K_Document = new Map<string, number>([["ACDP_ConnectReq",0],["ACDP_ConnectRes",1],["ACDP_DisconnectReq",2],["ACDP_DisconnectRes",3],["ACDP_SystemStatusReq",4],["ACDP_SystemStatusRes",5],["ACDP_VehiclePositioningReq",6],["ACDP_VehiclePositioningRes",7],["CLReqControlMode",8],["CLResControlMode",9],["CanonicalizationMethod",10],["DSAKeyValue",11],["DigestMethod",12],["DigestValue",13],["KeyInfo",14],["KeyName",15],["KeyValue",16],["Manifest",17],["MgmtData",18],["Object",19],["PGPData",20],["RSAKeyValue",21],["Reference",22],["RetrievalMethod",23],["SPKIData",24],["Signature",25],["SignatureMethod",26],["SignatureProperties",27],["SignatureProperty",28],["SignatureValue",29],["SignedInfo",30],["Transform",31],["Transforms",32],["X509Data",33]]);
+
 function docContent(w: BitWriter, doc: Document, W: number): void {
   if (typeof doc !== "object" || doc === null) throw new ExiEncodeError("EXI_TYPE", "", "expected { ElementName: value }");
-  if ("ACDP_ConnectReq" in doc) { w.bits(0, W); try { e_ACDP_ConnectReqType(w, (doc as any)["ACDP_ConnectReq"]); } catch (err) { throw withPath(err, "ACDP_ConnectReq"); } return; }
-  if ("ACDP_ConnectRes" in doc) { w.bits(1, W); try { e_ACDP_ConnectResType(w, (doc as any)["ACDP_ConnectRes"]); } catch (err) { throw withPath(err, "ACDP_ConnectRes"); } return; }
-  if ("ACDP_DisconnectReq" in doc) { w.bits(2, W); try { e_ACDP_ConnectReqType(w, (doc as any)["ACDP_DisconnectReq"]); } catch (err) { throw withPath(err, "ACDP_DisconnectReq"); } return; }
-  if ("ACDP_DisconnectRes" in doc) { w.bits(3, W); try { e_ACDP_ConnectResType(w, (doc as any)["ACDP_DisconnectRes"]); } catch (err) { throw withPath(err, "ACDP_DisconnectRes"); } return; }
-  if ("ACDP_SystemStatusReq" in doc) { w.bits(4, W); try { e_ACDP_SystemStatusReqType(w, (doc as any)["ACDP_SystemStatusReq"]); } catch (err) { throw withPath(err, "ACDP_SystemStatusReq"); } return; }
-  if ("ACDP_SystemStatusRes" in doc) { w.bits(5, W); try { e_ACDP_SystemStatusResType(w, (doc as any)["ACDP_SystemStatusRes"]); } catch (err) { throw withPath(err, "ACDP_SystemStatusRes"); } return; }
-  if ("ACDP_VehiclePositioningReq" in doc) { w.bits(6, W); try { e_ACDP_VehiclePositioningReqType(w, (doc as any)["ACDP_VehiclePositioningReq"]); } catch (err) { throw withPath(err, "ACDP_VehiclePositioningReq"); } return; }
-  if ("ACDP_VehiclePositioningRes" in doc) { w.bits(7, W); try { e_ACDP_VehiclePositioningResType(w, (doc as any)["ACDP_VehiclePositioningRes"]); } catch (err) { throw withPath(err, "ACDP_VehiclePositioningRes"); } return; }
-  if ("CLReqControlMode" in doc) { w.bits(8, W); try { e_CLReqControlModeType(w, (doc as any)["CLReqControlMode"]); } catch (err) { throw withPath(err, "CLReqControlMode"); } return; }
-  if ("CLResControlMode" in doc) { w.bits(9, W); try { e_CLResControlModeType(w, (doc as any)["CLResControlMode"]); } catch (err) { throw withPath(err, "CLResControlMode"); } return; }
-  if ("CanonicalizationMethod" in doc) { w.bits(10, W); try { e_CanonicalizationMethodType(w, (doc as any)["CanonicalizationMethod"]); } catch (err) { throw withPath(err, "CanonicalizationMethod"); } return; }
-  if ("DSAKeyValue" in doc) { w.bits(11, W); try { e_DSAKeyValueType(w, (doc as any)["DSAKeyValue"]); } catch (err) { throw withPath(err, "DSAKeyValue"); } return; }
-  if ("DigestMethod" in doc) { w.bits(12, W); try { e_DigestMethodType(w, (doc as any)["DigestMethod"]); } catch (err) { throw withPath(err, "DigestMethod"); } return; }
-  if ("DigestValue" in doc) { w.bits(13, W); w.bits(0, 1); w.binary((doc as any)["DigestValue"], 65536, "DigestValue"); w.bits(0, 1); return; }
-  if ("KeyInfo" in doc) { w.bits(14, W); try { e_KeyInfoType(w, (doc as any)["KeyInfo"]); } catch (err) { throw withPath(err, "KeyInfo"); } return; }
-  if ("KeyName" in doc) { w.bits(15, W); w.bits(0, 1); w.string((doc as any)["KeyName"], 65536, "KeyName"); w.bits(0, 1); return; }
-  if ("KeyValue" in doc) { w.bits(16, W); try { e_KeyValueType(w, (doc as any)["KeyValue"]); } catch (err) { throw withPath(err, "KeyValue"); } return; }
-  if ("Manifest" in doc) { w.bits(17, W); try { e_ManifestType(w, (doc as any)["Manifest"]); } catch (err) { throw withPath(err, "Manifest"); } return; }
-  if ("MgmtData" in doc) { w.bits(18, W); w.bits(0, 1); w.string((doc as any)["MgmtData"], 65536, "MgmtData"); w.bits(0, 1); return; }
-  if ("Object" in doc) { w.bits(19, W); try { e_ObjectType(w, (doc as any)["Object"]); } catch (err) { throw withPath(err, "Object"); } return; }
-  if ("PGPData" in doc) { w.bits(20, W); try { e_PGPDataType(w, (doc as any)["PGPData"]); } catch (err) { throw withPath(err, "PGPData"); } return; }
-  if ("RSAKeyValue" in doc) { w.bits(21, W); try { e_RSAKeyValueType(w, (doc as any)["RSAKeyValue"]); } catch (err) { throw withPath(err, "RSAKeyValue"); } return; }
-  if ("Reference" in doc) { w.bits(22, W); try { e_ReferenceType(w, (doc as any)["Reference"]); } catch (err) { throw withPath(err, "Reference"); } return; }
-  if ("RetrievalMethod" in doc) { w.bits(23, W); try { e_RetrievalMethodType(w, (doc as any)["RetrievalMethod"]); } catch (err) { throw withPath(err, "RetrievalMethod"); } return; }
-  if ("SPKIData" in doc) { w.bits(24, W); try { e_SPKIDataType(w, (doc as any)["SPKIData"]); } catch (err) { throw withPath(err, "SPKIData"); } return; }
-  if ("Signature" in doc) { w.bits(25, W); try { e_SignatureType(w, (doc as any)["Signature"]); } catch (err) { throw withPath(err, "Signature"); } return; }
-  if ("SignatureMethod" in doc) { w.bits(26, W); try { e_SignatureMethodType(w, (doc as any)["SignatureMethod"]); } catch (err) { throw withPath(err, "SignatureMethod"); } return; }
-  if ("SignatureProperties" in doc) { w.bits(27, W); try { e_SignaturePropertiesType(w, (doc as any)["SignatureProperties"]); } catch (err) { throw withPath(err, "SignatureProperties"); } return; }
-  if ("SignatureProperty" in doc) { w.bits(28, W); try { e_SignaturePropertyType(w, (doc as any)["SignatureProperty"]); } catch (err) { throw withPath(err, "SignatureProperty"); } return; }
-  if ("SignatureValue" in doc) { w.bits(29, W); try { e_SignatureValueType(w, (doc as any)["SignatureValue"]); } catch (err) { throw withPath(err, "SignatureValue"); } return; }
-  if ("SignedInfo" in doc) { w.bits(30, W); try { e_SignedInfoType(w, (doc as any)["SignedInfo"]); } catch (err) { throw withPath(err, "SignedInfo"); } return; }
-  if ("Transform" in doc) { w.bits(31, W); try { e_TransformType(w, (doc as any)["Transform"]); } catch (err) { throw withPath(err, "Transform"); } return; }
-  if ("Transforms" in doc) { w.bits(32, W); try { e_TransformsType(w, (doc as any)["Transforms"]); } catch (err) { throw withPath(err, "Transforms"); } return; }
-  if ("X509Data" in doc) { w.bits(33, W); try { e_X509DataType(w, (doc as any)["X509Data"]); } catch (err) { throw withPath(err, "X509Data"); } return; }
+  for (const k in doc) {
+    switch (K_Document.get(k)) {
+      case 0: { w.bits(0, W); try { e_ACDP_ConnectReqType(w, (doc as any)["ACDP_ConnectReq"]); } catch (err) { throw withPath(err, "ACDP_ConnectReq"); } return; }
+      case 1: { w.bits(1, W); try { e_ACDP_ConnectResType(w, (doc as any)["ACDP_ConnectRes"]); } catch (err) { throw withPath(err, "ACDP_ConnectRes"); } return; }
+      case 2: { w.bits(2, W); try { e_ACDP_ConnectReqType(w, (doc as any)["ACDP_DisconnectReq"]); } catch (err) { throw withPath(err, "ACDP_DisconnectReq"); } return; }
+      case 3: { w.bits(3, W); try { e_ACDP_ConnectResType(w, (doc as any)["ACDP_DisconnectRes"]); } catch (err) { throw withPath(err, "ACDP_DisconnectRes"); } return; }
+      case 4: { w.bits(4, W); try { e_ACDP_SystemStatusReqType(w, (doc as any)["ACDP_SystemStatusReq"]); } catch (err) { throw withPath(err, "ACDP_SystemStatusReq"); } return; }
+      case 5: { w.bits(5, W); try { e_ACDP_SystemStatusResType(w, (doc as any)["ACDP_SystemStatusRes"]); } catch (err) { throw withPath(err, "ACDP_SystemStatusRes"); } return; }
+      case 6: { w.bits(6, W); try { e_ACDP_VehiclePositioningReqType(w, (doc as any)["ACDP_VehiclePositioningReq"]); } catch (err) { throw withPath(err, "ACDP_VehiclePositioningReq"); } return; }
+      case 7: { w.bits(7, W); try { e_ACDP_VehiclePositioningResType(w, (doc as any)["ACDP_VehiclePositioningRes"]); } catch (err) { throw withPath(err, "ACDP_VehiclePositioningRes"); } return; }
+      case 8: { w.bits(8, W); try { e_CLReqControlModeType(w, (doc as any)["CLReqControlMode"]); } catch (err) { throw withPath(err, "CLReqControlMode"); } return; }
+      case 9: { w.bits(9, W); try { e_CLResControlModeType(w, (doc as any)["CLResControlMode"]); } catch (err) { throw withPath(err, "CLResControlMode"); } return; }
+      case 10: { w.bits(10, W); try { e_CanonicalizationMethodType(w, (doc as any)["CanonicalizationMethod"]); } catch (err) { throw withPath(err, "CanonicalizationMethod"); } return; }
+      case 11: { w.bits(11, W); try { e_DSAKeyValueType(w, (doc as any)["DSAKeyValue"]); } catch (err) { throw withPath(err, "DSAKeyValue"); } return; }
+      case 12: { w.bits(12, W); try { e_DigestMethodType(w, (doc as any)["DigestMethod"]); } catch (err) { throw withPath(err, "DigestMethod"); } return; }
+      case 13: { w.bits(13, W); w.bits(0, 1); w.binary((doc as any)["DigestValue"], 65536, "DigestValue"); w.bits(0, 1); return; }
+      case 14: { w.bits(14, W); try { e_KeyInfoType(w, (doc as any)["KeyInfo"]); } catch (err) { throw withPath(err, "KeyInfo"); } return; }
+      case 15: { w.bits(15, W); w.bits(0, 1); w.string((doc as any)["KeyName"], 65536, "KeyName"); w.bits(0, 1); return; }
+      case 16: { w.bits(16, W); try { e_KeyValueType(w, (doc as any)["KeyValue"]); } catch (err) { throw withPath(err, "KeyValue"); } return; }
+      case 17: { w.bits(17, W); try { e_ManifestType(w, (doc as any)["Manifest"]); } catch (err) { throw withPath(err, "Manifest"); } return; }
+      case 18: { w.bits(18, W); w.bits(0, 1); w.string((doc as any)["MgmtData"], 65536, "MgmtData"); w.bits(0, 1); return; }
+      case 19: { w.bits(19, W); try { e_ObjectType(w, (doc as any)["Object"]); } catch (err) { throw withPath(err, "Object"); } return; }
+      case 20: { w.bits(20, W); try { e_PGPDataType(w, (doc as any)["PGPData"]); } catch (err) { throw withPath(err, "PGPData"); } return; }
+      case 21: { w.bits(21, W); try { e_RSAKeyValueType(w, (doc as any)["RSAKeyValue"]); } catch (err) { throw withPath(err, "RSAKeyValue"); } return; }
+      case 22: { w.bits(22, W); try { e_ReferenceType(w, (doc as any)["Reference"]); } catch (err) { throw withPath(err, "Reference"); } return; }
+      case 23: { w.bits(23, W); try { e_RetrievalMethodType(w, (doc as any)["RetrievalMethod"]); } catch (err) { throw withPath(err, "RetrievalMethod"); } return; }
+      case 24: { w.bits(24, W); try { e_SPKIDataType(w, (doc as any)["SPKIData"]); } catch (err) { throw withPath(err, "SPKIData"); } return; }
+      case 25: { w.bits(25, W); try { e_SignatureType(w, (doc as any)["Signature"]); } catch (err) { throw withPath(err, "Signature"); } return; }
+      case 26: { w.bits(26, W); try { e_SignatureMethodType(w, (doc as any)["SignatureMethod"]); } catch (err) { throw withPath(err, "SignatureMethod"); } return; }
+      case 27: { w.bits(27, W); try { e_SignaturePropertiesType(w, (doc as any)["SignatureProperties"]); } catch (err) { throw withPath(err, "SignatureProperties"); } return; }
+      case 28: { w.bits(28, W); try { e_SignaturePropertyType(w, (doc as any)["SignatureProperty"]); } catch (err) { throw withPath(err, "SignatureProperty"); } return; }
+      case 29: { w.bits(29, W); try { e_SignatureValueType(w, (doc as any)["SignatureValue"]); } catch (err) { throw withPath(err, "SignatureValue"); } return; }
+      case 30: { w.bits(30, W); try { e_SignedInfoType(w, (doc as any)["SignedInfo"]); } catch (err) { throw withPath(err, "SignedInfo"); } return; }
+      case 31: { w.bits(31, W); try { e_TransformType(w, (doc as any)["Transform"]); } catch (err) { throw withPath(err, "Transform"); } return; }
+      case 32: { w.bits(32, W); try { e_TransformsType(w, (doc as any)["Transforms"]); } catch (err) { throw withPath(err, "Transforms"); } return; }
+      case 33: { w.bits(33, W); try { e_X509DataType(w, (doc as any)["X509Data"]); } catch (err) { throw withPath(err, "X509Data"); } return; }
+    }
+  }
   throw new ExiEncodeError("EXI_STRUCTURE", Object.keys(doc)[0] ?? "", "not a global element of this schema set");
 }
 

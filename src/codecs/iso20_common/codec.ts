@@ -8,7 +8,7 @@
 import { BitReader } from "../../exi/reader.js";
 import { BitWriter } from "../../exi/writer.js";
 import { ExiDecodeError, ExiEncodeError, withPath } from "../../exi/errors.js";
-import { arrErr, chkBig, chkBool, chkInt, enumErr, structErr } from "../../exi/check.js";
+import { arrErr, chkBig, chkBool, chkInt, enumErr, enumIdx, missErr, structErr } from "../../exi/check.js";
 import { MAX_EXI_MESSAGE_BYTES } from "../../exi/limits.js";
 import type { DecodeOptions, EncodeOptions } from "../../exi/options.js";
 import type * as T from "./types.js";
@@ -176,45 +176,36 @@ function d_SignatureType(r: BitReader): T.SignatureType {
 function e_SignatureType(w: BitWriter, o: T.SignatureType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for SignatureType");
   let s = 0;
-  let v: any;
-  v = o.Id;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 2); s = 1; break;
-      default: throw structErr("SignatureType", "Id", EXP_SignatureType[s]!);
-    }
-    w.string(v, 65536, "Id");
+  const v0: any = o.Id;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 2);
+    w.string(v0, 65536, "Id");
   }
-  v = o.SignedInfo;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(1, 2); s = 2; break;
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("SignatureType", "SignedInfo", EXP_SignatureType[s]!);
-    }
-    try { e_SignedInfoType(w, v); } catch (err) { throw withPath(err, "SignedInfo"); }
+  const v1: any = o.SignedInfo;
+  if (v1 === undefined) throw missErr("SignatureType", "SignedInfo");
+  switch (s) {
+    case 0: w.bits(1, 2); s = 2; break;
+    case 1: w.bits(0, 1); s = 2; break;
+    default: throw structErr("SignatureType", "SignedInfo", EXP_SignatureType[s]!);
   }
-  v = o.SignatureValue;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("SignatureType", "SignatureValue", EXP_SignatureType[s]!);
-    }
-    try { e_SignatureValueType(w, v); } catch (err) { throw withPath(err, "SignatureValue"); }
+  try { e_SignedInfoType(w, v1); } catch (err) { throw withPath(err, "SignedInfo"); }
+  const v2: any = o.SignatureValue;
+  if (v2 === undefined) throw missErr("SignatureType", "SignatureValue");
+  s = 3;
+  w.bits(0, 1);
+  try { e_SignatureValueType(w, v2); } catch (err) { throw withPath(err, "SignatureValue"); }
+  const v3: any = o.KeyInfo;
+  if (v3 !== undefined) {
+    s = 4;
+    w.bits(0, 2);
+    try { e_KeyInfoType(w, v3); } catch (err) { throw withPath(err, "KeyInfo"); }
   }
-  v = o.KeyInfo;
-  if (v !== undefined) {
-    switch (s) {
-      case 3: w.bits(0, 2); s = 4; break;
-      default: throw structErr("SignatureType", "KeyInfo", EXP_SignatureType[s]!);
-    }
-    try { e_KeyInfoType(w, v); } catch (err) { throw withPath(err, "KeyInfo"); }
-  }
-  v = o.Object;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("Object", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v4: any = o.Object;
+  if (v4 !== undefined) {
+    if (!Array.isArray(v4) || v4.length > 4096) throw arrErr("Object", v4, 4096);
+    for (let k = 0; k < v4.length; k++) {
+      const x = v4[k];
       switch (s) {
         case 3: w.bits(1, 2); s = 5; break;
         case 4: w.bits(0, 2); s = 5; break;
@@ -278,37 +269,31 @@ function d_SignedInfoType(r: BitReader): T.SignedInfoType {
 function e_SignedInfoType(w: BitWriter, o: T.SignedInfoType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for SignedInfoType");
   let s = 0;
-  let v: any;
-  v = o.Id;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 2); s = 1; break;
-      default: throw structErr("SignedInfoType", "Id", EXP_SignedInfoType[s]!);
-    }
-    w.string(v, 65536, "Id");
+  const v0: any = o.Id;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 2);
+    w.string(v0, 65536, "Id");
   }
-  v = o.CanonicalizationMethod;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(1, 2); s = 2; break;
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("SignedInfoType", "CanonicalizationMethod", EXP_SignedInfoType[s]!);
-    }
-    try { e_CanonicalizationMethodType(w, v); } catch (err) { throw withPath(err, "CanonicalizationMethod"); }
+  const v1: any = o.CanonicalizationMethod;
+  if (v1 === undefined) throw missErr("SignedInfoType", "CanonicalizationMethod");
+  switch (s) {
+    case 0: w.bits(1, 2); s = 2; break;
+    case 1: w.bits(0, 1); s = 2; break;
+    default: throw structErr("SignedInfoType", "CanonicalizationMethod", EXP_SignedInfoType[s]!);
   }
-  v = o.SignatureMethod;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("SignedInfoType", "SignatureMethod", EXP_SignedInfoType[s]!);
-    }
-    try { e_SignatureMethodType(w, v); } catch (err) { throw withPath(err, "SignatureMethod"); }
-  }
-  v = o.Reference;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("Reference", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  try { e_CanonicalizationMethodType(w, v1); } catch (err) { throw withPath(err, "CanonicalizationMethod"); }
+  const v2: any = o.SignatureMethod;
+  if (v2 === undefined) throw missErr("SignedInfoType", "SignatureMethod");
+  s = 3;
+  w.bits(0, 1);
+  try { e_SignatureMethodType(w, v2); } catch (err) { throw withPath(err, "SignatureMethod"); }
+  const v3: any = o.Reference;
+  if (v3 === undefined || (Array.isArray(v3) && v3.length === 0)) throw missErr("SignedInfoType", "Reference");
+  if (v3 !== undefined) {
+    if (!Array.isArray(v3) || v3.length > 4096) throw arrErr("Reference", v3, 4096);
+    for (let k = 0; k < v3.length; k++) {
+      const x = v3[k];
       switch (s) {
         case 3: w.bits(0, 1); s = 4; break;
         case 4: w.bits(0, 2); s = 4; break;
@@ -317,10 +302,7 @@ function e_SignedInfoType(w: BitWriter, o: T.SignedInfoType): void {
       try { e_ReferenceType(w, x); } catch (err) { throw withPath(err, "Reference"); }
     }
   }
-  switch (s) {
-    case 4: w.bits(1, 2); return;
-    default: throw structErr("SignedInfoType", "(end)", EXP_SignedInfoType[s]!);
-  }
+  w.bits(1, 2);
 }
 const EXP_SignedInfoType: readonly string[] = ["AT(Id)|SE(CanonicalizationMethod)","SE(CanonicalizationMethod)","SE(SignatureMethod)","SE(Reference)","SE(Reference)|EE"];
 
@@ -359,20 +341,12 @@ function d_CanonicalizationMethodType(r: BitReader): T.CanonicalizationMethodTyp
 function e_CanonicalizationMethodType(w: BitWriter, o: T.CanonicalizationMethodType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for CanonicalizationMethodType");
   let s = 0;
-  let v: any;
-  v = o.Algorithm;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("CanonicalizationMethodType", "Algorithm", EXP_CanonicalizationMethodType[s]!);
-    }
-    w.string(v, 65536, "Algorithm");
-  }
-  switch (s) {
-    case 1: w.bits(1, 2); return;
-    case 2: w.bits(1, 2); return;
-    default: throw structErr("CanonicalizationMethodType", "(end)", EXP_CanonicalizationMethodType[s]!);
-  }
+  const v0: any = o.Algorithm;
+  if (v0 === undefined) throw missErr("CanonicalizationMethodType", "Algorithm");
+  s = 1;
+  w.bits(0, 1);
+  w.string(v0, 65536, "Algorithm");
+  w.bits(1, 2);
 }
 const EXP_CanonicalizationMethodType: readonly string[] = ["AT(Algorithm)","SE(*)|EE|CH(untyped)","SE(*)|EE|CH(untyped)"];
 
@@ -420,27 +394,21 @@ function d_SignatureMethodType(r: BitReader): T.SignatureMethodType {
 function e_SignatureMethodType(w: BitWriter, o: T.SignatureMethodType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for SignatureMethodType");
   let s = 0;
-  let v: any;
-  v = o.Algorithm;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("SignatureMethodType", "Algorithm", EXP_SignatureMethodType[s]!);
-    }
-    w.string(v, 65536, "Algorithm");
-  }
-  v = o.HMACOutputLength;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 3); s = 2; break;
-      default: throw structErr("SignatureMethodType", "HMACOutputLength", EXP_SignatureMethodType[s]!);
-    }
-    w.bits(0, 1); w.intBig(chkBig(v, undefined, undefined, "HMACOutputLength")); w.bits(0, 1);
+  const v0: any = o.Algorithm;
+  if (v0 === undefined) throw missErr("SignatureMethodType", "Algorithm");
+  s = 1;
+  w.bits(0, 1);
+  w.string(v0, 65536, "Algorithm");
+  const v1: any = o.HMACOutputLength;
+  if (v1 !== undefined) {
+    s = 2;
+    w.bits(0, 4);
+    w.intBig(chkBig(v1, undefined, undefined, "HMACOutputLength"));
+    w.bits(0, 1);
   }
   switch (s) {
     case 1: w.bits(2, 3); return;
     case 2: w.bits(1, 2); return;
-    case 3: w.bits(1, 2); return;
     default: throw structErr("SignatureMethodType", "(end)", EXP_SignatureMethodType[s]!);
   }
 }
@@ -511,36 +479,33 @@ function d_ReferenceType(r: BitReader): T.ReferenceType {
 function e_ReferenceType(w: BitWriter, o: T.ReferenceType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ReferenceType");
   let s = 0;
-  let v: any;
-  v = o.Id;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 3); s = 1; break;
-      default: throw structErr("ReferenceType", "Id", EXP_ReferenceType[s]!);
-    }
-    w.string(v, 65536, "Id");
+  const v0: any = o.Id;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 3);
+    w.string(v0, 65536, "Id");
   }
-  v = o.Type;
-  if (v !== undefined) {
+  const v1: any = o.Type;
+  if (v1 !== undefined) {
     switch (s) {
       case 0: w.bits(1, 3); s = 2; break;
       case 1: w.bits(0, 3); s = 2; break;
       default: throw structErr("ReferenceType", "Type", EXP_ReferenceType[s]!);
     }
-    w.string(v, 65536, "Type");
+    w.string(v1, 65536, "Type");
   }
-  v = o.URI;
-  if (v !== undefined) {
+  const v2: any = o.URI;
+  if (v2 !== undefined) {
     switch (s) {
       case 0: w.bits(2, 3); s = 3; break;
       case 1: w.bits(1, 3); s = 3; break;
       case 2: w.bits(0, 2); s = 3; break;
       default: throw structErr("ReferenceType", "URI", EXP_ReferenceType[s]!);
     }
-    w.string(v, 65536, "URI");
+    w.string(v2, 65536, "URI");
   }
-  v = o.Transforms;
-  if (v !== undefined) {
+  const v3: any = o.Transforms;
+  if (v3 !== undefined) {
     switch (s) {
       case 0: w.bits(3, 3); s = 4; break;
       case 1: w.bits(2, 3); s = 4; break;
@@ -548,32 +513,25 @@ function e_ReferenceType(w: BitWriter, o: T.ReferenceType): void {
       case 3: w.bits(0, 2); s = 4; break;
       default: throw structErr("ReferenceType", "Transforms", EXP_ReferenceType[s]!);
     }
-    try { e_TransformsType(w, v); } catch (err) { throw withPath(err, "Transforms"); }
+    try { e_TransformsType(w, v3); } catch (err) { throw withPath(err, "Transforms"); }
   }
-  v = o.DigestMethod;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(4, 3); s = 5; break;
-      case 1: w.bits(3, 3); s = 5; break;
-      case 2: w.bits(2, 2); s = 5; break;
-      case 3: w.bits(1, 2); s = 5; break;
-      case 4: w.bits(0, 1); s = 5; break;
-      default: throw structErr("ReferenceType", "DigestMethod", EXP_ReferenceType[s]!);
-    }
-    try { e_DigestMethodType(w, v); } catch (err) { throw withPath(err, "DigestMethod"); }
-  }
-  v = o.DigestValue;
-  if (v !== undefined) {
-    switch (s) {
-      case 5: w.bits(0, 1); s = 6; break;
-      default: throw structErr("ReferenceType", "DigestValue", EXP_ReferenceType[s]!);
-    }
-    w.bits(0, 1); w.binary(v, 65536, "DigestValue"); w.bits(0, 1);
-  }
+  const v4: any = o.DigestMethod;
+  if (v4 === undefined) throw missErr("ReferenceType", "DigestMethod");
   switch (s) {
-    case 6: w.bits(0, 1); return;
-    default: throw structErr("ReferenceType", "(end)", EXP_ReferenceType[s]!);
+    case 0: w.bits(4, 3); s = 5; break;
+    case 1: w.bits(3, 3); s = 5; break;
+    case 2: w.bits(2, 2); s = 5; break;
+    case 3: w.bits(1, 2); s = 5; break;
+    case 4: w.bits(0, 1); s = 5; break;
+    default: throw structErr("ReferenceType", "DigestMethod", EXP_ReferenceType[s]!);
   }
+  try { e_DigestMethodType(w, v4); } catch (err) { throw withPath(err, "DigestMethod"); }
+  const v5: any = o.DigestValue;
+  if (v5 === undefined) throw missErr("ReferenceType", "DigestValue");
+  s = 6;
+  w.bits(0, 2);
+  w.binary(v5, 65536, "DigestValue");
+  w.bits(0, 2);
 }
 const EXP_ReferenceType: readonly string[] = ["AT(Id)|AT(Type)|AT(URI)|SE(Transforms)|SE(DigestMethod)","AT(Type)|AT(URI)|SE(Transforms)|SE(DigestMethod)","AT(URI)|SE(Transforms)|SE(DigestMethod)","SE(Transforms)|SE(DigestMethod)","SE(DigestMethod)","SE(DigestValue)","EE"];
 
@@ -603,12 +561,12 @@ function d_TransformsType(r: BitReader): T.TransformsType {
 function e_TransformsType(w: BitWriter, o: T.TransformsType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for TransformsType");
   let s = 0;
-  let v: any;
-  v = o.Transform;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("Transform", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.Transform;
+  if (v0 === undefined || (Array.isArray(v0) && v0.length === 0)) throw missErr("TransformsType", "Transform");
+  if (v0 !== undefined) {
+    if (!Array.isArray(v0) || v0.length > 4096) throw arrErr("Transform", v0, 4096);
+    for (let k = 0; k < v0.length; k++) {
+      const x = v0[k];
       switch (s) {
         case 0: w.bits(0, 1); s = 1; break;
         case 1: w.bits(0, 2); s = 1; break;
@@ -617,10 +575,7 @@ function e_TransformsType(w: BitWriter, o: T.TransformsType): void {
       try { e_TransformType(w, x); } catch (err) { throw withPath(err, "Transform"); }
     }
   }
-  switch (s) {
-    case 1: w.bits(1, 2); return;
-    default: throw structErr("TransformsType", "(end)", EXP_TransformsType[s]!);
-  }
+  w.bits(1, 2);
 }
 const EXP_TransformsType: readonly string[] = ["SE(Transform)","SE(Transform)|EE"];
 
@@ -670,32 +625,27 @@ function d_TransformType(r: BitReader): T.TransformType {
 function e_TransformType(w: BitWriter, o: T.TransformType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for TransformType");
   let s = 0;
-  let v: any;
-  v = o.Algorithm;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("TransformType", "Algorithm", EXP_TransformType[s]!);
-    }
-    w.string(v, 65536, "Algorithm");
-  }
-  v = o.XPath;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("XPath", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.Algorithm;
+  if (v0 === undefined) throw missErr("TransformType", "Algorithm");
+  s = 1;
+  w.bits(0, 1);
+  w.string(v0, 65536, "Algorithm");
+  const v1: any = o.XPath;
+  if (v1 !== undefined) {
+    if (!Array.isArray(v1) || v1.length > 4096) throw arrErr("XPath", v1, 4096);
+    for (let k = 0; k < v1.length; k++) {
+      const x = v1[k];
       switch (s) {
-        case 1: w.bits(0, 3); s = 3; break;
-        case 2: w.bits(0, 3); s = 3; break;
-        case 3: w.bits(0, 3); s = 3; break;
+        case 1: w.bits(0, 4); s = 3; break;
+        case 3: w.bits(0, 4); s = 3; break;
         default: throw structErr("TransformType", "XPath", EXP_TransformType[s]!);
       }
-      w.bits(0, 1); w.string(x, 65536, "XPath"); w.bits(0, 1);
+      w.string(x, 65536, "XPath");
+      w.bits(0, 1);
     }
   }
   switch (s) {
     case 1: w.bits(2, 3); return;
-    case 2: w.bits(2, 3); return;
     case 3: w.bits(2, 3); return;
     default: throw structErr("TransformType", "(end)", EXP_TransformType[s]!);
   }
@@ -737,20 +687,12 @@ function d_DigestMethodType(r: BitReader): T.DigestMethodType {
 function e_DigestMethodType(w: BitWriter, o: T.DigestMethodType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for DigestMethodType");
   let s = 0;
-  let v: any;
-  v = o.Algorithm;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("DigestMethodType", "Algorithm", EXP_DigestMethodType[s]!);
-    }
-    w.string(v, 65536, "Algorithm");
-  }
-  switch (s) {
-    case 1: w.bits(1, 2); return;
-    case 2: w.bits(1, 2); return;
-    default: throw structErr("DigestMethodType", "(end)", EXP_DigestMethodType[s]!);
-  }
+  const v0: any = o.Algorithm;
+  if (v0 === undefined) throw missErr("DigestMethodType", "Algorithm");
+  s = 1;
+  w.bits(0, 1);
+  w.string(v0, 65536, "Algorithm");
+  w.bits(1, 2);
 }
 const EXP_DigestMethodType: readonly string[] = ["AT(Algorithm)","SE(*)|EE|CH(untyped)","SE(*)|EE|CH(untyped)"];
 
@@ -786,28 +728,21 @@ function d_SignatureValueType(r: BitReader): T.SignatureValueType {
 function e_SignatureValueType(w: BitWriter, o: T.SignatureValueType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for SignatureValueType");
   let s = 0;
-  let v: any;
-  v = o.Id;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 2); s = 1; break;
-      default: throw structErr("SignatureValueType", "Id", EXP_SignatureValueType[s]!);
-    }
-    w.string(v, 65536, "Id");
+  const v0: any = o.Id;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 2);
+    w.string(v0, 65536, "Id");
   }
-  v = o.CONTENT;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(1, 2); s = 2; break;
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("SignatureValueType", "CONTENT", EXP_SignatureValueType[s]!);
-    }
-    w.binary(v, 65536, "CONTENT");
-  }
+  const v1: any = o.CONTENT;
+  if (v1 === undefined) throw missErr("SignatureValueType", "CONTENT");
   switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("SignatureValueType", "(end)", EXP_SignatureValueType[s]!);
+    case 0: w.bits(1, 2); s = 2; break;
+    case 1: w.bits(0, 1); s = 2; break;
+    default: throw structErr("SignatureValueType", "CONTENT", EXP_SignatureValueType[s]!);
   }
+  w.binary(v1, 65536, "CONTENT");
+  w.bits(0, 1);
 }
 const EXP_SignatureValueType: readonly string[] = ["AT(Id)|CH","CH","EE"];
 
@@ -973,83 +908,69 @@ function d_KeyInfoType(r: BitReader): T.KeyInfoType {
 function e_KeyInfoType(w: BitWriter, o: T.KeyInfoType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for KeyInfoType");
   let s = 0;
-  let v: any;
-  v = o.Id;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 4); s = 1; break;
-      default: throw structErr("KeyInfoType", "Id", EXP_KeyInfoType[s]!);
-    }
-    w.string(v, 65536, "Id");
+  let m0 = 0;
+  for (const k in o) {
+    const i = F_KeyInfoType.get(k);
+    if (i === undefined) continue;
+    m0 |= 1 << i;
   }
-  v = o.KeyName;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("KeyName", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = m0 & 1 ? o.Id : undefined;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 4);
+    w.string(v0, 65536, "Id");
+  }
+  const v1: any = m0 & 2 ? o.KeyName : undefined;
+  if (v1 !== undefined) {
+    if (!Array.isArray(v1) || v1.length > 4096) throw arrErr("KeyName", v1, 4096);
+    for (let k = 0; k < v1.length; k++) {
+      const x = v1[k];
       switch (s) {
-        case 0: w.bits(1, 4); s = 2; break;
-        case 1: w.bits(0, 4); s = 2; break;
-        case 2: w.bits(0, 4); s = 2; break;
-        case 3: w.bits(0, 4); s = 2; break;
-        case 4: w.bits(0, 4); s = 2; break;
-        case 5: w.bits(0, 4); s = 2; break;
-        case 6: w.bits(0, 4); s = 2; break;
-        case 7: w.bits(0, 4); s = 2; break;
-        case 8: w.bits(0, 4); s = 2; break;
-        case 9: w.bits(0, 4); s = 2; break;
+        case 0: w.bits(2, 5); s = 2; break;
+        case 1: w.bits(0, 5); s = 2; break;
+        case 2: w.bits(0, 5); s = 2; break;
         default: throw structErr("KeyInfoType", "KeyName", EXP_KeyInfoType[s]!);
       }
-      w.bits(0, 1); w.string(x, 65536, "KeyName"); w.bits(0, 1);
+      w.string(x, 65536, "KeyName");
+      w.bits(0, 1);
     }
   }
-  v = o.KeyValue;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("KeyValue", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v2: any = m0 & 4 ? o.KeyValue : undefined;
+  if (v2 !== undefined) {
+    if (!Array.isArray(v2) || v2.length > 4096) throw arrErr("KeyValue", v2, 4096);
+    for (let k = 0; k < v2.length; k++) {
+      const x = v2[k];
       switch (s) {
         case 0: w.bits(2, 4); s = 3; break;
         case 1: w.bits(1, 4); s = 3; break;
         case 2: w.bits(1, 4); s = 3; break;
         case 3: w.bits(1, 4); s = 3; break;
-        case 4: w.bits(1, 4); s = 3; break;
-        case 5: w.bits(1, 4); s = 3; break;
-        case 6: w.bits(1, 4); s = 3; break;
-        case 7: w.bits(1, 4); s = 3; break;
-        case 8: w.bits(1, 4); s = 3; break;
-        case 9: w.bits(1, 4); s = 3; break;
         default: throw structErr("KeyInfoType", "KeyValue", EXP_KeyInfoType[s]!);
       }
       try { e_KeyValueType(w, x); } catch (err) { throw withPath(err, "KeyValue"); }
     }
   }
-  v = o.RetrievalMethod;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("RetrievalMethod", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v3: any = m0 & 8 ? o.RetrievalMethod : undefined;
+  if (v3 !== undefined) {
+    if (!Array.isArray(v3) || v3.length > 4096) throw arrErr("RetrievalMethod", v3, 4096);
+    for (let k = 0; k < v3.length; k++) {
+      const x = v3[k];
       switch (s) {
         case 0: w.bits(3, 4); s = 4; break;
         case 1: w.bits(2, 4); s = 4; break;
         case 2: w.bits(2, 4); s = 4; break;
         case 3: w.bits(2, 4); s = 4; break;
         case 4: w.bits(2, 4); s = 4; break;
-        case 5: w.bits(2, 4); s = 4; break;
-        case 6: w.bits(2, 4); s = 4; break;
-        case 7: w.bits(2, 4); s = 4; break;
-        case 8: w.bits(2, 4); s = 4; break;
-        case 9: w.bits(2, 4); s = 4; break;
         default: throw structErr("KeyInfoType", "RetrievalMethod", EXP_KeyInfoType[s]!);
       }
       try { e_RetrievalMethodType(w, x); } catch (err) { throw withPath(err, "RetrievalMethod"); }
     }
   }
-  v = o.X509Data;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("X509Data", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v4: any = m0 & 16 ? o.X509Data : undefined;
+  if (v4 !== undefined) {
+    if (!Array.isArray(v4) || v4.length > 4096) throw arrErr("X509Data", v4, 4096);
+    for (let k = 0; k < v4.length; k++) {
+      const x = v4[k];
       switch (s) {
         case 0: w.bits(4, 4); s = 5; break;
         case 1: w.bits(3, 4); s = 5; break;
@@ -1057,20 +978,16 @@ function e_KeyInfoType(w: BitWriter, o: T.KeyInfoType): void {
         case 3: w.bits(3, 4); s = 5; break;
         case 4: w.bits(3, 4); s = 5; break;
         case 5: w.bits(3, 4); s = 5; break;
-        case 6: w.bits(3, 4); s = 5; break;
-        case 7: w.bits(3, 4); s = 5; break;
-        case 8: w.bits(3, 4); s = 5; break;
-        case 9: w.bits(3, 4); s = 5; break;
         default: throw structErr("KeyInfoType", "X509Data", EXP_KeyInfoType[s]!);
       }
       try { e_X509DataType(w, x); } catch (err) { throw withPath(err, "X509Data"); }
     }
   }
-  v = o.PGPData;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("PGPData", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v5: any = m0 & 32 ? o.PGPData : undefined;
+  if (v5 !== undefined) {
+    if (!Array.isArray(v5) || v5.length > 4096) throw arrErr("PGPData", v5, 4096);
+    for (let k = 0; k < v5.length; k++) {
+      const x = v5[k];
       switch (s) {
         case 0: w.bits(5, 4); s = 6; break;
         case 1: w.bits(4, 4); s = 6; break;
@@ -1079,19 +996,16 @@ function e_KeyInfoType(w: BitWriter, o: T.KeyInfoType): void {
         case 4: w.bits(4, 4); s = 6; break;
         case 5: w.bits(4, 4); s = 6; break;
         case 6: w.bits(4, 4); s = 6; break;
-        case 7: w.bits(4, 4); s = 6; break;
-        case 8: w.bits(4, 4); s = 6; break;
-        case 9: w.bits(4, 4); s = 6; break;
         default: throw structErr("KeyInfoType", "PGPData", EXP_KeyInfoType[s]!);
       }
       try { e_PGPDataType(w, x); } catch (err) { throw withPath(err, "PGPData"); }
     }
   }
-  v = o.SPKIData;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("SPKIData", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v6: any = m0 & 64 ? o.SPKIData : undefined;
+  if (v6 !== undefined) {
+    if (!Array.isArray(v6) || v6.length > 4096) throw arrErr("SPKIData", v6, 4096);
+    for (let k = 0; k < v6.length; k++) {
+      const x = v6[k];
       switch (s) {
         case 0: w.bits(6, 4); s = 7; break;
         case 1: w.bits(5, 4); s = 7; break;
@@ -1101,32 +1015,30 @@ function e_KeyInfoType(w: BitWriter, o: T.KeyInfoType): void {
         case 5: w.bits(5, 4); s = 7; break;
         case 6: w.bits(5, 4); s = 7; break;
         case 7: w.bits(5, 4); s = 7; break;
-        case 8: w.bits(5, 4); s = 7; break;
-        case 9: w.bits(5, 4); s = 7; break;
         default: throw structErr("KeyInfoType", "SPKIData", EXP_KeyInfoType[s]!);
       }
       try { e_SPKIDataType(w, x); } catch (err) { throw withPath(err, "SPKIData"); }
     }
   }
-  v = o.MgmtData;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("MgmtData", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v7: any = m0 & 128 ? o.MgmtData : undefined;
+  if (v7 !== undefined) {
+    if (!Array.isArray(v7) || v7.length > 4096) throw arrErr("MgmtData", v7, 4096);
+    for (let k = 0; k < v7.length; k++) {
+      const x = v7[k];
       switch (s) {
-        case 0: w.bits(7, 4); s = 8; break;
-        case 1: w.bits(6, 4); s = 8; break;
-        case 2: w.bits(6, 4); s = 8; break;
-        case 3: w.bits(6, 4); s = 8; break;
-        case 4: w.bits(6, 4); s = 8; break;
-        case 5: w.bits(6, 4); s = 8; break;
-        case 6: w.bits(6, 4); s = 8; break;
-        case 7: w.bits(6, 4); s = 8; break;
-        case 8: w.bits(6, 4); s = 8; break;
-        case 9: w.bits(6, 4); s = 8; break;
+        case 0: w.bits(14, 5); s = 8; break;
+        case 1: w.bits(12, 5); s = 8; break;
+        case 2: w.bits(12, 5); s = 8; break;
+        case 3: w.bits(12, 5); s = 8; break;
+        case 4: w.bits(12, 5); s = 8; break;
+        case 5: w.bits(12, 5); s = 8; break;
+        case 6: w.bits(12, 5); s = 8; break;
+        case 7: w.bits(12, 5); s = 8; break;
+        case 8: w.bits(12, 5); s = 8; break;
         default: throw structErr("KeyInfoType", "MgmtData", EXP_KeyInfoType[s]!);
       }
-      w.bits(0, 1); w.string(x, 65536, "MgmtData"); w.bits(0, 1);
+      w.string(x, 65536, "MgmtData");
+      w.bits(0, 1);
     }
   }
   switch (s) {
@@ -1137,11 +1049,11 @@ function e_KeyInfoType(w: BitWriter, o: T.KeyInfoType): void {
     case 6: w.bits(8, 4); return;
     case 7: w.bits(8, 4); return;
     case 8: w.bits(8, 4); return;
-    case 9: w.bits(8, 4); return;
     default: throw structErr("KeyInfoType", "(end)", EXP_KeyInfoType[s]!);
   }
 }
 const EXP_KeyInfoType: readonly string[] = ["AT(Id)|SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|CH(untyped)","SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|CH(untyped)","SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)","SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)","SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)","SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)","SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)","SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)","SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)","SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)"];
+const F_KeyInfoType = new Map<string, number>([["Id",0],["KeyName",1],["KeyValue",2],["RetrievalMethod",3],["X509Data",4],["PGPData",5],["SPKIData",6],["MgmtData",7]]);
 
 function d_KeyValueType(r: BitReader): T.KeyValueType {
   const o: any = {};
@@ -1186,27 +1098,23 @@ function d_KeyValueType(r: BitReader): T.KeyValueType {
 function e_KeyValueType(w: BitWriter, o: T.KeyValueType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for KeyValueType");
   let s = 0;
-  let v: any;
-  v = o.DSAKeyValue;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 3); s = 1; break;
-      default: throw structErr("KeyValueType", "DSAKeyValue", EXP_KeyValueType[s]!);
-    }
-    try { e_DSAKeyValueType(w, v); } catch (err) { throw withPath(err, "DSAKeyValue"); }
+  const v0: any = o.DSAKeyValue;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 3);
+    try { e_DSAKeyValueType(w, v0); } catch (err) { throw withPath(err, "DSAKeyValue"); }
   }
-  v = o.RSAKeyValue;
-  if (v !== undefined) {
+  const v1: any = o.RSAKeyValue;
+  if (v1 !== undefined) {
     switch (s) {
       case 0: w.bits(1, 3); s = 2; break;
       default: throw structErr("KeyValueType", "RSAKeyValue", EXP_KeyValueType[s]!);
     }
-    try { e_RSAKeyValueType(w, v); } catch (err) { throw withPath(err, "RSAKeyValue"); }
+    try { e_RSAKeyValueType(w, v1); } catch (err) { throw withPath(err, "RSAKeyValue"); }
   }
   switch (s) {
     case 1: w.bits(0, 2); return;
     case 2: w.bits(0, 2); return;
-    case 3: w.bits(0, 2); return;
     default: throw structErr("KeyValueType", "(end)", EXP_KeyValueType[s]!);
   }
 }
@@ -1279,66 +1187,67 @@ function d_DSAKeyValueType(r: BitReader): T.DSAKeyValueType {
 function e_DSAKeyValueType(w: BitWriter, o: T.DSAKeyValueType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for DSAKeyValueType");
   let s = 0;
-  let v: any;
-  v = o.P;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 2); s = 1; break;
-      default: throw structErr("DSAKeyValueType", "P", EXP_DSAKeyValueType[s]!);
-    }
-    w.bits(0, 1); w.binary(v, 65536, "P"); w.bits(0, 1);
+  const v0: any = o.P;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 3);
+    w.binary(v0, 65536, "P");
+    w.bits(0, 1);
   }
-  v = o.Q;
-  if (v !== undefined) {
+  const v1: any = o.Q;
+  if (v1 !== undefined) {
     switch (s) {
-      case 1: w.bits(0, 1); s = 4; break;
+      case 1: w.bits(0, 2); s = 4; break;
       default: throw structErr("DSAKeyValueType", "Q", EXP_DSAKeyValueType[s]!);
     }
-    w.bits(0, 1); w.binary(v, 65536, "Q"); w.bits(0, 1);
+    w.binary(v1, 65536, "Q");
+    w.bits(0, 1);
   }
-  v = o.G;
-  if (v !== undefined) {
+  const v2: any = o.G;
+  if (v2 !== undefined) {
     switch (s) {
-      case 0: w.bits(1, 2); s = 2; break;
-      case 4: w.bits(0, 2); s = 2; break;
+      case 0: w.bits(2, 3); s = 2; break;
+      case 4: w.bits(0, 3); s = 2; break;
       default: throw structErr("DSAKeyValueType", "G", EXP_DSAKeyValueType[s]!);
     }
-    w.bits(0, 1); w.binary(v, 65536, "G"); w.bits(0, 1);
+    w.binary(v2, 65536, "G");
+    w.bits(0, 1);
   }
-  v = o.Y;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(2, 2); s = 3; break;
-      case 2: w.bits(0, 1); s = 3; break;
-      case 4: w.bits(1, 2); s = 3; break;
-      default: throw structErr("DSAKeyValueType", "Y", EXP_DSAKeyValueType[s]!);
-    }
-    w.bits(0, 1); w.binary(v, 65536, "Y"); w.bits(0, 1);
+  const v3: any = o.Y;
+  if (v3 === undefined) throw missErr("DSAKeyValueType", "Y");
+  switch (s) {
+    case 0: w.bits(4, 3); s = 3; break;
+    case 2: w.bits(0, 2); s = 3; break;
+    case 4: w.bits(2, 3); s = 3; break;
+    default: throw structErr("DSAKeyValueType", "Y", EXP_DSAKeyValueType[s]!);
   }
-  v = o.J;
-  if (v !== undefined) {
-    switch (s) {
-      case 3: w.bits(0, 2); s = 5; break;
-      default: throw structErr("DSAKeyValueType", "J", EXP_DSAKeyValueType[s]!);
-    }
-    w.bits(0, 1); w.binary(v, 65536, "J"); w.bits(0, 1);
+  w.binary(v3, 65536, "Y");
+  const v4: any = o.J;
+  w.bits(0, 1);
+  if (v4 !== undefined) {
+    s = 5;
+    w.bits(0, 3);
+    w.binary(v4, 65536, "J");
+    w.bits(0, 1);
   }
-  v = o.Seed;
-  if (v !== undefined) {
+  const v5: any = o.Seed;
+  if (v5 !== undefined) {
     switch (s) {
-      case 3: w.bits(1, 2); s = 6; break;
-      case 5: w.bits(0, 2); s = 6; break;
+      case 3: w.bits(2, 3); s = 6; break;
+      case 5: w.bits(0, 3); s = 6; break;
       default: throw structErr("DSAKeyValueType", "Seed", EXP_DSAKeyValueType[s]!);
     }
-    w.bits(0, 1); w.binary(v, 65536, "Seed"); w.bits(0, 1);
+    w.binary(v5, 65536, "Seed");
+    w.bits(0, 1);
   }
-  v = o.PgenCounter;
-  if (v !== undefined) {
+  const v6: any = o.PgenCounter;
+  if (v6 !== undefined) {
     switch (s) {
-      case 6: w.bits(0, 1); s = 7; break;
+      case 6: w.bits(0, 2); s = 7; break;
       default: throw structErr("DSAKeyValueType", "PgenCounter", EXP_DSAKeyValueType[s]!);
     }
-    w.bits(0, 1); w.binary(v, 65536, "PgenCounter"); w.bits(0, 1);
+    w.binary(v6, 65536, "PgenCounter");
+    w.bits(0, 1);
   }
   switch (s) {
     case 3: w.bits(2, 2); return;
@@ -1380,27 +1289,17 @@ function d_RSAKeyValueType(r: BitReader): T.RSAKeyValueType {
 function e_RSAKeyValueType(w: BitWriter, o: T.RSAKeyValueType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for RSAKeyValueType");
   let s = 0;
-  let v: any;
-  v = o.Modulus;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("RSAKeyValueType", "Modulus", EXP_RSAKeyValueType[s]!);
-    }
-    w.bits(0, 1); w.binary(v, 65536, "Modulus"); w.bits(0, 1);
-  }
-  v = o.Exponent;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("RSAKeyValueType", "Exponent", EXP_RSAKeyValueType[s]!);
-    }
-    w.bits(0, 1); w.binary(v, 65536, "Exponent"); w.bits(0, 1);
-  }
-  switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("RSAKeyValueType", "(end)", EXP_RSAKeyValueType[s]!);
-  }
+  const v0: any = o.Modulus;
+  if (v0 === undefined) throw missErr("RSAKeyValueType", "Modulus");
+  s = 1;
+  w.bits(0, 2);
+  w.binary(v0, 65536, "Modulus");
+  const v1: any = o.Exponent;
+  if (v1 === undefined) throw missErr("RSAKeyValueType", "Exponent");
+  s = 2;
+  w.bits(0, 3);
+  w.binary(v1, 65536, "Exponent");
+  w.bits(0, 2);
 }
 const EXP_RSAKeyValueType: readonly string[] = ["SE(Modulus)","SE(Exponent)","EE"];
 
@@ -1447,33 +1346,30 @@ function d_RetrievalMethodType(r: BitReader): T.RetrievalMethodType {
 function e_RetrievalMethodType(w: BitWriter, o: T.RetrievalMethodType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for RetrievalMethodType");
   let s = 0;
-  let v: any;
-  v = o.Type;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 3); s = 1; break;
-      default: throw structErr("RetrievalMethodType", "Type", EXP_RetrievalMethodType[s]!);
-    }
-    w.string(v, 65536, "Type");
+  const v0: any = o.Type;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 3);
+    w.string(v0, 65536, "Type");
   }
-  v = o.URI;
-  if (v !== undefined) {
+  const v1: any = o.URI;
+  if (v1 !== undefined) {
     switch (s) {
       case 0: w.bits(1, 3); s = 2; break;
       case 1: w.bits(0, 2); s = 2; break;
       default: throw structErr("RetrievalMethodType", "URI", EXP_RetrievalMethodType[s]!);
     }
-    w.string(v, 65536, "URI");
+    w.string(v1, 65536, "URI");
   }
-  v = o.Transforms;
-  if (v !== undefined) {
+  const v2: any = o.Transforms;
+  if (v2 !== undefined) {
     switch (s) {
       case 0: w.bits(2, 3); s = 3; break;
       case 1: w.bits(1, 2); s = 3; break;
       case 2: w.bits(0, 2); s = 3; break;
       default: throw structErr("RetrievalMethodType", "Transforms", EXP_RetrievalMethodType[s]!);
     }
-    try { e_TransformsType(w, v); } catch (err) { throw withPath(err, "Transforms"); }
+    try { e_TransformsType(w, v2); } catch (err) { throw withPath(err, "Transforms"); }
   }
   switch (s) {
     case 0: w.bits(3, 3); return;
@@ -1581,95 +1477,83 @@ function d_X509DataType(r: BitReader): T.X509DataType {
 function e_X509DataType(w: BitWriter, o: T.X509DataType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for X509DataType");
   let s = 0;
-  let v: any;
-  v = o.X509IssuerSerial;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("X509IssuerSerial", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.X509IssuerSerial;
+  if (v0 !== undefined) {
+    if (!Array.isArray(v0) || v0.length > 4096) throw arrErr("X509IssuerSerial", v0, 4096);
+    for (let k = 0; k < v0.length; k++) {
+      const x = v0[k];
       switch (s) {
         case 0: w.bits(0, 3); s = 1; break;
         case 1: w.bits(0, 3); s = 1; break;
-        case 2: w.bits(0, 3); s = 1; break;
-        case 3: w.bits(0, 3); s = 1; break;
-        case 4: w.bits(0, 3); s = 1; break;
-        case 5: w.bits(0, 3); s = 1; break;
-        case 6: w.bits(0, 3); s = 1; break;
         default: throw structErr("X509DataType", "X509IssuerSerial", EXP_X509DataType[s]!);
       }
       try { e_X509IssuerSerialType(w, x); } catch (err) { throw withPath(err, "X509IssuerSerial"); }
     }
   }
-  v = o.X509SKI;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("X509SKI", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v1: any = o.X509SKI;
+  if (v1 !== undefined) {
+    if (!Array.isArray(v1) || v1.length > 4096) throw arrErr("X509SKI", v1, 4096);
+    for (let k = 0; k < v1.length; k++) {
+      const x = v1[k];
       switch (s) {
-        case 0: w.bits(1, 3); s = 2; break;
-        case 1: w.bits(1, 3); s = 2; break;
-        case 2: w.bits(1, 3); s = 2; break;
-        case 3: w.bits(1, 3); s = 2; break;
-        case 4: w.bits(1, 3); s = 2; break;
-        case 5: w.bits(1, 3); s = 2; break;
-        case 6: w.bits(1, 3); s = 2; break;
+        case 0: w.bits(2, 4); s = 2; break;
+        case 1: w.bits(2, 4); s = 2; break;
+        case 2: w.bits(2, 4); s = 2; break;
         default: throw structErr("X509DataType", "X509SKI", EXP_X509DataType[s]!);
       }
-      w.bits(0, 1); w.binary(x, 65536, "X509SKI"); w.bits(0, 1);
+      w.binary(x, 65536, "X509SKI");
+      w.bits(0, 1);
     }
   }
-  v = o.X509SubjectName;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("X509SubjectName", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v2: any = o.X509SubjectName;
+  if (v2 !== undefined) {
+    if (!Array.isArray(v2) || v2.length > 4096) throw arrErr("X509SubjectName", v2, 4096);
+    for (let k = 0; k < v2.length; k++) {
+      const x = v2[k];
       switch (s) {
-        case 0: w.bits(2, 3); s = 3; break;
-        case 1: w.bits(2, 3); s = 3; break;
-        case 2: w.bits(2, 3); s = 3; break;
-        case 3: w.bits(2, 3); s = 3; break;
-        case 4: w.bits(2, 3); s = 3; break;
-        case 5: w.bits(2, 3); s = 3; break;
-        case 6: w.bits(2, 3); s = 3; break;
+        case 0: w.bits(4, 4); s = 3; break;
+        case 1: w.bits(4, 4); s = 3; break;
+        case 2: w.bits(4, 4); s = 3; break;
+        case 3: w.bits(4, 4); s = 3; break;
         default: throw structErr("X509DataType", "X509SubjectName", EXP_X509DataType[s]!);
       }
-      w.bits(0, 1); w.string(x, 65536, "X509SubjectName"); w.bits(0, 1);
+      w.string(x, 65536, "X509SubjectName");
+      w.bits(0, 1);
     }
   }
-  v = o.X509Certificate;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("X509Certificate", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v3: any = o.X509Certificate;
+  if (v3 !== undefined) {
+    if (!Array.isArray(v3) || v3.length > 4096) throw arrErr("X509Certificate", v3, 4096);
+    for (let k = 0; k < v3.length; k++) {
+      const x = v3[k];
       switch (s) {
-        case 0: w.bits(3, 3); s = 4; break;
-        case 1: w.bits(3, 3); s = 4; break;
-        case 2: w.bits(3, 3); s = 4; break;
-        case 3: w.bits(3, 3); s = 4; break;
-        case 4: w.bits(3, 3); s = 4; break;
-        case 5: w.bits(3, 3); s = 4; break;
-        case 6: w.bits(3, 3); s = 4; break;
+        case 0: w.bits(6, 4); s = 4; break;
+        case 1: w.bits(6, 4); s = 4; break;
+        case 2: w.bits(6, 4); s = 4; break;
+        case 3: w.bits(6, 4); s = 4; break;
+        case 4: w.bits(6, 4); s = 4; break;
         default: throw structErr("X509DataType", "X509Certificate", EXP_X509DataType[s]!);
       }
-      w.bits(0, 1); w.binary(x, 65536, "X509Certificate"); w.bits(0, 1);
+      w.binary(x, 65536, "X509Certificate");
+      w.bits(0, 1);
     }
   }
-  v = o.X509CRL;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("X509CRL", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v4: any = o.X509CRL;
+  if (v4 !== undefined) {
+    if (!Array.isArray(v4) || v4.length > 4096) throw arrErr("X509CRL", v4, 4096);
+    for (let k = 0; k < v4.length; k++) {
+      const x = v4[k];
       switch (s) {
-        case 0: w.bits(4, 3); s = 5; break;
-        case 1: w.bits(4, 3); s = 5; break;
-        case 2: w.bits(4, 3); s = 5; break;
-        case 3: w.bits(4, 3); s = 5; break;
-        case 4: w.bits(4, 3); s = 5; break;
-        case 5: w.bits(4, 3); s = 5; break;
-        case 6: w.bits(4, 3); s = 5; break;
+        case 0: w.bits(8, 4); s = 5; break;
+        case 1: w.bits(8, 4); s = 5; break;
+        case 2: w.bits(8, 4); s = 5; break;
+        case 3: w.bits(8, 4); s = 5; break;
+        case 4: w.bits(8, 4); s = 5; break;
+        case 5: w.bits(8, 4); s = 5; break;
         default: throw structErr("X509DataType", "X509CRL", EXP_X509DataType[s]!);
       }
-      w.bits(0, 1); w.binary(x, 65536, "X509CRL"); w.bits(0, 1);
+      w.binary(x, 65536, "X509CRL");
+      w.bits(0, 1);
     }
   }
   switch (s) {
@@ -1678,7 +1562,6 @@ function e_X509DataType(w: BitWriter, o: T.X509DataType): void {
     case 3: w.bits(6, 3); return;
     case 4: w.bits(6, 3); return;
     case 5: w.bits(6, 3); return;
-    case 6: w.bits(6, 3); return;
     default: throw structErr("X509DataType", "(end)", EXP_X509DataType[s]!);
   }
 }
@@ -1715,27 +1598,17 @@ function d_X509IssuerSerialType(r: BitReader): T.X509IssuerSerialType {
 function e_X509IssuerSerialType(w: BitWriter, o: T.X509IssuerSerialType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for X509IssuerSerialType");
   let s = 0;
-  let v: any;
-  v = o.X509IssuerName;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("X509IssuerSerialType", "X509IssuerName", EXP_X509IssuerSerialType[s]!);
-    }
-    w.bits(0, 1); w.string(v, 65536, "X509IssuerName"); w.bits(0, 1);
-  }
-  v = o.X509SerialNumber;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("X509IssuerSerialType", "X509SerialNumber", EXP_X509IssuerSerialType[s]!);
-    }
-    w.bits(0, 1); w.intBig(chkBig(v, undefined, undefined, "X509SerialNumber")); w.bits(0, 1);
-  }
-  switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("X509IssuerSerialType", "(end)", EXP_X509IssuerSerialType[s]!);
-  }
+  const v0: any = o.X509IssuerName;
+  if (v0 === undefined) throw missErr("X509IssuerSerialType", "X509IssuerName");
+  s = 1;
+  w.bits(0, 2);
+  w.string(v0, 65536, "X509IssuerName");
+  const v1: any = o.X509SerialNumber;
+  if (v1 === undefined) throw missErr("X509IssuerSerialType", "X509SerialNumber");
+  s = 2;
+  w.bits(0, 3);
+  w.intBig(chkBig(v1, undefined, undefined, "X509SerialNumber"));
+  w.bits(0, 2);
 }
 const EXP_X509IssuerSerialType: readonly string[] = ["SE(X509IssuerName)","SE(X509SerialNumber)","EE"];
 
@@ -1795,30 +1668,27 @@ function d_PGPDataType(r: BitReader): T.PGPDataType {
 function e_PGPDataType(w: BitWriter, o: T.PGPDataType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for PGPDataType");
   let s = 0;
-  let v: any;
-  v = o.PGPKeyID;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 2); s = 1; break;
-      default: throw structErr("PGPDataType", "PGPKeyID", EXP_PGPDataType[s]!);
-    }
-    w.bits(0, 1); w.binary(v, 65536, "PGPKeyID"); w.bits(0, 1);
+  const v0: any = o.PGPKeyID;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 3);
+    w.binary(v0, 65536, "PGPKeyID");
+    w.bits(0, 1);
   }
-  v = o.PGPKeyPacket;
-  if (v !== undefined) {
+  const v1: any = o.PGPKeyPacket;
+  if (v1 !== undefined) {
     switch (s) {
-      case 0: w.bits(1, 2); s = 2; break;
-      case 1: w.bits(0, 2); s = 3; break;
+      case 0: w.bits(2, 3); s = 2; break;
+      case 1: w.bits(0, 3); s = 3; break;
       default: throw structErr("PGPDataType", "PGPKeyPacket", EXP_PGPDataType[s]!);
     }
-    w.bits(0, 1); w.binary(v, 65536, "PGPKeyPacket"); w.bits(0, 1);
+    w.binary(v1, 65536, "PGPKeyPacket");
+    w.bits(0, 1);
   }
   switch (s) {
     case 1: w.bits(2, 2); return;
     case 2: w.bits(1, 2); return;
     case 3: w.bits(1, 2); return;
-    case 4: w.bits(1, 2); return;
-    case 5: w.bits(1, 2); return;
     default: throw structErr("PGPDataType", "(end)", EXP_PGPDataType[s]!);
   }
 }
@@ -1858,26 +1728,22 @@ function d_SPKIDataType(r: BitReader): T.SPKIDataType {
 function e_SPKIDataType(w: BitWriter, o: T.SPKIDataType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for SPKIDataType");
   let s = 0;
-  let v: any;
-  v = o.SPKISexp;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("SPKISexp", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.SPKISexp;
+  if (v0 === undefined || (Array.isArray(v0) && v0.length === 0)) throw missErr("SPKIDataType", "SPKISexp");
+  if (v0 !== undefined) {
+    if (!Array.isArray(v0) || v0.length > 4096) throw arrErr("SPKISexp", v0, 4096);
+    for (let k = 0; k < v0.length; k++) {
+      const x = v0[k];
       switch (s) {
-        case 0: w.bits(0, 1); s = 1; break;
-        case 1: w.bits(0, 2); s = 1; break;
-        case 2: w.bits(0, 2); s = 1; break;
+        case 0: w.bits(0, 2); s = 1; break;
+        case 1: w.bits(0, 3); s = 1; break;
         default: throw structErr("SPKIDataType", "SPKISexp", EXP_SPKIDataType[s]!);
       }
-      w.bits(0, 1); w.binary(x, 65536, "SPKISexp"); w.bits(0, 1);
+      w.binary(x, 65536, "SPKISexp");
+      w.bits(0, 1);
     }
   }
-  switch (s) {
-    case 1: w.bits(2, 2); return;
-    case 2: w.bits(1, 2); return;
-    default: throw structErr("SPKIDataType", "(end)", EXP_SPKIDataType[s]!);
-  }
+  w.bits(2, 2);
 }
 const EXP_SPKIDataType: readonly string[] = ["SE(SPKISexp)","SE(SPKISexp)|SE(*)|EE","SE(SPKISexp)|EE"];
 
@@ -1940,40 +1806,36 @@ function d_ObjectType(r: BitReader): T.ObjectType {
 function e_ObjectType(w: BitWriter, o: T.ObjectType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ObjectType");
   let s = 0;
-  let v: any;
-  v = o.Encoding;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 3); s = 1; break;
-      default: throw structErr("ObjectType", "Encoding", EXP_ObjectType[s]!);
-    }
-    w.string(v, 65536, "Encoding");
+  const v0: any = o.Encoding;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 3);
+    w.string(v0, 65536, "Encoding");
   }
-  v = o.Id;
-  if (v !== undefined) {
+  const v1: any = o.Id;
+  if (v1 !== undefined) {
     switch (s) {
       case 0: w.bits(1, 3); s = 2; break;
       case 1: w.bits(0, 3); s = 2; break;
       default: throw structErr("ObjectType", "Id", EXP_ObjectType[s]!);
     }
-    w.string(v, 65536, "Id");
+    w.string(v1, 65536, "Id");
   }
-  v = o.MimeType;
-  if (v !== undefined) {
+  const v2: any = o.MimeType;
+  if (v2 !== undefined) {
     switch (s) {
       case 0: w.bits(2, 3); s = 3; break;
       case 1: w.bits(1, 3); s = 3; break;
       case 2: w.bits(0, 3); s = 3; break;
       default: throw structErr("ObjectType", "MimeType", EXP_ObjectType[s]!);
     }
-    w.string(v, 65536, "MimeType");
+    w.string(v2, 65536, "MimeType");
   }
   switch (s) {
     case 0: w.bits(4, 3); return;
     case 1: w.bits(3, 3); return;
     case 2: w.bits(2, 3); return;
     case 3: w.bits(1, 2); return;
-    case 4: w.bits(1, 2); return;
     default: throw structErr("ObjectType", "(end)", EXP_ObjectType[s]!);
   }
 }
@@ -2012,20 +1874,18 @@ function d_ManifestType(r: BitReader): T.ManifestType {
 function e_ManifestType(w: BitWriter, o: T.ManifestType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ManifestType");
   let s = 0;
-  let v: any;
-  v = o.Id;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 2); s = 1; break;
-      default: throw structErr("ManifestType", "Id", EXP_ManifestType[s]!);
-    }
-    w.string(v, 65536, "Id");
+  const v0: any = o.Id;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 2);
+    w.string(v0, 65536, "Id");
   }
-  v = o.Reference;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("Reference", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v1: any = o.Reference;
+  if (v1 === undefined || (Array.isArray(v1) && v1.length === 0)) throw missErr("ManifestType", "Reference");
+  if (v1 !== undefined) {
+    if (!Array.isArray(v1) || v1.length > 4096) throw arrErr("Reference", v1, 4096);
+    for (let k = 0; k < v1.length; k++) {
+      const x = v1[k];
       switch (s) {
         case 0: w.bits(1, 2); s = 2; break;
         case 1: w.bits(0, 1); s = 2; break;
@@ -2035,10 +1895,7 @@ function e_ManifestType(w: BitWriter, o: T.ManifestType): void {
       try { e_ReferenceType(w, x); } catch (err) { throw withPath(err, "Reference"); }
     }
   }
-  switch (s) {
-    case 2: w.bits(1, 2); return;
-    default: throw structErr("ManifestType", "(end)", EXP_ManifestType[s]!);
-  }
+  w.bits(1, 2);
 }
 const EXP_ManifestType: readonly string[] = ["AT(Id)|SE(Reference)","SE(Reference)","SE(Reference)|EE"];
 
@@ -2075,20 +1932,18 @@ function d_SignaturePropertiesType(r: BitReader): T.SignaturePropertiesType {
 function e_SignaturePropertiesType(w: BitWriter, o: T.SignaturePropertiesType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for SignaturePropertiesType");
   let s = 0;
-  let v: any;
-  v = o.Id;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 2); s = 1; break;
-      default: throw structErr("SignaturePropertiesType", "Id", EXP_SignaturePropertiesType[s]!);
-    }
-    w.string(v, 65536, "Id");
+  const v0: any = o.Id;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 2);
+    w.string(v0, 65536, "Id");
   }
-  v = o.SignatureProperty;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("SignatureProperty", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v1: any = o.SignatureProperty;
+  if (v1 === undefined || (Array.isArray(v1) && v1.length === 0)) throw missErr("SignaturePropertiesType", "SignatureProperty");
+  if (v1 !== undefined) {
+    if (!Array.isArray(v1) || v1.length > 4096) throw arrErr("SignatureProperty", v1, 4096);
+    for (let k = 0; k < v1.length; k++) {
+      const x = v1[k];
       switch (s) {
         case 0: w.bits(1, 2); s = 2; break;
         case 1: w.bits(0, 1); s = 2; break;
@@ -2098,10 +1953,7 @@ function e_SignaturePropertiesType(w: BitWriter, o: T.SignaturePropertiesType): 
       try { e_SignaturePropertyType(w, x); } catch (err) { throw withPath(err, "SignatureProperty"); }
     }
   }
-  switch (s) {
-    case 2: w.bits(1, 2); return;
-    default: throw structErr("SignaturePropertiesType", "(end)", EXP_SignaturePropertiesType[s]!);
-  }
+  w.bits(1, 2);
 }
 const EXP_SignaturePropertiesType: readonly string[] = ["AT(Id)|SE(SignatureProperty)","SE(SignatureProperty)","SE(SignatureProperty)|EE"];
 
@@ -2146,26 +1998,21 @@ function d_SignaturePropertyType(r: BitReader): T.SignaturePropertyType {
 function e_SignaturePropertyType(w: BitWriter, o: T.SignaturePropertyType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for SignaturePropertyType");
   let s = 0;
-  let v: any;
-  v = o.Id;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 2); s = 1; break;
-      default: throw structErr("SignaturePropertyType", "Id", EXP_SignaturePropertyType[s]!);
-    }
-    w.string(v, 65536, "Id");
+  const v0: any = o.Id;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 2);
+    w.string(v0, 65536, "Id");
   }
-  v = o.Target;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(1, 2); s = 2; break;
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("SignaturePropertyType", "Target", EXP_SignaturePropertyType[s]!);
-    }
-    w.string(v, 65536, "Target");
-  }
+  const v1: any = o.Target;
+  if (v1 === undefined) throw missErr("SignaturePropertyType", "Target");
   switch (s) {
-    case 3: w.bits(1, 2); return;
+    case 0: w.bits(1, 2); s = 2; break;
+    case 1: w.bits(0, 1); s = 2; break;
+    default: throw structErr("SignaturePropertyType", "Target", EXP_SignaturePropertyType[s]!);
+  }
+  w.string(v1, 65536, "Target");
+  switch (s) {
     default: throw structErr("SignaturePropertyType", "(end)", EXP_SignaturePropertyType[s]!);
   }
 }
@@ -2190,11 +2037,7 @@ function d_CLReqControlModeType(r: BitReader): T.CLReqControlModeType {
 function e_CLReqControlModeType(w: BitWriter, o: T.CLReqControlModeType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for CLReqControlModeType");
   let s = 0;
-  let v: any;
-  switch (s) {
-    case 0: w.bits(0, 1); return;
-    default: throw structErr("CLReqControlModeType", "(end)", EXP_CLReqControlModeType[s]!);
-  }
+  w.bits(0, 1);
 }
 const EXP_CLReqControlModeType: readonly string[] = ["EE"];
 
@@ -2217,11 +2060,7 @@ function d_CLResControlModeType(r: BitReader): T.CLResControlModeType {
 function e_CLResControlModeType(w: BitWriter, o: T.CLResControlModeType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for CLResControlModeType");
   let s = 0;
-  let v: any;
-  switch (s) {
-    case 0: w.bits(0, 1); return;
-    default: throw structErr("CLResControlModeType", "(end)", EXP_CLResControlModeType[s]!);
-  }
+  w.bits(0, 1);
 }
 const EXP_CLResControlModeType: readonly string[] = ["EE"];
 
@@ -2256,27 +2095,17 @@ function d_SessionSetupReqType(r: BitReader): T.SessionSetupReqType {
 function e_SessionSetupReqType(w: BitWriter, o: T.SessionSetupReqType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for SessionSetupReqType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("SessionSetupReqType", "Header", EXP_SessionSetupReqType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
-  }
-  v = o.EVCCID;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("SessionSetupReqType", "EVCCID", EXP_SessionSetupReqType[s]!);
-    }
-    w.bits(0, 1); w.string(v, 255, "EVCCID"); w.bits(0, 1);
-  }
-  switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("SessionSetupReqType", "(end)", EXP_SessionSetupReqType[s]!);
-  }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("SessionSetupReqType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.EVCCID;
+  if (v1 === undefined) throw missErr("SessionSetupReqType", "EVCCID");
+  s = 2;
+  w.bits(0, 2);
+  w.string(v1, 255, "EVCCID");
+  w.bits(0, 2);
 }
 const EXP_SessionSetupReqType: readonly string[] = ["SE(Header)","SE(EVCCID)","EE"];
 
@@ -2305,19 +2134,12 @@ function d_V2GRequestType(r: BitReader): T.V2GRequestType {
 function e_V2GRequestType(w: BitWriter, o: T.V2GRequestType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for V2GRequestType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("V2GRequestType", "Header", EXP_V2GRequestType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
-  }
-  switch (s) {
-    case 1: w.bits(0, 1); return;
-    default: throw structErr("V2GRequestType", "(end)", EXP_V2GRequestType[s]!);
-  }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("V2GRequestType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  w.bits(0, 1);
 }
 const EXP_V2GRequestType: readonly string[] = ["SE(Header)","EE"];
 
@@ -2346,19 +2168,12 @@ function d_V2GMessageType(r: BitReader): T.V2GMessageType {
 function e_V2GMessageType(w: BitWriter, o: T.V2GMessageType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for V2GMessageType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("V2GMessageType", "Header", EXP_V2GMessageType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
-  }
-  switch (s) {
-    case 1: w.bits(0, 1); return;
-    default: throw structErr("V2GMessageType", "(end)", EXP_V2GMessageType[s]!);
-  }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("V2GMessageType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  w.bits(0, 1);
 }
 const EXP_V2GMessageType: readonly string[] = ["SE(Header)","EE"];
 
@@ -2400,30 +2215,22 @@ function d_MessageHeaderType(r: BitReader): T.MessageHeaderType {
 function e_MessageHeaderType(w: BitWriter, o: T.MessageHeaderType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for MessageHeaderType");
   let s = 0;
-  let v: any;
-  v = o.SessionID;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("MessageHeaderType", "SessionID", EXP_MessageHeaderType[s]!);
-    }
-    w.bits(0, 1); w.binary(v, 8, "SessionID"); w.bits(0, 1);
-  }
-  v = o.TimeStamp;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("MessageHeaderType", "TimeStamp", EXP_MessageHeaderType[s]!);
-    }
-    w.bits(0, 1); w.uintBig(chkBig(v, 0n, 18446744073709551615n, "TimeStamp")); w.bits(0, 1);
-  }
-  v = o.Signature;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 2); s = 3; break;
-      default: throw structErr("MessageHeaderType", "Signature", EXP_MessageHeaderType[s]!);
-    }
-    try { e_SignatureType(w, v); } catch (err) { throw withPath(err, "Signature"); }
+  const v0: any = o.SessionID;
+  if (v0 === undefined) throw missErr("MessageHeaderType", "SessionID");
+  s = 1;
+  w.bits(0, 2);
+  w.binary(v0, 8, "SessionID");
+  const v1: any = o.TimeStamp;
+  if (v1 === undefined) throw missErr("MessageHeaderType", "TimeStamp");
+  s = 2;
+  w.bits(0, 3);
+  w.uintBig(chkBig(v1, 0n, 18446744073709551615n, "TimeStamp"));
+  const v2: any = o.Signature;
+  w.bits(0, 1);
+  if (v2 !== undefined) {
+    s = 3;
+    w.bits(0, 2);
+    try { e_SignatureType(w, v2); } catch (err) { throw withPath(err, "Signature"); }
   }
   switch (s) {
     case 2: w.bits(1, 2); return;
@@ -2470,35 +2277,20 @@ function d_SessionSetupResType(r: BitReader): T.SessionSetupResType {
 function e_SessionSetupResType(w: BitWriter, o: T.SessionSetupResType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for SessionSetupResType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("SessionSetupResType", "Header", EXP_SessionSetupResType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
-  }
-  v = o.ResponseCode;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("SessionSetupResType", "ResponseCode", EXP_SessionSetupResType[s]!);
-    }
-    w.bits(0, 1); { const i = E0i.get(v); if (i === undefined) throw enumErr(v, E0, "ResponseCode"); w.bits(i, 6); } w.bits(0, 1);
-  }
-  v = o.EVSEID;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("SessionSetupResType", "EVSEID", EXP_SessionSetupResType[s]!);
-    }
-    w.bits(0, 1); w.string(v, 255, "EVSEID"); w.bits(0, 1);
-  }
-  switch (s) {
-    case 3: w.bits(0, 1); return;
-    default: throw structErr("SessionSetupResType", "(end)", EXP_SessionSetupResType[s]!);
-  }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("SessionSetupResType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.ResponseCode;
+  if (v1 === undefined) throw missErr("SessionSetupResType", "ResponseCode");
+  s = 2;
+  const v2: any = o.EVSEID;
+  if (v2 === undefined) throw missErr("SessionSetupResType", "EVSEID");
+  s = 3;
+  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 3), 11);
+  w.string(v2, 255, "EVSEID");
+  w.bits(0, 2);
 }
 const EXP_SessionSetupResType: readonly string[] = ["SE(Header)","SE(ResponseCode)","SE(EVSEID)","EE"];
 
@@ -2533,27 +2325,15 @@ function d_V2GResponseType(r: BitReader): T.V2GResponseType {
 function e_V2GResponseType(w: BitWriter, o: T.V2GResponseType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for V2GResponseType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("V2GResponseType", "Header", EXP_V2GResponseType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
-  }
-  v = o.ResponseCode;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("V2GResponseType", "ResponseCode", EXP_V2GResponseType[s]!);
-    }
-    w.bits(0, 1); { const i = E0i.get(v); if (i === undefined) throw enumErr(v, E0, "ResponseCode"); w.bits(i, 6); } w.bits(0, 1);
-  }
-  switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("V2GResponseType", "(end)", EXP_V2GResponseType[s]!);
-  }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("V2GResponseType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.ResponseCode;
+  if (v1 === undefined) throw missErr("V2GResponseType", "ResponseCode");
+  s = 2;
+  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 2), 10);
 }
 const EXP_V2GResponseType: readonly string[] = ["SE(Header)","SE(ResponseCode)","EE"];
 
@@ -2582,19 +2362,12 @@ function d_AuthorizationSetupReqType(r: BitReader): T.AuthorizationSetupReqType 
 function e_AuthorizationSetupReqType(w: BitWriter, o: T.AuthorizationSetupReqType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for AuthorizationSetupReqType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("AuthorizationSetupReqType", "Header", EXP_AuthorizationSetupReqType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
-  }
-  switch (s) {
-    case 1: w.bits(0, 1); return;
-    default: throw structErr("AuthorizationSetupReqType", "(end)", EXP_AuthorizationSetupReqType[s]!);
-  }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("AuthorizationSetupReqType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  w.bits(0, 1);
 }
 const EXP_AuthorizationSetupReqType: readonly string[] = ["SE(Header)","EE"];
 
@@ -2661,60 +2434,50 @@ function d_AuthorizationSetupResType(r: BitReader): T.AuthorizationSetupResType 
 function e_AuthorizationSetupResType(w: BitWriter, o: T.AuthorizationSetupResType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for AuthorizationSetupResType");
   let s = 0; let n = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("AuthorizationSetupResType", "Header", EXP_AuthorizationSetupResType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
-  }
-  v = o.ResponseCode;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("AuthorizationSetupResType", "ResponseCode", EXP_AuthorizationSetupResType[s]!);
-    }
-    w.bits(0, 1); { const i = E0i.get(v); if (i === undefined) throw enumErr(v, E0, "ResponseCode"); w.bits(i, 6); } w.bits(0, 1);
-  }
-  v = o.AuthorizationServices;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 2) throw arrErr("AuthorizationServices", v, 2);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("AuthorizationSetupResType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.ResponseCode;
+  if (v1 === undefined) throw missErr("AuthorizationSetupResType", "ResponseCode");
+  s = 2;
+  const v2: any = o.AuthorizationServices;
+  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 1), 9);
+  if (v2 === undefined || (Array.isArray(v2) && v2.length === 0)) throw missErr("AuthorizationSetupResType", "AuthorizationServices");
+  if (v2 !== undefined) {
+    if (!Array.isArray(v2) || v2.length > 2) throw arrErr("AuthorizationServices", v2, 2);
+    for (let k = 0; k < v2.length; k++) {
+      const x = v2[k];
       switch (s) {
-        case 2: w.bits(0, 1); n = 1; s = 3; break;
-        case 3: w.bits(0, 2); n++; s = n < 2 ? 3 : 5; break;
+        case 2: w.bits(0, 2); n = 1; s = 3; break;
+        case 3: w.bits(0, 3); n++; s = n < 2 ? 3 : 5; break;
         default: throw structErr("AuthorizationSetupResType", "AuthorizationServices", EXP_AuthorizationSetupResType[s]!);
       }
-      w.bits(0, 1); { const i = E1i.get(x); if (i === undefined) throw enumErr(x, E1, "AuthorizationServices"); w.bits(i, 1); } w.bits(0, 1);
+      w.bits((enumIdx(E1i, x, E1, "AuthorizationServices") << 1), 2);
     }
   }
-  v = o.CertificateInstallationService;
-  if (v !== undefined) {
-    switch (s) {
-      case 3: w.bits(1, 2); s = 4; break;
-      case 5: w.bits(0, 1); s = 4; break;
-      default: throw structErr("AuthorizationSetupResType", "CertificateInstallationService", EXP_AuthorizationSetupResType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkBool(v, "CertificateInstallationService") ? 1 : 0, 1); w.bits(0, 1);
+  const v3: any = o.CertificateInstallationService;
+  if (v3 === undefined) throw missErr("AuthorizationSetupResType", "CertificateInstallationService");
+  switch (s) {
+    case 3: w.bits(2, 3); s = 4; break;
+    case 5: w.bits(0, 2); s = 4; break;
+    default: throw structErr("AuthorizationSetupResType", "CertificateInstallationService", EXP_AuthorizationSetupResType[s]!);
   }
-  v = o.EIM_ASResAuthorizationMode;
-  if (v !== undefined) {
-    switch (s) {
-      case 4: w.bits(0, 2); s = 6; break;
-      default: throw structErr("AuthorizationSetupResType", "EIM_ASResAuthorizationMode", EXP_AuthorizationSetupResType[s]!);
-    }
-    try { e_EIM_ASResAuthorizationModeType(w, v); } catch (err) { throw withPath(err, "EIM_ASResAuthorizationMode"); }
+  const v4: any = o.EIM_ASResAuthorizationMode;
+  w.bits(((chkBool(v3, "CertificateInstallationService") ? 1 : 0) << 1), 2);
+  if (v4 !== undefined) {
+    s = 6;
+    w.bits(0, 2);
+    try { e_EIM_ASResAuthorizationModeType(w, v4); } catch (err) { throw withPath(err, "EIM_ASResAuthorizationMode"); }
   }
-  v = o.PnC_ASResAuthorizationMode;
-  if (v !== undefined) {
+  const v5: any = o.PnC_ASResAuthorizationMode;
+  if (v5 !== undefined) {
     switch (s) {
       case 4: w.bits(1, 2); s = 7; break;
       default: throw structErr("AuthorizationSetupResType", "PnC_ASResAuthorizationMode", EXP_AuthorizationSetupResType[s]!);
     }
-    try { e_PnC_ASResAuthorizationModeType(w, v); } catch (err) { throw withPath(err, "PnC_ASResAuthorizationMode"); }
+    try { e_PnC_ASResAuthorizationModeType(w, v5); } catch (err) { throw withPath(err, "PnC_ASResAuthorizationMode"); }
   }
   switch (s) {
     case 6: w.bits(0, 1); return;
@@ -2743,11 +2506,7 @@ function d_EIM_ASResAuthorizationModeType(r: BitReader): T.EIM_ASResAuthorizatio
 function e_EIM_ASResAuthorizationModeType(w: BitWriter, o: T.EIM_ASResAuthorizationModeType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for EIM_ASResAuthorizationModeType");
   let s = 0;
-  let v: any;
-  switch (s) {
-    case 0: w.bits(0, 1); return;
-    default: throw structErr("EIM_ASResAuthorizationModeType", "(end)", EXP_EIM_ASResAuthorizationModeType[s]!);
-  }
+  w.bits(0, 1);
 }
 const EXP_EIM_ASResAuthorizationModeType: readonly string[] = ["EE"];
 
@@ -2783,22 +2542,17 @@ function d_PnC_ASResAuthorizationModeType(r: BitReader): T.PnC_ASResAuthorizatio
 function e_PnC_ASResAuthorizationModeType(w: BitWriter, o: T.PnC_ASResAuthorizationModeType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for PnC_ASResAuthorizationModeType");
   let s = 0;
-  let v: any;
-  v = o.GenChallenge;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("PnC_ASResAuthorizationModeType", "GenChallenge", EXP_PnC_ASResAuthorizationModeType[s]!);
-    }
-    w.bits(0, 1); w.binary(v, 16, "GenChallenge"); w.bits(0, 1);
-  }
-  v = o.SupportedProviders;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 2); s = 2; break;
-      default: throw structErr("PnC_ASResAuthorizationModeType", "SupportedProviders", EXP_PnC_ASResAuthorizationModeType[s]!);
-    }
-    try { e_SupportedProvidersListType(w, v); } catch (err) { throw withPath(err, "SupportedProviders"); }
+  const v0: any = o.GenChallenge;
+  if (v0 === undefined) throw missErr("PnC_ASResAuthorizationModeType", "GenChallenge");
+  s = 1;
+  w.bits(0, 2);
+  w.binary(v0, 16, "GenChallenge");
+  const v1: any = o.SupportedProviders;
+  w.bits(0, 1);
+  if (v1 !== undefined) {
+    s = 2;
+    w.bits(0, 2);
+    try { e_SupportedProvidersListType(w, v1); } catch (err) { throw withPath(err, "SupportedProviders"); }
   }
   switch (s) {
     case 1: w.bits(1, 2); return;
@@ -2840,18 +2594,19 @@ function d_SupportedProvidersListType(r: BitReader): T.SupportedProvidersListTyp
 function e_SupportedProvidersListType(w: BitWriter, o: T.SupportedProvidersListType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for SupportedProvidersListType");
   let s = 0; let n = 0;
-  let v: any;
-  v = o.ProviderID;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 128) throw arrErr("ProviderID", v, 128);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.ProviderID;
+  if (v0 === undefined || (Array.isArray(v0) && v0.length === 0)) throw missErr("SupportedProvidersListType", "ProviderID");
+  if (v0 !== undefined) {
+    if (!Array.isArray(v0) || v0.length > 128) throw arrErr("ProviderID", v0, 128);
+    for (let k = 0; k < v0.length; k++) {
+      const x = v0[k];
       switch (s) {
-        case 0: w.bits(0, 1); n = 1; s = 1; break;
-        case 1: w.bits(0, 2); n++; s = n < 128 ? 1 : 2; break;
+        case 0: w.bits(0, 2); n = 1; s = 1; break;
+        case 1: w.bits(0, 3); n++; s = n < 128 ? 1 : 2; break;
         default: throw structErr("SupportedProvidersListType", "ProviderID", EXP_SupportedProvidersListType[s]!);
       }
-      w.bits(0, 1); w.string(x, 80, "ProviderID"); w.bits(0, 1);
+      w.string(x, 80, "ProviderID");
+      w.bits(0, 1);
     }
   }
   switch (s) {
@@ -2906,38 +2661,28 @@ function d_AuthorizationReqType(r: BitReader): T.AuthorizationReqType {
 function e_AuthorizationReqType(w: BitWriter, o: T.AuthorizationReqType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for AuthorizationReqType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("AuthorizationReqType", "Header", EXP_AuthorizationReqType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("AuthorizationReqType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.SelectedAuthorizationService;
+  if (v1 === undefined) throw missErr("AuthorizationReqType", "SelectedAuthorizationService");
+  s = 2;
+  const v2: any = o.EIM_AReqAuthorizationMode;
+  w.bits((enumIdx(E1i, v1, E1, "SelectedAuthorizationService") << 1), 4);
+  if (v2 !== undefined) {
+    s = 3;
+    w.bits(0, 2);
+    try { e_EIM_AReqAuthorizationModeType(w, v2); } catch (err) { throw withPath(err, "EIM_AReqAuthorizationMode"); }
   }
-  v = o.SelectedAuthorizationService;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("AuthorizationReqType", "SelectedAuthorizationService", EXP_AuthorizationReqType[s]!);
-    }
-    w.bits(0, 1); { const i = E1i.get(v); if (i === undefined) throw enumErr(v, E1, "SelectedAuthorizationService"); w.bits(i, 1); } w.bits(0, 1);
-  }
-  v = o.EIM_AReqAuthorizationMode;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 2); s = 3; break;
-      default: throw structErr("AuthorizationReqType", "EIM_AReqAuthorizationMode", EXP_AuthorizationReqType[s]!);
-    }
-    try { e_EIM_AReqAuthorizationModeType(w, v); } catch (err) { throw withPath(err, "EIM_AReqAuthorizationMode"); }
-  }
-  v = o.PnC_AReqAuthorizationMode;
-  if (v !== undefined) {
+  const v3: any = o.PnC_AReqAuthorizationMode;
+  if (v3 !== undefined) {
     switch (s) {
       case 2: w.bits(1, 2); s = 4; break;
       default: throw structErr("AuthorizationReqType", "PnC_AReqAuthorizationMode", EXP_AuthorizationReqType[s]!);
     }
-    try { e_PnC_AReqAuthorizationModeType(w, v); } catch (err) { throw withPath(err, "PnC_AReqAuthorizationMode"); }
+    try { e_PnC_AReqAuthorizationModeType(w, v3); } catch (err) { throw withPath(err, "PnC_AReqAuthorizationMode"); }
   }
   switch (s) {
     case 3: w.bits(0, 1); return;
@@ -2966,11 +2711,7 @@ function d_EIM_AReqAuthorizationModeType(r: BitReader): T.EIM_AReqAuthorizationM
 function e_EIM_AReqAuthorizationModeType(w: BitWriter, o: T.EIM_AReqAuthorizationModeType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for EIM_AReqAuthorizationModeType");
   let s = 0;
-  let v: any;
-  switch (s) {
-    case 0: w.bits(0, 1); return;
-    default: throw structErr("EIM_AReqAuthorizationModeType", "(end)", EXP_EIM_AReqAuthorizationModeType[s]!);
-  }
+  w.bits(0, 1);
 }
 const EXP_EIM_AReqAuthorizationModeType: readonly string[] = ["EE"];
 
@@ -3011,35 +2752,22 @@ function d_PnC_AReqAuthorizationModeType(r: BitReader): T.PnC_AReqAuthorizationM
 function e_PnC_AReqAuthorizationModeType(w: BitWriter, o: T.PnC_AReqAuthorizationModeType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for PnC_AReqAuthorizationModeType");
   let s = 0;
-  let v: any;
-  v = o.Id;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("PnC_AReqAuthorizationModeType", "Id", EXP_PnC_AReqAuthorizationModeType[s]!);
-    }
-    w.string(v, 65536, "Id");
-  }
-  v = o.GenChallenge;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("PnC_AReqAuthorizationModeType", "GenChallenge", EXP_PnC_AReqAuthorizationModeType[s]!);
-    }
-    w.bits(0, 1); w.binary(v, 16, "GenChallenge"); w.bits(0, 1);
-  }
-  v = o.ContractCertificateChain;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("PnC_AReqAuthorizationModeType", "ContractCertificateChain", EXP_PnC_AReqAuthorizationModeType[s]!);
-    }
-    try { e_ContractCertificateChainType(w, v); } catch (err) { throw withPath(err, "ContractCertificateChain"); }
-  }
-  switch (s) {
-    case 3: w.bits(0, 1); return;
-    default: throw structErr("PnC_AReqAuthorizationModeType", "(end)", EXP_PnC_AReqAuthorizationModeType[s]!);
-  }
+  const v0: any = o.Id;
+  if (v0 === undefined) throw missErr("PnC_AReqAuthorizationModeType", "Id");
+  s = 1;
+  w.bits(0, 1);
+  w.string(v0, 65536, "Id");
+  const v1: any = o.GenChallenge;
+  if (v1 === undefined) throw missErr("PnC_AReqAuthorizationModeType", "GenChallenge");
+  s = 2;
+  w.bits(0, 2);
+  w.binary(v1, 16, "GenChallenge");
+  const v2: any = o.ContractCertificateChain;
+  if (v2 === undefined) throw missErr("PnC_AReqAuthorizationModeType", "ContractCertificateChain");
+  s = 3;
+  w.bits(0, 2);
+  try { e_ContractCertificateChainType(w, v2); } catch (err) { throw withPath(err, "ContractCertificateChain"); }
+  w.bits(0, 1);
 }
 const EXP_PnC_AReqAuthorizationModeType: readonly string[] = ["AT(Id)","SE(GenChallenge)","SE(ContractCertificateChain)","EE"];
 
@@ -3074,27 +2802,17 @@ function d_ContractCertificateChainType(r: BitReader): T.ContractCertificateChai
 function e_ContractCertificateChainType(w: BitWriter, o: T.ContractCertificateChainType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ContractCertificateChainType");
   let s = 0;
-  let v: any;
-  v = o.Certificate;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("ContractCertificateChainType", "Certificate", EXP_ContractCertificateChainType[s]!);
-    }
-    w.bits(0, 1); w.binary(v, 1600, "Certificate"); w.bits(0, 1);
-  }
-  v = o.SubCertificates;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("ContractCertificateChainType", "SubCertificates", EXP_ContractCertificateChainType[s]!);
-    }
-    try { e_SubCertificatesType(w, v); } catch (err) { throw withPath(err, "SubCertificates"); }
-  }
-  switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("ContractCertificateChainType", "(end)", EXP_ContractCertificateChainType[s]!);
-  }
+  const v0: any = o.Certificate;
+  if (v0 === undefined) throw missErr("ContractCertificateChainType", "Certificate");
+  s = 1;
+  w.bits(0, 2);
+  w.binary(v0, 1600, "Certificate");
+  const v1: any = o.SubCertificates;
+  if (v1 === undefined) throw missErr("ContractCertificateChainType", "SubCertificates");
+  s = 2;
+  w.bits(0, 2);
+  try { e_SubCertificatesType(w, v1); } catch (err) { throw withPath(err, "SubCertificates"); }
+  w.bits(0, 1);
 }
 const EXP_ContractCertificateChainType: readonly string[] = ["SE(Certificate)","SE(SubCertificates)","EE"];
 
@@ -3130,18 +2848,19 @@ function d_SubCertificatesType(r: BitReader): T.SubCertificatesType {
 function e_SubCertificatesType(w: BitWriter, o: T.SubCertificatesType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for SubCertificatesType");
   let s = 0; let n = 0;
-  let v: any;
-  v = o.Certificate;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 3) throw arrErr("Certificate", v, 3);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.Certificate;
+  if (v0 === undefined || (Array.isArray(v0) && v0.length === 0)) throw missErr("SubCertificatesType", "Certificate");
+  if (v0 !== undefined) {
+    if (!Array.isArray(v0) || v0.length > 3) throw arrErr("Certificate", v0, 3);
+    for (let k = 0; k < v0.length; k++) {
+      const x = v0[k];
       switch (s) {
-        case 0: w.bits(0, 1); n = 1; s = 1; break;
-        case 1: w.bits(0, 2); n++; s = n < 3 ? 1 : 2; break;
+        case 0: w.bits(0, 2); n = 1; s = 1; break;
+        case 1: w.bits(0, 3); n++; s = n < 3 ? 1 : 2; break;
         default: throw structErr("SubCertificatesType", "Certificate", EXP_SubCertificatesType[s]!);
       }
-      w.bits(0, 1); w.binary(x, 1600, "Certificate"); w.bits(0, 1);
+      w.binary(x, 1600, "Certificate");
+      w.bits(0, 1);
     }
   }
   switch (s) {
@@ -3189,35 +2908,18 @@ function d_AuthorizationResType(r: BitReader): T.AuthorizationResType {
 function e_AuthorizationResType(w: BitWriter, o: T.AuthorizationResType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for AuthorizationResType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("AuthorizationResType", "Header", EXP_AuthorizationResType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
-  }
-  v = o.ResponseCode;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("AuthorizationResType", "ResponseCode", EXP_AuthorizationResType[s]!);
-    }
-    w.bits(0, 1); { const i = E0i.get(v); if (i === undefined) throw enumErr(v, E0, "ResponseCode"); w.bits(i, 6); } w.bits(0, 1);
-  }
-  v = o.EVSEProcessing;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("AuthorizationResType", "EVSEProcessing", EXP_AuthorizationResType[s]!);
-    }
-    w.bits(0, 1); { const i = E2i.get(v); if (i === undefined) throw enumErr(v, E2, "EVSEProcessing"); w.bits(i, 2); } w.bits(0, 1);
-  }
-  switch (s) {
-    case 3: w.bits(0, 1); return;
-    default: throw structErr("AuthorizationResType", "(end)", EXP_AuthorizationResType[s]!);
-  }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("AuthorizationResType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.ResponseCode;
+  if (v1 === undefined) throw missErr("AuthorizationResType", "ResponseCode");
+  s = 2;
+  const v2: any = o.EVSEProcessing;
+  if (v2 === undefined) throw missErr("AuthorizationResType", "EVSEProcessing");
+  s = 3;
+  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 7) | (enumIdx(E2i, v2, E2, "EVSEProcessing") << 2), 15);
 }
 const EXP_AuthorizationResType: readonly string[] = ["SE(Header)","SE(ResponseCode)","SE(EVSEProcessing)","EE"];
 
@@ -3253,22 +2955,16 @@ function d_ServiceDiscoveryReqType(r: BitReader): T.ServiceDiscoveryReqType {
 function e_ServiceDiscoveryReqType(w: BitWriter, o: T.ServiceDiscoveryReqType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ServiceDiscoveryReqType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("ServiceDiscoveryReqType", "Header", EXP_ServiceDiscoveryReqType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
-  }
-  v = o.SupportedServiceIDs;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 2); s = 2; break;
-      default: throw structErr("ServiceDiscoveryReqType", "SupportedServiceIDs", EXP_ServiceDiscoveryReqType[s]!);
-    }
-    try { e_ServiceIDListType(w, v); } catch (err) { throw withPath(err, "SupportedServiceIDs"); }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("ServiceDiscoveryReqType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.SupportedServiceIDs;
+  if (v1 !== undefined) {
+    s = 2;
+    w.bits(0, 2);
+    try { e_ServiceIDListType(w, v1); } catch (err) { throw withPath(err, "SupportedServiceIDs"); }
   }
   switch (s) {
     case 1: w.bits(1, 2); return;
@@ -3310,18 +3006,19 @@ function d_ServiceIDListType(r: BitReader): T.ServiceIDListType {
 function e_ServiceIDListType(w: BitWriter, o: T.ServiceIDListType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ServiceIDListType");
   let s = 0; let n = 0;
-  let v: any;
-  v = o.ServiceID;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 16) throw arrErr("ServiceID", v, 16);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.ServiceID;
+  if (v0 === undefined || (Array.isArray(v0) && v0.length === 0)) throw missErr("ServiceIDListType", "ServiceID");
+  if (v0 !== undefined) {
+    if (!Array.isArray(v0) || v0.length > 16) throw arrErr("ServiceID", v0, 16);
+    for (let k = 0; k < v0.length; k++) {
+      const x = v0[k];
       switch (s) {
-        case 0: w.bits(0, 1); n = 1; s = 1; break;
-        case 1: w.bits(0, 2); n++; s = n < 16 ? 1 : 2; break;
+        case 0: w.bits(0, 2); n = 1; s = 1; break;
+        case 1: w.bits(0, 3); n++; s = n < 16 ? 1 : 2; break;
         default: throw structErr("ServiceIDListType", "ServiceID", EXP_ServiceIDListType[s]!);
       }
-      w.bits(0, 1); w.uint(chkInt(x, 0, 65535, "ServiceID")); w.bits(0, 1);
+      w.uint(chkInt(x, 0, 65535, "ServiceID"));
+      w.bits(0, 1);
     }
   }
   switch (s) {
@@ -3382,46 +3079,27 @@ function d_ServiceDiscoveryResType(r: BitReader): T.ServiceDiscoveryResType {
 function e_ServiceDiscoveryResType(w: BitWriter, o: T.ServiceDiscoveryResType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ServiceDiscoveryResType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("ServiceDiscoveryResType", "Header", EXP_ServiceDiscoveryResType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
-  }
-  v = o.ResponseCode;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("ServiceDiscoveryResType", "ResponseCode", EXP_ServiceDiscoveryResType[s]!);
-    }
-    w.bits(0, 1); { const i = E0i.get(v); if (i === undefined) throw enumErr(v, E0, "ResponseCode"); w.bits(i, 6); } w.bits(0, 1);
-  }
-  v = o.ServiceRenegotiationSupported;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("ServiceDiscoveryResType", "ServiceRenegotiationSupported", EXP_ServiceDiscoveryResType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkBool(v, "ServiceRenegotiationSupported") ? 1 : 0, 1); w.bits(0, 1);
-  }
-  v = o.EnergyTransferServiceList;
-  if (v !== undefined) {
-    switch (s) {
-      case 3: w.bits(0, 1); s = 4; break;
-      default: throw structErr("ServiceDiscoveryResType", "EnergyTransferServiceList", EXP_ServiceDiscoveryResType[s]!);
-    }
-    try { e_ServiceListType(w, v); } catch (err) { throw withPath(err, "EnergyTransferServiceList"); }
-  }
-  v = o.VASList;
-  if (v !== undefined) {
-    switch (s) {
-      case 4: w.bits(0, 2); s = 5; break;
-      default: throw structErr("ServiceDiscoveryResType", "VASList", EXP_ServiceDiscoveryResType[s]!);
-    }
-    try { e_ServiceListType(w, v); } catch (err) { throw withPath(err, "VASList"); }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("ServiceDiscoveryResType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.ResponseCode;
+  if (v1 === undefined) throw missErr("ServiceDiscoveryResType", "ResponseCode");
+  s = 2;
+  const v2: any = o.ServiceRenegotiationSupported;
+  if (v2 === undefined) throw missErr("ServiceDiscoveryResType", "ServiceRenegotiationSupported");
+  s = 3;
+  const v3: any = o.EnergyTransferServiceList;
+  if (v3 === undefined) throw missErr("ServiceDiscoveryResType", "EnergyTransferServiceList");
+  s = 4;
+  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 6) | ((chkBool(v2, "ServiceRenegotiationSupported") ? 1 : 0) << 2), 14);
+  try { e_ServiceListType(w, v3); } catch (err) { throw withPath(err, "EnergyTransferServiceList"); }
+  const v4: any = o.VASList;
+  if (v4 !== undefined) {
+    s = 5;
+    w.bits(0, 2);
+    try { e_ServiceListType(w, v4); } catch (err) { throw withPath(err, "VASList"); }
   }
   switch (s) {
     case 4: w.bits(1, 2); return;
@@ -3463,12 +3141,12 @@ function d_ServiceListType(r: BitReader): T.ServiceListType {
 function e_ServiceListType(w: BitWriter, o: T.ServiceListType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ServiceListType");
   let s = 0; let n = 0;
-  let v: any;
-  v = o.Service;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 8) throw arrErr("Service", v, 8);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.Service;
+  if (v0 === undefined || (Array.isArray(v0) && v0.length === 0)) throw missErr("ServiceListType", "Service");
+  if (v0 !== undefined) {
+    if (!Array.isArray(v0) || v0.length > 8) throw arrErr("Service", v0, 8);
+    for (let k = 0; k < v0.length; k++) {
+      const x = v0[k];
       switch (s) {
         case 0: w.bits(0, 1); n = 1; s = 1; break;
         case 1: w.bits(0, 2); n++; s = n < 8 ? 1 : 2; break;
@@ -3516,27 +3194,15 @@ function d_ServiceType(r: BitReader): T.ServiceType {
 function e_ServiceType(w: BitWriter, o: T.ServiceType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ServiceType");
   let s = 0;
-  let v: any;
-  v = o.ServiceID;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("ServiceType", "ServiceID", EXP_ServiceType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 65535, "ServiceID")); w.bits(0, 1);
-  }
-  v = o.FreeService;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("ServiceType", "FreeService", EXP_ServiceType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkBool(v, "FreeService") ? 1 : 0, 1); w.bits(0, 1);
-  }
-  switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("ServiceType", "(end)", EXP_ServiceType[s]!);
-  }
+  const v0: any = o.ServiceID;
+  if (v0 === undefined) throw missErr("ServiceType", "ServiceID");
+  s = 1;
+  w.bits(0, 2);
+  w.uint(chkInt(v0, 0, 65535, "ServiceID"));
+  const v1: any = o.FreeService;
+  if (v1 === undefined) throw missErr("ServiceType", "FreeService");
+  s = 2;
+  w.bits(((chkBool(v1, "FreeService") ? 1 : 0) << 2), 6);
 }
 const EXP_ServiceType: readonly string[] = ["SE(ServiceID)","SE(FreeService)","EE"];
 
@@ -3571,27 +3237,17 @@ function d_ServiceDetailReqType(r: BitReader): T.ServiceDetailReqType {
 function e_ServiceDetailReqType(w: BitWriter, o: T.ServiceDetailReqType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ServiceDetailReqType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("ServiceDetailReqType", "Header", EXP_ServiceDetailReqType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
-  }
-  v = o.ServiceID;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("ServiceDetailReqType", "ServiceID", EXP_ServiceDetailReqType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 65535, "ServiceID")); w.bits(0, 1);
-  }
-  switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("ServiceDetailReqType", "(end)", EXP_ServiceDetailReqType[s]!);
-  }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("ServiceDetailReqType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.ServiceID;
+  if (v1 === undefined) throw missErr("ServiceDetailReqType", "ServiceID");
+  s = 2;
+  w.bits(0, 2);
+  w.uint(chkInt(v1, 0, 65535, "ServiceID"));
+  w.bits(0, 2);
 }
 const EXP_ServiceDetailReqType: readonly string[] = ["SE(Header)","SE(ServiceID)","EE"];
 
@@ -3638,43 +3294,25 @@ function d_ServiceDetailResType(r: BitReader): T.ServiceDetailResType {
 function e_ServiceDetailResType(w: BitWriter, o: T.ServiceDetailResType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ServiceDetailResType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("ServiceDetailResType", "Header", EXP_ServiceDetailResType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
-  }
-  v = o.ResponseCode;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("ServiceDetailResType", "ResponseCode", EXP_ServiceDetailResType[s]!);
-    }
-    w.bits(0, 1); { const i = E0i.get(v); if (i === undefined) throw enumErr(v, E0, "ResponseCode"); w.bits(i, 6); } w.bits(0, 1);
-  }
-  v = o.ServiceID;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("ServiceDetailResType", "ServiceID", EXP_ServiceDetailResType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 65535, "ServiceID")); w.bits(0, 1);
-  }
-  v = o.ServiceParameterList;
-  if (v !== undefined) {
-    switch (s) {
-      case 3: w.bits(0, 1); s = 4; break;
-      default: throw structErr("ServiceDetailResType", "ServiceParameterList", EXP_ServiceDetailResType[s]!);
-    }
-    try { e_ServiceParameterListType(w, v); } catch (err) { throw withPath(err, "ServiceParameterList"); }
-  }
-  switch (s) {
-    case 4: w.bits(0, 1); return;
-    default: throw structErr("ServiceDetailResType", "(end)", EXP_ServiceDetailResType[s]!);
-  }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("ServiceDetailResType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.ResponseCode;
+  if (v1 === undefined) throw missErr("ServiceDetailResType", "ResponseCode");
+  s = 2;
+  const v2: any = o.ServiceID;
+  if (v2 === undefined) throw missErr("ServiceDetailResType", "ServiceID");
+  s = 3;
+  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 3), 11);
+  w.uint(chkInt(v2, 0, 65535, "ServiceID"));
+  const v3: any = o.ServiceParameterList;
+  if (v3 === undefined) throw missErr("ServiceDetailResType", "ServiceParameterList");
+  s = 4;
+  w.bits(0, 2);
+  try { e_ServiceParameterListType(w, v3); } catch (err) { throw withPath(err, "ServiceParameterList"); }
+  w.bits(0, 1);
 }
 const EXP_ServiceDetailResType: readonly string[] = ["SE(Header)","SE(ResponseCode)","SE(ServiceID)","SE(ServiceParameterList)","EE"];
 
@@ -3710,12 +3348,12 @@ function d_ServiceParameterListType(r: BitReader): T.ServiceParameterListType {
 function e_ServiceParameterListType(w: BitWriter, o: T.ServiceParameterListType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ServiceParameterListType");
   let s = 0; let n = 0;
-  let v: any;
-  v = o.ParameterSet;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 32) throw arrErr("ParameterSet", v, 32);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.ParameterSet;
+  if (v0 === undefined || (Array.isArray(v0) && v0.length === 0)) throw missErr("ServiceParameterListType", "ParameterSet");
+  if (v0 !== undefined) {
+    if (!Array.isArray(v0) || v0.length > 32) throw arrErr("ParameterSet", v0, 32);
+    for (let k = 0; k < v0.length; k++) {
+      const x = v0[k];
       switch (s) {
         case 0: w.bits(0, 1); n = 1; s = 1; break;
         case 1: w.bits(0, 2); n++; s = n < 32 ? 1 : 2; break;
@@ -3770,20 +3408,18 @@ function d_ParameterSetType(r: BitReader): T.ParameterSetType {
 function e_ParameterSetType(w: BitWriter, o: T.ParameterSetType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ParameterSetType");
   let s = 0; let n = 0;
-  let v: any;
-  v = o.ParameterSetID;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("ParameterSetType", "ParameterSetID", EXP_ParameterSetType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 65535, "ParameterSetID")); w.bits(0, 1);
-  }
-  v = o.Parameter;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 32) throw arrErr("Parameter", v, 32);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.ParameterSetID;
+  if (v0 === undefined) throw missErr("ParameterSetType", "ParameterSetID");
+  s = 1;
+  w.bits(0, 2);
+  w.uint(chkInt(v0, 0, 65535, "ParameterSetID"));
+  const v1: any = o.Parameter;
+  w.bits(0, 1);
+  if (v1 === undefined || (Array.isArray(v1) && v1.length === 0)) throw missErr("ParameterSetType", "Parameter");
+  if (v1 !== undefined) {
+    if (!Array.isArray(v1) || v1.length > 32) throw arrErr("Parameter", v1, 32);
+    for (let k = 0; k < v1.length; k++) {
+      const x = v1[k];
       switch (s) {
         case 1: w.bits(0, 1); n = 1; s = 2; break;
         case 2: w.bits(0, 2); n++; s = n < 32 ? 2 : 3; break;
@@ -3866,62 +3502,58 @@ function d_ParameterType(r: BitReader): T.ParameterType {
 function e_ParameterType(w: BitWriter, o: T.ParameterType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ParameterType");
   let s = 0;
-  let v: any;
-  v = o.Name;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("ParameterType", "Name", EXP_ParameterType[s]!);
-    }
-    w.string(v, 80, "Name");
+  const v0: any = o.Name;
+  if (v0 === undefined) throw missErr("ParameterType", "Name");
+  s = 1;
+  w.bits(0, 1);
+  w.string(v0, 80, "Name");
+  const v1: any = o.boolValue;
+  if (v1 !== undefined) {
+    s = 2;
+    w.bits(((chkBool(v1, "boolValue") ? 1 : 0) << 1), 6);
   }
-  v = o.boolValue;
-  if (v !== undefined) {
+  const v2: any = o.byteValue;
+  if (v2 !== undefined) {
     switch (s) {
-      case 1: w.bits(0, 3); s = 2; break;
-      default: throw structErr("ParameterType", "boolValue", EXP_ParameterType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkBool(v, "boolValue") ? 1 : 0, 1); w.bits(0, 1);
-  }
-  v = o.byteValue;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(1, 3); s = 3; break;
+      case 1: w.bits(2, 4); s = 3; break;
       default: throw structErr("ParameterType", "byteValue", EXP_ParameterType[s]!);
     }
-    w.bits(0, 1); w.bits(chkInt(v, -128, 127, "byteValue") - -128, 8); w.bits(0, 1);
+    w.bits(((chkInt(v2, -128, 127, "byteValue") + 128) << 1), 9);
   }
-  v = o.shortValue;
-  if (v !== undefined) {
+  const v3: any = o.shortValue;
+  if (v3 !== undefined) {
     switch (s) {
-      case 1: w.bits(2, 3); s = 4; break;
+      case 1: w.bits(4, 4); s = 4; break;
       default: throw structErr("ParameterType", "shortValue", EXP_ParameterType[s]!);
     }
-    w.bits(0, 1); w.int(chkInt(v, -32768, 32767, "shortValue")); w.bits(0, 1);
+    w.int(chkInt(v3, -32768, 32767, "shortValue"));
+    w.bits(0, 1);
   }
-  v = o.intValue;
-  if (v !== undefined) {
+  const v4: any = o.intValue;
+  if (v4 !== undefined) {
     switch (s) {
-      case 1: w.bits(3, 3); s = 5; break;
+      case 1: w.bits(6, 4); s = 5; break;
       default: throw structErr("ParameterType", "intValue", EXP_ParameterType[s]!);
     }
-    w.bits(0, 1); w.int(chkInt(v, -2147483648, 2147483647, "intValue")); w.bits(0, 1);
+    w.int(chkInt(v4, -2147483648, 2147483647, "intValue"));
+    w.bits(0, 1);
   }
-  v = o.rationalNumber;
-  if (v !== undefined) {
+  const v5: any = o.rationalNumber;
+  if (v5 !== undefined) {
     switch (s) {
       case 1: w.bits(4, 3); s = 6; break;
       default: throw structErr("ParameterType", "rationalNumber", EXP_ParameterType[s]!);
     }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "rationalNumber"); }
+    try { e_RationalNumberType(w, v5); } catch (err) { throw withPath(err, "rationalNumber"); }
   }
-  v = o.finiteString;
-  if (v !== undefined) {
+  const v6: any = o.finiteString;
+  if (v6 !== undefined) {
     switch (s) {
-      case 1: w.bits(5, 3); s = 7; break;
+      case 1: w.bits(10, 4); s = 7; break;
       default: throw structErr("ParameterType", "finiteString", EXP_ParameterType[s]!);
     }
-    w.bits(0, 1); w.string(v, 80, "finiteString"); w.bits(0, 1);
+    w.string(v6, 80, "finiteString");
+    w.bits(0, 1);
   }
   switch (s) {
     case 2: w.bits(0, 1); return;
@@ -3966,27 +3598,15 @@ function d_RationalNumberType(r: BitReader): T.RationalNumberType {
 function e_RationalNumberType(w: BitWriter, o: T.RationalNumberType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for RationalNumberType");
   let s = 0;
-  let v: any;
-  v = o.Exponent;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("RationalNumberType", "Exponent", EXP_RationalNumberType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkInt(v, -128, 127, "Exponent") - -128, 8); w.bits(0, 1);
-  }
-  v = o.Value;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("RationalNumberType", "Value", EXP_RationalNumberType[s]!);
-    }
-    w.bits(0, 1); w.int(chkInt(v, -32768, 32767, "Value")); w.bits(0, 1);
-  }
-  switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("RationalNumberType", "(end)", EXP_RationalNumberType[s]!);
-  }
+  const v0: any = o.Exponent;
+  if (v0 === undefined) throw missErr("RationalNumberType", "Exponent");
+  s = 1;
+  const v1: any = o.Value;
+  if (v1 === undefined) throw missErr("RationalNumberType", "Value");
+  s = 2;
+  w.bits(((chkInt(v0, -128, 127, "Exponent") + 128) << 3), 13);
+  w.int(chkInt(v1, -32768, 32767, "Value"));
+  w.bits(0, 2);
 }
 const EXP_RationalNumberType: readonly string[] = ["SE(Exponent)","SE(Value)","EE"];
 
@@ -4028,30 +3648,21 @@ function d_ServiceSelectionReqType(r: BitReader): T.ServiceSelectionReqType {
 function e_ServiceSelectionReqType(w: BitWriter, o: T.ServiceSelectionReqType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ServiceSelectionReqType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("ServiceSelectionReqType", "Header", EXP_ServiceSelectionReqType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
-  }
-  v = o.SelectedEnergyTransferService;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("ServiceSelectionReqType", "SelectedEnergyTransferService", EXP_ServiceSelectionReqType[s]!);
-    }
-    try { e_SelectedServiceType(w, v); } catch (err) { throw withPath(err, "SelectedEnergyTransferService"); }
-  }
-  v = o.SelectedVASList;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 2); s = 3; break;
-      default: throw structErr("ServiceSelectionReqType", "SelectedVASList", EXP_ServiceSelectionReqType[s]!);
-    }
-    try { e_SelectedServiceListType(w, v); } catch (err) { throw withPath(err, "SelectedVASList"); }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("ServiceSelectionReqType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.SelectedEnergyTransferService;
+  if (v1 === undefined) throw missErr("ServiceSelectionReqType", "SelectedEnergyTransferService");
+  s = 2;
+  w.bits(0, 1);
+  try { e_SelectedServiceType(w, v1); } catch (err) { throw withPath(err, "SelectedEnergyTransferService"); }
+  const v2: any = o.SelectedVASList;
+  if (v2 !== undefined) {
+    s = 3;
+    w.bits(0, 2);
+    try { e_SelectedServiceListType(w, v2); } catch (err) { throw withPath(err, "SelectedVASList"); }
   }
   switch (s) {
     case 2: w.bits(1, 2); return;
@@ -4092,27 +3703,17 @@ function d_SelectedServiceType(r: BitReader): T.SelectedServiceType {
 function e_SelectedServiceType(w: BitWriter, o: T.SelectedServiceType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for SelectedServiceType");
   let s = 0;
-  let v: any;
-  v = o.ServiceID;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("SelectedServiceType", "ServiceID", EXP_SelectedServiceType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 65535, "ServiceID")); w.bits(0, 1);
-  }
-  v = o.ParameterSetID;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("SelectedServiceType", "ParameterSetID", EXP_SelectedServiceType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 65535, "ParameterSetID")); w.bits(0, 1);
-  }
-  switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("SelectedServiceType", "(end)", EXP_SelectedServiceType[s]!);
-  }
+  const v0: any = o.ServiceID;
+  if (v0 === undefined) throw missErr("SelectedServiceType", "ServiceID");
+  s = 1;
+  w.bits(0, 2);
+  w.uint(chkInt(v0, 0, 65535, "ServiceID"));
+  const v1: any = o.ParameterSetID;
+  if (v1 === undefined) throw missErr("SelectedServiceType", "ParameterSetID");
+  s = 2;
+  w.bits(0, 3);
+  w.uint(chkInt(v1, 0, 65535, "ParameterSetID"));
+  w.bits(0, 2);
 }
 const EXP_SelectedServiceType: readonly string[] = ["SE(ServiceID)","SE(ParameterSetID)","EE"];
 
@@ -4148,12 +3749,12 @@ function d_SelectedServiceListType(r: BitReader): T.SelectedServiceListType {
 function e_SelectedServiceListType(w: BitWriter, o: T.SelectedServiceListType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for SelectedServiceListType");
   let s = 0; let n = 0;
-  let v: any;
-  v = o.SelectedService;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 16) throw arrErr("SelectedService", v, 16);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.SelectedService;
+  if (v0 === undefined || (Array.isArray(v0) && v0.length === 0)) throw missErr("SelectedServiceListType", "SelectedService");
+  if (v0 !== undefined) {
+    if (!Array.isArray(v0) || v0.length > 16) throw arrErr("SelectedService", v0, 16);
+    for (let k = 0; k < v0.length; k++) {
+      const x = v0[k];
       switch (s) {
         case 0: w.bits(0, 1); n = 1; s = 1; break;
         case 1: w.bits(0, 2); n++; s = n < 16 ? 1 : 2; break;
@@ -4201,27 +3802,15 @@ function d_ServiceSelectionResType(r: BitReader): T.ServiceSelectionResType {
 function e_ServiceSelectionResType(w: BitWriter, o: T.ServiceSelectionResType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ServiceSelectionResType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("ServiceSelectionResType", "Header", EXP_ServiceSelectionResType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
-  }
-  v = o.ResponseCode;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("ServiceSelectionResType", "ResponseCode", EXP_ServiceSelectionResType[s]!);
-    }
-    w.bits(0, 1); { const i = E0i.get(v); if (i === undefined) throw enumErr(v, E0, "ResponseCode"); w.bits(i, 6); } w.bits(0, 1);
-  }
-  switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("ServiceSelectionResType", "(end)", EXP_ServiceSelectionResType[s]!);
-  }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("ServiceSelectionResType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.ResponseCode;
+  if (v1 === undefined) throw missErr("ServiceSelectionResType", "ResponseCode");
+  s = 2;
+  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 2), 10);
 }
 const EXP_ServiceSelectionResType: readonly string[] = ["SE(Header)","SE(ResponseCode)","EE"];
 
@@ -4269,38 +3858,28 @@ function d_ScheduleExchangeReqType(r: BitReader): T.ScheduleExchangeReqType {
 function e_ScheduleExchangeReqType(w: BitWriter, o: T.ScheduleExchangeReqType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ScheduleExchangeReqType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("ScheduleExchangeReqType", "Header", EXP_ScheduleExchangeReqType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("ScheduleExchangeReqType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.MaximumSupportingPoints;
+  if (v1 === undefined) throw missErr("ScheduleExchangeReqType", "MaximumSupportingPoints");
+  s = 2;
+  const v2: any = o.Dynamic_SEReqControlMode;
+  w.bits(((chkInt(v1, 12, 1024, "MaximumSupportingPoints") - 12) << 1), 13);
+  if (v2 !== undefined) {
+    s = 3;
+    w.bits(0, 2);
+    try { e_Dynamic_SEReqControlModeType(w, v2); } catch (err) { throw withPath(err, "Dynamic_SEReqControlMode"); }
   }
-  v = o.MaximumSupportingPoints;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("ScheduleExchangeReqType", "MaximumSupportingPoints", EXP_ScheduleExchangeReqType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkInt(v, 12, 1024, "MaximumSupportingPoints") - 12, 10); w.bits(0, 1);
-  }
-  v = o.Dynamic_SEReqControlMode;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 2); s = 3; break;
-      default: throw structErr("ScheduleExchangeReqType", "Dynamic_SEReqControlMode", EXP_ScheduleExchangeReqType[s]!);
-    }
-    try { e_Dynamic_SEReqControlModeType(w, v); } catch (err) { throw withPath(err, "Dynamic_SEReqControlMode"); }
-  }
-  v = o.Scheduled_SEReqControlMode;
-  if (v !== undefined) {
+  const v3: any = o.Scheduled_SEReqControlMode;
+  if (v3 !== undefined) {
     switch (s) {
       case 2: w.bits(1, 2); s = 4; break;
       default: throw structErr("ScheduleExchangeReqType", "Scheduled_SEReqControlMode", EXP_ScheduleExchangeReqType[s]!);
     }
-    try { e_Scheduled_SEReqControlModeType(w, v); } catch (err) { throw withPath(err, "Scheduled_SEReqControlMode"); }
+    try { e_Scheduled_SEReqControlModeType(w, v3); } catch (err) { throw withPath(err, "Scheduled_SEReqControlMode"); }
   }
   switch (s) {
     case 3: w.bits(0, 1); return;
@@ -4383,74 +3962,59 @@ function d_Dynamic_SEReqControlModeType(r: BitReader): T.Dynamic_SEReqControlMod
 function e_Dynamic_SEReqControlModeType(w: BitWriter, o: T.Dynamic_SEReqControlModeType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for Dynamic_SEReqControlModeType");
   let s = 0;
-  let v: any;
-  v = o.DepartureTime;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("Dynamic_SEReqControlModeType", "DepartureTime", EXP_Dynamic_SEReqControlModeType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 4294967295, "DepartureTime")); w.bits(0, 1);
+  const v0: any = o.DepartureTime;
+  if (v0 === undefined) throw missErr("Dynamic_SEReqControlModeType", "DepartureTime");
+  s = 1;
+  w.bits(0, 2);
+  w.uint(chkInt(v0, 0, 4294967295, "DepartureTime"));
+  const v1: any = o.MinimumSOC;
+  w.bits(0, 1);
+  if (v1 !== undefined) {
+    s = 2;
+    w.bits((chkInt(v1, 0, 100, "MinimumSOC") << 1), 11);
   }
-  v = o.MinimumSOC;
-  if (v !== undefined) {
+  const v2: any = o.TargetSOC;
+  if (v2 !== undefined) {
     switch (s) {
-      case 1: w.bits(0, 2); s = 2; break;
-      default: throw structErr("Dynamic_SEReqControlModeType", "MinimumSOC", EXP_Dynamic_SEReqControlModeType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkInt(v, 0, 100, "MinimumSOC") - 0, 7); w.bits(0, 1);
-  }
-  v = o.TargetSOC;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(1, 2); s = 3; break;
-      case 2: w.bits(0, 2); s = 3; break;
+      case 1: w.bits(2, 3); s = 3; break;
+      case 2: w.bits(0, 3); s = 3; break;
       default: throw structErr("Dynamic_SEReqControlModeType", "TargetSOC", EXP_Dynamic_SEReqControlModeType[s]!);
     }
-    w.bits(0, 1); w.bits(chkInt(v, 0, 100, "TargetSOC") - 0, 7); w.bits(0, 1);
+    w.bits((chkInt(v2, 0, 100, "TargetSOC") << 1), 8);
   }
-  v = o.EVTargetEnergyRequest;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(2, 2); s = 4; break;
-      case 2: w.bits(1, 2); s = 4; break;
-      case 3: w.bits(0, 1); s = 4; break;
-      default: throw structErr("Dynamic_SEReqControlModeType", "EVTargetEnergyRequest", EXP_Dynamic_SEReqControlModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVTargetEnergyRequest"); }
+  const v3: any = o.EVTargetEnergyRequest;
+  if (v3 === undefined) throw missErr("Dynamic_SEReqControlModeType", "EVTargetEnergyRequest");
+  switch (s) {
+    case 1: w.bits(2, 2); s = 4; break;
+    case 2: w.bits(1, 2); s = 4; break;
+    case 3: w.bits(0, 1); s = 4; break;
+    default: throw structErr("Dynamic_SEReqControlModeType", "EVTargetEnergyRequest", EXP_Dynamic_SEReqControlModeType[s]!);
   }
-  v = o.EVMaximumEnergyRequest;
-  if (v !== undefined) {
-    switch (s) {
-      case 4: w.bits(0, 1); s = 5; break;
-      default: throw structErr("Dynamic_SEReqControlModeType", "EVMaximumEnergyRequest", EXP_Dynamic_SEReqControlModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMaximumEnergyRequest"); }
+  try { e_RationalNumberType(w, v3); } catch (err) { throw withPath(err, "EVTargetEnergyRequest"); }
+  const v4: any = o.EVMaximumEnergyRequest;
+  if (v4 === undefined) throw missErr("Dynamic_SEReqControlModeType", "EVMaximumEnergyRequest");
+  s = 5;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v4); } catch (err) { throw withPath(err, "EVMaximumEnergyRequest"); }
+  const v5: any = o.EVMinimumEnergyRequest;
+  if (v5 === undefined) throw missErr("Dynamic_SEReqControlModeType", "EVMinimumEnergyRequest");
+  s = 6;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v5); } catch (err) { throw withPath(err, "EVMinimumEnergyRequest"); }
+  const v6: any = o.EVMaximumV2XEnergyRequest;
+  if (v6 !== undefined) {
+    s = 7;
+    w.bits(0, 2);
+    try { e_RationalNumberType(w, v6); } catch (err) { throw withPath(err, "EVMaximumV2XEnergyRequest"); }
   }
-  v = o.EVMinimumEnergyRequest;
-  if (v !== undefined) {
-    switch (s) {
-      case 5: w.bits(0, 1); s = 6; break;
-      default: throw structErr("Dynamic_SEReqControlModeType", "EVMinimumEnergyRequest", EXP_Dynamic_SEReqControlModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMinimumEnergyRequest"); }
-  }
-  v = o.EVMaximumV2XEnergyRequest;
-  if (v !== undefined) {
-    switch (s) {
-      case 6: w.bits(0, 2); s = 7; break;
-      default: throw structErr("Dynamic_SEReqControlModeType", "EVMaximumV2XEnergyRequest", EXP_Dynamic_SEReqControlModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMaximumV2XEnergyRequest"); }
-  }
-  v = o.EVMinimumV2XEnergyRequest;
-  if (v !== undefined) {
+  const v7: any = o.EVMinimumV2XEnergyRequest;
+  if (v7 !== undefined) {
     switch (s) {
       case 6: w.bits(1, 2); s = 8; break;
       case 7: w.bits(0, 2); s = 8; break;
       default: throw structErr("Dynamic_SEReqControlModeType", "EVMinimumV2XEnergyRequest", EXP_Dynamic_SEReqControlModeType[s]!);
     }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMinimumV2XEnergyRequest"); }
+    try { e_RationalNumberType(w, v7); } catch (err) { throw withPath(err, "EVMinimumV2XEnergyRequest"); }
   }
   switch (s) {
     case 6: w.bits(2, 2); return;
@@ -4525,36 +4089,34 @@ function d_Scheduled_SEReqControlModeType(r: BitReader): T.Scheduled_SEReqContro
 function e_Scheduled_SEReqControlModeType(w: BitWriter, o: T.Scheduled_SEReqControlModeType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for Scheduled_SEReqControlModeType");
   let s = 0;
-  let v: any;
-  v = o.DepartureTime;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 3); s = 1; break;
-      default: throw structErr("Scheduled_SEReqControlModeType", "DepartureTime", EXP_Scheduled_SEReqControlModeType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 4294967295, "DepartureTime")); w.bits(0, 1);
+  const v0: any = o.DepartureTime;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 4);
+    w.uint(chkInt(v0, 0, 4294967295, "DepartureTime"));
+    w.bits(0, 1);
   }
-  v = o.EVTargetEnergyRequest;
-  if (v !== undefined) {
+  const v1: any = o.EVTargetEnergyRequest;
+  if (v1 !== undefined) {
     switch (s) {
       case 0: w.bits(1, 3); s = 2; break;
       case 1: w.bits(0, 3); s = 2; break;
       default: throw structErr("Scheduled_SEReqControlModeType", "EVTargetEnergyRequest", EXP_Scheduled_SEReqControlModeType[s]!);
     }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVTargetEnergyRequest"); }
+    try { e_RationalNumberType(w, v1); } catch (err) { throw withPath(err, "EVTargetEnergyRequest"); }
   }
-  v = o.EVMaximumEnergyRequest;
-  if (v !== undefined) {
+  const v2: any = o.EVMaximumEnergyRequest;
+  if (v2 !== undefined) {
     switch (s) {
       case 0: w.bits(2, 3); s = 3; break;
       case 1: w.bits(1, 3); s = 3; break;
       case 2: w.bits(0, 3); s = 3; break;
       default: throw structErr("Scheduled_SEReqControlModeType", "EVMaximumEnergyRequest", EXP_Scheduled_SEReqControlModeType[s]!);
     }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMaximumEnergyRequest"); }
+    try { e_RationalNumberType(w, v2); } catch (err) { throw withPath(err, "EVMaximumEnergyRequest"); }
   }
-  v = o.EVMinimumEnergyRequest;
-  if (v !== undefined) {
+  const v3: any = o.EVMinimumEnergyRequest;
+  if (v3 !== undefined) {
     switch (s) {
       case 0: w.bits(3, 3); s = 4; break;
       case 1: w.bits(2, 3); s = 4; break;
@@ -4562,10 +4124,10 @@ function e_Scheduled_SEReqControlModeType(w: BitWriter, o: T.Scheduled_SEReqCont
       case 3: w.bits(0, 2); s = 4; break;
       default: throw structErr("Scheduled_SEReqControlModeType", "EVMinimumEnergyRequest", EXP_Scheduled_SEReqControlModeType[s]!);
     }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMinimumEnergyRequest"); }
+    try { e_RationalNumberType(w, v3); } catch (err) { throw withPath(err, "EVMinimumEnergyRequest"); }
   }
-  v = o.EVEnergyOffer;
-  if (v !== undefined) {
+  const v4: any = o.EVEnergyOffer;
+  if (v4 !== undefined) {
     switch (s) {
       case 0: w.bits(4, 3); s = 5; break;
       case 1: w.bits(3, 3); s = 5; break;
@@ -4574,7 +4136,7 @@ function e_Scheduled_SEReqControlModeType(w: BitWriter, o: T.Scheduled_SEReqCont
       case 4: w.bits(0, 2); s = 5; break;
       default: throw structErr("Scheduled_SEReqControlModeType", "EVEnergyOffer", EXP_Scheduled_SEReqControlModeType[s]!);
     }
-    try { e_EVEnergyOfferType(w, v); } catch (err) { throw withPath(err, "EVEnergyOffer"); }
+    try { e_EVEnergyOfferType(w, v4); } catch (err) { throw withPath(err, "EVEnergyOffer"); }
   }
   switch (s) {
     case 0: w.bits(5, 3); return;
@@ -4619,27 +4181,17 @@ function d_EVEnergyOfferType(r: BitReader): T.EVEnergyOfferType {
 function e_EVEnergyOfferType(w: BitWriter, o: T.EVEnergyOfferType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for EVEnergyOfferType");
   let s = 0;
-  let v: any;
-  v = o.EVPowerSchedule;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("EVEnergyOfferType", "EVPowerSchedule", EXP_EVEnergyOfferType[s]!);
-    }
-    try { e_EVPowerScheduleType(w, v); } catch (err) { throw withPath(err, "EVPowerSchedule"); }
-  }
-  v = o.EVAbsolutePriceSchedule;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("EVEnergyOfferType", "EVAbsolutePriceSchedule", EXP_EVEnergyOfferType[s]!);
-    }
-    try { e_EVAbsolutePriceScheduleType(w, v); } catch (err) { throw withPath(err, "EVAbsolutePriceSchedule"); }
-  }
-  switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("EVEnergyOfferType", "(end)", EXP_EVEnergyOfferType[s]!);
-  }
+  const v0: any = o.EVPowerSchedule;
+  if (v0 === undefined) throw missErr("EVEnergyOfferType", "EVPowerSchedule");
+  s = 1;
+  w.bits(0, 1);
+  try { e_EVPowerScheduleType(w, v0); } catch (err) { throw withPath(err, "EVPowerSchedule"); }
+  const v1: any = o.EVAbsolutePriceSchedule;
+  if (v1 === undefined) throw missErr("EVEnergyOfferType", "EVAbsolutePriceSchedule");
+  s = 2;
+  w.bits(0, 1);
+  try { e_EVAbsolutePriceScheduleType(w, v1); } catch (err) { throw withPath(err, "EVAbsolutePriceSchedule"); }
+  w.bits(0, 1);
 }
 const EXP_EVEnergyOfferType: readonly string[] = ["SE(EVPowerSchedule)","SE(EVAbsolutePriceSchedule)","EE"];
 
@@ -4674,27 +4226,17 @@ function d_EVPowerScheduleType(r: BitReader): T.EVPowerScheduleType {
 function e_EVPowerScheduleType(w: BitWriter, o: T.EVPowerScheduleType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for EVPowerScheduleType");
   let s = 0;
-  let v: any;
-  v = o.TimeAnchor;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("EVPowerScheduleType", "TimeAnchor", EXP_EVPowerScheduleType[s]!);
-    }
-    w.bits(0, 1); w.uintBig(chkBig(v, 0n, 18446744073709551615n, "TimeAnchor")); w.bits(0, 1);
-  }
-  v = o.EVPowerScheduleEntries;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("EVPowerScheduleType", "EVPowerScheduleEntries", EXP_EVPowerScheduleType[s]!);
-    }
-    try { e_EVPowerScheduleEntryListType(w, v); } catch (err) { throw withPath(err, "EVPowerScheduleEntries"); }
-  }
-  switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("EVPowerScheduleType", "(end)", EXP_EVPowerScheduleType[s]!);
-  }
+  const v0: any = o.TimeAnchor;
+  if (v0 === undefined) throw missErr("EVPowerScheduleType", "TimeAnchor");
+  s = 1;
+  w.bits(0, 2);
+  w.uintBig(chkBig(v0, 0n, 18446744073709551615n, "TimeAnchor"));
+  const v1: any = o.EVPowerScheduleEntries;
+  if (v1 === undefined) throw missErr("EVPowerScheduleType", "EVPowerScheduleEntries");
+  s = 2;
+  w.bits(0, 2);
+  try { e_EVPowerScheduleEntryListType(w, v1); } catch (err) { throw withPath(err, "EVPowerScheduleEntries"); }
+  w.bits(0, 1);
 }
 const EXP_EVPowerScheduleType: readonly string[] = ["SE(TimeAnchor)","SE(EVPowerScheduleEntries)","EE"];
 
@@ -4730,12 +4272,12 @@ function d_EVPowerScheduleEntryListType(r: BitReader): T.EVPowerScheduleEntryLis
 function e_EVPowerScheduleEntryListType(w: BitWriter, o: T.EVPowerScheduleEntryListType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for EVPowerScheduleEntryListType");
   let s = 0; let n = 0;
-  let v: any;
-  v = o.EVPowerScheduleEntry;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 1024) throw arrErr("EVPowerScheduleEntry", v, 1024);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.EVPowerScheduleEntry;
+  if (v0 === undefined || (Array.isArray(v0) && v0.length === 0)) throw missErr("EVPowerScheduleEntryListType", "EVPowerScheduleEntry");
+  if (v0 !== undefined) {
+    if (!Array.isArray(v0) || v0.length > 1024) throw arrErr("EVPowerScheduleEntry", v0, 1024);
+    for (let k = 0; k < v0.length; k++) {
+      const x = v0[k];
       switch (s) {
         case 0: w.bits(0, 1); n = 1; s = 1; break;
         case 1: w.bits(0, 2); n++; s = n < 1024 ? 1 : 2; break;
@@ -4783,27 +4325,17 @@ function d_EVPowerScheduleEntryType(r: BitReader): T.EVPowerScheduleEntryType {
 function e_EVPowerScheduleEntryType(w: BitWriter, o: T.EVPowerScheduleEntryType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for EVPowerScheduleEntryType");
   let s = 0;
-  let v: any;
-  v = o.Duration;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("EVPowerScheduleEntryType", "Duration", EXP_EVPowerScheduleEntryType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 4294967295, "Duration")); w.bits(0, 1);
-  }
-  v = o.Power;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("EVPowerScheduleEntryType", "Power", EXP_EVPowerScheduleEntryType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "Power"); }
-  }
-  switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("EVPowerScheduleEntryType", "(end)", EXP_EVPowerScheduleEntryType[s]!);
-  }
+  const v0: any = o.Duration;
+  if (v0 === undefined) throw missErr("EVPowerScheduleEntryType", "Duration");
+  s = 1;
+  w.bits(0, 2);
+  w.uint(chkInt(v0, 0, 4294967295, "Duration"));
+  const v1: any = o.Power;
+  if (v1 === undefined) throw missErr("EVPowerScheduleEntryType", "Power");
+  s = 2;
+  w.bits(0, 2);
+  try { e_RationalNumberType(w, v1); } catch (err) { throw withPath(err, "Power"); }
+  w.bits(0, 1);
 }
 const EXP_EVPowerScheduleEntryType: readonly string[] = ["SE(Duration)","SE(Power)","EE"];
 
@@ -4850,43 +4382,27 @@ function d_EVAbsolutePriceScheduleType(r: BitReader): T.EVAbsolutePriceScheduleT
 function e_EVAbsolutePriceScheduleType(w: BitWriter, o: T.EVAbsolutePriceScheduleType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for EVAbsolutePriceScheduleType");
   let s = 0;
-  let v: any;
-  v = o.TimeAnchor;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("EVAbsolutePriceScheduleType", "TimeAnchor", EXP_EVAbsolutePriceScheduleType[s]!);
-    }
-    w.bits(0, 1); w.uintBig(chkBig(v, 0n, 18446744073709551615n, "TimeAnchor")); w.bits(0, 1);
-  }
-  v = o.Currency;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("EVAbsolutePriceScheduleType", "Currency", EXP_EVAbsolutePriceScheduleType[s]!);
-    }
-    w.bits(0, 1); w.string(v, 3, "Currency"); w.bits(0, 1);
-  }
-  v = o.PriceAlgorithm;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("EVAbsolutePriceScheduleType", "PriceAlgorithm", EXP_EVAbsolutePriceScheduleType[s]!);
-    }
-    w.bits(0, 1); w.string(v, 255, "PriceAlgorithm"); w.bits(0, 1);
-  }
-  v = o.EVPriceRuleStacks;
-  if (v !== undefined) {
-    switch (s) {
-      case 3: w.bits(0, 1); s = 4; break;
-      default: throw structErr("EVAbsolutePriceScheduleType", "EVPriceRuleStacks", EXP_EVAbsolutePriceScheduleType[s]!);
-    }
-    try { e_EVPriceRuleStackListType(w, v); } catch (err) { throw withPath(err, "EVPriceRuleStacks"); }
-  }
-  switch (s) {
-    case 4: w.bits(0, 1); return;
-    default: throw structErr("EVAbsolutePriceScheduleType", "(end)", EXP_EVAbsolutePriceScheduleType[s]!);
-  }
+  const v0: any = o.TimeAnchor;
+  if (v0 === undefined) throw missErr("EVAbsolutePriceScheduleType", "TimeAnchor");
+  s = 1;
+  w.bits(0, 2);
+  w.uintBig(chkBig(v0, 0n, 18446744073709551615n, "TimeAnchor"));
+  const v1: any = o.Currency;
+  if (v1 === undefined) throw missErr("EVAbsolutePriceScheduleType", "Currency");
+  s = 2;
+  w.bits(0, 3);
+  w.string(v1, 3, "Currency");
+  const v2: any = o.PriceAlgorithm;
+  if (v2 === undefined) throw missErr("EVAbsolutePriceScheduleType", "PriceAlgorithm");
+  s = 3;
+  w.bits(0, 3);
+  w.string(v2, 255, "PriceAlgorithm");
+  const v3: any = o.EVPriceRuleStacks;
+  if (v3 === undefined) throw missErr("EVAbsolutePriceScheduleType", "EVPriceRuleStacks");
+  s = 4;
+  w.bits(0, 2);
+  try { e_EVPriceRuleStackListType(w, v3); } catch (err) { throw withPath(err, "EVPriceRuleStacks"); }
+  w.bits(0, 1);
 }
 const EXP_EVAbsolutePriceScheduleType: readonly string[] = ["SE(TimeAnchor)","SE(Currency)","SE(PriceAlgorithm)","SE(EVPriceRuleStacks)","EE"];
 
@@ -4922,12 +4438,12 @@ function d_EVPriceRuleStackListType(r: BitReader): T.EVPriceRuleStackListType {
 function e_EVPriceRuleStackListType(w: BitWriter, o: T.EVPriceRuleStackListType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for EVPriceRuleStackListType");
   let s = 0; let n = 0;
-  let v: any;
-  v = o.EVPriceRuleStack;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 1024) throw arrErr("EVPriceRuleStack", v, 1024);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.EVPriceRuleStack;
+  if (v0 === undefined || (Array.isArray(v0) && v0.length === 0)) throw missErr("EVPriceRuleStackListType", "EVPriceRuleStack");
+  if (v0 !== undefined) {
+    if (!Array.isArray(v0) || v0.length > 1024) throw arrErr("EVPriceRuleStack", v0, 1024);
+    for (let k = 0; k < v0.length; k++) {
+      const x = v0[k];
       switch (s) {
         case 0: w.bits(0, 1); n = 1; s = 1; break;
         case 1: w.bits(0, 2); n++; s = n < 1024 ? 1 : 2; break;
@@ -4982,20 +4498,18 @@ function d_EVPriceRuleStackType(r: BitReader): T.EVPriceRuleStackType {
 function e_EVPriceRuleStackType(w: BitWriter, o: T.EVPriceRuleStackType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for EVPriceRuleStackType");
   let s = 0; let n = 0;
-  let v: any;
-  v = o.Duration;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("EVPriceRuleStackType", "Duration", EXP_EVPriceRuleStackType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 4294967295, "Duration")); w.bits(0, 1);
-  }
-  v = o.EVPriceRule;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 8) throw arrErr("EVPriceRule", v, 8);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.Duration;
+  if (v0 === undefined) throw missErr("EVPriceRuleStackType", "Duration");
+  s = 1;
+  w.bits(0, 2);
+  w.uint(chkInt(v0, 0, 4294967295, "Duration"));
+  const v1: any = o.EVPriceRule;
+  w.bits(0, 1);
+  if (v1 === undefined || (Array.isArray(v1) && v1.length === 0)) throw missErr("EVPriceRuleStackType", "EVPriceRule");
+  if (v1 !== undefined) {
+    if (!Array.isArray(v1) || v1.length > 8) throw arrErr("EVPriceRule", v1, 8);
+    for (let k = 0; k < v1.length; k++) {
+      const x = v1[k];
       switch (s) {
         case 1: w.bits(0, 1); n = 1; s = 2; break;
         case 2: w.bits(0, 2); n++; s = n < 8 ? 2 : 3; break;
@@ -5043,27 +4557,17 @@ function d_EVPriceRuleType(r: BitReader): T.EVPriceRuleType {
 function e_EVPriceRuleType(w: BitWriter, o: T.EVPriceRuleType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for EVPriceRuleType");
   let s = 0;
-  let v: any;
-  v = o.EnergyFee;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("EVPriceRuleType", "EnergyFee", EXP_EVPriceRuleType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EnergyFee"); }
-  }
-  v = o.PowerRangeStart;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("EVPriceRuleType", "PowerRangeStart", EXP_EVPriceRuleType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "PowerRangeStart"); }
-  }
-  switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("EVPriceRuleType", "(end)", EXP_EVPriceRuleType[s]!);
-  }
+  const v0: any = o.EnergyFee;
+  if (v0 === undefined) throw missErr("EVPriceRuleType", "EnergyFee");
+  s = 1;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v0); } catch (err) { throw withPath(err, "EnergyFee"); }
+  const v1: any = o.PowerRangeStart;
+  if (v1 === undefined) throw missErr("EVPriceRuleType", "PowerRangeStart");
+  s = 2;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v1); } catch (err) { throw withPath(err, "PowerRangeStart"); }
+  w.bits(0, 1);
 }
 const EXP_EVPriceRuleType: readonly string[] = ["SE(EnergyFee)","SE(PowerRangeStart)","EE"];
 
@@ -5125,56 +4629,40 @@ function d_ScheduleExchangeResType(r: BitReader): T.ScheduleExchangeResType {
 function e_ScheduleExchangeResType(w: BitWriter, o: T.ScheduleExchangeResType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ScheduleExchangeResType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("ScheduleExchangeResType", "Header", EXP_ScheduleExchangeResType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("ScheduleExchangeResType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.ResponseCode;
+  if (v1 === undefined) throw missErr("ScheduleExchangeResType", "ResponseCode");
+  s = 2;
+  const v2: any = o.EVSEProcessing;
+  if (v2 === undefined) throw missErr("ScheduleExchangeResType", "EVSEProcessing");
+  s = 3;
+  const v3: any = o.GoToPause;
+  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 6) | (enumIdx(E2i, v2, E2, "EVSEProcessing") << 1), 14);
+  if (v3 !== undefined) {
+    s = 4;
+    w.bits(((chkBool(v3, "GoToPause") ? 1 : 0) << 1), 5);
   }
-  v = o.ResponseCode;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("ScheduleExchangeResType", "ResponseCode", EXP_ScheduleExchangeResType[s]!);
-    }
-    w.bits(0, 1); { const i = E0i.get(v); if (i === undefined) throw enumErr(v, E0, "ResponseCode"); w.bits(i, 6); } w.bits(0, 1);
-  }
-  v = o.EVSEProcessing;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("ScheduleExchangeResType", "EVSEProcessing", EXP_ScheduleExchangeResType[s]!);
-    }
-    w.bits(0, 1); { const i = E2i.get(v); if (i === undefined) throw enumErr(v, E2, "EVSEProcessing"); w.bits(i, 2); } w.bits(0, 1);
-  }
-  v = o.GoToPause;
-  if (v !== undefined) {
-    switch (s) {
-      case 3: w.bits(0, 2); s = 4; break;
-      default: throw structErr("ScheduleExchangeResType", "GoToPause", EXP_ScheduleExchangeResType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkBool(v, "GoToPause") ? 1 : 0, 1); w.bits(0, 1);
-  }
-  v = o.Dynamic_SEResControlMode;
-  if (v !== undefined) {
+  const v4: any = o.Dynamic_SEResControlMode;
+  if (v4 !== undefined) {
     switch (s) {
       case 3: w.bits(1, 2); s = 5; break;
       case 4: w.bits(0, 2); s = 5; break;
       default: throw structErr("ScheduleExchangeResType", "Dynamic_SEResControlMode", EXP_ScheduleExchangeResType[s]!);
     }
-    try { e_Dynamic_SEResControlModeType(w, v); } catch (err) { throw withPath(err, "Dynamic_SEResControlMode"); }
+    try { e_Dynamic_SEResControlModeType(w, v4); } catch (err) { throw withPath(err, "Dynamic_SEResControlMode"); }
   }
-  v = o.Scheduled_SEResControlMode;
-  if (v !== undefined) {
+  const v5: any = o.Scheduled_SEResControlMode;
+  if (v5 !== undefined) {
     switch (s) {
       case 3: w.bits(2, 2); s = 6; break;
       case 4: w.bits(1, 2); s = 6; break;
       default: throw structErr("ScheduleExchangeResType", "Scheduled_SEResControlMode", EXP_ScheduleExchangeResType[s]!);
     }
-    try { e_Scheduled_SEResControlModeType(w, v); } catch (err) { throw withPath(err, "Scheduled_SEResControlMode"); }
+    try { e_Scheduled_SEResControlModeType(w, v5); } catch (err) { throw withPath(err, "Scheduled_SEResControlMode"); }
   }
   switch (s) {
     case 5: w.bits(0, 1); return;
@@ -5247,36 +4735,34 @@ function d_Dynamic_SEResControlModeType(r: BitReader): T.Dynamic_SEResControlMod
 function e_Dynamic_SEResControlModeType(w: BitWriter, o: T.Dynamic_SEResControlModeType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for Dynamic_SEResControlModeType");
   let s = 0;
-  let v: any;
-  v = o.DepartureTime;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 3); s = 1; break;
-      default: throw structErr("Dynamic_SEResControlModeType", "DepartureTime", EXP_Dynamic_SEResControlModeType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 4294967295, "DepartureTime")); w.bits(0, 1);
+  const v0: any = o.DepartureTime;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 4);
+    w.uint(chkInt(v0, 0, 4294967295, "DepartureTime"));
+    w.bits(0, 1);
   }
-  v = o.MinimumSOC;
-  if (v !== undefined) {
+  const v1: any = o.MinimumSOC;
+  if (v1 !== undefined) {
     switch (s) {
-      case 0: w.bits(1, 3); s = 2; break;
-      case 1: w.bits(0, 3); s = 2; break;
+      case 0: w.bits(2, 4); s = 2; break;
+      case 1: w.bits(0, 4); s = 2; break;
       default: throw structErr("Dynamic_SEResControlModeType", "MinimumSOC", EXP_Dynamic_SEResControlModeType[s]!);
     }
-    w.bits(0, 1); w.bits(chkInt(v, 0, 100, "MinimumSOC") - 0, 7); w.bits(0, 1);
+    w.bits((chkInt(v1, 0, 100, "MinimumSOC") << 1), 8);
   }
-  v = o.TargetSOC;
-  if (v !== undefined) {
+  const v2: any = o.TargetSOC;
+  if (v2 !== undefined) {
     switch (s) {
-      case 0: w.bits(2, 3); s = 3; break;
-      case 1: w.bits(1, 3); s = 3; break;
-      case 2: w.bits(0, 3); s = 3; break;
+      case 0: w.bits(4, 4); s = 3; break;
+      case 1: w.bits(2, 4); s = 3; break;
+      case 2: w.bits(0, 4); s = 3; break;
       default: throw structErr("Dynamic_SEResControlModeType", "TargetSOC", EXP_Dynamic_SEResControlModeType[s]!);
     }
-    w.bits(0, 1); w.bits(chkInt(v, 0, 100, "TargetSOC") - 0, 7); w.bits(0, 1);
+    w.bits((chkInt(v2, 0, 100, "TargetSOC") << 1), 8);
   }
-  v = o.AbsolutePriceSchedule;
-  if (v !== undefined) {
+  const v3: any = o.AbsolutePriceSchedule;
+  if (v3 !== undefined) {
     switch (s) {
       case 0: w.bits(3, 3); s = 4; break;
       case 1: w.bits(2, 3); s = 4; break;
@@ -5284,10 +4770,10 @@ function e_Dynamic_SEResControlModeType(w: BitWriter, o: T.Dynamic_SEResControlM
       case 3: w.bits(0, 2); s = 4; break;
       default: throw structErr("Dynamic_SEResControlModeType", "AbsolutePriceSchedule", EXP_Dynamic_SEResControlModeType[s]!);
     }
-    try { e_AbsolutePriceScheduleType(w, v); } catch (err) { throw withPath(err, "AbsolutePriceSchedule"); }
+    try { e_AbsolutePriceScheduleType(w, v3); } catch (err) { throw withPath(err, "AbsolutePriceSchedule"); }
   }
-  v = o.PriceLevelSchedule;
-  if (v !== undefined) {
+  const v4: any = o.PriceLevelSchedule;
+  if (v4 !== undefined) {
     switch (s) {
       case 0: w.bits(4, 3); s = 5; break;
       case 1: w.bits(3, 3); s = 5; break;
@@ -5295,7 +4781,7 @@ function e_Dynamic_SEResControlModeType(w: BitWriter, o: T.Dynamic_SEResControlM
       case 3: w.bits(1, 2); s = 5; break;
       default: throw structErr("Dynamic_SEResControlModeType", "PriceLevelSchedule", EXP_Dynamic_SEResControlModeType[s]!);
     }
-    try { e_PriceLevelScheduleType(w, v); } catch (err) { throw withPath(err, "PriceLevelSchedule"); }
+    try { e_PriceLevelScheduleType(w, v4); } catch (err) { throw withPath(err, "PriceLevelSchedule"); }
   }
   switch (s) {
     case 0: w.bits(5, 3); return;
@@ -5417,119 +4903,101 @@ function d_AbsolutePriceScheduleType(r: BitReader): T.AbsolutePriceScheduleType 
 function e_AbsolutePriceScheduleType(w: BitWriter, o: T.AbsolutePriceScheduleType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for AbsolutePriceScheduleType");
   let s = 0;
-  let v: any;
-  v = o.Id;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 2); s = 1; break;
-      default: throw structErr("AbsolutePriceScheduleType", "Id", EXP_AbsolutePriceScheduleType[s]!);
-    }
-    w.string(v, 65536, "Id");
+  const v0: any = o.Id;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 2);
+    w.string(v0, 65536, "Id");
   }
-  v = o.TimeAnchor;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(1, 2); s = 2; break;
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("AbsolutePriceScheduleType", "TimeAnchor", EXP_AbsolutePriceScheduleType[s]!);
-    }
-    w.bits(0, 1); w.uintBig(chkBig(v, 0n, 18446744073709551615n, "TimeAnchor")); w.bits(0, 1);
+  const v1: any = o.TimeAnchor;
+  if (v1 === undefined) throw missErr("AbsolutePriceScheduleType", "TimeAnchor");
+  switch (s) {
+    case 0: w.bits(2, 3); s = 2; break;
+    case 1: w.bits(0, 2); s = 2; break;
+    default: throw structErr("AbsolutePriceScheduleType", "TimeAnchor", EXP_AbsolutePriceScheduleType[s]!);
   }
-  v = o.PriceScheduleID;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("AbsolutePriceScheduleType", "PriceScheduleID", EXP_AbsolutePriceScheduleType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 1, 4294967295, "PriceScheduleID")); w.bits(0, 1);
+  w.uintBig(chkBig(v1, 0n, 18446744073709551615n, "TimeAnchor"));
+  const v2: any = o.PriceScheduleID;
+  if (v2 === undefined) throw missErr("AbsolutePriceScheduleType", "PriceScheduleID");
+  s = 3;
+  w.bits(0, 3);
+  w.uint(chkInt(v2, 1, 4294967295, "PriceScheduleID"));
+  const v3: any = o.PriceScheduleDescription;
+  w.bits(0, 1);
+  if (v3 !== undefined) {
+    s = 4;
+    w.bits(0, 3);
+    w.string(v3, 160, "PriceScheduleDescription");
+    w.bits(0, 1);
   }
-  v = o.PriceScheduleDescription;
-  if (v !== undefined) {
-    switch (s) {
-      case 3: w.bits(0, 2); s = 4; break;
-      default: throw structErr("AbsolutePriceScheduleType", "PriceScheduleDescription", EXP_AbsolutePriceScheduleType[s]!);
-    }
-    w.bits(0, 1); w.string(v, 160, "PriceScheduleDescription"); w.bits(0, 1);
+  const v4: any = o.Currency;
+  if (v4 === undefined) throw missErr("AbsolutePriceScheduleType", "Currency");
+  switch (s) {
+    case 3: w.bits(2, 3); s = 5; break;
+    case 4: w.bits(0, 2); s = 5; break;
+    default: throw structErr("AbsolutePriceScheduleType", "Currency", EXP_AbsolutePriceScheduleType[s]!);
   }
-  v = o.Currency;
-  if (v !== undefined) {
-    switch (s) {
-      case 3: w.bits(1, 2); s = 5; break;
-      case 4: w.bits(0, 1); s = 5; break;
-      default: throw structErr("AbsolutePriceScheduleType", "Currency", EXP_AbsolutePriceScheduleType[s]!);
-    }
-    w.bits(0, 1); w.string(v, 3, "Currency"); w.bits(0, 1);
+  w.string(v4, 3, "Currency");
+  const v5: any = o.Language;
+  if (v5 === undefined) throw missErr("AbsolutePriceScheduleType", "Language");
+  s = 6;
+  w.bits(0, 3);
+  w.string(v5, 3, "Language");
+  const v6: any = o.PriceAlgorithm;
+  if (v6 === undefined) throw missErr("AbsolutePriceScheduleType", "PriceAlgorithm");
+  s = 7;
+  w.bits(0, 3);
+  w.string(v6, 255, "PriceAlgorithm");
+  const v7: any = o.MinimumCost;
+  w.bits(0, 1);
+  if (v7 !== undefined) {
+    s = 8;
+    w.bits(0, 3);
+    try { e_RationalNumberType(w, v7); } catch (err) { throw withPath(err, "MinimumCost"); }
   }
-  v = o.Language;
-  if (v !== undefined) {
-    switch (s) {
-      case 5: w.bits(0, 1); s = 6; break;
-      default: throw structErr("AbsolutePriceScheduleType", "Language", EXP_AbsolutePriceScheduleType[s]!);
-    }
-    w.bits(0, 1); w.string(v, 3, "Language"); w.bits(0, 1);
-  }
-  v = o.PriceAlgorithm;
-  if (v !== undefined) {
-    switch (s) {
-      case 6: w.bits(0, 1); s = 7; break;
-      default: throw structErr("AbsolutePriceScheduleType", "PriceAlgorithm", EXP_AbsolutePriceScheduleType[s]!);
-    }
-    w.bits(0, 1); w.string(v, 255, "PriceAlgorithm"); w.bits(0, 1);
-  }
-  v = o.MinimumCost;
-  if (v !== undefined) {
-    switch (s) {
-      case 7: w.bits(0, 3); s = 8; break;
-      default: throw structErr("AbsolutePriceScheduleType", "MinimumCost", EXP_AbsolutePriceScheduleType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "MinimumCost"); }
-  }
-  v = o.MaximumCost;
-  if (v !== undefined) {
+  const v8: any = o.MaximumCost;
+  if (v8 !== undefined) {
     switch (s) {
       case 7: w.bits(1, 3); s = 9; break;
       case 8: w.bits(0, 2); s = 9; break;
       default: throw structErr("AbsolutePriceScheduleType", "MaximumCost", EXP_AbsolutePriceScheduleType[s]!);
     }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "MaximumCost"); }
+    try { e_RationalNumberType(w, v8); } catch (err) { throw withPath(err, "MaximumCost"); }
   }
-  v = o.TaxRules;
-  if (v !== undefined) {
+  const v9: any = o.TaxRules;
+  if (v9 !== undefined) {
     switch (s) {
       case 7: w.bits(2, 3); s = 10; break;
       case 8: w.bits(1, 2); s = 10; break;
       case 9: w.bits(0, 2); s = 10; break;
       default: throw structErr("AbsolutePriceScheduleType", "TaxRules", EXP_AbsolutePriceScheduleType[s]!);
     }
-    try { e_TaxRuleListType(w, v); } catch (err) { throw withPath(err, "TaxRules"); }
+    try { e_TaxRuleListType(w, v9); } catch (err) { throw withPath(err, "TaxRules"); }
   }
-  v = o.PriceRuleStacks;
-  if (v !== undefined) {
-    switch (s) {
-      case 7: w.bits(3, 3); s = 11; break;
-      case 8: w.bits(2, 2); s = 11; break;
-      case 9: w.bits(1, 2); s = 11; break;
-      case 10: w.bits(0, 1); s = 11; break;
-      default: throw structErr("AbsolutePriceScheduleType", "PriceRuleStacks", EXP_AbsolutePriceScheduleType[s]!);
-    }
-    try { e_PriceRuleStackListType(w, v); } catch (err) { throw withPath(err, "PriceRuleStacks"); }
+  const v10: any = o.PriceRuleStacks;
+  if (v10 === undefined) throw missErr("AbsolutePriceScheduleType", "PriceRuleStacks");
+  switch (s) {
+    case 7: w.bits(3, 3); s = 11; break;
+    case 8: w.bits(2, 2); s = 11; break;
+    case 9: w.bits(1, 2); s = 11; break;
+    case 10: w.bits(0, 1); s = 11; break;
+    default: throw structErr("AbsolutePriceScheduleType", "PriceRuleStacks", EXP_AbsolutePriceScheduleType[s]!);
   }
-  v = o.OverstayRules;
-  if (v !== undefined) {
-    switch (s) {
-      case 11: w.bits(0, 2); s = 12; break;
-      default: throw structErr("AbsolutePriceScheduleType", "OverstayRules", EXP_AbsolutePriceScheduleType[s]!);
-    }
-    try { e_OverstayRuleListType(w, v); } catch (err) { throw withPath(err, "OverstayRules"); }
+  try { e_PriceRuleStackListType(w, v10); } catch (err) { throw withPath(err, "PriceRuleStacks"); }
+  const v11: any = o.OverstayRules;
+  if (v11 !== undefined) {
+    s = 12;
+    w.bits(0, 2);
+    try { e_OverstayRuleListType(w, v11); } catch (err) { throw withPath(err, "OverstayRules"); }
   }
-  v = o.AdditionalSelectedServices;
-  if (v !== undefined) {
+  const v12: any = o.AdditionalSelectedServices;
+  if (v12 !== undefined) {
     switch (s) {
       case 11: w.bits(1, 2); s = 13; break;
       case 12: w.bits(0, 2); s = 13; break;
       default: throw structErr("AbsolutePriceScheduleType", "AdditionalSelectedServices", EXP_AbsolutePriceScheduleType[s]!);
     }
-    try { e_AdditionalServiceListType(w, v); } catch (err) { throw withPath(err, "AdditionalSelectedServices"); }
+    try { e_AdditionalServiceListType(w, v12); } catch (err) { throw withPath(err, "AdditionalSelectedServices"); }
   }
   switch (s) {
     case 11: w.bits(2, 2); return;
@@ -5578,30 +5046,23 @@ function d_PriceScheduleType(r: BitReader): T.PriceScheduleType {
 function e_PriceScheduleType(w: BitWriter, o: T.PriceScheduleType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for PriceScheduleType");
   let s = 0;
-  let v: any;
-  v = o.TimeAnchor;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("PriceScheduleType", "TimeAnchor", EXP_PriceScheduleType[s]!);
-    }
-    w.bits(0, 1); w.uintBig(chkBig(v, 0n, 18446744073709551615n, "TimeAnchor")); w.bits(0, 1);
-  }
-  v = o.PriceScheduleID;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("PriceScheduleType", "PriceScheduleID", EXP_PriceScheduleType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 1, 4294967295, "PriceScheduleID")); w.bits(0, 1);
-  }
-  v = o.PriceScheduleDescription;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 2); s = 3; break;
-      default: throw structErr("PriceScheduleType", "PriceScheduleDescription", EXP_PriceScheduleType[s]!);
-    }
-    w.bits(0, 1); w.string(v, 160, "PriceScheduleDescription"); w.bits(0, 1);
+  const v0: any = o.TimeAnchor;
+  if (v0 === undefined) throw missErr("PriceScheduleType", "TimeAnchor");
+  s = 1;
+  w.bits(0, 2);
+  w.uintBig(chkBig(v0, 0n, 18446744073709551615n, "TimeAnchor"));
+  const v1: any = o.PriceScheduleID;
+  if (v1 === undefined) throw missErr("PriceScheduleType", "PriceScheduleID");
+  s = 2;
+  w.bits(0, 3);
+  w.uint(chkInt(v1, 1, 4294967295, "PriceScheduleID"));
+  const v2: any = o.PriceScheduleDescription;
+  w.bits(0, 1);
+  if (v2 !== undefined) {
+    s = 3;
+    w.bits(0, 3);
+    w.string(v2, 160, "PriceScheduleDescription");
+    w.bits(0, 1);
   }
   switch (s) {
     case 2: w.bits(1, 2); return;
@@ -5643,12 +5104,12 @@ function d_TaxRuleListType(r: BitReader): T.TaxRuleListType {
 function e_TaxRuleListType(w: BitWriter, o: T.TaxRuleListType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for TaxRuleListType");
   let s = 0; let n = 0;
-  let v: any;
-  v = o.TaxRule;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 10) throw arrErr("TaxRule", v, 10);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.TaxRule;
+  if (v0 === undefined || (Array.isArray(v0) && v0.length === 0)) throw missErr("TaxRuleListType", "TaxRule");
+  if (v0 !== undefined) {
+    if (!Array.isArray(v0) || v0.length > 10) throw arrErr("TaxRule", v0, 10);
+    for (let k = 0; k < v0.length; k++) {
+      const x = v0[k];
       switch (s) {
         case 0: w.bits(0, 1); n = 1; s = 1; break;
         case 1: w.bits(0, 2); n++; s = n < 10 ? 1 : 2; break;
@@ -5734,77 +5195,49 @@ function d_TaxRuleType(r: BitReader): T.TaxRuleType {
 function e_TaxRuleType(w: BitWriter, o: T.TaxRuleType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for TaxRuleType");
   let s = 0;
-  let v: any;
-  v = o.TaxRuleID;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("TaxRuleType", "TaxRuleID", EXP_TaxRuleType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 1, 4294967295, "TaxRuleID")); w.bits(0, 1);
+  const v0: any = o.TaxRuleID;
+  if (v0 === undefined) throw missErr("TaxRuleType", "TaxRuleID");
+  s = 1;
+  w.bits(0, 2);
+  w.uint(chkInt(v0, 1, 4294967295, "TaxRuleID"));
+  const v1: any = o.TaxRuleName;
+  w.bits(0, 1);
+  if (v1 !== undefined) {
+    s = 2;
+    w.bits(0, 3);
+    w.string(v1, 80, "TaxRuleName");
+    w.bits(0, 1);
   }
-  v = o.TaxRuleName;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 2); s = 2; break;
-      default: throw structErr("TaxRuleType", "TaxRuleName", EXP_TaxRuleType[s]!);
-    }
-    w.bits(0, 1); w.string(v, 80, "TaxRuleName"); w.bits(0, 1);
-  }
-  v = o.TaxRate;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(1, 2); s = 3; break;
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("TaxRuleType", "TaxRate", EXP_TaxRuleType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "TaxRate"); }
-  }
-  v = o.TaxIncludedInPrice;
-  if (v !== undefined) {
-    switch (s) {
-      case 3: w.bits(0, 2); s = 4; break;
-      default: throw structErr("TaxRuleType", "TaxIncludedInPrice", EXP_TaxRuleType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkBool(v, "TaxIncludedInPrice") ? 1 : 0, 1); w.bits(0, 1);
-  }
-  v = o.AppliesToEnergyFee;
-  if (v !== undefined) {
-    switch (s) {
-      case 3: w.bits(1, 2); s = 5; break;
-      case 4: w.bits(0, 1); s = 5; break;
-      default: throw structErr("TaxRuleType", "AppliesToEnergyFee", EXP_TaxRuleType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkBool(v, "AppliesToEnergyFee") ? 1 : 0, 1); w.bits(0, 1);
-  }
-  v = o.AppliesToParkingFee;
-  if (v !== undefined) {
-    switch (s) {
-      case 5: w.bits(0, 1); s = 6; break;
-      default: throw structErr("TaxRuleType", "AppliesToParkingFee", EXP_TaxRuleType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkBool(v, "AppliesToParkingFee") ? 1 : 0, 1); w.bits(0, 1);
-  }
-  v = o.AppliesToOverstayFee;
-  if (v !== undefined) {
-    switch (s) {
-      case 6: w.bits(0, 1); s = 7; break;
-      default: throw structErr("TaxRuleType", "AppliesToOverstayFee", EXP_TaxRuleType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkBool(v, "AppliesToOverstayFee") ? 1 : 0, 1); w.bits(0, 1);
-  }
-  v = o.AppliesMinimumMaximumCost;
-  if (v !== undefined) {
-    switch (s) {
-      case 7: w.bits(0, 1); s = 8; break;
-      default: throw structErr("TaxRuleType", "AppliesMinimumMaximumCost", EXP_TaxRuleType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkBool(v, "AppliesMinimumMaximumCost") ? 1 : 0, 1); w.bits(0, 1);
-  }
+  const v2: any = o.TaxRate;
+  if (v2 === undefined) throw missErr("TaxRuleType", "TaxRate");
   switch (s) {
-    case 8: w.bits(0, 1); return;
-    default: throw structErr("TaxRuleType", "(end)", EXP_TaxRuleType[s]!);
+    case 1: w.bits(1, 2); s = 3; break;
+    case 2: w.bits(0, 1); s = 3; break;
+    default: throw structErr("TaxRuleType", "TaxRate", EXP_TaxRuleType[s]!);
   }
+  try { e_RationalNumberType(w, v2); } catch (err) { throw withPath(err, "TaxRate"); }
+  const v3: any = o.TaxIncludedInPrice;
+  if (v3 !== undefined) {
+    s = 4;
+    w.bits(((chkBool(v3, "TaxIncludedInPrice") ? 1 : 0) << 1), 5);
+  }
+  const v4: any = o.AppliesToEnergyFee;
+  if (v4 === undefined) throw missErr("TaxRuleType", "AppliesToEnergyFee");
+  switch (s) {
+    case 3: w.bits(2, 3); s = 5; break;
+    case 4: w.bits(0, 2); s = 5; break;
+    default: throw structErr("TaxRuleType", "AppliesToEnergyFee", EXP_TaxRuleType[s]!);
+  }
+  const v5: any = o.AppliesToParkingFee;
+  if (v5 === undefined) throw missErr("TaxRuleType", "AppliesToParkingFee");
+  s = 6;
+  const v6: any = o.AppliesToOverstayFee;
+  if (v6 === undefined) throw missErr("TaxRuleType", "AppliesToOverstayFee");
+  s = 7;
+  const v7: any = o.AppliesMinimumMaximumCost;
+  if (v7 === undefined) throw missErr("TaxRuleType", "AppliesMinimumMaximumCost");
+  s = 8;
+  w.bits(((chkBool(v4, "AppliesToEnergyFee") ? 1 : 0) << 14) | ((chkBool(v5, "AppliesToParkingFee") ? 1 : 0) << 10) | ((chkBool(v6, "AppliesToOverstayFee") ? 1 : 0) << 6) | ((chkBool(v7, "AppliesMinimumMaximumCost") ? 1 : 0) << 2), 15);
 }
 const EXP_TaxRuleType: readonly string[] = ["SE(TaxRuleID)","SE(TaxRuleName)|SE(TaxRate)","SE(TaxRate)","SE(TaxIncludedInPrice)|SE(AppliesToEnergyFee)","SE(AppliesToEnergyFee)","SE(AppliesToParkingFee)","SE(AppliesToOverstayFee)","SE(AppliesMinimumMaximumCost)","EE"];
 
@@ -5840,12 +5273,12 @@ function d_PriceRuleStackListType(r: BitReader): T.PriceRuleStackListType {
 function e_PriceRuleStackListType(w: BitWriter, o: T.PriceRuleStackListType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for PriceRuleStackListType");
   let s = 0; let n = 0;
-  let v: any;
-  v = o.PriceRuleStack;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 1024) throw arrErr("PriceRuleStack", v, 1024);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.PriceRuleStack;
+  if (v0 === undefined || (Array.isArray(v0) && v0.length === 0)) throw missErr("PriceRuleStackListType", "PriceRuleStack");
+  if (v0 !== undefined) {
+    if (!Array.isArray(v0) || v0.length > 1024) throw arrErr("PriceRuleStack", v0, 1024);
+    for (let k = 0; k < v0.length; k++) {
+      const x = v0[k];
       switch (s) {
         case 0: w.bits(0, 1); n = 1; s = 1; break;
         case 1: w.bits(0, 2); n++; s = n < 1024 ? 1 : 2; break;
@@ -5900,20 +5333,18 @@ function d_PriceRuleStackType(r: BitReader): T.PriceRuleStackType {
 function e_PriceRuleStackType(w: BitWriter, o: T.PriceRuleStackType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for PriceRuleStackType");
   let s = 0; let n = 0;
-  let v: any;
-  v = o.Duration;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("PriceRuleStackType", "Duration", EXP_PriceRuleStackType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 4294967295, "Duration")); w.bits(0, 1);
-  }
-  v = o.PriceRule;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 8) throw arrErr("PriceRule", v, 8);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.Duration;
+  if (v0 === undefined) throw missErr("PriceRuleStackType", "Duration");
+  s = 1;
+  w.bits(0, 2);
+  w.uint(chkInt(v0, 0, 4294967295, "Duration"));
+  const v1: any = o.PriceRule;
+  w.bits(0, 1);
+  if (v1 === undefined || (Array.isArray(v1) && v1.length === 0)) throw missErr("PriceRuleStackType", "PriceRule");
+  if (v1 !== undefined) {
+    if (!Array.isArray(v1) || v1.length > 8) throw arrErr("PriceRule", v1, 8);
+    for (let k = 0; k < v1.length; k++) {
+      const x = v1[k];
       switch (s) {
         case 1: w.bits(0, 1); n = 1; s = 2; break;
         case 2: w.bits(0, 2); n++; s = n < 8 ? 2 : 3; break;
@@ -5995,69 +5426,61 @@ function d_PriceRuleType(r: BitReader): T.PriceRuleType {
 function e_PriceRuleType(w: BitWriter, o: T.PriceRuleType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for PriceRuleType");
   let s = 0;
-  let v: any;
-  v = o.EnergyFee;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("PriceRuleType", "EnergyFee", EXP_PriceRuleType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EnergyFee"); }
+  const v0: any = o.EnergyFee;
+  if (v0 === undefined) throw missErr("PriceRuleType", "EnergyFee");
+  s = 1;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v0); } catch (err) { throw withPath(err, "EnergyFee"); }
+  const v1: any = o.ParkingFee;
+  if (v1 !== undefined) {
+    s = 2;
+    w.bits(0, 3);
+    try { e_RationalNumberType(w, v1); } catch (err) { throw withPath(err, "ParkingFee"); }
   }
-  v = o.ParkingFee;
-  if (v !== undefined) {
+  const v2: any = o.ParkingFeePeriod;
+  if (v2 !== undefined) {
     switch (s) {
-      case 1: w.bits(0, 3); s = 2; break;
-      default: throw structErr("PriceRuleType", "ParkingFee", EXP_PriceRuleType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "ParkingFee"); }
-  }
-  v = o.ParkingFeePeriod;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(1, 3); s = 3; break;
-      case 2: w.bits(0, 3); s = 3; break;
+      case 1: w.bits(2, 4); s = 3; break;
+      case 2: w.bits(0, 4); s = 3; break;
       default: throw structErr("PriceRuleType", "ParkingFeePeriod", EXP_PriceRuleType[s]!);
     }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 4294967295, "ParkingFeePeriod")); w.bits(0, 1);
+    w.uint(chkInt(v2, 0, 4294967295, "ParkingFeePeriod"));
+    w.bits(0, 1);
   }
-  v = o.CarbonDioxideEmission;
-  if (v !== undefined) {
+  const v3: any = o.CarbonDioxideEmission;
+  if (v3 !== undefined) {
     switch (s) {
-      case 1: w.bits(2, 3); s = 4; break;
-      case 2: w.bits(1, 3); s = 4; break;
-      case 3: w.bits(0, 2); s = 4; break;
+      case 1: w.bits(4, 4); s = 4; break;
+      case 2: w.bits(2, 4); s = 4; break;
+      case 3: w.bits(0, 3); s = 4; break;
       default: throw structErr("PriceRuleType", "CarbonDioxideEmission", EXP_PriceRuleType[s]!);
     }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 65535, "CarbonDioxideEmission")); w.bits(0, 1);
+    w.uint(chkInt(v3, 0, 65535, "CarbonDioxideEmission"));
+    w.bits(0, 1);
   }
-  v = o.RenewableGenerationPercentage;
-  if (v !== undefined) {
+  const v4: any = o.RenewableGenerationPercentage;
+  if (v4 !== undefined) {
     switch (s) {
-      case 1: w.bits(3, 3); s = 5; break;
-      case 2: w.bits(2, 3); s = 5; break;
-      case 3: w.bits(1, 2); s = 5; break;
-      case 4: w.bits(0, 2); s = 5; break;
+      case 1: w.bits(6, 4); s = 5; break;
+      case 2: w.bits(4, 4); s = 5; break;
+      case 3: w.bits(2, 3); s = 5; break;
+      case 4: w.bits(0, 3); s = 5; break;
       default: throw structErr("PriceRuleType", "RenewableGenerationPercentage", EXP_PriceRuleType[s]!);
     }
-    w.bits(0, 1); w.bits(chkInt(v, 0, 255, "RenewableGenerationPercentage") - 0, 8); w.bits(0, 1);
+    w.bits((chkInt(v4, 0, 255, "RenewableGenerationPercentage") << 1), 9);
   }
-  v = o.PowerRangeStart;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(4, 3); s = 6; break;
-      case 2: w.bits(3, 3); s = 6; break;
-      case 3: w.bits(2, 2); s = 6; break;
-      case 4: w.bits(1, 2); s = 6; break;
-      case 5: w.bits(0, 1); s = 6; break;
-      default: throw structErr("PriceRuleType", "PowerRangeStart", EXP_PriceRuleType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "PowerRangeStart"); }
-  }
+  const v5: any = o.PowerRangeStart;
+  if (v5 === undefined) throw missErr("PriceRuleType", "PowerRangeStart");
   switch (s) {
-    case 6: w.bits(0, 1); return;
-    default: throw structErr("PriceRuleType", "(end)", EXP_PriceRuleType[s]!);
+    case 1: w.bits(4, 3); s = 6; break;
+    case 2: w.bits(3, 3); s = 6; break;
+    case 3: w.bits(2, 2); s = 6; break;
+    case 4: w.bits(1, 2); s = 6; break;
+    case 5: w.bits(0, 1); s = 6; break;
+    default: throw structErr("PriceRuleType", "PowerRangeStart", EXP_PriceRuleType[s]!);
   }
+  try { e_RationalNumberType(w, v5); } catch (err) { throw withPath(err, "PowerRangeStart"); }
+  w.bits(0, 1);
 }
 const EXP_PriceRuleType: readonly string[] = ["SE(EnergyFee)","SE(ParkingFee)|SE(ParkingFeePeriod)|SE(CarbonDioxideEmission)|SE(RenewableGenerationPercentage)|SE(PowerRangeStart)","SE(ParkingFeePeriod)|SE(CarbonDioxideEmission)|SE(RenewableGenerationPercentage)|SE(PowerRangeStart)","SE(CarbonDioxideEmission)|SE(RenewableGenerationPercentage)|SE(PowerRangeStart)","SE(RenewableGenerationPercentage)|SE(PowerRangeStart)","SE(PowerRangeStart)","EE"];
 
@@ -6108,29 +5531,28 @@ function d_OverstayRuleListType(r: BitReader): T.OverstayRuleListType {
 function e_OverstayRuleListType(w: BitWriter, o: T.OverstayRuleListType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for OverstayRuleListType");
   let s = 0; let n = 0;
-  let v: any;
-  v = o.OverstayTimeThreshold;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 2); s = 1; break;
-      default: throw structErr("OverstayRuleListType", "OverstayTimeThreshold", EXP_OverstayRuleListType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 4294967295, "OverstayTimeThreshold")); w.bits(0, 1);
+  const v0: any = o.OverstayTimeThreshold;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 3);
+    w.uint(chkInt(v0, 0, 4294967295, "OverstayTimeThreshold"));
+    w.bits(0, 1);
   }
-  v = o.OverstayPowerThreshold;
-  if (v !== undefined) {
+  const v1: any = o.OverstayPowerThreshold;
+  if (v1 !== undefined) {
     switch (s) {
       case 0: w.bits(1, 2); s = 2; break;
       case 1: w.bits(0, 2); s = 2; break;
       default: throw structErr("OverstayRuleListType", "OverstayPowerThreshold", EXP_OverstayRuleListType[s]!);
     }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "OverstayPowerThreshold"); }
+    try { e_RationalNumberType(w, v1); } catch (err) { throw withPath(err, "OverstayPowerThreshold"); }
   }
-  v = o.OverstayRule;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 5) throw arrErr("OverstayRule", v, 5);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v2: any = o.OverstayRule;
+  if (v2 === undefined || (Array.isArray(v2) && v2.length === 0)) throw missErr("OverstayRuleListType", "OverstayRule");
+  if (v2 !== undefined) {
+    if (!Array.isArray(v2) || v2.length > 5) throw arrErr("OverstayRule", v2, 5);
+    for (let k = 0; k < v2.length; k++) {
+      const x = v2[k];
       switch (s) {
         case 0: w.bits(2, 2); n = 1; s = 3; break;
         case 1: w.bits(1, 2); n = 1; s = 3; break;
@@ -6193,44 +5615,32 @@ function d_OverstayRuleType(r: BitReader): T.OverstayRuleType {
 function e_OverstayRuleType(w: BitWriter, o: T.OverstayRuleType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for OverstayRuleType");
   let s = 0;
-  let v: any;
-  v = o.OverstayRuleDescription;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 2); s = 1; break;
-      default: throw structErr("OverstayRuleType", "OverstayRuleDescription", EXP_OverstayRuleType[s]!);
-    }
-    w.bits(0, 1); w.string(v, 160, "OverstayRuleDescription"); w.bits(0, 1);
+  const v0: any = o.OverstayRuleDescription;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 3);
+    w.string(v0, 160, "OverstayRuleDescription");
+    w.bits(0, 1);
   }
-  v = o.StartTime;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(1, 2); s = 2; break;
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("OverstayRuleType", "StartTime", EXP_OverstayRuleType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 4294967295, "StartTime")); w.bits(0, 1);
-  }
-  v = o.OverstayFee;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("OverstayRuleType", "OverstayFee", EXP_OverstayRuleType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "OverstayFee"); }
-  }
-  v = o.OverstayFeePeriod;
-  if (v !== undefined) {
-    switch (s) {
-      case 3: w.bits(0, 1); s = 4; break;
-      default: throw structErr("OverstayRuleType", "OverstayFeePeriod", EXP_OverstayRuleType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 4294967295, "OverstayFeePeriod")); w.bits(0, 1);
-  }
+  const v1: any = o.StartTime;
+  if (v1 === undefined) throw missErr("OverstayRuleType", "StartTime");
   switch (s) {
-    case 4: w.bits(0, 1); return;
-    default: throw structErr("OverstayRuleType", "(end)", EXP_OverstayRuleType[s]!);
+    case 0: w.bits(2, 3); s = 2; break;
+    case 1: w.bits(0, 2); s = 2; break;
+    default: throw structErr("OverstayRuleType", "StartTime", EXP_OverstayRuleType[s]!);
   }
+  w.uint(chkInt(v1, 0, 4294967295, "StartTime"));
+  const v2: any = o.OverstayFee;
+  if (v2 === undefined) throw missErr("OverstayRuleType", "OverstayFee");
+  s = 3;
+  w.bits(0, 2);
+  try { e_RationalNumberType(w, v2); } catch (err) { throw withPath(err, "OverstayFee"); }
+  const v3: any = o.OverstayFeePeriod;
+  if (v3 === undefined) throw missErr("OverstayRuleType", "OverstayFeePeriod");
+  s = 4;
+  w.bits(0, 2);
+  w.uint(chkInt(v3, 0, 4294967295, "OverstayFeePeriod"));
+  w.bits(0, 2);
 }
 const EXP_OverstayRuleType: readonly string[] = ["SE(OverstayRuleDescription)|SE(StartTime)","SE(StartTime)","SE(OverstayFee)","SE(OverstayFeePeriod)","EE"];
 
@@ -6266,12 +5676,12 @@ function d_AdditionalServiceListType(r: BitReader): T.AdditionalServiceListType 
 function e_AdditionalServiceListType(w: BitWriter, o: T.AdditionalServiceListType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for AdditionalServiceListType");
   let s = 0; let n = 0;
-  let v: any;
-  v = o.AdditionalService;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 5) throw arrErr("AdditionalService", v, 5);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.AdditionalService;
+  if (v0 === undefined || (Array.isArray(v0) && v0.length === 0)) throw missErr("AdditionalServiceListType", "AdditionalService");
+  if (v0 !== undefined) {
+    if (!Array.isArray(v0) || v0.length > 5) throw arrErr("AdditionalService", v0, 5);
+    for (let k = 0; k < v0.length; k++) {
+      const x = v0[k];
       switch (s) {
         case 0: w.bits(0, 1); n = 1; s = 1; break;
         case 1: w.bits(0, 2); n++; s = n < 5 ? 1 : 2; break;
@@ -6319,27 +5729,17 @@ function d_AdditionalServiceType(r: BitReader): T.AdditionalServiceType {
 function e_AdditionalServiceType(w: BitWriter, o: T.AdditionalServiceType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for AdditionalServiceType");
   let s = 0;
-  let v: any;
-  v = o.ServiceName;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("AdditionalServiceType", "ServiceName", EXP_AdditionalServiceType[s]!);
-    }
-    w.bits(0, 1); w.string(v, 80, "ServiceName"); w.bits(0, 1);
-  }
-  v = o.ServiceFee;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("AdditionalServiceType", "ServiceFee", EXP_AdditionalServiceType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "ServiceFee"); }
-  }
-  switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("AdditionalServiceType", "(end)", EXP_AdditionalServiceType[s]!);
-  }
+  const v0: any = o.ServiceName;
+  if (v0 === undefined) throw missErr("AdditionalServiceType", "ServiceName");
+  s = 1;
+  w.bits(0, 2);
+  w.string(v0, 80, "ServiceName");
+  const v1: any = o.ServiceFee;
+  if (v1 === undefined) throw missErr("AdditionalServiceType", "ServiceFee");
+  s = 2;
+  w.bits(0, 2);
+  try { e_RationalNumberType(w, v1); } catch (err) { throw withPath(err, "ServiceFee"); }
+  w.bits(0, 1);
 }
 const EXP_AdditionalServiceType: readonly string[] = ["SE(ServiceName)","SE(ServiceFee)","EE"];
 
@@ -6400,61 +5800,46 @@ function d_PriceLevelScheduleType(r: BitReader): T.PriceLevelScheduleType {
 function e_PriceLevelScheduleType(w: BitWriter, o: T.PriceLevelScheduleType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for PriceLevelScheduleType");
   let s = 0;
-  let v: any;
-  v = o.Id;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 2); s = 1; break;
-      default: throw structErr("PriceLevelScheduleType", "Id", EXP_PriceLevelScheduleType[s]!);
-    }
-    w.string(v, 65536, "Id");
+  const v0: any = o.Id;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 2);
+    w.string(v0, 65536, "Id");
   }
-  v = o.TimeAnchor;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(1, 2); s = 2; break;
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("PriceLevelScheduleType", "TimeAnchor", EXP_PriceLevelScheduleType[s]!);
-    }
-    w.bits(0, 1); w.uintBig(chkBig(v, 0n, 18446744073709551615n, "TimeAnchor")); w.bits(0, 1);
-  }
-  v = o.PriceScheduleID;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("PriceLevelScheduleType", "PriceScheduleID", EXP_PriceLevelScheduleType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 1, 4294967295, "PriceScheduleID")); w.bits(0, 1);
-  }
-  v = o.PriceScheduleDescription;
-  if (v !== undefined) {
-    switch (s) {
-      case 3: w.bits(0, 2); s = 4; break;
-      default: throw structErr("PriceLevelScheduleType", "PriceScheduleDescription", EXP_PriceLevelScheduleType[s]!);
-    }
-    w.bits(0, 1); w.string(v, 160, "PriceScheduleDescription"); w.bits(0, 1);
-  }
-  v = o.NumberOfPriceLevels;
-  if (v !== undefined) {
-    switch (s) {
-      case 3: w.bits(1, 2); s = 5; break;
-      case 4: w.bits(0, 1); s = 5; break;
-      default: throw structErr("PriceLevelScheduleType", "NumberOfPriceLevels", EXP_PriceLevelScheduleType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkInt(v, 0, 255, "NumberOfPriceLevels") - 0, 8); w.bits(0, 1);
-  }
-  v = o.PriceLevelScheduleEntries;
-  if (v !== undefined) {
-    switch (s) {
-      case 5: w.bits(0, 1); s = 6; break;
-      default: throw structErr("PriceLevelScheduleType", "PriceLevelScheduleEntries", EXP_PriceLevelScheduleType[s]!);
-    }
-    try { e_PriceLevelScheduleEntryListType(w, v); } catch (err) { throw withPath(err, "PriceLevelScheduleEntries"); }
-  }
+  const v1: any = o.TimeAnchor;
+  if (v1 === undefined) throw missErr("PriceLevelScheduleType", "TimeAnchor");
   switch (s) {
-    case 6: w.bits(0, 1); return;
-    default: throw structErr("PriceLevelScheduleType", "(end)", EXP_PriceLevelScheduleType[s]!);
+    case 0: w.bits(2, 3); s = 2; break;
+    case 1: w.bits(0, 2); s = 2; break;
+    default: throw structErr("PriceLevelScheduleType", "TimeAnchor", EXP_PriceLevelScheduleType[s]!);
   }
+  w.uintBig(chkBig(v1, 0n, 18446744073709551615n, "TimeAnchor"));
+  const v2: any = o.PriceScheduleID;
+  if (v2 === undefined) throw missErr("PriceLevelScheduleType", "PriceScheduleID");
+  s = 3;
+  w.bits(0, 3);
+  w.uint(chkInt(v2, 1, 4294967295, "PriceScheduleID"));
+  const v3: any = o.PriceScheduleDescription;
+  w.bits(0, 1);
+  if (v3 !== undefined) {
+    s = 4;
+    w.bits(0, 3);
+    w.string(v3, 160, "PriceScheduleDescription");
+    w.bits(0, 1);
+  }
+  const v4: any = o.NumberOfPriceLevels;
+  if (v4 === undefined) throw missErr("PriceLevelScheduleType", "NumberOfPriceLevels");
+  switch (s) {
+    case 3: w.bits(2, 3); s = 5; break;
+    case 4: w.bits(0, 2); s = 5; break;
+    default: throw structErr("PriceLevelScheduleType", "NumberOfPriceLevels", EXP_PriceLevelScheduleType[s]!);
+  }
+  const v5: any = o.PriceLevelScheduleEntries;
+  if (v5 === undefined) throw missErr("PriceLevelScheduleType", "PriceLevelScheduleEntries");
+  s = 6;
+  w.bits((chkInt(v4, 0, 255, "NumberOfPriceLevels") << 2), 10);
+  try { e_PriceLevelScheduleEntryListType(w, v5); } catch (err) { throw withPath(err, "PriceLevelScheduleEntries"); }
+  w.bits(0, 1);
 }
 const EXP_PriceLevelScheduleType: readonly string[] = ["AT(Id)|SE(TimeAnchor)","SE(TimeAnchor)","SE(PriceScheduleID)","SE(PriceScheduleDescription)|SE(NumberOfPriceLevels)","SE(NumberOfPriceLevels)","SE(PriceLevelScheduleEntries)","EE"];
 
@@ -6490,12 +5875,12 @@ function d_PriceLevelScheduleEntryListType(r: BitReader): T.PriceLevelScheduleEn
 function e_PriceLevelScheduleEntryListType(w: BitWriter, o: T.PriceLevelScheduleEntryListType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for PriceLevelScheduleEntryListType");
   let s = 0; let n = 0;
-  let v: any;
-  v = o.PriceLevelScheduleEntry;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 1024) throw arrErr("PriceLevelScheduleEntry", v, 1024);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.PriceLevelScheduleEntry;
+  if (v0 === undefined || (Array.isArray(v0) && v0.length === 0)) throw missErr("PriceLevelScheduleEntryListType", "PriceLevelScheduleEntry");
+  if (v0 !== undefined) {
+    if (!Array.isArray(v0) || v0.length > 1024) throw arrErr("PriceLevelScheduleEntry", v0, 1024);
+    for (let k = 0; k < v0.length; k++) {
+      const x = v0[k];
       switch (s) {
         case 0: w.bits(0, 1); n = 1; s = 1; break;
         case 1: w.bits(0, 2); n++; s = n < 1024 ? 1 : 2; break;
@@ -6543,27 +5928,15 @@ function d_PriceLevelScheduleEntryType(r: BitReader): T.PriceLevelScheduleEntryT
 function e_PriceLevelScheduleEntryType(w: BitWriter, o: T.PriceLevelScheduleEntryType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for PriceLevelScheduleEntryType");
   let s = 0;
-  let v: any;
-  v = o.Duration;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("PriceLevelScheduleEntryType", "Duration", EXP_PriceLevelScheduleEntryType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 4294967295, "Duration")); w.bits(0, 1);
-  }
-  v = o.PriceLevel;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("PriceLevelScheduleEntryType", "PriceLevel", EXP_PriceLevelScheduleEntryType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkInt(v, 0, 255, "PriceLevel") - 0, 8); w.bits(0, 1);
-  }
-  switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("PriceLevelScheduleEntryType", "(end)", EXP_PriceLevelScheduleEntryType[s]!);
-  }
+  const v0: any = o.Duration;
+  if (v0 === undefined) throw missErr("PriceLevelScheduleEntryType", "Duration");
+  s = 1;
+  w.bits(0, 2);
+  w.uint(chkInt(v0, 0, 4294967295, "Duration"));
+  const v1: any = o.PriceLevel;
+  if (v1 === undefined) throw missErr("PriceLevelScheduleEntryType", "PriceLevel");
+  s = 2;
+  w.bits((chkInt(v1, 0, 255, "PriceLevel") << 2), 13);
 }
 const EXP_PriceLevelScheduleEntryType: readonly string[] = ["SE(Duration)","SE(PriceLevel)","EE"];
 
@@ -6599,12 +5972,12 @@ function d_Scheduled_SEResControlModeType(r: BitReader): T.Scheduled_SEResContro
 function e_Scheduled_SEResControlModeType(w: BitWriter, o: T.Scheduled_SEResControlModeType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for Scheduled_SEResControlModeType");
   let s = 0; let n = 0;
-  let v: any;
-  v = o.ScheduleTuple;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 3) throw arrErr("ScheduleTuple", v, 3);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.ScheduleTuple;
+  if (v0 === undefined || (Array.isArray(v0) && v0.length === 0)) throw missErr("Scheduled_SEResControlModeType", "ScheduleTuple");
+  if (v0 !== undefined) {
+    if (!Array.isArray(v0) || v0.length > 3) throw arrErr("ScheduleTuple", v0, 3);
+    for (let k = 0; k < v0.length; k++) {
+      const x = v0[k];
       switch (s) {
         case 0: w.bits(0, 1); n = 1; s = 1; break;
         case 1: w.bits(0, 2); n++; s = n < 3 ? 1 : 2; break;
@@ -6659,30 +6032,21 @@ function d_ScheduleTupleType(r: BitReader): T.ScheduleTupleType {
 function e_ScheduleTupleType(w: BitWriter, o: T.ScheduleTupleType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ScheduleTupleType");
   let s = 0;
-  let v: any;
-  v = o.ScheduleTupleID;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("ScheduleTupleType", "ScheduleTupleID", EXP_ScheduleTupleType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 1, 4294967295, "ScheduleTupleID")); w.bits(0, 1);
-  }
-  v = o.ChargingSchedule;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("ScheduleTupleType", "ChargingSchedule", EXP_ScheduleTupleType[s]!);
-    }
-    try { e_ChargingScheduleType(w, v); } catch (err) { throw withPath(err, "ChargingSchedule"); }
-  }
-  v = o.DischargingSchedule;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 2); s = 3; break;
-      default: throw structErr("ScheduleTupleType", "DischargingSchedule", EXP_ScheduleTupleType[s]!);
-    }
-    try { e_ChargingScheduleType(w, v); } catch (err) { throw withPath(err, "DischargingSchedule"); }
+  const v0: any = o.ScheduleTupleID;
+  if (v0 === undefined) throw missErr("ScheduleTupleType", "ScheduleTupleID");
+  s = 1;
+  w.bits(0, 2);
+  w.uint(chkInt(v0, 1, 4294967295, "ScheduleTupleID"));
+  const v1: any = o.ChargingSchedule;
+  if (v1 === undefined) throw missErr("ScheduleTupleType", "ChargingSchedule");
+  s = 2;
+  w.bits(0, 2);
+  try { e_ChargingScheduleType(w, v1); } catch (err) { throw withPath(err, "ChargingSchedule"); }
+  const v2: any = o.DischargingSchedule;
+  if (v2 !== undefined) {
+    s = 3;
+    w.bits(0, 2);
+    try { e_ChargingScheduleType(w, v2); } catch (err) { throw withPath(err, "DischargingSchedule"); }
   }
   switch (s) {
     case 2: w.bits(1, 2); return;
@@ -6731,30 +6095,24 @@ function d_ChargingScheduleType(r: BitReader): T.ChargingScheduleType {
 function e_ChargingScheduleType(w: BitWriter, o: T.ChargingScheduleType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ChargingScheduleType");
   let s = 0;
-  let v: any;
-  v = o.PowerSchedule;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("ChargingScheduleType", "PowerSchedule", EXP_ChargingScheduleType[s]!);
-    }
-    try { e_PowerScheduleType(w, v); } catch (err) { throw withPath(err, "PowerSchedule"); }
+  const v0: any = o.PowerSchedule;
+  if (v0 === undefined) throw missErr("ChargingScheduleType", "PowerSchedule");
+  s = 1;
+  w.bits(0, 1);
+  try { e_PowerScheduleType(w, v0); } catch (err) { throw withPath(err, "PowerSchedule"); }
+  const v1: any = o.AbsolutePriceSchedule;
+  if (v1 !== undefined) {
+    s = 2;
+    w.bits(0, 2);
+    try { e_AbsolutePriceScheduleType(w, v1); } catch (err) { throw withPath(err, "AbsolutePriceSchedule"); }
   }
-  v = o.AbsolutePriceSchedule;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 2); s = 2; break;
-      default: throw structErr("ChargingScheduleType", "AbsolutePriceSchedule", EXP_ChargingScheduleType[s]!);
-    }
-    try { e_AbsolutePriceScheduleType(w, v); } catch (err) { throw withPath(err, "AbsolutePriceSchedule"); }
-  }
-  v = o.PriceLevelSchedule;
-  if (v !== undefined) {
+  const v2: any = o.PriceLevelSchedule;
+  if (v2 !== undefined) {
     switch (s) {
       case 1: w.bits(1, 2); s = 3; break;
       default: throw structErr("ChargingScheduleType", "PriceLevelSchedule", EXP_ChargingScheduleType[s]!);
     }
-    try { e_PriceLevelScheduleType(w, v); } catch (err) { throw withPath(err, "PriceLevelSchedule"); }
+    try { e_PriceLevelScheduleType(w, v2); } catch (err) { throw withPath(err, "PriceLevelSchedule"); }
   }
   switch (s) {
     case 1: w.bits(2, 2); return;
@@ -6811,46 +6169,37 @@ function d_PowerScheduleType(r: BitReader): T.PowerScheduleType {
 function e_PowerScheduleType(w: BitWriter, o: T.PowerScheduleType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for PowerScheduleType");
   let s = 0;
-  let v: any;
-  v = o.TimeAnchor;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("PowerScheduleType", "TimeAnchor", EXP_PowerScheduleType[s]!);
-    }
-    w.bits(0, 1); w.uintBig(chkBig(v, 0n, 18446744073709551615n, "TimeAnchor")); w.bits(0, 1);
+  const v0: any = o.TimeAnchor;
+  if (v0 === undefined) throw missErr("PowerScheduleType", "TimeAnchor");
+  s = 1;
+  w.bits(0, 2);
+  w.uintBig(chkBig(v0, 0n, 18446744073709551615n, "TimeAnchor"));
+  const v1: any = o.AvailableEnergy;
+  w.bits(0, 1);
+  if (v1 !== undefined) {
+    s = 2;
+    w.bits(0, 2);
+    try { e_RationalNumberType(w, v1); } catch (err) { throw withPath(err, "AvailableEnergy"); }
   }
-  v = o.AvailableEnergy;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 2); s = 2; break;
-      default: throw structErr("PowerScheduleType", "AvailableEnergy", EXP_PowerScheduleType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "AvailableEnergy"); }
-  }
-  v = o.PowerTolerance;
-  if (v !== undefined) {
+  const v2: any = o.PowerTolerance;
+  if (v2 !== undefined) {
     switch (s) {
       case 1: w.bits(1, 2); s = 3; break;
       case 2: w.bits(0, 2); s = 3; break;
       default: throw structErr("PowerScheduleType", "PowerTolerance", EXP_PowerScheduleType[s]!);
     }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "PowerTolerance"); }
+    try { e_RationalNumberType(w, v2); } catch (err) { throw withPath(err, "PowerTolerance"); }
   }
-  v = o.PowerScheduleEntries;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(2, 2); s = 4; break;
-      case 2: w.bits(1, 2); s = 4; break;
-      case 3: w.bits(0, 1); s = 4; break;
-      default: throw structErr("PowerScheduleType", "PowerScheduleEntries", EXP_PowerScheduleType[s]!);
-    }
-    try { e_PowerScheduleEntryListType(w, v); } catch (err) { throw withPath(err, "PowerScheduleEntries"); }
-  }
+  const v3: any = o.PowerScheduleEntries;
+  if (v3 === undefined) throw missErr("PowerScheduleType", "PowerScheduleEntries");
   switch (s) {
-    case 4: w.bits(0, 1); return;
-    default: throw structErr("PowerScheduleType", "(end)", EXP_PowerScheduleType[s]!);
+    case 1: w.bits(2, 2); s = 4; break;
+    case 2: w.bits(1, 2); s = 4; break;
+    case 3: w.bits(0, 1); s = 4; break;
+    default: throw structErr("PowerScheduleType", "PowerScheduleEntries", EXP_PowerScheduleType[s]!);
   }
+  try { e_PowerScheduleEntryListType(w, v3); } catch (err) { throw withPath(err, "PowerScheduleEntries"); }
+  w.bits(0, 1);
 }
 const EXP_PowerScheduleType: readonly string[] = ["SE(TimeAnchor)","SE(AvailableEnergy)|SE(PowerTolerance)|SE(PowerScheduleEntries)","SE(PowerTolerance)|SE(PowerScheduleEntries)","SE(PowerScheduleEntries)","EE"];
 
@@ -6886,12 +6235,12 @@ function d_PowerScheduleEntryListType(r: BitReader): T.PowerScheduleEntryListTyp
 function e_PowerScheduleEntryListType(w: BitWriter, o: T.PowerScheduleEntryListType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for PowerScheduleEntryListType");
   let s = 0; let n = 0;
-  let v: any;
-  v = o.PowerScheduleEntry;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 1024) throw arrErr("PowerScheduleEntry", v, 1024);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.PowerScheduleEntry;
+  if (v0 === undefined || (Array.isArray(v0) && v0.length === 0)) throw missErr("PowerScheduleEntryListType", "PowerScheduleEntry");
+  if (v0 !== undefined) {
+    if (!Array.isArray(v0) || v0.length > 1024) throw arrErr("PowerScheduleEntry", v0, 1024);
+    for (let k = 0; k < v0.length; k++) {
+      const x = v0[k];
       switch (s) {
         case 0: w.bits(0, 1); n = 1; s = 1; break;
         case 1: w.bits(0, 2); n++; s = n < 1024 ? 1 : 2; break;
@@ -6954,39 +6303,30 @@ function d_PowerScheduleEntryType(r: BitReader): T.PowerScheduleEntryType {
 function e_PowerScheduleEntryType(w: BitWriter, o: T.PowerScheduleEntryType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for PowerScheduleEntryType");
   let s = 0;
-  let v: any;
-  v = o.Duration;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("PowerScheduleEntryType", "Duration", EXP_PowerScheduleEntryType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 4294967295, "Duration")); w.bits(0, 1);
+  const v0: any = o.Duration;
+  if (v0 === undefined) throw missErr("PowerScheduleEntryType", "Duration");
+  s = 1;
+  w.bits(0, 2);
+  w.uint(chkInt(v0, 0, 4294967295, "Duration"));
+  const v1: any = o.Power;
+  if (v1 === undefined) throw missErr("PowerScheduleEntryType", "Power");
+  s = 2;
+  w.bits(0, 2);
+  try { e_RationalNumberType(w, v1); } catch (err) { throw withPath(err, "Power"); }
+  const v2: any = o.Power_L2;
+  if (v2 !== undefined) {
+    s = 3;
+    w.bits(0, 2);
+    try { e_RationalNumberType(w, v2); } catch (err) { throw withPath(err, "Power_L2"); }
   }
-  v = o.Power;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("PowerScheduleEntryType", "Power", EXP_PowerScheduleEntryType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "Power"); }
-  }
-  v = o.Power_L2;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 2); s = 3; break;
-      default: throw structErr("PowerScheduleEntryType", "Power_L2", EXP_PowerScheduleEntryType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "Power_L2"); }
-  }
-  v = o.Power_L3;
-  if (v !== undefined) {
+  const v3: any = o.Power_L3;
+  if (v3 !== undefined) {
     switch (s) {
       case 2: w.bits(1, 2); s = 4; break;
       case 3: w.bits(0, 2); s = 4; break;
       default: throw structErr("PowerScheduleEntryType", "Power_L3", EXP_PowerScheduleEntryType[s]!);
     }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "Power_L3"); }
+    try { e_RationalNumberType(w, v3); } catch (err) { throw withPath(err, "Power_L3"); }
   }
   switch (s) {
     case 2: w.bits(2, 2); return;
@@ -7049,47 +6389,32 @@ function d_PowerDeliveryReqType(r: BitReader): T.PowerDeliveryReqType {
 function e_PowerDeliveryReqType(w: BitWriter, o: T.PowerDeliveryReqType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for PowerDeliveryReqType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("PowerDeliveryReqType", "Header", EXP_PowerDeliveryReqType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("PowerDeliveryReqType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.EVProcessing;
+  if (v1 === undefined) throw missErr("PowerDeliveryReqType", "EVProcessing");
+  s = 2;
+  const v2: any = o.ChargeProgress;
+  if (v2 === undefined) throw missErr("PowerDeliveryReqType", "ChargeProgress");
+  s = 3;
+  const v3: any = o.EVPowerProfile;
+  w.bits((enumIdx(E2i, v1, E2, "EVProcessing") << 6) | (enumIdx(E3i, v2, E3, "ChargeProgress") << 1), 10);
+  if (v3 !== undefined) {
+    s = 4;
+    w.bits(0, 2);
+    try { e_EVPowerProfileType(w, v3); } catch (err) { throw withPath(err, "EVPowerProfile"); }
   }
-  v = o.EVProcessing;
-  if (v !== undefined) {
+  const v4: any = o.BPT_ChannelSelection;
+  if (v4 !== undefined) {
     switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("PowerDeliveryReqType", "EVProcessing", EXP_PowerDeliveryReqType[s]!);
-    }
-    w.bits(0, 1); { const i = E2i.get(v); if (i === undefined) throw enumErr(v, E2, "EVProcessing"); w.bits(i, 2); } w.bits(0, 1);
-  }
-  v = o.ChargeProgress;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("PowerDeliveryReqType", "ChargeProgress", EXP_PowerDeliveryReqType[s]!);
-    }
-    w.bits(0, 1); { const i = E3i.get(v); if (i === undefined) throw enumErr(v, E3, "ChargeProgress"); w.bits(i, 2); } w.bits(0, 1);
-  }
-  v = o.EVPowerProfile;
-  if (v !== undefined) {
-    switch (s) {
-      case 3: w.bits(0, 2); s = 4; break;
-      default: throw structErr("PowerDeliveryReqType", "EVPowerProfile", EXP_PowerDeliveryReqType[s]!);
-    }
-    try { e_EVPowerProfileType(w, v); } catch (err) { throw withPath(err, "EVPowerProfile"); }
-  }
-  v = o.BPT_ChannelSelection;
-  if (v !== undefined) {
-    switch (s) {
-      case 3: w.bits(1, 2); s = 5; break;
-      case 4: w.bits(0, 2); s = 5; break;
+      case 3: w.bits(2, 3); s = 5; break;
+      case 4: w.bits(0, 3); s = 5; break;
       default: throw structErr("PowerDeliveryReqType", "BPT_ChannelSelection", EXP_PowerDeliveryReqType[s]!);
     }
-    w.bits(0, 1); { const i = E4i.get(v); if (i === undefined) throw enumErr(v, E4, "BPT_ChannelSelection"); w.bits(i, 1); } w.bits(0, 1);
+    w.bits((enumIdx(E4i, v4, E4, "BPT_ChannelSelection") << 1), 2);
   }
   switch (s) {
     case 3: w.bits(2, 2); return;
@@ -7144,44 +6469,35 @@ function d_EVPowerProfileType(r: BitReader): T.EVPowerProfileType {
 function e_EVPowerProfileType(w: BitWriter, o: T.EVPowerProfileType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for EVPowerProfileType");
   let s = 0;
-  let v: any;
-  v = o.TimeAnchor;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("EVPowerProfileType", "TimeAnchor", EXP_EVPowerProfileType[s]!);
-    }
-    w.bits(0, 1); w.uintBig(chkBig(v, 0n, 18446744073709551615n, "TimeAnchor")); w.bits(0, 1);
+  const v0: any = o.TimeAnchor;
+  if (v0 === undefined) throw missErr("EVPowerProfileType", "TimeAnchor");
+  s = 1;
+  w.bits(0, 2);
+  w.uintBig(chkBig(v0, 0n, 18446744073709551615n, "TimeAnchor"));
+  const v1: any = o.Dynamic_EVPPTControlMode;
+  w.bits(0, 1);
+  if (v1 !== undefined) {
+    s = 2;
+    w.bits(0, 2);
+    try { e_Dynamic_EVPPTControlModeType(w, v1); } catch (err) { throw withPath(err, "Dynamic_EVPPTControlMode"); }
   }
-  v = o.Dynamic_EVPPTControlMode;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 2); s = 2; break;
-      default: throw structErr("EVPowerProfileType", "Dynamic_EVPPTControlMode", EXP_EVPowerProfileType[s]!);
-    }
-    try { e_Dynamic_EVPPTControlModeType(w, v); } catch (err) { throw withPath(err, "Dynamic_EVPPTControlMode"); }
-  }
-  v = o.Scheduled_EVPPTControlMode;
-  if (v !== undefined) {
+  const v2: any = o.Scheduled_EVPPTControlMode;
+  if (v2 !== undefined) {
     switch (s) {
       case 1: w.bits(1, 2); s = 3; break;
       default: throw structErr("EVPowerProfileType", "Scheduled_EVPPTControlMode", EXP_EVPowerProfileType[s]!);
     }
-    try { e_Scheduled_EVPPTControlModeType(w, v); } catch (err) { throw withPath(err, "Scheduled_EVPPTControlMode"); }
+    try { e_Scheduled_EVPPTControlModeType(w, v2); } catch (err) { throw withPath(err, "Scheduled_EVPPTControlMode"); }
   }
-  v = o.EVPowerProfileEntries;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 4; break;
-      case 3: w.bits(0, 1); s = 4; break;
-      default: throw structErr("EVPowerProfileType", "EVPowerProfileEntries", EXP_EVPowerProfileType[s]!);
-    }
-    try { e_EVPowerProfileEntryListType(w, v); } catch (err) { throw withPath(err, "EVPowerProfileEntries"); }
-  }
+  const v3: any = o.EVPowerProfileEntries;
+  if (v3 === undefined) throw missErr("EVPowerProfileType", "EVPowerProfileEntries");
   switch (s) {
-    case 4: w.bits(0, 1); return;
-    default: throw structErr("EVPowerProfileType", "(end)", EXP_EVPowerProfileType[s]!);
+    case 2: w.bits(0, 1); s = 4; break;
+    case 3: w.bits(0, 1); s = 4; break;
+    default: throw structErr("EVPowerProfileType", "EVPowerProfileEntries", EXP_EVPowerProfileType[s]!);
   }
+  try { e_EVPowerProfileEntryListType(w, v3); } catch (err) { throw withPath(err, "EVPowerProfileEntries"); }
+  w.bits(0, 1);
 }
 const EXP_EVPowerProfileType: readonly string[] = ["SE(TimeAnchor)","SE(Dynamic_EVPPTControlMode)|SE(Scheduled_EVPPTControlMode)","SE(EVPowerProfileEntries)","SE(EVPowerProfileEntries)","EE"];
 
@@ -7204,11 +6520,7 @@ function d_Dynamic_EVPPTControlModeType(r: BitReader): T.Dynamic_EVPPTControlMod
 function e_Dynamic_EVPPTControlModeType(w: BitWriter, o: T.Dynamic_EVPPTControlModeType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for Dynamic_EVPPTControlModeType");
   let s = 0;
-  let v: any;
-  switch (s) {
-    case 0: w.bits(0, 1); return;
-    default: throw structErr("Dynamic_EVPPTControlModeType", "(end)", EXP_Dynamic_EVPPTControlModeType[s]!);
-  }
+  w.bits(0, 1);
 }
 const EXP_Dynamic_EVPPTControlModeType: readonly string[] = ["EE"];
 
@@ -7244,22 +6556,16 @@ function d_Scheduled_EVPPTControlModeType(r: BitReader): T.Scheduled_EVPPTContro
 function e_Scheduled_EVPPTControlModeType(w: BitWriter, o: T.Scheduled_EVPPTControlModeType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for Scheduled_EVPPTControlModeType");
   let s = 0;
-  let v: any;
-  v = o.SelectedScheduleTupleID;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("Scheduled_EVPPTControlModeType", "SelectedScheduleTupleID", EXP_Scheduled_EVPPTControlModeType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 1, 4294967295, "SelectedScheduleTupleID")); w.bits(0, 1);
-  }
-  v = o.PowerToleranceAcceptance;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 2); s = 2; break;
-      default: throw structErr("Scheduled_EVPPTControlModeType", "PowerToleranceAcceptance", EXP_Scheduled_EVPPTControlModeType[s]!);
-    }
-    w.bits(0, 1); { const i = E5i.get(v); if (i === undefined) throw enumErr(v, E5, "PowerToleranceAcceptance"); w.bits(i, 1); } w.bits(0, 1);
+  const v0: any = o.SelectedScheduleTupleID;
+  if (v0 === undefined) throw missErr("Scheduled_EVPPTControlModeType", "SelectedScheduleTupleID");
+  s = 1;
+  w.bits(0, 2);
+  w.uint(chkInt(v0, 1, 4294967295, "SelectedScheduleTupleID"));
+  const v1: any = o.PowerToleranceAcceptance;
+  w.bits(0, 1);
+  if (v1 !== undefined) {
+    s = 2;
+    w.bits((enumIdx(E5i, v1, E5, "PowerToleranceAcceptance") << 1), 5);
   }
   switch (s) {
     case 1: w.bits(1, 2); return;
@@ -7301,12 +6607,12 @@ function d_EVPowerProfileEntryListType(r: BitReader): T.EVPowerProfileEntryListT
 function e_EVPowerProfileEntryListType(w: BitWriter, o: T.EVPowerProfileEntryListType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for EVPowerProfileEntryListType");
   let s = 0; let n = 0;
-  let v: any;
-  v = o.EVPowerProfileEntry;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 2048) throw arrErr("EVPowerProfileEntry", v, 2048);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.EVPowerProfileEntry;
+  if (v0 === undefined || (Array.isArray(v0) && v0.length === 0)) throw missErr("EVPowerProfileEntryListType", "EVPowerProfileEntry");
+  if (v0 !== undefined) {
+    if (!Array.isArray(v0) || v0.length > 2048) throw arrErr("EVPowerProfileEntry", v0, 2048);
+    for (let k = 0; k < v0.length; k++) {
+      const x = v0[k];
       switch (s) {
         case 0: w.bits(0, 1); n = 1; s = 1; break;
         case 1: w.bits(0, 2); n++; s = n < 2048 ? 1 : 2; break;
@@ -7361,30 +6667,20 @@ function d_PowerDeliveryResType(r: BitReader): T.PowerDeliveryResType {
 function e_PowerDeliveryResType(w: BitWriter, o: T.PowerDeliveryResType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for PowerDeliveryResType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("PowerDeliveryResType", "Header", EXP_PowerDeliveryResType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
-  }
-  v = o.ResponseCode;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("PowerDeliveryResType", "ResponseCode", EXP_PowerDeliveryResType[s]!);
-    }
-    w.bits(0, 1); { const i = E0i.get(v); if (i === undefined) throw enumErr(v, E0, "ResponseCode"); w.bits(i, 6); } w.bits(0, 1);
-  }
-  v = o.EVSEStatus;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 2); s = 3; break;
-      default: throw structErr("PowerDeliveryResType", "EVSEStatus", EXP_PowerDeliveryResType[s]!);
-    }
-    try { e_EVSEStatusType(w, v); } catch (err) { throw withPath(err, "EVSEStatus"); }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("PowerDeliveryResType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.ResponseCode;
+  if (v1 === undefined) throw missErr("PowerDeliveryResType", "ResponseCode");
+  s = 2;
+  const v2: any = o.EVSEStatus;
+  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 1), 9);
+  if (v2 !== undefined) {
+    s = 3;
+    w.bits(0, 2);
+    try { e_EVSEStatusType(w, v2); } catch (err) { throw withPath(err, "EVSEStatus"); }
   }
   switch (s) {
     case 2: w.bits(1, 2); return;
@@ -7425,27 +6721,15 @@ function d_EVSEStatusType(r: BitReader): T.EVSEStatusType {
 function e_EVSEStatusType(w: BitWriter, o: T.EVSEStatusType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for EVSEStatusType");
   let s = 0;
-  let v: any;
-  v = o.NotificationMaxDelay;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("EVSEStatusType", "NotificationMaxDelay", EXP_EVSEStatusType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 65535, "NotificationMaxDelay")); w.bits(0, 1);
-  }
-  v = o.EVSENotification;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("EVSEStatusType", "EVSENotification", EXP_EVSEStatusType[s]!);
-    }
-    w.bits(0, 1); { const i = E6i.get(v); if (i === undefined) throw enumErr(v, E6, "EVSENotification"); w.bits(i, 3); } w.bits(0, 1);
-  }
-  switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("EVSEStatusType", "(end)", EXP_EVSEStatusType[s]!);
-  }
+  const v0: any = o.NotificationMaxDelay;
+  if (v0 === undefined) throw missErr("EVSEStatusType", "NotificationMaxDelay");
+  s = 1;
+  w.bits(0, 2);
+  w.uint(chkInt(v0, 0, 65535, "NotificationMaxDelay"));
+  const v1: any = o.EVSENotification;
+  if (v1 === undefined) throw missErr("EVSEStatusType", "EVSENotification");
+  s = 2;
+  w.bits((enumIdx(E6i, v1, E6, "EVSENotification") << 2), 8);
 }
 const EXP_EVSEStatusType: readonly string[] = ["SE(NotificationMaxDelay)","SE(EVSENotification)","EE"];
 
@@ -7480,27 +6764,17 @@ function d_MeteringConfirmationReqType(r: BitReader): T.MeteringConfirmationReqT
 function e_MeteringConfirmationReqType(w: BitWriter, o: T.MeteringConfirmationReqType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for MeteringConfirmationReqType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("MeteringConfirmationReqType", "Header", EXP_MeteringConfirmationReqType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
-  }
-  v = o.SignedMeteringData;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("MeteringConfirmationReqType", "SignedMeteringData", EXP_MeteringConfirmationReqType[s]!);
-    }
-    try { e_SignedMeteringDataType(w, v); } catch (err) { throw withPath(err, "SignedMeteringData"); }
-  }
-  switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("MeteringConfirmationReqType", "(end)", EXP_MeteringConfirmationReqType[s]!);
-  }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("MeteringConfirmationReqType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.SignedMeteringData;
+  if (v1 === undefined) throw missErr("MeteringConfirmationReqType", "SignedMeteringData");
+  s = 2;
+  w.bits(0, 1);
+  try { e_SignedMeteringDataType(w, v1); } catch (err) { throw withPath(err, "SignedMeteringData"); }
+  w.bits(0, 1);
 }
 const EXP_MeteringConfirmationReqType: readonly string[] = ["SE(Header)","SE(SignedMeteringData)","EE"];
 
@@ -7562,56 +6836,44 @@ function d_SignedMeteringDataType(r: BitReader): T.SignedMeteringDataType {
 function e_SignedMeteringDataType(w: BitWriter, o: T.SignedMeteringDataType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for SignedMeteringDataType");
   let s = 0;
-  let v: any;
-  v = o.Id;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("SignedMeteringDataType", "Id", EXP_SignedMeteringDataType[s]!);
-    }
-    w.string(v, 65536, "Id");
+  const v0: any = o.Id;
+  if (v0 === undefined) throw missErr("SignedMeteringDataType", "Id");
+  s = 1;
+  w.bits(0, 1);
+  w.string(v0, 65536, "Id");
+  const v1: any = o.SessionID;
+  if (v1 === undefined) throw missErr("SignedMeteringDataType", "SessionID");
+  s = 2;
+  w.bits(0, 2);
+  w.binary(v1, 8, "SessionID");
+  const v2: any = o.MeterInfo;
+  if (v2 === undefined) throw missErr("SignedMeteringDataType", "MeterInfo");
+  s = 3;
+  w.bits(0, 2);
+  try { e_MeterInfoType(w, v2); } catch (err) { throw withPath(err, "MeterInfo"); }
+  const v3: any = o.Receipt;
+  if (v3 !== undefined) {
+    s = 4;
+    w.bits(0, 2);
+    try { e_ReceiptType(w, v3); } catch (err) { throw withPath(err, "Receipt"); }
   }
-  v = o.SessionID;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("SignedMeteringDataType", "SessionID", EXP_SignedMeteringDataType[s]!);
-    }
-    w.bits(0, 1); w.binary(v, 8, "SessionID"); w.bits(0, 1);
-  }
-  v = o.MeterInfo;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("SignedMeteringDataType", "MeterInfo", EXP_SignedMeteringDataType[s]!);
-    }
-    try { e_MeterInfoType(w, v); } catch (err) { throw withPath(err, "MeterInfo"); }
-  }
-  v = o.Receipt;
-  if (v !== undefined) {
-    switch (s) {
-      case 3: w.bits(0, 2); s = 4; break;
-      default: throw structErr("SignedMeteringDataType", "Receipt", EXP_SignedMeteringDataType[s]!);
-    }
-    try { e_ReceiptType(w, v); } catch (err) { throw withPath(err, "Receipt"); }
-  }
-  v = o.Dynamic_SMDTControlMode;
-  if (v !== undefined) {
+  const v4: any = o.Dynamic_SMDTControlMode;
+  if (v4 !== undefined) {
     switch (s) {
       case 3: w.bits(1, 2); s = 5; break;
       case 4: w.bits(0, 2); s = 5; break;
       default: throw structErr("SignedMeteringDataType", "Dynamic_SMDTControlMode", EXP_SignedMeteringDataType[s]!);
     }
-    try { e_Dynamic_SMDTControlModeType(w, v); } catch (err) { throw withPath(err, "Dynamic_SMDTControlMode"); }
+    try { e_Dynamic_SMDTControlModeType(w, v4); } catch (err) { throw withPath(err, "Dynamic_SMDTControlMode"); }
   }
-  v = o.Scheduled_SMDTControlMode;
-  if (v !== undefined) {
+  const v5: any = o.Scheduled_SMDTControlMode;
+  if (v5 !== undefined) {
     switch (s) {
       case 3: w.bits(2, 2); s = 6; break;
       case 4: w.bits(1, 2); s = 6; break;
       default: throw structErr("SignedMeteringDataType", "Scheduled_SMDTControlMode", EXP_SignedMeteringDataType[s]!);
     }
-    try { e_Scheduled_SMDTControlModeType(w, v); } catch (err) { throw withPath(err, "Scheduled_SMDTControlMode"); }
+    try { e_Scheduled_SMDTControlModeType(w, v5); } catch (err) { throw withPath(err, "Scheduled_SMDTControlMode"); }
   }
   switch (s) {
     case 5: w.bits(0, 1); return;
@@ -7709,85 +6971,83 @@ function d_MeterInfoType(r: BitReader): T.MeterInfoType {
 function e_MeterInfoType(w: BitWriter, o: T.MeterInfoType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for MeterInfoType");
   let s = 0;
-  let v: any;
-  v = o.MeterID;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("MeterInfoType", "MeterID", EXP_MeterInfoType[s]!);
-    }
-    w.bits(0, 1); w.string(v, 32, "MeterID"); w.bits(0, 1);
+  const v0: any = o.MeterID;
+  if (v0 === undefined) throw missErr("MeterInfoType", "MeterID");
+  s = 1;
+  w.bits(0, 2);
+  w.string(v0, 32, "MeterID");
+  const v1: any = o.ChargedEnergyReadingWh;
+  if (v1 === undefined) throw missErr("MeterInfoType", "ChargedEnergyReadingWh");
+  s = 2;
+  w.bits(0, 3);
+  w.uintBig(chkBig(v1, 0n, 18446744073709551615n, "ChargedEnergyReadingWh"));
+  const v2: any = o.BPT_DischargedEnergyReadingWh;
+  w.bits(0, 1);
+  if (v2 !== undefined) {
+    s = 3;
+    w.bits(0, 4);
+    w.uintBig(chkBig(v2, 0n, 18446744073709551615n, "BPT_DischargedEnergyReadingWh"));
+    w.bits(0, 1);
   }
-  v = o.ChargedEnergyReadingWh;
-  if (v !== undefined) {
+  const v3: any = o.CapacitiveEnergyReadingVARh;
+  if (v3 !== undefined) {
     switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("MeterInfoType", "ChargedEnergyReadingWh", EXP_MeterInfoType[s]!);
-    }
-    w.bits(0, 1); w.uintBig(chkBig(v, 0n, 18446744073709551615n, "ChargedEnergyReadingWh")); w.bits(0, 1);
-  }
-  v = o.BPT_DischargedEnergyReadingWh;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 3); s = 3; break;
-      default: throw structErr("MeterInfoType", "BPT_DischargedEnergyReadingWh", EXP_MeterInfoType[s]!);
-    }
-    w.bits(0, 1); w.uintBig(chkBig(v, 0n, 18446744073709551615n, "BPT_DischargedEnergyReadingWh")); w.bits(0, 1);
-  }
-  v = o.CapacitiveEnergyReadingVARh;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(1, 3); s = 4; break;
-      case 3: w.bits(0, 3); s = 4; break;
+      case 2: w.bits(2, 4); s = 4; break;
+      case 3: w.bits(0, 4); s = 4; break;
       default: throw structErr("MeterInfoType", "CapacitiveEnergyReadingVARh", EXP_MeterInfoType[s]!);
     }
-    w.bits(0, 1); w.uintBig(chkBig(v, 0n, 18446744073709551615n, "CapacitiveEnergyReadingVARh")); w.bits(0, 1);
+    w.uintBig(chkBig(v3, 0n, 18446744073709551615n, "CapacitiveEnergyReadingVARh"));
+    w.bits(0, 1);
   }
-  v = o.BPT_InductiveEnergyReadingVARh;
-  if (v !== undefined) {
+  const v4: any = o.BPT_InductiveEnergyReadingVARh;
+  if (v4 !== undefined) {
     switch (s) {
-      case 2: w.bits(2, 3); s = 5; break;
-      case 3: w.bits(1, 3); s = 5; break;
-      case 4: w.bits(0, 3); s = 5; break;
+      case 2: w.bits(4, 4); s = 5; break;
+      case 3: w.bits(2, 4); s = 5; break;
+      case 4: w.bits(0, 4); s = 5; break;
       default: throw structErr("MeterInfoType", "BPT_InductiveEnergyReadingVARh", EXP_MeterInfoType[s]!);
     }
-    w.bits(0, 1); w.uintBig(chkBig(v, 0n, 18446744073709551615n, "BPT_InductiveEnergyReadingVARh")); w.bits(0, 1);
+    w.uintBig(chkBig(v4, 0n, 18446744073709551615n, "BPT_InductiveEnergyReadingVARh"));
+    w.bits(0, 1);
   }
-  v = o.MeterSignature;
-  if (v !== undefined) {
+  const v5: any = o.MeterSignature;
+  if (v5 !== undefined) {
     switch (s) {
-      case 2: w.bits(3, 3); s = 6; break;
-      case 3: w.bits(2, 3); s = 6; break;
-      case 4: w.bits(1, 3); s = 6; break;
-      case 5: w.bits(0, 3); s = 6; break;
+      case 2: w.bits(6, 4); s = 6; break;
+      case 3: w.bits(4, 4); s = 6; break;
+      case 4: w.bits(2, 4); s = 6; break;
+      case 5: w.bits(0, 4); s = 6; break;
       default: throw structErr("MeterInfoType", "MeterSignature", EXP_MeterInfoType[s]!);
     }
-    w.bits(0, 1); w.binary(v, 64, "MeterSignature"); w.bits(0, 1);
+    w.binary(v5, 64, "MeterSignature");
+    w.bits(0, 1);
   }
-  v = o.MeterStatus;
-  if (v !== undefined) {
+  const v6: any = o.MeterStatus;
+  if (v6 !== undefined) {
     switch (s) {
-      case 2: w.bits(4, 3); s = 7; break;
-      case 3: w.bits(3, 3); s = 7; break;
-      case 4: w.bits(2, 3); s = 7; break;
-      case 5: w.bits(1, 3); s = 7; break;
-      case 6: w.bits(0, 2); s = 7; break;
+      case 2: w.bits(8, 4); s = 7; break;
+      case 3: w.bits(6, 4); s = 7; break;
+      case 4: w.bits(4, 4); s = 7; break;
+      case 5: w.bits(2, 4); s = 7; break;
+      case 6: w.bits(0, 3); s = 7; break;
       default: throw structErr("MeterInfoType", "MeterStatus", EXP_MeterInfoType[s]!);
     }
-    w.bits(0, 1); w.int(chkInt(v, -32768, 32767, "MeterStatus")); w.bits(0, 1);
+    w.int(chkInt(v6, -32768, 32767, "MeterStatus"));
+    w.bits(0, 1);
   }
-  v = o.MeterTimestamp;
-  if (v !== undefined) {
+  const v7: any = o.MeterTimestamp;
+  if (v7 !== undefined) {
     switch (s) {
-      case 2: w.bits(5, 3); s = 8; break;
-      case 3: w.bits(4, 3); s = 8; break;
-      case 4: w.bits(3, 3); s = 8; break;
-      case 5: w.bits(2, 3); s = 8; break;
-      case 6: w.bits(1, 2); s = 8; break;
-      case 7: w.bits(0, 2); s = 8; break;
+      case 2: w.bits(10, 4); s = 8; break;
+      case 3: w.bits(8, 4); s = 8; break;
+      case 4: w.bits(6, 4); s = 8; break;
+      case 5: w.bits(4, 4); s = 8; break;
+      case 6: w.bits(2, 3); s = 8; break;
+      case 7: w.bits(0, 3); s = 8; break;
       default: throw structErr("MeterInfoType", "MeterTimestamp", EXP_MeterInfoType[s]!);
     }
-    w.bits(0, 1); w.uintBig(chkBig(v, 0n, 18446744073709551615n, "MeterTimestamp")); w.bits(0, 1);
+    w.uintBig(chkBig(v7, 0n, 18446744073709551615n, "MeterTimestamp"));
+    w.bits(0, 1);
   }
   switch (s) {
     case 2: w.bits(6, 3); return;
@@ -7879,44 +7139,39 @@ function d_ReceiptType(r: BitReader): T.ReceiptType {
 function e_ReceiptType(w: BitWriter, o: T.ReceiptType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ReceiptType");
   let s = 0; let n = 0;
-  let v: any;
-  v = o.TimeAnchor;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("ReceiptType", "TimeAnchor", EXP_ReceiptType[s]!);
-    }
-    w.bits(0, 1); w.uintBig(chkBig(v, 0n, 18446744073709551615n, "TimeAnchor")); w.bits(0, 1);
+  const v0: any = o.TimeAnchor;
+  if (v0 === undefined) throw missErr("ReceiptType", "TimeAnchor");
+  s = 1;
+  w.bits(0, 2);
+  w.uintBig(chkBig(v0, 0n, 18446744073709551615n, "TimeAnchor"));
+  const v1: any = o.EnergyCosts;
+  w.bits(0, 1);
+  if (v1 !== undefined) {
+    s = 2;
+    w.bits(0, 3);
+    try { e_DetailedCostType(w, v1); } catch (err) { throw withPath(err, "EnergyCosts"); }
   }
-  v = o.EnergyCosts;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 3); s = 2; break;
-      default: throw structErr("ReceiptType", "EnergyCosts", EXP_ReceiptType[s]!);
-    }
-    try { e_DetailedCostType(w, v); } catch (err) { throw withPath(err, "EnergyCosts"); }
-  }
-  v = o.OccupancyCosts;
-  if (v !== undefined) {
+  const v2: any = o.OccupancyCosts;
+  if (v2 !== undefined) {
     switch (s) {
       case 1: w.bits(1, 3); s = 3; break;
       case 2: w.bits(0, 3); s = 3; break;
       default: throw structErr("ReceiptType", "OccupancyCosts", EXP_ReceiptType[s]!);
     }
-    try { e_DetailedCostType(w, v); } catch (err) { throw withPath(err, "OccupancyCosts"); }
+    try { e_DetailedCostType(w, v2); } catch (err) { throw withPath(err, "OccupancyCosts"); }
   }
-  v = o.AdditionalServicesCosts;
-  if (v !== undefined) {
+  const v3: any = o.AdditionalServicesCosts;
+  if (v3 !== undefined) {
     switch (s) {
       case 1: w.bits(2, 3); s = 4; break;
       case 2: w.bits(1, 3); s = 4; break;
       case 3: w.bits(0, 3); s = 4; break;
       default: throw structErr("ReceiptType", "AdditionalServicesCosts", EXP_ReceiptType[s]!);
     }
-    try { e_DetailedCostType(w, v); } catch (err) { throw withPath(err, "AdditionalServicesCosts"); }
+    try { e_DetailedCostType(w, v3); } catch (err) { throw withPath(err, "AdditionalServicesCosts"); }
   }
-  v = o.OverstayCosts;
-  if (v !== undefined) {
+  const v4: any = o.OverstayCosts;
+  if (v4 !== undefined) {
     switch (s) {
       case 1: w.bits(3, 3); s = 5; break;
       case 2: w.bits(2, 3); s = 5; break;
@@ -7924,13 +7179,13 @@ function e_ReceiptType(w: BitWriter, o: T.ReceiptType): void {
       case 4: w.bits(0, 2); s = 5; break;
       default: throw structErr("ReceiptType", "OverstayCosts", EXP_ReceiptType[s]!);
     }
-    try { e_DetailedCostType(w, v); } catch (err) { throw withPath(err, "OverstayCosts"); }
+    try { e_DetailedCostType(w, v4); } catch (err) { throw withPath(err, "OverstayCosts"); }
   }
-  v = o.TaxCosts;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 10) throw arrErr("TaxCosts", v, 10);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v5: any = o.TaxCosts;
+  if (v5 !== undefined) {
+    if (!Array.isArray(v5) || v5.length > 10) throw arrErr("TaxCosts", v5, 10);
+    for (let k = 0; k < v5.length; k++) {
+      const x = v5[k];
       switch (s) {
         case 1: w.bits(4, 3); n = 1; s = 6; break;
         case 2: w.bits(3, 3); n = 1; s = 6; break;
@@ -7987,27 +7242,17 @@ function d_DetailedCostType(r: BitReader): T.DetailedCostType {
 function e_DetailedCostType(w: BitWriter, o: T.DetailedCostType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for DetailedCostType");
   let s = 0;
-  let v: any;
-  v = o.Amount;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("DetailedCostType", "Amount", EXP_DetailedCostType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "Amount"); }
-  }
-  v = o.CostPerUnit;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("DetailedCostType", "CostPerUnit", EXP_DetailedCostType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "CostPerUnit"); }
-  }
-  switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("DetailedCostType", "(end)", EXP_DetailedCostType[s]!);
-  }
+  const v0: any = o.Amount;
+  if (v0 === undefined) throw missErr("DetailedCostType", "Amount");
+  s = 1;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v0); } catch (err) { throw withPath(err, "Amount"); }
+  const v1: any = o.CostPerUnit;
+  if (v1 === undefined) throw missErr("DetailedCostType", "CostPerUnit");
+  s = 2;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v1); } catch (err) { throw withPath(err, "CostPerUnit"); }
+  w.bits(0, 1);
 }
 const EXP_DetailedCostType: readonly string[] = ["SE(Amount)","SE(CostPerUnit)","EE"];
 
@@ -8042,27 +7287,17 @@ function d_DetailedTaxType(r: BitReader): T.DetailedTaxType {
 function e_DetailedTaxType(w: BitWriter, o: T.DetailedTaxType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for DetailedTaxType");
   let s = 0;
-  let v: any;
-  v = o.TaxRuleID;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("DetailedTaxType", "TaxRuleID", EXP_DetailedTaxType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 1, 4294967295, "TaxRuleID")); w.bits(0, 1);
-  }
-  v = o.Amount;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("DetailedTaxType", "Amount", EXP_DetailedTaxType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "Amount"); }
-  }
-  switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("DetailedTaxType", "(end)", EXP_DetailedTaxType[s]!);
-  }
+  const v0: any = o.TaxRuleID;
+  if (v0 === undefined) throw missErr("DetailedTaxType", "TaxRuleID");
+  s = 1;
+  w.bits(0, 2);
+  w.uint(chkInt(v0, 1, 4294967295, "TaxRuleID"));
+  const v1: any = o.Amount;
+  if (v1 === undefined) throw missErr("DetailedTaxType", "Amount");
+  s = 2;
+  w.bits(0, 2);
+  try { e_RationalNumberType(w, v1); } catch (err) { throw withPath(err, "Amount"); }
+  w.bits(0, 1);
 }
 const EXP_DetailedTaxType: readonly string[] = ["SE(TaxRuleID)","SE(Amount)","EE"];
 
@@ -8085,11 +7320,7 @@ function d_Dynamic_SMDTControlModeType(r: BitReader): T.Dynamic_SMDTControlModeT
 function e_Dynamic_SMDTControlModeType(w: BitWriter, o: T.Dynamic_SMDTControlModeType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for Dynamic_SMDTControlModeType");
   let s = 0;
-  let v: any;
-  switch (s) {
-    case 0: w.bits(0, 1); return;
-    default: throw structErr("Dynamic_SMDTControlModeType", "(end)", EXP_Dynamic_SMDTControlModeType[s]!);
-  }
+  w.bits(0, 1);
 }
 const EXP_Dynamic_SMDTControlModeType: readonly string[] = ["EE"];
 
@@ -8118,19 +7349,12 @@ function d_Scheduled_SMDTControlModeType(r: BitReader): T.Scheduled_SMDTControlM
 function e_Scheduled_SMDTControlModeType(w: BitWriter, o: T.Scheduled_SMDTControlModeType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for Scheduled_SMDTControlModeType");
   let s = 0;
-  let v: any;
-  v = o.SelectedScheduleTupleID;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("Scheduled_SMDTControlModeType", "SelectedScheduleTupleID", EXP_Scheduled_SMDTControlModeType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 1, 4294967295, "SelectedScheduleTupleID")); w.bits(0, 1);
-  }
-  switch (s) {
-    case 1: w.bits(0, 1); return;
-    default: throw structErr("Scheduled_SMDTControlModeType", "(end)", EXP_Scheduled_SMDTControlModeType[s]!);
-  }
+  const v0: any = o.SelectedScheduleTupleID;
+  if (v0 === undefined) throw missErr("Scheduled_SMDTControlModeType", "SelectedScheduleTupleID");
+  s = 1;
+  w.bits(0, 2);
+  w.uint(chkInt(v0, 1, 4294967295, "SelectedScheduleTupleID"));
+  w.bits(0, 2);
 }
 const EXP_Scheduled_SMDTControlModeType: readonly string[] = ["SE(SelectedScheduleTupleID)","EE"];
 
@@ -8165,27 +7389,15 @@ function d_MeteringConfirmationResType(r: BitReader): T.MeteringConfirmationResT
 function e_MeteringConfirmationResType(w: BitWriter, o: T.MeteringConfirmationResType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for MeteringConfirmationResType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("MeteringConfirmationResType", "Header", EXP_MeteringConfirmationResType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
-  }
-  v = o.ResponseCode;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("MeteringConfirmationResType", "ResponseCode", EXP_MeteringConfirmationResType[s]!);
-    }
-    w.bits(0, 1); { const i = E0i.get(v); if (i === undefined) throw enumErr(v, E0, "ResponseCode"); w.bits(i, 6); } w.bits(0, 1);
-  }
-  switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("MeteringConfirmationResType", "(end)", EXP_MeteringConfirmationResType[s]!);
-  }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("MeteringConfirmationResType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.ResponseCode;
+  if (v1 === undefined) throw missErr("MeteringConfirmationResType", "ResponseCode");
+  s = 2;
+  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 2), 10);
 }
 const EXP_MeteringConfirmationResType: readonly string[] = ["SE(Header)","SE(ResponseCode)","EE"];
 
@@ -8235,39 +7447,31 @@ function d_SessionStopReqType(r: BitReader): T.SessionStopReqType {
 function e_SessionStopReqType(w: BitWriter, o: T.SessionStopReqType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for SessionStopReqType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("SessionStopReqType", "Header", EXP_SessionStopReqType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("SessionStopReqType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.ChargingSession;
+  if (v1 === undefined) throw missErr("SessionStopReqType", "ChargingSession");
+  s = 2;
+  const v2: any = o.EVTerminationCode;
+  w.bits((enumIdx(E7i, v1, E7, "ChargingSession") << 1), 5);
+  if (v2 !== undefined) {
+    s = 3;
+    w.bits(0, 3);
+    w.string(v2, 80, "EVTerminationCode");
+    w.bits(0, 1);
   }
-  v = o.ChargingSession;
-  if (v !== undefined) {
+  const v3: any = o.EVTerminationExplanation;
+  if (v3 !== undefined) {
     switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("SessionStopReqType", "ChargingSession", EXP_SessionStopReqType[s]!);
-    }
-    w.bits(0, 1); { const i = E7i.get(v); if (i === undefined) throw enumErr(v, E7, "ChargingSession"); w.bits(i, 2); } w.bits(0, 1);
-  }
-  v = o.EVTerminationCode;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 2); s = 3; break;
-      default: throw structErr("SessionStopReqType", "EVTerminationCode", EXP_SessionStopReqType[s]!);
-    }
-    w.bits(0, 1); w.string(v, 80, "EVTerminationCode"); w.bits(0, 1);
-  }
-  v = o.EVTerminationExplanation;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(1, 2); s = 4; break;
-      case 3: w.bits(0, 2); s = 4; break;
+      case 2: w.bits(2, 3); s = 4; break;
+      case 3: w.bits(0, 3); s = 4; break;
       default: throw structErr("SessionStopReqType", "EVTerminationExplanation", EXP_SessionStopReqType[s]!);
     }
-    w.bits(0, 1); w.string(v, 160, "EVTerminationExplanation"); w.bits(0, 1);
+    w.string(v3, 160, "EVTerminationExplanation");
+    w.bits(0, 1);
   }
   switch (s) {
     case 2: w.bits(2, 2); return;
@@ -8309,27 +7513,15 @@ function d_SessionStopResType(r: BitReader): T.SessionStopResType {
 function e_SessionStopResType(w: BitWriter, o: T.SessionStopResType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for SessionStopResType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("SessionStopResType", "Header", EXP_SessionStopResType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
-  }
-  v = o.ResponseCode;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("SessionStopResType", "ResponseCode", EXP_SessionStopResType[s]!);
-    }
-    w.bits(0, 1); { const i = E0i.get(v); if (i === undefined) throw enumErr(v, E0, "ResponseCode"); w.bits(i, 6); } w.bits(0, 1);
-  }
-  switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("SessionStopResType", "(end)", EXP_SessionStopResType[s]!);
-  }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("SessionStopResType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.ResponseCode;
+  if (v1 === undefined) throw missErr("SessionStopResType", "ResponseCode");
+  s = 2;
+  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 2), 10);
 }
 const EXP_SessionStopResType: readonly string[] = ["SE(Header)","SE(ResponseCode)","EE"];
 
@@ -8383,46 +7575,30 @@ function d_CertificateInstallationReqType(r: BitReader): T.CertificateInstallati
 function e_CertificateInstallationReqType(w: BitWriter, o: T.CertificateInstallationReqType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for CertificateInstallationReqType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("CertificateInstallationReqType", "Header", EXP_CertificateInstallationReqType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
-  }
-  v = o.OEMProvisioningCertificateChain;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("CertificateInstallationReqType", "OEMProvisioningCertificateChain", EXP_CertificateInstallationReqType[s]!);
-    }
-    try { e_SignedCertificateChainType(w, v); } catch (err) { throw withPath(err, "OEMProvisioningCertificateChain"); }
-  }
-  v = o.ListOfRootCertificateIDs;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("CertificateInstallationReqType", "ListOfRootCertificateIDs", EXP_CertificateInstallationReqType[s]!);
-    }
-    try { e_ListOfRootCertificateIDsType(w, v); } catch (err) { throw withPath(err, "ListOfRootCertificateIDs"); }
-  }
-  v = o.MaximumContractCertificateChains;
-  if (v !== undefined) {
-    switch (s) {
-      case 3: w.bits(0, 1); s = 4; break;
-      default: throw structErr("CertificateInstallationReqType", "MaximumContractCertificateChains", EXP_CertificateInstallationReqType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkInt(v, 0, 255, "MaximumContractCertificateChains") - 0, 8); w.bits(0, 1);
-  }
-  v = o.PrioritizedEMAIDs;
-  if (v !== undefined) {
-    switch (s) {
-      case 4: w.bits(0, 2); s = 5; break;
-      default: throw structErr("CertificateInstallationReqType", "PrioritizedEMAIDs", EXP_CertificateInstallationReqType[s]!);
-    }
-    try { e_EMAIDListType(w, v); } catch (err) { throw withPath(err, "PrioritizedEMAIDs"); }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("CertificateInstallationReqType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.OEMProvisioningCertificateChain;
+  if (v1 === undefined) throw missErr("CertificateInstallationReqType", "OEMProvisioningCertificateChain");
+  s = 2;
+  w.bits(0, 1);
+  try { e_SignedCertificateChainType(w, v1); } catch (err) { throw withPath(err, "OEMProvisioningCertificateChain"); }
+  const v2: any = o.ListOfRootCertificateIDs;
+  if (v2 === undefined) throw missErr("CertificateInstallationReqType", "ListOfRootCertificateIDs");
+  s = 3;
+  w.bits(0, 1);
+  try { e_ListOfRootCertificateIDsType(w, v2); } catch (err) { throw withPath(err, "ListOfRootCertificateIDs"); }
+  const v3: any = o.MaximumContractCertificateChains;
+  if (v3 === undefined) throw missErr("CertificateInstallationReqType", "MaximumContractCertificateChains");
+  s = 4;
+  const v4: any = o.PrioritizedEMAIDs;
+  w.bits((chkInt(v3, 0, 255, "MaximumContractCertificateChains") << 1), 11);
+  if (v4 !== undefined) {
+    s = 5;
+    w.bits(0, 2);
+    try { e_EMAIDListType(w, v4); } catch (err) { throw withPath(err, "PrioritizedEMAIDs"); }
   }
   switch (s) {
     case 4: w.bits(1, 2); return;
@@ -8470,30 +7646,22 @@ function d_SignedCertificateChainType(r: BitReader): T.SignedCertificateChainTyp
 function e_SignedCertificateChainType(w: BitWriter, o: T.SignedCertificateChainType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for SignedCertificateChainType");
   let s = 0;
-  let v: any;
-  v = o.Id;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("SignedCertificateChainType", "Id", EXP_SignedCertificateChainType[s]!);
-    }
-    w.string(v, 65536, "Id");
-  }
-  v = o.Certificate;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("SignedCertificateChainType", "Certificate", EXP_SignedCertificateChainType[s]!);
-    }
-    w.bits(0, 1); w.binary(v, 1600, "Certificate"); w.bits(0, 1);
-  }
-  v = o.SubCertificates;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 2); s = 3; break;
-      default: throw structErr("SignedCertificateChainType", "SubCertificates", EXP_SignedCertificateChainType[s]!);
-    }
-    try { e_SubCertificatesType(w, v); } catch (err) { throw withPath(err, "SubCertificates"); }
+  const v0: any = o.Id;
+  if (v0 === undefined) throw missErr("SignedCertificateChainType", "Id");
+  s = 1;
+  w.bits(0, 1);
+  w.string(v0, 65536, "Id");
+  const v1: any = o.Certificate;
+  if (v1 === undefined) throw missErr("SignedCertificateChainType", "Certificate");
+  s = 2;
+  w.bits(0, 2);
+  w.binary(v1, 1600, "Certificate");
+  const v2: any = o.SubCertificates;
+  w.bits(0, 1);
+  if (v2 !== undefined) {
+    s = 3;
+    w.bits(0, 2);
+    try { e_SubCertificatesType(w, v2); } catch (err) { throw withPath(err, "SubCertificates"); }
   }
   switch (s) {
     case 2: w.bits(1, 2); return;
@@ -8535,12 +7703,12 @@ function d_ListOfRootCertificateIDsType(r: BitReader): T.ListOfRootCertificateID
 function e_ListOfRootCertificateIDsType(w: BitWriter, o: T.ListOfRootCertificateIDsType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ListOfRootCertificateIDsType");
   let s = 0; let n = 0;
-  let v: any;
-  v = o.RootCertificateID;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 20) throw arrErr("RootCertificateID", v, 20);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.RootCertificateID;
+  if (v0 === undefined || (Array.isArray(v0) && v0.length === 0)) throw missErr("ListOfRootCertificateIDsType", "RootCertificateID");
+  if (v0 !== undefined) {
+    if (!Array.isArray(v0) || v0.length > 20) throw arrErr("RootCertificateID", v0, 20);
+    for (let k = 0; k < v0.length; k++) {
+      const x = v0[k];
       switch (s) {
         case 0: w.bits(0, 1); n = 1; s = 1; break;
         case 1: w.bits(0, 2); n++; s = n < 20 ? 1 : 2; break;
@@ -8589,18 +7757,19 @@ function d_EMAIDListType(r: BitReader): T.EMAIDListType {
 function e_EMAIDListType(w: BitWriter, o: T.EMAIDListType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for EMAIDListType");
   let s = 0; let n = 0;
-  let v: any;
-  v = o.EMAID;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 8) throw arrErr("EMAID", v, 8);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.EMAID;
+  if (v0 === undefined || (Array.isArray(v0) && v0.length === 0)) throw missErr("EMAIDListType", "EMAID");
+  if (v0 !== undefined) {
+    if (!Array.isArray(v0) || v0.length > 8) throw arrErr("EMAID", v0, 8);
+    for (let k = 0; k < v0.length; k++) {
+      const x = v0[k];
       switch (s) {
-        case 0: w.bits(0, 1); n = 1; s = 1; break;
-        case 1: w.bits(0, 2); n++; s = n < 8 ? 1 : 2; break;
+        case 0: w.bits(0, 2); n = 1; s = 1; break;
+        case 1: w.bits(0, 3); n++; s = n < 8 ? 1 : 2; break;
         default: throw structErr("EMAIDListType", "EMAID", EXP_EMAIDListType[s]!);
       }
-      w.bits(0, 1); w.string(x, 255, "EMAID"); w.bits(0, 1);
+      w.string(x, 255, "EMAID");
+      w.bits(0, 1);
     }
   }
   switch (s) {
@@ -8666,59 +7835,31 @@ function d_CertificateInstallationResType(r: BitReader): T.CertificateInstallati
 function e_CertificateInstallationResType(w: BitWriter, o: T.CertificateInstallationResType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for CertificateInstallationResType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("CertificateInstallationResType", "Header", EXP_CertificateInstallationResType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
-  }
-  v = o.ResponseCode;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("CertificateInstallationResType", "ResponseCode", EXP_CertificateInstallationResType[s]!);
-    }
-    w.bits(0, 1); { const i = E0i.get(v); if (i === undefined) throw enumErr(v, E0, "ResponseCode"); w.bits(i, 6); } w.bits(0, 1);
-  }
-  v = o.EVSEProcessing;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("CertificateInstallationResType", "EVSEProcessing", EXP_CertificateInstallationResType[s]!);
-    }
-    w.bits(0, 1); { const i = E2i.get(v); if (i === undefined) throw enumErr(v, E2, "EVSEProcessing"); w.bits(i, 2); } w.bits(0, 1);
-  }
-  v = o.CPSCertificateChain;
-  if (v !== undefined) {
-    switch (s) {
-      case 3: w.bits(0, 1); s = 4; break;
-      default: throw structErr("CertificateInstallationResType", "CPSCertificateChain", EXP_CertificateInstallationResType[s]!);
-    }
-    try { e_CertificateChainType(w, v); } catch (err) { throw withPath(err, "CPSCertificateChain"); }
-  }
-  v = o.SignedInstallationData;
-  if (v !== undefined) {
-    switch (s) {
-      case 4: w.bits(0, 1); s = 5; break;
-      default: throw structErr("CertificateInstallationResType", "SignedInstallationData", EXP_CertificateInstallationResType[s]!);
-    }
-    try { e_SignedInstallationDataType(w, v); } catch (err) { throw withPath(err, "SignedInstallationData"); }
-  }
-  v = o.RemainingContractCertificateChains;
-  if (v !== undefined) {
-    switch (s) {
-      case 5: w.bits(0, 1); s = 6; break;
-      default: throw structErr("CertificateInstallationResType", "RemainingContractCertificateChains", EXP_CertificateInstallationResType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkInt(v, 0, 255, "RemainingContractCertificateChains") - 0, 8); w.bits(0, 1);
-  }
-  switch (s) {
-    case 6: w.bits(0, 1); return;
-    default: throw structErr("CertificateInstallationResType", "(end)", EXP_CertificateInstallationResType[s]!);
-  }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("CertificateInstallationResType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.ResponseCode;
+  if (v1 === undefined) throw missErr("CertificateInstallationResType", "ResponseCode");
+  s = 2;
+  const v2: any = o.EVSEProcessing;
+  if (v2 === undefined) throw missErr("CertificateInstallationResType", "EVSEProcessing");
+  s = 3;
+  const v3: any = o.CPSCertificateChain;
+  if (v3 === undefined) throw missErr("CertificateInstallationResType", "CPSCertificateChain");
+  s = 4;
+  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 7) | (enumIdx(E2i, v2, E2, "EVSEProcessing") << 2), 15);
+  try { e_CertificateChainType(w, v3); } catch (err) { throw withPath(err, "CPSCertificateChain"); }
+  const v4: any = o.SignedInstallationData;
+  if (v4 === undefined) throw missErr("CertificateInstallationResType", "SignedInstallationData");
+  s = 5;
+  w.bits(0, 1);
+  try { e_SignedInstallationDataType(w, v4); } catch (err) { throw withPath(err, "SignedInstallationData"); }
+  const v5: any = o.RemainingContractCertificateChains;
+  if (v5 === undefined) throw missErr("CertificateInstallationResType", "RemainingContractCertificateChains");
+  s = 6;
+  w.bits((chkInt(v5, 0, 255, "RemainingContractCertificateChains") << 2), 12);
 }
 const EXP_CertificateInstallationResType: readonly string[] = ["SE(Header)","SE(ResponseCode)","SE(EVSEProcessing)","SE(CPSCertificateChain)","SE(SignedInstallationData)","SE(RemainingContractCertificateChains)","EE"];
 
@@ -8754,22 +7895,17 @@ function d_CertificateChainType(r: BitReader): T.CertificateChainType {
 function e_CertificateChainType(w: BitWriter, o: T.CertificateChainType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for CertificateChainType");
   let s = 0;
-  let v: any;
-  v = o.Certificate;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("CertificateChainType", "Certificate", EXP_CertificateChainType[s]!);
-    }
-    w.bits(0, 1); w.binary(v, 1600, "Certificate"); w.bits(0, 1);
-  }
-  v = o.SubCertificates;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 2); s = 2; break;
-      default: throw structErr("CertificateChainType", "SubCertificates", EXP_CertificateChainType[s]!);
-    }
-    try { e_SubCertificatesType(w, v); } catch (err) { throw withPath(err, "SubCertificates"); }
+  const v0: any = o.Certificate;
+  if (v0 === undefined) throw missErr("CertificateChainType", "Certificate");
+  s = 1;
+  w.bits(0, 2);
+  w.binary(v0, 1600, "Certificate");
+  const v1: any = o.SubCertificates;
+  w.bits(0, 1);
+  if (v1 !== undefined) {
+    s = 2;
+    w.bits(0, 2);
+    try { e_SubCertificatesType(w, v1); } catch (err) { throw withPath(err, "SubCertificates"); }
   }
   switch (s) {
     case 1: w.bits(1, 2); return;
@@ -8842,62 +7978,49 @@ function d_SignedInstallationDataType(r: BitReader): T.SignedInstallationDataTyp
 function e_SignedInstallationDataType(w: BitWriter, o: T.SignedInstallationDataType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for SignedInstallationDataType");
   let s = 0;
-  let v: any;
-  v = o.Id;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("SignedInstallationDataType", "Id", EXP_SignedInstallationDataType[s]!);
-    }
-    w.string(v, 65536, "Id");
+  const v0: any = o.Id;
+  if (v0 === undefined) throw missErr("SignedInstallationDataType", "Id");
+  s = 1;
+  w.bits(0, 1);
+  w.string(v0, 65536, "Id");
+  const v1: any = o.ContractCertificateChain;
+  if (v1 === undefined) throw missErr("SignedInstallationDataType", "ContractCertificateChain");
+  s = 2;
+  w.bits(0, 1);
+  try { e_ContractCertificateChainType(w, v1); } catch (err) { throw withPath(err, "ContractCertificateChain"); }
+  const v2: any = o.ECDHCurve;
+  if (v2 === undefined) throw missErr("SignedInstallationDataType", "ECDHCurve");
+  s = 3;
+  const v3: any = o.DHPublicKey;
+  if (v3 === undefined) throw missErr("SignedInstallationDataType", "DHPublicKey");
+  s = 4;
+  w.bits((enumIdx(E8i, v2, E8, "ECDHCurve") << 3), 6);
+  w.binary(v3, 133, "DHPublicKey");
+  const v4: any = o.SECP521_EncryptedPrivateKey;
+  w.bits(0, 1);
+  if (v4 !== undefined) {
+    s = 5;
+    w.bits(0, 3);
+    w.binary(v4, 94, "SECP521_EncryptedPrivateKey");
+    w.bits(0, 1);
   }
-  v = o.ContractCertificateChain;
-  if (v !== undefined) {
+  const v5: any = o.X448_EncryptedPrivateKey;
+  if (v5 !== undefined) {
     switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("SignedInstallationDataType", "ContractCertificateChain", EXP_SignedInstallationDataType[s]!);
-    }
-    try { e_ContractCertificateChainType(w, v); } catch (err) { throw withPath(err, "ContractCertificateChain"); }
-  }
-  v = o.ECDHCurve;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("SignedInstallationDataType", "ECDHCurve", EXP_SignedInstallationDataType[s]!);
-    }
-    w.bits(0, 1); { const i = E8i.get(v); if (i === undefined) throw enumErr(v, E8, "ECDHCurve"); w.bits(i, 1); } w.bits(0, 1);
-  }
-  v = o.DHPublicKey;
-  if (v !== undefined) {
-    switch (s) {
-      case 3: w.bits(0, 1); s = 4; break;
-      default: throw structErr("SignedInstallationDataType", "DHPublicKey", EXP_SignedInstallationDataType[s]!);
-    }
-    w.bits(0, 1); w.binary(v, 133, "DHPublicKey"); w.bits(0, 1);
-  }
-  v = o.SECP521_EncryptedPrivateKey;
-  if (v !== undefined) {
-    switch (s) {
-      case 4: w.bits(0, 2); s = 5; break;
-      default: throw structErr("SignedInstallationDataType", "SECP521_EncryptedPrivateKey", EXP_SignedInstallationDataType[s]!);
-    }
-    w.bits(0, 1); w.binary(v, 94, "SECP521_EncryptedPrivateKey"); w.bits(0, 1);
-  }
-  v = o.X448_EncryptedPrivateKey;
-  if (v !== undefined) {
-    switch (s) {
-      case 4: w.bits(1, 2); s = 6; break;
+      case 4: w.bits(2, 3); s = 6; break;
       default: throw structErr("SignedInstallationDataType", "X448_EncryptedPrivateKey", EXP_SignedInstallationDataType[s]!);
     }
-    w.bits(0, 1); w.binary(v, 84, "X448_EncryptedPrivateKey"); w.bits(0, 1);
+    w.binary(v5, 84, "X448_EncryptedPrivateKey");
+    w.bits(0, 1);
   }
-  v = o.TPM_EncryptedPrivateKey;
-  if (v !== undefined) {
+  const v6: any = o.TPM_EncryptedPrivateKey;
+  if (v6 !== undefined) {
     switch (s) {
-      case 4: w.bits(2, 2); s = 7; break;
+      case 4: w.bits(4, 3); s = 7; break;
       default: throw structErr("SignedInstallationDataType", "TPM_EncryptedPrivateKey", EXP_SignedInstallationDataType[s]!);
     }
-    w.bits(0, 1); w.binary(v, 206, "TPM_EncryptedPrivateKey"); w.bits(0, 1);
+    w.binary(v6, 206, "TPM_EncryptedPrivateKey");
+    w.bits(0, 1);
   }
   switch (s) {
     case 5: w.bits(0, 1); return;
@@ -8969,57 +8092,45 @@ function d_VehicleCheckInReqType(r: BitReader): T.VehicleCheckInReqType {
 function e_VehicleCheckInReqType(w: BitWriter, o: T.VehicleCheckInReqType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for VehicleCheckInReqType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("VehicleCheckInReqType", "Header", EXP_VehicleCheckInReqType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("VehicleCheckInReqType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.EVCheckInStatus;
+  if (v1 === undefined) throw missErr("VehicleCheckInReqType", "EVCheckInStatus");
+  s = 2;
+  const v2: any = o.ParkingMethod;
+  if (v2 === undefined) throw missErr("VehicleCheckInReqType", "ParkingMethod");
+  s = 3;
+  const v3: any = o.VehicleFrame;
+  w.bits((enumIdx(E9i, v1, E9, "EVCheckInStatus") << 6) | (enumIdx(E10i, v2, E10, "ParkingMethod") << 1), 10);
+  if (v3 !== undefined) {
+    s = 4;
+    w.bits(0, 4);
+    w.int(chkInt(v3, -32768, 32767, "VehicleFrame"));
+    w.bits(0, 1);
   }
-  v = o.EVCheckInStatus;
-  if (v !== undefined) {
+  const v4: any = o.DeviceOffset;
+  if (v4 !== undefined) {
     switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("VehicleCheckInReqType", "EVCheckInStatus", EXP_VehicleCheckInReqType[s]!);
-    }
-    w.bits(0, 1); { const i = E9i.get(v); if (i === undefined) throw enumErr(v, E9, "EVCheckInStatus"); w.bits(i, 2); } w.bits(0, 1);
-  }
-  v = o.ParkingMethod;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("VehicleCheckInReqType", "ParkingMethod", EXP_VehicleCheckInReqType[s]!);
-    }
-    w.bits(0, 1); { const i = E10i.get(v); if (i === undefined) throw enumErr(v, E10, "ParkingMethod"); w.bits(i, 2); } w.bits(0, 1);
-  }
-  v = o.VehicleFrame;
-  if (v !== undefined) {
-    switch (s) {
-      case 3: w.bits(0, 3); s = 4; break;
-      default: throw structErr("VehicleCheckInReqType", "VehicleFrame", EXP_VehicleCheckInReqType[s]!);
-    }
-    w.bits(0, 1); w.int(chkInt(v, -32768, 32767, "VehicleFrame")); w.bits(0, 1);
-  }
-  v = o.DeviceOffset;
-  if (v !== undefined) {
-    switch (s) {
-      case 3: w.bits(1, 3); s = 5; break;
-      case 4: w.bits(0, 2); s = 5; break;
+      case 3: w.bits(2, 4); s = 5; break;
+      case 4: w.bits(0, 3); s = 5; break;
       default: throw structErr("VehicleCheckInReqType", "DeviceOffset", EXP_VehicleCheckInReqType[s]!);
     }
-    w.bits(0, 1); w.int(chkInt(v, -32768, 32767, "DeviceOffset")); w.bits(0, 1);
+    w.int(chkInt(v4, -32768, 32767, "DeviceOffset"));
+    w.bits(0, 1);
   }
-  v = o.VehicleTravel;
-  if (v !== undefined) {
+  const v5: any = o.VehicleTravel;
+  if (v5 !== undefined) {
     switch (s) {
-      case 3: w.bits(2, 3); s = 6; break;
-      case 4: w.bits(1, 2); s = 6; break;
-      case 5: w.bits(0, 2); s = 6; break;
+      case 3: w.bits(4, 4); s = 6; break;
+      case 4: w.bits(2, 3); s = 6; break;
+      case 5: w.bits(0, 3); s = 6; break;
       default: throw structErr("VehicleCheckInReqType", "VehicleTravel", EXP_VehicleCheckInReqType[s]!);
     }
-    w.bits(0, 1); w.int(chkInt(v, -32768, 32767, "VehicleTravel")); w.bits(0, 1);
+    w.int(chkInt(v5, -32768, 32767, "VehicleTravel"));
+    w.bits(0, 1);
   }
   switch (s) {
     case 3: w.bits(3, 3); return;
@@ -9086,49 +8197,42 @@ function d_VehicleCheckInResType(r: BitReader): T.VehicleCheckInResType {
 function e_VehicleCheckInResType(w: BitWriter, o: T.VehicleCheckInResType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for VehicleCheckInResType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("VehicleCheckInResType", "Header", EXP_VehicleCheckInResType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("VehicleCheckInResType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.ResponseCode;
+  if (v1 === undefined) throw missErr("VehicleCheckInResType", "ResponseCode");
+  s = 2;
+  const v2: any = o.ParkingSpace;
+  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 1), 9);
+  if (v2 !== undefined) {
+    s = 3;
+    w.bits(0, 4);
+    w.int(chkInt(v2, -32768, 32767, "ParkingSpace"));
+    w.bits(0, 1);
   }
-  v = o.ResponseCode;
-  if (v !== undefined) {
+  const v3: any = o.DeviceLocation;
+  if (v3 !== undefined) {
     switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("VehicleCheckInResType", "ResponseCode", EXP_VehicleCheckInResType[s]!);
-    }
-    w.bits(0, 1); { const i = E0i.get(v); if (i === undefined) throw enumErr(v, E0, "ResponseCode"); w.bits(i, 6); } w.bits(0, 1);
-  }
-  v = o.ParkingSpace;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 3); s = 3; break;
-      default: throw structErr("VehicleCheckInResType", "ParkingSpace", EXP_VehicleCheckInResType[s]!);
-    }
-    w.bits(0, 1); w.int(chkInt(v, -32768, 32767, "ParkingSpace")); w.bits(0, 1);
-  }
-  v = o.DeviceLocation;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(1, 3); s = 4; break;
-      case 3: w.bits(0, 2); s = 4; break;
+      case 2: w.bits(2, 4); s = 4; break;
+      case 3: w.bits(0, 3); s = 4; break;
       default: throw structErr("VehicleCheckInResType", "DeviceLocation", EXP_VehicleCheckInResType[s]!);
     }
-    w.bits(0, 1); w.int(chkInt(v, -32768, 32767, "DeviceLocation")); w.bits(0, 1);
+    w.int(chkInt(v3, -32768, 32767, "DeviceLocation"));
+    w.bits(0, 1);
   }
-  v = o.TargetDistance;
-  if (v !== undefined) {
+  const v4: any = o.TargetDistance;
+  if (v4 !== undefined) {
     switch (s) {
-      case 2: w.bits(2, 3); s = 5; break;
-      case 3: w.bits(1, 2); s = 5; break;
-      case 4: w.bits(0, 2); s = 5; break;
+      case 2: w.bits(4, 4); s = 5; break;
+      case 3: w.bits(2, 3); s = 5; break;
+      case 4: w.bits(0, 3); s = 5; break;
       default: throw structErr("VehicleCheckInResType", "TargetDistance", EXP_VehicleCheckInResType[s]!);
     }
-    w.bits(0, 1); w.int(chkInt(v, -32768, 32767, "TargetDistance")); w.bits(0, 1);
+    w.int(chkInt(v4, -32768, 32767, "TargetDistance"));
+    w.bits(0, 1);
   }
   switch (s) {
     case 2: w.bits(3, 3); return;
@@ -9177,35 +8281,20 @@ function d_VehicleCheckOutReqType(r: BitReader): T.VehicleCheckOutReqType {
 function e_VehicleCheckOutReqType(w: BitWriter, o: T.VehicleCheckOutReqType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for VehicleCheckOutReqType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("VehicleCheckOutReqType", "Header", EXP_VehicleCheckOutReqType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
-  }
-  v = o.EVCheckOutStatus;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("VehicleCheckOutReqType", "EVCheckOutStatus", EXP_VehicleCheckOutReqType[s]!);
-    }
-    w.bits(0, 1); { const i = E11i.get(v); if (i === undefined) throw enumErr(v, E11, "EVCheckOutStatus"); w.bits(i, 2); } w.bits(0, 1);
-  }
-  v = o.CheckOutTime;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("VehicleCheckOutReqType", "CheckOutTime", EXP_VehicleCheckOutReqType[s]!);
-    }
-    w.bits(0, 1); w.uintBig(chkBig(v, 0n, 18446744073709551615n, "CheckOutTime")); w.bits(0, 1);
-  }
-  switch (s) {
-    case 3: w.bits(0, 1); return;
-    default: throw structErr("VehicleCheckOutReqType", "(end)", EXP_VehicleCheckOutReqType[s]!);
-  }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("VehicleCheckOutReqType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.EVCheckOutStatus;
+  if (v1 === undefined) throw missErr("VehicleCheckOutReqType", "EVCheckOutStatus");
+  s = 2;
+  const v2: any = o.CheckOutTime;
+  if (v2 === undefined) throw missErr("VehicleCheckOutReqType", "CheckOutTime");
+  s = 3;
+  w.bits((enumIdx(E11i, v1, E11, "EVCheckOutStatus") << 3), 7);
+  w.uintBig(chkBig(v2, 0n, 18446744073709551615n, "CheckOutTime"));
+  w.bits(0, 2);
 }
 const EXP_VehicleCheckOutReqType: readonly string[] = ["SE(Header)","SE(EVCheckOutStatus)","SE(CheckOutTime)","EE"];
 
@@ -9246,35 +8335,18 @@ function d_VehicleCheckOutResType(r: BitReader): T.VehicleCheckOutResType {
 function e_VehicleCheckOutResType(w: BitWriter, o: T.VehicleCheckOutResType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for VehicleCheckOutResType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("VehicleCheckOutResType", "Header", EXP_VehicleCheckOutResType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
-  }
-  v = o.ResponseCode;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("VehicleCheckOutResType", "ResponseCode", EXP_VehicleCheckOutResType[s]!);
-    }
-    w.bits(0, 1); { const i = E0i.get(v); if (i === undefined) throw enumErr(v, E0, "ResponseCode"); w.bits(i, 6); } w.bits(0, 1);
-  }
-  v = o.EVSECheckOutStatus;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("VehicleCheckOutResType", "EVSECheckOutStatus", EXP_VehicleCheckOutResType[s]!);
-    }
-    w.bits(0, 1); { const i = E12i.get(v); if (i === undefined) throw enumErr(v, E12, "EVSECheckOutStatus"); w.bits(i, 1); } w.bits(0, 1);
-  }
-  switch (s) {
-    case 3: w.bits(0, 1); return;
-    default: throw structErr("VehicleCheckOutResType", "(end)", EXP_VehicleCheckOutResType[s]!);
-  }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("VehicleCheckOutResType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.ResponseCode;
+  if (v1 === undefined) throw missErr("VehicleCheckOutResType", "ResponseCode");
+  s = 2;
+  const v2: any = o.EVSECheckOutStatus;
+  if (v2 === undefined) throw missErr("VehicleCheckOutResType", "EVSECheckOutStatus");
+  s = 3;
+  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 6) | (enumIdx(E12i, v2, E12, "EVSECheckOutStatus") << 2), 14);
 }
 const EXP_VehicleCheckOutResType: readonly string[] = ["SE(Header)","SE(ResponseCode)","SE(EVSECheckOutStatus)","EE"];
 
@@ -9303,19 +8375,12 @@ function d_ChargeParameterDiscoveryReqType(r: BitReader): T.ChargeParameterDisco
 function e_ChargeParameterDiscoveryReqType(w: BitWriter, o: T.ChargeParameterDiscoveryReqType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ChargeParameterDiscoveryReqType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("ChargeParameterDiscoveryReqType", "Header", EXP_ChargeParameterDiscoveryReqType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
-  }
-  switch (s) {
-    case 1: w.bits(0, 1); return;
-    default: throw structErr("ChargeParameterDiscoveryReqType", "(end)", EXP_ChargeParameterDiscoveryReqType[s]!);
-  }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("ChargeParameterDiscoveryReqType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  w.bits(0, 1);
 }
 const EXP_ChargeParameterDiscoveryReqType: readonly string[] = ["SE(Header)","EE"];
 
@@ -9350,27 +8415,15 @@ function d_ChargeParameterDiscoveryResType(r: BitReader): T.ChargeParameterDisco
 function e_ChargeParameterDiscoveryResType(w: BitWriter, o: T.ChargeParameterDiscoveryResType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ChargeParameterDiscoveryResType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("ChargeParameterDiscoveryResType", "Header", EXP_ChargeParameterDiscoveryResType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
-  }
-  v = o.ResponseCode;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("ChargeParameterDiscoveryResType", "ResponseCode", EXP_ChargeParameterDiscoveryResType[s]!);
-    }
-    w.bits(0, 1); { const i = E0i.get(v); if (i === undefined) throw enumErr(v, E0, "ResponseCode"); w.bits(i, 6); } w.bits(0, 1);
-  }
-  switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("ChargeParameterDiscoveryResType", "(end)", EXP_ChargeParameterDiscoveryResType[s]!);
-  }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("ChargeParameterDiscoveryResType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.ResponseCode;
+  if (v1 === undefined) throw missErr("ChargeParameterDiscoveryResType", "ResponseCode");
+  s = 2;
+  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 2), 10);
 }
 const EXP_ChargeParameterDiscoveryResType: readonly string[] = ["SE(Header)","SE(ResponseCode)","EE"];
 
@@ -9412,36 +8465,25 @@ function d_ChargeLoopReqType(r: BitReader): T.ChargeLoopReqType {
 function e_ChargeLoopReqType(w: BitWriter, o: T.ChargeLoopReqType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ChargeLoopReqType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("ChargeLoopReqType", "Header", EXP_ChargeLoopReqType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("ChargeLoopReqType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.DisplayParameters;
+  if (v1 !== undefined) {
+    s = 2;
+    w.bits(0, 2);
+    try { e_DisplayParametersType(w, v1); } catch (err) { throw withPath(err, "DisplayParameters"); }
   }
-  v = o.DisplayParameters;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 2); s = 2; break;
-      default: throw structErr("ChargeLoopReqType", "DisplayParameters", EXP_ChargeLoopReqType[s]!);
-    }
-    try { e_DisplayParametersType(w, v); } catch (err) { throw withPath(err, "DisplayParameters"); }
-  }
-  v = o.MeterInfoRequested;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(1, 2); s = 3; break;
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("ChargeLoopReqType", "MeterInfoRequested", EXP_ChargeLoopReqType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkBool(v, "MeterInfoRequested") ? 1 : 0, 1); w.bits(0, 1);
-  }
+  const v2: any = o.MeterInfoRequested;
+  if (v2 === undefined) throw missErr("ChargeLoopReqType", "MeterInfoRequested");
   switch (s) {
-    case 3: w.bits(0, 1); return;
-    default: throw structErr("ChargeLoopReqType", "(end)", EXP_ChargeLoopReqType[s]!);
+    case 1: w.bits(2, 3); s = 3; break;
+    case 2: w.bits(0, 2); s = 3; break;
+    default: throw structErr("ChargeLoopReqType", "MeterInfoRequested", EXP_ChargeLoopReqType[s]!);
   }
+  w.bits(((chkBool(v2, "MeterInfoRequested") ? 1 : 0) << 2), 3);
 }
 const EXP_ChargeLoopReqType: readonly string[] = ["SE(Header)","SE(DisplayParameters)|SE(MeterInfoRequested)","SE(MeterInfoRequested)","EE"];
 
@@ -9579,101 +8621,106 @@ function d_DisplayParametersType(r: BitReader): T.DisplayParametersType {
 function e_DisplayParametersType(w: BitWriter, o: T.DisplayParametersType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for DisplayParametersType");
   let s = 0;
-  let v: any;
-  v = o.PresentSOC;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 4); s = 1; break;
-      default: throw structErr("DisplayParametersType", "PresentSOC", EXP_DisplayParametersType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkInt(v, 0, 100, "PresentSOC") - 0, 7); w.bits(0, 1);
+  let m0 = 0;
+  for (const k in o) {
+    const i = F_DisplayParametersType.get(k);
+    if (i === undefined) continue;
+    m0 |= 1 << i;
   }
-  v = o.MinimumSOC;
-  if (v !== undefined) {
+  const v0: any = m0 & 1 ? o.PresentSOC : undefined;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits((chkInt(v0, 0, 100, "PresentSOC") << 1), 13);
+  }
+  const v1: any = m0 & 2 ? o.MinimumSOC : undefined;
+  if (v1 !== undefined) {
     switch (s) {
-      case 0: w.bits(1, 4); s = 2; break;
-      case 1: w.bits(0, 4); s = 2; break;
+      case 0: w.bits(2, 5); s = 2; break;
+      case 1: w.bits(0, 5); s = 2; break;
       default: throw structErr("DisplayParametersType", "MinimumSOC", EXP_DisplayParametersType[s]!);
     }
-    w.bits(0, 1); w.bits(chkInt(v, 0, 100, "MinimumSOC") - 0, 7); w.bits(0, 1);
+    w.bits((chkInt(v1, 0, 100, "MinimumSOC") << 1), 8);
   }
-  v = o.TargetSOC;
-  if (v !== undefined) {
+  const v2: any = m0 & 4 ? o.TargetSOC : undefined;
+  if (v2 !== undefined) {
     switch (s) {
-      case 0: w.bits(2, 4); s = 3; break;
-      case 1: w.bits(1, 4); s = 3; break;
-      case 2: w.bits(0, 4); s = 3; break;
+      case 0: w.bits(4, 5); s = 3; break;
+      case 1: w.bits(2, 5); s = 3; break;
+      case 2: w.bits(0, 5); s = 3; break;
       default: throw structErr("DisplayParametersType", "TargetSOC", EXP_DisplayParametersType[s]!);
     }
-    w.bits(0, 1); w.bits(chkInt(v, 0, 100, "TargetSOC") - 0, 7); w.bits(0, 1);
+    w.bits((chkInt(v2, 0, 100, "TargetSOC") << 1), 8);
   }
-  v = o.MaximumSOC;
-  if (v !== undefined) {
+  const v3: any = m0 & 8 ? o.MaximumSOC : undefined;
+  if (v3 !== undefined) {
     switch (s) {
-      case 0: w.bits(3, 4); s = 4; break;
-      case 1: w.bits(2, 4); s = 4; break;
-      case 2: w.bits(1, 4); s = 4; break;
-      case 3: w.bits(0, 4); s = 4; break;
+      case 0: w.bits(6, 5); s = 4; break;
+      case 1: w.bits(4, 5); s = 4; break;
+      case 2: w.bits(2, 5); s = 4; break;
+      case 3: w.bits(0, 5); s = 4; break;
       default: throw structErr("DisplayParametersType", "MaximumSOC", EXP_DisplayParametersType[s]!);
     }
-    w.bits(0, 1); w.bits(chkInt(v, 0, 100, "MaximumSOC") - 0, 7); w.bits(0, 1);
+    w.bits((chkInt(v3, 0, 100, "MaximumSOC") << 1), 8);
   }
-  v = o.RemainingTimeToMinimumSOC;
-  if (v !== undefined) {
+  const v4: any = m0 & 16 ? o.RemainingTimeToMinimumSOC : undefined;
+  if (v4 !== undefined) {
     switch (s) {
-      case 0: w.bits(4, 4); s = 5; break;
-      case 1: w.bits(3, 4); s = 5; break;
-      case 2: w.bits(2, 4); s = 5; break;
-      case 3: w.bits(1, 4); s = 5; break;
-      case 4: w.bits(0, 3); s = 5; break;
+      case 0: w.bits(8, 5); s = 5; break;
+      case 1: w.bits(6, 5); s = 5; break;
+      case 2: w.bits(4, 5); s = 5; break;
+      case 3: w.bits(2, 5); s = 5; break;
+      case 4: w.bits(0, 4); s = 5; break;
       default: throw structErr("DisplayParametersType", "RemainingTimeToMinimumSOC", EXP_DisplayParametersType[s]!);
     }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 4294967295, "RemainingTimeToMinimumSOC")); w.bits(0, 1);
+    w.uint(chkInt(v4, 0, 4294967295, "RemainingTimeToMinimumSOC"));
+    w.bits(0, 1);
   }
-  v = o.RemainingTimeToTargetSOC;
-  if (v !== undefined) {
+  const v5: any = m0 & 32 ? o.RemainingTimeToTargetSOC : undefined;
+  if (v5 !== undefined) {
     switch (s) {
-      case 0: w.bits(5, 4); s = 6; break;
-      case 1: w.bits(4, 4); s = 6; break;
-      case 2: w.bits(3, 4); s = 6; break;
-      case 3: w.bits(2, 4); s = 6; break;
-      case 4: w.bits(1, 3); s = 6; break;
-      case 5: w.bits(0, 3); s = 6; break;
+      case 0: w.bits(10, 5); s = 6; break;
+      case 1: w.bits(8, 5); s = 6; break;
+      case 2: w.bits(6, 5); s = 6; break;
+      case 3: w.bits(4, 5); s = 6; break;
+      case 4: w.bits(2, 4); s = 6; break;
+      case 5: w.bits(0, 4); s = 6; break;
       default: throw structErr("DisplayParametersType", "RemainingTimeToTargetSOC", EXP_DisplayParametersType[s]!);
     }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 4294967295, "RemainingTimeToTargetSOC")); w.bits(0, 1);
+    w.uint(chkInt(v5, 0, 4294967295, "RemainingTimeToTargetSOC"));
+    w.bits(0, 1);
   }
-  v = o.RemainingTimeToMaximumSOC;
-  if (v !== undefined) {
+  const v6: any = m0 & 64 ? o.RemainingTimeToMaximumSOC : undefined;
+  if (v6 !== undefined) {
     switch (s) {
-      case 0: w.bits(6, 4); s = 7; break;
-      case 1: w.bits(5, 4); s = 7; break;
-      case 2: w.bits(4, 4); s = 7; break;
-      case 3: w.bits(3, 4); s = 7; break;
-      case 4: w.bits(2, 3); s = 7; break;
-      case 5: w.bits(1, 3); s = 7; break;
-      case 6: w.bits(0, 3); s = 7; break;
+      case 0: w.bits(12, 5); s = 7; break;
+      case 1: w.bits(10, 5); s = 7; break;
+      case 2: w.bits(8, 5); s = 7; break;
+      case 3: w.bits(6, 5); s = 7; break;
+      case 4: w.bits(4, 4); s = 7; break;
+      case 5: w.bits(2, 4); s = 7; break;
+      case 6: w.bits(0, 4); s = 7; break;
       default: throw structErr("DisplayParametersType", "RemainingTimeToMaximumSOC", EXP_DisplayParametersType[s]!);
     }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 4294967295, "RemainingTimeToMaximumSOC")); w.bits(0, 1);
+    w.uint(chkInt(v6, 0, 4294967295, "RemainingTimeToMaximumSOC"));
+    w.bits(0, 1);
   }
-  v = o.ChargingComplete;
-  if (v !== undefined) {
+  const v7: any = m0 & 128 ? o.ChargingComplete : undefined;
+  if (v7 !== undefined) {
     switch (s) {
-      case 0: w.bits(7, 4); s = 8; break;
-      case 1: w.bits(6, 4); s = 8; break;
-      case 2: w.bits(5, 4); s = 8; break;
-      case 3: w.bits(4, 4); s = 8; break;
-      case 4: w.bits(3, 3); s = 8; break;
-      case 5: w.bits(2, 3); s = 8; break;
-      case 6: w.bits(1, 3); s = 8; break;
-      case 7: w.bits(0, 3); s = 8; break;
+      case 0: w.bits(14, 5); s = 8; break;
+      case 1: w.bits(12, 5); s = 8; break;
+      case 2: w.bits(10, 5); s = 8; break;
+      case 3: w.bits(8, 5); s = 8; break;
+      case 4: w.bits(6, 4); s = 8; break;
+      case 5: w.bits(4, 4); s = 8; break;
+      case 6: w.bits(2, 4); s = 8; break;
+      case 7: w.bits(0, 4); s = 8; break;
       default: throw structErr("DisplayParametersType", "ChargingComplete", EXP_DisplayParametersType[s]!);
     }
-    w.bits(0, 1); w.bits(chkBool(v, "ChargingComplete") ? 1 : 0, 1); w.bits(0, 1);
+    w.bits(((chkBool(v7, "ChargingComplete") ? 1 : 0) << 1), 2);
   }
-  v = o.BatteryEnergyCapacity;
-  if (v !== undefined) {
+  const v8: any = m0 & 256 ? o.BatteryEnergyCapacity : undefined;
+  if (v8 !== undefined) {
     switch (s) {
       case 0: w.bits(8, 4); s = 9; break;
       case 1: w.bits(7, 4); s = 9; break;
@@ -9686,24 +8733,24 @@ function e_DisplayParametersType(w: BitWriter, o: T.DisplayParametersType): void
       case 8: w.bits(0, 2); s = 9; break;
       default: throw structErr("DisplayParametersType", "BatteryEnergyCapacity", EXP_DisplayParametersType[s]!);
     }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "BatteryEnergyCapacity"); }
+    try { e_RationalNumberType(w, v8); } catch (err) { throw withPath(err, "BatteryEnergyCapacity"); }
   }
-  v = o.InletHot;
-  if (v !== undefined) {
+  const v9: any = m0 & 512 ? o.InletHot : undefined;
+  if (v9 !== undefined) {
     switch (s) {
-      case 0: w.bits(9, 4); s = 10; break;
-      case 1: w.bits(8, 4); s = 10; break;
-      case 2: w.bits(7, 4); s = 10; break;
-      case 3: w.bits(6, 4); s = 10; break;
-      case 4: w.bits(5, 3); s = 10; break;
-      case 5: w.bits(4, 3); s = 10; break;
-      case 6: w.bits(3, 3); s = 10; break;
-      case 7: w.bits(2, 3); s = 10; break;
-      case 8: w.bits(1, 2); s = 10; break;
-      case 9: w.bits(0, 2); s = 10; break;
+      case 0: w.bits(18, 5); s = 10; break;
+      case 1: w.bits(16, 5); s = 10; break;
+      case 2: w.bits(14, 5); s = 10; break;
+      case 3: w.bits(12, 5); s = 10; break;
+      case 4: w.bits(10, 4); s = 10; break;
+      case 5: w.bits(8, 4); s = 10; break;
+      case 6: w.bits(6, 4); s = 10; break;
+      case 7: w.bits(4, 4); s = 10; break;
+      case 8: w.bits(2, 3); s = 10; break;
+      case 9: w.bits(0, 3); s = 10; break;
       default: throw structErr("DisplayParametersType", "InletHot", EXP_DisplayParametersType[s]!);
     }
-    w.bits(0, 1); w.bits(chkBool(v, "InletHot") ? 1 : 0, 1); w.bits(0, 1);
+    w.bits(((chkBool(v9, "InletHot") ? 1 : 0) << 1), 2);
   }
   switch (s) {
     case 0: w.bits(10, 4); return;
@@ -9721,6 +8768,7 @@ function e_DisplayParametersType(w: BitWriter, o: T.DisplayParametersType): void
   }
 }
 const EXP_DisplayParametersType: readonly string[] = ["SE(PresentSOC)|SE(MinimumSOC)|SE(TargetSOC)|SE(MaximumSOC)|SE(RemainingTimeToMinimumSOC)|SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE","SE(MinimumSOC)|SE(TargetSOC)|SE(MaximumSOC)|SE(RemainingTimeToMinimumSOC)|SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE","SE(TargetSOC)|SE(MaximumSOC)|SE(RemainingTimeToMinimumSOC)|SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE","SE(MaximumSOC)|SE(RemainingTimeToMinimumSOC)|SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE","SE(RemainingTimeToMinimumSOC)|SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE","SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE","SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE","SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE","SE(BatteryEnergyCapacity)|SE(InletHot)|EE","SE(InletHot)|EE","EE"];
+const F_DisplayParametersType = new Map<string, number>([["PresentSOC",0],["MinimumSOC",1],["TargetSOC",2],["MaximumSOC",3],["RemainingTimeToMinimumSOC",4],["RemainingTimeToTargetSOC",5],["RemainingTimeToMaximumSOC",6],["ChargingComplete",7],["BatteryEnergyCapacity",8],["InletHot",9]]);
 
 function d_ChargeLoopResType(r: BitReader): T.ChargeLoopResType {
   const o: any = {};
@@ -9777,49 +8825,39 @@ function d_ChargeLoopResType(r: BitReader): T.ChargeLoopResType {
 function e_ChargeLoopResType(w: BitWriter, o: T.ChargeLoopResType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ChargeLoopResType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("ChargeLoopResType", "Header", EXP_ChargeLoopResType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("ChargeLoopResType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.ResponseCode;
+  if (v1 === undefined) throw missErr("ChargeLoopResType", "ResponseCode");
+  s = 2;
+  const v2: any = o.EVSEStatus;
+  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 1), 9);
+  if (v2 !== undefined) {
+    s = 3;
+    w.bits(0, 3);
+    try { e_EVSEStatusType(w, v2); } catch (err) { throw withPath(err, "EVSEStatus"); }
   }
-  v = o.ResponseCode;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("ChargeLoopResType", "ResponseCode", EXP_ChargeLoopResType[s]!);
-    }
-    w.bits(0, 1); { const i = E0i.get(v); if (i === undefined) throw enumErr(v, E0, "ResponseCode"); w.bits(i, 6); } w.bits(0, 1);
-  }
-  v = o.EVSEStatus;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 3); s = 3; break;
-      default: throw structErr("ChargeLoopResType", "EVSEStatus", EXP_ChargeLoopResType[s]!);
-    }
-    try { e_EVSEStatusType(w, v); } catch (err) { throw withPath(err, "EVSEStatus"); }
-  }
-  v = o.MeterInfo;
-  if (v !== undefined) {
+  const v3: any = o.MeterInfo;
+  if (v3 !== undefined) {
     switch (s) {
       case 2: w.bits(1, 3); s = 4; break;
       case 3: w.bits(0, 2); s = 4; break;
       default: throw structErr("ChargeLoopResType", "MeterInfo", EXP_ChargeLoopResType[s]!);
     }
-    try { e_MeterInfoType(w, v); } catch (err) { throw withPath(err, "MeterInfo"); }
+    try { e_MeterInfoType(w, v3); } catch (err) { throw withPath(err, "MeterInfo"); }
   }
-  v = o.Receipt;
-  if (v !== undefined) {
+  const v4: any = o.Receipt;
+  if (v4 !== undefined) {
     switch (s) {
       case 2: w.bits(2, 3); s = 5; break;
       case 3: w.bits(1, 2); s = 5; break;
       case 4: w.bits(0, 2); s = 5; break;
       default: throw structErr("ChargeLoopResType", "Receipt", EXP_ChargeLoopResType[s]!);
     }
-    try { e_ReceiptType(w, v); } catch (err) { throw withPath(err, "Receipt"); }
+    try { e_ReceiptType(w, v4); } catch (err) { throw withPath(err, "Receipt"); }
   }
   switch (s) {
     case 2: w.bits(3, 3); return;
@@ -9874,33 +8912,30 @@ function d_Scheduled_CLReqControlModeType(r: BitReader): T.Scheduled_CLReqContro
 function e_Scheduled_CLReqControlModeType(w: BitWriter, o: T.Scheduled_CLReqControlModeType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for Scheduled_CLReqControlModeType");
   let s = 0;
-  let v: any;
-  v = o.EVTargetEnergyRequest;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 3); s = 1; break;
-      default: throw structErr("Scheduled_CLReqControlModeType", "EVTargetEnergyRequest", EXP_Scheduled_CLReqControlModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVTargetEnergyRequest"); }
+  const v0: any = o.EVTargetEnergyRequest;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 3);
+    try { e_RationalNumberType(w, v0); } catch (err) { throw withPath(err, "EVTargetEnergyRequest"); }
   }
-  v = o.EVMaximumEnergyRequest;
-  if (v !== undefined) {
+  const v1: any = o.EVMaximumEnergyRequest;
+  if (v1 !== undefined) {
     switch (s) {
       case 0: w.bits(1, 3); s = 2; break;
       case 1: w.bits(0, 2); s = 2; break;
       default: throw structErr("Scheduled_CLReqControlModeType", "EVMaximumEnergyRequest", EXP_Scheduled_CLReqControlModeType[s]!);
     }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMaximumEnergyRequest"); }
+    try { e_RationalNumberType(w, v1); } catch (err) { throw withPath(err, "EVMaximumEnergyRequest"); }
   }
-  v = o.EVMinimumEnergyRequest;
-  if (v !== undefined) {
+  const v2: any = o.EVMinimumEnergyRequest;
+  if (v2 !== undefined) {
     switch (s) {
       case 0: w.bits(2, 3); s = 3; break;
       case 1: w.bits(1, 2); s = 3; break;
       case 2: w.bits(0, 2); s = 3; break;
       default: throw structErr("Scheduled_CLReqControlModeType", "EVMinimumEnergyRequest", EXP_Scheduled_CLReqControlModeType[s]!);
     }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMinimumEnergyRequest"); }
+    try { e_RationalNumberType(w, v2); } catch (err) { throw withPath(err, "EVMinimumEnergyRequest"); }
   }
   switch (s) {
     case 0: w.bits(3, 3); return;
@@ -9931,11 +8966,7 @@ function d_Scheduled_CLResControlModeType(r: BitReader): T.Scheduled_CLResContro
 function e_Scheduled_CLResControlModeType(w: BitWriter, o: T.Scheduled_CLResControlModeType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for Scheduled_CLResControlModeType");
   let s = 0;
-  let v: any;
-  switch (s) {
-    case 0: w.bits(0, 1); return;
-    default: throw structErr("Scheduled_CLResControlModeType", "(end)", EXP_Scheduled_CLResControlModeType[s]!);
-  }
+  w.bits(0, 1);
 }
 const EXP_Scheduled_CLResControlModeType: readonly string[] = ["EE"];
 
@@ -9983,44 +9014,32 @@ function d_Dynamic_CLReqControlModeType(r: BitReader): T.Dynamic_CLReqControlMod
 function e_Dynamic_CLReqControlModeType(w: BitWriter, o: T.Dynamic_CLReqControlModeType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for Dynamic_CLReqControlModeType");
   let s = 0;
-  let v: any;
-  v = o.DepartureTime;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 2); s = 1; break;
-      default: throw structErr("Dynamic_CLReqControlModeType", "DepartureTime", EXP_Dynamic_CLReqControlModeType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 4294967295, "DepartureTime")); w.bits(0, 1);
+  const v0: any = o.DepartureTime;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 3);
+    w.uint(chkInt(v0, 0, 4294967295, "DepartureTime"));
+    w.bits(0, 1);
   }
-  v = o.EVTargetEnergyRequest;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(1, 2); s = 2; break;
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("Dynamic_CLReqControlModeType", "EVTargetEnergyRequest", EXP_Dynamic_CLReqControlModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVTargetEnergyRequest"); }
-  }
-  v = o.EVMaximumEnergyRequest;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("Dynamic_CLReqControlModeType", "EVMaximumEnergyRequest", EXP_Dynamic_CLReqControlModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMaximumEnergyRequest"); }
-  }
-  v = o.EVMinimumEnergyRequest;
-  if (v !== undefined) {
-    switch (s) {
-      case 3: w.bits(0, 1); s = 4; break;
-      default: throw structErr("Dynamic_CLReqControlModeType", "EVMinimumEnergyRequest", EXP_Dynamic_CLReqControlModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMinimumEnergyRequest"); }
-  }
+  const v1: any = o.EVTargetEnergyRequest;
+  if (v1 === undefined) throw missErr("Dynamic_CLReqControlModeType", "EVTargetEnergyRequest");
   switch (s) {
-    case 4: w.bits(0, 1); return;
-    default: throw structErr("Dynamic_CLReqControlModeType", "(end)", EXP_Dynamic_CLReqControlModeType[s]!);
+    case 0: w.bits(1, 2); s = 2; break;
+    case 1: w.bits(0, 1); s = 2; break;
+    default: throw structErr("Dynamic_CLReqControlModeType", "EVTargetEnergyRequest", EXP_Dynamic_CLReqControlModeType[s]!);
   }
+  try { e_RationalNumberType(w, v1); } catch (err) { throw withPath(err, "EVTargetEnergyRequest"); }
+  const v2: any = o.EVMaximumEnergyRequest;
+  if (v2 === undefined) throw missErr("Dynamic_CLReqControlModeType", "EVMaximumEnergyRequest");
+  s = 3;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v2); } catch (err) { throw withPath(err, "EVMaximumEnergyRequest"); }
+  const v3: any = o.EVMinimumEnergyRequest;
+  if (v3 === undefined) throw missErr("Dynamic_CLReqControlModeType", "EVMinimumEnergyRequest");
+  s = 4;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v3); } catch (err) { throw withPath(err, "EVMinimumEnergyRequest"); }
+  w.bits(0, 1);
 }
 const EXP_Dynamic_CLReqControlModeType: readonly string[] = ["SE(DepartureTime)|SE(EVTargetEnergyRequest)","SE(EVTargetEnergyRequest)","SE(EVMaximumEnergyRequest)","SE(EVMinimumEnergyRequest)","EE"];
 
@@ -10077,44 +9096,43 @@ function d_Dynamic_CLResControlModeType(r: BitReader): T.Dynamic_CLResControlMod
 function e_Dynamic_CLResControlModeType(w: BitWriter, o: T.Dynamic_CLResControlModeType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for Dynamic_CLResControlModeType");
   let s = 0;
-  let v: any;
-  v = o.DepartureTime;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 3); s = 1; break;
-      default: throw structErr("Dynamic_CLResControlModeType", "DepartureTime", EXP_Dynamic_CLResControlModeType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 4294967295, "DepartureTime")); w.bits(0, 1);
+  const v0: any = o.DepartureTime;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 4);
+    w.uint(chkInt(v0, 0, 4294967295, "DepartureTime"));
+    w.bits(0, 1);
   }
-  v = o.MinimumSOC;
-  if (v !== undefined) {
+  const v1: any = o.MinimumSOC;
+  if (v1 !== undefined) {
     switch (s) {
-      case 0: w.bits(1, 3); s = 2; break;
-      case 1: w.bits(0, 3); s = 2; break;
+      case 0: w.bits(2, 4); s = 2; break;
+      case 1: w.bits(0, 4); s = 2; break;
       default: throw structErr("Dynamic_CLResControlModeType", "MinimumSOC", EXP_Dynamic_CLResControlModeType[s]!);
     }
-    w.bits(0, 1); w.bits(chkInt(v, 0, 100, "MinimumSOC") - 0, 7); w.bits(0, 1);
+    w.bits((chkInt(v1, 0, 100, "MinimumSOC") << 1), 8);
   }
-  v = o.TargetSOC;
-  if (v !== undefined) {
+  const v2: any = o.TargetSOC;
+  if (v2 !== undefined) {
     switch (s) {
-      case 0: w.bits(2, 3); s = 3; break;
-      case 1: w.bits(1, 3); s = 3; break;
-      case 2: w.bits(0, 2); s = 3; break;
+      case 0: w.bits(4, 4); s = 3; break;
+      case 1: w.bits(2, 4); s = 3; break;
+      case 2: w.bits(0, 3); s = 3; break;
       default: throw structErr("Dynamic_CLResControlModeType", "TargetSOC", EXP_Dynamic_CLResControlModeType[s]!);
     }
-    w.bits(0, 1); w.bits(chkInt(v, 0, 100, "TargetSOC") - 0, 7); w.bits(0, 1);
+    w.bits((chkInt(v2, 0, 100, "TargetSOC") << 1), 8);
   }
-  v = o.AckMaxDelay;
-  if (v !== undefined) {
+  const v3: any = o.AckMaxDelay;
+  if (v3 !== undefined) {
     switch (s) {
-      case 0: w.bits(3, 3); s = 4; break;
-      case 1: w.bits(2, 3); s = 4; break;
-      case 2: w.bits(1, 2); s = 4; break;
-      case 3: w.bits(0, 2); s = 4; break;
+      case 0: w.bits(6, 4); s = 4; break;
+      case 1: w.bits(4, 4); s = 4; break;
+      case 2: w.bits(2, 3); s = 4; break;
+      case 3: w.bits(0, 3); s = 4; break;
       default: throw structErr("Dynamic_CLResControlModeType", "AckMaxDelay", EXP_Dynamic_CLResControlModeType[s]!);
     }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 65535, "AckMaxDelay")); w.bits(0, 1);
+    w.uint(chkInt(v3, 0, 65535, "AckMaxDelay"));
+    w.bits(0, 1);
   }
   switch (s) {
     case 0: w.bits(4, 3); return;
@@ -10158,27 +9176,17 @@ function d_TargetPositionType(r: BitReader): T.TargetPositionType {
 function e_TargetPositionType(w: BitWriter, o: T.TargetPositionType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for TargetPositionType");
   let s = 0;
-  let v: any;
-  v = o.TargetOffsetX;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("TargetPositionType", "TargetOffsetX", EXP_TargetPositionType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 65535, "TargetOffsetX")); w.bits(0, 1);
-  }
-  v = o.TargetOffsetY;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("TargetPositionType", "TargetOffsetY", EXP_TargetPositionType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 65535, "TargetOffsetY")); w.bits(0, 1);
-  }
-  switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("TargetPositionType", "(end)", EXP_TargetPositionType[s]!);
-  }
+  const v0: any = o.TargetOffsetX;
+  if (v0 === undefined) throw missErr("TargetPositionType", "TargetOffsetX");
+  s = 1;
+  w.bits(0, 2);
+  w.uint(chkInt(v0, 0, 65535, "TargetOffsetX"));
+  const v1: any = o.TargetOffsetY;
+  if (v1 === undefined) throw missErr("TargetPositionType", "TargetOffsetY");
+  s = 2;
+  w.bits(0, 3);
+  w.uint(chkInt(v1, 0, 65535, "TargetOffsetY"));
+  w.bits(0, 2);
 }
 const EXP_TargetPositionType: readonly string[] = ["SE(TargetOffsetX)","SE(TargetOffsetY)","EE"];
 
@@ -10259,62 +9267,68 @@ export function encodeDocument(doc: Document, opts?: EncodeOptions): Uint8Array 
   return w.finish();
 }
 
+const K_Document = new Map<string, number>([["AuthorizationReq",0],["AuthorizationRes",1],["AuthorizationSetupReq",2],["AuthorizationSetupRes",3],["CLReqControlMode",4],["CLResControlMode",5],["CanonicalizationMethod",6],["CertificateInstallationReq",7],["CertificateInstallationRes",8],["DSAKeyValue",9],["DigestMethod",10],["DigestValue",11],["KeyInfo",12],["KeyName",13],["KeyValue",14],["Manifest",15],["MeteringConfirmationReq",16],["MeteringConfirmationRes",17],["MgmtData",18],["Object",19],["PGPData",20],["PowerDeliveryReq",21],["PowerDeliveryRes",22],["RSAKeyValue",23],["Reference",24],["RetrievalMethod",25],["SPKIData",26],["ScheduleExchangeReq",27],["ScheduleExchangeRes",28],["ServiceDetailReq",29],["ServiceDetailRes",30],["ServiceDiscoveryReq",31],["ServiceDiscoveryRes",32],["ServiceSelectionReq",33],["ServiceSelectionRes",34],["SessionSetupReq",35],["SessionSetupRes",36],["SessionStopReq",37],["SessionStopRes",38],["Signature",39],["SignatureMethod",40],["SignatureProperties",41],["SignatureProperty",42],["SignatureValue",43],["SignedInfo",44],["SignedInstallationData",45],["SignedMeteringData",46],["Transform",47],["Transforms",48],["VehicleCheckInReq",49],["VehicleCheckInRes",50],["VehicleCheckOutReq",51],["VehicleCheckOutRes",52],["X509Data",53]]);
+
 function docContent(w: BitWriter, doc: Document, W: number): void {
   if (typeof doc !== "object" || doc === null) throw new ExiEncodeError("EXI_TYPE", "", "expected { ElementName: value }");
-  if ("AuthorizationReq" in doc) { w.bits(0, W); try { e_AuthorizationReqType(w, (doc as any)["AuthorizationReq"]); } catch (err) { throw withPath(err, "AuthorizationReq"); } return; }
-  if ("AuthorizationRes" in doc) { w.bits(1, W); try { e_AuthorizationResType(w, (doc as any)["AuthorizationRes"]); } catch (err) { throw withPath(err, "AuthorizationRes"); } return; }
-  if ("AuthorizationSetupReq" in doc) { w.bits(2, W); try { e_AuthorizationSetupReqType(w, (doc as any)["AuthorizationSetupReq"]); } catch (err) { throw withPath(err, "AuthorizationSetupReq"); } return; }
-  if ("AuthorizationSetupRes" in doc) { w.bits(3, W); try { e_AuthorizationSetupResType(w, (doc as any)["AuthorizationSetupRes"]); } catch (err) { throw withPath(err, "AuthorizationSetupRes"); } return; }
-  if ("CLReqControlMode" in doc) { w.bits(4, W); try { e_CLReqControlModeType(w, (doc as any)["CLReqControlMode"]); } catch (err) { throw withPath(err, "CLReqControlMode"); } return; }
-  if ("CLResControlMode" in doc) { w.bits(5, W); try { e_CLResControlModeType(w, (doc as any)["CLResControlMode"]); } catch (err) { throw withPath(err, "CLResControlMode"); } return; }
-  if ("CanonicalizationMethod" in doc) { w.bits(6, W); try { e_CanonicalizationMethodType(w, (doc as any)["CanonicalizationMethod"]); } catch (err) { throw withPath(err, "CanonicalizationMethod"); } return; }
-  if ("CertificateInstallationReq" in doc) { w.bits(7, W); try { e_CertificateInstallationReqType(w, (doc as any)["CertificateInstallationReq"]); } catch (err) { throw withPath(err, "CertificateInstallationReq"); } return; }
-  if ("CertificateInstallationRes" in doc) { w.bits(8, W); try { e_CertificateInstallationResType(w, (doc as any)["CertificateInstallationRes"]); } catch (err) { throw withPath(err, "CertificateInstallationRes"); } return; }
-  if ("DSAKeyValue" in doc) { w.bits(9, W); try { e_DSAKeyValueType(w, (doc as any)["DSAKeyValue"]); } catch (err) { throw withPath(err, "DSAKeyValue"); } return; }
-  if ("DigestMethod" in doc) { w.bits(10, W); try { e_DigestMethodType(w, (doc as any)["DigestMethod"]); } catch (err) { throw withPath(err, "DigestMethod"); } return; }
-  if ("DigestValue" in doc) { w.bits(11, W); w.bits(0, 1); w.binary((doc as any)["DigestValue"], 65536, "DigestValue"); w.bits(0, 1); return; }
-  if ("KeyInfo" in doc) { w.bits(12, W); try { e_KeyInfoType(w, (doc as any)["KeyInfo"]); } catch (err) { throw withPath(err, "KeyInfo"); } return; }
-  if ("KeyName" in doc) { w.bits(13, W); w.bits(0, 1); w.string((doc as any)["KeyName"], 65536, "KeyName"); w.bits(0, 1); return; }
-  if ("KeyValue" in doc) { w.bits(14, W); try { e_KeyValueType(w, (doc as any)["KeyValue"]); } catch (err) { throw withPath(err, "KeyValue"); } return; }
-  if ("Manifest" in doc) { w.bits(15, W); try { e_ManifestType(w, (doc as any)["Manifest"]); } catch (err) { throw withPath(err, "Manifest"); } return; }
-  if ("MeteringConfirmationReq" in doc) { w.bits(16, W); try { e_MeteringConfirmationReqType(w, (doc as any)["MeteringConfirmationReq"]); } catch (err) { throw withPath(err, "MeteringConfirmationReq"); } return; }
-  if ("MeteringConfirmationRes" in doc) { w.bits(17, W); try { e_MeteringConfirmationResType(w, (doc as any)["MeteringConfirmationRes"]); } catch (err) { throw withPath(err, "MeteringConfirmationRes"); } return; }
-  if ("MgmtData" in doc) { w.bits(18, W); w.bits(0, 1); w.string((doc as any)["MgmtData"], 65536, "MgmtData"); w.bits(0, 1); return; }
-  if ("Object" in doc) { w.bits(19, W); try { e_ObjectType(w, (doc as any)["Object"]); } catch (err) { throw withPath(err, "Object"); } return; }
-  if ("PGPData" in doc) { w.bits(20, W); try { e_PGPDataType(w, (doc as any)["PGPData"]); } catch (err) { throw withPath(err, "PGPData"); } return; }
-  if ("PowerDeliveryReq" in doc) { w.bits(21, W); try { e_PowerDeliveryReqType(w, (doc as any)["PowerDeliveryReq"]); } catch (err) { throw withPath(err, "PowerDeliveryReq"); } return; }
-  if ("PowerDeliveryRes" in doc) { w.bits(22, W); try { e_PowerDeliveryResType(w, (doc as any)["PowerDeliveryRes"]); } catch (err) { throw withPath(err, "PowerDeliveryRes"); } return; }
-  if ("RSAKeyValue" in doc) { w.bits(23, W); try { e_RSAKeyValueType(w, (doc as any)["RSAKeyValue"]); } catch (err) { throw withPath(err, "RSAKeyValue"); } return; }
-  if ("Reference" in doc) { w.bits(24, W); try { e_ReferenceType(w, (doc as any)["Reference"]); } catch (err) { throw withPath(err, "Reference"); } return; }
-  if ("RetrievalMethod" in doc) { w.bits(25, W); try { e_RetrievalMethodType(w, (doc as any)["RetrievalMethod"]); } catch (err) { throw withPath(err, "RetrievalMethod"); } return; }
-  if ("SPKIData" in doc) { w.bits(26, W); try { e_SPKIDataType(w, (doc as any)["SPKIData"]); } catch (err) { throw withPath(err, "SPKIData"); } return; }
-  if ("ScheduleExchangeReq" in doc) { w.bits(27, W); try { e_ScheduleExchangeReqType(w, (doc as any)["ScheduleExchangeReq"]); } catch (err) { throw withPath(err, "ScheduleExchangeReq"); } return; }
-  if ("ScheduleExchangeRes" in doc) { w.bits(28, W); try { e_ScheduleExchangeResType(w, (doc as any)["ScheduleExchangeRes"]); } catch (err) { throw withPath(err, "ScheduleExchangeRes"); } return; }
-  if ("ServiceDetailReq" in doc) { w.bits(29, W); try { e_ServiceDetailReqType(w, (doc as any)["ServiceDetailReq"]); } catch (err) { throw withPath(err, "ServiceDetailReq"); } return; }
-  if ("ServiceDetailRes" in doc) { w.bits(30, W); try { e_ServiceDetailResType(w, (doc as any)["ServiceDetailRes"]); } catch (err) { throw withPath(err, "ServiceDetailRes"); } return; }
-  if ("ServiceDiscoveryReq" in doc) { w.bits(31, W); try { e_ServiceDiscoveryReqType(w, (doc as any)["ServiceDiscoveryReq"]); } catch (err) { throw withPath(err, "ServiceDiscoveryReq"); } return; }
-  if ("ServiceDiscoveryRes" in doc) { w.bits(32, W); try { e_ServiceDiscoveryResType(w, (doc as any)["ServiceDiscoveryRes"]); } catch (err) { throw withPath(err, "ServiceDiscoveryRes"); } return; }
-  if ("ServiceSelectionReq" in doc) { w.bits(33, W); try { e_ServiceSelectionReqType(w, (doc as any)["ServiceSelectionReq"]); } catch (err) { throw withPath(err, "ServiceSelectionReq"); } return; }
-  if ("ServiceSelectionRes" in doc) { w.bits(34, W); try { e_ServiceSelectionResType(w, (doc as any)["ServiceSelectionRes"]); } catch (err) { throw withPath(err, "ServiceSelectionRes"); } return; }
-  if ("SessionSetupReq" in doc) { w.bits(35, W); try { e_SessionSetupReqType(w, (doc as any)["SessionSetupReq"]); } catch (err) { throw withPath(err, "SessionSetupReq"); } return; }
-  if ("SessionSetupRes" in doc) { w.bits(36, W); try { e_SessionSetupResType(w, (doc as any)["SessionSetupRes"]); } catch (err) { throw withPath(err, "SessionSetupRes"); } return; }
-  if ("SessionStopReq" in doc) { w.bits(37, W); try { e_SessionStopReqType(w, (doc as any)["SessionStopReq"]); } catch (err) { throw withPath(err, "SessionStopReq"); } return; }
-  if ("SessionStopRes" in doc) { w.bits(38, W); try { e_SessionStopResType(w, (doc as any)["SessionStopRes"]); } catch (err) { throw withPath(err, "SessionStopRes"); } return; }
-  if ("Signature" in doc) { w.bits(39, W); try { e_SignatureType(w, (doc as any)["Signature"]); } catch (err) { throw withPath(err, "Signature"); } return; }
-  if ("SignatureMethod" in doc) { w.bits(40, W); try { e_SignatureMethodType(w, (doc as any)["SignatureMethod"]); } catch (err) { throw withPath(err, "SignatureMethod"); } return; }
-  if ("SignatureProperties" in doc) { w.bits(41, W); try { e_SignaturePropertiesType(w, (doc as any)["SignatureProperties"]); } catch (err) { throw withPath(err, "SignatureProperties"); } return; }
-  if ("SignatureProperty" in doc) { w.bits(42, W); try { e_SignaturePropertyType(w, (doc as any)["SignatureProperty"]); } catch (err) { throw withPath(err, "SignatureProperty"); } return; }
-  if ("SignatureValue" in doc) { w.bits(43, W); try { e_SignatureValueType(w, (doc as any)["SignatureValue"]); } catch (err) { throw withPath(err, "SignatureValue"); } return; }
-  if ("SignedInfo" in doc) { w.bits(44, W); try { e_SignedInfoType(w, (doc as any)["SignedInfo"]); } catch (err) { throw withPath(err, "SignedInfo"); } return; }
-  if ("SignedInstallationData" in doc) { w.bits(45, W); try { e_SignedInstallationDataType(w, (doc as any)["SignedInstallationData"]); } catch (err) { throw withPath(err, "SignedInstallationData"); } return; }
-  if ("SignedMeteringData" in doc) { w.bits(46, W); try { e_SignedMeteringDataType(w, (doc as any)["SignedMeteringData"]); } catch (err) { throw withPath(err, "SignedMeteringData"); } return; }
-  if ("Transform" in doc) { w.bits(47, W); try { e_TransformType(w, (doc as any)["Transform"]); } catch (err) { throw withPath(err, "Transform"); } return; }
-  if ("Transforms" in doc) { w.bits(48, W); try { e_TransformsType(w, (doc as any)["Transforms"]); } catch (err) { throw withPath(err, "Transforms"); } return; }
-  if ("VehicleCheckInReq" in doc) { w.bits(49, W); try { e_VehicleCheckInReqType(w, (doc as any)["VehicleCheckInReq"]); } catch (err) { throw withPath(err, "VehicleCheckInReq"); } return; }
-  if ("VehicleCheckInRes" in doc) { w.bits(50, W); try { e_VehicleCheckInResType(w, (doc as any)["VehicleCheckInRes"]); } catch (err) { throw withPath(err, "VehicleCheckInRes"); } return; }
-  if ("VehicleCheckOutReq" in doc) { w.bits(51, W); try { e_VehicleCheckOutReqType(w, (doc as any)["VehicleCheckOutReq"]); } catch (err) { throw withPath(err, "VehicleCheckOutReq"); } return; }
-  if ("VehicleCheckOutRes" in doc) { w.bits(52, W); try { e_VehicleCheckOutResType(w, (doc as any)["VehicleCheckOutRes"]); } catch (err) { throw withPath(err, "VehicleCheckOutRes"); } return; }
-  if ("X509Data" in doc) { w.bits(53, W); try { e_X509DataType(w, (doc as any)["X509Data"]); } catch (err) { throw withPath(err, "X509Data"); } return; }
+  for (const k in doc) {
+    switch (K_Document.get(k)) {
+      case 0: { w.bits(0, W); try { e_AuthorizationReqType(w, (doc as any)["AuthorizationReq"]); } catch (err) { throw withPath(err, "AuthorizationReq"); } return; }
+      case 1: { w.bits(1, W); try { e_AuthorizationResType(w, (doc as any)["AuthorizationRes"]); } catch (err) { throw withPath(err, "AuthorizationRes"); } return; }
+      case 2: { w.bits(2, W); try { e_AuthorizationSetupReqType(w, (doc as any)["AuthorizationSetupReq"]); } catch (err) { throw withPath(err, "AuthorizationSetupReq"); } return; }
+      case 3: { w.bits(3, W); try { e_AuthorizationSetupResType(w, (doc as any)["AuthorizationSetupRes"]); } catch (err) { throw withPath(err, "AuthorizationSetupRes"); } return; }
+      case 4: { w.bits(4, W); try { e_CLReqControlModeType(w, (doc as any)["CLReqControlMode"]); } catch (err) { throw withPath(err, "CLReqControlMode"); } return; }
+      case 5: { w.bits(5, W); try { e_CLResControlModeType(w, (doc as any)["CLResControlMode"]); } catch (err) { throw withPath(err, "CLResControlMode"); } return; }
+      case 6: { w.bits(6, W); try { e_CanonicalizationMethodType(w, (doc as any)["CanonicalizationMethod"]); } catch (err) { throw withPath(err, "CanonicalizationMethod"); } return; }
+      case 7: { w.bits(7, W); try { e_CertificateInstallationReqType(w, (doc as any)["CertificateInstallationReq"]); } catch (err) { throw withPath(err, "CertificateInstallationReq"); } return; }
+      case 8: { w.bits(8, W); try { e_CertificateInstallationResType(w, (doc as any)["CertificateInstallationRes"]); } catch (err) { throw withPath(err, "CertificateInstallationRes"); } return; }
+      case 9: { w.bits(9, W); try { e_DSAKeyValueType(w, (doc as any)["DSAKeyValue"]); } catch (err) { throw withPath(err, "DSAKeyValue"); } return; }
+      case 10: { w.bits(10, W); try { e_DigestMethodType(w, (doc as any)["DigestMethod"]); } catch (err) { throw withPath(err, "DigestMethod"); } return; }
+      case 11: { w.bits(11, W); w.bits(0, 1); w.binary((doc as any)["DigestValue"], 65536, "DigestValue"); w.bits(0, 1); return; }
+      case 12: { w.bits(12, W); try { e_KeyInfoType(w, (doc as any)["KeyInfo"]); } catch (err) { throw withPath(err, "KeyInfo"); } return; }
+      case 13: { w.bits(13, W); w.bits(0, 1); w.string((doc as any)["KeyName"], 65536, "KeyName"); w.bits(0, 1); return; }
+      case 14: { w.bits(14, W); try { e_KeyValueType(w, (doc as any)["KeyValue"]); } catch (err) { throw withPath(err, "KeyValue"); } return; }
+      case 15: { w.bits(15, W); try { e_ManifestType(w, (doc as any)["Manifest"]); } catch (err) { throw withPath(err, "Manifest"); } return; }
+      case 16: { w.bits(16, W); try { e_MeteringConfirmationReqType(w, (doc as any)["MeteringConfirmationReq"]); } catch (err) { throw withPath(err, "MeteringConfirmationReq"); } return; }
+      case 17: { w.bits(17, W); try { e_MeteringConfirmationResType(w, (doc as any)["MeteringConfirmationRes"]); } catch (err) { throw withPath(err, "MeteringConfirmationRes"); } return; }
+      case 18: { w.bits(18, W); w.bits(0, 1); w.string((doc as any)["MgmtData"], 65536, "MgmtData"); w.bits(0, 1); return; }
+      case 19: { w.bits(19, W); try { e_ObjectType(w, (doc as any)["Object"]); } catch (err) { throw withPath(err, "Object"); } return; }
+      case 20: { w.bits(20, W); try { e_PGPDataType(w, (doc as any)["PGPData"]); } catch (err) { throw withPath(err, "PGPData"); } return; }
+      case 21: { w.bits(21, W); try { e_PowerDeliveryReqType(w, (doc as any)["PowerDeliveryReq"]); } catch (err) { throw withPath(err, "PowerDeliveryReq"); } return; }
+      case 22: { w.bits(22, W); try { e_PowerDeliveryResType(w, (doc as any)["PowerDeliveryRes"]); } catch (err) { throw withPath(err, "PowerDeliveryRes"); } return; }
+      case 23: { w.bits(23, W); try { e_RSAKeyValueType(w, (doc as any)["RSAKeyValue"]); } catch (err) { throw withPath(err, "RSAKeyValue"); } return; }
+      case 24: { w.bits(24, W); try { e_ReferenceType(w, (doc as any)["Reference"]); } catch (err) { throw withPath(err, "Reference"); } return; }
+      case 25: { w.bits(25, W); try { e_RetrievalMethodType(w, (doc as any)["RetrievalMethod"]); } catch (err) { throw withPath(err, "RetrievalMethod"); } return; }
+      case 26: { w.bits(26, W); try { e_SPKIDataType(w, (doc as any)["SPKIData"]); } catch (err) { throw withPath(err, "SPKIData"); } return; }
+      case 27: { w.bits(27, W); try { e_ScheduleExchangeReqType(w, (doc as any)["ScheduleExchangeReq"]); } catch (err) { throw withPath(err, "ScheduleExchangeReq"); } return; }
+      case 28: { w.bits(28, W); try { e_ScheduleExchangeResType(w, (doc as any)["ScheduleExchangeRes"]); } catch (err) { throw withPath(err, "ScheduleExchangeRes"); } return; }
+      case 29: { w.bits(29, W); try { e_ServiceDetailReqType(w, (doc as any)["ServiceDetailReq"]); } catch (err) { throw withPath(err, "ServiceDetailReq"); } return; }
+      case 30: { w.bits(30, W); try { e_ServiceDetailResType(w, (doc as any)["ServiceDetailRes"]); } catch (err) { throw withPath(err, "ServiceDetailRes"); } return; }
+      case 31: { w.bits(31, W); try { e_ServiceDiscoveryReqType(w, (doc as any)["ServiceDiscoveryReq"]); } catch (err) { throw withPath(err, "ServiceDiscoveryReq"); } return; }
+      case 32: { w.bits(32, W); try { e_ServiceDiscoveryResType(w, (doc as any)["ServiceDiscoveryRes"]); } catch (err) { throw withPath(err, "ServiceDiscoveryRes"); } return; }
+      case 33: { w.bits(33, W); try { e_ServiceSelectionReqType(w, (doc as any)["ServiceSelectionReq"]); } catch (err) { throw withPath(err, "ServiceSelectionReq"); } return; }
+      case 34: { w.bits(34, W); try { e_ServiceSelectionResType(w, (doc as any)["ServiceSelectionRes"]); } catch (err) { throw withPath(err, "ServiceSelectionRes"); } return; }
+      case 35: { w.bits(35, W); try { e_SessionSetupReqType(w, (doc as any)["SessionSetupReq"]); } catch (err) { throw withPath(err, "SessionSetupReq"); } return; }
+      case 36: { w.bits(36, W); try { e_SessionSetupResType(w, (doc as any)["SessionSetupRes"]); } catch (err) { throw withPath(err, "SessionSetupRes"); } return; }
+      case 37: { w.bits(37, W); try { e_SessionStopReqType(w, (doc as any)["SessionStopReq"]); } catch (err) { throw withPath(err, "SessionStopReq"); } return; }
+      case 38: { w.bits(38, W); try { e_SessionStopResType(w, (doc as any)["SessionStopRes"]); } catch (err) { throw withPath(err, "SessionStopRes"); } return; }
+      case 39: { w.bits(39, W); try { e_SignatureType(w, (doc as any)["Signature"]); } catch (err) { throw withPath(err, "Signature"); } return; }
+      case 40: { w.bits(40, W); try { e_SignatureMethodType(w, (doc as any)["SignatureMethod"]); } catch (err) { throw withPath(err, "SignatureMethod"); } return; }
+      case 41: { w.bits(41, W); try { e_SignaturePropertiesType(w, (doc as any)["SignatureProperties"]); } catch (err) { throw withPath(err, "SignatureProperties"); } return; }
+      case 42: { w.bits(42, W); try { e_SignaturePropertyType(w, (doc as any)["SignatureProperty"]); } catch (err) { throw withPath(err, "SignatureProperty"); } return; }
+      case 43: { w.bits(43, W); try { e_SignatureValueType(w, (doc as any)["SignatureValue"]); } catch (err) { throw withPath(err, "SignatureValue"); } return; }
+      case 44: { w.bits(44, W); try { e_SignedInfoType(w, (doc as any)["SignedInfo"]); } catch (err) { throw withPath(err, "SignedInfo"); } return; }
+      case 45: { w.bits(45, W); try { e_SignedInstallationDataType(w, (doc as any)["SignedInstallationData"]); } catch (err) { throw withPath(err, "SignedInstallationData"); } return; }
+      case 46: { w.bits(46, W); try { e_SignedMeteringDataType(w, (doc as any)["SignedMeteringData"]); } catch (err) { throw withPath(err, "SignedMeteringData"); } return; }
+      case 47: { w.bits(47, W); try { e_TransformType(w, (doc as any)["Transform"]); } catch (err) { throw withPath(err, "Transform"); } return; }
+      case 48: { w.bits(48, W); try { e_TransformsType(w, (doc as any)["Transforms"]); } catch (err) { throw withPath(err, "Transforms"); } return; }
+      case 49: { w.bits(49, W); try { e_VehicleCheckInReqType(w, (doc as any)["VehicleCheckInReq"]); } catch (err) { throw withPath(err, "VehicleCheckInReq"); } return; }
+      case 50: { w.bits(50, W); try { e_VehicleCheckInResType(w, (doc as any)["VehicleCheckInRes"]); } catch (err) { throw withPath(err, "VehicleCheckInRes"); } return; }
+      case 51: { w.bits(51, W); try { e_VehicleCheckOutReqType(w, (doc as any)["VehicleCheckOutReq"]); } catch (err) { throw withPath(err, "VehicleCheckOutReq"); } return; }
+      case 52: { w.bits(52, W); try { e_VehicleCheckOutResType(w, (doc as any)["VehicleCheckOutRes"]); } catch (err) { throw withPath(err, "VehicleCheckOutRes"); } return; }
+      case 53: { w.bits(53, W); try { e_X509DataType(w, (doc as any)["X509Data"]); } catch (err) { throw withPath(err, "X509Data"); } return; }
+    }
+  }
   throw new ExiEncodeError("EXI_STRUCTURE", Object.keys(doc)[0] ?? "", "not a global element of this schema set");
 }
 
@@ -10626,289 +9640,295 @@ export function encodeFragment(doc: FragmentDocument, opts?: EncodeOptions): Uin
   return w.finish();
 }
 
+const K_Fragment = new Map<string, number>([["AbsolutePriceSchedule",0],["AckMaxDelay",1],["AdditionalSelectedServices",2],["AdditionalService",3],["AdditionalServicesCosts",4],["Amount",5],["AppliesMinimumMaximumCost",6],["AppliesToEnergyFee",7],["AppliesToOverstayFee",8],["AppliesToParkingFee",9],["AuthorizationReq",10],["AuthorizationRes",11],["AuthorizationServices",12],["AuthorizationSetupReq",13],["AuthorizationSetupRes",14],["AvailableEnergy",15],["BPT_ChannelSelection",16],["BPT_DischargedEnergyReadingWh",17],["BPT_InductiveEnergyReadingVARh",18],["BatteryEnergyCapacity",19],["CLReqControlMode",20],["CLResControlMode",21],["CPSCertificateChain",22],["CanonicalizationMethod",23],["CapacitiveEnergyReadingVARh",24],["CarbonDioxideEmission",25],["Certificate",26],["CertificateInstallationReq",27],["CertificateInstallationRes",28],["CertificateInstallationService",29],["ChargeProgress",30],["ChargedEnergyReadingWh",31],["ChargingComplete",32],["ChargingSchedule",33],["ChargingSession",34],["CheckOutTime",35],["ContractCertificateChain",36],["CostPerUnit",37],["Currency",38],["DHPublicKey",39],["DSAKeyValue",40],["DepartureTime",41],["DepartureTime",42],["DeviceLocation",43],["DeviceOffset",44],["DigestMethod",45],["DigestValue",46],["DischargingSchedule",47],["DisplayParameters",48],["Duration",49],["Dynamic_EVPPTControlMode",50],["Dynamic_SEReqControlMode",51],["Dynamic_SEResControlMode",52],["Dynamic_SMDTControlMode",53],["ECDHCurve",54],["EIM_AReqAuthorizationMode",55],["EIM_ASResAuthorizationMode",56],["EMAID",57],["EVAbsolutePriceSchedule",58],["EVCCID",59],["EVCheckInStatus",60],["EVCheckOutStatus",61],["EVEnergyOffer",62],["EVMaximumEnergyRequest",63],["EVMaximumEnergyRequest",64],["EVMaximumV2XEnergyRequest",65],["EVMinimumEnergyRequest",66],["EVMinimumEnergyRequest",67],["EVMinimumV2XEnergyRequest",68],["EVPowerProfile",69],["EVPowerProfileEntries",70],["EVPowerProfileEntry",71],["EVPowerSchedule",72],["EVPowerScheduleEntries",73],["EVPowerScheduleEntry",74],["EVPriceRule",75],["EVPriceRuleStack",76],["EVPriceRuleStacks",77],["EVProcessing",78],["EVSECheckOutStatus",79],["EVSEID",80],["EVSENotification",81],["EVSEProcessing",82],["EVSEStatus",83],["EVSEStatus",84],["EVTargetEnergyRequest",85],["EVTargetEnergyRequest",86],["EVTerminationCode",87],["EVTerminationExplanation",88],["EnergyCosts",89],["EnergyFee",90],["EnergyTransferServiceList",91],["Exponent",92],["Exponent",93],["FreeService",94],["G",95],["GenChallenge",96],["GoToPause",97],["HMACOutputLength",98],["Header",99],["InletHot",100],["J",101],["KeyInfo",102],["KeyName",103],["KeyValue",104],["Language",105],["ListOfRootCertificateIDs",106],["Manifest",107],["MaximumContractCertificateChains",108],["MaximumCost",109],["MaximumSOC",110],["MaximumSupportingPoints",111],["MeterID",112],["MeterInfo",113],["MeterInfo",114],["MeterInfoRequested",115],["MeterSignature",116],["MeterStatus",117],["MeterTimestamp",118],["MeteringConfirmationReq",119],["MeteringConfirmationRes",120],["MgmtData",121],["MinimumCost",122],["MinimumSOC",123],["MinimumSOC",124],["Modulus",125],["NotificationMaxDelay",126],["NumberOfPriceLevels",127],["OEMProvisioningCertificateChain",128],["Object",129],["OccupancyCosts",130],["OverstayCosts",131],["OverstayFee",132],["OverstayFeePeriod",133],["OverstayPowerThreshold",134],["OverstayRule",135],["OverstayRuleDescription",136],["OverstayRules",137],["OverstayTimeThreshold",138],["P",139],["PGPData",140],["PGPKeyID",141],["PGPKeyPacket",142],["Parameter",143],["ParameterSet",144],["ParameterSetID",145],["ParkingFee",146],["ParkingFeePeriod",147],["ParkingMethod",148],["ParkingSpace",149],["PgenCounter",150],["PnC_AReqAuthorizationMode",151],["PnC_ASResAuthorizationMode",152],["Power",153],["PowerDeliveryReq",154],["PowerDeliveryRes",155],["PowerRangeStart",156],["PowerSchedule",157],["PowerScheduleEntries",158],["PowerScheduleEntry",159],["PowerTolerance",160],["PowerToleranceAcceptance",161],["Power_L2",162],["Power_L3",163],["PresentSOC",164],["PriceAlgorithm",165],["PriceLevel",166],["PriceLevelSchedule",167],["PriceLevelScheduleEntries",168],["PriceLevelScheduleEntry",169],["PriceRule",170],["PriceRuleStack",171],["PriceRuleStacks",172],["PriceScheduleDescription",173],["PriceScheduleID",174],["PrioritizedEMAIDs",175],["ProviderID",176],["Q",177],["RSAKeyValue",178],["Receipt",179],["Receipt",180],["Reference",181],["RemainingContractCertificateChains",182],["RemainingTimeToMaximumSOC",183],["RemainingTimeToMinimumSOC",184],["RemainingTimeToTargetSOC",185],["RenewableGenerationPercentage",186],["ResponseCode",187],["RetrievalMethod",188],["RootCertificateID",189],["SECP521_EncryptedPrivateKey",190],["SPKIData",191],["SPKISexp",192],["ScheduleExchangeReq",193],["ScheduleExchangeRes",194],["ScheduleTuple",195],["ScheduleTupleID",196],["Scheduled_EVPPTControlMode",197],["Scheduled_SEReqControlMode",198],["Scheduled_SEResControlMode",199],["Scheduled_SMDTControlMode",200],["Seed",201],["SelectedAuthorizationService",202],["SelectedEnergyTransferService",203],["SelectedScheduleTupleID",204],["SelectedService",205],["SelectedVASList",206],["Service",207],["ServiceDetailReq",208],["ServiceDetailRes",209],["ServiceDiscoveryReq",210],["ServiceDiscoveryRes",211],["ServiceFee",212],["ServiceID",213],["ServiceName",214],["ServiceParameterList",215],["ServiceRenegotiationSupported",216],["ServiceSelectionReq",217],["ServiceSelectionRes",218],["SessionID",219],["SessionID",220],["SessionSetupReq",221],["SessionSetupRes",222],["SessionStopReq",223],["SessionStopRes",224],["Signature",225],["SignatureMethod",226],["SignatureProperties",227],["SignatureProperty",228],["SignatureValue",229],["SignedInfo",230],["SignedInstallationData",231],["SignedMeteringData",232],["StartTime",233],["SubCertificates",234],["SupportedProviders",235],["SupportedServiceIDs",236],["TPM_EncryptedPrivateKey",237],["TargetDistance",238],["TargetOffsetX",239],["TargetOffsetY",240],["TargetSOC",241],["TargetSOC",242],["TaxCosts",243],["TaxIncludedInPrice",244],["TaxRate",245],["TaxRule",246],["TaxRuleID",247],["TaxRuleID",248],["TaxRuleName",249],["TaxRules",250],["TimeAnchor",251],["TimeAnchor",252],["TimeStamp",253],["Transform",254],["Transforms",255],["VASList",256],["Value",257],["VehicleCheckInReq",258],["VehicleCheckInRes",259],["VehicleCheckOutReq",260],["VehicleCheckOutRes",261],["VehicleFrame",262],["VehicleTravel",263],["X448_EncryptedPrivateKey",264],["X509CRL",265],["X509Certificate",266],["X509Data",267],["X509IssuerName",268],["X509IssuerSerial",269],["X509SKI",270],["X509SerialNumber",271],["X509SubjectName",272],["XPath",273],["Y",274],["boolValue",275],["byteValue",276],["finiteString",277],["intValue",278],["rationalNumber",279],["shortValue",280]]);
+
 function fragFragment(w: BitWriter, doc: FragmentDocument, W: number): void {
   if (typeof doc !== "object" || doc === null) throw new ExiEncodeError("EXI_TYPE", "", "expected { ElementName: value }");
-  if ("AbsolutePriceSchedule" in doc) { w.bits(0, W); try { e_AbsolutePriceScheduleType(w, (doc as any)["AbsolutePriceSchedule"]); } catch (err) { throw withPath(err, "AbsolutePriceSchedule"); } return; }
-  if ("AckMaxDelay" in doc) { w.bits(1, W); w.bits(0, 1); w.uint(chkInt((doc as any)["AckMaxDelay"], 0, 65535, "AckMaxDelay")); w.bits(0, 1); return; }
-  if ("AdditionalSelectedServices" in doc) { w.bits(2, W); try { e_AdditionalServiceListType(w, (doc as any)["AdditionalSelectedServices"]); } catch (err) { throw withPath(err, "AdditionalSelectedServices"); } return; }
-  if ("AdditionalService" in doc) { w.bits(3, W); try { e_AdditionalServiceType(w, (doc as any)["AdditionalService"]); } catch (err) { throw withPath(err, "AdditionalService"); } return; }
-  if ("AdditionalServicesCosts" in doc) { w.bits(4, W); try { e_DetailedCostType(w, (doc as any)["AdditionalServicesCosts"]); } catch (err) { throw withPath(err, "AdditionalServicesCosts"); } return; }
-  if ("Amount" in doc) { w.bits(5, W); try { e_RationalNumberType(w, (doc as any)["Amount"]); } catch (err) { throw withPath(err, "Amount"); } return; }
-  if ("AppliesMinimumMaximumCost" in doc) { w.bits(6, W); w.bits(0, 1); w.bits(chkBool((doc as any)["AppliesMinimumMaximumCost"], "AppliesMinimumMaximumCost") ? 1 : 0, 1); w.bits(0, 1); return; }
-  if ("AppliesToEnergyFee" in doc) { w.bits(7, W); w.bits(0, 1); w.bits(chkBool((doc as any)["AppliesToEnergyFee"], "AppliesToEnergyFee") ? 1 : 0, 1); w.bits(0, 1); return; }
-  if ("AppliesToOverstayFee" in doc) { w.bits(8, W); w.bits(0, 1); w.bits(chkBool((doc as any)["AppliesToOverstayFee"], "AppliesToOverstayFee") ? 1 : 0, 1); w.bits(0, 1); return; }
-  if ("AppliesToParkingFee" in doc) { w.bits(9, W); w.bits(0, 1); w.bits(chkBool((doc as any)["AppliesToParkingFee"], "AppliesToParkingFee") ? 1 : 0, 1); w.bits(0, 1); return; }
-  if ("AuthorizationReq" in doc) { w.bits(10, W); try { e_AuthorizationReqType(w, (doc as any)["AuthorizationReq"]); } catch (err) { throw withPath(err, "AuthorizationReq"); } return; }
-  if ("AuthorizationRes" in doc) { w.bits(11, W); try { e_AuthorizationResType(w, (doc as any)["AuthorizationRes"]); } catch (err) { throw withPath(err, "AuthorizationRes"); } return; }
-  if ("AuthorizationServices" in doc) { w.bits(12, W); w.bits(0, 1); { const i = E1i.get((doc as any)["AuthorizationServices"]); if (i === undefined) throw enumErr((doc as any)["AuthorizationServices"], E1, "AuthorizationServices"); w.bits(i, 1); } w.bits(0, 1); return; }
-  if ("AuthorizationSetupReq" in doc) { w.bits(13, W); try { e_AuthorizationSetupReqType(w, (doc as any)["AuthorizationSetupReq"]); } catch (err) { throw withPath(err, "AuthorizationSetupReq"); } return; }
-  if ("AuthorizationSetupRes" in doc) { w.bits(14, W); try { e_AuthorizationSetupResType(w, (doc as any)["AuthorizationSetupRes"]); } catch (err) { throw withPath(err, "AuthorizationSetupRes"); } return; }
-  if ("AvailableEnergy" in doc) { w.bits(15, W); try { e_RationalNumberType(w, (doc as any)["AvailableEnergy"]); } catch (err) { throw withPath(err, "AvailableEnergy"); } return; }
-  if ("BPT_ChannelSelection" in doc) { w.bits(16, W); w.bits(0, 1); { const i = E4i.get((doc as any)["BPT_ChannelSelection"]); if (i === undefined) throw enumErr((doc as any)["BPT_ChannelSelection"], E4, "BPT_ChannelSelection"); w.bits(i, 1); } w.bits(0, 1); return; }
-  if ("BPT_DischargedEnergyReadingWh" in doc) { w.bits(17, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["BPT_DischargedEnergyReadingWh"], 0n, 18446744073709551615n, "BPT_DischargedEnergyReadingWh")); w.bits(0, 1); return; }
-  if ("BPT_InductiveEnergyReadingVARh" in doc) { w.bits(18, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["BPT_InductiveEnergyReadingVARh"], 0n, 18446744073709551615n, "BPT_InductiveEnergyReadingVARh")); w.bits(0, 1); return; }
-  if ("BatteryEnergyCapacity" in doc) { w.bits(19, W); try { e_RationalNumberType(w, (doc as any)["BatteryEnergyCapacity"]); } catch (err) { throw withPath(err, "BatteryEnergyCapacity"); } return; }
-  if ("CLReqControlMode" in doc) { w.bits(20, W); try { e_CLReqControlModeType(w, (doc as any)["CLReqControlMode"]); } catch (err) { throw withPath(err, "CLReqControlMode"); } return; }
-  if ("CLResControlMode" in doc) { w.bits(21, W); try { e_CLResControlModeType(w, (doc as any)["CLResControlMode"]); } catch (err) { throw withPath(err, "CLResControlMode"); } return; }
-  if ("CPSCertificateChain" in doc) { w.bits(22, W); try { e_CertificateChainType(w, (doc as any)["CPSCertificateChain"]); } catch (err) { throw withPath(err, "CPSCertificateChain"); } return; }
-  if ("CanonicalizationMethod" in doc) { w.bits(23, W); try { e_CanonicalizationMethodType(w, (doc as any)["CanonicalizationMethod"]); } catch (err) { throw withPath(err, "CanonicalizationMethod"); } return; }
-  if ("CapacitiveEnergyReadingVARh" in doc) { w.bits(24, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["CapacitiveEnergyReadingVARh"], 0n, 18446744073709551615n, "CapacitiveEnergyReadingVARh")); w.bits(0, 1); return; }
-  if ("CarbonDioxideEmission" in doc) { w.bits(25, W); w.bits(0, 1); w.uint(chkInt((doc as any)["CarbonDioxideEmission"], 0, 65535, "CarbonDioxideEmission")); w.bits(0, 1); return; }
-  if ("Certificate" in doc) { w.bits(26, W); w.bits(0, 1); w.binary((doc as any)["Certificate"], 1600, "Certificate"); w.bits(0, 1); return; }
-  if ("CertificateInstallationReq" in doc) { w.bits(27, W); try { e_CertificateInstallationReqType(w, (doc as any)["CertificateInstallationReq"]); } catch (err) { throw withPath(err, "CertificateInstallationReq"); } return; }
-  if ("CertificateInstallationRes" in doc) { w.bits(28, W); try { e_CertificateInstallationResType(w, (doc as any)["CertificateInstallationRes"]); } catch (err) { throw withPath(err, "CertificateInstallationRes"); } return; }
-  if ("CertificateInstallationService" in doc) { w.bits(29, W); w.bits(0, 1); w.bits(chkBool((doc as any)["CertificateInstallationService"], "CertificateInstallationService") ? 1 : 0, 1); w.bits(0, 1); return; }
-  if ("ChargeProgress" in doc) { w.bits(30, W); w.bits(0, 1); { const i = E3i.get((doc as any)["ChargeProgress"]); if (i === undefined) throw enumErr((doc as any)["ChargeProgress"], E3, "ChargeProgress"); w.bits(i, 2); } w.bits(0, 1); return; }
-  if ("ChargedEnergyReadingWh" in doc) { w.bits(31, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["ChargedEnergyReadingWh"], 0n, 18446744073709551615n, "ChargedEnergyReadingWh")); w.bits(0, 1); return; }
-  if ("ChargingComplete" in doc) { w.bits(32, W); w.bits(0, 1); w.bits(chkBool((doc as any)["ChargingComplete"], "ChargingComplete") ? 1 : 0, 1); w.bits(0, 1); return; }
-  if ("ChargingSchedule" in doc) { w.bits(33, W); try { e_ChargingScheduleType(w, (doc as any)["ChargingSchedule"]); } catch (err) { throw withPath(err, "ChargingSchedule"); } return; }
-  if ("ChargingSession" in doc) { w.bits(34, W); w.bits(0, 1); { const i = E7i.get((doc as any)["ChargingSession"]); if (i === undefined) throw enumErr((doc as any)["ChargingSession"], E7, "ChargingSession"); w.bits(i, 2); } w.bits(0, 1); return; }
-  if ("CheckOutTime" in doc) { w.bits(35, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["CheckOutTime"], 0n, 18446744073709551615n, "CheckOutTime")); w.bits(0, 1); return; }
-  if ("ContractCertificateChain" in doc) { w.bits(36, W); try { e_ContractCertificateChainType(w, (doc as any)["ContractCertificateChain"]); } catch (err) { throw withPath(err, "ContractCertificateChain"); } return; }
-  if ("CostPerUnit" in doc) { w.bits(37, W); try { e_RationalNumberType(w, (doc as any)["CostPerUnit"]); } catch (err) { throw withPath(err, "CostPerUnit"); } return; }
-  if ("Currency" in doc) { w.bits(38, W); w.bits(0, 1); w.string((doc as any)["Currency"], 3, "Currency"); w.bits(0, 1); return; }
-  if ("DHPublicKey" in doc) { w.bits(39, W); w.bits(0, 1); w.binary((doc as any)["DHPublicKey"], 133, "DHPublicKey"); w.bits(0, 1); return; }
-  if ("DSAKeyValue" in doc) { w.bits(40, W); try { e_DSAKeyValueType(w, (doc as any)["DSAKeyValue"]); } catch (err) { throw withPath(err, "DSAKeyValue"); } return; }
-  if ("DepartureTime" in doc) { w.bits(41, W); w.bits(0, 1); w.uint(chkInt((doc as any)["DepartureTime"], 0, 4294967295, "DepartureTime")); w.bits(0, 1); return; }
-  if ("DepartureTime" in doc) { w.bits(42, W); w.bits(0, 1); w.uint(chkInt((doc as any)["DepartureTime"], 0, 4294967295, "DepartureTime")); w.bits(0, 1); return; }
-  if ("DeviceLocation" in doc) { w.bits(43, W); w.bits(0, 1); w.int(chkInt((doc as any)["DeviceLocation"], -32768, 32767, "DeviceLocation")); w.bits(0, 1); return; }
-  if ("DeviceOffset" in doc) { w.bits(44, W); w.bits(0, 1); w.int(chkInt((doc as any)["DeviceOffset"], -32768, 32767, "DeviceOffset")); w.bits(0, 1); return; }
-  if ("DigestMethod" in doc) { w.bits(45, W); try { e_DigestMethodType(w, (doc as any)["DigestMethod"]); } catch (err) { throw withPath(err, "DigestMethod"); } return; }
-  if ("DigestValue" in doc) { w.bits(46, W); w.bits(0, 1); w.binary((doc as any)["DigestValue"], 65536, "DigestValue"); w.bits(0, 1); return; }
-  if ("DischargingSchedule" in doc) { w.bits(47, W); try { e_ChargingScheduleType(w, (doc as any)["DischargingSchedule"]); } catch (err) { throw withPath(err, "DischargingSchedule"); } return; }
-  if ("DisplayParameters" in doc) { w.bits(48, W); try { e_DisplayParametersType(w, (doc as any)["DisplayParameters"]); } catch (err) { throw withPath(err, "DisplayParameters"); } return; }
-  if ("Duration" in doc) { w.bits(49, W); w.bits(0, 1); w.uint(chkInt((doc as any)["Duration"], 0, 4294967295, "Duration")); w.bits(0, 1); return; }
-  if ("Dynamic_EVPPTControlMode" in doc) { w.bits(50, W); try { e_Dynamic_EVPPTControlModeType(w, (doc as any)["Dynamic_EVPPTControlMode"]); } catch (err) { throw withPath(err, "Dynamic_EVPPTControlMode"); } return; }
-  if ("Dynamic_SEReqControlMode" in doc) { w.bits(51, W); try { e_Dynamic_SEReqControlModeType(w, (doc as any)["Dynamic_SEReqControlMode"]); } catch (err) { throw withPath(err, "Dynamic_SEReqControlMode"); } return; }
-  if ("Dynamic_SEResControlMode" in doc) { w.bits(52, W); try { e_Dynamic_SEResControlModeType(w, (doc as any)["Dynamic_SEResControlMode"]); } catch (err) { throw withPath(err, "Dynamic_SEResControlMode"); } return; }
-  if ("Dynamic_SMDTControlMode" in doc) { w.bits(53, W); try { e_Dynamic_SMDTControlModeType(w, (doc as any)["Dynamic_SMDTControlMode"]); } catch (err) { throw withPath(err, "Dynamic_SMDTControlMode"); } return; }
-  if ("ECDHCurve" in doc) { w.bits(54, W); w.bits(0, 1); { const i = E8i.get((doc as any)["ECDHCurve"]); if (i === undefined) throw enumErr((doc as any)["ECDHCurve"], E8, "ECDHCurve"); w.bits(i, 1); } w.bits(0, 1); return; }
-  if ("EIM_AReqAuthorizationMode" in doc) { w.bits(55, W); try { e_EIM_AReqAuthorizationModeType(w, (doc as any)["EIM_AReqAuthorizationMode"]); } catch (err) { throw withPath(err, "EIM_AReqAuthorizationMode"); } return; }
-  if ("EIM_ASResAuthorizationMode" in doc) { w.bits(56, W); try { e_EIM_ASResAuthorizationModeType(w, (doc as any)["EIM_ASResAuthorizationMode"]); } catch (err) { throw withPath(err, "EIM_ASResAuthorizationMode"); } return; }
-  if ("EMAID" in doc) { w.bits(57, W); w.bits(0, 1); w.string((doc as any)["EMAID"], 255, "EMAID"); w.bits(0, 1); return; }
-  if ("EVAbsolutePriceSchedule" in doc) { w.bits(58, W); try { e_EVAbsolutePriceScheduleType(w, (doc as any)["EVAbsolutePriceSchedule"]); } catch (err) { throw withPath(err, "EVAbsolutePriceSchedule"); } return; }
-  if ("EVCCID" in doc) { w.bits(59, W); w.bits(0, 1); w.string((doc as any)["EVCCID"], 255, "EVCCID"); w.bits(0, 1); return; }
-  if ("EVCheckInStatus" in doc) { w.bits(60, W); w.bits(0, 1); { const i = E9i.get((doc as any)["EVCheckInStatus"]); if (i === undefined) throw enumErr((doc as any)["EVCheckInStatus"], E9, "EVCheckInStatus"); w.bits(i, 2); } w.bits(0, 1); return; }
-  if ("EVCheckOutStatus" in doc) { w.bits(61, W); w.bits(0, 1); { const i = E11i.get((doc as any)["EVCheckOutStatus"]); if (i === undefined) throw enumErr((doc as any)["EVCheckOutStatus"], E11, "EVCheckOutStatus"); w.bits(i, 2); } w.bits(0, 1); return; }
-  if ("EVEnergyOffer" in doc) { w.bits(62, W); try { e_EVEnergyOfferType(w, (doc as any)["EVEnergyOffer"]); } catch (err) { throw withPath(err, "EVEnergyOffer"); } return; }
-  if ("EVMaximumEnergyRequest" in doc) { w.bits(63, W); try { e_RationalNumberType(w, (doc as any)["EVMaximumEnergyRequest"]); } catch (err) { throw withPath(err, "EVMaximumEnergyRequest"); } return; }
-  if ("EVMaximumEnergyRequest" in doc) { w.bits(64, W); try { e_RationalNumberType(w, (doc as any)["EVMaximumEnergyRequest"]); } catch (err) { throw withPath(err, "EVMaximumEnergyRequest"); } return; }
-  if ("EVMaximumV2XEnergyRequest" in doc) { w.bits(65, W); try { e_RationalNumberType(w, (doc as any)["EVMaximumV2XEnergyRequest"]); } catch (err) { throw withPath(err, "EVMaximumV2XEnergyRequest"); } return; }
-  if ("EVMinimumEnergyRequest" in doc) { w.bits(66, W); try { e_RationalNumberType(w, (doc as any)["EVMinimumEnergyRequest"]); } catch (err) { throw withPath(err, "EVMinimumEnergyRequest"); } return; }
-  if ("EVMinimumEnergyRequest" in doc) { w.bits(67, W); try { e_RationalNumberType(w, (doc as any)["EVMinimumEnergyRequest"]); } catch (err) { throw withPath(err, "EVMinimumEnergyRequest"); } return; }
-  if ("EVMinimumV2XEnergyRequest" in doc) { w.bits(68, W); try { e_RationalNumberType(w, (doc as any)["EVMinimumV2XEnergyRequest"]); } catch (err) { throw withPath(err, "EVMinimumV2XEnergyRequest"); } return; }
-  if ("EVPowerProfile" in doc) { w.bits(69, W); try { e_EVPowerProfileType(w, (doc as any)["EVPowerProfile"]); } catch (err) { throw withPath(err, "EVPowerProfile"); } return; }
-  if ("EVPowerProfileEntries" in doc) { w.bits(70, W); try { e_EVPowerProfileEntryListType(w, (doc as any)["EVPowerProfileEntries"]); } catch (err) { throw withPath(err, "EVPowerProfileEntries"); } return; }
-  if ("EVPowerProfileEntry" in doc) { w.bits(71, W); try { e_PowerScheduleEntryType(w, (doc as any)["EVPowerProfileEntry"]); } catch (err) { throw withPath(err, "EVPowerProfileEntry"); } return; }
-  if ("EVPowerSchedule" in doc) { w.bits(72, W); try { e_EVPowerScheduleType(w, (doc as any)["EVPowerSchedule"]); } catch (err) { throw withPath(err, "EVPowerSchedule"); } return; }
-  if ("EVPowerScheduleEntries" in doc) { w.bits(73, W); try { e_EVPowerScheduleEntryListType(w, (doc as any)["EVPowerScheduleEntries"]); } catch (err) { throw withPath(err, "EVPowerScheduleEntries"); } return; }
-  if ("EVPowerScheduleEntry" in doc) { w.bits(74, W); try { e_EVPowerScheduleEntryType(w, (doc as any)["EVPowerScheduleEntry"]); } catch (err) { throw withPath(err, "EVPowerScheduleEntry"); } return; }
-  if ("EVPriceRule" in doc) { w.bits(75, W); try { e_EVPriceRuleType(w, (doc as any)["EVPriceRule"]); } catch (err) { throw withPath(err, "EVPriceRule"); } return; }
-  if ("EVPriceRuleStack" in doc) { w.bits(76, W); try { e_EVPriceRuleStackType(w, (doc as any)["EVPriceRuleStack"]); } catch (err) { throw withPath(err, "EVPriceRuleStack"); } return; }
-  if ("EVPriceRuleStacks" in doc) { w.bits(77, W); try { e_EVPriceRuleStackListType(w, (doc as any)["EVPriceRuleStacks"]); } catch (err) { throw withPath(err, "EVPriceRuleStacks"); } return; }
-  if ("EVProcessing" in doc) { w.bits(78, W); w.bits(0, 1); { const i = E2i.get((doc as any)["EVProcessing"]); if (i === undefined) throw enumErr((doc as any)["EVProcessing"], E2, "EVProcessing"); w.bits(i, 2); } w.bits(0, 1); return; }
-  if ("EVSECheckOutStatus" in doc) { w.bits(79, W); w.bits(0, 1); { const i = E12i.get((doc as any)["EVSECheckOutStatus"]); if (i === undefined) throw enumErr((doc as any)["EVSECheckOutStatus"], E12, "EVSECheckOutStatus"); w.bits(i, 1); } w.bits(0, 1); return; }
-  if ("EVSEID" in doc) { w.bits(80, W); w.bits(0, 1); w.string((doc as any)["EVSEID"], 255, "EVSEID"); w.bits(0, 1); return; }
-  if ("EVSENotification" in doc) { w.bits(81, W); w.bits(0, 1); { const i = E6i.get((doc as any)["EVSENotification"]); if (i === undefined) throw enumErr((doc as any)["EVSENotification"], E6, "EVSENotification"); w.bits(i, 3); } w.bits(0, 1); return; }
-  if ("EVSEProcessing" in doc) { w.bits(82, W); w.bits(0, 1); { const i = E2i.get((doc as any)["EVSEProcessing"]); if (i === undefined) throw enumErr((doc as any)["EVSEProcessing"], E2, "EVSEProcessing"); w.bits(i, 2); } w.bits(0, 1); return; }
-  if ("EVSEStatus" in doc) { w.bits(83, W); try { e_EVSEStatusType(w, (doc as any)["EVSEStatus"]); } catch (err) { throw withPath(err, "EVSEStatus"); } return; }
-  if ("EVSEStatus" in doc) { w.bits(84, W); try { e_EVSEStatusType(w, (doc as any)["EVSEStatus"]); } catch (err) { throw withPath(err, "EVSEStatus"); } return; }
-  if ("EVTargetEnergyRequest" in doc) { w.bits(85, W); try { e_RationalNumberType(w, (doc as any)["EVTargetEnergyRequest"]); } catch (err) { throw withPath(err, "EVTargetEnergyRequest"); } return; }
-  if ("EVTargetEnergyRequest" in doc) { w.bits(86, W); try { e_RationalNumberType(w, (doc as any)["EVTargetEnergyRequest"]); } catch (err) { throw withPath(err, "EVTargetEnergyRequest"); } return; }
-  if ("EVTerminationCode" in doc) { w.bits(87, W); w.bits(0, 1); w.string((doc as any)["EVTerminationCode"], 80, "EVTerminationCode"); w.bits(0, 1); return; }
-  if ("EVTerminationExplanation" in doc) { w.bits(88, W); w.bits(0, 1); w.string((doc as any)["EVTerminationExplanation"], 160, "EVTerminationExplanation"); w.bits(0, 1); return; }
-  if ("EnergyCosts" in doc) { w.bits(89, W); try { e_DetailedCostType(w, (doc as any)["EnergyCosts"]); } catch (err) { throw withPath(err, "EnergyCosts"); } return; }
-  if ("EnergyFee" in doc) { w.bits(90, W); try { e_RationalNumberType(w, (doc as any)["EnergyFee"]); } catch (err) { throw withPath(err, "EnergyFee"); } return; }
-  if ("EnergyTransferServiceList" in doc) { w.bits(91, W); try { e_ServiceListType(w, (doc as any)["EnergyTransferServiceList"]); } catch (err) { throw withPath(err, "EnergyTransferServiceList"); } return; }
-  if ("Exponent" in doc) { w.bits(92, W); w.bits(0, 1); w.binary((doc as any)["Exponent"], 65536, "Exponent"); w.bits(0, 1); return; }
-  if ("Exponent" in doc) { w.bits(93, W); w.bits(0, 1); w.bits(chkInt((doc as any)["Exponent"], -128, 127, "Exponent") - -128, 8); w.bits(0, 1); return; }
-  if ("FreeService" in doc) { w.bits(94, W); w.bits(0, 1); w.bits(chkBool((doc as any)["FreeService"], "FreeService") ? 1 : 0, 1); w.bits(0, 1); return; }
-  if ("G" in doc) { w.bits(95, W); w.bits(0, 1); w.binary((doc as any)["G"], 65536, "G"); w.bits(0, 1); return; }
-  if ("GenChallenge" in doc) { w.bits(96, W); w.bits(0, 1); w.binary((doc as any)["GenChallenge"], 16, "GenChallenge"); w.bits(0, 1); return; }
-  if ("GoToPause" in doc) { w.bits(97, W); w.bits(0, 1); w.bits(chkBool((doc as any)["GoToPause"], "GoToPause") ? 1 : 0, 1); w.bits(0, 1); return; }
-  if ("HMACOutputLength" in doc) { w.bits(98, W); w.bits(0, 1); w.intBig(chkBig((doc as any)["HMACOutputLength"], undefined, undefined, "HMACOutputLength")); w.bits(0, 1); return; }
-  if ("Header" in doc) { w.bits(99, W); try { e_MessageHeaderType(w, (doc as any)["Header"]); } catch (err) { throw withPath(err, "Header"); } return; }
-  if ("InletHot" in doc) { w.bits(100, W); w.bits(0, 1); w.bits(chkBool((doc as any)["InletHot"], "InletHot") ? 1 : 0, 1); w.bits(0, 1); return; }
-  if ("J" in doc) { w.bits(101, W); w.bits(0, 1); w.binary((doc as any)["J"], 65536, "J"); w.bits(0, 1); return; }
-  if ("KeyInfo" in doc) { w.bits(102, W); try { e_KeyInfoType(w, (doc as any)["KeyInfo"]); } catch (err) { throw withPath(err, "KeyInfo"); } return; }
-  if ("KeyName" in doc) { w.bits(103, W); w.bits(0, 1); w.string((doc as any)["KeyName"], 65536, "KeyName"); w.bits(0, 1); return; }
-  if ("KeyValue" in doc) { w.bits(104, W); try { e_KeyValueType(w, (doc as any)["KeyValue"]); } catch (err) { throw withPath(err, "KeyValue"); } return; }
-  if ("Language" in doc) { w.bits(105, W); w.bits(0, 1); w.string((doc as any)["Language"], 3, "Language"); w.bits(0, 1); return; }
-  if ("ListOfRootCertificateIDs" in doc) { w.bits(106, W); try { e_ListOfRootCertificateIDsType(w, (doc as any)["ListOfRootCertificateIDs"]); } catch (err) { throw withPath(err, "ListOfRootCertificateIDs"); } return; }
-  if ("Manifest" in doc) { w.bits(107, W); try { e_ManifestType(w, (doc as any)["Manifest"]); } catch (err) { throw withPath(err, "Manifest"); } return; }
-  if ("MaximumContractCertificateChains" in doc) { w.bits(108, W); w.bits(0, 1); w.bits(chkInt((doc as any)["MaximumContractCertificateChains"], 0, 255, "MaximumContractCertificateChains") - 0, 8); w.bits(0, 1); return; }
-  if ("MaximumCost" in doc) { w.bits(109, W); try { e_RationalNumberType(w, (doc as any)["MaximumCost"]); } catch (err) { throw withPath(err, "MaximumCost"); } return; }
-  if ("MaximumSOC" in doc) { w.bits(110, W); w.bits(0, 1); w.bits(chkInt((doc as any)["MaximumSOC"], 0, 100, "MaximumSOC") - 0, 7); w.bits(0, 1); return; }
-  if ("MaximumSupportingPoints" in doc) { w.bits(111, W); w.bits(0, 1); w.bits(chkInt((doc as any)["MaximumSupportingPoints"], 12, 1024, "MaximumSupportingPoints") - 12, 10); w.bits(0, 1); return; }
-  if ("MeterID" in doc) { w.bits(112, W); w.bits(0, 1); w.string((doc as any)["MeterID"], 32, "MeterID"); w.bits(0, 1); return; }
-  if ("MeterInfo" in doc) { w.bits(113, W); try { e_MeterInfoType(w, (doc as any)["MeterInfo"]); } catch (err) { throw withPath(err, "MeterInfo"); } return; }
-  if ("MeterInfo" in doc) { w.bits(114, W); try { e_MeterInfoType(w, (doc as any)["MeterInfo"]); } catch (err) { throw withPath(err, "MeterInfo"); } return; }
-  if ("MeterInfoRequested" in doc) { w.bits(115, W); w.bits(0, 1); w.bits(chkBool((doc as any)["MeterInfoRequested"], "MeterInfoRequested") ? 1 : 0, 1); w.bits(0, 1); return; }
-  if ("MeterSignature" in doc) { w.bits(116, W); w.bits(0, 1); w.binary((doc as any)["MeterSignature"], 64, "MeterSignature"); w.bits(0, 1); return; }
-  if ("MeterStatus" in doc) { w.bits(117, W); w.bits(0, 1); w.int(chkInt((doc as any)["MeterStatus"], -32768, 32767, "MeterStatus")); w.bits(0, 1); return; }
-  if ("MeterTimestamp" in doc) { w.bits(118, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["MeterTimestamp"], 0n, 18446744073709551615n, "MeterTimestamp")); w.bits(0, 1); return; }
-  if ("MeteringConfirmationReq" in doc) { w.bits(119, W); try { e_MeteringConfirmationReqType(w, (doc as any)["MeteringConfirmationReq"]); } catch (err) { throw withPath(err, "MeteringConfirmationReq"); } return; }
-  if ("MeteringConfirmationRes" in doc) { w.bits(120, W); try { e_MeteringConfirmationResType(w, (doc as any)["MeteringConfirmationRes"]); } catch (err) { throw withPath(err, "MeteringConfirmationRes"); } return; }
-  if ("MgmtData" in doc) { w.bits(121, W); w.bits(0, 1); w.string((doc as any)["MgmtData"], 65536, "MgmtData"); w.bits(0, 1); return; }
-  if ("MinimumCost" in doc) { w.bits(122, W); try { e_RationalNumberType(w, (doc as any)["MinimumCost"]); } catch (err) { throw withPath(err, "MinimumCost"); } return; }
-  if ("MinimumSOC" in doc) { w.bits(123, W); w.bits(0, 1); w.bits(chkInt((doc as any)["MinimumSOC"], 0, 100, "MinimumSOC") - 0, 7); w.bits(0, 1); return; }
-  if ("MinimumSOC" in doc) { w.bits(124, W); w.bits(0, 1); w.bits(chkInt((doc as any)["MinimumSOC"], 0, 100, "MinimumSOC") - 0, 7); w.bits(0, 1); return; }
-  if ("Modulus" in doc) { w.bits(125, W); w.bits(0, 1); w.binary((doc as any)["Modulus"], 65536, "Modulus"); w.bits(0, 1); return; }
-  if ("NotificationMaxDelay" in doc) { w.bits(126, W); w.bits(0, 1); w.uint(chkInt((doc as any)["NotificationMaxDelay"], 0, 65535, "NotificationMaxDelay")); w.bits(0, 1); return; }
-  if ("NumberOfPriceLevels" in doc) { w.bits(127, W); w.bits(0, 1); w.bits(chkInt((doc as any)["NumberOfPriceLevels"], 0, 255, "NumberOfPriceLevels") - 0, 8); w.bits(0, 1); return; }
-  if ("OEMProvisioningCertificateChain" in doc) { w.bits(128, W); try { e_SignedCertificateChainType(w, (doc as any)["OEMProvisioningCertificateChain"]); } catch (err) { throw withPath(err, "OEMProvisioningCertificateChain"); } return; }
-  if ("Object" in doc) { w.bits(129, W); try { e_ObjectType(w, (doc as any)["Object"]); } catch (err) { throw withPath(err, "Object"); } return; }
-  if ("OccupancyCosts" in doc) { w.bits(130, W); try { e_DetailedCostType(w, (doc as any)["OccupancyCosts"]); } catch (err) { throw withPath(err, "OccupancyCosts"); } return; }
-  if ("OverstayCosts" in doc) { w.bits(131, W); try { e_DetailedCostType(w, (doc as any)["OverstayCosts"]); } catch (err) { throw withPath(err, "OverstayCosts"); } return; }
-  if ("OverstayFee" in doc) { w.bits(132, W); try { e_RationalNumberType(w, (doc as any)["OverstayFee"]); } catch (err) { throw withPath(err, "OverstayFee"); } return; }
-  if ("OverstayFeePeriod" in doc) { w.bits(133, W); w.bits(0, 1); w.uint(chkInt((doc as any)["OverstayFeePeriod"], 0, 4294967295, "OverstayFeePeriod")); w.bits(0, 1); return; }
-  if ("OverstayPowerThreshold" in doc) { w.bits(134, W); try { e_RationalNumberType(w, (doc as any)["OverstayPowerThreshold"]); } catch (err) { throw withPath(err, "OverstayPowerThreshold"); } return; }
-  if ("OverstayRule" in doc) { w.bits(135, W); try { e_OverstayRuleType(w, (doc as any)["OverstayRule"]); } catch (err) { throw withPath(err, "OverstayRule"); } return; }
-  if ("OverstayRuleDescription" in doc) { w.bits(136, W); w.bits(0, 1); w.string((doc as any)["OverstayRuleDescription"], 160, "OverstayRuleDescription"); w.bits(0, 1); return; }
-  if ("OverstayRules" in doc) { w.bits(137, W); try { e_OverstayRuleListType(w, (doc as any)["OverstayRules"]); } catch (err) { throw withPath(err, "OverstayRules"); } return; }
-  if ("OverstayTimeThreshold" in doc) { w.bits(138, W); w.bits(0, 1); w.uint(chkInt((doc as any)["OverstayTimeThreshold"], 0, 4294967295, "OverstayTimeThreshold")); w.bits(0, 1); return; }
-  if ("P" in doc) { w.bits(139, W); w.bits(0, 1); w.binary((doc as any)["P"], 65536, "P"); w.bits(0, 1); return; }
-  if ("PGPData" in doc) { w.bits(140, W); try { e_PGPDataType(w, (doc as any)["PGPData"]); } catch (err) { throw withPath(err, "PGPData"); } return; }
-  if ("PGPKeyID" in doc) { w.bits(141, W); w.bits(0, 1); w.binary((doc as any)["PGPKeyID"], 65536, "PGPKeyID"); w.bits(0, 1); return; }
-  if ("PGPKeyPacket" in doc) { w.bits(142, W); w.bits(0, 1); w.binary((doc as any)["PGPKeyPacket"], 65536, "PGPKeyPacket"); w.bits(0, 1); return; }
-  if ("Parameter" in doc) { w.bits(143, W); try { e_ParameterType(w, (doc as any)["Parameter"]); } catch (err) { throw withPath(err, "Parameter"); } return; }
-  if ("ParameterSet" in doc) { w.bits(144, W); try { e_ParameterSetType(w, (doc as any)["ParameterSet"]); } catch (err) { throw withPath(err, "ParameterSet"); } return; }
-  if ("ParameterSetID" in doc) { w.bits(145, W); w.bits(0, 1); w.uint(chkInt((doc as any)["ParameterSetID"], 0, 65535, "ParameterSetID")); w.bits(0, 1); return; }
-  if ("ParkingFee" in doc) { w.bits(146, W); try { e_RationalNumberType(w, (doc as any)["ParkingFee"]); } catch (err) { throw withPath(err, "ParkingFee"); } return; }
-  if ("ParkingFeePeriod" in doc) { w.bits(147, W); w.bits(0, 1); w.uint(chkInt((doc as any)["ParkingFeePeriod"], 0, 4294967295, "ParkingFeePeriod")); w.bits(0, 1); return; }
-  if ("ParkingMethod" in doc) { w.bits(148, W); w.bits(0, 1); { const i = E10i.get((doc as any)["ParkingMethod"]); if (i === undefined) throw enumErr((doc as any)["ParkingMethod"], E10, "ParkingMethod"); w.bits(i, 2); } w.bits(0, 1); return; }
-  if ("ParkingSpace" in doc) { w.bits(149, W); w.bits(0, 1); w.int(chkInt((doc as any)["ParkingSpace"], -32768, 32767, "ParkingSpace")); w.bits(0, 1); return; }
-  if ("PgenCounter" in doc) { w.bits(150, W); w.bits(0, 1); w.binary((doc as any)["PgenCounter"], 65536, "PgenCounter"); w.bits(0, 1); return; }
-  if ("PnC_AReqAuthorizationMode" in doc) { w.bits(151, W); try { e_PnC_AReqAuthorizationModeType(w, (doc as any)["PnC_AReqAuthorizationMode"]); } catch (err) { throw withPath(err, "PnC_AReqAuthorizationMode"); } return; }
-  if ("PnC_ASResAuthorizationMode" in doc) { w.bits(152, W); try { e_PnC_ASResAuthorizationModeType(w, (doc as any)["PnC_ASResAuthorizationMode"]); } catch (err) { throw withPath(err, "PnC_ASResAuthorizationMode"); } return; }
-  if ("Power" in doc) { w.bits(153, W); try { e_RationalNumberType(w, (doc as any)["Power"]); } catch (err) { throw withPath(err, "Power"); } return; }
-  if ("PowerDeliveryReq" in doc) { w.bits(154, W); try { e_PowerDeliveryReqType(w, (doc as any)["PowerDeliveryReq"]); } catch (err) { throw withPath(err, "PowerDeliveryReq"); } return; }
-  if ("PowerDeliveryRes" in doc) { w.bits(155, W); try { e_PowerDeliveryResType(w, (doc as any)["PowerDeliveryRes"]); } catch (err) { throw withPath(err, "PowerDeliveryRes"); } return; }
-  if ("PowerRangeStart" in doc) { w.bits(156, W); try { e_RationalNumberType(w, (doc as any)["PowerRangeStart"]); } catch (err) { throw withPath(err, "PowerRangeStart"); } return; }
-  if ("PowerSchedule" in doc) { w.bits(157, W); try { e_PowerScheduleType(w, (doc as any)["PowerSchedule"]); } catch (err) { throw withPath(err, "PowerSchedule"); } return; }
-  if ("PowerScheduleEntries" in doc) { w.bits(158, W); try { e_PowerScheduleEntryListType(w, (doc as any)["PowerScheduleEntries"]); } catch (err) { throw withPath(err, "PowerScheduleEntries"); } return; }
-  if ("PowerScheduleEntry" in doc) { w.bits(159, W); try { e_PowerScheduleEntryType(w, (doc as any)["PowerScheduleEntry"]); } catch (err) { throw withPath(err, "PowerScheduleEntry"); } return; }
-  if ("PowerTolerance" in doc) { w.bits(160, W); try { e_RationalNumberType(w, (doc as any)["PowerTolerance"]); } catch (err) { throw withPath(err, "PowerTolerance"); } return; }
-  if ("PowerToleranceAcceptance" in doc) { w.bits(161, W); w.bits(0, 1); { const i = E5i.get((doc as any)["PowerToleranceAcceptance"]); if (i === undefined) throw enumErr((doc as any)["PowerToleranceAcceptance"], E5, "PowerToleranceAcceptance"); w.bits(i, 1); } w.bits(0, 1); return; }
-  if ("Power_L2" in doc) { w.bits(162, W); try { e_RationalNumberType(w, (doc as any)["Power_L2"]); } catch (err) { throw withPath(err, "Power_L2"); } return; }
-  if ("Power_L3" in doc) { w.bits(163, W); try { e_RationalNumberType(w, (doc as any)["Power_L3"]); } catch (err) { throw withPath(err, "Power_L3"); } return; }
-  if ("PresentSOC" in doc) { w.bits(164, W); w.bits(0, 1); w.bits(chkInt((doc as any)["PresentSOC"], 0, 100, "PresentSOC") - 0, 7); w.bits(0, 1); return; }
-  if ("PriceAlgorithm" in doc) { w.bits(165, W); w.bits(0, 1); w.string((doc as any)["PriceAlgorithm"], 255, "PriceAlgorithm"); w.bits(0, 1); return; }
-  if ("PriceLevel" in doc) { w.bits(166, W); w.bits(0, 1); w.bits(chkInt((doc as any)["PriceLevel"], 0, 255, "PriceLevel") - 0, 8); w.bits(0, 1); return; }
-  if ("PriceLevelSchedule" in doc) { w.bits(167, W); try { e_PriceLevelScheduleType(w, (doc as any)["PriceLevelSchedule"]); } catch (err) { throw withPath(err, "PriceLevelSchedule"); } return; }
-  if ("PriceLevelScheduleEntries" in doc) { w.bits(168, W); try { e_PriceLevelScheduleEntryListType(w, (doc as any)["PriceLevelScheduleEntries"]); } catch (err) { throw withPath(err, "PriceLevelScheduleEntries"); } return; }
-  if ("PriceLevelScheduleEntry" in doc) { w.bits(169, W); try { e_PriceLevelScheduleEntryType(w, (doc as any)["PriceLevelScheduleEntry"]); } catch (err) { throw withPath(err, "PriceLevelScheduleEntry"); } return; }
-  if ("PriceRule" in doc) { w.bits(170, W); try { e_PriceRuleType(w, (doc as any)["PriceRule"]); } catch (err) { throw withPath(err, "PriceRule"); } return; }
-  if ("PriceRuleStack" in doc) { w.bits(171, W); try { e_PriceRuleStackType(w, (doc as any)["PriceRuleStack"]); } catch (err) { throw withPath(err, "PriceRuleStack"); } return; }
-  if ("PriceRuleStacks" in doc) { w.bits(172, W); try { e_PriceRuleStackListType(w, (doc as any)["PriceRuleStacks"]); } catch (err) { throw withPath(err, "PriceRuleStacks"); } return; }
-  if ("PriceScheduleDescription" in doc) { w.bits(173, W); w.bits(0, 1); w.string((doc as any)["PriceScheduleDescription"], 160, "PriceScheduleDescription"); w.bits(0, 1); return; }
-  if ("PriceScheduleID" in doc) { w.bits(174, W); w.bits(0, 1); w.uint(chkInt((doc as any)["PriceScheduleID"], 1, 4294967295, "PriceScheduleID")); w.bits(0, 1); return; }
-  if ("PrioritizedEMAIDs" in doc) { w.bits(175, W); try { e_EMAIDListType(w, (doc as any)["PrioritizedEMAIDs"]); } catch (err) { throw withPath(err, "PrioritizedEMAIDs"); } return; }
-  if ("ProviderID" in doc) { w.bits(176, W); w.bits(0, 1); w.string((doc as any)["ProviderID"], 80, "ProviderID"); w.bits(0, 1); return; }
-  if ("Q" in doc) { w.bits(177, W); w.bits(0, 1); w.binary((doc as any)["Q"], 65536, "Q"); w.bits(0, 1); return; }
-  if ("RSAKeyValue" in doc) { w.bits(178, W); try { e_RSAKeyValueType(w, (doc as any)["RSAKeyValue"]); } catch (err) { throw withPath(err, "RSAKeyValue"); } return; }
-  if ("Receipt" in doc) { w.bits(179, W); try { e_ReceiptType(w, (doc as any)["Receipt"]); } catch (err) { throw withPath(err, "Receipt"); } return; }
-  if ("Receipt" in doc) { w.bits(180, W); try { e_ReceiptType(w, (doc as any)["Receipt"]); } catch (err) { throw withPath(err, "Receipt"); } return; }
-  if ("Reference" in doc) { w.bits(181, W); try { e_ReferenceType(w, (doc as any)["Reference"]); } catch (err) { throw withPath(err, "Reference"); } return; }
-  if ("RemainingContractCertificateChains" in doc) { w.bits(182, W); w.bits(0, 1); w.bits(chkInt((doc as any)["RemainingContractCertificateChains"], 0, 255, "RemainingContractCertificateChains") - 0, 8); w.bits(0, 1); return; }
-  if ("RemainingTimeToMaximumSOC" in doc) { w.bits(183, W); w.bits(0, 1); w.uint(chkInt((doc as any)["RemainingTimeToMaximumSOC"], 0, 4294967295, "RemainingTimeToMaximumSOC")); w.bits(0, 1); return; }
-  if ("RemainingTimeToMinimumSOC" in doc) { w.bits(184, W); w.bits(0, 1); w.uint(chkInt((doc as any)["RemainingTimeToMinimumSOC"], 0, 4294967295, "RemainingTimeToMinimumSOC")); w.bits(0, 1); return; }
-  if ("RemainingTimeToTargetSOC" in doc) { w.bits(185, W); w.bits(0, 1); w.uint(chkInt((doc as any)["RemainingTimeToTargetSOC"], 0, 4294967295, "RemainingTimeToTargetSOC")); w.bits(0, 1); return; }
-  if ("RenewableGenerationPercentage" in doc) { w.bits(186, W); w.bits(0, 1); w.bits(chkInt((doc as any)["RenewableGenerationPercentage"], 0, 255, "RenewableGenerationPercentage") - 0, 8); w.bits(0, 1); return; }
-  if ("ResponseCode" in doc) { w.bits(187, W); w.bits(0, 1); { const i = E0i.get((doc as any)["ResponseCode"]); if (i === undefined) throw enumErr((doc as any)["ResponseCode"], E0, "ResponseCode"); w.bits(i, 6); } w.bits(0, 1); return; }
-  if ("RetrievalMethod" in doc) { w.bits(188, W); try { e_RetrievalMethodType(w, (doc as any)["RetrievalMethod"]); } catch (err) { throw withPath(err, "RetrievalMethod"); } return; }
-  if ("RootCertificateID" in doc) { w.bits(189, W); try { e_X509IssuerSerialType(w, (doc as any)["RootCertificateID"]); } catch (err) { throw withPath(err, "RootCertificateID"); } return; }
-  if ("SECP521_EncryptedPrivateKey" in doc) { w.bits(190, W); w.bits(0, 1); w.binary((doc as any)["SECP521_EncryptedPrivateKey"], 94, "SECP521_EncryptedPrivateKey"); w.bits(0, 1); return; }
-  if ("SPKIData" in doc) { w.bits(191, W); try { e_SPKIDataType(w, (doc as any)["SPKIData"]); } catch (err) { throw withPath(err, "SPKIData"); } return; }
-  if ("SPKISexp" in doc) { w.bits(192, W); w.bits(0, 1); w.binary((doc as any)["SPKISexp"], 65536, "SPKISexp"); w.bits(0, 1); return; }
-  if ("ScheduleExchangeReq" in doc) { w.bits(193, W); try { e_ScheduleExchangeReqType(w, (doc as any)["ScheduleExchangeReq"]); } catch (err) { throw withPath(err, "ScheduleExchangeReq"); } return; }
-  if ("ScheduleExchangeRes" in doc) { w.bits(194, W); try { e_ScheduleExchangeResType(w, (doc as any)["ScheduleExchangeRes"]); } catch (err) { throw withPath(err, "ScheduleExchangeRes"); } return; }
-  if ("ScheduleTuple" in doc) { w.bits(195, W); try { e_ScheduleTupleType(w, (doc as any)["ScheduleTuple"]); } catch (err) { throw withPath(err, "ScheduleTuple"); } return; }
-  if ("ScheduleTupleID" in doc) { w.bits(196, W); w.bits(0, 1); w.uint(chkInt((doc as any)["ScheduleTupleID"], 1, 4294967295, "ScheduleTupleID")); w.bits(0, 1); return; }
-  if ("Scheduled_EVPPTControlMode" in doc) { w.bits(197, W); try { e_Scheduled_EVPPTControlModeType(w, (doc as any)["Scheduled_EVPPTControlMode"]); } catch (err) { throw withPath(err, "Scheduled_EVPPTControlMode"); } return; }
-  if ("Scheduled_SEReqControlMode" in doc) { w.bits(198, W); try { e_Scheduled_SEReqControlModeType(w, (doc as any)["Scheduled_SEReqControlMode"]); } catch (err) { throw withPath(err, "Scheduled_SEReqControlMode"); } return; }
-  if ("Scheduled_SEResControlMode" in doc) { w.bits(199, W); try { e_Scheduled_SEResControlModeType(w, (doc as any)["Scheduled_SEResControlMode"]); } catch (err) { throw withPath(err, "Scheduled_SEResControlMode"); } return; }
-  if ("Scheduled_SMDTControlMode" in doc) { w.bits(200, W); try { e_Scheduled_SMDTControlModeType(w, (doc as any)["Scheduled_SMDTControlMode"]); } catch (err) { throw withPath(err, "Scheduled_SMDTControlMode"); } return; }
-  if ("Seed" in doc) { w.bits(201, W); w.bits(0, 1); w.binary((doc as any)["Seed"], 65536, "Seed"); w.bits(0, 1); return; }
-  if ("SelectedAuthorizationService" in doc) { w.bits(202, W); w.bits(0, 1); { const i = E1i.get((doc as any)["SelectedAuthorizationService"]); if (i === undefined) throw enumErr((doc as any)["SelectedAuthorizationService"], E1, "SelectedAuthorizationService"); w.bits(i, 1); } w.bits(0, 1); return; }
-  if ("SelectedEnergyTransferService" in doc) { w.bits(203, W); try { e_SelectedServiceType(w, (doc as any)["SelectedEnergyTransferService"]); } catch (err) { throw withPath(err, "SelectedEnergyTransferService"); } return; }
-  if ("SelectedScheduleTupleID" in doc) { w.bits(204, W); w.bits(0, 1); w.uint(chkInt((doc as any)["SelectedScheduleTupleID"], 1, 4294967295, "SelectedScheduleTupleID")); w.bits(0, 1); return; }
-  if ("SelectedService" in doc) { w.bits(205, W); try { e_SelectedServiceType(w, (doc as any)["SelectedService"]); } catch (err) { throw withPath(err, "SelectedService"); } return; }
-  if ("SelectedVASList" in doc) { w.bits(206, W); try { e_SelectedServiceListType(w, (doc as any)["SelectedVASList"]); } catch (err) { throw withPath(err, "SelectedVASList"); } return; }
-  if ("Service" in doc) { w.bits(207, W); try { e_ServiceType(w, (doc as any)["Service"]); } catch (err) { throw withPath(err, "Service"); } return; }
-  if ("ServiceDetailReq" in doc) { w.bits(208, W); try { e_ServiceDetailReqType(w, (doc as any)["ServiceDetailReq"]); } catch (err) { throw withPath(err, "ServiceDetailReq"); } return; }
-  if ("ServiceDetailRes" in doc) { w.bits(209, W); try { e_ServiceDetailResType(w, (doc as any)["ServiceDetailRes"]); } catch (err) { throw withPath(err, "ServiceDetailRes"); } return; }
-  if ("ServiceDiscoveryReq" in doc) { w.bits(210, W); try { e_ServiceDiscoveryReqType(w, (doc as any)["ServiceDiscoveryReq"]); } catch (err) { throw withPath(err, "ServiceDiscoveryReq"); } return; }
-  if ("ServiceDiscoveryRes" in doc) { w.bits(211, W); try { e_ServiceDiscoveryResType(w, (doc as any)["ServiceDiscoveryRes"]); } catch (err) { throw withPath(err, "ServiceDiscoveryRes"); } return; }
-  if ("ServiceFee" in doc) { w.bits(212, W); try { e_RationalNumberType(w, (doc as any)["ServiceFee"]); } catch (err) { throw withPath(err, "ServiceFee"); } return; }
-  if ("ServiceID" in doc) { w.bits(213, W); w.bits(0, 1); w.uint(chkInt((doc as any)["ServiceID"], 0, 65535, "ServiceID")); w.bits(0, 1); return; }
-  if ("ServiceName" in doc) { w.bits(214, W); w.bits(0, 1); w.string((doc as any)["ServiceName"], 80, "ServiceName"); w.bits(0, 1); return; }
-  if ("ServiceParameterList" in doc) { w.bits(215, W); try { e_ServiceParameterListType(w, (doc as any)["ServiceParameterList"]); } catch (err) { throw withPath(err, "ServiceParameterList"); } return; }
-  if ("ServiceRenegotiationSupported" in doc) { w.bits(216, W); w.bits(0, 1); w.bits(chkBool((doc as any)["ServiceRenegotiationSupported"], "ServiceRenegotiationSupported") ? 1 : 0, 1); w.bits(0, 1); return; }
-  if ("ServiceSelectionReq" in doc) { w.bits(217, W); try { e_ServiceSelectionReqType(w, (doc as any)["ServiceSelectionReq"]); } catch (err) { throw withPath(err, "ServiceSelectionReq"); } return; }
-  if ("ServiceSelectionRes" in doc) { w.bits(218, W); try { e_ServiceSelectionResType(w, (doc as any)["ServiceSelectionRes"]); } catch (err) { throw withPath(err, "ServiceSelectionRes"); } return; }
-  if ("SessionID" in doc) { w.bits(219, W); w.bits(0, 1); w.binary((doc as any)["SessionID"], 8, "SessionID"); w.bits(0, 1); return; }
-  if ("SessionID" in doc) { w.bits(220, W); w.bits(0, 1); w.binary((doc as any)["SessionID"], 8, "SessionID"); w.bits(0, 1); return; }
-  if ("SessionSetupReq" in doc) { w.bits(221, W); try { e_SessionSetupReqType(w, (doc as any)["SessionSetupReq"]); } catch (err) { throw withPath(err, "SessionSetupReq"); } return; }
-  if ("SessionSetupRes" in doc) { w.bits(222, W); try { e_SessionSetupResType(w, (doc as any)["SessionSetupRes"]); } catch (err) { throw withPath(err, "SessionSetupRes"); } return; }
-  if ("SessionStopReq" in doc) { w.bits(223, W); try { e_SessionStopReqType(w, (doc as any)["SessionStopReq"]); } catch (err) { throw withPath(err, "SessionStopReq"); } return; }
-  if ("SessionStopRes" in doc) { w.bits(224, W); try { e_SessionStopResType(w, (doc as any)["SessionStopRes"]); } catch (err) { throw withPath(err, "SessionStopRes"); } return; }
-  if ("Signature" in doc) { w.bits(225, W); try { e_SignatureType(w, (doc as any)["Signature"]); } catch (err) { throw withPath(err, "Signature"); } return; }
-  if ("SignatureMethod" in doc) { w.bits(226, W); try { e_SignatureMethodType(w, (doc as any)["SignatureMethod"]); } catch (err) { throw withPath(err, "SignatureMethod"); } return; }
-  if ("SignatureProperties" in doc) { w.bits(227, W); try { e_SignaturePropertiesType(w, (doc as any)["SignatureProperties"]); } catch (err) { throw withPath(err, "SignatureProperties"); } return; }
-  if ("SignatureProperty" in doc) { w.bits(228, W); try { e_SignaturePropertyType(w, (doc as any)["SignatureProperty"]); } catch (err) { throw withPath(err, "SignatureProperty"); } return; }
-  if ("SignatureValue" in doc) { w.bits(229, W); try { e_SignatureValueType(w, (doc as any)["SignatureValue"]); } catch (err) { throw withPath(err, "SignatureValue"); } return; }
-  if ("SignedInfo" in doc) { w.bits(230, W); try { e_SignedInfoType(w, (doc as any)["SignedInfo"]); } catch (err) { throw withPath(err, "SignedInfo"); } return; }
-  if ("SignedInstallationData" in doc) { w.bits(231, W); try { e_SignedInstallationDataType(w, (doc as any)["SignedInstallationData"]); } catch (err) { throw withPath(err, "SignedInstallationData"); } return; }
-  if ("SignedMeteringData" in doc) { w.bits(232, W); try { e_SignedMeteringDataType(w, (doc as any)["SignedMeteringData"]); } catch (err) { throw withPath(err, "SignedMeteringData"); } return; }
-  if ("StartTime" in doc) { w.bits(233, W); w.bits(0, 1); w.uint(chkInt((doc as any)["StartTime"], 0, 4294967295, "StartTime")); w.bits(0, 1); return; }
-  if ("SubCertificates" in doc) { w.bits(234, W); try { e_SubCertificatesType(w, (doc as any)["SubCertificates"]); } catch (err) { throw withPath(err, "SubCertificates"); } return; }
-  if ("SupportedProviders" in doc) { w.bits(235, W); try { e_SupportedProvidersListType(w, (doc as any)["SupportedProviders"]); } catch (err) { throw withPath(err, "SupportedProviders"); } return; }
-  if ("SupportedServiceIDs" in doc) { w.bits(236, W); try { e_ServiceIDListType(w, (doc as any)["SupportedServiceIDs"]); } catch (err) { throw withPath(err, "SupportedServiceIDs"); } return; }
-  if ("TPM_EncryptedPrivateKey" in doc) { w.bits(237, W); w.bits(0, 1); w.binary((doc as any)["TPM_EncryptedPrivateKey"], 206, "TPM_EncryptedPrivateKey"); w.bits(0, 1); return; }
-  if ("TargetDistance" in doc) { w.bits(238, W); w.bits(0, 1); w.int(chkInt((doc as any)["TargetDistance"], -32768, 32767, "TargetDistance")); w.bits(0, 1); return; }
-  if ("TargetOffsetX" in doc) { w.bits(239, W); w.bits(0, 1); w.uint(chkInt((doc as any)["TargetOffsetX"], 0, 65535, "TargetOffsetX")); w.bits(0, 1); return; }
-  if ("TargetOffsetY" in doc) { w.bits(240, W); w.bits(0, 1); w.uint(chkInt((doc as any)["TargetOffsetY"], 0, 65535, "TargetOffsetY")); w.bits(0, 1); return; }
-  if ("TargetSOC" in doc) { w.bits(241, W); w.bits(0, 1); w.bits(chkInt((doc as any)["TargetSOC"], 0, 100, "TargetSOC") - 0, 7); w.bits(0, 1); return; }
-  if ("TargetSOC" in doc) { w.bits(242, W); w.bits(0, 1); w.bits(chkInt((doc as any)["TargetSOC"], 0, 100, "TargetSOC") - 0, 7); w.bits(0, 1); return; }
-  if ("TaxCosts" in doc) { w.bits(243, W); try { e_DetailedTaxType(w, (doc as any)["TaxCosts"]); } catch (err) { throw withPath(err, "TaxCosts"); } return; }
-  if ("TaxIncludedInPrice" in doc) { w.bits(244, W); w.bits(0, 1); w.bits(chkBool((doc as any)["TaxIncludedInPrice"], "TaxIncludedInPrice") ? 1 : 0, 1); w.bits(0, 1); return; }
-  if ("TaxRate" in doc) { w.bits(245, W); try { e_RationalNumberType(w, (doc as any)["TaxRate"]); } catch (err) { throw withPath(err, "TaxRate"); } return; }
-  if ("TaxRule" in doc) { w.bits(246, W); try { e_TaxRuleType(w, (doc as any)["TaxRule"]); } catch (err) { throw withPath(err, "TaxRule"); } return; }
-  if ("TaxRuleID" in doc) { w.bits(247, W); w.bits(0, 1); w.uint(chkInt((doc as any)["TaxRuleID"], 1, 4294967295, "TaxRuleID")); w.bits(0, 1); return; }
-  if ("TaxRuleID" in doc) { w.bits(248, W); w.bits(0, 1); w.uint(chkInt((doc as any)["TaxRuleID"], 1, 4294967295, "TaxRuleID")); w.bits(0, 1); return; }
-  if ("TaxRuleName" in doc) { w.bits(249, W); w.bits(0, 1); w.string((doc as any)["TaxRuleName"], 80, "TaxRuleName"); w.bits(0, 1); return; }
-  if ("TaxRules" in doc) { w.bits(250, W); try { e_TaxRuleListType(w, (doc as any)["TaxRules"]); } catch (err) { throw withPath(err, "TaxRules"); } return; }
-  if ("TimeAnchor" in doc) { w.bits(251, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["TimeAnchor"], 0n, 18446744073709551615n, "TimeAnchor")); w.bits(0, 1); return; }
-  if ("TimeAnchor" in doc) { w.bits(252, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["TimeAnchor"], 0n, 18446744073709551615n, "TimeAnchor")); w.bits(0, 1); return; }
-  if ("TimeStamp" in doc) { w.bits(253, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["TimeStamp"], 0n, 18446744073709551615n, "TimeStamp")); w.bits(0, 1); return; }
-  if ("Transform" in doc) { w.bits(254, W); try { e_TransformType(w, (doc as any)["Transform"]); } catch (err) { throw withPath(err, "Transform"); } return; }
-  if ("Transforms" in doc) { w.bits(255, W); try { e_TransformsType(w, (doc as any)["Transforms"]); } catch (err) { throw withPath(err, "Transforms"); } return; }
-  if ("VASList" in doc) { w.bits(256, W); try { e_ServiceListType(w, (doc as any)["VASList"]); } catch (err) { throw withPath(err, "VASList"); } return; }
-  if ("Value" in doc) { w.bits(257, W); w.bits(0, 1); w.int(chkInt((doc as any)["Value"], -32768, 32767, "Value")); w.bits(0, 1); return; }
-  if ("VehicleCheckInReq" in doc) { w.bits(258, W); try { e_VehicleCheckInReqType(w, (doc as any)["VehicleCheckInReq"]); } catch (err) { throw withPath(err, "VehicleCheckInReq"); } return; }
-  if ("VehicleCheckInRes" in doc) { w.bits(259, W); try { e_VehicleCheckInResType(w, (doc as any)["VehicleCheckInRes"]); } catch (err) { throw withPath(err, "VehicleCheckInRes"); } return; }
-  if ("VehicleCheckOutReq" in doc) { w.bits(260, W); try { e_VehicleCheckOutReqType(w, (doc as any)["VehicleCheckOutReq"]); } catch (err) { throw withPath(err, "VehicleCheckOutReq"); } return; }
-  if ("VehicleCheckOutRes" in doc) { w.bits(261, W); try { e_VehicleCheckOutResType(w, (doc as any)["VehicleCheckOutRes"]); } catch (err) { throw withPath(err, "VehicleCheckOutRes"); } return; }
-  if ("VehicleFrame" in doc) { w.bits(262, W); w.bits(0, 1); w.int(chkInt((doc as any)["VehicleFrame"], -32768, 32767, "VehicleFrame")); w.bits(0, 1); return; }
-  if ("VehicleTravel" in doc) { w.bits(263, W); w.bits(0, 1); w.int(chkInt((doc as any)["VehicleTravel"], -32768, 32767, "VehicleTravel")); w.bits(0, 1); return; }
-  if ("X448_EncryptedPrivateKey" in doc) { w.bits(264, W); w.bits(0, 1); w.binary((doc as any)["X448_EncryptedPrivateKey"], 84, "X448_EncryptedPrivateKey"); w.bits(0, 1); return; }
-  if ("X509CRL" in doc) { w.bits(265, W); w.bits(0, 1); w.binary((doc as any)["X509CRL"], 65536, "X509CRL"); w.bits(0, 1); return; }
-  if ("X509Certificate" in doc) { w.bits(266, W); w.bits(0, 1); w.binary((doc as any)["X509Certificate"], 65536, "X509Certificate"); w.bits(0, 1); return; }
-  if ("X509Data" in doc) { w.bits(267, W); try { e_X509DataType(w, (doc as any)["X509Data"]); } catch (err) { throw withPath(err, "X509Data"); } return; }
-  if ("X509IssuerName" in doc) { w.bits(268, W); w.bits(0, 1); w.string((doc as any)["X509IssuerName"], 65536, "X509IssuerName"); w.bits(0, 1); return; }
-  if ("X509IssuerSerial" in doc) { w.bits(269, W); try { e_X509IssuerSerialType(w, (doc as any)["X509IssuerSerial"]); } catch (err) { throw withPath(err, "X509IssuerSerial"); } return; }
-  if ("X509SKI" in doc) { w.bits(270, W); w.bits(0, 1); w.binary((doc as any)["X509SKI"], 65536, "X509SKI"); w.bits(0, 1); return; }
-  if ("X509SerialNumber" in doc) { w.bits(271, W); w.bits(0, 1); w.intBig(chkBig((doc as any)["X509SerialNumber"], undefined, undefined, "X509SerialNumber")); w.bits(0, 1); return; }
-  if ("X509SubjectName" in doc) { w.bits(272, W); w.bits(0, 1); w.string((doc as any)["X509SubjectName"], 65536, "X509SubjectName"); w.bits(0, 1); return; }
-  if ("XPath" in doc) { w.bits(273, W); w.bits(0, 1); w.string((doc as any)["XPath"], 65536, "XPath"); w.bits(0, 1); return; }
-  if ("Y" in doc) { w.bits(274, W); w.bits(0, 1); w.binary((doc as any)["Y"], 65536, "Y"); w.bits(0, 1); return; }
-  if ("boolValue" in doc) { w.bits(275, W); w.bits(0, 1); w.bits(chkBool((doc as any)["boolValue"], "boolValue") ? 1 : 0, 1); w.bits(0, 1); return; }
-  if ("byteValue" in doc) { w.bits(276, W); w.bits(0, 1); w.bits(chkInt((doc as any)["byteValue"], -128, 127, "byteValue") - -128, 8); w.bits(0, 1); return; }
-  if ("finiteString" in doc) { w.bits(277, W); w.bits(0, 1); w.string((doc as any)["finiteString"], 80, "finiteString"); w.bits(0, 1); return; }
-  if ("intValue" in doc) { w.bits(278, W); w.bits(0, 1); w.int(chkInt((doc as any)["intValue"], -2147483648, 2147483647, "intValue")); w.bits(0, 1); return; }
-  if ("rationalNumber" in doc) { w.bits(279, W); try { e_RationalNumberType(w, (doc as any)["rationalNumber"]); } catch (err) { throw withPath(err, "rationalNumber"); } return; }
-  if ("shortValue" in doc) { w.bits(280, W); w.bits(0, 1); w.int(chkInt((doc as any)["shortValue"], -32768, 32767, "shortValue")); w.bits(0, 1); return; }
+  for (const k in doc) {
+    switch (K_Fragment.get(k)) {
+      case 0: { w.bits(0, W); try { e_AbsolutePriceScheduleType(w, (doc as any)["AbsolutePriceSchedule"]); } catch (err) { throw withPath(err, "AbsolutePriceSchedule"); } return; }
+      case 1: { w.bits(1, W); w.bits(0, 1); w.uint(chkInt((doc as any)["AckMaxDelay"], 0, 65535, "AckMaxDelay")); w.bits(0, 1); return; }
+      case 2: { w.bits(2, W); try { e_AdditionalServiceListType(w, (doc as any)["AdditionalSelectedServices"]); } catch (err) { throw withPath(err, "AdditionalSelectedServices"); } return; }
+      case 3: { w.bits(3, W); try { e_AdditionalServiceType(w, (doc as any)["AdditionalService"]); } catch (err) { throw withPath(err, "AdditionalService"); } return; }
+      case 4: { w.bits(4, W); try { e_DetailedCostType(w, (doc as any)["AdditionalServicesCosts"]); } catch (err) { throw withPath(err, "AdditionalServicesCosts"); } return; }
+      case 5: { w.bits(5, W); try { e_RationalNumberType(w, (doc as any)["Amount"]); } catch (err) { throw withPath(err, "Amount"); } return; }
+      case 6: { w.bits(6, W); w.bits(0, 1); w.bits(chkBool((doc as any)["AppliesMinimumMaximumCost"], "AppliesMinimumMaximumCost") ? 1 : 0, 1); w.bits(0, 1); return; }
+      case 7: { w.bits(7, W); w.bits(0, 1); w.bits(chkBool((doc as any)["AppliesToEnergyFee"], "AppliesToEnergyFee") ? 1 : 0, 1); w.bits(0, 1); return; }
+      case 8: { w.bits(8, W); w.bits(0, 1); w.bits(chkBool((doc as any)["AppliesToOverstayFee"], "AppliesToOverstayFee") ? 1 : 0, 1); w.bits(0, 1); return; }
+      case 9: { w.bits(9, W); w.bits(0, 1); w.bits(chkBool((doc as any)["AppliesToParkingFee"], "AppliesToParkingFee") ? 1 : 0, 1); w.bits(0, 1); return; }
+      case 10: { w.bits(10, W); try { e_AuthorizationReqType(w, (doc as any)["AuthorizationReq"]); } catch (err) { throw withPath(err, "AuthorizationReq"); } return; }
+      case 11: { w.bits(11, W); try { e_AuthorizationResType(w, (doc as any)["AuthorizationRes"]); } catch (err) { throw withPath(err, "AuthorizationRes"); } return; }
+      case 12: { w.bits(12, W); w.bits(0, 1); { const i = E1i.get((doc as any)["AuthorizationServices"]); if (i === undefined) throw enumErr((doc as any)["AuthorizationServices"], E1, "AuthorizationServices"); w.bits(i, 1); } w.bits(0, 1); return; }
+      case 13: { w.bits(13, W); try { e_AuthorizationSetupReqType(w, (doc as any)["AuthorizationSetupReq"]); } catch (err) { throw withPath(err, "AuthorizationSetupReq"); } return; }
+      case 14: { w.bits(14, W); try { e_AuthorizationSetupResType(w, (doc as any)["AuthorizationSetupRes"]); } catch (err) { throw withPath(err, "AuthorizationSetupRes"); } return; }
+      case 15: { w.bits(15, W); try { e_RationalNumberType(w, (doc as any)["AvailableEnergy"]); } catch (err) { throw withPath(err, "AvailableEnergy"); } return; }
+      case 16: { w.bits(16, W); w.bits(0, 1); { const i = E4i.get((doc as any)["BPT_ChannelSelection"]); if (i === undefined) throw enumErr((doc as any)["BPT_ChannelSelection"], E4, "BPT_ChannelSelection"); w.bits(i, 1); } w.bits(0, 1); return; }
+      case 17: { w.bits(17, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["BPT_DischargedEnergyReadingWh"], 0n, 18446744073709551615n, "BPT_DischargedEnergyReadingWh")); w.bits(0, 1); return; }
+      case 18: { w.bits(18, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["BPT_InductiveEnergyReadingVARh"], 0n, 18446744073709551615n, "BPT_InductiveEnergyReadingVARh")); w.bits(0, 1); return; }
+      case 19: { w.bits(19, W); try { e_RationalNumberType(w, (doc as any)["BatteryEnergyCapacity"]); } catch (err) { throw withPath(err, "BatteryEnergyCapacity"); } return; }
+      case 20: { w.bits(20, W); try { e_CLReqControlModeType(w, (doc as any)["CLReqControlMode"]); } catch (err) { throw withPath(err, "CLReqControlMode"); } return; }
+      case 21: { w.bits(21, W); try { e_CLResControlModeType(w, (doc as any)["CLResControlMode"]); } catch (err) { throw withPath(err, "CLResControlMode"); } return; }
+      case 22: { w.bits(22, W); try { e_CertificateChainType(w, (doc as any)["CPSCertificateChain"]); } catch (err) { throw withPath(err, "CPSCertificateChain"); } return; }
+      case 23: { w.bits(23, W); try { e_CanonicalizationMethodType(w, (doc as any)["CanonicalizationMethod"]); } catch (err) { throw withPath(err, "CanonicalizationMethod"); } return; }
+      case 24: { w.bits(24, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["CapacitiveEnergyReadingVARh"], 0n, 18446744073709551615n, "CapacitiveEnergyReadingVARh")); w.bits(0, 1); return; }
+      case 25: { w.bits(25, W); w.bits(0, 1); w.uint(chkInt((doc as any)["CarbonDioxideEmission"], 0, 65535, "CarbonDioxideEmission")); w.bits(0, 1); return; }
+      case 26: { w.bits(26, W); w.bits(0, 1); w.binary((doc as any)["Certificate"], 1600, "Certificate"); w.bits(0, 1); return; }
+      case 27: { w.bits(27, W); try { e_CertificateInstallationReqType(w, (doc as any)["CertificateInstallationReq"]); } catch (err) { throw withPath(err, "CertificateInstallationReq"); } return; }
+      case 28: { w.bits(28, W); try { e_CertificateInstallationResType(w, (doc as any)["CertificateInstallationRes"]); } catch (err) { throw withPath(err, "CertificateInstallationRes"); } return; }
+      case 29: { w.bits(29, W); w.bits(0, 1); w.bits(chkBool((doc as any)["CertificateInstallationService"], "CertificateInstallationService") ? 1 : 0, 1); w.bits(0, 1); return; }
+      case 30: { w.bits(30, W); w.bits(0, 1); { const i = E3i.get((doc as any)["ChargeProgress"]); if (i === undefined) throw enumErr((doc as any)["ChargeProgress"], E3, "ChargeProgress"); w.bits(i, 2); } w.bits(0, 1); return; }
+      case 31: { w.bits(31, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["ChargedEnergyReadingWh"], 0n, 18446744073709551615n, "ChargedEnergyReadingWh")); w.bits(0, 1); return; }
+      case 32: { w.bits(32, W); w.bits(0, 1); w.bits(chkBool((doc as any)["ChargingComplete"], "ChargingComplete") ? 1 : 0, 1); w.bits(0, 1); return; }
+      case 33: { w.bits(33, W); try { e_ChargingScheduleType(w, (doc as any)["ChargingSchedule"]); } catch (err) { throw withPath(err, "ChargingSchedule"); } return; }
+      case 34: { w.bits(34, W); w.bits(0, 1); { const i = E7i.get((doc as any)["ChargingSession"]); if (i === undefined) throw enumErr((doc as any)["ChargingSession"], E7, "ChargingSession"); w.bits(i, 2); } w.bits(0, 1); return; }
+      case 35: { w.bits(35, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["CheckOutTime"], 0n, 18446744073709551615n, "CheckOutTime")); w.bits(0, 1); return; }
+      case 36: { w.bits(36, W); try { e_ContractCertificateChainType(w, (doc as any)["ContractCertificateChain"]); } catch (err) { throw withPath(err, "ContractCertificateChain"); } return; }
+      case 37: { w.bits(37, W); try { e_RationalNumberType(w, (doc as any)["CostPerUnit"]); } catch (err) { throw withPath(err, "CostPerUnit"); } return; }
+      case 38: { w.bits(38, W); w.bits(0, 1); w.string((doc as any)["Currency"], 3, "Currency"); w.bits(0, 1); return; }
+      case 39: { w.bits(39, W); w.bits(0, 1); w.binary((doc as any)["DHPublicKey"], 133, "DHPublicKey"); w.bits(0, 1); return; }
+      case 40: { w.bits(40, W); try { e_DSAKeyValueType(w, (doc as any)["DSAKeyValue"]); } catch (err) { throw withPath(err, "DSAKeyValue"); } return; }
+      case 41: { w.bits(41, W); w.bits(0, 1); w.uint(chkInt((doc as any)["DepartureTime"], 0, 4294967295, "DepartureTime")); w.bits(0, 1); return; }
+      case 42: { w.bits(42, W); w.bits(0, 1); w.uint(chkInt((doc as any)["DepartureTime"], 0, 4294967295, "DepartureTime")); w.bits(0, 1); return; }
+      case 43: { w.bits(43, W); w.bits(0, 1); w.int(chkInt((doc as any)["DeviceLocation"], -32768, 32767, "DeviceLocation")); w.bits(0, 1); return; }
+      case 44: { w.bits(44, W); w.bits(0, 1); w.int(chkInt((doc as any)["DeviceOffset"], -32768, 32767, "DeviceOffset")); w.bits(0, 1); return; }
+      case 45: { w.bits(45, W); try { e_DigestMethodType(w, (doc as any)["DigestMethod"]); } catch (err) { throw withPath(err, "DigestMethod"); } return; }
+      case 46: { w.bits(46, W); w.bits(0, 1); w.binary((doc as any)["DigestValue"], 65536, "DigestValue"); w.bits(0, 1); return; }
+      case 47: { w.bits(47, W); try { e_ChargingScheduleType(w, (doc as any)["DischargingSchedule"]); } catch (err) { throw withPath(err, "DischargingSchedule"); } return; }
+      case 48: { w.bits(48, W); try { e_DisplayParametersType(w, (doc as any)["DisplayParameters"]); } catch (err) { throw withPath(err, "DisplayParameters"); } return; }
+      case 49: { w.bits(49, W); w.bits(0, 1); w.uint(chkInt((doc as any)["Duration"], 0, 4294967295, "Duration")); w.bits(0, 1); return; }
+      case 50: { w.bits(50, W); try { e_Dynamic_EVPPTControlModeType(w, (doc as any)["Dynamic_EVPPTControlMode"]); } catch (err) { throw withPath(err, "Dynamic_EVPPTControlMode"); } return; }
+      case 51: { w.bits(51, W); try { e_Dynamic_SEReqControlModeType(w, (doc as any)["Dynamic_SEReqControlMode"]); } catch (err) { throw withPath(err, "Dynamic_SEReqControlMode"); } return; }
+      case 52: { w.bits(52, W); try { e_Dynamic_SEResControlModeType(w, (doc as any)["Dynamic_SEResControlMode"]); } catch (err) { throw withPath(err, "Dynamic_SEResControlMode"); } return; }
+      case 53: { w.bits(53, W); try { e_Dynamic_SMDTControlModeType(w, (doc as any)["Dynamic_SMDTControlMode"]); } catch (err) { throw withPath(err, "Dynamic_SMDTControlMode"); } return; }
+      case 54: { w.bits(54, W); w.bits(0, 1); { const i = E8i.get((doc as any)["ECDHCurve"]); if (i === undefined) throw enumErr((doc as any)["ECDHCurve"], E8, "ECDHCurve"); w.bits(i, 1); } w.bits(0, 1); return; }
+      case 55: { w.bits(55, W); try { e_EIM_AReqAuthorizationModeType(w, (doc as any)["EIM_AReqAuthorizationMode"]); } catch (err) { throw withPath(err, "EIM_AReqAuthorizationMode"); } return; }
+      case 56: { w.bits(56, W); try { e_EIM_ASResAuthorizationModeType(w, (doc as any)["EIM_ASResAuthorizationMode"]); } catch (err) { throw withPath(err, "EIM_ASResAuthorizationMode"); } return; }
+      case 57: { w.bits(57, W); w.bits(0, 1); w.string((doc as any)["EMAID"], 255, "EMAID"); w.bits(0, 1); return; }
+      case 58: { w.bits(58, W); try { e_EVAbsolutePriceScheduleType(w, (doc as any)["EVAbsolutePriceSchedule"]); } catch (err) { throw withPath(err, "EVAbsolutePriceSchedule"); } return; }
+      case 59: { w.bits(59, W); w.bits(0, 1); w.string((doc as any)["EVCCID"], 255, "EVCCID"); w.bits(0, 1); return; }
+      case 60: { w.bits(60, W); w.bits(0, 1); { const i = E9i.get((doc as any)["EVCheckInStatus"]); if (i === undefined) throw enumErr((doc as any)["EVCheckInStatus"], E9, "EVCheckInStatus"); w.bits(i, 2); } w.bits(0, 1); return; }
+      case 61: { w.bits(61, W); w.bits(0, 1); { const i = E11i.get((doc as any)["EVCheckOutStatus"]); if (i === undefined) throw enumErr((doc as any)["EVCheckOutStatus"], E11, "EVCheckOutStatus"); w.bits(i, 2); } w.bits(0, 1); return; }
+      case 62: { w.bits(62, W); try { e_EVEnergyOfferType(w, (doc as any)["EVEnergyOffer"]); } catch (err) { throw withPath(err, "EVEnergyOffer"); } return; }
+      case 63: { w.bits(63, W); try { e_RationalNumberType(w, (doc as any)["EVMaximumEnergyRequest"]); } catch (err) { throw withPath(err, "EVMaximumEnergyRequest"); } return; }
+      case 64: { w.bits(64, W); try { e_RationalNumberType(w, (doc as any)["EVMaximumEnergyRequest"]); } catch (err) { throw withPath(err, "EVMaximumEnergyRequest"); } return; }
+      case 65: { w.bits(65, W); try { e_RationalNumberType(w, (doc as any)["EVMaximumV2XEnergyRequest"]); } catch (err) { throw withPath(err, "EVMaximumV2XEnergyRequest"); } return; }
+      case 66: { w.bits(66, W); try { e_RationalNumberType(w, (doc as any)["EVMinimumEnergyRequest"]); } catch (err) { throw withPath(err, "EVMinimumEnergyRequest"); } return; }
+      case 67: { w.bits(67, W); try { e_RationalNumberType(w, (doc as any)["EVMinimumEnergyRequest"]); } catch (err) { throw withPath(err, "EVMinimumEnergyRequest"); } return; }
+      case 68: { w.bits(68, W); try { e_RationalNumberType(w, (doc as any)["EVMinimumV2XEnergyRequest"]); } catch (err) { throw withPath(err, "EVMinimumV2XEnergyRequest"); } return; }
+      case 69: { w.bits(69, W); try { e_EVPowerProfileType(w, (doc as any)["EVPowerProfile"]); } catch (err) { throw withPath(err, "EVPowerProfile"); } return; }
+      case 70: { w.bits(70, W); try { e_EVPowerProfileEntryListType(w, (doc as any)["EVPowerProfileEntries"]); } catch (err) { throw withPath(err, "EVPowerProfileEntries"); } return; }
+      case 71: { w.bits(71, W); try { e_PowerScheduleEntryType(w, (doc as any)["EVPowerProfileEntry"]); } catch (err) { throw withPath(err, "EVPowerProfileEntry"); } return; }
+      case 72: { w.bits(72, W); try { e_EVPowerScheduleType(w, (doc as any)["EVPowerSchedule"]); } catch (err) { throw withPath(err, "EVPowerSchedule"); } return; }
+      case 73: { w.bits(73, W); try { e_EVPowerScheduleEntryListType(w, (doc as any)["EVPowerScheduleEntries"]); } catch (err) { throw withPath(err, "EVPowerScheduleEntries"); } return; }
+      case 74: { w.bits(74, W); try { e_EVPowerScheduleEntryType(w, (doc as any)["EVPowerScheduleEntry"]); } catch (err) { throw withPath(err, "EVPowerScheduleEntry"); } return; }
+      case 75: { w.bits(75, W); try { e_EVPriceRuleType(w, (doc as any)["EVPriceRule"]); } catch (err) { throw withPath(err, "EVPriceRule"); } return; }
+      case 76: { w.bits(76, W); try { e_EVPriceRuleStackType(w, (doc as any)["EVPriceRuleStack"]); } catch (err) { throw withPath(err, "EVPriceRuleStack"); } return; }
+      case 77: { w.bits(77, W); try { e_EVPriceRuleStackListType(w, (doc as any)["EVPriceRuleStacks"]); } catch (err) { throw withPath(err, "EVPriceRuleStacks"); } return; }
+      case 78: { w.bits(78, W); w.bits(0, 1); { const i = E2i.get((doc as any)["EVProcessing"]); if (i === undefined) throw enumErr((doc as any)["EVProcessing"], E2, "EVProcessing"); w.bits(i, 2); } w.bits(0, 1); return; }
+      case 79: { w.bits(79, W); w.bits(0, 1); { const i = E12i.get((doc as any)["EVSECheckOutStatus"]); if (i === undefined) throw enumErr((doc as any)["EVSECheckOutStatus"], E12, "EVSECheckOutStatus"); w.bits(i, 1); } w.bits(0, 1); return; }
+      case 80: { w.bits(80, W); w.bits(0, 1); w.string((doc as any)["EVSEID"], 255, "EVSEID"); w.bits(0, 1); return; }
+      case 81: { w.bits(81, W); w.bits(0, 1); { const i = E6i.get((doc as any)["EVSENotification"]); if (i === undefined) throw enumErr((doc as any)["EVSENotification"], E6, "EVSENotification"); w.bits(i, 3); } w.bits(0, 1); return; }
+      case 82: { w.bits(82, W); w.bits(0, 1); { const i = E2i.get((doc as any)["EVSEProcessing"]); if (i === undefined) throw enumErr((doc as any)["EVSEProcessing"], E2, "EVSEProcessing"); w.bits(i, 2); } w.bits(0, 1); return; }
+      case 83: { w.bits(83, W); try { e_EVSEStatusType(w, (doc as any)["EVSEStatus"]); } catch (err) { throw withPath(err, "EVSEStatus"); } return; }
+      case 84: { w.bits(84, W); try { e_EVSEStatusType(w, (doc as any)["EVSEStatus"]); } catch (err) { throw withPath(err, "EVSEStatus"); } return; }
+      case 85: { w.bits(85, W); try { e_RationalNumberType(w, (doc as any)["EVTargetEnergyRequest"]); } catch (err) { throw withPath(err, "EVTargetEnergyRequest"); } return; }
+      case 86: { w.bits(86, W); try { e_RationalNumberType(w, (doc as any)["EVTargetEnergyRequest"]); } catch (err) { throw withPath(err, "EVTargetEnergyRequest"); } return; }
+      case 87: { w.bits(87, W); w.bits(0, 1); w.string((doc as any)["EVTerminationCode"], 80, "EVTerminationCode"); w.bits(0, 1); return; }
+      case 88: { w.bits(88, W); w.bits(0, 1); w.string((doc as any)["EVTerminationExplanation"], 160, "EVTerminationExplanation"); w.bits(0, 1); return; }
+      case 89: { w.bits(89, W); try { e_DetailedCostType(w, (doc as any)["EnergyCosts"]); } catch (err) { throw withPath(err, "EnergyCosts"); } return; }
+      case 90: { w.bits(90, W); try { e_RationalNumberType(w, (doc as any)["EnergyFee"]); } catch (err) { throw withPath(err, "EnergyFee"); } return; }
+      case 91: { w.bits(91, W); try { e_ServiceListType(w, (doc as any)["EnergyTransferServiceList"]); } catch (err) { throw withPath(err, "EnergyTransferServiceList"); } return; }
+      case 92: { w.bits(92, W); w.bits(0, 1); w.binary((doc as any)["Exponent"], 65536, "Exponent"); w.bits(0, 1); return; }
+      case 93: { w.bits(93, W); w.bits(0, 1); w.bits(chkInt((doc as any)["Exponent"], -128, 127, "Exponent") - -128, 8); w.bits(0, 1); return; }
+      case 94: { w.bits(94, W); w.bits(0, 1); w.bits(chkBool((doc as any)["FreeService"], "FreeService") ? 1 : 0, 1); w.bits(0, 1); return; }
+      case 95: { w.bits(95, W); w.bits(0, 1); w.binary((doc as any)["G"], 65536, "G"); w.bits(0, 1); return; }
+      case 96: { w.bits(96, W); w.bits(0, 1); w.binary((doc as any)["GenChallenge"], 16, "GenChallenge"); w.bits(0, 1); return; }
+      case 97: { w.bits(97, W); w.bits(0, 1); w.bits(chkBool((doc as any)["GoToPause"], "GoToPause") ? 1 : 0, 1); w.bits(0, 1); return; }
+      case 98: { w.bits(98, W); w.bits(0, 1); w.intBig(chkBig((doc as any)["HMACOutputLength"], undefined, undefined, "HMACOutputLength")); w.bits(0, 1); return; }
+      case 99: { w.bits(99, W); try { e_MessageHeaderType(w, (doc as any)["Header"]); } catch (err) { throw withPath(err, "Header"); } return; }
+      case 100: { w.bits(100, W); w.bits(0, 1); w.bits(chkBool((doc as any)["InletHot"], "InletHot") ? 1 : 0, 1); w.bits(0, 1); return; }
+      case 101: { w.bits(101, W); w.bits(0, 1); w.binary((doc as any)["J"], 65536, "J"); w.bits(0, 1); return; }
+      case 102: { w.bits(102, W); try { e_KeyInfoType(w, (doc as any)["KeyInfo"]); } catch (err) { throw withPath(err, "KeyInfo"); } return; }
+      case 103: { w.bits(103, W); w.bits(0, 1); w.string((doc as any)["KeyName"], 65536, "KeyName"); w.bits(0, 1); return; }
+      case 104: { w.bits(104, W); try { e_KeyValueType(w, (doc as any)["KeyValue"]); } catch (err) { throw withPath(err, "KeyValue"); } return; }
+      case 105: { w.bits(105, W); w.bits(0, 1); w.string((doc as any)["Language"], 3, "Language"); w.bits(0, 1); return; }
+      case 106: { w.bits(106, W); try { e_ListOfRootCertificateIDsType(w, (doc as any)["ListOfRootCertificateIDs"]); } catch (err) { throw withPath(err, "ListOfRootCertificateIDs"); } return; }
+      case 107: { w.bits(107, W); try { e_ManifestType(w, (doc as any)["Manifest"]); } catch (err) { throw withPath(err, "Manifest"); } return; }
+      case 108: { w.bits(108, W); w.bits(0, 1); w.bits(chkInt((doc as any)["MaximumContractCertificateChains"], 0, 255, "MaximumContractCertificateChains") - 0, 8); w.bits(0, 1); return; }
+      case 109: { w.bits(109, W); try { e_RationalNumberType(w, (doc as any)["MaximumCost"]); } catch (err) { throw withPath(err, "MaximumCost"); } return; }
+      case 110: { w.bits(110, W); w.bits(0, 1); w.bits(chkInt((doc as any)["MaximumSOC"], 0, 100, "MaximumSOC") - 0, 7); w.bits(0, 1); return; }
+      case 111: { w.bits(111, W); w.bits(0, 1); w.bits(chkInt((doc as any)["MaximumSupportingPoints"], 12, 1024, "MaximumSupportingPoints") - 12, 10); w.bits(0, 1); return; }
+      case 112: { w.bits(112, W); w.bits(0, 1); w.string((doc as any)["MeterID"], 32, "MeterID"); w.bits(0, 1); return; }
+      case 113: { w.bits(113, W); try { e_MeterInfoType(w, (doc as any)["MeterInfo"]); } catch (err) { throw withPath(err, "MeterInfo"); } return; }
+      case 114: { w.bits(114, W); try { e_MeterInfoType(w, (doc as any)["MeterInfo"]); } catch (err) { throw withPath(err, "MeterInfo"); } return; }
+      case 115: { w.bits(115, W); w.bits(0, 1); w.bits(chkBool((doc as any)["MeterInfoRequested"], "MeterInfoRequested") ? 1 : 0, 1); w.bits(0, 1); return; }
+      case 116: { w.bits(116, W); w.bits(0, 1); w.binary((doc as any)["MeterSignature"], 64, "MeterSignature"); w.bits(0, 1); return; }
+      case 117: { w.bits(117, W); w.bits(0, 1); w.int(chkInt((doc as any)["MeterStatus"], -32768, 32767, "MeterStatus")); w.bits(0, 1); return; }
+      case 118: { w.bits(118, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["MeterTimestamp"], 0n, 18446744073709551615n, "MeterTimestamp")); w.bits(0, 1); return; }
+      case 119: { w.bits(119, W); try { e_MeteringConfirmationReqType(w, (doc as any)["MeteringConfirmationReq"]); } catch (err) { throw withPath(err, "MeteringConfirmationReq"); } return; }
+      case 120: { w.bits(120, W); try { e_MeteringConfirmationResType(w, (doc as any)["MeteringConfirmationRes"]); } catch (err) { throw withPath(err, "MeteringConfirmationRes"); } return; }
+      case 121: { w.bits(121, W); w.bits(0, 1); w.string((doc as any)["MgmtData"], 65536, "MgmtData"); w.bits(0, 1); return; }
+      case 122: { w.bits(122, W); try { e_RationalNumberType(w, (doc as any)["MinimumCost"]); } catch (err) { throw withPath(err, "MinimumCost"); } return; }
+      case 123: { w.bits(123, W); w.bits(0, 1); w.bits(chkInt((doc as any)["MinimumSOC"], 0, 100, "MinimumSOC") - 0, 7); w.bits(0, 1); return; }
+      case 124: { w.bits(124, W); w.bits(0, 1); w.bits(chkInt((doc as any)["MinimumSOC"], 0, 100, "MinimumSOC") - 0, 7); w.bits(0, 1); return; }
+      case 125: { w.bits(125, W); w.bits(0, 1); w.binary((doc as any)["Modulus"], 65536, "Modulus"); w.bits(0, 1); return; }
+      case 126: { w.bits(126, W); w.bits(0, 1); w.uint(chkInt((doc as any)["NotificationMaxDelay"], 0, 65535, "NotificationMaxDelay")); w.bits(0, 1); return; }
+      case 127: { w.bits(127, W); w.bits(0, 1); w.bits(chkInt((doc as any)["NumberOfPriceLevels"], 0, 255, "NumberOfPriceLevels") - 0, 8); w.bits(0, 1); return; }
+      case 128: { w.bits(128, W); try { e_SignedCertificateChainType(w, (doc as any)["OEMProvisioningCertificateChain"]); } catch (err) { throw withPath(err, "OEMProvisioningCertificateChain"); } return; }
+      case 129: { w.bits(129, W); try { e_ObjectType(w, (doc as any)["Object"]); } catch (err) { throw withPath(err, "Object"); } return; }
+      case 130: { w.bits(130, W); try { e_DetailedCostType(w, (doc as any)["OccupancyCosts"]); } catch (err) { throw withPath(err, "OccupancyCosts"); } return; }
+      case 131: { w.bits(131, W); try { e_DetailedCostType(w, (doc as any)["OverstayCosts"]); } catch (err) { throw withPath(err, "OverstayCosts"); } return; }
+      case 132: { w.bits(132, W); try { e_RationalNumberType(w, (doc as any)["OverstayFee"]); } catch (err) { throw withPath(err, "OverstayFee"); } return; }
+      case 133: { w.bits(133, W); w.bits(0, 1); w.uint(chkInt((doc as any)["OverstayFeePeriod"], 0, 4294967295, "OverstayFeePeriod")); w.bits(0, 1); return; }
+      case 134: { w.bits(134, W); try { e_RationalNumberType(w, (doc as any)["OverstayPowerThreshold"]); } catch (err) { throw withPath(err, "OverstayPowerThreshold"); } return; }
+      case 135: { w.bits(135, W); try { e_OverstayRuleType(w, (doc as any)["OverstayRule"]); } catch (err) { throw withPath(err, "OverstayRule"); } return; }
+      case 136: { w.bits(136, W); w.bits(0, 1); w.string((doc as any)["OverstayRuleDescription"], 160, "OverstayRuleDescription"); w.bits(0, 1); return; }
+      case 137: { w.bits(137, W); try { e_OverstayRuleListType(w, (doc as any)["OverstayRules"]); } catch (err) { throw withPath(err, "OverstayRules"); } return; }
+      case 138: { w.bits(138, W); w.bits(0, 1); w.uint(chkInt((doc as any)["OverstayTimeThreshold"], 0, 4294967295, "OverstayTimeThreshold")); w.bits(0, 1); return; }
+      case 139: { w.bits(139, W); w.bits(0, 1); w.binary((doc as any)["P"], 65536, "P"); w.bits(0, 1); return; }
+      case 140: { w.bits(140, W); try { e_PGPDataType(w, (doc as any)["PGPData"]); } catch (err) { throw withPath(err, "PGPData"); } return; }
+      case 141: { w.bits(141, W); w.bits(0, 1); w.binary((doc as any)["PGPKeyID"], 65536, "PGPKeyID"); w.bits(0, 1); return; }
+      case 142: { w.bits(142, W); w.bits(0, 1); w.binary((doc as any)["PGPKeyPacket"], 65536, "PGPKeyPacket"); w.bits(0, 1); return; }
+      case 143: { w.bits(143, W); try { e_ParameterType(w, (doc as any)["Parameter"]); } catch (err) { throw withPath(err, "Parameter"); } return; }
+      case 144: { w.bits(144, W); try { e_ParameterSetType(w, (doc as any)["ParameterSet"]); } catch (err) { throw withPath(err, "ParameterSet"); } return; }
+      case 145: { w.bits(145, W); w.bits(0, 1); w.uint(chkInt((doc as any)["ParameterSetID"], 0, 65535, "ParameterSetID")); w.bits(0, 1); return; }
+      case 146: { w.bits(146, W); try { e_RationalNumberType(w, (doc as any)["ParkingFee"]); } catch (err) { throw withPath(err, "ParkingFee"); } return; }
+      case 147: { w.bits(147, W); w.bits(0, 1); w.uint(chkInt((doc as any)["ParkingFeePeriod"], 0, 4294967295, "ParkingFeePeriod")); w.bits(0, 1); return; }
+      case 148: { w.bits(148, W); w.bits(0, 1); { const i = E10i.get((doc as any)["ParkingMethod"]); if (i === undefined) throw enumErr((doc as any)["ParkingMethod"], E10, "ParkingMethod"); w.bits(i, 2); } w.bits(0, 1); return; }
+      case 149: { w.bits(149, W); w.bits(0, 1); w.int(chkInt((doc as any)["ParkingSpace"], -32768, 32767, "ParkingSpace")); w.bits(0, 1); return; }
+      case 150: { w.bits(150, W); w.bits(0, 1); w.binary((doc as any)["PgenCounter"], 65536, "PgenCounter"); w.bits(0, 1); return; }
+      case 151: { w.bits(151, W); try { e_PnC_AReqAuthorizationModeType(w, (doc as any)["PnC_AReqAuthorizationMode"]); } catch (err) { throw withPath(err, "PnC_AReqAuthorizationMode"); } return; }
+      case 152: { w.bits(152, W); try { e_PnC_ASResAuthorizationModeType(w, (doc as any)["PnC_ASResAuthorizationMode"]); } catch (err) { throw withPath(err, "PnC_ASResAuthorizationMode"); } return; }
+      case 153: { w.bits(153, W); try { e_RationalNumberType(w, (doc as any)["Power"]); } catch (err) { throw withPath(err, "Power"); } return; }
+      case 154: { w.bits(154, W); try { e_PowerDeliveryReqType(w, (doc as any)["PowerDeliveryReq"]); } catch (err) { throw withPath(err, "PowerDeliveryReq"); } return; }
+      case 155: { w.bits(155, W); try { e_PowerDeliveryResType(w, (doc as any)["PowerDeliveryRes"]); } catch (err) { throw withPath(err, "PowerDeliveryRes"); } return; }
+      case 156: { w.bits(156, W); try { e_RationalNumberType(w, (doc as any)["PowerRangeStart"]); } catch (err) { throw withPath(err, "PowerRangeStart"); } return; }
+      case 157: { w.bits(157, W); try { e_PowerScheduleType(w, (doc as any)["PowerSchedule"]); } catch (err) { throw withPath(err, "PowerSchedule"); } return; }
+      case 158: { w.bits(158, W); try { e_PowerScheduleEntryListType(w, (doc as any)["PowerScheduleEntries"]); } catch (err) { throw withPath(err, "PowerScheduleEntries"); } return; }
+      case 159: { w.bits(159, W); try { e_PowerScheduleEntryType(w, (doc as any)["PowerScheduleEntry"]); } catch (err) { throw withPath(err, "PowerScheduleEntry"); } return; }
+      case 160: { w.bits(160, W); try { e_RationalNumberType(w, (doc as any)["PowerTolerance"]); } catch (err) { throw withPath(err, "PowerTolerance"); } return; }
+      case 161: { w.bits(161, W); w.bits(0, 1); { const i = E5i.get((doc as any)["PowerToleranceAcceptance"]); if (i === undefined) throw enumErr((doc as any)["PowerToleranceAcceptance"], E5, "PowerToleranceAcceptance"); w.bits(i, 1); } w.bits(0, 1); return; }
+      case 162: { w.bits(162, W); try { e_RationalNumberType(w, (doc as any)["Power_L2"]); } catch (err) { throw withPath(err, "Power_L2"); } return; }
+      case 163: { w.bits(163, W); try { e_RationalNumberType(w, (doc as any)["Power_L3"]); } catch (err) { throw withPath(err, "Power_L3"); } return; }
+      case 164: { w.bits(164, W); w.bits(0, 1); w.bits(chkInt((doc as any)["PresentSOC"], 0, 100, "PresentSOC") - 0, 7); w.bits(0, 1); return; }
+      case 165: { w.bits(165, W); w.bits(0, 1); w.string((doc as any)["PriceAlgorithm"], 255, "PriceAlgorithm"); w.bits(0, 1); return; }
+      case 166: { w.bits(166, W); w.bits(0, 1); w.bits(chkInt((doc as any)["PriceLevel"], 0, 255, "PriceLevel") - 0, 8); w.bits(0, 1); return; }
+      case 167: { w.bits(167, W); try { e_PriceLevelScheduleType(w, (doc as any)["PriceLevelSchedule"]); } catch (err) { throw withPath(err, "PriceLevelSchedule"); } return; }
+      case 168: { w.bits(168, W); try { e_PriceLevelScheduleEntryListType(w, (doc as any)["PriceLevelScheduleEntries"]); } catch (err) { throw withPath(err, "PriceLevelScheduleEntries"); } return; }
+      case 169: { w.bits(169, W); try { e_PriceLevelScheduleEntryType(w, (doc as any)["PriceLevelScheduleEntry"]); } catch (err) { throw withPath(err, "PriceLevelScheduleEntry"); } return; }
+      case 170: { w.bits(170, W); try { e_PriceRuleType(w, (doc as any)["PriceRule"]); } catch (err) { throw withPath(err, "PriceRule"); } return; }
+      case 171: { w.bits(171, W); try { e_PriceRuleStackType(w, (doc as any)["PriceRuleStack"]); } catch (err) { throw withPath(err, "PriceRuleStack"); } return; }
+      case 172: { w.bits(172, W); try { e_PriceRuleStackListType(w, (doc as any)["PriceRuleStacks"]); } catch (err) { throw withPath(err, "PriceRuleStacks"); } return; }
+      case 173: { w.bits(173, W); w.bits(0, 1); w.string((doc as any)["PriceScheduleDescription"], 160, "PriceScheduleDescription"); w.bits(0, 1); return; }
+      case 174: { w.bits(174, W); w.bits(0, 1); w.uint(chkInt((doc as any)["PriceScheduleID"], 1, 4294967295, "PriceScheduleID")); w.bits(0, 1); return; }
+      case 175: { w.bits(175, W); try { e_EMAIDListType(w, (doc as any)["PrioritizedEMAIDs"]); } catch (err) { throw withPath(err, "PrioritizedEMAIDs"); } return; }
+      case 176: { w.bits(176, W); w.bits(0, 1); w.string((doc as any)["ProviderID"], 80, "ProviderID"); w.bits(0, 1); return; }
+      case 177: { w.bits(177, W); w.bits(0, 1); w.binary((doc as any)["Q"], 65536, "Q"); w.bits(0, 1); return; }
+      case 178: { w.bits(178, W); try { e_RSAKeyValueType(w, (doc as any)["RSAKeyValue"]); } catch (err) { throw withPath(err, "RSAKeyValue"); } return; }
+      case 179: { w.bits(179, W); try { e_ReceiptType(w, (doc as any)["Receipt"]); } catch (err) { throw withPath(err, "Receipt"); } return; }
+      case 180: { w.bits(180, W); try { e_ReceiptType(w, (doc as any)["Receipt"]); } catch (err) { throw withPath(err, "Receipt"); } return; }
+      case 181: { w.bits(181, W); try { e_ReferenceType(w, (doc as any)["Reference"]); } catch (err) { throw withPath(err, "Reference"); } return; }
+      case 182: { w.bits(182, W); w.bits(0, 1); w.bits(chkInt((doc as any)["RemainingContractCertificateChains"], 0, 255, "RemainingContractCertificateChains") - 0, 8); w.bits(0, 1); return; }
+      case 183: { w.bits(183, W); w.bits(0, 1); w.uint(chkInt((doc as any)["RemainingTimeToMaximumSOC"], 0, 4294967295, "RemainingTimeToMaximumSOC")); w.bits(0, 1); return; }
+      case 184: { w.bits(184, W); w.bits(0, 1); w.uint(chkInt((doc as any)["RemainingTimeToMinimumSOC"], 0, 4294967295, "RemainingTimeToMinimumSOC")); w.bits(0, 1); return; }
+      case 185: { w.bits(185, W); w.bits(0, 1); w.uint(chkInt((doc as any)["RemainingTimeToTargetSOC"], 0, 4294967295, "RemainingTimeToTargetSOC")); w.bits(0, 1); return; }
+      case 186: { w.bits(186, W); w.bits(0, 1); w.bits(chkInt((doc as any)["RenewableGenerationPercentage"], 0, 255, "RenewableGenerationPercentage") - 0, 8); w.bits(0, 1); return; }
+      case 187: { w.bits(187, W); w.bits(0, 1); { const i = E0i.get((doc as any)["ResponseCode"]); if (i === undefined) throw enumErr((doc as any)["ResponseCode"], E0, "ResponseCode"); w.bits(i, 6); } w.bits(0, 1); return; }
+      case 188: { w.bits(188, W); try { e_RetrievalMethodType(w, (doc as any)["RetrievalMethod"]); } catch (err) { throw withPath(err, "RetrievalMethod"); } return; }
+      case 189: { w.bits(189, W); try { e_X509IssuerSerialType(w, (doc as any)["RootCertificateID"]); } catch (err) { throw withPath(err, "RootCertificateID"); } return; }
+      case 190: { w.bits(190, W); w.bits(0, 1); w.binary((doc as any)["SECP521_EncryptedPrivateKey"], 94, "SECP521_EncryptedPrivateKey"); w.bits(0, 1); return; }
+      case 191: { w.bits(191, W); try { e_SPKIDataType(w, (doc as any)["SPKIData"]); } catch (err) { throw withPath(err, "SPKIData"); } return; }
+      case 192: { w.bits(192, W); w.bits(0, 1); w.binary((doc as any)["SPKISexp"], 65536, "SPKISexp"); w.bits(0, 1); return; }
+      case 193: { w.bits(193, W); try { e_ScheduleExchangeReqType(w, (doc as any)["ScheduleExchangeReq"]); } catch (err) { throw withPath(err, "ScheduleExchangeReq"); } return; }
+      case 194: { w.bits(194, W); try { e_ScheduleExchangeResType(w, (doc as any)["ScheduleExchangeRes"]); } catch (err) { throw withPath(err, "ScheduleExchangeRes"); } return; }
+      case 195: { w.bits(195, W); try { e_ScheduleTupleType(w, (doc as any)["ScheduleTuple"]); } catch (err) { throw withPath(err, "ScheduleTuple"); } return; }
+      case 196: { w.bits(196, W); w.bits(0, 1); w.uint(chkInt((doc as any)["ScheduleTupleID"], 1, 4294967295, "ScheduleTupleID")); w.bits(0, 1); return; }
+      case 197: { w.bits(197, W); try { e_Scheduled_EVPPTControlModeType(w, (doc as any)["Scheduled_EVPPTControlMode"]); } catch (err) { throw withPath(err, "Scheduled_EVPPTControlMode"); } return; }
+      case 198: { w.bits(198, W); try { e_Scheduled_SEReqControlModeType(w, (doc as any)["Scheduled_SEReqControlMode"]); } catch (err) { throw withPath(err, "Scheduled_SEReqControlMode"); } return; }
+      case 199: { w.bits(199, W); try { e_Scheduled_SEResControlModeType(w, (doc as any)["Scheduled_SEResControlMode"]); } catch (err) { throw withPath(err, "Scheduled_SEResControlMode"); } return; }
+      case 200: { w.bits(200, W); try { e_Scheduled_SMDTControlModeType(w, (doc as any)["Scheduled_SMDTControlMode"]); } catch (err) { throw withPath(err, "Scheduled_SMDTControlMode"); } return; }
+      case 201: { w.bits(201, W); w.bits(0, 1); w.binary((doc as any)["Seed"], 65536, "Seed"); w.bits(0, 1); return; }
+      case 202: { w.bits(202, W); w.bits(0, 1); { const i = E1i.get((doc as any)["SelectedAuthorizationService"]); if (i === undefined) throw enumErr((doc as any)["SelectedAuthorizationService"], E1, "SelectedAuthorizationService"); w.bits(i, 1); } w.bits(0, 1); return; }
+      case 203: { w.bits(203, W); try { e_SelectedServiceType(w, (doc as any)["SelectedEnergyTransferService"]); } catch (err) { throw withPath(err, "SelectedEnergyTransferService"); } return; }
+      case 204: { w.bits(204, W); w.bits(0, 1); w.uint(chkInt((doc as any)["SelectedScheduleTupleID"], 1, 4294967295, "SelectedScheduleTupleID")); w.bits(0, 1); return; }
+      case 205: { w.bits(205, W); try { e_SelectedServiceType(w, (doc as any)["SelectedService"]); } catch (err) { throw withPath(err, "SelectedService"); } return; }
+      case 206: { w.bits(206, W); try { e_SelectedServiceListType(w, (doc as any)["SelectedVASList"]); } catch (err) { throw withPath(err, "SelectedVASList"); } return; }
+      case 207: { w.bits(207, W); try { e_ServiceType(w, (doc as any)["Service"]); } catch (err) { throw withPath(err, "Service"); } return; }
+      case 208: { w.bits(208, W); try { e_ServiceDetailReqType(w, (doc as any)["ServiceDetailReq"]); } catch (err) { throw withPath(err, "ServiceDetailReq"); } return; }
+      case 209: { w.bits(209, W); try { e_ServiceDetailResType(w, (doc as any)["ServiceDetailRes"]); } catch (err) { throw withPath(err, "ServiceDetailRes"); } return; }
+      case 210: { w.bits(210, W); try { e_ServiceDiscoveryReqType(w, (doc as any)["ServiceDiscoveryReq"]); } catch (err) { throw withPath(err, "ServiceDiscoveryReq"); } return; }
+      case 211: { w.bits(211, W); try { e_ServiceDiscoveryResType(w, (doc as any)["ServiceDiscoveryRes"]); } catch (err) { throw withPath(err, "ServiceDiscoveryRes"); } return; }
+      case 212: { w.bits(212, W); try { e_RationalNumberType(w, (doc as any)["ServiceFee"]); } catch (err) { throw withPath(err, "ServiceFee"); } return; }
+      case 213: { w.bits(213, W); w.bits(0, 1); w.uint(chkInt((doc as any)["ServiceID"], 0, 65535, "ServiceID")); w.bits(0, 1); return; }
+      case 214: { w.bits(214, W); w.bits(0, 1); w.string((doc as any)["ServiceName"], 80, "ServiceName"); w.bits(0, 1); return; }
+      case 215: { w.bits(215, W); try { e_ServiceParameterListType(w, (doc as any)["ServiceParameterList"]); } catch (err) { throw withPath(err, "ServiceParameterList"); } return; }
+      case 216: { w.bits(216, W); w.bits(0, 1); w.bits(chkBool((doc as any)["ServiceRenegotiationSupported"], "ServiceRenegotiationSupported") ? 1 : 0, 1); w.bits(0, 1); return; }
+      case 217: { w.bits(217, W); try { e_ServiceSelectionReqType(w, (doc as any)["ServiceSelectionReq"]); } catch (err) { throw withPath(err, "ServiceSelectionReq"); } return; }
+      case 218: { w.bits(218, W); try { e_ServiceSelectionResType(w, (doc as any)["ServiceSelectionRes"]); } catch (err) { throw withPath(err, "ServiceSelectionRes"); } return; }
+      case 219: { w.bits(219, W); w.bits(0, 1); w.binary((doc as any)["SessionID"], 8, "SessionID"); w.bits(0, 1); return; }
+      case 220: { w.bits(220, W); w.bits(0, 1); w.binary((doc as any)["SessionID"], 8, "SessionID"); w.bits(0, 1); return; }
+      case 221: { w.bits(221, W); try { e_SessionSetupReqType(w, (doc as any)["SessionSetupReq"]); } catch (err) { throw withPath(err, "SessionSetupReq"); } return; }
+      case 222: { w.bits(222, W); try { e_SessionSetupResType(w, (doc as any)["SessionSetupRes"]); } catch (err) { throw withPath(err, "SessionSetupRes"); } return; }
+      case 223: { w.bits(223, W); try { e_SessionStopReqType(w, (doc as any)["SessionStopReq"]); } catch (err) { throw withPath(err, "SessionStopReq"); } return; }
+      case 224: { w.bits(224, W); try { e_SessionStopResType(w, (doc as any)["SessionStopRes"]); } catch (err) { throw withPath(err, "SessionStopRes"); } return; }
+      case 225: { w.bits(225, W); try { e_SignatureType(w, (doc as any)["Signature"]); } catch (err) { throw withPath(err, "Signature"); } return; }
+      case 226: { w.bits(226, W); try { e_SignatureMethodType(w, (doc as any)["SignatureMethod"]); } catch (err) { throw withPath(err, "SignatureMethod"); } return; }
+      case 227: { w.bits(227, W); try { e_SignaturePropertiesType(w, (doc as any)["SignatureProperties"]); } catch (err) { throw withPath(err, "SignatureProperties"); } return; }
+      case 228: { w.bits(228, W); try { e_SignaturePropertyType(w, (doc as any)["SignatureProperty"]); } catch (err) { throw withPath(err, "SignatureProperty"); } return; }
+      case 229: { w.bits(229, W); try { e_SignatureValueType(w, (doc as any)["SignatureValue"]); } catch (err) { throw withPath(err, "SignatureValue"); } return; }
+      case 230: { w.bits(230, W); try { e_SignedInfoType(w, (doc as any)["SignedInfo"]); } catch (err) { throw withPath(err, "SignedInfo"); } return; }
+      case 231: { w.bits(231, W); try { e_SignedInstallationDataType(w, (doc as any)["SignedInstallationData"]); } catch (err) { throw withPath(err, "SignedInstallationData"); } return; }
+      case 232: { w.bits(232, W); try { e_SignedMeteringDataType(w, (doc as any)["SignedMeteringData"]); } catch (err) { throw withPath(err, "SignedMeteringData"); } return; }
+      case 233: { w.bits(233, W); w.bits(0, 1); w.uint(chkInt((doc as any)["StartTime"], 0, 4294967295, "StartTime")); w.bits(0, 1); return; }
+      case 234: { w.bits(234, W); try { e_SubCertificatesType(w, (doc as any)["SubCertificates"]); } catch (err) { throw withPath(err, "SubCertificates"); } return; }
+      case 235: { w.bits(235, W); try { e_SupportedProvidersListType(w, (doc as any)["SupportedProviders"]); } catch (err) { throw withPath(err, "SupportedProviders"); } return; }
+      case 236: { w.bits(236, W); try { e_ServiceIDListType(w, (doc as any)["SupportedServiceIDs"]); } catch (err) { throw withPath(err, "SupportedServiceIDs"); } return; }
+      case 237: { w.bits(237, W); w.bits(0, 1); w.binary((doc as any)["TPM_EncryptedPrivateKey"], 206, "TPM_EncryptedPrivateKey"); w.bits(0, 1); return; }
+      case 238: { w.bits(238, W); w.bits(0, 1); w.int(chkInt((doc as any)["TargetDistance"], -32768, 32767, "TargetDistance")); w.bits(0, 1); return; }
+      case 239: { w.bits(239, W); w.bits(0, 1); w.uint(chkInt((doc as any)["TargetOffsetX"], 0, 65535, "TargetOffsetX")); w.bits(0, 1); return; }
+      case 240: { w.bits(240, W); w.bits(0, 1); w.uint(chkInt((doc as any)["TargetOffsetY"], 0, 65535, "TargetOffsetY")); w.bits(0, 1); return; }
+      case 241: { w.bits(241, W); w.bits(0, 1); w.bits(chkInt((doc as any)["TargetSOC"], 0, 100, "TargetSOC") - 0, 7); w.bits(0, 1); return; }
+      case 242: { w.bits(242, W); w.bits(0, 1); w.bits(chkInt((doc as any)["TargetSOC"], 0, 100, "TargetSOC") - 0, 7); w.bits(0, 1); return; }
+      case 243: { w.bits(243, W); try { e_DetailedTaxType(w, (doc as any)["TaxCosts"]); } catch (err) { throw withPath(err, "TaxCosts"); } return; }
+      case 244: { w.bits(244, W); w.bits(0, 1); w.bits(chkBool((doc as any)["TaxIncludedInPrice"], "TaxIncludedInPrice") ? 1 : 0, 1); w.bits(0, 1); return; }
+      case 245: { w.bits(245, W); try { e_RationalNumberType(w, (doc as any)["TaxRate"]); } catch (err) { throw withPath(err, "TaxRate"); } return; }
+      case 246: { w.bits(246, W); try { e_TaxRuleType(w, (doc as any)["TaxRule"]); } catch (err) { throw withPath(err, "TaxRule"); } return; }
+      case 247: { w.bits(247, W); w.bits(0, 1); w.uint(chkInt((doc as any)["TaxRuleID"], 1, 4294967295, "TaxRuleID")); w.bits(0, 1); return; }
+      case 248: { w.bits(248, W); w.bits(0, 1); w.uint(chkInt((doc as any)["TaxRuleID"], 1, 4294967295, "TaxRuleID")); w.bits(0, 1); return; }
+      case 249: { w.bits(249, W); w.bits(0, 1); w.string((doc as any)["TaxRuleName"], 80, "TaxRuleName"); w.bits(0, 1); return; }
+      case 250: { w.bits(250, W); try { e_TaxRuleListType(w, (doc as any)["TaxRules"]); } catch (err) { throw withPath(err, "TaxRules"); } return; }
+      case 251: { w.bits(251, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["TimeAnchor"], 0n, 18446744073709551615n, "TimeAnchor")); w.bits(0, 1); return; }
+      case 252: { w.bits(252, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["TimeAnchor"], 0n, 18446744073709551615n, "TimeAnchor")); w.bits(0, 1); return; }
+      case 253: { w.bits(253, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["TimeStamp"], 0n, 18446744073709551615n, "TimeStamp")); w.bits(0, 1); return; }
+      case 254: { w.bits(254, W); try { e_TransformType(w, (doc as any)["Transform"]); } catch (err) { throw withPath(err, "Transform"); } return; }
+      case 255: { w.bits(255, W); try { e_TransformsType(w, (doc as any)["Transforms"]); } catch (err) { throw withPath(err, "Transforms"); } return; }
+      case 256: { w.bits(256, W); try { e_ServiceListType(w, (doc as any)["VASList"]); } catch (err) { throw withPath(err, "VASList"); } return; }
+      case 257: { w.bits(257, W); w.bits(0, 1); w.int(chkInt((doc as any)["Value"], -32768, 32767, "Value")); w.bits(0, 1); return; }
+      case 258: { w.bits(258, W); try { e_VehicleCheckInReqType(w, (doc as any)["VehicleCheckInReq"]); } catch (err) { throw withPath(err, "VehicleCheckInReq"); } return; }
+      case 259: { w.bits(259, W); try { e_VehicleCheckInResType(w, (doc as any)["VehicleCheckInRes"]); } catch (err) { throw withPath(err, "VehicleCheckInRes"); } return; }
+      case 260: { w.bits(260, W); try { e_VehicleCheckOutReqType(w, (doc as any)["VehicleCheckOutReq"]); } catch (err) { throw withPath(err, "VehicleCheckOutReq"); } return; }
+      case 261: { w.bits(261, W); try { e_VehicleCheckOutResType(w, (doc as any)["VehicleCheckOutRes"]); } catch (err) { throw withPath(err, "VehicleCheckOutRes"); } return; }
+      case 262: { w.bits(262, W); w.bits(0, 1); w.int(chkInt((doc as any)["VehicleFrame"], -32768, 32767, "VehicleFrame")); w.bits(0, 1); return; }
+      case 263: { w.bits(263, W); w.bits(0, 1); w.int(chkInt((doc as any)["VehicleTravel"], -32768, 32767, "VehicleTravel")); w.bits(0, 1); return; }
+      case 264: { w.bits(264, W); w.bits(0, 1); w.binary((doc as any)["X448_EncryptedPrivateKey"], 84, "X448_EncryptedPrivateKey"); w.bits(0, 1); return; }
+      case 265: { w.bits(265, W); w.bits(0, 1); w.binary((doc as any)["X509CRL"], 65536, "X509CRL"); w.bits(0, 1); return; }
+      case 266: { w.bits(266, W); w.bits(0, 1); w.binary((doc as any)["X509Certificate"], 65536, "X509Certificate"); w.bits(0, 1); return; }
+      case 267: { w.bits(267, W); try { e_X509DataType(w, (doc as any)["X509Data"]); } catch (err) { throw withPath(err, "X509Data"); } return; }
+      case 268: { w.bits(268, W); w.bits(0, 1); w.string((doc as any)["X509IssuerName"], 65536, "X509IssuerName"); w.bits(0, 1); return; }
+      case 269: { w.bits(269, W); try { e_X509IssuerSerialType(w, (doc as any)["X509IssuerSerial"]); } catch (err) { throw withPath(err, "X509IssuerSerial"); } return; }
+      case 270: { w.bits(270, W); w.bits(0, 1); w.binary((doc as any)["X509SKI"], 65536, "X509SKI"); w.bits(0, 1); return; }
+      case 271: { w.bits(271, W); w.bits(0, 1); w.intBig(chkBig((doc as any)["X509SerialNumber"], undefined, undefined, "X509SerialNumber")); w.bits(0, 1); return; }
+      case 272: { w.bits(272, W); w.bits(0, 1); w.string((doc as any)["X509SubjectName"], 65536, "X509SubjectName"); w.bits(0, 1); return; }
+      case 273: { w.bits(273, W); w.bits(0, 1); w.string((doc as any)["XPath"], 65536, "XPath"); w.bits(0, 1); return; }
+      case 274: { w.bits(274, W); w.bits(0, 1); w.binary((doc as any)["Y"], 65536, "Y"); w.bits(0, 1); return; }
+      case 275: { w.bits(275, W); w.bits(0, 1); w.bits(chkBool((doc as any)["boolValue"], "boolValue") ? 1 : 0, 1); w.bits(0, 1); return; }
+      case 276: { w.bits(276, W); w.bits(0, 1); w.bits(chkInt((doc as any)["byteValue"], -128, 127, "byteValue") - -128, 8); w.bits(0, 1); return; }
+      case 277: { w.bits(277, W); w.bits(0, 1); w.string((doc as any)["finiteString"], 80, "finiteString"); w.bits(0, 1); return; }
+      case 278: { w.bits(278, W); w.bits(0, 1); w.int(chkInt((doc as any)["intValue"], -2147483648, 2147483647, "intValue")); w.bits(0, 1); return; }
+      case 279: { w.bits(279, W); try { e_RationalNumberType(w, (doc as any)["rationalNumber"]); } catch (err) { throw withPath(err, "rationalNumber"); } return; }
+      case 280: { w.bits(280, W); w.bits(0, 1); w.int(chkInt((doc as any)["shortValue"], -32768, 32767, "shortValue")); w.bits(0, 1); return; }
+    }
+  }
   throw new ExiEncodeError("EXI_STRUCTURE", Object.keys(doc)[0] ?? "", "not an element of the fragment grammar");
 }
 
@@ -10984,53 +10004,59 @@ export function encodeXmldsigFragment(doc: FragmentDocument, opts?: EncodeOption
   return w.finish();
 }
 
+const K_XmldsigFragment = new Map<string, number>([["CanonicalizationMethod",0],["DSAKeyValue",1],["DigestMethod",2],["DigestValue",3],["Exponent",4],["G",5],["HMACOutputLength",6],["J",7],["KeyInfo",8],["KeyName",9],["KeyValue",10],["Manifest",11],["MgmtData",12],["Modulus",13],["Object",14],["P",15],["PGPData",16],["PGPKeyID",17],["PGPKeyPacket",18],["PgenCounter",19],["Q",20],["RSAKeyValue",21],["Reference",22],["RetrievalMethod",23],["SPKIData",24],["SPKISexp",25],["Seed",26],["Signature",27],["SignatureMethod",28],["SignatureProperties",29],["SignatureProperty",30],["SignatureValue",31],["SignedInfo",32],["Transform",33],["Transforms",34],["X509CRL",35],["X509Certificate",36],["X509Data",37],["X509IssuerName",38],["X509IssuerSerial",39],["X509SKI",40],["X509SerialNumber",41],["X509SubjectName",42],["XPath",43],["Y",44]]);
+
 function fragXmldsigFragment(w: BitWriter, doc: FragmentDocument, W: number): void {
   if (typeof doc !== "object" || doc === null) throw new ExiEncodeError("EXI_TYPE", "", "expected { ElementName: value }");
-  if ("CanonicalizationMethod" in doc) { w.bits(0, W); try { e_CanonicalizationMethodType(w, (doc as any)["CanonicalizationMethod"]); } catch (err) { throw withPath(err, "CanonicalizationMethod"); } return; }
-  if ("DSAKeyValue" in doc) { w.bits(1, W); try { e_DSAKeyValueType(w, (doc as any)["DSAKeyValue"]); } catch (err) { throw withPath(err, "DSAKeyValue"); } return; }
-  if ("DigestMethod" in doc) { w.bits(2, W); try { e_DigestMethodType(w, (doc as any)["DigestMethod"]); } catch (err) { throw withPath(err, "DigestMethod"); } return; }
-  if ("DigestValue" in doc) { w.bits(3, W); w.bits(0, 1); w.binary((doc as any)["DigestValue"], 65536, "DigestValue"); w.bits(0, 1); return; }
-  if ("Exponent" in doc) { w.bits(4, W); w.bits(0, 1); w.binary((doc as any)["Exponent"], 65536, "Exponent"); w.bits(0, 1); return; }
-  if ("G" in doc) { w.bits(5, W); w.bits(0, 1); w.binary((doc as any)["G"], 65536, "G"); w.bits(0, 1); return; }
-  if ("HMACOutputLength" in doc) { w.bits(6, W); w.bits(0, 1); w.intBig(chkBig((doc as any)["HMACOutputLength"], undefined, undefined, "HMACOutputLength")); w.bits(0, 1); return; }
-  if ("J" in doc) { w.bits(7, W); w.bits(0, 1); w.binary((doc as any)["J"], 65536, "J"); w.bits(0, 1); return; }
-  if ("KeyInfo" in doc) { w.bits(8, W); try { e_KeyInfoType(w, (doc as any)["KeyInfo"]); } catch (err) { throw withPath(err, "KeyInfo"); } return; }
-  if ("KeyName" in doc) { w.bits(9, W); w.bits(0, 1); w.string((doc as any)["KeyName"], 65536, "KeyName"); w.bits(0, 1); return; }
-  if ("KeyValue" in doc) { w.bits(10, W); try { e_KeyValueType(w, (doc as any)["KeyValue"]); } catch (err) { throw withPath(err, "KeyValue"); } return; }
-  if ("Manifest" in doc) { w.bits(11, W); try { e_ManifestType(w, (doc as any)["Manifest"]); } catch (err) { throw withPath(err, "Manifest"); } return; }
-  if ("MgmtData" in doc) { w.bits(12, W); w.bits(0, 1); w.string((doc as any)["MgmtData"], 65536, "MgmtData"); w.bits(0, 1); return; }
-  if ("Modulus" in doc) { w.bits(13, W); w.bits(0, 1); w.binary((doc as any)["Modulus"], 65536, "Modulus"); w.bits(0, 1); return; }
-  if ("Object" in doc) { w.bits(14, W); try { e_ObjectType(w, (doc as any)["Object"]); } catch (err) { throw withPath(err, "Object"); } return; }
-  if ("P" in doc) { w.bits(15, W); w.bits(0, 1); w.binary((doc as any)["P"], 65536, "P"); w.bits(0, 1); return; }
-  if ("PGPData" in doc) { w.bits(16, W); try { e_PGPDataType(w, (doc as any)["PGPData"]); } catch (err) { throw withPath(err, "PGPData"); } return; }
-  if ("PGPKeyID" in doc) { w.bits(17, W); w.bits(0, 1); w.binary((doc as any)["PGPKeyID"], 65536, "PGPKeyID"); w.bits(0, 1); return; }
-  if ("PGPKeyPacket" in doc) { w.bits(18, W); w.bits(0, 1); w.binary((doc as any)["PGPKeyPacket"], 65536, "PGPKeyPacket"); w.bits(0, 1); return; }
-  if ("PgenCounter" in doc) { w.bits(19, W); w.bits(0, 1); w.binary((doc as any)["PgenCounter"], 65536, "PgenCounter"); w.bits(0, 1); return; }
-  if ("Q" in doc) { w.bits(20, W); w.bits(0, 1); w.binary((doc as any)["Q"], 65536, "Q"); w.bits(0, 1); return; }
-  if ("RSAKeyValue" in doc) { w.bits(21, W); try { e_RSAKeyValueType(w, (doc as any)["RSAKeyValue"]); } catch (err) { throw withPath(err, "RSAKeyValue"); } return; }
-  if ("Reference" in doc) { w.bits(22, W); try { e_ReferenceType(w, (doc as any)["Reference"]); } catch (err) { throw withPath(err, "Reference"); } return; }
-  if ("RetrievalMethod" in doc) { w.bits(23, W); try { e_RetrievalMethodType(w, (doc as any)["RetrievalMethod"]); } catch (err) { throw withPath(err, "RetrievalMethod"); } return; }
-  if ("SPKIData" in doc) { w.bits(24, W); try { e_SPKIDataType(w, (doc as any)["SPKIData"]); } catch (err) { throw withPath(err, "SPKIData"); } return; }
-  if ("SPKISexp" in doc) { w.bits(25, W); w.bits(0, 1); w.binary((doc as any)["SPKISexp"], 65536, "SPKISexp"); w.bits(0, 1); return; }
-  if ("Seed" in doc) { w.bits(26, W); w.bits(0, 1); w.binary((doc as any)["Seed"], 65536, "Seed"); w.bits(0, 1); return; }
-  if ("Signature" in doc) { w.bits(27, W); try { e_SignatureType(w, (doc as any)["Signature"]); } catch (err) { throw withPath(err, "Signature"); } return; }
-  if ("SignatureMethod" in doc) { w.bits(28, W); try { e_SignatureMethodType(w, (doc as any)["SignatureMethod"]); } catch (err) { throw withPath(err, "SignatureMethod"); } return; }
-  if ("SignatureProperties" in doc) { w.bits(29, W); try { e_SignaturePropertiesType(w, (doc as any)["SignatureProperties"]); } catch (err) { throw withPath(err, "SignatureProperties"); } return; }
-  if ("SignatureProperty" in doc) { w.bits(30, W); try { e_SignaturePropertyType(w, (doc as any)["SignatureProperty"]); } catch (err) { throw withPath(err, "SignatureProperty"); } return; }
-  if ("SignatureValue" in doc) { w.bits(31, W); try { e_SignatureValueType(w, (doc as any)["SignatureValue"]); } catch (err) { throw withPath(err, "SignatureValue"); } return; }
-  if ("SignedInfo" in doc) { w.bits(32, W); try { e_SignedInfoType(w, (doc as any)["SignedInfo"]); } catch (err) { throw withPath(err, "SignedInfo"); } return; }
-  if ("Transform" in doc) { w.bits(33, W); try { e_TransformType(w, (doc as any)["Transform"]); } catch (err) { throw withPath(err, "Transform"); } return; }
-  if ("Transforms" in doc) { w.bits(34, W); try { e_TransformsType(w, (doc as any)["Transforms"]); } catch (err) { throw withPath(err, "Transforms"); } return; }
-  if ("X509CRL" in doc) { w.bits(35, W); w.bits(0, 1); w.binary((doc as any)["X509CRL"], 65536, "X509CRL"); w.bits(0, 1); return; }
-  if ("X509Certificate" in doc) { w.bits(36, W); w.bits(0, 1); w.binary((doc as any)["X509Certificate"], 65536, "X509Certificate"); w.bits(0, 1); return; }
-  if ("X509Data" in doc) { w.bits(37, W); try { e_X509DataType(w, (doc as any)["X509Data"]); } catch (err) { throw withPath(err, "X509Data"); } return; }
-  if ("X509IssuerName" in doc) { w.bits(38, W); w.bits(0, 1); w.string((doc as any)["X509IssuerName"], 65536, "X509IssuerName"); w.bits(0, 1); return; }
-  if ("X509IssuerSerial" in doc) { w.bits(39, W); try { e_X509IssuerSerialType(w, (doc as any)["X509IssuerSerial"]); } catch (err) { throw withPath(err, "X509IssuerSerial"); } return; }
-  if ("X509SKI" in doc) { w.bits(40, W); w.bits(0, 1); w.binary((doc as any)["X509SKI"], 65536, "X509SKI"); w.bits(0, 1); return; }
-  if ("X509SerialNumber" in doc) { w.bits(41, W); w.bits(0, 1); w.intBig(chkBig((doc as any)["X509SerialNumber"], undefined, undefined, "X509SerialNumber")); w.bits(0, 1); return; }
-  if ("X509SubjectName" in doc) { w.bits(42, W); w.bits(0, 1); w.string((doc as any)["X509SubjectName"], 65536, "X509SubjectName"); w.bits(0, 1); return; }
-  if ("XPath" in doc) { w.bits(43, W); w.bits(0, 1); w.string((doc as any)["XPath"], 65536, "XPath"); w.bits(0, 1); return; }
-  if ("Y" in doc) { w.bits(44, W); w.bits(0, 1); w.binary((doc as any)["Y"], 65536, "Y"); w.bits(0, 1); return; }
+  for (const k in doc) {
+    switch (K_XmldsigFragment.get(k)) {
+      case 0: { w.bits(0, W); try { e_CanonicalizationMethodType(w, (doc as any)["CanonicalizationMethod"]); } catch (err) { throw withPath(err, "CanonicalizationMethod"); } return; }
+      case 1: { w.bits(1, W); try { e_DSAKeyValueType(w, (doc as any)["DSAKeyValue"]); } catch (err) { throw withPath(err, "DSAKeyValue"); } return; }
+      case 2: { w.bits(2, W); try { e_DigestMethodType(w, (doc as any)["DigestMethod"]); } catch (err) { throw withPath(err, "DigestMethod"); } return; }
+      case 3: { w.bits(3, W); w.bits(0, 1); w.binary((doc as any)["DigestValue"], 65536, "DigestValue"); w.bits(0, 1); return; }
+      case 4: { w.bits(4, W); w.bits(0, 1); w.binary((doc as any)["Exponent"], 65536, "Exponent"); w.bits(0, 1); return; }
+      case 5: { w.bits(5, W); w.bits(0, 1); w.binary((doc as any)["G"], 65536, "G"); w.bits(0, 1); return; }
+      case 6: { w.bits(6, W); w.bits(0, 1); w.intBig(chkBig((doc as any)["HMACOutputLength"], undefined, undefined, "HMACOutputLength")); w.bits(0, 1); return; }
+      case 7: { w.bits(7, W); w.bits(0, 1); w.binary((doc as any)["J"], 65536, "J"); w.bits(0, 1); return; }
+      case 8: { w.bits(8, W); try { e_KeyInfoType(w, (doc as any)["KeyInfo"]); } catch (err) { throw withPath(err, "KeyInfo"); } return; }
+      case 9: { w.bits(9, W); w.bits(0, 1); w.string((doc as any)["KeyName"], 65536, "KeyName"); w.bits(0, 1); return; }
+      case 10: { w.bits(10, W); try { e_KeyValueType(w, (doc as any)["KeyValue"]); } catch (err) { throw withPath(err, "KeyValue"); } return; }
+      case 11: { w.bits(11, W); try { e_ManifestType(w, (doc as any)["Manifest"]); } catch (err) { throw withPath(err, "Manifest"); } return; }
+      case 12: { w.bits(12, W); w.bits(0, 1); w.string((doc as any)["MgmtData"], 65536, "MgmtData"); w.bits(0, 1); return; }
+      case 13: { w.bits(13, W); w.bits(0, 1); w.binary((doc as any)["Modulus"], 65536, "Modulus"); w.bits(0, 1); return; }
+      case 14: { w.bits(14, W); try { e_ObjectType(w, (doc as any)["Object"]); } catch (err) { throw withPath(err, "Object"); } return; }
+      case 15: { w.bits(15, W); w.bits(0, 1); w.binary((doc as any)["P"], 65536, "P"); w.bits(0, 1); return; }
+      case 16: { w.bits(16, W); try { e_PGPDataType(w, (doc as any)["PGPData"]); } catch (err) { throw withPath(err, "PGPData"); } return; }
+      case 17: { w.bits(17, W); w.bits(0, 1); w.binary((doc as any)["PGPKeyID"], 65536, "PGPKeyID"); w.bits(0, 1); return; }
+      case 18: { w.bits(18, W); w.bits(0, 1); w.binary((doc as any)["PGPKeyPacket"], 65536, "PGPKeyPacket"); w.bits(0, 1); return; }
+      case 19: { w.bits(19, W); w.bits(0, 1); w.binary((doc as any)["PgenCounter"], 65536, "PgenCounter"); w.bits(0, 1); return; }
+      case 20: { w.bits(20, W); w.bits(0, 1); w.binary((doc as any)["Q"], 65536, "Q"); w.bits(0, 1); return; }
+      case 21: { w.bits(21, W); try { e_RSAKeyValueType(w, (doc as any)["RSAKeyValue"]); } catch (err) { throw withPath(err, "RSAKeyValue"); } return; }
+      case 22: { w.bits(22, W); try { e_ReferenceType(w, (doc as any)["Reference"]); } catch (err) { throw withPath(err, "Reference"); } return; }
+      case 23: { w.bits(23, W); try { e_RetrievalMethodType(w, (doc as any)["RetrievalMethod"]); } catch (err) { throw withPath(err, "RetrievalMethod"); } return; }
+      case 24: { w.bits(24, W); try { e_SPKIDataType(w, (doc as any)["SPKIData"]); } catch (err) { throw withPath(err, "SPKIData"); } return; }
+      case 25: { w.bits(25, W); w.bits(0, 1); w.binary((doc as any)["SPKISexp"], 65536, "SPKISexp"); w.bits(0, 1); return; }
+      case 26: { w.bits(26, W); w.bits(0, 1); w.binary((doc as any)["Seed"], 65536, "Seed"); w.bits(0, 1); return; }
+      case 27: { w.bits(27, W); try { e_SignatureType(w, (doc as any)["Signature"]); } catch (err) { throw withPath(err, "Signature"); } return; }
+      case 28: { w.bits(28, W); try { e_SignatureMethodType(w, (doc as any)["SignatureMethod"]); } catch (err) { throw withPath(err, "SignatureMethod"); } return; }
+      case 29: { w.bits(29, W); try { e_SignaturePropertiesType(w, (doc as any)["SignatureProperties"]); } catch (err) { throw withPath(err, "SignatureProperties"); } return; }
+      case 30: { w.bits(30, W); try { e_SignaturePropertyType(w, (doc as any)["SignatureProperty"]); } catch (err) { throw withPath(err, "SignatureProperty"); } return; }
+      case 31: { w.bits(31, W); try { e_SignatureValueType(w, (doc as any)["SignatureValue"]); } catch (err) { throw withPath(err, "SignatureValue"); } return; }
+      case 32: { w.bits(32, W); try { e_SignedInfoType(w, (doc as any)["SignedInfo"]); } catch (err) { throw withPath(err, "SignedInfo"); } return; }
+      case 33: { w.bits(33, W); try { e_TransformType(w, (doc as any)["Transform"]); } catch (err) { throw withPath(err, "Transform"); } return; }
+      case 34: { w.bits(34, W); try { e_TransformsType(w, (doc as any)["Transforms"]); } catch (err) { throw withPath(err, "Transforms"); } return; }
+      case 35: { w.bits(35, W); w.bits(0, 1); w.binary((doc as any)["X509CRL"], 65536, "X509CRL"); w.bits(0, 1); return; }
+      case 36: { w.bits(36, W); w.bits(0, 1); w.binary((doc as any)["X509Certificate"], 65536, "X509Certificate"); w.bits(0, 1); return; }
+      case 37: { w.bits(37, W); try { e_X509DataType(w, (doc as any)["X509Data"]); } catch (err) { throw withPath(err, "X509Data"); } return; }
+      case 38: { w.bits(38, W); w.bits(0, 1); w.string((doc as any)["X509IssuerName"], 65536, "X509IssuerName"); w.bits(0, 1); return; }
+      case 39: { w.bits(39, W); try { e_X509IssuerSerialType(w, (doc as any)["X509IssuerSerial"]); } catch (err) { throw withPath(err, "X509IssuerSerial"); } return; }
+      case 40: { w.bits(40, W); w.bits(0, 1); w.binary((doc as any)["X509SKI"], 65536, "X509SKI"); w.bits(0, 1); return; }
+      case 41: { w.bits(41, W); w.bits(0, 1); w.intBig(chkBig((doc as any)["X509SerialNumber"], undefined, undefined, "X509SerialNumber")); w.bits(0, 1); return; }
+      case 42: { w.bits(42, W); w.bits(0, 1); w.string((doc as any)["X509SubjectName"], 65536, "X509SubjectName"); w.bits(0, 1); return; }
+      case 43: { w.bits(43, W); w.bits(0, 1); w.string((doc as any)["XPath"], 65536, "XPath"); w.bits(0, 1); return; }
+      case 44: { w.bits(44, W); w.bits(0, 1); w.binary((doc as any)["Y"], 65536, "Y"); w.bits(0, 1); return; }
+    }
+  }
   throw new ExiEncodeError("EXI_STRUCTURE", Object.keys(doc)[0] ?? "", "not an element of the fragment grammar");
 }
 

@@ -8,7 +8,7 @@
 import { BitReader } from "../../exi/reader.js";
 import { BitWriter } from "../../exi/writer.js";
 import { ExiDecodeError, ExiEncodeError, withPath } from "../../exi/errors.js";
-import { arrErr, chkBig, chkBool, chkInt, enumErr, structErr } from "../../exi/check.js";
+import { arrErr, chkBig, chkBool, chkInt, enumErr, enumIdx, missErr, structErr } from "../../exi/check.js";
 import { MAX_EXI_MESSAGE_BYTES } from "../../exi/limits.js";
 import type { DecodeOptions, EncodeOptions } from "../../exi/options.js";
 import type * as T from "./types.js";
@@ -150,45 +150,36 @@ function d_SignatureType(r: BitReader): T.SignatureType {
 function e_SignatureType(w: BitWriter, o: T.SignatureType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for SignatureType");
   let s = 0;
-  let v: any;
-  v = o.Id;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 2); s = 1; break;
-      default: throw structErr("SignatureType", "Id", EXP_SignatureType[s]!);
-    }
-    w.string(v, 65536, "Id");
+  const v0: any = o.Id;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 2);
+    w.string(v0, 65536, "Id");
   }
-  v = o.SignedInfo;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(1, 2); s = 2; break;
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("SignatureType", "SignedInfo", EXP_SignatureType[s]!);
-    }
-    try { e_SignedInfoType(w, v); } catch (err) { throw withPath(err, "SignedInfo"); }
+  const v1: any = o.SignedInfo;
+  if (v1 === undefined) throw missErr("SignatureType", "SignedInfo");
+  switch (s) {
+    case 0: w.bits(1, 2); s = 2; break;
+    case 1: w.bits(0, 1); s = 2; break;
+    default: throw structErr("SignatureType", "SignedInfo", EXP_SignatureType[s]!);
   }
-  v = o.SignatureValue;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("SignatureType", "SignatureValue", EXP_SignatureType[s]!);
-    }
-    try { e_SignatureValueType(w, v); } catch (err) { throw withPath(err, "SignatureValue"); }
+  try { e_SignedInfoType(w, v1); } catch (err) { throw withPath(err, "SignedInfo"); }
+  const v2: any = o.SignatureValue;
+  if (v2 === undefined) throw missErr("SignatureType", "SignatureValue");
+  s = 3;
+  w.bits(0, 1);
+  try { e_SignatureValueType(w, v2); } catch (err) { throw withPath(err, "SignatureValue"); }
+  const v3: any = o.KeyInfo;
+  if (v3 !== undefined) {
+    s = 4;
+    w.bits(0, 2);
+    try { e_KeyInfoType(w, v3); } catch (err) { throw withPath(err, "KeyInfo"); }
   }
-  v = o.KeyInfo;
-  if (v !== undefined) {
-    switch (s) {
-      case 3: w.bits(0, 2); s = 4; break;
-      default: throw structErr("SignatureType", "KeyInfo", EXP_SignatureType[s]!);
-    }
-    try { e_KeyInfoType(w, v); } catch (err) { throw withPath(err, "KeyInfo"); }
-  }
-  v = o.Object;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("Object", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v4: any = o.Object;
+  if (v4 !== undefined) {
+    if (!Array.isArray(v4) || v4.length > 4096) throw arrErr("Object", v4, 4096);
+    for (let k = 0; k < v4.length; k++) {
+      const x = v4[k];
       switch (s) {
         case 3: w.bits(1, 2); s = 5; break;
         case 4: w.bits(0, 2); s = 5; break;
@@ -252,37 +243,31 @@ function d_SignedInfoType(r: BitReader): T.SignedInfoType {
 function e_SignedInfoType(w: BitWriter, o: T.SignedInfoType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for SignedInfoType");
   let s = 0;
-  let v: any;
-  v = o.Id;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 2); s = 1; break;
-      default: throw structErr("SignedInfoType", "Id", EXP_SignedInfoType[s]!);
-    }
-    w.string(v, 65536, "Id");
+  const v0: any = o.Id;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 2);
+    w.string(v0, 65536, "Id");
   }
-  v = o.CanonicalizationMethod;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(1, 2); s = 2; break;
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("SignedInfoType", "CanonicalizationMethod", EXP_SignedInfoType[s]!);
-    }
-    try { e_CanonicalizationMethodType(w, v); } catch (err) { throw withPath(err, "CanonicalizationMethod"); }
+  const v1: any = o.CanonicalizationMethod;
+  if (v1 === undefined) throw missErr("SignedInfoType", "CanonicalizationMethod");
+  switch (s) {
+    case 0: w.bits(1, 2); s = 2; break;
+    case 1: w.bits(0, 1); s = 2; break;
+    default: throw structErr("SignedInfoType", "CanonicalizationMethod", EXP_SignedInfoType[s]!);
   }
-  v = o.SignatureMethod;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("SignedInfoType", "SignatureMethod", EXP_SignedInfoType[s]!);
-    }
-    try { e_SignatureMethodType(w, v); } catch (err) { throw withPath(err, "SignatureMethod"); }
-  }
-  v = o.Reference;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("Reference", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  try { e_CanonicalizationMethodType(w, v1); } catch (err) { throw withPath(err, "CanonicalizationMethod"); }
+  const v2: any = o.SignatureMethod;
+  if (v2 === undefined) throw missErr("SignedInfoType", "SignatureMethod");
+  s = 3;
+  w.bits(0, 1);
+  try { e_SignatureMethodType(w, v2); } catch (err) { throw withPath(err, "SignatureMethod"); }
+  const v3: any = o.Reference;
+  if (v3 === undefined || (Array.isArray(v3) && v3.length === 0)) throw missErr("SignedInfoType", "Reference");
+  if (v3 !== undefined) {
+    if (!Array.isArray(v3) || v3.length > 4096) throw arrErr("Reference", v3, 4096);
+    for (let k = 0; k < v3.length; k++) {
+      const x = v3[k];
       switch (s) {
         case 3: w.bits(0, 1); s = 4; break;
         case 4: w.bits(0, 2); s = 4; break;
@@ -291,10 +276,7 @@ function e_SignedInfoType(w: BitWriter, o: T.SignedInfoType): void {
       try { e_ReferenceType(w, x); } catch (err) { throw withPath(err, "Reference"); }
     }
   }
-  switch (s) {
-    case 4: w.bits(1, 2); return;
-    default: throw structErr("SignedInfoType", "(end)", EXP_SignedInfoType[s]!);
-  }
+  w.bits(1, 2);
 }
 const EXP_SignedInfoType: readonly string[] = ["AT(Id)|SE(CanonicalizationMethod)","SE(CanonicalizationMethod)","SE(SignatureMethod)","SE(Reference)","SE(Reference)|EE"];
 
@@ -333,20 +315,12 @@ function d_CanonicalizationMethodType(r: BitReader): T.CanonicalizationMethodTyp
 function e_CanonicalizationMethodType(w: BitWriter, o: T.CanonicalizationMethodType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for CanonicalizationMethodType");
   let s = 0;
-  let v: any;
-  v = o.Algorithm;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("CanonicalizationMethodType", "Algorithm", EXP_CanonicalizationMethodType[s]!);
-    }
-    w.string(v, 65536, "Algorithm");
-  }
-  switch (s) {
-    case 1: w.bits(1, 2); return;
-    case 2: w.bits(1, 2); return;
-    default: throw structErr("CanonicalizationMethodType", "(end)", EXP_CanonicalizationMethodType[s]!);
-  }
+  const v0: any = o.Algorithm;
+  if (v0 === undefined) throw missErr("CanonicalizationMethodType", "Algorithm");
+  s = 1;
+  w.bits(0, 1);
+  w.string(v0, 65536, "Algorithm");
+  w.bits(1, 2);
 }
 const EXP_CanonicalizationMethodType: readonly string[] = ["AT(Algorithm)","SE(*)|EE|CH(untyped)","SE(*)|EE|CH(untyped)"];
 
@@ -394,27 +368,21 @@ function d_SignatureMethodType(r: BitReader): T.SignatureMethodType {
 function e_SignatureMethodType(w: BitWriter, o: T.SignatureMethodType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for SignatureMethodType");
   let s = 0;
-  let v: any;
-  v = o.Algorithm;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("SignatureMethodType", "Algorithm", EXP_SignatureMethodType[s]!);
-    }
-    w.string(v, 65536, "Algorithm");
-  }
-  v = o.HMACOutputLength;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 3); s = 2; break;
-      default: throw structErr("SignatureMethodType", "HMACOutputLength", EXP_SignatureMethodType[s]!);
-    }
-    w.bits(0, 1); w.intBig(chkBig(v, undefined, undefined, "HMACOutputLength")); w.bits(0, 1);
+  const v0: any = o.Algorithm;
+  if (v0 === undefined) throw missErr("SignatureMethodType", "Algorithm");
+  s = 1;
+  w.bits(0, 1);
+  w.string(v0, 65536, "Algorithm");
+  const v1: any = o.HMACOutputLength;
+  if (v1 !== undefined) {
+    s = 2;
+    w.bits(0, 4);
+    w.intBig(chkBig(v1, undefined, undefined, "HMACOutputLength"));
+    w.bits(0, 1);
   }
   switch (s) {
     case 1: w.bits(2, 3); return;
     case 2: w.bits(1, 2); return;
-    case 3: w.bits(1, 2); return;
     default: throw structErr("SignatureMethodType", "(end)", EXP_SignatureMethodType[s]!);
   }
 }
@@ -485,36 +453,33 @@ function d_ReferenceType(r: BitReader): T.ReferenceType {
 function e_ReferenceType(w: BitWriter, o: T.ReferenceType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ReferenceType");
   let s = 0;
-  let v: any;
-  v = o.Id;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 3); s = 1; break;
-      default: throw structErr("ReferenceType", "Id", EXP_ReferenceType[s]!);
-    }
-    w.string(v, 65536, "Id");
+  const v0: any = o.Id;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 3);
+    w.string(v0, 65536, "Id");
   }
-  v = o.Type;
-  if (v !== undefined) {
+  const v1: any = o.Type;
+  if (v1 !== undefined) {
     switch (s) {
       case 0: w.bits(1, 3); s = 2; break;
       case 1: w.bits(0, 3); s = 2; break;
       default: throw structErr("ReferenceType", "Type", EXP_ReferenceType[s]!);
     }
-    w.string(v, 65536, "Type");
+    w.string(v1, 65536, "Type");
   }
-  v = o.URI;
-  if (v !== undefined) {
+  const v2: any = o.URI;
+  if (v2 !== undefined) {
     switch (s) {
       case 0: w.bits(2, 3); s = 3; break;
       case 1: w.bits(1, 3); s = 3; break;
       case 2: w.bits(0, 2); s = 3; break;
       default: throw structErr("ReferenceType", "URI", EXP_ReferenceType[s]!);
     }
-    w.string(v, 65536, "URI");
+    w.string(v2, 65536, "URI");
   }
-  v = o.Transforms;
-  if (v !== undefined) {
+  const v3: any = o.Transforms;
+  if (v3 !== undefined) {
     switch (s) {
       case 0: w.bits(3, 3); s = 4; break;
       case 1: w.bits(2, 3); s = 4; break;
@@ -522,32 +487,25 @@ function e_ReferenceType(w: BitWriter, o: T.ReferenceType): void {
       case 3: w.bits(0, 2); s = 4; break;
       default: throw structErr("ReferenceType", "Transforms", EXP_ReferenceType[s]!);
     }
-    try { e_TransformsType(w, v); } catch (err) { throw withPath(err, "Transforms"); }
+    try { e_TransformsType(w, v3); } catch (err) { throw withPath(err, "Transforms"); }
   }
-  v = o.DigestMethod;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(4, 3); s = 5; break;
-      case 1: w.bits(3, 3); s = 5; break;
-      case 2: w.bits(2, 2); s = 5; break;
-      case 3: w.bits(1, 2); s = 5; break;
-      case 4: w.bits(0, 1); s = 5; break;
-      default: throw structErr("ReferenceType", "DigestMethod", EXP_ReferenceType[s]!);
-    }
-    try { e_DigestMethodType(w, v); } catch (err) { throw withPath(err, "DigestMethod"); }
-  }
-  v = o.DigestValue;
-  if (v !== undefined) {
-    switch (s) {
-      case 5: w.bits(0, 1); s = 6; break;
-      default: throw structErr("ReferenceType", "DigestValue", EXP_ReferenceType[s]!);
-    }
-    w.bits(0, 1); w.binary(v, 65536, "DigestValue"); w.bits(0, 1);
-  }
+  const v4: any = o.DigestMethod;
+  if (v4 === undefined) throw missErr("ReferenceType", "DigestMethod");
   switch (s) {
-    case 6: w.bits(0, 1); return;
-    default: throw structErr("ReferenceType", "(end)", EXP_ReferenceType[s]!);
+    case 0: w.bits(4, 3); s = 5; break;
+    case 1: w.bits(3, 3); s = 5; break;
+    case 2: w.bits(2, 2); s = 5; break;
+    case 3: w.bits(1, 2); s = 5; break;
+    case 4: w.bits(0, 1); s = 5; break;
+    default: throw structErr("ReferenceType", "DigestMethod", EXP_ReferenceType[s]!);
   }
+  try { e_DigestMethodType(w, v4); } catch (err) { throw withPath(err, "DigestMethod"); }
+  const v5: any = o.DigestValue;
+  if (v5 === undefined) throw missErr("ReferenceType", "DigestValue");
+  s = 6;
+  w.bits(0, 2);
+  w.binary(v5, 65536, "DigestValue");
+  w.bits(0, 2);
 }
 const EXP_ReferenceType: readonly string[] = ["AT(Id)|AT(Type)|AT(URI)|SE(Transforms)|SE(DigestMethod)","AT(Type)|AT(URI)|SE(Transforms)|SE(DigestMethod)","AT(URI)|SE(Transforms)|SE(DigestMethod)","SE(Transforms)|SE(DigestMethod)","SE(DigestMethod)","SE(DigestValue)","EE"];
 
@@ -577,12 +535,12 @@ function d_TransformsType(r: BitReader): T.TransformsType {
 function e_TransformsType(w: BitWriter, o: T.TransformsType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for TransformsType");
   let s = 0;
-  let v: any;
-  v = o.Transform;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("Transform", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.Transform;
+  if (v0 === undefined || (Array.isArray(v0) && v0.length === 0)) throw missErr("TransformsType", "Transform");
+  if (v0 !== undefined) {
+    if (!Array.isArray(v0) || v0.length > 4096) throw arrErr("Transform", v0, 4096);
+    for (let k = 0; k < v0.length; k++) {
+      const x = v0[k];
       switch (s) {
         case 0: w.bits(0, 1); s = 1; break;
         case 1: w.bits(0, 2); s = 1; break;
@@ -591,10 +549,7 @@ function e_TransformsType(w: BitWriter, o: T.TransformsType): void {
       try { e_TransformType(w, x); } catch (err) { throw withPath(err, "Transform"); }
     }
   }
-  switch (s) {
-    case 1: w.bits(1, 2); return;
-    default: throw structErr("TransformsType", "(end)", EXP_TransformsType[s]!);
-  }
+  w.bits(1, 2);
 }
 const EXP_TransformsType: readonly string[] = ["SE(Transform)","SE(Transform)|EE"];
 
@@ -644,32 +599,27 @@ function d_TransformType(r: BitReader): T.TransformType {
 function e_TransformType(w: BitWriter, o: T.TransformType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for TransformType");
   let s = 0;
-  let v: any;
-  v = o.Algorithm;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("TransformType", "Algorithm", EXP_TransformType[s]!);
-    }
-    w.string(v, 65536, "Algorithm");
-  }
-  v = o.XPath;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("XPath", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.Algorithm;
+  if (v0 === undefined) throw missErr("TransformType", "Algorithm");
+  s = 1;
+  w.bits(0, 1);
+  w.string(v0, 65536, "Algorithm");
+  const v1: any = o.XPath;
+  if (v1 !== undefined) {
+    if (!Array.isArray(v1) || v1.length > 4096) throw arrErr("XPath", v1, 4096);
+    for (let k = 0; k < v1.length; k++) {
+      const x = v1[k];
       switch (s) {
-        case 1: w.bits(0, 3); s = 3; break;
-        case 2: w.bits(0, 3); s = 3; break;
-        case 3: w.bits(0, 3); s = 3; break;
+        case 1: w.bits(0, 4); s = 3; break;
+        case 3: w.bits(0, 4); s = 3; break;
         default: throw structErr("TransformType", "XPath", EXP_TransformType[s]!);
       }
-      w.bits(0, 1); w.string(x, 65536, "XPath"); w.bits(0, 1);
+      w.string(x, 65536, "XPath");
+      w.bits(0, 1);
     }
   }
   switch (s) {
     case 1: w.bits(2, 3); return;
-    case 2: w.bits(2, 3); return;
     case 3: w.bits(2, 3); return;
     default: throw structErr("TransformType", "(end)", EXP_TransformType[s]!);
   }
@@ -711,20 +661,12 @@ function d_DigestMethodType(r: BitReader): T.DigestMethodType {
 function e_DigestMethodType(w: BitWriter, o: T.DigestMethodType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for DigestMethodType");
   let s = 0;
-  let v: any;
-  v = o.Algorithm;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("DigestMethodType", "Algorithm", EXP_DigestMethodType[s]!);
-    }
-    w.string(v, 65536, "Algorithm");
-  }
-  switch (s) {
-    case 1: w.bits(1, 2); return;
-    case 2: w.bits(1, 2); return;
-    default: throw structErr("DigestMethodType", "(end)", EXP_DigestMethodType[s]!);
-  }
+  const v0: any = o.Algorithm;
+  if (v0 === undefined) throw missErr("DigestMethodType", "Algorithm");
+  s = 1;
+  w.bits(0, 1);
+  w.string(v0, 65536, "Algorithm");
+  w.bits(1, 2);
 }
 const EXP_DigestMethodType: readonly string[] = ["AT(Algorithm)","SE(*)|EE|CH(untyped)","SE(*)|EE|CH(untyped)"];
 
@@ -760,28 +702,21 @@ function d_SignatureValueType(r: BitReader): T.SignatureValueType {
 function e_SignatureValueType(w: BitWriter, o: T.SignatureValueType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for SignatureValueType");
   let s = 0;
-  let v: any;
-  v = o.Id;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 2); s = 1; break;
-      default: throw structErr("SignatureValueType", "Id", EXP_SignatureValueType[s]!);
-    }
-    w.string(v, 65536, "Id");
+  const v0: any = o.Id;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 2);
+    w.string(v0, 65536, "Id");
   }
-  v = o.CONTENT;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(1, 2); s = 2; break;
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("SignatureValueType", "CONTENT", EXP_SignatureValueType[s]!);
-    }
-    w.binary(v, 65536, "CONTENT");
-  }
+  const v1: any = o.CONTENT;
+  if (v1 === undefined) throw missErr("SignatureValueType", "CONTENT");
   switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("SignatureValueType", "(end)", EXP_SignatureValueType[s]!);
+    case 0: w.bits(1, 2); s = 2; break;
+    case 1: w.bits(0, 1); s = 2; break;
+    default: throw structErr("SignatureValueType", "CONTENT", EXP_SignatureValueType[s]!);
   }
+  w.binary(v1, 65536, "CONTENT");
+  w.bits(0, 1);
 }
 const EXP_SignatureValueType: readonly string[] = ["AT(Id)|CH","CH","EE"];
 
@@ -947,83 +882,69 @@ function d_KeyInfoType(r: BitReader): T.KeyInfoType {
 function e_KeyInfoType(w: BitWriter, o: T.KeyInfoType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for KeyInfoType");
   let s = 0;
-  let v: any;
-  v = o.Id;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 4); s = 1; break;
-      default: throw structErr("KeyInfoType", "Id", EXP_KeyInfoType[s]!);
-    }
-    w.string(v, 65536, "Id");
+  let m0 = 0;
+  for (const k in o) {
+    const i = F_KeyInfoType.get(k);
+    if (i === undefined) continue;
+    m0 |= 1 << i;
   }
-  v = o.KeyName;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("KeyName", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = m0 & 1 ? o.Id : undefined;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 4);
+    w.string(v0, 65536, "Id");
+  }
+  const v1: any = m0 & 2 ? o.KeyName : undefined;
+  if (v1 !== undefined) {
+    if (!Array.isArray(v1) || v1.length > 4096) throw arrErr("KeyName", v1, 4096);
+    for (let k = 0; k < v1.length; k++) {
+      const x = v1[k];
       switch (s) {
-        case 0: w.bits(1, 4); s = 2; break;
-        case 1: w.bits(0, 4); s = 2; break;
-        case 2: w.bits(0, 4); s = 2; break;
-        case 3: w.bits(0, 4); s = 2; break;
-        case 4: w.bits(0, 4); s = 2; break;
-        case 5: w.bits(0, 4); s = 2; break;
-        case 6: w.bits(0, 4); s = 2; break;
-        case 7: w.bits(0, 4); s = 2; break;
-        case 8: w.bits(0, 4); s = 2; break;
-        case 9: w.bits(0, 4); s = 2; break;
+        case 0: w.bits(2, 5); s = 2; break;
+        case 1: w.bits(0, 5); s = 2; break;
+        case 2: w.bits(0, 5); s = 2; break;
         default: throw structErr("KeyInfoType", "KeyName", EXP_KeyInfoType[s]!);
       }
-      w.bits(0, 1); w.string(x, 65536, "KeyName"); w.bits(0, 1);
+      w.string(x, 65536, "KeyName");
+      w.bits(0, 1);
     }
   }
-  v = o.KeyValue;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("KeyValue", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v2: any = m0 & 4 ? o.KeyValue : undefined;
+  if (v2 !== undefined) {
+    if (!Array.isArray(v2) || v2.length > 4096) throw arrErr("KeyValue", v2, 4096);
+    for (let k = 0; k < v2.length; k++) {
+      const x = v2[k];
       switch (s) {
         case 0: w.bits(2, 4); s = 3; break;
         case 1: w.bits(1, 4); s = 3; break;
         case 2: w.bits(1, 4); s = 3; break;
         case 3: w.bits(1, 4); s = 3; break;
-        case 4: w.bits(1, 4); s = 3; break;
-        case 5: w.bits(1, 4); s = 3; break;
-        case 6: w.bits(1, 4); s = 3; break;
-        case 7: w.bits(1, 4); s = 3; break;
-        case 8: w.bits(1, 4); s = 3; break;
-        case 9: w.bits(1, 4); s = 3; break;
         default: throw structErr("KeyInfoType", "KeyValue", EXP_KeyInfoType[s]!);
       }
       try { e_KeyValueType(w, x); } catch (err) { throw withPath(err, "KeyValue"); }
     }
   }
-  v = o.RetrievalMethod;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("RetrievalMethod", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v3: any = m0 & 8 ? o.RetrievalMethod : undefined;
+  if (v3 !== undefined) {
+    if (!Array.isArray(v3) || v3.length > 4096) throw arrErr("RetrievalMethod", v3, 4096);
+    for (let k = 0; k < v3.length; k++) {
+      const x = v3[k];
       switch (s) {
         case 0: w.bits(3, 4); s = 4; break;
         case 1: w.bits(2, 4); s = 4; break;
         case 2: w.bits(2, 4); s = 4; break;
         case 3: w.bits(2, 4); s = 4; break;
         case 4: w.bits(2, 4); s = 4; break;
-        case 5: w.bits(2, 4); s = 4; break;
-        case 6: w.bits(2, 4); s = 4; break;
-        case 7: w.bits(2, 4); s = 4; break;
-        case 8: w.bits(2, 4); s = 4; break;
-        case 9: w.bits(2, 4); s = 4; break;
         default: throw structErr("KeyInfoType", "RetrievalMethod", EXP_KeyInfoType[s]!);
       }
       try { e_RetrievalMethodType(w, x); } catch (err) { throw withPath(err, "RetrievalMethod"); }
     }
   }
-  v = o.X509Data;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("X509Data", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v4: any = m0 & 16 ? o.X509Data : undefined;
+  if (v4 !== undefined) {
+    if (!Array.isArray(v4) || v4.length > 4096) throw arrErr("X509Data", v4, 4096);
+    for (let k = 0; k < v4.length; k++) {
+      const x = v4[k];
       switch (s) {
         case 0: w.bits(4, 4); s = 5; break;
         case 1: w.bits(3, 4); s = 5; break;
@@ -1031,20 +952,16 @@ function e_KeyInfoType(w: BitWriter, o: T.KeyInfoType): void {
         case 3: w.bits(3, 4); s = 5; break;
         case 4: w.bits(3, 4); s = 5; break;
         case 5: w.bits(3, 4); s = 5; break;
-        case 6: w.bits(3, 4); s = 5; break;
-        case 7: w.bits(3, 4); s = 5; break;
-        case 8: w.bits(3, 4); s = 5; break;
-        case 9: w.bits(3, 4); s = 5; break;
         default: throw structErr("KeyInfoType", "X509Data", EXP_KeyInfoType[s]!);
       }
       try { e_X509DataType(w, x); } catch (err) { throw withPath(err, "X509Data"); }
     }
   }
-  v = o.PGPData;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("PGPData", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v5: any = m0 & 32 ? o.PGPData : undefined;
+  if (v5 !== undefined) {
+    if (!Array.isArray(v5) || v5.length > 4096) throw arrErr("PGPData", v5, 4096);
+    for (let k = 0; k < v5.length; k++) {
+      const x = v5[k];
       switch (s) {
         case 0: w.bits(5, 4); s = 6; break;
         case 1: w.bits(4, 4); s = 6; break;
@@ -1053,19 +970,16 @@ function e_KeyInfoType(w: BitWriter, o: T.KeyInfoType): void {
         case 4: w.bits(4, 4); s = 6; break;
         case 5: w.bits(4, 4); s = 6; break;
         case 6: w.bits(4, 4); s = 6; break;
-        case 7: w.bits(4, 4); s = 6; break;
-        case 8: w.bits(4, 4); s = 6; break;
-        case 9: w.bits(4, 4); s = 6; break;
         default: throw structErr("KeyInfoType", "PGPData", EXP_KeyInfoType[s]!);
       }
       try { e_PGPDataType(w, x); } catch (err) { throw withPath(err, "PGPData"); }
     }
   }
-  v = o.SPKIData;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("SPKIData", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v6: any = m0 & 64 ? o.SPKIData : undefined;
+  if (v6 !== undefined) {
+    if (!Array.isArray(v6) || v6.length > 4096) throw arrErr("SPKIData", v6, 4096);
+    for (let k = 0; k < v6.length; k++) {
+      const x = v6[k];
       switch (s) {
         case 0: w.bits(6, 4); s = 7; break;
         case 1: w.bits(5, 4); s = 7; break;
@@ -1075,32 +989,30 @@ function e_KeyInfoType(w: BitWriter, o: T.KeyInfoType): void {
         case 5: w.bits(5, 4); s = 7; break;
         case 6: w.bits(5, 4); s = 7; break;
         case 7: w.bits(5, 4); s = 7; break;
-        case 8: w.bits(5, 4); s = 7; break;
-        case 9: w.bits(5, 4); s = 7; break;
         default: throw structErr("KeyInfoType", "SPKIData", EXP_KeyInfoType[s]!);
       }
       try { e_SPKIDataType(w, x); } catch (err) { throw withPath(err, "SPKIData"); }
     }
   }
-  v = o.MgmtData;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("MgmtData", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v7: any = m0 & 128 ? o.MgmtData : undefined;
+  if (v7 !== undefined) {
+    if (!Array.isArray(v7) || v7.length > 4096) throw arrErr("MgmtData", v7, 4096);
+    for (let k = 0; k < v7.length; k++) {
+      const x = v7[k];
       switch (s) {
-        case 0: w.bits(7, 4); s = 8; break;
-        case 1: w.bits(6, 4); s = 8; break;
-        case 2: w.bits(6, 4); s = 8; break;
-        case 3: w.bits(6, 4); s = 8; break;
-        case 4: w.bits(6, 4); s = 8; break;
-        case 5: w.bits(6, 4); s = 8; break;
-        case 6: w.bits(6, 4); s = 8; break;
-        case 7: w.bits(6, 4); s = 8; break;
-        case 8: w.bits(6, 4); s = 8; break;
-        case 9: w.bits(6, 4); s = 8; break;
+        case 0: w.bits(14, 5); s = 8; break;
+        case 1: w.bits(12, 5); s = 8; break;
+        case 2: w.bits(12, 5); s = 8; break;
+        case 3: w.bits(12, 5); s = 8; break;
+        case 4: w.bits(12, 5); s = 8; break;
+        case 5: w.bits(12, 5); s = 8; break;
+        case 6: w.bits(12, 5); s = 8; break;
+        case 7: w.bits(12, 5); s = 8; break;
+        case 8: w.bits(12, 5); s = 8; break;
         default: throw structErr("KeyInfoType", "MgmtData", EXP_KeyInfoType[s]!);
       }
-      w.bits(0, 1); w.string(x, 65536, "MgmtData"); w.bits(0, 1);
+      w.string(x, 65536, "MgmtData");
+      w.bits(0, 1);
     }
   }
   switch (s) {
@@ -1111,11 +1023,11 @@ function e_KeyInfoType(w: BitWriter, o: T.KeyInfoType): void {
     case 6: w.bits(8, 4); return;
     case 7: w.bits(8, 4); return;
     case 8: w.bits(8, 4); return;
-    case 9: w.bits(8, 4); return;
     default: throw structErr("KeyInfoType", "(end)", EXP_KeyInfoType[s]!);
   }
 }
 const EXP_KeyInfoType: readonly string[] = ["AT(Id)|SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|CH(untyped)","SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|CH(untyped)","SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)","SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)","SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)","SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)","SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)","SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)","SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)","SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)"];
+const F_KeyInfoType = new Map<string, number>([["Id",0],["KeyName",1],["KeyValue",2],["RetrievalMethod",3],["X509Data",4],["PGPData",5],["SPKIData",6],["MgmtData",7]]);
 
 function d_KeyValueType(r: BitReader): T.KeyValueType {
   const o: any = {};
@@ -1160,27 +1072,23 @@ function d_KeyValueType(r: BitReader): T.KeyValueType {
 function e_KeyValueType(w: BitWriter, o: T.KeyValueType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for KeyValueType");
   let s = 0;
-  let v: any;
-  v = o.DSAKeyValue;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 3); s = 1; break;
-      default: throw structErr("KeyValueType", "DSAKeyValue", EXP_KeyValueType[s]!);
-    }
-    try { e_DSAKeyValueType(w, v); } catch (err) { throw withPath(err, "DSAKeyValue"); }
+  const v0: any = o.DSAKeyValue;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 3);
+    try { e_DSAKeyValueType(w, v0); } catch (err) { throw withPath(err, "DSAKeyValue"); }
   }
-  v = o.RSAKeyValue;
-  if (v !== undefined) {
+  const v1: any = o.RSAKeyValue;
+  if (v1 !== undefined) {
     switch (s) {
       case 0: w.bits(1, 3); s = 2; break;
       default: throw structErr("KeyValueType", "RSAKeyValue", EXP_KeyValueType[s]!);
     }
-    try { e_RSAKeyValueType(w, v); } catch (err) { throw withPath(err, "RSAKeyValue"); }
+    try { e_RSAKeyValueType(w, v1); } catch (err) { throw withPath(err, "RSAKeyValue"); }
   }
   switch (s) {
     case 1: w.bits(0, 2); return;
     case 2: w.bits(0, 2); return;
-    case 3: w.bits(0, 2); return;
     default: throw structErr("KeyValueType", "(end)", EXP_KeyValueType[s]!);
   }
 }
@@ -1253,66 +1161,67 @@ function d_DSAKeyValueType(r: BitReader): T.DSAKeyValueType {
 function e_DSAKeyValueType(w: BitWriter, o: T.DSAKeyValueType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for DSAKeyValueType");
   let s = 0;
-  let v: any;
-  v = o.P;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 2); s = 1; break;
-      default: throw structErr("DSAKeyValueType", "P", EXP_DSAKeyValueType[s]!);
-    }
-    w.bits(0, 1); w.binary(v, 65536, "P"); w.bits(0, 1);
+  const v0: any = o.P;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 3);
+    w.binary(v0, 65536, "P");
+    w.bits(0, 1);
   }
-  v = o.Q;
-  if (v !== undefined) {
+  const v1: any = o.Q;
+  if (v1 !== undefined) {
     switch (s) {
-      case 1: w.bits(0, 1); s = 4; break;
+      case 1: w.bits(0, 2); s = 4; break;
       default: throw structErr("DSAKeyValueType", "Q", EXP_DSAKeyValueType[s]!);
     }
-    w.bits(0, 1); w.binary(v, 65536, "Q"); w.bits(0, 1);
+    w.binary(v1, 65536, "Q");
+    w.bits(0, 1);
   }
-  v = o.G;
-  if (v !== undefined) {
+  const v2: any = o.G;
+  if (v2 !== undefined) {
     switch (s) {
-      case 0: w.bits(1, 2); s = 2; break;
-      case 4: w.bits(0, 2); s = 2; break;
+      case 0: w.bits(2, 3); s = 2; break;
+      case 4: w.bits(0, 3); s = 2; break;
       default: throw structErr("DSAKeyValueType", "G", EXP_DSAKeyValueType[s]!);
     }
-    w.bits(0, 1); w.binary(v, 65536, "G"); w.bits(0, 1);
+    w.binary(v2, 65536, "G");
+    w.bits(0, 1);
   }
-  v = o.Y;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(2, 2); s = 3; break;
-      case 2: w.bits(0, 1); s = 3; break;
-      case 4: w.bits(1, 2); s = 3; break;
-      default: throw structErr("DSAKeyValueType", "Y", EXP_DSAKeyValueType[s]!);
-    }
-    w.bits(0, 1); w.binary(v, 65536, "Y"); w.bits(0, 1);
+  const v3: any = o.Y;
+  if (v3 === undefined) throw missErr("DSAKeyValueType", "Y");
+  switch (s) {
+    case 0: w.bits(4, 3); s = 3; break;
+    case 2: w.bits(0, 2); s = 3; break;
+    case 4: w.bits(2, 3); s = 3; break;
+    default: throw structErr("DSAKeyValueType", "Y", EXP_DSAKeyValueType[s]!);
   }
-  v = o.J;
-  if (v !== undefined) {
-    switch (s) {
-      case 3: w.bits(0, 2); s = 5; break;
-      default: throw structErr("DSAKeyValueType", "J", EXP_DSAKeyValueType[s]!);
-    }
-    w.bits(0, 1); w.binary(v, 65536, "J"); w.bits(0, 1);
+  w.binary(v3, 65536, "Y");
+  const v4: any = o.J;
+  w.bits(0, 1);
+  if (v4 !== undefined) {
+    s = 5;
+    w.bits(0, 3);
+    w.binary(v4, 65536, "J");
+    w.bits(0, 1);
   }
-  v = o.Seed;
-  if (v !== undefined) {
+  const v5: any = o.Seed;
+  if (v5 !== undefined) {
     switch (s) {
-      case 3: w.bits(1, 2); s = 6; break;
-      case 5: w.bits(0, 2); s = 6; break;
+      case 3: w.bits(2, 3); s = 6; break;
+      case 5: w.bits(0, 3); s = 6; break;
       default: throw structErr("DSAKeyValueType", "Seed", EXP_DSAKeyValueType[s]!);
     }
-    w.bits(0, 1); w.binary(v, 65536, "Seed"); w.bits(0, 1);
+    w.binary(v5, 65536, "Seed");
+    w.bits(0, 1);
   }
-  v = o.PgenCounter;
-  if (v !== undefined) {
+  const v6: any = o.PgenCounter;
+  if (v6 !== undefined) {
     switch (s) {
-      case 6: w.bits(0, 1); s = 7; break;
+      case 6: w.bits(0, 2); s = 7; break;
       default: throw structErr("DSAKeyValueType", "PgenCounter", EXP_DSAKeyValueType[s]!);
     }
-    w.bits(0, 1); w.binary(v, 65536, "PgenCounter"); w.bits(0, 1);
+    w.binary(v6, 65536, "PgenCounter");
+    w.bits(0, 1);
   }
   switch (s) {
     case 3: w.bits(2, 2); return;
@@ -1354,27 +1263,17 @@ function d_RSAKeyValueType(r: BitReader): T.RSAKeyValueType {
 function e_RSAKeyValueType(w: BitWriter, o: T.RSAKeyValueType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for RSAKeyValueType");
   let s = 0;
-  let v: any;
-  v = o.Modulus;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("RSAKeyValueType", "Modulus", EXP_RSAKeyValueType[s]!);
-    }
-    w.bits(0, 1); w.binary(v, 65536, "Modulus"); w.bits(0, 1);
-  }
-  v = o.Exponent;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("RSAKeyValueType", "Exponent", EXP_RSAKeyValueType[s]!);
-    }
-    w.bits(0, 1); w.binary(v, 65536, "Exponent"); w.bits(0, 1);
-  }
-  switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("RSAKeyValueType", "(end)", EXP_RSAKeyValueType[s]!);
-  }
+  const v0: any = o.Modulus;
+  if (v0 === undefined) throw missErr("RSAKeyValueType", "Modulus");
+  s = 1;
+  w.bits(0, 2);
+  w.binary(v0, 65536, "Modulus");
+  const v1: any = o.Exponent;
+  if (v1 === undefined) throw missErr("RSAKeyValueType", "Exponent");
+  s = 2;
+  w.bits(0, 3);
+  w.binary(v1, 65536, "Exponent");
+  w.bits(0, 2);
 }
 const EXP_RSAKeyValueType: readonly string[] = ["SE(Modulus)","SE(Exponent)","EE"];
 
@@ -1421,33 +1320,30 @@ function d_RetrievalMethodType(r: BitReader): T.RetrievalMethodType {
 function e_RetrievalMethodType(w: BitWriter, o: T.RetrievalMethodType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for RetrievalMethodType");
   let s = 0;
-  let v: any;
-  v = o.Type;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 3); s = 1; break;
-      default: throw structErr("RetrievalMethodType", "Type", EXP_RetrievalMethodType[s]!);
-    }
-    w.string(v, 65536, "Type");
+  const v0: any = o.Type;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 3);
+    w.string(v0, 65536, "Type");
   }
-  v = o.URI;
-  if (v !== undefined) {
+  const v1: any = o.URI;
+  if (v1 !== undefined) {
     switch (s) {
       case 0: w.bits(1, 3); s = 2; break;
       case 1: w.bits(0, 2); s = 2; break;
       default: throw structErr("RetrievalMethodType", "URI", EXP_RetrievalMethodType[s]!);
     }
-    w.string(v, 65536, "URI");
+    w.string(v1, 65536, "URI");
   }
-  v = o.Transforms;
-  if (v !== undefined) {
+  const v2: any = o.Transforms;
+  if (v2 !== undefined) {
     switch (s) {
       case 0: w.bits(2, 3); s = 3; break;
       case 1: w.bits(1, 2); s = 3; break;
       case 2: w.bits(0, 2); s = 3; break;
       default: throw structErr("RetrievalMethodType", "Transforms", EXP_RetrievalMethodType[s]!);
     }
-    try { e_TransformsType(w, v); } catch (err) { throw withPath(err, "Transforms"); }
+    try { e_TransformsType(w, v2); } catch (err) { throw withPath(err, "Transforms"); }
   }
   switch (s) {
     case 0: w.bits(3, 3); return;
@@ -1555,95 +1451,83 @@ function d_X509DataType(r: BitReader): T.X509DataType {
 function e_X509DataType(w: BitWriter, o: T.X509DataType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for X509DataType");
   let s = 0;
-  let v: any;
-  v = o.X509IssuerSerial;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("X509IssuerSerial", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.X509IssuerSerial;
+  if (v0 !== undefined) {
+    if (!Array.isArray(v0) || v0.length > 4096) throw arrErr("X509IssuerSerial", v0, 4096);
+    for (let k = 0; k < v0.length; k++) {
+      const x = v0[k];
       switch (s) {
         case 0: w.bits(0, 3); s = 1; break;
         case 1: w.bits(0, 3); s = 1; break;
-        case 2: w.bits(0, 3); s = 1; break;
-        case 3: w.bits(0, 3); s = 1; break;
-        case 4: w.bits(0, 3); s = 1; break;
-        case 5: w.bits(0, 3); s = 1; break;
-        case 6: w.bits(0, 3); s = 1; break;
         default: throw structErr("X509DataType", "X509IssuerSerial", EXP_X509DataType[s]!);
       }
       try { e_X509IssuerSerialType(w, x); } catch (err) { throw withPath(err, "X509IssuerSerial"); }
     }
   }
-  v = o.X509SKI;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("X509SKI", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v1: any = o.X509SKI;
+  if (v1 !== undefined) {
+    if (!Array.isArray(v1) || v1.length > 4096) throw arrErr("X509SKI", v1, 4096);
+    for (let k = 0; k < v1.length; k++) {
+      const x = v1[k];
       switch (s) {
-        case 0: w.bits(1, 3); s = 2; break;
-        case 1: w.bits(1, 3); s = 2; break;
-        case 2: w.bits(1, 3); s = 2; break;
-        case 3: w.bits(1, 3); s = 2; break;
-        case 4: w.bits(1, 3); s = 2; break;
-        case 5: w.bits(1, 3); s = 2; break;
-        case 6: w.bits(1, 3); s = 2; break;
+        case 0: w.bits(2, 4); s = 2; break;
+        case 1: w.bits(2, 4); s = 2; break;
+        case 2: w.bits(2, 4); s = 2; break;
         default: throw structErr("X509DataType", "X509SKI", EXP_X509DataType[s]!);
       }
-      w.bits(0, 1); w.binary(x, 65536, "X509SKI"); w.bits(0, 1);
+      w.binary(x, 65536, "X509SKI");
+      w.bits(0, 1);
     }
   }
-  v = o.X509SubjectName;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("X509SubjectName", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v2: any = o.X509SubjectName;
+  if (v2 !== undefined) {
+    if (!Array.isArray(v2) || v2.length > 4096) throw arrErr("X509SubjectName", v2, 4096);
+    for (let k = 0; k < v2.length; k++) {
+      const x = v2[k];
       switch (s) {
-        case 0: w.bits(2, 3); s = 3; break;
-        case 1: w.bits(2, 3); s = 3; break;
-        case 2: w.bits(2, 3); s = 3; break;
-        case 3: w.bits(2, 3); s = 3; break;
-        case 4: w.bits(2, 3); s = 3; break;
-        case 5: w.bits(2, 3); s = 3; break;
-        case 6: w.bits(2, 3); s = 3; break;
+        case 0: w.bits(4, 4); s = 3; break;
+        case 1: w.bits(4, 4); s = 3; break;
+        case 2: w.bits(4, 4); s = 3; break;
+        case 3: w.bits(4, 4); s = 3; break;
         default: throw structErr("X509DataType", "X509SubjectName", EXP_X509DataType[s]!);
       }
-      w.bits(0, 1); w.string(x, 65536, "X509SubjectName"); w.bits(0, 1);
+      w.string(x, 65536, "X509SubjectName");
+      w.bits(0, 1);
     }
   }
-  v = o.X509Certificate;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("X509Certificate", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v3: any = o.X509Certificate;
+  if (v3 !== undefined) {
+    if (!Array.isArray(v3) || v3.length > 4096) throw arrErr("X509Certificate", v3, 4096);
+    for (let k = 0; k < v3.length; k++) {
+      const x = v3[k];
       switch (s) {
-        case 0: w.bits(3, 3); s = 4; break;
-        case 1: w.bits(3, 3); s = 4; break;
-        case 2: w.bits(3, 3); s = 4; break;
-        case 3: w.bits(3, 3); s = 4; break;
-        case 4: w.bits(3, 3); s = 4; break;
-        case 5: w.bits(3, 3); s = 4; break;
-        case 6: w.bits(3, 3); s = 4; break;
+        case 0: w.bits(6, 4); s = 4; break;
+        case 1: w.bits(6, 4); s = 4; break;
+        case 2: w.bits(6, 4); s = 4; break;
+        case 3: w.bits(6, 4); s = 4; break;
+        case 4: w.bits(6, 4); s = 4; break;
         default: throw structErr("X509DataType", "X509Certificate", EXP_X509DataType[s]!);
       }
-      w.bits(0, 1); w.binary(x, 65536, "X509Certificate"); w.bits(0, 1);
+      w.binary(x, 65536, "X509Certificate");
+      w.bits(0, 1);
     }
   }
-  v = o.X509CRL;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("X509CRL", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v4: any = o.X509CRL;
+  if (v4 !== undefined) {
+    if (!Array.isArray(v4) || v4.length > 4096) throw arrErr("X509CRL", v4, 4096);
+    for (let k = 0; k < v4.length; k++) {
+      const x = v4[k];
       switch (s) {
-        case 0: w.bits(4, 3); s = 5; break;
-        case 1: w.bits(4, 3); s = 5; break;
-        case 2: w.bits(4, 3); s = 5; break;
-        case 3: w.bits(4, 3); s = 5; break;
-        case 4: w.bits(4, 3); s = 5; break;
-        case 5: w.bits(4, 3); s = 5; break;
-        case 6: w.bits(4, 3); s = 5; break;
+        case 0: w.bits(8, 4); s = 5; break;
+        case 1: w.bits(8, 4); s = 5; break;
+        case 2: w.bits(8, 4); s = 5; break;
+        case 3: w.bits(8, 4); s = 5; break;
+        case 4: w.bits(8, 4); s = 5; break;
+        case 5: w.bits(8, 4); s = 5; break;
         default: throw structErr("X509DataType", "X509CRL", EXP_X509DataType[s]!);
       }
-      w.bits(0, 1); w.binary(x, 65536, "X509CRL"); w.bits(0, 1);
+      w.binary(x, 65536, "X509CRL");
+      w.bits(0, 1);
     }
   }
   switch (s) {
@@ -1652,7 +1536,6 @@ function e_X509DataType(w: BitWriter, o: T.X509DataType): void {
     case 3: w.bits(6, 3); return;
     case 4: w.bits(6, 3); return;
     case 5: w.bits(6, 3); return;
-    case 6: w.bits(6, 3); return;
     default: throw structErr("X509DataType", "(end)", EXP_X509DataType[s]!);
   }
 }
@@ -1689,27 +1572,17 @@ function d_X509IssuerSerialType(r: BitReader): T.X509IssuerSerialType {
 function e_X509IssuerSerialType(w: BitWriter, o: T.X509IssuerSerialType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for X509IssuerSerialType");
   let s = 0;
-  let v: any;
-  v = o.X509IssuerName;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("X509IssuerSerialType", "X509IssuerName", EXP_X509IssuerSerialType[s]!);
-    }
-    w.bits(0, 1); w.string(v, 65536, "X509IssuerName"); w.bits(0, 1);
-  }
-  v = o.X509SerialNumber;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("X509IssuerSerialType", "X509SerialNumber", EXP_X509IssuerSerialType[s]!);
-    }
-    w.bits(0, 1); w.intBig(chkBig(v, undefined, undefined, "X509SerialNumber")); w.bits(0, 1);
-  }
-  switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("X509IssuerSerialType", "(end)", EXP_X509IssuerSerialType[s]!);
-  }
+  const v0: any = o.X509IssuerName;
+  if (v0 === undefined) throw missErr("X509IssuerSerialType", "X509IssuerName");
+  s = 1;
+  w.bits(0, 2);
+  w.string(v0, 65536, "X509IssuerName");
+  const v1: any = o.X509SerialNumber;
+  if (v1 === undefined) throw missErr("X509IssuerSerialType", "X509SerialNumber");
+  s = 2;
+  w.bits(0, 3);
+  w.intBig(chkBig(v1, undefined, undefined, "X509SerialNumber"));
+  w.bits(0, 2);
 }
 const EXP_X509IssuerSerialType: readonly string[] = ["SE(X509IssuerName)","SE(X509SerialNumber)","EE"];
 
@@ -1769,30 +1642,27 @@ function d_PGPDataType(r: BitReader): T.PGPDataType {
 function e_PGPDataType(w: BitWriter, o: T.PGPDataType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for PGPDataType");
   let s = 0;
-  let v: any;
-  v = o.PGPKeyID;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 2); s = 1; break;
-      default: throw structErr("PGPDataType", "PGPKeyID", EXP_PGPDataType[s]!);
-    }
-    w.bits(0, 1); w.binary(v, 65536, "PGPKeyID"); w.bits(0, 1);
+  const v0: any = o.PGPKeyID;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 3);
+    w.binary(v0, 65536, "PGPKeyID");
+    w.bits(0, 1);
   }
-  v = o.PGPKeyPacket;
-  if (v !== undefined) {
+  const v1: any = o.PGPKeyPacket;
+  if (v1 !== undefined) {
     switch (s) {
-      case 0: w.bits(1, 2); s = 2; break;
-      case 1: w.bits(0, 2); s = 3; break;
+      case 0: w.bits(2, 3); s = 2; break;
+      case 1: w.bits(0, 3); s = 3; break;
       default: throw structErr("PGPDataType", "PGPKeyPacket", EXP_PGPDataType[s]!);
     }
-    w.bits(0, 1); w.binary(v, 65536, "PGPKeyPacket"); w.bits(0, 1);
+    w.binary(v1, 65536, "PGPKeyPacket");
+    w.bits(0, 1);
   }
   switch (s) {
     case 1: w.bits(2, 2); return;
     case 2: w.bits(1, 2); return;
     case 3: w.bits(1, 2); return;
-    case 4: w.bits(1, 2); return;
-    case 5: w.bits(1, 2); return;
     default: throw structErr("PGPDataType", "(end)", EXP_PGPDataType[s]!);
   }
 }
@@ -1832,26 +1702,22 @@ function d_SPKIDataType(r: BitReader): T.SPKIDataType {
 function e_SPKIDataType(w: BitWriter, o: T.SPKIDataType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for SPKIDataType");
   let s = 0;
-  let v: any;
-  v = o.SPKISexp;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("SPKISexp", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.SPKISexp;
+  if (v0 === undefined || (Array.isArray(v0) && v0.length === 0)) throw missErr("SPKIDataType", "SPKISexp");
+  if (v0 !== undefined) {
+    if (!Array.isArray(v0) || v0.length > 4096) throw arrErr("SPKISexp", v0, 4096);
+    for (let k = 0; k < v0.length; k++) {
+      const x = v0[k];
       switch (s) {
-        case 0: w.bits(0, 1); s = 1; break;
-        case 1: w.bits(0, 2); s = 1; break;
-        case 2: w.bits(0, 2); s = 1; break;
+        case 0: w.bits(0, 2); s = 1; break;
+        case 1: w.bits(0, 3); s = 1; break;
         default: throw structErr("SPKIDataType", "SPKISexp", EXP_SPKIDataType[s]!);
       }
-      w.bits(0, 1); w.binary(x, 65536, "SPKISexp"); w.bits(0, 1);
+      w.binary(x, 65536, "SPKISexp");
+      w.bits(0, 1);
     }
   }
-  switch (s) {
-    case 1: w.bits(2, 2); return;
-    case 2: w.bits(1, 2); return;
-    default: throw structErr("SPKIDataType", "(end)", EXP_SPKIDataType[s]!);
-  }
+  w.bits(2, 2);
 }
 const EXP_SPKIDataType: readonly string[] = ["SE(SPKISexp)","SE(SPKISexp)|SE(*)|EE","SE(SPKISexp)|EE"];
 
@@ -1914,40 +1780,36 @@ function d_ObjectType(r: BitReader): T.ObjectType {
 function e_ObjectType(w: BitWriter, o: T.ObjectType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ObjectType");
   let s = 0;
-  let v: any;
-  v = o.Encoding;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 3); s = 1; break;
-      default: throw structErr("ObjectType", "Encoding", EXP_ObjectType[s]!);
-    }
-    w.string(v, 65536, "Encoding");
+  const v0: any = o.Encoding;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 3);
+    w.string(v0, 65536, "Encoding");
   }
-  v = o.Id;
-  if (v !== undefined) {
+  const v1: any = o.Id;
+  if (v1 !== undefined) {
     switch (s) {
       case 0: w.bits(1, 3); s = 2; break;
       case 1: w.bits(0, 3); s = 2; break;
       default: throw structErr("ObjectType", "Id", EXP_ObjectType[s]!);
     }
-    w.string(v, 65536, "Id");
+    w.string(v1, 65536, "Id");
   }
-  v = o.MimeType;
-  if (v !== undefined) {
+  const v2: any = o.MimeType;
+  if (v2 !== undefined) {
     switch (s) {
       case 0: w.bits(2, 3); s = 3; break;
       case 1: w.bits(1, 3); s = 3; break;
       case 2: w.bits(0, 3); s = 3; break;
       default: throw structErr("ObjectType", "MimeType", EXP_ObjectType[s]!);
     }
-    w.string(v, 65536, "MimeType");
+    w.string(v2, 65536, "MimeType");
   }
   switch (s) {
     case 0: w.bits(4, 3); return;
     case 1: w.bits(3, 3); return;
     case 2: w.bits(2, 3); return;
     case 3: w.bits(1, 2); return;
-    case 4: w.bits(1, 2); return;
     default: throw structErr("ObjectType", "(end)", EXP_ObjectType[s]!);
   }
 }
@@ -1986,20 +1848,18 @@ function d_ManifestType(r: BitReader): T.ManifestType {
 function e_ManifestType(w: BitWriter, o: T.ManifestType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ManifestType");
   let s = 0;
-  let v: any;
-  v = o.Id;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 2); s = 1; break;
-      default: throw structErr("ManifestType", "Id", EXP_ManifestType[s]!);
-    }
-    w.string(v, 65536, "Id");
+  const v0: any = o.Id;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 2);
+    w.string(v0, 65536, "Id");
   }
-  v = o.Reference;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("Reference", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v1: any = o.Reference;
+  if (v1 === undefined || (Array.isArray(v1) && v1.length === 0)) throw missErr("ManifestType", "Reference");
+  if (v1 !== undefined) {
+    if (!Array.isArray(v1) || v1.length > 4096) throw arrErr("Reference", v1, 4096);
+    for (let k = 0; k < v1.length; k++) {
+      const x = v1[k];
       switch (s) {
         case 0: w.bits(1, 2); s = 2; break;
         case 1: w.bits(0, 1); s = 2; break;
@@ -2009,10 +1869,7 @@ function e_ManifestType(w: BitWriter, o: T.ManifestType): void {
       try { e_ReferenceType(w, x); } catch (err) { throw withPath(err, "Reference"); }
     }
   }
-  switch (s) {
-    case 2: w.bits(1, 2); return;
-    default: throw structErr("ManifestType", "(end)", EXP_ManifestType[s]!);
-  }
+  w.bits(1, 2);
 }
 const EXP_ManifestType: readonly string[] = ["AT(Id)|SE(Reference)","SE(Reference)","SE(Reference)|EE"];
 
@@ -2049,20 +1906,18 @@ function d_SignaturePropertiesType(r: BitReader): T.SignaturePropertiesType {
 function e_SignaturePropertiesType(w: BitWriter, o: T.SignaturePropertiesType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for SignaturePropertiesType");
   let s = 0;
-  let v: any;
-  v = o.Id;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 2); s = 1; break;
-      default: throw structErr("SignaturePropertiesType", "Id", EXP_SignaturePropertiesType[s]!);
-    }
-    w.string(v, 65536, "Id");
+  const v0: any = o.Id;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 2);
+    w.string(v0, 65536, "Id");
   }
-  v = o.SignatureProperty;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("SignatureProperty", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v1: any = o.SignatureProperty;
+  if (v1 === undefined || (Array.isArray(v1) && v1.length === 0)) throw missErr("SignaturePropertiesType", "SignatureProperty");
+  if (v1 !== undefined) {
+    if (!Array.isArray(v1) || v1.length > 4096) throw arrErr("SignatureProperty", v1, 4096);
+    for (let k = 0; k < v1.length; k++) {
+      const x = v1[k];
       switch (s) {
         case 0: w.bits(1, 2); s = 2; break;
         case 1: w.bits(0, 1); s = 2; break;
@@ -2072,10 +1927,7 @@ function e_SignaturePropertiesType(w: BitWriter, o: T.SignaturePropertiesType): 
       try { e_SignaturePropertyType(w, x); } catch (err) { throw withPath(err, "SignatureProperty"); }
     }
   }
-  switch (s) {
-    case 2: w.bits(1, 2); return;
-    default: throw structErr("SignaturePropertiesType", "(end)", EXP_SignaturePropertiesType[s]!);
-  }
+  w.bits(1, 2);
 }
 const EXP_SignaturePropertiesType: readonly string[] = ["AT(Id)|SE(SignatureProperty)","SE(SignatureProperty)","SE(SignatureProperty)|EE"];
 
@@ -2120,26 +1972,21 @@ function d_SignaturePropertyType(r: BitReader): T.SignaturePropertyType {
 function e_SignaturePropertyType(w: BitWriter, o: T.SignaturePropertyType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for SignaturePropertyType");
   let s = 0;
-  let v: any;
-  v = o.Id;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 2); s = 1; break;
-      default: throw structErr("SignaturePropertyType", "Id", EXP_SignaturePropertyType[s]!);
-    }
-    w.string(v, 65536, "Id");
+  const v0: any = o.Id;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 2);
+    w.string(v0, 65536, "Id");
   }
-  v = o.Target;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(1, 2); s = 2; break;
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("SignaturePropertyType", "Target", EXP_SignaturePropertyType[s]!);
-    }
-    w.string(v, 65536, "Target");
-  }
+  const v1: any = o.Target;
+  if (v1 === undefined) throw missErr("SignaturePropertyType", "Target");
   switch (s) {
-    case 3: w.bits(1, 2); return;
+    case 0: w.bits(1, 2); s = 2; break;
+    case 1: w.bits(0, 1); s = 2; break;
+    default: throw structErr("SignaturePropertyType", "Target", EXP_SignaturePropertyType[s]!);
+  }
+  w.string(v1, 65536, "Target");
+  switch (s) {
     default: throw structErr("SignaturePropertyType", "(end)", EXP_SignaturePropertyType[s]!);
   }
 }
@@ -2164,11 +2011,7 @@ function d_CLReqControlModeType(r: BitReader): T.CLReqControlModeType {
 function e_CLReqControlModeType(w: BitWriter, o: T.CLReqControlModeType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for CLReqControlModeType");
   let s = 0;
-  let v: any;
-  switch (s) {
-    case 0: w.bits(0, 1); return;
-    default: throw structErr("CLReqControlModeType", "(end)", EXP_CLReqControlModeType[s]!);
-  }
+  w.bits(0, 1);
 }
 const EXP_CLReqControlModeType: readonly string[] = ["EE"];
 
@@ -2191,11 +2034,7 @@ function d_CLResControlModeType(r: BitReader): T.CLResControlModeType {
 function e_CLResControlModeType(w: BitWriter, o: T.CLResControlModeType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for CLResControlModeType");
   let s = 0;
-  let v: any;
-  switch (s) {
-    case 0: w.bits(0, 1); return;
-    default: throw structErr("CLResControlModeType", "(end)", EXP_CLResControlModeType[s]!);
-  }
+  w.bits(0, 1);
 }
 const EXP_CLResControlModeType: readonly string[] = ["EE"];
 
@@ -2231,30 +2070,24 @@ function d_DC_ChargeParameterDiscoveryReqType(r: BitReader): T.DC_ChargeParamete
 function e_DC_ChargeParameterDiscoveryReqType(w: BitWriter, o: T.DC_ChargeParameterDiscoveryReqType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for DC_ChargeParameterDiscoveryReqType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("DC_ChargeParameterDiscoveryReqType", "Header", EXP_DC_ChargeParameterDiscoveryReqType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("DC_ChargeParameterDiscoveryReqType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.BPT_DC_CPDReqEnergyTransferMode;
+  if (v1 !== undefined) {
+    s = 2;
+    w.bits(0, 2);
+    try { e_BPT_DC_CPDReqEnergyTransferModeType(w, v1); } catch (err) { throw withPath(err, "BPT_DC_CPDReqEnergyTransferMode"); }
   }
-  v = o.BPT_DC_CPDReqEnergyTransferMode;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 2); s = 2; break;
-      default: throw structErr("DC_ChargeParameterDiscoveryReqType", "BPT_DC_CPDReqEnergyTransferMode", EXP_DC_ChargeParameterDiscoveryReqType[s]!);
-    }
-    try { e_BPT_DC_CPDReqEnergyTransferModeType(w, v); } catch (err) { throw withPath(err, "BPT_DC_CPDReqEnergyTransferMode"); }
-  }
-  v = o.DC_CPDReqEnergyTransferMode;
-  if (v !== undefined) {
+  const v2: any = o.DC_CPDReqEnergyTransferMode;
+  if (v2 !== undefined) {
     switch (s) {
       case 1: w.bits(1, 2); s = 2; break;
       default: throw structErr("DC_ChargeParameterDiscoveryReqType", "DC_CPDReqEnergyTransferMode", EXP_DC_ChargeParameterDiscoveryReqType[s]!);
     }
-    try { e_DC_CPDReqEnergyTransferModeType(w, v); } catch (err) { throw withPath(err, "DC_CPDReqEnergyTransferMode"); }
+    try { e_DC_CPDReqEnergyTransferModeType(w, v2); } catch (err) { throw withPath(err, "DC_CPDReqEnergyTransferMode"); }
   }
   switch (s) {
     case 2: w.bits(0, 1); return;
@@ -2288,19 +2121,12 @@ function d_ChargeParameterDiscoveryReqType(r: BitReader): T.ChargeParameterDisco
 function e_ChargeParameterDiscoveryReqType(w: BitWriter, o: T.ChargeParameterDiscoveryReqType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ChargeParameterDiscoveryReqType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("ChargeParameterDiscoveryReqType", "Header", EXP_ChargeParameterDiscoveryReqType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
-  }
-  switch (s) {
-    case 1: w.bits(0, 1); return;
-    default: throw structErr("ChargeParameterDiscoveryReqType", "(end)", EXP_ChargeParameterDiscoveryReqType[s]!);
-  }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("ChargeParameterDiscoveryReqType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  w.bits(0, 1);
 }
 const EXP_ChargeParameterDiscoveryReqType: readonly string[] = ["SE(Header)","EE"];
 
@@ -2329,19 +2155,12 @@ function d_V2GRequestType(r: BitReader): T.V2GRequestType {
 function e_V2GRequestType(w: BitWriter, o: T.V2GRequestType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for V2GRequestType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("V2GRequestType", "Header", EXP_V2GRequestType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
-  }
-  switch (s) {
-    case 1: w.bits(0, 1); return;
-    default: throw structErr("V2GRequestType", "(end)", EXP_V2GRequestType[s]!);
-  }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("V2GRequestType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  w.bits(0, 1);
 }
 const EXP_V2GRequestType: readonly string[] = ["SE(Header)","EE"];
 
@@ -2370,19 +2189,12 @@ function d_V2GMessageType(r: BitReader): T.V2GMessageType {
 function e_V2GMessageType(w: BitWriter, o: T.V2GMessageType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for V2GMessageType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("V2GMessageType", "Header", EXP_V2GMessageType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
-  }
-  switch (s) {
-    case 1: w.bits(0, 1); return;
-    default: throw structErr("V2GMessageType", "(end)", EXP_V2GMessageType[s]!);
-  }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("V2GMessageType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  w.bits(0, 1);
 }
 const EXP_V2GMessageType: readonly string[] = ["SE(Header)","EE"];
 
@@ -2424,30 +2236,22 @@ function d_MessageHeaderType(r: BitReader): T.MessageHeaderType {
 function e_MessageHeaderType(w: BitWriter, o: T.MessageHeaderType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for MessageHeaderType");
   let s = 0;
-  let v: any;
-  v = o.SessionID;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("MessageHeaderType", "SessionID", EXP_MessageHeaderType[s]!);
-    }
-    w.bits(0, 1); w.binary(v, 8, "SessionID"); w.bits(0, 1);
-  }
-  v = o.TimeStamp;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("MessageHeaderType", "TimeStamp", EXP_MessageHeaderType[s]!);
-    }
-    w.bits(0, 1); w.uintBig(chkBig(v, 0n, 18446744073709551615n, "TimeStamp")); w.bits(0, 1);
-  }
-  v = o.Signature;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 2); s = 3; break;
-      default: throw structErr("MessageHeaderType", "Signature", EXP_MessageHeaderType[s]!);
-    }
-    try { e_SignatureType(w, v); } catch (err) { throw withPath(err, "Signature"); }
+  const v0: any = o.SessionID;
+  if (v0 === undefined) throw missErr("MessageHeaderType", "SessionID");
+  s = 1;
+  w.bits(0, 2);
+  w.binary(v0, 8, "SessionID");
+  const v1: any = o.TimeStamp;
+  if (v1 === undefined) throw missErr("MessageHeaderType", "TimeStamp");
+  s = 2;
+  w.bits(0, 3);
+  w.uintBig(chkBig(v1, 0n, 18446744073709551615n, "TimeStamp"));
+  const v2: any = o.Signature;
+  w.bits(0, 1);
+  if (v2 !== undefined) {
+    s = 3;
+    w.bits(0, 2);
+    try { e_SignatureType(w, v2); } catch (err) { throw withPath(err, "Signature"); }
   }
   switch (s) {
     case 2: w.bits(1, 2); return;
@@ -2519,62 +2323,40 @@ function d_DC_CPDReqEnergyTransferModeType(r: BitReader): T.DC_CPDReqEnergyTrans
 function e_DC_CPDReqEnergyTransferModeType(w: BitWriter, o: T.DC_CPDReqEnergyTransferModeType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for DC_CPDReqEnergyTransferModeType");
   let s = 0;
-  let v: any;
-  v = o.EVMaximumChargePower;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("DC_CPDReqEnergyTransferModeType", "EVMaximumChargePower", EXP_DC_CPDReqEnergyTransferModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMaximumChargePower"); }
-  }
-  v = o.EVMinimumChargePower;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("DC_CPDReqEnergyTransferModeType", "EVMinimumChargePower", EXP_DC_CPDReqEnergyTransferModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMinimumChargePower"); }
-  }
-  v = o.EVMaximumChargeCurrent;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("DC_CPDReqEnergyTransferModeType", "EVMaximumChargeCurrent", EXP_DC_CPDReqEnergyTransferModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMaximumChargeCurrent"); }
-  }
-  v = o.EVMinimumChargeCurrent;
-  if (v !== undefined) {
-    switch (s) {
-      case 3: w.bits(0, 1); s = 4; break;
-      default: throw structErr("DC_CPDReqEnergyTransferModeType", "EVMinimumChargeCurrent", EXP_DC_CPDReqEnergyTransferModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMinimumChargeCurrent"); }
-  }
-  v = o.EVMaximumVoltage;
-  if (v !== undefined) {
-    switch (s) {
-      case 4: w.bits(0, 1); s = 5; break;
-      default: throw structErr("DC_CPDReqEnergyTransferModeType", "EVMaximumVoltage", EXP_DC_CPDReqEnergyTransferModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMaximumVoltage"); }
-  }
-  v = o.EVMinimumVoltage;
-  if (v !== undefined) {
-    switch (s) {
-      case 5: w.bits(0, 1); s = 6; break;
-      default: throw structErr("DC_CPDReqEnergyTransferModeType", "EVMinimumVoltage", EXP_DC_CPDReqEnergyTransferModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMinimumVoltage"); }
-  }
-  v = o.TargetSOC;
-  if (v !== undefined) {
-    switch (s) {
-      case 6: w.bits(0, 2); s = 7; break;
-      default: throw structErr("DC_CPDReqEnergyTransferModeType", "TargetSOC", EXP_DC_CPDReqEnergyTransferModeType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkInt(v, 0, 100, "TargetSOC") - 0, 7); w.bits(0, 1);
+  const v0: any = o.EVMaximumChargePower;
+  if (v0 === undefined) throw missErr("DC_CPDReqEnergyTransferModeType", "EVMaximumChargePower");
+  s = 1;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v0); } catch (err) { throw withPath(err, "EVMaximumChargePower"); }
+  const v1: any = o.EVMinimumChargePower;
+  if (v1 === undefined) throw missErr("DC_CPDReqEnergyTransferModeType", "EVMinimumChargePower");
+  s = 2;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v1); } catch (err) { throw withPath(err, "EVMinimumChargePower"); }
+  const v2: any = o.EVMaximumChargeCurrent;
+  if (v2 === undefined) throw missErr("DC_CPDReqEnergyTransferModeType", "EVMaximumChargeCurrent");
+  s = 3;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v2); } catch (err) { throw withPath(err, "EVMaximumChargeCurrent"); }
+  const v3: any = o.EVMinimumChargeCurrent;
+  if (v3 === undefined) throw missErr("DC_CPDReqEnergyTransferModeType", "EVMinimumChargeCurrent");
+  s = 4;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v3); } catch (err) { throw withPath(err, "EVMinimumChargeCurrent"); }
+  const v4: any = o.EVMaximumVoltage;
+  if (v4 === undefined) throw missErr("DC_CPDReqEnergyTransferModeType", "EVMaximumVoltage");
+  s = 5;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v4); } catch (err) { throw withPath(err, "EVMaximumVoltage"); }
+  const v5: any = o.EVMinimumVoltage;
+  if (v5 === undefined) throw missErr("DC_CPDReqEnergyTransferModeType", "EVMinimumVoltage");
+  s = 6;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v5); } catch (err) { throw withPath(err, "EVMinimumVoltage"); }
+  const v6: any = o.TargetSOC;
+  if (v6 !== undefined) {
+    s = 7;
+    w.bits((chkInt(v6, 0, 100, "TargetSOC") << 1), 11);
   }
   switch (s) {
     case 6: w.bits(1, 2); return;
@@ -2615,27 +2397,15 @@ function d_RationalNumberType(r: BitReader): T.RationalNumberType {
 function e_RationalNumberType(w: BitWriter, o: T.RationalNumberType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for RationalNumberType");
   let s = 0;
-  let v: any;
-  v = o.Exponent;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("RationalNumberType", "Exponent", EXP_RationalNumberType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkInt(v, -128, 127, "Exponent") - -128, 8); w.bits(0, 1);
-  }
-  v = o.Value;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("RationalNumberType", "Value", EXP_RationalNumberType[s]!);
-    }
-    w.bits(0, 1); w.int(chkInt(v, -32768, 32767, "Value")); w.bits(0, 1);
-  }
-  switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("RationalNumberType", "(end)", EXP_RationalNumberType[s]!);
-  }
+  const v0: any = o.Exponent;
+  if (v0 === undefined) throw missErr("RationalNumberType", "Exponent");
+  s = 1;
+  const v1: any = o.Value;
+  if (v1 === undefined) throw missErr("RationalNumberType", "Value");
+  s = 2;
+  w.bits(((chkInt(v0, -128, 127, "Exponent") + 128) << 3), 13);
+  w.int(chkInt(v1, -32768, 32767, "Value"));
+  w.bits(0, 2);
 }
 const EXP_RationalNumberType: readonly string[] = ["SE(Exponent)","SE(Value)","EE"];
 
@@ -2677,38 +2447,28 @@ function d_DC_ChargeParameterDiscoveryResType(r: BitReader): T.DC_ChargeParamete
 function e_DC_ChargeParameterDiscoveryResType(w: BitWriter, o: T.DC_ChargeParameterDiscoveryResType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for DC_ChargeParameterDiscoveryResType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("DC_ChargeParameterDiscoveryResType", "Header", EXP_DC_ChargeParameterDiscoveryResType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("DC_ChargeParameterDiscoveryResType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.ResponseCode;
+  if (v1 === undefined) throw missErr("DC_ChargeParameterDiscoveryResType", "ResponseCode");
+  s = 2;
+  const v2: any = o.BPT_DC_CPDResEnergyTransferMode;
+  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 1), 9);
+  if (v2 !== undefined) {
+    s = 3;
+    w.bits(0, 2);
+    try { e_BPT_DC_CPDResEnergyTransferModeType(w, v2); } catch (err) { throw withPath(err, "BPT_DC_CPDResEnergyTransferMode"); }
   }
-  v = o.ResponseCode;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("DC_ChargeParameterDiscoveryResType", "ResponseCode", EXP_DC_ChargeParameterDiscoveryResType[s]!);
-    }
-    w.bits(0, 1); { const i = E0i.get(v); if (i === undefined) throw enumErr(v, E0, "ResponseCode"); w.bits(i, 6); } w.bits(0, 1);
-  }
-  v = o.BPT_DC_CPDResEnergyTransferMode;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 2); s = 3; break;
-      default: throw structErr("DC_ChargeParameterDiscoveryResType", "BPT_DC_CPDResEnergyTransferMode", EXP_DC_ChargeParameterDiscoveryResType[s]!);
-    }
-    try { e_BPT_DC_CPDResEnergyTransferModeType(w, v); } catch (err) { throw withPath(err, "BPT_DC_CPDResEnergyTransferMode"); }
-  }
-  v = o.DC_CPDResEnergyTransferMode;
-  if (v !== undefined) {
+  const v3: any = o.DC_CPDResEnergyTransferMode;
+  if (v3 !== undefined) {
     switch (s) {
       case 2: w.bits(1, 2); s = 3; break;
       default: throw structErr("DC_ChargeParameterDiscoveryResType", "DC_CPDResEnergyTransferMode", EXP_DC_ChargeParameterDiscoveryResType[s]!);
     }
-    try { e_DC_CPDResEnergyTransferModeType(w, v); } catch (err) { throw withPath(err, "DC_CPDResEnergyTransferMode"); }
+    try { e_DC_CPDResEnergyTransferModeType(w, v3); } catch (err) { throw withPath(err, "DC_CPDResEnergyTransferMode"); }
   }
   switch (s) {
     case 3: w.bits(0, 1); return;
@@ -2748,27 +2508,15 @@ function d_ChargeParameterDiscoveryResType(r: BitReader): T.ChargeParameterDisco
 function e_ChargeParameterDiscoveryResType(w: BitWriter, o: T.ChargeParameterDiscoveryResType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ChargeParameterDiscoveryResType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("ChargeParameterDiscoveryResType", "Header", EXP_ChargeParameterDiscoveryResType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
-  }
-  v = o.ResponseCode;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("ChargeParameterDiscoveryResType", "ResponseCode", EXP_ChargeParameterDiscoveryResType[s]!);
-    }
-    w.bits(0, 1); { const i = E0i.get(v); if (i === undefined) throw enumErr(v, E0, "ResponseCode"); w.bits(i, 6); } w.bits(0, 1);
-  }
-  switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("ChargeParameterDiscoveryResType", "(end)", EXP_ChargeParameterDiscoveryResType[s]!);
-  }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("ChargeParameterDiscoveryResType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.ResponseCode;
+  if (v1 === undefined) throw missErr("ChargeParameterDiscoveryResType", "ResponseCode");
+  s = 2;
+  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 2), 10);
 }
 const EXP_ChargeParameterDiscoveryResType: readonly string[] = ["SE(Header)","SE(ResponseCode)","EE"];
 
@@ -2803,27 +2551,15 @@ function d_V2GResponseType(r: BitReader): T.V2GResponseType {
 function e_V2GResponseType(w: BitWriter, o: T.V2GResponseType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for V2GResponseType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("V2GResponseType", "Header", EXP_V2GResponseType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
-  }
-  v = o.ResponseCode;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("V2GResponseType", "ResponseCode", EXP_V2GResponseType[s]!);
-    }
-    w.bits(0, 1); { const i = E0i.get(v); if (i === undefined) throw enumErr(v, E0, "ResponseCode"); w.bits(i, 6); } w.bits(0, 1);
-  }
-  switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("V2GResponseType", "(end)", EXP_V2GResponseType[s]!);
-  }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("V2GResponseType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.ResponseCode;
+  if (v1 === undefined) throw missErr("V2GResponseType", "ResponseCode");
+  s = 2;
+  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 2), 10);
 }
 const EXP_V2GResponseType: readonly string[] = ["SE(Header)","SE(ResponseCode)","EE"];
 
@@ -2889,62 +2625,41 @@ function d_DC_CPDResEnergyTransferModeType(r: BitReader): T.DC_CPDResEnergyTrans
 function e_DC_CPDResEnergyTransferModeType(w: BitWriter, o: T.DC_CPDResEnergyTransferModeType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for DC_CPDResEnergyTransferModeType");
   let s = 0;
-  let v: any;
-  v = o.EVSEMaximumChargePower;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("DC_CPDResEnergyTransferModeType", "EVSEMaximumChargePower", EXP_DC_CPDResEnergyTransferModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVSEMaximumChargePower"); }
-  }
-  v = o.EVSEMinimumChargePower;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("DC_CPDResEnergyTransferModeType", "EVSEMinimumChargePower", EXP_DC_CPDResEnergyTransferModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVSEMinimumChargePower"); }
-  }
-  v = o.EVSEMaximumChargeCurrent;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("DC_CPDResEnergyTransferModeType", "EVSEMaximumChargeCurrent", EXP_DC_CPDResEnergyTransferModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVSEMaximumChargeCurrent"); }
-  }
-  v = o.EVSEMinimumChargeCurrent;
-  if (v !== undefined) {
-    switch (s) {
-      case 3: w.bits(0, 1); s = 4; break;
-      default: throw structErr("DC_CPDResEnergyTransferModeType", "EVSEMinimumChargeCurrent", EXP_DC_CPDResEnergyTransferModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVSEMinimumChargeCurrent"); }
-  }
-  v = o.EVSEMaximumVoltage;
-  if (v !== undefined) {
-    switch (s) {
-      case 4: w.bits(0, 1); s = 5; break;
-      default: throw structErr("DC_CPDResEnergyTransferModeType", "EVSEMaximumVoltage", EXP_DC_CPDResEnergyTransferModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVSEMaximumVoltage"); }
-  }
-  v = o.EVSEMinimumVoltage;
-  if (v !== undefined) {
-    switch (s) {
-      case 5: w.bits(0, 1); s = 6; break;
-      default: throw structErr("DC_CPDResEnergyTransferModeType", "EVSEMinimumVoltage", EXP_DC_CPDResEnergyTransferModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVSEMinimumVoltage"); }
-  }
-  v = o.EVSEPowerRampLimitation;
-  if (v !== undefined) {
-    switch (s) {
-      case 6: w.bits(0, 2); s = 7; break;
-      default: throw structErr("DC_CPDResEnergyTransferModeType", "EVSEPowerRampLimitation", EXP_DC_CPDResEnergyTransferModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVSEPowerRampLimitation"); }
+  const v0: any = o.EVSEMaximumChargePower;
+  if (v0 === undefined) throw missErr("DC_CPDResEnergyTransferModeType", "EVSEMaximumChargePower");
+  s = 1;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v0); } catch (err) { throw withPath(err, "EVSEMaximumChargePower"); }
+  const v1: any = o.EVSEMinimumChargePower;
+  if (v1 === undefined) throw missErr("DC_CPDResEnergyTransferModeType", "EVSEMinimumChargePower");
+  s = 2;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v1); } catch (err) { throw withPath(err, "EVSEMinimumChargePower"); }
+  const v2: any = o.EVSEMaximumChargeCurrent;
+  if (v2 === undefined) throw missErr("DC_CPDResEnergyTransferModeType", "EVSEMaximumChargeCurrent");
+  s = 3;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v2); } catch (err) { throw withPath(err, "EVSEMaximumChargeCurrent"); }
+  const v3: any = o.EVSEMinimumChargeCurrent;
+  if (v3 === undefined) throw missErr("DC_CPDResEnergyTransferModeType", "EVSEMinimumChargeCurrent");
+  s = 4;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v3); } catch (err) { throw withPath(err, "EVSEMinimumChargeCurrent"); }
+  const v4: any = o.EVSEMaximumVoltage;
+  if (v4 === undefined) throw missErr("DC_CPDResEnergyTransferModeType", "EVSEMaximumVoltage");
+  s = 5;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v4); } catch (err) { throw withPath(err, "EVSEMaximumVoltage"); }
+  const v5: any = o.EVSEMinimumVoltage;
+  if (v5 === undefined) throw missErr("DC_CPDResEnergyTransferModeType", "EVSEMinimumVoltage");
+  s = 6;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v5); } catch (err) { throw withPath(err, "EVSEMinimumVoltage"); }
+  const v6: any = o.EVSEPowerRampLimitation;
+  if (v6 !== undefined) {
+    s = 7;
+    w.bits(0, 2);
+    try { e_RationalNumberType(w, v6); } catch (err) { throw withPath(err, "EVSEPowerRampLimitation"); }
   }
   switch (s) {
     case 6: w.bits(1, 2); return;
@@ -2979,19 +2694,12 @@ function d_DC_CableCheckReqType(r: BitReader): T.DC_CableCheckReqType {
 function e_DC_CableCheckReqType(w: BitWriter, o: T.DC_CableCheckReqType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for DC_CableCheckReqType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("DC_CableCheckReqType", "Header", EXP_DC_CableCheckReqType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
-  }
-  switch (s) {
-    case 1: w.bits(0, 1); return;
-    default: throw structErr("DC_CableCheckReqType", "(end)", EXP_DC_CableCheckReqType[s]!);
-  }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("DC_CableCheckReqType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  w.bits(0, 1);
 }
 const EXP_DC_CableCheckReqType: readonly string[] = ["SE(Header)","EE"];
 
@@ -3032,35 +2740,18 @@ function d_DC_CableCheckResType(r: BitReader): T.DC_CableCheckResType {
 function e_DC_CableCheckResType(w: BitWriter, o: T.DC_CableCheckResType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for DC_CableCheckResType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("DC_CableCheckResType", "Header", EXP_DC_CableCheckResType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
-  }
-  v = o.ResponseCode;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("DC_CableCheckResType", "ResponseCode", EXP_DC_CableCheckResType[s]!);
-    }
-    w.bits(0, 1); { const i = E0i.get(v); if (i === undefined) throw enumErr(v, E0, "ResponseCode"); w.bits(i, 6); } w.bits(0, 1);
-  }
-  v = o.EVSEProcessing;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("DC_CableCheckResType", "EVSEProcessing", EXP_DC_CableCheckResType[s]!);
-    }
-    w.bits(0, 1); { const i = E1i.get(v); if (i === undefined) throw enumErr(v, E1, "EVSEProcessing"); w.bits(i, 2); } w.bits(0, 1);
-  }
-  switch (s) {
-    case 3: w.bits(0, 1); return;
-    default: throw structErr("DC_CableCheckResType", "(end)", EXP_DC_CableCheckResType[s]!);
-  }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("DC_CableCheckResType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.ResponseCode;
+  if (v1 === undefined) throw missErr("DC_CableCheckResType", "ResponseCode");
+  s = 2;
+  const v2: any = o.EVSEProcessing;
+  if (v2 === undefined) throw missErr("DC_CableCheckResType", "EVSEProcessing");
+  s = 3;
+  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 7) | (enumIdx(E1i, v2, E1, "EVSEProcessing") << 2), 15);
 }
 const EXP_DC_CableCheckResType: readonly string[] = ["SE(Header)","SE(ResponseCode)","SE(EVSEProcessing)","EE"];
 
@@ -3107,43 +2798,25 @@ function d_DC_PreChargeReqType(r: BitReader): T.DC_PreChargeReqType {
 function e_DC_PreChargeReqType(w: BitWriter, o: T.DC_PreChargeReqType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for DC_PreChargeReqType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("DC_PreChargeReqType", "Header", EXP_DC_PreChargeReqType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
-  }
-  v = o.EVProcessing;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("DC_PreChargeReqType", "EVProcessing", EXP_DC_PreChargeReqType[s]!);
-    }
-    w.bits(0, 1); { const i = E1i.get(v); if (i === undefined) throw enumErr(v, E1, "EVProcessing"); w.bits(i, 2); } w.bits(0, 1);
-  }
-  v = o.EVPresentVoltage;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("DC_PreChargeReqType", "EVPresentVoltage", EXP_DC_PreChargeReqType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVPresentVoltage"); }
-  }
-  v = o.EVTargetVoltage;
-  if (v !== undefined) {
-    switch (s) {
-      case 3: w.bits(0, 1); s = 4; break;
-      default: throw structErr("DC_PreChargeReqType", "EVTargetVoltage", EXP_DC_PreChargeReqType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVTargetVoltage"); }
-  }
-  switch (s) {
-    case 4: w.bits(0, 1); return;
-    default: throw structErr("DC_PreChargeReqType", "(end)", EXP_DC_PreChargeReqType[s]!);
-  }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("DC_PreChargeReqType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.EVProcessing;
+  if (v1 === undefined) throw missErr("DC_PreChargeReqType", "EVProcessing");
+  s = 2;
+  const v2: any = o.EVPresentVoltage;
+  if (v2 === undefined) throw missErr("DC_PreChargeReqType", "EVPresentVoltage");
+  s = 3;
+  w.bits((enumIdx(E1i, v1, E1, "EVProcessing") << 2), 6);
+  try { e_RationalNumberType(w, v2); } catch (err) { throw withPath(err, "EVPresentVoltage"); }
+  const v3: any = o.EVTargetVoltage;
+  if (v3 === undefined) throw missErr("DC_PreChargeReqType", "EVTargetVoltage");
+  s = 4;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v3); } catch (err) { throw withPath(err, "EVTargetVoltage"); }
+  w.bits(0, 1);
 }
 const EXP_DC_PreChargeReqType: readonly string[] = ["SE(Header)","SE(EVProcessing)","SE(EVPresentVoltage)","SE(EVTargetVoltage)","EE"];
 
@@ -3184,35 +2857,20 @@ function d_DC_PreChargeResType(r: BitReader): T.DC_PreChargeResType {
 function e_DC_PreChargeResType(w: BitWriter, o: T.DC_PreChargeResType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for DC_PreChargeResType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("DC_PreChargeResType", "Header", EXP_DC_PreChargeResType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
-  }
-  v = o.ResponseCode;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("DC_PreChargeResType", "ResponseCode", EXP_DC_PreChargeResType[s]!);
-    }
-    w.bits(0, 1); { const i = E0i.get(v); if (i === undefined) throw enumErr(v, E0, "ResponseCode"); w.bits(i, 6); } w.bits(0, 1);
-  }
-  v = o.EVSEPresentVoltage;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("DC_PreChargeResType", "EVSEPresentVoltage", EXP_DC_PreChargeResType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVSEPresentVoltage"); }
-  }
-  switch (s) {
-    case 3: w.bits(0, 1); return;
-    default: throw structErr("DC_PreChargeResType", "(end)", EXP_DC_PreChargeResType[s]!);
-  }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("DC_PreChargeResType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.ResponseCode;
+  if (v1 === undefined) throw missErr("DC_PreChargeResType", "ResponseCode");
+  s = 2;
+  const v2: any = o.EVSEPresentVoltage;
+  if (v2 === undefined) throw missErr("DC_PreChargeResType", "EVSEPresentVoltage");
+  s = 3;
+  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 2), 10);
+  try { e_RationalNumberType(w, v2); } catch (err) { throw withPath(err, "EVSEPresentVoltage"); }
+  w.bits(0, 1);
 }
 const EXP_DC_PreChargeResType: readonly string[] = ["SE(Header)","SE(ResponseCode)","SE(EVSEPresentVoltage)","EE"];
 
@@ -3270,79 +2928,66 @@ function d_DC_ChargeLoopReqType(r: BitReader): T.DC_ChargeLoopReqType {
 function e_DC_ChargeLoopReqType(w: BitWriter, o: T.DC_ChargeLoopReqType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for DC_ChargeLoopReqType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("DC_ChargeLoopReqType", "Header", EXP_DC_ChargeLoopReqType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("DC_ChargeLoopReqType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.DisplayParameters;
+  if (v1 !== undefined) {
+    s = 2;
+    w.bits(0, 2);
+    try { e_DisplayParametersType(w, v1); } catch (err) { throw withPath(err, "DisplayParameters"); }
   }
-  v = o.DisplayParameters;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 2); s = 2; break;
-      default: throw structErr("DC_ChargeLoopReqType", "DisplayParameters", EXP_DC_ChargeLoopReqType[s]!);
-    }
-    try { e_DisplayParametersType(w, v); } catch (err) { throw withPath(err, "DisplayParameters"); }
+  const v2: any = o.MeterInfoRequested;
+  if (v2 === undefined) throw missErr("DC_ChargeLoopReqType", "MeterInfoRequested");
+  switch (s) {
+    case 1: w.bits(2, 3); s = 3; break;
+    case 2: w.bits(0, 2); s = 3; break;
+    default: throw structErr("DC_ChargeLoopReqType", "MeterInfoRequested", EXP_DC_ChargeLoopReqType[s]!);
   }
-  v = o.MeterInfoRequested;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(1, 2); s = 3; break;
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("DC_ChargeLoopReqType", "MeterInfoRequested", EXP_DC_ChargeLoopReqType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkBool(v, "MeterInfoRequested") ? 1 : 0, 1); w.bits(0, 1);
+  const v3: any = o.EVPresentVoltage;
+  if (v3 === undefined) throw missErr("DC_ChargeLoopReqType", "EVPresentVoltage");
+  s = 4;
+  w.bits(((chkBool(v2, "MeterInfoRequested") ? 1 : 0) << 2), 3);
+  try { e_RationalNumberType(w, v3); } catch (err) { throw withPath(err, "EVPresentVoltage"); }
+  const v4: any = o.BPT_Dynamic_DC_CLReqControlMode;
+  if (v4 !== undefined) {
+    s = 5;
+    w.bits(0, 3);
+    try { e_BPT_Dynamic_DC_CLReqControlModeType(w, v4); } catch (err) { throw withPath(err, "BPT_Dynamic_DC_CLReqControlMode"); }
   }
-  v = o.EVPresentVoltage;
-  if (v !== undefined) {
-    switch (s) {
-      case 3: w.bits(0, 1); s = 4; break;
-      default: throw structErr("DC_ChargeLoopReqType", "EVPresentVoltage", EXP_DC_ChargeLoopReqType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVPresentVoltage"); }
-  }
-  v = o.BPT_Dynamic_DC_CLReqControlMode;
-  if (v !== undefined) {
-    switch (s) {
-      case 4: w.bits(0, 3); s = 5; break;
-      default: throw structErr("DC_ChargeLoopReqType", "BPT_Dynamic_DC_CLReqControlMode", EXP_DC_ChargeLoopReqType[s]!);
-    }
-    try { e_BPT_Dynamic_DC_CLReqControlModeType(w, v); } catch (err) { throw withPath(err, "BPT_Dynamic_DC_CLReqControlMode"); }
-  }
-  v = o.BPT_Scheduled_DC_CLReqControlMode;
-  if (v !== undefined) {
+  const v5: any = o.BPT_Scheduled_DC_CLReqControlMode;
+  if (v5 !== undefined) {
     switch (s) {
       case 4: w.bits(1, 3); s = 5; break;
       default: throw structErr("DC_ChargeLoopReqType", "BPT_Scheduled_DC_CLReqControlMode", EXP_DC_ChargeLoopReqType[s]!);
     }
-    try { e_BPT_Scheduled_DC_CLReqControlModeType(w, v); } catch (err) { throw withPath(err, "BPT_Scheduled_DC_CLReqControlMode"); }
+    try { e_BPT_Scheduled_DC_CLReqControlModeType(w, v5); } catch (err) { throw withPath(err, "BPT_Scheduled_DC_CLReqControlMode"); }
   }
-  v = o.CLReqControlMode;
-  if (v !== undefined) {
+  const v6: any = o.CLReqControlMode;
+  if (v6 !== undefined) {
     switch (s) {
       case 4: w.bits(2, 3); s = 5; break;
       default: throw structErr("DC_ChargeLoopReqType", "CLReqControlMode", EXP_DC_ChargeLoopReqType[s]!);
     }
-    try { e_CLReqControlModeType(w, v); } catch (err) { throw withPath(err, "CLReqControlMode"); }
+    try { e_CLReqControlModeType(w, v6); } catch (err) { throw withPath(err, "CLReqControlMode"); }
   }
-  v = o.Dynamic_DC_CLReqControlMode;
-  if (v !== undefined) {
+  const v7: any = o.Dynamic_DC_CLReqControlMode;
+  if (v7 !== undefined) {
     switch (s) {
       case 4: w.bits(3, 3); s = 5; break;
       default: throw structErr("DC_ChargeLoopReqType", "Dynamic_DC_CLReqControlMode", EXP_DC_ChargeLoopReqType[s]!);
     }
-    try { e_Dynamic_DC_CLReqControlModeType(w, v); } catch (err) { throw withPath(err, "Dynamic_DC_CLReqControlMode"); }
+    try { e_Dynamic_DC_CLReqControlModeType(w, v7); } catch (err) { throw withPath(err, "Dynamic_DC_CLReqControlMode"); }
   }
-  v = o.Scheduled_DC_CLReqControlMode;
-  if (v !== undefined) {
+  const v8: any = o.Scheduled_DC_CLReqControlMode;
+  if (v8 !== undefined) {
     switch (s) {
       case 4: w.bits(4, 3); s = 5; break;
       default: throw structErr("DC_ChargeLoopReqType", "Scheduled_DC_CLReqControlMode", EXP_DC_ChargeLoopReqType[s]!);
     }
-    try { e_Scheduled_DC_CLReqControlModeType(w, v); } catch (err) { throw withPath(err, "Scheduled_DC_CLReqControlMode"); }
+    try { e_Scheduled_DC_CLReqControlModeType(w, v8); } catch (err) { throw withPath(err, "Scheduled_DC_CLReqControlMode"); }
   }
   switch (s) {
     case 5: w.bits(0, 1); return;
@@ -3389,36 +3034,25 @@ function d_ChargeLoopReqType(r: BitReader): T.ChargeLoopReqType {
 function e_ChargeLoopReqType(w: BitWriter, o: T.ChargeLoopReqType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ChargeLoopReqType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("ChargeLoopReqType", "Header", EXP_ChargeLoopReqType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("ChargeLoopReqType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.DisplayParameters;
+  if (v1 !== undefined) {
+    s = 2;
+    w.bits(0, 2);
+    try { e_DisplayParametersType(w, v1); } catch (err) { throw withPath(err, "DisplayParameters"); }
   }
-  v = o.DisplayParameters;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 2); s = 2; break;
-      default: throw structErr("ChargeLoopReqType", "DisplayParameters", EXP_ChargeLoopReqType[s]!);
-    }
-    try { e_DisplayParametersType(w, v); } catch (err) { throw withPath(err, "DisplayParameters"); }
-  }
-  v = o.MeterInfoRequested;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(1, 2); s = 3; break;
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("ChargeLoopReqType", "MeterInfoRequested", EXP_ChargeLoopReqType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkBool(v, "MeterInfoRequested") ? 1 : 0, 1); w.bits(0, 1);
-  }
+  const v2: any = o.MeterInfoRequested;
+  if (v2 === undefined) throw missErr("ChargeLoopReqType", "MeterInfoRequested");
   switch (s) {
-    case 3: w.bits(0, 1); return;
-    default: throw structErr("ChargeLoopReqType", "(end)", EXP_ChargeLoopReqType[s]!);
+    case 1: w.bits(2, 3); s = 3; break;
+    case 2: w.bits(0, 2); s = 3; break;
+    default: throw structErr("ChargeLoopReqType", "MeterInfoRequested", EXP_ChargeLoopReqType[s]!);
   }
+  w.bits(((chkBool(v2, "MeterInfoRequested") ? 1 : 0) << 2), 3);
 }
 const EXP_ChargeLoopReqType: readonly string[] = ["SE(Header)","SE(DisplayParameters)|SE(MeterInfoRequested)","SE(MeterInfoRequested)","EE"];
 
@@ -3556,101 +3190,106 @@ function d_DisplayParametersType(r: BitReader): T.DisplayParametersType {
 function e_DisplayParametersType(w: BitWriter, o: T.DisplayParametersType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for DisplayParametersType");
   let s = 0;
-  let v: any;
-  v = o.PresentSOC;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 4); s = 1; break;
-      default: throw structErr("DisplayParametersType", "PresentSOC", EXP_DisplayParametersType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkInt(v, 0, 100, "PresentSOC") - 0, 7); w.bits(0, 1);
+  let m0 = 0;
+  for (const k in o) {
+    const i = F_DisplayParametersType.get(k);
+    if (i === undefined) continue;
+    m0 |= 1 << i;
   }
-  v = o.MinimumSOC;
-  if (v !== undefined) {
+  const v0: any = m0 & 1 ? o.PresentSOC : undefined;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits((chkInt(v0, 0, 100, "PresentSOC") << 1), 13);
+  }
+  const v1: any = m0 & 2 ? o.MinimumSOC : undefined;
+  if (v1 !== undefined) {
     switch (s) {
-      case 0: w.bits(1, 4); s = 2; break;
-      case 1: w.bits(0, 4); s = 2; break;
+      case 0: w.bits(2, 5); s = 2; break;
+      case 1: w.bits(0, 5); s = 2; break;
       default: throw structErr("DisplayParametersType", "MinimumSOC", EXP_DisplayParametersType[s]!);
     }
-    w.bits(0, 1); w.bits(chkInt(v, 0, 100, "MinimumSOC") - 0, 7); w.bits(0, 1);
+    w.bits((chkInt(v1, 0, 100, "MinimumSOC") << 1), 8);
   }
-  v = o.TargetSOC;
-  if (v !== undefined) {
+  const v2: any = m0 & 4 ? o.TargetSOC : undefined;
+  if (v2 !== undefined) {
     switch (s) {
-      case 0: w.bits(2, 4); s = 3; break;
-      case 1: w.bits(1, 4); s = 3; break;
-      case 2: w.bits(0, 4); s = 3; break;
+      case 0: w.bits(4, 5); s = 3; break;
+      case 1: w.bits(2, 5); s = 3; break;
+      case 2: w.bits(0, 5); s = 3; break;
       default: throw structErr("DisplayParametersType", "TargetSOC", EXP_DisplayParametersType[s]!);
     }
-    w.bits(0, 1); w.bits(chkInt(v, 0, 100, "TargetSOC") - 0, 7); w.bits(0, 1);
+    w.bits((chkInt(v2, 0, 100, "TargetSOC") << 1), 8);
   }
-  v = o.MaximumSOC;
-  if (v !== undefined) {
+  const v3: any = m0 & 8 ? o.MaximumSOC : undefined;
+  if (v3 !== undefined) {
     switch (s) {
-      case 0: w.bits(3, 4); s = 4; break;
-      case 1: w.bits(2, 4); s = 4; break;
-      case 2: w.bits(1, 4); s = 4; break;
-      case 3: w.bits(0, 4); s = 4; break;
+      case 0: w.bits(6, 5); s = 4; break;
+      case 1: w.bits(4, 5); s = 4; break;
+      case 2: w.bits(2, 5); s = 4; break;
+      case 3: w.bits(0, 5); s = 4; break;
       default: throw structErr("DisplayParametersType", "MaximumSOC", EXP_DisplayParametersType[s]!);
     }
-    w.bits(0, 1); w.bits(chkInt(v, 0, 100, "MaximumSOC") - 0, 7); w.bits(0, 1);
+    w.bits((chkInt(v3, 0, 100, "MaximumSOC") << 1), 8);
   }
-  v = o.RemainingTimeToMinimumSOC;
-  if (v !== undefined) {
+  const v4: any = m0 & 16 ? o.RemainingTimeToMinimumSOC : undefined;
+  if (v4 !== undefined) {
     switch (s) {
-      case 0: w.bits(4, 4); s = 5; break;
-      case 1: w.bits(3, 4); s = 5; break;
-      case 2: w.bits(2, 4); s = 5; break;
-      case 3: w.bits(1, 4); s = 5; break;
-      case 4: w.bits(0, 3); s = 5; break;
+      case 0: w.bits(8, 5); s = 5; break;
+      case 1: w.bits(6, 5); s = 5; break;
+      case 2: w.bits(4, 5); s = 5; break;
+      case 3: w.bits(2, 5); s = 5; break;
+      case 4: w.bits(0, 4); s = 5; break;
       default: throw structErr("DisplayParametersType", "RemainingTimeToMinimumSOC", EXP_DisplayParametersType[s]!);
     }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 4294967295, "RemainingTimeToMinimumSOC")); w.bits(0, 1);
+    w.uint(chkInt(v4, 0, 4294967295, "RemainingTimeToMinimumSOC"));
+    w.bits(0, 1);
   }
-  v = o.RemainingTimeToTargetSOC;
-  if (v !== undefined) {
+  const v5: any = m0 & 32 ? o.RemainingTimeToTargetSOC : undefined;
+  if (v5 !== undefined) {
     switch (s) {
-      case 0: w.bits(5, 4); s = 6; break;
-      case 1: w.bits(4, 4); s = 6; break;
-      case 2: w.bits(3, 4); s = 6; break;
-      case 3: w.bits(2, 4); s = 6; break;
-      case 4: w.bits(1, 3); s = 6; break;
-      case 5: w.bits(0, 3); s = 6; break;
+      case 0: w.bits(10, 5); s = 6; break;
+      case 1: w.bits(8, 5); s = 6; break;
+      case 2: w.bits(6, 5); s = 6; break;
+      case 3: w.bits(4, 5); s = 6; break;
+      case 4: w.bits(2, 4); s = 6; break;
+      case 5: w.bits(0, 4); s = 6; break;
       default: throw structErr("DisplayParametersType", "RemainingTimeToTargetSOC", EXP_DisplayParametersType[s]!);
     }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 4294967295, "RemainingTimeToTargetSOC")); w.bits(0, 1);
+    w.uint(chkInt(v5, 0, 4294967295, "RemainingTimeToTargetSOC"));
+    w.bits(0, 1);
   }
-  v = o.RemainingTimeToMaximumSOC;
-  if (v !== undefined) {
+  const v6: any = m0 & 64 ? o.RemainingTimeToMaximumSOC : undefined;
+  if (v6 !== undefined) {
     switch (s) {
-      case 0: w.bits(6, 4); s = 7; break;
-      case 1: w.bits(5, 4); s = 7; break;
-      case 2: w.bits(4, 4); s = 7; break;
-      case 3: w.bits(3, 4); s = 7; break;
-      case 4: w.bits(2, 3); s = 7; break;
-      case 5: w.bits(1, 3); s = 7; break;
-      case 6: w.bits(0, 3); s = 7; break;
+      case 0: w.bits(12, 5); s = 7; break;
+      case 1: w.bits(10, 5); s = 7; break;
+      case 2: w.bits(8, 5); s = 7; break;
+      case 3: w.bits(6, 5); s = 7; break;
+      case 4: w.bits(4, 4); s = 7; break;
+      case 5: w.bits(2, 4); s = 7; break;
+      case 6: w.bits(0, 4); s = 7; break;
       default: throw structErr("DisplayParametersType", "RemainingTimeToMaximumSOC", EXP_DisplayParametersType[s]!);
     }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 4294967295, "RemainingTimeToMaximumSOC")); w.bits(0, 1);
+    w.uint(chkInt(v6, 0, 4294967295, "RemainingTimeToMaximumSOC"));
+    w.bits(0, 1);
   }
-  v = o.ChargingComplete;
-  if (v !== undefined) {
+  const v7: any = m0 & 128 ? o.ChargingComplete : undefined;
+  if (v7 !== undefined) {
     switch (s) {
-      case 0: w.bits(7, 4); s = 8; break;
-      case 1: w.bits(6, 4); s = 8; break;
-      case 2: w.bits(5, 4); s = 8; break;
-      case 3: w.bits(4, 4); s = 8; break;
-      case 4: w.bits(3, 3); s = 8; break;
-      case 5: w.bits(2, 3); s = 8; break;
-      case 6: w.bits(1, 3); s = 8; break;
-      case 7: w.bits(0, 3); s = 8; break;
+      case 0: w.bits(14, 5); s = 8; break;
+      case 1: w.bits(12, 5); s = 8; break;
+      case 2: w.bits(10, 5); s = 8; break;
+      case 3: w.bits(8, 5); s = 8; break;
+      case 4: w.bits(6, 4); s = 8; break;
+      case 5: w.bits(4, 4); s = 8; break;
+      case 6: w.bits(2, 4); s = 8; break;
+      case 7: w.bits(0, 4); s = 8; break;
       default: throw structErr("DisplayParametersType", "ChargingComplete", EXP_DisplayParametersType[s]!);
     }
-    w.bits(0, 1); w.bits(chkBool(v, "ChargingComplete") ? 1 : 0, 1); w.bits(0, 1);
+    w.bits(((chkBool(v7, "ChargingComplete") ? 1 : 0) << 1), 2);
   }
-  v = o.BatteryEnergyCapacity;
-  if (v !== undefined) {
+  const v8: any = m0 & 256 ? o.BatteryEnergyCapacity : undefined;
+  if (v8 !== undefined) {
     switch (s) {
       case 0: w.bits(8, 4); s = 9; break;
       case 1: w.bits(7, 4); s = 9; break;
@@ -3663,24 +3302,24 @@ function e_DisplayParametersType(w: BitWriter, o: T.DisplayParametersType): void
       case 8: w.bits(0, 2); s = 9; break;
       default: throw structErr("DisplayParametersType", "BatteryEnergyCapacity", EXP_DisplayParametersType[s]!);
     }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "BatteryEnergyCapacity"); }
+    try { e_RationalNumberType(w, v8); } catch (err) { throw withPath(err, "BatteryEnergyCapacity"); }
   }
-  v = o.InletHot;
-  if (v !== undefined) {
+  const v9: any = m0 & 512 ? o.InletHot : undefined;
+  if (v9 !== undefined) {
     switch (s) {
-      case 0: w.bits(9, 4); s = 10; break;
-      case 1: w.bits(8, 4); s = 10; break;
-      case 2: w.bits(7, 4); s = 10; break;
-      case 3: w.bits(6, 4); s = 10; break;
-      case 4: w.bits(5, 3); s = 10; break;
-      case 5: w.bits(4, 3); s = 10; break;
-      case 6: w.bits(3, 3); s = 10; break;
-      case 7: w.bits(2, 3); s = 10; break;
-      case 8: w.bits(1, 2); s = 10; break;
-      case 9: w.bits(0, 2); s = 10; break;
+      case 0: w.bits(18, 5); s = 10; break;
+      case 1: w.bits(16, 5); s = 10; break;
+      case 2: w.bits(14, 5); s = 10; break;
+      case 3: w.bits(12, 5); s = 10; break;
+      case 4: w.bits(10, 4); s = 10; break;
+      case 5: w.bits(8, 4); s = 10; break;
+      case 6: w.bits(6, 4); s = 10; break;
+      case 7: w.bits(4, 4); s = 10; break;
+      case 8: w.bits(2, 3); s = 10; break;
+      case 9: w.bits(0, 3); s = 10; break;
       default: throw structErr("DisplayParametersType", "InletHot", EXP_DisplayParametersType[s]!);
     }
-    w.bits(0, 1); w.bits(chkBool(v, "InletHot") ? 1 : 0, 1); w.bits(0, 1);
+    w.bits(((chkBool(v9, "InletHot") ? 1 : 0) << 1), 2);
   }
   switch (s) {
     case 0: w.bits(10, 4); return;
@@ -3698,6 +3337,7 @@ function e_DisplayParametersType(w: BitWriter, o: T.DisplayParametersType): void
   }
 }
 const EXP_DisplayParametersType: readonly string[] = ["SE(PresentSOC)|SE(MinimumSOC)|SE(TargetSOC)|SE(MaximumSOC)|SE(RemainingTimeToMinimumSOC)|SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE","SE(MinimumSOC)|SE(TargetSOC)|SE(MaximumSOC)|SE(RemainingTimeToMinimumSOC)|SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE","SE(TargetSOC)|SE(MaximumSOC)|SE(RemainingTimeToMinimumSOC)|SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE","SE(MaximumSOC)|SE(RemainingTimeToMinimumSOC)|SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE","SE(RemainingTimeToMinimumSOC)|SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE","SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE","SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE","SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE","SE(BatteryEnergyCapacity)|SE(InletHot)|EE","SE(InletHot)|EE","EE"];
+const F_DisplayParametersType = new Map<string, number>([["PresentSOC",0],["MinimumSOC",1],["TargetSOC",2],["MaximumSOC",3],["RemainingTimeToMinimumSOC",4],["RemainingTimeToTargetSOC",5],["RemainingTimeToMaximumSOC",6],["ChargingComplete",7],["BatteryEnergyCapacity",8],["InletHot",9]]);
 
 function d_DC_ChargeLoopResType(r: BitReader): T.DC_ChargeLoopResType {
   const o: any = {};
@@ -3794,132 +3434,102 @@ function d_DC_ChargeLoopResType(r: BitReader): T.DC_ChargeLoopResType {
 function e_DC_ChargeLoopResType(w: BitWriter, o: T.DC_ChargeLoopResType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for DC_ChargeLoopResType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("DC_ChargeLoopResType", "Header", EXP_DC_ChargeLoopResType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("DC_ChargeLoopResType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.ResponseCode;
+  if (v1 === undefined) throw missErr("DC_ChargeLoopResType", "ResponseCode");
+  s = 2;
+  const v2: any = o.EVSEStatus;
+  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 1), 9);
+  if (v2 !== undefined) {
+    s = 3;
+    w.bits(0, 3);
+    try { e_EVSEStatusType(w, v2); } catch (err) { throw withPath(err, "EVSEStatus"); }
   }
-  v = o.ResponseCode;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("DC_ChargeLoopResType", "ResponseCode", EXP_DC_ChargeLoopResType[s]!);
-    }
-    w.bits(0, 1); { const i = E0i.get(v); if (i === undefined) throw enumErr(v, E0, "ResponseCode"); w.bits(i, 6); } w.bits(0, 1);
-  }
-  v = o.EVSEStatus;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 3); s = 3; break;
-      default: throw structErr("DC_ChargeLoopResType", "EVSEStatus", EXP_DC_ChargeLoopResType[s]!);
-    }
-    try { e_EVSEStatusType(w, v); } catch (err) { throw withPath(err, "EVSEStatus"); }
-  }
-  v = o.MeterInfo;
-  if (v !== undefined) {
+  const v3: any = o.MeterInfo;
+  if (v3 !== undefined) {
     switch (s) {
       case 2: w.bits(1, 3); s = 4; break;
       case 3: w.bits(0, 2); s = 4; break;
       default: throw structErr("DC_ChargeLoopResType", "MeterInfo", EXP_DC_ChargeLoopResType[s]!);
     }
-    try { e_MeterInfoType(w, v); } catch (err) { throw withPath(err, "MeterInfo"); }
+    try { e_MeterInfoType(w, v3); } catch (err) { throw withPath(err, "MeterInfo"); }
   }
-  v = o.Receipt;
-  if (v !== undefined) {
+  const v4: any = o.Receipt;
+  if (v4 !== undefined) {
     switch (s) {
       case 2: w.bits(2, 3); s = 5; break;
       case 3: w.bits(1, 2); s = 5; break;
       case 4: w.bits(0, 2); s = 5; break;
       default: throw structErr("DC_ChargeLoopResType", "Receipt", EXP_DC_ChargeLoopResType[s]!);
     }
-    try { e_ReceiptType(w, v); } catch (err) { throw withPath(err, "Receipt"); }
+    try { e_ReceiptType(w, v4); } catch (err) { throw withPath(err, "Receipt"); }
   }
-  v = o.EVSEPresentCurrent;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(3, 3); s = 6; break;
-      case 3: w.bits(2, 2); s = 6; break;
-      case 4: w.bits(1, 2); s = 6; break;
-      case 5: w.bits(0, 1); s = 6; break;
-      default: throw structErr("DC_ChargeLoopResType", "EVSEPresentCurrent", EXP_DC_ChargeLoopResType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVSEPresentCurrent"); }
+  const v5: any = o.EVSEPresentCurrent;
+  if (v5 === undefined) throw missErr("DC_ChargeLoopResType", "EVSEPresentCurrent");
+  switch (s) {
+    case 2: w.bits(3, 3); s = 6; break;
+    case 3: w.bits(2, 2); s = 6; break;
+    case 4: w.bits(1, 2); s = 6; break;
+    case 5: w.bits(0, 1); s = 6; break;
+    default: throw structErr("DC_ChargeLoopResType", "EVSEPresentCurrent", EXP_DC_ChargeLoopResType[s]!);
   }
-  v = o.EVSEPresentVoltage;
-  if (v !== undefined) {
-    switch (s) {
-      case 6: w.bits(0, 1); s = 7; break;
-      default: throw structErr("DC_ChargeLoopResType", "EVSEPresentVoltage", EXP_DC_ChargeLoopResType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVSEPresentVoltage"); }
+  try { e_RationalNumberType(w, v5); } catch (err) { throw withPath(err, "EVSEPresentCurrent"); }
+  const v6: any = o.EVSEPresentVoltage;
+  if (v6 === undefined) throw missErr("DC_ChargeLoopResType", "EVSEPresentVoltage");
+  s = 7;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v6); } catch (err) { throw withPath(err, "EVSEPresentVoltage"); }
+  const v7: any = o.EVSEPowerLimitAchieved;
+  if (v7 === undefined) throw missErr("DC_ChargeLoopResType", "EVSEPowerLimitAchieved");
+  s = 8;
+  const v8: any = o.EVSECurrentLimitAchieved;
+  if (v8 === undefined) throw missErr("DC_ChargeLoopResType", "EVSECurrentLimitAchieved");
+  s = 9;
+  const v9: any = o.EVSEVoltageLimitAchieved;
+  if (v9 === undefined) throw missErr("DC_ChargeLoopResType", "EVSEVoltageLimitAchieved");
+  s = 10;
+  const v10: any = o.BPT_Dynamic_DC_CLResControlMode;
+  w.bits(((chkBool(v7, "EVSEPowerLimitAchieved") ? 1 : 0) << 9) | ((chkBool(v8, "EVSECurrentLimitAchieved") ? 1 : 0) << 5) | ((chkBool(v9, "EVSEVoltageLimitAchieved") ? 1 : 0) << 1), 12);
+  if (v10 !== undefined) {
+    s = 11;
+    w.bits(0, 3);
+    try { e_BPT_Dynamic_DC_CLResControlModeType(w, v10); } catch (err) { throw withPath(err, "BPT_Dynamic_DC_CLResControlMode"); }
   }
-  v = o.EVSEPowerLimitAchieved;
-  if (v !== undefined) {
-    switch (s) {
-      case 7: w.bits(0, 1); s = 8; break;
-      default: throw structErr("DC_ChargeLoopResType", "EVSEPowerLimitAchieved", EXP_DC_ChargeLoopResType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkBool(v, "EVSEPowerLimitAchieved") ? 1 : 0, 1); w.bits(0, 1);
-  }
-  v = o.EVSECurrentLimitAchieved;
-  if (v !== undefined) {
-    switch (s) {
-      case 8: w.bits(0, 1); s = 9; break;
-      default: throw structErr("DC_ChargeLoopResType", "EVSECurrentLimitAchieved", EXP_DC_ChargeLoopResType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkBool(v, "EVSECurrentLimitAchieved") ? 1 : 0, 1); w.bits(0, 1);
-  }
-  v = o.EVSEVoltageLimitAchieved;
-  if (v !== undefined) {
-    switch (s) {
-      case 9: w.bits(0, 1); s = 10; break;
-      default: throw structErr("DC_ChargeLoopResType", "EVSEVoltageLimitAchieved", EXP_DC_ChargeLoopResType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkBool(v, "EVSEVoltageLimitAchieved") ? 1 : 0, 1); w.bits(0, 1);
-  }
-  v = o.BPT_Dynamic_DC_CLResControlMode;
-  if (v !== undefined) {
-    switch (s) {
-      case 10: w.bits(0, 3); s = 11; break;
-      default: throw structErr("DC_ChargeLoopResType", "BPT_Dynamic_DC_CLResControlMode", EXP_DC_ChargeLoopResType[s]!);
-    }
-    try { e_BPT_Dynamic_DC_CLResControlModeType(w, v); } catch (err) { throw withPath(err, "BPT_Dynamic_DC_CLResControlMode"); }
-  }
-  v = o.BPT_Scheduled_DC_CLResControlMode;
-  if (v !== undefined) {
+  const v11: any = o.BPT_Scheduled_DC_CLResControlMode;
+  if (v11 !== undefined) {
     switch (s) {
       case 10: w.bits(1, 3); s = 11; break;
       default: throw structErr("DC_ChargeLoopResType", "BPT_Scheduled_DC_CLResControlMode", EXP_DC_ChargeLoopResType[s]!);
     }
-    try { e_BPT_Scheduled_DC_CLResControlModeType(w, v); } catch (err) { throw withPath(err, "BPT_Scheduled_DC_CLResControlMode"); }
+    try { e_BPT_Scheduled_DC_CLResControlModeType(w, v11); } catch (err) { throw withPath(err, "BPT_Scheduled_DC_CLResControlMode"); }
   }
-  v = o.CLResControlMode;
-  if (v !== undefined) {
+  const v12: any = o.CLResControlMode;
+  if (v12 !== undefined) {
     switch (s) {
       case 10: w.bits(2, 3); s = 11; break;
       default: throw structErr("DC_ChargeLoopResType", "CLResControlMode", EXP_DC_ChargeLoopResType[s]!);
     }
-    try { e_CLResControlModeType(w, v); } catch (err) { throw withPath(err, "CLResControlMode"); }
+    try { e_CLResControlModeType(w, v12); } catch (err) { throw withPath(err, "CLResControlMode"); }
   }
-  v = o.Dynamic_DC_CLResControlMode;
-  if (v !== undefined) {
+  const v13: any = o.Dynamic_DC_CLResControlMode;
+  if (v13 !== undefined) {
     switch (s) {
       case 10: w.bits(3, 3); s = 11; break;
       default: throw structErr("DC_ChargeLoopResType", "Dynamic_DC_CLResControlMode", EXP_DC_ChargeLoopResType[s]!);
     }
-    try { e_Dynamic_DC_CLResControlModeType(w, v); } catch (err) { throw withPath(err, "Dynamic_DC_CLResControlMode"); }
+    try { e_Dynamic_DC_CLResControlModeType(w, v13); } catch (err) { throw withPath(err, "Dynamic_DC_CLResControlMode"); }
   }
-  v = o.Scheduled_DC_CLResControlMode;
-  if (v !== undefined) {
+  const v14: any = o.Scheduled_DC_CLResControlMode;
+  if (v14 !== undefined) {
     switch (s) {
       case 10: w.bits(4, 3); s = 11; break;
       default: throw structErr("DC_ChargeLoopResType", "Scheduled_DC_CLResControlMode", EXP_DC_ChargeLoopResType[s]!);
     }
-    try { e_Scheduled_DC_CLResControlModeType(w, v); } catch (err) { throw withPath(err, "Scheduled_DC_CLResControlMode"); }
+    try { e_Scheduled_DC_CLResControlModeType(w, v14); } catch (err) { throw withPath(err, "Scheduled_DC_CLResControlMode"); }
   }
   switch (s) {
     case 11: w.bits(0, 1); return;
@@ -3983,49 +3593,39 @@ function d_ChargeLoopResType(r: BitReader): T.ChargeLoopResType {
 function e_ChargeLoopResType(w: BitWriter, o: T.ChargeLoopResType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ChargeLoopResType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("ChargeLoopResType", "Header", EXP_ChargeLoopResType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("ChargeLoopResType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.ResponseCode;
+  if (v1 === undefined) throw missErr("ChargeLoopResType", "ResponseCode");
+  s = 2;
+  const v2: any = o.EVSEStatus;
+  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 1), 9);
+  if (v2 !== undefined) {
+    s = 3;
+    w.bits(0, 3);
+    try { e_EVSEStatusType(w, v2); } catch (err) { throw withPath(err, "EVSEStatus"); }
   }
-  v = o.ResponseCode;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("ChargeLoopResType", "ResponseCode", EXP_ChargeLoopResType[s]!);
-    }
-    w.bits(0, 1); { const i = E0i.get(v); if (i === undefined) throw enumErr(v, E0, "ResponseCode"); w.bits(i, 6); } w.bits(0, 1);
-  }
-  v = o.EVSEStatus;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 3); s = 3; break;
-      default: throw structErr("ChargeLoopResType", "EVSEStatus", EXP_ChargeLoopResType[s]!);
-    }
-    try { e_EVSEStatusType(w, v); } catch (err) { throw withPath(err, "EVSEStatus"); }
-  }
-  v = o.MeterInfo;
-  if (v !== undefined) {
+  const v3: any = o.MeterInfo;
+  if (v3 !== undefined) {
     switch (s) {
       case 2: w.bits(1, 3); s = 4; break;
       case 3: w.bits(0, 2); s = 4; break;
       default: throw structErr("ChargeLoopResType", "MeterInfo", EXP_ChargeLoopResType[s]!);
     }
-    try { e_MeterInfoType(w, v); } catch (err) { throw withPath(err, "MeterInfo"); }
+    try { e_MeterInfoType(w, v3); } catch (err) { throw withPath(err, "MeterInfo"); }
   }
-  v = o.Receipt;
-  if (v !== undefined) {
+  const v4: any = o.Receipt;
+  if (v4 !== undefined) {
     switch (s) {
       case 2: w.bits(2, 3); s = 5; break;
       case 3: w.bits(1, 2); s = 5; break;
       case 4: w.bits(0, 2); s = 5; break;
       default: throw structErr("ChargeLoopResType", "Receipt", EXP_ChargeLoopResType[s]!);
     }
-    try { e_ReceiptType(w, v); } catch (err) { throw withPath(err, "Receipt"); }
+    try { e_ReceiptType(w, v4); } catch (err) { throw withPath(err, "Receipt"); }
   }
   switch (s) {
     case 2: w.bits(3, 3); return;
@@ -4068,27 +3668,15 @@ function d_EVSEStatusType(r: BitReader): T.EVSEStatusType {
 function e_EVSEStatusType(w: BitWriter, o: T.EVSEStatusType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for EVSEStatusType");
   let s = 0;
-  let v: any;
-  v = o.NotificationMaxDelay;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("EVSEStatusType", "NotificationMaxDelay", EXP_EVSEStatusType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 65535, "NotificationMaxDelay")); w.bits(0, 1);
-  }
-  v = o.EVSENotification;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("EVSEStatusType", "EVSENotification", EXP_EVSEStatusType[s]!);
-    }
-    w.bits(0, 1); { const i = E2i.get(v); if (i === undefined) throw enumErr(v, E2, "EVSENotification"); w.bits(i, 3); } w.bits(0, 1);
-  }
-  switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("EVSEStatusType", "(end)", EXP_EVSEStatusType[s]!);
-  }
+  const v0: any = o.NotificationMaxDelay;
+  if (v0 === undefined) throw missErr("EVSEStatusType", "NotificationMaxDelay");
+  s = 1;
+  w.bits(0, 2);
+  w.uint(chkInt(v0, 0, 65535, "NotificationMaxDelay"));
+  const v1: any = o.EVSENotification;
+  if (v1 === undefined) throw missErr("EVSEStatusType", "EVSENotification");
+  s = 2;
+  w.bits((enumIdx(E2i, v1, E2, "EVSENotification") << 2), 8);
 }
 const EXP_EVSEStatusType: readonly string[] = ["SE(NotificationMaxDelay)","SE(EVSENotification)","EE"];
 
@@ -4180,85 +3768,83 @@ function d_MeterInfoType(r: BitReader): T.MeterInfoType {
 function e_MeterInfoType(w: BitWriter, o: T.MeterInfoType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for MeterInfoType");
   let s = 0;
-  let v: any;
-  v = o.MeterID;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("MeterInfoType", "MeterID", EXP_MeterInfoType[s]!);
-    }
-    w.bits(0, 1); w.string(v, 32, "MeterID"); w.bits(0, 1);
+  const v0: any = o.MeterID;
+  if (v0 === undefined) throw missErr("MeterInfoType", "MeterID");
+  s = 1;
+  w.bits(0, 2);
+  w.string(v0, 32, "MeterID");
+  const v1: any = o.ChargedEnergyReadingWh;
+  if (v1 === undefined) throw missErr("MeterInfoType", "ChargedEnergyReadingWh");
+  s = 2;
+  w.bits(0, 3);
+  w.uintBig(chkBig(v1, 0n, 18446744073709551615n, "ChargedEnergyReadingWh"));
+  const v2: any = o.BPT_DischargedEnergyReadingWh;
+  w.bits(0, 1);
+  if (v2 !== undefined) {
+    s = 3;
+    w.bits(0, 4);
+    w.uintBig(chkBig(v2, 0n, 18446744073709551615n, "BPT_DischargedEnergyReadingWh"));
+    w.bits(0, 1);
   }
-  v = o.ChargedEnergyReadingWh;
-  if (v !== undefined) {
+  const v3: any = o.CapacitiveEnergyReadingVARh;
+  if (v3 !== undefined) {
     switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("MeterInfoType", "ChargedEnergyReadingWh", EXP_MeterInfoType[s]!);
-    }
-    w.bits(0, 1); w.uintBig(chkBig(v, 0n, 18446744073709551615n, "ChargedEnergyReadingWh")); w.bits(0, 1);
-  }
-  v = o.BPT_DischargedEnergyReadingWh;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 3); s = 3; break;
-      default: throw structErr("MeterInfoType", "BPT_DischargedEnergyReadingWh", EXP_MeterInfoType[s]!);
-    }
-    w.bits(0, 1); w.uintBig(chkBig(v, 0n, 18446744073709551615n, "BPT_DischargedEnergyReadingWh")); w.bits(0, 1);
-  }
-  v = o.CapacitiveEnergyReadingVARh;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(1, 3); s = 4; break;
-      case 3: w.bits(0, 3); s = 4; break;
+      case 2: w.bits(2, 4); s = 4; break;
+      case 3: w.bits(0, 4); s = 4; break;
       default: throw structErr("MeterInfoType", "CapacitiveEnergyReadingVARh", EXP_MeterInfoType[s]!);
     }
-    w.bits(0, 1); w.uintBig(chkBig(v, 0n, 18446744073709551615n, "CapacitiveEnergyReadingVARh")); w.bits(0, 1);
+    w.uintBig(chkBig(v3, 0n, 18446744073709551615n, "CapacitiveEnergyReadingVARh"));
+    w.bits(0, 1);
   }
-  v = o.BPT_InductiveEnergyReadingVARh;
-  if (v !== undefined) {
+  const v4: any = o.BPT_InductiveEnergyReadingVARh;
+  if (v4 !== undefined) {
     switch (s) {
-      case 2: w.bits(2, 3); s = 5; break;
-      case 3: w.bits(1, 3); s = 5; break;
-      case 4: w.bits(0, 3); s = 5; break;
+      case 2: w.bits(4, 4); s = 5; break;
+      case 3: w.bits(2, 4); s = 5; break;
+      case 4: w.bits(0, 4); s = 5; break;
       default: throw structErr("MeterInfoType", "BPT_InductiveEnergyReadingVARh", EXP_MeterInfoType[s]!);
     }
-    w.bits(0, 1); w.uintBig(chkBig(v, 0n, 18446744073709551615n, "BPT_InductiveEnergyReadingVARh")); w.bits(0, 1);
+    w.uintBig(chkBig(v4, 0n, 18446744073709551615n, "BPT_InductiveEnergyReadingVARh"));
+    w.bits(0, 1);
   }
-  v = o.MeterSignature;
-  if (v !== undefined) {
+  const v5: any = o.MeterSignature;
+  if (v5 !== undefined) {
     switch (s) {
-      case 2: w.bits(3, 3); s = 6; break;
-      case 3: w.bits(2, 3); s = 6; break;
-      case 4: w.bits(1, 3); s = 6; break;
-      case 5: w.bits(0, 3); s = 6; break;
+      case 2: w.bits(6, 4); s = 6; break;
+      case 3: w.bits(4, 4); s = 6; break;
+      case 4: w.bits(2, 4); s = 6; break;
+      case 5: w.bits(0, 4); s = 6; break;
       default: throw structErr("MeterInfoType", "MeterSignature", EXP_MeterInfoType[s]!);
     }
-    w.bits(0, 1); w.binary(v, 64, "MeterSignature"); w.bits(0, 1);
+    w.binary(v5, 64, "MeterSignature");
+    w.bits(0, 1);
   }
-  v = o.MeterStatus;
-  if (v !== undefined) {
+  const v6: any = o.MeterStatus;
+  if (v6 !== undefined) {
     switch (s) {
-      case 2: w.bits(4, 3); s = 7; break;
-      case 3: w.bits(3, 3); s = 7; break;
-      case 4: w.bits(2, 3); s = 7; break;
-      case 5: w.bits(1, 3); s = 7; break;
-      case 6: w.bits(0, 2); s = 7; break;
+      case 2: w.bits(8, 4); s = 7; break;
+      case 3: w.bits(6, 4); s = 7; break;
+      case 4: w.bits(4, 4); s = 7; break;
+      case 5: w.bits(2, 4); s = 7; break;
+      case 6: w.bits(0, 3); s = 7; break;
       default: throw structErr("MeterInfoType", "MeterStatus", EXP_MeterInfoType[s]!);
     }
-    w.bits(0, 1); w.int(chkInt(v, -32768, 32767, "MeterStatus")); w.bits(0, 1);
+    w.int(chkInt(v6, -32768, 32767, "MeterStatus"));
+    w.bits(0, 1);
   }
-  v = o.MeterTimestamp;
-  if (v !== undefined) {
+  const v7: any = o.MeterTimestamp;
+  if (v7 !== undefined) {
     switch (s) {
-      case 2: w.bits(5, 3); s = 8; break;
-      case 3: w.bits(4, 3); s = 8; break;
-      case 4: w.bits(3, 3); s = 8; break;
-      case 5: w.bits(2, 3); s = 8; break;
-      case 6: w.bits(1, 2); s = 8; break;
-      case 7: w.bits(0, 2); s = 8; break;
+      case 2: w.bits(10, 4); s = 8; break;
+      case 3: w.bits(8, 4); s = 8; break;
+      case 4: w.bits(6, 4); s = 8; break;
+      case 5: w.bits(4, 4); s = 8; break;
+      case 6: w.bits(2, 3); s = 8; break;
+      case 7: w.bits(0, 3); s = 8; break;
       default: throw structErr("MeterInfoType", "MeterTimestamp", EXP_MeterInfoType[s]!);
     }
-    w.bits(0, 1); w.uintBig(chkBig(v, 0n, 18446744073709551615n, "MeterTimestamp")); w.bits(0, 1);
+    w.uintBig(chkBig(v7, 0n, 18446744073709551615n, "MeterTimestamp"));
+    w.bits(0, 1);
   }
   switch (s) {
     case 2: w.bits(6, 3); return;
@@ -4350,44 +3936,39 @@ function d_ReceiptType(r: BitReader): T.ReceiptType {
 function e_ReceiptType(w: BitWriter, o: T.ReceiptType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ReceiptType");
   let s = 0; let n = 0;
-  let v: any;
-  v = o.TimeAnchor;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("ReceiptType", "TimeAnchor", EXP_ReceiptType[s]!);
-    }
-    w.bits(0, 1); w.uintBig(chkBig(v, 0n, 18446744073709551615n, "TimeAnchor")); w.bits(0, 1);
+  const v0: any = o.TimeAnchor;
+  if (v0 === undefined) throw missErr("ReceiptType", "TimeAnchor");
+  s = 1;
+  w.bits(0, 2);
+  w.uintBig(chkBig(v0, 0n, 18446744073709551615n, "TimeAnchor"));
+  const v1: any = o.EnergyCosts;
+  w.bits(0, 1);
+  if (v1 !== undefined) {
+    s = 2;
+    w.bits(0, 3);
+    try { e_DetailedCostType(w, v1); } catch (err) { throw withPath(err, "EnergyCosts"); }
   }
-  v = o.EnergyCosts;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 3); s = 2; break;
-      default: throw structErr("ReceiptType", "EnergyCosts", EXP_ReceiptType[s]!);
-    }
-    try { e_DetailedCostType(w, v); } catch (err) { throw withPath(err, "EnergyCosts"); }
-  }
-  v = o.OccupancyCosts;
-  if (v !== undefined) {
+  const v2: any = o.OccupancyCosts;
+  if (v2 !== undefined) {
     switch (s) {
       case 1: w.bits(1, 3); s = 3; break;
       case 2: w.bits(0, 3); s = 3; break;
       default: throw structErr("ReceiptType", "OccupancyCosts", EXP_ReceiptType[s]!);
     }
-    try { e_DetailedCostType(w, v); } catch (err) { throw withPath(err, "OccupancyCosts"); }
+    try { e_DetailedCostType(w, v2); } catch (err) { throw withPath(err, "OccupancyCosts"); }
   }
-  v = o.AdditionalServicesCosts;
-  if (v !== undefined) {
+  const v3: any = o.AdditionalServicesCosts;
+  if (v3 !== undefined) {
     switch (s) {
       case 1: w.bits(2, 3); s = 4; break;
       case 2: w.bits(1, 3); s = 4; break;
       case 3: w.bits(0, 3); s = 4; break;
       default: throw structErr("ReceiptType", "AdditionalServicesCosts", EXP_ReceiptType[s]!);
     }
-    try { e_DetailedCostType(w, v); } catch (err) { throw withPath(err, "AdditionalServicesCosts"); }
+    try { e_DetailedCostType(w, v3); } catch (err) { throw withPath(err, "AdditionalServicesCosts"); }
   }
-  v = o.OverstayCosts;
-  if (v !== undefined) {
+  const v4: any = o.OverstayCosts;
+  if (v4 !== undefined) {
     switch (s) {
       case 1: w.bits(3, 3); s = 5; break;
       case 2: w.bits(2, 3); s = 5; break;
@@ -4395,13 +3976,13 @@ function e_ReceiptType(w: BitWriter, o: T.ReceiptType): void {
       case 4: w.bits(0, 2); s = 5; break;
       default: throw structErr("ReceiptType", "OverstayCosts", EXP_ReceiptType[s]!);
     }
-    try { e_DetailedCostType(w, v); } catch (err) { throw withPath(err, "OverstayCosts"); }
+    try { e_DetailedCostType(w, v4); } catch (err) { throw withPath(err, "OverstayCosts"); }
   }
-  v = o.TaxCosts;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 10) throw arrErr("TaxCosts", v, 10);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v5: any = o.TaxCosts;
+  if (v5 !== undefined) {
+    if (!Array.isArray(v5) || v5.length > 10) throw arrErr("TaxCosts", v5, 10);
+    for (let k = 0; k < v5.length; k++) {
+      const x = v5[k];
       switch (s) {
         case 1: w.bits(4, 3); n = 1; s = 6; break;
         case 2: w.bits(3, 3); n = 1; s = 6; break;
@@ -4458,27 +4039,17 @@ function d_DetailedCostType(r: BitReader): T.DetailedCostType {
 function e_DetailedCostType(w: BitWriter, o: T.DetailedCostType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for DetailedCostType");
   let s = 0;
-  let v: any;
-  v = o.Amount;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("DetailedCostType", "Amount", EXP_DetailedCostType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "Amount"); }
-  }
-  v = o.CostPerUnit;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("DetailedCostType", "CostPerUnit", EXP_DetailedCostType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "CostPerUnit"); }
-  }
-  switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("DetailedCostType", "(end)", EXP_DetailedCostType[s]!);
-  }
+  const v0: any = o.Amount;
+  if (v0 === undefined) throw missErr("DetailedCostType", "Amount");
+  s = 1;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v0); } catch (err) { throw withPath(err, "Amount"); }
+  const v1: any = o.CostPerUnit;
+  if (v1 === undefined) throw missErr("DetailedCostType", "CostPerUnit");
+  s = 2;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v1); } catch (err) { throw withPath(err, "CostPerUnit"); }
+  w.bits(0, 1);
 }
 const EXP_DetailedCostType: readonly string[] = ["SE(Amount)","SE(CostPerUnit)","EE"];
 
@@ -4513,27 +4084,17 @@ function d_DetailedTaxType(r: BitReader): T.DetailedTaxType {
 function e_DetailedTaxType(w: BitWriter, o: T.DetailedTaxType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for DetailedTaxType");
   let s = 0;
-  let v: any;
-  v = o.TaxRuleID;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("DetailedTaxType", "TaxRuleID", EXP_DetailedTaxType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 1, 4294967295, "TaxRuleID")); w.bits(0, 1);
-  }
-  v = o.Amount;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("DetailedTaxType", "Amount", EXP_DetailedTaxType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "Amount"); }
-  }
-  switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("DetailedTaxType", "(end)", EXP_DetailedTaxType[s]!);
-  }
+  const v0: any = o.TaxRuleID;
+  if (v0 === undefined) throw missErr("DetailedTaxType", "TaxRuleID");
+  s = 1;
+  w.bits(0, 2);
+  w.uint(chkInt(v0, 1, 4294967295, "TaxRuleID"));
+  const v1: any = o.Amount;
+  if (v1 === undefined) throw missErr("DetailedTaxType", "Amount");
+  s = 2;
+  w.bits(0, 2);
+  try { e_RationalNumberType(w, v1); } catch (err) { throw withPath(err, "Amount"); }
+  w.bits(0, 1);
 }
 const EXP_DetailedTaxType: readonly string[] = ["SE(TaxRuleID)","SE(Amount)","EE"];
 
@@ -4568,27 +4129,15 @@ function d_DC_WeldingDetectionReqType(r: BitReader): T.DC_WeldingDetectionReqTyp
 function e_DC_WeldingDetectionReqType(w: BitWriter, o: T.DC_WeldingDetectionReqType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for DC_WeldingDetectionReqType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("DC_WeldingDetectionReqType", "Header", EXP_DC_WeldingDetectionReqType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
-  }
-  v = o.EVProcessing;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("DC_WeldingDetectionReqType", "EVProcessing", EXP_DC_WeldingDetectionReqType[s]!);
-    }
-    w.bits(0, 1); { const i = E1i.get(v); if (i === undefined) throw enumErr(v, E1, "EVProcessing"); w.bits(i, 2); } w.bits(0, 1);
-  }
-  switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("DC_WeldingDetectionReqType", "(end)", EXP_DC_WeldingDetectionReqType[s]!);
-  }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("DC_WeldingDetectionReqType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.EVProcessing;
+  if (v1 === undefined) throw missErr("DC_WeldingDetectionReqType", "EVProcessing");
+  s = 2;
+  w.bits((enumIdx(E1i, v1, E1, "EVProcessing") << 2), 6);
 }
 const EXP_DC_WeldingDetectionReqType: readonly string[] = ["SE(Header)","SE(EVProcessing)","EE"];
 
@@ -4629,35 +4178,20 @@ function d_DC_WeldingDetectionResType(r: BitReader): T.DC_WeldingDetectionResTyp
 function e_DC_WeldingDetectionResType(w: BitWriter, o: T.DC_WeldingDetectionResType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for DC_WeldingDetectionResType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("DC_WeldingDetectionResType", "Header", EXP_DC_WeldingDetectionResType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
-  }
-  v = o.ResponseCode;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("DC_WeldingDetectionResType", "ResponseCode", EXP_DC_WeldingDetectionResType[s]!);
-    }
-    w.bits(0, 1); { const i = E0i.get(v); if (i === undefined) throw enumErr(v, E0, "ResponseCode"); w.bits(i, 6); } w.bits(0, 1);
-  }
-  v = o.EVSEPresentVoltage;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("DC_WeldingDetectionResType", "EVSEPresentVoltage", EXP_DC_WeldingDetectionResType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVSEPresentVoltage"); }
-  }
-  switch (s) {
-    case 3: w.bits(0, 1); return;
-    default: throw structErr("DC_WeldingDetectionResType", "(end)", EXP_DC_WeldingDetectionResType[s]!);
-  }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("DC_WeldingDetectionResType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.ResponseCode;
+  if (v1 === undefined) throw missErr("DC_WeldingDetectionResType", "ResponseCode");
+  s = 2;
+  const v2: any = o.EVSEPresentVoltage;
+  if (v2 === undefined) throw missErr("DC_WeldingDetectionResType", "EVSEPresentVoltage");
+  s = 3;
+  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 2), 10);
+  try { e_RationalNumberType(w, v2); } catch (err) { throw withPath(err, "EVSEPresentVoltage"); }
+  w.bits(0, 1);
 }
 const EXP_DC_WeldingDetectionResType: readonly string[] = ["SE(Header)","SE(ResponseCode)","SE(EVSEPresentVoltage)","EE"];
 
@@ -4747,100 +4281,65 @@ function d_BPT_DC_CPDReqEnergyTransferModeType(r: BitReader): T.BPT_DC_CPDReqEne
 function e_BPT_DC_CPDReqEnergyTransferModeType(w: BitWriter, o: T.BPT_DC_CPDReqEnergyTransferModeType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for BPT_DC_CPDReqEnergyTransferModeType");
   let s = 0;
-  let v: any;
-  v = o.EVMaximumChargePower;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("BPT_DC_CPDReqEnergyTransferModeType", "EVMaximumChargePower", EXP_BPT_DC_CPDReqEnergyTransferModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMaximumChargePower"); }
+  const v0: any = o.EVMaximumChargePower;
+  if (v0 === undefined) throw missErr("BPT_DC_CPDReqEnergyTransferModeType", "EVMaximumChargePower");
+  s = 1;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v0); } catch (err) { throw withPath(err, "EVMaximumChargePower"); }
+  const v1: any = o.EVMinimumChargePower;
+  if (v1 === undefined) throw missErr("BPT_DC_CPDReqEnergyTransferModeType", "EVMinimumChargePower");
+  s = 2;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v1); } catch (err) { throw withPath(err, "EVMinimumChargePower"); }
+  const v2: any = o.EVMaximumChargeCurrent;
+  if (v2 === undefined) throw missErr("BPT_DC_CPDReqEnergyTransferModeType", "EVMaximumChargeCurrent");
+  s = 3;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v2); } catch (err) { throw withPath(err, "EVMaximumChargeCurrent"); }
+  const v3: any = o.EVMinimumChargeCurrent;
+  if (v3 === undefined) throw missErr("BPT_DC_CPDReqEnergyTransferModeType", "EVMinimumChargeCurrent");
+  s = 4;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v3); } catch (err) { throw withPath(err, "EVMinimumChargeCurrent"); }
+  const v4: any = o.EVMaximumVoltage;
+  if (v4 === undefined) throw missErr("BPT_DC_CPDReqEnergyTransferModeType", "EVMaximumVoltage");
+  s = 5;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v4); } catch (err) { throw withPath(err, "EVMaximumVoltage"); }
+  const v5: any = o.EVMinimumVoltage;
+  if (v5 === undefined) throw missErr("BPT_DC_CPDReqEnergyTransferModeType", "EVMinimumVoltage");
+  s = 6;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v5); } catch (err) { throw withPath(err, "EVMinimumVoltage"); }
+  const v6: any = o.TargetSOC;
+  if (v6 !== undefined) {
+    s = 7;
+    w.bits((chkInt(v6, 0, 100, "TargetSOC") << 1), 11);
   }
-  v = o.EVMinimumChargePower;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("BPT_DC_CPDReqEnergyTransferModeType", "EVMinimumChargePower", EXP_BPT_DC_CPDReqEnergyTransferModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMinimumChargePower"); }
-  }
-  v = o.EVMaximumChargeCurrent;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("BPT_DC_CPDReqEnergyTransferModeType", "EVMaximumChargeCurrent", EXP_BPT_DC_CPDReqEnergyTransferModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMaximumChargeCurrent"); }
-  }
-  v = o.EVMinimumChargeCurrent;
-  if (v !== undefined) {
-    switch (s) {
-      case 3: w.bits(0, 1); s = 4; break;
-      default: throw structErr("BPT_DC_CPDReqEnergyTransferModeType", "EVMinimumChargeCurrent", EXP_BPT_DC_CPDReqEnergyTransferModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMinimumChargeCurrent"); }
-  }
-  v = o.EVMaximumVoltage;
-  if (v !== undefined) {
-    switch (s) {
-      case 4: w.bits(0, 1); s = 5; break;
-      default: throw structErr("BPT_DC_CPDReqEnergyTransferModeType", "EVMaximumVoltage", EXP_BPT_DC_CPDReqEnergyTransferModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMaximumVoltage"); }
-  }
-  v = o.EVMinimumVoltage;
-  if (v !== undefined) {
-    switch (s) {
-      case 5: w.bits(0, 1); s = 6; break;
-      default: throw structErr("BPT_DC_CPDReqEnergyTransferModeType", "EVMinimumVoltage", EXP_BPT_DC_CPDReqEnergyTransferModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMinimumVoltage"); }
-  }
-  v = o.TargetSOC;
-  if (v !== undefined) {
-    switch (s) {
-      case 6: w.bits(0, 2); s = 7; break;
-      default: throw structErr("BPT_DC_CPDReqEnergyTransferModeType", "TargetSOC", EXP_BPT_DC_CPDReqEnergyTransferModeType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkInt(v, 0, 100, "TargetSOC") - 0, 7); w.bits(0, 1);
-  }
-  v = o.EVMaximumDischargePower;
-  if (v !== undefined) {
-    switch (s) {
-      case 6: w.bits(1, 2); s = 8; break;
-      case 7: w.bits(0, 1); s = 8; break;
-      default: throw structErr("BPT_DC_CPDReqEnergyTransferModeType", "EVMaximumDischargePower", EXP_BPT_DC_CPDReqEnergyTransferModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMaximumDischargePower"); }
-  }
-  v = o.EVMinimumDischargePower;
-  if (v !== undefined) {
-    switch (s) {
-      case 8: w.bits(0, 1); s = 9; break;
-      default: throw structErr("BPT_DC_CPDReqEnergyTransferModeType", "EVMinimumDischargePower", EXP_BPT_DC_CPDReqEnergyTransferModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMinimumDischargePower"); }
-  }
-  v = o.EVMaximumDischargeCurrent;
-  if (v !== undefined) {
-    switch (s) {
-      case 9: w.bits(0, 1); s = 10; break;
-      default: throw structErr("BPT_DC_CPDReqEnergyTransferModeType", "EVMaximumDischargeCurrent", EXP_BPT_DC_CPDReqEnergyTransferModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMaximumDischargeCurrent"); }
-  }
-  v = o.EVMinimumDischargeCurrent;
-  if (v !== undefined) {
-    switch (s) {
-      case 10: w.bits(0, 1); s = 11; break;
-      default: throw structErr("BPT_DC_CPDReqEnergyTransferModeType", "EVMinimumDischargeCurrent", EXP_BPT_DC_CPDReqEnergyTransferModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMinimumDischargeCurrent"); }
-  }
+  const v7: any = o.EVMaximumDischargePower;
+  if (v7 === undefined) throw missErr("BPT_DC_CPDReqEnergyTransferModeType", "EVMaximumDischargePower");
   switch (s) {
-    case 11: w.bits(0, 1); return;
-    default: throw structErr("BPT_DC_CPDReqEnergyTransferModeType", "(end)", EXP_BPT_DC_CPDReqEnergyTransferModeType[s]!);
+    case 6: w.bits(1, 2); s = 8; break;
+    case 7: w.bits(0, 1); s = 8; break;
+    default: throw structErr("BPT_DC_CPDReqEnergyTransferModeType", "EVMaximumDischargePower", EXP_BPT_DC_CPDReqEnergyTransferModeType[s]!);
   }
+  try { e_RationalNumberType(w, v7); } catch (err) { throw withPath(err, "EVMaximumDischargePower"); }
+  const v8: any = o.EVMinimumDischargePower;
+  if (v8 === undefined) throw missErr("BPT_DC_CPDReqEnergyTransferModeType", "EVMinimumDischargePower");
+  s = 9;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v8); } catch (err) { throw withPath(err, "EVMinimumDischargePower"); }
+  const v9: any = o.EVMaximumDischargeCurrent;
+  if (v9 === undefined) throw missErr("BPT_DC_CPDReqEnergyTransferModeType", "EVMaximumDischargeCurrent");
+  s = 10;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v9); } catch (err) { throw withPath(err, "EVMaximumDischargeCurrent"); }
+  const v10: any = o.EVMinimumDischargeCurrent;
+  if (v10 === undefined) throw missErr("BPT_DC_CPDReqEnergyTransferModeType", "EVMinimumDischargeCurrent");
+  s = 11;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v10); } catch (err) { throw withPath(err, "EVMinimumDischargeCurrent"); }
+  w.bits(0, 1);
 }
 const EXP_BPT_DC_CPDReqEnergyTransferModeType: readonly string[] = ["SE(EVMaximumChargePower)","SE(EVMinimumChargePower)","SE(EVMaximumChargeCurrent)","SE(EVMinimumChargeCurrent)","SE(EVMaximumVoltage)","SE(EVMinimumVoltage)","SE(TargetSOC)|SE(EVMaximumDischargePower)","SE(EVMaximumDischargePower)","SE(EVMinimumDischargePower)","SE(EVMaximumDischargeCurrent)","SE(EVMinimumDischargeCurrent)","EE"];
 
@@ -4930,100 +4429,66 @@ function d_BPT_DC_CPDResEnergyTransferModeType(r: BitReader): T.BPT_DC_CPDResEne
 function e_BPT_DC_CPDResEnergyTransferModeType(w: BitWriter, o: T.BPT_DC_CPDResEnergyTransferModeType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for BPT_DC_CPDResEnergyTransferModeType");
   let s = 0;
-  let v: any;
-  v = o.EVSEMaximumChargePower;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("BPT_DC_CPDResEnergyTransferModeType", "EVSEMaximumChargePower", EXP_BPT_DC_CPDResEnergyTransferModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVSEMaximumChargePower"); }
+  const v0: any = o.EVSEMaximumChargePower;
+  if (v0 === undefined) throw missErr("BPT_DC_CPDResEnergyTransferModeType", "EVSEMaximumChargePower");
+  s = 1;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v0); } catch (err) { throw withPath(err, "EVSEMaximumChargePower"); }
+  const v1: any = o.EVSEMinimumChargePower;
+  if (v1 === undefined) throw missErr("BPT_DC_CPDResEnergyTransferModeType", "EVSEMinimumChargePower");
+  s = 2;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v1); } catch (err) { throw withPath(err, "EVSEMinimumChargePower"); }
+  const v2: any = o.EVSEMaximumChargeCurrent;
+  if (v2 === undefined) throw missErr("BPT_DC_CPDResEnergyTransferModeType", "EVSEMaximumChargeCurrent");
+  s = 3;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v2); } catch (err) { throw withPath(err, "EVSEMaximumChargeCurrent"); }
+  const v3: any = o.EVSEMinimumChargeCurrent;
+  if (v3 === undefined) throw missErr("BPT_DC_CPDResEnergyTransferModeType", "EVSEMinimumChargeCurrent");
+  s = 4;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v3); } catch (err) { throw withPath(err, "EVSEMinimumChargeCurrent"); }
+  const v4: any = o.EVSEMaximumVoltage;
+  if (v4 === undefined) throw missErr("BPT_DC_CPDResEnergyTransferModeType", "EVSEMaximumVoltage");
+  s = 5;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v4); } catch (err) { throw withPath(err, "EVSEMaximumVoltage"); }
+  const v5: any = o.EVSEMinimumVoltage;
+  if (v5 === undefined) throw missErr("BPT_DC_CPDResEnergyTransferModeType", "EVSEMinimumVoltage");
+  s = 6;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v5); } catch (err) { throw withPath(err, "EVSEMinimumVoltage"); }
+  const v6: any = o.EVSEPowerRampLimitation;
+  if (v6 !== undefined) {
+    s = 7;
+    w.bits(0, 2);
+    try { e_RationalNumberType(w, v6); } catch (err) { throw withPath(err, "EVSEPowerRampLimitation"); }
   }
-  v = o.EVSEMinimumChargePower;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("BPT_DC_CPDResEnergyTransferModeType", "EVSEMinimumChargePower", EXP_BPT_DC_CPDResEnergyTransferModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVSEMinimumChargePower"); }
-  }
-  v = o.EVSEMaximumChargeCurrent;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("BPT_DC_CPDResEnergyTransferModeType", "EVSEMaximumChargeCurrent", EXP_BPT_DC_CPDResEnergyTransferModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVSEMaximumChargeCurrent"); }
-  }
-  v = o.EVSEMinimumChargeCurrent;
-  if (v !== undefined) {
-    switch (s) {
-      case 3: w.bits(0, 1); s = 4; break;
-      default: throw structErr("BPT_DC_CPDResEnergyTransferModeType", "EVSEMinimumChargeCurrent", EXP_BPT_DC_CPDResEnergyTransferModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVSEMinimumChargeCurrent"); }
-  }
-  v = o.EVSEMaximumVoltage;
-  if (v !== undefined) {
-    switch (s) {
-      case 4: w.bits(0, 1); s = 5; break;
-      default: throw structErr("BPT_DC_CPDResEnergyTransferModeType", "EVSEMaximumVoltage", EXP_BPT_DC_CPDResEnergyTransferModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVSEMaximumVoltage"); }
-  }
-  v = o.EVSEMinimumVoltage;
-  if (v !== undefined) {
-    switch (s) {
-      case 5: w.bits(0, 1); s = 6; break;
-      default: throw structErr("BPT_DC_CPDResEnergyTransferModeType", "EVSEMinimumVoltage", EXP_BPT_DC_CPDResEnergyTransferModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVSEMinimumVoltage"); }
-  }
-  v = o.EVSEPowerRampLimitation;
-  if (v !== undefined) {
-    switch (s) {
-      case 6: w.bits(0, 2); s = 7; break;
-      default: throw structErr("BPT_DC_CPDResEnergyTransferModeType", "EVSEPowerRampLimitation", EXP_BPT_DC_CPDResEnergyTransferModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVSEPowerRampLimitation"); }
-  }
-  v = o.EVSEMaximumDischargePower;
-  if (v !== undefined) {
-    switch (s) {
-      case 6: w.bits(1, 2); s = 8; break;
-      case 7: w.bits(0, 1); s = 8; break;
-      default: throw structErr("BPT_DC_CPDResEnergyTransferModeType", "EVSEMaximumDischargePower", EXP_BPT_DC_CPDResEnergyTransferModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVSEMaximumDischargePower"); }
-  }
-  v = o.EVSEMinimumDischargePower;
-  if (v !== undefined) {
-    switch (s) {
-      case 8: w.bits(0, 1); s = 9; break;
-      default: throw structErr("BPT_DC_CPDResEnergyTransferModeType", "EVSEMinimumDischargePower", EXP_BPT_DC_CPDResEnergyTransferModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVSEMinimumDischargePower"); }
-  }
-  v = o.EVSEMaximumDischargeCurrent;
-  if (v !== undefined) {
-    switch (s) {
-      case 9: w.bits(0, 1); s = 10; break;
-      default: throw structErr("BPT_DC_CPDResEnergyTransferModeType", "EVSEMaximumDischargeCurrent", EXP_BPT_DC_CPDResEnergyTransferModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVSEMaximumDischargeCurrent"); }
-  }
-  v = o.EVSEMinimumDischargeCurrent;
-  if (v !== undefined) {
-    switch (s) {
-      case 10: w.bits(0, 1); s = 11; break;
-      default: throw structErr("BPT_DC_CPDResEnergyTransferModeType", "EVSEMinimumDischargeCurrent", EXP_BPT_DC_CPDResEnergyTransferModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVSEMinimumDischargeCurrent"); }
-  }
+  const v7: any = o.EVSEMaximumDischargePower;
+  if (v7 === undefined) throw missErr("BPT_DC_CPDResEnergyTransferModeType", "EVSEMaximumDischargePower");
   switch (s) {
-    case 11: w.bits(0, 1); return;
-    default: throw structErr("BPT_DC_CPDResEnergyTransferModeType", "(end)", EXP_BPT_DC_CPDResEnergyTransferModeType[s]!);
+    case 6: w.bits(1, 2); s = 8; break;
+    case 7: w.bits(0, 1); s = 8; break;
+    default: throw structErr("BPT_DC_CPDResEnergyTransferModeType", "EVSEMaximumDischargePower", EXP_BPT_DC_CPDResEnergyTransferModeType[s]!);
   }
+  try { e_RationalNumberType(w, v7); } catch (err) { throw withPath(err, "EVSEMaximumDischargePower"); }
+  const v8: any = o.EVSEMinimumDischargePower;
+  if (v8 === undefined) throw missErr("BPT_DC_CPDResEnergyTransferModeType", "EVSEMinimumDischargePower");
+  s = 9;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v8); } catch (err) { throw withPath(err, "EVSEMinimumDischargePower"); }
+  const v9: any = o.EVSEMaximumDischargeCurrent;
+  if (v9 === undefined) throw missErr("BPT_DC_CPDResEnergyTransferModeType", "EVSEMaximumDischargeCurrent");
+  s = 10;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v9); } catch (err) { throw withPath(err, "EVSEMaximumDischargeCurrent"); }
+  const v10: any = o.EVSEMinimumDischargeCurrent;
+  if (v10 === undefined) throw missErr("BPT_DC_CPDResEnergyTransferModeType", "EVSEMinimumDischargeCurrent");
+  s = 11;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v10); } catch (err) { throw withPath(err, "EVSEMinimumDischargeCurrent"); }
+  w.bits(0, 1);
 }
 const EXP_BPT_DC_CPDResEnergyTransferModeType: readonly string[] = ["SE(EVSEMaximumChargePower)","SE(EVSEMinimumChargePower)","SE(EVSEMaximumChargeCurrent)","SE(EVSEMinimumChargeCurrent)","SE(EVSEMaximumVoltage)","SE(EVSEMinimumVoltage)","SE(EVSEPowerRampLimitation)|SE(EVSEMaximumDischargePower)","SE(EVSEMaximumDischargePower)","SE(EVSEMinimumDischargePower)","SE(EVSEMaximumDischargeCurrent)","SE(EVSEMinimumDischargeCurrent)","EE"];
 
@@ -5127,82 +4592,73 @@ function d_Scheduled_DC_CLReqControlModeType(r: BitReader): T.Scheduled_DC_CLReq
 function e_Scheduled_DC_CLReqControlModeType(w: BitWriter, o: T.Scheduled_DC_CLReqControlModeType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for Scheduled_DC_CLReqControlModeType");
   let s = 0;
-  let v: any;
-  v = o.EVTargetEnergyRequest;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 3); s = 1; break;
-      default: throw structErr("Scheduled_DC_CLReqControlModeType", "EVTargetEnergyRequest", EXP_Scheduled_DC_CLReqControlModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVTargetEnergyRequest"); }
+  const v0: any = o.EVTargetEnergyRequest;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 3);
+    try { e_RationalNumberType(w, v0); } catch (err) { throw withPath(err, "EVTargetEnergyRequest"); }
   }
-  v = o.EVMaximumEnergyRequest;
-  if (v !== undefined) {
+  const v1: any = o.EVMaximumEnergyRequest;
+  if (v1 !== undefined) {
     switch (s) {
       case 0: w.bits(1, 3); s = 2; break;
       case 1: w.bits(0, 2); s = 2; break;
       default: throw structErr("Scheduled_DC_CLReqControlModeType", "EVMaximumEnergyRequest", EXP_Scheduled_DC_CLReqControlModeType[s]!);
     }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMaximumEnergyRequest"); }
+    try { e_RationalNumberType(w, v1); } catch (err) { throw withPath(err, "EVMaximumEnergyRequest"); }
   }
-  v = o.EVMinimumEnergyRequest;
-  if (v !== undefined) {
+  const v2: any = o.EVMinimumEnergyRequest;
+  if (v2 !== undefined) {
     switch (s) {
       case 0: w.bits(2, 3); s = 3; break;
       case 1: w.bits(1, 2); s = 3; break;
       case 2: w.bits(0, 2); s = 3; break;
       default: throw structErr("Scheduled_DC_CLReqControlModeType", "EVMinimumEnergyRequest", EXP_Scheduled_DC_CLReqControlModeType[s]!);
     }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMinimumEnergyRequest"); }
+    try { e_RationalNumberType(w, v2); } catch (err) { throw withPath(err, "EVMinimumEnergyRequest"); }
   }
-  v = o.EVTargetCurrent;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(3, 3); s = 4; break;
-      case 1: w.bits(2, 2); s = 4; break;
-      case 2: w.bits(1, 2); s = 4; break;
-      case 3: w.bits(0, 1); s = 4; break;
-      default: throw structErr("Scheduled_DC_CLReqControlModeType", "EVTargetCurrent", EXP_Scheduled_DC_CLReqControlModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVTargetCurrent"); }
+  const v3: any = o.EVTargetCurrent;
+  if (v3 === undefined) throw missErr("Scheduled_DC_CLReqControlModeType", "EVTargetCurrent");
+  switch (s) {
+    case 0: w.bits(3, 3); s = 4; break;
+    case 1: w.bits(2, 2); s = 4; break;
+    case 2: w.bits(1, 2); s = 4; break;
+    case 3: w.bits(0, 1); s = 4; break;
+    default: throw structErr("Scheduled_DC_CLReqControlModeType", "EVTargetCurrent", EXP_Scheduled_DC_CLReqControlModeType[s]!);
   }
-  v = o.EVTargetVoltage;
-  if (v !== undefined) {
-    switch (s) {
-      case 4: w.bits(0, 1); s = 5; break;
-      default: throw structErr("Scheduled_DC_CLReqControlModeType", "EVTargetVoltage", EXP_Scheduled_DC_CLReqControlModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVTargetVoltage"); }
+  try { e_RationalNumberType(w, v3); } catch (err) { throw withPath(err, "EVTargetCurrent"); }
+  const v4: any = o.EVTargetVoltage;
+  if (v4 === undefined) throw missErr("Scheduled_DC_CLReqControlModeType", "EVTargetVoltage");
+  s = 5;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v4); } catch (err) { throw withPath(err, "EVTargetVoltage"); }
+  const v5: any = o.EVMaximumChargePower;
+  if (v5 !== undefined) {
+    s = 6;
+    w.bits(0, 3);
+    try { e_RationalNumberType(w, v5); } catch (err) { throw withPath(err, "EVMaximumChargePower"); }
   }
-  v = o.EVMaximumChargePower;
-  if (v !== undefined) {
-    switch (s) {
-      case 5: w.bits(0, 3); s = 6; break;
-      default: throw structErr("Scheduled_DC_CLReqControlModeType", "EVMaximumChargePower", EXP_Scheduled_DC_CLReqControlModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMaximumChargePower"); }
-  }
-  v = o.EVMinimumChargePower;
-  if (v !== undefined) {
+  const v6: any = o.EVMinimumChargePower;
+  if (v6 !== undefined) {
     switch (s) {
       case 5: w.bits(1, 3); s = 7; break;
       case 6: w.bits(0, 3); s = 7; break;
       default: throw structErr("Scheduled_DC_CLReqControlModeType", "EVMinimumChargePower", EXP_Scheduled_DC_CLReqControlModeType[s]!);
     }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMinimumChargePower"); }
+    try { e_RationalNumberType(w, v6); } catch (err) { throw withPath(err, "EVMinimumChargePower"); }
   }
-  v = o.EVMaximumChargeCurrent;
-  if (v !== undefined) {
+  const v7: any = o.EVMaximumChargeCurrent;
+  if (v7 !== undefined) {
     switch (s) {
       case 5: w.bits(2, 3); s = 8; break;
       case 6: w.bits(1, 3); s = 8; break;
       case 7: w.bits(0, 3); s = 8; break;
       default: throw structErr("Scheduled_DC_CLReqControlModeType", "EVMaximumChargeCurrent", EXP_Scheduled_DC_CLReqControlModeType[s]!);
     }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMaximumChargeCurrent"); }
+    try { e_RationalNumberType(w, v7); } catch (err) { throw withPath(err, "EVMaximumChargeCurrent"); }
   }
-  v = o.EVMaximumVoltage;
-  if (v !== undefined) {
+  const v8: any = o.EVMaximumVoltage;
+  if (v8 !== undefined) {
     switch (s) {
       case 5: w.bits(3, 3); s = 9; break;
       case 6: w.bits(2, 3); s = 9; break;
@@ -5210,10 +4666,10 @@ function e_Scheduled_DC_CLReqControlModeType(w: BitWriter, o: T.Scheduled_DC_CLR
       case 8: w.bits(0, 2); s = 9; break;
       default: throw structErr("Scheduled_DC_CLReqControlModeType", "EVMaximumVoltage", EXP_Scheduled_DC_CLReqControlModeType[s]!);
     }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMaximumVoltage"); }
+    try { e_RationalNumberType(w, v8); } catch (err) { throw withPath(err, "EVMaximumVoltage"); }
   }
-  v = o.EVMinimumVoltage;
-  if (v !== undefined) {
+  const v9: any = o.EVMinimumVoltage;
+  if (v9 !== undefined) {
     switch (s) {
       case 5: w.bits(4, 3); s = 10; break;
       case 6: w.bits(3, 3); s = 10; break;
@@ -5222,7 +4678,7 @@ function e_Scheduled_DC_CLReqControlModeType(w: BitWriter, o: T.Scheduled_DC_CLR
       case 9: w.bits(0, 2); s = 10; break;
       default: throw structErr("Scheduled_DC_CLReqControlModeType", "EVMinimumVoltage", EXP_Scheduled_DC_CLReqControlModeType[s]!);
     }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMinimumVoltage"); }
+    try { e_RationalNumberType(w, v9); } catch (err) { throw withPath(err, "EVMinimumVoltage"); }
   }
   switch (s) {
     case 5: w.bits(5, 3); return;
@@ -5279,33 +4735,30 @@ function d_Scheduled_CLReqControlModeType(r: BitReader): T.Scheduled_CLReqContro
 function e_Scheduled_CLReqControlModeType(w: BitWriter, o: T.Scheduled_CLReqControlModeType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for Scheduled_CLReqControlModeType");
   let s = 0;
-  let v: any;
-  v = o.EVTargetEnergyRequest;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 3); s = 1; break;
-      default: throw structErr("Scheduled_CLReqControlModeType", "EVTargetEnergyRequest", EXP_Scheduled_CLReqControlModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVTargetEnergyRequest"); }
+  const v0: any = o.EVTargetEnergyRequest;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 3);
+    try { e_RationalNumberType(w, v0); } catch (err) { throw withPath(err, "EVTargetEnergyRequest"); }
   }
-  v = o.EVMaximumEnergyRequest;
-  if (v !== undefined) {
+  const v1: any = o.EVMaximumEnergyRequest;
+  if (v1 !== undefined) {
     switch (s) {
       case 0: w.bits(1, 3); s = 2; break;
       case 1: w.bits(0, 2); s = 2; break;
       default: throw structErr("Scheduled_CLReqControlModeType", "EVMaximumEnergyRequest", EXP_Scheduled_CLReqControlModeType[s]!);
     }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMaximumEnergyRequest"); }
+    try { e_RationalNumberType(w, v1); } catch (err) { throw withPath(err, "EVMaximumEnergyRequest"); }
   }
-  v = o.EVMinimumEnergyRequest;
-  if (v !== undefined) {
+  const v2: any = o.EVMinimumEnergyRequest;
+  if (v2 !== undefined) {
     switch (s) {
       case 0: w.bits(2, 3); s = 3; break;
       case 1: w.bits(1, 2); s = 3; break;
       case 2: w.bits(0, 2); s = 3; break;
       default: throw structErr("Scheduled_CLReqControlModeType", "EVMinimumEnergyRequest", EXP_Scheduled_CLReqControlModeType[s]!);
     }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMinimumEnergyRequest"); }
+    try { e_RationalNumberType(w, v2); } catch (err) { throw withPath(err, "EVMinimumEnergyRequest"); }
   }
   switch (s) {
     case 0: w.bits(3, 3); return;
@@ -5370,36 +4823,33 @@ function d_Scheduled_DC_CLResControlModeType(r: BitReader): T.Scheduled_DC_CLRes
 function e_Scheduled_DC_CLResControlModeType(w: BitWriter, o: T.Scheduled_DC_CLResControlModeType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for Scheduled_DC_CLResControlModeType");
   let s = 0;
-  let v: any;
-  v = o.EVSEMaximumChargePower;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 3); s = 1; break;
-      default: throw structErr("Scheduled_DC_CLResControlModeType", "EVSEMaximumChargePower", EXP_Scheduled_DC_CLResControlModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVSEMaximumChargePower"); }
+  const v0: any = o.EVSEMaximumChargePower;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 3);
+    try { e_RationalNumberType(w, v0); } catch (err) { throw withPath(err, "EVSEMaximumChargePower"); }
   }
-  v = o.EVSEMinimumChargePower;
-  if (v !== undefined) {
+  const v1: any = o.EVSEMinimumChargePower;
+  if (v1 !== undefined) {
     switch (s) {
       case 0: w.bits(1, 3); s = 2; break;
       case 1: w.bits(0, 3); s = 2; break;
       default: throw structErr("Scheduled_DC_CLResControlModeType", "EVSEMinimumChargePower", EXP_Scheduled_DC_CLResControlModeType[s]!);
     }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVSEMinimumChargePower"); }
+    try { e_RationalNumberType(w, v1); } catch (err) { throw withPath(err, "EVSEMinimumChargePower"); }
   }
-  v = o.EVSEMaximumChargeCurrent;
-  if (v !== undefined) {
+  const v2: any = o.EVSEMaximumChargeCurrent;
+  if (v2 !== undefined) {
     switch (s) {
       case 0: w.bits(2, 3); s = 3; break;
       case 1: w.bits(1, 3); s = 3; break;
       case 2: w.bits(0, 2); s = 3; break;
       default: throw structErr("Scheduled_DC_CLResControlModeType", "EVSEMaximumChargeCurrent", EXP_Scheduled_DC_CLResControlModeType[s]!);
     }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVSEMaximumChargeCurrent"); }
+    try { e_RationalNumberType(w, v2); } catch (err) { throw withPath(err, "EVSEMaximumChargeCurrent"); }
   }
-  v = o.EVSEMaximumVoltage;
-  if (v !== undefined) {
+  const v3: any = o.EVSEMaximumVoltage;
+  if (v3 !== undefined) {
     switch (s) {
       case 0: w.bits(3, 3); s = 4; break;
       case 1: w.bits(2, 3); s = 4; break;
@@ -5407,7 +4857,7 @@ function e_Scheduled_DC_CLResControlModeType(w: BitWriter, o: T.Scheduled_DC_CLR
       case 3: w.bits(0, 2); s = 4; break;
       default: throw structErr("Scheduled_DC_CLResControlModeType", "EVSEMaximumVoltage", EXP_Scheduled_DC_CLResControlModeType[s]!);
     }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVSEMaximumVoltage"); }
+    try { e_RationalNumberType(w, v3); } catch (err) { throw withPath(err, "EVSEMaximumVoltage"); }
   }
   switch (s) {
     case 0: w.bits(4, 3); return;
@@ -5439,11 +4889,7 @@ function d_Scheduled_CLResControlModeType(r: BitReader): T.Scheduled_CLResContro
 function e_Scheduled_CLResControlModeType(w: BitWriter, o: T.Scheduled_CLResControlModeType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for Scheduled_CLResControlModeType");
   let s = 0;
-  let v: any;
-  switch (s) {
-    case 0: w.bits(0, 1); return;
-    default: throw structErr("Scheduled_CLResControlModeType", "(end)", EXP_Scheduled_CLResControlModeType[s]!);
-  }
+  w.bits(0, 1);
 }
 const EXP_Scheduled_CLResControlModeType: readonly string[] = ["EE"];
 
@@ -5586,82 +5032,73 @@ function d_BPT_Scheduled_DC_CLReqControlModeType(r: BitReader): T.BPT_Scheduled_
 function e_BPT_Scheduled_DC_CLReqControlModeType(w: BitWriter, o: T.BPT_Scheduled_DC_CLReqControlModeType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for BPT_Scheduled_DC_CLReqControlModeType");
   let s = 0;
-  let v: any;
-  v = o.EVTargetEnergyRequest;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 3); s = 1; break;
-      default: throw structErr("BPT_Scheduled_DC_CLReqControlModeType", "EVTargetEnergyRequest", EXP_BPT_Scheduled_DC_CLReqControlModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVTargetEnergyRequest"); }
+  const v0: any = o.EVTargetEnergyRequest;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 3);
+    try { e_RationalNumberType(w, v0); } catch (err) { throw withPath(err, "EVTargetEnergyRequest"); }
   }
-  v = o.EVMaximumEnergyRequest;
-  if (v !== undefined) {
+  const v1: any = o.EVMaximumEnergyRequest;
+  if (v1 !== undefined) {
     switch (s) {
       case 0: w.bits(1, 3); s = 2; break;
       case 1: w.bits(0, 2); s = 2; break;
       default: throw structErr("BPT_Scheduled_DC_CLReqControlModeType", "EVMaximumEnergyRequest", EXP_BPT_Scheduled_DC_CLReqControlModeType[s]!);
     }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMaximumEnergyRequest"); }
+    try { e_RationalNumberType(w, v1); } catch (err) { throw withPath(err, "EVMaximumEnergyRequest"); }
   }
-  v = o.EVMinimumEnergyRequest;
-  if (v !== undefined) {
+  const v2: any = o.EVMinimumEnergyRequest;
+  if (v2 !== undefined) {
     switch (s) {
       case 0: w.bits(2, 3); s = 3; break;
       case 1: w.bits(1, 2); s = 3; break;
       case 2: w.bits(0, 2); s = 3; break;
       default: throw structErr("BPT_Scheduled_DC_CLReqControlModeType", "EVMinimumEnergyRequest", EXP_BPT_Scheduled_DC_CLReqControlModeType[s]!);
     }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMinimumEnergyRequest"); }
+    try { e_RationalNumberType(w, v2); } catch (err) { throw withPath(err, "EVMinimumEnergyRequest"); }
   }
-  v = o.EVTargetCurrent;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(3, 3); s = 4; break;
-      case 1: w.bits(2, 2); s = 4; break;
-      case 2: w.bits(1, 2); s = 4; break;
-      case 3: w.bits(0, 1); s = 4; break;
-      default: throw structErr("BPT_Scheduled_DC_CLReqControlModeType", "EVTargetCurrent", EXP_BPT_Scheduled_DC_CLReqControlModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVTargetCurrent"); }
+  const v3: any = o.EVTargetCurrent;
+  if (v3 === undefined) throw missErr("BPT_Scheduled_DC_CLReqControlModeType", "EVTargetCurrent");
+  switch (s) {
+    case 0: w.bits(3, 3); s = 4; break;
+    case 1: w.bits(2, 2); s = 4; break;
+    case 2: w.bits(1, 2); s = 4; break;
+    case 3: w.bits(0, 1); s = 4; break;
+    default: throw structErr("BPT_Scheduled_DC_CLReqControlModeType", "EVTargetCurrent", EXP_BPT_Scheduled_DC_CLReqControlModeType[s]!);
   }
-  v = o.EVTargetVoltage;
-  if (v !== undefined) {
-    switch (s) {
-      case 4: w.bits(0, 1); s = 5; break;
-      default: throw structErr("BPT_Scheduled_DC_CLReqControlModeType", "EVTargetVoltage", EXP_BPT_Scheduled_DC_CLReqControlModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVTargetVoltage"); }
+  try { e_RationalNumberType(w, v3); } catch (err) { throw withPath(err, "EVTargetCurrent"); }
+  const v4: any = o.EVTargetVoltage;
+  if (v4 === undefined) throw missErr("BPT_Scheduled_DC_CLReqControlModeType", "EVTargetVoltage");
+  s = 5;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v4); } catch (err) { throw withPath(err, "EVTargetVoltage"); }
+  const v5: any = o.EVMaximumChargePower;
+  if (v5 !== undefined) {
+    s = 6;
+    w.bits(0, 4);
+    try { e_RationalNumberType(w, v5); } catch (err) { throw withPath(err, "EVMaximumChargePower"); }
   }
-  v = o.EVMaximumChargePower;
-  if (v !== undefined) {
-    switch (s) {
-      case 5: w.bits(0, 4); s = 6; break;
-      default: throw structErr("BPT_Scheduled_DC_CLReqControlModeType", "EVMaximumChargePower", EXP_BPT_Scheduled_DC_CLReqControlModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMaximumChargePower"); }
-  }
-  v = o.EVMinimumChargePower;
-  if (v !== undefined) {
+  const v6: any = o.EVMinimumChargePower;
+  if (v6 !== undefined) {
     switch (s) {
       case 5: w.bits(1, 4); s = 7; break;
       case 6: w.bits(0, 4); s = 7; break;
       default: throw structErr("BPT_Scheduled_DC_CLReqControlModeType", "EVMinimumChargePower", EXP_BPT_Scheduled_DC_CLReqControlModeType[s]!);
     }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMinimumChargePower"); }
+    try { e_RationalNumberType(w, v6); } catch (err) { throw withPath(err, "EVMinimumChargePower"); }
   }
-  v = o.EVMaximumChargeCurrent;
-  if (v !== undefined) {
+  const v7: any = o.EVMaximumChargeCurrent;
+  if (v7 !== undefined) {
     switch (s) {
       case 5: w.bits(2, 4); s = 8; break;
       case 6: w.bits(1, 4); s = 8; break;
       case 7: w.bits(0, 3); s = 8; break;
       default: throw structErr("BPT_Scheduled_DC_CLReqControlModeType", "EVMaximumChargeCurrent", EXP_BPT_Scheduled_DC_CLReqControlModeType[s]!);
     }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMaximumChargeCurrent"); }
+    try { e_RationalNumberType(w, v7); } catch (err) { throw withPath(err, "EVMaximumChargeCurrent"); }
   }
-  v = o.EVMaximumVoltage;
-  if (v !== undefined) {
+  const v8: any = o.EVMaximumVoltage;
+  if (v8 !== undefined) {
     switch (s) {
       case 5: w.bits(3, 4); s = 9; break;
       case 6: w.bits(2, 4); s = 9; break;
@@ -5669,10 +5106,10 @@ function e_BPT_Scheduled_DC_CLReqControlModeType(w: BitWriter, o: T.BPT_Schedule
       case 8: w.bits(0, 3); s = 9; break;
       default: throw structErr("BPT_Scheduled_DC_CLReqControlModeType", "EVMaximumVoltage", EXP_BPT_Scheduled_DC_CLReqControlModeType[s]!);
     }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMaximumVoltage"); }
+    try { e_RationalNumberType(w, v8); } catch (err) { throw withPath(err, "EVMaximumVoltage"); }
   }
-  v = o.EVMinimumVoltage;
-  if (v !== undefined) {
+  const v9: any = o.EVMinimumVoltage;
+  if (v9 !== undefined) {
     switch (s) {
       case 5: w.bits(4, 4); s = 10; break;
       case 6: w.bits(3, 4); s = 10; break;
@@ -5681,10 +5118,10 @@ function e_BPT_Scheduled_DC_CLReqControlModeType(w: BitWriter, o: T.BPT_Schedule
       case 9: w.bits(0, 3); s = 10; break;
       default: throw structErr("BPT_Scheduled_DC_CLReqControlModeType", "EVMinimumVoltage", EXP_BPT_Scheduled_DC_CLReqControlModeType[s]!);
     }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMinimumVoltage"); }
+    try { e_RationalNumberType(w, v9); } catch (err) { throw withPath(err, "EVMinimumVoltage"); }
   }
-  v = o.EVMaximumDischargePower;
-  if (v !== undefined) {
+  const v10: any = o.EVMaximumDischargePower;
+  if (v10 !== undefined) {
     switch (s) {
       case 5: w.bits(5, 4); s = 11; break;
       case 6: w.bits(4, 4); s = 11; break;
@@ -5694,10 +5131,10 @@ function e_BPT_Scheduled_DC_CLReqControlModeType(w: BitWriter, o: T.BPT_Schedule
       case 10: w.bits(0, 3); s = 11; break;
       default: throw structErr("BPT_Scheduled_DC_CLReqControlModeType", "EVMaximumDischargePower", EXP_BPT_Scheduled_DC_CLReqControlModeType[s]!);
     }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMaximumDischargePower"); }
+    try { e_RationalNumberType(w, v10); } catch (err) { throw withPath(err, "EVMaximumDischargePower"); }
   }
-  v = o.EVMinimumDischargePower;
-  if (v !== undefined) {
+  const v11: any = o.EVMinimumDischargePower;
+  if (v11 !== undefined) {
     switch (s) {
       case 5: w.bits(6, 4); s = 12; break;
       case 6: w.bits(5, 4); s = 12; break;
@@ -5708,10 +5145,10 @@ function e_BPT_Scheduled_DC_CLReqControlModeType(w: BitWriter, o: T.BPT_Schedule
       case 11: w.bits(0, 2); s = 12; break;
       default: throw structErr("BPT_Scheduled_DC_CLReqControlModeType", "EVMinimumDischargePower", EXP_BPT_Scheduled_DC_CLReqControlModeType[s]!);
     }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMinimumDischargePower"); }
+    try { e_RationalNumberType(w, v11); } catch (err) { throw withPath(err, "EVMinimumDischargePower"); }
   }
-  v = o.EVMaximumDischargeCurrent;
-  if (v !== undefined) {
+  const v12: any = o.EVMaximumDischargeCurrent;
+  if (v12 !== undefined) {
     switch (s) {
       case 5: w.bits(7, 4); s = 13; break;
       case 6: w.bits(6, 4); s = 13; break;
@@ -5723,7 +5160,7 @@ function e_BPT_Scheduled_DC_CLReqControlModeType(w: BitWriter, o: T.BPT_Schedule
       case 12: w.bits(0, 2); s = 13; break;
       default: throw structErr("BPT_Scheduled_DC_CLReqControlModeType", "EVMaximumDischargeCurrent", EXP_BPT_Scheduled_DC_CLReqControlModeType[s]!);
     }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMaximumDischargeCurrent"); }
+    try { e_RationalNumberType(w, v12); } catch (err) { throw withPath(err, "EVMaximumDischargeCurrent"); }
   }
   switch (s) {
     case 5: w.bits(8, 4); return;
@@ -5843,36 +5280,39 @@ function d_BPT_Scheduled_DC_CLResControlModeType(r: BitReader): T.BPT_Scheduled_
 function e_BPT_Scheduled_DC_CLResControlModeType(w: BitWriter, o: T.BPT_Scheduled_DC_CLResControlModeType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for BPT_Scheduled_DC_CLResControlModeType");
   let s = 0;
-  let v: any;
-  v = o.EVSEMaximumChargePower;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 4); s = 1; break;
-      default: throw structErr("BPT_Scheduled_DC_CLResControlModeType", "EVSEMaximumChargePower", EXP_BPT_Scheduled_DC_CLResControlModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVSEMaximumChargePower"); }
+  let m0 = 0;
+  for (const k in o) {
+    const i = F_BPT_Scheduled_DC_CLResControlModeType.get(k);
+    if (i === undefined) continue;
+    m0 |= 1 << i;
   }
-  v = o.EVSEMinimumChargePower;
-  if (v !== undefined) {
+  const v0: any = m0 & 1 ? o.EVSEMaximumChargePower : undefined;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 4);
+    try { e_RationalNumberType(w, v0); } catch (err) { throw withPath(err, "EVSEMaximumChargePower"); }
+  }
+  const v1: any = m0 & 2 ? o.EVSEMinimumChargePower : undefined;
+  if (v1 !== undefined) {
     switch (s) {
       case 0: w.bits(1, 4); s = 2; break;
       case 1: w.bits(0, 4); s = 2; break;
       default: throw structErr("BPT_Scheduled_DC_CLResControlModeType", "EVSEMinimumChargePower", EXP_BPT_Scheduled_DC_CLResControlModeType[s]!);
     }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVSEMinimumChargePower"); }
+    try { e_RationalNumberType(w, v1); } catch (err) { throw withPath(err, "EVSEMinimumChargePower"); }
   }
-  v = o.EVSEMaximumChargeCurrent;
-  if (v !== undefined) {
+  const v2: any = m0 & 4 ? o.EVSEMaximumChargeCurrent : undefined;
+  if (v2 !== undefined) {
     switch (s) {
       case 0: w.bits(2, 4); s = 3; break;
       case 1: w.bits(1, 4); s = 3; break;
       case 2: w.bits(0, 3); s = 3; break;
       default: throw structErr("BPT_Scheduled_DC_CLResControlModeType", "EVSEMaximumChargeCurrent", EXP_BPT_Scheduled_DC_CLResControlModeType[s]!);
     }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVSEMaximumChargeCurrent"); }
+    try { e_RationalNumberType(w, v2); } catch (err) { throw withPath(err, "EVSEMaximumChargeCurrent"); }
   }
-  v = o.EVSEMaximumVoltage;
-  if (v !== undefined) {
+  const v3: any = m0 & 8 ? o.EVSEMaximumVoltage : undefined;
+  if (v3 !== undefined) {
     switch (s) {
       case 0: w.bits(3, 4); s = 4; break;
       case 1: w.bits(2, 4); s = 4; break;
@@ -5880,10 +5320,10 @@ function e_BPT_Scheduled_DC_CLResControlModeType(w: BitWriter, o: T.BPT_Schedule
       case 3: w.bits(0, 3); s = 4; break;
       default: throw structErr("BPT_Scheduled_DC_CLResControlModeType", "EVSEMaximumVoltage", EXP_BPT_Scheduled_DC_CLResControlModeType[s]!);
     }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVSEMaximumVoltage"); }
+    try { e_RationalNumberType(w, v3); } catch (err) { throw withPath(err, "EVSEMaximumVoltage"); }
   }
-  v = o.EVSEMaximumDischargePower;
-  if (v !== undefined) {
+  const v4: any = m0 & 16 ? o.EVSEMaximumDischargePower : undefined;
+  if (v4 !== undefined) {
     switch (s) {
       case 0: w.bits(4, 4); s = 5; break;
       case 1: w.bits(3, 4); s = 5; break;
@@ -5892,10 +5332,10 @@ function e_BPT_Scheduled_DC_CLResControlModeType(w: BitWriter, o: T.BPT_Schedule
       case 4: w.bits(0, 3); s = 5; break;
       default: throw structErr("BPT_Scheduled_DC_CLResControlModeType", "EVSEMaximumDischargePower", EXP_BPT_Scheduled_DC_CLResControlModeType[s]!);
     }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVSEMaximumDischargePower"); }
+    try { e_RationalNumberType(w, v4); } catch (err) { throw withPath(err, "EVSEMaximumDischargePower"); }
   }
-  v = o.EVSEMinimumDischargePower;
-  if (v !== undefined) {
+  const v5: any = m0 & 32 ? o.EVSEMinimumDischargePower : undefined;
+  if (v5 !== undefined) {
     switch (s) {
       case 0: w.bits(5, 4); s = 6; break;
       case 1: w.bits(4, 4); s = 6; break;
@@ -5905,10 +5345,10 @@ function e_BPT_Scheduled_DC_CLResControlModeType(w: BitWriter, o: T.BPT_Schedule
       case 5: w.bits(0, 3); s = 6; break;
       default: throw structErr("BPT_Scheduled_DC_CLResControlModeType", "EVSEMinimumDischargePower", EXP_BPT_Scheduled_DC_CLResControlModeType[s]!);
     }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVSEMinimumDischargePower"); }
+    try { e_RationalNumberType(w, v5); } catch (err) { throw withPath(err, "EVSEMinimumDischargePower"); }
   }
-  v = o.EVSEMaximumDischargeCurrent;
-  if (v !== undefined) {
+  const v6: any = m0 & 64 ? o.EVSEMaximumDischargeCurrent : undefined;
+  if (v6 !== undefined) {
     switch (s) {
       case 0: w.bits(6, 4); s = 7; break;
       case 1: w.bits(5, 4); s = 7; break;
@@ -5919,10 +5359,10 @@ function e_BPT_Scheduled_DC_CLResControlModeType(w: BitWriter, o: T.BPT_Schedule
       case 6: w.bits(0, 2); s = 7; break;
       default: throw structErr("BPT_Scheduled_DC_CLResControlModeType", "EVSEMaximumDischargeCurrent", EXP_BPT_Scheduled_DC_CLResControlModeType[s]!);
     }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVSEMaximumDischargeCurrent"); }
+    try { e_RationalNumberType(w, v6); } catch (err) { throw withPath(err, "EVSEMaximumDischargeCurrent"); }
   }
-  v = o.EVSEMinimumVoltage;
-  if (v !== undefined) {
+  const v7: any = m0 & 128 ? o.EVSEMinimumVoltage : undefined;
+  if (v7 !== undefined) {
     switch (s) {
       case 0: w.bits(7, 4); s = 8; break;
       case 1: w.bits(6, 4); s = 8; break;
@@ -5934,7 +5374,7 @@ function e_BPT_Scheduled_DC_CLResControlModeType(w: BitWriter, o: T.BPT_Schedule
       case 7: w.bits(0, 2); s = 8; break;
       default: throw structErr("BPT_Scheduled_DC_CLResControlModeType", "EVSEMinimumVoltage", EXP_BPT_Scheduled_DC_CLResControlModeType[s]!);
     }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVSEMinimumVoltage"); }
+    try { e_RationalNumberType(w, v7); } catch (err) { throw withPath(err, "EVSEMinimumVoltage"); }
   }
   switch (s) {
     case 0: w.bits(8, 4); return;
@@ -5950,6 +5390,7 @@ function e_BPT_Scheduled_DC_CLResControlModeType(w: BitWriter, o: T.BPT_Schedule
   }
 }
 const EXP_BPT_Scheduled_DC_CLResControlModeType: readonly string[] = ["SE(EVSEMaximumChargePower)|SE(EVSEMinimumChargePower)|SE(EVSEMaximumChargeCurrent)|SE(EVSEMaximumVoltage)|SE(EVSEMaximumDischargePower)|SE(EVSEMinimumDischargePower)|SE(EVSEMaximumDischargeCurrent)|SE(EVSEMinimumVoltage)|EE","SE(EVSEMinimumChargePower)|SE(EVSEMaximumChargeCurrent)|SE(EVSEMaximumVoltage)|SE(EVSEMaximumDischargePower)|SE(EVSEMinimumDischargePower)|SE(EVSEMaximumDischargeCurrent)|SE(EVSEMinimumVoltage)|EE","SE(EVSEMaximumChargeCurrent)|SE(EVSEMaximumVoltage)|SE(EVSEMaximumDischargePower)|SE(EVSEMinimumDischargePower)|SE(EVSEMaximumDischargeCurrent)|SE(EVSEMinimumVoltage)|EE","SE(EVSEMaximumVoltage)|SE(EVSEMaximumDischargePower)|SE(EVSEMinimumDischargePower)|SE(EVSEMaximumDischargeCurrent)|SE(EVSEMinimumVoltage)|EE","SE(EVSEMaximumDischargePower)|SE(EVSEMinimumDischargePower)|SE(EVSEMaximumDischargeCurrent)|SE(EVSEMinimumVoltage)|EE","SE(EVSEMinimumDischargePower)|SE(EVSEMaximumDischargeCurrent)|SE(EVSEMinimumVoltage)|EE","SE(EVSEMaximumDischargeCurrent)|SE(EVSEMinimumVoltage)|EE","SE(EVSEMinimumVoltage)|EE","EE"];
+const F_BPT_Scheduled_DC_CLResControlModeType = new Map<string, number>([["EVSEMaximumChargePower",0],["EVSEMinimumChargePower",1],["EVSEMaximumChargeCurrent",2],["EVSEMaximumVoltage",3],["EVSEMaximumDischargePower",4],["EVSEMinimumDischargePower",5],["EVSEMaximumDischargeCurrent",6],["EVSEMinimumVoltage",7]]);
 
 function d_Dynamic_DC_CLReqControlModeType(r: BitReader): T.Dynamic_DC_CLReqControlModeType {
   const o: any = {};
@@ -6025,84 +5466,57 @@ function d_Dynamic_DC_CLReqControlModeType(r: BitReader): T.Dynamic_DC_CLReqCont
 function e_Dynamic_DC_CLReqControlModeType(w: BitWriter, o: T.Dynamic_DC_CLReqControlModeType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for Dynamic_DC_CLReqControlModeType");
   let s = 0;
-  let v: any;
-  v = o.DepartureTime;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 2); s = 1; break;
-      default: throw structErr("Dynamic_DC_CLReqControlModeType", "DepartureTime", EXP_Dynamic_DC_CLReqControlModeType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 4294967295, "DepartureTime")); w.bits(0, 1);
+  const v0: any = o.DepartureTime;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 3);
+    w.uint(chkInt(v0, 0, 4294967295, "DepartureTime"));
+    w.bits(0, 1);
   }
-  v = o.EVTargetEnergyRequest;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(1, 2); s = 2; break;
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("Dynamic_DC_CLReqControlModeType", "EVTargetEnergyRequest", EXP_Dynamic_DC_CLReqControlModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVTargetEnergyRequest"); }
-  }
-  v = o.EVMaximumEnergyRequest;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("Dynamic_DC_CLReqControlModeType", "EVMaximumEnergyRequest", EXP_Dynamic_DC_CLReqControlModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMaximumEnergyRequest"); }
-  }
-  v = o.EVMinimumEnergyRequest;
-  if (v !== undefined) {
-    switch (s) {
-      case 3: w.bits(0, 1); s = 4; break;
-      default: throw structErr("Dynamic_DC_CLReqControlModeType", "EVMinimumEnergyRequest", EXP_Dynamic_DC_CLReqControlModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMinimumEnergyRequest"); }
-  }
-  v = o.EVMaximumChargePower;
-  if (v !== undefined) {
-    switch (s) {
-      case 4: w.bits(0, 1); s = 5; break;
-      default: throw structErr("Dynamic_DC_CLReqControlModeType", "EVMaximumChargePower", EXP_Dynamic_DC_CLReqControlModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMaximumChargePower"); }
-  }
-  v = o.EVMinimumChargePower;
-  if (v !== undefined) {
-    switch (s) {
-      case 5: w.bits(0, 1); s = 6; break;
-      default: throw structErr("Dynamic_DC_CLReqControlModeType", "EVMinimumChargePower", EXP_Dynamic_DC_CLReqControlModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMinimumChargePower"); }
-  }
-  v = o.EVMaximumChargeCurrent;
-  if (v !== undefined) {
-    switch (s) {
-      case 6: w.bits(0, 1); s = 7; break;
-      default: throw structErr("Dynamic_DC_CLReqControlModeType", "EVMaximumChargeCurrent", EXP_Dynamic_DC_CLReqControlModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMaximumChargeCurrent"); }
-  }
-  v = o.EVMaximumVoltage;
-  if (v !== undefined) {
-    switch (s) {
-      case 7: w.bits(0, 1); s = 8; break;
-      default: throw structErr("Dynamic_DC_CLReqControlModeType", "EVMaximumVoltage", EXP_Dynamic_DC_CLReqControlModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMaximumVoltage"); }
-  }
-  v = o.EVMinimumVoltage;
-  if (v !== undefined) {
-    switch (s) {
-      case 8: w.bits(0, 1); s = 9; break;
-      default: throw structErr("Dynamic_DC_CLReqControlModeType", "EVMinimumVoltage", EXP_Dynamic_DC_CLReqControlModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMinimumVoltage"); }
-  }
+  const v1: any = o.EVTargetEnergyRequest;
+  if (v1 === undefined) throw missErr("Dynamic_DC_CLReqControlModeType", "EVTargetEnergyRequest");
   switch (s) {
-    case 9: w.bits(0, 1); return;
-    default: throw structErr("Dynamic_DC_CLReqControlModeType", "(end)", EXP_Dynamic_DC_CLReqControlModeType[s]!);
+    case 0: w.bits(1, 2); s = 2; break;
+    case 1: w.bits(0, 1); s = 2; break;
+    default: throw structErr("Dynamic_DC_CLReqControlModeType", "EVTargetEnergyRequest", EXP_Dynamic_DC_CLReqControlModeType[s]!);
   }
+  try { e_RationalNumberType(w, v1); } catch (err) { throw withPath(err, "EVTargetEnergyRequest"); }
+  const v2: any = o.EVMaximumEnergyRequest;
+  if (v2 === undefined) throw missErr("Dynamic_DC_CLReqControlModeType", "EVMaximumEnergyRequest");
+  s = 3;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v2); } catch (err) { throw withPath(err, "EVMaximumEnergyRequest"); }
+  const v3: any = o.EVMinimumEnergyRequest;
+  if (v3 === undefined) throw missErr("Dynamic_DC_CLReqControlModeType", "EVMinimumEnergyRequest");
+  s = 4;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v3); } catch (err) { throw withPath(err, "EVMinimumEnergyRequest"); }
+  const v4: any = o.EVMaximumChargePower;
+  if (v4 === undefined) throw missErr("Dynamic_DC_CLReqControlModeType", "EVMaximumChargePower");
+  s = 5;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v4); } catch (err) { throw withPath(err, "EVMaximumChargePower"); }
+  const v5: any = o.EVMinimumChargePower;
+  if (v5 === undefined) throw missErr("Dynamic_DC_CLReqControlModeType", "EVMinimumChargePower");
+  s = 6;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v5); } catch (err) { throw withPath(err, "EVMinimumChargePower"); }
+  const v6: any = o.EVMaximumChargeCurrent;
+  if (v6 === undefined) throw missErr("Dynamic_DC_CLReqControlModeType", "EVMaximumChargeCurrent");
+  s = 7;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v6); } catch (err) { throw withPath(err, "EVMaximumChargeCurrent"); }
+  const v7: any = o.EVMaximumVoltage;
+  if (v7 === undefined) throw missErr("Dynamic_DC_CLReqControlModeType", "EVMaximumVoltage");
+  s = 8;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v7); } catch (err) { throw withPath(err, "EVMaximumVoltage"); }
+  const v8: any = o.EVMinimumVoltage;
+  if (v8 === undefined) throw missErr("Dynamic_DC_CLReqControlModeType", "EVMinimumVoltage");
+  s = 9;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v8); } catch (err) { throw withPath(err, "EVMinimumVoltage"); }
+  w.bits(0, 1);
 }
 const EXP_Dynamic_DC_CLReqControlModeType: readonly string[] = ["SE(DepartureTime)|SE(EVTargetEnergyRequest)","SE(EVTargetEnergyRequest)","SE(EVMaximumEnergyRequest)","SE(EVMinimumEnergyRequest)","SE(EVMaximumChargePower)","SE(EVMinimumChargePower)","SE(EVMaximumChargeCurrent)","SE(EVMaximumVoltage)","SE(EVMinimumVoltage)","EE"];
 
@@ -6150,44 +5564,32 @@ function d_Dynamic_CLReqControlModeType(r: BitReader): T.Dynamic_CLReqControlMod
 function e_Dynamic_CLReqControlModeType(w: BitWriter, o: T.Dynamic_CLReqControlModeType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for Dynamic_CLReqControlModeType");
   let s = 0;
-  let v: any;
-  v = o.DepartureTime;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 2); s = 1; break;
-      default: throw structErr("Dynamic_CLReqControlModeType", "DepartureTime", EXP_Dynamic_CLReqControlModeType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 4294967295, "DepartureTime")); w.bits(0, 1);
+  const v0: any = o.DepartureTime;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 3);
+    w.uint(chkInt(v0, 0, 4294967295, "DepartureTime"));
+    w.bits(0, 1);
   }
-  v = o.EVTargetEnergyRequest;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(1, 2); s = 2; break;
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("Dynamic_CLReqControlModeType", "EVTargetEnergyRequest", EXP_Dynamic_CLReqControlModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVTargetEnergyRequest"); }
-  }
-  v = o.EVMaximumEnergyRequest;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("Dynamic_CLReqControlModeType", "EVMaximumEnergyRequest", EXP_Dynamic_CLReqControlModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMaximumEnergyRequest"); }
-  }
-  v = o.EVMinimumEnergyRequest;
-  if (v !== undefined) {
-    switch (s) {
-      case 3: w.bits(0, 1); s = 4; break;
-      default: throw structErr("Dynamic_CLReqControlModeType", "EVMinimumEnergyRequest", EXP_Dynamic_CLReqControlModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMinimumEnergyRequest"); }
-  }
+  const v1: any = o.EVTargetEnergyRequest;
+  if (v1 === undefined) throw missErr("Dynamic_CLReqControlModeType", "EVTargetEnergyRequest");
   switch (s) {
-    case 4: w.bits(0, 1); return;
-    default: throw structErr("Dynamic_CLReqControlModeType", "(end)", EXP_Dynamic_CLReqControlModeType[s]!);
+    case 0: w.bits(1, 2); s = 2; break;
+    case 1: w.bits(0, 1); s = 2; break;
+    default: throw structErr("Dynamic_CLReqControlModeType", "EVTargetEnergyRequest", EXP_Dynamic_CLReqControlModeType[s]!);
   }
+  try { e_RationalNumberType(w, v1); } catch (err) { throw withPath(err, "EVTargetEnergyRequest"); }
+  const v2: any = o.EVMaximumEnergyRequest;
+  if (v2 === undefined) throw missErr("Dynamic_CLReqControlModeType", "EVMaximumEnergyRequest");
+  s = 3;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v2); } catch (err) { throw withPath(err, "EVMaximumEnergyRequest"); }
+  const v3: any = o.EVMinimumEnergyRequest;
+  if (v3 === undefined) throw missErr("Dynamic_CLReqControlModeType", "EVMinimumEnergyRequest");
+  s = 4;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v3); } catch (err) { throw withPath(err, "EVMinimumEnergyRequest"); }
+  w.bits(0, 1);
 }
 const EXP_Dynamic_CLReqControlModeType: readonly string[] = ["SE(DepartureTime)|SE(EVTargetEnergyRequest)","SE(EVTargetEnergyRequest)","SE(EVMaximumEnergyRequest)","SE(EVMinimumEnergyRequest)","EE"];
 
@@ -6268,85 +5670,71 @@ function d_Dynamic_DC_CLResControlModeType(r: BitReader): T.Dynamic_DC_CLResCont
 function e_Dynamic_DC_CLResControlModeType(w: BitWriter, o: T.Dynamic_DC_CLResControlModeType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for Dynamic_DC_CLResControlModeType");
   let s = 0;
-  let v: any;
-  v = o.DepartureTime;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 3); s = 1; break;
-      default: throw structErr("Dynamic_DC_CLResControlModeType", "DepartureTime", EXP_Dynamic_DC_CLResControlModeType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 4294967295, "DepartureTime")); w.bits(0, 1);
+  const v0: any = o.DepartureTime;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 4);
+    w.uint(chkInt(v0, 0, 4294967295, "DepartureTime"));
+    w.bits(0, 1);
   }
-  v = o.MinimumSOC;
-  if (v !== undefined) {
+  const v1: any = o.MinimumSOC;
+  if (v1 !== undefined) {
     switch (s) {
-      case 0: w.bits(1, 3); s = 2; break;
-      case 1: w.bits(0, 3); s = 2; break;
+      case 0: w.bits(2, 4); s = 2; break;
+      case 1: w.bits(0, 4); s = 2; break;
       default: throw structErr("Dynamic_DC_CLResControlModeType", "MinimumSOC", EXP_Dynamic_DC_CLResControlModeType[s]!);
     }
-    w.bits(0, 1); w.bits(chkInt(v, 0, 100, "MinimumSOC") - 0, 7); w.bits(0, 1);
+    w.bits((chkInt(v1, 0, 100, "MinimumSOC") << 1), 8);
   }
-  v = o.TargetSOC;
-  if (v !== undefined) {
+  const v2: any = o.TargetSOC;
+  if (v2 !== undefined) {
     switch (s) {
-      case 0: w.bits(2, 3); s = 3; break;
-      case 1: w.bits(1, 3); s = 3; break;
-      case 2: w.bits(0, 2); s = 3; break;
+      case 0: w.bits(4, 4); s = 3; break;
+      case 1: w.bits(2, 4); s = 3; break;
+      case 2: w.bits(0, 3); s = 3; break;
       default: throw structErr("Dynamic_DC_CLResControlModeType", "TargetSOC", EXP_Dynamic_DC_CLResControlModeType[s]!);
     }
-    w.bits(0, 1); w.bits(chkInt(v, 0, 100, "TargetSOC") - 0, 7); w.bits(0, 1);
+    w.bits((chkInt(v2, 0, 100, "TargetSOC") << 1), 8);
   }
-  v = o.AckMaxDelay;
-  if (v !== undefined) {
+  const v3: any = o.AckMaxDelay;
+  if (v3 !== undefined) {
     switch (s) {
-      case 0: w.bits(3, 3); s = 4; break;
-      case 1: w.bits(2, 3); s = 4; break;
-      case 2: w.bits(1, 2); s = 4; break;
-      case 3: w.bits(0, 2); s = 4; break;
+      case 0: w.bits(6, 4); s = 4; break;
+      case 1: w.bits(4, 4); s = 4; break;
+      case 2: w.bits(2, 3); s = 4; break;
+      case 3: w.bits(0, 3); s = 4; break;
       default: throw structErr("Dynamic_DC_CLResControlModeType", "AckMaxDelay", EXP_Dynamic_DC_CLResControlModeType[s]!);
     }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 65535, "AckMaxDelay")); w.bits(0, 1);
+    w.uint(chkInt(v3, 0, 65535, "AckMaxDelay"));
+    w.bits(0, 1);
   }
-  v = o.EVSEMaximumChargePower;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(4, 3); s = 5; break;
-      case 1: w.bits(3, 3); s = 5; break;
-      case 2: w.bits(2, 2); s = 5; break;
-      case 3: w.bits(1, 2); s = 5; break;
-      case 4: w.bits(0, 1); s = 5; break;
-      default: throw structErr("Dynamic_DC_CLResControlModeType", "EVSEMaximumChargePower", EXP_Dynamic_DC_CLResControlModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVSEMaximumChargePower"); }
-  }
-  v = o.EVSEMinimumChargePower;
-  if (v !== undefined) {
-    switch (s) {
-      case 5: w.bits(0, 1); s = 6; break;
-      default: throw structErr("Dynamic_DC_CLResControlModeType", "EVSEMinimumChargePower", EXP_Dynamic_DC_CLResControlModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVSEMinimumChargePower"); }
-  }
-  v = o.EVSEMaximumChargeCurrent;
-  if (v !== undefined) {
-    switch (s) {
-      case 6: w.bits(0, 1); s = 7; break;
-      default: throw structErr("Dynamic_DC_CLResControlModeType", "EVSEMaximumChargeCurrent", EXP_Dynamic_DC_CLResControlModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVSEMaximumChargeCurrent"); }
-  }
-  v = o.EVSEMaximumVoltage;
-  if (v !== undefined) {
-    switch (s) {
-      case 7: w.bits(0, 1); s = 8; break;
-      default: throw structErr("Dynamic_DC_CLResControlModeType", "EVSEMaximumVoltage", EXP_Dynamic_DC_CLResControlModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVSEMaximumVoltage"); }
-  }
+  const v4: any = o.EVSEMaximumChargePower;
+  if (v4 === undefined) throw missErr("Dynamic_DC_CLResControlModeType", "EVSEMaximumChargePower");
   switch (s) {
-    case 8: w.bits(0, 1); return;
-    default: throw structErr("Dynamic_DC_CLResControlModeType", "(end)", EXP_Dynamic_DC_CLResControlModeType[s]!);
+    case 0: w.bits(4, 3); s = 5; break;
+    case 1: w.bits(3, 3); s = 5; break;
+    case 2: w.bits(2, 2); s = 5; break;
+    case 3: w.bits(1, 2); s = 5; break;
+    case 4: w.bits(0, 1); s = 5; break;
+    default: throw structErr("Dynamic_DC_CLResControlModeType", "EVSEMaximumChargePower", EXP_Dynamic_DC_CLResControlModeType[s]!);
   }
+  try { e_RationalNumberType(w, v4); } catch (err) { throw withPath(err, "EVSEMaximumChargePower"); }
+  const v5: any = o.EVSEMinimumChargePower;
+  if (v5 === undefined) throw missErr("Dynamic_DC_CLResControlModeType", "EVSEMinimumChargePower");
+  s = 6;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v5); } catch (err) { throw withPath(err, "EVSEMinimumChargePower"); }
+  const v6: any = o.EVSEMaximumChargeCurrent;
+  if (v6 === undefined) throw missErr("Dynamic_DC_CLResControlModeType", "EVSEMaximumChargeCurrent");
+  s = 7;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v6); } catch (err) { throw withPath(err, "EVSEMaximumChargeCurrent"); }
+  const v7: any = o.EVSEMaximumVoltage;
+  if (v7 === undefined) throw missErr("Dynamic_DC_CLResControlModeType", "EVSEMaximumVoltage");
+  s = 8;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v7); } catch (err) { throw withPath(err, "EVSEMaximumVoltage"); }
+  w.bits(0, 1);
 }
 const EXP_Dynamic_DC_CLResControlModeType: readonly string[] = ["SE(DepartureTime)|SE(MinimumSOC)|SE(TargetSOC)|SE(AckMaxDelay)|SE(EVSEMaximumChargePower)","SE(MinimumSOC)|SE(TargetSOC)|SE(AckMaxDelay)|SE(EVSEMaximumChargePower)","SE(TargetSOC)|SE(AckMaxDelay)|SE(EVSEMaximumChargePower)","SE(AckMaxDelay)|SE(EVSEMaximumChargePower)","SE(EVSEMaximumChargePower)","SE(EVSEMinimumChargePower)","SE(EVSEMaximumChargeCurrent)","SE(EVSEMaximumVoltage)","EE"];
 
@@ -6403,44 +5791,43 @@ function d_Dynamic_CLResControlModeType(r: BitReader): T.Dynamic_CLResControlMod
 function e_Dynamic_CLResControlModeType(w: BitWriter, o: T.Dynamic_CLResControlModeType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for Dynamic_CLResControlModeType");
   let s = 0;
-  let v: any;
-  v = o.DepartureTime;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 3); s = 1; break;
-      default: throw structErr("Dynamic_CLResControlModeType", "DepartureTime", EXP_Dynamic_CLResControlModeType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 4294967295, "DepartureTime")); w.bits(0, 1);
+  const v0: any = o.DepartureTime;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 4);
+    w.uint(chkInt(v0, 0, 4294967295, "DepartureTime"));
+    w.bits(0, 1);
   }
-  v = o.MinimumSOC;
-  if (v !== undefined) {
+  const v1: any = o.MinimumSOC;
+  if (v1 !== undefined) {
     switch (s) {
-      case 0: w.bits(1, 3); s = 2; break;
-      case 1: w.bits(0, 3); s = 2; break;
+      case 0: w.bits(2, 4); s = 2; break;
+      case 1: w.bits(0, 4); s = 2; break;
       default: throw structErr("Dynamic_CLResControlModeType", "MinimumSOC", EXP_Dynamic_CLResControlModeType[s]!);
     }
-    w.bits(0, 1); w.bits(chkInt(v, 0, 100, "MinimumSOC") - 0, 7); w.bits(0, 1);
+    w.bits((chkInt(v1, 0, 100, "MinimumSOC") << 1), 8);
   }
-  v = o.TargetSOC;
-  if (v !== undefined) {
+  const v2: any = o.TargetSOC;
+  if (v2 !== undefined) {
     switch (s) {
-      case 0: w.bits(2, 3); s = 3; break;
-      case 1: w.bits(1, 3); s = 3; break;
-      case 2: w.bits(0, 2); s = 3; break;
+      case 0: w.bits(4, 4); s = 3; break;
+      case 1: w.bits(2, 4); s = 3; break;
+      case 2: w.bits(0, 3); s = 3; break;
       default: throw structErr("Dynamic_CLResControlModeType", "TargetSOC", EXP_Dynamic_CLResControlModeType[s]!);
     }
-    w.bits(0, 1); w.bits(chkInt(v, 0, 100, "TargetSOC") - 0, 7); w.bits(0, 1);
+    w.bits((chkInt(v2, 0, 100, "TargetSOC") << 1), 8);
   }
-  v = o.AckMaxDelay;
-  if (v !== undefined) {
+  const v3: any = o.AckMaxDelay;
+  if (v3 !== undefined) {
     switch (s) {
-      case 0: w.bits(3, 3); s = 4; break;
-      case 1: w.bits(2, 3); s = 4; break;
-      case 2: w.bits(1, 2); s = 4; break;
-      case 3: w.bits(0, 2); s = 4; break;
+      case 0: w.bits(6, 4); s = 4; break;
+      case 1: w.bits(4, 4); s = 4; break;
+      case 2: w.bits(2, 3); s = 4; break;
+      case 3: w.bits(0, 3); s = 4; break;
       default: throw structErr("Dynamic_CLResControlModeType", "AckMaxDelay", EXP_Dynamic_CLResControlModeType[s]!);
     }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 65535, "AckMaxDelay")); w.bits(0, 1);
+    w.uint(chkInt(v3, 0, 65535, "AckMaxDelay"));
+    w.bits(0, 1);
   }
   switch (s) {
     case 0: w.bits(4, 3); return;
@@ -6560,120 +5947,85 @@ function d_BPT_Dynamic_DC_CLReqControlModeType(r: BitReader): T.BPT_Dynamic_DC_C
 function e_BPT_Dynamic_DC_CLReqControlModeType(w: BitWriter, o: T.BPT_Dynamic_DC_CLReqControlModeType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for BPT_Dynamic_DC_CLReqControlModeType");
   let s = 0;
-  let v: any;
-  v = o.DepartureTime;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 2); s = 1; break;
-      default: throw structErr("BPT_Dynamic_DC_CLReqControlModeType", "DepartureTime", EXP_BPT_Dynamic_DC_CLReqControlModeType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 4294967295, "DepartureTime")); w.bits(0, 1);
+  const v0: any = o.DepartureTime;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 3);
+    w.uint(chkInt(v0, 0, 4294967295, "DepartureTime"));
+    w.bits(0, 1);
   }
-  v = o.EVTargetEnergyRequest;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(1, 2); s = 2; break;
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("BPT_Dynamic_DC_CLReqControlModeType", "EVTargetEnergyRequest", EXP_BPT_Dynamic_DC_CLReqControlModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVTargetEnergyRequest"); }
+  const v1: any = o.EVTargetEnergyRequest;
+  if (v1 === undefined) throw missErr("BPT_Dynamic_DC_CLReqControlModeType", "EVTargetEnergyRequest");
+  switch (s) {
+    case 0: w.bits(1, 2); s = 2; break;
+    case 1: w.bits(0, 1); s = 2; break;
+    default: throw structErr("BPT_Dynamic_DC_CLReqControlModeType", "EVTargetEnergyRequest", EXP_BPT_Dynamic_DC_CLReqControlModeType[s]!);
   }
-  v = o.EVMaximumEnergyRequest;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("BPT_Dynamic_DC_CLReqControlModeType", "EVMaximumEnergyRequest", EXP_BPT_Dynamic_DC_CLReqControlModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMaximumEnergyRequest"); }
+  try { e_RationalNumberType(w, v1); } catch (err) { throw withPath(err, "EVTargetEnergyRequest"); }
+  const v2: any = o.EVMaximumEnergyRequest;
+  if (v2 === undefined) throw missErr("BPT_Dynamic_DC_CLReqControlModeType", "EVMaximumEnergyRequest");
+  s = 3;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v2); } catch (err) { throw withPath(err, "EVMaximumEnergyRequest"); }
+  const v3: any = o.EVMinimumEnergyRequest;
+  if (v3 === undefined) throw missErr("BPT_Dynamic_DC_CLReqControlModeType", "EVMinimumEnergyRequest");
+  s = 4;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v3); } catch (err) { throw withPath(err, "EVMinimumEnergyRequest"); }
+  const v4: any = o.EVMaximumChargePower;
+  if (v4 === undefined) throw missErr("BPT_Dynamic_DC_CLReqControlModeType", "EVMaximumChargePower");
+  s = 5;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v4); } catch (err) { throw withPath(err, "EVMaximumChargePower"); }
+  const v5: any = o.EVMinimumChargePower;
+  if (v5 === undefined) throw missErr("BPT_Dynamic_DC_CLReqControlModeType", "EVMinimumChargePower");
+  s = 6;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v5); } catch (err) { throw withPath(err, "EVMinimumChargePower"); }
+  const v6: any = o.EVMaximumChargeCurrent;
+  if (v6 === undefined) throw missErr("BPT_Dynamic_DC_CLReqControlModeType", "EVMaximumChargeCurrent");
+  s = 7;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v6); } catch (err) { throw withPath(err, "EVMaximumChargeCurrent"); }
+  const v7: any = o.EVMaximumVoltage;
+  if (v7 === undefined) throw missErr("BPT_Dynamic_DC_CLReqControlModeType", "EVMaximumVoltage");
+  s = 8;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v7); } catch (err) { throw withPath(err, "EVMaximumVoltage"); }
+  const v8: any = o.EVMinimumVoltage;
+  if (v8 === undefined) throw missErr("BPT_Dynamic_DC_CLReqControlModeType", "EVMinimumVoltage");
+  s = 9;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v8); } catch (err) { throw withPath(err, "EVMinimumVoltage"); }
+  const v9: any = o.EVMaximumDischargePower;
+  if (v9 === undefined) throw missErr("BPT_Dynamic_DC_CLReqControlModeType", "EVMaximumDischargePower");
+  s = 10;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v9); } catch (err) { throw withPath(err, "EVMaximumDischargePower"); }
+  const v10: any = o.EVMinimumDischargePower;
+  if (v10 === undefined) throw missErr("BPT_Dynamic_DC_CLReqControlModeType", "EVMinimumDischargePower");
+  s = 11;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v10); } catch (err) { throw withPath(err, "EVMinimumDischargePower"); }
+  const v11: any = o.EVMaximumDischargeCurrent;
+  if (v11 === undefined) throw missErr("BPT_Dynamic_DC_CLReqControlModeType", "EVMaximumDischargeCurrent");
+  s = 12;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v11); } catch (err) { throw withPath(err, "EVMaximumDischargeCurrent"); }
+  const v12: any = o.EVMaximumV2XEnergyRequest;
+  if (v12 !== undefined) {
+    s = 13;
+    w.bits(0, 2);
+    try { e_RationalNumberType(w, v12); } catch (err) { throw withPath(err, "EVMaximumV2XEnergyRequest"); }
   }
-  v = o.EVMinimumEnergyRequest;
-  if (v !== undefined) {
-    switch (s) {
-      case 3: w.bits(0, 1); s = 4; break;
-      default: throw structErr("BPT_Dynamic_DC_CLReqControlModeType", "EVMinimumEnergyRequest", EXP_BPT_Dynamic_DC_CLReqControlModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMinimumEnergyRequest"); }
-  }
-  v = o.EVMaximumChargePower;
-  if (v !== undefined) {
-    switch (s) {
-      case 4: w.bits(0, 1); s = 5; break;
-      default: throw structErr("BPT_Dynamic_DC_CLReqControlModeType", "EVMaximumChargePower", EXP_BPT_Dynamic_DC_CLReqControlModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMaximumChargePower"); }
-  }
-  v = o.EVMinimumChargePower;
-  if (v !== undefined) {
-    switch (s) {
-      case 5: w.bits(0, 1); s = 6; break;
-      default: throw structErr("BPT_Dynamic_DC_CLReqControlModeType", "EVMinimumChargePower", EXP_BPT_Dynamic_DC_CLReqControlModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMinimumChargePower"); }
-  }
-  v = o.EVMaximumChargeCurrent;
-  if (v !== undefined) {
-    switch (s) {
-      case 6: w.bits(0, 1); s = 7; break;
-      default: throw structErr("BPT_Dynamic_DC_CLReqControlModeType", "EVMaximumChargeCurrent", EXP_BPT_Dynamic_DC_CLReqControlModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMaximumChargeCurrent"); }
-  }
-  v = o.EVMaximumVoltage;
-  if (v !== undefined) {
-    switch (s) {
-      case 7: w.bits(0, 1); s = 8; break;
-      default: throw structErr("BPT_Dynamic_DC_CLReqControlModeType", "EVMaximumVoltage", EXP_BPT_Dynamic_DC_CLReqControlModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMaximumVoltage"); }
-  }
-  v = o.EVMinimumVoltage;
-  if (v !== undefined) {
-    switch (s) {
-      case 8: w.bits(0, 1); s = 9; break;
-      default: throw structErr("BPT_Dynamic_DC_CLReqControlModeType", "EVMinimumVoltage", EXP_BPT_Dynamic_DC_CLReqControlModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMinimumVoltage"); }
-  }
-  v = o.EVMaximumDischargePower;
-  if (v !== undefined) {
-    switch (s) {
-      case 9: w.bits(0, 1); s = 10; break;
-      default: throw structErr("BPT_Dynamic_DC_CLReqControlModeType", "EVMaximumDischargePower", EXP_BPT_Dynamic_DC_CLReqControlModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMaximumDischargePower"); }
-  }
-  v = o.EVMinimumDischargePower;
-  if (v !== undefined) {
-    switch (s) {
-      case 10: w.bits(0, 1); s = 11; break;
-      default: throw structErr("BPT_Dynamic_DC_CLReqControlModeType", "EVMinimumDischargePower", EXP_BPT_Dynamic_DC_CLReqControlModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMinimumDischargePower"); }
-  }
-  v = o.EVMaximumDischargeCurrent;
-  if (v !== undefined) {
-    switch (s) {
-      case 11: w.bits(0, 1); s = 12; break;
-      default: throw structErr("BPT_Dynamic_DC_CLReqControlModeType", "EVMaximumDischargeCurrent", EXP_BPT_Dynamic_DC_CLReqControlModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMaximumDischargeCurrent"); }
-  }
-  v = o.EVMaximumV2XEnergyRequest;
-  if (v !== undefined) {
-    switch (s) {
-      case 12: w.bits(0, 2); s = 13; break;
-      default: throw structErr("BPT_Dynamic_DC_CLReqControlModeType", "EVMaximumV2XEnergyRequest", EXP_BPT_Dynamic_DC_CLReqControlModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMaximumV2XEnergyRequest"); }
-  }
-  v = o.EVMinimumV2XEnergyRequest;
-  if (v !== undefined) {
+  const v13: any = o.EVMinimumV2XEnergyRequest;
+  if (v13 !== undefined) {
     switch (s) {
       case 12: w.bits(1, 2); s = 14; break;
       case 13: w.bits(0, 2); s = 14; break;
       default: throw structErr("BPT_Dynamic_DC_CLReqControlModeType", "EVMinimumV2XEnergyRequest", EXP_BPT_Dynamic_DC_CLReqControlModeType[s]!);
     }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMinimumV2XEnergyRequest"); }
+    try { e_RationalNumberType(w, v13); } catch (err) { throw withPath(err, "EVMinimumV2XEnergyRequest"); }
   }
   switch (s) {
     case 12: w.bits(2, 2); return;
@@ -6785,117 +6137,91 @@ function d_BPT_Dynamic_DC_CLResControlModeType(r: BitReader): T.BPT_Dynamic_DC_C
 function e_BPT_Dynamic_DC_CLResControlModeType(w: BitWriter, o: T.BPT_Dynamic_DC_CLResControlModeType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for BPT_Dynamic_DC_CLResControlModeType");
   let s = 0;
-  let v: any;
-  v = o.DepartureTime;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 3); s = 1; break;
-      default: throw structErr("BPT_Dynamic_DC_CLResControlModeType", "DepartureTime", EXP_BPT_Dynamic_DC_CLResControlModeType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 4294967295, "DepartureTime")); w.bits(0, 1);
+  const v0: any = o.DepartureTime;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 4);
+    w.uint(chkInt(v0, 0, 4294967295, "DepartureTime"));
+    w.bits(0, 1);
   }
-  v = o.MinimumSOC;
-  if (v !== undefined) {
+  const v1: any = o.MinimumSOC;
+  if (v1 !== undefined) {
     switch (s) {
-      case 0: w.bits(1, 3); s = 2; break;
-      case 1: w.bits(0, 3); s = 2; break;
+      case 0: w.bits(2, 4); s = 2; break;
+      case 1: w.bits(0, 4); s = 2; break;
       default: throw structErr("BPT_Dynamic_DC_CLResControlModeType", "MinimumSOC", EXP_BPT_Dynamic_DC_CLResControlModeType[s]!);
     }
-    w.bits(0, 1); w.bits(chkInt(v, 0, 100, "MinimumSOC") - 0, 7); w.bits(0, 1);
+    w.bits((chkInt(v1, 0, 100, "MinimumSOC") << 1), 8);
   }
-  v = o.TargetSOC;
-  if (v !== undefined) {
+  const v2: any = o.TargetSOC;
+  if (v2 !== undefined) {
     switch (s) {
-      case 0: w.bits(2, 3); s = 3; break;
-      case 1: w.bits(1, 3); s = 3; break;
-      case 2: w.bits(0, 2); s = 3; break;
+      case 0: w.bits(4, 4); s = 3; break;
+      case 1: w.bits(2, 4); s = 3; break;
+      case 2: w.bits(0, 3); s = 3; break;
       default: throw structErr("BPT_Dynamic_DC_CLResControlModeType", "TargetSOC", EXP_BPT_Dynamic_DC_CLResControlModeType[s]!);
     }
-    w.bits(0, 1); w.bits(chkInt(v, 0, 100, "TargetSOC") - 0, 7); w.bits(0, 1);
+    w.bits((chkInt(v2, 0, 100, "TargetSOC") << 1), 8);
   }
-  v = o.AckMaxDelay;
-  if (v !== undefined) {
+  const v3: any = o.AckMaxDelay;
+  if (v3 !== undefined) {
     switch (s) {
-      case 0: w.bits(3, 3); s = 4; break;
-      case 1: w.bits(2, 3); s = 4; break;
-      case 2: w.bits(1, 2); s = 4; break;
-      case 3: w.bits(0, 2); s = 4; break;
+      case 0: w.bits(6, 4); s = 4; break;
+      case 1: w.bits(4, 4); s = 4; break;
+      case 2: w.bits(2, 3); s = 4; break;
+      case 3: w.bits(0, 3); s = 4; break;
       default: throw structErr("BPT_Dynamic_DC_CLResControlModeType", "AckMaxDelay", EXP_BPT_Dynamic_DC_CLResControlModeType[s]!);
     }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 65535, "AckMaxDelay")); w.bits(0, 1);
+    w.uint(chkInt(v3, 0, 65535, "AckMaxDelay"));
+    w.bits(0, 1);
   }
-  v = o.EVSEMaximumChargePower;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(4, 3); s = 5; break;
-      case 1: w.bits(3, 3); s = 5; break;
-      case 2: w.bits(2, 2); s = 5; break;
-      case 3: w.bits(1, 2); s = 5; break;
-      case 4: w.bits(0, 1); s = 5; break;
-      default: throw structErr("BPT_Dynamic_DC_CLResControlModeType", "EVSEMaximumChargePower", EXP_BPT_Dynamic_DC_CLResControlModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVSEMaximumChargePower"); }
-  }
-  v = o.EVSEMinimumChargePower;
-  if (v !== undefined) {
-    switch (s) {
-      case 5: w.bits(0, 1); s = 6; break;
-      default: throw structErr("BPT_Dynamic_DC_CLResControlModeType", "EVSEMinimumChargePower", EXP_BPT_Dynamic_DC_CLResControlModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVSEMinimumChargePower"); }
-  }
-  v = o.EVSEMaximumChargeCurrent;
-  if (v !== undefined) {
-    switch (s) {
-      case 6: w.bits(0, 1); s = 7; break;
-      default: throw structErr("BPT_Dynamic_DC_CLResControlModeType", "EVSEMaximumChargeCurrent", EXP_BPT_Dynamic_DC_CLResControlModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVSEMaximumChargeCurrent"); }
-  }
-  v = o.EVSEMaximumVoltage;
-  if (v !== undefined) {
-    switch (s) {
-      case 7: w.bits(0, 1); s = 8; break;
-      default: throw structErr("BPT_Dynamic_DC_CLResControlModeType", "EVSEMaximumVoltage", EXP_BPT_Dynamic_DC_CLResControlModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVSEMaximumVoltage"); }
-  }
-  v = o.EVSEMaximumDischargePower;
-  if (v !== undefined) {
-    switch (s) {
-      case 8: w.bits(0, 1); s = 9; break;
-      default: throw structErr("BPT_Dynamic_DC_CLResControlModeType", "EVSEMaximumDischargePower", EXP_BPT_Dynamic_DC_CLResControlModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVSEMaximumDischargePower"); }
-  }
-  v = o.EVSEMinimumDischargePower;
-  if (v !== undefined) {
-    switch (s) {
-      case 9: w.bits(0, 1); s = 10; break;
-      default: throw structErr("BPT_Dynamic_DC_CLResControlModeType", "EVSEMinimumDischargePower", EXP_BPT_Dynamic_DC_CLResControlModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVSEMinimumDischargePower"); }
-  }
-  v = o.EVSEMaximumDischargeCurrent;
-  if (v !== undefined) {
-    switch (s) {
-      case 10: w.bits(0, 1); s = 11; break;
-      default: throw structErr("BPT_Dynamic_DC_CLResControlModeType", "EVSEMaximumDischargeCurrent", EXP_BPT_Dynamic_DC_CLResControlModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVSEMaximumDischargeCurrent"); }
-  }
-  v = o.EVSEMinimumVoltage;
-  if (v !== undefined) {
-    switch (s) {
-      case 11: w.bits(0, 1); s = 12; break;
-      default: throw structErr("BPT_Dynamic_DC_CLResControlModeType", "EVSEMinimumVoltage", EXP_BPT_Dynamic_DC_CLResControlModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVSEMinimumVoltage"); }
-  }
+  const v4: any = o.EVSEMaximumChargePower;
+  if (v4 === undefined) throw missErr("BPT_Dynamic_DC_CLResControlModeType", "EVSEMaximumChargePower");
   switch (s) {
-    case 12: w.bits(0, 1); return;
-    default: throw structErr("BPT_Dynamic_DC_CLResControlModeType", "(end)", EXP_BPT_Dynamic_DC_CLResControlModeType[s]!);
+    case 0: w.bits(4, 3); s = 5; break;
+    case 1: w.bits(3, 3); s = 5; break;
+    case 2: w.bits(2, 2); s = 5; break;
+    case 3: w.bits(1, 2); s = 5; break;
+    case 4: w.bits(0, 1); s = 5; break;
+    default: throw structErr("BPT_Dynamic_DC_CLResControlModeType", "EVSEMaximumChargePower", EXP_BPT_Dynamic_DC_CLResControlModeType[s]!);
   }
+  try { e_RationalNumberType(w, v4); } catch (err) { throw withPath(err, "EVSEMaximumChargePower"); }
+  const v5: any = o.EVSEMinimumChargePower;
+  if (v5 === undefined) throw missErr("BPT_Dynamic_DC_CLResControlModeType", "EVSEMinimumChargePower");
+  s = 6;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v5); } catch (err) { throw withPath(err, "EVSEMinimumChargePower"); }
+  const v6: any = o.EVSEMaximumChargeCurrent;
+  if (v6 === undefined) throw missErr("BPT_Dynamic_DC_CLResControlModeType", "EVSEMaximumChargeCurrent");
+  s = 7;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v6); } catch (err) { throw withPath(err, "EVSEMaximumChargeCurrent"); }
+  const v7: any = o.EVSEMaximumVoltage;
+  if (v7 === undefined) throw missErr("BPT_Dynamic_DC_CLResControlModeType", "EVSEMaximumVoltage");
+  s = 8;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v7); } catch (err) { throw withPath(err, "EVSEMaximumVoltage"); }
+  const v8: any = o.EVSEMaximumDischargePower;
+  if (v8 === undefined) throw missErr("BPT_Dynamic_DC_CLResControlModeType", "EVSEMaximumDischargePower");
+  s = 9;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v8); } catch (err) { throw withPath(err, "EVSEMaximumDischargePower"); }
+  const v9: any = o.EVSEMinimumDischargePower;
+  if (v9 === undefined) throw missErr("BPT_Dynamic_DC_CLResControlModeType", "EVSEMinimumDischargePower");
+  s = 10;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v9); } catch (err) { throw withPath(err, "EVSEMinimumDischargePower"); }
+  const v10: any = o.EVSEMaximumDischargeCurrent;
+  if (v10 === undefined) throw missErr("BPT_Dynamic_DC_CLResControlModeType", "EVSEMaximumDischargeCurrent");
+  s = 11;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v10); } catch (err) { throw withPath(err, "EVSEMaximumDischargeCurrent"); }
+  const v11: any = o.EVSEMinimumVoltage;
+  if (v11 === undefined) throw missErr("BPT_Dynamic_DC_CLResControlModeType", "EVSEMinimumVoltage");
+  s = 12;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v11); } catch (err) { throw withPath(err, "EVSEMinimumVoltage"); }
+  w.bits(0, 1);
 }
 const EXP_BPT_Dynamic_DC_CLResControlModeType: readonly string[] = ["SE(DepartureTime)|SE(MinimumSOC)|SE(TargetSOC)|SE(AckMaxDelay)|SE(EVSEMaximumChargePower)","SE(MinimumSOC)|SE(TargetSOC)|SE(AckMaxDelay)|SE(EVSEMaximumChargePower)","SE(TargetSOC)|SE(AckMaxDelay)|SE(EVSEMaximumChargePower)","SE(AckMaxDelay)|SE(EVSEMaximumChargePower)","SE(EVSEMaximumChargePower)","SE(EVSEMinimumChargePower)","SE(EVSEMaximumChargeCurrent)","SE(EVSEMaximumVoltage)","SE(EVSEMaximumDischargePower)","SE(EVSEMinimumDischargePower)","SE(EVSEMaximumDischargeCurrent)","SE(EVSEMinimumVoltage)","EE"];
 
@@ -6931,12 +6257,12 @@ function d_ListOfRootCertificateIDsType(r: BitReader): T.ListOfRootCertificateID
 function e_ListOfRootCertificateIDsType(w: BitWriter, o: T.ListOfRootCertificateIDsType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ListOfRootCertificateIDsType");
   let s = 0; let n = 0;
-  let v: any;
-  v = o.RootCertificateID;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 20) throw arrErr("RootCertificateID", v, 20);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.RootCertificateID;
+  if (v0 === undefined || (Array.isArray(v0) && v0.length === 0)) throw missErr("ListOfRootCertificateIDsType", "RootCertificateID");
+  if (v0 !== undefined) {
+    if (!Array.isArray(v0) || v0.length > 20) throw arrErr("RootCertificateID", v0, 20);
+    for (let k = 0; k < v0.length; k++) {
+      const x = v0[k];
       switch (s) {
         case 0: w.bits(0, 1); n = 1; s = 1; break;
         case 1: w.bits(0, 2); n++; s = n < 20 ? 1 : 2; break;
@@ -7024,56 +6350,62 @@ export function encodeDocument(doc: Document, opts?: EncodeOptions): Uint8Array 
   return w.finish();
 }
 
+const K_Document = new Map<string, number>([["BPT_DC_CPDReqEnergyTransferMode",0],["BPT_DC_CPDResEnergyTransferMode",1],["BPT_Dynamic_DC_CLReqControlMode",2],["BPT_Dynamic_DC_CLResControlMode",3],["BPT_Scheduled_DC_CLReqControlMode",4],["BPT_Scheduled_DC_CLResControlMode",5],["CLReqControlMode",6],["CLResControlMode",7],["CanonicalizationMethod",8],["DC_CPDReqEnergyTransferMode",9],["DC_CPDResEnergyTransferMode",10],["DC_CableCheckReq",11],["DC_CableCheckRes",12],["DC_ChargeLoopReq",13],["DC_ChargeLoopRes",14],["DC_ChargeParameterDiscoveryReq",15],["DC_ChargeParameterDiscoveryRes",16],["DC_PreChargeReq",17],["DC_PreChargeRes",18],["DC_WeldingDetectionReq",19],["DC_WeldingDetectionRes",20],["DSAKeyValue",21],["DigestMethod",22],["DigestValue",23],["Dynamic_DC_CLReqControlMode",24],["Dynamic_DC_CLResControlMode",25],["KeyInfo",26],["KeyName",27],["KeyValue",28],["Manifest",29],["MgmtData",30],["Object",31],["PGPData",32],["RSAKeyValue",33],["Reference",34],["RetrievalMethod",35],["SPKIData",36],["Scheduled_DC_CLReqControlMode",37],["Scheduled_DC_CLResControlMode",38],["Signature",39],["SignatureMethod",40],["SignatureProperties",41],["SignatureProperty",42],["SignatureValue",43],["SignedInfo",44],["Transform",45],["Transforms",46],["X509Data",47]]);
+
 function docContent(w: BitWriter, doc: Document, W: number): void {
   if (typeof doc !== "object" || doc === null) throw new ExiEncodeError("EXI_TYPE", "", "expected { ElementName: value }");
-  if ("BPT_DC_CPDReqEnergyTransferMode" in doc) { w.bits(0, W); try { e_BPT_DC_CPDReqEnergyTransferModeType(w, (doc as any)["BPT_DC_CPDReqEnergyTransferMode"]); } catch (err) { throw withPath(err, "BPT_DC_CPDReqEnergyTransferMode"); } return; }
-  if ("BPT_DC_CPDResEnergyTransferMode" in doc) { w.bits(1, W); try { e_BPT_DC_CPDResEnergyTransferModeType(w, (doc as any)["BPT_DC_CPDResEnergyTransferMode"]); } catch (err) { throw withPath(err, "BPT_DC_CPDResEnergyTransferMode"); } return; }
-  if ("BPT_Dynamic_DC_CLReqControlMode" in doc) { w.bits(2, W); try { e_BPT_Dynamic_DC_CLReqControlModeType(w, (doc as any)["BPT_Dynamic_DC_CLReqControlMode"]); } catch (err) { throw withPath(err, "BPT_Dynamic_DC_CLReqControlMode"); } return; }
-  if ("BPT_Dynamic_DC_CLResControlMode" in doc) { w.bits(3, W); try { e_BPT_Dynamic_DC_CLResControlModeType(w, (doc as any)["BPT_Dynamic_DC_CLResControlMode"]); } catch (err) { throw withPath(err, "BPT_Dynamic_DC_CLResControlMode"); } return; }
-  if ("BPT_Scheduled_DC_CLReqControlMode" in doc) { w.bits(4, W); try { e_BPT_Scheduled_DC_CLReqControlModeType(w, (doc as any)["BPT_Scheduled_DC_CLReqControlMode"]); } catch (err) { throw withPath(err, "BPT_Scheduled_DC_CLReqControlMode"); } return; }
-  if ("BPT_Scheduled_DC_CLResControlMode" in doc) { w.bits(5, W); try { e_BPT_Scheduled_DC_CLResControlModeType(w, (doc as any)["BPT_Scheduled_DC_CLResControlMode"]); } catch (err) { throw withPath(err, "BPT_Scheduled_DC_CLResControlMode"); } return; }
-  if ("CLReqControlMode" in doc) { w.bits(6, W); try { e_CLReqControlModeType(w, (doc as any)["CLReqControlMode"]); } catch (err) { throw withPath(err, "CLReqControlMode"); } return; }
-  if ("CLResControlMode" in doc) { w.bits(7, W); try { e_CLResControlModeType(w, (doc as any)["CLResControlMode"]); } catch (err) { throw withPath(err, "CLResControlMode"); } return; }
-  if ("CanonicalizationMethod" in doc) { w.bits(8, W); try { e_CanonicalizationMethodType(w, (doc as any)["CanonicalizationMethod"]); } catch (err) { throw withPath(err, "CanonicalizationMethod"); } return; }
-  if ("DC_CPDReqEnergyTransferMode" in doc) { w.bits(9, W); try { e_DC_CPDReqEnergyTransferModeType(w, (doc as any)["DC_CPDReqEnergyTransferMode"]); } catch (err) { throw withPath(err, "DC_CPDReqEnergyTransferMode"); } return; }
-  if ("DC_CPDResEnergyTransferMode" in doc) { w.bits(10, W); try { e_DC_CPDResEnergyTransferModeType(w, (doc as any)["DC_CPDResEnergyTransferMode"]); } catch (err) { throw withPath(err, "DC_CPDResEnergyTransferMode"); } return; }
-  if ("DC_CableCheckReq" in doc) { w.bits(11, W); try { e_DC_CableCheckReqType(w, (doc as any)["DC_CableCheckReq"]); } catch (err) { throw withPath(err, "DC_CableCheckReq"); } return; }
-  if ("DC_CableCheckRes" in doc) { w.bits(12, W); try { e_DC_CableCheckResType(w, (doc as any)["DC_CableCheckRes"]); } catch (err) { throw withPath(err, "DC_CableCheckRes"); } return; }
-  if ("DC_ChargeLoopReq" in doc) { w.bits(13, W); try { e_DC_ChargeLoopReqType(w, (doc as any)["DC_ChargeLoopReq"]); } catch (err) { throw withPath(err, "DC_ChargeLoopReq"); } return; }
-  if ("DC_ChargeLoopRes" in doc) { w.bits(14, W); try { e_DC_ChargeLoopResType(w, (doc as any)["DC_ChargeLoopRes"]); } catch (err) { throw withPath(err, "DC_ChargeLoopRes"); } return; }
-  if ("DC_ChargeParameterDiscoveryReq" in doc) { w.bits(15, W); try { e_DC_ChargeParameterDiscoveryReqType(w, (doc as any)["DC_ChargeParameterDiscoveryReq"]); } catch (err) { throw withPath(err, "DC_ChargeParameterDiscoveryReq"); } return; }
-  if ("DC_ChargeParameterDiscoveryRes" in doc) { w.bits(16, W); try { e_DC_ChargeParameterDiscoveryResType(w, (doc as any)["DC_ChargeParameterDiscoveryRes"]); } catch (err) { throw withPath(err, "DC_ChargeParameterDiscoveryRes"); } return; }
-  if ("DC_PreChargeReq" in doc) { w.bits(17, W); try { e_DC_PreChargeReqType(w, (doc as any)["DC_PreChargeReq"]); } catch (err) { throw withPath(err, "DC_PreChargeReq"); } return; }
-  if ("DC_PreChargeRes" in doc) { w.bits(18, W); try { e_DC_PreChargeResType(w, (doc as any)["DC_PreChargeRes"]); } catch (err) { throw withPath(err, "DC_PreChargeRes"); } return; }
-  if ("DC_WeldingDetectionReq" in doc) { w.bits(19, W); try { e_DC_WeldingDetectionReqType(w, (doc as any)["DC_WeldingDetectionReq"]); } catch (err) { throw withPath(err, "DC_WeldingDetectionReq"); } return; }
-  if ("DC_WeldingDetectionRes" in doc) { w.bits(20, W); try { e_DC_WeldingDetectionResType(w, (doc as any)["DC_WeldingDetectionRes"]); } catch (err) { throw withPath(err, "DC_WeldingDetectionRes"); } return; }
-  if ("DSAKeyValue" in doc) { w.bits(21, W); try { e_DSAKeyValueType(w, (doc as any)["DSAKeyValue"]); } catch (err) { throw withPath(err, "DSAKeyValue"); } return; }
-  if ("DigestMethod" in doc) { w.bits(22, W); try { e_DigestMethodType(w, (doc as any)["DigestMethod"]); } catch (err) { throw withPath(err, "DigestMethod"); } return; }
-  if ("DigestValue" in doc) { w.bits(23, W); w.bits(0, 1); w.binary((doc as any)["DigestValue"], 65536, "DigestValue"); w.bits(0, 1); return; }
-  if ("Dynamic_DC_CLReqControlMode" in doc) { w.bits(24, W); try { e_Dynamic_DC_CLReqControlModeType(w, (doc as any)["Dynamic_DC_CLReqControlMode"]); } catch (err) { throw withPath(err, "Dynamic_DC_CLReqControlMode"); } return; }
-  if ("Dynamic_DC_CLResControlMode" in doc) { w.bits(25, W); try { e_Dynamic_DC_CLResControlModeType(w, (doc as any)["Dynamic_DC_CLResControlMode"]); } catch (err) { throw withPath(err, "Dynamic_DC_CLResControlMode"); } return; }
-  if ("KeyInfo" in doc) { w.bits(26, W); try { e_KeyInfoType(w, (doc as any)["KeyInfo"]); } catch (err) { throw withPath(err, "KeyInfo"); } return; }
-  if ("KeyName" in doc) { w.bits(27, W); w.bits(0, 1); w.string((doc as any)["KeyName"], 65536, "KeyName"); w.bits(0, 1); return; }
-  if ("KeyValue" in doc) { w.bits(28, W); try { e_KeyValueType(w, (doc as any)["KeyValue"]); } catch (err) { throw withPath(err, "KeyValue"); } return; }
-  if ("Manifest" in doc) { w.bits(29, W); try { e_ManifestType(w, (doc as any)["Manifest"]); } catch (err) { throw withPath(err, "Manifest"); } return; }
-  if ("MgmtData" in doc) { w.bits(30, W); w.bits(0, 1); w.string((doc as any)["MgmtData"], 65536, "MgmtData"); w.bits(0, 1); return; }
-  if ("Object" in doc) { w.bits(31, W); try { e_ObjectType(w, (doc as any)["Object"]); } catch (err) { throw withPath(err, "Object"); } return; }
-  if ("PGPData" in doc) { w.bits(32, W); try { e_PGPDataType(w, (doc as any)["PGPData"]); } catch (err) { throw withPath(err, "PGPData"); } return; }
-  if ("RSAKeyValue" in doc) { w.bits(33, W); try { e_RSAKeyValueType(w, (doc as any)["RSAKeyValue"]); } catch (err) { throw withPath(err, "RSAKeyValue"); } return; }
-  if ("Reference" in doc) { w.bits(34, W); try { e_ReferenceType(w, (doc as any)["Reference"]); } catch (err) { throw withPath(err, "Reference"); } return; }
-  if ("RetrievalMethod" in doc) { w.bits(35, W); try { e_RetrievalMethodType(w, (doc as any)["RetrievalMethod"]); } catch (err) { throw withPath(err, "RetrievalMethod"); } return; }
-  if ("SPKIData" in doc) { w.bits(36, W); try { e_SPKIDataType(w, (doc as any)["SPKIData"]); } catch (err) { throw withPath(err, "SPKIData"); } return; }
-  if ("Scheduled_DC_CLReqControlMode" in doc) { w.bits(37, W); try { e_Scheduled_DC_CLReqControlModeType(w, (doc as any)["Scheduled_DC_CLReqControlMode"]); } catch (err) { throw withPath(err, "Scheduled_DC_CLReqControlMode"); } return; }
-  if ("Scheduled_DC_CLResControlMode" in doc) { w.bits(38, W); try { e_Scheduled_DC_CLResControlModeType(w, (doc as any)["Scheduled_DC_CLResControlMode"]); } catch (err) { throw withPath(err, "Scheduled_DC_CLResControlMode"); } return; }
-  if ("Signature" in doc) { w.bits(39, W); try { e_SignatureType(w, (doc as any)["Signature"]); } catch (err) { throw withPath(err, "Signature"); } return; }
-  if ("SignatureMethod" in doc) { w.bits(40, W); try { e_SignatureMethodType(w, (doc as any)["SignatureMethod"]); } catch (err) { throw withPath(err, "SignatureMethod"); } return; }
-  if ("SignatureProperties" in doc) { w.bits(41, W); try { e_SignaturePropertiesType(w, (doc as any)["SignatureProperties"]); } catch (err) { throw withPath(err, "SignatureProperties"); } return; }
-  if ("SignatureProperty" in doc) { w.bits(42, W); try { e_SignaturePropertyType(w, (doc as any)["SignatureProperty"]); } catch (err) { throw withPath(err, "SignatureProperty"); } return; }
-  if ("SignatureValue" in doc) { w.bits(43, W); try { e_SignatureValueType(w, (doc as any)["SignatureValue"]); } catch (err) { throw withPath(err, "SignatureValue"); } return; }
-  if ("SignedInfo" in doc) { w.bits(44, W); try { e_SignedInfoType(w, (doc as any)["SignedInfo"]); } catch (err) { throw withPath(err, "SignedInfo"); } return; }
-  if ("Transform" in doc) { w.bits(45, W); try { e_TransformType(w, (doc as any)["Transform"]); } catch (err) { throw withPath(err, "Transform"); } return; }
-  if ("Transforms" in doc) { w.bits(46, W); try { e_TransformsType(w, (doc as any)["Transforms"]); } catch (err) { throw withPath(err, "Transforms"); } return; }
-  if ("X509Data" in doc) { w.bits(47, W); try { e_X509DataType(w, (doc as any)["X509Data"]); } catch (err) { throw withPath(err, "X509Data"); } return; }
+  for (const k in doc) {
+    switch (K_Document.get(k)) {
+      case 0: { w.bits(0, W); try { e_BPT_DC_CPDReqEnergyTransferModeType(w, (doc as any)["BPT_DC_CPDReqEnergyTransferMode"]); } catch (err) { throw withPath(err, "BPT_DC_CPDReqEnergyTransferMode"); } return; }
+      case 1: { w.bits(1, W); try { e_BPT_DC_CPDResEnergyTransferModeType(w, (doc as any)["BPT_DC_CPDResEnergyTransferMode"]); } catch (err) { throw withPath(err, "BPT_DC_CPDResEnergyTransferMode"); } return; }
+      case 2: { w.bits(2, W); try { e_BPT_Dynamic_DC_CLReqControlModeType(w, (doc as any)["BPT_Dynamic_DC_CLReqControlMode"]); } catch (err) { throw withPath(err, "BPT_Dynamic_DC_CLReqControlMode"); } return; }
+      case 3: { w.bits(3, W); try { e_BPT_Dynamic_DC_CLResControlModeType(w, (doc as any)["BPT_Dynamic_DC_CLResControlMode"]); } catch (err) { throw withPath(err, "BPT_Dynamic_DC_CLResControlMode"); } return; }
+      case 4: { w.bits(4, W); try { e_BPT_Scheduled_DC_CLReqControlModeType(w, (doc as any)["BPT_Scheduled_DC_CLReqControlMode"]); } catch (err) { throw withPath(err, "BPT_Scheduled_DC_CLReqControlMode"); } return; }
+      case 5: { w.bits(5, W); try { e_BPT_Scheduled_DC_CLResControlModeType(w, (doc as any)["BPT_Scheduled_DC_CLResControlMode"]); } catch (err) { throw withPath(err, "BPT_Scheduled_DC_CLResControlMode"); } return; }
+      case 6: { w.bits(6, W); try { e_CLReqControlModeType(w, (doc as any)["CLReqControlMode"]); } catch (err) { throw withPath(err, "CLReqControlMode"); } return; }
+      case 7: { w.bits(7, W); try { e_CLResControlModeType(w, (doc as any)["CLResControlMode"]); } catch (err) { throw withPath(err, "CLResControlMode"); } return; }
+      case 8: { w.bits(8, W); try { e_CanonicalizationMethodType(w, (doc as any)["CanonicalizationMethod"]); } catch (err) { throw withPath(err, "CanonicalizationMethod"); } return; }
+      case 9: { w.bits(9, W); try { e_DC_CPDReqEnergyTransferModeType(w, (doc as any)["DC_CPDReqEnergyTransferMode"]); } catch (err) { throw withPath(err, "DC_CPDReqEnergyTransferMode"); } return; }
+      case 10: { w.bits(10, W); try { e_DC_CPDResEnergyTransferModeType(w, (doc as any)["DC_CPDResEnergyTransferMode"]); } catch (err) { throw withPath(err, "DC_CPDResEnergyTransferMode"); } return; }
+      case 11: { w.bits(11, W); try { e_DC_CableCheckReqType(w, (doc as any)["DC_CableCheckReq"]); } catch (err) { throw withPath(err, "DC_CableCheckReq"); } return; }
+      case 12: { w.bits(12, W); try { e_DC_CableCheckResType(w, (doc as any)["DC_CableCheckRes"]); } catch (err) { throw withPath(err, "DC_CableCheckRes"); } return; }
+      case 13: { w.bits(13, W); try { e_DC_ChargeLoopReqType(w, (doc as any)["DC_ChargeLoopReq"]); } catch (err) { throw withPath(err, "DC_ChargeLoopReq"); } return; }
+      case 14: { w.bits(14, W); try { e_DC_ChargeLoopResType(w, (doc as any)["DC_ChargeLoopRes"]); } catch (err) { throw withPath(err, "DC_ChargeLoopRes"); } return; }
+      case 15: { w.bits(15, W); try { e_DC_ChargeParameterDiscoveryReqType(w, (doc as any)["DC_ChargeParameterDiscoveryReq"]); } catch (err) { throw withPath(err, "DC_ChargeParameterDiscoveryReq"); } return; }
+      case 16: { w.bits(16, W); try { e_DC_ChargeParameterDiscoveryResType(w, (doc as any)["DC_ChargeParameterDiscoveryRes"]); } catch (err) { throw withPath(err, "DC_ChargeParameterDiscoveryRes"); } return; }
+      case 17: { w.bits(17, W); try { e_DC_PreChargeReqType(w, (doc as any)["DC_PreChargeReq"]); } catch (err) { throw withPath(err, "DC_PreChargeReq"); } return; }
+      case 18: { w.bits(18, W); try { e_DC_PreChargeResType(w, (doc as any)["DC_PreChargeRes"]); } catch (err) { throw withPath(err, "DC_PreChargeRes"); } return; }
+      case 19: { w.bits(19, W); try { e_DC_WeldingDetectionReqType(w, (doc as any)["DC_WeldingDetectionReq"]); } catch (err) { throw withPath(err, "DC_WeldingDetectionReq"); } return; }
+      case 20: { w.bits(20, W); try { e_DC_WeldingDetectionResType(w, (doc as any)["DC_WeldingDetectionRes"]); } catch (err) { throw withPath(err, "DC_WeldingDetectionRes"); } return; }
+      case 21: { w.bits(21, W); try { e_DSAKeyValueType(w, (doc as any)["DSAKeyValue"]); } catch (err) { throw withPath(err, "DSAKeyValue"); } return; }
+      case 22: { w.bits(22, W); try { e_DigestMethodType(w, (doc as any)["DigestMethod"]); } catch (err) { throw withPath(err, "DigestMethod"); } return; }
+      case 23: { w.bits(23, W); w.bits(0, 1); w.binary((doc as any)["DigestValue"], 65536, "DigestValue"); w.bits(0, 1); return; }
+      case 24: { w.bits(24, W); try { e_Dynamic_DC_CLReqControlModeType(w, (doc as any)["Dynamic_DC_CLReqControlMode"]); } catch (err) { throw withPath(err, "Dynamic_DC_CLReqControlMode"); } return; }
+      case 25: { w.bits(25, W); try { e_Dynamic_DC_CLResControlModeType(w, (doc as any)["Dynamic_DC_CLResControlMode"]); } catch (err) { throw withPath(err, "Dynamic_DC_CLResControlMode"); } return; }
+      case 26: { w.bits(26, W); try { e_KeyInfoType(w, (doc as any)["KeyInfo"]); } catch (err) { throw withPath(err, "KeyInfo"); } return; }
+      case 27: { w.bits(27, W); w.bits(0, 1); w.string((doc as any)["KeyName"], 65536, "KeyName"); w.bits(0, 1); return; }
+      case 28: { w.bits(28, W); try { e_KeyValueType(w, (doc as any)["KeyValue"]); } catch (err) { throw withPath(err, "KeyValue"); } return; }
+      case 29: { w.bits(29, W); try { e_ManifestType(w, (doc as any)["Manifest"]); } catch (err) { throw withPath(err, "Manifest"); } return; }
+      case 30: { w.bits(30, W); w.bits(0, 1); w.string((doc as any)["MgmtData"], 65536, "MgmtData"); w.bits(0, 1); return; }
+      case 31: { w.bits(31, W); try { e_ObjectType(w, (doc as any)["Object"]); } catch (err) { throw withPath(err, "Object"); } return; }
+      case 32: { w.bits(32, W); try { e_PGPDataType(w, (doc as any)["PGPData"]); } catch (err) { throw withPath(err, "PGPData"); } return; }
+      case 33: { w.bits(33, W); try { e_RSAKeyValueType(w, (doc as any)["RSAKeyValue"]); } catch (err) { throw withPath(err, "RSAKeyValue"); } return; }
+      case 34: { w.bits(34, W); try { e_ReferenceType(w, (doc as any)["Reference"]); } catch (err) { throw withPath(err, "Reference"); } return; }
+      case 35: { w.bits(35, W); try { e_RetrievalMethodType(w, (doc as any)["RetrievalMethod"]); } catch (err) { throw withPath(err, "RetrievalMethod"); } return; }
+      case 36: { w.bits(36, W); try { e_SPKIDataType(w, (doc as any)["SPKIData"]); } catch (err) { throw withPath(err, "SPKIData"); } return; }
+      case 37: { w.bits(37, W); try { e_Scheduled_DC_CLReqControlModeType(w, (doc as any)["Scheduled_DC_CLReqControlMode"]); } catch (err) { throw withPath(err, "Scheduled_DC_CLReqControlMode"); } return; }
+      case 38: { w.bits(38, W); try { e_Scheduled_DC_CLResControlModeType(w, (doc as any)["Scheduled_DC_CLResControlMode"]); } catch (err) { throw withPath(err, "Scheduled_DC_CLResControlMode"); } return; }
+      case 39: { w.bits(39, W); try { e_SignatureType(w, (doc as any)["Signature"]); } catch (err) { throw withPath(err, "Signature"); } return; }
+      case 40: { w.bits(40, W); try { e_SignatureMethodType(w, (doc as any)["SignatureMethod"]); } catch (err) { throw withPath(err, "SignatureMethod"); } return; }
+      case 41: { w.bits(41, W); try { e_SignaturePropertiesType(w, (doc as any)["SignatureProperties"]); } catch (err) { throw withPath(err, "SignatureProperties"); } return; }
+      case 42: { w.bits(42, W); try { e_SignaturePropertyType(w, (doc as any)["SignatureProperty"]); } catch (err) { throw withPath(err, "SignatureProperty"); } return; }
+      case 43: { w.bits(43, W); try { e_SignatureValueType(w, (doc as any)["SignatureValue"]); } catch (err) { throw withPath(err, "SignatureValue"); } return; }
+      case 44: { w.bits(44, W); try { e_SignedInfoType(w, (doc as any)["SignedInfo"]); } catch (err) { throw withPath(err, "SignedInfo"); } return; }
+      case 45: { w.bits(45, W); try { e_TransformType(w, (doc as any)["Transform"]); } catch (err) { throw withPath(err, "Transform"); } return; }
+      case 46: { w.bits(46, W); try { e_TransformsType(w, (doc as any)["Transforms"]); } catch (err) { throw withPath(err, "Transforms"); } return; }
+      case 47: { w.bits(47, W); try { e_X509DataType(w, (doc as any)["X509Data"]); } catch (err) { throw withPath(err, "X509Data"); } return; }
+    }
+  }
   throw new ExiEncodeError("EXI_STRUCTURE", Object.keys(doc)[0] ?? "", "not a global element of this schema set");
 }
 
@@ -7253,157 +6585,163 @@ export function encodeFragment(doc: FragmentDocument, opts?: EncodeOptions): Uin
   return w.finish();
 }
 
+const K_Fragment = new Map<string, number>([["AckMaxDelay",0],["AdditionalServicesCosts",1],["Amount",2],["BPT_DC_CPDReqEnergyTransferMode",3],["BPT_DC_CPDResEnergyTransferMode",4],["BPT_DischargedEnergyReadingWh",5],["BPT_Dynamic_DC_CLReqControlMode",6],["BPT_Dynamic_DC_CLResControlMode",7],["BPT_InductiveEnergyReadingVARh",8],["BPT_Scheduled_DC_CLReqControlMode",9],["BPT_Scheduled_DC_CLResControlMode",10],["BatteryEnergyCapacity",11],["CLReqControlMode",12],["CLResControlMode",13],["CanonicalizationMethod",14],["CapacitiveEnergyReadingVARh",15],["ChargedEnergyReadingWh",16],["ChargingComplete",17],["CostPerUnit",18],["DC_CPDReqEnergyTransferMode",19],["DC_CPDResEnergyTransferMode",20],["DC_CableCheckReq",21],["DC_CableCheckRes",22],["DC_ChargeLoopReq",23],["DC_ChargeLoopRes",24],["DC_ChargeParameterDiscoveryReq",25],["DC_ChargeParameterDiscoveryRes",26],["DC_PreChargeReq",27],["DC_PreChargeRes",28],["DC_WeldingDetectionReq",29],["DC_WeldingDetectionRes",30],["DSAKeyValue",31],["DepartureTime",32],["DigestMethod",33],["DigestValue",34],["DisplayParameters",35],["Dynamic_DC_CLReqControlMode",36],["Dynamic_DC_CLResControlMode",37],["EVMaximumChargeCurrent",38],["EVMaximumChargePower",39],["EVMaximumDischargeCurrent",40],["EVMaximumDischargePower",41],["EVMaximumEnergyRequest",42],["EVMaximumV2XEnergyRequest",43],["EVMaximumVoltage",44],["EVMinimumChargeCurrent",45],["EVMinimumChargePower",46],["EVMinimumDischargeCurrent",47],["EVMinimumDischargePower",48],["EVMinimumEnergyRequest",49],["EVMinimumV2XEnergyRequest",50],["EVMinimumVoltage",51],["EVPresentVoltage",52],["EVProcessing",53],["EVSECurrentLimitAchieved",54],["EVSEMaximumChargeCurrent",55],["EVSEMaximumChargePower",56],["EVSEMaximumDischargeCurrent",57],["EVSEMaximumDischargePower",58],["EVSEMaximumVoltage",59],["EVSEMinimumChargeCurrent",60],["EVSEMinimumChargePower",61],["EVSEMinimumDischargeCurrent",62],["EVSEMinimumDischargePower",63],["EVSEMinimumVoltage",64],["EVSENotification",65],["EVSEPowerLimitAchieved",66],["EVSEPowerRampLimitation",67],["EVSEPresentCurrent",68],["EVSEPresentVoltage",69],["EVSEProcessing",70],["EVSEStatus",71],["EVSEVoltageLimitAchieved",72],["EVTargetCurrent",73],["EVTargetEnergyRequest",74],["EVTargetVoltage",75],["EnergyCosts",76],["Exponent",77],["Exponent",78],["G",79],["HMACOutputLength",80],["Header",81],["InletHot",82],["J",83],["KeyInfo",84],["KeyName",85],["KeyValue",86],["Manifest",87],["MaximumSOC",88],["MeterID",89],["MeterInfo",90],["MeterInfoRequested",91],["MeterSignature",92],["MeterStatus",93],["MeterTimestamp",94],["MgmtData",95],["MinimumSOC",96],["Modulus",97],["NotificationMaxDelay",98],["Object",99],["OccupancyCosts",100],["OverstayCosts",101],["P",102],["PGPData",103],["PGPKeyID",104],["PGPKeyPacket",105],["PgenCounter",106],["PresentSOC",107],["Q",108],["RSAKeyValue",109],["Receipt",110],["Reference",111],["RemainingTimeToMaximumSOC",112],["RemainingTimeToMinimumSOC",113],["RemainingTimeToTargetSOC",114],["ResponseCode",115],["RetrievalMethod",116],["RootCertificateID",117],["SPKIData",118],["SPKISexp",119],["Scheduled_DC_CLReqControlMode",120],["Scheduled_DC_CLResControlMode",121],["Seed",122],["SessionID",123],["Signature",124],["SignatureMethod",125],["SignatureProperties",126],["SignatureProperty",127],["SignatureValue",128],["SignedInfo",129],["TargetSOC",130],["TargetSOC",131],["TaxCosts",132],["TaxRuleID",133],["TimeAnchor",134],["TimeStamp",135],["Transform",136],["Transforms",137],["Value",138],["X509CRL",139],["X509Certificate",140],["X509Data",141],["X509IssuerName",142],["X509IssuerSerial",143],["X509SKI",144],["X509SerialNumber",145],["X509SubjectName",146],["XPath",147],["Y",148]]);
+
 function fragFragment(w: BitWriter, doc: FragmentDocument, W: number): void {
   if (typeof doc !== "object" || doc === null) throw new ExiEncodeError("EXI_TYPE", "", "expected { ElementName: value }");
-  if ("AckMaxDelay" in doc) { w.bits(0, W); w.bits(0, 1); w.uint(chkInt((doc as any)["AckMaxDelay"], 0, 65535, "AckMaxDelay")); w.bits(0, 1); return; }
-  if ("AdditionalServicesCosts" in doc) { w.bits(1, W); try { e_DetailedCostType(w, (doc as any)["AdditionalServicesCosts"]); } catch (err) { throw withPath(err, "AdditionalServicesCosts"); } return; }
-  if ("Amount" in doc) { w.bits(2, W); try { e_RationalNumberType(w, (doc as any)["Amount"]); } catch (err) { throw withPath(err, "Amount"); } return; }
-  if ("BPT_DC_CPDReqEnergyTransferMode" in doc) { w.bits(3, W); try { e_BPT_DC_CPDReqEnergyTransferModeType(w, (doc as any)["BPT_DC_CPDReqEnergyTransferMode"]); } catch (err) { throw withPath(err, "BPT_DC_CPDReqEnergyTransferMode"); } return; }
-  if ("BPT_DC_CPDResEnergyTransferMode" in doc) { w.bits(4, W); try { e_BPT_DC_CPDResEnergyTransferModeType(w, (doc as any)["BPT_DC_CPDResEnergyTransferMode"]); } catch (err) { throw withPath(err, "BPT_DC_CPDResEnergyTransferMode"); } return; }
-  if ("BPT_DischargedEnergyReadingWh" in doc) { w.bits(5, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["BPT_DischargedEnergyReadingWh"], 0n, 18446744073709551615n, "BPT_DischargedEnergyReadingWh")); w.bits(0, 1); return; }
-  if ("BPT_Dynamic_DC_CLReqControlMode" in doc) { w.bits(6, W); try { e_BPT_Dynamic_DC_CLReqControlModeType(w, (doc as any)["BPT_Dynamic_DC_CLReqControlMode"]); } catch (err) { throw withPath(err, "BPT_Dynamic_DC_CLReqControlMode"); } return; }
-  if ("BPT_Dynamic_DC_CLResControlMode" in doc) { w.bits(7, W); try { e_BPT_Dynamic_DC_CLResControlModeType(w, (doc as any)["BPT_Dynamic_DC_CLResControlMode"]); } catch (err) { throw withPath(err, "BPT_Dynamic_DC_CLResControlMode"); } return; }
-  if ("BPT_InductiveEnergyReadingVARh" in doc) { w.bits(8, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["BPT_InductiveEnergyReadingVARh"], 0n, 18446744073709551615n, "BPT_InductiveEnergyReadingVARh")); w.bits(0, 1); return; }
-  if ("BPT_Scheduled_DC_CLReqControlMode" in doc) { w.bits(9, W); try { e_BPT_Scheduled_DC_CLReqControlModeType(w, (doc as any)["BPT_Scheduled_DC_CLReqControlMode"]); } catch (err) { throw withPath(err, "BPT_Scheduled_DC_CLReqControlMode"); } return; }
-  if ("BPT_Scheduled_DC_CLResControlMode" in doc) { w.bits(10, W); try { e_BPT_Scheduled_DC_CLResControlModeType(w, (doc as any)["BPT_Scheduled_DC_CLResControlMode"]); } catch (err) { throw withPath(err, "BPT_Scheduled_DC_CLResControlMode"); } return; }
-  if ("BatteryEnergyCapacity" in doc) { w.bits(11, W); try { e_RationalNumberType(w, (doc as any)["BatteryEnergyCapacity"]); } catch (err) { throw withPath(err, "BatteryEnergyCapacity"); } return; }
-  if ("CLReqControlMode" in doc) { w.bits(12, W); try { e_CLReqControlModeType(w, (doc as any)["CLReqControlMode"]); } catch (err) { throw withPath(err, "CLReqControlMode"); } return; }
-  if ("CLResControlMode" in doc) { w.bits(13, W); try { e_CLResControlModeType(w, (doc as any)["CLResControlMode"]); } catch (err) { throw withPath(err, "CLResControlMode"); } return; }
-  if ("CanonicalizationMethod" in doc) { w.bits(14, W); try { e_CanonicalizationMethodType(w, (doc as any)["CanonicalizationMethod"]); } catch (err) { throw withPath(err, "CanonicalizationMethod"); } return; }
-  if ("CapacitiveEnergyReadingVARh" in doc) { w.bits(15, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["CapacitiveEnergyReadingVARh"], 0n, 18446744073709551615n, "CapacitiveEnergyReadingVARh")); w.bits(0, 1); return; }
-  if ("ChargedEnergyReadingWh" in doc) { w.bits(16, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["ChargedEnergyReadingWh"], 0n, 18446744073709551615n, "ChargedEnergyReadingWh")); w.bits(0, 1); return; }
-  if ("ChargingComplete" in doc) { w.bits(17, W); w.bits(0, 1); w.bits(chkBool((doc as any)["ChargingComplete"], "ChargingComplete") ? 1 : 0, 1); w.bits(0, 1); return; }
-  if ("CostPerUnit" in doc) { w.bits(18, W); try { e_RationalNumberType(w, (doc as any)["CostPerUnit"]); } catch (err) { throw withPath(err, "CostPerUnit"); } return; }
-  if ("DC_CPDReqEnergyTransferMode" in doc) { w.bits(19, W); try { e_DC_CPDReqEnergyTransferModeType(w, (doc as any)["DC_CPDReqEnergyTransferMode"]); } catch (err) { throw withPath(err, "DC_CPDReqEnergyTransferMode"); } return; }
-  if ("DC_CPDResEnergyTransferMode" in doc) { w.bits(20, W); try { e_DC_CPDResEnergyTransferModeType(w, (doc as any)["DC_CPDResEnergyTransferMode"]); } catch (err) { throw withPath(err, "DC_CPDResEnergyTransferMode"); } return; }
-  if ("DC_CableCheckReq" in doc) { w.bits(21, W); try { e_DC_CableCheckReqType(w, (doc as any)["DC_CableCheckReq"]); } catch (err) { throw withPath(err, "DC_CableCheckReq"); } return; }
-  if ("DC_CableCheckRes" in doc) { w.bits(22, W); try { e_DC_CableCheckResType(w, (doc as any)["DC_CableCheckRes"]); } catch (err) { throw withPath(err, "DC_CableCheckRes"); } return; }
-  if ("DC_ChargeLoopReq" in doc) { w.bits(23, W); try { e_DC_ChargeLoopReqType(w, (doc as any)["DC_ChargeLoopReq"]); } catch (err) { throw withPath(err, "DC_ChargeLoopReq"); } return; }
-  if ("DC_ChargeLoopRes" in doc) { w.bits(24, W); try { e_DC_ChargeLoopResType(w, (doc as any)["DC_ChargeLoopRes"]); } catch (err) { throw withPath(err, "DC_ChargeLoopRes"); } return; }
-  if ("DC_ChargeParameterDiscoveryReq" in doc) { w.bits(25, W); try { e_DC_ChargeParameterDiscoveryReqType(w, (doc as any)["DC_ChargeParameterDiscoveryReq"]); } catch (err) { throw withPath(err, "DC_ChargeParameterDiscoveryReq"); } return; }
-  if ("DC_ChargeParameterDiscoveryRes" in doc) { w.bits(26, W); try { e_DC_ChargeParameterDiscoveryResType(w, (doc as any)["DC_ChargeParameterDiscoveryRes"]); } catch (err) { throw withPath(err, "DC_ChargeParameterDiscoveryRes"); } return; }
-  if ("DC_PreChargeReq" in doc) { w.bits(27, W); try { e_DC_PreChargeReqType(w, (doc as any)["DC_PreChargeReq"]); } catch (err) { throw withPath(err, "DC_PreChargeReq"); } return; }
-  if ("DC_PreChargeRes" in doc) { w.bits(28, W); try { e_DC_PreChargeResType(w, (doc as any)["DC_PreChargeRes"]); } catch (err) { throw withPath(err, "DC_PreChargeRes"); } return; }
-  if ("DC_WeldingDetectionReq" in doc) { w.bits(29, W); try { e_DC_WeldingDetectionReqType(w, (doc as any)["DC_WeldingDetectionReq"]); } catch (err) { throw withPath(err, "DC_WeldingDetectionReq"); } return; }
-  if ("DC_WeldingDetectionRes" in doc) { w.bits(30, W); try { e_DC_WeldingDetectionResType(w, (doc as any)["DC_WeldingDetectionRes"]); } catch (err) { throw withPath(err, "DC_WeldingDetectionRes"); } return; }
-  if ("DSAKeyValue" in doc) { w.bits(31, W); try { e_DSAKeyValueType(w, (doc as any)["DSAKeyValue"]); } catch (err) { throw withPath(err, "DSAKeyValue"); } return; }
-  if ("DepartureTime" in doc) { w.bits(32, W); w.bits(0, 1); w.uint(chkInt((doc as any)["DepartureTime"], 0, 4294967295, "DepartureTime")); w.bits(0, 1); return; }
-  if ("DigestMethod" in doc) { w.bits(33, W); try { e_DigestMethodType(w, (doc as any)["DigestMethod"]); } catch (err) { throw withPath(err, "DigestMethod"); } return; }
-  if ("DigestValue" in doc) { w.bits(34, W); w.bits(0, 1); w.binary((doc as any)["DigestValue"], 65536, "DigestValue"); w.bits(0, 1); return; }
-  if ("DisplayParameters" in doc) { w.bits(35, W); try { e_DisplayParametersType(w, (doc as any)["DisplayParameters"]); } catch (err) { throw withPath(err, "DisplayParameters"); } return; }
-  if ("Dynamic_DC_CLReqControlMode" in doc) { w.bits(36, W); try { e_Dynamic_DC_CLReqControlModeType(w, (doc as any)["Dynamic_DC_CLReqControlMode"]); } catch (err) { throw withPath(err, "Dynamic_DC_CLReqControlMode"); } return; }
-  if ("Dynamic_DC_CLResControlMode" in doc) { w.bits(37, W); try { e_Dynamic_DC_CLResControlModeType(w, (doc as any)["Dynamic_DC_CLResControlMode"]); } catch (err) { throw withPath(err, "Dynamic_DC_CLResControlMode"); } return; }
-  if ("EVMaximumChargeCurrent" in doc) { w.bits(38, W); try { e_RationalNumberType(w, (doc as any)["EVMaximumChargeCurrent"]); } catch (err) { throw withPath(err, "EVMaximumChargeCurrent"); } return; }
-  if ("EVMaximumChargePower" in doc) { w.bits(39, W); try { e_RationalNumberType(w, (doc as any)["EVMaximumChargePower"]); } catch (err) { throw withPath(err, "EVMaximumChargePower"); } return; }
-  if ("EVMaximumDischargeCurrent" in doc) { w.bits(40, W); try { e_RationalNumberType(w, (doc as any)["EVMaximumDischargeCurrent"]); } catch (err) { throw withPath(err, "EVMaximumDischargeCurrent"); } return; }
-  if ("EVMaximumDischargePower" in doc) { w.bits(41, W); try { e_RationalNumberType(w, (doc as any)["EVMaximumDischargePower"]); } catch (err) { throw withPath(err, "EVMaximumDischargePower"); } return; }
-  if ("EVMaximumEnergyRequest" in doc) { w.bits(42, W); try { e_RationalNumberType(w, (doc as any)["EVMaximumEnergyRequest"]); } catch (err) { throw withPath(err, "EVMaximumEnergyRequest"); } return; }
-  if ("EVMaximumV2XEnergyRequest" in doc) { w.bits(43, W); try { e_RationalNumberType(w, (doc as any)["EVMaximumV2XEnergyRequest"]); } catch (err) { throw withPath(err, "EVMaximumV2XEnergyRequest"); } return; }
-  if ("EVMaximumVoltage" in doc) { w.bits(44, W); try { e_RationalNumberType(w, (doc as any)["EVMaximumVoltage"]); } catch (err) { throw withPath(err, "EVMaximumVoltage"); } return; }
-  if ("EVMinimumChargeCurrent" in doc) { w.bits(45, W); try { e_RationalNumberType(w, (doc as any)["EVMinimumChargeCurrent"]); } catch (err) { throw withPath(err, "EVMinimumChargeCurrent"); } return; }
-  if ("EVMinimumChargePower" in doc) { w.bits(46, W); try { e_RationalNumberType(w, (doc as any)["EVMinimumChargePower"]); } catch (err) { throw withPath(err, "EVMinimumChargePower"); } return; }
-  if ("EVMinimumDischargeCurrent" in doc) { w.bits(47, W); try { e_RationalNumberType(w, (doc as any)["EVMinimumDischargeCurrent"]); } catch (err) { throw withPath(err, "EVMinimumDischargeCurrent"); } return; }
-  if ("EVMinimumDischargePower" in doc) { w.bits(48, W); try { e_RationalNumberType(w, (doc as any)["EVMinimumDischargePower"]); } catch (err) { throw withPath(err, "EVMinimumDischargePower"); } return; }
-  if ("EVMinimumEnergyRequest" in doc) { w.bits(49, W); try { e_RationalNumberType(w, (doc as any)["EVMinimumEnergyRequest"]); } catch (err) { throw withPath(err, "EVMinimumEnergyRequest"); } return; }
-  if ("EVMinimumV2XEnergyRequest" in doc) { w.bits(50, W); try { e_RationalNumberType(w, (doc as any)["EVMinimumV2XEnergyRequest"]); } catch (err) { throw withPath(err, "EVMinimumV2XEnergyRequest"); } return; }
-  if ("EVMinimumVoltage" in doc) { w.bits(51, W); try { e_RationalNumberType(w, (doc as any)["EVMinimumVoltage"]); } catch (err) { throw withPath(err, "EVMinimumVoltage"); } return; }
-  if ("EVPresentVoltage" in doc) { w.bits(52, W); try { e_RationalNumberType(w, (doc as any)["EVPresentVoltage"]); } catch (err) { throw withPath(err, "EVPresentVoltage"); } return; }
-  if ("EVProcessing" in doc) { w.bits(53, W); w.bits(0, 1); { const i = E1i.get((doc as any)["EVProcessing"]); if (i === undefined) throw enumErr((doc as any)["EVProcessing"], E1, "EVProcessing"); w.bits(i, 2); } w.bits(0, 1); return; }
-  if ("EVSECurrentLimitAchieved" in doc) { w.bits(54, W); w.bits(0, 1); w.bits(chkBool((doc as any)["EVSECurrentLimitAchieved"], "EVSECurrentLimitAchieved") ? 1 : 0, 1); w.bits(0, 1); return; }
-  if ("EVSEMaximumChargeCurrent" in doc) { w.bits(55, W); try { e_RationalNumberType(w, (doc as any)["EVSEMaximumChargeCurrent"]); } catch (err) { throw withPath(err, "EVSEMaximumChargeCurrent"); } return; }
-  if ("EVSEMaximumChargePower" in doc) { w.bits(56, W); try { e_RationalNumberType(w, (doc as any)["EVSEMaximumChargePower"]); } catch (err) { throw withPath(err, "EVSEMaximumChargePower"); } return; }
-  if ("EVSEMaximumDischargeCurrent" in doc) { w.bits(57, W); try { e_RationalNumberType(w, (doc as any)["EVSEMaximumDischargeCurrent"]); } catch (err) { throw withPath(err, "EVSEMaximumDischargeCurrent"); } return; }
-  if ("EVSEMaximumDischargePower" in doc) { w.bits(58, W); try { e_RationalNumberType(w, (doc as any)["EVSEMaximumDischargePower"]); } catch (err) { throw withPath(err, "EVSEMaximumDischargePower"); } return; }
-  if ("EVSEMaximumVoltage" in doc) { w.bits(59, W); try { e_RationalNumberType(w, (doc as any)["EVSEMaximumVoltage"]); } catch (err) { throw withPath(err, "EVSEMaximumVoltage"); } return; }
-  if ("EVSEMinimumChargeCurrent" in doc) { w.bits(60, W); try { e_RationalNumberType(w, (doc as any)["EVSEMinimumChargeCurrent"]); } catch (err) { throw withPath(err, "EVSEMinimumChargeCurrent"); } return; }
-  if ("EVSEMinimumChargePower" in doc) { w.bits(61, W); try { e_RationalNumberType(w, (doc as any)["EVSEMinimumChargePower"]); } catch (err) { throw withPath(err, "EVSEMinimumChargePower"); } return; }
-  if ("EVSEMinimumDischargeCurrent" in doc) { w.bits(62, W); try { e_RationalNumberType(w, (doc as any)["EVSEMinimumDischargeCurrent"]); } catch (err) { throw withPath(err, "EVSEMinimumDischargeCurrent"); } return; }
-  if ("EVSEMinimumDischargePower" in doc) { w.bits(63, W); try { e_RationalNumberType(w, (doc as any)["EVSEMinimumDischargePower"]); } catch (err) { throw withPath(err, "EVSEMinimumDischargePower"); } return; }
-  if ("EVSEMinimumVoltage" in doc) { w.bits(64, W); try { e_RationalNumberType(w, (doc as any)["EVSEMinimumVoltage"]); } catch (err) { throw withPath(err, "EVSEMinimumVoltage"); } return; }
-  if ("EVSENotification" in doc) { w.bits(65, W); w.bits(0, 1); { const i = E2i.get((doc as any)["EVSENotification"]); if (i === undefined) throw enumErr((doc as any)["EVSENotification"], E2, "EVSENotification"); w.bits(i, 3); } w.bits(0, 1); return; }
-  if ("EVSEPowerLimitAchieved" in doc) { w.bits(66, W); w.bits(0, 1); w.bits(chkBool((doc as any)["EVSEPowerLimitAchieved"], "EVSEPowerLimitAchieved") ? 1 : 0, 1); w.bits(0, 1); return; }
-  if ("EVSEPowerRampLimitation" in doc) { w.bits(67, W); try { e_RationalNumberType(w, (doc as any)["EVSEPowerRampLimitation"]); } catch (err) { throw withPath(err, "EVSEPowerRampLimitation"); } return; }
-  if ("EVSEPresentCurrent" in doc) { w.bits(68, W); try { e_RationalNumberType(w, (doc as any)["EVSEPresentCurrent"]); } catch (err) { throw withPath(err, "EVSEPresentCurrent"); } return; }
-  if ("EVSEPresentVoltage" in doc) { w.bits(69, W); try { e_RationalNumberType(w, (doc as any)["EVSEPresentVoltage"]); } catch (err) { throw withPath(err, "EVSEPresentVoltage"); } return; }
-  if ("EVSEProcessing" in doc) { w.bits(70, W); w.bits(0, 1); { const i = E1i.get((doc as any)["EVSEProcessing"]); if (i === undefined) throw enumErr((doc as any)["EVSEProcessing"], E1, "EVSEProcessing"); w.bits(i, 2); } w.bits(0, 1); return; }
-  if ("EVSEStatus" in doc) { w.bits(71, W); try { e_EVSEStatusType(w, (doc as any)["EVSEStatus"]); } catch (err) { throw withPath(err, "EVSEStatus"); } return; }
-  if ("EVSEVoltageLimitAchieved" in doc) { w.bits(72, W); w.bits(0, 1); w.bits(chkBool((doc as any)["EVSEVoltageLimitAchieved"], "EVSEVoltageLimitAchieved") ? 1 : 0, 1); w.bits(0, 1); return; }
-  if ("EVTargetCurrent" in doc) { w.bits(73, W); try { e_RationalNumberType(w, (doc as any)["EVTargetCurrent"]); } catch (err) { throw withPath(err, "EVTargetCurrent"); } return; }
-  if ("EVTargetEnergyRequest" in doc) { w.bits(74, W); try { e_RationalNumberType(w, (doc as any)["EVTargetEnergyRequest"]); } catch (err) { throw withPath(err, "EVTargetEnergyRequest"); } return; }
-  if ("EVTargetVoltage" in doc) { w.bits(75, W); try { e_RationalNumberType(w, (doc as any)["EVTargetVoltage"]); } catch (err) { throw withPath(err, "EVTargetVoltage"); } return; }
-  if ("EnergyCosts" in doc) { w.bits(76, W); try { e_DetailedCostType(w, (doc as any)["EnergyCosts"]); } catch (err) { throw withPath(err, "EnergyCosts"); } return; }
-  if ("Exponent" in doc) { w.bits(77, W); w.bits(0, 1); w.binary((doc as any)["Exponent"], 65536, "Exponent"); w.bits(0, 1); return; }
-  if ("Exponent" in doc) { w.bits(78, W); w.bits(0, 1); w.bits(chkInt((doc as any)["Exponent"], -128, 127, "Exponent") - -128, 8); w.bits(0, 1); return; }
-  if ("G" in doc) { w.bits(79, W); w.bits(0, 1); w.binary((doc as any)["G"], 65536, "G"); w.bits(0, 1); return; }
-  if ("HMACOutputLength" in doc) { w.bits(80, W); w.bits(0, 1); w.intBig(chkBig((doc as any)["HMACOutputLength"], undefined, undefined, "HMACOutputLength")); w.bits(0, 1); return; }
-  if ("Header" in doc) { w.bits(81, W); try { e_MessageHeaderType(w, (doc as any)["Header"]); } catch (err) { throw withPath(err, "Header"); } return; }
-  if ("InletHot" in doc) { w.bits(82, W); w.bits(0, 1); w.bits(chkBool((doc as any)["InletHot"], "InletHot") ? 1 : 0, 1); w.bits(0, 1); return; }
-  if ("J" in doc) { w.bits(83, W); w.bits(0, 1); w.binary((doc as any)["J"], 65536, "J"); w.bits(0, 1); return; }
-  if ("KeyInfo" in doc) { w.bits(84, W); try { e_KeyInfoType(w, (doc as any)["KeyInfo"]); } catch (err) { throw withPath(err, "KeyInfo"); } return; }
-  if ("KeyName" in doc) { w.bits(85, W); w.bits(0, 1); w.string((doc as any)["KeyName"], 65536, "KeyName"); w.bits(0, 1); return; }
-  if ("KeyValue" in doc) { w.bits(86, W); try { e_KeyValueType(w, (doc as any)["KeyValue"]); } catch (err) { throw withPath(err, "KeyValue"); } return; }
-  if ("Manifest" in doc) { w.bits(87, W); try { e_ManifestType(w, (doc as any)["Manifest"]); } catch (err) { throw withPath(err, "Manifest"); } return; }
-  if ("MaximumSOC" in doc) { w.bits(88, W); w.bits(0, 1); w.bits(chkInt((doc as any)["MaximumSOC"], 0, 100, "MaximumSOC") - 0, 7); w.bits(0, 1); return; }
-  if ("MeterID" in doc) { w.bits(89, W); w.bits(0, 1); w.string((doc as any)["MeterID"], 32, "MeterID"); w.bits(0, 1); return; }
-  if ("MeterInfo" in doc) { w.bits(90, W); try { e_MeterInfoType(w, (doc as any)["MeterInfo"]); } catch (err) { throw withPath(err, "MeterInfo"); } return; }
-  if ("MeterInfoRequested" in doc) { w.bits(91, W); w.bits(0, 1); w.bits(chkBool((doc as any)["MeterInfoRequested"], "MeterInfoRequested") ? 1 : 0, 1); w.bits(0, 1); return; }
-  if ("MeterSignature" in doc) { w.bits(92, W); w.bits(0, 1); w.binary((doc as any)["MeterSignature"], 64, "MeterSignature"); w.bits(0, 1); return; }
-  if ("MeterStatus" in doc) { w.bits(93, W); w.bits(0, 1); w.int(chkInt((doc as any)["MeterStatus"], -32768, 32767, "MeterStatus")); w.bits(0, 1); return; }
-  if ("MeterTimestamp" in doc) { w.bits(94, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["MeterTimestamp"], 0n, 18446744073709551615n, "MeterTimestamp")); w.bits(0, 1); return; }
-  if ("MgmtData" in doc) { w.bits(95, W); w.bits(0, 1); w.string((doc as any)["MgmtData"], 65536, "MgmtData"); w.bits(0, 1); return; }
-  if ("MinimumSOC" in doc) { w.bits(96, W); w.bits(0, 1); w.bits(chkInt((doc as any)["MinimumSOC"], 0, 100, "MinimumSOC") - 0, 7); w.bits(0, 1); return; }
-  if ("Modulus" in doc) { w.bits(97, W); w.bits(0, 1); w.binary((doc as any)["Modulus"], 65536, "Modulus"); w.bits(0, 1); return; }
-  if ("NotificationMaxDelay" in doc) { w.bits(98, W); w.bits(0, 1); w.uint(chkInt((doc as any)["NotificationMaxDelay"], 0, 65535, "NotificationMaxDelay")); w.bits(0, 1); return; }
-  if ("Object" in doc) { w.bits(99, W); try { e_ObjectType(w, (doc as any)["Object"]); } catch (err) { throw withPath(err, "Object"); } return; }
-  if ("OccupancyCosts" in doc) { w.bits(100, W); try { e_DetailedCostType(w, (doc as any)["OccupancyCosts"]); } catch (err) { throw withPath(err, "OccupancyCosts"); } return; }
-  if ("OverstayCosts" in doc) { w.bits(101, W); try { e_DetailedCostType(w, (doc as any)["OverstayCosts"]); } catch (err) { throw withPath(err, "OverstayCosts"); } return; }
-  if ("P" in doc) { w.bits(102, W); w.bits(0, 1); w.binary((doc as any)["P"], 65536, "P"); w.bits(0, 1); return; }
-  if ("PGPData" in doc) { w.bits(103, W); try { e_PGPDataType(w, (doc as any)["PGPData"]); } catch (err) { throw withPath(err, "PGPData"); } return; }
-  if ("PGPKeyID" in doc) { w.bits(104, W); w.bits(0, 1); w.binary((doc as any)["PGPKeyID"], 65536, "PGPKeyID"); w.bits(0, 1); return; }
-  if ("PGPKeyPacket" in doc) { w.bits(105, W); w.bits(0, 1); w.binary((doc as any)["PGPKeyPacket"], 65536, "PGPKeyPacket"); w.bits(0, 1); return; }
-  if ("PgenCounter" in doc) { w.bits(106, W); w.bits(0, 1); w.binary((doc as any)["PgenCounter"], 65536, "PgenCounter"); w.bits(0, 1); return; }
-  if ("PresentSOC" in doc) { w.bits(107, W); w.bits(0, 1); w.bits(chkInt((doc as any)["PresentSOC"], 0, 100, "PresentSOC") - 0, 7); w.bits(0, 1); return; }
-  if ("Q" in doc) { w.bits(108, W); w.bits(0, 1); w.binary((doc as any)["Q"], 65536, "Q"); w.bits(0, 1); return; }
-  if ("RSAKeyValue" in doc) { w.bits(109, W); try { e_RSAKeyValueType(w, (doc as any)["RSAKeyValue"]); } catch (err) { throw withPath(err, "RSAKeyValue"); } return; }
-  if ("Receipt" in doc) { w.bits(110, W); try { e_ReceiptType(w, (doc as any)["Receipt"]); } catch (err) { throw withPath(err, "Receipt"); } return; }
-  if ("Reference" in doc) { w.bits(111, W); try { e_ReferenceType(w, (doc as any)["Reference"]); } catch (err) { throw withPath(err, "Reference"); } return; }
-  if ("RemainingTimeToMaximumSOC" in doc) { w.bits(112, W); w.bits(0, 1); w.uint(chkInt((doc as any)["RemainingTimeToMaximumSOC"], 0, 4294967295, "RemainingTimeToMaximumSOC")); w.bits(0, 1); return; }
-  if ("RemainingTimeToMinimumSOC" in doc) { w.bits(113, W); w.bits(0, 1); w.uint(chkInt((doc as any)["RemainingTimeToMinimumSOC"], 0, 4294967295, "RemainingTimeToMinimumSOC")); w.bits(0, 1); return; }
-  if ("RemainingTimeToTargetSOC" in doc) { w.bits(114, W); w.bits(0, 1); w.uint(chkInt((doc as any)["RemainingTimeToTargetSOC"], 0, 4294967295, "RemainingTimeToTargetSOC")); w.bits(0, 1); return; }
-  if ("ResponseCode" in doc) { w.bits(115, W); w.bits(0, 1); { const i = E0i.get((doc as any)["ResponseCode"]); if (i === undefined) throw enumErr((doc as any)["ResponseCode"], E0, "ResponseCode"); w.bits(i, 6); } w.bits(0, 1); return; }
-  if ("RetrievalMethod" in doc) { w.bits(116, W); try { e_RetrievalMethodType(w, (doc as any)["RetrievalMethod"]); } catch (err) { throw withPath(err, "RetrievalMethod"); } return; }
-  if ("RootCertificateID" in doc) { w.bits(117, W); try { e_X509IssuerSerialType(w, (doc as any)["RootCertificateID"]); } catch (err) { throw withPath(err, "RootCertificateID"); } return; }
-  if ("SPKIData" in doc) { w.bits(118, W); try { e_SPKIDataType(w, (doc as any)["SPKIData"]); } catch (err) { throw withPath(err, "SPKIData"); } return; }
-  if ("SPKISexp" in doc) { w.bits(119, W); w.bits(0, 1); w.binary((doc as any)["SPKISexp"], 65536, "SPKISexp"); w.bits(0, 1); return; }
-  if ("Scheduled_DC_CLReqControlMode" in doc) { w.bits(120, W); try { e_Scheduled_DC_CLReqControlModeType(w, (doc as any)["Scheduled_DC_CLReqControlMode"]); } catch (err) { throw withPath(err, "Scheduled_DC_CLReqControlMode"); } return; }
-  if ("Scheduled_DC_CLResControlMode" in doc) { w.bits(121, W); try { e_Scheduled_DC_CLResControlModeType(w, (doc as any)["Scheduled_DC_CLResControlMode"]); } catch (err) { throw withPath(err, "Scheduled_DC_CLResControlMode"); } return; }
-  if ("Seed" in doc) { w.bits(122, W); w.bits(0, 1); w.binary((doc as any)["Seed"], 65536, "Seed"); w.bits(0, 1); return; }
-  if ("SessionID" in doc) { w.bits(123, W); w.bits(0, 1); w.binary((doc as any)["SessionID"], 8, "SessionID"); w.bits(0, 1); return; }
-  if ("Signature" in doc) { w.bits(124, W); try { e_SignatureType(w, (doc as any)["Signature"]); } catch (err) { throw withPath(err, "Signature"); } return; }
-  if ("SignatureMethod" in doc) { w.bits(125, W); try { e_SignatureMethodType(w, (doc as any)["SignatureMethod"]); } catch (err) { throw withPath(err, "SignatureMethod"); } return; }
-  if ("SignatureProperties" in doc) { w.bits(126, W); try { e_SignaturePropertiesType(w, (doc as any)["SignatureProperties"]); } catch (err) { throw withPath(err, "SignatureProperties"); } return; }
-  if ("SignatureProperty" in doc) { w.bits(127, W); try { e_SignaturePropertyType(w, (doc as any)["SignatureProperty"]); } catch (err) { throw withPath(err, "SignatureProperty"); } return; }
-  if ("SignatureValue" in doc) { w.bits(128, W); try { e_SignatureValueType(w, (doc as any)["SignatureValue"]); } catch (err) { throw withPath(err, "SignatureValue"); } return; }
-  if ("SignedInfo" in doc) { w.bits(129, W); try { e_SignedInfoType(w, (doc as any)["SignedInfo"]); } catch (err) { throw withPath(err, "SignedInfo"); } return; }
-  if ("TargetSOC" in doc) { w.bits(130, W); w.bits(0, 1); w.bits(chkInt((doc as any)["TargetSOC"], 0, 100, "TargetSOC") - 0, 7); w.bits(0, 1); return; }
-  if ("TargetSOC" in doc) { w.bits(131, W); w.bits(0, 1); w.bits(chkInt((doc as any)["TargetSOC"], 0, 100, "TargetSOC") - 0, 7); w.bits(0, 1); return; }
-  if ("TaxCosts" in doc) { w.bits(132, W); try { e_DetailedTaxType(w, (doc as any)["TaxCosts"]); } catch (err) { throw withPath(err, "TaxCosts"); } return; }
-  if ("TaxRuleID" in doc) { w.bits(133, W); w.bits(0, 1); w.uint(chkInt((doc as any)["TaxRuleID"], 1, 4294967295, "TaxRuleID")); w.bits(0, 1); return; }
-  if ("TimeAnchor" in doc) { w.bits(134, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["TimeAnchor"], 0n, 18446744073709551615n, "TimeAnchor")); w.bits(0, 1); return; }
-  if ("TimeStamp" in doc) { w.bits(135, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["TimeStamp"], 0n, 18446744073709551615n, "TimeStamp")); w.bits(0, 1); return; }
-  if ("Transform" in doc) { w.bits(136, W); try { e_TransformType(w, (doc as any)["Transform"]); } catch (err) { throw withPath(err, "Transform"); } return; }
-  if ("Transforms" in doc) { w.bits(137, W); try { e_TransformsType(w, (doc as any)["Transforms"]); } catch (err) { throw withPath(err, "Transforms"); } return; }
-  if ("Value" in doc) { w.bits(138, W); w.bits(0, 1); w.int(chkInt((doc as any)["Value"], -32768, 32767, "Value")); w.bits(0, 1); return; }
-  if ("X509CRL" in doc) { w.bits(139, W); w.bits(0, 1); w.binary((doc as any)["X509CRL"], 65536, "X509CRL"); w.bits(0, 1); return; }
-  if ("X509Certificate" in doc) { w.bits(140, W); w.bits(0, 1); w.binary((doc as any)["X509Certificate"], 65536, "X509Certificate"); w.bits(0, 1); return; }
-  if ("X509Data" in doc) { w.bits(141, W); try { e_X509DataType(w, (doc as any)["X509Data"]); } catch (err) { throw withPath(err, "X509Data"); } return; }
-  if ("X509IssuerName" in doc) { w.bits(142, W); w.bits(0, 1); w.string((doc as any)["X509IssuerName"], 65536, "X509IssuerName"); w.bits(0, 1); return; }
-  if ("X509IssuerSerial" in doc) { w.bits(143, W); try { e_X509IssuerSerialType(w, (doc as any)["X509IssuerSerial"]); } catch (err) { throw withPath(err, "X509IssuerSerial"); } return; }
-  if ("X509SKI" in doc) { w.bits(144, W); w.bits(0, 1); w.binary((doc as any)["X509SKI"], 65536, "X509SKI"); w.bits(0, 1); return; }
-  if ("X509SerialNumber" in doc) { w.bits(145, W); w.bits(0, 1); w.intBig(chkBig((doc as any)["X509SerialNumber"], undefined, undefined, "X509SerialNumber")); w.bits(0, 1); return; }
-  if ("X509SubjectName" in doc) { w.bits(146, W); w.bits(0, 1); w.string((doc as any)["X509SubjectName"], 65536, "X509SubjectName"); w.bits(0, 1); return; }
-  if ("XPath" in doc) { w.bits(147, W); w.bits(0, 1); w.string((doc as any)["XPath"], 65536, "XPath"); w.bits(0, 1); return; }
-  if ("Y" in doc) { w.bits(148, W); w.bits(0, 1); w.binary((doc as any)["Y"], 65536, "Y"); w.bits(0, 1); return; }
+  for (const k in doc) {
+    switch (K_Fragment.get(k)) {
+      case 0: { w.bits(0, W); w.bits(0, 1); w.uint(chkInt((doc as any)["AckMaxDelay"], 0, 65535, "AckMaxDelay")); w.bits(0, 1); return; }
+      case 1: { w.bits(1, W); try { e_DetailedCostType(w, (doc as any)["AdditionalServicesCosts"]); } catch (err) { throw withPath(err, "AdditionalServicesCosts"); } return; }
+      case 2: { w.bits(2, W); try { e_RationalNumberType(w, (doc as any)["Amount"]); } catch (err) { throw withPath(err, "Amount"); } return; }
+      case 3: { w.bits(3, W); try { e_BPT_DC_CPDReqEnergyTransferModeType(w, (doc as any)["BPT_DC_CPDReqEnergyTransferMode"]); } catch (err) { throw withPath(err, "BPT_DC_CPDReqEnergyTransferMode"); } return; }
+      case 4: { w.bits(4, W); try { e_BPT_DC_CPDResEnergyTransferModeType(w, (doc as any)["BPT_DC_CPDResEnergyTransferMode"]); } catch (err) { throw withPath(err, "BPT_DC_CPDResEnergyTransferMode"); } return; }
+      case 5: { w.bits(5, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["BPT_DischargedEnergyReadingWh"], 0n, 18446744073709551615n, "BPT_DischargedEnergyReadingWh")); w.bits(0, 1); return; }
+      case 6: { w.bits(6, W); try { e_BPT_Dynamic_DC_CLReqControlModeType(w, (doc as any)["BPT_Dynamic_DC_CLReqControlMode"]); } catch (err) { throw withPath(err, "BPT_Dynamic_DC_CLReqControlMode"); } return; }
+      case 7: { w.bits(7, W); try { e_BPT_Dynamic_DC_CLResControlModeType(w, (doc as any)["BPT_Dynamic_DC_CLResControlMode"]); } catch (err) { throw withPath(err, "BPT_Dynamic_DC_CLResControlMode"); } return; }
+      case 8: { w.bits(8, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["BPT_InductiveEnergyReadingVARh"], 0n, 18446744073709551615n, "BPT_InductiveEnergyReadingVARh")); w.bits(0, 1); return; }
+      case 9: { w.bits(9, W); try { e_BPT_Scheduled_DC_CLReqControlModeType(w, (doc as any)["BPT_Scheduled_DC_CLReqControlMode"]); } catch (err) { throw withPath(err, "BPT_Scheduled_DC_CLReqControlMode"); } return; }
+      case 10: { w.bits(10, W); try { e_BPT_Scheduled_DC_CLResControlModeType(w, (doc as any)["BPT_Scheduled_DC_CLResControlMode"]); } catch (err) { throw withPath(err, "BPT_Scheduled_DC_CLResControlMode"); } return; }
+      case 11: { w.bits(11, W); try { e_RationalNumberType(w, (doc as any)["BatteryEnergyCapacity"]); } catch (err) { throw withPath(err, "BatteryEnergyCapacity"); } return; }
+      case 12: { w.bits(12, W); try { e_CLReqControlModeType(w, (doc as any)["CLReqControlMode"]); } catch (err) { throw withPath(err, "CLReqControlMode"); } return; }
+      case 13: { w.bits(13, W); try { e_CLResControlModeType(w, (doc as any)["CLResControlMode"]); } catch (err) { throw withPath(err, "CLResControlMode"); } return; }
+      case 14: { w.bits(14, W); try { e_CanonicalizationMethodType(w, (doc as any)["CanonicalizationMethod"]); } catch (err) { throw withPath(err, "CanonicalizationMethod"); } return; }
+      case 15: { w.bits(15, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["CapacitiveEnergyReadingVARh"], 0n, 18446744073709551615n, "CapacitiveEnergyReadingVARh")); w.bits(0, 1); return; }
+      case 16: { w.bits(16, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["ChargedEnergyReadingWh"], 0n, 18446744073709551615n, "ChargedEnergyReadingWh")); w.bits(0, 1); return; }
+      case 17: { w.bits(17, W); w.bits(0, 1); w.bits(chkBool((doc as any)["ChargingComplete"], "ChargingComplete") ? 1 : 0, 1); w.bits(0, 1); return; }
+      case 18: { w.bits(18, W); try { e_RationalNumberType(w, (doc as any)["CostPerUnit"]); } catch (err) { throw withPath(err, "CostPerUnit"); } return; }
+      case 19: { w.bits(19, W); try { e_DC_CPDReqEnergyTransferModeType(w, (doc as any)["DC_CPDReqEnergyTransferMode"]); } catch (err) { throw withPath(err, "DC_CPDReqEnergyTransferMode"); } return; }
+      case 20: { w.bits(20, W); try { e_DC_CPDResEnergyTransferModeType(w, (doc as any)["DC_CPDResEnergyTransferMode"]); } catch (err) { throw withPath(err, "DC_CPDResEnergyTransferMode"); } return; }
+      case 21: { w.bits(21, W); try { e_DC_CableCheckReqType(w, (doc as any)["DC_CableCheckReq"]); } catch (err) { throw withPath(err, "DC_CableCheckReq"); } return; }
+      case 22: { w.bits(22, W); try { e_DC_CableCheckResType(w, (doc as any)["DC_CableCheckRes"]); } catch (err) { throw withPath(err, "DC_CableCheckRes"); } return; }
+      case 23: { w.bits(23, W); try { e_DC_ChargeLoopReqType(w, (doc as any)["DC_ChargeLoopReq"]); } catch (err) { throw withPath(err, "DC_ChargeLoopReq"); } return; }
+      case 24: { w.bits(24, W); try { e_DC_ChargeLoopResType(w, (doc as any)["DC_ChargeLoopRes"]); } catch (err) { throw withPath(err, "DC_ChargeLoopRes"); } return; }
+      case 25: { w.bits(25, W); try { e_DC_ChargeParameterDiscoveryReqType(w, (doc as any)["DC_ChargeParameterDiscoveryReq"]); } catch (err) { throw withPath(err, "DC_ChargeParameterDiscoveryReq"); } return; }
+      case 26: { w.bits(26, W); try { e_DC_ChargeParameterDiscoveryResType(w, (doc as any)["DC_ChargeParameterDiscoveryRes"]); } catch (err) { throw withPath(err, "DC_ChargeParameterDiscoveryRes"); } return; }
+      case 27: { w.bits(27, W); try { e_DC_PreChargeReqType(w, (doc as any)["DC_PreChargeReq"]); } catch (err) { throw withPath(err, "DC_PreChargeReq"); } return; }
+      case 28: { w.bits(28, W); try { e_DC_PreChargeResType(w, (doc as any)["DC_PreChargeRes"]); } catch (err) { throw withPath(err, "DC_PreChargeRes"); } return; }
+      case 29: { w.bits(29, W); try { e_DC_WeldingDetectionReqType(w, (doc as any)["DC_WeldingDetectionReq"]); } catch (err) { throw withPath(err, "DC_WeldingDetectionReq"); } return; }
+      case 30: { w.bits(30, W); try { e_DC_WeldingDetectionResType(w, (doc as any)["DC_WeldingDetectionRes"]); } catch (err) { throw withPath(err, "DC_WeldingDetectionRes"); } return; }
+      case 31: { w.bits(31, W); try { e_DSAKeyValueType(w, (doc as any)["DSAKeyValue"]); } catch (err) { throw withPath(err, "DSAKeyValue"); } return; }
+      case 32: { w.bits(32, W); w.bits(0, 1); w.uint(chkInt((doc as any)["DepartureTime"], 0, 4294967295, "DepartureTime")); w.bits(0, 1); return; }
+      case 33: { w.bits(33, W); try { e_DigestMethodType(w, (doc as any)["DigestMethod"]); } catch (err) { throw withPath(err, "DigestMethod"); } return; }
+      case 34: { w.bits(34, W); w.bits(0, 1); w.binary((doc as any)["DigestValue"], 65536, "DigestValue"); w.bits(0, 1); return; }
+      case 35: { w.bits(35, W); try { e_DisplayParametersType(w, (doc as any)["DisplayParameters"]); } catch (err) { throw withPath(err, "DisplayParameters"); } return; }
+      case 36: { w.bits(36, W); try { e_Dynamic_DC_CLReqControlModeType(w, (doc as any)["Dynamic_DC_CLReqControlMode"]); } catch (err) { throw withPath(err, "Dynamic_DC_CLReqControlMode"); } return; }
+      case 37: { w.bits(37, W); try { e_Dynamic_DC_CLResControlModeType(w, (doc as any)["Dynamic_DC_CLResControlMode"]); } catch (err) { throw withPath(err, "Dynamic_DC_CLResControlMode"); } return; }
+      case 38: { w.bits(38, W); try { e_RationalNumberType(w, (doc as any)["EVMaximumChargeCurrent"]); } catch (err) { throw withPath(err, "EVMaximumChargeCurrent"); } return; }
+      case 39: { w.bits(39, W); try { e_RationalNumberType(w, (doc as any)["EVMaximumChargePower"]); } catch (err) { throw withPath(err, "EVMaximumChargePower"); } return; }
+      case 40: { w.bits(40, W); try { e_RationalNumberType(w, (doc as any)["EVMaximumDischargeCurrent"]); } catch (err) { throw withPath(err, "EVMaximumDischargeCurrent"); } return; }
+      case 41: { w.bits(41, W); try { e_RationalNumberType(w, (doc as any)["EVMaximumDischargePower"]); } catch (err) { throw withPath(err, "EVMaximumDischargePower"); } return; }
+      case 42: { w.bits(42, W); try { e_RationalNumberType(w, (doc as any)["EVMaximumEnergyRequest"]); } catch (err) { throw withPath(err, "EVMaximumEnergyRequest"); } return; }
+      case 43: { w.bits(43, W); try { e_RationalNumberType(w, (doc as any)["EVMaximumV2XEnergyRequest"]); } catch (err) { throw withPath(err, "EVMaximumV2XEnergyRequest"); } return; }
+      case 44: { w.bits(44, W); try { e_RationalNumberType(w, (doc as any)["EVMaximumVoltage"]); } catch (err) { throw withPath(err, "EVMaximumVoltage"); } return; }
+      case 45: { w.bits(45, W); try { e_RationalNumberType(w, (doc as any)["EVMinimumChargeCurrent"]); } catch (err) { throw withPath(err, "EVMinimumChargeCurrent"); } return; }
+      case 46: { w.bits(46, W); try { e_RationalNumberType(w, (doc as any)["EVMinimumChargePower"]); } catch (err) { throw withPath(err, "EVMinimumChargePower"); } return; }
+      case 47: { w.bits(47, W); try { e_RationalNumberType(w, (doc as any)["EVMinimumDischargeCurrent"]); } catch (err) { throw withPath(err, "EVMinimumDischargeCurrent"); } return; }
+      case 48: { w.bits(48, W); try { e_RationalNumberType(w, (doc as any)["EVMinimumDischargePower"]); } catch (err) { throw withPath(err, "EVMinimumDischargePower"); } return; }
+      case 49: { w.bits(49, W); try { e_RationalNumberType(w, (doc as any)["EVMinimumEnergyRequest"]); } catch (err) { throw withPath(err, "EVMinimumEnergyRequest"); } return; }
+      case 50: { w.bits(50, W); try { e_RationalNumberType(w, (doc as any)["EVMinimumV2XEnergyRequest"]); } catch (err) { throw withPath(err, "EVMinimumV2XEnergyRequest"); } return; }
+      case 51: { w.bits(51, W); try { e_RationalNumberType(w, (doc as any)["EVMinimumVoltage"]); } catch (err) { throw withPath(err, "EVMinimumVoltage"); } return; }
+      case 52: { w.bits(52, W); try { e_RationalNumberType(w, (doc as any)["EVPresentVoltage"]); } catch (err) { throw withPath(err, "EVPresentVoltage"); } return; }
+      case 53: { w.bits(53, W); w.bits(0, 1); { const i = E1i.get((doc as any)["EVProcessing"]); if (i === undefined) throw enumErr((doc as any)["EVProcessing"], E1, "EVProcessing"); w.bits(i, 2); } w.bits(0, 1); return; }
+      case 54: { w.bits(54, W); w.bits(0, 1); w.bits(chkBool((doc as any)["EVSECurrentLimitAchieved"], "EVSECurrentLimitAchieved") ? 1 : 0, 1); w.bits(0, 1); return; }
+      case 55: { w.bits(55, W); try { e_RationalNumberType(w, (doc as any)["EVSEMaximumChargeCurrent"]); } catch (err) { throw withPath(err, "EVSEMaximumChargeCurrent"); } return; }
+      case 56: { w.bits(56, W); try { e_RationalNumberType(w, (doc as any)["EVSEMaximumChargePower"]); } catch (err) { throw withPath(err, "EVSEMaximumChargePower"); } return; }
+      case 57: { w.bits(57, W); try { e_RationalNumberType(w, (doc as any)["EVSEMaximumDischargeCurrent"]); } catch (err) { throw withPath(err, "EVSEMaximumDischargeCurrent"); } return; }
+      case 58: { w.bits(58, W); try { e_RationalNumberType(w, (doc as any)["EVSEMaximumDischargePower"]); } catch (err) { throw withPath(err, "EVSEMaximumDischargePower"); } return; }
+      case 59: { w.bits(59, W); try { e_RationalNumberType(w, (doc as any)["EVSEMaximumVoltage"]); } catch (err) { throw withPath(err, "EVSEMaximumVoltage"); } return; }
+      case 60: { w.bits(60, W); try { e_RationalNumberType(w, (doc as any)["EVSEMinimumChargeCurrent"]); } catch (err) { throw withPath(err, "EVSEMinimumChargeCurrent"); } return; }
+      case 61: { w.bits(61, W); try { e_RationalNumberType(w, (doc as any)["EVSEMinimumChargePower"]); } catch (err) { throw withPath(err, "EVSEMinimumChargePower"); } return; }
+      case 62: { w.bits(62, W); try { e_RationalNumberType(w, (doc as any)["EVSEMinimumDischargeCurrent"]); } catch (err) { throw withPath(err, "EVSEMinimumDischargeCurrent"); } return; }
+      case 63: { w.bits(63, W); try { e_RationalNumberType(w, (doc as any)["EVSEMinimumDischargePower"]); } catch (err) { throw withPath(err, "EVSEMinimumDischargePower"); } return; }
+      case 64: { w.bits(64, W); try { e_RationalNumberType(w, (doc as any)["EVSEMinimumVoltage"]); } catch (err) { throw withPath(err, "EVSEMinimumVoltage"); } return; }
+      case 65: { w.bits(65, W); w.bits(0, 1); { const i = E2i.get((doc as any)["EVSENotification"]); if (i === undefined) throw enumErr((doc as any)["EVSENotification"], E2, "EVSENotification"); w.bits(i, 3); } w.bits(0, 1); return; }
+      case 66: { w.bits(66, W); w.bits(0, 1); w.bits(chkBool((doc as any)["EVSEPowerLimitAchieved"], "EVSEPowerLimitAchieved") ? 1 : 0, 1); w.bits(0, 1); return; }
+      case 67: { w.bits(67, W); try { e_RationalNumberType(w, (doc as any)["EVSEPowerRampLimitation"]); } catch (err) { throw withPath(err, "EVSEPowerRampLimitation"); } return; }
+      case 68: { w.bits(68, W); try { e_RationalNumberType(w, (doc as any)["EVSEPresentCurrent"]); } catch (err) { throw withPath(err, "EVSEPresentCurrent"); } return; }
+      case 69: { w.bits(69, W); try { e_RationalNumberType(w, (doc as any)["EVSEPresentVoltage"]); } catch (err) { throw withPath(err, "EVSEPresentVoltage"); } return; }
+      case 70: { w.bits(70, W); w.bits(0, 1); { const i = E1i.get((doc as any)["EVSEProcessing"]); if (i === undefined) throw enumErr((doc as any)["EVSEProcessing"], E1, "EVSEProcessing"); w.bits(i, 2); } w.bits(0, 1); return; }
+      case 71: { w.bits(71, W); try { e_EVSEStatusType(w, (doc as any)["EVSEStatus"]); } catch (err) { throw withPath(err, "EVSEStatus"); } return; }
+      case 72: { w.bits(72, W); w.bits(0, 1); w.bits(chkBool((doc as any)["EVSEVoltageLimitAchieved"], "EVSEVoltageLimitAchieved") ? 1 : 0, 1); w.bits(0, 1); return; }
+      case 73: { w.bits(73, W); try { e_RationalNumberType(w, (doc as any)["EVTargetCurrent"]); } catch (err) { throw withPath(err, "EVTargetCurrent"); } return; }
+      case 74: { w.bits(74, W); try { e_RationalNumberType(w, (doc as any)["EVTargetEnergyRequest"]); } catch (err) { throw withPath(err, "EVTargetEnergyRequest"); } return; }
+      case 75: { w.bits(75, W); try { e_RationalNumberType(w, (doc as any)["EVTargetVoltage"]); } catch (err) { throw withPath(err, "EVTargetVoltage"); } return; }
+      case 76: { w.bits(76, W); try { e_DetailedCostType(w, (doc as any)["EnergyCosts"]); } catch (err) { throw withPath(err, "EnergyCosts"); } return; }
+      case 77: { w.bits(77, W); w.bits(0, 1); w.binary((doc as any)["Exponent"], 65536, "Exponent"); w.bits(0, 1); return; }
+      case 78: { w.bits(78, W); w.bits(0, 1); w.bits(chkInt((doc as any)["Exponent"], -128, 127, "Exponent") - -128, 8); w.bits(0, 1); return; }
+      case 79: { w.bits(79, W); w.bits(0, 1); w.binary((doc as any)["G"], 65536, "G"); w.bits(0, 1); return; }
+      case 80: { w.bits(80, W); w.bits(0, 1); w.intBig(chkBig((doc as any)["HMACOutputLength"], undefined, undefined, "HMACOutputLength")); w.bits(0, 1); return; }
+      case 81: { w.bits(81, W); try { e_MessageHeaderType(w, (doc as any)["Header"]); } catch (err) { throw withPath(err, "Header"); } return; }
+      case 82: { w.bits(82, W); w.bits(0, 1); w.bits(chkBool((doc as any)["InletHot"], "InletHot") ? 1 : 0, 1); w.bits(0, 1); return; }
+      case 83: { w.bits(83, W); w.bits(0, 1); w.binary((doc as any)["J"], 65536, "J"); w.bits(0, 1); return; }
+      case 84: { w.bits(84, W); try { e_KeyInfoType(w, (doc as any)["KeyInfo"]); } catch (err) { throw withPath(err, "KeyInfo"); } return; }
+      case 85: { w.bits(85, W); w.bits(0, 1); w.string((doc as any)["KeyName"], 65536, "KeyName"); w.bits(0, 1); return; }
+      case 86: { w.bits(86, W); try { e_KeyValueType(w, (doc as any)["KeyValue"]); } catch (err) { throw withPath(err, "KeyValue"); } return; }
+      case 87: { w.bits(87, W); try { e_ManifestType(w, (doc as any)["Manifest"]); } catch (err) { throw withPath(err, "Manifest"); } return; }
+      case 88: { w.bits(88, W); w.bits(0, 1); w.bits(chkInt((doc as any)["MaximumSOC"], 0, 100, "MaximumSOC") - 0, 7); w.bits(0, 1); return; }
+      case 89: { w.bits(89, W); w.bits(0, 1); w.string((doc as any)["MeterID"], 32, "MeterID"); w.bits(0, 1); return; }
+      case 90: { w.bits(90, W); try { e_MeterInfoType(w, (doc as any)["MeterInfo"]); } catch (err) { throw withPath(err, "MeterInfo"); } return; }
+      case 91: { w.bits(91, W); w.bits(0, 1); w.bits(chkBool((doc as any)["MeterInfoRequested"], "MeterInfoRequested") ? 1 : 0, 1); w.bits(0, 1); return; }
+      case 92: { w.bits(92, W); w.bits(0, 1); w.binary((doc as any)["MeterSignature"], 64, "MeterSignature"); w.bits(0, 1); return; }
+      case 93: { w.bits(93, W); w.bits(0, 1); w.int(chkInt((doc as any)["MeterStatus"], -32768, 32767, "MeterStatus")); w.bits(0, 1); return; }
+      case 94: { w.bits(94, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["MeterTimestamp"], 0n, 18446744073709551615n, "MeterTimestamp")); w.bits(0, 1); return; }
+      case 95: { w.bits(95, W); w.bits(0, 1); w.string((doc as any)["MgmtData"], 65536, "MgmtData"); w.bits(0, 1); return; }
+      case 96: { w.bits(96, W); w.bits(0, 1); w.bits(chkInt((doc as any)["MinimumSOC"], 0, 100, "MinimumSOC") - 0, 7); w.bits(0, 1); return; }
+      case 97: { w.bits(97, W); w.bits(0, 1); w.binary((doc as any)["Modulus"], 65536, "Modulus"); w.bits(0, 1); return; }
+      case 98: { w.bits(98, W); w.bits(0, 1); w.uint(chkInt((doc as any)["NotificationMaxDelay"], 0, 65535, "NotificationMaxDelay")); w.bits(0, 1); return; }
+      case 99: { w.bits(99, W); try { e_ObjectType(w, (doc as any)["Object"]); } catch (err) { throw withPath(err, "Object"); } return; }
+      case 100: { w.bits(100, W); try { e_DetailedCostType(w, (doc as any)["OccupancyCosts"]); } catch (err) { throw withPath(err, "OccupancyCosts"); } return; }
+      case 101: { w.bits(101, W); try { e_DetailedCostType(w, (doc as any)["OverstayCosts"]); } catch (err) { throw withPath(err, "OverstayCosts"); } return; }
+      case 102: { w.bits(102, W); w.bits(0, 1); w.binary((doc as any)["P"], 65536, "P"); w.bits(0, 1); return; }
+      case 103: { w.bits(103, W); try { e_PGPDataType(w, (doc as any)["PGPData"]); } catch (err) { throw withPath(err, "PGPData"); } return; }
+      case 104: { w.bits(104, W); w.bits(0, 1); w.binary((doc as any)["PGPKeyID"], 65536, "PGPKeyID"); w.bits(0, 1); return; }
+      case 105: { w.bits(105, W); w.bits(0, 1); w.binary((doc as any)["PGPKeyPacket"], 65536, "PGPKeyPacket"); w.bits(0, 1); return; }
+      case 106: { w.bits(106, W); w.bits(0, 1); w.binary((doc as any)["PgenCounter"], 65536, "PgenCounter"); w.bits(0, 1); return; }
+      case 107: { w.bits(107, W); w.bits(0, 1); w.bits(chkInt((doc as any)["PresentSOC"], 0, 100, "PresentSOC") - 0, 7); w.bits(0, 1); return; }
+      case 108: { w.bits(108, W); w.bits(0, 1); w.binary((doc as any)["Q"], 65536, "Q"); w.bits(0, 1); return; }
+      case 109: { w.bits(109, W); try { e_RSAKeyValueType(w, (doc as any)["RSAKeyValue"]); } catch (err) { throw withPath(err, "RSAKeyValue"); } return; }
+      case 110: { w.bits(110, W); try { e_ReceiptType(w, (doc as any)["Receipt"]); } catch (err) { throw withPath(err, "Receipt"); } return; }
+      case 111: { w.bits(111, W); try { e_ReferenceType(w, (doc as any)["Reference"]); } catch (err) { throw withPath(err, "Reference"); } return; }
+      case 112: { w.bits(112, W); w.bits(0, 1); w.uint(chkInt((doc as any)["RemainingTimeToMaximumSOC"], 0, 4294967295, "RemainingTimeToMaximumSOC")); w.bits(0, 1); return; }
+      case 113: { w.bits(113, W); w.bits(0, 1); w.uint(chkInt((doc as any)["RemainingTimeToMinimumSOC"], 0, 4294967295, "RemainingTimeToMinimumSOC")); w.bits(0, 1); return; }
+      case 114: { w.bits(114, W); w.bits(0, 1); w.uint(chkInt((doc as any)["RemainingTimeToTargetSOC"], 0, 4294967295, "RemainingTimeToTargetSOC")); w.bits(0, 1); return; }
+      case 115: { w.bits(115, W); w.bits(0, 1); { const i = E0i.get((doc as any)["ResponseCode"]); if (i === undefined) throw enumErr((doc as any)["ResponseCode"], E0, "ResponseCode"); w.bits(i, 6); } w.bits(0, 1); return; }
+      case 116: { w.bits(116, W); try { e_RetrievalMethodType(w, (doc as any)["RetrievalMethod"]); } catch (err) { throw withPath(err, "RetrievalMethod"); } return; }
+      case 117: { w.bits(117, W); try { e_X509IssuerSerialType(w, (doc as any)["RootCertificateID"]); } catch (err) { throw withPath(err, "RootCertificateID"); } return; }
+      case 118: { w.bits(118, W); try { e_SPKIDataType(w, (doc as any)["SPKIData"]); } catch (err) { throw withPath(err, "SPKIData"); } return; }
+      case 119: { w.bits(119, W); w.bits(0, 1); w.binary((doc as any)["SPKISexp"], 65536, "SPKISexp"); w.bits(0, 1); return; }
+      case 120: { w.bits(120, W); try { e_Scheduled_DC_CLReqControlModeType(w, (doc as any)["Scheduled_DC_CLReqControlMode"]); } catch (err) { throw withPath(err, "Scheduled_DC_CLReqControlMode"); } return; }
+      case 121: { w.bits(121, W); try { e_Scheduled_DC_CLResControlModeType(w, (doc as any)["Scheduled_DC_CLResControlMode"]); } catch (err) { throw withPath(err, "Scheduled_DC_CLResControlMode"); } return; }
+      case 122: { w.bits(122, W); w.bits(0, 1); w.binary((doc as any)["Seed"], 65536, "Seed"); w.bits(0, 1); return; }
+      case 123: { w.bits(123, W); w.bits(0, 1); w.binary((doc as any)["SessionID"], 8, "SessionID"); w.bits(0, 1); return; }
+      case 124: { w.bits(124, W); try { e_SignatureType(w, (doc as any)["Signature"]); } catch (err) { throw withPath(err, "Signature"); } return; }
+      case 125: { w.bits(125, W); try { e_SignatureMethodType(w, (doc as any)["SignatureMethod"]); } catch (err) { throw withPath(err, "SignatureMethod"); } return; }
+      case 126: { w.bits(126, W); try { e_SignaturePropertiesType(w, (doc as any)["SignatureProperties"]); } catch (err) { throw withPath(err, "SignatureProperties"); } return; }
+      case 127: { w.bits(127, W); try { e_SignaturePropertyType(w, (doc as any)["SignatureProperty"]); } catch (err) { throw withPath(err, "SignatureProperty"); } return; }
+      case 128: { w.bits(128, W); try { e_SignatureValueType(w, (doc as any)["SignatureValue"]); } catch (err) { throw withPath(err, "SignatureValue"); } return; }
+      case 129: { w.bits(129, W); try { e_SignedInfoType(w, (doc as any)["SignedInfo"]); } catch (err) { throw withPath(err, "SignedInfo"); } return; }
+      case 130: { w.bits(130, W); w.bits(0, 1); w.bits(chkInt((doc as any)["TargetSOC"], 0, 100, "TargetSOC") - 0, 7); w.bits(0, 1); return; }
+      case 131: { w.bits(131, W); w.bits(0, 1); w.bits(chkInt((doc as any)["TargetSOC"], 0, 100, "TargetSOC") - 0, 7); w.bits(0, 1); return; }
+      case 132: { w.bits(132, W); try { e_DetailedTaxType(w, (doc as any)["TaxCosts"]); } catch (err) { throw withPath(err, "TaxCosts"); } return; }
+      case 133: { w.bits(133, W); w.bits(0, 1); w.uint(chkInt((doc as any)["TaxRuleID"], 1, 4294967295, "TaxRuleID")); w.bits(0, 1); return; }
+      case 134: { w.bits(134, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["TimeAnchor"], 0n, 18446744073709551615n, "TimeAnchor")); w.bits(0, 1); return; }
+      case 135: { w.bits(135, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["TimeStamp"], 0n, 18446744073709551615n, "TimeStamp")); w.bits(0, 1); return; }
+      case 136: { w.bits(136, W); try { e_TransformType(w, (doc as any)["Transform"]); } catch (err) { throw withPath(err, "Transform"); } return; }
+      case 137: { w.bits(137, W); try { e_TransformsType(w, (doc as any)["Transforms"]); } catch (err) { throw withPath(err, "Transforms"); } return; }
+      case 138: { w.bits(138, W); w.bits(0, 1); w.int(chkInt((doc as any)["Value"], -32768, 32767, "Value")); w.bits(0, 1); return; }
+      case 139: { w.bits(139, W); w.bits(0, 1); w.binary((doc as any)["X509CRL"], 65536, "X509CRL"); w.bits(0, 1); return; }
+      case 140: { w.bits(140, W); w.bits(0, 1); w.binary((doc as any)["X509Certificate"], 65536, "X509Certificate"); w.bits(0, 1); return; }
+      case 141: { w.bits(141, W); try { e_X509DataType(w, (doc as any)["X509Data"]); } catch (err) { throw withPath(err, "X509Data"); } return; }
+      case 142: { w.bits(142, W); w.bits(0, 1); w.string((doc as any)["X509IssuerName"], 65536, "X509IssuerName"); w.bits(0, 1); return; }
+      case 143: { w.bits(143, W); try { e_X509IssuerSerialType(w, (doc as any)["X509IssuerSerial"]); } catch (err) { throw withPath(err, "X509IssuerSerial"); } return; }
+      case 144: { w.bits(144, W); w.bits(0, 1); w.binary((doc as any)["X509SKI"], 65536, "X509SKI"); w.bits(0, 1); return; }
+      case 145: { w.bits(145, W); w.bits(0, 1); w.intBig(chkBig((doc as any)["X509SerialNumber"], undefined, undefined, "X509SerialNumber")); w.bits(0, 1); return; }
+      case 146: { w.bits(146, W); w.bits(0, 1); w.string((doc as any)["X509SubjectName"], 65536, "X509SubjectName"); w.bits(0, 1); return; }
+      case 147: { w.bits(147, W); w.bits(0, 1); w.string((doc as any)["XPath"], 65536, "XPath"); w.bits(0, 1); return; }
+      case 148: { w.bits(148, W); w.bits(0, 1); w.binary((doc as any)["Y"], 65536, "Y"); w.bits(0, 1); return; }
+    }
+  }
   throw new ExiEncodeError("EXI_STRUCTURE", Object.keys(doc)[0] ?? "", "not an element of the fragment grammar");
 }
 
@@ -7479,53 +6817,59 @@ export function encodeXmldsigFragment(doc: FragmentDocument, opts?: EncodeOption
   return w.finish();
 }
 
+const K_XmldsigFragment = new Map<string, number>([["CanonicalizationMethod",0],["DSAKeyValue",1],["DigestMethod",2],["DigestValue",3],["Exponent",4],["G",5],["HMACOutputLength",6],["J",7],["KeyInfo",8],["KeyName",9],["KeyValue",10],["Manifest",11],["MgmtData",12],["Modulus",13],["Object",14],["P",15],["PGPData",16],["PGPKeyID",17],["PGPKeyPacket",18],["PgenCounter",19],["Q",20],["RSAKeyValue",21],["Reference",22],["RetrievalMethod",23],["SPKIData",24],["SPKISexp",25],["Seed",26],["Signature",27],["SignatureMethod",28],["SignatureProperties",29],["SignatureProperty",30],["SignatureValue",31],["SignedInfo",32],["Transform",33],["Transforms",34],["X509CRL",35],["X509Certificate",36],["X509Data",37],["X509IssuerName",38],["X509IssuerSerial",39],["X509SKI",40],["X509SerialNumber",41],["X509SubjectName",42],["XPath",43],["Y",44]]);
+
 function fragXmldsigFragment(w: BitWriter, doc: FragmentDocument, W: number): void {
   if (typeof doc !== "object" || doc === null) throw new ExiEncodeError("EXI_TYPE", "", "expected { ElementName: value }");
-  if ("CanonicalizationMethod" in doc) { w.bits(0, W); try { e_CanonicalizationMethodType(w, (doc as any)["CanonicalizationMethod"]); } catch (err) { throw withPath(err, "CanonicalizationMethod"); } return; }
-  if ("DSAKeyValue" in doc) { w.bits(1, W); try { e_DSAKeyValueType(w, (doc as any)["DSAKeyValue"]); } catch (err) { throw withPath(err, "DSAKeyValue"); } return; }
-  if ("DigestMethod" in doc) { w.bits(2, W); try { e_DigestMethodType(w, (doc as any)["DigestMethod"]); } catch (err) { throw withPath(err, "DigestMethod"); } return; }
-  if ("DigestValue" in doc) { w.bits(3, W); w.bits(0, 1); w.binary((doc as any)["DigestValue"], 65536, "DigestValue"); w.bits(0, 1); return; }
-  if ("Exponent" in doc) { w.bits(4, W); w.bits(0, 1); w.binary((doc as any)["Exponent"], 65536, "Exponent"); w.bits(0, 1); return; }
-  if ("G" in doc) { w.bits(5, W); w.bits(0, 1); w.binary((doc as any)["G"], 65536, "G"); w.bits(0, 1); return; }
-  if ("HMACOutputLength" in doc) { w.bits(6, W); w.bits(0, 1); w.intBig(chkBig((doc as any)["HMACOutputLength"], undefined, undefined, "HMACOutputLength")); w.bits(0, 1); return; }
-  if ("J" in doc) { w.bits(7, W); w.bits(0, 1); w.binary((doc as any)["J"], 65536, "J"); w.bits(0, 1); return; }
-  if ("KeyInfo" in doc) { w.bits(8, W); try { e_KeyInfoType(w, (doc as any)["KeyInfo"]); } catch (err) { throw withPath(err, "KeyInfo"); } return; }
-  if ("KeyName" in doc) { w.bits(9, W); w.bits(0, 1); w.string((doc as any)["KeyName"], 65536, "KeyName"); w.bits(0, 1); return; }
-  if ("KeyValue" in doc) { w.bits(10, W); try { e_KeyValueType(w, (doc as any)["KeyValue"]); } catch (err) { throw withPath(err, "KeyValue"); } return; }
-  if ("Manifest" in doc) { w.bits(11, W); try { e_ManifestType(w, (doc as any)["Manifest"]); } catch (err) { throw withPath(err, "Manifest"); } return; }
-  if ("MgmtData" in doc) { w.bits(12, W); w.bits(0, 1); w.string((doc as any)["MgmtData"], 65536, "MgmtData"); w.bits(0, 1); return; }
-  if ("Modulus" in doc) { w.bits(13, W); w.bits(0, 1); w.binary((doc as any)["Modulus"], 65536, "Modulus"); w.bits(0, 1); return; }
-  if ("Object" in doc) { w.bits(14, W); try { e_ObjectType(w, (doc as any)["Object"]); } catch (err) { throw withPath(err, "Object"); } return; }
-  if ("P" in doc) { w.bits(15, W); w.bits(0, 1); w.binary((doc as any)["P"], 65536, "P"); w.bits(0, 1); return; }
-  if ("PGPData" in doc) { w.bits(16, W); try { e_PGPDataType(w, (doc as any)["PGPData"]); } catch (err) { throw withPath(err, "PGPData"); } return; }
-  if ("PGPKeyID" in doc) { w.bits(17, W); w.bits(0, 1); w.binary((doc as any)["PGPKeyID"], 65536, "PGPKeyID"); w.bits(0, 1); return; }
-  if ("PGPKeyPacket" in doc) { w.bits(18, W); w.bits(0, 1); w.binary((doc as any)["PGPKeyPacket"], 65536, "PGPKeyPacket"); w.bits(0, 1); return; }
-  if ("PgenCounter" in doc) { w.bits(19, W); w.bits(0, 1); w.binary((doc as any)["PgenCounter"], 65536, "PgenCounter"); w.bits(0, 1); return; }
-  if ("Q" in doc) { w.bits(20, W); w.bits(0, 1); w.binary((doc as any)["Q"], 65536, "Q"); w.bits(0, 1); return; }
-  if ("RSAKeyValue" in doc) { w.bits(21, W); try { e_RSAKeyValueType(w, (doc as any)["RSAKeyValue"]); } catch (err) { throw withPath(err, "RSAKeyValue"); } return; }
-  if ("Reference" in doc) { w.bits(22, W); try { e_ReferenceType(w, (doc as any)["Reference"]); } catch (err) { throw withPath(err, "Reference"); } return; }
-  if ("RetrievalMethod" in doc) { w.bits(23, W); try { e_RetrievalMethodType(w, (doc as any)["RetrievalMethod"]); } catch (err) { throw withPath(err, "RetrievalMethod"); } return; }
-  if ("SPKIData" in doc) { w.bits(24, W); try { e_SPKIDataType(w, (doc as any)["SPKIData"]); } catch (err) { throw withPath(err, "SPKIData"); } return; }
-  if ("SPKISexp" in doc) { w.bits(25, W); w.bits(0, 1); w.binary((doc as any)["SPKISexp"], 65536, "SPKISexp"); w.bits(0, 1); return; }
-  if ("Seed" in doc) { w.bits(26, W); w.bits(0, 1); w.binary((doc as any)["Seed"], 65536, "Seed"); w.bits(0, 1); return; }
-  if ("Signature" in doc) { w.bits(27, W); try { e_SignatureType(w, (doc as any)["Signature"]); } catch (err) { throw withPath(err, "Signature"); } return; }
-  if ("SignatureMethod" in doc) { w.bits(28, W); try { e_SignatureMethodType(w, (doc as any)["SignatureMethod"]); } catch (err) { throw withPath(err, "SignatureMethod"); } return; }
-  if ("SignatureProperties" in doc) { w.bits(29, W); try { e_SignaturePropertiesType(w, (doc as any)["SignatureProperties"]); } catch (err) { throw withPath(err, "SignatureProperties"); } return; }
-  if ("SignatureProperty" in doc) { w.bits(30, W); try { e_SignaturePropertyType(w, (doc as any)["SignatureProperty"]); } catch (err) { throw withPath(err, "SignatureProperty"); } return; }
-  if ("SignatureValue" in doc) { w.bits(31, W); try { e_SignatureValueType(w, (doc as any)["SignatureValue"]); } catch (err) { throw withPath(err, "SignatureValue"); } return; }
-  if ("SignedInfo" in doc) { w.bits(32, W); try { e_SignedInfoType(w, (doc as any)["SignedInfo"]); } catch (err) { throw withPath(err, "SignedInfo"); } return; }
-  if ("Transform" in doc) { w.bits(33, W); try { e_TransformType(w, (doc as any)["Transform"]); } catch (err) { throw withPath(err, "Transform"); } return; }
-  if ("Transforms" in doc) { w.bits(34, W); try { e_TransformsType(w, (doc as any)["Transforms"]); } catch (err) { throw withPath(err, "Transforms"); } return; }
-  if ("X509CRL" in doc) { w.bits(35, W); w.bits(0, 1); w.binary((doc as any)["X509CRL"], 65536, "X509CRL"); w.bits(0, 1); return; }
-  if ("X509Certificate" in doc) { w.bits(36, W); w.bits(0, 1); w.binary((doc as any)["X509Certificate"], 65536, "X509Certificate"); w.bits(0, 1); return; }
-  if ("X509Data" in doc) { w.bits(37, W); try { e_X509DataType(w, (doc as any)["X509Data"]); } catch (err) { throw withPath(err, "X509Data"); } return; }
-  if ("X509IssuerName" in doc) { w.bits(38, W); w.bits(0, 1); w.string((doc as any)["X509IssuerName"], 65536, "X509IssuerName"); w.bits(0, 1); return; }
-  if ("X509IssuerSerial" in doc) { w.bits(39, W); try { e_X509IssuerSerialType(w, (doc as any)["X509IssuerSerial"]); } catch (err) { throw withPath(err, "X509IssuerSerial"); } return; }
-  if ("X509SKI" in doc) { w.bits(40, W); w.bits(0, 1); w.binary((doc as any)["X509SKI"], 65536, "X509SKI"); w.bits(0, 1); return; }
-  if ("X509SerialNumber" in doc) { w.bits(41, W); w.bits(0, 1); w.intBig(chkBig((doc as any)["X509SerialNumber"], undefined, undefined, "X509SerialNumber")); w.bits(0, 1); return; }
-  if ("X509SubjectName" in doc) { w.bits(42, W); w.bits(0, 1); w.string((doc as any)["X509SubjectName"], 65536, "X509SubjectName"); w.bits(0, 1); return; }
-  if ("XPath" in doc) { w.bits(43, W); w.bits(0, 1); w.string((doc as any)["XPath"], 65536, "XPath"); w.bits(0, 1); return; }
-  if ("Y" in doc) { w.bits(44, W); w.bits(0, 1); w.binary((doc as any)["Y"], 65536, "Y"); w.bits(0, 1); return; }
+  for (const k in doc) {
+    switch (K_XmldsigFragment.get(k)) {
+      case 0: { w.bits(0, W); try { e_CanonicalizationMethodType(w, (doc as any)["CanonicalizationMethod"]); } catch (err) { throw withPath(err, "CanonicalizationMethod"); } return; }
+      case 1: { w.bits(1, W); try { e_DSAKeyValueType(w, (doc as any)["DSAKeyValue"]); } catch (err) { throw withPath(err, "DSAKeyValue"); } return; }
+      case 2: { w.bits(2, W); try { e_DigestMethodType(w, (doc as any)["DigestMethod"]); } catch (err) { throw withPath(err, "DigestMethod"); } return; }
+      case 3: { w.bits(3, W); w.bits(0, 1); w.binary((doc as any)["DigestValue"], 65536, "DigestValue"); w.bits(0, 1); return; }
+      case 4: { w.bits(4, W); w.bits(0, 1); w.binary((doc as any)["Exponent"], 65536, "Exponent"); w.bits(0, 1); return; }
+      case 5: { w.bits(5, W); w.bits(0, 1); w.binary((doc as any)["G"], 65536, "G"); w.bits(0, 1); return; }
+      case 6: { w.bits(6, W); w.bits(0, 1); w.intBig(chkBig((doc as any)["HMACOutputLength"], undefined, undefined, "HMACOutputLength")); w.bits(0, 1); return; }
+      case 7: { w.bits(7, W); w.bits(0, 1); w.binary((doc as any)["J"], 65536, "J"); w.bits(0, 1); return; }
+      case 8: { w.bits(8, W); try { e_KeyInfoType(w, (doc as any)["KeyInfo"]); } catch (err) { throw withPath(err, "KeyInfo"); } return; }
+      case 9: { w.bits(9, W); w.bits(0, 1); w.string((doc as any)["KeyName"], 65536, "KeyName"); w.bits(0, 1); return; }
+      case 10: { w.bits(10, W); try { e_KeyValueType(w, (doc as any)["KeyValue"]); } catch (err) { throw withPath(err, "KeyValue"); } return; }
+      case 11: { w.bits(11, W); try { e_ManifestType(w, (doc as any)["Manifest"]); } catch (err) { throw withPath(err, "Manifest"); } return; }
+      case 12: { w.bits(12, W); w.bits(0, 1); w.string((doc as any)["MgmtData"], 65536, "MgmtData"); w.bits(0, 1); return; }
+      case 13: { w.bits(13, W); w.bits(0, 1); w.binary((doc as any)["Modulus"], 65536, "Modulus"); w.bits(0, 1); return; }
+      case 14: { w.bits(14, W); try { e_ObjectType(w, (doc as any)["Object"]); } catch (err) { throw withPath(err, "Object"); } return; }
+      case 15: { w.bits(15, W); w.bits(0, 1); w.binary((doc as any)["P"], 65536, "P"); w.bits(0, 1); return; }
+      case 16: { w.bits(16, W); try { e_PGPDataType(w, (doc as any)["PGPData"]); } catch (err) { throw withPath(err, "PGPData"); } return; }
+      case 17: { w.bits(17, W); w.bits(0, 1); w.binary((doc as any)["PGPKeyID"], 65536, "PGPKeyID"); w.bits(0, 1); return; }
+      case 18: { w.bits(18, W); w.bits(0, 1); w.binary((doc as any)["PGPKeyPacket"], 65536, "PGPKeyPacket"); w.bits(0, 1); return; }
+      case 19: { w.bits(19, W); w.bits(0, 1); w.binary((doc as any)["PgenCounter"], 65536, "PgenCounter"); w.bits(0, 1); return; }
+      case 20: { w.bits(20, W); w.bits(0, 1); w.binary((doc as any)["Q"], 65536, "Q"); w.bits(0, 1); return; }
+      case 21: { w.bits(21, W); try { e_RSAKeyValueType(w, (doc as any)["RSAKeyValue"]); } catch (err) { throw withPath(err, "RSAKeyValue"); } return; }
+      case 22: { w.bits(22, W); try { e_ReferenceType(w, (doc as any)["Reference"]); } catch (err) { throw withPath(err, "Reference"); } return; }
+      case 23: { w.bits(23, W); try { e_RetrievalMethodType(w, (doc as any)["RetrievalMethod"]); } catch (err) { throw withPath(err, "RetrievalMethod"); } return; }
+      case 24: { w.bits(24, W); try { e_SPKIDataType(w, (doc as any)["SPKIData"]); } catch (err) { throw withPath(err, "SPKIData"); } return; }
+      case 25: { w.bits(25, W); w.bits(0, 1); w.binary((doc as any)["SPKISexp"], 65536, "SPKISexp"); w.bits(0, 1); return; }
+      case 26: { w.bits(26, W); w.bits(0, 1); w.binary((doc as any)["Seed"], 65536, "Seed"); w.bits(0, 1); return; }
+      case 27: { w.bits(27, W); try { e_SignatureType(w, (doc as any)["Signature"]); } catch (err) { throw withPath(err, "Signature"); } return; }
+      case 28: { w.bits(28, W); try { e_SignatureMethodType(w, (doc as any)["SignatureMethod"]); } catch (err) { throw withPath(err, "SignatureMethod"); } return; }
+      case 29: { w.bits(29, W); try { e_SignaturePropertiesType(w, (doc as any)["SignatureProperties"]); } catch (err) { throw withPath(err, "SignatureProperties"); } return; }
+      case 30: { w.bits(30, W); try { e_SignaturePropertyType(w, (doc as any)["SignatureProperty"]); } catch (err) { throw withPath(err, "SignatureProperty"); } return; }
+      case 31: { w.bits(31, W); try { e_SignatureValueType(w, (doc as any)["SignatureValue"]); } catch (err) { throw withPath(err, "SignatureValue"); } return; }
+      case 32: { w.bits(32, W); try { e_SignedInfoType(w, (doc as any)["SignedInfo"]); } catch (err) { throw withPath(err, "SignedInfo"); } return; }
+      case 33: { w.bits(33, W); try { e_TransformType(w, (doc as any)["Transform"]); } catch (err) { throw withPath(err, "Transform"); } return; }
+      case 34: { w.bits(34, W); try { e_TransformsType(w, (doc as any)["Transforms"]); } catch (err) { throw withPath(err, "Transforms"); } return; }
+      case 35: { w.bits(35, W); w.bits(0, 1); w.binary((doc as any)["X509CRL"], 65536, "X509CRL"); w.bits(0, 1); return; }
+      case 36: { w.bits(36, W); w.bits(0, 1); w.binary((doc as any)["X509Certificate"], 65536, "X509Certificate"); w.bits(0, 1); return; }
+      case 37: { w.bits(37, W); try { e_X509DataType(w, (doc as any)["X509Data"]); } catch (err) { throw withPath(err, "X509Data"); } return; }
+      case 38: { w.bits(38, W); w.bits(0, 1); w.string((doc as any)["X509IssuerName"], 65536, "X509IssuerName"); w.bits(0, 1); return; }
+      case 39: { w.bits(39, W); try { e_X509IssuerSerialType(w, (doc as any)["X509IssuerSerial"]); } catch (err) { throw withPath(err, "X509IssuerSerial"); } return; }
+      case 40: { w.bits(40, W); w.bits(0, 1); w.binary((doc as any)["X509SKI"], 65536, "X509SKI"); w.bits(0, 1); return; }
+      case 41: { w.bits(41, W); w.bits(0, 1); w.intBig(chkBig((doc as any)["X509SerialNumber"], undefined, undefined, "X509SerialNumber")); w.bits(0, 1); return; }
+      case 42: { w.bits(42, W); w.bits(0, 1); w.string((doc as any)["X509SubjectName"], 65536, "X509SubjectName"); w.bits(0, 1); return; }
+      case 43: { w.bits(43, W); w.bits(0, 1); w.string((doc as any)["XPath"], 65536, "XPath"); w.bits(0, 1); return; }
+      case 44: { w.bits(44, W); w.bits(0, 1); w.binary((doc as any)["Y"], 65536, "Y"); w.bits(0, 1); return; }
+    }
+  }
   throw new ExiEncodeError("EXI_STRUCTURE", Object.keys(doc)[0] ?? "", "not an element of the fragment grammar");
 }
 

@@ -8,7 +8,7 @@
 import { BitReader } from "../../exi/reader.js";
 import { BitWriter } from "../../exi/writer.js";
 import { ExiDecodeError, ExiEncodeError, withPath } from "../../exi/errors.js";
-import { arrErr, chkBig, chkBool, chkInt, enumErr, structErr } from "../../exi/check.js";
+import { arrErr, chkBig, chkBool, chkInt, enumErr, enumIdx, missErr, structErr } from "../../exi/check.js";
 import { MAX_EXI_MESSAGE_BYTES } from "../../exi/limits.js";
 import type { DecodeOptions, EncodeOptions } from "../../exi/options.js";
 import type * as T from "./types.js";
@@ -154,45 +154,36 @@ function d_SignatureType(r: BitReader): T.SignatureType {
 function e_SignatureType(w: BitWriter, o: T.SignatureType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for SignatureType");
   let s = 0;
-  let v: any;
-  v = o.Id;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 2); s = 1; break;
-      default: throw structErr("SignatureType", "Id", EXP_SignatureType[s]!);
-    }
-    w.string(v, 65536, "Id");
+  const v0: any = o.Id;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 2);
+    w.string(v0, 65536, "Id");
   }
-  v = o.SignedInfo;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(1, 2); s = 2; break;
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("SignatureType", "SignedInfo", EXP_SignatureType[s]!);
-    }
-    try { e_SignedInfoType(w, v); } catch (err) { throw withPath(err, "SignedInfo"); }
+  const v1: any = o.SignedInfo;
+  if (v1 === undefined) throw missErr("SignatureType", "SignedInfo");
+  switch (s) {
+    case 0: w.bits(1, 2); s = 2; break;
+    case 1: w.bits(0, 1); s = 2; break;
+    default: throw structErr("SignatureType", "SignedInfo", EXP_SignatureType[s]!);
   }
-  v = o.SignatureValue;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("SignatureType", "SignatureValue", EXP_SignatureType[s]!);
-    }
-    try { e_SignatureValueType(w, v); } catch (err) { throw withPath(err, "SignatureValue"); }
+  try { e_SignedInfoType(w, v1); } catch (err) { throw withPath(err, "SignedInfo"); }
+  const v2: any = o.SignatureValue;
+  if (v2 === undefined) throw missErr("SignatureType", "SignatureValue");
+  s = 3;
+  w.bits(0, 1);
+  try { e_SignatureValueType(w, v2); } catch (err) { throw withPath(err, "SignatureValue"); }
+  const v3: any = o.KeyInfo;
+  if (v3 !== undefined) {
+    s = 4;
+    w.bits(0, 2);
+    try { e_KeyInfoType(w, v3); } catch (err) { throw withPath(err, "KeyInfo"); }
   }
-  v = o.KeyInfo;
-  if (v !== undefined) {
-    switch (s) {
-      case 3: w.bits(0, 2); s = 4; break;
-      default: throw structErr("SignatureType", "KeyInfo", EXP_SignatureType[s]!);
-    }
-    try { e_KeyInfoType(w, v); } catch (err) { throw withPath(err, "KeyInfo"); }
-  }
-  v = o.Object;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("Object", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v4: any = o.Object;
+  if (v4 !== undefined) {
+    if (!Array.isArray(v4) || v4.length > 4096) throw arrErr("Object", v4, 4096);
+    for (let k = 0; k < v4.length; k++) {
+      const x = v4[k];
       switch (s) {
         case 3: w.bits(1, 2); s = 5; break;
         case 4: w.bits(0, 2); s = 5; break;
@@ -256,37 +247,31 @@ function d_SignedInfoType(r: BitReader): T.SignedInfoType {
 function e_SignedInfoType(w: BitWriter, o: T.SignedInfoType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for SignedInfoType");
   let s = 0;
-  let v: any;
-  v = o.Id;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 2); s = 1; break;
-      default: throw structErr("SignedInfoType", "Id", EXP_SignedInfoType[s]!);
-    }
-    w.string(v, 65536, "Id");
+  const v0: any = o.Id;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 2);
+    w.string(v0, 65536, "Id");
   }
-  v = o.CanonicalizationMethod;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(1, 2); s = 2; break;
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("SignedInfoType", "CanonicalizationMethod", EXP_SignedInfoType[s]!);
-    }
-    try { e_CanonicalizationMethodType(w, v); } catch (err) { throw withPath(err, "CanonicalizationMethod"); }
+  const v1: any = o.CanonicalizationMethod;
+  if (v1 === undefined) throw missErr("SignedInfoType", "CanonicalizationMethod");
+  switch (s) {
+    case 0: w.bits(1, 2); s = 2; break;
+    case 1: w.bits(0, 1); s = 2; break;
+    default: throw structErr("SignedInfoType", "CanonicalizationMethod", EXP_SignedInfoType[s]!);
   }
-  v = o.SignatureMethod;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("SignedInfoType", "SignatureMethod", EXP_SignedInfoType[s]!);
-    }
-    try { e_SignatureMethodType(w, v); } catch (err) { throw withPath(err, "SignatureMethod"); }
-  }
-  v = o.Reference;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("Reference", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  try { e_CanonicalizationMethodType(w, v1); } catch (err) { throw withPath(err, "CanonicalizationMethod"); }
+  const v2: any = o.SignatureMethod;
+  if (v2 === undefined) throw missErr("SignedInfoType", "SignatureMethod");
+  s = 3;
+  w.bits(0, 1);
+  try { e_SignatureMethodType(w, v2); } catch (err) { throw withPath(err, "SignatureMethod"); }
+  const v3: any = o.Reference;
+  if (v3 === undefined || (Array.isArray(v3) && v3.length === 0)) throw missErr("SignedInfoType", "Reference");
+  if (v3 !== undefined) {
+    if (!Array.isArray(v3) || v3.length > 4096) throw arrErr("Reference", v3, 4096);
+    for (let k = 0; k < v3.length; k++) {
+      const x = v3[k];
       switch (s) {
         case 3: w.bits(0, 1); s = 4; break;
         case 4: w.bits(0, 2); s = 4; break;
@@ -295,10 +280,7 @@ function e_SignedInfoType(w: BitWriter, o: T.SignedInfoType): void {
       try { e_ReferenceType(w, x); } catch (err) { throw withPath(err, "Reference"); }
     }
   }
-  switch (s) {
-    case 4: w.bits(1, 2); return;
-    default: throw structErr("SignedInfoType", "(end)", EXP_SignedInfoType[s]!);
-  }
+  w.bits(1, 2);
 }
 const EXP_SignedInfoType: readonly string[] = ["AT(Id)|SE(CanonicalizationMethod)","SE(CanonicalizationMethod)","SE(SignatureMethod)","SE(Reference)","SE(Reference)|EE"];
 
@@ -337,20 +319,12 @@ function d_CanonicalizationMethodType(r: BitReader): T.CanonicalizationMethodTyp
 function e_CanonicalizationMethodType(w: BitWriter, o: T.CanonicalizationMethodType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for CanonicalizationMethodType");
   let s = 0;
-  let v: any;
-  v = o.Algorithm;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("CanonicalizationMethodType", "Algorithm", EXP_CanonicalizationMethodType[s]!);
-    }
-    w.string(v, 65536, "Algorithm");
-  }
-  switch (s) {
-    case 1: w.bits(1, 2); return;
-    case 2: w.bits(1, 2); return;
-    default: throw structErr("CanonicalizationMethodType", "(end)", EXP_CanonicalizationMethodType[s]!);
-  }
+  const v0: any = o.Algorithm;
+  if (v0 === undefined) throw missErr("CanonicalizationMethodType", "Algorithm");
+  s = 1;
+  w.bits(0, 1);
+  w.string(v0, 65536, "Algorithm");
+  w.bits(1, 2);
 }
 const EXP_CanonicalizationMethodType: readonly string[] = ["AT(Algorithm)","SE(*)|EE|CH(untyped)","SE(*)|EE|CH(untyped)"];
 
@@ -398,27 +372,21 @@ function d_SignatureMethodType(r: BitReader): T.SignatureMethodType {
 function e_SignatureMethodType(w: BitWriter, o: T.SignatureMethodType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for SignatureMethodType");
   let s = 0;
-  let v: any;
-  v = o.Algorithm;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("SignatureMethodType", "Algorithm", EXP_SignatureMethodType[s]!);
-    }
-    w.string(v, 65536, "Algorithm");
-  }
-  v = o.HMACOutputLength;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 3); s = 2; break;
-      default: throw structErr("SignatureMethodType", "HMACOutputLength", EXP_SignatureMethodType[s]!);
-    }
-    w.bits(0, 1); w.intBig(chkBig(v, undefined, undefined, "HMACOutputLength")); w.bits(0, 1);
+  const v0: any = o.Algorithm;
+  if (v0 === undefined) throw missErr("SignatureMethodType", "Algorithm");
+  s = 1;
+  w.bits(0, 1);
+  w.string(v0, 65536, "Algorithm");
+  const v1: any = o.HMACOutputLength;
+  if (v1 !== undefined) {
+    s = 2;
+    w.bits(0, 4);
+    w.intBig(chkBig(v1, undefined, undefined, "HMACOutputLength"));
+    w.bits(0, 1);
   }
   switch (s) {
     case 1: w.bits(2, 3); return;
     case 2: w.bits(1, 2); return;
-    case 3: w.bits(1, 2); return;
     default: throw structErr("SignatureMethodType", "(end)", EXP_SignatureMethodType[s]!);
   }
 }
@@ -489,36 +457,33 @@ function d_ReferenceType(r: BitReader): T.ReferenceType {
 function e_ReferenceType(w: BitWriter, o: T.ReferenceType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ReferenceType");
   let s = 0;
-  let v: any;
-  v = o.Id;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 3); s = 1; break;
-      default: throw structErr("ReferenceType", "Id", EXP_ReferenceType[s]!);
-    }
-    w.string(v, 65536, "Id");
+  const v0: any = o.Id;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 3);
+    w.string(v0, 65536, "Id");
   }
-  v = o.Type;
-  if (v !== undefined) {
+  const v1: any = o.Type;
+  if (v1 !== undefined) {
     switch (s) {
       case 0: w.bits(1, 3); s = 2; break;
       case 1: w.bits(0, 3); s = 2; break;
       default: throw structErr("ReferenceType", "Type", EXP_ReferenceType[s]!);
     }
-    w.string(v, 65536, "Type");
+    w.string(v1, 65536, "Type");
   }
-  v = o.URI;
-  if (v !== undefined) {
+  const v2: any = o.URI;
+  if (v2 !== undefined) {
     switch (s) {
       case 0: w.bits(2, 3); s = 3; break;
       case 1: w.bits(1, 3); s = 3; break;
       case 2: w.bits(0, 2); s = 3; break;
       default: throw structErr("ReferenceType", "URI", EXP_ReferenceType[s]!);
     }
-    w.string(v, 65536, "URI");
+    w.string(v2, 65536, "URI");
   }
-  v = o.Transforms;
-  if (v !== undefined) {
+  const v3: any = o.Transforms;
+  if (v3 !== undefined) {
     switch (s) {
       case 0: w.bits(3, 3); s = 4; break;
       case 1: w.bits(2, 3); s = 4; break;
@@ -526,32 +491,25 @@ function e_ReferenceType(w: BitWriter, o: T.ReferenceType): void {
       case 3: w.bits(0, 2); s = 4; break;
       default: throw structErr("ReferenceType", "Transforms", EXP_ReferenceType[s]!);
     }
-    try { e_TransformsType(w, v); } catch (err) { throw withPath(err, "Transforms"); }
+    try { e_TransformsType(w, v3); } catch (err) { throw withPath(err, "Transforms"); }
   }
-  v = o.DigestMethod;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(4, 3); s = 5; break;
-      case 1: w.bits(3, 3); s = 5; break;
-      case 2: w.bits(2, 2); s = 5; break;
-      case 3: w.bits(1, 2); s = 5; break;
-      case 4: w.bits(0, 1); s = 5; break;
-      default: throw structErr("ReferenceType", "DigestMethod", EXP_ReferenceType[s]!);
-    }
-    try { e_DigestMethodType(w, v); } catch (err) { throw withPath(err, "DigestMethod"); }
-  }
-  v = o.DigestValue;
-  if (v !== undefined) {
-    switch (s) {
-      case 5: w.bits(0, 1); s = 6; break;
-      default: throw structErr("ReferenceType", "DigestValue", EXP_ReferenceType[s]!);
-    }
-    w.bits(0, 1); w.binary(v, 65536, "DigestValue"); w.bits(0, 1);
-  }
+  const v4: any = o.DigestMethod;
+  if (v4 === undefined) throw missErr("ReferenceType", "DigestMethod");
   switch (s) {
-    case 6: w.bits(0, 1); return;
-    default: throw structErr("ReferenceType", "(end)", EXP_ReferenceType[s]!);
+    case 0: w.bits(4, 3); s = 5; break;
+    case 1: w.bits(3, 3); s = 5; break;
+    case 2: w.bits(2, 2); s = 5; break;
+    case 3: w.bits(1, 2); s = 5; break;
+    case 4: w.bits(0, 1); s = 5; break;
+    default: throw structErr("ReferenceType", "DigestMethod", EXP_ReferenceType[s]!);
   }
+  try { e_DigestMethodType(w, v4); } catch (err) { throw withPath(err, "DigestMethod"); }
+  const v5: any = o.DigestValue;
+  if (v5 === undefined) throw missErr("ReferenceType", "DigestValue");
+  s = 6;
+  w.bits(0, 2);
+  w.binary(v5, 65536, "DigestValue");
+  w.bits(0, 2);
 }
 const EXP_ReferenceType: readonly string[] = ["AT(Id)|AT(Type)|AT(URI)|SE(Transforms)|SE(DigestMethod)","AT(Type)|AT(URI)|SE(Transforms)|SE(DigestMethod)","AT(URI)|SE(Transforms)|SE(DigestMethod)","SE(Transforms)|SE(DigestMethod)","SE(DigestMethod)","SE(DigestValue)","EE"];
 
@@ -581,12 +539,12 @@ function d_TransformsType(r: BitReader): T.TransformsType {
 function e_TransformsType(w: BitWriter, o: T.TransformsType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for TransformsType");
   let s = 0;
-  let v: any;
-  v = o.Transform;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("Transform", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.Transform;
+  if (v0 === undefined || (Array.isArray(v0) && v0.length === 0)) throw missErr("TransformsType", "Transform");
+  if (v0 !== undefined) {
+    if (!Array.isArray(v0) || v0.length > 4096) throw arrErr("Transform", v0, 4096);
+    for (let k = 0; k < v0.length; k++) {
+      const x = v0[k];
       switch (s) {
         case 0: w.bits(0, 1); s = 1; break;
         case 1: w.bits(0, 2); s = 1; break;
@@ -595,10 +553,7 @@ function e_TransformsType(w: BitWriter, o: T.TransformsType): void {
       try { e_TransformType(w, x); } catch (err) { throw withPath(err, "Transform"); }
     }
   }
-  switch (s) {
-    case 1: w.bits(1, 2); return;
-    default: throw structErr("TransformsType", "(end)", EXP_TransformsType[s]!);
-  }
+  w.bits(1, 2);
 }
 const EXP_TransformsType: readonly string[] = ["SE(Transform)","SE(Transform)|EE"];
 
@@ -648,32 +603,27 @@ function d_TransformType(r: BitReader): T.TransformType {
 function e_TransformType(w: BitWriter, o: T.TransformType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for TransformType");
   let s = 0;
-  let v: any;
-  v = o.Algorithm;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("TransformType", "Algorithm", EXP_TransformType[s]!);
-    }
-    w.string(v, 65536, "Algorithm");
-  }
-  v = o.XPath;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("XPath", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.Algorithm;
+  if (v0 === undefined) throw missErr("TransformType", "Algorithm");
+  s = 1;
+  w.bits(0, 1);
+  w.string(v0, 65536, "Algorithm");
+  const v1: any = o.XPath;
+  if (v1 !== undefined) {
+    if (!Array.isArray(v1) || v1.length > 4096) throw arrErr("XPath", v1, 4096);
+    for (let k = 0; k < v1.length; k++) {
+      const x = v1[k];
       switch (s) {
-        case 1: w.bits(0, 3); s = 3; break;
-        case 2: w.bits(0, 3); s = 3; break;
-        case 3: w.bits(0, 3); s = 3; break;
+        case 1: w.bits(0, 4); s = 3; break;
+        case 3: w.bits(0, 4); s = 3; break;
         default: throw structErr("TransformType", "XPath", EXP_TransformType[s]!);
       }
-      w.bits(0, 1); w.string(x, 65536, "XPath"); w.bits(0, 1);
+      w.string(x, 65536, "XPath");
+      w.bits(0, 1);
     }
   }
   switch (s) {
     case 1: w.bits(2, 3); return;
-    case 2: w.bits(2, 3); return;
     case 3: w.bits(2, 3); return;
     default: throw structErr("TransformType", "(end)", EXP_TransformType[s]!);
   }
@@ -715,20 +665,12 @@ function d_DigestMethodType(r: BitReader): T.DigestMethodType {
 function e_DigestMethodType(w: BitWriter, o: T.DigestMethodType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for DigestMethodType");
   let s = 0;
-  let v: any;
-  v = o.Algorithm;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("DigestMethodType", "Algorithm", EXP_DigestMethodType[s]!);
-    }
-    w.string(v, 65536, "Algorithm");
-  }
-  switch (s) {
-    case 1: w.bits(1, 2); return;
-    case 2: w.bits(1, 2); return;
-    default: throw structErr("DigestMethodType", "(end)", EXP_DigestMethodType[s]!);
-  }
+  const v0: any = o.Algorithm;
+  if (v0 === undefined) throw missErr("DigestMethodType", "Algorithm");
+  s = 1;
+  w.bits(0, 1);
+  w.string(v0, 65536, "Algorithm");
+  w.bits(1, 2);
 }
 const EXP_DigestMethodType: readonly string[] = ["AT(Algorithm)","SE(*)|EE|CH(untyped)","SE(*)|EE|CH(untyped)"];
 
@@ -764,28 +706,21 @@ function d_SignatureValueType(r: BitReader): T.SignatureValueType {
 function e_SignatureValueType(w: BitWriter, o: T.SignatureValueType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for SignatureValueType");
   let s = 0;
-  let v: any;
-  v = o.Id;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 2); s = 1; break;
-      default: throw structErr("SignatureValueType", "Id", EXP_SignatureValueType[s]!);
-    }
-    w.string(v, 65536, "Id");
+  const v0: any = o.Id;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 2);
+    w.string(v0, 65536, "Id");
   }
-  v = o.CONTENT;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(1, 2); s = 2; break;
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("SignatureValueType", "CONTENT", EXP_SignatureValueType[s]!);
-    }
-    w.binary(v, 65536, "CONTENT");
-  }
+  const v1: any = o.CONTENT;
+  if (v1 === undefined) throw missErr("SignatureValueType", "CONTENT");
   switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("SignatureValueType", "(end)", EXP_SignatureValueType[s]!);
+    case 0: w.bits(1, 2); s = 2; break;
+    case 1: w.bits(0, 1); s = 2; break;
+    default: throw structErr("SignatureValueType", "CONTENT", EXP_SignatureValueType[s]!);
   }
+  w.binary(v1, 65536, "CONTENT");
+  w.bits(0, 1);
 }
 const EXP_SignatureValueType: readonly string[] = ["AT(Id)|CH","CH","EE"];
 
@@ -951,83 +886,69 @@ function d_KeyInfoType(r: BitReader): T.KeyInfoType {
 function e_KeyInfoType(w: BitWriter, o: T.KeyInfoType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for KeyInfoType");
   let s = 0;
-  let v: any;
-  v = o.Id;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 4); s = 1; break;
-      default: throw structErr("KeyInfoType", "Id", EXP_KeyInfoType[s]!);
-    }
-    w.string(v, 65536, "Id");
+  let m0 = 0;
+  for (const k in o) {
+    const i = F_KeyInfoType.get(k);
+    if (i === undefined) continue;
+    m0 |= 1 << i;
   }
-  v = o.KeyName;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("KeyName", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = m0 & 1 ? o.Id : undefined;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 4);
+    w.string(v0, 65536, "Id");
+  }
+  const v1: any = m0 & 2 ? o.KeyName : undefined;
+  if (v1 !== undefined) {
+    if (!Array.isArray(v1) || v1.length > 4096) throw arrErr("KeyName", v1, 4096);
+    for (let k = 0; k < v1.length; k++) {
+      const x = v1[k];
       switch (s) {
-        case 0: w.bits(1, 4); s = 2; break;
-        case 1: w.bits(0, 4); s = 2; break;
-        case 2: w.bits(0, 4); s = 2; break;
-        case 3: w.bits(0, 4); s = 2; break;
-        case 4: w.bits(0, 4); s = 2; break;
-        case 5: w.bits(0, 4); s = 2; break;
-        case 6: w.bits(0, 4); s = 2; break;
-        case 7: w.bits(0, 4); s = 2; break;
-        case 8: w.bits(0, 4); s = 2; break;
-        case 9: w.bits(0, 4); s = 2; break;
+        case 0: w.bits(2, 5); s = 2; break;
+        case 1: w.bits(0, 5); s = 2; break;
+        case 2: w.bits(0, 5); s = 2; break;
         default: throw structErr("KeyInfoType", "KeyName", EXP_KeyInfoType[s]!);
       }
-      w.bits(0, 1); w.string(x, 65536, "KeyName"); w.bits(0, 1);
+      w.string(x, 65536, "KeyName");
+      w.bits(0, 1);
     }
   }
-  v = o.KeyValue;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("KeyValue", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v2: any = m0 & 4 ? o.KeyValue : undefined;
+  if (v2 !== undefined) {
+    if (!Array.isArray(v2) || v2.length > 4096) throw arrErr("KeyValue", v2, 4096);
+    for (let k = 0; k < v2.length; k++) {
+      const x = v2[k];
       switch (s) {
         case 0: w.bits(2, 4); s = 3; break;
         case 1: w.bits(1, 4); s = 3; break;
         case 2: w.bits(1, 4); s = 3; break;
         case 3: w.bits(1, 4); s = 3; break;
-        case 4: w.bits(1, 4); s = 3; break;
-        case 5: w.bits(1, 4); s = 3; break;
-        case 6: w.bits(1, 4); s = 3; break;
-        case 7: w.bits(1, 4); s = 3; break;
-        case 8: w.bits(1, 4); s = 3; break;
-        case 9: w.bits(1, 4); s = 3; break;
         default: throw structErr("KeyInfoType", "KeyValue", EXP_KeyInfoType[s]!);
       }
       try { e_KeyValueType(w, x); } catch (err) { throw withPath(err, "KeyValue"); }
     }
   }
-  v = o.RetrievalMethod;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("RetrievalMethod", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v3: any = m0 & 8 ? o.RetrievalMethod : undefined;
+  if (v3 !== undefined) {
+    if (!Array.isArray(v3) || v3.length > 4096) throw arrErr("RetrievalMethod", v3, 4096);
+    for (let k = 0; k < v3.length; k++) {
+      const x = v3[k];
       switch (s) {
         case 0: w.bits(3, 4); s = 4; break;
         case 1: w.bits(2, 4); s = 4; break;
         case 2: w.bits(2, 4); s = 4; break;
         case 3: w.bits(2, 4); s = 4; break;
         case 4: w.bits(2, 4); s = 4; break;
-        case 5: w.bits(2, 4); s = 4; break;
-        case 6: w.bits(2, 4); s = 4; break;
-        case 7: w.bits(2, 4); s = 4; break;
-        case 8: w.bits(2, 4); s = 4; break;
-        case 9: w.bits(2, 4); s = 4; break;
         default: throw structErr("KeyInfoType", "RetrievalMethod", EXP_KeyInfoType[s]!);
       }
       try { e_RetrievalMethodType(w, x); } catch (err) { throw withPath(err, "RetrievalMethod"); }
     }
   }
-  v = o.X509Data;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("X509Data", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v4: any = m0 & 16 ? o.X509Data : undefined;
+  if (v4 !== undefined) {
+    if (!Array.isArray(v4) || v4.length > 4096) throw arrErr("X509Data", v4, 4096);
+    for (let k = 0; k < v4.length; k++) {
+      const x = v4[k];
       switch (s) {
         case 0: w.bits(4, 4); s = 5; break;
         case 1: w.bits(3, 4); s = 5; break;
@@ -1035,20 +956,16 @@ function e_KeyInfoType(w: BitWriter, o: T.KeyInfoType): void {
         case 3: w.bits(3, 4); s = 5; break;
         case 4: w.bits(3, 4); s = 5; break;
         case 5: w.bits(3, 4); s = 5; break;
-        case 6: w.bits(3, 4); s = 5; break;
-        case 7: w.bits(3, 4); s = 5; break;
-        case 8: w.bits(3, 4); s = 5; break;
-        case 9: w.bits(3, 4); s = 5; break;
         default: throw structErr("KeyInfoType", "X509Data", EXP_KeyInfoType[s]!);
       }
       try { e_X509DataType(w, x); } catch (err) { throw withPath(err, "X509Data"); }
     }
   }
-  v = o.PGPData;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("PGPData", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v5: any = m0 & 32 ? o.PGPData : undefined;
+  if (v5 !== undefined) {
+    if (!Array.isArray(v5) || v5.length > 4096) throw arrErr("PGPData", v5, 4096);
+    for (let k = 0; k < v5.length; k++) {
+      const x = v5[k];
       switch (s) {
         case 0: w.bits(5, 4); s = 6; break;
         case 1: w.bits(4, 4); s = 6; break;
@@ -1057,19 +974,16 @@ function e_KeyInfoType(w: BitWriter, o: T.KeyInfoType): void {
         case 4: w.bits(4, 4); s = 6; break;
         case 5: w.bits(4, 4); s = 6; break;
         case 6: w.bits(4, 4); s = 6; break;
-        case 7: w.bits(4, 4); s = 6; break;
-        case 8: w.bits(4, 4); s = 6; break;
-        case 9: w.bits(4, 4); s = 6; break;
         default: throw structErr("KeyInfoType", "PGPData", EXP_KeyInfoType[s]!);
       }
       try { e_PGPDataType(w, x); } catch (err) { throw withPath(err, "PGPData"); }
     }
   }
-  v = o.SPKIData;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("SPKIData", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v6: any = m0 & 64 ? o.SPKIData : undefined;
+  if (v6 !== undefined) {
+    if (!Array.isArray(v6) || v6.length > 4096) throw arrErr("SPKIData", v6, 4096);
+    for (let k = 0; k < v6.length; k++) {
+      const x = v6[k];
       switch (s) {
         case 0: w.bits(6, 4); s = 7; break;
         case 1: w.bits(5, 4); s = 7; break;
@@ -1079,32 +993,30 @@ function e_KeyInfoType(w: BitWriter, o: T.KeyInfoType): void {
         case 5: w.bits(5, 4); s = 7; break;
         case 6: w.bits(5, 4); s = 7; break;
         case 7: w.bits(5, 4); s = 7; break;
-        case 8: w.bits(5, 4); s = 7; break;
-        case 9: w.bits(5, 4); s = 7; break;
         default: throw structErr("KeyInfoType", "SPKIData", EXP_KeyInfoType[s]!);
       }
       try { e_SPKIDataType(w, x); } catch (err) { throw withPath(err, "SPKIData"); }
     }
   }
-  v = o.MgmtData;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("MgmtData", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v7: any = m0 & 128 ? o.MgmtData : undefined;
+  if (v7 !== undefined) {
+    if (!Array.isArray(v7) || v7.length > 4096) throw arrErr("MgmtData", v7, 4096);
+    for (let k = 0; k < v7.length; k++) {
+      const x = v7[k];
       switch (s) {
-        case 0: w.bits(7, 4); s = 8; break;
-        case 1: w.bits(6, 4); s = 8; break;
-        case 2: w.bits(6, 4); s = 8; break;
-        case 3: w.bits(6, 4); s = 8; break;
-        case 4: w.bits(6, 4); s = 8; break;
-        case 5: w.bits(6, 4); s = 8; break;
-        case 6: w.bits(6, 4); s = 8; break;
-        case 7: w.bits(6, 4); s = 8; break;
-        case 8: w.bits(6, 4); s = 8; break;
-        case 9: w.bits(6, 4); s = 8; break;
+        case 0: w.bits(14, 5); s = 8; break;
+        case 1: w.bits(12, 5); s = 8; break;
+        case 2: w.bits(12, 5); s = 8; break;
+        case 3: w.bits(12, 5); s = 8; break;
+        case 4: w.bits(12, 5); s = 8; break;
+        case 5: w.bits(12, 5); s = 8; break;
+        case 6: w.bits(12, 5); s = 8; break;
+        case 7: w.bits(12, 5); s = 8; break;
+        case 8: w.bits(12, 5); s = 8; break;
         default: throw structErr("KeyInfoType", "MgmtData", EXP_KeyInfoType[s]!);
       }
-      w.bits(0, 1); w.string(x, 65536, "MgmtData"); w.bits(0, 1);
+      w.string(x, 65536, "MgmtData");
+      w.bits(0, 1);
     }
   }
   switch (s) {
@@ -1115,11 +1027,11 @@ function e_KeyInfoType(w: BitWriter, o: T.KeyInfoType): void {
     case 6: w.bits(8, 4); return;
     case 7: w.bits(8, 4); return;
     case 8: w.bits(8, 4); return;
-    case 9: w.bits(8, 4); return;
     default: throw structErr("KeyInfoType", "(end)", EXP_KeyInfoType[s]!);
   }
 }
 const EXP_KeyInfoType: readonly string[] = ["AT(Id)|SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|CH(untyped)","SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|CH(untyped)","SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)","SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)","SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)","SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)","SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)","SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)","SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)","SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)"];
+const F_KeyInfoType = new Map<string, number>([["Id",0],["KeyName",1],["KeyValue",2],["RetrievalMethod",3],["X509Data",4],["PGPData",5],["SPKIData",6],["MgmtData",7]]);
 
 function d_KeyValueType(r: BitReader): T.KeyValueType {
   const o: any = {};
@@ -1164,27 +1076,23 @@ function d_KeyValueType(r: BitReader): T.KeyValueType {
 function e_KeyValueType(w: BitWriter, o: T.KeyValueType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for KeyValueType");
   let s = 0;
-  let v: any;
-  v = o.DSAKeyValue;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 3); s = 1; break;
-      default: throw structErr("KeyValueType", "DSAKeyValue", EXP_KeyValueType[s]!);
-    }
-    try { e_DSAKeyValueType(w, v); } catch (err) { throw withPath(err, "DSAKeyValue"); }
+  const v0: any = o.DSAKeyValue;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 3);
+    try { e_DSAKeyValueType(w, v0); } catch (err) { throw withPath(err, "DSAKeyValue"); }
   }
-  v = o.RSAKeyValue;
-  if (v !== undefined) {
+  const v1: any = o.RSAKeyValue;
+  if (v1 !== undefined) {
     switch (s) {
       case 0: w.bits(1, 3); s = 2; break;
       default: throw structErr("KeyValueType", "RSAKeyValue", EXP_KeyValueType[s]!);
     }
-    try { e_RSAKeyValueType(w, v); } catch (err) { throw withPath(err, "RSAKeyValue"); }
+    try { e_RSAKeyValueType(w, v1); } catch (err) { throw withPath(err, "RSAKeyValue"); }
   }
   switch (s) {
     case 1: w.bits(0, 2); return;
     case 2: w.bits(0, 2); return;
-    case 3: w.bits(0, 2); return;
     default: throw structErr("KeyValueType", "(end)", EXP_KeyValueType[s]!);
   }
 }
@@ -1257,66 +1165,67 @@ function d_DSAKeyValueType(r: BitReader): T.DSAKeyValueType {
 function e_DSAKeyValueType(w: BitWriter, o: T.DSAKeyValueType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for DSAKeyValueType");
   let s = 0;
-  let v: any;
-  v = o.P;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 2); s = 1; break;
-      default: throw structErr("DSAKeyValueType", "P", EXP_DSAKeyValueType[s]!);
-    }
-    w.bits(0, 1); w.binary(v, 65536, "P"); w.bits(0, 1);
+  const v0: any = o.P;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 3);
+    w.binary(v0, 65536, "P");
+    w.bits(0, 1);
   }
-  v = o.Q;
-  if (v !== undefined) {
+  const v1: any = o.Q;
+  if (v1 !== undefined) {
     switch (s) {
-      case 1: w.bits(0, 1); s = 4; break;
+      case 1: w.bits(0, 2); s = 4; break;
       default: throw structErr("DSAKeyValueType", "Q", EXP_DSAKeyValueType[s]!);
     }
-    w.bits(0, 1); w.binary(v, 65536, "Q"); w.bits(0, 1);
+    w.binary(v1, 65536, "Q");
+    w.bits(0, 1);
   }
-  v = o.G;
-  if (v !== undefined) {
+  const v2: any = o.G;
+  if (v2 !== undefined) {
     switch (s) {
-      case 0: w.bits(1, 2); s = 2; break;
-      case 4: w.bits(0, 2); s = 2; break;
+      case 0: w.bits(2, 3); s = 2; break;
+      case 4: w.bits(0, 3); s = 2; break;
       default: throw structErr("DSAKeyValueType", "G", EXP_DSAKeyValueType[s]!);
     }
-    w.bits(0, 1); w.binary(v, 65536, "G"); w.bits(0, 1);
+    w.binary(v2, 65536, "G");
+    w.bits(0, 1);
   }
-  v = o.Y;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(2, 2); s = 3; break;
-      case 2: w.bits(0, 1); s = 3; break;
-      case 4: w.bits(1, 2); s = 3; break;
-      default: throw structErr("DSAKeyValueType", "Y", EXP_DSAKeyValueType[s]!);
-    }
-    w.bits(0, 1); w.binary(v, 65536, "Y"); w.bits(0, 1);
+  const v3: any = o.Y;
+  if (v3 === undefined) throw missErr("DSAKeyValueType", "Y");
+  switch (s) {
+    case 0: w.bits(4, 3); s = 3; break;
+    case 2: w.bits(0, 2); s = 3; break;
+    case 4: w.bits(2, 3); s = 3; break;
+    default: throw structErr("DSAKeyValueType", "Y", EXP_DSAKeyValueType[s]!);
   }
-  v = o.J;
-  if (v !== undefined) {
-    switch (s) {
-      case 3: w.bits(0, 2); s = 5; break;
-      default: throw structErr("DSAKeyValueType", "J", EXP_DSAKeyValueType[s]!);
-    }
-    w.bits(0, 1); w.binary(v, 65536, "J"); w.bits(0, 1);
+  w.binary(v3, 65536, "Y");
+  const v4: any = o.J;
+  w.bits(0, 1);
+  if (v4 !== undefined) {
+    s = 5;
+    w.bits(0, 3);
+    w.binary(v4, 65536, "J");
+    w.bits(0, 1);
   }
-  v = o.Seed;
-  if (v !== undefined) {
+  const v5: any = o.Seed;
+  if (v5 !== undefined) {
     switch (s) {
-      case 3: w.bits(1, 2); s = 6; break;
-      case 5: w.bits(0, 2); s = 6; break;
+      case 3: w.bits(2, 3); s = 6; break;
+      case 5: w.bits(0, 3); s = 6; break;
       default: throw structErr("DSAKeyValueType", "Seed", EXP_DSAKeyValueType[s]!);
     }
-    w.bits(0, 1); w.binary(v, 65536, "Seed"); w.bits(0, 1);
+    w.binary(v5, 65536, "Seed");
+    w.bits(0, 1);
   }
-  v = o.PgenCounter;
-  if (v !== undefined) {
+  const v6: any = o.PgenCounter;
+  if (v6 !== undefined) {
     switch (s) {
-      case 6: w.bits(0, 1); s = 7; break;
+      case 6: w.bits(0, 2); s = 7; break;
       default: throw structErr("DSAKeyValueType", "PgenCounter", EXP_DSAKeyValueType[s]!);
     }
-    w.bits(0, 1); w.binary(v, 65536, "PgenCounter"); w.bits(0, 1);
+    w.binary(v6, 65536, "PgenCounter");
+    w.bits(0, 1);
   }
   switch (s) {
     case 3: w.bits(2, 2); return;
@@ -1358,27 +1267,17 @@ function d_RSAKeyValueType(r: BitReader): T.RSAKeyValueType {
 function e_RSAKeyValueType(w: BitWriter, o: T.RSAKeyValueType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for RSAKeyValueType");
   let s = 0;
-  let v: any;
-  v = o.Modulus;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("RSAKeyValueType", "Modulus", EXP_RSAKeyValueType[s]!);
-    }
-    w.bits(0, 1); w.binary(v, 65536, "Modulus"); w.bits(0, 1);
-  }
-  v = o.Exponent;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("RSAKeyValueType", "Exponent", EXP_RSAKeyValueType[s]!);
-    }
-    w.bits(0, 1); w.binary(v, 65536, "Exponent"); w.bits(0, 1);
-  }
-  switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("RSAKeyValueType", "(end)", EXP_RSAKeyValueType[s]!);
-  }
+  const v0: any = o.Modulus;
+  if (v0 === undefined) throw missErr("RSAKeyValueType", "Modulus");
+  s = 1;
+  w.bits(0, 2);
+  w.binary(v0, 65536, "Modulus");
+  const v1: any = o.Exponent;
+  if (v1 === undefined) throw missErr("RSAKeyValueType", "Exponent");
+  s = 2;
+  w.bits(0, 3);
+  w.binary(v1, 65536, "Exponent");
+  w.bits(0, 2);
 }
 const EXP_RSAKeyValueType: readonly string[] = ["SE(Modulus)","SE(Exponent)","EE"];
 
@@ -1425,33 +1324,30 @@ function d_RetrievalMethodType(r: BitReader): T.RetrievalMethodType {
 function e_RetrievalMethodType(w: BitWriter, o: T.RetrievalMethodType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for RetrievalMethodType");
   let s = 0;
-  let v: any;
-  v = o.Type;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 3); s = 1; break;
-      default: throw structErr("RetrievalMethodType", "Type", EXP_RetrievalMethodType[s]!);
-    }
-    w.string(v, 65536, "Type");
+  const v0: any = o.Type;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 3);
+    w.string(v0, 65536, "Type");
   }
-  v = o.URI;
-  if (v !== undefined) {
+  const v1: any = o.URI;
+  if (v1 !== undefined) {
     switch (s) {
       case 0: w.bits(1, 3); s = 2; break;
       case 1: w.bits(0, 2); s = 2; break;
       default: throw structErr("RetrievalMethodType", "URI", EXP_RetrievalMethodType[s]!);
     }
-    w.string(v, 65536, "URI");
+    w.string(v1, 65536, "URI");
   }
-  v = o.Transforms;
-  if (v !== undefined) {
+  const v2: any = o.Transforms;
+  if (v2 !== undefined) {
     switch (s) {
       case 0: w.bits(2, 3); s = 3; break;
       case 1: w.bits(1, 2); s = 3; break;
       case 2: w.bits(0, 2); s = 3; break;
       default: throw structErr("RetrievalMethodType", "Transforms", EXP_RetrievalMethodType[s]!);
     }
-    try { e_TransformsType(w, v); } catch (err) { throw withPath(err, "Transforms"); }
+    try { e_TransformsType(w, v2); } catch (err) { throw withPath(err, "Transforms"); }
   }
   switch (s) {
     case 0: w.bits(3, 3); return;
@@ -1559,95 +1455,83 @@ function d_X509DataType(r: BitReader): T.X509DataType {
 function e_X509DataType(w: BitWriter, o: T.X509DataType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for X509DataType");
   let s = 0;
-  let v: any;
-  v = o.X509IssuerSerial;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("X509IssuerSerial", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.X509IssuerSerial;
+  if (v0 !== undefined) {
+    if (!Array.isArray(v0) || v0.length > 4096) throw arrErr("X509IssuerSerial", v0, 4096);
+    for (let k = 0; k < v0.length; k++) {
+      const x = v0[k];
       switch (s) {
         case 0: w.bits(0, 3); s = 1; break;
         case 1: w.bits(0, 3); s = 1; break;
-        case 2: w.bits(0, 3); s = 1; break;
-        case 3: w.bits(0, 3); s = 1; break;
-        case 4: w.bits(0, 3); s = 1; break;
-        case 5: w.bits(0, 3); s = 1; break;
-        case 6: w.bits(0, 3); s = 1; break;
         default: throw structErr("X509DataType", "X509IssuerSerial", EXP_X509DataType[s]!);
       }
       try { e_X509IssuerSerialType(w, x); } catch (err) { throw withPath(err, "X509IssuerSerial"); }
     }
   }
-  v = o.X509SKI;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("X509SKI", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v1: any = o.X509SKI;
+  if (v1 !== undefined) {
+    if (!Array.isArray(v1) || v1.length > 4096) throw arrErr("X509SKI", v1, 4096);
+    for (let k = 0; k < v1.length; k++) {
+      const x = v1[k];
       switch (s) {
-        case 0: w.bits(1, 3); s = 2; break;
-        case 1: w.bits(1, 3); s = 2; break;
-        case 2: w.bits(1, 3); s = 2; break;
-        case 3: w.bits(1, 3); s = 2; break;
-        case 4: w.bits(1, 3); s = 2; break;
-        case 5: w.bits(1, 3); s = 2; break;
-        case 6: w.bits(1, 3); s = 2; break;
+        case 0: w.bits(2, 4); s = 2; break;
+        case 1: w.bits(2, 4); s = 2; break;
+        case 2: w.bits(2, 4); s = 2; break;
         default: throw structErr("X509DataType", "X509SKI", EXP_X509DataType[s]!);
       }
-      w.bits(0, 1); w.binary(x, 65536, "X509SKI"); w.bits(0, 1);
+      w.binary(x, 65536, "X509SKI");
+      w.bits(0, 1);
     }
   }
-  v = o.X509SubjectName;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("X509SubjectName", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v2: any = o.X509SubjectName;
+  if (v2 !== undefined) {
+    if (!Array.isArray(v2) || v2.length > 4096) throw arrErr("X509SubjectName", v2, 4096);
+    for (let k = 0; k < v2.length; k++) {
+      const x = v2[k];
       switch (s) {
-        case 0: w.bits(2, 3); s = 3; break;
-        case 1: w.bits(2, 3); s = 3; break;
-        case 2: w.bits(2, 3); s = 3; break;
-        case 3: w.bits(2, 3); s = 3; break;
-        case 4: w.bits(2, 3); s = 3; break;
-        case 5: w.bits(2, 3); s = 3; break;
-        case 6: w.bits(2, 3); s = 3; break;
+        case 0: w.bits(4, 4); s = 3; break;
+        case 1: w.bits(4, 4); s = 3; break;
+        case 2: w.bits(4, 4); s = 3; break;
+        case 3: w.bits(4, 4); s = 3; break;
         default: throw structErr("X509DataType", "X509SubjectName", EXP_X509DataType[s]!);
       }
-      w.bits(0, 1); w.string(x, 65536, "X509SubjectName"); w.bits(0, 1);
+      w.string(x, 65536, "X509SubjectName");
+      w.bits(0, 1);
     }
   }
-  v = o.X509Certificate;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("X509Certificate", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v3: any = o.X509Certificate;
+  if (v3 !== undefined) {
+    if (!Array.isArray(v3) || v3.length > 4096) throw arrErr("X509Certificate", v3, 4096);
+    for (let k = 0; k < v3.length; k++) {
+      const x = v3[k];
       switch (s) {
-        case 0: w.bits(3, 3); s = 4; break;
-        case 1: w.bits(3, 3); s = 4; break;
-        case 2: w.bits(3, 3); s = 4; break;
-        case 3: w.bits(3, 3); s = 4; break;
-        case 4: w.bits(3, 3); s = 4; break;
-        case 5: w.bits(3, 3); s = 4; break;
-        case 6: w.bits(3, 3); s = 4; break;
+        case 0: w.bits(6, 4); s = 4; break;
+        case 1: w.bits(6, 4); s = 4; break;
+        case 2: w.bits(6, 4); s = 4; break;
+        case 3: w.bits(6, 4); s = 4; break;
+        case 4: w.bits(6, 4); s = 4; break;
         default: throw structErr("X509DataType", "X509Certificate", EXP_X509DataType[s]!);
       }
-      w.bits(0, 1); w.binary(x, 65536, "X509Certificate"); w.bits(0, 1);
+      w.binary(x, 65536, "X509Certificate");
+      w.bits(0, 1);
     }
   }
-  v = o.X509CRL;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("X509CRL", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v4: any = o.X509CRL;
+  if (v4 !== undefined) {
+    if (!Array.isArray(v4) || v4.length > 4096) throw arrErr("X509CRL", v4, 4096);
+    for (let k = 0; k < v4.length; k++) {
+      const x = v4[k];
       switch (s) {
-        case 0: w.bits(4, 3); s = 5; break;
-        case 1: w.bits(4, 3); s = 5; break;
-        case 2: w.bits(4, 3); s = 5; break;
-        case 3: w.bits(4, 3); s = 5; break;
-        case 4: w.bits(4, 3); s = 5; break;
-        case 5: w.bits(4, 3); s = 5; break;
-        case 6: w.bits(4, 3); s = 5; break;
+        case 0: w.bits(8, 4); s = 5; break;
+        case 1: w.bits(8, 4); s = 5; break;
+        case 2: w.bits(8, 4); s = 5; break;
+        case 3: w.bits(8, 4); s = 5; break;
+        case 4: w.bits(8, 4); s = 5; break;
+        case 5: w.bits(8, 4); s = 5; break;
         default: throw structErr("X509DataType", "X509CRL", EXP_X509DataType[s]!);
       }
-      w.bits(0, 1); w.binary(x, 65536, "X509CRL"); w.bits(0, 1);
+      w.binary(x, 65536, "X509CRL");
+      w.bits(0, 1);
     }
   }
   switch (s) {
@@ -1656,7 +1540,6 @@ function e_X509DataType(w: BitWriter, o: T.X509DataType): void {
     case 3: w.bits(6, 3); return;
     case 4: w.bits(6, 3); return;
     case 5: w.bits(6, 3); return;
-    case 6: w.bits(6, 3); return;
     default: throw structErr("X509DataType", "(end)", EXP_X509DataType[s]!);
   }
 }
@@ -1693,27 +1576,17 @@ function d_X509IssuerSerialType(r: BitReader): T.X509IssuerSerialType {
 function e_X509IssuerSerialType(w: BitWriter, o: T.X509IssuerSerialType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for X509IssuerSerialType");
   let s = 0;
-  let v: any;
-  v = o.X509IssuerName;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("X509IssuerSerialType", "X509IssuerName", EXP_X509IssuerSerialType[s]!);
-    }
-    w.bits(0, 1); w.string(v, 65536, "X509IssuerName"); w.bits(0, 1);
-  }
-  v = o.X509SerialNumber;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("X509IssuerSerialType", "X509SerialNumber", EXP_X509IssuerSerialType[s]!);
-    }
-    w.bits(0, 1); w.intBig(chkBig(v, undefined, undefined, "X509SerialNumber")); w.bits(0, 1);
-  }
-  switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("X509IssuerSerialType", "(end)", EXP_X509IssuerSerialType[s]!);
-  }
+  const v0: any = o.X509IssuerName;
+  if (v0 === undefined) throw missErr("X509IssuerSerialType", "X509IssuerName");
+  s = 1;
+  w.bits(0, 2);
+  w.string(v0, 65536, "X509IssuerName");
+  const v1: any = o.X509SerialNumber;
+  if (v1 === undefined) throw missErr("X509IssuerSerialType", "X509SerialNumber");
+  s = 2;
+  w.bits(0, 3);
+  w.intBig(chkBig(v1, undefined, undefined, "X509SerialNumber"));
+  w.bits(0, 2);
 }
 const EXP_X509IssuerSerialType: readonly string[] = ["SE(X509IssuerName)","SE(X509SerialNumber)","EE"];
 
@@ -1773,30 +1646,27 @@ function d_PGPDataType(r: BitReader): T.PGPDataType {
 function e_PGPDataType(w: BitWriter, o: T.PGPDataType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for PGPDataType");
   let s = 0;
-  let v: any;
-  v = o.PGPKeyID;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 2); s = 1; break;
-      default: throw structErr("PGPDataType", "PGPKeyID", EXP_PGPDataType[s]!);
-    }
-    w.bits(0, 1); w.binary(v, 65536, "PGPKeyID"); w.bits(0, 1);
+  const v0: any = o.PGPKeyID;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 3);
+    w.binary(v0, 65536, "PGPKeyID");
+    w.bits(0, 1);
   }
-  v = o.PGPKeyPacket;
-  if (v !== undefined) {
+  const v1: any = o.PGPKeyPacket;
+  if (v1 !== undefined) {
     switch (s) {
-      case 0: w.bits(1, 2); s = 2; break;
-      case 1: w.bits(0, 2); s = 3; break;
+      case 0: w.bits(2, 3); s = 2; break;
+      case 1: w.bits(0, 3); s = 3; break;
       default: throw structErr("PGPDataType", "PGPKeyPacket", EXP_PGPDataType[s]!);
     }
-    w.bits(0, 1); w.binary(v, 65536, "PGPKeyPacket"); w.bits(0, 1);
+    w.binary(v1, 65536, "PGPKeyPacket");
+    w.bits(0, 1);
   }
   switch (s) {
     case 1: w.bits(2, 2); return;
     case 2: w.bits(1, 2); return;
     case 3: w.bits(1, 2); return;
-    case 4: w.bits(1, 2); return;
-    case 5: w.bits(1, 2); return;
     default: throw structErr("PGPDataType", "(end)", EXP_PGPDataType[s]!);
   }
 }
@@ -1836,26 +1706,22 @@ function d_SPKIDataType(r: BitReader): T.SPKIDataType {
 function e_SPKIDataType(w: BitWriter, o: T.SPKIDataType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for SPKIDataType");
   let s = 0;
-  let v: any;
-  v = o.SPKISexp;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("SPKISexp", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.SPKISexp;
+  if (v0 === undefined || (Array.isArray(v0) && v0.length === 0)) throw missErr("SPKIDataType", "SPKISexp");
+  if (v0 !== undefined) {
+    if (!Array.isArray(v0) || v0.length > 4096) throw arrErr("SPKISexp", v0, 4096);
+    for (let k = 0; k < v0.length; k++) {
+      const x = v0[k];
       switch (s) {
-        case 0: w.bits(0, 1); s = 1; break;
-        case 1: w.bits(0, 2); s = 1; break;
-        case 2: w.bits(0, 2); s = 1; break;
+        case 0: w.bits(0, 2); s = 1; break;
+        case 1: w.bits(0, 3); s = 1; break;
         default: throw structErr("SPKIDataType", "SPKISexp", EXP_SPKIDataType[s]!);
       }
-      w.bits(0, 1); w.binary(x, 65536, "SPKISexp"); w.bits(0, 1);
+      w.binary(x, 65536, "SPKISexp");
+      w.bits(0, 1);
     }
   }
-  switch (s) {
-    case 1: w.bits(2, 2); return;
-    case 2: w.bits(1, 2); return;
-    default: throw structErr("SPKIDataType", "(end)", EXP_SPKIDataType[s]!);
-  }
+  w.bits(2, 2);
 }
 const EXP_SPKIDataType: readonly string[] = ["SE(SPKISexp)","SE(SPKISexp)|SE(*)|EE","SE(SPKISexp)|EE"];
 
@@ -1918,40 +1784,36 @@ function d_ObjectType(r: BitReader): T.ObjectType {
 function e_ObjectType(w: BitWriter, o: T.ObjectType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ObjectType");
   let s = 0;
-  let v: any;
-  v = o.Encoding;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 3); s = 1; break;
-      default: throw structErr("ObjectType", "Encoding", EXP_ObjectType[s]!);
-    }
-    w.string(v, 65536, "Encoding");
+  const v0: any = o.Encoding;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 3);
+    w.string(v0, 65536, "Encoding");
   }
-  v = o.Id;
-  if (v !== undefined) {
+  const v1: any = o.Id;
+  if (v1 !== undefined) {
     switch (s) {
       case 0: w.bits(1, 3); s = 2; break;
       case 1: w.bits(0, 3); s = 2; break;
       default: throw structErr("ObjectType", "Id", EXP_ObjectType[s]!);
     }
-    w.string(v, 65536, "Id");
+    w.string(v1, 65536, "Id");
   }
-  v = o.MimeType;
-  if (v !== undefined) {
+  const v2: any = o.MimeType;
+  if (v2 !== undefined) {
     switch (s) {
       case 0: w.bits(2, 3); s = 3; break;
       case 1: w.bits(1, 3); s = 3; break;
       case 2: w.bits(0, 3); s = 3; break;
       default: throw structErr("ObjectType", "MimeType", EXP_ObjectType[s]!);
     }
-    w.string(v, 65536, "MimeType");
+    w.string(v2, 65536, "MimeType");
   }
   switch (s) {
     case 0: w.bits(4, 3); return;
     case 1: w.bits(3, 3); return;
     case 2: w.bits(2, 3); return;
     case 3: w.bits(1, 2); return;
-    case 4: w.bits(1, 2); return;
     default: throw structErr("ObjectType", "(end)", EXP_ObjectType[s]!);
   }
 }
@@ -1990,20 +1852,18 @@ function d_ManifestType(r: BitReader): T.ManifestType {
 function e_ManifestType(w: BitWriter, o: T.ManifestType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ManifestType");
   let s = 0;
-  let v: any;
-  v = o.Id;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 2); s = 1; break;
-      default: throw structErr("ManifestType", "Id", EXP_ManifestType[s]!);
-    }
-    w.string(v, 65536, "Id");
+  const v0: any = o.Id;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 2);
+    w.string(v0, 65536, "Id");
   }
-  v = o.Reference;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("Reference", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v1: any = o.Reference;
+  if (v1 === undefined || (Array.isArray(v1) && v1.length === 0)) throw missErr("ManifestType", "Reference");
+  if (v1 !== undefined) {
+    if (!Array.isArray(v1) || v1.length > 4096) throw arrErr("Reference", v1, 4096);
+    for (let k = 0; k < v1.length; k++) {
+      const x = v1[k];
       switch (s) {
         case 0: w.bits(1, 2); s = 2; break;
         case 1: w.bits(0, 1); s = 2; break;
@@ -2013,10 +1873,7 @@ function e_ManifestType(w: BitWriter, o: T.ManifestType): void {
       try { e_ReferenceType(w, x); } catch (err) { throw withPath(err, "Reference"); }
     }
   }
-  switch (s) {
-    case 2: w.bits(1, 2); return;
-    default: throw structErr("ManifestType", "(end)", EXP_ManifestType[s]!);
-  }
+  w.bits(1, 2);
 }
 const EXP_ManifestType: readonly string[] = ["AT(Id)|SE(Reference)","SE(Reference)","SE(Reference)|EE"];
 
@@ -2053,20 +1910,18 @@ function d_SignaturePropertiesType(r: BitReader): T.SignaturePropertiesType {
 function e_SignaturePropertiesType(w: BitWriter, o: T.SignaturePropertiesType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for SignaturePropertiesType");
   let s = 0;
-  let v: any;
-  v = o.Id;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 2); s = 1; break;
-      default: throw structErr("SignaturePropertiesType", "Id", EXP_SignaturePropertiesType[s]!);
-    }
-    w.string(v, 65536, "Id");
+  const v0: any = o.Id;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 2);
+    w.string(v0, 65536, "Id");
   }
-  v = o.SignatureProperty;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 4096) throw arrErr("SignatureProperty", v, 4096);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v1: any = o.SignatureProperty;
+  if (v1 === undefined || (Array.isArray(v1) && v1.length === 0)) throw missErr("SignaturePropertiesType", "SignatureProperty");
+  if (v1 !== undefined) {
+    if (!Array.isArray(v1) || v1.length > 4096) throw arrErr("SignatureProperty", v1, 4096);
+    for (let k = 0; k < v1.length; k++) {
+      const x = v1[k];
       switch (s) {
         case 0: w.bits(1, 2); s = 2; break;
         case 1: w.bits(0, 1); s = 2; break;
@@ -2076,10 +1931,7 @@ function e_SignaturePropertiesType(w: BitWriter, o: T.SignaturePropertiesType): 
       try { e_SignaturePropertyType(w, x); } catch (err) { throw withPath(err, "SignatureProperty"); }
     }
   }
-  switch (s) {
-    case 2: w.bits(1, 2); return;
-    default: throw structErr("SignaturePropertiesType", "(end)", EXP_SignaturePropertiesType[s]!);
-  }
+  w.bits(1, 2);
 }
 const EXP_SignaturePropertiesType: readonly string[] = ["AT(Id)|SE(SignatureProperty)","SE(SignatureProperty)","SE(SignatureProperty)|EE"];
 
@@ -2124,26 +1976,21 @@ function d_SignaturePropertyType(r: BitReader): T.SignaturePropertyType {
 function e_SignaturePropertyType(w: BitWriter, o: T.SignaturePropertyType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for SignaturePropertyType");
   let s = 0;
-  let v: any;
-  v = o.Id;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 2); s = 1; break;
-      default: throw structErr("SignaturePropertyType", "Id", EXP_SignaturePropertyType[s]!);
-    }
-    w.string(v, 65536, "Id");
+  const v0: any = o.Id;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 2);
+    w.string(v0, 65536, "Id");
   }
-  v = o.Target;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(1, 2); s = 2; break;
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("SignaturePropertyType", "Target", EXP_SignaturePropertyType[s]!);
-    }
-    w.string(v, 65536, "Target");
-  }
+  const v1: any = o.Target;
+  if (v1 === undefined) throw missErr("SignaturePropertyType", "Target");
   switch (s) {
-    case 3: w.bits(1, 2); return;
+    case 0: w.bits(1, 2); s = 2; break;
+    case 1: w.bits(0, 1); s = 2; break;
+    default: throw structErr("SignaturePropertyType", "Target", EXP_SignaturePropertyType[s]!);
+  }
+  w.string(v1, 65536, "Target");
+  switch (s) {
     default: throw structErr("SignaturePropertyType", "(end)", EXP_SignaturePropertyType[s]!);
   }
 }
@@ -2168,11 +2015,7 @@ function d_CLReqControlModeType(r: BitReader): T.CLReqControlModeType {
 function e_CLReqControlModeType(w: BitWriter, o: T.CLReqControlModeType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for CLReqControlModeType");
   let s = 0;
-  let v: any;
-  switch (s) {
-    case 0: w.bits(0, 1); return;
-    default: throw structErr("CLReqControlModeType", "(end)", EXP_CLReqControlModeType[s]!);
-  }
+  w.bits(0, 1);
 }
 const EXP_CLReqControlModeType: readonly string[] = ["EE"];
 
@@ -2195,11 +2038,7 @@ function d_CLResControlModeType(r: BitReader): T.CLResControlModeType {
 function e_CLResControlModeType(w: BitWriter, o: T.CLResControlModeType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for CLResControlModeType");
   let s = 0;
-  let v: any;
-  switch (s) {
-    case 0: w.bits(0, 1); return;
-    default: throw structErr("CLResControlModeType", "(end)", EXP_CLResControlModeType[s]!);
-  }
+  w.bits(0, 1);
 }
 const EXP_CLResControlModeType: readonly string[] = ["EE"];
 
@@ -2281,77 +2120,58 @@ function d_WPT_FinePositioningSetupReqType(r: BitReader): T.WPT_FinePositioningS
 function e_WPT_FinePositioningSetupReqType(w: BitWriter, o: T.WPT_FinePositioningSetupReqType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for WPT_FinePositioningSetupReqType");
   let s = 0; let n = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("WPT_FinePositioningSetupReqType", "Header", EXP_WPT_FinePositioningSetupReqType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
-  }
-  v = o.EVProcessing;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("WPT_FinePositioningSetupReqType", "EVProcessing", EXP_WPT_FinePositioningSetupReqType[s]!);
-    }
-    w.bits(0, 1); { const i = E0i.get(v); if (i === undefined) throw enumErr(v, E0, "EVProcessing"); w.bits(i, 2); } w.bits(0, 1);
-  }
-  v = o.EVDeviceFinePositioningMethodList;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("WPT_FinePositioningSetupReqType", "EVDeviceFinePositioningMethodList", EXP_WPT_FinePositioningSetupReqType[s]!);
-    }
-    try { e_WPT_FinePositioningMethodListType(w, v); } catch (err) { throw withPath(err, "EVDeviceFinePositioningMethodList"); }
-  }
-  v = o.EVDevicePairingMethodList;
-  if (v !== undefined) {
-    switch (s) {
-      case 3: w.bits(0, 1); s = 4; break;
-      default: throw structErr("WPT_FinePositioningSetupReqType", "EVDevicePairingMethodList", EXP_WPT_FinePositioningSetupReqType[s]!);
-    }
-    try { e_WPT_PairingMethodListType(w, v); } catch (err) { throw withPath(err, "EVDevicePairingMethodList"); }
-  }
-  v = o.EVDeviceAlignmentCheckMethodList;
-  if (v !== undefined) {
-    switch (s) {
-      case 4: w.bits(0, 1); s = 5; break;
-      default: throw structErr("WPT_FinePositioningSetupReqType", "EVDeviceAlignmentCheckMethodList", EXP_WPT_FinePositioningSetupReqType[s]!);
-    }
-    try { e_WPT_AlignmentCheckMethodListType(w, v); } catch (err) { throw withPath(err, "EVDeviceAlignmentCheckMethodList"); }
-  }
-  v = o.NaturalOffset;
-  if (v !== undefined) {
-    switch (s) {
-      case 5: w.bits(0, 1); s = 6; break;
-      default: throw structErr("WPT_FinePositioningSetupReqType", "NaturalOffset", EXP_WPT_FinePositioningSetupReqType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 65535, "NaturalOffset")); w.bits(0, 1);
-  }
-  v = o.VendorSpecificDataContainer;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 16) throw arrErr("VendorSpecificDataContainer", v, 16);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("WPT_FinePositioningSetupReqType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.EVProcessing;
+  if (v1 === undefined) throw missErr("WPT_FinePositioningSetupReqType", "EVProcessing");
+  s = 2;
+  const v2: any = o.EVDeviceFinePositioningMethodList;
+  if (v2 === undefined) throw missErr("WPT_FinePositioningSetupReqType", "EVDeviceFinePositioningMethodList");
+  s = 3;
+  w.bits((enumIdx(E0i, v1, E0, "EVProcessing") << 2), 6);
+  try { e_WPT_FinePositioningMethodListType(w, v2); } catch (err) { throw withPath(err, "EVDeviceFinePositioningMethodList"); }
+  const v3: any = o.EVDevicePairingMethodList;
+  if (v3 === undefined) throw missErr("WPT_FinePositioningSetupReqType", "EVDevicePairingMethodList");
+  s = 4;
+  w.bits(0, 1);
+  try { e_WPT_PairingMethodListType(w, v3); } catch (err) { throw withPath(err, "EVDevicePairingMethodList"); }
+  const v4: any = o.EVDeviceAlignmentCheckMethodList;
+  if (v4 === undefined) throw missErr("WPT_FinePositioningSetupReqType", "EVDeviceAlignmentCheckMethodList");
+  s = 5;
+  w.bits(0, 1);
+  try { e_WPT_AlignmentCheckMethodListType(w, v4); } catch (err) { throw withPath(err, "EVDeviceAlignmentCheckMethodList"); }
+  const v5: any = o.NaturalOffset;
+  if (v5 === undefined) throw missErr("WPT_FinePositioningSetupReqType", "NaturalOffset");
+  s = 6;
+  w.bits(0, 2);
+  w.uint(chkInt(v5, 0, 65535, "NaturalOffset"));
+  const v6: any = o.VendorSpecificDataContainer;
+  w.bits(0, 1);
+  if (v6 !== undefined) {
+    if (!Array.isArray(v6) || v6.length > 16) throw arrErr("VendorSpecificDataContainer", v6, 16);
+    for (let k = 0; k < v6.length; k++) {
+      const x = v6[k];
       switch (s) {
-        case 6: w.bits(0, 2); n = 1; s = 7; break;
-        case 7: w.bits(0, 2); n++; s = n < 16 ? 7 : 9; break;
+        case 6: w.bits(0, 3); n = 1; s = 7; break;
+        case 7: w.bits(0, 3); n++; s = n < 16 ? 7 : 9; break;
         default: throw structErr("WPT_FinePositioningSetupReqType", "VendorSpecificDataContainer", EXP_WPT_FinePositioningSetupReqType[s]!);
       }
-      w.bits(0, 1); w.binary(x, 256, "VendorSpecificDataContainer"); w.bits(0, 1);
+      w.binary(x, 256, "VendorSpecificDataContainer");
+      w.bits(0, 1);
     }
   }
-  v = o.LF_SystemSetupData;
-  if (v !== undefined) {
+  const v7: any = o.LF_SystemSetupData;
+  if (v7 !== undefined) {
     switch (s) {
       case 6: w.bits(1, 2); s = 8; break;
       case 7: w.bits(1, 2); s = 8; break;
       case 9: w.bits(0, 2); s = 8; break;
       default: throw structErr("WPT_FinePositioningSetupReqType", "LF_SystemSetupData", EXP_WPT_FinePositioningSetupReqType[s]!);
     }
-    try { e_WPT_LF_SystemSetupDataType(w, v); } catch (err) { throw withPath(err, "LF_SystemSetupData"); }
+    try { e_WPT_LF_SystemSetupDataType(w, v7); } catch (err) { throw withPath(err, "LF_SystemSetupData"); }
   }
   switch (s) {
     case 6: w.bits(2, 2); return;
@@ -2388,19 +2208,12 @@ function d_V2GRequestType(r: BitReader): T.V2GRequestType {
 function e_V2GRequestType(w: BitWriter, o: T.V2GRequestType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for V2GRequestType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("V2GRequestType", "Header", EXP_V2GRequestType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
-  }
-  switch (s) {
-    case 1: w.bits(0, 1); return;
-    default: throw structErr("V2GRequestType", "(end)", EXP_V2GRequestType[s]!);
-  }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("V2GRequestType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  w.bits(0, 1);
 }
 const EXP_V2GRequestType: readonly string[] = ["SE(Header)","EE"];
 
@@ -2429,19 +2242,12 @@ function d_V2GMessageType(r: BitReader): T.V2GMessageType {
 function e_V2GMessageType(w: BitWriter, o: T.V2GMessageType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for V2GMessageType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("V2GMessageType", "Header", EXP_V2GMessageType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
-  }
-  switch (s) {
-    case 1: w.bits(0, 1); return;
-    default: throw structErr("V2GMessageType", "(end)", EXP_V2GMessageType[s]!);
-  }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("V2GMessageType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  w.bits(0, 1);
 }
 const EXP_V2GMessageType: readonly string[] = ["SE(Header)","EE"];
 
@@ -2483,30 +2289,22 @@ function d_MessageHeaderType(r: BitReader): T.MessageHeaderType {
 function e_MessageHeaderType(w: BitWriter, o: T.MessageHeaderType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for MessageHeaderType");
   let s = 0;
-  let v: any;
-  v = o.SessionID;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("MessageHeaderType", "SessionID", EXP_MessageHeaderType[s]!);
-    }
-    w.bits(0, 1); w.binary(v, 8, "SessionID"); w.bits(0, 1);
-  }
-  v = o.TimeStamp;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("MessageHeaderType", "TimeStamp", EXP_MessageHeaderType[s]!);
-    }
-    w.bits(0, 1); w.uintBig(chkBig(v, 0n, 18446744073709551615n, "TimeStamp")); w.bits(0, 1);
-  }
-  v = o.Signature;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 2); s = 3; break;
-      default: throw structErr("MessageHeaderType", "Signature", EXP_MessageHeaderType[s]!);
-    }
-    try { e_SignatureType(w, v); } catch (err) { throw withPath(err, "Signature"); }
+  const v0: any = o.SessionID;
+  if (v0 === undefined) throw missErr("MessageHeaderType", "SessionID");
+  s = 1;
+  w.bits(0, 2);
+  w.binary(v0, 8, "SessionID");
+  const v1: any = o.TimeStamp;
+  if (v1 === undefined) throw missErr("MessageHeaderType", "TimeStamp");
+  s = 2;
+  w.bits(0, 3);
+  w.uintBig(chkBig(v1, 0n, 18446744073709551615n, "TimeStamp"));
+  const v2: any = o.Signature;
+  w.bits(0, 1);
+  if (v2 !== undefined) {
+    s = 3;
+    w.bits(0, 2);
+    try { e_SignatureType(w, v2); } catch (err) { throw withPath(err, "Signature"); }
   }
   switch (s) {
     case 2: w.bits(1, 2); return;
@@ -2548,18 +2346,18 @@ function d_WPT_FinePositioningMethodListType(r: BitReader): T.WPT_FinePositionin
 function e_WPT_FinePositioningMethodListType(w: BitWriter, o: T.WPT_FinePositioningMethodListType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for WPT_FinePositioningMethodListType");
   let s = 0; let n = 0;
-  let v: any;
-  v = o.WPT_FinePositioningMethod;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 8) throw arrErr("WPT_FinePositioningMethod", v, 8);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.WPT_FinePositioningMethod;
+  if (v0 === undefined || (Array.isArray(v0) && v0.length === 0)) throw missErr("WPT_FinePositioningMethodListType", "WPT_FinePositioningMethod");
+  if (v0 !== undefined) {
+    if (!Array.isArray(v0) || v0.length > 8) throw arrErr("WPT_FinePositioningMethod", v0, 8);
+    for (let k = 0; k < v0.length; k++) {
+      const x = v0[k];
       switch (s) {
-        case 0: w.bits(0, 1); n = 1; s = 1; break;
-        case 1: w.bits(0, 2); n++; s = n < 8 ? 1 : 2; break;
+        case 0: w.bits(0, 2); n = 1; s = 1; break;
+        case 1: w.bits(0, 3); n++; s = n < 8 ? 1 : 2; break;
         default: throw structErr("WPT_FinePositioningMethodListType", "WPT_FinePositioningMethod", EXP_WPT_FinePositioningMethodListType[s]!);
       }
-      w.bits(0, 1); { const i = E1i.get(x); if (i === undefined) throw enumErr(x, E1, "WPT_FinePositioningMethod"); w.bits(i, 3); } w.bits(0, 1);
+      w.bits((enumIdx(E1i, x, E1, "WPT_FinePositioningMethod") << 1), 4);
     }
   }
   switch (s) {
@@ -2602,18 +2400,18 @@ function d_WPT_PairingMethodListType(r: BitReader): T.WPT_PairingMethodListType 
 function e_WPT_PairingMethodListType(w: BitWriter, o: T.WPT_PairingMethodListType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for WPT_PairingMethodListType");
   let s = 0; let n = 0;
-  let v: any;
-  v = o.WPT_PairingMethod;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 8) throw arrErr("WPT_PairingMethod", v, 8);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.WPT_PairingMethod;
+  if (v0 === undefined || (Array.isArray(v0) && v0.length === 0)) throw missErr("WPT_PairingMethodListType", "WPT_PairingMethod");
+  if (v0 !== undefined) {
+    if (!Array.isArray(v0) || v0.length > 8) throw arrErr("WPT_PairingMethod", v0, 8);
+    for (let k = 0; k < v0.length; k++) {
+      const x = v0[k];
       switch (s) {
-        case 0: w.bits(0, 1); n = 1; s = 1; break;
-        case 1: w.bits(0, 2); n++; s = n < 8 ? 1 : 2; break;
+        case 0: w.bits(0, 2); n = 1; s = 1; break;
+        case 1: w.bits(0, 3); n++; s = n < 8 ? 1 : 2; break;
         default: throw structErr("WPT_PairingMethodListType", "WPT_PairingMethod", EXP_WPT_PairingMethodListType[s]!);
       }
-      w.bits(0, 1); { const i = E2i.get(x); if (i === undefined) throw enumErr(x, E2, "WPT_PairingMethod"); w.bits(i, 3); } w.bits(0, 1);
+      w.bits((enumIdx(E2i, x, E2, "WPT_PairingMethod") << 1), 4);
     }
   }
   switch (s) {
@@ -2656,18 +2454,18 @@ function d_WPT_AlignmentCheckMethodListType(r: BitReader): T.WPT_AlignmentCheckM
 function e_WPT_AlignmentCheckMethodListType(w: BitWriter, o: T.WPT_AlignmentCheckMethodListType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for WPT_AlignmentCheckMethodListType");
   let s = 0; let n = 0;
-  let v: any;
-  v = o.WPT_AlignmentCheckMethod;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 8) throw arrErr("WPT_AlignmentCheckMethod", v, 8);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.WPT_AlignmentCheckMethod;
+  if (v0 === undefined || (Array.isArray(v0) && v0.length === 0)) throw missErr("WPT_AlignmentCheckMethodListType", "WPT_AlignmentCheckMethod");
+  if (v0 !== undefined) {
+    if (!Array.isArray(v0) || v0.length > 8) throw arrErr("WPT_AlignmentCheckMethod", v0, 8);
+    for (let k = 0; k < v0.length; k++) {
+      const x = v0[k];
       switch (s) {
-        case 0: w.bits(0, 1); n = 1; s = 1; break;
-        case 1: w.bits(0, 2); n++; s = n < 8 ? 1 : 2; break;
+        case 0: w.bits(0, 2); n = 1; s = 1; break;
+        case 1: w.bits(0, 3); n++; s = n < 8 ? 1 : 2; break;
         default: throw structErr("WPT_AlignmentCheckMethodListType", "WPT_AlignmentCheckMethod", EXP_WPT_AlignmentCheckMethodListType[s]!);
       }
-      w.bits(0, 1); { const i = E3i.get(x); if (i === undefined) throw enumErr(x, E3, "WPT_AlignmentCheckMethod"); w.bits(i, 2); } w.bits(0, 1);
+      w.bits((enumIdx(E3i, x, E3, "WPT_AlignmentCheckMethod") << 1), 3);
     }
   }
   switch (s) {
@@ -2710,22 +2508,19 @@ function d_WPT_LF_SystemSetupDataType(r: BitReader): T.WPT_LF_SystemSetupDataTyp
 function e_WPT_LF_SystemSetupDataType(w: BitWriter, o: T.WPT_LF_SystemSetupDataType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for WPT_LF_SystemSetupDataType");
   let s = 0;
-  let v: any;
-  v = o.LF_TransmitterSetupData;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 2); s = 1; break;
-      default: throw structErr("WPT_LF_SystemSetupDataType", "LF_TransmitterSetupData", EXP_WPT_LF_SystemSetupDataType[s]!);
-    }
-    try { e_WPT_LF_TransmitterDataType(w, v); } catch (err) { throw withPath(err, "LF_TransmitterSetupData"); }
+  const v0: any = o.LF_TransmitterSetupData;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 2);
+    try { e_WPT_LF_TransmitterDataType(w, v0); } catch (err) { throw withPath(err, "LF_TransmitterSetupData"); }
   }
-  v = o.LF_ReceiverSetupData;
-  if (v !== undefined) {
+  const v1: any = o.LF_ReceiverSetupData;
+  if (v1 !== undefined) {
     switch (s) {
       case 0: w.bits(1, 2); s = 2; break;
       default: throw structErr("WPT_LF_SystemSetupDataType", "LF_ReceiverSetupData", EXP_WPT_LF_SystemSetupDataType[s]!);
     }
-    try { e_WPT_LF_ReceiverDataType(w, v); } catch (err) { throw withPath(err, "LF_ReceiverSetupData"); }
+    try { e_WPT_LF_ReceiverDataType(w, v1); } catch (err) { throw withPath(err, "LF_ReceiverSetupData"); }
   }
   switch (s) {
     case 1: w.bits(0, 1); return;
@@ -2793,28 +2588,20 @@ function d_WPT_LF_TransmitterDataType(r: BitReader): T.WPT_LF_TransmitterDataTyp
 function e_WPT_LF_TransmitterDataType(w: BitWriter, o: T.WPT_LF_TransmitterDataType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for WPT_LF_TransmitterDataType");
   let s = 0; let n = 0;
-  let v: any;
-  v = o.NumberOfTransmitters;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("WPT_LF_TransmitterDataType", "NumberOfTransmitters", EXP_WPT_LF_TransmitterDataType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkInt(v, 0, 255, "NumberOfTransmitters") - 0, 8); w.bits(0, 1);
-  }
-  v = o.SignalFrequency;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("WPT_LF_TransmitterDataType", "SignalFrequency", EXP_WPT_LF_TransmitterDataType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "SignalFrequency"); }
-  }
-  v = o.TxSpecData;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 255) throw arrErr("TxSpecData", v, 255);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.NumberOfTransmitters;
+  if (v0 === undefined) throw missErr("WPT_LF_TransmitterDataType", "NumberOfTransmitters");
+  s = 1;
+  const v1: any = o.SignalFrequency;
+  if (v1 === undefined) throw missErr("WPT_LF_TransmitterDataType", "SignalFrequency");
+  s = 2;
+  w.bits((chkInt(v0, 0, 255, "NumberOfTransmitters") << 2), 12);
+  try { e_RationalNumberType(w, v1); } catch (err) { throw withPath(err, "SignalFrequency"); }
+  const v2: any = o.TxSpecData;
+  if (v2 === undefined || (Array.isArray(v2) && v2.length === 0)) throw missErr("WPT_LF_TransmitterDataType", "TxSpecData");
+  if (v2 !== undefined) {
+    if (!Array.isArray(v2) || v2.length > 255) throw arrErr("TxSpecData", v2, 255);
+    for (let k = 0; k < v2.length; k++) {
+      const x = v2[k];
       switch (s) {
         case 2: w.bits(0, 1); n = 1; s = 3; break;
         case 3: w.bits(0, 1); n++; s = n < 2 ? 3 : n < 255 ? 5 : 4; break;
@@ -2824,14 +2611,14 @@ function e_WPT_LF_TransmitterDataType(w: BitWriter, o: T.WPT_LF_TransmitterDataT
       try { e_WPT_TxRxSpecDataType(w, x); } catch (err) { throw withPath(err, "TxSpecData"); }
     }
   }
-  v = o.TxPackageSpecData;
-  if (v !== undefined) {
+  const v3: any = o.TxPackageSpecData;
+  if (v3 !== undefined) {
     switch (s) {
       case 4: w.bits(0, 2); s = 6; break;
       case 5: w.bits(1, 2); s = 6; break;
       default: throw structErr("WPT_LF_TransmitterDataType", "TxPackageSpecData", EXP_WPT_LF_TransmitterDataType[s]!);
     }
-    try { e_WPT_TxRxPackageSpecDataType(w, v); } catch (err) { throw withPath(err, "TxPackageSpecData"); }
+    try { e_WPT_TxRxPackageSpecDataType(w, v3); } catch (err) { throw withPath(err, "TxPackageSpecData"); }
   }
   switch (s) {
     case 4: w.bits(1, 2); return;
@@ -2873,27 +2660,15 @@ function d_RationalNumberType(r: BitReader): T.RationalNumberType {
 function e_RationalNumberType(w: BitWriter, o: T.RationalNumberType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for RationalNumberType");
   let s = 0;
-  let v: any;
-  v = o.Exponent;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("RationalNumberType", "Exponent", EXP_RationalNumberType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkInt(v, -128, 127, "Exponent") - -128, 8); w.bits(0, 1);
-  }
-  v = o.Value;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("RationalNumberType", "Value", EXP_RationalNumberType[s]!);
-    }
-    w.bits(0, 1); w.int(chkInt(v, -32768, 32767, "Value")); w.bits(0, 1);
-  }
-  switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("RationalNumberType", "(end)", EXP_RationalNumberType[s]!);
-  }
+  const v0: any = o.Exponent;
+  if (v0 === undefined) throw missErr("RationalNumberType", "Exponent");
+  s = 1;
+  const v1: any = o.Value;
+  if (v1 === undefined) throw missErr("RationalNumberType", "Value");
+  s = 2;
+  w.bits(((chkInt(v0, -128, 127, "Exponent") + 128) << 3), 13);
+  w.int(chkInt(v1, -32768, 32767, "Value"));
+  w.bits(0, 2);
 }
 const EXP_RationalNumberType: readonly string[] = ["SE(Exponent)","SE(Value)","EE"];
 
@@ -2934,35 +2709,22 @@ function d_WPT_TxRxSpecDataType(r: BitReader): T.WPT_TxRxSpecDataType {
 function e_WPT_TxRxSpecDataType(w: BitWriter, o: T.WPT_TxRxSpecDataType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for WPT_TxRxSpecDataType");
   let s = 0;
-  let v: any;
-  v = o.TxRxIdentifier;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("WPT_TxRxSpecDataType", "TxRxIdentifier", EXP_WPT_TxRxSpecDataType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 1, 4294967295, "TxRxIdentifier")); w.bits(0, 1);
-  }
-  v = o.TxRxPosition;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("WPT_TxRxSpecDataType", "TxRxPosition", EXP_WPT_TxRxSpecDataType[s]!);
-    }
-    try { e_WPT_CoordinateXYZType(w, v); } catch (err) { throw withPath(err, "TxRxPosition"); }
-  }
-  v = o.TxRxOrientation;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("WPT_TxRxSpecDataType", "TxRxOrientation", EXP_WPT_TxRxSpecDataType[s]!);
-    }
-    try { e_WPT_CoordinateXYZType(w, v); } catch (err) { throw withPath(err, "TxRxOrientation"); }
-  }
-  switch (s) {
-    case 3: w.bits(0, 1); return;
-    default: throw structErr("WPT_TxRxSpecDataType", "(end)", EXP_WPT_TxRxSpecDataType[s]!);
-  }
+  const v0: any = o.TxRxIdentifier;
+  if (v0 === undefined) throw missErr("WPT_TxRxSpecDataType", "TxRxIdentifier");
+  s = 1;
+  w.bits(0, 2);
+  w.uint(chkInt(v0, 1, 4294967295, "TxRxIdentifier"));
+  const v1: any = o.TxRxPosition;
+  if (v1 === undefined) throw missErr("WPT_TxRxSpecDataType", "TxRxPosition");
+  s = 2;
+  w.bits(0, 2);
+  try { e_WPT_CoordinateXYZType(w, v1); } catch (err) { throw withPath(err, "TxRxPosition"); }
+  const v2: any = o.TxRxOrientation;
+  if (v2 === undefined) throw missErr("WPT_TxRxSpecDataType", "TxRxOrientation");
+  s = 3;
+  w.bits(0, 1);
+  try { e_WPT_CoordinateXYZType(w, v2); } catch (err) { throw withPath(err, "TxRxOrientation"); }
+  w.bits(0, 1);
 }
 const EXP_WPT_TxRxSpecDataType: readonly string[] = ["SE(TxRxIdentifier)","SE(TxRxPosition)","SE(TxRxOrientation)","EE"];
 
@@ -3003,35 +2765,22 @@ function d_WPT_CoordinateXYZType(r: BitReader): T.WPT_CoordinateXYZType {
 function e_WPT_CoordinateXYZType(w: BitWriter, o: T.WPT_CoordinateXYZType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for WPT_CoordinateXYZType");
   let s = 0;
-  let v: any;
-  v = o.Coord_X;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("WPT_CoordinateXYZType", "Coord_X", EXP_WPT_CoordinateXYZType[s]!);
-    }
-    w.bits(0, 1); w.int(chkInt(v, -32768, 32767, "Coord_X")); w.bits(0, 1);
-  }
-  v = o.Coord_Y;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("WPT_CoordinateXYZType", "Coord_Y", EXP_WPT_CoordinateXYZType[s]!);
-    }
-    w.bits(0, 1); w.int(chkInt(v, -32768, 32767, "Coord_Y")); w.bits(0, 1);
-  }
-  v = o.Coord_Z;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("WPT_CoordinateXYZType", "Coord_Z", EXP_WPT_CoordinateXYZType[s]!);
-    }
-    w.bits(0, 1); w.int(chkInt(v, -32768, 32767, "Coord_Z")); w.bits(0, 1);
-  }
-  switch (s) {
-    case 3: w.bits(0, 1); return;
-    default: throw structErr("WPT_CoordinateXYZType", "(end)", EXP_WPT_CoordinateXYZType[s]!);
-  }
+  const v0: any = o.Coord_X;
+  if (v0 === undefined) throw missErr("WPT_CoordinateXYZType", "Coord_X");
+  s = 1;
+  w.bits(0, 2);
+  w.int(chkInt(v0, -32768, 32767, "Coord_X"));
+  const v1: any = o.Coord_Y;
+  if (v1 === undefined) throw missErr("WPT_CoordinateXYZType", "Coord_Y");
+  s = 2;
+  w.bits(0, 3);
+  w.int(chkInt(v1, -32768, 32767, "Coord_Y"));
+  const v2: any = o.Coord_Z;
+  if (v2 === undefined) throw missErr("WPT_CoordinateXYZType", "Coord_Z");
+  s = 3;
+  w.bits(0, 3);
+  w.int(chkInt(v2, -32768, 32767, "Coord_Z"));
+  w.bits(0, 2);
 }
 const EXP_WPT_CoordinateXYZType: readonly string[] = ["SE(Coord_X)","SE(Coord_Y)","SE(Coord_Z)","EE"];
 
@@ -3091,12 +2840,12 @@ function d_WPT_TxRxPackageSpecDataType(r: BitReader): T.WPT_TxRxPackageSpecDataT
 function e_WPT_TxRxPackageSpecDataType(w: BitWriter, o: T.WPT_TxRxPackageSpecDataType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for WPT_TxRxPackageSpecDataType");
   let s = 0; let n = 0;
-  let v: any;
-  v = o.PulseSequenceOrder;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 255) throw arrErr("PulseSequenceOrder", v, 255);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.PulseSequenceOrder;
+  if (v0 === undefined || (Array.isArray(v0) && v0.length === 0)) throw missErr("WPT_TxRxPackageSpecDataType", "PulseSequenceOrder");
+  if (v0 !== undefined) {
+    if (!Array.isArray(v0) || v0.length > 255) throw arrErr("PulseSequenceOrder", v0, 255);
+    for (let k = 0; k < v0.length; k++) {
+      const x = v0[k];
       switch (s) {
         case 0: w.bits(0, 1); n = 1; s = 1; break;
         case 1: w.bits(0, 1); n++; s = n < 2 ? 1 : n < 255 ? 3 : 2; break;
@@ -3106,35 +2855,25 @@ function e_WPT_TxRxPackageSpecDataType(w: BitWriter, o: T.WPT_TxRxPackageSpecDat
       try { e_WPT_TxRxPulseOrderType(w, x); } catch (err) { throw withPath(err, "PulseSequenceOrder"); }
     }
   }
-  v = o.PulseSeparationTime;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 4; break;
-      case 3: w.bits(1, 2); s = 4; break;
-      default: throw structErr("WPT_TxRxPackageSpecDataType", "PulseSeparationTime", EXP_WPT_TxRxPackageSpecDataType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 65535, "PulseSeparationTime")); w.bits(0, 1);
-  }
-  v = o.PulseDuration;
-  if (v !== undefined) {
-    switch (s) {
-      case 4: w.bits(0, 1); s = 5; break;
-      default: throw structErr("WPT_TxRxPackageSpecDataType", "PulseDuration", EXP_WPT_TxRxPackageSpecDataType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 65535, "PulseDuration")); w.bits(0, 1);
-  }
-  v = o.PackageSeparationTime;
-  if (v !== undefined) {
-    switch (s) {
-      case 5: w.bits(0, 1); s = 6; break;
-      default: throw structErr("WPT_TxRxPackageSpecDataType", "PackageSeparationTime", EXP_WPT_TxRxPackageSpecDataType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 65535, "PackageSeparationTime")); w.bits(0, 1);
-  }
+  const v1: any = o.PulseSeparationTime;
+  if (v1 === undefined) throw missErr("WPT_TxRxPackageSpecDataType", "PulseSeparationTime");
   switch (s) {
-    case 6: w.bits(0, 1); return;
-    default: throw structErr("WPT_TxRxPackageSpecDataType", "(end)", EXP_WPT_TxRxPackageSpecDataType[s]!);
+    case 2: w.bits(0, 2); s = 4; break;
+    case 3: w.bits(2, 3); s = 4; break;
+    default: throw structErr("WPT_TxRxPackageSpecDataType", "PulseSeparationTime", EXP_WPT_TxRxPackageSpecDataType[s]!);
   }
+  w.uint(chkInt(v1, 0, 65535, "PulseSeparationTime"));
+  const v2: any = o.PulseDuration;
+  if (v2 === undefined) throw missErr("WPT_TxRxPackageSpecDataType", "PulseDuration");
+  s = 5;
+  w.bits(0, 3);
+  w.uint(chkInt(v2, 0, 65535, "PulseDuration"));
+  const v3: any = o.PackageSeparationTime;
+  if (v3 === undefined) throw missErr("WPT_TxRxPackageSpecDataType", "PackageSeparationTime");
+  s = 6;
+  w.bits(0, 3);
+  w.uint(chkInt(v3, 0, 65535, "PackageSeparationTime"));
+  w.bits(0, 2);
 }
 const EXP_WPT_TxRxPackageSpecDataType: readonly string[] = ["SE(PulseSequenceOrder)","SE(PulseSequenceOrder)","SE(PulseSeparationTime)","SE(PulseSequenceOrder)|SE(PulseSeparationTime)","SE(PulseDuration)","SE(PackageSeparationTime)","EE"];
 
@@ -3169,27 +2908,17 @@ function d_WPT_TxRxPulseOrderType(r: BitReader): T.WPT_TxRxPulseOrderType {
 function e_WPT_TxRxPulseOrderType(w: BitWriter, o: T.WPT_TxRxPulseOrderType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for WPT_TxRxPulseOrderType");
   let s = 0;
-  let v: any;
-  v = o.IndexNumber;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("WPT_TxRxPulseOrderType", "IndexNumber", EXP_WPT_TxRxPulseOrderType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 65535, "IndexNumber")); w.bits(0, 1);
-  }
-  v = o.TxRxIdentifier;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("WPT_TxRxPulseOrderType", "TxRxIdentifier", EXP_WPT_TxRxPulseOrderType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 1, 4294967295, "TxRxIdentifier")); w.bits(0, 1);
-  }
-  switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("WPT_TxRxPulseOrderType", "(end)", EXP_WPT_TxRxPulseOrderType[s]!);
-  }
+  const v0: any = o.IndexNumber;
+  if (v0 === undefined) throw missErr("WPT_TxRxPulseOrderType", "IndexNumber");
+  s = 1;
+  w.bits(0, 2);
+  w.uint(chkInt(v0, 0, 65535, "IndexNumber"));
+  const v1: any = o.TxRxIdentifier;
+  if (v1 === undefined) throw missErr("WPT_TxRxPulseOrderType", "TxRxIdentifier");
+  s = 2;
+  w.bits(0, 3);
+  w.uint(chkInt(v1, 1, 4294967295, "TxRxIdentifier"));
+  w.bits(0, 2);
 }
 const EXP_WPT_TxRxPulseOrderType: readonly string[] = ["SE(IndexNumber)","SE(TxRxIdentifier)","EE"];
 
@@ -3237,20 +2966,16 @@ function d_WPT_LF_ReceiverDataType(r: BitReader): T.WPT_LF_ReceiverDataType {
 function e_WPT_LF_ReceiverDataType(w: BitWriter, o: T.WPT_LF_ReceiverDataType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for WPT_LF_ReceiverDataType");
   let s = 0; let n = 0;
-  let v: any;
-  v = o.NumberOfReceivers;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("WPT_LF_ReceiverDataType", "NumberOfReceivers", EXP_WPT_LF_ReceiverDataType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkInt(v, 0, 255, "NumberOfReceivers") - 0, 8); w.bits(0, 1);
-  }
-  v = o.RxSpecData;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 255) throw arrErr("RxSpecData", v, 255);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.NumberOfReceivers;
+  if (v0 === undefined) throw missErr("WPT_LF_ReceiverDataType", "NumberOfReceivers");
+  s = 1;
+  const v1: any = o.RxSpecData;
+  w.bits((chkInt(v0, 0, 255, "NumberOfReceivers") << 1), 11);
+  if (v1 === undefined || (Array.isArray(v1) && v1.length === 0)) throw missErr("WPT_LF_ReceiverDataType", "RxSpecData");
+  if (v1 !== undefined) {
+    if (!Array.isArray(v1) || v1.length > 255) throw arrErr("RxSpecData", v1, 255);
+    for (let k = 0; k < v1.length; k++) {
+      const x = v1[k];
       switch (s) {
         case 1: w.bits(0, 1); n = 1; s = 2; break;
         case 2: w.bits(0, 1); n++; s = n < 2 ? 2 : n < 255 ? 4 : 3; break;
@@ -3346,77 +3071,58 @@ function d_WPT_FinePositioningSetupResType(r: BitReader): T.WPT_FinePositioningS
 function e_WPT_FinePositioningSetupResType(w: BitWriter, o: T.WPT_FinePositioningSetupResType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for WPT_FinePositioningSetupResType");
   let s = 0; let n = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("WPT_FinePositioningSetupResType", "Header", EXP_WPT_FinePositioningSetupResType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
-  }
-  v = o.ResponseCode;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("WPT_FinePositioningSetupResType", "ResponseCode", EXP_WPT_FinePositioningSetupResType[s]!);
-    }
-    w.bits(0, 1); { const i = E4i.get(v); if (i === undefined) throw enumErr(v, E4, "ResponseCode"); w.bits(i, 6); } w.bits(0, 1);
-  }
-  v = o.PrimaryDeviceFinePositioningMethodList;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("WPT_FinePositioningSetupResType", "PrimaryDeviceFinePositioningMethodList", EXP_WPT_FinePositioningSetupResType[s]!);
-    }
-    try { e_WPT_FinePositioningMethodListType(w, v); } catch (err) { throw withPath(err, "PrimaryDeviceFinePositioningMethodList"); }
-  }
-  v = o.PrimaryDevicePairingMethodList;
-  if (v !== undefined) {
-    switch (s) {
-      case 3: w.bits(0, 1); s = 4; break;
-      default: throw structErr("WPT_FinePositioningSetupResType", "PrimaryDevicePairingMethodList", EXP_WPT_FinePositioningSetupResType[s]!);
-    }
-    try { e_WPT_PairingMethodListType(w, v); } catch (err) { throw withPath(err, "PrimaryDevicePairingMethodList"); }
-  }
-  v = o.PrimaryDeviceAlignmentCheckMethodList;
-  if (v !== undefined) {
-    switch (s) {
-      case 4: w.bits(0, 1); s = 5; break;
-      default: throw structErr("WPT_FinePositioningSetupResType", "PrimaryDeviceAlignmentCheckMethodList", EXP_WPT_FinePositioningSetupResType[s]!);
-    }
-    try { e_WPT_AlignmentCheckMethodListType(w, v); } catch (err) { throw withPath(err, "PrimaryDeviceAlignmentCheckMethodList"); }
-  }
-  v = o.NaturalOffset;
-  if (v !== undefined) {
-    switch (s) {
-      case 5: w.bits(0, 1); s = 6; break;
-      default: throw structErr("WPT_FinePositioningSetupResType", "NaturalOffset", EXP_WPT_FinePositioningSetupResType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 65535, "NaturalOffset")); w.bits(0, 1);
-  }
-  v = o.VendorSpecificDataContainer;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 16) throw arrErr("VendorSpecificDataContainer", v, 16);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("WPT_FinePositioningSetupResType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.ResponseCode;
+  if (v1 === undefined) throw missErr("WPT_FinePositioningSetupResType", "ResponseCode");
+  s = 2;
+  const v2: any = o.PrimaryDeviceFinePositioningMethodList;
+  if (v2 === undefined) throw missErr("WPT_FinePositioningSetupResType", "PrimaryDeviceFinePositioningMethodList");
+  s = 3;
+  w.bits((enumIdx(E4i, v1, E4, "ResponseCode") << 2), 10);
+  try { e_WPT_FinePositioningMethodListType(w, v2); } catch (err) { throw withPath(err, "PrimaryDeviceFinePositioningMethodList"); }
+  const v3: any = o.PrimaryDevicePairingMethodList;
+  if (v3 === undefined) throw missErr("WPT_FinePositioningSetupResType", "PrimaryDevicePairingMethodList");
+  s = 4;
+  w.bits(0, 1);
+  try { e_WPT_PairingMethodListType(w, v3); } catch (err) { throw withPath(err, "PrimaryDevicePairingMethodList"); }
+  const v4: any = o.PrimaryDeviceAlignmentCheckMethodList;
+  if (v4 === undefined) throw missErr("WPT_FinePositioningSetupResType", "PrimaryDeviceAlignmentCheckMethodList");
+  s = 5;
+  w.bits(0, 1);
+  try { e_WPT_AlignmentCheckMethodListType(w, v4); } catch (err) { throw withPath(err, "PrimaryDeviceAlignmentCheckMethodList"); }
+  const v5: any = o.NaturalOffset;
+  if (v5 === undefined) throw missErr("WPT_FinePositioningSetupResType", "NaturalOffset");
+  s = 6;
+  w.bits(0, 2);
+  w.uint(chkInt(v5, 0, 65535, "NaturalOffset"));
+  const v6: any = o.VendorSpecificDataContainer;
+  w.bits(0, 1);
+  if (v6 !== undefined) {
+    if (!Array.isArray(v6) || v6.length > 16) throw arrErr("VendorSpecificDataContainer", v6, 16);
+    for (let k = 0; k < v6.length; k++) {
+      const x = v6[k];
       switch (s) {
-        case 6: w.bits(0, 2); n = 1; s = 7; break;
-        case 7: w.bits(0, 2); n++; s = n < 16 ? 7 : 9; break;
+        case 6: w.bits(0, 3); n = 1; s = 7; break;
+        case 7: w.bits(0, 3); n++; s = n < 16 ? 7 : 9; break;
         default: throw structErr("WPT_FinePositioningSetupResType", "VendorSpecificDataContainer", EXP_WPT_FinePositioningSetupResType[s]!);
       }
-      w.bits(0, 1); w.binary(x, 256, "VendorSpecificDataContainer"); w.bits(0, 1);
+      w.binary(x, 256, "VendorSpecificDataContainer");
+      w.bits(0, 1);
     }
   }
-  v = o.LF_SystemSetupData;
-  if (v !== undefined) {
+  const v7: any = o.LF_SystemSetupData;
+  if (v7 !== undefined) {
     switch (s) {
       case 6: w.bits(1, 2); s = 8; break;
       case 7: w.bits(1, 2); s = 8; break;
       case 9: w.bits(0, 2); s = 8; break;
       default: throw structErr("WPT_FinePositioningSetupResType", "LF_SystemSetupData", EXP_WPT_FinePositioningSetupResType[s]!);
     }
-    try { e_WPT_LF_SystemSetupDataType(w, v); } catch (err) { throw withPath(err, "LF_SystemSetupData"); }
+    try { e_WPT_LF_SystemSetupDataType(w, v7); } catch (err) { throw withPath(err, "LF_SystemSetupData"); }
   }
   switch (s) {
     case 6: w.bits(2, 2); return;
@@ -3459,27 +3165,15 @@ function d_V2GResponseType(r: BitReader): T.V2GResponseType {
 function e_V2GResponseType(w: BitWriter, o: T.V2GResponseType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for V2GResponseType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("V2GResponseType", "Header", EXP_V2GResponseType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
-  }
-  v = o.ResponseCode;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("V2GResponseType", "ResponseCode", EXP_V2GResponseType[s]!);
-    }
-    w.bits(0, 1); { const i = E4i.get(v); if (i === undefined) throw enumErr(v, E4, "ResponseCode"); w.bits(i, 6); } w.bits(0, 1);
-  }
-  switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("V2GResponseType", "(end)", EXP_V2GResponseType[s]!);
-  }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("V2GResponseType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.ResponseCode;
+  if (v1 === undefined) throw missErr("V2GResponseType", "ResponseCode");
+  s = 2;
+  w.bits((enumIdx(E4i, v1, E4, "ResponseCode") << 2), 10);
 }
 const EXP_V2GResponseType: readonly string[] = ["SE(Header)","SE(ResponseCode)","EE"];
 
@@ -3543,53 +3237,41 @@ function d_WPT_FinePositioningReqType(r: BitReader): T.WPT_FinePositioningReqTyp
 function e_WPT_FinePositioningReqType(w: BitWriter, o: T.WPT_FinePositioningReqType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for WPT_FinePositioningReqType");
   let s = 0; let n = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("WPT_FinePositioningReqType", "Header", EXP_WPT_FinePositioningReqType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
-  }
-  v = o.EVProcessing;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("WPT_FinePositioningReqType", "EVProcessing", EXP_WPT_FinePositioningReqType[s]!);
-    }
-    w.bits(0, 1); { const i = E0i.get(v); if (i === undefined) throw enumErr(v, E0, "EVProcessing"); w.bits(i, 2); } w.bits(0, 1);
-  }
-  v = o.EVResultCode;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("WPT_FinePositioningReqType", "EVResultCode", EXP_WPT_FinePositioningReqType[s]!);
-    }
-    w.bits(0, 1); { const i = E5i.get(v); if (i === undefined) throw enumErr(v, E5, "EVResultCode"); w.bits(i, 2); } w.bits(0, 1);
-  }
-  v = o.VendorSpecificDataContainer;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 16) throw arrErr("VendorSpecificDataContainer", v, 16);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("WPT_FinePositioningReqType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.EVProcessing;
+  if (v1 === undefined) throw missErr("WPT_FinePositioningReqType", "EVProcessing");
+  s = 2;
+  const v2: any = o.EVResultCode;
+  if (v2 === undefined) throw missErr("WPT_FinePositioningReqType", "EVResultCode");
+  s = 3;
+  const v3: any = o.VendorSpecificDataContainer;
+  w.bits((enumIdx(E0i, v1, E0, "EVProcessing") << 6) | (enumIdx(E5i, v2, E5, "EVResultCode") << 1), 10);
+  if (v3 !== undefined) {
+    if (!Array.isArray(v3) || v3.length > 16) throw arrErr("VendorSpecificDataContainer", v3, 16);
+    for (let k = 0; k < v3.length; k++) {
+      const x = v3[k];
       switch (s) {
-        case 3: w.bits(0, 2); n = 1; s = 4; break;
-        case 4: w.bits(0, 2); n++; s = n < 16 ? 4 : 6; break;
+        case 3: w.bits(0, 3); n = 1; s = 4; break;
+        case 4: w.bits(0, 3); n++; s = n < 16 ? 4 : 6; break;
         default: throw structErr("WPT_FinePositioningReqType", "VendorSpecificDataContainer", EXP_WPT_FinePositioningReqType[s]!);
       }
-      w.bits(0, 1); w.binary(x, 256, "VendorSpecificDataContainer"); w.bits(0, 1);
+      w.binary(x, 256, "VendorSpecificDataContainer");
+      w.bits(0, 1);
     }
   }
-  v = o.WPT_LF_DataPackageList;
-  if (v !== undefined) {
+  const v4: any = o.WPT_LF_DataPackageList;
+  if (v4 !== undefined) {
     switch (s) {
       case 3: w.bits(1, 2); s = 5; break;
       case 4: w.bits(1, 2); s = 5; break;
       case 6: w.bits(0, 2); s = 5; break;
       default: throw structErr("WPT_FinePositioningReqType", "WPT_LF_DataPackageList", EXP_WPT_FinePositioningReqType[s]!);
     }
-    try { e_WPT_LF_DataPackageListType(w, v); } catch (err) { throw withPath(err, "WPT_LF_DataPackageList"); }
+    try { e_WPT_LF_DataPackageListType(w, v4); } catch (err) { throw withPath(err, "WPT_LF_DataPackageList"); }
   }
   switch (s) {
     case 3: w.bits(2, 2); return;
@@ -3632,27 +3314,15 @@ function d_WPT_LF_DataPackageListType(r: BitReader): T.WPT_LF_DataPackageListTyp
 function e_WPT_LF_DataPackageListType(w: BitWriter, o: T.WPT_LF_DataPackageListType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for WPT_LF_DataPackageListType");
   let s = 0;
-  let v: any;
-  v = o.NumPackages;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("WPT_LF_DataPackageListType", "NumPackages", EXP_WPT_LF_DataPackageListType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkInt(v, 0, 255, "NumPackages") - 0, 8); w.bits(0, 1);
-  }
-  v = o.WPT_LF_DataPackage;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("WPT_LF_DataPackageListType", "WPT_LF_DataPackage", EXP_WPT_LF_DataPackageListType[s]!);
-    }
-    try { e_WPT_LF_DataPackageType(w, v); } catch (err) { throw withPath(err, "WPT_LF_DataPackage"); }
-  }
-  switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("WPT_LF_DataPackageListType", "(end)", EXP_WPT_LF_DataPackageListType[s]!);
-  }
+  const v0: any = o.NumPackages;
+  if (v0 === undefined) throw missErr("WPT_LF_DataPackageListType", "NumPackages");
+  s = 1;
+  const v1: any = o.WPT_LF_DataPackage;
+  if (v1 === undefined) throw missErr("WPT_LF_DataPackageListType", "WPT_LF_DataPackage");
+  s = 2;
+  w.bits((chkInt(v0, 0, 255, "NumPackages") << 2), 12);
+  try { e_WPT_LF_DataPackageType(w, v1); } catch (err) { throw withPath(err, "WPT_LF_DataPackage"); }
+  w.bits(0, 1);
 }
 const EXP_WPT_LF_DataPackageListType: readonly string[] = ["SE(NumPackages)","SE(WPT_LF_DataPackage)","EE"];
 
@@ -3694,30 +3364,23 @@ function d_WPT_LF_DataPackageType(r: BitReader): T.WPT_LF_DataPackageType {
 function e_WPT_LF_DataPackageType(w: BitWriter, o: T.WPT_LF_DataPackageType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for WPT_LF_DataPackageType");
   let s = 0;
-  let v: any;
-  v = o.PackageIndex;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("WPT_LF_DataPackageType", "PackageIndex", EXP_WPT_LF_DataPackageType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkInt(v, 0, 255, "PackageIndex") - 0, 8); w.bits(0, 1);
+  const v0: any = o.PackageIndex;
+  if (v0 === undefined) throw missErr("WPT_LF_DataPackageType", "PackageIndex");
+  s = 1;
+  const v1: any = o.LF_TxData;
+  w.bits((chkInt(v0, 0, 255, "PackageIndex") << 1), 11);
+  if (v1 !== undefined) {
+    s = 2;
+    w.bits(0, 2);
+    try { e_WPT_LF_TxDataListType(w, v1); } catch (err) { throw withPath(err, "LF_TxData"); }
   }
-  v = o.LF_TxData;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 2); s = 2; break;
-      default: throw structErr("WPT_LF_DataPackageType", "LF_TxData", EXP_WPT_LF_DataPackageType[s]!);
-    }
-    try { e_WPT_LF_TxDataListType(w, v); } catch (err) { throw withPath(err, "LF_TxData"); }
-  }
-  v = o.LF_RxData;
-  if (v !== undefined) {
+  const v2: any = o.LF_RxData;
+  if (v2 !== undefined) {
     switch (s) {
       case 1: w.bits(1, 2); s = 3; break;
       default: throw structErr("WPT_LF_DataPackageType", "LF_RxData", EXP_WPT_LF_DataPackageType[s]!);
     }
-    try { e_WPT_LF_RxDataListType(w, v); } catch (err) { throw withPath(err, "LF_RxData"); }
+    try { e_WPT_LF_RxDataListType(w, v2); } catch (err) { throw withPath(err, "LF_RxData"); }
   }
   switch (s) {
     case 2: w.bits(0, 1); return;
@@ -3752,19 +3415,12 @@ function d_WPT_LF_TxDataListType(r: BitReader): T.WPT_LF_TxDataListType {
 function e_WPT_LF_TxDataListType(w: BitWriter, o: T.WPT_LF_TxDataListType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for WPT_LF_TxDataListType");
   let s = 0;
-  let v: any;
-  v = o.WPT_LF_TxDataList;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("WPT_LF_TxDataListType", "WPT_LF_TxDataList", EXP_WPT_LF_TxDataListType[s]!);
-    }
-    try { e_WPT_LF_TxDataType(w, v); } catch (err) { throw withPath(err, "WPT_LF_TxDataList"); }
-  }
-  switch (s) {
-    case 1: w.bits(0, 1); return;
-    default: throw structErr("WPT_LF_TxDataListType", "(end)", EXP_WPT_LF_TxDataListType[s]!);
-  }
+  const v0: any = o.WPT_LF_TxDataList;
+  if (v0 === undefined) throw missErr("WPT_LF_TxDataListType", "WPT_LF_TxDataList");
+  s = 1;
+  w.bits(0, 1);
+  try { e_WPT_LF_TxDataType(w, v0); } catch (err) { throw withPath(err, "WPT_LF_TxDataList"); }
+  w.bits(0, 1);
 }
 const EXP_WPT_LF_TxDataListType: readonly string[] = ["SE(WPT_LF_TxDataList)","EE"];
 
@@ -3799,27 +3455,17 @@ function d_WPT_LF_TxDataType(r: BitReader): T.WPT_LF_TxDataType {
 function e_WPT_LF_TxDataType(w: BitWriter, o: T.WPT_LF_TxDataType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for WPT_LF_TxDataType");
   let s = 0;
-  let v: any;
-  v = o.TxIdentifier;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("WPT_LF_TxDataType", "TxIdentifier", EXP_WPT_LF_TxDataType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 1, 4294967295, "TxIdentifier")); w.bits(0, 1);
-  }
-  v = o.EIRP;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("WPT_LF_TxDataType", "EIRP", EXP_WPT_LF_TxDataType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EIRP"); }
-  }
-  switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("WPT_LF_TxDataType", "(end)", EXP_WPT_LF_TxDataType[s]!);
-  }
+  const v0: any = o.TxIdentifier;
+  if (v0 === undefined) throw missErr("WPT_LF_TxDataType", "TxIdentifier");
+  s = 1;
+  w.bits(0, 2);
+  w.uint(chkInt(v0, 1, 4294967295, "TxIdentifier"));
+  const v1: any = o.EIRP;
+  if (v1 === undefined) throw missErr("WPT_LF_TxDataType", "EIRP");
+  s = 2;
+  w.bits(0, 2);
+  try { e_RationalNumberType(w, v1); } catch (err) { throw withPath(err, "EIRP"); }
+  w.bits(0, 1);
 }
 const EXP_WPT_LF_TxDataType: readonly string[] = ["SE(TxIdentifier)","SE(EIRP)","EE"];
 
@@ -3848,19 +3494,12 @@ function d_WPT_LF_RxDataListType(r: BitReader): T.WPT_LF_RxDataListType {
 function e_WPT_LF_RxDataListType(w: BitWriter, o: T.WPT_LF_RxDataListType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for WPT_LF_RxDataListType");
   let s = 0;
-  let v: any;
-  v = o.WPT_LF_RxDataList;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("WPT_LF_RxDataListType", "WPT_LF_RxDataList", EXP_WPT_LF_RxDataListType[s]!);
-    }
-    try { e_WPT_LF_RxDataType(w, v); } catch (err) { throw withPath(err, "WPT_LF_RxDataList"); }
-  }
-  switch (s) {
-    case 1: w.bits(0, 1); return;
-    default: throw structErr("WPT_LF_RxDataListType", "(end)", EXP_WPT_LF_RxDataListType[s]!);
-  }
+  const v0: any = o.WPT_LF_RxDataList;
+  if (v0 === undefined) throw missErr("WPT_LF_RxDataListType", "WPT_LF_RxDataList");
+  s = 1;
+  w.bits(0, 1);
+  try { e_WPT_LF_RxDataType(w, v0); } catch (err) { throw withPath(err, "WPT_LF_RxDataList"); }
+  w.bits(0, 1);
 }
 const EXP_WPT_LF_RxDataListType: readonly string[] = ["SE(WPT_LF_RxDataList)","EE"];
 
@@ -3895,27 +3534,17 @@ function d_WPT_LF_RxDataType(r: BitReader): T.WPT_LF_RxDataType {
 function e_WPT_LF_RxDataType(w: BitWriter, o: T.WPT_LF_RxDataType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for WPT_LF_RxDataType");
   let s = 0;
-  let v: any;
-  v = o.RxIdentifier;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("WPT_LF_RxDataType", "RxIdentifier", EXP_WPT_LF_RxDataType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 1, 4294967295, "RxIdentifier")); w.bits(0, 1);
-  }
-  v = o.RSSIData;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("WPT_LF_RxDataType", "RSSIData", EXP_WPT_LF_RxDataType[s]!);
-    }
-    try { e_WPT_LF_RxRSSIListType(w, v); } catch (err) { throw withPath(err, "RSSIData"); }
-  }
-  switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("WPT_LF_RxDataType", "(end)", EXP_WPT_LF_RxDataType[s]!);
-  }
+  const v0: any = o.RxIdentifier;
+  if (v0 === undefined) throw missErr("WPT_LF_RxDataType", "RxIdentifier");
+  s = 1;
+  w.bits(0, 2);
+  w.uint(chkInt(v0, 1, 4294967295, "RxIdentifier"));
+  const v1: any = o.RSSIData;
+  if (v1 === undefined) throw missErr("WPT_LF_RxDataType", "RSSIData");
+  s = 2;
+  w.bits(0, 2);
+  try { e_WPT_LF_RxRSSIListType(w, v1); } catch (err) { throw withPath(err, "RSSIData"); }
+  w.bits(0, 1);
 }
 const EXP_WPT_LF_RxDataType: readonly string[] = ["SE(RxIdentifier)","SE(RSSIData)","EE"];
 
@@ -3944,19 +3573,12 @@ function d_WPT_LF_RxRSSIListType(r: BitReader): T.WPT_LF_RxRSSIListType {
 function e_WPT_LF_RxRSSIListType(w: BitWriter, o: T.WPT_LF_RxRSSIListType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for WPT_LF_RxRSSIListType");
   let s = 0;
-  let v: any;
-  v = o.RSSIDataList;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("WPT_LF_RxRSSIListType", "RSSIDataList", EXP_WPT_LF_RxRSSIListType[s]!);
-    }
-    try { e_WPT_LF_RxRSSIType(w, v); } catch (err) { throw withPath(err, "RSSIDataList"); }
-  }
-  switch (s) {
-    case 1: w.bits(0, 1); return;
-    default: throw structErr("WPT_LF_RxRSSIListType", "(end)", EXP_WPT_LF_RxRSSIListType[s]!);
-  }
+  const v0: any = o.RSSIDataList;
+  if (v0 === undefined) throw missErr("WPT_LF_RxRSSIListType", "RSSIDataList");
+  s = 1;
+  w.bits(0, 1);
+  try { e_WPT_LF_RxRSSIType(w, v0); } catch (err) { throw withPath(err, "RSSIDataList"); }
+  w.bits(0, 1);
 }
 const EXP_WPT_LF_RxRSSIListType: readonly string[] = ["SE(RSSIDataList)","EE"];
 
@@ -3991,27 +3613,17 @@ function d_WPT_LF_RxRSSIType(r: BitReader): T.WPT_LF_RxRSSIType {
 function e_WPT_LF_RxRSSIType(w: BitWriter, o: T.WPT_LF_RxRSSIType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for WPT_LF_RxRSSIType");
   let s = 0;
-  let v: any;
-  v = o.TxIdentifier;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("WPT_LF_RxRSSIType", "TxIdentifier", EXP_WPT_LF_RxRSSIType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 1, 4294967295, "TxIdentifier")); w.bits(0, 1);
-  }
-  v = o.RSSI;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("WPT_LF_RxRSSIType", "RSSI", EXP_WPT_LF_RxRSSIType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "RSSI"); }
-  }
-  switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("WPT_LF_RxRSSIType", "(end)", EXP_WPT_LF_RxRSSIType[s]!);
-  }
+  const v0: any = o.TxIdentifier;
+  if (v0 === undefined) throw missErr("WPT_LF_RxRSSIType", "TxIdentifier");
+  s = 1;
+  w.bits(0, 2);
+  w.uint(chkInt(v0, 1, 4294967295, "TxIdentifier"));
+  const v1: any = o.RSSI;
+  if (v1 === undefined) throw missErr("WPT_LF_RxRSSIType", "RSSI");
+  s = 2;
+  w.bits(0, 2);
+  try { e_RationalNumberType(w, v1); } catch (err) { throw withPath(err, "RSSI"); }
+  w.bits(0, 1);
 }
 const EXP_WPT_LF_RxRSSIType: readonly string[] = ["SE(TxIdentifier)","SE(RSSI)","EE"];
 
@@ -4075,53 +3687,41 @@ function d_WPT_FinePositioningResType(r: BitReader): T.WPT_FinePositioningResTyp
 function e_WPT_FinePositioningResType(w: BitWriter, o: T.WPT_FinePositioningResType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for WPT_FinePositioningResType");
   let s = 0; let n = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("WPT_FinePositioningResType", "Header", EXP_WPT_FinePositioningResType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
-  }
-  v = o.ResponseCode;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("WPT_FinePositioningResType", "ResponseCode", EXP_WPT_FinePositioningResType[s]!);
-    }
-    w.bits(0, 1); { const i = E4i.get(v); if (i === undefined) throw enumErr(v, E4, "ResponseCode"); w.bits(i, 6); } w.bits(0, 1);
-  }
-  v = o.EVSEProcessing;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("WPT_FinePositioningResType", "EVSEProcessing", EXP_WPT_FinePositioningResType[s]!);
-    }
-    w.bits(0, 1); { const i = E0i.get(v); if (i === undefined) throw enumErr(v, E0, "EVSEProcessing"); w.bits(i, 2); } w.bits(0, 1);
-  }
-  v = o.VendorSpecificDataContainer;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 16) throw arrErr("VendorSpecificDataContainer", v, 16);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("WPT_FinePositioningResType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.ResponseCode;
+  if (v1 === undefined) throw missErr("WPT_FinePositioningResType", "ResponseCode");
+  s = 2;
+  const v2: any = o.EVSEProcessing;
+  if (v2 === undefined) throw missErr("WPT_FinePositioningResType", "EVSEProcessing");
+  s = 3;
+  const v3: any = o.VendorSpecificDataContainer;
+  w.bits((enumIdx(E4i, v1, E4, "ResponseCode") << 6) | (enumIdx(E0i, v2, E0, "EVSEProcessing") << 1), 14);
+  if (v3 !== undefined) {
+    if (!Array.isArray(v3) || v3.length > 16) throw arrErr("VendorSpecificDataContainer", v3, 16);
+    for (let k = 0; k < v3.length; k++) {
+      const x = v3[k];
       switch (s) {
-        case 3: w.bits(0, 2); n = 1; s = 4; break;
-        case 4: w.bits(0, 2); n++; s = n < 16 ? 4 : 6; break;
+        case 3: w.bits(0, 3); n = 1; s = 4; break;
+        case 4: w.bits(0, 3); n++; s = n < 16 ? 4 : 6; break;
         default: throw structErr("WPT_FinePositioningResType", "VendorSpecificDataContainer", EXP_WPT_FinePositioningResType[s]!);
       }
-      w.bits(0, 1); w.binary(x, 256, "VendorSpecificDataContainer"); w.bits(0, 1);
+      w.binary(x, 256, "VendorSpecificDataContainer");
+      w.bits(0, 1);
     }
   }
-  v = o.WPT_LF_DataPackageList;
-  if (v !== undefined) {
+  const v4: any = o.WPT_LF_DataPackageList;
+  if (v4 !== undefined) {
     switch (s) {
       case 3: w.bits(1, 2); s = 5; break;
       case 4: w.bits(1, 2); s = 5; break;
       case 6: w.bits(0, 2); s = 5; break;
       default: throw structErr("WPT_FinePositioningResType", "WPT_LF_DataPackageList", EXP_WPT_FinePositioningResType[s]!);
     }
-    try { e_WPT_LF_DataPackageListType(w, v); } catch (err) { throw withPath(err, "WPT_LF_DataPackageList"); }
+    try { e_WPT_LF_DataPackageListType(w, v4); } catch (err) { throw withPath(err, "WPT_LF_DataPackageList"); }
   }
   switch (s) {
     case 3: w.bits(2, 2); return;
@@ -4191,51 +3791,42 @@ function d_WPT_PairingReqType(r: BitReader): T.WPT_PairingReqType {
 function e_WPT_PairingReqType(w: BitWriter, o: T.WPT_PairingReqType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for WPT_PairingReqType");
   let s = 0; let n = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("WPT_PairingReqType", "Header", EXP_WPT_PairingReqType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("WPT_PairingReqType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.EVProcessing;
+  if (v1 === undefined) throw missErr("WPT_PairingReqType", "EVProcessing");
+  s = 2;
+  const v2: any = o.ObservedIDCode;
+  w.bits((enumIdx(E0i, v1, E0, "EVProcessing") << 1), 5);
+  if (v2 !== undefined) {
+    s = 3;
+    w.bits(0, 3);
+    w.uint(chkInt(v2, 1, 4294967295, "ObservedIDCode"));
+    w.bits(0, 1);
   }
-  v = o.EVProcessing;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("WPT_PairingReqType", "EVProcessing", EXP_WPT_PairingReqType[s]!);
-    }
-    w.bits(0, 1); { const i = E0i.get(v); if (i === undefined) throw enumErr(v, E0, "EVProcessing"); w.bits(i, 2); } w.bits(0, 1);
+  const v3: any = o.EVResultCode;
+  if (v3 === undefined) throw missErr("WPT_PairingReqType", "EVResultCode");
+  switch (s) {
+    case 2: w.bits(2, 3); s = 4; break;
+    case 3: w.bits(0, 2); s = 4; break;
+    default: throw structErr("WPT_PairingReqType", "EVResultCode", EXP_WPT_PairingReqType[s]!);
   }
-  v = o.ObservedIDCode;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 2); s = 3; break;
-      default: throw structErr("WPT_PairingReqType", "ObservedIDCode", EXP_WPT_PairingReqType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 1, 4294967295, "ObservedIDCode")); w.bits(0, 1);
-  }
-  v = o.EVResultCode;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(1, 2); s = 4; break;
-      case 3: w.bits(0, 1); s = 4; break;
-      default: throw structErr("WPT_PairingReqType", "EVResultCode", EXP_WPT_PairingReqType[s]!);
-    }
-    w.bits(0, 1); { const i = E5i.get(v); if (i === undefined) throw enumErr(v, E5, "EVResultCode"); w.bits(i, 2); } w.bits(0, 1);
-  }
-  v = o.VendorSpecificDataContainer;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 16) throw arrErr("VendorSpecificDataContainer", v, 16);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v4: any = o.VendorSpecificDataContainer;
+  w.bits((enumIdx(E5i, v3, E5, "EVResultCode") << 1), 3);
+  if (v4 !== undefined) {
+    if (!Array.isArray(v4) || v4.length > 16) throw arrErr("VendorSpecificDataContainer", v4, 16);
+    for (let k = 0; k < v4.length; k++) {
+      const x = v4[k];
       switch (s) {
-        case 4: w.bits(0, 2); n = 1; s = 5; break;
-        case 5: w.bits(0, 2); n++; s = n < 16 ? 5 : 6; break;
+        case 4: w.bits(0, 3); n = 1; s = 5; break;
+        case 5: w.bits(0, 3); n++; s = n < 16 ? 5 : 6; break;
         default: throw structErr("WPT_PairingReqType", "VendorSpecificDataContainer", EXP_WPT_PairingReqType[s]!);
       }
-      w.bits(0, 1); w.binary(x, 256, "VendorSpecificDataContainer"); w.bits(0, 1);
+      w.binary(x, 256, "VendorSpecificDataContainer");
+      w.bits(0, 1);
     }
   }
   switch (s) {
@@ -4315,61 +3906,48 @@ function d_WPT_PairingResType(r: BitReader): T.WPT_PairingResType {
 function e_WPT_PairingResType(w: BitWriter, o: T.WPT_PairingResType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for WPT_PairingResType");
   let s = 0; let n = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("WPT_PairingResType", "Header", EXP_WPT_PairingResType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("WPT_PairingResType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.ResponseCode;
+  if (v1 === undefined) throw missErr("WPT_PairingResType", "ResponseCode");
+  s = 2;
+  const v2: any = o.EVSEProcessing;
+  if (v2 === undefined) throw missErr("WPT_PairingResType", "EVSEProcessing");
+  s = 3;
+  const v3: any = o.ObservedIDCode;
+  w.bits((enumIdx(E4i, v1, E4, "ResponseCode") << 6) | (enumIdx(E0i, v2, E0, "EVSEProcessing") << 1), 14);
+  if (v3 !== undefined) {
+    s = 4;
+    w.bits(0, 4);
+    w.uint(chkInt(v3, 1, 4294967295, "ObservedIDCode"));
+    w.bits(0, 1);
   }
-  v = o.ResponseCode;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("WPT_PairingResType", "ResponseCode", EXP_WPT_PairingResType[s]!);
-    }
-    w.bits(0, 1); { const i = E4i.get(v); if (i === undefined) throw enumErr(v, E4, "ResponseCode"); w.bits(i, 6); } w.bits(0, 1);
-  }
-  v = o.EVSEProcessing;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("WPT_PairingResType", "EVSEProcessing", EXP_WPT_PairingResType[s]!);
-    }
-    w.bits(0, 1); { const i = E0i.get(v); if (i === undefined) throw enumErr(v, E0, "EVSEProcessing"); w.bits(i, 2); } w.bits(0, 1);
-  }
-  v = o.ObservedIDCode;
-  if (v !== undefined) {
-    switch (s) {
-      case 3: w.bits(0, 3); s = 4; break;
-      default: throw structErr("WPT_PairingResType", "ObservedIDCode", EXP_WPT_PairingResType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 1, 4294967295, "ObservedIDCode")); w.bits(0, 1);
-  }
-  v = o.AlternativeSECCList;
-  if (v !== undefined) {
+  const v4: any = o.AlternativeSECCList;
+  if (v4 !== undefined) {
     switch (s) {
       case 3: w.bits(1, 3); s = 5; break;
       case 4: w.bits(0, 2); s = 5; break;
       default: throw structErr("WPT_PairingResType", "AlternativeSECCList", EXP_WPT_PairingResType[s]!);
     }
-    try { e_AlternativeSECCListType(w, v); } catch (err) { throw withPath(err, "AlternativeSECCList"); }
+    try { e_AlternativeSECCListType(w, v4); } catch (err) { throw withPath(err, "AlternativeSECCList"); }
   }
-  v = o.VendorSpecificDataContainer;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 16) throw arrErr("VendorSpecificDataContainer", v, 16);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v5: any = o.VendorSpecificDataContainer;
+  if (v5 !== undefined) {
+    if (!Array.isArray(v5) || v5.length > 16) throw arrErr("VendorSpecificDataContainer", v5, 16);
+    for (let k = 0; k < v5.length; k++) {
+      const x = v5[k];
       switch (s) {
-        case 3: w.bits(2, 3); n = 1; s = 6; break;
-        case 4: w.bits(1, 2); n = 1; s = 6; break;
-        case 5: w.bits(0, 2); n = 1; s = 6; break;
-        case 6: w.bits(0, 2); n++; s = n < 16 ? 6 : 7; break;
+        case 3: w.bits(4, 4); n = 1; s = 6; break;
+        case 4: w.bits(2, 3); n = 1; s = 6; break;
+        case 5: w.bits(0, 3); n = 1; s = 6; break;
+        case 6: w.bits(0, 3); n++; s = n < 16 ? 6 : 7; break;
         default: throw structErr("WPT_PairingResType", "VendorSpecificDataContainer", EXP_WPT_PairingResType[s]!);
       }
-      w.bits(0, 1); w.binary(x, 256, "VendorSpecificDataContainer"); w.bits(0, 1);
+      w.binary(x, 256, "VendorSpecificDataContainer");
+      w.bits(0, 1);
     }
   }
   switch (s) {
@@ -4415,12 +3993,12 @@ function d_AlternativeSECCListType(r: BitReader): T.AlternativeSECCListType {
 function e_AlternativeSECCListType(w: BitWriter, o: T.AlternativeSECCListType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for AlternativeSECCListType");
   let s = 0; let n = 0;
-  let v: any;
-  v = o.AlternativeSECC;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 8) throw arrErr("AlternativeSECC", v, 8);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.AlternativeSECC;
+  if (v0 === undefined || (Array.isArray(v0) && v0.length === 0)) throw missErr("AlternativeSECCListType", "AlternativeSECC");
+  if (v0 !== undefined) {
+    if (!Array.isArray(v0) || v0.length > 8) throw arrErr("AlternativeSECC", v0, 8);
+    for (let k = 0; k < v0.length; k++) {
+      const x = v0[k];
       switch (s) {
         case 0: w.bits(0, 1); n = 1; s = 1; break;
         case 1: w.bits(0, 2); n++; s = n < 8 ? 1 : 2; break;
@@ -4490,44 +4068,45 @@ function d_AlternativeSECCType(r: BitReader): T.AlternativeSECCType {
 function e_AlternativeSECCType(w: BitWriter, o: T.AlternativeSECCType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for AlternativeSECCType");
   let s = 0;
-  let v: any;
-  v = o.SSID;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 3); s = 1; break;
-      default: throw structErr("AlternativeSECCType", "SSID", EXP_AlternativeSECCType[s]!);
-    }
-    w.bits(0, 1); w.string(v, 255, "SSID"); w.bits(0, 1);
+  const v0: any = o.SSID;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 4);
+    w.string(v0, 255, "SSID");
+    w.bits(0, 1);
   }
-  v = o.BSSID;
-  if (v !== undefined) {
+  const v1: any = o.BSSID;
+  if (v1 !== undefined) {
     switch (s) {
-      case 0: w.bits(1, 3); s = 2; break;
-      case 1: w.bits(0, 3); s = 2; break;
+      case 0: w.bits(2, 4); s = 2; break;
+      case 1: w.bits(0, 4); s = 2; break;
       default: throw structErr("AlternativeSECCType", "BSSID", EXP_AlternativeSECCType[s]!);
     }
-    w.bits(0, 1); w.string(v, 12, "BSSID"); w.bits(0, 1);
+    w.string(v1, 12, "BSSID");
+    w.bits(0, 1);
   }
-  v = o.IPAddress;
-  if (v !== undefined) {
+  const v2: any = o.IPAddress;
+  if (v2 !== undefined) {
     switch (s) {
-      case 0: w.bits(2, 3); s = 3; break;
-      case 1: w.bits(1, 3); s = 3; break;
-      case 2: w.bits(0, 2); s = 3; break;
+      case 0: w.bits(4, 4); s = 3; break;
+      case 1: w.bits(2, 4); s = 3; break;
+      case 2: w.bits(0, 3); s = 3; break;
       default: throw structErr("AlternativeSECCType", "IPAddress", EXP_AlternativeSECCType[s]!);
     }
-    w.bits(0, 1); w.string(v, 39, "IPAddress"); w.bits(0, 1);
+    w.string(v2, 39, "IPAddress");
+    w.bits(0, 1);
   }
-  v = o.Port;
-  if (v !== undefined) {
+  const v3: any = o.Port;
+  if (v3 !== undefined) {
     switch (s) {
-      case 0: w.bits(3, 3); s = 4; break;
-      case 1: w.bits(2, 3); s = 4; break;
-      case 2: w.bits(1, 2); s = 4; break;
-      case 3: w.bits(0, 2); s = 4; break;
+      case 0: w.bits(6, 4); s = 4; break;
+      case 1: w.bits(4, 4); s = 4; break;
+      case 2: w.bits(2, 3); s = 4; break;
+      case 3: w.bits(0, 3); s = 4; break;
       default: throw structErr("AlternativeSECCType", "Port", EXP_AlternativeSECCType[s]!);
     }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 65535, "Port")); w.bits(0, 1);
+    w.uint(chkInt(v3, 0, 65535, "Port"));
+    w.bits(0, 1);
   }
   switch (s) {
     case 0: w.bits(4, 3); return;
@@ -4609,66 +4188,47 @@ function d_WPT_ChargeParameterDiscoveryReqType(r: BitReader): T.WPT_ChargeParame
 function e_WPT_ChargeParameterDiscoveryReqType(w: BitWriter, o: T.WPT_ChargeParameterDiscoveryReqType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for WPT_ChargeParameterDiscoveryReqType");
   let s = 0; let n = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("WPT_ChargeParameterDiscoveryReqType", "Header", EXP_WPT_ChargeParameterDiscoveryReqType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
-  }
-  v = o.EVPCMaxReceivablePower;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("WPT_ChargeParameterDiscoveryReqType", "EVPCMaxReceivablePower", EXP_WPT_ChargeParameterDiscoveryReqType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVPCMaxReceivablePower"); }
-  }
-  v = o.SDMaxGroundClearence;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("WPT_ChargeParameterDiscoveryReqType", "SDMaxGroundClearence", EXP_WPT_ChargeParameterDiscoveryReqType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 65535, "SDMaxGroundClearence")); w.bits(0, 1);
-  }
-  v = o.SDMinGroundClearence;
-  if (v !== undefined) {
-    switch (s) {
-      case 3: w.bits(0, 1); s = 4; break;
-      default: throw structErr("WPT_ChargeParameterDiscoveryReqType", "SDMinGroundClearence", EXP_WPT_ChargeParameterDiscoveryReqType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 65535, "SDMinGroundClearence")); w.bits(0, 1);
-  }
-  v = o.EVPCNaturalFrequency;
-  if (v !== undefined) {
-    switch (s) {
-      case 4: w.bits(0, 1); s = 5; break;
-      default: throw structErr("WPT_ChargeParameterDiscoveryReqType", "EVPCNaturalFrequency", EXP_WPT_ChargeParameterDiscoveryReqType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVPCNaturalFrequency"); }
-  }
-  v = o.EVPCDeviceLocalControl;
-  if (v !== undefined) {
-    switch (s) {
-      case 5: w.bits(0, 1); s = 6; break;
-      default: throw structErr("WPT_ChargeParameterDiscoveryReqType", "EVPCDeviceLocalControl", EXP_WPT_ChargeParameterDiscoveryReqType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkBool(v, "EVPCDeviceLocalControl") ? 1 : 0, 1); w.bits(0, 1);
-  }
-  v = o.VendorSpecificDataContainer;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 16) throw arrErr("VendorSpecificDataContainer", v, 16);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("WPT_ChargeParameterDiscoveryReqType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.EVPCMaxReceivablePower;
+  if (v1 === undefined) throw missErr("WPT_ChargeParameterDiscoveryReqType", "EVPCMaxReceivablePower");
+  s = 2;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v1); } catch (err) { throw withPath(err, "EVPCMaxReceivablePower"); }
+  const v2: any = o.SDMaxGroundClearence;
+  if (v2 === undefined) throw missErr("WPT_ChargeParameterDiscoveryReqType", "SDMaxGroundClearence");
+  s = 3;
+  w.bits(0, 2);
+  w.uint(chkInt(v2, 0, 65535, "SDMaxGroundClearence"));
+  const v3: any = o.SDMinGroundClearence;
+  if (v3 === undefined) throw missErr("WPT_ChargeParameterDiscoveryReqType", "SDMinGroundClearence");
+  s = 4;
+  w.bits(0, 3);
+  w.uint(chkInt(v3, 0, 65535, "SDMinGroundClearence"));
+  const v4: any = o.EVPCNaturalFrequency;
+  if (v4 === undefined) throw missErr("WPT_ChargeParameterDiscoveryReqType", "EVPCNaturalFrequency");
+  s = 5;
+  w.bits(0, 2);
+  try { e_RationalNumberType(w, v4); } catch (err) { throw withPath(err, "EVPCNaturalFrequency"); }
+  const v5: any = o.EVPCDeviceLocalControl;
+  if (v5 === undefined) throw missErr("WPT_ChargeParameterDiscoveryReqType", "EVPCDeviceLocalControl");
+  s = 6;
+  const v6: any = o.VendorSpecificDataContainer;
+  w.bits(((chkBool(v5, "EVPCDeviceLocalControl") ? 1 : 0) << 1), 4);
+  if (v6 !== undefined) {
+    if (!Array.isArray(v6) || v6.length > 16) throw arrErr("VendorSpecificDataContainer", v6, 16);
+    for (let k = 0; k < v6.length; k++) {
+      const x = v6[k];
       switch (s) {
-        case 6: w.bits(0, 2); n = 1; s = 7; break;
-        case 7: w.bits(0, 2); n++; s = n < 16 ? 7 : 8; break;
+        case 6: w.bits(0, 3); n = 1; s = 7; break;
+        case 7: w.bits(0, 3); n++; s = n < 16 ? 7 : 8; break;
         default: throw structErr("WPT_ChargeParameterDiscoveryReqType", "VendorSpecificDataContainer", EXP_WPT_ChargeParameterDiscoveryReqType[s]!);
       }
-      w.bits(0, 1); w.binary(x, 256, "VendorSpecificDataContainer"); w.bits(0, 1);
+      w.binary(x, 256, "VendorSpecificDataContainer");
+      w.bits(0, 1);
     }
   }
   switch (s) {
@@ -4705,19 +4265,12 @@ function d_ChargeParameterDiscoveryReqType(r: BitReader): T.ChargeParameterDisco
 function e_ChargeParameterDiscoveryReqType(w: BitWriter, o: T.ChargeParameterDiscoveryReqType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ChargeParameterDiscoveryReqType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("ChargeParameterDiscoveryReqType", "Header", EXP_ChargeParameterDiscoveryReqType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
-  }
-  switch (s) {
-    case 1: w.bits(0, 1); return;
-    default: throw structErr("ChargeParameterDiscoveryReqType", "(end)", EXP_ChargeParameterDiscoveryReqType[s]!);
-  }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("ChargeParameterDiscoveryReqType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  w.bits(0, 1);
 }
 const EXP_ChargeParameterDiscoveryReqType: readonly string[] = ["SE(Header)","EE"];
 
@@ -4808,90 +4361,59 @@ function d_WPT_ChargeParameterDiscoveryResType(r: BitReader): T.WPT_ChargeParame
 function e_WPT_ChargeParameterDiscoveryResType(w: BitWriter, o: T.WPT_ChargeParameterDiscoveryResType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for WPT_ChargeParameterDiscoveryResType");
   let s = 0; let n = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("WPT_ChargeParameterDiscoveryResType", "Header", EXP_WPT_ChargeParameterDiscoveryResType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
-  }
-  v = o.ResponseCode;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("WPT_ChargeParameterDiscoveryResType", "ResponseCode", EXP_WPT_ChargeParameterDiscoveryResType[s]!);
-    }
-    w.bits(0, 1); { const i = E4i.get(v); if (i === undefined) throw enumErr(v, E4, "ResponseCode"); w.bits(i, 6); } w.bits(0, 1);
-  }
-  v = o.PDInputPowerClass;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("WPT_ChargeParameterDiscoveryResType", "PDInputPowerClass", EXP_WPT_ChargeParameterDiscoveryResType[s]!);
-    }
-    w.bits(0, 1); { const i = E6i.get(v); if (i === undefined) throw enumErr(v, E6, "PDInputPowerClass"); w.bits(i, 2); } w.bits(0, 1);
-  }
-  v = o.SDMinOutputPower;
-  if (v !== undefined) {
-    switch (s) {
-      case 3: w.bits(0, 1); s = 4; break;
-      default: throw structErr("WPT_ChargeParameterDiscoveryResType", "SDMinOutputPower", EXP_WPT_ChargeParameterDiscoveryResType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "SDMinOutputPower"); }
-  }
-  v = o.SDMaxOutputPower;
-  if (v !== undefined) {
-    switch (s) {
-      case 4: w.bits(0, 1); s = 5; break;
-      default: throw structErr("WPT_ChargeParameterDiscoveryResType", "SDMaxOutputPower", EXP_WPT_ChargeParameterDiscoveryResType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "SDMaxOutputPower"); }
-  }
-  v = o.SDMaxGroundClearanceSupport;
-  if (v !== undefined) {
-    switch (s) {
-      case 5: w.bits(0, 1); s = 6; break;
-      default: throw structErr("WPT_ChargeParameterDiscoveryResType", "SDMaxGroundClearanceSupport", EXP_WPT_ChargeParameterDiscoveryResType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 65535, "SDMaxGroundClearanceSupport")); w.bits(0, 1);
-  }
-  v = o.SDMinGroundClearanceSupport;
-  if (v !== undefined) {
-    switch (s) {
-      case 6: w.bits(0, 1); s = 7; break;
-      default: throw structErr("WPT_ChargeParameterDiscoveryResType", "SDMinGroundClearanceSupport", EXP_WPT_ChargeParameterDiscoveryResType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 65535, "SDMinGroundClearanceSupport")); w.bits(0, 1);
-  }
-  v = o.PDMinCoilCurrent;
-  if (v !== undefined) {
-    switch (s) {
-      case 7: w.bits(0, 1); s = 8; break;
-      default: throw structErr("WPT_ChargeParameterDiscoveryResType", "PDMinCoilCurrent", EXP_WPT_ChargeParameterDiscoveryResType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "PDMinCoilCurrent"); }
-  }
-  v = o.PDMaxCoilCurrent;
-  if (v !== undefined) {
-    switch (s) {
-      case 8: w.bits(0, 1); s = 9; break;
-      default: throw structErr("WPT_ChargeParameterDiscoveryResType", "PDMaxCoilCurrent", EXP_WPT_ChargeParameterDiscoveryResType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "PDMaxCoilCurrent"); }
-  }
-  v = o.SDManufacturerSpecificDataContainer;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 16) throw arrErr("SDManufacturerSpecificDataContainer", v, 16);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("WPT_ChargeParameterDiscoveryResType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.ResponseCode;
+  if (v1 === undefined) throw missErr("WPT_ChargeParameterDiscoveryResType", "ResponseCode");
+  s = 2;
+  const v2: any = o.PDInputPowerClass;
+  if (v2 === undefined) throw missErr("WPT_ChargeParameterDiscoveryResType", "PDInputPowerClass");
+  s = 3;
+  const v3: any = o.SDMinOutputPower;
+  if (v3 === undefined) throw missErr("WPT_ChargeParameterDiscoveryResType", "SDMinOutputPower");
+  s = 4;
+  w.bits((enumIdx(E4i, v1, E4, "ResponseCode") << 7) | (enumIdx(E6i, v2, E6, "PDInputPowerClass") << 2), 15);
+  try { e_RationalNumberType(w, v3); } catch (err) { throw withPath(err, "SDMinOutputPower"); }
+  const v4: any = o.SDMaxOutputPower;
+  if (v4 === undefined) throw missErr("WPT_ChargeParameterDiscoveryResType", "SDMaxOutputPower");
+  s = 5;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v4); } catch (err) { throw withPath(err, "SDMaxOutputPower"); }
+  const v5: any = o.SDMaxGroundClearanceSupport;
+  if (v5 === undefined) throw missErr("WPT_ChargeParameterDiscoveryResType", "SDMaxGroundClearanceSupport");
+  s = 6;
+  w.bits(0, 2);
+  w.uint(chkInt(v5, 0, 65535, "SDMaxGroundClearanceSupport"));
+  const v6: any = o.SDMinGroundClearanceSupport;
+  if (v6 === undefined) throw missErr("WPT_ChargeParameterDiscoveryResType", "SDMinGroundClearanceSupport");
+  s = 7;
+  w.bits(0, 3);
+  w.uint(chkInt(v6, 0, 65535, "SDMinGroundClearanceSupport"));
+  const v7: any = o.PDMinCoilCurrent;
+  if (v7 === undefined) throw missErr("WPT_ChargeParameterDiscoveryResType", "PDMinCoilCurrent");
+  s = 8;
+  w.bits(0, 2);
+  try { e_RationalNumberType(w, v7); } catch (err) { throw withPath(err, "PDMinCoilCurrent"); }
+  const v8: any = o.PDMaxCoilCurrent;
+  if (v8 === undefined) throw missErr("WPT_ChargeParameterDiscoveryResType", "PDMaxCoilCurrent");
+  s = 9;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v8); } catch (err) { throw withPath(err, "PDMaxCoilCurrent"); }
+  const v9: any = o.SDManufacturerSpecificDataContainer;
+  if (v9 !== undefined) {
+    if (!Array.isArray(v9) || v9.length > 16) throw arrErr("SDManufacturerSpecificDataContainer", v9, 16);
+    for (let k = 0; k < v9.length; k++) {
+      const x = v9[k];
       switch (s) {
-        case 9: w.bits(0, 2); n = 1; s = 10; break;
-        case 10: w.bits(0, 2); n++; s = n < 16 ? 10 : 11; break;
+        case 9: w.bits(0, 3); n = 1; s = 10; break;
+        case 10: w.bits(0, 3); n++; s = n < 16 ? 10 : 11; break;
         default: throw structErr("WPT_ChargeParameterDiscoveryResType", "SDManufacturerSpecificDataContainer", EXP_WPT_ChargeParameterDiscoveryResType[s]!);
       }
-      w.bits(0, 1); w.binary(x, 256, "SDManufacturerSpecificDataContainer"); w.bits(0, 1);
+      w.binary(x, 256, "SDManufacturerSpecificDataContainer");
+      w.bits(0, 1);
     }
   }
   switch (s) {
@@ -4934,27 +4456,15 @@ function d_ChargeParameterDiscoveryResType(r: BitReader): T.ChargeParameterDisco
 function e_ChargeParameterDiscoveryResType(w: BitWriter, o: T.ChargeParameterDiscoveryResType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ChargeParameterDiscoveryResType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("ChargeParameterDiscoveryResType", "Header", EXP_ChargeParameterDiscoveryResType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
-  }
-  v = o.ResponseCode;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("ChargeParameterDiscoveryResType", "ResponseCode", EXP_ChargeParameterDiscoveryResType[s]!);
-    }
-    w.bits(0, 1); { const i = E4i.get(v); if (i === undefined) throw enumErr(v, E4, "ResponseCode"); w.bits(i, 6); } w.bits(0, 1);
-  }
-  switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("ChargeParameterDiscoveryResType", "(end)", EXP_ChargeParameterDiscoveryResType[s]!);
-  }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("ChargeParameterDiscoveryResType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.ResponseCode;
+  if (v1 === undefined) throw missErr("ChargeParameterDiscoveryResType", "ResponseCode");
+  s = 2;
+  w.bits((enumIdx(E4i, v1, E4, "ResponseCode") << 2), 10);
 }
 const EXP_ChargeParameterDiscoveryResType: readonly string[] = ["SE(Header)","SE(ResponseCode)","EE"];
 
@@ -5016,51 +4526,41 @@ function d_WPT_AlignmentCheckReqType(r: BitReader): T.WPT_AlignmentCheckReqType 
 function e_WPT_AlignmentCheckReqType(w: BitWriter, o: T.WPT_AlignmentCheckReqType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for WPT_AlignmentCheckReqType");
   let s = 0; let n = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("WPT_AlignmentCheckReqType", "Header", EXP_WPT_AlignmentCheckReqType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("WPT_AlignmentCheckReqType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.EVProcessing;
+  if (v1 === undefined) throw missErr("WPT_AlignmentCheckReqType", "EVProcessing");
+  s = 2;
+  const v2: any = o.TargetCoilCurrent;
+  w.bits((enumIdx(E0i, v1, E0, "EVProcessing") << 1), 5);
+  if (v2 !== undefined) {
+    s = 3;
+    w.bits(0, 2);
+    try { e_RationalNumberType(w, v2); } catch (err) { throw withPath(err, "TargetCoilCurrent"); }
   }
-  v = o.EVProcessing;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("WPT_AlignmentCheckReqType", "EVProcessing", EXP_WPT_AlignmentCheckReqType[s]!);
-    }
-    w.bits(0, 1); { const i = E0i.get(v); if (i === undefined) throw enumErr(v, E0, "EVProcessing"); w.bits(i, 2); } w.bits(0, 1);
+  const v3: any = o.EVResultCode;
+  if (v3 === undefined) throw missErr("WPT_AlignmentCheckReqType", "EVResultCode");
+  switch (s) {
+    case 2: w.bits(2, 3); s = 4; break;
+    case 3: w.bits(0, 2); s = 4; break;
+    default: throw structErr("WPT_AlignmentCheckReqType", "EVResultCode", EXP_WPT_AlignmentCheckReqType[s]!);
   }
-  v = o.TargetCoilCurrent;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 2); s = 3; break;
-      default: throw structErr("WPT_AlignmentCheckReqType", "TargetCoilCurrent", EXP_WPT_AlignmentCheckReqType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "TargetCoilCurrent"); }
-  }
-  v = o.EVResultCode;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(1, 2); s = 4; break;
-      case 3: w.bits(0, 1); s = 4; break;
-      default: throw structErr("WPT_AlignmentCheckReqType", "EVResultCode", EXP_WPT_AlignmentCheckReqType[s]!);
-    }
-    w.bits(0, 1); { const i = E5i.get(v); if (i === undefined) throw enumErr(v, E5, "EVResultCode"); w.bits(i, 2); } w.bits(0, 1);
-  }
-  v = o.VendorSpecificDataContainer;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 16) throw arrErr("VendorSpecificDataContainer", v, 16);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v4: any = o.VendorSpecificDataContainer;
+  w.bits((enumIdx(E5i, v3, E5, "EVResultCode") << 1), 3);
+  if (v4 !== undefined) {
+    if (!Array.isArray(v4) || v4.length > 16) throw arrErr("VendorSpecificDataContainer", v4, 16);
+    for (let k = 0; k < v4.length; k++) {
+      const x = v4[k];
       switch (s) {
-        case 4: w.bits(0, 2); n = 1; s = 5; break;
-        case 5: w.bits(0, 2); n++; s = n < 16 ? 5 : 6; break;
+        case 4: w.bits(0, 3); n = 1; s = 5; break;
+        case 5: w.bits(0, 3); n++; s = n < 16 ? 5 : 6; break;
         default: throw structErr("WPT_AlignmentCheckReqType", "VendorSpecificDataContainer", EXP_WPT_AlignmentCheckReqType[s]!);
       }
-      w.bits(0, 1); w.binary(x, 256, "VendorSpecificDataContainer"); w.bits(0, 1);
+      w.binary(x, 256, "VendorSpecificDataContainer");
+      w.bits(0, 1);
     }
   }
   switch (s) {
@@ -5140,61 +4640,47 @@ function d_WPT_AlignmentCheckResType(r: BitReader): T.WPT_AlignmentCheckResType 
 function e_WPT_AlignmentCheckResType(w: BitWriter, o: T.WPT_AlignmentCheckResType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for WPT_AlignmentCheckResType");
   let s = 0; let n = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("WPT_AlignmentCheckResType", "Header", EXP_WPT_AlignmentCheckResType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("WPT_AlignmentCheckResType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.ResponseCode;
+  if (v1 === undefined) throw missErr("WPT_AlignmentCheckResType", "ResponseCode");
+  s = 2;
+  const v2: any = o.EVSEProcessing;
+  if (v2 === undefined) throw missErr("WPT_AlignmentCheckResType", "EVSEProcessing");
+  s = 3;
+  const v3: any = o.PowerTransmitted;
+  w.bits((enumIdx(E4i, v1, E4, "ResponseCode") << 6) | (enumIdx(E0i, v2, E0, "EVSEProcessing") << 1), 14);
+  if (v3 !== undefined) {
+    s = 4;
+    w.bits(0, 3);
+    try { e_RationalNumberType(w, v3); } catch (err) { throw withPath(err, "PowerTransmitted"); }
   }
-  v = o.ResponseCode;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("WPT_AlignmentCheckResType", "ResponseCode", EXP_WPT_AlignmentCheckResType[s]!);
-    }
-    w.bits(0, 1); { const i = E4i.get(v); if (i === undefined) throw enumErr(v, E4, "ResponseCode"); w.bits(i, 6); } w.bits(0, 1);
-  }
-  v = o.EVSEProcessing;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("WPT_AlignmentCheckResType", "EVSEProcessing", EXP_WPT_AlignmentCheckResType[s]!);
-    }
-    w.bits(0, 1); { const i = E0i.get(v); if (i === undefined) throw enumErr(v, E0, "EVSEProcessing"); w.bits(i, 2); } w.bits(0, 1);
-  }
-  v = o.PowerTransmitted;
-  if (v !== undefined) {
-    switch (s) {
-      case 3: w.bits(0, 3); s = 4; break;
-      default: throw structErr("WPT_AlignmentCheckResType", "PowerTransmitted", EXP_WPT_AlignmentCheckResType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "PowerTransmitted"); }
-  }
-  v = o.SupplyDeviceCurrent;
-  if (v !== undefined) {
+  const v4: any = o.SupplyDeviceCurrent;
+  if (v4 !== undefined) {
     switch (s) {
       case 3: w.bits(1, 3); s = 5; break;
       case 4: w.bits(0, 2); s = 5; break;
       default: throw structErr("WPT_AlignmentCheckResType", "SupplyDeviceCurrent", EXP_WPT_AlignmentCheckResType[s]!);
     }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "SupplyDeviceCurrent"); }
+    try { e_RationalNumberType(w, v4); } catch (err) { throw withPath(err, "SupplyDeviceCurrent"); }
   }
-  v = o.VendorSpecificDataContainer;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 16) throw arrErr("VendorSpecificDataContainer", v, 16);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v5: any = o.VendorSpecificDataContainer;
+  if (v5 !== undefined) {
+    if (!Array.isArray(v5) || v5.length > 16) throw arrErr("VendorSpecificDataContainer", v5, 16);
+    for (let k = 0; k < v5.length; k++) {
+      const x = v5[k];
       switch (s) {
-        case 3: w.bits(2, 3); n = 1; s = 6; break;
-        case 4: w.bits(1, 2); n = 1; s = 6; break;
-        case 5: w.bits(0, 2); n = 1; s = 6; break;
-        case 6: w.bits(0, 2); n++; s = n < 16 ? 6 : 7; break;
+        case 3: w.bits(4, 4); n = 1; s = 6; break;
+        case 4: w.bits(2, 3); n = 1; s = 6; break;
+        case 5: w.bits(0, 3); n = 1; s = 6; break;
+        case 6: w.bits(0, 3); n++; s = n < 16 ? 6 : 7; break;
         default: throw structErr("WPT_AlignmentCheckResType", "VendorSpecificDataContainer", EXP_WPT_AlignmentCheckResType[s]!);
       }
-      w.bits(0, 1); w.binary(x, 256, "VendorSpecificDataContainer"); w.bits(0, 1);
+      w.binary(x, 256, "VendorSpecificDataContainer");
+      w.bits(0, 1);
     }
   }
   switch (s) {
@@ -5295,86 +4781,67 @@ function d_WPT_ChargeLoopReqType(r: BitReader): T.WPT_ChargeLoopReqType {
 function e_WPT_ChargeLoopReqType(w: BitWriter, o: T.WPT_ChargeLoopReqType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for WPT_ChargeLoopReqType");
   let s = 0; let n = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("WPT_ChargeLoopReqType", "Header", EXP_WPT_ChargeLoopReqType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("WPT_ChargeLoopReqType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.DisplayParameters;
+  if (v1 !== undefined) {
+    s = 2;
+    w.bits(0, 2);
+    try { e_DisplayParametersType(w, v1); } catch (err) { throw withPath(err, "DisplayParameters"); }
   }
-  v = o.DisplayParameters;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 2); s = 2; break;
-      default: throw structErr("WPT_ChargeLoopReqType", "DisplayParameters", EXP_WPT_ChargeLoopReqType[s]!);
-    }
-    try { e_DisplayParametersType(w, v); } catch (err) { throw withPath(err, "DisplayParameters"); }
+  const v2: any = o.MeterInfoRequested;
+  if (v2 === undefined) throw missErr("WPT_ChargeLoopReqType", "MeterInfoRequested");
+  switch (s) {
+    case 1: w.bits(2, 3); s = 3; break;
+    case 2: w.bits(0, 2); s = 3; break;
+    default: throw structErr("WPT_ChargeLoopReqType", "MeterInfoRequested", EXP_WPT_ChargeLoopReqType[s]!);
   }
-  v = o.MeterInfoRequested;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(1, 2); s = 3; break;
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("WPT_ChargeLoopReqType", "MeterInfoRequested", EXP_WPT_ChargeLoopReqType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkBool(v, "MeterInfoRequested") ? 1 : 0, 1); w.bits(0, 1);
+  const v3: any = o.EVPCPowerRequest;
+  if (v3 === undefined) throw missErr("WPT_ChargeLoopReqType", "EVPCPowerRequest");
+  s = 4;
+  w.bits(((chkBool(v2, "MeterInfoRequested") ? 1 : 0) << 2), 3);
+  try { e_RationalNumberType(w, v3); } catch (err) { throw withPath(err, "EVPCPowerRequest"); }
+  const v4: any = o.EVPCPowerOutput;
+  if (v4 === undefined) throw missErr("WPT_ChargeLoopReqType", "EVPCPowerOutput");
+  s = 5;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v4); } catch (err) { throw withPath(err, "EVPCPowerOutput"); }
+  const v5: any = o.EVPCChargeDiagnostics;
+  if (v5 === undefined) throw missErr("WPT_ChargeLoopReqType", "EVPCChargeDiagnostics");
+  s = 6;
+  const v6: any = o.EVPCOperatingFrequency;
+  w.bits((enumIdx(E7i, v5, E7, "EVPCChargeDiagnostics") << 1), 5);
+  if (v6 !== undefined) {
+    s = 7;
+    w.bits(0, 3);
+    try { e_RationalNumberType(w, v6); } catch (err) { throw withPath(err, "EVPCOperatingFrequency"); }
   }
-  v = o.EVPCPowerRequest;
-  if (v !== undefined) {
-    switch (s) {
-      case 3: w.bits(0, 1); s = 4; break;
-      default: throw structErr("WPT_ChargeLoopReqType", "EVPCPowerRequest", EXP_WPT_ChargeLoopReqType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVPCPowerRequest"); }
-  }
-  v = o.EVPCPowerOutput;
-  if (v !== undefined) {
-    switch (s) {
-      case 4: w.bits(0, 1); s = 5; break;
-      default: throw structErr("WPT_ChargeLoopReqType", "EVPCPowerOutput", EXP_WPT_ChargeLoopReqType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVPCPowerOutput"); }
-  }
-  v = o.EVPCChargeDiagnostics;
-  if (v !== undefined) {
-    switch (s) {
-      case 5: w.bits(0, 1); s = 6; break;
-      default: throw structErr("WPT_ChargeLoopReqType", "EVPCChargeDiagnostics", EXP_WPT_ChargeLoopReqType[s]!);
-    }
-    w.bits(0, 1); { const i = E7i.get(v); if (i === undefined) throw enumErr(v, E7, "EVPCChargeDiagnostics"); w.bits(i, 2); } w.bits(0, 1);
-  }
-  v = o.EVPCOperatingFrequency;
-  if (v !== undefined) {
-    switch (s) {
-      case 6: w.bits(0, 3); s = 7; break;
-      default: throw structErr("WPT_ChargeLoopReqType", "EVPCOperatingFrequency", EXP_WPT_ChargeLoopReqType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVPCOperatingFrequency"); }
-  }
-  v = o.EVPCPowerControlParameter;
-  if (v !== undefined) {
+  const v7: any = o.EVPCPowerControlParameter;
+  if (v7 !== undefined) {
     switch (s) {
       case 6: w.bits(1, 3); s = 8; break;
       case 7: w.bits(0, 2); s = 8; break;
       default: throw structErr("WPT_ChargeLoopReqType", "EVPCPowerControlParameter", EXP_WPT_ChargeLoopReqType[s]!);
     }
-    try { e_WPT_EVPCPowerControlParameterType(w, v); } catch (err) { throw withPath(err, "EVPCPowerControlParameter"); }
+    try { e_WPT_EVPCPowerControlParameterType(w, v7); } catch (err) { throw withPath(err, "EVPCPowerControlParameter"); }
   }
-  v = o.ManufacturerSpecificDataContainer;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 16) throw arrErr("ManufacturerSpecificDataContainer", v, 16);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v8: any = o.ManufacturerSpecificDataContainer;
+  if (v8 !== undefined) {
+    if (!Array.isArray(v8) || v8.length > 16) throw arrErr("ManufacturerSpecificDataContainer", v8, 16);
+    for (let k = 0; k < v8.length; k++) {
+      const x = v8[k];
       switch (s) {
-        case 6: w.bits(2, 3); n = 1; s = 9; break;
-        case 7: w.bits(1, 2); n = 1; s = 9; break;
-        case 8: w.bits(0, 2); n = 1; s = 9; break;
-        case 9: w.bits(0, 2); n++; s = n < 16 ? 9 : 10; break;
+        case 6: w.bits(4, 4); n = 1; s = 9; break;
+        case 7: w.bits(2, 3); n = 1; s = 9; break;
+        case 8: w.bits(0, 3); n = 1; s = 9; break;
+        case 9: w.bits(0, 3); n++; s = n < 16 ? 9 : 10; break;
         default: throw structErr("WPT_ChargeLoopReqType", "ManufacturerSpecificDataContainer", EXP_WPT_ChargeLoopReqType[s]!);
       }
-      w.bits(0, 1); w.binary(x, 256, "ManufacturerSpecificDataContainer"); w.bits(0, 1);
+      w.binary(x, 256, "ManufacturerSpecificDataContainer");
+      w.bits(0, 1);
     }
   }
   switch (s) {
@@ -5426,36 +4893,25 @@ function d_ChargeLoopReqType(r: BitReader): T.ChargeLoopReqType {
 function e_ChargeLoopReqType(w: BitWriter, o: T.ChargeLoopReqType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ChargeLoopReqType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("ChargeLoopReqType", "Header", EXP_ChargeLoopReqType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("ChargeLoopReqType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.DisplayParameters;
+  if (v1 !== undefined) {
+    s = 2;
+    w.bits(0, 2);
+    try { e_DisplayParametersType(w, v1); } catch (err) { throw withPath(err, "DisplayParameters"); }
   }
-  v = o.DisplayParameters;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 2); s = 2; break;
-      default: throw structErr("ChargeLoopReqType", "DisplayParameters", EXP_ChargeLoopReqType[s]!);
-    }
-    try { e_DisplayParametersType(w, v); } catch (err) { throw withPath(err, "DisplayParameters"); }
-  }
-  v = o.MeterInfoRequested;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(1, 2); s = 3; break;
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("ChargeLoopReqType", "MeterInfoRequested", EXP_ChargeLoopReqType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkBool(v, "MeterInfoRequested") ? 1 : 0, 1); w.bits(0, 1);
-  }
+  const v2: any = o.MeterInfoRequested;
+  if (v2 === undefined) throw missErr("ChargeLoopReqType", "MeterInfoRequested");
   switch (s) {
-    case 3: w.bits(0, 1); return;
-    default: throw structErr("ChargeLoopReqType", "(end)", EXP_ChargeLoopReqType[s]!);
+    case 1: w.bits(2, 3); s = 3; break;
+    case 2: w.bits(0, 2); s = 3; break;
+    default: throw structErr("ChargeLoopReqType", "MeterInfoRequested", EXP_ChargeLoopReqType[s]!);
   }
+  w.bits(((chkBool(v2, "MeterInfoRequested") ? 1 : 0) << 2), 3);
 }
 const EXP_ChargeLoopReqType: readonly string[] = ["SE(Header)","SE(DisplayParameters)|SE(MeterInfoRequested)","SE(MeterInfoRequested)","EE"];
 
@@ -5593,101 +5049,106 @@ function d_DisplayParametersType(r: BitReader): T.DisplayParametersType {
 function e_DisplayParametersType(w: BitWriter, o: T.DisplayParametersType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for DisplayParametersType");
   let s = 0;
-  let v: any;
-  v = o.PresentSOC;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 4); s = 1; break;
-      default: throw structErr("DisplayParametersType", "PresentSOC", EXP_DisplayParametersType[s]!);
-    }
-    w.bits(0, 1); w.bits(chkInt(v, 0, 100, "PresentSOC") - 0, 7); w.bits(0, 1);
+  let m0 = 0;
+  for (const k in o) {
+    const i = F_DisplayParametersType.get(k);
+    if (i === undefined) continue;
+    m0 |= 1 << i;
   }
-  v = o.MinimumSOC;
-  if (v !== undefined) {
+  const v0: any = m0 & 1 ? o.PresentSOC : undefined;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits((chkInt(v0, 0, 100, "PresentSOC") << 1), 13);
+  }
+  const v1: any = m0 & 2 ? o.MinimumSOC : undefined;
+  if (v1 !== undefined) {
     switch (s) {
-      case 0: w.bits(1, 4); s = 2; break;
-      case 1: w.bits(0, 4); s = 2; break;
+      case 0: w.bits(2, 5); s = 2; break;
+      case 1: w.bits(0, 5); s = 2; break;
       default: throw structErr("DisplayParametersType", "MinimumSOC", EXP_DisplayParametersType[s]!);
     }
-    w.bits(0, 1); w.bits(chkInt(v, 0, 100, "MinimumSOC") - 0, 7); w.bits(0, 1);
+    w.bits((chkInt(v1, 0, 100, "MinimumSOC") << 1), 8);
   }
-  v = o.TargetSOC;
-  if (v !== undefined) {
+  const v2: any = m0 & 4 ? o.TargetSOC : undefined;
+  if (v2 !== undefined) {
     switch (s) {
-      case 0: w.bits(2, 4); s = 3; break;
-      case 1: w.bits(1, 4); s = 3; break;
-      case 2: w.bits(0, 4); s = 3; break;
+      case 0: w.bits(4, 5); s = 3; break;
+      case 1: w.bits(2, 5); s = 3; break;
+      case 2: w.bits(0, 5); s = 3; break;
       default: throw structErr("DisplayParametersType", "TargetSOC", EXP_DisplayParametersType[s]!);
     }
-    w.bits(0, 1); w.bits(chkInt(v, 0, 100, "TargetSOC") - 0, 7); w.bits(0, 1);
+    w.bits((chkInt(v2, 0, 100, "TargetSOC") << 1), 8);
   }
-  v = o.MaximumSOC;
-  if (v !== undefined) {
+  const v3: any = m0 & 8 ? o.MaximumSOC : undefined;
+  if (v3 !== undefined) {
     switch (s) {
-      case 0: w.bits(3, 4); s = 4; break;
-      case 1: w.bits(2, 4); s = 4; break;
-      case 2: w.bits(1, 4); s = 4; break;
-      case 3: w.bits(0, 4); s = 4; break;
+      case 0: w.bits(6, 5); s = 4; break;
+      case 1: w.bits(4, 5); s = 4; break;
+      case 2: w.bits(2, 5); s = 4; break;
+      case 3: w.bits(0, 5); s = 4; break;
       default: throw structErr("DisplayParametersType", "MaximumSOC", EXP_DisplayParametersType[s]!);
     }
-    w.bits(0, 1); w.bits(chkInt(v, 0, 100, "MaximumSOC") - 0, 7); w.bits(0, 1);
+    w.bits((chkInt(v3, 0, 100, "MaximumSOC") << 1), 8);
   }
-  v = o.RemainingTimeToMinimumSOC;
-  if (v !== undefined) {
+  const v4: any = m0 & 16 ? o.RemainingTimeToMinimumSOC : undefined;
+  if (v4 !== undefined) {
     switch (s) {
-      case 0: w.bits(4, 4); s = 5; break;
-      case 1: w.bits(3, 4); s = 5; break;
-      case 2: w.bits(2, 4); s = 5; break;
-      case 3: w.bits(1, 4); s = 5; break;
-      case 4: w.bits(0, 3); s = 5; break;
+      case 0: w.bits(8, 5); s = 5; break;
+      case 1: w.bits(6, 5); s = 5; break;
+      case 2: w.bits(4, 5); s = 5; break;
+      case 3: w.bits(2, 5); s = 5; break;
+      case 4: w.bits(0, 4); s = 5; break;
       default: throw structErr("DisplayParametersType", "RemainingTimeToMinimumSOC", EXP_DisplayParametersType[s]!);
     }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 4294967295, "RemainingTimeToMinimumSOC")); w.bits(0, 1);
+    w.uint(chkInt(v4, 0, 4294967295, "RemainingTimeToMinimumSOC"));
+    w.bits(0, 1);
   }
-  v = o.RemainingTimeToTargetSOC;
-  if (v !== undefined) {
+  const v5: any = m0 & 32 ? o.RemainingTimeToTargetSOC : undefined;
+  if (v5 !== undefined) {
     switch (s) {
-      case 0: w.bits(5, 4); s = 6; break;
-      case 1: w.bits(4, 4); s = 6; break;
-      case 2: w.bits(3, 4); s = 6; break;
-      case 3: w.bits(2, 4); s = 6; break;
-      case 4: w.bits(1, 3); s = 6; break;
-      case 5: w.bits(0, 3); s = 6; break;
+      case 0: w.bits(10, 5); s = 6; break;
+      case 1: w.bits(8, 5); s = 6; break;
+      case 2: w.bits(6, 5); s = 6; break;
+      case 3: w.bits(4, 5); s = 6; break;
+      case 4: w.bits(2, 4); s = 6; break;
+      case 5: w.bits(0, 4); s = 6; break;
       default: throw structErr("DisplayParametersType", "RemainingTimeToTargetSOC", EXP_DisplayParametersType[s]!);
     }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 4294967295, "RemainingTimeToTargetSOC")); w.bits(0, 1);
+    w.uint(chkInt(v5, 0, 4294967295, "RemainingTimeToTargetSOC"));
+    w.bits(0, 1);
   }
-  v = o.RemainingTimeToMaximumSOC;
-  if (v !== undefined) {
+  const v6: any = m0 & 64 ? o.RemainingTimeToMaximumSOC : undefined;
+  if (v6 !== undefined) {
     switch (s) {
-      case 0: w.bits(6, 4); s = 7; break;
-      case 1: w.bits(5, 4); s = 7; break;
-      case 2: w.bits(4, 4); s = 7; break;
-      case 3: w.bits(3, 4); s = 7; break;
-      case 4: w.bits(2, 3); s = 7; break;
-      case 5: w.bits(1, 3); s = 7; break;
-      case 6: w.bits(0, 3); s = 7; break;
+      case 0: w.bits(12, 5); s = 7; break;
+      case 1: w.bits(10, 5); s = 7; break;
+      case 2: w.bits(8, 5); s = 7; break;
+      case 3: w.bits(6, 5); s = 7; break;
+      case 4: w.bits(4, 4); s = 7; break;
+      case 5: w.bits(2, 4); s = 7; break;
+      case 6: w.bits(0, 4); s = 7; break;
       default: throw structErr("DisplayParametersType", "RemainingTimeToMaximumSOC", EXP_DisplayParametersType[s]!);
     }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 4294967295, "RemainingTimeToMaximumSOC")); w.bits(0, 1);
+    w.uint(chkInt(v6, 0, 4294967295, "RemainingTimeToMaximumSOC"));
+    w.bits(0, 1);
   }
-  v = o.ChargingComplete;
-  if (v !== undefined) {
+  const v7: any = m0 & 128 ? o.ChargingComplete : undefined;
+  if (v7 !== undefined) {
     switch (s) {
-      case 0: w.bits(7, 4); s = 8; break;
-      case 1: w.bits(6, 4); s = 8; break;
-      case 2: w.bits(5, 4); s = 8; break;
-      case 3: w.bits(4, 4); s = 8; break;
-      case 4: w.bits(3, 3); s = 8; break;
-      case 5: w.bits(2, 3); s = 8; break;
-      case 6: w.bits(1, 3); s = 8; break;
-      case 7: w.bits(0, 3); s = 8; break;
+      case 0: w.bits(14, 5); s = 8; break;
+      case 1: w.bits(12, 5); s = 8; break;
+      case 2: w.bits(10, 5); s = 8; break;
+      case 3: w.bits(8, 5); s = 8; break;
+      case 4: w.bits(6, 4); s = 8; break;
+      case 5: w.bits(4, 4); s = 8; break;
+      case 6: w.bits(2, 4); s = 8; break;
+      case 7: w.bits(0, 4); s = 8; break;
       default: throw structErr("DisplayParametersType", "ChargingComplete", EXP_DisplayParametersType[s]!);
     }
-    w.bits(0, 1); w.bits(chkBool(v, "ChargingComplete") ? 1 : 0, 1); w.bits(0, 1);
+    w.bits(((chkBool(v7, "ChargingComplete") ? 1 : 0) << 1), 2);
   }
-  v = o.BatteryEnergyCapacity;
-  if (v !== undefined) {
+  const v8: any = m0 & 256 ? o.BatteryEnergyCapacity : undefined;
+  if (v8 !== undefined) {
     switch (s) {
       case 0: w.bits(8, 4); s = 9; break;
       case 1: w.bits(7, 4); s = 9; break;
@@ -5700,24 +5161,24 @@ function e_DisplayParametersType(w: BitWriter, o: T.DisplayParametersType): void
       case 8: w.bits(0, 2); s = 9; break;
       default: throw structErr("DisplayParametersType", "BatteryEnergyCapacity", EXP_DisplayParametersType[s]!);
     }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "BatteryEnergyCapacity"); }
+    try { e_RationalNumberType(w, v8); } catch (err) { throw withPath(err, "BatteryEnergyCapacity"); }
   }
-  v = o.InletHot;
-  if (v !== undefined) {
+  const v9: any = m0 & 512 ? o.InletHot : undefined;
+  if (v9 !== undefined) {
     switch (s) {
-      case 0: w.bits(9, 4); s = 10; break;
-      case 1: w.bits(8, 4); s = 10; break;
-      case 2: w.bits(7, 4); s = 10; break;
-      case 3: w.bits(6, 4); s = 10; break;
-      case 4: w.bits(5, 3); s = 10; break;
-      case 5: w.bits(4, 3); s = 10; break;
-      case 6: w.bits(3, 3); s = 10; break;
-      case 7: w.bits(2, 3); s = 10; break;
-      case 8: w.bits(1, 2); s = 10; break;
-      case 9: w.bits(0, 2); s = 10; break;
+      case 0: w.bits(18, 5); s = 10; break;
+      case 1: w.bits(16, 5); s = 10; break;
+      case 2: w.bits(14, 5); s = 10; break;
+      case 3: w.bits(12, 5); s = 10; break;
+      case 4: w.bits(10, 4); s = 10; break;
+      case 5: w.bits(8, 4); s = 10; break;
+      case 6: w.bits(6, 4); s = 10; break;
+      case 7: w.bits(4, 4); s = 10; break;
+      case 8: w.bits(2, 3); s = 10; break;
+      case 9: w.bits(0, 3); s = 10; break;
       default: throw structErr("DisplayParametersType", "InletHot", EXP_DisplayParametersType[s]!);
     }
-    w.bits(0, 1); w.bits(chkBool(v, "InletHot") ? 1 : 0, 1); w.bits(0, 1);
+    w.bits(((chkBool(v9, "InletHot") ? 1 : 0) << 1), 2);
   }
   switch (s) {
     case 0: w.bits(10, 4); return;
@@ -5735,6 +5196,7 @@ function e_DisplayParametersType(w: BitWriter, o: T.DisplayParametersType): void
   }
 }
 const EXP_DisplayParametersType: readonly string[] = ["SE(PresentSOC)|SE(MinimumSOC)|SE(TargetSOC)|SE(MaximumSOC)|SE(RemainingTimeToMinimumSOC)|SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE","SE(MinimumSOC)|SE(TargetSOC)|SE(MaximumSOC)|SE(RemainingTimeToMinimumSOC)|SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE","SE(TargetSOC)|SE(MaximumSOC)|SE(RemainingTimeToMinimumSOC)|SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE","SE(MaximumSOC)|SE(RemainingTimeToMinimumSOC)|SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE","SE(RemainingTimeToMinimumSOC)|SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE","SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE","SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE","SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE","SE(BatteryEnergyCapacity)|SE(InletHot)|EE","SE(InletHot)|EE","EE"];
+const F_DisplayParametersType = new Map<string, number>([["PresentSOC",0],["MinimumSOC",1],["TargetSOC",2],["MaximumSOC",3],["RemainingTimeToMinimumSOC",4],["RemainingTimeToTargetSOC",5],["RemainingTimeToMaximumSOC",6],["ChargingComplete",7],["BatteryEnergyCapacity",8],["InletHot",9]]);
 
 function d_WPT_EVPCPowerControlParameterType(r: BitReader): T.WPT_EVPCPowerControlParameterType {
   const o: any = {};
@@ -5779,43 +5241,27 @@ function d_WPT_EVPCPowerControlParameterType(r: BitReader): T.WPT_EVPCPowerContr
 function e_WPT_EVPCPowerControlParameterType(w: BitWriter, o: T.WPT_EVPCPowerControlParameterType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for WPT_EVPCPowerControlParameterType");
   let s = 0;
-  let v: any;
-  v = o.EVPCCoilCurrentRequest;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("WPT_EVPCPowerControlParameterType", "EVPCCoilCurrentRequest", EXP_WPT_EVPCPowerControlParameterType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVPCCoilCurrentRequest"); }
-  }
-  v = o.EVPCCoilCurrentInformation;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("WPT_EVPCPowerControlParameterType", "EVPCCoilCurrentInformation", EXP_WPT_EVPCPowerControlParameterType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVPCCoilCurrentInformation"); }
-  }
-  v = o.EVPCCurrentOutputInformation;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("WPT_EVPCPowerControlParameterType", "EVPCCurrentOutputInformation", EXP_WPT_EVPCPowerControlParameterType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVPCCurrentOutputInformation"); }
-  }
-  v = o.EVPCVoltageOutputInformation;
-  if (v !== undefined) {
-    switch (s) {
-      case 3: w.bits(0, 1); s = 4; break;
-      default: throw structErr("WPT_EVPCPowerControlParameterType", "EVPCVoltageOutputInformation", EXP_WPT_EVPCPowerControlParameterType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVPCVoltageOutputInformation"); }
-  }
-  switch (s) {
-    case 4: w.bits(0, 1); return;
-    default: throw structErr("WPT_EVPCPowerControlParameterType", "(end)", EXP_WPT_EVPCPowerControlParameterType[s]!);
-  }
+  const v0: any = o.EVPCCoilCurrentRequest;
+  if (v0 === undefined) throw missErr("WPT_EVPCPowerControlParameterType", "EVPCCoilCurrentRequest");
+  s = 1;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v0); } catch (err) { throw withPath(err, "EVPCCoilCurrentRequest"); }
+  const v1: any = o.EVPCCoilCurrentInformation;
+  if (v1 === undefined) throw missErr("WPT_EVPCPowerControlParameterType", "EVPCCoilCurrentInformation");
+  s = 2;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v1); } catch (err) { throw withPath(err, "EVPCCoilCurrentInformation"); }
+  const v2: any = o.EVPCCurrentOutputInformation;
+  if (v2 === undefined) throw missErr("WPT_EVPCPowerControlParameterType", "EVPCCurrentOutputInformation");
+  s = 3;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v2); } catch (err) { throw withPath(err, "EVPCCurrentOutputInformation"); }
+  const v3: any = o.EVPCVoltageOutputInformation;
+  if (v3 === undefined) throw missErr("WPT_EVPCPowerControlParameterType", "EVPCVoltageOutputInformation");
+  s = 4;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v3); } catch (err) { throw withPath(err, "EVPCVoltageOutputInformation"); }
+  w.bits(0, 1);
 }
 const EXP_WPT_EVPCPowerControlParameterType: readonly string[] = ["SE(EVPCCoilCurrentRequest)","SE(EVPCCoilCurrentInformation)","SE(EVPCCurrentOutputInformation)","SE(EVPCVoltageOutputInformation)","EE"];
 
@@ -5936,124 +5382,102 @@ function d_WPT_ChargeLoopResType(r: BitReader): T.WPT_ChargeLoopResType {
 function e_WPT_ChargeLoopResType(w: BitWriter, o: T.WPT_ChargeLoopResType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for WPT_ChargeLoopResType");
   let s = 0; let n = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("WPT_ChargeLoopResType", "Header", EXP_WPT_ChargeLoopResType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("WPT_ChargeLoopResType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.ResponseCode;
+  if (v1 === undefined) throw missErr("WPT_ChargeLoopResType", "ResponseCode");
+  s = 2;
+  const v2: any = o.EVSEStatus;
+  w.bits((enumIdx(E4i, v1, E4, "ResponseCode") << 1), 9);
+  if (v2 !== undefined) {
+    s = 3;
+    w.bits(0, 3);
+    try { e_EVSEStatusType(w, v2); } catch (err) { throw withPath(err, "EVSEStatus"); }
   }
-  v = o.ResponseCode;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("WPT_ChargeLoopResType", "ResponseCode", EXP_WPT_ChargeLoopResType[s]!);
-    }
-    w.bits(0, 1); { const i = E4i.get(v); if (i === undefined) throw enumErr(v, E4, "ResponseCode"); w.bits(i, 6); } w.bits(0, 1);
-  }
-  v = o.EVSEStatus;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 3); s = 3; break;
-      default: throw structErr("WPT_ChargeLoopResType", "EVSEStatus", EXP_WPT_ChargeLoopResType[s]!);
-    }
-    try { e_EVSEStatusType(w, v); } catch (err) { throw withPath(err, "EVSEStatus"); }
-  }
-  v = o.MeterInfo;
-  if (v !== undefined) {
+  const v3: any = o.MeterInfo;
+  if (v3 !== undefined) {
     switch (s) {
       case 2: w.bits(1, 3); s = 4; break;
       case 3: w.bits(0, 2); s = 4; break;
       default: throw structErr("WPT_ChargeLoopResType", "MeterInfo", EXP_WPT_ChargeLoopResType[s]!);
     }
-    try { e_MeterInfoType(w, v); } catch (err) { throw withPath(err, "MeterInfo"); }
+    try { e_MeterInfoType(w, v3); } catch (err) { throw withPath(err, "MeterInfo"); }
   }
-  v = o.Receipt;
-  if (v !== undefined) {
+  const v4: any = o.Receipt;
+  if (v4 !== undefined) {
     switch (s) {
       case 2: w.bits(2, 3); s = 5; break;
       case 3: w.bits(1, 2); s = 5; break;
       case 4: w.bits(0, 2); s = 5; break;
       default: throw structErr("WPT_ChargeLoopResType", "Receipt", EXP_WPT_ChargeLoopResType[s]!);
     }
-    try { e_ReceiptType(w, v); } catch (err) { throw withPath(err, "Receipt"); }
+    try { e_ReceiptType(w, v4); } catch (err) { throw withPath(err, "Receipt"); }
   }
-  v = o.EVPCPowerRequest;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(3, 3); s = 6; break;
-      case 3: w.bits(2, 2); s = 6; break;
-      case 4: w.bits(1, 2); s = 6; break;
-      case 5: w.bits(0, 1); s = 6; break;
-      default: throw structErr("WPT_ChargeLoopResType", "EVPCPowerRequest", EXP_WPT_ChargeLoopResType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVPCPowerRequest"); }
+  const v5: any = o.EVPCPowerRequest;
+  if (v5 === undefined) throw missErr("WPT_ChargeLoopResType", "EVPCPowerRequest");
+  switch (s) {
+    case 2: w.bits(3, 3); s = 6; break;
+    case 3: w.bits(2, 2); s = 6; break;
+    case 4: w.bits(1, 2); s = 6; break;
+    case 5: w.bits(0, 1); s = 6; break;
+    default: throw structErr("WPT_ChargeLoopResType", "EVPCPowerRequest", EXP_WPT_ChargeLoopResType[s]!);
   }
-  v = o.SDPowerInput;
-  if (v !== undefined) {
-    switch (s) {
-      case 6: w.bits(0, 2); s = 7; break;
-      default: throw structErr("WPT_ChargeLoopResType", "SDPowerInput", EXP_WPT_ChargeLoopResType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "SDPowerInput"); }
+  try { e_RationalNumberType(w, v5); } catch (err) { throw withPath(err, "EVPCPowerRequest"); }
+  const v6: any = o.SDPowerInput;
+  if (v6 !== undefined) {
+    s = 7;
+    w.bits(0, 2);
+    try { e_RationalNumberType(w, v6); } catch (err) { throw withPath(err, "SDPowerInput"); }
   }
-  v = o.SPCMaxOutputPowerLimit;
-  if (v !== undefined) {
-    switch (s) {
-      case 6: w.bits(1, 2); s = 8; break;
-      case 7: w.bits(0, 1); s = 8; break;
-      default: throw structErr("WPT_ChargeLoopResType", "SPCMaxOutputPowerLimit", EXP_WPT_ChargeLoopResType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "SPCMaxOutputPowerLimit"); }
+  const v7: any = o.SPCMaxOutputPowerLimit;
+  if (v7 === undefined) throw missErr("WPT_ChargeLoopResType", "SPCMaxOutputPowerLimit");
+  switch (s) {
+    case 6: w.bits(1, 2); s = 8; break;
+    case 7: w.bits(0, 1); s = 8; break;
+    default: throw structErr("WPT_ChargeLoopResType", "SPCMaxOutputPowerLimit", EXP_WPT_ChargeLoopResType[s]!);
   }
-  v = o.SPCMinOutputPowerLimit;
-  if (v !== undefined) {
-    switch (s) {
-      case 8: w.bits(0, 1); s = 9; break;
-      default: throw structErr("WPT_ChargeLoopResType", "SPCMinOutputPowerLimit", EXP_WPT_ChargeLoopResType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "SPCMinOutputPowerLimit"); }
+  try { e_RationalNumberType(w, v7); } catch (err) { throw withPath(err, "SPCMaxOutputPowerLimit"); }
+  const v8: any = o.SPCMinOutputPowerLimit;
+  if (v8 === undefined) throw missErr("WPT_ChargeLoopResType", "SPCMinOutputPowerLimit");
+  s = 9;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v8); } catch (err) { throw withPath(err, "SPCMinOutputPowerLimit"); }
+  const v9: any = o.SPCChargeDiagnostics;
+  if (v9 === undefined) throw missErr("WPT_ChargeLoopResType", "SPCChargeDiagnostics");
+  s = 10;
+  const v10: any = o.SPCOperatingFrequency;
+  w.bits((enumIdx(E8i, v9, E8, "SPCChargeDiagnostics") << 1), 6);
+  if (v10 !== undefined) {
+    s = 11;
+    w.bits(0, 3);
+    try { e_RationalNumberType(w, v10); } catch (err) { throw withPath(err, "SPCOperatingFrequency"); }
   }
-  v = o.SPCChargeDiagnostics;
-  if (v !== undefined) {
-    switch (s) {
-      case 9: w.bits(0, 1); s = 10; break;
-      default: throw structErr("WPT_ChargeLoopResType", "SPCChargeDiagnostics", EXP_WPT_ChargeLoopResType[s]!);
-    }
-    w.bits(0, 1); { const i = E8i.get(v); if (i === undefined) throw enumErr(v, E8, "SPCChargeDiagnostics"); w.bits(i, 3); } w.bits(0, 1);
-  }
-  v = o.SPCOperatingFrequency;
-  if (v !== undefined) {
-    switch (s) {
-      case 10: w.bits(0, 3); s = 11; break;
-      default: throw structErr("WPT_ChargeLoopResType", "SPCOperatingFrequency", EXP_WPT_ChargeLoopResType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "SPCOperatingFrequency"); }
-  }
-  v = o.SPCPowerControlParameter;
-  if (v !== undefined) {
+  const v11: any = o.SPCPowerControlParameter;
+  if (v11 !== undefined) {
     switch (s) {
       case 10: w.bits(1, 3); s = 12; break;
       case 11: w.bits(0, 2); s = 12; break;
       default: throw structErr("WPT_ChargeLoopResType", "SPCPowerControlParameter", EXP_WPT_ChargeLoopResType[s]!);
     }
-    try { e_WPT_SPCPowerControlParameterType(w, v); } catch (err) { throw withPath(err, "SPCPowerControlParameter"); }
+    try { e_WPT_SPCPowerControlParameterType(w, v11); } catch (err) { throw withPath(err, "SPCPowerControlParameter"); }
   }
-  v = o.ManufacturerSpecificDataContainer;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 16) throw arrErr("ManufacturerSpecificDataContainer", v, 16);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v12: any = o.ManufacturerSpecificDataContainer;
+  if (v12 !== undefined) {
+    if (!Array.isArray(v12) || v12.length > 16) throw arrErr("ManufacturerSpecificDataContainer", v12, 16);
+    for (let k = 0; k < v12.length; k++) {
+      const x = v12[k];
       switch (s) {
-        case 10: w.bits(2, 3); n = 1; s = 13; break;
-        case 11: w.bits(1, 2); n = 1; s = 13; break;
-        case 12: w.bits(0, 2); n = 1; s = 13; break;
-        case 13: w.bits(0, 2); n++; s = n < 16 ? 13 : 14; break;
+        case 10: w.bits(4, 4); n = 1; s = 13; break;
+        case 11: w.bits(2, 3); n = 1; s = 13; break;
+        case 12: w.bits(0, 3); n = 1; s = 13; break;
+        case 13: w.bits(0, 3); n++; s = n < 16 ? 13 : 14; break;
         default: throw structErr("WPT_ChargeLoopResType", "ManufacturerSpecificDataContainer", EXP_WPT_ChargeLoopResType[s]!);
       }
-      w.bits(0, 1); w.binary(x, 256, "ManufacturerSpecificDataContainer"); w.bits(0, 1);
+      w.binary(x, 256, "ManufacturerSpecificDataContainer");
+      w.bits(0, 1);
     }
   }
   switch (s) {
@@ -6122,49 +5546,39 @@ function d_ChargeLoopResType(r: BitReader): T.ChargeLoopResType {
 function e_ChargeLoopResType(w: BitWriter, o: T.ChargeLoopResType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ChargeLoopResType");
   let s = 0;
-  let v: any;
-  v = o.Header;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("ChargeLoopResType", "Header", EXP_ChargeLoopResType[s]!);
-    }
-    try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); }
+  const v0: any = o.Header;
+  if (v0 === undefined) throw missErr("ChargeLoopResType", "Header");
+  s = 1;
+  w.bits(0, 1);
+  try { e_MessageHeaderType(w, v0); } catch (err) { throw withPath(err, "Header"); }
+  const v1: any = o.ResponseCode;
+  if (v1 === undefined) throw missErr("ChargeLoopResType", "ResponseCode");
+  s = 2;
+  const v2: any = o.EVSEStatus;
+  w.bits((enumIdx(E4i, v1, E4, "ResponseCode") << 1), 9);
+  if (v2 !== undefined) {
+    s = 3;
+    w.bits(0, 3);
+    try { e_EVSEStatusType(w, v2); } catch (err) { throw withPath(err, "EVSEStatus"); }
   }
-  v = o.ResponseCode;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("ChargeLoopResType", "ResponseCode", EXP_ChargeLoopResType[s]!);
-    }
-    w.bits(0, 1); { const i = E4i.get(v); if (i === undefined) throw enumErr(v, E4, "ResponseCode"); w.bits(i, 6); } w.bits(0, 1);
-  }
-  v = o.EVSEStatus;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 3); s = 3; break;
-      default: throw structErr("ChargeLoopResType", "EVSEStatus", EXP_ChargeLoopResType[s]!);
-    }
-    try { e_EVSEStatusType(w, v); } catch (err) { throw withPath(err, "EVSEStatus"); }
-  }
-  v = o.MeterInfo;
-  if (v !== undefined) {
+  const v3: any = o.MeterInfo;
+  if (v3 !== undefined) {
     switch (s) {
       case 2: w.bits(1, 3); s = 4; break;
       case 3: w.bits(0, 2); s = 4; break;
       default: throw structErr("ChargeLoopResType", "MeterInfo", EXP_ChargeLoopResType[s]!);
     }
-    try { e_MeterInfoType(w, v); } catch (err) { throw withPath(err, "MeterInfo"); }
+    try { e_MeterInfoType(w, v3); } catch (err) { throw withPath(err, "MeterInfo"); }
   }
-  v = o.Receipt;
-  if (v !== undefined) {
+  const v4: any = o.Receipt;
+  if (v4 !== undefined) {
     switch (s) {
       case 2: w.bits(2, 3); s = 5; break;
       case 3: w.bits(1, 2); s = 5; break;
       case 4: w.bits(0, 2); s = 5; break;
       default: throw structErr("ChargeLoopResType", "Receipt", EXP_ChargeLoopResType[s]!);
     }
-    try { e_ReceiptType(w, v); } catch (err) { throw withPath(err, "Receipt"); }
+    try { e_ReceiptType(w, v4); } catch (err) { throw withPath(err, "Receipt"); }
   }
   switch (s) {
     case 2: w.bits(3, 3); return;
@@ -6207,27 +5621,15 @@ function d_EVSEStatusType(r: BitReader): T.EVSEStatusType {
 function e_EVSEStatusType(w: BitWriter, o: T.EVSEStatusType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for EVSEStatusType");
   let s = 0;
-  let v: any;
-  v = o.NotificationMaxDelay;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("EVSEStatusType", "NotificationMaxDelay", EXP_EVSEStatusType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 65535, "NotificationMaxDelay")); w.bits(0, 1);
-  }
-  v = o.EVSENotification;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("EVSEStatusType", "EVSENotification", EXP_EVSEStatusType[s]!);
-    }
-    w.bits(0, 1); { const i = E9i.get(v); if (i === undefined) throw enumErr(v, E9, "EVSENotification"); w.bits(i, 3); } w.bits(0, 1);
-  }
-  switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("EVSEStatusType", "(end)", EXP_EVSEStatusType[s]!);
-  }
+  const v0: any = o.NotificationMaxDelay;
+  if (v0 === undefined) throw missErr("EVSEStatusType", "NotificationMaxDelay");
+  s = 1;
+  w.bits(0, 2);
+  w.uint(chkInt(v0, 0, 65535, "NotificationMaxDelay"));
+  const v1: any = o.EVSENotification;
+  if (v1 === undefined) throw missErr("EVSEStatusType", "EVSENotification");
+  s = 2;
+  w.bits((enumIdx(E9i, v1, E9, "EVSENotification") << 2), 8);
 }
 const EXP_EVSEStatusType: readonly string[] = ["SE(NotificationMaxDelay)","SE(EVSENotification)","EE"];
 
@@ -6319,85 +5721,83 @@ function d_MeterInfoType(r: BitReader): T.MeterInfoType {
 function e_MeterInfoType(w: BitWriter, o: T.MeterInfoType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for MeterInfoType");
   let s = 0;
-  let v: any;
-  v = o.MeterID;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("MeterInfoType", "MeterID", EXP_MeterInfoType[s]!);
-    }
-    w.bits(0, 1); w.string(v, 32, "MeterID"); w.bits(0, 1);
+  const v0: any = o.MeterID;
+  if (v0 === undefined) throw missErr("MeterInfoType", "MeterID");
+  s = 1;
+  w.bits(0, 2);
+  w.string(v0, 32, "MeterID");
+  const v1: any = o.ChargedEnergyReadingWh;
+  if (v1 === undefined) throw missErr("MeterInfoType", "ChargedEnergyReadingWh");
+  s = 2;
+  w.bits(0, 3);
+  w.uintBig(chkBig(v1, 0n, 18446744073709551615n, "ChargedEnergyReadingWh"));
+  const v2: any = o.BPT_DischargedEnergyReadingWh;
+  w.bits(0, 1);
+  if (v2 !== undefined) {
+    s = 3;
+    w.bits(0, 4);
+    w.uintBig(chkBig(v2, 0n, 18446744073709551615n, "BPT_DischargedEnergyReadingWh"));
+    w.bits(0, 1);
   }
-  v = o.ChargedEnergyReadingWh;
-  if (v !== undefined) {
+  const v3: any = o.CapacitiveEnergyReadingVARh;
+  if (v3 !== undefined) {
     switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("MeterInfoType", "ChargedEnergyReadingWh", EXP_MeterInfoType[s]!);
-    }
-    w.bits(0, 1); w.uintBig(chkBig(v, 0n, 18446744073709551615n, "ChargedEnergyReadingWh")); w.bits(0, 1);
-  }
-  v = o.BPT_DischargedEnergyReadingWh;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 3); s = 3; break;
-      default: throw structErr("MeterInfoType", "BPT_DischargedEnergyReadingWh", EXP_MeterInfoType[s]!);
-    }
-    w.bits(0, 1); w.uintBig(chkBig(v, 0n, 18446744073709551615n, "BPT_DischargedEnergyReadingWh")); w.bits(0, 1);
-  }
-  v = o.CapacitiveEnergyReadingVARh;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(1, 3); s = 4; break;
-      case 3: w.bits(0, 3); s = 4; break;
+      case 2: w.bits(2, 4); s = 4; break;
+      case 3: w.bits(0, 4); s = 4; break;
       default: throw structErr("MeterInfoType", "CapacitiveEnergyReadingVARh", EXP_MeterInfoType[s]!);
     }
-    w.bits(0, 1); w.uintBig(chkBig(v, 0n, 18446744073709551615n, "CapacitiveEnergyReadingVARh")); w.bits(0, 1);
+    w.uintBig(chkBig(v3, 0n, 18446744073709551615n, "CapacitiveEnergyReadingVARh"));
+    w.bits(0, 1);
   }
-  v = o.BPT_InductiveEnergyReadingVARh;
-  if (v !== undefined) {
+  const v4: any = o.BPT_InductiveEnergyReadingVARh;
+  if (v4 !== undefined) {
     switch (s) {
-      case 2: w.bits(2, 3); s = 5; break;
-      case 3: w.bits(1, 3); s = 5; break;
-      case 4: w.bits(0, 3); s = 5; break;
+      case 2: w.bits(4, 4); s = 5; break;
+      case 3: w.bits(2, 4); s = 5; break;
+      case 4: w.bits(0, 4); s = 5; break;
       default: throw structErr("MeterInfoType", "BPT_InductiveEnergyReadingVARh", EXP_MeterInfoType[s]!);
     }
-    w.bits(0, 1); w.uintBig(chkBig(v, 0n, 18446744073709551615n, "BPT_InductiveEnergyReadingVARh")); w.bits(0, 1);
+    w.uintBig(chkBig(v4, 0n, 18446744073709551615n, "BPT_InductiveEnergyReadingVARh"));
+    w.bits(0, 1);
   }
-  v = o.MeterSignature;
-  if (v !== undefined) {
+  const v5: any = o.MeterSignature;
+  if (v5 !== undefined) {
     switch (s) {
-      case 2: w.bits(3, 3); s = 6; break;
-      case 3: w.bits(2, 3); s = 6; break;
-      case 4: w.bits(1, 3); s = 6; break;
-      case 5: w.bits(0, 3); s = 6; break;
+      case 2: w.bits(6, 4); s = 6; break;
+      case 3: w.bits(4, 4); s = 6; break;
+      case 4: w.bits(2, 4); s = 6; break;
+      case 5: w.bits(0, 4); s = 6; break;
       default: throw structErr("MeterInfoType", "MeterSignature", EXP_MeterInfoType[s]!);
     }
-    w.bits(0, 1); w.binary(v, 64, "MeterSignature"); w.bits(0, 1);
+    w.binary(v5, 64, "MeterSignature");
+    w.bits(0, 1);
   }
-  v = o.MeterStatus;
-  if (v !== undefined) {
+  const v6: any = o.MeterStatus;
+  if (v6 !== undefined) {
     switch (s) {
-      case 2: w.bits(4, 3); s = 7; break;
-      case 3: w.bits(3, 3); s = 7; break;
-      case 4: w.bits(2, 3); s = 7; break;
-      case 5: w.bits(1, 3); s = 7; break;
-      case 6: w.bits(0, 2); s = 7; break;
+      case 2: w.bits(8, 4); s = 7; break;
+      case 3: w.bits(6, 4); s = 7; break;
+      case 4: w.bits(4, 4); s = 7; break;
+      case 5: w.bits(2, 4); s = 7; break;
+      case 6: w.bits(0, 3); s = 7; break;
       default: throw structErr("MeterInfoType", "MeterStatus", EXP_MeterInfoType[s]!);
     }
-    w.bits(0, 1); w.int(chkInt(v, -32768, 32767, "MeterStatus")); w.bits(0, 1);
+    w.int(chkInt(v6, -32768, 32767, "MeterStatus"));
+    w.bits(0, 1);
   }
-  v = o.MeterTimestamp;
-  if (v !== undefined) {
+  const v7: any = o.MeterTimestamp;
+  if (v7 !== undefined) {
     switch (s) {
-      case 2: w.bits(5, 3); s = 8; break;
-      case 3: w.bits(4, 3); s = 8; break;
-      case 4: w.bits(3, 3); s = 8; break;
-      case 5: w.bits(2, 3); s = 8; break;
-      case 6: w.bits(1, 2); s = 8; break;
-      case 7: w.bits(0, 2); s = 8; break;
+      case 2: w.bits(10, 4); s = 8; break;
+      case 3: w.bits(8, 4); s = 8; break;
+      case 4: w.bits(6, 4); s = 8; break;
+      case 5: w.bits(4, 4); s = 8; break;
+      case 6: w.bits(2, 3); s = 8; break;
+      case 7: w.bits(0, 3); s = 8; break;
       default: throw structErr("MeterInfoType", "MeterTimestamp", EXP_MeterInfoType[s]!);
     }
-    w.bits(0, 1); w.uintBig(chkBig(v, 0n, 18446744073709551615n, "MeterTimestamp")); w.bits(0, 1);
+    w.uintBig(chkBig(v7, 0n, 18446744073709551615n, "MeterTimestamp"));
+    w.bits(0, 1);
   }
   switch (s) {
     case 2: w.bits(6, 3); return;
@@ -6489,44 +5889,39 @@ function d_ReceiptType(r: BitReader): T.ReceiptType {
 function e_ReceiptType(w: BitWriter, o: T.ReceiptType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ReceiptType");
   let s = 0; let n = 0;
-  let v: any;
-  v = o.TimeAnchor;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("ReceiptType", "TimeAnchor", EXP_ReceiptType[s]!);
-    }
-    w.bits(0, 1); w.uintBig(chkBig(v, 0n, 18446744073709551615n, "TimeAnchor")); w.bits(0, 1);
+  const v0: any = o.TimeAnchor;
+  if (v0 === undefined) throw missErr("ReceiptType", "TimeAnchor");
+  s = 1;
+  w.bits(0, 2);
+  w.uintBig(chkBig(v0, 0n, 18446744073709551615n, "TimeAnchor"));
+  const v1: any = o.EnergyCosts;
+  w.bits(0, 1);
+  if (v1 !== undefined) {
+    s = 2;
+    w.bits(0, 3);
+    try { e_DetailedCostType(w, v1); } catch (err) { throw withPath(err, "EnergyCosts"); }
   }
-  v = o.EnergyCosts;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 3); s = 2; break;
-      default: throw structErr("ReceiptType", "EnergyCosts", EXP_ReceiptType[s]!);
-    }
-    try { e_DetailedCostType(w, v); } catch (err) { throw withPath(err, "EnergyCosts"); }
-  }
-  v = o.OccupancyCosts;
-  if (v !== undefined) {
+  const v2: any = o.OccupancyCosts;
+  if (v2 !== undefined) {
     switch (s) {
       case 1: w.bits(1, 3); s = 3; break;
       case 2: w.bits(0, 3); s = 3; break;
       default: throw structErr("ReceiptType", "OccupancyCosts", EXP_ReceiptType[s]!);
     }
-    try { e_DetailedCostType(w, v); } catch (err) { throw withPath(err, "OccupancyCosts"); }
+    try { e_DetailedCostType(w, v2); } catch (err) { throw withPath(err, "OccupancyCosts"); }
   }
-  v = o.AdditionalServicesCosts;
-  if (v !== undefined) {
+  const v3: any = o.AdditionalServicesCosts;
+  if (v3 !== undefined) {
     switch (s) {
       case 1: w.bits(2, 3); s = 4; break;
       case 2: w.bits(1, 3); s = 4; break;
       case 3: w.bits(0, 3); s = 4; break;
       default: throw structErr("ReceiptType", "AdditionalServicesCosts", EXP_ReceiptType[s]!);
     }
-    try { e_DetailedCostType(w, v); } catch (err) { throw withPath(err, "AdditionalServicesCosts"); }
+    try { e_DetailedCostType(w, v3); } catch (err) { throw withPath(err, "AdditionalServicesCosts"); }
   }
-  v = o.OverstayCosts;
-  if (v !== undefined) {
+  const v4: any = o.OverstayCosts;
+  if (v4 !== undefined) {
     switch (s) {
       case 1: w.bits(3, 3); s = 5; break;
       case 2: w.bits(2, 3); s = 5; break;
@@ -6534,13 +5929,13 @@ function e_ReceiptType(w: BitWriter, o: T.ReceiptType): void {
       case 4: w.bits(0, 2); s = 5; break;
       default: throw structErr("ReceiptType", "OverstayCosts", EXP_ReceiptType[s]!);
     }
-    try { e_DetailedCostType(w, v); } catch (err) { throw withPath(err, "OverstayCosts"); }
+    try { e_DetailedCostType(w, v4); } catch (err) { throw withPath(err, "OverstayCosts"); }
   }
-  v = o.TaxCosts;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 10) throw arrErr("TaxCosts", v, 10);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v5: any = o.TaxCosts;
+  if (v5 !== undefined) {
+    if (!Array.isArray(v5) || v5.length > 10) throw arrErr("TaxCosts", v5, 10);
+    for (let k = 0; k < v5.length; k++) {
+      const x = v5[k];
       switch (s) {
         case 1: w.bits(4, 3); n = 1; s = 6; break;
         case 2: w.bits(3, 3); n = 1; s = 6; break;
@@ -6597,27 +5992,17 @@ function d_DetailedCostType(r: BitReader): T.DetailedCostType {
 function e_DetailedCostType(w: BitWriter, o: T.DetailedCostType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for DetailedCostType");
   let s = 0;
-  let v: any;
-  v = o.Amount;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("DetailedCostType", "Amount", EXP_DetailedCostType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "Amount"); }
-  }
-  v = o.CostPerUnit;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("DetailedCostType", "CostPerUnit", EXP_DetailedCostType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "CostPerUnit"); }
-  }
-  switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("DetailedCostType", "(end)", EXP_DetailedCostType[s]!);
-  }
+  const v0: any = o.Amount;
+  if (v0 === undefined) throw missErr("DetailedCostType", "Amount");
+  s = 1;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v0); } catch (err) { throw withPath(err, "Amount"); }
+  const v1: any = o.CostPerUnit;
+  if (v1 === undefined) throw missErr("DetailedCostType", "CostPerUnit");
+  s = 2;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v1); } catch (err) { throw withPath(err, "CostPerUnit"); }
+  w.bits(0, 1);
 }
 const EXP_DetailedCostType: readonly string[] = ["SE(Amount)","SE(CostPerUnit)","EE"];
 
@@ -6652,27 +6037,17 @@ function d_DetailedTaxType(r: BitReader): T.DetailedTaxType {
 function e_DetailedTaxType(w: BitWriter, o: T.DetailedTaxType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for DetailedTaxType");
   let s = 0;
-  let v: any;
-  v = o.TaxRuleID;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("DetailedTaxType", "TaxRuleID", EXP_DetailedTaxType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 1, 4294967295, "TaxRuleID")); w.bits(0, 1);
-  }
-  v = o.Amount;
-  if (v !== undefined) {
-    switch (s) {
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("DetailedTaxType", "Amount", EXP_DetailedTaxType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "Amount"); }
-  }
-  switch (s) {
-    case 2: w.bits(0, 1); return;
-    default: throw structErr("DetailedTaxType", "(end)", EXP_DetailedTaxType[s]!);
-  }
+  const v0: any = o.TaxRuleID;
+  if (v0 === undefined) throw missErr("DetailedTaxType", "TaxRuleID");
+  s = 1;
+  w.bits(0, 2);
+  w.uint(chkInt(v0, 1, 4294967295, "TaxRuleID"));
+  const v1: any = o.Amount;
+  if (v1 === undefined) throw missErr("DetailedTaxType", "Amount");
+  s = 2;
+  w.bits(0, 2);
+  try { e_RationalNumberType(w, v1); } catch (err) { throw withPath(err, "Amount"); }
+  w.bits(0, 1);
 }
 const EXP_DetailedTaxType: readonly string[] = ["SE(TaxRuleID)","SE(Amount)","EE"];
 
@@ -6701,19 +6076,12 @@ function d_WPT_SPCPowerControlParameterType(r: BitReader): T.WPT_SPCPowerControl
 function e_WPT_SPCPowerControlParameterType(w: BitWriter, o: T.WPT_SPCPowerControlParameterType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for WPT_SPCPowerControlParameterType");
   let s = 0;
-  let v: any;
-  v = o.SPCPrimaryDeviceCoilCurrentInformation;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 1); s = 1; break;
-      default: throw structErr("WPT_SPCPowerControlParameterType", "SPCPrimaryDeviceCoilCurrentInformation", EXP_WPT_SPCPowerControlParameterType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "SPCPrimaryDeviceCoilCurrentInformation"); }
-  }
-  switch (s) {
-    case 1: w.bits(0, 1); return;
-    default: throw structErr("WPT_SPCPowerControlParameterType", "(end)", EXP_WPT_SPCPowerControlParameterType[s]!);
-  }
+  const v0: any = o.SPCPrimaryDeviceCoilCurrentInformation;
+  if (v0 === undefined) throw missErr("WPT_SPCPowerControlParameterType", "SPCPrimaryDeviceCoilCurrentInformation");
+  s = 1;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v0); } catch (err) { throw withPath(err, "SPCPrimaryDeviceCoilCurrentInformation"); }
+  w.bits(0, 1);
 }
 const EXP_WPT_SPCPowerControlParameterType: readonly string[] = ["SE(SPCPrimaryDeviceCoilCurrentInformation)","EE"];
 
@@ -6760,33 +6128,30 @@ function d_Scheduled_CLReqControlModeType(r: BitReader): T.Scheduled_CLReqContro
 function e_Scheduled_CLReqControlModeType(w: BitWriter, o: T.Scheduled_CLReqControlModeType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for Scheduled_CLReqControlModeType");
   let s = 0;
-  let v: any;
-  v = o.EVTargetEnergyRequest;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 3); s = 1; break;
-      default: throw structErr("Scheduled_CLReqControlModeType", "EVTargetEnergyRequest", EXP_Scheduled_CLReqControlModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVTargetEnergyRequest"); }
+  const v0: any = o.EVTargetEnergyRequest;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 3);
+    try { e_RationalNumberType(w, v0); } catch (err) { throw withPath(err, "EVTargetEnergyRequest"); }
   }
-  v = o.EVMaximumEnergyRequest;
-  if (v !== undefined) {
+  const v1: any = o.EVMaximumEnergyRequest;
+  if (v1 !== undefined) {
     switch (s) {
       case 0: w.bits(1, 3); s = 2; break;
       case 1: w.bits(0, 2); s = 2; break;
       default: throw structErr("Scheduled_CLReqControlModeType", "EVMaximumEnergyRequest", EXP_Scheduled_CLReqControlModeType[s]!);
     }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMaximumEnergyRequest"); }
+    try { e_RationalNumberType(w, v1); } catch (err) { throw withPath(err, "EVMaximumEnergyRequest"); }
   }
-  v = o.EVMinimumEnergyRequest;
-  if (v !== undefined) {
+  const v2: any = o.EVMinimumEnergyRequest;
+  if (v2 !== undefined) {
     switch (s) {
       case 0: w.bits(2, 3); s = 3; break;
       case 1: w.bits(1, 2); s = 3; break;
       case 2: w.bits(0, 2); s = 3; break;
       default: throw structErr("Scheduled_CLReqControlModeType", "EVMinimumEnergyRequest", EXP_Scheduled_CLReqControlModeType[s]!);
     }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMinimumEnergyRequest"); }
+    try { e_RationalNumberType(w, v2); } catch (err) { throw withPath(err, "EVMinimumEnergyRequest"); }
   }
   switch (s) {
     case 0: w.bits(3, 3); return;
@@ -6817,11 +6182,7 @@ function d_Scheduled_CLResControlModeType(r: BitReader): T.Scheduled_CLResContro
 function e_Scheduled_CLResControlModeType(w: BitWriter, o: T.Scheduled_CLResControlModeType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for Scheduled_CLResControlModeType");
   let s = 0;
-  let v: any;
-  switch (s) {
-    case 0: w.bits(0, 1); return;
-    default: throw structErr("Scheduled_CLResControlModeType", "(end)", EXP_Scheduled_CLResControlModeType[s]!);
-  }
+  w.bits(0, 1);
 }
 const EXP_Scheduled_CLResControlModeType: readonly string[] = ["EE"];
 
@@ -6869,44 +6230,32 @@ function d_Dynamic_CLReqControlModeType(r: BitReader): T.Dynamic_CLReqControlMod
 function e_Dynamic_CLReqControlModeType(w: BitWriter, o: T.Dynamic_CLReqControlModeType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for Dynamic_CLReqControlModeType");
   let s = 0;
-  let v: any;
-  v = o.DepartureTime;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 2); s = 1; break;
-      default: throw structErr("Dynamic_CLReqControlModeType", "DepartureTime", EXP_Dynamic_CLReqControlModeType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 4294967295, "DepartureTime")); w.bits(0, 1);
+  const v0: any = o.DepartureTime;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 3);
+    w.uint(chkInt(v0, 0, 4294967295, "DepartureTime"));
+    w.bits(0, 1);
   }
-  v = o.EVTargetEnergyRequest;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(1, 2); s = 2; break;
-      case 1: w.bits(0, 1); s = 2; break;
-      default: throw structErr("Dynamic_CLReqControlModeType", "EVTargetEnergyRequest", EXP_Dynamic_CLReqControlModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVTargetEnergyRequest"); }
-  }
-  v = o.EVMaximumEnergyRequest;
-  if (v !== undefined) {
-    switch (s) {
-      case 2: w.bits(0, 1); s = 3; break;
-      default: throw structErr("Dynamic_CLReqControlModeType", "EVMaximumEnergyRequest", EXP_Dynamic_CLReqControlModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMaximumEnergyRequest"); }
-  }
-  v = o.EVMinimumEnergyRequest;
-  if (v !== undefined) {
-    switch (s) {
-      case 3: w.bits(0, 1); s = 4; break;
-      default: throw structErr("Dynamic_CLReqControlModeType", "EVMinimumEnergyRequest", EXP_Dynamic_CLReqControlModeType[s]!);
-    }
-    try { e_RationalNumberType(w, v); } catch (err) { throw withPath(err, "EVMinimumEnergyRequest"); }
-  }
+  const v1: any = o.EVTargetEnergyRequest;
+  if (v1 === undefined) throw missErr("Dynamic_CLReqControlModeType", "EVTargetEnergyRequest");
   switch (s) {
-    case 4: w.bits(0, 1); return;
-    default: throw structErr("Dynamic_CLReqControlModeType", "(end)", EXP_Dynamic_CLReqControlModeType[s]!);
+    case 0: w.bits(1, 2); s = 2; break;
+    case 1: w.bits(0, 1); s = 2; break;
+    default: throw structErr("Dynamic_CLReqControlModeType", "EVTargetEnergyRequest", EXP_Dynamic_CLReqControlModeType[s]!);
   }
+  try { e_RationalNumberType(w, v1); } catch (err) { throw withPath(err, "EVTargetEnergyRequest"); }
+  const v2: any = o.EVMaximumEnergyRequest;
+  if (v2 === undefined) throw missErr("Dynamic_CLReqControlModeType", "EVMaximumEnergyRequest");
+  s = 3;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v2); } catch (err) { throw withPath(err, "EVMaximumEnergyRequest"); }
+  const v3: any = o.EVMinimumEnergyRequest;
+  if (v3 === undefined) throw missErr("Dynamic_CLReqControlModeType", "EVMinimumEnergyRequest");
+  s = 4;
+  w.bits(0, 1);
+  try { e_RationalNumberType(w, v3); } catch (err) { throw withPath(err, "EVMinimumEnergyRequest"); }
+  w.bits(0, 1);
 }
 const EXP_Dynamic_CLReqControlModeType: readonly string[] = ["SE(DepartureTime)|SE(EVTargetEnergyRequest)","SE(EVTargetEnergyRequest)","SE(EVMaximumEnergyRequest)","SE(EVMinimumEnergyRequest)","EE"];
 
@@ -6963,44 +6312,43 @@ function d_Dynamic_CLResControlModeType(r: BitReader): T.Dynamic_CLResControlMod
 function e_Dynamic_CLResControlModeType(w: BitWriter, o: T.Dynamic_CLResControlModeType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for Dynamic_CLResControlModeType");
   let s = 0;
-  let v: any;
-  v = o.DepartureTime;
-  if (v !== undefined) {
-    switch (s) {
-      case 0: w.bits(0, 3); s = 1; break;
-      default: throw structErr("Dynamic_CLResControlModeType", "DepartureTime", EXP_Dynamic_CLResControlModeType[s]!);
-    }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 4294967295, "DepartureTime")); w.bits(0, 1);
+  const v0: any = o.DepartureTime;
+  if (v0 !== undefined) {
+    s = 1;
+    w.bits(0, 4);
+    w.uint(chkInt(v0, 0, 4294967295, "DepartureTime"));
+    w.bits(0, 1);
   }
-  v = o.MinimumSOC;
-  if (v !== undefined) {
+  const v1: any = o.MinimumSOC;
+  if (v1 !== undefined) {
     switch (s) {
-      case 0: w.bits(1, 3); s = 2; break;
-      case 1: w.bits(0, 3); s = 2; break;
+      case 0: w.bits(2, 4); s = 2; break;
+      case 1: w.bits(0, 4); s = 2; break;
       default: throw structErr("Dynamic_CLResControlModeType", "MinimumSOC", EXP_Dynamic_CLResControlModeType[s]!);
     }
-    w.bits(0, 1); w.bits(chkInt(v, 0, 100, "MinimumSOC") - 0, 7); w.bits(0, 1);
+    w.bits((chkInt(v1, 0, 100, "MinimumSOC") << 1), 8);
   }
-  v = o.TargetSOC;
-  if (v !== undefined) {
+  const v2: any = o.TargetSOC;
+  if (v2 !== undefined) {
     switch (s) {
-      case 0: w.bits(2, 3); s = 3; break;
-      case 1: w.bits(1, 3); s = 3; break;
-      case 2: w.bits(0, 2); s = 3; break;
+      case 0: w.bits(4, 4); s = 3; break;
+      case 1: w.bits(2, 4); s = 3; break;
+      case 2: w.bits(0, 3); s = 3; break;
       default: throw structErr("Dynamic_CLResControlModeType", "TargetSOC", EXP_Dynamic_CLResControlModeType[s]!);
     }
-    w.bits(0, 1); w.bits(chkInt(v, 0, 100, "TargetSOC") - 0, 7); w.bits(0, 1);
+    w.bits((chkInt(v2, 0, 100, "TargetSOC") << 1), 8);
   }
-  v = o.AckMaxDelay;
-  if (v !== undefined) {
+  const v3: any = o.AckMaxDelay;
+  if (v3 !== undefined) {
     switch (s) {
-      case 0: w.bits(3, 3); s = 4; break;
-      case 1: w.bits(2, 3); s = 4; break;
-      case 2: w.bits(1, 2); s = 4; break;
-      case 3: w.bits(0, 2); s = 4; break;
+      case 0: w.bits(6, 4); s = 4; break;
+      case 1: w.bits(4, 4); s = 4; break;
+      case 2: w.bits(2, 3); s = 4; break;
+      case 3: w.bits(0, 3); s = 4; break;
       default: throw structErr("Dynamic_CLResControlModeType", "AckMaxDelay", EXP_Dynamic_CLResControlModeType[s]!);
     }
-    w.bits(0, 1); w.uint(chkInt(v, 0, 65535, "AckMaxDelay")); w.bits(0, 1);
+    w.uint(chkInt(v3, 0, 65535, "AckMaxDelay"));
+    w.bits(0, 1);
   }
   switch (s) {
     case 0: w.bits(4, 3); return;
@@ -7045,12 +6393,12 @@ function d_ListOfRootCertificateIDsType(r: BitReader): T.ListOfRootCertificateID
 function e_ListOfRootCertificateIDsType(w: BitWriter, o: T.ListOfRootCertificateIDsType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ListOfRootCertificateIDsType");
   let s = 0; let n = 0;
-  let v: any;
-  v = o.RootCertificateID;
-  if (v !== undefined) {
-    if (!Array.isArray(v) || v.length > 20) throw arrErr("RootCertificateID", v, 20);
-    for (let k = 0; k < v.length; k++) {
-      const x = v[k];
+  const v0: any = o.RootCertificateID;
+  if (v0 === undefined || (Array.isArray(v0) && v0.length === 0)) throw missErr("ListOfRootCertificateIDsType", "RootCertificateID");
+  if (v0 !== undefined) {
+    if (!Array.isArray(v0) || v0.length > 20) throw arrErr("RootCertificateID", v0, 20);
+    for (let k = 0; k < v0.length; k++) {
+      const x = v0[k];
       switch (s) {
         case 0: w.bits(0, 1); n = 1; s = 1; break;
         case 1: w.bits(0, 2); n++; s = n < 20 ? 1 : 2; break;
@@ -7128,46 +6476,52 @@ export function encodeDocument(doc: Document, opts?: EncodeOptions): Uint8Array 
   return w.finish();
 }
 
+const K_Document = new Map<string, number>([["CLReqControlMode",0],["CLResControlMode",1],["CanonicalizationMethod",2],["DSAKeyValue",3],["DigestMethod",4],["DigestValue",5],["KeyInfo",6],["KeyName",7],["KeyValue",8],["Manifest",9],["MgmtData",10],["Object",11],["PGPData",12],["RSAKeyValue",13],["Reference",14],["RetrievalMethod",15],["SPKIData",16],["Signature",17],["SignatureMethod",18],["SignatureProperties",19],["SignatureProperty",20],["SignatureValue",21],["SignedInfo",22],["Transform",23],["Transforms",24],["WPT_AlignmentCheckReq",25],["WPT_AlignmentCheckRes",26],["WPT_ChargeLoopReq",27],["WPT_ChargeLoopRes",28],["WPT_ChargeParameterDiscoveryReq",29],["WPT_ChargeParameterDiscoveryRes",30],["WPT_FinePositioningReq",31],["WPT_FinePositioningRes",32],["WPT_FinePositioningSetupReq",33],["WPT_FinePositioningSetupRes",34],["WPT_PairingReq",35],["WPT_PairingRes",36],["X509Data",37]]);
+
 function docContent(w: BitWriter, doc: Document, W: number): void {
   if (typeof doc !== "object" || doc === null) throw new ExiEncodeError("EXI_TYPE", "", "expected { ElementName: value }");
-  if ("CLReqControlMode" in doc) { w.bits(0, W); try { e_CLReqControlModeType(w, (doc as any)["CLReqControlMode"]); } catch (err) { throw withPath(err, "CLReqControlMode"); } return; }
-  if ("CLResControlMode" in doc) { w.bits(1, W); try { e_CLResControlModeType(w, (doc as any)["CLResControlMode"]); } catch (err) { throw withPath(err, "CLResControlMode"); } return; }
-  if ("CanonicalizationMethod" in doc) { w.bits(2, W); try { e_CanonicalizationMethodType(w, (doc as any)["CanonicalizationMethod"]); } catch (err) { throw withPath(err, "CanonicalizationMethod"); } return; }
-  if ("DSAKeyValue" in doc) { w.bits(3, W); try { e_DSAKeyValueType(w, (doc as any)["DSAKeyValue"]); } catch (err) { throw withPath(err, "DSAKeyValue"); } return; }
-  if ("DigestMethod" in doc) { w.bits(4, W); try { e_DigestMethodType(w, (doc as any)["DigestMethod"]); } catch (err) { throw withPath(err, "DigestMethod"); } return; }
-  if ("DigestValue" in doc) { w.bits(5, W); w.bits(0, 1); w.binary((doc as any)["DigestValue"], 65536, "DigestValue"); w.bits(0, 1); return; }
-  if ("KeyInfo" in doc) { w.bits(6, W); try { e_KeyInfoType(w, (doc as any)["KeyInfo"]); } catch (err) { throw withPath(err, "KeyInfo"); } return; }
-  if ("KeyName" in doc) { w.bits(7, W); w.bits(0, 1); w.string((doc as any)["KeyName"], 65536, "KeyName"); w.bits(0, 1); return; }
-  if ("KeyValue" in doc) { w.bits(8, W); try { e_KeyValueType(w, (doc as any)["KeyValue"]); } catch (err) { throw withPath(err, "KeyValue"); } return; }
-  if ("Manifest" in doc) { w.bits(9, W); try { e_ManifestType(w, (doc as any)["Manifest"]); } catch (err) { throw withPath(err, "Manifest"); } return; }
-  if ("MgmtData" in doc) { w.bits(10, W); w.bits(0, 1); w.string((doc as any)["MgmtData"], 65536, "MgmtData"); w.bits(0, 1); return; }
-  if ("Object" in doc) { w.bits(11, W); try { e_ObjectType(w, (doc as any)["Object"]); } catch (err) { throw withPath(err, "Object"); } return; }
-  if ("PGPData" in doc) { w.bits(12, W); try { e_PGPDataType(w, (doc as any)["PGPData"]); } catch (err) { throw withPath(err, "PGPData"); } return; }
-  if ("RSAKeyValue" in doc) { w.bits(13, W); try { e_RSAKeyValueType(w, (doc as any)["RSAKeyValue"]); } catch (err) { throw withPath(err, "RSAKeyValue"); } return; }
-  if ("Reference" in doc) { w.bits(14, W); try { e_ReferenceType(w, (doc as any)["Reference"]); } catch (err) { throw withPath(err, "Reference"); } return; }
-  if ("RetrievalMethod" in doc) { w.bits(15, W); try { e_RetrievalMethodType(w, (doc as any)["RetrievalMethod"]); } catch (err) { throw withPath(err, "RetrievalMethod"); } return; }
-  if ("SPKIData" in doc) { w.bits(16, W); try { e_SPKIDataType(w, (doc as any)["SPKIData"]); } catch (err) { throw withPath(err, "SPKIData"); } return; }
-  if ("Signature" in doc) { w.bits(17, W); try { e_SignatureType(w, (doc as any)["Signature"]); } catch (err) { throw withPath(err, "Signature"); } return; }
-  if ("SignatureMethod" in doc) { w.bits(18, W); try { e_SignatureMethodType(w, (doc as any)["SignatureMethod"]); } catch (err) { throw withPath(err, "SignatureMethod"); } return; }
-  if ("SignatureProperties" in doc) { w.bits(19, W); try { e_SignaturePropertiesType(w, (doc as any)["SignatureProperties"]); } catch (err) { throw withPath(err, "SignatureProperties"); } return; }
-  if ("SignatureProperty" in doc) { w.bits(20, W); try { e_SignaturePropertyType(w, (doc as any)["SignatureProperty"]); } catch (err) { throw withPath(err, "SignatureProperty"); } return; }
-  if ("SignatureValue" in doc) { w.bits(21, W); try { e_SignatureValueType(w, (doc as any)["SignatureValue"]); } catch (err) { throw withPath(err, "SignatureValue"); } return; }
-  if ("SignedInfo" in doc) { w.bits(22, W); try { e_SignedInfoType(w, (doc as any)["SignedInfo"]); } catch (err) { throw withPath(err, "SignedInfo"); } return; }
-  if ("Transform" in doc) { w.bits(23, W); try { e_TransformType(w, (doc as any)["Transform"]); } catch (err) { throw withPath(err, "Transform"); } return; }
-  if ("Transforms" in doc) { w.bits(24, W); try { e_TransformsType(w, (doc as any)["Transforms"]); } catch (err) { throw withPath(err, "Transforms"); } return; }
-  if ("WPT_AlignmentCheckReq" in doc) { w.bits(25, W); try { e_WPT_AlignmentCheckReqType(w, (doc as any)["WPT_AlignmentCheckReq"]); } catch (err) { throw withPath(err, "WPT_AlignmentCheckReq"); } return; }
-  if ("WPT_AlignmentCheckRes" in doc) { w.bits(26, W); try { e_WPT_AlignmentCheckResType(w, (doc as any)["WPT_AlignmentCheckRes"]); } catch (err) { throw withPath(err, "WPT_AlignmentCheckRes"); } return; }
-  if ("WPT_ChargeLoopReq" in doc) { w.bits(27, W); try { e_WPT_ChargeLoopReqType(w, (doc as any)["WPT_ChargeLoopReq"]); } catch (err) { throw withPath(err, "WPT_ChargeLoopReq"); } return; }
-  if ("WPT_ChargeLoopRes" in doc) { w.bits(28, W); try { e_WPT_ChargeLoopResType(w, (doc as any)["WPT_ChargeLoopRes"]); } catch (err) { throw withPath(err, "WPT_ChargeLoopRes"); } return; }
-  if ("WPT_ChargeParameterDiscoveryReq" in doc) { w.bits(29, W); try { e_WPT_ChargeParameterDiscoveryReqType(w, (doc as any)["WPT_ChargeParameterDiscoveryReq"]); } catch (err) { throw withPath(err, "WPT_ChargeParameterDiscoveryReq"); } return; }
-  if ("WPT_ChargeParameterDiscoveryRes" in doc) { w.bits(30, W); try { e_WPT_ChargeParameterDiscoveryResType(w, (doc as any)["WPT_ChargeParameterDiscoveryRes"]); } catch (err) { throw withPath(err, "WPT_ChargeParameterDiscoveryRes"); } return; }
-  if ("WPT_FinePositioningReq" in doc) { w.bits(31, W); try { e_WPT_FinePositioningReqType(w, (doc as any)["WPT_FinePositioningReq"]); } catch (err) { throw withPath(err, "WPT_FinePositioningReq"); } return; }
-  if ("WPT_FinePositioningRes" in doc) { w.bits(32, W); try { e_WPT_FinePositioningResType(w, (doc as any)["WPT_FinePositioningRes"]); } catch (err) { throw withPath(err, "WPT_FinePositioningRes"); } return; }
-  if ("WPT_FinePositioningSetupReq" in doc) { w.bits(33, W); try { e_WPT_FinePositioningSetupReqType(w, (doc as any)["WPT_FinePositioningSetupReq"]); } catch (err) { throw withPath(err, "WPT_FinePositioningSetupReq"); } return; }
-  if ("WPT_FinePositioningSetupRes" in doc) { w.bits(34, W); try { e_WPT_FinePositioningSetupResType(w, (doc as any)["WPT_FinePositioningSetupRes"]); } catch (err) { throw withPath(err, "WPT_FinePositioningSetupRes"); } return; }
-  if ("WPT_PairingReq" in doc) { w.bits(35, W); try { e_WPT_PairingReqType(w, (doc as any)["WPT_PairingReq"]); } catch (err) { throw withPath(err, "WPT_PairingReq"); } return; }
-  if ("WPT_PairingRes" in doc) { w.bits(36, W); try { e_WPT_PairingResType(w, (doc as any)["WPT_PairingRes"]); } catch (err) { throw withPath(err, "WPT_PairingRes"); } return; }
-  if ("X509Data" in doc) { w.bits(37, W); try { e_X509DataType(w, (doc as any)["X509Data"]); } catch (err) { throw withPath(err, "X509Data"); } return; }
+  for (const k in doc) {
+    switch (K_Document.get(k)) {
+      case 0: { w.bits(0, W); try { e_CLReqControlModeType(w, (doc as any)["CLReqControlMode"]); } catch (err) { throw withPath(err, "CLReqControlMode"); } return; }
+      case 1: { w.bits(1, W); try { e_CLResControlModeType(w, (doc as any)["CLResControlMode"]); } catch (err) { throw withPath(err, "CLResControlMode"); } return; }
+      case 2: { w.bits(2, W); try { e_CanonicalizationMethodType(w, (doc as any)["CanonicalizationMethod"]); } catch (err) { throw withPath(err, "CanonicalizationMethod"); } return; }
+      case 3: { w.bits(3, W); try { e_DSAKeyValueType(w, (doc as any)["DSAKeyValue"]); } catch (err) { throw withPath(err, "DSAKeyValue"); } return; }
+      case 4: { w.bits(4, W); try { e_DigestMethodType(w, (doc as any)["DigestMethod"]); } catch (err) { throw withPath(err, "DigestMethod"); } return; }
+      case 5: { w.bits(5, W); w.bits(0, 1); w.binary((doc as any)["DigestValue"], 65536, "DigestValue"); w.bits(0, 1); return; }
+      case 6: { w.bits(6, W); try { e_KeyInfoType(w, (doc as any)["KeyInfo"]); } catch (err) { throw withPath(err, "KeyInfo"); } return; }
+      case 7: { w.bits(7, W); w.bits(0, 1); w.string((doc as any)["KeyName"], 65536, "KeyName"); w.bits(0, 1); return; }
+      case 8: { w.bits(8, W); try { e_KeyValueType(w, (doc as any)["KeyValue"]); } catch (err) { throw withPath(err, "KeyValue"); } return; }
+      case 9: { w.bits(9, W); try { e_ManifestType(w, (doc as any)["Manifest"]); } catch (err) { throw withPath(err, "Manifest"); } return; }
+      case 10: { w.bits(10, W); w.bits(0, 1); w.string((doc as any)["MgmtData"], 65536, "MgmtData"); w.bits(0, 1); return; }
+      case 11: { w.bits(11, W); try { e_ObjectType(w, (doc as any)["Object"]); } catch (err) { throw withPath(err, "Object"); } return; }
+      case 12: { w.bits(12, W); try { e_PGPDataType(w, (doc as any)["PGPData"]); } catch (err) { throw withPath(err, "PGPData"); } return; }
+      case 13: { w.bits(13, W); try { e_RSAKeyValueType(w, (doc as any)["RSAKeyValue"]); } catch (err) { throw withPath(err, "RSAKeyValue"); } return; }
+      case 14: { w.bits(14, W); try { e_ReferenceType(w, (doc as any)["Reference"]); } catch (err) { throw withPath(err, "Reference"); } return; }
+      case 15: { w.bits(15, W); try { e_RetrievalMethodType(w, (doc as any)["RetrievalMethod"]); } catch (err) { throw withPath(err, "RetrievalMethod"); } return; }
+      case 16: { w.bits(16, W); try { e_SPKIDataType(w, (doc as any)["SPKIData"]); } catch (err) { throw withPath(err, "SPKIData"); } return; }
+      case 17: { w.bits(17, W); try { e_SignatureType(w, (doc as any)["Signature"]); } catch (err) { throw withPath(err, "Signature"); } return; }
+      case 18: { w.bits(18, W); try { e_SignatureMethodType(w, (doc as any)["SignatureMethod"]); } catch (err) { throw withPath(err, "SignatureMethod"); } return; }
+      case 19: { w.bits(19, W); try { e_SignaturePropertiesType(w, (doc as any)["SignatureProperties"]); } catch (err) { throw withPath(err, "SignatureProperties"); } return; }
+      case 20: { w.bits(20, W); try { e_SignaturePropertyType(w, (doc as any)["SignatureProperty"]); } catch (err) { throw withPath(err, "SignatureProperty"); } return; }
+      case 21: { w.bits(21, W); try { e_SignatureValueType(w, (doc as any)["SignatureValue"]); } catch (err) { throw withPath(err, "SignatureValue"); } return; }
+      case 22: { w.bits(22, W); try { e_SignedInfoType(w, (doc as any)["SignedInfo"]); } catch (err) { throw withPath(err, "SignedInfo"); } return; }
+      case 23: { w.bits(23, W); try { e_TransformType(w, (doc as any)["Transform"]); } catch (err) { throw withPath(err, "Transform"); } return; }
+      case 24: { w.bits(24, W); try { e_TransformsType(w, (doc as any)["Transforms"]); } catch (err) { throw withPath(err, "Transforms"); } return; }
+      case 25: { w.bits(25, W); try { e_WPT_AlignmentCheckReqType(w, (doc as any)["WPT_AlignmentCheckReq"]); } catch (err) { throw withPath(err, "WPT_AlignmentCheckReq"); } return; }
+      case 26: { w.bits(26, W); try { e_WPT_AlignmentCheckResType(w, (doc as any)["WPT_AlignmentCheckRes"]); } catch (err) { throw withPath(err, "WPT_AlignmentCheckRes"); } return; }
+      case 27: { w.bits(27, W); try { e_WPT_ChargeLoopReqType(w, (doc as any)["WPT_ChargeLoopReq"]); } catch (err) { throw withPath(err, "WPT_ChargeLoopReq"); } return; }
+      case 28: { w.bits(28, W); try { e_WPT_ChargeLoopResType(w, (doc as any)["WPT_ChargeLoopRes"]); } catch (err) { throw withPath(err, "WPT_ChargeLoopRes"); } return; }
+      case 29: { w.bits(29, W); try { e_WPT_ChargeParameterDiscoveryReqType(w, (doc as any)["WPT_ChargeParameterDiscoveryReq"]); } catch (err) { throw withPath(err, "WPT_ChargeParameterDiscoveryReq"); } return; }
+      case 30: { w.bits(30, W); try { e_WPT_ChargeParameterDiscoveryResType(w, (doc as any)["WPT_ChargeParameterDiscoveryRes"]); } catch (err) { throw withPath(err, "WPT_ChargeParameterDiscoveryRes"); } return; }
+      case 31: { w.bits(31, W); try { e_WPT_FinePositioningReqType(w, (doc as any)["WPT_FinePositioningReq"]); } catch (err) { throw withPath(err, "WPT_FinePositioningReq"); } return; }
+      case 32: { w.bits(32, W); try { e_WPT_FinePositioningResType(w, (doc as any)["WPT_FinePositioningRes"]); } catch (err) { throw withPath(err, "WPT_FinePositioningRes"); } return; }
+      case 33: { w.bits(33, W); try { e_WPT_FinePositioningSetupReqType(w, (doc as any)["WPT_FinePositioningSetupReq"]); } catch (err) { throw withPath(err, "WPT_FinePositioningSetupReq"); } return; }
+      case 34: { w.bits(34, W); try { e_WPT_FinePositioningSetupResType(w, (doc as any)["WPT_FinePositioningSetupRes"]); } catch (err) { throw withPath(err, "WPT_FinePositioningSetupRes"); } return; }
+      case 35: { w.bits(35, W); try { e_WPT_PairingReqType(w, (doc as any)["WPT_PairingReq"]); } catch (err) { throw withPath(err, "WPT_PairingReq"); } return; }
+      case 36: { w.bits(36, W); try { e_WPT_PairingResType(w, (doc as any)["WPT_PairingRes"]); } catch (err) { throw withPath(err, "WPT_PairingRes"); } return; }
+      case 37: { w.bits(37, W); try { e_X509DataType(w, (doc as any)["X509Data"]); } catch (err) { throw withPath(err, "X509Data"); } return; }
+    }
+  }
   throw new ExiEncodeError("EXI_STRUCTURE", Object.keys(doc)[0] ?? "", "not a global element of this schema set");
 }
 
