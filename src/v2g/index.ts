@@ -1,4 +1,7 @@
 /** V2G transport wire formats: V2GTP header and stream deframer, SDP datagrams (digest §6.2–6.3). Pure code. */
+
+export * from "./handshake/index.js";
+export * from "./ports/index.js";
 export {
   type DecodedSdpResponse,
   decodeSdpRequest,
@@ -25,6 +28,7 @@ export {
   type SdpTransport,
 } from "./sdp.js";
 export { formatIpv6, IPV6_LENGTH, isIpv6LinkLocal, parseIpv6, splitIpv6Zone } from "./sdp-ipv6.js";
+export * from "./session/index.js";
 export {
   decodeV2gtpHeader,
   decodeV2gtpMessage,

@@ -1,0 +1,12 @@
+/** DIN 70121 ContractAuthenticationReq (EIM: empty) / Res with EVSEProcessing (digest §5.2 row 4). */
+import type { EvccMessage } from "../../session/evcc-protocol.js";
+import type { din } from "./common.js";
+
+/** EVCC side of ContractAuthentication. */
+export const contractAuthentication: EvccMessage = {
+  name: "Authorization",
+  req: "ContractAuthenticationReq",
+  res: "ContractAuthenticationRes",
+  build: (): din.ContractAuthenticationReqType => ({}),
+  read: (r: din.ContractAuthenticationResType) => ({ code: r.ResponseCode, processing: r.EVSEProcessing }),
+};

@@ -1,0 +1,12 @@
+/** DIN 70121 SessionSetupReq (EVCCID = EV MAC) / SessionSetupRes (digest §5.2 row 1). */
+import type { EvccMessage } from "../../session/evcc-protocol.js";
+import type { din } from "./common.js";
+
+/** EVCC side of SessionSetup. */
+export const sessionSetup: EvccMessage = {
+  name: "SessionSetup",
+  req: "SessionSetupReq",
+  res: "SessionSetupRes",
+  build: (s): din.SessionSetupReqType => ({ EVCCID: s.cfg.evccId }),
+  read: (r: din.SessionSetupResType) => ({ code: r.ResponseCode }),
+};

@@ -1,0 +1,12 @@
+/** DIN 70121 SessionStopReq (empty: DIN only terminates) / Res, digest §5.2 row 12. */
+import type { EvccMessage } from "../../session/evcc-protocol.js";
+import type { din } from "./common.js";
+
+/** EVCC side of SessionStop. */
+export const sessionStop: EvccMessage = {
+  name: "SessionStop",
+  req: "SessionStopReq",
+  res: "SessionStopRes",
+  build: (): din.SessionStopType => ({}),
+  read: (r: din.SessionStopResType) => ({ code: r.ResponseCode }),
+};

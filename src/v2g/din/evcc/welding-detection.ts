@@ -1,0 +1,16 @@
+/** DIN 70121 WeldingDetectionReq / Res (EVSEPresentVoltage, unlock below 60 V), digest §5.2 row 11. */
+import { type EvccMessage, readDcStatus } from "../../session/evcc-protocol.js";
+import { num } from "../../session/physical.js";
+import { type din, dinEvStatus } from "./common.js";
+
+/** EVCC side of WeldingDetection. */
+export const weldingDetection: EvccMessage = {
+  name: "WeldingDetection",
+  req: "WeldingDetectionReq",
+  res: "WeldingDetectionRes",
+  build: (s): din.WeldingDetectionReqType => ({ DC_EVStatus: dinEvStatus(s) }),
+  read: (r: din.WeldingDetectionResType) => ({
+    code: r.ResponseCode,
+    evse: { ...readDcStatus(r.DC_EVSEStatus), presentVoltageV: num(r.EVSEPresentVoltage) },
+  }),
+};

@@ -1,0 +1,79 @@
+/**
+ * DIN 70121 ChargeParameterDiscoveryReq → Res (digest §5.2 row 5): the requested DC type must be the one
+ * offered; Ongoing until the schedule is ready; SAScheduleList (one tuple, PMax) and DC_EVSEChargeParameter.
+ */
+import { num, pv } from "../../session/physical.js";
+import { dcEvseStatus, onChargeParameters } from "../../session/secc-logic.js";
+import type { SeccHandler } from "../../session/secc-protocol.js";
+import type { EnergyTransferMode, SeccState } from "../../session/secc-state.js";
+import { DIN_PMAX_CAP, type din } from "./common.js";
+
+/** SAScheduleList duration: one day (s), as EVerest offers (digest §5.2 vectors) — implementation choice. */
+export const DIN_SCHEDULE_DURATION_S = 86_400;
+
+/** DC_EVSEChargeParameter from the power-stage limits. */
+export function dinDcEvseChargeParameter(s: SeccState): din.DC_EVSEChargeParameterType {
+  const dc = s.readings.dc;
+  return {
+    DC_EVSEStatus: dcEvseStatus(s) as din.DC_EVSEStatusType,
+    EVSEMaximumCurrentLimit: pv(dc.maxCurrentA, "A"),
+    EVSEMaximumPowerLimit: pv(dc.maxPowerW, "W"),
+    EVSEMaximumVoltageLimit: pv(dc.maxVoltageV, "V"),
+    EVSEMinimumCurrentLimit: pv(dc.minCurrentA, "A"),
+    EVSEMinimumVoltageLimit: pv(dc.minVoltageV, "V"),
+    EVSECurrentRegulationTolerance: pv(dc.regulationToleranceA, "A"),
+    EVSEPeakCurrentRipple: pv(dc.peakCurrentRippleA, "A"),
+  };
+}
+
+function response(s: SeccState, code: din.responseCodeType, processing: "Finished" | "Ongoing") {
+  const body: din.ChargeParameterDiscoveryResType = {
+    ResponseCode: code,
+    EVSEProcessing: processing,
+    DC_EVSEChargeParameter: dinDcEvseChargeParameter(s),
+  };
+  if (processing === "Finished" && code === "OK") {
+    const id = s.cfg.saScheduleTupleId;
+    body.SAScheduleList = {
+      SAScheduleTuple: [
+        {
+          SAScheduleTupleID: id,
+          PMaxSchedule: {
+            PMaxScheduleID: id,
+            PMaxScheduleEntry: [
+              {
+                RelativeTimeInterval: { start: 0, duration: DIN_SCHEDULE_DURATION_S },
+                PMax: Math.min(DIN_PMAX_CAP, Math.round(s.readings.dc.maxPowerW)),
+              },
+            ],
+          },
+        },
+      ],
+    };
+  }
+  return body;
+}
+
+/** SECC handler of ChargeParameterDiscoveryReq (FAILED_WrongEnergyTransferType for an unoffered type). */
+export const chargeParameterDiscovery: SeccHandler = {
+  name: "ChargeParameterDiscovery",
+  res: "ChargeParameterDiscoveryRes",
+  handle(s, req: din.ChargeParameterDiscoveryReqType) {
+    const p = req.DC_EVChargeParameter;
+    const r = onChargeParameters(s, {
+      mode: req.EVRequestedEnergyTransferType as EnergyTransferMode,
+      maxVoltageV: num(p?.EVMaximumVoltageLimit),
+      maxCurrentA: num(p?.EVMaximumCurrentLimit),
+      maxPowerW: num(p?.EVMaximumPowerLimit, Number.POSITIVE_INFINITY),
+      socPercent: p?.DC_EVStatus.EVRESSSOC ?? 0,
+    });
+    const ok = r.modeOk && p !== undefined;
+    const processing = ok ? r.processing : "Finished";
+    return {
+      state: r.state,
+      body: response(r.state, ok ? "OK" : "FAILED_WrongEnergyTransferType", processing),
+      processing,
+    };
+  },
+  failed: (s, code) => response(s, code as din.responseCodeType, "Finished"),
+};

@@ -1,0 +1,19 @@
+/** DIN 70121 ContractAuthenticationReq → Res (digest §5.2 row 4): EIM, Ongoing while authorisation is pending. */
+import { onAuthorization } from "../../session/secc-logic.js";
+import type { SeccHandler } from "../../session/secc-protocol.js";
+import type { din } from "./common.js";
+
+/** SECC handler of ContractAuthenticationReq. */
+export const contractAuthentication: SeccHandler = {
+  name: "Authorization",
+  res: "ContractAuthenticationRes",
+  handle(s, _req: din.ContractAuthenticationReqType) {
+    const { processing, failed } = onAuthorization(s);
+    const body: din.ContractAuthenticationResType = {
+      ResponseCode: failed ? "FAILED" : "OK",
+      EVSEProcessing: processing,
+    };
+    return { state: s, body, processing };
+  },
+  failed: (_s, code) => ({ ResponseCode: code as din.responseCodeType, EVSEProcessing: "Finished" }),
+};

@@ -1,0 +1,10 @@
+/** supportedAppProtocol handshake (issue 4 §3): namespaces and the SECC/EVCC negotiation functions. */
+export {
+  NS_DIN_70121,
+  NS_ISO_15118_2,
+  NS_TESLA_DIN_2018,
+  PROTOCOL_VERSIONS,
+  protocolOfNamespace,
+  type V2gProtocol,
+} from "./namespaces.js";
+export { acceptedProtocol, buildAppProtocolReq, type SapSelection, selectAppProtocol } from "./select.js";

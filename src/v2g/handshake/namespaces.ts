@@ -1,0 +1,28 @@
+/**
+ * supportedAppProtocol namespaces and versions (digest §5.5 "Namespaces", §3.3 Tesla SAP offer).
+ */
+
+/** A V2G application protocol nacs implements a session machine for. */
+export type V2gProtocol = "din" | "iso2";
+
+/** DIN SPEC 70121 message-set namespace (digest §5.5, EG-DT). */
+export const NS_DIN_70121 = "urn:din:70121:2012:MsgDef";
+/** ISO 15118-2:2013 message-set namespace (digest §5.5, EG-DT, EV-V2G). */
+export const NS_ISO_15118_2 = "urn:iso:15118:2:2013:MsgDef";
+/** Tesla's proprietary DIN variant, offered by Tesla cars at higher priority than DIN (digest §3.3, PYPLC). */
+export const NS_TESLA_DIN_2018 = "urn:tesla:din:2018:MsgDef";
+
+/** Namespace and version of each protocol nacs speaks (DIN 70121 and ISO 15118-2 are both version 2.0). */
+export const PROTOCOL_VERSIONS: Readonly<
+  Record<V2gProtocol, { namespace: string; major: number; minor: number }>
+> = {
+  din: { namespace: NS_DIN_70121, major: 2, minor: 0 },
+  iso2: { namespace: NS_ISO_15118_2, major: 2, minor: 0 },
+};
+
+/** The protocol a namespace stands for, or undefined when nacs has no machine for it. */
+export function protocolOfNamespace(ns: string): V2gProtocol | undefined {
+  if (ns === NS_DIN_70121) return "din";
+  if (ns === NS_ISO_15118_2) return "iso2";
+  return undefined;
+}

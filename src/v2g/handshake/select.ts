@@ -1,0 +1,74 @@
+/**
+ * supportedAppProtocol negotiation, both sides (issue 4 §3, digest §5.2 row 0): the SECC picks, among the
+ * namespaces it supports, the one the EV gave the best Priority (1 = highest); a Tesla car's
+ * `urn:tesla:din:2018:MsgDef` offer is simply unsupported, so DIN wins. No match → Failed_NoNegotiation.
+ */
+import type { appHandshake } from "../../codecs/index.js";
+import { PROTOCOL_VERSIONS, protocolOfNamespace, type V2gProtocol } from "./namespaces.js";
+
+type SapReq = appHandshake.supportedAppProtocolReq;
+type SapRes = appHandshake.supportedAppProtocolRes;
+
+/** Outcome of the SECC's choice. */
+export interface SapSelection {
+  res: SapRes;
+  /** The chosen protocol, absent on Failed_NoNegotiation. */
+  protocol?: V2gProtocol;
+  /** SchemaID of the chosen entry. */
+  schemaId?: number;
+}
+
+/**
+ * SECC side: choose among `supported` (any order; the EV's Priority decides) the EV's best-priority entry
+ * whose namespace and major version match. A minor-version difference gives
+ * OK_SuccessfulNegotiationWithMinorDeviation.
+ */
+export function selectAppProtocol(req: SapReq, supported: readonly V2gProtocol[]): SapSelection {
+  let best: { protocol: V2gProtocol; schemaId: number; priority: number; minorDiffers: boolean } | undefined;
+  for (const ap of req.AppProtocol) {
+    const protocol = protocolOfNamespace(ap.ProtocolNamespace);
+    if (!protocol || !supported.includes(protocol)) continue;
+    const v = PROTOCOL_VERSIONS[protocol];
+    if (ap.VersionNumberMajor !== v.major) continue;
+    if (best && best.priority <= ap.Priority) continue;
+    best = {
+      protocol,
+      schemaId: ap.SchemaID,
+      priority: ap.Priority,
+      minorDiffers: ap.VersionNumberMinor !== v.minor,
+    };
+  }
+  if (!best) return { res: { ResponseCode: "Failed_NoNegotiation" } };
+  return {
+    res: {
+      ResponseCode: best.minorDiffers
+        ? "OK_SuccessfulNegotiationWithMinorDeviation"
+        : "OK_SuccessfulNegotiation",
+      SchemaID: best.schemaId,
+    },
+    protocol: best.protocol,
+    schemaId: best.schemaId,
+  };
+}
+
+/**
+ * EVCC side: the request offering `protocols` in the given priority order (first = Priority 1), SchemaIDs
+ * 1, 2, … in the same order.
+ */
+export function buildAppProtocolReq(protocols: readonly V2gProtocol[]): SapReq {
+  return {
+    AppProtocol: protocols.map((p, i) => ({
+      ProtocolNamespace: PROTOCOL_VERSIONS[p].namespace,
+      VersionNumberMajor: PROTOCOL_VERSIONS[p].major,
+      VersionNumberMinor: PROTOCOL_VERSIONS[p].minor,
+      SchemaID: i + 1,
+      Priority: i + 1,
+    })),
+  };
+}
+
+/** EVCC side: the protocol the SECC chose from our {@link buildAppProtocolReq} offer, or undefined if none. */
+export function acceptedProtocol(offer: readonly V2gProtocol[], res: SapRes): V2gProtocol | undefined {
+  if (res.ResponseCode === "Failed_NoNegotiation" || res.SchemaID === undefined) return undefined;
+  return offer[res.SchemaID - 1];
+}

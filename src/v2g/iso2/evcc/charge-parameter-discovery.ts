@@ -1,0 +1,63 @@
+/**
+ * ISO 15118-2 ChargeParameterDiscoveryReq / Res (digest §5.2 row 5, §5.3): DC_EVChargeParameter or
+ * AC_EVChargeParameter by the configured mode; reads the EVSE's DC limits or AC max current / nominal voltage.
+ */
+import type { EvccMessage } from "../../session/evcc-protocol.js";
+import { evccIsAc } from "../../session/evcc-state.js";
+import { num, pv } from "../../session/physical.js";
+import { type iso2, isoEvStatus } from "./common.js";
+
+/** EVCC side of ChargeParameterDiscovery. */
+export const chargeParameterDiscovery: EvccMessage = {
+  name: "ChargeParameterDiscovery",
+  req: "ChargeParameterDiscoveryReq",
+  res: "ChargeParameterDiscoveryRes",
+  build(s): iso2.ChargeParameterDiscoveryReqType {
+    const r = s.readings;
+    const requestWh = Math.round(Math.max(0, ((r.fullSocPercent - r.socPercent) / 100) * r.capacityWh));
+    if (evccIsAc(s)) {
+      return {
+        RequestedEnergyTransferMode: s.cfg.mode,
+        AC_EVChargeParameter: {
+          ...(s.cfg.departureTimeS !== undefined && { DepartureTime: s.cfg.departureTimeS }),
+          EAmount: pv(requestWh, "Wh"),
+          EVMaxVoltage: pv(r.acMaxVoltageV, "V"),
+          EVMaxCurrent: pv(r.acMaxCurrentA, "A"),
+          EVMinCurrent: pv(r.acMinCurrentA, "A"),
+        },
+      };
+    }
+    return {
+      RequestedEnergyTransferMode: s.cfg.mode,
+      DC_EVChargeParameter: {
+        ...(s.cfg.departureTimeS !== undefined && { DepartureTime: s.cfg.departureTimeS }),
+        DC_EVStatus: isoEvStatus(s),
+        EVMaximumCurrentLimit: pv(r.maxCurrentA, "A"),
+        EVMaximumPowerLimit: pv(r.maxPowerW, "W"),
+        EVMaximumVoltageLimit: pv(r.maxVoltageV, "V"),
+        EVEnergyCapacity: pv(r.capacityWh, "Wh"),
+        EVEnergyRequest: pv(requestWh, "Wh"),
+        FullSOC: Math.round(r.fullSocPercent),
+        BulkSOC: Math.round(r.bulkSocPercent),
+      },
+    };
+  },
+  read(r: iso2.ChargeParameterDiscoveryResType) {
+    const d = r.DC_EVSEChargeParameter;
+    const a = r.AC_EVSEChargeParameter;
+    const tuple = r.SAScheduleList?.SAScheduleTuple[0];
+    return {
+      code: r.ResponseCode,
+      processing: r.EVSEProcessing,
+      evse: {
+        ...(d && {
+          maxVoltageV: num(d.EVSEMaximumVoltageLimit),
+          maxCurrentA: num(d.EVSEMaximumCurrentLimit),
+          maxPowerW: num(d.EVSEMaximumPowerLimit),
+        }),
+        ...(a && { acMaxCurrentA: num(a.EVSEMaxCurrent), acNominalVoltageV: num(a.EVSENominalVoltage) }),
+        ...(tuple && { saScheduleTupleId: tuple.SAScheduleTupleID }),
+      },
+    };
+  },
+};

@@ -1,0 +1,49 @@
+/** The ISO 15118-2 protocol module of the EVCC core: messages and V2G_Message decode/encode. */
+import { iso2 } from "../../../codecs/index.js";
+import { SessionError } from "../../session/errors.js";
+import type { EvccProtocolModule } from "../../session/evcc-protocol.js";
+import { bodyElement } from "../../session/secc-protocol.js";
+import { authorization } from "./authorization.js";
+import { cableCheck } from "./cable-check.js";
+import { chargeParameterDiscovery } from "./charge-parameter-discovery.js";
+import { chargingStatus } from "./charging-status.js";
+import { currentDemand } from "./current-demand.js";
+import { meteringReceipt } from "./metering-receipt.js";
+import { paymentServiceSelection } from "./payment-service-selection.js";
+import { powerDelivery } from "./power-delivery.js";
+import { preCharge } from "./pre-charge.js";
+import { serviceDiscovery } from "./service-discovery.js";
+import { sessionSetup } from "./session-setup.js";
+import { sessionStop } from "./session-stop.js";
+import { weldingDetection } from "./welding-detection.js";
+
+/** ISO 15118-2 for the EVCC core. */
+export const iso2EvccModule: EvccProtocolModule = {
+  protocol: "iso2",
+  messages: {
+    SessionSetup: sessionSetup,
+    ServiceDiscovery: serviceDiscovery,
+    PaymentSelection: paymentServiceSelection,
+    Authorization: authorization,
+    ChargeParameterDiscovery: chargeParameterDiscovery,
+    CableCheck: cableCheck,
+    PreCharge: preCharge,
+    PowerDelivery: powerDelivery,
+    CurrentDemand: currentDemand,
+    ChargingStatus: chargingStatus,
+    MeteringReceipt: meteringReceipt,
+    WeldingDetection: weldingDetection,
+    SessionStop: sessionStop,
+  },
+  decode(bytes) {
+    const message = iso2.decode(bytes);
+    const el = bodyElement(message.Body);
+    if (!el)
+      throw new SessionError("UNEXPECTED_ELEMENT", "Body: empty ISO-2 body (expected one response element)");
+    return { sessionId: message.Header.SessionID, element: el[0], body: el[1], message };
+  },
+  encode(sessionId, element, body) {
+    const message: iso2.V2G_Message = { Header: { SessionID: sessionId }, Body: { [element]: body } };
+    return { bytes: iso2.encode(message), message };
+  },
+};

@@ -1,0 +1,21 @@
+/** ISO 15118-2 PreChargeReq (target = battery voltage, small current) / Res (present voltage), digest §5.2 row 7. */
+import { type EvccMessage, readDcStatus } from "../../session/evcc-protocol.js";
+import { EVCC_PRECHARGE_CURRENT_A } from "../../session/evcc-state.js";
+import { num, pv } from "../../session/physical.js";
+import { type iso2, isoEvStatus } from "./common.js";
+
+/** EVCC side of PreCharge. */
+export const preCharge: EvccMessage = {
+  name: "PreCharge",
+  req: "PreChargeReq",
+  res: "PreChargeRes",
+  build: (s): iso2.PreChargeReqType => ({
+    DC_EVStatus: isoEvStatus(s),
+    EVTargetVoltage: pv(Math.round(s.readings.batteryVoltageV * 10) / 10, "V"),
+    EVTargetCurrent: pv(EVCC_PRECHARGE_CURRENT_A, "A"),
+  }),
+  read: (r: iso2.PreChargeResType) => ({
+    code: r.ResponseCode,
+    evse: { ...readDcStatus(r.DC_EVSEStatus), presentVoltageV: num(r.EVSEPresentVoltage) },
+  }),
+};

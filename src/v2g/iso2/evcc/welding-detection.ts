@@ -1,0 +1,16 @@
+/** ISO 15118-2 WeldingDetectionReq / Res (EVSEPresentVoltage), digest §5.2 row 11. */
+import { type EvccMessage, readDcStatus } from "../../session/evcc-protocol.js";
+import { num } from "../../session/physical.js";
+import { type iso2, isoEvStatus } from "./common.js";
+
+/** EVCC side of WeldingDetection. */
+export const weldingDetection: EvccMessage = {
+  name: "WeldingDetection",
+  req: "WeldingDetectionReq",
+  res: "WeldingDetectionRes",
+  build: (s): iso2.WeldingDetectionReqType => ({ DC_EVStatus: isoEvStatus(s) }),
+  read: (r: iso2.WeldingDetectionResType) => ({
+    code: r.ResponseCode,
+    evse: { ...readDcStatus(r.DC_EVSEStatus), presentVoltageV: num(r.EVSEPresentVoltage) },
+  }),
+};

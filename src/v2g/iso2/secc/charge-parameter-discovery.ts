@@ -1,0 +1,87 @@
+/**
+ * ISO 15118-2 ChargeParameterDiscoveryReq → Res (digest §5.2 row 5, §5.3): the requested mode must be offered
+ * (FAILED_WrongEnergyTransferMode) and carry the matching AC/DC parameters (FAILED_WrongChargeParameter);
+ * Ongoing until the schedule is ready; one SAScheduleTuple (PMax = EVSE max power) when Finished.
+ */
+import { num, pv } from "../../session/physical.js";
+import { onChargeParameters } from "../../session/secc-logic.js";
+import type { SeccHandler } from "../../session/secc-protocol.js";
+import type { SeccState } from "../../session/secc-state.js";
+import { type iso2, isoAcStatus, isoDcStatus } from "./common.js";
+
+/** SAScheduleList duration: one day (s) — implementation choice, as EVerest. */
+export const ISO2_SCHEDULE_DURATION_S = 86_400;
+
+function response(
+  s: SeccState,
+  code: iso2.responseCodeType,
+  processing: "Finished" | "Ongoing",
+  ac: boolean,
+) {
+  const r = s.readings;
+  const body: iso2.ChargeParameterDiscoveryResType = { ResponseCode: code, EVSEProcessing: processing };
+  if (ac) {
+    body.AC_EVSEChargeParameter = {
+      AC_EVSEStatus: isoAcStatus(s),
+      EVSENominalVoltage: pv(r.ac.nominalVoltageV, "V"),
+      EVSEMaxCurrent: pv(r.ac.maxCurrentA, "A"),
+    };
+  } else {
+    body.DC_EVSEChargeParameter = {
+      DC_EVSEStatus: isoDcStatus(s),
+      EVSEMaximumCurrentLimit: pv(r.dc.maxCurrentA, "A"),
+      EVSEMaximumPowerLimit: pv(r.dc.maxPowerW, "W"),
+      EVSEMaximumVoltageLimit: pv(r.dc.maxVoltageV, "V"),
+      EVSEMinimumCurrentLimit: pv(r.dc.minCurrentA, "A"),
+      EVSEMinimumVoltageLimit: pv(r.dc.minVoltageV, "V"),
+      EVSECurrentRegulationTolerance: pv(r.dc.regulationToleranceA, "A"),
+      EVSEPeakCurrentRipple: pv(r.dc.peakCurrentRippleA, "A"),
+    };
+  }
+  if (processing === "Finished" && code === "OK") {
+    const pmax = ac ? r.ac.nominalVoltageV * r.ac.maxCurrentA : r.dc.maxPowerW;
+    body.SAScheduleList = {
+      SAScheduleTuple: [
+        {
+          SAScheduleTupleID: s.cfg.saScheduleTupleId,
+          PMaxSchedule: {
+            PMaxScheduleEntry: [
+              { RelativeTimeInterval: { start: 0, duration: ISO2_SCHEDULE_DURATION_S }, PMax: pv(pmax, "W") },
+            ],
+          },
+        },
+      ],
+    };
+  }
+  return body;
+}
+
+/** SECC handler of ChargeParameterDiscoveryReq. */
+export const chargeParameterDiscovery: SeccHandler = {
+  name: "ChargeParameterDiscovery",
+  res: "ChargeParameterDiscoveryRes",
+  handle(s, req: iso2.ChargeParameterDiscoveryReqType) {
+    const mode = req.RequestedEnergyTransferMode;
+    const ac = mode === "AC_single_phase_core" || mode === "AC_three_phase_core";
+    const a = req.AC_EVChargeParameter;
+    const d = req.DC_EVChargeParameter;
+    const r = onChargeParameters(s, {
+      mode,
+      maxVoltageV: num(ac ? a?.EVMaxVoltage : d?.EVMaximumVoltageLimit),
+      maxCurrentA: num(ac ? a?.EVMaxCurrent : d?.EVMaximumCurrentLimit),
+      maxPowerW: ac
+        ? num(a?.EVMaxVoltage) * num(a?.EVMaxCurrent)
+        : num(d?.EVMaximumPowerLimit, Number.POSITIVE_INFINITY),
+      socPercent: d?.DC_EVStatus.EVRESSSOC ?? 0,
+    });
+    let code: iso2.responseCodeType = "OK";
+    if (!r.modeOk) code = "FAILED_WrongEnergyTransferMode";
+    else if (ac ? !a : !d) code = "FAILED_WrongChargeParameter";
+    const processing = code === "OK" ? r.processing : "Finished";
+    return { state: r.state, body: response(r.state, code, processing, ac), processing };
+  },
+  failed: (s, code) => {
+    const ac = s.ev.mode === "AC_single_phase_core" || s.ev.mode === "AC_three_phase_core";
+    return response(s, code as iso2.responseCodeType, "Finished", ac);
+  },
+};

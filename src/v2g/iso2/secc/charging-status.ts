@@ -1,0 +1,28 @@
+/**
+ * ISO 15118-2 ChargingStatusReq → ChargingStatusRes (digest §5.3, AC loop): EVSEID, SAScheduleTupleID,
+ * EVSEMaxCurrent, MeterInfo, ReceiptRequired, AC_EVSEStatus (notification, RCD).
+ */
+import { pv } from "../../session/physical.js";
+import type { SeccHandler } from "../../session/secc-protocol.js";
+import type { SeccState } from "../../session/secc-state.js";
+import { type iso2, isoAcStatus, meterInfo } from "./common.js";
+
+function response(s: SeccState, code: iso2.responseCodeType, tMs: number): iso2.ChargingStatusResType {
+  return {
+    ResponseCode: code,
+    EVSEID: s.cfg.evseId,
+    SAScheduleTupleID: s.cfg.saScheduleTupleId,
+    EVSEMaxCurrent: pv(s.readings.ac.maxCurrentA, "A"),
+    MeterInfo: meterInfo(s, tMs),
+    ReceiptRequired: s.cfg.receiptRequired,
+    AC_EVSEStatus: isoAcStatus(s),
+  };
+}
+
+/** SECC handler of ChargingStatusReq. */
+export const chargingStatus: SeccHandler = {
+  name: "ChargingStatus",
+  res: "ChargingStatusRes",
+  handle: (s, _req: iso2.ChargingStatusReqType, ctx) => ({ state: s, body: response(s, "OK", ctx.tMs) }),
+  failed: (s, code, tMs) => response(s, code as iso2.responseCodeType, tMs),
+};

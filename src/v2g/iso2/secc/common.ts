@@ -1,0 +1,32 @@
+/** Shared pieces of the ISO 15118-2 SECC handlers: status builders, MeterInfo, schedule tuple. */
+import type { iso2 } from "../../../codecs/index.js";
+import { acEvseStatus, dcEvseStatus } from "../../session/secc-logic.js";
+import type { SeccState } from "../../session/secc-state.js";
+
+export type { iso2 };
+/** ISO-2 responseCodeType. */
+export type IsoCode = iso2.responseCodeType;
+
+/** DC_EVSEStatus (ISO-2 shape). */
+export function isoDcStatus(s: SeccState): iso2.DC_EVSEStatusType {
+  return dcEvseStatus(s) as iso2.DC_EVSEStatusType;
+}
+
+/** AC_EVSEStatus (ISO-2 shape). */
+export function isoAcStatus(s: SeccState): iso2.AC_EVSEStatusType {
+  return acEvseStatus(s);
+}
+
+/** Whether the session's energy transfer is AC. */
+export function sessionIsAc(s: SeccState): boolean {
+  return s.ev.mode === "AC_single_phase_core" || s.ev.mode === "AC_three_phase_core";
+}
+
+/** MeterInfo from the meter port: MeterID, reading (Wh), TMeter (Unix s). */
+export function meterInfo(s: SeccState, tMs: number): iso2.MeterInfoType {
+  return {
+    MeterID: s.cfg.meterId,
+    MeterReading: BigInt(Math.max(0, Math.round(s.readings.energyWh))),
+    TMeter: BigInt(Math.floor(s.cfg.epochS + tMs / 1000)),
+  };
+}

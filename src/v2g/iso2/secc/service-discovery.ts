@@ -1,0 +1,26 @@
+/** ISO 15118-2 ServiceDiscoveryReq → Res (digest §5.2 row 2): PaymentOptionList and the charge service's modes. */
+import { CHARGE_SERVICE_ID } from "../../session/secc-logic.js";
+import type { SeccHandler } from "../../session/secc-protocol.js";
+import type { SeccState } from "../../session/secc-state.js";
+import type { iso2 } from "./common.js";
+
+function response(s: SeccState, code: iso2.responseCodeType): iso2.ServiceDiscoveryResType {
+  return {
+    ResponseCode: code,
+    PaymentOptionList: { PaymentOption: [...s.cfg.paymentOptions] },
+    ChargeService: {
+      ServiceID: CHARGE_SERVICE_ID,
+      ServiceCategory: "EVCharging",
+      FreeService: s.cfg.freeService,
+      SupportedEnergyTransferMode: { EnergyTransferMode: [...s.cfg.energyModes] },
+    },
+  };
+}
+
+/** SECC handler of ServiceDiscoveryReq. */
+export const serviceDiscovery: SeccHandler = {
+  name: "ServiceDiscovery",
+  res: "ServiceDiscoveryRes",
+  handle: (s, _req: iso2.ServiceDiscoveryReqType) => ({ state: s, body: response(s, "OK") }),
+  failed: (s, code) => response(s, code as iso2.responseCodeType),
+};

@@ -1,0 +1,91 @@
+/**
+ * Abstract SECC-side ports (issue 4 §4): power stage, isolation monitor, meter, contactors and the EIM
+ * payment/authorisation source, as plain data. The session machine never calls a port: it emits
+ * {@link SeccPortCommand}s and reads the last {@link SeccReadings} the host reported with a `port` event.
+ */
+
+/** IsolationLevel as reported in DC_EVSEStatus (digest §5.5; No_IMD is ISO-2 only). */
+export type IsolationLevel = "Invalid" | "Valid" | "Warning" | "Fault" | "No_IMD";
+
+/** A fault of the EVSE hardware, mapped to DC_EVSEStatusCode (digest §5.5). */
+export type SeccFault = "emergency-shutdown" | "malfunction" | "utility-interrupt" | "shutdown";
+
+/** DC output limits of the power stage (digest §5.2 row 5, DC_EVSEChargeParameter). */
+export interface DcLimits {
+  maxVoltageV: number;
+  maxCurrentA: number;
+  maxPowerW: number;
+  minVoltageV: number;
+  minCurrentA: number;
+  /** EVSECurrentRegulationTolerance (A). */
+  regulationToleranceA: number;
+  /** EVSEPeakCurrentRipple (A). */
+  peakCurrentRippleA: number;
+}
+
+/** AC supply figures (digest §5.3, AC_EVSEChargeParameter). */
+export interface AcSupply {
+  nominalVoltageV: number;
+  maxCurrentA: number;
+  /** Residual current device tripped (AC_EVSEStatus.RCD). */
+  rcdTripped: boolean;
+}
+
+/** Isolation monitor reading. */
+export interface IsolationReading {
+  /** idle: no test requested; running: test in progress; done: `level` is the result. */
+  state: "idle" | "running" | "done";
+  level: IsolationLevel;
+  resistanceOhm?: number;
+}
+
+/** Everything the SECC machine reads from its ports. */
+export interface SeccReadings {
+  presentVoltageV: number;
+  presentCurrentA: number;
+  isolation: IsolationReading;
+  /** Meter reading (Wh). */
+  energyWh: number;
+  contactorsClosed: boolean;
+  fault: SeccFault | null;
+  dc: DcLimits;
+  ac: AcSupply;
+  /** EIM authorisation (RFID, app, free vend): Ongoing while pending. */
+  authorization: "pending" | "accepted" | "rejected";
+  /** False while the backend still computes the SAScheduleList (ChargeParameterDiscovery Ongoing). */
+  scheduleReady: boolean;
+}
+
+/** Commands the SECC machine issues to its ports. */
+export type SeccPortCommand =
+  /** Regulate the DC output to `voltageV` with current limit `currentA`. */
+  | { port: "power-stage"; op: "set"; voltageV: number; currentA: number }
+  /** Ramp the output down to 0 A and discharge. */
+  | { port: "power-stage"; op: "off" }
+  | { port: "isolation"; op: "start"; voltageV: number }
+  | { port: "isolation"; op: "stop" }
+  | { port: "contactors"; op: "close" | "open" };
+
+/** Defaults: a 1000 V / 200 A / 150 kW DC stage, 240 V / 48 A AC, idle monitor, EIM accepted. */
+export function defaultSeccReadings(): SeccReadings {
+  return {
+    presentVoltageV: 0,
+    presentCurrentA: 0,
+    isolation: { state: "idle", level: "Invalid" },
+    energyWh: 0,
+    contactorsClosed: false,
+    fault: null,
+    dc: {
+      maxVoltageV: 1000,
+      maxCurrentA: 200,
+      maxPowerW: 150_000,
+      minVoltageV: 150,
+      minCurrentA: 0,
+      regulationToleranceA: 5,
+      peakCurrentRippleA: 5,
+    },
+    ac: { nominalVoltageV: 240, maxCurrentA: 48, rcdTripped: false },
+    authorization: "accepted",
+    scheduleReady: true,
+  };
+}

@@ -1,0 +1,213 @@
+/**
+ * EVCC decisions after each response (issue 4 §4; digest §5.1 CP/contactor order, §5.2 DC sequence, §5.3 AC
+ * sequence, §5.6 PreCharge match / 60 V unlock): which request comes next, after what pause, and what the
+ * EV does to its S2 switch, contactors and on-board charger in between.
+ */
+
+import { SAFE_VOLTAGE_V } from "./dc-physics.js";
+import type { ResponseView } from "./evcc-protocol.js";
+import {
+  clearEvccTimer,
+  EVCC_WELDING_MAX_REQUESTS,
+  type EvccState,
+  evccIsAc,
+  setEvccTimer,
+} from "./evcc-state.js";
+import { dinEvccTimeouts, V2G_EVCC_CABLE_CHECK_TIMEOUT_ISO2_MS } from "./timeouts.js";
+import type { EvccEffect, MsgName, StopReason } from "./types.js";
+
+/** The decision: next request (and delay), or the end of the session. */
+export interface FlowDecision {
+  state: EvccState;
+  next?: { name: MsgName; delayMs: number };
+  end?: { reason: StopReason; detail: string };
+}
+
+function cmd(fx: EvccEffect[], command: Extract<EvccEffect, { kind: "port-command" }>["command"]): void {
+  fx.push({ kind: "port-command", command });
+}
+
+/** Close S2 (CP B→C) if open. */
+export function closeS2(s: EvccState, fx: EvccEffect[]): EvccState {
+  if (s.s2 === "closed") return s;
+  cmd(fx, { port: "s2", op: "close" });
+  return { ...s, s2: "closed" };
+}
+
+/** Open S2 (CP C→B) if closed. */
+export function openS2(s: EvccState, fx: EvccEffect[]): EvccState {
+  if (s.s2 === "open") return s;
+  cmd(fx, { port: "s2", op: "open" });
+  return { ...s, s2: "open" };
+}
+
+/** Open the DC contactors / stop the on-board charger. */
+export function deEnergize(s: EvccState, fx: EvccEffect[]): EvccState {
+  if (evccIsAc(s)) {
+    if (s.charging) cmd(fx, { port: "charger", op: "set", currentA: 0 });
+    return s;
+  }
+  if (s.contactors === "open") return s;
+  cmd(fx, { port: "contactors", op: "open" });
+  return { ...s, contactors: "open" };
+}
+
+/** EVSE status codes on which the EV stops charging. */
+const EVSE_STOP_CODES = new Set([
+  "EVSE_Shutdown",
+  "EVSE_EmergencyShutdown",
+  "EVSE_Malfunction",
+  "EVSE_UtilityInterruptEvent",
+]);
+
+function loopDecision(s: EvccState, loop: MsgName, lastWasReceipt: boolean): FlowDecision {
+  const e = s.evse;
+  const r = s.readings;
+  const evseStops =
+    e.notification === "StopCharging" || (e.statusCode !== null && EVSE_STOP_CODES.has(e.statusCode));
+  if (evseStops || s.stopRequested || r.errorCode !== "NO_ERROR" || r.socPercent >= r.fullSocPercent) {
+    return { state: { ...s, progress: "stop" }, next: { name: "PowerDelivery", delayMs: 0 } };
+  }
+  if (e.notification === "ReNegotiation" && s.protocol === "iso2") {
+    return { state: { ...s, progress: "renegotiate" }, next: { name: "PowerDelivery", delayMs: 0 } };
+  }
+  if (e.receiptRequired && !lastWasReceipt && s.protocol === "iso2") {
+    return { state: s, next: { name: "MeteringReceipt", delayMs: 0 } };
+  }
+  return { state: s, next: { name: loop, delayMs: s.cfg.pacing.loopMs } };
+}
+
+/** Decide what follows the (successful) response to `name`. */
+export function afterResponse(
+  s0: EvccState,
+  name: MsgName,
+  view: ResponseView,
+  tMs: number,
+  fx: EvccEffect[],
+): FlowDecision {
+  let s = s0;
+  const p = s.cfg.pacing;
+  const ongoing =
+    view.processing === "Ongoing" || view.processing === "Ongoing_WaitingForCustomerInteraction";
+  switch (name) {
+    case "SessionSetup":
+      s = clearEvccTimer(s, "communication-setup", fx);
+      return {
+        state: { ...s, resumed: view.code === "OK_OldSessionJoined", paused: null },
+        next: { name: "ServiceDiscovery", delayMs: 0 },
+      };
+    case "ServiceDiscovery": {
+      if (!s.evse.paymentOptions.includes("ExternalPayment"))
+        return { state: s, end: { reason: "incompatible", detail: "EVSE does not offer ExternalPayment" } };
+      const modeOk =
+        s.protocol === "din"
+          ? s.evse.modes.some((m) => m.startsWith("DC"))
+          : s.evse.modes.includes(s.cfg.mode);
+      if (!modeOk)
+        return {
+          state: s,
+          end: {
+            reason: "incompatible",
+            detail: `EVSE offers ${s.evse.modes.join("/")}, EV needs ${s.cfg.mode}`,
+          },
+        };
+      return { state: s, next: { name: "PaymentSelection", delayMs: 0 } };
+    }
+    case "PaymentSelection":
+      s = setEvccTimer(s, "ongoing", tMs + s.cfg.ongoingTimeoutMs, fx);
+      return { state: s, next: { name: "Authorization", delayMs: 0 } };
+    case "Authorization":
+      if (ongoing) return { state: s, next: { name: "Authorization", delayMs: p.ongoingMs } };
+      s = setEvccTimer(s, "ongoing", tMs + s.cfg.ongoingTimeoutMs, fx);
+      return { state: s, next: { name: "ChargeParameterDiscovery", delayMs: 0 } };
+    case "ChargeParameterDiscovery":
+      if (ongoing) return { state: s, next: { name: "ChargeParameterDiscovery", delayMs: p.ongoingMs } };
+      s = clearEvccTimer(s, "ongoing", fx);
+      if (s.renegotiating || evccIsAc(s))
+        return { state: { ...s, progress: "start" }, next: { name: "PowerDelivery", delayMs: 0 } };
+      s = closeS2(s, fx);
+      if (s.protocol === "din")
+        s = setEvccTimer(s, "ready-to-charge", tMs + dinEvccTimeouts(s.cfg.dinEdition).readyToChargeMs, fx);
+      s = setEvccTimer(s, "cable-check", tMs + cableCheckTimeoutMs(s), fx);
+      return { state: s, next: { name: "CableCheck", delayMs: 0 } };
+    case "CableCheck":
+      if (ongoing) return { state: s, next: { name: "CableCheck", delayMs: p.ongoingMs } };
+      if (s.evse.isolation === "Fault")
+        return {
+          state: s,
+          end: { reason: "emergency", detail: "isolation fault reported in CableCheckRes" },
+        };
+      s = clearEvccTimer(s, "cable-check", fx);
+      s = setEvccTimer(s, "pre-charge", tMs + s.cfg.preChargeTimeoutMs, fx);
+      return { state: s, next: { name: "PreCharge", delayMs: 0 } };
+    case "PreCharge": {
+      const tol = s.cfg.preChargeToleranceV;
+      const vb = s.readings.batteryVoltageV;
+      const matched =
+        Math.abs(s.evse.presentVoltageV - vb) < tol &&
+        (!s.cfg.verifyInletVoltage || Math.abs(s.readings.inletVoltageV - vb) < tol);
+      if (!matched) return { state: s, next: { name: "PreCharge", delayMs: p.preChargeMs } };
+      s = clearEvccTimer(s, "pre-charge", fx);
+      cmd(fx, { port: "contactors", op: "close" });
+      return {
+        state: { ...s, contactors: "closed", progress: "start" },
+        next: { name: "PowerDelivery", delayMs: 0 },
+      };
+    }
+    case "PowerDelivery":
+      return afterPowerDelivery(s, fx);
+    case "CurrentDemand":
+      return loopDecision(s, "CurrentDemand", false);
+    case "ChargingStatus": {
+      const want = Math.min(s.readings.acMaxCurrentA, s.evse.acMaxCurrentA || s.readings.acMaxCurrentA);
+      cmd(fx, { port: "charger", op: "set", currentA: want });
+      return loopDecision(s, "ChargingStatus", false);
+    }
+    case "MeteringReceipt":
+      return loopDecision(s, evccIsAc(s) ? "ChargingStatus" : "CurrentDemand", true);
+    case "WeldingDetection": {
+      const n = s.weldingRequests + 1;
+      s = { ...s, weldingRequests: n };
+      const done = s.evse.presentVoltageV < SAFE_VOLTAGE_V || n >= EVCC_WELDING_MAX_REQUESTS;
+      return {
+        state: s,
+        next: { name: done ? "SessionStop" : "WeldingDetection", delayMs: done ? 0 : p.weldingMs },
+      };
+    }
+    case "SessionStop": {
+      const pause = s.stopRequested === "pause" && s.protocol === "iso2" && s.sessionId;
+      s = {
+        ...s,
+        paused: pause && s.sessionId && s.protocol ? { sessionId: s.sessionId, protocol: s.protocol } : null,
+      };
+      return { state: s, end: { reason: pause ? "paused" : "terminated", detail: "SessionStopRes" } };
+    }
+    default:
+      return { state: s, end: { reason: "unexpected-message", detail: `no EVCC flow after ${name}` } };
+  }
+}
+
+function cableCheckTimeoutMs(s: EvccState): number {
+  return s.protocol === "din"
+    ? dinEvccTimeouts(s.cfg.dinEdition).cableCheckMs
+    : V2G_EVCC_CABLE_CHECK_TIMEOUT_ISO2_MS;
+}
+
+function afterPowerDelivery(s0: EvccState, fx: EvccEffect[]): FlowDecision {
+  let s = s0;
+  if (s.progress === "start") {
+    s = clearEvccTimer({ ...s, charging: true, renegotiating: false }, "ready-to-charge", fx);
+    if (!evccIsAc(s)) return { state: s, next: { name: "CurrentDemand", delayMs: 0 } };
+    s = closeS2(s, fx);
+    const want = Math.min(s.readings.acMaxCurrentA, s.evse.acMaxCurrentA || s.readings.acMaxCurrentA);
+    cmd(fx, { port: "charger", op: "set", currentA: want });
+    return { state: s, next: { name: "ChargingStatus", delayMs: 0 } };
+  }
+  if (s.progress === "renegotiate") {
+    s = setEvccTimer({ ...s, renegotiating: true }, "ongoing", s.nowMs + s.cfg.ongoingTimeoutMs, fx);
+    return { state: s, next: { name: "ChargeParameterDiscovery", delayMs: 0 } };
+  }
+  s = deEnergize(s, fx);
+  s = openS2({ ...s, charging: false }, fx);
+  return { state: s, next: { name: evccIsAc(s) ? "SessionStop" : "WeldingDetection", delayMs: 0 } };
+}

@@ -1,0 +1,59 @@
+/**
+ * The contract between the shared EVCC core (`evcc.ts`) and a protocol's message definitions (`din/evcc`,
+ * `iso2/evcc`): per message, how to build the request from the EVCC state and how to read the response
+ * into a protocol-neutral view.
+ */
+import type { V2gProtocol } from "../handshake/namespaces.js";
+import type { EvccState, EvseView } from "./evcc-state.js";
+import type { MsgName } from "./types.js";
+
+/** A response read into neutral terms. */
+export interface ResponseView {
+  code: string;
+  processing?: string;
+  /** EVSE facts this response carries. */
+  evse?: Partial<EvseView>;
+}
+
+/** One request/response pair from the EVCC's side. */
+export interface EvccMessage {
+  name: MsgName;
+  req: string;
+  res: string;
+  build(s: EvccState): unknown;
+  read(body: never): ResponseView;
+}
+
+/** A protocol plugged into the EVCC core. */
+export interface EvccProtocolModule {
+  protocol: V2gProtocol;
+  messages: Readonly<Partial<Record<MsgName, EvccMessage>>>;
+  decode(bytes: Uint8Array): { sessionId: Uint8Array; element: string; body: unknown; message: unknown };
+  encode(sessionId: Uint8Array, element: string, body: unknown): { bytes: Uint8Array; message: unknown };
+}
+
+/** DC status fields common to DIN/ISO-2 DC_EVSEStatus. */
+export function readDcStatus(st: {
+  EVSEStatusCode: string;
+  EVSEIsolationStatus?: string;
+  EVSENotification: string;
+  NotificationMaxDelay: number;
+}): Partial<EvseView> {
+  return {
+    statusCode: st.EVSEStatusCode,
+    isolation: st.EVSEIsolationStatus ?? null,
+    notification: st.EVSENotification as EvseView["notification"],
+    notificationMaxDelayS: st.NotificationMaxDelay,
+  };
+}
+
+/** AC status fields of ISO-2 AC_EVSEStatus. */
+export function readAcStatus(st: {
+  EVSENotification: string;
+  NotificationMaxDelay: number;
+}): Partial<EvseView> {
+  return {
+    notification: st.EVSENotification as EvseView["notification"],
+    notificationMaxDelayS: st.NotificationMaxDelay,
+  };
+}

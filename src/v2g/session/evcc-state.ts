@@ -1,0 +1,177 @@
+/**
+ * EVCC machine configuration and state (issue 4 §4), shared by the DIN 70121 and ISO 15118-2 message
+ * builders. Treat the state as opaque outside src/v2g.
+ */
+import type { V2gProtocol } from "../handshake/namespaces.js";
+import { defaultEvccReadings, type EvccReadings } from "../ports/evcc-ports.js";
+import { PRECHARGE_TOLERANCE_IEC_V } from "./dc-physics.js";
+import type { EnergyTransferMode } from "./secc-state.js";
+import {
+  DEFAULT_DIN_EDITION,
+  type DinEdition,
+  V2G_EVCC_COMMUNICATION_SETUP_TIMEOUT_MS,
+  V2G_EVCC_ONGOING_TIMEOUT_MS,
+  V2G_EVCC_PRE_CHARGE_TIMEOUT_MS,
+} from "./timeouts.js";
+import type { EvccEffect, MsgName } from "./types.js";
+
+/** Pause between two requests of a loop (ms) — implementation choices, not digest figures. */
+export interface EvccPacing {
+  /** Between Ongoing repetitions (Authorization, ChargeParameterDiscovery, CableCheck). */
+  ongoingMs: number;
+  /** Between PreCharge requests. */
+  preChargeMs: number;
+  /** Between CurrentDemand / ChargingStatus requests. */
+  loopMs: number;
+  /** Between WeldingDetection requests. */
+  weldingMs: number;
+}
+
+/** Default pacing: 200 ms Ongoing / 100 ms PreCharge / 100 ms charge loop / 200 ms welding. */
+export const DEFAULT_EVCC_PACING: EvccPacing = {
+  ongoingMs: 200,
+  preChargeMs: 100,
+  loopMs: 100,
+  weldingMs: 200,
+};
+/** PreCharge current the EV asks for (A) — small, as digest §5.2 row 7 says. */
+export const EVCC_PRECHARGE_CURRENT_A = 1;
+/** Welding detection gives up (and stops the session anyway) after this many requests — implementation choice. */
+export const EVCC_WELDING_MAX_REQUESTS = 20;
+
+/** EVCC configuration. */
+export interface EvccConfig {
+  /** Protocols offered, in priority order (first = Priority 1). */
+  protocols: V2gProtocol[];
+  /** Requested energy transfer mode (DIN: DC_core / DC_extended only, [V2G-DC-625]). */
+  mode: EnergyTransferMode;
+  /** EVCCID: the EV's MAC address (digest §5.2 row 1). */
+  evccId: Uint8Array;
+  dinEdition: DinEdition;
+  /** |EVSEPresentVoltage − V_batt| that ends PreCharge (digest §5.6: 20 V IEC, 10 V pyPLC). */
+  preChargeToleranceV: number;
+  /** Also require the inlet measurement to match before closing the contactors (J3400-OV, digest §3.3). */
+  verifyInletVoltage: boolean;
+  pacing: EvccPacing;
+  communicationSetupTimeoutMs: number;
+  ongoingTimeoutMs: number;
+  preChargeTimeoutMs: number;
+  /** Energy the EV asks for in AC (EAmount, Wh) — defaults to what fills the battery. */
+  departureTimeS?: number;
+  readings: EvccReadings;
+  trace: boolean;
+}
+
+/** Complete a partial configuration (ISO-2 then DIN, DC_extended, 20 V PreCharge tolerance, …). */
+export function evccConfig(partial: Partial<EvccConfig> = {}): EvccConfig {
+  return {
+    protocols: ["iso2", "din"],
+    mode: "DC_extended",
+    evccId: Uint8Array.of(0x02, 0x00, 0x00, 0x00, 0x00, 0x01),
+    dinEdition: DEFAULT_DIN_EDITION,
+    preChargeToleranceV: PRECHARGE_TOLERANCE_IEC_V,
+    verifyInletVoltage: true,
+    pacing: DEFAULT_EVCC_PACING,
+    communicationSetupTimeoutMs: V2G_EVCC_COMMUNICATION_SETUP_TIMEOUT_MS,
+    ongoingTimeoutMs: V2G_EVCC_ONGOING_TIMEOUT_MS,
+    preChargeTimeoutMs: V2G_EVCC_PRE_CHARGE_TIMEOUT_MS,
+    readings: defaultEvccReadings(),
+    trace: false,
+    ...partial,
+  };
+}
+
+/** What the EVCC learnt from the SECC's responses (protocol-neutral). */
+export interface EvseView {
+  presentVoltageV: number;
+  presentCurrentA: number;
+  maxVoltageV: number;
+  maxCurrentA: number;
+  maxPowerW: number;
+  /** AC: EVSEMaxCurrent / nominal voltage. */
+  acMaxCurrentA: number;
+  acNominalVoltageV: number;
+  statusCode: string | null;
+  isolation: string | null;
+  notification: "None" | "StopCharging" | "ReNegotiation";
+  notificationMaxDelayS: number;
+  saScheduleTupleId: number;
+  paymentOptions: string[];
+  modes: string[];
+  receiptRequired: boolean;
+  meter: { id: string; readingWh?: number; tMeter?: bigint } | null;
+}
+
+/** Initial EVSE view. */
+export function emptyEvseView(): EvseView {
+  return {
+    presentVoltageV: 0,
+    presentCurrentA: 0,
+    maxVoltageV: 0,
+    maxCurrentA: 0,
+    maxPowerW: 0,
+    acMaxCurrentA: 0,
+    acNominalVoltageV: 0,
+    statusCode: null,
+    isolation: null,
+    notification: "None",
+    notificationMaxDelayS: 0,
+    saScheduleTupleId: 1,
+    paymentOptions: [],
+    modes: [],
+    receiptRequired: false,
+    meter: null,
+  };
+}
+
+/** State of the EVCC machine. */
+export interface EvccState {
+  readonly cfg: EvccConfig;
+  readonly nowMs: number;
+  readonly conn: "idle" | "sap" | "session" | "ended";
+  readonly protocol: V2gProtocol | null;
+  readonly sessionId: Uint8Array | null;
+  /** Request sent and awaiting its response. */
+  readonly pending: MsgName | "SAP" | null;
+  /** Request to send when the `next` timer fires. */
+  readonly next: MsgName | null;
+  /** ChargeProgress of the next / last PowerDeliveryReq. */
+  readonly progress: "start" | "stop" | "renegotiate";
+  /** Charging has started (PowerDelivery Start answered) and not yet stopped. */
+  readonly charging: boolean;
+  readonly renegotiating: boolean;
+  readonly readings: EvccReadings;
+  readonly evse: EvseView;
+  readonly stopRequested: "stop" | "pause" | null;
+  readonly s2: "open" | "closed";
+  readonly contactors: "open" | "closed";
+  readonly weldingRequests: number;
+  readonly timers: Readonly<Record<string, number>>;
+  /** Session kept after SessionStop(Pause), presented in the next SessionSetupReq (ISO-2). */
+  readonly paused: { sessionId: Uint8Array; protocol: V2gProtocol } | null;
+  /** SessionSetupRes answered OK_OldSessionJoined. */
+  readonly resumed: boolean;
+}
+
+/** Set timer `id`. */
+export function setEvccTimer(s: EvccState, id: string, atMs: number, fx: EvccEffect[]): EvccState {
+  fx.push({ kind: "set-timer", id, atMs });
+  return { ...s, timers: { ...s.timers, [id]: atMs } };
+}
+
+/** Clear timer `id` if set. */
+export function clearEvccTimer(s: EvccState, id: string, fx: EvccEffect[]): EvccState {
+  if (s.timers[id] === undefined) return s;
+  fx.push({ kind: "clear-timer", id });
+  const timers = { ...s.timers };
+  delete timers[id];
+  return { ...s, timers };
+}
+
+/** Whether the configured mode is AC. */
+export function evccIsAc(s: EvccState): boolean {
+  return s.cfg.mode === "AC_single_phase_core" || s.cfg.mode === "AC_three_phase_core";
+}
+
+/** Re-export for convenience of the message builders. */
+export { V2G_EVCC_COMMUNICATION_SETUP_TIMEOUT_MS };

@@ -1,0 +1,41 @@
+/** Per-message EVCC response timeouts (digest §5.4 "V2G_EVCC_Msg_Timeout" rows, §5.2 last column). */
+import type { V2gProtocol } from "../handshake/namespaces.js";
+import {
+  type DinEdition,
+  dinEvccTimeouts,
+  V2G_EVCC_MSG_TIMEOUT_CURRENT_DEMAND_ISO2_MS,
+  V2G_EVCC_MSG_TIMEOUT_DEFAULT_MS,
+  V2G_EVCC_MSG_TIMEOUT_ISO2_LONG_MS,
+  V2G_EVCC_MSG_TIMEOUT_POWER_DELIVERY_DIN_MS,
+  V2G_EVCC_MSG_TIMEOUT_POWER_DELIVERY_ISO2_MS,
+} from "./timeouts.js";
+import type { MsgName } from "./types.js";
+
+/** How long the EVCC waits for the response to `name` (supportedAppProtocol: "SAP", 2 s, digest §5.2 row 0). */
+export function evccMsgTimeoutMs(
+  protocol: V2gProtocol | null,
+  name: MsgName | "SAP",
+  edition: DinEdition,
+): number {
+  if (protocol === "din") {
+    if (name === "CurrentDemand") return dinEvccTimeouts(edition).currentDemandMs;
+    if (name === "PowerDelivery") return V2G_EVCC_MSG_TIMEOUT_POWER_DELIVERY_DIN_MS;
+    return V2G_EVCC_MSG_TIMEOUT_DEFAULT_MS;
+  }
+  if (protocol === "iso2") {
+    switch (name) {
+      case "CurrentDemand":
+        return V2G_EVCC_MSG_TIMEOUT_CURRENT_DEMAND_ISO2_MS;
+      case "PowerDelivery":
+        return V2G_EVCC_MSG_TIMEOUT_POWER_DELIVERY_ISO2_MS;
+      case "ServiceDetail":
+      case "PaymentDetails":
+      case "CertificateInstallation":
+      case "CertificateUpdate":
+        return V2G_EVCC_MSG_TIMEOUT_ISO2_LONG_MS;
+      default:
+        return V2G_EVCC_MSG_TIMEOUT_DEFAULT_MS;
+    }
+  }
+  return V2G_EVCC_MSG_TIMEOUT_DEFAULT_MS;
+}

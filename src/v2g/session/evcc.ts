@@ -1,0 +1,260 @@
+/**
+ * The EVCC session machine (issue 4 §3–§4): supportedAppProtocol, then DIN 70121 DC or ISO 15118-2 DC/AC
+ * (EIM), as a pure step function `stepEvcc(state, event) → [state, effects]`.
+ *
+ * - Each request arms the per-message timeout of digest §5.4 (`response` timer, {@link evccMsgTimeoutMs});
+ *   phase timers: CommunicationSetup (connected → SessionSetupRes), Ongoing (Authorization and
+ *   ChargeParameterDiscovery loops), CableCheck, PreCharge, ReadyToCharge (DIN). Any timeout ends the
+ *   session: the EV opens its contactors and S2 and closes the connection.
+ * - A response that is not the one awaited, that does not decode, or carries a FAILED_* code ends the session.
+ * - Loops (Ongoing, PreCharge, CurrentDemand/ChargingStatus, WeldingDetection) are paced by the `next` timer
+ *   ({@link EvccPacing}); everything else is sent at once.
+ */
+import { appHandshake, ExiDecodeError, ExiEncodeError } from "../../codecs/index.js";
+import { dinEvccModule } from "../din/evcc/module.js";
+import { acceptedProtocol, buildAppProtocolReq } from "../handshake/select.js";
+import { iso2EvccModule } from "../iso2/evcc/module.js";
+import { V2gtpPayloadType } from "../v2gtp.js";
+import { SessionError } from "./errors.js";
+import { afterResponse, deEnergize, openS2 } from "./evcc-flow.js";
+import type { EvccProtocolModule } from "./evcc-protocol.js";
+import {
+  clearEvccTimer,
+  type EvccConfig,
+  type EvccState,
+  emptyEvseView,
+  evccConfig,
+  setEvccTimer,
+} from "./evcc-state.js";
+import { evccMsgTimeoutMs } from "./evcc-timeouts.js";
+import { SESSION_ID_ZERO, sameId } from "./session-id.js";
+import type { EvccEffect, EvccEvent, MsgName, StopReason } from "./types.js";
+
+const MODULES: Readonly<Record<string, EvccProtocolModule>> = { din: dinEvccModule, iso2: iso2EvccModule };
+
+/** A new EVCC machine, waiting for its connection. `partial` completes with {@link evccConfig} defaults. */
+export function createEvcc(partial: Partial<EvccConfig> = {}, tMs = 0): EvccState {
+  const cfg = evccConfig(partial);
+  return {
+    cfg,
+    nowMs: tMs,
+    conn: "idle",
+    protocol: null,
+    sessionId: null,
+    pending: null,
+    next: null,
+    progress: "start",
+    charging: false,
+    renegotiating: false,
+    readings: cfg.readings,
+    evse: emptyEvseView(),
+    stopRequested: null,
+    s2: "open",
+    contactors: "open",
+    weldingRequests: 0,
+    timers: {},
+    paused: null,
+    resumed: false,
+  };
+}
+
+/** Advance the EVCC machine by one event. */
+export function stepEvcc(state: EvccState, ev: EvccEvent): [EvccState, EvccEffect[]] {
+  const fx: EvccEffect[] = [];
+  let s: EvccState = { ...state, nowMs: ev.tMs };
+  switch (ev.kind) {
+    case "connected":
+      s = onConnected(s, ev.tMs, fx);
+      break;
+    case "closed":
+      if (s.conn === "sap" || s.conn === "session") s = endEvcc(s, "peer-closed", ev.reason, fx);
+      break;
+    case "timer":
+      s = onTimer(s, ev.id, ev.tMs, fx);
+      break;
+    case "port": {
+      s = { ...s, readings: { ...s.readings, ...ev.readings } };
+      break;
+    }
+    case "control":
+      if (s.conn === "session" || s.conn === "sap") {
+        const pause = ev.control.op === "pause" && s.protocol !== "din";
+        s = { ...s, stopRequested: pause ? "pause" : "stop" };
+      }
+      break;
+    case "message":
+      s = onMessage(s, ev.payloadType, ev.bytes, ev.tMs, fx);
+      break;
+  }
+  return [s, fx];
+}
+
+function onConnected(s0: EvccState, tMs: number, fx: EvccEffect[]): EvccState {
+  let s: EvccState = {
+    ...s0,
+    conn: "sap",
+    protocol: null,
+    sessionId: null,
+    pending: "SAP",
+    next: null,
+    progress: "start",
+    charging: false,
+    renegotiating: false,
+    evse: emptyEvseView(),
+    stopRequested: null,
+    weldingRequests: 0,
+    timers: {},
+    resumed: false,
+  };
+  s = setEvccTimer(s, "communication-setup", tMs + s.cfg.communicationSetupTimeoutMs, fx);
+  const req = buildAppProtocolReq(s.cfg.protocols);
+  if (s.cfg.trace)
+    fx.push({ kind: "trace", dir: "tx", protocol: "sap", name: "supportedAppProtocolReq", message: req });
+  fx.push({
+    kind: "send",
+    payloadType: V2gtpPayloadType.exi,
+    bytes: appHandshake.encodeDocument({ supportedAppProtocolReq: req }),
+    name: "supportedAppProtocolReq",
+  });
+  return setEvccTimer(s, "response", tMs + evccMsgTimeoutMs(null, "SAP", s.cfg.dinEdition), fx);
+}
+
+const PHASE_TIMERS: Readonly<Record<string, string>> = {
+  "communication-setup": "V2G_EVCC_CommunicationSetup_Timeout",
+  ongoing: "V2G_EVCC_Ongoing_Timeout",
+  "cable-check": "V2G_EVCC_CableCheck_Timeout",
+  "pre-charge": "V2G_EVCC_PreCharge_Timeout",
+  "ready-to-charge": "V2G_EVCC_ReadyToCharge_Timeout",
+};
+
+function onTimer(s0: EvccState, id: string, tMs: number, fx: EvccEffect[]): EvccState {
+  const due = s0.timers[id];
+  if (due === undefined || tMs < due) return s0; // stale or early
+  const s = clearEvccTimer(s0, id, fx);
+  if (id === "next") {
+    if (!s.next || s.conn !== "session") return s;
+    return sendRequest({ ...s, next: null }, s.next, tMs, fx);
+  }
+  if (id === "response") {
+    const ms = evccMsgTimeoutMs(s.protocol, s.pending ?? "SAP", s.cfg.dinEdition);
+    return endEvcc(s, "timeout", `V2G_EVCC_Msg_Timeout: no ${s.pending}Res within ${ms} ms`, fx);
+  }
+  const name = PHASE_TIMERS[id];
+  return name ? endEvcc(s, "timeout", `${name} expired`, fx) : s;
+}
+
+function sendRequest(s0: EvccState, name: MsgName, tMs: number, fx: EvccEffect[]): EvccState {
+  const mod = MODULES[s0.protocol ?? ""];
+  const msg = mod?.messages[name];
+  if (!mod || !msg) return endEvcc(s0, "internal-error", `no ${name} for protocol ${s0.protocol}`, fx);
+  const id =
+    name === "SessionSetup"
+      ? s0.paused?.protocol === s0.protocol
+        ? s0.paused.sessionId
+        : SESSION_ID_ZERO
+      : (s0.sessionId ?? SESSION_ID_ZERO);
+  let enc: { bytes: Uint8Array; message: unknown };
+  try {
+    enc = mod.encode(id, msg.req, msg.build(s0));
+  } catch (err) {
+    if (!(err instanceof ExiEncodeError)) throw err;
+    return endEvcc(s0, "internal-error", `${msg.req}: ${err.message}`, fx);
+  }
+  if (s0.cfg.trace)
+    fx.push({ kind: "trace", dir: "tx", protocol: mod.protocol, name: msg.req, message: enc.message });
+  fx.push({ kind: "send", payloadType: V2gtpPayloadType.exi, bytes: enc.bytes, name: msg.req });
+  const s = { ...s0, pending: name };
+  return setEvccTimer(s, "response", tMs + evccMsgTimeoutMs(s.protocol, name, s.cfg.dinEdition), fx);
+}
+
+function onMessage(
+  s0: EvccState,
+  payloadType: number,
+  bytes: Uint8Array,
+  tMs: number,
+  fx: EvccEffect[],
+): EvccState {
+  if (s0.conn !== "sap" && s0.conn !== "session") return s0;
+  if (payloadType !== V2gtpPayloadType.exi)
+    return endEvcc(s0, "unexpected-message", `payload type 0x${payloadType.toString(16)}`, fx);
+  if (!s0.pending)
+    return endEvcc(s0, "unexpected-message", "a message arrived while no request was pending", fx);
+  const s = clearEvccTimer(s0, "response", fx);
+  try {
+    return s.conn === "sap" ? onSapRes(s, bytes, tMs, fx) : onResponse(s, bytes, tMs, fx);
+  } catch (err) {
+    if (err instanceof ExiDecodeError) {
+      fx.push({
+        kind: "log",
+        level: "error",
+        msg: `EXI decode error: ${err.message}`,
+        data: { code: err.code, bitOffset: err.bitOffset },
+      });
+      return endEvcc(s, "decode-error", `${err.code} at bit ${err.bitOffset}`, fx);
+    }
+    if (err instanceof SessionError) return endEvcc(s, "unexpected-message", err.message, fx);
+    throw err;
+  }
+}
+
+function onSapRes(s: EvccState, bytes: Uint8Array, tMs: number, fx: EvccEffect[]): EvccState {
+  const doc = appHandshake.decodeDocument(bytes);
+  if (!("supportedAppProtocolRes" in doc))
+    return endEvcc(s, "unexpected-message", `got ${Object.keys(doc)[0]}`, fx);
+  const res = doc.supportedAppProtocolRes;
+  if (s.cfg.trace)
+    fx.push({ kind: "trace", dir: "rx", protocol: "sap", name: "supportedAppProtocolRes", message: res });
+  const protocol = acceptedProtocol(s.cfg.protocols, res);
+  if (!protocol)
+    return endEvcc(s, "no-negotiation", `${res.ResponseCode} (SchemaID ${res.SchemaID ?? "-"})`, fx);
+  fx.push({ kind: "negotiated", protocol, schemaId: res.SchemaID ?? 0 });
+  return sendRequest({ ...s, conn: "session", protocol }, "SessionSetup", tMs, fx);
+}
+
+function onResponse(s0: EvccState, bytes: Uint8Array, tMs: number, fx: EvccEffect[]): EvccState {
+  const mod = MODULES[s0.protocol ?? ""];
+  const name = s0.pending as MsgName;
+  const msg = mod?.messages[name];
+  if (!mod || !msg) return endEvcc(s0, "internal-error", `no ${name} for ${s0.protocol}`, fx);
+  const dec = mod.decode(bytes);
+  if (s0.cfg.trace)
+    fx.push({ kind: "trace", dir: "rx", protocol: mod.protocol, name: dec.element, message: dec.message });
+  if (dec.element !== msg.res)
+    return endEvcc(s0, "unexpected-message", `expected ${msg.res}, got ${dec.element}`, fx);
+  const view = msg.read(dec.body as never);
+  let s: EvccState = { ...s0, pending: null, evse: { ...s0.evse, ...view.evse } };
+  if (name === "SessionSetup") s = { ...s, sessionId: dec.sessionId };
+  else if (!sameId(dec.sessionId, s.sessionId)) {
+    fx.push({
+      kind: "log",
+      level: "warn",
+      msg: `${dec.element} carries another SessionID than the session's`,
+    });
+  }
+  if (!view.code.startsWith("OK")) return endEvcc(s, "failed-response", `${dec.element} ${view.code}`, fx);
+  const d = afterResponse(s, name, view, tMs, fx);
+  if (d.end) return endEvcc(d.state, d.end.reason, d.end.detail, fx);
+  if (!d.next) return d.state;
+  if (d.next.delayMs <= 0) return sendRequest(d.state, d.next.name, tMs, fx);
+  return setEvccTimer({ ...d.state, next: d.next.name }, "next", tMs + d.next.delayMs, fx);
+}
+
+/** End the session: de-energise, open S2, `session-end`, close. */
+export function endEvcc(s0: EvccState, reason: StopReason, detail: string, fx: EvccEffect[]): EvccState {
+  let s = s0;
+  for (const id of Object.keys(s.timers)) fx.push({ kind: "clear-timer", id });
+  s = deEnergize({ ...s, timers: {} }, fx);
+  s = openS2(s, fx);
+  const normal = reason === "terminated" || reason === "paused";
+  fx.push({ kind: "log", level: normal ? "info" : "warn", msg: `session end: ${reason}: ${detail}` });
+  fx.push({ kind: "session-end", stopReason: reason, detail });
+  fx.push({ kind: "close", reason: `${reason}: ${detail}` });
+  return {
+    ...s,
+    conn: "ended",
+    pending: null,
+    next: null,
+    charging: false,
+    paused: reason === "paused" ? s.paused : null,
+  };
+}

@@ -1,0 +1,52 @@
+/**
+ * V2G session machines (issue 4 §3–§4): SECC and EVCC for DIN 70121 DC and ISO 15118-2 DC/AC (EIM) as pure
+ * step functions, their events/effects, timing constants (digest §5.4), DC physics (§5.6), and a loopback
+ * runner wiring both machines with the simple port models.
+ */
+export * from "./dc-physics.js";
+export { SessionError, type SessionErrorCode } from "./errors.js";
+export { createEvcc, stepEvcc } from "./evcc.js";
+export {
+  DEFAULT_EVCC_PACING,
+  EVCC_PRECHARGE_CURRENT_A,
+  EVCC_WELDING_MAX_REQUESTS,
+  type EvccConfig,
+  type EvccPacing,
+  type EvccState,
+  type EvseView,
+  evccConfig,
+} from "./evcc-state.js";
+export { evccMsgTimeoutMs } from "./evcc-timeouts.js";
+export {
+  type LoopbackOptions,
+  type LoopbackResult,
+  runLoopback,
+  type ScriptStep,
+  type WireRecord,
+} from "./loopback.js";
+export { type CommonUnit, num, pv } from "./physical.js";
+export { createSecc, stepSecc } from "./secc.js";
+export { CHARGE_SERVICE_ID, dcStatusCode } from "./secc-logic.js";
+export {
+  DEFAULT_NOTIFICATION_MAX_DELAY_S,
+  type EnergyTransferMode,
+  type EvView,
+  type SeccConfig,
+  type SeccState,
+  seccConfig,
+} from "./secc-state.js";
+export { allowedNext, type SequencePosition } from "./sequence.js";
+export { idHex, isZeroId, SESSION_ID_LENGTH, sameId } from "./session-id.js";
+export * from "./timeouts.js";
+export type {
+  CommonEffect,
+  EvccControl,
+  EvccEffect,
+  EvccEvent,
+  MsgName,
+  SeccControl,
+  SeccEffect,
+  SeccEvent,
+  StopReason,
+  TraceEffect,
+} from "./types.js";

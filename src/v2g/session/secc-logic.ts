@@ -1,0 +1,257 @@
+/**
+ * Protocol-neutral SECC behaviour (issue 4 §4), called by the DIN 70121 and ISO 15118-2 handlers, which only
+ * map typed message bodies to and from these numbers. Digest §5.2 (DC sequence), §5.3 (AC), §5.5 (status
+ * enums), §5.6 (DC physical phases).
+ */
+import { CABLE_CHECK_CURRENT_LIMIT_A, cableCheckVoltage, PRECHARGE_CURRENT_LIMIT_A } from "./dc-physics.js";
+import { clearTimer, type EnergyTransferMode, type SeccState, setTimer } from "./secc-state.js";
+import { isZeroId, newSessionId, sameId } from "./session-id.js";
+import type { SeccEffect } from "./types.js";
+
+/** DC_EVSEStatusCode (digest §5.5). */
+export type DcEvseStatusCode =
+  | "EVSE_NotReady"
+  | "EVSE_Ready"
+  | "EVSE_Shutdown"
+  | "EVSE_UtilityInterruptEvent"
+  | "EVSE_IsolationMonitoringActive"
+  | "EVSE_EmergencyShutdown"
+  | "EVSE_Malfunction";
+
+/** The status code the EVSE truthfully is in: faults first, then a pending stop, isolation test, readiness. */
+export function dcStatusCode(s: SeccState): DcEvseStatusCode {
+  const f = s.readings.fault;
+  if (s.emergency || f === "emergency-shutdown") return "EVSE_EmergencyShutdown";
+  if (f === "malfunction") return "EVSE_Malfunction";
+  if (f === "utility-interrupt") return "EVSE_UtilityInterruptEvent";
+  if (f === "shutdown" || s.notification === "StopCharging") return "EVSE_Shutdown";
+  if (s.readings.isolation.state === "running") return "EVSE_IsolationMonitoringActive";
+  if (s.cableCheck && !s.cableCheck.isolationStarted) return "EVSE_NotReady";
+  return "EVSE_Ready";
+}
+
+/** NotificationMaxDelay (s) to announce: the configured delay while a notification is pending, else 0. */
+export function notificationMaxDelay(s: SeccState): number {
+  return s.notification === "None" ? 0 : s.cfg.notificationMaxDelayS;
+}
+
+/** DC_EVSEStatus (DIN and ISO-2 share the shape; DIN has no No_IMD, so the optional field is left out). */
+export function dcEvseStatus(s: SeccState) {
+  const level = s.readings.isolation.level;
+  const status = {
+    EVSEStatusCode: dcStatusCode(s),
+    NotificationMaxDelay: notificationMaxDelay(s),
+    EVSENotification: s.notification,
+  };
+  if (level === "No_IMD") return s.protocol === "din" ? status : { ...status, EVSEIsolationStatus: level };
+  return { ...status, EVSEIsolationStatus: level };
+}
+
+/** AC_EVSEStatus of ISO-2 (digest §5.3). */
+export function acEvseStatus(s: SeccState) {
+  return {
+    NotificationMaxDelay: notificationMaxDelay(s),
+    EVSENotification: s.notification,
+    RCD: s.readings.ac.rcdTripped,
+  };
+}
+
+/**
+ * SessionSetup: a new SessionID, or (ISO-2) the paused one when the EV presents it (OK_OldSessionJoined).
+ * Clears the CommunicationSetup timer.
+ */
+export function onSessionSetup(
+  s: SeccState,
+  reqId: Uint8Array,
+  fx: SeccEffect[],
+): { state: SeccState; code: "OK_NewSessionEstablished" | "OK_OldSessionJoined" } {
+  let st = clearTimer(s, "communication-setup", fx);
+  if (st.protocol === "iso2" && st.paused && !isZeroId(reqId) && sameId(reqId, st.paused.sessionId)) {
+    st = { ...st, sessionId: st.paused.sessionId, paused: null };
+    return { state: st, code: "OK_OldSessionJoined" };
+  }
+  const { id, rng } = newSessionId(st.rng);
+  return { state: { ...st, sessionId: id, rng, paused: null }, code: "OK_NewSessionEstablished" };
+}
+
+/** PaymentSelection: the option must be offered and the charge service (ServiceID 1) selected. */
+export function paymentSelectionCode(
+  s: SeccState,
+  option: string,
+  serviceIds: readonly number[],
+): "OK" | "FAILED_PaymentSelectionInvalid" | "FAILED_ServiceSelectionInvalid" {
+  if (!s.cfg.paymentOptions.includes(option as "ExternalPayment")) return "FAILED_PaymentSelectionInvalid";
+  if (!serviceIds.includes(CHARGE_SERVICE_ID)) return "FAILED_ServiceSelectionInvalid";
+  return "OK";
+}
+
+/** ServiceID of the charge service (digest §5.2 row 2, "ChargeService {ServiceID 1}"). */
+export const CHARGE_SERVICE_ID = 1;
+
+/** Authorization (EIM): Ongoing while the payment port is pending; FAILED when rejected. */
+export function onAuthorization(s: SeccState): { processing: "Finished" | "Ongoing"; failed: boolean } {
+  const a = s.readings.authorization;
+  return { processing: a === "pending" ? "Ongoing" : "Finished", failed: a === "rejected" };
+}
+
+/** ChargeParameterDiscovery: the requested mode must be offered; Ongoing until the schedule is ready. */
+export function onChargeParameters(
+  s: SeccState,
+  ev: {
+    mode: EnergyTransferMode;
+    maxVoltageV: number;
+    maxCurrentA: number;
+    maxPowerW: number;
+    socPercent?: number;
+  },
+): { state: SeccState; processing: "Finished" | "Ongoing"; modeOk: boolean } {
+  const modeOk = s.cfg.energyModes.includes(ev.mode);
+  const processing = s.readings.scheduleReady ? "Finished" : "Ongoing";
+  const state: SeccState = {
+    ...s,
+    ev: { ...s.ev, ...ev, socPercent: ev.socPercent ?? s.ev.socPercent },
+    renegotiating: s.powerDelivery === "renegotiate" || s.renegotiating,
+  };
+  return { state, processing, modeOk };
+}
+
+/** True for CP states in which the EV asks for power (digest §5.1). */
+export function cpReady(s: SeccState): boolean {
+  return s.cp === "C" || s.cp === "D";
+}
+
+/**
+ * CableCheck (digest §5.2 row 6, §5.6): wait for CP C/D (timer `cp-detect`), then close the contactors, set
+ * the cable-check voltage at 2 A and start the isolation monitor; Ongoing until it reports; Fault ⇒ FAILED.
+ */
+export function onCableCheck(
+  s: SeccState,
+  tMs: number,
+  fx: SeccEffect[],
+): { state: SeccState; processing: "Finished" | "Ongoing"; failed: boolean } {
+  let st = s;
+  const cc = st.cableCheck ?? { startedAtMs: tMs, isolationStarted: false, voltageV: 0 };
+  if (!cc.isolationStarted) {
+    if (!cpReady(st)) {
+      st = { ...st, cableCheck: cc };
+      if (st.timers["cp-detect"] === undefined)
+        st = setTimer(st, "cp-detect", tMs + st.cfg.cpStateDetectionTimeoutMs, fx);
+      return { state: st, processing: "Ongoing", failed: false };
+    }
+    st = clearTimer(st, "cp-detect", fx);
+    const v = cableCheckVoltage(st.ev.maxVoltageV || st.readings.dc.maxVoltageV, st.readings.dc.maxVoltageV);
+    fx.push({ kind: "port-command", command: { port: "contactors", op: "close" } });
+    fx.push({
+      kind: "port-command",
+      command: { port: "power-stage", op: "set", voltageV: v, currentA: CABLE_CHECK_CURRENT_LIMIT_A },
+    });
+    fx.push({ kind: "port-command", command: { port: "isolation", op: "start", voltageV: v } });
+    st = {
+      ...st,
+      cableCheck: { startedAtMs: cc.startedAtMs, isolationStarted: true, voltageV: v },
+      contactors: "closed",
+      readings: { ...st.readings, isolation: { state: "running", level: "Invalid" } },
+    };
+    return { state: st, processing: "Ongoing", failed: false };
+  }
+  if (st.readings.isolation.state !== "done") return { state: st, processing: "Ongoing", failed: false };
+  fx.push({ kind: "port-command", command: { port: "power-stage", op: "off" } });
+  return { state: st, processing: "Finished", failed: st.readings.isolation.level === "Fault" };
+}
+
+/** PreCharge (digest §5.2 row 7): regulate to the EV's target voltage with at most 2 A. */
+export function onPreCharge(s: SeccState, targetV: number, targetI: number, fx: SeccEffect[]): SeccState {
+  const v = Math.min(targetV, s.readings.dc.maxVoltageV);
+  const i = Math.min(Math.max(targetI, 0), PRECHARGE_CURRENT_LIMIT_A);
+  fx.push({ kind: "port-command", command: { port: "power-stage", op: "set", voltageV: v, currentA: i } });
+  return { ...s, ev: { ...s.ev, targetVoltageV: targetV, targetCurrentA: targetI } };
+}
+
+/**
+ * PowerDelivery (digest §5.2 rows 8/10, §5.3): start (DC: current flows with CurrentDemand; AC: close the
+ * contactors once CP is C/D), stop (DC: ramp to 0 A and keep the contactors for WeldingDetection; AC: open),
+ * renegotiate (ISO-2: back to ChargeParameterDiscovery). A pending notification is answered by stop/renegotiate.
+ */
+export function onPowerDelivery(
+  s: SeccState,
+  progress: "start" | "stop" | "renegotiate",
+  ac: boolean,
+  fx: SeccEffect[],
+): SeccState {
+  let st: SeccState = {
+    ...s,
+    powerDelivery: progress,
+    renegotiating: progress === "start" ? false : s.renegotiating,
+  };
+  if (progress === "start") {
+    if (ac && cpReady(st) && st.contactors === "open") {
+      fx.push({ kind: "port-command", command: { port: "contactors", op: "close" } });
+      st = { ...st, contactors: "closed" };
+    }
+    return st;
+  }
+  st = clearTimer({ ...st, notification: "None" }, "notification", fx);
+  if (progress === "stop") {
+    if (ac) {
+      fx.push({ kind: "port-command", command: { port: "contactors", op: "open" } });
+      st = { ...st, contactors: "open" };
+    } else fx.push({ kind: "port-command", command: { port: "power-stage", op: "off" } });
+  }
+  return st;
+}
+
+/** CurrentDemand outcome: what the stage was told and which EVSE limits bind (digest §5.2 row 9). */
+export interface CurrentDemandOutcome {
+  state: SeccState;
+  voltageLimitAchieved: boolean;
+  currentLimitAchieved: boolean;
+  powerLimitAchieved: boolean;
+}
+
+/** CurrentDemand: clamp the EV's targets to the EVSE limits and command the power stage. */
+export function onCurrentDemand(
+  s: SeccState,
+  req: {
+    targetVoltageV: number;
+    targetCurrentA: number;
+    socPercent: number;
+    maxVoltageV?: number;
+    maxCurrentA?: number;
+    maxPowerW?: number;
+  },
+  fx: SeccEffect[],
+): CurrentDemandOutcome {
+  const dc = s.readings.dc;
+  const v = Math.min(req.targetVoltageV, dc.maxVoltageV);
+  const iPowerCap = dc.maxPowerW / Math.max(v, 1);
+  const i = Math.max(0, Math.min(req.targetCurrentA, dc.maxCurrentA, iPowerCap));
+  fx.push({ kind: "port-command", command: { port: "power-stage", op: "set", voltageV: v, currentA: i } });
+  const ev = {
+    ...s.ev,
+    targetVoltageV: req.targetVoltageV,
+    targetCurrentA: req.targetCurrentA,
+    socPercent: req.socPercent,
+    maxVoltageV: req.maxVoltageV ?? s.ev.maxVoltageV,
+    maxCurrentA: req.maxCurrentA ?? s.ev.maxCurrentA,
+    maxPowerW: req.maxPowerW ?? s.ev.maxPowerW,
+  };
+  return {
+    state: { ...s, ev },
+    voltageLimitAchieved: req.targetVoltageV > dc.maxVoltageV,
+    currentLimitAchieved: req.targetCurrentA > dc.maxCurrentA,
+    powerLimitAchieved: req.targetCurrentA > iPowerCap && iPowerCap < dc.maxCurrentA,
+  };
+}
+
+/**
+ * SessionStop: remember the session for a later OK_OldSessionJoined when paused (ISO-2 only); the caller
+ * ends the session (power off, contactors open, close) after sending the response.
+ */
+export function onSessionStop(
+  s: SeccState,
+  pause: boolean,
+): { state: SeccState; reason: "terminated" | "paused" } {
+  const keep =
+    pause && s.protocol === "iso2" && s.sessionId ? { sessionId: s.sessionId, protocol: s.protocol } : null;
+  return { state: { ...s, paused: keep }, reason: keep ? "paused" : "terminated" };
+}

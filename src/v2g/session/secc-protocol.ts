@@ -1,0 +1,64 @@
+/**
+ * The contract between the shared SECC core (`secc.ts`) and a protocol's handlers (`din/secc`, `iso2/secc`):
+ * one {@link SeccHandler} per request element, plus decode/encode of the protocol's V2G_Message.
+ */
+import type { V2gProtocol } from "../handshake/namespaces.js";
+import type { SeccState } from "./secc-state.js";
+import type { MsgName, SeccEffect, StopReason } from "./types.js";
+
+/** What a handler returns: the new state and the response body (effects are pushed to `fx`). */
+export interface SeccOutcome {
+  state: SeccState;
+  body: { ResponseCode: string };
+  /** EVSEProcessing of this response, for the sequence table (Authorization, ChargeParameterDiscovery, CableCheck). */
+  processing?: "Finished" | "Ongoing";
+  /** End the session after sending (SessionStop, or a FAILED code with a more specific reason). */
+  end?: { reason: StopReason; detail: string };
+}
+
+/** Per-request context handed to a handler. */
+export interface HandlerCtx {
+  tMs: number;
+  /** Header SessionID of the request. */
+  sessionId: Uint8Array;
+}
+
+/** Handler of one request element. */
+export interface SeccHandler {
+  name: MsgName;
+  /** Response element name, e.g. "CableCheckRes". */
+  res: string;
+  /** Answer the request (body typed by the protocol's generated types). */
+  handle(s: SeccState, body: never, ctx: HandlerCtx, fx: SeccEffect[]): SeccOutcome;
+  /** The matching response carrying `code` (FAILED_SequenceError, FAILED_UnknownSession, …) with valid mandatory fields. */
+  failed(s: SeccState, code: string, tMs: number): { ResponseCode: string };
+}
+
+/** A decoded request. */
+export interface DecodedRequest {
+  sessionId: Uint8Array;
+  /** Body element name, e.g. "CableCheckReq". */
+  element: string;
+  body: unknown;
+  message: unknown;
+}
+
+/** A protocol plugged into the SECC core. */
+export interface SeccProtocolModule {
+  protocol: V2gProtocol;
+  /** Decode a V2G_Message (throws ExiDecodeError). */
+  decode(bytes: Uint8Array): DecodedRequest;
+  /** Encode a V2G_Message with `element: body` (throws ExiEncodeError). */
+  encode(sessionId: Uint8Array, element: string, body: unknown): { bytes: Uint8Array; message: unknown };
+  /** Handlers by request element name. */
+  handlers: Readonly<Record<string, SeccHandler>>;
+}
+
+/** The body element of a decoded Body (the one key present). */
+export function bodyElement(body: object): [string, unknown] | undefined {
+  for (const k in body) {
+    const v = (body as Record<string, unknown>)[k];
+    if (v !== undefined) return [k, v];
+  }
+  return undefined;
+}

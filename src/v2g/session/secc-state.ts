@@ -1,0 +1,201 @@
+/**
+ * SECC machine configuration and state (issue 4 §4), shared by the DIN 70121 and ISO 15118-2 handlers.
+ * Treat the state as opaque outside src/v2g; hosts only create it and pass it back to `stepSecc`.
+ */
+import type { CpState } from "../../pilot/index.js";
+import type { V2gProtocol } from "../handshake/namespaces.js";
+import { defaultSeccReadings, type SeccReadings } from "../ports/secc-ports.js";
+import {
+  V2G_SECC_COMMUNICATION_SETUP_TIMEOUT_MS,
+  V2G_SECC_CP_STATE_DETECTION_TIMEOUT_MS,
+  V2G_SECC_SEQUENCE_TIMEOUT_MS,
+} from "./timeouts.js";
+import type { MsgName, SeccEffect, StopReason } from "./types.js";
+
+/** ISO-2 EnergyTransferMode names (DIN's EVRequestedEnergyTransferType uses the same names). */
+export type EnergyTransferMode =
+  | "AC_single_phase_core"
+  | "AC_three_phase_core"
+  | "DC_core"
+  | "DC_extended"
+  | "DC_combo_core"
+  | "DC_unique";
+
+/** Default NotificationMaxDelay announced with StopCharging/ReNegotiation (s) — implementation choice. */
+export const DEFAULT_NOTIFICATION_MAX_DELAY_S = 10;
+
+/** SECC configuration. */
+export interface SeccConfig {
+  /** Protocols the SECC supports (the EV's Priority decides among them). */
+  protocols: V2gProtocol[];
+  /** EVSEID (ISO-2 string, e.g. "DE*NAC*E0001"; DIN sends its ASCII bytes). */
+  evseId: string;
+  /** Energy transfer modes offered in ServiceDiscoveryRes (DIN offers the first DC one). */
+  energyModes: EnergyTransferMode[];
+  /** Payment options offered: EIM only until Plug & Charge lands. */
+  paymentOptions: ("ExternalPayment" | "Contract")[];
+  freeService: boolean;
+  notificationMaxDelayS: number;
+  /** AC / ISO-2: ask the EV for a MeteringReceipt in ChargingStatusRes/CurrentDemandRes. */
+  receiptRequired: boolean;
+  meterId: string;
+  sequenceTimeoutMs: number;
+  communicationSetupTimeoutMs: number;
+  cpStateDetectionTimeoutMs: number;
+  /** Seed of the SessionID generator. */
+  seed: number;
+  /** Unix time (s) at tMs = 0, for DateTimeNow / EVSETimeStamp / TMeter. */
+  epochS: number;
+  /** SAScheduleTupleID of the single schedule offered. */
+  saScheduleTupleId: number;
+  /** Initial port readings. */
+  readings: SeccReadings;
+  /** Emit `trace` effects with every decoded/encoded message. */
+  trace: boolean;
+}
+
+/** Complete a partial configuration: DIN + ISO-2, DC_extended, EIM, 60 s sequence timeout, … */
+export function seccConfig(partial: Partial<SeccConfig> = {}): SeccConfig {
+  return {
+    protocols: ["iso2", "din"],
+    evseId: "US*NAC*E0001",
+    energyModes: ["DC_extended"],
+    paymentOptions: ["ExternalPayment"],
+    freeService: true,
+    notificationMaxDelayS: DEFAULT_NOTIFICATION_MAX_DELAY_S,
+    receiptRequired: false,
+    meterId: "NACS-METER-1",
+    sequenceTimeoutMs: V2G_SECC_SEQUENCE_TIMEOUT_MS,
+    communicationSetupTimeoutMs: V2G_SECC_COMMUNICATION_SETUP_TIMEOUT_MS,
+    cpStateDetectionTimeoutMs: V2G_SECC_CP_STATE_DETECTION_TIMEOUT_MS,
+    seed: 0x2545f491,
+    epochS: 1_700_000_000,
+    saScheduleTupleId: 1,
+    readings: defaultSeccReadings(),
+    trace: false,
+    ...partial,
+  };
+}
+
+/** What the EV told the SECC about itself (ChargeParameterDiscovery, PreCharge, CurrentDemand). */
+export interface EvView {
+  mode: EnergyTransferMode | null;
+  maxVoltageV: number;
+  maxCurrentA: number;
+  maxPowerW: number;
+  targetVoltageV: number;
+  targetCurrentA: number;
+  socPercent: number;
+}
+
+/** State of the SECC machine. */
+export interface SeccState {
+  readonly cfg: SeccConfig;
+  readonly nowMs: number;
+  /** idle: no connection; sap: waiting for supportedAppProtocolReq; session: V2G session; ended. */
+  readonly conn: "idle" | "sap" | "session" | "ended";
+  readonly protocol: V2gProtocol | null;
+  readonly sessionId: Uint8Array | null;
+  readonly rng: number;
+  /** Last request answered OK in this session (null before SessionSetup). */
+  readonly last: MsgName | null;
+  /** EVSEProcessing of the last Authorization / ChargeParameterDiscovery / CableCheck response. */
+  readonly processing: "Finished" | "Ongoing";
+  readonly powerDelivery: "start" | "stop" | "renegotiate" | null;
+  /** A ChargeParameterDiscovery after PowerDelivery(Renegotiate) is going on (ISO-2). */
+  readonly renegotiating: boolean;
+  readonly ev: EvView;
+  readonly readings: SeccReadings;
+  readonly cp: CpState | null;
+  /** Cable check: when it started and whether the isolation test was commanded. */
+  readonly cableCheck: { startedAtMs: number; isolationStarted: boolean; voltageV: number } | null;
+  readonly notification: "None" | "StopCharging" | "ReNegotiation";
+  /** Timer deadlines by id (a timer event is honoured only if it matches). */
+  readonly timers: Readonly<Record<string, number>>;
+  /** ISO-2 session kept by SessionStop(Pause) for OK_OldSessionJoined. */
+  readonly paused: { sessionId: Uint8Array; protocol: V2gProtocol } | null;
+  readonly emergency: boolean;
+  /** What the machine last commanded the EVSE contactors to be. */
+  readonly contactors: "open" | "closed";
+}
+
+/** Initial EV view before ChargeParameterDiscovery. */
+export function emptyEvView(): EvView {
+  return {
+    mode: null,
+    maxVoltageV: 0,
+    maxCurrentA: 0,
+    maxPowerW: 0,
+    targetVoltageV: 0,
+    targetCurrentA: 0,
+    socPercent: 0,
+  };
+}
+
+/** Result of a handler or helper: new state plus effects. */
+export type Step<S, E> = [S, E[]];
+
+/** Set timer `id` to fire at `atMs`. */
+export function setTimer(s: SeccState, id: string, atMs: number, fx: SeccEffect[]): SeccState {
+  fx.push({ kind: "set-timer", id, atMs });
+  return { ...s, timers: { ...s.timers, [id]: atMs } };
+}
+
+/** Clear timer `id` if set. */
+export function clearTimer(s: SeccState, id: string, fx: SeccEffect[]): SeccState {
+  if (s.timers[id] === undefined) return s;
+  fx.push({ kind: "clear-timer", id });
+  const timers = { ...s.timers };
+  delete timers[id];
+  return { ...s, timers };
+}
+
+/** Clear all timers. */
+export function clearAllTimers(s: SeccState, fx: SeccEffect[]): SeccState {
+  for (const id of Object.keys(s.timers)) fx.push({ kind: "clear-timer", id });
+  return { ...s, timers: {} };
+}
+
+/**
+ * End the session: power off, contactors open, isolation monitor stopped (when anything was energised),
+ * `session-end`, and closing the connection.
+ */
+export function endSession(
+  s: SeccState,
+  reason: StopReason,
+  detail: string,
+  fx: SeccEffect[],
+  opts: { keepPaused?: boolean } = {},
+): SeccState {
+  let st = clearAllTimers(s, fx);
+  if (
+    st.powerDelivery === "start" ||
+    st.cableCheck ||
+    st.contactors === "closed" ||
+    st.readings.contactorsClosed
+  ) {
+    fx.push({ kind: "port-command", command: { port: "power-stage", op: "off" } });
+    fx.push({ kind: "port-command", command: { port: "contactors", op: "open" } });
+  }
+  if (st.cableCheck?.isolationStarted)
+    fx.push({ kind: "port-command", command: { port: "isolation", op: "stop" } });
+  const normal = reason === "terminated" || reason === "paused";
+  fx.push({ kind: "log", level: normal ? "info" : "warn", msg: `session end: ${reason}: ${detail}` });
+  fx.push({ kind: "session-end", stopReason: reason, detail });
+  fx.push({ kind: "close", reason: `${reason}: ${detail}` });
+  st = {
+    ...st,
+    conn: "ended",
+    powerDelivery: null,
+    cableCheck: null,
+    notification: "None",
+    contactors: "open",
+  };
+  if (!opts.keepPaused && reason !== "paused") st = { ...st, paused: null };
+  return st;
+}
+
+/** Unix time (s) at virtual time `tMs`. */
+export function epochSeconds(s: SeccState, tMs: number): bigint {
+  return BigInt(Math.floor(s.cfg.epochS + tMs / 1000));
+}

@@ -1,0 +1,344 @@
+/**
+ * The SECC session machine (issue 4 §3–§4): supportedAppProtocol, then DIN 70121 DC or ISO 15118-2 DC/AC
+ * (EIM), as a pure step function `stepSecc(state, event) → [state, effects]`.
+ *
+ * Rules implemented here (the per-message behaviour lives in `din/secc/*` and `iso2/secc/*`):
+ * - Every request is decoded from raw EXI inside the machine. Undecodable input gets no response (neither
+ *   DIN nor ISO-2 defines one for a message whose type is unknown): the SECC logs the ExiDecodeError with its
+ *   bit offset, ends the session (`decode-error`) and closes the connection.
+ * - A request with a SessionID other than the session's → its response with FAILED_UnknownSession, then end.
+ * - A request out of sequence (digest §5.5, [V2G2-459]/[V2G2-538]/[V2G2-539]) → its response with
+ *   FAILED_SequenceError, then end. Any other FAILED_* response also ends the session.
+ * - Timers: V2G_SECC_CommunicationSetup from `connected` to SessionSetupRes; V2G_SECC_Sequence_Timeout after
+ *   every response; CP-state detection during CableCheck; NotificationMaxDelay after StopCharging /
+ *   ReNegotiation. Timer events whose deadline does not match the state are ignored (stale).
+ */
+import { appHandshake, ExiDecodeError, ExiEncodeError } from "../../codecs/index.js";
+import { dinSeccModule } from "../din/secc/module.js";
+import { selectAppProtocol } from "../handshake/select.js";
+import { iso2SeccModule } from "../iso2/secc/module.js";
+import { V2gtpPayloadType } from "../v2gtp.js";
+import { SessionError } from "./errors.js";
+import { cpReady } from "./secc-logic.js";
+import type { SeccProtocolModule } from "./secc-protocol.js";
+import {
+  clearTimer,
+  emptyEvView,
+  endSession,
+  type SeccConfig,
+  type SeccState,
+  seccConfig,
+  setTimer,
+} from "./secc-state.js";
+import { allowedNext } from "./sequence.js";
+import { idHex, SESSION_ID_ZERO, sameId } from "./session-id.js";
+import type { SeccEffect, SeccEvent } from "./types.js";
+
+const MODULES: Readonly<Record<string, SeccProtocolModule>> = { din: dinSeccModule, iso2: iso2SeccModule };
+
+/** A new SECC machine, waiting for a connection. `partial` completes with {@link seccConfig} defaults. */
+export function createSecc(partial: Partial<SeccConfig> = {}, tMs = 0): SeccState {
+  const cfg = seccConfig(partial);
+  return {
+    cfg,
+    nowMs: tMs,
+    conn: "idle",
+    protocol: null,
+    sessionId: null,
+    rng: cfg.seed >>> 0 || 1,
+    last: null,
+    processing: "Finished",
+    powerDelivery: null,
+    renegotiating: false,
+    ev: emptyEvView(),
+    readings: cfg.readings,
+    cp: null,
+    cableCheck: null,
+    notification: "None",
+    timers: {},
+    paused: null,
+    emergency: false,
+    contactors: "open",
+  };
+}
+
+/** Whether the energy transfer of the session is AC. */
+function isAc(s: SeccState): boolean {
+  return s.ev.mode === "AC_single_phase_core" || s.ev.mode === "AC_three_phase_core";
+}
+
+/** Advance the SECC machine by one event. */
+export function stepSecc(state: SeccState, ev: SeccEvent): [SeccState, SeccEffect[]] {
+  const fx: SeccEffect[] = [];
+  let s: SeccState = { ...state, nowMs: ev.tMs };
+  switch (ev.kind) {
+    case "connected":
+      s = onConnected(s, ev.tMs, fx);
+      break;
+    case "closed":
+      if (s.conn === "sap" || s.conn === "session")
+        s = endSession(s, "peer-closed", ev.reason, fx, { keepPaused: true });
+      break;
+    case "timer":
+      s = onTimer(s, ev.id, ev.tMs, fx);
+      break;
+    case "port":
+      s = { ...s, readings: { ...s.readings, ...ev.readings } };
+      break;
+    case "cp":
+      s = onCp(s, ev.state, fx);
+      break;
+    case "control":
+      s = onControl(s, ev.control.op, ev.tMs, fx);
+      break;
+    case "message":
+      s = onMessage(s, ev.payloadType, ev.bytes, ev.tMs, fx);
+      break;
+  }
+  return [s, fx];
+}
+
+function onConnected(s0: SeccState, tMs: number, fx: SeccEffect[]): SeccState {
+  let s: SeccState = {
+    ...s0,
+    conn: "sap",
+    protocol: null,
+    sessionId: null,
+    last: null,
+    processing: "Finished",
+    powerDelivery: null,
+    renegotiating: false,
+    ev: emptyEvView(),
+    cableCheck: null,
+    notification: "None",
+    timers: {},
+    emergency: false,
+  };
+  s = setTimer(s, "communication-setup", tMs + s.cfg.communicationSetupTimeoutMs, fx);
+  fx.push({ kind: "log", level: "info", msg: "EVCC connected; waiting for supportedAppProtocolReq" });
+  return s;
+}
+
+function onTimer(s: SeccState, id: string, tMs: number, fx: SeccEffect[]): SeccState {
+  const due = s.timers[id];
+  if (due === undefined || tMs < due) return s; // stale or early
+  const st = clearTimer(s, id, fx);
+  switch (id) {
+    case "communication-setup":
+      return endSession(
+        st,
+        "timeout",
+        `V2G_SECC_CommunicationSetup (${s.cfg.communicationSetupTimeoutMs} ms)`,
+        fx,
+      );
+    case "sequence":
+      return endSession(
+        st,
+        "timeout",
+        `V2G_SECC_Sequence_Timeout (${s.cfg.sequenceTimeoutMs} ms) after ${s.last}`,
+        fx,
+        {
+          keepPaused: true,
+        },
+      );
+    case "cp-detect":
+      if (cpReady(st)) return st;
+      return endSession(
+        st,
+        "cp-state",
+        `CP not in C/D ${s.cfg.cpStateDetectionTimeoutMs} ms into CableCheck`,
+        fx,
+      );
+    case "notification":
+      return endSession(
+        st,
+        "notification-timeout",
+        `EV did not act on ${s.notification} within NotificationMaxDelay`,
+        fx,
+      );
+    default:
+      return st;
+  }
+}
+
+function onCp(s0: SeccState, cp: SeccState["cp"], fx: SeccEffect[]): SeccState {
+  let s: SeccState = { ...s0, cp };
+  if (s.conn !== "session") return s;
+  if (cp === "A" || cp === "E" || cp === "F")
+    return endSession(s, "cp-state", `CP state ${cp} during the session`, fx);
+  if (isAc(s) && s.powerDelivery === "start") {
+    if (cpReady(s) && s.contactors === "open") {
+      fx.push({ kind: "port-command", command: { port: "contactors", op: "close" } });
+      s = { ...s, contactors: "closed" };
+    } else if (cp === "B" && s.contactors === "closed") {
+      fx.push({ kind: "port-command", command: { port: "contactors", op: "open" } });
+      s = { ...s, contactors: "open" };
+    }
+  }
+  return s;
+}
+
+function onControl(
+  s: SeccState,
+  op: "stop-charging" | "renegotiate" | "emergency-stop",
+  tMs: number,
+  fx: SeccEffect[],
+) {
+  if (op === "emergency-stop") {
+    const st = { ...s, emergency: true };
+    return s.conn === "session" || s.conn === "sap"
+      ? endSession(st, "emergency", "emergency stop requested", fx)
+      : st;
+  }
+  if (s.conn !== "session") return s;
+  if (op === "renegotiate" && s.protocol !== "iso2") {
+    fx.push({ kind: "log", level: "warn", msg: "ReNegotiation is not defined for DIN 70121; ignored" });
+    return s;
+  }
+  const st: SeccState = { ...s, notification: op === "stop-charging" ? "StopCharging" : "ReNegotiation" };
+  return setTimer(st, "notification", tMs + s.cfg.notificationMaxDelayS * 1000, fx);
+}
+
+function onMessage(
+  s: SeccState,
+  payloadType: number,
+  bytes: Uint8Array,
+  tMs: number,
+  fx: SeccEffect[],
+): SeccState {
+  if (s.conn !== "sap" && s.conn !== "session") {
+    fx.push({ kind: "log", level: "warn", msg: `message while ${s.conn}: ignored` });
+    return s;
+  }
+  if (payloadType !== V2gtpPayloadType.exi) {
+    return endSession(
+      s,
+      "unexpected-message",
+      `V2GTP payload type 0x${payloadType.toString(16)} is not EXI (0x8001)`,
+      fx,
+    );
+  }
+  return s.conn === "sap" ? onSap(s, bytes, fx) : onRequest(s, bytes, tMs, fx);
+}
+
+function decodeFailure(s: SeccState, err: unknown, fx: SeccEffect[]): SeccState {
+  if (err instanceof ExiDecodeError) {
+    fx.push({
+      kind: "log",
+      level: "error",
+      msg: `EXI decode error: ${err.message}`,
+      data: { code: err.code, bitOffset: err.bitOffset, state: err.state, expected: err.expected },
+    });
+    return endSession(s, "decode-error", `${err.code} at bit ${err.bitOffset}`, fx);
+  }
+  if (err instanceof SessionError) return endSession(s, "unexpected-message", err.message, fx);
+  throw err;
+}
+
+function onSap(s: SeccState, bytes: Uint8Array, fx: SeccEffect[]): SeccState {
+  let doc: appHandshake.Document;
+  try {
+    doc = appHandshake.decodeDocument(bytes);
+  } catch (err) {
+    return decodeFailure(s, err, fx);
+  }
+  if (!("supportedAppProtocolReq" in doc)) {
+    return endSession(
+      s,
+      "unexpected-message",
+      `expected supportedAppProtocolReq, got ${Object.keys(doc)[0]}`,
+      fx,
+    );
+  }
+  const req = doc.supportedAppProtocolReq;
+  if (s.cfg.trace)
+    fx.push({ kind: "trace", dir: "rx", protocol: "sap", name: "supportedAppProtocolReq", message: req });
+  const sel = selectAppProtocol(req, s.cfg.protocols);
+  const out = appHandshake.encodeDocument({ supportedAppProtocolRes: sel.res });
+  if (s.cfg.trace)
+    fx.push({ kind: "trace", dir: "tx", protocol: "sap", name: "supportedAppProtocolRes", message: sel.res });
+  fx.push({ kind: "send", payloadType: V2gtpPayloadType.exi, bytes: out, name: "supportedAppProtocolRes" });
+  if (!sel.protocol || sel.schemaId === undefined) {
+    const offered = req.AppProtocol.map((a) => a.ProtocolNamespace).join(", ");
+    return endSession(s, "no-negotiation", `Failed_NoNegotiation (EV offered ${offered})`, fx);
+  }
+  fx.push({ kind: "negotiated", protocol: sel.protocol, schemaId: sel.schemaId });
+  return { ...s, conn: "session", protocol: sel.protocol };
+}
+
+function onRequest(s0: SeccState, bytes: Uint8Array, tMs: number, fx: SeccEffect[]): SeccState {
+  const mod = MODULES[s0.protocol ?? ""];
+  if (!mod) throw new SessionError("CONFIG", `protocol ${s0.protocol}: no SECC module`);
+  let req: ReturnType<SeccProtocolModule["decode"]>;
+  try {
+    req = mod.decode(bytes);
+  } catch (err) {
+    return decodeFailure(s0, err, fx);
+  }
+  const h = mod.handlers[req.element];
+  if (!h) return endSession(s0, "unexpected-message", `${req.element} is not a request`, fx);
+  if (s0.cfg.trace)
+    fx.push({ kind: "trace", dir: "rx", protocol: mod.protocol, name: req.element, message: req.message });
+  let s = clearTimer(s0, "sequence", fx);
+  const replyId = s.sessionId ?? req.sessionId;
+  if (h.name !== "SessionSetup" && s.sessionId && !sameId(req.sessionId, s.sessionId)) {
+    const detail = `${req.element} with SessionID ${idHex(req.sessionId)}, session is ${idHex(s.sessionId)}`;
+    return reply(s, mod, replyId, h.res, h.failed(s, "FAILED_UnknownSession", tMs), fx, {
+      reason: "unknown-session",
+      detail,
+    });
+  }
+  const allowed = allowedNext({
+    protocol: mod.protocol,
+    last: s.last,
+    processing: s.processing,
+    powerDelivery: s.powerDelivery,
+    ac: isAc(s),
+    renegotiating: s.renegotiating,
+  });
+  if (!allowed.includes(h.name)) {
+    const detail = `${req.element} after ${s.last ?? "supportedAppProtocol"} (expected ${allowed.join("/") || "nothing"})`;
+    return reply(s, mod, replyId, h.res, h.failed(s, "FAILED_SequenceError", tMs), fx, {
+      reason: "sequence-error",
+      detail,
+    });
+  }
+  const out = h.handle(s, req.body as never, { tMs, sessionId: req.sessionId }, fx);
+  s = { ...out.state, last: h.name, processing: out.processing ?? out.state.processing };
+  const code = out.body.ResponseCode;
+  const end =
+    out.end ??
+    (code.startsWith("FAILED")
+      ? { reason: "failed-response" as const, detail: `${h.res} ${code}` }
+      : undefined);
+  return reply(s, mod, s.sessionId ?? SESSION_ID_ZERO, h.res, out.body, fx, end);
+}
+
+function reply(
+  s: SeccState,
+  mod: SeccProtocolModule,
+  sessionId: Uint8Array,
+  element: string,
+  body: unknown,
+  fx: SeccEffect[],
+  end: { reason: Parameters<typeof endSession>[1]; detail: string } | undefined,
+): SeccState {
+  let enc: { bytes: Uint8Array; message: unknown };
+  try {
+    enc = mod.encode(sessionId, element, body);
+  } catch (err) {
+    if (!(err instanceof ExiEncodeError)) throw err;
+    fx.push({
+      kind: "log",
+      level: "error",
+      msg: `cannot encode ${element}: ${err.message}`,
+      data: { path: err.path },
+    });
+    return endSession(s, "internal-error", `${element}: ${err.message}`, fx);
+  }
+  if (s.cfg.trace)
+    fx.push({ kind: "trace", dir: "tx", protocol: mod.protocol, name: element, message: enc.message });
+  fx.push({ kind: "send", payloadType: V2gtpPayloadType.exi, bytes: enc.bytes, name: element });
+  if (end) return endSession(s, end.reason, end.detail, fx, { keepPaused: end.reason === "paused" });
+  return setTimer(s, "sequence", s.nowMs + s.cfg.sequenceTimeoutMs, fx);
+}

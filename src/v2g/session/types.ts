@@ -1,0 +1,126 @@
+/**
+ * Events and effects of the SECC and EVCC session machines (issue 4 §4). Both machines are pure step
+ * functions `step(state, event) → [state, effects]`; time arrives with every event (`tMs`, virtual or real
+ * milliseconds), timers are requested with `set-timer` effects and come back as `timer` events.
+ */
+import type { CpState } from "../../pilot/index.js";
+import type { V2gProtocol } from "../handshake/namespaces.js";
+import type { EvccPortCommand, EvccReadings } from "../ports/evcc-ports.js";
+import type { SeccPortCommand, SeccReadings } from "../ports/secc-ports.js";
+
+/** Protocol-neutral names of the request/response pairs of DIN 70121 and ISO 15118-2 (digest §5.2/§5.3). */
+export type MsgName =
+  | "SessionSetup"
+  | "ServiceDiscovery"
+  | "ServiceDetail"
+  /** DIN ServicePaymentSelection / ISO-2 PaymentServiceSelection. */
+  | "PaymentSelection"
+  | "PaymentDetails"
+  /** DIN ContractAuthentication / ISO-2 Authorization. */
+  | "Authorization"
+  | "ChargeParameterDiscovery"
+  | "CableCheck"
+  | "PreCharge"
+  | "PowerDelivery"
+  | "CurrentDemand"
+  | "ChargingStatus"
+  | "MeteringReceipt"
+  | "WeldingDetection"
+  | "SessionStop"
+  | "CertificateInstallation"
+  | "CertificateUpdate";
+
+/** Why a session ended (the `session-end` effect). */
+export type StopReason =
+  /** SessionStop(Terminate) completed. */
+  | "terminated"
+  /** ISO-2 SessionStop(Pause) completed; the SessionID stays valid for a later SessionSetupReq. */
+  | "paused"
+  | "no-negotiation"
+  | "sequence-error"
+  | "unknown-session"
+  /** A response carried a FAILED_* code (SECC sent it / EVCC received it). */
+  | "failed-response"
+  | "decode-error"
+  | "unexpected-message"
+  | "timeout"
+  | "peer-closed"
+  /** EVSENotification StopCharging/ReNegotiation not acted upon within NotificationMaxDelay. */
+  | "notification-timeout"
+  | "cp-state"
+  | "emergency"
+  | "ev-error"
+  /** The EVSE does not offer what the EV needs (payment option, energy transfer mode). */
+  | "incompatible"
+  /** A message we built did not encode (a bug or an out-of-range port value); logged with the field path. */
+  | "internal-error";
+
+/** One decoded message, for observers (CLI, dashboard, traces). */
+export interface TraceEffect {
+  kind: "trace";
+  dir: "rx" | "tx";
+  protocol: V2gProtocol | "sap";
+  /** Body element name, e.g. "CurrentDemandReq". */
+  name: string;
+  message: unknown;
+}
+
+/** Effects common to both machines. */
+export type CommonEffect =
+  /** Send `bytes` (an EXI document) in a V2GTP message of `payloadType`. */
+  | { kind: "send"; payloadType: number; bytes: Uint8Array; name: string }
+  | { kind: "set-timer"; id: string; atMs: number }
+  | { kind: "clear-timer"; id: string }
+  /** Close the TCP/TLS connection. */
+  | { kind: "close"; reason: string }
+  | { kind: "log"; level: "debug" | "info" | "warn" | "error"; msg: string; data?: Record<string, unknown> }
+  | { kind: "session-end"; stopReason: StopReason; detail: string }
+  | { kind: "negotiated"; protocol: V2gProtocol; schemaId: number }
+  | TraceEffect;
+
+/** Effects of the SECC machine. */
+export type SeccEffect = CommonEffect | { kind: "port-command"; command: SeccPortCommand };
+
+/** Effects of the EVCC machine. */
+export type EvccEffect = CommonEffect | { kind: "port-command"; command: EvccPortCommand };
+
+/** Operator/controller requests to the SECC. */
+export type SeccControl =
+  /** Ask the EV to stop: EVSENotification StopCharging with NotificationMaxDelay (digest §5.5). */
+  | { op: "stop-charging" }
+  /** Ask the EV to renegotiate (ISO-2): EVSENotification ReNegotiation. */
+  | { op: "renegotiate" }
+  /** Immediate stop: power off, contactors open, EVSE_EmergencyShutdown, session closed. */
+  | { op: "emergency-stop" };
+
+/** Inputs of the SECC machine. */
+export type SeccEvent =
+  /** A TCP/TLS connection from an EVCC was accepted (the first message will be supportedAppProtocolReq). */
+  | { kind: "connected"; tMs: number }
+  /** A complete V2GTP message; `bytes` is the raw payload (EXI), so decode errors are the machine's. */
+  | { kind: "message"; payloadType: number; bytes: Uint8Array; tMs: number }
+  | { kind: "timer"; id: string; tMs: number }
+  /** New port readings (only the fields that changed need be given). */
+  | { kind: "port"; readings: Partial<SeccReadings>; tMs: number }
+  /** CP state seen by the EVSE (digest §5.1: DC needs C/D during CableCheck; AC closes within 3 s of C/D). */
+  | { kind: "cp"; state: CpState; tMs: number }
+  | { kind: "control"; control: SeccControl; tMs: number }
+  /** The transport closed (peer FIN, error). */
+  | { kind: "closed"; reason: string; tMs: number };
+
+/** Operator/driver requests to the EVCC. */
+export type EvccControl =
+  /** Stop charging and terminate the session. */
+  | { op: "stop" }
+  /** ISO-2: stop charging and pause the session (SessionStop Pause), keeping the SessionID. */
+  | { op: "pause" };
+
+/** Inputs of the EVCC machine. */
+export type EvccEvent =
+  /** The TCP/TLS connection to the SECC is up: the EVCC sends supportedAppProtocolReq. */
+  | { kind: "connected"; tMs: number }
+  | { kind: "message"; payloadType: number; bytes: Uint8Array; tMs: number }
+  | { kind: "timer"; id: string; tMs: number }
+  | { kind: "port"; readings: Partial<EvccReadings>; tMs: number }
+  | { kind: "control"; control: EvccControl; tMs: number }
+  | { kind: "closed"; reason: string; tMs: number };
