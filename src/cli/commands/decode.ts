@@ -11,6 +11,7 @@ import { appHandshake, din, iso2, iso20 } from "../../codecs/index.js";
 import { ExiDecodeError, ExiEncodeError } from "../../exi/errors.js";
 import { jsonReplacer } from "../../exi/xml.js";
 import { parseOptions } from "../errors.js";
+import { addDecodeCaptureOptions, runDecodeCapture } from "./decode-capture.js";
 
 /** Schema-set names accepted by `--schema`. */
 export const EXI_SCHEMAS = [
@@ -125,15 +126,18 @@ export async function eachLine(single: string | undefined, fn: (line: string) =>
 
 /** Register `nacs decode`. */
 export function registerDecodeCommand(program: Command): void {
-  program
+  const cmd = program
     .command("decode")
-    .description("decode EXI hex (from --hex or stdin lines) to JSON lines or XML")
-    .requiredOption("--schema <set>", `schema set: ${EXI_SCHEMAS.join("|")}`)
+    .description("decode EXI hex (from --hex or stdin lines) to JSON lines or XML, or a pcap/pcapng FILE")
+    .argument("[file]", "pcap/pcapng capture: timeline, --json or --check (see decode-capture.ts)")
+    .option("--schema <set>", `schema set: ${EXI_SCHEMAS.join("|")} (required without FILE)`)
     .option("--hex <hex>", "one EXI stream as hex (default: read hex lines from stdin)")
     .option("--format <format>", "json (default) or xml")
     .option("--fragment <kind>", "decode an EXI fragment: exi (whole-set fragment grammar) or xmldsig")
-    .action(async (raw: Record<string, unknown>) => {
+    .action(async (file: string | undefined, raw: Record<string, unknown>) => {
+      if (file) return runDecodeCapture(file, raw);
       const opts = parseOptions(decodeOptionsSchema, raw);
       await eachLine(opts.hex, (l) => decodeLine(opts, l));
     });
+  addDecodeCaptureOptions(cmd);
 }
