@@ -126,8 +126,7 @@ export function afterResponse(
       if (s.renegotiating || evccIsAc(s))
         return { state: { ...s, progress: "start" }, next: { name: "PowerDelivery", delayMs: 0 } };
       s = closeS2(s, fx);
-      if (s.protocol === "din")
-        s = setEvccTimer(s, "ready-to-charge", tMs + dinEvccTimeouts(s.cfg.dinEdition).readyToChargeMs, fx);
+      if (s.protocol === "din" && s.cfg.dinEdition === "2014") s = armReadyToCharge(s, tMs, fx);
       s = setEvccTimer(s, "cable-check", tMs + cableCheckTimeoutMs(s), fx);
       return { state: s, next: { name: "CableCheck", delayMs: 0 } };
     case "CableCheck":
@@ -138,6 +137,7 @@ export function afterResponse(
           end: { reason: "emergency", detail: "isolation fault reported in CableCheckRes" },
         };
       s = clearEvccTimer(s, "cable-check", fx);
+      if (s.protocol === "din" && s.cfg.dinEdition === "2024") s = armReadyToCharge(s, tMs, fx);
       s = setEvccTimer(s, "pre-charge", tMs + s.cfg.preChargeTimeoutMs, fx);
       return { state: s, next: { name: "PreCharge", delayMs: 0 } };
     case "PreCharge": {
@@ -185,6 +185,15 @@ export function afterResponse(
     default:
       return { state: s, end: { reason: "unexpected-message", detail: `no EVCC flow after ${name}` } };
   }
+}
+
+/**
+ * DIN V2G_EVCC_ReadyToCharge_Timeout until PowerDeliveryReq(start). Our reading (digest §5.4/§8, status U):
+ * the 150 s of EG-TO runs from ChargeParameterDiscovery Finished; the 10 s of the 2024 edition (HOTW) cannot
+ * cover CableCheck (38 s), so it runs from CableCheck Finished.
+ */
+function armReadyToCharge(s: EvccState, tMs: number, fx: EvccEffect[]): EvccState {
+  return setEvccTimer(s, "ready-to-charge", tMs + dinEvccTimeouts(s.cfg.dinEdition).readyToChargeMs, fx);
 }
 
 function cableCheckTimeoutMs(s: EvccState): number {

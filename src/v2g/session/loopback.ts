@@ -161,7 +161,7 @@ export function runLoopback(o: LoopbackOptions = {}): LoopbackResult {
         push({ t: e.atMs, to: "secc", ev: { kind: "timer", id: e.id, tMs: e.atMs } });
       else if (e.kind === "session-end")
         res.seccEnds.push({ tMs: t, reason: e.stopReason, detail: e.detail });
-      else if (e.kind === "close")
+      else if (e.kind === "close" && !muted("secc", t))
         push({ t: t + latency, to: "evcc", ev: { kind: "closed", reason: "peer-closed", tMs: t + latency } });
       else if (e.kind === "port-command") {
         const c = e.command;
@@ -182,7 +182,7 @@ export function runLoopback(o: LoopbackOptions = {}): LoopbackResult {
         res.evccEnds.push({ tMs: t, reason: e.stopReason, detail: e.detail });
         if (e.stopReason === "paused" && o.resumeAfterMs !== undefined)
           push({ t: t + o.resumeAfterMs, to: "reconnect" });
-      } else if (e.kind === "close")
+      } else if (e.kind === "close" && !muted("evcc", t))
         push({ t: t + latency, to: "secc", ev: { kind: "closed", reason: "peer-closed", tMs: t + latency } });
       else if (e.kind === "port-command") {
         const c = e.command;
@@ -195,8 +195,10 @@ export function runLoopback(o: LoopbackOptions = {}): LoopbackResult {
       }
     }
   };
+  const muted = (from: "secc" | "evcc", t: number) =>
+    !!o.muteFromMs && o.muteFromMs.side === from && t >= o.muteFromMs.atMs;
   const send = (from: "secc" | "evcc", t: number, payloadType: number, bytes: Uint8Array, name: string) => {
-    if (o.muteFromMs && o.muteFromMs.side === from && t >= o.muteFromMs.atMs) return;
+    if (muted(from, t)) return;
     const framed = encodeV2gtpMessage(payloadType, bytes);
     res.wire.push({ tMs: t, from, name, bytes: bytes.length });
     push({ t: t + latency, to: "bytes", side: from === "secc" ? "evcc" : "secc", chunk: framed });

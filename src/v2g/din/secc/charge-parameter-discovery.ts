@@ -1,6 +1,7 @@
 /**
  * DIN 70121 ChargeParameterDiscoveryReq → Res (digest §5.2 row 5): the requested DC type must be the one
- * offered; Ongoing until the schedule is ready; SAScheduleList (one tuple, PMax) and DC_EVSEChargeParameter.
+ * offered; Ongoing until the schedule is ready; SAScheduleList (one tuple, PMax — always present, as the DIN
+ * grammar requires it even when Ongoing or FAILED) and DC_EVSEChargeParameter.
  */
 import { num, pv } from "../../session/physical.js";
 import { dcEvseStatus, onChargeParameters } from "../../session/secc-logic.js";
@@ -32,7 +33,9 @@ function response(s: SeccState, code: din.responseCodeType, processing: "Finishe
     EVSEProcessing: processing,
     DC_EVSEChargeParameter: dinDcEvseChargeParameter(s),
   };
-  if (processing === "Finished" && code === "OK") {
+  // The DIN grammar requires an SAScheduleList (or SASchedules) in every ChargeParameterDiscoveryRes, even
+  // when Ongoing or FAILED (the encoder rejects it otherwise) — so the tuple is always sent.
+  {
     const id = s.cfg.saScheduleTupleId;
     body.SAScheduleList = {
       SAScheduleTuple: [
