@@ -68,6 +68,29 @@ export class BitReader {
     );
   }
 
+  /** CH/EE bits read together with other bits were not zero: `mask` marks them in the `width`-bit group `x`. */
+  badBits(x: number, mask: number, width: number, state: string): never {
+    const k = 31 - Math.clz32(x & mask);
+    this.fail(
+      "EXI_EVENT",
+      "event code 1 (1 bits) is not a declared production (second-level events are not supported)",
+      state,
+      "CH|EE",
+      this.pos - k - 1,
+    );
+    void width;
+  }
+
+  /** Enumeration index out of range (bits starting at `at`). */
+  enumErr(i: number, count: number, state: string, at: number): never {
+    this.fail("EXI_VALUE", `enumeration index ${i} out of range (${count} values)`, state, undefined, at);
+  }
+
+  /** n-bit integer above the schema maximum (bits starting at `at`). */
+  rangeErr(v: number, max: number, state: string, at: number): never {
+    this.fail("EXI_VALUE", `value ${v} above the schema maximum ${max}`, state, undefined, at);
+  }
+
   /** Read an n-bit unsigned integer, 0 ≤ n ≤ 32 (EXI §7.1.9). */
   bits(n: number): number {
     const p = this.pos;
@@ -78,10 +101,13 @@ export class BitReader {
     const buf = this.buf;
     const sh = p & 7;
     if (n + sh <= 8) return (buf[i]! >>> (8 - sh - n)) & ((1 << n) - 1);
-    if (n <= 25 && i + 3 < buf.length) {
-      // 32-bit big-endian window; n + sh ≤ 32
-      const win = (buf[i]! << 24) | (buf[i + 1]! << 16) | (buf[i + 2]! << 8) | buf[i + 3]!;
-      return ((win << sh) >>> (32 - n)) >>> 0;
+    if (n <= 25) {
+      // big-endian window of the bytes holding bits p..e-1 (all inside the buffer since e ≤ end)
+      const m = n + sh;
+      let win = (buf[i]! << 24) | (buf[i + 1]! << 16);
+      if (m > 16) win |= buf[i + 2]! << 8;
+      if (m > 24) win |= buf[i + 3]!;
+      return (win << sh) >>> (32 - n);
     }
     return this.slowBits(p, n);
   }

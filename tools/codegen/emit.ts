@@ -5,6 +5,7 @@
  * tables for the JSON/XML forms and property tests).
  */
 import { DECODE_MIN_STRING_LIMIT } from "../../src/exi/limits.js";
+import { emitDecoder, type ValueRead } from "./decoder.js";
 import { emitEncoder, type Seg } from "./encoder.js";
 import { computeFields, type Field, sameSimple } from "./fields.js";
 import { buildTypeGrammar, codeWidth, type Prod, type State, type TypeGrammar } from "./grammar.js";
@@ -173,6 +174,42 @@ export function emitSet(cfg: SetConfig, set: SchemaSet, xmldsigSet?: SchemaSet):
         return `r.fail("EXI_UNSUPPORTED", "datatype ${t.builtinName} is not supported", ${c})`;
     }
   };
+  /** Fixed-width simple values (enumerations, booleans, n-bit integers) for merged reads, else null. */
+  const simpleFixed = (t0: SimpleType, ctx: string): ValueRead | null => {
+    const t = canonSimple(t0);
+    const c = JSON.stringify(ctx);
+    if (t.enumeration) {
+      const n = t.enumeration.length;
+      const w = codeWidth(n);
+      const e = enumOf(t);
+      return {
+        k: "fixed",
+        w,
+        ...(n < 2 ** w
+          ? { check: (x: string, at: string) => `if (${x} >= ${n}) r.enumErr(${x}, ${n}, ${c}, ${at});` }
+          : {}),
+        conv: (x: string) => `${e}[${x}]!`,
+      };
+    }
+    if (t.builtin === "boolean") return { k: "fixed", w: 1, conv: (x: string) => `${x} === 1` };
+    if (t.builtin === "integer") {
+      const k = intKind(t);
+      if (k.k !== "nbit") return null;
+      const { min, max, width } = k;
+      return {
+        k: "fixed",
+        w: width,
+        ...(max - min + 1 < 2 ** width
+          ? {
+              check: (x: string, at: string) =>
+                `if (${x} > ${max - min}) r.rangeErr(${x} + ${min}, ${max}, ${c}, ${at});`,
+            }
+          : {}),
+        conv: (x: string) => (min === 0 ? x : min < 0 ? `${x} - ${-min}` : `${x} + ${min}`),
+      };
+    }
+    return null;
+  };
   const simpleEnc = (t0: SimpleType, v: string, f: string): string => {
     const t = canonSimple(t0);
     if (t.enumeration) {
@@ -294,8 +331,6 @@ export function emitSet(cfg: SetConfig, set: SchemaSet, xmldsigSet?: SchemaSet):
     const g = grammars.get(t)!;
     const fields = fieldsOf.get(t)!;
     const name = tsName.get(t)!;
-    const fieldByDecl = (d: ElementDecl) => fields.find((f) => f.kind === "elem" && f.name === d.name.local)!;
-    const counted = g.positions.some((p) => p.counted);
     const nextCode = (st: State, p: Prod): string => {
       if (p.next === "self") {
         const ph = g.phaseStates.get(p.pos!.idx)!;
@@ -316,53 +351,38 @@ export function emitSet(cfg: SetConfig, set: SchemaSet, xmldsigSet?: SchemaSet):
         target.pos >= 0 && g.positions[target.pos]!.counted && target.pos !== st.pos ? "n = 1; " : "";
       return `${enter}s = ${p.next};`;
     };
-    // decoder
-    const d: string[] = [];
-    d.push(`function d_${name}(r: BitReader): T.${name} {`);
-    d.push(`  const o: any = {};`);
-    d.push(`  let s = 0;${counted ? " let n = 0;" : ""}`);
-    d.push(`  for (;;) {`);
-    d.push(`    switch (s) {`);
-    for (const st of g.states) {
-      const ctx = `${t.codeName}#${st.id}`;
-      const expected = st.prods.map(prodLabel).join("|");
-      d.push(`      case ${st.id}: {`);
-      d.push(`        const c = r.bits(${st.width});`);
-      st.prods.forEach((p, code) => {
-        let body: string;
-        switch (p.ev) {
-          case "EE":
-            body = "return o;";
-            break;
-          case "AT":
-            body = `${prop("o", p.pos!.attr!.name.local)} = ${simpleDec(p.pos!.attr!.type, `${t.codeName}@${p.pos!.attr!.name.local}`, p.pos!.attr!.name)}; ${nextCode(st, p)}`;
-            break;
-          case "CH":
-            body = `o.CONTENT = ${simpleDec(p.pos!.chType!, t.codeName, t.name ?? { ns: "", local: t.codeName })}; ${nextCode(st, p)}`;
-            break;
-          case "SE": {
-            const f = fieldByDecl(p.decl!);
-            const v = decElem(p.decl!, t.codeName);
-            const store = f.array
-              ? `{ const v = ${v}; const a = ${prop("o", f.name)}; if (a === undefined) ${prop("o", f.name)} = [v]; else { a.push(v); ${f.maxItems >= DEFAULT_MAX_OCCURS ? `if (a.length > ${DEFAULT_MAX_OCCURS}) r.fail("EXI_LIMIT", "more than ${DEFAULT_MAX_OCCURS} ${f.name} items", ${JSON.stringify(ctx)});` : ""} } }`
-              : `${prop("o", f.name)} = ${v};`;
-            body = `${store}${endAfterSimple(p.decl!, t.codeName)} ${nextCode(st, p)}`;
-            break;
-          }
-          default:
-            body = `r.fail("EXI_UNSUPPORTED", "${prodLabel(p)} content (wildcard/mixed) is not supported", ${JSON.stringify(ctx)});`;
-        }
-        d.push(`        ${code === 0 ? "if" : "else if"} (c === ${code}) { ${body} }`);
-      });
-      d.push(`        else r.badEvent(c, ${st.width}, ${JSON.stringify(ctx)}, ${JSON.stringify(expected)});`);
-      d.push(`        break;`);
-      d.push(`      }`);
-    }
-    d.push(`      default: return r.fail("EXI_EVENT", "bad grammar state", ${JSON.stringify(t.codeName)});`);
-    d.push(`    }`);
-    d.push(`  }`);
-    d.push(`}`);
-    out.push(d.join("\n"));
+    const ctxOf = (p: Prod) =>
+      p.ev === "AT"
+        ? `${t.codeName}@${p.pos!.attr!.name.local}`
+        : p.ev === "CH"
+          ? t.codeName
+          : `${t.codeName}/${p.decl!.name.local}`;
+    const simpleOf = (p: Prod): [SimpleType, QN] =>
+      p.ev === "AT"
+        ? [p.pos!.attr!.type, p.pos!.attr!.name]
+        : p.ev === "CH"
+          ? [p.pos!.chType!, t.name ?? { ns: "", local: t.codeName }]
+          : [p.decl!.type as SimpleType, p.decl!.name];
+    out.push(
+      emitDecoder({
+        name,
+        codeName: t.codeName,
+        g,
+        fields,
+        nextCode,
+        prodLabel,
+        prop,
+        maxOccurs: DEFAULT_MAX_OCCURS,
+        valueRead: (p) => {
+          const [st, qn] = simpleOf(p);
+          return simpleFixed(st, ctxOf(p)) ?? { k: "read", e: simpleDec(st, ctxOf(p), qn) };
+        },
+        elemExpr: (d) => decElem(d, t.codeName),
+        elemEnd: (d) => endAfterSimple(d, t.codeName),
+        attrExpr: (p) => simpleDec(simpleOf(p)[0], ctxOf(p), simpleOf(p)[1]),
+        contentExpr: (p) => simpleDec(simpleOf(p)[0], ctxOf(p), simpleOf(p)[1]),
+      }),
+    );
 
     out.push(
       emitEncoder({

@@ -49,31 +49,46 @@ const E0i = new Map<unknown, number>(E0.map((v, i) => [v, i]));
 function d_supportedAppProtocolReq(r: BitReader): T.supportedAppProtocolReq {
   const o: any = {};
   let s = 0; let n = 0;
+  let c = r.bits(1);
   for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { { const v = d_AppProtocolType(r); const a = o.AppProtocol; if (a === undefined) o.AppProtocol = [v]; else { a.push(v);  } } n = 1; s = 1; }
-        else r.badEvent(c, 1, "supportedAppProtocolReq#0", "SE(AppProtocol)");
-        break;
+    if (s === 0 && c === 0) {
+      const v0 = d_AppProtocolType(r);
+      const x1 = r.bits(2);
+      c = x1;
+      const av0 = o.AppProtocol;
+      if (av0 === undefined) o.AppProtocol = [v0];
+      else {
+        av0.push(v0);
       }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_AppProtocolType(r); const a = o.AppProtocol; if (a === undefined) o.AppProtocol = [v]; else { a.push(v);  } } n++; s = n < 20 ? 1 : 2; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "supportedAppProtocolReq#1", "SE(AppProtocol)|EE");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "supportedAppProtocolReq#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "supportedAppProtocolReq");
+      n = 1; s = 1;
+      continue;
     }
+    if (s === 1 && c === 0) {
+      const v2 = d_AppProtocolType(r);
+      const av2 = o.AppProtocol;
+      if (av2 === undefined) o.AppProtocol = [v2];
+      else {
+        av2.push(v2);
+      }
+      n++; s = n < 20 ? 1 : 2;
+      c = r.bits(WD_supportedAppProtocolReq[s]!);
+      continue;
+    }
+    break;
   }
+  if (o.AppProtocol === undefined) x_supportedAppProtocolReq(r, s, c);
+  if ((s === 1 && c === 1) || (s === 2 && c === 0)) return o;
+  return x_supportedAppProtocolReq(r, s, c);
 }
+function x_supportedAppProtocolReq(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "supportedAppProtocolReq#0", "SE(AppProtocol)");
+    case 1: return r.badEvent(c, 2, "supportedAppProtocolReq#1", "SE(AppProtocol)|EE");
+    case 2: return r.badEvent(c, 1, "supportedAppProtocolReq#2", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "supportedAppProtocolReq");
+}
+const WD_supportedAppProtocolReq: readonly number[] = [1,2,1];
 
 function e_supportedAppProtocolReq(w: BitWriter, o: T.supportedAppProtocolReq): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for supportedAppProtocolReq");
@@ -103,47 +118,64 @@ const EXP_supportedAppProtocolReq: readonly string[] = ["SE(AppProtocol)","SE(Ap
 function d_AppProtocolType(r: BitReader): T.AppProtocolType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.ProtocolNamespace = (r.zero("AppProtocolType/ProtocolNamespace", "CH"), r.string(100, 0, "AppProtocolType/ProtocolNamespace")); r.zero("AppProtocolType/ProtocolNamespace", "EE"); s = 1; }
-        else r.badEvent(c, 1, "AppProtocolType#0", "SE(ProtocolNamespace)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.VersionNumberMajor = (r.zero("AppProtocolType/VersionNumberMajor", "CH"), r.uintIn(0, 4294967295, "AppProtocolType/VersionNumberMajor")); r.zero("AppProtocolType/VersionNumberMajor", "EE"); s = 2; }
-        else r.badEvent(c, 1, "AppProtocolType#1", "SE(VersionNumberMajor)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.VersionNumberMinor = (r.zero("AppProtocolType/VersionNumberMinor", "CH"), r.uintIn(0, 4294967295, "AppProtocolType/VersionNumberMinor")); r.zero("AppProtocolType/VersionNumberMinor", "EE"); s = 3; }
-        else r.badEvent(c, 1, "AppProtocolType#2", "SE(VersionNumberMinor)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { o.SchemaID = (r.zero("AppProtocolType/SchemaID", "CH"), r.ranged(8, 0, 255, "AppProtocolType/SchemaID")); r.zero("AppProtocolType/SchemaID", "EE"); s = 4; }
-        else r.badEvent(c, 1, "AppProtocolType#3", "SE(SchemaID)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { o.Priority = (r.zero("AppProtocolType/Priority", "CH"), r.ranged(5, 1, 20, "AppProtocolType/Priority")); r.zero("AppProtocolType/Priority", "EE"); s = 5; }
-        else r.badEvent(c, 1, "AppProtocolType#4", "SE(Priority)");
-        break;
-      }
-      case 5: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "AppProtocolType#5", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "AppProtocolType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_AppProtocolType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "AppProtocolType/ProtocolNamespace");
+  const v0 = r.string(100, 0, "AppProtocolType/ProtocolNamespace");
+  const x2 = r.bits(2);
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "AppProtocolType/ProtocolNamespace");
+  c = (x2 & 1);
+  o.ProtocolNamespace = v0;
+  s = 1;
+  if (!(c === 0)) x_AppProtocolType(r, s, c);
+  const x4 = r.bits(1);
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "AppProtocolType/VersionNumberMajor");
+  const v3 = r.uintIn(0, 4294967295, "AppProtocolType/VersionNumberMajor");
+  const x5 = r.bits(2);
+  if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "AppProtocolType/VersionNumberMajor");
+  c = (x5 & 1);
+  o.VersionNumberMajor = v3;
+  s = 2;
+  if (!(c === 0)) x_AppProtocolType(r, s, c);
+  const x7 = r.bits(1);
+  if ((x7 & 1) !== 0) r.badBits(x7, 1, 1, "AppProtocolType/VersionNumberMinor");
+  const v6 = r.uintIn(0, 4294967295, "AppProtocolType/VersionNumberMinor");
+  const x8 = r.bits(2);
+  if ((x8 & 2) !== 0) r.badBits(x8, 2, 2, "AppProtocolType/VersionNumberMinor");
+  c = (x8 & 1);
+  o.VersionNumberMinor = v6;
+  s = 3;
+  if (!(c === 0)) x_AppProtocolType(r, s, c);
+  const x10 = r.bits(11);
+  if ((x10 & 1026) !== 0) r.badBits(x10, 1026, 11, "AppProtocolType/SchemaID");
+  const y11 = ((x10 >>> 2) & 255);
+  const v9 = y11;
+  c = (x10 & 1);
+  o.SchemaID = v9;
+  s = 4;
+  if (!(c === 0)) x_AppProtocolType(r, s, c);
+  const x13 = r.bits(8);
+  if ((x13 & 130) !== 0) r.badBits(x13, 130, 8, "AppProtocolType/Priority");
+  const y14 = ((x13 >>> 2) & 31);
+  if (y14 > 19) r.rangeErr(y14 + 1, 20, "AppProtocolType/Priority", r.pos - 7);
+  const v12 = y14 + 1;
+  c = (x13 & 1);
+  o.Priority = v12;
+  s = 5;
+  if (c === 0) return o;
+  return x_AppProtocolType(r, s, c);
+}
+function x_AppProtocolType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "AppProtocolType#0", "SE(ProtocolNamespace)");
+    case 1: return r.badEvent(c, 1, "AppProtocolType#1", "SE(VersionNumberMajor)");
+    case 2: return r.badEvent(c, 1, "AppProtocolType#2", "SE(VersionNumberMinor)");
+    case 3: return r.badEvent(c, 1, "AppProtocolType#3", "SE(SchemaID)");
+    case 4: return r.badEvent(c, 1, "AppProtocolType#4", "SE(Priority)");
+    case 5: return r.badEvent(c, 1, "AppProtocolType#5", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "AppProtocolType");
 }
 
 function e_AppProtocolType(w: BitWriter, o: T.AppProtocolType): void {
@@ -177,30 +209,35 @@ const EXP_AppProtocolType: readonly string[] = ["SE(ProtocolNamespace)","SE(Vers
 function d_supportedAppProtocolRes(r: BitReader): T.supportedAppProtocolRes {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.ResponseCode = (r.zero("supportedAppProtocolRes/ResponseCode", "CH"), E0[r.enumIndex(2, 3, "supportedAppProtocolRes/ResponseCode")]!); r.zero("supportedAppProtocolRes/ResponseCode", "EE"); s = 1; }
-        else r.badEvent(c, 1, "supportedAppProtocolRes#0", "SE(ResponseCode)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { o.SchemaID = (r.zero("supportedAppProtocolRes/SchemaID", "CH"), r.ranged(8, 0, 255, "supportedAppProtocolRes/SchemaID")); r.zero("supportedAppProtocolRes/SchemaID", "EE"); s = 2; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "supportedAppProtocolRes#1", "SE(SchemaID)|EE");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "supportedAppProtocolRes#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "supportedAppProtocolRes");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_supportedAppProtocolRes(r, s, c);
+  const x1 = r.bits(6);
+  if ((x1 & 36) !== 0) r.badBits(x1, 36, 6, "supportedAppProtocolRes/ResponseCode");
+  const y2 = ((x1 >>> 3) & 3);
+  if (y2 >= 3) r.enumErr(y2, 3, "supportedAppProtocolRes/ResponseCode", r.pos - 5);
+  const v0 = E0[y2]!;
+  c = (x1 & 3);
+  o.ResponseCode = v0;
+  s = 1;
+  if (c === 0) {
+    const x4 = r.bits(11);
+    if ((x4 & 1026) !== 0) r.badBits(x4, 1026, 11, "supportedAppProtocolRes/SchemaID");
+    const y5 = ((x4 >>> 2) & 255);
+    const v3 = y5;
+    c = (x4 & 1);
+    o.SchemaID = v3;
+    s = 2;
   }
+  if ((s === 1 && c === 1) || (s === 2 && c === 0)) return o;
+  return x_supportedAppProtocolRes(r, s, c);
+}
+function x_supportedAppProtocolRes(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "supportedAppProtocolRes#0", "SE(ResponseCode)");
+    case 1: return r.badEvent(c, 2, "supportedAppProtocolRes#1", "SE(SchemaID)|EE");
+    case 2: return r.badEvent(c, 1, "supportedAppProtocolRes#2", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "supportedAppProtocolRes");
 }
 
 function e_supportedAppProtocolRes(w: BitWriter, o: T.supportedAppProtocolRes): void {

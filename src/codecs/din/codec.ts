@@ -154,23 +154,25 @@ const E13i = new Map<unknown, number>(E13.map((v, i) => [v, i]));
 function d_SessionSetupReqType(r: BitReader): T.SessionSetupReqType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVCCID = (r.zero("SessionSetupReqType/EVCCID", "CH"), r.binary(8, "SessionSetupReqType/EVCCID")); r.zero("SessionSetupReqType/EVCCID", "EE"); s = 1; }
-        else r.badEvent(c, 1, "SessionSetupReqType#0", "SE(EVCCID)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "SessionSetupReqType#1", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "SessionSetupReqType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_SessionSetupReqType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "SessionSetupReqType/EVCCID");
+  const v0 = r.binary(8, "SessionSetupReqType/EVCCID");
+  const x2 = r.bits(2);
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "SessionSetupReqType/EVCCID");
+  c = (x2 & 1);
+  o.EVCCID = v0;
+  s = 1;
+  if (c === 0) return o;
+  return x_SessionSetupReqType(r, s, c);
+}
+function x_SessionSetupReqType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "SessionSetupReqType#0", "SE(EVCCID)");
+    case 1: return r.badEvent(c, 1, "SessionSetupReqType#1", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "SessionSetupReqType");
 }
 
 function e_SessionSetupReqType(w: BitWriter, o: T.SessionSetupReqType): void {
@@ -188,17 +190,15 @@ const EXP_SessionSetupReqType: readonly string[] = ["SE(EVCCID)","EE"];
 function d_BodyBaseType(r: BitReader): T.BodyBaseType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "BodyBaseType#0", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "BodyBaseType");
-    }
+  let c = r.bits(1);
+  if (c === 0) return o;
+  return x_BodyBaseType(r, s, c);
+}
+function x_BodyBaseType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "BodyBaseType#0", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "BodyBaseType");
 }
 
 function e_BodyBaseType(w: BitWriter, o: T.BodyBaseType): void {
@@ -211,36 +211,46 @@ const EXP_BodyBaseType: readonly string[] = ["EE"];
 function d_SessionSetupResType(r: BitReader): T.SessionSetupResType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.ResponseCode = (r.zero("SessionSetupResType/ResponseCode", "CH"), E0[r.enumIndex(5, 23, "SessionSetupResType/ResponseCode")]!); r.zero("SessionSetupResType/ResponseCode", "EE"); s = 1; }
-        else r.badEvent(c, 1, "SessionSetupResType#0", "SE(ResponseCode)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEID = (r.zero("SessionSetupResType/EVSEID", "CH"), r.binary(32, "SessionSetupResType/EVSEID")); r.zero("SessionSetupResType/EVSEID", "EE"); s = 2; }
-        else r.badEvent(c, 1, "SessionSetupResType#1", "SE(EVSEID)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { o.DateTimeNow = (r.zero("SessionSetupResType/DateTimeNow", "CH"), r.bigIn(true, -9223372036854775808n, 9223372036854775807n, "SessionSetupResType/DateTimeNow")); r.zero("SessionSetupResType/DateTimeNow", "EE"); s = 3; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "SessionSetupResType#2", "SE(DateTimeNow)|EE");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "SessionSetupResType#3", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "SessionSetupResType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_SessionSetupResType(r, s, c);
+  const x1 = r.bits(8);
+  if ((x1 & 130) !== 0) r.badBits(x1, 130, 8, "SessionSetupResType/ResponseCode");
+  const y2 = ((x1 >>> 2) & 31);
+  if (y2 >= 23) r.enumErr(y2, 23, "SessionSetupResType/ResponseCode", r.pos - 7);
+  const v0 = E0[y2]!;
+  c = (x1 & 1);
+  o.ResponseCode = v0;
+  s = 1;
+  if (!(c === 0)) x_SessionSetupResType(r, s, c);
+  const x4 = r.bits(1);
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "SessionSetupResType/EVSEID");
+  const v3 = r.binary(32, "SessionSetupResType/EVSEID");
+  const x5 = r.bits(3);
+  if ((x5 & 4) !== 0) r.badBits(x5, 4, 3, "SessionSetupResType/EVSEID");
+  c = (x5 & 3);
+  o.EVSEID = v3;
+  s = 2;
+  if (c === 0) {
+    const x7 = r.bits(1);
+    if ((x7 & 1) !== 0) r.badBits(x7, 1, 1, "SessionSetupResType/DateTimeNow");
+    const v6 = r.bigIn(true, -9223372036854775808n, 9223372036854775807n, "SessionSetupResType/DateTimeNow");
+    const x8 = r.bits(2);
+    if ((x8 & 2) !== 0) r.badBits(x8, 2, 2, "SessionSetupResType/DateTimeNow");
+    c = (x8 & 1);
+    o.DateTimeNow = v6;
+    s = 3;
   }
+  if ((s === 2 && c === 1) || (s === 3 && c === 0)) return o;
+  return x_SessionSetupResType(r, s, c);
+}
+function x_SessionSetupResType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "SessionSetupResType#0", "SE(ResponseCode)");
+    case 1: return r.badEvent(c, 1, "SessionSetupResType#1", "SE(EVSEID)");
+    case 2: return r.badEvent(c, 2, "SessionSetupResType#2", "SE(DateTimeNow)|EE");
+    case 3: return r.badEvent(c, 1, "SessionSetupResType#3", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "SessionSetupResType");
 }
 
 function e_SessionSetupResType(w: BitWriter, o: T.SessionSetupResType): void {
@@ -273,32 +283,36 @@ const EXP_SessionSetupResType: readonly string[] = ["SE(ResponseCode)","SE(EVSEI
 function d_ServiceDiscoveryReqType(r: BitReader): T.ServiceDiscoveryReqType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(2);
-        if (c === 0) { o.ServiceScope = (r.zero("ServiceDiscoveryReqType/ServiceScope", "CH"), r.string(64, 0, "ServiceDiscoveryReqType/ServiceScope")); r.zero("ServiceDiscoveryReqType/ServiceScope", "EE"); s = 1; }
-        else if (c === 1) { o.ServiceCategory = (r.zero("ServiceDiscoveryReqType/ServiceCategory", "CH"), E1[r.enumIndex(2, 4, "ServiceDiscoveryReqType/ServiceCategory")]!); r.zero("ServiceDiscoveryReqType/ServiceCategory", "EE"); s = 2; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "ServiceDiscoveryReqType#0", "SE(ServiceScope)|SE(ServiceCategory)|EE");
-        break;
-      }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { o.ServiceCategory = (r.zero("ServiceDiscoveryReqType/ServiceCategory", "CH"), E1[r.enumIndex(2, 4, "ServiceDiscoveryReqType/ServiceCategory")]!); r.zero("ServiceDiscoveryReqType/ServiceCategory", "EE"); s = 2; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "ServiceDiscoveryReqType#1", "SE(ServiceCategory)|EE");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ServiceDiscoveryReqType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ServiceDiscoveryReqType");
-    }
+  let c = r.bits(2);
+  if (c === 0) {
+    const x1 = r.bits(1);
+    if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "ServiceDiscoveryReqType/ServiceScope");
+    const v0 = r.string(64, 0, "ServiceDiscoveryReqType/ServiceScope");
+    const x2 = r.bits(3);
+    if ((x2 & 4) !== 0) r.badBits(x2, 4, 3, "ServiceDiscoveryReqType/ServiceScope");
+    c = (x2 & 3);
+    o.ServiceScope = v0;
+    s = 1;
   }
+  if ((s === 0 && c === 1) || (s === 1 && c === 0)) {
+    const x4 = r.bits(5);
+    if ((x4 & 18) !== 0) r.badBits(x4, 18, 5, "ServiceDiscoveryReqType/ServiceCategory");
+    const y5 = ((x4 >>> 2) & 3);
+    const v3 = E1[y5]!;
+    c = (x4 & 1);
+    o.ServiceCategory = v3;
+    s = 2;
+  }
+  if ((s === 0 && c === 2) || (s === 1 && c === 1) || (s === 2 && c === 0)) return o;
+  return x_ServiceDiscoveryReqType(r, s, c);
+}
+function x_ServiceDiscoveryReqType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 2, "ServiceDiscoveryReqType#0", "SE(ServiceScope)|SE(ServiceCategory)|EE");
+    case 1: return r.badEvent(c, 2, "ServiceDiscoveryReqType#1", "SE(ServiceCategory)|EE");
+    case 2: return r.badEvent(c, 1, "ServiceDiscoveryReqType#2", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "ServiceDiscoveryReqType");
 }
 
 function e_ServiceDiscoveryReqType(w: BitWriter, o: T.ServiceDiscoveryReqType): void {
@@ -332,42 +346,47 @@ const EXP_ServiceDiscoveryReqType: readonly string[] = ["SE(ServiceScope)|SE(Ser
 function d_ServiceDiscoveryResType(r: BitReader): T.ServiceDiscoveryResType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.ResponseCode = (r.zero("ServiceDiscoveryResType/ResponseCode", "CH"), E0[r.enumIndex(5, 23, "ServiceDiscoveryResType/ResponseCode")]!); r.zero("ServiceDiscoveryResType/ResponseCode", "EE"); s = 1; }
-        else r.badEvent(c, 1, "ServiceDiscoveryResType#0", "SE(ResponseCode)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.PaymentOptions = d_PaymentOptionsType(r); s = 2; }
-        else r.badEvent(c, 1, "ServiceDiscoveryResType#1", "SE(PaymentOptions)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.ChargeService = d_ServiceChargeType(r); s = 3; }
-        else r.badEvent(c, 1, "ServiceDiscoveryResType#2", "SE(ChargeService)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(2);
-        if (c === 0) { o.ServiceList = d_ServiceTagListType(r); s = 4; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "ServiceDiscoveryResType#3", "SE(ServiceList)|EE");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ServiceDiscoveryResType#4", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ServiceDiscoveryResType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_ServiceDiscoveryResType(r, s, c);
+  const x1 = r.bits(8);
+  if ((x1 & 130) !== 0) r.badBits(x1, 130, 8, "ServiceDiscoveryResType/ResponseCode");
+  const y2 = ((x1 >>> 2) & 31);
+  if (y2 >= 23) r.enumErr(y2, 23, "ServiceDiscoveryResType/ResponseCode", r.pos - 7);
+  const v0 = E0[y2]!;
+  c = (x1 & 1);
+  o.ResponseCode = v0;
+  s = 1;
+  if (!(c === 0)) x_ServiceDiscoveryResType(r, s, c);
+  const v3 = d_PaymentOptionsType(r);
+  const x4 = r.bits(1);
+  c = x4;
+  o.PaymentOptions = v3;
+  s = 2;
+  if (!(c === 0)) x_ServiceDiscoveryResType(r, s, c);
+  const v5 = d_ServiceChargeType(r);
+  const x6 = r.bits(2);
+  c = x6;
+  o.ChargeService = v5;
+  s = 3;
+  if (c === 0) {
+    const v7 = d_ServiceTagListType(r);
+    const x8 = r.bits(1);
+    c = x8;
+    o.ServiceList = v7;
+    s = 4;
   }
+  if ((s === 3 && c === 1) || (s === 4 && c === 0)) return o;
+  return x_ServiceDiscoveryResType(r, s, c);
+}
+function x_ServiceDiscoveryResType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "ServiceDiscoveryResType#0", "SE(ResponseCode)");
+    case 1: return r.badEvent(c, 1, "ServiceDiscoveryResType#1", "SE(PaymentOptions)");
+    case 2: return r.badEvent(c, 1, "ServiceDiscoveryResType#2", "SE(ChargeService)");
+    case 3: return r.badEvent(c, 2, "ServiceDiscoveryResType#3", "SE(ServiceList)|EE");
+    case 4: return r.badEvent(c, 1, "ServiceDiscoveryResType#4", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "ServiceDiscoveryResType");
 }
 
 function e_ServiceDiscoveryResType(w: BitWriter, o: T.ServiceDiscoveryResType): void {
@@ -403,24 +422,50 @@ const EXP_ServiceDiscoveryResType: readonly string[] = ["SE(ResponseCode)","SE(P
 function d_PaymentOptionsType(r: BitReader): T.PaymentOptionsType {
   const o: any = {};
   let s = 0;
+  let c = r.bits(1);
   for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { { const v = (r.zero("PaymentOptionsType/PaymentOption", "CH"), E2[r.enumIndex(1, 2, "PaymentOptionsType/PaymentOption")]!); const a = o.PaymentOption; if (a === undefined) o.PaymentOption = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PaymentOption items", "PaymentOptionsType#0"); } } r.zero("PaymentOptionsType/PaymentOption", "EE"); s = 1; }
-        else r.badEvent(c, 1, "PaymentOptionsType#0", "SE(PaymentOption)");
-        break;
+    if (s === 0 && c === 0) {
+      const x1 = r.bits(5);
+      if ((x1 & 20) !== 0) r.badBits(x1, 20, 5, "PaymentOptionsType/PaymentOption");
+      const y2 = ((x1 >>> 3) & 1);
+      const v0 = E2[y2]!;
+      c = (x1 & 3);
+      const av0 = o.PaymentOption;
+      if (av0 === undefined) o.PaymentOption = [v0];
+      else {
+        av0.push(v0);
+        if (av0.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PaymentOption items", "PaymentOptionsType/PaymentOption");
       }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = (r.zero("PaymentOptionsType/PaymentOption", "CH"), E2[r.enumIndex(1, 2, "PaymentOptionsType/PaymentOption")]!); const a = o.PaymentOption; if (a === undefined) o.PaymentOption = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PaymentOption items", "PaymentOptionsType#1"); } } r.zero("PaymentOptionsType/PaymentOption", "EE"); s = 1; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "PaymentOptionsType#1", "SE(PaymentOption)|EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "PaymentOptionsType");
+      s = 1;
+      continue;
     }
+    if (s === 1 && c === 0) {
+      const x4 = r.bits(5);
+      if ((x4 & 20) !== 0) r.badBits(x4, 20, 5, "PaymentOptionsType/PaymentOption");
+      const y5 = ((x4 >>> 3) & 1);
+      const v3 = E2[y5]!;
+      c = (x4 & 3);
+      const av3 = o.PaymentOption;
+      if (av3 === undefined) o.PaymentOption = [v3];
+      else {
+        av3.push(v3);
+        if (av3.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PaymentOption items", "PaymentOptionsType/PaymentOption");
+      }
+      s = 1;
+      continue;
+    }
+    break;
   }
+  if (o.PaymentOption === undefined) x_PaymentOptionsType(r, s, c);
+  if (c === 1) return o;
+  return x_PaymentOptionsType(r, s, c);
+}
+function x_PaymentOptionsType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "PaymentOptionsType#0", "SE(PaymentOption)");
+    case 1: return r.badEvent(c, 2, "PaymentOptionsType#1", "SE(PaymentOption)|EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "PaymentOptionsType");
 }
 
 function e_PaymentOptionsType(w: BitWriter, o: T.PaymentOptionsType): void {
@@ -447,35 +492,41 @@ const EXP_PaymentOptionsType: readonly string[] = ["SE(PaymentOption)","SE(Payme
 function d_ServiceChargeType(r: BitReader): T.ServiceChargeType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.ServiceTag = d_ServiceTagType(r); s = 1; }
-        else r.badEvent(c, 1, "ServiceChargeType#0", "SE(ServiceTag)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.FreeService = (r.zero("ServiceChargeType/FreeService", "CH"), r.bit() === 1); r.zero("ServiceChargeType/FreeService", "EE"); s = 2; }
-        else r.badEvent(c, 1, "ServiceChargeType#1", "SE(FreeService)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.EnergyTransferType = (r.zero("ServiceChargeType/EnergyTransferType", "CH"), E3[r.enumIndex(4, 10, "ServiceChargeType/EnergyTransferType")]!); r.zero("ServiceChargeType/EnergyTransferType", "EE"); s = 3; }
-        else r.badEvent(c, 1, "ServiceChargeType#2", "SE(EnergyTransferType)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ServiceChargeType#3", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ServiceChargeType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_ServiceChargeType(r, s, c);
+  const v0 = d_ServiceTagType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.ServiceTag = v0;
+  s = 1;
+  if (!(c === 0)) x_ServiceChargeType(r, s, c);
+  const x3 = r.bits(4);
+  if ((x3 & 10) !== 0) r.badBits(x3, 10, 4, "ServiceChargeType/FreeService");
+  const y4 = ((x3 >>> 2) & 1);
+  const v2 = y4 === 1;
+  c = (x3 & 1);
+  o.FreeService = v2;
+  s = 2;
+  if (!(c === 0)) x_ServiceChargeType(r, s, c);
+  const x6 = r.bits(7);
+  if ((x6 & 66) !== 0) r.badBits(x6, 66, 7, "ServiceChargeType/EnergyTransferType");
+  const y7 = ((x6 >>> 2) & 15);
+  if (y7 >= 10) r.enumErr(y7, 10, "ServiceChargeType/EnergyTransferType", r.pos - 6);
+  const v5 = E3[y7]!;
+  c = (x6 & 1);
+  o.EnergyTransferType = v5;
+  s = 3;
+  if (c === 0) return o;
+  return x_ServiceChargeType(r, s, c);
+}
+function x_ServiceChargeType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "ServiceChargeType#0", "SE(ServiceTag)");
+    case 1: return r.badEvent(c, 1, "ServiceChargeType#1", "SE(FreeService)");
+    case 2: return r.badEvent(c, 1, "ServiceChargeType#2", "SE(EnergyTransferType)");
+    case 3: return r.badEvent(c, 1, "ServiceChargeType#3", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "ServiceChargeType");
 }
 
 function e_ServiceChargeType(w: BitWriter, o: T.ServiceChargeType): void {
@@ -499,29 +550,31 @@ const EXP_ServiceChargeType: readonly string[] = ["SE(ServiceTag)","SE(FreeServi
 function d_ServiceType(r: BitReader): T.ServiceType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.ServiceTag = d_ServiceTagType(r); s = 1; }
-        else r.badEvent(c, 1, "ServiceType#0", "SE(ServiceTag)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.FreeService = (r.zero("ServiceType/FreeService", "CH"), r.bit() === 1); r.zero("ServiceType/FreeService", "EE"); s = 2; }
-        else r.badEvent(c, 1, "ServiceType#1", "SE(FreeService)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ServiceType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ServiceType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_ServiceType(r, s, c);
+  const v0 = d_ServiceTagType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.ServiceTag = v0;
+  s = 1;
+  if (!(c === 0)) x_ServiceType(r, s, c);
+  const x3 = r.bits(4);
+  if ((x3 & 10) !== 0) r.badBits(x3, 10, 4, "ServiceType/FreeService");
+  const y4 = ((x3 >>> 2) & 1);
+  const v2 = y4 === 1;
+  c = (x3 & 1);
+  o.FreeService = v2;
+  s = 2;
+  if (c === 0) return o;
+  return x_ServiceType(r, s, c);
+}
+function x_ServiceType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "ServiceType#0", "SE(ServiceTag)");
+    case 1: return r.badEvent(c, 1, "ServiceType#1", "SE(FreeService)");
+    case 2: return r.badEvent(c, 1, "ServiceType#2", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "ServiceType");
 }
 
 function e_ServiceType(w: BitWriter, o: T.ServiceType): void {
@@ -542,43 +595,56 @@ const EXP_ServiceType: readonly string[] = ["SE(ServiceTag)","SE(FreeService)","
 function d_ServiceTagType(r: BitReader): T.ServiceTagType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.ServiceID = (r.zero("ServiceTagType/ServiceID", "CH"), r.uintIn(0, 65535, "ServiceTagType/ServiceID")); r.zero("ServiceTagType/ServiceID", "EE"); s = 1; }
-        else r.badEvent(c, 1, "ServiceTagType#0", "SE(ServiceID)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { o.ServiceName = (r.zero("ServiceTagType/ServiceName", "CH"), r.string(64, 1, "ServiceTagType/ServiceName")); r.zero("ServiceTagType/ServiceName", "EE"); s = 2; }
-        else if (c === 1) { o.ServiceCategory = (r.zero("ServiceTagType/ServiceCategory", "CH"), E1[r.enumIndex(2, 4, "ServiceTagType/ServiceCategory")]!); r.zero("ServiceTagType/ServiceCategory", "EE"); s = 3; }
-        else r.badEvent(c, 2, "ServiceTagType#1", "SE(ServiceName)|SE(ServiceCategory)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.ServiceCategory = (r.zero("ServiceTagType/ServiceCategory", "CH"), E1[r.enumIndex(2, 4, "ServiceTagType/ServiceCategory")]!); r.zero("ServiceTagType/ServiceCategory", "EE"); s = 3; }
-        else r.badEvent(c, 1, "ServiceTagType#2", "SE(ServiceCategory)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(2);
-        if (c === 0) { o.ServiceScope = (r.zero("ServiceTagType/ServiceScope", "CH"), r.string(64, 2, "ServiceTagType/ServiceScope")); r.zero("ServiceTagType/ServiceScope", "EE"); s = 4; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "ServiceTagType#3", "SE(ServiceScope)|EE");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ServiceTagType#4", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ServiceTagType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_ServiceTagType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "ServiceTagType/ServiceID");
+  const v0 = r.uintIn(0, 65535, "ServiceTagType/ServiceID");
+  const x2 = r.bits(3);
+  if ((x2 & 4) !== 0) r.badBits(x2, 4, 3, "ServiceTagType/ServiceID");
+  c = (x2 & 3);
+  o.ServiceID = v0;
+  s = 1;
+  if (c === 0) {
+    const x4 = r.bits(1);
+    if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "ServiceTagType/ServiceName");
+    const v3 = r.string(64, 1, "ServiceTagType/ServiceName");
+    const x5 = r.bits(2);
+    if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "ServiceTagType/ServiceName");
+    c = (x5 & 1);
+    o.ServiceName = v3;
+    s = 2;
   }
+  if (!((s === 1 && c === 1) || (s === 2 && c === 0))) x_ServiceTagType(r, s, c);
+  const x7 = r.bits(6);
+  if ((x7 & 36) !== 0) r.badBits(x7, 36, 6, "ServiceTagType/ServiceCategory");
+  const y8 = ((x7 >>> 3) & 3);
+  const v6 = E1[y8]!;
+  c = (x7 & 3);
+  o.ServiceCategory = v6;
+  s = 3;
+  if (c === 0) {
+    const x10 = r.bits(1);
+    if ((x10 & 1) !== 0) r.badBits(x10, 1, 1, "ServiceTagType/ServiceScope");
+    const v9 = r.string(64, 2, "ServiceTagType/ServiceScope");
+    const x11 = r.bits(2);
+    if ((x11 & 2) !== 0) r.badBits(x11, 2, 2, "ServiceTagType/ServiceScope");
+    c = (x11 & 1);
+    o.ServiceScope = v9;
+    s = 4;
+  }
+  if ((s === 3 && c === 1) || (s === 4 && c === 0)) return o;
+  return x_ServiceTagType(r, s, c);
+}
+function x_ServiceTagType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "ServiceTagType#0", "SE(ServiceID)");
+    case 1: return r.badEvent(c, 2, "ServiceTagType#1", "SE(ServiceName)|SE(ServiceCategory)");
+    case 2: return r.badEvent(c, 1, "ServiceTagType#2", "SE(ServiceCategory)");
+    case 3: return r.badEvent(c, 2, "ServiceTagType#3", "SE(ServiceScope)|EE");
+    case 4: return r.badEvent(c, 1, "ServiceTagType#4", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "ServiceTagType");
 }
 
 function e_ServiceTagType(w: BitWriter, o: T.ServiceTagType): void {
@@ -623,24 +689,46 @@ const EXP_ServiceTagType: readonly string[] = ["SE(ServiceID)","SE(ServiceName)|
 function d_ServiceTagListType(r: BitReader): T.ServiceTagListType {
   const o: any = {};
   let s = 0;
+  let c = r.bits(1);
   for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { { const v = d_ServiceType(r); const a = o.Service; if (a === undefined) o.Service = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Service items", "ServiceTagListType#0"); } } s = 1; }
-        else r.badEvent(c, 1, "ServiceTagListType#0", "SE(Service)");
-        break;
+    if (s === 0 && c === 0) {
+      const v0 = d_ServiceType(r);
+      const x1 = r.bits(2);
+      c = x1;
+      const av0 = o.Service;
+      if (av0 === undefined) o.Service = [v0];
+      else {
+        av0.push(v0);
+        if (av0.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Service items", "ServiceTagListType/Service");
       }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_ServiceType(r); const a = o.Service; if (a === undefined) o.Service = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Service items", "ServiceTagListType#1"); } } s = 1; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "ServiceTagListType#1", "SE(Service)|EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ServiceTagListType");
+      s = 1;
+      continue;
     }
+    if (s === 1 && c === 0) {
+      const v2 = d_ServiceType(r);
+      const x3 = r.bits(2);
+      c = x3;
+      const av2 = o.Service;
+      if (av2 === undefined) o.Service = [v2];
+      else {
+        av2.push(v2);
+        if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Service items", "ServiceTagListType/Service");
+      }
+      s = 1;
+      continue;
+    }
+    break;
   }
+  if (o.Service === undefined) x_ServiceTagListType(r, s, c);
+  if (c === 1) return o;
+  return x_ServiceTagListType(r, s, c);
+}
+function x_ServiceTagListType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "ServiceTagListType#0", "SE(Service)");
+    case 1: return r.badEvent(c, 2, "ServiceTagListType#1", "SE(Service)|EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "ServiceTagListType");
 }
 
 function e_ServiceTagListType(w: BitWriter, o: T.ServiceTagListType): void {
@@ -667,23 +755,25 @@ const EXP_ServiceTagListType: readonly string[] = ["SE(Service)","SE(Service)|EE
 function d_ServiceDetailReqType(r: BitReader): T.ServiceDetailReqType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.ServiceID = (r.zero("ServiceDetailReqType/ServiceID", "CH"), r.uintIn(0, 65535, "ServiceDetailReqType/ServiceID")); r.zero("ServiceDetailReqType/ServiceID", "EE"); s = 1; }
-        else r.badEvent(c, 1, "ServiceDetailReqType#0", "SE(ServiceID)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ServiceDetailReqType#1", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ServiceDetailReqType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_ServiceDetailReqType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "ServiceDetailReqType/ServiceID");
+  const v0 = r.uintIn(0, 65535, "ServiceDetailReqType/ServiceID");
+  const x2 = r.bits(2);
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "ServiceDetailReqType/ServiceID");
+  c = (x2 & 1);
+  o.ServiceID = v0;
+  s = 1;
+  if (c === 0) return o;
+  return x_ServiceDetailReqType(r, s, c);
+}
+function x_ServiceDetailReqType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "ServiceDetailReqType#0", "SE(ServiceID)");
+    case 1: return r.badEvent(c, 1, "ServiceDetailReqType#1", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "ServiceDetailReqType");
 }
 
 function e_ServiceDetailReqType(w: BitWriter, o: T.ServiceDetailReqType): void {
@@ -701,36 +791,43 @@ const EXP_ServiceDetailReqType: readonly string[] = ["SE(ServiceID)","EE"];
 function d_ServiceDetailResType(r: BitReader): T.ServiceDetailResType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.ResponseCode = (r.zero("ServiceDetailResType/ResponseCode", "CH"), E0[r.enumIndex(5, 23, "ServiceDetailResType/ResponseCode")]!); r.zero("ServiceDetailResType/ResponseCode", "EE"); s = 1; }
-        else r.badEvent(c, 1, "ServiceDetailResType#0", "SE(ResponseCode)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.ServiceID = (r.zero("ServiceDetailResType/ServiceID", "CH"), r.uintIn(0, 65535, "ServiceDetailResType/ServiceID")); r.zero("ServiceDetailResType/ServiceID", "EE"); s = 2; }
-        else r.badEvent(c, 1, "ServiceDetailResType#1", "SE(ServiceID)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { o.ServiceParameterList = d_ServiceParameterListType(r); s = 3; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "ServiceDetailResType#2", "SE(ServiceParameterList)|EE");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ServiceDetailResType#3", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ServiceDetailResType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_ServiceDetailResType(r, s, c);
+  const x1 = r.bits(8);
+  if ((x1 & 130) !== 0) r.badBits(x1, 130, 8, "ServiceDetailResType/ResponseCode");
+  const y2 = ((x1 >>> 2) & 31);
+  if (y2 >= 23) r.enumErr(y2, 23, "ServiceDetailResType/ResponseCode", r.pos - 7);
+  const v0 = E0[y2]!;
+  c = (x1 & 1);
+  o.ResponseCode = v0;
+  s = 1;
+  if (!(c === 0)) x_ServiceDetailResType(r, s, c);
+  const x4 = r.bits(1);
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "ServiceDetailResType/ServiceID");
+  const v3 = r.uintIn(0, 65535, "ServiceDetailResType/ServiceID");
+  const x5 = r.bits(3);
+  if ((x5 & 4) !== 0) r.badBits(x5, 4, 3, "ServiceDetailResType/ServiceID");
+  c = (x5 & 3);
+  o.ServiceID = v3;
+  s = 2;
+  if (c === 0) {
+    const v6 = d_ServiceParameterListType(r);
+    const x7 = r.bits(1);
+    c = x7;
+    o.ServiceParameterList = v6;
+    s = 3;
   }
+  if ((s === 2 && c === 1) || (s === 3 && c === 0)) return o;
+  return x_ServiceDetailResType(r, s, c);
+}
+function x_ServiceDetailResType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "ServiceDetailResType#0", "SE(ResponseCode)");
+    case 1: return r.badEvent(c, 1, "ServiceDetailResType#1", "SE(ServiceID)");
+    case 2: return r.badEvent(c, 2, "ServiceDetailResType#2", "SE(ServiceParameterList)|EE");
+    case 3: return r.badEvent(c, 1, "ServiceDetailResType#3", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "ServiceDetailResType");
 }
 
 function e_ServiceDetailResType(w: BitWriter, o: T.ServiceDetailResType): void {
@@ -762,24 +859,46 @@ const EXP_ServiceDetailResType: readonly string[] = ["SE(ResponseCode)","SE(Serv
 function d_ServiceParameterListType(r: BitReader): T.ServiceParameterListType {
   const o: any = {};
   let s = 0;
+  let c = r.bits(1);
   for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { { const v = d_ParameterSetType(r); const a = o.ParameterSet; if (a === undefined) o.ParameterSet = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 ParameterSet items", "ServiceParameterListType#0"); } } s = 1; }
-        else r.badEvent(c, 1, "ServiceParameterListType#0", "SE(ParameterSet)");
-        break;
+    if (s === 0 && c === 0) {
+      const v0 = d_ParameterSetType(r);
+      const x1 = r.bits(2);
+      c = x1;
+      const av0 = o.ParameterSet;
+      if (av0 === undefined) o.ParameterSet = [v0];
+      else {
+        av0.push(v0);
+        if (av0.length > 4096) r.fail("EXI_LIMIT", "more than 4096 ParameterSet items", "ServiceParameterListType/ParameterSet");
       }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_ParameterSetType(r); const a = o.ParameterSet; if (a === undefined) o.ParameterSet = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 ParameterSet items", "ServiceParameterListType#1"); } } s = 1; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "ServiceParameterListType#1", "SE(ParameterSet)|EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ServiceParameterListType");
+      s = 1;
+      continue;
     }
+    if (s === 1 && c === 0) {
+      const v2 = d_ParameterSetType(r);
+      const x3 = r.bits(2);
+      c = x3;
+      const av2 = o.ParameterSet;
+      if (av2 === undefined) o.ParameterSet = [v2];
+      else {
+        av2.push(v2);
+        if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 ParameterSet items", "ServiceParameterListType/ParameterSet");
+      }
+      s = 1;
+      continue;
+    }
+    break;
   }
+  if (o.ParameterSet === undefined) x_ServiceParameterListType(r, s, c);
+  if (c === 1) return o;
+  return x_ServiceParameterListType(r, s, c);
+}
+function x_ServiceParameterListType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "ServiceParameterListType#0", "SE(ParameterSet)");
+    case 1: return r.badEvent(c, 2, "ServiceParameterListType#1", "SE(ParameterSet)|EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "ServiceParameterListType");
 }
 
 function e_ServiceParameterListType(w: BitWriter, o: T.ServiceParameterListType): void {
@@ -806,30 +925,56 @@ const EXP_ServiceParameterListType: readonly string[] = ["SE(ParameterSet)","SE(
 function d_ParameterSetType(r: BitReader): T.ParameterSetType {
   const o: any = {};
   let s = 0;
+  let c = r.bits(1);
+  if (!(c === 0)) x_ParameterSetType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "ParameterSetType/ParameterSetID");
+  const v0 = r.intIn(-32768, 32767, "ParameterSetType/ParameterSetID");
+  const x2 = r.bits(2);
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "ParameterSetType/ParameterSetID");
+  c = (x2 & 1);
+  o.ParameterSetID = v0;
+  s = 1;
   for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.ParameterSetID = (r.zero("ParameterSetType/ParameterSetID", "CH"), r.intIn(-32768, 32767, "ParameterSetType/ParameterSetID")); r.zero("ParameterSetType/ParameterSetID", "EE"); s = 1; }
-        else r.badEvent(c, 1, "ParameterSetType#0", "SE(ParameterSetID)");
-        break;
+    if (s === 1 && c === 0) {
+      const v3 = d_ParameterType(r);
+      const x4 = r.bits(2);
+      c = x4;
+      const av3 = o.Parameter;
+      if (av3 === undefined) o.Parameter = [v3];
+      else {
+        av3.push(v3);
+        if (av3.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Parameter items", "ParameterSetType/Parameter");
       }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { { const v = d_ParameterType(r); const a = o.Parameter; if (a === undefined) o.Parameter = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Parameter items", "ParameterSetType#1"); } } s = 2; }
-        else r.badEvent(c, 1, "ParameterSetType#1", "SE(Parameter)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_ParameterType(r); const a = o.Parameter; if (a === undefined) o.Parameter = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Parameter items", "ParameterSetType#2"); } } s = 2; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "ParameterSetType#2", "SE(Parameter)|EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ParameterSetType");
+      s = 2;
+      continue;
     }
+    if (s === 2 && c === 0) {
+      const v5 = d_ParameterType(r);
+      const x6 = r.bits(2);
+      c = x6;
+      const av5 = o.Parameter;
+      if (av5 === undefined) o.Parameter = [v5];
+      else {
+        av5.push(v5);
+        if (av5.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Parameter items", "ParameterSetType/Parameter");
+      }
+      s = 2;
+      continue;
+    }
+    break;
   }
+  if (o.Parameter === undefined) x_ParameterSetType(r, s, c);
+  if (c === 1) return o;
+  return x_ParameterSetType(r, s, c);
+}
+function x_ParameterSetType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "ParameterSetType#0", "SE(ParameterSetID)");
+    case 1: return r.badEvent(c, 1, "ParameterSetType#1", "SE(Parameter)");
+    case 2: return r.badEvent(c, 2, "ParameterSetType#2", "SE(Parameter)|EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "ParameterSetType");
 }
 
 function e_ParameterSetType(w: BitWriter, o: T.ParameterSetType): void {
@@ -862,70 +1007,92 @@ const EXP_ParameterSetType: readonly string[] = ["SE(ParameterSetID)","SE(Parame
 function d_ParameterType(r: BitReader): T.ParameterType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Name = r.string(65536, 3, "ParameterType@Name"); s = 1; }
-        else r.badEvent(c, 1, "ParameterType#0", "AT(Name)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.ValueType = E4[r.enumIndex(3, 6, "ParameterType@ValueType")]!; s = 2; }
-        else r.badEvent(c, 1, "ParameterType#1", "AT(ValueType)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(3);
-        if (c === 0) { o.boolValue = (r.zero("ParameterType/boolValue", "CH"), r.bit() === 1); r.zero("ParameterType/boolValue", "EE"); s = 3; }
-        else if (c === 1) { o.byteValue = (r.zero("ParameterType/byteValue", "CH"), r.ranged(8, -128, 127, "ParameterType/byteValue")); r.zero("ParameterType/byteValue", "EE"); s = 4; }
-        else if (c === 2) { o.shortValue = (r.zero("ParameterType/shortValue", "CH"), r.intIn(-32768, 32767, "ParameterType/shortValue")); r.zero("ParameterType/shortValue", "EE"); s = 5; }
-        else if (c === 3) { o.intValue = (r.zero("ParameterType/intValue", "CH"), r.intIn(-2147483648, 2147483647, "ParameterType/intValue")); r.zero("ParameterType/intValue", "EE"); s = 6; }
-        else if (c === 4) { o.physicalValue = d_PhysicalValueType(r); s = 7; }
-        else if (c === 5) { o.stringValue = (r.zero("ParameterType/stringValue", "CH"), r.string(65536, 4, "ParameterType/stringValue")); r.zero("ParameterType/stringValue", "EE"); s = 8; }
-        else r.badEvent(c, 3, "ParameterType#2", "SE(boolValue)|SE(byteValue)|SE(shortValue)|SE(intValue)|SE(physicalValue)|SE(stringValue)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ParameterType#3", "EE");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ParameterType#4", "EE");
-        break;
-      }
-      case 5: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ParameterType#5", "EE");
-        break;
-      }
-      case 6: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ParameterType#6", "EE");
-        break;
-      }
-      case 7: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ParameterType#7", "EE");
-        break;
-      }
-      case 8: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ParameterType#8", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ParameterType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_ParameterType(r, s, c);
+  const v0 = r.string(65536, 3, "ParameterType@Name");
+  const x1 = r.bits(1);
+  c = x1;
+  o.Name = v0;
+  s = 1;
+  if (!(c === 0)) x_ParameterType(r, s, c);
+  const x3 = r.bits(6);
+  const y4 = ((x3 >>> 3) & 7);
+  if (y4 >= 6) r.enumErr(y4, 6, "ParameterType@ValueType", r.pos - 6);
+  const v2 = E4[y4]!;
+  c = (x3 & 7);
+  o.ValueType = v2;
+  s = 2;
+  if (c === 0) {
+    const x6 = r.bits(4);
+    if ((x6 & 10) !== 0) r.badBits(x6, 10, 4, "ParameterType/boolValue");
+    const y7 = ((x6 >>> 2) & 1);
+    const v5 = y7 === 1;
+    c = (x6 & 1);
+    o.boolValue = v5;
+    s = 3;
   }
+  if ((s === 2 && c === 1)) {
+    const x9 = r.bits(11);
+    if ((x9 & 1026) !== 0) r.badBits(x9, 1026, 11, "ParameterType/byteValue");
+    const y10 = ((x9 >>> 2) & 255);
+    const v8 = y10 - 128;
+    c = (x9 & 1);
+    o.byteValue = v8;
+    s = 4;
+  }
+  if ((s === 2 && c === 2)) {
+    const x12 = r.bits(1);
+    if ((x12 & 1) !== 0) r.badBits(x12, 1, 1, "ParameterType/shortValue");
+    const v11 = r.intIn(-32768, 32767, "ParameterType/shortValue");
+    const x13 = r.bits(2);
+    if ((x13 & 2) !== 0) r.badBits(x13, 2, 2, "ParameterType/shortValue");
+    c = (x13 & 1);
+    o.shortValue = v11;
+    s = 5;
+  }
+  if ((s === 2 && c === 3)) {
+    const x15 = r.bits(1);
+    if ((x15 & 1) !== 0) r.badBits(x15, 1, 1, "ParameterType/intValue");
+    const v14 = r.intIn(-2147483648, 2147483647, "ParameterType/intValue");
+    const x16 = r.bits(2);
+    if ((x16 & 2) !== 0) r.badBits(x16, 2, 2, "ParameterType/intValue");
+    c = (x16 & 1);
+    o.intValue = v14;
+    s = 6;
+  }
+  if ((s === 2 && c === 4)) {
+    const v17 = d_PhysicalValueType(r);
+    const x18 = r.bits(1);
+    c = x18;
+    o.physicalValue = v17;
+    s = 7;
+  }
+  if ((s === 2 && c === 5)) {
+    const x20 = r.bits(1);
+    if ((x20 & 1) !== 0) r.badBits(x20, 1, 1, "ParameterType/stringValue");
+    const v19 = r.string(65536, 4, "ParameterType/stringValue");
+    const x21 = r.bits(2);
+    if ((x21 & 2) !== 0) r.badBits(x21, 2, 2, "ParameterType/stringValue");
+    c = (x21 & 1);
+    o.stringValue = v19;
+    s = 8;
+  }
+  if ((s === 3 && c === 0) || (s === 4 && c === 0) || (s === 5 && c === 0) || (s === 6 && c === 0) || (s === 7 && c === 0) || (s === 8 && c === 0)) return o;
+  return x_ParameterType(r, s, c);
+}
+function x_ParameterType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "ParameterType#0", "AT(Name)");
+    case 1: return r.badEvent(c, 1, "ParameterType#1", "AT(ValueType)");
+    case 2: return r.badEvent(c, 3, "ParameterType#2", "SE(boolValue)|SE(byteValue)|SE(shortValue)|SE(intValue)|SE(physicalValue)|SE(stringValue)");
+    case 3: return r.badEvent(c, 1, "ParameterType#3", "EE");
+    case 4: return r.badEvent(c, 1, "ParameterType#4", "EE");
+    case 5: return r.badEvent(c, 1, "ParameterType#5", "EE");
+    case 6: return r.badEvent(c, 1, "ParameterType#6", "EE");
+    case 7: return r.badEvent(c, 1, "ParameterType#7", "EE");
+    case 8: return r.badEvent(c, 1, "ParameterType#8", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "ParameterType");
 }
 
 function e_ParameterType(w: BitWriter, o: T.ParameterType): void {
@@ -1003,36 +1170,46 @@ const EXP_ParameterType: readonly string[] = ["AT(Name)","AT(ValueType)","SE(boo
 function d_PhysicalValueType(r: BitReader): T.PhysicalValueType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Multiplier = (r.zero("PhysicalValueType/Multiplier", "CH"), r.ranged(3, -3, 3, "PhysicalValueType/Multiplier")); r.zero("PhysicalValueType/Multiplier", "EE"); s = 1; }
-        else r.badEvent(c, 1, "PhysicalValueType#0", "SE(Multiplier)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { o.Unit = (r.zero("PhysicalValueType/Unit", "CH"), E5[r.enumIndex(4, 10, "PhysicalValueType/Unit")]!); r.zero("PhysicalValueType/Unit", "EE"); s = 2; }
-        else if (c === 1) { o.Value = (r.zero("PhysicalValueType/Value", "CH"), r.intIn(-32768, 32767, "PhysicalValueType/Value")); r.zero("PhysicalValueType/Value", "EE"); s = 3; }
-        else r.badEvent(c, 2, "PhysicalValueType#1", "SE(Unit)|SE(Value)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.Value = (r.zero("PhysicalValueType/Value", "CH"), r.intIn(-32768, 32767, "PhysicalValueType/Value")); r.zero("PhysicalValueType/Value", "EE"); s = 3; }
-        else r.badEvent(c, 1, "PhysicalValueType#2", "SE(Value)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "PhysicalValueType#3", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "PhysicalValueType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_PhysicalValueType(r, s, c);
+  const x1 = r.bits(7);
+  if ((x1 & 68) !== 0) r.badBits(x1, 68, 7, "PhysicalValueType/Multiplier");
+  const y2 = ((x1 >>> 3) & 7);
+  if (y2 > 6) r.rangeErr(y2 + -3, 3, "PhysicalValueType/Multiplier", r.pos - 6);
+  const v0 = y2 - 3;
+  c = (x1 & 3);
+  o.Multiplier = v0;
+  s = 1;
+  if (c === 0) {
+    const x4 = r.bits(7);
+    if ((x4 & 66) !== 0) r.badBits(x4, 66, 7, "PhysicalValueType/Unit");
+    const y5 = ((x4 >>> 2) & 15);
+    if (y5 >= 10) r.enumErr(y5, 10, "PhysicalValueType/Unit", r.pos - 6);
+    const v3 = E5[y5]!;
+    c = (x4 & 1);
+    o.Unit = v3;
+    s = 2;
   }
+  if (!((s === 1 && c === 1) || (s === 2 && c === 0))) x_PhysicalValueType(r, s, c);
+  const x7 = r.bits(1);
+  if ((x7 & 1) !== 0) r.badBits(x7, 1, 1, "PhysicalValueType/Value");
+  const v6 = r.intIn(-32768, 32767, "PhysicalValueType/Value");
+  const x8 = r.bits(2);
+  if ((x8 & 2) !== 0) r.badBits(x8, 2, 2, "PhysicalValueType/Value");
+  c = (x8 & 1);
+  o.Value = v6;
+  s = 3;
+  if (c === 0) return o;
+  return x_PhysicalValueType(r, s, c);
+}
+function x_PhysicalValueType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "PhysicalValueType#0", "SE(Multiplier)");
+    case 1: return r.badEvent(c, 2, "PhysicalValueType#1", "SE(Unit)|SE(Value)");
+    case 2: return r.badEvent(c, 1, "PhysicalValueType#2", "SE(Value)");
+    case 3: return r.badEvent(c, 1, "PhysicalValueType#3", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "PhysicalValueType");
 }
 
 function e_PhysicalValueType(w: BitWriter, o: T.PhysicalValueType): void {
@@ -1062,29 +1239,31 @@ const EXP_PhysicalValueType: readonly string[] = ["SE(Multiplier)","SE(Unit)|SE(
 function d_ServicePaymentSelectionReqType(r: BitReader): T.ServicePaymentSelectionReqType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.SelectedPaymentOption = (r.zero("ServicePaymentSelectionReqType/SelectedPaymentOption", "CH"), E2[r.enumIndex(1, 2, "ServicePaymentSelectionReqType/SelectedPaymentOption")]!); r.zero("ServicePaymentSelectionReqType/SelectedPaymentOption", "EE"); s = 1; }
-        else r.badEvent(c, 1, "ServicePaymentSelectionReqType#0", "SE(SelectedPaymentOption)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.SelectedServiceList = d_SelectedServiceListType(r); s = 2; }
-        else r.badEvent(c, 1, "ServicePaymentSelectionReqType#1", "SE(SelectedServiceList)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ServicePaymentSelectionReqType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ServicePaymentSelectionReqType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_ServicePaymentSelectionReqType(r, s, c);
+  const x1 = r.bits(4);
+  if ((x1 & 10) !== 0) r.badBits(x1, 10, 4, "ServicePaymentSelectionReqType/SelectedPaymentOption");
+  const y2 = ((x1 >>> 2) & 1);
+  const v0 = E2[y2]!;
+  c = (x1 & 1);
+  o.SelectedPaymentOption = v0;
+  s = 1;
+  if (!(c === 0)) x_ServicePaymentSelectionReqType(r, s, c);
+  const v3 = d_SelectedServiceListType(r);
+  const x4 = r.bits(1);
+  c = x4;
+  o.SelectedServiceList = v3;
+  s = 2;
+  if (c === 0) return o;
+  return x_ServicePaymentSelectionReqType(r, s, c);
+}
+function x_ServicePaymentSelectionReqType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "ServicePaymentSelectionReqType#0", "SE(SelectedPaymentOption)");
+    case 1: return r.badEvent(c, 1, "ServicePaymentSelectionReqType#1", "SE(SelectedServiceList)");
+    case 2: return r.badEvent(c, 1, "ServicePaymentSelectionReqType#2", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "ServicePaymentSelectionReqType");
 }
 
 function e_ServicePaymentSelectionReqType(w: BitWriter, o: T.ServicePaymentSelectionReqType): void {
@@ -1105,24 +1284,46 @@ const EXP_ServicePaymentSelectionReqType: readonly string[] = ["SE(SelectedPayme
 function d_SelectedServiceListType(r: BitReader): T.SelectedServiceListType {
   const o: any = {};
   let s = 0;
+  let c = r.bits(1);
   for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { { const v = d_SelectedServiceType(r); const a = o.SelectedService; if (a === undefined) o.SelectedService = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SelectedService items", "SelectedServiceListType#0"); } } s = 1; }
-        else r.badEvent(c, 1, "SelectedServiceListType#0", "SE(SelectedService)");
-        break;
+    if (s === 0 && c === 0) {
+      const v0 = d_SelectedServiceType(r);
+      const x1 = r.bits(2);
+      c = x1;
+      const av0 = o.SelectedService;
+      if (av0 === undefined) o.SelectedService = [v0];
+      else {
+        av0.push(v0);
+        if (av0.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SelectedService items", "SelectedServiceListType/SelectedService");
       }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_SelectedServiceType(r); const a = o.SelectedService; if (a === undefined) o.SelectedService = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SelectedService items", "SelectedServiceListType#1"); } } s = 1; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "SelectedServiceListType#1", "SE(SelectedService)|EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "SelectedServiceListType");
+      s = 1;
+      continue;
     }
+    if (s === 1 && c === 0) {
+      const v2 = d_SelectedServiceType(r);
+      const x3 = r.bits(2);
+      c = x3;
+      const av2 = o.SelectedService;
+      if (av2 === undefined) o.SelectedService = [v2];
+      else {
+        av2.push(v2);
+        if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SelectedService items", "SelectedServiceListType/SelectedService");
+      }
+      s = 1;
+      continue;
+    }
+    break;
   }
+  if (o.SelectedService === undefined) x_SelectedServiceListType(r, s, c);
+  if (c === 1) return o;
+  return x_SelectedServiceListType(r, s, c);
+}
+function x_SelectedServiceListType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "SelectedServiceListType#0", "SE(SelectedService)");
+    case 1: return r.badEvent(c, 2, "SelectedServiceListType#1", "SE(SelectedService)|EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "SelectedServiceListType");
 }
 
 function e_SelectedServiceListType(w: BitWriter, o: T.SelectedServiceListType): void {
@@ -1149,30 +1350,36 @@ const EXP_SelectedServiceListType: readonly string[] = ["SE(SelectedService)","S
 function d_SelectedServiceType(r: BitReader): T.SelectedServiceType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.ServiceID = (r.zero("SelectedServiceType/ServiceID", "CH"), r.uintIn(0, 65535, "SelectedServiceType/ServiceID")); r.zero("SelectedServiceType/ServiceID", "EE"); s = 1; }
-        else r.badEvent(c, 1, "SelectedServiceType#0", "SE(ServiceID)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { o.ParameterSetID = (r.zero("SelectedServiceType/ParameterSetID", "CH"), r.intIn(-32768, 32767, "SelectedServiceType/ParameterSetID")); r.zero("SelectedServiceType/ParameterSetID", "EE"); s = 2; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "SelectedServiceType#1", "SE(ParameterSetID)|EE");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "SelectedServiceType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "SelectedServiceType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_SelectedServiceType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "SelectedServiceType/ServiceID");
+  const v0 = r.uintIn(0, 65535, "SelectedServiceType/ServiceID");
+  const x2 = r.bits(3);
+  if ((x2 & 4) !== 0) r.badBits(x2, 4, 3, "SelectedServiceType/ServiceID");
+  c = (x2 & 3);
+  o.ServiceID = v0;
+  s = 1;
+  if (c === 0) {
+    const x4 = r.bits(1);
+    if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "SelectedServiceType/ParameterSetID");
+    const v3 = r.intIn(-32768, 32767, "SelectedServiceType/ParameterSetID");
+    const x5 = r.bits(2);
+    if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "SelectedServiceType/ParameterSetID");
+    c = (x5 & 1);
+    o.ParameterSetID = v3;
+    s = 2;
   }
+  if ((s === 1 && c === 1) || (s === 2 && c === 0)) return o;
+  return x_SelectedServiceType(r, s, c);
+}
+function x_SelectedServiceType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "SelectedServiceType#0", "SE(ServiceID)");
+    case 1: return r.badEvent(c, 2, "SelectedServiceType#1", "SE(ParameterSetID)|EE");
+    case 2: return r.badEvent(c, 1, "SelectedServiceType#2", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "SelectedServiceType");
 }
 
 function e_SelectedServiceType(w: BitWriter, o: T.SelectedServiceType): void {
@@ -1202,23 +1409,25 @@ const EXP_SelectedServiceType: readonly string[] = ["SE(ServiceID)","SE(Paramete
 function d_ServicePaymentSelectionResType(r: BitReader): T.ServicePaymentSelectionResType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.ResponseCode = (r.zero("ServicePaymentSelectionResType/ResponseCode", "CH"), E0[r.enumIndex(5, 23, "ServicePaymentSelectionResType/ResponseCode")]!); r.zero("ServicePaymentSelectionResType/ResponseCode", "EE"); s = 1; }
-        else r.badEvent(c, 1, "ServicePaymentSelectionResType#0", "SE(ResponseCode)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ServicePaymentSelectionResType#1", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ServicePaymentSelectionResType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_ServicePaymentSelectionResType(r, s, c);
+  const x1 = r.bits(8);
+  if ((x1 & 130) !== 0) r.badBits(x1, 130, 8, "ServicePaymentSelectionResType/ResponseCode");
+  const y2 = ((x1 >>> 2) & 31);
+  if (y2 >= 23) r.enumErr(y2, 23, "ServicePaymentSelectionResType/ResponseCode", r.pos - 7);
+  const v0 = E0[y2]!;
+  c = (x1 & 1);
+  o.ResponseCode = v0;
+  s = 1;
+  if (c === 0) return o;
+  return x_ServicePaymentSelectionResType(r, s, c);
+}
+function x_ServicePaymentSelectionResType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "ServicePaymentSelectionResType#0", "SE(ResponseCode)");
+    case 1: return r.badEvent(c, 1, "ServicePaymentSelectionResType#1", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "ServicePaymentSelectionResType");
 }
 
 function e_ServicePaymentSelectionResType(w: BitWriter, o: T.ServicePaymentSelectionResType): void {
@@ -1234,29 +1443,32 @@ const EXP_ServicePaymentSelectionResType: readonly string[] = ["SE(ResponseCode)
 function d_PaymentDetailsReqType(r: BitReader): T.PaymentDetailsReqType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.ContractID = (r.zero("PaymentDetailsReqType/ContractID", "CH"), r.string(64, 5, "PaymentDetailsReqType/ContractID")); r.zero("PaymentDetailsReqType/ContractID", "EE"); s = 1; }
-        else r.badEvent(c, 1, "PaymentDetailsReqType#0", "SE(ContractID)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.ContractSignatureCertChain = d_CertificateChainType(r); s = 2; }
-        else r.badEvent(c, 1, "PaymentDetailsReqType#1", "SE(ContractSignatureCertChain)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "PaymentDetailsReqType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "PaymentDetailsReqType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_PaymentDetailsReqType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "PaymentDetailsReqType/ContractID");
+  const v0 = r.string(64, 5, "PaymentDetailsReqType/ContractID");
+  const x2 = r.bits(2);
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "PaymentDetailsReqType/ContractID");
+  c = (x2 & 1);
+  o.ContractID = v0;
+  s = 1;
+  if (!(c === 0)) x_PaymentDetailsReqType(r, s, c);
+  const v3 = d_CertificateChainType(r);
+  const x4 = r.bits(1);
+  c = x4;
+  o.ContractSignatureCertChain = v3;
+  s = 2;
+  if (c === 0) return o;
+  return x_PaymentDetailsReqType(r, s, c);
+}
+function x_PaymentDetailsReqType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "PaymentDetailsReqType#0", "SE(ContractID)");
+    case 1: return r.badEvent(c, 1, "PaymentDetailsReqType#1", "SE(ContractSignatureCertChain)");
+    case 2: return r.badEvent(c, 1, "PaymentDetailsReqType#2", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "PaymentDetailsReqType");
 }
 
 function e_PaymentDetailsReqType(w: BitWriter, o: T.PaymentDetailsReqType): void {
@@ -1279,30 +1491,33 @@ const EXP_PaymentDetailsReqType: readonly string[] = ["SE(ContractID)","SE(Contr
 function d_CertificateChainType(r: BitReader): T.CertificateChainType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Certificate = (r.zero("CertificateChainType/Certificate", "CH"), r.binary(1200, "CertificateChainType/Certificate")); r.zero("CertificateChainType/Certificate", "EE"); s = 1; }
-        else r.badEvent(c, 1, "CertificateChainType#0", "SE(Certificate)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { o.SubCertificates = d_SubCertificatesType(r); s = 2; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "CertificateChainType#1", "SE(SubCertificates)|EE");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "CertificateChainType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "CertificateChainType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_CertificateChainType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "CertificateChainType/Certificate");
+  const v0 = r.binary(1200, "CertificateChainType/Certificate");
+  const x2 = r.bits(3);
+  if ((x2 & 4) !== 0) r.badBits(x2, 4, 3, "CertificateChainType/Certificate");
+  c = (x2 & 3);
+  o.Certificate = v0;
+  s = 1;
+  if (c === 0) {
+    const v3 = d_SubCertificatesType(r);
+    const x4 = r.bits(1);
+    c = x4;
+    o.SubCertificates = v3;
+    s = 2;
   }
+  if ((s === 1 && c === 1) || (s === 2 && c === 0)) return o;
+  return x_CertificateChainType(r, s, c);
+}
+function x_CertificateChainType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "CertificateChainType#0", "SE(Certificate)");
+    case 1: return r.badEvent(c, 2, "CertificateChainType#1", "SE(SubCertificates)|EE");
+    case 2: return r.badEvent(c, 1, "CertificateChainType#2", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "CertificateChainType");
 }
 
 function e_CertificateChainType(w: BitWriter, o: T.CertificateChainType): void {
@@ -1331,24 +1546,52 @@ const EXP_CertificateChainType: readonly string[] = ["SE(Certificate)","SE(SubCe
 function d_SubCertificatesType(r: BitReader): T.SubCertificatesType {
   const o: any = {};
   let s = 0;
+  let c = r.bits(1);
   for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { { const v = (r.zero("SubCertificatesType/Certificate", "CH"), r.binary(1200, "SubCertificatesType/Certificate")); const a = o.Certificate; if (a === undefined) o.Certificate = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Certificate items", "SubCertificatesType#0"); } } r.zero("SubCertificatesType/Certificate", "EE"); s = 1; }
-        else r.badEvent(c, 1, "SubCertificatesType#0", "SE(Certificate)");
-        break;
+    if (s === 0 && c === 0) {
+      const x1 = r.bits(1);
+      if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "SubCertificatesType/Certificate");
+      const v0 = r.binary(1200, "SubCertificatesType/Certificate");
+      const x2 = r.bits(3);
+      if ((x2 & 4) !== 0) r.badBits(x2, 4, 3, "SubCertificatesType/Certificate");
+      c = (x2 & 3);
+      const av0 = o.Certificate;
+      if (av0 === undefined) o.Certificate = [v0];
+      else {
+        av0.push(v0);
+        if (av0.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Certificate items", "SubCertificatesType/Certificate");
       }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = (r.zero("SubCertificatesType/Certificate", "CH"), r.binary(1200, "SubCertificatesType/Certificate")); const a = o.Certificate; if (a === undefined) o.Certificate = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Certificate items", "SubCertificatesType#1"); } } r.zero("SubCertificatesType/Certificate", "EE"); s = 1; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "SubCertificatesType#1", "SE(Certificate)|EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "SubCertificatesType");
+      s = 1;
+      continue;
     }
+    if (s === 1 && c === 0) {
+      const x4 = r.bits(1);
+      if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "SubCertificatesType/Certificate");
+      const v3 = r.binary(1200, "SubCertificatesType/Certificate");
+      const x5 = r.bits(3);
+      if ((x5 & 4) !== 0) r.badBits(x5, 4, 3, "SubCertificatesType/Certificate");
+      c = (x5 & 3);
+      const av3 = o.Certificate;
+      if (av3 === undefined) o.Certificate = [v3];
+      else {
+        av3.push(v3);
+        if (av3.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Certificate items", "SubCertificatesType/Certificate");
+      }
+      s = 1;
+      continue;
+    }
+    break;
   }
+  if (o.Certificate === undefined) x_SubCertificatesType(r, s, c);
+  if (c === 1) return o;
+  return x_SubCertificatesType(r, s, c);
+}
+function x_SubCertificatesType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "SubCertificatesType#0", "SE(Certificate)");
+    case 1: return r.badEvent(c, 2, "SubCertificatesType#1", "SE(Certificate)|EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "SubCertificatesType");
 }
 
 function e_SubCertificatesType(w: BitWriter, o: T.SubCertificatesType): void {
@@ -1376,35 +1619,45 @@ const EXP_SubCertificatesType: readonly string[] = ["SE(Certificate)","SE(Certif
 function d_PaymentDetailsResType(r: BitReader): T.PaymentDetailsResType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.ResponseCode = (r.zero("PaymentDetailsResType/ResponseCode", "CH"), E0[r.enumIndex(5, 23, "PaymentDetailsResType/ResponseCode")]!); r.zero("PaymentDetailsResType/ResponseCode", "EE"); s = 1; }
-        else r.badEvent(c, 1, "PaymentDetailsResType#0", "SE(ResponseCode)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.GenChallenge = (r.zero("PaymentDetailsResType/GenChallenge", "CH"), r.string(65536, 6, "PaymentDetailsResType/GenChallenge")); r.zero("PaymentDetailsResType/GenChallenge", "EE"); s = 2; }
-        else r.badEvent(c, 1, "PaymentDetailsResType#1", "SE(GenChallenge)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.DateTimeNow = (r.zero("PaymentDetailsResType/DateTimeNow", "CH"), r.bigIn(true, -9223372036854775808n, 9223372036854775807n, "PaymentDetailsResType/DateTimeNow")); r.zero("PaymentDetailsResType/DateTimeNow", "EE"); s = 3; }
-        else r.badEvent(c, 1, "PaymentDetailsResType#2", "SE(DateTimeNow)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "PaymentDetailsResType#3", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "PaymentDetailsResType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_PaymentDetailsResType(r, s, c);
+  const x1 = r.bits(8);
+  if ((x1 & 130) !== 0) r.badBits(x1, 130, 8, "PaymentDetailsResType/ResponseCode");
+  const y2 = ((x1 >>> 2) & 31);
+  if (y2 >= 23) r.enumErr(y2, 23, "PaymentDetailsResType/ResponseCode", r.pos - 7);
+  const v0 = E0[y2]!;
+  c = (x1 & 1);
+  o.ResponseCode = v0;
+  s = 1;
+  if (!(c === 0)) x_PaymentDetailsResType(r, s, c);
+  const x4 = r.bits(1);
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "PaymentDetailsResType/GenChallenge");
+  const v3 = r.string(65536, 6, "PaymentDetailsResType/GenChallenge");
+  const x5 = r.bits(2);
+  if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "PaymentDetailsResType/GenChallenge");
+  c = (x5 & 1);
+  o.GenChallenge = v3;
+  s = 2;
+  if (!(c === 0)) x_PaymentDetailsResType(r, s, c);
+  const x7 = r.bits(1);
+  if ((x7 & 1) !== 0) r.badBits(x7, 1, 1, "PaymentDetailsResType/DateTimeNow");
+  const v6 = r.bigIn(true, -9223372036854775808n, 9223372036854775807n, "PaymentDetailsResType/DateTimeNow");
+  const x8 = r.bits(2);
+  if ((x8 & 2) !== 0) r.badBits(x8, 2, 2, "PaymentDetailsResType/DateTimeNow");
+  c = (x8 & 1);
+  o.DateTimeNow = v6;
+  s = 3;
+  if (c === 0) return o;
+  return x_PaymentDetailsResType(r, s, c);
+}
+function x_PaymentDetailsResType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "PaymentDetailsResType#0", "SE(ResponseCode)");
+    case 1: return r.badEvent(c, 1, "PaymentDetailsResType#1", "SE(GenChallenge)");
+    case 2: return r.badEvent(c, 1, "PaymentDetailsResType#2", "SE(DateTimeNow)");
+    case 3: return r.badEvent(c, 1, "PaymentDetailsResType#3", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "PaymentDetailsResType");
 }
 
 function e_PaymentDetailsResType(w: BitWriter, o: T.PaymentDetailsResType): void {
@@ -1430,32 +1683,34 @@ const EXP_PaymentDetailsResType: readonly string[] = ["SE(ResponseCode)","SE(Gen
 function d_ContractAuthenticationReqType(r: BitReader): T.ContractAuthenticationReqType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(2);
-        if (c === 0) { o.Id = r.string(65536, 7, "ContractAuthenticationReqType@Id"); s = 1; }
-        else if (c === 1) { o.GenChallenge = (r.zero("ContractAuthenticationReqType/GenChallenge", "CH"), r.string(65536, 6, "ContractAuthenticationReqType/GenChallenge")); r.zero("ContractAuthenticationReqType/GenChallenge", "EE"); s = 2; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "ContractAuthenticationReqType#0", "AT(Id)|SE(GenChallenge)|EE");
-        break;
-      }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { o.GenChallenge = (r.zero("ContractAuthenticationReqType/GenChallenge", "CH"), r.string(65536, 6, "ContractAuthenticationReqType/GenChallenge")); r.zero("ContractAuthenticationReqType/GenChallenge", "EE"); s = 2; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "ContractAuthenticationReqType#1", "SE(GenChallenge)|EE");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ContractAuthenticationReqType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ContractAuthenticationReqType");
-    }
+  let c = r.bits(2);
+  if (c === 0) {
+    const v0 = r.string(65536, 7, "ContractAuthenticationReqType@Id");
+    const x1 = r.bits(2);
+    c = x1;
+    o.Id = v0;
+    s = 1;
   }
+  if ((s === 0 && c === 1) || (s === 1 && c === 0)) {
+    const x3 = r.bits(1);
+    if ((x3 & 1) !== 0) r.badBits(x3, 1, 1, "ContractAuthenticationReqType/GenChallenge");
+    const v2 = r.string(65536, 6, "ContractAuthenticationReqType/GenChallenge");
+    const x4 = r.bits(2);
+    if ((x4 & 2) !== 0) r.badBits(x4, 2, 2, "ContractAuthenticationReqType/GenChallenge");
+    c = (x4 & 1);
+    o.GenChallenge = v2;
+    s = 2;
+  }
+  if ((s === 0 && c === 2) || (s === 1 && c === 1) || (s === 2 && c === 0)) return o;
+  return x_ContractAuthenticationReqType(r, s, c);
+}
+function x_ContractAuthenticationReqType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 2, "ContractAuthenticationReqType#0", "AT(Id)|SE(GenChallenge)|EE");
+    case 1: return r.badEvent(c, 2, "ContractAuthenticationReqType#1", "SE(GenChallenge)|EE");
+    case 2: return r.badEvent(c, 1, "ContractAuthenticationReqType#2", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "ContractAuthenticationReqType");
 }
 
 function e_ContractAuthenticationReqType(w: BitWriter, o: T.ContractAuthenticationReqType): void {
@@ -1489,29 +1744,34 @@ const EXP_ContractAuthenticationReqType: readonly string[] = ["AT(Id)|SE(GenChal
 function d_ContractAuthenticationResType(r: BitReader): T.ContractAuthenticationResType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.ResponseCode = (r.zero("ContractAuthenticationResType/ResponseCode", "CH"), E0[r.enumIndex(5, 23, "ContractAuthenticationResType/ResponseCode")]!); r.zero("ContractAuthenticationResType/ResponseCode", "EE"); s = 1; }
-        else r.badEvent(c, 1, "ContractAuthenticationResType#0", "SE(ResponseCode)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEProcessing = (r.zero("ContractAuthenticationResType/EVSEProcessing", "CH"), E6[r.enumIndex(1, 2, "ContractAuthenticationResType/EVSEProcessing")]!); r.zero("ContractAuthenticationResType/EVSEProcessing", "EE"); s = 2; }
-        else r.badEvent(c, 1, "ContractAuthenticationResType#1", "SE(EVSEProcessing)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ContractAuthenticationResType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ContractAuthenticationResType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_ContractAuthenticationResType(r, s, c);
+  const x1 = r.bits(8);
+  if ((x1 & 130) !== 0) r.badBits(x1, 130, 8, "ContractAuthenticationResType/ResponseCode");
+  const y2 = ((x1 >>> 2) & 31);
+  if (y2 >= 23) r.enumErr(y2, 23, "ContractAuthenticationResType/ResponseCode", r.pos - 7);
+  const v0 = E0[y2]!;
+  c = (x1 & 1);
+  o.ResponseCode = v0;
+  s = 1;
+  if (!(c === 0)) x_ContractAuthenticationResType(r, s, c);
+  const x4 = r.bits(4);
+  if ((x4 & 10) !== 0) r.badBits(x4, 10, 4, "ContractAuthenticationResType/EVSEProcessing");
+  const y5 = ((x4 >>> 2) & 1);
+  const v3 = E6[y5]!;
+  c = (x4 & 1);
+  o.EVSEProcessing = v3;
+  s = 2;
+  if (c === 0) return o;
+  return x_ContractAuthenticationResType(r, s, c);
+}
+function x_ContractAuthenticationResType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "ContractAuthenticationResType#0", "SE(ResponseCode)");
+    case 1: return r.badEvent(c, 1, "ContractAuthenticationResType#1", "SE(EVSEProcessing)");
+    case 2: return r.badEvent(c, 1, "ContractAuthenticationResType#2", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "ContractAuthenticationResType");
 }
 
 function e_ContractAuthenticationResType(w: BitWriter, o: T.ContractAuthenticationResType): void {
@@ -1530,31 +1790,47 @@ const EXP_ContractAuthenticationResType: readonly string[] = ["SE(ResponseCode)"
 function d_ChargeParameterDiscoveryReqType(r: BitReader): T.ChargeParameterDiscoveryReqType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVRequestedEnergyTransferType = (r.zero("ChargeParameterDiscoveryReqType/EVRequestedEnergyTransferType", "CH"), E7[r.enumIndex(3, 6, "ChargeParameterDiscoveryReqType/EVRequestedEnergyTransferType")]!); r.zero("ChargeParameterDiscoveryReqType/EVRequestedEnergyTransferType", "EE"); s = 1; }
-        else r.badEvent(c, 1, "ChargeParameterDiscoveryReqType#0", "SE(EVRequestedEnergyTransferType)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { o.AC_EVChargeParameter = d_AC_EVChargeParameterType(r); s = 2; }
-        else if (c === 1) { o.DC_EVChargeParameter = d_DC_EVChargeParameterType(r); s = 2; }
-        else if (c === 2) { o.EVChargeParameter = d_EVChargeParameterType(r); s = 2; }
-        else r.badEvent(c, 2, "ChargeParameterDiscoveryReqType#1", "SE(AC_EVChargeParameter)|SE(DC_EVChargeParameter)|SE(EVChargeParameter)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ChargeParameterDiscoveryReqType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ChargeParameterDiscoveryReqType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_ChargeParameterDiscoveryReqType(r, s, c);
+  const x1 = r.bits(7);
+  if ((x1 & 68) !== 0) r.badBits(x1, 68, 7, "ChargeParameterDiscoveryReqType/EVRequestedEnergyTransferType");
+  const y2 = ((x1 >>> 3) & 7);
+  if (y2 >= 6) r.enumErr(y2, 6, "ChargeParameterDiscoveryReqType/EVRequestedEnergyTransferType", r.pos - 6);
+  const v0 = E7[y2]!;
+  c = (x1 & 3);
+  o.EVRequestedEnergyTransferType = v0;
+  s = 1;
+  if (c === 0) {
+    const v3 = d_AC_EVChargeParameterType(r);
+    const x4 = r.bits(1);
+    c = x4;
+    o.AC_EVChargeParameter = v3;
+    s = 2;
   }
+  if ((s === 1 && c === 1)) {
+    const v5 = d_DC_EVChargeParameterType(r);
+    const x6 = r.bits(1);
+    c = x6;
+    o.DC_EVChargeParameter = v5;
+    s = 2;
+  }
+  if ((s === 1 && c === 2)) {
+    const v7 = d_EVChargeParameterType(r);
+    const x8 = r.bits(1);
+    c = x8;
+    o.EVChargeParameter = v7;
+    s = 2;
+  }
+  if ((s === 2 && c === 0)) return o;
+  return x_ChargeParameterDiscoveryReqType(r, s, c);
+}
+function x_ChargeParameterDiscoveryReqType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "ChargeParameterDiscoveryReqType#0", "SE(EVRequestedEnergyTransferType)");
+    case 1: return r.badEvent(c, 2, "ChargeParameterDiscoveryReqType#1", "SE(AC_EVChargeParameter)|SE(DC_EVChargeParameter)|SE(EVChargeParameter)");
+    case 2: return r.badEvent(c, 1, "ChargeParameterDiscoveryReqType#2", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "ChargeParameterDiscoveryReqType");
 }
 
 function e_ChargeParameterDiscoveryReqType(w: BitWriter, o: T.ChargeParameterDiscoveryReqType): void {
@@ -1596,17 +1872,15 @@ const EXP_ChargeParameterDiscoveryReqType: readonly string[] = ["SE(EVRequestedE
 function d_EVChargeParameterType(r: BitReader): T.EVChargeParameterType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "EVChargeParameterType#0", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "EVChargeParameterType");
-    }
+  let c = r.bits(1);
+  if (c === 0) return o;
+  return x_EVChargeParameterType(r, s, c);
+}
+function x_EVChargeParameterType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "EVChargeParameterType#0", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "EVChargeParameterType");
 }
 
 function e_EVChargeParameterType(w: BitWriter, o: T.EVChargeParameterType): void {
@@ -1619,44 +1893,71 @@ const EXP_EVChargeParameterType: readonly string[] = ["EE"];
 function d_ChargeParameterDiscoveryResType(r: BitReader): T.ChargeParameterDiscoveryResType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.ResponseCode = (r.zero("ChargeParameterDiscoveryResType/ResponseCode", "CH"), E0[r.enumIndex(5, 23, "ChargeParameterDiscoveryResType/ResponseCode")]!); r.zero("ChargeParameterDiscoveryResType/ResponseCode", "EE"); s = 1; }
-        else r.badEvent(c, 1, "ChargeParameterDiscoveryResType#0", "SE(ResponseCode)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEProcessing = (r.zero("ChargeParameterDiscoveryResType/EVSEProcessing", "CH"), E6[r.enumIndex(1, 2, "ChargeParameterDiscoveryResType/EVSEProcessing")]!); r.zero("ChargeParameterDiscoveryResType/EVSEProcessing", "EE"); s = 2; }
-        else r.badEvent(c, 1, "ChargeParameterDiscoveryResType#1", "SE(EVSEProcessing)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { o.SAScheduleList = d_SAScheduleListType(r); s = 3; }
-        else if (c === 1) { o.SASchedules = d_SASchedulesType(r); s = 3; }
-        else r.badEvent(c, 2, "ChargeParameterDiscoveryResType#2", "SE(SAScheduleList)|SE(SASchedules)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(2);
-        if (c === 0) { o.AC_EVSEChargeParameter = d_AC_EVSEChargeParameterType(r); s = 4; }
-        else if (c === 1) { o.DC_EVSEChargeParameter = d_DC_EVSEChargeParameterType(r); s = 4; }
-        else if (c === 2) { o.EVSEChargeParameter = d_EVSEChargeParameterType(r); s = 4; }
-        else r.badEvent(c, 2, "ChargeParameterDiscoveryResType#3", "SE(AC_EVSEChargeParameter)|SE(DC_EVSEChargeParameter)|SE(EVSEChargeParameter)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ChargeParameterDiscoveryResType#4", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ChargeParameterDiscoveryResType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_ChargeParameterDiscoveryResType(r, s, c);
+  const x1 = r.bits(8);
+  if ((x1 & 130) !== 0) r.badBits(x1, 130, 8, "ChargeParameterDiscoveryResType/ResponseCode");
+  const y2 = ((x1 >>> 2) & 31);
+  if (y2 >= 23) r.enumErr(y2, 23, "ChargeParameterDiscoveryResType/ResponseCode", r.pos - 7);
+  const v0 = E0[y2]!;
+  c = (x1 & 1);
+  o.ResponseCode = v0;
+  s = 1;
+  if (!(c === 0)) x_ChargeParameterDiscoveryResType(r, s, c);
+  const x4 = r.bits(5);
+  if ((x4 & 20) !== 0) r.badBits(x4, 20, 5, "ChargeParameterDiscoveryResType/EVSEProcessing");
+  const y5 = ((x4 >>> 3) & 1);
+  const v3 = E6[y5]!;
+  c = (x4 & 3);
+  o.EVSEProcessing = v3;
+  s = 2;
+  if (c === 0) {
+    const v6 = d_SAScheduleListType(r);
+    const x7 = r.bits(2);
+    c = x7;
+    o.SAScheduleList = v6;
+    s = 3;
   }
+  if ((s === 2 && c === 1)) {
+    const v8 = d_SASchedulesType(r);
+    const x9 = r.bits(2);
+    c = x9;
+    o.SASchedules = v8;
+    s = 3;
+  }
+  if ((s === 3 && c === 0)) {
+    const v10 = d_AC_EVSEChargeParameterType(r);
+    const x11 = r.bits(1);
+    c = x11;
+    o.AC_EVSEChargeParameter = v10;
+    s = 4;
+  }
+  if ((s === 3 && c === 1)) {
+    const v12 = d_DC_EVSEChargeParameterType(r);
+    const x13 = r.bits(1);
+    c = x13;
+    o.DC_EVSEChargeParameter = v12;
+    s = 4;
+  }
+  if ((s === 3 && c === 2)) {
+    const v14 = d_EVSEChargeParameterType(r);
+    const x15 = r.bits(1);
+    c = x15;
+    o.EVSEChargeParameter = v14;
+    s = 4;
+  }
+  if ((s === 4 && c === 0)) return o;
+  return x_ChargeParameterDiscoveryResType(r, s, c);
+}
+function x_ChargeParameterDiscoveryResType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "ChargeParameterDiscoveryResType#0", "SE(ResponseCode)");
+    case 1: return r.badEvent(c, 1, "ChargeParameterDiscoveryResType#1", "SE(EVSEProcessing)");
+    case 2: return r.badEvent(c, 2, "ChargeParameterDiscoveryResType#2", "SE(SAScheduleList)|SE(SASchedules)");
+    case 3: return r.badEvent(c, 2, "ChargeParameterDiscoveryResType#3", "SE(AC_EVSEChargeParameter)|SE(DC_EVSEChargeParameter)|SE(EVSEChargeParameter)");
+    case 4: return r.badEvent(c, 1, "ChargeParameterDiscoveryResType#4", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "ChargeParameterDiscoveryResType");
 }
 
 function e_ChargeParameterDiscoveryResType(w: BitWriter, o: T.ChargeParameterDiscoveryResType): void {
@@ -1717,17 +2018,15 @@ const EXP_ChargeParameterDiscoveryResType: readonly string[] = ["SE(ResponseCode
 function d_SASchedulesType(r: BitReader): T.SASchedulesType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "SASchedulesType#0", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "SASchedulesType");
-    }
+  let c = r.bits(1);
+  if (c === 0) return o;
+  return x_SASchedulesType(r, s, c);
+}
+function x_SASchedulesType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "SASchedulesType#0", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "SASchedulesType");
 }
 
 function e_SASchedulesType(w: BitWriter, o: T.SASchedulesType): void {
@@ -1740,17 +2039,15 @@ const EXP_SASchedulesType: readonly string[] = ["EE"];
 function d_EVSEChargeParameterType(r: BitReader): T.EVSEChargeParameterType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "EVSEChargeParameterType#0", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "EVSEChargeParameterType");
-    }
+  let c = r.bits(1);
+  if (c === 0) return o;
+  return x_EVSEChargeParameterType(r, s, c);
+}
+function x_EVSEChargeParameterType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "EVSEChargeParameterType#0", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "EVSEChargeParameterType");
 }
 
 function e_EVSEChargeParameterType(w: BitWriter, o: T.EVSEChargeParameterType): void {
@@ -1763,40 +2060,47 @@ const EXP_EVSEChargeParameterType: readonly string[] = ["EE"];
 function d_PowerDeliveryReqType(r: BitReader): T.PowerDeliveryReqType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.ReadyToChargeState = (r.zero("PowerDeliveryReqType/ReadyToChargeState", "CH"), r.bit() === 1); r.zero("PowerDeliveryReqType/ReadyToChargeState", "EE"); s = 1; }
-        else r.badEvent(c, 1, "PowerDeliveryReqType#0", "SE(ReadyToChargeState)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(3);
-        if (c === 0) { o.ChargingProfile = d_ChargingProfileType(r); s = 2; }
-        else if (c === 1) { o.DC_EVPowerDeliveryParameter = d_DC_EVPowerDeliveryParameterType(r); s = 3; }
-        else if (c === 2) { o.EVPowerDeliveryParameter = d_EVPowerDeliveryParameterType(r); s = 3; }
-        else if (c === 3) { return o; }
-        else r.badEvent(c, 3, "PowerDeliveryReqType#1", "SE(ChargingProfile)|SE(DC_EVPowerDeliveryParameter)|SE(EVPowerDeliveryParameter)|EE");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { o.DC_EVPowerDeliveryParameter = d_DC_EVPowerDeliveryParameterType(r); s = 3; }
-        else if (c === 1) { o.EVPowerDeliveryParameter = d_EVPowerDeliveryParameterType(r); s = 3; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "PowerDeliveryReqType#2", "SE(DC_EVPowerDeliveryParameter)|SE(EVPowerDeliveryParameter)|EE");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "PowerDeliveryReqType#3", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "PowerDeliveryReqType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_PowerDeliveryReqType(r, s, c);
+  const x1 = r.bits(6);
+  if ((x1 & 40) !== 0) r.badBits(x1, 40, 6, "PowerDeliveryReqType/ReadyToChargeState");
+  const y2 = ((x1 >>> 4) & 1);
+  const v0 = y2 === 1;
+  c = (x1 & 7);
+  o.ReadyToChargeState = v0;
+  s = 1;
+  if (c === 0) {
+    const v3 = d_ChargingProfileType(r);
+    const x4 = r.bits(2);
+    c = x4;
+    o.ChargingProfile = v3;
+    s = 2;
   }
+  if ((s === 1 && c === 1) || (s === 2 && c === 0)) {
+    const v5 = d_DC_EVPowerDeliveryParameterType(r);
+    const x6 = r.bits(1);
+    c = x6;
+    o.DC_EVPowerDeliveryParameter = v5;
+    s = 3;
+  }
+  if ((s === 1 && c === 2) || (s === 2 && c === 1)) {
+    const v7 = d_EVPowerDeliveryParameterType(r);
+    const x8 = r.bits(1);
+    c = x8;
+    o.EVPowerDeliveryParameter = v7;
+    s = 3;
+  }
+  if ((s === 1 && c === 3) || (s === 2 && c === 2) || (s === 3 && c === 0)) return o;
+  return x_PowerDeliveryReqType(r, s, c);
+}
+function x_PowerDeliveryReqType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "PowerDeliveryReqType#0", "SE(ReadyToChargeState)");
+    case 1: return r.badEvent(c, 3, "PowerDeliveryReqType#1", "SE(ChargingProfile)|SE(DC_EVPowerDeliveryParameter)|SE(EVPowerDeliveryParameter)|EE");
+    case 2: return r.badEvent(c, 2, "PowerDeliveryReqType#2", "SE(DC_EVPowerDeliveryParameter)|SE(EVPowerDeliveryParameter)|EE");
+    case 3: return r.badEvent(c, 1, "PowerDeliveryReqType#3", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "PowerDeliveryReqType");
 }
 
 function e_PowerDeliveryReqType(w: BitWriter, o: T.PowerDeliveryReqType): void {
@@ -1842,30 +2146,56 @@ const EXP_PowerDeliveryReqType: readonly string[] = ["SE(ReadyToChargeState)","S
 function d_ChargingProfileType(r: BitReader): T.ChargingProfileType {
   const o: any = {};
   let s = 0;
+  let c = r.bits(1);
+  if (!(c === 0)) x_ChargingProfileType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "ChargingProfileType/SAScheduleTupleID");
+  const v0 = r.intIn(-32768, 32767, "ChargingProfileType/SAScheduleTupleID");
+  const x2 = r.bits(2);
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "ChargingProfileType/SAScheduleTupleID");
+  c = (x2 & 1);
+  o.SAScheduleTupleID = v0;
+  s = 1;
   for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.SAScheduleTupleID = (r.zero("ChargingProfileType/SAScheduleTupleID", "CH"), r.intIn(-32768, 32767, "ChargingProfileType/SAScheduleTupleID")); r.zero("ChargingProfileType/SAScheduleTupleID", "EE"); s = 1; }
-        else r.badEvent(c, 1, "ChargingProfileType#0", "SE(SAScheduleTupleID)");
-        break;
+    if (s === 1 && c === 0) {
+      const v3 = d_ProfileEntryType(r);
+      const x4 = r.bits(2);
+      c = x4;
+      const av3 = o.ProfileEntry;
+      if (av3 === undefined) o.ProfileEntry = [v3];
+      else {
+        av3.push(v3);
+        if (av3.length > 4096) r.fail("EXI_LIMIT", "more than 4096 ProfileEntry items", "ChargingProfileType/ProfileEntry");
       }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { { const v = d_ProfileEntryType(r); const a = o.ProfileEntry; if (a === undefined) o.ProfileEntry = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 ProfileEntry items", "ChargingProfileType#1"); } } s = 2; }
-        else r.badEvent(c, 1, "ChargingProfileType#1", "SE(ProfileEntry)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_ProfileEntryType(r); const a = o.ProfileEntry; if (a === undefined) o.ProfileEntry = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 ProfileEntry items", "ChargingProfileType#2"); } } s = 2; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "ChargingProfileType#2", "SE(ProfileEntry)|EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ChargingProfileType");
+      s = 2;
+      continue;
     }
+    if (s === 2 && c === 0) {
+      const v5 = d_ProfileEntryType(r);
+      const x6 = r.bits(2);
+      c = x6;
+      const av5 = o.ProfileEntry;
+      if (av5 === undefined) o.ProfileEntry = [v5];
+      else {
+        av5.push(v5);
+        if (av5.length > 4096) r.fail("EXI_LIMIT", "more than 4096 ProfileEntry items", "ChargingProfileType/ProfileEntry");
+      }
+      s = 2;
+      continue;
+    }
+    break;
   }
+  if (o.ProfileEntry === undefined) x_ChargingProfileType(r, s, c);
+  if (c === 1) return o;
+  return x_ChargingProfileType(r, s, c);
+}
+function x_ChargingProfileType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "ChargingProfileType#0", "SE(SAScheduleTupleID)");
+    case 1: return r.badEvent(c, 1, "ChargingProfileType#1", "SE(ProfileEntry)");
+    case 2: return r.badEvent(c, 2, "ChargingProfileType#2", "SE(ProfileEntry)|EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "ChargingProfileType");
 }
 
 function e_ChargingProfileType(w: BitWriter, o: T.ChargingProfileType): void {
@@ -1898,29 +2228,35 @@ const EXP_ChargingProfileType: readonly string[] = ["SE(SAScheduleTupleID)","SE(
 function d_ProfileEntryType(r: BitReader): T.ProfileEntryType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.ChargingProfileEntryStart = (r.zero("ProfileEntryType/ChargingProfileEntryStart", "CH"), r.uintIn(0, 4294967295, "ProfileEntryType/ChargingProfileEntryStart")); r.zero("ProfileEntryType/ChargingProfileEntryStart", "EE"); s = 1; }
-        else r.badEvent(c, 1, "ProfileEntryType#0", "SE(ChargingProfileEntryStart)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.ChargingProfileEntryMaxPower = (r.zero("ProfileEntryType/ChargingProfileEntryMaxPower", "CH"), r.intIn(-32768, 32767, "ProfileEntryType/ChargingProfileEntryMaxPower")); r.zero("ProfileEntryType/ChargingProfileEntryMaxPower", "EE"); s = 2; }
-        else r.badEvent(c, 1, "ProfileEntryType#1", "SE(ChargingProfileEntryMaxPower)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ProfileEntryType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ProfileEntryType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_ProfileEntryType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "ProfileEntryType/ChargingProfileEntryStart");
+  const v0 = r.uintIn(0, 4294967295, "ProfileEntryType/ChargingProfileEntryStart");
+  const x2 = r.bits(2);
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "ProfileEntryType/ChargingProfileEntryStart");
+  c = (x2 & 1);
+  o.ChargingProfileEntryStart = v0;
+  s = 1;
+  if (!(c === 0)) x_ProfileEntryType(r, s, c);
+  const x4 = r.bits(1);
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "ProfileEntryType/ChargingProfileEntryMaxPower");
+  const v3 = r.intIn(-32768, 32767, "ProfileEntryType/ChargingProfileEntryMaxPower");
+  const x5 = r.bits(2);
+  if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "ProfileEntryType/ChargingProfileEntryMaxPower");
+  c = (x5 & 1);
+  o.ChargingProfileEntryMaxPower = v3;
+  s = 2;
+  if (c === 0) return o;
+  return x_ProfileEntryType(r, s, c);
+}
+function x_ProfileEntryType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "ProfileEntryType#0", "SE(ChargingProfileEntryStart)");
+    case 1: return r.badEvent(c, 1, "ProfileEntryType#1", "SE(ChargingProfileEntryMaxPower)");
+    case 2: return r.badEvent(c, 1, "ProfileEntryType#2", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "ProfileEntryType");
 }
 
 function e_ProfileEntryType(w: BitWriter, o: T.ProfileEntryType): void {
@@ -1943,17 +2279,15 @@ const EXP_ProfileEntryType: readonly string[] = ["SE(ChargingProfileEntryStart)"
 function d_EVPowerDeliveryParameterType(r: BitReader): T.EVPowerDeliveryParameterType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "EVPowerDeliveryParameterType#0", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "EVPowerDeliveryParameterType");
-    }
+  let c = r.bits(1);
+  if (c === 0) return o;
+  return x_EVPowerDeliveryParameterType(r, s, c);
+}
+function x_EVPowerDeliveryParameterType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "EVPowerDeliveryParameterType#0", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "EVPowerDeliveryParameterType");
 }
 
 function e_EVPowerDeliveryParameterType(w: BitWriter, o: T.EVPowerDeliveryParameterType): void {
@@ -1966,31 +2300,47 @@ const EXP_EVPowerDeliveryParameterType: readonly string[] = ["EE"];
 function d_PowerDeliveryResType(r: BitReader): T.PowerDeliveryResType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.ResponseCode = (r.zero("PowerDeliveryResType/ResponseCode", "CH"), E0[r.enumIndex(5, 23, "PowerDeliveryResType/ResponseCode")]!); r.zero("PowerDeliveryResType/ResponseCode", "EE"); s = 1; }
-        else r.badEvent(c, 1, "PowerDeliveryResType#0", "SE(ResponseCode)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { o.AC_EVSEStatus = d_AC_EVSEStatusType(r); s = 2; }
-        else if (c === 1) { o.DC_EVSEStatus = d_DC_EVSEStatusType(r); s = 2; }
-        else if (c === 2) { o.EVSEStatus = d_EVSEStatusType(r); s = 2; }
-        else r.badEvent(c, 2, "PowerDeliveryResType#1", "SE(AC_EVSEStatus)|SE(DC_EVSEStatus)|SE(EVSEStatus)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "PowerDeliveryResType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "PowerDeliveryResType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_PowerDeliveryResType(r, s, c);
+  const x1 = r.bits(9);
+  if ((x1 & 260) !== 0) r.badBits(x1, 260, 9, "PowerDeliveryResType/ResponseCode");
+  const y2 = ((x1 >>> 3) & 31);
+  if (y2 >= 23) r.enumErr(y2, 23, "PowerDeliveryResType/ResponseCode", r.pos - 8);
+  const v0 = E0[y2]!;
+  c = (x1 & 3);
+  o.ResponseCode = v0;
+  s = 1;
+  if (c === 0) {
+    const v3 = d_AC_EVSEStatusType(r);
+    const x4 = r.bits(1);
+    c = x4;
+    o.AC_EVSEStatus = v3;
+    s = 2;
   }
+  if ((s === 1 && c === 1)) {
+    const v5 = d_DC_EVSEStatusType(r);
+    const x6 = r.bits(1);
+    c = x6;
+    o.DC_EVSEStatus = v5;
+    s = 2;
+  }
+  if ((s === 1 && c === 2)) {
+    const v7 = d_EVSEStatusType(r);
+    const x8 = r.bits(1);
+    c = x8;
+    o.EVSEStatus = v7;
+    s = 2;
+  }
+  if ((s === 2 && c === 0)) return o;
+  return x_PowerDeliveryResType(r, s, c);
+}
+function x_PowerDeliveryResType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "PowerDeliveryResType#0", "SE(ResponseCode)");
+    case 1: return r.badEvent(c, 2, "PowerDeliveryResType#1", "SE(AC_EVSEStatus)|SE(DC_EVSEStatus)|SE(EVSEStatus)");
+    case 2: return r.badEvent(c, 1, "PowerDeliveryResType#2", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "PowerDeliveryResType");
 }
 
 function e_PowerDeliveryResType(w: BitWriter, o: T.PowerDeliveryResType): void {
@@ -2032,17 +2382,15 @@ const EXP_PowerDeliveryResType: readonly string[] = ["SE(ResponseCode)","SE(AC_E
 function d_EVSEStatusType(r: BitReader): T.EVSEStatusType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "EVSEStatusType#0", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "EVSEStatusType");
-    }
+  let c = r.bits(1);
+  if (c === 0) return o;
+  return x_EVSEStatusType(r, s, c);
+}
+function x_EVSEStatusType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "EVSEStatusType#0", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "EVSEStatusType");
 }
 
 function e_EVSEStatusType(w: BitWriter, o: T.EVSEStatusType): void {
@@ -2055,17 +2403,15 @@ const EXP_EVSEStatusType: readonly string[] = ["EE"];
 function d_ChargingStatusReqType(r: BitReader): T.ChargingStatusReqType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ChargingStatusReqType#0", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ChargingStatusReqType");
-    }
+  let c = r.bits(1);
+  if (c === 0) return o;
+  return x_ChargingStatusReqType(r, s, c);
+}
+function x_ChargingStatusReqType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "ChargingStatusReqType#0", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "ChargingStatusReqType");
 }
 
 function e_ChargingStatusReqType(w: BitWriter, o: T.ChargingStatusReqType): void {
@@ -2078,62 +2424,77 @@ const EXP_ChargingStatusReqType: readonly string[] = ["EE"];
 function d_ChargingStatusResType(r: BitReader): T.ChargingStatusResType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.ResponseCode = (r.zero("ChargingStatusResType/ResponseCode", "CH"), E0[r.enumIndex(5, 23, "ChargingStatusResType/ResponseCode")]!); r.zero("ChargingStatusResType/ResponseCode", "EE"); s = 1; }
-        else r.badEvent(c, 1, "ChargingStatusResType#0", "SE(ResponseCode)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEID = (r.zero("ChargingStatusResType/EVSEID", "CH"), r.binary(32, "ChargingStatusResType/EVSEID")); r.zero("ChargingStatusResType/EVSEID", "EE"); s = 2; }
-        else r.badEvent(c, 1, "ChargingStatusResType#1", "SE(EVSEID)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.SAScheduleTupleID = (r.zero("ChargingStatusResType/SAScheduleTupleID", "CH"), r.intIn(-32768, 32767, "ChargingStatusResType/SAScheduleTupleID")); r.zero("ChargingStatusResType/SAScheduleTupleID", "EE"); s = 3; }
-        else r.badEvent(c, 1, "ChargingStatusResType#2", "SE(SAScheduleTupleID)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(2);
-        if (c === 0) { o.EVSEMaxCurrent = d_PhysicalValueType(r); s = 4; }
-        else if (c === 1) { o.MeterInfo = d_MeterInfoType(r); s = 5; }
-        else if (c === 2) { o.ReceiptRequired = (r.zero("ChargingStatusResType/ReceiptRequired", "CH"), r.bit() === 1); r.zero("ChargingStatusResType/ReceiptRequired", "EE"); s = 6; }
-        else r.badEvent(c, 2, "ChargingStatusResType#3", "SE(EVSEMaxCurrent)|SE(MeterInfo)|SE(ReceiptRequired)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(2);
-        if (c === 0) { o.MeterInfo = d_MeterInfoType(r); s = 5; }
-        else if (c === 1) { o.ReceiptRequired = (r.zero("ChargingStatusResType/ReceiptRequired", "CH"), r.bit() === 1); r.zero("ChargingStatusResType/ReceiptRequired", "EE"); s = 6; }
-        else r.badEvent(c, 2, "ChargingStatusResType#4", "SE(MeterInfo)|SE(ReceiptRequired)");
-        break;
-      }
-      case 5: {
-        const c = r.bits(1);
-        if (c === 0) { o.ReceiptRequired = (r.zero("ChargingStatusResType/ReceiptRequired", "CH"), r.bit() === 1); r.zero("ChargingStatusResType/ReceiptRequired", "EE"); s = 6; }
-        else r.badEvent(c, 1, "ChargingStatusResType#5", "SE(ReceiptRequired)");
-        break;
-      }
-      case 6: {
-        const c = r.bits(1);
-        if (c === 0) { o.AC_EVSEStatus = d_AC_EVSEStatusType(r); s = 7; }
-        else r.badEvent(c, 1, "ChargingStatusResType#6", "SE(AC_EVSEStatus)");
-        break;
-      }
-      case 7: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ChargingStatusResType#7", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ChargingStatusResType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_ChargingStatusResType(r, s, c);
+  const x1 = r.bits(8);
+  if ((x1 & 130) !== 0) r.badBits(x1, 130, 8, "ChargingStatusResType/ResponseCode");
+  const y2 = ((x1 >>> 2) & 31);
+  if (y2 >= 23) r.enumErr(y2, 23, "ChargingStatusResType/ResponseCode", r.pos - 7);
+  const v0 = E0[y2]!;
+  c = (x1 & 1);
+  o.ResponseCode = v0;
+  s = 1;
+  if (!(c === 0)) x_ChargingStatusResType(r, s, c);
+  const x4 = r.bits(1);
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "ChargingStatusResType/EVSEID");
+  const v3 = r.binary(32, "ChargingStatusResType/EVSEID");
+  const x5 = r.bits(2);
+  if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "ChargingStatusResType/EVSEID");
+  c = (x5 & 1);
+  o.EVSEID = v3;
+  s = 2;
+  if (!(c === 0)) x_ChargingStatusResType(r, s, c);
+  const x7 = r.bits(1);
+  if ((x7 & 1) !== 0) r.badBits(x7, 1, 1, "ChargingStatusResType/SAScheduleTupleID");
+  const v6 = r.intIn(-32768, 32767, "ChargingStatusResType/SAScheduleTupleID");
+  const x8 = r.bits(3);
+  if ((x8 & 4) !== 0) r.badBits(x8, 4, 3, "ChargingStatusResType/SAScheduleTupleID");
+  c = (x8 & 3);
+  o.SAScheduleTupleID = v6;
+  s = 3;
+  if (c === 0) {
+    const v9 = d_PhysicalValueType(r);
+    const x10 = r.bits(2);
+    c = x10;
+    o.EVSEMaxCurrent = v9;
+    s = 4;
   }
+  if ((s === 3 && c === 1) || (s === 4 && c === 0)) {
+    const v11 = d_MeterInfoType(r);
+    const x12 = r.bits(1);
+    c = x12;
+    o.MeterInfo = v11;
+    s = 5;
+  }
+  if (!((s === 3 && c === 2) || (s === 4 && c === 1) || (s === 5 && c === 0))) x_ChargingStatusResType(r, s, c);
+  const x14 = r.bits(4);
+  if ((x14 & 10) !== 0) r.badBits(x14, 10, 4, "ChargingStatusResType/ReceiptRequired");
+  const y15 = ((x14 >>> 2) & 1);
+  const v13 = y15 === 1;
+  c = (x14 & 1);
+  o.ReceiptRequired = v13;
+  s = 6;
+  if (!(c === 0)) x_ChargingStatusResType(r, s, c);
+  const v16 = d_AC_EVSEStatusType(r);
+  const x17 = r.bits(1);
+  c = x17;
+  o.AC_EVSEStatus = v16;
+  s = 7;
+  if (c === 0) return o;
+  return x_ChargingStatusResType(r, s, c);
+}
+function x_ChargingStatusResType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "ChargingStatusResType#0", "SE(ResponseCode)");
+    case 1: return r.badEvent(c, 1, "ChargingStatusResType#1", "SE(EVSEID)");
+    case 2: return r.badEvent(c, 1, "ChargingStatusResType#2", "SE(SAScheduleTupleID)");
+    case 3: return r.badEvent(c, 2, "ChargingStatusResType#3", "SE(EVSEMaxCurrent)|SE(MeterInfo)|SE(ReceiptRequired)");
+    case 4: return r.badEvent(c, 2, "ChargingStatusResType#4", "SE(MeterInfo)|SE(ReceiptRequired)");
+    case 5: return r.badEvent(c, 1, "ChargingStatusResType#5", "SE(ReceiptRequired)");
+    case 6: return r.badEvent(c, 1, "ChargingStatusResType#6", "SE(AC_EVSEStatus)");
+    case 7: return r.badEvent(c, 1, "ChargingStatusResType#7", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "ChargingStatusResType");
 }
 
 function e_ChargingStatusResType(w: BitWriter, o: T.ChargingStatusResType): void {
@@ -2188,57 +2549,66 @@ const EXP_ChargingStatusResType: readonly string[] = ["SE(ResponseCode)","SE(EVS
 function d_MeterInfoType(r: BitReader): T.MeterInfoType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.MeterID = (r.zero("MeterInfoType/MeterID", "CH"), r.string(64, 8, "MeterInfoType/MeterID")); r.zero("MeterInfoType/MeterID", "EE"); s = 1; }
-        else r.badEvent(c, 1, "MeterInfoType#0", "SE(MeterID)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(3);
-        if (c === 0) { o.MeterReading = d_PhysicalValueType(r); s = 2; }
-        else if (c === 1) { o.SigMeterReading = (r.zero("MeterInfoType/SigMeterReading", "CH"), r.binary(32, "MeterInfoType/SigMeterReading")); r.zero("MeterInfoType/SigMeterReading", "EE"); s = 3; }
-        else if (c === 2) { o.MeterStatus = (r.zero("MeterInfoType/MeterStatus", "CH"), r.intIn(-32768, 32767, "MeterInfoType/MeterStatus")); r.zero("MeterInfoType/MeterStatus", "EE"); s = 4; }
-        else if (c === 3) { o.TMeter = (r.zero("MeterInfoType/TMeter", "CH"), r.bigIn(true, -9223372036854775808n, 9223372036854775807n, "MeterInfoType/TMeter")); r.zero("MeterInfoType/TMeter", "EE"); s = 5; }
-        else if (c === 4) { return o; }
-        else r.badEvent(c, 3, "MeterInfoType#1", "SE(MeterReading)|SE(SigMeterReading)|SE(MeterStatus)|SE(TMeter)|EE");
-        break;
-      }
-      case 2: {
-        const c = r.bits(3);
-        if (c === 0) { o.SigMeterReading = (r.zero("MeterInfoType/SigMeterReading", "CH"), r.binary(32, "MeterInfoType/SigMeterReading")); r.zero("MeterInfoType/SigMeterReading", "EE"); s = 3; }
-        else if (c === 1) { o.MeterStatus = (r.zero("MeterInfoType/MeterStatus", "CH"), r.intIn(-32768, 32767, "MeterInfoType/MeterStatus")); r.zero("MeterInfoType/MeterStatus", "EE"); s = 4; }
-        else if (c === 2) { o.TMeter = (r.zero("MeterInfoType/TMeter", "CH"), r.bigIn(true, -9223372036854775808n, 9223372036854775807n, "MeterInfoType/TMeter")); r.zero("MeterInfoType/TMeter", "EE"); s = 5; }
-        else if (c === 3) { return o; }
-        else r.badEvent(c, 3, "MeterInfoType#2", "SE(SigMeterReading)|SE(MeterStatus)|SE(TMeter)|EE");
-        break;
-      }
-      case 3: {
-        const c = r.bits(2);
-        if (c === 0) { o.MeterStatus = (r.zero("MeterInfoType/MeterStatus", "CH"), r.intIn(-32768, 32767, "MeterInfoType/MeterStatus")); r.zero("MeterInfoType/MeterStatus", "EE"); s = 4; }
-        else if (c === 1) { o.TMeter = (r.zero("MeterInfoType/TMeter", "CH"), r.bigIn(true, -9223372036854775808n, 9223372036854775807n, "MeterInfoType/TMeter")); r.zero("MeterInfoType/TMeter", "EE"); s = 5; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "MeterInfoType#3", "SE(MeterStatus)|SE(TMeter)|EE");
-        break;
-      }
-      case 4: {
-        const c = r.bits(2);
-        if (c === 0) { o.TMeter = (r.zero("MeterInfoType/TMeter", "CH"), r.bigIn(true, -9223372036854775808n, 9223372036854775807n, "MeterInfoType/TMeter")); r.zero("MeterInfoType/TMeter", "EE"); s = 5; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "MeterInfoType#4", "SE(TMeter)|EE");
-        break;
-      }
-      case 5: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "MeterInfoType#5", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "MeterInfoType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_MeterInfoType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "MeterInfoType/MeterID");
+  const v0 = r.string(64, 8, "MeterInfoType/MeterID");
+  const x2 = r.bits(4);
+  if ((x2 & 8) !== 0) r.badBits(x2, 8, 4, "MeterInfoType/MeterID");
+  c = (x2 & 7);
+  o.MeterID = v0;
+  s = 1;
+  if (c === 0) {
+    const v3 = d_PhysicalValueType(r);
+    const x4 = r.bits(3);
+    c = x4;
+    o.MeterReading = v3;
+    s = 2;
   }
+  if ((s === 1 && c === 1) || (s === 2 && c === 0)) {
+    const x6 = r.bits(1);
+    if ((x6 & 1) !== 0) r.badBits(x6, 1, 1, "MeterInfoType/SigMeterReading");
+    const v5 = r.binary(32, "MeterInfoType/SigMeterReading");
+    const x7 = r.bits(3);
+    if ((x7 & 4) !== 0) r.badBits(x7, 4, 3, "MeterInfoType/SigMeterReading");
+    c = (x7 & 3);
+    o.SigMeterReading = v5;
+    s = 3;
+  }
+  if ((s === 1 && c === 2) || (s === 2 && c === 1) || (s === 3 && c === 0)) {
+    const x9 = r.bits(1);
+    if ((x9 & 1) !== 0) r.badBits(x9, 1, 1, "MeterInfoType/MeterStatus");
+    const v8 = r.intIn(-32768, 32767, "MeterInfoType/MeterStatus");
+    const x10 = r.bits(3);
+    if ((x10 & 4) !== 0) r.badBits(x10, 4, 3, "MeterInfoType/MeterStatus");
+    c = (x10 & 3);
+    o.MeterStatus = v8;
+    s = 4;
+  }
+  if ((s === 1 && c === 3) || (s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0)) {
+    const x12 = r.bits(1);
+    if ((x12 & 1) !== 0) r.badBits(x12, 1, 1, "MeterInfoType/TMeter");
+    const v11 = r.bigIn(true, -9223372036854775808n, 9223372036854775807n, "MeterInfoType/TMeter");
+    const x13 = r.bits(2);
+    if ((x13 & 2) !== 0) r.badBits(x13, 2, 2, "MeterInfoType/TMeter");
+    c = (x13 & 1);
+    o.TMeter = v11;
+    s = 5;
+  }
+  if ((s === 1 && c === 4) || (s === 2 && c === 3) || (s === 3 && c === 2) || (s === 4 && c === 1) || (s === 5 && c === 0)) return o;
+  return x_MeterInfoType(r, s, c);
+}
+function x_MeterInfoType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "MeterInfoType#0", "SE(MeterID)");
+    case 1: return r.badEvent(c, 3, "MeterInfoType#1", "SE(MeterReading)|SE(SigMeterReading)|SE(MeterStatus)|SE(TMeter)|EE");
+    case 2: return r.badEvent(c, 3, "MeterInfoType#2", "SE(SigMeterReading)|SE(MeterStatus)|SE(TMeter)|EE");
+    case 3: return r.badEvent(c, 2, "MeterInfoType#3", "SE(MeterStatus)|SE(TMeter)|EE");
+    case 4: return r.badEvent(c, 2, "MeterInfoType#4", "SE(TMeter)|EE");
+    case 5: return r.badEvent(c, 1, "MeterInfoType#5", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "MeterInfoType");
 }
 
 function e_MeterInfoType(w: BitWriter, o: T.MeterInfoType): void {
@@ -2303,41 +2673,53 @@ const EXP_MeterInfoType: readonly string[] = ["SE(MeterID)","SE(MeterReading)|SE
 function d_AC_EVSEStatusType(r: BitReader): T.AC_EVSEStatusType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.PowerSwitchClosed = (r.zero("AC_EVSEStatusType/PowerSwitchClosed", "CH"), r.bit() === 1); r.zero("AC_EVSEStatusType/PowerSwitchClosed", "EE"); s = 1; }
-        else r.badEvent(c, 1, "AC_EVSEStatusType#0", "SE(PowerSwitchClosed)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.RCD = (r.zero("AC_EVSEStatusType/RCD", "CH"), r.bit() === 1); r.zero("AC_EVSEStatusType/RCD", "EE"); s = 2; }
-        else r.badEvent(c, 1, "AC_EVSEStatusType#1", "SE(RCD)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.NotificationMaxDelay = (r.zero("AC_EVSEStatusType/NotificationMaxDelay", "CH"), r.uintIn(0, 4294967295, "AC_EVSEStatusType/NotificationMaxDelay")); r.zero("AC_EVSEStatusType/NotificationMaxDelay", "EE"); s = 3; }
-        else r.badEvent(c, 1, "AC_EVSEStatusType#2", "SE(NotificationMaxDelay)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSENotification = (r.zero("AC_EVSEStatusType/EVSENotification", "CH"), E8[r.enumIndex(2, 3, "AC_EVSEStatusType/EVSENotification")]!); r.zero("AC_EVSEStatusType/EVSENotification", "EE"); s = 4; }
-        else r.badEvent(c, 1, "AC_EVSEStatusType#3", "SE(EVSENotification)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "AC_EVSEStatusType#4", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "AC_EVSEStatusType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_AC_EVSEStatusType(r, s, c);
+  const x1 = r.bits(4);
+  if ((x1 & 10) !== 0) r.badBits(x1, 10, 4, "AC_EVSEStatusType/PowerSwitchClosed");
+  const y2 = ((x1 >>> 2) & 1);
+  const v0 = y2 === 1;
+  c = (x1 & 1);
+  o.PowerSwitchClosed = v0;
+  s = 1;
+  if (!(c === 0)) x_AC_EVSEStatusType(r, s, c);
+  const x4 = r.bits(4);
+  if ((x4 & 10) !== 0) r.badBits(x4, 10, 4, "AC_EVSEStatusType/RCD");
+  const y5 = ((x4 >>> 2) & 1);
+  const v3 = y5 === 1;
+  c = (x4 & 1);
+  o.RCD = v3;
+  s = 2;
+  if (!(c === 0)) x_AC_EVSEStatusType(r, s, c);
+  const x7 = r.bits(1);
+  if ((x7 & 1) !== 0) r.badBits(x7, 1, 1, "AC_EVSEStatusType/NotificationMaxDelay");
+  const v6 = r.uintIn(0, 4294967295, "AC_EVSEStatusType/NotificationMaxDelay");
+  const x8 = r.bits(2);
+  if ((x8 & 2) !== 0) r.badBits(x8, 2, 2, "AC_EVSEStatusType/NotificationMaxDelay");
+  c = (x8 & 1);
+  o.NotificationMaxDelay = v6;
+  s = 3;
+  if (!(c === 0)) x_AC_EVSEStatusType(r, s, c);
+  const x10 = r.bits(5);
+  if ((x10 & 18) !== 0) r.badBits(x10, 18, 5, "AC_EVSEStatusType/EVSENotification");
+  const y11 = ((x10 >>> 2) & 3);
+  if (y11 >= 3) r.enumErr(y11, 3, "AC_EVSEStatusType/EVSENotification", r.pos - 4);
+  const v9 = E8[y11]!;
+  c = (x10 & 1);
+  o.EVSENotification = v9;
+  s = 4;
+  if (c === 0) return o;
+  return x_AC_EVSEStatusType(r, s, c);
+}
+function x_AC_EVSEStatusType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "AC_EVSEStatusType#0", "SE(PowerSwitchClosed)");
+    case 1: return r.badEvent(c, 1, "AC_EVSEStatusType#1", "SE(RCD)");
+    case 2: return r.badEvent(c, 1, "AC_EVSEStatusType#2", "SE(NotificationMaxDelay)");
+    case 3: return r.badEvent(c, 1, "AC_EVSEStatusType#3", "SE(EVSENotification)");
+    case 4: return r.badEvent(c, 1, "AC_EVSEStatusType#4", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "AC_EVSEStatusType");
 }
 
 function e_AC_EVSEStatusType(w: BitWriter, o: T.AC_EVSEStatusType): void {
@@ -2364,43 +2746,51 @@ const EXP_AC_EVSEStatusType: readonly string[] = ["SE(PowerSwitchClosed)","SE(RC
 function d_MeteringReceiptReqType(r: BitReader): T.MeteringReceiptReqType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(2);
-        if (c === 0) { o.Id = r.string(65536, 7, "MeteringReceiptReqType@Id"); s = 1; }
-        else if (c === 1) { o.SessionID = (r.zero("MeteringReceiptReqType/SessionID", "CH"), r.binary(8, "MeteringReceiptReqType/SessionID")); r.zero("MeteringReceiptReqType/SessionID", "EE"); s = 2; }
-        else r.badEvent(c, 2, "MeteringReceiptReqType#0", "AT(Id)|SE(SessionID)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.SessionID = (r.zero("MeteringReceiptReqType/SessionID", "CH"), r.binary(8, "MeteringReceiptReqType/SessionID")); r.zero("MeteringReceiptReqType/SessionID", "EE"); s = 2; }
-        else r.badEvent(c, 1, "MeteringReceiptReqType#1", "SE(SessionID)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { o.SAScheduleTupleID = (r.zero("MeteringReceiptReqType/SAScheduleTupleID", "CH"), r.intIn(-32768, 32767, "MeteringReceiptReqType/SAScheduleTupleID")); r.zero("MeteringReceiptReqType/SAScheduleTupleID", "EE"); s = 3; }
-        else if (c === 1) { o.MeterInfo = d_MeterInfoType(r); s = 4; }
-        else r.badEvent(c, 2, "MeteringReceiptReqType#2", "SE(SAScheduleTupleID)|SE(MeterInfo)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { o.MeterInfo = d_MeterInfoType(r); s = 4; }
-        else r.badEvent(c, 1, "MeteringReceiptReqType#3", "SE(MeterInfo)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "MeteringReceiptReqType#4", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "MeteringReceiptReqType");
-    }
+  let c = r.bits(2);
+  if (c === 0) {
+    const v0 = r.string(65536, 7, "MeteringReceiptReqType@Id");
+    const x1 = r.bits(1);
+    c = x1;
+    o.Id = v0;
+    s = 1;
   }
+  if (!((s === 0 && c === 1) || (s === 1 && c === 0))) x_MeteringReceiptReqType(r, s, c);
+  const x3 = r.bits(1);
+  if ((x3 & 1) !== 0) r.badBits(x3, 1, 1, "MeteringReceiptReqType/SessionID");
+  const v2 = r.binary(8, "MeteringReceiptReqType/SessionID");
+  const x4 = r.bits(3);
+  if ((x4 & 4) !== 0) r.badBits(x4, 4, 3, "MeteringReceiptReqType/SessionID");
+  c = (x4 & 3);
+  o.SessionID = v2;
+  s = 2;
+  if (c === 0) {
+    const x6 = r.bits(1);
+    if ((x6 & 1) !== 0) r.badBits(x6, 1, 1, "MeteringReceiptReqType/SAScheduleTupleID");
+    const v5 = r.intIn(-32768, 32767, "MeteringReceiptReqType/SAScheduleTupleID");
+    const x7 = r.bits(2);
+    if ((x7 & 2) !== 0) r.badBits(x7, 2, 2, "MeteringReceiptReqType/SAScheduleTupleID");
+    c = (x7 & 1);
+    o.SAScheduleTupleID = v5;
+    s = 3;
+  }
+  if (!((s === 2 && c === 1) || (s === 3 && c === 0))) x_MeteringReceiptReqType(r, s, c);
+  const v8 = d_MeterInfoType(r);
+  const x9 = r.bits(1);
+  c = x9;
+  o.MeterInfo = v8;
+  s = 4;
+  if (c === 0) return o;
+  return x_MeteringReceiptReqType(r, s, c);
+}
+function x_MeteringReceiptReqType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 2, "MeteringReceiptReqType#0", "AT(Id)|SE(SessionID)");
+    case 1: return r.badEvent(c, 1, "MeteringReceiptReqType#1", "SE(SessionID)");
+    case 2: return r.badEvent(c, 2, "MeteringReceiptReqType#2", "SE(SAScheduleTupleID)|SE(MeterInfo)");
+    case 3: return r.badEvent(c, 1, "MeteringReceiptReqType#3", "SE(MeterInfo)");
+    case 4: return r.badEvent(c, 1, "MeteringReceiptReqType#4", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "MeteringReceiptReqType");
 }
 
 function e_MeteringReceiptReqType(w: BitWriter, o: T.MeteringReceiptReqType): void {
@@ -2443,29 +2833,32 @@ const EXP_MeteringReceiptReqType: readonly string[] = ["AT(Id)|SE(SessionID)","S
 function d_MeteringReceiptResType(r: BitReader): T.MeteringReceiptResType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.ResponseCode = (r.zero("MeteringReceiptResType/ResponseCode", "CH"), E0[r.enumIndex(5, 23, "MeteringReceiptResType/ResponseCode")]!); r.zero("MeteringReceiptResType/ResponseCode", "EE"); s = 1; }
-        else r.badEvent(c, 1, "MeteringReceiptResType#0", "SE(ResponseCode)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.AC_EVSEStatus = d_AC_EVSEStatusType(r); s = 2; }
-        else r.badEvent(c, 1, "MeteringReceiptResType#1", "SE(AC_EVSEStatus)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "MeteringReceiptResType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "MeteringReceiptResType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_MeteringReceiptResType(r, s, c);
+  const x1 = r.bits(8);
+  if ((x1 & 130) !== 0) r.badBits(x1, 130, 8, "MeteringReceiptResType/ResponseCode");
+  const y2 = ((x1 >>> 2) & 31);
+  if (y2 >= 23) r.enumErr(y2, 23, "MeteringReceiptResType/ResponseCode", r.pos - 7);
+  const v0 = E0[y2]!;
+  c = (x1 & 1);
+  o.ResponseCode = v0;
+  s = 1;
+  if (!(c === 0)) x_MeteringReceiptResType(r, s, c);
+  const v3 = d_AC_EVSEStatusType(r);
+  const x4 = r.bits(1);
+  c = x4;
+  o.AC_EVSEStatus = v3;
+  s = 2;
+  if (c === 0) return o;
+  return x_MeteringReceiptResType(r, s, c);
+}
+function x_MeteringReceiptResType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "MeteringReceiptResType#0", "SE(ResponseCode)");
+    case 1: return r.badEvent(c, 1, "MeteringReceiptResType#1", "SE(AC_EVSEStatus)");
+    case 2: return r.badEvent(c, 1, "MeteringReceiptResType#2", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "MeteringReceiptResType");
 }
 
 function e_MeteringReceiptResType(w: BitWriter, o: T.MeteringReceiptResType): void {
@@ -2486,17 +2879,15 @@ const EXP_MeteringReceiptResType: readonly string[] = ["SE(ResponseCode)","SE(AC
 function d_SessionStopType(r: BitReader): T.SessionStopType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "SessionStopType#0", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "SessionStopType");
-    }
+  let c = r.bits(1);
+  if (c === 0) return o;
+  return x_SessionStopType(r, s, c);
+}
+function x_SessionStopType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "SessionStopType#0", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "SessionStopType");
 }
 
 function e_SessionStopType(w: BitWriter, o: T.SessionStopType): void {
@@ -2509,23 +2900,25 @@ const EXP_SessionStopType: readonly string[] = ["EE"];
 function d_SessionStopResType(r: BitReader): T.SessionStopResType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.ResponseCode = (r.zero("SessionStopResType/ResponseCode", "CH"), E0[r.enumIndex(5, 23, "SessionStopResType/ResponseCode")]!); r.zero("SessionStopResType/ResponseCode", "EE"); s = 1; }
-        else r.badEvent(c, 1, "SessionStopResType#0", "SE(ResponseCode)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "SessionStopResType#1", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "SessionStopResType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_SessionStopResType(r, s, c);
+  const x1 = r.bits(8);
+  if ((x1 & 130) !== 0) r.badBits(x1, 130, 8, "SessionStopResType/ResponseCode");
+  const y2 = ((x1 >>> 2) & 31);
+  if (y2 >= 23) r.enumErr(y2, 23, "SessionStopResType/ResponseCode", r.pos - 7);
+  const v0 = E0[y2]!;
+  c = (x1 & 1);
+  o.ResponseCode = v0;
+  s = 1;
+  if (c === 0) return o;
+  return x_SessionStopResType(r, s, c);
+}
+function x_SessionStopResType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "SessionStopResType#0", "SE(ResponseCode)");
+    case 1: return r.badEvent(c, 1, "SessionStopResType#1", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "SessionStopResType");
 }
 
 function e_SessionStopResType(w: BitWriter, o: T.SessionStopResType): void {
@@ -2541,48 +2934,57 @@ const EXP_SessionStopResType: readonly string[] = ["SE(ResponseCode)","EE"];
 function d_CertificateUpdateReqType(r: BitReader): T.CertificateUpdateReqType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(2);
-        if (c === 0) { o.Id = r.string(65536, 7, "CertificateUpdateReqType@Id"); s = 1; }
-        else if (c === 1) { o.ContractSignatureCertChain = d_CertificateChainType(r); s = 2; }
-        else r.badEvent(c, 2, "CertificateUpdateReqType#0", "AT(Id)|SE(ContractSignatureCertChain)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.ContractSignatureCertChain = d_CertificateChainType(r); s = 2; }
-        else r.badEvent(c, 1, "CertificateUpdateReqType#1", "SE(ContractSignatureCertChain)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.ContractID = (r.zero("CertificateUpdateReqType/ContractID", "CH"), r.string(64, 5, "CertificateUpdateReqType/ContractID")); r.zero("CertificateUpdateReqType/ContractID", "EE"); s = 3; }
-        else r.badEvent(c, 1, "CertificateUpdateReqType#2", "SE(ContractID)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { o.ListOfRootCertificateIDs = d_ListOfRootCertificateIDsType(r); s = 4; }
-        else r.badEvent(c, 1, "CertificateUpdateReqType#3", "SE(ListOfRootCertificateIDs)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { o.DHParams = (r.zero("CertificateUpdateReqType/DHParams", "CH"), r.binary(256, "CertificateUpdateReqType/DHParams")); r.zero("CertificateUpdateReqType/DHParams", "EE"); s = 5; }
-        else r.badEvent(c, 1, "CertificateUpdateReqType#4", "SE(DHParams)");
-        break;
-      }
-      case 5: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "CertificateUpdateReqType#5", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "CertificateUpdateReqType");
-    }
+  let c = r.bits(2);
+  if (c === 0) {
+    const v0 = r.string(65536, 7, "CertificateUpdateReqType@Id");
+    const x1 = r.bits(1);
+    c = x1;
+    o.Id = v0;
+    s = 1;
   }
+  if (!((s === 0 && c === 1) || (s === 1 && c === 0))) x_CertificateUpdateReqType(r, s, c);
+  const v2 = d_CertificateChainType(r);
+  const x3 = r.bits(1);
+  c = x3;
+  o.ContractSignatureCertChain = v2;
+  s = 2;
+  if (!(c === 0)) x_CertificateUpdateReqType(r, s, c);
+  const x5 = r.bits(1);
+  if ((x5 & 1) !== 0) r.badBits(x5, 1, 1, "CertificateUpdateReqType/ContractID");
+  const v4 = r.string(64, 5, "CertificateUpdateReqType/ContractID");
+  const x6 = r.bits(2);
+  if ((x6 & 2) !== 0) r.badBits(x6, 2, 2, "CertificateUpdateReqType/ContractID");
+  c = (x6 & 1);
+  o.ContractID = v4;
+  s = 3;
+  if (!(c === 0)) x_CertificateUpdateReqType(r, s, c);
+  const v7 = d_ListOfRootCertificateIDsType(r);
+  const x8 = r.bits(1);
+  c = x8;
+  o.ListOfRootCertificateIDs = v7;
+  s = 4;
+  if (!(c === 0)) x_CertificateUpdateReqType(r, s, c);
+  const x10 = r.bits(1);
+  if ((x10 & 1) !== 0) r.badBits(x10, 1, 1, "CertificateUpdateReqType/DHParams");
+  const v9 = r.binary(256, "CertificateUpdateReqType/DHParams");
+  const x11 = r.bits(2);
+  if ((x11 & 2) !== 0) r.badBits(x11, 2, 2, "CertificateUpdateReqType/DHParams");
+  c = (x11 & 1);
+  o.DHParams = v9;
+  s = 5;
+  if (c === 0) return o;
+  return x_CertificateUpdateReqType(r, s, c);
+}
+function x_CertificateUpdateReqType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 2, "CertificateUpdateReqType#0", "AT(Id)|SE(ContractSignatureCertChain)");
+    case 1: return r.badEvent(c, 1, "CertificateUpdateReqType#1", "SE(ContractSignatureCertChain)");
+    case 2: return r.badEvent(c, 1, "CertificateUpdateReqType#2", "SE(ContractID)");
+    case 3: return r.badEvent(c, 1, "CertificateUpdateReqType#3", "SE(ListOfRootCertificateIDs)");
+    case 4: return r.badEvent(c, 1, "CertificateUpdateReqType#4", "SE(DHParams)");
+    case 5: return r.badEvent(c, 1, "CertificateUpdateReqType#5", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "CertificateUpdateReqType");
 }
 
 function e_CertificateUpdateReqType(w: BitWriter, o: T.CertificateUpdateReqType): void {
@@ -2624,24 +3026,52 @@ const EXP_CertificateUpdateReqType: readonly string[] = ["AT(Id)|SE(ContractSign
 function d_ListOfRootCertificateIDsType(r: BitReader): T.ListOfRootCertificateIDsType {
   const o: any = {};
   let s = 0;
+  let c = r.bits(1);
   for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { { const v = (r.zero("ListOfRootCertificateIDsType/RootCertificateID", "CH"), r.string(64, 9, "ListOfRootCertificateIDsType/RootCertificateID")); const a = o.RootCertificateID; if (a === undefined) o.RootCertificateID = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 RootCertificateID items", "ListOfRootCertificateIDsType#0"); } } r.zero("ListOfRootCertificateIDsType/RootCertificateID", "EE"); s = 1; }
-        else r.badEvent(c, 1, "ListOfRootCertificateIDsType#0", "SE(RootCertificateID)");
-        break;
+    if (s === 0 && c === 0) {
+      const x1 = r.bits(1);
+      if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "ListOfRootCertificateIDsType/RootCertificateID");
+      const v0 = r.string(64, 9, "ListOfRootCertificateIDsType/RootCertificateID");
+      const x2 = r.bits(3);
+      if ((x2 & 4) !== 0) r.badBits(x2, 4, 3, "ListOfRootCertificateIDsType/RootCertificateID");
+      c = (x2 & 3);
+      const av0 = o.RootCertificateID;
+      if (av0 === undefined) o.RootCertificateID = [v0];
+      else {
+        av0.push(v0);
+        if (av0.length > 4096) r.fail("EXI_LIMIT", "more than 4096 RootCertificateID items", "ListOfRootCertificateIDsType/RootCertificateID");
       }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = (r.zero("ListOfRootCertificateIDsType/RootCertificateID", "CH"), r.string(64, 9, "ListOfRootCertificateIDsType/RootCertificateID")); const a = o.RootCertificateID; if (a === undefined) o.RootCertificateID = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 RootCertificateID items", "ListOfRootCertificateIDsType#1"); } } r.zero("ListOfRootCertificateIDsType/RootCertificateID", "EE"); s = 1; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "ListOfRootCertificateIDsType#1", "SE(RootCertificateID)|EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ListOfRootCertificateIDsType");
+      s = 1;
+      continue;
     }
+    if (s === 1 && c === 0) {
+      const x4 = r.bits(1);
+      if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "ListOfRootCertificateIDsType/RootCertificateID");
+      const v3 = r.string(64, 9, "ListOfRootCertificateIDsType/RootCertificateID");
+      const x5 = r.bits(3);
+      if ((x5 & 4) !== 0) r.badBits(x5, 4, 3, "ListOfRootCertificateIDsType/RootCertificateID");
+      c = (x5 & 3);
+      const av3 = o.RootCertificateID;
+      if (av3 === undefined) o.RootCertificateID = [v3];
+      else {
+        av3.push(v3);
+        if (av3.length > 4096) r.fail("EXI_LIMIT", "more than 4096 RootCertificateID items", "ListOfRootCertificateIDsType/RootCertificateID");
+      }
+      s = 1;
+      continue;
+    }
+    break;
   }
+  if (o.RootCertificateID === undefined) x_ListOfRootCertificateIDsType(r, s, c);
+  if (c === 1) return o;
+  return x_ListOfRootCertificateIDsType(r, s, c);
+}
+function x_ListOfRootCertificateIDsType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "ListOfRootCertificateIDsType#0", "SE(RootCertificateID)");
+    case 1: return r.badEvent(c, 2, "ListOfRootCertificateIDsType#1", "SE(RootCertificateID)|EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "ListOfRootCertificateIDsType");
 }
 
 function e_ListOfRootCertificateIDsType(w: BitWriter, o: T.ListOfRootCertificateIDsType): void {
@@ -2669,59 +3099,79 @@ const EXP_ListOfRootCertificateIDsType: readonly string[] = ["SE(RootCertificate
 function d_CertificateUpdateResType(r: BitReader): T.CertificateUpdateResType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Id = r.string(65536, 7, "CertificateUpdateResType@Id"); s = 1; }
-        else r.badEvent(c, 1, "CertificateUpdateResType#0", "AT(Id)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.ResponseCode = (r.zero("CertificateUpdateResType/ResponseCode", "CH"), E0[r.enumIndex(5, 23, "CertificateUpdateResType/ResponseCode")]!); r.zero("CertificateUpdateResType/ResponseCode", "EE"); s = 2; }
-        else r.badEvent(c, 1, "CertificateUpdateResType#1", "SE(ResponseCode)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.ContractSignatureCertChain = d_CertificateChainType(r); s = 3; }
-        else r.badEvent(c, 1, "CertificateUpdateResType#2", "SE(ContractSignatureCertChain)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { o.ContractSignatureEncryptedPrivateKey = (r.zero("CertificateUpdateResType/ContractSignatureEncryptedPrivateKey", "CH"), r.binary(128, "CertificateUpdateResType/ContractSignatureEncryptedPrivateKey")); r.zero("CertificateUpdateResType/ContractSignatureEncryptedPrivateKey", "EE"); s = 4; }
-        else r.badEvent(c, 1, "CertificateUpdateResType#3", "SE(ContractSignatureEncryptedPrivateKey)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { o.DHParams = (r.zero("CertificateUpdateResType/DHParams", "CH"), r.binary(256, "CertificateUpdateResType/DHParams")); r.zero("CertificateUpdateResType/DHParams", "EE"); s = 5; }
-        else r.badEvent(c, 1, "CertificateUpdateResType#4", "SE(DHParams)");
-        break;
-      }
-      case 5: {
-        const c = r.bits(1);
-        if (c === 0) { o.ContractID = (r.zero("CertificateUpdateResType/ContractID", "CH"), r.string(64, 5, "CertificateUpdateResType/ContractID")); r.zero("CertificateUpdateResType/ContractID", "EE"); s = 6; }
-        else r.badEvent(c, 1, "CertificateUpdateResType#5", "SE(ContractID)");
-        break;
-      }
-      case 6: {
-        const c = r.bits(1);
-        if (c === 0) { o.RetryCounter = (r.zero("CertificateUpdateResType/RetryCounter", "CH"), r.intIn(-32768, 32767, "CertificateUpdateResType/RetryCounter")); r.zero("CertificateUpdateResType/RetryCounter", "EE"); s = 7; }
-        else r.badEvent(c, 1, "CertificateUpdateResType#6", "SE(RetryCounter)");
-        break;
-      }
-      case 7: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "CertificateUpdateResType#7", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "CertificateUpdateResType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_CertificateUpdateResType(r, s, c);
+  const v0 = r.string(65536, 7, "CertificateUpdateResType@Id");
+  const x1 = r.bits(1);
+  c = x1;
+  o.Id = v0;
+  s = 1;
+  if (!(c === 0)) x_CertificateUpdateResType(r, s, c);
+  const x3 = r.bits(8);
+  if ((x3 & 130) !== 0) r.badBits(x3, 130, 8, "CertificateUpdateResType/ResponseCode");
+  const y4 = ((x3 >>> 2) & 31);
+  if (y4 >= 23) r.enumErr(y4, 23, "CertificateUpdateResType/ResponseCode", r.pos - 7);
+  const v2 = E0[y4]!;
+  c = (x3 & 1);
+  o.ResponseCode = v2;
+  s = 2;
+  if (!(c === 0)) x_CertificateUpdateResType(r, s, c);
+  const v5 = d_CertificateChainType(r);
+  const x6 = r.bits(1);
+  c = x6;
+  o.ContractSignatureCertChain = v5;
+  s = 3;
+  if (!(c === 0)) x_CertificateUpdateResType(r, s, c);
+  const x8 = r.bits(1);
+  if ((x8 & 1) !== 0) r.badBits(x8, 1, 1, "CertificateUpdateResType/ContractSignatureEncryptedPrivateKey");
+  const v7 = r.binary(128, "CertificateUpdateResType/ContractSignatureEncryptedPrivateKey");
+  const x9 = r.bits(2);
+  if ((x9 & 2) !== 0) r.badBits(x9, 2, 2, "CertificateUpdateResType/ContractSignatureEncryptedPrivateKey");
+  c = (x9 & 1);
+  o.ContractSignatureEncryptedPrivateKey = v7;
+  s = 4;
+  if (!(c === 0)) x_CertificateUpdateResType(r, s, c);
+  const x11 = r.bits(1);
+  if ((x11 & 1) !== 0) r.badBits(x11, 1, 1, "CertificateUpdateResType/DHParams");
+  const v10 = r.binary(256, "CertificateUpdateResType/DHParams");
+  const x12 = r.bits(2);
+  if ((x12 & 2) !== 0) r.badBits(x12, 2, 2, "CertificateUpdateResType/DHParams");
+  c = (x12 & 1);
+  o.DHParams = v10;
+  s = 5;
+  if (!(c === 0)) x_CertificateUpdateResType(r, s, c);
+  const x14 = r.bits(1);
+  if ((x14 & 1) !== 0) r.badBits(x14, 1, 1, "CertificateUpdateResType/ContractID");
+  const v13 = r.string(64, 5, "CertificateUpdateResType/ContractID");
+  const x15 = r.bits(2);
+  if ((x15 & 2) !== 0) r.badBits(x15, 2, 2, "CertificateUpdateResType/ContractID");
+  c = (x15 & 1);
+  o.ContractID = v13;
+  s = 6;
+  if (!(c === 0)) x_CertificateUpdateResType(r, s, c);
+  const x17 = r.bits(1);
+  if ((x17 & 1) !== 0) r.badBits(x17, 1, 1, "CertificateUpdateResType/RetryCounter");
+  const v16 = r.intIn(-32768, 32767, "CertificateUpdateResType/RetryCounter");
+  const x18 = r.bits(2);
+  if ((x18 & 2) !== 0) r.badBits(x18, 2, 2, "CertificateUpdateResType/RetryCounter");
+  c = (x18 & 1);
+  o.RetryCounter = v16;
+  s = 7;
+  if (c === 0) return o;
+  return x_CertificateUpdateResType(r, s, c);
+}
+function x_CertificateUpdateResType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "CertificateUpdateResType#0", "AT(Id)");
+    case 1: return r.badEvent(c, 1, "CertificateUpdateResType#1", "SE(ResponseCode)");
+    case 2: return r.badEvent(c, 1, "CertificateUpdateResType#2", "SE(ContractSignatureCertChain)");
+    case 3: return r.badEvent(c, 1, "CertificateUpdateResType#3", "SE(ContractSignatureEncryptedPrivateKey)");
+    case 4: return r.badEvent(c, 1, "CertificateUpdateResType#4", "SE(DHParams)");
+    case 5: return r.badEvent(c, 1, "CertificateUpdateResType#5", "SE(ContractID)");
+    case 6: return r.badEvent(c, 1, "CertificateUpdateResType#6", "SE(RetryCounter)");
+    case 7: return r.badEvent(c, 1, "CertificateUpdateResType#7", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "CertificateUpdateResType");
 }
 
 function e_CertificateUpdateResType(w: BitWriter, o: T.CertificateUpdateResType): void {
@@ -2767,42 +3217,50 @@ const EXP_CertificateUpdateResType: readonly string[] = ["AT(Id)","SE(ResponseCo
 function d_CertificateInstallationReqType(r: BitReader): T.CertificateInstallationReqType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(2);
-        if (c === 0) { o.Id = r.string(65536, 7, "CertificateInstallationReqType@Id"); s = 1; }
-        else if (c === 1) { o.OEMProvisioningCert = (r.zero("CertificateInstallationReqType/OEMProvisioningCert", "CH"), r.binary(1200, "CertificateInstallationReqType/OEMProvisioningCert")); r.zero("CertificateInstallationReqType/OEMProvisioningCert", "EE"); s = 2; }
-        else r.badEvent(c, 2, "CertificateInstallationReqType#0", "AT(Id)|SE(OEMProvisioningCert)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.OEMProvisioningCert = (r.zero("CertificateInstallationReqType/OEMProvisioningCert", "CH"), r.binary(1200, "CertificateInstallationReqType/OEMProvisioningCert")); r.zero("CertificateInstallationReqType/OEMProvisioningCert", "EE"); s = 2; }
-        else r.badEvent(c, 1, "CertificateInstallationReqType#1", "SE(OEMProvisioningCert)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.ListOfRootCertificateIDs = d_ListOfRootCertificateIDsType(r); s = 3; }
-        else r.badEvent(c, 1, "CertificateInstallationReqType#2", "SE(ListOfRootCertificateIDs)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { o.DHParams = (r.zero("CertificateInstallationReqType/DHParams", "CH"), r.binary(256, "CertificateInstallationReqType/DHParams")); r.zero("CertificateInstallationReqType/DHParams", "EE"); s = 4; }
-        else r.badEvent(c, 1, "CertificateInstallationReqType#3", "SE(DHParams)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "CertificateInstallationReqType#4", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "CertificateInstallationReqType");
-    }
+  let c = r.bits(2);
+  if (c === 0) {
+    const v0 = r.string(65536, 7, "CertificateInstallationReqType@Id");
+    const x1 = r.bits(1);
+    c = x1;
+    o.Id = v0;
+    s = 1;
   }
+  if (!((s === 0 && c === 1) || (s === 1 && c === 0))) x_CertificateInstallationReqType(r, s, c);
+  const x3 = r.bits(1);
+  if ((x3 & 1) !== 0) r.badBits(x3, 1, 1, "CertificateInstallationReqType/OEMProvisioningCert");
+  const v2 = r.binary(1200, "CertificateInstallationReqType/OEMProvisioningCert");
+  const x4 = r.bits(2);
+  if ((x4 & 2) !== 0) r.badBits(x4, 2, 2, "CertificateInstallationReqType/OEMProvisioningCert");
+  c = (x4 & 1);
+  o.OEMProvisioningCert = v2;
+  s = 2;
+  if (!(c === 0)) x_CertificateInstallationReqType(r, s, c);
+  const v5 = d_ListOfRootCertificateIDsType(r);
+  const x6 = r.bits(1);
+  c = x6;
+  o.ListOfRootCertificateIDs = v5;
+  s = 3;
+  if (!(c === 0)) x_CertificateInstallationReqType(r, s, c);
+  const x8 = r.bits(1);
+  if ((x8 & 1) !== 0) r.badBits(x8, 1, 1, "CertificateInstallationReqType/DHParams");
+  const v7 = r.binary(256, "CertificateInstallationReqType/DHParams");
+  const x9 = r.bits(2);
+  if ((x9 & 2) !== 0) r.badBits(x9, 2, 2, "CertificateInstallationReqType/DHParams");
+  c = (x9 & 1);
+  o.DHParams = v7;
+  s = 4;
+  if (c === 0) return o;
+  return x_CertificateInstallationReqType(r, s, c);
+}
+function x_CertificateInstallationReqType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 2, "CertificateInstallationReqType#0", "AT(Id)|SE(OEMProvisioningCert)");
+    case 1: return r.badEvent(c, 1, "CertificateInstallationReqType#1", "SE(OEMProvisioningCert)");
+    case 2: return r.badEvent(c, 1, "CertificateInstallationReqType#2", "SE(ListOfRootCertificateIDs)");
+    case 3: return r.badEvent(c, 1, "CertificateInstallationReqType#3", "SE(DHParams)");
+    case 4: return r.badEvent(c, 1, "CertificateInstallationReqType#4", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "CertificateInstallationReqType");
 }
 
 function e_CertificateInstallationReqType(w: BitWriter, o: T.CertificateInstallationReqType): void {
@@ -2839,53 +3297,69 @@ const EXP_CertificateInstallationReqType: readonly string[] = ["AT(Id)|SE(OEMPro
 function d_CertificateInstallationResType(r: BitReader): T.CertificateInstallationResType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Id = r.string(65536, 7, "CertificateInstallationResType@Id"); s = 1; }
-        else r.badEvent(c, 1, "CertificateInstallationResType#0", "AT(Id)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.ResponseCode = (r.zero("CertificateInstallationResType/ResponseCode", "CH"), E0[r.enumIndex(5, 23, "CertificateInstallationResType/ResponseCode")]!); r.zero("CertificateInstallationResType/ResponseCode", "EE"); s = 2; }
-        else r.badEvent(c, 1, "CertificateInstallationResType#1", "SE(ResponseCode)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.ContractSignatureCertChain = d_CertificateChainType(r); s = 3; }
-        else r.badEvent(c, 1, "CertificateInstallationResType#2", "SE(ContractSignatureCertChain)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { o.ContractSignatureEncryptedPrivateKey = (r.zero("CertificateInstallationResType/ContractSignatureEncryptedPrivateKey", "CH"), r.binary(128, "CertificateInstallationResType/ContractSignatureEncryptedPrivateKey")); r.zero("CertificateInstallationResType/ContractSignatureEncryptedPrivateKey", "EE"); s = 4; }
-        else r.badEvent(c, 1, "CertificateInstallationResType#3", "SE(ContractSignatureEncryptedPrivateKey)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { o.DHParams = (r.zero("CertificateInstallationResType/DHParams", "CH"), r.binary(256, "CertificateInstallationResType/DHParams")); r.zero("CertificateInstallationResType/DHParams", "EE"); s = 5; }
-        else r.badEvent(c, 1, "CertificateInstallationResType#4", "SE(DHParams)");
-        break;
-      }
-      case 5: {
-        const c = r.bits(1);
-        if (c === 0) { o.ContractID = (r.zero("CertificateInstallationResType/ContractID", "CH"), r.string(64, 5, "CertificateInstallationResType/ContractID")); r.zero("CertificateInstallationResType/ContractID", "EE"); s = 6; }
-        else r.badEvent(c, 1, "CertificateInstallationResType#5", "SE(ContractID)");
-        break;
-      }
-      case 6: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "CertificateInstallationResType#6", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "CertificateInstallationResType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_CertificateInstallationResType(r, s, c);
+  const v0 = r.string(65536, 7, "CertificateInstallationResType@Id");
+  const x1 = r.bits(1);
+  c = x1;
+  o.Id = v0;
+  s = 1;
+  if (!(c === 0)) x_CertificateInstallationResType(r, s, c);
+  const x3 = r.bits(8);
+  if ((x3 & 130) !== 0) r.badBits(x3, 130, 8, "CertificateInstallationResType/ResponseCode");
+  const y4 = ((x3 >>> 2) & 31);
+  if (y4 >= 23) r.enumErr(y4, 23, "CertificateInstallationResType/ResponseCode", r.pos - 7);
+  const v2 = E0[y4]!;
+  c = (x3 & 1);
+  o.ResponseCode = v2;
+  s = 2;
+  if (!(c === 0)) x_CertificateInstallationResType(r, s, c);
+  const v5 = d_CertificateChainType(r);
+  const x6 = r.bits(1);
+  c = x6;
+  o.ContractSignatureCertChain = v5;
+  s = 3;
+  if (!(c === 0)) x_CertificateInstallationResType(r, s, c);
+  const x8 = r.bits(1);
+  if ((x8 & 1) !== 0) r.badBits(x8, 1, 1, "CertificateInstallationResType/ContractSignatureEncryptedPrivateKey");
+  const v7 = r.binary(128, "CertificateInstallationResType/ContractSignatureEncryptedPrivateKey");
+  const x9 = r.bits(2);
+  if ((x9 & 2) !== 0) r.badBits(x9, 2, 2, "CertificateInstallationResType/ContractSignatureEncryptedPrivateKey");
+  c = (x9 & 1);
+  o.ContractSignatureEncryptedPrivateKey = v7;
+  s = 4;
+  if (!(c === 0)) x_CertificateInstallationResType(r, s, c);
+  const x11 = r.bits(1);
+  if ((x11 & 1) !== 0) r.badBits(x11, 1, 1, "CertificateInstallationResType/DHParams");
+  const v10 = r.binary(256, "CertificateInstallationResType/DHParams");
+  const x12 = r.bits(2);
+  if ((x12 & 2) !== 0) r.badBits(x12, 2, 2, "CertificateInstallationResType/DHParams");
+  c = (x12 & 1);
+  o.DHParams = v10;
+  s = 5;
+  if (!(c === 0)) x_CertificateInstallationResType(r, s, c);
+  const x14 = r.bits(1);
+  if ((x14 & 1) !== 0) r.badBits(x14, 1, 1, "CertificateInstallationResType/ContractID");
+  const v13 = r.string(64, 5, "CertificateInstallationResType/ContractID");
+  const x15 = r.bits(2);
+  if ((x15 & 2) !== 0) r.badBits(x15, 2, 2, "CertificateInstallationResType/ContractID");
+  c = (x15 & 1);
+  o.ContractID = v13;
+  s = 6;
+  if (c === 0) return o;
+  return x_CertificateInstallationResType(r, s, c);
+}
+function x_CertificateInstallationResType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "CertificateInstallationResType#0", "AT(Id)");
+    case 1: return r.badEvent(c, 1, "CertificateInstallationResType#1", "SE(ResponseCode)");
+    case 2: return r.badEvent(c, 1, "CertificateInstallationResType#2", "SE(ContractSignatureCertChain)");
+    case 3: return r.badEvent(c, 1, "CertificateInstallationResType#3", "SE(ContractSignatureEncryptedPrivateKey)");
+    case 4: return r.badEvent(c, 1, "CertificateInstallationResType#4", "SE(DHParams)");
+    case 5: return r.badEvent(c, 1, "CertificateInstallationResType#5", "SE(ContractID)");
+    case 6: return r.badEvent(c, 1, "CertificateInstallationResType#6", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "CertificateInstallationResType");
 }
 
 function e_CertificateInstallationResType(w: BitWriter, o: T.CertificateInstallationResType): void {
@@ -2926,23 +3400,22 @@ const EXP_CertificateInstallationResType: readonly string[] = ["AT(Id)","SE(Resp
 function d_CableCheckReqType(r: BitReader): T.CableCheckReqType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.DC_EVStatus = d_DC_EVStatusType(r); s = 1; }
-        else r.badEvent(c, 1, "CableCheckReqType#0", "SE(DC_EVStatus)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "CableCheckReqType#1", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "CableCheckReqType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_CableCheckReqType(r, s, c);
+  const v0 = d_DC_EVStatusType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.DC_EVStatus = v0;
+  s = 1;
+  if (c === 0) return o;
+  return x_CableCheckReqType(r, s, c);
+}
+function x_CableCheckReqType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "CableCheckReqType#0", "SE(DC_EVStatus)");
+    case 1: return r.badEvent(c, 1, "CableCheckReqType#1", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "CableCheckReqType");
 }
 
 function e_CableCheckReqType(w: BitWriter, o: T.CableCheckReqType): void {
@@ -2960,50 +3433,64 @@ const EXP_CableCheckReqType: readonly string[] = ["SE(DC_EVStatus)","EE"];
 function d_DC_EVStatusType(r: BitReader): T.DC_EVStatusType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVReady = (r.zero("DC_EVStatusType/EVReady", "CH"), r.bit() === 1); r.zero("DC_EVStatusType/EVReady", "EE"); s = 1; }
-        else r.badEvent(c, 1, "DC_EVStatusType#0", "SE(EVReady)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { o.EVCabinConditioning = (r.zero("DC_EVStatusType/EVCabinConditioning", "CH"), r.bit() === 1); r.zero("DC_EVStatusType/EVCabinConditioning", "EE"); s = 2; }
-        else if (c === 1) { o.EVRESSConditioning = (r.zero("DC_EVStatusType/EVRESSConditioning", "CH"), r.bit() === 1); r.zero("DC_EVStatusType/EVRESSConditioning", "EE"); s = 3; }
-        else if (c === 2) { o.EVErrorCode = (r.zero("DC_EVStatusType/EVErrorCode", "CH"), E9[r.enumIndex(4, 12, "DC_EVStatusType/EVErrorCode")]!); r.zero("DC_EVStatusType/EVErrorCode", "EE"); s = 4; }
-        else r.badEvent(c, 2, "DC_EVStatusType#1", "SE(EVCabinConditioning)|SE(EVRESSConditioning)|SE(EVErrorCode)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { o.EVRESSConditioning = (r.zero("DC_EVStatusType/EVRESSConditioning", "CH"), r.bit() === 1); r.zero("DC_EVStatusType/EVRESSConditioning", "EE"); s = 3; }
-        else if (c === 1) { o.EVErrorCode = (r.zero("DC_EVStatusType/EVErrorCode", "CH"), E9[r.enumIndex(4, 12, "DC_EVStatusType/EVErrorCode")]!); r.zero("DC_EVStatusType/EVErrorCode", "EE"); s = 4; }
-        else r.badEvent(c, 2, "DC_EVStatusType#2", "SE(EVRESSConditioning)|SE(EVErrorCode)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVErrorCode = (r.zero("DC_EVStatusType/EVErrorCode", "CH"), E9[r.enumIndex(4, 12, "DC_EVStatusType/EVErrorCode")]!); r.zero("DC_EVStatusType/EVErrorCode", "EE"); s = 4; }
-        else r.badEvent(c, 1, "DC_EVStatusType#3", "SE(EVErrorCode)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVRESSSOC = (r.zero("DC_EVStatusType/EVRESSSOC", "CH"), r.ranged(7, 0, 100, "DC_EVStatusType/EVRESSSOC")); r.zero("DC_EVStatusType/EVRESSSOC", "EE"); s = 5; }
-        else r.badEvent(c, 1, "DC_EVStatusType#4", "SE(EVRESSSOC)");
-        break;
-      }
-      case 5: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "DC_EVStatusType#5", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "DC_EVStatusType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_DC_EVStatusType(r, s, c);
+  const x1 = r.bits(5);
+  if ((x1 & 20) !== 0) r.badBits(x1, 20, 5, "DC_EVStatusType/EVReady");
+  const y2 = ((x1 >>> 3) & 1);
+  const v0 = y2 === 1;
+  c = (x1 & 3);
+  o.EVReady = v0;
+  s = 1;
+  if (c === 0) {
+    const x4 = r.bits(5);
+    if ((x4 & 20) !== 0) r.badBits(x4, 20, 5, "DC_EVStatusType/EVCabinConditioning");
+    const y5 = ((x4 >>> 3) & 1);
+    const v3 = y5 === 1;
+    c = (x4 & 3);
+    o.EVCabinConditioning = v3;
+    s = 2;
   }
+  if ((s === 1 && c === 1) || (s === 2 && c === 0)) {
+    const x7 = r.bits(4);
+    if ((x7 & 10) !== 0) r.badBits(x7, 10, 4, "DC_EVStatusType/EVRESSConditioning");
+    const y8 = ((x7 >>> 2) & 1);
+    const v6 = y8 === 1;
+    c = (x7 & 1);
+    o.EVRESSConditioning = v6;
+    s = 3;
+  }
+  if (!((s === 1 && c === 2) || (s === 2 && c === 1) || (s === 3 && c === 0))) x_DC_EVStatusType(r, s, c);
+  const x10 = r.bits(7);
+  if ((x10 & 66) !== 0) r.badBits(x10, 66, 7, "DC_EVStatusType/EVErrorCode");
+  const y11 = ((x10 >>> 2) & 15);
+  if (y11 >= 12) r.enumErr(y11, 12, "DC_EVStatusType/EVErrorCode", r.pos - 6);
+  const v9 = E9[y11]!;
+  c = (x10 & 1);
+  o.EVErrorCode = v9;
+  s = 4;
+  if (!(c === 0)) x_DC_EVStatusType(r, s, c);
+  const x13 = r.bits(10);
+  if ((x13 & 514) !== 0) r.badBits(x13, 514, 10, "DC_EVStatusType/EVRESSSOC");
+  const y14 = ((x13 >>> 2) & 127);
+  if (y14 > 100) r.rangeErr(y14 + 0, 100, "DC_EVStatusType/EVRESSSOC", r.pos - 9);
+  const v12 = y14;
+  c = (x13 & 1);
+  o.EVRESSSOC = v12;
+  s = 5;
+  if (c === 0) return o;
+  return x_DC_EVStatusType(r, s, c);
+}
+function x_DC_EVStatusType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "DC_EVStatusType#0", "SE(EVReady)");
+    case 1: return r.badEvent(c, 2, "DC_EVStatusType#1", "SE(EVCabinConditioning)|SE(EVRESSConditioning)|SE(EVErrorCode)");
+    case 2: return r.badEvent(c, 2, "DC_EVStatusType#2", "SE(EVRESSConditioning)|SE(EVErrorCode)");
+    case 3: return r.badEvent(c, 1, "DC_EVStatusType#3", "SE(EVErrorCode)");
+    case 4: return r.badEvent(c, 1, "DC_EVStatusType#4", "SE(EVRESSSOC)");
+    case 5: return r.badEvent(c, 1, "DC_EVStatusType#5", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "DC_EVStatusType");
 }
 
 function e_DC_EVStatusType(w: BitWriter, o: T.DC_EVStatusType): void {
@@ -3045,17 +3532,15 @@ const EXP_DC_EVStatusType: readonly string[] = ["SE(EVReady)","SE(EVCabinConditi
 function d_EVStatusType(r: BitReader): T.EVStatusType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "EVStatusType#0", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "EVStatusType");
-    }
+  let c = r.bits(1);
+  if (c === 0) return o;
+  return x_EVStatusType(r, s, c);
+}
+function x_EVStatusType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "EVStatusType#0", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "EVStatusType");
 }
 
 function e_EVStatusType(w: BitWriter, o: T.EVStatusType): void {
@@ -3068,35 +3553,41 @@ const EXP_EVStatusType: readonly string[] = ["EE"];
 function d_CableCheckResType(r: BitReader): T.CableCheckResType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.ResponseCode = (r.zero("CableCheckResType/ResponseCode", "CH"), E0[r.enumIndex(5, 23, "CableCheckResType/ResponseCode")]!); r.zero("CableCheckResType/ResponseCode", "EE"); s = 1; }
-        else r.badEvent(c, 1, "CableCheckResType#0", "SE(ResponseCode)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.DC_EVSEStatus = d_DC_EVSEStatusType(r); s = 2; }
-        else r.badEvent(c, 1, "CableCheckResType#1", "SE(DC_EVSEStatus)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEProcessing = (r.zero("CableCheckResType/EVSEProcessing", "CH"), E6[r.enumIndex(1, 2, "CableCheckResType/EVSEProcessing")]!); r.zero("CableCheckResType/EVSEProcessing", "EE"); s = 3; }
-        else r.badEvent(c, 1, "CableCheckResType#2", "SE(EVSEProcessing)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "CableCheckResType#3", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "CableCheckResType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_CableCheckResType(r, s, c);
+  const x1 = r.bits(8);
+  if ((x1 & 130) !== 0) r.badBits(x1, 130, 8, "CableCheckResType/ResponseCode");
+  const y2 = ((x1 >>> 2) & 31);
+  if (y2 >= 23) r.enumErr(y2, 23, "CableCheckResType/ResponseCode", r.pos - 7);
+  const v0 = E0[y2]!;
+  c = (x1 & 1);
+  o.ResponseCode = v0;
+  s = 1;
+  if (!(c === 0)) x_CableCheckResType(r, s, c);
+  const v3 = d_DC_EVSEStatusType(r);
+  const x4 = r.bits(1);
+  c = x4;
+  o.DC_EVSEStatus = v3;
+  s = 2;
+  if (!(c === 0)) x_CableCheckResType(r, s, c);
+  const x6 = r.bits(4);
+  if ((x6 & 10) !== 0) r.badBits(x6, 10, 4, "CableCheckResType/EVSEProcessing");
+  const y7 = ((x6 >>> 2) & 1);
+  const v5 = E6[y7]!;
+  c = (x6 & 1);
+  o.EVSEProcessing = v5;
+  s = 3;
+  if (c === 0) return o;
+  return x_CableCheckResType(r, s, c);
+}
+function x_CableCheckResType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "CableCheckResType#0", "SE(ResponseCode)");
+    case 1: return r.badEvent(c, 1, "CableCheckResType#1", "SE(DC_EVSEStatus)");
+    case 2: return r.badEvent(c, 1, "CableCheckResType#2", "SE(EVSEProcessing)");
+    case 3: return r.badEvent(c, 1, "CableCheckResType#3", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "CableCheckResType");
 }
 
 function e_CableCheckResType(w: BitWriter, o: T.CableCheckResType): void {
@@ -3120,42 +3611,55 @@ const EXP_CableCheckResType: readonly string[] = ["SE(ResponseCode)","SE(DC_EVSE
 function d_DC_EVSEStatusType(r: BitReader): T.DC_EVSEStatusType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(2);
-        if (c === 0) { o.EVSEIsolationStatus = (r.zero("DC_EVSEStatusType/EVSEIsolationStatus", "CH"), E10[r.enumIndex(2, 4, "DC_EVSEStatusType/EVSEIsolationStatus")]!); r.zero("DC_EVSEStatusType/EVSEIsolationStatus", "EE"); s = 1; }
-        else if (c === 1) { o.EVSEStatusCode = (r.zero("DC_EVSEStatusType/EVSEStatusCode", "CH"), E11[r.enumIndex(4, 12, "DC_EVSEStatusType/EVSEStatusCode")]!); r.zero("DC_EVSEStatusType/EVSEStatusCode", "EE"); s = 2; }
-        else r.badEvent(c, 2, "DC_EVSEStatusType#0", "SE(EVSEIsolationStatus)|SE(EVSEStatusCode)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEStatusCode = (r.zero("DC_EVSEStatusType/EVSEStatusCode", "CH"), E11[r.enumIndex(4, 12, "DC_EVSEStatusType/EVSEStatusCode")]!); r.zero("DC_EVSEStatusType/EVSEStatusCode", "EE"); s = 2; }
-        else r.badEvent(c, 1, "DC_EVSEStatusType#1", "SE(EVSEStatusCode)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.NotificationMaxDelay = (r.zero("DC_EVSEStatusType/NotificationMaxDelay", "CH"), r.uintIn(0, 4294967295, "DC_EVSEStatusType/NotificationMaxDelay")); r.zero("DC_EVSEStatusType/NotificationMaxDelay", "EE"); s = 3; }
-        else r.badEvent(c, 1, "DC_EVSEStatusType#2", "SE(NotificationMaxDelay)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSENotification = (r.zero("DC_EVSEStatusType/EVSENotification", "CH"), E8[r.enumIndex(2, 3, "DC_EVSEStatusType/EVSENotification")]!); r.zero("DC_EVSEStatusType/EVSENotification", "EE"); s = 4; }
-        else r.badEvent(c, 1, "DC_EVSEStatusType#3", "SE(EVSENotification)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "DC_EVSEStatusType#4", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "DC_EVSEStatusType");
-    }
+  let c = r.bits(2);
+  if (c === 0) {
+    const x1 = r.bits(5);
+    if ((x1 & 18) !== 0) r.badBits(x1, 18, 5, "DC_EVSEStatusType/EVSEIsolationStatus");
+    const y2 = ((x1 >>> 2) & 3);
+    const v0 = E10[y2]!;
+    c = (x1 & 1);
+    o.EVSEIsolationStatus = v0;
+    s = 1;
   }
+  if (!((s === 0 && c === 1) || (s === 1 && c === 0))) x_DC_EVSEStatusType(r, s, c);
+  const x4 = r.bits(7);
+  if ((x4 & 66) !== 0) r.badBits(x4, 66, 7, "DC_EVSEStatusType/EVSEStatusCode");
+  const y5 = ((x4 >>> 2) & 15);
+  if (y5 >= 12) r.enumErr(y5, 12, "DC_EVSEStatusType/EVSEStatusCode", r.pos - 6);
+  const v3 = E11[y5]!;
+  c = (x4 & 1);
+  o.EVSEStatusCode = v3;
+  s = 2;
+  if (!(c === 0)) x_DC_EVSEStatusType(r, s, c);
+  const x7 = r.bits(1);
+  if ((x7 & 1) !== 0) r.badBits(x7, 1, 1, "DC_EVSEStatusType/NotificationMaxDelay");
+  const v6 = r.uintIn(0, 4294967295, "DC_EVSEStatusType/NotificationMaxDelay");
+  const x8 = r.bits(2);
+  if ((x8 & 2) !== 0) r.badBits(x8, 2, 2, "DC_EVSEStatusType/NotificationMaxDelay");
+  c = (x8 & 1);
+  o.NotificationMaxDelay = v6;
+  s = 3;
+  if (!(c === 0)) x_DC_EVSEStatusType(r, s, c);
+  const x10 = r.bits(5);
+  if ((x10 & 18) !== 0) r.badBits(x10, 18, 5, "DC_EVSEStatusType/EVSENotification");
+  const y11 = ((x10 >>> 2) & 3);
+  if (y11 >= 3) r.enumErr(y11, 3, "DC_EVSEStatusType/EVSENotification", r.pos - 4);
+  const v9 = E8[y11]!;
+  c = (x10 & 1);
+  o.EVSENotification = v9;
+  s = 4;
+  if (c === 0) return o;
+  return x_DC_EVSEStatusType(r, s, c);
+}
+function x_DC_EVSEStatusType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 2, "DC_EVSEStatusType#0", "SE(EVSEIsolationStatus)|SE(EVSEStatusCode)");
+    case 1: return r.badEvent(c, 1, "DC_EVSEStatusType#1", "SE(EVSEStatusCode)");
+    case 2: return r.badEvent(c, 1, "DC_EVSEStatusType#2", "SE(NotificationMaxDelay)");
+    case 3: return r.badEvent(c, 1, "DC_EVSEStatusType#3", "SE(EVSENotification)");
+    case 4: return r.badEvent(c, 1, "DC_EVSEStatusType#4", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "DC_EVSEStatusType");
 }
 
 function e_DC_EVSEStatusType(w: BitWriter, o: T.DC_EVSEStatusType): void {
@@ -3188,35 +3692,36 @@ const EXP_DC_EVSEStatusType: readonly string[] = ["SE(EVSEIsolationStatus)|SE(EV
 function d_PreChargeReqType(r: BitReader): T.PreChargeReqType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.DC_EVStatus = d_DC_EVStatusType(r); s = 1; }
-        else r.badEvent(c, 1, "PreChargeReqType#0", "SE(DC_EVStatus)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVTargetVoltage = d_PhysicalValueType(r); s = 2; }
-        else r.badEvent(c, 1, "PreChargeReqType#1", "SE(EVTargetVoltage)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVTargetCurrent = d_PhysicalValueType(r); s = 3; }
-        else r.badEvent(c, 1, "PreChargeReqType#2", "SE(EVTargetCurrent)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "PreChargeReqType#3", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "PreChargeReqType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_PreChargeReqType(r, s, c);
+  const v0 = d_DC_EVStatusType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.DC_EVStatus = v0;
+  s = 1;
+  if (!(c === 0)) x_PreChargeReqType(r, s, c);
+  const v2 = d_PhysicalValueType(r);
+  const x3 = r.bits(1);
+  c = x3;
+  o.EVTargetVoltage = v2;
+  s = 2;
+  if (!(c === 0)) x_PreChargeReqType(r, s, c);
+  const v4 = d_PhysicalValueType(r);
+  const x5 = r.bits(1);
+  c = x5;
+  o.EVTargetCurrent = v4;
+  s = 3;
+  if (c === 0) return o;
+  return x_PreChargeReqType(r, s, c);
+}
+function x_PreChargeReqType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "PreChargeReqType#0", "SE(DC_EVStatus)");
+    case 1: return r.badEvent(c, 1, "PreChargeReqType#1", "SE(EVTargetVoltage)");
+    case 2: return r.badEvent(c, 1, "PreChargeReqType#2", "SE(EVTargetCurrent)");
+    case 3: return r.badEvent(c, 1, "PreChargeReqType#3", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "PreChargeReqType");
 }
 
 function e_PreChargeReqType(w: BitWriter, o: T.PreChargeReqType): void {
@@ -3244,35 +3749,39 @@ const EXP_PreChargeReqType: readonly string[] = ["SE(DC_EVStatus)","SE(EVTargetV
 function d_PreChargeResType(r: BitReader): T.PreChargeResType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.ResponseCode = (r.zero("PreChargeResType/ResponseCode", "CH"), E0[r.enumIndex(5, 23, "PreChargeResType/ResponseCode")]!); r.zero("PreChargeResType/ResponseCode", "EE"); s = 1; }
-        else r.badEvent(c, 1, "PreChargeResType#0", "SE(ResponseCode)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.DC_EVSEStatus = d_DC_EVSEStatusType(r); s = 2; }
-        else r.badEvent(c, 1, "PreChargeResType#1", "SE(DC_EVSEStatus)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEPresentVoltage = d_PhysicalValueType(r); s = 3; }
-        else r.badEvent(c, 1, "PreChargeResType#2", "SE(EVSEPresentVoltage)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "PreChargeResType#3", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "PreChargeResType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_PreChargeResType(r, s, c);
+  const x1 = r.bits(8);
+  if ((x1 & 130) !== 0) r.badBits(x1, 130, 8, "PreChargeResType/ResponseCode");
+  const y2 = ((x1 >>> 2) & 31);
+  if (y2 >= 23) r.enumErr(y2, 23, "PreChargeResType/ResponseCode", r.pos - 7);
+  const v0 = E0[y2]!;
+  c = (x1 & 1);
+  o.ResponseCode = v0;
+  s = 1;
+  if (!(c === 0)) x_PreChargeResType(r, s, c);
+  const v3 = d_DC_EVSEStatusType(r);
+  const x4 = r.bits(1);
+  c = x4;
+  o.DC_EVSEStatus = v3;
+  s = 2;
+  if (!(c === 0)) x_PreChargeResType(r, s, c);
+  const v5 = d_PhysicalValueType(r);
+  const x6 = r.bits(1);
+  c = x6;
+  o.EVSEPresentVoltage = v5;
+  s = 3;
+  if (c === 0) return o;
+  return x_PreChargeResType(r, s, c);
+}
+function x_PreChargeResType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "PreChargeResType#0", "SE(ResponseCode)");
+    case 1: return r.badEvent(c, 1, "PreChargeResType#1", "SE(DC_EVSEStatus)");
+    case 2: return r.badEvent(c, 1, "PreChargeResType#2", "SE(EVSEPresentVoltage)");
+    case 3: return r.badEvent(c, 1, "PreChargeResType#3", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "PreChargeResType");
 }
 
 function e_PreChargeResType(w: BitWriter, o: T.PreChargeResType): void {
@@ -3298,90 +3807,95 @@ const EXP_PreChargeResType: readonly string[] = ["SE(ResponseCode)","SE(DC_EVSES
 function d_CurrentDemandReqType(r: BitReader): T.CurrentDemandReqType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.DC_EVStatus = d_DC_EVStatusType(r); s = 1; }
-        else r.badEvent(c, 1, "CurrentDemandReqType#0", "SE(DC_EVStatus)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVTargetCurrent = d_PhysicalValueType(r); s = 2; }
-        else r.badEvent(c, 1, "CurrentDemandReqType#1", "SE(EVTargetCurrent)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(3);
-        if (c === 0) { o.EVMaximumVoltageLimit = d_PhysicalValueType(r); s = 3; }
-        else if (c === 1) { o.EVMaximumCurrentLimit = d_PhysicalValueType(r); s = 4; }
-        else if (c === 2) { o.EVMaximumPowerLimit = d_PhysicalValueType(r); s = 5; }
-        else if (c === 3) { o.BulkChargingComplete = (r.zero("CurrentDemandReqType/BulkChargingComplete", "CH"), r.bit() === 1); r.zero("CurrentDemandReqType/BulkChargingComplete", "EE"); s = 6; }
-        else if (c === 4) { o.ChargingComplete = (r.zero("CurrentDemandReqType/ChargingComplete", "CH"), r.bit() === 1); r.zero("CurrentDemandReqType/ChargingComplete", "EE"); s = 7; }
-        else r.badEvent(c, 3, "CurrentDemandReqType#2", "SE(EVMaximumVoltageLimit)|SE(EVMaximumCurrentLimit)|SE(EVMaximumPowerLimit)|SE(BulkChargingComplete)|SE(ChargingComplete)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(3);
-        if (c === 0) { o.EVMaximumCurrentLimit = d_PhysicalValueType(r); s = 4; }
-        else if (c === 1) { o.EVMaximumPowerLimit = d_PhysicalValueType(r); s = 5; }
-        else if (c === 2) { o.BulkChargingComplete = (r.zero("CurrentDemandReqType/BulkChargingComplete", "CH"), r.bit() === 1); r.zero("CurrentDemandReqType/BulkChargingComplete", "EE"); s = 6; }
-        else if (c === 3) { o.ChargingComplete = (r.zero("CurrentDemandReqType/ChargingComplete", "CH"), r.bit() === 1); r.zero("CurrentDemandReqType/ChargingComplete", "EE"); s = 7; }
-        else r.badEvent(c, 3, "CurrentDemandReqType#3", "SE(EVMaximumCurrentLimit)|SE(EVMaximumPowerLimit)|SE(BulkChargingComplete)|SE(ChargingComplete)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(2);
-        if (c === 0) { o.EVMaximumPowerLimit = d_PhysicalValueType(r); s = 5; }
-        else if (c === 1) { o.BulkChargingComplete = (r.zero("CurrentDemandReqType/BulkChargingComplete", "CH"), r.bit() === 1); r.zero("CurrentDemandReqType/BulkChargingComplete", "EE"); s = 6; }
-        else if (c === 2) { o.ChargingComplete = (r.zero("CurrentDemandReqType/ChargingComplete", "CH"), r.bit() === 1); r.zero("CurrentDemandReqType/ChargingComplete", "EE"); s = 7; }
-        else r.badEvent(c, 2, "CurrentDemandReqType#4", "SE(EVMaximumPowerLimit)|SE(BulkChargingComplete)|SE(ChargingComplete)");
-        break;
-      }
-      case 5: {
-        const c = r.bits(2);
-        if (c === 0) { o.BulkChargingComplete = (r.zero("CurrentDemandReqType/BulkChargingComplete", "CH"), r.bit() === 1); r.zero("CurrentDemandReqType/BulkChargingComplete", "EE"); s = 6; }
-        else if (c === 1) { o.ChargingComplete = (r.zero("CurrentDemandReqType/ChargingComplete", "CH"), r.bit() === 1); r.zero("CurrentDemandReqType/ChargingComplete", "EE"); s = 7; }
-        else r.badEvent(c, 2, "CurrentDemandReqType#5", "SE(BulkChargingComplete)|SE(ChargingComplete)");
-        break;
-      }
-      case 6: {
-        const c = r.bits(1);
-        if (c === 0) { o.ChargingComplete = (r.zero("CurrentDemandReqType/ChargingComplete", "CH"), r.bit() === 1); r.zero("CurrentDemandReqType/ChargingComplete", "EE"); s = 7; }
-        else r.badEvent(c, 1, "CurrentDemandReqType#6", "SE(ChargingComplete)");
-        break;
-      }
-      case 7: {
-        const c = r.bits(2);
-        if (c === 0) { o.RemainingTimeToFullSoC = d_PhysicalValueType(r); s = 8; }
-        else if (c === 1) { o.RemainingTimeToBulkSoC = d_PhysicalValueType(r); s = 9; }
-        else if (c === 2) { o.EVTargetVoltage = d_PhysicalValueType(r); s = 10; }
-        else r.badEvent(c, 2, "CurrentDemandReqType#7", "SE(RemainingTimeToFullSoC)|SE(RemainingTimeToBulkSoC)|SE(EVTargetVoltage)");
-        break;
-      }
-      case 8: {
-        const c = r.bits(2);
-        if (c === 0) { o.RemainingTimeToBulkSoC = d_PhysicalValueType(r); s = 9; }
-        else if (c === 1) { o.EVTargetVoltage = d_PhysicalValueType(r); s = 10; }
-        else r.badEvent(c, 2, "CurrentDemandReqType#8", "SE(RemainingTimeToBulkSoC)|SE(EVTargetVoltage)");
-        break;
-      }
-      case 9: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVTargetVoltage = d_PhysicalValueType(r); s = 10; }
-        else r.badEvent(c, 1, "CurrentDemandReqType#9", "SE(EVTargetVoltage)");
-        break;
-      }
-      case 10: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "CurrentDemandReqType#10", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "CurrentDemandReqType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_CurrentDemandReqType(r, s, c);
+  const v0 = d_DC_EVStatusType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.DC_EVStatus = v0;
+  s = 1;
+  if (!(c === 0)) x_CurrentDemandReqType(r, s, c);
+  const v2 = d_PhysicalValueType(r);
+  const x3 = r.bits(3);
+  c = x3;
+  o.EVTargetCurrent = v2;
+  s = 2;
+  if (c === 0) {
+    const v4 = d_PhysicalValueType(r);
+    const x5 = r.bits(3);
+    c = x5;
+    o.EVMaximumVoltageLimit = v4;
+    s = 3;
   }
+  if ((s === 2 && c === 1) || (s === 3 && c === 0)) {
+    const v6 = d_PhysicalValueType(r);
+    const x7 = r.bits(2);
+    c = x7;
+    o.EVMaximumCurrentLimit = v6;
+    s = 4;
+  }
+  if ((s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0)) {
+    const v8 = d_PhysicalValueType(r);
+    const x9 = r.bits(2);
+    c = x9;
+    o.EVMaximumPowerLimit = v8;
+    s = 5;
+  }
+  if ((s === 2 && c === 3) || (s === 3 && c === 2) || (s === 4 && c === 1) || (s === 5 && c === 0)) {
+    const x11 = r.bits(4);
+    if ((x11 & 10) !== 0) r.badBits(x11, 10, 4, "CurrentDemandReqType/BulkChargingComplete");
+    const y12 = ((x11 >>> 2) & 1);
+    const v10 = y12 === 1;
+    c = (x11 & 1);
+    o.BulkChargingComplete = v10;
+    s = 6;
+  }
+  if (!((s === 2 && c === 4) || (s === 3 && c === 3) || (s === 4 && c === 2) || (s === 5 && c === 1) || (s === 6 && c === 0))) x_CurrentDemandReqType(r, s, c);
+  const x14 = r.bits(5);
+  if ((x14 & 20) !== 0) r.badBits(x14, 20, 5, "CurrentDemandReqType/ChargingComplete");
+  const y15 = ((x14 >>> 3) & 1);
+  const v13 = y15 === 1;
+  c = (x14 & 3);
+  o.ChargingComplete = v13;
+  s = 7;
+  if (c === 0) {
+    const v16 = d_PhysicalValueType(r);
+    const x17 = r.bits(2);
+    c = x17;
+    o.RemainingTimeToFullSoC = v16;
+    s = 8;
+  }
+  if ((s === 7 && c === 1) || (s === 8 && c === 0)) {
+    const v18 = d_PhysicalValueType(r);
+    const x19 = r.bits(1);
+    c = x19;
+    o.RemainingTimeToBulkSoC = v18;
+    s = 9;
+  }
+  if (!((s === 7 && c === 2) || (s === 8 && c === 1) || (s === 9 && c === 0))) x_CurrentDemandReqType(r, s, c);
+  const v20 = d_PhysicalValueType(r);
+  const x21 = r.bits(1);
+  c = x21;
+  o.EVTargetVoltage = v20;
+  s = 10;
+  if (c === 0) return o;
+  return x_CurrentDemandReqType(r, s, c);
+}
+function x_CurrentDemandReqType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "CurrentDemandReqType#0", "SE(DC_EVStatus)");
+    case 1: return r.badEvent(c, 1, "CurrentDemandReqType#1", "SE(EVTargetCurrent)");
+    case 2: return r.badEvent(c, 3, "CurrentDemandReqType#2", "SE(EVMaximumVoltageLimit)|SE(EVMaximumCurrentLimit)|SE(EVMaximumPowerLimit)|SE(BulkChargingComplete)|SE(ChargingComplete)");
+    case 3: return r.badEvent(c, 3, "CurrentDemandReqType#3", "SE(EVMaximumCurrentLimit)|SE(EVMaximumPowerLimit)|SE(BulkChargingComplete)|SE(ChargingComplete)");
+    case 4: return r.badEvent(c, 2, "CurrentDemandReqType#4", "SE(EVMaximumPowerLimit)|SE(BulkChargingComplete)|SE(ChargingComplete)");
+    case 5: return r.badEvent(c, 2, "CurrentDemandReqType#5", "SE(BulkChargingComplete)|SE(ChargingComplete)");
+    case 6: return r.badEvent(c, 1, "CurrentDemandReqType#6", "SE(ChargingComplete)");
+    case 7: return r.badEvent(c, 2, "CurrentDemandReqType#7", "SE(RemainingTimeToFullSoC)|SE(RemainingTimeToBulkSoC)|SE(EVTargetVoltage)");
+    case 8: return r.badEvent(c, 2, "CurrentDemandReqType#8", "SE(RemainingTimeToBulkSoC)|SE(EVTargetVoltage)");
+    case 9: return r.badEvent(c, 1, "CurrentDemandReqType#9", "SE(EVTargetVoltage)");
+    case 10: return r.badEvent(c, 1, "CurrentDemandReqType#10", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "CurrentDemandReqType");
 }
 
 function e_CurrentDemandReqType(w: BitWriter, o: T.CurrentDemandReqType): void {
@@ -3475,83 +3989,97 @@ const EXP_CurrentDemandReqType: readonly string[] = ["SE(DC_EVStatus)","SE(EVTar
 function d_CurrentDemandResType(r: BitReader): T.CurrentDemandResType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.ResponseCode = (r.zero("CurrentDemandResType/ResponseCode", "CH"), E0[r.enumIndex(5, 23, "CurrentDemandResType/ResponseCode")]!); r.zero("CurrentDemandResType/ResponseCode", "EE"); s = 1; }
-        else r.badEvent(c, 1, "CurrentDemandResType#0", "SE(ResponseCode)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.DC_EVSEStatus = d_DC_EVSEStatusType(r); s = 2; }
-        else r.badEvent(c, 1, "CurrentDemandResType#1", "SE(DC_EVSEStatus)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEPresentVoltage = d_PhysicalValueType(r); s = 3; }
-        else r.badEvent(c, 1, "CurrentDemandResType#2", "SE(EVSEPresentVoltage)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEPresentCurrent = d_PhysicalValueType(r); s = 4; }
-        else r.badEvent(c, 1, "CurrentDemandResType#3", "SE(EVSEPresentCurrent)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSECurrentLimitAchieved = (r.zero("CurrentDemandResType/EVSECurrentLimitAchieved", "CH"), r.bit() === 1); r.zero("CurrentDemandResType/EVSECurrentLimitAchieved", "EE"); s = 5; }
-        else r.badEvent(c, 1, "CurrentDemandResType#4", "SE(EVSECurrentLimitAchieved)");
-        break;
-      }
-      case 5: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEVoltageLimitAchieved = (r.zero("CurrentDemandResType/EVSEVoltageLimitAchieved", "CH"), r.bit() === 1); r.zero("CurrentDemandResType/EVSEVoltageLimitAchieved", "EE"); s = 6; }
-        else r.badEvent(c, 1, "CurrentDemandResType#5", "SE(EVSEVoltageLimitAchieved)");
-        break;
-      }
-      case 6: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEPowerLimitAchieved = (r.zero("CurrentDemandResType/EVSEPowerLimitAchieved", "CH"), r.bit() === 1); r.zero("CurrentDemandResType/EVSEPowerLimitAchieved", "EE"); s = 7; }
-        else r.badEvent(c, 1, "CurrentDemandResType#6", "SE(EVSEPowerLimitAchieved)");
-        break;
-      }
-      case 7: {
-        const c = r.bits(3);
-        if (c === 0) { o.EVSEMaximumVoltageLimit = d_PhysicalValueType(r); s = 8; }
-        else if (c === 1) { o.EVSEMaximumCurrentLimit = d_PhysicalValueType(r); s = 9; }
-        else if (c === 2) { o.EVSEMaximumPowerLimit = d_PhysicalValueType(r); s = 10; }
-        else if (c === 3) { return o; }
-        else r.badEvent(c, 3, "CurrentDemandResType#7", "SE(EVSEMaximumVoltageLimit)|SE(EVSEMaximumCurrentLimit)|SE(EVSEMaximumPowerLimit)|EE");
-        break;
-      }
-      case 8: {
-        const c = r.bits(2);
-        if (c === 0) { o.EVSEMaximumCurrentLimit = d_PhysicalValueType(r); s = 9; }
-        else if (c === 1) { o.EVSEMaximumPowerLimit = d_PhysicalValueType(r); s = 10; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "CurrentDemandResType#8", "SE(EVSEMaximumCurrentLimit)|SE(EVSEMaximumPowerLimit)|EE");
-        break;
-      }
-      case 9: {
-        const c = r.bits(2);
-        if (c === 0) { o.EVSEMaximumPowerLimit = d_PhysicalValueType(r); s = 10; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "CurrentDemandResType#9", "SE(EVSEMaximumPowerLimit)|EE");
-        break;
-      }
-      case 10: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "CurrentDemandResType#10", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "CurrentDemandResType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_CurrentDemandResType(r, s, c);
+  const x1 = r.bits(8);
+  if ((x1 & 130) !== 0) r.badBits(x1, 130, 8, "CurrentDemandResType/ResponseCode");
+  const y2 = ((x1 >>> 2) & 31);
+  if (y2 >= 23) r.enumErr(y2, 23, "CurrentDemandResType/ResponseCode", r.pos - 7);
+  const v0 = E0[y2]!;
+  c = (x1 & 1);
+  o.ResponseCode = v0;
+  s = 1;
+  if (!(c === 0)) x_CurrentDemandResType(r, s, c);
+  const v3 = d_DC_EVSEStatusType(r);
+  const x4 = r.bits(1);
+  c = x4;
+  o.DC_EVSEStatus = v3;
+  s = 2;
+  if (!(c === 0)) x_CurrentDemandResType(r, s, c);
+  const v5 = d_PhysicalValueType(r);
+  const x6 = r.bits(1);
+  c = x6;
+  o.EVSEPresentVoltage = v5;
+  s = 3;
+  if (!(c === 0)) x_CurrentDemandResType(r, s, c);
+  const v7 = d_PhysicalValueType(r);
+  const x8 = r.bits(1);
+  c = x8;
+  o.EVSEPresentCurrent = v7;
+  s = 4;
+  if (!(c === 0)) x_CurrentDemandResType(r, s, c);
+  const x10 = r.bits(4);
+  if ((x10 & 10) !== 0) r.badBits(x10, 10, 4, "CurrentDemandResType/EVSECurrentLimitAchieved");
+  const y11 = ((x10 >>> 2) & 1);
+  const v9 = y11 === 1;
+  c = (x10 & 1);
+  o.EVSECurrentLimitAchieved = v9;
+  s = 5;
+  if (!(c === 0)) x_CurrentDemandResType(r, s, c);
+  const x13 = r.bits(4);
+  if ((x13 & 10) !== 0) r.badBits(x13, 10, 4, "CurrentDemandResType/EVSEVoltageLimitAchieved");
+  const y14 = ((x13 >>> 2) & 1);
+  const v12 = y14 === 1;
+  c = (x13 & 1);
+  o.EVSEVoltageLimitAchieved = v12;
+  s = 6;
+  if (!(c === 0)) x_CurrentDemandResType(r, s, c);
+  const x16 = r.bits(6);
+  if ((x16 & 40) !== 0) r.badBits(x16, 40, 6, "CurrentDemandResType/EVSEPowerLimitAchieved");
+  const y17 = ((x16 >>> 4) & 1);
+  const v15 = y17 === 1;
+  c = (x16 & 7);
+  o.EVSEPowerLimitAchieved = v15;
+  s = 7;
+  if (c === 0) {
+    const v18 = d_PhysicalValueType(r);
+    const x19 = r.bits(2);
+    c = x19;
+    o.EVSEMaximumVoltageLimit = v18;
+    s = 8;
   }
+  if ((s === 7 && c === 1) || (s === 8 && c === 0)) {
+    const v20 = d_PhysicalValueType(r);
+    const x21 = r.bits(2);
+    c = x21;
+    o.EVSEMaximumCurrentLimit = v20;
+    s = 9;
+  }
+  if ((s === 7 && c === 2) || (s === 8 && c === 1) || (s === 9 && c === 0)) {
+    const v22 = d_PhysicalValueType(r);
+    const x23 = r.bits(1);
+    c = x23;
+    o.EVSEMaximumPowerLimit = v22;
+    s = 10;
+  }
+  if ((s === 7 && c === 3) || (s === 8 && c === 2) || (s === 9 && c === 1) || (s === 10 && c === 0)) return o;
+  return x_CurrentDemandResType(r, s, c);
+}
+function x_CurrentDemandResType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "CurrentDemandResType#0", "SE(ResponseCode)");
+    case 1: return r.badEvent(c, 1, "CurrentDemandResType#1", "SE(DC_EVSEStatus)");
+    case 2: return r.badEvent(c, 1, "CurrentDemandResType#2", "SE(EVSEPresentVoltage)");
+    case 3: return r.badEvent(c, 1, "CurrentDemandResType#3", "SE(EVSEPresentCurrent)");
+    case 4: return r.badEvent(c, 1, "CurrentDemandResType#4", "SE(EVSECurrentLimitAchieved)");
+    case 5: return r.badEvent(c, 1, "CurrentDemandResType#5", "SE(EVSEVoltageLimitAchieved)");
+    case 6: return r.badEvent(c, 1, "CurrentDemandResType#6", "SE(EVSEPowerLimitAchieved)");
+    case 7: return r.badEvent(c, 3, "CurrentDemandResType#7", "SE(EVSEMaximumVoltageLimit)|SE(EVSEMaximumCurrentLimit)|SE(EVSEMaximumPowerLimit)|EE");
+    case 8: return r.badEvent(c, 2, "CurrentDemandResType#8", "SE(EVSEMaximumCurrentLimit)|SE(EVSEMaximumPowerLimit)|EE");
+    case 9: return r.badEvent(c, 2, "CurrentDemandResType#9", "SE(EVSEMaximumPowerLimit)|EE");
+    case 10: return r.badEvent(c, 1, "CurrentDemandResType#10", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "CurrentDemandResType");
 }
 
 function e_CurrentDemandResType(w: BitWriter, o: T.CurrentDemandResType): void {
@@ -3623,23 +4151,22 @@ const EXP_CurrentDemandResType: readonly string[] = ["SE(ResponseCode)","SE(DC_E
 function d_WeldingDetectionReqType(r: BitReader): T.WeldingDetectionReqType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.DC_EVStatus = d_DC_EVStatusType(r); s = 1; }
-        else r.badEvent(c, 1, "WeldingDetectionReqType#0", "SE(DC_EVStatus)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "WeldingDetectionReqType#1", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "WeldingDetectionReqType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_WeldingDetectionReqType(r, s, c);
+  const v0 = d_DC_EVStatusType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.DC_EVStatus = v0;
+  s = 1;
+  if (c === 0) return o;
+  return x_WeldingDetectionReqType(r, s, c);
+}
+function x_WeldingDetectionReqType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "WeldingDetectionReqType#0", "SE(DC_EVStatus)");
+    case 1: return r.badEvent(c, 1, "WeldingDetectionReqType#1", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "WeldingDetectionReqType");
 }
 
 function e_WeldingDetectionReqType(w: BitWriter, o: T.WeldingDetectionReqType): void {
@@ -3657,35 +4184,39 @@ const EXP_WeldingDetectionReqType: readonly string[] = ["SE(DC_EVStatus)","EE"];
 function d_WeldingDetectionResType(r: BitReader): T.WeldingDetectionResType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.ResponseCode = (r.zero("WeldingDetectionResType/ResponseCode", "CH"), E0[r.enumIndex(5, 23, "WeldingDetectionResType/ResponseCode")]!); r.zero("WeldingDetectionResType/ResponseCode", "EE"); s = 1; }
-        else r.badEvent(c, 1, "WeldingDetectionResType#0", "SE(ResponseCode)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.DC_EVSEStatus = d_DC_EVSEStatusType(r); s = 2; }
-        else r.badEvent(c, 1, "WeldingDetectionResType#1", "SE(DC_EVSEStatus)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEPresentVoltage = d_PhysicalValueType(r); s = 3; }
-        else r.badEvent(c, 1, "WeldingDetectionResType#2", "SE(EVSEPresentVoltage)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "WeldingDetectionResType#3", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "WeldingDetectionResType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_WeldingDetectionResType(r, s, c);
+  const x1 = r.bits(8);
+  if ((x1 & 130) !== 0) r.badBits(x1, 130, 8, "WeldingDetectionResType/ResponseCode");
+  const y2 = ((x1 >>> 2) & 31);
+  if (y2 >= 23) r.enumErr(y2, 23, "WeldingDetectionResType/ResponseCode", r.pos - 7);
+  const v0 = E0[y2]!;
+  c = (x1 & 1);
+  o.ResponseCode = v0;
+  s = 1;
+  if (!(c === 0)) x_WeldingDetectionResType(r, s, c);
+  const v3 = d_DC_EVSEStatusType(r);
+  const x4 = r.bits(1);
+  c = x4;
+  o.DC_EVSEStatus = v3;
+  s = 2;
+  if (!(c === 0)) x_WeldingDetectionResType(r, s, c);
+  const v5 = d_PhysicalValueType(r);
+  const x6 = r.bits(1);
+  c = x6;
+  o.EVSEPresentVoltage = v5;
+  s = 3;
+  if (c === 0) return o;
+  return x_WeldingDetectionResType(r, s, c);
+}
+function x_WeldingDetectionResType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "WeldingDetectionResType#0", "SE(ResponseCode)");
+    case 1: return r.badEvent(c, 1, "WeldingDetectionResType#1", "SE(DC_EVSEStatus)");
+    case 2: return r.badEvent(c, 1, "WeldingDetectionResType#2", "SE(EVSEPresentVoltage)");
+    case 3: return r.badEvent(c, 1, "WeldingDetectionResType#3", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "WeldingDetectionResType");
 }
 
 function e_WeldingDetectionResType(w: BitWriter, o: T.WeldingDetectionResType): void {
@@ -3711,24 +4242,46 @@ const EXP_WeldingDetectionResType: readonly string[] = ["SE(ResponseCode)","SE(D
 function d_SAScheduleListType(r: BitReader): T.SAScheduleListType {
   const o: any = {};
   let s = 0;
+  let c = r.bits(1);
   for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { { const v = d_SAScheduleTupleType(r); const a = o.SAScheduleTuple; if (a === undefined) o.SAScheduleTuple = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SAScheduleTuple items", "SAScheduleListType#0"); } } s = 1; }
-        else r.badEvent(c, 1, "SAScheduleListType#0", "SE(SAScheduleTuple)");
-        break;
+    if (s === 0 && c === 0) {
+      const v0 = d_SAScheduleTupleType(r);
+      const x1 = r.bits(2);
+      c = x1;
+      const av0 = o.SAScheduleTuple;
+      if (av0 === undefined) o.SAScheduleTuple = [v0];
+      else {
+        av0.push(v0);
+        if (av0.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SAScheduleTuple items", "SAScheduleListType/SAScheduleTuple");
       }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_SAScheduleTupleType(r); const a = o.SAScheduleTuple; if (a === undefined) o.SAScheduleTuple = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SAScheduleTuple items", "SAScheduleListType#1"); } } s = 1; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "SAScheduleListType#1", "SE(SAScheduleTuple)|EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "SAScheduleListType");
+      s = 1;
+      continue;
     }
+    if (s === 1 && c === 0) {
+      const v2 = d_SAScheduleTupleType(r);
+      const x3 = r.bits(2);
+      c = x3;
+      const av2 = o.SAScheduleTuple;
+      if (av2 === undefined) o.SAScheduleTuple = [v2];
+      else {
+        av2.push(v2);
+        if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SAScheduleTuple items", "SAScheduleListType/SAScheduleTuple");
+      }
+      s = 1;
+      continue;
+    }
+    break;
   }
+  if (o.SAScheduleTuple === undefined) x_SAScheduleListType(r, s, c);
+  if (c === 1) return o;
+  return x_SAScheduleListType(r, s, c);
+}
+function x_SAScheduleListType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "SAScheduleListType#0", "SE(SAScheduleTuple)");
+    case 1: return r.badEvent(c, 2, "SAScheduleListType#1", "SE(SAScheduleTuple)|EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "SAScheduleListType");
 }
 
 function e_SAScheduleListType(w: BitWriter, o: T.SAScheduleListType): void {
@@ -3755,36 +4308,40 @@ const EXP_SAScheduleListType: readonly string[] = ["SE(SAScheduleTuple)","SE(SAS
 function d_SAScheduleTupleType(r: BitReader): T.SAScheduleTupleType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.SAScheduleTupleID = (r.zero("SAScheduleTupleType/SAScheduleTupleID", "CH"), r.intIn(-32768, 32767, "SAScheduleTupleType/SAScheduleTupleID")); r.zero("SAScheduleTupleType/SAScheduleTupleID", "EE"); s = 1; }
-        else r.badEvent(c, 1, "SAScheduleTupleType#0", "SE(SAScheduleTupleID)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.PMaxSchedule = d_PMaxScheduleType(r); s = 2; }
-        else r.badEvent(c, 1, "SAScheduleTupleType#1", "SE(PMaxSchedule)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { o.SalesTariff = d_SalesTariffType(r); s = 3; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "SAScheduleTupleType#2", "SE(SalesTariff)|EE");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "SAScheduleTupleType#3", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "SAScheduleTupleType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_SAScheduleTupleType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "SAScheduleTupleType/SAScheduleTupleID");
+  const v0 = r.intIn(-32768, 32767, "SAScheduleTupleType/SAScheduleTupleID");
+  const x2 = r.bits(2);
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "SAScheduleTupleType/SAScheduleTupleID");
+  c = (x2 & 1);
+  o.SAScheduleTupleID = v0;
+  s = 1;
+  if (!(c === 0)) x_SAScheduleTupleType(r, s, c);
+  const v3 = d_PMaxScheduleType(r);
+  const x4 = r.bits(2);
+  c = x4;
+  o.PMaxSchedule = v3;
+  s = 2;
+  if (c === 0) {
+    const v5 = d_SalesTariffType(r);
+    const x6 = r.bits(1);
+    c = x6;
+    o.SalesTariff = v5;
+    s = 3;
   }
+  if ((s === 2 && c === 1) || (s === 3 && c === 0)) return o;
+  return x_SAScheduleTupleType(r, s, c);
+}
+function x_SAScheduleTupleType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "SAScheduleTupleType#0", "SE(SAScheduleTupleID)");
+    case 1: return r.badEvent(c, 1, "SAScheduleTupleType#1", "SE(PMaxSchedule)");
+    case 2: return r.badEvent(c, 2, "SAScheduleTupleType#2", "SE(SalesTariff)|EE");
+    case 3: return r.badEvent(c, 1, "SAScheduleTupleType#3", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "SAScheduleTupleType");
 }
 
 function e_SAScheduleTupleType(w: BitWriter, o: T.SAScheduleTupleType): void {
@@ -3817,30 +4374,56 @@ const EXP_SAScheduleTupleType: readonly string[] = ["SE(SAScheduleTupleID)","SE(
 function d_PMaxScheduleType(r: BitReader): T.PMaxScheduleType {
   const o: any = {};
   let s = 0;
+  let c = r.bits(1);
+  if (!(c === 0)) x_PMaxScheduleType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "PMaxScheduleType/PMaxScheduleID");
+  const v0 = r.intIn(-32768, 32767, "PMaxScheduleType/PMaxScheduleID");
+  const x2 = r.bits(2);
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "PMaxScheduleType/PMaxScheduleID");
+  c = (x2 & 1);
+  o.PMaxScheduleID = v0;
+  s = 1;
   for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.PMaxScheduleID = (r.zero("PMaxScheduleType/PMaxScheduleID", "CH"), r.intIn(-32768, 32767, "PMaxScheduleType/PMaxScheduleID")); r.zero("PMaxScheduleType/PMaxScheduleID", "EE"); s = 1; }
-        else r.badEvent(c, 1, "PMaxScheduleType#0", "SE(PMaxScheduleID)");
-        break;
+    if (s === 1 && c === 0) {
+      const v3 = d_PMaxScheduleEntryType(r);
+      const x4 = r.bits(2);
+      c = x4;
+      const av3 = o.PMaxScheduleEntry;
+      if (av3 === undefined) o.PMaxScheduleEntry = [v3];
+      else {
+        av3.push(v3);
+        if (av3.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PMaxScheduleEntry items", "PMaxScheduleType/PMaxScheduleEntry");
       }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { { const v = d_PMaxScheduleEntryType(r); const a = o.PMaxScheduleEntry; if (a === undefined) o.PMaxScheduleEntry = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PMaxScheduleEntry items", "PMaxScheduleType#1"); } } s = 2; }
-        else r.badEvent(c, 1, "PMaxScheduleType#1", "SE(PMaxScheduleEntry)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_PMaxScheduleEntryType(r); const a = o.PMaxScheduleEntry; if (a === undefined) o.PMaxScheduleEntry = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PMaxScheduleEntry items", "PMaxScheduleType#2"); } } s = 2; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "PMaxScheduleType#2", "SE(PMaxScheduleEntry)|EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "PMaxScheduleType");
+      s = 2;
+      continue;
     }
+    if (s === 2 && c === 0) {
+      const v5 = d_PMaxScheduleEntryType(r);
+      const x6 = r.bits(2);
+      c = x6;
+      const av5 = o.PMaxScheduleEntry;
+      if (av5 === undefined) o.PMaxScheduleEntry = [v5];
+      else {
+        av5.push(v5);
+        if (av5.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PMaxScheduleEntry items", "PMaxScheduleType/PMaxScheduleEntry");
+      }
+      s = 2;
+      continue;
+    }
+    break;
   }
+  if (o.PMaxScheduleEntry === undefined) x_PMaxScheduleType(r, s, c);
+  if (c === 1) return o;
+  return x_PMaxScheduleType(r, s, c);
+}
+function x_PMaxScheduleType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "PMaxScheduleType#0", "SE(PMaxScheduleID)");
+    case 1: return r.badEvent(c, 1, "PMaxScheduleType#1", "SE(PMaxScheduleEntry)");
+    case 2: return r.badEvent(c, 2, "PMaxScheduleType#2", "SE(PMaxScheduleEntry)|EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "PMaxScheduleType");
 }
 
 function e_PMaxScheduleType(w: BitWriter, o: T.PMaxScheduleType): void {
@@ -3873,30 +4456,40 @@ const EXP_PMaxScheduleType: readonly string[] = ["SE(PMaxScheduleID)","SE(PMaxSc
 function d_PMaxScheduleEntryType(r: BitReader): T.PMaxScheduleEntryType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(2);
-        if (c === 0) { o.RelativeTimeInterval = d_RelativeTimeIntervalType(r); s = 1; }
-        else if (c === 1) { o.TimeInterval = d_IntervalType(r); s = 1; }
-        else r.badEvent(c, 2, "PMaxScheduleEntryType#0", "SE(RelativeTimeInterval)|SE(TimeInterval)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.PMax = (r.zero("PMaxScheduleEntryType/PMax", "CH"), r.intIn(-32768, 32767, "PMaxScheduleEntryType/PMax")); r.zero("PMaxScheduleEntryType/PMax", "EE"); s = 2; }
-        else r.badEvent(c, 1, "PMaxScheduleEntryType#1", "SE(PMax)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "PMaxScheduleEntryType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "PMaxScheduleEntryType");
-    }
+  let c = r.bits(2);
+  if (c === 0) {
+    const v0 = d_RelativeTimeIntervalType(r);
+    const x1 = r.bits(1);
+    c = x1;
+    o.RelativeTimeInterval = v0;
+    s = 1;
   }
+  if ((s === 0 && c === 1)) {
+    const v2 = d_IntervalType(r);
+    const x3 = r.bits(1);
+    c = x3;
+    o.TimeInterval = v2;
+    s = 1;
+  }
+  if (!((s === 1 && c === 0))) x_PMaxScheduleEntryType(r, s, c);
+  const x5 = r.bits(1);
+  if ((x5 & 1) !== 0) r.badBits(x5, 1, 1, "PMaxScheduleEntryType/PMax");
+  const v4 = r.intIn(-32768, 32767, "PMaxScheduleEntryType/PMax");
+  const x6 = r.bits(2);
+  if ((x6 & 2) !== 0) r.badBits(x6, 2, 2, "PMaxScheduleEntryType/PMax");
+  c = (x6 & 1);
+  o.PMax = v4;
+  s = 2;
+  if (c === 0) return o;
+  return x_PMaxScheduleEntryType(r, s, c);
+}
+function x_PMaxScheduleEntryType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 2, "PMaxScheduleEntryType#0", "SE(RelativeTimeInterval)|SE(TimeInterval)");
+    case 1: return r.badEvent(c, 1, "PMaxScheduleEntryType#1", "SE(PMax)");
+    case 2: return r.badEvent(c, 1, "PMaxScheduleEntryType#2", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "PMaxScheduleEntryType");
 }
 
 function e_PMaxScheduleEntryType(w: BitWriter, o: T.PMaxScheduleEntryType): void {
@@ -3930,24 +4523,30 @@ const EXP_PMaxScheduleEntryType: readonly string[] = ["SE(RelativeTimeInterval)|
 function d_EntryType(r: BitReader): T.EntryType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(2);
-        if (c === 0) { o.RelativeTimeInterval = d_RelativeTimeIntervalType(r); s = 1; }
-        else if (c === 1) { o.TimeInterval = d_IntervalType(r); s = 1; }
-        else r.badEvent(c, 2, "EntryType#0", "SE(RelativeTimeInterval)|SE(TimeInterval)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "EntryType#1", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "EntryType");
-    }
+  let c = r.bits(2);
+  if (c === 0) {
+    const v0 = d_RelativeTimeIntervalType(r);
+    const x1 = r.bits(1);
+    c = x1;
+    o.RelativeTimeInterval = v0;
+    s = 1;
   }
+  if ((s === 0 && c === 1)) {
+    const v2 = d_IntervalType(r);
+    const x3 = r.bits(1);
+    c = x3;
+    o.TimeInterval = v2;
+    s = 1;
+  }
+  if ((s === 1 && c === 0)) return o;
+  return x_EntryType(r, s, c);
+}
+function x_EntryType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 2, "EntryType#0", "SE(RelativeTimeInterval)|SE(TimeInterval)");
+    case 1: return r.badEvent(c, 1, "EntryType#1", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "EntryType");
 }
 
 function e_EntryType(w: BitWriter, o: T.EntryType): void {
@@ -3977,17 +4576,15 @@ const EXP_EntryType: readonly string[] = ["SE(RelativeTimeInterval)|SE(TimeInter
 function d_IntervalType(r: BitReader): T.IntervalType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "IntervalType#0", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "IntervalType");
-    }
+  let c = r.bits(1);
+  if (c === 0) return o;
+  return x_IntervalType(r, s, c);
+}
+function x_IntervalType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "IntervalType#0", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "IntervalType");
 }
 
 function e_IntervalType(w: BitWriter, o: T.IntervalType): void {
@@ -4000,49 +4597,83 @@ const EXP_IntervalType: readonly string[] = ["EE"];
 function d_SalesTariffType(r: BitReader): T.SalesTariffType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Id = r.string(65536, 7, "SalesTariffType@Id"); s = 1; }
-        else r.badEvent(c, 1, "SalesTariffType#0", "AT(Id)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.SalesTariffID = (r.zero("SalesTariffType/SalesTariffID", "CH"), r.intIn(-32768, 32767, "SalesTariffType/SalesTariffID")); r.zero("SalesTariffType/SalesTariffID", "EE"); s = 2; }
-        else r.badEvent(c, 1, "SalesTariffType#1", "SE(SalesTariffID)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { o.SalesTariffDescription = (r.zero("SalesTariffType/SalesTariffDescription", "CH"), r.string(64, 10, "SalesTariffType/SalesTariffDescription")); r.zero("SalesTariffType/SalesTariffDescription", "EE"); s = 3; }
-        else if (c === 1) { o.NumEPriceLevels = (r.zero("SalesTariffType/NumEPriceLevels", "CH"), r.ranged(8, 0, 255, "SalesTariffType/NumEPriceLevels")); r.zero("SalesTariffType/NumEPriceLevels", "EE"); s = 4; }
-        else r.badEvent(c, 2, "SalesTariffType#2", "SE(SalesTariffDescription)|SE(NumEPriceLevels)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { o.NumEPriceLevels = (r.zero("SalesTariffType/NumEPriceLevels", "CH"), r.ranged(8, 0, 255, "SalesTariffType/NumEPriceLevels")); r.zero("SalesTariffType/NumEPriceLevels", "EE"); s = 4; }
-        else r.badEvent(c, 1, "SalesTariffType#3", "SE(NumEPriceLevels)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { { const v = d_SalesTariffEntryType(r); const a = o.SalesTariffEntry; if (a === undefined) o.SalesTariffEntry = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SalesTariffEntry items", "SalesTariffType#4"); } } s = 5; }
-        else r.badEvent(c, 1, "SalesTariffType#4", "SE(SalesTariffEntry)");
-        break;
-      }
-      case 5: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_SalesTariffEntryType(r); const a = o.SalesTariffEntry; if (a === undefined) o.SalesTariffEntry = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SalesTariffEntry items", "SalesTariffType#5"); } } s = 5; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "SalesTariffType#5", "SE(SalesTariffEntry)|EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "SalesTariffType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_SalesTariffType(r, s, c);
+  const v0 = r.string(65536, 7, "SalesTariffType@Id");
+  const x1 = r.bits(1);
+  c = x1;
+  o.Id = v0;
+  s = 1;
+  if (!(c === 0)) x_SalesTariffType(r, s, c);
+  const x3 = r.bits(1);
+  if ((x3 & 1) !== 0) r.badBits(x3, 1, 1, "SalesTariffType/SalesTariffID");
+  const v2 = r.intIn(-32768, 32767, "SalesTariffType/SalesTariffID");
+  const x4 = r.bits(3);
+  if ((x4 & 4) !== 0) r.badBits(x4, 4, 3, "SalesTariffType/SalesTariffID");
+  c = (x4 & 3);
+  o.SalesTariffID = v2;
+  s = 2;
+  if (c === 0) {
+    const x6 = r.bits(1);
+    if ((x6 & 1) !== 0) r.badBits(x6, 1, 1, "SalesTariffType/SalesTariffDescription");
+    const v5 = r.string(64, 10, "SalesTariffType/SalesTariffDescription");
+    const x7 = r.bits(2);
+    if ((x7 & 2) !== 0) r.badBits(x7, 2, 2, "SalesTariffType/SalesTariffDescription");
+    c = (x7 & 1);
+    o.SalesTariffDescription = v5;
+    s = 3;
   }
+  if (!((s === 2 && c === 1) || (s === 3 && c === 0))) x_SalesTariffType(r, s, c);
+  const x9 = r.bits(11);
+  if ((x9 & 1026) !== 0) r.badBits(x9, 1026, 11, "SalesTariffType/NumEPriceLevels");
+  const y10 = ((x9 >>> 2) & 255);
+  const v8 = y10;
+  c = (x9 & 1);
+  o.NumEPriceLevels = v8;
+  s = 4;
+  for (;;) {
+    if (s === 4 && c === 0) {
+      const v11 = d_SalesTariffEntryType(r);
+      const x12 = r.bits(2);
+      c = x12;
+      const av11 = o.SalesTariffEntry;
+      if (av11 === undefined) o.SalesTariffEntry = [v11];
+      else {
+        av11.push(v11);
+        if (av11.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SalesTariffEntry items", "SalesTariffType/SalesTariffEntry");
+      }
+      s = 5;
+      continue;
+    }
+    if (s === 5 && c === 0) {
+      const v13 = d_SalesTariffEntryType(r);
+      const x14 = r.bits(2);
+      c = x14;
+      const av13 = o.SalesTariffEntry;
+      if (av13 === undefined) o.SalesTariffEntry = [v13];
+      else {
+        av13.push(v13);
+        if (av13.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SalesTariffEntry items", "SalesTariffType/SalesTariffEntry");
+      }
+      s = 5;
+      continue;
+    }
+    break;
+  }
+  if (o.SalesTariffEntry === undefined) x_SalesTariffType(r, s, c);
+  if (c === 1) return o;
+  return x_SalesTariffType(r, s, c);
+}
+function x_SalesTariffType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "SalesTariffType#0", "AT(Id)");
+    case 1: return r.badEvent(c, 1, "SalesTariffType#1", "SE(SalesTariffID)");
+    case 2: return r.badEvent(c, 2, "SalesTariffType#2", "SE(SalesTariffDescription)|SE(NumEPriceLevels)");
+    case 3: return r.badEvent(c, 1, "SalesTariffType#3", "SE(NumEPriceLevels)");
+    case 4: return r.badEvent(c, 1, "SalesTariffType#4", "SE(SalesTariffEntry)");
+    case 5: return r.badEvent(c, 2, "SalesTariffType#5", "SE(SalesTariffEntry)|EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "SalesTariffType");
 }
 
 function e_SalesTariffType(w: BitWriter, o: T.SalesTariffType): void {
@@ -4095,38 +4726,69 @@ const EXP_SalesTariffType: readonly string[] = ["AT(Id)","SE(SalesTariffID)","SE
 function d_SalesTariffEntryType(r: BitReader): T.SalesTariffEntryType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(2);
-        if (c === 0) { o.RelativeTimeInterval = d_RelativeTimeIntervalType(r); s = 1; }
-        else if (c === 1) { o.TimeInterval = d_IntervalType(r); s = 1; }
-        else r.badEvent(c, 2, "SalesTariffEntryType#0", "SE(RelativeTimeInterval)|SE(TimeInterval)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.EPriceLevel = (r.zero("SalesTariffEntryType/EPriceLevel", "CH"), r.ranged(8, 0, 255, "SalesTariffEntryType/EPriceLevel")); r.zero("SalesTariffEntryType/EPriceLevel", "EE"); s = 2; }
-        else r.badEvent(c, 1, "SalesTariffEntryType#1", "SE(EPriceLevel)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_ConsumptionCostType(r); const a = o.ConsumptionCost; if (a === undefined) o.ConsumptionCost = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 ConsumptionCost items", "SalesTariffEntryType#2"); } } s = 3; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "SalesTariffEntryType#2", "SE(ConsumptionCost)|EE");
-        break;
-      }
-      case 3: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_ConsumptionCostType(r); const a = o.ConsumptionCost; if (a === undefined) o.ConsumptionCost = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 ConsumptionCost items", "SalesTariffEntryType#3"); } } s = 3; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "SalesTariffEntryType#3", "SE(ConsumptionCost)|EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "SalesTariffEntryType");
-    }
+  let c = r.bits(2);
+  if (c === 0) {
+    const v0 = d_RelativeTimeIntervalType(r);
+    const x1 = r.bits(1);
+    c = x1;
+    o.RelativeTimeInterval = v0;
+    s = 1;
   }
+  if ((s === 0 && c === 1)) {
+    const v2 = d_IntervalType(r);
+    const x3 = r.bits(1);
+    c = x3;
+    o.TimeInterval = v2;
+    s = 1;
+  }
+  if (!((s === 1 && c === 0))) x_SalesTariffEntryType(r, s, c);
+  const x5 = r.bits(12);
+  if ((x5 & 2052) !== 0) r.badBits(x5, 2052, 12, "SalesTariffEntryType/EPriceLevel");
+  const y6 = ((x5 >>> 3) & 255);
+  const v4 = y6;
+  c = (x5 & 3);
+  o.EPriceLevel = v4;
+  s = 2;
+  for (;;) {
+    if (s === 2 && c === 0) {
+      const v7 = d_ConsumptionCostType(r);
+      const x8 = r.bits(2);
+      c = x8;
+      const av7 = o.ConsumptionCost;
+      if (av7 === undefined) o.ConsumptionCost = [v7];
+      else {
+        av7.push(v7);
+        if (av7.length > 4096) r.fail("EXI_LIMIT", "more than 4096 ConsumptionCost items", "SalesTariffEntryType/ConsumptionCost");
+      }
+      s = 3;
+      continue;
+    }
+    if (s === 3 && c === 0) {
+      const v9 = d_ConsumptionCostType(r);
+      const x10 = r.bits(2);
+      c = x10;
+      const av9 = o.ConsumptionCost;
+      if (av9 === undefined) o.ConsumptionCost = [v9];
+      else {
+        av9.push(v9);
+        if (av9.length > 4096) r.fail("EXI_LIMIT", "more than 4096 ConsumptionCost items", "SalesTariffEntryType/ConsumptionCost");
+      }
+      s = 3;
+      continue;
+    }
+    break;
+  }
+  if ((s === 2 && c === 1) || (s === 3 && c === 1)) return o;
+  return x_SalesTariffEntryType(r, s, c);
+}
+function x_SalesTariffEntryType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 2, "SalesTariffEntryType#0", "SE(RelativeTimeInterval)|SE(TimeInterval)");
+    case 1: return r.badEvent(c, 1, "SalesTariffEntryType#1", "SE(EPriceLevel)");
+    case 2: return r.badEvent(c, 2, "SalesTariffEntryType#2", "SE(ConsumptionCost)|EE");
+    case 3: return r.badEvent(c, 2, "SalesTariffEntryType#3", "SE(ConsumptionCost)|EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "SalesTariffEntryType");
 }
 
 function e_SalesTariffEntryType(w: BitWriter, o: T.SalesTariffEntryType): void {
@@ -4177,31 +4839,55 @@ const EXP_SalesTariffEntryType: readonly string[] = ["SE(RelativeTimeInterval)|S
 function d_ConsumptionCostType(r: BitReader): T.ConsumptionCostType {
   const o: any = {};
   let s = 0;
+  let c = r.bits(1);
+  if (!(c === 0)) x_ConsumptionCostType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "ConsumptionCostType/startValue");
+  const v0 = r.uintIn(0, 4294967295, "ConsumptionCostType/startValue");
+  const x2 = r.bits(3);
+  if ((x2 & 4) !== 0) r.badBits(x2, 4, 3, "ConsumptionCostType/startValue");
+  c = (x2 & 3);
+  o.startValue = v0;
+  s = 1;
   for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.startValue = (r.zero("ConsumptionCostType/startValue", "CH"), r.uintIn(0, 4294967295, "ConsumptionCostType/startValue")); r.zero("ConsumptionCostType/startValue", "EE"); s = 1; }
-        else r.badEvent(c, 1, "ConsumptionCostType#0", "SE(startValue)");
-        break;
+    if (s === 1 && c === 0) {
+      const v3 = d_CostType(r);
+      const x4 = r.bits(2);
+      c = x4;
+      const av3 = o.Cost;
+      if (av3 === undefined) o.Cost = [v3];
+      else {
+        av3.push(v3);
+        if (av3.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Cost items", "ConsumptionCostType/Cost");
       }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_CostType(r); const a = o.Cost; if (a === undefined) o.Cost = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Cost items", "ConsumptionCostType#1"); } } s = 2; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "ConsumptionCostType#1", "SE(Cost)|EE");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_CostType(r); const a = o.Cost; if (a === undefined) o.Cost = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Cost items", "ConsumptionCostType#2"); } } s = 2; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "ConsumptionCostType#2", "SE(Cost)|EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ConsumptionCostType");
+      s = 2;
+      continue;
     }
+    if (s === 2 && c === 0) {
+      const v5 = d_CostType(r);
+      const x6 = r.bits(2);
+      c = x6;
+      const av5 = o.Cost;
+      if (av5 === undefined) o.Cost = [v5];
+      else {
+        av5.push(v5);
+        if (av5.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Cost items", "ConsumptionCostType/Cost");
+      }
+      s = 2;
+      continue;
+    }
+    break;
   }
+  if ((s === 1 && c === 1) || (s === 2 && c === 1)) return o;
+  return x_ConsumptionCostType(r, s, c);
+}
+function x_ConsumptionCostType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "ConsumptionCostType#0", "SE(startValue)");
+    case 1: return r.badEvent(c, 2, "ConsumptionCostType#1", "SE(Cost)|EE");
+    case 2: return r.badEvent(c, 2, "ConsumptionCostType#2", "SE(Cost)|EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "ConsumptionCostType");
 }
 
 function e_ConsumptionCostType(w: BitWriter, o: T.ConsumptionCostType): void {
@@ -4237,36 +4923,46 @@ const EXP_ConsumptionCostType: readonly string[] = ["SE(startValue)","SE(Cost)|E
 function d_CostType(r: BitReader): T.CostType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.costKind = (r.zero("CostType/costKind", "CH"), E12[r.enumIndex(2, 3, "CostType/costKind")]!); r.zero("CostType/costKind", "EE"); s = 1; }
-        else r.badEvent(c, 1, "CostType#0", "SE(costKind)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.amount = (r.zero("CostType/amount", "CH"), r.uintIn(0, 4294967295, "CostType/amount")); r.zero("CostType/amount", "EE"); s = 2; }
-        else r.badEvent(c, 1, "CostType#1", "SE(amount)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { o.amountMultiplier = (r.zero("CostType/amountMultiplier", "CH"), r.ranged(3, -3, 3, "CostType/amountMultiplier")); r.zero("CostType/amountMultiplier", "EE"); s = 3; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "CostType#2", "SE(amountMultiplier)|EE");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "CostType#3", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "CostType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_CostType(r, s, c);
+  const x1 = r.bits(5);
+  if ((x1 & 18) !== 0) r.badBits(x1, 18, 5, "CostType/costKind");
+  const y2 = ((x1 >>> 2) & 3);
+  if (y2 >= 3) r.enumErr(y2, 3, "CostType/costKind", r.pos - 4);
+  const v0 = E12[y2]!;
+  c = (x1 & 1);
+  o.costKind = v0;
+  s = 1;
+  if (!(c === 0)) x_CostType(r, s, c);
+  const x4 = r.bits(1);
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "CostType/amount");
+  const v3 = r.uintIn(0, 4294967295, "CostType/amount");
+  const x5 = r.bits(3);
+  if ((x5 & 4) !== 0) r.badBits(x5, 4, 3, "CostType/amount");
+  c = (x5 & 3);
+  o.amount = v3;
+  s = 2;
+  if (c === 0) {
+    const x7 = r.bits(6);
+    if ((x7 & 34) !== 0) r.badBits(x7, 34, 6, "CostType/amountMultiplier");
+    const y8 = ((x7 >>> 2) & 7);
+    if (y8 > 6) r.rangeErr(y8 + -3, 3, "CostType/amountMultiplier", r.pos - 5);
+    const v6 = y8 - 3;
+    c = (x7 & 1);
+    o.amountMultiplier = v6;
+    s = 3;
   }
+  if ((s === 2 && c === 1) || (s === 3 && c === 0)) return o;
+  return x_CostType(r, s, c);
+}
+function x_CostType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "CostType#0", "SE(costKind)");
+    case 1: return r.badEvent(c, 1, "CostType#1", "SE(amount)");
+    case 2: return r.badEvent(c, 2, "CostType#2", "SE(amountMultiplier)|EE");
+    case 3: return r.badEvent(c, 1, "CostType#3", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "CostType");
 }
 
 function e_CostType(w: BitWriter, o: T.CostType): void {
@@ -4297,30 +4993,36 @@ const EXP_CostType: readonly string[] = ["SE(costKind)","SE(amount)","SE(amountM
 function d_RelativeTimeIntervalType(r: BitReader): T.RelativeTimeIntervalType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.start = (r.zero("RelativeTimeIntervalType/start", "CH"), r.uintIn(0, 4294967295, "RelativeTimeIntervalType/start")); r.zero("RelativeTimeIntervalType/start", "EE"); s = 1; }
-        else r.badEvent(c, 1, "RelativeTimeIntervalType#0", "SE(start)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { o.duration = (r.zero("RelativeTimeIntervalType/duration", "CH"), r.uintIn(0, 4294967295, "RelativeTimeIntervalType/duration")); r.zero("RelativeTimeIntervalType/duration", "EE"); s = 2; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "RelativeTimeIntervalType#1", "SE(duration)|EE");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "RelativeTimeIntervalType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "RelativeTimeIntervalType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_RelativeTimeIntervalType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "RelativeTimeIntervalType/start");
+  const v0 = r.uintIn(0, 4294967295, "RelativeTimeIntervalType/start");
+  const x2 = r.bits(3);
+  if ((x2 & 4) !== 0) r.badBits(x2, 4, 3, "RelativeTimeIntervalType/start");
+  c = (x2 & 3);
+  o.start = v0;
+  s = 1;
+  if (c === 0) {
+    const x4 = r.bits(1);
+    if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "RelativeTimeIntervalType/duration");
+    const v3 = r.uintIn(0, 4294967295, "RelativeTimeIntervalType/duration");
+    const x5 = r.bits(2);
+    if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "RelativeTimeIntervalType/duration");
+    c = (x5 & 1);
+    o.duration = v3;
+    s = 2;
   }
+  if ((s === 1 && c === 1) || (s === 2 && c === 0)) return o;
+  return x_RelativeTimeIntervalType(r, s, c);
+}
+function x_RelativeTimeIntervalType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "RelativeTimeIntervalType#0", "SE(start)");
+    case 1: return r.badEvent(c, 2, "RelativeTimeIntervalType#1", "SE(duration)|EE");
+    case 2: return r.badEvent(c, 1, "RelativeTimeIntervalType#2", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "RelativeTimeIntervalType");
 }
 
 function e_RelativeTimeIntervalType(w: BitWriter, o: T.RelativeTimeIntervalType): void {
@@ -4350,47 +5052,53 @@ const EXP_RelativeTimeIntervalType: readonly string[] = ["SE(start)","SE(duratio
 function d_AC_EVChargeParameterType(r: BitReader): T.AC_EVChargeParameterType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.DepartureTime = (r.zero("AC_EVChargeParameterType/DepartureTime", "CH"), r.uintIn(0, 4294967295, "AC_EVChargeParameterType/DepartureTime")); r.zero("AC_EVChargeParameterType/DepartureTime", "EE"); s = 1; }
-        else r.badEvent(c, 1, "AC_EVChargeParameterType#0", "SE(DepartureTime)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.EAmount = d_PhysicalValueType(r); s = 2; }
-        else r.badEvent(c, 1, "AC_EVChargeParameterType#1", "SE(EAmount)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVMaxVoltage = d_PhysicalValueType(r); s = 3; }
-        else r.badEvent(c, 1, "AC_EVChargeParameterType#2", "SE(EVMaxVoltage)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVMaxCurrent = d_PhysicalValueType(r); s = 4; }
-        else r.badEvent(c, 1, "AC_EVChargeParameterType#3", "SE(EVMaxCurrent)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVMinCurrent = d_PhysicalValueType(r); s = 5; }
-        else r.badEvent(c, 1, "AC_EVChargeParameterType#4", "SE(EVMinCurrent)");
-        break;
-      }
-      case 5: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "AC_EVChargeParameterType#5", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "AC_EVChargeParameterType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_AC_EVChargeParameterType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "AC_EVChargeParameterType/DepartureTime");
+  const v0 = r.uintIn(0, 4294967295, "AC_EVChargeParameterType/DepartureTime");
+  const x2 = r.bits(2);
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "AC_EVChargeParameterType/DepartureTime");
+  c = (x2 & 1);
+  o.DepartureTime = v0;
+  s = 1;
+  if (!(c === 0)) x_AC_EVChargeParameterType(r, s, c);
+  const v3 = d_PhysicalValueType(r);
+  const x4 = r.bits(1);
+  c = x4;
+  o.EAmount = v3;
+  s = 2;
+  if (!(c === 0)) x_AC_EVChargeParameterType(r, s, c);
+  const v5 = d_PhysicalValueType(r);
+  const x6 = r.bits(1);
+  c = x6;
+  o.EVMaxVoltage = v5;
+  s = 3;
+  if (!(c === 0)) x_AC_EVChargeParameterType(r, s, c);
+  const v7 = d_PhysicalValueType(r);
+  const x8 = r.bits(1);
+  c = x8;
+  o.EVMaxCurrent = v7;
+  s = 4;
+  if (!(c === 0)) x_AC_EVChargeParameterType(r, s, c);
+  const v9 = d_PhysicalValueType(r);
+  const x10 = r.bits(1);
+  c = x10;
+  o.EVMinCurrent = v9;
+  s = 5;
+  if (c === 0) return o;
+  return x_AC_EVChargeParameterType(r, s, c);
+}
+function x_AC_EVChargeParameterType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "AC_EVChargeParameterType#0", "SE(DepartureTime)");
+    case 1: return r.badEvent(c, 1, "AC_EVChargeParameterType#1", "SE(EAmount)");
+    case 2: return r.badEvent(c, 1, "AC_EVChargeParameterType#2", "SE(EVMaxVoltage)");
+    case 3: return r.badEvent(c, 1, "AC_EVChargeParameterType#3", "SE(EVMaxCurrent)");
+    case 4: return r.badEvent(c, 1, "AC_EVChargeParameterType#4", "SE(EVMinCurrent)");
+    case 5: return r.badEvent(c, 1, "AC_EVChargeParameterType#5", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "AC_EVChargeParameterType");
 }
 
 function e_AC_EVChargeParameterType(w: BitWriter, o: T.AC_EVChargeParameterType): void {
@@ -4428,76 +5136,82 @@ const EXP_AC_EVChargeParameterType: readonly string[] = ["SE(DepartureTime)","SE
 function d_DC_EVChargeParameterType(r: BitReader): T.DC_EVChargeParameterType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.DC_EVStatus = d_DC_EVStatusType(r); s = 1; }
-        else r.badEvent(c, 1, "DC_EVChargeParameterType#0", "SE(DC_EVStatus)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVMaximumCurrentLimit = d_PhysicalValueType(r); s = 2; }
-        else r.badEvent(c, 1, "DC_EVChargeParameterType#1", "SE(EVMaximumCurrentLimit)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { o.EVMaximumPowerLimit = d_PhysicalValueType(r); s = 3; }
-        else if (c === 1) { o.EVMaximumVoltageLimit = d_PhysicalValueType(r); s = 4; }
-        else r.badEvent(c, 2, "DC_EVChargeParameterType#2", "SE(EVMaximumPowerLimit)|SE(EVMaximumVoltageLimit)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVMaximumVoltageLimit = d_PhysicalValueType(r); s = 4; }
-        else r.badEvent(c, 1, "DC_EVChargeParameterType#3", "SE(EVMaximumVoltageLimit)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(3);
-        if (c === 0) { o.EVEnergyCapacity = d_PhysicalValueType(r); s = 5; }
-        else if (c === 1) { o.EVEnergyRequest = d_PhysicalValueType(r); s = 6; }
-        else if (c === 2) { o.FullSOC = (r.zero("DC_EVChargeParameterType/FullSOC", "CH"), r.ranged(7, 0, 100, "DC_EVChargeParameterType/FullSOC")); r.zero("DC_EVChargeParameterType/FullSOC", "EE"); s = 7; }
-        else if (c === 3) { o.BulkSOC = (r.zero("DC_EVChargeParameterType/BulkSOC", "CH"), r.ranged(7, 0, 100, "DC_EVChargeParameterType/BulkSOC")); r.zero("DC_EVChargeParameterType/BulkSOC", "EE"); s = 8; }
-        else if (c === 4) { return o; }
-        else r.badEvent(c, 3, "DC_EVChargeParameterType#4", "SE(EVEnergyCapacity)|SE(EVEnergyRequest)|SE(FullSOC)|SE(BulkSOC)|EE");
-        break;
-      }
-      case 5: {
-        const c = r.bits(3);
-        if (c === 0) { o.EVEnergyRequest = d_PhysicalValueType(r); s = 6; }
-        else if (c === 1) { o.FullSOC = (r.zero("DC_EVChargeParameterType/FullSOC", "CH"), r.ranged(7, 0, 100, "DC_EVChargeParameterType/FullSOC")); r.zero("DC_EVChargeParameterType/FullSOC", "EE"); s = 7; }
-        else if (c === 2) { o.BulkSOC = (r.zero("DC_EVChargeParameterType/BulkSOC", "CH"), r.ranged(7, 0, 100, "DC_EVChargeParameterType/BulkSOC")); r.zero("DC_EVChargeParameterType/BulkSOC", "EE"); s = 8; }
-        else if (c === 3) { return o; }
-        else r.badEvent(c, 3, "DC_EVChargeParameterType#5", "SE(EVEnergyRequest)|SE(FullSOC)|SE(BulkSOC)|EE");
-        break;
-      }
-      case 6: {
-        const c = r.bits(2);
-        if (c === 0) { o.FullSOC = (r.zero("DC_EVChargeParameterType/FullSOC", "CH"), r.ranged(7, 0, 100, "DC_EVChargeParameterType/FullSOC")); r.zero("DC_EVChargeParameterType/FullSOC", "EE"); s = 7; }
-        else if (c === 1) { o.BulkSOC = (r.zero("DC_EVChargeParameterType/BulkSOC", "CH"), r.ranged(7, 0, 100, "DC_EVChargeParameterType/BulkSOC")); r.zero("DC_EVChargeParameterType/BulkSOC", "EE"); s = 8; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "DC_EVChargeParameterType#6", "SE(FullSOC)|SE(BulkSOC)|EE");
-        break;
-      }
-      case 7: {
-        const c = r.bits(2);
-        if (c === 0) { o.BulkSOC = (r.zero("DC_EVChargeParameterType/BulkSOC", "CH"), r.ranged(7, 0, 100, "DC_EVChargeParameterType/BulkSOC")); r.zero("DC_EVChargeParameterType/BulkSOC", "EE"); s = 8; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "DC_EVChargeParameterType#7", "SE(BulkSOC)|EE");
-        break;
-      }
-      case 8: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "DC_EVChargeParameterType#8", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "DC_EVChargeParameterType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_DC_EVChargeParameterType(r, s, c);
+  const v0 = d_DC_EVStatusType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.DC_EVStatus = v0;
+  s = 1;
+  if (!(c === 0)) x_DC_EVChargeParameterType(r, s, c);
+  const v2 = d_PhysicalValueType(r);
+  const x3 = r.bits(2);
+  c = x3;
+  o.EVMaximumCurrentLimit = v2;
+  s = 2;
+  if (c === 0) {
+    const v4 = d_PhysicalValueType(r);
+    const x5 = r.bits(1);
+    c = x5;
+    o.EVMaximumPowerLimit = v4;
+    s = 3;
   }
+  if (!((s === 2 && c === 1) || (s === 3 && c === 0))) x_DC_EVChargeParameterType(r, s, c);
+  const v6 = d_PhysicalValueType(r);
+  const x7 = r.bits(3);
+  c = x7;
+  o.EVMaximumVoltageLimit = v6;
+  s = 4;
+  if (c === 0) {
+    const v8 = d_PhysicalValueType(r);
+    const x9 = r.bits(3);
+    c = x9;
+    o.EVEnergyCapacity = v8;
+    s = 5;
+  }
+  if ((s === 4 && c === 1) || (s === 5 && c === 0)) {
+    const v10 = d_PhysicalValueType(r);
+    const x11 = r.bits(2);
+    c = x11;
+    o.EVEnergyRequest = v10;
+    s = 6;
+  }
+  if ((s === 4 && c === 2) || (s === 5 && c === 1) || (s === 6 && c === 0)) {
+    const x13 = r.bits(11);
+    if ((x13 & 1028) !== 0) r.badBits(x13, 1028, 11, "DC_EVChargeParameterType/FullSOC");
+    const y14 = ((x13 >>> 3) & 127);
+    if (y14 > 100) r.rangeErr(y14 + 0, 100, "DC_EVChargeParameterType/FullSOC", r.pos - 10);
+    const v12 = y14;
+    c = (x13 & 3);
+    o.FullSOC = v12;
+    s = 7;
+  }
+  if ((s === 4 && c === 3) || (s === 5 && c === 2) || (s === 6 && c === 1) || (s === 7 && c === 0)) {
+    const x16 = r.bits(10);
+    if ((x16 & 514) !== 0) r.badBits(x16, 514, 10, "DC_EVChargeParameterType/BulkSOC");
+    const y17 = ((x16 >>> 2) & 127);
+    if (y17 > 100) r.rangeErr(y17 + 0, 100, "DC_EVChargeParameterType/BulkSOC", r.pos - 9);
+    const v15 = y17;
+    c = (x16 & 1);
+    o.BulkSOC = v15;
+    s = 8;
+  }
+  if ((s === 4 && c === 4) || (s === 5 && c === 3) || (s === 6 && c === 2) || (s === 7 && c === 1) || (s === 8 && c === 0)) return o;
+  return x_DC_EVChargeParameterType(r, s, c);
+}
+function x_DC_EVChargeParameterType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "DC_EVChargeParameterType#0", "SE(DC_EVStatus)");
+    case 1: return r.badEvent(c, 1, "DC_EVChargeParameterType#1", "SE(EVMaximumCurrentLimit)");
+    case 2: return r.badEvent(c, 2, "DC_EVChargeParameterType#2", "SE(EVMaximumPowerLimit)|SE(EVMaximumVoltageLimit)");
+    case 3: return r.badEvent(c, 1, "DC_EVChargeParameterType#3", "SE(EVMaximumVoltageLimit)");
+    case 4: return r.badEvent(c, 3, "DC_EVChargeParameterType#4", "SE(EVEnergyCapacity)|SE(EVEnergyRequest)|SE(FullSOC)|SE(BulkSOC)|EE");
+    case 5: return r.badEvent(c, 3, "DC_EVChargeParameterType#5", "SE(EVEnergyRequest)|SE(FullSOC)|SE(BulkSOC)|EE");
+    case 6: return r.badEvent(c, 2, "DC_EVChargeParameterType#6", "SE(FullSOC)|SE(BulkSOC)|EE");
+    case 7: return r.badEvent(c, 2, "DC_EVChargeParameterType#7", "SE(BulkSOC)|EE");
+    case 8: return r.badEvent(c, 1, "DC_EVChargeParameterType#8", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "DC_EVChargeParameterType");
 }
 
 function e_DC_EVChargeParameterType(w: BitWriter, o: T.DC_EVChargeParameterType): void {
@@ -4577,41 +5291,43 @@ const EXP_DC_EVChargeParameterType: readonly string[] = ["SE(DC_EVStatus)","SE(E
 function d_AC_EVSEChargeParameterType(r: BitReader): T.AC_EVSEChargeParameterType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.AC_EVSEStatus = d_AC_EVSEStatusType(r); s = 1; }
-        else r.badEvent(c, 1, "AC_EVSEChargeParameterType#0", "SE(AC_EVSEStatus)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEMaxVoltage = d_PhysicalValueType(r); s = 2; }
-        else r.badEvent(c, 1, "AC_EVSEChargeParameterType#1", "SE(EVSEMaxVoltage)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEMaxCurrent = d_PhysicalValueType(r); s = 3; }
-        else r.badEvent(c, 1, "AC_EVSEChargeParameterType#2", "SE(EVSEMaxCurrent)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEMinCurrent = d_PhysicalValueType(r); s = 4; }
-        else r.badEvent(c, 1, "AC_EVSEChargeParameterType#3", "SE(EVSEMinCurrent)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "AC_EVSEChargeParameterType#4", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "AC_EVSEChargeParameterType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_AC_EVSEChargeParameterType(r, s, c);
+  const v0 = d_AC_EVSEStatusType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.AC_EVSEStatus = v0;
+  s = 1;
+  if (!(c === 0)) x_AC_EVSEChargeParameterType(r, s, c);
+  const v2 = d_PhysicalValueType(r);
+  const x3 = r.bits(1);
+  c = x3;
+  o.EVSEMaxVoltage = v2;
+  s = 2;
+  if (!(c === 0)) x_AC_EVSEChargeParameterType(r, s, c);
+  const v4 = d_PhysicalValueType(r);
+  const x5 = r.bits(1);
+  c = x5;
+  o.EVSEMaxCurrent = v4;
+  s = 3;
+  if (!(c === 0)) x_AC_EVSEChargeParameterType(r, s, c);
+  const v6 = d_PhysicalValueType(r);
+  const x7 = r.bits(1);
+  c = x7;
+  o.EVSEMinCurrent = v6;
+  s = 4;
+  if (c === 0) return o;
+  return x_AC_EVSEChargeParameterType(r, s, c);
+}
+function x_AC_EVSEChargeParameterType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "AC_EVSEChargeParameterType#0", "SE(AC_EVSEStatus)");
+    case 1: return r.badEvent(c, 1, "AC_EVSEChargeParameterType#1", "SE(EVSEMaxVoltage)");
+    case 2: return r.badEvent(c, 1, "AC_EVSEChargeParameterType#2", "SE(EVSEMaxCurrent)");
+    case 3: return r.badEvent(c, 1, "AC_EVSEChargeParameterType#3", "SE(EVSEMinCurrent)");
+    case 4: return r.badEvent(c, 1, "AC_EVSEChargeParameterType#4", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "AC_EVSEChargeParameterType");
 }
 
 function e_AC_EVSEChargeParameterType(w: BitWriter, o: T.AC_EVSEChargeParameterType): void {
@@ -4644,74 +5360,81 @@ const EXP_AC_EVSEChargeParameterType: readonly string[] = ["SE(AC_EVSEStatus)","
 function d_DC_EVSEChargeParameterType(r: BitReader): T.DC_EVSEChargeParameterType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.DC_EVSEStatus = d_DC_EVSEStatusType(r); s = 1; }
-        else r.badEvent(c, 1, "DC_EVSEChargeParameterType#0", "SE(DC_EVSEStatus)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEMaximumCurrentLimit = d_PhysicalValueType(r); s = 2; }
-        else r.badEvent(c, 1, "DC_EVSEChargeParameterType#1", "SE(EVSEMaximumCurrentLimit)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { o.EVSEMaximumPowerLimit = d_PhysicalValueType(r); s = 3; }
-        else if (c === 1) { o.EVSEMaximumVoltageLimit = d_PhysicalValueType(r); s = 4; }
-        else r.badEvent(c, 2, "DC_EVSEChargeParameterType#2", "SE(EVSEMaximumPowerLimit)|SE(EVSEMaximumVoltageLimit)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEMaximumVoltageLimit = d_PhysicalValueType(r); s = 4; }
-        else r.badEvent(c, 1, "DC_EVSEChargeParameterType#3", "SE(EVSEMaximumVoltageLimit)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEMinimumCurrentLimit = d_PhysicalValueType(r); s = 5; }
-        else r.badEvent(c, 1, "DC_EVSEChargeParameterType#4", "SE(EVSEMinimumCurrentLimit)");
-        break;
-      }
-      case 5: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEMinimumVoltageLimit = d_PhysicalValueType(r); s = 6; }
-        else r.badEvent(c, 1, "DC_EVSEChargeParameterType#5", "SE(EVSEMinimumVoltageLimit)");
-        break;
-      }
-      case 6: {
-        const c = r.bits(2);
-        if (c === 0) { o.EVSECurrentRegulationTolerance = d_PhysicalValueType(r); s = 7; }
-        else if (c === 1) { o.EVSEPeakCurrentRipple = d_PhysicalValueType(r); s = 8; }
-        else r.badEvent(c, 2, "DC_EVSEChargeParameterType#6", "SE(EVSECurrentRegulationTolerance)|SE(EVSEPeakCurrentRipple)");
-        break;
-      }
-      case 7: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEPeakCurrentRipple = d_PhysicalValueType(r); s = 8; }
-        else r.badEvent(c, 1, "DC_EVSEChargeParameterType#7", "SE(EVSEPeakCurrentRipple)");
-        break;
-      }
-      case 8: {
-        const c = r.bits(2);
-        if (c === 0) { o.EVSEEnergyToBeDelivered = d_PhysicalValueType(r); s = 9; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "DC_EVSEChargeParameterType#8", "SE(EVSEEnergyToBeDelivered)|EE");
-        break;
-      }
-      case 9: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "DC_EVSEChargeParameterType#9", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "DC_EVSEChargeParameterType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_DC_EVSEChargeParameterType(r, s, c);
+  const v0 = d_DC_EVSEStatusType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.DC_EVSEStatus = v0;
+  s = 1;
+  if (!(c === 0)) x_DC_EVSEChargeParameterType(r, s, c);
+  const v2 = d_PhysicalValueType(r);
+  const x3 = r.bits(2);
+  c = x3;
+  o.EVSEMaximumCurrentLimit = v2;
+  s = 2;
+  if (c === 0) {
+    const v4 = d_PhysicalValueType(r);
+    const x5 = r.bits(1);
+    c = x5;
+    o.EVSEMaximumPowerLimit = v4;
+    s = 3;
   }
+  if (!((s === 2 && c === 1) || (s === 3 && c === 0))) x_DC_EVSEChargeParameterType(r, s, c);
+  const v6 = d_PhysicalValueType(r);
+  const x7 = r.bits(1);
+  c = x7;
+  o.EVSEMaximumVoltageLimit = v6;
+  s = 4;
+  if (!(c === 0)) x_DC_EVSEChargeParameterType(r, s, c);
+  const v8 = d_PhysicalValueType(r);
+  const x9 = r.bits(1);
+  c = x9;
+  o.EVSEMinimumCurrentLimit = v8;
+  s = 5;
+  if (!(c === 0)) x_DC_EVSEChargeParameterType(r, s, c);
+  const v10 = d_PhysicalValueType(r);
+  const x11 = r.bits(2);
+  c = x11;
+  o.EVSEMinimumVoltageLimit = v10;
+  s = 6;
+  if (c === 0) {
+    const v12 = d_PhysicalValueType(r);
+    const x13 = r.bits(1);
+    c = x13;
+    o.EVSECurrentRegulationTolerance = v12;
+    s = 7;
+  }
+  if (!((s === 6 && c === 1) || (s === 7 && c === 0))) x_DC_EVSEChargeParameterType(r, s, c);
+  const v14 = d_PhysicalValueType(r);
+  const x15 = r.bits(2);
+  c = x15;
+  o.EVSEPeakCurrentRipple = v14;
+  s = 8;
+  if (c === 0) {
+    const v16 = d_PhysicalValueType(r);
+    const x17 = r.bits(1);
+    c = x17;
+    o.EVSEEnergyToBeDelivered = v16;
+    s = 9;
+  }
+  if ((s === 8 && c === 1) || (s === 9 && c === 0)) return o;
+  return x_DC_EVSEChargeParameterType(r, s, c);
+}
+function x_DC_EVSEChargeParameterType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "DC_EVSEChargeParameterType#0", "SE(DC_EVSEStatus)");
+    case 1: return r.badEvent(c, 1, "DC_EVSEChargeParameterType#1", "SE(EVSEMaximumCurrentLimit)");
+    case 2: return r.badEvent(c, 2, "DC_EVSEChargeParameterType#2", "SE(EVSEMaximumPowerLimit)|SE(EVSEMaximumVoltageLimit)");
+    case 3: return r.badEvent(c, 1, "DC_EVSEChargeParameterType#3", "SE(EVSEMaximumVoltageLimit)");
+    case 4: return r.badEvent(c, 1, "DC_EVSEChargeParameterType#4", "SE(EVSEMinimumCurrentLimit)");
+    case 5: return r.badEvent(c, 1, "DC_EVSEChargeParameterType#5", "SE(EVSEMinimumVoltageLimit)");
+    case 6: return r.badEvent(c, 2, "DC_EVSEChargeParameterType#6", "SE(EVSECurrentRegulationTolerance)|SE(EVSEPeakCurrentRipple)");
+    case 7: return r.badEvent(c, 1, "DC_EVSEChargeParameterType#7", "SE(EVSEPeakCurrentRipple)");
+    case 8: return r.badEvent(c, 2, "DC_EVSEChargeParameterType#8", "SE(EVSEEnergyToBeDelivered)|EE");
+    case 9: return r.badEvent(c, 1, "DC_EVSEChargeParameterType#9", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "DC_EVSEChargeParameterType");
 }
 
 function e_DC_EVSEChargeParameterType(w: BitWriter, o: T.DC_EVSEChargeParameterType): void {
@@ -4782,36 +5505,41 @@ const EXP_DC_EVSEChargeParameterType: readonly string[] = ["SE(DC_EVSEStatus)","
 function d_DC_EVPowerDeliveryParameterType(r: BitReader): T.DC_EVPowerDeliveryParameterType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.DC_EVStatus = d_DC_EVStatusType(r); s = 1; }
-        else r.badEvent(c, 1, "DC_EVPowerDeliveryParameterType#0", "SE(DC_EVStatus)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { o.BulkChargingComplete = (r.zero("DC_EVPowerDeliveryParameterType/BulkChargingComplete", "CH"), r.bit() === 1); r.zero("DC_EVPowerDeliveryParameterType/BulkChargingComplete", "EE"); s = 2; }
-        else if (c === 1) { o.ChargingComplete = (r.zero("DC_EVPowerDeliveryParameterType/ChargingComplete", "CH"), r.bit() === 1); r.zero("DC_EVPowerDeliveryParameterType/ChargingComplete", "EE"); s = 3; }
-        else r.badEvent(c, 2, "DC_EVPowerDeliveryParameterType#1", "SE(BulkChargingComplete)|SE(ChargingComplete)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.ChargingComplete = (r.zero("DC_EVPowerDeliveryParameterType/ChargingComplete", "CH"), r.bit() === 1); r.zero("DC_EVPowerDeliveryParameterType/ChargingComplete", "EE"); s = 3; }
-        else r.badEvent(c, 1, "DC_EVPowerDeliveryParameterType#2", "SE(ChargingComplete)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "DC_EVPowerDeliveryParameterType#3", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "DC_EVPowerDeliveryParameterType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_DC_EVPowerDeliveryParameterType(r, s, c);
+  const v0 = d_DC_EVStatusType(r);
+  const x1 = r.bits(2);
+  c = x1;
+  o.DC_EVStatus = v0;
+  s = 1;
+  if (c === 0) {
+    const x3 = r.bits(4);
+    if ((x3 & 10) !== 0) r.badBits(x3, 10, 4, "DC_EVPowerDeliveryParameterType/BulkChargingComplete");
+    const y4 = ((x3 >>> 2) & 1);
+    const v2 = y4 === 1;
+    c = (x3 & 1);
+    o.BulkChargingComplete = v2;
+    s = 2;
   }
+  if (!((s === 1 && c === 1) || (s === 2 && c === 0))) x_DC_EVPowerDeliveryParameterType(r, s, c);
+  const x6 = r.bits(4);
+  if ((x6 & 10) !== 0) r.badBits(x6, 10, 4, "DC_EVPowerDeliveryParameterType/ChargingComplete");
+  const y7 = ((x6 >>> 2) & 1);
+  const v5 = y7 === 1;
+  c = (x6 & 1);
+  o.ChargingComplete = v5;
+  s = 3;
+  if (c === 0) return o;
+  return x_DC_EVPowerDeliveryParameterType(r, s, c);
+}
+function x_DC_EVPowerDeliveryParameterType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "DC_EVPowerDeliveryParameterType#0", "SE(DC_EVStatus)");
+    case 1: return r.badEvent(c, 2, "DC_EVPowerDeliveryParameterType#1", "SE(BulkChargingComplete)|SE(ChargingComplete)");
+    case 2: return r.badEvent(c, 1, "DC_EVPowerDeliveryParameterType#2", "SE(ChargingComplete)");
+    case 3: return r.badEvent(c, 1, "DC_EVPowerDeliveryParameterType#3", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "DC_EVPowerDeliveryParameterType");
 }
 
 function e_DC_EVPowerDeliveryParameterType(w: BitWriter, o: T.DC_EVPowerDeliveryParameterType): void {
@@ -4841,52 +5569,88 @@ const EXP_DC_EVPowerDeliveryParameterType: readonly string[] = ["SE(DC_EVStatus)
 function d_SignatureType(r: BitReader): T.SignatureType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(2);
-        if (c === 0) { o.Id = r.string(65536, 7, "SignatureType@Id"); s = 1; }
-        else if (c === 1) { o.SignedInfo = d_SignedInfoType(r); s = 2; }
-        else r.badEvent(c, 2, "SignatureType#0", "AT(Id)|SE(SignedInfo)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.SignedInfo = d_SignedInfoType(r); s = 2; }
-        else r.badEvent(c, 1, "SignatureType#1", "SE(SignedInfo)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.SignatureValue = d_SignatureValueType(r); s = 3; }
-        else r.badEvent(c, 1, "SignatureType#2", "SE(SignatureValue)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(2);
-        if (c === 0) { o.KeyInfo = d_KeyInfoType(r); s = 4; }
-        else if (c === 1) { { const v = d_ObjectType(r); const a = o.Object; if (a === undefined) o.Object = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType#3"); } } s = 5; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "SignatureType#3", "SE(KeyInfo)|SE(Object)|EE");
-        break;
-      }
-      case 4: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_ObjectType(r); const a = o.Object; if (a === undefined) o.Object = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType#4"); } } s = 5; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "SignatureType#4", "SE(Object)|EE");
-        break;
-      }
-      case 5: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_ObjectType(r); const a = o.Object; if (a === undefined) o.Object = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType#5"); } } s = 5; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "SignatureType#5", "SE(Object)|EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "SignatureType");
-    }
+  let c = r.bits(2);
+  if (c === 0) {
+    const v0 = r.string(65536, 7, "SignatureType@Id");
+    const x1 = r.bits(1);
+    c = x1;
+    o.Id = v0;
+    s = 1;
   }
+  if (!((s === 0 && c === 1) || (s === 1 && c === 0))) x_SignatureType(r, s, c);
+  const v2 = d_SignedInfoType(r);
+  const x3 = r.bits(1);
+  c = x3;
+  o.SignedInfo = v2;
+  s = 2;
+  if (!(c === 0)) x_SignatureType(r, s, c);
+  const v4 = d_SignatureValueType(r);
+  const x5 = r.bits(2);
+  c = x5;
+  o.SignatureValue = v4;
+  s = 3;
+  if (c === 0) {
+    const v6 = d_KeyInfoType(r);
+    const x7 = r.bits(2);
+    c = x7;
+    o.KeyInfo = v6;
+    s = 4;
+  }
+  for (;;) {
+    if (s === 3 && c === 1) {
+      const v8 = d_ObjectType(r);
+      const x9 = r.bits(2);
+      c = x9;
+      const av8 = o.Object;
+      if (av8 === undefined) o.Object = [v8];
+      else {
+        av8.push(v8);
+        if (av8.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType/Object");
+      }
+      s = 5;
+      continue;
+    }
+    if (s === 4 && c === 0) {
+      const v10 = d_ObjectType(r);
+      const x11 = r.bits(2);
+      c = x11;
+      const av10 = o.Object;
+      if (av10 === undefined) o.Object = [v10];
+      else {
+        av10.push(v10);
+        if (av10.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType/Object");
+      }
+      s = 5;
+      continue;
+    }
+    if (s === 5 && c === 0) {
+      const v12 = d_ObjectType(r);
+      const x13 = r.bits(2);
+      c = x13;
+      const av12 = o.Object;
+      if (av12 === undefined) o.Object = [v12];
+      else {
+        av12.push(v12);
+        if (av12.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType/Object");
+      }
+      s = 5;
+      continue;
+    }
+    break;
+  }
+  if ((s === 3 && c === 2) || (s === 4 && c === 1) || (s === 5 && c === 1)) return o;
+  return x_SignatureType(r, s, c);
+}
+function x_SignatureType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 2, "SignatureType#0", "AT(Id)|SE(SignedInfo)");
+    case 1: return r.badEvent(c, 1, "SignatureType#1", "SE(SignedInfo)");
+    case 2: return r.badEvent(c, 1, "SignatureType#2", "SE(SignatureValue)");
+    case 3: return r.badEvent(c, 2, "SignatureType#3", "SE(KeyInfo)|SE(Object)|EE");
+    case 4: return r.badEvent(c, 2, "SignatureType#4", "SE(Object)|EE");
+    case 5: return r.badEvent(c, 2, "SignatureType#5", "SE(Object)|EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "SignatureType");
 }
 
 function e_SignatureType(w: BitWriter, o: T.SignatureType): void {
@@ -4943,43 +5707,68 @@ const EXP_SignatureType: readonly string[] = ["AT(Id)|SE(SignedInfo)","SE(Signed
 function d_SignedInfoType(r: BitReader): T.SignedInfoType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(2);
-        if (c === 0) { o.Id = r.string(65536, 7, "SignedInfoType@Id"); s = 1; }
-        else if (c === 1) { o.CanonicalizationMethod = d_CanonicalizationMethodType(r); s = 2; }
-        else r.badEvent(c, 2, "SignedInfoType#0", "AT(Id)|SE(CanonicalizationMethod)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.CanonicalizationMethod = d_CanonicalizationMethodType(r); s = 2; }
-        else r.badEvent(c, 1, "SignedInfoType#1", "SE(CanonicalizationMethod)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.SignatureMethod = d_SignatureMethodType(r); s = 3; }
-        else r.badEvent(c, 1, "SignedInfoType#2", "SE(SignatureMethod)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { { const v = d_ReferenceType(r); const a = o.Reference; if (a === undefined) o.Reference = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "SignedInfoType#3"); } } s = 4; }
-        else r.badEvent(c, 1, "SignedInfoType#3", "SE(Reference)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_ReferenceType(r); const a = o.Reference; if (a === undefined) o.Reference = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "SignedInfoType#4"); } } s = 4; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "SignedInfoType#4", "SE(Reference)|EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "SignedInfoType");
-    }
+  let c = r.bits(2);
+  if (c === 0) {
+    const v0 = r.string(65536, 7, "SignedInfoType@Id");
+    const x1 = r.bits(1);
+    c = x1;
+    o.Id = v0;
+    s = 1;
   }
+  if (!((s === 0 && c === 1) || (s === 1 && c === 0))) x_SignedInfoType(r, s, c);
+  const v2 = d_CanonicalizationMethodType(r);
+  const x3 = r.bits(1);
+  c = x3;
+  o.CanonicalizationMethod = v2;
+  s = 2;
+  if (!(c === 0)) x_SignedInfoType(r, s, c);
+  const v4 = d_SignatureMethodType(r);
+  const x5 = r.bits(1);
+  c = x5;
+  o.SignatureMethod = v4;
+  s = 3;
+  for (;;) {
+    if (s === 3 && c === 0) {
+      const v6 = d_ReferenceType(r);
+      const x7 = r.bits(2);
+      c = x7;
+      const av6 = o.Reference;
+      if (av6 === undefined) o.Reference = [v6];
+      else {
+        av6.push(v6);
+        if (av6.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "SignedInfoType/Reference");
+      }
+      s = 4;
+      continue;
+    }
+    if (s === 4 && c === 0) {
+      const v8 = d_ReferenceType(r);
+      const x9 = r.bits(2);
+      c = x9;
+      const av8 = o.Reference;
+      if (av8 === undefined) o.Reference = [v8];
+      else {
+        av8.push(v8);
+        if (av8.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "SignedInfoType/Reference");
+      }
+      s = 4;
+      continue;
+    }
+    break;
+  }
+  if (o.Reference === undefined) x_SignedInfoType(r, s, c);
+  if (c === 1) return o;
+  return x_SignedInfoType(r, s, c);
+}
+function x_SignedInfoType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 2, "SignedInfoType#0", "AT(Id)|SE(CanonicalizationMethod)");
+    case 1: return r.badEvent(c, 1, "SignedInfoType#1", "SE(CanonicalizationMethod)");
+    case 2: return r.badEvent(c, 1, "SignedInfoType#2", "SE(SignatureMethod)");
+    case 3: return r.badEvent(c, 1, "SignedInfoType#3", "SE(Reference)");
+    case 4: return r.badEvent(c, 2, "SignedInfoType#4", "SE(Reference)|EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "SignedInfoType");
 }
 
 function e_SignedInfoType(w: BitWriter, o: T.SignedInfoType): void {
@@ -5030,28 +5819,36 @@ function d_CanonicalizationMethodType(r: BitReader): T.CanonicalizationMethodTyp
       case 0: {
         const c = r.bits(1);
         if (c === 0) { o.Algorithm = r.string(65536, 11, "CanonicalizationMethodType@Algorithm"); s = 1; }
-        else r.badEvent(c, 1, "CanonicalizationMethodType#0", "AT(Algorithm)");
+        else x_CanonicalizationMethodType(r, s, c);
         break;
       }
       case 1: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "CanonicalizationMethodType#1"); }
+        if (c === 0) { x_CanonicalizationMethodType(r, s, c); }
         else if (c === 1) { return o; }
-        else if (c === 2) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "CanonicalizationMethodType#1"); }
-        else r.badEvent(c, 2, "CanonicalizationMethodType#1", "SE(*)|EE|CH(untyped)");
+        else if (c === 2) { x_CanonicalizationMethodType(r, s, c); }
+        else x_CanonicalizationMethodType(r, s, c);
         break;
       }
       case 2: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "CanonicalizationMethodType#2"); }
+        if (c === 0) { x_CanonicalizationMethodType(r, s, c); }
         else if (c === 1) { return o; }
-        else if (c === 2) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "CanonicalizationMethodType#2"); }
-        else r.badEvent(c, 2, "CanonicalizationMethodType#2", "SE(*)|EE|CH(untyped)");
+        else if (c === 2) { x_CanonicalizationMethodType(r, s, c); }
+        else x_CanonicalizationMethodType(r, s, c);
         break;
       }
       default: return r.fail("EXI_EVENT", "bad grammar state", "CanonicalizationMethodType");
     }
   }
+}
+function x_CanonicalizationMethodType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "CanonicalizationMethodType#0", "AT(Algorithm)");
+    case 1: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "CanonicalizationMethodType#1"); if (c === 2) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "CanonicalizationMethodType#1"); return r.badEvent(c, 2, "CanonicalizationMethodType#1", "SE(*)|EE|CH(untyped)");
+    case 2: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "CanonicalizationMethodType#2"); if (c === 2) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "CanonicalizationMethodType#2"); return r.badEvent(c, 2, "CanonicalizationMethodType#2", "SE(*)|EE|CH(untyped)");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "CanonicalizationMethodType");
 }
 
 function e_CanonicalizationMethodType(w: BitWriter, o: T.CanonicalizationMethodType): void {
@@ -5074,37 +5871,46 @@ function d_SignatureMethodType(r: BitReader): T.SignatureMethodType {
       case 0: {
         const c = r.bits(1);
         if (c === 0) { o.Algorithm = r.string(65536, 11, "SignatureMethodType@Algorithm"); s = 1; }
-        else r.badEvent(c, 1, "SignatureMethodType#0", "AT(Algorithm)");
+        else x_SignatureMethodType(r, s, c);
         break;
       }
       case 1: {
         const c = r.bits(3);
         if (c === 0) { o.HMACOutputLength = (r.zero("SignatureMethodType/HMACOutputLength", "CH"), r.bigIn(true, undefined, undefined, "SignatureMethodType/HMACOutputLength")); r.zero("SignatureMethodType/HMACOutputLength", "EE"); s = 2; }
-        else if (c === 1) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "SignatureMethodType#1"); }
+        else if (c === 1) { x_SignatureMethodType(r, s, c); }
         else if (c === 2) { return o; }
-        else if (c === 3) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "SignatureMethodType#1"); }
-        else r.badEvent(c, 3, "SignatureMethodType#1", "SE(HMACOutputLength)|SE(*)|EE|CH(untyped)");
+        else if (c === 3) { x_SignatureMethodType(r, s, c); }
+        else x_SignatureMethodType(r, s, c);
         break;
       }
       case 2: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "SignatureMethodType#2"); }
+        if (c === 0) { x_SignatureMethodType(r, s, c); }
         else if (c === 1) { return o; }
-        else if (c === 2) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "SignatureMethodType#2"); }
-        else r.badEvent(c, 2, "SignatureMethodType#2", "SE(*)|EE|CH(untyped)");
+        else if (c === 2) { x_SignatureMethodType(r, s, c); }
+        else x_SignatureMethodType(r, s, c);
         break;
       }
       case 3: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "SignatureMethodType#3"); }
+        if (c === 0) { x_SignatureMethodType(r, s, c); }
         else if (c === 1) { return o; }
-        else if (c === 2) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "SignatureMethodType#3"); }
-        else r.badEvent(c, 2, "SignatureMethodType#3", "SE(*)|EE|CH(untyped)");
+        else if (c === 2) { x_SignatureMethodType(r, s, c); }
+        else x_SignatureMethodType(r, s, c);
         break;
       }
       default: return r.fail("EXI_EVENT", "bad grammar state", "SignatureMethodType");
     }
   }
+}
+function x_SignatureMethodType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "SignatureMethodType#0", "AT(Algorithm)");
+    case 1: if (c === 1) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "SignatureMethodType#1"); if (c === 3) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "SignatureMethodType#1"); return r.badEvent(c, 3, "SignatureMethodType#1", "SE(HMACOutputLength)|SE(*)|EE|CH(untyped)");
+    case 2: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "SignatureMethodType#2"); if (c === 2) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "SignatureMethodType#2"); return r.badEvent(c, 2, "SignatureMethodType#2", "SE(*)|EE|CH(untyped)");
+    case 3: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "SignatureMethodType#3"); if (c === 2) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "SignatureMethodType#3"); return r.badEvent(c, 2, "SignatureMethodType#3", "SE(*)|EE|CH(untyped)");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "SignatureMethodType");
 }
 
 function e_SignatureMethodType(w: BitWriter, o: T.SignatureMethodType): void {
@@ -5133,63 +5939,64 @@ const EXP_SignatureMethodType: readonly string[] = ["AT(Algorithm)","SE(HMACOutp
 function d_ReferenceType(r: BitReader): T.ReferenceType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(3);
-        if (c === 0) { o.Id = r.string(65536, 7, "ReferenceType@Id"); s = 1; }
-        else if (c === 1) { o.Type = r.string(65536, 12, "ReferenceType@Type"); s = 2; }
-        else if (c === 2) { o.URI = r.string(65536, 13, "ReferenceType@URI"); s = 3; }
-        else if (c === 3) { o.Transforms = d_TransformsType(r); s = 4; }
-        else if (c === 4) { o.DigestMethod = d_DigestMethodType(r); s = 5; }
-        else r.badEvent(c, 3, "ReferenceType#0", "AT(Id)|AT(Type)|AT(URI)|SE(Transforms)|SE(DigestMethod)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(3);
-        if (c === 0) { o.Type = r.string(65536, 12, "ReferenceType@Type"); s = 2; }
-        else if (c === 1) { o.URI = r.string(65536, 13, "ReferenceType@URI"); s = 3; }
-        else if (c === 2) { o.Transforms = d_TransformsType(r); s = 4; }
-        else if (c === 3) { o.DigestMethod = d_DigestMethodType(r); s = 5; }
-        else r.badEvent(c, 3, "ReferenceType#1", "AT(Type)|AT(URI)|SE(Transforms)|SE(DigestMethod)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { o.URI = r.string(65536, 13, "ReferenceType@URI"); s = 3; }
-        else if (c === 1) { o.Transforms = d_TransformsType(r); s = 4; }
-        else if (c === 2) { o.DigestMethod = d_DigestMethodType(r); s = 5; }
-        else r.badEvent(c, 2, "ReferenceType#2", "AT(URI)|SE(Transforms)|SE(DigestMethod)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(2);
-        if (c === 0) { o.Transforms = d_TransformsType(r); s = 4; }
-        else if (c === 1) { o.DigestMethod = d_DigestMethodType(r); s = 5; }
-        else r.badEvent(c, 2, "ReferenceType#3", "SE(Transforms)|SE(DigestMethod)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { o.DigestMethod = d_DigestMethodType(r); s = 5; }
-        else r.badEvent(c, 1, "ReferenceType#4", "SE(DigestMethod)");
-        break;
-      }
-      case 5: {
-        const c = r.bits(1);
-        if (c === 0) { o.DigestValue = (r.zero("ReferenceType/DigestValue", "CH"), r.binary(65536, "ReferenceType/DigestValue")); r.zero("ReferenceType/DigestValue", "EE"); s = 6; }
-        else r.badEvent(c, 1, "ReferenceType#5", "SE(DigestValue)");
-        break;
-      }
-      case 6: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ReferenceType#6", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ReferenceType");
-    }
+  let c = r.bits(3);
+  if (c === 0) {
+    const v0 = r.string(65536, 7, "ReferenceType@Id");
+    const x1 = r.bits(3);
+    c = x1;
+    o.Id = v0;
+    s = 1;
   }
+  if ((s === 0 && c === 1) || (s === 1 && c === 0)) {
+    const v2 = r.string(65536, 12, "ReferenceType@Type");
+    const x3 = r.bits(2);
+    c = x3;
+    o.Type = v2;
+    s = 2;
+  }
+  if ((s === 0 && c === 2) || (s === 1 && c === 1) || (s === 2 && c === 0)) {
+    const v4 = r.string(65536, 13, "ReferenceType@URI");
+    const x5 = r.bits(2);
+    c = x5;
+    o.URI = v4;
+    s = 3;
+  }
+  if ((s === 0 && c === 3) || (s === 1 && c === 2) || (s === 2 && c === 1) || (s === 3 && c === 0)) {
+    const v6 = d_TransformsType(r);
+    const x7 = r.bits(1);
+    c = x7;
+    o.Transforms = v6;
+    s = 4;
+  }
+  if (!((s === 0 && c === 4) || (s === 1 && c === 3) || (s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0))) x_ReferenceType(r, s, c);
+  const v8 = d_DigestMethodType(r);
+  const x9 = r.bits(1);
+  c = x9;
+  o.DigestMethod = v8;
+  s = 5;
+  if (!(c === 0)) x_ReferenceType(r, s, c);
+  const x11 = r.bits(1);
+  if ((x11 & 1) !== 0) r.badBits(x11, 1, 1, "ReferenceType/DigestValue");
+  const v10 = r.binary(65536, "ReferenceType/DigestValue");
+  const x12 = r.bits(2);
+  if ((x12 & 2) !== 0) r.badBits(x12, 2, 2, "ReferenceType/DigestValue");
+  c = (x12 & 1);
+  o.DigestValue = v10;
+  s = 6;
+  if (c === 0) return o;
+  return x_ReferenceType(r, s, c);
+}
+function x_ReferenceType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 3, "ReferenceType#0", "AT(Id)|AT(Type)|AT(URI)|SE(Transforms)|SE(DigestMethod)");
+    case 1: return r.badEvent(c, 3, "ReferenceType#1", "AT(Type)|AT(URI)|SE(Transforms)|SE(DigestMethod)");
+    case 2: return r.badEvent(c, 2, "ReferenceType#2", "AT(URI)|SE(Transforms)|SE(DigestMethod)");
+    case 3: return r.badEvent(c, 2, "ReferenceType#3", "SE(Transforms)|SE(DigestMethod)");
+    case 4: return r.badEvent(c, 1, "ReferenceType#4", "SE(DigestMethod)");
+    case 5: return r.badEvent(c, 1, "ReferenceType#5", "SE(DigestValue)");
+    case 6: return r.badEvent(c, 1, "ReferenceType#6", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "ReferenceType");
 }
 
 function e_ReferenceType(w: BitWriter, o: T.ReferenceType): void {
@@ -5254,24 +6061,46 @@ const EXP_ReferenceType: readonly string[] = ["AT(Id)|AT(Type)|AT(URI)|SE(Transf
 function d_TransformsType(r: BitReader): T.TransformsType {
   const o: any = {};
   let s = 0;
+  let c = r.bits(1);
   for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { { const v = d_TransformType(r); const a = o.Transform; if (a === undefined) o.Transform = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Transform items", "TransformsType#0"); } } s = 1; }
-        else r.badEvent(c, 1, "TransformsType#0", "SE(Transform)");
-        break;
+    if (s === 0 && c === 0) {
+      const v0 = d_TransformType(r);
+      const x1 = r.bits(2);
+      c = x1;
+      const av0 = o.Transform;
+      if (av0 === undefined) o.Transform = [v0];
+      else {
+        av0.push(v0);
+        if (av0.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Transform items", "TransformsType/Transform");
       }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_TransformType(r); const a = o.Transform; if (a === undefined) o.Transform = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Transform items", "TransformsType#1"); } } s = 1; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "TransformsType#1", "SE(Transform)|EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "TransformsType");
+      s = 1;
+      continue;
     }
+    if (s === 1 && c === 0) {
+      const v2 = d_TransformType(r);
+      const x3 = r.bits(2);
+      c = x3;
+      const av2 = o.Transform;
+      if (av2 === undefined) o.Transform = [v2];
+      else {
+        av2.push(v2);
+        if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Transform items", "TransformsType/Transform");
+      }
+      s = 1;
+      continue;
+    }
+    break;
   }
+  if (o.Transform === undefined) x_TransformsType(r, s, c);
+  if (c === 1) return o;
+  return x_TransformsType(r, s, c);
+}
+function x_TransformsType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "TransformsType#0", "SE(Transform)");
+    case 1: return r.badEvent(c, 2, "TransformsType#1", "SE(Transform)|EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "TransformsType");
 }
 
 function e_TransformsType(w: BitWriter, o: T.TransformsType): void {
@@ -5303,39 +6132,48 @@ function d_TransformType(r: BitReader): T.TransformType {
       case 0: {
         const c = r.bits(1);
         if (c === 0) { o.Algorithm = r.string(65536, 11, "TransformType@Algorithm"); s = 1; }
-        else r.badEvent(c, 1, "TransformType#0", "AT(Algorithm)");
+        else x_TransformType(r, s, c);
         break;
       }
       case 1: {
         const c = r.bits(3);
         if (c === 0) { { const v = (r.zero("TransformType/XPath", "CH"), r.string(65536, 14, "TransformType/XPath")); const a = o.XPath; if (a === undefined) o.XPath = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 XPath items", "TransformType#1"); } } r.zero("TransformType/XPath", "EE"); s = 3; }
-        else if (c === 1) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "TransformType#1"); }
+        else if (c === 1) { x_TransformType(r, s, c); }
         else if (c === 2) { return o; }
-        else if (c === 3) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "TransformType#1"); }
-        else r.badEvent(c, 3, "TransformType#1", "SE(XPath)|SE(*)|EE|CH(untyped)");
+        else if (c === 3) { x_TransformType(r, s, c); }
+        else x_TransformType(r, s, c);
         break;
       }
       case 2: {
         const c = r.bits(3);
         if (c === 0) { { const v = (r.zero("TransformType/XPath", "CH"), r.string(65536, 14, "TransformType/XPath")); const a = o.XPath; if (a === undefined) o.XPath = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 XPath items", "TransformType#2"); } } r.zero("TransformType/XPath", "EE"); s = 3; }
-        else if (c === 1) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "TransformType#2"); }
+        else if (c === 1) { x_TransformType(r, s, c); }
         else if (c === 2) { return o; }
-        else if (c === 3) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "TransformType#2"); }
-        else r.badEvent(c, 3, "TransformType#2", "SE(XPath)|SE(*)|EE|CH(untyped)");
+        else if (c === 3) { x_TransformType(r, s, c); }
+        else x_TransformType(r, s, c);
         break;
       }
       case 3: {
         const c = r.bits(3);
         if (c === 0) { { const v = (r.zero("TransformType/XPath", "CH"), r.string(65536, 14, "TransformType/XPath")); const a = o.XPath; if (a === undefined) o.XPath = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 XPath items", "TransformType#3"); } } r.zero("TransformType/XPath", "EE"); s = 3; }
-        else if (c === 1) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "TransformType#3"); }
+        else if (c === 1) { x_TransformType(r, s, c); }
         else if (c === 2) { return o; }
-        else if (c === 3) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "TransformType#3"); }
-        else r.badEvent(c, 3, "TransformType#3", "SE(XPath)|SE(*)|EE|CH(untyped)");
+        else if (c === 3) { x_TransformType(r, s, c); }
+        else x_TransformType(r, s, c);
         break;
       }
       default: return r.fail("EXI_EVENT", "bad grammar state", "TransformType");
     }
   }
+}
+function x_TransformType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "TransformType#0", "AT(Algorithm)");
+    case 1: if (c === 1) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "TransformType#1"); if (c === 3) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "TransformType#1"); return r.badEvent(c, 3, "TransformType#1", "SE(XPath)|SE(*)|EE|CH(untyped)");
+    case 2: if (c === 1) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "TransformType#2"); if (c === 3) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "TransformType#2"); return r.badEvent(c, 3, "TransformType#2", "SE(XPath)|SE(*)|EE|CH(untyped)");
+    case 3: if (c === 1) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "TransformType#3"); if (c === 3) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "TransformType#3"); return r.badEvent(c, 3, "TransformType#3", "SE(XPath)|SE(*)|EE|CH(untyped)");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "TransformType");
 }
 
 function e_TransformType(w: BitWriter, o: T.TransformType): void {
@@ -5376,28 +6214,36 @@ function d_DigestMethodType(r: BitReader): T.DigestMethodType {
       case 0: {
         const c = r.bits(1);
         if (c === 0) { o.Algorithm = r.string(65536, 11, "DigestMethodType@Algorithm"); s = 1; }
-        else r.badEvent(c, 1, "DigestMethodType#0", "AT(Algorithm)");
+        else x_DigestMethodType(r, s, c);
         break;
       }
       case 1: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "DigestMethodType#1"); }
+        if (c === 0) { x_DigestMethodType(r, s, c); }
         else if (c === 1) { return o; }
-        else if (c === 2) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "DigestMethodType#1"); }
-        else r.badEvent(c, 2, "DigestMethodType#1", "SE(*)|EE|CH(untyped)");
+        else if (c === 2) { x_DigestMethodType(r, s, c); }
+        else x_DigestMethodType(r, s, c);
         break;
       }
       case 2: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "DigestMethodType#2"); }
+        if (c === 0) { x_DigestMethodType(r, s, c); }
         else if (c === 1) { return o; }
-        else if (c === 2) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "DigestMethodType#2"); }
-        else r.badEvent(c, 2, "DigestMethodType#2", "SE(*)|EE|CH(untyped)");
+        else if (c === 2) { x_DigestMethodType(r, s, c); }
+        else x_DigestMethodType(r, s, c);
         break;
       }
       default: return r.fail("EXI_EVENT", "bad grammar state", "DigestMethodType");
     }
   }
+}
+function x_DigestMethodType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "DigestMethodType#0", "AT(Algorithm)");
+    case 1: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "DigestMethodType#1"); if (c === 2) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "DigestMethodType#1"); return r.badEvent(c, 2, "DigestMethodType#1", "SE(*)|EE|CH(untyped)");
+    case 2: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "DigestMethodType#2"); if (c === 2) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "DigestMethodType#2"); return r.badEvent(c, 2, "DigestMethodType#2", "SE(*)|EE|CH(untyped)");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "DigestMethodType");
 }
 
 function e_DigestMethodType(w: BitWriter, o: T.DigestMethodType): void {
@@ -5415,30 +6261,30 @@ const EXP_DigestMethodType: readonly string[] = ["AT(Algorithm)","SE(*)|EE|CH(un
 function d_SignatureValueType(r: BitReader): T.SignatureValueType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(2);
-        if (c === 0) { o.Id = r.string(65536, 7, "SignatureValueType@Id"); s = 1; }
-        else if (c === 1) { o.CONTENT = r.binary(65536, "SignatureValueType"); s = 2; }
-        else r.badEvent(c, 2, "SignatureValueType#0", "AT(Id)|CH");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.CONTENT = r.binary(65536, "SignatureValueType"); s = 2; }
-        else r.badEvent(c, 1, "SignatureValueType#1", "CH");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "SignatureValueType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "SignatureValueType");
-    }
+  let c = r.bits(2);
+  if (c === 0) {
+    const v0 = r.string(65536, 7, "SignatureValueType@Id");
+    const x1 = r.bits(1);
+    c = x1;
+    o.Id = v0;
+    s = 1;
   }
+  if (!((s === 0 && c === 1) || (s === 1 && c === 0))) x_SignatureValueType(r, s, c);
+  const v2 = r.binary(65536, "SignatureValueType");
+  const x3 = r.bits(1);
+  c = x3;
+  o.CONTENT = v2;
+  s = 2;
+  if (c === 0) return o;
+  return x_SignatureValueType(r, s, c);
+}
+function x_SignatureValueType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 2, "SignatureValueType#0", "AT(Id)|CH");
+    case 1: return r.badEvent(c, 1, "SignatureValueType#1", "CH");
+    case 2: return r.badEvent(c, 1, "SignatureValueType#2", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "SignatureValueType");
 }
 
 function e_SignatureValueType(w: BitWriter, o: T.SignatureValueType): void {
@@ -5477,9 +6323,9 @@ function d_KeyInfoType(r: BitReader): T.KeyInfoType {
         else if (c === 5) { { const v = d_PGPDataType(r); const a = o.PGPData; if (a === undefined) o.PGPData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PGPData items", "KeyInfoType#0"); } } s = 6; }
         else if (c === 6) { { const v = d_SPKIDataType(r); const a = o.SPKIData; if (a === undefined) o.SPKIData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SPKIData items", "KeyInfoType#0"); } } s = 7; }
         else if (c === 7) { { const v = (r.zero("KeyInfoType/MgmtData", "CH"), r.string(65536, 16, "KeyInfoType/MgmtData")); const a = o.MgmtData; if (a === undefined) o.MgmtData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 MgmtData items", "KeyInfoType#0"); } } r.zero("KeyInfoType/MgmtData", "EE"); s = 8; }
-        else if (c === 8) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#0"); }
-        else if (c === 9) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#0"); }
-        else r.badEvent(c, 4, "KeyInfoType#0", "AT(Id)|SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|CH(untyped)");
+        else if (c === 8) { x_KeyInfoType(r, s, c); }
+        else if (c === 9) { x_KeyInfoType(r, s, c); }
+        else x_KeyInfoType(r, s, c);
         break;
       }
       case 1: {
@@ -5491,9 +6337,9 @@ function d_KeyInfoType(r: BitReader): T.KeyInfoType {
         else if (c === 4) { { const v = d_PGPDataType(r); const a = o.PGPData; if (a === undefined) o.PGPData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PGPData items", "KeyInfoType#1"); } } s = 6; }
         else if (c === 5) { { const v = d_SPKIDataType(r); const a = o.SPKIData; if (a === undefined) o.SPKIData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SPKIData items", "KeyInfoType#1"); } } s = 7; }
         else if (c === 6) { { const v = (r.zero("KeyInfoType/MgmtData", "CH"), r.string(65536, 16, "KeyInfoType/MgmtData")); const a = o.MgmtData; if (a === undefined) o.MgmtData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 MgmtData items", "KeyInfoType#1"); } } r.zero("KeyInfoType/MgmtData", "EE"); s = 8; }
-        else if (c === 7) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#1"); }
-        else if (c === 8) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#1"); }
-        else r.badEvent(c, 4, "KeyInfoType#1", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|CH(untyped)");
+        else if (c === 7) { x_KeyInfoType(r, s, c); }
+        else if (c === 8) { x_KeyInfoType(r, s, c); }
+        else x_KeyInfoType(r, s, c);
         break;
       }
       case 2: {
@@ -5505,10 +6351,10 @@ function d_KeyInfoType(r: BitReader): T.KeyInfoType {
         else if (c === 4) { { const v = d_PGPDataType(r); const a = o.PGPData; if (a === undefined) o.PGPData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PGPData items", "KeyInfoType#2"); } } s = 6; }
         else if (c === 5) { { const v = d_SPKIDataType(r); const a = o.SPKIData; if (a === undefined) o.SPKIData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SPKIData items", "KeyInfoType#2"); } } s = 7; }
         else if (c === 6) { { const v = (r.zero("KeyInfoType/MgmtData", "CH"), r.string(65536, 16, "KeyInfoType/MgmtData")); const a = o.MgmtData; if (a === undefined) o.MgmtData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 MgmtData items", "KeyInfoType#2"); } } r.zero("KeyInfoType/MgmtData", "EE"); s = 8; }
-        else if (c === 7) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#2"); }
+        else if (c === 7) { x_KeyInfoType(r, s, c); }
         else if (c === 8) { return o; }
-        else if (c === 9) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#2"); }
-        else r.badEvent(c, 4, "KeyInfoType#2", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+        else if (c === 9) { x_KeyInfoType(r, s, c); }
+        else x_KeyInfoType(r, s, c);
         break;
       }
       case 3: {
@@ -5520,10 +6366,10 @@ function d_KeyInfoType(r: BitReader): T.KeyInfoType {
         else if (c === 4) { { const v = d_PGPDataType(r); const a = o.PGPData; if (a === undefined) o.PGPData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PGPData items", "KeyInfoType#3"); } } s = 6; }
         else if (c === 5) { { const v = d_SPKIDataType(r); const a = o.SPKIData; if (a === undefined) o.SPKIData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SPKIData items", "KeyInfoType#3"); } } s = 7; }
         else if (c === 6) { { const v = (r.zero("KeyInfoType/MgmtData", "CH"), r.string(65536, 16, "KeyInfoType/MgmtData")); const a = o.MgmtData; if (a === undefined) o.MgmtData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 MgmtData items", "KeyInfoType#3"); } } r.zero("KeyInfoType/MgmtData", "EE"); s = 8; }
-        else if (c === 7) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#3"); }
+        else if (c === 7) { x_KeyInfoType(r, s, c); }
         else if (c === 8) { return o; }
-        else if (c === 9) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#3"); }
-        else r.badEvent(c, 4, "KeyInfoType#3", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+        else if (c === 9) { x_KeyInfoType(r, s, c); }
+        else x_KeyInfoType(r, s, c);
         break;
       }
       case 4: {
@@ -5535,10 +6381,10 @@ function d_KeyInfoType(r: BitReader): T.KeyInfoType {
         else if (c === 4) { { const v = d_PGPDataType(r); const a = o.PGPData; if (a === undefined) o.PGPData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PGPData items", "KeyInfoType#4"); } } s = 6; }
         else if (c === 5) { { const v = d_SPKIDataType(r); const a = o.SPKIData; if (a === undefined) o.SPKIData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SPKIData items", "KeyInfoType#4"); } } s = 7; }
         else if (c === 6) { { const v = (r.zero("KeyInfoType/MgmtData", "CH"), r.string(65536, 16, "KeyInfoType/MgmtData")); const a = o.MgmtData; if (a === undefined) o.MgmtData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 MgmtData items", "KeyInfoType#4"); } } r.zero("KeyInfoType/MgmtData", "EE"); s = 8; }
-        else if (c === 7) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#4"); }
+        else if (c === 7) { x_KeyInfoType(r, s, c); }
         else if (c === 8) { return o; }
-        else if (c === 9) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#4"); }
-        else r.badEvent(c, 4, "KeyInfoType#4", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+        else if (c === 9) { x_KeyInfoType(r, s, c); }
+        else x_KeyInfoType(r, s, c);
         break;
       }
       case 5: {
@@ -5550,10 +6396,10 @@ function d_KeyInfoType(r: BitReader): T.KeyInfoType {
         else if (c === 4) { { const v = d_PGPDataType(r); const a = o.PGPData; if (a === undefined) o.PGPData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PGPData items", "KeyInfoType#5"); } } s = 6; }
         else if (c === 5) { { const v = d_SPKIDataType(r); const a = o.SPKIData; if (a === undefined) o.SPKIData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SPKIData items", "KeyInfoType#5"); } } s = 7; }
         else if (c === 6) { { const v = (r.zero("KeyInfoType/MgmtData", "CH"), r.string(65536, 16, "KeyInfoType/MgmtData")); const a = o.MgmtData; if (a === undefined) o.MgmtData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 MgmtData items", "KeyInfoType#5"); } } r.zero("KeyInfoType/MgmtData", "EE"); s = 8; }
-        else if (c === 7) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#5"); }
+        else if (c === 7) { x_KeyInfoType(r, s, c); }
         else if (c === 8) { return o; }
-        else if (c === 9) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#5"); }
-        else r.badEvent(c, 4, "KeyInfoType#5", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+        else if (c === 9) { x_KeyInfoType(r, s, c); }
+        else x_KeyInfoType(r, s, c);
         break;
       }
       case 6: {
@@ -5565,10 +6411,10 @@ function d_KeyInfoType(r: BitReader): T.KeyInfoType {
         else if (c === 4) { { const v = d_PGPDataType(r); const a = o.PGPData; if (a === undefined) o.PGPData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PGPData items", "KeyInfoType#6"); } } s = 6; }
         else if (c === 5) { { const v = d_SPKIDataType(r); const a = o.SPKIData; if (a === undefined) o.SPKIData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SPKIData items", "KeyInfoType#6"); } } s = 7; }
         else if (c === 6) { { const v = (r.zero("KeyInfoType/MgmtData", "CH"), r.string(65536, 16, "KeyInfoType/MgmtData")); const a = o.MgmtData; if (a === undefined) o.MgmtData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 MgmtData items", "KeyInfoType#6"); } } r.zero("KeyInfoType/MgmtData", "EE"); s = 8; }
-        else if (c === 7) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#6"); }
+        else if (c === 7) { x_KeyInfoType(r, s, c); }
         else if (c === 8) { return o; }
-        else if (c === 9) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#6"); }
-        else r.badEvent(c, 4, "KeyInfoType#6", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+        else if (c === 9) { x_KeyInfoType(r, s, c); }
+        else x_KeyInfoType(r, s, c);
         break;
       }
       case 7: {
@@ -5580,10 +6426,10 @@ function d_KeyInfoType(r: BitReader): T.KeyInfoType {
         else if (c === 4) { { const v = d_PGPDataType(r); const a = o.PGPData; if (a === undefined) o.PGPData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PGPData items", "KeyInfoType#7"); } } s = 6; }
         else if (c === 5) { { const v = d_SPKIDataType(r); const a = o.SPKIData; if (a === undefined) o.SPKIData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SPKIData items", "KeyInfoType#7"); } } s = 7; }
         else if (c === 6) { { const v = (r.zero("KeyInfoType/MgmtData", "CH"), r.string(65536, 16, "KeyInfoType/MgmtData")); const a = o.MgmtData; if (a === undefined) o.MgmtData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 MgmtData items", "KeyInfoType#7"); } } r.zero("KeyInfoType/MgmtData", "EE"); s = 8; }
-        else if (c === 7) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#7"); }
+        else if (c === 7) { x_KeyInfoType(r, s, c); }
         else if (c === 8) { return o; }
-        else if (c === 9) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#7"); }
-        else r.badEvent(c, 4, "KeyInfoType#7", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+        else if (c === 9) { x_KeyInfoType(r, s, c); }
+        else x_KeyInfoType(r, s, c);
         break;
       }
       case 8: {
@@ -5595,10 +6441,10 @@ function d_KeyInfoType(r: BitReader): T.KeyInfoType {
         else if (c === 4) { { const v = d_PGPDataType(r); const a = o.PGPData; if (a === undefined) o.PGPData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PGPData items", "KeyInfoType#8"); } } s = 6; }
         else if (c === 5) { { const v = d_SPKIDataType(r); const a = o.SPKIData; if (a === undefined) o.SPKIData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SPKIData items", "KeyInfoType#8"); } } s = 7; }
         else if (c === 6) { { const v = (r.zero("KeyInfoType/MgmtData", "CH"), r.string(65536, 16, "KeyInfoType/MgmtData")); const a = o.MgmtData; if (a === undefined) o.MgmtData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 MgmtData items", "KeyInfoType#8"); } } r.zero("KeyInfoType/MgmtData", "EE"); s = 8; }
-        else if (c === 7) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#8"); }
+        else if (c === 7) { x_KeyInfoType(r, s, c); }
         else if (c === 8) { return o; }
-        else if (c === 9) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#8"); }
-        else r.badEvent(c, 4, "KeyInfoType#8", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+        else if (c === 9) { x_KeyInfoType(r, s, c); }
+        else x_KeyInfoType(r, s, c);
         break;
       }
       case 9: {
@@ -5610,15 +6456,30 @@ function d_KeyInfoType(r: BitReader): T.KeyInfoType {
         else if (c === 4) { { const v = d_PGPDataType(r); const a = o.PGPData; if (a === undefined) o.PGPData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PGPData items", "KeyInfoType#9"); } } s = 6; }
         else if (c === 5) { { const v = d_SPKIDataType(r); const a = o.SPKIData; if (a === undefined) o.SPKIData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SPKIData items", "KeyInfoType#9"); } } s = 7; }
         else if (c === 6) { { const v = (r.zero("KeyInfoType/MgmtData", "CH"), r.string(65536, 16, "KeyInfoType/MgmtData")); const a = o.MgmtData; if (a === undefined) o.MgmtData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 MgmtData items", "KeyInfoType#9"); } } r.zero("KeyInfoType/MgmtData", "EE"); s = 8; }
-        else if (c === 7) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#9"); }
+        else if (c === 7) { x_KeyInfoType(r, s, c); }
         else if (c === 8) { return o; }
-        else if (c === 9) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#9"); }
-        else r.badEvent(c, 4, "KeyInfoType#9", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+        else if (c === 9) { x_KeyInfoType(r, s, c); }
+        else x_KeyInfoType(r, s, c);
         break;
       }
       default: return r.fail("EXI_EVENT", "bad grammar state", "KeyInfoType");
     }
   }
+}
+function x_KeyInfoType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: if (c === 8) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#0"); if (c === 9) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#0"); return r.badEvent(c, 4, "KeyInfoType#0", "AT(Id)|SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|CH(untyped)");
+    case 1: if (c === 7) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#1"); if (c === 8) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#1"); return r.badEvent(c, 4, "KeyInfoType#1", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|CH(untyped)");
+    case 2: if (c === 7) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#2"); if (c === 9) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#2"); return r.badEvent(c, 4, "KeyInfoType#2", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+    case 3: if (c === 7) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#3"); if (c === 9) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#3"); return r.badEvent(c, 4, "KeyInfoType#3", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+    case 4: if (c === 7) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#4"); if (c === 9) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#4"); return r.badEvent(c, 4, "KeyInfoType#4", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+    case 5: if (c === 7) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#5"); if (c === 9) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#5"); return r.badEvent(c, 4, "KeyInfoType#5", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+    case 6: if (c === 7) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#6"); if (c === 9) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#6"); return r.badEvent(c, 4, "KeyInfoType#6", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+    case 7: if (c === 7) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#7"); if (c === 9) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#7"); return r.badEvent(c, 4, "KeyInfoType#7", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+    case 8: if (c === 7) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#8"); if (c === 9) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#8"); return r.badEvent(c, 4, "KeyInfoType#8", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+    case 9: if (c === 7) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#9"); if (c === 9) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#9"); return r.badEvent(c, 4, "KeyInfoType#9", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "KeyInfoType");
 }
 
 function e_KeyInfoType(w: BitWriter, o: T.KeyInfoType): void {
@@ -5774,41 +6635,32 @@ const F_KeyInfoType = new Map<string, number>([["Id",0],["KeyName",1],["KeyValue
 function d_KeyValueType(r: BitReader): T.KeyValueType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(3);
-        if (c === 0) { o.DSAKeyValue = d_DSAKeyValueType(r); s = 1; }
-        else if (c === 1) { o.RSAKeyValue = d_RSAKeyValueType(r); s = 2; }
-        else if (c === 2) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyValueType#0"); }
-        else if (c === 3) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyValueType#0"); }
-        else r.badEvent(c, 3, "KeyValueType#0", "SE(DSAKeyValue)|SE(RSAKeyValue)|SE(*)|CH(untyped)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { return o; }
-        else if (c === 1) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyValueType#1"); }
-        else r.badEvent(c, 2, "KeyValueType#1", "EE|CH(untyped)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { return o; }
-        else if (c === 1) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyValueType#2"); }
-        else r.badEvent(c, 2, "KeyValueType#2", "EE|CH(untyped)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(2);
-        if (c === 0) { return o; }
-        else if (c === 1) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyValueType#3"); }
-        else r.badEvent(c, 2, "KeyValueType#3", "EE|CH(untyped)");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "KeyValueType");
-    }
+  let c = r.bits(3);
+  if (c === 0) {
+    const v0 = d_DSAKeyValueType(r);
+    const x1 = r.bits(2);
+    c = x1;
+    o.DSAKeyValue = v0;
+    s = 1;
   }
+  if ((s === 0 && c === 1)) {
+    const v2 = d_RSAKeyValueType(r);
+    const x3 = r.bits(2);
+    c = x3;
+    o.RSAKeyValue = v2;
+    s = 2;
+  }
+  if ((s === 1 && c === 0) || (s === 2 && c === 0)) return o;
+  return x_KeyValueType(r, s, c);
+}
+function x_KeyValueType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: if (c === 2) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyValueType#0"); if (c === 3) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyValueType#0"); return r.badEvent(c, 3, "KeyValueType#0", "SE(DSAKeyValue)|SE(RSAKeyValue)|SE(*)|CH(untyped)");
+    case 1: if (c === 1) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyValueType#1"); return r.badEvent(c, 2, "KeyValueType#1", "EE|CH(untyped)");
+    case 2: if (c === 1) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyValueType#2"); return r.badEvent(c, 2, "KeyValueType#2", "EE|CH(untyped)");
+    case 3: if (c === 1) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyValueType#3"); return r.badEvent(c, 2, "KeyValueType#3", "EE|CH(untyped)");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "KeyValueType");
 }
 
 function e_KeyValueType(w: BitWriter, o: T.KeyValueType): void {
@@ -5839,65 +6691,91 @@ const EXP_KeyValueType: readonly string[] = ["SE(DSAKeyValue)|SE(RSAKeyValue)|SE
 function d_DSAKeyValueType(r: BitReader): T.DSAKeyValueType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(2);
-        if (c === 0) { o.P = (r.zero("DSAKeyValueType/P", "CH"), r.binary(65536, "DSAKeyValueType/P")); r.zero("DSAKeyValueType/P", "EE"); s = 1; }
-        else if (c === 1) { o.G = (r.zero("DSAKeyValueType/G", "CH"), r.binary(65536, "DSAKeyValueType/G")); r.zero("DSAKeyValueType/G", "EE"); s = 2; }
-        else if (c === 2) { o.Y = (r.zero("DSAKeyValueType/Y", "CH"), r.binary(65536, "DSAKeyValueType/Y")); r.zero("DSAKeyValueType/Y", "EE"); s = 3; }
-        else r.badEvent(c, 2, "DSAKeyValueType#0", "SE(P)|SE(G)|SE(Y)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.Q = (r.zero("DSAKeyValueType/Q", "CH"), r.binary(65536, "DSAKeyValueType/Q")); r.zero("DSAKeyValueType/Q", "EE"); s = 4; }
-        else r.badEvent(c, 1, "DSAKeyValueType#1", "SE(Q)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.Y = (r.zero("DSAKeyValueType/Y", "CH"), r.binary(65536, "DSAKeyValueType/Y")); r.zero("DSAKeyValueType/Y", "EE"); s = 3; }
-        else r.badEvent(c, 1, "DSAKeyValueType#2", "SE(Y)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(2);
-        if (c === 0) { o.J = (r.zero("DSAKeyValueType/J", "CH"), r.binary(65536, "DSAKeyValueType/J")); r.zero("DSAKeyValueType/J", "EE"); s = 5; }
-        else if (c === 1) { o.Seed = (r.zero("DSAKeyValueType/Seed", "CH"), r.binary(65536, "DSAKeyValueType/Seed")); r.zero("DSAKeyValueType/Seed", "EE"); s = 6; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "DSAKeyValueType#3", "SE(J)|SE(Seed)|EE");
-        break;
-      }
-      case 4: {
-        const c = r.bits(2);
-        if (c === 0) { o.G = (r.zero("DSAKeyValueType/G", "CH"), r.binary(65536, "DSAKeyValueType/G")); r.zero("DSAKeyValueType/G", "EE"); s = 2; }
-        else if (c === 1) { o.Y = (r.zero("DSAKeyValueType/Y", "CH"), r.binary(65536, "DSAKeyValueType/Y")); r.zero("DSAKeyValueType/Y", "EE"); s = 3; }
-        else r.badEvent(c, 2, "DSAKeyValueType#4", "SE(G)|SE(Y)");
-        break;
-      }
-      case 5: {
-        const c = r.bits(2);
-        if (c === 0) { o.Seed = (r.zero("DSAKeyValueType/Seed", "CH"), r.binary(65536, "DSAKeyValueType/Seed")); r.zero("DSAKeyValueType/Seed", "EE"); s = 6; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "DSAKeyValueType#5", "SE(Seed)|EE");
-        break;
-      }
-      case 6: {
-        const c = r.bits(1);
-        if (c === 0) { o.PgenCounter = (r.zero("DSAKeyValueType/PgenCounter", "CH"), r.binary(65536, "DSAKeyValueType/PgenCounter")); r.zero("DSAKeyValueType/PgenCounter", "EE"); s = 7; }
-        else r.badEvent(c, 1, "DSAKeyValueType#6", "SE(PgenCounter)");
-        break;
-      }
-      case 7: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "DSAKeyValueType#7", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "DSAKeyValueType");
-    }
+  let c = r.bits(2);
+  if (c === 0) {
+    const x1 = r.bits(1);
+    if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "DSAKeyValueType/P");
+    const v0 = r.binary(65536, "DSAKeyValueType/P");
+    const x2 = r.bits(2);
+    if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "DSAKeyValueType/P");
+    c = (x2 & 1);
+    o.P = v0;
+    s = 1;
   }
+  if ((s === 1 && c === 0)) {
+    const x4 = r.bits(1);
+    if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "DSAKeyValueType/Q");
+    const v3 = r.binary(65536, "DSAKeyValueType/Q");
+    const x5 = r.bits(3);
+    if ((x5 & 4) !== 0) r.badBits(x5, 4, 3, "DSAKeyValueType/Q");
+    c = (x5 & 3);
+    o.Q = v3;
+    s = 4;
+  }
+  if ((s === 0 && c === 1) || (s === 4 && c === 0)) {
+    const x7 = r.bits(1);
+    if ((x7 & 1) !== 0) r.badBits(x7, 1, 1, "DSAKeyValueType/G");
+    const v6 = r.binary(65536, "DSAKeyValueType/G");
+    const x8 = r.bits(2);
+    if ((x8 & 2) !== 0) r.badBits(x8, 2, 2, "DSAKeyValueType/G");
+    c = (x8 & 1);
+    o.G = v6;
+    s = 2;
+  }
+  if (!((s === 0 && c === 2) || (s === 2 && c === 0) || (s === 4 && c === 1))) x_DSAKeyValueType(r, s, c);
+  const x10 = r.bits(1);
+  if ((x10 & 1) !== 0) r.badBits(x10, 1, 1, "DSAKeyValueType/Y");
+  const v9 = r.binary(65536, "DSAKeyValueType/Y");
+  const x11 = r.bits(3);
+  if ((x11 & 4) !== 0) r.badBits(x11, 4, 3, "DSAKeyValueType/Y");
+  c = (x11 & 3);
+  o.Y = v9;
+  s = 3;
+  if (c === 0) {
+    const x13 = r.bits(1);
+    if ((x13 & 1) !== 0) r.badBits(x13, 1, 1, "DSAKeyValueType/J");
+    const v12 = r.binary(65536, "DSAKeyValueType/J");
+    const x14 = r.bits(3);
+    if ((x14 & 4) !== 0) r.badBits(x14, 4, 3, "DSAKeyValueType/J");
+    c = (x14 & 3);
+    o.J = v12;
+    s = 5;
+  }
+  if ((s === 3 && c === 1) || (s === 5 && c === 0)) {
+    const x16 = r.bits(1);
+    if ((x16 & 1) !== 0) r.badBits(x16, 1, 1, "DSAKeyValueType/Seed");
+    const v15 = r.binary(65536, "DSAKeyValueType/Seed");
+    const x17 = r.bits(2);
+    if ((x17 & 2) !== 0) r.badBits(x17, 2, 2, "DSAKeyValueType/Seed");
+    c = (x17 & 1);
+    o.Seed = v15;
+    s = 6;
+  }
+  if ((s === 6 && c === 0)) {
+    const x19 = r.bits(1);
+    if ((x19 & 1) !== 0) r.badBits(x19, 1, 1, "DSAKeyValueType/PgenCounter");
+    const v18 = r.binary(65536, "DSAKeyValueType/PgenCounter");
+    const x20 = r.bits(2);
+    if ((x20 & 2) !== 0) r.badBits(x20, 2, 2, "DSAKeyValueType/PgenCounter");
+    c = (x20 & 1);
+    o.PgenCounter = v18;
+    s = 7;
+  }
+  if ((s === 3 && c === 2) || (s === 5 && c === 1) || (s === 7 && c === 0)) return o;
+  return x_DSAKeyValueType(r, s, c);
+}
+function x_DSAKeyValueType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 2, "DSAKeyValueType#0", "SE(P)|SE(G)|SE(Y)");
+    case 1: return r.badEvent(c, 1, "DSAKeyValueType#1", "SE(Q)");
+    case 2: return r.badEvent(c, 1, "DSAKeyValueType#2", "SE(Y)");
+    case 3: return r.badEvent(c, 2, "DSAKeyValueType#3", "SE(J)|SE(Seed)|EE");
+    case 4: return r.badEvent(c, 2, "DSAKeyValueType#4", "SE(G)|SE(Y)");
+    case 5: return r.badEvent(c, 2, "DSAKeyValueType#5", "SE(Seed)|EE");
+    case 6: return r.badEvent(c, 1, "DSAKeyValueType#6", "SE(PgenCounter)");
+    case 7: return r.badEvent(c, 1, "DSAKeyValueType#7", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "DSAKeyValueType");
 }
 
 function e_DSAKeyValueType(w: BitWriter, o: T.DSAKeyValueType): void {
@@ -5977,29 +6855,35 @@ const EXP_DSAKeyValueType: readonly string[] = ["SE(P)|SE(G)|SE(Y)","SE(Q)","SE(
 function d_RSAKeyValueType(r: BitReader): T.RSAKeyValueType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Modulus = (r.zero("RSAKeyValueType/Modulus", "CH"), r.binary(65536, "RSAKeyValueType/Modulus")); r.zero("RSAKeyValueType/Modulus", "EE"); s = 1; }
-        else r.badEvent(c, 1, "RSAKeyValueType#0", "SE(Modulus)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.Exponent = (r.zero("RSAKeyValueType/Exponent", "CH"), r.binary(65536, "RSAKeyValueType/Exponent")); r.zero("RSAKeyValueType/Exponent", "EE"); s = 2; }
-        else r.badEvent(c, 1, "RSAKeyValueType#1", "SE(Exponent)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "RSAKeyValueType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "RSAKeyValueType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_RSAKeyValueType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "RSAKeyValueType/Modulus");
+  const v0 = r.binary(65536, "RSAKeyValueType/Modulus");
+  const x2 = r.bits(2);
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "RSAKeyValueType/Modulus");
+  c = (x2 & 1);
+  o.Modulus = v0;
+  s = 1;
+  if (!(c === 0)) x_RSAKeyValueType(r, s, c);
+  const x4 = r.bits(1);
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "RSAKeyValueType/Exponent");
+  const v3 = r.binary(65536, "RSAKeyValueType/Exponent");
+  const x5 = r.bits(2);
+  if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "RSAKeyValueType/Exponent");
+  c = (x5 & 1);
+  o.Exponent = v3;
+  s = 2;
+  if (c === 0) return o;
+  return x_RSAKeyValueType(r, s, c);
+}
+function x_RSAKeyValueType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "RSAKeyValueType#0", "SE(Modulus)");
+    case 1: return r.badEvent(c, 1, "RSAKeyValueType#1", "SE(Exponent)");
+    case 2: return r.badEvent(c, 1, "RSAKeyValueType#2", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "RSAKeyValueType");
 }
 
 function e_RSAKeyValueType(w: BitWriter, o: T.RSAKeyValueType): void {
@@ -6022,41 +6906,39 @@ const EXP_RSAKeyValueType: readonly string[] = ["SE(Modulus)","SE(Exponent)","EE
 function d_RetrievalMethodType(r: BitReader): T.RetrievalMethodType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(3);
-        if (c === 0) { o.Type = r.string(65536, 12, "RetrievalMethodType@Type"); s = 1; }
-        else if (c === 1) { o.URI = r.string(65536, 13, "RetrievalMethodType@URI"); s = 2; }
-        else if (c === 2) { o.Transforms = d_TransformsType(r); s = 3; }
-        else if (c === 3) { return o; }
-        else r.badEvent(c, 3, "RetrievalMethodType#0", "AT(Type)|AT(URI)|SE(Transforms)|EE");
-        break;
-      }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { o.URI = r.string(65536, 13, "RetrievalMethodType@URI"); s = 2; }
-        else if (c === 1) { o.Transforms = d_TransformsType(r); s = 3; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "RetrievalMethodType#1", "AT(URI)|SE(Transforms)|EE");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { o.Transforms = d_TransformsType(r); s = 3; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "RetrievalMethodType#2", "SE(Transforms)|EE");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "RetrievalMethodType#3", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "RetrievalMethodType");
-    }
+  let c = r.bits(3);
+  if (c === 0) {
+    const v0 = r.string(65536, 12, "RetrievalMethodType@Type");
+    const x1 = r.bits(2);
+    c = x1;
+    o.Type = v0;
+    s = 1;
   }
+  if ((s === 0 && c === 1) || (s === 1 && c === 0)) {
+    const v2 = r.string(65536, 13, "RetrievalMethodType@URI");
+    const x3 = r.bits(2);
+    c = x3;
+    o.URI = v2;
+    s = 2;
+  }
+  if ((s === 0 && c === 2) || (s === 1 && c === 1) || (s === 2 && c === 0)) {
+    const v4 = d_TransformsType(r);
+    const x5 = r.bits(1);
+    c = x5;
+    o.Transforms = v4;
+    s = 3;
+  }
+  if ((s === 0 && c === 3) || (s === 1 && c === 2) || (s === 2 && c === 1) || (s === 3 && c === 0)) return o;
+  return x_RetrievalMethodType(r, s, c);
+}
+function x_RetrievalMethodType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 3, "RetrievalMethodType#0", "AT(Type)|AT(URI)|SE(Transforms)|EE");
+    case 1: return r.badEvent(c, 2, "RetrievalMethodType#1", "AT(URI)|SE(Transforms)|EE");
+    case 2: return r.badEvent(c, 2, "RetrievalMethodType#2", "SE(Transforms)|EE");
+    case 3: return r.badEvent(c, 1, "RetrievalMethodType#3", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "RetrievalMethodType");
 }
 
 function e_RetrievalMethodType(w: BitWriter, o: T.RetrievalMethodType): void {
@@ -6109,8 +6991,8 @@ function d_X509DataType(r: BitReader): T.X509DataType {
         else if (c === 2) { { const v = (r.zero("X509DataType/X509SubjectName", "CH"), r.string(65536, 17, "X509DataType/X509SubjectName")); const a = o.X509SubjectName; if (a === undefined) o.X509SubjectName = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509SubjectName items", "X509DataType#0"); } } r.zero("X509DataType/X509SubjectName", "EE"); s = 3; }
         else if (c === 3) { { const v = (r.zero("X509DataType/X509Certificate", "CH"), r.binary(65536, "X509DataType/X509Certificate")); const a = o.X509Certificate; if (a === undefined) o.X509Certificate = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509Certificate items", "X509DataType#0"); } } r.zero("X509DataType/X509Certificate", "EE"); s = 4; }
         else if (c === 4) { { const v = (r.zero("X509DataType/X509CRL", "CH"), r.binary(65536, "X509DataType/X509CRL")); const a = o.X509CRL; if (a === undefined) o.X509CRL = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509CRL items", "X509DataType#0"); } } r.zero("X509DataType/X509CRL", "EE"); s = 5; }
-        else if (c === 5) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#0"); }
-        else r.badEvent(c, 3, "X509DataType#0", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)");
+        else if (c === 5) { x_X509DataType(r, s, c); }
+        else x_X509DataType(r, s, c);
         break;
       }
       case 1: {
@@ -6120,9 +7002,9 @@ function d_X509DataType(r: BitReader): T.X509DataType {
         else if (c === 2) { { const v = (r.zero("X509DataType/X509SubjectName", "CH"), r.string(65536, 17, "X509DataType/X509SubjectName")); const a = o.X509SubjectName; if (a === undefined) o.X509SubjectName = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509SubjectName items", "X509DataType#1"); } } r.zero("X509DataType/X509SubjectName", "EE"); s = 3; }
         else if (c === 3) { { const v = (r.zero("X509DataType/X509Certificate", "CH"), r.binary(65536, "X509DataType/X509Certificate")); const a = o.X509Certificate; if (a === undefined) o.X509Certificate = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509Certificate items", "X509DataType#1"); } } r.zero("X509DataType/X509Certificate", "EE"); s = 4; }
         else if (c === 4) { { const v = (r.zero("X509DataType/X509CRL", "CH"), r.binary(65536, "X509DataType/X509CRL")); const a = o.X509CRL; if (a === undefined) o.X509CRL = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509CRL items", "X509DataType#1"); } } r.zero("X509DataType/X509CRL", "EE"); s = 5; }
-        else if (c === 5) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#1"); }
+        else if (c === 5) { x_X509DataType(r, s, c); }
         else if (c === 6) { return o; }
-        else r.badEvent(c, 3, "X509DataType#1", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)|EE");
+        else x_X509DataType(r, s, c);
         break;
       }
       case 2: {
@@ -6132,9 +7014,9 @@ function d_X509DataType(r: BitReader): T.X509DataType {
         else if (c === 2) { { const v = (r.zero("X509DataType/X509SubjectName", "CH"), r.string(65536, 17, "X509DataType/X509SubjectName")); const a = o.X509SubjectName; if (a === undefined) o.X509SubjectName = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509SubjectName items", "X509DataType#2"); } } r.zero("X509DataType/X509SubjectName", "EE"); s = 3; }
         else if (c === 3) { { const v = (r.zero("X509DataType/X509Certificate", "CH"), r.binary(65536, "X509DataType/X509Certificate")); const a = o.X509Certificate; if (a === undefined) o.X509Certificate = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509Certificate items", "X509DataType#2"); } } r.zero("X509DataType/X509Certificate", "EE"); s = 4; }
         else if (c === 4) { { const v = (r.zero("X509DataType/X509CRL", "CH"), r.binary(65536, "X509DataType/X509CRL")); const a = o.X509CRL; if (a === undefined) o.X509CRL = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509CRL items", "X509DataType#2"); } } r.zero("X509DataType/X509CRL", "EE"); s = 5; }
-        else if (c === 5) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#2"); }
+        else if (c === 5) { x_X509DataType(r, s, c); }
         else if (c === 6) { return o; }
-        else r.badEvent(c, 3, "X509DataType#2", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)|EE");
+        else x_X509DataType(r, s, c);
         break;
       }
       case 3: {
@@ -6144,9 +7026,9 @@ function d_X509DataType(r: BitReader): T.X509DataType {
         else if (c === 2) { { const v = (r.zero("X509DataType/X509SubjectName", "CH"), r.string(65536, 17, "X509DataType/X509SubjectName")); const a = o.X509SubjectName; if (a === undefined) o.X509SubjectName = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509SubjectName items", "X509DataType#3"); } } r.zero("X509DataType/X509SubjectName", "EE"); s = 3; }
         else if (c === 3) { { const v = (r.zero("X509DataType/X509Certificate", "CH"), r.binary(65536, "X509DataType/X509Certificate")); const a = o.X509Certificate; if (a === undefined) o.X509Certificate = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509Certificate items", "X509DataType#3"); } } r.zero("X509DataType/X509Certificate", "EE"); s = 4; }
         else if (c === 4) { { const v = (r.zero("X509DataType/X509CRL", "CH"), r.binary(65536, "X509DataType/X509CRL")); const a = o.X509CRL; if (a === undefined) o.X509CRL = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509CRL items", "X509DataType#3"); } } r.zero("X509DataType/X509CRL", "EE"); s = 5; }
-        else if (c === 5) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#3"); }
+        else if (c === 5) { x_X509DataType(r, s, c); }
         else if (c === 6) { return o; }
-        else r.badEvent(c, 3, "X509DataType#3", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)|EE");
+        else x_X509DataType(r, s, c);
         break;
       }
       case 4: {
@@ -6156,9 +7038,9 @@ function d_X509DataType(r: BitReader): T.X509DataType {
         else if (c === 2) { { const v = (r.zero("X509DataType/X509SubjectName", "CH"), r.string(65536, 17, "X509DataType/X509SubjectName")); const a = o.X509SubjectName; if (a === undefined) o.X509SubjectName = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509SubjectName items", "X509DataType#4"); } } r.zero("X509DataType/X509SubjectName", "EE"); s = 3; }
         else if (c === 3) { { const v = (r.zero("X509DataType/X509Certificate", "CH"), r.binary(65536, "X509DataType/X509Certificate")); const a = o.X509Certificate; if (a === undefined) o.X509Certificate = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509Certificate items", "X509DataType#4"); } } r.zero("X509DataType/X509Certificate", "EE"); s = 4; }
         else if (c === 4) { { const v = (r.zero("X509DataType/X509CRL", "CH"), r.binary(65536, "X509DataType/X509CRL")); const a = o.X509CRL; if (a === undefined) o.X509CRL = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509CRL items", "X509DataType#4"); } } r.zero("X509DataType/X509CRL", "EE"); s = 5; }
-        else if (c === 5) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#4"); }
+        else if (c === 5) { x_X509DataType(r, s, c); }
         else if (c === 6) { return o; }
-        else r.badEvent(c, 3, "X509DataType#4", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)|EE");
+        else x_X509DataType(r, s, c);
         break;
       }
       case 5: {
@@ -6168,9 +7050,9 @@ function d_X509DataType(r: BitReader): T.X509DataType {
         else if (c === 2) { { const v = (r.zero("X509DataType/X509SubjectName", "CH"), r.string(65536, 17, "X509DataType/X509SubjectName")); const a = o.X509SubjectName; if (a === undefined) o.X509SubjectName = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509SubjectName items", "X509DataType#5"); } } r.zero("X509DataType/X509SubjectName", "EE"); s = 3; }
         else if (c === 3) { { const v = (r.zero("X509DataType/X509Certificate", "CH"), r.binary(65536, "X509DataType/X509Certificate")); const a = o.X509Certificate; if (a === undefined) o.X509Certificate = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509Certificate items", "X509DataType#5"); } } r.zero("X509DataType/X509Certificate", "EE"); s = 4; }
         else if (c === 4) { { const v = (r.zero("X509DataType/X509CRL", "CH"), r.binary(65536, "X509DataType/X509CRL")); const a = o.X509CRL; if (a === undefined) o.X509CRL = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509CRL items", "X509DataType#5"); } } r.zero("X509DataType/X509CRL", "EE"); s = 5; }
-        else if (c === 5) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#5"); }
+        else if (c === 5) { x_X509DataType(r, s, c); }
         else if (c === 6) { return o; }
-        else r.badEvent(c, 3, "X509DataType#5", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)|EE");
+        else x_X509DataType(r, s, c);
         break;
       }
       case 6: {
@@ -6180,14 +7062,26 @@ function d_X509DataType(r: BitReader): T.X509DataType {
         else if (c === 2) { { const v = (r.zero("X509DataType/X509SubjectName", "CH"), r.string(65536, 17, "X509DataType/X509SubjectName")); const a = o.X509SubjectName; if (a === undefined) o.X509SubjectName = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509SubjectName items", "X509DataType#6"); } } r.zero("X509DataType/X509SubjectName", "EE"); s = 3; }
         else if (c === 3) { { const v = (r.zero("X509DataType/X509Certificate", "CH"), r.binary(65536, "X509DataType/X509Certificate")); const a = o.X509Certificate; if (a === undefined) o.X509Certificate = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509Certificate items", "X509DataType#6"); } } r.zero("X509DataType/X509Certificate", "EE"); s = 4; }
         else if (c === 4) { { const v = (r.zero("X509DataType/X509CRL", "CH"), r.binary(65536, "X509DataType/X509CRL")); const a = o.X509CRL; if (a === undefined) o.X509CRL = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509CRL items", "X509DataType#6"); } } r.zero("X509DataType/X509CRL", "EE"); s = 5; }
-        else if (c === 5) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#6"); }
+        else if (c === 5) { x_X509DataType(r, s, c); }
         else if (c === 6) { return o; }
-        else r.badEvent(c, 3, "X509DataType#6", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)|EE");
+        else x_X509DataType(r, s, c);
         break;
       }
       default: return r.fail("EXI_EVENT", "bad grammar state", "X509DataType");
     }
   }
+}
+function x_X509DataType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: if (c === 5) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#0"); return r.badEvent(c, 3, "X509DataType#0", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)");
+    case 1: if (c === 5) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#1"); return r.badEvent(c, 3, "X509DataType#1", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)|EE");
+    case 2: if (c === 5) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#2"); return r.badEvent(c, 3, "X509DataType#2", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)|EE");
+    case 3: if (c === 5) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#3"); return r.badEvent(c, 3, "X509DataType#3", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)|EE");
+    case 4: if (c === 5) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#4"); return r.badEvent(c, 3, "X509DataType#4", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)|EE");
+    case 5: if (c === 5) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#5"); return r.badEvent(c, 3, "X509DataType#5", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)|EE");
+    case 6: if (c === 5) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#6"); return r.badEvent(c, 3, "X509DataType#6", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)|EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "X509DataType");
 }
 
 function e_X509DataType(w: BitWriter, o: T.X509DataType): void {
@@ -6286,29 +7180,35 @@ const EXP_X509DataType: readonly string[] = ["SE(X509IssuerSerial)|SE(X509SKI)|S
 function d_X509IssuerSerialType(r: BitReader): T.X509IssuerSerialType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.X509IssuerName = (r.zero("X509IssuerSerialType/X509IssuerName", "CH"), r.string(65536, 18, "X509IssuerSerialType/X509IssuerName")); r.zero("X509IssuerSerialType/X509IssuerName", "EE"); s = 1; }
-        else r.badEvent(c, 1, "X509IssuerSerialType#0", "SE(X509IssuerName)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.X509SerialNumber = (r.zero("X509IssuerSerialType/X509SerialNumber", "CH"), r.bigIn(true, undefined, undefined, "X509IssuerSerialType/X509SerialNumber")); r.zero("X509IssuerSerialType/X509SerialNumber", "EE"); s = 2; }
-        else r.badEvent(c, 1, "X509IssuerSerialType#1", "SE(X509SerialNumber)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "X509IssuerSerialType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "X509IssuerSerialType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_X509IssuerSerialType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "X509IssuerSerialType/X509IssuerName");
+  const v0 = r.string(65536, 18, "X509IssuerSerialType/X509IssuerName");
+  const x2 = r.bits(2);
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "X509IssuerSerialType/X509IssuerName");
+  c = (x2 & 1);
+  o.X509IssuerName = v0;
+  s = 1;
+  if (!(c === 0)) x_X509IssuerSerialType(r, s, c);
+  const x4 = r.bits(1);
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "X509IssuerSerialType/X509SerialNumber");
+  const v3 = r.bigIn(true, undefined, undefined, "X509IssuerSerialType/X509SerialNumber");
+  const x5 = r.bits(2);
+  if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "X509IssuerSerialType/X509SerialNumber");
+  c = (x5 & 1);
+  o.X509SerialNumber = v3;
+  s = 2;
+  if (c === 0) return o;
+  return x_X509IssuerSerialType(r, s, c);
+}
+function x_X509IssuerSerialType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "X509IssuerSerialType#0", "SE(X509IssuerName)");
+    case 1: return r.badEvent(c, 1, "X509IssuerSerialType#1", "SE(X509SerialNumber)");
+    case 2: return r.badEvent(c, 1, "X509IssuerSerialType#2", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "X509IssuerSerialType");
 }
 
 function e_X509IssuerSerialType(w: BitWriter, o: T.X509IssuerSerialType): void {
@@ -6337,48 +7237,59 @@ function d_PGPDataType(r: BitReader): T.PGPDataType {
         const c = r.bits(2);
         if (c === 0) { o.PGPKeyID = (r.zero("PGPDataType/PGPKeyID", "CH"), r.binary(65536, "PGPDataType/PGPKeyID")); r.zero("PGPDataType/PGPKeyID", "EE"); s = 1; }
         else if (c === 1) { o.PGPKeyPacket = (r.zero("PGPDataType/PGPKeyPacket", "CH"), r.binary(65536, "PGPDataType/PGPKeyPacket")); r.zero("PGPDataType/PGPKeyPacket", "EE"); s = 2; }
-        else r.badEvent(c, 2, "PGPDataType#0", "SE(PGPKeyID)|SE(PGPKeyPacket)");
+        else x_PGPDataType(r, s, c);
         break;
       }
       case 1: {
         const c = r.bits(2);
         if (c === 0) { o.PGPKeyPacket = (r.zero("PGPDataType/PGPKeyPacket", "CH"), r.binary(65536, "PGPDataType/PGPKeyPacket")); r.zero("PGPDataType/PGPKeyPacket", "EE"); s = 3; }
-        else if (c === 1) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "PGPDataType#1"); }
+        else if (c === 1) { x_PGPDataType(r, s, c); }
         else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "PGPDataType#1", "SE(PGPKeyPacket)|SE(*)|EE");
+        else x_PGPDataType(r, s, c);
         break;
       }
       case 2: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "PGPDataType#2"); }
+        if (c === 0) { x_PGPDataType(r, s, c); }
         else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "PGPDataType#2", "SE(*)|EE");
+        else x_PGPDataType(r, s, c);
         break;
       }
       case 3: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "PGPDataType#3"); }
+        if (c === 0) { x_PGPDataType(r, s, c); }
         else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "PGPDataType#3", "SE(*)|EE");
+        else x_PGPDataType(r, s, c);
         break;
       }
       case 4: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "PGPDataType#4"); }
+        if (c === 0) { x_PGPDataType(r, s, c); }
         else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "PGPDataType#4", "SE(*)|EE");
+        else x_PGPDataType(r, s, c);
         break;
       }
       case 5: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "PGPDataType#5"); }
+        if (c === 0) { x_PGPDataType(r, s, c); }
         else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "PGPDataType#5", "SE(*)|EE");
+        else x_PGPDataType(r, s, c);
         break;
       }
       default: return r.fail("EXI_EVENT", "bad grammar state", "PGPDataType");
     }
   }
+}
+function x_PGPDataType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 2, "PGPDataType#0", "SE(PGPKeyID)|SE(PGPKeyPacket)");
+    case 1: if (c === 1) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "PGPDataType#1"); return r.badEvent(c, 2, "PGPDataType#1", "SE(PGPKeyPacket)|SE(*)|EE");
+    case 2: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "PGPDataType#2"); return r.badEvent(c, 2, "PGPDataType#2", "SE(*)|EE");
+    case 3: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "PGPDataType#3"); return r.badEvent(c, 2, "PGPDataType#3", "SE(*)|EE");
+    case 4: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "PGPDataType#4"); return r.badEvent(c, 2, "PGPDataType#4", "SE(*)|EE");
+    case 5: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "PGPDataType#5"); return r.badEvent(c, 2, "PGPDataType#5", "SE(*)|EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "PGPDataType");
 }
 
 function e_PGPDataType(w: BitWriter, o: T.PGPDataType): void {
@@ -6418,27 +7329,35 @@ function d_SPKIDataType(r: BitReader): T.SPKIDataType {
       case 0: {
         const c = r.bits(1);
         if (c === 0) { { const v = (r.zero("SPKIDataType/SPKISexp", "CH"), r.binary(65536, "SPKIDataType/SPKISexp")); const a = o.SPKISexp; if (a === undefined) o.SPKISexp = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SPKISexp items", "SPKIDataType#0"); } } r.zero("SPKIDataType/SPKISexp", "EE"); s = 1; }
-        else r.badEvent(c, 1, "SPKIDataType#0", "SE(SPKISexp)");
+        else x_SPKIDataType(r, s, c);
         break;
       }
       case 1: {
         const c = r.bits(2);
         if (c === 0) { { const v = (r.zero("SPKIDataType/SPKISexp", "CH"), r.binary(65536, "SPKIDataType/SPKISexp")); const a = o.SPKISexp; if (a === undefined) o.SPKISexp = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SPKISexp items", "SPKIDataType#1"); } } r.zero("SPKIDataType/SPKISexp", "EE"); s = 1; }
-        else if (c === 1) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "SPKIDataType#1"); }
+        else if (c === 1) { x_SPKIDataType(r, s, c); }
         else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "SPKIDataType#1", "SE(SPKISexp)|SE(*)|EE");
+        else x_SPKIDataType(r, s, c);
         break;
       }
       case 2: {
         const c = r.bits(2);
         if (c === 0) { { const v = (r.zero("SPKIDataType/SPKISexp", "CH"), r.binary(65536, "SPKIDataType/SPKISexp")); const a = o.SPKISexp; if (a === undefined) o.SPKISexp = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SPKISexp items", "SPKIDataType#2"); } } r.zero("SPKIDataType/SPKISexp", "EE"); s = 1; }
         else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "SPKIDataType#2", "SE(SPKISexp)|EE");
+        else x_SPKIDataType(r, s, c);
         break;
       }
       default: return r.fail("EXI_EVENT", "bad grammar state", "SPKIDataType");
     }
   }
+}
+function x_SPKIDataType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "SPKIDataType#0", "SE(SPKISexp)");
+    case 1: if (c === 1) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "SPKIDataType#1"); return r.badEvent(c, 2, "SPKIDataType#1", "SE(SPKISexp)|SE(*)|EE");
+    case 2: return r.badEvent(c, 2, "SPKIDataType#2", "SE(SPKISexp)|EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "SPKIDataType");
 }
 
 function e_SPKIDataType(w: BitWriter, o: T.SPKIDataType): void {
@@ -6473,50 +7392,60 @@ function d_ObjectType(r: BitReader): T.ObjectType {
         if (c === 0) { o.Encoding = r.string(65536, 19, "ObjectType@Encoding"); s = 1; }
         else if (c === 1) { o.Id = r.string(65536, 7, "ObjectType@Id"); s = 2; }
         else if (c === 2) { o.MimeType = r.string(65536, 20, "ObjectType@MimeType"); s = 3; }
-        else if (c === 3) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "ObjectType#0"); }
+        else if (c === 3) { x_ObjectType(r, s, c); }
         else if (c === 4) { return o; }
-        else if (c === 5) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "ObjectType#0"); }
-        else r.badEvent(c, 3, "ObjectType#0", "AT(Encoding)|AT(Id)|AT(MimeType)|SE(*)|EE|CH(untyped)");
+        else if (c === 5) { x_ObjectType(r, s, c); }
+        else x_ObjectType(r, s, c);
         break;
       }
       case 1: {
         const c = r.bits(3);
         if (c === 0) { o.Id = r.string(65536, 7, "ObjectType@Id"); s = 2; }
         else if (c === 1) { o.MimeType = r.string(65536, 20, "ObjectType@MimeType"); s = 3; }
-        else if (c === 2) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "ObjectType#1"); }
+        else if (c === 2) { x_ObjectType(r, s, c); }
         else if (c === 3) { return o; }
-        else if (c === 4) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "ObjectType#1"); }
-        else r.badEvent(c, 3, "ObjectType#1", "AT(Id)|AT(MimeType)|SE(*)|EE|CH(untyped)");
+        else if (c === 4) { x_ObjectType(r, s, c); }
+        else x_ObjectType(r, s, c);
         break;
       }
       case 2: {
         const c = r.bits(3);
         if (c === 0) { o.MimeType = r.string(65536, 20, "ObjectType@MimeType"); s = 3; }
-        else if (c === 1) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "ObjectType#2"); }
+        else if (c === 1) { x_ObjectType(r, s, c); }
         else if (c === 2) { return o; }
-        else if (c === 3) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "ObjectType#2"); }
-        else r.badEvent(c, 3, "ObjectType#2", "AT(MimeType)|SE(*)|EE|CH(untyped)");
+        else if (c === 3) { x_ObjectType(r, s, c); }
+        else x_ObjectType(r, s, c);
         break;
       }
       case 3: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "ObjectType#3"); }
+        if (c === 0) { x_ObjectType(r, s, c); }
         else if (c === 1) { return o; }
-        else if (c === 2) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "ObjectType#3"); }
-        else r.badEvent(c, 2, "ObjectType#3", "SE(*)|EE|CH(untyped)");
+        else if (c === 2) { x_ObjectType(r, s, c); }
+        else x_ObjectType(r, s, c);
         break;
       }
       case 4: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "ObjectType#4"); }
+        if (c === 0) { x_ObjectType(r, s, c); }
         else if (c === 1) { return o; }
-        else if (c === 2) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "ObjectType#4"); }
-        else r.badEvent(c, 2, "ObjectType#4", "SE(*)|EE|CH(untyped)");
+        else if (c === 2) { x_ObjectType(r, s, c); }
+        else x_ObjectType(r, s, c);
         break;
       }
       default: return r.fail("EXI_EVENT", "bad grammar state", "ObjectType");
     }
   }
+}
+function x_ObjectType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: if (c === 3) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "ObjectType#0"); if (c === 5) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "ObjectType#0"); return r.badEvent(c, 3, "ObjectType#0", "AT(Encoding)|AT(Id)|AT(MimeType)|SE(*)|EE|CH(untyped)");
+    case 1: if (c === 2) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "ObjectType#1"); if (c === 4) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "ObjectType#1"); return r.badEvent(c, 3, "ObjectType#1", "AT(Id)|AT(MimeType)|SE(*)|EE|CH(untyped)");
+    case 2: if (c === 1) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "ObjectType#2"); if (c === 3) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "ObjectType#2"); return r.badEvent(c, 3, "ObjectType#2", "AT(MimeType)|SE(*)|EE|CH(untyped)");
+    case 3: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "ObjectType#3"); if (c === 2) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "ObjectType#3"); return r.badEvent(c, 2, "ObjectType#3", "SE(*)|EE|CH(untyped)");
+    case 4: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "ObjectType#4"); if (c === 2) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "ObjectType#4"); return r.badEvent(c, 2, "ObjectType#4", "SE(*)|EE|CH(untyped)");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "ObjectType");
 }
 
 function e_ObjectType(w: BitWriter, o: T.ObjectType): void {
@@ -6560,31 +7489,67 @@ const EXP_ObjectType: readonly string[] = ["AT(Encoding)|AT(Id)|AT(MimeType)|SE(
 function d_ManifestType(r: BitReader): T.ManifestType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(2);
-        if (c === 0) { o.Id = r.string(65536, 7, "ManifestType@Id"); s = 1; }
-        else if (c === 1) { { const v = d_ReferenceType(r); const a = o.Reference; if (a === undefined) o.Reference = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType#0"); } } s = 2; }
-        else r.badEvent(c, 2, "ManifestType#0", "AT(Id)|SE(Reference)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { { const v = d_ReferenceType(r); const a = o.Reference; if (a === undefined) o.Reference = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType#1"); } } s = 2; }
-        else r.badEvent(c, 1, "ManifestType#1", "SE(Reference)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_ReferenceType(r); const a = o.Reference; if (a === undefined) o.Reference = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType#2"); } } s = 2; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "ManifestType#2", "SE(Reference)|EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ManifestType");
-    }
+  let c = r.bits(2);
+  if (c === 0) {
+    const v0 = r.string(65536, 7, "ManifestType@Id");
+    const x1 = r.bits(1);
+    c = x1;
+    o.Id = v0;
+    s = 1;
   }
+  for (;;) {
+    if (s === 0 && c === 1) {
+      const v2 = d_ReferenceType(r);
+      const x3 = r.bits(2);
+      c = x3;
+      const av2 = o.Reference;
+      if (av2 === undefined) o.Reference = [v2];
+      else {
+        av2.push(v2);
+        if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType/Reference");
+      }
+      s = 2;
+      continue;
+    }
+    if (s === 1 && c === 0) {
+      const v4 = d_ReferenceType(r);
+      const x5 = r.bits(2);
+      c = x5;
+      const av4 = o.Reference;
+      if (av4 === undefined) o.Reference = [v4];
+      else {
+        av4.push(v4);
+        if (av4.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType/Reference");
+      }
+      s = 2;
+      continue;
+    }
+    if (s === 2 && c === 0) {
+      const v6 = d_ReferenceType(r);
+      const x7 = r.bits(2);
+      c = x7;
+      const av6 = o.Reference;
+      if (av6 === undefined) o.Reference = [v6];
+      else {
+        av6.push(v6);
+        if (av6.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType/Reference");
+      }
+      s = 2;
+      continue;
+    }
+    break;
+  }
+  if (o.Reference === undefined) x_ManifestType(r, s, c);
+  if (c === 1) return o;
+  return x_ManifestType(r, s, c);
+}
+function x_ManifestType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 2, "ManifestType#0", "AT(Id)|SE(Reference)");
+    case 1: return r.badEvent(c, 1, "ManifestType#1", "SE(Reference)");
+    case 2: return r.badEvent(c, 2, "ManifestType#2", "SE(Reference)|EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "ManifestType");
 }
 
 function e_ManifestType(w: BitWriter, o: T.ManifestType): void {
@@ -6618,31 +7583,67 @@ const EXP_ManifestType: readonly string[] = ["AT(Id)|SE(Reference)","SE(Referenc
 function d_SignaturePropertiesType(r: BitReader): T.SignaturePropertiesType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(2);
-        if (c === 0) { o.Id = r.string(65536, 7, "SignaturePropertiesType@Id"); s = 1; }
-        else if (c === 1) { { const v = d_SignaturePropertyType(r); const a = o.SignatureProperty; if (a === undefined) o.SignatureProperty = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType#0"); } } s = 2; }
-        else r.badEvent(c, 2, "SignaturePropertiesType#0", "AT(Id)|SE(SignatureProperty)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { { const v = d_SignaturePropertyType(r); const a = o.SignatureProperty; if (a === undefined) o.SignatureProperty = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType#1"); } } s = 2; }
-        else r.badEvent(c, 1, "SignaturePropertiesType#1", "SE(SignatureProperty)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_SignaturePropertyType(r); const a = o.SignatureProperty; if (a === undefined) o.SignatureProperty = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType#2"); } } s = 2; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "SignaturePropertiesType#2", "SE(SignatureProperty)|EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "SignaturePropertiesType");
-    }
+  let c = r.bits(2);
+  if (c === 0) {
+    const v0 = r.string(65536, 7, "SignaturePropertiesType@Id");
+    const x1 = r.bits(1);
+    c = x1;
+    o.Id = v0;
+    s = 1;
   }
+  for (;;) {
+    if (s === 0 && c === 1) {
+      const v2 = d_SignaturePropertyType(r);
+      const x3 = r.bits(2);
+      c = x3;
+      const av2 = o.SignatureProperty;
+      if (av2 === undefined) o.SignatureProperty = [v2];
+      else {
+        av2.push(v2);
+        if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType/SignatureProperty");
+      }
+      s = 2;
+      continue;
+    }
+    if (s === 1 && c === 0) {
+      const v4 = d_SignaturePropertyType(r);
+      const x5 = r.bits(2);
+      c = x5;
+      const av4 = o.SignatureProperty;
+      if (av4 === undefined) o.SignatureProperty = [v4];
+      else {
+        av4.push(v4);
+        if (av4.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType/SignatureProperty");
+      }
+      s = 2;
+      continue;
+    }
+    if (s === 2 && c === 0) {
+      const v6 = d_SignaturePropertyType(r);
+      const x7 = r.bits(2);
+      c = x7;
+      const av6 = o.SignatureProperty;
+      if (av6 === undefined) o.SignatureProperty = [v6];
+      else {
+        av6.push(v6);
+        if (av6.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType/SignatureProperty");
+      }
+      s = 2;
+      continue;
+    }
+    break;
+  }
+  if (o.SignatureProperty === undefined) x_SignaturePropertiesType(r, s, c);
+  if (c === 1) return o;
+  return x_SignaturePropertiesType(r, s, c);
+}
+function x_SignaturePropertiesType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 2, "SignaturePropertiesType#0", "AT(Id)|SE(SignatureProperty)");
+    case 1: return r.badEvent(c, 1, "SignaturePropertiesType#1", "SE(SignatureProperty)");
+    case 2: return r.badEvent(c, 2, "SignaturePropertiesType#2", "SE(SignatureProperty)|EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "SignaturePropertiesType");
 }
 
 function e_SignaturePropertiesType(w: BitWriter, o: T.SignaturePropertiesType): void {
@@ -6682,33 +7683,42 @@ function d_SignaturePropertyType(r: BitReader): T.SignaturePropertyType {
         const c = r.bits(2);
         if (c === 0) { o.Id = r.string(65536, 7, "SignaturePropertyType@Id"); s = 1; }
         else if (c === 1) { o.Target = r.string(65536, 21, "SignaturePropertyType@Target"); s = 2; }
-        else r.badEvent(c, 2, "SignaturePropertyType#0", "AT(Id)|AT(Target)");
+        else x_SignaturePropertyType(r, s, c);
         break;
       }
       case 1: {
         const c = r.bits(1);
         if (c === 0) { o.Target = r.string(65536, 21, "SignaturePropertyType@Target"); s = 2; }
-        else r.badEvent(c, 1, "SignaturePropertyType#1", "AT(Target)");
+        else x_SignaturePropertyType(r, s, c);
         break;
       }
       case 2: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "SignaturePropertyType#2"); }
-        else if (c === 1) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "SignaturePropertyType#2"); }
-        else r.badEvent(c, 2, "SignaturePropertyType#2", "SE(*)|CH(untyped)");
+        if (c === 0) { x_SignaturePropertyType(r, s, c); }
+        else if (c === 1) { x_SignaturePropertyType(r, s, c); }
+        else x_SignaturePropertyType(r, s, c);
         break;
       }
       case 3: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "SignaturePropertyType#3"); }
+        if (c === 0) { x_SignaturePropertyType(r, s, c); }
         else if (c === 1) { return o; }
-        else if (c === 2) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "SignaturePropertyType#3"); }
-        else r.badEvent(c, 2, "SignaturePropertyType#3", "SE(*)|EE|CH(untyped)");
+        else if (c === 2) { x_SignaturePropertyType(r, s, c); }
+        else x_SignaturePropertyType(r, s, c);
         break;
       }
       default: return r.fail("EXI_EVENT", "bad grammar state", "SignaturePropertyType");
     }
   }
+}
+function x_SignaturePropertyType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 2, "SignaturePropertyType#0", "AT(Id)|AT(Target)");
+    case 1: return r.badEvent(c, 1, "SignaturePropertyType#1", "AT(Target)");
+    case 2: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "SignaturePropertyType#2"); if (c === 1) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "SignaturePropertyType#2"); return r.badEvent(c, 2, "SignaturePropertyType#2", "SE(*)|CH(untyped)");
+    case 3: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "SignaturePropertyType#3"); if (c === 2) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "SignaturePropertyType#3"); return r.badEvent(c, 2, "SignaturePropertyType#3", "SE(*)|EE|CH(untyped)");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "SignaturePropertyType");
 }
 
 function e_SignaturePropertyType(w: BitWriter, o: T.SignaturePropertyType): void {
@@ -6737,29 +7747,29 @@ const EXP_SignaturePropertyType: readonly string[] = ["AT(Id)|AT(Target)","AT(Ta
 function d_V2G_Message(r: BitReader): T.V2G_Message {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "V2G_Message#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.Body = d_BodyType(r); s = 2; }
-        else r.badEvent(c, 1, "V2G_Message#1", "SE(Body)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "V2G_Message#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "V2G_Message");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_V2G_Message(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (!(c === 0)) x_V2G_Message(r, s, c);
+  const v2 = d_BodyType(r);
+  const x3 = r.bits(1);
+  c = x3;
+  o.Body = v2;
+  s = 2;
+  if (c === 0) return o;
+  return x_V2G_Message(r, s, c);
+}
+function x_V2G_Message(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "V2G_Message#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "V2G_Message#1", "SE(Body)");
+    case 2: return r.badEvent(c, 1, "V2G_Message#2", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "V2G_Message");
 }
 
 function e_V2G_Message(w: BitWriter, o: T.V2G_Message): void {
@@ -6782,38 +7792,41 @@ const EXP_V2G_Message: readonly string[] = ["SE(Header)","SE(Body)","EE"];
 function d_MessageHeaderType(r: BitReader): T.MessageHeaderType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.SessionID = (r.zero("MessageHeaderType/SessionID", "CH"), r.binary(8, "MessageHeaderType/SessionID")); r.zero("MessageHeaderType/SessionID", "EE"); s = 1; }
-        else r.badEvent(c, 1, "MessageHeaderType#0", "SE(SessionID)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { o.Notification = d_NotificationType(r); s = 2; }
-        else if (c === 1) { o.Signature = d_SignatureType(r); s = 3; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "MessageHeaderType#1", "SE(Notification)|SE(Signature)|EE");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { o.Signature = d_SignatureType(r); s = 3; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "MessageHeaderType#2", "SE(Signature)|EE");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "MessageHeaderType#3", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "MessageHeaderType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_MessageHeaderType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "MessageHeaderType/SessionID");
+  const v0 = r.binary(8, "MessageHeaderType/SessionID");
+  const x2 = r.bits(3);
+  if ((x2 & 4) !== 0) r.badBits(x2, 4, 3, "MessageHeaderType/SessionID");
+  c = (x2 & 3);
+  o.SessionID = v0;
+  s = 1;
+  if (c === 0) {
+    const v3 = d_NotificationType(r);
+    const x4 = r.bits(2);
+    c = x4;
+    o.Notification = v3;
+    s = 2;
   }
+  if ((s === 1 && c === 1) || (s === 2 && c === 0)) {
+    const v5 = d_SignatureType(r);
+    const x6 = r.bits(1);
+    c = x6;
+    o.Signature = v5;
+    s = 3;
+  }
+  if ((s === 1 && c === 2) || (s === 2 && c === 1) || (s === 3 && c === 0)) return o;
+  return x_MessageHeaderType(r, s, c);
+}
+function x_MessageHeaderType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "MessageHeaderType#0", "SE(SessionID)");
+    case 1: return r.badEvent(c, 2, "MessageHeaderType#1", "SE(Notification)|SE(Signature)|EE");
+    case 2: return r.badEvent(c, 2, "MessageHeaderType#2", "SE(Signature)|EE");
+    case 3: return r.badEvent(c, 1, "MessageHeaderType#3", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "MessageHeaderType");
 }
 
 function e_MessageHeaderType(w: BitWriter, o: T.MessageHeaderType): void {
@@ -6852,30 +7865,36 @@ const EXP_MessageHeaderType: readonly string[] = ["SE(SessionID)","SE(Notificati
 function d_NotificationType(r: BitReader): T.NotificationType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.FaultCode = (r.zero("NotificationType/FaultCode", "CH"), E13[r.enumIndex(2, 3, "NotificationType/FaultCode")]!); r.zero("NotificationType/FaultCode", "EE"); s = 1; }
-        else r.badEvent(c, 1, "NotificationType#0", "SE(FaultCode)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { o.FaultMsg = (r.zero("NotificationType/FaultMsg", "CH"), r.string(64, 22, "NotificationType/FaultMsg")); r.zero("NotificationType/FaultMsg", "EE"); s = 2; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "NotificationType#1", "SE(FaultMsg)|EE");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "NotificationType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "NotificationType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_NotificationType(r, s, c);
+  const x1 = r.bits(6);
+  if ((x1 & 36) !== 0) r.badBits(x1, 36, 6, "NotificationType/FaultCode");
+  const y2 = ((x1 >>> 3) & 3);
+  if (y2 >= 3) r.enumErr(y2, 3, "NotificationType/FaultCode", r.pos - 5);
+  const v0 = E13[y2]!;
+  c = (x1 & 3);
+  o.FaultCode = v0;
+  s = 1;
+  if (c === 0) {
+    const x4 = r.bits(1);
+    if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "NotificationType/FaultMsg");
+    const v3 = r.string(64, 22, "NotificationType/FaultMsg");
+    const x5 = r.bits(2);
+    if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "NotificationType/FaultMsg");
+    c = (x5 & 1);
+    o.FaultMsg = v3;
+    s = 2;
   }
+  if ((s === 1 && c === 1) || (s === 2 && c === 0)) return o;
+  return x_NotificationType(r, s, c);
+}
+function x_NotificationType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "NotificationType#0", "SE(FaultCode)");
+    case 1: return r.badEvent(c, 2, "NotificationType#1", "SE(FaultMsg)|EE");
+    case 2: return r.badEvent(c, 1, "NotificationType#2", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "NotificationType");
 }
 
 function e_NotificationType(w: BitWriter, o: T.NotificationType): void {
@@ -6903,58 +7922,261 @@ const EXP_NotificationType: readonly string[] = ["SE(FaultCode)","SE(FaultMsg)|E
 function d_BodyType(r: BitReader): T.BodyType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(6);
-        if (c === 0) { o.BodyElement = d_BodyBaseType(r); s = 1; }
-        else if (c === 1) { o.CableCheckReq = d_CableCheckReqType(r); s = 1; }
-        else if (c === 2) { o.CableCheckRes = d_CableCheckResType(r); s = 1; }
-        else if (c === 3) { o.CertificateInstallationReq = d_CertificateInstallationReqType(r); s = 1; }
-        else if (c === 4) { o.CertificateInstallationRes = d_CertificateInstallationResType(r); s = 1; }
-        else if (c === 5) { o.CertificateUpdateReq = d_CertificateUpdateReqType(r); s = 1; }
-        else if (c === 6) { o.CertificateUpdateRes = d_CertificateUpdateResType(r); s = 1; }
-        else if (c === 7) { o.ChargeParameterDiscoveryReq = d_ChargeParameterDiscoveryReqType(r); s = 1; }
-        else if (c === 8) { o.ChargeParameterDiscoveryRes = d_ChargeParameterDiscoveryResType(r); s = 1; }
-        else if (c === 9) { o.ChargingStatusReq = d_ChargingStatusReqType(r); s = 1; }
-        else if (c === 10) { o.ChargingStatusRes = d_ChargingStatusResType(r); s = 1; }
-        else if (c === 11) { o.ContractAuthenticationReq = d_ContractAuthenticationReqType(r); s = 1; }
-        else if (c === 12) { o.ContractAuthenticationRes = d_ContractAuthenticationResType(r); s = 1; }
-        else if (c === 13) { o.CurrentDemandReq = d_CurrentDemandReqType(r); s = 1; }
-        else if (c === 14) { o.CurrentDemandRes = d_CurrentDemandResType(r); s = 1; }
-        else if (c === 15) { o.MeteringReceiptReq = d_MeteringReceiptReqType(r); s = 1; }
-        else if (c === 16) { o.MeteringReceiptRes = d_MeteringReceiptResType(r); s = 1; }
-        else if (c === 17) { o.PaymentDetailsReq = d_PaymentDetailsReqType(r); s = 1; }
-        else if (c === 18) { o.PaymentDetailsRes = d_PaymentDetailsResType(r); s = 1; }
-        else if (c === 19) { o.PowerDeliveryReq = d_PowerDeliveryReqType(r); s = 1; }
-        else if (c === 20) { o.PowerDeliveryRes = d_PowerDeliveryResType(r); s = 1; }
-        else if (c === 21) { o.PreChargeReq = d_PreChargeReqType(r); s = 1; }
-        else if (c === 22) { o.PreChargeRes = d_PreChargeResType(r); s = 1; }
-        else if (c === 23) { o.ServiceDetailReq = d_ServiceDetailReqType(r); s = 1; }
-        else if (c === 24) { o.ServiceDetailRes = d_ServiceDetailResType(r); s = 1; }
-        else if (c === 25) { o.ServiceDiscoveryReq = d_ServiceDiscoveryReqType(r); s = 1; }
-        else if (c === 26) { o.ServiceDiscoveryRes = d_ServiceDiscoveryResType(r); s = 1; }
-        else if (c === 27) { o.ServicePaymentSelectionReq = d_ServicePaymentSelectionReqType(r); s = 1; }
-        else if (c === 28) { o.ServicePaymentSelectionRes = d_ServicePaymentSelectionResType(r); s = 1; }
-        else if (c === 29) { o.SessionSetupReq = d_SessionSetupReqType(r); s = 1; }
-        else if (c === 30) { o.SessionSetupRes = d_SessionSetupResType(r); s = 1; }
-        else if (c === 31) { o.SessionStopReq = d_SessionStopType(r); s = 1; }
-        else if (c === 32) { o.SessionStopRes = d_SessionStopResType(r); s = 1; }
-        else if (c === 33) { o.WeldingDetectionReq = d_WeldingDetectionReqType(r); s = 1; }
-        else if (c === 34) { o.WeldingDetectionRes = d_WeldingDetectionResType(r); s = 1; }
-        else if (c === 35) { return o; }
-        else r.badEvent(c, 6, "BodyType#0", "SE(BodyElement)|SE(CableCheckReq)|SE(CableCheckRes)|SE(CertificateInstallationReq)|SE(CertificateInstallationRes)|SE(CertificateUpdateReq)|SE(CertificateUpdateRes)|SE(ChargeParameterDiscoveryReq)|SE(ChargeParameterDiscoveryRes)|SE(ChargingStatusReq)|SE(ChargingStatusRes)|SE(ContractAuthenticationReq)|SE(ContractAuthenticationRes)|SE(CurrentDemandReq)|SE(CurrentDemandRes)|SE(MeteringReceiptReq)|SE(MeteringReceiptRes)|SE(PaymentDetailsReq)|SE(PaymentDetailsRes)|SE(PowerDeliveryReq)|SE(PowerDeliveryRes)|SE(PreChargeReq)|SE(PreChargeRes)|SE(ServiceDetailReq)|SE(ServiceDetailRes)|SE(ServiceDiscoveryReq)|SE(ServiceDiscoveryRes)|SE(ServicePaymentSelectionReq)|SE(ServicePaymentSelectionRes)|SE(SessionSetupReq)|SE(SessionSetupRes)|SE(SessionStopReq)|SE(SessionStopRes)|SE(WeldingDetectionReq)|SE(WeldingDetectionRes)|EE");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "BodyType#1", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "BodyType");
-    }
+  let c = r.bits(6);
+  if (c === 0) {
+    const v0 = d_BodyBaseType(r);
+    const x1 = r.bits(1);
+    c = x1;
+    o.BodyElement = v0;
+    s = 1;
   }
+  if ((s === 0 && c === 1)) {
+    const v2 = d_CableCheckReqType(r);
+    const x3 = r.bits(1);
+    c = x3;
+    o.CableCheckReq = v2;
+    s = 1;
+  }
+  if ((s === 0 && c === 2)) {
+    const v4 = d_CableCheckResType(r);
+    const x5 = r.bits(1);
+    c = x5;
+    o.CableCheckRes = v4;
+    s = 1;
+  }
+  if ((s === 0 && c === 3)) {
+    const v6 = d_CertificateInstallationReqType(r);
+    const x7 = r.bits(1);
+    c = x7;
+    o.CertificateInstallationReq = v6;
+    s = 1;
+  }
+  if ((s === 0 && c === 4)) {
+    const v8 = d_CertificateInstallationResType(r);
+    const x9 = r.bits(1);
+    c = x9;
+    o.CertificateInstallationRes = v8;
+    s = 1;
+  }
+  if ((s === 0 && c === 5)) {
+    const v10 = d_CertificateUpdateReqType(r);
+    const x11 = r.bits(1);
+    c = x11;
+    o.CertificateUpdateReq = v10;
+    s = 1;
+  }
+  if ((s === 0 && c === 6)) {
+    const v12 = d_CertificateUpdateResType(r);
+    const x13 = r.bits(1);
+    c = x13;
+    o.CertificateUpdateRes = v12;
+    s = 1;
+  }
+  if ((s === 0 && c === 7)) {
+    const v14 = d_ChargeParameterDiscoveryReqType(r);
+    const x15 = r.bits(1);
+    c = x15;
+    o.ChargeParameterDiscoveryReq = v14;
+    s = 1;
+  }
+  if ((s === 0 && c === 8)) {
+    const v16 = d_ChargeParameterDiscoveryResType(r);
+    const x17 = r.bits(1);
+    c = x17;
+    o.ChargeParameterDiscoveryRes = v16;
+    s = 1;
+  }
+  if ((s === 0 && c === 9)) {
+    const v18 = d_ChargingStatusReqType(r);
+    const x19 = r.bits(1);
+    c = x19;
+    o.ChargingStatusReq = v18;
+    s = 1;
+  }
+  if ((s === 0 && c === 10)) {
+    const v20 = d_ChargingStatusResType(r);
+    const x21 = r.bits(1);
+    c = x21;
+    o.ChargingStatusRes = v20;
+    s = 1;
+  }
+  if ((s === 0 && c === 11)) {
+    const v22 = d_ContractAuthenticationReqType(r);
+    const x23 = r.bits(1);
+    c = x23;
+    o.ContractAuthenticationReq = v22;
+    s = 1;
+  }
+  if ((s === 0 && c === 12)) {
+    const v24 = d_ContractAuthenticationResType(r);
+    const x25 = r.bits(1);
+    c = x25;
+    o.ContractAuthenticationRes = v24;
+    s = 1;
+  }
+  if ((s === 0 && c === 13)) {
+    const v26 = d_CurrentDemandReqType(r);
+    const x27 = r.bits(1);
+    c = x27;
+    o.CurrentDemandReq = v26;
+    s = 1;
+  }
+  if ((s === 0 && c === 14)) {
+    const v28 = d_CurrentDemandResType(r);
+    const x29 = r.bits(1);
+    c = x29;
+    o.CurrentDemandRes = v28;
+    s = 1;
+  }
+  if ((s === 0 && c === 15)) {
+    const v30 = d_MeteringReceiptReqType(r);
+    const x31 = r.bits(1);
+    c = x31;
+    o.MeteringReceiptReq = v30;
+    s = 1;
+  }
+  if ((s === 0 && c === 16)) {
+    const v32 = d_MeteringReceiptResType(r);
+    const x33 = r.bits(1);
+    c = x33;
+    o.MeteringReceiptRes = v32;
+    s = 1;
+  }
+  if ((s === 0 && c === 17)) {
+    const v34 = d_PaymentDetailsReqType(r);
+    const x35 = r.bits(1);
+    c = x35;
+    o.PaymentDetailsReq = v34;
+    s = 1;
+  }
+  if ((s === 0 && c === 18)) {
+    const v36 = d_PaymentDetailsResType(r);
+    const x37 = r.bits(1);
+    c = x37;
+    o.PaymentDetailsRes = v36;
+    s = 1;
+  }
+  if ((s === 0 && c === 19)) {
+    const v38 = d_PowerDeliveryReqType(r);
+    const x39 = r.bits(1);
+    c = x39;
+    o.PowerDeliveryReq = v38;
+    s = 1;
+  }
+  if ((s === 0 && c === 20)) {
+    const v40 = d_PowerDeliveryResType(r);
+    const x41 = r.bits(1);
+    c = x41;
+    o.PowerDeliveryRes = v40;
+    s = 1;
+  }
+  if ((s === 0 && c === 21)) {
+    const v42 = d_PreChargeReqType(r);
+    const x43 = r.bits(1);
+    c = x43;
+    o.PreChargeReq = v42;
+    s = 1;
+  }
+  if ((s === 0 && c === 22)) {
+    const v44 = d_PreChargeResType(r);
+    const x45 = r.bits(1);
+    c = x45;
+    o.PreChargeRes = v44;
+    s = 1;
+  }
+  if ((s === 0 && c === 23)) {
+    const v46 = d_ServiceDetailReqType(r);
+    const x47 = r.bits(1);
+    c = x47;
+    o.ServiceDetailReq = v46;
+    s = 1;
+  }
+  if ((s === 0 && c === 24)) {
+    const v48 = d_ServiceDetailResType(r);
+    const x49 = r.bits(1);
+    c = x49;
+    o.ServiceDetailRes = v48;
+    s = 1;
+  }
+  if ((s === 0 && c === 25)) {
+    const v50 = d_ServiceDiscoveryReqType(r);
+    const x51 = r.bits(1);
+    c = x51;
+    o.ServiceDiscoveryReq = v50;
+    s = 1;
+  }
+  if ((s === 0 && c === 26)) {
+    const v52 = d_ServiceDiscoveryResType(r);
+    const x53 = r.bits(1);
+    c = x53;
+    o.ServiceDiscoveryRes = v52;
+    s = 1;
+  }
+  if ((s === 0 && c === 27)) {
+    const v54 = d_ServicePaymentSelectionReqType(r);
+    const x55 = r.bits(1);
+    c = x55;
+    o.ServicePaymentSelectionReq = v54;
+    s = 1;
+  }
+  if ((s === 0 && c === 28)) {
+    const v56 = d_ServicePaymentSelectionResType(r);
+    const x57 = r.bits(1);
+    c = x57;
+    o.ServicePaymentSelectionRes = v56;
+    s = 1;
+  }
+  if ((s === 0 && c === 29)) {
+    const v58 = d_SessionSetupReqType(r);
+    const x59 = r.bits(1);
+    c = x59;
+    o.SessionSetupReq = v58;
+    s = 1;
+  }
+  if ((s === 0 && c === 30)) {
+    const v60 = d_SessionSetupResType(r);
+    const x61 = r.bits(1);
+    c = x61;
+    o.SessionSetupRes = v60;
+    s = 1;
+  }
+  if ((s === 0 && c === 31)) {
+    const v62 = d_SessionStopType(r);
+    const x63 = r.bits(1);
+    c = x63;
+    o.SessionStopReq = v62;
+    s = 1;
+  }
+  if ((s === 0 && c === 32)) {
+    const v64 = d_SessionStopResType(r);
+    const x65 = r.bits(1);
+    c = x65;
+    o.SessionStopRes = v64;
+    s = 1;
+  }
+  if ((s === 0 && c === 33)) {
+    const v66 = d_WeldingDetectionReqType(r);
+    const x67 = r.bits(1);
+    c = x67;
+    o.WeldingDetectionReq = v66;
+    s = 1;
+  }
+  if ((s === 0 && c === 34)) {
+    const v68 = d_WeldingDetectionResType(r);
+    const x69 = r.bits(1);
+    c = x69;
+    o.WeldingDetectionRes = v68;
+    s = 1;
+  }
+  if ((s === 0 && c === 35) || (s === 1 && c === 0)) return o;
+  return x_BodyType(r, s, c);
+}
+function x_BodyType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 6, "BodyType#0", "SE(BodyElement)|SE(CableCheckReq)|SE(CableCheckRes)|SE(CertificateInstallationReq)|SE(CertificateInstallationRes)|SE(CertificateUpdateReq)|SE(CertificateUpdateRes)|SE(ChargeParameterDiscoveryReq)|SE(ChargeParameterDiscoveryRes)|SE(ChargingStatusReq)|SE(ChargingStatusRes)|SE(ContractAuthenticationReq)|SE(ContractAuthenticationRes)|SE(CurrentDemandReq)|SE(CurrentDemandRes)|SE(MeteringReceiptReq)|SE(MeteringReceiptRes)|SE(PaymentDetailsReq)|SE(PaymentDetailsRes)|SE(PowerDeliveryReq)|SE(PowerDeliveryRes)|SE(PreChargeReq)|SE(PreChargeRes)|SE(ServiceDetailReq)|SE(ServiceDetailRes)|SE(ServiceDiscoveryReq)|SE(ServiceDiscoveryRes)|SE(ServicePaymentSelectionReq)|SE(ServicePaymentSelectionRes)|SE(SessionSetupReq)|SE(SessionSetupRes)|SE(SessionStopReq)|SE(SessionStopRes)|SE(WeldingDetectionReq)|SE(WeldingDetectionRes)|EE");
+    case 1: return r.badEvent(c, 1, "BodyType#1", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "BodyType");
 }
 
 function e_BodyType(w: BitWriter, o: T.BodyType): void {

@@ -95,52 +95,88 @@ const E7i = new Map<unknown, number>(E7.map((v, i) => [v, i]));
 function d_SignatureType(r: BitReader): T.SignatureType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(2);
-        if (c === 0) { o.Id = r.string(65536, 0, "SignatureType@Id"); s = 1; }
-        else if (c === 1) { o.SignedInfo = d_SignedInfoType(r); s = 2; }
-        else r.badEvent(c, 2, "SignatureType#0", "AT(Id)|SE(SignedInfo)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.SignedInfo = d_SignedInfoType(r); s = 2; }
-        else r.badEvent(c, 1, "SignatureType#1", "SE(SignedInfo)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.SignatureValue = d_SignatureValueType(r); s = 3; }
-        else r.badEvent(c, 1, "SignatureType#2", "SE(SignatureValue)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(2);
-        if (c === 0) { o.KeyInfo = d_KeyInfoType(r); s = 4; }
-        else if (c === 1) { { const v = d_ObjectType(r); const a = o.Object; if (a === undefined) o.Object = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType#3"); } } s = 5; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "SignatureType#3", "SE(KeyInfo)|SE(Object)|EE");
-        break;
-      }
-      case 4: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_ObjectType(r); const a = o.Object; if (a === undefined) o.Object = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType#4"); } } s = 5; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "SignatureType#4", "SE(Object)|EE");
-        break;
-      }
-      case 5: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_ObjectType(r); const a = o.Object; if (a === undefined) o.Object = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType#5"); } } s = 5; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "SignatureType#5", "SE(Object)|EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "SignatureType");
-    }
+  let c = r.bits(2);
+  if (c === 0) {
+    const v0 = r.string(65536, 0, "SignatureType@Id");
+    const x1 = r.bits(1);
+    c = x1;
+    o.Id = v0;
+    s = 1;
   }
+  if (!((s === 0 && c === 1) || (s === 1 && c === 0))) x_SignatureType(r, s, c);
+  const v2 = d_SignedInfoType(r);
+  const x3 = r.bits(1);
+  c = x3;
+  o.SignedInfo = v2;
+  s = 2;
+  if (!(c === 0)) x_SignatureType(r, s, c);
+  const v4 = d_SignatureValueType(r);
+  const x5 = r.bits(2);
+  c = x5;
+  o.SignatureValue = v4;
+  s = 3;
+  if (c === 0) {
+    const v6 = d_KeyInfoType(r);
+    const x7 = r.bits(2);
+    c = x7;
+    o.KeyInfo = v6;
+    s = 4;
+  }
+  for (;;) {
+    if (s === 3 && c === 1) {
+      const v8 = d_ObjectType(r);
+      const x9 = r.bits(2);
+      c = x9;
+      const av8 = o.Object;
+      if (av8 === undefined) o.Object = [v8];
+      else {
+        av8.push(v8);
+        if (av8.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType/Object");
+      }
+      s = 5;
+      continue;
+    }
+    if (s === 4 && c === 0) {
+      const v10 = d_ObjectType(r);
+      const x11 = r.bits(2);
+      c = x11;
+      const av10 = o.Object;
+      if (av10 === undefined) o.Object = [v10];
+      else {
+        av10.push(v10);
+        if (av10.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType/Object");
+      }
+      s = 5;
+      continue;
+    }
+    if (s === 5 && c === 0) {
+      const v12 = d_ObjectType(r);
+      const x13 = r.bits(2);
+      c = x13;
+      const av12 = o.Object;
+      if (av12 === undefined) o.Object = [v12];
+      else {
+        av12.push(v12);
+        if (av12.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType/Object");
+      }
+      s = 5;
+      continue;
+    }
+    break;
+  }
+  if ((s === 3 && c === 2) || (s === 4 && c === 1) || (s === 5 && c === 1)) return o;
+  return x_SignatureType(r, s, c);
+}
+function x_SignatureType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 2, "SignatureType#0", "AT(Id)|SE(SignedInfo)");
+    case 1: return r.badEvent(c, 1, "SignatureType#1", "SE(SignedInfo)");
+    case 2: return r.badEvent(c, 1, "SignatureType#2", "SE(SignatureValue)");
+    case 3: return r.badEvent(c, 2, "SignatureType#3", "SE(KeyInfo)|SE(Object)|EE");
+    case 4: return r.badEvent(c, 2, "SignatureType#4", "SE(Object)|EE");
+    case 5: return r.badEvent(c, 2, "SignatureType#5", "SE(Object)|EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "SignatureType");
 }
 
 function e_SignatureType(w: BitWriter, o: T.SignatureType): void {
@@ -197,43 +233,68 @@ const EXP_SignatureType: readonly string[] = ["AT(Id)|SE(SignedInfo)","SE(Signed
 function d_SignedInfoType(r: BitReader): T.SignedInfoType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(2);
-        if (c === 0) { o.Id = r.string(65536, 0, "SignedInfoType@Id"); s = 1; }
-        else if (c === 1) { o.CanonicalizationMethod = d_CanonicalizationMethodType(r); s = 2; }
-        else r.badEvent(c, 2, "SignedInfoType#0", "AT(Id)|SE(CanonicalizationMethod)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.CanonicalizationMethod = d_CanonicalizationMethodType(r); s = 2; }
-        else r.badEvent(c, 1, "SignedInfoType#1", "SE(CanonicalizationMethod)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.SignatureMethod = d_SignatureMethodType(r); s = 3; }
-        else r.badEvent(c, 1, "SignedInfoType#2", "SE(SignatureMethod)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { { const v = d_ReferenceType(r); const a = o.Reference; if (a === undefined) o.Reference = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "SignedInfoType#3"); } } s = 4; }
-        else r.badEvent(c, 1, "SignedInfoType#3", "SE(Reference)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_ReferenceType(r); const a = o.Reference; if (a === undefined) o.Reference = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "SignedInfoType#4"); } } s = 4; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "SignedInfoType#4", "SE(Reference)|EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "SignedInfoType");
-    }
+  let c = r.bits(2);
+  if (c === 0) {
+    const v0 = r.string(65536, 0, "SignedInfoType@Id");
+    const x1 = r.bits(1);
+    c = x1;
+    o.Id = v0;
+    s = 1;
   }
+  if (!((s === 0 && c === 1) || (s === 1 && c === 0))) x_SignedInfoType(r, s, c);
+  const v2 = d_CanonicalizationMethodType(r);
+  const x3 = r.bits(1);
+  c = x3;
+  o.CanonicalizationMethod = v2;
+  s = 2;
+  if (!(c === 0)) x_SignedInfoType(r, s, c);
+  const v4 = d_SignatureMethodType(r);
+  const x5 = r.bits(1);
+  c = x5;
+  o.SignatureMethod = v4;
+  s = 3;
+  for (;;) {
+    if (s === 3 && c === 0) {
+      const v6 = d_ReferenceType(r);
+      const x7 = r.bits(2);
+      c = x7;
+      const av6 = o.Reference;
+      if (av6 === undefined) o.Reference = [v6];
+      else {
+        av6.push(v6);
+        if (av6.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "SignedInfoType/Reference");
+      }
+      s = 4;
+      continue;
+    }
+    if (s === 4 && c === 0) {
+      const v8 = d_ReferenceType(r);
+      const x9 = r.bits(2);
+      c = x9;
+      const av8 = o.Reference;
+      if (av8 === undefined) o.Reference = [v8];
+      else {
+        av8.push(v8);
+        if (av8.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "SignedInfoType/Reference");
+      }
+      s = 4;
+      continue;
+    }
+    break;
+  }
+  if (o.Reference === undefined) x_SignedInfoType(r, s, c);
+  if (c === 1) return o;
+  return x_SignedInfoType(r, s, c);
+}
+function x_SignedInfoType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 2, "SignedInfoType#0", "AT(Id)|SE(CanonicalizationMethod)");
+    case 1: return r.badEvent(c, 1, "SignedInfoType#1", "SE(CanonicalizationMethod)");
+    case 2: return r.badEvent(c, 1, "SignedInfoType#2", "SE(SignatureMethod)");
+    case 3: return r.badEvent(c, 1, "SignedInfoType#3", "SE(Reference)");
+    case 4: return r.badEvent(c, 2, "SignedInfoType#4", "SE(Reference)|EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "SignedInfoType");
 }
 
 function e_SignedInfoType(w: BitWriter, o: T.SignedInfoType): void {
@@ -284,28 +345,36 @@ function d_CanonicalizationMethodType(r: BitReader): T.CanonicalizationMethodTyp
       case 0: {
         const c = r.bits(1);
         if (c === 0) { o.Algorithm = r.string(65536, 1, "CanonicalizationMethodType@Algorithm"); s = 1; }
-        else r.badEvent(c, 1, "CanonicalizationMethodType#0", "AT(Algorithm)");
+        else x_CanonicalizationMethodType(r, s, c);
         break;
       }
       case 1: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "CanonicalizationMethodType#1"); }
+        if (c === 0) { x_CanonicalizationMethodType(r, s, c); }
         else if (c === 1) { return o; }
-        else if (c === 2) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "CanonicalizationMethodType#1"); }
-        else r.badEvent(c, 2, "CanonicalizationMethodType#1", "SE(*)|EE|CH(untyped)");
+        else if (c === 2) { x_CanonicalizationMethodType(r, s, c); }
+        else x_CanonicalizationMethodType(r, s, c);
         break;
       }
       case 2: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "CanonicalizationMethodType#2"); }
+        if (c === 0) { x_CanonicalizationMethodType(r, s, c); }
         else if (c === 1) { return o; }
-        else if (c === 2) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "CanonicalizationMethodType#2"); }
-        else r.badEvent(c, 2, "CanonicalizationMethodType#2", "SE(*)|EE|CH(untyped)");
+        else if (c === 2) { x_CanonicalizationMethodType(r, s, c); }
+        else x_CanonicalizationMethodType(r, s, c);
         break;
       }
       default: return r.fail("EXI_EVENT", "bad grammar state", "CanonicalizationMethodType");
     }
   }
+}
+function x_CanonicalizationMethodType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "CanonicalizationMethodType#0", "AT(Algorithm)");
+    case 1: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "CanonicalizationMethodType#1"); if (c === 2) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "CanonicalizationMethodType#1"); return r.badEvent(c, 2, "CanonicalizationMethodType#1", "SE(*)|EE|CH(untyped)");
+    case 2: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "CanonicalizationMethodType#2"); if (c === 2) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "CanonicalizationMethodType#2"); return r.badEvent(c, 2, "CanonicalizationMethodType#2", "SE(*)|EE|CH(untyped)");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "CanonicalizationMethodType");
 }
 
 function e_CanonicalizationMethodType(w: BitWriter, o: T.CanonicalizationMethodType): void {
@@ -328,37 +397,46 @@ function d_SignatureMethodType(r: BitReader): T.SignatureMethodType {
       case 0: {
         const c = r.bits(1);
         if (c === 0) { o.Algorithm = r.string(65536, 1, "SignatureMethodType@Algorithm"); s = 1; }
-        else r.badEvent(c, 1, "SignatureMethodType#0", "AT(Algorithm)");
+        else x_SignatureMethodType(r, s, c);
         break;
       }
       case 1: {
         const c = r.bits(3);
         if (c === 0) { o.HMACOutputLength = (r.zero("SignatureMethodType/HMACOutputLength", "CH"), r.bigIn(true, undefined, undefined, "SignatureMethodType/HMACOutputLength")); r.zero("SignatureMethodType/HMACOutputLength", "EE"); s = 2; }
-        else if (c === 1) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "SignatureMethodType#1"); }
+        else if (c === 1) { x_SignatureMethodType(r, s, c); }
         else if (c === 2) { return o; }
-        else if (c === 3) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "SignatureMethodType#1"); }
-        else r.badEvent(c, 3, "SignatureMethodType#1", "SE(HMACOutputLength)|SE(*)|EE|CH(untyped)");
+        else if (c === 3) { x_SignatureMethodType(r, s, c); }
+        else x_SignatureMethodType(r, s, c);
         break;
       }
       case 2: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "SignatureMethodType#2"); }
+        if (c === 0) { x_SignatureMethodType(r, s, c); }
         else if (c === 1) { return o; }
-        else if (c === 2) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "SignatureMethodType#2"); }
-        else r.badEvent(c, 2, "SignatureMethodType#2", "SE(*)|EE|CH(untyped)");
+        else if (c === 2) { x_SignatureMethodType(r, s, c); }
+        else x_SignatureMethodType(r, s, c);
         break;
       }
       case 3: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "SignatureMethodType#3"); }
+        if (c === 0) { x_SignatureMethodType(r, s, c); }
         else if (c === 1) { return o; }
-        else if (c === 2) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "SignatureMethodType#3"); }
-        else r.badEvent(c, 2, "SignatureMethodType#3", "SE(*)|EE|CH(untyped)");
+        else if (c === 2) { x_SignatureMethodType(r, s, c); }
+        else x_SignatureMethodType(r, s, c);
         break;
       }
       default: return r.fail("EXI_EVENT", "bad grammar state", "SignatureMethodType");
     }
   }
+}
+function x_SignatureMethodType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "SignatureMethodType#0", "AT(Algorithm)");
+    case 1: if (c === 1) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "SignatureMethodType#1"); if (c === 3) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "SignatureMethodType#1"); return r.badEvent(c, 3, "SignatureMethodType#1", "SE(HMACOutputLength)|SE(*)|EE|CH(untyped)");
+    case 2: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "SignatureMethodType#2"); if (c === 2) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "SignatureMethodType#2"); return r.badEvent(c, 2, "SignatureMethodType#2", "SE(*)|EE|CH(untyped)");
+    case 3: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "SignatureMethodType#3"); if (c === 2) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "SignatureMethodType#3"); return r.badEvent(c, 2, "SignatureMethodType#3", "SE(*)|EE|CH(untyped)");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "SignatureMethodType");
 }
 
 function e_SignatureMethodType(w: BitWriter, o: T.SignatureMethodType): void {
@@ -387,63 +465,64 @@ const EXP_SignatureMethodType: readonly string[] = ["AT(Algorithm)","SE(HMACOutp
 function d_ReferenceType(r: BitReader): T.ReferenceType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(3);
-        if (c === 0) { o.Id = r.string(65536, 0, "ReferenceType@Id"); s = 1; }
-        else if (c === 1) { o.Type = r.string(65536, 2, "ReferenceType@Type"); s = 2; }
-        else if (c === 2) { o.URI = r.string(65536, 3, "ReferenceType@URI"); s = 3; }
-        else if (c === 3) { o.Transforms = d_TransformsType(r); s = 4; }
-        else if (c === 4) { o.DigestMethod = d_DigestMethodType(r); s = 5; }
-        else r.badEvent(c, 3, "ReferenceType#0", "AT(Id)|AT(Type)|AT(URI)|SE(Transforms)|SE(DigestMethod)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(3);
-        if (c === 0) { o.Type = r.string(65536, 2, "ReferenceType@Type"); s = 2; }
-        else if (c === 1) { o.URI = r.string(65536, 3, "ReferenceType@URI"); s = 3; }
-        else if (c === 2) { o.Transforms = d_TransformsType(r); s = 4; }
-        else if (c === 3) { o.DigestMethod = d_DigestMethodType(r); s = 5; }
-        else r.badEvent(c, 3, "ReferenceType#1", "AT(Type)|AT(URI)|SE(Transforms)|SE(DigestMethod)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { o.URI = r.string(65536, 3, "ReferenceType@URI"); s = 3; }
-        else if (c === 1) { o.Transforms = d_TransformsType(r); s = 4; }
-        else if (c === 2) { o.DigestMethod = d_DigestMethodType(r); s = 5; }
-        else r.badEvent(c, 2, "ReferenceType#2", "AT(URI)|SE(Transforms)|SE(DigestMethod)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(2);
-        if (c === 0) { o.Transforms = d_TransformsType(r); s = 4; }
-        else if (c === 1) { o.DigestMethod = d_DigestMethodType(r); s = 5; }
-        else r.badEvent(c, 2, "ReferenceType#3", "SE(Transforms)|SE(DigestMethod)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { o.DigestMethod = d_DigestMethodType(r); s = 5; }
-        else r.badEvent(c, 1, "ReferenceType#4", "SE(DigestMethod)");
-        break;
-      }
-      case 5: {
-        const c = r.bits(1);
-        if (c === 0) { o.DigestValue = (r.zero("ReferenceType/DigestValue", "CH"), r.binary(65536, "ReferenceType/DigestValue")); r.zero("ReferenceType/DigestValue", "EE"); s = 6; }
-        else r.badEvent(c, 1, "ReferenceType#5", "SE(DigestValue)");
-        break;
-      }
-      case 6: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ReferenceType#6", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ReferenceType");
-    }
+  let c = r.bits(3);
+  if (c === 0) {
+    const v0 = r.string(65536, 0, "ReferenceType@Id");
+    const x1 = r.bits(3);
+    c = x1;
+    o.Id = v0;
+    s = 1;
   }
+  if ((s === 0 && c === 1) || (s === 1 && c === 0)) {
+    const v2 = r.string(65536, 2, "ReferenceType@Type");
+    const x3 = r.bits(2);
+    c = x3;
+    o.Type = v2;
+    s = 2;
+  }
+  if ((s === 0 && c === 2) || (s === 1 && c === 1) || (s === 2 && c === 0)) {
+    const v4 = r.string(65536, 3, "ReferenceType@URI");
+    const x5 = r.bits(2);
+    c = x5;
+    o.URI = v4;
+    s = 3;
+  }
+  if ((s === 0 && c === 3) || (s === 1 && c === 2) || (s === 2 && c === 1) || (s === 3 && c === 0)) {
+    const v6 = d_TransformsType(r);
+    const x7 = r.bits(1);
+    c = x7;
+    o.Transforms = v6;
+    s = 4;
+  }
+  if (!((s === 0 && c === 4) || (s === 1 && c === 3) || (s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0))) x_ReferenceType(r, s, c);
+  const v8 = d_DigestMethodType(r);
+  const x9 = r.bits(1);
+  c = x9;
+  o.DigestMethod = v8;
+  s = 5;
+  if (!(c === 0)) x_ReferenceType(r, s, c);
+  const x11 = r.bits(1);
+  if ((x11 & 1) !== 0) r.badBits(x11, 1, 1, "ReferenceType/DigestValue");
+  const v10 = r.binary(65536, "ReferenceType/DigestValue");
+  const x12 = r.bits(2);
+  if ((x12 & 2) !== 0) r.badBits(x12, 2, 2, "ReferenceType/DigestValue");
+  c = (x12 & 1);
+  o.DigestValue = v10;
+  s = 6;
+  if (c === 0) return o;
+  return x_ReferenceType(r, s, c);
+}
+function x_ReferenceType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 3, "ReferenceType#0", "AT(Id)|AT(Type)|AT(URI)|SE(Transforms)|SE(DigestMethod)");
+    case 1: return r.badEvent(c, 3, "ReferenceType#1", "AT(Type)|AT(URI)|SE(Transforms)|SE(DigestMethod)");
+    case 2: return r.badEvent(c, 2, "ReferenceType#2", "AT(URI)|SE(Transforms)|SE(DigestMethod)");
+    case 3: return r.badEvent(c, 2, "ReferenceType#3", "SE(Transforms)|SE(DigestMethod)");
+    case 4: return r.badEvent(c, 1, "ReferenceType#4", "SE(DigestMethod)");
+    case 5: return r.badEvent(c, 1, "ReferenceType#5", "SE(DigestValue)");
+    case 6: return r.badEvent(c, 1, "ReferenceType#6", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "ReferenceType");
 }
 
 function e_ReferenceType(w: BitWriter, o: T.ReferenceType): void {
@@ -508,24 +587,46 @@ const EXP_ReferenceType: readonly string[] = ["AT(Id)|AT(Type)|AT(URI)|SE(Transf
 function d_TransformsType(r: BitReader): T.TransformsType {
   const o: any = {};
   let s = 0;
+  let c = r.bits(1);
   for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { { const v = d_TransformType(r); const a = o.Transform; if (a === undefined) o.Transform = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Transform items", "TransformsType#0"); } } s = 1; }
-        else r.badEvent(c, 1, "TransformsType#0", "SE(Transform)");
-        break;
+    if (s === 0 && c === 0) {
+      const v0 = d_TransformType(r);
+      const x1 = r.bits(2);
+      c = x1;
+      const av0 = o.Transform;
+      if (av0 === undefined) o.Transform = [v0];
+      else {
+        av0.push(v0);
+        if (av0.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Transform items", "TransformsType/Transform");
       }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_TransformType(r); const a = o.Transform; if (a === undefined) o.Transform = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Transform items", "TransformsType#1"); } } s = 1; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "TransformsType#1", "SE(Transform)|EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "TransformsType");
+      s = 1;
+      continue;
     }
+    if (s === 1 && c === 0) {
+      const v2 = d_TransformType(r);
+      const x3 = r.bits(2);
+      c = x3;
+      const av2 = o.Transform;
+      if (av2 === undefined) o.Transform = [v2];
+      else {
+        av2.push(v2);
+        if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Transform items", "TransformsType/Transform");
+      }
+      s = 1;
+      continue;
+    }
+    break;
   }
+  if (o.Transform === undefined) x_TransformsType(r, s, c);
+  if (c === 1) return o;
+  return x_TransformsType(r, s, c);
+}
+function x_TransformsType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "TransformsType#0", "SE(Transform)");
+    case 1: return r.badEvent(c, 2, "TransformsType#1", "SE(Transform)|EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "TransformsType");
 }
 
 function e_TransformsType(w: BitWriter, o: T.TransformsType): void {
@@ -557,39 +658,48 @@ function d_TransformType(r: BitReader): T.TransformType {
       case 0: {
         const c = r.bits(1);
         if (c === 0) { o.Algorithm = r.string(65536, 1, "TransformType@Algorithm"); s = 1; }
-        else r.badEvent(c, 1, "TransformType#0", "AT(Algorithm)");
+        else x_TransformType(r, s, c);
         break;
       }
       case 1: {
         const c = r.bits(3);
         if (c === 0) { { const v = (r.zero("TransformType/XPath", "CH"), r.string(65536, 4, "TransformType/XPath")); const a = o.XPath; if (a === undefined) o.XPath = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 XPath items", "TransformType#1"); } } r.zero("TransformType/XPath", "EE"); s = 3; }
-        else if (c === 1) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "TransformType#1"); }
+        else if (c === 1) { x_TransformType(r, s, c); }
         else if (c === 2) { return o; }
-        else if (c === 3) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "TransformType#1"); }
-        else r.badEvent(c, 3, "TransformType#1", "SE(XPath)|SE(*)|EE|CH(untyped)");
+        else if (c === 3) { x_TransformType(r, s, c); }
+        else x_TransformType(r, s, c);
         break;
       }
       case 2: {
         const c = r.bits(3);
         if (c === 0) { { const v = (r.zero("TransformType/XPath", "CH"), r.string(65536, 4, "TransformType/XPath")); const a = o.XPath; if (a === undefined) o.XPath = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 XPath items", "TransformType#2"); } } r.zero("TransformType/XPath", "EE"); s = 3; }
-        else if (c === 1) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "TransformType#2"); }
+        else if (c === 1) { x_TransformType(r, s, c); }
         else if (c === 2) { return o; }
-        else if (c === 3) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "TransformType#2"); }
-        else r.badEvent(c, 3, "TransformType#2", "SE(XPath)|SE(*)|EE|CH(untyped)");
+        else if (c === 3) { x_TransformType(r, s, c); }
+        else x_TransformType(r, s, c);
         break;
       }
       case 3: {
         const c = r.bits(3);
         if (c === 0) { { const v = (r.zero("TransformType/XPath", "CH"), r.string(65536, 4, "TransformType/XPath")); const a = o.XPath; if (a === undefined) o.XPath = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 XPath items", "TransformType#3"); } } r.zero("TransformType/XPath", "EE"); s = 3; }
-        else if (c === 1) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "TransformType#3"); }
+        else if (c === 1) { x_TransformType(r, s, c); }
         else if (c === 2) { return o; }
-        else if (c === 3) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "TransformType#3"); }
-        else r.badEvent(c, 3, "TransformType#3", "SE(XPath)|SE(*)|EE|CH(untyped)");
+        else if (c === 3) { x_TransformType(r, s, c); }
+        else x_TransformType(r, s, c);
         break;
       }
       default: return r.fail("EXI_EVENT", "bad grammar state", "TransformType");
     }
   }
+}
+function x_TransformType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "TransformType#0", "AT(Algorithm)");
+    case 1: if (c === 1) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "TransformType#1"); if (c === 3) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "TransformType#1"); return r.badEvent(c, 3, "TransformType#1", "SE(XPath)|SE(*)|EE|CH(untyped)");
+    case 2: if (c === 1) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "TransformType#2"); if (c === 3) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "TransformType#2"); return r.badEvent(c, 3, "TransformType#2", "SE(XPath)|SE(*)|EE|CH(untyped)");
+    case 3: if (c === 1) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "TransformType#3"); if (c === 3) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "TransformType#3"); return r.badEvent(c, 3, "TransformType#3", "SE(XPath)|SE(*)|EE|CH(untyped)");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "TransformType");
 }
 
 function e_TransformType(w: BitWriter, o: T.TransformType): void {
@@ -630,28 +740,36 @@ function d_DigestMethodType(r: BitReader): T.DigestMethodType {
       case 0: {
         const c = r.bits(1);
         if (c === 0) { o.Algorithm = r.string(65536, 1, "DigestMethodType@Algorithm"); s = 1; }
-        else r.badEvent(c, 1, "DigestMethodType#0", "AT(Algorithm)");
+        else x_DigestMethodType(r, s, c);
         break;
       }
       case 1: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "DigestMethodType#1"); }
+        if (c === 0) { x_DigestMethodType(r, s, c); }
         else if (c === 1) { return o; }
-        else if (c === 2) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "DigestMethodType#1"); }
-        else r.badEvent(c, 2, "DigestMethodType#1", "SE(*)|EE|CH(untyped)");
+        else if (c === 2) { x_DigestMethodType(r, s, c); }
+        else x_DigestMethodType(r, s, c);
         break;
       }
       case 2: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "DigestMethodType#2"); }
+        if (c === 0) { x_DigestMethodType(r, s, c); }
         else if (c === 1) { return o; }
-        else if (c === 2) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "DigestMethodType#2"); }
-        else r.badEvent(c, 2, "DigestMethodType#2", "SE(*)|EE|CH(untyped)");
+        else if (c === 2) { x_DigestMethodType(r, s, c); }
+        else x_DigestMethodType(r, s, c);
         break;
       }
       default: return r.fail("EXI_EVENT", "bad grammar state", "DigestMethodType");
     }
   }
+}
+function x_DigestMethodType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "DigestMethodType#0", "AT(Algorithm)");
+    case 1: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "DigestMethodType#1"); if (c === 2) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "DigestMethodType#1"); return r.badEvent(c, 2, "DigestMethodType#1", "SE(*)|EE|CH(untyped)");
+    case 2: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "DigestMethodType#2"); if (c === 2) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "DigestMethodType#2"); return r.badEvent(c, 2, "DigestMethodType#2", "SE(*)|EE|CH(untyped)");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "DigestMethodType");
 }
 
 function e_DigestMethodType(w: BitWriter, o: T.DigestMethodType): void {
@@ -669,30 +787,30 @@ const EXP_DigestMethodType: readonly string[] = ["AT(Algorithm)","SE(*)|EE|CH(un
 function d_SignatureValueType(r: BitReader): T.SignatureValueType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(2);
-        if (c === 0) { o.Id = r.string(65536, 0, "SignatureValueType@Id"); s = 1; }
-        else if (c === 1) { o.CONTENT = r.binary(65536, "SignatureValueType"); s = 2; }
-        else r.badEvent(c, 2, "SignatureValueType#0", "AT(Id)|CH");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.CONTENT = r.binary(65536, "SignatureValueType"); s = 2; }
-        else r.badEvent(c, 1, "SignatureValueType#1", "CH");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "SignatureValueType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "SignatureValueType");
-    }
+  let c = r.bits(2);
+  if (c === 0) {
+    const v0 = r.string(65536, 0, "SignatureValueType@Id");
+    const x1 = r.bits(1);
+    c = x1;
+    o.Id = v0;
+    s = 1;
   }
+  if (!((s === 0 && c === 1) || (s === 1 && c === 0))) x_SignatureValueType(r, s, c);
+  const v2 = r.binary(65536, "SignatureValueType");
+  const x3 = r.bits(1);
+  c = x3;
+  o.CONTENT = v2;
+  s = 2;
+  if (c === 0) return o;
+  return x_SignatureValueType(r, s, c);
+}
+function x_SignatureValueType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 2, "SignatureValueType#0", "AT(Id)|CH");
+    case 1: return r.badEvent(c, 1, "SignatureValueType#1", "CH");
+    case 2: return r.badEvent(c, 1, "SignatureValueType#2", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "SignatureValueType");
 }
 
 function e_SignatureValueType(w: BitWriter, o: T.SignatureValueType): void {
@@ -731,9 +849,9 @@ function d_KeyInfoType(r: BitReader): T.KeyInfoType {
         else if (c === 5) { { const v = d_PGPDataType(r); const a = o.PGPData; if (a === undefined) o.PGPData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PGPData items", "KeyInfoType#0"); } } s = 6; }
         else if (c === 6) { { const v = d_SPKIDataType(r); const a = o.SPKIData; if (a === undefined) o.SPKIData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SPKIData items", "KeyInfoType#0"); } } s = 7; }
         else if (c === 7) { { const v = (r.zero("KeyInfoType/MgmtData", "CH"), r.string(65536, 6, "KeyInfoType/MgmtData")); const a = o.MgmtData; if (a === undefined) o.MgmtData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 MgmtData items", "KeyInfoType#0"); } } r.zero("KeyInfoType/MgmtData", "EE"); s = 8; }
-        else if (c === 8) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#0"); }
-        else if (c === 9) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#0"); }
-        else r.badEvent(c, 4, "KeyInfoType#0", "AT(Id)|SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|CH(untyped)");
+        else if (c === 8) { x_KeyInfoType(r, s, c); }
+        else if (c === 9) { x_KeyInfoType(r, s, c); }
+        else x_KeyInfoType(r, s, c);
         break;
       }
       case 1: {
@@ -745,9 +863,9 @@ function d_KeyInfoType(r: BitReader): T.KeyInfoType {
         else if (c === 4) { { const v = d_PGPDataType(r); const a = o.PGPData; if (a === undefined) o.PGPData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PGPData items", "KeyInfoType#1"); } } s = 6; }
         else if (c === 5) { { const v = d_SPKIDataType(r); const a = o.SPKIData; if (a === undefined) o.SPKIData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SPKIData items", "KeyInfoType#1"); } } s = 7; }
         else if (c === 6) { { const v = (r.zero("KeyInfoType/MgmtData", "CH"), r.string(65536, 6, "KeyInfoType/MgmtData")); const a = o.MgmtData; if (a === undefined) o.MgmtData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 MgmtData items", "KeyInfoType#1"); } } r.zero("KeyInfoType/MgmtData", "EE"); s = 8; }
-        else if (c === 7) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#1"); }
-        else if (c === 8) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#1"); }
-        else r.badEvent(c, 4, "KeyInfoType#1", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|CH(untyped)");
+        else if (c === 7) { x_KeyInfoType(r, s, c); }
+        else if (c === 8) { x_KeyInfoType(r, s, c); }
+        else x_KeyInfoType(r, s, c);
         break;
       }
       case 2: {
@@ -759,10 +877,10 @@ function d_KeyInfoType(r: BitReader): T.KeyInfoType {
         else if (c === 4) { { const v = d_PGPDataType(r); const a = o.PGPData; if (a === undefined) o.PGPData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PGPData items", "KeyInfoType#2"); } } s = 6; }
         else if (c === 5) { { const v = d_SPKIDataType(r); const a = o.SPKIData; if (a === undefined) o.SPKIData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SPKIData items", "KeyInfoType#2"); } } s = 7; }
         else if (c === 6) { { const v = (r.zero("KeyInfoType/MgmtData", "CH"), r.string(65536, 6, "KeyInfoType/MgmtData")); const a = o.MgmtData; if (a === undefined) o.MgmtData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 MgmtData items", "KeyInfoType#2"); } } r.zero("KeyInfoType/MgmtData", "EE"); s = 8; }
-        else if (c === 7) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#2"); }
+        else if (c === 7) { x_KeyInfoType(r, s, c); }
         else if (c === 8) { return o; }
-        else if (c === 9) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#2"); }
-        else r.badEvent(c, 4, "KeyInfoType#2", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+        else if (c === 9) { x_KeyInfoType(r, s, c); }
+        else x_KeyInfoType(r, s, c);
         break;
       }
       case 3: {
@@ -774,10 +892,10 @@ function d_KeyInfoType(r: BitReader): T.KeyInfoType {
         else if (c === 4) { { const v = d_PGPDataType(r); const a = o.PGPData; if (a === undefined) o.PGPData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PGPData items", "KeyInfoType#3"); } } s = 6; }
         else if (c === 5) { { const v = d_SPKIDataType(r); const a = o.SPKIData; if (a === undefined) o.SPKIData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SPKIData items", "KeyInfoType#3"); } } s = 7; }
         else if (c === 6) { { const v = (r.zero("KeyInfoType/MgmtData", "CH"), r.string(65536, 6, "KeyInfoType/MgmtData")); const a = o.MgmtData; if (a === undefined) o.MgmtData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 MgmtData items", "KeyInfoType#3"); } } r.zero("KeyInfoType/MgmtData", "EE"); s = 8; }
-        else if (c === 7) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#3"); }
+        else if (c === 7) { x_KeyInfoType(r, s, c); }
         else if (c === 8) { return o; }
-        else if (c === 9) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#3"); }
-        else r.badEvent(c, 4, "KeyInfoType#3", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+        else if (c === 9) { x_KeyInfoType(r, s, c); }
+        else x_KeyInfoType(r, s, c);
         break;
       }
       case 4: {
@@ -789,10 +907,10 @@ function d_KeyInfoType(r: BitReader): T.KeyInfoType {
         else if (c === 4) { { const v = d_PGPDataType(r); const a = o.PGPData; if (a === undefined) o.PGPData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PGPData items", "KeyInfoType#4"); } } s = 6; }
         else if (c === 5) { { const v = d_SPKIDataType(r); const a = o.SPKIData; if (a === undefined) o.SPKIData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SPKIData items", "KeyInfoType#4"); } } s = 7; }
         else if (c === 6) { { const v = (r.zero("KeyInfoType/MgmtData", "CH"), r.string(65536, 6, "KeyInfoType/MgmtData")); const a = o.MgmtData; if (a === undefined) o.MgmtData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 MgmtData items", "KeyInfoType#4"); } } r.zero("KeyInfoType/MgmtData", "EE"); s = 8; }
-        else if (c === 7) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#4"); }
+        else if (c === 7) { x_KeyInfoType(r, s, c); }
         else if (c === 8) { return o; }
-        else if (c === 9) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#4"); }
-        else r.badEvent(c, 4, "KeyInfoType#4", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+        else if (c === 9) { x_KeyInfoType(r, s, c); }
+        else x_KeyInfoType(r, s, c);
         break;
       }
       case 5: {
@@ -804,10 +922,10 @@ function d_KeyInfoType(r: BitReader): T.KeyInfoType {
         else if (c === 4) { { const v = d_PGPDataType(r); const a = o.PGPData; if (a === undefined) o.PGPData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PGPData items", "KeyInfoType#5"); } } s = 6; }
         else if (c === 5) { { const v = d_SPKIDataType(r); const a = o.SPKIData; if (a === undefined) o.SPKIData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SPKIData items", "KeyInfoType#5"); } } s = 7; }
         else if (c === 6) { { const v = (r.zero("KeyInfoType/MgmtData", "CH"), r.string(65536, 6, "KeyInfoType/MgmtData")); const a = o.MgmtData; if (a === undefined) o.MgmtData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 MgmtData items", "KeyInfoType#5"); } } r.zero("KeyInfoType/MgmtData", "EE"); s = 8; }
-        else if (c === 7) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#5"); }
+        else if (c === 7) { x_KeyInfoType(r, s, c); }
         else if (c === 8) { return o; }
-        else if (c === 9) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#5"); }
-        else r.badEvent(c, 4, "KeyInfoType#5", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+        else if (c === 9) { x_KeyInfoType(r, s, c); }
+        else x_KeyInfoType(r, s, c);
         break;
       }
       case 6: {
@@ -819,10 +937,10 @@ function d_KeyInfoType(r: BitReader): T.KeyInfoType {
         else if (c === 4) { { const v = d_PGPDataType(r); const a = o.PGPData; if (a === undefined) o.PGPData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PGPData items", "KeyInfoType#6"); } } s = 6; }
         else if (c === 5) { { const v = d_SPKIDataType(r); const a = o.SPKIData; if (a === undefined) o.SPKIData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SPKIData items", "KeyInfoType#6"); } } s = 7; }
         else if (c === 6) { { const v = (r.zero("KeyInfoType/MgmtData", "CH"), r.string(65536, 6, "KeyInfoType/MgmtData")); const a = o.MgmtData; if (a === undefined) o.MgmtData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 MgmtData items", "KeyInfoType#6"); } } r.zero("KeyInfoType/MgmtData", "EE"); s = 8; }
-        else if (c === 7) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#6"); }
+        else if (c === 7) { x_KeyInfoType(r, s, c); }
         else if (c === 8) { return o; }
-        else if (c === 9) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#6"); }
-        else r.badEvent(c, 4, "KeyInfoType#6", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+        else if (c === 9) { x_KeyInfoType(r, s, c); }
+        else x_KeyInfoType(r, s, c);
         break;
       }
       case 7: {
@@ -834,10 +952,10 @@ function d_KeyInfoType(r: BitReader): T.KeyInfoType {
         else if (c === 4) { { const v = d_PGPDataType(r); const a = o.PGPData; if (a === undefined) o.PGPData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PGPData items", "KeyInfoType#7"); } } s = 6; }
         else if (c === 5) { { const v = d_SPKIDataType(r); const a = o.SPKIData; if (a === undefined) o.SPKIData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SPKIData items", "KeyInfoType#7"); } } s = 7; }
         else if (c === 6) { { const v = (r.zero("KeyInfoType/MgmtData", "CH"), r.string(65536, 6, "KeyInfoType/MgmtData")); const a = o.MgmtData; if (a === undefined) o.MgmtData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 MgmtData items", "KeyInfoType#7"); } } r.zero("KeyInfoType/MgmtData", "EE"); s = 8; }
-        else if (c === 7) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#7"); }
+        else if (c === 7) { x_KeyInfoType(r, s, c); }
         else if (c === 8) { return o; }
-        else if (c === 9) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#7"); }
-        else r.badEvent(c, 4, "KeyInfoType#7", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+        else if (c === 9) { x_KeyInfoType(r, s, c); }
+        else x_KeyInfoType(r, s, c);
         break;
       }
       case 8: {
@@ -849,10 +967,10 @@ function d_KeyInfoType(r: BitReader): T.KeyInfoType {
         else if (c === 4) { { const v = d_PGPDataType(r); const a = o.PGPData; if (a === undefined) o.PGPData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PGPData items", "KeyInfoType#8"); } } s = 6; }
         else if (c === 5) { { const v = d_SPKIDataType(r); const a = o.SPKIData; if (a === undefined) o.SPKIData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SPKIData items", "KeyInfoType#8"); } } s = 7; }
         else if (c === 6) { { const v = (r.zero("KeyInfoType/MgmtData", "CH"), r.string(65536, 6, "KeyInfoType/MgmtData")); const a = o.MgmtData; if (a === undefined) o.MgmtData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 MgmtData items", "KeyInfoType#8"); } } r.zero("KeyInfoType/MgmtData", "EE"); s = 8; }
-        else if (c === 7) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#8"); }
+        else if (c === 7) { x_KeyInfoType(r, s, c); }
         else if (c === 8) { return o; }
-        else if (c === 9) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#8"); }
-        else r.badEvent(c, 4, "KeyInfoType#8", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+        else if (c === 9) { x_KeyInfoType(r, s, c); }
+        else x_KeyInfoType(r, s, c);
         break;
       }
       case 9: {
@@ -864,15 +982,30 @@ function d_KeyInfoType(r: BitReader): T.KeyInfoType {
         else if (c === 4) { { const v = d_PGPDataType(r); const a = o.PGPData; if (a === undefined) o.PGPData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PGPData items", "KeyInfoType#9"); } } s = 6; }
         else if (c === 5) { { const v = d_SPKIDataType(r); const a = o.SPKIData; if (a === undefined) o.SPKIData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SPKIData items", "KeyInfoType#9"); } } s = 7; }
         else if (c === 6) { { const v = (r.zero("KeyInfoType/MgmtData", "CH"), r.string(65536, 6, "KeyInfoType/MgmtData")); const a = o.MgmtData; if (a === undefined) o.MgmtData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 MgmtData items", "KeyInfoType#9"); } } r.zero("KeyInfoType/MgmtData", "EE"); s = 8; }
-        else if (c === 7) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#9"); }
+        else if (c === 7) { x_KeyInfoType(r, s, c); }
         else if (c === 8) { return o; }
-        else if (c === 9) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#9"); }
-        else r.badEvent(c, 4, "KeyInfoType#9", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+        else if (c === 9) { x_KeyInfoType(r, s, c); }
+        else x_KeyInfoType(r, s, c);
         break;
       }
       default: return r.fail("EXI_EVENT", "bad grammar state", "KeyInfoType");
     }
   }
+}
+function x_KeyInfoType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: if (c === 8) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#0"); if (c === 9) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#0"); return r.badEvent(c, 4, "KeyInfoType#0", "AT(Id)|SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|CH(untyped)");
+    case 1: if (c === 7) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#1"); if (c === 8) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#1"); return r.badEvent(c, 4, "KeyInfoType#1", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|CH(untyped)");
+    case 2: if (c === 7) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#2"); if (c === 9) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#2"); return r.badEvent(c, 4, "KeyInfoType#2", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+    case 3: if (c === 7) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#3"); if (c === 9) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#3"); return r.badEvent(c, 4, "KeyInfoType#3", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+    case 4: if (c === 7) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#4"); if (c === 9) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#4"); return r.badEvent(c, 4, "KeyInfoType#4", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+    case 5: if (c === 7) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#5"); if (c === 9) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#5"); return r.badEvent(c, 4, "KeyInfoType#5", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+    case 6: if (c === 7) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#6"); if (c === 9) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#6"); return r.badEvent(c, 4, "KeyInfoType#6", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+    case 7: if (c === 7) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#7"); if (c === 9) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#7"); return r.badEvent(c, 4, "KeyInfoType#7", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+    case 8: if (c === 7) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#8"); if (c === 9) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#8"); return r.badEvent(c, 4, "KeyInfoType#8", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+    case 9: if (c === 7) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#9"); if (c === 9) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#9"); return r.badEvent(c, 4, "KeyInfoType#9", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "KeyInfoType");
 }
 
 function e_KeyInfoType(w: BitWriter, o: T.KeyInfoType): void {
@@ -1028,41 +1161,32 @@ const F_KeyInfoType = new Map<string, number>([["Id",0],["KeyName",1],["KeyValue
 function d_KeyValueType(r: BitReader): T.KeyValueType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(3);
-        if (c === 0) { o.DSAKeyValue = d_DSAKeyValueType(r); s = 1; }
-        else if (c === 1) { o.RSAKeyValue = d_RSAKeyValueType(r); s = 2; }
-        else if (c === 2) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyValueType#0"); }
-        else if (c === 3) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyValueType#0"); }
-        else r.badEvent(c, 3, "KeyValueType#0", "SE(DSAKeyValue)|SE(RSAKeyValue)|SE(*)|CH(untyped)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { return o; }
-        else if (c === 1) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyValueType#1"); }
-        else r.badEvent(c, 2, "KeyValueType#1", "EE|CH(untyped)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { return o; }
-        else if (c === 1) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyValueType#2"); }
-        else r.badEvent(c, 2, "KeyValueType#2", "EE|CH(untyped)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(2);
-        if (c === 0) { return o; }
-        else if (c === 1) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyValueType#3"); }
-        else r.badEvent(c, 2, "KeyValueType#3", "EE|CH(untyped)");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "KeyValueType");
-    }
+  let c = r.bits(3);
+  if (c === 0) {
+    const v0 = d_DSAKeyValueType(r);
+    const x1 = r.bits(2);
+    c = x1;
+    o.DSAKeyValue = v0;
+    s = 1;
   }
+  if ((s === 0 && c === 1)) {
+    const v2 = d_RSAKeyValueType(r);
+    const x3 = r.bits(2);
+    c = x3;
+    o.RSAKeyValue = v2;
+    s = 2;
+  }
+  if ((s === 1 && c === 0) || (s === 2 && c === 0)) return o;
+  return x_KeyValueType(r, s, c);
+}
+function x_KeyValueType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: if (c === 2) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyValueType#0"); if (c === 3) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyValueType#0"); return r.badEvent(c, 3, "KeyValueType#0", "SE(DSAKeyValue)|SE(RSAKeyValue)|SE(*)|CH(untyped)");
+    case 1: if (c === 1) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyValueType#1"); return r.badEvent(c, 2, "KeyValueType#1", "EE|CH(untyped)");
+    case 2: if (c === 1) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyValueType#2"); return r.badEvent(c, 2, "KeyValueType#2", "EE|CH(untyped)");
+    case 3: if (c === 1) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyValueType#3"); return r.badEvent(c, 2, "KeyValueType#3", "EE|CH(untyped)");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "KeyValueType");
 }
 
 function e_KeyValueType(w: BitWriter, o: T.KeyValueType): void {
@@ -1093,65 +1217,91 @@ const EXP_KeyValueType: readonly string[] = ["SE(DSAKeyValue)|SE(RSAKeyValue)|SE
 function d_DSAKeyValueType(r: BitReader): T.DSAKeyValueType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(2);
-        if (c === 0) { o.P = (r.zero("DSAKeyValueType/P", "CH"), r.binary(65536, "DSAKeyValueType/P")); r.zero("DSAKeyValueType/P", "EE"); s = 1; }
-        else if (c === 1) { o.G = (r.zero("DSAKeyValueType/G", "CH"), r.binary(65536, "DSAKeyValueType/G")); r.zero("DSAKeyValueType/G", "EE"); s = 2; }
-        else if (c === 2) { o.Y = (r.zero("DSAKeyValueType/Y", "CH"), r.binary(65536, "DSAKeyValueType/Y")); r.zero("DSAKeyValueType/Y", "EE"); s = 3; }
-        else r.badEvent(c, 2, "DSAKeyValueType#0", "SE(P)|SE(G)|SE(Y)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.Q = (r.zero("DSAKeyValueType/Q", "CH"), r.binary(65536, "DSAKeyValueType/Q")); r.zero("DSAKeyValueType/Q", "EE"); s = 4; }
-        else r.badEvent(c, 1, "DSAKeyValueType#1", "SE(Q)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.Y = (r.zero("DSAKeyValueType/Y", "CH"), r.binary(65536, "DSAKeyValueType/Y")); r.zero("DSAKeyValueType/Y", "EE"); s = 3; }
-        else r.badEvent(c, 1, "DSAKeyValueType#2", "SE(Y)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(2);
-        if (c === 0) { o.J = (r.zero("DSAKeyValueType/J", "CH"), r.binary(65536, "DSAKeyValueType/J")); r.zero("DSAKeyValueType/J", "EE"); s = 5; }
-        else if (c === 1) { o.Seed = (r.zero("DSAKeyValueType/Seed", "CH"), r.binary(65536, "DSAKeyValueType/Seed")); r.zero("DSAKeyValueType/Seed", "EE"); s = 6; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "DSAKeyValueType#3", "SE(J)|SE(Seed)|EE");
-        break;
-      }
-      case 4: {
-        const c = r.bits(2);
-        if (c === 0) { o.G = (r.zero("DSAKeyValueType/G", "CH"), r.binary(65536, "DSAKeyValueType/G")); r.zero("DSAKeyValueType/G", "EE"); s = 2; }
-        else if (c === 1) { o.Y = (r.zero("DSAKeyValueType/Y", "CH"), r.binary(65536, "DSAKeyValueType/Y")); r.zero("DSAKeyValueType/Y", "EE"); s = 3; }
-        else r.badEvent(c, 2, "DSAKeyValueType#4", "SE(G)|SE(Y)");
-        break;
-      }
-      case 5: {
-        const c = r.bits(2);
-        if (c === 0) { o.Seed = (r.zero("DSAKeyValueType/Seed", "CH"), r.binary(65536, "DSAKeyValueType/Seed")); r.zero("DSAKeyValueType/Seed", "EE"); s = 6; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "DSAKeyValueType#5", "SE(Seed)|EE");
-        break;
-      }
-      case 6: {
-        const c = r.bits(1);
-        if (c === 0) { o.PgenCounter = (r.zero("DSAKeyValueType/PgenCounter", "CH"), r.binary(65536, "DSAKeyValueType/PgenCounter")); r.zero("DSAKeyValueType/PgenCounter", "EE"); s = 7; }
-        else r.badEvent(c, 1, "DSAKeyValueType#6", "SE(PgenCounter)");
-        break;
-      }
-      case 7: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "DSAKeyValueType#7", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "DSAKeyValueType");
-    }
+  let c = r.bits(2);
+  if (c === 0) {
+    const x1 = r.bits(1);
+    if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "DSAKeyValueType/P");
+    const v0 = r.binary(65536, "DSAKeyValueType/P");
+    const x2 = r.bits(2);
+    if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "DSAKeyValueType/P");
+    c = (x2 & 1);
+    o.P = v0;
+    s = 1;
   }
+  if ((s === 1 && c === 0)) {
+    const x4 = r.bits(1);
+    if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "DSAKeyValueType/Q");
+    const v3 = r.binary(65536, "DSAKeyValueType/Q");
+    const x5 = r.bits(3);
+    if ((x5 & 4) !== 0) r.badBits(x5, 4, 3, "DSAKeyValueType/Q");
+    c = (x5 & 3);
+    o.Q = v3;
+    s = 4;
+  }
+  if ((s === 0 && c === 1) || (s === 4 && c === 0)) {
+    const x7 = r.bits(1);
+    if ((x7 & 1) !== 0) r.badBits(x7, 1, 1, "DSAKeyValueType/G");
+    const v6 = r.binary(65536, "DSAKeyValueType/G");
+    const x8 = r.bits(2);
+    if ((x8 & 2) !== 0) r.badBits(x8, 2, 2, "DSAKeyValueType/G");
+    c = (x8 & 1);
+    o.G = v6;
+    s = 2;
+  }
+  if (!((s === 0 && c === 2) || (s === 2 && c === 0) || (s === 4 && c === 1))) x_DSAKeyValueType(r, s, c);
+  const x10 = r.bits(1);
+  if ((x10 & 1) !== 0) r.badBits(x10, 1, 1, "DSAKeyValueType/Y");
+  const v9 = r.binary(65536, "DSAKeyValueType/Y");
+  const x11 = r.bits(3);
+  if ((x11 & 4) !== 0) r.badBits(x11, 4, 3, "DSAKeyValueType/Y");
+  c = (x11 & 3);
+  o.Y = v9;
+  s = 3;
+  if (c === 0) {
+    const x13 = r.bits(1);
+    if ((x13 & 1) !== 0) r.badBits(x13, 1, 1, "DSAKeyValueType/J");
+    const v12 = r.binary(65536, "DSAKeyValueType/J");
+    const x14 = r.bits(3);
+    if ((x14 & 4) !== 0) r.badBits(x14, 4, 3, "DSAKeyValueType/J");
+    c = (x14 & 3);
+    o.J = v12;
+    s = 5;
+  }
+  if ((s === 3 && c === 1) || (s === 5 && c === 0)) {
+    const x16 = r.bits(1);
+    if ((x16 & 1) !== 0) r.badBits(x16, 1, 1, "DSAKeyValueType/Seed");
+    const v15 = r.binary(65536, "DSAKeyValueType/Seed");
+    const x17 = r.bits(2);
+    if ((x17 & 2) !== 0) r.badBits(x17, 2, 2, "DSAKeyValueType/Seed");
+    c = (x17 & 1);
+    o.Seed = v15;
+    s = 6;
+  }
+  if ((s === 6 && c === 0)) {
+    const x19 = r.bits(1);
+    if ((x19 & 1) !== 0) r.badBits(x19, 1, 1, "DSAKeyValueType/PgenCounter");
+    const v18 = r.binary(65536, "DSAKeyValueType/PgenCounter");
+    const x20 = r.bits(2);
+    if ((x20 & 2) !== 0) r.badBits(x20, 2, 2, "DSAKeyValueType/PgenCounter");
+    c = (x20 & 1);
+    o.PgenCounter = v18;
+    s = 7;
+  }
+  if ((s === 3 && c === 2) || (s === 5 && c === 1) || (s === 7 && c === 0)) return o;
+  return x_DSAKeyValueType(r, s, c);
+}
+function x_DSAKeyValueType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 2, "DSAKeyValueType#0", "SE(P)|SE(G)|SE(Y)");
+    case 1: return r.badEvent(c, 1, "DSAKeyValueType#1", "SE(Q)");
+    case 2: return r.badEvent(c, 1, "DSAKeyValueType#2", "SE(Y)");
+    case 3: return r.badEvent(c, 2, "DSAKeyValueType#3", "SE(J)|SE(Seed)|EE");
+    case 4: return r.badEvent(c, 2, "DSAKeyValueType#4", "SE(G)|SE(Y)");
+    case 5: return r.badEvent(c, 2, "DSAKeyValueType#5", "SE(Seed)|EE");
+    case 6: return r.badEvent(c, 1, "DSAKeyValueType#6", "SE(PgenCounter)");
+    case 7: return r.badEvent(c, 1, "DSAKeyValueType#7", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "DSAKeyValueType");
 }
 
 function e_DSAKeyValueType(w: BitWriter, o: T.DSAKeyValueType): void {
@@ -1231,29 +1381,35 @@ const EXP_DSAKeyValueType: readonly string[] = ["SE(P)|SE(G)|SE(Y)","SE(Q)","SE(
 function d_RSAKeyValueType(r: BitReader): T.RSAKeyValueType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Modulus = (r.zero("RSAKeyValueType/Modulus", "CH"), r.binary(65536, "RSAKeyValueType/Modulus")); r.zero("RSAKeyValueType/Modulus", "EE"); s = 1; }
-        else r.badEvent(c, 1, "RSAKeyValueType#0", "SE(Modulus)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.Exponent = (r.zero("RSAKeyValueType/Exponent", "CH"), r.binary(65536, "RSAKeyValueType/Exponent")); r.zero("RSAKeyValueType/Exponent", "EE"); s = 2; }
-        else r.badEvent(c, 1, "RSAKeyValueType#1", "SE(Exponent)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "RSAKeyValueType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "RSAKeyValueType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_RSAKeyValueType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "RSAKeyValueType/Modulus");
+  const v0 = r.binary(65536, "RSAKeyValueType/Modulus");
+  const x2 = r.bits(2);
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "RSAKeyValueType/Modulus");
+  c = (x2 & 1);
+  o.Modulus = v0;
+  s = 1;
+  if (!(c === 0)) x_RSAKeyValueType(r, s, c);
+  const x4 = r.bits(1);
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "RSAKeyValueType/Exponent");
+  const v3 = r.binary(65536, "RSAKeyValueType/Exponent");
+  const x5 = r.bits(2);
+  if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "RSAKeyValueType/Exponent");
+  c = (x5 & 1);
+  o.Exponent = v3;
+  s = 2;
+  if (c === 0) return o;
+  return x_RSAKeyValueType(r, s, c);
+}
+function x_RSAKeyValueType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "RSAKeyValueType#0", "SE(Modulus)");
+    case 1: return r.badEvent(c, 1, "RSAKeyValueType#1", "SE(Exponent)");
+    case 2: return r.badEvent(c, 1, "RSAKeyValueType#2", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "RSAKeyValueType");
 }
 
 function e_RSAKeyValueType(w: BitWriter, o: T.RSAKeyValueType): void {
@@ -1276,41 +1432,39 @@ const EXP_RSAKeyValueType: readonly string[] = ["SE(Modulus)","SE(Exponent)","EE
 function d_RetrievalMethodType(r: BitReader): T.RetrievalMethodType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(3);
-        if (c === 0) { o.Type = r.string(65536, 2, "RetrievalMethodType@Type"); s = 1; }
-        else if (c === 1) { o.URI = r.string(65536, 3, "RetrievalMethodType@URI"); s = 2; }
-        else if (c === 2) { o.Transforms = d_TransformsType(r); s = 3; }
-        else if (c === 3) { return o; }
-        else r.badEvent(c, 3, "RetrievalMethodType#0", "AT(Type)|AT(URI)|SE(Transforms)|EE");
-        break;
-      }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { o.URI = r.string(65536, 3, "RetrievalMethodType@URI"); s = 2; }
-        else if (c === 1) { o.Transforms = d_TransformsType(r); s = 3; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "RetrievalMethodType#1", "AT(URI)|SE(Transforms)|EE");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { o.Transforms = d_TransformsType(r); s = 3; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "RetrievalMethodType#2", "SE(Transforms)|EE");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "RetrievalMethodType#3", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "RetrievalMethodType");
-    }
+  let c = r.bits(3);
+  if (c === 0) {
+    const v0 = r.string(65536, 2, "RetrievalMethodType@Type");
+    const x1 = r.bits(2);
+    c = x1;
+    o.Type = v0;
+    s = 1;
   }
+  if ((s === 0 && c === 1) || (s === 1 && c === 0)) {
+    const v2 = r.string(65536, 3, "RetrievalMethodType@URI");
+    const x3 = r.bits(2);
+    c = x3;
+    o.URI = v2;
+    s = 2;
+  }
+  if ((s === 0 && c === 2) || (s === 1 && c === 1) || (s === 2 && c === 0)) {
+    const v4 = d_TransformsType(r);
+    const x5 = r.bits(1);
+    c = x5;
+    o.Transforms = v4;
+    s = 3;
+  }
+  if ((s === 0 && c === 3) || (s === 1 && c === 2) || (s === 2 && c === 1) || (s === 3 && c === 0)) return o;
+  return x_RetrievalMethodType(r, s, c);
+}
+function x_RetrievalMethodType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 3, "RetrievalMethodType#0", "AT(Type)|AT(URI)|SE(Transforms)|EE");
+    case 1: return r.badEvent(c, 2, "RetrievalMethodType#1", "AT(URI)|SE(Transforms)|EE");
+    case 2: return r.badEvent(c, 2, "RetrievalMethodType#2", "SE(Transforms)|EE");
+    case 3: return r.badEvent(c, 1, "RetrievalMethodType#3", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "RetrievalMethodType");
 }
 
 function e_RetrievalMethodType(w: BitWriter, o: T.RetrievalMethodType): void {
@@ -1363,8 +1517,8 @@ function d_X509DataType(r: BitReader): T.X509DataType {
         else if (c === 2) { { const v = (r.zero("X509DataType/X509SubjectName", "CH"), r.string(65536, 7, "X509DataType/X509SubjectName")); const a = o.X509SubjectName; if (a === undefined) o.X509SubjectName = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509SubjectName items", "X509DataType#0"); } } r.zero("X509DataType/X509SubjectName", "EE"); s = 3; }
         else if (c === 3) { { const v = (r.zero("X509DataType/X509Certificate", "CH"), r.binary(65536, "X509DataType/X509Certificate")); const a = o.X509Certificate; if (a === undefined) o.X509Certificate = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509Certificate items", "X509DataType#0"); } } r.zero("X509DataType/X509Certificate", "EE"); s = 4; }
         else if (c === 4) { { const v = (r.zero("X509DataType/X509CRL", "CH"), r.binary(65536, "X509DataType/X509CRL")); const a = o.X509CRL; if (a === undefined) o.X509CRL = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509CRL items", "X509DataType#0"); } } r.zero("X509DataType/X509CRL", "EE"); s = 5; }
-        else if (c === 5) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#0"); }
-        else r.badEvent(c, 3, "X509DataType#0", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)");
+        else if (c === 5) { x_X509DataType(r, s, c); }
+        else x_X509DataType(r, s, c);
         break;
       }
       case 1: {
@@ -1374,9 +1528,9 @@ function d_X509DataType(r: BitReader): T.X509DataType {
         else if (c === 2) { { const v = (r.zero("X509DataType/X509SubjectName", "CH"), r.string(65536, 7, "X509DataType/X509SubjectName")); const a = o.X509SubjectName; if (a === undefined) o.X509SubjectName = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509SubjectName items", "X509DataType#1"); } } r.zero("X509DataType/X509SubjectName", "EE"); s = 3; }
         else if (c === 3) { { const v = (r.zero("X509DataType/X509Certificate", "CH"), r.binary(65536, "X509DataType/X509Certificate")); const a = o.X509Certificate; if (a === undefined) o.X509Certificate = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509Certificate items", "X509DataType#1"); } } r.zero("X509DataType/X509Certificate", "EE"); s = 4; }
         else if (c === 4) { { const v = (r.zero("X509DataType/X509CRL", "CH"), r.binary(65536, "X509DataType/X509CRL")); const a = o.X509CRL; if (a === undefined) o.X509CRL = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509CRL items", "X509DataType#1"); } } r.zero("X509DataType/X509CRL", "EE"); s = 5; }
-        else if (c === 5) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#1"); }
+        else if (c === 5) { x_X509DataType(r, s, c); }
         else if (c === 6) { return o; }
-        else r.badEvent(c, 3, "X509DataType#1", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)|EE");
+        else x_X509DataType(r, s, c);
         break;
       }
       case 2: {
@@ -1386,9 +1540,9 @@ function d_X509DataType(r: BitReader): T.X509DataType {
         else if (c === 2) { { const v = (r.zero("X509DataType/X509SubjectName", "CH"), r.string(65536, 7, "X509DataType/X509SubjectName")); const a = o.X509SubjectName; if (a === undefined) o.X509SubjectName = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509SubjectName items", "X509DataType#2"); } } r.zero("X509DataType/X509SubjectName", "EE"); s = 3; }
         else if (c === 3) { { const v = (r.zero("X509DataType/X509Certificate", "CH"), r.binary(65536, "X509DataType/X509Certificate")); const a = o.X509Certificate; if (a === undefined) o.X509Certificate = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509Certificate items", "X509DataType#2"); } } r.zero("X509DataType/X509Certificate", "EE"); s = 4; }
         else if (c === 4) { { const v = (r.zero("X509DataType/X509CRL", "CH"), r.binary(65536, "X509DataType/X509CRL")); const a = o.X509CRL; if (a === undefined) o.X509CRL = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509CRL items", "X509DataType#2"); } } r.zero("X509DataType/X509CRL", "EE"); s = 5; }
-        else if (c === 5) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#2"); }
+        else if (c === 5) { x_X509DataType(r, s, c); }
         else if (c === 6) { return o; }
-        else r.badEvent(c, 3, "X509DataType#2", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)|EE");
+        else x_X509DataType(r, s, c);
         break;
       }
       case 3: {
@@ -1398,9 +1552,9 @@ function d_X509DataType(r: BitReader): T.X509DataType {
         else if (c === 2) { { const v = (r.zero("X509DataType/X509SubjectName", "CH"), r.string(65536, 7, "X509DataType/X509SubjectName")); const a = o.X509SubjectName; if (a === undefined) o.X509SubjectName = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509SubjectName items", "X509DataType#3"); } } r.zero("X509DataType/X509SubjectName", "EE"); s = 3; }
         else if (c === 3) { { const v = (r.zero("X509DataType/X509Certificate", "CH"), r.binary(65536, "X509DataType/X509Certificate")); const a = o.X509Certificate; if (a === undefined) o.X509Certificate = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509Certificate items", "X509DataType#3"); } } r.zero("X509DataType/X509Certificate", "EE"); s = 4; }
         else if (c === 4) { { const v = (r.zero("X509DataType/X509CRL", "CH"), r.binary(65536, "X509DataType/X509CRL")); const a = o.X509CRL; if (a === undefined) o.X509CRL = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509CRL items", "X509DataType#3"); } } r.zero("X509DataType/X509CRL", "EE"); s = 5; }
-        else if (c === 5) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#3"); }
+        else if (c === 5) { x_X509DataType(r, s, c); }
         else if (c === 6) { return o; }
-        else r.badEvent(c, 3, "X509DataType#3", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)|EE");
+        else x_X509DataType(r, s, c);
         break;
       }
       case 4: {
@@ -1410,9 +1564,9 @@ function d_X509DataType(r: BitReader): T.X509DataType {
         else if (c === 2) { { const v = (r.zero("X509DataType/X509SubjectName", "CH"), r.string(65536, 7, "X509DataType/X509SubjectName")); const a = o.X509SubjectName; if (a === undefined) o.X509SubjectName = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509SubjectName items", "X509DataType#4"); } } r.zero("X509DataType/X509SubjectName", "EE"); s = 3; }
         else if (c === 3) { { const v = (r.zero("X509DataType/X509Certificate", "CH"), r.binary(65536, "X509DataType/X509Certificate")); const a = o.X509Certificate; if (a === undefined) o.X509Certificate = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509Certificate items", "X509DataType#4"); } } r.zero("X509DataType/X509Certificate", "EE"); s = 4; }
         else if (c === 4) { { const v = (r.zero("X509DataType/X509CRL", "CH"), r.binary(65536, "X509DataType/X509CRL")); const a = o.X509CRL; if (a === undefined) o.X509CRL = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509CRL items", "X509DataType#4"); } } r.zero("X509DataType/X509CRL", "EE"); s = 5; }
-        else if (c === 5) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#4"); }
+        else if (c === 5) { x_X509DataType(r, s, c); }
         else if (c === 6) { return o; }
-        else r.badEvent(c, 3, "X509DataType#4", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)|EE");
+        else x_X509DataType(r, s, c);
         break;
       }
       case 5: {
@@ -1422,9 +1576,9 @@ function d_X509DataType(r: BitReader): T.X509DataType {
         else if (c === 2) { { const v = (r.zero("X509DataType/X509SubjectName", "CH"), r.string(65536, 7, "X509DataType/X509SubjectName")); const a = o.X509SubjectName; if (a === undefined) o.X509SubjectName = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509SubjectName items", "X509DataType#5"); } } r.zero("X509DataType/X509SubjectName", "EE"); s = 3; }
         else if (c === 3) { { const v = (r.zero("X509DataType/X509Certificate", "CH"), r.binary(65536, "X509DataType/X509Certificate")); const a = o.X509Certificate; if (a === undefined) o.X509Certificate = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509Certificate items", "X509DataType#5"); } } r.zero("X509DataType/X509Certificate", "EE"); s = 4; }
         else if (c === 4) { { const v = (r.zero("X509DataType/X509CRL", "CH"), r.binary(65536, "X509DataType/X509CRL")); const a = o.X509CRL; if (a === undefined) o.X509CRL = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509CRL items", "X509DataType#5"); } } r.zero("X509DataType/X509CRL", "EE"); s = 5; }
-        else if (c === 5) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#5"); }
+        else if (c === 5) { x_X509DataType(r, s, c); }
         else if (c === 6) { return o; }
-        else r.badEvent(c, 3, "X509DataType#5", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)|EE");
+        else x_X509DataType(r, s, c);
         break;
       }
       case 6: {
@@ -1434,14 +1588,26 @@ function d_X509DataType(r: BitReader): T.X509DataType {
         else if (c === 2) { { const v = (r.zero("X509DataType/X509SubjectName", "CH"), r.string(65536, 7, "X509DataType/X509SubjectName")); const a = o.X509SubjectName; if (a === undefined) o.X509SubjectName = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509SubjectName items", "X509DataType#6"); } } r.zero("X509DataType/X509SubjectName", "EE"); s = 3; }
         else if (c === 3) { { const v = (r.zero("X509DataType/X509Certificate", "CH"), r.binary(65536, "X509DataType/X509Certificate")); const a = o.X509Certificate; if (a === undefined) o.X509Certificate = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509Certificate items", "X509DataType#6"); } } r.zero("X509DataType/X509Certificate", "EE"); s = 4; }
         else if (c === 4) { { const v = (r.zero("X509DataType/X509CRL", "CH"), r.binary(65536, "X509DataType/X509CRL")); const a = o.X509CRL; if (a === undefined) o.X509CRL = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509CRL items", "X509DataType#6"); } } r.zero("X509DataType/X509CRL", "EE"); s = 5; }
-        else if (c === 5) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#6"); }
+        else if (c === 5) { x_X509DataType(r, s, c); }
         else if (c === 6) { return o; }
-        else r.badEvent(c, 3, "X509DataType#6", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)|EE");
+        else x_X509DataType(r, s, c);
         break;
       }
       default: return r.fail("EXI_EVENT", "bad grammar state", "X509DataType");
     }
   }
+}
+function x_X509DataType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: if (c === 5) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#0"); return r.badEvent(c, 3, "X509DataType#0", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)");
+    case 1: if (c === 5) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#1"); return r.badEvent(c, 3, "X509DataType#1", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)|EE");
+    case 2: if (c === 5) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#2"); return r.badEvent(c, 3, "X509DataType#2", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)|EE");
+    case 3: if (c === 5) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#3"); return r.badEvent(c, 3, "X509DataType#3", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)|EE");
+    case 4: if (c === 5) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#4"); return r.badEvent(c, 3, "X509DataType#4", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)|EE");
+    case 5: if (c === 5) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#5"); return r.badEvent(c, 3, "X509DataType#5", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)|EE");
+    case 6: if (c === 5) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#6"); return r.badEvent(c, 3, "X509DataType#6", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)|EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "X509DataType");
 }
 
 function e_X509DataType(w: BitWriter, o: T.X509DataType): void {
@@ -1540,29 +1706,35 @@ const EXP_X509DataType: readonly string[] = ["SE(X509IssuerSerial)|SE(X509SKI)|S
 function d_X509IssuerSerialType(r: BitReader): T.X509IssuerSerialType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.X509IssuerName = (r.zero("X509IssuerSerialType/X509IssuerName", "CH"), r.string(65536, 8, "X509IssuerSerialType/X509IssuerName")); r.zero("X509IssuerSerialType/X509IssuerName", "EE"); s = 1; }
-        else r.badEvent(c, 1, "X509IssuerSerialType#0", "SE(X509IssuerName)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.X509SerialNumber = (r.zero("X509IssuerSerialType/X509SerialNumber", "CH"), r.bigIn(true, undefined, undefined, "X509IssuerSerialType/X509SerialNumber")); r.zero("X509IssuerSerialType/X509SerialNumber", "EE"); s = 2; }
-        else r.badEvent(c, 1, "X509IssuerSerialType#1", "SE(X509SerialNumber)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "X509IssuerSerialType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "X509IssuerSerialType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_X509IssuerSerialType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "X509IssuerSerialType/X509IssuerName");
+  const v0 = r.string(65536, 8, "X509IssuerSerialType/X509IssuerName");
+  const x2 = r.bits(2);
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "X509IssuerSerialType/X509IssuerName");
+  c = (x2 & 1);
+  o.X509IssuerName = v0;
+  s = 1;
+  if (!(c === 0)) x_X509IssuerSerialType(r, s, c);
+  const x4 = r.bits(1);
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "X509IssuerSerialType/X509SerialNumber");
+  const v3 = r.bigIn(true, undefined, undefined, "X509IssuerSerialType/X509SerialNumber");
+  const x5 = r.bits(2);
+  if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "X509IssuerSerialType/X509SerialNumber");
+  c = (x5 & 1);
+  o.X509SerialNumber = v3;
+  s = 2;
+  if (c === 0) return o;
+  return x_X509IssuerSerialType(r, s, c);
+}
+function x_X509IssuerSerialType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "X509IssuerSerialType#0", "SE(X509IssuerName)");
+    case 1: return r.badEvent(c, 1, "X509IssuerSerialType#1", "SE(X509SerialNumber)");
+    case 2: return r.badEvent(c, 1, "X509IssuerSerialType#2", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "X509IssuerSerialType");
 }
 
 function e_X509IssuerSerialType(w: BitWriter, o: T.X509IssuerSerialType): void {
@@ -1591,48 +1763,59 @@ function d_PGPDataType(r: BitReader): T.PGPDataType {
         const c = r.bits(2);
         if (c === 0) { o.PGPKeyID = (r.zero("PGPDataType/PGPKeyID", "CH"), r.binary(65536, "PGPDataType/PGPKeyID")); r.zero("PGPDataType/PGPKeyID", "EE"); s = 1; }
         else if (c === 1) { o.PGPKeyPacket = (r.zero("PGPDataType/PGPKeyPacket", "CH"), r.binary(65536, "PGPDataType/PGPKeyPacket")); r.zero("PGPDataType/PGPKeyPacket", "EE"); s = 2; }
-        else r.badEvent(c, 2, "PGPDataType#0", "SE(PGPKeyID)|SE(PGPKeyPacket)");
+        else x_PGPDataType(r, s, c);
         break;
       }
       case 1: {
         const c = r.bits(2);
         if (c === 0) { o.PGPKeyPacket = (r.zero("PGPDataType/PGPKeyPacket", "CH"), r.binary(65536, "PGPDataType/PGPKeyPacket")); r.zero("PGPDataType/PGPKeyPacket", "EE"); s = 3; }
-        else if (c === 1) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "PGPDataType#1"); }
+        else if (c === 1) { x_PGPDataType(r, s, c); }
         else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "PGPDataType#1", "SE(PGPKeyPacket)|SE(*)|EE");
+        else x_PGPDataType(r, s, c);
         break;
       }
       case 2: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "PGPDataType#2"); }
+        if (c === 0) { x_PGPDataType(r, s, c); }
         else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "PGPDataType#2", "SE(*)|EE");
+        else x_PGPDataType(r, s, c);
         break;
       }
       case 3: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "PGPDataType#3"); }
+        if (c === 0) { x_PGPDataType(r, s, c); }
         else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "PGPDataType#3", "SE(*)|EE");
+        else x_PGPDataType(r, s, c);
         break;
       }
       case 4: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "PGPDataType#4"); }
+        if (c === 0) { x_PGPDataType(r, s, c); }
         else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "PGPDataType#4", "SE(*)|EE");
+        else x_PGPDataType(r, s, c);
         break;
       }
       case 5: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "PGPDataType#5"); }
+        if (c === 0) { x_PGPDataType(r, s, c); }
         else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "PGPDataType#5", "SE(*)|EE");
+        else x_PGPDataType(r, s, c);
         break;
       }
       default: return r.fail("EXI_EVENT", "bad grammar state", "PGPDataType");
     }
   }
+}
+function x_PGPDataType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 2, "PGPDataType#0", "SE(PGPKeyID)|SE(PGPKeyPacket)");
+    case 1: if (c === 1) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "PGPDataType#1"); return r.badEvent(c, 2, "PGPDataType#1", "SE(PGPKeyPacket)|SE(*)|EE");
+    case 2: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "PGPDataType#2"); return r.badEvent(c, 2, "PGPDataType#2", "SE(*)|EE");
+    case 3: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "PGPDataType#3"); return r.badEvent(c, 2, "PGPDataType#3", "SE(*)|EE");
+    case 4: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "PGPDataType#4"); return r.badEvent(c, 2, "PGPDataType#4", "SE(*)|EE");
+    case 5: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "PGPDataType#5"); return r.badEvent(c, 2, "PGPDataType#5", "SE(*)|EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "PGPDataType");
 }
 
 function e_PGPDataType(w: BitWriter, o: T.PGPDataType): void {
@@ -1672,27 +1855,35 @@ function d_SPKIDataType(r: BitReader): T.SPKIDataType {
       case 0: {
         const c = r.bits(1);
         if (c === 0) { { const v = (r.zero("SPKIDataType/SPKISexp", "CH"), r.binary(65536, "SPKIDataType/SPKISexp")); const a = o.SPKISexp; if (a === undefined) o.SPKISexp = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SPKISexp items", "SPKIDataType#0"); } } r.zero("SPKIDataType/SPKISexp", "EE"); s = 1; }
-        else r.badEvent(c, 1, "SPKIDataType#0", "SE(SPKISexp)");
+        else x_SPKIDataType(r, s, c);
         break;
       }
       case 1: {
         const c = r.bits(2);
         if (c === 0) { { const v = (r.zero("SPKIDataType/SPKISexp", "CH"), r.binary(65536, "SPKIDataType/SPKISexp")); const a = o.SPKISexp; if (a === undefined) o.SPKISexp = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SPKISexp items", "SPKIDataType#1"); } } r.zero("SPKIDataType/SPKISexp", "EE"); s = 1; }
-        else if (c === 1) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "SPKIDataType#1"); }
+        else if (c === 1) { x_SPKIDataType(r, s, c); }
         else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "SPKIDataType#1", "SE(SPKISexp)|SE(*)|EE");
+        else x_SPKIDataType(r, s, c);
         break;
       }
       case 2: {
         const c = r.bits(2);
         if (c === 0) { { const v = (r.zero("SPKIDataType/SPKISexp", "CH"), r.binary(65536, "SPKIDataType/SPKISexp")); const a = o.SPKISexp; if (a === undefined) o.SPKISexp = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SPKISexp items", "SPKIDataType#2"); } } r.zero("SPKIDataType/SPKISexp", "EE"); s = 1; }
         else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "SPKIDataType#2", "SE(SPKISexp)|EE");
+        else x_SPKIDataType(r, s, c);
         break;
       }
       default: return r.fail("EXI_EVENT", "bad grammar state", "SPKIDataType");
     }
   }
+}
+function x_SPKIDataType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "SPKIDataType#0", "SE(SPKISexp)");
+    case 1: if (c === 1) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "SPKIDataType#1"); return r.badEvent(c, 2, "SPKIDataType#1", "SE(SPKISexp)|SE(*)|EE");
+    case 2: return r.badEvent(c, 2, "SPKIDataType#2", "SE(SPKISexp)|EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "SPKIDataType");
 }
 
 function e_SPKIDataType(w: BitWriter, o: T.SPKIDataType): void {
@@ -1727,50 +1918,60 @@ function d_ObjectType(r: BitReader): T.ObjectType {
         if (c === 0) { o.Encoding = r.string(65536, 9, "ObjectType@Encoding"); s = 1; }
         else if (c === 1) { o.Id = r.string(65536, 0, "ObjectType@Id"); s = 2; }
         else if (c === 2) { o.MimeType = r.string(65536, 10, "ObjectType@MimeType"); s = 3; }
-        else if (c === 3) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "ObjectType#0"); }
+        else if (c === 3) { x_ObjectType(r, s, c); }
         else if (c === 4) { return o; }
-        else if (c === 5) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "ObjectType#0"); }
-        else r.badEvent(c, 3, "ObjectType#0", "AT(Encoding)|AT(Id)|AT(MimeType)|SE(*)|EE|CH(untyped)");
+        else if (c === 5) { x_ObjectType(r, s, c); }
+        else x_ObjectType(r, s, c);
         break;
       }
       case 1: {
         const c = r.bits(3);
         if (c === 0) { o.Id = r.string(65536, 0, "ObjectType@Id"); s = 2; }
         else if (c === 1) { o.MimeType = r.string(65536, 10, "ObjectType@MimeType"); s = 3; }
-        else if (c === 2) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "ObjectType#1"); }
+        else if (c === 2) { x_ObjectType(r, s, c); }
         else if (c === 3) { return o; }
-        else if (c === 4) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "ObjectType#1"); }
-        else r.badEvent(c, 3, "ObjectType#1", "AT(Id)|AT(MimeType)|SE(*)|EE|CH(untyped)");
+        else if (c === 4) { x_ObjectType(r, s, c); }
+        else x_ObjectType(r, s, c);
         break;
       }
       case 2: {
         const c = r.bits(3);
         if (c === 0) { o.MimeType = r.string(65536, 10, "ObjectType@MimeType"); s = 3; }
-        else if (c === 1) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "ObjectType#2"); }
+        else if (c === 1) { x_ObjectType(r, s, c); }
         else if (c === 2) { return o; }
-        else if (c === 3) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "ObjectType#2"); }
-        else r.badEvent(c, 3, "ObjectType#2", "AT(MimeType)|SE(*)|EE|CH(untyped)");
+        else if (c === 3) { x_ObjectType(r, s, c); }
+        else x_ObjectType(r, s, c);
         break;
       }
       case 3: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "ObjectType#3"); }
+        if (c === 0) { x_ObjectType(r, s, c); }
         else if (c === 1) { return o; }
-        else if (c === 2) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "ObjectType#3"); }
-        else r.badEvent(c, 2, "ObjectType#3", "SE(*)|EE|CH(untyped)");
+        else if (c === 2) { x_ObjectType(r, s, c); }
+        else x_ObjectType(r, s, c);
         break;
       }
       case 4: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "ObjectType#4"); }
+        if (c === 0) { x_ObjectType(r, s, c); }
         else if (c === 1) { return o; }
-        else if (c === 2) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "ObjectType#4"); }
-        else r.badEvent(c, 2, "ObjectType#4", "SE(*)|EE|CH(untyped)");
+        else if (c === 2) { x_ObjectType(r, s, c); }
+        else x_ObjectType(r, s, c);
         break;
       }
       default: return r.fail("EXI_EVENT", "bad grammar state", "ObjectType");
     }
   }
+}
+function x_ObjectType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: if (c === 3) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "ObjectType#0"); if (c === 5) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "ObjectType#0"); return r.badEvent(c, 3, "ObjectType#0", "AT(Encoding)|AT(Id)|AT(MimeType)|SE(*)|EE|CH(untyped)");
+    case 1: if (c === 2) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "ObjectType#1"); if (c === 4) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "ObjectType#1"); return r.badEvent(c, 3, "ObjectType#1", "AT(Id)|AT(MimeType)|SE(*)|EE|CH(untyped)");
+    case 2: if (c === 1) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "ObjectType#2"); if (c === 3) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "ObjectType#2"); return r.badEvent(c, 3, "ObjectType#2", "AT(MimeType)|SE(*)|EE|CH(untyped)");
+    case 3: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "ObjectType#3"); if (c === 2) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "ObjectType#3"); return r.badEvent(c, 2, "ObjectType#3", "SE(*)|EE|CH(untyped)");
+    case 4: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "ObjectType#4"); if (c === 2) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "ObjectType#4"); return r.badEvent(c, 2, "ObjectType#4", "SE(*)|EE|CH(untyped)");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "ObjectType");
 }
 
 function e_ObjectType(w: BitWriter, o: T.ObjectType): void {
@@ -1814,31 +2015,67 @@ const EXP_ObjectType: readonly string[] = ["AT(Encoding)|AT(Id)|AT(MimeType)|SE(
 function d_ManifestType(r: BitReader): T.ManifestType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(2);
-        if (c === 0) { o.Id = r.string(65536, 0, "ManifestType@Id"); s = 1; }
-        else if (c === 1) { { const v = d_ReferenceType(r); const a = o.Reference; if (a === undefined) o.Reference = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType#0"); } } s = 2; }
-        else r.badEvent(c, 2, "ManifestType#0", "AT(Id)|SE(Reference)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { { const v = d_ReferenceType(r); const a = o.Reference; if (a === undefined) o.Reference = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType#1"); } } s = 2; }
-        else r.badEvent(c, 1, "ManifestType#1", "SE(Reference)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_ReferenceType(r); const a = o.Reference; if (a === undefined) o.Reference = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType#2"); } } s = 2; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "ManifestType#2", "SE(Reference)|EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ManifestType");
-    }
+  let c = r.bits(2);
+  if (c === 0) {
+    const v0 = r.string(65536, 0, "ManifestType@Id");
+    const x1 = r.bits(1);
+    c = x1;
+    o.Id = v0;
+    s = 1;
   }
+  for (;;) {
+    if (s === 0 && c === 1) {
+      const v2 = d_ReferenceType(r);
+      const x3 = r.bits(2);
+      c = x3;
+      const av2 = o.Reference;
+      if (av2 === undefined) o.Reference = [v2];
+      else {
+        av2.push(v2);
+        if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType/Reference");
+      }
+      s = 2;
+      continue;
+    }
+    if (s === 1 && c === 0) {
+      const v4 = d_ReferenceType(r);
+      const x5 = r.bits(2);
+      c = x5;
+      const av4 = o.Reference;
+      if (av4 === undefined) o.Reference = [v4];
+      else {
+        av4.push(v4);
+        if (av4.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType/Reference");
+      }
+      s = 2;
+      continue;
+    }
+    if (s === 2 && c === 0) {
+      const v6 = d_ReferenceType(r);
+      const x7 = r.bits(2);
+      c = x7;
+      const av6 = o.Reference;
+      if (av6 === undefined) o.Reference = [v6];
+      else {
+        av6.push(v6);
+        if (av6.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType/Reference");
+      }
+      s = 2;
+      continue;
+    }
+    break;
+  }
+  if (o.Reference === undefined) x_ManifestType(r, s, c);
+  if (c === 1) return o;
+  return x_ManifestType(r, s, c);
+}
+function x_ManifestType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 2, "ManifestType#0", "AT(Id)|SE(Reference)");
+    case 1: return r.badEvent(c, 1, "ManifestType#1", "SE(Reference)");
+    case 2: return r.badEvent(c, 2, "ManifestType#2", "SE(Reference)|EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "ManifestType");
 }
 
 function e_ManifestType(w: BitWriter, o: T.ManifestType): void {
@@ -1872,31 +2109,67 @@ const EXP_ManifestType: readonly string[] = ["AT(Id)|SE(Reference)","SE(Referenc
 function d_SignaturePropertiesType(r: BitReader): T.SignaturePropertiesType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(2);
-        if (c === 0) { o.Id = r.string(65536, 0, "SignaturePropertiesType@Id"); s = 1; }
-        else if (c === 1) { { const v = d_SignaturePropertyType(r); const a = o.SignatureProperty; if (a === undefined) o.SignatureProperty = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType#0"); } } s = 2; }
-        else r.badEvent(c, 2, "SignaturePropertiesType#0", "AT(Id)|SE(SignatureProperty)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { { const v = d_SignaturePropertyType(r); const a = o.SignatureProperty; if (a === undefined) o.SignatureProperty = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType#1"); } } s = 2; }
-        else r.badEvent(c, 1, "SignaturePropertiesType#1", "SE(SignatureProperty)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_SignaturePropertyType(r); const a = o.SignatureProperty; if (a === undefined) o.SignatureProperty = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType#2"); } } s = 2; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "SignaturePropertiesType#2", "SE(SignatureProperty)|EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "SignaturePropertiesType");
-    }
+  let c = r.bits(2);
+  if (c === 0) {
+    const v0 = r.string(65536, 0, "SignaturePropertiesType@Id");
+    const x1 = r.bits(1);
+    c = x1;
+    o.Id = v0;
+    s = 1;
   }
+  for (;;) {
+    if (s === 0 && c === 1) {
+      const v2 = d_SignaturePropertyType(r);
+      const x3 = r.bits(2);
+      c = x3;
+      const av2 = o.SignatureProperty;
+      if (av2 === undefined) o.SignatureProperty = [v2];
+      else {
+        av2.push(v2);
+        if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType/SignatureProperty");
+      }
+      s = 2;
+      continue;
+    }
+    if (s === 1 && c === 0) {
+      const v4 = d_SignaturePropertyType(r);
+      const x5 = r.bits(2);
+      c = x5;
+      const av4 = o.SignatureProperty;
+      if (av4 === undefined) o.SignatureProperty = [v4];
+      else {
+        av4.push(v4);
+        if (av4.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType/SignatureProperty");
+      }
+      s = 2;
+      continue;
+    }
+    if (s === 2 && c === 0) {
+      const v6 = d_SignaturePropertyType(r);
+      const x7 = r.bits(2);
+      c = x7;
+      const av6 = o.SignatureProperty;
+      if (av6 === undefined) o.SignatureProperty = [v6];
+      else {
+        av6.push(v6);
+        if (av6.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType/SignatureProperty");
+      }
+      s = 2;
+      continue;
+    }
+    break;
+  }
+  if (o.SignatureProperty === undefined) x_SignaturePropertiesType(r, s, c);
+  if (c === 1) return o;
+  return x_SignaturePropertiesType(r, s, c);
+}
+function x_SignaturePropertiesType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 2, "SignaturePropertiesType#0", "AT(Id)|SE(SignatureProperty)");
+    case 1: return r.badEvent(c, 1, "SignaturePropertiesType#1", "SE(SignatureProperty)");
+    case 2: return r.badEvent(c, 2, "SignaturePropertiesType#2", "SE(SignatureProperty)|EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "SignaturePropertiesType");
 }
 
 function e_SignaturePropertiesType(w: BitWriter, o: T.SignaturePropertiesType): void {
@@ -1936,33 +2209,42 @@ function d_SignaturePropertyType(r: BitReader): T.SignaturePropertyType {
         const c = r.bits(2);
         if (c === 0) { o.Id = r.string(65536, 0, "SignaturePropertyType@Id"); s = 1; }
         else if (c === 1) { o.Target = r.string(65536, 11, "SignaturePropertyType@Target"); s = 2; }
-        else r.badEvent(c, 2, "SignaturePropertyType#0", "AT(Id)|AT(Target)");
+        else x_SignaturePropertyType(r, s, c);
         break;
       }
       case 1: {
         const c = r.bits(1);
         if (c === 0) { o.Target = r.string(65536, 11, "SignaturePropertyType@Target"); s = 2; }
-        else r.badEvent(c, 1, "SignaturePropertyType#1", "AT(Target)");
+        else x_SignaturePropertyType(r, s, c);
         break;
       }
       case 2: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "SignaturePropertyType#2"); }
-        else if (c === 1) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "SignaturePropertyType#2"); }
-        else r.badEvent(c, 2, "SignaturePropertyType#2", "SE(*)|CH(untyped)");
+        if (c === 0) { x_SignaturePropertyType(r, s, c); }
+        else if (c === 1) { x_SignaturePropertyType(r, s, c); }
+        else x_SignaturePropertyType(r, s, c);
         break;
       }
       case 3: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "SignaturePropertyType#3"); }
+        if (c === 0) { x_SignaturePropertyType(r, s, c); }
         else if (c === 1) { return o; }
-        else if (c === 2) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "SignaturePropertyType#3"); }
-        else r.badEvent(c, 2, "SignaturePropertyType#3", "SE(*)|EE|CH(untyped)");
+        else if (c === 2) { x_SignaturePropertyType(r, s, c); }
+        else x_SignaturePropertyType(r, s, c);
         break;
       }
       default: return r.fail("EXI_EVENT", "bad grammar state", "SignaturePropertyType");
     }
   }
+}
+function x_SignaturePropertyType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 2, "SignaturePropertyType#0", "AT(Id)|AT(Target)");
+    case 1: return r.badEvent(c, 1, "SignaturePropertyType#1", "AT(Target)");
+    case 2: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "SignaturePropertyType#2"); if (c === 1) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "SignaturePropertyType#2"); return r.badEvent(c, 2, "SignaturePropertyType#2", "SE(*)|CH(untyped)");
+    case 3: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "SignaturePropertyType#3"); if (c === 2) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "SignaturePropertyType#3"); return r.badEvent(c, 2, "SignaturePropertyType#3", "SE(*)|EE|CH(untyped)");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "SignaturePropertyType");
 }
 
 function e_SignaturePropertyType(w: BitWriter, o: T.SignaturePropertyType): void {
@@ -1991,17 +2273,15 @@ const EXP_SignaturePropertyType: readonly string[] = ["AT(Id)|AT(Target)","AT(Ta
 function d_CLReqControlModeType(r: BitReader): T.CLReqControlModeType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "CLReqControlModeType#0", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "CLReqControlModeType");
-    }
+  let c = r.bits(1);
+  if (c === 0) return o;
+  return x_CLReqControlModeType(r, s, c);
+}
+function x_CLReqControlModeType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "CLReqControlModeType#0", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "CLReqControlModeType");
 }
 
 function e_CLReqControlModeType(w: BitWriter, o: T.CLReqControlModeType): void {
@@ -2014,17 +2294,15 @@ const EXP_CLReqControlModeType: readonly string[] = ["EE"];
 function d_CLResControlModeType(r: BitReader): T.CLResControlModeType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "CLResControlModeType#0", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "CLResControlModeType");
-    }
+  let c = r.bits(1);
+  if (c === 0) return o;
+  return x_CLResControlModeType(r, s, c);
+}
+function x_CLResControlModeType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "CLResControlModeType#0", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "CLResControlModeType");
 }
 
 function e_CLResControlModeType(w: BitWriter, o: T.CLResControlModeType): void {
@@ -2037,35 +2315,40 @@ const EXP_CLResControlModeType: readonly string[] = ["EE"];
 function d_ACDP_VehiclePositioningReqType(r: BitReader): T.ACDP_VehiclePositioningReqType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "ACDP_VehiclePositioningReqType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVMobilityStatus = (r.zero("ACDP_VehiclePositioningReqType/EVMobilityStatus", "CH"), r.bit() === 1); r.zero("ACDP_VehiclePositioningReqType/EVMobilityStatus", "EE"); s = 2; }
-        else r.badEvent(c, 1, "ACDP_VehiclePositioningReqType#1", "SE(EVMobilityStatus)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVPositioningSupport = (r.zero("ACDP_VehiclePositioningReqType/EVPositioningSupport", "CH"), r.bit() === 1); r.zero("ACDP_VehiclePositioningReqType/EVPositioningSupport", "EE"); s = 3; }
-        else r.badEvent(c, 1, "ACDP_VehiclePositioningReqType#2", "SE(EVPositioningSupport)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ACDP_VehiclePositioningReqType#3", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ACDP_VehiclePositioningReqType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_ACDP_VehiclePositioningReqType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (!(c === 0)) x_ACDP_VehiclePositioningReqType(r, s, c);
+  const x3 = r.bits(4);
+  if ((x3 & 10) !== 0) r.badBits(x3, 10, 4, "ACDP_VehiclePositioningReqType/EVMobilityStatus");
+  const y4 = ((x3 >>> 2) & 1);
+  const v2 = y4 === 1;
+  c = (x3 & 1);
+  o.EVMobilityStatus = v2;
+  s = 2;
+  if (!(c === 0)) x_ACDP_VehiclePositioningReqType(r, s, c);
+  const x6 = r.bits(4);
+  if ((x6 & 10) !== 0) r.badBits(x6, 10, 4, "ACDP_VehiclePositioningReqType/EVPositioningSupport");
+  const y7 = ((x6 >>> 2) & 1);
+  const v5 = y7 === 1;
+  c = (x6 & 1);
+  o.EVPositioningSupport = v5;
+  s = 3;
+  if (c === 0) return o;
+  return x_ACDP_VehiclePositioningReqType(r, s, c);
+}
+function x_ACDP_VehiclePositioningReqType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "ACDP_VehiclePositioningReqType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "ACDP_VehiclePositioningReqType#1", "SE(EVMobilityStatus)");
+    case 2: return r.badEvent(c, 1, "ACDP_VehiclePositioningReqType#2", "SE(EVPositioningSupport)");
+    case 3: return r.badEvent(c, 1, "ACDP_VehiclePositioningReqType#3", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "ACDP_VehiclePositioningReqType");
 }
 
 function e_ACDP_VehiclePositioningReqType(w: BitWriter, o: T.ACDP_VehiclePositioningReqType): void {
@@ -2089,23 +2372,22 @@ const EXP_ACDP_VehiclePositioningReqType: readonly string[] = ["SE(Header)","SE(
 function d_V2GRequestType(r: BitReader): T.V2GRequestType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "V2GRequestType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "V2GRequestType#1", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "V2GRequestType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_V2GRequestType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (c === 0) return o;
+  return x_V2GRequestType(r, s, c);
+}
+function x_V2GRequestType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "V2GRequestType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "V2GRequestType#1", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "V2GRequestType");
 }
 
 function e_V2GRequestType(w: BitWriter, o: T.V2GRequestType): void {
@@ -2123,23 +2405,22 @@ const EXP_V2GRequestType: readonly string[] = ["SE(Header)","EE"];
 function d_V2GMessageType(r: BitReader): T.V2GMessageType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "V2GMessageType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "V2GMessageType#1", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "V2GMessageType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_V2GMessageType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (c === 0) return o;
+  return x_V2GMessageType(r, s, c);
+}
+function x_V2GMessageType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "V2GMessageType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "V2GMessageType#1", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "V2GMessageType");
 }
 
 function e_V2GMessageType(w: BitWriter, o: T.V2GMessageType): void {
@@ -2157,36 +2438,43 @@ const EXP_V2GMessageType: readonly string[] = ["SE(Header)","EE"];
 function d_MessageHeaderType(r: BitReader): T.MessageHeaderType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.SessionID = (r.zero("MessageHeaderType/SessionID", "CH"), r.binary(8, "MessageHeaderType/SessionID")); r.zero("MessageHeaderType/SessionID", "EE"); s = 1; }
-        else r.badEvent(c, 1, "MessageHeaderType#0", "SE(SessionID)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.TimeStamp = (r.zero("MessageHeaderType/TimeStamp", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "MessageHeaderType/TimeStamp")); r.zero("MessageHeaderType/TimeStamp", "EE"); s = 2; }
-        else r.badEvent(c, 1, "MessageHeaderType#1", "SE(TimeStamp)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { o.Signature = d_SignatureType(r); s = 3; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "MessageHeaderType#2", "SE(Signature)|EE");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "MessageHeaderType#3", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "MessageHeaderType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_MessageHeaderType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "MessageHeaderType/SessionID");
+  const v0 = r.binary(8, "MessageHeaderType/SessionID");
+  const x2 = r.bits(2);
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "MessageHeaderType/SessionID");
+  c = (x2 & 1);
+  o.SessionID = v0;
+  s = 1;
+  if (!(c === 0)) x_MessageHeaderType(r, s, c);
+  const x4 = r.bits(1);
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "MessageHeaderType/TimeStamp");
+  const v3 = r.bigIn(false, 0n, 18446744073709551615n, "MessageHeaderType/TimeStamp");
+  const x5 = r.bits(3);
+  if ((x5 & 4) !== 0) r.badBits(x5, 4, 3, "MessageHeaderType/TimeStamp");
+  c = (x5 & 3);
+  o.TimeStamp = v3;
+  s = 2;
+  if (c === 0) {
+    const v6 = d_SignatureType(r);
+    const x7 = r.bits(1);
+    c = x7;
+    o.Signature = v6;
+    s = 3;
   }
+  if ((s === 2 && c === 1) || (s === 3 && c === 0)) return o;
+  return x_MessageHeaderType(r, s, c);
+}
+function x_MessageHeaderType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "MessageHeaderType#0", "SE(SessionID)");
+    case 1: return r.badEvent(c, 1, "MessageHeaderType#1", "SE(TimeStamp)");
+    case 2: return r.badEvent(c, 2, "MessageHeaderType#2", "SE(Signature)|EE");
+    case 3: return r.badEvent(c, 1, "MessageHeaderType#3", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "MessageHeaderType");
 }
 
 function e_MessageHeaderType(w: BitWriter, o: T.MessageHeaderType): void {
@@ -2220,71 +2508,100 @@ const EXP_MessageHeaderType: readonly string[] = ["SE(SessionID)","SE(TimeStamp)
 function d_ACDP_VehiclePositioningResType(r: BitReader): T.ACDP_VehiclePositioningResType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "ACDP_VehiclePositioningResType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.ResponseCode = (r.zero("ACDP_VehiclePositioningResType/ResponseCode", "CH"), E0[r.enumIndex(6, 40, "ACDP_VehiclePositioningResType/ResponseCode")]!); r.zero("ACDP_VehiclePositioningResType/ResponseCode", "EE"); s = 2; }
-        else r.badEvent(c, 1, "ACDP_VehiclePositioningResType#1", "SE(ResponseCode)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEProcessing = (r.zero("ACDP_VehiclePositioningResType/EVSEProcessing", "CH"), E1[r.enumIndex(2, 3, "ACDP_VehiclePositioningResType/EVSEProcessing")]!); r.zero("ACDP_VehiclePositioningResType/EVSEProcessing", "EE"); s = 3; }
-        else r.badEvent(c, 1, "ACDP_VehiclePositioningResType#2", "SE(EVSEProcessing)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEPositioningSupport = (r.zero("ACDP_VehiclePositioningResType/EVSEPositioningSupport", "CH"), r.bit() === 1); r.zero("ACDP_VehiclePositioningResType/EVSEPositioningSupport", "EE"); s = 4; }
-        else r.badEvent(c, 1, "ACDP_VehiclePositioningResType#3", "SE(EVSEPositioningSupport)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVRelativeXDeviation = (r.zero("ACDP_VehiclePositioningResType/EVRelativeXDeviation", "CH"), r.intIn(-32768, 32767, "ACDP_VehiclePositioningResType/EVRelativeXDeviation")); r.zero("ACDP_VehiclePositioningResType/EVRelativeXDeviation", "EE"); s = 5; }
-        else r.badEvent(c, 1, "ACDP_VehiclePositioningResType#4", "SE(EVRelativeXDeviation)");
-        break;
-      }
-      case 5: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVRelativeYDeviation = (r.zero("ACDP_VehiclePositioningResType/EVRelativeYDeviation", "CH"), r.intIn(-32768, 32767, "ACDP_VehiclePositioningResType/EVRelativeYDeviation")); r.zero("ACDP_VehiclePositioningResType/EVRelativeYDeviation", "EE"); s = 6; }
-        else r.badEvent(c, 1, "ACDP_VehiclePositioningResType#5", "SE(EVRelativeYDeviation)");
-        break;
-      }
-      case 6: {
-        const c = r.bits(1);
-        if (c === 0) { o.ContactWindowXc = (r.zero("ACDP_VehiclePositioningResType/ContactWindowXc", "CH"), r.intIn(-32768, 32767, "ACDP_VehiclePositioningResType/ContactWindowXc")); r.zero("ACDP_VehiclePositioningResType/ContactWindowXc", "EE"); s = 7; }
-        else r.badEvent(c, 1, "ACDP_VehiclePositioningResType#6", "SE(ContactWindowXc)");
-        break;
-      }
-      case 7: {
-        const c = r.bits(1);
-        if (c === 0) { o.ContactWindowYc = (r.zero("ACDP_VehiclePositioningResType/ContactWindowYc", "CH"), r.intIn(-32768, 32767, "ACDP_VehiclePositioningResType/ContactWindowYc")); r.zero("ACDP_VehiclePositioningResType/ContactWindowYc", "EE"); s = 8; }
-        else r.badEvent(c, 1, "ACDP_VehiclePositioningResType#7", "SE(ContactWindowYc)");
-        break;
-      }
-      case 8: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVInChargePosition = (r.zero("ACDP_VehiclePositioningResType/EVInChargePosition", "CH"), r.bit() === 1); r.zero("ACDP_VehiclePositioningResType/EVInChargePosition", "EE"); s = 9; }
-        else r.badEvent(c, 1, "ACDP_VehiclePositioningResType#8", "SE(EVInChargePosition)");
-        break;
-      }
-      case 9: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ACDP_VehiclePositioningResType#9", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ACDP_VehiclePositioningResType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_ACDP_VehiclePositioningResType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (!(c === 0)) x_ACDP_VehiclePositioningResType(r, s, c);
+  const x3 = r.bits(9);
+  if ((x3 & 258) !== 0) r.badBits(x3, 258, 9, "ACDP_VehiclePositioningResType/ResponseCode");
+  const y4 = ((x3 >>> 2) & 63);
+  if (y4 >= 40) r.enumErr(y4, 40, "ACDP_VehiclePositioningResType/ResponseCode", r.pos - 8);
+  const v2 = E0[y4]!;
+  c = (x3 & 1);
+  o.ResponseCode = v2;
+  s = 2;
+  if (!(c === 0)) x_ACDP_VehiclePositioningResType(r, s, c);
+  const x6 = r.bits(5);
+  if ((x6 & 18) !== 0) r.badBits(x6, 18, 5, "ACDP_VehiclePositioningResType/EVSEProcessing");
+  const y7 = ((x6 >>> 2) & 3);
+  if (y7 >= 3) r.enumErr(y7, 3, "ACDP_VehiclePositioningResType/EVSEProcessing", r.pos - 4);
+  const v5 = E1[y7]!;
+  c = (x6 & 1);
+  o.EVSEProcessing = v5;
+  s = 3;
+  if (!(c === 0)) x_ACDP_VehiclePositioningResType(r, s, c);
+  const x9 = r.bits(4);
+  if ((x9 & 10) !== 0) r.badBits(x9, 10, 4, "ACDP_VehiclePositioningResType/EVSEPositioningSupport");
+  const y10 = ((x9 >>> 2) & 1);
+  const v8 = y10 === 1;
+  c = (x9 & 1);
+  o.EVSEPositioningSupport = v8;
+  s = 4;
+  if (!(c === 0)) x_ACDP_VehiclePositioningResType(r, s, c);
+  const x12 = r.bits(1);
+  if ((x12 & 1) !== 0) r.badBits(x12, 1, 1, "ACDP_VehiclePositioningResType/EVRelativeXDeviation");
+  const v11 = r.intIn(-32768, 32767, "ACDP_VehiclePositioningResType/EVRelativeXDeviation");
+  const x13 = r.bits(2);
+  if ((x13 & 2) !== 0) r.badBits(x13, 2, 2, "ACDP_VehiclePositioningResType/EVRelativeXDeviation");
+  c = (x13 & 1);
+  o.EVRelativeXDeviation = v11;
+  s = 5;
+  if (!(c === 0)) x_ACDP_VehiclePositioningResType(r, s, c);
+  const x15 = r.bits(1);
+  if ((x15 & 1) !== 0) r.badBits(x15, 1, 1, "ACDP_VehiclePositioningResType/EVRelativeYDeviation");
+  const v14 = r.intIn(-32768, 32767, "ACDP_VehiclePositioningResType/EVRelativeYDeviation");
+  const x16 = r.bits(2);
+  if ((x16 & 2) !== 0) r.badBits(x16, 2, 2, "ACDP_VehiclePositioningResType/EVRelativeYDeviation");
+  c = (x16 & 1);
+  o.EVRelativeYDeviation = v14;
+  s = 6;
+  if (!(c === 0)) x_ACDP_VehiclePositioningResType(r, s, c);
+  const x18 = r.bits(1);
+  if ((x18 & 1) !== 0) r.badBits(x18, 1, 1, "ACDP_VehiclePositioningResType/ContactWindowXc");
+  const v17 = r.intIn(-32768, 32767, "ACDP_VehiclePositioningResType/ContactWindowXc");
+  const x19 = r.bits(2);
+  if ((x19 & 2) !== 0) r.badBits(x19, 2, 2, "ACDP_VehiclePositioningResType/ContactWindowXc");
+  c = (x19 & 1);
+  o.ContactWindowXc = v17;
+  s = 7;
+  if (!(c === 0)) x_ACDP_VehiclePositioningResType(r, s, c);
+  const x21 = r.bits(1);
+  if ((x21 & 1) !== 0) r.badBits(x21, 1, 1, "ACDP_VehiclePositioningResType/ContactWindowYc");
+  const v20 = r.intIn(-32768, 32767, "ACDP_VehiclePositioningResType/ContactWindowYc");
+  const x22 = r.bits(2);
+  if ((x22 & 2) !== 0) r.badBits(x22, 2, 2, "ACDP_VehiclePositioningResType/ContactWindowYc");
+  c = (x22 & 1);
+  o.ContactWindowYc = v20;
+  s = 8;
+  if (!(c === 0)) x_ACDP_VehiclePositioningResType(r, s, c);
+  const x24 = r.bits(4);
+  if ((x24 & 10) !== 0) r.badBits(x24, 10, 4, "ACDP_VehiclePositioningResType/EVInChargePosition");
+  const y25 = ((x24 >>> 2) & 1);
+  const v23 = y25 === 1;
+  c = (x24 & 1);
+  o.EVInChargePosition = v23;
+  s = 9;
+  if (c === 0) return o;
+  return x_ACDP_VehiclePositioningResType(r, s, c);
+}
+function x_ACDP_VehiclePositioningResType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "ACDP_VehiclePositioningResType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "ACDP_VehiclePositioningResType#1", "SE(ResponseCode)");
+    case 2: return r.badEvent(c, 1, "ACDP_VehiclePositioningResType#2", "SE(EVSEProcessing)");
+    case 3: return r.badEvent(c, 1, "ACDP_VehiclePositioningResType#3", "SE(EVSEPositioningSupport)");
+    case 4: return r.badEvent(c, 1, "ACDP_VehiclePositioningResType#4", "SE(EVRelativeXDeviation)");
+    case 5: return r.badEvent(c, 1, "ACDP_VehiclePositioningResType#5", "SE(EVRelativeYDeviation)");
+    case 6: return r.badEvent(c, 1, "ACDP_VehiclePositioningResType#6", "SE(ContactWindowXc)");
+    case 7: return r.badEvent(c, 1, "ACDP_VehiclePositioningResType#7", "SE(ContactWindowYc)");
+    case 8: return r.badEvent(c, 1, "ACDP_VehiclePositioningResType#8", "SE(EVInChargePosition)");
+    case 9: return r.badEvent(c, 1, "ACDP_VehiclePositioningResType#9", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "ACDP_VehiclePositioningResType");
 }
 
 function e_ACDP_VehiclePositioningResType(w: BitWriter, o: T.ACDP_VehiclePositioningResType): void {
@@ -2334,29 +2651,32 @@ const EXP_ACDP_VehiclePositioningResType: readonly string[] = ["SE(Header)","SE(
 function d_V2GResponseType(r: BitReader): T.V2GResponseType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "V2GResponseType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.ResponseCode = (r.zero("V2GResponseType/ResponseCode", "CH"), E0[r.enumIndex(6, 40, "V2GResponseType/ResponseCode")]!); r.zero("V2GResponseType/ResponseCode", "EE"); s = 2; }
-        else r.badEvent(c, 1, "V2GResponseType#1", "SE(ResponseCode)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "V2GResponseType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "V2GResponseType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_V2GResponseType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (!(c === 0)) x_V2GResponseType(r, s, c);
+  const x3 = r.bits(9);
+  if ((x3 & 258) !== 0) r.badBits(x3, 258, 9, "V2GResponseType/ResponseCode");
+  const y4 = ((x3 >>> 2) & 63);
+  if (y4 >= 40) r.enumErr(y4, 40, "V2GResponseType/ResponseCode", r.pos - 8);
+  const v2 = E0[y4]!;
+  c = (x3 & 1);
+  o.ResponseCode = v2;
+  s = 2;
+  if (c === 0) return o;
+  return x_V2GResponseType(r, s, c);
+}
+function x_V2GResponseType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "V2GResponseType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "V2GResponseType#1", "SE(ResponseCode)");
+    case 2: return r.badEvent(c, 1, "V2GResponseType#2", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "V2GResponseType");
 }
 
 function e_V2GResponseType(w: BitWriter, o: T.V2GResponseType): void {
@@ -2377,29 +2697,31 @@ const EXP_V2GResponseType: readonly string[] = ["SE(Header)","SE(ResponseCode)",
 function d_ACDP_ConnectReqType(r: BitReader): T.ACDP_ConnectReqType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "ACDP_ConnectReqType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVElectricalChargingDeviceStatus = (r.zero("ACDP_ConnectReqType/EVElectricalChargingDeviceStatus", "CH"), E2[r.enumIndex(2, 4, "ACDP_ConnectReqType/EVElectricalChargingDeviceStatus")]!); r.zero("ACDP_ConnectReqType/EVElectricalChargingDeviceStatus", "EE"); s = 2; }
-        else r.badEvent(c, 1, "ACDP_ConnectReqType#1", "SE(EVElectricalChargingDeviceStatus)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ACDP_ConnectReqType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ACDP_ConnectReqType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_ACDP_ConnectReqType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (!(c === 0)) x_ACDP_ConnectReqType(r, s, c);
+  const x3 = r.bits(5);
+  if ((x3 & 18) !== 0) r.badBits(x3, 18, 5, "ACDP_ConnectReqType/EVElectricalChargingDeviceStatus");
+  const y4 = ((x3 >>> 2) & 3);
+  const v2 = E2[y4]!;
+  c = (x3 & 1);
+  o.EVElectricalChargingDeviceStatus = v2;
+  s = 2;
+  if (c === 0) return o;
+  return x_ACDP_ConnectReqType(r, s, c);
+}
+function x_ACDP_ConnectReqType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "ACDP_ConnectReqType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "ACDP_ConnectReqType#1", "SE(EVElectricalChargingDeviceStatus)");
+    case 2: return r.badEvent(c, 1, "ACDP_ConnectReqType#2", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "ACDP_ConnectReqType");
 }
 
 function e_ACDP_ConnectReqType(w: BitWriter, o: T.ACDP_ConnectReqType): void {
@@ -2420,47 +2742,61 @@ const EXP_ACDP_ConnectReqType: readonly string[] = ["SE(Header)","SE(EVElectrica
 function d_ACDP_ConnectResType(r: BitReader): T.ACDP_ConnectResType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "ACDP_ConnectResType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.ResponseCode = (r.zero("ACDP_ConnectResType/ResponseCode", "CH"), E0[r.enumIndex(6, 40, "ACDP_ConnectResType/ResponseCode")]!); r.zero("ACDP_ConnectResType/ResponseCode", "EE"); s = 2; }
-        else r.badEvent(c, 1, "ACDP_ConnectResType#1", "SE(ResponseCode)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEProcessing = (r.zero("ACDP_ConnectResType/EVSEProcessing", "CH"), E1[r.enumIndex(2, 3, "ACDP_ConnectResType/EVSEProcessing")]!); r.zero("ACDP_ConnectResType/EVSEProcessing", "EE"); s = 3; }
-        else r.badEvent(c, 1, "ACDP_ConnectResType#2", "SE(EVSEProcessing)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEElectricalChargingDeviceStatus = (r.zero("ACDP_ConnectResType/EVSEElectricalChargingDeviceStatus", "CH"), E2[r.enumIndex(2, 4, "ACDP_ConnectResType/EVSEElectricalChargingDeviceStatus")]!); r.zero("ACDP_ConnectResType/EVSEElectricalChargingDeviceStatus", "EE"); s = 4; }
-        else r.badEvent(c, 1, "ACDP_ConnectResType#3", "SE(EVSEElectricalChargingDeviceStatus)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEMechanicalChargingDeviceStatus = (r.zero("ACDP_ConnectResType/EVSEMechanicalChargingDeviceStatus", "CH"), E3[r.enumIndex(2, 3, "ACDP_ConnectResType/EVSEMechanicalChargingDeviceStatus")]!); r.zero("ACDP_ConnectResType/EVSEMechanicalChargingDeviceStatus", "EE"); s = 5; }
-        else r.badEvent(c, 1, "ACDP_ConnectResType#4", "SE(EVSEMechanicalChargingDeviceStatus)");
-        break;
-      }
-      case 5: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ACDP_ConnectResType#5", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ACDP_ConnectResType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_ACDP_ConnectResType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (!(c === 0)) x_ACDP_ConnectResType(r, s, c);
+  const x3 = r.bits(9);
+  if ((x3 & 258) !== 0) r.badBits(x3, 258, 9, "ACDP_ConnectResType/ResponseCode");
+  const y4 = ((x3 >>> 2) & 63);
+  if (y4 >= 40) r.enumErr(y4, 40, "ACDP_ConnectResType/ResponseCode", r.pos - 8);
+  const v2 = E0[y4]!;
+  c = (x3 & 1);
+  o.ResponseCode = v2;
+  s = 2;
+  if (!(c === 0)) x_ACDP_ConnectResType(r, s, c);
+  const x6 = r.bits(5);
+  if ((x6 & 18) !== 0) r.badBits(x6, 18, 5, "ACDP_ConnectResType/EVSEProcessing");
+  const y7 = ((x6 >>> 2) & 3);
+  if (y7 >= 3) r.enumErr(y7, 3, "ACDP_ConnectResType/EVSEProcessing", r.pos - 4);
+  const v5 = E1[y7]!;
+  c = (x6 & 1);
+  o.EVSEProcessing = v5;
+  s = 3;
+  if (!(c === 0)) x_ACDP_ConnectResType(r, s, c);
+  const x9 = r.bits(5);
+  if ((x9 & 18) !== 0) r.badBits(x9, 18, 5, "ACDP_ConnectResType/EVSEElectricalChargingDeviceStatus");
+  const y10 = ((x9 >>> 2) & 3);
+  const v8 = E2[y10]!;
+  c = (x9 & 1);
+  o.EVSEElectricalChargingDeviceStatus = v8;
+  s = 4;
+  if (!(c === 0)) x_ACDP_ConnectResType(r, s, c);
+  const x12 = r.bits(5);
+  if ((x12 & 18) !== 0) r.badBits(x12, 18, 5, "ACDP_ConnectResType/EVSEMechanicalChargingDeviceStatus");
+  const y13 = ((x12 >>> 2) & 3);
+  if (y13 >= 3) r.enumErr(y13, 3, "ACDP_ConnectResType/EVSEMechanicalChargingDeviceStatus", r.pos - 4);
+  const v11 = E3[y13]!;
+  c = (x12 & 1);
+  o.EVSEMechanicalChargingDeviceStatus = v11;
+  s = 5;
+  if (c === 0) return o;
+  return x_ACDP_ConnectResType(r, s, c);
+}
+function x_ACDP_ConnectResType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "ACDP_ConnectResType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "ACDP_ConnectResType#1", "SE(ResponseCode)");
+    case 2: return r.badEvent(c, 1, "ACDP_ConnectResType#2", "SE(EVSEProcessing)");
+    case 3: return r.badEvent(c, 1, "ACDP_ConnectResType#3", "SE(EVSEElectricalChargingDeviceStatus)");
+    case 4: return r.badEvent(c, 1, "ACDP_ConnectResType#4", "SE(EVSEMechanicalChargingDeviceStatus)");
+    case 5: return r.badEvent(c, 1, "ACDP_ConnectResType#5", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "ACDP_ConnectResType");
 }
 
 function e_ACDP_ConnectResType(w: BitWriter, o: T.ACDP_ConnectResType): void {
@@ -2491,29 +2827,29 @@ const EXP_ACDP_ConnectResType: readonly string[] = ["SE(Header)","SE(ResponseCod
 function d_ACDP_SystemStatusReqType(r: BitReader): T.ACDP_SystemStatusReqType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "ACDP_SystemStatusReqType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVTechnicalStatus = d_EVTechnicalStatusType(r); s = 2; }
-        else r.badEvent(c, 1, "ACDP_SystemStatusReqType#1", "SE(EVTechnicalStatus)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ACDP_SystemStatusReqType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ACDP_SystemStatusReqType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_ACDP_SystemStatusReqType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (!(c === 0)) x_ACDP_SystemStatusReqType(r, s, c);
+  const v2 = d_EVTechnicalStatusType(r);
+  const x3 = r.bits(1);
+  c = x3;
+  o.EVTechnicalStatus = v2;
+  s = 2;
+  if (c === 0) return o;
+  return x_ACDP_SystemStatusReqType(r, s, c);
+}
+function x_ACDP_SystemStatusReqType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "ACDP_SystemStatusReqType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "ACDP_SystemStatusReqType#1", "SE(EVTechnicalStatus)");
+    case 2: return r.badEvent(c, 1, "ACDP_SystemStatusReqType#2", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "ACDP_SystemStatusReqType");
 }
 
 function e_ACDP_SystemStatusReqType(w: BitWriter, o: T.ACDP_SystemStatusReqType): void {
@@ -2536,86 +2872,94 @@ const EXP_ACDP_SystemStatusReqType: readonly string[] = ["SE(Header)","SE(EVTech
 function d_EVTechnicalStatusType(r: BitReader): T.EVTechnicalStatusType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVReadyToCharge = (r.zero("EVTechnicalStatusType/EVReadyToCharge", "CH"), r.bit() === 1); r.zero("EVTechnicalStatusType/EVReadyToCharge", "EE"); s = 1; }
-        else r.badEvent(c, 1, "EVTechnicalStatusType#0", "SE(EVReadyToCharge)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVImmobilizationRequest = (r.zero("EVTechnicalStatusType/EVImmobilizationRequest", "CH"), r.bit() === 1); r.zero("EVTechnicalStatusType/EVImmobilizationRequest", "EE"); s = 2; }
-        else r.badEvent(c, 1, "EVTechnicalStatusType#1", "SE(EVImmobilizationRequest)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(3);
-        if (c === 0) { o.EVImmobilized = (r.zero("EVTechnicalStatusType/EVImmobilized", "CH"), r.bit() === 1); r.zero("EVTechnicalStatusType/EVImmobilized", "EE"); s = 3; }
-        else if (c === 1) { o.EVWLANStrength = d_RationalNumberType(r); s = 4; }
-        else if (c === 2) { o.EVCPStatus = (r.zero("EVTechnicalStatusType/EVCPStatus", "CH"), E4[r.enumIndex(3, 5, "EVTechnicalStatusType/EVCPStatus")]!); r.zero("EVTechnicalStatusType/EVCPStatus", "EE"); s = 5; }
-        else if (c === 3) { o.EVSOC = (r.zero("EVTechnicalStatusType/EVSOC", "CH"), r.ranged(7, 0, 100, "EVTechnicalStatusType/EVSOC")); r.zero("EVTechnicalStatusType/EVSOC", "EE"); s = 6; }
-        else if (c === 4) { o.EVErrorCode = (r.zero("EVTechnicalStatusType/EVErrorCode", "CH"), E5[r.enumIndex(4, 10, "EVTechnicalStatusType/EVErrorCode")]!); r.zero("EVTechnicalStatusType/EVErrorCode", "EE"); s = 7; }
-        else if (c === 5) { o.EVTimeout = (r.zero("EVTechnicalStatusType/EVTimeout", "CH"), r.bit() === 1); r.zero("EVTechnicalStatusType/EVTimeout", "EE"); s = 8; }
-        else if (c === 6) { return o; }
-        else r.badEvent(c, 3, "EVTechnicalStatusType#2", "SE(EVImmobilized)|SE(EVWLANStrength)|SE(EVCPStatus)|SE(EVSOC)|SE(EVErrorCode)|SE(EVTimeout)|EE");
-        break;
-      }
-      case 3: {
-        const c = r.bits(3);
-        if (c === 0) { o.EVWLANStrength = d_RationalNumberType(r); s = 4; }
-        else if (c === 1) { o.EVCPStatus = (r.zero("EVTechnicalStatusType/EVCPStatus", "CH"), E4[r.enumIndex(3, 5, "EVTechnicalStatusType/EVCPStatus")]!); r.zero("EVTechnicalStatusType/EVCPStatus", "EE"); s = 5; }
-        else if (c === 2) { o.EVSOC = (r.zero("EVTechnicalStatusType/EVSOC", "CH"), r.ranged(7, 0, 100, "EVTechnicalStatusType/EVSOC")); r.zero("EVTechnicalStatusType/EVSOC", "EE"); s = 6; }
-        else if (c === 3) { o.EVErrorCode = (r.zero("EVTechnicalStatusType/EVErrorCode", "CH"), E5[r.enumIndex(4, 10, "EVTechnicalStatusType/EVErrorCode")]!); r.zero("EVTechnicalStatusType/EVErrorCode", "EE"); s = 7; }
-        else if (c === 4) { o.EVTimeout = (r.zero("EVTechnicalStatusType/EVTimeout", "CH"), r.bit() === 1); r.zero("EVTechnicalStatusType/EVTimeout", "EE"); s = 8; }
-        else if (c === 5) { return o; }
-        else r.badEvent(c, 3, "EVTechnicalStatusType#3", "SE(EVWLANStrength)|SE(EVCPStatus)|SE(EVSOC)|SE(EVErrorCode)|SE(EVTimeout)|EE");
-        break;
-      }
-      case 4: {
-        const c = r.bits(3);
-        if (c === 0) { o.EVCPStatus = (r.zero("EVTechnicalStatusType/EVCPStatus", "CH"), E4[r.enumIndex(3, 5, "EVTechnicalStatusType/EVCPStatus")]!); r.zero("EVTechnicalStatusType/EVCPStatus", "EE"); s = 5; }
-        else if (c === 1) { o.EVSOC = (r.zero("EVTechnicalStatusType/EVSOC", "CH"), r.ranged(7, 0, 100, "EVTechnicalStatusType/EVSOC")); r.zero("EVTechnicalStatusType/EVSOC", "EE"); s = 6; }
-        else if (c === 2) { o.EVErrorCode = (r.zero("EVTechnicalStatusType/EVErrorCode", "CH"), E5[r.enumIndex(4, 10, "EVTechnicalStatusType/EVErrorCode")]!); r.zero("EVTechnicalStatusType/EVErrorCode", "EE"); s = 7; }
-        else if (c === 3) { o.EVTimeout = (r.zero("EVTechnicalStatusType/EVTimeout", "CH"), r.bit() === 1); r.zero("EVTechnicalStatusType/EVTimeout", "EE"); s = 8; }
-        else if (c === 4) { return o; }
-        else r.badEvent(c, 3, "EVTechnicalStatusType#4", "SE(EVCPStatus)|SE(EVSOC)|SE(EVErrorCode)|SE(EVTimeout)|EE");
-        break;
-      }
-      case 5: {
-        const c = r.bits(3);
-        if (c === 0) { o.EVSOC = (r.zero("EVTechnicalStatusType/EVSOC", "CH"), r.ranged(7, 0, 100, "EVTechnicalStatusType/EVSOC")); r.zero("EVTechnicalStatusType/EVSOC", "EE"); s = 6; }
-        else if (c === 1) { o.EVErrorCode = (r.zero("EVTechnicalStatusType/EVErrorCode", "CH"), E5[r.enumIndex(4, 10, "EVTechnicalStatusType/EVErrorCode")]!); r.zero("EVTechnicalStatusType/EVErrorCode", "EE"); s = 7; }
-        else if (c === 2) { o.EVTimeout = (r.zero("EVTechnicalStatusType/EVTimeout", "CH"), r.bit() === 1); r.zero("EVTechnicalStatusType/EVTimeout", "EE"); s = 8; }
-        else if (c === 3) { return o; }
-        else r.badEvent(c, 3, "EVTechnicalStatusType#5", "SE(EVSOC)|SE(EVErrorCode)|SE(EVTimeout)|EE");
-        break;
-      }
-      case 6: {
-        const c = r.bits(2);
-        if (c === 0) { o.EVErrorCode = (r.zero("EVTechnicalStatusType/EVErrorCode", "CH"), E5[r.enumIndex(4, 10, "EVTechnicalStatusType/EVErrorCode")]!); r.zero("EVTechnicalStatusType/EVErrorCode", "EE"); s = 7; }
-        else if (c === 1) { o.EVTimeout = (r.zero("EVTechnicalStatusType/EVTimeout", "CH"), r.bit() === 1); r.zero("EVTechnicalStatusType/EVTimeout", "EE"); s = 8; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "EVTechnicalStatusType#6", "SE(EVErrorCode)|SE(EVTimeout)|EE");
-        break;
-      }
-      case 7: {
-        const c = r.bits(2);
-        if (c === 0) { o.EVTimeout = (r.zero("EVTechnicalStatusType/EVTimeout", "CH"), r.bit() === 1); r.zero("EVTechnicalStatusType/EVTimeout", "EE"); s = 8; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "EVTechnicalStatusType#7", "SE(EVTimeout)|EE");
-        break;
-      }
-      case 8: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "EVTechnicalStatusType#8", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "EVTechnicalStatusType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_EVTechnicalStatusType(r, s, c);
+  const x1 = r.bits(4);
+  if ((x1 & 10) !== 0) r.badBits(x1, 10, 4, "EVTechnicalStatusType/EVReadyToCharge");
+  const y2 = ((x1 >>> 2) & 1);
+  const v0 = y2 === 1;
+  c = (x1 & 1);
+  o.EVReadyToCharge = v0;
+  s = 1;
+  if (!(c === 0)) x_EVTechnicalStatusType(r, s, c);
+  const x4 = r.bits(6);
+  if ((x4 & 40) !== 0) r.badBits(x4, 40, 6, "EVTechnicalStatusType/EVImmobilizationRequest");
+  const y5 = ((x4 >>> 4) & 1);
+  const v3 = y5 === 1;
+  c = (x4 & 7);
+  o.EVImmobilizationRequest = v3;
+  s = 2;
+  if (c === 0) {
+    const x7 = r.bits(6);
+    if ((x7 & 40) !== 0) r.badBits(x7, 40, 6, "EVTechnicalStatusType/EVImmobilized");
+    const y8 = ((x7 >>> 4) & 1);
+    const v6 = y8 === 1;
+    c = (x7 & 7);
+    o.EVImmobilized = v6;
+    s = 3;
   }
+  if ((s === 2 && c === 1) || (s === 3 && c === 0)) {
+    const v9 = d_RationalNumberType(r);
+    const x10 = r.bits(3);
+    c = x10;
+    o.EVWLANStrength = v9;
+    s = 4;
+  }
+  if ((s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0)) {
+    const x12 = r.bits(8);
+    if ((x12 & 136) !== 0) r.badBits(x12, 136, 8, "EVTechnicalStatusType/EVCPStatus");
+    const y13 = ((x12 >>> 4) & 7);
+    if (y13 >= 5) r.enumErr(y13, 5, "EVTechnicalStatusType/EVCPStatus", r.pos - 7);
+    const v11 = E4[y13]!;
+    c = (x12 & 7);
+    o.EVCPStatus = v11;
+    s = 5;
+  }
+  if ((s === 2 && c === 3) || (s === 3 && c === 2) || (s === 4 && c === 1) || (s === 5 && c === 0)) {
+    const x15 = r.bits(11);
+    if ((x15 & 1028) !== 0) r.badBits(x15, 1028, 11, "EVTechnicalStatusType/EVSOC");
+    const y16 = ((x15 >>> 3) & 127);
+    if (y16 > 100) r.rangeErr(y16 + 0, 100, "EVTechnicalStatusType/EVSOC", r.pos - 10);
+    const v14 = y16;
+    c = (x15 & 3);
+    o.EVSOC = v14;
+    s = 6;
+  }
+  if ((s === 2 && c === 4) || (s === 3 && c === 3) || (s === 4 && c === 2) || (s === 5 && c === 1) || (s === 6 && c === 0)) {
+    const x18 = r.bits(8);
+    if ((x18 & 132) !== 0) r.badBits(x18, 132, 8, "EVTechnicalStatusType/EVErrorCode");
+    const y19 = ((x18 >>> 3) & 15);
+    if (y19 >= 10) r.enumErr(y19, 10, "EVTechnicalStatusType/EVErrorCode", r.pos - 7);
+    const v17 = E5[y19]!;
+    c = (x18 & 3);
+    o.EVErrorCode = v17;
+    s = 7;
+  }
+  if ((s === 2 && c === 5) || (s === 3 && c === 4) || (s === 4 && c === 3) || (s === 5 && c === 2) || (s === 6 && c === 1) || (s === 7 && c === 0)) {
+    const x21 = r.bits(4);
+    if ((x21 & 10) !== 0) r.badBits(x21, 10, 4, "EVTechnicalStatusType/EVTimeout");
+    const y22 = ((x21 >>> 2) & 1);
+    const v20 = y22 === 1;
+    c = (x21 & 1);
+    o.EVTimeout = v20;
+    s = 8;
+  }
+  if ((s === 2 && c === 6) || (s === 3 && c === 5) || (s === 4 && c === 4) || (s === 5 && c === 3) || (s === 6 && c === 2) || (s === 7 && c === 1) || (s === 8 && c === 0)) return o;
+  return x_EVTechnicalStatusType(r, s, c);
+}
+function x_EVTechnicalStatusType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "EVTechnicalStatusType#0", "SE(EVReadyToCharge)");
+    case 1: return r.badEvent(c, 1, "EVTechnicalStatusType#1", "SE(EVImmobilizationRequest)");
+    case 2: return r.badEvent(c, 3, "EVTechnicalStatusType#2", "SE(EVImmobilized)|SE(EVWLANStrength)|SE(EVCPStatus)|SE(EVSOC)|SE(EVErrorCode)|SE(EVTimeout)|EE");
+    case 3: return r.badEvent(c, 3, "EVTechnicalStatusType#3", "SE(EVWLANStrength)|SE(EVCPStatus)|SE(EVSOC)|SE(EVErrorCode)|SE(EVTimeout)|EE");
+    case 4: return r.badEvent(c, 3, "EVTechnicalStatusType#4", "SE(EVCPStatus)|SE(EVSOC)|SE(EVErrorCode)|SE(EVTimeout)|EE");
+    case 5: return r.badEvent(c, 3, "EVTechnicalStatusType#5", "SE(EVSOC)|SE(EVErrorCode)|SE(EVTimeout)|EE");
+    case 6: return r.badEvent(c, 2, "EVTechnicalStatusType#6", "SE(EVErrorCode)|SE(EVTimeout)|EE");
+    case 7: return r.badEvent(c, 2, "EVTechnicalStatusType#7", "SE(EVTimeout)|EE");
+    case 8: return r.badEvent(c, 1, "EVTechnicalStatusType#8", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "EVTechnicalStatusType");
 }
 
 function e_EVTechnicalStatusType(w: BitWriter, o: T.EVTechnicalStatusType): void {
@@ -2704,29 +3048,34 @@ const EXP_EVTechnicalStatusType: readonly string[] = ["SE(EVReadyToCharge)","SE(
 function d_RationalNumberType(r: BitReader): T.RationalNumberType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Exponent = (r.zero("RationalNumberType/Exponent", "CH"), r.ranged(8, -128, 127, "RationalNumberType/Exponent")); r.zero("RationalNumberType/Exponent", "EE"); s = 1; }
-        else r.badEvent(c, 1, "RationalNumberType#0", "SE(Exponent)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.Value = (r.zero("RationalNumberType/Value", "CH"), r.intIn(-32768, 32767, "RationalNumberType/Value")); r.zero("RationalNumberType/Value", "EE"); s = 2; }
-        else r.badEvent(c, 1, "RationalNumberType#1", "SE(Value)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "RationalNumberType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "RationalNumberType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_RationalNumberType(r, s, c);
+  const x1 = r.bits(11);
+  if ((x1 & 1026) !== 0) r.badBits(x1, 1026, 11, "RationalNumberType/Exponent");
+  const y2 = ((x1 >>> 2) & 255);
+  const v0 = y2 - 128;
+  c = (x1 & 1);
+  o.Exponent = v0;
+  s = 1;
+  if (!(c === 0)) x_RationalNumberType(r, s, c);
+  const x4 = r.bits(1);
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "RationalNumberType/Value");
+  const v3 = r.intIn(-32768, 32767, "RationalNumberType/Value");
+  const x5 = r.bits(2);
+  if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "RationalNumberType/Value");
+  c = (x5 & 1);
+  o.Value = v3;
+  s = 2;
+  if (c === 0) return o;
+  return x_RationalNumberType(r, s, c);
+}
+function x_RationalNumberType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "RationalNumberType#0", "SE(Exponent)");
+    case 1: return r.badEvent(c, 1, "RationalNumberType#1", "SE(Value)");
+    case 2: return r.badEvent(c, 1, "RationalNumberType#2", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "RationalNumberType");
 }
 
 function e_RationalNumberType(w: BitWriter, o: T.RationalNumberType): void {
@@ -2747,83 +3096,114 @@ const EXP_RationalNumberType: readonly string[] = ["SE(Exponent)","SE(Value)","E
 function d_ACDP_SystemStatusResType(r: BitReader): T.ACDP_SystemStatusResType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "ACDP_SystemStatusResType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.ResponseCode = (r.zero("ACDP_SystemStatusResType/ResponseCode", "CH"), E0[r.enumIndex(6, 40, "ACDP_SystemStatusResType/ResponseCode")]!); r.zero("ACDP_SystemStatusResType/ResponseCode", "EE"); s = 2; }
-        else r.badEvent(c, 1, "ACDP_SystemStatusResType#1", "SE(ResponseCode)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEMechanicalChargingDeviceStatus = (r.zero("ACDP_SystemStatusResType/EVSEMechanicalChargingDeviceStatus", "CH"), E3[r.enumIndex(2, 3, "ACDP_SystemStatusResType/EVSEMechanicalChargingDeviceStatus")]!); r.zero("ACDP_SystemStatusResType/EVSEMechanicalChargingDeviceStatus", "EE"); s = 3; }
-        else r.badEvent(c, 1, "ACDP_SystemStatusResType#2", "SE(EVSEMechanicalChargingDeviceStatus)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEReadyToCharge = (r.zero("ACDP_SystemStatusResType/EVSEReadyToCharge", "CH"), r.bit() === 1); r.zero("ACDP_SystemStatusResType/EVSEReadyToCharge", "EE"); s = 4; }
-        else r.badEvent(c, 1, "ACDP_SystemStatusResType#3", "SE(EVSEReadyToCharge)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEIsolationStatus = (r.zero("ACDP_SystemStatusResType/EVSEIsolationStatus", "CH"), E6[r.enumIndex(2, 4, "ACDP_SystemStatusResType/EVSEIsolationStatus")]!); r.zero("ACDP_SystemStatusResType/EVSEIsolationStatus", "EE"); s = 5; }
-        else r.badEvent(c, 1, "ACDP_SystemStatusResType#4", "SE(EVSEIsolationStatus)");
-        break;
-      }
-      case 5: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEDisabled = (r.zero("ACDP_SystemStatusResType/EVSEDisabled", "CH"), r.bit() === 1); r.zero("ACDP_SystemStatusResType/EVSEDisabled", "EE"); s = 6; }
-        else r.badEvent(c, 1, "ACDP_SystemStatusResType#5", "SE(EVSEDisabled)");
-        break;
-      }
-      case 6: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEUtilityInterruptEvent = (r.zero("ACDP_SystemStatusResType/EVSEUtilityInterruptEvent", "CH"), r.bit() === 1); r.zero("ACDP_SystemStatusResType/EVSEUtilityInterruptEvent", "EE"); s = 7; }
-        else r.badEvent(c, 1, "ACDP_SystemStatusResType#6", "SE(EVSEUtilityInterruptEvent)");
-        break;
-      }
-      case 7: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEEmergencyShutdown = (r.zero("ACDP_SystemStatusResType/EVSEEmergencyShutdown", "CH"), r.bit() === 1); r.zero("ACDP_SystemStatusResType/EVSEEmergencyShutdown", "EE"); s = 8; }
-        else r.badEvent(c, 1, "ACDP_SystemStatusResType#7", "SE(EVSEEmergencyShutdown)");
-        break;
-      }
-      case 8: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEMalfunction = (r.zero("ACDP_SystemStatusResType/EVSEMalfunction", "CH"), r.bit() === 1); r.zero("ACDP_SystemStatusResType/EVSEMalfunction", "EE"); s = 9; }
-        else r.badEvent(c, 1, "ACDP_SystemStatusResType#8", "SE(EVSEMalfunction)");
-        break;
-      }
-      case 9: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVInChargePosition = (r.zero("ACDP_SystemStatusResType/EVInChargePosition", "CH"), r.bit() === 1); r.zero("ACDP_SystemStatusResType/EVInChargePosition", "EE"); s = 10; }
-        else r.badEvent(c, 1, "ACDP_SystemStatusResType#9", "SE(EVInChargePosition)");
-        break;
-      }
-      case 10: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVAssociationStatus = (r.zero("ACDP_SystemStatusResType/EVAssociationStatus", "CH"), r.bit() === 1); r.zero("ACDP_SystemStatusResType/EVAssociationStatus", "EE"); s = 11; }
-        else r.badEvent(c, 1, "ACDP_SystemStatusResType#10", "SE(EVAssociationStatus)");
-        break;
-      }
-      case 11: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ACDP_SystemStatusResType#11", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ACDP_SystemStatusResType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_ACDP_SystemStatusResType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (!(c === 0)) x_ACDP_SystemStatusResType(r, s, c);
+  const x3 = r.bits(9);
+  if ((x3 & 258) !== 0) r.badBits(x3, 258, 9, "ACDP_SystemStatusResType/ResponseCode");
+  const y4 = ((x3 >>> 2) & 63);
+  if (y4 >= 40) r.enumErr(y4, 40, "ACDP_SystemStatusResType/ResponseCode", r.pos - 8);
+  const v2 = E0[y4]!;
+  c = (x3 & 1);
+  o.ResponseCode = v2;
+  s = 2;
+  if (!(c === 0)) x_ACDP_SystemStatusResType(r, s, c);
+  const x6 = r.bits(5);
+  if ((x6 & 18) !== 0) r.badBits(x6, 18, 5, "ACDP_SystemStatusResType/EVSEMechanicalChargingDeviceStatus");
+  const y7 = ((x6 >>> 2) & 3);
+  if (y7 >= 3) r.enumErr(y7, 3, "ACDP_SystemStatusResType/EVSEMechanicalChargingDeviceStatus", r.pos - 4);
+  const v5 = E3[y7]!;
+  c = (x6 & 1);
+  o.EVSEMechanicalChargingDeviceStatus = v5;
+  s = 3;
+  if (!(c === 0)) x_ACDP_SystemStatusResType(r, s, c);
+  const x9 = r.bits(4);
+  if ((x9 & 10) !== 0) r.badBits(x9, 10, 4, "ACDP_SystemStatusResType/EVSEReadyToCharge");
+  const y10 = ((x9 >>> 2) & 1);
+  const v8 = y10 === 1;
+  c = (x9 & 1);
+  o.EVSEReadyToCharge = v8;
+  s = 4;
+  if (!(c === 0)) x_ACDP_SystemStatusResType(r, s, c);
+  const x12 = r.bits(5);
+  if ((x12 & 18) !== 0) r.badBits(x12, 18, 5, "ACDP_SystemStatusResType/EVSEIsolationStatus");
+  const y13 = ((x12 >>> 2) & 3);
+  const v11 = E6[y13]!;
+  c = (x12 & 1);
+  o.EVSEIsolationStatus = v11;
+  s = 5;
+  if (!(c === 0)) x_ACDP_SystemStatusResType(r, s, c);
+  const x15 = r.bits(4);
+  if ((x15 & 10) !== 0) r.badBits(x15, 10, 4, "ACDP_SystemStatusResType/EVSEDisabled");
+  const y16 = ((x15 >>> 2) & 1);
+  const v14 = y16 === 1;
+  c = (x15 & 1);
+  o.EVSEDisabled = v14;
+  s = 6;
+  if (!(c === 0)) x_ACDP_SystemStatusResType(r, s, c);
+  const x18 = r.bits(4);
+  if ((x18 & 10) !== 0) r.badBits(x18, 10, 4, "ACDP_SystemStatusResType/EVSEUtilityInterruptEvent");
+  const y19 = ((x18 >>> 2) & 1);
+  const v17 = y19 === 1;
+  c = (x18 & 1);
+  o.EVSEUtilityInterruptEvent = v17;
+  s = 7;
+  if (!(c === 0)) x_ACDP_SystemStatusResType(r, s, c);
+  const x21 = r.bits(4);
+  if ((x21 & 10) !== 0) r.badBits(x21, 10, 4, "ACDP_SystemStatusResType/EVSEEmergencyShutdown");
+  const y22 = ((x21 >>> 2) & 1);
+  const v20 = y22 === 1;
+  c = (x21 & 1);
+  o.EVSEEmergencyShutdown = v20;
+  s = 8;
+  if (!(c === 0)) x_ACDP_SystemStatusResType(r, s, c);
+  const x24 = r.bits(4);
+  if ((x24 & 10) !== 0) r.badBits(x24, 10, 4, "ACDP_SystemStatusResType/EVSEMalfunction");
+  const y25 = ((x24 >>> 2) & 1);
+  const v23 = y25 === 1;
+  c = (x24 & 1);
+  o.EVSEMalfunction = v23;
+  s = 9;
+  if (!(c === 0)) x_ACDP_SystemStatusResType(r, s, c);
+  const x27 = r.bits(4);
+  if ((x27 & 10) !== 0) r.badBits(x27, 10, 4, "ACDP_SystemStatusResType/EVInChargePosition");
+  const y28 = ((x27 >>> 2) & 1);
+  const v26 = y28 === 1;
+  c = (x27 & 1);
+  o.EVInChargePosition = v26;
+  s = 10;
+  if (!(c === 0)) x_ACDP_SystemStatusResType(r, s, c);
+  const x30 = r.bits(4);
+  if ((x30 & 10) !== 0) r.badBits(x30, 10, 4, "ACDP_SystemStatusResType/EVAssociationStatus");
+  const y31 = ((x30 >>> 2) & 1);
+  const v29 = y31 === 1;
+  c = (x30 & 1);
+  o.EVAssociationStatus = v29;
+  s = 11;
+  if (c === 0) return o;
+  return x_ACDP_SystemStatusResType(r, s, c);
+}
+function x_ACDP_SystemStatusResType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "ACDP_SystemStatusResType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "ACDP_SystemStatusResType#1", "SE(ResponseCode)");
+    case 2: return r.badEvent(c, 1, "ACDP_SystemStatusResType#2", "SE(EVSEMechanicalChargingDeviceStatus)");
+    case 3: return r.badEvent(c, 1, "ACDP_SystemStatusResType#3", "SE(EVSEReadyToCharge)");
+    case 4: return r.badEvent(c, 1, "ACDP_SystemStatusResType#4", "SE(EVSEIsolationStatus)");
+    case 5: return r.badEvent(c, 1, "ACDP_SystemStatusResType#5", "SE(EVSEDisabled)");
+    case 6: return r.badEvent(c, 1, "ACDP_SystemStatusResType#6", "SE(EVSEUtilityInterruptEvent)");
+    case 7: return r.badEvent(c, 1, "ACDP_SystemStatusResType#7", "SE(EVSEEmergencyShutdown)");
+    case 8: return r.badEvent(c, 1, "ACDP_SystemStatusResType#8", "SE(EVSEMalfunction)");
+    case 9: return r.badEvent(c, 1, "ACDP_SystemStatusResType#9", "SE(EVInChargePosition)");
+    case 10: return r.badEvent(c, 1, "ACDP_SystemStatusResType#10", "SE(EVAssociationStatus)");
+    case 11: return r.badEvent(c, 1, "ACDP_SystemStatusResType#11", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "ACDP_SystemStatusResType");
 }
 
 function e_ACDP_SystemStatusResType(w: BitWriter, o: T.ACDP_SystemStatusResType): void {
@@ -2872,23 +3252,22 @@ const EXP_ACDP_SystemStatusResType: readonly string[] = ["SE(Header)","SE(Respon
 function d_ChargeParameterDiscoveryReqType(r: BitReader): T.ChargeParameterDiscoveryReqType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "ChargeParameterDiscoveryReqType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ChargeParameterDiscoveryReqType#1", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ChargeParameterDiscoveryReqType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_ChargeParameterDiscoveryReqType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (c === 0) return o;
+  return x_ChargeParameterDiscoveryReqType(r, s, c);
+}
+function x_ChargeParameterDiscoveryReqType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "ChargeParameterDiscoveryReqType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "ChargeParameterDiscoveryReqType#1", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "ChargeParameterDiscoveryReqType");
 }
 
 function e_ChargeParameterDiscoveryReqType(w: BitWriter, o: T.ChargeParameterDiscoveryReqType): void {
@@ -2906,29 +3285,32 @@ const EXP_ChargeParameterDiscoveryReqType: readonly string[] = ["SE(Header)","EE
 function d_ChargeParameterDiscoveryResType(r: BitReader): T.ChargeParameterDiscoveryResType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "ChargeParameterDiscoveryResType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.ResponseCode = (r.zero("ChargeParameterDiscoveryResType/ResponseCode", "CH"), E0[r.enumIndex(6, 40, "ChargeParameterDiscoveryResType/ResponseCode")]!); r.zero("ChargeParameterDiscoveryResType/ResponseCode", "EE"); s = 2; }
-        else r.badEvent(c, 1, "ChargeParameterDiscoveryResType#1", "SE(ResponseCode)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ChargeParameterDiscoveryResType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ChargeParameterDiscoveryResType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_ChargeParameterDiscoveryResType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (!(c === 0)) x_ChargeParameterDiscoveryResType(r, s, c);
+  const x3 = r.bits(9);
+  if ((x3 & 258) !== 0) r.badBits(x3, 258, 9, "ChargeParameterDiscoveryResType/ResponseCode");
+  const y4 = ((x3 >>> 2) & 63);
+  if (y4 >= 40) r.enumErr(y4, 40, "ChargeParameterDiscoveryResType/ResponseCode", r.pos - 8);
+  const v2 = E0[y4]!;
+  c = (x3 & 1);
+  o.ResponseCode = v2;
+  s = 2;
+  if (c === 0) return o;
+  return x_ChargeParameterDiscoveryResType(r, s, c);
+}
+function x_ChargeParameterDiscoveryResType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "ChargeParameterDiscoveryResType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "ChargeParameterDiscoveryResType#1", "SE(ResponseCode)");
+    case 2: return r.badEvent(c, 1, "ChargeParameterDiscoveryResType#2", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "ChargeParameterDiscoveryResType");
 }
 
 function e_ChargeParameterDiscoveryResType(w: BitWriter, o: T.ChargeParameterDiscoveryResType): void {
@@ -2949,36 +3331,39 @@ const EXP_ChargeParameterDiscoveryResType: readonly string[] = ["SE(Header)","SE
 function d_ChargeLoopReqType(r: BitReader): T.ChargeLoopReqType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "ChargeLoopReqType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { o.DisplayParameters = d_DisplayParametersType(r); s = 2; }
-        else if (c === 1) { o.MeterInfoRequested = (r.zero("ChargeLoopReqType/MeterInfoRequested", "CH"), r.bit() === 1); r.zero("ChargeLoopReqType/MeterInfoRequested", "EE"); s = 3; }
-        else r.badEvent(c, 2, "ChargeLoopReqType#1", "SE(DisplayParameters)|SE(MeterInfoRequested)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.MeterInfoRequested = (r.zero("ChargeLoopReqType/MeterInfoRequested", "CH"), r.bit() === 1); r.zero("ChargeLoopReqType/MeterInfoRequested", "EE"); s = 3; }
-        else r.badEvent(c, 1, "ChargeLoopReqType#2", "SE(MeterInfoRequested)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ChargeLoopReqType#3", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ChargeLoopReqType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_ChargeLoopReqType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(2);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (c === 0) {
+    const v2 = d_DisplayParametersType(r);
+    const x3 = r.bits(1);
+    c = x3;
+    o.DisplayParameters = v2;
+    s = 2;
   }
+  if (!((s === 1 && c === 1) || (s === 2 && c === 0))) x_ChargeLoopReqType(r, s, c);
+  const x5 = r.bits(4);
+  if ((x5 & 10) !== 0) r.badBits(x5, 10, 4, "ChargeLoopReqType/MeterInfoRequested");
+  const y6 = ((x5 >>> 2) & 1);
+  const v4 = y6 === 1;
+  c = (x5 & 1);
+  o.MeterInfoRequested = v4;
+  s = 3;
+  if (c === 0) return o;
+  return x_ChargeLoopReqType(r, s, c);
+}
+function x_ChargeLoopReqType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "ChargeLoopReqType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 2, "ChargeLoopReqType#1", "SE(DisplayParameters)|SE(MeterInfoRequested)");
+    case 2: return r.badEvent(c, 1, "ChargeLoopReqType#2", "SE(MeterInfoRequested)");
+    case 3: return r.badEvent(c, 1, "ChargeLoopReqType#3", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "ChargeLoopReqType");
 }
 
 function e_ChargeLoopReqType(w: BitWriter, o: T.ChargeLoopReqType): void {
@@ -3009,132 +3394,120 @@ const EXP_ChargeLoopReqType: readonly string[] = ["SE(Header)","SE(DisplayParame
 function d_DisplayParametersType(r: BitReader): T.DisplayParametersType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(4);
-        if (c === 0) { o.PresentSOC = (r.zero("DisplayParametersType/PresentSOC", "CH"), r.ranged(7, 0, 100, "DisplayParametersType/PresentSOC")); r.zero("DisplayParametersType/PresentSOC", "EE"); s = 1; }
-        else if (c === 1) { o.MinimumSOC = (r.zero("DisplayParametersType/MinimumSOC", "CH"), r.ranged(7, 0, 100, "DisplayParametersType/MinimumSOC")); r.zero("DisplayParametersType/MinimumSOC", "EE"); s = 2; }
-        else if (c === 2) { o.TargetSOC = (r.zero("DisplayParametersType/TargetSOC", "CH"), r.ranged(7, 0, 100, "DisplayParametersType/TargetSOC")); r.zero("DisplayParametersType/TargetSOC", "EE"); s = 3; }
-        else if (c === 3) { o.MaximumSOC = (r.zero("DisplayParametersType/MaximumSOC", "CH"), r.ranged(7, 0, 100, "DisplayParametersType/MaximumSOC")); r.zero("DisplayParametersType/MaximumSOC", "EE"); s = 4; }
-        else if (c === 4) { o.RemainingTimeToMinimumSOC = (r.zero("DisplayParametersType/RemainingTimeToMinimumSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToMinimumSOC")); r.zero("DisplayParametersType/RemainingTimeToMinimumSOC", "EE"); s = 5; }
-        else if (c === 5) { o.RemainingTimeToTargetSOC = (r.zero("DisplayParametersType/RemainingTimeToTargetSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToTargetSOC")); r.zero("DisplayParametersType/RemainingTimeToTargetSOC", "EE"); s = 6; }
-        else if (c === 6) { o.RemainingTimeToMaximumSOC = (r.zero("DisplayParametersType/RemainingTimeToMaximumSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToMaximumSOC")); r.zero("DisplayParametersType/RemainingTimeToMaximumSOC", "EE"); s = 7; }
-        else if (c === 7) { o.ChargingComplete = (r.zero("DisplayParametersType/ChargingComplete", "CH"), r.bit() === 1); r.zero("DisplayParametersType/ChargingComplete", "EE"); s = 8; }
-        else if (c === 8) { o.BatteryEnergyCapacity = d_RationalNumberType(r); s = 9; }
-        else if (c === 9) { o.InletHot = (r.zero("DisplayParametersType/InletHot", "CH"), r.bit() === 1); r.zero("DisplayParametersType/InletHot", "EE"); s = 10; }
-        else if (c === 10) { return o; }
-        else r.badEvent(c, 4, "DisplayParametersType#0", "SE(PresentSOC)|SE(MinimumSOC)|SE(TargetSOC)|SE(MaximumSOC)|SE(RemainingTimeToMinimumSOC)|SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
-        break;
-      }
-      case 1: {
-        const c = r.bits(4);
-        if (c === 0) { o.MinimumSOC = (r.zero("DisplayParametersType/MinimumSOC", "CH"), r.ranged(7, 0, 100, "DisplayParametersType/MinimumSOC")); r.zero("DisplayParametersType/MinimumSOC", "EE"); s = 2; }
-        else if (c === 1) { o.TargetSOC = (r.zero("DisplayParametersType/TargetSOC", "CH"), r.ranged(7, 0, 100, "DisplayParametersType/TargetSOC")); r.zero("DisplayParametersType/TargetSOC", "EE"); s = 3; }
-        else if (c === 2) { o.MaximumSOC = (r.zero("DisplayParametersType/MaximumSOC", "CH"), r.ranged(7, 0, 100, "DisplayParametersType/MaximumSOC")); r.zero("DisplayParametersType/MaximumSOC", "EE"); s = 4; }
-        else if (c === 3) { o.RemainingTimeToMinimumSOC = (r.zero("DisplayParametersType/RemainingTimeToMinimumSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToMinimumSOC")); r.zero("DisplayParametersType/RemainingTimeToMinimumSOC", "EE"); s = 5; }
-        else if (c === 4) { o.RemainingTimeToTargetSOC = (r.zero("DisplayParametersType/RemainingTimeToTargetSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToTargetSOC")); r.zero("DisplayParametersType/RemainingTimeToTargetSOC", "EE"); s = 6; }
-        else if (c === 5) { o.RemainingTimeToMaximumSOC = (r.zero("DisplayParametersType/RemainingTimeToMaximumSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToMaximumSOC")); r.zero("DisplayParametersType/RemainingTimeToMaximumSOC", "EE"); s = 7; }
-        else if (c === 6) { o.ChargingComplete = (r.zero("DisplayParametersType/ChargingComplete", "CH"), r.bit() === 1); r.zero("DisplayParametersType/ChargingComplete", "EE"); s = 8; }
-        else if (c === 7) { o.BatteryEnergyCapacity = d_RationalNumberType(r); s = 9; }
-        else if (c === 8) { o.InletHot = (r.zero("DisplayParametersType/InletHot", "CH"), r.bit() === 1); r.zero("DisplayParametersType/InletHot", "EE"); s = 10; }
-        else if (c === 9) { return o; }
-        else r.badEvent(c, 4, "DisplayParametersType#1", "SE(MinimumSOC)|SE(TargetSOC)|SE(MaximumSOC)|SE(RemainingTimeToMinimumSOC)|SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
-        break;
-      }
-      case 2: {
-        const c = r.bits(4);
-        if (c === 0) { o.TargetSOC = (r.zero("DisplayParametersType/TargetSOC", "CH"), r.ranged(7, 0, 100, "DisplayParametersType/TargetSOC")); r.zero("DisplayParametersType/TargetSOC", "EE"); s = 3; }
-        else if (c === 1) { o.MaximumSOC = (r.zero("DisplayParametersType/MaximumSOC", "CH"), r.ranged(7, 0, 100, "DisplayParametersType/MaximumSOC")); r.zero("DisplayParametersType/MaximumSOC", "EE"); s = 4; }
-        else if (c === 2) { o.RemainingTimeToMinimumSOC = (r.zero("DisplayParametersType/RemainingTimeToMinimumSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToMinimumSOC")); r.zero("DisplayParametersType/RemainingTimeToMinimumSOC", "EE"); s = 5; }
-        else if (c === 3) { o.RemainingTimeToTargetSOC = (r.zero("DisplayParametersType/RemainingTimeToTargetSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToTargetSOC")); r.zero("DisplayParametersType/RemainingTimeToTargetSOC", "EE"); s = 6; }
-        else if (c === 4) { o.RemainingTimeToMaximumSOC = (r.zero("DisplayParametersType/RemainingTimeToMaximumSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToMaximumSOC")); r.zero("DisplayParametersType/RemainingTimeToMaximumSOC", "EE"); s = 7; }
-        else if (c === 5) { o.ChargingComplete = (r.zero("DisplayParametersType/ChargingComplete", "CH"), r.bit() === 1); r.zero("DisplayParametersType/ChargingComplete", "EE"); s = 8; }
-        else if (c === 6) { o.BatteryEnergyCapacity = d_RationalNumberType(r); s = 9; }
-        else if (c === 7) { o.InletHot = (r.zero("DisplayParametersType/InletHot", "CH"), r.bit() === 1); r.zero("DisplayParametersType/InletHot", "EE"); s = 10; }
-        else if (c === 8) { return o; }
-        else r.badEvent(c, 4, "DisplayParametersType#2", "SE(TargetSOC)|SE(MaximumSOC)|SE(RemainingTimeToMinimumSOC)|SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
-        break;
-      }
-      case 3: {
-        const c = r.bits(4);
-        if (c === 0) { o.MaximumSOC = (r.zero("DisplayParametersType/MaximumSOC", "CH"), r.ranged(7, 0, 100, "DisplayParametersType/MaximumSOC")); r.zero("DisplayParametersType/MaximumSOC", "EE"); s = 4; }
-        else if (c === 1) { o.RemainingTimeToMinimumSOC = (r.zero("DisplayParametersType/RemainingTimeToMinimumSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToMinimumSOC")); r.zero("DisplayParametersType/RemainingTimeToMinimumSOC", "EE"); s = 5; }
-        else if (c === 2) { o.RemainingTimeToTargetSOC = (r.zero("DisplayParametersType/RemainingTimeToTargetSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToTargetSOC")); r.zero("DisplayParametersType/RemainingTimeToTargetSOC", "EE"); s = 6; }
-        else if (c === 3) { o.RemainingTimeToMaximumSOC = (r.zero("DisplayParametersType/RemainingTimeToMaximumSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToMaximumSOC")); r.zero("DisplayParametersType/RemainingTimeToMaximumSOC", "EE"); s = 7; }
-        else if (c === 4) { o.ChargingComplete = (r.zero("DisplayParametersType/ChargingComplete", "CH"), r.bit() === 1); r.zero("DisplayParametersType/ChargingComplete", "EE"); s = 8; }
-        else if (c === 5) { o.BatteryEnergyCapacity = d_RationalNumberType(r); s = 9; }
-        else if (c === 6) { o.InletHot = (r.zero("DisplayParametersType/InletHot", "CH"), r.bit() === 1); r.zero("DisplayParametersType/InletHot", "EE"); s = 10; }
-        else if (c === 7) { return o; }
-        else r.badEvent(c, 4, "DisplayParametersType#3", "SE(MaximumSOC)|SE(RemainingTimeToMinimumSOC)|SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
-        break;
-      }
-      case 4: {
-        const c = r.bits(3);
-        if (c === 0) { o.RemainingTimeToMinimumSOC = (r.zero("DisplayParametersType/RemainingTimeToMinimumSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToMinimumSOC")); r.zero("DisplayParametersType/RemainingTimeToMinimumSOC", "EE"); s = 5; }
-        else if (c === 1) { o.RemainingTimeToTargetSOC = (r.zero("DisplayParametersType/RemainingTimeToTargetSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToTargetSOC")); r.zero("DisplayParametersType/RemainingTimeToTargetSOC", "EE"); s = 6; }
-        else if (c === 2) { o.RemainingTimeToMaximumSOC = (r.zero("DisplayParametersType/RemainingTimeToMaximumSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToMaximumSOC")); r.zero("DisplayParametersType/RemainingTimeToMaximumSOC", "EE"); s = 7; }
-        else if (c === 3) { o.ChargingComplete = (r.zero("DisplayParametersType/ChargingComplete", "CH"), r.bit() === 1); r.zero("DisplayParametersType/ChargingComplete", "EE"); s = 8; }
-        else if (c === 4) { o.BatteryEnergyCapacity = d_RationalNumberType(r); s = 9; }
-        else if (c === 5) { o.InletHot = (r.zero("DisplayParametersType/InletHot", "CH"), r.bit() === 1); r.zero("DisplayParametersType/InletHot", "EE"); s = 10; }
-        else if (c === 6) { return o; }
-        else r.badEvent(c, 3, "DisplayParametersType#4", "SE(RemainingTimeToMinimumSOC)|SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
-        break;
-      }
-      case 5: {
-        const c = r.bits(3);
-        if (c === 0) { o.RemainingTimeToTargetSOC = (r.zero("DisplayParametersType/RemainingTimeToTargetSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToTargetSOC")); r.zero("DisplayParametersType/RemainingTimeToTargetSOC", "EE"); s = 6; }
-        else if (c === 1) { o.RemainingTimeToMaximumSOC = (r.zero("DisplayParametersType/RemainingTimeToMaximumSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToMaximumSOC")); r.zero("DisplayParametersType/RemainingTimeToMaximumSOC", "EE"); s = 7; }
-        else if (c === 2) { o.ChargingComplete = (r.zero("DisplayParametersType/ChargingComplete", "CH"), r.bit() === 1); r.zero("DisplayParametersType/ChargingComplete", "EE"); s = 8; }
-        else if (c === 3) { o.BatteryEnergyCapacity = d_RationalNumberType(r); s = 9; }
-        else if (c === 4) { o.InletHot = (r.zero("DisplayParametersType/InletHot", "CH"), r.bit() === 1); r.zero("DisplayParametersType/InletHot", "EE"); s = 10; }
-        else if (c === 5) { return o; }
-        else r.badEvent(c, 3, "DisplayParametersType#5", "SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
-        break;
-      }
-      case 6: {
-        const c = r.bits(3);
-        if (c === 0) { o.RemainingTimeToMaximumSOC = (r.zero("DisplayParametersType/RemainingTimeToMaximumSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToMaximumSOC")); r.zero("DisplayParametersType/RemainingTimeToMaximumSOC", "EE"); s = 7; }
-        else if (c === 1) { o.ChargingComplete = (r.zero("DisplayParametersType/ChargingComplete", "CH"), r.bit() === 1); r.zero("DisplayParametersType/ChargingComplete", "EE"); s = 8; }
-        else if (c === 2) { o.BatteryEnergyCapacity = d_RationalNumberType(r); s = 9; }
-        else if (c === 3) { o.InletHot = (r.zero("DisplayParametersType/InletHot", "CH"), r.bit() === 1); r.zero("DisplayParametersType/InletHot", "EE"); s = 10; }
-        else if (c === 4) { return o; }
-        else r.badEvent(c, 3, "DisplayParametersType#6", "SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
-        break;
-      }
-      case 7: {
-        const c = r.bits(3);
-        if (c === 0) { o.ChargingComplete = (r.zero("DisplayParametersType/ChargingComplete", "CH"), r.bit() === 1); r.zero("DisplayParametersType/ChargingComplete", "EE"); s = 8; }
-        else if (c === 1) { o.BatteryEnergyCapacity = d_RationalNumberType(r); s = 9; }
-        else if (c === 2) { o.InletHot = (r.zero("DisplayParametersType/InletHot", "CH"), r.bit() === 1); r.zero("DisplayParametersType/InletHot", "EE"); s = 10; }
-        else if (c === 3) { return o; }
-        else r.badEvent(c, 3, "DisplayParametersType#7", "SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
-        break;
-      }
-      case 8: {
-        const c = r.bits(2);
-        if (c === 0) { o.BatteryEnergyCapacity = d_RationalNumberType(r); s = 9; }
-        else if (c === 1) { o.InletHot = (r.zero("DisplayParametersType/InletHot", "CH"), r.bit() === 1); r.zero("DisplayParametersType/InletHot", "EE"); s = 10; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "DisplayParametersType#8", "SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
-        break;
-      }
-      case 9: {
-        const c = r.bits(2);
-        if (c === 0) { o.InletHot = (r.zero("DisplayParametersType/InletHot", "CH"), r.bit() === 1); r.zero("DisplayParametersType/InletHot", "EE"); s = 10; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "DisplayParametersType#9", "SE(InletHot)|EE");
-        break;
-      }
-      case 10: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "DisplayParametersType#10", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "DisplayParametersType");
-    }
+  let c = r.bits(4);
+  if (c === 0) {
+    const x1 = r.bits(13);
+    if ((x1 & 4112) !== 0) r.badBits(x1, 4112, 13, "DisplayParametersType/PresentSOC");
+    const y2 = ((x1 >>> 5) & 127);
+    if (y2 > 100) r.rangeErr(y2 + 0, 100, "DisplayParametersType/PresentSOC", r.pos - 12);
+    const v0 = y2;
+    c = (x1 & 15);
+    o.PresentSOC = v0;
+    s = 1;
   }
+  if ((s === 0 && c === 1) || (s === 1 && c === 0)) {
+    const x4 = r.bits(13);
+    if ((x4 & 4112) !== 0) r.badBits(x4, 4112, 13, "DisplayParametersType/MinimumSOC");
+    const y5 = ((x4 >>> 5) & 127);
+    if (y5 > 100) r.rangeErr(y5 + 0, 100, "DisplayParametersType/MinimumSOC", r.pos - 12);
+    const v3 = y5;
+    c = (x4 & 15);
+    o.MinimumSOC = v3;
+    s = 2;
+  }
+  if ((s === 0 && c === 2) || (s === 1 && c === 1) || (s === 2 && c === 0)) {
+    const x7 = r.bits(13);
+    if ((x7 & 4112) !== 0) r.badBits(x7, 4112, 13, "DisplayParametersType/TargetSOC");
+    const y8 = ((x7 >>> 5) & 127);
+    if (y8 > 100) r.rangeErr(y8 + 0, 100, "DisplayParametersType/TargetSOC", r.pos - 12);
+    const v6 = y8;
+    c = (x7 & 15);
+    o.TargetSOC = v6;
+    s = 3;
+  }
+  if ((s === 0 && c === 3) || (s === 1 && c === 2) || (s === 2 && c === 1) || (s === 3 && c === 0)) {
+    const x10 = r.bits(12);
+    if ((x10 & 2056) !== 0) r.badBits(x10, 2056, 12, "DisplayParametersType/MaximumSOC");
+    const y11 = ((x10 >>> 4) & 127);
+    if (y11 > 100) r.rangeErr(y11 + 0, 100, "DisplayParametersType/MaximumSOC", r.pos - 11);
+    const v9 = y11;
+    c = (x10 & 7);
+    o.MaximumSOC = v9;
+    s = 4;
+  }
+  if ((s === 0 && c === 4) || (s === 1 && c === 3) || (s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0)) {
+    const x13 = r.bits(1);
+    if ((x13 & 1) !== 0) r.badBits(x13, 1, 1, "DisplayParametersType/RemainingTimeToMinimumSOC");
+    const v12 = r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToMinimumSOC");
+    const x14 = r.bits(4);
+    if ((x14 & 8) !== 0) r.badBits(x14, 8, 4, "DisplayParametersType/RemainingTimeToMinimumSOC");
+    c = (x14 & 7);
+    o.RemainingTimeToMinimumSOC = v12;
+    s = 5;
+  }
+  if ((s === 0 && c === 5) || (s === 1 && c === 4) || (s === 2 && c === 3) || (s === 3 && c === 2) || (s === 4 && c === 1) || (s === 5 && c === 0)) {
+    const x16 = r.bits(1);
+    if ((x16 & 1) !== 0) r.badBits(x16, 1, 1, "DisplayParametersType/RemainingTimeToTargetSOC");
+    const v15 = r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToTargetSOC");
+    const x17 = r.bits(4);
+    if ((x17 & 8) !== 0) r.badBits(x17, 8, 4, "DisplayParametersType/RemainingTimeToTargetSOC");
+    c = (x17 & 7);
+    o.RemainingTimeToTargetSOC = v15;
+    s = 6;
+  }
+  if ((s === 0 && c === 6) || (s === 1 && c === 5) || (s === 2 && c === 4) || (s === 3 && c === 3) || (s === 4 && c === 2) || (s === 5 && c === 1) || (s === 6 && c === 0)) {
+    const x19 = r.bits(1);
+    if ((x19 & 1) !== 0) r.badBits(x19, 1, 1, "DisplayParametersType/RemainingTimeToMaximumSOC");
+    const v18 = r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToMaximumSOC");
+    const x20 = r.bits(4);
+    if ((x20 & 8) !== 0) r.badBits(x20, 8, 4, "DisplayParametersType/RemainingTimeToMaximumSOC");
+    c = (x20 & 7);
+    o.RemainingTimeToMaximumSOC = v18;
+    s = 7;
+  }
+  if ((s === 0 && c === 7) || (s === 1 && c === 6) || (s === 2 && c === 5) || (s === 3 && c === 4) || (s === 4 && c === 3) || (s === 5 && c === 2) || (s === 6 && c === 1) || (s === 7 && c === 0)) {
+    const x22 = r.bits(5);
+    if ((x22 & 20) !== 0) r.badBits(x22, 20, 5, "DisplayParametersType/ChargingComplete");
+    const y23 = ((x22 >>> 3) & 1);
+    const v21 = y23 === 1;
+    c = (x22 & 3);
+    o.ChargingComplete = v21;
+    s = 8;
+  }
+  if ((s === 0 && c === 8) || (s === 1 && c === 7) || (s === 2 && c === 6) || (s === 3 && c === 5) || (s === 4 && c === 4) || (s === 5 && c === 3) || (s === 6 && c === 2) || (s === 7 && c === 1) || (s === 8 && c === 0)) {
+    const v24 = d_RationalNumberType(r);
+    const x25 = r.bits(2);
+    c = x25;
+    o.BatteryEnergyCapacity = v24;
+    s = 9;
+  }
+  if ((s === 0 && c === 9) || (s === 1 && c === 8) || (s === 2 && c === 7) || (s === 3 && c === 6) || (s === 4 && c === 5) || (s === 5 && c === 4) || (s === 6 && c === 3) || (s === 7 && c === 2) || (s === 8 && c === 1) || (s === 9 && c === 0)) {
+    const x27 = r.bits(4);
+    if ((x27 & 10) !== 0) r.badBits(x27, 10, 4, "DisplayParametersType/InletHot");
+    const y28 = ((x27 >>> 2) & 1);
+    const v26 = y28 === 1;
+    c = (x27 & 1);
+    o.InletHot = v26;
+    s = 10;
+  }
+  if ((s === 0 && c === 10) || (s === 1 && c === 9) || (s === 2 && c === 8) || (s === 3 && c === 7) || (s === 4 && c === 6) || (s === 5 && c === 5) || (s === 6 && c === 4) || (s === 7 && c === 3) || (s === 8 && c === 2) || (s === 9 && c === 1) || (s === 10 && c === 0)) return o;
+  return x_DisplayParametersType(r, s, c);
+}
+function x_DisplayParametersType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 4, "DisplayParametersType#0", "SE(PresentSOC)|SE(MinimumSOC)|SE(TargetSOC)|SE(MaximumSOC)|SE(RemainingTimeToMinimumSOC)|SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
+    case 1: return r.badEvent(c, 4, "DisplayParametersType#1", "SE(MinimumSOC)|SE(TargetSOC)|SE(MaximumSOC)|SE(RemainingTimeToMinimumSOC)|SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
+    case 2: return r.badEvent(c, 4, "DisplayParametersType#2", "SE(TargetSOC)|SE(MaximumSOC)|SE(RemainingTimeToMinimumSOC)|SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
+    case 3: return r.badEvent(c, 4, "DisplayParametersType#3", "SE(MaximumSOC)|SE(RemainingTimeToMinimumSOC)|SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
+    case 4: return r.badEvent(c, 3, "DisplayParametersType#4", "SE(RemainingTimeToMinimumSOC)|SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
+    case 5: return r.badEvent(c, 3, "DisplayParametersType#5", "SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
+    case 6: return r.badEvent(c, 3, "DisplayParametersType#6", "SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
+    case 7: return r.badEvent(c, 3, "DisplayParametersType#7", "SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
+    case 8: return r.badEvent(c, 2, "DisplayParametersType#8", "SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
+    case 9: return r.badEvent(c, 2, "DisplayParametersType#9", "SE(InletHot)|EE");
+    case 10: return r.badEvent(c, 1, "DisplayParametersType#10", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "DisplayParametersType");
 }
 
 function e_DisplayParametersType(w: BitWriter, o: T.DisplayParametersType): void {
@@ -3292,53 +3665,56 @@ const F_DisplayParametersType = new Map<string, number>([["PresentSOC",0],["Mini
 function d_ChargeLoopResType(r: BitReader): T.ChargeLoopResType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "ChargeLoopResType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.ResponseCode = (r.zero("ChargeLoopResType/ResponseCode", "CH"), E0[r.enumIndex(6, 40, "ChargeLoopResType/ResponseCode")]!); r.zero("ChargeLoopResType/ResponseCode", "EE"); s = 2; }
-        else r.badEvent(c, 1, "ChargeLoopResType#1", "SE(ResponseCode)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(3);
-        if (c === 0) { o.EVSEStatus = d_EVSEStatusType(r); s = 3; }
-        else if (c === 1) { o.MeterInfo = d_MeterInfoType(r); s = 4; }
-        else if (c === 2) { o.Receipt = d_ReceiptType(r); s = 5; }
-        else if (c === 3) { return o; }
-        else r.badEvent(c, 3, "ChargeLoopResType#2", "SE(EVSEStatus)|SE(MeterInfo)|SE(Receipt)|EE");
-        break;
-      }
-      case 3: {
-        const c = r.bits(2);
-        if (c === 0) { o.MeterInfo = d_MeterInfoType(r); s = 4; }
-        else if (c === 1) { o.Receipt = d_ReceiptType(r); s = 5; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "ChargeLoopResType#3", "SE(MeterInfo)|SE(Receipt)|EE");
-        break;
-      }
-      case 4: {
-        const c = r.bits(2);
-        if (c === 0) { o.Receipt = d_ReceiptType(r); s = 5; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "ChargeLoopResType#4", "SE(Receipt)|EE");
-        break;
-      }
-      case 5: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ChargeLoopResType#5", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ChargeLoopResType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_ChargeLoopResType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (!(c === 0)) x_ChargeLoopResType(r, s, c);
+  const x3 = r.bits(11);
+  if ((x3 & 1032) !== 0) r.badBits(x3, 1032, 11, "ChargeLoopResType/ResponseCode");
+  const y4 = ((x3 >>> 4) & 63);
+  if (y4 >= 40) r.enumErr(y4, 40, "ChargeLoopResType/ResponseCode", r.pos - 10);
+  const v2 = E0[y4]!;
+  c = (x3 & 7);
+  o.ResponseCode = v2;
+  s = 2;
+  if (c === 0) {
+    const v5 = d_EVSEStatusType(r);
+    const x6 = r.bits(2);
+    c = x6;
+    o.EVSEStatus = v5;
+    s = 3;
   }
+  if ((s === 2 && c === 1) || (s === 3 && c === 0)) {
+    const v7 = d_MeterInfoType(r);
+    const x8 = r.bits(2);
+    c = x8;
+    o.MeterInfo = v7;
+    s = 4;
+  }
+  if ((s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0)) {
+    const v9 = d_ReceiptType(r);
+    const x10 = r.bits(1);
+    c = x10;
+    o.Receipt = v9;
+    s = 5;
+  }
+  if ((s === 2 && c === 3) || (s === 3 && c === 2) || (s === 4 && c === 1) || (s === 5 && c === 0)) return o;
+  return x_ChargeLoopResType(r, s, c);
+}
+function x_ChargeLoopResType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "ChargeLoopResType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "ChargeLoopResType#1", "SE(ResponseCode)");
+    case 2: return r.badEvent(c, 3, "ChargeLoopResType#2", "SE(EVSEStatus)|SE(MeterInfo)|SE(Receipt)|EE");
+    case 3: return r.badEvent(c, 2, "ChargeLoopResType#3", "SE(MeterInfo)|SE(Receipt)|EE");
+    case 4: return r.badEvent(c, 2, "ChargeLoopResType#4", "SE(Receipt)|EE");
+    case 5: return r.badEvent(c, 1, "ChargeLoopResType#5", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "ChargeLoopResType");
 }
 
 function e_ChargeLoopResType(w: BitWriter, o: T.ChargeLoopResType): void {
@@ -3391,29 +3767,35 @@ const EXP_ChargeLoopResType: readonly string[] = ["SE(Header)","SE(ResponseCode)
 function d_EVSEStatusType(r: BitReader): T.EVSEStatusType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.NotificationMaxDelay = (r.zero("EVSEStatusType/NotificationMaxDelay", "CH"), r.uintIn(0, 65535, "EVSEStatusType/NotificationMaxDelay")); r.zero("EVSEStatusType/NotificationMaxDelay", "EE"); s = 1; }
-        else r.badEvent(c, 1, "EVSEStatusType#0", "SE(NotificationMaxDelay)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSENotification = (r.zero("EVSEStatusType/EVSENotification", "CH"), E7[r.enumIndex(3, 6, "EVSEStatusType/EVSENotification")]!); r.zero("EVSEStatusType/EVSENotification", "EE"); s = 2; }
-        else r.badEvent(c, 1, "EVSEStatusType#1", "SE(EVSENotification)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "EVSEStatusType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "EVSEStatusType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_EVSEStatusType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "EVSEStatusType/NotificationMaxDelay");
+  const v0 = r.uintIn(0, 65535, "EVSEStatusType/NotificationMaxDelay");
+  const x2 = r.bits(2);
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "EVSEStatusType/NotificationMaxDelay");
+  c = (x2 & 1);
+  o.NotificationMaxDelay = v0;
+  s = 1;
+  if (!(c === 0)) x_EVSEStatusType(r, s, c);
+  const x4 = r.bits(6);
+  if ((x4 & 34) !== 0) r.badBits(x4, 34, 6, "EVSEStatusType/EVSENotification");
+  const y5 = ((x4 >>> 2) & 7);
+  if (y5 >= 6) r.enumErr(y5, 6, "EVSEStatusType/EVSENotification", r.pos - 5);
+  const v3 = E7[y5]!;
+  c = (x4 & 1);
+  o.EVSENotification = v3;
+  s = 2;
+  if (c === 0) return o;
+  return x_EVSEStatusType(r, s, c);
+}
+function x_EVSEStatusType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "EVSEStatusType#0", "SE(NotificationMaxDelay)");
+    case 1: return r.badEvent(c, 1, "EVSEStatusType#1", "SE(EVSENotification)");
+    case 2: return r.badEvent(c, 1, "EVSEStatusType#2", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "EVSEStatusType");
 }
 
 function e_EVSEStatusType(w: BitWriter, o: T.EVSEStatusType): void {
@@ -3434,86 +3816,101 @@ const EXP_EVSEStatusType: readonly string[] = ["SE(NotificationMaxDelay)","SE(EV
 function d_MeterInfoType(r: BitReader): T.MeterInfoType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.MeterID = (r.zero("MeterInfoType/MeterID", "CH"), r.string(64, 12, "MeterInfoType/MeterID")); r.zero("MeterInfoType/MeterID", "EE"); s = 1; }
-        else r.badEvent(c, 1, "MeterInfoType#0", "SE(MeterID)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.ChargedEnergyReadingWh = (r.zero("MeterInfoType/ChargedEnergyReadingWh", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/ChargedEnergyReadingWh")); r.zero("MeterInfoType/ChargedEnergyReadingWh", "EE"); s = 2; }
-        else r.badEvent(c, 1, "MeterInfoType#1", "SE(ChargedEnergyReadingWh)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(3);
-        if (c === 0) { o.BPT_DischargedEnergyReadingWh = (r.zero("MeterInfoType/BPT_DischargedEnergyReadingWh", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/BPT_DischargedEnergyReadingWh")); r.zero("MeterInfoType/BPT_DischargedEnergyReadingWh", "EE"); s = 3; }
-        else if (c === 1) { o.CapacitiveEnergyReadingVARh = (r.zero("MeterInfoType/CapacitiveEnergyReadingVARh", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/CapacitiveEnergyReadingVARh")); r.zero("MeterInfoType/CapacitiveEnergyReadingVARh", "EE"); s = 4; }
-        else if (c === 2) { o.BPT_InductiveEnergyReadingVARh = (r.zero("MeterInfoType/BPT_InductiveEnergyReadingVARh", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/BPT_InductiveEnergyReadingVARh")); r.zero("MeterInfoType/BPT_InductiveEnergyReadingVARh", "EE"); s = 5; }
-        else if (c === 3) { o.MeterSignature = (r.zero("MeterInfoType/MeterSignature", "CH"), r.binary(64, "MeterInfoType/MeterSignature")); r.zero("MeterInfoType/MeterSignature", "EE"); s = 6; }
-        else if (c === 4) { o.MeterStatus = (r.zero("MeterInfoType/MeterStatus", "CH"), r.intIn(-32768, 32767, "MeterInfoType/MeterStatus")); r.zero("MeterInfoType/MeterStatus", "EE"); s = 7; }
-        else if (c === 5) { o.MeterTimestamp = (r.zero("MeterInfoType/MeterTimestamp", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/MeterTimestamp")); r.zero("MeterInfoType/MeterTimestamp", "EE"); s = 8; }
-        else if (c === 6) { return o; }
-        else r.badEvent(c, 3, "MeterInfoType#2", "SE(BPT_DischargedEnergyReadingWh)|SE(CapacitiveEnergyReadingVARh)|SE(BPT_InductiveEnergyReadingVARh)|SE(MeterSignature)|SE(MeterStatus)|SE(MeterTimestamp)|EE");
-        break;
-      }
-      case 3: {
-        const c = r.bits(3);
-        if (c === 0) { o.CapacitiveEnergyReadingVARh = (r.zero("MeterInfoType/CapacitiveEnergyReadingVARh", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/CapacitiveEnergyReadingVARh")); r.zero("MeterInfoType/CapacitiveEnergyReadingVARh", "EE"); s = 4; }
-        else if (c === 1) { o.BPT_InductiveEnergyReadingVARh = (r.zero("MeterInfoType/BPT_InductiveEnergyReadingVARh", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/BPT_InductiveEnergyReadingVARh")); r.zero("MeterInfoType/BPT_InductiveEnergyReadingVARh", "EE"); s = 5; }
-        else if (c === 2) { o.MeterSignature = (r.zero("MeterInfoType/MeterSignature", "CH"), r.binary(64, "MeterInfoType/MeterSignature")); r.zero("MeterInfoType/MeterSignature", "EE"); s = 6; }
-        else if (c === 3) { o.MeterStatus = (r.zero("MeterInfoType/MeterStatus", "CH"), r.intIn(-32768, 32767, "MeterInfoType/MeterStatus")); r.zero("MeterInfoType/MeterStatus", "EE"); s = 7; }
-        else if (c === 4) { o.MeterTimestamp = (r.zero("MeterInfoType/MeterTimestamp", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/MeterTimestamp")); r.zero("MeterInfoType/MeterTimestamp", "EE"); s = 8; }
-        else if (c === 5) { return o; }
-        else r.badEvent(c, 3, "MeterInfoType#3", "SE(CapacitiveEnergyReadingVARh)|SE(BPT_InductiveEnergyReadingVARh)|SE(MeterSignature)|SE(MeterStatus)|SE(MeterTimestamp)|EE");
-        break;
-      }
-      case 4: {
-        const c = r.bits(3);
-        if (c === 0) { o.BPT_InductiveEnergyReadingVARh = (r.zero("MeterInfoType/BPT_InductiveEnergyReadingVARh", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/BPT_InductiveEnergyReadingVARh")); r.zero("MeterInfoType/BPT_InductiveEnergyReadingVARh", "EE"); s = 5; }
-        else if (c === 1) { o.MeterSignature = (r.zero("MeterInfoType/MeterSignature", "CH"), r.binary(64, "MeterInfoType/MeterSignature")); r.zero("MeterInfoType/MeterSignature", "EE"); s = 6; }
-        else if (c === 2) { o.MeterStatus = (r.zero("MeterInfoType/MeterStatus", "CH"), r.intIn(-32768, 32767, "MeterInfoType/MeterStatus")); r.zero("MeterInfoType/MeterStatus", "EE"); s = 7; }
-        else if (c === 3) { o.MeterTimestamp = (r.zero("MeterInfoType/MeterTimestamp", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/MeterTimestamp")); r.zero("MeterInfoType/MeterTimestamp", "EE"); s = 8; }
-        else if (c === 4) { return o; }
-        else r.badEvent(c, 3, "MeterInfoType#4", "SE(BPT_InductiveEnergyReadingVARh)|SE(MeterSignature)|SE(MeterStatus)|SE(MeterTimestamp)|EE");
-        break;
-      }
-      case 5: {
-        const c = r.bits(3);
-        if (c === 0) { o.MeterSignature = (r.zero("MeterInfoType/MeterSignature", "CH"), r.binary(64, "MeterInfoType/MeterSignature")); r.zero("MeterInfoType/MeterSignature", "EE"); s = 6; }
-        else if (c === 1) { o.MeterStatus = (r.zero("MeterInfoType/MeterStatus", "CH"), r.intIn(-32768, 32767, "MeterInfoType/MeterStatus")); r.zero("MeterInfoType/MeterStatus", "EE"); s = 7; }
-        else if (c === 2) { o.MeterTimestamp = (r.zero("MeterInfoType/MeterTimestamp", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/MeterTimestamp")); r.zero("MeterInfoType/MeterTimestamp", "EE"); s = 8; }
-        else if (c === 3) { return o; }
-        else r.badEvent(c, 3, "MeterInfoType#5", "SE(MeterSignature)|SE(MeterStatus)|SE(MeterTimestamp)|EE");
-        break;
-      }
-      case 6: {
-        const c = r.bits(2);
-        if (c === 0) { o.MeterStatus = (r.zero("MeterInfoType/MeterStatus", "CH"), r.intIn(-32768, 32767, "MeterInfoType/MeterStatus")); r.zero("MeterInfoType/MeterStatus", "EE"); s = 7; }
-        else if (c === 1) { o.MeterTimestamp = (r.zero("MeterInfoType/MeterTimestamp", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/MeterTimestamp")); r.zero("MeterInfoType/MeterTimestamp", "EE"); s = 8; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "MeterInfoType#6", "SE(MeterStatus)|SE(MeterTimestamp)|EE");
-        break;
-      }
-      case 7: {
-        const c = r.bits(2);
-        if (c === 0) { o.MeterTimestamp = (r.zero("MeterInfoType/MeterTimestamp", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/MeterTimestamp")); r.zero("MeterInfoType/MeterTimestamp", "EE"); s = 8; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "MeterInfoType#7", "SE(MeterTimestamp)|EE");
-        break;
-      }
-      case 8: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "MeterInfoType#8", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "MeterInfoType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_MeterInfoType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "MeterInfoType/MeterID");
+  const v0 = r.string(64, 12, "MeterInfoType/MeterID");
+  const x2 = r.bits(2);
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "MeterInfoType/MeterID");
+  c = (x2 & 1);
+  o.MeterID = v0;
+  s = 1;
+  if (!(c === 0)) x_MeterInfoType(r, s, c);
+  const x4 = r.bits(1);
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "MeterInfoType/ChargedEnergyReadingWh");
+  const v3 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/ChargedEnergyReadingWh");
+  const x5 = r.bits(4);
+  if ((x5 & 8) !== 0) r.badBits(x5, 8, 4, "MeterInfoType/ChargedEnergyReadingWh");
+  c = (x5 & 7);
+  o.ChargedEnergyReadingWh = v3;
+  s = 2;
+  if (c === 0) {
+    const x7 = r.bits(1);
+    if ((x7 & 1) !== 0) r.badBits(x7, 1, 1, "MeterInfoType/BPT_DischargedEnergyReadingWh");
+    const v6 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/BPT_DischargedEnergyReadingWh");
+    const x8 = r.bits(4);
+    if ((x8 & 8) !== 0) r.badBits(x8, 8, 4, "MeterInfoType/BPT_DischargedEnergyReadingWh");
+    c = (x8 & 7);
+    o.BPT_DischargedEnergyReadingWh = v6;
+    s = 3;
   }
+  if ((s === 2 && c === 1) || (s === 3 && c === 0)) {
+    const x10 = r.bits(1);
+    if ((x10 & 1) !== 0) r.badBits(x10, 1, 1, "MeterInfoType/CapacitiveEnergyReadingVARh");
+    const v9 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/CapacitiveEnergyReadingVARh");
+    const x11 = r.bits(4);
+    if ((x11 & 8) !== 0) r.badBits(x11, 8, 4, "MeterInfoType/CapacitiveEnergyReadingVARh");
+    c = (x11 & 7);
+    o.CapacitiveEnergyReadingVARh = v9;
+    s = 4;
+  }
+  if ((s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0)) {
+    const x13 = r.bits(1);
+    if ((x13 & 1) !== 0) r.badBits(x13, 1, 1, "MeterInfoType/BPT_InductiveEnergyReadingVARh");
+    const v12 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/BPT_InductiveEnergyReadingVARh");
+    const x14 = r.bits(4);
+    if ((x14 & 8) !== 0) r.badBits(x14, 8, 4, "MeterInfoType/BPT_InductiveEnergyReadingVARh");
+    c = (x14 & 7);
+    o.BPT_InductiveEnergyReadingVARh = v12;
+    s = 5;
+  }
+  if ((s === 2 && c === 3) || (s === 3 && c === 2) || (s === 4 && c === 1) || (s === 5 && c === 0)) {
+    const x16 = r.bits(1);
+    if ((x16 & 1) !== 0) r.badBits(x16, 1, 1, "MeterInfoType/MeterSignature");
+    const v15 = r.binary(64, "MeterInfoType/MeterSignature");
+    const x17 = r.bits(3);
+    if ((x17 & 4) !== 0) r.badBits(x17, 4, 3, "MeterInfoType/MeterSignature");
+    c = (x17 & 3);
+    o.MeterSignature = v15;
+    s = 6;
+  }
+  if ((s === 2 && c === 4) || (s === 3 && c === 3) || (s === 4 && c === 2) || (s === 5 && c === 1) || (s === 6 && c === 0)) {
+    const x19 = r.bits(1);
+    if ((x19 & 1) !== 0) r.badBits(x19, 1, 1, "MeterInfoType/MeterStatus");
+    const v18 = r.intIn(-32768, 32767, "MeterInfoType/MeterStatus");
+    const x20 = r.bits(3);
+    if ((x20 & 4) !== 0) r.badBits(x20, 4, 3, "MeterInfoType/MeterStatus");
+    c = (x20 & 3);
+    o.MeterStatus = v18;
+    s = 7;
+  }
+  if ((s === 2 && c === 5) || (s === 3 && c === 4) || (s === 4 && c === 3) || (s === 5 && c === 2) || (s === 6 && c === 1) || (s === 7 && c === 0)) {
+    const x22 = r.bits(1);
+    if ((x22 & 1) !== 0) r.badBits(x22, 1, 1, "MeterInfoType/MeterTimestamp");
+    const v21 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/MeterTimestamp");
+    const x23 = r.bits(2);
+    if ((x23 & 2) !== 0) r.badBits(x23, 2, 2, "MeterInfoType/MeterTimestamp");
+    c = (x23 & 1);
+    o.MeterTimestamp = v21;
+    s = 8;
+  }
+  if ((s === 2 && c === 6) || (s === 3 && c === 5) || (s === 4 && c === 4) || (s === 5 && c === 3) || (s === 6 && c === 2) || (s === 7 && c === 1) || (s === 8 && c === 0)) return o;
+  return x_MeterInfoType(r, s, c);
+}
+function x_MeterInfoType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "MeterInfoType#0", "SE(MeterID)");
+    case 1: return r.badEvent(c, 1, "MeterInfoType#1", "SE(ChargedEnergyReadingWh)");
+    case 2: return r.badEvent(c, 3, "MeterInfoType#2", "SE(BPT_DischargedEnergyReadingWh)|SE(CapacitiveEnergyReadingVARh)|SE(BPT_InductiveEnergyReadingVARh)|SE(MeterSignature)|SE(MeterStatus)|SE(MeterTimestamp)|EE");
+    case 3: return r.badEvent(c, 3, "MeterInfoType#3", "SE(CapacitiveEnergyReadingVARh)|SE(BPT_InductiveEnergyReadingVARh)|SE(MeterSignature)|SE(MeterStatus)|SE(MeterTimestamp)|EE");
+    case 4: return r.badEvent(c, 3, "MeterInfoType#4", "SE(BPT_InductiveEnergyReadingVARh)|SE(MeterSignature)|SE(MeterStatus)|SE(MeterTimestamp)|EE");
+    case 5: return r.badEvent(c, 3, "MeterInfoType#5", "SE(MeterSignature)|SE(MeterStatus)|SE(MeterTimestamp)|EE");
+    case 6: return r.badEvent(c, 2, "MeterInfoType#6", "SE(MeterStatus)|SE(MeterTimestamp)|EE");
+    case 7: return r.badEvent(c, 2, "MeterInfoType#7", "SE(MeterTimestamp)|EE");
+    case 8: return r.badEvent(c, 1, "MeterInfoType#8", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "MeterInfoType");
 }
 
 function e_MeterInfoType(w: BitWriter, o: T.MeterInfoType): void {
@@ -3613,76 +4010,135 @@ const EXP_MeterInfoType: readonly string[] = ["SE(MeterID)","SE(ChargedEnergyRea
 function d_ReceiptType(r: BitReader): T.ReceiptType {
   const o: any = {};
   let s = 0; let n = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.TimeAnchor = (r.zero("ReceiptType/TimeAnchor", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "ReceiptType/TimeAnchor")); r.zero("ReceiptType/TimeAnchor", "EE"); s = 1; }
-        else r.badEvent(c, 1, "ReceiptType#0", "SE(TimeAnchor)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(3);
-        if (c === 0) { o.EnergyCosts = d_DetailedCostType(r); s = 2; }
-        else if (c === 1) { o.OccupancyCosts = d_DetailedCostType(r); s = 3; }
-        else if (c === 2) { o.AdditionalServicesCosts = d_DetailedCostType(r); s = 4; }
-        else if (c === 3) { o.OverstayCosts = d_DetailedCostType(r); s = 5; }
-        else if (c === 4) { { const v = d_DetailedTaxType(r); const a = o.TaxCosts; if (a === undefined) o.TaxCosts = [v]; else { a.push(v);  } } n = 1; s = 6; }
-        else if (c === 5) { return o; }
-        else r.badEvent(c, 3, "ReceiptType#1", "SE(EnergyCosts)|SE(OccupancyCosts)|SE(AdditionalServicesCosts)|SE(OverstayCosts)|SE(TaxCosts)|EE");
-        break;
-      }
-      case 2: {
-        const c = r.bits(3);
-        if (c === 0) { o.OccupancyCosts = d_DetailedCostType(r); s = 3; }
-        else if (c === 1) { o.AdditionalServicesCosts = d_DetailedCostType(r); s = 4; }
-        else if (c === 2) { o.OverstayCosts = d_DetailedCostType(r); s = 5; }
-        else if (c === 3) { { const v = d_DetailedTaxType(r); const a = o.TaxCosts; if (a === undefined) o.TaxCosts = [v]; else { a.push(v);  } } n = 1; s = 6; }
-        else if (c === 4) { return o; }
-        else r.badEvent(c, 3, "ReceiptType#2", "SE(OccupancyCosts)|SE(AdditionalServicesCosts)|SE(OverstayCosts)|SE(TaxCosts)|EE");
-        break;
-      }
-      case 3: {
-        const c = r.bits(3);
-        if (c === 0) { o.AdditionalServicesCosts = d_DetailedCostType(r); s = 4; }
-        else if (c === 1) { o.OverstayCosts = d_DetailedCostType(r); s = 5; }
-        else if (c === 2) { { const v = d_DetailedTaxType(r); const a = o.TaxCosts; if (a === undefined) o.TaxCosts = [v]; else { a.push(v);  } } n = 1; s = 6; }
-        else if (c === 3) { return o; }
-        else r.badEvent(c, 3, "ReceiptType#3", "SE(AdditionalServicesCosts)|SE(OverstayCosts)|SE(TaxCosts)|EE");
-        break;
-      }
-      case 4: {
-        const c = r.bits(2);
-        if (c === 0) { o.OverstayCosts = d_DetailedCostType(r); s = 5; }
-        else if (c === 1) { { const v = d_DetailedTaxType(r); const a = o.TaxCosts; if (a === undefined) o.TaxCosts = [v]; else { a.push(v);  } } n = 1; s = 6; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "ReceiptType#4", "SE(OverstayCosts)|SE(TaxCosts)|EE");
-        break;
-      }
-      case 5: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_DetailedTaxType(r); const a = o.TaxCosts; if (a === undefined) o.TaxCosts = [v]; else { a.push(v);  } } n = 1; s = 6; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "ReceiptType#5", "SE(TaxCosts)|EE");
-        break;
-      }
-      case 6: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_DetailedTaxType(r); const a = o.TaxCosts; if (a === undefined) o.TaxCosts = [v]; else { a.push(v);  } } n++; s = n < 10 ? 6 : 7; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "ReceiptType#6", "SE(TaxCosts)|EE");
-        break;
-      }
-      case 7: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ReceiptType#7", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ReceiptType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_ReceiptType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "ReceiptType/TimeAnchor");
+  const v0 = r.bigIn(false, 0n, 18446744073709551615n, "ReceiptType/TimeAnchor");
+  const x2 = r.bits(4);
+  if ((x2 & 8) !== 0) r.badBits(x2, 8, 4, "ReceiptType/TimeAnchor");
+  c = (x2 & 7);
+  o.TimeAnchor = v0;
+  s = 1;
+  if (c === 0) {
+    const v3 = d_DetailedCostType(r);
+    const x4 = r.bits(3);
+    c = x4;
+    o.EnergyCosts = v3;
+    s = 2;
   }
+  if ((s === 1 && c === 1) || (s === 2 && c === 0)) {
+    const v5 = d_DetailedCostType(r);
+    const x6 = r.bits(3);
+    c = x6;
+    o.OccupancyCosts = v5;
+    s = 3;
+  }
+  if ((s === 1 && c === 2) || (s === 2 && c === 1) || (s === 3 && c === 0)) {
+    const v7 = d_DetailedCostType(r);
+    const x8 = r.bits(2);
+    c = x8;
+    o.AdditionalServicesCosts = v7;
+    s = 4;
+  }
+  if ((s === 1 && c === 3) || (s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0)) {
+    const v9 = d_DetailedCostType(r);
+    const x10 = r.bits(2);
+    c = x10;
+    o.OverstayCosts = v9;
+    s = 5;
+  }
+  for (;;) {
+    if (s === 1 && c === 4) {
+      const v11 = d_DetailedTaxType(r);
+      const x12 = r.bits(2);
+      c = x12;
+      const av11 = o.TaxCosts;
+      if (av11 === undefined) o.TaxCosts = [v11];
+      else {
+        av11.push(v11);
+      }
+      n = 1; s = 6;
+      continue;
+    }
+    if (s === 2 && c === 3) {
+      const v13 = d_DetailedTaxType(r);
+      const x14 = r.bits(2);
+      c = x14;
+      const av13 = o.TaxCosts;
+      if (av13 === undefined) o.TaxCosts = [v13];
+      else {
+        av13.push(v13);
+      }
+      n = 1; s = 6;
+      continue;
+    }
+    if (s === 3 && c === 2) {
+      const v15 = d_DetailedTaxType(r);
+      const x16 = r.bits(2);
+      c = x16;
+      const av15 = o.TaxCosts;
+      if (av15 === undefined) o.TaxCosts = [v15];
+      else {
+        av15.push(v15);
+      }
+      n = 1; s = 6;
+      continue;
+    }
+    if (s === 4 && c === 1) {
+      const v17 = d_DetailedTaxType(r);
+      const x18 = r.bits(2);
+      c = x18;
+      const av17 = o.TaxCosts;
+      if (av17 === undefined) o.TaxCosts = [v17];
+      else {
+        av17.push(v17);
+      }
+      n = 1; s = 6;
+      continue;
+    }
+    if (s === 5 && c === 0) {
+      const v19 = d_DetailedTaxType(r);
+      const x20 = r.bits(2);
+      c = x20;
+      const av19 = o.TaxCosts;
+      if (av19 === undefined) o.TaxCosts = [v19];
+      else {
+        av19.push(v19);
+      }
+      n = 1; s = 6;
+      continue;
+    }
+    if (s === 6 && c === 0) {
+      const v21 = d_DetailedTaxType(r);
+      const av21 = o.TaxCosts;
+      if (av21 === undefined) o.TaxCosts = [v21];
+      else {
+        av21.push(v21);
+      }
+      n++; s = n < 10 ? 6 : 7;
+      c = r.bits(WD_ReceiptType[s]!);
+      continue;
+    }
+    break;
+  }
+  if ((s === 1 && c === 5) || (s === 2 && c === 4) || (s === 3 && c === 3) || (s === 4 && c === 2) || (s === 5 && c === 1) || (s === 6 && c === 1) || (s === 7 && c === 0)) return o;
+  return x_ReceiptType(r, s, c);
 }
+function x_ReceiptType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "ReceiptType#0", "SE(TimeAnchor)");
+    case 1: return r.badEvent(c, 3, "ReceiptType#1", "SE(EnergyCosts)|SE(OccupancyCosts)|SE(AdditionalServicesCosts)|SE(OverstayCosts)|SE(TaxCosts)|EE");
+    case 2: return r.badEvent(c, 3, "ReceiptType#2", "SE(OccupancyCosts)|SE(AdditionalServicesCosts)|SE(OverstayCosts)|SE(TaxCosts)|EE");
+    case 3: return r.badEvent(c, 3, "ReceiptType#3", "SE(AdditionalServicesCosts)|SE(OverstayCosts)|SE(TaxCosts)|EE");
+    case 4: return r.badEvent(c, 2, "ReceiptType#4", "SE(OverstayCosts)|SE(TaxCosts)|EE");
+    case 5: return r.badEvent(c, 2, "ReceiptType#5", "SE(TaxCosts)|EE");
+    case 6: return r.badEvent(c, 2, "ReceiptType#6", "SE(TaxCosts)|EE");
+    case 7: return r.badEvent(c, 1, "ReceiptType#7", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "ReceiptType");
+}
+const WD_ReceiptType: readonly number[] = [1,3,3,3,2,2,2,1];
 
 function e_ReceiptType(w: BitWriter, o: T.ReceiptType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ReceiptType");
@@ -3762,29 +4218,29 @@ const EXP_ReceiptType: readonly string[] = ["SE(TimeAnchor)","SE(EnergyCosts)|SE
 function d_DetailedCostType(r: BitReader): T.DetailedCostType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Amount = d_RationalNumberType(r); s = 1; }
-        else r.badEvent(c, 1, "DetailedCostType#0", "SE(Amount)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.CostPerUnit = d_RationalNumberType(r); s = 2; }
-        else r.badEvent(c, 1, "DetailedCostType#1", "SE(CostPerUnit)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "DetailedCostType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "DetailedCostType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_DetailedCostType(r, s, c);
+  const v0 = d_RationalNumberType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Amount = v0;
+  s = 1;
+  if (!(c === 0)) x_DetailedCostType(r, s, c);
+  const v2 = d_RationalNumberType(r);
+  const x3 = r.bits(1);
+  c = x3;
+  o.CostPerUnit = v2;
+  s = 2;
+  if (c === 0) return o;
+  return x_DetailedCostType(r, s, c);
+}
+function x_DetailedCostType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "DetailedCostType#0", "SE(Amount)");
+    case 1: return r.badEvent(c, 1, "DetailedCostType#1", "SE(CostPerUnit)");
+    case 2: return r.badEvent(c, 1, "DetailedCostType#2", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "DetailedCostType");
 }
 
 function e_DetailedCostType(w: BitWriter, o: T.DetailedCostType): void {
@@ -3807,29 +4263,32 @@ const EXP_DetailedCostType: readonly string[] = ["SE(Amount)","SE(CostPerUnit)",
 function d_DetailedTaxType(r: BitReader): T.DetailedTaxType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.TaxRuleID = (r.zero("DetailedTaxType/TaxRuleID", "CH"), r.uintIn(1, 4294967295, "DetailedTaxType/TaxRuleID")); r.zero("DetailedTaxType/TaxRuleID", "EE"); s = 1; }
-        else r.badEvent(c, 1, "DetailedTaxType#0", "SE(TaxRuleID)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.Amount = d_RationalNumberType(r); s = 2; }
-        else r.badEvent(c, 1, "DetailedTaxType#1", "SE(Amount)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "DetailedTaxType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "DetailedTaxType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_DetailedTaxType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "DetailedTaxType/TaxRuleID");
+  const v0 = r.uintIn(1, 4294967295, "DetailedTaxType/TaxRuleID");
+  const x2 = r.bits(2);
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "DetailedTaxType/TaxRuleID");
+  c = (x2 & 1);
+  o.TaxRuleID = v0;
+  s = 1;
+  if (!(c === 0)) x_DetailedTaxType(r, s, c);
+  const v3 = d_RationalNumberType(r);
+  const x4 = r.bits(1);
+  c = x4;
+  o.Amount = v3;
+  s = 2;
+  if (c === 0) return o;
+  return x_DetailedTaxType(r, s, c);
+}
+function x_DetailedTaxType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "DetailedTaxType#0", "SE(TaxRuleID)");
+    case 1: return r.badEvent(c, 1, "DetailedTaxType#1", "SE(Amount)");
+    case 2: return r.badEvent(c, 1, "DetailedTaxType#2", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "DetailedTaxType");
 }
 
 function e_DetailedTaxType(w: BitWriter, o: T.DetailedTaxType): void {
@@ -3852,41 +4311,39 @@ const EXP_DetailedTaxType: readonly string[] = ["SE(TaxRuleID)","SE(Amount)","EE
 function d_Scheduled_CLReqControlModeType(r: BitReader): T.Scheduled_CLReqControlModeType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(3);
-        if (c === 0) { o.EVTargetEnergyRequest = d_RationalNumberType(r); s = 1; }
-        else if (c === 1) { o.EVMaximumEnergyRequest = d_RationalNumberType(r); s = 2; }
-        else if (c === 2) { o.EVMinimumEnergyRequest = d_RationalNumberType(r); s = 3; }
-        else if (c === 3) { return o; }
-        else r.badEvent(c, 3, "Scheduled_CLReqControlModeType#0", "SE(EVTargetEnergyRequest)|SE(EVMaximumEnergyRequest)|SE(EVMinimumEnergyRequest)|EE");
-        break;
-      }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { o.EVMaximumEnergyRequest = d_RationalNumberType(r); s = 2; }
-        else if (c === 1) { o.EVMinimumEnergyRequest = d_RationalNumberType(r); s = 3; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "Scheduled_CLReqControlModeType#1", "SE(EVMaximumEnergyRequest)|SE(EVMinimumEnergyRequest)|EE");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { o.EVMinimumEnergyRequest = d_RationalNumberType(r); s = 3; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "Scheduled_CLReqControlModeType#2", "SE(EVMinimumEnergyRequest)|EE");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "Scheduled_CLReqControlModeType#3", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "Scheduled_CLReqControlModeType");
-    }
+  let c = r.bits(3);
+  if (c === 0) {
+    const v0 = d_RationalNumberType(r);
+    const x1 = r.bits(2);
+    c = x1;
+    o.EVTargetEnergyRequest = v0;
+    s = 1;
   }
+  if ((s === 0 && c === 1) || (s === 1 && c === 0)) {
+    const v2 = d_RationalNumberType(r);
+    const x3 = r.bits(2);
+    c = x3;
+    o.EVMaximumEnergyRequest = v2;
+    s = 2;
+  }
+  if ((s === 0 && c === 2) || (s === 1 && c === 1) || (s === 2 && c === 0)) {
+    const v4 = d_RationalNumberType(r);
+    const x5 = r.bits(1);
+    c = x5;
+    o.EVMinimumEnergyRequest = v4;
+    s = 3;
+  }
+  if ((s === 0 && c === 3) || (s === 1 && c === 2) || (s === 2 && c === 1) || (s === 3 && c === 0)) return o;
+  return x_Scheduled_CLReqControlModeType(r, s, c);
+}
+function x_Scheduled_CLReqControlModeType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 3, "Scheduled_CLReqControlModeType#0", "SE(EVTargetEnergyRequest)|SE(EVMaximumEnergyRequest)|SE(EVMinimumEnergyRequest)|EE");
+    case 1: return r.badEvent(c, 2, "Scheduled_CLReqControlModeType#1", "SE(EVMaximumEnergyRequest)|SE(EVMinimumEnergyRequest)|EE");
+    case 2: return r.badEvent(c, 2, "Scheduled_CLReqControlModeType#2", "SE(EVMinimumEnergyRequest)|EE");
+    case 3: return r.badEvent(c, 1, "Scheduled_CLReqControlModeType#3", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "Scheduled_CLReqControlModeType");
 }
 
 function e_Scheduled_CLReqControlModeType(w: BitWriter, o: T.Scheduled_CLReqControlModeType): void {
@@ -3930,17 +4387,15 @@ const EXP_Scheduled_CLReqControlModeType: readonly string[] = ["SE(EVTargetEnerg
 function d_Scheduled_CLResControlModeType(r: BitReader): T.Scheduled_CLResControlModeType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "Scheduled_CLResControlModeType#0", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "Scheduled_CLResControlModeType");
-    }
+  let c = r.bits(1);
+  if (c === 0) return o;
+  return x_Scheduled_CLResControlModeType(r, s, c);
+}
+function x_Scheduled_CLResControlModeType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "Scheduled_CLResControlModeType#0", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "Scheduled_CLResControlModeType");
 }
 
 function e_Scheduled_CLResControlModeType(w: BitWriter, o: T.Scheduled_CLResControlModeType): void {
@@ -3953,42 +4408,47 @@ const EXP_Scheduled_CLResControlModeType: readonly string[] = ["EE"];
 function d_Dynamic_CLReqControlModeType(r: BitReader): T.Dynamic_CLReqControlModeType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(2);
-        if (c === 0) { o.DepartureTime = (r.zero("Dynamic_CLReqControlModeType/DepartureTime", "CH"), r.uintIn(0, 4294967295, "Dynamic_CLReqControlModeType/DepartureTime")); r.zero("Dynamic_CLReqControlModeType/DepartureTime", "EE"); s = 1; }
-        else if (c === 1) { o.EVTargetEnergyRequest = d_RationalNumberType(r); s = 2; }
-        else r.badEvent(c, 2, "Dynamic_CLReqControlModeType#0", "SE(DepartureTime)|SE(EVTargetEnergyRequest)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVTargetEnergyRequest = d_RationalNumberType(r); s = 2; }
-        else r.badEvent(c, 1, "Dynamic_CLReqControlModeType#1", "SE(EVTargetEnergyRequest)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVMaximumEnergyRequest = d_RationalNumberType(r); s = 3; }
-        else r.badEvent(c, 1, "Dynamic_CLReqControlModeType#2", "SE(EVMaximumEnergyRequest)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVMinimumEnergyRequest = d_RationalNumberType(r); s = 4; }
-        else r.badEvent(c, 1, "Dynamic_CLReqControlModeType#3", "SE(EVMinimumEnergyRequest)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "Dynamic_CLReqControlModeType#4", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "Dynamic_CLReqControlModeType");
-    }
+  let c = r.bits(2);
+  if (c === 0) {
+    const x1 = r.bits(1);
+    if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "Dynamic_CLReqControlModeType/DepartureTime");
+    const v0 = r.uintIn(0, 4294967295, "Dynamic_CLReqControlModeType/DepartureTime");
+    const x2 = r.bits(2);
+    if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "Dynamic_CLReqControlModeType/DepartureTime");
+    c = (x2 & 1);
+    o.DepartureTime = v0;
+    s = 1;
   }
+  if (!((s === 0 && c === 1) || (s === 1 && c === 0))) x_Dynamic_CLReqControlModeType(r, s, c);
+  const v3 = d_RationalNumberType(r);
+  const x4 = r.bits(1);
+  c = x4;
+  o.EVTargetEnergyRequest = v3;
+  s = 2;
+  if (!(c === 0)) x_Dynamic_CLReqControlModeType(r, s, c);
+  const v5 = d_RationalNumberType(r);
+  const x6 = r.bits(1);
+  c = x6;
+  o.EVMaximumEnergyRequest = v5;
+  s = 3;
+  if (!(c === 0)) x_Dynamic_CLReqControlModeType(r, s, c);
+  const v7 = d_RationalNumberType(r);
+  const x8 = r.bits(1);
+  c = x8;
+  o.EVMinimumEnergyRequest = v7;
+  s = 4;
+  if (c === 0) return o;
+  return x_Dynamic_CLReqControlModeType(r, s, c);
+}
+function x_Dynamic_CLReqControlModeType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 2, "Dynamic_CLReqControlModeType#0", "SE(DepartureTime)|SE(EVTargetEnergyRequest)");
+    case 1: return r.badEvent(c, 1, "Dynamic_CLReqControlModeType#1", "SE(EVTargetEnergyRequest)");
+    case 2: return r.badEvent(c, 1, "Dynamic_CLReqControlModeType#2", "SE(EVMaximumEnergyRequest)");
+    case 3: return r.badEvent(c, 1, "Dynamic_CLReqControlModeType#3", "SE(EVMinimumEnergyRequest)");
+    case 4: return r.badEvent(c, 1, "Dynamic_CLReqControlModeType#4", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "Dynamic_CLReqControlModeType");
 }
 
 function e_Dynamic_CLReqControlModeType(w: BitWriter, o: T.Dynamic_CLReqControlModeType): void {
@@ -4026,51 +4486,59 @@ const EXP_Dynamic_CLReqControlModeType: readonly string[] = ["SE(DepartureTime)|
 function d_Dynamic_CLResControlModeType(r: BitReader): T.Dynamic_CLResControlModeType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(3);
-        if (c === 0) { o.DepartureTime = (r.zero("Dynamic_CLResControlModeType/DepartureTime", "CH"), r.uintIn(0, 4294967295, "Dynamic_CLResControlModeType/DepartureTime")); r.zero("Dynamic_CLResControlModeType/DepartureTime", "EE"); s = 1; }
-        else if (c === 1) { o.MinimumSOC = (r.zero("Dynamic_CLResControlModeType/MinimumSOC", "CH"), r.ranged(7, 0, 100, "Dynamic_CLResControlModeType/MinimumSOC")); r.zero("Dynamic_CLResControlModeType/MinimumSOC", "EE"); s = 2; }
-        else if (c === 2) { o.TargetSOC = (r.zero("Dynamic_CLResControlModeType/TargetSOC", "CH"), r.ranged(7, 0, 100, "Dynamic_CLResControlModeType/TargetSOC")); r.zero("Dynamic_CLResControlModeType/TargetSOC", "EE"); s = 3; }
-        else if (c === 3) { o.AckMaxDelay = (r.zero("Dynamic_CLResControlModeType/AckMaxDelay", "CH"), r.uintIn(0, 65535, "Dynamic_CLResControlModeType/AckMaxDelay")); r.zero("Dynamic_CLResControlModeType/AckMaxDelay", "EE"); s = 4; }
-        else if (c === 4) { return o; }
-        else r.badEvent(c, 3, "Dynamic_CLResControlModeType#0", "SE(DepartureTime)|SE(MinimumSOC)|SE(TargetSOC)|SE(AckMaxDelay)|EE");
-        break;
-      }
-      case 1: {
-        const c = r.bits(3);
-        if (c === 0) { o.MinimumSOC = (r.zero("Dynamic_CLResControlModeType/MinimumSOC", "CH"), r.ranged(7, 0, 100, "Dynamic_CLResControlModeType/MinimumSOC")); r.zero("Dynamic_CLResControlModeType/MinimumSOC", "EE"); s = 2; }
-        else if (c === 1) { o.TargetSOC = (r.zero("Dynamic_CLResControlModeType/TargetSOC", "CH"), r.ranged(7, 0, 100, "Dynamic_CLResControlModeType/TargetSOC")); r.zero("Dynamic_CLResControlModeType/TargetSOC", "EE"); s = 3; }
-        else if (c === 2) { o.AckMaxDelay = (r.zero("Dynamic_CLResControlModeType/AckMaxDelay", "CH"), r.uintIn(0, 65535, "Dynamic_CLResControlModeType/AckMaxDelay")); r.zero("Dynamic_CLResControlModeType/AckMaxDelay", "EE"); s = 4; }
-        else if (c === 3) { return o; }
-        else r.badEvent(c, 3, "Dynamic_CLResControlModeType#1", "SE(MinimumSOC)|SE(TargetSOC)|SE(AckMaxDelay)|EE");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { o.TargetSOC = (r.zero("Dynamic_CLResControlModeType/TargetSOC", "CH"), r.ranged(7, 0, 100, "Dynamic_CLResControlModeType/TargetSOC")); r.zero("Dynamic_CLResControlModeType/TargetSOC", "EE"); s = 3; }
-        else if (c === 1) { o.AckMaxDelay = (r.zero("Dynamic_CLResControlModeType/AckMaxDelay", "CH"), r.uintIn(0, 65535, "Dynamic_CLResControlModeType/AckMaxDelay")); r.zero("Dynamic_CLResControlModeType/AckMaxDelay", "EE"); s = 4; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "Dynamic_CLResControlModeType#2", "SE(TargetSOC)|SE(AckMaxDelay)|EE");
-        break;
-      }
-      case 3: {
-        const c = r.bits(2);
-        if (c === 0) { o.AckMaxDelay = (r.zero("Dynamic_CLResControlModeType/AckMaxDelay", "CH"), r.uintIn(0, 65535, "Dynamic_CLResControlModeType/AckMaxDelay")); r.zero("Dynamic_CLResControlModeType/AckMaxDelay", "EE"); s = 4; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "Dynamic_CLResControlModeType#3", "SE(AckMaxDelay)|EE");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "Dynamic_CLResControlModeType#4", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "Dynamic_CLResControlModeType");
-    }
+  let c = r.bits(3);
+  if (c === 0) {
+    const x1 = r.bits(1);
+    if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "Dynamic_CLResControlModeType/DepartureTime");
+    const v0 = r.uintIn(0, 4294967295, "Dynamic_CLResControlModeType/DepartureTime");
+    const x2 = r.bits(4);
+    if ((x2 & 8) !== 0) r.badBits(x2, 8, 4, "Dynamic_CLResControlModeType/DepartureTime");
+    c = (x2 & 7);
+    o.DepartureTime = v0;
+    s = 1;
   }
+  if ((s === 0 && c === 1) || (s === 1 && c === 0)) {
+    const x4 = r.bits(11);
+    if ((x4 & 1028) !== 0) r.badBits(x4, 1028, 11, "Dynamic_CLResControlModeType/MinimumSOC");
+    const y5 = ((x4 >>> 3) & 127);
+    if (y5 > 100) r.rangeErr(y5 + 0, 100, "Dynamic_CLResControlModeType/MinimumSOC", r.pos - 10);
+    const v3 = y5;
+    c = (x4 & 3);
+    o.MinimumSOC = v3;
+    s = 2;
+  }
+  if ((s === 0 && c === 2) || (s === 1 && c === 1) || (s === 2 && c === 0)) {
+    const x7 = r.bits(11);
+    if ((x7 & 1028) !== 0) r.badBits(x7, 1028, 11, "Dynamic_CLResControlModeType/TargetSOC");
+    const y8 = ((x7 >>> 3) & 127);
+    if (y8 > 100) r.rangeErr(y8 + 0, 100, "Dynamic_CLResControlModeType/TargetSOC", r.pos - 10);
+    const v6 = y8;
+    c = (x7 & 3);
+    o.TargetSOC = v6;
+    s = 3;
+  }
+  if ((s === 0 && c === 3) || (s === 1 && c === 2) || (s === 2 && c === 1) || (s === 3 && c === 0)) {
+    const x10 = r.bits(1);
+    if ((x10 & 1) !== 0) r.badBits(x10, 1, 1, "Dynamic_CLResControlModeType/AckMaxDelay");
+    const v9 = r.uintIn(0, 65535, "Dynamic_CLResControlModeType/AckMaxDelay");
+    const x11 = r.bits(2);
+    if ((x11 & 2) !== 0) r.badBits(x11, 2, 2, "Dynamic_CLResControlModeType/AckMaxDelay");
+    c = (x11 & 1);
+    o.AckMaxDelay = v9;
+    s = 4;
+  }
+  if ((s === 0 && c === 4) || (s === 1 && c === 3) || (s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0)) return o;
+  return x_Dynamic_CLResControlModeType(r, s, c);
+}
+function x_Dynamic_CLResControlModeType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 3, "Dynamic_CLResControlModeType#0", "SE(DepartureTime)|SE(MinimumSOC)|SE(TargetSOC)|SE(AckMaxDelay)|EE");
+    case 1: return r.badEvent(c, 3, "Dynamic_CLResControlModeType#1", "SE(MinimumSOC)|SE(TargetSOC)|SE(AckMaxDelay)|EE");
+    case 2: return r.badEvent(c, 2, "Dynamic_CLResControlModeType#2", "SE(TargetSOC)|SE(AckMaxDelay)|EE");
+    case 3: return r.badEvent(c, 2, "Dynamic_CLResControlModeType#3", "SE(AckMaxDelay)|EE");
+    case 4: return r.badEvent(c, 1, "Dynamic_CLResControlModeType#4", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "Dynamic_CLResControlModeType");
 }
 
 function e_Dynamic_CLResControlModeType(w: BitWriter, o: T.Dynamic_CLResControlModeType): void {
@@ -4128,31 +4596,46 @@ const EXP_Dynamic_CLResControlModeType: readonly string[] = ["SE(DepartureTime)|
 function d_ListOfRootCertificateIDsType(r: BitReader): T.ListOfRootCertificateIDsType {
   const o: any = {};
   let s = 0; let n = 0;
+  let c = r.bits(1);
   for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { { const v = d_X509IssuerSerialType(r); const a = o.RootCertificateID; if (a === undefined) o.RootCertificateID = [v]; else { a.push(v);  } } n = 1; s = 1; }
-        else r.badEvent(c, 1, "ListOfRootCertificateIDsType#0", "SE(RootCertificateID)");
-        break;
+    if (s === 0 && c === 0) {
+      const v0 = d_X509IssuerSerialType(r);
+      const x1 = r.bits(2);
+      c = x1;
+      const av0 = o.RootCertificateID;
+      if (av0 === undefined) o.RootCertificateID = [v0];
+      else {
+        av0.push(v0);
       }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_X509IssuerSerialType(r); const a = o.RootCertificateID; if (a === undefined) o.RootCertificateID = [v]; else { a.push(v);  } } n++; s = n < 20 ? 1 : 2; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "ListOfRootCertificateIDsType#1", "SE(RootCertificateID)|EE");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ListOfRootCertificateIDsType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ListOfRootCertificateIDsType");
+      n = 1; s = 1;
+      continue;
     }
+    if (s === 1 && c === 0) {
+      const v2 = d_X509IssuerSerialType(r);
+      const av2 = o.RootCertificateID;
+      if (av2 === undefined) o.RootCertificateID = [v2];
+      else {
+        av2.push(v2);
+      }
+      n++; s = n < 20 ? 1 : 2;
+      c = r.bits(WD_ListOfRootCertificateIDsType[s]!);
+      continue;
+    }
+    break;
   }
+  if (o.RootCertificateID === undefined) x_ListOfRootCertificateIDsType(r, s, c);
+  if ((s === 1 && c === 1) || (s === 2 && c === 0)) return o;
+  return x_ListOfRootCertificateIDsType(r, s, c);
 }
+function x_ListOfRootCertificateIDsType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "ListOfRootCertificateIDsType#0", "SE(RootCertificateID)");
+    case 1: return r.badEvent(c, 2, "ListOfRootCertificateIDsType#1", "SE(RootCertificateID)|EE");
+    case 2: return r.badEvent(c, 1, "ListOfRootCertificateIDsType#2", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "ListOfRootCertificateIDsType");
+}
+const WD_ListOfRootCertificateIDsType: readonly number[] = [1,2,1];
 
 function e_ListOfRootCertificateIDsType(w: BitWriter, o: T.ListOfRootCertificateIDsType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ListOfRootCertificateIDsType");

@@ -125,52 +125,88 @@ const E12i = new Map<unknown, number>(E12.map((v, i) => [v, i]));
 function d_SignatureType(r: BitReader): T.SignatureType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(2);
-        if (c === 0) { o.Id = r.string(65536, 0, "SignatureType@Id"); s = 1; }
-        else if (c === 1) { o.SignedInfo = d_SignedInfoType(r); s = 2; }
-        else r.badEvent(c, 2, "SignatureType#0", "AT(Id)|SE(SignedInfo)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.SignedInfo = d_SignedInfoType(r); s = 2; }
-        else r.badEvent(c, 1, "SignatureType#1", "SE(SignedInfo)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.SignatureValue = d_SignatureValueType(r); s = 3; }
-        else r.badEvent(c, 1, "SignatureType#2", "SE(SignatureValue)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(2);
-        if (c === 0) { o.KeyInfo = d_KeyInfoType(r); s = 4; }
-        else if (c === 1) { { const v = d_ObjectType(r); const a = o.Object; if (a === undefined) o.Object = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType#3"); } } s = 5; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "SignatureType#3", "SE(KeyInfo)|SE(Object)|EE");
-        break;
-      }
-      case 4: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_ObjectType(r); const a = o.Object; if (a === undefined) o.Object = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType#4"); } } s = 5; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "SignatureType#4", "SE(Object)|EE");
-        break;
-      }
-      case 5: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_ObjectType(r); const a = o.Object; if (a === undefined) o.Object = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType#5"); } } s = 5; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "SignatureType#5", "SE(Object)|EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "SignatureType");
-    }
+  let c = r.bits(2);
+  if (c === 0) {
+    const v0 = r.string(65536, 0, "SignatureType@Id");
+    const x1 = r.bits(1);
+    c = x1;
+    o.Id = v0;
+    s = 1;
   }
+  if (!((s === 0 && c === 1) || (s === 1 && c === 0))) x_SignatureType(r, s, c);
+  const v2 = d_SignedInfoType(r);
+  const x3 = r.bits(1);
+  c = x3;
+  o.SignedInfo = v2;
+  s = 2;
+  if (!(c === 0)) x_SignatureType(r, s, c);
+  const v4 = d_SignatureValueType(r);
+  const x5 = r.bits(2);
+  c = x5;
+  o.SignatureValue = v4;
+  s = 3;
+  if (c === 0) {
+    const v6 = d_KeyInfoType(r);
+    const x7 = r.bits(2);
+    c = x7;
+    o.KeyInfo = v6;
+    s = 4;
+  }
+  for (;;) {
+    if (s === 3 && c === 1) {
+      const v8 = d_ObjectType(r);
+      const x9 = r.bits(2);
+      c = x9;
+      const av8 = o.Object;
+      if (av8 === undefined) o.Object = [v8];
+      else {
+        av8.push(v8);
+        if (av8.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType/Object");
+      }
+      s = 5;
+      continue;
+    }
+    if (s === 4 && c === 0) {
+      const v10 = d_ObjectType(r);
+      const x11 = r.bits(2);
+      c = x11;
+      const av10 = o.Object;
+      if (av10 === undefined) o.Object = [v10];
+      else {
+        av10.push(v10);
+        if (av10.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType/Object");
+      }
+      s = 5;
+      continue;
+    }
+    if (s === 5 && c === 0) {
+      const v12 = d_ObjectType(r);
+      const x13 = r.bits(2);
+      c = x13;
+      const av12 = o.Object;
+      if (av12 === undefined) o.Object = [v12];
+      else {
+        av12.push(v12);
+        if (av12.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType/Object");
+      }
+      s = 5;
+      continue;
+    }
+    break;
+  }
+  if ((s === 3 && c === 2) || (s === 4 && c === 1) || (s === 5 && c === 1)) return o;
+  return x_SignatureType(r, s, c);
+}
+function x_SignatureType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 2, "SignatureType#0", "AT(Id)|SE(SignedInfo)");
+    case 1: return r.badEvent(c, 1, "SignatureType#1", "SE(SignedInfo)");
+    case 2: return r.badEvent(c, 1, "SignatureType#2", "SE(SignatureValue)");
+    case 3: return r.badEvent(c, 2, "SignatureType#3", "SE(KeyInfo)|SE(Object)|EE");
+    case 4: return r.badEvent(c, 2, "SignatureType#4", "SE(Object)|EE");
+    case 5: return r.badEvent(c, 2, "SignatureType#5", "SE(Object)|EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "SignatureType");
 }
 
 function e_SignatureType(w: BitWriter, o: T.SignatureType): void {
@@ -227,43 +263,68 @@ const EXP_SignatureType: readonly string[] = ["AT(Id)|SE(SignedInfo)","SE(Signed
 function d_SignedInfoType(r: BitReader): T.SignedInfoType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(2);
-        if (c === 0) { o.Id = r.string(65536, 0, "SignedInfoType@Id"); s = 1; }
-        else if (c === 1) { o.CanonicalizationMethod = d_CanonicalizationMethodType(r); s = 2; }
-        else r.badEvent(c, 2, "SignedInfoType#0", "AT(Id)|SE(CanonicalizationMethod)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.CanonicalizationMethod = d_CanonicalizationMethodType(r); s = 2; }
-        else r.badEvent(c, 1, "SignedInfoType#1", "SE(CanonicalizationMethod)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.SignatureMethod = d_SignatureMethodType(r); s = 3; }
-        else r.badEvent(c, 1, "SignedInfoType#2", "SE(SignatureMethod)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { { const v = d_ReferenceType(r); const a = o.Reference; if (a === undefined) o.Reference = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "SignedInfoType#3"); } } s = 4; }
-        else r.badEvent(c, 1, "SignedInfoType#3", "SE(Reference)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_ReferenceType(r); const a = o.Reference; if (a === undefined) o.Reference = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "SignedInfoType#4"); } } s = 4; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "SignedInfoType#4", "SE(Reference)|EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "SignedInfoType");
-    }
+  let c = r.bits(2);
+  if (c === 0) {
+    const v0 = r.string(65536, 0, "SignedInfoType@Id");
+    const x1 = r.bits(1);
+    c = x1;
+    o.Id = v0;
+    s = 1;
   }
+  if (!((s === 0 && c === 1) || (s === 1 && c === 0))) x_SignedInfoType(r, s, c);
+  const v2 = d_CanonicalizationMethodType(r);
+  const x3 = r.bits(1);
+  c = x3;
+  o.CanonicalizationMethod = v2;
+  s = 2;
+  if (!(c === 0)) x_SignedInfoType(r, s, c);
+  const v4 = d_SignatureMethodType(r);
+  const x5 = r.bits(1);
+  c = x5;
+  o.SignatureMethod = v4;
+  s = 3;
+  for (;;) {
+    if (s === 3 && c === 0) {
+      const v6 = d_ReferenceType(r);
+      const x7 = r.bits(2);
+      c = x7;
+      const av6 = o.Reference;
+      if (av6 === undefined) o.Reference = [v6];
+      else {
+        av6.push(v6);
+        if (av6.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "SignedInfoType/Reference");
+      }
+      s = 4;
+      continue;
+    }
+    if (s === 4 && c === 0) {
+      const v8 = d_ReferenceType(r);
+      const x9 = r.bits(2);
+      c = x9;
+      const av8 = o.Reference;
+      if (av8 === undefined) o.Reference = [v8];
+      else {
+        av8.push(v8);
+        if (av8.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "SignedInfoType/Reference");
+      }
+      s = 4;
+      continue;
+    }
+    break;
+  }
+  if (o.Reference === undefined) x_SignedInfoType(r, s, c);
+  if (c === 1) return o;
+  return x_SignedInfoType(r, s, c);
+}
+function x_SignedInfoType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 2, "SignedInfoType#0", "AT(Id)|SE(CanonicalizationMethod)");
+    case 1: return r.badEvent(c, 1, "SignedInfoType#1", "SE(CanonicalizationMethod)");
+    case 2: return r.badEvent(c, 1, "SignedInfoType#2", "SE(SignatureMethod)");
+    case 3: return r.badEvent(c, 1, "SignedInfoType#3", "SE(Reference)");
+    case 4: return r.badEvent(c, 2, "SignedInfoType#4", "SE(Reference)|EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "SignedInfoType");
 }
 
 function e_SignedInfoType(w: BitWriter, o: T.SignedInfoType): void {
@@ -314,28 +375,36 @@ function d_CanonicalizationMethodType(r: BitReader): T.CanonicalizationMethodTyp
       case 0: {
         const c = r.bits(1);
         if (c === 0) { o.Algorithm = r.string(65536, 1, "CanonicalizationMethodType@Algorithm"); s = 1; }
-        else r.badEvent(c, 1, "CanonicalizationMethodType#0", "AT(Algorithm)");
+        else x_CanonicalizationMethodType(r, s, c);
         break;
       }
       case 1: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "CanonicalizationMethodType#1"); }
+        if (c === 0) { x_CanonicalizationMethodType(r, s, c); }
         else if (c === 1) { return o; }
-        else if (c === 2) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "CanonicalizationMethodType#1"); }
-        else r.badEvent(c, 2, "CanonicalizationMethodType#1", "SE(*)|EE|CH(untyped)");
+        else if (c === 2) { x_CanonicalizationMethodType(r, s, c); }
+        else x_CanonicalizationMethodType(r, s, c);
         break;
       }
       case 2: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "CanonicalizationMethodType#2"); }
+        if (c === 0) { x_CanonicalizationMethodType(r, s, c); }
         else if (c === 1) { return o; }
-        else if (c === 2) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "CanonicalizationMethodType#2"); }
-        else r.badEvent(c, 2, "CanonicalizationMethodType#2", "SE(*)|EE|CH(untyped)");
+        else if (c === 2) { x_CanonicalizationMethodType(r, s, c); }
+        else x_CanonicalizationMethodType(r, s, c);
         break;
       }
       default: return r.fail("EXI_EVENT", "bad grammar state", "CanonicalizationMethodType");
     }
   }
+}
+function x_CanonicalizationMethodType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "CanonicalizationMethodType#0", "AT(Algorithm)");
+    case 1: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "CanonicalizationMethodType#1"); if (c === 2) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "CanonicalizationMethodType#1"); return r.badEvent(c, 2, "CanonicalizationMethodType#1", "SE(*)|EE|CH(untyped)");
+    case 2: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "CanonicalizationMethodType#2"); if (c === 2) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "CanonicalizationMethodType#2"); return r.badEvent(c, 2, "CanonicalizationMethodType#2", "SE(*)|EE|CH(untyped)");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "CanonicalizationMethodType");
 }
 
 function e_CanonicalizationMethodType(w: BitWriter, o: T.CanonicalizationMethodType): void {
@@ -358,37 +427,46 @@ function d_SignatureMethodType(r: BitReader): T.SignatureMethodType {
       case 0: {
         const c = r.bits(1);
         if (c === 0) { o.Algorithm = r.string(65536, 1, "SignatureMethodType@Algorithm"); s = 1; }
-        else r.badEvent(c, 1, "SignatureMethodType#0", "AT(Algorithm)");
+        else x_SignatureMethodType(r, s, c);
         break;
       }
       case 1: {
         const c = r.bits(3);
         if (c === 0) { o.HMACOutputLength = (r.zero("SignatureMethodType/HMACOutputLength", "CH"), r.bigIn(true, undefined, undefined, "SignatureMethodType/HMACOutputLength")); r.zero("SignatureMethodType/HMACOutputLength", "EE"); s = 2; }
-        else if (c === 1) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "SignatureMethodType#1"); }
+        else if (c === 1) { x_SignatureMethodType(r, s, c); }
         else if (c === 2) { return o; }
-        else if (c === 3) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "SignatureMethodType#1"); }
-        else r.badEvent(c, 3, "SignatureMethodType#1", "SE(HMACOutputLength)|SE(*)|EE|CH(untyped)");
+        else if (c === 3) { x_SignatureMethodType(r, s, c); }
+        else x_SignatureMethodType(r, s, c);
         break;
       }
       case 2: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "SignatureMethodType#2"); }
+        if (c === 0) { x_SignatureMethodType(r, s, c); }
         else if (c === 1) { return o; }
-        else if (c === 2) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "SignatureMethodType#2"); }
-        else r.badEvent(c, 2, "SignatureMethodType#2", "SE(*)|EE|CH(untyped)");
+        else if (c === 2) { x_SignatureMethodType(r, s, c); }
+        else x_SignatureMethodType(r, s, c);
         break;
       }
       case 3: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "SignatureMethodType#3"); }
+        if (c === 0) { x_SignatureMethodType(r, s, c); }
         else if (c === 1) { return o; }
-        else if (c === 2) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "SignatureMethodType#3"); }
-        else r.badEvent(c, 2, "SignatureMethodType#3", "SE(*)|EE|CH(untyped)");
+        else if (c === 2) { x_SignatureMethodType(r, s, c); }
+        else x_SignatureMethodType(r, s, c);
         break;
       }
       default: return r.fail("EXI_EVENT", "bad grammar state", "SignatureMethodType");
     }
   }
+}
+function x_SignatureMethodType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "SignatureMethodType#0", "AT(Algorithm)");
+    case 1: if (c === 1) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "SignatureMethodType#1"); if (c === 3) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "SignatureMethodType#1"); return r.badEvent(c, 3, "SignatureMethodType#1", "SE(HMACOutputLength)|SE(*)|EE|CH(untyped)");
+    case 2: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "SignatureMethodType#2"); if (c === 2) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "SignatureMethodType#2"); return r.badEvent(c, 2, "SignatureMethodType#2", "SE(*)|EE|CH(untyped)");
+    case 3: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "SignatureMethodType#3"); if (c === 2) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "SignatureMethodType#3"); return r.badEvent(c, 2, "SignatureMethodType#3", "SE(*)|EE|CH(untyped)");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "SignatureMethodType");
 }
 
 function e_SignatureMethodType(w: BitWriter, o: T.SignatureMethodType): void {
@@ -417,63 +495,64 @@ const EXP_SignatureMethodType: readonly string[] = ["AT(Algorithm)","SE(HMACOutp
 function d_ReferenceType(r: BitReader): T.ReferenceType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(3);
-        if (c === 0) { o.Id = r.string(65536, 0, "ReferenceType@Id"); s = 1; }
-        else if (c === 1) { o.Type = r.string(65536, 2, "ReferenceType@Type"); s = 2; }
-        else if (c === 2) { o.URI = r.string(65536, 3, "ReferenceType@URI"); s = 3; }
-        else if (c === 3) { o.Transforms = d_TransformsType(r); s = 4; }
-        else if (c === 4) { o.DigestMethod = d_DigestMethodType(r); s = 5; }
-        else r.badEvent(c, 3, "ReferenceType#0", "AT(Id)|AT(Type)|AT(URI)|SE(Transforms)|SE(DigestMethod)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(3);
-        if (c === 0) { o.Type = r.string(65536, 2, "ReferenceType@Type"); s = 2; }
-        else if (c === 1) { o.URI = r.string(65536, 3, "ReferenceType@URI"); s = 3; }
-        else if (c === 2) { o.Transforms = d_TransformsType(r); s = 4; }
-        else if (c === 3) { o.DigestMethod = d_DigestMethodType(r); s = 5; }
-        else r.badEvent(c, 3, "ReferenceType#1", "AT(Type)|AT(URI)|SE(Transforms)|SE(DigestMethod)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { o.URI = r.string(65536, 3, "ReferenceType@URI"); s = 3; }
-        else if (c === 1) { o.Transforms = d_TransformsType(r); s = 4; }
-        else if (c === 2) { o.DigestMethod = d_DigestMethodType(r); s = 5; }
-        else r.badEvent(c, 2, "ReferenceType#2", "AT(URI)|SE(Transforms)|SE(DigestMethod)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(2);
-        if (c === 0) { o.Transforms = d_TransformsType(r); s = 4; }
-        else if (c === 1) { o.DigestMethod = d_DigestMethodType(r); s = 5; }
-        else r.badEvent(c, 2, "ReferenceType#3", "SE(Transforms)|SE(DigestMethod)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { o.DigestMethod = d_DigestMethodType(r); s = 5; }
-        else r.badEvent(c, 1, "ReferenceType#4", "SE(DigestMethod)");
-        break;
-      }
-      case 5: {
-        const c = r.bits(1);
-        if (c === 0) { o.DigestValue = (r.zero("ReferenceType/DigestValue", "CH"), r.binary(65536, "ReferenceType/DigestValue")); r.zero("ReferenceType/DigestValue", "EE"); s = 6; }
-        else r.badEvent(c, 1, "ReferenceType#5", "SE(DigestValue)");
-        break;
-      }
-      case 6: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ReferenceType#6", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ReferenceType");
-    }
+  let c = r.bits(3);
+  if (c === 0) {
+    const v0 = r.string(65536, 0, "ReferenceType@Id");
+    const x1 = r.bits(3);
+    c = x1;
+    o.Id = v0;
+    s = 1;
   }
+  if ((s === 0 && c === 1) || (s === 1 && c === 0)) {
+    const v2 = r.string(65536, 2, "ReferenceType@Type");
+    const x3 = r.bits(2);
+    c = x3;
+    o.Type = v2;
+    s = 2;
+  }
+  if ((s === 0 && c === 2) || (s === 1 && c === 1) || (s === 2 && c === 0)) {
+    const v4 = r.string(65536, 3, "ReferenceType@URI");
+    const x5 = r.bits(2);
+    c = x5;
+    o.URI = v4;
+    s = 3;
+  }
+  if ((s === 0 && c === 3) || (s === 1 && c === 2) || (s === 2 && c === 1) || (s === 3 && c === 0)) {
+    const v6 = d_TransformsType(r);
+    const x7 = r.bits(1);
+    c = x7;
+    o.Transforms = v6;
+    s = 4;
+  }
+  if (!((s === 0 && c === 4) || (s === 1 && c === 3) || (s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0))) x_ReferenceType(r, s, c);
+  const v8 = d_DigestMethodType(r);
+  const x9 = r.bits(1);
+  c = x9;
+  o.DigestMethod = v8;
+  s = 5;
+  if (!(c === 0)) x_ReferenceType(r, s, c);
+  const x11 = r.bits(1);
+  if ((x11 & 1) !== 0) r.badBits(x11, 1, 1, "ReferenceType/DigestValue");
+  const v10 = r.binary(65536, "ReferenceType/DigestValue");
+  const x12 = r.bits(2);
+  if ((x12 & 2) !== 0) r.badBits(x12, 2, 2, "ReferenceType/DigestValue");
+  c = (x12 & 1);
+  o.DigestValue = v10;
+  s = 6;
+  if (c === 0) return o;
+  return x_ReferenceType(r, s, c);
+}
+function x_ReferenceType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 3, "ReferenceType#0", "AT(Id)|AT(Type)|AT(URI)|SE(Transforms)|SE(DigestMethod)");
+    case 1: return r.badEvent(c, 3, "ReferenceType#1", "AT(Type)|AT(URI)|SE(Transforms)|SE(DigestMethod)");
+    case 2: return r.badEvent(c, 2, "ReferenceType#2", "AT(URI)|SE(Transforms)|SE(DigestMethod)");
+    case 3: return r.badEvent(c, 2, "ReferenceType#3", "SE(Transforms)|SE(DigestMethod)");
+    case 4: return r.badEvent(c, 1, "ReferenceType#4", "SE(DigestMethod)");
+    case 5: return r.badEvent(c, 1, "ReferenceType#5", "SE(DigestValue)");
+    case 6: return r.badEvent(c, 1, "ReferenceType#6", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "ReferenceType");
 }
 
 function e_ReferenceType(w: BitWriter, o: T.ReferenceType): void {
@@ -538,24 +617,46 @@ const EXP_ReferenceType: readonly string[] = ["AT(Id)|AT(Type)|AT(URI)|SE(Transf
 function d_TransformsType(r: BitReader): T.TransformsType {
   const o: any = {};
   let s = 0;
+  let c = r.bits(1);
   for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { { const v = d_TransformType(r); const a = o.Transform; if (a === undefined) o.Transform = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Transform items", "TransformsType#0"); } } s = 1; }
-        else r.badEvent(c, 1, "TransformsType#0", "SE(Transform)");
-        break;
+    if (s === 0 && c === 0) {
+      const v0 = d_TransformType(r);
+      const x1 = r.bits(2);
+      c = x1;
+      const av0 = o.Transform;
+      if (av0 === undefined) o.Transform = [v0];
+      else {
+        av0.push(v0);
+        if (av0.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Transform items", "TransformsType/Transform");
       }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_TransformType(r); const a = o.Transform; if (a === undefined) o.Transform = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Transform items", "TransformsType#1"); } } s = 1; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "TransformsType#1", "SE(Transform)|EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "TransformsType");
+      s = 1;
+      continue;
     }
+    if (s === 1 && c === 0) {
+      const v2 = d_TransformType(r);
+      const x3 = r.bits(2);
+      c = x3;
+      const av2 = o.Transform;
+      if (av2 === undefined) o.Transform = [v2];
+      else {
+        av2.push(v2);
+        if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Transform items", "TransformsType/Transform");
+      }
+      s = 1;
+      continue;
+    }
+    break;
   }
+  if (o.Transform === undefined) x_TransformsType(r, s, c);
+  if (c === 1) return o;
+  return x_TransformsType(r, s, c);
+}
+function x_TransformsType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "TransformsType#0", "SE(Transform)");
+    case 1: return r.badEvent(c, 2, "TransformsType#1", "SE(Transform)|EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "TransformsType");
 }
 
 function e_TransformsType(w: BitWriter, o: T.TransformsType): void {
@@ -587,39 +688,48 @@ function d_TransformType(r: BitReader): T.TransformType {
       case 0: {
         const c = r.bits(1);
         if (c === 0) { o.Algorithm = r.string(65536, 1, "TransformType@Algorithm"); s = 1; }
-        else r.badEvent(c, 1, "TransformType#0", "AT(Algorithm)");
+        else x_TransformType(r, s, c);
         break;
       }
       case 1: {
         const c = r.bits(3);
         if (c === 0) { { const v = (r.zero("TransformType/XPath", "CH"), r.string(65536, 4, "TransformType/XPath")); const a = o.XPath; if (a === undefined) o.XPath = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 XPath items", "TransformType#1"); } } r.zero("TransformType/XPath", "EE"); s = 3; }
-        else if (c === 1) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "TransformType#1"); }
+        else if (c === 1) { x_TransformType(r, s, c); }
         else if (c === 2) { return o; }
-        else if (c === 3) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "TransformType#1"); }
-        else r.badEvent(c, 3, "TransformType#1", "SE(XPath)|SE(*)|EE|CH(untyped)");
+        else if (c === 3) { x_TransformType(r, s, c); }
+        else x_TransformType(r, s, c);
         break;
       }
       case 2: {
         const c = r.bits(3);
         if (c === 0) { { const v = (r.zero("TransformType/XPath", "CH"), r.string(65536, 4, "TransformType/XPath")); const a = o.XPath; if (a === undefined) o.XPath = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 XPath items", "TransformType#2"); } } r.zero("TransformType/XPath", "EE"); s = 3; }
-        else if (c === 1) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "TransformType#2"); }
+        else if (c === 1) { x_TransformType(r, s, c); }
         else if (c === 2) { return o; }
-        else if (c === 3) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "TransformType#2"); }
-        else r.badEvent(c, 3, "TransformType#2", "SE(XPath)|SE(*)|EE|CH(untyped)");
+        else if (c === 3) { x_TransformType(r, s, c); }
+        else x_TransformType(r, s, c);
         break;
       }
       case 3: {
         const c = r.bits(3);
         if (c === 0) { { const v = (r.zero("TransformType/XPath", "CH"), r.string(65536, 4, "TransformType/XPath")); const a = o.XPath; if (a === undefined) o.XPath = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 XPath items", "TransformType#3"); } } r.zero("TransformType/XPath", "EE"); s = 3; }
-        else if (c === 1) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "TransformType#3"); }
+        else if (c === 1) { x_TransformType(r, s, c); }
         else if (c === 2) { return o; }
-        else if (c === 3) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "TransformType#3"); }
-        else r.badEvent(c, 3, "TransformType#3", "SE(XPath)|SE(*)|EE|CH(untyped)");
+        else if (c === 3) { x_TransformType(r, s, c); }
+        else x_TransformType(r, s, c);
         break;
       }
       default: return r.fail("EXI_EVENT", "bad grammar state", "TransformType");
     }
   }
+}
+function x_TransformType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "TransformType#0", "AT(Algorithm)");
+    case 1: if (c === 1) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "TransformType#1"); if (c === 3) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "TransformType#1"); return r.badEvent(c, 3, "TransformType#1", "SE(XPath)|SE(*)|EE|CH(untyped)");
+    case 2: if (c === 1) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "TransformType#2"); if (c === 3) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "TransformType#2"); return r.badEvent(c, 3, "TransformType#2", "SE(XPath)|SE(*)|EE|CH(untyped)");
+    case 3: if (c === 1) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "TransformType#3"); if (c === 3) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "TransformType#3"); return r.badEvent(c, 3, "TransformType#3", "SE(XPath)|SE(*)|EE|CH(untyped)");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "TransformType");
 }
 
 function e_TransformType(w: BitWriter, o: T.TransformType): void {
@@ -660,28 +770,36 @@ function d_DigestMethodType(r: BitReader): T.DigestMethodType {
       case 0: {
         const c = r.bits(1);
         if (c === 0) { o.Algorithm = r.string(65536, 1, "DigestMethodType@Algorithm"); s = 1; }
-        else r.badEvent(c, 1, "DigestMethodType#0", "AT(Algorithm)");
+        else x_DigestMethodType(r, s, c);
         break;
       }
       case 1: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "DigestMethodType#1"); }
+        if (c === 0) { x_DigestMethodType(r, s, c); }
         else if (c === 1) { return o; }
-        else if (c === 2) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "DigestMethodType#1"); }
-        else r.badEvent(c, 2, "DigestMethodType#1", "SE(*)|EE|CH(untyped)");
+        else if (c === 2) { x_DigestMethodType(r, s, c); }
+        else x_DigestMethodType(r, s, c);
         break;
       }
       case 2: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "DigestMethodType#2"); }
+        if (c === 0) { x_DigestMethodType(r, s, c); }
         else if (c === 1) { return o; }
-        else if (c === 2) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "DigestMethodType#2"); }
-        else r.badEvent(c, 2, "DigestMethodType#2", "SE(*)|EE|CH(untyped)");
+        else if (c === 2) { x_DigestMethodType(r, s, c); }
+        else x_DigestMethodType(r, s, c);
         break;
       }
       default: return r.fail("EXI_EVENT", "bad grammar state", "DigestMethodType");
     }
   }
+}
+function x_DigestMethodType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "DigestMethodType#0", "AT(Algorithm)");
+    case 1: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "DigestMethodType#1"); if (c === 2) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "DigestMethodType#1"); return r.badEvent(c, 2, "DigestMethodType#1", "SE(*)|EE|CH(untyped)");
+    case 2: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "DigestMethodType#2"); if (c === 2) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "DigestMethodType#2"); return r.badEvent(c, 2, "DigestMethodType#2", "SE(*)|EE|CH(untyped)");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "DigestMethodType");
 }
 
 function e_DigestMethodType(w: BitWriter, o: T.DigestMethodType): void {
@@ -699,30 +817,30 @@ const EXP_DigestMethodType: readonly string[] = ["AT(Algorithm)","SE(*)|EE|CH(un
 function d_SignatureValueType(r: BitReader): T.SignatureValueType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(2);
-        if (c === 0) { o.Id = r.string(65536, 0, "SignatureValueType@Id"); s = 1; }
-        else if (c === 1) { o.CONTENT = r.binary(65536, "SignatureValueType"); s = 2; }
-        else r.badEvent(c, 2, "SignatureValueType#0", "AT(Id)|CH");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.CONTENT = r.binary(65536, "SignatureValueType"); s = 2; }
-        else r.badEvent(c, 1, "SignatureValueType#1", "CH");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "SignatureValueType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "SignatureValueType");
-    }
+  let c = r.bits(2);
+  if (c === 0) {
+    const v0 = r.string(65536, 0, "SignatureValueType@Id");
+    const x1 = r.bits(1);
+    c = x1;
+    o.Id = v0;
+    s = 1;
   }
+  if (!((s === 0 && c === 1) || (s === 1 && c === 0))) x_SignatureValueType(r, s, c);
+  const v2 = r.binary(65536, "SignatureValueType");
+  const x3 = r.bits(1);
+  c = x3;
+  o.CONTENT = v2;
+  s = 2;
+  if (c === 0) return o;
+  return x_SignatureValueType(r, s, c);
+}
+function x_SignatureValueType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 2, "SignatureValueType#0", "AT(Id)|CH");
+    case 1: return r.badEvent(c, 1, "SignatureValueType#1", "CH");
+    case 2: return r.badEvent(c, 1, "SignatureValueType#2", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "SignatureValueType");
 }
 
 function e_SignatureValueType(w: BitWriter, o: T.SignatureValueType): void {
@@ -761,9 +879,9 @@ function d_KeyInfoType(r: BitReader): T.KeyInfoType {
         else if (c === 5) { { const v = d_PGPDataType(r); const a = o.PGPData; if (a === undefined) o.PGPData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PGPData items", "KeyInfoType#0"); } } s = 6; }
         else if (c === 6) { { const v = d_SPKIDataType(r); const a = o.SPKIData; if (a === undefined) o.SPKIData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SPKIData items", "KeyInfoType#0"); } } s = 7; }
         else if (c === 7) { { const v = (r.zero("KeyInfoType/MgmtData", "CH"), r.string(65536, 6, "KeyInfoType/MgmtData")); const a = o.MgmtData; if (a === undefined) o.MgmtData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 MgmtData items", "KeyInfoType#0"); } } r.zero("KeyInfoType/MgmtData", "EE"); s = 8; }
-        else if (c === 8) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#0"); }
-        else if (c === 9) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#0"); }
-        else r.badEvent(c, 4, "KeyInfoType#0", "AT(Id)|SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|CH(untyped)");
+        else if (c === 8) { x_KeyInfoType(r, s, c); }
+        else if (c === 9) { x_KeyInfoType(r, s, c); }
+        else x_KeyInfoType(r, s, c);
         break;
       }
       case 1: {
@@ -775,9 +893,9 @@ function d_KeyInfoType(r: BitReader): T.KeyInfoType {
         else if (c === 4) { { const v = d_PGPDataType(r); const a = o.PGPData; if (a === undefined) o.PGPData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PGPData items", "KeyInfoType#1"); } } s = 6; }
         else if (c === 5) { { const v = d_SPKIDataType(r); const a = o.SPKIData; if (a === undefined) o.SPKIData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SPKIData items", "KeyInfoType#1"); } } s = 7; }
         else if (c === 6) { { const v = (r.zero("KeyInfoType/MgmtData", "CH"), r.string(65536, 6, "KeyInfoType/MgmtData")); const a = o.MgmtData; if (a === undefined) o.MgmtData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 MgmtData items", "KeyInfoType#1"); } } r.zero("KeyInfoType/MgmtData", "EE"); s = 8; }
-        else if (c === 7) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#1"); }
-        else if (c === 8) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#1"); }
-        else r.badEvent(c, 4, "KeyInfoType#1", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|CH(untyped)");
+        else if (c === 7) { x_KeyInfoType(r, s, c); }
+        else if (c === 8) { x_KeyInfoType(r, s, c); }
+        else x_KeyInfoType(r, s, c);
         break;
       }
       case 2: {
@@ -789,10 +907,10 @@ function d_KeyInfoType(r: BitReader): T.KeyInfoType {
         else if (c === 4) { { const v = d_PGPDataType(r); const a = o.PGPData; if (a === undefined) o.PGPData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PGPData items", "KeyInfoType#2"); } } s = 6; }
         else if (c === 5) { { const v = d_SPKIDataType(r); const a = o.SPKIData; if (a === undefined) o.SPKIData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SPKIData items", "KeyInfoType#2"); } } s = 7; }
         else if (c === 6) { { const v = (r.zero("KeyInfoType/MgmtData", "CH"), r.string(65536, 6, "KeyInfoType/MgmtData")); const a = o.MgmtData; if (a === undefined) o.MgmtData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 MgmtData items", "KeyInfoType#2"); } } r.zero("KeyInfoType/MgmtData", "EE"); s = 8; }
-        else if (c === 7) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#2"); }
+        else if (c === 7) { x_KeyInfoType(r, s, c); }
         else if (c === 8) { return o; }
-        else if (c === 9) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#2"); }
-        else r.badEvent(c, 4, "KeyInfoType#2", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+        else if (c === 9) { x_KeyInfoType(r, s, c); }
+        else x_KeyInfoType(r, s, c);
         break;
       }
       case 3: {
@@ -804,10 +922,10 @@ function d_KeyInfoType(r: BitReader): T.KeyInfoType {
         else if (c === 4) { { const v = d_PGPDataType(r); const a = o.PGPData; if (a === undefined) o.PGPData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PGPData items", "KeyInfoType#3"); } } s = 6; }
         else if (c === 5) { { const v = d_SPKIDataType(r); const a = o.SPKIData; if (a === undefined) o.SPKIData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SPKIData items", "KeyInfoType#3"); } } s = 7; }
         else if (c === 6) { { const v = (r.zero("KeyInfoType/MgmtData", "CH"), r.string(65536, 6, "KeyInfoType/MgmtData")); const a = o.MgmtData; if (a === undefined) o.MgmtData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 MgmtData items", "KeyInfoType#3"); } } r.zero("KeyInfoType/MgmtData", "EE"); s = 8; }
-        else if (c === 7) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#3"); }
+        else if (c === 7) { x_KeyInfoType(r, s, c); }
         else if (c === 8) { return o; }
-        else if (c === 9) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#3"); }
-        else r.badEvent(c, 4, "KeyInfoType#3", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+        else if (c === 9) { x_KeyInfoType(r, s, c); }
+        else x_KeyInfoType(r, s, c);
         break;
       }
       case 4: {
@@ -819,10 +937,10 @@ function d_KeyInfoType(r: BitReader): T.KeyInfoType {
         else if (c === 4) { { const v = d_PGPDataType(r); const a = o.PGPData; if (a === undefined) o.PGPData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PGPData items", "KeyInfoType#4"); } } s = 6; }
         else if (c === 5) { { const v = d_SPKIDataType(r); const a = o.SPKIData; if (a === undefined) o.SPKIData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SPKIData items", "KeyInfoType#4"); } } s = 7; }
         else if (c === 6) { { const v = (r.zero("KeyInfoType/MgmtData", "CH"), r.string(65536, 6, "KeyInfoType/MgmtData")); const a = o.MgmtData; if (a === undefined) o.MgmtData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 MgmtData items", "KeyInfoType#4"); } } r.zero("KeyInfoType/MgmtData", "EE"); s = 8; }
-        else if (c === 7) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#4"); }
+        else if (c === 7) { x_KeyInfoType(r, s, c); }
         else if (c === 8) { return o; }
-        else if (c === 9) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#4"); }
-        else r.badEvent(c, 4, "KeyInfoType#4", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+        else if (c === 9) { x_KeyInfoType(r, s, c); }
+        else x_KeyInfoType(r, s, c);
         break;
       }
       case 5: {
@@ -834,10 +952,10 @@ function d_KeyInfoType(r: BitReader): T.KeyInfoType {
         else if (c === 4) { { const v = d_PGPDataType(r); const a = o.PGPData; if (a === undefined) o.PGPData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PGPData items", "KeyInfoType#5"); } } s = 6; }
         else if (c === 5) { { const v = d_SPKIDataType(r); const a = o.SPKIData; if (a === undefined) o.SPKIData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SPKIData items", "KeyInfoType#5"); } } s = 7; }
         else if (c === 6) { { const v = (r.zero("KeyInfoType/MgmtData", "CH"), r.string(65536, 6, "KeyInfoType/MgmtData")); const a = o.MgmtData; if (a === undefined) o.MgmtData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 MgmtData items", "KeyInfoType#5"); } } r.zero("KeyInfoType/MgmtData", "EE"); s = 8; }
-        else if (c === 7) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#5"); }
+        else if (c === 7) { x_KeyInfoType(r, s, c); }
         else if (c === 8) { return o; }
-        else if (c === 9) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#5"); }
-        else r.badEvent(c, 4, "KeyInfoType#5", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+        else if (c === 9) { x_KeyInfoType(r, s, c); }
+        else x_KeyInfoType(r, s, c);
         break;
       }
       case 6: {
@@ -849,10 +967,10 @@ function d_KeyInfoType(r: BitReader): T.KeyInfoType {
         else if (c === 4) { { const v = d_PGPDataType(r); const a = o.PGPData; if (a === undefined) o.PGPData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PGPData items", "KeyInfoType#6"); } } s = 6; }
         else if (c === 5) { { const v = d_SPKIDataType(r); const a = o.SPKIData; if (a === undefined) o.SPKIData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SPKIData items", "KeyInfoType#6"); } } s = 7; }
         else if (c === 6) { { const v = (r.zero("KeyInfoType/MgmtData", "CH"), r.string(65536, 6, "KeyInfoType/MgmtData")); const a = o.MgmtData; if (a === undefined) o.MgmtData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 MgmtData items", "KeyInfoType#6"); } } r.zero("KeyInfoType/MgmtData", "EE"); s = 8; }
-        else if (c === 7) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#6"); }
+        else if (c === 7) { x_KeyInfoType(r, s, c); }
         else if (c === 8) { return o; }
-        else if (c === 9) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#6"); }
-        else r.badEvent(c, 4, "KeyInfoType#6", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+        else if (c === 9) { x_KeyInfoType(r, s, c); }
+        else x_KeyInfoType(r, s, c);
         break;
       }
       case 7: {
@@ -864,10 +982,10 @@ function d_KeyInfoType(r: BitReader): T.KeyInfoType {
         else if (c === 4) { { const v = d_PGPDataType(r); const a = o.PGPData; if (a === undefined) o.PGPData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PGPData items", "KeyInfoType#7"); } } s = 6; }
         else if (c === 5) { { const v = d_SPKIDataType(r); const a = o.SPKIData; if (a === undefined) o.SPKIData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SPKIData items", "KeyInfoType#7"); } } s = 7; }
         else if (c === 6) { { const v = (r.zero("KeyInfoType/MgmtData", "CH"), r.string(65536, 6, "KeyInfoType/MgmtData")); const a = o.MgmtData; if (a === undefined) o.MgmtData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 MgmtData items", "KeyInfoType#7"); } } r.zero("KeyInfoType/MgmtData", "EE"); s = 8; }
-        else if (c === 7) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#7"); }
+        else if (c === 7) { x_KeyInfoType(r, s, c); }
         else if (c === 8) { return o; }
-        else if (c === 9) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#7"); }
-        else r.badEvent(c, 4, "KeyInfoType#7", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+        else if (c === 9) { x_KeyInfoType(r, s, c); }
+        else x_KeyInfoType(r, s, c);
         break;
       }
       case 8: {
@@ -879,10 +997,10 @@ function d_KeyInfoType(r: BitReader): T.KeyInfoType {
         else if (c === 4) { { const v = d_PGPDataType(r); const a = o.PGPData; if (a === undefined) o.PGPData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PGPData items", "KeyInfoType#8"); } } s = 6; }
         else if (c === 5) { { const v = d_SPKIDataType(r); const a = o.SPKIData; if (a === undefined) o.SPKIData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SPKIData items", "KeyInfoType#8"); } } s = 7; }
         else if (c === 6) { { const v = (r.zero("KeyInfoType/MgmtData", "CH"), r.string(65536, 6, "KeyInfoType/MgmtData")); const a = o.MgmtData; if (a === undefined) o.MgmtData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 MgmtData items", "KeyInfoType#8"); } } r.zero("KeyInfoType/MgmtData", "EE"); s = 8; }
-        else if (c === 7) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#8"); }
+        else if (c === 7) { x_KeyInfoType(r, s, c); }
         else if (c === 8) { return o; }
-        else if (c === 9) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#8"); }
-        else r.badEvent(c, 4, "KeyInfoType#8", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+        else if (c === 9) { x_KeyInfoType(r, s, c); }
+        else x_KeyInfoType(r, s, c);
         break;
       }
       case 9: {
@@ -894,15 +1012,30 @@ function d_KeyInfoType(r: BitReader): T.KeyInfoType {
         else if (c === 4) { { const v = d_PGPDataType(r); const a = o.PGPData; if (a === undefined) o.PGPData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PGPData items", "KeyInfoType#9"); } } s = 6; }
         else if (c === 5) { { const v = d_SPKIDataType(r); const a = o.SPKIData; if (a === undefined) o.SPKIData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SPKIData items", "KeyInfoType#9"); } } s = 7; }
         else if (c === 6) { { const v = (r.zero("KeyInfoType/MgmtData", "CH"), r.string(65536, 6, "KeyInfoType/MgmtData")); const a = o.MgmtData; if (a === undefined) o.MgmtData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 MgmtData items", "KeyInfoType#9"); } } r.zero("KeyInfoType/MgmtData", "EE"); s = 8; }
-        else if (c === 7) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#9"); }
+        else if (c === 7) { x_KeyInfoType(r, s, c); }
         else if (c === 8) { return o; }
-        else if (c === 9) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#9"); }
-        else r.badEvent(c, 4, "KeyInfoType#9", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+        else if (c === 9) { x_KeyInfoType(r, s, c); }
+        else x_KeyInfoType(r, s, c);
         break;
       }
       default: return r.fail("EXI_EVENT", "bad grammar state", "KeyInfoType");
     }
   }
+}
+function x_KeyInfoType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: if (c === 8) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#0"); if (c === 9) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#0"); return r.badEvent(c, 4, "KeyInfoType#0", "AT(Id)|SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|CH(untyped)");
+    case 1: if (c === 7) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#1"); if (c === 8) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#1"); return r.badEvent(c, 4, "KeyInfoType#1", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|CH(untyped)");
+    case 2: if (c === 7) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#2"); if (c === 9) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#2"); return r.badEvent(c, 4, "KeyInfoType#2", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+    case 3: if (c === 7) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#3"); if (c === 9) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#3"); return r.badEvent(c, 4, "KeyInfoType#3", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+    case 4: if (c === 7) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#4"); if (c === 9) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#4"); return r.badEvent(c, 4, "KeyInfoType#4", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+    case 5: if (c === 7) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#5"); if (c === 9) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#5"); return r.badEvent(c, 4, "KeyInfoType#5", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+    case 6: if (c === 7) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#6"); if (c === 9) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#6"); return r.badEvent(c, 4, "KeyInfoType#6", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+    case 7: if (c === 7) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#7"); if (c === 9) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#7"); return r.badEvent(c, 4, "KeyInfoType#7", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+    case 8: if (c === 7) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#8"); if (c === 9) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#8"); return r.badEvent(c, 4, "KeyInfoType#8", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+    case 9: if (c === 7) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#9"); if (c === 9) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#9"); return r.badEvent(c, 4, "KeyInfoType#9", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "KeyInfoType");
 }
 
 function e_KeyInfoType(w: BitWriter, o: T.KeyInfoType): void {
@@ -1058,41 +1191,32 @@ const F_KeyInfoType = new Map<string, number>([["Id",0],["KeyName",1],["KeyValue
 function d_KeyValueType(r: BitReader): T.KeyValueType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(3);
-        if (c === 0) { o.DSAKeyValue = d_DSAKeyValueType(r); s = 1; }
-        else if (c === 1) { o.RSAKeyValue = d_RSAKeyValueType(r); s = 2; }
-        else if (c === 2) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyValueType#0"); }
-        else if (c === 3) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyValueType#0"); }
-        else r.badEvent(c, 3, "KeyValueType#0", "SE(DSAKeyValue)|SE(RSAKeyValue)|SE(*)|CH(untyped)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { return o; }
-        else if (c === 1) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyValueType#1"); }
-        else r.badEvent(c, 2, "KeyValueType#1", "EE|CH(untyped)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { return o; }
-        else if (c === 1) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyValueType#2"); }
-        else r.badEvent(c, 2, "KeyValueType#2", "EE|CH(untyped)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(2);
-        if (c === 0) { return o; }
-        else if (c === 1) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyValueType#3"); }
-        else r.badEvent(c, 2, "KeyValueType#3", "EE|CH(untyped)");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "KeyValueType");
-    }
+  let c = r.bits(3);
+  if (c === 0) {
+    const v0 = d_DSAKeyValueType(r);
+    const x1 = r.bits(2);
+    c = x1;
+    o.DSAKeyValue = v0;
+    s = 1;
   }
+  if ((s === 0 && c === 1)) {
+    const v2 = d_RSAKeyValueType(r);
+    const x3 = r.bits(2);
+    c = x3;
+    o.RSAKeyValue = v2;
+    s = 2;
+  }
+  if ((s === 1 && c === 0) || (s === 2 && c === 0)) return o;
+  return x_KeyValueType(r, s, c);
+}
+function x_KeyValueType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: if (c === 2) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyValueType#0"); if (c === 3) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyValueType#0"); return r.badEvent(c, 3, "KeyValueType#0", "SE(DSAKeyValue)|SE(RSAKeyValue)|SE(*)|CH(untyped)");
+    case 1: if (c === 1) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyValueType#1"); return r.badEvent(c, 2, "KeyValueType#1", "EE|CH(untyped)");
+    case 2: if (c === 1) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyValueType#2"); return r.badEvent(c, 2, "KeyValueType#2", "EE|CH(untyped)");
+    case 3: if (c === 1) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyValueType#3"); return r.badEvent(c, 2, "KeyValueType#3", "EE|CH(untyped)");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "KeyValueType");
 }
 
 function e_KeyValueType(w: BitWriter, o: T.KeyValueType): void {
@@ -1123,65 +1247,91 @@ const EXP_KeyValueType: readonly string[] = ["SE(DSAKeyValue)|SE(RSAKeyValue)|SE
 function d_DSAKeyValueType(r: BitReader): T.DSAKeyValueType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(2);
-        if (c === 0) { o.P = (r.zero("DSAKeyValueType/P", "CH"), r.binary(65536, "DSAKeyValueType/P")); r.zero("DSAKeyValueType/P", "EE"); s = 1; }
-        else if (c === 1) { o.G = (r.zero("DSAKeyValueType/G", "CH"), r.binary(65536, "DSAKeyValueType/G")); r.zero("DSAKeyValueType/G", "EE"); s = 2; }
-        else if (c === 2) { o.Y = (r.zero("DSAKeyValueType/Y", "CH"), r.binary(65536, "DSAKeyValueType/Y")); r.zero("DSAKeyValueType/Y", "EE"); s = 3; }
-        else r.badEvent(c, 2, "DSAKeyValueType#0", "SE(P)|SE(G)|SE(Y)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.Q = (r.zero("DSAKeyValueType/Q", "CH"), r.binary(65536, "DSAKeyValueType/Q")); r.zero("DSAKeyValueType/Q", "EE"); s = 4; }
-        else r.badEvent(c, 1, "DSAKeyValueType#1", "SE(Q)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.Y = (r.zero("DSAKeyValueType/Y", "CH"), r.binary(65536, "DSAKeyValueType/Y")); r.zero("DSAKeyValueType/Y", "EE"); s = 3; }
-        else r.badEvent(c, 1, "DSAKeyValueType#2", "SE(Y)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(2);
-        if (c === 0) { o.J = (r.zero("DSAKeyValueType/J", "CH"), r.binary(65536, "DSAKeyValueType/J")); r.zero("DSAKeyValueType/J", "EE"); s = 5; }
-        else if (c === 1) { o.Seed = (r.zero("DSAKeyValueType/Seed", "CH"), r.binary(65536, "DSAKeyValueType/Seed")); r.zero("DSAKeyValueType/Seed", "EE"); s = 6; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "DSAKeyValueType#3", "SE(J)|SE(Seed)|EE");
-        break;
-      }
-      case 4: {
-        const c = r.bits(2);
-        if (c === 0) { o.G = (r.zero("DSAKeyValueType/G", "CH"), r.binary(65536, "DSAKeyValueType/G")); r.zero("DSAKeyValueType/G", "EE"); s = 2; }
-        else if (c === 1) { o.Y = (r.zero("DSAKeyValueType/Y", "CH"), r.binary(65536, "DSAKeyValueType/Y")); r.zero("DSAKeyValueType/Y", "EE"); s = 3; }
-        else r.badEvent(c, 2, "DSAKeyValueType#4", "SE(G)|SE(Y)");
-        break;
-      }
-      case 5: {
-        const c = r.bits(2);
-        if (c === 0) { o.Seed = (r.zero("DSAKeyValueType/Seed", "CH"), r.binary(65536, "DSAKeyValueType/Seed")); r.zero("DSAKeyValueType/Seed", "EE"); s = 6; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "DSAKeyValueType#5", "SE(Seed)|EE");
-        break;
-      }
-      case 6: {
-        const c = r.bits(1);
-        if (c === 0) { o.PgenCounter = (r.zero("DSAKeyValueType/PgenCounter", "CH"), r.binary(65536, "DSAKeyValueType/PgenCounter")); r.zero("DSAKeyValueType/PgenCounter", "EE"); s = 7; }
-        else r.badEvent(c, 1, "DSAKeyValueType#6", "SE(PgenCounter)");
-        break;
-      }
-      case 7: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "DSAKeyValueType#7", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "DSAKeyValueType");
-    }
+  let c = r.bits(2);
+  if (c === 0) {
+    const x1 = r.bits(1);
+    if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "DSAKeyValueType/P");
+    const v0 = r.binary(65536, "DSAKeyValueType/P");
+    const x2 = r.bits(2);
+    if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "DSAKeyValueType/P");
+    c = (x2 & 1);
+    o.P = v0;
+    s = 1;
   }
+  if ((s === 1 && c === 0)) {
+    const x4 = r.bits(1);
+    if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "DSAKeyValueType/Q");
+    const v3 = r.binary(65536, "DSAKeyValueType/Q");
+    const x5 = r.bits(3);
+    if ((x5 & 4) !== 0) r.badBits(x5, 4, 3, "DSAKeyValueType/Q");
+    c = (x5 & 3);
+    o.Q = v3;
+    s = 4;
+  }
+  if ((s === 0 && c === 1) || (s === 4 && c === 0)) {
+    const x7 = r.bits(1);
+    if ((x7 & 1) !== 0) r.badBits(x7, 1, 1, "DSAKeyValueType/G");
+    const v6 = r.binary(65536, "DSAKeyValueType/G");
+    const x8 = r.bits(2);
+    if ((x8 & 2) !== 0) r.badBits(x8, 2, 2, "DSAKeyValueType/G");
+    c = (x8 & 1);
+    o.G = v6;
+    s = 2;
+  }
+  if (!((s === 0 && c === 2) || (s === 2 && c === 0) || (s === 4 && c === 1))) x_DSAKeyValueType(r, s, c);
+  const x10 = r.bits(1);
+  if ((x10 & 1) !== 0) r.badBits(x10, 1, 1, "DSAKeyValueType/Y");
+  const v9 = r.binary(65536, "DSAKeyValueType/Y");
+  const x11 = r.bits(3);
+  if ((x11 & 4) !== 0) r.badBits(x11, 4, 3, "DSAKeyValueType/Y");
+  c = (x11 & 3);
+  o.Y = v9;
+  s = 3;
+  if (c === 0) {
+    const x13 = r.bits(1);
+    if ((x13 & 1) !== 0) r.badBits(x13, 1, 1, "DSAKeyValueType/J");
+    const v12 = r.binary(65536, "DSAKeyValueType/J");
+    const x14 = r.bits(3);
+    if ((x14 & 4) !== 0) r.badBits(x14, 4, 3, "DSAKeyValueType/J");
+    c = (x14 & 3);
+    o.J = v12;
+    s = 5;
+  }
+  if ((s === 3 && c === 1) || (s === 5 && c === 0)) {
+    const x16 = r.bits(1);
+    if ((x16 & 1) !== 0) r.badBits(x16, 1, 1, "DSAKeyValueType/Seed");
+    const v15 = r.binary(65536, "DSAKeyValueType/Seed");
+    const x17 = r.bits(2);
+    if ((x17 & 2) !== 0) r.badBits(x17, 2, 2, "DSAKeyValueType/Seed");
+    c = (x17 & 1);
+    o.Seed = v15;
+    s = 6;
+  }
+  if ((s === 6 && c === 0)) {
+    const x19 = r.bits(1);
+    if ((x19 & 1) !== 0) r.badBits(x19, 1, 1, "DSAKeyValueType/PgenCounter");
+    const v18 = r.binary(65536, "DSAKeyValueType/PgenCounter");
+    const x20 = r.bits(2);
+    if ((x20 & 2) !== 0) r.badBits(x20, 2, 2, "DSAKeyValueType/PgenCounter");
+    c = (x20 & 1);
+    o.PgenCounter = v18;
+    s = 7;
+  }
+  if ((s === 3 && c === 2) || (s === 5 && c === 1) || (s === 7 && c === 0)) return o;
+  return x_DSAKeyValueType(r, s, c);
+}
+function x_DSAKeyValueType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 2, "DSAKeyValueType#0", "SE(P)|SE(G)|SE(Y)");
+    case 1: return r.badEvent(c, 1, "DSAKeyValueType#1", "SE(Q)");
+    case 2: return r.badEvent(c, 1, "DSAKeyValueType#2", "SE(Y)");
+    case 3: return r.badEvent(c, 2, "DSAKeyValueType#3", "SE(J)|SE(Seed)|EE");
+    case 4: return r.badEvent(c, 2, "DSAKeyValueType#4", "SE(G)|SE(Y)");
+    case 5: return r.badEvent(c, 2, "DSAKeyValueType#5", "SE(Seed)|EE");
+    case 6: return r.badEvent(c, 1, "DSAKeyValueType#6", "SE(PgenCounter)");
+    case 7: return r.badEvent(c, 1, "DSAKeyValueType#7", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "DSAKeyValueType");
 }
 
 function e_DSAKeyValueType(w: BitWriter, o: T.DSAKeyValueType): void {
@@ -1261,29 +1411,35 @@ const EXP_DSAKeyValueType: readonly string[] = ["SE(P)|SE(G)|SE(Y)","SE(Q)","SE(
 function d_RSAKeyValueType(r: BitReader): T.RSAKeyValueType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Modulus = (r.zero("RSAKeyValueType/Modulus", "CH"), r.binary(65536, "RSAKeyValueType/Modulus")); r.zero("RSAKeyValueType/Modulus", "EE"); s = 1; }
-        else r.badEvent(c, 1, "RSAKeyValueType#0", "SE(Modulus)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.Exponent = (r.zero("RSAKeyValueType/Exponent", "CH"), r.binary(65536, "RSAKeyValueType/Exponent")); r.zero("RSAKeyValueType/Exponent", "EE"); s = 2; }
-        else r.badEvent(c, 1, "RSAKeyValueType#1", "SE(Exponent)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "RSAKeyValueType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "RSAKeyValueType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_RSAKeyValueType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "RSAKeyValueType/Modulus");
+  const v0 = r.binary(65536, "RSAKeyValueType/Modulus");
+  const x2 = r.bits(2);
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "RSAKeyValueType/Modulus");
+  c = (x2 & 1);
+  o.Modulus = v0;
+  s = 1;
+  if (!(c === 0)) x_RSAKeyValueType(r, s, c);
+  const x4 = r.bits(1);
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "RSAKeyValueType/Exponent");
+  const v3 = r.binary(65536, "RSAKeyValueType/Exponent");
+  const x5 = r.bits(2);
+  if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "RSAKeyValueType/Exponent");
+  c = (x5 & 1);
+  o.Exponent = v3;
+  s = 2;
+  if (c === 0) return o;
+  return x_RSAKeyValueType(r, s, c);
+}
+function x_RSAKeyValueType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "RSAKeyValueType#0", "SE(Modulus)");
+    case 1: return r.badEvent(c, 1, "RSAKeyValueType#1", "SE(Exponent)");
+    case 2: return r.badEvent(c, 1, "RSAKeyValueType#2", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "RSAKeyValueType");
 }
 
 function e_RSAKeyValueType(w: BitWriter, o: T.RSAKeyValueType): void {
@@ -1306,41 +1462,39 @@ const EXP_RSAKeyValueType: readonly string[] = ["SE(Modulus)","SE(Exponent)","EE
 function d_RetrievalMethodType(r: BitReader): T.RetrievalMethodType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(3);
-        if (c === 0) { o.Type = r.string(65536, 2, "RetrievalMethodType@Type"); s = 1; }
-        else if (c === 1) { o.URI = r.string(65536, 3, "RetrievalMethodType@URI"); s = 2; }
-        else if (c === 2) { o.Transforms = d_TransformsType(r); s = 3; }
-        else if (c === 3) { return o; }
-        else r.badEvent(c, 3, "RetrievalMethodType#0", "AT(Type)|AT(URI)|SE(Transforms)|EE");
-        break;
-      }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { o.URI = r.string(65536, 3, "RetrievalMethodType@URI"); s = 2; }
-        else if (c === 1) { o.Transforms = d_TransformsType(r); s = 3; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "RetrievalMethodType#1", "AT(URI)|SE(Transforms)|EE");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { o.Transforms = d_TransformsType(r); s = 3; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "RetrievalMethodType#2", "SE(Transforms)|EE");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "RetrievalMethodType#3", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "RetrievalMethodType");
-    }
+  let c = r.bits(3);
+  if (c === 0) {
+    const v0 = r.string(65536, 2, "RetrievalMethodType@Type");
+    const x1 = r.bits(2);
+    c = x1;
+    o.Type = v0;
+    s = 1;
   }
+  if ((s === 0 && c === 1) || (s === 1 && c === 0)) {
+    const v2 = r.string(65536, 3, "RetrievalMethodType@URI");
+    const x3 = r.bits(2);
+    c = x3;
+    o.URI = v2;
+    s = 2;
+  }
+  if ((s === 0 && c === 2) || (s === 1 && c === 1) || (s === 2 && c === 0)) {
+    const v4 = d_TransformsType(r);
+    const x5 = r.bits(1);
+    c = x5;
+    o.Transforms = v4;
+    s = 3;
+  }
+  if ((s === 0 && c === 3) || (s === 1 && c === 2) || (s === 2 && c === 1) || (s === 3 && c === 0)) return o;
+  return x_RetrievalMethodType(r, s, c);
+}
+function x_RetrievalMethodType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 3, "RetrievalMethodType#0", "AT(Type)|AT(URI)|SE(Transforms)|EE");
+    case 1: return r.badEvent(c, 2, "RetrievalMethodType#1", "AT(URI)|SE(Transforms)|EE");
+    case 2: return r.badEvent(c, 2, "RetrievalMethodType#2", "SE(Transforms)|EE");
+    case 3: return r.badEvent(c, 1, "RetrievalMethodType#3", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "RetrievalMethodType");
 }
 
 function e_RetrievalMethodType(w: BitWriter, o: T.RetrievalMethodType): void {
@@ -1393,8 +1547,8 @@ function d_X509DataType(r: BitReader): T.X509DataType {
         else if (c === 2) { { const v = (r.zero("X509DataType/X509SubjectName", "CH"), r.string(65536, 7, "X509DataType/X509SubjectName")); const a = o.X509SubjectName; if (a === undefined) o.X509SubjectName = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509SubjectName items", "X509DataType#0"); } } r.zero("X509DataType/X509SubjectName", "EE"); s = 3; }
         else if (c === 3) { { const v = (r.zero("X509DataType/X509Certificate", "CH"), r.binary(65536, "X509DataType/X509Certificate")); const a = o.X509Certificate; if (a === undefined) o.X509Certificate = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509Certificate items", "X509DataType#0"); } } r.zero("X509DataType/X509Certificate", "EE"); s = 4; }
         else if (c === 4) { { const v = (r.zero("X509DataType/X509CRL", "CH"), r.binary(65536, "X509DataType/X509CRL")); const a = o.X509CRL; if (a === undefined) o.X509CRL = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509CRL items", "X509DataType#0"); } } r.zero("X509DataType/X509CRL", "EE"); s = 5; }
-        else if (c === 5) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#0"); }
-        else r.badEvent(c, 3, "X509DataType#0", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)");
+        else if (c === 5) { x_X509DataType(r, s, c); }
+        else x_X509DataType(r, s, c);
         break;
       }
       case 1: {
@@ -1404,9 +1558,9 @@ function d_X509DataType(r: BitReader): T.X509DataType {
         else if (c === 2) { { const v = (r.zero("X509DataType/X509SubjectName", "CH"), r.string(65536, 7, "X509DataType/X509SubjectName")); const a = o.X509SubjectName; if (a === undefined) o.X509SubjectName = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509SubjectName items", "X509DataType#1"); } } r.zero("X509DataType/X509SubjectName", "EE"); s = 3; }
         else if (c === 3) { { const v = (r.zero("X509DataType/X509Certificate", "CH"), r.binary(65536, "X509DataType/X509Certificate")); const a = o.X509Certificate; if (a === undefined) o.X509Certificate = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509Certificate items", "X509DataType#1"); } } r.zero("X509DataType/X509Certificate", "EE"); s = 4; }
         else if (c === 4) { { const v = (r.zero("X509DataType/X509CRL", "CH"), r.binary(65536, "X509DataType/X509CRL")); const a = o.X509CRL; if (a === undefined) o.X509CRL = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509CRL items", "X509DataType#1"); } } r.zero("X509DataType/X509CRL", "EE"); s = 5; }
-        else if (c === 5) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#1"); }
+        else if (c === 5) { x_X509DataType(r, s, c); }
         else if (c === 6) { return o; }
-        else r.badEvent(c, 3, "X509DataType#1", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)|EE");
+        else x_X509DataType(r, s, c);
         break;
       }
       case 2: {
@@ -1416,9 +1570,9 @@ function d_X509DataType(r: BitReader): T.X509DataType {
         else if (c === 2) { { const v = (r.zero("X509DataType/X509SubjectName", "CH"), r.string(65536, 7, "X509DataType/X509SubjectName")); const a = o.X509SubjectName; if (a === undefined) o.X509SubjectName = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509SubjectName items", "X509DataType#2"); } } r.zero("X509DataType/X509SubjectName", "EE"); s = 3; }
         else if (c === 3) { { const v = (r.zero("X509DataType/X509Certificate", "CH"), r.binary(65536, "X509DataType/X509Certificate")); const a = o.X509Certificate; if (a === undefined) o.X509Certificate = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509Certificate items", "X509DataType#2"); } } r.zero("X509DataType/X509Certificate", "EE"); s = 4; }
         else if (c === 4) { { const v = (r.zero("X509DataType/X509CRL", "CH"), r.binary(65536, "X509DataType/X509CRL")); const a = o.X509CRL; if (a === undefined) o.X509CRL = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509CRL items", "X509DataType#2"); } } r.zero("X509DataType/X509CRL", "EE"); s = 5; }
-        else if (c === 5) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#2"); }
+        else if (c === 5) { x_X509DataType(r, s, c); }
         else if (c === 6) { return o; }
-        else r.badEvent(c, 3, "X509DataType#2", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)|EE");
+        else x_X509DataType(r, s, c);
         break;
       }
       case 3: {
@@ -1428,9 +1582,9 @@ function d_X509DataType(r: BitReader): T.X509DataType {
         else if (c === 2) { { const v = (r.zero("X509DataType/X509SubjectName", "CH"), r.string(65536, 7, "X509DataType/X509SubjectName")); const a = o.X509SubjectName; if (a === undefined) o.X509SubjectName = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509SubjectName items", "X509DataType#3"); } } r.zero("X509DataType/X509SubjectName", "EE"); s = 3; }
         else if (c === 3) { { const v = (r.zero("X509DataType/X509Certificate", "CH"), r.binary(65536, "X509DataType/X509Certificate")); const a = o.X509Certificate; if (a === undefined) o.X509Certificate = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509Certificate items", "X509DataType#3"); } } r.zero("X509DataType/X509Certificate", "EE"); s = 4; }
         else if (c === 4) { { const v = (r.zero("X509DataType/X509CRL", "CH"), r.binary(65536, "X509DataType/X509CRL")); const a = o.X509CRL; if (a === undefined) o.X509CRL = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509CRL items", "X509DataType#3"); } } r.zero("X509DataType/X509CRL", "EE"); s = 5; }
-        else if (c === 5) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#3"); }
+        else if (c === 5) { x_X509DataType(r, s, c); }
         else if (c === 6) { return o; }
-        else r.badEvent(c, 3, "X509DataType#3", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)|EE");
+        else x_X509DataType(r, s, c);
         break;
       }
       case 4: {
@@ -1440,9 +1594,9 @@ function d_X509DataType(r: BitReader): T.X509DataType {
         else if (c === 2) { { const v = (r.zero("X509DataType/X509SubjectName", "CH"), r.string(65536, 7, "X509DataType/X509SubjectName")); const a = o.X509SubjectName; if (a === undefined) o.X509SubjectName = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509SubjectName items", "X509DataType#4"); } } r.zero("X509DataType/X509SubjectName", "EE"); s = 3; }
         else if (c === 3) { { const v = (r.zero("X509DataType/X509Certificate", "CH"), r.binary(65536, "X509DataType/X509Certificate")); const a = o.X509Certificate; if (a === undefined) o.X509Certificate = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509Certificate items", "X509DataType#4"); } } r.zero("X509DataType/X509Certificate", "EE"); s = 4; }
         else if (c === 4) { { const v = (r.zero("X509DataType/X509CRL", "CH"), r.binary(65536, "X509DataType/X509CRL")); const a = o.X509CRL; if (a === undefined) o.X509CRL = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509CRL items", "X509DataType#4"); } } r.zero("X509DataType/X509CRL", "EE"); s = 5; }
-        else if (c === 5) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#4"); }
+        else if (c === 5) { x_X509DataType(r, s, c); }
         else if (c === 6) { return o; }
-        else r.badEvent(c, 3, "X509DataType#4", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)|EE");
+        else x_X509DataType(r, s, c);
         break;
       }
       case 5: {
@@ -1452,9 +1606,9 @@ function d_X509DataType(r: BitReader): T.X509DataType {
         else if (c === 2) { { const v = (r.zero("X509DataType/X509SubjectName", "CH"), r.string(65536, 7, "X509DataType/X509SubjectName")); const a = o.X509SubjectName; if (a === undefined) o.X509SubjectName = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509SubjectName items", "X509DataType#5"); } } r.zero("X509DataType/X509SubjectName", "EE"); s = 3; }
         else if (c === 3) { { const v = (r.zero("X509DataType/X509Certificate", "CH"), r.binary(65536, "X509DataType/X509Certificate")); const a = o.X509Certificate; if (a === undefined) o.X509Certificate = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509Certificate items", "X509DataType#5"); } } r.zero("X509DataType/X509Certificate", "EE"); s = 4; }
         else if (c === 4) { { const v = (r.zero("X509DataType/X509CRL", "CH"), r.binary(65536, "X509DataType/X509CRL")); const a = o.X509CRL; if (a === undefined) o.X509CRL = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509CRL items", "X509DataType#5"); } } r.zero("X509DataType/X509CRL", "EE"); s = 5; }
-        else if (c === 5) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#5"); }
+        else if (c === 5) { x_X509DataType(r, s, c); }
         else if (c === 6) { return o; }
-        else r.badEvent(c, 3, "X509DataType#5", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)|EE");
+        else x_X509DataType(r, s, c);
         break;
       }
       case 6: {
@@ -1464,14 +1618,26 @@ function d_X509DataType(r: BitReader): T.X509DataType {
         else if (c === 2) { { const v = (r.zero("X509DataType/X509SubjectName", "CH"), r.string(65536, 7, "X509DataType/X509SubjectName")); const a = o.X509SubjectName; if (a === undefined) o.X509SubjectName = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509SubjectName items", "X509DataType#6"); } } r.zero("X509DataType/X509SubjectName", "EE"); s = 3; }
         else if (c === 3) { { const v = (r.zero("X509DataType/X509Certificate", "CH"), r.binary(65536, "X509DataType/X509Certificate")); const a = o.X509Certificate; if (a === undefined) o.X509Certificate = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509Certificate items", "X509DataType#6"); } } r.zero("X509DataType/X509Certificate", "EE"); s = 4; }
         else if (c === 4) { { const v = (r.zero("X509DataType/X509CRL", "CH"), r.binary(65536, "X509DataType/X509CRL")); const a = o.X509CRL; if (a === undefined) o.X509CRL = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509CRL items", "X509DataType#6"); } } r.zero("X509DataType/X509CRL", "EE"); s = 5; }
-        else if (c === 5) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#6"); }
+        else if (c === 5) { x_X509DataType(r, s, c); }
         else if (c === 6) { return o; }
-        else r.badEvent(c, 3, "X509DataType#6", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)|EE");
+        else x_X509DataType(r, s, c);
         break;
       }
       default: return r.fail("EXI_EVENT", "bad grammar state", "X509DataType");
     }
   }
+}
+function x_X509DataType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: if (c === 5) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#0"); return r.badEvent(c, 3, "X509DataType#0", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)");
+    case 1: if (c === 5) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#1"); return r.badEvent(c, 3, "X509DataType#1", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)|EE");
+    case 2: if (c === 5) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#2"); return r.badEvent(c, 3, "X509DataType#2", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)|EE");
+    case 3: if (c === 5) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#3"); return r.badEvent(c, 3, "X509DataType#3", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)|EE");
+    case 4: if (c === 5) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#4"); return r.badEvent(c, 3, "X509DataType#4", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)|EE");
+    case 5: if (c === 5) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#5"); return r.badEvent(c, 3, "X509DataType#5", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)|EE");
+    case 6: if (c === 5) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#6"); return r.badEvent(c, 3, "X509DataType#6", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)|EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "X509DataType");
 }
 
 function e_X509DataType(w: BitWriter, o: T.X509DataType): void {
@@ -1570,29 +1736,35 @@ const EXP_X509DataType: readonly string[] = ["SE(X509IssuerSerial)|SE(X509SKI)|S
 function d_X509IssuerSerialType(r: BitReader): T.X509IssuerSerialType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.X509IssuerName = (r.zero("X509IssuerSerialType/X509IssuerName", "CH"), r.string(65536, 8, "X509IssuerSerialType/X509IssuerName")); r.zero("X509IssuerSerialType/X509IssuerName", "EE"); s = 1; }
-        else r.badEvent(c, 1, "X509IssuerSerialType#0", "SE(X509IssuerName)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.X509SerialNumber = (r.zero("X509IssuerSerialType/X509SerialNumber", "CH"), r.bigIn(true, undefined, undefined, "X509IssuerSerialType/X509SerialNumber")); r.zero("X509IssuerSerialType/X509SerialNumber", "EE"); s = 2; }
-        else r.badEvent(c, 1, "X509IssuerSerialType#1", "SE(X509SerialNumber)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "X509IssuerSerialType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "X509IssuerSerialType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_X509IssuerSerialType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "X509IssuerSerialType/X509IssuerName");
+  const v0 = r.string(65536, 8, "X509IssuerSerialType/X509IssuerName");
+  const x2 = r.bits(2);
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "X509IssuerSerialType/X509IssuerName");
+  c = (x2 & 1);
+  o.X509IssuerName = v0;
+  s = 1;
+  if (!(c === 0)) x_X509IssuerSerialType(r, s, c);
+  const x4 = r.bits(1);
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "X509IssuerSerialType/X509SerialNumber");
+  const v3 = r.bigIn(true, undefined, undefined, "X509IssuerSerialType/X509SerialNumber");
+  const x5 = r.bits(2);
+  if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "X509IssuerSerialType/X509SerialNumber");
+  c = (x5 & 1);
+  o.X509SerialNumber = v3;
+  s = 2;
+  if (c === 0) return o;
+  return x_X509IssuerSerialType(r, s, c);
+}
+function x_X509IssuerSerialType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "X509IssuerSerialType#0", "SE(X509IssuerName)");
+    case 1: return r.badEvent(c, 1, "X509IssuerSerialType#1", "SE(X509SerialNumber)");
+    case 2: return r.badEvent(c, 1, "X509IssuerSerialType#2", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "X509IssuerSerialType");
 }
 
 function e_X509IssuerSerialType(w: BitWriter, o: T.X509IssuerSerialType): void {
@@ -1621,48 +1793,59 @@ function d_PGPDataType(r: BitReader): T.PGPDataType {
         const c = r.bits(2);
         if (c === 0) { o.PGPKeyID = (r.zero("PGPDataType/PGPKeyID", "CH"), r.binary(65536, "PGPDataType/PGPKeyID")); r.zero("PGPDataType/PGPKeyID", "EE"); s = 1; }
         else if (c === 1) { o.PGPKeyPacket = (r.zero("PGPDataType/PGPKeyPacket", "CH"), r.binary(65536, "PGPDataType/PGPKeyPacket")); r.zero("PGPDataType/PGPKeyPacket", "EE"); s = 2; }
-        else r.badEvent(c, 2, "PGPDataType#0", "SE(PGPKeyID)|SE(PGPKeyPacket)");
+        else x_PGPDataType(r, s, c);
         break;
       }
       case 1: {
         const c = r.bits(2);
         if (c === 0) { o.PGPKeyPacket = (r.zero("PGPDataType/PGPKeyPacket", "CH"), r.binary(65536, "PGPDataType/PGPKeyPacket")); r.zero("PGPDataType/PGPKeyPacket", "EE"); s = 3; }
-        else if (c === 1) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "PGPDataType#1"); }
+        else if (c === 1) { x_PGPDataType(r, s, c); }
         else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "PGPDataType#1", "SE(PGPKeyPacket)|SE(*)|EE");
+        else x_PGPDataType(r, s, c);
         break;
       }
       case 2: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "PGPDataType#2"); }
+        if (c === 0) { x_PGPDataType(r, s, c); }
         else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "PGPDataType#2", "SE(*)|EE");
+        else x_PGPDataType(r, s, c);
         break;
       }
       case 3: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "PGPDataType#3"); }
+        if (c === 0) { x_PGPDataType(r, s, c); }
         else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "PGPDataType#3", "SE(*)|EE");
+        else x_PGPDataType(r, s, c);
         break;
       }
       case 4: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "PGPDataType#4"); }
+        if (c === 0) { x_PGPDataType(r, s, c); }
         else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "PGPDataType#4", "SE(*)|EE");
+        else x_PGPDataType(r, s, c);
         break;
       }
       case 5: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "PGPDataType#5"); }
+        if (c === 0) { x_PGPDataType(r, s, c); }
         else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "PGPDataType#5", "SE(*)|EE");
+        else x_PGPDataType(r, s, c);
         break;
       }
       default: return r.fail("EXI_EVENT", "bad grammar state", "PGPDataType");
     }
   }
+}
+function x_PGPDataType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 2, "PGPDataType#0", "SE(PGPKeyID)|SE(PGPKeyPacket)");
+    case 1: if (c === 1) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "PGPDataType#1"); return r.badEvent(c, 2, "PGPDataType#1", "SE(PGPKeyPacket)|SE(*)|EE");
+    case 2: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "PGPDataType#2"); return r.badEvent(c, 2, "PGPDataType#2", "SE(*)|EE");
+    case 3: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "PGPDataType#3"); return r.badEvent(c, 2, "PGPDataType#3", "SE(*)|EE");
+    case 4: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "PGPDataType#4"); return r.badEvent(c, 2, "PGPDataType#4", "SE(*)|EE");
+    case 5: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "PGPDataType#5"); return r.badEvent(c, 2, "PGPDataType#5", "SE(*)|EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "PGPDataType");
 }
 
 function e_PGPDataType(w: BitWriter, o: T.PGPDataType): void {
@@ -1702,27 +1885,35 @@ function d_SPKIDataType(r: BitReader): T.SPKIDataType {
       case 0: {
         const c = r.bits(1);
         if (c === 0) { { const v = (r.zero("SPKIDataType/SPKISexp", "CH"), r.binary(65536, "SPKIDataType/SPKISexp")); const a = o.SPKISexp; if (a === undefined) o.SPKISexp = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SPKISexp items", "SPKIDataType#0"); } } r.zero("SPKIDataType/SPKISexp", "EE"); s = 1; }
-        else r.badEvent(c, 1, "SPKIDataType#0", "SE(SPKISexp)");
+        else x_SPKIDataType(r, s, c);
         break;
       }
       case 1: {
         const c = r.bits(2);
         if (c === 0) { { const v = (r.zero("SPKIDataType/SPKISexp", "CH"), r.binary(65536, "SPKIDataType/SPKISexp")); const a = o.SPKISexp; if (a === undefined) o.SPKISexp = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SPKISexp items", "SPKIDataType#1"); } } r.zero("SPKIDataType/SPKISexp", "EE"); s = 1; }
-        else if (c === 1) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "SPKIDataType#1"); }
+        else if (c === 1) { x_SPKIDataType(r, s, c); }
         else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "SPKIDataType#1", "SE(SPKISexp)|SE(*)|EE");
+        else x_SPKIDataType(r, s, c);
         break;
       }
       case 2: {
         const c = r.bits(2);
         if (c === 0) { { const v = (r.zero("SPKIDataType/SPKISexp", "CH"), r.binary(65536, "SPKIDataType/SPKISexp")); const a = o.SPKISexp; if (a === undefined) o.SPKISexp = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SPKISexp items", "SPKIDataType#2"); } } r.zero("SPKIDataType/SPKISexp", "EE"); s = 1; }
         else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "SPKIDataType#2", "SE(SPKISexp)|EE");
+        else x_SPKIDataType(r, s, c);
         break;
       }
       default: return r.fail("EXI_EVENT", "bad grammar state", "SPKIDataType");
     }
   }
+}
+function x_SPKIDataType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "SPKIDataType#0", "SE(SPKISexp)");
+    case 1: if (c === 1) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "SPKIDataType#1"); return r.badEvent(c, 2, "SPKIDataType#1", "SE(SPKISexp)|SE(*)|EE");
+    case 2: return r.badEvent(c, 2, "SPKIDataType#2", "SE(SPKISexp)|EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "SPKIDataType");
 }
 
 function e_SPKIDataType(w: BitWriter, o: T.SPKIDataType): void {
@@ -1757,50 +1948,60 @@ function d_ObjectType(r: BitReader): T.ObjectType {
         if (c === 0) { o.Encoding = r.string(65536, 9, "ObjectType@Encoding"); s = 1; }
         else if (c === 1) { o.Id = r.string(65536, 0, "ObjectType@Id"); s = 2; }
         else if (c === 2) { o.MimeType = r.string(65536, 10, "ObjectType@MimeType"); s = 3; }
-        else if (c === 3) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "ObjectType#0"); }
+        else if (c === 3) { x_ObjectType(r, s, c); }
         else if (c === 4) { return o; }
-        else if (c === 5) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "ObjectType#0"); }
-        else r.badEvent(c, 3, "ObjectType#0", "AT(Encoding)|AT(Id)|AT(MimeType)|SE(*)|EE|CH(untyped)");
+        else if (c === 5) { x_ObjectType(r, s, c); }
+        else x_ObjectType(r, s, c);
         break;
       }
       case 1: {
         const c = r.bits(3);
         if (c === 0) { o.Id = r.string(65536, 0, "ObjectType@Id"); s = 2; }
         else if (c === 1) { o.MimeType = r.string(65536, 10, "ObjectType@MimeType"); s = 3; }
-        else if (c === 2) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "ObjectType#1"); }
+        else if (c === 2) { x_ObjectType(r, s, c); }
         else if (c === 3) { return o; }
-        else if (c === 4) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "ObjectType#1"); }
-        else r.badEvent(c, 3, "ObjectType#1", "AT(Id)|AT(MimeType)|SE(*)|EE|CH(untyped)");
+        else if (c === 4) { x_ObjectType(r, s, c); }
+        else x_ObjectType(r, s, c);
         break;
       }
       case 2: {
         const c = r.bits(3);
         if (c === 0) { o.MimeType = r.string(65536, 10, "ObjectType@MimeType"); s = 3; }
-        else if (c === 1) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "ObjectType#2"); }
+        else if (c === 1) { x_ObjectType(r, s, c); }
         else if (c === 2) { return o; }
-        else if (c === 3) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "ObjectType#2"); }
-        else r.badEvent(c, 3, "ObjectType#2", "AT(MimeType)|SE(*)|EE|CH(untyped)");
+        else if (c === 3) { x_ObjectType(r, s, c); }
+        else x_ObjectType(r, s, c);
         break;
       }
       case 3: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "ObjectType#3"); }
+        if (c === 0) { x_ObjectType(r, s, c); }
         else if (c === 1) { return o; }
-        else if (c === 2) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "ObjectType#3"); }
-        else r.badEvent(c, 2, "ObjectType#3", "SE(*)|EE|CH(untyped)");
+        else if (c === 2) { x_ObjectType(r, s, c); }
+        else x_ObjectType(r, s, c);
         break;
       }
       case 4: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "ObjectType#4"); }
+        if (c === 0) { x_ObjectType(r, s, c); }
         else if (c === 1) { return o; }
-        else if (c === 2) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "ObjectType#4"); }
-        else r.badEvent(c, 2, "ObjectType#4", "SE(*)|EE|CH(untyped)");
+        else if (c === 2) { x_ObjectType(r, s, c); }
+        else x_ObjectType(r, s, c);
         break;
       }
       default: return r.fail("EXI_EVENT", "bad grammar state", "ObjectType");
     }
   }
+}
+function x_ObjectType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: if (c === 3) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "ObjectType#0"); if (c === 5) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "ObjectType#0"); return r.badEvent(c, 3, "ObjectType#0", "AT(Encoding)|AT(Id)|AT(MimeType)|SE(*)|EE|CH(untyped)");
+    case 1: if (c === 2) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "ObjectType#1"); if (c === 4) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "ObjectType#1"); return r.badEvent(c, 3, "ObjectType#1", "AT(Id)|AT(MimeType)|SE(*)|EE|CH(untyped)");
+    case 2: if (c === 1) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "ObjectType#2"); if (c === 3) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "ObjectType#2"); return r.badEvent(c, 3, "ObjectType#2", "AT(MimeType)|SE(*)|EE|CH(untyped)");
+    case 3: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "ObjectType#3"); if (c === 2) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "ObjectType#3"); return r.badEvent(c, 2, "ObjectType#3", "SE(*)|EE|CH(untyped)");
+    case 4: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "ObjectType#4"); if (c === 2) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "ObjectType#4"); return r.badEvent(c, 2, "ObjectType#4", "SE(*)|EE|CH(untyped)");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "ObjectType");
 }
 
 function e_ObjectType(w: BitWriter, o: T.ObjectType): void {
@@ -1844,31 +2045,67 @@ const EXP_ObjectType: readonly string[] = ["AT(Encoding)|AT(Id)|AT(MimeType)|SE(
 function d_ManifestType(r: BitReader): T.ManifestType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(2);
-        if (c === 0) { o.Id = r.string(65536, 0, "ManifestType@Id"); s = 1; }
-        else if (c === 1) { { const v = d_ReferenceType(r); const a = o.Reference; if (a === undefined) o.Reference = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType#0"); } } s = 2; }
-        else r.badEvent(c, 2, "ManifestType#0", "AT(Id)|SE(Reference)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { { const v = d_ReferenceType(r); const a = o.Reference; if (a === undefined) o.Reference = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType#1"); } } s = 2; }
-        else r.badEvent(c, 1, "ManifestType#1", "SE(Reference)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_ReferenceType(r); const a = o.Reference; if (a === undefined) o.Reference = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType#2"); } } s = 2; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "ManifestType#2", "SE(Reference)|EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ManifestType");
-    }
+  let c = r.bits(2);
+  if (c === 0) {
+    const v0 = r.string(65536, 0, "ManifestType@Id");
+    const x1 = r.bits(1);
+    c = x1;
+    o.Id = v0;
+    s = 1;
   }
+  for (;;) {
+    if (s === 0 && c === 1) {
+      const v2 = d_ReferenceType(r);
+      const x3 = r.bits(2);
+      c = x3;
+      const av2 = o.Reference;
+      if (av2 === undefined) o.Reference = [v2];
+      else {
+        av2.push(v2);
+        if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType/Reference");
+      }
+      s = 2;
+      continue;
+    }
+    if (s === 1 && c === 0) {
+      const v4 = d_ReferenceType(r);
+      const x5 = r.bits(2);
+      c = x5;
+      const av4 = o.Reference;
+      if (av4 === undefined) o.Reference = [v4];
+      else {
+        av4.push(v4);
+        if (av4.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType/Reference");
+      }
+      s = 2;
+      continue;
+    }
+    if (s === 2 && c === 0) {
+      const v6 = d_ReferenceType(r);
+      const x7 = r.bits(2);
+      c = x7;
+      const av6 = o.Reference;
+      if (av6 === undefined) o.Reference = [v6];
+      else {
+        av6.push(v6);
+        if (av6.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType/Reference");
+      }
+      s = 2;
+      continue;
+    }
+    break;
+  }
+  if (o.Reference === undefined) x_ManifestType(r, s, c);
+  if (c === 1) return o;
+  return x_ManifestType(r, s, c);
+}
+function x_ManifestType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 2, "ManifestType#0", "AT(Id)|SE(Reference)");
+    case 1: return r.badEvent(c, 1, "ManifestType#1", "SE(Reference)");
+    case 2: return r.badEvent(c, 2, "ManifestType#2", "SE(Reference)|EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "ManifestType");
 }
 
 function e_ManifestType(w: BitWriter, o: T.ManifestType): void {
@@ -1902,31 +2139,67 @@ const EXP_ManifestType: readonly string[] = ["AT(Id)|SE(Reference)","SE(Referenc
 function d_SignaturePropertiesType(r: BitReader): T.SignaturePropertiesType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(2);
-        if (c === 0) { o.Id = r.string(65536, 0, "SignaturePropertiesType@Id"); s = 1; }
-        else if (c === 1) { { const v = d_SignaturePropertyType(r); const a = o.SignatureProperty; if (a === undefined) o.SignatureProperty = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType#0"); } } s = 2; }
-        else r.badEvent(c, 2, "SignaturePropertiesType#0", "AT(Id)|SE(SignatureProperty)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { { const v = d_SignaturePropertyType(r); const a = o.SignatureProperty; if (a === undefined) o.SignatureProperty = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType#1"); } } s = 2; }
-        else r.badEvent(c, 1, "SignaturePropertiesType#1", "SE(SignatureProperty)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_SignaturePropertyType(r); const a = o.SignatureProperty; if (a === undefined) o.SignatureProperty = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType#2"); } } s = 2; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "SignaturePropertiesType#2", "SE(SignatureProperty)|EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "SignaturePropertiesType");
-    }
+  let c = r.bits(2);
+  if (c === 0) {
+    const v0 = r.string(65536, 0, "SignaturePropertiesType@Id");
+    const x1 = r.bits(1);
+    c = x1;
+    o.Id = v0;
+    s = 1;
   }
+  for (;;) {
+    if (s === 0 && c === 1) {
+      const v2 = d_SignaturePropertyType(r);
+      const x3 = r.bits(2);
+      c = x3;
+      const av2 = o.SignatureProperty;
+      if (av2 === undefined) o.SignatureProperty = [v2];
+      else {
+        av2.push(v2);
+        if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType/SignatureProperty");
+      }
+      s = 2;
+      continue;
+    }
+    if (s === 1 && c === 0) {
+      const v4 = d_SignaturePropertyType(r);
+      const x5 = r.bits(2);
+      c = x5;
+      const av4 = o.SignatureProperty;
+      if (av4 === undefined) o.SignatureProperty = [v4];
+      else {
+        av4.push(v4);
+        if (av4.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType/SignatureProperty");
+      }
+      s = 2;
+      continue;
+    }
+    if (s === 2 && c === 0) {
+      const v6 = d_SignaturePropertyType(r);
+      const x7 = r.bits(2);
+      c = x7;
+      const av6 = o.SignatureProperty;
+      if (av6 === undefined) o.SignatureProperty = [v6];
+      else {
+        av6.push(v6);
+        if (av6.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType/SignatureProperty");
+      }
+      s = 2;
+      continue;
+    }
+    break;
+  }
+  if (o.SignatureProperty === undefined) x_SignaturePropertiesType(r, s, c);
+  if (c === 1) return o;
+  return x_SignaturePropertiesType(r, s, c);
+}
+function x_SignaturePropertiesType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 2, "SignaturePropertiesType#0", "AT(Id)|SE(SignatureProperty)");
+    case 1: return r.badEvent(c, 1, "SignaturePropertiesType#1", "SE(SignatureProperty)");
+    case 2: return r.badEvent(c, 2, "SignaturePropertiesType#2", "SE(SignatureProperty)|EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "SignaturePropertiesType");
 }
 
 function e_SignaturePropertiesType(w: BitWriter, o: T.SignaturePropertiesType): void {
@@ -1966,33 +2239,42 @@ function d_SignaturePropertyType(r: BitReader): T.SignaturePropertyType {
         const c = r.bits(2);
         if (c === 0) { o.Id = r.string(65536, 0, "SignaturePropertyType@Id"); s = 1; }
         else if (c === 1) { o.Target = r.string(65536, 11, "SignaturePropertyType@Target"); s = 2; }
-        else r.badEvent(c, 2, "SignaturePropertyType#0", "AT(Id)|AT(Target)");
+        else x_SignaturePropertyType(r, s, c);
         break;
       }
       case 1: {
         const c = r.bits(1);
         if (c === 0) { o.Target = r.string(65536, 11, "SignaturePropertyType@Target"); s = 2; }
-        else r.badEvent(c, 1, "SignaturePropertyType#1", "AT(Target)");
+        else x_SignaturePropertyType(r, s, c);
         break;
       }
       case 2: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "SignaturePropertyType#2"); }
-        else if (c === 1) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "SignaturePropertyType#2"); }
-        else r.badEvent(c, 2, "SignaturePropertyType#2", "SE(*)|CH(untyped)");
+        if (c === 0) { x_SignaturePropertyType(r, s, c); }
+        else if (c === 1) { x_SignaturePropertyType(r, s, c); }
+        else x_SignaturePropertyType(r, s, c);
         break;
       }
       case 3: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "SignaturePropertyType#3"); }
+        if (c === 0) { x_SignaturePropertyType(r, s, c); }
         else if (c === 1) { return o; }
-        else if (c === 2) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "SignaturePropertyType#3"); }
-        else r.badEvent(c, 2, "SignaturePropertyType#3", "SE(*)|EE|CH(untyped)");
+        else if (c === 2) { x_SignaturePropertyType(r, s, c); }
+        else x_SignaturePropertyType(r, s, c);
         break;
       }
       default: return r.fail("EXI_EVENT", "bad grammar state", "SignaturePropertyType");
     }
   }
+}
+function x_SignaturePropertyType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 2, "SignaturePropertyType#0", "AT(Id)|AT(Target)");
+    case 1: return r.badEvent(c, 1, "SignaturePropertyType#1", "AT(Target)");
+    case 2: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "SignaturePropertyType#2"); if (c === 1) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "SignaturePropertyType#2"); return r.badEvent(c, 2, "SignaturePropertyType#2", "SE(*)|CH(untyped)");
+    case 3: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "SignaturePropertyType#3"); if (c === 2) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "SignaturePropertyType#3"); return r.badEvent(c, 2, "SignaturePropertyType#3", "SE(*)|EE|CH(untyped)");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "SignaturePropertyType");
 }
 
 function e_SignaturePropertyType(w: BitWriter, o: T.SignaturePropertyType): void {
@@ -2021,17 +2303,15 @@ const EXP_SignaturePropertyType: readonly string[] = ["AT(Id)|AT(Target)","AT(Ta
 function d_CLReqControlModeType(r: BitReader): T.CLReqControlModeType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "CLReqControlModeType#0", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "CLReqControlModeType");
-    }
+  let c = r.bits(1);
+  if (c === 0) return o;
+  return x_CLReqControlModeType(r, s, c);
+}
+function x_CLReqControlModeType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "CLReqControlModeType#0", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "CLReqControlModeType");
 }
 
 function e_CLReqControlModeType(w: BitWriter, o: T.CLReqControlModeType): void {
@@ -2044,17 +2324,15 @@ const EXP_CLReqControlModeType: readonly string[] = ["EE"];
 function d_CLResControlModeType(r: BitReader): T.CLResControlModeType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "CLResControlModeType#0", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "CLResControlModeType");
-    }
+  let c = r.bits(1);
+  if (c === 0) return o;
+  return x_CLResControlModeType(r, s, c);
+}
+function x_CLResControlModeType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "CLResControlModeType#0", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "CLResControlModeType");
 }
 
 function e_CLResControlModeType(w: BitWriter, o: T.CLResControlModeType): void {
@@ -2067,29 +2345,32 @@ const EXP_CLResControlModeType: readonly string[] = ["EE"];
 function d_SessionSetupReqType(r: BitReader): T.SessionSetupReqType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "SessionSetupReqType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVCCID = (r.zero("SessionSetupReqType/EVCCID", "CH"), r.string(255, 12, "SessionSetupReqType/EVCCID")); r.zero("SessionSetupReqType/EVCCID", "EE"); s = 2; }
-        else r.badEvent(c, 1, "SessionSetupReqType#1", "SE(EVCCID)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "SessionSetupReqType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "SessionSetupReqType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_SessionSetupReqType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (!(c === 0)) x_SessionSetupReqType(r, s, c);
+  const x3 = r.bits(1);
+  if ((x3 & 1) !== 0) r.badBits(x3, 1, 1, "SessionSetupReqType/EVCCID");
+  const v2 = r.string(255, 12, "SessionSetupReqType/EVCCID");
+  const x4 = r.bits(2);
+  if ((x4 & 2) !== 0) r.badBits(x4, 2, 2, "SessionSetupReqType/EVCCID");
+  c = (x4 & 1);
+  o.EVCCID = v2;
+  s = 2;
+  if (c === 0) return o;
+  return x_SessionSetupReqType(r, s, c);
+}
+function x_SessionSetupReqType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "SessionSetupReqType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "SessionSetupReqType#1", "SE(EVCCID)");
+    case 2: return r.badEvent(c, 1, "SessionSetupReqType#2", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "SessionSetupReqType");
 }
 
 function e_SessionSetupReqType(w: BitWriter, o: T.SessionSetupReqType): void {
@@ -2112,23 +2393,22 @@ const EXP_SessionSetupReqType: readonly string[] = ["SE(Header)","SE(EVCCID)","E
 function d_V2GRequestType(r: BitReader): T.V2GRequestType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "V2GRequestType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "V2GRequestType#1", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "V2GRequestType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_V2GRequestType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (c === 0) return o;
+  return x_V2GRequestType(r, s, c);
+}
+function x_V2GRequestType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "V2GRequestType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "V2GRequestType#1", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "V2GRequestType");
 }
 
 function e_V2GRequestType(w: BitWriter, o: T.V2GRequestType): void {
@@ -2146,23 +2426,22 @@ const EXP_V2GRequestType: readonly string[] = ["SE(Header)","EE"];
 function d_V2GMessageType(r: BitReader): T.V2GMessageType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "V2GMessageType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "V2GMessageType#1", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "V2GMessageType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_V2GMessageType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (c === 0) return o;
+  return x_V2GMessageType(r, s, c);
+}
+function x_V2GMessageType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "V2GMessageType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "V2GMessageType#1", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "V2GMessageType");
 }
 
 function e_V2GMessageType(w: BitWriter, o: T.V2GMessageType): void {
@@ -2180,36 +2459,43 @@ const EXP_V2GMessageType: readonly string[] = ["SE(Header)","EE"];
 function d_MessageHeaderType(r: BitReader): T.MessageHeaderType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.SessionID = (r.zero("MessageHeaderType/SessionID", "CH"), r.binary(8, "MessageHeaderType/SessionID")); r.zero("MessageHeaderType/SessionID", "EE"); s = 1; }
-        else r.badEvent(c, 1, "MessageHeaderType#0", "SE(SessionID)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.TimeStamp = (r.zero("MessageHeaderType/TimeStamp", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "MessageHeaderType/TimeStamp")); r.zero("MessageHeaderType/TimeStamp", "EE"); s = 2; }
-        else r.badEvent(c, 1, "MessageHeaderType#1", "SE(TimeStamp)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { o.Signature = d_SignatureType(r); s = 3; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "MessageHeaderType#2", "SE(Signature)|EE");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "MessageHeaderType#3", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "MessageHeaderType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_MessageHeaderType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "MessageHeaderType/SessionID");
+  const v0 = r.binary(8, "MessageHeaderType/SessionID");
+  const x2 = r.bits(2);
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "MessageHeaderType/SessionID");
+  c = (x2 & 1);
+  o.SessionID = v0;
+  s = 1;
+  if (!(c === 0)) x_MessageHeaderType(r, s, c);
+  const x4 = r.bits(1);
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "MessageHeaderType/TimeStamp");
+  const v3 = r.bigIn(false, 0n, 18446744073709551615n, "MessageHeaderType/TimeStamp");
+  const x5 = r.bits(3);
+  if ((x5 & 4) !== 0) r.badBits(x5, 4, 3, "MessageHeaderType/TimeStamp");
+  c = (x5 & 3);
+  o.TimeStamp = v3;
+  s = 2;
+  if (c === 0) {
+    const v6 = d_SignatureType(r);
+    const x7 = r.bits(1);
+    c = x7;
+    o.Signature = v6;
+    s = 3;
   }
+  if ((s === 2 && c === 1) || (s === 3 && c === 0)) return o;
+  return x_MessageHeaderType(r, s, c);
+}
+function x_MessageHeaderType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "MessageHeaderType#0", "SE(SessionID)");
+    case 1: return r.badEvent(c, 1, "MessageHeaderType#1", "SE(TimeStamp)");
+    case 2: return r.badEvent(c, 2, "MessageHeaderType#2", "SE(Signature)|EE");
+    case 3: return r.badEvent(c, 1, "MessageHeaderType#3", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "MessageHeaderType");
 }
 
 function e_MessageHeaderType(w: BitWriter, o: T.MessageHeaderType): void {
@@ -2243,35 +2529,42 @@ const EXP_MessageHeaderType: readonly string[] = ["SE(SessionID)","SE(TimeStamp)
 function d_SessionSetupResType(r: BitReader): T.SessionSetupResType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "SessionSetupResType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.ResponseCode = (r.zero("SessionSetupResType/ResponseCode", "CH"), E0[r.enumIndex(6, 40, "SessionSetupResType/ResponseCode")]!); r.zero("SessionSetupResType/ResponseCode", "EE"); s = 2; }
-        else r.badEvent(c, 1, "SessionSetupResType#1", "SE(ResponseCode)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEID = (r.zero("SessionSetupResType/EVSEID", "CH"), r.string(255, 13, "SessionSetupResType/EVSEID")); r.zero("SessionSetupResType/EVSEID", "EE"); s = 3; }
-        else r.badEvent(c, 1, "SessionSetupResType#2", "SE(EVSEID)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "SessionSetupResType#3", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "SessionSetupResType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_SessionSetupResType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (!(c === 0)) x_SessionSetupResType(r, s, c);
+  const x3 = r.bits(9);
+  if ((x3 & 258) !== 0) r.badBits(x3, 258, 9, "SessionSetupResType/ResponseCode");
+  const y4 = ((x3 >>> 2) & 63);
+  if (y4 >= 40) r.enumErr(y4, 40, "SessionSetupResType/ResponseCode", r.pos - 8);
+  const v2 = E0[y4]!;
+  c = (x3 & 1);
+  o.ResponseCode = v2;
+  s = 2;
+  if (!(c === 0)) x_SessionSetupResType(r, s, c);
+  const x6 = r.bits(1);
+  if ((x6 & 1) !== 0) r.badBits(x6, 1, 1, "SessionSetupResType/EVSEID");
+  const v5 = r.string(255, 13, "SessionSetupResType/EVSEID");
+  const x7 = r.bits(2);
+  if ((x7 & 2) !== 0) r.badBits(x7, 2, 2, "SessionSetupResType/EVSEID");
+  c = (x7 & 1);
+  o.EVSEID = v5;
+  s = 3;
+  if (c === 0) return o;
+  return x_SessionSetupResType(r, s, c);
+}
+function x_SessionSetupResType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "SessionSetupResType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "SessionSetupResType#1", "SE(ResponseCode)");
+    case 2: return r.badEvent(c, 1, "SessionSetupResType#2", "SE(EVSEID)");
+    case 3: return r.badEvent(c, 1, "SessionSetupResType#3", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "SessionSetupResType");
 }
 
 function e_SessionSetupResType(w: BitWriter, o: T.SessionSetupResType): void {
@@ -2297,29 +2590,32 @@ const EXP_SessionSetupResType: readonly string[] = ["SE(Header)","SE(ResponseCod
 function d_V2GResponseType(r: BitReader): T.V2GResponseType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "V2GResponseType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.ResponseCode = (r.zero("V2GResponseType/ResponseCode", "CH"), E0[r.enumIndex(6, 40, "V2GResponseType/ResponseCode")]!); r.zero("V2GResponseType/ResponseCode", "EE"); s = 2; }
-        else r.badEvent(c, 1, "V2GResponseType#1", "SE(ResponseCode)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "V2GResponseType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "V2GResponseType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_V2GResponseType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (!(c === 0)) x_V2GResponseType(r, s, c);
+  const x3 = r.bits(9);
+  if ((x3 & 258) !== 0) r.badBits(x3, 258, 9, "V2GResponseType/ResponseCode");
+  const y4 = ((x3 >>> 2) & 63);
+  if (y4 >= 40) r.enumErr(y4, 40, "V2GResponseType/ResponseCode", r.pos - 8);
+  const v2 = E0[y4]!;
+  c = (x3 & 1);
+  o.ResponseCode = v2;
+  s = 2;
+  if (c === 0) return o;
+  return x_V2GResponseType(r, s, c);
+}
+function x_V2GResponseType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "V2GResponseType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "V2GResponseType#1", "SE(ResponseCode)");
+    case 2: return r.badEvent(c, 1, "V2GResponseType#2", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "V2GResponseType");
 }
 
 function e_V2GResponseType(w: BitWriter, o: T.V2GResponseType): void {
@@ -2340,23 +2636,22 @@ const EXP_V2GResponseType: readonly string[] = ["SE(Header)","SE(ResponseCode)",
 function d_AuthorizationSetupReqType(r: BitReader): T.AuthorizationSetupReqType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "AuthorizationSetupReqType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "AuthorizationSetupReqType#1", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "AuthorizationSetupReqType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_AuthorizationSetupReqType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (c === 0) return o;
+  return x_AuthorizationSetupReqType(r, s, c);
+}
+function x_AuthorizationSetupReqType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "AuthorizationSetupReqType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "AuthorizationSetupReqType#1", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "AuthorizationSetupReqType");
 }
 
 function e_AuthorizationSetupReqType(w: BitWriter, o: T.AuthorizationSetupReqType): void {
@@ -2374,62 +2669,93 @@ const EXP_AuthorizationSetupReqType: readonly string[] = ["SE(Header)","EE"];
 function d_AuthorizationSetupResType(r: BitReader): T.AuthorizationSetupResType {
   const o: any = {};
   let s = 0; let n = 0;
+  let c = r.bits(1);
+  if (!(c === 0)) x_AuthorizationSetupResType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (!(c === 0)) x_AuthorizationSetupResType(r, s, c);
+  const x3 = r.bits(9);
+  if ((x3 & 258) !== 0) r.badBits(x3, 258, 9, "AuthorizationSetupResType/ResponseCode");
+  const y4 = ((x3 >>> 2) & 63);
+  if (y4 >= 40) r.enumErr(y4, 40, "AuthorizationSetupResType/ResponseCode", r.pos - 8);
+  const v2 = E0[y4]!;
+  c = (x3 & 1);
+  o.ResponseCode = v2;
+  s = 2;
   for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "AuthorizationSetupResType#0", "SE(Header)");
-        break;
+    if (s === 2 && c === 0) {
+      const x6 = r.bits(5);
+      if ((x6 & 20) !== 0) r.badBits(x6, 20, 5, "AuthorizationSetupResType/AuthorizationServices");
+      const y7 = ((x6 >>> 3) & 1);
+      const v5 = E1[y7]!;
+      c = (x6 & 3);
+      const av5 = o.AuthorizationServices;
+      if (av5 === undefined) o.AuthorizationServices = [v5];
+      else {
+        av5.push(v5);
       }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.ResponseCode = (r.zero("AuthorizationSetupResType/ResponseCode", "CH"), E0[r.enumIndex(6, 40, "AuthorizationSetupResType/ResponseCode")]!); r.zero("AuthorizationSetupResType/ResponseCode", "EE"); s = 2; }
-        else r.badEvent(c, 1, "AuthorizationSetupResType#1", "SE(ResponseCode)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { { const v = (r.zero("AuthorizationSetupResType/AuthorizationServices", "CH"), E1[r.enumIndex(1, 2, "AuthorizationSetupResType/AuthorizationServices")]!); const a = o.AuthorizationServices; if (a === undefined) o.AuthorizationServices = [v]; else { a.push(v);  } } r.zero("AuthorizationSetupResType/AuthorizationServices", "EE"); n = 1; s = 3; }
-        else r.badEvent(c, 1, "AuthorizationSetupResType#2", "SE(AuthorizationServices)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = (r.zero("AuthorizationSetupResType/AuthorizationServices", "CH"), E1[r.enumIndex(1, 2, "AuthorizationSetupResType/AuthorizationServices")]!); const a = o.AuthorizationServices; if (a === undefined) o.AuthorizationServices = [v]; else { a.push(v);  } } r.zero("AuthorizationSetupResType/AuthorizationServices", "EE"); n++; s = n < 2 ? 3 : 5; }
-        else if (c === 1) { o.CertificateInstallationService = (r.zero("AuthorizationSetupResType/CertificateInstallationService", "CH"), r.bit() === 1); r.zero("AuthorizationSetupResType/CertificateInstallationService", "EE"); s = 4; }
-        else r.badEvent(c, 2, "AuthorizationSetupResType#3", "SE(AuthorizationServices)|SE(CertificateInstallationService)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(2);
-        if (c === 0) { o.EIM_ASResAuthorizationMode = d_EIM_ASResAuthorizationModeType(r); s = 6; }
-        else if (c === 1) { o.PnC_ASResAuthorizationMode = d_PnC_ASResAuthorizationModeType(r); s = 7; }
-        else r.badEvent(c, 2, "AuthorizationSetupResType#4", "SE(EIM_ASResAuthorizationMode)|SE(PnC_ASResAuthorizationMode)");
-        break;
-      }
-      case 5: {
-        const c = r.bits(1);
-        if (c === 0) { o.CertificateInstallationService = (r.zero("AuthorizationSetupResType/CertificateInstallationService", "CH"), r.bit() === 1); r.zero("AuthorizationSetupResType/CertificateInstallationService", "EE"); s = 4; }
-        else r.badEvent(c, 1, "AuthorizationSetupResType#5", "SE(CertificateInstallationService)");
-        break;
-      }
-      case 6: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "AuthorizationSetupResType#6", "EE");
-        break;
-      }
-      case 7: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "AuthorizationSetupResType#7", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "AuthorizationSetupResType");
+      n = 1; s = 3;
+      continue;
     }
+    if (s === 3 && c === 0) {
+      const x9 = r.bits(3);
+      if ((x9 & 5) !== 0) r.badBits(x9, 5, 3, "AuthorizationSetupResType/AuthorizationServices");
+      const y10 = ((x9 >>> 1) & 1);
+      const v8 = E1[y10]!;
+      const av8 = o.AuthorizationServices;
+      if (av8 === undefined) o.AuthorizationServices = [v8];
+      else {
+        av8.push(v8);
+      }
+      n++; s = n < 2 ? 3 : 5;
+      c = r.bits(WD_AuthorizationSetupResType[s]!);
+      continue;
+    }
+    break;
   }
+  if (o.AuthorizationServices === undefined) x_AuthorizationSetupResType(r, s, c);
+  if (!((s === 3 && c === 1) || (s === 5 && c === 0))) x_AuthorizationSetupResType(r, s, c);
+  const x12 = r.bits(5);
+  if ((x12 & 20) !== 0) r.badBits(x12, 20, 5, "AuthorizationSetupResType/CertificateInstallationService");
+  const y13 = ((x12 >>> 3) & 1);
+  const v11 = y13 === 1;
+  c = (x12 & 3);
+  o.CertificateInstallationService = v11;
+  s = 4;
+  if (c === 0) {
+    const v14 = d_EIM_ASResAuthorizationModeType(r);
+    const x15 = r.bits(1);
+    c = x15;
+    o.EIM_ASResAuthorizationMode = v14;
+    s = 6;
+  }
+  if ((s === 4 && c === 1)) {
+    const v16 = d_PnC_ASResAuthorizationModeType(r);
+    const x17 = r.bits(1);
+    c = x17;
+    o.PnC_ASResAuthorizationMode = v16;
+    s = 7;
+  }
+  if ((s === 6 && c === 0) || (s === 7 && c === 0)) return o;
+  return x_AuthorizationSetupResType(r, s, c);
 }
+function x_AuthorizationSetupResType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "AuthorizationSetupResType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "AuthorizationSetupResType#1", "SE(ResponseCode)");
+    case 2: return r.badEvent(c, 1, "AuthorizationSetupResType#2", "SE(AuthorizationServices)");
+    case 3: return r.badEvent(c, 2, "AuthorizationSetupResType#3", "SE(AuthorizationServices)|SE(CertificateInstallationService)");
+    case 4: return r.badEvent(c, 2, "AuthorizationSetupResType#4", "SE(EIM_ASResAuthorizationMode)|SE(PnC_ASResAuthorizationMode)");
+    case 5: return r.badEvent(c, 1, "AuthorizationSetupResType#5", "SE(CertificateInstallationService)");
+    case 6: return r.badEvent(c, 1, "AuthorizationSetupResType#6", "EE");
+    case 7: return r.badEvent(c, 1, "AuthorizationSetupResType#7", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "AuthorizationSetupResType");
+}
+const WD_AuthorizationSetupResType: readonly number[] = [1,1,1,2,2,1,1,1];
 
 function e_AuthorizationSetupResType(w: BitWriter, o: T.AuthorizationSetupResType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for AuthorizationSetupResType");
@@ -2490,17 +2816,15 @@ const EXP_AuthorizationSetupResType: readonly string[] = ["SE(Header)","SE(Respo
 function d_EIM_ASResAuthorizationModeType(r: BitReader): T.EIM_ASResAuthorizationModeType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "EIM_ASResAuthorizationModeType#0", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "EIM_ASResAuthorizationModeType");
-    }
+  let c = r.bits(1);
+  if (c === 0) return o;
+  return x_EIM_ASResAuthorizationModeType(r, s, c);
+}
+function x_EIM_ASResAuthorizationModeType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "EIM_ASResAuthorizationModeType#0", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "EIM_ASResAuthorizationModeType");
 }
 
 function e_EIM_ASResAuthorizationModeType(w: BitWriter, o: T.EIM_ASResAuthorizationModeType): void {
@@ -2513,30 +2837,33 @@ const EXP_EIM_ASResAuthorizationModeType: readonly string[] = ["EE"];
 function d_PnC_ASResAuthorizationModeType(r: BitReader): T.PnC_ASResAuthorizationModeType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.GenChallenge = (r.zero("PnC_ASResAuthorizationModeType/GenChallenge", "CH"), r.binary(16, "PnC_ASResAuthorizationModeType/GenChallenge")); r.zero("PnC_ASResAuthorizationModeType/GenChallenge", "EE"); s = 1; }
-        else r.badEvent(c, 1, "PnC_ASResAuthorizationModeType#0", "SE(GenChallenge)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { o.SupportedProviders = d_SupportedProvidersListType(r); s = 2; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "PnC_ASResAuthorizationModeType#1", "SE(SupportedProviders)|EE");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "PnC_ASResAuthorizationModeType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "PnC_ASResAuthorizationModeType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_PnC_ASResAuthorizationModeType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "PnC_ASResAuthorizationModeType/GenChallenge");
+  const v0 = r.binary(16, "PnC_ASResAuthorizationModeType/GenChallenge");
+  const x2 = r.bits(3);
+  if ((x2 & 4) !== 0) r.badBits(x2, 4, 3, "PnC_ASResAuthorizationModeType/GenChallenge");
+  c = (x2 & 3);
+  o.GenChallenge = v0;
+  s = 1;
+  if (c === 0) {
+    const v3 = d_SupportedProvidersListType(r);
+    const x4 = r.bits(1);
+    c = x4;
+    o.SupportedProviders = v3;
+    s = 2;
   }
+  if ((s === 1 && c === 1) || (s === 2 && c === 0)) return o;
+  return x_PnC_ASResAuthorizationModeType(r, s, c);
+}
+function x_PnC_ASResAuthorizationModeType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "PnC_ASResAuthorizationModeType#0", "SE(GenChallenge)");
+    case 1: return r.badEvent(c, 2, "PnC_ASResAuthorizationModeType#1", "SE(SupportedProviders)|EE");
+    case 2: return r.badEvent(c, 1, "PnC_ASResAuthorizationModeType#2", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "PnC_ASResAuthorizationModeType");
 }
 
 function e_PnC_ASResAuthorizationModeType(w: BitWriter, o: T.PnC_ASResAuthorizationModeType): void {
@@ -2565,31 +2892,53 @@ const EXP_PnC_ASResAuthorizationModeType: readonly string[] = ["SE(GenChallenge)
 function d_SupportedProvidersListType(r: BitReader): T.SupportedProvidersListType {
   const o: any = {};
   let s = 0; let n = 0;
+  let c = r.bits(1);
   for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { { const v = (r.zero("SupportedProvidersListType/ProviderID", "CH"), r.string(80, 14, "SupportedProvidersListType/ProviderID")); const a = o.ProviderID; if (a === undefined) o.ProviderID = [v]; else { a.push(v);  } } r.zero("SupportedProvidersListType/ProviderID", "EE"); n = 1; s = 1; }
-        else r.badEvent(c, 1, "SupportedProvidersListType#0", "SE(ProviderID)");
-        break;
+    if (s === 0 && c === 0) {
+      const x1 = r.bits(1);
+      if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "SupportedProvidersListType/ProviderID");
+      const v0 = r.string(80, 14, "SupportedProvidersListType/ProviderID");
+      const x2 = r.bits(3);
+      if ((x2 & 4) !== 0) r.badBits(x2, 4, 3, "SupportedProvidersListType/ProviderID");
+      c = (x2 & 3);
+      const av0 = o.ProviderID;
+      if (av0 === undefined) o.ProviderID = [v0];
+      else {
+        av0.push(v0);
       }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = (r.zero("SupportedProvidersListType/ProviderID", "CH"), r.string(80, 14, "SupportedProvidersListType/ProviderID")); const a = o.ProviderID; if (a === undefined) o.ProviderID = [v]; else { a.push(v);  } } r.zero("SupportedProvidersListType/ProviderID", "EE"); n++; s = n < 128 ? 1 : 2; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "SupportedProvidersListType#1", "SE(ProviderID)|EE");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "SupportedProvidersListType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "SupportedProvidersListType");
+      n = 1; s = 1;
+      continue;
     }
+    if (s === 1 && c === 0) {
+      const x4 = r.bits(1);
+      if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "SupportedProvidersListType/ProviderID");
+      const v3 = r.string(80, 14, "SupportedProvidersListType/ProviderID");
+      const x5 = r.bits(1);
+      if ((x5 & 1) !== 0) r.badBits(x5, 1, 1, "SupportedProvidersListType/ProviderID");
+      const av3 = o.ProviderID;
+      if (av3 === undefined) o.ProviderID = [v3];
+      else {
+        av3.push(v3);
+      }
+      n++; s = n < 128 ? 1 : 2;
+      c = r.bits(WD_SupportedProvidersListType[s]!);
+      continue;
+    }
+    break;
   }
+  if (o.ProviderID === undefined) x_SupportedProvidersListType(r, s, c);
+  if ((s === 1 && c === 1) || (s === 2 && c === 0)) return o;
+  return x_SupportedProvidersListType(r, s, c);
 }
+function x_SupportedProvidersListType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "SupportedProvidersListType#0", "SE(ProviderID)");
+    case 1: return r.badEvent(c, 2, "SupportedProvidersListType#1", "SE(ProviderID)|EE");
+    case 2: return r.badEvent(c, 1, "SupportedProvidersListType#2", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "SupportedProvidersListType");
+}
+const WD_SupportedProvidersListType: readonly number[] = [1,2,1];
 
 function e_SupportedProvidersListType(w: BitWriter, o: T.SupportedProvidersListType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for SupportedProvidersListType");
@@ -2620,42 +2969,47 @@ const EXP_SupportedProvidersListType: readonly string[] = ["SE(ProviderID)","SE(
 function d_AuthorizationReqType(r: BitReader): T.AuthorizationReqType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "AuthorizationReqType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.SelectedAuthorizationService = (r.zero("AuthorizationReqType/SelectedAuthorizationService", "CH"), E1[r.enumIndex(1, 2, "AuthorizationReqType/SelectedAuthorizationService")]!); r.zero("AuthorizationReqType/SelectedAuthorizationService", "EE"); s = 2; }
-        else r.badEvent(c, 1, "AuthorizationReqType#1", "SE(SelectedAuthorizationService)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { o.EIM_AReqAuthorizationMode = d_EIM_AReqAuthorizationModeType(r); s = 3; }
-        else if (c === 1) { o.PnC_AReqAuthorizationMode = d_PnC_AReqAuthorizationModeType(r); s = 4; }
-        else r.badEvent(c, 2, "AuthorizationReqType#2", "SE(EIM_AReqAuthorizationMode)|SE(PnC_AReqAuthorizationMode)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "AuthorizationReqType#3", "EE");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "AuthorizationReqType#4", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "AuthorizationReqType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_AuthorizationReqType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (!(c === 0)) x_AuthorizationReqType(r, s, c);
+  const x3 = r.bits(5);
+  if ((x3 & 20) !== 0) r.badBits(x3, 20, 5, "AuthorizationReqType/SelectedAuthorizationService");
+  const y4 = ((x3 >>> 3) & 1);
+  const v2 = E1[y4]!;
+  c = (x3 & 3);
+  o.SelectedAuthorizationService = v2;
+  s = 2;
+  if (c === 0) {
+    const v5 = d_EIM_AReqAuthorizationModeType(r);
+    const x6 = r.bits(1);
+    c = x6;
+    o.EIM_AReqAuthorizationMode = v5;
+    s = 3;
   }
+  if ((s === 2 && c === 1)) {
+    const v7 = d_PnC_AReqAuthorizationModeType(r);
+    const x8 = r.bits(1);
+    c = x8;
+    o.PnC_AReqAuthorizationMode = v7;
+    s = 4;
+  }
+  if ((s === 3 && c === 0) || (s === 4 && c === 0)) return o;
+  return x_AuthorizationReqType(r, s, c);
+}
+function x_AuthorizationReqType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "AuthorizationReqType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "AuthorizationReqType#1", "SE(SelectedAuthorizationService)");
+    case 2: return r.badEvent(c, 2, "AuthorizationReqType#2", "SE(EIM_AReqAuthorizationMode)|SE(PnC_AReqAuthorizationMode)");
+    case 3: return r.badEvent(c, 1, "AuthorizationReqType#3", "EE");
+    case 4: return r.badEvent(c, 1, "AuthorizationReqType#4", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "AuthorizationReqType");
 }
 
 function e_AuthorizationReqType(w: BitWriter, o: T.AuthorizationReqType): void {
@@ -2695,17 +3049,15 @@ const EXP_AuthorizationReqType: readonly string[] = ["SE(Header)","SE(SelectedAu
 function d_EIM_AReqAuthorizationModeType(r: BitReader): T.EIM_AReqAuthorizationModeType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "EIM_AReqAuthorizationModeType#0", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "EIM_AReqAuthorizationModeType");
-    }
+  let c = r.bits(1);
+  if (c === 0) return o;
+  return x_EIM_AReqAuthorizationModeType(r, s, c);
+}
+function x_EIM_AReqAuthorizationModeType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "EIM_AReqAuthorizationModeType#0", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "EIM_AReqAuthorizationModeType");
 }
 
 function e_EIM_AReqAuthorizationModeType(w: BitWriter, o: T.EIM_AReqAuthorizationModeType): void {
@@ -2718,35 +3070,39 @@ const EXP_EIM_AReqAuthorizationModeType: readonly string[] = ["EE"];
 function d_PnC_AReqAuthorizationModeType(r: BitReader): T.PnC_AReqAuthorizationModeType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Id = r.string(65536, 15, "PnC_AReqAuthorizationModeType@Id"); s = 1; }
-        else r.badEvent(c, 1, "PnC_AReqAuthorizationModeType#0", "AT(Id)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.GenChallenge = (r.zero("PnC_AReqAuthorizationModeType/GenChallenge", "CH"), r.binary(16, "PnC_AReqAuthorizationModeType/GenChallenge")); r.zero("PnC_AReqAuthorizationModeType/GenChallenge", "EE"); s = 2; }
-        else r.badEvent(c, 1, "PnC_AReqAuthorizationModeType#1", "SE(GenChallenge)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.ContractCertificateChain = d_ContractCertificateChainType(r); s = 3; }
-        else r.badEvent(c, 1, "PnC_AReqAuthorizationModeType#2", "SE(ContractCertificateChain)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "PnC_AReqAuthorizationModeType#3", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "PnC_AReqAuthorizationModeType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_PnC_AReqAuthorizationModeType(r, s, c);
+  const v0 = r.string(65536, 15, "PnC_AReqAuthorizationModeType@Id");
+  const x1 = r.bits(1);
+  c = x1;
+  o.Id = v0;
+  s = 1;
+  if (!(c === 0)) x_PnC_AReqAuthorizationModeType(r, s, c);
+  const x3 = r.bits(1);
+  if ((x3 & 1) !== 0) r.badBits(x3, 1, 1, "PnC_AReqAuthorizationModeType/GenChallenge");
+  const v2 = r.binary(16, "PnC_AReqAuthorizationModeType/GenChallenge");
+  const x4 = r.bits(2);
+  if ((x4 & 2) !== 0) r.badBits(x4, 2, 2, "PnC_AReqAuthorizationModeType/GenChallenge");
+  c = (x4 & 1);
+  o.GenChallenge = v2;
+  s = 2;
+  if (!(c === 0)) x_PnC_AReqAuthorizationModeType(r, s, c);
+  const v5 = d_ContractCertificateChainType(r);
+  const x6 = r.bits(1);
+  c = x6;
+  o.ContractCertificateChain = v5;
+  s = 3;
+  if (c === 0) return o;
+  return x_PnC_AReqAuthorizationModeType(r, s, c);
+}
+function x_PnC_AReqAuthorizationModeType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "PnC_AReqAuthorizationModeType#0", "AT(Id)");
+    case 1: return r.badEvent(c, 1, "PnC_AReqAuthorizationModeType#1", "SE(GenChallenge)");
+    case 2: return r.badEvent(c, 1, "PnC_AReqAuthorizationModeType#2", "SE(ContractCertificateChain)");
+    case 3: return r.badEvent(c, 1, "PnC_AReqAuthorizationModeType#3", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "PnC_AReqAuthorizationModeType");
 }
 
 function e_PnC_AReqAuthorizationModeType(w: BitWriter, o: T.PnC_AReqAuthorizationModeType): void {
@@ -2774,29 +3130,32 @@ const EXP_PnC_AReqAuthorizationModeType: readonly string[] = ["AT(Id)","SE(GenCh
 function d_ContractCertificateChainType(r: BitReader): T.ContractCertificateChainType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Certificate = (r.zero("ContractCertificateChainType/Certificate", "CH"), r.binary(1600, "ContractCertificateChainType/Certificate")); r.zero("ContractCertificateChainType/Certificate", "EE"); s = 1; }
-        else r.badEvent(c, 1, "ContractCertificateChainType#0", "SE(Certificate)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.SubCertificates = d_SubCertificatesType(r); s = 2; }
-        else r.badEvent(c, 1, "ContractCertificateChainType#1", "SE(SubCertificates)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ContractCertificateChainType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ContractCertificateChainType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_ContractCertificateChainType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "ContractCertificateChainType/Certificate");
+  const v0 = r.binary(1600, "ContractCertificateChainType/Certificate");
+  const x2 = r.bits(2);
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "ContractCertificateChainType/Certificate");
+  c = (x2 & 1);
+  o.Certificate = v0;
+  s = 1;
+  if (!(c === 0)) x_ContractCertificateChainType(r, s, c);
+  const v3 = d_SubCertificatesType(r);
+  const x4 = r.bits(1);
+  c = x4;
+  o.SubCertificates = v3;
+  s = 2;
+  if (c === 0) return o;
+  return x_ContractCertificateChainType(r, s, c);
+}
+function x_ContractCertificateChainType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "ContractCertificateChainType#0", "SE(Certificate)");
+    case 1: return r.badEvent(c, 1, "ContractCertificateChainType#1", "SE(SubCertificates)");
+    case 2: return r.badEvent(c, 1, "ContractCertificateChainType#2", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "ContractCertificateChainType");
 }
 
 function e_ContractCertificateChainType(w: BitWriter, o: T.ContractCertificateChainType): void {
@@ -2819,31 +3178,53 @@ const EXP_ContractCertificateChainType: readonly string[] = ["SE(Certificate)","
 function d_SubCertificatesType(r: BitReader): T.SubCertificatesType {
   const o: any = {};
   let s = 0; let n = 0;
+  let c = r.bits(1);
   for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { { const v = (r.zero("SubCertificatesType/Certificate", "CH"), r.binary(1600, "SubCertificatesType/Certificate")); const a = o.Certificate; if (a === undefined) o.Certificate = [v]; else { a.push(v);  } } r.zero("SubCertificatesType/Certificate", "EE"); n = 1; s = 1; }
-        else r.badEvent(c, 1, "SubCertificatesType#0", "SE(Certificate)");
-        break;
+    if (s === 0 && c === 0) {
+      const x1 = r.bits(1);
+      if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "SubCertificatesType/Certificate");
+      const v0 = r.binary(1600, "SubCertificatesType/Certificate");
+      const x2 = r.bits(3);
+      if ((x2 & 4) !== 0) r.badBits(x2, 4, 3, "SubCertificatesType/Certificate");
+      c = (x2 & 3);
+      const av0 = o.Certificate;
+      if (av0 === undefined) o.Certificate = [v0];
+      else {
+        av0.push(v0);
       }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = (r.zero("SubCertificatesType/Certificate", "CH"), r.binary(1600, "SubCertificatesType/Certificate")); const a = o.Certificate; if (a === undefined) o.Certificate = [v]; else { a.push(v);  } } r.zero("SubCertificatesType/Certificate", "EE"); n++; s = n < 3 ? 1 : 2; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "SubCertificatesType#1", "SE(Certificate)|EE");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "SubCertificatesType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "SubCertificatesType");
+      n = 1; s = 1;
+      continue;
     }
+    if (s === 1 && c === 0) {
+      const x4 = r.bits(1);
+      if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "SubCertificatesType/Certificate");
+      const v3 = r.binary(1600, "SubCertificatesType/Certificate");
+      const x5 = r.bits(1);
+      if ((x5 & 1) !== 0) r.badBits(x5, 1, 1, "SubCertificatesType/Certificate");
+      const av3 = o.Certificate;
+      if (av3 === undefined) o.Certificate = [v3];
+      else {
+        av3.push(v3);
+      }
+      n++; s = n < 3 ? 1 : 2;
+      c = r.bits(WD_SubCertificatesType[s]!);
+      continue;
+    }
+    break;
   }
+  if (o.Certificate === undefined) x_SubCertificatesType(r, s, c);
+  if ((s === 1 && c === 1) || (s === 2 && c === 0)) return o;
+  return x_SubCertificatesType(r, s, c);
 }
+function x_SubCertificatesType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "SubCertificatesType#0", "SE(Certificate)");
+    case 1: return r.badEvent(c, 2, "SubCertificatesType#1", "SE(Certificate)|EE");
+    case 2: return r.badEvent(c, 1, "SubCertificatesType#2", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "SubCertificatesType");
+}
+const WD_SubCertificatesType: readonly number[] = [1,2,1];
 
 function e_SubCertificatesType(w: BitWriter, o: T.SubCertificatesType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for SubCertificatesType");
@@ -2874,35 +3255,42 @@ const EXP_SubCertificatesType: readonly string[] = ["SE(Certificate)","SE(Certif
 function d_AuthorizationResType(r: BitReader): T.AuthorizationResType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "AuthorizationResType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.ResponseCode = (r.zero("AuthorizationResType/ResponseCode", "CH"), E0[r.enumIndex(6, 40, "AuthorizationResType/ResponseCode")]!); r.zero("AuthorizationResType/ResponseCode", "EE"); s = 2; }
-        else r.badEvent(c, 1, "AuthorizationResType#1", "SE(ResponseCode)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEProcessing = (r.zero("AuthorizationResType/EVSEProcessing", "CH"), E2[r.enumIndex(2, 3, "AuthorizationResType/EVSEProcessing")]!); r.zero("AuthorizationResType/EVSEProcessing", "EE"); s = 3; }
-        else r.badEvent(c, 1, "AuthorizationResType#2", "SE(EVSEProcessing)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "AuthorizationResType#3", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "AuthorizationResType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_AuthorizationResType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (!(c === 0)) x_AuthorizationResType(r, s, c);
+  const x3 = r.bits(9);
+  if ((x3 & 258) !== 0) r.badBits(x3, 258, 9, "AuthorizationResType/ResponseCode");
+  const y4 = ((x3 >>> 2) & 63);
+  if (y4 >= 40) r.enumErr(y4, 40, "AuthorizationResType/ResponseCode", r.pos - 8);
+  const v2 = E0[y4]!;
+  c = (x3 & 1);
+  o.ResponseCode = v2;
+  s = 2;
+  if (!(c === 0)) x_AuthorizationResType(r, s, c);
+  const x6 = r.bits(5);
+  if ((x6 & 18) !== 0) r.badBits(x6, 18, 5, "AuthorizationResType/EVSEProcessing");
+  const y7 = ((x6 >>> 2) & 3);
+  if (y7 >= 3) r.enumErr(y7, 3, "AuthorizationResType/EVSEProcessing", r.pos - 4);
+  const v5 = E2[y7]!;
+  c = (x6 & 1);
+  o.EVSEProcessing = v5;
+  s = 3;
+  if (c === 0) return o;
+  return x_AuthorizationResType(r, s, c);
+}
+function x_AuthorizationResType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "AuthorizationResType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "AuthorizationResType#1", "SE(ResponseCode)");
+    case 2: return r.badEvent(c, 1, "AuthorizationResType#2", "SE(EVSEProcessing)");
+    case 3: return r.badEvent(c, 1, "AuthorizationResType#3", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "AuthorizationResType");
 }
 
 function e_AuthorizationResType(w: BitWriter, o: T.AuthorizationResType): void {
@@ -2926,30 +3314,30 @@ const EXP_AuthorizationResType: readonly string[] = ["SE(Header)","SE(ResponseCo
 function d_ServiceDiscoveryReqType(r: BitReader): T.ServiceDiscoveryReqType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "ServiceDiscoveryReqType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { o.SupportedServiceIDs = d_ServiceIDListType(r); s = 2; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "ServiceDiscoveryReqType#1", "SE(SupportedServiceIDs)|EE");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ServiceDiscoveryReqType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ServiceDiscoveryReqType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_ServiceDiscoveryReqType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(2);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (c === 0) {
+    const v2 = d_ServiceIDListType(r);
+    const x3 = r.bits(1);
+    c = x3;
+    o.SupportedServiceIDs = v2;
+    s = 2;
   }
+  if ((s === 1 && c === 1) || (s === 2 && c === 0)) return o;
+  return x_ServiceDiscoveryReqType(r, s, c);
+}
+function x_ServiceDiscoveryReqType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "ServiceDiscoveryReqType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 2, "ServiceDiscoveryReqType#1", "SE(SupportedServiceIDs)|EE");
+    case 2: return r.badEvent(c, 1, "ServiceDiscoveryReqType#2", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "ServiceDiscoveryReqType");
 }
 
 function e_ServiceDiscoveryReqType(w: BitWriter, o: T.ServiceDiscoveryReqType): void {
@@ -2977,31 +3365,53 @@ const EXP_ServiceDiscoveryReqType: readonly string[] = ["SE(Header)","SE(Support
 function d_ServiceIDListType(r: BitReader): T.ServiceIDListType {
   const o: any = {};
   let s = 0; let n = 0;
+  let c = r.bits(1);
   for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { { const v = (r.zero("ServiceIDListType/ServiceID", "CH"), r.uintIn(0, 65535, "ServiceIDListType/ServiceID")); const a = o.ServiceID; if (a === undefined) o.ServiceID = [v]; else { a.push(v);  } } r.zero("ServiceIDListType/ServiceID", "EE"); n = 1; s = 1; }
-        else r.badEvent(c, 1, "ServiceIDListType#0", "SE(ServiceID)");
-        break;
+    if (s === 0 && c === 0) {
+      const x1 = r.bits(1);
+      if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "ServiceIDListType/ServiceID");
+      const v0 = r.uintIn(0, 65535, "ServiceIDListType/ServiceID");
+      const x2 = r.bits(3);
+      if ((x2 & 4) !== 0) r.badBits(x2, 4, 3, "ServiceIDListType/ServiceID");
+      c = (x2 & 3);
+      const av0 = o.ServiceID;
+      if (av0 === undefined) o.ServiceID = [v0];
+      else {
+        av0.push(v0);
       }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = (r.zero("ServiceIDListType/ServiceID", "CH"), r.uintIn(0, 65535, "ServiceIDListType/ServiceID")); const a = o.ServiceID; if (a === undefined) o.ServiceID = [v]; else { a.push(v);  } } r.zero("ServiceIDListType/ServiceID", "EE"); n++; s = n < 16 ? 1 : 2; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "ServiceIDListType#1", "SE(ServiceID)|EE");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ServiceIDListType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ServiceIDListType");
+      n = 1; s = 1;
+      continue;
     }
+    if (s === 1 && c === 0) {
+      const x4 = r.bits(1);
+      if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "ServiceIDListType/ServiceID");
+      const v3 = r.uintIn(0, 65535, "ServiceIDListType/ServiceID");
+      const x5 = r.bits(1);
+      if ((x5 & 1) !== 0) r.badBits(x5, 1, 1, "ServiceIDListType/ServiceID");
+      const av3 = o.ServiceID;
+      if (av3 === undefined) o.ServiceID = [v3];
+      else {
+        av3.push(v3);
+      }
+      n++; s = n < 16 ? 1 : 2;
+      c = r.bits(WD_ServiceIDListType[s]!);
+      continue;
+    }
+    break;
   }
+  if (o.ServiceID === undefined) x_ServiceIDListType(r, s, c);
+  if ((s === 1 && c === 1) || (s === 2 && c === 0)) return o;
+  return x_ServiceIDListType(r, s, c);
 }
+function x_ServiceIDListType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "ServiceIDListType#0", "SE(ServiceID)");
+    case 1: return r.badEvent(c, 2, "ServiceIDListType#1", "SE(ServiceID)|EE");
+    case 2: return r.badEvent(c, 1, "ServiceIDListType#2", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "ServiceIDListType");
+}
+const WD_ServiceIDListType: readonly number[] = [1,2,1];
 
 function e_ServiceIDListType(w: BitWriter, o: T.ServiceIDListType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ServiceIDListType");
@@ -3032,48 +3442,56 @@ const EXP_ServiceIDListType: readonly string[] = ["SE(ServiceID)","SE(ServiceID)
 function d_ServiceDiscoveryResType(r: BitReader): T.ServiceDiscoveryResType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "ServiceDiscoveryResType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.ResponseCode = (r.zero("ServiceDiscoveryResType/ResponseCode", "CH"), E0[r.enumIndex(6, 40, "ServiceDiscoveryResType/ResponseCode")]!); r.zero("ServiceDiscoveryResType/ResponseCode", "EE"); s = 2; }
-        else r.badEvent(c, 1, "ServiceDiscoveryResType#1", "SE(ResponseCode)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.ServiceRenegotiationSupported = (r.zero("ServiceDiscoveryResType/ServiceRenegotiationSupported", "CH"), r.bit() === 1); r.zero("ServiceDiscoveryResType/ServiceRenegotiationSupported", "EE"); s = 3; }
-        else r.badEvent(c, 1, "ServiceDiscoveryResType#2", "SE(ServiceRenegotiationSupported)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { o.EnergyTransferServiceList = d_ServiceListType(r); s = 4; }
-        else r.badEvent(c, 1, "ServiceDiscoveryResType#3", "SE(EnergyTransferServiceList)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(2);
-        if (c === 0) { o.VASList = d_ServiceListType(r); s = 5; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "ServiceDiscoveryResType#4", "SE(VASList)|EE");
-        break;
-      }
-      case 5: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ServiceDiscoveryResType#5", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ServiceDiscoveryResType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_ServiceDiscoveryResType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (!(c === 0)) x_ServiceDiscoveryResType(r, s, c);
+  const x3 = r.bits(9);
+  if ((x3 & 258) !== 0) r.badBits(x3, 258, 9, "ServiceDiscoveryResType/ResponseCode");
+  const y4 = ((x3 >>> 2) & 63);
+  if (y4 >= 40) r.enumErr(y4, 40, "ServiceDiscoveryResType/ResponseCode", r.pos - 8);
+  const v2 = E0[y4]!;
+  c = (x3 & 1);
+  o.ResponseCode = v2;
+  s = 2;
+  if (!(c === 0)) x_ServiceDiscoveryResType(r, s, c);
+  const x6 = r.bits(4);
+  if ((x6 & 10) !== 0) r.badBits(x6, 10, 4, "ServiceDiscoveryResType/ServiceRenegotiationSupported");
+  const y7 = ((x6 >>> 2) & 1);
+  const v5 = y7 === 1;
+  c = (x6 & 1);
+  o.ServiceRenegotiationSupported = v5;
+  s = 3;
+  if (!(c === 0)) x_ServiceDiscoveryResType(r, s, c);
+  const v8 = d_ServiceListType(r);
+  const x9 = r.bits(2);
+  c = x9;
+  o.EnergyTransferServiceList = v8;
+  s = 4;
+  if (c === 0) {
+    const v10 = d_ServiceListType(r);
+    const x11 = r.bits(1);
+    c = x11;
+    o.VASList = v10;
+    s = 5;
   }
+  if ((s === 4 && c === 1) || (s === 5 && c === 0)) return o;
+  return x_ServiceDiscoveryResType(r, s, c);
+}
+function x_ServiceDiscoveryResType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "ServiceDiscoveryResType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "ServiceDiscoveryResType#1", "SE(ResponseCode)");
+    case 2: return r.badEvent(c, 1, "ServiceDiscoveryResType#2", "SE(ServiceRenegotiationSupported)");
+    case 3: return r.badEvent(c, 1, "ServiceDiscoveryResType#3", "SE(EnergyTransferServiceList)");
+    case 4: return r.badEvent(c, 2, "ServiceDiscoveryResType#4", "SE(VASList)|EE");
+    case 5: return r.badEvent(c, 1, "ServiceDiscoveryResType#5", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "ServiceDiscoveryResType");
 }
 
 function e_ServiceDiscoveryResType(w: BitWriter, o: T.ServiceDiscoveryResType): void {
@@ -3112,31 +3530,46 @@ const EXP_ServiceDiscoveryResType: readonly string[] = ["SE(Header)","SE(Respons
 function d_ServiceListType(r: BitReader): T.ServiceListType {
   const o: any = {};
   let s = 0; let n = 0;
+  let c = r.bits(1);
   for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { { const v = d_ServiceType(r); const a = o.Service; if (a === undefined) o.Service = [v]; else { a.push(v);  } } n = 1; s = 1; }
-        else r.badEvent(c, 1, "ServiceListType#0", "SE(Service)");
-        break;
+    if (s === 0 && c === 0) {
+      const v0 = d_ServiceType(r);
+      const x1 = r.bits(2);
+      c = x1;
+      const av0 = o.Service;
+      if (av0 === undefined) o.Service = [v0];
+      else {
+        av0.push(v0);
       }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_ServiceType(r); const a = o.Service; if (a === undefined) o.Service = [v]; else { a.push(v);  } } n++; s = n < 8 ? 1 : 2; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "ServiceListType#1", "SE(Service)|EE");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ServiceListType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ServiceListType");
+      n = 1; s = 1;
+      continue;
     }
+    if (s === 1 && c === 0) {
+      const v2 = d_ServiceType(r);
+      const av2 = o.Service;
+      if (av2 === undefined) o.Service = [v2];
+      else {
+        av2.push(v2);
+      }
+      n++; s = n < 8 ? 1 : 2;
+      c = r.bits(WD_ServiceListType[s]!);
+      continue;
+    }
+    break;
   }
+  if (o.Service === undefined) x_ServiceListType(r, s, c);
+  if ((s === 1 && c === 1) || (s === 2 && c === 0)) return o;
+  return x_ServiceListType(r, s, c);
 }
+function x_ServiceListType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "ServiceListType#0", "SE(Service)");
+    case 1: return r.badEvent(c, 2, "ServiceListType#1", "SE(Service)|EE");
+    case 2: return r.badEvent(c, 1, "ServiceListType#2", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "ServiceListType");
+}
+const WD_ServiceListType: readonly number[] = [1,2,1];
 
 function e_ServiceListType(w: BitWriter, o: T.ServiceListType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ServiceListType");
@@ -3166,29 +3599,34 @@ const EXP_ServiceListType: readonly string[] = ["SE(Service)","SE(Service)|EE","
 function d_ServiceType(r: BitReader): T.ServiceType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.ServiceID = (r.zero("ServiceType/ServiceID", "CH"), r.uintIn(0, 65535, "ServiceType/ServiceID")); r.zero("ServiceType/ServiceID", "EE"); s = 1; }
-        else r.badEvent(c, 1, "ServiceType#0", "SE(ServiceID)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.FreeService = (r.zero("ServiceType/FreeService", "CH"), r.bit() === 1); r.zero("ServiceType/FreeService", "EE"); s = 2; }
-        else r.badEvent(c, 1, "ServiceType#1", "SE(FreeService)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ServiceType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ServiceType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_ServiceType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "ServiceType/ServiceID");
+  const v0 = r.uintIn(0, 65535, "ServiceType/ServiceID");
+  const x2 = r.bits(2);
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "ServiceType/ServiceID");
+  c = (x2 & 1);
+  o.ServiceID = v0;
+  s = 1;
+  if (!(c === 0)) x_ServiceType(r, s, c);
+  const x4 = r.bits(4);
+  if ((x4 & 10) !== 0) r.badBits(x4, 10, 4, "ServiceType/FreeService");
+  const y5 = ((x4 >>> 2) & 1);
+  const v3 = y5 === 1;
+  c = (x4 & 1);
+  o.FreeService = v3;
+  s = 2;
+  if (c === 0) return o;
+  return x_ServiceType(r, s, c);
+}
+function x_ServiceType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "ServiceType#0", "SE(ServiceID)");
+    case 1: return r.badEvent(c, 1, "ServiceType#1", "SE(FreeService)");
+    case 2: return r.badEvent(c, 1, "ServiceType#2", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "ServiceType");
 }
 
 function e_ServiceType(w: BitWriter, o: T.ServiceType): void {
@@ -3209,29 +3647,32 @@ const EXP_ServiceType: readonly string[] = ["SE(ServiceID)","SE(FreeService)","E
 function d_ServiceDetailReqType(r: BitReader): T.ServiceDetailReqType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "ServiceDetailReqType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.ServiceID = (r.zero("ServiceDetailReqType/ServiceID", "CH"), r.uintIn(0, 65535, "ServiceDetailReqType/ServiceID")); r.zero("ServiceDetailReqType/ServiceID", "EE"); s = 2; }
-        else r.badEvent(c, 1, "ServiceDetailReqType#1", "SE(ServiceID)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ServiceDetailReqType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ServiceDetailReqType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_ServiceDetailReqType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (!(c === 0)) x_ServiceDetailReqType(r, s, c);
+  const x3 = r.bits(1);
+  if ((x3 & 1) !== 0) r.badBits(x3, 1, 1, "ServiceDetailReqType/ServiceID");
+  const v2 = r.uintIn(0, 65535, "ServiceDetailReqType/ServiceID");
+  const x4 = r.bits(2);
+  if ((x4 & 2) !== 0) r.badBits(x4, 2, 2, "ServiceDetailReqType/ServiceID");
+  c = (x4 & 1);
+  o.ServiceID = v2;
+  s = 2;
+  if (c === 0) return o;
+  return x_ServiceDetailReqType(r, s, c);
+}
+function x_ServiceDetailReqType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "ServiceDetailReqType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "ServiceDetailReqType#1", "SE(ServiceID)");
+    case 2: return r.badEvent(c, 1, "ServiceDetailReqType#2", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "ServiceDetailReqType");
 }
 
 function e_ServiceDetailReqType(w: BitWriter, o: T.ServiceDetailReqType): void {
@@ -3254,41 +3695,49 @@ const EXP_ServiceDetailReqType: readonly string[] = ["SE(Header)","SE(ServiceID)
 function d_ServiceDetailResType(r: BitReader): T.ServiceDetailResType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "ServiceDetailResType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.ResponseCode = (r.zero("ServiceDetailResType/ResponseCode", "CH"), E0[r.enumIndex(6, 40, "ServiceDetailResType/ResponseCode")]!); r.zero("ServiceDetailResType/ResponseCode", "EE"); s = 2; }
-        else r.badEvent(c, 1, "ServiceDetailResType#1", "SE(ResponseCode)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.ServiceID = (r.zero("ServiceDetailResType/ServiceID", "CH"), r.uintIn(0, 65535, "ServiceDetailResType/ServiceID")); r.zero("ServiceDetailResType/ServiceID", "EE"); s = 3; }
-        else r.badEvent(c, 1, "ServiceDetailResType#2", "SE(ServiceID)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { o.ServiceParameterList = d_ServiceParameterListType(r); s = 4; }
-        else r.badEvent(c, 1, "ServiceDetailResType#3", "SE(ServiceParameterList)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ServiceDetailResType#4", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ServiceDetailResType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_ServiceDetailResType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (!(c === 0)) x_ServiceDetailResType(r, s, c);
+  const x3 = r.bits(9);
+  if ((x3 & 258) !== 0) r.badBits(x3, 258, 9, "ServiceDetailResType/ResponseCode");
+  const y4 = ((x3 >>> 2) & 63);
+  if (y4 >= 40) r.enumErr(y4, 40, "ServiceDetailResType/ResponseCode", r.pos - 8);
+  const v2 = E0[y4]!;
+  c = (x3 & 1);
+  o.ResponseCode = v2;
+  s = 2;
+  if (!(c === 0)) x_ServiceDetailResType(r, s, c);
+  const x6 = r.bits(1);
+  if ((x6 & 1) !== 0) r.badBits(x6, 1, 1, "ServiceDetailResType/ServiceID");
+  const v5 = r.uintIn(0, 65535, "ServiceDetailResType/ServiceID");
+  const x7 = r.bits(2);
+  if ((x7 & 2) !== 0) r.badBits(x7, 2, 2, "ServiceDetailResType/ServiceID");
+  c = (x7 & 1);
+  o.ServiceID = v5;
+  s = 3;
+  if (!(c === 0)) x_ServiceDetailResType(r, s, c);
+  const v8 = d_ServiceParameterListType(r);
+  const x9 = r.bits(1);
+  c = x9;
+  o.ServiceParameterList = v8;
+  s = 4;
+  if (c === 0) return o;
+  return x_ServiceDetailResType(r, s, c);
+}
+function x_ServiceDetailResType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "ServiceDetailResType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "ServiceDetailResType#1", "SE(ResponseCode)");
+    case 2: return r.badEvent(c, 1, "ServiceDetailResType#2", "SE(ServiceID)");
+    case 3: return r.badEvent(c, 1, "ServiceDetailResType#3", "SE(ServiceParameterList)");
+    case 4: return r.badEvent(c, 1, "ServiceDetailResType#4", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "ServiceDetailResType");
 }
 
 function e_ServiceDetailResType(w: BitWriter, o: T.ServiceDetailResType): void {
@@ -3319,31 +3768,46 @@ const EXP_ServiceDetailResType: readonly string[] = ["SE(Header)","SE(ResponseCo
 function d_ServiceParameterListType(r: BitReader): T.ServiceParameterListType {
   const o: any = {};
   let s = 0; let n = 0;
+  let c = r.bits(1);
   for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { { const v = d_ParameterSetType(r); const a = o.ParameterSet; if (a === undefined) o.ParameterSet = [v]; else { a.push(v);  } } n = 1; s = 1; }
-        else r.badEvent(c, 1, "ServiceParameterListType#0", "SE(ParameterSet)");
-        break;
+    if (s === 0 && c === 0) {
+      const v0 = d_ParameterSetType(r);
+      const x1 = r.bits(2);
+      c = x1;
+      const av0 = o.ParameterSet;
+      if (av0 === undefined) o.ParameterSet = [v0];
+      else {
+        av0.push(v0);
       }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_ParameterSetType(r); const a = o.ParameterSet; if (a === undefined) o.ParameterSet = [v]; else { a.push(v);  } } n++; s = n < 32 ? 1 : 2; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "ServiceParameterListType#1", "SE(ParameterSet)|EE");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ServiceParameterListType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ServiceParameterListType");
+      n = 1; s = 1;
+      continue;
     }
+    if (s === 1 && c === 0) {
+      const v2 = d_ParameterSetType(r);
+      const av2 = o.ParameterSet;
+      if (av2 === undefined) o.ParameterSet = [v2];
+      else {
+        av2.push(v2);
+      }
+      n++; s = n < 32 ? 1 : 2;
+      c = r.bits(WD_ServiceParameterListType[s]!);
+      continue;
+    }
+    break;
   }
+  if (o.ParameterSet === undefined) x_ServiceParameterListType(r, s, c);
+  if ((s === 1 && c === 1) || (s === 2 && c === 0)) return o;
+  return x_ServiceParameterListType(r, s, c);
 }
+function x_ServiceParameterListType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "ServiceParameterListType#0", "SE(ParameterSet)");
+    case 1: return r.badEvent(c, 2, "ServiceParameterListType#1", "SE(ParameterSet)|EE");
+    case 2: return r.badEvent(c, 1, "ServiceParameterListType#2", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "ServiceParameterListType");
+}
+const WD_ServiceParameterListType: readonly number[] = [1,2,1];
 
 function e_ServiceParameterListType(w: BitWriter, o: T.ServiceParameterListType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ServiceParameterListType");
@@ -3373,37 +3837,56 @@ const EXP_ServiceParameterListType: readonly string[] = ["SE(ParameterSet)","SE(
 function d_ParameterSetType(r: BitReader): T.ParameterSetType {
   const o: any = {};
   let s = 0; let n = 0;
+  let c = r.bits(1);
+  if (!(c === 0)) x_ParameterSetType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "ParameterSetType/ParameterSetID");
+  const v0 = r.uintIn(0, 65535, "ParameterSetType/ParameterSetID");
+  const x2 = r.bits(2);
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "ParameterSetType/ParameterSetID");
+  c = (x2 & 1);
+  o.ParameterSetID = v0;
+  s = 1;
   for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.ParameterSetID = (r.zero("ParameterSetType/ParameterSetID", "CH"), r.uintIn(0, 65535, "ParameterSetType/ParameterSetID")); r.zero("ParameterSetType/ParameterSetID", "EE"); s = 1; }
-        else r.badEvent(c, 1, "ParameterSetType#0", "SE(ParameterSetID)");
-        break;
+    if (s === 1 && c === 0) {
+      const v3 = d_ParameterType(r);
+      const x4 = r.bits(2);
+      c = x4;
+      const av3 = o.Parameter;
+      if (av3 === undefined) o.Parameter = [v3];
+      else {
+        av3.push(v3);
       }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { { const v = d_ParameterType(r); const a = o.Parameter; if (a === undefined) o.Parameter = [v]; else { a.push(v);  } } n = 1; s = 2; }
-        else r.badEvent(c, 1, "ParameterSetType#1", "SE(Parameter)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_ParameterType(r); const a = o.Parameter; if (a === undefined) o.Parameter = [v]; else { a.push(v);  } } n++; s = n < 32 ? 2 : 3; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "ParameterSetType#2", "SE(Parameter)|EE");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ParameterSetType#3", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ParameterSetType");
+      n = 1; s = 2;
+      continue;
     }
+    if (s === 2 && c === 0) {
+      const v5 = d_ParameterType(r);
+      const av5 = o.Parameter;
+      if (av5 === undefined) o.Parameter = [v5];
+      else {
+        av5.push(v5);
+      }
+      n++; s = n < 32 ? 2 : 3;
+      c = r.bits(WD_ParameterSetType[s]!);
+      continue;
+    }
+    break;
   }
+  if (o.Parameter === undefined) x_ParameterSetType(r, s, c);
+  if ((s === 2 && c === 1) || (s === 3 && c === 0)) return o;
+  return x_ParameterSetType(r, s, c);
 }
+function x_ParameterSetType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "ParameterSetType#0", "SE(ParameterSetID)");
+    case 1: return r.badEvent(c, 1, "ParameterSetType#1", "SE(Parameter)");
+    case 2: return r.badEvent(c, 2, "ParameterSetType#2", "SE(Parameter)|EE");
+    case 3: return r.badEvent(c, 1, "ParameterSetType#3", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "ParameterSetType");
+}
+const WD_ParameterSetType: readonly number[] = [1,1,2,1];
 
 function e_ParameterSetType(w: BitWriter, o: T.ParameterSetType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ParameterSetType");
@@ -3439,64 +3922,83 @@ const EXP_ParameterSetType: readonly string[] = ["SE(ParameterSetID)","SE(Parame
 function d_ParameterType(r: BitReader): T.ParameterType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Name = r.string(80, 16, "ParameterType@Name"); s = 1; }
-        else r.badEvent(c, 1, "ParameterType#0", "AT(Name)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(3);
-        if (c === 0) { o.boolValue = (r.zero("ParameterType/boolValue", "CH"), r.bit() === 1); r.zero("ParameterType/boolValue", "EE"); s = 2; }
-        else if (c === 1) { o.byteValue = (r.zero("ParameterType/byteValue", "CH"), r.ranged(8, -128, 127, "ParameterType/byteValue")); r.zero("ParameterType/byteValue", "EE"); s = 3; }
-        else if (c === 2) { o.shortValue = (r.zero("ParameterType/shortValue", "CH"), r.intIn(-32768, 32767, "ParameterType/shortValue")); r.zero("ParameterType/shortValue", "EE"); s = 4; }
-        else if (c === 3) { o.intValue = (r.zero("ParameterType/intValue", "CH"), r.intIn(-2147483648, 2147483647, "ParameterType/intValue")); r.zero("ParameterType/intValue", "EE"); s = 5; }
-        else if (c === 4) { o.rationalNumber = d_RationalNumberType(r); s = 6; }
-        else if (c === 5) { o.finiteString = (r.zero("ParameterType/finiteString", "CH"), r.string(80, 17, "ParameterType/finiteString")); r.zero("ParameterType/finiteString", "EE"); s = 7; }
-        else r.badEvent(c, 3, "ParameterType#1", "SE(boolValue)|SE(byteValue)|SE(shortValue)|SE(intValue)|SE(rationalNumber)|SE(finiteString)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ParameterType#2", "EE");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ParameterType#3", "EE");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ParameterType#4", "EE");
-        break;
-      }
-      case 5: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ParameterType#5", "EE");
-        break;
-      }
-      case 6: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ParameterType#6", "EE");
-        break;
-      }
-      case 7: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ParameterType#7", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ParameterType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_ParameterType(r, s, c);
+  const v0 = r.string(80, 16, "ParameterType@Name");
+  const x1 = r.bits(3);
+  c = x1;
+  o.Name = v0;
+  s = 1;
+  if (c === 0) {
+    const x3 = r.bits(4);
+    if ((x3 & 10) !== 0) r.badBits(x3, 10, 4, "ParameterType/boolValue");
+    const y4 = ((x3 >>> 2) & 1);
+    const v2 = y4 === 1;
+    c = (x3 & 1);
+    o.boolValue = v2;
+    s = 2;
   }
+  if ((s === 1 && c === 1)) {
+    const x6 = r.bits(11);
+    if ((x6 & 1026) !== 0) r.badBits(x6, 1026, 11, "ParameterType/byteValue");
+    const y7 = ((x6 >>> 2) & 255);
+    const v5 = y7 - 128;
+    c = (x6 & 1);
+    o.byteValue = v5;
+    s = 3;
+  }
+  if ((s === 1 && c === 2)) {
+    const x9 = r.bits(1);
+    if ((x9 & 1) !== 0) r.badBits(x9, 1, 1, "ParameterType/shortValue");
+    const v8 = r.intIn(-32768, 32767, "ParameterType/shortValue");
+    const x10 = r.bits(2);
+    if ((x10 & 2) !== 0) r.badBits(x10, 2, 2, "ParameterType/shortValue");
+    c = (x10 & 1);
+    o.shortValue = v8;
+    s = 4;
+  }
+  if ((s === 1 && c === 3)) {
+    const x12 = r.bits(1);
+    if ((x12 & 1) !== 0) r.badBits(x12, 1, 1, "ParameterType/intValue");
+    const v11 = r.intIn(-2147483648, 2147483647, "ParameterType/intValue");
+    const x13 = r.bits(2);
+    if ((x13 & 2) !== 0) r.badBits(x13, 2, 2, "ParameterType/intValue");
+    c = (x13 & 1);
+    o.intValue = v11;
+    s = 5;
+  }
+  if ((s === 1 && c === 4)) {
+    const v14 = d_RationalNumberType(r);
+    const x15 = r.bits(1);
+    c = x15;
+    o.rationalNumber = v14;
+    s = 6;
+  }
+  if ((s === 1 && c === 5)) {
+    const x17 = r.bits(1);
+    if ((x17 & 1) !== 0) r.badBits(x17, 1, 1, "ParameterType/finiteString");
+    const v16 = r.string(80, 17, "ParameterType/finiteString");
+    const x18 = r.bits(2);
+    if ((x18 & 2) !== 0) r.badBits(x18, 2, 2, "ParameterType/finiteString");
+    c = (x18 & 1);
+    o.finiteString = v16;
+    s = 7;
+  }
+  if ((s === 2 && c === 0) || (s === 3 && c === 0) || (s === 4 && c === 0) || (s === 5 && c === 0) || (s === 6 && c === 0) || (s === 7 && c === 0)) return o;
+  return x_ParameterType(r, s, c);
+}
+function x_ParameterType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "ParameterType#0", "AT(Name)");
+    case 1: return r.badEvent(c, 3, "ParameterType#1", "SE(boolValue)|SE(byteValue)|SE(shortValue)|SE(intValue)|SE(rationalNumber)|SE(finiteString)");
+    case 2: return r.badEvent(c, 1, "ParameterType#2", "EE");
+    case 3: return r.badEvent(c, 1, "ParameterType#3", "EE");
+    case 4: return r.badEvent(c, 1, "ParameterType#4", "EE");
+    case 5: return r.badEvent(c, 1, "ParameterType#5", "EE");
+    case 6: return r.badEvent(c, 1, "ParameterType#6", "EE");
+    case 7: return r.badEvent(c, 1, "ParameterType#7", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "ParameterType");
 }
 
 function e_ParameterType(w: BitWriter, o: T.ParameterType): void {
@@ -3570,29 +4072,34 @@ const EXP_ParameterType: readonly string[] = ["AT(Name)","SE(boolValue)|SE(byteV
 function d_RationalNumberType(r: BitReader): T.RationalNumberType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Exponent = (r.zero("RationalNumberType/Exponent", "CH"), r.ranged(8, -128, 127, "RationalNumberType/Exponent")); r.zero("RationalNumberType/Exponent", "EE"); s = 1; }
-        else r.badEvent(c, 1, "RationalNumberType#0", "SE(Exponent)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.Value = (r.zero("RationalNumberType/Value", "CH"), r.intIn(-32768, 32767, "RationalNumberType/Value")); r.zero("RationalNumberType/Value", "EE"); s = 2; }
-        else r.badEvent(c, 1, "RationalNumberType#1", "SE(Value)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "RationalNumberType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "RationalNumberType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_RationalNumberType(r, s, c);
+  const x1 = r.bits(11);
+  if ((x1 & 1026) !== 0) r.badBits(x1, 1026, 11, "RationalNumberType/Exponent");
+  const y2 = ((x1 >>> 2) & 255);
+  const v0 = y2 - 128;
+  c = (x1 & 1);
+  o.Exponent = v0;
+  s = 1;
+  if (!(c === 0)) x_RationalNumberType(r, s, c);
+  const x4 = r.bits(1);
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "RationalNumberType/Value");
+  const v3 = r.intIn(-32768, 32767, "RationalNumberType/Value");
+  const x5 = r.bits(2);
+  if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "RationalNumberType/Value");
+  c = (x5 & 1);
+  o.Value = v3;
+  s = 2;
+  if (c === 0) return o;
+  return x_RationalNumberType(r, s, c);
+}
+function x_RationalNumberType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "RationalNumberType#0", "SE(Exponent)");
+    case 1: return r.badEvent(c, 1, "RationalNumberType#1", "SE(Value)");
+    case 2: return r.badEvent(c, 1, "RationalNumberType#2", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "RationalNumberType");
 }
 
 function e_RationalNumberType(w: BitWriter, o: T.RationalNumberType): void {
@@ -3613,36 +4120,37 @@ const EXP_RationalNumberType: readonly string[] = ["SE(Exponent)","SE(Value)","E
 function d_ServiceSelectionReqType(r: BitReader): T.ServiceSelectionReqType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "ServiceSelectionReqType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.SelectedEnergyTransferService = d_SelectedServiceType(r); s = 2; }
-        else r.badEvent(c, 1, "ServiceSelectionReqType#1", "SE(SelectedEnergyTransferService)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { o.SelectedVASList = d_SelectedServiceListType(r); s = 3; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "ServiceSelectionReqType#2", "SE(SelectedVASList)|EE");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ServiceSelectionReqType#3", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ServiceSelectionReqType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_ServiceSelectionReqType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (!(c === 0)) x_ServiceSelectionReqType(r, s, c);
+  const v2 = d_SelectedServiceType(r);
+  const x3 = r.bits(2);
+  c = x3;
+  o.SelectedEnergyTransferService = v2;
+  s = 2;
+  if (c === 0) {
+    const v4 = d_SelectedServiceListType(r);
+    const x5 = r.bits(1);
+    c = x5;
+    o.SelectedVASList = v4;
+    s = 3;
   }
+  if ((s === 2 && c === 1) || (s === 3 && c === 0)) return o;
+  return x_ServiceSelectionReqType(r, s, c);
+}
+function x_ServiceSelectionReqType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "ServiceSelectionReqType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "ServiceSelectionReqType#1", "SE(SelectedEnergyTransferService)");
+    case 2: return r.badEvent(c, 2, "ServiceSelectionReqType#2", "SE(SelectedVASList)|EE");
+    case 3: return r.badEvent(c, 1, "ServiceSelectionReqType#3", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "ServiceSelectionReqType");
 }
 
 function e_ServiceSelectionReqType(w: BitWriter, o: T.ServiceSelectionReqType): void {
@@ -3675,29 +4183,35 @@ const EXP_ServiceSelectionReqType: readonly string[] = ["SE(Header)","SE(Selecte
 function d_SelectedServiceType(r: BitReader): T.SelectedServiceType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.ServiceID = (r.zero("SelectedServiceType/ServiceID", "CH"), r.uintIn(0, 65535, "SelectedServiceType/ServiceID")); r.zero("SelectedServiceType/ServiceID", "EE"); s = 1; }
-        else r.badEvent(c, 1, "SelectedServiceType#0", "SE(ServiceID)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.ParameterSetID = (r.zero("SelectedServiceType/ParameterSetID", "CH"), r.uintIn(0, 65535, "SelectedServiceType/ParameterSetID")); r.zero("SelectedServiceType/ParameterSetID", "EE"); s = 2; }
-        else r.badEvent(c, 1, "SelectedServiceType#1", "SE(ParameterSetID)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "SelectedServiceType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "SelectedServiceType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_SelectedServiceType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "SelectedServiceType/ServiceID");
+  const v0 = r.uintIn(0, 65535, "SelectedServiceType/ServiceID");
+  const x2 = r.bits(2);
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "SelectedServiceType/ServiceID");
+  c = (x2 & 1);
+  o.ServiceID = v0;
+  s = 1;
+  if (!(c === 0)) x_SelectedServiceType(r, s, c);
+  const x4 = r.bits(1);
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "SelectedServiceType/ParameterSetID");
+  const v3 = r.uintIn(0, 65535, "SelectedServiceType/ParameterSetID");
+  const x5 = r.bits(2);
+  if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "SelectedServiceType/ParameterSetID");
+  c = (x5 & 1);
+  o.ParameterSetID = v3;
+  s = 2;
+  if (c === 0) return o;
+  return x_SelectedServiceType(r, s, c);
+}
+function x_SelectedServiceType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "SelectedServiceType#0", "SE(ServiceID)");
+    case 1: return r.badEvent(c, 1, "SelectedServiceType#1", "SE(ParameterSetID)");
+    case 2: return r.badEvent(c, 1, "SelectedServiceType#2", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "SelectedServiceType");
 }
 
 function e_SelectedServiceType(w: BitWriter, o: T.SelectedServiceType): void {
@@ -3720,31 +4234,46 @@ const EXP_SelectedServiceType: readonly string[] = ["SE(ServiceID)","SE(Paramete
 function d_SelectedServiceListType(r: BitReader): T.SelectedServiceListType {
   const o: any = {};
   let s = 0; let n = 0;
+  let c = r.bits(1);
   for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { { const v = d_SelectedServiceType(r); const a = o.SelectedService; if (a === undefined) o.SelectedService = [v]; else { a.push(v);  } } n = 1; s = 1; }
-        else r.badEvent(c, 1, "SelectedServiceListType#0", "SE(SelectedService)");
-        break;
+    if (s === 0 && c === 0) {
+      const v0 = d_SelectedServiceType(r);
+      const x1 = r.bits(2);
+      c = x1;
+      const av0 = o.SelectedService;
+      if (av0 === undefined) o.SelectedService = [v0];
+      else {
+        av0.push(v0);
       }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_SelectedServiceType(r); const a = o.SelectedService; if (a === undefined) o.SelectedService = [v]; else { a.push(v);  } } n++; s = n < 16 ? 1 : 2; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "SelectedServiceListType#1", "SE(SelectedService)|EE");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "SelectedServiceListType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "SelectedServiceListType");
+      n = 1; s = 1;
+      continue;
     }
+    if (s === 1 && c === 0) {
+      const v2 = d_SelectedServiceType(r);
+      const av2 = o.SelectedService;
+      if (av2 === undefined) o.SelectedService = [v2];
+      else {
+        av2.push(v2);
+      }
+      n++; s = n < 16 ? 1 : 2;
+      c = r.bits(WD_SelectedServiceListType[s]!);
+      continue;
+    }
+    break;
   }
+  if (o.SelectedService === undefined) x_SelectedServiceListType(r, s, c);
+  if ((s === 1 && c === 1) || (s === 2 && c === 0)) return o;
+  return x_SelectedServiceListType(r, s, c);
 }
+function x_SelectedServiceListType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "SelectedServiceListType#0", "SE(SelectedService)");
+    case 1: return r.badEvent(c, 2, "SelectedServiceListType#1", "SE(SelectedService)|EE");
+    case 2: return r.badEvent(c, 1, "SelectedServiceListType#2", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "SelectedServiceListType");
+}
+const WD_SelectedServiceListType: readonly number[] = [1,2,1];
 
 function e_SelectedServiceListType(w: BitWriter, o: T.SelectedServiceListType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for SelectedServiceListType");
@@ -3774,29 +4303,32 @@ const EXP_SelectedServiceListType: readonly string[] = ["SE(SelectedService)","S
 function d_ServiceSelectionResType(r: BitReader): T.ServiceSelectionResType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "ServiceSelectionResType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.ResponseCode = (r.zero("ServiceSelectionResType/ResponseCode", "CH"), E0[r.enumIndex(6, 40, "ServiceSelectionResType/ResponseCode")]!); r.zero("ServiceSelectionResType/ResponseCode", "EE"); s = 2; }
-        else r.badEvent(c, 1, "ServiceSelectionResType#1", "SE(ResponseCode)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ServiceSelectionResType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ServiceSelectionResType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_ServiceSelectionResType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (!(c === 0)) x_ServiceSelectionResType(r, s, c);
+  const x3 = r.bits(9);
+  if ((x3 & 258) !== 0) r.badBits(x3, 258, 9, "ServiceSelectionResType/ResponseCode");
+  const y4 = ((x3 >>> 2) & 63);
+  if (y4 >= 40) r.enumErr(y4, 40, "ServiceSelectionResType/ResponseCode", r.pos - 8);
+  const v2 = E0[y4]!;
+  c = (x3 & 1);
+  o.ResponseCode = v2;
+  s = 2;
+  if (c === 0) return o;
+  return x_ServiceSelectionResType(r, s, c);
+}
+function x_ServiceSelectionResType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "ServiceSelectionResType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "ServiceSelectionResType#1", "SE(ResponseCode)");
+    case 2: return r.badEvent(c, 1, "ServiceSelectionResType#2", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "ServiceSelectionResType");
 }
 
 function e_ServiceSelectionResType(w: BitWriter, o: T.ServiceSelectionResType): void {
@@ -3817,42 +4349,48 @@ const EXP_ServiceSelectionResType: readonly string[] = ["SE(Header)","SE(Respons
 function d_ScheduleExchangeReqType(r: BitReader): T.ScheduleExchangeReqType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "ScheduleExchangeReqType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.MaximumSupportingPoints = (r.zero("ScheduleExchangeReqType/MaximumSupportingPoints", "CH"), r.ranged(10, 12, 1024, "ScheduleExchangeReqType/MaximumSupportingPoints")); r.zero("ScheduleExchangeReqType/MaximumSupportingPoints", "EE"); s = 2; }
-        else r.badEvent(c, 1, "ScheduleExchangeReqType#1", "SE(MaximumSupportingPoints)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { o.Dynamic_SEReqControlMode = d_Dynamic_SEReqControlModeType(r); s = 3; }
-        else if (c === 1) { o.Scheduled_SEReqControlMode = d_Scheduled_SEReqControlModeType(r); s = 4; }
-        else r.badEvent(c, 2, "ScheduleExchangeReqType#2", "SE(Dynamic_SEReqControlMode)|SE(Scheduled_SEReqControlMode)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ScheduleExchangeReqType#3", "EE");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ScheduleExchangeReqType#4", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ScheduleExchangeReqType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_ScheduleExchangeReqType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (!(c === 0)) x_ScheduleExchangeReqType(r, s, c);
+  const x3 = r.bits(14);
+  if ((x3 & 8196) !== 0) r.badBits(x3, 8196, 14, "ScheduleExchangeReqType/MaximumSupportingPoints");
+  const y4 = ((x3 >>> 3) & 1023);
+  if (y4 > 1012) r.rangeErr(y4 + 12, 1024, "ScheduleExchangeReqType/MaximumSupportingPoints", r.pos - 13);
+  const v2 = y4 + 12;
+  c = (x3 & 3);
+  o.MaximumSupportingPoints = v2;
+  s = 2;
+  if (c === 0) {
+    const v5 = d_Dynamic_SEReqControlModeType(r);
+    const x6 = r.bits(1);
+    c = x6;
+    o.Dynamic_SEReqControlMode = v5;
+    s = 3;
   }
+  if ((s === 2 && c === 1)) {
+    const v7 = d_Scheduled_SEReqControlModeType(r);
+    const x8 = r.bits(1);
+    c = x8;
+    o.Scheduled_SEReqControlMode = v7;
+    s = 4;
+  }
+  if ((s === 3 && c === 0) || (s === 4 && c === 0)) return o;
+  return x_ScheduleExchangeReqType(r, s, c);
+}
+function x_ScheduleExchangeReqType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "ScheduleExchangeReqType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "ScheduleExchangeReqType#1", "SE(MaximumSupportingPoints)");
+    case 2: return r.badEvent(c, 2, "ScheduleExchangeReqType#2", "SE(Dynamic_SEReqControlMode)|SE(Scheduled_SEReqControlMode)");
+    case 3: return r.badEvent(c, 1, "ScheduleExchangeReqType#3", "EE");
+    case 4: return r.badEvent(c, 1, "ScheduleExchangeReqType#4", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "ScheduleExchangeReqType");
 }
 
 function e_ScheduleExchangeReqType(w: BitWriter, o: T.ScheduleExchangeReqType): void {
@@ -3892,71 +4430,84 @@ const EXP_ScheduleExchangeReqType: readonly string[] = ["SE(Header)","SE(Maximum
 function d_Dynamic_SEReqControlModeType(r: BitReader): T.Dynamic_SEReqControlModeType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.DepartureTime = (r.zero("Dynamic_SEReqControlModeType/DepartureTime", "CH"), r.uintIn(0, 4294967295, "Dynamic_SEReqControlModeType/DepartureTime")); r.zero("Dynamic_SEReqControlModeType/DepartureTime", "EE"); s = 1; }
-        else r.badEvent(c, 1, "Dynamic_SEReqControlModeType#0", "SE(DepartureTime)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { o.MinimumSOC = (r.zero("Dynamic_SEReqControlModeType/MinimumSOC", "CH"), r.ranged(7, 0, 100, "Dynamic_SEReqControlModeType/MinimumSOC")); r.zero("Dynamic_SEReqControlModeType/MinimumSOC", "EE"); s = 2; }
-        else if (c === 1) { o.TargetSOC = (r.zero("Dynamic_SEReqControlModeType/TargetSOC", "CH"), r.ranged(7, 0, 100, "Dynamic_SEReqControlModeType/TargetSOC")); r.zero("Dynamic_SEReqControlModeType/TargetSOC", "EE"); s = 3; }
-        else if (c === 2) { o.EVTargetEnergyRequest = d_RationalNumberType(r); s = 4; }
-        else r.badEvent(c, 2, "Dynamic_SEReqControlModeType#1", "SE(MinimumSOC)|SE(TargetSOC)|SE(EVTargetEnergyRequest)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { o.TargetSOC = (r.zero("Dynamic_SEReqControlModeType/TargetSOC", "CH"), r.ranged(7, 0, 100, "Dynamic_SEReqControlModeType/TargetSOC")); r.zero("Dynamic_SEReqControlModeType/TargetSOC", "EE"); s = 3; }
-        else if (c === 1) { o.EVTargetEnergyRequest = d_RationalNumberType(r); s = 4; }
-        else r.badEvent(c, 2, "Dynamic_SEReqControlModeType#2", "SE(TargetSOC)|SE(EVTargetEnergyRequest)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVTargetEnergyRequest = d_RationalNumberType(r); s = 4; }
-        else r.badEvent(c, 1, "Dynamic_SEReqControlModeType#3", "SE(EVTargetEnergyRequest)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVMaximumEnergyRequest = d_RationalNumberType(r); s = 5; }
-        else r.badEvent(c, 1, "Dynamic_SEReqControlModeType#4", "SE(EVMaximumEnergyRequest)");
-        break;
-      }
-      case 5: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVMinimumEnergyRequest = d_RationalNumberType(r); s = 6; }
-        else r.badEvent(c, 1, "Dynamic_SEReqControlModeType#5", "SE(EVMinimumEnergyRequest)");
-        break;
-      }
-      case 6: {
-        const c = r.bits(2);
-        if (c === 0) { o.EVMaximumV2XEnergyRequest = d_RationalNumberType(r); s = 7; }
-        else if (c === 1) { o.EVMinimumV2XEnergyRequest = d_RationalNumberType(r); s = 8; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "Dynamic_SEReqControlModeType#6", "SE(EVMaximumV2XEnergyRequest)|SE(EVMinimumV2XEnergyRequest)|EE");
-        break;
-      }
-      case 7: {
-        const c = r.bits(2);
-        if (c === 0) { o.EVMinimumV2XEnergyRequest = d_RationalNumberType(r); s = 8; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "Dynamic_SEReqControlModeType#7", "SE(EVMinimumV2XEnergyRequest)|EE");
-        break;
-      }
-      case 8: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "Dynamic_SEReqControlModeType#8", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "Dynamic_SEReqControlModeType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_Dynamic_SEReqControlModeType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "Dynamic_SEReqControlModeType/DepartureTime");
+  const v0 = r.uintIn(0, 4294967295, "Dynamic_SEReqControlModeType/DepartureTime");
+  const x2 = r.bits(3);
+  if ((x2 & 4) !== 0) r.badBits(x2, 4, 3, "Dynamic_SEReqControlModeType/DepartureTime");
+  c = (x2 & 3);
+  o.DepartureTime = v0;
+  s = 1;
+  if (c === 0) {
+    const x4 = r.bits(11);
+    if ((x4 & 1028) !== 0) r.badBits(x4, 1028, 11, "Dynamic_SEReqControlModeType/MinimumSOC");
+    const y5 = ((x4 >>> 3) & 127);
+    if (y5 > 100) r.rangeErr(y5 + 0, 100, "Dynamic_SEReqControlModeType/MinimumSOC", r.pos - 10);
+    const v3 = y5;
+    c = (x4 & 3);
+    o.MinimumSOC = v3;
+    s = 2;
   }
+  if ((s === 1 && c === 1) || (s === 2 && c === 0)) {
+    const x7 = r.bits(10);
+    if ((x7 & 514) !== 0) r.badBits(x7, 514, 10, "Dynamic_SEReqControlModeType/TargetSOC");
+    const y8 = ((x7 >>> 2) & 127);
+    if (y8 > 100) r.rangeErr(y8 + 0, 100, "Dynamic_SEReqControlModeType/TargetSOC", r.pos - 9);
+    const v6 = y8;
+    c = (x7 & 1);
+    o.TargetSOC = v6;
+    s = 3;
+  }
+  if (!((s === 1 && c === 2) || (s === 2 && c === 1) || (s === 3 && c === 0))) x_Dynamic_SEReqControlModeType(r, s, c);
+  const v9 = d_RationalNumberType(r);
+  const x10 = r.bits(1);
+  c = x10;
+  o.EVTargetEnergyRequest = v9;
+  s = 4;
+  if (!(c === 0)) x_Dynamic_SEReqControlModeType(r, s, c);
+  const v11 = d_RationalNumberType(r);
+  const x12 = r.bits(1);
+  c = x12;
+  o.EVMaximumEnergyRequest = v11;
+  s = 5;
+  if (!(c === 0)) x_Dynamic_SEReqControlModeType(r, s, c);
+  const v13 = d_RationalNumberType(r);
+  const x14 = r.bits(2);
+  c = x14;
+  o.EVMinimumEnergyRequest = v13;
+  s = 6;
+  if (c === 0) {
+    const v15 = d_RationalNumberType(r);
+    const x16 = r.bits(2);
+    c = x16;
+    o.EVMaximumV2XEnergyRequest = v15;
+    s = 7;
+  }
+  if ((s === 6 && c === 1) || (s === 7 && c === 0)) {
+    const v17 = d_RationalNumberType(r);
+    const x18 = r.bits(1);
+    c = x18;
+    o.EVMinimumV2XEnergyRequest = v17;
+    s = 8;
+  }
+  if ((s === 6 && c === 2) || (s === 7 && c === 1) || (s === 8 && c === 0)) return o;
+  return x_Dynamic_SEReqControlModeType(r, s, c);
+}
+function x_Dynamic_SEReqControlModeType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "Dynamic_SEReqControlModeType#0", "SE(DepartureTime)");
+    case 1: return r.badEvent(c, 2, "Dynamic_SEReqControlModeType#1", "SE(MinimumSOC)|SE(TargetSOC)|SE(EVTargetEnergyRequest)");
+    case 2: return r.badEvent(c, 2, "Dynamic_SEReqControlModeType#2", "SE(TargetSOC)|SE(EVTargetEnergyRequest)");
+    case 3: return r.badEvent(c, 1, "Dynamic_SEReqControlModeType#3", "SE(EVTargetEnergyRequest)");
+    case 4: return r.badEvent(c, 1, "Dynamic_SEReqControlModeType#4", "SE(EVMaximumEnergyRequest)");
+    case 5: return r.badEvent(c, 1, "Dynamic_SEReqControlModeType#5", "SE(EVMinimumEnergyRequest)");
+    case 6: return r.badEvent(c, 2, "Dynamic_SEReqControlModeType#6", "SE(EVMaximumV2XEnergyRequest)|SE(EVMinimumV2XEnergyRequest)|EE");
+    case 7: return r.badEvent(c, 2, "Dynamic_SEReqControlModeType#7", "SE(EVMinimumV2XEnergyRequest)|EE");
+    case 8: return r.badEvent(c, 1, "Dynamic_SEReqControlModeType#8", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "Dynamic_SEReqControlModeType");
 }
 
 function e_Dynamic_SEReqControlModeType(w: BitWriter, o: T.Dynamic_SEReqControlModeType): void {
@@ -4028,62 +4579,58 @@ const EXP_Dynamic_SEReqControlModeType: readonly string[] = ["SE(DepartureTime)"
 function d_Scheduled_SEReqControlModeType(r: BitReader): T.Scheduled_SEReqControlModeType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(3);
-        if (c === 0) { o.DepartureTime = (r.zero("Scheduled_SEReqControlModeType/DepartureTime", "CH"), r.uintIn(0, 4294967295, "Scheduled_SEReqControlModeType/DepartureTime")); r.zero("Scheduled_SEReqControlModeType/DepartureTime", "EE"); s = 1; }
-        else if (c === 1) { o.EVTargetEnergyRequest = d_RationalNumberType(r); s = 2; }
-        else if (c === 2) { o.EVMaximumEnergyRequest = d_RationalNumberType(r); s = 3; }
-        else if (c === 3) { o.EVMinimumEnergyRequest = d_RationalNumberType(r); s = 4; }
-        else if (c === 4) { o.EVEnergyOffer = d_EVEnergyOfferType(r); s = 5; }
-        else if (c === 5) { return o; }
-        else r.badEvent(c, 3, "Scheduled_SEReqControlModeType#0", "SE(DepartureTime)|SE(EVTargetEnergyRequest)|SE(EVMaximumEnergyRequest)|SE(EVMinimumEnergyRequest)|SE(EVEnergyOffer)|EE");
-        break;
-      }
-      case 1: {
-        const c = r.bits(3);
-        if (c === 0) { o.EVTargetEnergyRequest = d_RationalNumberType(r); s = 2; }
-        else if (c === 1) { o.EVMaximumEnergyRequest = d_RationalNumberType(r); s = 3; }
-        else if (c === 2) { o.EVMinimumEnergyRequest = d_RationalNumberType(r); s = 4; }
-        else if (c === 3) { o.EVEnergyOffer = d_EVEnergyOfferType(r); s = 5; }
-        else if (c === 4) { return o; }
-        else r.badEvent(c, 3, "Scheduled_SEReqControlModeType#1", "SE(EVTargetEnergyRequest)|SE(EVMaximumEnergyRequest)|SE(EVMinimumEnergyRequest)|SE(EVEnergyOffer)|EE");
-        break;
-      }
-      case 2: {
-        const c = r.bits(3);
-        if (c === 0) { o.EVMaximumEnergyRequest = d_RationalNumberType(r); s = 3; }
-        else if (c === 1) { o.EVMinimumEnergyRequest = d_RationalNumberType(r); s = 4; }
-        else if (c === 2) { o.EVEnergyOffer = d_EVEnergyOfferType(r); s = 5; }
-        else if (c === 3) { return o; }
-        else r.badEvent(c, 3, "Scheduled_SEReqControlModeType#2", "SE(EVMaximumEnergyRequest)|SE(EVMinimumEnergyRequest)|SE(EVEnergyOffer)|EE");
-        break;
-      }
-      case 3: {
-        const c = r.bits(2);
-        if (c === 0) { o.EVMinimumEnergyRequest = d_RationalNumberType(r); s = 4; }
-        else if (c === 1) { o.EVEnergyOffer = d_EVEnergyOfferType(r); s = 5; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "Scheduled_SEReqControlModeType#3", "SE(EVMinimumEnergyRequest)|SE(EVEnergyOffer)|EE");
-        break;
-      }
-      case 4: {
-        const c = r.bits(2);
-        if (c === 0) { o.EVEnergyOffer = d_EVEnergyOfferType(r); s = 5; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "Scheduled_SEReqControlModeType#4", "SE(EVEnergyOffer)|EE");
-        break;
-      }
-      case 5: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "Scheduled_SEReqControlModeType#5", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "Scheduled_SEReqControlModeType");
-    }
+  let c = r.bits(3);
+  if (c === 0) {
+    const x1 = r.bits(1);
+    if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "Scheduled_SEReqControlModeType/DepartureTime");
+    const v0 = r.uintIn(0, 4294967295, "Scheduled_SEReqControlModeType/DepartureTime");
+    const x2 = r.bits(4);
+    if ((x2 & 8) !== 0) r.badBits(x2, 8, 4, "Scheduled_SEReqControlModeType/DepartureTime");
+    c = (x2 & 7);
+    o.DepartureTime = v0;
+    s = 1;
   }
+  if ((s === 0 && c === 1) || (s === 1 && c === 0)) {
+    const v3 = d_RationalNumberType(r);
+    const x4 = r.bits(3);
+    c = x4;
+    o.EVTargetEnergyRequest = v3;
+    s = 2;
+  }
+  if ((s === 0 && c === 2) || (s === 1 && c === 1) || (s === 2 && c === 0)) {
+    const v5 = d_RationalNumberType(r);
+    const x6 = r.bits(2);
+    c = x6;
+    o.EVMaximumEnergyRequest = v5;
+    s = 3;
+  }
+  if ((s === 0 && c === 3) || (s === 1 && c === 2) || (s === 2 && c === 1) || (s === 3 && c === 0)) {
+    const v7 = d_RationalNumberType(r);
+    const x8 = r.bits(2);
+    c = x8;
+    o.EVMinimumEnergyRequest = v7;
+    s = 4;
+  }
+  if ((s === 0 && c === 4) || (s === 1 && c === 3) || (s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0)) {
+    const v9 = d_EVEnergyOfferType(r);
+    const x10 = r.bits(1);
+    c = x10;
+    o.EVEnergyOffer = v9;
+    s = 5;
+  }
+  if ((s === 0 && c === 5) || (s === 1 && c === 4) || (s === 2 && c === 3) || (s === 3 && c === 2) || (s === 4 && c === 1) || (s === 5 && c === 0)) return o;
+  return x_Scheduled_SEReqControlModeType(r, s, c);
+}
+function x_Scheduled_SEReqControlModeType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 3, "Scheduled_SEReqControlModeType#0", "SE(DepartureTime)|SE(EVTargetEnergyRequest)|SE(EVMaximumEnergyRequest)|SE(EVMinimumEnergyRequest)|SE(EVEnergyOffer)|EE");
+    case 1: return r.badEvent(c, 3, "Scheduled_SEReqControlModeType#1", "SE(EVTargetEnergyRequest)|SE(EVMaximumEnergyRequest)|SE(EVMinimumEnergyRequest)|SE(EVEnergyOffer)|EE");
+    case 2: return r.badEvent(c, 3, "Scheduled_SEReqControlModeType#2", "SE(EVMaximumEnergyRequest)|SE(EVMinimumEnergyRequest)|SE(EVEnergyOffer)|EE");
+    case 3: return r.badEvent(c, 2, "Scheduled_SEReqControlModeType#3", "SE(EVMinimumEnergyRequest)|SE(EVEnergyOffer)|EE");
+    case 4: return r.badEvent(c, 2, "Scheduled_SEReqControlModeType#4", "SE(EVEnergyOffer)|EE");
+    case 5: return r.badEvent(c, 1, "Scheduled_SEReqControlModeType#5", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "Scheduled_SEReqControlModeType");
 }
 
 function e_Scheduled_SEReqControlModeType(w: BitWriter, o: T.Scheduled_SEReqControlModeType): void {
@@ -4153,29 +4700,29 @@ const EXP_Scheduled_SEReqControlModeType: readonly string[] = ["SE(DepartureTime
 function d_EVEnergyOfferType(r: BitReader): T.EVEnergyOfferType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVPowerSchedule = d_EVPowerScheduleType(r); s = 1; }
-        else r.badEvent(c, 1, "EVEnergyOfferType#0", "SE(EVPowerSchedule)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVAbsolutePriceSchedule = d_EVAbsolutePriceScheduleType(r); s = 2; }
-        else r.badEvent(c, 1, "EVEnergyOfferType#1", "SE(EVAbsolutePriceSchedule)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "EVEnergyOfferType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "EVEnergyOfferType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_EVEnergyOfferType(r, s, c);
+  const v0 = d_EVPowerScheduleType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.EVPowerSchedule = v0;
+  s = 1;
+  if (!(c === 0)) x_EVEnergyOfferType(r, s, c);
+  const v2 = d_EVAbsolutePriceScheduleType(r);
+  const x3 = r.bits(1);
+  c = x3;
+  o.EVAbsolutePriceSchedule = v2;
+  s = 2;
+  if (c === 0) return o;
+  return x_EVEnergyOfferType(r, s, c);
+}
+function x_EVEnergyOfferType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "EVEnergyOfferType#0", "SE(EVPowerSchedule)");
+    case 1: return r.badEvent(c, 1, "EVEnergyOfferType#1", "SE(EVAbsolutePriceSchedule)");
+    case 2: return r.badEvent(c, 1, "EVEnergyOfferType#2", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "EVEnergyOfferType");
 }
 
 function e_EVEnergyOfferType(w: BitWriter, o: T.EVEnergyOfferType): void {
@@ -4198,29 +4745,32 @@ const EXP_EVEnergyOfferType: readonly string[] = ["SE(EVPowerSchedule)","SE(EVAb
 function d_EVPowerScheduleType(r: BitReader): T.EVPowerScheduleType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.TimeAnchor = (r.zero("EVPowerScheduleType/TimeAnchor", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "EVPowerScheduleType/TimeAnchor")); r.zero("EVPowerScheduleType/TimeAnchor", "EE"); s = 1; }
-        else r.badEvent(c, 1, "EVPowerScheduleType#0", "SE(TimeAnchor)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVPowerScheduleEntries = d_EVPowerScheduleEntryListType(r); s = 2; }
-        else r.badEvent(c, 1, "EVPowerScheduleType#1", "SE(EVPowerScheduleEntries)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "EVPowerScheduleType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "EVPowerScheduleType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_EVPowerScheduleType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "EVPowerScheduleType/TimeAnchor");
+  const v0 = r.bigIn(false, 0n, 18446744073709551615n, "EVPowerScheduleType/TimeAnchor");
+  const x2 = r.bits(2);
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "EVPowerScheduleType/TimeAnchor");
+  c = (x2 & 1);
+  o.TimeAnchor = v0;
+  s = 1;
+  if (!(c === 0)) x_EVPowerScheduleType(r, s, c);
+  const v3 = d_EVPowerScheduleEntryListType(r);
+  const x4 = r.bits(1);
+  c = x4;
+  o.EVPowerScheduleEntries = v3;
+  s = 2;
+  if (c === 0) return o;
+  return x_EVPowerScheduleType(r, s, c);
+}
+function x_EVPowerScheduleType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "EVPowerScheduleType#0", "SE(TimeAnchor)");
+    case 1: return r.badEvent(c, 1, "EVPowerScheduleType#1", "SE(EVPowerScheduleEntries)");
+    case 2: return r.badEvent(c, 1, "EVPowerScheduleType#2", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "EVPowerScheduleType");
 }
 
 function e_EVPowerScheduleType(w: BitWriter, o: T.EVPowerScheduleType): void {
@@ -4243,31 +4793,46 @@ const EXP_EVPowerScheduleType: readonly string[] = ["SE(TimeAnchor)","SE(EVPower
 function d_EVPowerScheduleEntryListType(r: BitReader): T.EVPowerScheduleEntryListType {
   const o: any = {};
   let s = 0; let n = 0;
+  let c = r.bits(1);
   for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { { const v = d_EVPowerScheduleEntryType(r); const a = o.EVPowerScheduleEntry; if (a === undefined) o.EVPowerScheduleEntry = [v]; else { a.push(v);  } } n = 1; s = 1; }
-        else r.badEvent(c, 1, "EVPowerScheduleEntryListType#0", "SE(EVPowerScheduleEntry)");
-        break;
+    if (s === 0 && c === 0) {
+      const v0 = d_EVPowerScheduleEntryType(r);
+      const x1 = r.bits(2);
+      c = x1;
+      const av0 = o.EVPowerScheduleEntry;
+      if (av0 === undefined) o.EVPowerScheduleEntry = [v0];
+      else {
+        av0.push(v0);
       }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_EVPowerScheduleEntryType(r); const a = o.EVPowerScheduleEntry; if (a === undefined) o.EVPowerScheduleEntry = [v]; else { a.push(v);  } } n++; s = n < 1024 ? 1 : 2; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "EVPowerScheduleEntryListType#1", "SE(EVPowerScheduleEntry)|EE");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "EVPowerScheduleEntryListType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "EVPowerScheduleEntryListType");
+      n = 1; s = 1;
+      continue;
     }
+    if (s === 1 && c === 0) {
+      const v2 = d_EVPowerScheduleEntryType(r);
+      const av2 = o.EVPowerScheduleEntry;
+      if (av2 === undefined) o.EVPowerScheduleEntry = [v2];
+      else {
+        av2.push(v2);
+      }
+      n++; s = n < 1024 ? 1 : 2;
+      c = r.bits(WD_EVPowerScheduleEntryListType[s]!);
+      continue;
+    }
+    break;
   }
+  if (o.EVPowerScheduleEntry === undefined) x_EVPowerScheduleEntryListType(r, s, c);
+  if ((s === 1 && c === 1) || (s === 2 && c === 0)) return o;
+  return x_EVPowerScheduleEntryListType(r, s, c);
 }
+function x_EVPowerScheduleEntryListType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "EVPowerScheduleEntryListType#0", "SE(EVPowerScheduleEntry)");
+    case 1: return r.badEvent(c, 2, "EVPowerScheduleEntryListType#1", "SE(EVPowerScheduleEntry)|EE");
+    case 2: return r.badEvent(c, 1, "EVPowerScheduleEntryListType#2", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "EVPowerScheduleEntryListType");
+}
+const WD_EVPowerScheduleEntryListType: readonly number[] = [1,2,1];
 
 function e_EVPowerScheduleEntryListType(w: BitWriter, o: T.EVPowerScheduleEntryListType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for EVPowerScheduleEntryListType");
@@ -4297,29 +4862,32 @@ const EXP_EVPowerScheduleEntryListType: readonly string[] = ["SE(EVPowerSchedule
 function d_EVPowerScheduleEntryType(r: BitReader): T.EVPowerScheduleEntryType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Duration = (r.zero("EVPowerScheduleEntryType/Duration", "CH"), r.uintIn(0, 4294967295, "EVPowerScheduleEntryType/Duration")); r.zero("EVPowerScheduleEntryType/Duration", "EE"); s = 1; }
-        else r.badEvent(c, 1, "EVPowerScheduleEntryType#0", "SE(Duration)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.Power = d_RationalNumberType(r); s = 2; }
-        else r.badEvent(c, 1, "EVPowerScheduleEntryType#1", "SE(Power)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "EVPowerScheduleEntryType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "EVPowerScheduleEntryType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_EVPowerScheduleEntryType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "EVPowerScheduleEntryType/Duration");
+  const v0 = r.uintIn(0, 4294967295, "EVPowerScheduleEntryType/Duration");
+  const x2 = r.bits(2);
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "EVPowerScheduleEntryType/Duration");
+  c = (x2 & 1);
+  o.Duration = v0;
+  s = 1;
+  if (!(c === 0)) x_EVPowerScheduleEntryType(r, s, c);
+  const v3 = d_RationalNumberType(r);
+  const x4 = r.bits(1);
+  c = x4;
+  o.Power = v3;
+  s = 2;
+  if (c === 0) return o;
+  return x_EVPowerScheduleEntryType(r, s, c);
+}
+function x_EVPowerScheduleEntryType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "EVPowerScheduleEntryType#0", "SE(Duration)");
+    case 1: return r.badEvent(c, 1, "EVPowerScheduleEntryType#1", "SE(Power)");
+    case 2: return r.badEvent(c, 1, "EVPowerScheduleEntryType#2", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "EVPowerScheduleEntryType");
 }
 
 function e_EVPowerScheduleEntryType(w: BitWriter, o: T.EVPowerScheduleEntryType): void {
@@ -4342,41 +4910,52 @@ const EXP_EVPowerScheduleEntryType: readonly string[] = ["SE(Duration)","SE(Powe
 function d_EVAbsolutePriceScheduleType(r: BitReader): T.EVAbsolutePriceScheduleType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.TimeAnchor = (r.zero("EVAbsolutePriceScheduleType/TimeAnchor", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "EVAbsolutePriceScheduleType/TimeAnchor")); r.zero("EVAbsolutePriceScheduleType/TimeAnchor", "EE"); s = 1; }
-        else r.badEvent(c, 1, "EVAbsolutePriceScheduleType#0", "SE(TimeAnchor)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.Currency = (r.zero("EVAbsolutePriceScheduleType/Currency", "CH"), r.string(64, 18, "EVAbsolutePriceScheduleType/Currency")); r.zero("EVAbsolutePriceScheduleType/Currency", "EE"); s = 2; }
-        else r.badEvent(c, 1, "EVAbsolutePriceScheduleType#1", "SE(Currency)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.PriceAlgorithm = (r.zero("EVAbsolutePriceScheduleType/PriceAlgorithm", "CH"), r.string(255, 19, "EVAbsolutePriceScheduleType/PriceAlgorithm")); r.zero("EVAbsolutePriceScheduleType/PriceAlgorithm", "EE"); s = 3; }
-        else r.badEvent(c, 1, "EVAbsolutePriceScheduleType#2", "SE(PriceAlgorithm)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVPriceRuleStacks = d_EVPriceRuleStackListType(r); s = 4; }
-        else r.badEvent(c, 1, "EVAbsolutePriceScheduleType#3", "SE(EVPriceRuleStacks)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "EVAbsolutePriceScheduleType#4", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "EVAbsolutePriceScheduleType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_EVAbsolutePriceScheduleType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "EVAbsolutePriceScheduleType/TimeAnchor");
+  const v0 = r.bigIn(false, 0n, 18446744073709551615n, "EVAbsolutePriceScheduleType/TimeAnchor");
+  const x2 = r.bits(2);
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "EVAbsolutePriceScheduleType/TimeAnchor");
+  c = (x2 & 1);
+  o.TimeAnchor = v0;
+  s = 1;
+  if (!(c === 0)) x_EVAbsolutePriceScheduleType(r, s, c);
+  const x4 = r.bits(1);
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "EVAbsolutePriceScheduleType/Currency");
+  const v3 = r.string(64, 18, "EVAbsolutePriceScheduleType/Currency");
+  const x5 = r.bits(2);
+  if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "EVAbsolutePriceScheduleType/Currency");
+  c = (x5 & 1);
+  o.Currency = v3;
+  s = 2;
+  if (!(c === 0)) x_EVAbsolutePriceScheduleType(r, s, c);
+  const x7 = r.bits(1);
+  if ((x7 & 1) !== 0) r.badBits(x7, 1, 1, "EVAbsolutePriceScheduleType/PriceAlgorithm");
+  const v6 = r.string(255, 19, "EVAbsolutePriceScheduleType/PriceAlgorithm");
+  const x8 = r.bits(2);
+  if ((x8 & 2) !== 0) r.badBits(x8, 2, 2, "EVAbsolutePriceScheduleType/PriceAlgorithm");
+  c = (x8 & 1);
+  o.PriceAlgorithm = v6;
+  s = 3;
+  if (!(c === 0)) x_EVAbsolutePriceScheduleType(r, s, c);
+  const v9 = d_EVPriceRuleStackListType(r);
+  const x10 = r.bits(1);
+  c = x10;
+  o.EVPriceRuleStacks = v9;
+  s = 4;
+  if (c === 0) return o;
+  return x_EVAbsolutePriceScheduleType(r, s, c);
+}
+function x_EVAbsolutePriceScheduleType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "EVAbsolutePriceScheduleType#0", "SE(TimeAnchor)");
+    case 1: return r.badEvent(c, 1, "EVAbsolutePriceScheduleType#1", "SE(Currency)");
+    case 2: return r.badEvent(c, 1, "EVAbsolutePriceScheduleType#2", "SE(PriceAlgorithm)");
+    case 3: return r.badEvent(c, 1, "EVAbsolutePriceScheduleType#3", "SE(EVPriceRuleStacks)");
+    case 4: return r.badEvent(c, 1, "EVAbsolutePriceScheduleType#4", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "EVAbsolutePriceScheduleType");
 }
 
 function e_EVAbsolutePriceScheduleType(w: BitWriter, o: T.EVAbsolutePriceScheduleType): void {
@@ -4409,31 +4988,46 @@ const EXP_EVAbsolutePriceScheduleType: readonly string[] = ["SE(TimeAnchor)","SE
 function d_EVPriceRuleStackListType(r: BitReader): T.EVPriceRuleStackListType {
   const o: any = {};
   let s = 0; let n = 0;
+  let c = r.bits(1);
   for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { { const v = d_EVPriceRuleStackType(r); const a = o.EVPriceRuleStack; if (a === undefined) o.EVPriceRuleStack = [v]; else { a.push(v);  } } n = 1; s = 1; }
-        else r.badEvent(c, 1, "EVPriceRuleStackListType#0", "SE(EVPriceRuleStack)");
-        break;
+    if (s === 0 && c === 0) {
+      const v0 = d_EVPriceRuleStackType(r);
+      const x1 = r.bits(2);
+      c = x1;
+      const av0 = o.EVPriceRuleStack;
+      if (av0 === undefined) o.EVPriceRuleStack = [v0];
+      else {
+        av0.push(v0);
       }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_EVPriceRuleStackType(r); const a = o.EVPriceRuleStack; if (a === undefined) o.EVPriceRuleStack = [v]; else { a.push(v);  } } n++; s = n < 1024 ? 1 : 2; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "EVPriceRuleStackListType#1", "SE(EVPriceRuleStack)|EE");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "EVPriceRuleStackListType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "EVPriceRuleStackListType");
+      n = 1; s = 1;
+      continue;
     }
+    if (s === 1 && c === 0) {
+      const v2 = d_EVPriceRuleStackType(r);
+      const av2 = o.EVPriceRuleStack;
+      if (av2 === undefined) o.EVPriceRuleStack = [v2];
+      else {
+        av2.push(v2);
+      }
+      n++; s = n < 1024 ? 1 : 2;
+      c = r.bits(WD_EVPriceRuleStackListType[s]!);
+      continue;
+    }
+    break;
   }
+  if (o.EVPriceRuleStack === undefined) x_EVPriceRuleStackListType(r, s, c);
+  if ((s === 1 && c === 1) || (s === 2 && c === 0)) return o;
+  return x_EVPriceRuleStackListType(r, s, c);
 }
+function x_EVPriceRuleStackListType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "EVPriceRuleStackListType#0", "SE(EVPriceRuleStack)");
+    case 1: return r.badEvent(c, 2, "EVPriceRuleStackListType#1", "SE(EVPriceRuleStack)|EE");
+    case 2: return r.badEvent(c, 1, "EVPriceRuleStackListType#2", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "EVPriceRuleStackListType");
+}
+const WD_EVPriceRuleStackListType: readonly number[] = [1,2,1];
 
 function e_EVPriceRuleStackListType(w: BitWriter, o: T.EVPriceRuleStackListType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for EVPriceRuleStackListType");
@@ -4463,37 +5057,56 @@ const EXP_EVPriceRuleStackListType: readonly string[] = ["SE(EVPriceRuleStack)",
 function d_EVPriceRuleStackType(r: BitReader): T.EVPriceRuleStackType {
   const o: any = {};
   let s = 0; let n = 0;
+  let c = r.bits(1);
+  if (!(c === 0)) x_EVPriceRuleStackType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "EVPriceRuleStackType/Duration");
+  const v0 = r.uintIn(0, 4294967295, "EVPriceRuleStackType/Duration");
+  const x2 = r.bits(2);
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "EVPriceRuleStackType/Duration");
+  c = (x2 & 1);
+  o.Duration = v0;
+  s = 1;
   for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Duration = (r.zero("EVPriceRuleStackType/Duration", "CH"), r.uintIn(0, 4294967295, "EVPriceRuleStackType/Duration")); r.zero("EVPriceRuleStackType/Duration", "EE"); s = 1; }
-        else r.badEvent(c, 1, "EVPriceRuleStackType#0", "SE(Duration)");
-        break;
+    if (s === 1 && c === 0) {
+      const v3 = d_EVPriceRuleType(r);
+      const x4 = r.bits(2);
+      c = x4;
+      const av3 = o.EVPriceRule;
+      if (av3 === undefined) o.EVPriceRule = [v3];
+      else {
+        av3.push(v3);
       }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { { const v = d_EVPriceRuleType(r); const a = o.EVPriceRule; if (a === undefined) o.EVPriceRule = [v]; else { a.push(v);  } } n = 1; s = 2; }
-        else r.badEvent(c, 1, "EVPriceRuleStackType#1", "SE(EVPriceRule)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_EVPriceRuleType(r); const a = o.EVPriceRule; if (a === undefined) o.EVPriceRule = [v]; else { a.push(v);  } } n++; s = n < 8 ? 2 : 3; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "EVPriceRuleStackType#2", "SE(EVPriceRule)|EE");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "EVPriceRuleStackType#3", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "EVPriceRuleStackType");
+      n = 1; s = 2;
+      continue;
     }
+    if (s === 2 && c === 0) {
+      const v5 = d_EVPriceRuleType(r);
+      const av5 = o.EVPriceRule;
+      if (av5 === undefined) o.EVPriceRule = [v5];
+      else {
+        av5.push(v5);
+      }
+      n++; s = n < 8 ? 2 : 3;
+      c = r.bits(WD_EVPriceRuleStackType[s]!);
+      continue;
+    }
+    break;
   }
+  if (o.EVPriceRule === undefined) x_EVPriceRuleStackType(r, s, c);
+  if ((s === 2 && c === 1) || (s === 3 && c === 0)) return o;
+  return x_EVPriceRuleStackType(r, s, c);
 }
+function x_EVPriceRuleStackType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "EVPriceRuleStackType#0", "SE(Duration)");
+    case 1: return r.badEvent(c, 1, "EVPriceRuleStackType#1", "SE(EVPriceRule)");
+    case 2: return r.badEvent(c, 2, "EVPriceRuleStackType#2", "SE(EVPriceRule)|EE");
+    case 3: return r.badEvent(c, 1, "EVPriceRuleStackType#3", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "EVPriceRuleStackType");
+}
+const WD_EVPriceRuleStackType: readonly number[] = [1,1,2,1];
 
 function e_EVPriceRuleStackType(w: BitWriter, o: T.EVPriceRuleStackType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for EVPriceRuleStackType");
@@ -4529,29 +5142,29 @@ const EXP_EVPriceRuleStackType: readonly string[] = ["SE(Duration)","SE(EVPriceR
 function d_EVPriceRuleType(r: BitReader): T.EVPriceRuleType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.EnergyFee = d_RationalNumberType(r); s = 1; }
-        else r.badEvent(c, 1, "EVPriceRuleType#0", "SE(EnergyFee)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.PowerRangeStart = d_RationalNumberType(r); s = 2; }
-        else r.badEvent(c, 1, "EVPriceRuleType#1", "SE(PowerRangeStart)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "EVPriceRuleType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "EVPriceRuleType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_EVPriceRuleType(r, s, c);
+  const v0 = d_RationalNumberType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.EnergyFee = v0;
+  s = 1;
+  if (!(c === 0)) x_EVPriceRuleType(r, s, c);
+  const v2 = d_RationalNumberType(r);
+  const x3 = r.bits(1);
+  c = x3;
+  o.PowerRangeStart = v2;
+  s = 2;
+  if (c === 0) return o;
+  return x_EVPriceRuleType(r, s, c);
+}
+function x_EVPriceRuleType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "EVPriceRuleType#0", "SE(EnergyFee)");
+    case 1: return r.badEvent(c, 1, "EVPriceRuleType#1", "SE(PowerRangeStart)");
+    case 2: return r.badEvent(c, 1, "EVPriceRuleType#2", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "EVPriceRuleType");
 }
 
 function e_EVPriceRuleType(w: BitWriter, o: T.EVPriceRuleType): void {
@@ -4574,56 +5187,68 @@ const EXP_EVPriceRuleType: readonly string[] = ["SE(EnergyFee)","SE(PowerRangeSt
 function d_ScheduleExchangeResType(r: BitReader): T.ScheduleExchangeResType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "ScheduleExchangeResType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.ResponseCode = (r.zero("ScheduleExchangeResType/ResponseCode", "CH"), E0[r.enumIndex(6, 40, "ScheduleExchangeResType/ResponseCode")]!); r.zero("ScheduleExchangeResType/ResponseCode", "EE"); s = 2; }
-        else r.badEvent(c, 1, "ScheduleExchangeResType#1", "SE(ResponseCode)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEProcessing = (r.zero("ScheduleExchangeResType/EVSEProcessing", "CH"), E2[r.enumIndex(2, 3, "ScheduleExchangeResType/EVSEProcessing")]!); r.zero("ScheduleExchangeResType/EVSEProcessing", "EE"); s = 3; }
-        else r.badEvent(c, 1, "ScheduleExchangeResType#2", "SE(EVSEProcessing)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(2);
-        if (c === 0) { o.GoToPause = (r.zero("ScheduleExchangeResType/GoToPause", "CH"), r.bit() === 1); r.zero("ScheduleExchangeResType/GoToPause", "EE"); s = 4; }
-        else if (c === 1) { o.Dynamic_SEResControlMode = d_Dynamic_SEResControlModeType(r); s = 5; }
-        else if (c === 2) { o.Scheduled_SEResControlMode = d_Scheduled_SEResControlModeType(r); s = 6; }
-        else r.badEvent(c, 2, "ScheduleExchangeResType#3", "SE(GoToPause)|SE(Dynamic_SEResControlMode)|SE(Scheduled_SEResControlMode)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(2);
-        if (c === 0) { o.Dynamic_SEResControlMode = d_Dynamic_SEResControlModeType(r); s = 5; }
-        else if (c === 1) { o.Scheduled_SEResControlMode = d_Scheduled_SEResControlModeType(r); s = 6; }
-        else r.badEvent(c, 2, "ScheduleExchangeResType#4", "SE(Dynamic_SEResControlMode)|SE(Scheduled_SEResControlMode)");
-        break;
-      }
-      case 5: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ScheduleExchangeResType#5", "EE");
-        break;
-      }
-      case 6: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ScheduleExchangeResType#6", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ScheduleExchangeResType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_ScheduleExchangeResType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (!(c === 0)) x_ScheduleExchangeResType(r, s, c);
+  const x3 = r.bits(9);
+  if ((x3 & 258) !== 0) r.badBits(x3, 258, 9, "ScheduleExchangeResType/ResponseCode");
+  const y4 = ((x3 >>> 2) & 63);
+  if (y4 >= 40) r.enumErr(y4, 40, "ScheduleExchangeResType/ResponseCode", r.pos - 8);
+  const v2 = E0[y4]!;
+  c = (x3 & 1);
+  o.ResponseCode = v2;
+  s = 2;
+  if (!(c === 0)) x_ScheduleExchangeResType(r, s, c);
+  const x6 = r.bits(6);
+  if ((x6 & 36) !== 0) r.badBits(x6, 36, 6, "ScheduleExchangeResType/EVSEProcessing");
+  const y7 = ((x6 >>> 3) & 3);
+  if (y7 >= 3) r.enumErr(y7, 3, "ScheduleExchangeResType/EVSEProcessing", r.pos - 5);
+  const v5 = E2[y7]!;
+  c = (x6 & 3);
+  o.EVSEProcessing = v5;
+  s = 3;
+  if (c === 0) {
+    const x9 = r.bits(5);
+    if ((x9 & 20) !== 0) r.badBits(x9, 20, 5, "ScheduleExchangeResType/GoToPause");
+    const y10 = ((x9 >>> 3) & 1);
+    const v8 = y10 === 1;
+    c = (x9 & 3);
+    o.GoToPause = v8;
+    s = 4;
   }
+  if ((s === 3 && c === 1) || (s === 4 && c === 0)) {
+    const v11 = d_Dynamic_SEResControlModeType(r);
+    const x12 = r.bits(1);
+    c = x12;
+    o.Dynamic_SEResControlMode = v11;
+    s = 5;
+  }
+  if ((s === 3 && c === 2) || (s === 4 && c === 1)) {
+    const v13 = d_Scheduled_SEResControlModeType(r);
+    const x14 = r.bits(1);
+    c = x14;
+    o.Scheduled_SEResControlMode = v13;
+    s = 6;
+  }
+  if ((s === 5 && c === 0) || (s === 6 && c === 0)) return o;
+  return x_ScheduleExchangeResType(r, s, c);
+}
+function x_ScheduleExchangeResType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "ScheduleExchangeResType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "ScheduleExchangeResType#1", "SE(ResponseCode)");
+    case 2: return r.badEvent(c, 1, "ScheduleExchangeResType#2", "SE(EVSEProcessing)");
+    case 3: return r.badEvent(c, 2, "ScheduleExchangeResType#3", "SE(GoToPause)|SE(Dynamic_SEResControlMode)|SE(Scheduled_SEResControlMode)");
+    case 4: return r.badEvent(c, 2, "ScheduleExchangeResType#4", "SE(Dynamic_SEResControlMode)|SE(Scheduled_SEResControlMode)");
+    case 5: return r.badEvent(c, 1, "ScheduleExchangeResType#5", "EE");
+    case 6: return r.badEvent(c, 1, "ScheduleExchangeResType#6", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "ScheduleExchangeResType");
 }
 
 function e_ScheduleExchangeResType(w: BitWriter, o: T.ScheduleExchangeResType): void {
@@ -4675,61 +5300,64 @@ const EXP_ScheduleExchangeResType: readonly string[] = ["SE(Header)","SE(Respons
 function d_Dynamic_SEResControlModeType(r: BitReader): T.Dynamic_SEResControlModeType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(3);
-        if (c === 0) { o.DepartureTime = (r.zero("Dynamic_SEResControlModeType/DepartureTime", "CH"), r.uintIn(0, 4294967295, "Dynamic_SEResControlModeType/DepartureTime")); r.zero("Dynamic_SEResControlModeType/DepartureTime", "EE"); s = 1; }
-        else if (c === 1) { o.MinimumSOC = (r.zero("Dynamic_SEResControlModeType/MinimumSOC", "CH"), r.ranged(7, 0, 100, "Dynamic_SEResControlModeType/MinimumSOC")); r.zero("Dynamic_SEResControlModeType/MinimumSOC", "EE"); s = 2; }
-        else if (c === 2) { o.TargetSOC = (r.zero("Dynamic_SEResControlModeType/TargetSOC", "CH"), r.ranged(7, 0, 100, "Dynamic_SEResControlModeType/TargetSOC")); r.zero("Dynamic_SEResControlModeType/TargetSOC", "EE"); s = 3; }
-        else if (c === 3) { o.AbsolutePriceSchedule = d_AbsolutePriceScheduleType(r); s = 4; }
-        else if (c === 4) { o.PriceLevelSchedule = d_PriceLevelScheduleType(r); s = 5; }
-        else if (c === 5) { return o; }
-        else r.badEvent(c, 3, "Dynamic_SEResControlModeType#0", "SE(DepartureTime)|SE(MinimumSOC)|SE(TargetSOC)|SE(AbsolutePriceSchedule)|SE(PriceLevelSchedule)|EE");
-        break;
-      }
-      case 1: {
-        const c = r.bits(3);
-        if (c === 0) { o.MinimumSOC = (r.zero("Dynamic_SEResControlModeType/MinimumSOC", "CH"), r.ranged(7, 0, 100, "Dynamic_SEResControlModeType/MinimumSOC")); r.zero("Dynamic_SEResControlModeType/MinimumSOC", "EE"); s = 2; }
-        else if (c === 1) { o.TargetSOC = (r.zero("Dynamic_SEResControlModeType/TargetSOC", "CH"), r.ranged(7, 0, 100, "Dynamic_SEResControlModeType/TargetSOC")); r.zero("Dynamic_SEResControlModeType/TargetSOC", "EE"); s = 3; }
-        else if (c === 2) { o.AbsolutePriceSchedule = d_AbsolutePriceScheduleType(r); s = 4; }
-        else if (c === 3) { o.PriceLevelSchedule = d_PriceLevelScheduleType(r); s = 5; }
-        else if (c === 4) { return o; }
-        else r.badEvent(c, 3, "Dynamic_SEResControlModeType#1", "SE(MinimumSOC)|SE(TargetSOC)|SE(AbsolutePriceSchedule)|SE(PriceLevelSchedule)|EE");
-        break;
-      }
-      case 2: {
-        const c = r.bits(3);
-        if (c === 0) { o.TargetSOC = (r.zero("Dynamic_SEResControlModeType/TargetSOC", "CH"), r.ranged(7, 0, 100, "Dynamic_SEResControlModeType/TargetSOC")); r.zero("Dynamic_SEResControlModeType/TargetSOC", "EE"); s = 3; }
-        else if (c === 1) { o.AbsolutePriceSchedule = d_AbsolutePriceScheduleType(r); s = 4; }
-        else if (c === 2) { o.PriceLevelSchedule = d_PriceLevelScheduleType(r); s = 5; }
-        else if (c === 3) { return o; }
-        else r.badEvent(c, 3, "Dynamic_SEResControlModeType#2", "SE(TargetSOC)|SE(AbsolutePriceSchedule)|SE(PriceLevelSchedule)|EE");
-        break;
-      }
-      case 3: {
-        const c = r.bits(2);
-        if (c === 0) { o.AbsolutePriceSchedule = d_AbsolutePriceScheduleType(r); s = 4; }
-        else if (c === 1) { o.PriceLevelSchedule = d_PriceLevelScheduleType(r); s = 5; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "Dynamic_SEResControlModeType#3", "SE(AbsolutePriceSchedule)|SE(PriceLevelSchedule)|EE");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "Dynamic_SEResControlModeType#4", "EE");
-        break;
-      }
-      case 5: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "Dynamic_SEResControlModeType#5", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "Dynamic_SEResControlModeType");
-    }
+  let c = r.bits(3);
+  if (c === 0) {
+    const x1 = r.bits(1);
+    if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "Dynamic_SEResControlModeType/DepartureTime");
+    const v0 = r.uintIn(0, 4294967295, "Dynamic_SEResControlModeType/DepartureTime");
+    const x2 = r.bits(4);
+    if ((x2 & 8) !== 0) r.badBits(x2, 8, 4, "Dynamic_SEResControlModeType/DepartureTime");
+    c = (x2 & 7);
+    o.DepartureTime = v0;
+    s = 1;
   }
+  if ((s === 0 && c === 1) || (s === 1 && c === 0)) {
+    const x4 = r.bits(12);
+    if ((x4 & 2056) !== 0) r.badBits(x4, 2056, 12, "Dynamic_SEResControlModeType/MinimumSOC");
+    const y5 = ((x4 >>> 4) & 127);
+    if (y5 > 100) r.rangeErr(y5 + 0, 100, "Dynamic_SEResControlModeType/MinimumSOC", r.pos - 11);
+    const v3 = y5;
+    c = (x4 & 7);
+    o.MinimumSOC = v3;
+    s = 2;
+  }
+  if ((s === 0 && c === 2) || (s === 1 && c === 1) || (s === 2 && c === 0)) {
+    const x7 = r.bits(11);
+    if ((x7 & 1028) !== 0) r.badBits(x7, 1028, 11, "Dynamic_SEResControlModeType/TargetSOC");
+    const y8 = ((x7 >>> 3) & 127);
+    if (y8 > 100) r.rangeErr(y8 + 0, 100, "Dynamic_SEResControlModeType/TargetSOC", r.pos - 10);
+    const v6 = y8;
+    c = (x7 & 3);
+    o.TargetSOC = v6;
+    s = 3;
+  }
+  if ((s === 0 && c === 3) || (s === 1 && c === 2) || (s === 2 && c === 1) || (s === 3 && c === 0)) {
+    const v9 = d_AbsolutePriceScheduleType(r);
+    const x10 = r.bits(1);
+    c = x10;
+    o.AbsolutePriceSchedule = v9;
+    s = 4;
+  }
+  if ((s === 0 && c === 4) || (s === 1 && c === 3) || (s === 2 && c === 2) || (s === 3 && c === 1)) {
+    const v11 = d_PriceLevelScheduleType(r);
+    const x12 = r.bits(1);
+    c = x12;
+    o.PriceLevelSchedule = v11;
+    s = 5;
+  }
+  if ((s === 0 && c === 5) || (s === 1 && c === 4) || (s === 2 && c === 3) || (s === 3 && c === 2) || (s === 4 && c === 0) || (s === 5 && c === 0)) return o;
+  return x_Dynamic_SEResControlModeType(r, s, c);
+}
+function x_Dynamic_SEResControlModeType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 3, "Dynamic_SEResControlModeType#0", "SE(DepartureTime)|SE(MinimumSOC)|SE(TargetSOC)|SE(AbsolutePriceSchedule)|SE(PriceLevelSchedule)|EE");
+    case 1: return r.badEvent(c, 3, "Dynamic_SEResControlModeType#1", "SE(MinimumSOC)|SE(TargetSOC)|SE(AbsolutePriceSchedule)|SE(PriceLevelSchedule)|EE");
+    case 2: return r.badEvent(c, 3, "Dynamic_SEResControlModeType#2", "SE(TargetSOC)|SE(AbsolutePriceSchedule)|SE(PriceLevelSchedule)|EE");
+    case 3: return r.badEvent(c, 2, "Dynamic_SEResControlModeType#3", "SE(AbsolutePriceSchedule)|SE(PriceLevelSchedule)|EE");
+    case 4: return r.badEvent(c, 1, "Dynamic_SEResControlModeType#4", "EE");
+    case 5: return r.badEvent(c, 1, "Dynamic_SEResControlModeType#5", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "Dynamic_SEResControlModeType");
 }
 
 function e_Dynamic_SEResControlModeType(w: BitWriter, o: T.Dynamic_SEResControlModeType): void {
@@ -4798,106 +5426,131 @@ const EXP_Dynamic_SEResControlModeType: readonly string[] = ["SE(DepartureTime)|
 function d_AbsolutePriceScheduleType(r: BitReader): T.AbsolutePriceScheduleType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(2);
-        if (c === 0) { o.Id = r.string(65536, 15, "AbsolutePriceScheduleType@Id"); s = 1; }
-        else if (c === 1) { o.TimeAnchor = (r.zero("AbsolutePriceScheduleType/TimeAnchor", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "AbsolutePriceScheduleType/TimeAnchor")); r.zero("AbsolutePriceScheduleType/TimeAnchor", "EE"); s = 2; }
-        else r.badEvent(c, 2, "AbsolutePriceScheduleType#0", "AT(Id)|SE(TimeAnchor)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.TimeAnchor = (r.zero("AbsolutePriceScheduleType/TimeAnchor", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "AbsolutePriceScheduleType/TimeAnchor")); r.zero("AbsolutePriceScheduleType/TimeAnchor", "EE"); s = 2; }
-        else r.badEvent(c, 1, "AbsolutePriceScheduleType#1", "SE(TimeAnchor)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.PriceScheduleID = (r.zero("AbsolutePriceScheduleType/PriceScheduleID", "CH"), r.uintIn(1, 4294967295, "AbsolutePriceScheduleType/PriceScheduleID")); r.zero("AbsolutePriceScheduleType/PriceScheduleID", "EE"); s = 3; }
-        else r.badEvent(c, 1, "AbsolutePriceScheduleType#2", "SE(PriceScheduleID)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(2);
-        if (c === 0) { o.PriceScheduleDescription = (r.zero("AbsolutePriceScheduleType/PriceScheduleDescription", "CH"), r.string(160, 20, "AbsolutePriceScheduleType/PriceScheduleDescription")); r.zero("AbsolutePriceScheduleType/PriceScheduleDescription", "EE"); s = 4; }
-        else if (c === 1) { o.Currency = (r.zero("AbsolutePriceScheduleType/Currency", "CH"), r.string(64, 18, "AbsolutePriceScheduleType/Currency")); r.zero("AbsolutePriceScheduleType/Currency", "EE"); s = 5; }
-        else r.badEvent(c, 2, "AbsolutePriceScheduleType#3", "SE(PriceScheduleDescription)|SE(Currency)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { o.Currency = (r.zero("AbsolutePriceScheduleType/Currency", "CH"), r.string(64, 18, "AbsolutePriceScheduleType/Currency")); r.zero("AbsolutePriceScheduleType/Currency", "EE"); s = 5; }
-        else r.badEvent(c, 1, "AbsolutePriceScheduleType#4", "SE(Currency)");
-        break;
-      }
-      case 5: {
-        const c = r.bits(1);
-        if (c === 0) { o.Language = (r.zero("AbsolutePriceScheduleType/Language", "CH"), r.string(64, 21, "AbsolutePriceScheduleType/Language")); r.zero("AbsolutePriceScheduleType/Language", "EE"); s = 6; }
-        else r.badEvent(c, 1, "AbsolutePriceScheduleType#5", "SE(Language)");
-        break;
-      }
-      case 6: {
-        const c = r.bits(1);
-        if (c === 0) { o.PriceAlgorithm = (r.zero("AbsolutePriceScheduleType/PriceAlgorithm", "CH"), r.string(255, 19, "AbsolutePriceScheduleType/PriceAlgorithm")); r.zero("AbsolutePriceScheduleType/PriceAlgorithm", "EE"); s = 7; }
-        else r.badEvent(c, 1, "AbsolutePriceScheduleType#6", "SE(PriceAlgorithm)");
-        break;
-      }
-      case 7: {
-        const c = r.bits(3);
-        if (c === 0) { o.MinimumCost = d_RationalNumberType(r); s = 8; }
-        else if (c === 1) { o.MaximumCost = d_RationalNumberType(r); s = 9; }
-        else if (c === 2) { o.TaxRules = d_TaxRuleListType(r); s = 10; }
-        else if (c === 3) { o.PriceRuleStacks = d_PriceRuleStackListType(r); s = 11; }
-        else r.badEvent(c, 3, "AbsolutePriceScheduleType#7", "SE(MinimumCost)|SE(MaximumCost)|SE(TaxRules)|SE(PriceRuleStacks)");
-        break;
-      }
-      case 8: {
-        const c = r.bits(2);
-        if (c === 0) { o.MaximumCost = d_RationalNumberType(r); s = 9; }
-        else if (c === 1) { o.TaxRules = d_TaxRuleListType(r); s = 10; }
-        else if (c === 2) { o.PriceRuleStacks = d_PriceRuleStackListType(r); s = 11; }
-        else r.badEvent(c, 2, "AbsolutePriceScheduleType#8", "SE(MaximumCost)|SE(TaxRules)|SE(PriceRuleStacks)");
-        break;
-      }
-      case 9: {
-        const c = r.bits(2);
-        if (c === 0) { o.TaxRules = d_TaxRuleListType(r); s = 10; }
-        else if (c === 1) { o.PriceRuleStacks = d_PriceRuleStackListType(r); s = 11; }
-        else r.badEvent(c, 2, "AbsolutePriceScheduleType#9", "SE(TaxRules)|SE(PriceRuleStacks)");
-        break;
-      }
-      case 10: {
-        const c = r.bits(1);
-        if (c === 0) { o.PriceRuleStacks = d_PriceRuleStackListType(r); s = 11; }
-        else r.badEvent(c, 1, "AbsolutePriceScheduleType#10", "SE(PriceRuleStacks)");
-        break;
-      }
-      case 11: {
-        const c = r.bits(2);
-        if (c === 0) { o.OverstayRules = d_OverstayRuleListType(r); s = 12; }
-        else if (c === 1) { o.AdditionalSelectedServices = d_AdditionalServiceListType(r); s = 13; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "AbsolutePriceScheduleType#11", "SE(OverstayRules)|SE(AdditionalSelectedServices)|EE");
-        break;
-      }
-      case 12: {
-        const c = r.bits(2);
-        if (c === 0) { o.AdditionalSelectedServices = d_AdditionalServiceListType(r); s = 13; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "AbsolutePriceScheduleType#12", "SE(AdditionalSelectedServices)|EE");
-        break;
-      }
-      case 13: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "AbsolutePriceScheduleType#13", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "AbsolutePriceScheduleType");
-    }
+  let c = r.bits(2);
+  if (c === 0) {
+    const v0 = r.string(65536, 15, "AbsolutePriceScheduleType@Id");
+    const x1 = r.bits(1);
+    c = x1;
+    o.Id = v0;
+    s = 1;
   }
+  if (!((s === 0 && c === 1) || (s === 1 && c === 0))) x_AbsolutePriceScheduleType(r, s, c);
+  const x3 = r.bits(1);
+  if ((x3 & 1) !== 0) r.badBits(x3, 1, 1, "AbsolutePriceScheduleType/TimeAnchor");
+  const v2 = r.bigIn(false, 0n, 18446744073709551615n, "AbsolutePriceScheduleType/TimeAnchor");
+  const x4 = r.bits(2);
+  if ((x4 & 2) !== 0) r.badBits(x4, 2, 2, "AbsolutePriceScheduleType/TimeAnchor");
+  c = (x4 & 1);
+  o.TimeAnchor = v2;
+  s = 2;
+  if (!(c === 0)) x_AbsolutePriceScheduleType(r, s, c);
+  const x6 = r.bits(1);
+  if ((x6 & 1) !== 0) r.badBits(x6, 1, 1, "AbsolutePriceScheduleType/PriceScheduleID");
+  const v5 = r.uintIn(1, 4294967295, "AbsolutePriceScheduleType/PriceScheduleID");
+  const x7 = r.bits(3);
+  if ((x7 & 4) !== 0) r.badBits(x7, 4, 3, "AbsolutePriceScheduleType/PriceScheduleID");
+  c = (x7 & 3);
+  o.PriceScheduleID = v5;
+  s = 3;
+  if (c === 0) {
+    const x9 = r.bits(1);
+    if ((x9 & 1) !== 0) r.badBits(x9, 1, 1, "AbsolutePriceScheduleType/PriceScheduleDescription");
+    const v8 = r.string(160, 20, "AbsolutePriceScheduleType/PriceScheduleDescription");
+    const x10 = r.bits(2);
+    if ((x10 & 2) !== 0) r.badBits(x10, 2, 2, "AbsolutePriceScheduleType/PriceScheduleDescription");
+    c = (x10 & 1);
+    o.PriceScheduleDescription = v8;
+    s = 4;
+  }
+  if (!((s === 3 && c === 1) || (s === 4 && c === 0))) x_AbsolutePriceScheduleType(r, s, c);
+  const x12 = r.bits(1);
+  if ((x12 & 1) !== 0) r.badBits(x12, 1, 1, "AbsolutePriceScheduleType/Currency");
+  const v11 = r.string(64, 18, "AbsolutePriceScheduleType/Currency");
+  const x13 = r.bits(2);
+  if ((x13 & 2) !== 0) r.badBits(x13, 2, 2, "AbsolutePriceScheduleType/Currency");
+  c = (x13 & 1);
+  o.Currency = v11;
+  s = 5;
+  if (!(c === 0)) x_AbsolutePriceScheduleType(r, s, c);
+  const x15 = r.bits(1);
+  if ((x15 & 1) !== 0) r.badBits(x15, 1, 1, "AbsolutePriceScheduleType/Language");
+  const v14 = r.string(64, 21, "AbsolutePriceScheduleType/Language");
+  const x16 = r.bits(2);
+  if ((x16 & 2) !== 0) r.badBits(x16, 2, 2, "AbsolutePriceScheduleType/Language");
+  c = (x16 & 1);
+  o.Language = v14;
+  s = 6;
+  if (!(c === 0)) x_AbsolutePriceScheduleType(r, s, c);
+  const x18 = r.bits(1);
+  if ((x18 & 1) !== 0) r.badBits(x18, 1, 1, "AbsolutePriceScheduleType/PriceAlgorithm");
+  const v17 = r.string(255, 19, "AbsolutePriceScheduleType/PriceAlgorithm");
+  const x19 = r.bits(4);
+  if ((x19 & 8) !== 0) r.badBits(x19, 8, 4, "AbsolutePriceScheduleType/PriceAlgorithm");
+  c = (x19 & 7);
+  o.PriceAlgorithm = v17;
+  s = 7;
+  if (c === 0) {
+    const v20 = d_RationalNumberType(r);
+    const x21 = r.bits(2);
+    c = x21;
+    o.MinimumCost = v20;
+    s = 8;
+  }
+  if ((s === 7 && c === 1) || (s === 8 && c === 0)) {
+    const v22 = d_RationalNumberType(r);
+    const x23 = r.bits(2);
+    c = x23;
+    o.MaximumCost = v22;
+    s = 9;
+  }
+  if ((s === 7 && c === 2) || (s === 8 && c === 1) || (s === 9 && c === 0)) {
+    const v24 = d_TaxRuleListType(r);
+    const x25 = r.bits(1);
+    c = x25;
+    o.TaxRules = v24;
+    s = 10;
+  }
+  if (!((s === 7 && c === 3) || (s === 8 && c === 2) || (s === 9 && c === 1) || (s === 10 && c === 0))) x_AbsolutePriceScheduleType(r, s, c);
+  const v26 = d_PriceRuleStackListType(r);
+  const x27 = r.bits(2);
+  c = x27;
+  o.PriceRuleStacks = v26;
+  s = 11;
+  if (c === 0) {
+    const v28 = d_OverstayRuleListType(r);
+    const x29 = r.bits(2);
+    c = x29;
+    o.OverstayRules = v28;
+    s = 12;
+  }
+  if ((s === 11 && c === 1) || (s === 12 && c === 0)) {
+    const v30 = d_AdditionalServiceListType(r);
+    const x31 = r.bits(1);
+    c = x31;
+    o.AdditionalSelectedServices = v30;
+    s = 13;
+  }
+  if ((s === 11 && c === 2) || (s === 12 && c === 1) || (s === 13 && c === 0)) return o;
+  return x_AbsolutePriceScheduleType(r, s, c);
+}
+function x_AbsolutePriceScheduleType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 2, "AbsolutePriceScheduleType#0", "AT(Id)|SE(TimeAnchor)");
+    case 1: return r.badEvent(c, 1, "AbsolutePriceScheduleType#1", "SE(TimeAnchor)");
+    case 2: return r.badEvent(c, 1, "AbsolutePriceScheduleType#2", "SE(PriceScheduleID)");
+    case 3: return r.badEvent(c, 2, "AbsolutePriceScheduleType#3", "SE(PriceScheduleDescription)|SE(Currency)");
+    case 4: return r.badEvent(c, 1, "AbsolutePriceScheduleType#4", "SE(Currency)");
+    case 5: return r.badEvent(c, 1, "AbsolutePriceScheduleType#5", "SE(Language)");
+    case 6: return r.badEvent(c, 1, "AbsolutePriceScheduleType#6", "SE(PriceAlgorithm)");
+    case 7: return r.badEvent(c, 3, "AbsolutePriceScheduleType#7", "SE(MinimumCost)|SE(MaximumCost)|SE(TaxRules)|SE(PriceRuleStacks)");
+    case 8: return r.badEvent(c, 2, "AbsolutePriceScheduleType#8", "SE(MaximumCost)|SE(TaxRules)|SE(PriceRuleStacks)");
+    case 9: return r.badEvent(c, 2, "AbsolutePriceScheduleType#9", "SE(TaxRules)|SE(PriceRuleStacks)");
+    case 10: return r.badEvent(c, 1, "AbsolutePriceScheduleType#10", "SE(PriceRuleStacks)");
+    case 11: return r.badEvent(c, 2, "AbsolutePriceScheduleType#11", "SE(OverstayRules)|SE(AdditionalSelectedServices)|EE");
+    case 12: return r.badEvent(c, 2, "AbsolutePriceScheduleType#12", "SE(AdditionalSelectedServices)|EE");
+    case 13: return r.badEvent(c, 1, "AbsolutePriceScheduleType#13", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "AbsolutePriceScheduleType");
 }
 
 function e_AbsolutePriceScheduleType(w: BitWriter, o: T.AbsolutePriceScheduleType): void {
@@ -5011,36 +5664,46 @@ const EXP_AbsolutePriceScheduleType: readonly string[] = ["AT(Id)|SE(TimeAnchor)
 function d_PriceScheduleType(r: BitReader): T.PriceScheduleType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.TimeAnchor = (r.zero("PriceScheduleType/TimeAnchor", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "PriceScheduleType/TimeAnchor")); r.zero("PriceScheduleType/TimeAnchor", "EE"); s = 1; }
-        else r.badEvent(c, 1, "PriceScheduleType#0", "SE(TimeAnchor)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.PriceScheduleID = (r.zero("PriceScheduleType/PriceScheduleID", "CH"), r.uintIn(1, 4294967295, "PriceScheduleType/PriceScheduleID")); r.zero("PriceScheduleType/PriceScheduleID", "EE"); s = 2; }
-        else r.badEvent(c, 1, "PriceScheduleType#1", "SE(PriceScheduleID)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { o.PriceScheduleDescription = (r.zero("PriceScheduleType/PriceScheduleDescription", "CH"), r.string(160, 20, "PriceScheduleType/PriceScheduleDescription")); r.zero("PriceScheduleType/PriceScheduleDescription", "EE"); s = 3; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "PriceScheduleType#2", "SE(PriceScheduleDescription)|EE");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "PriceScheduleType#3", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "PriceScheduleType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_PriceScheduleType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "PriceScheduleType/TimeAnchor");
+  const v0 = r.bigIn(false, 0n, 18446744073709551615n, "PriceScheduleType/TimeAnchor");
+  const x2 = r.bits(2);
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "PriceScheduleType/TimeAnchor");
+  c = (x2 & 1);
+  o.TimeAnchor = v0;
+  s = 1;
+  if (!(c === 0)) x_PriceScheduleType(r, s, c);
+  const x4 = r.bits(1);
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "PriceScheduleType/PriceScheduleID");
+  const v3 = r.uintIn(1, 4294967295, "PriceScheduleType/PriceScheduleID");
+  const x5 = r.bits(3);
+  if ((x5 & 4) !== 0) r.badBits(x5, 4, 3, "PriceScheduleType/PriceScheduleID");
+  c = (x5 & 3);
+  o.PriceScheduleID = v3;
+  s = 2;
+  if (c === 0) {
+    const x7 = r.bits(1);
+    if ((x7 & 1) !== 0) r.badBits(x7, 1, 1, "PriceScheduleType/PriceScheduleDescription");
+    const v6 = r.string(160, 20, "PriceScheduleType/PriceScheduleDescription");
+    const x8 = r.bits(2);
+    if ((x8 & 2) !== 0) r.badBits(x8, 2, 2, "PriceScheduleType/PriceScheduleDescription");
+    c = (x8 & 1);
+    o.PriceScheduleDescription = v6;
+    s = 3;
   }
+  if ((s === 2 && c === 1) || (s === 3 && c === 0)) return o;
+  return x_PriceScheduleType(r, s, c);
+}
+function x_PriceScheduleType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "PriceScheduleType#0", "SE(TimeAnchor)");
+    case 1: return r.badEvent(c, 1, "PriceScheduleType#1", "SE(PriceScheduleID)");
+    case 2: return r.badEvent(c, 2, "PriceScheduleType#2", "SE(PriceScheduleDescription)|EE");
+    case 3: return r.badEvent(c, 1, "PriceScheduleType#3", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "PriceScheduleType");
 }
 
 function e_PriceScheduleType(w: BitWriter, o: T.PriceScheduleType): void {
@@ -5075,31 +5738,46 @@ const EXP_PriceScheduleType: readonly string[] = ["SE(TimeAnchor)","SE(PriceSche
 function d_TaxRuleListType(r: BitReader): T.TaxRuleListType {
   const o: any = {};
   let s = 0; let n = 0;
+  let c = r.bits(1);
   for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { { const v = d_TaxRuleType(r); const a = o.TaxRule; if (a === undefined) o.TaxRule = [v]; else { a.push(v);  } } n = 1; s = 1; }
-        else r.badEvent(c, 1, "TaxRuleListType#0", "SE(TaxRule)");
-        break;
+    if (s === 0 && c === 0) {
+      const v0 = d_TaxRuleType(r);
+      const x1 = r.bits(2);
+      c = x1;
+      const av0 = o.TaxRule;
+      if (av0 === undefined) o.TaxRule = [v0];
+      else {
+        av0.push(v0);
       }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_TaxRuleType(r); const a = o.TaxRule; if (a === undefined) o.TaxRule = [v]; else { a.push(v);  } } n++; s = n < 10 ? 1 : 2; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "TaxRuleListType#1", "SE(TaxRule)|EE");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "TaxRuleListType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "TaxRuleListType");
+      n = 1; s = 1;
+      continue;
     }
+    if (s === 1 && c === 0) {
+      const v2 = d_TaxRuleType(r);
+      const av2 = o.TaxRule;
+      if (av2 === undefined) o.TaxRule = [v2];
+      else {
+        av2.push(v2);
+      }
+      n++; s = n < 10 ? 1 : 2;
+      c = r.bits(WD_TaxRuleListType[s]!);
+      continue;
+    }
+    break;
   }
+  if (o.TaxRule === undefined) x_TaxRuleListType(r, s, c);
+  if ((s === 1 && c === 1) || (s === 2 && c === 0)) return o;
+  return x_TaxRuleListType(r, s, c);
 }
+function x_TaxRuleListType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "TaxRuleListType#0", "SE(TaxRule)");
+    case 1: return r.badEvent(c, 2, "TaxRuleListType#1", "SE(TaxRule)|EE");
+    case 2: return r.badEvent(c, 1, "TaxRuleListType#2", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "TaxRuleListType");
+}
+const WD_TaxRuleListType: readonly number[] = [1,2,1];
 
 function e_TaxRuleListType(w: BitWriter, o: T.TaxRuleListType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for TaxRuleListType");
@@ -5129,67 +5807,89 @@ const EXP_TaxRuleListType: readonly string[] = ["SE(TaxRule)","SE(TaxRule)|EE","
 function d_TaxRuleType(r: BitReader): T.TaxRuleType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.TaxRuleID = (r.zero("TaxRuleType/TaxRuleID", "CH"), r.uintIn(1, 4294967295, "TaxRuleType/TaxRuleID")); r.zero("TaxRuleType/TaxRuleID", "EE"); s = 1; }
-        else r.badEvent(c, 1, "TaxRuleType#0", "SE(TaxRuleID)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { o.TaxRuleName = (r.zero("TaxRuleType/TaxRuleName", "CH"), r.string(80, 22, "TaxRuleType/TaxRuleName")); r.zero("TaxRuleType/TaxRuleName", "EE"); s = 2; }
-        else if (c === 1) { o.TaxRate = d_RationalNumberType(r); s = 3; }
-        else r.badEvent(c, 2, "TaxRuleType#1", "SE(TaxRuleName)|SE(TaxRate)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.TaxRate = d_RationalNumberType(r); s = 3; }
-        else r.badEvent(c, 1, "TaxRuleType#2", "SE(TaxRate)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(2);
-        if (c === 0) { o.TaxIncludedInPrice = (r.zero("TaxRuleType/TaxIncludedInPrice", "CH"), r.bit() === 1); r.zero("TaxRuleType/TaxIncludedInPrice", "EE"); s = 4; }
-        else if (c === 1) { o.AppliesToEnergyFee = (r.zero("TaxRuleType/AppliesToEnergyFee", "CH"), r.bit() === 1); r.zero("TaxRuleType/AppliesToEnergyFee", "EE"); s = 5; }
-        else r.badEvent(c, 2, "TaxRuleType#3", "SE(TaxIncludedInPrice)|SE(AppliesToEnergyFee)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { o.AppliesToEnergyFee = (r.zero("TaxRuleType/AppliesToEnergyFee", "CH"), r.bit() === 1); r.zero("TaxRuleType/AppliesToEnergyFee", "EE"); s = 5; }
-        else r.badEvent(c, 1, "TaxRuleType#4", "SE(AppliesToEnergyFee)");
-        break;
-      }
-      case 5: {
-        const c = r.bits(1);
-        if (c === 0) { o.AppliesToParkingFee = (r.zero("TaxRuleType/AppliesToParkingFee", "CH"), r.bit() === 1); r.zero("TaxRuleType/AppliesToParkingFee", "EE"); s = 6; }
-        else r.badEvent(c, 1, "TaxRuleType#5", "SE(AppliesToParkingFee)");
-        break;
-      }
-      case 6: {
-        const c = r.bits(1);
-        if (c === 0) { o.AppliesToOverstayFee = (r.zero("TaxRuleType/AppliesToOverstayFee", "CH"), r.bit() === 1); r.zero("TaxRuleType/AppliesToOverstayFee", "EE"); s = 7; }
-        else r.badEvent(c, 1, "TaxRuleType#6", "SE(AppliesToOverstayFee)");
-        break;
-      }
-      case 7: {
-        const c = r.bits(1);
-        if (c === 0) { o.AppliesMinimumMaximumCost = (r.zero("TaxRuleType/AppliesMinimumMaximumCost", "CH"), r.bit() === 1); r.zero("TaxRuleType/AppliesMinimumMaximumCost", "EE"); s = 8; }
-        else r.badEvent(c, 1, "TaxRuleType#7", "SE(AppliesMinimumMaximumCost)");
-        break;
-      }
-      case 8: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "TaxRuleType#8", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "TaxRuleType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_TaxRuleType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "TaxRuleType/TaxRuleID");
+  const v0 = r.uintIn(1, 4294967295, "TaxRuleType/TaxRuleID");
+  const x2 = r.bits(3);
+  if ((x2 & 4) !== 0) r.badBits(x2, 4, 3, "TaxRuleType/TaxRuleID");
+  c = (x2 & 3);
+  o.TaxRuleID = v0;
+  s = 1;
+  if (c === 0) {
+    const x4 = r.bits(1);
+    if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "TaxRuleType/TaxRuleName");
+    const v3 = r.string(80, 22, "TaxRuleType/TaxRuleName");
+    const x5 = r.bits(2);
+    if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "TaxRuleType/TaxRuleName");
+    c = (x5 & 1);
+    o.TaxRuleName = v3;
+    s = 2;
   }
+  if (!((s === 1 && c === 1) || (s === 2 && c === 0))) x_TaxRuleType(r, s, c);
+  const v6 = d_RationalNumberType(r);
+  const x7 = r.bits(2);
+  c = x7;
+  o.TaxRate = v6;
+  s = 3;
+  if (c === 0) {
+    const x9 = r.bits(4);
+    if ((x9 & 10) !== 0) r.badBits(x9, 10, 4, "TaxRuleType/TaxIncludedInPrice");
+    const y10 = ((x9 >>> 2) & 1);
+    const v8 = y10 === 1;
+    c = (x9 & 1);
+    o.TaxIncludedInPrice = v8;
+    s = 4;
+  }
+  if (!((s === 3 && c === 1) || (s === 4 && c === 0))) x_TaxRuleType(r, s, c);
+  const x12 = r.bits(4);
+  if ((x12 & 10) !== 0) r.badBits(x12, 10, 4, "TaxRuleType/AppliesToEnergyFee");
+  const y13 = ((x12 >>> 2) & 1);
+  const v11 = y13 === 1;
+  c = (x12 & 1);
+  o.AppliesToEnergyFee = v11;
+  s = 5;
+  if (!(c === 0)) x_TaxRuleType(r, s, c);
+  const x15 = r.bits(4);
+  if ((x15 & 10) !== 0) r.badBits(x15, 10, 4, "TaxRuleType/AppliesToParkingFee");
+  const y16 = ((x15 >>> 2) & 1);
+  const v14 = y16 === 1;
+  c = (x15 & 1);
+  o.AppliesToParkingFee = v14;
+  s = 6;
+  if (!(c === 0)) x_TaxRuleType(r, s, c);
+  const x18 = r.bits(4);
+  if ((x18 & 10) !== 0) r.badBits(x18, 10, 4, "TaxRuleType/AppliesToOverstayFee");
+  const y19 = ((x18 >>> 2) & 1);
+  const v17 = y19 === 1;
+  c = (x18 & 1);
+  o.AppliesToOverstayFee = v17;
+  s = 7;
+  if (!(c === 0)) x_TaxRuleType(r, s, c);
+  const x21 = r.bits(4);
+  if ((x21 & 10) !== 0) r.badBits(x21, 10, 4, "TaxRuleType/AppliesMinimumMaximumCost");
+  const y22 = ((x21 >>> 2) & 1);
+  const v20 = y22 === 1;
+  c = (x21 & 1);
+  o.AppliesMinimumMaximumCost = v20;
+  s = 8;
+  if (c === 0) return o;
+  return x_TaxRuleType(r, s, c);
+}
+function x_TaxRuleType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "TaxRuleType#0", "SE(TaxRuleID)");
+    case 1: return r.badEvent(c, 2, "TaxRuleType#1", "SE(TaxRuleName)|SE(TaxRate)");
+    case 2: return r.badEvent(c, 1, "TaxRuleType#2", "SE(TaxRate)");
+    case 3: return r.badEvent(c, 2, "TaxRuleType#3", "SE(TaxIncludedInPrice)|SE(AppliesToEnergyFee)");
+    case 4: return r.badEvent(c, 1, "TaxRuleType#4", "SE(AppliesToEnergyFee)");
+    case 5: return r.badEvent(c, 1, "TaxRuleType#5", "SE(AppliesToParkingFee)");
+    case 6: return r.badEvent(c, 1, "TaxRuleType#6", "SE(AppliesToOverstayFee)");
+    case 7: return r.badEvent(c, 1, "TaxRuleType#7", "SE(AppliesMinimumMaximumCost)");
+    case 8: return r.badEvent(c, 1, "TaxRuleType#8", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "TaxRuleType");
 }
 
 function e_TaxRuleType(w: BitWriter, o: T.TaxRuleType): void {
@@ -5244,31 +5944,46 @@ const EXP_TaxRuleType: readonly string[] = ["SE(TaxRuleID)","SE(TaxRuleName)|SE(
 function d_PriceRuleStackListType(r: BitReader): T.PriceRuleStackListType {
   const o: any = {};
   let s = 0; let n = 0;
+  let c = r.bits(1);
   for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { { const v = d_PriceRuleStackType(r); const a = o.PriceRuleStack; if (a === undefined) o.PriceRuleStack = [v]; else { a.push(v);  } } n = 1; s = 1; }
-        else r.badEvent(c, 1, "PriceRuleStackListType#0", "SE(PriceRuleStack)");
-        break;
+    if (s === 0 && c === 0) {
+      const v0 = d_PriceRuleStackType(r);
+      const x1 = r.bits(2);
+      c = x1;
+      const av0 = o.PriceRuleStack;
+      if (av0 === undefined) o.PriceRuleStack = [v0];
+      else {
+        av0.push(v0);
       }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_PriceRuleStackType(r); const a = o.PriceRuleStack; if (a === undefined) o.PriceRuleStack = [v]; else { a.push(v);  } } n++; s = n < 1024 ? 1 : 2; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "PriceRuleStackListType#1", "SE(PriceRuleStack)|EE");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "PriceRuleStackListType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "PriceRuleStackListType");
+      n = 1; s = 1;
+      continue;
     }
+    if (s === 1 && c === 0) {
+      const v2 = d_PriceRuleStackType(r);
+      const av2 = o.PriceRuleStack;
+      if (av2 === undefined) o.PriceRuleStack = [v2];
+      else {
+        av2.push(v2);
+      }
+      n++; s = n < 1024 ? 1 : 2;
+      c = r.bits(WD_PriceRuleStackListType[s]!);
+      continue;
+    }
+    break;
   }
+  if (o.PriceRuleStack === undefined) x_PriceRuleStackListType(r, s, c);
+  if ((s === 1 && c === 1) || (s === 2 && c === 0)) return o;
+  return x_PriceRuleStackListType(r, s, c);
 }
+function x_PriceRuleStackListType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "PriceRuleStackListType#0", "SE(PriceRuleStack)");
+    case 1: return r.badEvent(c, 2, "PriceRuleStackListType#1", "SE(PriceRuleStack)|EE");
+    case 2: return r.badEvent(c, 1, "PriceRuleStackListType#2", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "PriceRuleStackListType");
+}
+const WD_PriceRuleStackListType: readonly number[] = [1,2,1];
 
 function e_PriceRuleStackListType(w: BitWriter, o: T.PriceRuleStackListType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for PriceRuleStackListType");
@@ -5298,37 +6013,56 @@ const EXP_PriceRuleStackListType: readonly string[] = ["SE(PriceRuleStack)","SE(
 function d_PriceRuleStackType(r: BitReader): T.PriceRuleStackType {
   const o: any = {};
   let s = 0; let n = 0;
+  let c = r.bits(1);
+  if (!(c === 0)) x_PriceRuleStackType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "PriceRuleStackType/Duration");
+  const v0 = r.uintIn(0, 4294967295, "PriceRuleStackType/Duration");
+  const x2 = r.bits(2);
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "PriceRuleStackType/Duration");
+  c = (x2 & 1);
+  o.Duration = v0;
+  s = 1;
   for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Duration = (r.zero("PriceRuleStackType/Duration", "CH"), r.uintIn(0, 4294967295, "PriceRuleStackType/Duration")); r.zero("PriceRuleStackType/Duration", "EE"); s = 1; }
-        else r.badEvent(c, 1, "PriceRuleStackType#0", "SE(Duration)");
-        break;
+    if (s === 1 && c === 0) {
+      const v3 = d_PriceRuleType(r);
+      const x4 = r.bits(2);
+      c = x4;
+      const av3 = o.PriceRule;
+      if (av3 === undefined) o.PriceRule = [v3];
+      else {
+        av3.push(v3);
       }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { { const v = d_PriceRuleType(r); const a = o.PriceRule; if (a === undefined) o.PriceRule = [v]; else { a.push(v);  } } n = 1; s = 2; }
-        else r.badEvent(c, 1, "PriceRuleStackType#1", "SE(PriceRule)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_PriceRuleType(r); const a = o.PriceRule; if (a === undefined) o.PriceRule = [v]; else { a.push(v);  } } n++; s = n < 8 ? 2 : 3; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "PriceRuleStackType#2", "SE(PriceRule)|EE");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "PriceRuleStackType#3", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "PriceRuleStackType");
+      n = 1; s = 2;
+      continue;
     }
+    if (s === 2 && c === 0) {
+      const v5 = d_PriceRuleType(r);
+      const av5 = o.PriceRule;
+      if (av5 === undefined) o.PriceRule = [v5];
+      else {
+        av5.push(v5);
+      }
+      n++; s = n < 8 ? 2 : 3;
+      c = r.bits(WD_PriceRuleStackType[s]!);
+      continue;
+    }
+    break;
   }
+  if (o.PriceRule === undefined) x_PriceRuleStackType(r, s, c);
+  if ((s === 2 && c === 1) || (s === 3 && c === 0)) return o;
+  return x_PriceRuleStackType(r, s, c);
 }
+function x_PriceRuleStackType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "PriceRuleStackType#0", "SE(Duration)");
+    case 1: return r.badEvent(c, 1, "PriceRuleStackType#1", "SE(PriceRule)");
+    case 2: return r.badEvent(c, 2, "PriceRuleStackType#2", "SE(PriceRule)|EE");
+    case 3: return r.badEvent(c, 1, "PriceRuleStackType#3", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "PriceRuleStackType");
+}
+const WD_PriceRuleStackType: readonly number[] = [1,1,2,1];
 
 function e_PriceRuleStackType(w: BitWriter, o: T.PriceRuleStackType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for PriceRuleStackType");
@@ -5364,63 +6098,69 @@ const EXP_PriceRuleStackType: readonly string[] = ["SE(Duration)","SE(PriceRule)
 function d_PriceRuleType(r: BitReader): T.PriceRuleType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.EnergyFee = d_RationalNumberType(r); s = 1; }
-        else r.badEvent(c, 1, "PriceRuleType#0", "SE(EnergyFee)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(3);
-        if (c === 0) { o.ParkingFee = d_RationalNumberType(r); s = 2; }
-        else if (c === 1) { o.ParkingFeePeriod = (r.zero("PriceRuleType/ParkingFeePeriod", "CH"), r.uintIn(0, 4294967295, "PriceRuleType/ParkingFeePeriod")); r.zero("PriceRuleType/ParkingFeePeriod", "EE"); s = 3; }
-        else if (c === 2) { o.CarbonDioxideEmission = (r.zero("PriceRuleType/CarbonDioxideEmission", "CH"), r.uintIn(0, 65535, "PriceRuleType/CarbonDioxideEmission")); r.zero("PriceRuleType/CarbonDioxideEmission", "EE"); s = 4; }
-        else if (c === 3) { o.RenewableGenerationPercentage = (r.zero("PriceRuleType/RenewableGenerationPercentage", "CH"), r.ranged(8, 0, 255, "PriceRuleType/RenewableGenerationPercentage")); r.zero("PriceRuleType/RenewableGenerationPercentage", "EE"); s = 5; }
-        else if (c === 4) { o.PowerRangeStart = d_RationalNumberType(r); s = 6; }
-        else r.badEvent(c, 3, "PriceRuleType#1", "SE(ParkingFee)|SE(ParkingFeePeriod)|SE(CarbonDioxideEmission)|SE(RenewableGenerationPercentage)|SE(PowerRangeStart)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(3);
-        if (c === 0) { o.ParkingFeePeriod = (r.zero("PriceRuleType/ParkingFeePeriod", "CH"), r.uintIn(0, 4294967295, "PriceRuleType/ParkingFeePeriod")); r.zero("PriceRuleType/ParkingFeePeriod", "EE"); s = 3; }
-        else if (c === 1) { o.CarbonDioxideEmission = (r.zero("PriceRuleType/CarbonDioxideEmission", "CH"), r.uintIn(0, 65535, "PriceRuleType/CarbonDioxideEmission")); r.zero("PriceRuleType/CarbonDioxideEmission", "EE"); s = 4; }
-        else if (c === 2) { o.RenewableGenerationPercentage = (r.zero("PriceRuleType/RenewableGenerationPercentage", "CH"), r.ranged(8, 0, 255, "PriceRuleType/RenewableGenerationPercentage")); r.zero("PriceRuleType/RenewableGenerationPercentage", "EE"); s = 5; }
-        else if (c === 3) { o.PowerRangeStart = d_RationalNumberType(r); s = 6; }
-        else r.badEvent(c, 3, "PriceRuleType#2", "SE(ParkingFeePeriod)|SE(CarbonDioxideEmission)|SE(RenewableGenerationPercentage)|SE(PowerRangeStart)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(2);
-        if (c === 0) { o.CarbonDioxideEmission = (r.zero("PriceRuleType/CarbonDioxideEmission", "CH"), r.uintIn(0, 65535, "PriceRuleType/CarbonDioxideEmission")); r.zero("PriceRuleType/CarbonDioxideEmission", "EE"); s = 4; }
-        else if (c === 1) { o.RenewableGenerationPercentage = (r.zero("PriceRuleType/RenewableGenerationPercentage", "CH"), r.ranged(8, 0, 255, "PriceRuleType/RenewableGenerationPercentage")); r.zero("PriceRuleType/RenewableGenerationPercentage", "EE"); s = 5; }
-        else if (c === 2) { o.PowerRangeStart = d_RationalNumberType(r); s = 6; }
-        else r.badEvent(c, 2, "PriceRuleType#3", "SE(CarbonDioxideEmission)|SE(RenewableGenerationPercentage)|SE(PowerRangeStart)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(2);
-        if (c === 0) { o.RenewableGenerationPercentage = (r.zero("PriceRuleType/RenewableGenerationPercentage", "CH"), r.ranged(8, 0, 255, "PriceRuleType/RenewableGenerationPercentage")); r.zero("PriceRuleType/RenewableGenerationPercentage", "EE"); s = 5; }
-        else if (c === 1) { o.PowerRangeStart = d_RationalNumberType(r); s = 6; }
-        else r.badEvent(c, 2, "PriceRuleType#4", "SE(RenewableGenerationPercentage)|SE(PowerRangeStart)");
-        break;
-      }
-      case 5: {
-        const c = r.bits(1);
-        if (c === 0) { o.PowerRangeStart = d_RationalNumberType(r); s = 6; }
-        else r.badEvent(c, 1, "PriceRuleType#5", "SE(PowerRangeStart)");
-        break;
-      }
-      case 6: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "PriceRuleType#6", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "PriceRuleType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_PriceRuleType(r, s, c);
+  const v0 = d_RationalNumberType(r);
+  const x1 = r.bits(3);
+  c = x1;
+  o.EnergyFee = v0;
+  s = 1;
+  if (c === 0) {
+    const v2 = d_RationalNumberType(r);
+    const x3 = r.bits(3);
+    c = x3;
+    o.ParkingFee = v2;
+    s = 2;
   }
+  if ((s === 1 && c === 1) || (s === 2 && c === 0)) {
+    const x5 = r.bits(1);
+    if ((x5 & 1) !== 0) r.badBits(x5, 1, 1, "PriceRuleType/ParkingFeePeriod");
+    const v4 = r.uintIn(0, 4294967295, "PriceRuleType/ParkingFeePeriod");
+    const x6 = r.bits(3);
+    if ((x6 & 4) !== 0) r.badBits(x6, 4, 3, "PriceRuleType/ParkingFeePeriod");
+    c = (x6 & 3);
+    o.ParkingFeePeriod = v4;
+    s = 3;
+  }
+  if ((s === 1 && c === 2) || (s === 2 && c === 1) || (s === 3 && c === 0)) {
+    const x8 = r.bits(1);
+    if ((x8 & 1) !== 0) r.badBits(x8, 1, 1, "PriceRuleType/CarbonDioxideEmission");
+    const v7 = r.uintIn(0, 65535, "PriceRuleType/CarbonDioxideEmission");
+    const x9 = r.bits(3);
+    if ((x9 & 4) !== 0) r.badBits(x9, 4, 3, "PriceRuleType/CarbonDioxideEmission");
+    c = (x9 & 3);
+    o.CarbonDioxideEmission = v7;
+    s = 4;
+  }
+  if ((s === 1 && c === 3) || (s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0)) {
+    const x11 = r.bits(11);
+    if ((x11 & 1026) !== 0) r.badBits(x11, 1026, 11, "PriceRuleType/RenewableGenerationPercentage");
+    const y12 = ((x11 >>> 2) & 255);
+    const v10 = y12;
+    c = (x11 & 1);
+    o.RenewableGenerationPercentage = v10;
+    s = 5;
+  }
+  if (!((s === 1 && c === 4) || (s === 2 && c === 3) || (s === 3 && c === 2) || (s === 4 && c === 1) || (s === 5 && c === 0))) x_PriceRuleType(r, s, c);
+  const v13 = d_RationalNumberType(r);
+  const x14 = r.bits(1);
+  c = x14;
+  o.PowerRangeStart = v13;
+  s = 6;
+  if (c === 0) return o;
+  return x_PriceRuleType(r, s, c);
+}
+function x_PriceRuleType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "PriceRuleType#0", "SE(EnergyFee)");
+    case 1: return r.badEvent(c, 3, "PriceRuleType#1", "SE(ParkingFee)|SE(ParkingFeePeriod)|SE(CarbonDioxideEmission)|SE(RenewableGenerationPercentage)|SE(PowerRangeStart)");
+    case 2: return r.badEvent(c, 3, "PriceRuleType#2", "SE(ParkingFeePeriod)|SE(CarbonDioxideEmission)|SE(RenewableGenerationPercentage)|SE(PowerRangeStart)");
+    case 3: return r.badEvent(c, 2, "PriceRuleType#3", "SE(CarbonDioxideEmission)|SE(RenewableGenerationPercentage)|SE(PowerRangeStart)");
+    case 4: return r.badEvent(c, 2, "PriceRuleType#4", "SE(RenewableGenerationPercentage)|SE(PowerRangeStart)");
+    case 5: return r.badEvent(c, 1, "PriceRuleType#5", "SE(PowerRangeStart)");
+    case 6: return r.badEvent(c, 1, "PriceRuleType#6", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "PriceRuleType");
 }
 
 function e_PriceRuleType(w: BitWriter, o: T.PriceRuleType): void {
@@ -5487,46 +6227,89 @@ const EXP_PriceRuleType: readonly string[] = ["SE(EnergyFee)","SE(ParkingFee)|SE
 function d_OverstayRuleListType(r: BitReader): T.OverstayRuleListType {
   const o: any = {};
   let s = 0; let n = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(2);
-        if (c === 0) { o.OverstayTimeThreshold = (r.zero("OverstayRuleListType/OverstayTimeThreshold", "CH"), r.uintIn(0, 4294967295, "OverstayRuleListType/OverstayTimeThreshold")); r.zero("OverstayRuleListType/OverstayTimeThreshold", "EE"); s = 1; }
-        else if (c === 1) { o.OverstayPowerThreshold = d_RationalNumberType(r); s = 2; }
-        else if (c === 2) { { const v = d_OverstayRuleType(r); const a = o.OverstayRule; if (a === undefined) o.OverstayRule = [v]; else { a.push(v);  } } n = 1; s = 3; }
-        else r.badEvent(c, 2, "OverstayRuleListType#0", "SE(OverstayTimeThreshold)|SE(OverstayPowerThreshold)|SE(OverstayRule)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { o.OverstayPowerThreshold = d_RationalNumberType(r); s = 2; }
-        else if (c === 1) { { const v = d_OverstayRuleType(r); const a = o.OverstayRule; if (a === undefined) o.OverstayRule = [v]; else { a.push(v);  } } n = 1; s = 3; }
-        else r.badEvent(c, 2, "OverstayRuleListType#1", "SE(OverstayPowerThreshold)|SE(OverstayRule)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { { const v = d_OverstayRuleType(r); const a = o.OverstayRule; if (a === undefined) o.OverstayRule = [v]; else { a.push(v);  } } n = 1; s = 3; }
-        else r.badEvent(c, 1, "OverstayRuleListType#2", "SE(OverstayRule)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_OverstayRuleType(r); const a = o.OverstayRule; if (a === undefined) o.OverstayRule = [v]; else { a.push(v);  } } n++; s = n < 5 ? 3 : 4; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "OverstayRuleListType#3", "SE(OverstayRule)|EE");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "OverstayRuleListType#4", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "OverstayRuleListType");
-    }
+  let c = r.bits(2);
+  if (c === 0) {
+    const x1 = r.bits(1);
+    if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "OverstayRuleListType/OverstayTimeThreshold");
+    const v0 = r.uintIn(0, 4294967295, "OverstayRuleListType/OverstayTimeThreshold");
+    const x2 = r.bits(3);
+    if ((x2 & 4) !== 0) r.badBits(x2, 4, 3, "OverstayRuleListType/OverstayTimeThreshold");
+    c = (x2 & 3);
+    o.OverstayTimeThreshold = v0;
+    s = 1;
   }
+  if ((s === 0 && c === 1) || (s === 1 && c === 0)) {
+    const v3 = d_RationalNumberType(r);
+    const x4 = r.bits(1);
+    c = x4;
+    o.OverstayPowerThreshold = v3;
+    s = 2;
+  }
+  for (;;) {
+    if (s === 0 && c === 2) {
+      const v5 = d_OverstayRuleType(r);
+      const x6 = r.bits(2);
+      c = x6;
+      const av5 = o.OverstayRule;
+      if (av5 === undefined) o.OverstayRule = [v5];
+      else {
+        av5.push(v5);
+      }
+      n = 1; s = 3;
+      continue;
+    }
+    if (s === 1 && c === 1) {
+      const v7 = d_OverstayRuleType(r);
+      const x8 = r.bits(2);
+      c = x8;
+      const av7 = o.OverstayRule;
+      if (av7 === undefined) o.OverstayRule = [v7];
+      else {
+        av7.push(v7);
+      }
+      n = 1; s = 3;
+      continue;
+    }
+    if (s === 2 && c === 0) {
+      const v9 = d_OverstayRuleType(r);
+      const x10 = r.bits(2);
+      c = x10;
+      const av9 = o.OverstayRule;
+      if (av9 === undefined) o.OverstayRule = [v9];
+      else {
+        av9.push(v9);
+      }
+      n = 1; s = 3;
+      continue;
+    }
+    if (s === 3 && c === 0) {
+      const v11 = d_OverstayRuleType(r);
+      const av11 = o.OverstayRule;
+      if (av11 === undefined) o.OverstayRule = [v11];
+      else {
+        av11.push(v11);
+      }
+      n++; s = n < 5 ? 3 : 4;
+      c = r.bits(WD_OverstayRuleListType[s]!);
+      continue;
+    }
+    break;
+  }
+  if (o.OverstayRule === undefined) x_OverstayRuleListType(r, s, c);
+  if ((s === 3 && c === 1) || (s === 4 && c === 0)) return o;
+  return x_OverstayRuleListType(r, s, c);
 }
+function x_OverstayRuleListType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 2, "OverstayRuleListType#0", "SE(OverstayTimeThreshold)|SE(OverstayPowerThreshold)|SE(OverstayRule)");
+    case 1: return r.badEvent(c, 2, "OverstayRuleListType#1", "SE(OverstayPowerThreshold)|SE(OverstayRule)");
+    case 2: return r.badEvent(c, 1, "OverstayRuleListType#2", "SE(OverstayRule)");
+    case 3: return r.badEvent(c, 2, "OverstayRuleListType#3", "SE(OverstayRule)|EE");
+    case 4: return r.badEvent(c, 1, "OverstayRuleListType#4", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "OverstayRuleListType");
+}
+const WD_OverstayRuleListType: readonly number[] = [2,2,1,2,1];
 
 function e_OverstayRuleListType(w: BitWriter, o: T.OverstayRuleListType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for OverstayRuleListType");
@@ -5574,42 +6357,53 @@ const EXP_OverstayRuleListType: readonly string[] = ["SE(OverstayTimeThreshold)|
 function d_OverstayRuleType(r: BitReader): T.OverstayRuleType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(2);
-        if (c === 0) { o.OverstayRuleDescription = (r.zero("OverstayRuleType/OverstayRuleDescription", "CH"), r.string(160, 23, "OverstayRuleType/OverstayRuleDescription")); r.zero("OverstayRuleType/OverstayRuleDescription", "EE"); s = 1; }
-        else if (c === 1) { o.StartTime = (r.zero("OverstayRuleType/StartTime", "CH"), r.uintIn(0, 4294967295, "OverstayRuleType/StartTime")); r.zero("OverstayRuleType/StartTime", "EE"); s = 2; }
-        else r.badEvent(c, 2, "OverstayRuleType#0", "SE(OverstayRuleDescription)|SE(StartTime)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.StartTime = (r.zero("OverstayRuleType/StartTime", "CH"), r.uintIn(0, 4294967295, "OverstayRuleType/StartTime")); r.zero("OverstayRuleType/StartTime", "EE"); s = 2; }
-        else r.badEvent(c, 1, "OverstayRuleType#1", "SE(StartTime)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.OverstayFee = d_RationalNumberType(r); s = 3; }
-        else r.badEvent(c, 1, "OverstayRuleType#2", "SE(OverstayFee)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { o.OverstayFeePeriod = (r.zero("OverstayRuleType/OverstayFeePeriod", "CH"), r.uintIn(0, 4294967295, "OverstayRuleType/OverstayFeePeriod")); r.zero("OverstayRuleType/OverstayFeePeriod", "EE"); s = 4; }
-        else r.badEvent(c, 1, "OverstayRuleType#3", "SE(OverstayFeePeriod)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "OverstayRuleType#4", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "OverstayRuleType");
-    }
+  let c = r.bits(2);
+  if (c === 0) {
+    const x1 = r.bits(1);
+    if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "OverstayRuleType/OverstayRuleDescription");
+    const v0 = r.string(160, 23, "OverstayRuleType/OverstayRuleDescription");
+    const x2 = r.bits(2);
+    if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "OverstayRuleType/OverstayRuleDescription");
+    c = (x2 & 1);
+    o.OverstayRuleDescription = v0;
+    s = 1;
   }
+  if (!((s === 0 && c === 1) || (s === 1 && c === 0))) x_OverstayRuleType(r, s, c);
+  const x4 = r.bits(1);
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "OverstayRuleType/StartTime");
+  const v3 = r.uintIn(0, 4294967295, "OverstayRuleType/StartTime");
+  const x5 = r.bits(2);
+  if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "OverstayRuleType/StartTime");
+  c = (x5 & 1);
+  o.StartTime = v3;
+  s = 2;
+  if (!(c === 0)) x_OverstayRuleType(r, s, c);
+  const v6 = d_RationalNumberType(r);
+  const x7 = r.bits(1);
+  c = x7;
+  o.OverstayFee = v6;
+  s = 3;
+  if (!(c === 0)) x_OverstayRuleType(r, s, c);
+  const x9 = r.bits(1);
+  if ((x9 & 1) !== 0) r.badBits(x9, 1, 1, "OverstayRuleType/OverstayFeePeriod");
+  const v8 = r.uintIn(0, 4294967295, "OverstayRuleType/OverstayFeePeriod");
+  const x10 = r.bits(2);
+  if ((x10 & 2) !== 0) r.badBits(x10, 2, 2, "OverstayRuleType/OverstayFeePeriod");
+  c = (x10 & 1);
+  o.OverstayFeePeriod = v8;
+  s = 4;
+  if (c === 0) return o;
+  return x_OverstayRuleType(r, s, c);
+}
+function x_OverstayRuleType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 2, "OverstayRuleType#0", "SE(OverstayRuleDescription)|SE(StartTime)");
+    case 1: return r.badEvent(c, 1, "OverstayRuleType#1", "SE(StartTime)");
+    case 2: return r.badEvent(c, 1, "OverstayRuleType#2", "SE(OverstayFee)");
+    case 3: return r.badEvent(c, 1, "OverstayRuleType#3", "SE(OverstayFeePeriod)");
+    case 4: return r.badEvent(c, 1, "OverstayRuleType#4", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "OverstayRuleType");
 }
 
 function e_OverstayRuleType(w: BitWriter, o: T.OverstayRuleType): void {
@@ -5647,31 +6441,46 @@ const EXP_OverstayRuleType: readonly string[] = ["SE(OverstayRuleDescription)|SE
 function d_AdditionalServiceListType(r: BitReader): T.AdditionalServiceListType {
   const o: any = {};
   let s = 0; let n = 0;
+  let c = r.bits(1);
   for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { { const v = d_AdditionalServiceType(r); const a = o.AdditionalService; if (a === undefined) o.AdditionalService = [v]; else { a.push(v);  } } n = 1; s = 1; }
-        else r.badEvent(c, 1, "AdditionalServiceListType#0", "SE(AdditionalService)");
-        break;
+    if (s === 0 && c === 0) {
+      const v0 = d_AdditionalServiceType(r);
+      const x1 = r.bits(2);
+      c = x1;
+      const av0 = o.AdditionalService;
+      if (av0 === undefined) o.AdditionalService = [v0];
+      else {
+        av0.push(v0);
       }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_AdditionalServiceType(r); const a = o.AdditionalService; if (a === undefined) o.AdditionalService = [v]; else { a.push(v);  } } n++; s = n < 5 ? 1 : 2; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "AdditionalServiceListType#1", "SE(AdditionalService)|EE");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "AdditionalServiceListType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "AdditionalServiceListType");
+      n = 1; s = 1;
+      continue;
     }
+    if (s === 1 && c === 0) {
+      const v2 = d_AdditionalServiceType(r);
+      const av2 = o.AdditionalService;
+      if (av2 === undefined) o.AdditionalService = [v2];
+      else {
+        av2.push(v2);
+      }
+      n++; s = n < 5 ? 1 : 2;
+      c = r.bits(WD_AdditionalServiceListType[s]!);
+      continue;
+    }
+    break;
   }
+  if (o.AdditionalService === undefined) x_AdditionalServiceListType(r, s, c);
+  if ((s === 1 && c === 1) || (s === 2 && c === 0)) return o;
+  return x_AdditionalServiceListType(r, s, c);
 }
+function x_AdditionalServiceListType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "AdditionalServiceListType#0", "SE(AdditionalService)");
+    case 1: return r.badEvent(c, 2, "AdditionalServiceListType#1", "SE(AdditionalService)|EE");
+    case 2: return r.badEvent(c, 1, "AdditionalServiceListType#2", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "AdditionalServiceListType");
+}
+const WD_AdditionalServiceListType: readonly number[] = [1,2,1];
 
 function e_AdditionalServiceListType(w: BitWriter, o: T.AdditionalServiceListType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for AdditionalServiceListType");
@@ -5701,29 +6510,32 @@ const EXP_AdditionalServiceListType: readonly string[] = ["SE(AdditionalService)
 function d_AdditionalServiceType(r: BitReader): T.AdditionalServiceType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.ServiceName = (r.zero("AdditionalServiceType/ServiceName", "CH"), r.string(80, 24, "AdditionalServiceType/ServiceName")); r.zero("AdditionalServiceType/ServiceName", "EE"); s = 1; }
-        else r.badEvent(c, 1, "AdditionalServiceType#0", "SE(ServiceName)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.ServiceFee = d_RationalNumberType(r); s = 2; }
-        else r.badEvent(c, 1, "AdditionalServiceType#1", "SE(ServiceFee)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "AdditionalServiceType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "AdditionalServiceType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_AdditionalServiceType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "AdditionalServiceType/ServiceName");
+  const v0 = r.string(80, 24, "AdditionalServiceType/ServiceName");
+  const x2 = r.bits(2);
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "AdditionalServiceType/ServiceName");
+  c = (x2 & 1);
+  o.ServiceName = v0;
+  s = 1;
+  if (!(c === 0)) x_AdditionalServiceType(r, s, c);
+  const v3 = d_RationalNumberType(r);
+  const x4 = r.bits(1);
+  c = x4;
+  o.ServiceFee = v3;
+  s = 2;
+  if (c === 0) return o;
+  return x_AdditionalServiceType(r, s, c);
+}
+function x_AdditionalServiceType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "AdditionalServiceType#0", "SE(ServiceName)");
+    case 1: return r.badEvent(c, 1, "AdditionalServiceType#1", "SE(ServiceFee)");
+    case 2: return r.badEvent(c, 1, "AdditionalServiceType#2", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "AdditionalServiceType");
 }
 
 function e_AdditionalServiceType(w: BitWriter, o: T.AdditionalServiceType): void {
@@ -5746,55 +6558,70 @@ const EXP_AdditionalServiceType: readonly string[] = ["SE(ServiceName)","SE(Serv
 function d_PriceLevelScheduleType(r: BitReader): T.PriceLevelScheduleType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(2);
-        if (c === 0) { o.Id = r.string(65536, 15, "PriceLevelScheduleType@Id"); s = 1; }
-        else if (c === 1) { o.TimeAnchor = (r.zero("PriceLevelScheduleType/TimeAnchor", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "PriceLevelScheduleType/TimeAnchor")); r.zero("PriceLevelScheduleType/TimeAnchor", "EE"); s = 2; }
-        else r.badEvent(c, 2, "PriceLevelScheduleType#0", "AT(Id)|SE(TimeAnchor)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.TimeAnchor = (r.zero("PriceLevelScheduleType/TimeAnchor", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "PriceLevelScheduleType/TimeAnchor")); r.zero("PriceLevelScheduleType/TimeAnchor", "EE"); s = 2; }
-        else r.badEvent(c, 1, "PriceLevelScheduleType#1", "SE(TimeAnchor)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.PriceScheduleID = (r.zero("PriceLevelScheduleType/PriceScheduleID", "CH"), r.uintIn(1, 4294967295, "PriceLevelScheduleType/PriceScheduleID")); r.zero("PriceLevelScheduleType/PriceScheduleID", "EE"); s = 3; }
-        else r.badEvent(c, 1, "PriceLevelScheduleType#2", "SE(PriceScheduleID)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(2);
-        if (c === 0) { o.PriceScheduleDescription = (r.zero("PriceLevelScheduleType/PriceScheduleDescription", "CH"), r.string(160, 20, "PriceLevelScheduleType/PriceScheduleDescription")); r.zero("PriceLevelScheduleType/PriceScheduleDescription", "EE"); s = 4; }
-        else if (c === 1) { o.NumberOfPriceLevels = (r.zero("PriceLevelScheduleType/NumberOfPriceLevels", "CH"), r.ranged(8, 0, 255, "PriceLevelScheduleType/NumberOfPriceLevels")); r.zero("PriceLevelScheduleType/NumberOfPriceLevels", "EE"); s = 5; }
-        else r.badEvent(c, 2, "PriceLevelScheduleType#3", "SE(PriceScheduleDescription)|SE(NumberOfPriceLevels)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { o.NumberOfPriceLevels = (r.zero("PriceLevelScheduleType/NumberOfPriceLevels", "CH"), r.ranged(8, 0, 255, "PriceLevelScheduleType/NumberOfPriceLevels")); r.zero("PriceLevelScheduleType/NumberOfPriceLevels", "EE"); s = 5; }
-        else r.badEvent(c, 1, "PriceLevelScheduleType#4", "SE(NumberOfPriceLevels)");
-        break;
-      }
-      case 5: {
-        const c = r.bits(1);
-        if (c === 0) { o.PriceLevelScheduleEntries = d_PriceLevelScheduleEntryListType(r); s = 6; }
-        else r.badEvent(c, 1, "PriceLevelScheduleType#5", "SE(PriceLevelScheduleEntries)");
-        break;
-      }
-      case 6: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "PriceLevelScheduleType#6", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "PriceLevelScheduleType");
-    }
+  let c = r.bits(2);
+  if (c === 0) {
+    const v0 = r.string(65536, 15, "PriceLevelScheduleType@Id");
+    const x1 = r.bits(1);
+    c = x1;
+    o.Id = v0;
+    s = 1;
   }
+  if (!((s === 0 && c === 1) || (s === 1 && c === 0))) x_PriceLevelScheduleType(r, s, c);
+  const x3 = r.bits(1);
+  if ((x3 & 1) !== 0) r.badBits(x3, 1, 1, "PriceLevelScheduleType/TimeAnchor");
+  const v2 = r.bigIn(false, 0n, 18446744073709551615n, "PriceLevelScheduleType/TimeAnchor");
+  const x4 = r.bits(2);
+  if ((x4 & 2) !== 0) r.badBits(x4, 2, 2, "PriceLevelScheduleType/TimeAnchor");
+  c = (x4 & 1);
+  o.TimeAnchor = v2;
+  s = 2;
+  if (!(c === 0)) x_PriceLevelScheduleType(r, s, c);
+  const x6 = r.bits(1);
+  if ((x6 & 1) !== 0) r.badBits(x6, 1, 1, "PriceLevelScheduleType/PriceScheduleID");
+  const v5 = r.uintIn(1, 4294967295, "PriceLevelScheduleType/PriceScheduleID");
+  const x7 = r.bits(3);
+  if ((x7 & 4) !== 0) r.badBits(x7, 4, 3, "PriceLevelScheduleType/PriceScheduleID");
+  c = (x7 & 3);
+  o.PriceScheduleID = v5;
+  s = 3;
+  if (c === 0) {
+    const x9 = r.bits(1);
+    if ((x9 & 1) !== 0) r.badBits(x9, 1, 1, "PriceLevelScheduleType/PriceScheduleDescription");
+    const v8 = r.string(160, 20, "PriceLevelScheduleType/PriceScheduleDescription");
+    const x10 = r.bits(2);
+    if ((x10 & 2) !== 0) r.badBits(x10, 2, 2, "PriceLevelScheduleType/PriceScheduleDescription");
+    c = (x10 & 1);
+    o.PriceScheduleDescription = v8;
+    s = 4;
+  }
+  if (!((s === 3 && c === 1) || (s === 4 && c === 0))) x_PriceLevelScheduleType(r, s, c);
+  const x12 = r.bits(11);
+  if ((x12 & 1026) !== 0) r.badBits(x12, 1026, 11, "PriceLevelScheduleType/NumberOfPriceLevels");
+  const y13 = ((x12 >>> 2) & 255);
+  const v11 = y13;
+  c = (x12 & 1);
+  o.NumberOfPriceLevels = v11;
+  s = 5;
+  if (!(c === 0)) x_PriceLevelScheduleType(r, s, c);
+  const v14 = d_PriceLevelScheduleEntryListType(r);
+  const x15 = r.bits(1);
+  c = x15;
+  o.PriceLevelScheduleEntries = v14;
+  s = 6;
+  if (c === 0) return o;
+  return x_PriceLevelScheduleType(r, s, c);
+}
+function x_PriceLevelScheduleType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 2, "PriceLevelScheduleType#0", "AT(Id)|SE(TimeAnchor)");
+    case 1: return r.badEvent(c, 1, "PriceLevelScheduleType#1", "SE(TimeAnchor)");
+    case 2: return r.badEvent(c, 1, "PriceLevelScheduleType#2", "SE(PriceScheduleID)");
+    case 3: return r.badEvent(c, 2, "PriceLevelScheduleType#3", "SE(PriceScheduleDescription)|SE(NumberOfPriceLevels)");
+    case 4: return r.badEvent(c, 1, "PriceLevelScheduleType#4", "SE(NumberOfPriceLevels)");
+    case 5: return r.badEvent(c, 1, "PriceLevelScheduleType#5", "SE(PriceLevelScheduleEntries)");
+    case 6: return r.badEvent(c, 1, "PriceLevelScheduleType#6", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "PriceLevelScheduleType");
 }
 
 function e_PriceLevelScheduleType(w: BitWriter, o: T.PriceLevelScheduleType): void {
@@ -5846,31 +6673,46 @@ const EXP_PriceLevelScheduleType: readonly string[] = ["AT(Id)|SE(TimeAnchor)","
 function d_PriceLevelScheduleEntryListType(r: BitReader): T.PriceLevelScheduleEntryListType {
   const o: any = {};
   let s = 0; let n = 0;
+  let c = r.bits(1);
   for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { { const v = d_PriceLevelScheduleEntryType(r); const a = o.PriceLevelScheduleEntry; if (a === undefined) o.PriceLevelScheduleEntry = [v]; else { a.push(v);  } } n = 1; s = 1; }
-        else r.badEvent(c, 1, "PriceLevelScheduleEntryListType#0", "SE(PriceLevelScheduleEntry)");
-        break;
+    if (s === 0 && c === 0) {
+      const v0 = d_PriceLevelScheduleEntryType(r);
+      const x1 = r.bits(2);
+      c = x1;
+      const av0 = o.PriceLevelScheduleEntry;
+      if (av0 === undefined) o.PriceLevelScheduleEntry = [v0];
+      else {
+        av0.push(v0);
       }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_PriceLevelScheduleEntryType(r); const a = o.PriceLevelScheduleEntry; if (a === undefined) o.PriceLevelScheduleEntry = [v]; else { a.push(v);  } } n++; s = n < 1024 ? 1 : 2; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "PriceLevelScheduleEntryListType#1", "SE(PriceLevelScheduleEntry)|EE");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "PriceLevelScheduleEntryListType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "PriceLevelScheduleEntryListType");
+      n = 1; s = 1;
+      continue;
     }
+    if (s === 1 && c === 0) {
+      const v2 = d_PriceLevelScheduleEntryType(r);
+      const av2 = o.PriceLevelScheduleEntry;
+      if (av2 === undefined) o.PriceLevelScheduleEntry = [v2];
+      else {
+        av2.push(v2);
+      }
+      n++; s = n < 1024 ? 1 : 2;
+      c = r.bits(WD_PriceLevelScheduleEntryListType[s]!);
+      continue;
+    }
+    break;
   }
+  if (o.PriceLevelScheduleEntry === undefined) x_PriceLevelScheduleEntryListType(r, s, c);
+  if ((s === 1 && c === 1) || (s === 2 && c === 0)) return o;
+  return x_PriceLevelScheduleEntryListType(r, s, c);
 }
+function x_PriceLevelScheduleEntryListType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "PriceLevelScheduleEntryListType#0", "SE(PriceLevelScheduleEntry)");
+    case 1: return r.badEvent(c, 2, "PriceLevelScheduleEntryListType#1", "SE(PriceLevelScheduleEntry)|EE");
+    case 2: return r.badEvent(c, 1, "PriceLevelScheduleEntryListType#2", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "PriceLevelScheduleEntryListType");
+}
+const WD_PriceLevelScheduleEntryListType: readonly number[] = [1,2,1];
 
 function e_PriceLevelScheduleEntryListType(w: BitWriter, o: T.PriceLevelScheduleEntryListType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for PriceLevelScheduleEntryListType");
@@ -5900,29 +6742,34 @@ const EXP_PriceLevelScheduleEntryListType: readonly string[] = ["SE(PriceLevelSc
 function d_PriceLevelScheduleEntryType(r: BitReader): T.PriceLevelScheduleEntryType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Duration = (r.zero("PriceLevelScheduleEntryType/Duration", "CH"), r.uintIn(0, 4294967295, "PriceLevelScheduleEntryType/Duration")); r.zero("PriceLevelScheduleEntryType/Duration", "EE"); s = 1; }
-        else r.badEvent(c, 1, "PriceLevelScheduleEntryType#0", "SE(Duration)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.PriceLevel = (r.zero("PriceLevelScheduleEntryType/PriceLevel", "CH"), r.ranged(8, 0, 255, "PriceLevelScheduleEntryType/PriceLevel")); r.zero("PriceLevelScheduleEntryType/PriceLevel", "EE"); s = 2; }
-        else r.badEvent(c, 1, "PriceLevelScheduleEntryType#1", "SE(PriceLevel)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "PriceLevelScheduleEntryType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "PriceLevelScheduleEntryType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_PriceLevelScheduleEntryType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "PriceLevelScheduleEntryType/Duration");
+  const v0 = r.uintIn(0, 4294967295, "PriceLevelScheduleEntryType/Duration");
+  const x2 = r.bits(2);
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "PriceLevelScheduleEntryType/Duration");
+  c = (x2 & 1);
+  o.Duration = v0;
+  s = 1;
+  if (!(c === 0)) x_PriceLevelScheduleEntryType(r, s, c);
+  const x4 = r.bits(11);
+  if ((x4 & 1026) !== 0) r.badBits(x4, 1026, 11, "PriceLevelScheduleEntryType/PriceLevel");
+  const y5 = ((x4 >>> 2) & 255);
+  const v3 = y5;
+  c = (x4 & 1);
+  o.PriceLevel = v3;
+  s = 2;
+  if (c === 0) return o;
+  return x_PriceLevelScheduleEntryType(r, s, c);
+}
+function x_PriceLevelScheduleEntryType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "PriceLevelScheduleEntryType#0", "SE(Duration)");
+    case 1: return r.badEvent(c, 1, "PriceLevelScheduleEntryType#1", "SE(PriceLevel)");
+    case 2: return r.badEvent(c, 1, "PriceLevelScheduleEntryType#2", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "PriceLevelScheduleEntryType");
 }
 
 function e_PriceLevelScheduleEntryType(w: BitWriter, o: T.PriceLevelScheduleEntryType): void {
@@ -5943,31 +6790,46 @@ const EXP_PriceLevelScheduleEntryType: readonly string[] = ["SE(Duration)","SE(P
 function d_Scheduled_SEResControlModeType(r: BitReader): T.Scheduled_SEResControlModeType {
   const o: any = {};
   let s = 0; let n = 0;
+  let c = r.bits(1);
   for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { { const v = d_ScheduleTupleType(r); const a = o.ScheduleTuple; if (a === undefined) o.ScheduleTuple = [v]; else { a.push(v);  } } n = 1; s = 1; }
-        else r.badEvent(c, 1, "Scheduled_SEResControlModeType#0", "SE(ScheduleTuple)");
-        break;
+    if (s === 0 && c === 0) {
+      const v0 = d_ScheduleTupleType(r);
+      const x1 = r.bits(2);
+      c = x1;
+      const av0 = o.ScheduleTuple;
+      if (av0 === undefined) o.ScheduleTuple = [v0];
+      else {
+        av0.push(v0);
       }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_ScheduleTupleType(r); const a = o.ScheduleTuple; if (a === undefined) o.ScheduleTuple = [v]; else { a.push(v);  } } n++; s = n < 3 ? 1 : 2; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "Scheduled_SEResControlModeType#1", "SE(ScheduleTuple)|EE");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "Scheduled_SEResControlModeType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "Scheduled_SEResControlModeType");
+      n = 1; s = 1;
+      continue;
     }
+    if (s === 1 && c === 0) {
+      const v2 = d_ScheduleTupleType(r);
+      const av2 = o.ScheduleTuple;
+      if (av2 === undefined) o.ScheduleTuple = [v2];
+      else {
+        av2.push(v2);
+      }
+      n++; s = n < 3 ? 1 : 2;
+      c = r.bits(WD_Scheduled_SEResControlModeType[s]!);
+      continue;
+    }
+    break;
   }
+  if (o.ScheduleTuple === undefined) x_Scheduled_SEResControlModeType(r, s, c);
+  if ((s === 1 && c === 1) || (s === 2 && c === 0)) return o;
+  return x_Scheduled_SEResControlModeType(r, s, c);
 }
+function x_Scheduled_SEResControlModeType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "Scheduled_SEResControlModeType#0", "SE(ScheduleTuple)");
+    case 1: return r.badEvent(c, 2, "Scheduled_SEResControlModeType#1", "SE(ScheduleTuple)|EE");
+    case 2: return r.badEvent(c, 1, "Scheduled_SEResControlModeType#2", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "Scheduled_SEResControlModeType");
+}
+const WD_Scheduled_SEResControlModeType: readonly number[] = [1,2,1];
 
 function e_Scheduled_SEResControlModeType(w: BitWriter, o: T.Scheduled_SEResControlModeType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for Scheduled_SEResControlModeType");
@@ -5997,36 +6859,40 @@ const EXP_Scheduled_SEResControlModeType: readonly string[] = ["SE(ScheduleTuple
 function d_ScheduleTupleType(r: BitReader): T.ScheduleTupleType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.ScheduleTupleID = (r.zero("ScheduleTupleType/ScheduleTupleID", "CH"), r.uintIn(1, 4294967295, "ScheduleTupleType/ScheduleTupleID")); r.zero("ScheduleTupleType/ScheduleTupleID", "EE"); s = 1; }
-        else r.badEvent(c, 1, "ScheduleTupleType#0", "SE(ScheduleTupleID)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.ChargingSchedule = d_ChargingScheduleType(r); s = 2; }
-        else r.badEvent(c, 1, "ScheduleTupleType#1", "SE(ChargingSchedule)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { o.DischargingSchedule = d_ChargingScheduleType(r); s = 3; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "ScheduleTupleType#2", "SE(DischargingSchedule)|EE");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ScheduleTupleType#3", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ScheduleTupleType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_ScheduleTupleType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "ScheduleTupleType/ScheduleTupleID");
+  const v0 = r.uintIn(1, 4294967295, "ScheduleTupleType/ScheduleTupleID");
+  const x2 = r.bits(2);
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "ScheduleTupleType/ScheduleTupleID");
+  c = (x2 & 1);
+  o.ScheduleTupleID = v0;
+  s = 1;
+  if (!(c === 0)) x_ScheduleTupleType(r, s, c);
+  const v3 = d_ChargingScheduleType(r);
+  const x4 = r.bits(2);
+  c = x4;
+  o.ChargingSchedule = v3;
+  s = 2;
+  if (c === 0) {
+    const v5 = d_ChargingScheduleType(r);
+    const x6 = r.bits(1);
+    c = x6;
+    o.DischargingSchedule = v5;
+    s = 3;
   }
+  if ((s === 2 && c === 1) || (s === 3 && c === 0)) return o;
+  return x_ScheduleTupleType(r, s, c);
+}
+function x_ScheduleTupleType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "ScheduleTupleType#0", "SE(ScheduleTupleID)");
+    case 1: return r.badEvent(c, 1, "ScheduleTupleType#1", "SE(ChargingSchedule)");
+    case 2: return r.badEvent(c, 2, "ScheduleTupleType#2", "SE(DischargingSchedule)|EE");
+    case 3: return r.badEvent(c, 1, "ScheduleTupleType#3", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "ScheduleTupleType");
 }
 
 function e_ScheduleTupleType(w: BitWriter, o: T.ScheduleTupleType): void {
@@ -6059,37 +6925,38 @@ const EXP_ScheduleTupleType: readonly string[] = ["SE(ScheduleTupleID)","SE(Char
 function d_ChargingScheduleType(r: BitReader): T.ChargingScheduleType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.PowerSchedule = d_PowerScheduleType(r); s = 1; }
-        else r.badEvent(c, 1, "ChargingScheduleType#0", "SE(PowerSchedule)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { o.AbsolutePriceSchedule = d_AbsolutePriceScheduleType(r); s = 2; }
-        else if (c === 1) { o.PriceLevelSchedule = d_PriceLevelScheduleType(r); s = 3; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "ChargingScheduleType#1", "SE(AbsolutePriceSchedule)|SE(PriceLevelSchedule)|EE");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ChargingScheduleType#2", "EE");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ChargingScheduleType#3", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ChargingScheduleType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_ChargingScheduleType(r, s, c);
+  const v0 = d_PowerScheduleType(r);
+  const x1 = r.bits(2);
+  c = x1;
+  o.PowerSchedule = v0;
+  s = 1;
+  if (c === 0) {
+    const v2 = d_AbsolutePriceScheduleType(r);
+    const x3 = r.bits(1);
+    c = x3;
+    o.AbsolutePriceSchedule = v2;
+    s = 2;
   }
+  if ((s === 1 && c === 1)) {
+    const v4 = d_PriceLevelScheduleType(r);
+    const x5 = r.bits(1);
+    c = x5;
+    o.PriceLevelSchedule = v4;
+    s = 3;
+  }
+  if ((s === 1 && c === 2) || (s === 2 && c === 0) || (s === 3 && c === 0)) return o;
+  return x_ChargingScheduleType(r, s, c);
+}
+function x_ChargingScheduleType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "ChargingScheduleType#0", "SE(PowerSchedule)");
+    case 1: return r.badEvent(c, 2, "ChargingScheduleType#1", "SE(AbsolutePriceSchedule)|SE(PriceLevelSchedule)|EE");
+    case 2: return r.badEvent(c, 1, "ChargingScheduleType#2", "EE");
+    case 3: return r.badEvent(c, 1, "ChargingScheduleType#3", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "ChargingScheduleType");
 }
 
 function e_ChargingScheduleType(w: BitWriter, o: T.ChargingScheduleType): void {
@@ -6126,44 +6993,48 @@ const EXP_ChargingScheduleType: readonly string[] = ["SE(PowerSchedule)","SE(Abs
 function d_PowerScheduleType(r: BitReader): T.PowerScheduleType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.TimeAnchor = (r.zero("PowerScheduleType/TimeAnchor", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "PowerScheduleType/TimeAnchor")); r.zero("PowerScheduleType/TimeAnchor", "EE"); s = 1; }
-        else r.badEvent(c, 1, "PowerScheduleType#0", "SE(TimeAnchor)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { o.AvailableEnergy = d_RationalNumberType(r); s = 2; }
-        else if (c === 1) { o.PowerTolerance = d_RationalNumberType(r); s = 3; }
-        else if (c === 2) { o.PowerScheduleEntries = d_PowerScheduleEntryListType(r); s = 4; }
-        else r.badEvent(c, 2, "PowerScheduleType#1", "SE(AvailableEnergy)|SE(PowerTolerance)|SE(PowerScheduleEntries)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { o.PowerTolerance = d_RationalNumberType(r); s = 3; }
-        else if (c === 1) { o.PowerScheduleEntries = d_PowerScheduleEntryListType(r); s = 4; }
-        else r.badEvent(c, 2, "PowerScheduleType#2", "SE(PowerTolerance)|SE(PowerScheduleEntries)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { o.PowerScheduleEntries = d_PowerScheduleEntryListType(r); s = 4; }
-        else r.badEvent(c, 1, "PowerScheduleType#3", "SE(PowerScheduleEntries)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "PowerScheduleType#4", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "PowerScheduleType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_PowerScheduleType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "PowerScheduleType/TimeAnchor");
+  const v0 = r.bigIn(false, 0n, 18446744073709551615n, "PowerScheduleType/TimeAnchor");
+  const x2 = r.bits(3);
+  if ((x2 & 4) !== 0) r.badBits(x2, 4, 3, "PowerScheduleType/TimeAnchor");
+  c = (x2 & 3);
+  o.TimeAnchor = v0;
+  s = 1;
+  if (c === 0) {
+    const v3 = d_RationalNumberType(r);
+    const x4 = r.bits(2);
+    c = x4;
+    o.AvailableEnergy = v3;
+    s = 2;
   }
+  if ((s === 1 && c === 1) || (s === 2 && c === 0)) {
+    const v5 = d_RationalNumberType(r);
+    const x6 = r.bits(1);
+    c = x6;
+    o.PowerTolerance = v5;
+    s = 3;
+  }
+  if (!((s === 1 && c === 2) || (s === 2 && c === 1) || (s === 3 && c === 0))) x_PowerScheduleType(r, s, c);
+  const v7 = d_PowerScheduleEntryListType(r);
+  const x8 = r.bits(1);
+  c = x8;
+  o.PowerScheduleEntries = v7;
+  s = 4;
+  if (c === 0) return o;
+  return x_PowerScheduleType(r, s, c);
+}
+function x_PowerScheduleType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "PowerScheduleType#0", "SE(TimeAnchor)");
+    case 1: return r.badEvent(c, 2, "PowerScheduleType#1", "SE(AvailableEnergy)|SE(PowerTolerance)|SE(PowerScheduleEntries)");
+    case 2: return r.badEvent(c, 2, "PowerScheduleType#2", "SE(PowerTolerance)|SE(PowerScheduleEntries)");
+    case 3: return r.badEvent(c, 1, "PowerScheduleType#3", "SE(PowerScheduleEntries)");
+    case 4: return r.badEvent(c, 1, "PowerScheduleType#4", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "PowerScheduleType");
 }
 
 function e_PowerScheduleType(w: BitWriter, o: T.PowerScheduleType): void {
@@ -6206,31 +7077,46 @@ const EXP_PowerScheduleType: readonly string[] = ["SE(TimeAnchor)","SE(Available
 function d_PowerScheduleEntryListType(r: BitReader): T.PowerScheduleEntryListType {
   const o: any = {};
   let s = 0; let n = 0;
+  let c = r.bits(1);
   for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { { const v = d_PowerScheduleEntryType(r); const a = o.PowerScheduleEntry; if (a === undefined) o.PowerScheduleEntry = [v]; else { a.push(v);  } } n = 1; s = 1; }
-        else r.badEvent(c, 1, "PowerScheduleEntryListType#0", "SE(PowerScheduleEntry)");
-        break;
+    if (s === 0 && c === 0) {
+      const v0 = d_PowerScheduleEntryType(r);
+      const x1 = r.bits(2);
+      c = x1;
+      const av0 = o.PowerScheduleEntry;
+      if (av0 === undefined) o.PowerScheduleEntry = [v0];
+      else {
+        av0.push(v0);
       }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_PowerScheduleEntryType(r); const a = o.PowerScheduleEntry; if (a === undefined) o.PowerScheduleEntry = [v]; else { a.push(v);  } } n++; s = n < 1024 ? 1 : 2; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "PowerScheduleEntryListType#1", "SE(PowerScheduleEntry)|EE");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "PowerScheduleEntryListType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "PowerScheduleEntryListType");
+      n = 1; s = 1;
+      continue;
     }
+    if (s === 1 && c === 0) {
+      const v2 = d_PowerScheduleEntryType(r);
+      const av2 = o.PowerScheduleEntry;
+      if (av2 === undefined) o.PowerScheduleEntry = [v2];
+      else {
+        av2.push(v2);
+      }
+      n++; s = n < 1024 ? 1 : 2;
+      c = r.bits(WD_PowerScheduleEntryListType[s]!);
+      continue;
+    }
+    break;
   }
+  if (o.PowerScheduleEntry === undefined) x_PowerScheduleEntryListType(r, s, c);
+  if ((s === 1 && c === 1) || (s === 2 && c === 0)) return o;
+  return x_PowerScheduleEntryListType(r, s, c);
 }
+function x_PowerScheduleEntryListType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "PowerScheduleEntryListType#0", "SE(PowerScheduleEntry)");
+    case 1: return r.badEvent(c, 2, "PowerScheduleEntryListType#1", "SE(PowerScheduleEntry)|EE");
+    case 2: return r.badEvent(c, 1, "PowerScheduleEntryListType#2", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "PowerScheduleEntryListType");
+}
+const WD_PowerScheduleEntryListType: readonly number[] = [1,2,1];
 
 function e_PowerScheduleEntryListType(w: BitWriter, o: T.PowerScheduleEntryListType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for PowerScheduleEntryListType");
@@ -6260,44 +7146,48 @@ const EXP_PowerScheduleEntryListType: readonly string[] = ["SE(PowerScheduleEntr
 function d_PowerScheduleEntryType(r: BitReader): T.PowerScheduleEntryType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Duration = (r.zero("PowerScheduleEntryType/Duration", "CH"), r.uintIn(0, 4294967295, "PowerScheduleEntryType/Duration")); r.zero("PowerScheduleEntryType/Duration", "EE"); s = 1; }
-        else r.badEvent(c, 1, "PowerScheduleEntryType#0", "SE(Duration)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.Power = d_RationalNumberType(r); s = 2; }
-        else r.badEvent(c, 1, "PowerScheduleEntryType#1", "SE(Power)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { o.Power_L2 = d_RationalNumberType(r); s = 3; }
-        else if (c === 1) { o.Power_L3 = d_RationalNumberType(r); s = 4; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "PowerScheduleEntryType#2", "SE(Power_L2)|SE(Power_L3)|EE");
-        break;
-      }
-      case 3: {
-        const c = r.bits(2);
-        if (c === 0) { o.Power_L3 = d_RationalNumberType(r); s = 4; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "PowerScheduleEntryType#3", "SE(Power_L3)|EE");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "PowerScheduleEntryType#4", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "PowerScheduleEntryType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_PowerScheduleEntryType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "PowerScheduleEntryType/Duration");
+  const v0 = r.uintIn(0, 4294967295, "PowerScheduleEntryType/Duration");
+  const x2 = r.bits(2);
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "PowerScheduleEntryType/Duration");
+  c = (x2 & 1);
+  o.Duration = v0;
+  s = 1;
+  if (!(c === 0)) x_PowerScheduleEntryType(r, s, c);
+  const v3 = d_RationalNumberType(r);
+  const x4 = r.bits(2);
+  c = x4;
+  o.Power = v3;
+  s = 2;
+  if (c === 0) {
+    const v5 = d_RationalNumberType(r);
+    const x6 = r.bits(2);
+    c = x6;
+    o.Power_L2 = v5;
+    s = 3;
   }
+  if ((s === 2 && c === 1) || (s === 3 && c === 0)) {
+    const v7 = d_RationalNumberType(r);
+    const x8 = r.bits(1);
+    c = x8;
+    o.Power_L3 = v7;
+    s = 4;
+  }
+  if ((s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0)) return o;
+  return x_PowerScheduleEntryType(r, s, c);
+}
+function x_PowerScheduleEntryType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "PowerScheduleEntryType#0", "SE(Duration)");
+    case 1: return r.badEvent(c, 1, "PowerScheduleEntryType#1", "SE(Power)");
+    case 2: return r.badEvent(c, 2, "PowerScheduleEntryType#2", "SE(Power_L2)|SE(Power_L3)|EE");
+    case 3: return r.badEvent(c, 2, "PowerScheduleEntryType#3", "SE(Power_L3)|EE");
+    case 4: return r.badEvent(c, 1, "PowerScheduleEntryType#4", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "PowerScheduleEntryType");
 }
 
 function e_PowerScheduleEntryType(w: BitWriter, o: T.PowerScheduleEntryType): void {
@@ -6340,50 +7230,59 @@ const EXP_PowerScheduleEntryType: readonly string[] = ["SE(Duration)","SE(Power)
 function d_PowerDeliveryReqType(r: BitReader): T.PowerDeliveryReqType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "PowerDeliveryReqType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVProcessing = (r.zero("PowerDeliveryReqType/EVProcessing", "CH"), E2[r.enumIndex(2, 3, "PowerDeliveryReqType/EVProcessing")]!); r.zero("PowerDeliveryReqType/EVProcessing", "EE"); s = 2; }
-        else r.badEvent(c, 1, "PowerDeliveryReqType#1", "SE(EVProcessing)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.ChargeProgress = (r.zero("PowerDeliveryReqType/ChargeProgress", "CH"), E3[r.enumIndex(2, 4, "PowerDeliveryReqType/ChargeProgress")]!); r.zero("PowerDeliveryReqType/ChargeProgress", "EE"); s = 3; }
-        else r.badEvent(c, 1, "PowerDeliveryReqType#2", "SE(ChargeProgress)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(2);
-        if (c === 0) { o.EVPowerProfile = d_EVPowerProfileType(r); s = 4; }
-        else if (c === 1) { o.BPT_ChannelSelection = (r.zero("PowerDeliveryReqType/BPT_ChannelSelection", "CH"), E4[r.enumIndex(1, 2, "PowerDeliveryReqType/BPT_ChannelSelection")]!); r.zero("PowerDeliveryReqType/BPT_ChannelSelection", "EE"); s = 5; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "PowerDeliveryReqType#3", "SE(EVPowerProfile)|SE(BPT_ChannelSelection)|EE");
-        break;
-      }
-      case 4: {
-        const c = r.bits(2);
-        if (c === 0) { o.BPT_ChannelSelection = (r.zero("PowerDeliveryReqType/BPT_ChannelSelection", "CH"), E4[r.enumIndex(1, 2, "PowerDeliveryReqType/BPT_ChannelSelection")]!); r.zero("PowerDeliveryReqType/BPT_ChannelSelection", "EE"); s = 5; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "PowerDeliveryReqType#4", "SE(BPT_ChannelSelection)|EE");
-        break;
-      }
-      case 5: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "PowerDeliveryReqType#5", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "PowerDeliveryReqType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_PowerDeliveryReqType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (!(c === 0)) x_PowerDeliveryReqType(r, s, c);
+  const x3 = r.bits(5);
+  if ((x3 & 18) !== 0) r.badBits(x3, 18, 5, "PowerDeliveryReqType/EVProcessing");
+  const y4 = ((x3 >>> 2) & 3);
+  if (y4 >= 3) r.enumErr(y4, 3, "PowerDeliveryReqType/EVProcessing", r.pos - 4);
+  const v2 = E2[y4]!;
+  c = (x3 & 1);
+  o.EVProcessing = v2;
+  s = 2;
+  if (!(c === 0)) x_PowerDeliveryReqType(r, s, c);
+  const x6 = r.bits(6);
+  if ((x6 & 36) !== 0) r.badBits(x6, 36, 6, "PowerDeliveryReqType/ChargeProgress");
+  const y7 = ((x6 >>> 3) & 3);
+  const v5 = E3[y7]!;
+  c = (x6 & 3);
+  o.ChargeProgress = v5;
+  s = 3;
+  if (c === 0) {
+    const v8 = d_EVPowerProfileType(r);
+    const x9 = r.bits(2);
+    c = x9;
+    o.EVPowerProfile = v8;
+    s = 4;
   }
+  if ((s === 3 && c === 1) || (s === 4 && c === 0)) {
+    const x11 = r.bits(4);
+    if ((x11 & 10) !== 0) r.badBits(x11, 10, 4, "PowerDeliveryReqType/BPT_ChannelSelection");
+    const y12 = ((x11 >>> 2) & 1);
+    const v10 = E4[y12]!;
+    c = (x11 & 1);
+    o.BPT_ChannelSelection = v10;
+    s = 5;
+  }
+  if ((s === 3 && c === 2) || (s === 4 && c === 1) || (s === 5 && c === 0)) return o;
+  return x_PowerDeliveryReqType(r, s, c);
+}
+function x_PowerDeliveryReqType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "PowerDeliveryReqType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "PowerDeliveryReqType#1", "SE(EVProcessing)");
+    case 2: return r.badEvent(c, 1, "PowerDeliveryReqType#2", "SE(ChargeProgress)");
+    case 3: return r.badEvent(c, 2, "PowerDeliveryReqType#3", "SE(EVPowerProfile)|SE(BPT_ChannelSelection)|EE");
+    case 4: return r.badEvent(c, 2, "PowerDeliveryReqType#4", "SE(BPT_ChannelSelection)|EE");
+    case 5: return r.badEvent(c, 1, "PowerDeliveryReqType#5", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "PowerDeliveryReqType");
 }
 
 function e_PowerDeliveryReqType(w: BitWriter, o: T.PowerDeliveryReqType): void {
@@ -6428,42 +7327,48 @@ const EXP_PowerDeliveryReqType: readonly string[] = ["SE(Header)","SE(EVProcessi
 function d_EVPowerProfileType(r: BitReader): T.EVPowerProfileType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.TimeAnchor = (r.zero("EVPowerProfileType/TimeAnchor", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "EVPowerProfileType/TimeAnchor")); r.zero("EVPowerProfileType/TimeAnchor", "EE"); s = 1; }
-        else r.badEvent(c, 1, "EVPowerProfileType#0", "SE(TimeAnchor)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { o.Dynamic_EVPPTControlMode = d_Dynamic_EVPPTControlModeType(r); s = 2; }
-        else if (c === 1) { o.Scheduled_EVPPTControlMode = d_Scheduled_EVPPTControlModeType(r); s = 3; }
-        else r.badEvent(c, 2, "EVPowerProfileType#1", "SE(Dynamic_EVPPTControlMode)|SE(Scheduled_EVPPTControlMode)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVPowerProfileEntries = d_EVPowerProfileEntryListType(r); s = 4; }
-        else r.badEvent(c, 1, "EVPowerProfileType#2", "SE(EVPowerProfileEntries)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVPowerProfileEntries = d_EVPowerProfileEntryListType(r); s = 4; }
-        else r.badEvent(c, 1, "EVPowerProfileType#3", "SE(EVPowerProfileEntries)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "EVPowerProfileType#4", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "EVPowerProfileType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_EVPowerProfileType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "EVPowerProfileType/TimeAnchor");
+  const v0 = r.bigIn(false, 0n, 18446744073709551615n, "EVPowerProfileType/TimeAnchor");
+  const x2 = r.bits(3);
+  if ((x2 & 4) !== 0) r.badBits(x2, 4, 3, "EVPowerProfileType/TimeAnchor");
+  c = (x2 & 3);
+  o.TimeAnchor = v0;
+  s = 1;
+  if (c === 0) {
+    const v3 = d_Dynamic_EVPPTControlModeType(r);
+    const x4 = r.bits(1);
+    c = x4;
+    o.Dynamic_EVPPTControlMode = v3;
+    s = 2;
   }
+  if ((s === 1 && c === 1)) {
+    const v5 = d_Scheduled_EVPPTControlModeType(r);
+    const x6 = r.bits(1);
+    c = x6;
+    o.Scheduled_EVPPTControlMode = v5;
+    s = 3;
+  }
+  if (!((s === 2 && c === 0) || (s === 3 && c === 0))) x_EVPowerProfileType(r, s, c);
+  const v7 = d_EVPowerProfileEntryListType(r);
+  const x8 = r.bits(1);
+  c = x8;
+  o.EVPowerProfileEntries = v7;
+  s = 4;
+  if (c === 0) return o;
+  return x_EVPowerProfileType(r, s, c);
+}
+function x_EVPowerProfileType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "EVPowerProfileType#0", "SE(TimeAnchor)");
+    case 1: return r.badEvent(c, 2, "EVPowerProfileType#1", "SE(Dynamic_EVPPTControlMode)|SE(Scheduled_EVPPTControlMode)");
+    case 2: return r.badEvent(c, 1, "EVPowerProfileType#2", "SE(EVPowerProfileEntries)");
+    case 3: return r.badEvent(c, 1, "EVPowerProfileType#3", "SE(EVPowerProfileEntries)");
+    case 4: return r.badEvent(c, 1, "EVPowerProfileType#4", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "EVPowerProfileType");
 }
 
 function e_EVPowerProfileType(w: BitWriter, o: T.EVPowerProfileType): void {
@@ -6504,17 +7409,15 @@ const EXP_EVPowerProfileType: readonly string[] = ["SE(TimeAnchor)","SE(Dynamic_
 function d_Dynamic_EVPPTControlModeType(r: BitReader): T.Dynamic_EVPPTControlModeType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "Dynamic_EVPPTControlModeType#0", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "Dynamic_EVPPTControlModeType");
-    }
+  let c = r.bits(1);
+  if (c === 0) return o;
+  return x_Dynamic_EVPPTControlModeType(r, s, c);
+}
+function x_Dynamic_EVPPTControlModeType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "Dynamic_EVPPTControlModeType#0", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "Dynamic_EVPPTControlModeType");
 }
 
 function e_Dynamic_EVPPTControlModeType(w: BitWriter, o: T.Dynamic_EVPPTControlModeType): void {
@@ -6527,30 +7430,35 @@ const EXP_Dynamic_EVPPTControlModeType: readonly string[] = ["EE"];
 function d_Scheduled_EVPPTControlModeType(r: BitReader): T.Scheduled_EVPPTControlModeType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.SelectedScheduleTupleID = (r.zero("Scheduled_EVPPTControlModeType/SelectedScheduleTupleID", "CH"), r.uintIn(1, 4294967295, "Scheduled_EVPPTControlModeType/SelectedScheduleTupleID")); r.zero("Scheduled_EVPPTControlModeType/SelectedScheduleTupleID", "EE"); s = 1; }
-        else r.badEvent(c, 1, "Scheduled_EVPPTControlModeType#0", "SE(SelectedScheduleTupleID)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { o.PowerToleranceAcceptance = (r.zero("Scheduled_EVPPTControlModeType/PowerToleranceAcceptance", "CH"), E5[r.enumIndex(1, 2, "Scheduled_EVPPTControlModeType/PowerToleranceAcceptance")]!); r.zero("Scheduled_EVPPTControlModeType/PowerToleranceAcceptance", "EE"); s = 2; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "Scheduled_EVPPTControlModeType#1", "SE(PowerToleranceAcceptance)|EE");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "Scheduled_EVPPTControlModeType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "Scheduled_EVPPTControlModeType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_Scheduled_EVPPTControlModeType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "Scheduled_EVPPTControlModeType/SelectedScheduleTupleID");
+  const v0 = r.uintIn(1, 4294967295, "Scheduled_EVPPTControlModeType/SelectedScheduleTupleID");
+  const x2 = r.bits(3);
+  if ((x2 & 4) !== 0) r.badBits(x2, 4, 3, "Scheduled_EVPPTControlModeType/SelectedScheduleTupleID");
+  c = (x2 & 3);
+  o.SelectedScheduleTupleID = v0;
+  s = 1;
+  if (c === 0) {
+    const x4 = r.bits(4);
+    if ((x4 & 10) !== 0) r.badBits(x4, 10, 4, "Scheduled_EVPPTControlModeType/PowerToleranceAcceptance");
+    const y5 = ((x4 >>> 2) & 1);
+    const v3 = E5[y5]!;
+    c = (x4 & 1);
+    o.PowerToleranceAcceptance = v3;
+    s = 2;
   }
+  if ((s === 1 && c === 1) || (s === 2 && c === 0)) return o;
+  return x_Scheduled_EVPPTControlModeType(r, s, c);
+}
+function x_Scheduled_EVPPTControlModeType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "Scheduled_EVPPTControlModeType#0", "SE(SelectedScheduleTupleID)");
+    case 1: return r.badEvent(c, 2, "Scheduled_EVPPTControlModeType#1", "SE(PowerToleranceAcceptance)|EE");
+    case 2: return r.badEvent(c, 1, "Scheduled_EVPPTControlModeType#2", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "Scheduled_EVPPTControlModeType");
 }
 
 function e_Scheduled_EVPPTControlModeType(w: BitWriter, o: T.Scheduled_EVPPTControlModeType): void {
@@ -6578,31 +7486,46 @@ const EXP_Scheduled_EVPPTControlModeType: readonly string[] = ["SE(SelectedSched
 function d_EVPowerProfileEntryListType(r: BitReader): T.EVPowerProfileEntryListType {
   const o: any = {};
   let s = 0; let n = 0;
+  let c = r.bits(1);
   for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { { const v = d_PowerScheduleEntryType(r); const a = o.EVPowerProfileEntry; if (a === undefined) o.EVPowerProfileEntry = [v]; else { a.push(v);  } } n = 1; s = 1; }
-        else r.badEvent(c, 1, "EVPowerProfileEntryListType#0", "SE(EVPowerProfileEntry)");
-        break;
+    if (s === 0 && c === 0) {
+      const v0 = d_PowerScheduleEntryType(r);
+      const x1 = r.bits(2);
+      c = x1;
+      const av0 = o.EVPowerProfileEntry;
+      if (av0 === undefined) o.EVPowerProfileEntry = [v0];
+      else {
+        av0.push(v0);
       }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_PowerScheduleEntryType(r); const a = o.EVPowerProfileEntry; if (a === undefined) o.EVPowerProfileEntry = [v]; else { a.push(v);  } } n++; s = n < 2048 ? 1 : 2; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "EVPowerProfileEntryListType#1", "SE(EVPowerProfileEntry)|EE");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "EVPowerProfileEntryListType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "EVPowerProfileEntryListType");
+      n = 1; s = 1;
+      continue;
     }
+    if (s === 1 && c === 0) {
+      const v2 = d_PowerScheduleEntryType(r);
+      const av2 = o.EVPowerProfileEntry;
+      if (av2 === undefined) o.EVPowerProfileEntry = [v2];
+      else {
+        av2.push(v2);
+      }
+      n++; s = n < 2048 ? 1 : 2;
+      c = r.bits(WD_EVPowerProfileEntryListType[s]!);
+      continue;
+    }
+    break;
   }
+  if (o.EVPowerProfileEntry === undefined) x_EVPowerProfileEntryListType(r, s, c);
+  if ((s === 1 && c === 1) || (s === 2 && c === 0)) return o;
+  return x_EVPowerProfileEntryListType(r, s, c);
 }
+function x_EVPowerProfileEntryListType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "EVPowerProfileEntryListType#0", "SE(EVPowerProfileEntry)");
+    case 1: return r.badEvent(c, 2, "EVPowerProfileEntryListType#1", "SE(EVPowerProfileEntry)|EE");
+    case 2: return r.badEvent(c, 1, "EVPowerProfileEntryListType#2", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "EVPowerProfileEntryListType");
+}
+const WD_EVPowerProfileEntryListType: readonly number[] = [1,2,1];
 
 function e_EVPowerProfileEntryListType(w: BitWriter, o: T.EVPowerProfileEntryListType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for EVPowerProfileEntryListType");
@@ -6632,36 +7555,40 @@ const EXP_EVPowerProfileEntryListType: readonly string[] = ["SE(EVPowerProfileEn
 function d_PowerDeliveryResType(r: BitReader): T.PowerDeliveryResType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "PowerDeliveryResType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.ResponseCode = (r.zero("PowerDeliveryResType/ResponseCode", "CH"), E0[r.enumIndex(6, 40, "PowerDeliveryResType/ResponseCode")]!); r.zero("PowerDeliveryResType/ResponseCode", "EE"); s = 2; }
-        else r.badEvent(c, 1, "PowerDeliveryResType#1", "SE(ResponseCode)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { o.EVSEStatus = d_EVSEStatusType(r); s = 3; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "PowerDeliveryResType#2", "SE(EVSEStatus)|EE");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "PowerDeliveryResType#3", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "PowerDeliveryResType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_PowerDeliveryResType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (!(c === 0)) x_PowerDeliveryResType(r, s, c);
+  const x3 = r.bits(10);
+  if ((x3 & 516) !== 0) r.badBits(x3, 516, 10, "PowerDeliveryResType/ResponseCode");
+  const y4 = ((x3 >>> 3) & 63);
+  if (y4 >= 40) r.enumErr(y4, 40, "PowerDeliveryResType/ResponseCode", r.pos - 9);
+  const v2 = E0[y4]!;
+  c = (x3 & 3);
+  o.ResponseCode = v2;
+  s = 2;
+  if (c === 0) {
+    const v5 = d_EVSEStatusType(r);
+    const x6 = r.bits(1);
+    c = x6;
+    o.EVSEStatus = v5;
+    s = 3;
   }
+  if ((s === 2 && c === 1) || (s === 3 && c === 0)) return o;
+  return x_PowerDeliveryResType(r, s, c);
+}
+function x_PowerDeliveryResType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "PowerDeliveryResType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "PowerDeliveryResType#1", "SE(ResponseCode)");
+    case 2: return r.badEvent(c, 2, "PowerDeliveryResType#2", "SE(EVSEStatus)|EE");
+    case 3: return r.badEvent(c, 1, "PowerDeliveryResType#3", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "PowerDeliveryResType");
 }
 
 function e_PowerDeliveryResType(w: BitWriter, o: T.PowerDeliveryResType): void {
@@ -6693,29 +7620,35 @@ const EXP_PowerDeliveryResType: readonly string[] = ["SE(Header)","SE(ResponseCo
 function d_EVSEStatusType(r: BitReader): T.EVSEStatusType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.NotificationMaxDelay = (r.zero("EVSEStatusType/NotificationMaxDelay", "CH"), r.uintIn(0, 65535, "EVSEStatusType/NotificationMaxDelay")); r.zero("EVSEStatusType/NotificationMaxDelay", "EE"); s = 1; }
-        else r.badEvent(c, 1, "EVSEStatusType#0", "SE(NotificationMaxDelay)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSENotification = (r.zero("EVSEStatusType/EVSENotification", "CH"), E6[r.enumIndex(3, 6, "EVSEStatusType/EVSENotification")]!); r.zero("EVSEStatusType/EVSENotification", "EE"); s = 2; }
-        else r.badEvent(c, 1, "EVSEStatusType#1", "SE(EVSENotification)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "EVSEStatusType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "EVSEStatusType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_EVSEStatusType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "EVSEStatusType/NotificationMaxDelay");
+  const v0 = r.uintIn(0, 65535, "EVSEStatusType/NotificationMaxDelay");
+  const x2 = r.bits(2);
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "EVSEStatusType/NotificationMaxDelay");
+  c = (x2 & 1);
+  o.NotificationMaxDelay = v0;
+  s = 1;
+  if (!(c === 0)) x_EVSEStatusType(r, s, c);
+  const x4 = r.bits(6);
+  if ((x4 & 34) !== 0) r.badBits(x4, 34, 6, "EVSEStatusType/EVSENotification");
+  const y5 = ((x4 >>> 2) & 7);
+  if (y5 >= 6) r.enumErr(y5, 6, "EVSEStatusType/EVSENotification", r.pos - 5);
+  const v3 = E6[y5]!;
+  c = (x4 & 1);
+  o.EVSENotification = v3;
+  s = 2;
+  if (c === 0) return o;
+  return x_EVSEStatusType(r, s, c);
+}
+function x_EVSEStatusType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "EVSEStatusType#0", "SE(NotificationMaxDelay)");
+    case 1: return r.badEvent(c, 1, "EVSEStatusType#1", "SE(EVSENotification)");
+    case 2: return r.badEvent(c, 1, "EVSEStatusType#2", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "EVSEStatusType");
 }
 
 function e_EVSEStatusType(w: BitWriter, o: T.EVSEStatusType): void {
@@ -6736,29 +7669,29 @@ const EXP_EVSEStatusType: readonly string[] = ["SE(NotificationMaxDelay)","SE(EV
 function d_MeteringConfirmationReqType(r: BitReader): T.MeteringConfirmationReqType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "MeteringConfirmationReqType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.SignedMeteringData = d_SignedMeteringDataType(r); s = 2; }
-        else r.badEvent(c, 1, "MeteringConfirmationReqType#1", "SE(SignedMeteringData)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "MeteringConfirmationReqType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "MeteringConfirmationReqType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_MeteringConfirmationReqType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (!(c === 0)) x_MeteringConfirmationReqType(r, s, c);
+  const v2 = d_SignedMeteringDataType(r);
+  const x3 = r.bits(1);
+  c = x3;
+  o.SignedMeteringData = v2;
+  s = 2;
+  if (c === 0) return o;
+  return x_MeteringConfirmationReqType(r, s, c);
+}
+function x_MeteringConfirmationReqType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "MeteringConfirmationReqType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "MeteringConfirmationReqType#1", "SE(SignedMeteringData)");
+    case 2: return r.badEvent(c, 1, "MeteringConfirmationReqType#2", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "MeteringConfirmationReqType");
 }
 
 function e_MeteringConfirmationReqType(w: BitWriter, o: T.MeteringConfirmationReqType): void {
@@ -6781,56 +7714,63 @@ const EXP_MeteringConfirmationReqType: readonly string[] = ["SE(Header)","SE(Sig
 function d_SignedMeteringDataType(r: BitReader): T.SignedMeteringDataType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Id = r.string(65536, 15, "SignedMeteringDataType@Id"); s = 1; }
-        else r.badEvent(c, 1, "SignedMeteringDataType#0", "AT(Id)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.SessionID = (r.zero("SignedMeteringDataType/SessionID", "CH"), r.binary(8, "SignedMeteringDataType/SessionID")); r.zero("SignedMeteringDataType/SessionID", "EE"); s = 2; }
-        else r.badEvent(c, 1, "SignedMeteringDataType#1", "SE(SessionID)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.MeterInfo = d_MeterInfoType(r); s = 3; }
-        else r.badEvent(c, 1, "SignedMeteringDataType#2", "SE(MeterInfo)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(2);
-        if (c === 0) { o.Receipt = d_ReceiptType(r); s = 4; }
-        else if (c === 1) { o.Dynamic_SMDTControlMode = d_Dynamic_SMDTControlModeType(r); s = 5; }
-        else if (c === 2) { o.Scheduled_SMDTControlMode = d_Scheduled_SMDTControlModeType(r); s = 6; }
-        else r.badEvent(c, 2, "SignedMeteringDataType#3", "SE(Receipt)|SE(Dynamic_SMDTControlMode)|SE(Scheduled_SMDTControlMode)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(2);
-        if (c === 0) { o.Dynamic_SMDTControlMode = d_Dynamic_SMDTControlModeType(r); s = 5; }
-        else if (c === 1) { o.Scheduled_SMDTControlMode = d_Scheduled_SMDTControlModeType(r); s = 6; }
-        else r.badEvent(c, 2, "SignedMeteringDataType#4", "SE(Dynamic_SMDTControlMode)|SE(Scheduled_SMDTControlMode)");
-        break;
-      }
-      case 5: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "SignedMeteringDataType#5", "EE");
-        break;
-      }
-      case 6: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "SignedMeteringDataType#6", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "SignedMeteringDataType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_SignedMeteringDataType(r, s, c);
+  const v0 = r.string(65536, 15, "SignedMeteringDataType@Id");
+  const x1 = r.bits(1);
+  c = x1;
+  o.Id = v0;
+  s = 1;
+  if (!(c === 0)) x_SignedMeteringDataType(r, s, c);
+  const x3 = r.bits(1);
+  if ((x3 & 1) !== 0) r.badBits(x3, 1, 1, "SignedMeteringDataType/SessionID");
+  const v2 = r.binary(8, "SignedMeteringDataType/SessionID");
+  const x4 = r.bits(2);
+  if ((x4 & 2) !== 0) r.badBits(x4, 2, 2, "SignedMeteringDataType/SessionID");
+  c = (x4 & 1);
+  o.SessionID = v2;
+  s = 2;
+  if (!(c === 0)) x_SignedMeteringDataType(r, s, c);
+  const v5 = d_MeterInfoType(r);
+  const x6 = r.bits(2);
+  c = x6;
+  o.MeterInfo = v5;
+  s = 3;
+  if (c === 0) {
+    const v7 = d_ReceiptType(r);
+    const x8 = r.bits(2);
+    c = x8;
+    o.Receipt = v7;
+    s = 4;
   }
+  if ((s === 3 && c === 1) || (s === 4 && c === 0)) {
+    const v9 = d_Dynamic_SMDTControlModeType(r);
+    const x10 = r.bits(1);
+    c = x10;
+    o.Dynamic_SMDTControlMode = v9;
+    s = 5;
+  }
+  if ((s === 3 && c === 2) || (s === 4 && c === 1)) {
+    const v11 = d_Scheduled_SMDTControlModeType(r);
+    const x12 = r.bits(1);
+    c = x12;
+    o.Scheduled_SMDTControlMode = v11;
+    s = 6;
+  }
+  if ((s === 5 && c === 0) || (s === 6 && c === 0)) return o;
+  return x_SignedMeteringDataType(r, s, c);
+}
+function x_SignedMeteringDataType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "SignedMeteringDataType#0", "AT(Id)");
+    case 1: return r.badEvent(c, 1, "SignedMeteringDataType#1", "SE(SessionID)");
+    case 2: return r.badEvent(c, 1, "SignedMeteringDataType#2", "SE(MeterInfo)");
+    case 3: return r.badEvent(c, 2, "SignedMeteringDataType#3", "SE(Receipt)|SE(Dynamic_SMDTControlMode)|SE(Scheduled_SMDTControlMode)");
+    case 4: return r.badEvent(c, 2, "SignedMeteringDataType#4", "SE(Dynamic_SMDTControlMode)|SE(Scheduled_SMDTControlMode)");
+    case 5: return r.badEvent(c, 1, "SignedMeteringDataType#5", "EE");
+    case 6: return r.badEvent(c, 1, "SignedMeteringDataType#6", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "SignedMeteringDataType");
 }
 
 function e_SignedMeteringDataType(w: BitWriter, o: T.SignedMeteringDataType): void {
@@ -6886,86 +7826,101 @@ const EXP_SignedMeteringDataType: readonly string[] = ["AT(Id)","SE(SessionID)",
 function d_MeterInfoType(r: BitReader): T.MeterInfoType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.MeterID = (r.zero("MeterInfoType/MeterID", "CH"), r.string(64, 25, "MeterInfoType/MeterID")); r.zero("MeterInfoType/MeterID", "EE"); s = 1; }
-        else r.badEvent(c, 1, "MeterInfoType#0", "SE(MeterID)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.ChargedEnergyReadingWh = (r.zero("MeterInfoType/ChargedEnergyReadingWh", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/ChargedEnergyReadingWh")); r.zero("MeterInfoType/ChargedEnergyReadingWh", "EE"); s = 2; }
-        else r.badEvent(c, 1, "MeterInfoType#1", "SE(ChargedEnergyReadingWh)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(3);
-        if (c === 0) { o.BPT_DischargedEnergyReadingWh = (r.zero("MeterInfoType/BPT_DischargedEnergyReadingWh", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/BPT_DischargedEnergyReadingWh")); r.zero("MeterInfoType/BPT_DischargedEnergyReadingWh", "EE"); s = 3; }
-        else if (c === 1) { o.CapacitiveEnergyReadingVARh = (r.zero("MeterInfoType/CapacitiveEnergyReadingVARh", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/CapacitiveEnergyReadingVARh")); r.zero("MeterInfoType/CapacitiveEnergyReadingVARh", "EE"); s = 4; }
-        else if (c === 2) { o.BPT_InductiveEnergyReadingVARh = (r.zero("MeterInfoType/BPT_InductiveEnergyReadingVARh", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/BPT_InductiveEnergyReadingVARh")); r.zero("MeterInfoType/BPT_InductiveEnergyReadingVARh", "EE"); s = 5; }
-        else if (c === 3) { o.MeterSignature = (r.zero("MeterInfoType/MeterSignature", "CH"), r.binary(64, "MeterInfoType/MeterSignature")); r.zero("MeterInfoType/MeterSignature", "EE"); s = 6; }
-        else if (c === 4) { o.MeterStatus = (r.zero("MeterInfoType/MeterStatus", "CH"), r.intIn(-32768, 32767, "MeterInfoType/MeterStatus")); r.zero("MeterInfoType/MeterStatus", "EE"); s = 7; }
-        else if (c === 5) { o.MeterTimestamp = (r.zero("MeterInfoType/MeterTimestamp", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/MeterTimestamp")); r.zero("MeterInfoType/MeterTimestamp", "EE"); s = 8; }
-        else if (c === 6) { return o; }
-        else r.badEvent(c, 3, "MeterInfoType#2", "SE(BPT_DischargedEnergyReadingWh)|SE(CapacitiveEnergyReadingVARh)|SE(BPT_InductiveEnergyReadingVARh)|SE(MeterSignature)|SE(MeterStatus)|SE(MeterTimestamp)|EE");
-        break;
-      }
-      case 3: {
-        const c = r.bits(3);
-        if (c === 0) { o.CapacitiveEnergyReadingVARh = (r.zero("MeterInfoType/CapacitiveEnergyReadingVARh", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/CapacitiveEnergyReadingVARh")); r.zero("MeterInfoType/CapacitiveEnergyReadingVARh", "EE"); s = 4; }
-        else if (c === 1) { o.BPT_InductiveEnergyReadingVARh = (r.zero("MeterInfoType/BPT_InductiveEnergyReadingVARh", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/BPT_InductiveEnergyReadingVARh")); r.zero("MeterInfoType/BPT_InductiveEnergyReadingVARh", "EE"); s = 5; }
-        else if (c === 2) { o.MeterSignature = (r.zero("MeterInfoType/MeterSignature", "CH"), r.binary(64, "MeterInfoType/MeterSignature")); r.zero("MeterInfoType/MeterSignature", "EE"); s = 6; }
-        else if (c === 3) { o.MeterStatus = (r.zero("MeterInfoType/MeterStatus", "CH"), r.intIn(-32768, 32767, "MeterInfoType/MeterStatus")); r.zero("MeterInfoType/MeterStatus", "EE"); s = 7; }
-        else if (c === 4) { o.MeterTimestamp = (r.zero("MeterInfoType/MeterTimestamp", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/MeterTimestamp")); r.zero("MeterInfoType/MeterTimestamp", "EE"); s = 8; }
-        else if (c === 5) { return o; }
-        else r.badEvent(c, 3, "MeterInfoType#3", "SE(CapacitiveEnergyReadingVARh)|SE(BPT_InductiveEnergyReadingVARh)|SE(MeterSignature)|SE(MeterStatus)|SE(MeterTimestamp)|EE");
-        break;
-      }
-      case 4: {
-        const c = r.bits(3);
-        if (c === 0) { o.BPT_InductiveEnergyReadingVARh = (r.zero("MeterInfoType/BPT_InductiveEnergyReadingVARh", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/BPT_InductiveEnergyReadingVARh")); r.zero("MeterInfoType/BPT_InductiveEnergyReadingVARh", "EE"); s = 5; }
-        else if (c === 1) { o.MeterSignature = (r.zero("MeterInfoType/MeterSignature", "CH"), r.binary(64, "MeterInfoType/MeterSignature")); r.zero("MeterInfoType/MeterSignature", "EE"); s = 6; }
-        else if (c === 2) { o.MeterStatus = (r.zero("MeterInfoType/MeterStatus", "CH"), r.intIn(-32768, 32767, "MeterInfoType/MeterStatus")); r.zero("MeterInfoType/MeterStatus", "EE"); s = 7; }
-        else if (c === 3) { o.MeterTimestamp = (r.zero("MeterInfoType/MeterTimestamp", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/MeterTimestamp")); r.zero("MeterInfoType/MeterTimestamp", "EE"); s = 8; }
-        else if (c === 4) { return o; }
-        else r.badEvent(c, 3, "MeterInfoType#4", "SE(BPT_InductiveEnergyReadingVARh)|SE(MeterSignature)|SE(MeterStatus)|SE(MeterTimestamp)|EE");
-        break;
-      }
-      case 5: {
-        const c = r.bits(3);
-        if (c === 0) { o.MeterSignature = (r.zero("MeterInfoType/MeterSignature", "CH"), r.binary(64, "MeterInfoType/MeterSignature")); r.zero("MeterInfoType/MeterSignature", "EE"); s = 6; }
-        else if (c === 1) { o.MeterStatus = (r.zero("MeterInfoType/MeterStatus", "CH"), r.intIn(-32768, 32767, "MeterInfoType/MeterStatus")); r.zero("MeterInfoType/MeterStatus", "EE"); s = 7; }
-        else if (c === 2) { o.MeterTimestamp = (r.zero("MeterInfoType/MeterTimestamp", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/MeterTimestamp")); r.zero("MeterInfoType/MeterTimestamp", "EE"); s = 8; }
-        else if (c === 3) { return o; }
-        else r.badEvent(c, 3, "MeterInfoType#5", "SE(MeterSignature)|SE(MeterStatus)|SE(MeterTimestamp)|EE");
-        break;
-      }
-      case 6: {
-        const c = r.bits(2);
-        if (c === 0) { o.MeterStatus = (r.zero("MeterInfoType/MeterStatus", "CH"), r.intIn(-32768, 32767, "MeterInfoType/MeterStatus")); r.zero("MeterInfoType/MeterStatus", "EE"); s = 7; }
-        else if (c === 1) { o.MeterTimestamp = (r.zero("MeterInfoType/MeterTimestamp", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/MeterTimestamp")); r.zero("MeterInfoType/MeterTimestamp", "EE"); s = 8; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "MeterInfoType#6", "SE(MeterStatus)|SE(MeterTimestamp)|EE");
-        break;
-      }
-      case 7: {
-        const c = r.bits(2);
-        if (c === 0) { o.MeterTimestamp = (r.zero("MeterInfoType/MeterTimestamp", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/MeterTimestamp")); r.zero("MeterInfoType/MeterTimestamp", "EE"); s = 8; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "MeterInfoType#7", "SE(MeterTimestamp)|EE");
-        break;
-      }
-      case 8: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "MeterInfoType#8", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "MeterInfoType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_MeterInfoType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "MeterInfoType/MeterID");
+  const v0 = r.string(64, 25, "MeterInfoType/MeterID");
+  const x2 = r.bits(2);
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "MeterInfoType/MeterID");
+  c = (x2 & 1);
+  o.MeterID = v0;
+  s = 1;
+  if (!(c === 0)) x_MeterInfoType(r, s, c);
+  const x4 = r.bits(1);
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "MeterInfoType/ChargedEnergyReadingWh");
+  const v3 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/ChargedEnergyReadingWh");
+  const x5 = r.bits(4);
+  if ((x5 & 8) !== 0) r.badBits(x5, 8, 4, "MeterInfoType/ChargedEnergyReadingWh");
+  c = (x5 & 7);
+  o.ChargedEnergyReadingWh = v3;
+  s = 2;
+  if (c === 0) {
+    const x7 = r.bits(1);
+    if ((x7 & 1) !== 0) r.badBits(x7, 1, 1, "MeterInfoType/BPT_DischargedEnergyReadingWh");
+    const v6 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/BPT_DischargedEnergyReadingWh");
+    const x8 = r.bits(4);
+    if ((x8 & 8) !== 0) r.badBits(x8, 8, 4, "MeterInfoType/BPT_DischargedEnergyReadingWh");
+    c = (x8 & 7);
+    o.BPT_DischargedEnergyReadingWh = v6;
+    s = 3;
   }
+  if ((s === 2 && c === 1) || (s === 3 && c === 0)) {
+    const x10 = r.bits(1);
+    if ((x10 & 1) !== 0) r.badBits(x10, 1, 1, "MeterInfoType/CapacitiveEnergyReadingVARh");
+    const v9 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/CapacitiveEnergyReadingVARh");
+    const x11 = r.bits(4);
+    if ((x11 & 8) !== 0) r.badBits(x11, 8, 4, "MeterInfoType/CapacitiveEnergyReadingVARh");
+    c = (x11 & 7);
+    o.CapacitiveEnergyReadingVARh = v9;
+    s = 4;
+  }
+  if ((s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0)) {
+    const x13 = r.bits(1);
+    if ((x13 & 1) !== 0) r.badBits(x13, 1, 1, "MeterInfoType/BPT_InductiveEnergyReadingVARh");
+    const v12 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/BPT_InductiveEnergyReadingVARh");
+    const x14 = r.bits(4);
+    if ((x14 & 8) !== 0) r.badBits(x14, 8, 4, "MeterInfoType/BPT_InductiveEnergyReadingVARh");
+    c = (x14 & 7);
+    o.BPT_InductiveEnergyReadingVARh = v12;
+    s = 5;
+  }
+  if ((s === 2 && c === 3) || (s === 3 && c === 2) || (s === 4 && c === 1) || (s === 5 && c === 0)) {
+    const x16 = r.bits(1);
+    if ((x16 & 1) !== 0) r.badBits(x16, 1, 1, "MeterInfoType/MeterSignature");
+    const v15 = r.binary(64, "MeterInfoType/MeterSignature");
+    const x17 = r.bits(3);
+    if ((x17 & 4) !== 0) r.badBits(x17, 4, 3, "MeterInfoType/MeterSignature");
+    c = (x17 & 3);
+    o.MeterSignature = v15;
+    s = 6;
+  }
+  if ((s === 2 && c === 4) || (s === 3 && c === 3) || (s === 4 && c === 2) || (s === 5 && c === 1) || (s === 6 && c === 0)) {
+    const x19 = r.bits(1);
+    if ((x19 & 1) !== 0) r.badBits(x19, 1, 1, "MeterInfoType/MeterStatus");
+    const v18 = r.intIn(-32768, 32767, "MeterInfoType/MeterStatus");
+    const x20 = r.bits(3);
+    if ((x20 & 4) !== 0) r.badBits(x20, 4, 3, "MeterInfoType/MeterStatus");
+    c = (x20 & 3);
+    o.MeterStatus = v18;
+    s = 7;
+  }
+  if ((s === 2 && c === 5) || (s === 3 && c === 4) || (s === 4 && c === 3) || (s === 5 && c === 2) || (s === 6 && c === 1) || (s === 7 && c === 0)) {
+    const x22 = r.bits(1);
+    if ((x22 & 1) !== 0) r.badBits(x22, 1, 1, "MeterInfoType/MeterTimestamp");
+    const v21 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/MeterTimestamp");
+    const x23 = r.bits(2);
+    if ((x23 & 2) !== 0) r.badBits(x23, 2, 2, "MeterInfoType/MeterTimestamp");
+    c = (x23 & 1);
+    o.MeterTimestamp = v21;
+    s = 8;
+  }
+  if ((s === 2 && c === 6) || (s === 3 && c === 5) || (s === 4 && c === 4) || (s === 5 && c === 3) || (s === 6 && c === 2) || (s === 7 && c === 1) || (s === 8 && c === 0)) return o;
+  return x_MeterInfoType(r, s, c);
+}
+function x_MeterInfoType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "MeterInfoType#0", "SE(MeterID)");
+    case 1: return r.badEvent(c, 1, "MeterInfoType#1", "SE(ChargedEnergyReadingWh)");
+    case 2: return r.badEvent(c, 3, "MeterInfoType#2", "SE(BPT_DischargedEnergyReadingWh)|SE(CapacitiveEnergyReadingVARh)|SE(BPT_InductiveEnergyReadingVARh)|SE(MeterSignature)|SE(MeterStatus)|SE(MeterTimestamp)|EE");
+    case 3: return r.badEvent(c, 3, "MeterInfoType#3", "SE(CapacitiveEnergyReadingVARh)|SE(BPT_InductiveEnergyReadingVARh)|SE(MeterSignature)|SE(MeterStatus)|SE(MeterTimestamp)|EE");
+    case 4: return r.badEvent(c, 3, "MeterInfoType#4", "SE(BPT_InductiveEnergyReadingVARh)|SE(MeterSignature)|SE(MeterStatus)|SE(MeterTimestamp)|EE");
+    case 5: return r.badEvent(c, 3, "MeterInfoType#5", "SE(MeterSignature)|SE(MeterStatus)|SE(MeterTimestamp)|EE");
+    case 6: return r.badEvent(c, 2, "MeterInfoType#6", "SE(MeterStatus)|SE(MeterTimestamp)|EE");
+    case 7: return r.badEvent(c, 2, "MeterInfoType#7", "SE(MeterTimestamp)|EE");
+    case 8: return r.badEvent(c, 1, "MeterInfoType#8", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "MeterInfoType");
 }
 
 function e_MeterInfoType(w: BitWriter, o: T.MeterInfoType): void {
@@ -7065,76 +8020,135 @@ const EXP_MeterInfoType: readonly string[] = ["SE(MeterID)","SE(ChargedEnergyRea
 function d_ReceiptType(r: BitReader): T.ReceiptType {
   const o: any = {};
   let s = 0; let n = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.TimeAnchor = (r.zero("ReceiptType/TimeAnchor", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "ReceiptType/TimeAnchor")); r.zero("ReceiptType/TimeAnchor", "EE"); s = 1; }
-        else r.badEvent(c, 1, "ReceiptType#0", "SE(TimeAnchor)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(3);
-        if (c === 0) { o.EnergyCosts = d_DetailedCostType(r); s = 2; }
-        else if (c === 1) { o.OccupancyCosts = d_DetailedCostType(r); s = 3; }
-        else if (c === 2) { o.AdditionalServicesCosts = d_DetailedCostType(r); s = 4; }
-        else if (c === 3) { o.OverstayCosts = d_DetailedCostType(r); s = 5; }
-        else if (c === 4) { { const v = d_DetailedTaxType(r); const a = o.TaxCosts; if (a === undefined) o.TaxCosts = [v]; else { a.push(v);  } } n = 1; s = 6; }
-        else if (c === 5) { return o; }
-        else r.badEvent(c, 3, "ReceiptType#1", "SE(EnergyCosts)|SE(OccupancyCosts)|SE(AdditionalServicesCosts)|SE(OverstayCosts)|SE(TaxCosts)|EE");
-        break;
-      }
-      case 2: {
-        const c = r.bits(3);
-        if (c === 0) { o.OccupancyCosts = d_DetailedCostType(r); s = 3; }
-        else if (c === 1) { o.AdditionalServicesCosts = d_DetailedCostType(r); s = 4; }
-        else if (c === 2) { o.OverstayCosts = d_DetailedCostType(r); s = 5; }
-        else if (c === 3) { { const v = d_DetailedTaxType(r); const a = o.TaxCosts; if (a === undefined) o.TaxCosts = [v]; else { a.push(v);  } } n = 1; s = 6; }
-        else if (c === 4) { return o; }
-        else r.badEvent(c, 3, "ReceiptType#2", "SE(OccupancyCosts)|SE(AdditionalServicesCosts)|SE(OverstayCosts)|SE(TaxCosts)|EE");
-        break;
-      }
-      case 3: {
-        const c = r.bits(3);
-        if (c === 0) { o.AdditionalServicesCosts = d_DetailedCostType(r); s = 4; }
-        else if (c === 1) { o.OverstayCosts = d_DetailedCostType(r); s = 5; }
-        else if (c === 2) { { const v = d_DetailedTaxType(r); const a = o.TaxCosts; if (a === undefined) o.TaxCosts = [v]; else { a.push(v);  } } n = 1; s = 6; }
-        else if (c === 3) { return o; }
-        else r.badEvent(c, 3, "ReceiptType#3", "SE(AdditionalServicesCosts)|SE(OverstayCosts)|SE(TaxCosts)|EE");
-        break;
-      }
-      case 4: {
-        const c = r.bits(2);
-        if (c === 0) { o.OverstayCosts = d_DetailedCostType(r); s = 5; }
-        else if (c === 1) { { const v = d_DetailedTaxType(r); const a = o.TaxCosts; if (a === undefined) o.TaxCosts = [v]; else { a.push(v);  } } n = 1; s = 6; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "ReceiptType#4", "SE(OverstayCosts)|SE(TaxCosts)|EE");
-        break;
-      }
-      case 5: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_DetailedTaxType(r); const a = o.TaxCosts; if (a === undefined) o.TaxCosts = [v]; else { a.push(v);  } } n = 1; s = 6; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "ReceiptType#5", "SE(TaxCosts)|EE");
-        break;
-      }
-      case 6: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_DetailedTaxType(r); const a = o.TaxCosts; if (a === undefined) o.TaxCosts = [v]; else { a.push(v);  } } n++; s = n < 10 ? 6 : 7; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "ReceiptType#6", "SE(TaxCosts)|EE");
-        break;
-      }
-      case 7: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ReceiptType#7", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ReceiptType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_ReceiptType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "ReceiptType/TimeAnchor");
+  const v0 = r.bigIn(false, 0n, 18446744073709551615n, "ReceiptType/TimeAnchor");
+  const x2 = r.bits(4);
+  if ((x2 & 8) !== 0) r.badBits(x2, 8, 4, "ReceiptType/TimeAnchor");
+  c = (x2 & 7);
+  o.TimeAnchor = v0;
+  s = 1;
+  if (c === 0) {
+    const v3 = d_DetailedCostType(r);
+    const x4 = r.bits(3);
+    c = x4;
+    o.EnergyCosts = v3;
+    s = 2;
   }
+  if ((s === 1 && c === 1) || (s === 2 && c === 0)) {
+    const v5 = d_DetailedCostType(r);
+    const x6 = r.bits(3);
+    c = x6;
+    o.OccupancyCosts = v5;
+    s = 3;
+  }
+  if ((s === 1 && c === 2) || (s === 2 && c === 1) || (s === 3 && c === 0)) {
+    const v7 = d_DetailedCostType(r);
+    const x8 = r.bits(2);
+    c = x8;
+    o.AdditionalServicesCosts = v7;
+    s = 4;
+  }
+  if ((s === 1 && c === 3) || (s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0)) {
+    const v9 = d_DetailedCostType(r);
+    const x10 = r.bits(2);
+    c = x10;
+    o.OverstayCosts = v9;
+    s = 5;
+  }
+  for (;;) {
+    if (s === 1 && c === 4) {
+      const v11 = d_DetailedTaxType(r);
+      const x12 = r.bits(2);
+      c = x12;
+      const av11 = o.TaxCosts;
+      if (av11 === undefined) o.TaxCosts = [v11];
+      else {
+        av11.push(v11);
+      }
+      n = 1; s = 6;
+      continue;
+    }
+    if (s === 2 && c === 3) {
+      const v13 = d_DetailedTaxType(r);
+      const x14 = r.bits(2);
+      c = x14;
+      const av13 = o.TaxCosts;
+      if (av13 === undefined) o.TaxCosts = [v13];
+      else {
+        av13.push(v13);
+      }
+      n = 1; s = 6;
+      continue;
+    }
+    if (s === 3 && c === 2) {
+      const v15 = d_DetailedTaxType(r);
+      const x16 = r.bits(2);
+      c = x16;
+      const av15 = o.TaxCosts;
+      if (av15 === undefined) o.TaxCosts = [v15];
+      else {
+        av15.push(v15);
+      }
+      n = 1; s = 6;
+      continue;
+    }
+    if (s === 4 && c === 1) {
+      const v17 = d_DetailedTaxType(r);
+      const x18 = r.bits(2);
+      c = x18;
+      const av17 = o.TaxCosts;
+      if (av17 === undefined) o.TaxCosts = [v17];
+      else {
+        av17.push(v17);
+      }
+      n = 1; s = 6;
+      continue;
+    }
+    if (s === 5 && c === 0) {
+      const v19 = d_DetailedTaxType(r);
+      const x20 = r.bits(2);
+      c = x20;
+      const av19 = o.TaxCosts;
+      if (av19 === undefined) o.TaxCosts = [v19];
+      else {
+        av19.push(v19);
+      }
+      n = 1; s = 6;
+      continue;
+    }
+    if (s === 6 && c === 0) {
+      const v21 = d_DetailedTaxType(r);
+      const av21 = o.TaxCosts;
+      if (av21 === undefined) o.TaxCosts = [v21];
+      else {
+        av21.push(v21);
+      }
+      n++; s = n < 10 ? 6 : 7;
+      c = r.bits(WD_ReceiptType[s]!);
+      continue;
+    }
+    break;
+  }
+  if ((s === 1 && c === 5) || (s === 2 && c === 4) || (s === 3 && c === 3) || (s === 4 && c === 2) || (s === 5 && c === 1) || (s === 6 && c === 1) || (s === 7 && c === 0)) return o;
+  return x_ReceiptType(r, s, c);
 }
+function x_ReceiptType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "ReceiptType#0", "SE(TimeAnchor)");
+    case 1: return r.badEvent(c, 3, "ReceiptType#1", "SE(EnergyCosts)|SE(OccupancyCosts)|SE(AdditionalServicesCosts)|SE(OverstayCosts)|SE(TaxCosts)|EE");
+    case 2: return r.badEvent(c, 3, "ReceiptType#2", "SE(OccupancyCosts)|SE(AdditionalServicesCosts)|SE(OverstayCosts)|SE(TaxCosts)|EE");
+    case 3: return r.badEvent(c, 3, "ReceiptType#3", "SE(AdditionalServicesCosts)|SE(OverstayCosts)|SE(TaxCosts)|EE");
+    case 4: return r.badEvent(c, 2, "ReceiptType#4", "SE(OverstayCosts)|SE(TaxCosts)|EE");
+    case 5: return r.badEvent(c, 2, "ReceiptType#5", "SE(TaxCosts)|EE");
+    case 6: return r.badEvent(c, 2, "ReceiptType#6", "SE(TaxCosts)|EE");
+    case 7: return r.badEvent(c, 1, "ReceiptType#7", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "ReceiptType");
+}
+const WD_ReceiptType: readonly number[] = [1,3,3,3,2,2,2,1];
 
 function e_ReceiptType(w: BitWriter, o: T.ReceiptType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ReceiptType");
@@ -7214,29 +8228,29 @@ const EXP_ReceiptType: readonly string[] = ["SE(TimeAnchor)","SE(EnergyCosts)|SE
 function d_DetailedCostType(r: BitReader): T.DetailedCostType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Amount = d_RationalNumberType(r); s = 1; }
-        else r.badEvent(c, 1, "DetailedCostType#0", "SE(Amount)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.CostPerUnit = d_RationalNumberType(r); s = 2; }
-        else r.badEvent(c, 1, "DetailedCostType#1", "SE(CostPerUnit)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "DetailedCostType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "DetailedCostType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_DetailedCostType(r, s, c);
+  const v0 = d_RationalNumberType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Amount = v0;
+  s = 1;
+  if (!(c === 0)) x_DetailedCostType(r, s, c);
+  const v2 = d_RationalNumberType(r);
+  const x3 = r.bits(1);
+  c = x3;
+  o.CostPerUnit = v2;
+  s = 2;
+  if (c === 0) return o;
+  return x_DetailedCostType(r, s, c);
+}
+function x_DetailedCostType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "DetailedCostType#0", "SE(Amount)");
+    case 1: return r.badEvent(c, 1, "DetailedCostType#1", "SE(CostPerUnit)");
+    case 2: return r.badEvent(c, 1, "DetailedCostType#2", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "DetailedCostType");
 }
 
 function e_DetailedCostType(w: BitWriter, o: T.DetailedCostType): void {
@@ -7259,29 +8273,32 @@ const EXP_DetailedCostType: readonly string[] = ["SE(Amount)","SE(CostPerUnit)",
 function d_DetailedTaxType(r: BitReader): T.DetailedTaxType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.TaxRuleID = (r.zero("DetailedTaxType/TaxRuleID", "CH"), r.uintIn(1, 4294967295, "DetailedTaxType/TaxRuleID")); r.zero("DetailedTaxType/TaxRuleID", "EE"); s = 1; }
-        else r.badEvent(c, 1, "DetailedTaxType#0", "SE(TaxRuleID)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.Amount = d_RationalNumberType(r); s = 2; }
-        else r.badEvent(c, 1, "DetailedTaxType#1", "SE(Amount)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "DetailedTaxType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "DetailedTaxType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_DetailedTaxType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "DetailedTaxType/TaxRuleID");
+  const v0 = r.uintIn(1, 4294967295, "DetailedTaxType/TaxRuleID");
+  const x2 = r.bits(2);
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "DetailedTaxType/TaxRuleID");
+  c = (x2 & 1);
+  o.TaxRuleID = v0;
+  s = 1;
+  if (!(c === 0)) x_DetailedTaxType(r, s, c);
+  const v3 = d_RationalNumberType(r);
+  const x4 = r.bits(1);
+  c = x4;
+  o.Amount = v3;
+  s = 2;
+  if (c === 0) return o;
+  return x_DetailedTaxType(r, s, c);
+}
+function x_DetailedTaxType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "DetailedTaxType#0", "SE(TaxRuleID)");
+    case 1: return r.badEvent(c, 1, "DetailedTaxType#1", "SE(Amount)");
+    case 2: return r.badEvent(c, 1, "DetailedTaxType#2", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "DetailedTaxType");
 }
 
 function e_DetailedTaxType(w: BitWriter, o: T.DetailedTaxType): void {
@@ -7304,17 +8321,15 @@ const EXP_DetailedTaxType: readonly string[] = ["SE(TaxRuleID)","SE(Amount)","EE
 function d_Dynamic_SMDTControlModeType(r: BitReader): T.Dynamic_SMDTControlModeType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "Dynamic_SMDTControlModeType#0", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "Dynamic_SMDTControlModeType");
-    }
+  let c = r.bits(1);
+  if (c === 0) return o;
+  return x_Dynamic_SMDTControlModeType(r, s, c);
+}
+function x_Dynamic_SMDTControlModeType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "Dynamic_SMDTControlModeType#0", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "Dynamic_SMDTControlModeType");
 }
 
 function e_Dynamic_SMDTControlModeType(w: BitWriter, o: T.Dynamic_SMDTControlModeType): void {
@@ -7327,23 +8342,25 @@ const EXP_Dynamic_SMDTControlModeType: readonly string[] = ["EE"];
 function d_Scheduled_SMDTControlModeType(r: BitReader): T.Scheduled_SMDTControlModeType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.SelectedScheduleTupleID = (r.zero("Scheduled_SMDTControlModeType/SelectedScheduleTupleID", "CH"), r.uintIn(1, 4294967295, "Scheduled_SMDTControlModeType/SelectedScheduleTupleID")); r.zero("Scheduled_SMDTControlModeType/SelectedScheduleTupleID", "EE"); s = 1; }
-        else r.badEvent(c, 1, "Scheduled_SMDTControlModeType#0", "SE(SelectedScheduleTupleID)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "Scheduled_SMDTControlModeType#1", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "Scheduled_SMDTControlModeType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_Scheduled_SMDTControlModeType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "Scheduled_SMDTControlModeType/SelectedScheduleTupleID");
+  const v0 = r.uintIn(1, 4294967295, "Scheduled_SMDTControlModeType/SelectedScheduleTupleID");
+  const x2 = r.bits(2);
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "Scheduled_SMDTControlModeType/SelectedScheduleTupleID");
+  c = (x2 & 1);
+  o.SelectedScheduleTupleID = v0;
+  s = 1;
+  if (c === 0) return o;
+  return x_Scheduled_SMDTControlModeType(r, s, c);
+}
+function x_Scheduled_SMDTControlModeType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "Scheduled_SMDTControlModeType#0", "SE(SelectedScheduleTupleID)");
+    case 1: return r.badEvent(c, 1, "Scheduled_SMDTControlModeType#1", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "Scheduled_SMDTControlModeType");
 }
 
 function e_Scheduled_SMDTControlModeType(w: BitWriter, o: T.Scheduled_SMDTControlModeType): void {
@@ -7361,29 +8378,32 @@ const EXP_Scheduled_SMDTControlModeType: readonly string[] = ["SE(SelectedSchedu
 function d_MeteringConfirmationResType(r: BitReader): T.MeteringConfirmationResType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "MeteringConfirmationResType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.ResponseCode = (r.zero("MeteringConfirmationResType/ResponseCode", "CH"), E0[r.enumIndex(6, 40, "MeteringConfirmationResType/ResponseCode")]!); r.zero("MeteringConfirmationResType/ResponseCode", "EE"); s = 2; }
-        else r.badEvent(c, 1, "MeteringConfirmationResType#1", "SE(ResponseCode)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "MeteringConfirmationResType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "MeteringConfirmationResType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_MeteringConfirmationResType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (!(c === 0)) x_MeteringConfirmationResType(r, s, c);
+  const x3 = r.bits(9);
+  if ((x3 & 258) !== 0) r.badBits(x3, 258, 9, "MeteringConfirmationResType/ResponseCode");
+  const y4 = ((x3 >>> 2) & 63);
+  if (y4 >= 40) r.enumErr(y4, 40, "MeteringConfirmationResType/ResponseCode", r.pos - 8);
+  const v2 = E0[y4]!;
+  c = (x3 & 1);
+  o.ResponseCode = v2;
+  s = 2;
+  if (c === 0) return o;
+  return x_MeteringConfirmationResType(r, s, c);
+}
+function x_MeteringConfirmationResType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "MeteringConfirmationResType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "MeteringConfirmationResType#1", "SE(ResponseCode)");
+    case 2: return r.badEvent(c, 1, "MeteringConfirmationResType#2", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "MeteringConfirmationResType");
 }
 
 function e_MeteringConfirmationResType(w: BitWriter, o: T.MeteringConfirmationResType): void {
@@ -7404,44 +8424,54 @@ const EXP_MeteringConfirmationResType: readonly string[] = ["SE(Header)","SE(Res
 function d_SessionStopReqType(r: BitReader): T.SessionStopReqType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "SessionStopReqType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.ChargingSession = (r.zero("SessionStopReqType/ChargingSession", "CH"), E7[r.enumIndex(2, 3, "SessionStopReqType/ChargingSession")]!); r.zero("SessionStopReqType/ChargingSession", "EE"); s = 2; }
-        else r.badEvent(c, 1, "SessionStopReqType#1", "SE(ChargingSession)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { o.EVTerminationCode = (r.zero("SessionStopReqType/EVTerminationCode", "CH"), r.string(80, 26, "SessionStopReqType/EVTerminationCode")); r.zero("SessionStopReqType/EVTerminationCode", "EE"); s = 3; }
-        else if (c === 1) { o.EVTerminationExplanation = (r.zero("SessionStopReqType/EVTerminationExplanation", "CH"), r.string(160, 27, "SessionStopReqType/EVTerminationExplanation")); r.zero("SessionStopReqType/EVTerminationExplanation", "EE"); s = 4; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "SessionStopReqType#2", "SE(EVTerminationCode)|SE(EVTerminationExplanation)|EE");
-        break;
-      }
-      case 3: {
-        const c = r.bits(2);
-        if (c === 0) { o.EVTerminationExplanation = (r.zero("SessionStopReqType/EVTerminationExplanation", "CH"), r.string(160, 27, "SessionStopReqType/EVTerminationExplanation")); r.zero("SessionStopReqType/EVTerminationExplanation", "EE"); s = 4; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "SessionStopReqType#3", "SE(EVTerminationExplanation)|EE");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "SessionStopReqType#4", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "SessionStopReqType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_SessionStopReqType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (!(c === 0)) x_SessionStopReqType(r, s, c);
+  const x3 = r.bits(6);
+  if ((x3 & 36) !== 0) r.badBits(x3, 36, 6, "SessionStopReqType/ChargingSession");
+  const y4 = ((x3 >>> 3) & 3);
+  if (y4 >= 3) r.enumErr(y4, 3, "SessionStopReqType/ChargingSession", r.pos - 5);
+  const v2 = E7[y4]!;
+  c = (x3 & 3);
+  o.ChargingSession = v2;
+  s = 2;
+  if (c === 0) {
+    const x6 = r.bits(1);
+    if ((x6 & 1) !== 0) r.badBits(x6, 1, 1, "SessionStopReqType/EVTerminationCode");
+    const v5 = r.string(80, 26, "SessionStopReqType/EVTerminationCode");
+    const x7 = r.bits(3);
+    if ((x7 & 4) !== 0) r.badBits(x7, 4, 3, "SessionStopReqType/EVTerminationCode");
+    c = (x7 & 3);
+    o.EVTerminationCode = v5;
+    s = 3;
   }
+  if ((s === 2 && c === 1) || (s === 3 && c === 0)) {
+    const x9 = r.bits(1);
+    if ((x9 & 1) !== 0) r.badBits(x9, 1, 1, "SessionStopReqType/EVTerminationExplanation");
+    const v8 = r.string(160, 27, "SessionStopReqType/EVTerminationExplanation");
+    const x10 = r.bits(2);
+    if ((x10 & 2) !== 0) r.badBits(x10, 2, 2, "SessionStopReqType/EVTerminationExplanation");
+    c = (x10 & 1);
+    o.EVTerminationExplanation = v8;
+    s = 4;
+  }
+  if ((s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0)) return o;
+  return x_SessionStopReqType(r, s, c);
+}
+function x_SessionStopReqType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "SessionStopReqType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "SessionStopReqType#1", "SE(ChargingSession)");
+    case 2: return r.badEvent(c, 2, "SessionStopReqType#2", "SE(EVTerminationCode)|SE(EVTerminationExplanation)|EE");
+    case 3: return r.badEvent(c, 2, "SessionStopReqType#3", "SE(EVTerminationExplanation)|EE");
+    case 4: return r.badEvent(c, 1, "SessionStopReqType#4", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "SessionStopReqType");
 }
 
 function e_SessionStopReqType(w: BitWriter, o: T.SessionStopReqType): void {
@@ -7485,29 +8515,32 @@ const EXP_SessionStopReqType: readonly string[] = ["SE(Header)","SE(ChargingSess
 function d_SessionStopResType(r: BitReader): T.SessionStopResType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "SessionStopResType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.ResponseCode = (r.zero("SessionStopResType/ResponseCode", "CH"), E0[r.enumIndex(6, 40, "SessionStopResType/ResponseCode")]!); r.zero("SessionStopResType/ResponseCode", "EE"); s = 2; }
-        else r.badEvent(c, 1, "SessionStopResType#1", "SE(ResponseCode)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "SessionStopResType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "SessionStopResType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_SessionStopResType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (!(c === 0)) x_SessionStopResType(r, s, c);
+  const x3 = r.bits(9);
+  if ((x3 & 258) !== 0) r.badBits(x3, 258, 9, "SessionStopResType/ResponseCode");
+  const y4 = ((x3 >>> 2) & 63);
+  if (y4 >= 40) r.enumErr(y4, 40, "SessionStopResType/ResponseCode", r.pos - 8);
+  const v2 = E0[y4]!;
+  c = (x3 & 1);
+  o.ResponseCode = v2;
+  s = 2;
+  if (c === 0) return o;
+  return x_SessionStopResType(r, s, c);
+}
+function x_SessionStopResType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "SessionStopResType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "SessionStopResType#1", "SE(ResponseCode)");
+    case 2: return r.badEvent(c, 1, "SessionStopResType#2", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "SessionStopResType");
 }
 
 function e_SessionStopResType(w: BitWriter, o: T.SessionStopResType): void {
@@ -7528,48 +8561,53 @@ const EXP_SessionStopResType: readonly string[] = ["SE(Header)","SE(ResponseCode
 function d_CertificateInstallationReqType(r: BitReader): T.CertificateInstallationReqType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "CertificateInstallationReqType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.OEMProvisioningCertificateChain = d_SignedCertificateChainType(r); s = 2; }
-        else r.badEvent(c, 1, "CertificateInstallationReqType#1", "SE(OEMProvisioningCertificateChain)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.ListOfRootCertificateIDs = d_ListOfRootCertificateIDsType(r); s = 3; }
-        else r.badEvent(c, 1, "CertificateInstallationReqType#2", "SE(ListOfRootCertificateIDs)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { o.MaximumContractCertificateChains = (r.zero("CertificateInstallationReqType/MaximumContractCertificateChains", "CH"), r.ranged(8, 0, 255, "CertificateInstallationReqType/MaximumContractCertificateChains")); r.zero("CertificateInstallationReqType/MaximumContractCertificateChains", "EE"); s = 4; }
-        else r.badEvent(c, 1, "CertificateInstallationReqType#3", "SE(MaximumContractCertificateChains)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(2);
-        if (c === 0) { o.PrioritizedEMAIDs = d_EMAIDListType(r); s = 5; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "CertificateInstallationReqType#4", "SE(PrioritizedEMAIDs)|EE");
-        break;
-      }
-      case 5: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "CertificateInstallationReqType#5", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "CertificateInstallationReqType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_CertificateInstallationReqType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (!(c === 0)) x_CertificateInstallationReqType(r, s, c);
+  const v2 = d_SignedCertificateChainType(r);
+  const x3 = r.bits(1);
+  c = x3;
+  o.OEMProvisioningCertificateChain = v2;
+  s = 2;
+  if (!(c === 0)) x_CertificateInstallationReqType(r, s, c);
+  const v4 = d_ListOfRootCertificateIDsType(r);
+  const x5 = r.bits(1);
+  c = x5;
+  o.ListOfRootCertificateIDs = v4;
+  s = 3;
+  if (!(c === 0)) x_CertificateInstallationReqType(r, s, c);
+  const x7 = r.bits(12);
+  if ((x7 & 2052) !== 0) r.badBits(x7, 2052, 12, "CertificateInstallationReqType/MaximumContractCertificateChains");
+  const y8 = ((x7 >>> 3) & 255);
+  const v6 = y8;
+  c = (x7 & 3);
+  o.MaximumContractCertificateChains = v6;
+  s = 4;
+  if (c === 0) {
+    const v9 = d_EMAIDListType(r);
+    const x10 = r.bits(1);
+    c = x10;
+    o.PrioritizedEMAIDs = v9;
+    s = 5;
   }
+  if ((s === 4 && c === 1) || (s === 5 && c === 0)) return o;
+  return x_CertificateInstallationReqType(r, s, c);
+}
+function x_CertificateInstallationReqType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "CertificateInstallationReqType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "CertificateInstallationReqType#1", "SE(OEMProvisioningCertificateChain)");
+    case 2: return r.badEvent(c, 1, "CertificateInstallationReqType#2", "SE(ListOfRootCertificateIDs)");
+    case 3: return r.badEvent(c, 1, "CertificateInstallationReqType#3", "SE(MaximumContractCertificateChains)");
+    case 4: return r.badEvent(c, 2, "CertificateInstallationReqType#4", "SE(PrioritizedEMAIDs)|EE");
+    case 5: return r.badEvent(c, 1, "CertificateInstallationReqType#5", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "CertificateInstallationReqType");
 }
 
 function e_CertificateInstallationReqType(w: BitWriter, o: T.CertificateInstallationReqType): void {
@@ -7611,36 +8649,40 @@ const EXP_CertificateInstallationReqType: readonly string[] = ["SE(Header)","SE(
 function d_SignedCertificateChainType(r: BitReader): T.SignedCertificateChainType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Id = r.string(65536, 15, "SignedCertificateChainType@Id"); s = 1; }
-        else r.badEvent(c, 1, "SignedCertificateChainType#0", "AT(Id)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.Certificate = (r.zero("SignedCertificateChainType/Certificate", "CH"), r.binary(1600, "SignedCertificateChainType/Certificate")); r.zero("SignedCertificateChainType/Certificate", "EE"); s = 2; }
-        else r.badEvent(c, 1, "SignedCertificateChainType#1", "SE(Certificate)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { o.SubCertificates = d_SubCertificatesType(r); s = 3; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "SignedCertificateChainType#2", "SE(SubCertificates)|EE");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "SignedCertificateChainType#3", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "SignedCertificateChainType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_SignedCertificateChainType(r, s, c);
+  const v0 = r.string(65536, 15, "SignedCertificateChainType@Id");
+  const x1 = r.bits(1);
+  c = x1;
+  o.Id = v0;
+  s = 1;
+  if (!(c === 0)) x_SignedCertificateChainType(r, s, c);
+  const x3 = r.bits(1);
+  if ((x3 & 1) !== 0) r.badBits(x3, 1, 1, "SignedCertificateChainType/Certificate");
+  const v2 = r.binary(1600, "SignedCertificateChainType/Certificate");
+  const x4 = r.bits(3);
+  if ((x4 & 4) !== 0) r.badBits(x4, 4, 3, "SignedCertificateChainType/Certificate");
+  c = (x4 & 3);
+  o.Certificate = v2;
+  s = 2;
+  if (c === 0) {
+    const v5 = d_SubCertificatesType(r);
+    const x6 = r.bits(1);
+    c = x6;
+    o.SubCertificates = v5;
+    s = 3;
   }
+  if ((s === 2 && c === 1) || (s === 3 && c === 0)) return o;
+  return x_SignedCertificateChainType(r, s, c);
+}
+function x_SignedCertificateChainType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "SignedCertificateChainType#0", "AT(Id)");
+    case 1: return r.badEvent(c, 1, "SignedCertificateChainType#1", "SE(Certificate)");
+    case 2: return r.badEvent(c, 2, "SignedCertificateChainType#2", "SE(SubCertificates)|EE");
+    case 3: return r.badEvent(c, 1, "SignedCertificateChainType#3", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "SignedCertificateChainType");
 }
 
 function e_SignedCertificateChainType(w: BitWriter, o: T.SignedCertificateChainType): void {
@@ -7674,31 +8716,46 @@ const EXP_SignedCertificateChainType: readonly string[] = ["AT(Id)","SE(Certific
 function d_ListOfRootCertificateIDsType(r: BitReader): T.ListOfRootCertificateIDsType {
   const o: any = {};
   let s = 0; let n = 0;
+  let c = r.bits(1);
   for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { { const v = d_X509IssuerSerialType(r); const a = o.RootCertificateID; if (a === undefined) o.RootCertificateID = [v]; else { a.push(v);  } } n = 1; s = 1; }
-        else r.badEvent(c, 1, "ListOfRootCertificateIDsType#0", "SE(RootCertificateID)");
-        break;
+    if (s === 0 && c === 0) {
+      const v0 = d_X509IssuerSerialType(r);
+      const x1 = r.bits(2);
+      c = x1;
+      const av0 = o.RootCertificateID;
+      if (av0 === undefined) o.RootCertificateID = [v0];
+      else {
+        av0.push(v0);
       }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_X509IssuerSerialType(r); const a = o.RootCertificateID; if (a === undefined) o.RootCertificateID = [v]; else { a.push(v);  } } n++; s = n < 20 ? 1 : 2; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "ListOfRootCertificateIDsType#1", "SE(RootCertificateID)|EE");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ListOfRootCertificateIDsType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ListOfRootCertificateIDsType");
+      n = 1; s = 1;
+      continue;
     }
+    if (s === 1 && c === 0) {
+      const v2 = d_X509IssuerSerialType(r);
+      const av2 = o.RootCertificateID;
+      if (av2 === undefined) o.RootCertificateID = [v2];
+      else {
+        av2.push(v2);
+      }
+      n++; s = n < 20 ? 1 : 2;
+      c = r.bits(WD_ListOfRootCertificateIDsType[s]!);
+      continue;
+    }
+    break;
   }
+  if (o.RootCertificateID === undefined) x_ListOfRootCertificateIDsType(r, s, c);
+  if ((s === 1 && c === 1) || (s === 2 && c === 0)) return o;
+  return x_ListOfRootCertificateIDsType(r, s, c);
 }
+function x_ListOfRootCertificateIDsType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "ListOfRootCertificateIDsType#0", "SE(RootCertificateID)");
+    case 1: return r.badEvent(c, 2, "ListOfRootCertificateIDsType#1", "SE(RootCertificateID)|EE");
+    case 2: return r.badEvent(c, 1, "ListOfRootCertificateIDsType#2", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "ListOfRootCertificateIDsType");
+}
+const WD_ListOfRootCertificateIDsType: readonly number[] = [1,2,1];
 
 function e_ListOfRootCertificateIDsType(w: BitWriter, o: T.ListOfRootCertificateIDsType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ListOfRootCertificateIDsType");
@@ -7728,31 +8785,53 @@ const EXP_ListOfRootCertificateIDsType: readonly string[] = ["SE(RootCertificate
 function d_EMAIDListType(r: BitReader): T.EMAIDListType {
   const o: any = {};
   let s = 0; let n = 0;
+  let c = r.bits(1);
   for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { { const v = (r.zero("EMAIDListType/EMAID", "CH"), r.string(255, 28, "EMAIDListType/EMAID")); const a = o.EMAID; if (a === undefined) o.EMAID = [v]; else { a.push(v);  } } r.zero("EMAIDListType/EMAID", "EE"); n = 1; s = 1; }
-        else r.badEvent(c, 1, "EMAIDListType#0", "SE(EMAID)");
-        break;
+    if (s === 0 && c === 0) {
+      const x1 = r.bits(1);
+      if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "EMAIDListType/EMAID");
+      const v0 = r.string(255, 28, "EMAIDListType/EMAID");
+      const x2 = r.bits(3);
+      if ((x2 & 4) !== 0) r.badBits(x2, 4, 3, "EMAIDListType/EMAID");
+      c = (x2 & 3);
+      const av0 = o.EMAID;
+      if (av0 === undefined) o.EMAID = [v0];
+      else {
+        av0.push(v0);
       }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = (r.zero("EMAIDListType/EMAID", "CH"), r.string(255, 28, "EMAIDListType/EMAID")); const a = o.EMAID; if (a === undefined) o.EMAID = [v]; else { a.push(v);  } } r.zero("EMAIDListType/EMAID", "EE"); n++; s = n < 8 ? 1 : 2; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "EMAIDListType#1", "SE(EMAID)|EE");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "EMAIDListType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "EMAIDListType");
+      n = 1; s = 1;
+      continue;
     }
+    if (s === 1 && c === 0) {
+      const x4 = r.bits(1);
+      if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "EMAIDListType/EMAID");
+      const v3 = r.string(255, 28, "EMAIDListType/EMAID");
+      const x5 = r.bits(1);
+      if ((x5 & 1) !== 0) r.badBits(x5, 1, 1, "EMAIDListType/EMAID");
+      const av3 = o.EMAID;
+      if (av3 === undefined) o.EMAID = [v3];
+      else {
+        av3.push(v3);
+      }
+      n++; s = n < 8 ? 1 : 2;
+      c = r.bits(WD_EMAIDListType[s]!);
+      continue;
+    }
+    break;
   }
+  if (o.EMAID === undefined) x_EMAIDListType(r, s, c);
+  if ((s === 1 && c === 1) || (s === 2 && c === 0)) return o;
+  return x_EMAIDListType(r, s, c);
 }
+function x_EMAIDListType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "EMAIDListType#0", "SE(EMAID)");
+    case 1: return r.badEvent(c, 2, "EMAIDListType#1", "SE(EMAID)|EE");
+    case 2: return r.badEvent(c, 1, "EMAIDListType#2", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "EMAIDListType");
+}
+const WD_EMAIDListType: readonly number[] = [1,2,1];
 
 function e_EMAIDListType(w: BitWriter, o: T.EMAIDListType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for EMAIDListType");
@@ -7783,53 +8862,65 @@ const EXP_EMAIDListType: readonly string[] = ["SE(EMAID)","SE(EMAID)|EE","EE"];
 function d_CertificateInstallationResType(r: BitReader): T.CertificateInstallationResType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "CertificateInstallationResType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.ResponseCode = (r.zero("CertificateInstallationResType/ResponseCode", "CH"), E0[r.enumIndex(6, 40, "CertificateInstallationResType/ResponseCode")]!); r.zero("CertificateInstallationResType/ResponseCode", "EE"); s = 2; }
-        else r.badEvent(c, 1, "CertificateInstallationResType#1", "SE(ResponseCode)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEProcessing = (r.zero("CertificateInstallationResType/EVSEProcessing", "CH"), E2[r.enumIndex(2, 3, "CertificateInstallationResType/EVSEProcessing")]!); r.zero("CertificateInstallationResType/EVSEProcessing", "EE"); s = 3; }
-        else r.badEvent(c, 1, "CertificateInstallationResType#2", "SE(EVSEProcessing)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { o.CPSCertificateChain = d_CertificateChainType(r); s = 4; }
-        else r.badEvent(c, 1, "CertificateInstallationResType#3", "SE(CPSCertificateChain)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { o.SignedInstallationData = d_SignedInstallationDataType(r); s = 5; }
-        else r.badEvent(c, 1, "CertificateInstallationResType#4", "SE(SignedInstallationData)");
-        break;
-      }
-      case 5: {
-        const c = r.bits(1);
-        if (c === 0) { o.RemainingContractCertificateChains = (r.zero("CertificateInstallationResType/RemainingContractCertificateChains", "CH"), r.ranged(8, 0, 255, "CertificateInstallationResType/RemainingContractCertificateChains")); r.zero("CertificateInstallationResType/RemainingContractCertificateChains", "EE"); s = 6; }
-        else r.badEvent(c, 1, "CertificateInstallationResType#5", "SE(RemainingContractCertificateChains)");
-        break;
-      }
-      case 6: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "CertificateInstallationResType#6", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "CertificateInstallationResType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_CertificateInstallationResType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (!(c === 0)) x_CertificateInstallationResType(r, s, c);
+  const x3 = r.bits(9);
+  if ((x3 & 258) !== 0) r.badBits(x3, 258, 9, "CertificateInstallationResType/ResponseCode");
+  const y4 = ((x3 >>> 2) & 63);
+  if (y4 >= 40) r.enumErr(y4, 40, "CertificateInstallationResType/ResponseCode", r.pos - 8);
+  const v2 = E0[y4]!;
+  c = (x3 & 1);
+  o.ResponseCode = v2;
+  s = 2;
+  if (!(c === 0)) x_CertificateInstallationResType(r, s, c);
+  const x6 = r.bits(5);
+  if ((x6 & 18) !== 0) r.badBits(x6, 18, 5, "CertificateInstallationResType/EVSEProcessing");
+  const y7 = ((x6 >>> 2) & 3);
+  if (y7 >= 3) r.enumErr(y7, 3, "CertificateInstallationResType/EVSEProcessing", r.pos - 4);
+  const v5 = E2[y7]!;
+  c = (x6 & 1);
+  o.EVSEProcessing = v5;
+  s = 3;
+  if (!(c === 0)) x_CertificateInstallationResType(r, s, c);
+  const v8 = d_CertificateChainType(r);
+  const x9 = r.bits(1);
+  c = x9;
+  o.CPSCertificateChain = v8;
+  s = 4;
+  if (!(c === 0)) x_CertificateInstallationResType(r, s, c);
+  const v10 = d_SignedInstallationDataType(r);
+  const x11 = r.bits(1);
+  c = x11;
+  o.SignedInstallationData = v10;
+  s = 5;
+  if (!(c === 0)) x_CertificateInstallationResType(r, s, c);
+  const x13 = r.bits(11);
+  if ((x13 & 1026) !== 0) r.badBits(x13, 1026, 11, "CertificateInstallationResType/RemainingContractCertificateChains");
+  const y14 = ((x13 >>> 2) & 255);
+  const v12 = y14;
+  c = (x13 & 1);
+  o.RemainingContractCertificateChains = v12;
+  s = 6;
+  if (c === 0) return o;
+  return x_CertificateInstallationResType(r, s, c);
+}
+function x_CertificateInstallationResType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "CertificateInstallationResType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "CertificateInstallationResType#1", "SE(ResponseCode)");
+    case 2: return r.badEvent(c, 1, "CertificateInstallationResType#2", "SE(EVSEProcessing)");
+    case 3: return r.badEvent(c, 1, "CertificateInstallationResType#3", "SE(CPSCertificateChain)");
+    case 4: return r.badEvent(c, 1, "CertificateInstallationResType#4", "SE(SignedInstallationData)");
+    case 5: return r.badEvent(c, 1, "CertificateInstallationResType#5", "SE(RemainingContractCertificateChains)");
+    case 6: return r.badEvent(c, 1, "CertificateInstallationResType#6", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "CertificateInstallationResType");
 }
 
 function e_CertificateInstallationResType(w: BitWriter, o: T.CertificateInstallationResType): void {
@@ -7866,30 +8957,33 @@ const EXP_CertificateInstallationResType: readonly string[] = ["SE(Header)","SE(
 function d_CertificateChainType(r: BitReader): T.CertificateChainType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Certificate = (r.zero("CertificateChainType/Certificate", "CH"), r.binary(1600, "CertificateChainType/Certificate")); r.zero("CertificateChainType/Certificate", "EE"); s = 1; }
-        else r.badEvent(c, 1, "CertificateChainType#0", "SE(Certificate)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { o.SubCertificates = d_SubCertificatesType(r); s = 2; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "CertificateChainType#1", "SE(SubCertificates)|EE");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "CertificateChainType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "CertificateChainType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_CertificateChainType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "CertificateChainType/Certificate");
+  const v0 = r.binary(1600, "CertificateChainType/Certificate");
+  const x2 = r.bits(3);
+  if ((x2 & 4) !== 0) r.badBits(x2, 4, 3, "CertificateChainType/Certificate");
+  c = (x2 & 3);
+  o.Certificate = v0;
+  s = 1;
+  if (c === 0) {
+    const v3 = d_SubCertificatesType(r);
+    const x4 = r.bits(1);
+    c = x4;
+    o.SubCertificates = v3;
+    s = 2;
   }
+  if ((s === 1 && c === 1) || (s === 2 && c === 0)) return o;
+  return x_CertificateChainType(r, s, c);
+}
+function x_CertificateChainType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "CertificateChainType#0", "SE(Certificate)");
+    case 1: return r.badEvent(c, 2, "CertificateChainType#1", "SE(SubCertificates)|EE");
+    case 2: return r.badEvent(c, 1, "CertificateChainType#2", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "CertificateChainType");
 }
 
 function e_CertificateChainType(w: BitWriter, o: T.CertificateChainType): void {
@@ -7918,61 +9012,81 @@ const EXP_CertificateChainType: readonly string[] = ["SE(Certificate)","SE(SubCe
 function d_SignedInstallationDataType(r: BitReader): T.SignedInstallationDataType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Id = r.string(65536, 15, "SignedInstallationDataType@Id"); s = 1; }
-        else r.badEvent(c, 1, "SignedInstallationDataType#0", "AT(Id)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.ContractCertificateChain = d_ContractCertificateChainType(r); s = 2; }
-        else r.badEvent(c, 1, "SignedInstallationDataType#1", "SE(ContractCertificateChain)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.ECDHCurve = (r.zero("SignedInstallationDataType/ECDHCurve", "CH"), E8[r.enumIndex(1, 2, "SignedInstallationDataType/ECDHCurve")]!); r.zero("SignedInstallationDataType/ECDHCurve", "EE"); s = 3; }
-        else r.badEvent(c, 1, "SignedInstallationDataType#2", "SE(ECDHCurve)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { o.DHPublicKey = (r.zero("SignedInstallationDataType/DHPublicKey", "CH"), r.binary(133, "SignedInstallationDataType/DHPublicKey")); r.zero("SignedInstallationDataType/DHPublicKey", "EE"); s = 4; }
-        else r.badEvent(c, 1, "SignedInstallationDataType#3", "SE(DHPublicKey)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(2);
-        if (c === 0) { o.SECP521_EncryptedPrivateKey = (r.zero("SignedInstallationDataType/SECP521_EncryptedPrivateKey", "CH"), r.binary(94, "SignedInstallationDataType/SECP521_EncryptedPrivateKey")); r.zero("SignedInstallationDataType/SECP521_EncryptedPrivateKey", "EE"); s = 5; }
-        else if (c === 1) { o.X448_EncryptedPrivateKey = (r.zero("SignedInstallationDataType/X448_EncryptedPrivateKey", "CH"), r.binary(84, "SignedInstallationDataType/X448_EncryptedPrivateKey")); r.zero("SignedInstallationDataType/X448_EncryptedPrivateKey", "EE"); s = 6; }
-        else if (c === 2) { o.TPM_EncryptedPrivateKey = (r.zero("SignedInstallationDataType/TPM_EncryptedPrivateKey", "CH"), r.binary(206, "SignedInstallationDataType/TPM_EncryptedPrivateKey")); r.zero("SignedInstallationDataType/TPM_EncryptedPrivateKey", "EE"); s = 7; }
-        else r.badEvent(c, 2, "SignedInstallationDataType#4", "SE(SECP521_EncryptedPrivateKey)|SE(X448_EncryptedPrivateKey)|SE(TPM_EncryptedPrivateKey)");
-        break;
-      }
-      case 5: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "SignedInstallationDataType#5", "EE");
-        break;
-      }
-      case 6: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "SignedInstallationDataType#6", "EE");
-        break;
-      }
-      case 7: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "SignedInstallationDataType#7", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "SignedInstallationDataType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_SignedInstallationDataType(r, s, c);
+  const v0 = r.string(65536, 15, "SignedInstallationDataType@Id");
+  const x1 = r.bits(1);
+  c = x1;
+  o.Id = v0;
+  s = 1;
+  if (!(c === 0)) x_SignedInstallationDataType(r, s, c);
+  const v2 = d_ContractCertificateChainType(r);
+  const x3 = r.bits(1);
+  c = x3;
+  o.ContractCertificateChain = v2;
+  s = 2;
+  if (!(c === 0)) x_SignedInstallationDataType(r, s, c);
+  const x5 = r.bits(4);
+  if ((x5 & 10) !== 0) r.badBits(x5, 10, 4, "SignedInstallationDataType/ECDHCurve");
+  const y6 = ((x5 >>> 2) & 1);
+  const v4 = E8[y6]!;
+  c = (x5 & 1);
+  o.ECDHCurve = v4;
+  s = 3;
+  if (!(c === 0)) x_SignedInstallationDataType(r, s, c);
+  const x8 = r.bits(1);
+  if ((x8 & 1) !== 0) r.badBits(x8, 1, 1, "SignedInstallationDataType/DHPublicKey");
+  const v7 = r.binary(133, "SignedInstallationDataType/DHPublicKey");
+  const x9 = r.bits(3);
+  if ((x9 & 4) !== 0) r.badBits(x9, 4, 3, "SignedInstallationDataType/DHPublicKey");
+  c = (x9 & 3);
+  o.DHPublicKey = v7;
+  s = 4;
+  if (c === 0) {
+    const x11 = r.bits(1);
+    if ((x11 & 1) !== 0) r.badBits(x11, 1, 1, "SignedInstallationDataType/SECP521_EncryptedPrivateKey");
+    const v10 = r.binary(94, "SignedInstallationDataType/SECP521_EncryptedPrivateKey");
+    const x12 = r.bits(2);
+    if ((x12 & 2) !== 0) r.badBits(x12, 2, 2, "SignedInstallationDataType/SECP521_EncryptedPrivateKey");
+    c = (x12 & 1);
+    o.SECP521_EncryptedPrivateKey = v10;
+    s = 5;
   }
+  if ((s === 4 && c === 1)) {
+    const x14 = r.bits(1);
+    if ((x14 & 1) !== 0) r.badBits(x14, 1, 1, "SignedInstallationDataType/X448_EncryptedPrivateKey");
+    const v13 = r.binary(84, "SignedInstallationDataType/X448_EncryptedPrivateKey");
+    const x15 = r.bits(2);
+    if ((x15 & 2) !== 0) r.badBits(x15, 2, 2, "SignedInstallationDataType/X448_EncryptedPrivateKey");
+    c = (x15 & 1);
+    o.X448_EncryptedPrivateKey = v13;
+    s = 6;
+  }
+  if ((s === 4 && c === 2)) {
+    const x17 = r.bits(1);
+    if ((x17 & 1) !== 0) r.badBits(x17, 1, 1, "SignedInstallationDataType/TPM_EncryptedPrivateKey");
+    const v16 = r.binary(206, "SignedInstallationDataType/TPM_EncryptedPrivateKey");
+    const x18 = r.bits(2);
+    if ((x18 & 2) !== 0) r.badBits(x18, 2, 2, "SignedInstallationDataType/TPM_EncryptedPrivateKey");
+    c = (x18 & 1);
+    o.TPM_EncryptedPrivateKey = v16;
+    s = 7;
+  }
+  if ((s === 5 && c === 0) || (s === 6 && c === 0) || (s === 7 && c === 0)) return o;
+  return x_SignedInstallationDataType(r, s, c);
+}
+function x_SignedInstallationDataType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "SignedInstallationDataType#0", "AT(Id)");
+    case 1: return r.badEvent(c, 1, "SignedInstallationDataType#1", "SE(ContractCertificateChain)");
+    case 2: return r.badEvent(c, 1, "SignedInstallationDataType#2", "SE(ECDHCurve)");
+    case 3: return r.badEvent(c, 1, "SignedInstallationDataType#3", "SE(DHPublicKey)");
+    case 4: return r.badEvent(c, 2, "SignedInstallationDataType#4", "SE(SECP521_EncryptedPrivateKey)|SE(X448_EncryptedPrivateKey)|SE(TPM_EncryptedPrivateKey)");
+    case 5: return r.badEvent(c, 1, "SignedInstallationDataType#5", "EE");
+    case 6: return r.badEvent(c, 1, "SignedInstallationDataType#6", "EE");
+    case 7: return r.badEvent(c, 1, "SignedInstallationDataType#7", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "SignedInstallationDataType");
 }
 
 function e_SignedInstallationDataType(w: BitWriter, o: T.SignedInstallationDataType): void {
@@ -8034,59 +9148,75 @@ const EXP_SignedInstallationDataType: readonly string[] = ["AT(Id)","SE(Contract
 function d_VehicleCheckInReqType(r: BitReader): T.VehicleCheckInReqType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "VehicleCheckInReqType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVCheckInStatus = (r.zero("VehicleCheckInReqType/EVCheckInStatus", "CH"), E9[r.enumIndex(2, 3, "VehicleCheckInReqType/EVCheckInStatus")]!); r.zero("VehicleCheckInReqType/EVCheckInStatus", "EE"); s = 2; }
-        else r.badEvent(c, 1, "VehicleCheckInReqType#1", "SE(EVCheckInStatus)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.ParkingMethod = (r.zero("VehicleCheckInReqType/ParkingMethod", "CH"), E10[r.enumIndex(2, 3, "VehicleCheckInReqType/ParkingMethod")]!); r.zero("VehicleCheckInReqType/ParkingMethod", "EE"); s = 3; }
-        else r.badEvent(c, 1, "VehicleCheckInReqType#2", "SE(ParkingMethod)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(3);
-        if (c === 0) { o.VehicleFrame = (r.zero("VehicleCheckInReqType/VehicleFrame", "CH"), r.intIn(-32768, 32767, "VehicleCheckInReqType/VehicleFrame")); r.zero("VehicleCheckInReqType/VehicleFrame", "EE"); s = 4; }
-        else if (c === 1) { o.DeviceOffset = (r.zero("VehicleCheckInReqType/DeviceOffset", "CH"), r.intIn(-32768, 32767, "VehicleCheckInReqType/DeviceOffset")); r.zero("VehicleCheckInReqType/DeviceOffset", "EE"); s = 5; }
-        else if (c === 2) { o.VehicleTravel = (r.zero("VehicleCheckInReqType/VehicleTravel", "CH"), r.intIn(-32768, 32767, "VehicleCheckInReqType/VehicleTravel")); r.zero("VehicleCheckInReqType/VehicleTravel", "EE"); s = 6; }
-        else if (c === 3) { return o; }
-        else r.badEvent(c, 3, "VehicleCheckInReqType#3", "SE(VehicleFrame)|SE(DeviceOffset)|SE(VehicleTravel)|EE");
-        break;
-      }
-      case 4: {
-        const c = r.bits(2);
-        if (c === 0) { o.DeviceOffset = (r.zero("VehicleCheckInReqType/DeviceOffset", "CH"), r.intIn(-32768, 32767, "VehicleCheckInReqType/DeviceOffset")); r.zero("VehicleCheckInReqType/DeviceOffset", "EE"); s = 5; }
-        else if (c === 1) { o.VehicleTravel = (r.zero("VehicleCheckInReqType/VehicleTravel", "CH"), r.intIn(-32768, 32767, "VehicleCheckInReqType/VehicleTravel")); r.zero("VehicleCheckInReqType/VehicleTravel", "EE"); s = 6; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "VehicleCheckInReqType#4", "SE(DeviceOffset)|SE(VehicleTravel)|EE");
-        break;
-      }
-      case 5: {
-        const c = r.bits(2);
-        if (c === 0) { o.VehicleTravel = (r.zero("VehicleCheckInReqType/VehicleTravel", "CH"), r.intIn(-32768, 32767, "VehicleCheckInReqType/VehicleTravel")); r.zero("VehicleCheckInReqType/VehicleTravel", "EE"); s = 6; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "VehicleCheckInReqType#5", "SE(VehicleTravel)|EE");
-        break;
-      }
-      case 6: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "VehicleCheckInReqType#6", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "VehicleCheckInReqType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_VehicleCheckInReqType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (!(c === 0)) x_VehicleCheckInReqType(r, s, c);
+  const x3 = r.bits(5);
+  if ((x3 & 18) !== 0) r.badBits(x3, 18, 5, "VehicleCheckInReqType/EVCheckInStatus");
+  const y4 = ((x3 >>> 2) & 3);
+  if (y4 >= 3) r.enumErr(y4, 3, "VehicleCheckInReqType/EVCheckInStatus", r.pos - 4);
+  const v2 = E9[y4]!;
+  c = (x3 & 1);
+  o.EVCheckInStatus = v2;
+  s = 2;
+  if (!(c === 0)) x_VehicleCheckInReqType(r, s, c);
+  const x6 = r.bits(7);
+  if ((x6 & 72) !== 0) r.badBits(x6, 72, 7, "VehicleCheckInReqType/ParkingMethod");
+  const y7 = ((x6 >>> 4) & 3);
+  if (y7 >= 3) r.enumErr(y7, 3, "VehicleCheckInReqType/ParkingMethod", r.pos - 6);
+  const v5 = E10[y7]!;
+  c = (x6 & 7);
+  o.ParkingMethod = v5;
+  s = 3;
+  if (c === 0) {
+    const x9 = r.bits(1);
+    if ((x9 & 1) !== 0) r.badBits(x9, 1, 1, "VehicleCheckInReqType/VehicleFrame");
+    const v8 = r.intIn(-32768, 32767, "VehicleCheckInReqType/VehicleFrame");
+    const x10 = r.bits(3);
+    if ((x10 & 4) !== 0) r.badBits(x10, 4, 3, "VehicleCheckInReqType/VehicleFrame");
+    c = (x10 & 3);
+    o.VehicleFrame = v8;
+    s = 4;
   }
+  if ((s === 3 && c === 1) || (s === 4 && c === 0)) {
+    const x12 = r.bits(1);
+    if ((x12 & 1) !== 0) r.badBits(x12, 1, 1, "VehicleCheckInReqType/DeviceOffset");
+    const v11 = r.intIn(-32768, 32767, "VehicleCheckInReqType/DeviceOffset");
+    const x13 = r.bits(3);
+    if ((x13 & 4) !== 0) r.badBits(x13, 4, 3, "VehicleCheckInReqType/DeviceOffset");
+    c = (x13 & 3);
+    o.DeviceOffset = v11;
+    s = 5;
+  }
+  if ((s === 3 && c === 2) || (s === 4 && c === 1) || (s === 5 && c === 0)) {
+    const x15 = r.bits(1);
+    if ((x15 & 1) !== 0) r.badBits(x15, 1, 1, "VehicleCheckInReqType/VehicleTravel");
+    const v14 = r.intIn(-32768, 32767, "VehicleCheckInReqType/VehicleTravel");
+    const x16 = r.bits(2);
+    if ((x16 & 2) !== 0) r.badBits(x16, 2, 2, "VehicleCheckInReqType/VehicleTravel");
+    c = (x16 & 1);
+    o.VehicleTravel = v14;
+    s = 6;
+  }
+  if ((s === 3 && c === 3) || (s === 4 && c === 2) || (s === 5 && c === 1) || (s === 6 && c === 0)) return o;
+  return x_VehicleCheckInReqType(r, s, c);
+}
+function x_VehicleCheckInReqType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "VehicleCheckInReqType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "VehicleCheckInReqType#1", "SE(EVCheckInStatus)");
+    case 2: return r.badEvent(c, 1, "VehicleCheckInReqType#2", "SE(ParkingMethod)");
+    case 3: return r.badEvent(c, 3, "VehicleCheckInReqType#3", "SE(VehicleFrame)|SE(DeviceOffset)|SE(VehicleTravel)|EE");
+    case 4: return r.badEvent(c, 2, "VehicleCheckInReqType#4", "SE(DeviceOffset)|SE(VehicleTravel)|EE");
+    case 5: return r.badEvent(c, 2, "VehicleCheckInReqType#5", "SE(VehicleTravel)|EE");
+    case 6: return r.badEvent(c, 1, "VehicleCheckInReqType#6", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "VehicleCheckInReqType");
 }
 
 function e_VehicleCheckInReqType(w: BitWriter, o: T.VehicleCheckInReqType): void {
@@ -8145,53 +9275,65 @@ const EXP_VehicleCheckInReqType: readonly string[] = ["SE(Header)","SE(EVCheckIn
 function d_VehicleCheckInResType(r: BitReader): T.VehicleCheckInResType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "VehicleCheckInResType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.ResponseCode = (r.zero("VehicleCheckInResType/ResponseCode", "CH"), E0[r.enumIndex(6, 40, "VehicleCheckInResType/ResponseCode")]!); r.zero("VehicleCheckInResType/ResponseCode", "EE"); s = 2; }
-        else r.badEvent(c, 1, "VehicleCheckInResType#1", "SE(ResponseCode)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(3);
-        if (c === 0) { o.ParkingSpace = (r.zero("VehicleCheckInResType/ParkingSpace", "CH"), r.intIn(-32768, 32767, "VehicleCheckInResType/ParkingSpace")); r.zero("VehicleCheckInResType/ParkingSpace", "EE"); s = 3; }
-        else if (c === 1) { o.DeviceLocation = (r.zero("VehicleCheckInResType/DeviceLocation", "CH"), r.intIn(-32768, 32767, "VehicleCheckInResType/DeviceLocation")); r.zero("VehicleCheckInResType/DeviceLocation", "EE"); s = 4; }
-        else if (c === 2) { o.TargetDistance = (r.zero("VehicleCheckInResType/TargetDistance", "CH"), r.intIn(-32768, 32767, "VehicleCheckInResType/TargetDistance")); r.zero("VehicleCheckInResType/TargetDistance", "EE"); s = 5; }
-        else if (c === 3) { return o; }
-        else r.badEvent(c, 3, "VehicleCheckInResType#2", "SE(ParkingSpace)|SE(DeviceLocation)|SE(TargetDistance)|EE");
-        break;
-      }
-      case 3: {
-        const c = r.bits(2);
-        if (c === 0) { o.DeviceLocation = (r.zero("VehicleCheckInResType/DeviceLocation", "CH"), r.intIn(-32768, 32767, "VehicleCheckInResType/DeviceLocation")); r.zero("VehicleCheckInResType/DeviceLocation", "EE"); s = 4; }
-        else if (c === 1) { o.TargetDistance = (r.zero("VehicleCheckInResType/TargetDistance", "CH"), r.intIn(-32768, 32767, "VehicleCheckInResType/TargetDistance")); r.zero("VehicleCheckInResType/TargetDistance", "EE"); s = 5; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "VehicleCheckInResType#3", "SE(DeviceLocation)|SE(TargetDistance)|EE");
-        break;
-      }
-      case 4: {
-        const c = r.bits(2);
-        if (c === 0) { o.TargetDistance = (r.zero("VehicleCheckInResType/TargetDistance", "CH"), r.intIn(-32768, 32767, "VehicleCheckInResType/TargetDistance")); r.zero("VehicleCheckInResType/TargetDistance", "EE"); s = 5; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "VehicleCheckInResType#4", "SE(TargetDistance)|EE");
-        break;
-      }
-      case 5: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "VehicleCheckInResType#5", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "VehicleCheckInResType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_VehicleCheckInResType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (!(c === 0)) x_VehicleCheckInResType(r, s, c);
+  const x3 = r.bits(11);
+  if ((x3 & 1032) !== 0) r.badBits(x3, 1032, 11, "VehicleCheckInResType/ResponseCode");
+  const y4 = ((x3 >>> 4) & 63);
+  if (y4 >= 40) r.enumErr(y4, 40, "VehicleCheckInResType/ResponseCode", r.pos - 10);
+  const v2 = E0[y4]!;
+  c = (x3 & 7);
+  o.ResponseCode = v2;
+  s = 2;
+  if (c === 0) {
+    const x6 = r.bits(1);
+    if ((x6 & 1) !== 0) r.badBits(x6, 1, 1, "VehicleCheckInResType/ParkingSpace");
+    const v5 = r.intIn(-32768, 32767, "VehicleCheckInResType/ParkingSpace");
+    const x7 = r.bits(3);
+    if ((x7 & 4) !== 0) r.badBits(x7, 4, 3, "VehicleCheckInResType/ParkingSpace");
+    c = (x7 & 3);
+    o.ParkingSpace = v5;
+    s = 3;
   }
+  if ((s === 2 && c === 1) || (s === 3 && c === 0)) {
+    const x9 = r.bits(1);
+    if ((x9 & 1) !== 0) r.badBits(x9, 1, 1, "VehicleCheckInResType/DeviceLocation");
+    const v8 = r.intIn(-32768, 32767, "VehicleCheckInResType/DeviceLocation");
+    const x10 = r.bits(3);
+    if ((x10 & 4) !== 0) r.badBits(x10, 4, 3, "VehicleCheckInResType/DeviceLocation");
+    c = (x10 & 3);
+    o.DeviceLocation = v8;
+    s = 4;
+  }
+  if ((s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0)) {
+    const x12 = r.bits(1);
+    if ((x12 & 1) !== 0) r.badBits(x12, 1, 1, "VehicleCheckInResType/TargetDistance");
+    const v11 = r.intIn(-32768, 32767, "VehicleCheckInResType/TargetDistance");
+    const x13 = r.bits(2);
+    if ((x13 & 2) !== 0) r.badBits(x13, 2, 2, "VehicleCheckInResType/TargetDistance");
+    c = (x13 & 1);
+    o.TargetDistance = v11;
+    s = 5;
+  }
+  if ((s === 2 && c === 3) || (s === 3 && c === 2) || (s === 4 && c === 1) || (s === 5 && c === 0)) return o;
+  return x_VehicleCheckInResType(r, s, c);
+}
+function x_VehicleCheckInResType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "VehicleCheckInResType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "VehicleCheckInResType#1", "SE(ResponseCode)");
+    case 2: return r.badEvent(c, 3, "VehicleCheckInResType#2", "SE(ParkingSpace)|SE(DeviceLocation)|SE(TargetDistance)|EE");
+    case 3: return r.badEvent(c, 2, "VehicleCheckInResType#3", "SE(DeviceLocation)|SE(TargetDistance)|EE");
+    case 4: return r.badEvent(c, 2, "VehicleCheckInResType#4", "SE(TargetDistance)|EE");
+    case 5: return r.badEvent(c, 1, "VehicleCheckInResType#5", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "VehicleCheckInResType");
 }
 
 function e_VehicleCheckInResType(w: BitWriter, o: T.VehicleCheckInResType): void {
@@ -8247,35 +9389,42 @@ const EXP_VehicleCheckInResType: readonly string[] = ["SE(Header)","SE(ResponseC
 function d_VehicleCheckOutReqType(r: BitReader): T.VehicleCheckOutReqType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "VehicleCheckOutReqType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVCheckOutStatus = (r.zero("VehicleCheckOutReqType/EVCheckOutStatus", "CH"), E11[r.enumIndex(2, 3, "VehicleCheckOutReqType/EVCheckOutStatus")]!); r.zero("VehicleCheckOutReqType/EVCheckOutStatus", "EE"); s = 2; }
-        else r.badEvent(c, 1, "VehicleCheckOutReqType#1", "SE(EVCheckOutStatus)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.CheckOutTime = (r.zero("VehicleCheckOutReqType/CheckOutTime", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "VehicleCheckOutReqType/CheckOutTime")); r.zero("VehicleCheckOutReqType/CheckOutTime", "EE"); s = 3; }
-        else r.badEvent(c, 1, "VehicleCheckOutReqType#2", "SE(CheckOutTime)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "VehicleCheckOutReqType#3", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "VehicleCheckOutReqType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_VehicleCheckOutReqType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (!(c === 0)) x_VehicleCheckOutReqType(r, s, c);
+  const x3 = r.bits(5);
+  if ((x3 & 18) !== 0) r.badBits(x3, 18, 5, "VehicleCheckOutReqType/EVCheckOutStatus");
+  const y4 = ((x3 >>> 2) & 3);
+  if (y4 >= 3) r.enumErr(y4, 3, "VehicleCheckOutReqType/EVCheckOutStatus", r.pos - 4);
+  const v2 = E11[y4]!;
+  c = (x3 & 1);
+  o.EVCheckOutStatus = v2;
+  s = 2;
+  if (!(c === 0)) x_VehicleCheckOutReqType(r, s, c);
+  const x6 = r.bits(1);
+  if ((x6 & 1) !== 0) r.badBits(x6, 1, 1, "VehicleCheckOutReqType/CheckOutTime");
+  const v5 = r.bigIn(false, 0n, 18446744073709551615n, "VehicleCheckOutReqType/CheckOutTime");
+  const x7 = r.bits(2);
+  if ((x7 & 2) !== 0) r.badBits(x7, 2, 2, "VehicleCheckOutReqType/CheckOutTime");
+  c = (x7 & 1);
+  o.CheckOutTime = v5;
+  s = 3;
+  if (c === 0) return o;
+  return x_VehicleCheckOutReqType(r, s, c);
+}
+function x_VehicleCheckOutReqType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "VehicleCheckOutReqType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "VehicleCheckOutReqType#1", "SE(EVCheckOutStatus)");
+    case 2: return r.badEvent(c, 1, "VehicleCheckOutReqType#2", "SE(CheckOutTime)");
+    case 3: return r.badEvent(c, 1, "VehicleCheckOutReqType#3", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "VehicleCheckOutReqType");
 }
 
 function e_VehicleCheckOutReqType(w: BitWriter, o: T.VehicleCheckOutReqType): void {
@@ -8301,35 +9450,41 @@ const EXP_VehicleCheckOutReqType: readonly string[] = ["SE(Header)","SE(EVCheckO
 function d_VehicleCheckOutResType(r: BitReader): T.VehicleCheckOutResType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "VehicleCheckOutResType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.ResponseCode = (r.zero("VehicleCheckOutResType/ResponseCode", "CH"), E0[r.enumIndex(6, 40, "VehicleCheckOutResType/ResponseCode")]!); r.zero("VehicleCheckOutResType/ResponseCode", "EE"); s = 2; }
-        else r.badEvent(c, 1, "VehicleCheckOutResType#1", "SE(ResponseCode)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSECheckOutStatus = (r.zero("VehicleCheckOutResType/EVSECheckOutStatus", "CH"), E12[r.enumIndex(1, 2, "VehicleCheckOutResType/EVSECheckOutStatus")]!); r.zero("VehicleCheckOutResType/EVSECheckOutStatus", "EE"); s = 3; }
-        else r.badEvent(c, 1, "VehicleCheckOutResType#2", "SE(EVSECheckOutStatus)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "VehicleCheckOutResType#3", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "VehicleCheckOutResType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_VehicleCheckOutResType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (!(c === 0)) x_VehicleCheckOutResType(r, s, c);
+  const x3 = r.bits(9);
+  if ((x3 & 258) !== 0) r.badBits(x3, 258, 9, "VehicleCheckOutResType/ResponseCode");
+  const y4 = ((x3 >>> 2) & 63);
+  if (y4 >= 40) r.enumErr(y4, 40, "VehicleCheckOutResType/ResponseCode", r.pos - 8);
+  const v2 = E0[y4]!;
+  c = (x3 & 1);
+  o.ResponseCode = v2;
+  s = 2;
+  if (!(c === 0)) x_VehicleCheckOutResType(r, s, c);
+  const x6 = r.bits(4);
+  if ((x6 & 10) !== 0) r.badBits(x6, 10, 4, "VehicleCheckOutResType/EVSECheckOutStatus");
+  const y7 = ((x6 >>> 2) & 1);
+  const v5 = E12[y7]!;
+  c = (x6 & 1);
+  o.EVSECheckOutStatus = v5;
+  s = 3;
+  if (c === 0) return o;
+  return x_VehicleCheckOutResType(r, s, c);
+}
+function x_VehicleCheckOutResType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "VehicleCheckOutResType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "VehicleCheckOutResType#1", "SE(ResponseCode)");
+    case 2: return r.badEvent(c, 1, "VehicleCheckOutResType#2", "SE(EVSECheckOutStatus)");
+    case 3: return r.badEvent(c, 1, "VehicleCheckOutResType#3", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "VehicleCheckOutResType");
 }
 
 function e_VehicleCheckOutResType(w: BitWriter, o: T.VehicleCheckOutResType): void {
@@ -8353,23 +9508,22 @@ const EXP_VehicleCheckOutResType: readonly string[] = ["SE(Header)","SE(Response
 function d_ChargeParameterDiscoveryReqType(r: BitReader): T.ChargeParameterDiscoveryReqType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "ChargeParameterDiscoveryReqType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ChargeParameterDiscoveryReqType#1", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ChargeParameterDiscoveryReqType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_ChargeParameterDiscoveryReqType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (c === 0) return o;
+  return x_ChargeParameterDiscoveryReqType(r, s, c);
+}
+function x_ChargeParameterDiscoveryReqType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "ChargeParameterDiscoveryReqType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "ChargeParameterDiscoveryReqType#1", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "ChargeParameterDiscoveryReqType");
 }
 
 function e_ChargeParameterDiscoveryReqType(w: BitWriter, o: T.ChargeParameterDiscoveryReqType): void {
@@ -8387,29 +9541,32 @@ const EXP_ChargeParameterDiscoveryReqType: readonly string[] = ["SE(Header)","EE
 function d_ChargeParameterDiscoveryResType(r: BitReader): T.ChargeParameterDiscoveryResType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "ChargeParameterDiscoveryResType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.ResponseCode = (r.zero("ChargeParameterDiscoveryResType/ResponseCode", "CH"), E0[r.enumIndex(6, 40, "ChargeParameterDiscoveryResType/ResponseCode")]!); r.zero("ChargeParameterDiscoveryResType/ResponseCode", "EE"); s = 2; }
-        else r.badEvent(c, 1, "ChargeParameterDiscoveryResType#1", "SE(ResponseCode)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ChargeParameterDiscoveryResType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ChargeParameterDiscoveryResType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_ChargeParameterDiscoveryResType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (!(c === 0)) x_ChargeParameterDiscoveryResType(r, s, c);
+  const x3 = r.bits(9);
+  if ((x3 & 258) !== 0) r.badBits(x3, 258, 9, "ChargeParameterDiscoveryResType/ResponseCode");
+  const y4 = ((x3 >>> 2) & 63);
+  if (y4 >= 40) r.enumErr(y4, 40, "ChargeParameterDiscoveryResType/ResponseCode", r.pos - 8);
+  const v2 = E0[y4]!;
+  c = (x3 & 1);
+  o.ResponseCode = v2;
+  s = 2;
+  if (c === 0) return o;
+  return x_ChargeParameterDiscoveryResType(r, s, c);
+}
+function x_ChargeParameterDiscoveryResType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "ChargeParameterDiscoveryResType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "ChargeParameterDiscoveryResType#1", "SE(ResponseCode)");
+    case 2: return r.badEvent(c, 1, "ChargeParameterDiscoveryResType#2", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "ChargeParameterDiscoveryResType");
 }
 
 function e_ChargeParameterDiscoveryResType(w: BitWriter, o: T.ChargeParameterDiscoveryResType): void {
@@ -8430,36 +9587,39 @@ const EXP_ChargeParameterDiscoveryResType: readonly string[] = ["SE(Header)","SE
 function d_ChargeLoopReqType(r: BitReader): T.ChargeLoopReqType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "ChargeLoopReqType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { o.DisplayParameters = d_DisplayParametersType(r); s = 2; }
-        else if (c === 1) { o.MeterInfoRequested = (r.zero("ChargeLoopReqType/MeterInfoRequested", "CH"), r.bit() === 1); r.zero("ChargeLoopReqType/MeterInfoRequested", "EE"); s = 3; }
-        else r.badEvent(c, 2, "ChargeLoopReqType#1", "SE(DisplayParameters)|SE(MeterInfoRequested)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.MeterInfoRequested = (r.zero("ChargeLoopReqType/MeterInfoRequested", "CH"), r.bit() === 1); r.zero("ChargeLoopReqType/MeterInfoRequested", "EE"); s = 3; }
-        else r.badEvent(c, 1, "ChargeLoopReqType#2", "SE(MeterInfoRequested)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ChargeLoopReqType#3", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ChargeLoopReqType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_ChargeLoopReqType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(2);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (c === 0) {
+    const v2 = d_DisplayParametersType(r);
+    const x3 = r.bits(1);
+    c = x3;
+    o.DisplayParameters = v2;
+    s = 2;
   }
+  if (!((s === 1 && c === 1) || (s === 2 && c === 0))) x_ChargeLoopReqType(r, s, c);
+  const x5 = r.bits(4);
+  if ((x5 & 10) !== 0) r.badBits(x5, 10, 4, "ChargeLoopReqType/MeterInfoRequested");
+  const y6 = ((x5 >>> 2) & 1);
+  const v4 = y6 === 1;
+  c = (x5 & 1);
+  o.MeterInfoRequested = v4;
+  s = 3;
+  if (c === 0) return o;
+  return x_ChargeLoopReqType(r, s, c);
+}
+function x_ChargeLoopReqType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "ChargeLoopReqType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 2, "ChargeLoopReqType#1", "SE(DisplayParameters)|SE(MeterInfoRequested)");
+    case 2: return r.badEvent(c, 1, "ChargeLoopReqType#2", "SE(MeterInfoRequested)");
+    case 3: return r.badEvent(c, 1, "ChargeLoopReqType#3", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "ChargeLoopReqType");
 }
 
 function e_ChargeLoopReqType(w: BitWriter, o: T.ChargeLoopReqType): void {
@@ -8490,132 +9650,120 @@ const EXP_ChargeLoopReqType: readonly string[] = ["SE(Header)","SE(DisplayParame
 function d_DisplayParametersType(r: BitReader): T.DisplayParametersType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(4);
-        if (c === 0) { o.PresentSOC = (r.zero("DisplayParametersType/PresentSOC", "CH"), r.ranged(7, 0, 100, "DisplayParametersType/PresentSOC")); r.zero("DisplayParametersType/PresentSOC", "EE"); s = 1; }
-        else if (c === 1) { o.MinimumSOC = (r.zero("DisplayParametersType/MinimumSOC", "CH"), r.ranged(7, 0, 100, "DisplayParametersType/MinimumSOC")); r.zero("DisplayParametersType/MinimumSOC", "EE"); s = 2; }
-        else if (c === 2) { o.TargetSOC = (r.zero("DisplayParametersType/TargetSOC", "CH"), r.ranged(7, 0, 100, "DisplayParametersType/TargetSOC")); r.zero("DisplayParametersType/TargetSOC", "EE"); s = 3; }
-        else if (c === 3) { o.MaximumSOC = (r.zero("DisplayParametersType/MaximumSOC", "CH"), r.ranged(7, 0, 100, "DisplayParametersType/MaximumSOC")); r.zero("DisplayParametersType/MaximumSOC", "EE"); s = 4; }
-        else if (c === 4) { o.RemainingTimeToMinimumSOC = (r.zero("DisplayParametersType/RemainingTimeToMinimumSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToMinimumSOC")); r.zero("DisplayParametersType/RemainingTimeToMinimumSOC", "EE"); s = 5; }
-        else if (c === 5) { o.RemainingTimeToTargetSOC = (r.zero("DisplayParametersType/RemainingTimeToTargetSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToTargetSOC")); r.zero("DisplayParametersType/RemainingTimeToTargetSOC", "EE"); s = 6; }
-        else if (c === 6) { o.RemainingTimeToMaximumSOC = (r.zero("DisplayParametersType/RemainingTimeToMaximumSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToMaximumSOC")); r.zero("DisplayParametersType/RemainingTimeToMaximumSOC", "EE"); s = 7; }
-        else if (c === 7) { o.ChargingComplete = (r.zero("DisplayParametersType/ChargingComplete", "CH"), r.bit() === 1); r.zero("DisplayParametersType/ChargingComplete", "EE"); s = 8; }
-        else if (c === 8) { o.BatteryEnergyCapacity = d_RationalNumberType(r); s = 9; }
-        else if (c === 9) { o.InletHot = (r.zero("DisplayParametersType/InletHot", "CH"), r.bit() === 1); r.zero("DisplayParametersType/InletHot", "EE"); s = 10; }
-        else if (c === 10) { return o; }
-        else r.badEvent(c, 4, "DisplayParametersType#0", "SE(PresentSOC)|SE(MinimumSOC)|SE(TargetSOC)|SE(MaximumSOC)|SE(RemainingTimeToMinimumSOC)|SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
-        break;
-      }
-      case 1: {
-        const c = r.bits(4);
-        if (c === 0) { o.MinimumSOC = (r.zero("DisplayParametersType/MinimumSOC", "CH"), r.ranged(7, 0, 100, "DisplayParametersType/MinimumSOC")); r.zero("DisplayParametersType/MinimumSOC", "EE"); s = 2; }
-        else if (c === 1) { o.TargetSOC = (r.zero("DisplayParametersType/TargetSOC", "CH"), r.ranged(7, 0, 100, "DisplayParametersType/TargetSOC")); r.zero("DisplayParametersType/TargetSOC", "EE"); s = 3; }
-        else if (c === 2) { o.MaximumSOC = (r.zero("DisplayParametersType/MaximumSOC", "CH"), r.ranged(7, 0, 100, "DisplayParametersType/MaximumSOC")); r.zero("DisplayParametersType/MaximumSOC", "EE"); s = 4; }
-        else if (c === 3) { o.RemainingTimeToMinimumSOC = (r.zero("DisplayParametersType/RemainingTimeToMinimumSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToMinimumSOC")); r.zero("DisplayParametersType/RemainingTimeToMinimumSOC", "EE"); s = 5; }
-        else if (c === 4) { o.RemainingTimeToTargetSOC = (r.zero("DisplayParametersType/RemainingTimeToTargetSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToTargetSOC")); r.zero("DisplayParametersType/RemainingTimeToTargetSOC", "EE"); s = 6; }
-        else if (c === 5) { o.RemainingTimeToMaximumSOC = (r.zero("DisplayParametersType/RemainingTimeToMaximumSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToMaximumSOC")); r.zero("DisplayParametersType/RemainingTimeToMaximumSOC", "EE"); s = 7; }
-        else if (c === 6) { o.ChargingComplete = (r.zero("DisplayParametersType/ChargingComplete", "CH"), r.bit() === 1); r.zero("DisplayParametersType/ChargingComplete", "EE"); s = 8; }
-        else if (c === 7) { o.BatteryEnergyCapacity = d_RationalNumberType(r); s = 9; }
-        else if (c === 8) { o.InletHot = (r.zero("DisplayParametersType/InletHot", "CH"), r.bit() === 1); r.zero("DisplayParametersType/InletHot", "EE"); s = 10; }
-        else if (c === 9) { return o; }
-        else r.badEvent(c, 4, "DisplayParametersType#1", "SE(MinimumSOC)|SE(TargetSOC)|SE(MaximumSOC)|SE(RemainingTimeToMinimumSOC)|SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
-        break;
-      }
-      case 2: {
-        const c = r.bits(4);
-        if (c === 0) { o.TargetSOC = (r.zero("DisplayParametersType/TargetSOC", "CH"), r.ranged(7, 0, 100, "DisplayParametersType/TargetSOC")); r.zero("DisplayParametersType/TargetSOC", "EE"); s = 3; }
-        else if (c === 1) { o.MaximumSOC = (r.zero("DisplayParametersType/MaximumSOC", "CH"), r.ranged(7, 0, 100, "DisplayParametersType/MaximumSOC")); r.zero("DisplayParametersType/MaximumSOC", "EE"); s = 4; }
-        else if (c === 2) { o.RemainingTimeToMinimumSOC = (r.zero("DisplayParametersType/RemainingTimeToMinimumSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToMinimumSOC")); r.zero("DisplayParametersType/RemainingTimeToMinimumSOC", "EE"); s = 5; }
-        else if (c === 3) { o.RemainingTimeToTargetSOC = (r.zero("DisplayParametersType/RemainingTimeToTargetSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToTargetSOC")); r.zero("DisplayParametersType/RemainingTimeToTargetSOC", "EE"); s = 6; }
-        else if (c === 4) { o.RemainingTimeToMaximumSOC = (r.zero("DisplayParametersType/RemainingTimeToMaximumSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToMaximumSOC")); r.zero("DisplayParametersType/RemainingTimeToMaximumSOC", "EE"); s = 7; }
-        else if (c === 5) { o.ChargingComplete = (r.zero("DisplayParametersType/ChargingComplete", "CH"), r.bit() === 1); r.zero("DisplayParametersType/ChargingComplete", "EE"); s = 8; }
-        else if (c === 6) { o.BatteryEnergyCapacity = d_RationalNumberType(r); s = 9; }
-        else if (c === 7) { o.InletHot = (r.zero("DisplayParametersType/InletHot", "CH"), r.bit() === 1); r.zero("DisplayParametersType/InletHot", "EE"); s = 10; }
-        else if (c === 8) { return o; }
-        else r.badEvent(c, 4, "DisplayParametersType#2", "SE(TargetSOC)|SE(MaximumSOC)|SE(RemainingTimeToMinimumSOC)|SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
-        break;
-      }
-      case 3: {
-        const c = r.bits(4);
-        if (c === 0) { o.MaximumSOC = (r.zero("DisplayParametersType/MaximumSOC", "CH"), r.ranged(7, 0, 100, "DisplayParametersType/MaximumSOC")); r.zero("DisplayParametersType/MaximumSOC", "EE"); s = 4; }
-        else if (c === 1) { o.RemainingTimeToMinimumSOC = (r.zero("DisplayParametersType/RemainingTimeToMinimumSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToMinimumSOC")); r.zero("DisplayParametersType/RemainingTimeToMinimumSOC", "EE"); s = 5; }
-        else if (c === 2) { o.RemainingTimeToTargetSOC = (r.zero("DisplayParametersType/RemainingTimeToTargetSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToTargetSOC")); r.zero("DisplayParametersType/RemainingTimeToTargetSOC", "EE"); s = 6; }
-        else if (c === 3) { o.RemainingTimeToMaximumSOC = (r.zero("DisplayParametersType/RemainingTimeToMaximumSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToMaximumSOC")); r.zero("DisplayParametersType/RemainingTimeToMaximumSOC", "EE"); s = 7; }
-        else if (c === 4) { o.ChargingComplete = (r.zero("DisplayParametersType/ChargingComplete", "CH"), r.bit() === 1); r.zero("DisplayParametersType/ChargingComplete", "EE"); s = 8; }
-        else if (c === 5) { o.BatteryEnergyCapacity = d_RationalNumberType(r); s = 9; }
-        else if (c === 6) { o.InletHot = (r.zero("DisplayParametersType/InletHot", "CH"), r.bit() === 1); r.zero("DisplayParametersType/InletHot", "EE"); s = 10; }
-        else if (c === 7) { return o; }
-        else r.badEvent(c, 4, "DisplayParametersType#3", "SE(MaximumSOC)|SE(RemainingTimeToMinimumSOC)|SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
-        break;
-      }
-      case 4: {
-        const c = r.bits(3);
-        if (c === 0) { o.RemainingTimeToMinimumSOC = (r.zero("DisplayParametersType/RemainingTimeToMinimumSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToMinimumSOC")); r.zero("DisplayParametersType/RemainingTimeToMinimumSOC", "EE"); s = 5; }
-        else if (c === 1) { o.RemainingTimeToTargetSOC = (r.zero("DisplayParametersType/RemainingTimeToTargetSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToTargetSOC")); r.zero("DisplayParametersType/RemainingTimeToTargetSOC", "EE"); s = 6; }
-        else if (c === 2) { o.RemainingTimeToMaximumSOC = (r.zero("DisplayParametersType/RemainingTimeToMaximumSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToMaximumSOC")); r.zero("DisplayParametersType/RemainingTimeToMaximumSOC", "EE"); s = 7; }
-        else if (c === 3) { o.ChargingComplete = (r.zero("DisplayParametersType/ChargingComplete", "CH"), r.bit() === 1); r.zero("DisplayParametersType/ChargingComplete", "EE"); s = 8; }
-        else if (c === 4) { o.BatteryEnergyCapacity = d_RationalNumberType(r); s = 9; }
-        else if (c === 5) { o.InletHot = (r.zero("DisplayParametersType/InletHot", "CH"), r.bit() === 1); r.zero("DisplayParametersType/InletHot", "EE"); s = 10; }
-        else if (c === 6) { return o; }
-        else r.badEvent(c, 3, "DisplayParametersType#4", "SE(RemainingTimeToMinimumSOC)|SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
-        break;
-      }
-      case 5: {
-        const c = r.bits(3);
-        if (c === 0) { o.RemainingTimeToTargetSOC = (r.zero("DisplayParametersType/RemainingTimeToTargetSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToTargetSOC")); r.zero("DisplayParametersType/RemainingTimeToTargetSOC", "EE"); s = 6; }
-        else if (c === 1) { o.RemainingTimeToMaximumSOC = (r.zero("DisplayParametersType/RemainingTimeToMaximumSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToMaximumSOC")); r.zero("DisplayParametersType/RemainingTimeToMaximumSOC", "EE"); s = 7; }
-        else if (c === 2) { o.ChargingComplete = (r.zero("DisplayParametersType/ChargingComplete", "CH"), r.bit() === 1); r.zero("DisplayParametersType/ChargingComplete", "EE"); s = 8; }
-        else if (c === 3) { o.BatteryEnergyCapacity = d_RationalNumberType(r); s = 9; }
-        else if (c === 4) { o.InletHot = (r.zero("DisplayParametersType/InletHot", "CH"), r.bit() === 1); r.zero("DisplayParametersType/InletHot", "EE"); s = 10; }
-        else if (c === 5) { return o; }
-        else r.badEvent(c, 3, "DisplayParametersType#5", "SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
-        break;
-      }
-      case 6: {
-        const c = r.bits(3);
-        if (c === 0) { o.RemainingTimeToMaximumSOC = (r.zero("DisplayParametersType/RemainingTimeToMaximumSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToMaximumSOC")); r.zero("DisplayParametersType/RemainingTimeToMaximumSOC", "EE"); s = 7; }
-        else if (c === 1) { o.ChargingComplete = (r.zero("DisplayParametersType/ChargingComplete", "CH"), r.bit() === 1); r.zero("DisplayParametersType/ChargingComplete", "EE"); s = 8; }
-        else if (c === 2) { o.BatteryEnergyCapacity = d_RationalNumberType(r); s = 9; }
-        else if (c === 3) { o.InletHot = (r.zero("DisplayParametersType/InletHot", "CH"), r.bit() === 1); r.zero("DisplayParametersType/InletHot", "EE"); s = 10; }
-        else if (c === 4) { return o; }
-        else r.badEvent(c, 3, "DisplayParametersType#6", "SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
-        break;
-      }
-      case 7: {
-        const c = r.bits(3);
-        if (c === 0) { o.ChargingComplete = (r.zero("DisplayParametersType/ChargingComplete", "CH"), r.bit() === 1); r.zero("DisplayParametersType/ChargingComplete", "EE"); s = 8; }
-        else if (c === 1) { o.BatteryEnergyCapacity = d_RationalNumberType(r); s = 9; }
-        else if (c === 2) { o.InletHot = (r.zero("DisplayParametersType/InletHot", "CH"), r.bit() === 1); r.zero("DisplayParametersType/InletHot", "EE"); s = 10; }
-        else if (c === 3) { return o; }
-        else r.badEvent(c, 3, "DisplayParametersType#7", "SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
-        break;
-      }
-      case 8: {
-        const c = r.bits(2);
-        if (c === 0) { o.BatteryEnergyCapacity = d_RationalNumberType(r); s = 9; }
-        else if (c === 1) { o.InletHot = (r.zero("DisplayParametersType/InletHot", "CH"), r.bit() === 1); r.zero("DisplayParametersType/InletHot", "EE"); s = 10; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "DisplayParametersType#8", "SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
-        break;
-      }
-      case 9: {
-        const c = r.bits(2);
-        if (c === 0) { o.InletHot = (r.zero("DisplayParametersType/InletHot", "CH"), r.bit() === 1); r.zero("DisplayParametersType/InletHot", "EE"); s = 10; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "DisplayParametersType#9", "SE(InletHot)|EE");
-        break;
-      }
-      case 10: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "DisplayParametersType#10", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "DisplayParametersType");
-    }
+  let c = r.bits(4);
+  if (c === 0) {
+    const x1 = r.bits(13);
+    if ((x1 & 4112) !== 0) r.badBits(x1, 4112, 13, "DisplayParametersType/PresentSOC");
+    const y2 = ((x1 >>> 5) & 127);
+    if (y2 > 100) r.rangeErr(y2 + 0, 100, "DisplayParametersType/PresentSOC", r.pos - 12);
+    const v0 = y2;
+    c = (x1 & 15);
+    o.PresentSOC = v0;
+    s = 1;
   }
+  if ((s === 0 && c === 1) || (s === 1 && c === 0)) {
+    const x4 = r.bits(13);
+    if ((x4 & 4112) !== 0) r.badBits(x4, 4112, 13, "DisplayParametersType/MinimumSOC");
+    const y5 = ((x4 >>> 5) & 127);
+    if (y5 > 100) r.rangeErr(y5 + 0, 100, "DisplayParametersType/MinimumSOC", r.pos - 12);
+    const v3 = y5;
+    c = (x4 & 15);
+    o.MinimumSOC = v3;
+    s = 2;
+  }
+  if ((s === 0 && c === 2) || (s === 1 && c === 1) || (s === 2 && c === 0)) {
+    const x7 = r.bits(13);
+    if ((x7 & 4112) !== 0) r.badBits(x7, 4112, 13, "DisplayParametersType/TargetSOC");
+    const y8 = ((x7 >>> 5) & 127);
+    if (y8 > 100) r.rangeErr(y8 + 0, 100, "DisplayParametersType/TargetSOC", r.pos - 12);
+    const v6 = y8;
+    c = (x7 & 15);
+    o.TargetSOC = v6;
+    s = 3;
+  }
+  if ((s === 0 && c === 3) || (s === 1 && c === 2) || (s === 2 && c === 1) || (s === 3 && c === 0)) {
+    const x10 = r.bits(12);
+    if ((x10 & 2056) !== 0) r.badBits(x10, 2056, 12, "DisplayParametersType/MaximumSOC");
+    const y11 = ((x10 >>> 4) & 127);
+    if (y11 > 100) r.rangeErr(y11 + 0, 100, "DisplayParametersType/MaximumSOC", r.pos - 11);
+    const v9 = y11;
+    c = (x10 & 7);
+    o.MaximumSOC = v9;
+    s = 4;
+  }
+  if ((s === 0 && c === 4) || (s === 1 && c === 3) || (s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0)) {
+    const x13 = r.bits(1);
+    if ((x13 & 1) !== 0) r.badBits(x13, 1, 1, "DisplayParametersType/RemainingTimeToMinimumSOC");
+    const v12 = r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToMinimumSOC");
+    const x14 = r.bits(4);
+    if ((x14 & 8) !== 0) r.badBits(x14, 8, 4, "DisplayParametersType/RemainingTimeToMinimumSOC");
+    c = (x14 & 7);
+    o.RemainingTimeToMinimumSOC = v12;
+    s = 5;
+  }
+  if ((s === 0 && c === 5) || (s === 1 && c === 4) || (s === 2 && c === 3) || (s === 3 && c === 2) || (s === 4 && c === 1) || (s === 5 && c === 0)) {
+    const x16 = r.bits(1);
+    if ((x16 & 1) !== 0) r.badBits(x16, 1, 1, "DisplayParametersType/RemainingTimeToTargetSOC");
+    const v15 = r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToTargetSOC");
+    const x17 = r.bits(4);
+    if ((x17 & 8) !== 0) r.badBits(x17, 8, 4, "DisplayParametersType/RemainingTimeToTargetSOC");
+    c = (x17 & 7);
+    o.RemainingTimeToTargetSOC = v15;
+    s = 6;
+  }
+  if ((s === 0 && c === 6) || (s === 1 && c === 5) || (s === 2 && c === 4) || (s === 3 && c === 3) || (s === 4 && c === 2) || (s === 5 && c === 1) || (s === 6 && c === 0)) {
+    const x19 = r.bits(1);
+    if ((x19 & 1) !== 0) r.badBits(x19, 1, 1, "DisplayParametersType/RemainingTimeToMaximumSOC");
+    const v18 = r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToMaximumSOC");
+    const x20 = r.bits(4);
+    if ((x20 & 8) !== 0) r.badBits(x20, 8, 4, "DisplayParametersType/RemainingTimeToMaximumSOC");
+    c = (x20 & 7);
+    o.RemainingTimeToMaximumSOC = v18;
+    s = 7;
+  }
+  if ((s === 0 && c === 7) || (s === 1 && c === 6) || (s === 2 && c === 5) || (s === 3 && c === 4) || (s === 4 && c === 3) || (s === 5 && c === 2) || (s === 6 && c === 1) || (s === 7 && c === 0)) {
+    const x22 = r.bits(5);
+    if ((x22 & 20) !== 0) r.badBits(x22, 20, 5, "DisplayParametersType/ChargingComplete");
+    const y23 = ((x22 >>> 3) & 1);
+    const v21 = y23 === 1;
+    c = (x22 & 3);
+    o.ChargingComplete = v21;
+    s = 8;
+  }
+  if ((s === 0 && c === 8) || (s === 1 && c === 7) || (s === 2 && c === 6) || (s === 3 && c === 5) || (s === 4 && c === 4) || (s === 5 && c === 3) || (s === 6 && c === 2) || (s === 7 && c === 1) || (s === 8 && c === 0)) {
+    const v24 = d_RationalNumberType(r);
+    const x25 = r.bits(2);
+    c = x25;
+    o.BatteryEnergyCapacity = v24;
+    s = 9;
+  }
+  if ((s === 0 && c === 9) || (s === 1 && c === 8) || (s === 2 && c === 7) || (s === 3 && c === 6) || (s === 4 && c === 5) || (s === 5 && c === 4) || (s === 6 && c === 3) || (s === 7 && c === 2) || (s === 8 && c === 1) || (s === 9 && c === 0)) {
+    const x27 = r.bits(4);
+    if ((x27 & 10) !== 0) r.badBits(x27, 10, 4, "DisplayParametersType/InletHot");
+    const y28 = ((x27 >>> 2) & 1);
+    const v26 = y28 === 1;
+    c = (x27 & 1);
+    o.InletHot = v26;
+    s = 10;
+  }
+  if ((s === 0 && c === 10) || (s === 1 && c === 9) || (s === 2 && c === 8) || (s === 3 && c === 7) || (s === 4 && c === 6) || (s === 5 && c === 5) || (s === 6 && c === 4) || (s === 7 && c === 3) || (s === 8 && c === 2) || (s === 9 && c === 1) || (s === 10 && c === 0)) return o;
+  return x_DisplayParametersType(r, s, c);
+}
+function x_DisplayParametersType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 4, "DisplayParametersType#0", "SE(PresentSOC)|SE(MinimumSOC)|SE(TargetSOC)|SE(MaximumSOC)|SE(RemainingTimeToMinimumSOC)|SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
+    case 1: return r.badEvent(c, 4, "DisplayParametersType#1", "SE(MinimumSOC)|SE(TargetSOC)|SE(MaximumSOC)|SE(RemainingTimeToMinimumSOC)|SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
+    case 2: return r.badEvent(c, 4, "DisplayParametersType#2", "SE(TargetSOC)|SE(MaximumSOC)|SE(RemainingTimeToMinimumSOC)|SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
+    case 3: return r.badEvent(c, 4, "DisplayParametersType#3", "SE(MaximumSOC)|SE(RemainingTimeToMinimumSOC)|SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
+    case 4: return r.badEvent(c, 3, "DisplayParametersType#4", "SE(RemainingTimeToMinimumSOC)|SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
+    case 5: return r.badEvent(c, 3, "DisplayParametersType#5", "SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
+    case 6: return r.badEvent(c, 3, "DisplayParametersType#6", "SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
+    case 7: return r.badEvent(c, 3, "DisplayParametersType#7", "SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
+    case 8: return r.badEvent(c, 2, "DisplayParametersType#8", "SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
+    case 9: return r.badEvent(c, 2, "DisplayParametersType#9", "SE(InletHot)|EE");
+    case 10: return r.badEvent(c, 1, "DisplayParametersType#10", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "DisplayParametersType");
 }
 
 function e_DisplayParametersType(w: BitWriter, o: T.DisplayParametersType): void {
@@ -8773,53 +9921,56 @@ const F_DisplayParametersType = new Map<string, number>([["PresentSOC",0],["Mini
 function d_ChargeLoopResType(r: BitReader): T.ChargeLoopResType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "ChargeLoopResType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.ResponseCode = (r.zero("ChargeLoopResType/ResponseCode", "CH"), E0[r.enumIndex(6, 40, "ChargeLoopResType/ResponseCode")]!); r.zero("ChargeLoopResType/ResponseCode", "EE"); s = 2; }
-        else r.badEvent(c, 1, "ChargeLoopResType#1", "SE(ResponseCode)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(3);
-        if (c === 0) { o.EVSEStatus = d_EVSEStatusType(r); s = 3; }
-        else if (c === 1) { o.MeterInfo = d_MeterInfoType(r); s = 4; }
-        else if (c === 2) { o.Receipt = d_ReceiptType(r); s = 5; }
-        else if (c === 3) { return o; }
-        else r.badEvent(c, 3, "ChargeLoopResType#2", "SE(EVSEStatus)|SE(MeterInfo)|SE(Receipt)|EE");
-        break;
-      }
-      case 3: {
-        const c = r.bits(2);
-        if (c === 0) { o.MeterInfo = d_MeterInfoType(r); s = 4; }
-        else if (c === 1) { o.Receipt = d_ReceiptType(r); s = 5; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "ChargeLoopResType#3", "SE(MeterInfo)|SE(Receipt)|EE");
-        break;
-      }
-      case 4: {
-        const c = r.bits(2);
-        if (c === 0) { o.Receipt = d_ReceiptType(r); s = 5; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "ChargeLoopResType#4", "SE(Receipt)|EE");
-        break;
-      }
-      case 5: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ChargeLoopResType#5", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ChargeLoopResType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_ChargeLoopResType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (!(c === 0)) x_ChargeLoopResType(r, s, c);
+  const x3 = r.bits(11);
+  if ((x3 & 1032) !== 0) r.badBits(x3, 1032, 11, "ChargeLoopResType/ResponseCode");
+  const y4 = ((x3 >>> 4) & 63);
+  if (y4 >= 40) r.enumErr(y4, 40, "ChargeLoopResType/ResponseCode", r.pos - 10);
+  const v2 = E0[y4]!;
+  c = (x3 & 7);
+  o.ResponseCode = v2;
+  s = 2;
+  if (c === 0) {
+    const v5 = d_EVSEStatusType(r);
+    const x6 = r.bits(2);
+    c = x6;
+    o.EVSEStatus = v5;
+    s = 3;
   }
+  if ((s === 2 && c === 1) || (s === 3 && c === 0)) {
+    const v7 = d_MeterInfoType(r);
+    const x8 = r.bits(2);
+    c = x8;
+    o.MeterInfo = v7;
+    s = 4;
+  }
+  if ((s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0)) {
+    const v9 = d_ReceiptType(r);
+    const x10 = r.bits(1);
+    c = x10;
+    o.Receipt = v9;
+    s = 5;
+  }
+  if ((s === 2 && c === 3) || (s === 3 && c === 2) || (s === 4 && c === 1) || (s === 5 && c === 0)) return o;
+  return x_ChargeLoopResType(r, s, c);
+}
+function x_ChargeLoopResType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "ChargeLoopResType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "ChargeLoopResType#1", "SE(ResponseCode)");
+    case 2: return r.badEvent(c, 3, "ChargeLoopResType#2", "SE(EVSEStatus)|SE(MeterInfo)|SE(Receipt)|EE");
+    case 3: return r.badEvent(c, 2, "ChargeLoopResType#3", "SE(MeterInfo)|SE(Receipt)|EE");
+    case 4: return r.badEvent(c, 2, "ChargeLoopResType#4", "SE(Receipt)|EE");
+    case 5: return r.badEvent(c, 1, "ChargeLoopResType#5", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "ChargeLoopResType");
 }
 
 function e_ChargeLoopResType(w: BitWriter, o: T.ChargeLoopResType): void {
@@ -8872,41 +10023,39 @@ const EXP_ChargeLoopResType: readonly string[] = ["SE(Header)","SE(ResponseCode)
 function d_Scheduled_CLReqControlModeType(r: BitReader): T.Scheduled_CLReqControlModeType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(3);
-        if (c === 0) { o.EVTargetEnergyRequest = d_RationalNumberType(r); s = 1; }
-        else if (c === 1) { o.EVMaximumEnergyRequest = d_RationalNumberType(r); s = 2; }
-        else if (c === 2) { o.EVMinimumEnergyRequest = d_RationalNumberType(r); s = 3; }
-        else if (c === 3) { return o; }
-        else r.badEvent(c, 3, "Scheduled_CLReqControlModeType#0", "SE(EVTargetEnergyRequest)|SE(EVMaximumEnergyRequest)|SE(EVMinimumEnergyRequest)|EE");
-        break;
-      }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { o.EVMaximumEnergyRequest = d_RationalNumberType(r); s = 2; }
-        else if (c === 1) { o.EVMinimumEnergyRequest = d_RationalNumberType(r); s = 3; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "Scheduled_CLReqControlModeType#1", "SE(EVMaximumEnergyRequest)|SE(EVMinimumEnergyRequest)|EE");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { o.EVMinimumEnergyRequest = d_RationalNumberType(r); s = 3; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "Scheduled_CLReqControlModeType#2", "SE(EVMinimumEnergyRequest)|EE");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "Scheduled_CLReqControlModeType#3", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "Scheduled_CLReqControlModeType");
-    }
+  let c = r.bits(3);
+  if (c === 0) {
+    const v0 = d_RationalNumberType(r);
+    const x1 = r.bits(2);
+    c = x1;
+    o.EVTargetEnergyRequest = v0;
+    s = 1;
   }
+  if ((s === 0 && c === 1) || (s === 1 && c === 0)) {
+    const v2 = d_RationalNumberType(r);
+    const x3 = r.bits(2);
+    c = x3;
+    o.EVMaximumEnergyRequest = v2;
+    s = 2;
+  }
+  if ((s === 0 && c === 2) || (s === 1 && c === 1) || (s === 2 && c === 0)) {
+    const v4 = d_RationalNumberType(r);
+    const x5 = r.bits(1);
+    c = x5;
+    o.EVMinimumEnergyRequest = v4;
+    s = 3;
+  }
+  if ((s === 0 && c === 3) || (s === 1 && c === 2) || (s === 2 && c === 1) || (s === 3 && c === 0)) return o;
+  return x_Scheduled_CLReqControlModeType(r, s, c);
+}
+function x_Scheduled_CLReqControlModeType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 3, "Scheduled_CLReqControlModeType#0", "SE(EVTargetEnergyRequest)|SE(EVMaximumEnergyRequest)|SE(EVMinimumEnergyRequest)|EE");
+    case 1: return r.badEvent(c, 2, "Scheduled_CLReqControlModeType#1", "SE(EVMaximumEnergyRequest)|SE(EVMinimumEnergyRequest)|EE");
+    case 2: return r.badEvent(c, 2, "Scheduled_CLReqControlModeType#2", "SE(EVMinimumEnergyRequest)|EE");
+    case 3: return r.badEvent(c, 1, "Scheduled_CLReqControlModeType#3", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "Scheduled_CLReqControlModeType");
 }
 
 function e_Scheduled_CLReqControlModeType(w: BitWriter, o: T.Scheduled_CLReqControlModeType): void {
@@ -8950,17 +10099,15 @@ const EXP_Scheduled_CLReqControlModeType: readonly string[] = ["SE(EVTargetEnerg
 function d_Scheduled_CLResControlModeType(r: BitReader): T.Scheduled_CLResControlModeType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "Scheduled_CLResControlModeType#0", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "Scheduled_CLResControlModeType");
-    }
+  let c = r.bits(1);
+  if (c === 0) return o;
+  return x_Scheduled_CLResControlModeType(r, s, c);
+}
+function x_Scheduled_CLResControlModeType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "Scheduled_CLResControlModeType#0", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "Scheduled_CLResControlModeType");
 }
 
 function e_Scheduled_CLResControlModeType(w: BitWriter, o: T.Scheduled_CLResControlModeType): void {
@@ -8973,42 +10120,47 @@ const EXP_Scheduled_CLResControlModeType: readonly string[] = ["EE"];
 function d_Dynamic_CLReqControlModeType(r: BitReader): T.Dynamic_CLReqControlModeType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(2);
-        if (c === 0) { o.DepartureTime = (r.zero("Dynamic_CLReqControlModeType/DepartureTime", "CH"), r.uintIn(0, 4294967295, "Dynamic_CLReqControlModeType/DepartureTime")); r.zero("Dynamic_CLReqControlModeType/DepartureTime", "EE"); s = 1; }
-        else if (c === 1) { o.EVTargetEnergyRequest = d_RationalNumberType(r); s = 2; }
-        else r.badEvent(c, 2, "Dynamic_CLReqControlModeType#0", "SE(DepartureTime)|SE(EVTargetEnergyRequest)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVTargetEnergyRequest = d_RationalNumberType(r); s = 2; }
-        else r.badEvent(c, 1, "Dynamic_CLReqControlModeType#1", "SE(EVTargetEnergyRequest)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVMaximumEnergyRequest = d_RationalNumberType(r); s = 3; }
-        else r.badEvent(c, 1, "Dynamic_CLReqControlModeType#2", "SE(EVMaximumEnergyRequest)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVMinimumEnergyRequest = d_RationalNumberType(r); s = 4; }
-        else r.badEvent(c, 1, "Dynamic_CLReqControlModeType#3", "SE(EVMinimumEnergyRequest)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "Dynamic_CLReqControlModeType#4", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "Dynamic_CLReqControlModeType");
-    }
+  let c = r.bits(2);
+  if (c === 0) {
+    const x1 = r.bits(1);
+    if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "Dynamic_CLReqControlModeType/DepartureTime");
+    const v0 = r.uintIn(0, 4294967295, "Dynamic_CLReqControlModeType/DepartureTime");
+    const x2 = r.bits(2);
+    if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "Dynamic_CLReqControlModeType/DepartureTime");
+    c = (x2 & 1);
+    o.DepartureTime = v0;
+    s = 1;
   }
+  if (!((s === 0 && c === 1) || (s === 1 && c === 0))) x_Dynamic_CLReqControlModeType(r, s, c);
+  const v3 = d_RationalNumberType(r);
+  const x4 = r.bits(1);
+  c = x4;
+  o.EVTargetEnergyRequest = v3;
+  s = 2;
+  if (!(c === 0)) x_Dynamic_CLReqControlModeType(r, s, c);
+  const v5 = d_RationalNumberType(r);
+  const x6 = r.bits(1);
+  c = x6;
+  o.EVMaximumEnergyRequest = v5;
+  s = 3;
+  if (!(c === 0)) x_Dynamic_CLReqControlModeType(r, s, c);
+  const v7 = d_RationalNumberType(r);
+  const x8 = r.bits(1);
+  c = x8;
+  o.EVMinimumEnergyRequest = v7;
+  s = 4;
+  if (c === 0) return o;
+  return x_Dynamic_CLReqControlModeType(r, s, c);
+}
+function x_Dynamic_CLReqControlModeType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 2, "Dynamic_CLReqControlModeType#0", "SE(DepartureTime)|SE(EVTargetEnergyRequest)");
+    case 1: return r.badEvent(c, 1, "Dynamic_CLReqControlModeType#1", "SE(EVTargetEnergyRequest)");
+    case 2: return r.badEvent(c, 1, "Dynamic_CLReqControlModeType#2", "SE(EVMaximumEnergyRequest)");
+    case 3: return r.badEvent(c, 1, "Dynamic_CLReqControlModeType#3", "SE(EVMinimumEnergyRequest)");
+    case 4: return r.badEvent(c, 1, "Dynamic_CLReqControlModeType#4", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "Dynamic_CLReqControlModeType");
 }
 
 function e_Dynamic_CLReqControlModeType(w: BitWriter, o: T.Dynamic_CLReqControlModeType): void {
@@ -9046,51 +10198,59 @@ const EXP_Dynamic_CLReqControlModeType: readonly string[] = ["SE(DepartureTime)|
 function d_Dynamic_CLResControlModeType(r: BitReader): T.Dynamic_CLResControlModeType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(3);
-        if (c === 0) { o.DepartureTime = (r.zero("Dynamic_CLResControlModeType/DepartureTime", "CH"), r.uintIn(0, 4294967295, "Dynamic_CLResControlModeType/DepartureTime")); r.zero("Dynamic_CLResControlModeType/DepartureTime", "EE"); s = 1; }
-        else if (c === 1) { o.MinimumSOC = (r.zero("Dynamic_CLResControlModeType/MinimumSOC", "CH"), r.ranged(7, 0, 100, "Dynamic_CLResControlModeType/MinimumSOC")); r.zero("Dynamic_CLResControlModeType/MinimumSOC", "EE"); s = 2; }
-        else if (c === 2) { o.TargetSOC = (r.zero("Dynamic_CLResControlModeType/TargetSOC", "CH"), r.ranged(7, 0, 100, "Dynamic_CLResControlModeType/TargetSOC")); r.zero("Dynamic_CLResControlModeType/TargetSOC", "EE"); s = 3; }
-        else if (c === 3) { o.AckMaxDelay = (r.zero("Dynamic_CLResControlModeType/AckMaxDelay", "CH"), r.uintIn(0, 65535, "Dynamic_CLResControlModeType/AckMaxDelay")); r.zero("Dynamic_CLResControlModeType/AckMaxDelay", "EE"); s = 4; }
-        else if (c === 4) { return o; }
-        else r.badEvent(c, 3, "Dynamic_CLResControlModeType#0", "SE(DepartureTime)|SE(MinimumSOC)|SE(TargetSOC)|SE(AckMaxDelay)|EE");
-        break;
-      }
-      case 1: {
-        const c = r.bits(3);
-        if (c === 0) { o.MinimumSOC = (r.zero("Dynamic_CLResControlModeType/MinimumSOC", "CH"), r.ranged(7, 0, 100, "Dynamic_CLResControlModeType/MinimumSOC")); r.zero("Dynamic_CLResControlModeType/MinimumSOC", "EE"); s = 2; }
-        else if (c === 1) { o.TargetSOC = (r.zero("Dynamic_CLResControlModeType/TargetSOC", "CH"), r.ranged(7, 0, 100, "Dynamic_CLResControlModeType/TargetSOC")); r.zero("Dynamic_CLResControlModeType/TargetSOC", "EE"); s = 3; }
-        else if (c === 2) { o.AckMaxDelay = (r.zero("Dynamic_CLResControlModeType/AckMaxDelay", "CH"), r.uintIn(0, 65535, "Dynamic_CLResControlModeType/AckMaxDelay")); r.zero("Dynamic_CLResControlModeType/AckMaxDelay", "EE"); s = 4; }
-        else if (c === 3) { return o; }
-        else r.badEvent(c, 3, "Dynamic_CLResControlModeType#1", "SE(MinimumSOC)|SE(TargetSOC)|SE(AckMaxDelay)|EE");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { o.TargetSOC = (r.zero("Dynamic_CLResControlModeType/TargetSOC", "CH"), r.ranged(7, 0, 100, "Dynamic_CLResControlModeType/TargetSOC")); r.zero("Dynamic_CLResControlModeType/TargetSOC", "EE"); s = 3; }
-        else if (c === 1) { o.AckMaxDelay = (r.zero("Dynamic_CLResControlModeType/AckMaxDelay", "CH"), r.uintIn(0, 65535, "Dynamic_CLResControlModeType/AckMaxDelay")); r.zero("Dynamic_CLResControlModeType/AckMaxDelay", "EE"); s = 4; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "Dynamic_CLResControlModeType#2", "SE(TargetSOC)|SE(AckMaxDelay)|EE");
-        break;
-      }
-      case 3: {
-        const c = r.bits(2);
-        if (c === 0) { o.AckMaxDelay = (r.zero("Dynamic_CLResControlModeType/AckMaxDelay", "CH"), r.uintIn(0, 65535, "Dynamic_CLResControlModeType/AckMaxDelay")); r.zero("Dynamic_CLResControlModeType/AckMaxDelay", "EE"); s = 4; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "Dynamic_CLResControlModeType#3", "SE(AckMaxDelay)|EE");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "Dynamic_CLResControlModeType#4", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "Dynamic_CLResControlModeType");
-    }
+  let c = r.bits(3);
+  if (c === 0) {
+    const x1 = r.bits(1);
+    if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "Dynamic_CLResControlModeType/DepartureTime");
+    const v0 = r.uintIn(0, 4294967295, "Dynamic_CLResControlModeType/DepartureTime");
+    const x2 = r.bits(4);
+    if ((x2 & 8) !== 0) r.badBits(x2, 8, 4, "Dynamic_CLResControlModeType/DepartureTime");
+    c = (x2 & 7);
+    o.DepartureTime = v0;
+    s = 1;
   }
+  if ((s === 0 && c === 1) || (s === 1 && c === 0)) {
+    const x4 = r.bits(11);
+    if ((x4 & 1028) !== 0) r.badBits(x4, 1028, 11, "Dynamic_CLResControlModeType/MinimumSOC");
+    const y5 = ((x4 >>> 3) & 127);
+    if (y5 > 100) r.rangeErr(y5 + 0, 100, "Dynamic_CLResControlModeType/MinimumSOC", r.pos - 10);
+    const v3 = y5;
+    c = (x4 & 3);
+    o.MinimumSOC = v3;
+    s = 2;
+  }
+  if ((s === 0 && c === 2) || (s === 1 && c === 1) || (s === 2 && c === 0)) {
+    const x7 = r.bits(11);
+    if ((x7 & 1028) !== 0) r.badBits(x7, 1028, 11, "Dynamic_CLResControlModeType/TargetSOC");
+    const y8 = ((x7 >>> 3) & 127);
+    if (y8 > 100) r.rangeErr(y8 + 0, 100, "Dynamic_CLResControlModeType/TargetSOC", r.pos - 10);
+    const v6 = y8;
+    c = (x7 & 3);
+    o.TargetSOC = v6;
+    s = 3;
+  }
+  if ((s === 0 && c === 3) || (s === 1 && c === 2) || (s === 2 && c === 1) || (s === 3 && c === 0)) {
+    const x10 = r.bits(1);
+    if ((x10 & 1) !== 0) r.badBits(x10, 1, 1, "Dynamic_CLResControlModeType/AckMaxDelay");
+    const v9 = r.uintIn(0, 65535, "Dynamic_CLResControlModeType/AckMaxDelay");
+    const x11 = r.bits(2);
+    if ((x11 & 2) !== 0) r.badBits(x11, 2, 2, "Dynamic_CLResControlModeType/AckMaxDelay");
+    c = (x11 & 1);
+    o.AckMaxDelay = v9;
+    s = 4;
+  }
+  if ((s === 0 && c === 4) || (s === 1 && c === 3) || (s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0)) return o;
+  return x_Dynamic_CLResControlModeType(r, s, c);
+}
+function x_Dynamic_CLResControlModeType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 3, "Dynamic_CLResControlModeType#0", "SE(DepartureTime)|SE(MinimumSOC)|SE(TargetSOC)|SE(AckMaxDelay)|EE");
+    case 1: return r.badEvent(c, 3, "Dynamic_CLResControlModeType#1", "SE(MinimumSOC)|SE(TargetSOC)|SE(AckMaxDelay)|EE");
+    case 2: return r.badEvent(c, 2, "Dynamic_CLResControlModeType#2", "SE(TargetSOC)|SE(AckMaxDelay)|EE");
+    case 3: return r.badEvent(c, 2, "Dynamic_CLResControlModeType#3", "SE(AckMaxDelay)|EE");
+    case 4: return r.badEvent(c, 1, "Dynamic_CLResControlModeType#4", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "Dynamic_CLResControlModeType");
 }
 
 function e_Dynamic_CLResControlModeType(w: BitWriter, o: T.Dynamic_CLResControlModeType): void {
@@ -9148,29 +10308,35 @@ const EXP_Dynamic_CLResControlModeType: readonly string[] = ["SE(DepartureTime)|
 function d_TargetPositionType(r: BitReader): T.TargetPositionType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.TargetOffsetX = (r.zero("TargetPositionType/TargetOffsetX", "CH"), r.uintIn(0, 65535, "TargetPositionType/TargetOffsetX")); r.zero("TargetPositionType/TargetOffsetX", "EE"); s = 1; }
-        else r.badEvent(c, 1, "TargetPositionType#0", "SE(TargetOffsetX)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.TargetOffsetY = (r.zero("TargetPositionType/TargetOffsetY", "CH"), r.uintIn(0, 65535, "TargetPositionType/TargetOffsetY")); r.zero("TargetPositionType/TargetOffsetY", "EE"); s = 2; }
-        else r.badEvent(c, 1, "TargetPositionType#1", "SE(TargetOffsetY)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "TargetPositionType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "TargetPositionType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_TargetPositionType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "TargetPositionType/TargetOffsetX");
+  const v0 = r.uintIn(0, 65535, "TargetPositionType/TargetOffsetX");
+  const x2 = r.bits(2);
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "TargetPositionType/TargetOffsetX");
+  c = (x2 & 1);
+  o.TargetOffsetX = v0;
+  s = 1;
+  if (!(c === 0)) x_TargetPositionType(r, s, c);
+  const x4 = r.bits(1);
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "TargetPositionType/TargetOffsetY");
+  const v3 = r.uintIn(0, 65535, "TargetPositionType/TargetOffsetY");
+  const x5 = r.bits(2);
+  if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "TargetPositionType/TargetOffsetY");
+  c = (x5 & 1);
+  o.TargetOffsetY = v3;
+  s = 2;
+  if (c === 0) return o;
+  return x_TargetPositionType(r, s, c);
+}
+function x_TargetPositionType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "TargetPositionType#0", "SE(TargetOffsetX)");
+    case 1: return r.badEvent(c, 1, "TargetPositionType#1", "SE(TargetOffsetY)");
+    case 2: return r.badEvent(c, 1, "TargetPositionType#2", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "TargetPositionType");
 }
 
 function e_TargetPositionType(w: BitWriter, o: T.TargetPositionType): void {

@@ -99,52 +99,88 @@ const E2i = new Map<unknown, number>(E2.map((v, i) => [v, i]));
 function d_SignatureType(r: BitReader): T.SignatureType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(2);
-        if (c === 0) { o.Id = r.string(65536, 0, "SignatureType@Id"); s = 1; }
-        else if (c === 1) { o.SignedInfo = d_SignedInfoType(r); s = 2; }
-        else r.badEvent(c, 2, "SignatureType#0", "AT(Id)|SE(SignedInfo)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.SignedInfo = d_SignedInfoType(r); s = 2; }
-        else r.badEvent(c, 1, "SignatureType#1", "SE(SignedInfo)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.SignatureValue = d_SignatureValueType(r); s = 3; }
-        else r.badEvent(c, 1, "SignatureType#2", "SE(SignatureValue)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(2);
-        if (c === 0) { o.KeyInfo = d_KeyInfoType(r); s = 4; }
-        else if (c === 1) { { const v = d_ObjectType(r); const a = o.Object; if (a === undefined) o.Object = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType#3"); } } s = 5; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "SignatureType#3", "SE(KeyInfo)|SE(Object)|EE");
-        break;
-      }
-      case 4: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_ObjectType(r); const a = o.Object; if (a === undefined) o.Object = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType#4"); } } s = 5; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "SignatureType#4", "SE(Object)|EE");
-        break;
-      }
-      case 5: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_ObjectType(r); const a = o.Object; if (a === undefined) o.Object = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType#5"); } } s = 5; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "SignatureType#5", "SE(Object)|EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "SignatureType");
-    }
+  let c = r.bits(2);
+  if (c === 0) {
+    const v0 = r.string(65536, 0, "SignatureType@Id");
+    const x1 = r.bits(1);
+    c = x1;
+    o.Id = v0;
+    s = 1;
   }
+  if (!((s === 0 && c === 1) || (s === 1 && c === 0))) x_SignatureType(r, s, c);
+  const v2 = d_SignedInfoType(r);
+  const x3 = r.bits(1);
+  c = x3;
+  o.SignedInfo = v2;
+  s = 2;
+  if (!(c === 0)) x_SignatureType(r, s, c);
+  const v4 = d_SignatureValueType(r);
+  const x5 = r.bits(2);
+  c = x5;
+  o.SignatureValue = v4;
+  s = 3;
+  if (c === 0) {
+    const v6 = d_KeyInfoType(r);
+    const x7 = r.bits(2);
+    c = x7;
+    o.KeyInfo = v6;
+    s = 4;
+  }
+  for (;;) {
+    if (s === 3 && c === 1) {
+      const v8 = d_ObjectType(r);
+      const x9 = r.bits(2);
+      c = x9;
+      const av8 = o.Object;
+      if (av8 === undefined) o.Object = [v8];
+      else {
+        av8.push(v8);
+        if (av8.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType/Object");
+      }
+      s = 5;
+      continue;
+    }
+    if (s === 4 && c === 0) {
+      const v10 = d_ObjectType(r);
+      const x11 = r.bits(2);
+      c = x11;
+      const av10 = o.Object;
+      if (av10 === undefined) o.Object = [v10];
+      else {
+        av10.push(v10);
+        if (av10.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType/Object");
+      }
+      s = 5;
+      continue;
+    }
+    if (s === 5 && c === 0) {
+      const v12 = d_ObjectType(r);
+      const x13 = r.bits(2);
+      c = x13;
+      const av12 = o.Object;
+      if (av12 === undefined) o.Object = [v12];
+      else {
+        av12.push(v12);
+        if (av12.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType/Object");
+      }
+      s = 5;
+      continue;
+    }
+    break;
+  }
+  if ((s === 3 && c === 2) || (s === 4 && c === 1) || (s === 5 && c === 1)) return o;
+  return x_SignatureType(r, s, c);
+}
+function x_SignatureType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 2, "SignatureType#0", "AT(Id)|SE(SignedInfo)");
+    case 1: return r.badEvent(c, 1, "SignatureType#1", "SE(SignedInfo)");
+    case 2: return r.badEvent(c, 1, "SignatureType#2", "SE(SignatureValue)");
+    case 3: return r.badEvent(c, 2, "SignatureType#3", "SE(KeyInfo)|SE(Object)|EE");
+    case 4: return r.badEvent(c, 2, "SignatureType#4", "SE(Object)|EE");
+    case 5: return r.badEvent(c, 2, "SignatureType#5", "SE(Object)|EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "SignatureType");
 }
 
 function e_SignatureType(w: BitWriter, o: T.SignatureType): void {
@@ -201,43 +237,68 @@ const EXP_SignatureType: readonly string[] = ["AT(Id)|SE(SignedInfo)","SE(Signed
 function d_SignedInfoType(r: BitReader): T.SignedInfoType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(2);
-        if (c === 0) { o.Id = r.string(65536, 0, "SignedInfoType@Id"); s = 1; }
-        else if (c === 1) { o.CanonicalizationMethod = d_CanonicalizationMethodType(r); s = 2; }
-        else r.badEvent(c, 2, "SignedInfoType#0", "AT(Id)|SE(CanonicalizationMethod)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.CanonicalizationMethod = d_CanonicalizationMethodType(r); s = 2; }
-        else r.badEvent(c, 1, "SignedInfoType#1", "SE(CanonicalizationMethod)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.SignatureMethod = d_SignatureMethodType(r); s = 3; }
-        else r.badEvent(c, 1, "SignedInfoType#2", "SE(SignatureMethod)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { { const v = d_ReferenceType(r); const a = o.Reference; if (a === undefined) o.Reference = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "SignedInfoType#3"); } } s = 4; }
-        else r.badEvent(c, 1, "SignedInfoType#3", "SE(Reference)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_ReferenceType(r); const a = o.Reference; if (a === undefined) o.Reference = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "SignedInfoType#4"); } } s = 4; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "SignedInfoType#4", "SE(Reference)|EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "SignedInfoType");
-    }
+  let c = r.bits(2);
+  if (c === 0) {
+    const v0 = r.string(65536, 0, "SignedInfoType@Id");
+    const x1 = r.bits(1);
+    c = x1;
+    o.Id = v0;
+    s = 1;
   }
+  if (!((s === 0 && c === 1) || (s === 1 && c === 0))) x_SignedInfoType(r, s, c);
+  const v2 = d_CanonicalizationMethodType(r);
+  const x3 = r.bits(1);
+  c = x3;
+  o.CanonicalizationMethod = v2;
+  s = 2;
+  if (!(c === 0)) x_SignedInfoType(r, s, c);
+  const v4 = d_SignatureMethodType(r);
+  const x5 = r.bits(1);
+  c = x5;
+  o.SignatureMethod = v4;
+  s = 3;
+  for (;;) {
+    if (s === 3 && c === 0) {
+      const v6 = d_ReferenceType(r);
+      const x7 = r.bits(2);
+      c = x7;
+      const av6 = o.Reference;
+      if (av6 === undefined) o.Reference = [v6];
+      else {
+        av6.push(v6);
+        if (av6.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "SignedInfoType/Reference");
+      }
+      s = 4;
+      continue;
+    }
+    if (s === 4 && c === 0) {
+      const v8 = d_ReferenceType(r);
+      const x9 = r.bits(2);
+      c = x9;
+      const av8 = o.Reference;
+      if (av8 === undefined) o.Reference = [v8];
+      else {
+        av8.push(v8);
+        if (av8.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "SignedInfoType/Reference");
+      }
+      s = 4;
+      continue;
+    }
+    break;
+  }
+  if (o.Reference === undefined) x_SignedInfoType(r, s, c);
+  if (c === 1) return o;
+  return x_SignedInfoType(r, s, c);
+}
+function x_SignedInfoType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 2, "SignedInfoType#0", "AT(Id)|SE(CanonicalizationMethod)");
+    case 1: return r.badEvent(c, 1, "SignedInfoType#1", "SE(CanonicalizationMethod)");
+    case 2: return r.badEvent(c, 1, "SignedInfoType#2", "SE(SignatureMethod)");
+    case 3: return r.badEvent(c, 1, "SignedInfoType#3", "SE(Reference)");
+    case 4: return r.badEvent(c, 2, "SignedInfoType#4", "SE(Reference)|EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "SignedInfoType");
 }
 
 function e_SignedInfoType(w: BitWriter, o: T.SignedInfoType): void {
@@ -288,28 +349,36 @@ function d_CanonicalizationMethodType(r: BitReader): T.CanonicalizationMethodTyp
       case 0: {
         const c = r.bits(1);
         if (c === 0) { o.Algorithm = r.string(65536, 1, "CanonicalizationMethodType@Algorithm"); s = 1; }
-        else r.badEvent(c, 1, "CanonicalizationMethodType#0", "AT(Algorithm)");
+        else x_CanonicalizationMethodType(r, s, c);
         break;
       }
       case 1: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "CanonicalizationMethodType#1"); }
+        if (c === 0) { x_CanonicalizationMethodType(r, s, c); }
         else if (c === 1) { return o; }
-        else if (c === 2) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "CanonicalizationMethodType#1"); }
-        else r.badEvent(c, 2, "CanonicalizationMethodType#1", "SE(*)|EE|CH(untyped)");
+        else if (c === 2) { x_CanonicalizationMethodType(r, s, c); }
+        else x_CanonicalizationMethodType(r, s, c);
         break;
       }
       case 2: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "CanonicalizationMethodType#2"); }
+        if (c === 0) { x_CanonicalizationMethodType(r, s, c); }
         else if (c === 1) { return o; }
-        else if (c === 2) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "CanonicalizationMethodType#2"); }
-        else r.badEvent(c, 2, "CanonicalizationMethodType#2", "SE(*)|EE|CH(untyped)");
+        else if (c === 2) { x_CanonicalizationMethodType(r, s, c); }
+        else x_CanonicalizationMethodType(r, s, c);
         break;
       }
       default: return r.fail("EXI_EVENT", "bad grammar state", "CanonicalizationMethodType");
     }
   }
+}
+function x_CanonicalizationMethodType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "CanonicalizationMethodType#0", "AT(Algorithm)");
+    case 1: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "CanonicalizationMethodType#1"); if (c === 2) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "CanonicalizationMethodType#1"); return r.badEvent(c, 2, "CanonicalizationMethodType#1", "SE(*)|EE|CH(untyped)");
+    case 2: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "CanonicalizationMethodType#2"); if (c === 2) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "CanonicalizationMethodType#2"); return r.badEvent(c, 2, "CanonicalizationMethodType#2", "SE(*)|EE|CH(untyped)");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "CanonicalizationMethodType");
 }
 
 function e_CanonicalizationMethodType(w: BitWriter, o: T.CanonicalizationMethodType): void {
@@ -332,37 +401,46 @@ function d_SignatureMethodType(r: BitReader): T.SignatureMethodType {
       case 0: {
         const c = r.bits(1);
         if (c === 0) { o.Algorithm = r.string(65536, 1, "SignatureMethodType@Algorithm"); s = 1; }
-        else r.badEvent(c, 1, "SignatureMethodType#0", "AT(Algorithm)");
+        else x_SignatureMethodType(r, s, c);
         break;
       }
       case 1: {
         const c = r.bits(3);
         if (c === 0) { o.HMACOutputLength = (r.zero("SignatureMethodType/HMACOutputLength", "CH"), r.bigIn(true, undefined, undefined, "SignatureMethodType/HMACOutputLength")); r.zero("SignatureMethodType/HMACOutputLength", "EE"); s = 2; }
-        else if (c === 1) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "SignatureMethodType#1"); }
+        else if (c === 1) { x_SignatureMethodType(r, s, c); }
         else if (c === 2) { return o; }
-        else if (c === 3) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "SignatureMethodType#1"); }
-        else r.badEvent(c, 3, "SignatureMethodType#1", "SE(HMACOutputLength)|SE(*)|EE|CH(untyped)");
+        else if (c === 3) { x_SignatureMethodType(r, s, c); }
+        else x_SignatureMethodType(r, s, c);
         break;
       }
       case 2: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "SignatureMethodType#2"); }
+        if (c === 0) { x_SignatureMethodType(r, s, c); }
         else if (c === 1) { return o; }
-        else if (c === 2) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "SignatureMethodType#2"); }
-        else r.badEvent(c, 2, "SignatureMethodType#2", "SE(*)|EE|CH(untyped)");
+        else if (c === 2) { x_SignatureMethodType(r, s, c); }
+        else x_SignatureMethodType(r, s, c);
         break;
       }
       case 3: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "SignatureMethodType#3"); }
+        if (c === 0) { x_SignatureMethodType(r, s, c); }
         else if (c === 1) { return o; }
-        else if (c === 2) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "SignatureMethodType#3"); }
-        else r.badEvent(c, 2, "SignatureMethodType#3", "SE(*)|EE|CH(untyped)");
+        else if (c === 2) { x_SignatureMethodType(r, s, c); }
+        else x_SignatureMethodType(r, s, c);
         break;
       }
       default: return r.fail("EXI_EVENT", "bad grammar state", "SignatureMethodType");
     }
   }
+}
+function x_SignatureMethodType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "SignatureMethodType#0", "AT(Algorithm)");
+    case 1: if (c === 1) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "SignatureMethodType#1"); if (c === 3) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "SignatureMethodType#1"); return r.badEvent(c, 3, "SignatureMethodType#1", "SE(HMACOutputLength)|SE(*)|EE|CH(untyped)");
+    case 2: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "SignatureMethodType#2"); if (c === 2) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "SignatureMethodType#2"); return r.badEvent(c, 2, "SignatureMethodType#2", "SE(*)|EE|CH(untyped)");
+    case 3: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "SignatureMethodType#3"); if (c === 2) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "SignatureMethodType#3"); return r.badEvent(c, 2, "SignatureMethodType#3", "SE(*)|EE|CH(untyped)");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "SignatureMethodType");
 }
 
 function e_SignatureMethodType(w: BitWriter, o: T.SignatureMethodType): void {
@@ -391,63 +469,64 @@ const EXP_SignatureMethodType: readonly string[] = ["AT(Algorithm)","SE(HMACOutp
 function d_ReferenceType(r: BitReader): T.ReferenceType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(3);
-        if (c === 0) { o.Id = r.string(65536, 0, "ReferenceType@Id"); s = 1; }
-        else if (c === 1) { o.Type = r.string(65536, 2, "ReferenceType@Type"); s = 2; }
-        else if (c === 2) { o.URI = r.string(65536, 3, "ReferenceType@URI"); s = 3; }
-        else if (c === 3) { o.Transforms = d_TransformsType(r); s = 4; }
-        else if (c === 4) { o.DigestMethod = d_DigestMethodType(r); s = 5; }
-        else r.badEvent(c, 3, "ReferenceType#0", "AT(Id)|AT(Type)|AT(URI)|SE(Transforms)|SE(DigestMethod)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(3);
-        if (c === 0) { o.Type = r.string(65536, 2, "ReferenceType@Type"); s = 2; }
-        else if (c === 1) { o.URI = r.string(65536, 3, "ReferenceType@URI"); s = 3; }
-        else if (c === 2) { o.Transforms = d_TransformsType(r); s = 4; }
-        else if (c === 3) { o.DigestMethod = d_DigestMethodType(r); s = 5; }
-        else r.badEvent(c, 3, "ReferenceType#1", "AT(Type)|AT(URI)|SE(Transforms)|SE(DigestMethod)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { o.URI = r.string(65536, 3, "ReferenceType@URI"); s = 3; }
-        else if (c === 1) { o.Transforms = d_TransformsType(r); s = 4; }
-        else if (c === 2) { o.DigestMethod = d_DigestMethodType(r); s = 5; }
-        else r.badEvent(c, 2, "ReferenceType#2", "AT(URI)|SE(Transforms)|SE(DigestMethod)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(2);
-        if (c === 0) { o.Transforms = d_TransformsType(r); s = 4; }
-        else if (c === 1) { o.DigestMethod = d_DigestMethodType(r); s = 5; }
-        else r.badEvent(c, 2, "ReferenceType#3", "SE(Transforms)|SE(DigestMethod)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { o.DigestMethod = d_DigestMethodType(r); s = 5; }
-        else r.badEvent(c, 1, "ReferenceType#4", "SE(DigestMethod)");
-        break;
-      }
-      case 5: {
-        const c = r.bits(1);
-        if (c === 0) { o.DigestValue = (r.zero("ReferenceType/DigestValue", "CH"), r.binary(65536, "ReferenceType/DigestValue")); r.zero("ReferenceType/DigestValue", "EE"); s = 6; }
-        else r.badEvent(c, 1, "ReferenceType#5", "SE(DigestValue)");
-        break;
-      }
-      case 6: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ReferenceType#6", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ReferenceType");
-    }
+  let c = r.bits(3);
+  if (c === 0) {
+    const v0 = r.string(65536, 0, "ReferenceType@Id");
+    const x1 = r.bits(3);
+    c = x1;
+    o.Id = v0;
+    s = 1;
   }
+  if ((s === 0 && c === 1) || (s === 1 && c === 0)) {
+    const v2 = r.string(65536, 2, "ReferenceType@Type");
+    const x3 = r.bits(2);
+    c = x3;
+    o.Type = v2;
+    s = 2;
+  }
+  if ((s === 0 && c === 2) || (s === 1 && c === 1) || (s === 2 && c === 0)) {
+    const v4 = r.string(65536, 3, "ReferenceType@URI");
+    const x5 = r.bits(2);
+    c = x5;
+    o.URI = v4;
+    s = 3;
+  }
+  if ((s === 0 && c === 3) || (s === 1 && c === 2) || (s === 2 && c === 1) || (s === 3 && c === 0)) {
+    const v6 = d_TransformsType(r);
+    const x7 = r.bits(1);
+    c = x7;
+    o.Transforms = v6;
+    s = 4;
+  }
+  if (!((s === 0 && c === 4) || (s === 1 && c === 3) || (s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0))) x_ReferenceType(r, s, c);
+  const v8 = d_DigestMethodType(r);
+  const x9 = r.bits(1);
+  c = x9;
+  o.DigestMethod = v8;
+  s = 5;
+  if (!(c === 0)) x_ReferenceType(r, s, c);
+  const x11 = r.bits(1);
+  if ((x11 & 1) !== 0) r.badBits(x11, 1, 1, "ReferenceType/DigestValue");
+  const v10 = r.binary(65536, "ReferenceType/DigestValue");
+  const x12 = r.bits(2);
+  if ((x12 & 2) !== 0) r.badBits(x12, 2, 2, "ReferenceType/DigestValue");
+  c = (x12 & 1);
+  o.DigestValue = v10;
+  s = 6;
+  if (c === 0) return o;
+  return x_ReferenceType(r, s, c);
+}
+function x_ReferenceType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 3, "ReferenceType#0", "AT(Id)|AT(Type)|AT(URI)|SE(Transforms)|SE(DigestMethod)");
+    case 1: return r.badEvent(c, 3, "ReferenceType#1", "AT(Type)|AT(URI)|SE(Transforms)|SE(DigestMethod)");
+    case 2: return r.badEvent(c, 2, "ReferenceType#2", "AT(URI)|SE(Transforms)|SE(DigestMethod)");
+    case 3: return r.badEvent(c, 2, "ReferenceType#3", "SE(Transforms)|SE(DigestMethod)");
+    case 4: return r.badEvent(c, 1, "ReferenceType#4", "SE(DigestMethod)");
+    case 5: return r.badEvent(c, 1, "ReferenceType#5", "SE(DigestValue)");
+    case 6: return r.badEvent(c, 1, "ReferenceType#6", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "ReferenceType");
 }
 
 function e_ReferenceType(w: BitWriter, o: T.ReferenceType): void {
@@ -512,24 +591,46 @@ const EXP_ReferenceType: readonly string[] = ["AT(Id)|AT(Type)|AT(URI)|SE(Transf
 function d_TransformsType(r: BitReader): T.TransformsType {
   const o: any = {};
   let s = 0;
+  let c = r.bits(1);
   for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { { const v = d_TransformType(r); const a = o.Transform; if (a === undefined) o.Transform = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Transform items", "TransformsType#0"); } } s = 1; }
-        else r.badEvent(c, 1, "TransformsType#0", "SE(Transform)");
-        break;
+    if (s === 0 && c === 0) {
+      const v0 = d_TransformType(r);
+      const x1 = r.bits(2);
+      c = x1;
+      const av0 = o.Transform;
+      if (av0 === undefined) o.Transform = [v0];
+      else {
+        av0.push(v0);
+        if (av0.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Transform items", "TransformsType/Transform");
       }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_TransformType(r); const a = o.Transform; if (a === undefined) o.Transform = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Transform items", "TransformsType#1"); } } s = 1; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "TransformsType#1", "SE(Transform)|EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "TransformsType");
+      s = 1;
+      continue;
     }
+    if (s === 1 && c === 0) {
+      const v2 = d_TransformType(r);
+      const x3 = r.bits(2);
+      c = x3;
+      const av2 = o.Transform;
+      if (av2 === undefined) o.Transform = [v2];
+      else {
+        av2.push(v2);
+        if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Transform items", "TransformsType/Transform");
+      }
+      s = 1;
+      continue;
+    }
+    break;
   }
+  if (o.Transform === undefined) x_TransformsType(r, s, c);
+  if (c === 1) return o;
+  return x_TransformsType(r, s, c);
+}
+function x_TransformsType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "TransformsType#0", "SE(Transform)");
+    case 1: return r.badEvent(c, 2, "TransformsType#1", "SE(Transform)|EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "TransformsType");
 }
 
 function e_TransformsType(w: BitWriter, o: T.TransformsType): void {
@@ -561,39 +662,48 @@ function d_TransformType(r: BitReader): T.TransformType {
       case 0: {
         const c = r.bits(1);
         if (c === 0) { o.Algorithm = r.string(65536, 1, "TransformType@Algorithm"); s = 1; }
-        else r.badEvent(c, 1, "TransformType#0", "AT(Algorithm)");
+        else x_TransformType(r, s, c);
         break;
       }
       case 1: {
         const c = r.bits(3);
         if (c === 0) { { const v = (r.zero("TransformType/XPath", "CH"), r.string(65536, 4, "TransformType/XPath")); const a = o.XPath; if (a === undefined) o.XPath = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 XPath items", "TransformType#1"); } } r.zero("TransformType/XPath", "EE"); s = 3; }
-        else if (c === 1) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "TransformType#1"); }
+        else if (c === 1) { x_TransformType(r, s, c); }
         else if (c === 2) { return o; }
-        else if (c === 3) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "TransformType#1"); }
-        else r.badEvent(c, 3, "TransformType#1", "SE(XPath)|SE(*)|EE|CH(untyped)");
+        else if (c === 3) { x_TransformType(r, s, c); }
+        else x_TransformType(r, s, c);
         break;
       }
       case 2: {
         const c = r.bits(3);
         if (c === 0) { { const v = (r.zero("TransformType/XPath", "CH"), r.string(65536, 4, "TransformType/XPath")); const a = o.XPath; if (a === undefined) o.XPath = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 XPath items", "TransformType#2"); } } r.zero("TransformType/XPath", "EE"); s = 3; }
-        else if (c === 1) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "TransformType#2"); }
+        else if (c === 1) { x_TransformType(r, s, c); }
         else if (c === 2) { return o; }
-        else if (c === 3) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "TransformType#2"); }
-        else r.badEvent(c, 3, "TransformType#2", "SE(XPath)|SE(*)|EE|CH(untyped)");
+        else if (c === 3) { x_TransformType(r, s, c); }
+        else x_TransformType(r, s, c);
         break;
       }
       case 3: {
         const c = r.bits(3);
         if (c === 0) { { const v = (r.zero("TransformType/XPath", "CH"), r.string(65536, 4, "TransformType/XPath")); const a = o.XPath; if (a === undefined) o.XPath = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 XPath items", "TransformType#3"); } } r.zero("TransformType/XPath", "EE"); s = 3; }
-        else if (c === 1) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "TransformType#3"); }
+        else if (c === 1) { x_TransformType(r, s, c); }
         else if (c === 2) { return o; }
-        else if (c === 3) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "TransformType#3"); }
-        else r.badEvent(c, 3, "TransformType#3", "SE(XPath)|SE(*)|EE|CH(untyped)");
+        else if (c === 3) { x_TransformType(r, s, c); }
+        else x_TransformType(r, s, c);
         break;
       }
       default: return r.fail("EXI_EVENT", "bad grammar state", "TransformType");
     }
   }
+}
+function x_TransformType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "TransformType#0", "AT(Algorithm)");
+    case 1: if (c === 1) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "TransformType#1"); if (c === 3) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "TransformType#1"); return r.badEvent(c, 3, "TransformType#1", "SE(XPath)|SE(*)|EE|CH(untyped)");
+    case 2: if (c === 1) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "TransformType#2"); if (c === 3) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "TransformType#2"); return r.badEvent(c, 3, "TransformType#2", "SE(XPath)|SE(*)|EE|CH(untyped)");
+    case 3: if (c === 1) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "TransformType#3"); if (c === 3) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "TransformType#3"); return r.badEvent(c, 3, "TransformType#3", "SE(XPath)|SE(*)|EE|CH(untyped)");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "TransformType");
 }
 
 function e_TransformType(w: BitWriter, o: T.TransformType): void {
@@ -634,28 +744,36 @@ function d_DigestMethodType(r: BitReader): T.DigestMethodType {
       case 0: {
         const c = r.bits(1);
         if (c === 0) { o.Algorithm = r.string(65536, 1, "DigestMethodType@Algorithm"); s = 1; }
-        else r.badEvent(c, 1, "DigestMethodType#0", "AT(Algorithm)");
+        else x_DigestMethodType(r, s, c);
         break;
       }
       case 1: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "DigestMethodType#1"); }
+        if (c === 0) { x_DigestMethodType(r, s, c); }
         else if (c === 1) { return o; }
-        else if (c === 2) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "DigestMethodType#1"); }
-        else r.badEvent(c, 2, "DigestMethodType#1", "SE(*)|EE|CH(untyped)");
+        else if (c === 2) { x_DigestMethodType(r, s, c); }
+        else x_DigestMethodType(r, s, c);
         break;
       }
       case 2: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "DigestMethodType#2"); }
+        if (c === 0) { x_DigestMethodType(r, s, c); }
         else if (c === 1) { return o; }
-        else if (c === 2) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "DigestMethodType#2"); }
-        else r.badEvent(c, 2, "DigestMethodType#2", "SE(*)|EE|CH(untyped)");
+        else if (c === 2) { x_DigestMethodType(r, s, c); }
+        else x_DigestMethodType(r, s, c);
         break;
       }
       default: return r.fail("EXI_EVENT", "bad grammar state", "DigestMethodType");
     }
   }
+}
+function x_DigestMethodType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "DigestMethodType#0", "AT(Algorithm)");
+    case 1: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "DigestMethodType#1"); if (c === 2) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "DigestMethodType#1"); return r.badEvent(c, 2, "DigestMethodType#1", "SE(*)|EE|CH(untyped)");
+    case 2: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "DigestMethodType#2"); if (c === 2) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "DigestMethodType#2"); return r.badEvent(c, 2, "DigestMethodType#2", "SE(*)|EE|CH(untyped)");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "DigestMethodType");
 }
 
 function e_DigestMethodType(w: BitWriter, o: T.DigestMethodType): void {
@@ -673,30 +791,30 @@ const EXP_DigestMethodType: readonly string[] = ["AT(Algorithm)","SE(*)|EE|CH(un
 function d_SignatureValueType(r: BitReader): T.SignatureValueType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(2);
-        if (c === 0) { o.Id = r.string(65536, 0, "SignatureValueType@Id"); s = 1; }
-        else if (c === 1) { o.CONTENT = r.binary(65536, "SignatureValueType"); s = 2; }
-        else r.badEvent(c, 2, "SignatureValueType#0", "AT(Id)|CH");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.CONTENT = r.binary(65536, "SignatureValueType"); s = 2; }
-        else r.badEvent(c, 1, "SignatureValueType#1", "CH");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "SignatureValueType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "SignatureValueType");
-    }
+  let c = r.bits(2);
+  if (c === 0) {
+    const v0 = r.string(65536, 0, "SignatureValueType@Id");
+    const x1 = r.bits(1);
+    c = x1;
+    o.Id = v0;
+    s = 1;
   }
+  if (!((s === 0 && c === 1) || (s === 1 && c === 0))) x_SignatureValueType(r, s, c);
+  const v2 = r.binary(65536, "SignatureValueType");
+  const x3 = r.bits(1);
+  c = x3;
+  o.CONTENT = v2;
+  s = 2;
+  if (c === 0) return o;
+  return x_SignatureValueType(r, s, c);
+}
+function x_SignatureValueType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 2, "SignatureValueType#0", "AT(Id)|CH");
+    case 1: return r.badEvent(c, 1, "SignatureValueType#1", "CH");
+    case 2: return r.badEvent(c, 1, "SignatureValueType#2", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "SignatureValueType");
 }
 
 function e_SignatureValueType(w: BitWriter, o: T.SignatureValueType): void {
@@ -735,9 +853,9 @@ function d_KeyInfoType(r: BitReader): T.KeyInfoType {
         else if (c === 5) { { const v = d_PGPDataType(r); const a = o.PGPData; if (a === undefined) o.PGPData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PGPData items", "KeyInfoType#0"); } } s = 6; }
         else if (c === 6) { { const v = d_SPKIDataType(r); const a = o.SPKIData; if (a === undefined) o.SPKIData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SPKIData items", "KeyInfoType#0"); } } s = 7; }
         else if (c === 7) { { const v = (r.zero("KeyInfoType/MgmtData", "CH"), r.string(65536, 6, "KeyInfoType/MgmtData")); const a = o.MgmtData; if (a === undefined) o.MgmtData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 MgmtData items", "KeyInfoType#0"); } } r.zero("KeyInfoType/MgmtData", "EE"); s = 8; }
-        else if (c === 8) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#0"); }
-        else if (c === 9) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#0"); }
-        else r.badEvent(c, 4, "KeyInfoType#0", "AT(Id)|SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|CH(untyped)");
+        else if (c === 8) { x_KeyInfoType(r, s, c); }
+        else if (c === 9) { x_KeyInfoType(r, s, c); }
+        else x_KeyInfoType(r, s, c);
         break;
       }
       case 1: {
@@ -749,9 +867,9 @@ function d_KeyInfoType(r: BitReader): T.KeyInfoType {
         else if (c === 4) { { const v = d_PGPDataType(r); const a = o.PGPData; if (a === undefined) o.PGPData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PGPData items", "KeyInfoType#1"); } } s = 6; }
         else if (c === 5) { { const v = d_SPKIDataType(r); const a = o.SPKIData; if (a === undefined) o.SPKIData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SPKIData items", "KeyInfoType#1"); } } s = 7; }
         else if (c === 6) { { const v = (r.zero("KeyInfoType/MgmtData", "CH"), r.string(65536, 6, "KeyInfoType/MgmtData")); const a = o.MgmtData; if (a === undefined) o.MgmtData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 MgmtData items", "KeyInfoType#1"); } } r.zero("KeyInfoType/MgmtData", "EE"); s = 8; }
-        else if (c === 7) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#1"); }
-        else if (c === 8) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#1"); }
-        else r.badEvent(c, 4, "KeyInfoType#1", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|CH(untyped)");
+        else if (c === 7) { x_KeyInfoType(r, s, c); }
+        else if (c === 8) { x_KeyInfoType(r, s, c); }
+        else x_KeyInfoType(r, s, c);
         break;
       }
       case 2: {
@@ -763,10 +881,10 @@ function d_KeyInfoType(r: BitReader): T.KeyInfoType {
         else if (c === 4) { { const v = d_PGPDataType(r); const a = o.PGPData; if (a === undefined) o.PGPData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PGPData items", "KeyInfoType#2"); } } s = 6; }
         else if (c === 5) { { const v = d_SPKIDataType(r); const a = o.SPKIData; if (a === undefined) o.SPKIData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SPKIData items", "KeyInfoType#2"); } } s = 7; }
         else if (c === 6) { { const v = (r.zero("KeyInfoType/MgmtData", "CH"), r.string(65536, 6, "KeyInfoType/MgmtData")); const a = o.MgmtData; if (a === undefined) o.MgmtData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 MgmtData items", "KeyInfoType#2"); } } r.zero("KeyInfoType/MgmtData", "EE"); s = 8; }
-        else if (c === 7) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#2"); }
+        else if (c === 7) { x_KeyInfoType(r, s, c); }
         else if (c === 8) { return o; }
-        else if (c === 9) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#2"); }
-        else r.badEvent(c, 4, "KeyInfoType#2", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+        else if (c === 9) { x_KeyInfoType(r, s, c); }
+        else x_KeyInfoType(r, s, c);
         break;
       }
       case 3: {
@@ -778,10 +896,10 @@ function d_KeyInfoType(r: BitReader): T.KeyInfoType {
         else if (c === 4) { { const v = d_PGPDataType(r); const a = o.PGPData; if (a === undefined) o.PGPData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PGPData items", "KeyInfoType#3"); } } s = 6; }
         else if (c === 5) { { const v = d_SPKIDataType(r); const a = o.SPKIData; if (a === undefined) o.SPKIData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SPKIData items", "KeyInfoType#3"); } } s = 7; }
         else if (c === 6) { { const v = (r.zero("KeyInfoType/MgmtData", "CH"), r.string(65536, 6, "KeyInfoType/MgmtData")); const a = o.MgmtData; if (a === undefined) o.MgmtData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 MgmtData items", "KeyInfoType#3"); } } r.zero("KeyInfoType/MgmtData", "EE"); s = 8; }
-        else if (c === 7) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#3"); }
+        else if (c === 7) { x_KeyInfoType(r, s, c); }
         else if (c === 8) { return o; }
-        else if (c === 9) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#3"); }
-        else r.badEvent(c, 4, "KeyInfoType#3", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+        else if (c === 9) { x_KeyInfoType(r, s, c); }
+        else x_KeyInfoType(r, s, c);
         break;
       }
       case 4: {
@@ -793,10 +911,10 @@ function d_KeyInfoType(r: BitReader): T.KeyInfoType {
         else if (c === 4) { { const v = d_PGPDataType(r); const a = o.PGPData; if (a === undefined) o.PGPData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PGPData items", "KeyInfoType#4"); } } s = 6; }
         else if (c === 5) { { const v = d_SPKIDataType(r); const a = o.SPKIData; if (a === undefined) o.SPKIData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SPKIData items", "KeyInfoType#4"); } } s = 7; }
         else if (c === 6) { { const v = (r.zero("KeyInfoType/MgmtData", "CH"), r.string(65536, 6, "KeyInfoType/MgmtData")); const a = o.MgmtData; if (a === undefined) o.MgmtData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 MgmtData items", "KeyInfoType#4"); } } r.zero("KeyInfoType/MgmtData", "EE"); s = 8; }
-        else if (c === 7) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#4"); }
+        else if (c === 7) { x_KeyInfoType(r, s, c); }
         else if (c === 8) { return o; }
-        else if (c === 9) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#4"); }
-        else r.badEvent(c, 4, "KeyInfoType#4", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+        else if (c === 9) { x_KeyInfoType(r, s, c); }
+        else x_KeyInfoType(r, s, c);
         break;
       }
       case 5: {
@@ -808,10 +926,10 @@ function d_KeyInfoType(r: BitReader): T.KeyInfoType {
         else if (c === 4) { { const v = d_PGPDataType(r); const a = o.PGPData; if (a === undefined) o.PGPData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PGPData items", "KeyInfoType#5"); } } s = 6; }
         else if (c === 5) { { const v = d_SPKIDataType(r); const a = o.SPKIData; if (a === undefined) o.SPKIData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SPKIData items", "KeyInfoType#5"); } } s = 7; }
         else if (c === 6) { { const v = (r.zero("KeyInfoType/MgmtData", "CH"), r.string(65536, 6, "KeyInfoType/MgmtData")); const a = o.MgmtData; if (a === undefined) o.MgmtData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 MgmtData items", "KeyInfoType#5"); } } r.zero("KeyInfoType/MgmtData", "EE"); s = 8; }
-        else if (c === 7) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#5"); }
+        else if (c === 7) { x_KeyInfoType(r, s, c); }
         else if (c === 8) { return o; }
-        else if (c === 9) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#5"); }
-        else r.badEvent(c, 4, "KeyInfoType#5", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+        else if (c === 9) { x_KeyInfoType(r, s, c); }
+        else x_KeyInfoType(r, s, c);
         break;
       }
       case 6: {
@@ -823,10 +941,10 @@ function d_KeyInfoType(r: BitReader): T.KeyInfoType {
         else if (c === 4) { { const v = d_PGPDataType(r); const a = o.PGPData; if (a === undefined) o.PGPData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PGPData items", "KeyInfoType#6"); } } s = 6; }
         else if (c === 5) { { const v = d_SPKIDataType(r); const a = o.SPKIData; if (a === undefined) o.SPKIData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SPKIData items", "KeyInfoType#6"); } } s = 7; }
         else if (c === 6) { { const v = (r.zero("KeyInfoType/MgmtData", "CH"), r.string(65536, 6, "KeyInfoType/MgmtData")); const a = o.MgmtData; if (a === undefined) o.MgmtData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 MgmtData items", "KeyInfoType#6"); } } r.zero("KeyInfoType/MgmtData", "EE"); s = 8; }
-        else if (c === 7) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#6"); }
+        else if (c === 7) { x_KeyInfoType(r, s, c); }
         else if (c === 8) { return o; }
-        else if (c === 9) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#6"); }
-        else r.badEvent(c, 4, "KeyInfoType#6", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+        else if (c === 9) { x_KeyInfoType(r, s, c); }
+        else x_KeyInfoType(r, s, c);
         break;
       }
       case 7: {
@@ -838,10 +956,10 @@ function d_KeyInfoType(r: BitReader): T.KeyInfoType {
         else if (c === 4) { { const v = d_PGPDataType(r); const a = o.PGPData; if (a === undefined) o.PGPData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PGPData items", "KeyInfoType#7"); } } s = 6; }
         else if (c === 5) { { const v = d_SPKIDataType(r); const a = o.SPKIData; if (a === undefined) o.SPKIData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SPKIData items", "KeyInfoType#7"); } } s = 7; }
         else if (c === 6) { { const v = (r.zero("KeyInfoType/MgmtData", "CH"), r.string(65536, 6, "KeyInfoType/MgmtData")); const a = o.MgmtData; if (a === undefined) o.MgmtData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 MgmtData items", "KeyInfoType#7"); } } r.zero("KeyInfoType/MgmtData", "EE"); s = 8; }
-        else if (c === 7) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#7"); }
+        else if (c === 7) { x_KeyInfoType(r, s, c); }
         else if (c === 8) { return o; }
-        else if (c === 9) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#7"); }
-        else r.badEvent(c, 4, "KeyInfoType#7", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+        else if (c === 9) { x_KeyInfoType(r, s, c); }
+        else x_KeyInfoType(r, s, c);
         break;
       }
       case 8: {
@@ -853,10 +971,10 @@ function d_KeyInfoType(r: BitReader): T.KeyInfoType {
         else if (c === 4) { { const v = d_PGPDataType(r); const a = o.PGPData; if (a === undefined) o.PGPData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PGPData items", "KeyInfoType#8"); } } s = 6; }
         else if (c === 5) { { const v = d_SPKIDataType(r); const a = o.SPKIData; if (a === undefined) o.SPKIData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SPKIData items", "KeyInfoType#8"); } } s = 7; }
         else if (c === 6) { { const v = (r.zero("KeyInfoType/MgmtData", "CH"), r.string(65536, 6, "KeyInfoType/MgmtData")); const a = o.MgmtData; if (a === undefined) o.MgmtData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 MgmtData items", "KeyInfoType#8"); } } r.zero("KeyInfoType/MgmtData", "EE"); s = 8; }
-        else if (c === 7) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#8"); }
+        else if (c === 7) { x_KeyInfoType(r, s, c); }
         else if (c === 8) { return o; }
-        else if (c === 9) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#8"); }
-        else r.badEvent(c, 4, "KeyInfoType#8", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+        else if (c === 9) { x_KeyInfoType(r, s, c); }
+        else x_KeyInfoType(r, s, c);
         break;
       }
       case 9: {
@@ -868,15 +986,30 @@ function d_KeyInfoType(r: BitReader): T.KeyInfoType {
         else if (c === 4) { { const v = d_PGPDataType(r); const a = o.PGPData; if (a === undefined) o.PGPData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PGPData items", "KeyInfoType#9"); } } s = 6; }
         else if (c === 5) { { const v = d_SPKIDataType(r); const a = o.SPKIData; if (a === undefined) o.SPKIData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SPKIData items", "KeyInfoType#9"); } } s = 7; }
         else if (c === 6) { { const v = (r.zero("KeyInfoType/MgmtData", "CH"), r.string(65536, 6, "KeyInfoType/MgmtData")); const a = o.MgmtData; if (a === undefined) o.MgmtData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 MgmtData items", "KeyInfoType#9"); } } r.zero("KeyInfoType/MgmtData", "EE"); s = 8; }
-        else if (c === 7) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#9"); }
+        else if (c === 7) { x_KeyInfoType(r, s, c); }
         else if (c === 8) { return o; }
-        else if (c === 9) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#9"); }
-        else r.badEvent(c, 4, "KeyInfoType#9", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+        else if (c === 9) { x_KeyInfoType(r, s, c); }
+        else x_KeyInfoType(r, s, c);
         break;
       }
       default: return r.fail("EXI_EVENT", "bad grammar state", "KeyInfoType");
     }
   }
+}
+function x_KeyInfoType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: if (c === 8) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#0"); if (c === 9) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#0"); return r.badEvent(c, 4, "KeyInfoType#0", "AT(Id)|SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|CH(untyped)");
+    case 1: if (c === 7) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#1"); if (c === 8) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#1"); return r.badEvent(c, 4, "KeyInfoType#1", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|CH(untyped)");
+    case 2: if (c === 7) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#2"); if (c === 9) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#2"); return r.badEvent(c, 4, "KeyInfoType#2", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+    case 3: if (c === 7) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#3"); if (c === 9) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#3"); return r.badEvent(c, 4, "KeyInfoType#3", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+    case 4: if (c === 7) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#4"); if (c === 9) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#4"); return r.badEvent(c, 4, "KeyInfoType#4", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+    case 5: if (c === 7) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#5"); if (c === 9) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#5"); return r.badEvent(c, 4, "KeyInfoType#5", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+    case 6: if (c === 7) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#6"); if (c === 9) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#6"); return r.badEvent(c, 4, "KeyInfoType#6", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+    case 7: if (c === 7) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#7"); if (c === 9) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#7"); return r.badEvent(c, 4, "KeyInfoType#7", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+    case 8: if (c === 7) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#8"); if (c === 9) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#8"); return r.badEvent(c, 4, "KeyInfoType#8", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+    case 9: if (c === 7) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#9"); if (c === 9) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#9"); return r.badEvent(c, 4, "KeyInfoType#9", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "KeyInfoType");
 }
 
 function e_KeyInfoType(w: BitWriter, o: T.KeyInfoType): void {
@@ -1032,41 +1165,32 @@ const F_KeyInfoType = new Map<string, number>([["Id",0],["KeyName",1],["KeyValue
 function d_KeyValueType(r: BitReader): T.KeyValueType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(3);
-        if (c === 0) { o.DSAKeyValue = d_DSAKeyValueType(r); s = 1; }
-        else if (c === 1) { o.RSAKeyValue = d_RSAKeyValueType(r); s = 2; }
-        else if (c === 2) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyValueType#0"); }
-        else if (c === 3) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyValueType#0"); }
-        else r.badEvent(c, 3, "KeyValueType#0", "SE(DSAKeyValue)|SE(RSAKeyValue)|SE(*)|CH(untyped)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { return o; }
-        else if (c === 1) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyValueType#1"); }
-        else r.badEvent(c, 2, "KeyValueType#1", "EE|CH(untyped)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { return o; }
-        else if (c === 1) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyValueType#2"); }
-        else r.badEvent(c, 2, "KeyValueType#2", "EE|CH(untyped)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(2);
-        if (c === 0) { return o; }
-        else if (c === 1) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyValueType#3"); }
-        else r.badEvent(c, 2, "KeyValueType#3", "EE|CH(untyped)");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "KeyValueType");
-    }
+  let c = r.bits(3);
+  if (c === 0) {
+    const v0 = d_DSAKeyValueType(r);
+    const x1 = r.bits(2);
+    c = x1;
+    o.DSAKeyValue = v0;
+    s = 1;
   }
+  if ((s === 0 && c === 1)) {
+    const v2 = d_RSAKeyValueType(r);
+    const x3 = r.bits(2);
+    c = x3;
+    o.RSAKeyValue = v2;
+    s = 2;
+  }
+  if ((s === 1 && c === 0) || (s === 2 && c === 0)) return o;
+  return x_KeyValueType(r, s, c);
+}
+function x_KeyValueType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: if (c === 2) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyValueType#0"); if (c === 3) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyValueType#0"); return r.badEvent(c, 3, "KeyValueType#0", "SE(DSAKeyValue)|SE(RSAKeyValue)|SE(*)|CH(untyped)");
+    case 1: if (c === 1) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyValueType#1"); return r.badEvent(c, 2, "KeyValueType#1", "EE|CH(untyped)");
+    case 2: if (c === 1) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyValueType#2"); return r.badEvent(c, 2, "KeyValueType#2", "EE|CH(untyped)");
+    case 3: if (c === 1) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyValueType#3"); return r.badEvent(c, 2, "KeyValueType#3", "EE|CH(untyped)");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "KeyValueType");
 }
 
 function e_KeyValueType(w: BitWriter, o: T.KeyValueType): void {
@@ -1097,65 +1221,91 @@ const EXP_KeyValueType: readonly string[] = ["SE(DSAKeyValue)|SE(RSAKeyValue)|SE
 function d_DSAKeyValueType(r: BitReader): T.DSAKeyValueType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(2);
-        if (c === 0) { o.P = (r.zero("DSAKeyValueType/P", "CH"), r.binary(65536, "DSAKeyValueType/P")); r.zero("DSAKeyValueType/P", "EE"); s = 1; }
-        else if (c === 1) { o.G = (r.zero("DSAKeyValueType/G", "CH"), r.binary(65536, "DSAKeyValueType/G")); r.zero("DSAKeyValueType/G", "EE"); s = 2; }
-        else if (c === 2) { o.Y = (r.zero("DSAKeyValueType/Y", "CH"), r.binary(65536, "DSAKeyValueType/Y")); r.zero("DSAKeyValueType/Y", "EE"); s = 3; }
-        else r.badEvent(c, 2, "DSAKeyValueType#0", "SE(P)|SE(G)|SE(Y)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.Q = (r.zero("DSAKeyValueType/Q", "CH"), r.binary(65536, "DSAKeyValueType/Q")); r.zero("DSAKeyValueType/Q", "EE"); s = 4; }
-        else r.badEvent(c, 1, "DSAKeyValueType#1", "SE(Q)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.Y = (r.zero("DSAKeyValueType/Y", "CH"), r.binary(65536, "DSAKeyValueType/Y")); r.zero("DSAKeyValueType/Y", "EE"); s = 3; }
-        else r.badEvent(c, 1, "DSAKeyValueType#2", "SE(Y)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(2);
-        if (c === 0) { o.J = (r.zero("DSAKeyValueType/J", "CH"), r.binary(65536, "DSAKeyValueType/J")); r.zero("DSAKeyValueType/J", "EE"); s = 5; }
-        else if (c === 1) { o.Seed = (r.zero("DSAKeyValueType/Seed", "CH"), r.binary(65536, "DSAKeyValueType/Seed")); r.zero("DSAKeyValueType/Seed", "EE"); s = 6; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "DSAKeyValueType#3", "SE(J)|SE(Seed)|EE");
-        break;
-      }
-      case 4: {
-        const c = r.bits(2);
-        if (c === 0) { o.G = (r.zero("DSAKeyValueType/G", "CH"), r.binary(65536, "DSAKeyValueType/G")); r.zero("DSAKeyValueType/G", "EE"); s = 2; }
-        else if (c === 1) { o.Y = (r.zero("DSAKeyValueType/Y", "CH"), r.binary(65536, "DSAKeyValueType/Y")); r.zero("DSAKeyValueType/Y", "EE"); s = 3; }
-        else r.badEvent(c, 2, "DSAKeyValueType#4", "SE(G)|SE(Y)");
-        break;
-      }
-      case 5: {
-        const c = r.bits(2);
-        if (c === 0) { o.Seed = (r.zero("DSAKeyValueType/Seed", "CH"), r.binary(65536, "DSAKeyValueType/Seed")); r.zero("DSAKeyValueType/Seed", "EE"); s = 6; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "DSAKeyValueType#5", "SE(Seed)|EE");
-        break;
-      }
-      case 6: {
-        const c = r.bits(1);
-        if (c === 0) { o.PgenCounter = (r.zero("DSAKeyValueType/PgenCounter", "CH"), r.binary(65536, "DSAKeyValueType/PgenCounter")); r.zero("DSAKeyValueType/PgenCounter", "EE"); s = 7; }
-        else r.badEvent(c, 1, "DSAKeyValueType#6", "SE(PgenCounter)");
-        break;
-      }
-      case 7: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "DSAKeyValueType#7", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "DSAKeyValueType");
-    }
+  let c = r.bits(2);
+  if (c === 0) {
+    const x1 = r.bits(1);
+    if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "DSAKeyValueType/P");
+    const v0 = r.binary(65536, "DSAKeyValueType/P");
+    const x2 = r.bits(2);
+    if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "DSAKeyValueType/P");
+    c = (x2 & 1);
+    o.P = v0;
+    s = 1;
   }
+  if ((s === 1 && c === 0)) {
+    const x4 = r.bits(1);
+    if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "DSAKeyValueType/Q");
+    const v3 = r.binary(65536, "DSAKeyValueType/Q");
+    const x5 = r.bits(3);
+    if ((x5 & 4) !== 0) r.badBits(x5, 4, 3, "DSAKeyValueType/Q");
+    c = (x5 & 3);
+    o.Q = v3;
+    s = 4;
+  }
+  if ((s === 0 && c === 1) || (s === 4 && c === 0)) {
+    const x7 = r.bits(1);
+    if ((x7 & 1) !== 0) r.badBits(x7, 1, 1, "DSAKeyValueType/G");
+    const v6 = r.binary(65536, "DSAKeyValueType/G");
+    const x8 = r.bits(2);
+    if ((x8 & 2) !== 0) r.badBits(x8, 2, 2, "DSAKeyValueType/G");
+    c = (x8 & 1);
+    o.G = v6;
+    s = 2;
+  }
+  if (!((s === 0 && c === 2) || (s === 2 && c === 0) || (s === 4 && c === 1))) x_DSAKeyValueType(r, s, c);
+  const x10 = r.bits(1);
+  if ((x10 & 1) !== 0) r.badBits(x10, 1, 1, "DSAKeyValueType/Y");
+  const v9 = r.binary(65536, "DSAKeyValueType/Y");
+  const x11 = r.bits(3);
+  if ((x11 & 4) !== 0) r.badBits(x11, 4, 3, "DSAKeyValueType/Y");
+  c = (x11 & 3);
+  o.Y = v9;
+  s = 3;
+  if (c === 0) {
+    const x13 = r.bits(1);
+    if ((x13 & 1) !== 0) r.badBits(x13, 1, 1, "DSAKeyValueType/J");
+    const v12 = r.binary(65536, "DSAKeyValueType/J");
+    const x14 = r.bits(3);
+    if ((x14 & 4) !== 0) r.badBits(x14, 4, 3, "DSAKeyValueType/J");
+    c = (x14 & 3);
+    o.J = v12;
+    s = 5;
+  }
+  if ((s === 3 && c === 1) || (s === 5 && c === 0)) {
+    const x16 = r.bits(1);
+    if ((x16 & 1) !== 0) r.badBits(x16, 1, 1, "DSAKeyValueType/Seed");
+    const v15 = r.binary(65536, "DSAKeyValueType/Seed");
+    const x17 = r.bits(2);
+    if ((x17 & 2) !== 0) r.badBits(x17, 2, 2, "DSAKeyValueType/Seed");
+    c = (x17 & 1);
+    o.Seed = v15;
+    s = 6;
+  }
+  if ((s === 6 && c === 0)) {
+    const x19 = r.bits(1);
+    if ((x19 & 1) !== 0) r.badBits(x19, 1, 1, "DSAKeyValueType/PgenCounter");
+    const v18 = r.binary(65536, "DSAKeyValueType/PgenCounter");
+    const x20 = r.bits(2);
+    if ((x20 & 2) !== 0) r.badBits(x20, 2, 2, "DSAKeyValueType/PgenCounter");
+    c = (x20 & 1);
+    o.PgenCounter = v18;
+    s = 7;
+  }
+  if ((s === 3 && c === 2) || (s === 5 && c === 1) || (s === 7 && c === 0)) return o;
+  return x_DSAKeyValueType(r, s, c);
+}
+function x_DSAKeyValueType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 2, "DSAKeyValueType#0", "SE(P)|SE(G)|SE(Y)");
+    case 1: return r.badEvent(c, 1, "DSAKeyValueType#1", "SE(Q)");
+    case 2: return r.badEvent(c, 1, "DSAKeyValueType#2", "SE(Y)");
+    case 3: return r.badEvent(c, 2, "DSAKeyValueType#3", "SE(J)|SE(Seed)|EE");
+    case 4: return r.badEvent(c, 2, "DSAKeyValueType#4", "SE(G)|SE(Y)");
+    case 5: return r.badEvent(c, 2, "DSAKeyValueType#5", "SE(Seed)|EE");
+    case 6: return r.badEvent(c, 1, "DSAKeyValueType#6", "SE(PgenCounter)");
+    case 7: return r.badEvent(c, 1, "DSAKeyValueType#7", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "DSAKeyValueType");
 }
 
 function e_DSAKeyValueType(w: BitWriter, o: T.DSAKeyValueType): void {
@@ -1235,29 +1385,35 @@ const EXP_DSAKeyValueType: readonly string[] = ["SE(P)|SE(G)|SE(Y)","SE(Q)","SE(
 function d_RSAKeyValueType(r: BitReader): T.RSAKeyValueType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Modulus = (r.zero("RSAKeyValueType/Modulus", "CH"), r.binary(65536, "RSAKeyValueType/Modulus")); r.zero("RSAKeyValueType/Modulus", "EE"); s = 1; }
-        else r.badEvent(c, 1, "RSAKeyValueType#0", "SE(Modulus)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.Exponent = (r.zero("RSAKeyValueType/Exponent", "CH"), r.binary(65536, "RSAKeyValueType/Exponent")); r.zero("RSAKeyValueType/Exponent", "EE"); s = 2; }
-        else r.badEvent(c, 1, "RSAKeyValueType#1", "SE(Exponent)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "RSAKeyValueType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "RSAKeyValueType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_RSAKeyValueType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "RSAKeyValueType/Modulus");
+  const v0 = r.binary(65536, "RSAKeyValueType/Modulus");
+  const x2 = r.bits(2);
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "RSAKeyValueType/Modulus");
+  c = (x2 & 1);
+  o.Modulus = v0;
+  s = 1;
+  if (!(c === 0)) x_RSAKeyValueType(r, s, c);
+  const x4 = r.bits(1);
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "RSAKeyValueType/Exponent");
+  const v3 = r.binary(65536, "RSAKeyValueType/Exponent");
+  const x5 = r.bits(2);
+  if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "RSAKeyValueType/Exponent");
+  c = (x5 & 1);
+  o.Exponent = v3;
+  s = 2;
+  if (c === 0) return o;
+  return x_RSAKeyValueType(r, s, c);
+}
+function x_RSAKeyValueType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "RSAKeyValueType#0", "SE(Modulus)");
+    case 1: return r.badEvent(c, 1, "RSAKeyValueType#1", "SE(Exponent)");
+    case 2: return r.badEvent(c, 1, "RSAKeyValueType#2", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "RSAKeyValueType");
 }
 
 function e_RSAKeyValueType(w: BitWriter, o: T.RSAKeyValueType): void {
@@ -1280,41 +1436,39 @@ const EXP_RSAKeyValueType: readonly string[] = ["SE(Modulus)","SE(Exponent)","EE
 function d_RetrievalMethodType(r: BitReader): T.RetrievalMethodType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(3);
-        if (c === 0) { o.Type = r.string(65536, 2, "RetrievalMethodType@Type"); s = 1; }
-        else if (c === 1) { o.URI = r.string(65536, 3, "RetrievalMethodType@URI"); s = 2; }
-        else if (c === 2) { o.Transforms = d_TransformsType(r); s = 3; }
-        else if (c === 3) { return o; }
-        else r.badEvent(c, 3, "RetrievalMethodType#0", "AT(Type)|AT(URI)|SE(Transforms)|EE");
-        break;
-      }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { o.URI = r.string(65536, 3, "RetrievalMethodType@URI"); s = 2; }
-        else if (c === 1) { o.Transforms = d_TransformsType(r); s = 3; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "RetrievalMethodType#1", "AT(URI)|SE(Transforms)|EE");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { o.Transforms = d_TransformsType(r); s = 3; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "RetrievalMethodType#2", "SE(Transforms)|EE");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "RetrievalMethodType#3", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "RetrievalMethodType");
-    }
+  let c = r.bits(3);
+  if (c === 0) {
+    const v0 = r.string(65536, 2, "RetrievalMethodType@Type");
+    const x1 = r.bits(2);
+    c = x1;
+    o.Type = v0;
+    s = 1;
   }
+  if ((s === 0 && c === 1) || (s === 1 && c === 0)) {
+    const v2 = r.string(65536, 3, "RetrievalMethodType@URI");
+    const x3 = r.bits(2);
+    c = x3;
+    o.URI = v2;
+    s = 2;
+  }
+  if ((s === 0 && c === 2) || (s === 1 && c === 1) || (s === 2 && c === 0)) {
+    const v4 = d_TransformsType(r);
+    const x5 = r.bits(1);
+    c = x5;
+    o.Transforms = v4;
+    s = 3;
+  }
+  if ((s === 0 && c === 3) || (s === 1 && c === 2) || (s === 2 && c === 1) || (s === 3 && c === 0)) return o;
+  return x_RetrievalMethodType(r, s, c);
+}
+function x_RetrievalMethodType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 3, "RetrievalMethodType#0", "AT(Type)|AT(URI)|SE(Transforms)|EE");
+    case 1: return r.badEvent(c, 2, "RetrievalMethodType#1", "AT(URI)|SE(Transforms)|EE");
+    case 2: return r.badEvent(c, 2, "RetrievalMethodType#2", "SE(Transforms)|EE");
+    case 3: return r.badEvent(c, 1, "RetrievalMethodType#3", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "RetrievalMethodType");
 }
 
 function e_RetrievalMethodType(w: BitWriter, o: T.RetrievalMethodType): void {
@@ -1367,8 +1521,8 @@ function d_X509DataType(r: BitReader): T.X509DataType {
         else if (c === 2) { { const v = (r.zero("X509DataType/X509SubjectName", "CH"), r.string(65536, 7, "X509DataType/X509SubjectName")); const a = o.X509SubjectName; if (a === undefined) o.X509SubjectName = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509SubjectName items", "X509DataType#0"); } } r.zero("X509DataType/X509SubjectName", "EE"); s = 3; }
         else if (c === 3) { { const v = (r.zero("X509DataType/X509Certificate", "CH"), r.binary(65536, "X509DataType/X509Certificate")); const a = o.X509Certificate; if (a === undefined) o.X509Certificate = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509Certificate items", "X509DataType#0"); } } r.zero("X509DataType/X509Certificate", "EE"); s = 4; }
         else if (c === 4) { { const v = (r.zero("X509DataType/X509CRL", "CH"), r.binary(65536, "X509DataType/X509CRL")); const a = o.X509CRL; if (a === undefined) o.X509CRL = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509CRL items", "X509DataType#0"); } } r.zero("X509DataType/X509CRL", "EE"); s = 5; }
-        else if (c === 5) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#0"); }
-        else r.badEvent(c, 3, "X509DataType#0", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)");
+        else if (c === 5) { x_X509DataType(r, s, c); }
+        else x_X509DataType(r, s, c);
         break;
       }
       case 1: {
@@ -1378,9 +1532,9 @@ function d_X509DataType(r: BitReader): T.X509DataType {
         else if (c === 2) { { const v = (r.zero("X509DataType/X509SubjectName", "CH"), r.string(65536, 7, "X509DataType/X509SubjectName")); const a = o.X509SubjectName; if (a === undefined) o.X509SubjectName = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509SubjectName items", "X509DataType#1"); } } r.zero("X509DataType/X509SubjectName", "EE"); s = 3; }
         else if (c === 3) { { const v = (r.zero("X509DataType/X509Certificate", "CH"), r.binary(65536, "X509DataType/X509Certificate")); const a = o.X509Certificate; if (a === undefined) o.X509Certificate = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509Certificate items", "X509DataType#1"); } } r.zero("X509DataType/X509Certificate", "EE"); s = 4; }
         else if (c === 4) { { const v = (r.zero("X509DataType/X509CRL", "CH"), r.binary(65536, "X509DataType/X509CRL")); const a = o.X509CRL; if (a === undefined) o.X509CRL = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509CRL items", "X509DataType#1"); } } r.zero("X509DataType/X509CRL", "EE"); s = 5; }
-        else if (c === 5) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#1"); }
+        else if (c === 5) { x_X509DataType(r, s, c); }
         else if (c === 6) { return o; }
-        else r.badEvent(c, 3, "X509DataType#1", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)|EE");
+        else x_X509DataType(r, s, c);
         break;
       }
       case 2: {
@@ -1390,9 +1544,9 @@ function d_X509DataType(r: BitReader): T.X509DataType {
         else if (c === 2) { { const v = (r.zero("X509DataType/X509SubjectName", "CH"), r.string(65536, 7, "X509DataType/X509SubjectName")); const a = o.X509SubjectName; if (a === undefined) o.X509SubjectName = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509SubjectName items", "X509DataType#2"); } } r.zero("X509DataType/X509SubjectName", "EE"); s = 3; }
         else if (c === 3) { { const v = (r.zero("X509DataType/X509Certificate", "CH"), r.binary(65536, "X509DataType/X509Certificate")); const a = o.X509Certificate; if (a === undefined) o.X509Certificate = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509Certificate items", "X509DataType#2"); } } r.zero("X509DataType/X509Certificate", "EE"); s = 4; }
         else if (c === 4) { { const v = (r.zero("X509DataType/X509CRL", "CH"), r.binary(65536, "X509DataType/X509CRL")); const a = o.X509CRL; if (a === undefined) o.X509CRL = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509CRL items", "X509DataType#2"); } } r.zero("X509DataType/X509CRL", "EE"); s = 5; }
-        else if (c === 5) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#2"); }
+        else if (c === 5) { x_X509DataType(r, s, c); }
         else if (c === 6) { return o; }
-        else r.badEvent(c, 3, "X509DataType#2", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)|EE");
+        else x_X509DataType(r, s, c);
         break;
       }
       case 3: {
@@ -1402,9 +1556,9 @@ function d_X509DataType(r: BitReader): T.X509DataType {
         else if (c === 2) { { const v = (r.zero("X509DataType/X509SubjectName", "CH"), r.string(65536, 7, "X509DataType/X509SubjectName")); const a = o.X509SubjectName; if (a === undefined) o.X509SubjectName = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509SubjectName items", "X509DataType#3"); } } r.zero("X509DataType/X509SubjectName", "EE"); s = 3; }
         else if (c === 3) { { const v = (r.zero("X509DataType/X509Certificate", "CH"), r.binary(65536, "X509DataType/X509Certificate")); const a = o.X509Certificate; if (a === undefined) o.X509Certificate = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509Certificate items", "X509DataType#3"); } } r.zero("X509DataType/X509Certificate", "EE"); s = 4; }
         else if (c === 4) { { const v = (r.zero("X509DataType/X509CRL", "CH"), r.binary(65536, "X509DataType/X509CRL")); const a = o.X509CRL; if (a === undefined) o.X509CRL = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509CRL items", "X509DataType#3"); } } r.zero("X509DataType/X509CRL", "EE"); s = 5; }
-        else if (c === 5) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#3"); }
+        else if (c === 5) { x_X509DataType(r, s, c); }
         else if (c === 6) { return o; }
-        else r.badEvent(c, 3, "X509DataType#3", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)|EE");
+        else x_X509DataType(r, s, c);
         break;
       }
       case 4: {
@@ -1414,9 +1568,9 @@ function d_X509DataType(r: BitReader): T.X509DataType {
         else if (c === 2) { { const v = (r.zero("X509DataType/X509SubjectName", "CH"), r.string(65536, 7, "X509DataType/X509SubjectName")); const a = o.X509SubjectName; if (a === undefined) o.X509SubjectName = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509SubjectName items", "X509DataType#4"); } } r.zero("X509DataType/X509SubjectName", "EE"); s = 3; }
         else if (c === 3) { { const v = (r.zero("X509DataType/X509Certificate", "CH"), r.binary(65536, "X509DataType/X509Certificate")); const a = o.X509Certificate; if (a === undefined) o.X509Certificate = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509Certificate items", "X509DataType#4"); } } r.zero("X509DataType/X509Certificate", "EE"); s = 4; }
         else if (c === 4) { { const v = (r.zero("X509DataType/X509CRL", "CH"), r.binary(65536, "X509DataType/X509CRL")); const a = o.X509CRL; if (a === undefined) o.X509CRL = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509CRL items", "X509DataType#4"); } } r.zero("X509DataType/X509CRL", "EE"); s = 5; }
-        else if (c === 5) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#4"); }
+        else if (c === 5) { x_X509DataType(r, s, c); }
         else if (c === 6) { return o; }
-        else r.badEvent(c, 3, "X509DataType#4", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)|EE");
+        else x_X509DataType(r, s, c);
         break;
       }
       case 5: {
@@ -1426,9 +1580,9 @@ function d_X509DataType(r: BitReader): T.X509DataType {
         else if (c === 2) { { const v = (r.zero("X509DataType/X509SubjectName", "CH"), r.string(65536, 7, "X509DataType/X509SubjectName")); const a = o.X509SubjectName; if (a === undefined) o.X509SubjectName = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509SubjectName items", "X509DataType#5"); } } r.zero("X509DataType/X509SubjectName", "EE"); s = 3; }
         else if (c === 3) { { const v = (r.zero("X509DataType/X509Certificate", "CH"), r.binary(65536, "X509DataType/X509Certificate")); const a = o.X509Certificate; if (a === undefined) o.X509Certificate = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509Certificate items", "X509DataType#5"); } } r.zero("X509DataType/X509Certificate", "EE"); s = 4; }
         else if (c === 4) { { const v = (r.zero("X509DataType/X509CRL", "CH"), r.binary(65536, "X509DataType/X509CRL")); const a = o.X509CRL; if (a === undefined) o.X509CRL = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509CRL items", "X509DataType#5"); } } r.zero("X509DataType/X509CRL", "EE"); s = 5; }
-        else if (c === 5) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#5"); }
+        else if (c === 5) { x_X509DataType(r, s, c); }
         else if (c === 6) { return o; }
-        else r.badEvent(c, 3, "X509DataType#5", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)|EE");
+        else x_X509DataType(r, s, c);
         break;
       }
       case 6: {
@@ -1438,14 +1592,26 @@ function d_X509DataType(r: BitReader): T.X509DataType {
         else if (c === 2) { { const v = (r.zero("X509DataType/X509SubjectName", "CH"), r.string(65536, 7, "X509DataType/X509SubjectName")); const a = o.X509SubjectName; if (a === undefined) o.X509SubjectName = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509SubjectName items", "X509DataType#6"); } } r.zero("X509DataType/X509SubjectName", "EE"); s = 3; }
         else if (c === 3) { { const v = (r.zero("X509DataType/X509Certificate", "CH"), r.binary(65536, "X509DataType/X509Certificate")); const a = o.X509Certificate; if (a === undefined) o.X509Certificate = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509Certificate items", "X509DataType#6"); } } r.zero("X509DataType/X509Certificate", "EE"); s = 4; }
         else if (c === 4) { { const v = (r.zero("X509DataType/X509CRL", "CH"), r.binary(65536, "X509DataType/X509CRL")); const a = o.X509CRL; if (a === undefined) o.X509CRL = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509CRL items", "X509DataType#6"); } } r.zero("X509DataType/X509CRL", "EE"); s = 5; }
-        else if (c === 5) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#6"); }
+        else if (c === 5) { x_X509DataType(r, s, c); }
         else if (c === 6) { return o; }
-        else r.badEvent(c, 3, "X509DataType#6", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)|EE");
+        else x_X509DataType(r, s, c);
         break;
       }
       default: return r.fail("EXI_EVENT", "bad grammar state", "X509DataType");
     }
   }
+}
+function x_X509DataType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: if (c === 5) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#0"); return r.badEvent(c, 3, "X509DataType#0", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)");
+    case 1: if (c === 5) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#1"); return r.badEvent(c, 3, "X509DataType#1", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)|EE");
+    case 2: if (c === 5) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#2"); return r.badEvent(c, 3, "X509DataType#2", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)|EE");
+    case 3: if (c === 5) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#3"); return r.badEvent(c, 3, "X509DataType#3", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)|EE");
+    case 4: if (c === 5) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#4"); return r.badEvent(c, 3, "X509DataType#4", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)|EE");
+    case 5: if (c === 5) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#5"); return r.badEvent(c, 3, "X509DataType#5", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)|EE");
+    case 6: if (c === 5) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#6"); return r.badEvent(c, 3, "X509DataType#6", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)|EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "X509DataType");
 }
 
 function e_X509DataType(w: BitWriter, o: T.X509DataType): void {
@@ -1544,29 +1710,35 @@ const EXP_X509DataType: readonly string[] = ["SE(X509IssuerSerial)|SE(X509SKI)|S
 function d_X509IssuerSerialType(r: BitReader): T.X509IssuerSerialType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.X509IssuerName = (r.zero("X509IssuerSerialType/X509IssuerName", "CH"), r.string(65536, 8, "X509IssuerSerialType/X509IssuerName")); r.zero("X509IssuerSerialType/X509IssuerName", "EE"); s = 1; }
-        else r.badEvent(c, 1, "X509IssuerSerialType#0", "SE(X509IssuerName)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.X509SerialNumber = (r.zero("X509IssuerSerialType/X509SerialNumber", "CH"), r.bigIn(true, undefined, undefined, "X509IssuerSerialType/X509SerialNumber")); r.zero("X509IssuerSerialType/X509SerialNumber", "EE"); s = 2; }
-        else r.badEvent(c, 1, "X509IssuerSerialType#1", "SE(X509SerialNumber)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "X509IssuerSerialType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "X509IssuerSerialType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_X509IssuerSerialType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "X509IssuerSerialType/X509IssuerName");
+  const v0 = r.string(65536, 8, "X509IssuerSerialType/X509IssuerName");
+  const x2 = r.bits(2);
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "X509IssuerSerialType/X509IssuerName");
+  c = (x2 & 1);
+  o.X509IssuerName = v0;
+  s = 1;
+  if (!(c === 0)) x_X509IssuerSerialType(r, s, c);
+  const x4 = r.bits(1);
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "X509IssuerSerialType/X509SerialNumber");
+  const v3 = r.bigIn(true, undefined, undefined, "X509IssuerSerialType/X509SerialNumber");
+  const x5 = r.bits(2);
+  if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "X509IssuerSerialType/X509SerialNumber");
+  c = (x5 & 1);
+  o.X509SerialNumber = v3;
+  s = 2;
+  if (c === 0) return o;
+  return x_X509IssuerSerialType(r, s, c);
+}
+function x_X509IssuerSerialType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "X509IssuerSerialType#0", "SE(X509IssuerName)");
+    case 1: return r.badEvent(c, 1, "X509IssuerSerialType#1", "SE(X509SerialNumber)");
+    case 2: return r.badEvent(c, 1, "X509IssuerSerialType#2", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "X509IssuerSerialType");
 }
 
 function e_X509IssuerSerialType(w: BitWriter, o: T.X509IssuerSerialType): void {
@@ -1595,48 +1767,59 @@ function d_PGPDataType(r: BitReader): T.PGPDataType {
         const c = r.bits(2);
         if (c === 0) { o.PGPKeyID = (r.zero("PGPDataType/PGPKeyID", "CH"), r.binary(65536, "PGPDataType/PGPKeyID")); r.zero("PGPDataType/PGPKeyID", "EE"); s = 1; }
         else if (c === 1) { o.PGPKeyPacket = (r.zero("PGPDataType/PGPKeyPacket", "CH"), r.binary(65536, "PGPDataType/PGPKeyPacket")); r.zero("PGPDataType/PGPKeyPacket", "EE"); s = 2; }
-        else r.badEvent(c, 2, "PGPDataType#0", "SE(PGPKeyID)|SE(PGPKeyPacket)");
+        else x_PGPDataType(r, s, c);
         break;
       }
       case 1: {
         const c = r.bits(2);
         if (c === 0) { o.PGPKeyPacket = (r.zero("PGPDataType/PGPKeyPacket", "CH"), r.binary(65536, "PGPDataType/PGPKeyPacket")); r.zero("PGPDataType/PGPKeyPacket", "EE"); s = 3; }
-        else if (c === 1) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "PGPDataType#1"); }
+        else if (c === 1) { x_PGPDataType(r, s, c); }
         else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "PGPDataType#1", "SE(PGPKeyPacket)|SE(*)|EE");
+        else x_PGPDataType(r, s, c);
         break;
       }
       case 2: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "PGPDataType#2"); }
+        if (c === 0) { x_PGPDataType(r, s, c); }
         else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "PGPDataType#2", "SE(*)|EE");
+        else x_PGPDataType(r, s, c);
         break;
       }
       case 3: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "PGPDataType#3"); }
+        if (c === 0) { x_PGPDataType(r, s, c); }
         else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "PGPDataType#3", "SE(*)|EE");
+        else x_PGPDataType(r, s, c);
         break;
       }
       case 4: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "PGPDataType#4"); }
+        if (c === 0) { x_PGPDataType(r, s, c); }
         else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "PGPDataType#4", "SE(*)|EE");
+        else x_PGPDataType(r, s, c);
         break;
       }
       case 5: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "PGPDataType#5"); }
+        if (c === 0) { x_PGPDataType(r, s, c); }
         else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "PGPDataType#5", "SE(*)|EE");
+        else x_PGPDataType(r, s, c);
         break;
       }
       default: return r.fail("EXI_EVENT", "bad grammar state", "PGPDataType");
     }
   }
+}
+function x_PGPDataType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 2, "PGPDataType#0", "SE(PGPKeyID)|SE(PGPKeyPacket)");
+    case 1: if (c === 1) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "PGPDataType#1"); return r.badEvent(c, 2, "PGPDataType#1", "SE(PGPKeyPacket)|SE(*)|EE");
+    case 2: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "PGPDataType#2"); return r.badEvent(c, 2, "PGPDataType#2", "SE(*)|EE");
+    case 3: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "PGPDataType#3"); return r.badEvent(c, 2, "PGPDataType#3", "SE(*)|EE");
+    case 4: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "PGPDataType#4"); return r.badEvent(c, 2, "PGPDataType#4", "SE(*)|EE");
+    case 5: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "PGPDataType#5"); return r.badEvent(c, 2, "PGPDataType#5", "SE(*)|EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "PGPDataType");
 }
 
 function e_PGPDataType(w: BitWriter, o: T.PGPDataType): void {
@@ -1676,27 +1859,35 @@ function d_SPKIDataType(r: BitReader): T.SPKIDataType {
       case 0: {
         const c = r.bits(1);
         if (c === 0) { { const v = (r.zero("SPKIDataType/SPKISexp", "CH"), r.binary(65536, "SPKIDataType/SPKISexp")); const a = o.SPKISexp; if (a === undefined) o.SPKISexp = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SPKISexp items", "SPKIDataType#0"); } } r.zero("SPKIDataType/SPKISexp", "EE"); s = 1; }
-        else r.badEvent(c, 1, "SPKIDataType#0", "SE(SPKISexp)");
+        else x_SPKIDataType(r, s, c);
         break;
       }
       case 1: {
         const c = r.bits(2);
         if (c === 0) { { const v = (r.zero("SPKIDataType/SPKISexp", "CH"), r.binary(65536, "SPKIDataType/SPKISexp")); const a = o.SPKISexp; if (a === undefined) o.SPKISexp = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SPKISexp items", "SPKIDataType#1"); } } r.zero("SPKIDataType/SPKISexp", "EE"); s = 1; }
-        else if (c === 1) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "SPKIDataType#1"); }
+        else if (c === 1) { x_SPKIDataType(r, s, c); }
         else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "SPKIDataType#1", "SE(SPKISexp)|SE(*)|EE");
+        else x_SPKIDataType(r, s, c);
         break;
       }
       case 2: {
         const c = r.bits(2);
         if (c === 0) { { const v = (r.zero("SPKIDataType/SPKISexp", "CH"), r.binary(65536, "SPKIDataType/SPKISexp")); const a = o.SPKISexp; if (a === undefined) o.SPKISexp = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SPKISexp items", "SPKIDataType#2"); } } r.zero("SPKIDataType/SPKISexp", "EE"); s = 1; }
         else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "SPKIDataType#2", "SE(SPKISexp)|EE");
+        else x_SPKIDataType(r, s, c);
         break;
       }
       default: return r.fail("EXI_EVENT", "bad grammar state", "SPKIDataType");
     }
   }
+}
+function x_SPKIDataType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "SPKIDataType#0", "SE(SPKISexp)");
+    case 1: if (c === 1) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "SPKIDataType#1"); return r.badEvent(c, 2, "SPKIDataType#1", "SE(SPKISexp)|SE(*)|EE");
+    case 2: return r.badEvent(c, 2, "SPKIDataType#2", "SE(SPKISexp)|EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "SPKIDataType");
 }
 
 function e_SPKIDataType(w: BitWriter, o: T.SPKIDataType): void {
@@ -1731,50 +1922,60 @@ function d_ObjectType(r: BitReader): T.ObjectType {
         if (c === 0) { o.Encoding = r.string(65536, 9, "ObjectType@Encoding"); s = 1; }
         else if (c === 1) { o.Id = r.string(65536, 0, "ObjectType@Id"); s = 2; }
         else if (c === 2) { o.MimeType = r.string(65536, 10, "ObjectType@MimeType"); s = 3; }
-        else if (c === 3) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "ObjectType#0"); }
+        else if (c === 3) { x_ObjectType(r, s, c); }
         else if (c === 4) { return o; }
-        else if (c === 5) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "ObjectType#0"); }
-        else r.badEvent(c, 3, "ObjectType#0", "AT(Encoding)|AT(Id)|AT(MimeType)|SE(*)|EE|CH(untyped)");
+        else if (c === 5) { x_ObjectType(r, s, c); }
+        else x_ObjectType(r, s, c);
         break;
       }
       case 1: {
         const c = r.bits(3);
         if (c === 0) { o.Id = r.string(65536, 0, "ObjectType@Id"); s = 2; }
         else if (c === 1) { o.MimeType = r.string(65536, 10, "ObjectType@MimeType"); s = 3; }
-        else if (c === 2) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "ObjectType#1"); }
+        else if (c === 2) { x_ObjectType(r, s, c); }
         else if (c === 3) { return o; }
-        else if (c === 4) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "ObjectType#1"); }
-        else r.badEvent(c, 3, "ObjectType#1", "AT(Id)|AT(MimeType)|SE(*)|EE|CH(untyped)");
+        else if (c === 4) { x_ObjectType(r, s, c); }
+        else x_ObjectType(r, s, c);
         break;
       }
       case 2: {
         const c = r.bits(3);
         if (c === 0) { o.MimeType = r.string(65536, 10, "ObjectType@MimeType"); s = 3; }
-        else if (c === 1) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "ObjectType#2"); }
+        else if (c === 1) { x_ObjectType(r, s, c); }
         else if (c === 2) { return o; }
-        else if (c === 3) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "ObjectType#2"); }
-        else r.badEvent(c, 3, "ObjectType#2", "AT(MimeType)|SE(*)|EE|CH(untyped)");
+        else if (c === 3) { x_ObjectType(r, s, c); }
+        else x_ObjectType(r, s, c);
         break;
       }
       case 3: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "ObjectType#3"); }
+        if (c === 0) { x_ObjectType(r, s, c); }
         else if (c === 1) { return o; }
-        else if (c === 2) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "ObjectType#3"); }
-        else r.badEvent(c, 2, "ObjectType#3", "SE(*)|EE|CH(untyped)");
+        else if (c === 2) { x_ObjectType(r, s, c); }
+        else x_ObjectType(r, s, c);
         break;
       }
       case 4: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "ObjectType#4"); }
+        if (c === 0) { x_ObjectType(r, s, c); }
         else if (c === 1) { return o; }
-        else if (c === 2) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "ObjectType#4"); }
-        else r.badEvent(c, 2, "ObjectType#4", "SE(*)|EE|CH(untyped)");
+        else if (c === 2) { x_ObjectType(r, s, c); }
+        else x_ObjectType(r, s, c);
         break;
       }
       default: return r.fail("EXI_EVENT", "bad grammar state", "ObjectType");
     }
   }
+}
+function x_ObjectType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: if (c === 3) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "ObjectType#0"); if (c === 5) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "ObjectType#0"); return r.badEvent(c, 3, "ObjectType#0", "AT(Encoding)|AT(Id)|AT(MimeType)|SE(*)|EE|CH(untyped)");
+    case 1: if (c === 2) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "ObjectType#1"); if (c === 4) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "ObjectType#1"); return r.badEvent(c, 3, "ObjectType#1", "AT(Id)|AT(MimeType)|SE(*)|EE|CH(untyped)");
+    case 2: if (c === 1) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "ObjectType#2"); if (c === 3) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "ObjectType#2"); return r.badEvent(c, 3, "ObjectType#2", "AT(MimeType)|SE(*)|EE|CH(untyped)");
+    case 3: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "ObjectType#3"); if (c === 2) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "ObjectType#3"); return r.badEvent(c, 2, "ObjectType#3", "SE(*)|EE|CH(untyped)");
+    case 4: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "ObjectType#4"); if (c === 2) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "ObjectType#4"); return r.badEvent(c, 2, "ObjectType#4", "SE(*)|EE|CH(untyped)");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "ObjectType");
 }
 
 function e_ObjectType(w: BitWriter, o: T.ObjectType): void {
@@ -1818,31 +2019,67 @@ const EXP_ObjectType: readonly string[] = ["AT(Encoding)|AT(Id)|AT(MimeType)|SE(
 function d_ManifestType(r: BitReader): T.ManifestType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(2);
-        if (c === 0) { o.Id = r.string(65536, 0, "ManifestType@Id"); s = 1; }
-        else if (c === 1) { { const v = d_ReferenceType(r); const a = o.Reference; if (a === undefined) o.Reference = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType#0"); } } s = 2; }
-        else r.badEvent(c, 2, "ManifestType#0", "AT(Id)|SE(Reference)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { { const v = d_ReferenceType(r); const a = o.Reference; if (a === undefined) o.Reference = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType#1"); } } s = 2; }
-        else r.badEvent(c, 1, "ManifestType#1", "SE(Reference)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_ReferenceType(r); const a = o.Reference; if (a === undefined) o.Reference = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType#2"); } } s = 2; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "ManifestType#2", "SE(Reference)|EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ManifestType");
-    }
+  let c = r.bits(2);
+  if (c === 0) {
+    const v0 = r.string(65536, 0, "ManifestType@Id");
+    const x1 = r.bits(1);
+    c = x1;
+    o.Id = v0;
+    s = 1;
   }
+  for (;;) {
+    if (s === 0 && c === 1) {
+      const v2 = d_ReferenceType(r);
+      const x3 = r.bits(2);
+      c = x3;
+      const av2 = o.Reference;
+      if (av2 === undefined) o.Reference = [v2];
+      else {
+        av2.push(v2);
+        if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType/Reference");
+      }
+      s = 2;
+      continue;
+    }
+    if (s === 1 && c === 0) {
+      const v4 = d_ReferenceType(r);
+      const x5 = r.bits(2);
+      c = x5;
+      const av4 = o.Reference;
+      if (av4 === undefined) o.Reference = [v4];
+      else {
+        av4.push(v4);
+        if (av4.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType/Reference");
+      }
+      s = 2;
+      continue;
+    }
+    if (s === 2 && c === 0) {
+      const v6 = d_ReferenceType(r);
+      const x7 = r.bits(2);
+      c = x7;
+      const av6 = o.Reference;
+      if (av6 === undefined) o.Reference = [v6];
+      else {
+        av6.push(v6);
+        if (av6.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType/Reference");
+      }
+      s = 2;
+      continue;
+    }
+    break;
+  }
+  if (o.Reference === undefined) x_ManifestType(r, s, c);
+  if (c === 1) return o;
+  return x_ManifestType(r, s, c);
+}
+function x_ManifestType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 2, "ManifestType#0", "AT(Id)|SE(Reference)");
+    case 1: return r.badEvent(c, 1, "ManifestType#1", "SE(Reference)");
+    case 2: return r.badEvent(c, 2, "ManifestType#2", "SE(Reference)|EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "ManifestType");
 }
 
 function e_ManifestType(w: BitWriter, o: T.ManifestType): void {
@@ -1876,31 +2113,67 @@ const EXP_ManifestType: readonly string[] = ["AT(Id)|SE(Reference)","SE(Referenc
 function d_SignaturePropertiesType(r: BitReader): T.SignaturePropertiesType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(2);
-        if (c === 0) { o.Id = r.string(65536, 0, "SignaturePropertiesType@Id"); s = 1; }
-        else if (c === 1) { { const v = d_SignaturePropertyType(r); const a = o.SignatureProperty; if (a === undefined) o.SignatureProperty = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType#0"); } } s = 2; }
-        else r.badEvent(c, 2, "SignaturePropertiesType#0", "AT(Id)|SE(SignatureProperty)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { { const v = d_SignaturePropertyType(r); const a = o.SignatureProperty; if (a === undefined) o.SignatureProperty = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType#1"); } } s = 2; }
-        else r.badEvent(c, 1, "SignaturePropertiesType#1", "SE(SignatureProperty)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_SignaturePropertyType(r); const a = o.SignatureProperty; if (a === undefined) o.SignatureProperty = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType#2"); } } s = 2; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "SignaturePropertiesType#2", "SE(SignatureProperty)|EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "SignaturePropertiesType");
-    }
+  let c = r.bits(2);
+  if (c === 0) {
+    const v0 = r.string(65536, 0, "SignaturePropertiesType@Id");
+    const x1 = r.bits(1);
+    c = x1;
+    o.Id = v0;
+    s = 1;
   }
+  for (;;) {
+    if (s === 0 && c === 1) {
+      const v2 = d_SignaturePropertyType(r);
+      const x3 = r.bits(2);
+      c = x3;
+      const av2 = o.SignatureProperty;
+      if (av2 === undefined) o.SignatureProperty = [v2];
+      else {
+        av2.push(v2);
+        if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType/SignatureProperty");
+      }
+      s = 2;
+      continue;
+    }
+    if (s === 1 && c === 0) {
+      const v4 = d_SignaturePropertyType(r);
+      const x5 = r.bits(2);
+      c = x5;
+      const av4 = o.SignatureProperty;
+      if (av4 === undefined) o.SignatureProperty = [v4];
+      else {
+        av4.push(v4);
+        if (av4.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType/SignatureProperty");
+      }
+      s = 2;
+      continue;
+    }
+    if (s === 2 && c === 0) {
+      const v6 = d_SignaturePropertyType(r);
+      const x7 = r.bits(2);
+      c = x7;
+      const av6 = o.SignatureProperty;
+      if (av6 === undefined) o.SignatureProperty = [v6];
+      else {
+        av6.push(v6);
+        if (av6.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType/SignatureProperty");
+      }
+      s = 2;
+      continue;
+    }
+    break;
+  }
+  if (o.SignatureProperty === undefined) x_SignaturePropertiesType(r, s, c);
+  if (c === 1) return o;
+  return x_SignaturePropertiesType(r, s, c);
+}
+function x_SignaturePropertiesType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 2, "SignaturePropertiesType#0", "AT(Id)|SE(SignatureProperty)");
+    case 1: return r.badEvent(c, 1, "SignaturePropertiesType#1", "SE(SignatureProperty)");
+    case 2: return r.badEvent(c, 2, "SignaturePropertiesType#2", "SE(SignatureProperty)|EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "SignaturePropertiesType");
 }
 
 function e_SignaturePropertiesType(w: BitWriter, o: T.SignaturePropertiesType): void {
@@ -1940,33 +2213,42 @@ function d_SignaturePropertyType(r: BitReader): T.SignaturePropertyType {
         const c = r.bits(2);
         if (c === 0) { o.Id = r.string(65536, 0, "SignaturePropertyType@Id"); s = 1; }
         else if (c === 1) { o.Target = r.string(65536, 11, "SignaturePropertyType@Target"); s = 2; }
-        else r.badEvent(c, 2, "SignaturePropertyType#0", "AT(Id)|AT(Target)");
+        else x_SignaturePropertyType(r, s, c);
         break;
       }
       case 1: {
         const c = r.bits(1);
         if (c === 0) { o.Target = r.string(65536, 11, "SignaturePropertyType@Target"); s = 2; }
-        else r.badEvent(c, 1, "SignaturePropertyType#1", "AT(Target)");
+        else x_SignaturePropertyType(r, s, c);
         break;
       }
       case 2: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "SignaturePropertyType#2"); }
-        else if (c === 1) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "SignaturePropertyType#2"); }
-        else r.badEvent(c, 2, "SignaturePropertyType#2", "SE(*)|CH(untyped)");
+        if (c === 0) { x_SignaturePropertyType(r, s, c); }
+        else if (c === 1) { x_SignaturePropertyType(r, s, c); }
+        else x_SignaturePropertyType(r, s, c);
         break;
       }
       case 3: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "SignaturePropertyType#3"); }
+        if (c === 0) { x_SignaturePropertyType(r, s, c); }
         else if (c === 1) { return o; }
-        else if (c === 2) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "SignaturePropertyType#3"); }
-        else r.badEvent(c, 2, "SignaturePropertyType#3", "SE(*)|EE|CH(untyped)");
+        else if (c === 2) { x_SignaturePropertyType(r, s, c); }
+        else x_SignaturePropertyType(r, s, c);
         break;
       }
       default: return r.fail("EXI_EVENT", "bad grammar state", "SignaturePropertyType");
     }
   }
+}
+function x_SignaturePropertyType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 2, "SignaturePropertyType#0", "AT(Id)|AT(Target)");
+    case 1: return r.badEvent(c, 1, "SignaturePropertyType#1", "AT(Target)");
+    case 2: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "SignaturePropertyType#2"); if (c === 1) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "SignaturePropertyType#2"); return r.badEvent(c, 2, "SignaturePropertyType#2", "SE(*)|CH(untyped)");
+    case 3: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "SignaturePropertyType#3"); if (c === 2) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "SignaturePropertyType#3"); return r.badEvent(c, 2, "SignaturePropertyType#3", "SE(*)|EE|CH(untyped)");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "SignaturePropertyType");
 }
 
 function e_SignaturePropertyType(w: BitWriter, o: T.SignaturePropertyType): void {
@@ -1995,17 +2277,15 @@ const EXP_SignaturePropertyType: readonly string[] = ["AT(Id)|AT(Target)","AT(Ta
 function d_CLReqControlModeType(r: BitReader): T.CLReqControlModeType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "CLReqControlModeType#0", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "CLReqControlModeType");
-    }
+  let c = r.bits(1);
+  if (c === 0) return o;
+  return x_CLReqControlModeType(r, s, c);
+}
+function x_CLReqControlModeType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "CLReqControlModeType#0", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "CLReqControlModeType");
 }
 
 function e_CLReqControlModeType(w: BitWriter, o: T.CLReqControlModeType): void {
@@ -2018,17 +2298,15 @@ const EXP_CLReqControlModeType: readonly string[] = ["EE"];
 function d_CLResControlModeType(r: BitReader): T.CLResControlModeType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "CLResControlModeType#0", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "CLResControlModeType");
-    }
+  let c = r.bits(1);
+  if (c === 0) return o;
+  return x_CLResControlModeType(r, s, c);
+}
+function x_CLResControlModeType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "CLResControlModeType#0", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "CLResControlModeType");
 }
 
 function e_CLResControlModeType(w: BitWriter, o: T.CLResControlModeType): void {
@@ -2041,30 +2319,37 @@ const EXP_CLResControlModeType: readonly string[] = ["EE"];
 function d_DC_ChargeParameterDiscoveryReqType(r: BitReader): T.DC_ChargeParameterDiscoveryReqType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "DC_ChargeParameterDiscoveryReqType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { o.BPT_DC_CPDReqEnergyTransferMode = d_BPT_DC_CPDReqEnergyTransferModeType(r); s = 2; }
-        else if (c === 1) { o.DC_CPDReqEnergyTransferMode = d_DC_CPDReqEnergyTransferModeType(r); s = 2; }
-        else r.badEvent(c, 2, "DC_ChargeParameterDiscoveryReqType#1", "SE(BPT_DC_CPDReqEnergyTransferMode)|SE(DC_CPDReqEnergyTransferMode)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "DC_ChargeParameterDiscoveryReqType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "DC_ChargeParameterDiscoveryReqType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_DC_ChargeParameterDiscoveryReqType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(2);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (c === 0) {
+    const v2 = d_BPT_DC_CPDReqEnergyTransferModeType(r);
+    const x3 = r.bits(1);
+    c = x3;
+    o.BPT_DC_CPDReqEnergyTransferMode = v2;
+    s = 2;
   }
+  if ((s === 1 && c === 1)) {
+    const v4 = d_DC_CPDReqEnergyTransferModeType(r);
+    const x5 = r.bits(1);
+    c = x5;
+    o.DC_CPDReqEnergyTransferMode = v4;
+    s = 2;
+  }
+  if ((s === 2 && c === 0)) return o;
+  return x_DC_ChargeParameterDiscoveryReqType(r, s, c);
+}
+function x_DC_ChargeParameterDiscoveryReqType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "DC_ChargeParameterDiscoveryReqType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 2, "DC_ChargeParameterDiscoveryReqType#1", "SE(BPT_DC_CPDReqEnergyTransferMode)|SE(DC_CPDReqEnergyTransferMode)");
+    case 2: return r.badEvent(c, 1, "DC_ChargeParameterDiscoveryReqType#2", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "DC_ChargeParameterDiscoveryReqType");
 }
 
 function e_DC_ChargeParameterDiscoveryReqType(w: BitWriter, o: T.DC_ChargeParameterDiscoveryReqType): void {
@@ -2099,23 +2384,22 @@ const EXP_DC_ChargeParameterDiscoveryReqType: readonly string[] = ["SE(Header)",
 function d_ChargeParameterDiscoveryReqType(r: BitReader): T.ChargeParameterDiscoveryReqType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "ChargeParameterDiscoveryReqType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ChargeParameterDiscoveryReqType#1", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ChargeParameterDiscoveryReqType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_ChargeParameterDiscoveryReqType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (c === 0) return o;
+  return x_ChargeParameterDiscoveryReqType(r, s, c);
+}
+function x_ChargeParameterDiscoveryReqType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "ChargeParameterDiscoveryReqType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "ChargeParameterDiscoveryReqType#1", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "ChargeParameterDiscoveryReqType");
 }
 
 function e_ChargeParameterDiscoveryReqType(w: BitWriter, o: T.ChargeParameterDiscoveryReqType): void {
@@ -2133,23 +2417,22 @@ const EXP_ChargeParameterDiscoveryReqType: readonly string[] = ["SE(Header)","EE
 function d_V2GRequestType(r: BitReader): T.V2GRequestType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "V2GRequestType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "V2GRequestType#1", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "V2GRequestType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_V2GRequestType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (c === 0) return o;
+  return x_V2GRequestType(r, s, c);
+}
+function x_V2GRequestType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "V2GRequestType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "V2GRequestType#1", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "V2GRequestType");
 }
 
 function e_V2GRequestType(w: BitWriter, o: T.V2GRequestType): void {
@@ -2167,23 +2450,22 @@ const EXP_V2GRequestType: readonly string[] = ["SE(Header)","EE"];
 function d_V2GMessageType(r: BitReader): T.V2GMessageType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "V2GMessageType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "V2GMessageType#1", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "V2GMessageType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_V2GMessageType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (c === 0) return o;
+  return x_V2GMessageType(r, s, c);
+}
+function x_V2GMessageType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "V2GMessageType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "V2GMessageType#1", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "V2GMessageType");
 }
 
 function e_V2GMessageType(w: BitWriter, o: T.V2GMessageType): void {
@@ -2201,36 +2483,43 @@ const EXP_V2GMessageType: readonly string[] = ["SE(Header)","EE"];
 function d_MessageHeaderType(r: BitReader): T.MessageHeaderType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.SessionID = (r.zero("MessageHeaderType/SessionID", "CH"), r.binary(8, "MessageHeaderType/SessionID")); r.zero("MessageHeaderType/SessionID", "EE"); s = 1; }
-        else r.badEvent(c, 1, "MessageHeaderType#0", "SE(SessionID)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.TimeStamp = (r.zero("MessageHeaderType/TimeStamp", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "MessageHeaderType/TimeStamp")); r.zero("MessageHeaderType/TimeStamp", "EE"); s = 2; }
-        else r.badEvent(c, 1, "MessageHeaderType#1", "SE(TimeStamp)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { o.Signature = d_SignatureType(r); s = 3; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "MessageHeaderType#2", "SE(Signature)|EE");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "MessageHeaderType#3", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "MessageHeaderType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_MessageHeaderType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "MessageHeaderType/SessionID");
+  const v0 = r.binary(8, "MessageHeaderType/SessionID");
+  const x2 = r.bits(2);
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "MessageHeaderType/SessionID");
+  c = (x2 & 1);
+  o.SessionID = v0;
+  s = 1;
+  if (!(c === 0)) x_MessageHeaderType(r, s, c);
+  const x4 = r.bits(1);
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "MessageHeaderType/TimeStamp");
+  const v3 = r.bigIn(false, 0n, 18446744073709551615n, "MessageHeaderType/TimeStamp");
+  const x5 = r.bits(3);
+  if ((x5 & 4) !== 0) r.badBits(x5, 4, 3, "MessageHeaderType/TimeStamp");
+  c = (x5 & 3);
+  o.TimeStamp = v3;
+  s = 2;
+  if (c === 0) {
+    const v6 = d_SignatureType(r);
+    const x7 = r.bits(1);
+    c = x7;
+    o.Signature = v6;
+    s = 3;
   }
+  if ((s === 2 && c === 1) || (s === 3 && c === 0)) return o;
+  return x_MessageHeaderType(r, s, c);
+}
+function x_MessageHeaderType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "MessageHeaderType#0", "SE(SessionID)");
+    case 1: return r.badEvent(c, 1, "MessageHeaderType#1", "SE(TimeStamp)");
+    case 2: return r.badEvent(c, 2, "MessageHeaderType#2", "SE(Signature)|EE");
+    case 3: return r.badEvent(c, 1, "MessageHeaderType#3", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "MessageHeaderType");
 }
 
 function e_MessageHeaderType(w: BitWriter, o: T.MessageHeaderType): void {
@@ -2264,60 +2553,68 @@ const EXP_MessageHeaderType: readonly string[] = ["SE(SessionID)","SE(TimeStamp)
 function d_DC_CPDReqEnergyTransferModeType(r: BitReader): T.DC_CPDReqEnergyTransferModeType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVMaximumChargePower = d_RationalNumberType(r); s = 1; }
-        else r.badEvent(c, 1, "DC_CPDReqEnergyTransferModeType#0", "SE(EVMaximumChargePower)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVMinimumChargePower = d_RationalNumberType(r); s = 2; }
-        else r.badEvent(c, 1, "DC_CPDReqEnergyTransferModeType#1", "SE(EVMinimumChargePower)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVMaximumChargeCurrent = d_RationalNumberType(r); s = 3; }
-        else r.badEvent(c, 1, "DC_CPDReqEnergyTransferModeType#2", "SE(EVMaximumChargeCurrent)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVMinimumChargeCurrent = d_RationalNumberType(r); s = 4; }
-        else r.badEvent(c, 1, "DC_CPDReqEnergyTransferModeType#3", "SE(EVMinimumChargeCurrent)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVMaximumVoltage = d_RationalNumberType(r); s = 5; }
-        else r.badEvent(c, 1, "DC_CPDReqEnergyTransferModeType#4", "SE(EVMaximumVoltage)");
-        break;
-      }
-      case 5: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVMinimumVoltage = d_RationalNumberType(r); s = 6; }
-        else r.badEvent(c, 1, "DC_CPDReqEnergyTransferModeType#5", "SE(EVMinimumVoltage)");
-        break;
-      }
-      case 6: {
-        const c = r.bits(2);
-        if (c === 0) { o.TargetSOC = (r.zero("DC_CPDReqEnergyTransferModeType/TargetSOC", "CH"), r.ranged(7, 0, 100, "DC_CPDReqEnergyTransferModeType/TargetSOC")); r.zero("DC_CPDReqEnergyTransferModeType/TargetSOC", "EE"); s = 7; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "DC_CPDReqEnergyTransferModeType#6", "SE(TargetSOC)|EE");
-        break;
-      }
-      case 7: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "DC_CPDReqEnergyTransferModeType#7", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "DC_CPDReqEnergyTransferModeType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_DC_CPDReqEnergyTransferModeType(r, s, c);
+  const v0 = d_RationalNumberType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.EVMaximumChargePower = v0;
+  s = 1;
+  if (!(c === 0)) x_DC_CPDReqEnergyTransferModeType(r, s, c);
+  const v2 = d_RationalNumberType(r);
+  const x3 = r.bits(1);
+  c = x3;
+  o.EVMinimumChargePower = v2;
+  s = 2;
+  if (!(c === 0)) x_DC_CPDReqEnergyTransferModeType(r, s, c);
+  const v4 = d_RationalNumberType(r);
+  const x5 = r.bits(1);
+  c = x5;
+  o.EVMaximumChargeCurrent = v4;
+  s = 3;
+  if (!(c === 0)) x_DC_CPDReqEnergyTransferModeType(r, s, c);
+  const v6 = d_RationalNumberType(r);
+  const x7 = r.bits(1);
+  c = x7;
+  o.EVMinimumChargeCurrent = v6;
+  s = 4;
+  if (!(c === 0)) x_DC_CPDReqEnergyTransferModeType(r, s, c);
+  const v8 = d_RationalNumberType(r);
+  const x9 = r.bits(1);
+  c = x9;
+  o.EVMaximumVoltage = v8;
+  s = 5;
+  if (!(c === 0)) x_DC_CPDReqEnergyTransferModeType(r, s, c);
+  const v10 = d_RationalNumberType(r);
+  const x11 = r.bits(2);
+  c = x11;
+  o.EVMinimumVoltage = v10;
+  s = 6;
+  if (c === 0) {
+    const x13 = r.bits(10);
+    if ((x13 & 514) !== 0) r.badBits(x13, 514, 10, "DC_CPDReqEnergyTransferModeType/TargetSOC");
+    const y14 = ((x13 >>> 2) & 127);
+    if (y14 > 100) r.rangeErr(y14 + 0, 100, "DC_CPDReqEnergyTransferModeType/TargetSOC", r.pos - 9);
+    const v12 = y14;
+    c = (x13 & 1);
+    o.TargetSOC = v12;
+    s = 7;
   }
+  if ((s === 6 && c === 1) || (s === 7 && c === 0)) return o;
+  return x_DC_CPDReqEnergyTransferModeType(r, s, c);
+}
+function x_DC_CPDReqEnergyTransferModeType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "DC_CPDReqEnergyTransferModeType#0", "SE(EVMaximumChargePower)");
+    case 1: return r.badEvent(c, 1, "DC_CPDReqEnergyTransferModeType#1", "SE(EVMinimumChargePower)");
+    case 2: return r.badEvent(c, 1, "DC_CPDReqEnergyTransferModeType#2", "SE(EVMaximumChargeCurrent)");
+    case 3: return r.badEvent(c, 1, "DC_CPDReqEnergyTransferModeType#3", "SE(EVMinimumChargeCurrent)");
+    case 4: return r.badEvent(c, 1, "DC_CPDReqEnergyTransferModeType#4", "SE(EVMaximumVoltage)");
+    case 5: return r.badEvent(c, 1, "DC_CPDReqEnergyTransferModeType#5", "SE(EVMinimumVoltage)");
+    case 6: return r.badEvent(c, 2, "DC_CPDReqEnergyTransferModeType#6", "SE(TargetSOC)|EE");
+    case 7: return r.badEvent(c, 1, "DC_CPDReqEnergyTransferModeType#7", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "DC_CPDReqEnergyTransferModeType");
 }
 
 function e_DC_CPDReqEnergyTransferModeType(w: BitWriter, o: T.DC_CPDReqEnergyTransferModeType): void {
@@ -2369,29 +2666,34 @@ const EXP_DC_CPDReqEnergyTransferModeType: readonly string[] = ["SE(EVMaximumCha
 function d_RationalNumberType(r: BitReader): T.RationalNumberType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Exponent = (r.zero("RationalNumberType/Exponent", "CH"), r.ranged(8, -128, 127, "RationalNumberType/Exponent")); r.zero("RationalNumberType/Exponent", "EE"); s = 1; }
-        else r.badEvent(c, 1, "RationalNumberType#0", "SE(Exponent)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.Value = (r.zero("RationalNumberType/Value", "CH"), r.intIn(-32768, 32767, "RationalNumberType/Value")); r.zero("RationalNumberType/Value", "EE"); s = 2; }
-        else r.badEvent(c, 1, "RationalNumberType#1", "SE(Value)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "RationalNumberType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "RationalNumberType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_RationalNumberType(r, s, c);
+  const x1 = r.bits(11);
+  if ((x1 & 1026) !== 0) r.badBits(x1, 1026, 11, "RationalNumberType/Exponent");
+  const y2 = ((x1 >>> 2) & 255);
+  const v0 = y2 - 128;
+  c = (x1 & 1);
+  o.Exponent = v0;
+  s = 1;
+  if (!(c === 0)) x_RationalNumberType(r, s, c);
+  const x4 = r.bits(1);
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "RationalNumberType/Value");
+  const v3 = r.intIn(-32768, 32767, "RationalNumberType/Value");
+  const x5 = r.bits(2);
+  if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "RationalNumberType/Value");
+  c = (x5 & 1);
+  o.Value = v3;
+  s = 2;
+  if (c === 0) return o;
+  return x_RationalNumberType(r, s, c);
+}
+function x_RationalNumberType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "RationalNumberType#0", "SE(Exponent)");
+    case 1: return r.badEvent(c, 1, "RationalNumberType#1", "SE(Value)");
+    case 2: return r.badEvent(c, 1, "RationalNumberType#2", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "RationalNumberType");
 }
 
 function e_RationalNumberType(w: BitWriter, o: T.RationalNumberType): void {
@@ -2412,36 +2714,47 @@ const EXP_RationalNumberType: readonly string[] = ["SE(Exponent)","SE(Value)","E
 function d_DC_ChargeParameterDiscoveryResType(r: BitReader): T.DC_ChargeParameterDiscoveryResType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "DC_ChargeParameterDiscoveryResType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.ResponseCode = (r.zero("DC_ChargeParameterDiscoveryResType/ResponseCode", "CH"), E0[r.enumIndex(6, 40, "DC_ChargeParameterDiscoveryResType/ResponseCode")]!); r.zero("DC_ChargeParameterDiscoveryResType/ResponseCode", "EE"); s = 2; }
-        else r.badEvent(c, 1, "DC_ChargeParameterDiscoveryResType#1", "SE(ResponseCode)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { o.BPT_DC_CPDResEnergyTransferMode = d_BPT_DC_CPDResEnergyTransferModeType(r); s = 3; }
-        else if (c === 1) { o.DC_CPDResEnergyTransferMode = d_DC_CPDResEnergyTransferModeType(r); s = 3; }
-        else r.badEvent(c, 2, "DC_ChargeParameterDiscoveryResType#2", "SE(BPT_DC_CPDResEnergyTransferMode)|SE(DC_CPDResEnergyTransferMode)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "DC_ChargeParameterDiscoveryResType#3", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "DC_ChargeParameterDiscoveryResType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_DC_ChargeParameterDiscoveryResType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (!(c === 0)) x_DC_ChargeParameterDiscoveryResType(r, s, c);
+  const x3 = r.bits(10);
+  if ((x3 & 516) !== 0) r.badBits(x3, 516, 10, "DC_ChargeParameterDiscoveryResType/ResponseCode");
+  const y4 = ((x3 >>> 3) & 63);
+  if (y4 >= 40) r.enumErr(y4, 40, "DC_ChargeParameterDiscoveryResType/ResponseCode", r.pos - 9);
+  const v2 = E0[y4]!;
+  c = (x3 & 3);
+  o.ResponseCode = v2;
+  s = 2;
+  if (c === 0) {
+    const v5 = d_BPT_DC_CPDResEnergyTransferModeType(r);
+    const x6 = r.bits(1);
+    c = x6;
+    o.BPT_DC_CPDResEnergyTransferMode = v5;
+    s = 3;
   }
+  if ((s === 2 && c === 1)) {
+    const v7 = d_DC_CPDResEnergyTransferModeType(r);
+    const x8 = r.bits(1);
+    c = x8;
+    o.DC_CPDResEnergyTransferMode = v7;
+    s = 3;
+  }
+  if ((s === 3 && c === 0)) return o;
+  return x_DC_ChargeParameterDiscoveryResType(r, s, c);
+}
+function x_DC_ChargeParameterDiscoveryResType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "DC_ChargeParameterDiscoveryResType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "DC_ChargeParameterDiscoveryResType#1", "SE(ResponseCode)");
+    case 2: return r.badEvent(c, 2, "DC_ChargeParameterDiscoveryResType#2", "SE(BPT_DC_CPDResEnergyTransferMode)|SE(DC_CPDResEnergyTransferMode)");
+    case 3: return r.badEvent(c, 1, "DC_ChargeParameterDiscoveryResType#3", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "DC_ChargeParameterDiscoveryResType");
 }
 
 function e_DC_ChargeParameterDiscoveryResType(w: BitWriter, o: T.DC_ChargeParameterDiscoveryResType): void {
@@ -2480,29 +2793,32 @@ const EXP_DC_ChargeParameterDiscoveryResType: readonly string[] = ["SE(Header)",
 function d_ChargeParameterDiscoveryResType(r: BitReader): T.ChargeParameterDiscoveryResType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "ChargeParameterDiscoveryResType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.ResponseCode = (r.zero("ChargeParameterDiscoveryResType/ResponseCode", "CH"), E0[r.enumIndex(6, 40, "ChargeParameterDiscoveryResType/ResponseCode")]!); r.zero("ChargeParameterDiscoveryResType/ResponseCode", "EE"); s = 2; }
-        else r.badEvent(c, 1, "ChargeParameterDiscoveryResType#1", "SE(ResponseCode)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ChargeParameterDiscoveryResType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ChargeParameterDiscoveryResType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_ChargeParameterDiscoveryResType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (!(c === 0)) x_ChargeParameterDiscoveryResType(r, s, c);
+  const x3 = r.bits(9);
+  if ((x3 & 258) !== 0) r.badBits(x3, 258, 9, "ChargeParameterDiscoveryResType/ResponseCode");
+  const y4 = ((x3 >>> 2) & 63);
+  if (y4 >= 40) r.enumErr(y4, 40, "ChargeParameterDiscoveryResType/ResponseCode", r.pos - 8);
+  const v2 = E0[y4]!;
+  c = (x3 & 1);
+  o.ResponseCode = v2;
+  s = 2;
+  if (c === 0) return o;
+  return x_ChargeParameterDiscoveryResType(r, s, c);
+}
+function x_ChargeParameterDiscoveryResType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "ChargeParameterDiscoveryResType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "ChargeParameterDiscoveryResType#1", "SE(ResponseCode)");
+    case 2: return r.badEvent(c, 1, "ChargeParameterDiscoveryResType#2", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "ChargeParameterDiscoveryResType");
 }
 
 function e_ChargeParameterDiscoveryResType(w: BitWriter, o: T.ChargeParameterDiscoveryResType): void {
@@ -2523,29 +2839,32 @@ const EXP_ChargeParameterDiscoveryResType: readonly string[] = ["SE(Header)","SE
 function d_V2GResponseType(r: BitReader): T.V2GResponseType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "V2GResponseType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.ResponseCode = (r.zero("V2GResponseType/ResponseCode", "CH"), E0[r.enumIndex(6, 40, "V2GResponseType/ResponseCode")]!); r.zero("V2GResponseType/ResponseCode", "EE"); s = 2; }
-        else r.badEvent(c, 1, "V2GResponseType#1", "SE(ResponseCode)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "V2GResponseType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "V2GResponseType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_V2GResponseType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (!(c === 0)) x_V2GResponseType(r, s, c);
+  const x3 = r.bits(9);
+  if ((x3 & 258) !== 0) r.badBits(x3, 258, 9, "V2GResponseType/ResponseCode");
+  const y4 = ((x3 >>> 2) & 63);
+  if (y4 >= 40) r.enumErr(y4, 40, "V2GResponseType/ResponseCode", r.pos - 8);
+  const v2 = E0[y4]!;
+  c = (x3 & 1);
+  o.ResponseCode = v2;
+  s = 2;
+  if (c === 0) return o;
+  return x_V2GResponseType(r, s, c);
+}
+function x_V2GResponseType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "V2GResponseType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "V2GResponseType#1", "SE(ResponseCode)");
+    case 2: return r.badEvent(c, 1, "V2GResponseType#2", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "V2GResponseType");
 }
 
 function e_V2GResponseType(w: BitWriter, o: T.V2GResponseType): void {
@@ -2566,60 +2885,65 @@ const EXP_V2GResponseType: readonly string[] = ["SE(Header)","SE(ResponseCode)",
 function d_DC_CPDResEnergyTransferModeType(r: BitReader): T.DC_CPDResEnergyTransferModeType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEMaximumChargePower = d_RationalNumberType(r); s = 1; }
-        else r.badEvent(c, 1, "DC_CPDResEnergyTransferModeType#0", "SE(EVSEMaximumChargePower)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEMinimumChargePower = d_RationalNumberType(r); s = 2; }
-        else r.badEvent(c, 1, "DC_CPDResEnergyTransferModeType#1", "SE(EVSEMinimumChargePower)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEMaximumChargeCurrent = d_RationalNumberType(r); s = 3; }
-        else r.badEvent(c, 1, "DC_CPDResEnergyTransferModeType#2", "SE(EVSEMaximumChargeCurrent)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEMinimumChargeCurrent = d_RationalNumberType(r); s = 4; }
-        else r.badEvent(c, 1, "DC_CPDResEnergyTransferModeType#3", "SE(EVSEMinimumChargeCurrent)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEMaximumVoltage = d_RationalNumberType(r); s = 5; }
-        else r.badEvent(c, 1, "DC_CPDResEnergyTransferModeType#4", "SE(EVSEMaximumVoltage)");
-        break;
-      }
-      case 5: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEMinimumVoltage = d_RationalNumberType(r); s = 6; }
-        else r.badEvent(c, 1, "DC_CPDResEnergyTransferModeType#5", "SE(EVSEMinimumVoltage)");
-        break;
-      }
-      case 6: {
-        const c = r.bits(2);
-        if (c === 0) { o.EVSEPowerRampLimitation = d_RationalNumberType(r); s = 7; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "DC_CPDResEnergyTransferModeType#6", "SE(EVSEPowerRampLimitation)|EE");
-        break;
-      }
-      case 7: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "DC_CPDResEnergyTransferModeType#7", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "DC_CPDResEnergyTransferModeType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_DC_CPDResEnergyTransferModeType(r, s, c);
+  const v0 = d_RationalNumberType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.EVSEMaximumChargePower = v0;
+  s = 1;
+  if (!(c === 0)) x_DC_CPDResEnergyTransferModeType(r, s, c);
+  const v2 = d_RationalNumberType(r);
+  const x3 = r.bits(1);
+  c = x3;
+  o.EVSEMinimumChargePower = v2;
+  s = 2;
+  if (!(c === 0)) x_DC_CPDResEnergyTransferModeType(r, s, c);
+  const v4 = d_RationalNumberType(r);
+  const x5 = r.bits(1);
+  c = x5;
+  o.EVSEMaximumChargeCurrent = v4;
+  s = 3;
+  if (!(c === 0)) x_DC_CPDResEnergyTransferModeType(r, s, c);
+  const v6 = d_RationalNumberType(r);
+  const x7 = r.bits(1);
+  c = x7;
+  o.EVSEMinimumChargeCurrent = v6;
+  s = 4;
+  if (!(c === 0)) x_DC_CPDResEnergyTransferModeType(r, s, c);
+  const v8 = d_RationalNumberType(r);
+  const x9 = r.bits(1);
+  c = x9;
+  o.EVSEMaximumVoltage = v8;
+  s = 5;
+  if (!(c === 0)) x_DC_CPDResEnergyTransferModeType(r, s, c);
+  const v10 = d_RationalNumberType(r);
+  const x11 = r.bits(2);
+  c = x11;
+  o.EVSEMinimumVoltage = v10;
+  s = 6;
+  if (c === 0) {
+    const v12 = d_RationalNumberType(r);
+    const x13 = r.bits(1);
+    c = x13;
+    o.EVSEPowerRampLimitation = v12;
+    s = 7;
   }
+  if ((s === 6 && c === 1) || (s === 7 && c === 0)) return o;
+  return x_DC_CPDResEnergyTransferModeType(r, s, c);
+}
+function x_DC_CPDResEnergyTransferModeType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "DC_CPDResEnergyTransferModeType#0", "SE(EVSEMaximumChargePower)");
+    case 1: return r.badEvent(c, 1, "DC_CPDResEnergyTransferModeType#1", "SE(EVSEMinimumChargePower)");
+    case 2: return r.badEvent(c, 1, "DC_CPDResEnergyTransferModeType#2", "SE(EVSEMaximumChargeCurrent)");
+    case 3: return r.badEvent(c, 1, "DC_CPDResEnergyTransferModeType#3", "SE(EVSEMinimumChargeCurrent)");
+    case 4: return r.badEvent(c, 1, "DC_CPDResEnergyTransferModeType#4", "SE(EVSEMaximumVoltage)");
+    case 5: return r.badEvent(c, 1, "DC_CPDResEnergyTransferModeType#5", "SE(EVSEMinimumVoltage)");
+    case 6: return r.badEvent(c, 2, "DC_CPDResEnergyTransferModeType#6", "SE(EVSEPowerRampLimitation)|EE");
+    case 7: return r.badEvent(c, 1, "DC_CPDResEnergyTransferModeType#7", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "DC_CPDResEnergyTransferModeType");
 }
 
 function e_DC_CPDResEnergyTransferModeType(w: BitWriter, o: T.DC_CPDResEnergyTransferModeType): void {
@@ -2672,23 +2996,22 @@ const EXP_DC_CPDResEnergyTransferModeType: readonly string[] = ["SE(EVSEMaximumC
 function d_DC_CableCheckReqType(r: BitReader): T.DC_CableCheckReqType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "DC_CableCheckReqType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "DC_CableCheckReqType#1", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "DC_CableCheckReqType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_DC_CableCheckReqType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (c === 0) return o;
+  return x_DC_CableCheckReqType(r, s, c);
+}
+function x_DC_CableCheckReqType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "DC_CableCheckReqType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "DC_CableCheckReqType#1", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "DC_CableCheckReqType");
 }
 
 function e_DC_CableCheckReqType(w: BitWriter, o: T.DC_CableCheckReqType): void {
@@ -2706,35 +3029,42 @@ const EXP_DC_CableCheckReqType: readonly string[] = ["SE(Header)","EE"];
 function d_DC_CableCheckResType(r: BitReader): T.DC_CableCheckResType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "DC_CableCheckResType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.ResponseCode = (r.zero("DC_CableCheckResType/ResponseCode", "CH"), E0[r.enumIndex(6, 40, "DC_CableCheckResType/ResponseCode")]!); r.zero("DC_CableCheckResType/ResponseCode", "EE"); s = 2; }
-        else r.badEvent(c, 1, "DC_CableCheckResType#1", "SE(ResponseCode)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEProcessing = (r.zero("DC_CableCheckResType/EVSEProcessing", "CH"), E1[r.enumIndex(2, 3, "DC_CableCheckResType/EVSEProcessing")]!); r.zero("DC_CableCheckResType/EVSEProcessing", "EE"); s = 3; }
-        else r.badEvent(c, 1, "DC_CableCheckResType#2", "SE(EVSEProcessing)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "DC_CableCheckResType#3", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "DC_CableCheckResType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_DC_CableCheckResType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (!(c === 0)) x_DC_CableCheckResType(r, s, c);
+  const x3 = r.bits(9);
+  if ((x3 & 258) !== 0) r.badBits(x3, 258, 9, "DC_CableCheckResType/ResponseCode");
+  const y4 = ((x3 >>> 2) & 63);
+  if (y4 >= 40) r.enumErr(y4, 40, "DC_CableCheckResType/ResponseCode", r.pos - 8);
+  const v2 = E0[y4]!;
+  c = (x3 & 1);
+  o.ResponseCode = v2;
+  s = 2;
+  if (!(c === 0)) x_DC_CableCheckResType(r, s, c);
+  const x6 = r.bits(5);
+  if ((x6 & 18) !== 0) r.badBits(x6, 18, 5, "DC_CableCheckResType/EVSEProcessing");
+  const y7 = ((x6 >>> 2) & 3);
+  if (y7 >= 3) r.enumErr(y7, 3, "DC_CableCheckResType/EVSEProcessing", r.pos - 4);
+  const v5 = E1[y7]!;
+  c = (x6 & 1);
+  o.EVSEProcessing = v5;
+  s = 3;
+  if (c === 0) return o;
+  return x_DC_CableCheckResType(r, s, c);
+}
+function x_DC_CableCheckResType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "DC_CableCheckResType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "DC_CableCheckResType#1", "SE(ResponseCode)");
+    case 2: return r.badEvent(c, 1, "DC_CableCheckResType#2", "SE(EVSEProcessing)");
+    case 3: return r.badEvent(c, 1, "DC_CableCheckResType#3", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "DC_CableCheckResType");
 }
 
 function e_DC_CableCheckResType(w: BitWriter, o: T.DC_CableCheckResType): void {
@@ -2758,41 +3088,46 @@ const EXP_DC_CableCheckResType: readonly string[] = ["SE(Header)","SE(ResponseCo
 function d_DC_PreChargeReqType(r: BitReader): T.DC_PreChargeReqType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "DC_PreChargeReqType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVProcessing = (r.zero("DC_PreChargeReqType/EVProcessing", "CH"), E1[r.enumIndex(2, 3, "DC_PreChargeReqType/EVProcessing")]!); r.zero("DC_PreChargeReqType/EVProcessing", "EE"); s = 2; }
-        else r.badEvent(c, 1, "DC_PreChargeReqType#1", "SE(EVProcessing)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVPresentVoltage = d_RationalNumberType(r); s = 3; }
-        else r.badEvent(c, 1, "DC_PreChargeReqType#2", "SE(EVPresentVoltage)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVTargetVoltage = d_RationalNumberType(r); s = 4; }
-        else r.badEvent(c, 1, "DC_PreChargeReqType#3", "SE(EVTargetVoltage)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "DC_PreChargeReqType#4", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "DC_PreChargeReqType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_DC_PreChargeReqType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (!(c === 0)) x_DC_PreChargeReqType(r, s, c);
+  const x3 = r.bits(5);
+  if ((x3 & 18) !== 0) r.badBits(x3, 18, 5, "DC_PreChargeReqType/EVProcessing");
+  const y4 = ((x3 >>> 2) & 3);
+  if (y4 >= 3) r.enumErr(y4, 3, "DC_PreChargeReqType/EVProcessing", r.pos - 4);
+  const v2 = E1[y4]!;
+  c = (x3 & 1);
+  o.EVProcessing = v2;
+  s = 2;
+  if (!(c === 0)) x_DC_PreChargeReqType(r, s, c);
+  const v5 = d_RationalNumberType(r);
+  const x6 = r.bits(1);
+  c = x6;
+  o.EVPresentVoltage = v5;
+  s = 3;
+  if (!(c === 0)) x_DC_PreChargeReqType(r, s, c);
+  const v7 = d_RationalNumberType(r);
+  const x8 = r.bits(1);
+  c = x8;
+  o.EVTargetVoltage = v7;
+  s = 4;
+  if (c === 0) return o;
+  return x_DC_PreChargeReqType(r, s, c);
+}
+function x_DC_PreChargeReqType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "DC_PreChargeReqType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "DC_PreChargeReqType#1", "SE(EVProcessing)");
+    case 2: return r.badEvent(c, 1, "DC_PreChargeReqType#2", "SE(EVPresentVoltage)");
+    case 3: return r.badEvent(c, 1, "DC_PreChargeReqType#3", "SE(EVTargetVoltage)");
+    case 4: return r.badEvent(c, 1, "DC_PreChargeReqType#4", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "DC_PreChargeReqType");
 }
 
 function e_DC_PreChargeReqType(w: BitWriter, o: T.DC_PreChargeReqType): void {
@@ -2823,35 +3158,39 @@ const EXP_DC_PreChargeReqType: readonly string[] = ["SE(Header)","SE(EVProcessin
 function d_DC_PreChargeResType(r: BitReader): T.DC_PreChargeResType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "DC_PreChargeResType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.ResponseCode = (r.zero("DC_PreChargeResType/ResponseCode", "CH"), E0[r.enumIndex(6, 40, "DC_PreChargeResType/ResponseCode")]!); r.zero("DC_PreChargeResType/ResponseCode", "EE"); s = 2; }
-        else r.badEvent(c, 1, "DC_PreChargeResType#1", "SE(ResponseCode)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEPresentVoltage = d_RationalNumberType(r); s = 3; }
-        else r.badEvent(c, 1, "DC_PreChargeResType#2", "SE(EVSEPresentVoltage)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "DC_PreChargeResType#3", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "DC_PreChargeResType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_DC_PreChargeResType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (!(c === 0)) x_DC_PreChargeResType(r, s, c);
+  const x3 = r.bits(9);
+  if ((x3 & 258) !== 0) r.badBits(x3, 258, 9, "DC_PreChargeResType/ResponseCode");
+  const y4 = ((x3 >>> 2) & 63);
+  if (y4 >= 40) r.enumErr(y4, 40, "DC_PreChargeResType/ResponseCode", r.pos - 8);
+  const v2 = E0[y4]!;
+  c = (x3 & 1);
+  o.ResponseCode = v2;
+  s = 2;
+  if (!(c === 0)) x_DC_PreChargeResType(r, s, c);
+  const v5 = d_RationalNumberType(r);
+  const x6 = r.bits(1);
+  c = x6;
+  o.EVSEPresentVoltage = v5;
+  s = 3;
+  if (c === 0) return o;
+  return x_DC_PreChargeResType(r, s, c);
+}
+function x_DC_PreChargeResType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "DC_PreChargeResType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "DC_PreChargeResType#1", "SE(ResponseCode)");
+    case 2: return r.badEvent(c, 1, "DC_PreChargeResType#2", "SE(EVSEPresentVoltage)");
+    case 3: return r.badEvent(c, 1, "DC_PreChargeResType#3", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "DC_PreChargeResType");
 }
 
 function e_DC_PreChargeResType(w: BitWriter, o: T.DC_PreChargeResType): void {
@@ -2877,52 +3216,82 @@ const EXP_DC_PreChargeResType: readonly string[] = ["SE(Header)","SE(ResponseCod
 function d_DC_ChargeLoopReqType(r: BitReader): T.DC_ChargeLoopReqType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "DC_ChargeLoopReqType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { o.DisplayParameters = d_DisplayParametersType(r); s = 2; }
-        else if (c === 1) { o.MeterInfoRequested = (r.zero("DC_ChargeLoopReqType/MeterInfoRequested", "CH"), r.bit() === 1); r.zero("DC_ChargeLoopReqType/MeterInfoRequested", "EE"); s = 3; }
-        else r.badEvent(c, 2, "DC_ChargeLoopReqType#1", "SE(DisplayParameters)|SE(MeterInfoRequested)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.MeterInfoRequested = (r.zero("DC_ChargeLoopReqType/MeterInfoRequested", "CH"), r.bit() === 1); r.zero("DC_ChargeLoopReqType/MeterInfoRequested", "EE"); s = 3; }
-        else r.badEvent(c, 1, "DC_ChargeLoopReqType#2", "SE(MeterInfoRequested)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVPresentVoltage = d_RationalNumberType(r); s = 4; }
-        else r.badEvent(c, 1, "DC_ChargeLoopReqType#3", "SE(EVPresentVoltage)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(3);
-        if (c === 0) { o.BPT_Dynamic_DC_CLReqControlMode = d_BPT_Dynamic_DC_CLReqControlModeType(r); s = 5; }
-        else if (c === 1) { o.BPT_Scheduled_DC_CLReqControlMode = d_BPT_Scheduled_DC_CLReqControlModeType(r); s = 5; }
-        else if (c === 2) { o.CLReqControlMode = d_CLReqControlModeType(r); s = 5; }
-        else if (c === 3) { o.Dynamic_DC_CLReqControlMode = d_Dynamic_DC_CLReqControlModeType(r); s = 5; }
-        else if (c === 4) { o.Scheduled_DC_CLReqControlMode = d_Scheduled_DC_CLReqControlModeType(r); s = 5; }
-        else r.badEvent(c, 3, "DC_ChargeLoopReqType#4", "SE(BPT_Dynamic_DC_CLReqControlMode)|SE(BPT_Scheduled_DC_CLReqControlMode)|SE(CLReqControlMode)|SE(Dynamic_DC_CLReqControlMode)|SE(Scheduled_DC_CLReqControlMode)");
-        break;
-      }
-      case 5: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "DC_ChargeLoopReqType#5", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "DC_ChargeLoopReqType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_DC_ChargeLoopReqType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(2);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (c === 0) {
+    const v2 = d_DisplayParametersType(r);
+    const x3 = r.bits(1);
+    c = x3;
+    o.DisplayParameters = v2;
+    s = 2;
   }
+  if (!((s === 1 && c === 1) || (s === 2 && c === 0))) x_DC_ChargeLoopReqType(r, s, c);
+  const x5 = r.bits(4);
+  if ((x5 & 10) !== 0) r.badBits(x5, 10, 4, "DC_ChargeLoopReqType/MeterInfoRequested");
+  const y6 = ((x5 >>> 2) & 1);
+  const v4 = y6 === 1;
+  c = (x5 & 1);
+  o.MeterInfoRequested = v4;
+  s = 3;
+  if (!(c === 0)) x_DC_ChargeLoopReqType(r, s, c);
+  const v7 = d_RationalNumberType(r);
+  const x8 = r.bits(3);
+  c = x8;
+  o.EVPresentVoltage = v7;
+  s = 4;
+  if (c === 0) {
+    const v9 = d_BPT_Dynamic_DC_CLReqControlModeType(r);
+    const x10 = r.bits(1);
+    c = x10;
+    o.BPT_Dynamic_DC_CLReqControlMode = v9;
+    s = 5;
+  }
+  if ((s === 4 && c === 1)) {
+    const v11 = d_BPT_Scheduled_DC_CLReqControlModeType(r);
+    const x12 = r.bits(1);
+    c = x12;
+    o.BPT_Scheduled_DC_CLReqControlMode = v11;
+    s = 5;
+  }
+  if ((s === 4 && c === 2)) {
+    const v13 = d_CLReqControlModeType(r);
+    const x14 = r.bits(1);
+    c = x14;
+    o.CLReqControlMode = v13;
+    s = 5;
+  }
+  if ((s === 4 && c === 3)) {
+    const v15 = d_Dynamic_DC_CLReqControlModeType(r);
+    const x16 = r.bits(1);
+    c = x16;
+    o.Dynamic_DC_CLReqControlMode = v15;
+    s = 5;
+  }
+  if ((s === 4 && c === 4)) {
+    const v17 = d_Scheduled_DC_CLReqControlModeType(r);
+    const x18 = r.bits(1);
+    c = x18;
+    o.Scheduled_DC_CLReqControlMode = v17;
+    s = 5;
+  }
+  if ((s === 5 && c === 0)) return o;
+  return x_DC_ChargeLoopReqType(r, s, c);
+}
+function x_DC_ChargeLoopReqType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "DC_ChargeLoopReqType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 2, "DC_ChargeLoopReqType#1", "SE(DisplayParameters)|SE(MeterInfoRequested)");
+    case 2: return r.badEvent(c, 1, "DC_ChargeLoopReqType#2", "SE(MeterInfoRequested)");
+    case 3: return r.badEvent(c, 1, "DC_ChargeLoopReqType#3", "SE(EVPresentVoltage)");
+    case 4: return r.badEvent(c, 3, "DC_ChargeLoopReqType#4", "SE(BPT_Dynamic_DC_CLReqControlMode)|SE(BPT_Scheduled_DC_CLReqControlMode)|SE(CLReqControlMode)|SE(Dynamic_DC_CLReqControlMode)|SE(Scheduled_DC_CLReqControlMode)");
+    case 5: return r.badEvent(c, 1, "DC_ChargeLoopReqType#5", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "DC_ChargeLoopReqType");
 }
 
 function e_DC_ChargeLoopReqType(w: BitWriter, o: T.DC_ChargeLoopReqType): void {
@@ -2999,36 +3368,39 @@ const EXP_DC_ChargeLoopReqType: readonly string[] = ["SE(Header)","SE(DisplayPar
 function d_ChargeLoopReqType(r: BitReader): T.ChargeLoopReqType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "ChargeLoopReqType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { o.DisplayParameters = d_DisplayParametersType(r); s = 2; }
-        else if (c === 1) { o.MeterInfoRequested = (r.zero("ChargeLoopReqType/MeterInfoRequested", "CH"), r.bit() === 1); r.zero("ChargeLoopReqType/MeterInfoRequested", "EE"); s = 3; }
-        else r.badEvent(c, 2, "ChargeLoopReqType#1", "SE(DisplayParameters)|SE(MeterInfoRequested)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.MeterInfoRequested = (r.zero("ChargeLoopReqType/MeterInfoRequested", "CH"), r.bit() === 1); r.zero("ChargeLoopReqType/MeterInfoRequested", "EE"); s = 3; }
-        else r.badEvent(c, 1, "ChargeLoopReqType#2", "SE(MeterInfoRequested)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ChargeLoopReqType#3", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ChargeLoopReqType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_ChargeLoopReqType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(2);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (c === 0) {
+    const v2 = d_DisplayParametersType(r);
+    const x3 = r.bits(1);
+    c = x3;
+    o.DisplayParameters = v2;
+    s = 2;
   }
+  if (!((s === 1 && c === 1) || (s === 2 && c === 0))) x_ChargeLoopReqType(r, s, c);
+  const x5 = r.bits(4);
+  if ((x5 & 10) !== 0) r.badBits(x5, 10, 4, "ChargeLoopReqType/MeterInfoRequested");
+  const y6 = ((x5 >>> 2) & 1);
+  const v4 = y6 === 1;
+  c = (x5 & 1);
+  o.MeterInfoRequested = v4;
+  s = 3;
+  if (c === 0) return o;
+  return x_ChargeLoopReqType(r, s, c);
+}
+function x_ChargeLoopReqType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "ChargeLoopReqType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 2, "ChargeLoopReqType#1", "SE(DisplayParameters)|SE(MeterInfoRequested)");
+    case 2: return r.badEvent(c, 1, "ChargeLoopReqType#2", "SE(MeterInfoRequested)");
+    case 3: return r.badEvent(c, 1, "ChargeLoopReqType#3", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "ChargeLoopReqType");
 }
 
 function e_ChargeLoopReqType(w: BitWriter, o: T.ChargeLoopReqType): void {
@@ -3059,132 +3431,120 @@ const EXP_ChargeLoopReqType: readonly string[] = ["SE(Header)","SE(DisplayParame
 function d_DisplayParametersType(r: BitReader): T.DisplayParametersType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(4);
-        if (c === 0) { o.PresentSOC = (r.zero("DisplayParametersType/PresentSOC", "CH"), r.ranged(7, 0, 100, "DisplayParametersType/PresentSOC")); r.zero("DisplayParametersType/PresentSOC", "EE"); s = 1; }
-        else if (c === 1) { o.MinimumSOC = (r.zero("DisplayParametersType/MinimumSOC", "CH"), r.ranged(7, 0, 100, "DisplayParametersType/MinimumSOC")); r.zero("DisplayParametersType/MinimumSOC", "EE"); s = 2; }
-        else if (c === 2) { o.TargetSOC = (r.zero("DisplayParametersType/TargetSOC", "CH"), r.ranged(7, 0, 100, "DisplayParametersType/TargetSOC")); r.zero("DisplayParametersType/TargetSOC", "EE"); s = 3; }
-        else if (c === 3) { o.MaximumSOC = (r.zero("DisplayParametersType/MaximumSOC", "CH"), r.ranged(7, 0, 100, "DisplayParametersType/MaximumSOC")); r.zero("DisplayParametersType/MaximumSOC", "EE"); s = 4; }
-        else if (c === 4) { o.RemainingTimeToMinimumSOC = (r.zero("DisplayParametersType/RemainingTimeToMinimumSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToMinimumSOC")); r.zero("DisplayParametersType/RemainingTimeToMinimumSOC", "EE"); s = 5; }
-        else if (c === 5) { o.RemainingTimeToTargetSOC = (r.zero("DisplayParametersType/RemainingTimeToTargetSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToTargetSOC")); r.zero("DisplayParametersType/RemainingTimeToTargetSOC", "EE"); s = 6; }
-        else if (c === 6) { o.RemainingTimeToMaximumSOC = (r.zero("DisplayParametersType/RemainingTimeToMaximumSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToMaximumSOC")); r.zero("DisplayParametersType/RemainingTimeToMaximumSOC", "EE"); s = 7; }
-        else if (c === 7) { o.ChargingComplete = (r.zero("DisplayParametersType/ChargingComplete", "CH"), r.bit() === 1); r.zero("DisplayParametersType/ChargingComplete", "EE"); s = 8; }
-        else if (c === 8) { o.BatteryEnergyCapacity = d_RationalNumberType(r); s = 9; }
-        else if (c === 9) { o.InletHot = (r.zero("DisplayParametersType/InletHot", "CH"), r.bit() === 1); r.zero("DisplayParametersType/InletHot", "EE"); s = 10; }
-        else if (c === 10) { return o; }
-        else r.badEvent(c, 4, "DisplayParametersType#0", "SE(PresentSOC)|SE(MinimumSOC)|SE(TargetSOC)|SE(MaximumSOC)|SE(RemainingTimeToMinimumSOC)|SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
-        break;
-      }
-      case 1: {
-        const c = r.bits(4);
-        if (c === 0) { o.MinimumSOC = (r.zero("DisplayParametersType/MinimumSOC", "CH"), r.ranged(7, 0, 100, "DisplayParametersType/MinimumSOC")); r.zero("DisplayParametersType/MinimumSOC", "EE"); s = 2; }
-        else if (c === 1) { o.TargetSOC = (r.zero("DisplayParametersType/TargetSOC", "CH"), r.ranged(7, 0, 100, "DisplayParametersType/TargetSOC")); r.zero("DisplayParametersType/TargetSOC", "EE"); s = 3; }
-        else if (c === 2) { o.MaximumSOC = (r.zero("DisplayParametersType/MaximumSOC", "CH"), r.ranged(7, 0, 100, "DisplayParametersType/MaximumSOC")); r.zero("DisplayParametersType/MaximumSOC", "EE"); s = 4; }
-        else if (c === 3) { o.RemainingTimeToMinimumSOC = (r.zero("DisplayParametersType/RemainingTimeToMinimumSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToMinimumSOC")); r.zero("DisplayParametersType/RemainingTimeToMinimumSOC", "EE"); s = 5; }
-        else if (c === 4) { o.RemainingTimeToTargetSOC = (r.zero("DisplayParametersType/RemainingTimeToTargetSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToTargetSOC")); r.zero("DisplayParametersType/RemainingTimeToTargetSOC", "EE"); s = 6; }
-        else if (c === 5) { o.RemainingTimeToMaximumSOC = (r.zero("DisplayParametersType/RemainingTimeToMaximumSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToMaximumSOC")); r.zero("DisplayParametersType/RemainingTimeToMaximumSOC", "EE"); s = 7; }
-        else if (c === 6) { o.ChargingComplete = (r.zero("DisplayParametersType/ChargingComplete", "CH"), r.bit() === 1); r.zero("DisplayParametersType/ChargingComplete", "EE"); s = 8; }
-        else if (c === 7) { o.BatteryEnergyCapacity = d_RationalNumberType(r); s = 9; }
-        else if (c === 8) { o.InletHot = (r.zero("DisplayParametersType/InletHot", "CH"), r.bit() === 1); r.zero("DisplayParametersType/InletHot", "EE"); s = 10; }
-        else if (c === 9) { return o; }
-        else r.badEvent(c, 4, "DisplayParametersType#1", "SE(MinimumSOC)|SE(TargetSOC)|SE(MaximumSOC)|SE(RemainingTimeToMinimumSOC)|SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
-        break;
-      }
-      case 2: {
-        const c = r.bits(4);
-        if (c === 0) { o.TargetSOC = (r.zero("DisplayParametersType/TargetSOC", "CH"), r.ranged(7, 0, 100, "DisplayParametersType/TargetSOC")); r.zero("DisplayParametersType/TargetSOC", "EE"); s = 3; }
-        else if (c === 1) { o.MaximumSOC = (r.zero("DisplayParametersType/MaximumSOC", "CH"), r.ranged(7, 0, 100, "DisplayParametersType/MaximumSOC")); r.zero("DisplayParametersType/MaximumSOC", "EE"); s = 4; }
-        else if (c === 2) { o.RemainingTimeToMinimumSOC = (r.zero("DisplayParametersType/RemainingTimeToMinimumSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToMinimumSOC")); r.zero("DisplayParametersType/RemainingTimeToMinimumSOC", "EE"); s = 5; }
-        else if (c === 3) { o.RemainingTimeToTargetSOC = (r.zero("DisplayParametersType/RemainingTimeToTargetSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToTargetSOC")); r.zero("DisplayParametersType/RemainingTimeToTargetSOC", "EE"); s = 6; }
-        else if (c === 4) { o.RemainingTimeToMaximumSOC = (r.zero("DisplayParametersType/RemainingTimeToMaximumSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToMaximumSOC")); r.zero("DisplayParametersType/RemainingTimeToMaximumSOC", "EE"); s = 7; }
-        else if (c === 5) { o.ChargingComplete = (r.zero("DisplayParametersType/ChargingComplete", "CH"), r.bit() === 1); r.zero("DisplayParametersType/ChargingComplete", "EE"); s = 8; }
-        else if (c === 6) { o.BatteryEnergyCapacity = d_RationalNumberType(r); s = 9; }
-        else if (c === 7) { o.InletHot = (r.zero("DisplayParametersType/InletHot", "CH"), r.bit() === 1); r.zero("DisplayParametersType/InletHot", "EE"); s = 10; }
-        else if (c === 8) { return o; }
-        else r.badEvent(c, 4, "DisplayParametersType#2", "SE(TargetSOC)|SE(MaximumSOC)|SE(RemainingTimeToMinimumSOC)|SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
-        break;
-      }
-      case 3: {
-        const c = r.bits(4);
-        if (c === 0) { o.MaximumSOC = (r.zero("DisplayParametersType/MaximumSOC", "CH"), r.ranged(7, 0, 100, "DisplayParametersType/MaximumSOC")); r.zero("DisplayParametersType/MaximumSOC", "EE"); s = 4; }
-        else if (c === 1) { o.RemainingTimeToMinimumSOC = (r.zero("DisplayParametersType/RemainingTimeToMinimumSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToMinimumSOC")); r.zero("DisplayParametersType/RemainingTimeToMinimumSOC", "EE"); s = 5; }
-        else if (c === 2) { o.RemainingTimeToTargetSOC = (r.zero("DisplayParametersType/RemainingTimeToTargetSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToTargetSOC")); r.zero("DisplayParametersType/RemainingTimeToTargetSOC", "EE"); s = 6; }
-        else if (c === 3) { o.RemainingTimeToMaximumSOC = (r.zero("DisplayParametersType/RemainingTimeToMaximumSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToMaximumSOC")); r.zero("DisplayParametersType/RemainingTimeToMaximumSOC", "EE"); s = 7; }
-        else if (c === 4) { o.ChargingComplete = (r.zero("DisplayParametersType/ChargingComplete", "CH"), r.bit() === 1); r.zero("DisplayParametersType/ChargingComplete", "EE"); s = 8; }
-        else if (c === 5) { o.BatteryEnergyCapacity = d_RationalNumberType(r); s = 9; }
-        else if (c === 6) { o.InletHot = (r.zero("DisplayParametersType/InletHot", "CH"), r.bit() === 1); r.zero("DisplayParametersType/InletHot", "EE"); s = 10; }
-        else if (c === 7) { return o; }
-        else r.badEvent(c, 4, "DisplayParametersType#3", "SE(MaximumSOC)|SE(RemainingTimeToMinimumSOC)|SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
-        break;
-      }
-      case 4: {
-        const c = r.bits(3);
-        if (c === 0) { o.RemainingTimeToMinimumSOC = (r.zero("DisplayParametersType/RemainingTimeToMinimumSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToMinimumSOC")); r.zero("DisplayParametersType/RemainingTimeToMinimumSOC", "EE"); s = 5; }
-        else if (c === 1) { o.RemainingTimeToTargetSOC = (r.zero("DisplayParametersType/RemainingTimeToTargetSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToTargetSOC")); r.zero("DisplayParametersType/RemainingTimeToTargetSOC", "EE"); s = 6; }
-        else if (c === 2) { o.RemainingTimeToMaximumSOC = (r.zero("DisplayParametersType/RemainingTimeToMaximumSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToMaximumSOC")); r.zero("DisplayParametersType/RemainingTimeToMaximumSOC", "EE"); s = 7; }
-        else if (c === 3) { o.ChargingComplete = (r.zero("DisplayParametersType/ChargingComplete", "CH"), r.bit() === 1); r.zero("DisplayParametersType/ChargingComplete", "EE"); s = 8; }
-        else if (c === 4) { o.BatteryEnergyCapacity = d_RationalNumberType(r); s = 9; }
-        else if (c === 5) { o.InletHot = (r.zero("DisplayParametersType/InletHot", "CH"), r.bit() === 1); r.zero("DisplayParametersType/InletHot", "EE"); s = 10; }
-        else if (c === 6) { return o; }
-        else r.badEvent(c, 3, "DisplayParametersType#4", "SE(RemainingTimeToMinimumSOC)|SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
-        break;
-      }
-      case 5: {
-        const c = r.bits(3);
-        if (c === 0) { o.RemainingTimeToTargetSOC = (r.zero("DisplayParametersType/RemainingTimeToTargetSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToTargetSOC")); r.zero("DisplayParametersType/RemainingTimeToTargetSOC", "EE"); s = 6; }
-        else if (c === 1) { o.RemainingTimeToMaximumSOC = (r.zero("DisplayParametersType/RemainingTimeToMaximumSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToMaximumSOC")); r.zero("DisplayParametersType/RemainingTimeToMaximumSOC", "EE"); s = 7; }
-        else if (c === 2) { o.ChargingComplete = (r.zero("DisplayParametersType/ChargingComplete", "CH"), r.bit() === 1); r.zero("DisplayParametersType/ChargingComplete", "EE"); s = 8; }
-        else if (c === 3) { o.BatteryEnergyCapacity = d_RationalNumberType(r); s = 9; }
-        else if (c === 4) { o.InletHot = (r.zero("DisplayParametersType/InletHot", "CH"), r.bit() === 1); r.zero("DisplayParametersType/InletHot", "EE"); s = 10; }
-        else if (c === 5) { return o; }
-        else r.badEvent(c, 3, "DisplayParametersType#5", "SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
-        break;
-      }
-      case 6: {
-        const c = r.bits(3);
-        if (c === 0) { o.RemainingTimeToMaximumSOC = (r.zero("DisplayParametersType/RemainingTimeToMaximumSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToMaximumSOC")); r.zero("DisplayParametersType/RemainingTimeToMaximumSOC", "EE"); s = 7; }
-        else if (c === 1) { o.ChargingComplete = (r.zero("DisplayParametersType/ChargingComplete", "CH"), r.bit() === 1); r.zero("DisplayParametersType/ChargingComplete", "EE"); s = 8; }
-        else if (c === 2) { o.BatteryEnergyCapacity = d_RationalNumberType(r); s = 9; }
-        else if (c === 3) { o.InletHot = (r.zero("DisplayParametersType/InletHot", "CH"), r.bit() === 1); r.zero("DisplayParametersType/InletHot", "EE"); s = 10; }
-        else if (c === 4) { return o; }
-        else r.badEvent(c, 3, "DisplayParametersType#6", "SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
-        break;
-      }
-      case 7: {
-        const c = r.bits(3);
-        if (c === 0) { o.ChargingComplete = (r.zero("DisplayParametersType/ChargingComplete", "CH"), r.bit() === 1); r.zero("DisplayParametersType/ChargingComplete", "EE"); s = 8; }
-        else if (c === 1) { o.BatteryEnergyCapacity = d_RationalNumberType(r); s = 9; }
-        else if (c === 2) { o.InletHot = (r.zero("DisplayParametersType/InletHot", "CH"), r.bit() === 1); r.zero("DisplayParametersType/InletHot", "EE"); s = 10; }
-        else if (c === 3) { return o; }
-        else r.badEvent(c, 3, "DisplayParametersType#7", "SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
-        break;
-      }
-      case 8: {
-        const c = r.bits(2);
-        if (c === 0) { o.BatteryEnergyCapacity = d_RationalNumberType(r); s = 9; }
-        else if (c === 1) { o.InletHot = (r.zero("DisplayParametersType/InletHot", "CH"), r.bit() === 1); r.zero("DisplayParametersType/InletHot", "EE"); s = 10; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "DisplayParametersType#8", "SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
-        break;
-      }
-      case 9: {
-        const c = r.bits(2);
-        if (c === 0) { o.InletHot = (r.zero("DisplayParametersType/InletHot", "CH"), r.bit() === 1); r.zero("DisplayParametersType/InletHot", "EE"); s = 10; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "DisplayParametersType#9", "SE(InletHot)|EE");
-        break;
-      }
-      case 10: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "DisplayParametersType#10", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "DisplayParametersType");
-    }
+  let c = r.bits(4);
+  if (c === 0) {
+    const x1 = r.bits(13);
+    if ((x1 & 4112) !== 0) r.badBits(x1, 4112, 13, "DisplayParametersType/PresentSOC");
+    const y2 = ((x1 >>> 5) & 127);
+    if (y2 > 100) r.rangeErr(y2 + 0, 100, "DisplayParametersType/PresentSOC", r.pos - 12);
+    const v0 = y2;
+    c = (x1 & 15);
+    o.PresentSOC = v0;
+    s = 1;
   }
+  if ((s === 0 && c === 1) || (s === 1 && c === 0)) {
+    const x4 = r.bits(13);
+    if ((x4 & 4112) !== 0) r.badBits(x4, 4112, 13, "DisplayParametersType/MinimumSOC");
+    const y5 = ((x4 >>> 5) & 127);
+    if (y5 > 100) r.rangeErr(y5 + 0, 100, "DisplayParametersType/MinimumSOC", r.pos - 12);
+    const v3 = y5;
+    c = (x4 & 15);
+    o.MinimumSOC = v3;
+    s = 2;
+  }
+  if ((s === 0 && c === 2) || (s === 1 && c === 1) || (s === 2 && c === 0)) {
+    const x7 = r.bits(13);
+    if ((x7 & 4112) !== 0) r.badBits(x7, 4112, 13, "DisplayParametersType/TargetSOC");
+    const y8 = ((x7 >>> 5) & 127);
+    if (y8 > 100) r.rangeErr(y8 + 0, 100, "DisplayParametersType/TargetSOC", r.pos - 12);
+    const v6 = y8;
+    c = (x7 & 15);
+    o.TargetSOC = v6;
+    s = 3;
+  }
+  if ((s === 0 && c === 3) || (s === 1 && c === 2) || (s === 2 && c === 1) || (s === 3 && c === 0)) {
+    const x10 = r.bits(12);
+    if ((x10 & 2056) !== 0) r.badBits(x10, 2056, 12, "DisplayParametersType/MaximumSOC");
+    const y11 = ((x10 >>> 4) & 127);
+    if (y11 > 100) r.rangeErr(y11 + 0, 100, "DisplayParametersType/MaximumSOC", r.pos - 11);
+    const v9 = y11;
+    c = (x10 & 7);
+    o.MaximumSOC = v9;
+    s = 4;
+  }
+  if ((s === 0 && c === 4) || (s === 1 && c === 3) || (s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0)) {
+    const x13 = r.bits(1);
+    if ((x13 & 1) !== 0) r.badBits(x13, 1, 1, "DisplayParametersType/RemainingTimeToMinimumSOC");
+    const v12 = r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToMinimumSOC");
+    const x14 = r.bits(4);
+    if ((x14 & 8) !== 0) r.badBits(x14, 8, 4, "DisplayParametersType/RemainingTimeToMinimumSOC");
+    c = (x14 & 7);
+    o.RemainingTimeToMinimumSOC = v12;
+    s = 5;
+  }
+  if ((s === 0 && c === 5) || (s === 1 && c === 4) || (s === 2 && c === 3) || (s === 3 && c === 2) || (s === 4 && c === 1) || (s === 5 && c === 0)) {
+    const x16 = r.bits(1);
+    if ((x16 & 1) !== 0) r.badBits(x16, 1, 1, "DisplayParametersType/RemainingTimeToTargetSOC");
+    const v15 = r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToTargetSOC");
+    const x17 = r.bits(4);
+    if ((x17 & 8) !== 0) r.badBits(x17, 8, 4, "DisplayParametersType/RemainingTimeToTargetSOC");
+    c = (x17 & 7);
+    o.RemainingTimeToTargetSOC = v15;
+    s = 6;
+  }
+  if ((s === 0 && c === 6) || (s === 1 && c === 5) || (s === 2 && c === 4) || (s === 3 && c === 3) || (s === 4 && c === 2) || (s === 5 && c === 1) || (s === 6 && c === 0)) {
+    const x19 = r.bits(1);
+    if ((x19 & 1) !== 0) r.badBits(x19, 1, 1, "DisplayParametersType/RemainingTimeToMaximumSOC");
+    const v18 = r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToMaximumSOC");
+    const x20 = r.bits(4);
+    if ((x20 & 8) !== 0) r.badBits(x20, 8, 4, "DisplayParametersType/RemainingTimeToMaximumSOC");
+    c = (x20 & 7);
+    o.RemainingTimeToMaximumSOC = v18;
+    s = 7;
+  }
+  if ((s === 0 && c === 7) || (s === 1 && c === 6) || (s === 2 && c === 5) || (s === 3 && c === 4) || (s === 4 && c === 3) || (s === 5 && c === 2) || (s === 6 && c === 1) || (s === 7 && c === 0)) {
+    const x22 = r.bits(5);
+    if ((x22 & 20) !== 0) r.badBits(x22, 20, 5, "DisplayParametersType/ChargingComplete");
+    const y23 = ((x22 >>> 3) & 1);
+    const v21 = y23 === 1;
+    c = (x22 & 3);
+    o.ChargingComplete = v21;
+    s = 8;
+  }
+  if ((s === 0 && c === 8) || (s === 1 && c === 7) || (s === 2 && c === 6) || (s === 3 && c === 5) || (s === 4 && c === 4) || (s === 5 && c === 3) || (s === 6 && c === 2) || (s === 7 && c === 1) || (s === 8 && c === 0)) {
+    const v24 = d_RationalNumberType(r);
+    const x25 = r.bits(2);
+    c = x25;
+    o.BatteryEnergyCapacity = v24;
+    s = 9;
+  }
+  if ((s === 0 && c === 9) || (s === 1 && c === 8) || (s === 2 && c === 7) || (s === 3 && c === 6) || (s === 4 && c === 5) || (s === 5 && c === 4) || (s === 6 && c === 3) || (s === 7 && c === 2) || (s === 8 && c === 1) || (s === 9 && c === 0)) {
+    const x27 = r.bits(4);
+    if ((x27 & 10) !== 0) r.badBits(x27, 10, 4, "DisplayParametersType/InletHot");
+    const y28 = ((x27 >>> 2) & 1);
+    const v26 = y28 === 1;
+    c = (x27 & 1);
+    o.InletHot = v26;
+    s = 10;
+  }
+  if ((s === 0 && c === 10) || (s === 1 && c === 9) || (s === 2 && c === 8) || (s === 3 && c === 7) || (s === 4 && c === 6) || (s === 5 && c === 5) || (s === 6 && c === 4) || (s === 7 && c === 3) || (s === 8 && c === 2) || (s === 9 && c === 1) || (s === 10 && c === 0)) return o;
+  return x_DisplayParametersType(r, s, c);
+}
+function x_DisplayParametersType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 4, "DisplayParametersType#0", "SE(PresentSOC)|SE(MinimumSOC)|SE(TargetSOC)|SE(MaximumSOC)|SE(RemainingTimeToMinimumSOC)|SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
+    case 1: return r.badEvent(c, 4, "DisplayParametersType#1", "SE(MinimumSOC)|SE(TargetSOC)|SE(MaximumSOC)|SE(RemainingTimeToMinimumSOC)|SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
+    case 2: return r.badEvent(c, 4, "DisplayParametersType#2", "SE(TargetSOC)|SE(MaximumSOC)|SE(RemainingTimeToMinimumSOC)|SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
+    case 3: return r.badEvent(c, 4, "DisplayParametersType#3", "SE(MaximumSOC)|SE(RemainingTimeToMinimumSOC)|SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
+    case 4: return r.badEvent(c, 3, "DisplayParametersType#4", "SE(RemainingTimeToMinimumSOC)|SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
+    case 5: return r.badEvent(c, 3, "DisplayParametersType#5", "SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
+    case 6: return r.badEvent(c, 3, "DisplayParametersType#6", "SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
+    case 7: return r.badEvent(c, 3, "DisplayParametersType#7", "SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
+    case 8: return r.badEvent(c, 2, "DisplayParametersType#8", "SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
+    case 9: return r.badEvent(c, 2, "DisplayParametersType#9", "SE(InletHot)|EE");
+    case 10: return r.badEvent(c, 1, "DisplayParametersType#10", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "DisplayParametersType");
 }
 
 function e_DisplayParametersType(w: BitWriter, o: T.DisplayParametersType): void {
@@ -3342,93 +3702,133 @@ const F_DisplayParametersType = new Map<string, number>([["PresentSOC",0],["Mini
 function d_DC_ChargeLoopResType(r: BitReader): T.DC_ChargeLoopResType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "DC_ChargeLoopResType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.ResponseCode = (r.zero("DC_ChargeLoopResType/ResponseCode", "CH"), E0[r.enumIndex(6, 40, "DC_ChargeLoopResType/ResponseCode")]!); r.zero("DC_ChargeLoopResType/ResponseCode", "EE"); s = 2; }
-        else r.badEvent(c, 1, "DC_ChargeLoopResType#1", "SE(ResponseCode)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(3);
-        if (c === 0) { o.EVSEStatus = d_EVSEStatusType(r); s = 3; }
-        else if (c === 1) { o.MeterInfo = d_MeterInfoType(r); s = 4; }
-        else if (c === 2) { o.Receipt = d_ReceiptType(r); s = 5; }
-        else if (c === 3) { o.EVSEPresentCurrent = d_RationalNumberType(r); s = 6; }
-        else r.badEvent(c, 3, "DC_ChargeLoopResType#2", "SE(EVSEStatus)|SE(MeterInfo)|SE(Receipt)|SE(EVSEPresentCurrent)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(2);
-        if (c === 0) { o.MeterInfo = d_MeterInfoType(r); s = 4; }
-        else if (c === 1) { o.Receipt = d_ReceiptType(r); s = 5; }
-        else if (c === 2) { o.EVSEPresentCurrent = d_RationalNumberType(r); s = 6; }
-        else r.badEvent(c, 2, "DC_ChargeLoopResType#3", "SE(MeterInfo)|SE(Receipt)|SE(EVSEPresentCurrent)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(2);
-        if (c === 0) { o.Receipt = d_ReceiptType(r); s = 5; }
-        else if (c === 1) { o.EVSEPresentCurrent = d_RationalNumberType(r); s = 6; }
-        else r.badEvent(c, 2, "DC_ChargeLoopResType#4", "SE(Receipt)|SE(EVSEPresentCurrent)");
-        break;
-      }
-      case 5: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEPresentCurrent = d_RationalNumberType(r); s = 6; }
-        else r.badEvent(c, 1, "DC_ChargeLoopResType#5", "SE(EVSEPresentCurrent)");
-        break;
-      }
-      case 6: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEPresentVoltage = d_RationalNumberType(r); s = 7; }
-        else r.badEvent(c, 1, "DC_ChargeLoopResType#6", "SE(EVSEPresentVoltage)");
-        break;
-      }
-      case 7: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEPowerLimitAchieved = (r.zero("DC_ChargeLoopResType/EVSEPowerLimitAchieved", "CH"), r.bit() === 1); r.zero("DC_ChargeLoopResType/EVSEPowerLimitAchieved", "EE"); s = 8; }
-        else r.badEvent(c, 1, "DC_ChargeLoopResType#7", "SE(EVSEPowerLimitAchieved)");
-        break;
-      }
-      case 8: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSECurrentLimitAchieved = (r.zero("DC_ChargeLoopResType/EVSECurrentLimitAchieved", "CH"), r.bit() === 1); r.zero("DC_ChargeLoopResType/EVSECurrentLimitAchieved", "EE"); s = 9; }
-        else r.badEvent(c, 1, "DC_ChargeLoopResType#8", "SE(EVSECurrentLimitAchieved)");
-        break;
-      }
-      case 9: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEVoltageLimitAchieved = (r.zero("DC_ChargeLoopResType/EVSEVoltageLimitAchieved", "CH"), r.bit() === 1); r.zero("DC_ChargeLoopResType/EVSEVoltageLimitAchieved", "EE"); s = 10; }
-        else r.badEvent(c, 1, "DC_ChargeLoopResType#9", "SE(EVSEVoltageLimitAchieved)");
-        break;
-      }
-      case 10: {
-        const c = r.bits(3);
-        if (c === 0) { o.BPT_Dynamic_DC_CLResControlMode = d_BPT_Dynamic_DC_CLResControlModeType(r); s = 11; }
-        else if (c === 1) { o.BPT_Scheduled_DC_CLResControlMode = d_BPT_Scheduled_DC_CLResControlModeType(r); s = 11; }
-        else if (c === 2) { o.CLResControlMode = d_CLResControlModeType(r); s = 11; }
-        else if (c === 3) { o.Dynamic_DC_CLResControlMode = d_Dynamic_DC_CLResControlModeType(r); s = 11; }
-        else if (c === 4) { o.Scheduled_DC_CLResControlMode = d_Scheduled_DC_CLResControlModeType(r); s = 11; }
-        else r.badEvent(c, 3, "DC_ChargeLoopResType#10", "SE(BPT_Dynamic_DC_CLResControlMode)|SE(BPT_Scheduled_DC_CLResControlMode)|SE(CLResControlMode)|SE(Dynamic_DC_CLResControlMode)|SE(Scheduled_DC_CLResControlMode)");
-        break;
-      }
-      case 11: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "DC_ChargeLoopResType#11", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "DC_ChargeLoopResType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_DC_ChargeLoopResType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (!(c === 0)) x_DC_ChargeLoopResType(r, s, c);
+  const x3 = r.bits(11);
+  if ((x3 & 1032) !== 0) r.badBits(x3, 1032, 11, "DC_ChargeLoopResType/ResponseCode");
+  const y4 = ((x3 >>> 4) & 63);
+  if (y4 >= 40) r.enumErr(y4, 40, "DC_ChargeLoopResType/ResponseCode", r.pos - 10);
+  const v2 = E0[y4]!;
+  c = (x3 & 7);
+  o.ResponseCode = v2;
+  s = 2;
+  if (c === 0) {
+    const v5 = d_EVSEStatusType(r);
+    const x6 = r.bits(2);
+    c = x6;
+    o.EVSEStatus = v5;
+    s = 3;
   }
+  if ((s === 2 && c === 1) || (s === 3 && c === 0)) {
+    const v7 = d_MeterInfoType(r);
+    const x8 = r.bits(2);
+    c = x8;
+    o.MeterInfo = v7;
+    s = 4;
+  }
+  if ((s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0)) {
+    const v9 = d_ReceiptType(r);
+    const x10 = r.bits(1);
+    c = x10;
+    o.Receipt = v9;
+    s = 5;
+  }
+  if (!((s === 2 && c === 3) || (s === 3 && c === 2) || (s === 4 && c === 1) || (s === 5 && c === 0))) x_DC_ChargeLoopResType(r, s, c);
+  const v11 = d_RationalNumberType(r);
+  const x12 = r.bits(1);
+  c = x12;
+  o.EVSEPresentCurrent = v11;
+  s = 6;
+  if (!(c === 0)) x_DC_ChargeLoopResType(r, s, c);
+  const v13 = d_RationalNumberType(r);
+  const x14 = r.bits(1);
+  c = x14;
+  o.EVSEPresentVoltage = v13;
+  s = 7;
+  if (!(c === 0)) x_DC_ChargeLoopResType(r, s, c);
+  const x16 = r.bits(4);
+  if ((x16 & 10) !== 0) r.badBits(x16, 10, 4, "DC_ChargeLoopResType/EVSEPowerLimitAchieved");
+  const y17 = ((x16 >>> 2) & 1);
+  const v15 = y17 === 1;
+  c = (x16 & 1);
+  o.EVSEPowerLimitAchieved = v15;
+  s = 8;
+  if (!(c === 0)) x_DC_ChargeLoopResType(r, s, c);
+  const x19 = r.bits(4);
+  if ((x19 & 10) !== 0) r.badBits(x19, 10, 4, "DC_ChargeLoopResType/EVSECurrentLimitAchieved");
+  const y20 = ((x19 >>> 2) & 1);
+  const v18 = y20 === 1;
+  c = (x19 & 1);
+  o.EVSECurrentLimitAchieved = v18;
+  s = 9;
+  if (!(c === 0)) x_DC_ChargeLoopResType(r, s, c);
+  const x22 = r.bits(6);
+  if ((x22 & 40) !== 0) r.badBits(x22, 40, 6, "DC_ChargeLoopResType/EVSEVoltageLimitAchieved");
+  const y23 = ((x22 >>> 4) & 1);
+  const v21 = y23 === 1;
+  c = (x22 & 7);
+  o.EVSEVoltageLimitAchieved = v21;
+  s = 10;
+  if (c === 0) {
+    const v24 = d_BPT_Dynamic_DC_CLResControlModeType(r);
+    const x25 = r.bits(1);
+    c = x25;
+    o.BPT_Dynamic_DC_CLResControlMode = v24;
+    s = 11;
+  }
+  if ((s === 10 && c === 1)) {
+    const v26 = d_BPT_Scheduled_DC_CLResControlModeType(r);
+    const x27 = r.bits(1);
+    c = x27;
+    o.BPT_Scheduled_DC_CLResControlMode = v26;
+    s = 11;
+  }
+  if ((s === 10 && c === 2)) {
+    const v28 = d_CLResControlModeType(r);
+    const x29 = r.bits(1);
+    c = x29;
+    o.CLResControlMode = v28;
+    s = 11;
+  }
+  if ((s === 10 && c === 3)) {
+    const v30 = d_Dynamic_DC_CLResControlModeType(r);
+    const x31 = r.bits(1);
+    c = x31;
+    o.Dynamic_DC_CLResControlMode = v30;
+    s = 11;
+  }
+  if ((s === 10 && c === 4)) {
+    const v32 = d_Scheduled_DC_CLResControlModeType(r);
+    const x33 = r.bits(1);
+    c = x33;
+    o.Scheduled_DC_CLResControlMode = v32;
+    s = 11;
+  }
+  if ((s === 11 && c === 0)) return o;
+  return x_DC_ChargeLoopResType(r, s, c);
+}
+function x_DC_ChargeLoopResType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "DC_ChargeLoopResType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "DC_ChargeLoopResType#1", "SE(ResponseCode)");
+    case 2: return r.badEvent(c, 3, "DC_ChargeLoopResType#2", "SE(EVSEStatus)|SE(MeterInfo)|SE(Receipt)|SE(EVSEPresentCurrent)");
+    case 3: return r.badEvent(c, 2, "DC_ChargeLoopResType#3", "SE(MeterInfo)|SE(Receipt)|SE(EVSEPresentCurrent)");
+    case 4: return r.badEvent(c, 2, "DC_ChargeLoopResType#4", "SE(Receipt)|SE(EVSEPresentCurrent)");
+    case 5: return r.badEvent(c, 1, "DC_ChargeLoopResType#5", "SE(EVSEPresentCurrent)");
+    case 6: return r.badEvent(c, 1, "DC_ChargeLoopResType#6", "SE(EVSEPresentVoltage)");
+    case 7: return r.badEvent(c, 1, "DC_ChargeLoopResType#7", "SE(EVSEPowerLimitAchieved)");
+    case 8: return r.badEvent(c, 1, "DC_ChargeLoopResType#8", "SE(EVSECurrentLimitAchieved)");
+    case 9: return r.badEvent(c, 1, "DC_ChargeLoopResType#9", "SE(EVSEVoltageLimitAchieved)");
+    case 10: return r.badEvent(c, 3, "DC_ChargeLoopResType#10", "SE(BPT_Dynamic_DC_CLResControlMode)|SE(BPT_Scheduled_DC_CLResControlMode)|SE(CLResControlMode)|SE(Dynamic_DC_CLResControlMode)|SE(Scheduled_DC_CLResControlMode)");
+    case 11: return r.badEvent(c, 1, "DC_ChargeLoopResType#11", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "DC_ChargeLoopResType");
 }
 
 function e_DC_ChargeLoopResType(w: BitWriter, o: T.DC_ChargeLoopResType): void {
@@ -3541,53 +3941,56 @@ const EXP_DC_ChargeLoopResType: readonly string[] = ["SE(Header)","SE(ResponseCo
 function d_ChargeLoopResType(r: BitReader): T.ChargeLoopResType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "ChargeLoopResType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.ResponseCode = (r.zero("ChargeLoopResType/ResponseCode", "CH"), E0[r.enumIndex(6, 40, "ChargeLoopResType/ResponseCode")]!); r.zero("ChargeLoopResType/ResponseCode", "EE"); s = 2; }
-        else r.badEvent(c, 1, "ChargeLoopResType#1", "SE(ResponseCode)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(3);
-        if (c === 0) { o.EVSEStatus = d_EVSEStatusType(r); s = 3; }
-        else if (c === 1) { o.MeterInfo = d_MeterInfoType(r); s = 4; }
-        else if (c === 2) { o.Receipt = d_ReceiptType(r); s = 5; }
-        else if (c === 3) { return o; }
-        else r.badEvent(c, 3, "ChargeLoopResType#2", "SE(EVSEStatus)|SE(MeterInfo)|SE(Receipt)|EE");
-        break;
-      }
-      case 3: {
-        const c = r.bits(2);
-        if (c === 0) { o.MeterInfo = d_MeterInfoType(r); s = 4; }
-        else if (c === 1) { o.Receipt = d_ReceiptType(r); s = 5; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "ChargeLoopResType#3", "SE(MeterInfo)|SE(Receipt)|EE");
-        break;
-      }
-      case 4: {
-        const c = r.bits(2);
-        if (c === 0) { o.Receipt = d_ReceiptType(r); s = 5; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "ChargeLoopResType#4", "SE(Receipt)|EE");
-        break;
-      }
-      case 5: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ChargeLoopResType#5", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ChargeLoopResType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_ChargeLoopResType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (!(c === 0)) x_ChargeLoopResType(r, s, c);
+  const x3 = r.bits(11);
+  if ((x3 & 1032) !== 0) r.badBits(x3, 1032, 11, "ChargeLoopResType/ResponseCode");
+  const y4 = ((x3 >>> 4) & 63);
+  if (y4 >= 40) r.enumErr(y4, 40, "ChargeLoopResType/ResponseCode", r.pos - 10);
+  const v2 = E0[y4]!;
+  c = (x3 & 7);
+  o.ResponseCode = v2;
+  s = 2;
+  if (c === 0) {
+    const v5 = d_EVSEStatusType(r);
+    const x6 = r.bits(2);
+    c = x6;
+    o.EVSEStatus = v5;
+    s = 3;
   }
+  if ((s === 2 && c === 1) || (s === 3 && c === 0)) {
+    const v7 = d_MeterInfoType(r);
+    const x8 = r.bits(2);
+    c = x8;
+    o.MeterInfo = v7;
+    s = 4;
+  }
+  if ((s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0)) {
+    const v9 = d_ReceiptType(r);
+    const x10 = r.bits(1);
+    c = x10;
+    o.Receipt = v9;
+    s = 5;
+  }
+  if ((s === 2 && c === 3) || (s === 3 && c === 2) || (s === 4 && c === 1) || (s === 5 && c === 0)) return o;
+  return x_ChargeLoopResType(r, s, c);
+}
+function x_ChargeLoopResType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "ChargeLoopResType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "ChargeLoopResType#1", "SE(ResponseCode)");
+    case 2: return r.badEvent(c, 3, "ChargeLoopResType#2", "SE(EVSEStatus)|SE(MeterInfo)|SE(Receipt)|EE");
+    case 3: return r.badEvent(c, 2, "ChargeLoopResType#3", "SE(MeterInfo)|SE(Receipt)|EE");
+    case 4: return r.badEvent(c, 2, "ChargeLoopResType#4", "SE(Receipt)|EE");
+    case 5: return r.badEvent(c, 1, "ChargeLoopResType#5", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "ChargeLoopResType");
 }
 
 function e_ChargeLoopResType(w: BitWriter, o: T.ChargeLoopResType): void {
@@ -3640,29 +4043,35 @@ const EXP_ChargeLoopResType: readonly string[] = ["SE(Header)","SE(ResponseCode)
 function d_EVSEStatusType(r: BitReader): T.EVSEStatusType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.NotificationMaxDelay = (r.zero("EVSEStatusType/NotificationMaxDelay", "CH"), r.uintIn(0, 65535, "EVSEStatusType/NotificationMaxDelay")); r.zero("EVSEStatusType/NotificationMaxDelay", "EE"); s = 1; }
-        else r.badEvent(c, 1, "EVSEStatusType#0", "SE(NotificationMaxDelay)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSENotification = (r.zero("EVSEStatusType/EVSENotification", "CH"), E2[r.enumIndex(3, 6, "EVSEStatusType/EVSENotification")]!); r.zero("EVSEStatusType/EVSENotification", "EE"); s = 2; }
-        else r.badEvent(c, 1, "EVSEStatusType#1", "SE(EVSENotification)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "EVSEStatusType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "EVSEStatusType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_EVSEStatusType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "EVSEStatusType/NotificationMaxDelay");
+  const v0 = r.uintIn(0, 65535, "EVSEStatusType/NotificationMaxDelay");
+  const x2 = r.bits(2);
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "EVSEStatusType/NotificationMaxDelay");
+  c = (x2 & 1);
+  o.NotificationMaxDelay = v0;
+  s = 1;
+  if (!(c === 0)) x_EVSEStatusType(r, s, c);
+  const x4 = r.bits(6);
+  if ((x4 & 34) !== 0) r.badBits(x4, 34, 6, "EVSEStatusType/EVSENotification");
+  const y5 = ((x4 >>> 2) & 7);
+  if (y5 >= 6) r.enumErr(y5, 6, "EVSEStatusType/EVSENotification", r.pos - 5);
+  const v3 = E2[y5]!;
+  c = (x4 & 1);
+  o.EVSENotification = v3;
+  s = 2;
+  if (c === 0) return o;
+  return x_EVSEStatusType(r, s, c);
+}
+function x_EVSEStatusType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "EVSEStatusType#0", "SE(NotificationMaxDelay)");
+    case 1: return r.badEvent(c, 1, "EVSEStatusType#1", "SE(EVSENotification)");
+    case 2: return r.badEvent(c, 1, "EVSEStatusType#2", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "EVSEStatusType");
 }
 
 function e_EVSEStatusType(w: BitWriter, o: T.EVSEStatusType): void {
@@ -3683,86 +4092,101 @@ const EXP_EVSEStatusType: readonly string[] = ["SE(NotificationMaxDelay)","SE(EV
 function d_MeterInfoType(r: BitReader): T.MeterInfoType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.MeterID = (r.zero("MeterInfoType/MeterID", "CH"), r.string(64, 12, "MeterInfoType/MeterID")); r.zero("MeterInfoType/MeterID", "EE"); s = 1; }
-        else r.badEvent(c, 1, "MeterInfoType#0", "SE(MeterID)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.ChargedEnergyReadingWh = (r.zero("MeterInfoType/ChargedEnergyReadingWh", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/ChargedEnergyReadingWh")); r.zero("MeterInfoType/ChargedEnergyReadingWh", "EE"); s = 2; }
-        else r.badEvent(c, 1, "MeterInfoType#1", "SE(ChargedEnergyReadingWh)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(3);
-        if (c === 0) { o.BPT_DischargedEnergyReadingWh = (r.zero("MeterInfoType/BPT_DischargedEnergyReadingWh", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/BPT_DischargedEnergyReadingWh")); r.zero("MeterInfoType/BPT_DischargedEnergyReadingWh", "EE"); s = 3; }
-        else if (c === 1) { o.CapacitiveEnergyReadingVARh = (r.zero("MeterInfoType/CapacitiveEnergyReadingVARh", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/CapacitiveEnergyReadingVARh")); r.zero("MeterInfoType/CapacitiveEnergyReadingVARh", "EE"); s = 4; }
-        else if (c === 2) { o.BPT_InductiveEnergyReadingVARh = (r.zero("MeterInfoType/BPT_InductiveEnergyReadingVARh", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/BPT_InductiveEnergyReadingVARh")); r.zero("MeterInfoType/BPT_InductiveEnergyReadingVARh", "EE"); s = 5; }
-        else if (c === 3) { o.MeterSignature = (r.zero("MeterInfoType/MeterSignature", "CH"), r.binary(64, "MeterInfoType/MeterSignature")); r.zero("MeterInfoType/MeterSignature", "EE"); s = 6; }
-        else if (c === 4) { o.MeterStatus = (r.zero("MeterInfoType/MeterStatus", "CH"), r.intIn(-32768, 32767, "MeterInfoType/MeterStatus")); r.zero("MeterInfoType/MeterStatus", "EE"); s = 7; }
-        else if (c === 5) { o.MeterTimestamp = (r.zero("MeterInfoType/MeterTimestamp", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/MeterTimestamp")); r.zero("MeterInfoType/MeterTimestamp", "EE"); s = 8; }
-        else if (c === 6) { return o; }
-        else r.badEvent(c, 3, "MeterInfoType#2", "SE(BPT_DischargedEnergyReadingWh)|SE(CapacitiveEnergyReadingVARh)|SE(BPT_InductiveEnergyReadingVARh)|SE(MeterSignature)|SE(MeterStatus)|SE(MeterTimestamp)|EE");
-        break;
-      }
-      case 3: {
-        const c = r.bits(3);
-        if (c === 0) { o.CapacitiveEnergyReadingVARh = (r.zero("MeterInfoType/CapacitiveEnergyReadingVARh", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/CapacitiveEnergyReadingVARh")); r.zero("MeterInfoType/CapacitiveEnergyReadingVARh", "EE"); s = 4; }
-        else if (c === 1) { o.BPT_InductiveEnergyReadingVARh = (r.zero("MeterInfoType/BPT_InductiveEnergyReadingVARh", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/BPT_InductiveEnergyReadingVARh")); r.zero("MeterInfoType/BPT_InductiveEnergyReadingVARh", "EE"); s = 5; }
-        else if (c === 2) { o.MeterSignature = (r.zero("MeterInfoType/MeterSignature", "CH"), r.binary(64, "MeterInfoType/MeterSignature")); r.zero("MeterInfoType/MeterSignature", "EE"); s = 6; }
-        else if (c === 3) { o.MeterStatus = (r.zero("MeterInfoType/MeterStatus", "CH"), r.intIn(-32768, 32767, "MeterInfoType/MeterStatus")); r.zero("MeterInfoType/MeterStatus", "EE"); s = 7; }
-        else if (c === 4) { o.MeterTimestamp = (r.zero("MeterInfoType/MeterTimestamp", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/MeterTimestamp")); r.zero("MeterInfoType/MeterTimestamp", "EE"); s = 8; }
-        else if (c === 5) { return o; }
-        else r.badEvent(c, 3, "MeterInfoType#3", "SE(CapacitiveEnergyReadingVARh)|SE(BPT_InductiveEnergyReadingVARh)|SE(MeterSignature)|SE(MeterStatus)|SE(MeterTimestamp)|EE");
-        break;
-      }
-      case 4: {
-        const c = r.bits(3);
-        if (c === 0) { o.BPT_InductiveEnergyReadingVARh = (r.zero("MeterInfoType/BPT_InductiveEnergyReadingVARh", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/BPT_InductiveEnergyReadingVARh")); r.zero("MeterInfoType/BPT_InductiveEnergyReadingVARh", "EE"); s = 5; }
-        else if (c === 1) { o.MeterSignature = (r.zero("MeterInfoType/MeterSignature", "CH"), r.binary(64, "MeterInfoType/MeterSignature")); r.zero("MeterInfoType/MeterSignature", "EE"); s = 6; }
-        else if (c === 2) { o.MeterStatus = (r.zero("MeterInfoType/MeterStatus", "CH"), r.intIn(-32768, 32767, "MeterInfoType/MeterStatus")); r.zero("MeterInfoType/MeterStatus", "EE"); s = 7; }
-        else if (c === 3) { o.MeterTimestamp = (r.zero("MeterInfoType/MeterTimestamp", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/MeterTimestamp")); r.zero("MeterInfoType/MeterTimestamp", "EE"); s = 8; }
-        else if (c === 4) { return o; }
-        else r.badEvent(c, 3, "MeterInfoType#4", "SE(BPT_InductiveEnergyReadingVARh)|SE(MeterSignature)|SE(MeterStatus)|SE(MeterTimestamp)|EE");
-        break;
-      }
-      case 5: {
-        const c = r.bits(3);
-        if (c === 0) { o.MeterSignature = (r.zero("MeterInfoType/MeterSignature", "CH"), r.binary(64, "MeterInfoType/MeterSignature")); r.zero("MeterInfoType/MeterSignature", "EE"); s = 6; }
-        else if (c === 1) { o.MeterStatus = (r.zero("MeterInfoType/MeterStatus", "CH"), r.intIn(-32768, 32767, "MeterInfoType/MeterStatus")); r.zero("MeterInfoType/MeterStatus", "EE"); s = 7; }
-        else if (c === 2) { o.MeterTimestamp = (r.zero("MeterInfoType/MeterTimestamp", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/MeterTimestamp")); r.zero("MeterInfoType/MeterTimestamp", "EE"); s = 8; }
-        else if (c === 3) { return o; }
-        else r.badEvent(c, 3, "MeterInfoType#5", "SE(MeterSignature)|SE(MeterStatus)|SE(MeterTimestamp)|EE");
-        break;
-      }
-      case 6: {
-        const c = r.bits(2);
-        if (c === 0) { o.MeterStatus = (r.zero("MeterInfoType/MeterStatus", "CH"), r.intIn(-32768, 32767, "MeterInfoType/MeterStatus")); r.zero("MeterInfoType/MeterStatus", "EE"); s = 7; }
-        else if (c === 1) { o.MeterTimestamp = (r.zero("MeterInfoType/MeterTimestamp", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/MeterTimestamp")); r.zero("MeterInfoType/MeterTimestamp", "EE"); s = 8; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "MeterInfoType#6", "SE(MeterStatus)|SE(MeterTimestamp)|EE");
-        break;
-      }
-      case 7: {
-        const c = r.bits(2);
-        if (c === 0) { o.MeterTimestamp = (r.zero("MeterInfoType/MeterTimestamp", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/MeterTimestamp")); r.zero("MeterInfoType/MeterTimestamp", "EE"); s = 8; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "MeterInfoType#7", "SE(MeterTimestamp)|EE");
-        break;
-      }
-      case 8: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "MeterInfoType#8", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "MeterInfoType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_MeterInfoType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "MeterInfoType/MeterID");
+  const v0 = r.string(64, 12, "MeterInfoType/MeterID");
+  const x2 = r.bits(2);
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "MeterInfoType/MeterID");
+  c = (x2 & 1);
+  o.MeterID = v0;
+  s = 1;
+  if (!(c === 0)) x_MeterInfoType(r, s, c);
+  const x4 = r.bits(1);
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "MeterInfoType/ChargedEnergyReadingWh");
+  const v3 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/ChargedEnergyReadingWh");
+  const x5 = r.bits(4);
+  if ((x5 & 8) !== 0) r.badBits(x5, 8, 4, "MeterInfoType/ChargedEnergyReadingWh");
+  c = (x5 & 7);
+  o.ChargedEnergyReadingWh = v3;
+  s = 2;
+  if (c === 0) {
+    const x7 = r.bits(1);
+    if ((x7 & 1) !== 0) r.badBits(x7, 1, 1, "MeterInfoType/BPT_DischargedEnergyReadingWh");
+    const v6 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/BPT_DischargedEnergyReadingWh");
+    const x8 = r.bits(4);
+    if ((x8 & 8) !== 0) r.badBits(x8, 8, 4, "MeterInfoType/BPT_DischargedEnergyReadingWh");
+    c = (x8 & 7);
+    o.BPT_DischargedEnergyReadingWh = v6;
+    s = 3;
   }
+  if ((s === 2 && c === 1) || (s === 3 && c === 0)) {
+    const x10 = r.bits(1);
+    if ((x10 & 1) !== 0) r.badBits(x10, 1, 1, "MeterInfoType/CapacitiveEnergyReadingVARh");
+    const v9 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/CapacitiveEnergyReadingVARh");
+    const x11 = r.bits(4);
+    if ((x11 & 8) !== 0) r.badBits(x11, 8, 4, "MeterInfoType/CapacitiveEnergyReadingVARh");
+    c = (x11 & 7);
+    o.CapacitiveEnergyReadingVARh = v9;
+    s = 4;
+  }
+  if ((s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0)) {
+    const x13 = r.bits(1);
+    if ((x13 & 1) !== 0) r.badBits(x13, 1, 1, "MeterInfoType/BPT_InductiveEnergyReadingVARh");
+    const v12 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/BPT_InductiveEnergyReadingVARh");
+    const x14 = r.bits(4);
+    if ((x14 & 8) !== 0) r.badBits(x14, 8, 4, "MeterInfoType/BPT_InductiveEnergyReadingVARh");
+    c = (x14 & 7);
+    o.BPT_InductiveEnergyReadingVARh = v12;
+    s = 5;
+  }
+  if ((s === 2 && c === 3) || (s === 3 && c === 2) || (s === 4 && c === 1) || (s === 5 && c === 0)) {
+    const x16 = r.bits(1);
+    if ((x16 & 1) !== 0) r.badBits(x16, 1, 1, "MeterInfoType/MeterSignature");
+    const v15 = r.binary(64, "MeterInfoType/MeterSignature");
+    const x17 = r.bits(3);
+    if ((x17 & 4) !== 0) r.badBits(x17, 4, 3, "MeterInfoType/MeterSignature");
+    c = (x17 & 3);
+    o.MeterSignature = v15;
+    s = 6;
+  }
+  if ((s === 2 && c === 4) || (s === 3 && c === 3) || (s === 4 && c === 2) || (s === 5 && c === 1) || (s === 6 && c === 0)) {
+    const x19 = r.bits(1);
+    if ((x19 & 1) !== 0) r.badBits(x19, 1, 1, "MeterInfoType/MeterStatus");
+    const v18 = r.intIn(-32768, 32767, "MeterInfoType/MeterStatus");
+    const x20 = r.bits(3);
+    if ((x20 & 4) !== 0) r.badBits(x20, 4, 3, "MeterInfoType/MeterStatus");
+    c = (x20 & 3);
+    o.MeterStatus = v18;
+    s = 7;
+  }
+  if ((s === 2 && c === 5) || (s === 3 && c === 4) || (s === 4 && c === 3) || (s === 5 && c === 2) || (s === 6 && c === 1) || (s === 7 && c === 0)) {
+    const x22 = r.bits(1);
+    if ((x22 & 1) !== 0) r.badBits(x22, 1, 1, "MeterInfoType/MeterTimestamp");
+    const v21 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/MeterTimestamp");
+    const x23 = r.bits(2);
+    if ((x23 & 2) !== 0) r.badBits(x23, 2, 2, "MeterInfoType/MeterTimestamp");
+    c = (x23 & 1);
+    o.MeterTimestamp = v21;
+    s = 8;
+  }
+  if ((s === 2 && c === 6) || (s === 3 && c === 5) || (s === 4 && c === 4) || (s === 5 && c === 3) || (s === 6 && c === 2) || (s === 7 && c === 1) || (s === 8 && c === 0)) return o;
+  return x_MeterInfoType(r, s, c);
+}
+function x_MeterInfoType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "MeterInfoType#0", "SE(MeterID)");
+    case 1: return r.badEvent(c, 1, "MeterInfoType#1", "SE(ChargedEnergyReadingWh)");
+    case 2: return r.badEvent(c, 3, "MeterInfoType#2", "SE(BPT_DischargedEnergyReadingWh)|SE(CapacitiveEnergyReadingVARh)|SE(BPT_InductiveEnergyReadingVARh)|SE(MeterSignature)|SE(MeterStatus)|SE(MeterTimestamp)|EE");
+    case 3: return r.badEvent(c, 3, "MeterInfoType#3", "SE(CapacitiveEnergyReadingVARh)|SE(BPT_InductiveEnergyReadingVARh)|SE(MeterSignature)|SE(MeterStatus)|SE(MeterTimestamp)|EE");
+    case 4: return r.badEvent(c, 3, "MeterInfoType#4", "SE(BPT_InductiveEnergyReadingVARh)|SE(MeterSignature)|SE(MeterStatus)|SE(MeterTimestamp)|EE");
+    case 5: return r.badEvent(c, 3, "MeterInfoType#5", "SE(MeterSignature)|SE(MeterStatus)|SE(MeterTimestamp)|EE");
+    case 6: return r.badEvent(c, 2, "MeterInfoType#6", "SE(MeterStatus)|SE(MeterTimestamp)|EE");
+    case 7: return r.badEvent(c, 2, "MeterInfoType#7", "SE(MeterTimestamp)|EE");
+    case 8: return r.badEvent(c, 1, "MeterInfoType#8", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "MeterInfoType");
 }
 
 function e_MeterInfoType(w: BitWriter, o: T.MeterInfoType): void {
@@ -3862,76 +4286,135 @@ const EXP_MeterInfoType: readonly string[] = ["SE(MeterID)","SE(ChargedEnergyRea
 function d_ReceiptType(r: BitReader): T.ReceiptType {
   const o: any = {};
   let s = 0; let n = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.TimeAnchor = (r.zero("ReceiptType/TimeAnchor", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "ReceiptType/TimeAnchor")); r.zero("ReceiptType/TimeAnchor", "EE"); s = 1; }
-        else r.badEvent(c, 1, "ReceiptType#0", "SE(TimeAnchor)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(3);
-        if (c === 0) { o.EnergyCosts = d_DetailedCostType(r); s = 2; }
-        else if (c === 1) { o.OccupancyCosts = d_DetailedCostType(r); s = 3; }
-        else if (c === 2) { o.AdditionalServicesCosts = d_DetailedCostType(r); s = 4; }
-        else if (c === 3) { o.OverstayCosts = d_DetailedCostType(r); s = 5; }
-        else if (c === 4) { { const v = d_DetailedTaxType(r); const a = o.TaxCosts; if (a === undefined) o.TaxCosts = [v]; else { a.push(v);  } } n = 1; s = 6; }
-        else if (c === 5) { return o; }
-        else r.badEvent(c, 3, "ReceiptType#1", "SE(EnergyCosts)|SE(OccupancyCosts)|SE(AdditionalServicesCosts)|SE(OverstayCosts)|SE(TaxCosts)|EE");
-        break;
-      }
-      case 2: {
-        const c = r.bits(3);
-        if (c === 0) { o.OccupancyCosts = d_DetailedCostType(r); s = 3; }
-        else if (c === 1) { o.AdditionalServicesCosts = d_DetailedCostType(r); s = 4; }
-        else if (c === 2) { o.OverstayCosts = d_DetailedCostType(r); s = 5; }
-        else if (c === 3) { { const v = d_DetailedTaxType(r); const a = o.TaxCosts; if (a === undefined) o.TaxCosts = [v]; else { a.push(v);  } } n = 1; s = 6; }
-        else if (c === 4) { return o; }
-        else r.badEvent(c, 3, "ReceiptType#2", "SE(OccupancyCosts)|SE(AdditionalServicesCosts)|SE(OverstayCosts)|SE(TaxCosts)|EE");
-        break;
-      }
-      case 3: {
-        const c = r.bits(3);
-        if (c === 0) { o.AdditionalServicesCosts = d_DetailedCostType(r); s = 4; }
-        else if (c === 1) { o.OverstayCosts = d_DetailedCostType(r); s = 5; }
-        else if (c === 2) { { const v = d_DetailedTaxType(r); const a = o.TaxCosts; if (a === undefined) o.TaxCosts = [v]; else { a.push(v);  } } n = 1; s = 6; }
-        else if (c === 3) { return o; }
-        else r.badEvent(c, 3, "ReceiptType#3", "SE(AdditionalServicesCosts)|SE(OverstayCosts)|SE(TaxCosts)|EE");
-        break;
-      }
-      case 4: {
-        const c = r.bits(2);
-        if (c === 0) { o.OverstayCosts = d_DetailedCostType(r); s = 5; }
-        else if (c === 1) { { const v = d_DetailedTaxType(r); const a = o.TaxCosts; if (a === undefined) o.TaxCosts = [v]; else { a.push(v);  } } n = 1; s = 6; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "ReceiptType#4", "SE(OverstayCosts)|SE(TaxCosts)|EE");
-        break;
-      }
-      case 5: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_DetailedTaxType(r); const a = o.TaxCosts; if (a === undefined) o.TaxCosts = [v]; else { a.push(v);  } } n = 1; s = 6; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "ReceiptType#5", "SE(TaxCosts)|EE");
-        break;
-      }
-      case 6: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_DetailedTaxType(r); const a = o.TaxCosts; if (a === undefined) o.TaxCosts = [v]; else { a.push(v);  } } n++; s = n < 10 ? 6 : 7; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "ReceiptType#6", "SE(TaxCosts)|EE");
-        break;
-      }
-      case 7: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ReceiptType#7", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ReceiptType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_ReceiptType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "ReceiptType/TimeAnchor");
+  const v0 = r.bigIn(false, 0n, 18446744073709551615n, "ReceiptType/TimeAnchor");
+  const x2 = r.bits(4);
+  if ((x2 & 8) !== 0) r.badBits(x2, 8, 4, "ReceiptType/TimeAnchor");
+  c = (x2 & 7);
+  o.TimeAnchor = v0;
+  s = 1;
+  if (c === 0) {
+    const v3 = d_DetailedCostType(r);
+    const x4 = r.bits(3);
+    c = x4;
+    o.EnergyCosts = v3;
+    s = 2;
   }
+  if ((s === 1 && c === 1) || (s === 2 && c === 0)) {
+    const v5 = d_DetailedCostType(r);
+    const x6 = r.bits(3);
+    c = x6;
+    o.OccupancyCosts = v5;
+    s = 3;
+  }
+  if ((s === 1 && c === 2) || (s === 2 && c === 1) || (s === 3 && c === 0)) {
+    const v7 = d_DetailedCostType(r);
+    const x8 = r.bits(2);
+    c = x8;
+    o.AdditionalServicesCosts = v7;
+    s = 4;
+  }
+  if ((s === 1 && c === 3) || (s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0)) {
+    const v9 = d_DetailedCostType(r);
+    const x10 = r.bits(2);
+    c = x10;
+    o.OverstayCosts = v9;
+    s = 5;
+  }
+  for (;;) {
+    if (s === 1 && c === 4) {
+      const v11 = d_DetailedTaxType(r);
+      const x12 = r.bits(2);
+      c = x12;
+      const av11 = o.TaxCosts;
+      if (av11 === undefined) o.TaxCosts = [v11];
+      else {
+        av11.push(v11);
+      }
+      n = 1; s = 6;
+      continue;
+    }
+    if (s === 2 && c === 3) {
+      const v13 = d_DetailedTaxType(r);
+      const x14 = r.bits(2);
+      c = x14;
+      const av13 = o.TaxCosts;
+      if (av13 === undefined) o.TaxCosts = [v13];
+      else {
+        av13.push(v13);
+      }
+      n = 1; s = 6;
+      continue;
+    }
+    if (s === 3 && c === 2) {
+      const v15 = d_DetailedTaxType(r);
+      const x16 = r.bits(2);
+      c = x16;
+      const av15 = o.TaxCosts;
+      if (av15 === undefined) o.TaxCosts = [v15];
+      else {
+        av15.push(v15);
+      }
+      n = 1; s = 6;
+      continue;
+    }
+    if (s === 4 && c === 1) {
+      const v17 = d_DetailedTaxType(r);
+      const x18 = r.bits(2);
+      c = x18;
+      const av17 = o.TaxCosts;
+      if (av17 === undefined) o.TaxCosts = [v17];
+      else {
+        av17.push(v17);
+      }
+      n = 1; s = 6;
+      continue;
+    }
+    if (s === 5 && c === 0) {
+      const v19 = d_DetailedTaxType(r);
+      const x20 = r.bits(2);
+      c = x20;
+      const av19 = o.TaxCosts;
+      if (av19 === undefined) o.TaxCosts = [v19];
+      else {
+        av19.push(v19);
+      }
+      n = 1; s = 6;
+      continue;
+    }
+    if (s === 6 && c === 0) {
+      const v21 = d_DetailedTaxType(r);
+      const av21 = o.TaxCosts;
+      if (av21 === undefined) o.TaxCosts = [v21];
+      else {
+        av21.push(v21);
+      }
+      n++; s = n < 10 ? 6 : 7;
+      c = r.bits(WD_ReceiptType[s]!);
+      continue;
+    }
+    break;
+  }
+  if ((s === 1 && c === 5) || (s === 2 && c === 4) || (s === 3 && c === 3) || (s === 4 && c === 2) || (s === 5 && c === 1) || (s === 6 && c === 1) || (s === 7 && c === 0)) return o;
+  return x_ReceiptType(r, s, c);
 }
+function x_ReceiptType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "ReceiptType#0", "SE(TimeAnchor)");
+    case 1: return r.badEvent(c, 3, "ReceiptType#1", "SE(EnergyCosts)|SE(OccupancyCosts)|SE(AdditionalServicesCosts)|SE(OverstayCosts)|SE(TaxCosts)|EE");
+    case 2: return r.badEvent(c, 3, "ReceiptType#2", "SE(OccupancyCosts)|SE(AdditionalServicesCosts)|SE(OverstayCosts)|SE(TaxCosts)|EE");
+    case 3: return r.badEvent(c, 3, "ReceiptType#3", "SE(AdditionalServicesCosts)|SE(OverstayCosts)|SE(TaxCosts)|EE");
+    case 4: return r.badEvent(c, 2, "ReceiptType#4", "SE(OverstayCosts)|SE(TaxCosts)|EE");
+    case 5: return r.badEvent(c, 2, "ReceiptType#5", "SE(TaxCosts)|EE");
+    case 6: return r.badEvent(c, 2, "ReceiptType#6", "SE(TaxCosts)|EE");
+    case 7: return r.badEvent(c, 1, "ReceiptType#7", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "ReceiptType");
+}
+const WD_ReceiptType: readonly number[] = [1,3,3,3,2,2,2,1];
 
 function e_ReceiptType(w: BitWriter, o: T.ReceiptType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ReceiptType");
@@ -4011,29 +4494,29 @@ const EXP_ReceiptType: readonly string[] = ["SE(TimeAnchor)","SE(EnergyCosts)|SE
 function d_DetailedCostType(r: BitReader): T.DetailedCostType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Amount = d_RationalNumberType(r); s = 1; }
-        else r.badEvent(c, 1, "DetailedCostType#0", "SE(Amount)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.CostPerUnit = d_RationalNumberType(r); s = 2; }
-        else r.badEvent(c, 1, "DetailedCostType#1", "SE(CostPerUnit)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "DetailedCostType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "DetailedCostType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_DetailedCostType(r, s, c);
+  const v0 = d_RationalNumberType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Amount = v0;
+  s = 1;
+  if (!(c === 0)) x_DetailedCostType(r, s, c);
+  const v2 = d_RationalNumberType(r);
+  const x3 = r.bits(1);
+  c = x3;
+  o.CostPerUnit = v2;
+  s = 2;
+  if (c === 0) return o;
+  return x_DetailedCostType(r, s, c);
+}
+function x_DetailedCostType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "DetailedCostType#0", "SE(Amount)");
+    case 1: return r.badEvent(c, 1, "DetailedCostType#1", "SE(CostPerUnit)");
+    case 2: return r.badEvent(c, 1, "DetailedCostType#2", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "DetailedCostType");
 }
 
 function e_DetailedCostType(w: BitWriter, o: T.DetailedCostType): void {
@@ -4056,29 +4539,32 @@ const EXP_DetailedCostType: readonly string[] = ["SE(Amount)","SE(CostPerUnit)",
 function d_DetailedTaxType(r: BitReader): T.DetailedTaxType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.TaxRuleID = (r.zero("DetailedTaxType/TaxRuleID", "CH"), r.uintIn(1, 4294967295, "DetailedTaxType/TaxRuleID")); r.zero("DetailedTaxType/TaxRuleID", "EE"); s = 1; }
-        else r.badEvent(c, 1, "DetailedTaxType#0", "SE(TaxRuleID)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.Amount = d_RationalNumberType(r); s = 2; }
-        else r.badEvent(c, 1, "DetailedTaxType#1", "SE(Amount)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "DetailedTaxType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "DetailedTaxType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_DetailedTaxType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "DetailedTaxType/TaxRuleID");
+  const v0 = r.uintIn(1, 4294967295, "DetailedTaxType/TaxRuleID");
+  const x2 = r.bits(2);
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "DetailedTaxType/TaxRuleID");
+  c = (x2 & 1);
+  o.TaxRuleID = v0;
+  s = 1;
+  if (!(c === 0)) x_DetailedTaxType(r, s, c);
+  const v3 = d_RationalNumberType(r);
+  const x4 = r.bits(1);
+  c = x4;
+  o.Amount = v3;
+  s = 2;
+  if (c === 0) return o;
+  return x_DetailedTaxType(r, s, c);
+}
+function x_DetailedTaxType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "DetailedTaxType#0", "SE(TaxRuleID)");
+    case 1: return r.badEvent(c, 1, "DetailedTaxType#1", "SE(Amount)");
+    case 2: return r.badEvent(c, 1, "DetailedTaxType#2", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "DetailedTaxType");
 }
 
 function e_DetailedTaxType(w: BitWriter, o: T.DetailedTaxType): void {
@@ -4101,29 +4587,32 @@ const EXP_DetailedTaxType: readonly string[] = ["SE(TaxRuleID)","SE(Amount)","EE
 function d_DC_WeldingDetectionReqType(r: BitReader): T.DC_WeldingDetectionReqType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "DC_WeldingDetectionReqType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVProcessing = (r.zero("DC_WeldingDetectionReqType/EVProcessing", "CH"), E1[r.enumIndex(2, 3, "DC_WeldingDetectionReqType/EVProcessing")]!); r.zero("DC_WeldingDetectionReqType/EVProcessing", "EE"); s = 2; }
-        else r.badEvent(c, 1, "DC_WeldingDetectionReqType#1", "SE(EVProcessing)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "DC_WeldingDetectionReqType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "DC_WeldingDetectionReqType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_DC_WeldingDetectionReqType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (!(c === 0)) x_DC_WeldingDetectionReqType(r, s, c);
+  const x3 = r.bits(5);
+  if ((x3 & 18) !== 0) r.badBits(x3, 18, 5, "DC_WeldingDetectionReqType/EVProcessing");
+  const y4 = ((x3 >>> 2) & 3);
+  if (y4 >= 3) r.enumErr(y4, 3, "DC_WeldingDetectionReqType/EVProcessing", r.pos - 4);
+  const v2 = E1[y4]!;
+  c = (x3 & 1);
+  o.EVProcessing = v2;
+  s = 2;
+  if (c === 0) return o;
+  return x_DC_WeldingDetectionReqType(r, s, c);
+}
+function x_DC_WeldingDetectionReqType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "DC_WeldingDetectionReqType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "DC_WeldingDetectionReqType#1", "SE(EVProcessing)");
+    case 2: return r.badEvent(c, 1, "DC_WeldingDetectionReqType#2", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "DC_WeldingDetectionReqType");
 }
 
 function e_DC_WeldingDetectionReqType(w: BitWriter, o: T.DC_WeldingDetectionReqType): void {
@@ -4144,35 +4633,39 @@ const EXP_DC_WeldingDetectionReqType: readonly string[] = ["SE(Header)","SE(EVPr
 function d_DC_WeldingDetectionResType(r: BitReader): T.DC_WeldingDetectionResType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "DC_WeldingDetectionResType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.ResponseCode = (r.zero("DC_WeldingDetectionResType/ResponseCode", "CH"), E0[r.enumIndex(6, 40, "DC_WeldingDetectionResType/ResponseCode")]!); r.zero("DC_WeldingDetectionResType/ResponseCode", "EE"); s = 2; }
-        else r.badEvent(c, 1, "DC_WeldingDetectionResType#1", "SE(ResponseCode)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEPresentVoltage = d_RationalNumberType(r); s = 3; }
-        else r.badEvent(c, 1, "DC_WeldingDetectionResType#2", "SE(EVSEPresentVoltage)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "DC_WeldingDetectionResType#3", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "DC_WeldingDetectionResType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_DC_WeldingDetectionResType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (!(c === 0)) x_DC_WeldingDetectionResType(r, s, c);
+  const x3 = r.bits(9);
+  if ((x3 & 258) !== 0) r.badBits(x3, 258, 9, "DC_WeldingDetectionResType/ResponseCode");
+  const y4 = ((x3 >>> 2) & 63);
+  if (y4 >= 40) r.enumErr(y4, 40, "DC_WeldingDetectionResType/ResponseCode", r.pos - 8);
+  const v2 = E0[y4]!;
+  c = (x3 & 1);
+  o.ResponseCode = v2;
+  s = 2;
+  if (!(c === 0)) x_DC_WeldingDetectionResType(r, s, c);
+  const v5 = d_RationalNumberType(r);
+  const x6 = r.bits(1);
+  c = x6;
+  o.EVSEPresentVoltage = v5;
+  s = 3;
+  if (c === 0) return o;
+  return x_DC_WeldingDetectionResType(r, s, c);
+}
+function x_DC_WeldingDetectionResType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "DC_WeldingDetectionResType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "DC_WeldingDetectionResType#1", "SE(ResponseCode)");
+    case 2: return r.badEvent(c, 1, "DC_WeldingDetectionResType#2", "SE(EVSEPresentVoltage)");
+    case 3: return r.badEvent(c, 1, "DC_WeldingDetectionResType#3", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "DC_WeldingDetectionResType");
 }
 
 function e_DC_WeldingDetectionResType(w: BitWriter, o: T.DC_WeldingDetectionResType): void {
@@ -4198,84 +4691,96 @@ const EXP_DC_WeldingDetectionResType: readonly string[] = ["SE(Header)","SE(Resp
 function d_BPT_DC_CPDReqEnergyTransferModeType(r: BitReader): T.BPT_DC_CPDReqEnergyTransferModeType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVMaximumChargePower = d_RationalNumberType(r); s = 1; }
-        else r.badEvent(c, 1, "BPT_DC_CPDReqEnergyTransferModeType#0", "SE(EVMaximumChargePower)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVMinimumChargePower = d_RationalNumberType(r); s = 2; }
-        else r.badEvent(c, 1, "BPT_DC_CPDReqEnergyTransferModeType#1", "SE(EVMinimumChargePower)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVMaximumChargeCurrent = d_RationalNumberType(r); s = 3; }
-        else r.badEvent(c, 1, "BPT_DC_CPDReqEnergyTransferModeType#2", "SE(EVMaximumChargeCurrent)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVMinimumChargeCurrent = d_RationalNumberType(r); s = 4; }
-        else r.badEvent(c, 1, "BPT_DC_CPDReqEnergyTransferModeType#3", "SE(EVMinimumChargeCurrent)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVMaximumVoltage = d_RationalNumberType(r); s = 5; }
-        else r.badEvent(c, 1, "BPT_DC_CPDReqEnergyTransferModeType#4", "SE(EVMaximumVoltage)");
-        break;
-      }
-      case 5: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVMinimumVoltage = d_RationalNumberType(r); s = 6; }
-        else r.badEvent(c, 1, "BPT_DC_CPDReqEnergyTransferModeType#5", "SE(EVMinimumVoltage)");
-        break;
-      }
-      case 6: {
-        const c = r.bits(2);
-        if (c === 0) { o.TargetSOC = (r.zero("BPT_DC_CPDReqEnergyTransferModeType/TargetSOC", "CH"), r.ranged(7, 0, 100, "BPT_DC_CPDReqEnergyTransferModeType/TargetSOC")); r.zero("BPT_DC_CPDReqEnergyTransferModeType/TargetSOC", "EE"); s = 7; }
-        else if (c === 1) { o.EVMaximumDischargePower = d_RationalNumberType(r); s = 8; }
-        else r.badEvent(c, 2, "BPT_DC_CPDReqEnergyTransferModeType#6", "SE(TargetSOC)|SE(EVMaximumDischargePower)");
-        break;
-      }
-      case 7: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVMaximumDischargePower = d_RationalNumberType(r); s = 8; }
-        else r.badEvent(c, 1, "BPT_DC_CPDReqEnergyTransferModeType#7", "SE(EVMaximumDischargePower)");
-        break;
-      }
-      case 8: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVMinimumDischargePower = d_RationalNumberType(r); s = 9; }
-        else r.badEvent(c, 1, "BPT_DC_CPDReqEnergyTransferModeType#8", "SE(EVMinimumDischargePower)");
-        break;
-      }
-      case 9: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVMaximumDischargeCurrent = d_RationalNumberType(r); s = 10; }
-        else r.badEvent(c, 1, "BPT_DC_CPDReqEnergyTransferModeType#9", "SE(EVMaximumDischargeCurrent)");
-        break;
-      }
-      case 10: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVMinimumDischargeCurrent = d_RationalNumberType(r); s = 11; }
-        else r.badEvent(c, 1, "BPT_DC_CPDReqEnergyTransferModeType#10", "SE(EVMinimumDischargeCurrent)");
-        break;
-      }
-      case 11: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "BPT_DC_CPDReqEnergyTransferModeType#11", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "BPT_DC_CPDReqEnergyTransferModeType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_BPT_DC_CPDReqEnergyTransferModeType(r, s, c);
+  const v0 = d_RationalNumberType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.EVMaximumChargePower = v0;
+  s = 1;
+  if (!(c === 0)) x_BPT_DC_CPDReqEnergyTransferModeType(r, s, c);
+  const v2 = d_RationalNumberType(r);
+  const x3 = r.bits(1);
+  c = x3;
+  o.EVMinimumChargePower = v2;
+  s = 2;
+  if (!(c === 0)) x_BPT_DC_CPDReqEnergyTransferModeType(r, s, c);
+  const v4 = d_RationalNumberType(r);
+  const x5 = r.bits(1);
+  c = x5;
+  o.EVMaximumChargeCurrent = v4;
+  s = 3;
+  if (!(c === 0)) x_BPT_DC_CPDReqEnergyTransferModeType(r, s, c);
+  const v6 = d_RationalNumberType(r);
+  const x7 = r.bits(1);
+  c = x7;
+  o.EVMinimumChargeCurrent = v6;
+  s = 4;
+  if (!(c === 0)) x_BPT_DC_CPDReqEnergyTransferModeType(r, s, c);
+  const v8 = d_RationalNumberType(r);
+  const x9 = r.bits(1);
+  c = x9;
+  o.EVMaximumVoltage = v8;
+  s = 5;
+  if (!(c === 0)) x_BPT_DC_CPDReqEnergyTransferModeType(r, s, c);
+  const v10 = d_RationalNumberType(r);
+  const x11 = r.bits(2);
+  c = x11;
+  o.EVMinimumVoltage = v10;
+  s = 6;
+  if (c === 0) {
+    const x13 = r.bits(10);
+    if ((x13 & 514) !== 0) r.badBits(x13, 514, 10, "BPT_DC_CPDReqEnergyTransferModeType/TargetSOC");
+    const y14 = ((x13 >>> 2) & 127);
+    if (y14 > 100) r.rangeErr(y14 + 0, 100, "BPT_DC_CPDReqEnergyTransferModeType/TargetSOC", r.pos - 9);
+    const v12 = y14;
+    c = (x13 & 1);
+    o.TargetSOC = v12;
+    s = 7;
   }
+  if (!((s === 6 && c === 1) || (s === 7 && c === 0))) x_BPT_DC_CPDReqEnergyTransferModeType(r, s, c);
+  const v15 = d_RationalNumberType(r);
+  const x16 = r.bits(1);
+  c = x16;
+  o.EVMaximumDischargePower = v15;
+  s = 8;
+  if (!(c === 0)) x_BPT_DC_CPDReqEnergyTransferModeType(r, s, c);
+  const v17 = d_RationalNumberType(r);
+  const x18 = r.bits(1);
+  c = x18;
+  o.EVMinimumDischargePower = v17;
+  s = 9;
+  if (!(c === 0)) x_BPT_DC_CPDReqEnergyTransferModeType(r, s, c);
+  const v19 = d_RationalNumberType(r);
+  const x20 = r.bits(1);
+  c = x20;
+  o.EVMaximumDischargeCurrent = v19;
+  s = 10;
+  if (!(c === 0)) x_BPT_DC_CPDReqEnergyTransferModeType(r, s, c);
+  const v21 = d_RationalNumberType(r);
+  const x22 = r.bits(1);
+  c = x22;
+  o.EVMinimumDischargeCurrent = v21;
+  s = 11;
+  if (c === 0) return o;
+  return x_BPT_DC_CPDReqEnergyTransferModeType(r, s, c);
+}
+function x_BPT_DC_CPDReqEnergyTransferModeType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "BPT_DC_CPDReqEnergyTransferModeType#0", "SE(EVMaximumChargePower)");
+    case 1: return r.badEvent(c, 1, "BPT_DC_CPDReqEnergyTransferModeType#1", "SE(EVMinimumChargePower)");
+    case 2: return r.badEvent(c, 1, "BPT_DC_CPDReqEnergyTransferModeType#2", "SE(EVMaximumChargeCurrent)");
+    case 3: return r.badEvent(c, 1, "BPT_DC_CPDReqEnergyTransferModeType#3", "SE(EVMinimumChargeCurrent)");
+    case 4: return r.badEvent(c, 1, "BPT_DC_CPDReqEnergyTransferModeType#4", "SE(EVMaximumVoltage)");
+    case 5: return r.badEvent(c, 1, "BPT_DC_CPDReqEnergyTransferModeType#5", "SE(EVMinimumVoltage)");
+    case 6: return r.badEvent(c, 2, "BPT_DC_CPDReqEnergyTransferModeType#6", "SE(TargetSOC)|SE(EVMaximumDischargePower)");
+    case 7: return r.badEvent(c, 1, "BPT_DC_CPDReqEnergyTransferModeType#7", "SE(EVMaximumDischargePower)");
+    case 8: return r.badEvent(c, 1, "BPT_DC_CPDReqEnergyTransferModeType#8", "SE(EVMinimumDischargePower)");
+    case 9: return r.badEvent(c, 1, "BPT_DC_CPDReqEnergyTransferModeType#9", "SE(EVMaximumDischargeCurrent)");
+    case 10: return r.badEvent(c, 1, "BPT_DC_CPDReqEnergyTransferModeType#10", "SE(EVMinimumDischargeCurrent)");
+    case 11: return r.badEvent(c, 1, "BPT_DC_CPDReqEnergyTransferModeType#11", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "BPT_DC_CPDReqEnergyTransferModeType");
 }
 
 function e_BPT_DC_CPDReqEnergyTransferModeType(w: BitWriter, o: T.BPT_DC_CPDReqEnergyTransferModeType): void {
@@ -4346,84 +4851,93 @@ const EXP_BPT_DC_CPDReqEnergyTransferModeType: readonly string[] = ["SE(EVMaximu
 function d_BPT_DC_CPDResEnergyTransferModeType(r: BitReader): T.BPT_DC_CPDResEnergyTransferModeType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEMaximumChargePower = d_RationalNumberType(r); s = 1; }
-        else r.badEvent(c, 1, "BPT_DC_CPDResEnergyTransferModeType#0", "SE(EVSEMaximumChargePower)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEMinimumChargePower = d_RationalNumberType(r); s = 2; }
-        else r.badEvent(c, 1, "BPT_DC_CPDResEnergyTransferModeType#1", "SE(EVSEMinimumChargePower)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEMaximumChargeCurrent = d_RationalNumberType(r); s = 3; }
-        else r.badEvent(c, 1, "BPT_DC_CPDResEnergyTransferModeType#2", "SE(EVSEMaximumChargeCurrent)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEMinimumChargeCurrent = d_RationalNumberType(r); s = 4; }
-        else r.badEvent(c, 1, "BPT_DC_CPDResEnergyTransferModeType#3", "SE(EVSEMinimumChargeCurrent)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEMaximumVoltage = d_RationalNumberType(r); s = 5; }
-        else r.badEvent(c, 1, "BPT_DC_CPDResEnergyTransferModeType#4", "SE(EVSEMaximumVoltage)");
-        break;
-      }
-      case 5: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEMinimumVoltage = d_RationalNumberType(r); s = 6; }
-        else r.badEvent(c, 1, "BPT_DC_CPDResEnergyTransferModeType#5", "SE(EVSEMinimumVoltage)");
-        break;
-      }
-      case 6: {
-        const c = r.bits(2);
-        if (c === 0) { o.EVSEPowerRampLimitation = d_RationalNumberType(r); s = 7; }
-        else if (c === 1) { o.EVSEMaximumDischargePower = d_RationalNumberType(r); s = 8; }
-        else r.badEvent(c, 2, "BPT_DC_CPDResEnergyTransferModeType#6", "SE(EVSEPowerRampLimitation)|SE(EVSEMaximumDischargePower)");
-        break;
-      }
-      case 7: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEMaximumDischargePower = d_RationalNumberType(r); s = 8; }
-        else r.badEvent(c, 1, "BPT_DC_CPDResEnergyTransferModeType#7", "SE(EVSEMaximumDischargePower)");
-        break;
-      }
-      case 8: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEMinimumDischargePower = d_RationalNumberType(r); s = 9; }
-        else r.badEvent(c, 1, "BPT_DC_CPDResEnergyTransferModeType#8", "SE(EVSEMinimumDischargePower)");
-        break;
-      }
-      case 9: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEMaximumDischargeCurrent = d_RationalNumberType(r); s = 10; }
-        else r.badEvent(c, 1, "BPT_DC_CPDResEnergyTransferModeType#9", "SE(EVSEMaximumDischargeCurrent)");
-        break;
-      }
-      case 10: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEMinimumDischargeCurrent = d_RationalNumberType(r); s = 11; }
-        else r.badEvent(c, 1, "BPT_DC_CPDResEnergyTransferModeType#10", "SE(EVSEMinimumDischargeCurrent)");
-        break;
-      }
-      case 11: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "BPT_DC_CPDResEnergyTransferModeType#11", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "BPT_DC_CPDResEnergyTransferModeType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_BPT_DC_CPDResEnergyTransferModeType(r, s, c);
+  const v0 = d_RationalNumberType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.EVSEMaximumChargePower = v0;
+  s = 1;
+  if (!(c === 0)) x_BPT_DC_CPDResEnergyTransferModeType(r, s, c);
+  const v2 = d_RationalNumberType(r);
+  const x3 = r.bits(1);
+  c = x3;
+  o.EVSEMinimumChargePower = v2;
+  s = 2;
+  if (!(c === 0)) x_BPT_DC_CPDResEnergyTransferModeType(r, s, c);
+  const v4 = d_RationalNumberType(r);
+  const x5 = r.bits(1);
+  c = x5;
+  o.EVSEMaximumChargeCurrent = v4;
+  s = 3;
+  if (!(c === 0)) x_BPT_DC_CPDResEnergyTransferModeType(r, s, c);
+  const v6 = d_RationalNumberType(r);
+  const x7 = r.bits(1);
+  c = x7;
+  o.EVSEMinimumChargeCurrent = v6;
+  s = 4;
+  if (!(c === 0)) x_BPT_DC_CPDResEnergyTransferModeType(r, s, c);
+  const v8 = d_RationalNumberType(r);
+  const x9 = r.bits(1);
+  c = x9;
+  o.EVSEMaximumVoltage = v8;
+  s = 5;
+  if (!(c === 0)) x_BPT_DC_CPDResEnergyTransferModeType(r, s, c);
+  const v10 = d_RationalNumberType(r);
+  const x11 = r.bits(2);
+  c = x11;
+  o.EVSEMinimumVoltage = v10;
+  s = 6;
+  if (c === 0) {
+    const v12 = d_RationalNumberType(r);
+    const x13 = r.bits(1);
+    c = x13;
+    o.EVSEPowerRampLimitation = v12;
+    s = 7;
   }
+  if (!((s === 6 && c === 1) || (s === 7 && c === 0))) x_BPT_DC_CPDResEnergyTransferModeType(r, s, c);
+  const v14 = d_RationalNumberType(r);
+  const x15 = r.bits(1);
+  c = x15;
+  o.EVSEMaximumDischargePower = v14;
+  s = 8;
+  if (!(c === 0)) x_BPT_DC_CPDResEnergyTransferModeType(r, s, c);
+  const v16 = d_RationalNumberType(r);
+  const x17 = r.bits(1);
+  c = x17;
+  o.EVSEMinimumDischargePower = v16;
+  s = 9;
+  if (!(c === 0)) x_BPT_DC_CPDResEnergyTransferModeType(r, s, c);
+  const v18 = d_RationalNumberType(r);
+  const x19 = r.bits(1);
+  c = x19;
+  o.EVSEMaximumDischargeCurrent = v18;
+  s = 10;
+  if (!(c === 0)) x_BPT_DC_CPDResEnergyTransferModeType(r, s, c);
+  const v20 = d_RationalNumberType(r);
+  const x21 = r.bits(1);
+  c = x21;
+  o.EVSEMinimumDischargeCurrent = v20;
+  s = 11;
+  if (c === 0) return o;
+  return x_BPT_DC_CPDResEnergyTransferModeType(r, s, c);
+}
+function x_BPT_DC_CPDResEnergyTransferModeType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "BPT_DC_CPDResEnergyTransferModeType#0", "SE(EVSEMaximumChargePower)");
+    case 1: return r.badEvent(c, 1, "BPT_DC_CPDResEnergyTransferModeType#1", "SE(EVSEMinimumChargePower)");
+    case 2: return r.badEvent(c, 1, "BPT_DC_CPDResEnergyTransferModeType#2", "SE(EVSEMaximumChargeCurrent)");
+    case 3: return r.badEvent(c, 1, "BPT_DC_CPDResEnergyTransferModeType#3", "SE(EVSEMinimumChargeCurrent)");
+    case 4: return r.badEvent(c, 1, "BPT_DC_CPDResEnergyTransferModeType#4", "SE(EVSEMaximumVoltage)");
+    case 5: return r.badEvent(c, 1, "BPT_DC_CPDResEnergyTransferModeType#5", "SE(EVSEMinimumVoltage)");
+    case 6: return r.badEvent(c, 2, "BPT_DC_CPDResEnergyTransferModeType#6", "SE(EVSEPowerRampLimitation)|SE(EVSEMaximumDischargePower)");
+    case 7: return r.badEvent(c, 1, "BPT_DC_CPDResEnergyTransferModeType#7", "SE(EVSEMaximumDischargePower)");
+    case 8: return r.badEvent(c, 1, "BPT_DC_CPDResEnergyTransferModeType#8", "SE(EVSEMinimumDischargePower)");
+    case 9: return r.badEvent(c, 1, "BPT_DC_CPDResEnergyTransferModeType#9", "SE(EVSEMaximumDischargeCurrent)");
+    case 10: return r.badEvent(c, 1, "BPT_DC_CPDResEnergyTransferModeType#10", "SE(EVSEMinimumDischargeCurrent)");
+    case 11: return r.badEvent(c, 1, "BPT_DC_CPDResEnergyTransferModeType#11", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "BPT_DC_CPDResEnergyTransferModeType");
 }
 
 function e_BPT_DC_CPDResEnergyTransferModeType(w: BitWriter, o: T.BPT_DC_CPDResEnergyTransferModeType): void {
@@ -4495,98 +5009,93 @@ const EXP_BPT_DC_CPDResEnergyTransferModeType: readonly string[] = ["SE(EVSEMaxi
 function d_Scheduled_DC_CLReqControlModeType(r: BitReader): T.Scheduled_DC_CLReqControlModeType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(3);
-        if (c === 0) { o.EVTargetEnergyRequest = d_RationalNumberType(r); s = 1; }
-        else if (c === 1) { o.EVMaximumEnergyRequest = d_RationalNumberType(r); s = 2; }
-        else if (c === 2) { o.EVMinimumEnergyRequest = d_RationalNumberType(r); s = 3; }
-        else if (c === 3) { o.EVTargetCurrent = d_RationalNumberType(r); s = 4; }
-        else r.badEvent(c, 3, "Scheduled_DC_CLReqControlModeType#0", "SE(EVTargetEnergyRequest)|SE(EVMaximumEnergyRequest)|SE(EVMinimumEnergyRequest)|SE(EVTargetCurrent)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { o.EVMaximumEnergyRequest = d_RationalNumberType(r); s = 2; }
-        else if (c === 1) { o.EVMinimumEnergyRequest = d_RationalNumberType(r); s = 3; }
-        else if (c === 2) { o.EVTargetCurrent = d_RationalNumberType(r); s = 4; }
-        else r.badEvent(c, 2, "Scheduled_DC_CLReqControlModeType#1", "SE(EVMaximumEnergyRequest)|SE(EVMinimumEnergyRequest)|SE(EVTargetCurrent)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { o.EVMinimumEnergyRequest = d_RationalNumberType(r); s = 3; }
-        else if (c === 1) { o.EVTargetCurrent = d_RationalNumberType(r); s = 4; }
-        else r.badEvent(c, 2, "Scheduled_DC_CLReqControlModeType#2", "SE(EVMinimumEnergyRequest)|SE(EVTargetCurrent)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVTargetCurrent = d_RationalNumberType(r); s = 4; }
-        else r.badEvent(c, 1, "Scheduled_DC_CLReqControlModeType#3", "SE(EVTargetCurrent)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVTargetVoltage = d_RationalNumberType(r); s = 5; }
-        else r.badEvent(c, 1, "Scheduled_DC_CLReqControlModeType#4", "SE(EVTargetVoltage)");
-        break;
-      }
-      case 5: {
-        const c = r.bits(3);
-        if (c === 0) { o.EVMaximumChargePower = d_RationalNumberType(r); s = 6; }
-        else if (c === 1) { o.EVMinimumChargePower = d_RationalNumberType(r); s = 7; }
-        else if (c === 2) { o.EVMaximumChargeCurrent = d_RationalNumberType(r); s = 8; }
-        else if (c === 3) { o.EVMaximumVoltage = d_RationalNumberType(r); s = 9; }
-        else if (c === 4) { o.EVMinimumVoltage = d_RationalNumberType(r); s = 10; }
-        else if (c === 5) { return o; }
-        else r.badEvent(c, 3, "Scheduled_DC_CLReqControlModeType#5", "SE(EVMaximumChargePower)|SE(EVMinimumChargePower)|SE(EVMaximumChargeCurrent)|SE(EVMaximumVoltage)|SE(EVMinimumVoltage)|EE");
-        break;
-      }
-      case 6: {
-        const c = r.bits(3);
-        if (c === 0) { o.EVMinimumChargePower = d_RationalNumberType(r); s = 7; }
-        else if (c === 1) { o.EVMaximumChargeCurrent = d_RationalNumberType(r); s = 8; }
-        else if (c === 2) { o.EVMaximumVoltage = d_RationalNumberType(r); s = 9; }
-        else if (c === 3) { o.EVMinimumVoltage = d_RationalNumberType(r); s = 10; }
-        else if (c === 4) { return o; }
-        else r.badEvent(c, 3, "Scheduled_DC_CLReqControlModeType#6", "SE(EVMinimumChargePower)|SE(EVMaximumChargeCurrent)|SE(EVMaximumVoltage)|SE(EVMinimumVoltage)|EE");
-        break;
-      }
-      case 7: {
-        const c = r.bits(3);
-        if (c === 0) { o.EVMaximumChargeCurrent = d_RationalNumberType(r); s = 8; }
-        else if (c === 1) { o.EVMaximumVoltage = d_RationalNumberType(r); s = 9; }
-        else if (c === 2) { o.EVMinimumVoltage = d_RationalNumberType(r); s = 10; }
-        else if (c === 3) { return o; }
-        else r.badEvent(c, 3, "Scheduled_DC_CLReqControlModeType#7", "SE(EVMaximumChargeCurrent)|SE(EVMaximumVoltage)|SE(EVMinimumVoltage)|EE");
-        break;
-      }
-      case 8: {
-        const c = r.bits(2);
-        if (c === 0) { o.EVMaximumVoltage = d_RationalNumberType(r); s = 9; }
-        else if (c === 1) { o.EVMinimumVoltage = d_RationalNumberType(r); s = 10; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "Scheduled_DC_CLReqControlModeType#8", "SE(EVMaximumVoltage)|SE(EVMinimumVoltage)|EE");
-        break;
-      }
-      case 9: {
-        const c = r.bits(2);
-        if (c === 0) { o.EVMinimumVoltage = d_RationalNumberType(r); s = 10; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "Scheduled_DC_CLReqControlModeType#9", "SE(EVMinimumVoltage)|EE");
-        break;
-      }
-      case 10: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "Scheduled_DC_CLReqControlModeType#10", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "Scheduled_DC_CLReqControlModeType");
-    }
+  let c = r.bits(3);
+  if (c === 0) {
+    const v0 = d_RationalNumberType(r);
+    const x1 = r.bits(2);
+    c = x1;
+    o.EVTargetEnergyRequest = v0;
+    s = 1;
   }
+  if ((s === 0 && c === 1) || (s === 1 && c === 0)) {
+    const v2 = d_RationalNumberType(r);
+    const x3 = r.bits(2);
+    c = x3;
+    o.EVMaximumEnergyRequest = v2;
+    s = 2;
+  }
+  if ((s === 0 && c === 2) || (s === 1 && c === 1) || (s === 2 && c === 0)) {
+    const v4 = d_RationalNumberType(r);
+    const x5 = r.bits(1);
+    c = x5;
+    o.EVMinimumEnergyRequest = v4;
+    s = 3;
+  }
+  if (!((s === 0 && c === 3) || (s === 1 && c === 2) || (s === 2 && c === 1) || (s === 3 && c === 0))) x_Scheduled_DC_CLReqControlModeType(r, s, c);
+  const v6 = d_RationalNumberType(r);
+  const x7 = r.bits(1);
+  c = x7;
+  o.EVTargetCurrent = v6;
+  s = 4;
+  if (!(c === 0)) x_Scheduled_DC_CLReqControlModeType(r, s, c);
+  const v8 = d_RationalNumberType(r);
+  const x9 = r.bits(3);
+  c = x9;
+  o.EVTargetVoltage = v8;
+  s = 5;
+  if (c === 0) {
+    const v10 = d_RationalNumberType(r);
+    const x11 = r.bits(3);
+    c = x11;
+    o.EVMaximumChargePower = v10;
+    s = 6;
+  }
+  if ((s === 5 && c === 1) || (s === 6 && c === 0)) {
+    const v12 = d_RationalNumberType(r);
+    const x13 = r.bits(3);
+    c = x13;
+    o.EVMinimumChargePower = v12;
+    s = 7;
+  }
+  if ((s === 5 && c === 2) || (s === 6 && c === 1) || (s === 7 && c === 0)) {
+    const v14 = d_RationalNumberType(r);
+    const x15 = r.bits(2);
+    c = x15;
+    o.EVMaximumChargeCurrent = v14;
+    s = 8;
+  }
+  if ((s === 5 && c === 3) || (s === 6 && c === 2) || (s === 7 && c === 1) || (s === 8 && c === 0)) {
+    const v16 = d_RationalNumberType(r);
+    const x17 = r.bits(2);
+    c = x17;
+    o.EVMaximumVoltage = v16;
+    s = 9;
+  }
+  if ((s === 5 && c === 4) || (s === 6 && c === 3) || (s === 7 && c === 2) || (s === 8 && c === 1) || (s === 9 && c === 0)) {
+    const v18 = d_RationalNumberType(r);
+    const x19 = r.bits(1);
+    c = x19;
+    o.EVMinimumVoltage = v18;
+    s = 10;
+  }
+  if ((s === 5 && c === 5) || (s === 6 && c === 4) || (s === 7 && c === 3) || (s === 8 && c === 2) || (s === 9 && c === 1) || (s === 10 && c === 0)) return o;
+  return x_Scheduled_DC_CLReqControlModeType(r, s, c);
+}
+function x_Scheduled_DC_CLReqControlModeType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 3, "Scheduled_DC_CLReqControlModeType#0", "SE(EVTargetEnergyRequest)|SE(EVMaximumEnergyRequest)|SE(EVMinimumEnergyRequest)|SE(EVTargetCurrent)");
+    case 1: return r.badEvent(c, 2, "Scheduled_DC_CLReqControlModeType#1", "SE(EVMaximumEnergyRequest)|SE(EVMinimumEnergyRequest)|SE(EVTargetCurrent)");
+    case 2: return r.badEvent(c, 2, "Scheduled_DC_CLReqControlModeType#2", "SE(EVMinimumEnergyRequest)|SE(EVTargetCurrent)");
+    case 3: return r.badEvent(c, 1, "Scheduled_DC_CLReqControlModeType#3", "SE(EVTargetCurrent)");
+    case 4: return r.badEvent(c, 1, "Scheduled_DC_CLReqControlModeType#4", "SE(EVTargetVoltage)");
+    case 5: return r.badEvent(c, 3, "Scheduled_DC_CLReqControlModeType#5", "SE(EVMaximumChargePower)|SE(EVMinimumChargePower)|SE(EVMaximumChargeCurrent)|SE(EVMaximumVoltage)|SE(EVMinimumVoltage)|EE");
+    case 6: return r.badEvent(c, 3, "Scheduled_DC_CLReqControlModeType#6", "SE(EVMinimumChargePower)|SE(EVMaximumChargeCurrent)|SE(EVMaximumVoltage)|SE(EVMinimumVoltage)|EE");
+    case 7: return r.badEvent(c, 3, "Scheduled_DC_CLReqControlModeType#7", "SE(EVMaximumChargeCurrent)|SE(EVMaximumVoltage)|SE(EVMinimumVoltage)|EE");
+    case 8: return r.badEvent(c, 2, "Scheduled_DC_CLReqControlModeType#8", "SE(EVMaximumVoltage)|SE(EVMinimumVoltage)|EE");
+    case 9: return r.badEvent(c, 2, "Scheduled_DC_CLReqControlModeType#9", "SE(EVMinimumVoltage)|EE");
+    case 10: return r.badEvent(c, 1, "Scheduled_DC_CLReqControlModeType#10", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "Scheduled_DC_CLReqControlModeType");
 }
 
 function e_Scheduled_DC_CLReqControlModeType(w: BitWriter, o: T.Scheduled_DC_CLReqControlModeType): void {
@@ -4695,41 +5204,39 @@ const EXP_Scheduled_DC_CLReqControlModeType: readonly string[] = ["SE(EVTargetEn
 function d_Scheduled_CLReqControlModeType(r: BitReader): T.Scheduled_CLReqControlModeType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(3);
-        if (c === 0) { o.EVTargetEnergyRequest = d_RationalNumberType(r); s = 1; }
-        else if (c === 1) { o.EVMaximumEnergyRequest = d_RationalNumberType(r); s = 2; }
-        else if (c === 2) { o.EVMinimumEnergyRequest = d_RationalNumberType(r); s = 3; }
-        else if (c === 3) { return o; }
-        else r.badEvent(c, 3, "Scheduled_CLReqControlModeType#0", "SE(EVTargetEnergyRequest)|SE(EVMaximumEnergyRequest)|SE(EVMinimumEnergyRequest)|EE");
-        break;
-      }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { o.EVMaximumEnergyRequest = d_RationalNumberType(r); s = 2; }
-        else if (c === 1) { o.EVMinimumEnergyRequest = d_RationalNumberType(r); s = 3; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "Scheduled_CLReqControlModeType#1", "SE(EVMaximumEnergyRequest)|SE(EVMinimumEnergyRequest)|EE");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { o.EVMinimumEnergyRequest = d_RationalNumberType(r); s = 3; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "Scheduled_CLReqControlModeType#2", "SE(EVMinimumEnergyRequest)|EE");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "Scheduled_CLReqControlModeType#3", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "Scheduled_CLReqControlModeType");
-    }
+  let c = r.bits(3);
+  if (c === 0) {
+    const v0 = d_RationalNumberType(r);
+    const x1 = r.bits(2);
+    c = x1;
+    o.EVTargetEnergyRequest = v0;
+    s = 1;
   }
+  if ((s === 0 && c === 1) || (s === 1 && c === 0)) {
+    const v2 = d_RationalNumberType(r);
+    const x3 = r.bits(2);
+    c = x3;
+    o.EVMaximumEnergyRequest = v2;
+    s = 2;
+  }
+  if ((s === 0 && c === 2) || (s === 1 && c === 1) || (s === 2 && c === 0)) {
+    const v4 = d_RationalNumberType(r);
+    const x5 = r.bits(1);
+    c = x5;
+    o.EVMinimumEnergyRequest = v4;
+    s = 3;
+  }
+  if ((s === 0 && c === 3) || (s === 1 && c === 2) || (s === 2 && c === 1) || (s === 3 && c === 0)) return o;
+  return x_Scheduled_CLReqControlModeType(r, s, c);
+}
+function x_Scheduled_CLReqControlModeType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 3, "Scheduled_CLReqControlModeType#0", "SE(EVTargetEnergyRequest)|SE(EVMaximumEnergyRequest)|SE(EVMinimumEnergyRequest)|EE");
+    case 1: return r.badEvent(c, 2, "Scheduled_CLReqControlModeType#1", "SE(EVMaximumEnergyRequest)|SE(EVMinimumEnergyRequest)|EE");
+    case 2: return r.badEvent(c, 2, "Scheduled_CLReqControlModeType#2", "SE(EVMinimumEnergyRequest)|EE");
+    case 3: return r.badEvent(c, 1, "Scheduled_CLReqControlModeType#3", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "Scheduled_CLReqControlModeType");
 }
 
 function e_Scheduled_CLReqControlModeType(w: BitWriter, o: T.Scheduled_CLReqControlModeType): void {
@@ -4773,51 +5280,47 @@ const EXP_Scheduled_CLReqControlModeType: readonly string[] = ["SE(EVTargetEnerg
 function d_Scheduled_DC_CLResControlModeType(r: BitReader): T.Scheduled_DC_CLResControlModeType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(3);
-        if (c === 0) { o.EVSEMaximumChargePower = d_RationalNumberType(r); s = 1; }
-        else if (c === 1) { o.EVSEMinimumChargePower = d_RationalNumberType(r); s = 2; }
-        else if (c === 2) { o.EVSEMaximumChargeCurrent = d_RationalNumberType(r); s = 3; }
-        else if (c === 3) { o.EVSEMaximumVoltage = d_RationalNumberType(r); s = 4; }
-        else if (c === 4) { return o; }
-        else r.badEvent(c, 3, "Scheduled_DC_CLResControlModeType#0", "SE(EVSEMaximumChargePower)|SE(EVSEMinimumChargePower)|SE(EVSEMaximumChargeCurrent)|SE(EVSEMaximumVoltage)|EE");
-        break;
-      }
-      case 1: {
-        const c = r.bits(3);
-        if (c === 0) { o.EVSEMinimumChargePower = d_RationalNumberType(r); s = 2; }
-        else if (c === 1) { o.EVSEMaximumChargeCurrent = d_RationalNumberType(r); s = 3; }
-        else if (c === 2) { o.EVSEMaximumVoltage = d_RationalNumberType(r); s = 4; }
-        else if (c === 3) { return o; }
-        else r.badEvent(c, 3, "Scheduled_DC_CLResControlModeType#1", "SE(EVSEMinimumChargePower)|SE(EVSEMaximumChargeCurrent)|SE(EVSEMaximumVoltage)|EE");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { o.EVSEMaximumChargeCurrent = d_RationalNumberType(r); s = 3; }
-        else if (c === 1) { o.EVSEMaximumVoltage = d_RationalNumberType(r); s = 4; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "Scheduled_DC_CLResControlModeType#2", "SE(EVSEMaximumChargeCurrent)|SE(EVSEMaximumVoltage)|EE");
-        break;
-      }
-      case 3: {
-        const c = r.bits(2);
-        if (c === 0) { o.EVSEMaximumVoltage = d_RationalNumberType(r); s = 4; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "Scheduled_DC_CLResControlModeType#3", "SE(EVSEMaximumVoltage)|EE");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "Scheduled_DC_CLResControlModeType#4", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "Scheduled_DC_CLResControlModeType");
-    }
+  let c = r.bits(3);
+  if (c === 0) {
+    const v0 = d_RationalNumberType(r);
+    const x1 = r.bits(3);
+    c = x1;
+    o.EVSEMaximumChargePower = v0;
+    s = 1;
   }
+  if ((s === 0 && c === 1) || (s === 1 && c === 0)) {
+    const v2 = d_RationalNumberType(r);
+    const x3 = r.bits(2);
+    c = x3;
+    o.EVSEMinimumChargePower = v2;
+    s = 2;
+  }
+  if ((s === 0 && c === 2) || (s === 1 && c === 1) || (s === 2 && c === 0)) {
+    const v4 = d_RationalNumberType(r);
+    const x5 = r.bits(2);
+    c = x5;
+    o.EVSEMaximumChargeCurrent = v4;
+    s = 3;
+  }
+  if ((s === 0 && c === 3) || (s === 1 && c === 2) || (s === 2 && c === 1) || (s === 3 && c === 0)) {
+    const v6 = d_RationalNumberType(r);
+    const x7 = r.bits(1);
+    c = x7;
+    o.EVSEMaximumVoltage = v6;
+    s = 4;
+  }
+  if ((s === 0 && c === 4) || (s === 1 && c === 3) || (s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0)) return o;
+  return x_Scheduled_DC_CLResControlModeType(r, s, c);
+}
+function x_Scheduled_DC_CLResControlModeType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 3, "Scheduled_DC_CLResControlModeType#0", "SE(EVSEMaximumChargePower)|SE(EVSEMinimumChargePower)|SE(EVSEMaximumChargeCurrent)|SE(EVSEMaximumVoltage)|EE");
+    case 1: return r.badEvent(c, 3, "Scheduled_DC_CLResControlModeType#1", "SE(EVSEMinimumChargePower)|SE(EVSEMaximumChargeCurrent)|SE(EVSEMaximumVoltage)|EE");
+    case 2: return r.badEvent(c, 2, "Scheduled_DC_CLResControlModeType#2", "SE(EVSEMaximumChargeCurrent)|SE(EVSEMaximumVoltage)|EE");
+    case 3: return r.badEvent(c, 2, "Scheduled_DC_CLResControlModeType#3", "SE(EVSEMaximumVoltage)|EE");
+    case 4: return r.badEvent(c, 1, "Scheduled_DC_CLResControlModeType#4", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "Scheduled_DC_CLResControlModeType");
 }
 
 function e_Scheduled_DC_CLResControlModeType(w: BitWriter, o: T.Scheduled_DC_CLResControlModeType): void {
@@ -4873,17 +5376,15 @@ const EXP_Scheduled_DC_CLResControlModeType: readonly string[] = ["SE(EVSEMaximu
 function d_Scheduled_CLResControlModeType(r: BitReader): T.Scheduled_CLResControlModeType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "Scheduled_CLResControlModeType#0", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "Scheduled_CLResControlModeType");
-    }
+  let c = r.bits(1);
+  if (c === 0) return o;
+  return x_Scheduled_CLResControlModeType(r, s, c);
+}
+function x_Scheduled_CLResControlModeType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "Scheduled_CLResControlModeType#0", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "Scheduled_CLResControlModeType");
 }
 
 function e_Scheduled_CLResControlModeType(w: BitWriter, o: T.Scheduled_CLResControlModeType): void {
@@ -4896,137 +5397,117 @@ const EXP_Scheduled_CLResControlModeType: readonly string[] = ["EE"];
 function d_BPT_Scheduled_DC_CLReqControlModeType(r: BitReader): T.BPT_Scheduled_DC_CLReqControlModeType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(3);
-        if (c === 0) { o.EVTargetEnergyRequest = d_RationalNumberType(r); s = 1; }
-        else if (c === 1) { o.EVMaximumEnergyRequest = d_RationalNumberType(r); s = 2; }
-        else if (c === 2) { o.EVMinimumEnergyRequest = d_RationalNumberType(r); s = 3; }
-        else if (c === 3) { o.EVTargetCurrent = d_RationalNumberType(r); s = 4; }
-        else r.badEvent(c, 3, "BPT_Scheduled_DC_CLReqControlModeType#0", "SE(EVTargetEnergyRequest)|SE(EVMaximumEnergyRequest)|SE(EVMinimumEnergyRequest)|SE(EVTargetCurrent)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { o.EVMaximumEnergyRequest = d_RationalNumberType(r); s = 2; }
-        else if (c === 1) { o.EVMinimumEnergyRequest = d_RationalNumberType(r); s = 3; }
-        else if (c === 2) { o.EVTargetCurrent = d_RationalNumberType(r); s = 4; }
-        else r.badEvent(c, 2, "BPT_Scheduled_DC_CLReqControlModeType#1", "SE(EVMaximumEnergyRequest)|SE(EVMinimumEnergyRequest)|SE(EVTargetCurrent)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { o.EVMinimumEnergyRequest = d_RationalNumberType(r); s = 3; }
-        else if (c === 1) { o.EVTargetCurrent = d_RationalNumberType(r); s = 4; }
-        else r.badEvent(c, 2, "BPT_Scheduled_DC_CLReqControlModeType#2", "SE(EVMinimumEnergyRequest)|SE(EVTargetCurrent)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVTargetCurrent = d_RationalNumberType(r); s = 4; }
-        else r.badEvent(c, 1, "BPT_Scheduled_DC_CLReqControlModeType#3", "SE(EVTargetCurrent)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVTargetVoltage = d_RationalNumberType(r); s = 5; }
-        else r.badEvent(c, 1, "BPT_Scheduled_DC_CLReqControlModeType#4", "SE(EVTargetVoltage)");
-        break;
-      }
-      case 5: {
-        const c = r.bits(4);
-        if (c === 0) { o.EVMaximumChargePower = d_RationalNumberType(r); s = 6; }
-        else if (c === 1) { o.EVMinimumChargePower = d_RationalNumberType(r); s = 7; }
-        else if (c === 2) { o.EVMaximumChargeCurrent = d_RationalNumberType(r); s = 8; }
-        else if (c === 3) { o.EVMaximumVoltage = d_RationalNumberType(r); s = 9; }
-        else if (c === 4) { o.EVMinimumVoltage = d_RationalNumberType(r); s = 10; }
-        else if (c === 5) { o.EVMaximumDischargePower = d_RationalNumberType(r); s = 11; }
-        else if (c === 6) { o.EVMinimumDischargePower = d_RationalNumberType(r); s = 12; }
-        else if (c === 7) { o.EVMaximumDischargeCurrent = d_RationalNumberType(r); s = 13; }
-        else if (c === 8) { return o; }
-        else r.badEvent(c, 4, "BPT_Scheduled_DC_CLReqControlModeType#5", "SE(EVMaximumChargePower)|SE(EVMinimumChargePower)|SE(EVMaximumChargeCurrent)|SE(EVMaximumVoltage)|SE(EVMinimumVoltage)|SE(EVMaximumDischargePower)|SE(EVMinimumDischargePower)|SE(EVMaximumDischargeCurrent)|EE");
-        break;
-      }
-      case 6: {
-        const c = r.bits(4);
-        if (c === 0) { o.EVMinimumChargePower = d_RationalNumberType(r); s = 7; }
-        else if (c === 1) { o.EVMaximumChargeCurrent = d_RationalNumberType(r); s = 8; }
-        else if (c === 2) { o.EVMaximumVoltage = d_RationalNumberType(r); s = 9; }
-        else if (c === 3) { o.EVMinimumVoltage = d_RationalNumberType(r); s = 10; }
-        else if (c === 4) { o.EVMaximumDischargePower = d_RationalNumberType(r); s = 11; }
-        else if (c === 5) { o.EVMinimumDischargePower = d_RationalNumberType(r); s = 12; }
-        else if (c === 6) { o.EVMaximumDischargeCurrent = d_RationalNumberType(r); s = 13; }
-        else if (c === 7) { return o; }
-        else r.badEvent(c, 4, "BPT_Scheduled_DC_CLReqControlModeType#6", "SE(EVMinimumChargePower)|SE(EVMaximumChargeCurrent)|SE(EVMaximumVoltage)|SE(EVMinimumVoltage)|SE(EVMaximumDischargePower)|SE(EVMinimumDischargePower)|SE(EVMaximumDischargeCurrent)|EE");
-        break;
-      }
-      case 7: {
-        const c = r.bits(3);
-        if (c === 0) { o.EVMaximumChargeCurrent = d_RationalNumberType(r); s = 8; }
-        else if (c === 1) { o.EVMaximumVoltage = d_RationalNumberType(r); s = 9; }
-        else if (c === 2) { o.EVMinimumVoltage = d_RationalNumberType(r); s = 10; }
-        else if (c === 3) { o.EVMaximumDischargePower = d_RationalNumberType(r); s = 11; }
-        else if (c === 4) { o.EVMinimumDischargePower = d_RationalNumberType(r); s = 12; }
-        else if (c === 5) { o.EVMaximumDischargeCurrent = d_RationalNumberType(r); s = 13; }
-        else if (c === 6) { return o; }
-        else r.badEvent(c, 3, "BPT_Scheduled_DC_CLReqControlModeType#7", "SE(EVMaximumChargeCurrent)|SE(EVMaximumVoltage)|SE(EVMinimumVoltage)|SE(EVMaximumDischargePower)|SE(EVMinimumDischargePower)|SE(EVMaximumDischargeCurrent)|EE");
-        break;
-      }
-      case 8: {
-        const c = r.bits(3);
-        if (c === 0) { o.EVMaximumVoltage = d_RationalNumberType(r); s = 9; }
-        else if (c === 1) { o.EVMinimumVoltage = d_RationalNumberType(r); s = 10; }
-        else if (c === 2) { o.EVMaximumDischargePower = d_RationalNumberType(r); s = 11; }
-        else if (c === 3) { o.EVMinimumDischargePower = d_RationalNumberType(r); s = 12; }
-        else if (c === 4) { o.EVMaximumDischargeCurrent = d_RationalNumberType(r); s = 13; }
-        else if (c === 5) { return o; }
-        else r.badEvent(c, 3, "BPT_Scheduled_DC_CLReqControlModeType#8", "SE(EVMaximumVoltage)|SE(EVMinimumVoltage)|SE(EVMaximumDischargePower)|SE(EVMinimumDischargePower)|SE(EVMaximumDischargeCurrent)|EE");
-        break;
-      }
-      case 9: {
-        const c = r.bits(3);
-        if (c === 0) { o.EVMinimumVoltage = d_RationalNumberType(r); s = 10; }
-        else if (c === 1) { o.EVMaximumDischargePower = d_RationalNumberType(r); s = 11; }
-        else if (c === 2) { o.EVMinimumDischargePower = d_RationalNumberType(r); s = 12; }
-        else if (c === 3) { o.EVMaximumDischargeCurrent = d_RationalNumberType(r); s = 13; }
-        else if (c === 4) { return o; }
-        else r.badEvent(c, 3, "BPT_Scheduled_DC_CLReqControlModeType#9", "SE(EVMinimumVoltage)|SE(EVMaximumDischargePower)|SE(EVMinimumDischargePower)|SE(EVMaximumDischargeCurrent)|EE");
-        break;
-      }
-      case 10: {
-        const c = r.bits(3);
-        if (c === 0) { o.EVMaximumDischargePower = d_RationalNumberType(r); s = 11; }
-        else if (c === 1) { o.EVMinimumDischargePower = d_RationalNumberType(r); s = 12; }
-        else if (c === 2) { o.EVMaximumDischargeCurrent = d_RationalNumberType(r); s = 13; }
-        else if (c === 3) { return o; }
-        else r.badEvent(c, 3, "BPT_Scheduled_DC_CLReqControlModeType#10", "SE(EVMaximumDischargePower)|SE(EVMinimumDischargePower)|SE(EVMaximumDischargeCurrent)|EE");
-        break;
-      }
-      case 11: {
-        const c = r.bits(2);
-        if (c === 0) { o.EVMinimumDischargePower = d_RationalNumberType(r); s = 12; }
-        else if (c === 1) { o.EVMaximumDischargeCurrent = d_RationalNumberType(r); s = 13; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "BPT_Scheduled_DC_CLReqControlModeType#11", "SE(EVMinimumDischargePower)|SE(EVMaximumDischargeCurrent)|EE");
-        break;
-      }
-      case 12: {
-        const c = r.bits(2);
-        if (c === 0) { o.EVMaximumDischargeCurrent = d_RationalNumberType(r); s = 13; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "BPT_Scheduled_DC_CLReqControlModeType#12", "SE(EVMaximumDischargeCurrent)|EE");
-        break;
-      }
-      case 13: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "BPT_Scheduled_DC_CLReqControlModeType#13", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "BPT_Scheduled_DC_CLReqControlModeType");
-    }
+  let c = r.bits(3);
+  if (c === 0) {
+    const v0 = d_RationalNumberType(r);
+    const x1 = r.bits(2);
+    c = x1;
+    o.EVTargetEnergyRequest = v0;
+    s = 1;
   }
+  if ((s === 0 && c === 1) || (s === 1 && c === 0)) {
+    const v2 = d_RationalNumberType(r);
+    const x3 = r.bits(2);
+    c = x3;
+    o.EVMaximumEnergyRequest = v2;
+    s = 2;
+  }
+  if ((s === 0 && c === 2) || (s === 1 && c === 1) || (s === 2 && c === 0)) {
+    const v4 = d_RationalNumberType(r);
+    const x5 = r.bits(1);
+    c = x5;
+    o.EVMinimumEnergyRequest = v4;
+    s = 3;
+  }
+  if (!((s === 0 && c === 3) || (s === 1 && c === 2) || (s === 2 && c === 1) || (s === 3 && c === 0))) x_BPT_Scheduled_DC_CLReqControlModeType(r, s, c);
+  const v6 = d_RationalNumberType(r);
+  const x7 = r.bits(1);
+  c = x7;
+  o.EVTargetCurrent = v6;
+  s = 4;
+  if (!(c === 0)) x_BPT_Scheduled_DC_CLReqControlModeType(r, s, c);
+  const v8 = d_RationalNumberType(r);
+  const x9 = r.bits(4);
+  c = x9;
+  o.EVTargetVoltage = v8;
+  s = 5;
+  if (c === 0) {
+    const v10 = d_RationalNumberType(r);
+    const x11 = r.bits(4);
+    c = x11;
+    o.EVMaximumChargePower = v10;
+    s = 6;
+  }
+  if ((s === 5 && c === 1) || (s === 6 && c === 0)) {
+    const v12 = d_RationalNumberType(r);
+    const x13 = r.bits(3);
+    c = x13;
+    o.EVMinimumChargePower = v12;
+    s = 7;
+  }
+  if ((s === 5 && c === 2) || (s === 6 && c === 1) || (s === 7 && c === 0)) {
+    const v14 = d_RationalNumberType(r);
+    const x15 = r.bits(3);
+    c = x15;
+    o.EVMaximumChargeCurrent = v14;
+    s = 8;
+  }
+  if ((s === 5 && c === 3) || (s === 6 && c === 2) || (s === 7 && c === 1) || (s === 8 && c === 0)) {
+    const v16 = d_RationalNumberType(r);
+    const x17 = r.bits(3);
+    c = x17;
+    o.EVMaximumVoltage = v16;
+    s = 9;
+  }
+  if ((s === 5 && c === 4) || (s === 6 && c === 3) || (s === 7 && c === 2) || (s === 8 && c === 1) || (s === 9 && c === 0)) {
+    const v18 = d_RationalNumberType(r);
+    const x19 = r.bits(3);
+    c = x19;
+    o.EVMinimumVoltage = v18;
+    s = 10;
+  }
+  if ((s === 5 && c === 5) || (s === 6 && c === 4) || (s === 7 && c === 3) || (s === 8 && c === 2) || (s === 9 && c === 1) || (s === 10 && c === 0)) {
+    const v20 = d_RationalNumberType(r);
+    const x21 = r.bits(2);
+    c = x21;
+    o.EVMaximumDischargePower = v20;
+    s = 11;
+  }
+  if ((s === 5 && c === 6) || (s === 6 && c === 5) || (s === 7 && c === 4) || (s === 8 && c === 3) || (s === 9 && c === 2) || (s === 10 && c === 1) || (s === 11 && c === 0)) {
+    const v22 = d_RationalNumberType(r);
+    const x23 = r.bits(2);
+    c = x23;
+    o.EVMinimumDischargePower = v22;
+    s = 12;
+  }
+  if ((s === 5 && c === 7) || (s === 6 && c === 6) || (s === 7 && c === 5) || (s === 8 && c === 4) || (s === 9 && c === 3) || (s === 10 && c === 2) || (s === 11 && c === 1) || (s === 12 && c === 0)) {
+    const v24 = d_RationalNumberType(r);
+    const x25 = r.bits(1);
+    c = x25;
+    o.EVMaximumDischargeCurrent = v24;
+    s = 13;
+  }
+  if ((s === 5 && c === 8) || (s === 6 && c === 7) || (s === 7 && c === 6) || (s === 8 && c === 5) || (s === 9 && c === 4) || (s === 10 && c === 3) || (s === 11 && c === 2) || (s === 12 && c === 1) || (s === 13 && c === 0)) return o;
+  return x_BPT_Scheduled_DC_CLReqControlModeType(r, s, c);
+}
+function x_BPT_Scheduled_DC_CLReqControlModeType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 3, "BPT_Scheduled_DC_CLReqControlModeType#0", "SE(EVTargetEnergyRequest)|SE(EVMaximumEnergyRequest)|SE(EVMinimumEnergyRequest)|SE(EVTargetCurrent)");
+    case 1: return r.badEvent(c, 2, "BPT_Scheduled_DC_CLReqControlModeType#1", "SE(EVMaximumEnergyRequest)|SE(EVMinimumEnergyRequest)|SE(EVTargetCurrent)");
+    case 2: return r.badEvent(c, 2, "BPT_Scheduled_DC_CLReqControlModeType#2", "SE(EVMinimumEnergyRequest)|SE(EVTargetCurrent)");
+    case 3: return r.badEvent(c, 1, "BPT_Scheduled_DC_CLReqControlModeType#3", "SE(EVTargetCurrent)");
+    case 4: return r.badEvent(c, 1, "BPT_Scheduled_DC_CLReqControlModeType#4", "SE(EVTargetVoltage)");
+    case 5: return r.badEvent(c, 4, "BPT_Scheduled_DC_CLReqControlModeType#5", "SE(EVMaximumChargePower)|SE(EVMinimumChargePower)|SE(EVMaximumChargeCurrent)|SE(EVMaximumVoltage)|SE(EVMinimumVoltage)|SE(EVMaximumDischargePower)|SE(EVMinimumDischargePower)|SE(EVMaximumDischargeCurrent)|EE");
+    case 6: return r.badEvent(c, 4, "BPT_Scheduled_DC_CLReqControlModeType#6", "SE(EVMinimumChargePower)|SE(EVMaximumChargeCurrent)|SE(EVMaximumVoltage)|SE(EVMinimumVoltage)|SE(EVMaximumDischargePower)|SE(EVMinimumDischargePower)|SE(EVMaximumDischargeCurrent)|EE");
+    case 7: return r.badEvent(c, 3, "BPT_Scheduled_DC_CLReqControlModeType#7", "SE(EVMaximumChargeCurrent)|SE(EVMaximumVoltage)|SE(EVMinimumVoltage)|SE(EVMaximumDischargePower)|SE(EVMinimumDischargePower)|SE(EVMaximumDischargeCurrent)|EE");
+    case 8: return r.badEvent(c, 3, "BPT_Scheduled_DC_CLReqControlModeType#8", "SE(EVMaximumVoltage)|SE(EVMinimumVoltage)|SE(EVMaximumDischargePower)|SE(EVMinimumDischargePower)|SE(EVMaximumDischargeCurrent)|EE");
+    case 9: return r.badEvent(c, 3, "BPT_Scheduled_DC_CLReqControlModeType#9", "SE(EVMinimumVoltage)|SE(EVMaximumDischargePower)|SE(EVMinimumDischargePower)|SE(EVMaximumDischargeCurrent)|EE");
+    case 10: return r.badEvent(c, 3, "BPT_Scheduled_DC_CLReqControlModeType#10", "SE(EVMaximumDischargePower)|SE(EVMinimumDischargePower)|SE(EVMaximumDischargeCurrent)|EE");
+    case 11: return r.badEvent(c, 2, "BPT_Scheduled_DC_CLReqControlModeType#11", "SE(EVMinimumDischargePower)|SE(EVMaximumDischargeCurrent)|EE");
+    case 12: return r.badEvent(c, 2, "BPT_Scheduled_DC_CLReqControlModeType#12", "SE(EVMaximumDischargeCurrent)|EE");
+    case 13: return r.badEvent(c, 1, "BPT_Scheduled_DC_CLReqControlModeType#13", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "BPT_Scheduled_DC_CLReqControlModeType");
 }
 
 function e_BPT_Scheduled_DC_CLReqControlModeType(w: BitWriter, o: T.BPT_Scheduled_DC_CLReqControlModeType): void {
@@ -5180,101 +5661,79 @@ const EXP_BPT_Scheduled_DC_CLReqControlModeType: readonly string[] = ["SE(EVTarg
 function d_BPT_Scheduled_DC_CLResControlModeType(r: BitReader): T.BPT_Scheduled_DC_CLResControlModeType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(4);
-        if (c === 0) { o.EVSEMaximumChargePower = d_RationalNumberType(r); s = 1; }
-        else if (c === 1) { o.EVSEMinimumChargePower = d_RationalNumberType(r); s = 2; }
-        else if (c === 2) { o.EVSEMaximumChargeCurrent = d_RationalNumberType(r); s = 3; }
-        else if (c === 3) { o.EVSEMaximumVoltage = d_RationalNumberType(r); s = 4; }
-        else if (c === 4) { o.EVSEMaximumDischargePower = d_RationalNumberType(r); s = 5; }
-        else if (c === 5) { o.EVSEMinimumDischargePower = d_RationalNumberType(r); s = 6; }
-        else if (c === 6) { o.EVSEMaximumDischargeCurrent = d_RationalNumberType(r); s = 7; }
-        else if (c === 7) { o.EVSEMinimumVoltage = d_RationalNumberType(r); s = 8; }
-        else if (c === 8) { return o; }
-        else r.badEvent(c, 4, "BPT_Scheduled_DC_CLResControlModeType#0", "SE(EVSEMaximumChargePower)|SE(EVSEMinimumChargePower)|SE(EVSEMaximumChargeCurrent)|SE(EVSEMaximumVoltage)|SE(EVSEMaximumDischargePower)|SE(EVSEMinimumDischargePower)|SE(EVSEMaximumDischargeCurrent)|SE(EVSEMinimumVoltage)|EE");
-        break;
-      }
-      case 1: {
-        const c = r.bits(4);
-        if (c === 0) { o.EVSEMinimumChargePower = d_RationalNumberType(r); s = 2; }
-        else if (c === 1) { o.EVSEMaximumChargeCurrent = d_RationalNumberType(r); s = 3; }
-        else if (c === 2) { o.EVSEMaximumVoltage = d_RationalNumberType(r); s = 4; }
-        else if (c === 3) { o.EVSEMaximumDischargePower = d_RationalNumberType(r); s = 5; }
-        else if (c === 4) { o.EVSEMinimumDischargePower = d_RationalNumberType(r); s = 6; }
-        else if (c === 5) { o.EVSEMaximumDischargeCurrent = d_RationalNumberType(r); s = 7; }
-        else if (c === 6) { o.EVSEMinimumVoltage = d_RationalNumberType(r); s = 8; }
-        else if (c === 7) { return o; }
-        else r.badEvent(c, 4, "BPT_Scheduled_DC_CLResControlModeType#1", "SE(EVSEMinimumChargePower)|SE(EVSEMaximumChargeCurrent)|SE(EVSEMaximumVoltage)|SE(EVSEMaximumDischargePower)|SE(EVSEMinimumDischargePower)|SE(EVSEMaximumDischargeCurrent)|SE(EVSEMinimumVoltage)|EE");
-        break;
-      }
-      case 2: {
-        const c = r.bits(3);
-        if (c === 0) { o.EVSEMaximumChargeCurrent = d_RationalNumberType(r); s = 3; }
-        else if (c === 1) { o.EVSEMaximumVoltage = d_RationalNumberType(r); s = 4; }
-        else if (c === 2) { o.EVSEMaximumDischargePower = d_RationalNumberType(r); s = 5; }
-        else if (c === 3) { o.EVSEMinimumDischargePower = d_RationalNumberType(r); s = 6; }
-        else if (c === 4) { o.EVSEMaximumDischargeCurrent = d_RationalNumberType(r); s = 7; }
-        else if (c === 5) { o.EVSEMinimumVoltage = d_RationalNumberType(r); s = 8; }
-        else if (c === 6) { return o; }
-        else r.badEvent(c, 3, "BPT_Scheduled_DC_CLResControlModeType#2", "SE(EVSEMaximumChargeCurrent)|SE(EVSEMaximumVoltage)|SE(EVSEMaximumDischargePower)|SE(EVSEMinimumDischargePower)|SE(EVSEMaximumDischargeCurrent)|SE(EVSEMinimumVoltage)|EE");
-        break;
-      }
-      case 3: {
-        const c = r.bits(3);
-        if (c === 0) { o.EVSEMaximumVoltage = d_RationalNumberType(r); s = 4; }
-        else if (c === 1) { o.EVSEMaximumDischargePower = d_RationalNumberType(r); s = 5; }
-        else if (c === 2) { o.EVSEMinimumDischargePower = d_RationalNumberType(r); s = 6; }
-        else if (c === 3) { o.EVSEMaximumDischargeCurrent = d_RationalNumberType(r); s = 7; }
-        else if (c === 4) { o.EVSEMinimumVoltage = d_RationalNumberType(r); s = 8; }
-        else if (c === 5) { return o; }
-        else r.badEvent(c, 3, "BPT_Scheduled_DC_CLResControlModeType#3", "SE(EVSEMaximumVoltage)|SE(EVSEMaximumDischargePower)|SE(EVSEMinimumDischargePower)|SE(EVSEMaximumDischargeCurrent)|SE(EVSEMinimumVoltage)|EE");
-        break;
-      }
-      case 4: {
-        const c = r.bits(3);
-        if (c === 0) { o.EVSEMaximumDischargePower = d_RationalNumberType(r); s = 5; }
-        else if (c === 1) { o.EVSEMinimumDischargePower = d_RationalNumberType(r); s = 6; }
-        else if (c === 2) { o.EVSEMaximumDischargeCurrent = d_RationalNumberType(r); s = 7; }
-        else if (c === 3) { o.EVSEMinimumVoltage = d_RationalNumberType(r); s = 8; }
-        else if (c === 4) { return o; }
-        else r.badEvent(c, 3, "BPT_Scheduled_DC_CLResControlModeType#4", "SE(EVSEMaximumDischargePower)|SE(EVSEMinimumDischargePower)|SE(EVSEMaximumDischargeCurrent)|SE(EVSEMinimumVoltage)|EE");
-        break;
-      }
-      case 5: {
-        const c = r.bits(3);
-        if (c === 0) { o.EVSEMinimumDischargePower = d_RationalNumberType(r); s = 6; }
-        else if (c === 1) { o.EVSEMaximumDischargeCurrent = d_RationalNumberType(r); s = 7; }
-        else if (c === 2) { o.EVSEMinimumVoltage = d_RationalNumberType(r); s = 8; }
-        else if (c === 3) { return o; }
-        else r.badEvent(c, 3, "BPT_Scheduled_DC_CLResControlModeType#5", "SE(EVSEMinimumDischargePower)|SE(EVSEMaximumDischargeCurrent)|SE(EVSEMinimumVoltage)|EE");
-        break;
-      }
-      case 6: {
-        const c = r.bits(2);
-        if (c === 0) { o.EVSEMaximumDischargeCurrent = d_RationalNumberType(r); s = 7; }
-        else if (c === 1) { o.EVSEMinimumVoltage = d_RationalNumberType(r); s = 8; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "BPT_Scheduled_DC_CLResControlModeType#6", "SE(EVSEMaximumDischargeCurrent)|SE(EVSEMinimumVoltage)|EE");
-        break;
-      }
-      case 7: {
-        const c = r.bits(2);
-        if (c === 0) { o.EVSEMinimumVoltage = d_RationalNumberType(r); s = 8; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "BPT_Scheduled_DC_CLResControlModeType#7", "SE(EVSEMinimumVoltage)|EE");
-        break;
-      }
-      case 8: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "BPT_Scheduled_DC_CLResControlModeType#8", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "BPT_Scheduled_DC_CLResControlModeType");
-    }
+  let c = r.bits(4);
+  if (c === 0) {
+    const v0 = d_RationalNumberType(r);
+    const x1 = r.bits(4);
+    c = x1;
+    o.EVSEMaximumChargePower = v0;
+    s = 1;
   }
+  if ((s === 0 && c === 1) || (s === 1 && c === 0)) {
+    const v2 = d_RationalNumberType(r);
+    const x3 = r.bits(3);
+    c = x3;
+    o.EVSEMinimumChargePower = v2;
+    s = 2;
+  }
+  if ((s === 0 && c === 2) || (s === 1 && c === 1) || (s === 2 && c === 0)) {
+    const v4 = d_RationalNumberType(r);
+    const x5 = r.bits(3);
+    c = x5;
+    o.EVSEMaximumChargeCurrent = v4;
+    s = 3;
+  }
+  if ((s === 0 && c === 3) || (s === 1 && c === 2) || (s === 2 && c === 1) || (s === 3 && c === 0)) {
+    const v6 = d_RationalNumberType(r);
+    const x7 = r.bits(3);
+    c = x7;
+    o.EVSEMaximumVoltage = v6;
+    s = 4;
+  }
+  if ((s === 0 && c === 4) || (s === 1 && c === 3) || (s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0)) {
+    const v8 = d_RationalNumberType(r);
+    const x9 = r.bits(3);
+    c = x9;
+    o.EVSEMaximumDischargePower = v8;
+    s = 5;
+  }
+  if ((s === 0 && c === 5) || (s === 1 && c === 4) || (s === 2 && c === 3) || (s === 3 && c === 2) || (s === 4 && c === 1) || (s === 5 && c === 0)) {
+    const v10 = d_RationalNumberType(r);
+    const x11 = r.bits(2);
+    c = x11;
+    o.EVSEMinimumDischargePower = v10;
+    s = 6;
+  }
+  if ((s === 0 && c === 6) || (s === 1 && c === 5) || (s === 2 && c === 4) || (s === 3 && c === 3) || (s === 4 && c === 2) || (s === 5 && c === 1) || (s === 6 && c === 0)) {
+    const v12 = d_RationalNumberType(r);
+    const x13 = r.bits(2);
+    c = x13;
+    o.EVSEMaximumDischargeCurrent = v12;
+    s = 7;
+  }
+  if ((s === 0 && c === 7) || (s === 1 && c === 6) || (s === 2 && c === 5) || (s === 3 && c === 4) || (s === 4 && c === 3) || (s === 5 && c === 2) || (s === 6 && c === 1) || (s === 7 && c === 0)) {
+    const v14 = d_RationalNumberType(r);
+    const x15 = r.bits(1);
+    c = x15;
+    o.EVSEMinimumVoltage = v14;
+    s = 8;
+  }
+  if ((s === 0 && c === 8) || (s === 1 && c === 7) || (s === 2 && c === 6) || (s === 3 && c === 5) || (s === 4 && c === 4) || (s === 5 && c === 3) || (s === 6 && c === 2) || (s === 7 && c === 1) || (s === 8 && c === 0)) return o;
+  return x_BPT_Scheduled_DC_CLResControlModeType(r, s, c);
+}
+function x_BPT_Scheduled_DC_CLResControlModeType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 4, "BPT_Scheduled_DC_CLResControlModeType#0", "SE(EVSEMaximumChargePower)|SE(EVSEMinimumChargePower)|SE(EVSEMaximumChargeCurrent)|SE(EVSEMaximumVoltage)|SE(EVSEMaximumDischargePower)|SE(EVSEMinimumDischargePower)|SE(EVSEMaximumDischargeCurrent)|SE(EVSEMinimumVoltage)|EE");
+    case 1: return r.badEvent(c, 4, "BPT_Scheduled_DC_CLResControlModeType#1", "SE(EVSEMinimumChargePower)|SE(EVSEMaximumChargeCurrent)|SE(EVSEMaximumVoltage)|SE(EVSEMaximumDischargePower)|SE(EVSEMinimumDischargePower)|SE(EVSEMaximumDischargeCurrent)|SE(EVSEMinimumVoltage)|EE");
+    case 2: return r.badEvent(c, 3, "BPT_Scheduled_DC_CLResControlModeType#2", "SE(EVSEMaximumChargeCurrent)|SE(EVSEMaximumVoltage)|SE(EVSEMaximumDischargePower)|SE(EVSEMinimumDischargePower)|SE(EVSEMaximumDischargeCurrent)|SE(EVSEMinimumVoltage)|EE");
+    case 3: return r.badEvent(c, 3, "BPT_Scheduled_DC_CLResControlModeType#3", "SE(EVSEMaximumVoltage)|SE(EVSEMaximumDischargePower)|SE(EVSEMinimumDischargePower)|SE(EVSEMaximumDischargeCurrent)|SE(EVSEMinimumVoltage)|EE");
+    case 4: return r.badEvent(c, 3, "BPT_Scheduled_DC_CLResControlModeType#4", "SE(EVSEMaximumDischargePower)|SE(EVSEMinimumDischargePower)|SE(EVSEMaximumDischargeCurrent)|SE(EVSEMinimumVoltage)|EE");
+    case 5: return r.badEvent(c, 3, "BPT_Scheduled_DC_CLResControlModeType#5", "SE(EVSEMinimumDischargePower)|SE(EVSEMaximumDischargeCurrent)|SE(EVSEMinimumVoltage)|EE");
+    case 6: return r.badEvent(c, 2, "BPT_Scheduled_DC_CLResControlModeType#6", "SE(EVSEMaximumDischargeCurrent)|SE(EVSEMinimumVoltage)|EE");
+    case 7: return r.badEvent(c, 2, "BPT_Scheduled_DC_CLResControlModeType#7", "SE(EVSEMinimumVoltage)|EE");
+    case 8: return r.badEvent(c, 1, "BPT_Scheduled_DC_CLResControlModeType#8", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "BPT_Scheduled_DC_CLResControlModeType");
 }
 
 function e_BPT_Scheduled_DC_CLResControlModeType(w: BitWriter, o: T.BPT_Scheduled_DC_CLResControlModeType): void {
@@ -5395,72 +5854,82 @@ const F_BPT_Scheduled_DC_CLResControlModeType = new Map<string, number>([["EVSEM
 function d_Dynamic_DC_CLReqControlModeType(r: BitReader): T.Dynamic_DC_CLReqControlModeType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(2);
-        if (c === 0) { o.DepartureTime = (r.zero("Dynamic_DC_CLReqControlModeType/DepartureTime", "CH"), r.uintIn(0, 4294967295, "Dynamic_DC_CLReqControlModeType/DepartureTime")); r.zero("Dynamic_DC_CLReqControlModeType/DepartureTime", "EE"); s = 1; }
-        else if (c === 1) { o.EVTargetEnergyRequest = d_RationalNumberType(r); s = 2; }
-        else r.badEvent(c, 2, "Dynamic_DC_CLReqControlModeType#0", "SE(DepartureTime)|SE(EVTargetEnergyRequest)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVTargetEnergyRequest = d_RationalNumberType(r); s = 2; }
-        else r.badEvent(c, 1, "Dynamic_DC_CLReqControlModeType#1", "SE(EVTargetEnergyRequest)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVMaximumEnergyRequest = d_RationalNumberType(r); s = 3; }
-        else r.badEvent(c, 1, "Dynamic_DC_CLReqControlModeType#2", "SE(EVMaximumEnergyRequest)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVMinimumEnergyRequest = d_RationalNumberType(r); s = 4; }
-        else r.badEvent(c, 1, "Dynamic_DC_CLReqControlModeType#3", "SE(EVMinimumEnergyRequest)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVMaximumChargePower = d_RationalNumberType(r); s = 5; }
-        else r.badEvent(c, 1, "Dynamic_DC_CLReqControlModeType#4", "SE(EVMaximumChargePower)");
-        break;
-      }
-      case 5: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVMinimumChargePower = d_RationalNumberType(r); s = 6; }
-        else r.badEvent(c, 1, "Dynamic_DC_CLReqControlModeType#5", "SE(EVMinimumChargePower)");
-        break;
-      }
-      case 6: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVMaximumChargeCurrent = d_RationalNumberType(r); s = 7; }
-        else r.badEvent(c, 1, "Dynamic_DC_CLReqControlModeType#6", "SE(EVMaximumChargeCurrent)");
-        break;
-      }
-      case 7: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVMaximumVoltage = d_RationalNumberType(r); s = 8; }
-        else r.badEvent(c, 1, "Dynamic_DC_CLReqControlModeType#7", "SE(EVMaximumVoltage)");
-        break;
-      }
-      case 8: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVMinimumVoltage = d_RationalNumberType(r); s = 9; }
-        else r.badEvent(c, 1, "Dynamic_DC_CLReqControlModeType#8", "SE(EVMinimumVoltage)");
-        break;
-      }
-      case 9: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "Dynamic_DC_CLReqControlModeType#9", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "Dynamic_DC_CLReqControlModeType");
-    }
+  let c = r.bits(2);
+  if (c === 0) {
+    const x1 = r.bits(1);
+    if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "Dynamic_DC_CLReqControlModeType/DepartureTime");
+    const v0 = r.uintIn(0, 4294967295, "Dynamic_DC_CLReqControlModeType/DepartureTime");
+    const x2 = r.bits(2);
+    if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "Dynamic_DC_CLReqControlModeType/DepartureTime");
+    c = (x2 & 1);
+    o.DepartureTime = v0;
+    s = 1;
   }
+  if (!((s === 0 && c === 1) || (s === 1 && c === 0))) x_Dynamic_DC_CLReqControlModeType(r, s, c);
+  const v3 = d_RationalNumberType(r);
+  const x4 = r.bits(1);
+  c = x4;
+  o.EVTargetEnergyRequest = v3;
+  s = 2;
+  if (!(c === 0)) x_Dynamic_DC_CLReqControlModeType(r, s, c);
+  const v5 = d_RationalNumberType(r);
+  const x6 = r.bits(1);
+  c = x6;
+  o.EVMaximumEnergyRequest = v5;
+  s = 3;
+  if (!(c === 0)) x_Dynamic_DC_CLReqControlModeType(r, s, c);
+  const v7 = d_RationalNumberType(r);
+  const x8 = r.bits(1);
+  c = x8;
+  o.EVMinimumEnergyRequest = v7;
+  s = 4;
+  if (!(c === 0)) x_Dynamic_DC_CLReqControlModeType(r, s, c);
+  const v9 = d_RationalNumberType(r);
+  const x10 = r.bits(1);
+  c = x10;
+  o.EVMaximumChargePower = v9;
+  s = 5;
+  if (!(c === 0)) x_Dynamic_DC_CLReqControlModeType(r, s, c);
+  const v11 = d_RationalNumberType(r);
+  const x12 = r.bits(1);
+  c = x12;
+  o.EVMinimumChargePower = v11;
+  s = 6;
+  if (!(c === 0)) x_Dynamic_DC_CLReqControlModeType(r, s, c);
+  const v13 = d_RationalNumberType(r);
+  const x14 = r.bits(1);
+  c = x14;
+  o.EVMaximumChargeCurrent = v13;
+  s = 7;
+  if (!(c === 0)) x_Dynamic_DC_CLReqControlModeType(r, s, c);
+  const v15 = d_RationalNumberType(r);
+  const x16 = r.bits(1);
+  c = x16;
+  o.EVMaximumVoltage = v15;
+  s = 8;
+  if (!(c === 0)) x_Dynamic_DC_CLReqControlModeType(r, s, c);
+  const v17 = d_RationalNumberType(r);
+  const x18 = r.bits(1);
+  c = x18;
+  o.EVMinimumVoltage = v17;
+  s = 9;
+  if (c === 0) return o;
+  return x_Dynamic_DC_CLReqControlModeType(r, s, c);
+}
+function x_Dynamic_DC_CLReqControlModeType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 2, "Dynamic_DC_CLReqControlModeType#0", "SE(DepartureTime)|SE(EVTargetEnergyRequest)");
+    case 1: return r.badEvent(c, 1, "Dynamic_DC_CLReqControlModeType#1", "SE(EVTargetEnergyRequest)");
+    case 2: return r.badEvent(c, 1, "Dynamic_DC_CLReqControlModeType#2", "SE(EVMaximumEnergyRequest)");
+    case 3: return r.badEvent(c, 1, "Dynamic_DC_CLReqControlModeType#3", "SE(EVMinimumEnergyRequest)");
+    case 4: return r.badEvent(c, 1, "Dynamic_DC_CLReqControlModeType#4", "SE(EVMaximumChargePower)");
+    case 5: return r.badEvent(c, 1, "Dynamic_DC_CLReqControlModeType#5", "SE(EVMinimumChargePower)");
+    case 6: return r.badEvent(c, 1, "Dynamic_DC_CLReqControlModeType#6", "SE(EVMaximumChargeCurrent)");
+    case 7: return r.badEvent(c, 1, "Dynamic_DC_CLReqControlModeType#7", "SE(EVMaximumVoltage)");
+    case 8: return r.badEvent(c, 1, "Dynamic_DC_CLReqControlModeType#8", "SE(EVMinimumVoltage)");
+    case 9: return r.badEvent(c, 1, "Dynamic_DC_CLReqControlModeType#9", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "Dynamic_DC_CLReqControlModeType");
 }
 
 function e_Dynamic_DC_CLReqControlModeType(w: BitWriter, o: T.Dynamic_DC_CLReqControlModeType): void {
@@ -5523,42 +5992,47 @@ const EXP_Dynamic_DC_CLReqControlModeType: readonly string[] = ["SE(DepartureTim
 function d_Dynamic_CLReqControlModeType(r: BitReader): T.Dynamic_CLReqControlModeType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(2);
-        if (c === 0) { o.DepartureTime = (r.zero("Dynamic_CLReqControlModeType/DepartureTime", "CH"), r.uintIn(0, 4294967295, "Dynamic_CLReqControlModeType/DepartureTime")); r.zero("Dynamic_CLReqControlModeType/DepartureTime", "EE"); s = 1; }
-        else if (c === 1) { o.EVTargetEnergyRequest = d_RationalNumberType(r); s = 2; }
-        else r.badEvent(c, 2, "Dynamic_CLReqControlModeType#0", "SE(DepartureTime)|SE(EVTargetEnergyRequest)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVTargetEnergyRequest = d_RationalNumberType(r); s = 2; }
-        else r.badEvent(c, 1, "Dynamic_CLReqControlModeType#1", "SE(EVTargetEnergyRequest)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVMaximumEnergyRequest = d_RationalNumberType(r); s = 3; }
-        else r.badEvent(c, 1, "Dynamic_CLReqControlModeType#2", "SE(EVMaximumEnergyRequest)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVMinimumEnergyRequest = d_RationalNumberType(r); s = 4; }
-        else r.badEvent(c, 1, "Dynamic_CLReqControlModeType#3", "SE(EVMinimumEnergyRequest)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "Dynamic_CLReqControlModeType#4", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "Dynamic_CLReqControlModeType");
-    }
+  let c = r.bits(2);
+  if (c === 0) {
+    const x1 = r.bits(1);
+    if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "Dynamic_CLReqControlModeType/DepartureTime");
+    const v0 = r.uintIn(0, 4294967295, "Dynamic_CLReqControlModeType/DepartureTime");
+    const x2 = r.bits(2);
+    if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "Dynamic_CLReqControlModeType/DepartureTime");
+    c = (x2 & 1);
+    o.DepartureTime = v0;
+    s = 1;
   }
+  if (!((s === 0 && c === 1) || (s === 1 && c === 0))) x_Dynamic_CLReqControlModeType(r, s, c);
+  const v3 = d_RationalNumberType(r);
+  const x4 = r.bits(1);
+  c = x4;
+  o.EVTargetEnergyRequest = v3;
+  s = 2;
+  if (!(c === 0)) x_Dynamic_CLReqControlModeType(r, s, c);
+  const v5 = d_RationalNumberType(r);
+  const x6 = r.bits(1);
+  c = x6;
+  o.EVMaximumEnergyRequest = v5;
+  s = 3;
+  if (!(c === 0)) x_Dynamic_CLReqControlModeType(r, s, c);
+  const v7 = d_RationalNumberType(r);
+  const x8 = r.bits(1);
+  c = x8;
+  o.EVMinimumEnergyRequest = v7;
+  s = 4;
+  if (c === 0) return o;
+  return x_Dynamic_CLReqControlModeType(r, s, c);
+}
+function x_Dynamic_CLReqControlModeType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 2, "Dynamic_CLReqControlModeType#0", "SE(DepartureTime)|SE(EVTargetEnergyRequest)");
+    case 1: return r.badEvent(c, 1, "Dynamic_CLReqControlModeType#1", "SE(EVTargetEnergyRequest)");
+    case 2: return r.badEvent(c, 1, "Dynamic_CLReqControlModeType#2", "SE(EVMaximumEnergyRequest)");
+    case 3: return r.badEvent(c, 1, "Dynamic_CLReqControlModeType#3", "SE(EVMinimumEnergyRequest)");
+    case 4: return r.badEvent(c, 1, "Dynamic_CLReqControlModeType#4", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "Dynamic_CLReqControlModeType");
 }
 
 function e_Dynamic_CLReqControlModeType(w: BitWriter, o: T.Dynamic_CLReqControlModeType): void {
@@ -5596,75 +6070,87 @@ const EXP_Dynamic_CLReqControlModeType: readonly string[] = ["SE(DepartureTime)|
 function d_Dynamic_DC_CLResControlModeType(r: BitReader): T.Dynamic_DC_CLResControlModeType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(3);
-        if (c === 0) { o.DepartureTime = (r.zero("Dynamic_DC_CLResControlModeType/DepartureTime", "CH"), r.uintIn(0, 4294967295, "Dynamic_DC_CLResControlModeType/DepartureTime")); r.zero("Dynamic_DC_CLResControlModeType/DepartureTime", "EE"); s = 1; }
-        else if (c === 1) { o.MinimumSOC = (r.zero("Dynamic_DC_CLResControlModeType/MinimumSOC", "CH"), r.ranged(7, 0, 100, "Dynamic_DC_CLResControlModeType/MinimumSOC")); r.zero("Dynamic_DC_CLResControlModeType/MinimumSOC", "EE"); s = 2; }
-        else if (c === 2) { o.TargetSOC = (r.zero("Dynamic_DC_CLResControlModeType/TargetSOC", "CH"), r.ranged(7, 0, 100, "Dynamic_DC_CLResControlModeType/TargetSOC")); r.zero("Dynamic_DC_CLResControlModeType/TargetSOC", "EE"); s = 3; }
-        else if (c === 3) { o.AckMaxDelay = (r.zero("Dynamic_DC_CLResControlModeType/AckMaxDelay", "CH"), r.uintIn(0, 65535, "Dynamic_DC_CLResControlModeType/AckMaxDelay")); r.zero("Dynamic_DC_CLResControlModeType/AckMaxDelay", "EE"); s = 4; }
-        else if (c === 4) { o.EVSEMaximumChargePower = d_RationalNumberType(r); s = 5; }
-        else r.badEvent(c, 3, "Dynamic_DC_CLResControlModeType#0", "SE(DepartureTime)|SE(MinimumSOC)|SE(TargetSOC)|SE(AckMaxDelay)|SE(EVSEMaximumChargePower)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(3);
-        if (c === 0) { o.MinimumSOC = (r.zero("Dynamic_DC_CLResControlModeType/MinimumSOC", "CH"), r.ranged(7, 0, 100, "Dynamic_DC_CLResControlModeType/MinimumSOC")); r.zero("Dynamic_DC_CLResControlModeType/MinimumSOC", "EE"); s = 2; }
-        else if (c === 1) { o.TargetSOC = (r.zero("Dynamic_DC_CLResControlModeType/TargetSOC", "CH"), r.ranged(7, 0, 100, "Dynamic_DC_CLResControlModeType/TargetSOC")); r.zero("Dynamic_DC_CLResControlModeType/TargetSOC", "EE"); s = 3; }
-        else if (c === 2) { o.AckMaxDelay = (r.zero("Dynamic_DC_CLResControlModeType/AckMaxDelay", "CH"), r.uintIn(0, 65535, "Dynamic_DC_CLResControlModeType/AckMaxDelay")); r.zero("Dynamic_DC_CLResControlModeType/AckMaxDelay", "EE"); s = 4; }
-        else if (c === 3) { o.EVSEMaximumChargePower = d_RationalNumberType(r); s = 5; }
-        else r.badEvent(c, 3, "Dynamic_DC_CLResControlModeType#1", "SE(MinimumSOC)|SE(TargetSOC)|SE(AckMaxDelay)|SE(EVSEMaximumChargePower)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { o.TargetSOC = (r.zero("Dynamic_DC_CLResControlModeType/TargetSOC", "CH"), r.ranged(7, 0, 100, "Dynamic_DC_CLResControlModeType/TargetSOC")); r.zero("Dynamic_DC_CLResControlModeType/TargetSOC", "EE"); s = 3; }
-        else if (c === 1) { o.AckMaxDelay = (r.zero("Dynamic_DC_CLResControlModeType/AckMaxDelay", "CH"), r.uintIn(0, 65535, "Dynamic_DC_CLResControlModeType/AckMaxDelay")); r.zero("Dynamic_DC_CLResControlModeType/AckMaxDelay", "EE"); s = 4; }
-        else if (c === 2) { o.EVSEMaximumChargePower = d_RationalNumberType(r); s = 5; }
-        else r.badEvent(c, 2, "Dynamic_DC_CLResControlModeType#2", "SE(TargetSOC)|SE(AckMaxDelay)|SE(EVSEMaximumChargePower)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(2);
-        if (c === 0) { o.AckMaxDelay = (r.zero("Dynamic_DC_CLResControlModeType/AckMaxDelay", "CH"), r.uintIn(0, 65535, "Dynamic_DC_CLResControlModeType/AckMaxDelay")); r.zero("Dynamic_DC_CLResControlModeType/AckMaxDelay", "EE"); s = 4; }
-        else if (c === 1) { o.EVSEMaximumChargePower = d_RationalNumberType(r); s = 5; }
-        else r.badEvent(c, 2, "Dynamic_DC_CLResControlModeType#3", "SE(AckMaxDelay)|SE(EVSEMaximumChargePower)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEMaximumChargePower = d_RationalNumberType(r); s = 5; }
-        else r.badEvent(c, 1, "Dynamic_DC_CLResControlModeType#4", "SE(EVSEMaximumChargePower)");
-        break;
-      }
-      case 5: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEMinimumChargePower = d_RationalNumberType(r); s = 6; }
-        else r.badEvent(c, 1, "Dynamic_DC_CLResControlModeType#5", "SE(EVSEMinimumChargePower)");
-        break;
-      }
-      case 6: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEMaximumChargeCurrent = d_RationalNumberType(r); s = 7; }
-        else r.badEvent(c, 1, "Dynamic_DC_CLResControlModeType#6", "SE(EVSEMaximumChargeCurrent)");
-        break;
-      }
-      case 7: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEMaximumVoltage = d_RationalNumberType(r); s = 8; }
-        else r.badEvent(c, 1, "Dynamic_DC_CLResControlModeType#7", "SE(EVSEMaximumVoltage)");
-        break;
-      }
-      case 8: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "Dynamic_DC_CLResControlModeType#8", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "Dynamic_DC_CLResControlModeType");
-    }
+  let c = r.bits(3);
+  if (c === 0) {
+    const x1 = r.bits(1);
+    if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "Dynamic_DC_CLResControlModeType/DepartureTime");
+    const v0 = r.uintIn(0, 4294967295, "Dynamic_DC_CLResControlModeType/DepartureTime");
+    const x2 = r.bits(4);
+    if ((x2 & 8) !== 0) r.badBits(x2, 8, 4, "Dynamic_DC_CLResControlModeType/DepartureTime");
+    c = (x2 & 7);
+    o.DepartureTime = v0;
+    s = 1;
   }
+  if ((s === 0 && c === 1) || (s === 1 && c === 0)) {
+    const x4 = r.bits(11);
+    if ((x4 & 1028) !== 0) r.badBits(x4, 1028, 11, "Dynamic_DC_CLResControlModeType/MinimumSOC");
+    const y5 = ((x4 >>> 3) & 127);
+    if (y5 > 100) r.rangeErr(y5 + 0, 100, "Dynamic_DC_CLResControlModeType/MinimumSOC", r.pos - 10);
+    const v3 = y5;
+    c = (x4 & 3);
+    o.MinimumSOC = v3;
+    s = 2;
+  }
+  if ((s === 0 && c === 2) || (s === 1 && c === 1) || (s === 2 && c === 0)) {
+    const x7 = r.bits(11);
+    if ((x7 & 1028) !== 0) r.badBits(x7, 1028, 11, "Dynamic_DC_CLResControlModeType/TargetSOC");
+    const y8 = ((x7 >>> 3) & 127);
+    if (y8 > 100) r.rangeErr(y8 + 0, 100, "Dynamic_DC_CLResControlModeType/TargetSOC", r.pos - 10);
+    const v6 = y8;
+    c = (x7 & 3);
+    o.TargetSOC = v6;
+    s = 3;
+  }
+  if ((s === 0 && c === 3) || (s === 1 && c === 2) || (s === 2 && c === 1) || (s === 3 && c === 0)) {
+    const x10 = r.bits(1);
+    if ((x10 & 1) !== 0) r.badBits(x10, 1, 1, "Dynamic_DC_CLResControlModeType/AckMaxDelay");
+    const v9 = r.uintIn(0, 65535, "Dynamic_DC_CLResControlModeType/AckMaxDelay");
+    const x11 = r.bits(2);
+    if ((x11 & 2) !== 0) r.badBits(x11, 2, 2, "Dynamic_DC_CLResControlModeType/AckMaxDelay");
+    c = (x11 & 1);
+    o.AckMaxDelay = v9;
+    s = 4;
+  }
+  if (!((s === 0 && c === 4) || (s === 1 && c === 3) || (s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0))) x_Dynamic_DC_CLResControlModeType(r, s, c);
+  const v12 = d_RationalNumberType(r);
+  const x13 = r.bits(1);
+  c = x13;
+  o.EVSEMaximumChargePower = v12;
+  s = 5;
+  if (!(c === 0)) x_Dynamic_DC_CLResControlModeType(r, s, c);
+  const v14 = d_RationalNumberType(r);
+  const x15 = r.bits(1);
+  c = x15;
+  o.EVSEMinimumChargePower = v14;
+  s = 6;
+  if (!(c === 0)) x_Dynamic_DC_CLResControlModeType(r, s, c);
+  const v16 = d_RationalNumberType(r);
+  const x17 = r.bits(1);
+  c = x17;
+  o.EVSEMaximumChargeCurrent = v16;
+  s = 7;
+  if (!(c === 0)) x_Dynamic_DC_CLResControlModeType(r, s, c);
+  const v18 = d_RationalNumberType(r);
+  const x19 = r.bits(1);
+  c = x19;
+  o.EVSEMaximumVoltage = v18;
+  s = 8;
+  if (c === 0) return o;
+  return x_Dynamic_DC_CLResControlModeType(r, s, c);
+}
+function x_Dynamic_DC_CLResControlModeType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 3, "Dynamic_DC_CLResControlModeType#0", "SE(DepartureTime)|SE(MinimumSOC)|SE(TargetSOC)|SE(AckMaxDelay)|SE(EVSEMaximumChargePower)");
+    case 1: return r.badEvent(c, 3, "Dynamic_DC_CLResControlModeType#1", "SE(MinimumSOC)|SE(TargetSOC)|SE(AckMaxDelay)|SE(EVSEMaximumChargePower)");
+    case 2: return r.badEvent(c, 2, "Dynamic_DC_CLResControlModeType#2", "SE(TargetSOC)|SE(AckMaxDelay)|SE(EVSEMaximumChargePower)");
+    case 3: return r.badEvent(c, 2, "Dynamic_DC_CLResControlModeType#3", "SE(AckMaxDelay)|SE(EVSEMaximumChargePower)");
+    case 4: return r.badEvent(c, 1, "Dynamic_DC_CLResControlModeType#4", "SE(EVSEMaximumChargePower)");
+    case 5: return r.badEvent(c, 1, "Dynamic_DC_CLResControlModeType#5", "SE(EVSEMinimumChargePower)");
+    case 6: return r.badEvent(c, 1, "Dynamic_DC_CLResControlModeType#6", "SE(EVSEMaximumChargeCurrent)");
+    case 7: return r.badEvent(c, 1, "Dynamic_DC_CLResControlModeType#7", "SE(EVSEMaximumVoltage)");
+    case 8: return r.badEvent(c, 1, "Dynamic_DC_CLResControlModeType#8", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "Dynamic_DC_CLResControlModeType");
 }
 
 function e_Dynamic_DC_CLResControlModeType(w: BitWriter, o: T.Dynamic_DC_CLResControlModeType): void {
@@ -5741,51 +6227,59 @@ const EXP_Dynamic_DC_CLResControlModeType: readonly string[] = ["SE(DepartureTim
 function d_Dynamic_CLResControlModeType(r: BitReader): T.Dynamic_CLResControlModeType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(3);
-        if (c === 0) { o.DepartureTime = (r.zero("Dynamic_CLResControlModeType/DepartureTime", "CH"), r.uintIn(0, 4294967295, "Dynamic_CLResControlModeType/DepartureTime")); r.zero("Dynamic_CLResControlModeType/DepartureTime", "EE"); s = 1; }
-        else if (c === 1) { o.MinimumSOC = (r.zero("Dynamic_CLResControlModeType/MinimumSOC", "CH"), r.ranged(7, 0, 100, "Dynamic_CLResControlModeType/MinimumSOC")); r.zero("Dynamic_CLResControlModeType/MinimumSOC", "EE"); s = 2; }
-        else if (c === 2) { o.TargetSOC = (r.zero("Dynamic_CLResControlModeType/TargetSOC", "CH"), r.ranged(7, 0, 100, "Dynamic_CLResControlModeType/TargetSOC")); r.zero("Dynamic_CLResControlModeType/TargetSOC", "EE"); s = 3; }
-        else if (c === 3) { o.AckMaxDelay = (r.zero("Dynamic_CLResControlModeType/AckMaxDelay", "CH"), r.uintIn(0, 65535, "Dynamic_CLResControlModeType/AckMaxDelay")); r.zero("Dynamic_CLResControlModeType/AckMaxDelay", "EE"); s = 4; }
-        else if (c === 4) { return o; }
-        else r.badEvent(c, 3, "Dynamic_CLResControlModeType#0", "SE(DepartureTime)|SE(MinimumSOC)|SE(TargetSOC)|SE(AckMaxDelay)|EE");
-        break;
-      }
-      case 1: {
-        const c = r.bits(3);
-        if (c === 0) { o.MinimumSOC = (r.zero("Dynamic_CLResControlModeType/MinimumSOC", "CH"), r.ranged(7, 0, 100, "Dynamic_CLResControlModeType/MinimumSOC")); r.zero("Dynamic_CLResControlModeType/MinimumSOC", "EE"); s = 2; }
-        else if (c === 1) { o.TargetSOC = (r.zero("Dynamic_CLResControlModeType/TargetSOC", "CH"), r.ranged(7, 0, 100, "Dynamic_CLResControlModeType/TargetSOC")); r.zero("Dynamic_CLResControlModeType/TargetSOC", "EE"); s = 3; }
-        else if (c === 2) { o.AckMaxDelay = (r.zero("Dynamic_CLResControlModeType/AckMaxDelay", "CH"), r.uintIn(0, 65535, "Dynamic_CLResControlModeType/AckMaxDelay")); r.zero("Dynamic_CLResControlModeType/AckMaxDelay", "EE"); s = 4; }
-        else if (c === 3) { return o; }
-        else r.badEvent(c, 3, "Dynamic_CLResControlModeType#1", "SE(MinimumSOC)|SE(TargetSOC)|SE(AckMaxDelay)|EE");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { o.TargetSOC = (r.zero("Dynamic_CLResControlModeType/TargetSOC", "CH"), r.ranged(7, 0, 100, "Dynamic_CLResControlModeType/TargetSOC")); r.zero("Dynamic_CLResControlModeType/TargetSOC", "EE"); s = 3; }
-        else if (c === 1) { o.AckMaxDelay = (r.zero("Dynamic_CLResControlModeType/AckMaxDelay", "CH"), r.uintIn(0, 65535, "Dynamic_CLResControlModeType/AckMaxDelay")); r.zero("Dynamic_CLResControlModeType/AckMaxDelay", "EE"); s = 4; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "Dynamic_CLResControlModeType#2", "SE(TargetSOC)|SE(AckMaxDelay)|EE");
-        break;
-      }
-      case 3: {
-        const c = r.bits(2);
-        if (c === 0) { o.AckMaxDelay = (r.zero("Dynamic_CLResControlModeType/AckMaxDelay", "CH"), r.uintIn(0, 65535, "Dynamic_CLResControlModeType/AckMaxDelay")); r.zero("Dynamic_CLResControlModeType/AckMaxDelay", "EE"); s = 4; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "Dynamic_CLResControlModeType#3", "SE(AckMaxDelay)|EE");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "Dynamic_CLResControlModeType#4", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "Dynamic_CLResControlModeType");
-    }
+  let c = r.bits(3);
+  if (c === 0) {
+    const x1 = r.bits(1);
+    if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "Dynamic_CLResControlModeType/DepartureTime");
+    const v0 = r.uintIn(0, 4294967295, "Dynamic_CLResControlModeType/DepartureTime");
+    const x2 = r.bits(4);
+    if ((x2 & 8) !== 0) r.badBits(x2, 8, 4, "Dynamic_CLResControlModeType/DepartureTime");
+    c = (x2 & 7);
+    o.DepartureTime = v0;
+    s = 1;
   }
+  if ((s === 0 && c === 1) || (s === 1 && c === 0)) {
+    const x4 = r.bits(11);
+    if ((x4 & 1028) !== 0) r.badBits(x4, 1028, 11, "Dynamic_CLResControlModeType/MinimumSOC");
+    const y5 = ((x4 >>> 3) & 127);
+    if (y5 > 100) r.rangeErr(y5 + 0, 100, "Dynamic_CLResControlModeType/MinimumSOC", r.pos - 10);
+    const v3 = y5;
+    c = (x4 & 3);
+    o.MinimumSOC = v3;
+    s = 2;
+  }
+  if ((s === 0 && c === 2) || (s === 1 && c === 1) || (s === 2 && c === 0)) {
+    const x7 = r.bits(11);
+    if ((x7 & 1028) !== 0) r.badBits(x7, 1028, 11, "Dynamic_CLResControlModeType/TargetSOC");
+    const y8 = ((x7 >>> 3) & 127);
+    if (y8 > 100) r.rangeErr(y8 + 0, 100, "Dynamic_CLResControlModeType/TargetSOC", r.pos - 10);
+    const v6 = y8;
+    c = (x7 & 3);
+    o.TargetSOC = v6;
+    s = 3;
+  }
+  if ((s === 0 && c === 3) || (s === 1 && c === 2) || (s === 2 && c === 1) || (s === 3 && c === 0)) {
+    const x10 = r.bits(1);
+    if ((x10 & 1) !== 0) r.badBits(x10, 1, 1, "Dynamic_CLResControlModeType/AckMaxDelay");
+    const v9 = r.uintIn(0, 65535, "Dynamic_CLResControlModeType/AckMaxDelay");
+    const x11 = r.bits(2);
+    if ((x11 & 2) !== 0) r.badBits(x11, 2, 2, "Dynamic_CLResControlModeType/AckMaxDelay");
+    c = (x11 & 1);
+    o.AckMaxDelay = v9;
+    s = 4;
+  }
+  if ((s === 0 && c === 4) || (s === 1 && c === 3) || (s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0)) return o;
+  return x_Dynamic_CLResControlModeType(r, s, c);
+}
+function x_Dynamic_CLResControlModeType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 3, "Dynamic_CLResControlModeType#0", "SE(DepartureTime)|SE(MinimumSOC)|SE(TargetSOC)|SE(AckMaxDelay)|EE");
+    case 1: return r.badEvent(c, 3, "Dynamic_CLResControlModeType#1", "SE(MinimumSOC)|SE(TargetSOC)|SE(AckMaxDelay)|EE");
+    case 2: return r.badEvent(c, 2, "Dynamic_CLResControlModeType#2", "SE(TargetSOC)|SE(AckMaxDelay)|EE");
+    case 3: return r.badEvent(c, 2, "Dynamic_CLResControlModeType#3", "SE(AckMaxDelay)|EE");
+    case 4: return r.badEvent(c, 1, "Dynamic_CLResControlModeType#4", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "Dynamic_CLResControlModeType");
 }
 
 function e_Dynamic_CLResControlModeType(w: BitWriter, o: T.Dynamic_CLResControlModeType): void {
@@ -5843,105 +6337,119 @@ const EXP_Dynamic_CLResControlModeType: readonly string[] = ["SE(DepartureTime)|
 function d_BPT_Dynamic_DC_CLReqControlModeType(r: BitReader): T.BPT_Dynamic_DC_CLReqControlModeType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(2);
-        if (c === 0) { o.DepartureTime = (r.zero("BPT_Dynamic_DC_CLReqControlModeType/DepartureTime", "CH"), r.uintIn(0, 4294967295, "BPT_Dynamic_DC_CLReqControlModeType/DepartureTime")); r.zero("BPT_Dynamic_DC_CLReqControlModeType/DepartureTime", "EE"); s = 1; }
-        else if (c === 1) { o.EVTargetEnergyRequest = d_RationalNumberType(r); s = 2; }
-        else r.badEvent(c, 2, "BPT_Dynamic_DC_CLReqControlModeType#0", "SE(DepartureTime)|SE(EVTargetEnergyRequest)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVTargetEnergyRequest = d_RationalNumberType(r); s = 2; }
-        else r.badEvent(c, 1, "BPT_Dynamic_DC_CLReqControlModeType#1", "SE(EVTargetEnergyRequest)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVMaximumEnergyRequest = d_RationalNumberType(r); s = 3; }
-        else r.badEvent(c, 1, "BPT_Dynamic_DC_CLReqControlModeType#2", "SE(EVMaximumEnergyRequest)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVMinimumEnergyRequest = d_RationalNumberType(r); s = 4; }
-        else r.badEvent(c, 1, "BPT_Dynamic_DC_CLReqControlModeType#3", "SE(EVMinimumEnergyRequest)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVMaximumChargePower = d_RationalNumberType(r); s = 5; }
-        else r.badEvent(c, 1, "BPT_Dynamic_DC_CLReqControlModeType#4", "SE(EVMaximumChargePower)");
-        break;
-      }
-      case 5: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVMinimumChargePower = d_RationalNumberType(r); s = 6; }
-        else r.badEvent(c, 1, "BPT_Dynamic_DC_CLReqControlModeType#5", "SE(EVMinimumChargePower)");
-        break;
-      }
-      case 6: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVMaximumChargeCurrent = d_RationalNumberType(r); s = 7; }
-        else r.badEvent(c, 1, "BPT_Dynamic_DC_CLReqControlModeType#6", "SE(EVMaximumChargeCurrent)");
-        break;
-      }
-      case 7: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVMaximumVoltage = d_RationalNumberType(r); s = 8; }
-        else r.badEvent(c, 1, "BPT_Dynamic_DC_CLReqControlModeType#7", "SE(EVMaximumVoltage)");
-        break;
-      }
-      case 8: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVMinimumVoltage = d_RationalNumberType(r); s = 9; }
-        else r.badEvent(c, 1, "BPT_Dynamic_DC_CLReqControlModeType#8", "SE(EVMinimumVoltage)");
-        break;
-      }
-      case 9: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVMaximumDischargePower = d_RationalNumberType(r); s = 10; }
-        else r.badEvent(c, 1, "BPT_Dynamic_DC_CLReqControlModeType#9", "SE(EVMaximumDischargePower)");
-        break;
-      }
-      case 10: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVMinimumDischargePower = d_RationalNumberType(r); s = 11; }
-        else r.badEvent(c, 1, "BPT_Dynamic_DC_CLReqControlModeType#10", "SE(EVMinimumDischargePower)");
-        break;
-      }
-      case 11: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVMaximumDischargeCurrent = d_RationalNumberType(r); s = 12; }
-        else r.badEvent(c, 1, "BPT_Dynamic_DC_CLReqControlModeType#11", "SE(EVMaximumDischargeCurrent)");
-        break;
-      }
-      case 12: {
-        const c = r.bits(2);
-        if (c === 0) { o.EVMaximumV2XEnergyRequest = d_RationalNumberType(r); s = 13; }
-        else if (c === 1) { o.EVMinimumV2XEnergyRequest = d_RationalNumberType(r); s = 14; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "BPT_Dynamic_DC_CLReqControlModeType#12", "SE(EVMaximumV2XEnergyRequest)|SE(EVMinimumV2XEnergyRequest)|EE");
-        break;
-      }
-      case 13: {
-        const c = r.bits(2);
-        if (c === 0) { o.EVMinimumV2XEnergyRequest = d_RationalNumberType(r); s = 14; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "BPT_Dynamic_DC_CLReqControlModeType#13", "SE(EVMinimumV2XEnergyRequest)|EE");
-        break;
-      }
-      case 14: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "BPT_Dynamic_DC_CLReqControlModeType#14", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "BPT_Dynamic_DC_CLReqControlModeType");
-    }
+  let c = r.bits(2);
+  if (c === 0) {
+    const x1 = r.bits(1);
+    if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "BPT_Dynamic_DC_CLReqControlModeType/DepartureTime");
+    const v0 = r.uintIn(0, 4294967295, "BPT_Dynamic_DC_CLReqControlModeType/DepartureTime");
+    const x2 = r.bits(2);
+    if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "BPT_Dynamic_DC_CLReqControlModeType/DepartureTime");
+    c = (x2 & 1);
+    o.DepartureTime = v0;
+    s = 1;
   }
+  if (!((s === 0 && c === 1) || (s === 1 && c === 0))) x_BPT_Dynamic_DC_CLReqControlModeType(r, s, c);
+  const v3 = d_RationalNumberType(r);
+  const x4 = r.bits(1);
+  c = x4;
+  o.EVTargetEnergyRequest = v3;
+  s = 2;
+  if (!(c === 0)) x_BPT_Dynamic_DC_CLReqControlModeType(r, s, c);
+  const v5 = d_RationalNumberType(r);
+  const x6 = r.bits(1);
+  c = x6;
+  o.EVMaximumEnergyRequest = v5;
+  s = 3;
+  if (!(c === 0)) x_BPT_Dynamic_DC_CLReqControlModeType(r, s, c);
+  const v7 = d_RationalNumberType(r);
+  const x8 = r.bits(1);
+  c = x8;
+  o.EVMinimumEnergyRequest = v7;
+  s = 4;
+  if (!(c === 0)) x_BPT_Dynamic_DC_CLReqControlModeType(r, s, c);
+  const v9 = d_RationalNumberType(r);
+  const x10 = r.bits(1);
+  c = x10;
+  o.EVMaximumChargePower = v9;
+  s = 5;
+  if (!(c === 0)) x_BPT_Dynamic_DC_CLReqControlModeType(r, s, c);
+  const v11 = d_RationalNumberType(r);
+  const x12 = r.bits(1);
+  c = x12;
+  o.EVMinimumChargePower = v11;
+  s = 6;
+  if (!(c === 0)) x_BPT_Dynamic_DC_CLReqControlModeType(r, s, c);
+  const v13 = d_RationalNumberType(r);
+  const x14 = r.bits(1);
+  c = x14;
+  o.EVMaximumChargeCurrent = v13;
+  s = 7;
+  if (!(c === 0)) x_BPT_Dynamic_DC_CLReqControlModeType(r, s, c);
+  const v15 = d_RationalNumberType(r);
+  const x16 = r.bits(1);
+  c = x16;
+  o.EVMaximumVoltage = v15;
+  s = 8;
+  if (!(c === 0)) x_BPT_Dynamic_DC_CLReqControlModeType(r, s, c);
+  const v17 = d_RationalNumberType(r);
+  const x18 = r.bits(1);
+  c = x18;
+  o.EVMinimumVoltage = v17;
+  s = 9;
+  if (!(c === 0)) x_BPT_Dynamic_DC_CLReqControlModeType(r, s, c);
+  const v19 = d_RationalNumberType(r);
+  const x20 = r.bits(1);
+  c = x20;
+  o.EVMaximumDischargePower = v19;
+  s = 10;
+  if (!(c === 0)) x_BPT_Dynamic_DC_CLReqControlModeType(r, s, c);
+  const v21 = d_RationalNumberType(r);
+  const x22 = r.bits(1);
+  c = x22;
+  o.EVMinimumDischargePower = v21;
+  s = 11;
+  if (!(c === 0)) x_BPT_Dynamic_DC_CLReqControlModeType(r, s, c);
+  const v23 = d_RationalNumberType(r);
+  const x24 = r.bits(2);
+  c = x24;
+  o.EVMaximumDischargeCurrent = v23;
+  s = 12;
+  if (c === 0) {
+    const v25 = d_RationalNumberType(r);
+    const x26 = r.bits(2);
+    c = x26;
+    o.EVMaximumV2XEnergyRequest = v25;
+    s = 13;
+  }
+  if ((s === 12 && c === 1) || (s === 13 && c === 0)) {
+    const v27 = d_RationalNumberType(r);
+    const x28 = r.bits(1);
+    c = x28;
+    o.EVMinimumV2XEnergyRequest = v27;
+    s = 14;
+  }
+  if ((s === 12 && c === 2) || (s === 13 && c === 1) || (s === 14 && c === 0)) return o;
+  return x_BPT_Dynamic_DC_CLReqControlModeType(r, s, c);
+}
+function x_BPT_Dynamic_DC_CLReqControlModeType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 2, "BPT_Dynamic_DC_CLReqControlModeType#0", "SE(DepartureTime)|SE(EVTargetEnergyRequest)");
+    case 1: return r.badEvent(c, 1, "BPT_Dynamic_DC_CLReqControlModeType#1", "SE(EVTargetEnergyRequest)");
+    case 2: return r.badEvent(c, 1, "BPT_Dynamic_DC_CLReqControlModeType#2", "SE(EVMaximumEnergyRequest)");
+    case 3: return r.badEvent(c, 1, "BPT_Dynamic_DC_CLReqControlModeType#3", "SE(EVMinimumEnergyRequest)");
+    case 4: return r.badEvent(c, 1, "BPT_Dynamic_DC_CLReqControlModeType#4", "SE(EVMaximumChargePower)");
+    case 5: return r.badEvent(c, 1, "BPT_Dynamic_DC_CLReqControlModeType#5", "SE(EVMinimumChargePower)");
+    case 6: return r.badEvent(c, 1, "BPT_Dynamic_DC_CLReqControlModeType#6", "SE(EVMaximumChargeCurrent)");
+    case 7: return r.badEvent(c, 1, "BPT_Dynamic_DC_CLReqControlModeType#7", "SE(EVMaximumVoltage)");
+    case 8: return r.badEvent(c, 1, "BPT_Dynamic_DC_CLReqControlModeType#8", "SE(EVMinimumVoltage)");
+    case 9: return r.badEvent(c, 1, "BPT_Dynamic_DC_CLReqControlModeType#9", "SE(EVMaximumDischargePower)");
+    case 10: return r.badEvent(c, 1, "BPT_Dynamic_DC_CLReqControlModeType#10", "SE(EVMinimumDischargePower)");
+    case 11: return r.badEvent(c, 1, "BPT_Dynamic_DC_CLReqControlModeType#11", "SE(EVMaximumDischargeCurrent)");
+    case 12: return r.badEvent(c, 2, "BPT_Dynamic_DC_CLReqControlModeType#12", "SE(EVMaximumV2XEnergyRequest)|SE(EVMinimumV2XEnergyRequest)|EE");
+    case 13: return r.badEvent(c, 2, "BPT_Dynamic_DC_CLReqControlModeType#13", "SE(EVMinimumV2XEnergyRequest)|EE");
+    case 14: return r.badEvent(c, 1, "BPT_Dynamic_DC_CLReqControlModeType#14", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "BPT_Dynamic_DC_CLReqControlModeType");
 }
 
 function e_BPT_Dynamic_DC_CLReqControlModeType(w: BitWriter, o: T.BPT_Dynamic_DC_CLReqControlModeType): void {
@@ -6039,99 +6547,115 @@ const EXP_BPT_Dynamic_DC_CLReqControlModeType: readonly string[] = ["SE(Departur
 function d_BPT_Dynamic_DC_CLResControlModeType(r: BitReader): T.BPT_Dynamic_DC_CLResControlModeType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(3);
-        if (c === 0) { o.DepartureTime = (r.zero("BPT_Dynamic_DC_CLResControlModeType/DepartureTime", "CH"), r.uintIn(0, 4294967295, "BPT_Dynamic_DC_CLResControlModeType/DepartureTime")); r.zero("BPT_Dynamic_DC_CLResControlModeType/DepartureTime", "EE"); s = 1; }
-        else if (c === 1) { o.MinimumSOC = (r.zero("BPT_Dynamic_DC_CLResControlModeType/MinimumSOC", "CH"), r.ranged(7, 0, 100, "BPT_Dynamic_DC_CLResControlModeType/MinimumSOC")); r.zero("BPT_Dynamic_DC_CLResControlModeType/MinimumSOC", "EE"); s = 2; }
-        else if (c === 2) { o.TargetSOC = (r.zero("BPT_Dynamic_DC_CLResControlModeType/TargetSOC", "CH"), r.ranged(7, 0, 100, "BPT_Dynamic_DC_CLResControlModeType/TargetSOC")); r.zero("BPT_Dynamic_DC_CLResControlModeType/TargetSOC", "EE"); s = 3; }
-        else if (c === 3) { o.AckMaxDelay = (r.zero("BPT_Dynamic_DC_CLResControlModeType/AckMaxDelay", "CH"), r.uintIn(0, 65535, "BPT_Dynamic_DC_CLResControlModeType/AckMaxDelay")); r.zero("BPT_Dynamic_DC_CLResControlModeType/AckMaxDelay", "EE"); s = 4; }
-        else if (c === 4) { o.EVSEMaximumChargePower = d_RationalNumberType(r); s = 5; }
-        else r.badEvent(c, 3, "BPT_Dynamic_DC_CLResControlModeType#0", "SE(DepartureTime)|SE(MinimumSOC)|SE(TargetSOC)|SE(AckMaxDelay)|SE(EVSEMaximumChargePower)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(3);
-        if (c === 0) { o.MinimumSOC = (r.zero("BPT_Dynamic_DC_CLResControlModeType/MinimumSOC", "CH"), r.ranged(7, 0, 100, "BPT_Dynamic_DC_CLResControlModeType/MinimumSOC")); r.zero("BPT_Dynamic_DC_CLResControlModeType/MinimumSOC", "EE"); s = 2; }
-        else if (c === 1) { o.TargetSOC = (r.zero("BPT_Dynamic_DC_CLResControlModeType/TargetSOC", "CH"), r.ranged(7, 0, 100, "BPT_Dynamic_DC_CLResControlModeType/TargetSOC")); r.zero("BPT_Dynamic_DC_CLResControlModeType/TargetSOC", "EE"); s = 3; }
-        else if (c === 2) { o.AckMaxDelay = (r.zero("BPT_Dynamic_DC_CLResControlModeType/AckMaxDelay", "CH"), r.uintIn(0, 65535, "BPT_Dynamic_DC_CLResControlModeType/AckMaxDelay")); r.zero("BPT_Dynamic_DC_CLResControlModeType/AckMaxDelay", "EE"); s = 4; }
-        else if (c === 3) { o.EVSEMaximumChargePower = d_RationalNumberType(r); s = 5; }
-        else r.badEvent(c, 3, "BPT_Dynamic_DC_CLResControlModeType#1", "SE(MinimumSOC)|SE(TargetSOC)|SE(AckMaxDelay)|SE(EVSEMaximumChargePower)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { o.TargetSOC = (r.zero("BPT_Dynamic_DC_CLResControlModeType/TargetSOC", "CH"), r.ranged(7, 0, 100, "BPT_Dynamic_DC_CLResControlModeType/TargetSOC")); r.zero("BPT_Dynamic_DC_CLResControlModeType/TargetSOC", "EE"); s = 3; }
-        else if (c === 1) { o.AckMaxDelay = (r.zero("BPT_Dynamic_DC_CLResControlModeType/AckMaxDelay", "CH"), r.uintIn(0, 65535, "BPT_Dynamic_DC_CLResControlModeType/AckMaxDelay")); r.zero("BPT_Dynamic_DC_CLResControlModeType/AckMaxDelay", "EE"); s = 4; }
-        else if (c === 2) { o.EVSEMaximumChargePower = d_RationalNumberType(r); s = 5; }
-        else r.badEvent(c, 2, "BPT_Dynamic_DC_CLResControlModeType#2", "SE(TargetSOC)|SE(AckMaxDelay)|SE(EVSEMaximumChargePower)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(2);
-        if (c === 0) { o.AckMaxDelay = (r.zero("BPT_Dynamic_DC_CLResControlModeType/AckMaxDelay", "CH"), r.uintIn(0, 65535, "BPT_Dynamic_DC_CLResControlModeType/AckMaxDelay")); r.zero("BPT_Dynamic_DC_CLResControlModeType/AckMaxDelay", "EE"); s = 4; }
-        else if (c === 1) { o.EVSEMaximumChargePower = d_RationalNumberType(r); s = 5; }
-        else r.badEvent(c, 2, "BPT_Dynamic_DC_CLResControlModeType#3", "SE(AckMaxDelay)|SE(EVSEMaximumChargePower)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEMaximumChargePower = d_RationalNumberType(r); s = 5; }
-        else r.badEvent(c, 1, "BPT_Dynamic_DC_CLResControlModeType#4", "SE(EVSEMaximumChargePower)");
-        break;
-      }
-      case 5: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEMinimumChargePower = d_RationalNumberType(r); s = 6; }
-        else r.badEvent(c, 1, "BPT_Dynamic_DC_CLResControlModeType#5", "SE(EVSEMinimumChargePower)");
-        break;
-      }
-      case 6: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEMaximumChargeCurrent = d_RationalNumberType(r); s = 7; }
-        else r.badEvent(c, 1, "BPT_Dynamic_DC_CLResControlModeType#6", "SE(EVSEMaximumChargeCurrent)");
-        break;
-      }
-      case 7: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEMaximumVoltage = d_RationalNumberType(r); s = 8; }
-        else r.badEvent(c, 1, "BPT_Dynamic_DC_CLResControlModeType#7", "SE(EVSEMaximumVoltage)");
-        break;
-      }
-      case 8: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEMaximumDischargePower = d_RationalNumberType(r); s = 9; }
-        else r.badEvent(c, 1, "BPT_Dynamic_DC_CLResControlModeType#8", "SE(EVSEMaximumDischargePower)");
-        break;
-      }
-      case 9: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEMinimumDischargePower = d_RationalNumberType(r); s = 10; }
-        else r.badEvent(c, 1, "BPT_Dynamic_DC_CLResControlModeType#9", "SE(EVSEMinimumDischargePower)");
-        break;
-      }
-      case 10: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEMaximumDischargeCurrent = d_RationalNumberType(r); s = 11; }
-        else r.badEvent(c, 1, "BPT_Dynamic_DC_CLResControlModeType#10", "SE(EVSEMaximumDischargeCurrent)");
-        break;
-      }
-      case 11: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEMinimumVoltage = d_RationalNumberType(r); s = 12; }
-        else r.badEvent(c, 1, "BPT_Dynamic_DC_CLResControlModeType#11", "SE(EVSEMinimumVoltage)");
-        break;
-      }
-      case 12: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "BPT_Dynamic_DC_CLResControlModeType#12", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "BPT_Dynamic_DC_CLResControlModeType");
-    }
+  let c = r.bits(3);
+  if (c === 0) {
+    const x1 = r.bits(1);
+    if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "BPT_Dynamic_DC_CLResControlModeType/DepartureTime");
+    const v0 = r.uintIn(0, 4294967295, "BPT_Dynamic_DC_CLResControlModeType/DepartureTime");
+    const x2 = r.bits(4);
+    if ((x2 & 8) !== 0) r.badBits(x2, 8, 4, "BPT_Dynamic_DC_CLResControlModeType/DepartureTime");
+    c = (x2 & 7);
+    o.DepartureTime = v0;
+    s = 1;
   }
+  if ((s === 0 && c === 1) || (s === 1 && c === 0)) {
+    const x4 = r.bits(11);
+    if ((x4 & 1028) !== 0) r.badBits(x4, 1028, 11, "BPT_Dynamic_DC_CLResControlModeType/MinimumSOC");
+    const y5 = ((x4 >>> 3) & 127);
+    if (y5 > 100) r.rangeErr(y5 + 0, 100, "BPT_Dynamic_DC_CLResControlModeType/MinimumSOC", r.pos - 10);
+    const v3 = y5;
+    c = (x4 & 3);
+    o.MinimumSOC = v3;
+    s = 2;
+  }
+  if ((s === 0 && c === 2) || (s === 1 && c === 1) || (s === 2 && c === 0)) {
+    const x7 = r.bits(11);
+    if ((x7 & 1028) !== 0) r.badBits(x7, 1028, 11, "BPT_Dynamic_DC_CLResControlModeType/TargetSOC");
+    const y8 = ((x7 >>> 3) & 127);
+    if (y8 > 100) r.rangeErr(y8 + 0, 100, "BPT_Dynamic_DC_CLResControlModeType/TargetSOC", r.pos - 10);
+    const v6 = y8;
+    c = (x7 & 3);
+    o.TargetSOC = v6;
+    s = 3;
+  }
+  if ((s === 0 && c === 3) || (s === 1 && c === 2) || (s === 2 && c === 1) || (s === 3 && c === 0)) {
+    const x10 = r.bits(1);
+    if ((x10 & 1) !== 0) r.badBits(x10, 1, 1, "BPT_Dynamic_DC_CLResControlModeType/AckMaxDelay");
+    const v9 = r.uintIn(0, 65535, "BPT_Dynamic_DC_CLResControlModeType/AckMaxDelay");
+    const x11 = r.bits(2);
+    if ((x11 & 2) !== 0) r.badBits(x11, 2, 2, "BPT_Dynamic_DC_CLResControlModeType/AckMaxDelay");
+    c = (x11 & 1);
+    o.AckMaxDelay = v9;
+    s = 4;
+  }
+  if (!((s === 0 && c === 4) || (s === 1 && c === 3) || (s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0))) x_BPT_Dynamic_DC_CLResControlModeType(r, s, c);
+  const v12 = d_RationalNumberType(r);
+  const x13 = r.bits(1);
+  c = x13;
+  o.EVSEMaximumChargePower = v12;
+  s = 5;
+  if (!(c === 0)) x_BPT_Dynamic_DC_CLResControlModeType(r, s, c);
+  const v14 = d_RationalNumberType(r);
+  const x15 = r.bits(1);
+  c = x15;
+  o.EVSEMinimumChargePower = v14;
+  s = 6;
+  if (!(c === 0)) x_BPT_Dynamic_DC_CLResControlModeType(r, s, c);
+  const v16 = d_RationalNumberType(r);
+  const x17 = r.bits(1);
+  c = x17;
+  o.EVSEMaximumChargeCurrent = v16;
+  s = 7;
+  if (!(c === 0)) x_BPT_Dynamic_DC_CLResControlModeType(r, s, c);
+  const v18 = d_RationalNumberType(r);
+  const x19 = r.bits(1);
+  c = x19;
+  o.EVSEMaximumVoltage = v18;
+  s = 8;
+  if (!(c === 0)) x_BPT_Dynamic_DC_CLResControlModeType(r, s, c);
+  const v20 = d_RationalNumberType(r);
+  const x21 = r.bits(1);
+  c = x21;
+  o.EVSEMaximumDischargePower = v20;
+  s = 9;
+  if (!(c === 0)) x_BPT_Dynamic_DC_CLResControlModeType(r, s, c);
+  const v22 = d_RationalNumberType(r);
+  const x23 = r.bits(1);
+  c = x23;
+  o.EVSEMinimumDischargePower = v22;
+  s = 10;
+  if (!(c === 0)) x_BPT_Dynamic_DC_CLResControlModeType(r, s, c);
+  const v24 = d_RationalNumberType(r);
+  const x25 = r.bits(1);
+  c = x25;
+  o.EVSEMaximumDischargeCurrent = v24;
+  s = 11;
+  if (!(c === 0)) x_BPT_Dynamic_DC_CLResControlModeType(r, s, c);
+  const v26 = d_RationalNumberType(r);
+  const x27 = r.bits(1);
+  c = x27;
+  o.EVSEMinimumVoltage = v26;
+  s = 12;
+  if (c === 0) return o;
+  return x_BPT_Dynamic_DC_CLResControlModeType(r, s, c);
+}
+function x_BPT_Dynamic_DC_CLResControlModeType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 3, "BPT_Dynamic_DC_CLResControlModeType#0", "SE(DepartureTime)|SE(MinimumSOC)|SE(TargetSOC)|SE(AckMaxDelay)|SE(EVSEMaximumChargePower)");
+    case 1: return r.badEvent(c, 3, "BPT_Dynamic_DC_CLResControlModeType#1", "SE(MinimumSOC)|SE(TargetSOC)|SE(AckMaxDelay)|SE(EVSEMaximumChargePower)");
+    case 2: return r.badEvent(c, 2, "BPT_Dynamic_DC_CLResControlModeType#2", "SE(TargetSOC)|SE(AckMaxDelay)|SE(EVSEMaximumChargePower)");
+    case 3: return r.badEvent(c, 2, "BPT_Dynamic_DC_CLResControlModeType#3", "SE(AckMaxDelay)|SE(EVSEMaximumChargePower)");
+    case 4: return r.badEvent(c, 1, "BPT_Dynamic_DC_CLResControlModeType#4", "SE(EVSEMaximumChargePower)");
+    case 5: return r.badEvent(c, 1, "BPT_Dynamic_DC_CLResControlModeType#5", "SE(EVSEMinimumChargePower)");
+    case 6: return r.badEvent(c, 1, "BPT_Dynamic_DC_CLResControlModeType#6", "SE(EVSEMaximumChargeCurrent)");
+    case 7: return r.badEvent(c, 1, "BPT_Dynamic_DC_CLResControlModeType#7", "SE(EVSEMaximumVoltage)");
+    case 8: return r.badEvent(c, 1, "BPT_Dynamic_DC_CLResControlModeType#8", "SE(EVSEMaximumDischargePower)");
+    case 9: return r.badEvent(c, 1, "BPT_Dynamic_DC_CLResControlModeType#9", "SE(EVSEMinimumDischargePower)");
+    case 10: return r.badEvent(c, 1, "BPT_Dynamic_DC_CLResControlModeType#10", "SE(EVSEMaximumDischargeCurrent)");
+    case 11: return r.badEvent(c, 1, "BPT_Dynamic_DC_CLResControlModeType#11", "SE(EVSEMinimumVoltage)");
+    case 12: return r.badEvent(c, 1, "BPT_Dynamic_DC_CLResControlModeType#12", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "BPT_Dynamic_DC_CLResControlModeType");
 }
 
 function e_BPT_Dynamic_DC_CLResControlModeType(w: BitWriter, o: T.BPT_Dynamic_DC_CLResControlModeType): void {
@@ -6228,31 +6752,46 @@ const EXP_BPT_Dynamic_DC_CLResControlModeType: readonly string[] = ["SE(Departur
 function d_ListOfRootCertificateIDsType(r: BitReader): T.ListOfRootCertificateIDsType {
   const o: any = {};
   let s = 0; let n = 0;
+  let c = r.bits(1);
   for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { { const v = d_X509IssuerSerialType(r); const a = o.RootCertificateID; if (a === undefined) o.RootCertificateID = [v]; else { a.push(v);  } } n = 1; s = 1; }
-        else r.badEvent(c, 1, "ListOfRootCertificateIDsType#0", "SE(RootCertificateID)");
-        break;
+    if (s === 0 && c === 0) {
+      const v0 = d_X509IssuerSerialType(r);
+      const x1 = r.bits(2);
+      c = x1;
+      const av0 = o.RootCertificateID;
+      if (av0 === undefined) o.RootCertificateID = [v0];
+      else {
+        av0.push(v0);
       }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_X509IssuerSerialType(r); const a = o.RootCertificateID; if (a === undefined) o.RootCertificateID = [v]; else { a.push(v);  } } n++; s = n < 20 ? 1 : 2; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "ListOfRootCertificateIDsType#1", "SE(RootCertificateID)|EE");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ListOfRootCertificateIDsType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ListOfRootCertificateIDsType");
+      n = 1; s = 1;
+      continue;
     }
+    if (s === 1 && c === 0) {
+      const v2 = d_X509IssuerSerialType(r);
+      const av2 = o.RootCertificateID;
+      if (av2 === undefined) o.RootCertificateID = [v2];
+      else {
+        av2.push(v2);
+      }
+      n++; s = n < 20 ? 1 : 2;
+      c = r.bits(WD_ListOfRootCertificateIDsType[s]!);
+      continue;
+    }
+    break;
   }
+  if (o.RootCertificateID === undefined) x_ListOfRootCertificateIDsType(r, s, c);
+  if ((s === 1 && c === 1) || (s === 2 && c === 0)) return o;
+  return x_ListOfRootCertificateIDsType(r, s, c);
 }
+function x_ListOfRootCertificateIDsType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "ListOfRootCertificateIDsType#0", "SE(RootCertificateID)");
+    case 1: return r.badEvent(c, 2, "ListOfRootCertificateIDsType#1", "SE(RootCertificateID)|EE");
+    case 2: return r.badEvent(c, 1, "ListOfRootCertificateIDsType#2", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "ListOfRootCertificateIDsType");
+}
+const WD_ListOfRootCertificateIDsType: readonly number[] = [1,2,1];
 
 function e_ListOfRootCertificateIDsType(w: BitWriter, o: T.ListOfRootCertificateIDsType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ListOfRootCertificateIDsType");

@@ -103,52 +103,88 @@ const E9i = new Map<unknown, number>(E9.map((v, i) => [v, i]));
 function d_SignatureType(r: BitReader): T.SignatureType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(2);
-        if (c === 0) { o.Id = r.string(65536, 0, "SignatureType@Id"); s = 1; }
-        else if (c === 1) { o.SignedInfo = d_SignedInfoType(r); s = 2; }
-        else r.badEvent(c, 2, "SignatureType#0", "AT(Id)|SE(SignedInfo)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.SignedInfo = d_SignedInfoType(r); s = 2; }
-        else r.badEvent(c, 1, "SignatureType#1", "SE(SignedInfo)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.SignatureValue = d_SignatureValueType(r); s = 3; }
-        else r.badEvent(c, 1, "SignatureType#2", "SE(SignatureValue)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(2);
-        if (c === 0) { o.KeyInfo = d_KeyInfoType(r); s = 4; }
-        else if (c === 1) { { const v = d_ObjectType(r); const a = o.Object; if (a === undefined) o.Object = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType#3"); } } s = 5; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "SignatureType#3", "SE(KeyInfo)|SE(Object)|EE");
-        break;
-      }
-      case 4: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_ObjectType(r); const a = o.Object; if (a === undefined) o.Object = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType#4"); } } s = 5; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "SignatureType#4", "SE(Object)|EE");
-        break;
-      }
-      case 5: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_ObjectType(r); const a = o.Object; if (a === undefined) o.Object = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType#5"); } } s = 5; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "SignatureType#5", "SE(Object)|EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "SignatureType");
-    }
+  let c = r.bits(2);
+  if (c === 0) {
+    const v0 = r.string(65536, 0, "SignatureType@Id");
+    const x1 = r.bits(1);
+    c = x1;
+    o.Id = v0;
+    s = 1;
   }
+  if (!((s === 0 && c === 1) || (s === 1 && c === 0))) x_SignatureType(r, s, c);
+  const v2 = d_SignedInfoType(r);
+  const x3 = r.bits(1);
+  c = x3;
+  o.SignedInfo = v2;
+  s = 2;
+  if (!(c === 0)) x_SignatureType(r, s, c);
+  const v4 = d_SignatureValueType(r);
+  const x5 = r.bits(2);
+  c = x5;
+  o.SignatureValue = v4;
+  s = 3;
+  if (c === 0) {
+    const v6 = d_KeyInfoType(r);
+    const x7 = r.bits(2);
+    c = x7;
+    o.KeyInfo = v6;
+    s = 4;
+  }
+  for (;;) {
+    if (s === 3 && c === 1) {
+      const v8 = d_ObjectType(r);
+      const x9 = r.bits(2);
+      c = x9;
+      const av8 = o.Object;
+      if (av8 === undefined) o.Object = [v8];
+      else {
+        av8.push(v8);
+        if (av8.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType/Object");
+      }
+      s = 5;
+      continue;
+    }
+    if (s === 4 && c === 0) {
+      const v10 = d_ObjectType(r);
+      const x11 = r.bits(2);
+      c = x11;
+      const av10 = o.Object;
+      if (av10 === undefined) o.Object = [v10];
+      else {
+        av10.push(v10);
+        if (av10.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType/Object");
+      }
+      s = 5;
+      continue;
+    }
+    if (s === 5 && c === 0) {
+      const v12 = d_ObjectType(r);
+      const x13 = r.bits(2);
+      c = x13;
+      const av12 = o.Object;
+      if (av12 === undefined) o.Object = [v12];
+      else {
+        av12.push(v12);
+        if (av12.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType/Object");
+      }
+      s = 5;
+      continue;
+    }
+    break;
+  }
+  if ((s === 3 && c === 2) || (s === 4 && c === 1) || (s === 5 && c === 1)) return o;
+  return x_SignatureType(r, s, c);
+}
+function x_SignatureType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 2, "SignatureType#0", "AT(Id)|SE(SignedInfo)");
+    case 1: return r.badEvent(c, 1, "SignatureType#1", "SE(SignedInfo)");
+    case 2: return r.badEvent(c, 1, "SignatureType#2", "SE(SignatureValue)");
+    case 3: return r.badEvent(c, 2, "SignatureType#3", "SE(KeyInfo)|SE(Object)|EE");
+    case 4: return r.badEvent(c, 2, "SignatureType#4", "SE(Object)|EE");
+    case 5: return r.badEvent(c, 2, "SignatureType#5", "SE(Object)|EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "SignatureType");
 }
 
 function e_SignatureType(w: BitWriter, o: T.SignatureType): void {
@@ -205,43 +241,68 @@ const EXP_SignatureType: readonly string[] = ["AT(Id)|SE(SignedInfo)","SE(Signed
 function d_SignedInfoType(r: BitReader): T.SignedInfoType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(2);
-        if (c === 0) { o.Id = r.string(65536, 0, "SignedInfoType@Id"); s = 1; }
-        else if (c === 1) { o.CanonicalizationMethod = d_CanonicalizationMethodType(r); s = 2; }
-        else r.badEvent(c, 2, "SignedInfoType#0", "AT(Id)|SE(CanonicalizationMethod)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.CanonicalizationMethod = d_CanonicalizationMethodType(r); s = 2; }
-        else r.badEvent(c, 1, "SignedInfoType#1", "SE(CanonicalizationMethod)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.SignatureMethod = d_SignatureMethodType(r); s = 3; }
-        else r.badEvent(c, 1, "SignedInfoType#2", "SE(SignatureMethod)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { { const v = d_ReferenceType(r); const a = o.Reference; if (a === undefined) o.Reference = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "SignedInfoType#3"); } } s = 4; }
-        else r.badEvent(c, 1, "SignedInfoType#3", "SE(Reference)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_ReferenceType(r); const a = o.Reference; if (a === undefined) o.Reference = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "SignedInfoType#4"); } } s = 4; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "SignedInfoType#4", "SE(Reference)|EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "SignedInfoType");
-    }
+  let c = r.bits(2);
+  if (c === 0) {
+    const v0 = r.string(65536, 0, "SignedInfoType@Id");
+    const x1 = r.bits(1);
+    c = x1;
+    o.Id = v0;
+    s = 1;
   }
+  if (!((s === 0 && c === 1) || (s === 1 && c === 0))) x_SignedInfoType(r, s, c);
+  const v2 = d_CanonicalizationMethodType(r);
+  const x3 = r.bits(1);
+  c = x3;
+  o.CanonicalizationMethod = v2;
+  s = 2;
+  if (!(c === 0)) x_SignedInfoType(r, s, c);
+  const v4 = d_SignatureMethodType(r);
+  const x5 = r.bits(1);
+  c = x5;
+  o.SignatureMethod = v4;
+  s = 3;
+  for (;;) {
+    if (s === 3 && c === 0) {
+      const v6 = d_ReferenceType(r);
+      const x7 = r.bits(2);
+      c = x7;
+      const av6 = o.Reference;
+      if (av6 === undefined) o.Reference = [v6];
+      else {
+        av6.push(v6);
+        if (av6.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "SignedInfoType/Reference");
+      }
+      s = 4;
+      continue;
+    }
+    if (s === 4 && c === 0) {
+      const v8 = d_ReferenceType(r);
+      const x9 = r.bits(2);
+      c = x9;
+      const av8 = o.Reference;
+      if (av8 === undefined) o.Reference = [v8];
+      else {
+        av8.push(v8);
+        if (av8.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "SignedInfoType/Reference");
+      }
+      s = 4;
+      continue;
+    }
+    break;
+  }
+  if (o.Reference === undefined) x_SignedInfoType(r, s, c);
+  if (c === 1) return o;
+  return x_SignedInfoType(r, s, c);
+}
+function x_SignedInfoType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 2, "SignedInfoType#0", "AT(Id)|SE(CanonicalizationMethod)");
+    case 1: return r.badEvent(c, 1, "SignedInfoType#1", "SE(CanonicalizationMethod)");
+    case 2: return r.badEvent(c, 1, "SignedInfoType#2", "SE(SignatureMethod)");
+    case 3: return r.badEvent(c, 1, "SignedInfoType#3", "SE(Reference)");
+    case 4: return r.badEvent(c, 2, "SignedInfoType#4", "SE(Reference)|EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "SignedInfoType");
 }
 
 function e_SignedInfoType(w: BitWriter, o: T.SignedInfoType): void {
@@ -292,28 +353,36 @@ function d_CanonicalizationMethodType(r: BitReader): T.CanonicalizationMethodTyp
       case 0: {
         const c = r.bits(1);
         if (c === 0) { o.Algorithm = r.string(65536, 1, "CanonicalizationMethodType@Algorithm"); s = 1; }
-        else r.badEvent(c, 1, "CanonicalizationMethodType#0", "AT(Algorithm)");
+        else x_CanonicalizationMethodType(r, s, c);
         break;
       }
       case 1: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "CanonicalizationMethodType#1"); }
+        if (c === 0) { x_CanonicalizationMethodType(r, s, c); }
         else if (c === 1) { return o; }
-        else if (c === 2) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "CanonicalizationMethodType#1"); }
-        else r.badEvent(c, 2, "CanonicalizationMethodType#1", "SE(*)|EE|CH(untyped)");
+        else if (c === 2) { x_CanonicalizationMethodType(r, s, c); }
+        else x_CanonicalizationMethodType(r, s, c);
         break;
       }
       case 2: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "CanonicalizationMethodType#2"); }
+        if (c === 0) { x_CanonicalizationMethodType(r, s, c); }
         else if (c === 1) { return o; }
-        else if (c === 2) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "CanonicalizationMethodType#2"); }
-        else r.badEvent(c, 2, "CanonicalizationMethodType#2", "SE(*)|EE|CH(untyped)");
+        else if (c === 2) { x_CanonicalizationMethodType(r, s, c); }
+        else x_CanonicalizationMethodType(r, s, c);
         break;
       }
       default: return r.fail("EXI_EVENT", "bad grammar state", "CanonicalizationMethodType");
     }
   }
+}
+function x_CanonicalizationMethodType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "CanonicalizationMethodType#0", "AT(Algorithm)");
+    case 1: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "CanonicalizationMethodType#1"); if (c === 2) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "CanonicalizationMethodType#1"); return r.badEvent(c, 2, "CanonicalizationMethodType#1", "SE(*)|EE|CH(untyped)");
+    case 2: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "CanonicalizationMethodType#2"); if (c === 2) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "CanonicalizationMethodType#2"); return r.badEvent(c, 2, "CanonicalizationMethodType#2", "SE(*)|EE|CH(untyped)");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "CanonicalizationMethodType");
 }
 
 function e_CanonicalizationMethodType(w: BitWriter, o: T.CanonicalizationMethodType): void {
@@ -336,37 +405,46 @@ function d_SignatureMethodType(r: BitReader): T.SignatureMethodType {
       case 0: {
         const c = r.bits(1);
         if (c === 0) { o.Algorithm = r.string(65536, 1, "SignatureMethodType@Algorithm"); s = 1; }
-        else r.badEvent(c, 1, "SignatureMethodType#0", "AT(Algorithm)");
+        else x_SignatureMethodType(r, s, c);
         break;
       }
       case 1: {
         const c = r.bits(3);
         if (c === 0) { o.HMACOutputLength = (r.zero("SignatureMethodType/HMACOutputLength", "CH"), r.bigIn(true, undefined, undefined, "SignatureMethodType/HMACOutputLength")); r.zero("SignatureMethodType/HMACOutputLength", "EE"); s = 2; }
-        else if (c === 1) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "SignatureMethodType#1"); }
+        else if (c === 1) { x_SignatureMethodType(r, s, c); }
         else if (c === 2) { return o; }
-        else if (c === 3) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "SignatureMethodType#1"); }
-        else r.badEvent(c, 3, "SignatureMethodType#1", "SE(HMACOutputLength)|SE(*)|EE|CH(untyped)");
+        else if (c === 3) { x_SignatureMethodType(r, s, c); }
+        else x_SignatureMethodType(r, s, c);
         break;
       }
       case 2: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "SignatureMethodType#2"); }
+        if (c === 0) { x_SignatureMethodType(r, s, c); }
         else if (c === 1) { return o; }
-        else if (c === 2) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "SignatureMethodType#2"); }
-        else r.badEvent(c, 2, "SignatureMethodType#2", "SE(*)|EE|CH(untyped)");
+        else if (c === 2) { x_SignatureMethodType(r, s, c); }
+        else x_SignatureMethodType(r, s, c);
         break;
       }
       case 3: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "SignatureMethodType#3"); }
+        if (c === 0) { x_SignatureMethodType(r, s, c); }
         else if (c === 1) { return o; }
-        else if (c === 2) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "SignatureMethodType#3"); }
-        else r.badEvent(c, 2, "SignatureMethodType#3", "SE(*)|EE|CH(untyped)");
+        else if (c === 2) { x_SignatureMethodType(r, s, c); }
+        else x_SignatureMethodType(r, s, c);
         break;
       }
       default: return r.fail("EXI_EVENT", "bad grammar state", "SignatureMethodType");
     }
   }
+}
+function x_SignatureMethodType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "SignatureMethodType#0", "AT(Algorithm)");
+    case 1: if (c === 1) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "SignatureMethodType#1"); if (c === 3) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "SignatureMethodType#1"); return r.badEvent(c, 3, "SignatureMethodType#1", "SE(HMACOutputLength)|SE(*)|EE|CH(untyped)");
+    case 2: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "SignatureMethodType#2"); if (c === 2) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "SignatureMethodType#2"); return r.badEvent(c, 2, "SignatureMethodType#2", "SE(*)|EE|CH(untyped)");
+    case 3: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "SignatureMethodType#3"); if (c === 2) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "SignatureMethodType#3"); return r.badEvent(c, 2, "SignatureMethodType#3", "SE(*)|EE|CH(untyped)");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "SignatureMethodType");
 }
 
 function e_SignatureMethodType(w: BitWriter, o: T.SignatureMethodType): void {
@@ -395,63 +473,64 @@ const EXP_SignatureMethodType: readonly string[] = ["AT(Algorithm)","SE(HMACOutp
 function d_ReferenceType(r: BitReader): T.ReferenceType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(3);
-        if (c === 0) { o.Id = r.string(65536, 0, "ReferenceType@Id"); s = 1; }
-        else if (c === 1) { o.Type = r.string(65536, 2, "ReferenceType@Type"); s = 2; }
-        else if (c === 2) { o.URI = r.string(65536, 3, "ReferenceType@URI"); s = 3; }
-        else if (c === 3) { o.Transforms = d_TransformsType(r); s = 4; }
-        else if (c === 4) { o.DigestMethod = d_DigestMethodType(r); s = 5; }
-        else r.badEvent(c, 3, "ReferenceType#0", "AT(Id)|AT(Type)|AT(URI)|SE(Transforms)|SE(DigestMethod)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(3);
-        if (c === 0) { o.Type = r.string(65536, 2, "ReferenceType@Type"); s = 2; }
-        else if (c === 1) { o.URI = r.string(65536, 3, "ReferenceType@URI"); s = 3; }
-        else if (c === 2) { o.Transforms = d_TransformsType(r); s = 4; }
-        else if (c === 3) { o.DigestMethod = d_DigestMethodType(r); s = 5; }
-        else r.badEvent(c, 3, "ReferenceType#1", "AT(Type)|AT(URI)|SE(Transforms)|SE(DigestMethod)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { o.URI = r.string(65536, 3, "ReferenceType@URI"); s = 3; }
-        else if (c === 1) { o.Transforms = d_TransformsType(r); s = 4; }
-        else if (c === 2) { o.DigestMethod = d_DigestMethodType(r); s = 5; }
-        else r.badEvent(c, 2, "ReferenceType#2", "AT(URI)|SE(Transforms)|SE(DigestMethod)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(2);
-        if (c === 0) { o.Transforms = d_TransformsType(r); s = 4; }
-        else if (c === 1) { o.DigestMethod = d_DigestMethodType(r); s = 5; }
-        else r.badEvent(c, 2, "ReferenceType#3", "SE(Transforms)|SE(DigestMethod)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { o.DigestMethod = d_DigestMethodType(r); s = 5; }
-        else r.badEvent(c, 1, "ReferenceType#4", "SE(DigestMethod)");
-        break;
-      }
-      case 5: {
-        const c = r.bits(1);
-        if (c === 0) { o.DigestValue = (r.zero("ReferenceType/DigestValue", "CH"), r.binary(65536, "ReferenceType/DigestValue")); r.zero("ReferenceType/DigestValue", "EE"); s = 6; }
-        else r.badEvent(c, 1, "ReferenceType#5", "SE(DigestValue)");
-        break;
-      }
-      case 6: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ReferenceType#6", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ReferenceType");
-    }
+  let c = r.bits(3);
+  if (c === 0) {
+    const v0 = r.string(65536, 0, "ReferenceType@Id");
+    const x1 = r.bits(3);
+    c = x1;
+    o.Id = v0;
+    s = 1;
   }
+  if ((s === 0 && c === 1) || (s === 1 && c === 0)) {
+    const v2 = r.string(65536, 2, "ReferenceType@Type");
+    const x3 = r.bits(2);
+    c = x3;
+    o.Type = v2;
+    s = 2;
+  }
+  if ((s === 0 && c === 2) || (s === 1 && c === 1) || (s === 2 && c === 0)) {
+    const v4 = r.string(65536, 3, "ReferenceType@URI");
+    const x5 = r.bits(2);
+    c = x5;
+    o.URI = v4;
+    s = 3;
+  }
+  if ((s === 0 && c === 3) || (s === 1 && c === 2) || (s === 2 && c === 1) || (s === 3 && c === 0)) {
+    const v6 = d_TransformsType(r);
+    const x7 = r.bits(1);
+    c = x7;
+    o.Transforms = v6;
+    s = 4;
+  }
+  if (!((s === 0 && c === 4) || (s === 1 && c === 3) || (s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0))) x_ReferenceType(r, s, c);
+  const v8 = d_DigestMethodType(r);
+  const x9 = r.bits(1);
+  c = x9;
+  o.DigestMethod = v8;
+  s = 5;
+  if (!(c === 0)) x_ReferenceType(r, s, c);
+  const x11 = r.bits(1);
+  if ((x11 & 1) !== 0) r.badBits(x11, 1, 1, "ReferenceType/DigestValue");
+  const v10 = r.binary(65536, "ReferenceType/DigestValue");
+  const x12 = r.bits(2);
+  if ((x12 & 2) !== 0) r.badBits(x12, 2, 2, "ReferenceType/DigestValue");
+  c = (x12 & 1);
+  o.DigestValue = v10;
+  s = 6;
+  if (c === 0) return o;
+  return x_ReferenceType(r, s, c);
+}
+function x_ReferenceType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 3, "ReferenceType#0", "AT(Id)|AT(Type)|AT(URI)|SE(Transforms)|SE(DigestMethod)");
+    case 1: return r.badEvent(c, 3, "ReferenceType#1", "AT(Type)|AT(URI)|SE(Transforms)|SE(DigestMethod)");
+    case 2: return r.badEvent(c, 2, "ReferenceType#2", "AT(URI)|SE(Transforms)|SE(DigestMethod)");
+    case 3: return r.badEvent(c, 2, "ReferenceType#3", "SE(Transforms)|SE(DigestMethod)");
+    case 4: return r.badEvent(c, 1, "ReferenceType#4", "SE(DigestMethod)");
+    case 5: return r.badEvent(c, 1, "ReferenceType#5", "SE(DigestValue)");
+    case 6: return r.badEvent(c, 1, "ReferenceType#6", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "ReferenceType");
 }
 
 function e_ReferenceType(w: BitWriter, o: T.ReferenceType): void {
@@ -516,24 +595,46 @@ const EXP_ReferenceType: readonly string[] = ["AT(Id)|AT(Type)|AT(URI)|SE(Transf
 function d_TransformsType(r: BitReader): T.TransformsType {
   const o: any = {};
   let s = 0;
+  let c = r.bits(1);
   for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { { const v = d_TransformType(r); const a = o.Transform; if (a === undefined) o.Transform = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Transform items", "TransformsType#0"); } } s = 1; }
-        else r.badEvent(c, 1, "TransformsType#0", "SE(Transform)");
-        break;
+    if (s === 0 && c === 0) {
+      const v0 = d_TransformType(r);
+      const x1 = r.bits(2);
+      c = x1;
+      const av0 = o.Transform;
+      if (av0 === undefined) o.Transform = [v0];
+      else {
+        av0.push(v0);
+        if (av0.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Transform items", "TransformsType/Transform");
       }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_TransformType(r); const a = o.Transform; if (a === undefined) o.Transform = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Transform items", "TransformsType#1"); } } s = 1; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "TransformsType#1", "SE(Transform)|EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "TransformsType");
+      s = 1;
+      continue;
     }
+    if (s === 1 && c === 0) {
+      const v2 = d_TransformType(r);
+      const x3 = r.bits(2);
+      c = x3;
+      const av2 = o.Transform;
+      if (av2 === undefined) o.Transform = [v2];
+      else {
+        av2.push(v2);
+        if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Transform items", "TransformsType/Transform");
+      }
+      s = 1;
+      continue;
+    }
+    break;
   }
+  if (o.Transform === undefined) x_TransformsType(r, s, c);
+  if (c === 1) return o;
+  return x_TransformsType(r, s, c);
+}
+function x_TransformsType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "TransformsType#0", "SE(Transform)");
+    case 1: return r.badEvent(c, 2, "TransformsType#1", "SE(Transform)|EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "TransformsType");
 }
 
 function e_TransformsType(w: BitWriter, o: T.TransformsType): void {
@@ -565,39 +666,48 @@ function d_TransformType(r: BitReader): T.TransformType {
       case 0: {
         const c = r.bits(1);
         if (c === 0) { o.Algorithm = r.string(65536, 1, "TransformType@Algorithm"); s = 1; }
-        else r.badEvent(c, 1, "TransformType#0", "AT(Algorithm)");
+        else x_TransformType(r, s, c);
         break;
       }
       case 1: {
         const c = r.bits(3);
         if (c === 0) { { const v = (r.zero("TransformType/XPath", "CH"), r.string(65536, 4, "TransformType/XPath")); const a = o.XPath; if (a === undefined) o.XPath = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 XPath items", "TransformType#1"); } } r.zero("TransformType/XPath", "EE"); s = 3; }
-        else if (c === 1) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "TransformType#1"); }
+        else if (c === 1) { x_TransformType(r, s, c); }
         else if (c === 2) { return o; }
-        else if (c === 3) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "TransformType#1"); }
-        else r.badEvent(c, 3, "TransformType#1", "SE(XPath)|SE(*)|EE|CH(untyped)");
+        else if (c === 3) { x_TransformType(r, s, c); }
+        else x_TransformType(r, s, c);
         break;
       }
       case 2: {
         const c = r.bits(3);
         if (c === 0) { { const v = (r.zero("TransformType/XPath", "CH"), r.string(65536, 4, "TransformType/XPath")); const a = o.XPath; if (a === undefined) o.XPath = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 XPath items", "TransformType#2"); } } r.zero("TransformType/XPath", "EE"); s = 3; }
-        else if (c === 1) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "TransformType#2"); }
+        else if (c === 1) { x_TransformType(r, s, c); }
         else if (c === 2) { return o; }
-        else if (c === 3) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "TransformType#2"); }
-        else r.badEvent(c, 3, "TransformType#2", "SE(XPath)|SE(*)|EE|CH(untyped)");
+        else if (c === 3) { x_TransformType(r, s, c); }
+        else x_TransformType(r, s, c);
         break;
       }
       case 3: {
         const c = r.bits(3);
         if (c === 0) { { const v = (r.zero("TransformType/XPath", "CH"), r.string(65536, 4, "TransformType/XPath")); const a = o.XPath; if (a === undefined) o.XPath = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 XPath items", "TransformType#3"); } } r.zero("TransformType/XPath", "EE"); s = 3; }
-        else if (c === 1) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "TransformType#3"); }
+        else if (c === 1) { x_TransformType(r, s, c); }
         else if (c === 2) { return o; }
-        else if (c === 3) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "TransformType#3"); }
-        else r.badEvent(c, 3, "TransformType#3", "SE(XPath)|SE(*)|EE|CH(untyped)");
+        else if (c === 3) { x_TransformType(r, s, c); }
+        else x_TransformType(r, s, c);
         break;
       }
       default: return r.fail("EXI_EVENT", "bad grammar state", "TransformType");
     }
   }
+}
+function x_TransformType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "TransformType#0", "AT(Algorithm)");
+    case 1: if (c === 1) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "TransformType#1"); if (c === 3) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "TransformType#1"); return r.badEvent(c, 3, "TransformType#1", "SE(XPath)|SE(*)|EE|CH(untyped)");
+    case 2: if (c === 1) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "TransformType#2"); if (c === 3) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "TransformType#2"); return r.badEvent(c, 3, "TransformType#2", "SE(XPath)|SE(*)|EE|CH(untyped)");
+    case 3: if (c === 1) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "TransformType#3"); if (c === 3) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "TransformType#3"); return r.badEvent(c, 3, "TransformType#3", "SE(XPath)|SE(*)|EE|CH(untyped)");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "TransformType");
 }
 
 function e_TransformType(w: BitWriter, o: T.TransformType): void {
@@ -638,28 +748,36 @@ function d_DigestMethodType(r: BitReader): T.DigestMethodType {
       case 0: {
         const c = r.bits(1);
         if (c === 0) { o.Algorithm = r.string(65536, 1, "DigestMethodType@Algorithm"); s = 1; }
-        else r.badEvent(c, 1, "DigestMethodType#0", "AT(Algorithm)");
+        else x_DigestMethodType(r, s, c);
         break;
       }
       case 1: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "DigestMethodType#1"); }
+        if (c === 0) { x_DigestMethodType(r, s, c); }
         else if (c === 1) { return o; }
-        else if (c === 2) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "DigestMethodType#1"); }
-        else r.badEvent(c, 2, "DigestMethodType#1", "SE(*)|EE|CH(untyped)");
+        else if (c === 2) { x_DigestMethodType(r, s, c); }
+        else x_DigestMethodType(r, s, c);
         break;
       }
       case 2: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "DigestMethodType#2"); }
+        if (c === 0) { x_DigestMethodType(r, s, c); }
         else if (c === 1) { return o; }
-        else if (c === 2) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "DigestMethodType#2"); }
-        else r.badEvent(c, 2, "DigestMethodType#2", "SE(*)|EE|CH(untyped)");
+        else if (c === 2) { x_DigestMethodType(r, s, c); }
+        else x_DigestMethodType(r, s, c);
         break;
       }
       default: return r.fail("EXI_EVENT", "bad grammar state", "DigestMethodType");
     }
   }
+}
+function x_DigestMethodType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "DigestMethodType#0", "AT(Algorithm)");
+    case 1: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "DigestMethodType#1"); if (c === 2) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "DigestMethodType#1"); return r.badEvent(c, 2, "DigestMethodType#1", "SE(*)|EE|CH(untyped)");
+    case 2: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "DigestMethodType#2"); if (c === 2) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "DigestMethodType#2"); return r.badEvent(c, 2, "DigestMethodType#2", "SE(*)|EE|CH(untyped)");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "DigestMethodType");
 }
 
 function e_DigestMethodType(w: BitWriter, o: T.DigestMethodType): void {
@@ -677,30 +795,30 @@ const EXP_DigestMethodType: readonly string[] = ["AT(Algorithm)","SE(*)|EE|CH(un
 function d_SignatureValueType(r: BitReader): T.SignatureValueType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(2);
-        if (c === 0) { o.Id = r.string(65536, 0, "SignatureValueType@Id"); s = 1; }
-        else if (c === 1) { o.CONTENT = r.binary(65536, "SignatureValueType"); s = 2; }
-        else r.badEvent(c, 2, "SignatureValueType#0", "AT(Id)|CH");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.CONTENT = r.binary(65536, "SignatureValueType"); s = 2; }
-        else r.badEvent(c, 1, "SignatureValueType#1", "CH");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "SignatureValueType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "SignatureValueType");
-    }
+  let c = r.bits(2);
+  if (c === 0) {
+    const v0 = r.string(65536, 0, "SignatureValueType@Id");
+    const x1 = r.bits(1);
+    c = x1;
+    o.Id = v0;
+    s = 1;
   }
+  if (!((s === 0 && c === 1) || (s === 1 && c === 0))) x_SignatureValueType(r, s, c);
+  const v2 = r.binary(65536, "SignatureValueType");
+  const x3 = r.bits(1);
+  c = x3;
+  o.CONTENT = v2;
+  s = 2;
+  if (c === 0) return o;
+  return x_SignatureValueType(r, s, c);
+}
+function x_SignatureValueType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 2, "SignatureValueType#0", "AT(Id)|CH");
+    case 1: return r.badEvent(c, 1, "SignatureValueType#1", "CH");
+    case 2: return r.badEvent(c, 1, "SignatureValueType#2", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "SignatureValueType");
 }
 
 function e_SignatureValueType(w: BitWriter, o: T.SignatureValueType): void {
@@ -739,9 +857,9 @@ function d_KeyInfoType(r: BitReader): T.KeyInfoType {
         else if (c === 5) { { const v = d_PGPDataType(r); const a = o.PGPData; if (a === undefined) o.PGPData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PGPData items", "KeyInfoType#0"); } } s = 6; }
         else if (c === 6) { { const v = d_SPKIDataType(r); const a = o.SPKIData; if (a === undefined) o.SPKIData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SPKIData items", "KeyInfoType#0"); } } s = 7; }
         else if (c === 7) { { const v = (r.zero("KeyInfoType/MgmtData", "CH"), r.string(65536, 6, "KeyInfoType/MgmtData")); const a = o.MgmtData; if (a === undefined) o.MgmtData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 MgmtData items", "KeyInfoType#0"); } } r.zero("KeyInfoType/MgmtData", "EE"); s = 8; }
-        else if (c === 8) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#0"); }
-        else if (c === 9) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#0"); }
-        else r.badEvent(c, 4, "KeyInfoType#0", "AT(Id)|SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|CH(untyped)");
+        else if (c === 8) { x_KeyInfoType(r, s, c); }
+        else if (c === 9) { x_KeyInfoType(r, s, c); }
+        else x_KeyInfoType(r, s, c);
         break;
       }
       case 1: {
@@ -753,9 +871,9 @@ function d_KeyInfoType(r: BitReader): T.KeyInfoType {
         else if (c === 4) { { const v = d_PGPDataType(r); const a = o.PGPData; if (a === undefined) o.PGPData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PGPData items", "KeyInfoType#1"); } } s = 6; }
         else if (c === 5) { { const v = d_SPKIDataType(r); const a = o.SPKIData; if (a === undefined) o.SPKIData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SPKIData items", "KeyInfoType#1"); } } s = 7; }
         else if (c === 6) { { const v = (r.zero("KeyInfoType/MgmtData", "CH"), r.string(65536, 6, "KeyInfoType/MgmtData")); const a = o.MgmtData; if (a === undefined) o.MgmtData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 MgmtData items", "KeyInfoType#1"); } } r.zero("KeyInfoType/MgmtData", "EE"); s = 8; }
-        else if (c === 7) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#1"); }
-        else if (c === 8) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#1"); }
-        else r.badEvent(c, 4, "KeyInfoType#1", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|CH(untyped)");
+        else if (c === 7) { x_KeyInfoType(r, s, c); }
+        else if (c === 8) { x_KeyInfoType(r, s, c); }
+        else x_KeyInfoType(r, s, c);
         break;
       }
       case 2: {
@@ -767,10 +885,10 @@ function d_KeyInfoType(r: BitReader): T.KeyInfoType {
         else if (c === 4) { { const v = d_PGPDataType(r); const a = o.PGPData; if (a === undefined) o.PGPData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PGPData items", "KeyInfoType#2"); } } s = 6; }
         else if (c === 5) { { const v = d_SPKIDataType(r); const a = o.SPKIData; if (a === undefined) o.SPKIData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SPKIData items", "KeyInfoType#2"); } } s = 7; }
         else if (c === 6) { { const v = (r.zero("KeyInfoType/MgmtData", "CH"), r.string(65536, 6, "KeyInfoType/MgmtData")); const a = o.MgmtData; if (a === undefined) o.MgmtData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 MgmtData items", "KeyInfoType#2"); } } r.zero("KeyInfoType/MgmtData", "EE"); s = 8; }
-        else if (c === 7) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#2"); }
+        else if (c === 7) { x_KeyInfoType(r, s, c); }
         else if (c === 8) { return o; }
-        else if (c === 9) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#2"); }
-        else r.badEvent(c, 4, "KeyInfoType#2", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+        else if (c === 9) { x_KeyInfoType(r, s, c); }
+        else x_KeyInfoType(r, s, c);
         break;
       }
       case 3: {
@@ -782,10 +900,10 @@ function d_KeyInfoType(r: BitReader): T.KeyInfoType {
         else if (c === 4) { { const v = d_PGPDataType(r); const a = o.PGPData; if (a === undefined) o.PGPData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PGPData items", "KeyInfoType#3"); } } s = 6; }
         else if (c === 5) { { const v = d_SPKIDataType(r); const a = o.SPKIData; if (a === undefined) o.SPKIData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SPKIData items", "KeyInfoType#3"); } } s = 7; }
         else if (c === 6) { { const v = (r.zero("KeyInfoType/MgmtData", "CH"), r.string(65536, 6, "KeyInfoType/MgmtData")); const a = o.MgmtData; if (a === undefined) o.MgmtData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 MgmtData items", "KeyInfoType#3"); } } r.zero("KeyInfoType/MgmtData", "EE"); s = 8; }
-        else if (c === 7) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#3"); }
+        else if (c === 7) { x_KeyInfoType(r, s, c); }
         else if (c === 8) { return o; }
-        else if (c === 9) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#3"); }
-        else r.badEvent(c, 4, "KeyInfoType#3", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+        else if (c === 9) { x_KeyInfoType(r, s, c); }
+        else x_KeyInfoType(r, s, c);
         break;
       }
       case 4: {
@@ -797,10 +915,10 @@ function d_KeyInfoType(r: BitReader): T.KeyInfoType {
         else if (c === 4) { { const v = d_PGPDataType(r); const a = o.PGPData; if (a === undefined) o.PGPData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PGPData items", "KeyInfoType#4"); } } s = 6; }
         else if (c === 5) { { const v = d_SPKIDataType(r); const a = o.SPKIData; if (a === undefined) o.SPKIData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SPKIData items", "KeyInfoType#4"); } } s = 7; }
         else if (c === 6) { { const v = (r.zero("KeyInfoType/MgmtData", "CH"), r.string(65536, 6, "KeyInfoType/MgmtData")); const a = o.MgmtData; if (a === undefined) o.MgmtData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 MgmtData items", "KeyInfoType#4"); } } r.zero("KeyInfoType/MgmtData", "EE"); s = 8; }
-        else if (c === 7) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#4"); }
+        else if (c === 7) { x_KeyInfoType(r, s, c); }
         else if (c === 8) { return o; }
-        else if (c === 9) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#4"); }
-        else r.badEvent(c, 4, "KeyInfoType#4", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+        else if (c === 9) { x_KeyInfoType(r, s, c); }
+        else x_KeyInfoType(r, s, c);
         break;
       }
       case 5: {
@@ -812,10 +930,10 @@ function d_KeyInfoType(r: BitReader): T.KeyInfoType {
         else if (c === 4) { { const v = d_PGPDataType(r); const a = o.PGPData; if (a === undefined) o.PGPData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PGPData items", "KeyInfoType#5"); } } s = 6; }
         else if (c === 5) { { const v = d_SPKIDataType(r); const a = o.SPKIData; if (a === undefined) o.SPKIData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SPKIData items", "KeyInfoType#5"); } } s = 7; }
         else if (c === 6) { { const v = (r.zero("KeyInfoType/MgmtData", "CH"), r.string(65536, 6, "KeyInfoType/MgmtData")); const a = o.MgmtData; if (a === undefined) o.MgmtData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 MgmtData items", "KeyInfoType#5"); } } r.zero("KeyInfoType/MgmtData", "EE"); s = 8; }
-        else if (c === 7) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#5"); }
+        else if (c === 7) { x_KeyInfoType(r, s, c); }
         else if (c === 8) { return o; }
-        else if (c === 9) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#5"); }
-        else r.badEvent(c, 4, "KeyInfoType#5", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+        else if (c === 9) { x_KeyInfoType(r, s, c); }
+        else x_KeyInfoType(r, s, c);
         break;
       }
       case 6: {
@@ -827,10 +945,10 @@ function d_KeyInfoType(r: BitReader): T.KeyInfoType {
         else if (c === 4) { { const v = d_PGPDataType(r); const a = o.PGPData; if (a === undefined) o.PGPData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PGPData items", "KeyInfoType#6"); } } s = 6; }
         else if (c === 5) { { const v = d_SPKIDataType(r); const a = o.SPKIData; if (a === undefined) o.SPKIData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SPKIData items", "KeyInfoType#6"); } } s = 7; }
         else if (c === 6) { { const v = (r.zero("KeyInfoType/MgmtData", "CH"), r.string(65536, 6, "KeyInfoType/MgmtData")); const a = o.MgmtData; if (a === undefined) o.MgmtData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 MgmtData items", "KeyInfoType#6"); } } r.zero("KeyInfoType/MgmtData", "EE"); s = 8; }
-        else if (c === 7) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#6"); }
+        else if (c === 7) { x_KeyInfoType(r, s, c); }
         else if (c === 8) { return o; }
-        else if (c === 9) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#6"); }
-        else r.badEvent(c, 4, "KeyInfoType#6", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+        else if (c === 9) { x_KeyInfoType(r, s, c); }
+        else x_KeyInfoType(r, s, c);
         break;
       }
       case 7: {
@@ -842,10 +960,10 @@ function d_KeyInfoType(r: BitReader): T.KeyInfoType {
         else if (c === 4) { { const v = d_PGPDataType(r); const a = o.PGPData; if (a === undefined) o.PGPData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PGPData items", "KeyInfoType#7"); } } s = 6; }
         else if (c === 5) { { const v = d_SPKIDataType(r); const a = o.SPKIData; if (a === undefined) o.SPKIData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SPKIData items", "KeyInfoType#7"); } } s = 7; }
         else if (c === 6) { { const v = (r.zero("KeyInfoType/MgmtData", "CH"), r.string(65536, 6, "KeyInfoType/MgmtData")); const a = o.MgmtData; if (a === undefined) o.MgmtData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 MgmtData items", "KeyInfoType#7"); } } r.zero("KeyInfoType/MgmtData", "EE"); s = 8; }
-        else if (c === 7) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#7"); }
+        else if (c === 7) { x_KeyInfoType(r, s, c); }
         else if (c === 8) { return o; }
-        else if (c === 9) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#7"); }
-        else r.badEvent(c, 4, "KeyInfoType#7", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+        else if (c === 9) { x_KeyInfoType(r, s, c); }
+        else x_KeyInfoType(r, s, c);
         break;
       }
       case 8: {
@@ -857,10 +975,10 @@ function d_KeyInfoType(r: BitReader): T.KeyInfoType {
         else if (c === 4) { { const v = d_PGPDataType(r); const a = o.PGPData; if (a === undefined) o.PGPData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PGPData items", "KeyInfoType#8"); } } s = 6; }
         else if (c === 5) { { const v = d_SPKIDataType(r); const a = o.SPKIData; if (a === undefined) o.SPKIData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SPKIData items", "KeyInfoType#8"); } } s = 7; }
         else if (c === 6) { { const v = (r.zero("KeyInfoType/MgmtData", "CH"), r.string(65536, 6, "KeyInfoType/MgmtData")); const a = o.MgmtData; if (a === undefined) o.MgmtData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 MgmtData items", "KeyInfoType#8"); } } r.zero("KeyInfoType/MgmtData", "EE"); s = 8; }
-        else if (c === 7) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#8"); }
+        else if (c === 7) { x_KeyInfoType(r, s, c); }
         else if (c === 8) { return o; }
-        else if (c === 9) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#8"); }
-        else r.badEvent(c, 4, "KeyInfoType#8", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+        else if (c === 9) { x_KeyInfoType(r, s, c); }
+        else x_KeyInfoType(r, s, c);
         break;
       }
       case 9: {
@@ -872,15 +990,30 @@ function d_KeyInfoType(r: BitReader): T.KeyInfoType {
         else if (c === 4) { { const v = d_PGPDataType(r); const a = o.PGPData; if (a === undefined) o.PGPData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PGPData items", "KeyInfoType#9"); } } s = 6; }
         else if (c === 5) { { const v = d_SPKIDataType(r); const a = o.SPKIData; if (a === undefined) o.SPKIData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SPKIData items", "KeyInfoType#9"); } } s = 7; }
         else if (c === 6) { { const v = (r.zero("KeyInfoType/MgmtData", "CH"), r.string(65536, 6, "KeyInfoType/MgmtData")); const a = o.MgmtData; if (a === undefined) o.MgmtData = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 MgmtData items", "KeyInfoType#9"); } } r.zero("KeyInfoType/MgmtData", "EE"); s = 8; }
-        else if (c === 7) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#9"); }
+        else if (c === 7) { x_KeyInfoType(r, s, c); }
         else if (c === 8) { return o; }
-        else if (c === 9) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#9"); }
-        else r.badEvent(c, 4, "KeyInfoType#9", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+        else if (c === 9) { x_KeyInfoType(r, s, c); }
+        else x_KeyInfoType(r, s, c);
         break;
       }
       default: return r.fail("EXI_EVENT", "bad grammar state", "KeyInfoType");
     }
   }
+}
+function x_KeyInfoType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: if (c === 8) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#0"); if (c === 9) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#0"); return r.badEvent(c, 4, "KeyInfoType#0", "AT(Id)|SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|CH(untyped)");
+    case 1: if (c === 7) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#1"); if (c === 8) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#1"); return r.badEvent(c, 4, "KeyInfoType#1", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|CH(untyped)");
+    case 2: if (c === 7) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#2"); if (c === 9) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#2"); return r.badEvent(c, 4, "KeyInfoType#2", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+    case 3: if (c === 7) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#3"); if (c === 9) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#3"); return r.badEvent(c, 4, "KeyInfoType#3", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+    case 4: if (c === 7) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#4"); if (c === 9) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#4"); return r.badEvent(c, 4, "KeyInfoType#4", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+    case 5: if (c === 7) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#5"); if (c === 9) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#5"); return r.badEvent(c, 4, "KeyInfoType#5", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+    case 6: if (c === 7) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#6"); if (c === 9) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#6"); return r.badEvent(c, 4, "KeyInfoType#6", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+    case 7: if (c === 7) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#7"); if (c === 9) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#7"); return r.badEvent(c, 4, "KeyInfoType#7", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+    case 8: if (c === 7) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#8"); if (c === 9) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#8"); return r.badEvent(c, 4, "KeyInfoType#8", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+    case 9: if (c === 7) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyInfoType#9"); if (c === 9) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyInfoType#9"); return r.badEvent(c, 4, "KeyInfoType#9", "SE(KeyName)|SE(KeyValue)|SE(RetrievalMethod)|SE(X509Data)|SE(PGPData)|SE(SPKIData)|SE(MgmtData)|SE(*)|EE|CH(untyped)");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "KeyInfoType");
 }
 
 function e_KeyInfoType(w: BitWriter, o: T.KeyInfoType): void {
@@ -1036,41 +1169,32 @@ const F_KeyInfoType = new Map<string, number>([["Id",0],["KeyName",1],["KeyValue
 function d_KeyValueType(r: BitReader): T.KeyValueType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(3);
-        if (c === 0) { o.DSAKeyValue = d_DSAKeyValueType(r); s = 1; }
-        else if (c === 1) { o.RSAKeyValue = d_RSAKeyValueType(r); s = 2; }
-        else if (c === 2) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyValueType#0"); }
-        else if (c === 3) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyValueType#0"); }
-        else r.badEvent(c, 3, "KeyValueType#0", "SE(DSAKeyValue)|SE(RSAKeyValue)|SE(*)|CH(untyped)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { return o; }
-        else if (c === 1) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyValueType#1"); }
-        else r.badEvent(c, 2, "KeyValueType#1", "EE|CH(untyped)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { return o; }
-        else if (c === 1) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyValueType#2"); }
-        else r.badEvent(c, 2, "KeyValueType#2", "EE|CH(untyped)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(2);
-        if (c === 0) { return o; }
-        else if (c === 1) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyValueType#3"); }
-        else r.badEvent(c, 2, "KeyValueType#3", "EE|CH(untyped)");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "KeyValueType");
-    }
+  let c = r.bits(3);
+  if (c === 0) {
+    const v0 = d_DSAKeyValueType(r);
+    const x1 = r.bits(2);
+    c = x1;
+    o.DSAKeyValue = v0;
+    s = 1;
   }
+  if ((s === 0 && c === 1)) {
+    const v2 = d_RSAKeyValueType(r);
+    const x3 = r.bits(2);
+    c = x3;
+    o.RSAKeyValue = v2;
+    s = 2;
+  }
+  if ((s === 1 && c === 0) || (s === 2 && c === 0)) return o;
+  return x_KeyValueType(r, s, c);
+}
+function x_KeyValueType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: if (c === 2) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "KeyValueType#0"); if (c === 3) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyValueType#0"); return r.badEvent(c, 3, "KeyValueType#0", "SE(DSAKeyValue)|SE(RSAKeyValue)|SE(*)|CH(untyped)");
+    case 1: if (c === 1) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyValueType#1"); return r.badEvent(c, 2, "KeyValueType#1", "EE|CH(untyped)");
+    case 2: if (c === 1) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyValueType#2"); return r.badEvent(c, 2, "KeyValueType#2", "EE|CH(untyped)");
+    case 3: if (c === 1) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "KeyValueType#3"); return r.badEvent(c, 2, "KeyValueType#3", "EE|CH(untyped)");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "KeyValueType");
 }
 
 function e_KeyValueType(w: BitWriter, o: T.KeyValueType): void {
@@ -1101,65 +1225,91 @@ const EXP_KeyValueType: readonly string[] = ["SE(DSAKeyValue)|SE(RSAKeyValue)|SE
 function d_DSAKeyValueType(r: BitReader): T.DSAKeyValueType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(2);
-        if (c === 0) { o.P = (r.zero("DSAKeyValueType/P", "CH"), r.binary(65536, "DSAKeyValueType/P")); r.zero("DSAKeyValueType/P", "EE"); s = 1; }
-        else if (c === 1) { o.G = (r.zero("DSAKeyValueType/G", "CH"), r.binary(65536, "DSAKeyValueType/G")); r.zero("DSAKeyValueType/G", "EE"); s = 2; }
-        else if (c === 2) { o.Y = (r.zero("DSAKeyValueType/Y", "CH"), r.binary(65536, "DSAKeyValueType/Y")); r.zero("DSAKeyValueType/Y", "EE"); s = 3; }
-        else r.badEvent(c, 2, "DSAKeyValueType#0", "SE(P)|SE(G)|SE(Y)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.Q = (r.zero("DSAKeyValueType/Q", "CH"), r.binary(65536, "DSAKeyValueType/Q")); r.zero("DSAKeyValueType/Q", "EE"); s = 4; }
-        else r.badEvent(c, 1, "DSAKeyValueType#1", "SE(Q)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.Y = (r.zero("DSAKeyValueType/Y", "CH"), r.binary(65536, "DSAKeyValueType/Y")); r.zero("DSAKeyValueType/Y", "EE"); s = 3; }
-        else r.badEvent(c, 1, "DSAKeyValueType#2", "SE(Y)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(2);
-        if (c === 0) { o.J = (r.zero("DSAKeyValueType/J", "CH"), r.binary(65536, "DSAKeyValueType/J")); r.zero("DSAKeyValueType/J", "EE"); s = 5; }
-        else if (c === 1) { o.Seed = (r.zero("DSAKeyValueType/Seed", "CH"), r.binary(65536, "DSAKeyValueType/Seed")); r.zero("DSAKeyValueType/Seed", "EE"); s = 6; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "DSAKeyValueType#3", "SE(J)|SE(Seed)|EE");
-        break;
-      }
-      case 4: {
-        const c = r.bits(2);
-        if (c === 0) { o.G = (r.zero("DSAKeyValueType/G", "CH"), r.binary(65536, "DSAKeyValueType/G")); r.zero("DSAKeyValueType/G", "EE"); s = 2; }
-        else if (c === 1) { o.Y = (r.zero("DSAKeyValueType/Y", "CH"), r.binary(65536, "DSAKeyValueType/Y")); r.zero("DSAKeyValueType/Y", "EE"); s = 3; }
-        else r.badEvent(c, 2, "DSAKeyValueType#4", "SE(G)|SE(Y)");
-        break;
-      }
-      case 5: {
-        const c = r.bits(2);
-        if (c === 0) { o.Seed = (r.zero("DSAKeyValueType/Seed", "CH"), r.binary(65536, "DSAKeyValueType/Seed")); r.zero("DSAKeyValueType/Seed", "EE"); s = 6; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "DSAKeyValueType#5", "SE(Seed)|EE");
-        break;
-      }
-      case 6: {
-        const c = r.bits(1);
-        if (c === 0) { o.PgenCounter = (r.zero("DSAKeyValueType/PgenCounter", "CH"), r.binary(65536, "DSAKeyValueType/PgenCounter")); r.zero("DSAKeyValueType/PgenCounter", "EE"); s = 7; }
-        else r.badEvent(c, 1, "DSAKeyValueType#6", "SE(PgenCounter)");
-        break;
-      }
-      case 7: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "DSAKeyValueType#7", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "DSAKeyValueType");
-    }
+  let c = r.bits(2);
+  if (c === 0) {
+    const x1 = r.bits(1);
+    if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "DSAKeyValueType/P");
+    const v0 = r.binary(65536, "DSAKeyValueType/P");
+    const x2 = r.bits(2);
+    if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "DSAKeyValueType/P");
+    c = (x2 & 1);
+    o.P = v0;
+    s = 1;
   }
+  if ((s === 1 && c === 0)) {
+    const x4 = r.bits(1);
+    if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "DSAKeyValueType/Q");
+    const v3 = r.binary(65536, "DSAKeyValueType/Q");
+    const x5 = r.bits(3);
+    if ((x5 & 4) !== 0) r.badBits(x5, 4, 3, "DSAKeyValueType/Q");
+    c = (x5 & 3);
+    o.Q = v3;
+    s = 4;
+  }
+  if ((s === 0 && c === 1) || (s === 4 && c === 0)) {
+    const x7 = r.bits(1);
+    if ((x7 & 1) !== 0) r.badBits(x7, 1, 1, "DSAKeyValueType/G");
+    const v6 = r.binary(65536, "DSAKeyValueType/G");
+    const x8 = r.bits(2);
+    if ((x8 & 2) !== 0) r.badBits(x8, 2, 2, "DSAKeyValueType/G");
+    c = (x8 & 1);
+    o.G = v6;
+    s = 2;
+  }
+  if (!((s === 0 && c === 2) || (s === 2 && c === 0) || (s === 4 && c === 1))) x_DSAKeyValueType(r, s, c);
+  const x10 = r.bits(1);
+  if ((x10 & 1) !== 0) r.badBits(x10, 1, 1, "DSAKeyValueType/Y");
+  const v9 = r.binary(65536, "DSAKeyValueType/Y");
+  const x11 = r.bits(3);
+  if ((x11 & 4) !== 0) r.badBits(x11, 4, 3, "DSAKeyValueType/Y");
+  c = (x11 & 3);
+  o.Y = v9;
+  s = 3;
+  if (c === 0) {
+    const x13 = r.bits(1);
+    if ((x13 & 1) !== 0) r.badBits(x13, 1, 1, "DSAKeyValueType/J");
+    const v12 = r.binary(65536, "DSAKeyValueType/J");
+    const x14 = r.bits(3);
+    if ((x14 & 4) !== 0) r.badBits(x14, 4, 3, "DSAKeyValueType/J");
+    c = (x14 & 3);
+    o.J = v12;
+    s = 5;
+  }
+  if ((s === 3 && c === 1) || (s === 5 && c === 0)) {
+    const x16 = r.bits(1);
+    if ((x16 & 1) !== 0) r.badBits(x16, 1, 1, "DSAKeyValueType/Seed");
+    const v15 = r.binary(65536, "DSAKeyValueType/Seed");
+    const x17 = r.bits(2);
+    if ((x17 & 2) !== 0) r.badBits(x17, 2, 2, "DSAKeyValueType/Seed");
+    c = (x17 & 1);
+    o.Seed = v15;
+    s = 6;
+  }
+  if ((s === 6 && c === 0)) {
+    const x19 = r.bits(1);
+    if ((x19 & 1) !== 0) r.badBits(x19, 1, 1, "DSAKeyValueType/PgenCounter");
+    const v18 = r.binary(65536, "DSAKeyValueType/PgenCounter");
+    const x20 = r.bits(2);
+    if ((x20 & 2) !== 0) r.badBits(x20, 2, 2, "DSAKeyValueType/PgenCounter");
+    c = (x20 & 1);
+    o.PgenCounter = v18;
+    s = 7;
+  }
+  if ((s === 3 && c === 2) || (s === 5 && c === 1) || (s === 7 && c === 0)) return o;
+  return x_DSAKeyValueType(r, s, c);
+}
+function x_DSAKeyValueType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 2, "DSAKeyValueType#0", "SE(P)|SE(G)|SE(Y)");
+    case 1: return r.badEvent(c, 1, "DSAKeyValueType#1", "SE(Q)");
+    case 2: return r.badEvent(c, 1, "DSAKeyValueType#2", "SE(Y)");
+    case 3: return r.badEvent(c, 2, "DSAKeyValueType#3", "SE(J)|SE(Seed)|EE");
+    case 4: return r.badEvent(c, 2, "DSAKeyValueType#4", "SE(G)|SE(Y)");
+    case 5: return r.badEvent(c, 2, "DSAKeyValueType#5", "SE(Seed)|EE");
+    case 6: return r.badEvent(c, 1, "DSAKeyValueType#6", "SE(PgenCounter)");
+    case 7: return r.badEvent(c, 1, "DSAKeyValueType#7", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "DSAKeyValueType");
 }
 
 function e_DSAKeyValueType(w: BitWriter, o: T.DSAKeyValueType): void {
@@ -1239,29 +1389,35 @@ const EXP_DSAKeyValueType: readonly string[] = ["SE(P)|SE(G)|SE(Y)","SE(Q)","SE(
 function d_RSAKeyValueType(r: BitReader): T.RSAKeyValueType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Modulus = (r.zero("RSAKeyValueType/Modulus", "CH"), r.binary(65536, "RSAKeyValueType/Modulus")); r.zero("RSAKeyValueType/Modulus", "EE"); s = 1; }
-        else r.badEvent(c, 1, "RSAKeyValueType#0", "SE(Modulus)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.Exponent = (r.zero("RSAKeyValueType/Exponent", "CH"), r.binary(65536, "RSAKeyValueType/Exponent")); r.zero("RSAKeyValueType/Exponent", "EE"); s = 2; }
-        else r.badEvent(c, 1, "RSAKeyValueType#1", "SE(Exponent)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "RSAKeyValueType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "RSAKeyValueType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_RSAKeyValueType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "RSAKeyValueType/Modulus");
+  const v0 = r.binary(65536, "RSAKeyValueType/Modulus");
+  const x2 = r.bits(2);
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "RSAKeyValueType/Modulus");
+  c = (x2 & 1);
+  o.Modulus = v0;
+  s = 1;
+  if (!(c === 0)) x_RSAKeyValueType(r, s, c);
+  const x4 = r.bits(1);
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "RSAKeyValueType/Exponent");
+  const v3 = r.binary(65536, "RSAKeyValueType/Exponent");
+  const x5 = r.bits(2);
+  if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "RSAKeyValueType/Exponent");
+  c = (x5 & 1);
+  o.Exponent = v3;
+  s = 2;
+  if (c === 0) return o;
+  return x_RSAKeyValueType(r, s, c);
+}
+function x_RSAKeyValueType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "RSAKeyValueType#0", "SE(Modulus)");
+    case 1: return r.badEvent(c, 1, "RSAKeyValueType#1", "SE(Exponent)");
+    case 2: return r.badEvent(c, 1, "RSAKeyValueType#2", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "RSAKeyValueType");
 }
 
 function e_RSAKeyValueType(w: BitWriter, o: T.RSAKeyValueType): void {
@@ -1284,41 +1440,39 @@ const EXP_RSAKeyValueType: readonly string[] = ["SE(Modulus)","SE(Exponent)","EE
 function d_RetrievalMethodType(r: BitReader): T.RetrievalMethodType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(3);
-        if (c === 0) { o.Type = r.string(65536, 2, "RetrievalMethodType@Type"); s = 1; }
-        else if (c === 1) { o.URI = r.string(65536, 3, "RetrievalMethodType@URI"); s = 2; }
-        else if (c === 2) { o.Transforms = d_TransformsType(r); s = 3; }
-        else if (c === 3) { return o; }
-        else r.badEvent(c, 3, "RetrievalMethodType#0", "AT(Type)|AT(URI)|SE(Transforms)|EE");
-        break;
-      }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { o.URI = r.string(65536, 3, "RetrievalMethodType@URI"); s = 2; }
-        else if (c === 1) { o.Transforms = d_TransformsType(r); s = 3; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "RetrievalMethodType#1", "AT(URI)|SE(Transforms)|EE");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { o.Transforms = d_TransformsType(r); s = 3; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "RetrievalMethodType#2", "SE(Transforms)|EE");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "RetrievalMethodType#3", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "RetrievalMethodType");
-    }
+  let c = r.bits(3);
+  if (c === 0) {
+    const v0 = r.string(65536, 2, "RetrievalMethodType@Type");
+    const x1 = r.bits(2);
+    c = x1;
+    o.Type = v0;
+    s = 1;
   }
+  if ((s === 0 && c === 1) || (s === 1 && c === 0)) {
+    const v2 = r.string(65536, 3, "RetrievalMethodType@URI");
+    const x3 = r.bits(2);
+    c = x3;
+    o.URI = v2;
+    s = 2;
+  }
+  if ((s === 0 && c === 2) || (s === 1 && c === 1) || (s === 2 && c === 0)) {
+    const v4 = d_TransformsType(r);
+    const x5 = r.bits(1);
+    c = x5;
+    o.Transforms = v4;
+    s = 3;
+  }
+  if ((s === 0 && c === 3) || (s === 1 && c === 2) || (s === 2 && c === 1) || (s === 3 && c === 0)) return o;
+  return x_RetrievalMethodType(r, s, c);
+}
+function x_RetrievalMethodType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 3, "RetrievalMethodType#0", "AT(Type)|AT(URI)|SE(Transforms)|EE");
+    case 1: return r.badEvent(c, 2, "RetrievalMethodType#1", "AT(URI)|SE(Transforms)|EE");
+    case 2: return r.badEvent(c, 2, "RetrievalMethodType#2", "SE(Transforms)|EE");
+    case 3: return r.badEvent(c, 1, "RetrievalMethodType#3", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "RetrievalMethodType");
 }
 
 function e_RetrievalMethodType(w: BitWriter, o: T.RetrievalMethodType): void {
@@ -1371,8 +1525,8 @@ function d_X509DataType(r: BitReader): T.X509DataType {
         else if (c === 2) { { const v = (r.zero("X509DataType/X509SubjectName", "CH"), r.string(65536, 7, "X509DataType/X509SubjectName")); const a = o.X509SubjectName; if (a === undefined) o.X509SubjectName = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509SubjectName items", "X509DataType#0"); } } r.zero("X509DataType/X509SubjectName", "EE"); s = 3; }
         else if (c === 3) { { const v = (r.zero("X509DataType/X509Certificate", "CH"), r.binary(65536, "X509DataType/X509Certificate")); const a = o.X509Certificate; if (a === undefined) o.X509Certificate = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509Certificate items", "X509DataType#0"); } } r.zero("X509DataType/X509Certificate", "EE"); s = 4; }
         else if (c === 4) { { const v = (r.zero("X509DataType/X509CRL", "CH"), r.binary(65536, "X509DataType/X509CRL")); const a = o.X509CRL; if (a === undefined) o.X509CRL = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509CRL items", "X509DataType#0"); } } r.zero("X509DataType/X509CRL", "EE"); s = 5; }
-        else if (c === 5) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#0"); }
-        else r.badEvent(c, 3, "X509DataType#0", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)");
+        else if (c === 5) { x_X509DataType(r, s, c); }
+        else x_X509DataType(r, s, c);
         break;
       }
       case 1: {
@@ -1382,9 +1536,9 @@ function d_X509DataType(r: BitReader): T.X509DataType {
         else if (c === 2) { { const v = (r.zero("X509DataType/X509SubjectName", "CH"), r.string(65536, 7, "X509DataType/X509SubjectName")); const a = o.X509SubjectName; if (a === undefined) o.X509SubjectName = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509SubjectName items", "X509DataType#1"); } } r.zero("X509DataType/X509SubjectName", "EE"); s = 3; }
         else if (c === 3) { { const v = (r.zero("X509DataType/X509Certificate", "CH"), r.binary(65536, "X509DataType/X509Certificate")); const a = o.X509Certificate; if (a === undefined) o.X509Certificate = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509Certificate items", "X509DataType#1"); } } r.zero("X509DataType/X509Certificate", "EE"); s = 4; }
         else if (c === 4) { { const v = (r.zero("X509DataType/X509CRL", "CH"), r.binary(65536, "X509DataType/X509CRL")); const a = o.X509CRL; if (a === undefined) o.X509CRL = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509CRL items", "X509DataType#1"); } } r.zero("X509DataType/X509CRL", "EE"); s = 5; }
-        else if (c === 5) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#1"); }
+        else if (c === 5) { x_X509DataType(r, s, c); }
         else if (c === 6) { return o; }
-        else r.badEvent(c, 3, "X509DataType#1", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)|EE");
+        else x_X509DataType(r, s, c);
         break;
       }
       case 2: {
@@ -1394,9 +1548,9 @@ function d_X509DataType(r: BitReader): T.X509DataType {
         else if (c === 2) { { const v = (r.zero("X509DataType/X509SubjectName", "CH"), r.string(65536, 7, "X509DataType/X509SubjectName")); const a = o.X509SubjectName; if (a === undefined) o.X509SubjectName = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509SubjectName items", "X509DataType#2"); } } r.zero("X509DataType/X509SubjectName", "EE"); s = 3; }
         else if (c === 3) { { const v = (r.zero("X509DataType/X509Certificate", "CH"), r.binary(65536, "X509DataType/X509Certificate")); const a = o.X509Certificate; if (a === undefined) o.X509Certificate = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509Certificate items", "X509DataType#2"); } } r.zero("X509DataType/X509Certificate", "EE"); s = 4; }
         else if (c === 4) { { const v = (r.zero("X509DataType/X509CRL", "CH"), r.binary(65536, "X509DataType/X509CRL")); const a = o.X509CRL; if (a === undefined) o.X509CRL = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509CRL items", "X509DataType#2"); } } r.zero("X509DataType/X509CRL", "EE"); s = 5; }
-        else if (c === 5) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#2"); }
+        else if (c === 5) { x_X509DataType(r, s, c); }
         else if (c === 6) { return o; }
-        else r.badEvent(c, 3, "X509DataType#2", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)|EE");
+        else x_X509DataType(r, s, c);
         break;
       }
       case 3: {
@@ -1406,9 +1560,9 @@ function d_X509DataType(r: BitReader): T.X509DataType {
         else if (c === 2) { { const v = (r.zero("X509DataType/X509SubjectName", "CH"), r.string(65536, 7, "X509DataType/X509SubjectName")); const a = o.X509SubjectName; if (a === undefined) o.X509SubjectName = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509SubjectName items", "X509DataType#3"); } } r.zero("X509DataType/X509SubjectName", "EE"); s = 3; }
         else if (c === 3) { { const v = (r.zero("X509DataType/X509Certificate", "CH"), r.binary(65536, "X509DataType/X509Certificate")); const a = o.X509Certificate; if (a === undefined) o.X509Certificate = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509Certificate items", "X509DataType#3"); } } r.zero("X509DataType/X509Certificate", "EE"); s = 4; }
         else if (c === 4) { { const v = (r.zero("X509DataType/X509CRL", "CH"), r.binary(65536, "X509DataType/X509CRL")); const a = o.X509CRL; if (a === undefined) o.X509CRL = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509CRL items", "X509DataType#3"); } } r.zero("X509DataType/X509CRL", "EE"); s = 5; }
-        else if (c === 5) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#3"); }
+        else if (c === 5) { x_X509DataType(r, s, c); }
         else if (c === 6) { return o; }
-        else r.badEvent(c, 3, "X509DataType#3", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)|EE");
+        else x_X509DataType(r, s, c);
         break;
       }
       case 4: {
@@ -1418,9 +1572,9 @@ function d_X509DataType(r: BitReader): T.X509DataType {
         else if (c === 2) { { const v = (r.zero("X509DataType/X509SubjectName", "CH"), r.string(65536, 7, "X509DataType/X509SubjectName")); const a = o.X509SubjectName; if (a === undefined) o.X509SubjectName = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509SubjectName items", "X509DataType#4"); } } r.zero("X509DataType/X509SubjectName", "EE"); s = 3; }
         else if (c === 3) { { const v = (r.zero("X509DataType/X509Certificate", "CH"), r.binary(65536, "X509DataType/X509Certificate")); const a = o.X509Certificate; if (a === undefined) o.X509Certificate = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509Certificate items", "X509DataType#4"); } } r.zero("X509DataType/X509Certificate", "EE"); s = 4; }
         else if (c === 4) { { const v = (r.zero("X509DataType/X509CRL", "CH"), r.binary(65536, "X509DataType/X509CRL")); const a = o.X509CRL; if (a === undefined) o.X509CRL = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509CRL items", "X509DataType#4"); } } r.zero("X509DataType/X509CRL", "EE"); s = 5; }
-        else if (c === 5) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#4"); }
+        else if (c === 5) { x_X509DataType(r, s, c); }
         else if (c === 6) { return o; }
-        else r.badEvent(c, 3, "X509DataType#4", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)|EE");
+        else x_X509DataType(r, s, c);
         break;
       }
       case 5: {
@@ -1430,9 +1584,9 @@ function d_X509DataType(r: BitReader): T.X509DataType {
         else if (c === 2) { { const v = (r.zero("X509DataType/X509SubjectName", "CH"), r.string(65536, 7, "X509DataType/X509SubjectName")); const a = o.X509SubjectName; if (a === undefined) o.X509SubjectName = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509SubjectName items", "X509DataType#5"); } } r.zero("X509DataType/X509SubjectName", "EE"); s = 3; }
         else if (c === 3) { { const v = (r.zero("X509DataType/X509Certificate", "CH"), r.binary(65536, "X509DataType/X509Certificate")); const a = o.X509Certificate; if (a === undefined) o.X509Certificate = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509Certificate items", "X509DataType#5"); } } r.zero("X509DataType/X509Certificate", "EE"); s = 4; }
         else if (c === 4) { { const v = (r.zero("X509DataType/X509CRL", "CH"), r.binary(65536, "X509DataType/X509CRL")); const a = o.X509CRL; if (a === undefined) o.X509CRL = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509CRL items", "X509DataType#5"); } } r.zero("X509DataType/X509CRL", "EE"); s = 5; }
-        else if (c === 5) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#5"); }
+        else if (c === 5) { x_X509DataType(r, s, c); }
         else if (c === 6) { return o; }
-        else r.badEvent(c, 3, "X509DataType#5", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)|EE");
+        else x_X509DataType(r, s, c);
         break;
       }
       case 6: {
@@ -1442,14 +1596,26 @@ function d_X509DataType(r: BitReader): T.X509DataType {
         else if (c === 2) { { const v = (r.zero("X509DataType/X509SubjectName", "CH"), r.string(65536, 7, "X509DataType/X509SubjectName")); const a = o.X509SubjectName; if (a === undefined) o.X509SubjectName = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509SubjectName items", "X509DataType#6"); } } r.zero("X509DataType/X509SubjectName", "EE"); s = 3; }
         else if (c === 3) { { const v = (r.zero("X509DataType/X509Certificate", "CH"), r.binary(65536, "X509DataType/X509Certificate")); const a = o.X509Certificate; if (a === undefined) o.X509Certificate = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509Certificate items", "X509DataType#6"); } } r.zero("X509DataType/X509Certificate", "EE"); s = 4; }
         else if (c === 4) { { const v = (r.zero("X509DataType/X509CRL", "CH"), r.binary(65536, "X509DataType/X509CRL")); const a = o.X509CRL; if (a === undefined) o.X509CRL = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 X509CRL items", "X509DataType#6"); } } r.zero("X509DataType/X509CRL", "EE"); s = 5; }
-        else if (c === 5) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#6"); }
+        else if (c === 5) { x_X509DataType(r, s, c); }
         else if (c === 6) { return o; }
-        else r.badEvent(c, 3, "X509DataType#6", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)|EE");
+        else x_X509DataType(r, s, c);
         break;
       }
       default: return r.fail("EXI_EVENT", "bad grammar state", "X509DataType");
     }
   }
+}
+function x_X509DataType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: if (c === 5) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#0"); return r.badEvent(c, 3, "X509DataType#0", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)");
+    case 1: if (c === 5) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#1"); return r.badEvent(c, 3, "X509DataType#1", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)|EE");
+    case 2: if (c === 5) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#2"); return r.badEvent(c, 3, "X509DataType#2", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)|EE");
+    case 3: if (c === 5) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#3"); return r.badEvent(c, 3, "X509DataType#3", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)|EE");
+    case 4: if (c === 5) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#4"); return r.badEvent(c, 3, "X509DataType#4", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)|EE");
+    case 5: if (c === 5) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#5"); return r.badEvent(c, 3, "X509DataType#5", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)|EE");
+    case 6: if (c === 5) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "X509DataType#6"); return r.badEvent(c, 3, "X509DataType#6", "SE(X509IssuerSerial)|SE(X509SKI)|SE(X509SubjectName)|SE(X509Certificate)|SE(X509CRL)|SE(*)|EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "X509DataType");
 }
 
 function e_X509DataType(w: BitWriter, o: T.X509DataType): void {
@@ -1548,29 +1714,35 @@ const EXP_X509DataType: readonly string[] = ["SE(X509IssuerSerial)|SE(X509SKI)|S
 function d_X509IssuerSerialType(r: BitReader): T.X509IssuerSerialType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.X509IssuerName = (r.zero("X509IssuerSerialType/X509IssuerName", "CH"), r.string(65536, 8, "X509IssuerSerialType/X509IssuerName")); r.zero("X509IssuerSerialType/X509IssuerName", "EE"); s = 1; }
-        else r.badEvent(c, 1, "X509IssuerSerialType#0", "SE(X509IssuerName)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.X509SerialNumber = (r.zero("X509IssuerSerialType/X509SerialNumber", "CH"), r.bigIn(true, undefined, undefined, "X509IssuerSerialType/X509SerialNumber")); r.zero("X509IssuerSerialType/X509SerialNumber", "EE"); s = 2; }
-        else r.badEvent(c, 1, "X509IssuerSerialType#1", "SE(X509SerialNumber)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "X509IssuerSerialType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "X509IssuerSerialType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_X509IssuerSerialType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "X509IssuerSerialType/X509IssuerName");
+  const v0 = r.string(65536, 8, "X509IssuerSerialType/X509IssuerName");
+  const x2 = r.bits(2);
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "X509IssuerSerialType/X509IssuerName");
+  c = (x2 & 1);
+  o.X509IssuerName = v0;
+  s = 1;
+  if (!(c === 0)) x_X509IssuerSerialType(r, s, c);
+  const x4 = r.bits(1);
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "X509IssuerSerialType/X509SerialNumber");
+  const v3 = r.bigIn(true, undefined, undefined, "X509IssuerSerialType/X509SerialNumber");
+  const x5 = r.bits(2);
+  if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "X509IssuerSerialType/X509SerialNumber");
+  c = (x5 & 1);
+  o.X509SerialNumber = v3;
+  s = 2;
+  if (c === 0) return o;
+  return x_X509IssuerSerialType(r, s, c);
+}
+function x_X509IssuerSerialType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "X509IssuerSerialType#0", "SE(X509IssuerName)");
+    case 1: return r.badEvent(c, 1, "X509IssuerSerialType#1", "SE(X509SerialNumber)");
+    case 2: return r.badEvent(c, 1, "X509IssuerSerialType#2", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "X509IssuerSerialType");
 }
 
 function e_X509IssuerSerialType(w: BitWriter, o: T.X509IssuerSerialType): void {
@@ -1599,48 +1771,59 @@ function d_PGPDataType(r: BitReader): T.PGPDataType {
         const c = r.bits(2);
         if (c === 0) { o.PGPKeyID = (r.zero("PGPDataType/PGPKeyID", "CH"), r.binary(65536, "PGPDataType/PGPKeyID")); r.zero("PGPDataType/PGPKeyID", "EE"); s = 1; }
         else if (c === 1) { o.PGPKeyPacket = (r.zero("PGPDataType/PGPKeyPacket", "CH"), r.binary(65536, "PGPDataType/PGPKeyPacket")); r.zero("PGPDataType/PGPKeyPacket", "EE"); s = 2; }
-        else r.badEvent(c, 2, "PGPDataType#0", "SE(PGPKeyID)|SE(PGPKeyPacket)");
+        else x_PGPDataType(r, s, c);
         break;
       }
       case 1: {
         const c = r.bits(2);
         if (c === 0) { o.PGPKeyPacket = (r.zero("PGPDataType/PGPKeyPacket", "CH"), r.binary(65536, "PGPDataType/PGPKeyPacket")); r.zero("PGPDataType/PGPKeyPacket", "EE"); s = 3; }
-        else if (c === 1) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "PGPDataType#1"); }
+        else if (c === 1) { x_PGPDataType(r, s, c); }
         else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "PGPDataType#1", "SE(PGPKeyPacket)|SE(*)|EE");
+        else x_PGPDataType(r, s, c);
         break;
       }
       case 2: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "PGPDataType#2"); }
+        if (c === 0) { x_PGPDataType(r, s, c); }
         else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "PGPDataType#2", "SE(*)|EE");
+        else x_PGPDataType(r, s, c);
         break;
       }
       case 3: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "PGPDataType#3"); }
+        if (c === 0) { x_PGPDataType(r, s, c); }
         else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "PGPDataType#3", "SE(*)|EE");
+        else x_PGPDataType(r, s, c);
         break;
       }
       case 4: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "PGPDataType#4"); }
+        if (c === 0) { x_PGPDataType(r, s, c); }
         else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "PGPDataType#4", "SE(*)|EE");
+        else x_PGPDataType(r, s, c);
         break;
       }
       case 5: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "PGPDataType#5"); }
+        if (c === 0) { x_PGPDataType(r, s, c); }
         else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "PGPDataType#5", "SE(*)|EE");
+        else x_PGPDataType(r, s, c);
         break;
       }
       default: return r.fail("EXI_EVENT", "bad grammar state", "PGPDataType");
     }
   }
+}
+function x_PGPDataType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 2, "PGPDataType#0", "SE(PGPKeyID)|SE(PGPKeyPacket)");
+    case 1: if (c === 1) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "PGPDataType#1"); return r.badEvent(c, 2, "PGPDataType#1", "SE(PGPKeyPacket)|SE(*)|EE");
+    case 2: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "PGPDataType#2"); return r.badEvent(c, 2, "PGPDataType#2", "SE(*)|EE");
+    case 3: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "PGPDataType#3"); return r.badEvent(c, 2, "PGPDataType#3", "SE(*)|EE");
+    case 4: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "PGPDataType#4"); return r.badEvent(c, 2, "PGPDataType#4", "SE(*)|EE");
+    case 5: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "PGPDataType#5"); return r.badEvent(c, 2, "PGPDataType#5", "SE(*)|EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "PGPDataType");
 }
 
 function e_PGPDataType(w: BitWriter, o: T.PGPDataType): void {
@@ -1680,27 +1863,35 @@ function d_SPKIDataType(r: BitReader): T.SPKIDataType {
       case 0: {
         const c = r.bits(1);
         if (c === 0) { { const v = (r.zero("SPKIDataType/SPKISexp", "CH"), r.binary(65536, "SPKIDataType/SPKISexp")); const a = o.SPKISexp; if (a === undefined) o.SPKISexp = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SPKISexp items", "SPKIDataType#0"); } } r.zero("SPKIDataType/SPKISexp", "EE"); s = 1; }
-        else r.badEvent(c, 1, "SPKIDataType#0", "SE(SPKISexp)");
+        else x_SPKIDataType(r, s, c);
         break;
       }
       case 1: {
         const c = r.bits(2);
         if (c === 0) { { const v = (r.zero("SPKIDataType/SPKISexp", "CH"), r.binary(65536, "SPKIDataType/SPKISexp")); const a = o.SPKISexp; if (a === undefined) o.SPKISexp = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SPKISexp items", "SPKIDataType#1"); } } r.zero("SPKIDataType/SPKISexp", "EE"); s = 1; }
-        else if (c === 1) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "SPKIDataType#1"); }
+        else if (c === 1) { x_SPKIDataType(r, s, c); }
         else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "SPKIDataType#1", "SE(SPKISexp)|SE(*)|EE");
+        else x_SPKIDataType(r, s, c);
         break;
       }
       case 2: {
         const c = r.bits(2);
         if (c === 0) { { const v = (r.zero("SPKIDataType/SPKISexp", "CH"), r.binary(65536, "SPKIDataType/SPKISexp")); const a = o.SPKISexp; if (a === undefined) o.SPKISexp = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SPKISexp items", "SPKIDataType#2"); } } r.zero("SPKIDataType/SPKISexp", "EE"); s = 1; }
         else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "SPKIDataType#2", "SE(SPKISexp)|EE");
+        else x_SPKIDataType(r, s, c);
         break;
       }
       default: return r.fail("EXI_EVENT", "bad grammar state", "SPKIDataType");
     }
   }
+}
+function x_SPKIDataType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "SPKIDataType#0", "SE(SPKISexp)");
+    case 1: if (c === 1) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "SPKIDataType#1"); return r.badEvent(c, 2, "SPKIDataType#1", "SE(SPKISexp)|SE(*)|EE");
+    case 2: return r.badEvent(c, 2, "SPKIDataType#2", "SE(SPKISexp)|EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "SPKIDataType");
 }
 
 function e_SPKIDataType(w: BitWriter, o: T.SPKIDataType): void {
@@ -1735,50 +1926,60 @@ function d_ObjectType(r: BitReader): T.ObjectType {
         if (c === 0) { o.Encoding = r.string(65536, 9, "ObjectType@Encoding"); s = 1; }
         else if (c === 1) { o.Id = r.string(65536, 0, "ObjectType@Id"); s = 2; }
         else if (c === 2) { o.MimeType = r.string(65536, 10, "ObjectType@MimeType"); s = 3; }
-        else if (c === 3) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "ObjectType#0"); }
+        else if (c === 3) { x_ObjectType(r, s, c); }
         else if (c === 4) { return o; }
-        else if (c === 5) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "ObjectType#0"); }
-        else r.badEvent(c, 3, "ObjectType#0", "AT(Encoding)|AT(Id)|AT(MimeType)|SE(*)|EE|CH(untyped)");
+        else if (c === 5) { x_ObjectType(r, s, c); }
+        else x_ObjectType(r, s, c);
         break;
       }
       case 1: {
         const c = r.bits(3);
         if (c === 0) { o.Id = r.string(65536, 0, "ObjectType@Id"); s = 2; }
         else if (c === 1) { o.MimeType = r.string(65536, 10, "ObjectType@MimeType"); s = 3; }
-        else if (c === 2) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "ObjectType#1"); }
+        else if (c === 2) { x_ObjectType(r, s, c); }
         else if (c === 3) { return o; }
-        else if (c === 4) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "ObjectType#1"); }
-        else r.badEvent(c, 3, "ObjectType#1", "AT(Id)|AT(MimeType)|SE(*)|EE|CH(untyped)");
+        else if (c === 4) { x_ObjectType(r, s, c); }
+        else x_ObjectType(r, s, c);
         break;
       }
       case 2: {
         const c = r.bits(3);
         if (c === 0) { o.MimeType = r.string(65536, 10, "ObjectType@MimeType"); s = 3; }
-        else if (c === 1) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "ObjectType#2"); }
+        else if (c === 1) { x_ObjectType(r, s, c); }
         else if (c === 2) { return o; }
-        else if (c === 3) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "ObjectType#2"); }
-        else r.badEvent(c, 3, "ObjectType#2", "AT(MimeType)|SE(*)|EE|CH(untyped)");
+        else if (c === 3) { x_ObjectType(r, s, c); }
+        else x_ObjectType(r, s, c);
         break;
       }
       case 3: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "ObjectType#3"); }
+        if (c === 0) { x_ObjectType(r, s, c); }
         else if (c === 1) { return o; }
-        else if (c === 2) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "ObjectType#3"); }
-        else r.badEvent(c, 2, "ObjectType#3", "SE(*)|EE|CH(untyped)");
+        else if (c === 2) { x_ObjectType(r, s, c); }
+        else x_ObjectType(r, s, c);
         break;
       }
       case 4: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "ObjectType#4"); }
+        if (c === 0) { x_ObjectType(r, s, c); }
         else if (c === 1) { return o; }
-        else if (c === 2) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "ObjectType#4"); }
-        else r.badEvent(c, 2, "ObjectType#4", "SE(*)|EE|CH(untyped)");
+        else if (c === 2) { x_ObjectType(r, s, c); }
+        else x_ObjectType(r, s, c);
         break;
       }
       default: return r.fail("EXI_EVENT", "bad grammar state", "ObjectType");
     }
   }
+}
+function x_ObjectType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: if (c === 3) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "ObjectType#0"); if (c === 5) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "ObjectType#0"); return r.badEvent(c, 3, "ObjectType#0", "AT(Encoding)|AT(Id)|AT(MimeType)|SE(*)|EE|CH(untyped)");
+    case 1: if (c === 2) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "ObjectType#1"); if (c === 4) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "ObjectType#1"); return r.badEvent(c, 3, "ObjectType#1", "AT(Id)|AT(MimeType)|SE(*)|EE|CH(untyped)");
+    case 2: if (c === 1) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "ObjectType#2"); if (c === 3) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "ObjectType#2"); return r.badEvent(c, 3, "ObjectType#2", "AT(MimeType)|SE(*)|EE|CH(untyped)");
+    case 3: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "ObjectType#3"); if (c === 2) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "ObjectType#3"); return r.badEvent(c, 2, "ObjectType#3", "SE(*)|EE|CH(untyped)");
+    case 4: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "ObjectType#4"); if (c === 2) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "ObjectType#4"); return r.badEvent(c, 2, "ObjectType#4", "SE(*)|EE|CH(untyped)");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "ObjectType");
 }
 
 function e_ObjectType(w: BitWriter, o: T.ObjectType): void {
@@ -1822,31 +2023,67 @@ const EXP_ObjectType: readonly string[] = ["AT(Encoding)|AT(Id)|AT(MimeType)|SE(
 function d_ManifestType(r: BitReader): T.ManifestType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(2);
-        if (c === 0) { o.Id = r.string(65536, 0, "ManifestType@Id"); s = 1; }
-        else if (c === 1) { { const v = d_ReferenceType(r); const a = o.Reference; if (a === undefined) o.Reference = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType#0"); } } s = 2; }
-        else r.badEvent(c, 2, "ManifestType#0", "AT(Id)|SE(Reference)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { { const v = d_ReferenceType(r); const a = o.Reference; if (a === undefined) o.Reference = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType#1"); } } s = 2; }
-        else r.badEvent(c, 1, "ManifestType#1", "SE(Reference)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_ReferenceType(r); const a = o.Reference; if (a === undefined) o.Reference = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType#2"); } } s = 2; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "ManifestType#2", "SE(Reference)|EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ManifestType");
-    }
+  let c = r.bits(2);
+  if (c === 0) {
+    const v0 = r.string(65536, 0, "ManifestType@Id");
+    const x1 = r.bits(1);
+    c = x1;
+    o.Id = v0;
+    s = 1;
   }
+  for (;;) {
+    if (s === 0 && c === 1) {
+      const v2 = d_ReferenceType(r);
+      const x3 = r.bits(2);
+      c = x3;
+      const av2 = o.Reference;
+      if (av2 === undefined) o.Reference = [v2];
+      else {
+        av2.push(v2);
+        if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType/Reference");
+      }
+      s = 2;
+      continue;
+    }
+    if (s === 1 && c === 0) {
+      const v4 = d_ReferenceType(r);
+      const x5 = r.bits(2);
+      c = x5;
+      const av4 = o.Reference;
+      if (av4 === undefined) o.Reference = [v4];
+      else {
+        av4.push(v4);
+        if (av4.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType/Reference");
+      }
+      s = 2;
+      continue;
+    }
+    if (s === 2 && c === 0) {
+      const v6 = d_ReferenceType(r);
+      const x7 = r.bits(2);
+      c = x7;
+      const av6 = o.Reference;
+      if (av6 === undefined) o.Reference = [v6];
+      else {
+        av6.push(v6);
+        if (av6.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType/Reference");
+      }
+      s = 2;
+      continue;
+    }
+    break;
+  }
+  if (o.Reference === undefined) x_ManifestType(r, s, c);
+  if (c === 1) return o;
+  return x_ManifestType(r, s, c);
+}
+function x_ManifestType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 2, "ManifestType#0", "AT(Id)|SE(Reference)");
+    case 1: return r.badEvent(c, 1, "ManifestType#1", "SE(Reference)");
+    case 2: return r.badEvent(c, 2, "ManifestType#2", "SE(Reference)|EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "ManifestType");
 }
 
 function e_ManifestType(w: BitWriter, o: T.ManifestType): void {
@@ -1880,31 +2117,67 @@ const EXP_ManifestType: readonly string[] = ["AT(Id)|SE(Reference)","SE(Referenc
 function d_SignaturePropertiesType(r: BitReader): T.SignaturePropertiesType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(2);
-        if (c === 0) { o.Id = r.string(65536, 0, "SignaturePropertiesType@Id"); s = 1; }
-        else if (c === 1) { { const v = d_SignaturePropertyType(r); const a = o.SignatureProperty; if (a === undefined) o.SignatureProperty = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType#0"); } } s = 2; }
-        else r.badEvent(c, 2, "SignaturePropertiesType#0", "AT(Id)|SE(SignatureProperty)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { { const v = d_SignaturePropertyType(r); const a = o.SignatureProperty; if (a === undefined) o.SignatureProperty = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType#1"); } } s = 2; }
-        else r.badEvent(c, 1, "SignaturePropertiesType#1", "SE(SignatureProperty)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_SignaturePropertyType(r); const a = o.SignatureProperty; if (a === undefined) o.SignatureProperty = [v]; else { a.push(v); if (a.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType#2"); } } s = 2; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "SignaturePropertiesType#2", "SE(SignatureProperty)|EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "SignaturePropertiesType");
-    }
+  let c = r.bits(2);
+  if (c === 0) {
+    const v0 = r.string(65536, 0, "SignaturePropertiesType@Id");
+    const x1 = r.bits(1);
+    c = x1;
+    o.Id = v0;
+    s = 1;
   }
+  for (;;) {
+    if (s === 0 && c === 1) {
+      const v2 = d_SignaturePropertyType(r);
+      const x3 = r.bits(2);
+      c = x3;
+      const av2 = o.SignatureProperty;
+      if (av2 === undefined) o.SignatureProperty = [v2];
+      else {
+        av2.push(v2);
+        if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType/SignatureProperty");
+      }
+      s = 2;
+      continue;
+    }
+    if (s === 1 && c === 0) {
+      const v4 = d_SignaturePropertyType(r);
+      const x5 = r.bits(2);
+      c = x5;
+      const av4 = o.SignatureProperty;
+      if (av4 === undefined) o.SignatureProperty = [v4];
+      else {
+        av4.push(v4);
+        if (av4.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType/SignatureProperty");
+      }
+      s = 2;
+      continue;
+    }
+    if (s === 2 && c === 0) {
+      const v6 = d_SignaturePropertyType(r);
+      const x7 = r.bits(2);
+      c = x7;
+      const av6 = o.SignatureProperty;
+      if (av6 === undefined) o.SignatureProperty = [v6];
+      else {
+        av6.push(v6);
+        if (av6.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType/SignatureProperty");
+      }
+      s = 2;
+      continue;
+    }
+    break;
+  }
+  if (o.SignatureProperty === undefined) x_SignaturePropertiesType(r, s, c);
+  if (c === 1) return o;
+  return x_SignaturePropertiesType(r, s, c);
+}
+function x_SignaturePropertiesType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 2, "SignaturePropertiesType#0", "AT(Id)|SE(SignatureProperty)");
+    case 1: return r.badEvent(c, 1, "SignaturePropertiesType#1", "SE(SignatureProperty)");
+    case 2: return r.badEvent(c, 2, "SignaturePropertiesType#2", "SE(SignatureProperty)|EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "SignaturePropertiesType");
 }
 
 function e_SignaturePropertiesType(w: BitWriter, o: T.SignaturePropertiesType): void {
@@ -1944,33 +2217,42 @@ function d_SignaturePropertyType(r: BitReader): T.SignaturePropertyType {
         const c = r.bits(2);
         if (c === 0) { o.Id = r.string(65536, 0, "SignaturePropertyType@Id"); s = 1; }
         else if (c === 1) { o.Target = r.string(65536, 11, "SignaturePropertyType@Target"); s = 2; }
-        else r.badEvent(c, 2, "SignaturePropertyType#0", "AT(Id)|AT(Target)");
+        else x_SignaturePropertyType(r, s, c);
         break;
       }
       case 1: {
         const c = r.bits(1);
         if (c === 0) { o.Target = r.string(65536, 11, "SignaturePropertyType@Target"); s = 2; }
-        else r.badEvent(c, 1, "SignaturePropertyType#1", "AT(Target)");
+        else x_SignaturePropertyType(r, s, c);
         break;
       }
       case 2: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "SignaturePropertyType#2"); }
-        else if (c === 1) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "SignaturePropertyType#2"); }
-        else r.badEvent(c, 2, "SignaturePropertyType#2", "SE(*)|CH(untyped)");
+        if (c === 0) { x_SignaturePropertyType(r, s, c); }
+        else if (c === 1) { x_SignaturePropertyType(r, s, c); }
+        else x_SignaturePropertyType(r, s, c);
         break;
       }
       case 3: {
         const c = r.bits(2);
-        if (c === 0) { r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "SignaturePropertyType#3"); }
+        if (c === 0) { x_SignaturePropertyType(r, s, c); }
         else if (c === 1) { return o; }
-        else if (c === 2) { r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "SignaturePropertyType#3"); }
-        else r.badEvent(c, 2, "SignaturePropertyType#3", "SE(*)|EE|CH(untyped)");
+        else if (c === 2) { x_SignaturePropertyType(r, s, c); }
+        else x_SignaturePropertyType(r, s, c);
         break;
       }
       default: return r.fail("EXI_EVENT", "bad grammar state", "SignaturePropertyType");
     }
   }
+}
+function x_SignaturePropertyType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 2, "SignaturePropertyType#0", "AT(Id)|AT(Target)");
+    case 1: return r.badEvent(c, 1, "SignaturePropertyType#1", "AT(Target)");
+    case 2: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "SignaturePropertyType#2"); if (c === 1) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "SignaturePropertyType#2"); return r.badEvent(c, 2, "SignaturePropertyType#2", "SE(*)|CH(untyped)");
+    case 3: if (c === 0) r.fail("EXI_UNSUPPORTED", "SE(*) content (wildcard/mixed) is not supported", "SignaturePropertyType#3"); if (c === 2) r.fail("EXI_UNSUPPORTED", "CH(untyped) content (wildcard/mixed) is not supported", "SignaturePropertyType#3"); return r.badEvent(c, 2, "SignaturePropertyType#3", "SE(*)|EE|CH(untyped)");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "SignaturePropertyType");
 }
 
 function e_SignaturePropertyType(w: BitWriter, o: T.SignaturePropertyType): void {
@@ -1999,17 +2281,15 @@ const EXP_SignaturePropertyType: readonly string[] = ["AT(Id)|AT(Target)","AT(Ta
 function d_CLReqControlModeType(r: BitReader): T.CLReqControlModeType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "CLReqControlModeType#0", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "CLReqControlModeType");
-    }
+  let c = r.bits(1);
+  if (c === 0) return o;
+  return x_CLReqControlModeType(r, s, c);
+}
+function x_CLReqControlModeType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "CLReqControlModeType#0", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "CLReqControlModeType");
 }
 
 function e_CLReqControlModeType(w: BitWriter, o: T.CLReqControlModeType): void {
@@ -2022,17 +2302,15 @@ const EXP_CLReqControlModeType: readonly string[] = ["EE"];
 function d_CLResControlModeType(r: BitReader): T.CLResControlModeType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "CLResControlModeType#0", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "CLResControlModeType");
-    }
+  let c = r.bits(1);
+  if (c === 0) return o;
+  return x_CLResControlModeType(r, s, c);
+}
+function x_CLResControlModeType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "CLResControlModeType#0", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "CLResControlModeType");
 }
 
 function e_CLResControlModeType(w: BitWriter, o: T.CLResControlModeType): void {
@@ -2045,77 +2323,108 @@ const EXP_CLResControlModeType: readonly string[] = ["EE"];
 function d_WPT_FinePositioningSetupReqType(r: BitReader): T.WPT_FinePositioningSetupReqType {
   const o: any = {};
   let s = 0; let n = 0;
+  let c = r.bits(1);
+  if (!(c === 0)) x_WPT_FinePositioningSetupReqType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (!(c === 0)) x_WPT_FinePositioningSetupReqType(r, s, c);
+  const x3 = r.bits(5);
+  if ((x3 & 18) !== 0) r.badBits(x3, 18, 5, "WPT_FinePositioningSetupReqType/EVProcessing");
+  const y4 = ((x3 >>> 2) & 3);
+  if (y4 >= 3) r.enumErr(y4, 3, "WPT_FinePositioningSetupReqType/EVProcessing", r.pos - 4);
+  const v2 = E0[y4]!;
+  c = (x3 & 1);
+  o.EVProcessing = v2;
+  s = 2;
+  if (!(c === 0)) x_WPT_FinePositioningSetupReqType(r, s, c);
+  const v5 = d_WPT_FinePositioningMethodListType(r);
+  const x6 = r.bits(1);
+  c = x6;
+  o.EVDeviceFinePositioningMethodList = v5;
+  s = 3;
+  if (!(c === 0)) x_WPT_FinePositioningSetupReqType(r, s, c);
+  const v7 = d_WPT_PairingMethodListType(r);
+  const x8 = r.bits(1);
+  c = x8;
+  o.EVDevicePairingMethodList = v7;
+  s = 4;
+  if (!(c === 0)) x_WPT_FinePositioningSetupReqType(r, s, c);
+  const v9 = d_WPT_AlignmentCheckMethodListType(r);
+  const x10 = r.bits(1);
+  c = x10;
+  o.EVDeviceAlignmentCheckMethodList = v9;
+  s = 5;
+  if (!(c === 0)) x_WPT_FinePositioningSetupReqType(r, s, c);
+  const x12 = r.bits(1);
+  if ((x12 & 1) !== 0) r.badBits(x12, 1, 1, "WPT_FinePositioningSetupReqType/NaturalOffset");
+  const v11 = r.uintIn(0, 65535, "WPT_FinePositioningSetupReqType/NaturalOffset");
+  const x13 = r.bits(3);
+  if ((x13 & 4) !== 0) r.badBits(x13, 4, 3, "WPT_FinePositioningSetupReqType/NaturalOffset");
+  c = (x13 & 3);
+  o.NaturalOffset = v11;
+  s = 6;
   for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "WPT_FinePositioningSetupReqType#0", "SE(Header)");
-        break;
+    if (s === 6 && c === 0) {
+      const x15 = r.bits(1);
+      if ((x15 & 1) !== 0) r.badBits(x15, 1, 1, "WPT_FinePositioningSetupReqType/VendorSpecificDataContainer");
+      const v14 = r.binary(256, "WPT_FinePositioningSetupReqType/VendorSpecificDataContainer");
+      const x16 = r.bits(3);
+      if ((x16 & 4) !== 0) r.badBits(x16, 4, 3, "WPT_FinePositioningSetupReqType/VendorSpecificDataContainer");
+      c = (x16 & 3);
+      const av14 = o.VendorSpecificDataContainer;
+      if (av14 === undefined) o.VendorSpecificDataContainer = [v14];
+      else {
+        av14.push(v14);
       }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVProcessing = (r.zero("WPT_FinePositioningSetupReqType/EVProcessing", "CH"), E0[r.enumIndex(2, 3, "WPT_FinePositioningSetupReqType/EVProcessing")]!); r.zero("WPT_FinePositioningSetupReqType/EVProcessing", "EE"); s = 2; }
-        else r.badEvent(c, 1, "WPT_FinePositioningSetupReqType#1", "SE(EVProcessing)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVDeviceFinePositioningMethodList = d_WPT_FinePositioningMethodListType(r); s = 3; }
-        else r.badEvent(c, 1, "WPT_FinePositioningSetupReqType#2", "SE(EVDeviceFinePositioningMethodList)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVDevicePairingMethodList = d_WPT_PairingMethodListType(r); s = 4; }
-        else r.badEvent(c, 1, "WPT_FinePositioningSetupReqType#3", "SE(EVDevicePairingMethodList)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVDeviceAlignmentCheckMethodList = d_WPT_AlignmentCheckMethodListType(r); s = 5; }
-        else r.badEvent(c, 1, "WPT_FinePositioningSetupReqType#4", "SE(EVDeviceAlignmentCheckMethodList)");
-        break;
-      }
-      case 5: {
-        const c = r.bits(1);
-        if (c === 0) { o.NaturalOffset = (r.zero("WPT_FinePositioningSetupReqType/NaturalOffset", "CH"), r.uintIn(0, 65535, "WPT_FinePositioningSetupReqType/NaturalOffset")); r.zero("WPT_FinePositioningSetupReqType/NaturalOffset", "EE"); s = 6; }
-        else r.badEvent(c, 1, "WPT_FinePositioningSetupReqType#5", "SE(NaturalOffset)");
-        break;
-      }
-      case 6: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = (r.zero("WPT_FinePositioningSetupReqType/VendorSpecificDataContainer", "CH"), r.binary(256, "WPT_FinePositioningSetupReqType/VendorSpecificDataContainer")); const a = o.VendorSpecificDataContainer; if (a === undefined) o.VendorSpecificDataContainer = [v]; else { a.push(v);  } } r.zero("WPT_FinePositioningSetupReqType/VendorSpecificDataContainer", "EE"); n = 1; s = 7; }
-        else if (c === 1) { o.LF_SystemSetupData = d_WPT_LF_SystemSetupDataType(r); s = 8; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "WPT_FinePositioningSetupReqType#6", "SE(VendorSpecificDataContainer)|SE(LF_SystemSetupData)|EE");
-        break;
-      }
-      case 7: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = (r.zero("WPT_FinePositioningSetupReqType/VendorSpecificDataContainer", "CH"), r.binary(256, "WPT_FinePositioningSetupReqType/VendorSpecificDataContainer")); const a = o.VendorSpecificDataContainer; if (a === undefined) o.VendorSpecificDataContainer = [v]; else { a.push(v);  } } r.zero("WPT_FinePositioningSetupReqType/VendorSpecificDataContainer", "EE"); n++; s = n < 16 ? 7 : 9; }
-        else if (c === 1) { o.LF_SystemSetupData = d_WPT_LF_SystemSetupDataType(r); s = 8; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "WPT_FinePositioningSetupReqType#7", "SE(VendorSpecificDataContainer)|SE(LF_SystemSetupData)|EE");
-        break;
-      }
-      case 8: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "WPT_FinePositioningSetupReqType#8", "EE");
-        break;
-      }
-      case 9: {
-        const c = r.bits(2);
-        if (c === 0) { o.LF_SystemSetupData = d_WPT_LF_SystemSetupDataType(r); s = 8; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "WPT_FinePositioningSetupReqType#9", "SE(LF_SystemSetupData)|EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "WPT_FinePositioningSetupReqType");
+      n = 1; s = 7;
+      continue;
     }
+    if (s === 7 && c === 0) {
+      const x18 = r.bits(1);
+      if ((x18 & 1) !== 0) r.badBits(x18, 1, 1, "WPT_FinePositioningSetupReqType/VendorSpecificDataContainer");
+      const v17 = r.binary(256, "WPT_FinePositioningSetupReqType/VendorSpecificDataContainer");
+      const x19 = r.bits(1);
+      if ((x19 & 1) !== 0) r.badBits(x19, 1, 1, "WPT_FinePositioningSetupReqType/VendorSpecificDataContainer");
+      const av17 = o.VendorSpecificDataContainer;
+      if (av17 === undefined) o.VendorSpecificDataContainer = [v17];
+      else {
+        av17.push(v17);
+      }
+      n++; s = n < 16 ? 7 : 9;
+      c = r.bits(WD_WPT_FinePositioningSetupReqType[s]!);
+      continue;
+    }
+    break;
   }
+  if ((s === 6 && c === 1) || (s === 7 && c === 1) || (s === 9 && c === 0)) {
+    const v20 = d_WPT_LF_SystemSetupDataType(r);
+    const x21 = r.bits(1);
+    c = x21;
+    o.LF_SystemSetupData = v20;
+    s = 8;
+  }
+  if ((s === 6 && c === 2) || (s === 7 && c === 2) || (s === 8 && c === 0) || (s === 9 && c === 1)) return o;
+  return x_WPT_FinePositioningSetupReqType(r, s, c);
 }
+function x_WPT_FinePositioningSetupReqType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "WPT_FinePositioningSetupReqType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "WPT_FinePositioningSetupReqType#1", "SE(EVProcessing)");
+    case 2: return r.badEvent(c, 1, "WPT_FinePositioningSetupReqType#2", "SE(EVDeviceFinePositioningMethodList)");
+    case 3: return r.badEvent(c, 1, "WPT_FinePositioningSetupReqType#3", "SE(EVDevicePairingMethodList)");
+    case 4: return r.badEvent(c, 1, "WPT_FinePositioningSetupReqType#4", "SE(EVDeviceAlignmentCheckMethodList)");
+    case 5: return r.badEvent(c, 1, "WPT_FinePositioningSetupReqType#5", "SE(NaturalOffset)");
+    case 6: return r.badEvent(c, 2, "WPT_FinePositioningSetupReqType#6", "SE(VendorSpecificDataContainer)|SE(LF_SystemSetupData)|EE");
+    case 7: return r.badEvent(c, 2, "WPT_FinePositioningSetupReqType#7", "SE(VendorSpecificDataContainer)|SE(LF_SystemSetupData)|EE");
+    case 8: return r.badEvent(c, 1, "WPT_FinePositioningSetupReqType#8", "EE");
+    case 9: return r.badEvent(c, 2, "WPT_FinePositioningSetupReqType#9", "SE(LF_SystemSetupData)|EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "WPT_FinePositioningSetupReqType");
+}
+const WD_WPT_FinePositioningSetupReqType: readonly number[] = [1,1,1,1,1,1,2,2,1,2];
 
 function e_WPT_FinePositioningSetupReqType(w: BitWriter, o: T.WPT_FinePositioningSetupReqType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for WPT_FinePositioningSetupReqType");
@@ -2186,23 +2495,22 @@ const EXP_WPT_FinePositioningSetupReqType: readonly string[] = ["SE(Header)","SE
 function d_V2GRequestType(r: BitReader): T.V2GRequestType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "V2GRequestType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "V2GRequestType#1", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "V2GRequestType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_V2GRequestType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (c === 0) return o;
+  return x_V2GRequestType(r, s, c);
+}
+function x_V2GRequestType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "V2GRequestType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "V2GRequestType#1", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "V2GRequestType");
 }
 
 function e_V2GRequestType(w: BitWriter, o: T.V2GRequestType): void {
@@ -2220,23 +2528,22 @@ const EXP_V2GRequestType: readonly string[] = ["SE(Header)","EE"];
 function d_V2GMessageType(r: BitReader): T.V2GMessageType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "V2GMessageType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "V2GMessageType#1", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "V2GMessageType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_V2GMessageType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (c === 0) return o;
+  return x_V2GMessageType(r, s, c);
+}
+function x_V2GMessageType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "V2GMessageType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "V2GMessageType#1", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "V2GMessageType");
 }
 
 function e_V2GMessageType(w: BitWriter, o: T.V2GMessageType): void {
@@ -2254,36 +2561,43 @@ const EXP_V2GMessageType: readonly string[] = ["SE(Header)","EE"];
 function d_MessageHeaderType(r: BitReader): T.MessageHeaderType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.SessionID = (r.zero("MessageHeaderType/SessionID", "CH"), r.binary(8, "MessageHeaderType/SessionID")); r.zero("MessageHeaderType/SessionID", "EE"); s = 1; }
-        else r.badEvent(c, 1, "MessageHeaderType#0", "SE(SessionID)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.TimeStamp = (r.zero("MessageHeaderType/TimeStamp", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "MessageHeaderType/TimeStamp")); r.zero("MessageHeaderType/TimeStamp", "EE"); s = 2; }
-        else r.badEvent(c, 1, "MessageHeaderType#1", "SE(TimeStamp)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { o.Signature = d_SignatureType(r); s = 3; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "MessageHeaderType#2", "SE(Signature)|EE");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "MessageHeaderType#3", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "MessageHeaderType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_MessageHeaderType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "MessageHeaderType/SessionID");
+  const v0 = r.binary(8, "MessageHeaderType/SessionID");
+  const x2 = r.bits(2);
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "MessageHeaderType/SessionID");
+  c = (x2 & 1);
+  o.SessionID = v0;
+  s = 1;
+  if (!(c === 0)) x_MessageHeaderType(r, s, c);
+  const x4 = r.bits(1);
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "MessageHeaderType/TimeStamp");
+  const v3 = r.bigIn(false, 0n, 18446744073709551615n, "MessageHeaderType/TimeStamp");
+  const x5 = r.bits(3);
+  if ((x5 & 4) !== 0) r.badBits(x5, 4, 3, "MessageHeaderType/TimeStamp");
+  c = (x5 & 3);
+  o.TimeStamp = v3;
+  s = 2;
+  if (c === 0) {
+    const v6 = d_SignatureType(r);
+    const x7 = r.bits(1);
+    c = x7;
+    o.Signature = v6;
+    s = 3;
   }
+  if ((s === 2 && c === 1) || (s === 3 && c === 0)) return o;
+  return x_MessageHeaderType(r, s, c);
+}
+function x_MessageHeaderType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "MessageHeaderType#0", "SE(SessionID)");
+    case 1: return r.badEvent(c, 1, "MessageHeaderType#1", "SE(TimeStamp)");
+    case 2: return r.badEvent(c, 2, "MessageHeaderType#2", "SE(Signature)|EE");
+    case 3: return r.badEvent(c, 1, "MessageHeaderType#3", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "MessageHeaderType");
 }
 
 function e_MessageHeaderType(w: BitWriter, o: T.MessageHeaderType): void {
@@ -2317,31 +2631,53 @@ const EXP_MessageHeaderType: readonly string[] = ["SE(SessionID)","SE(TimeStamp)
 function d_WPT_FinePositioningMethodListType(r: BitReader): T.WPT_FinePositioningMethodListType {
   const o: any = {};
   let s = 0; let n = 0;
+  let c = r.bits(1);
   for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { { const v = (r.zero("WPT_FinePositioningMethodListType/WPT_FinePositioningMethod", "CH"), E1[r.enumIndex(3, 5, "WPT_FinePositioningMethodListType/WPT_FinePositioningMethod")]!); const a = o.WPT_FinePositioningMethod; if (a === undefined) o.WPT_FinePositioningMethod = [v]; else { a.push(v);  } } r.zero("WPT_FinePositioningMethodListType/WPT_FinePositioningMethod", "EE"); n = 1; s = 1; }
-        else r.badEvent(c, 1, "WPT_FinePositioningMethodListType#0", "SE(WPT_FinePositioningMethod)");
-        break;
+    if (s === 0 && c === 0) {
+      const x1 = r.bits(7);
+      if ((x1 & 68) !== 0) r.badBits(x1, 68, 7, "WPT_FinePositioningMethodListType/WPT_FinePositioningMethod");
+      const y2 = ((x1 >>> 3) & 7);
+      if (y2 >= 5) r.enumErr(y2, 5, "WPT_FinePositioningMethodListType/WPT_FinePositioningMethod", r.pos - 6);
+      const v0 = E1[y2]!;
+      c = (x1 & 3);
+      const av0 = o.WPT_FinePositioningMethod;
+      if (av0 === undefined) o.WPT_FinePositioningMethod = [v0];
+      else {
+        av0.push(v0);
       }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = (r.zero("WPT_FinePositioningMethodListType/WPT_FinePositioningMethod", "CH"), E1[r.enumIndex(3, 5, "WPT_FinePositioningMethodListType/WPT_FinePositioningMethod")]!); const a = o.WPT_FinePositioningMethod; if (a === undefined) o.WPT_FinePositioningMethod = [v]; else { a.push(v);  } } r.zero("WPT_FinePositioningMethodListType/WPT_FinePositioningMethod", "EE"); n++; s = n < 8 ? 1 : 2; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "WPT_FinePositioningMethodListType#1", "SE(WPT_FinePositioningMethod)|EE");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "WPT_FinePositioningMethodListType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "WPT_FinePositioningMethodListType");
+      n = 1; s = 1;
+      continue;
     }
+    if (s === 1 && c === 0) {
+      const x4 = r.bits(5);
+      if ((x4 & 17) !== 0) r.badBits(x4, 17, 5, "WPT_FinePositioningMethodListType/WPT_FinePositioningMethod");
+      const y5 = ((x4 >>> 1) & 7);
+      if (y5 >= 5) r.enumErr(y5, 5, "WPT_FinePositioningMethodListType/WPT_FinePositioningMethod", r.pos - 4);
+      const v3 = E1[y5]!;
+      const av3 = o.WPT_FinePositioningMethod;
+      if (av3 === undefined) o.WPT_FinePositioningMethod = [v3];
+      else {
+        av3.push(v3);
+      }
+      n++; s = n < 8 ? 1 : 2;
+      c = r.bits(WD_WPT_FinePositioningMethodListType[s]!);
+      continue;
+    }
+    break;
   }
+  if (o.WPT_FinePositioningMethod === undefined) x_WPT_FinePositioningMethodListType(r, s, c);
+  if ((s === 1 && c === 1) || (s === 2 && c === 0)) return o;
+  return x_WPT_FinePositioningMethodListType(r, s, c);
 }
+function x_WPT_FinePositioningMethodListType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "WPT_FinePositioningMethodListType#0", "SE(WPT_FinePositioningMethod)");
+    case 1: return r.badEvent(c, 2, "WPT_FinePositioningMethodListType#1", "SE(WPT_FinePositioningMethod)|EE");
+    case 2: return r.badEvent(c, 1, "WPT_FinePositioningMethodListType#2", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "WPT_FinePositioningMethodListType");
+}
+const WD_WPT_FinePositioningMethodListType: readonly number[] = [1,2,1];
 
 function e_WPT_FinePositioningMethodListType(w: BitWriter, o: T.WPT_FinePositioningMethodListType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for WPT_FinePositioningMethodListType");
@@ -2371,31 +2707,53 @@ const EXP_WPT_FinePositioningMethodListType: readonly string[] = ["SE(WPT_FinePo
 function d_WPT_PairingMethodListType(r: BitReader): T.WPT_PairingMethodListType {
   const o: any = {};
   let s = 0; let n = 0;
+  let c = r.bits(1);
   for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { { const v = (r.zero("WPT_PairingMethodListType/WPT_PairingMethod", "CH"), E2[r.enumIndex(3, 6, "WPT_PairingMethodListType/WPT_PairingMethod")]!); const a = o.WPT_PairingMethod; if (a === undefined) o.WPT_PairingMethod = [v]; else { a.push(v);  } } r.zero("WPT_PairingMethodListType/WPT_PairingMethod", "EE"); n = 1; s = 1; }
-        else r.badEvent(c, 1, "WPT_PairingMethodListType#0", "SE(WPT_PairingMethod)");
-        break;
+    if (s === 0 && c === 0) {
+      const x1 = r.bits(7);
+      if ((x1 & 68) !== 0) r.badBits(x1, 68, 7, "WPT_PairingMethodListType/WPT_PairingMethod");
+      const y2 = ((x1 >>> 3) & 7);
+      if (y2 >= 6) r.enumErr(y2, 6, "WPT_PairingMethodListType/WPT_PairingMethod", r.pos - 6);
+      const v0 = E2[y2]!;
+      c = (x1 & 3);
+      const av0 = o.WPT_PairingMethod;
+      if (av0 === undefined) o.WPT_PairingMethod = [v0];
+      else {
+        av0.push(v0);
       }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = (r.zero("WPT_PairingMethodListType/WPT_PairingMethod", "CH"), E2[r.enumIndex(3, 6, "WPT_PairingMethodListType/WPT_PairingMethod")]!); const a = o.WPT_PairingMethod; if (a === undefined) o.WPT_PairingMethod = [v]; else { a.push(v);  } } r.zero("WPT_PairingMethodListType/WPT_PairingMethod", "EE"); n++; s = n < 8 ? 1 : 2; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "WPT_PairingMethodListType#1", "SE(WPT_PairingMethod)|EE");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "WPT_PairingMethodListType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "WPT_PairingMethodListType");
+      n = 1; s = 1;
+      continue;
     }
+    if (s === 1 && c === 0) {
+      const x4 = r.bits(5);
+      if ((x4 & 17) !== 0) r.badBits(x4, 17, 5, "WPT_PairingMethodListType/WPT_PairingMethod");
+      const y5 = ((x4 >>> 1) & 7);
+      if (y5 >= 6) r.enumErr(y5, 6, "WPT_PairingMethodListType/WPT_PairingMethod", r.pos - 4);
+      const v3 = E2[y5]!;
+      const av3 = o.WPT_PairingMethod;
+      if (av3 === undefined) o.WPT_PairingMethod = [v3];
+      else {
+        av3.push(v3);
+      }
+      n++; s = n < 8 ? 1 : 2;
+      c = r.bits(WD_WPT_PairingMethodListType[s]!);
+      continue;
+    }
+    break;
   }
+  if (o.WPT_PairingMethod === undefined) x_WPT_PairingMethodListType(r, s, c);
+  if ((s === 1 && c === 1) || (s === 2 && c === 0)) return o;
+  return x_WPT_PairingMethodListType(r, s, c);
 }
+function x_WPT_PairingMethodListType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "WPT_PairingMethodListType#0", "SE(WPT_PairingMethod)");
+    case 1: return r.badEvent(c, 2, "WPT_PairingMethodListType#1", "SE(WPT_PairingMethod)|EE");
+    case 2: return r.badEvent(c, 1, "WPT_PairingMethodListType#2", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "WPT_PairingMethodListType");
+}
+const WD_WPT_PairingMethodListType: readonly number[] = [1,2,1];
 
 function e_WPT_PairingMethodListType(w: BitWriter, o: T.WPT_PairingMethodListType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for WPT_PairingMethodListType");
@@ -2425,31 +2783,53 @@ const EXP_WPT_PairingMethodListType: readonly string[] = ["SE(WPT_PairingMethod)
 function d_WPT_AlignmentCheckMethodListType(r: BitReader): T.WPT_AlignmentCheckMethodListType {
   const o: any = {};
   let s = 0; let n = 0;
+  let c = r.bits(1);
   for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { { const v = (r.zero("WPT_AlignmentCheckMethodListType/WPT_AlignmentCheckMethod", "CH"), E3[r.enumIndex(2, 3, "WPT_AlignmentCheckMethodListType/WPT_AlignmentCheckMethod")]!); const a = o.WPT_AlignmentCheckMethod; if (a === undefined) o.WPT_AlignmentCheckMethod = [v]; else { a.push(v);  } } r.zero("WPT_AlignmentCheckMethodListType/WPT_AlignmentCheckMethod", "EE"); n = 1; s = 1; }
-        else r.badEvent(c, 1, "WPT_AlignmentCheckMethodListType#0", "SE(WPT_AlignmentCheckMethod)");
-        break;
+    if (s === 0 && c === 0) {
+      const x1 = r.bits(6);
+      if ((x1 & 36) !== 0) r.badBits(x1, 36, 6, "WPT_AlignmentCheckMethodListType/WPT_AlignmentCheckMethod");
+      const y2 = ((x1 >>> 3) & 3);
+      if (y2 >= 3) r.enumErr(y2, 3, "WPT_AlignmentCheckMethodListType/WPT_AlignmentCheckMethod", r.pos - 5);
+      const v0 = E3[y2]!;
+      c = (x1 & 3);
+      const av0 = o.WPT_AlignmentCheckMethod;
+      if (av0 === undefined) o.WPT_AlignmentCheckMethod = [v0];
+      else {
+        av0.push(v0);
       }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = (r.zero("WPT_AlignmentCheckMethodListType/WPT_AlignmentCheckMethod", "CH"), E3[r.enumIndex(2, 3, "WPT_AlignmentCheckMethodListType/WPT_AlignmentCheckMethod")]!); const a = o.WPT_AlignmentCheckMethod; if (a === undefined) o.WPT_AlignmentCheckMethod = [v]; else { a.push(v);  } } r.zero("WPT_AlignmentCheckMethodListType/WPT_AlignmentCheckMethod", "EE"); n++; s = n < 8 ? 1 : 2; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "WPT_AlignmentCheckMethodListType#1", "SE(WPT_AlignmentCheckMethod)|EE");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "WPT_AlignmentCheckMethodListType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "WPT_AlignmentCheckMethodListType");
+      n = 1; s = 1;
+      continue;
     }
+    if (s === 1 && c === 0) {
+      const x4 = r.bits(4);
+      if ((x4 & 9) !== 0) r.badBits(x4, 9, 4, "WPT_AlignmentCheckMethodListType/WPT_AlignmentCheckMethod");
+      const y5 = ((x4 >>> 1) & 3);
+      if (y5 >= 3) r.enumErr(y5, 3, "WPT_AlignmentCheckMethodListType/WPT_AlignmentCheckMethod", r.pos - 3);
+      const v3 = E3[y5]!;
+      const av3 = o.WPT_AlignmentCheckMethod;
+      if (av3 === undefined) o.WPT_AlignmentCheckMethod = [v3];
+      else {
+        av3.push(v3);
+      }
+      n++; s = n < 8 ? 1 : 2;
+      c = r.bits(WD_WPT_AlignmentCheckMethodListType[s]!);
+      continue;
+    }
+    break;
   }
+  if (o.WPT_AlignmentCheckMethod === undefined) x_WPT_AlignmentCheckMethodListType(r, s, c);
+  if ((s === 1 && c === 1) || (s === 2 && c === 0)) return o;
+  return x_WPT_AlignmentCheckMethodListType(r, s, c);
 }
+function x_WPT_AlignmentCheckMethodListType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "WPT_AlignmentCheckMethodListType#0", "SE(WPT_AlignmentCheckMethod)");
+    case 1: return r.badEvent(c, 2, "WPT_AlignmentCheckMethodListType#1", "SE(WPT_AlignmentCheckMethod)|EE");
+    case 2: return r.badEvent(c, 1, "WPT_AlignmentCheckMethodListType#2", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "WPT_AlignmentCheckMethodListType");
+}
+const WD_WPT_AlignmentCheckMethodListType: readonly number[] = [1,2,1];
 
 function e_WPT_AlignmentCheckMethodListType(w: BitWriter, o: T.WPT_AlignmentCheckMethodListType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for WPT_AlignmentCheckMethodListType");
@@ -2479,30 +2859,31 @@ const EXP_WPT_AlignmentCheckMethodListType: readonly string[] = ["SE(WPT_Alignme
 function d_WPT_LF_SystemSetupDataType(r: BitReader): T.WPT_LF_SystemSetupDataType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(2);
-        if (c === 0) { o.LF_TransmitterSetupData = d_WPT_LF_TransmitterDataType(r); s = 1; }
-        else if (c === 1) { o.LF_ReceiverSetupData = d_WPT_LF_ReceiverDataType(r); s = 2; }
-        else r.badEvent(c, 2, "WPT_LF_SystemSetupDataType#0", "SE(LF_TransmitterSetupData)|SE(LF_ReceiverSetupData)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "WPT_LF_SystemSetupDataType#1", "EE");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "WPT_LF_SystemSetupDataType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "WPT_LF_SystemSetupDataType");
-    }
+  let c = r.bits(2);
+  if (c === 0) {
+    const v0 = d_WPT_LF_TransmitterDataType(r);
+    const x1 = r.bits(1);
+    c = x1;
+    o.LF_TransmitterSetupData = v0;
+    s = 1;
   }
+  if ((s === 0 && c === 1)) {
+    const v2 = d_WPT_LF_ReceiverDataType(r);
+    const x3 = r.bits(1);
+    c = x3;
+    o.LF_ReceiverSetupData = v2;
+    s = 2;
+  }
+  if ((s === 1 && c === 0) || (s === 2 && c === 0)) return o;
+  return x_WPT_LF_SystemSetupDataType(r, s, c);
+}
+function x_WPT_LF_SystemSetupDataType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 2, "WPT_LF_SystemSetupDataType#0", "SE(LF_TransmitterSetupData)|SE(LF_ReceiverSetupData)");
+    case 1: return r.badEvent(c, 1, "WPT_LF_SystemSetupDataType#1", "EE");
+    case 2: return r.badEvent(c, 1, "WPT_LF_SystemSetupDataType#2", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "WPT_LF_SystemSetupDataType");
 }
 
 function e_WPT_LF_SystemSetupDataType(w: BitWriter, o: T.WPT_LF_SystemSetupDataType): void {
@@ -2533,57 +2914,82 @@ const EXP_WPT_LF_SystemSetupDataType: readonly string[] = ["SE(LF_TransmitterSet
 function d_WPT_LF_TransmitterDataType(r: BitReader): T.WPT_LF_TransmitterDataType {
   const o: any = {};
   let s = 0; let n = 0;
+  let c = r.bits(1);
+  if (!(c === 0)) x_WPT_LF_TransmitterDataType(r, s, c);
+  const x1 = r.bits(11);
+  if ((x1 & 1026) !== 0) r.badBits(x1, 1026, 11, "WPT_LF_TransmitterDataType/NumberOfTransmitters");
+  const y2 = ((x1 >>> 2) & 255);
+  const v0 = y2;
+  c = (x1 & 1);
+  o.NumberOfTransmitters = v0;
+  s = 1;
+  if (!(c === 0)) x_WPT_LF_TransmitterDataType(r, s, c);
+  const v3 = d_RationalNumberType(r);
+  const x4 = r.bits(1);
+  c = x4;
+  o.SignalFrequency = v3;
+  s = 2;
   for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.NumberOfTransmitters = (r.zero("WPT_LF_TransmitterDataType/NumberOfTransmitters", "CH"), r.ranged(8, 0, 255, "WPT_LF_TransmitterDataType/NumberOfTransmitters")); r.zero("WPT_LF_TransmitterDataType/NumberOfTransmitters", "EE"); s = 1; }
-        else r.badEvent(c, 1, "WPT_LF_TransmitterDataType#0", "SE(NumberOfTransmitters)");
-        break;
+    if (s === 2 && c === 0) {
+      const v5 = d_WPT_TxRxSpecDataType(r);
+      const x6 = r.bits(1);
+      c = x6;
+      const av5 = o.TxSpecData;
+      if (av5 === undefined) o.TxSpecData = [v5];
+      else {
+        av5.push(v5);
       }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.SignalFrequency = d_RationalNumberType(r); s = 2; }
-        else r.badEvent(c, 1, "WPT_LF_TransmitterDataType#1", "SE(SignalFrequency)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { { const v = d_WPT_TxRxSpecDataType(r); const a = o.TxSpecData; if (a === undefined) o.TxSpecData = [v]; else { a.push(v);  } } n = 1; s = 3; }
-        else r.badEvent(c, 1, "WPT_LF_TransmitterDataType#2", "SE(TxSpecData)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { { const v = d_WPT_TxRxSpecDataType(r); const a = o.TxSpecData; if (a === undefined) o.TxSpecData = [v]; else { a.push(v);  } } n++; s = n < 2 ? 3 : n < 255 ? 5 : 4; }
-        else r.badEvent(c, 1, "WPT_LF_TransmitterDataType#3", "SE(TxSpecData)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(2);
-        if (c === 0) { o.TxPackageSpecData = d_WPT_TxRxPackageSpecDataType(r); s = 6; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "WPT_LF_TransmitterDataType#4", "SE(TxPackageSpecData)|EE");
-        break;
-      }
-      case 5: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_WPT_TxRxSpecDataType(r); const a = o.TxSpecData; if (a === undefined) o.TxSpecData = [v]; else { a.push(v);  } } n++; s = n < 2 ? 3 : n < 255 ? 5 : 4; }
-        else if (c === 1) { o.TxPackageSpecData = d_WPT_TxRxPackageSpecDataType(r); s = 6; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "WPT_LF_TransmitterDataType#5", "SE(TxSpecData)|SE(TxPackageSpecData)|EE");
-        break;
-      }
-      case 6: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "WPT_LF_TransmitterDataType#6", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "WPT_LF_TransmitterDataType");
+      n = 1; s = 3;
+      continue;
     }
+    if (s === 3 && c === 0) {
+      const v7 = d_WPT_TxRxSpecDataType(r);
+      const av7 = o.TxSpecData;
+      if (av7 === undefined) o.TxSpecData = [v7];
+      else {
+        av7.push(v7);
+      }
+      n++; s = n < 2 ? 3 : n < 255 ? 5 : 4;
+      c = r.bits(WD_WPT_LF_TransmitterDataType[s]!);
+      continue;
+    }
+    if (s === 5 && c === 0) {
+      const v8 = d_WPT_TxRxSpecDataType(r);
+      const av8 = o.TxSpecData;
+      if (av8 === undefined) o.TxSpecData = [v8];
+      else {
+        av8.push(v8);
+      }
+      n++; s = n < 2 ? 3 : n < 255 ? 5 : 4;
+      c = r.bits(WD_WPT_LF_TransmitterDataType[s]!);
+      continue;
+    }
+    break;
   }
+  if (o.TxSpecData === undefined) x_WPT_LF_TransmitterDataType(r, s, c);
+  if ((s === 4 && c === 0) || (s === 5 && c === 1)) {
+    const v9 = d_WPT_TxRxPackageSpecDataType(r);
+    const x10 = r.bits(1);
+    c = x10;
+    o.TxPackageSpecData = v9;
+    s = 6;
+  }
+  if ((s === 4 && c === 1) || (s === 5 && c === 2) || (s === 6 && c === 0)) return o;
+  return x_WPT_LF_TransmitterDataType(r, s, c);
 }
+function x_WPT_LF_TransmitterDataType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "WPT_LF_TransmitterDataType#0", "SE(NumberOfTransmitters)");
+    case 1: return r.badEvent(c, 1, "WPT_LF_TransmitterDataType#1", "SE(SignalFrequency)");
+    case 2: return r.badEvent(c, 1, "WPT_LF_TransmitterDataType#2", "SE(TxSpecData)");
+    case 3: return r.badEvent(c, 1, "WPT_LF_TransmitterDataType#3", "SE(TxSpecData)");
+    case 4: return r.badEvent(c, 2, "WPT_LF_TransmitterDataType#4", "SE(TxPackageSpecData)|EE");
+    case 5: return r.badEvent(c, 2, "WPT_LF_TransmitterDataType#5", "SE(TxSpecData)|SE(TxPackageSpecData)|EE");
+    case 6: return r.badEvent(c, 1, "WPT_LF_TransmitterDataType#6", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "WPT_LF_TransmitterDataType");
+}
+const WD_WPT_LF_TransmitterDataType: readonly number[] = [1,1,1,1,2,2,1];
 
 function e_WPT_LF_TransmitterDataType(w: BitWriter, o: T.WPT_LF_TransmitterDataType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for WPT_LF_TransmitterDataType");
@@ -2632,29 +3038,34 @@ const EXP_WPT_LF_TransmitterDataType: readonly string[] = ["SE(NumberOfTransmitt
 function d_RationalNumberType(r: BitReader): T.RationalNumberType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Exponent = (r.zero("RationalNumberType/Exponent", "CH"), r.ranged(8, -128, 127, "RationalNumberType/Exponent")); r.zero("RationalNumberType/Exponent", "EE"); s = 1; }
-        else r.badEvent(c, 1, "RationalNumberType#0", "SE(Exponent)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.Value = (r.zero("RationalNumberType/Value", "CH"), r.intIn(-32768, 32767, "RationalNumberType/Value")); r.zero("RationalNumberType/Value", "EE"); s = 2; }
-        else r.badEvent(c, 1, "RationalNumberType#1", "SE(Value)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "RationalNumberType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "RationalNumberType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_RationalNumberType(r, s, c);
+  const x1 = r.bits(11);
+  if ((x1 & 1026) !== 0) r.badBits(x1, 1026, 11, "RationalNumberType/Exponent");
+  const y2 = ((x1 >>> 2) & 255);
+  const v0 = y2 - 128;
+  c = (x1 & 1);
+  o.Exponent = v0;
+  s = 1;
+  if (!(c === 0)) x_RationalNumberType(r, s, c);
+  const x4 = r.bits(1);
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "RationalNumberType/Value");
+  const v3 = r.intIn(-32768, 32767, "RationalNumberType/Value");
+  const x5 = r.bits(2);
+  if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "RationalNumberType/Value");
+  c = (x5 & 1);
+  o.Value = v3;
+  s = 2;
+  if (c === 0) return o;
+  return x_RationalNumberType(r, s, c);
+}
+function x_RationalNumberType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "RationalNumberType#0", "SE(Exponent)");
+    case 1: return r.badEvent(c, 1, "RationalNumberType#1", "SE(Value)");
+    case 2: return r.badEvent(c, 1, "RationalNumberType#2", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "RationalNumberType");
 }
 
 function e_RationalNumberType(w: BitWriter, o: T.RationalNumberType): void {
@@ -2675,35 +3086,39 @@ const EXP_RationalNumberType: readonly string[] = ["SE(Exponent)","SE(Value)","E
 function d_WPT_TxRxSpecDataType(r: BitReader): T.WPT_TxRxSpecDataType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.TxRxIdentifier = (r.zero("WPT_TxRxSpecDataType/TxRxIdentifier", "CH"), r.uintIn(1, 4294967295, "WPT_TxRxSpecDataType/TxRxIdentifier")); r.zero("WPT_TxRxSpecDataType/TxRxIdentifier", "EE"); s = 1; }
-        else r.badEvent(c, 1, "WPT_TxRxSpecDataType#0", "SE(TxRxIdentifier)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.TxRxPosition = d_WPT_CoordinateXYZType(r); s = 2; }
-        else r.badEvent(c, 1, "WPT_TxRxSpecDataType#1", "SE(TxRxPosition)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.TxRxOrientation = d_WPT_CoordinateXYZType(r); s = 3; }
-        else r.badEvent(c, 1, "WPT_TxRxSpecDataType#2", "SE(TxRxOrientation)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "WPT_TxRxSpecDataType#3", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "WPT_TxRxSpecDataType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_WPT_TxRxSpecDataType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "WPT_TxRxSpecDataType/TxRxIdentifier");
+  const v0 = r.uintIn(1, 4294967295, "WPT_TxRxSpecDataType/TxRxIdentifier");
+  const x2 = r.bits(2);
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "WPT_TxRxSpecDataType/TxRxIdentifier");
+  c = (x2 & 1);
+  o.TxRxIdentifier = v0;
+  s = 1;
+  if (!(c === 0)) x_WPT_TxRxSpecDataType(r, s, c);
+  const v3 = d_WPT_CoordinateXYZType(r);
+  const x4 = r.bits(1);
+  c = x4;
+  o.TxRxPosition = v3;
+  s = 2;
+  if (!(c === 0)) x_WPT_TxRxSpecDataType(r, s, c);
+  const v5 = d_WPT_CoordinateXYZType(r);
+  const x6 = r.bits(1);
+  c = x6;
+  o.TxRxOrientation = v5;
+  s = 3;
+  if (c === 0) return o;
+  return x_WPT_TxRxSpecDataType(r, s, c);
+}
+function x_WPT_TxRxSpecDataType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "WPT_TxRxSpecDataType#0", "SE(TxRxIdentifier)");
+    case 1: return r.badEvent(c, 1, "WPT_TxRxSpecDataType#1", "SE(TxRxPosition)");
+    case 2: return r.badEvent(c, 1, "WPT_TxRxSpecDataType#2", "SE(TxRxOrientation)");
+    case 3: return r.badEvent(c, 1, "WPT_TxRxSpecDataType#3", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "WPT_TxRxSpecDataType");
 }
 
 function e_WPT_TxRxSpecDataType(w: BitWriter, o: T.WPT_TxRxSpecDataType): void {
@@ -2731,35 +3146,45 @@ const EXP_WPT_TxRxSpecDataType: readonly string[] = ["SE(TxRxIdentifier)","SE(Tx
 function d_WPT_CoordinateXYZType(r: BitReader): T.WPT_CoordinateXYZType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Coord_X = (r.zero("WPT_CoordinateXYZType/Coord_X", "CH"), r.intIn(-32768, 32767, "WPT_CoordinateXYZType/Coord_X")); r.zero("WPT_CoordinateXYZType/Coord_X", "EE"); s = 1; }
-        else r.badEvent(c, 1, "WPT_CoordinateXYZType#0", "SE(Coord_X)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.Coord_Y = (r.zero("WPT_CoordinateXYZType/Coord_Y", "CH"), r.intIn(-32768, 32767, "WPT_CoordinateXYZType/Coord_Y")); r.zero("WPT_CoordinateXYZType/Coord_Y", "EE"); s = 2; }
-        else r.badEvent(c, 1, "WPT_CoordinateXYZType#1", "SE(Coord_Y)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.Coord_Z = (r.zero("WPT_CoordinateXYZType/Coord_Z", "CH"), r.intIn(-32768, 32767, "WPT_CoordinateXYZType/Coord_Z")); r.zero("WPT_CoordinateXYZType/Coord_Z", "EE"); s = 3; }
-        else r.badEvent(c, 1, "WPT_CoordinateXYZType#2", "SE(Coord_Z)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "WPT_CoordinateXYZType#3", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "WPT_CoordinateXYZType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_WPT_CoordinateXYZType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "WPT_CoordinateXYZType/Coord_X");
+  const v0 = r.intIn(-32768, 32767, "WPT_CoordinateXYZType/Coord_X");
+  const x2 = r.bits(2);
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "WPT_CoordinateXYZType/Coord_X");
+  c = (x2 & 1);
+  o.Coord_X = v0;
+  s = 1;
+  if (!(c === 0)) x_WPT_CoordinateXYZType(r, s, c);
+  const x4 = r.bits(1);
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "WPT_CoordinateXYZType/Coord_Y");
+  const v3 = r.intIn(-32768, 32767, "WPT_CoordinateXYZType/Coord_Y");
+  const x5 = r.bits(2);
+  if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "WPT_CoordinateXYZType/Coord_Y");
+  c = (x5 & 1);
+  o.Coord_Y = v3;
+  s = 2;
+  if (!(c === 0)) x_WPT_CoordinateXYZType(r, s, c);
+  const x7 = r.bits(1);
+  if ((x7 & 1) !== 0) r.badBits(x7, 1, 1, "WPT_CoordinateXYZType/Coord_Z");
+  const v6 = r.intIn(-32768, 32767, "WPT_CoordinateXYZType/Coord_Z");
+  const x8 = r.bits(2);
+  if ((x8 & 2) !== 0) r.badBits(x8, 2, 2, "WPT_CoordinateXYZType/Coord_Z");
+  c = (x8 & 1);
+  o.Coord_Z = v6;
+  s = 3;
+  if (c === 0) return o;
+  return x_WPT_CoordinateXYZType(r, s, c);
+}
+function x_WPT_CoordinateXYZType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "WPT_CoordinateXYZType#0", "SE(Coord_X)");
+    case 1: return r.badEvent(c, 1, "WPT_CoordinateXYZType#1", "SE(Coord_Y)");
+    case 2: return r.badEvent(c, 1, "WPT_CoordinateXYZType#2", "SE(Coord_Z)");
+    case 3: return r.badEvent(c, 1, "WPT_CoordinateXYZType#3", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "WPT_CoordinateXYZType");
 }
 
 function e_WPT_CoordinateXYZType(w: BitWriter, o: T.WPT_CoordinateXYZType): void {
@@ -2787,55 +3212,88 @@ const EXP_WPT_CoordinateXYZType: readonly string[] = ["SE(Coord_X)","SE(Coord_Y)
 function d_WPT_TxRxPackageSpecDataType(r: BitReader): T.WPT_TxRxPackageSpecDataType {
   const o: any = {};
   let s = 0; let n = 0;
+  let c = r.bits(1);
   for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { { const v = d_WPT_TxRxPulseOrderType(r); const a = o.PulseSequenceOrder; if (a === undefined) o.PulseSequenceOrder = [v]; else { a.push(v);  } } n = 1; s = 1; }
-        else r.badEvent(c, 1, "WPT_TxRxPackageSpecDataType#0", "SE(PulseSequenceOrder)");
-        break;
+    if (s === 0 && c === 0) {
+      const v0 = d_WPT_TxRxPulseOrderType(r);
+      const x1 = r.bits(1);
+      c = x1;
+      const av0 = o.PulseSequenceOrder;
+      if (av0 === undefined) o.PulseSequenceOrder = [v0];
+      else {
+        av0.push(v0);
       }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { { const v = d_WPT_TxRxPulseOrderType(r); const a = o.PulseSequenceOrder; if (a === undefined) o.PulseSequenceOrder = [v]; else { a.push(v);  } } n++; s = n < 2 ? 1 : n < 255 ? 3 : 2; }
-        else r.badEvent(c, 1, "WPT_TxRxPackageSpecDataType#1", "SE(PulseSequenceOrder)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.PulseSeparationTime = (r.zero("WPT_TxRxPackageSpecDataType/PulseSeparationTime", "CH"), r.uintIn(0, 65535, "WPT_TxRxPackageSpecDataType/PulseSeparationTime")); r.zero("WPT_TxRxPackageSpecDataType/PulseSeparationTime", "EE"); s = 4; }
-        else r.badEvent(c, 1, "WPT_TxRxPackageSpecDataType#2", "SE(PulseSeparationTime)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_WPT_TxRxPulseOrderType(r); const a = o.PulseSequenceOrder; if (a === undefined) o.PulseSequenceOrder = [v]; else { a.push(v);  } } n++; s = n < 2 ? 1 : n < 255 ? 3 : 2; }
-        else if (c === 1) { o.PulseSeparationTime = (r.zero("WPT_TxRxPackageSpecDataType/PulseSeparationTime", "CH"), r.uintIn(0, 65535, "WPT_TxRxPackageSpecDataType/PulseSeparationTime")); r.zero("WPT_TxRxPackageSpecDataType/PulseSeparationTime", "EE"); s = 4; }
-        else r.badEvent(c, 2, "WPT_TxRxPackageSpecDataType#3", "SE(PulseSequenceOrder)|SE(PulseSeparationTime)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { o.PulseDuration = (r.zero("WPT_TxRxPackageSpecDataType/PulseDuration", "CH"), r.uintIn(0, 65535, "WPT_TxRxPackageSpecDataType/PulseDuration")); r.zero("WPT_TxRxPackageSpecDataType/PulseDuration", "EE"); s = 5; }
-        else r.badEvent(c, 1, "WPT_TxRxPackageSpecDataType#4", "SE(PulseDuration)");
-        break;
-      }
-      case 5: {
-        const c = r.bits(1);
-        if (c === 0) { o.PackageSeparationTime = (r.zero("WPT_TxRxPackageSpecDataType/PackageSeparationTime", "CH"), r.uintIn(0, 65535, "WPT_TxRxPackageSpecDataType/PackageSeparationTime")); r.zero("WPT_TxRxPackageSpecDataType/PackageSeparationTime", "EE"); s = 6; }
-        else r.badEvent(c, 1, "WPT_TxRxPackageSpecDataType#5", "SE(PackageSeparationTime)");
-        break;
-      }
-      case 6: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "WPT_TxRxPackageSpecDataType#6", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "WPT_TxRxPackageSpecDataType");
+      n = 1; s = 1;
+      continue;
     }
+    if (s === 1 && c === 0) {
+      const v2 = d_WPT_TxRxPulseOrderType(r);
+      const av2 = o.PulseSequenceOrder;
+      if (av2 === undefined) o.PulseSequenceOrder = [v2];
+      else {
+        av2.push(v2);
+      }
+      n++; s = n < 2 ? 1 : n < 255 ? 3 : 2;
+      c = r.bits(WD_WPT_TxRxPackageSpecDataType[s]!);
+      continue;
+    }
+    if (s === 3 && c === 0) {
+      const v3 = d_WPT_TxRxPulseOrderType(r);
+      const av3 = o.PulseSequenceOrder;
+      if (av3 === undefined) o.PulseSequenceOrder = [v3];
+      else {
+        av3.push(v3);
+      }
+      n++; s = n < 2 ? 1 : n < 255 ? 3 : 2;
+      c = r.bits(WD_WPT_TxRxPackageSpecDataType[s]!);
+      continue;
+    }
+    break;
   }
+  if (o.PulseSequenceOrder === undefined) x_WPT_TxRxPackageSpecDataType(r, s, c);
+  if (!((s === 2 && c === 0) || (s === 3 && c === 1))) x_WPT_TxRxPackageSpecDataType(r, s, c);
+  const x5 = r.bits(1);
+  if ((x5 & 1) !== 0) r.badBits(x5, 1, 1, "WPT_TxRxPackageSpecDataType/PulseSeparationTime");
+  const v4 = r.uintIn(0, 65535, "WPT_TxRxPackageSpecDataType/PulseSeparationTime");
+  const x6 = r.bits(2);
+  if ((x6 & 2) !== 0) r.badBits(x6, 2, 2, "WPT_TxRxPackageSpecDataType/PulseSeparationTime");
+  c = (x6 & 1);
+  o.PulseSeparationTime = v4;
+  s = 4;
+  if (!(c === 0)) x_WPT_TxRxPackageSpecDataType(r, s, c);
+  const x8 = r.bits(1);
+  if ((x8 & 1) !== 0) r.badBits(x8, 1, 1, "WPT_TxRxPackageSpecDataType/PulseDuration");
+  const v7 = r.uintIn(0, 65535, "WPT_TxRxPackageSpecDataType/PulseDuration");
+  const x9 = r.bits(2);
+  if ((x9 & 2) !== 0) r.badBits(x9, 2, 2, "WPT_TxRxPackageSpecDataType/PulseDuration");
+  c = (x9 & 1);
+  o.PulseDuration = v7;
+  s = 5;
+  if (!(c === 0)) x_WPT_TxRxPackageSpecDataType(r, s, c);
+  const x11 = r.bits(1);
+  if ((x11 & 1) !== 0) r.badBits(x11, 1, 1, "WPT_TxRxPackageSpecDataType/PackageSeparationTime");
+  const v10 = r.uintIn(0, 65535, "WPT_TxRxPackageSpecDataType/PackageSeparationTime");
+  const x12 = r.bits(2);
+  if ((x12 & 2) !== 0) r.badBits(x12, 2, 2, "WPT_TxRxPackageSpecDataType/PackageSeparationTime");
+  c = (x12 & 1);
+  o.PackageSeparationTime = v10;
+  s = 6;
+  if (c === 0) return o;
+  return x_WPT_TxRxPackageSpecDataType(r, s, c);
 }
+function x_WPT_TxRxPackageSpecDataType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "WPT_TxRxPackageSpecDataType#0", "SE(PulseSequenceOrder)");
+    case 1: return r.badEvent(c, 1, "WPT_TxRxPackageSpecDataType#1", "SE(PulseSequenceOrder)");
+    case 2: return r.badEvent(c, 1, "WPT_TxRxPackageSpecDataType#2", "SE(PulseSeparationTime)");
+    case 3: return r.badEvent(c, 2, "WPT_TxRxPackageSpecDataType#3", "SE(PulseSequenceOrder)|SE(PulseSeparationTime)");
+    case 4: return r.badEvent(c, 1, "WPT_TxRxPackageSpecDataType#4", "SE(PulseDuration)");
+    case 5: return r.badEvent(c, 1, "WPT_TxRxPackageSpecDataType#5", "SE(PackageSeparationTime)");
+    case 6: return r.badEvent(c, 1, "WPT_TxRxPackageSpecDataType#6", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "WPT_TxRxPackageSpecDataType");
+}
+const WD_WPT_TxRxPackageSpecDataType: readonly number[] = [1,1,1,2,1,1,1];
 
 function e_WPT_TxRxPackageSpecDataType(w: BitWriter, o: T.WPT_TxRxPackageSpecDataType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for WPT_TxRxPackageSpecDataType");
@@ -2880,29 +3338,35 @@ const EXP_WPT_TxRxPackageSpecDataType: readonly string[] = ["SE(PulseSequenceOrd
 function d_WPT_TxRxPulseOrderType(r: BitReader): T.WPT_TxRxPulseOrderType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.IndexNumber = (r.zero("WPT_TxRxPulseOrderType/IndexNumber", "CH"), r.uintIn(0, 65535, "WPT_TxRxPulseOrderType/IndexNumber")); r.zero("WPT_TxRxPulseOrderType/IndexNumber", "EE"); s = 1; }
-        else r.badEvent(c, 1, "WPT_TxRxPulseOrderType#0", "SE(IndexNumber)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.TxRxIdentifier = (r.zero("WPT_TxRxPulseOrderType/TxRxIdentifier", "CH"), r.uintIn(1, 4294967295, "WPT_TxRxPulseOrderType/TxRxIdentifier")); r.zero("WPT_TxRxPulseOrderType/TxRxIdentifier", "EE"); s = 2; }
-        else r.badEvent(c, 1, "WPT_TxRxPulseOrderType#1", "SE(TxRxIdentifier)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "WPT_TxRxPulseOrderType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "WPT_TxRxPulseOrderType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_WPT_TxRxPulseOrderType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "WPT_TxRxPulseOrderType/IndexNumber");
+  const v0 = r.uintIn(0, 65535, "WPT_TxRxPulseOrderType/IndexNumber");
+  const x2 = r.bits(2);
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "WPT_TxRxPulseOrderType/IndexNumber");
+  c = (x2 & 1);
+  o.IndexNumber = v0;
+  s = 1;
+  if (!(c === 0)) x_WPT_TxRxPulseOrderType(r, s, c);
+  const x4 = r.bits(1);
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "WPT_TxRxPulseOrderType/TxRxIdentifier");
+  const v3 = r.uintIn(1, 4294967295, "WPT_TxRxPulseOrderType/TxRxIdentifier");
+  const x5 = r.bits(2);
+  if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "WPT_TxRxPulseOrderType/TxRxIdentifier");
+  c = (x5 & 1);
+  o.TxRxIdentifier = v3;
+  s = 2;
+  if (c === 0) return o;
+  return x_WPT_TxRxPulseOrderType(r, s, c);
+}
+function x_WPT_TxRxPulseOrderType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "WPT_TxRxPulseOrderType#0", "SE(IndexNumber)");
+    case 1: return r.badEvent(c, 1, "WPT_TxRxPulseOrderType#1", "SE(TxRxIdentifier)");
+    case 2: return r.badEvent(c, 1, "WPT_TxRxPulseOrderType#2", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "WPT_TxRxPulseOrderType");
 }
 
 function e_WPT_TxRxPulseOrderType(w: BitWriter, o: T.WPT_TxRxPulseOrderType): void {
@@ -2925,43 +3389,67 @@ const EXP_WPT_TxRxPulseOrderType: readonly string[] = ["SE(IndexNumber)","SE(TxR
 function d_WPT_LF_ReceiverDataType(r: BitReader): T.WPT_LF_ReceiverDataType {
   const o: any = {};
   let s = 0; let n = 0;
+  let c = r.bits(1);
+  if (!(c === 0)) x_WPT_LF_ReceiverDataType(r, s, c);
+  const x1 = r.bits(11);
+  if ((x1 & 1026) !== 0) r.badBits(x1, 1026, 11, "WPT_LF_ReceiverDataType/NumberOfReceivers");
+  const y2 = ((x1 >>> 2) & 255);
+  const v0 = y2;
+  c = (x1 & 1);
+  o.NumberOfReceivers = v0;
+  s = 1;
   for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.NumberOfReceivers = (r.zero("WPT_LF_ReceiverDataType/NumberOfReceivers", "CH"), r.ranged(8, 0, 255, "WPT_LF_ReceiverDataType/NumberOfReceivers")); r.zero("WPT_LF_ReceiverDataType/NumberOfReceivers", "EE"); s = 1; }
-        else r.badEvent(c, 1, "WPT_LF_ReceiverDataType#0", "SE(NumberOfReceivers)");
-        break;
+    if (s === 1 && c === 0) {
+      const v3 = d_WPT_TxRxSpecDataType(r);
+      const x4 = r.bits(1);
+      c = x4;
+      const av3 = o.RxSpecData;
+      if (av3 === undefined) o.RxSpecData = [v3];
+      else {
+        av3.push(v3);
       }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { { const v = d_WPT_TxRxSpecDataType(r); const a = o.RxSpecData; if (a === undefined) o.RxSpecData = [v]; else { a.push(v);  } } n = 1; s = 2; }
-        else r.badEvent(c, 1, "WPT_LF_ReceiverDataType#1", "SE(RxSpecData)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { { const v = d_WPT_TxRxSpecDataType(r); const a = o.RxSpecData; if (a === undefined) o.RxSpecData = [v]; else { a.push(v);  } } n++; s = n < 2 ? 2 : n < 255 ? 4 : 3; }
-        else r.badEvent(c, 1, "WPT_LF_ReceiverDataType#2", "SE(RxSpecData)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "WPT_LF_ReceiverDataType#3", "EE");
-        break;
-      }
-      case 4: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_WPT_TxRxSpecDataType(r); const a = o.RxSpecData; if (a === undefined) o.RxSpecData = [v]; else { a.push(v);  } } n++; s = n < 2 ? 2 : n < 255 ? 4 : 3; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "WPT_LF_ReceiverDataType#4", "SE(RxSpecData)|EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "WPT_LF_ReceiverDataType");
+      n = 1; s = 2;
+      continue;
     }
+    if (s === 2 && c === 0) {
+      const v5 = d_WPT_TxRxSpecDataType(r);
+      const av5 = o.RxSpecData;
+      if (av5 === undefined) o.RxSpecData = [v5];
+      else {
+        av5.push(v5);
+      }
+      n++; s = n < 2 ? 2 : n < 255 ? 4 : 3;
+      c = r.bits(WD_WPT_LF_ReceiverDataType[s]!);
+      continue;
+    }
+    if (s === 4 && c === 0) {
+      const v6 = d_WPT_TxRxSpecDataType(r);
+      const av6 = o.RxSpecData;
+      if (av6 === undefined) o.RxSpecData = [v6];
+      else {
+        av6.push(v6);
+      }
+      n++; s = n < 2 ? 2 : n < 255 ? 4 : 3;
+      c = r.bits(WD_WPT_LF_ReceiverDataType[s]!);
+      continue;
+    }
+    break;
   }
+  if (o.RxSpecData === undefined) x_WPT_LF_ReceiverDataType(r, s, c);
+  if ((s === 3 && c === 0) || (s === 4 && c === 1)) return o;
+  return x_WPT_LF_ReceiverDataType(r, s, c);
 }
+function x_WPT_LF_ReceiverDataType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "WPT_LF_ReceiverDataType#0", "SE(NumberOfReceivers)");
+    case 1: return r.badEvent(c, 1, "WPT_LF_ReceiverDataType#1", "SE(RxSpecData)");
+    case 2: return r.badEvent(c, 1, "WPT_LF_ReceiverDataType#2", "SE(RxSpecData)");
+    case 3: return r.badEvent(c, 1, "WPT_LF_ReceiverDataType#3", "EE");
+    case 4: return r.badEvent(c, 2, "WPT_LF_ReceiverDataType#4", "SE(RxSpecData)|EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "WPT_LF_ReceiverDataType");
+}
+const WD_WPT_LF_ReceiverDataType: readonly number[] = [1,1,1,1,2];
 
 function e_WPT_LF_ReceiverDataType(w: BitWriter, o: T.WPT_LF_ReceiverDataType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for WPT_LF_ReceiverDataType");
@@ -2996,77 +3484,108 @@ const EXP_WPT_LF_ReceiverDataType: readonly string[] = ["SE(NumberOfReceivers)",
 function d_WPT_FinePositioningSetupResType(r: BitReader): T.WPT_FinePositioningSetupResType {
   const o: any = {};
   let s = 0; let n = 0;
+  let c = r.bits(1);
+  if (!(c === 0)) x_WPT_FinePositioningSetupResType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (!(c === 0)) x_WPT_FinePositioningSetupResType(r, s, c);
+  const x3 = r.bits(9);
+  if ((x3 & 258) !== 0) r.badBits(x3, 258, 9, "WPT_FinePositioningSetupResType/ResponseCode");
+  const y4 = ((x3 >>> 2) & 63);
+  if (y4 >= 40) r.enumErr(y4, 40, "WPT_FinePositioningSetupResType/ResponseCode", r.pos - 8);
+  const v2 = E4[y4]!;
+  c = (x3 & 1);
+  o.ResponseCode = v2;
+  s = 2;
+  if (!(c === 0)) x_WPT_FinePositioningSetupResType(r, s, c);
+  const v5 = d_WPT_FinePositioningMethodListType(r);
+  const x6 = r.bits(1);
+  c = x6;
+  o.PrimaryDeviceFinePositioningMethodList = v5;
+  s = 3;
+  if (!(c === 0)) x_WPT_FinePositioningSetupResType(r, s, c);
+  const v7 = d_WPT_PairingMethodListType(r);
+  const x8 = r.bits(1);
+  c = x8;
+  o.PrimaryDevicePairingMethodList = v7;
+  s = 4;
+  if (!(c === 0)) x_WPT_FinePositioningSetupResType(r, s, c);
+  const v9 = d_WPT_AlignmentCheckMethodListType(r);
+  const x10 = r.bits(1);
+  c = x10;
+  o.PrimaryDeviceAlignmentCheckMethodList = v9;
+  s = 5;
+  if (!(c === 0)) x_WPT_FinePositioningSetupResType(r, s, c);
+  const x12 = r.bits(1);
+  if ((x12 & 1) !== 0) r.badBits(x12, 1, 1, "WPT_FinePositioningSetupResType/NaturalOffset");
+  const v11 = r.uintIn(0, 65535, "WPT_FinePositioningSetupResType/NaturalOffset");
+  const x13 = r.bits(3);
+  if ((x13 & 4) !== 0) r.badBits(x13, 4, 3, "WPT_FinePositioningSetupResType/NaturalOffset");
+  c = (x13 & 3);
+  o.NaturalOffset = v11;
+  s = 6;
   for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "WPT_FinePositioningSetupResType#0", "SE(Header)");
-        break;
+    if (s === 6 && c === 0) {
+      const x15 = r.bits(1);
+      if ((x15 & 1) !== 0) r.badBits(x15, 1, 1, "WPT_FinePositioningSetupResType/VendorSpecificDataContainer");
+      const v14 = r.binary(256, "WPT_FinePositioningSetupResType/VendorSpecificDataContainer");
+      const x16 = r.bits(3);
+      if ((x16 & 4) !== 0) r.badBits(x16, 4, 3, "WPT_FinePositioningSetupResType/VendorSpecificDataContainer");
+      c = (x16 & 3);
+      const av14 = o.VendorSpecificDataContainer;
+      if (av14 === undefined) o.VendorSpecificDataContainer = [v14];
+      else {
+        av14.push(v14);
       }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.ResponseCode = (r.zero("WPT_FinePositioningSetupResType/ResponseCode", "CH"), E4[r.enumIndex(6, 40, "WPT_FinePositioningSetupResType/ResponseCode")]!); r.zero("WPT_FinePositioningSetupResType/ResponseCode", "EE"); s = 2; }
-        else r.badEvent(c, 1, "WPT_FinePositioningSetupResType#1", "SE(ResponseCode)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.PrimaryDeviceFinePositioningMethodList = d_WPT_FinePositioningMethodListType(r); s = 3; }
-        else r.badEvent(c, 1, "WPT_FinePositioningSetupResType#2", "SE(PrimaryDeviceFinePositioningMethodList)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { o.PrimaryDevicePairingMethodList = d_WPT_PairingMethodListType(r); s = 4; }
-        else r.badEvent(c, 1, "WPT_FinePositioningSetupResType#3", "SE(PrimaryDevicePairingMethodList)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { o.PrimaryDeviceAlignmentCheckMethodList = d_WPT_AlignmentCheckMethodListType(r); s = 5; }
-        else r.badEvent(c, 1, "WPT_FinePositioningSetupResType#4", "SE(PrimaryDeviceAlignmentCheckMethodList)");
-        break;
-      }
-      case 5: {
-        const c = r.bits(1);
-        if (c === 0) { o.NaturalOffset = (r.zero("WPT_FinePositioningSetupResType/NaturalOffset", "CH"), r.uintIn(0, 65535, "WPT_FinePositioningSetupResType/NaturalOffset")); r.zero("WPT_FinePositioningSetupResType/NaturalOffset", "EE"); s = 6; }
-        else r.badEvent(c, 1, "WPT_FinePositioningSetupResType#5", "SE(NaturalOffset)");
-        break;
-      }
-      case 6: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = (r.zero("WPT_FinePositioningSetupResType/VendorSpecificDataContainer", "CH"), r.binary(256, "WPT_FinePositioningSetupResType/VendorSpecificDataContainer")); const a = o.VendorSpecificDataContainer; if (a === undefined) o.VendorSpecificDataContainer = [v]; else { a.push(v);  } } r.zero("WPT_FinePositioningSetupResType/VendorSpecificDataContainer", "EE"); n = 1; s = 7; }
-        else if (c === 1) { o.LF_SystemSetupData = d_WPT_LF_SystemSetupDataType(r); s = 8; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "WPT_FinePositioningSetupResType#6", "SE(VendorSpecificDataContainer)|SE(LF_SystemSetupData)|EE");
-        break;
-      }
-      case 7: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = (r.zero("WPT_FinePositioningSetupResType/VendorSpecificDataContainer", "CH"), r.binary(256, "WPT_FinePositioningSetupResType/VendorSpecificDataContainer")); const a = o.VendorSpecificDataContainer; if (a === undefined) o.VendorSpecificDataContainer = [v]; else { a.push(v);  } } r.zero("WPT_FinePositioningSetupResType/VendorSpecificDataContainer", "EE"); n++; s = n < 16 ? 7 : 9; }
-        else if (c === 1) { o.LF_SystemSetupData = d_WPT_LF_SystemSetupDataType(r); s = 8; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "WPT_FinePositioningSetupResType#7", "SE(VendorSpecificDataContainer)|SE(LF_SystemSetupData)|EE");
-        break;
-      }
-      case 8: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "WPT_FinePositioningSetupResType#8", "EE");
-        break;
-      }
-      case 9: {
-        const c = r.bits(2);
-        if (c === 0) { o.LF_SystemSetupData = d_WPT_LF_SystemSetupDataType(r); s = 8; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "WPT_FinePositioningSetupResType#9", "SE(LF_SystemSetupData)|EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "WPT_FinePositioningSetupResType");
+      n = 1; s = 7;
+      continue;
     }
+    if (s === 7 && c === 0) {
+      const x18 = r.bits(1);
+      if ((x18 & 1) !== 0) r.badBits(x18, 1, 1, "WPT_FinePositioningSetupResType/VendorSpecificDataContainer");
+      const v17 = r.binary(256, "WPT_FinePositioningSetupResType/VendorSpecificDataContainer");
+      const x19 = r.bits(1);
+      if ((x19 & 1) !== 0) r.badBits(x19, 1, 1, "WPT_FinePositioningSetupResType/VendorSpecificDataContainer");
+      const av17 = o.VendorSpecificDataContainer;
+      if (av17 === undefined) o.VendorSpecificDataContainer = [v17];
+      else {
+        av17.push(v17);
+      }
+      n++; s = n < 16 ? 7 : 9;
+      c = r.bits(WD_WPT_FinePositioningSetupResType[s]!);
+      continue;
+    }
+    break;
   }
+  if ((s === 6 && c === 1) || (s === 7 && c === 1) || (s === 9 && c === 0)) {
+    const v20 = d_WPT_LF_SystemSetupDataType(r);
+    const x21 = r.bits(1);
+    c = x21;
+    o.LF_SystemSetupData = v20;
+    s = 8;
+  }
+  if ((s === 6 && c === 2) || (s === 7 && c === 2) || (s === 8 && c === 0) || (s === 9 && c === 1)) return o;
+  return x_WPT_FinePositioningSetupResType(r, s, c);
 }
+function x_WPT_FinePositioningSetupResType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "WPT_FinePositioningSetupResType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "WPT_FinePositioningSetupResType#1", "SE(ResponseCode)");
+    case 2: return r.badEvent(c, 1, "WPT_FinePositioningSetupResType#2", "SE(PrimaryDeviceFinePositioningMethodList)");
+    case 3: return r.badEvent(c, 1, "WPT_FinePositioningSetupResType#3", "SE(PrimaryDevicePairingMethodList)");
+    case 4: return r.badEvent(c, 1, "WPT_FinePositioningSetupResType#4", "SE(PrimaryDeviceAlignmentCheckMethodList)");
+    case 5: return r.badEvent(c, 1, "WPT_FinePositioningSetupResType#5", "SE(NaturalOffset)");
+    case 6: return r.badEvent(c, 2, "WPT_FinePositioningSetupResType#6", "SE(VendorSpecificDataContainer)|SE(LF_SystemSetupData)|EE");
+    case 7: return r.badEvent(c, 2, "WPT_FinePositioningSetupResType#7", "SE(VendorSpecificDataContainer)|SE(LF_SystemSetupData)|EE");
+    case 8: return r.badEvent(c, 1, "WPT_FinePositioningSetupResType#8", "EE");
+    case 9: return r.badEvent(c, 2, "WPT_FinePositioningSetupResType#9", "SE(LF_SystemSetupData)|EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "WPT_FinePositioningSetupResType");
+}
+const WD_WPT_FinePositioningSetupResType: readonly number[] = [1,1,1,1,1,1,2,2,1,2];
 
 function e_WPT_FinePositioningSetupResType(w: BitWriter, o: T.WPT_FinePositioningSetupResType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for WPT_FinePositioningSetupResType");
@@ -3137,29 +3656,32 @@ const EXP_WPT_FinePositioningSetupResType: readonly string[] = ["SE(Header)","SE
 function d_V2GResponseType(r: BitReader): T.V2GResponseType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "V2GResponseType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.ResponseCode = (r.zero("V2GResponseType/ResponseCode", "CH"), E4[r.enumIndex(6, 40, "V2GResponseType/ResponseCode")]!); r.zero("V2GResponseType/ResponseCode", "EE"); s = 2; }
-        else r.badEvent(c, 1, "V2GResponseType#1", "SE(ResponseCode)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "V2GResponseType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "V2GResponseType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_V2GResponseType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (!(c === 0)) x_V2GResponseType(r, s, c);
+  const x3 = r.bits(9);
+  if ((x3 & 258) !== 0) r.badBits(x3, 258, 9, "V2GResponseType/ResponseCode");
+  const y4 = ((x3 >>> 2) & 63);
+  if (y4 >= 40) r.enumErr(y4, 40, "V2GResponseType/ResponseCode", r.pos - 8);
+  const v2 = E4[y4]!;
+  c = (x3 & 1);
+  o.ResponseCode = v2;
+  s = 2;
+  if (c === 0) return o;
+  return x_V2GResponseType(r, s, c);
+}
+function x_V2GResponseType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "V2GResponseType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "V2GResponseType#1", "SE(ResponseCode)");
+    case 2: return r.badEvent(c, 1, "V2GResponseType#2", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "V2GResponseType");
 }
 
 function e_V2GResponseType(w: BitWriter, o: T.V2GResponseType): void {
@@ -3180,59 +3702,87 @@ const EXP_V2GResponseType: readonly string[] = ["SE(Header)","SE(ResponseCode)",
 function d_WPT_FinePositioningReqType(r: BitReader): T.WPT_FinePositioningReqType {
   const o: any = {};
   let s = 0; let n = 0;
+  let c = r.bits(1);
+  if (!(c === 0)) x_WPT_FinePositioningReqType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (!(c === 0)) x_WPT_FinePositioningReqType(r, s, c);
+  const x3 = r.bits(5);
+  if ((x3 & 18) !== 0) r.badBits(x3, 18, 5, "WPT_FinePositioningReqType/EVProcessing");
+  const y4 = ((x3 >>> 2) & 3);
+  if (y4 >= 3) r.enumErr(y4, 3, "WPT_FinePositioningReqType/EVProcessing", r.pos - 4);
+  const v2 = E0[y4]!;
+  c = (x3 & 1);
+  o.EVProcessing = v2;
+  s = 2;
+  if (!(c === 0)) x_WPT_FinePositioningReqType(r, s, c);
+  const x6 = r.bits(6);
+  if ((x6 & 36) !== 0) r.badBits(x6, 36, 6, "WPT_FinePositioningReqType/EVResultCode");
+  const y7 = ((x6 >>> 3) & 3);
+  if (y7 >= 3) r.enumErr(y7, 3, "WPT_FinePositioningReqType/EVResultCode", r.pos - 5);
+  const v5 = E5[y7]!;
+  c = (x6 & 3);
+  o.EVResultCode = v5;
+  s = 3;
   for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "WPT_FinePositioningReqType#0", "SE(Header)");
-        break;
+    if (s === 3 && c === 0) {
+      const x9 = r.bits(1);
+      if ((x9 & 1) !== 0) r.badBits(x9, 1, 1, "WPT_FinePositioningReqType/VendorSpecificDataContainer");
+      const v8 = r.binary(256, "WPT_FinePositioningReqType/VendorSpecificDataContainer");
+      const x10 = r.bits(3);
+      if ((x10 & 4) !== 0) r.badBits(x10, 4, 3, "WPT_FinePositioningReqType/VendorSpecificDataContainer");
+      c = (x10 & 3);
+      const av8 = o.VendorSpecificDataContainer;
+      if (av8 === undefined) o.VendorSpecificDataContainer = [v8];
+      else {
+        av8.push(v8);
       }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVProcessing = (r.zero("WPT_FinePositioningReqType/EVProcessing", "CH"), E0[r.enumIndex(2, 3, "WPT_FinePositioningReqType/EVProcessing")]!); r.zero("WPT_FinePositioningReqType/EVProcessing", "EE"); s = 2; }
-        else r.badEvent(c, 1, "WPT_FinePositioningReqType#1", "SE(EVProcessing)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVResultCode = (r.zero("WPT_FinePositioningReqType/EVResultCode", "CH"), E5[r.enumIndex(2, 3, "WPT_FinePositioningReqType/EVResultCode")]!); r.zero("WPT_FinePositioningReqType/EVResultCode", "EE"); s = 3; }
-        else r.badEvent(c, 1, "WPT_FinePositioningReqType#2", "SE(EVResultCode)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = (r.zero("WPT_FinePositioningReqType/VendorSpecificDataContainer", "CH"), r.binary(256, "WPT_FinePositioningReqType/VendorSpecificDataContainer")); const a = o.VendorSpecificDataContainer; if (a === undefined) o.VendorSpecificDataContainer = [v]; else { a.push(v);  } } r.zero("WPT_FinePositioningReqType/VendorSpecificDataContainer", "EE"); n = 1; s = 4; }
-        else if (c === 1) { o.WPT_LF_DataPackageList = d_WPT_LF_DataPackageListType(r); s = 5; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "WPT_FinePositioningReqType#3", "SE(VendorSpecificDataContainer)|SE(WPT_LF_DataPackageList)|EE");
-        break;
-      }
-      case 4: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = (r.zero("WPT_FinePositioningReqType/VendorSpecificDataContainer", "CH"), r.binary(256, "WPT_FinePositioningReqType/VendorSpecificDataContainer")); const a = o.VendorSpecificDataContainer; if (a === undefined) o.VendorSpecificDataContainer = [v]; else { a.push(v);  } } r.zero("WPT_FinePositioningReqType/VendorSpecificDataContainer", "EE"); n++; s = n < 16 ? 4 : 6; }
-        else if (c === 1) { o.WPT_LF_DataPackageList = d_WPT_LF_DataPackageListType(r); s = 5; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "WPT_FinePositioningReqType#4", "SE(VendorSpecificDataContainer)|SE(WPT_LF_DataPackageList)|EE");
-        break;
-      }
-      case 5: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "WPT_FinePositioningReqType#5", "EE");
-        break;
-      }
-      case 6: {
-        const c = r.bits(2);
-        if (c === 0) { o.WPT_LF_DataPackageList = d_WPT_LF_DataPackageListType(r); s = 5; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "WPT_FinePositioningReqType#6", "SE(WPT_LF_DataPackageList)|EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "WPT_FinePositioningReqType");
+      n = 1; s = 4;
+      continue;
     }
+    if (s === 4 && c === 0) {
+      const x12 = r.bits(1);
+      if ((x12 & 1) !== 0) r.badBits(x12, 1, 1, "WPT_FinePositioningReqType/VendorSpecificDataContainer");
+      const v11 = r.binary(256, "WPT_FinePositioningReqType/VendorSpecificDataContainer");
+      const x13 = r.bits(1);
+      if ((x13 & 1) !== 0) r.badBits(x13, 1, 1, "WPT_FinePositioningReqType/VendorSpecificDataContainer");
+      const av11 = o.VendorSpecificDataContainer;
+      if (av11 === undefined) o.VendorSpecificDataContainer = [v11];
+      else {
+        av11.push(v11);
+      }
+      n++; s = n < 16 ? 4 : 6;
+      c = r.bits(WD_WPT_FinePositioningReqType[s]!);
+      continue;
+    }
+    break;
   }
+  if ((s === 3 && c === 1) || (s === 4 && c === 1) || (s === 6 && c === 0)) {
+    const v14 = d_WPT_LF_DataPackageListType(r);
+    const x15 = r.bits(1);
+    c = x15;
+    o.WPT_LF_DataPackageList = v14;
+    s = 5;
+  }
+  if ((s === 3 && c === 2) || (s === 4 && c === 2) || (s === 5 && c === 0) || (s === 6 && c === 1)) return o;
+  return x_WPT_FinePositioningReqType(r, s, c);
 }
+function x_WPT_FinePositioningReqType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "WPT_FinePositioningReqType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "WPT_FinePositioningReqType#1", "SE(EVProcessing)");
+    case 2: return r.badEvent(c, 1, "WPT_FinePositioningReqType#2", "SE(EVResultCode)");
+    case 3: return r.badEvent(c, 2, "WPT_FinePositioningReqType#3", "SE(VendorSpecificDataContainer)|SE(WPT_LF_DataPackageList)|EE");
+    case 4: return r.badEvent(c, 2, "WPT_FinePositioningReqType#4", "SE(VendorSpecificDataContainer)|SE(WPT_LF_DataPackageList)|EE");
+    case 5: return r.badEvent(c, 1, "WPT_FinePositioningReqType#5", "EE");
+    case 6: return r.badEvent(c, 2, "WPT_FinePositioningReqType#6", "SE(WPT_LF_DataPackageList)|EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "WPT_FinePositioningReqType");
+}
+const WD_WPT_FinePositioningReqType: readonly number[] = [1,1,1,2,2,1,2];
 
 function e_WPT_FinePositioningReqType(w: BitWriter, o: T.WPT_FinePositioningReqType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for WPT_FinePositioningReqType");
@@ -3286,29 +3836,31 @@ const EXP_WPT_FinePositioningReqType: readonly string[] = ["SE(Header)","SE(EVPr
 function d_WPT_LF_DataPackageListType(r: BitReader): T.WPT_LF_DataPackageListType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.NumPackages = (r.zero("WPT_LF_DataPackageListType/NumPackages", "CH"), r.ranged(8, 0, 255, "WPT_LF_DataPackageListType/NumPackages")); r.zero("WPT_LF_DataPackageListType/NumPackages", "EE"); s = 1; }
-        else r.badEvent(c, 1, "WPT_LF_DataPackageListType#0", "SE(NumPackages)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.WPT_LF_DataPackage = d_WPT_LF_DataPackageType(r); s = 2; }
-        else r.badEvent(c, 1, "WPT_LF_DataPackageListType#1", "SE(WPT_LF_DataPackage)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "WPT_LF_DataPackageListType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "WPT_LF_DataPackageListType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_WPT_LF_DataPackageListType(r, s, c);
+  const x1 = r.bits(11);
+  if ((x1 & 1026) !== 0) r.badBits(x1, 1026, 11, "WPT_LF_DataPackageListType/NumPackages");
+  const y2 = ((x1 >>> 2) & 255);
+  const v0 = y2;
+  c = (x1 & 1);
+  o.NumPackages = v0;
+  s = 1;
+  if (!(c === 0)) x_WPT_LF_DataPackageListType(r, s, c);
+  const v3 = d_WPT_LF_DataPackageType(r);
+  const x4 = r.bits(1);
+  c = x4;
+  o.WPT_LF_DataPackage = v3;
+  s = 2;
+  if (c === 0) return o;
+  return x_WPT_LF_DataPackageListType(r, s, c);
+}
+function x_WPT_LF_DataPackageListType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "WPT_LF_DataPackageListType#0", "SE(NumPackages)");
+    case 1: return r.badEvent(c, 1, "WPT_LF_DataPackageListType#1", "SE(WPT_LF_DataPackage)");
+    case 2: return r.badEvent(c, 1, "WPT_LF_DataPackageListType#2", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "WPT_LF_DataPackageListType");
 }
 
 function e_WPT_LF_DataPackageListType(w: BitWriter, o: T.WPT_LF_DataPackageListType): void {
@@ -3329,36 +3881,40 @@ const EXP_WPT_LF_DataPackageListType: readonly string[] = ["SE(NumPackages)","SE
 function d_WPT_LF_DataPackageType(r: BitReader): T.WPT_LF_DataPackageType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.PackageIndex = (r.zero("WPT_LF_DataPackageType/PackageIndex", "CH"), r.ranged(8, 0, 255, "WPT_LF_DataPackageType/PackageIndex")); r.zero("WPT_LF_DataPackageType/PackageIndex", "EE"); s = 1; }
-        else r.badEvent(c, 1, "WPT_LF_DataPackageType#0", "SE(PackageIndex)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { o.LF_TxData = d_WPT_LF_TxDataListType(r); s = 2; }
-        else if (c === 1) { o.LF_RxData = d_WPT_LF_RxDataListType(r); s = 3; }
-        else r.badEvent(c, 2, "WPT_LF_DataPackageType#1", "SE(LF_TxData)|SE(LF_RxData)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "WPT_LF_DataPackageType#2", "EE");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "WPT_LF_DataPackageType#3", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "WPT_LF_DataPackageType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_WPT_LF_DataPackageType(r, s, c);
+  const x1 = r.bits(12);
+  if ((x1 & 2052) !== 0) r.badBits(x1, 2052, 12, "WPT_LF_DataPackageType/PackageIndex");
+  const y2 = ((x1 >>> 3) & 255);
+  const v0 = y2;
+  c = (x1 & 3);
+  o.PackageIndex = v0;
+  s = 1;
+  if (c === 0) {
+    const v3 = d_WPT_LF_TxDataListType(r);
+    const x4 = r.bits(1);
+    c = x4;
+    o.LF_TxData = v3;
+    s = 2;
   }
+  if ((s === 1 && c === 1)) {
+    const v5 = d_WPT_LF_RxDataListType(r);
+    const x6 = r.bits(1);
+    c = x6;
+    o.LF_RxData = v5;
+    s = 3;
+  }
+  if ((s === 2 && c === 0) || (s === 3 && c === 0)) return o;
+  return x_WPT_LF_DataPackageType(r, s, c);
+}
+function x_WPT_LF_DataPackageType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "WPT_LF_DataPackageType#0", "SE(PackageIndex)");
+    case 1: return r.badEvent(c, 2, "WPT_LF_DataPackageType#1", "SE(LF_TxData)|SE(LF_RxData)");
+    case 2: return r.badEvent(c, 1, "WPT_LF_DataPackageType#2", "EE");
+    case 3: return r.badEvent(c, 1, "WPT_LF_DataPackageType#3", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "WPT_LF_DataPackageType");
 }
 
 function e_WPT_LF_DataPackageType(w: BitWriter, o: T.WPT_LF_DataPackageType): void {
@@ -3393,23 +3949,22 @@ const EXP_WPT_LF_DataPackageType: readonly string[] = ["SE(PackageIndex)","SE(LF
 function d_WPT_LF_TxDataListType(r: BitReader): T.WPT_LF_TxDataListType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.WPT_LF_TxDataList = d_WPT_LF_TxDataType(r); s = 1; }
-        else r.badEvent(c, 1, "WPT_LF_TxDataListType#0", "SE(WPT_LF_TxDataList)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "WPT_LF_TxDataListType#1", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "WPT_LF_TxDataListType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_WPT_LF_TxDataListType(r, s, c);
+  const v0 = d_WPT_LF_TxDataType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.WPT_LF_TxDataList = v0;
+  s = 1;
+  if (c === 0) return o;
+  return x_WPT_LF_TxDataListType(r, s, c);
+}
+function x_WPT_LF_TxDataListType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "WPT_LF_TxDataListType#0", "SE(WPT_LF_TxDataList)");
+    case 1: return r.badEvent(c, 1, "WPT_LF_TxDataListType#1", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "WPT_LF_TxDataListType");
 }
 
 function e_WPT_LF_TxDataListType(w: BitWriter, o: T.WPT_LF_TxDataListType): void {
@@ -3427,29 +3982,32 @@ const EXP_WPT_LF_TxDataListType: readonly string[] = ["SE(WPT_LF_TxDataList)","E
 function d_WPT_LF_TxDataType(r: BitReader): T.WPT_LF_TxDataType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.TxIdentifier = (r.zero("WPT_LF_TxDataType/TxIdentifier", "CH"), r.uintIn(1, 4294967295, "WPT_LF_TxDataType/TxIdentifier")); r.zero("WPT_LF_TxDataType/TxIdentifier", "EE"); s = 1; }
-        else r.badEvent(c, 1, "WPT_LF_TxDataType#0", "SE(TxIdentifier)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.EIRP = d_RationalNumberType(r); s = 2; }
-        else r.badEvent(c, 1, "WPT_LF_TxDataType#1", "SE(EIRP)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "WPT_LF_TxDataType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "WPT_LF_TxDataType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_WPT_LF_TxDataType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "WPT_LF_TxDataType/TxIdentifier");
+  const v0 = r.uintIn(1, 4294967295, "WPT_LF_TxDataType/TxIdentifier");
+  const x2 = r.bits(2);
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "WPT_LF_TxDataType/TxIdentifier");
+  c = (x2 & 1);
+  o.TxIdentifier = v0;
+  s = 1;
+  if (!(c === 0)) x_WPT_LF_TxDataType(r, s, c);
+  const v3 = d_RationalNumberType(r);
+  const x4 = r.bits(1);
+  c = x4;
+  o.EIRP = v3;
+  s = 2;
+  if (c === 0) return o;
+  return x_WPT_LF_TxDataType(r, s, c);
+}
+function x_WPT_LF_TxDataType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "WPT_LF_TxDataType#0", "SE(TxIdentifier)");
+    case 1: return r.badEvent(c, 1, "WPT_LF_TxDataType#1", "SE(EIRP)");
+    case 2: return r.badEvent(c, 1, "WPT_LF_TxDataType#2", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "WPT_LF_TxDataType");
 }
 
 function e_WPT_LF_TxDataType(w: BitWriter, o: T.WPT_LF_TxDataType): void {
@@ -3472,23 +4030,22 @@ const EXP_WPT_LF_TxDataType: readonly string[] = ["SE(TxIdentifier)","SE(EIRP)",
 function d_WPT_LF_RxDataListType(r: BitReader): T.WPT_LF_RxDataListType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.WPT_LF_RxDataList = d_WPT_LF_RxDataType(r); s = 1; }
-        else r.badEvent(c, 1, "WPT_LF_RxDataListType#0", "SE(WPT_LF_RxDataList)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "WPT_LF_RxDataListType#1", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "WPT_LF_RxDataListType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_WPT_LF_RxDataListType(r, s, c);
+  const v0 = d_WPT_LF_RxDataType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.WPT_LF_RxDataList = v0;
+  s = 1;
+  if (c === 0) return o;
+  return x_WPT_LF_RxDataListType(r, s, c);
+}
+function x_WPT_LF_RxDataListType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "WPT_LF_RxDataListType#0", "SE(WPT_LF_RxDataList)");
+    case 1: return r.badEvent(c, 1, "WPT_LF_RxDataListType#1", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "WPT_LF_RxDataListType");
 }
 
 function e_WPT_LF_RxDataListType(w: BitWriter, o: T.WPT_LF_RxDataListType): void {
@@ -3506,29 +4063,32 @@ const EXP_WPT_LF_RxDataListType: readonly string[] = ["SE(WPT_LF_RxDataList)","E
 function d_WPT_LF_RxDataType(r: BitReader): T.WPT_LF_RxDataType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.RxIdentifier = (r.zero("WPT_LF_RxDataType/RxIdentifier", "CH"), r.uintIn(1, 4294967295, "WPT_LF_RxDataType/RxIdentifier")); r.zero("WPT_LF_RxDataType/RxIdentifier", "EE"); s = 1; }
-        else r.badEvent(c, 1, "WPT_LF_RxDataType#0", "SE(RxIdentifier)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.RSSIData = d_WPT_LF_RxRSSIListType(r); s = 2; }
-        else r.badEvent(c, 1, "WPT_LF_RxDataType#1", "SE(RSSIData)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "WPT_LF_RxDataType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "WPT_LF_RxDataType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_WPT_LF_RxDataType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "WPT_LF_RxDataType/RxIdentifier");
+  const v0 = r.uintIn(1, 4294967295, "WPT_LF_RxDataType/RxIdentifier");
+  const x2 = r.bits(2);
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "WPT_LF_RxDataType/RxIdentifier");
+  c = (x2 & 1);
+  o.RxIdentifier = v0;
+  s = 1;
+  if (!(c === 0)) x_WPT_LF_RxDataType(r, s, c);
+  const v3 = d_WPT_LF_RxRSSIListType(r);
+  const x4 = r.bits(1);
+  c = x4;
+  o.RSSIData = v3;
+  s = 2;
+  if (c === 0) return o;
+  return x_WPT_LF_RxDataType(r, s, c);
+}
+function x_WPT_LF_RxDataType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "WPT_LF_RxDataType#0", "SE(RxIdentifier)");
+    case 1: return r.badEvent(c, 1, "WPT_LF_RxDataType#1", "SE(RSSIData)");
+    case 2: return r.badEvent(c, 1, "WPT_LF_RxDataType#2", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "WPT_LF_RxDataType");
 }
 
 function e_WPT_LF_RxDataType(w: BitWriter, o: T.WPT_LF_RxDataType): void {
@@ -3551,23 +4111,22 @@ const EXP_WPT_LF_RxDataType: readonly string[] = ["SE(RxIdentifier)","SE(RSSIDat
 function d_WPT_LF_RxRSSIListType(r: BitReader): T.WPT_LF_RxRSSIListType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.RSSIDataList = d_WPT_LF_RxRSSIType(r); s = 1; }
-        else r.badEvent(c, 1, "WPT_LF_RxRSSIListType#0", "SE(RSSIDataList)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "WPT_LF_RxRSSIListType#1", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "WPT_LF_RxRSSIListType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_WPT_LF_RxRSSIListType(r, s, c);
+  const v0 = d_WPT_LF_RxRSSIType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.RSSIDataList = v0;
+  s = 1;
+  if (c === 0) return o;
+  return x_WPT_LF_RxRSSIListType(r, s, c);
+}
+function x_WPT_LF_RxRSSIListType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "WPT_LF_RxRSSIListType#0", "SE(RSSIDataList)");
+    case 1: return r.badEvent(c, 1, "WPT_LF_RxRSSIListType#1", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "WPT_LF_RxRSSIListType");
 }
 
 function e_WPT_LF_RxRSSIListType(w: BitWriter, o: T.WPT_LF_RxRSSIListType): void {
@@ -3585,29 +4144,32 @@ const EXP_WPT_LF_RxRSSIListType: readonly string[] = ["SE(RSSIDataList)","EE"];
 function d_WPT_LF_RxRSSIType(r: BitReader): T.WPT_LF_RxRSSIType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.TxIdentifier = (r.zero("WPT_LF_RxRSSIType/TxIdentifier", "CH"), r.uintIn(1, 4294967295, "WPT_LF_RxRSSIType/TxIdentifier")); r.zero("WPT_LF_RxRSSIType/TxIdentifier", "EE"); s = 1; }
-        else r.badEvent(c, 1, "WPT_LF_RxRSSIType#0", "SE(TxIdentifier)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.RSSI = d_RationalNumberType(r); s = 2; }
-        else r.badEvent(c, 1, "WPT_LF_RxRSSIType#1", "SE(RSSI)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "WPT_LF_RxRSSIType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "WPT_LF_RxRSSIType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_WPT_LF_RxRSSIType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "WPT_LF_RxRSSIType/TxIdentifier");
+  const v0 = r.uintIn(1, 4294967295, "WPT_LF_RxRSSIType/TxIdentifier");
+  const x2 = r.bits(2);
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "WPT_LF_RxRSSIType/TxIdentifier");
+  c = (x2 & 1);
+  o.TxIdentifier = v0;
+  s = 1;
+  if (!(c === 0)) x_WPT_LF_RxRSSIType(r, s, c);
+  const v3 = d_RationalNumberType(r);
+  const x4 = r.bits(1);
+  c = x4;
+  o.RSSI = v3;
+  s = 2;
+  if (c === 0) return o;
+  return x_WPT_LF_RxRSSIType(r, s, c);
+}
+function x_WPT_LF_RxRSSIType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "WPT_LF_RxRSSIType#0", "SE(TxIdentifier)");
+    case 1: return r.badEvent(c, 1, "WPT_LF_RxRSSIType#1", "SE(RSSI)");
+    case 2: return r.badEvent(c, 1, "WPT_LF_RxRSSIType#2", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "WPT_LF_RxRSSIType");
 }
 
 function e_WPT_LF_RxRSSIType(w: BitWriter, o: T.WPT_LF_RxRSSIType): void {
@@ -3630,59 +4192,87 @@ const EXP_WPT_LF_RxRSSIType: readonly string[] = ["SE(TxIdentifier)","SE(RSSI)",
 function d_WPT_FinePositioningResType(r: BitReader): T.WPT_FinePositioningResType {
   const o: any = {};
   let s = 0; let n = 0;
+  let c = r.bits(1);
+  if (!(c === 0)) x_WPT_FinePositioningResType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (!(c === 0)) x_WPT_FinePositioningResType(r, s, c);
+  const x3 = r.bits(9);
+  if ((x3 & 258) !== 0) r.badBits(x3, 258, 9, "WPT_FinePositioningResType/ResponseCode");
+  const y4 = ((x3 >>> 2) & 63);
+  if (y4 >= 40) r.enumErr(y4, 40, "WPT_FinePositioningResType/ResponseCode", r.pos - 8);
+  const v2 = E4[y4]!;
+  c = (x3 & 1);
+  o.ResponseCode = v2;
+  s = 2;
+  if (!(c === 0)) x_WPT_FinePositioningResType(r, s, c);
+  const x6 = r.bits(6);
+  if ((x6 & 36) !== 0) r.badBits(x6, 36, 6, "WPT_FinePositioningResType/EVSEProcessing");
+  const y7 = ((x6 >>> 3) & 3);
+  if (y7 >= 3) r.enumErr(y7, 3, "WPT_FinePositioningResType/EVSEProcessing", r.pos - 5);
+  const v5 = E0[y7]!;
+  c = (x6 & 3);
+  o.EVSEProcessing = v5;
+  s = 3;
   for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "WPT_FinePositioningResType#0", "SE(Header)");
-        break;
+    if (s === 3 && c === 0) {
+      const x9 = r.bits(1);
+      if ((x9 & 1) !== 0) r.badBits(x9, 1, 1, "WPT_FinePositioningResType/VendorSpecificDataContainer");
+      const v8 = r.binary(256, "WPT_FinePositioningResType/VendorSpecificDataContainer");
+      const x10 = r.bits(3);
+      if ((x10 & 4) !== 0) r.badBits(x10, 4, 3, "WPT_FinePositioningResType/VendorSpecificDataContainer");
+      c = (x10 & 3);
+      const av8 = o.VendorSpecificDataContainer;
+      if (av8 === undefined) o.VendorSpecificDataContainer = [v8];
+      else {
+        av8.push(v8);
       }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.ResponseCode = (r.zero("WPT_FinePositioningResType/ResponseCode", "CH"), E4[r.enumIndex(6, 40, "WPT_FinePositioningResType/ResponseCode")]!); r.zero("WPT_FinePositioningResType/ResponseCode", "EE"); s = 2; }
-        else r.badEvent(c, 1, "WPT_FinePositioningResType#1", "SE(ResponseCode)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEProcessing = (r.zero("WPT_FinePositioningResType/EVSEProcessing", "CH"), E0[r.enumIndex(2, 3, "WPT_FinePositioningResType/EVSEProcessing")]!); r.zero("WPT_FinePositioningResType/EVSEProcessing", "EE"); s = 3; }
-        else r.badEvent(c, 1, "WPT_FinePositioningResType#2", "SE(EVSEProcessing)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = (r.zero("WPT_FinePositioningResType/VendorSpecificDataContainer", "CH"), r.binary(256, "WPT_FinePositioningResType/VendorSpecificDataContainer")); const a = o.VendorSpecificDataContainer; if (a === undefined) o.VendorSpecificDataContainer = [v]; else { a.push(v);  } } r.zero("WPT_FinePositioningResType/VendorSpecificDataContainer", "EE"); n = 1; s = 4; }
-        else if (c === 1) { o.WPT_LF_DataPackageList = d_WPT_LF_DataPackageListType(r); s = 5; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "WPT_FinePositioningResType#3", "SE(VendorSpecificDataContainer)|SE(WPT_LF_DataPackageList)|EE");
-        break;
-      }
-      case 4: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = (r.zero("WPT_FinePositioningResType/VendorSpecificDataContainer", "CH"), r.binary(256, "WPT_FinePositioningResType/VendorSpecificDataContainer")); const a = o.VendorSpecificDataContainer; if (a === undefined) o.VendorSpecificDataContainer = [v]; else { a.push(v);  } } r.zero("WPT_FinePositioningResType/VendorSpecificDataContainer", "EE"); n++; s = n < 16 ? 4 : 6; }
-        else if (c === 1) { o.WPT_LF_DataPackageList = d_WPT_LF_DataPackageListType(r); s = 5; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "WPT_FinePositioningResType#4", "SE(VendorSpecificDataContainer)|SE(WPT_LF_DataPackageList)|EE");
-        break;
-      }
-      case 5: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "WPT_FinePositioningResType#5", "EE");
-        break;
-      }
-      case 6: {
-        const c = r.bits(2);
-        if (c === 0) { o.WPT_LF_DataPackageList = d_WPT_LF_DataPackageListType(r); s = 5; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "WPT_FinePositioningResType#6", "SE(WPT_LF_DataPackageList)|EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "WPT_FinePositioningResType");
+      n = 1; s = 4;
+      continue;
     }
+    if (s === 4 && c === 0) {
+      const x12 = r.bits(1);
+      if ((x12 & 1) !== 0) r.badBits(x12, 1, 1, "WPT_FinePositioningResType/VendorSpecificDataContainer");
+      const v11 = r.binary(256, "WPT_FinePositioningResType/VendorSpecificDataContainer");
+      const x13 = r.bits(1);
+      if ((x13 & 1) !== 0) r.badBits(x13, 1, 1, "WPT_FinePositioningResType/VendorSpecificDataContainer");
+      const av11 = o.VendorSpecificDataContainer;
+      if (av11 === undefined) o.VendorSpecificDataContainer = [v11];
+      else {
+        av11.push(v11);
+      }
+      n++; s = n < 16 ? 4 : 6;
+      c = r.bits(WD_WPT_FinePositioningResType[s]!);
+      continue;
+    }
+    break;
   }
+  if ((s === 3 && c === 1) || (s === 4 && c === 1) || (s === 6 && c === 0)) {
+    const v14 = d_WPT_LF_DataPackageListType(r);
+    const x15 = r.bits(1);
+    c = x15;
+    o.WPT_LF_DataPackageList = v14;
+    s = 5;
+  }
+  if ((s === 3 && c === 2) || (s === 4 && c === 2) || (s === 5 && c === 0) || (s === 6 && c === 1)) return o;
+  return x_WPT_FinePositioningResType(r, s, c);
 }
+function x_WPT_FinePositioningResType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "WPT_FinePositioningResType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "WPT_FinePositioningResType#1", "SE(ResponseCode)");
+    case 2: return r.badEvent(c, 1, "WPT_FinePositioningResType#2", "SE(EVSEProcessing)");
+    case 3: return r.badEvent(c, 2, "WPT_FinePositioningResType#3", "SE(VendorSpecificDataContainer)|SE(WPT_LF_DataPackageList)|EE");
+    case 4: return r.badEvent(c, 2, "WPT_FinePositioningResType#4", "SE(VendorSpecificDataContainer)|SE(WPT_LF_DataPackageList)|EE");
+    case 5: return r.badEvent(c, 1, "WPT_FinePositioningResType#5", "EE");
+    case 6: return r.badEvent(c, 2, "WPT_FinePositioningResType#6", "SE(WPT_LF_DataPackageList)|EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "WPT_FinePositioningResType");
+}
+const WD_WPT_FinePositioningResType: readonly number[] = [1,1,1,2,2,1,2];
 
 function e_WPT_FinePositioningResType(w: BitWriter, o: T.WPT_FinePositioningResType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for WPT_FinePositioningResType");
@@ -3736,57 +4326,90 @@ const EXP_WPT_FinePositioningResType: readonly string[] = ["SE(Header)","SE(Resp
 function d_WPT_PairingReqType(r: BitReader): T.WPT_PairingReqType {
   const o: any = {};
   let s = 0; let n = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "WPT_PairingReqType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVProcessing = (r.zero("WPT_PairingReqType/EVProcessing", "CH"), E0[r.enumIndex(2, 3, "WPT_PairingReqType/EVProcessing")]!); r.zero("WPT_PairingReqType/EVProcessing", "EE"); s = 2; }
-        else r.badEvent(c, 1, "WPT_PairingReqType#1", "SE(EVProcessing)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { o.ObservedIDCode = (r.zero("WPT_PairingReqType/ObservedIDCode", "CH"), r.uintIn(1, 4294967295, "WPT_PairingReqType/ObservedIDCode")); r.zero("WPT_PairingReqType/ObservedIDCode", "EE"); s = 3; }
-        else if (c === 1) { o.EVResultCode = (r.zero("WPT_PairingReqType/EVResultCode", "CH"), E5[r.enumIndex(2, 3, "WPT_PairingReqType/EVResultCode")]!); r.zero("WPT_PairingReqType/EVResultCode", "EE"); s = 4; }
-        else r.badEvent(c, 2, "WPT_PairingReqType#2", "SE(ObservedIDCode)|SE(EVResultCode)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVResultCode = (r.zero("WPT_PairingReqType/EVResultCode", "CH"), E5[r.enumIndex(2, 3, "WPT_PairingReqType/EVResultCode")]!); r.zero("WPT_PairingReqType/EVResultCode", "EE"); s = 4; }
-        else r.badEvent(c, 1, "WPT_PairingReqType#3", "SE(EVResultCode)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = (r.zero("WPT_PairingReqType/VendorSpecificDataContainer", "CH"), r.binary(256, "WPT_PairingReqType/VendorSpecificDataContainer")); const a = o.VendorSpecificDataContainer; if (a === undefined) o.VendorSpecificDataContainer = [v]; else { a.push(v);  } } r.zero("WPT_PairingReqType/VendorSpecificDataContainer", "EE"); n = 1; s = 5; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "WPT_PairingReqType#4", "SE(VendorSpecificDataContainer)|EE");
-        break;
-      }
-      case 5: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = (r.zero("WPT_PairingReqType/VendorSpecificDataContainer", "CH"), r.binary(256, "WPT_PairingReqType/VendorSpecificDataContainer")); const a = o.VendorSpecificDataContainer; if (a === undefined) o.VendorSpecificDataContainer = [v]; else { a.push(v);  } } r.zero("WPT_PairingReqType/VendorSpecificDataContainer", "EE"); n++; s = n < 16 ? 5 : 6; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "WPT_PairingReqType#5", "SE(VendorSpecificDataContainer)|EE");
-        break;
-      }
-      case 6: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "WPT_PairingReqType#6", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "WPT_PairingReqType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_WPT_PairingReqType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (!(c === 0)) x_WPT_PairingReqType(r, s, c);
+  const x3 = r.bits(6);
+  if ((x3 & 36) !== 0) r.badBits(x3, 36, 6, "WPT_PairingReqType/EVProcessing");
+  const y4 = ((x3 >>> 3) & 3);
+  if (y4 >= 3) r.enumErr(y4, 3, "WPT_PairingReqType/EVProcessing", r.pos - 5);
+  const v2 = E0[y4]!;
+  c = (x3 & 3);
+  o.EVProcessing = v2;
+  s = 2;
+  if (c === 0) {
+    const x6 = r.bits(1);
+    if ((x6 & 1) !== 0) r.badBits(x6, 1, 1, "WPT_PairingReqType/ObservedIDCode");
+    const v5 = r.uintIn(1, 4294967295, "WPT_PairingReqType/ObservedIDCode");
+    const x7 = r.bits(2);
+    if ((x7 & 2) !== 0) r.badBits(x7, 2, 2, "WPT_PairingReqType/ObservedIDCode");
+    c = (x7 & 1);
+    o.ObservedIDCode = v5;
+    s = 3;
   }
+  if (!((s === 2 && c === 1) || (s === 3 && c === 0))) x_WPT_PairingReqType(r, s, c);
+  const x9 = r.bits(6);
+  if ((x9 & 36) !== 0) r.badBits(x9, 36, 6, "WPT_PairingReqType/EVResultCode");
+  const y10 = ((x9 >>> 3) & 3);
+  if (y10 >= 3) r.enumErr(y10, 3, "WPT_PairingReqType/EVResultCode", r.pos - 5);
+  const v8 = E5[y10]!;
+  c = (x9 & 3);
+  o.EVResultCode = v8;
+  s = 4;
+  for (;;) {
+    if (s === 4 && c === 0) {
+      const x12 = r.bits(1);
+      if ((x12 & 1) !== 0) r.badBits(x12, 1, 1, "WPT_PairingReqType/VendorSpecificDataContainer");
+      const v11 = r.binary(256, "WPT_PairingReqType/VendorSpecificDataContainer");
+      const x13 = r.bits(3);
+      if ((x13 & 4) !== 0) r.badBits(x13, 4, 3, "WPT_PairingReqType/VendorSpecificDataContainer");
+      c = (x13 & 3);
+      const av11 = o.VendorSpecificDataContainer;
+      if (av11 === undefined) o.VendorSpecificDataContainer = [v11];
+      else {
+        av11.push(v11);
+      }
+      n = 1; s = 5;
+      continue;
+    }
+    if (s === 5 && c === 0) {
+      const x15 = r.bits(1);
+      if ((x15 & 1) !== 0) r.badBits(x15, 1, 1, "WPT_PairingReqType/VendorSpecificDataContainer");
+      const v14 = r.binary(256, "WPT_PairingReqType/VendorSpecificDataContainer");
+      const x16 = r.bits(1);
+      if ((x16 & 1) !== 0) r.badBits(x16, 1, 1, "WPT_PairingReqType/VendorSpecificDataContainer");
+      const av14 = o.VendorSpecificDataContainer;
+      if (av14 === undefined) o.VendorSpecificDataContainer = [v14];
+      else {
+        av14.push(v14);
+      }
+      n++; s = n < 16 ? 5 : 6;
+      c = r.bits(WD_WPT_PairingReqType[s]!);
+      continue;
+    }
+    break;
+  }
+  if ((s === 4 && c === 1) || (s === 5 && c === 1) || (s === 6 && c === 0)) return o;
+  return x_WPT_PairingReqType(r, s, c);
 }
+function x_WPT_PairingReqType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "WPT_PairingReqType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "WPT_PairingReqType#1", "SE(EVProcessing)");
+    case 2: return r.badEvent(c, 2, "WPT_PairingReqType#2", "SE(ObservedIDCode)|SE(EVResultCode)");
+    case 3: return r.badEvent(c, 1, "WPT_PairingReqType#3", "SE(EVResultCode)");
+    case 4: return r.badEvent(c, 2, "WPT_PairingReqType#4", "SE(VendorSpecificDataContainer)|EE");
+    case 5: return r.badEvent(c, 2, "WPT_PairingReqType#5", "SE(VendorSpecificDataContainer)|EE");
+    case 6: return r.badEvent(c, 1, "WPT_PairingReqType#6", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "WPT_PairingReqType");
+}
+const WD_WPT_PairingReqType: readonly number[] = [1,1,2,1,2,2,1];
 
 function e_WPT_PairingReqType(w: BitWriter, o: T.WPT_PairingReqType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for WPT_PairingReqType");
@@ -3841,67 +4464,128 @@ const EXP_WPT_PairingReqType: readonly string[] = ["SE(Header)","SE(EVProcessing
 function d_WPT_PairingResType(r: BitReader): T.WPT_PairingResType {
   const o: any = {};
   let s = 0; let n = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "WPT_PairingResType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.ResponseCode = (r.zero("WPT_PairingResType/ResponseCode", "CH"), E4[r.enumIndex(6, 40, "WPT_PairingResType/ResponseCode")]!); r.zero("WPT_PairingResType/ResponseCode", "EE"); s = 2; }
-        else r.badEvent(c, 1, "WPT_PairingResType#1", "SE(ResponseCode)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEProcessing = (r.zero("WPT_PairingResType/EVSEProcessing", "CH"), E0[r.enumIndex(2, 3, "WPT_PairingResType/EVSEProcessing")]!); r.zero("WPT_PairingResType/EVSEProcessing", "EE"); s = 3; }
-        else r.badEvent(c, 1, "WPT_PairingResType#2", "SE(EVSEProcessing)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(3);
-        if (c === 0) { o.ObservedIDCode = (r.zero("WPT_PairingResType/ObservedIDCode", "CH"), r.uintIn(1, 4294967295, "WPT_PairingResType/ObservedIDCode")); r.zero("WPT_PairingResType/ObservedIDCode", "EE"); s = 4; }
-        else if (c === 1) { o.AlternativeSECCList = d_AlternativeSECCListType(r); s = 5; }
-        else if (c === 2) { { const v = (r.zero("WPT_PairingResType/VendorSpecificDataContainer", "CH"), r.binary(256, "WPT_PairingResType/VendorSpecificDataContainer")); const a = o.VendorSpecificDataContainer; if (a === undefined) o.VendorSpecificDataContainer = [v]; else { a.push(v);  } } r.zero("WPT_PairingResType/VendorSpecificDataContainer", "EE"); n = 1; s = 6; }
-        else if (c === 3) { return o; }
-        else r.badEvent(c, 3, "WPT_PairingResType#3", "SE(ObservedIDCode)|SE(AlternativeSECCList)|SE(VendorSpecificDataContainer)|EE");
-        break;
-      }
-      case 4: {
-        const c = r.bits(2);
-        if (c === 0) { o.AlternativeSECCList = d_AlternativeSECCListType(r); s = 5; }
-        else if (c === 1) { { const v = (r.zero("WPT_PairingResType/VendorSpecificDataContainer", "CH"), r.binary(256, "WPT_PairingResType/VendorSpecificDataContainer")); const a = o.VendorSpecificDataContainer; if (a === undefined) o.VendorSpecificDataContainer = [v]; else { a.push(v);  } } r.zero("WPT_PairingResType/VendorSpecificDataContainer", "EE"); n = 1; s = 6; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "WPT_PairingResType#4", "SE(AlternativeSECCList)|SE(VendorSpecificDataContainer)|EE");
-        break;
-      }
-      case 5: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = (r.zero("WPT_PairingResType/VendorSpecificDataContainer", "CH"), r.binary(256, "WPT_PairingResType/VendorSpecificDataContainer")); const a = o.VendorSpecificDataContainer; if (a === undefined) o.VendorSpecificDataContainer = [v]; else { a.push(v);  } } r.zero("WPT_PairingResType/VendorSpecificDataContainer", "EE"); n = 1; s = 6; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "WPT_PairingResType#5", "SE(VendorSpecificDataContainer)|EE");
-        break;
-      }
-      case 6: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = (r.zero("WPT_PairingResType/VendorSpecificDataContainer", "CH"), r.binary(256, "WPT_PairingResType/VendorSpecificDataContainer")); const a = o.VendorSpecificDataContainer; if (a === undefined) o.VendorSpecificDataContainer = [v]; else { a.push(v);  } } r.zero("WPT_PairingResType/VendorSpecificDataContainer", "EE"); n++; s = n < 16 ? 6 : 7; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "WPT_PairingResType#6", "SE(VendorSpecificDataContainer)|EE");
-        break;
-      }
-      case 7: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "WPT_PairingResType#7", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "WPT_PairingResType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_WPT_PairingResType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (!(c === 0)) x_WPT_PairingResType(r, s, c);
+  const x3 = r.bits(9);
+  if ((x3 & 258) !== 0) r.badBits(x3, 258, 9, "WPT_PairingResType/ResponseCode");
+  const y4 = ((x3 >>> 2) & 63);
+  if (y4 >= 40) r.enumErr(y4, 40, "WPT_PairingResType/ResponseCode", r.pos - 8);
+  const v2 = E4[y4]!;
+  c = (x3 & 1);
+  o.ResponseCode = v2;
+  s = 2;
+  if (!(c === 0)) x_WPT_PairingResType(r, s, c);
+  const x6 = r.bits(7);
+  if ((x6 & 72) !== 0) r.badBits(x6, 72, 7, "WPT_PairingResType/EVSEProcessing");
+  const y7 = ((x6 >>> 4) & 3);
+  if (y7 >= 3) r.enumErr(y7, 3, "WPT_PairingResType/EVSEProcessing", r.pos - 6);
+  const v5 = E0[y7]!;
+  c = (x6 & 7);
+  o.EVSEProcessing = v5;
+  s = 3;
+  if (c === 0) {
+    const x9 = r.bits(1);
+    if ((x9 & 1) !== 0) r.badBits(x9, 1, 1, "WPT_PairingResType/ObservedIDCode");
+    const v8 = r.uintIn(1, 4294967295, "WPT_PairingResType/ObservedIDCode");
+    const x10 = r.bits(3);
+    if ((x10 & 4) !== 0) r.badBits(x10, 4, 3, "WPT_PairingResType/ObservedIDCode");
+    c = (x10 & 3);
+    o.ObservedIDCode = v8;
+    s = 4;
   }
+  if ((s === 3 && c === 1) || (s === 4 && c === 0)) {
+    const v11 = d_AlternativeSECCListType(r);
+    const x12 = r.bits(2);
+    c = x12;
+    o.AlternativeSECCList = v11;
+    s = 5;
+  }
+  for (;;) {
+    if (s === 3 && c === 2) {
+      const x14 = r.bits(1);
+      if ((x14 & 1) !== 0) r.badBits(x14, 1, 1, "WPT_PairingResType/VendorSpecificDataContainer");
+      const v13 = r.binary(256, "WPT_PairingResType/VendorSpecificDataContainer");
+      const x15 = r.bits(3);
+      if ((x15 & 4) !== 0) r.badBits(x15, 4, 3, "WPT_PairingResType/VendorSpecificDataContainer");
+      c = (x15 & 3);
+      const av13 = o.VendorSpecificDataContainer;
+      if (av13 === undefined) o.VendorSpecificDataContainer = [v13];
+      else {
+        av13.push(v13);
+      }
+      n = 1; s = 6;
+      continue;
+    }
+    if (s === 4 && c === 1) {
+      const x17 = r.bits(1);
+      if ((x17 & 1) !== 0) r.badBits(x17, 1, 1, "WPT_PairingResType/VendorSpecificDataContainer");
+      const v16 = r.binary(256, "WPT_PairingResType/VendorSpecificDataContainer");
+      const x18 = r.bits(3);
+      if ((x18 & 4) !== 0) r.badBits(x18, 4, 3, "WPT_PairingResType/VendorSpecificDataContainer");
+      c = (x18 & 3);
+      const av16 = o.VendorSpecificDataContainer;
+      if (av16 === undefined) o.VendorSpecificDataContainer = [v16];
+      else {
+        av16.push(v16);
+      }
+      n = 1; s = 6;
+      continue;
+    }
+    if (s === 5 && c === 0) {
+      const x20 = r.bits(1);
+      if ((x20 & 1) !== 0) r.badBits(x20, 1, 1, "WPT_PairingResType/VendorSpecificDataContainer");
+      const v19 = r.binary(256, "WPT_PairingResType/VendorSpecificDataContainer");
+      const x21 = r.bits(3);
+      if ((x21 & 4) !== 0) r.badBits(x21, 4, 3, "WPT_PairingResType/VendorSpecificDataContainer");
+      c = (x21 & 3);
+      const av19 = o.VendorSpecificDataContainer;
+      if (av19 === undefined) o.VendorSpecificDataContainer = [v19];
+      else {
+        av19.push(v19);
+      }
+      n = 1; s = 6;
+      continue;
+    }
+    if (s === 6 && c === 0) {
+      const x23 = r.bits(1);
+      if ((x23 & 1) !== 0) r.badBits(x23, 1, 1, "WPT_PairingResType/VendorSpecificDataContainer");
+      const v22 = r.binary(256, "WPT_PairingResType/VendorSpecificDataContainer");
+      const x24 = r.bits(1);
+      if ((x24 & 1) !== 0) r.badBits(x24, 1, 1, "WPT_PairingResType/VendorSpecificDataContainer");
+      const av22 = o.VendorSpecificDataContainer;
+      if (av22 === undefined) o.VendorSpecificDataContainer = [v22];
+      else {
+        av22.push(v22);
+      }
+      n++; s = n < 16 ? 6 : 7;
+      c = r.bits(WD_WPT_PairingResType[s]!);
+      continue;
+    }
+    break;
+  }
+  if ((s === 3 && c === 3) || (s === 4 && c === 2) || (s === 5 && c === 1) || (s === 6 && c === 1) || (s === 7 && c === 0)) return o;
+  return x_WPT_PairingResType(r, s, c);
 }
+function x_WPT_PairingResType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "WPT_PairingResType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "WPT_PairingResType#1", "SE(ResponseCode)");
+    case 2: return r.badEvent(c, 1, "WPT_PairingResType#2", "SE(EVSEProcessing)");
+    case 3: return r.badEvent(c, 3, "WPT_PairingResType#3", "SE(ObservedIDCode)|SE(AlternativeSECCList)|SE(VendorSpecificDataContainer)|EE");
+    case 4: return r.badEvent(c, 2, "WPT_PairingResType#4", "SE(AlternativeSECCList)|SE(VendorSpecificDataContainer)|EE");
+    case 5: return r.badEvent(c, 2, "WPT_PairingResType#5", "SE(VendorSpecificDataContainer)|EE");
+    case 6: return r.badEvent(c, 2, "WPT_PairingResType#6", "SE(VendorSpecificDataContainer)|EE");
+    case 7: return r.badEvent(c, 1, "WPT_PairingResType#7", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "WPT_PairingResType");
+}
+const WD_WPT_PairingResType: readonly number[] = [1,1,1,3,2,2,2,1];
 
 function e_WPT_PairingResType(w: BitWriter, o: T.WPT_PairingResType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for WPT_PairingResType");
@@ -3964,31 +4648,46 @@ const EXP_WPT_PairingResType: readonly string[] = ["SE(Header)","SE(ResponseCode
 function d_AlternativeSECCListType(r: BitReader): T.AlternativeSECCListType {
   const o: any = {};
   let s = 0; let n = 0;
+  let c = r.bits(1);
   for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { { const v = d_AlternativeSECCType(r); const a = o.AlternativeSECC; if (a === undefined) o.AlternativeSECC = [v]; else { a.push(v);  } } n = 1; s = 1; }
-        else r.badEvent(c, 1, "AlternativeSECCListType#0", "SE(AlternativeSECC)");
-        break;
+    if (s === 0 && c === 0) {
+      const v0 = d_AlternativeSECCType(r);
+      const x1 = r.bits(2);
+      c = x1;
+      const av0 = o.AlternativeSECC;
+      if (av0 === undefined) o.AlternativeSECC = [v0];
+      else {
+        av0.push(v0);
       }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_AlternativeSECCType(r); const a = o.AlternativeSECC; if (a === undefined) o.AlternativeSECC = [v]; else { a.push(v);  } } n++; s = n < 8 ? 1 : 2; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "AlternativeSECCListType#1", "SE(AlternativeSECC)|EE");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "AlternativeSECCListType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "AlternativeSECCListType");
+      n = 1; s = 1;
+      continue;
     }
+    if (s === 1 && c === 0) {
+      const v2 = d_AlternativeSECCType(r);
+      const av2 = o.AlternativeSECC;
+      if (av2 === undefined) o.AlternativeSECC = [v2];
+      else {
+        av2.push(v2);
+      }
+      n++; s = n < 8 ? 1 : 2;
+      c = r.bits(WD_AlternativeSECCListType[s]!);
+      continue;
+    }
+    break;
   }
+  if (o.AlternativeSECC === undefined) x_AlternativeSECCListType(r, s, c);
+  if ((s === 1 && c === 1) || (s === 2 && c === 0)) return o;
+  return x_AlternativeSECCListType(r, s, c);
 }
+function x_AlternativeSECCListType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "AlternativeSECCListType#0", "SE(AlternativeSECC)");
+    case 1: return r.badEvent(c, 2, "AlternativeSECCListType#1", "SE(AlternativeSECC)|EE");
+    case 2: return r.badEvent(c, 1, "AlternativeSECCListType#2", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "AlternativeSECCListType");
+}
+const WD_AlternativeSECCListType: readonly number[] = [1,2,1];
 
 function e_AlternativeSECCListType(w: BitWriter, o: T.AlternativeSECCListType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for AlternativeSECCListType");
@@ -4018,51 +4717,59 @@ const EXP_AlternativeSECCListType: readonly string[] = ["SE(AlternativeSECC)","S
 function d_AlternativeSECCType(r: BitReader): T.AlternativeSECCType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(3);
-        if (c === 0) { o.SSID = (r.zero("AlternativeSECCType/SSID", "CH"), r.string(255, 12, "AlternativeSECCType/SSID")); r.zero("AlternativeSECCType/SSID", "EE"); s = 1; }
-        else if (c === 1) { o.BSSID = (r.zero("AlternativeSECCType/BSSID", "CH"), r.string(64, 13, "AlternativeSECCType/BSSID")); r.zero("AlternativeSECCType/BSSID", "EE"); s = 2; }
-        else if (c === 2) { o.IPAddress = (r.zero("AlternativeSECCType/IPAddress", "CH"), r.string(64, 14, "AlternativeSECCType/IPAddress")); r.zero("AlternativeSECCType/IPAddress", "EE"); s = 3; }
-        else if (c === 3) { o.Port = (r.zero("AlternativeSECCType/Port", "CH"), r.uintIn(0, 65535, "AlternativeSECCType/Port")); r.zero("AlternativeSECCType/Port", "EE"); s = 4; }
-        else if (c === 4) { return o; }
-        else r.badEvent(c, 3, "AlternativeSECCType#0", "SE(SSID)|SE(BSSID)|SE(IPAddress)|SE(Port)|EE");
-        break;
-      }
-      case 1: {
-        const c = r.bits(3);
-        if (c === 0) { o.BSSID = (r.zero("AlternativeSECCType/BSSID", "CH"), r.string(64, 13, "AlternativeSECCType/BSSID")); r.zero("AlternativeSECCType/BSSID", "EE"); s = 2; }
-        else if (c === 1) { o.IPAddress = (r.zero("AlternativeSECCType/IPAddress", "CH"), r.string(64, 14, "AlternativeSECCType/IPAddress")); r.zero("AlternativeSECCType/IPAddress", "EE"); s = 3; }
-        else if (c === 2) { o.Port = (r.zero("AlternativeSECCType/Port", "CH"), r.uintIn(0, 65535, "AlternativeSECCType/Port")); r.zero("AlternativeSECCType/Port", "EE"); s = 4; }
-        else if (c === 3) { return o; }
-        else r.badEvent(c, 3, "AlternativeSECCType#1", "SE(BSSID)|SE(IPAddress)|SE(Port)|EE");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { o.IPAddress = (r.zero("AlternativeSECCType/IPAddress", "CH"), r.string(64, 14, "AlternativeSECCType/IPAddress")); r.zero("AlternativeSECCType/IPAddress", "EE"); s = 3; }
-        else if (c === 1) { o.Port = (r.zero("AlternativeSECCType/Port", "CH"), r.uintIn(0, 65535, "AlternativeSECCType/Port")); r.zero("AlternativeSECCType/Port", "EE"); s = 4; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "AlternativeSECCType#2", "SE(IPAddress)|SE(Port)|EE");
-        break;
-      }
-      case 3: {
-        const c = r.bits(2);
-        if (c === 0) { o.Port = (r.zero("AlternativeSECCType/Port", "CH"), r.uintIn(0, 65535, "AlternativeSECCType/Port")); r.zero("AlternativeSECCType/Port", "EE"); s = 4; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "AlternativeSECCType#3", "SE(Port)|EE");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "AlternativeSECCType#4", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "AlternativeSECCType");
-    }
+  let c = r.bits(3);
+  if (c === 0) {
+    const x1 = r.bits(1);
+    if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "AlternativeSECCType/SSID");
+    const v0 = r.string(255, 12, "AlternativeSECCType/SSID");
+    const x2 = r.bits(4);
+    if ((x2 & 8) !== 0) r.badBits(x2, 8, 4, "AlternativeSECCType/SSID");
+    c = (x2 & 7);
+    o.SSID = v0;
+    s = 1;
   }
+  if ((s === 0 && c === 1) || (s === 1 && c === 0)) {
+    const x4 = r.bits(1);
+    if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "AlternativeSECCType/BSSID");
+    const v3 = r.string(64, 13, "AlternativeSECCType/BSSID");
+    const x5 = r.bits(3);
+    if ((x5 & 4) !== 0) r.badBits(x5, 4, 3, "AlternativeSECCType/BSSID");
+    c = (x5 & 3);
+    o.BSSID = v3;
+    s = 2;
+  }
+  if ((s === 0 && c === 2) || (s === 1 && c === 1) || (s === 2 && c === 0)) {
+    const x7 = r.bits(1);
+    if ((x7 & 1) !== 0) r.badBits(x7, 1, 1, "AlternativeSECCType/IPAddress");
+    const v6 = r.string(64, 14, "AlternativeSECCType/IPAddress");
+    const x8 = r.bits(3);
+    if ((x8 & 4) !== 0) r.badBits(x8, 4, 3, "AlternativeSECCType/IPAddress");
+    c = (x8 & 3);
+    o.IPAddress = v6;
+    s = 3;
+  }
+  if ((s === 0 && c === 3) || (s === 1 && c === 2) || (s === 2 && c === 1) || (s === 3 && c === 0)) {
+    const x10 = r.bits(1);
+    if ((x10 & 1) !== 0) r.badBits(x10, 1, 1, "AlternativeSECCType/Port");
+    const v9 = r.uintIn(0, 65535, "AlternativeSECCType/Port");
+    const x11 = r.bits(2);
+    if ((x11 & 2) !== 0) r.badBits(x11, 2, 2, "AlternativeSECCType/Port");
+    c = (x11 & 1);
+    o.Port = v9;
+    s = 4;
+  }
+  if ((s === 0 && c === 4) || (s === 1 && c === 3) || (s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0)) return o;
+  return x_AlternativeSECCType(r, s, c);
+}
+function x_AlternativeSECCType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 3, "AlternativeSECCType#0", "SE(SSID)|SE(BSSID)|SE(IPAddress)|SE(Port)|EE");
+    case 1: return r.badEvent(c, 3, "AlternativeSECCType#1", "SE(BSSID)|SE(IPAddress)|SE(Port)|EE");
+    case 2: return r.badEvent(c, 2, "AlternativeSECCType#2", "SE(IPAddress)|SE(Port)|EE");
+    case 3: return r.badEvent(c, 2, "AlternativeSECCType#3", "SE(Port)|EE");
+    case 4: return r.badEvent(c, 1, "AlternativeSECCType#4", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "AlternativeSECCType");
 }
 
 function e_AlternativeSECCType(w: BitWriter, o: T.AlternativeSECCType): void {
@@ -4122,68 +4829,102 @@ const EXP_AlternativeSECCType: readonly string[] = ["SE(SSID)|SE(BSSID)|SE(IPAdd
 function d_WPT_ChargeParameterDiscoveryReqType(r: BitReader): T.WPT_ChargeParameterDiscoveryReqType {
   const o: any = {};
   let s = 0; let n = 0;
+  let c = r.bits(1);
+  if (!(c === 0)) x_WPT_ChargeParameterDiscoveryReqType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (!(c === 0)) x_WPT_ChargeParameterDiscoveryReqType(r, s, c);
+  const v2 = d_RationalNumberType(r);
+  const x3 = r.bits(1);
+  c = x3;
+  o.EVPCMaxReceivablePower = v2;
+  s = 2;
+  if (!(c === 0)) x_WPT_ChargeParameterDiscoveryReqType(r, s, c);
+  const x5 = r.bits(1);
+  if ((x5 & 1) !== 0) r.badBits(x5, 1, 1, "WPT_ChargeParameterDiscoveryReqType/SDMaxGroundClearence");
+  const v4 = r.uintIn(0, 65535, "WPT_ChargeParameterDiscoveryReqType/SDMaxGroundClearence");
+  const x6 = r.bits(2);
+  if ((x6 & 2) !== 0) r.badBits(x6, 2, 2, "WPT_ChargeParameterDiscoveryReqType/SDMaxGroundClearence");
+  c = (x6 & 1);
+  o.SDMaxGroundClearence = v4;
+  s = 3;
+  if (!(c === 0)) x_WPT_ChargeParameterDiscoveryReqType(r, s, c);
+  const x8 = r.bits(1);
+  if ((x8 & 1) !== 0) r.badBits(x8, 1, 1, "WPT_ChargeParameterDiscoveryReqType/SDMinGroundClearence");
+  const v7 = r.uintIn(0, 65535, "WPT_ChargeParameterDiscoveryReqType/SDMinGroundClearence");
+  const x9 = r.bits(2);
+  if ((x9 & 2) !== 0) r.badBits(x9, 2, 2, "WPT_ChargeParameterDiscoveryReqType/SDMinGroundClearence");
+  c = (x9 & 1);
+  o.SDMinGroundClearence = v7;
+  s = 4;
+  if (!(c === 0)) x_WPT_ChargeParameterDiscoveryReqType(r, s, c);
+  const v10 = d_RationalNumberType(r);
+  const x11 = r.bits(1);
+  c = x11;
+  o.EVPCNaturalFrequency = v10;
+  s = 5;
+  if (!(c === 0)) x_WPT_ChargeParameterDiscoveryReqType(r, s, c);
+  const x13 = r.bits(5);
+  if ((x13 & 20) !== 0) r.badBits(x13, 20, 5, "WPT_ChargeParameterDiscoveryReqType/EVPCDeviceLocalControl");
+  const y14 = ((x13 >>> 3) & 1);
+  const v12 = y14 === 1;
+  c = (x13 & 3);
+  o.EVPCDeviceLocalControl = v12;
+  s = 6;
   for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "WPT_ChargeParameterDiscoveryReqType#0", "SE(Header)");
-        break;
+    if (s === 6 && c === 0) {
+      const x16 = r.bits(1);
+      if ((x16 & 1) !== 0) r.badBits(x16, 1, 1, "WPT_ChargeParameterDiscoveryReqType/VendorSpecificDataContainer");
+      const v15 = r.binary(256, "WPT_ChargeParameterDiscoveryReqType/VendorSpecificDataContainer");
+      const x17 = r.bits(3);
+      if ((x17 & 4) !== 0) r.badBits(x17, 4, 3, "WPT_ChargeParameterDiscoveryReqType/VendorSpecificDataContainer");
+      c = (x17 & 3);
+      const av15 = o.VendorSpecificDataContainer;
+      if (av15 === undefined) o.VendorSpecificDataContainer = [v15];
+      else {
+        av15.push(v15);
       }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVPCMaxReceivablePower = d_RationalNumberType(r); s = 2; }
-        else r.badEvent(c, 1, "WPT_ChargeParameterDiscoveryReqType#1", "SE(EVPCMaxReceivablePower)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.SDMaxGroundClearence = (r.zero("WPT_ChargeParameterDiscoveryReqType/SDMaxGroundClearence", "CH"), r.uintIn(0, 65535, "WPT_ChargeParameterDiscoveryReqType/SDMaxGroundClearence")); r.zero("WPT_ChargeParameterDiscoveryReqType/SDMaxGroundClearence", "EE"); s = 3; }
-        else r.badEvent(c, 1, "WPT_ChargeParameterDiscoveryReqType#2", "SE(SDMaxGroundClearence)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { o.SDMinGroundClearence = (r.zero("WPT_ChargeParameterDiscoveryReqType/SDMinGroundClearence", "CH"), r.uintIn(0, 65535, "WPT_ChargeParameterDiscoveryReqType/SDMinGroundClearence")); r.zero("WPT_ChargeParameterDiscoveryReqType/SDMinGroundClearence", "EE"); s = 4; }
-        else r.badEvent(c, 1, "WPT_ChargeParameterDiscoveryReqType#3", "SE(SDMinGroundClearence)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVPCNaturalFrequency = d_RationalNumberType(r); s = 5; }
-        else r.badEvent(c, 1, "WPT_ChargeParameterDiscoveryReqType#4", "SE(EVPCNaturalFrequency)");
-        break;
-      }
-      case 5: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVPCDeviceLocalControl = (r.zero("WPT_ChargeParameterDiscoveryReqType/EVPCDeviceLocalControl", "CH"), r.bit() === 1); r.zero("WPT_ChargeParameterDiscoveryReqType/EVPCDeviceLocalControl", "EE"); s = 6; }
-        else r.badEvent(c, 1, "WPT_ChargeParameterDiscoveryReqType#5", "SE(EVPCDeviceLocalControl)");
-        break;
-      }
-      case 6: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = (r.zero("WPT_ChargeParameterDiscoveryReqType/VendorSpecificDataContainer", "CH"), r.binary(256, "WPT_ChargeParameterDiscoveryReqType/VendorSpecificDataContainer")); const a = o.VendorSpecificDataContainer; if (a === undefined) o.VendorSpecificDataContainer = [v]; else { a.push(v);  } } r.zero("WPT_ChargeParameterDiscoveryReqType/VendorSpecificDataContainer", "EE"); n = 1; s = 7; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "WPT_ChargeParameterDiscoveryReqType#6", "SE(VendorSpecificDataContainer)|EE");
-        break;
-      }
-      case 7: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = (r.zero("WPT_ChargeParameterDiscoveryReqType/VendorSpecificDataContainer", "CH"), r.binary(256, "WPT_ChargeParameterDiscoveryReqType/VendorSpecificDataContainer")); const a = o.VendorSpecificDataContainer; if (a === undefined) o.VendorSpecificDataContainer = [v]; else { a.push(v);  } } r.zero("WPT_ChargeParameterDiscoveryReqType/VendorSpecificDataContainer", "EE"); n++; s = n < 16 ? 7 : 8; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "WPT_ChargeParameterDiscoveryReqType#7", "SE(VendorSpecificDataContainer)|EE");
-        break;
-      }
-      case 8: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "WPT_ChargeParameterDiscoveryReqType#8", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "WPT_ChargeParameterDiscoveryReqType");
+      n = 1; s = 7;
+      continue;
     }
+    if (s === 7 && c === 0) {
+      const x19 = r.bits(1);
+      if ((x19 & 1) !== 0) r.badBits(x19, 1, 1, "WPT_ChargeParameterDiscoveryReqType/VendorSpecificDataContainer");
+      const v18 = r.binary(256, "WPT_ChargeParameterDiscoveryReqType/VendorSpecificDataContainer");
+      const x20 = r.bits(1);
+      if ((x20 & 1) !== 0) r.badBits(x20, 1, 1, "WPT_ChargeParameterDiscoveryReqType/VendorSpecificDataContainer");
+      const av18 = o.VendorSpecificDataContainer;
+      if (av18 === undefined) o.VendorSpecificDataContainer = [v18];
+      else {
+        av18.push(v18);
+      }
+      n++; s = n < 16 ? 7 : 8;
+      c = r.bits(WD_WPT_ChargeParameterDiscoveryReqType[s]!);
+      continue;
+    }
+    break;
   }
+  if ((s === 6 && c === 1) || (s === 7 && c === 1) || (s === 8 && c === 0)) return o;
+  return x_WPT_ChargeParameterDiscoveryReqType(r, s, c);
 }
+function x_WPT_ChargeParameterDiscoveryReqType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "WPT_ChargeParameterDiscoveryReqType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "WPT_ChargeParameterDiscoveryReqType#1", "SE(EVPCMaxReceivablePower)");
+    case 2: return r.badEvent(c, 1, "WPT_ChargeParameterDiscoveryReqType#2", "SE(SDMaxGroundClearence)");
+    case 3: return r.badEvent(c, 1, "WPT_ChargeParameterDiscoveryReqType#3", "SE(SDMinGroundClearence)");
+    case 4: return r.badEvent(c, 1, "WPT_ChargeParameterDiscoveryReqType#4", "SE(EVPCNaturalFrequency)");
+    case 5: return r.badEvent(c, 1, "WPT_ChargeParameterDiscoveryReqType#5", "SE(EVPCDeviceLocalControl)");
+    case 6: return r.badEvent(c, 2, "WPT_ChargeParameterDiscoveryReqType#6", "SE(VendorSpecificDataContainer)|EE");
+    case 7: return r.badEvent(c, 2, "WPT_ChargeParameterDiscoveryReqType#7", "SE(VendorSpecificDataContainer)|EE");
+    case 8: return r.badEvent(c, 1, "WPT_ChargeParameterDiscoveryReqType#8", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "WPT_ChargeParameterDiscoveryReqType");
+}
+const WD_WPT_ChargeParameterDiscoveryReqType: readonly number[] = [1,1,1,1,1,1,2,2,1];
 
 function e_WPT_ChargeParameterDiscoveryReqType(w: BitWriter, o: T.WPT_ChargeParameterDiscoveryReqType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for WPT_ChargeParameterDiscoveryReqType");
@@ -4243,23 +4984,22 @@ const EXP_WPT_ChargeParameterDiscoveryReqType: readonly string[] = ["SE(Header)"
 function d_ChargeParameterDiscoveryReqType(r: BitReader): T.ChargeParameterDiscoveryReqType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "ChargeParameterDiscoveryReqType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ChargeParameterDiscoveryReqType#1", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ChargeParameterDiscoveryReqType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_ChargeParameterDiscoveryReqType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (c === 0) return o;
+  return x_ChargeParameterDiscoveryReqType(r, s, c);
+}
+function x_ChargeParameterDiscoveryReqType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "ChargeParameterDiscoveryReqType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "ChargeParameterDiscoveryReqType#1", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "ChargeParameterDiscoveryReqType");
 }
 
 function e_ChargeParameterDiscoveryReqType(w: BitWriter, o: T.ChargeParameterDiscoveryReqType): void {
@@ -4277,86 +5017,126 @@ const EXP_ChargeParameterDiscoveryReqType: readonly string[] = ["SE(Header)","EE
 function d_WPT_ChargeParameterDiscoveryResType(r: BitReader): T.WPT_ChargeParameterDiscoveryResType {
   const o: any = {};
   let s = 0; let n = 0;
+  let c = r.bits(1);
+  if (!(c === 0)) x_WPT_ChargeParameterDiscoveryResType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (!(c === 0)) x_WPT_ChargeParameterDiscoveryResType(r, s, c);
+  const x3 = r.bits(9);
+  if ((x3 & 258) !== 0) r.badBits(x3, 258, 9, "WPT_ChargeParameterDiscoveryResType/ResponseCode");
+  const y4 = ((x3 >>> 2) & 63);
+  if (y4 >= 40) r.enumErr(y4, 40, "WPT_ChargeParameterDiscoveryResType/ResponseCode", r.pos - 8);
+  const v2 = E4[y4]!;
+  c = (x3 & 1);
+  o.ResponseCode = v2;
+  s = 2;
+  if (!(c === 0)) x_WPT_ChargeParameterDiscoveryResType(r, s, c);
+  const x6 = r.bits(5);
+  if ((x6 & 18) !== 0) r.badBits(x6, 18, 5, "WPT_ChargeParameterDiscoveryResType/PDInputPowerClass");
+  const y7 = ((x6 >>> 2) & 3);
+  const v5 = E6[y7]!;
+  c = (x6 & 1);
+  o.PDInputPowerClass = v5;
+  s = 3;
+  if (!(c === 0)) x_WPT_ChargeParameterDiscoveryResType(r, s, c);
+  const v8 = d_RationalNumberType(r);
+  const x9 = r.bits(1);
+  c = x9;
+  o.SDMinOutputPower = v8;
+  s = 4;
+  if (!(c === 0)) x_WPT_ChargeParameterDiscoveryResType(r, s, c);
+  const v10 = d_RationalNumberType(r);
+  const x11 = r.bits(1);
+  c = x11;
+  o.SDMaxOutputPower = v10;
+  s = 5;
+  if (!(c === 0)) x_WPT_ChargeParameterDiscoveryResType(r, s, c);
+  const x13 = r.bits(1);
+  if ((x13 & 1) !== 0) r.badBits(x13, 1, 1, "WPT_ChargeParameterDiscoveryResType/SDMaxGroundClearanceSupport");
+  const v12 = r.uintIn(0, 65535, "WPT_ChargeParameterDiscoveryResType/SDMaxGroundClearanceSupport");
+  const x14 = r.bits(2);
+  if ((x14 & 2) !== 0) r.badBits(x14, 2, 2, "WPT_ChargeParameterDiscoveryResType/SDMaxGroundClearanceSupport");
+  c = (x14 & 1);
+  o.SDMaxGroundClearanceSupport = v12;
+  s = 6;
+  if (!(c === 0)) x_WPT_ChargeParameterDiscoveryResType(r, s, c);
+  const x16 = r.bits(1);
+  if ((x16 & 1) !== 0) r.badBits(x16, 1, 1, "WPT_ChargeParameterDiscoveryResType/SDMinGroundClearanceSupport");
+  const v15 = r.uintIn(0, 65535, "WPT_ChargeParameterDiscoveryResType/SDMinGroundClearanceSupport");
+  const x17 = r.bits(2);
+  if ((x17 & 2) !== 0) r.badBits(x17, 2, 2, "WPT_ChargeParameterDiscoveryResType/SDMinGroundClearanceSupport");
+  c = (x17 & 1);
+  o.SDMinGroundClearanceSupport = v15;
+  s = 7;
+  if (!(c === 0)) x_WPT_ChargeParameterDiscoveryResType(r, s, c);
+  const v18 = d_RationalNumberType(r);
+  const x19 = r.bits(1);
+  c = x19;
+  o.PDMinCoilCurrent = v18;
+  s = 8;
+  if (!(c === 0)) x_WPT_ChargeParameterDiscoveryResType(r, s, c);
+  const v20 = d_RationalNumberType(r);
+  const x21 = r.bits(2);
+  c = x21;
+  o.PDMaxCoilCurrent = v20;
+  s = 9;
   for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "WPT_ChargeParameterDiscoveryResType#0", "SE(Header)");
-        break;
+    if (s === 9 && c === 0) {
+      const x23 = r.bits(1);
+      if ((x23 & 1) !== 0) r.badBits(x23, 1, 1, "WPT_ChargeParameterDiscoveryResType/SDManufacturerSpecificDataContainer");
+      const v22 = r.binary(256, "WPT_ChargeParameterDiscoveryResType/SDManufacturerSpecificDataContainer");
+      const x24 = r.bits(3);
+      if ((x24 & 4) !== 0) r.badBits(x24, 4, 3, "WPT_ChargeParameterDiscoveryResType/SDManufacturerSpecificDataContainer");
+      c = (x24 & 3);
+      const av22 = o.SDManufacturerSpecificDataContainer;
+      if (av22 === undefined) o.SDManufacturerSpecificDataContainer = [v22];
+      else {
+        av22.push(v22);
       }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.ResponseCode = (r.zero("WPT_ChargeParameterDiscoveryResType/ResponseCode", "CH"), E4[r.enumIndex(6, 40, "WPT_ChargeParameterDiscoveryResType/ResponseCode")]!); r.zero("WPT_ChargeParameterDiscoveryResType/ResponseCode", "EE"); s = 2; }
-        else r.badEvent(c, 1, "WPT_ChargeParameterDiscoveryResType#1", "SE(ResponseCode)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.PDInputPowerClass = (r.zero("WPT_ChargeParameterDiscoveryResType/PDInputPowerClass", "CH"), E6[r.enumIndex(2, 4, "WPT_ChargeParameterDiscoveryResType/PDInputPowerClass")]!); r.zero("WPT_ChargeParameterDiscoveryResType/PDInputPowerClass", "EE"); s = 3; }
-        else r.badEvent(c, 1, "WPT_ChargeParameterDiscoveryResType#2", "SE(PDInputPowerClass)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { o.SDMinOutputPower = d_RationalNumberType(r); s = 4; }
-        else r.badEvent(c, 1, "WPT_ChargeParameterDiscoveryResType#3", "SE(SDMinOutputPower)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { o.SDMaxOutputPower = d_RationalNumberType(r); s = 5; }
-        else r.badEvent(c, 1, "WPT_ChargeParameterDiscoveryResType#4", "SE(SDMaxOutputPower)");
-        break;
-      }
-      case 5: {
-        const c = r.bits(1);
-        if (c === 0) { o.SDMaxGroundClearanceSupport = (r.zero("WPT_ChargeParameterDiscoveryResType/SDMaxGroundClearanceSupport", "CH"), r.uintIn(0, 65535, "WPT_ChargeParameterDiscoveryResType/SDMaxGroundClearanceSupport")); r.zero("WPT_ChargeParameterDiscoveryResType/SDMaxGroundClearanceSupport", "EE"); s = 6; }
-        else r.badEvent(c, 1, "WPT_ChargeParameterDiscoveryResType#5", "SE(SDMaxGroundClearanceSupport)");
-        break;
-      }
-      case 6: {
-        const c = r.bits(1);
-        if (c === 0) { o.SDMinGroundClearanceSupport = (r.zero("WPT_ChargeParameterDiscoveryResType/SDMinGroundClearanceSupport", "CH"), r.uintIn(0, 65535, "WPT_ChargeParameterDiscoveryResType/SDMinGroundClearanceSupport")); r.zero("WPT_ChargeParameterDiscoveryResType/SDMinGroundClearanceSupport", "EE"); s = 7; }
-        else r.badEvent(c, 1, "WPT_ChargeParameterDiscoveryResType#6", "SE(SDMinGroundClearanceSupport)");
-        break;
-      }
-      case 7: {
-        const c = r.bits(1);
-        if (c === 0) { o.PDMinCoilCurrent = d_RationalNumberType(r); s = 8; }
-        else r.badEvent(c, 1, "WPT_ChargeParameterDiscoveryResType#7", "SE(PDMinCoilCurrent)");
-        break;
-      }
-      case 8: {
-        const c = r.bits(1);
-        if (c === 0) { o.PDMaxCoilCurrent = d_RationalNumberType(r); s = 9; }
-        else r.badEvent(c, 1, "WPT_ChargeParameterDiscoveryResType#8", "SE(PDMaxCoilCurrent)");
-        break;
-      }
-      case 9: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = (r.zero("WPT_ChargeParameterDiscoveryResType/SDManufacturerSpecificDataContainer", "CH"), r.binary(256, "WPT_ChargeParameterDiscoveryResType/SDManufacturerSpecificDataContainer")); const a = o.SDManufacturerSpecificDataContainer; if (a === undefined) o.SDManufacturerSpecificDataContainer = [v]; else { a.push(v);  } } r.zero("WPT_ChargeParameterDiscoveryResType/SDManufacturerSpecificDataContainer", "EE"); n = 1; s = 10; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "WPT_ChargeParameterDiscoveryResType#9", "SE(SDManufacturerSpecificDataContainer)|EE");
-        break;
-      }
-      case 10: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = (r.zero("WPT_ChargeParameterDiscoveryResType/SDManufacturerSpecificDataContainer", "CH"), r.binary(256, "WPT_ChargeParameterDiscoveryResType/SDManufacturerSpecificDataContainer")); const a = o.SDManufacturerSpecificDataContainer; if (a === undefined) o.SDManufacturerSpecificDataContainer = [v]; else { a.push(v);  } } r.zero("WPT_ChargeParameterDiscoveryResType/SDManufacturerSpecificDataContainer", "EE"); n++; s = n < 16 ? 10 : 11; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "WPT_ChargeParameterDiscoveryResType#10", "SE(SDManufacturerSpecificDataContainer)|EE");
-        break;
-      }
-      case 11: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "WPT_ChargeParameterDiscoveryResType#11", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "WPT_ChargeParameterDiscoveryResType");
+      n = 1; s = 10;
+      continue;
     }
+    if (s === 10 && c === 0) {
+      const x26 = r.bits(1);
+      if ((x26 & 1) !== 0) r.badBits(x26, 1, 1, "WPT_ChargeParameterDiscoveryResType/SDManufacturerSpecificDataContainer");
+      const v25 = r.binary(256, "WPT_ChargeParameterDiscoveryResType/SDManufacturerSpecificDataContainer");
+      const x27 = r.bits(1);
+      if ((x27 & 1) !== 0) r.badBits(x27, 1, 1, "WPT_ChargeParameterDiscoveryResType/SDManufacturerSpecificDataContainer");
+      const av25 = o.SDManufacturerSpecificDataContainer;
+      if (av25 === undefined) o.SDManufacturerSpecificDataContainer = [v25];
+      else {
+        av25.push(v25);
+      }
+      n++; s = n < 16 ? 10 : 11;
+      c = r.bits(WD_WPT_ChargeParameterDiscoveryResType[s]!);
+      continue;
+    }
+    break;
   }
+  if ((s === 9 && c === 1) || (s === 10 && c === 1) || (s === 11 && c === 0)) return o;
+  return x_WPT_ChargeParameterDiscoveryResType(r, s, c);
 }
+function x_WPT_ChargeParameterDiscoveryResType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "WPT_ChargeParameterDiscoveryResType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "WPT_ChargeParameterDiscoveryResType#1", "SE(ResponseCode)");
+    case 2: return r.badEvent(c, 1, "WPT_ChargeParameterDiscoveryResType#2", "SE(PDInputPowerClass)");
+    case 3: return r.badEvent(c, 1, "WPT_ChargeParameterDiscoveryResType#3", "SE(SDMinOutputPower)");
+    case 4: return r.badEvent(c, 1, "WPT_ChargeParameterDiscoveryResType#4", "SE(SDMaxOutputPower)");
+    case 5: return r.badEvent(c, 1, "WPT_ChargeParameterDiscoveryResType#5", "SE(SDMaxGroundClearanceSupport)");
+    case 6: return r.badEvent(c, 1, "WPT_ChargeParameterDiscoveryResType#6", "SE(SDMinGroundClearanceSupport)");
+    case 7: return r.badEvent(c, 1, "WPT_ChargeParameterDiscoveryResType#7", "SE(PDMinCoilCurrent)");
+    case 8: return r.badEvent(c, 1, "WPT_ChargeParameterDiscoveryResType#8", "SE(PDMaxCoilCurrent)");
+    case 9: return r.badEvent(c, 2, "WPT_ChargeParameterDiscoveryResType#9", "SE(SDManufacturerSpecificDataContainer)|EE");
+    case 10: return r.badEvent(c, 2, "WPT_ChargeParameterDiscoveryResType#10", "SE(SDManufacturerSpecificDataContainer)|EE");
+    case 11: return r.badEvent(c, 1, "WPT_ChargeParameterDiscoveryResType#11", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "WPT_ChargeParameterDiscoveryResType");
+}
+const WD_WPT_ChargeParameterDiscoveryResType: readonly number[] = [1,1,1,1,1,1,1,1,1,2,2,1];
 
 function e_WPT_ChargeParameterDiscoveryResType(w: BitWriter, o: T.WPT_ChargeParameterDiscoveryResType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for WPT_ChargeParameterDiscoveryResType");
@@ -4428,29 +5208,32 @@ const EXP_WPT_ChargeParameterDiscoveryResType: readonly string[] = ["SE(Header)"
 function d_ChargeParameterDiscoveryResType(r: BitReader): T.ChargeParameterDiscoveryResType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "ChargeParameterDiscoveryResType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.ResponseCode = (r.zero("ChargeParameterDiscoveryResType/ResponseCode", "CH"), E4[r.enumIndex(6, 40, "ChargeParameterDiscoveryResType/ResponseCode")]!); r.zero("ChargeParameterDiscoveryResType/ResponseCode", "EE"); s = 2; }
-        else r.badEvent(c, 1, "ChargeParameterDiscoveryResType#1", "SE(ResponseCode)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ChargeParameterDiscoveryResType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ChargeParameterDiscoveryResType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_ChargeParameterDiscoveryResType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (!(c === 0)) x_ChargeParameterDiscoveryResType(r, s, c);
+  const x3 = r.bits(9);
+  if ((x3 & 258) !== 0) r.badBits(x3, 258, 9, "ChargeParameterDiscoveryResType/ResponseCode");
+  const y4 = ((x3 >>> 2) & 63);
+  if (y4 >= 40) r.enumErr(y4, 40, "ChargeParameterDiscoveryResType/ResponseCode", r.pos - 8);
+  const v2 = E4[y4]!;
+  c = (x3 & 1);
+  o.ResponseCode = v2;
+  s = 2;
+  if (c === 0) return o;
+  return x_ChargeParameterDiscoveryResType(r, s, c);
+}
+function x_ChargeParameterDiscoveryResType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "ChargeParameterDiscoveryResType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "ChargeParameterDiscoveryResType#1", "SE(ResponseCode)");
+    case 2: return r.badEvent(c, 1, "ChargeParameterDiscoveryResType#2", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "ChargeParameterDiscoveryResType");
 }
 
 function e_ChargeParameterDiscoveryResType(w: BitWriter, o: T.ChargeParameterDiscoveryResType): void {
@@ -4471,57 +5254,87 @@ const EXP_ChargeParameterDiscoveryResType: readonly string[] = ["SE(Header)","SE
 function d_WPT_AlignmentCheckReqType(r: BitReader): T.WPT_AlignmentCheckReqType {
   const o: any = {};
   let s = 0; let n = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "WPT_AlignmentCheckReqType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVProcessing = (r.zero("WPT_AlignmentCheckReqType/EVProcessing", "CH"), E0[r.enumIndex(2, 3, "WPT_AlignmentCheckReqType/EVProcessing")]!); r.zero("WPT_AlignmentCheckReqType/EVProcessing", "EE"); s = 2; }
-        else r.badEvent(c, 1, "WPT_AlignmentCheckReqType#1", "SE(EVProcessing)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { o.TargetCoilCurrent = d_RationalNumberType(r); s = 3; }
-        else if (c === 1) { o.EVResultCode = (r.zero("WPT_AlignmentCheckReqType/EVResultCode", "CH"), E5[r.enumIndex(2, 3, "WPT_AlignmentCheckReqType/EVResultCode")]!); r.zero("WPT_AlignmentCheckReqType/EVResultCode", "EE"); s = 4; }
-        else r.badEvent(c, 2, "WPT_AlignmentCheckReqType#2", "SE(TargetCoilCurrent)|SE(EVResultCode)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVResultCode = (r.zero("WPT_AlignmentCheckReqType/EVResultCode", "CH"), E5[r.enumIndex(2, 3, "WPT_AlignmentCheckReqType/EVResultCode")]!); r.zero("WPT_AlignmentCheckReqType/EVResultCode", "EE"); s = 4; }
-        else r.badEvent(c, 1, "WPT_AlignmentCheckReqType#3", "SE(EVResultCode)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = (r.zero("WPT_AlignmentCheckReqType/VendorSpecificDataContainer", "CH"), r.binary(256, "WPT_AlignmentCheckReqType/VendorSpecificDataContainer")); const a = o.VendorSpecificDataContainer; if (a === undefined) o.VendorSpecificDataContainer = [v]; else { a.push(v);  } } r.zero("WPT_AlignmentCheckReqType/VendorSpecificDataContainer", "EE"); n = 1; s = 5; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "WPT_AlignmentCheckReqType#4", "SE(VendorSpecificDataContainer)|EE");
-        break;
-      }
-      case 5: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = (r.zero("WPT_AlignmentCheckReqType/VendorSpecificDataContainer", "CH"), r.binary(256, "WPT_AlignmentCheckReqType/VendorSpecificDataContainer")); const a = o.VendorSpecificDataContainer; if (a === undefined) o.VendorSpecificDataContainer = [v]; else { a.push(v);  } } r.zero("WPT_AlignmentCheckReqType/VendorSpecificDataContainer", "EE"); n++; s = n < 16 ? 5 : 6; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "WPT_AlignmentCheckReqType#5", "SE(VendorSpecificDataContainer)|EE");
-        break;
-      }
-      case 6: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "WPT_AlignmentCheckReqType#6", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "WPT_AlignmentCheckReqType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_WPT_AlignmentCheckReqType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (!(c === 0)) x_WPT_AlignmentCheckReqType(r, s, c);
+  const x3 = r.bits(6);
+  if ((x3 & 36) !== 0) r.badBits(x3, 36, 6, "WPT_AlignmentCheckReqType/EVProcessing");
+  const y4 = ((x3 >>> 3) & 3);
+  if (y4 >= 3) r.enumErr(y4, 3, "WPT_AlignmentCheckReqType/EVProcessing", r.pos - 5);
+  const v2 = E0[y4]!;
+  c = (x3 & 3);
+  o.EVProcessing = v2;
+  s = 2;
+  if (c === 0) {
+    const v5 = d_RationalNumberType(r);
+    const x6 = r.bits(1);
+    c = x6;
+    o.TargetCoilCurrent = v5;
+    s = 3;
   }
+  if (!((s === 2 && c === 1) || (s === 3 && c === 0))) x_WPT_AlignmentCheckReqType(r, s, c);
+  const x8 = r.bits(6);
+  if ((x8 & 36) !== 0) r.badBits(x8, 36, 6, "WPT_AlignmentCheckReqType/EVResultCode");
+  const y9 = ((x8 >>> 3) & 3);
+  if (y9 >= 3) r.enumErr(y9, 3, "WPT_AlignmentCheckReqType/EVResultCode", r.pos - 5);
+  const v7 = E5[y9]!;
+  c = (x8 & 3);
+  o.EVResultCode = v7;
+  s = 4;
+  for (;;) {
+    if (s === 4 && c === 0) {
+      const x11 = r.bits(1);
+      if ((x11 & 1) !== 0) r.badBits(x11, 1, 1, "WPT_AlignmentCheckReqType/VendorSpecificDataContainer");
+      const v10 = r.binary(256, "WPT_AlignmentCheckReqType/VendorSpecificDataContainer");
+      const x12 = r.bits(3);
+      if ((x12 & 4) !== 0) r.badBits(x12, 4, 3, "WPT_AlignmentCheckReqType/VendorSpecificDataContainer");
+      c = (x12 & 3);
+      const av10 = o.VendorSpecificDataContainer;
+      if (av10 === undefined) o.VendorSpecificDataContainer = [v10];
+      else {
+        av10.push(v10);
+      }
+      n = 1; s = 5;
+      continue;
+    }
+    if (s === 5 && c === 0) {
+      const x14 = r.bits(1);
+      if ((x14 & 1) !== 0) r.badBits(x14, 1, 1, "WPT_AlignmentCheckReqType/VendorSpecificDataContainer");
+      const v13 = r.binary(256, "WPT_AlignmentCheckReqType/VendorSpecificDataContainer");
+      const x15 = r.bits(1);
+      if ((x15 & 1) !== 0) r.badBits(x15, 1, 1, "WPT_AlignmentCheckReqType/VendorSpecificDataContainer");
+      const av13 = o.VendorSpecificDataContainer;
+      if (av13 === undefined) o.VendorSpecificDataContainer = [v13];
+      else {
+        av13.push(v13);
+      }
+      n++; s = n < 16 ? 5 : 6;
+      c = r.bits(WD_WPT_AlignmentCheckReqType[s]!);
+      continue;
+    }
+    break;
+  }
+  if ((s === 4 && c === 1) || (s === 5 && c === 1) || (s === 6 && c === 0)) return o;
+  return x_WPT_AlignmentCheckReqType(r, s, c);
 }
+function x_WPT_AlignmentCheckReqType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "WPT_AlignmentCheckReqType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "WPT_AlignmentCheckReqType#1", "SE(EVProcessing)");
+    case 2: return r.badEvent(c, 2, "WPT_AlignmentCheckReqType#2", "SE(TargetCoilCurrent)|SE(EVResultCode)");
+    case 3: return r.badEvent(c, 1, "WPT_AlignmentCheckReqType#3", "SE(EVResultCode)");
+    case 4: return r.badEvent(c, 2, "WPT_AlignmentCheckReqType#4", "SE(VendorSpecificDataContainer)|EE");
+    case 5: return r.badEvent(c, 2, "WPT_AlignmentCheckReqType#5", "SE(VendorSpecificDataContainer)|EE");
+    case 6: return r.badEvent(c, 1, "WPT_AlignmentCheckReqType#6", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "WPT_AlignmentCheckReqType");
+}
+const WD_WPT_AlignmentCheckReqType: readonly number[] = [1,1,2,1,2,2,1];
 
 function e_WPT_AlignmentCheckReqType(w: BitWriter, o: T.WPT_AlignmentCheckReqType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for WPT_AlignmentCheckReqType");
@@ -4575,67 +5388,125 @@ const EXP_WPT_AlignmentCheckReqType: readonly string[] = ["SE(Header)","SE(EVPro
 function d_WPT_AlignmentCheckResType(r: BitReader): T.WPT_AlignmentCheckResType {
   const o: any = {};
   let s = 0; let n = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "WPT_AlignmentCheckResType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.ResponseCode = (r.zero("WPT_AlignmentCheckResType/ResponseCode", "CH"), E4[r.enumIndex(6, 40, "WPT_AlignmentCheckResType/ResponseCode")]!); r.zero("WPT_AlignmentCheckResType/ResponseCode", "EE"); s = 2; }
-        else r.badEvent(c, 1, "WPT_AlignmentCheckResType#1", "SE(ResponseCode)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSEProcessing = (r.zero("WPT_AlignmentCheckResType/EVSEProcessing", "CH"), E0[r.enumIndex(2, 3, "WPT_AlignmentCheckResType/EVSEProcessing")]!); r.zero("WPT_AlignmentCheckResType/EVSEProcessing", "EE"); s = 3; }
-        else r.badEvent(c, 1, "WPT_AlignmentCheckResType#2", "SE(EVSEProcessing)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(3);
-        if (c === 0) { o.PowerTransmitted = d_RationalNumberType(r); s = 4; }
-        else if (c === 1) { o.SupplyDeviceCurrent = d_RationalNumberType(r); s = 5; }
-        else if (c === 2) { { const v = (r.zero("WPT_AlignmentCheckResType/VendorSpecificDataContainer", "CH"), r.binary(256, "WPT_AlignmentCheckResType/VendorSpecificDataContainer")); const a = o.VendorSpecificDataContainer; if (a === undefined) o.VendorSpecificDataContainer = [v]; else { a.push(v);  } } r.zero("WPT_AlignmentCheckResType/VendorSpecificDataContainer", "EE"); n = 1; s = 6; }
-        else if (c === 3) { return o; }
-        else r.badEvent(c, 3, "WPT_AlignmentCheckResType#3", "SE(PowerTransmitted)|SE(SupplyDeviceCurrent)|SE(VendorSpecificDataContainer)|EE");
-        break;
-      }
-      case 4: {
-        const c = r.bits(2);
-        if (c === 0) { o.SupplyDeviceCurrent = d_RationalNumberType(r); s = 5; }
-        else if (c === 1) { { const v = (r.zero("WPT_AlignmentCheckResType/VendorSpecificDataContainer", "CH"), r.binary(256, "WPT_AlignmentCheckResType/VendorSpecificDataContainer")); const a = o.VendorSpecificDataContainer; if (a === undefined) o.VendorSpecificDataContainer = [v]; else { a.push(v);  } } r.zero("WPT_AlignmentCheckResType/VendorSpecificDataContainer", "EE"); n = 1; s = 6; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "WPT_AlignmentCheckResType#4", "SE(SupplyDeviceCurrent)|SE(VendorSpecificDataContainer)|EE");
-        break;
-      }
-      case 5: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = (r.zero("WPT_AlignmentCheckResType/VendorSpecificDataContainer", "CH"), r.binary(256, "WPT_AlignmentCheckResType/VendorSpecificDataContainer")); const a = o.VendorSpecificDataContainer; if (a === undefined) o.VendorSpecificDataContainer = [v]; else { a.push(v);  } } r.zero("WPT_AlignmentCheckResType/VendorSpecificDataContainer", "EE"); n = 1; s = 6; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "WPT_AlignmentCheckResType#5", "SE(VendorSpecificDataContainer)|EE");
-        break;
-      }
-      case 6: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = (r.zero("WPT_AlignmentCheckResType/VendorSpecificDataContainer", "CH"), r.binary(256, "WPT_AlignmentCheckResType/VendorSpecificDataContainer")); const a = o.VendorSpecificDataContainer; if (a === undefined) o.VendorSpecificDataContainer = [v]; else { a.push(v);  } } r.zero("WPT_AlignmentCheckResType/VendorSpecificDataContainer", "EE"); n++; s = n < 16 ? 6 : 7; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "WPT_AlignmentCheckResType#6", "SE(VendorSpecificDataContainer)|EE");
-        break;
-      }
-      case 7: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "WPT_AlignmentCheckResType#7", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "WPT_AlignmentCheckResType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_WPT_AlignmentCheckResType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (!(c === 0)) x_WPT_AlignmentCheckResType(r, s, c);
+  const x3 = r.bits(9);
+  if ((x3 & 258) !== 0) r.badBits(x3, 258, 9, "WPT_AlignmentCheckResType/ResponseCode");
+  const y4 = ((x3 >>> 2) & 63);
+  if (y4 >= 40) r.enumErr(y4, 40, "WPT_AlignmentCheckResType/ResponseCode", r.pos - 8);
+  const v2 = E4[y4]!;
+  c = (x3 & 1);
+  o.ResponseCode = v2;
+  s = 2;
+  if (!(c === 0)) x_WPT_AlignmentCheckResType(r, s, c);
+  const x6 = r.bits(7);
+  if ((x6 & 72) !== 0) r.badBits(x6, 72, 7, "WPT_AlignmentCheckResType/EVSEProcessing");
+  const y7 = ((x6 >>> 4) & 3);
+  if (y7 >= 3) r.enumErr(y7, 3, "WPT_AlignmentCheckResType/EVSEProcessing", r.pos - 6);
+  const v5 = E0[y7]!;
+  c = (x6 & 7);
+  o.EVSEProcessing = v5;
+  s = 3;
+  if (c === 0) {
+    const v8 = d_RationalNumberType(r);
+    const x9 = r.bits(2);
+    c = x9;
+    o.PowerTransmitted = v8;
+    s = 4;
   }
+  if ((s === 3 && c === 1) || (s === 4 && c === 0)) {
+    const v10 = d_RationalNumberType(r);
+    const x11 = r.bits(2);
+    c = x11;
+    o.SupplyDeviceCurrent = v10;
+    s = 5;
+  }
+  for (;;) {
+    if (s === 3 && c === 2) {
+      const x13 = r.bits(1);
+      if ((x13 & 1) !== 0) r.badBits(x13, 1, 1, "WPT_AlignmentCheckResType/VendorSpecificDataContainer");
+      const v12 = r.binary(256, "WPT_AlignmentCheckResType/VendorSpecificDataContainer");
+      const x14 = r.bits(3);
+      if ((x14 & 4) !== 0) r.badBits(x14, 4, 3, "WPT_AlignmentCheckResType/VendorSpecificDataContainer");
+      c = (x14 & 3);
+      const av12 = o.VendorSpecificDataContainer;
+      if (av12 === undefined) o.VendorSpecificDataContainer = [v12];
+      else {
+        av12.push(v12);
+      }
+      n = 1; s = 6;
+      continue;
+    }
+    if (s === 4 && c === 1) {
+      const x16 = r.bits(1);
+      if ((x16 & 1) !== 0) r.badBits(x16, 1, 1, "WPT_AlignmentCheckResType/VendorSpecificDataContainer");
+      const v15 = r.binary(256, "WPT_AlignmentCheckResType/VendorSpecificDataContainer");
+      const x17 = r.bits(3);
+      if ((x17 & 4) !== 0) r.badBits(x17, 4, 3, "WPT_AlignmentCheckResType/VendorSpecificDataContainer");
+      c = (x17 & 3);
+      const av15 = o.VendorSpecificDataContainer;
+      if (av15 === undefined) o.VendorSpecificDataContainer = [v15];
+      else {
+        av15.push(v15);
+      }
+      n = 1; s = 6;
+      continue;
+    }
+    if (s === 5 && c === 0) {
+      const x19 = r.bits(1);
+      if ((x19 & 1) !== 0) r.badBits(x19, 1, 1, "WPT_AlignmentCheckResType/VendorSpecificDataContainer");
+      const v18 = r.binary(256, "WPT_AlignmentCheckResType/VendorSpecificDataContainer");
+      const x20 = r.bits(3);
+      if ((x20 & 4) !== 0) r.badBits(x20, 4, 3, "WPT_AlignmentCheckResType/VendorSpecificDataContainer");
+      c = (x20 & 3);
+      const av18 = o.VendorSpecificDataContainer;
+      if (av18 === undefined) o.VendorSpecificDataContainer = [v18];
+      else {
+        av18.push(v18);
+      }
+      n = 1; s = 6;
+      continue;
+    }
+    if (s === 6 && c === 0) {
+      const x22 = r.bits(1);
+      if ((x22 & 1) !== 0) r.badBits(x22, 1, 1, "WPT_AlignmentCheckResType/VendorSpecificDataContainer");
+      const v21 = r.binary(256, "WPT_AlignmentCheckResType/VendorSpecificDataContainer");
+      const x23 = r.bits(1);
+      if ((x23 & 1) !== 0) r.badBits(x23, 1, 1, "WPT_AlignmentCheckResType/VendorSpecificDataContainer");
+      const av21 = o.VendorSpecificDataContainer;
+      if (av21 === undefined) o.VendorSpecificDataContainer = [v21];
+      else {
+        av21.push(v21);
+      }
+      n++; s = n < 16 ? 6 : 7;
+      c = r.bits(WD_WPT_AlignmentCheckResType[s]!);
+      continue;
+    }
+    break;
+  }
+  if ((s === 3 && c === 3) || (s === 4 && c === 2) || (s === 5 && c === 1) || (s === 6 && c === 1) || (s === 7 && c === 0)) return o;
+  return x_WPT_AlignmentCheckResType(r, s, c);
 }
+function x_WPT_AlignmentCheckResType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "WPT_AlignmentCheckResType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "WPT_AlignmentCheckResType#1", "SE(ResponseCode)");
+    case 2: return r.badEvent(c, 1, "WPT_AlignmentCheckResType#2", "SE(EVSEProcessing)");
+    case 3: return r.badEvent(c, 3, "WPT_AlignmentCheckResType#3", "SE(PowerTransmitted)|SE(SupplyDeviceCurrent)|SE(VendorSpecificDataContainer)|EE");
+    case 4: return r.badEvent(c, 2, "WPT_AlignmentCheckResType#4", "SE(SupplyDeviceCurrent)|SE(VendorSpecificDataContainer)|EE");
+    case 5: return r.badEvent(c, 2, "WPT_AlignmentCheckResType#5", "SE(VendorSpecificDataContainer)|EE");
+    case 6: return r.badEvent(c, 2, "WPT_AlignmentCheckResType#6", "SE(VendorSpecificDataContainer)|EE");
+    case 7: return r.badEvent(c, 1, "WPT_AlignmentCheckResType#7", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "WPT_AlignmentCheckResType");
+}
+const WD_WPT_AlignmentCheckResType: readonly number[] = [1,1,1,3,2,2,2,1];
 
 function e_WPT_AlignmentCheckResType(w: BitWriter, o: T.WPT_AlignmentCheckResType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for WPT_AlignmentCheckResType");
@@ -4697,86 +5568,145 @@ const EXP_WPT_AlignmentCheckResType: readonly string[] = ["SE(Header)","SE(Respo
 function d_WPT_ChargeLoopReqType(r: BitReader): T.WPT_ChargeLoopReqType {
   const o: any = {};
   let s = 0; let n = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "WPT_ChargeLoopReqType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { o.DisplayParameters = d_DisplayParametersType(r); s = 2; }
-        else if (c === 1) { o.MeterInfoRequested = (r.zero("WPT_ChargeLoopReqType/MeterInfoRequested", "CH"), r.bit() === 1); r.zero("WPT_ChargeLoopReqType/MeterInfoRequested", "EE"); s = 3; }
-        else r.badEvent(c, 2, "WPT_ChargeLoopReqType#1", "SE(DisplayParameters)|SE(MeterInfoRequested)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.MeterInfoRequested = (r.zero("WPT_ChargeLoopReqType/MeterInfoRequested", "CH"), r.bit() === 1); r.zero("WPT_ChargeLoopReqType/MeterInfoRequested", "EE"); s = 3; }
-        else r.badEvent(c, 1, "WPT_ChargeLoopReqType#2", "SE(MeterInfoRequested)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVPCPowerRequest = d_RationalNumberType(r); s = 4; }
-        else r.badEvent(c, 1, "WPT_ChargeLoopReqType#3", "SE(EVPCPowerRequest)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVPCPowerOutput = d_RationalNumberType(r); s = 5; }
-        else r.badEvent(c, 1, "WPT_ChargeLoopReqType#4", "SE(EVPCPowerOutput)");
-        break;
-      }
-      case 5: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVPCChargeDiagnostics = (r.zero("WPT_ChargeLoopReqType/EVPCChargeDiagnostics", "CH"), E7[r.enumIndex(2, 4, "WPT_ChargeLoopReqType/EVPCChargeDiagnostics")]!); r.zero("WPT_ChargeLoopReqType/EVPCChargeDiagnostics", "EE"); s = 6; }
-        else r.badEvent(c, 1, "WPT_ChargeLoopReqType#5", "SE(EVPCChargeDiagnostics)");
-        break;
-      }
-      case 6: {
-        const c = r.bits(3);
-        if (c === 0) { o.EVPCOperatingFrequency = d_RationalNumberType(r); s = 7; }
-        else if (c === 1) { o.EVPCPowerControlParameter = d_WPT_EVPCPowerControlParameterType(r); s = 8; }
-        else if (c === 2) { { const v = (r.zero("WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer", "CH"), r.binary(256, "WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer")); const a = o.ManufacturerSpecificDataContainer; if (a === undefined) o.ManufacturerSpecificDataContainer = [v]; else { a.push(v);  } } r.zero("WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer", "EE"); n = 1; s = 9; }
-        else if (c === 3) { return o; }
-        else r.badEvent(c, 3, "WPT_ChargeLoopReqType#6", "SE(EVPCOperatingFrequency)|SE(EVPCPowerControlParameter)|SE(ManufacturerSpecificDataContainer)|EE");
-        break;
-      }
-      case 7: {
-        const c = r.bits(2);
-        if (c === 0) { o.EVPCPowerControlParameter = d_WPT_EVPCPowerControlParameterType(r); s = 8; }
-        else if (c === 1) { { const v = (r.zero("WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer", "CH"), r.binary(256, "WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer")); const a = o.ManufacturerSpecificDataContainer; if (a === undefined) o.ManufacturerSpecificDataContainer = [v]; else { a.push(v);  } } r.zero("WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer", "EE"); n = 1; s = 9; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "WPT_ChargeLoopReqType#7", "SE(EVPCPowerControlParameter)|SE(ManufacturerSpecificDataContainer)|EE");
-        break;
-      }
-      case 8: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = (r.zero("WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer", "CH"), r.binary(256, "WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer")); const a = o.ManufacturerSpecificDataContainer; if (a === undefined) o.ManufacturerSpecificDataContainer = [v]; else { a.push(v);  } } r.zero("WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer", "EE"); n = 1; s = 9; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "WPT_ChargeLoopReqType#8", "SE(ManufacturerSpecificDataContainer)|EE");
-        break;
-      }
-      case 9: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = (r.zero("WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer", "CH"), r.binary(256, "WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer")); const a = o.ManufacturerSpecificDataContainer; if (a === undefined) o.ManufacturerSpecificDataContainer = [v]; else { a.push(v);  } } r.zero("WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer", "EE"); n++; s = n < 16 ? 9 : 10; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "WPT_ChargeLoopReqType#9", "SE(ManufacturerSpecificDataContainer)|EE");
-        break;
-      }
-      case 10: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "WPT_ChargeLoopReqType#10", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "WPT_ChargeLoopReqType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_WPT_ChargeLoopReqType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(2);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (c === 0) {
+    const v2 = d_DisplayParametersType(r);
+    const x3 = r.bits(1);
+    c = x3;
+    o.DisplayParameters = v2;
+    s = 2;
   }
+  if (!((s === 1 && c === 1) || (s === 2 && c === 0))) x_WPT_ChargeLoopReqType(r, s, c);
+  const x5 = r.bits(4);
+  if ((x5 & 10) !== 0) r.badBits(x5, 10, 4, "WPT_ChargeLoopReqType/MeterInfoRequested");
+  const y6 = ((x5 >>> 2) & 1);
+  const v4 = y6 === 1;
+  c = (x5 & 1);
+  o.MeterInfoRequested = v4;
+  s = 3;
+  if (!(c === 0)) x_WPT_ChargeLoopReqType(r, s, c);
+  const v7 = d_RationalNumberType(r);
+  const x8 = r.bits(1);
+  c = x8;
+  o.EVPCPowerRequest = v7;
+  s = 4;
+  if (!(c === 0)) x_WPT_ChargeLoopReqType(r, s, c);
+  const v9 = d_RationalNumberType(r);
+  const x10 = r.bits(1);
+  c = x10;
+  o.EVPCPowerOutput = v9;
+  s = 5;
+  if (!(c === 0)) x_WPT_ChargeLoopReqType(r, s, c);
+  const x12 = r.bits(7);
+  if ((x12 & 72) !== 0) r.badBits(x12, 72, 7, "WPT_ChargeLoopReqType/EVPCChargeDiagnostics");
+  const y13 = ((x12 >>> 4) & 3);
+  const v11 = E7[y13]!;
+  c = (x12 & 7);
+  o.EVPCChargeDiagnostics = v11;
+  s = 6;
+  if (c === 0) {
+    const v14 = d_RationalNumberType(r);
+    const x15 = r.bits(2);
+    c = x15;
+    o.EVPCOperatingFrequency = v14;
+    s = 7;
+  }
+  if ((s === 6 && c === 1) || (s === 7 && c === 0)) {
+    const v16 = d_WPT_EVPCPowerControlParameterType(r);
+    const x17 = r.bits(2);
+    c = x17;
+    o.EVPCPowerControlParameter = v16;
+    s = 8;
+  }
+  for (;;) {
+    if (s === 6 && c === 2) {
+      const x19 = r.bits(1);
+      if ((x19 & 1) !== 0) r.badBits(x19, 1, 1, "WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer");
+      const v18 = r.binary(256, "WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer");
+      const x20 = r.bits(3);
+      if ((x20 & 4) !== 0) r.badBits(x20, 4, 3, "WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer");
+      c = (x20 & 3);
+      const av18 = o.ManufacturerSpecificDataContainer;
+      if (av18 === undefined) o.ManufacturerSpecificDataContainer = [v18];
+      else {
+        av18.push(v18);
+      }
+      n = 1; s = 9;
+      continue;
+    }
+    if (s === 7 && c === 1) {
+      const x22 = r.bits(1);
+      if ((x22 & 1) !== 0) r.badBits(x22, 1, 1, "WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer");
+      const v21 = r.binary(256, "WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer");
+      const x23 = r.bits(3);
+      if ((x23 & 4) !== 0) r.badBits(x23, 4, 3, "WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer");
+      c = (x23 & 3);
+      const av21 = o.ManufacturerSpecificDataContainer;
+      if (av21 === undefined) o.ManufacturerSpecificDataContainer = [v21];
+      else {
+        av21.push(v21);
+      }
+      n = 1; s = 9;
+      continue;
+    }
+    if (s === 8 && c === 0) {
+      const x25 = r.bits(1);
+      if ((x25 & 1) !== 0) r.badBits(x25, 1, 1, "WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer");
+      const v24 = r.binary(256, "WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer");
+      const x26 = r.bits(3);
+      if ((x26 & 4) !== 0) r.badBits(x26, 4, 3, "WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer");
+      c = (x26 & 3);
+      const av24 = o.ManufacturerSpecificDataContainer;
+      if (av24 === undefined) o.ManufacturerSpecificDataContainer = [v24];
+      else {
+        av24.push(v24);
+      }
+      n = 1; s = 9;
+      continue;
+    }
+    if (s === 9 && c === 0) {
+      const x28 = r.bits(1);
+      if ((x28 & 1) !== 0) r.badBits(x28, 1, 1, "WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer");
+      const v27 = r.binary(256, "WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer");
+      const x29 = r.bits(1);
+      if ((x29 & 1) !== 0) r.badBits(x29, 1, 1, "WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer");
+      const av27 = o.ManufacturerSpecificDataContainer;
+      if (av27 === undefined) o.ManufacturerSpecificDataContainer = [v27];
+      else {
+        av27.push(v27);
+      }
+      n++; s = n < 16 ? 9 : 10;
+      c = r.bits(WD_WPT_ChargeLoopReqType[s]!);
+      continue;
+    }
+    break;
+  }
+  if ((s === 6 && c === 3) || (s === 7 && c === 2) || (s === 8 && c === 1) || (s === 9 && c === 1) || (s === 10 && c === 0)) return o;
+  return x_WPT_ChargeLoopReqType(r, s, c);
 }
+function x_WPT_ChargeLoopReqType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "WPT_ChargeLoopReqType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 2, "WPT_ChargeLoopReqType#1", "SE(DisplayParameters)|SE(MeterInfoRequested)");
+    case 2: return r.badEvent(c, 1, "WPT_ChargeLoopReqType#2", "SE(MeterInfoRequested)");
+    case 3: return r.badEvent(c, 1, "WPT_ChargeLoopReqType#3", "SE(EVPCPowerRequest)");
+    case 4: return r.badEvent(c, 1, "WPT_ChargeLoopReqType#4", "SE(EVPCPowerOutput)");
+    case 5: return r.badEvent(c, 1, "WPT_ChargeLoopReqType#5", "SE(EVPCChargeDiagnostics)");
+    case 6: return r.badEvent(c, 3, "WPT_ChargeLoopReqType#6", "SE(EVPCOperatingFrequency)|SE(EVPCPowerControlParameter)|SE(ManufacturerSpecificDataContainer)|EE");
+    case 7: return r.badEvent(c, 2, "WPT_ChargeLoopReqType#7", "SE(EVPCPowerControlParameter)|SE(ManufacturerSpecificDataContainer)|EE");
+    case 8: return r.badEvent(c, 2, "WPT_ChargeLoopReqType#8", "SE(ManufacturerSpecificDataContainer)|EE");
+    case 9: return r.badEvent(c, 2, "WPT_ChargeLoopReqType#9", "SE(ManufacturerSpecificDataContainer)|EE");
+    case 10: return r.badEvent(c, 1, "WPT_ChargeLoopReqType#10", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "WPT_ChargeLoopReqType");
+}
+const WD_WPT_ChargeLoopReqType: readonly number[] = [1,2,1,1,1,1,3,2,2,2,1];
 
 function e_WPT_ChargeLoopReqType(w: BitWriter, o: T.WPT_ChargeLoopReqType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for WPT_ChargeLoopReqType");
@@ -4858,36 +5788,39 @@ const EXP_WPT_ChargeLoopReqType: readonly string[] = ["SE(Header)","SE(DisplayPa
 function d_ChargeLoopReqType(r: BitReader): T.ChargeLoopReqType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "ChargeLoopReqType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { o.DisplayParameters = d_DisplayParametersType(r); s = 2; }
-        else if (c === 1) { o.MeterInfoRequested = (r.zero("ChargeLoopReqType/MeterInfoRequested", "CH"), r.bit() === 1); r.zero("ChargeLoopReqType/MeterInfoRequested", "EE"); s = 3; }
-        else r.badEvent(c, 2, "ChargeLoopReqType#1", "SE(DisplayParameters)|SE(MeterInfoRequested)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.MeterInfoRequested = (r.zero("ChargeLoopReqType/MeterInfoRequested", "CH"), r.bit() === 1); r.zero("ChargeLoopReqType/MeterInfoRequested", "EE"); s = 3; }
-        else r.badEvent(c, 1, "ChargeLoopReqType#2", "SE(MeterInfoRequested)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ChargeLoopReqType#3", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ChargeLoopReqType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_ChargeLoopReqType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(2);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (c === 0) {
+    const v2 = d_DisplayParametersType(r);
+    const x3 = r.bits(1);
+    c = x3;
+    o.DisplayParameters = v2;
+    s = 2;
   }
+  if (!((s === 1 && c === 1) || (s === 2 && c === 0))) x_ChargeLoopReqType(r, s, c);
+  const x5 = r.bits(4);
+  if ((x5 & 10) !== 0) r.badBits(x5, 10, 4, "ChargeLoopReqType/MeterInfoRequested");
+  const y6 = ((x5 >>> 2) & 1);
+  const v4 = y6 === 1;
+  c = (x5 & 1);
+  o.MeterInfoRequested = v4;
+  s = 3;
+  if (c === 0) return o;
+  return x_ChargeLoopReqType(r, s, c);
+}
+function x_ChargeLoopReqType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "ChargeLoopReqType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 2, "ChargeLoopReqType#1", "SE(DisplayParameters)|SE(MeterInfoRequested)");
+    case 2: return r.badEvent(c, 1, "ChargeLoopReqType#2", "SE(MeterInfoRequested)");
+    case 3: return r.badEvent(c, 1, "ChargeLoopReqType#3", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "ChargeLoopReqType");
 }
 
 function e_ChargeLoopReqType(w: BitWriter, o: T.ChargeLoopReqType): void {
@@ -4918,132 +5851,120 @@ const EXP_ChargeLoopReqType: readonly string[] = ["SE(Header)","SE(DisplayParame
 function d_DisplayParametersType(r: BitReader): T.DisplayParametersType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(4);
-        if (c === 0) { o.PresentSOC = (r.zero("DisplayParametersType/PresentSOC", "CH"), r.ranged(7, 0, 100, "DisplayParametersType/PresentSOC")); r.zero("DisplayParametersType/PresentSOC", "EE"); s = 1; }
-        else if (c === 1) { o.MinimumSOC = (r.zero("DisplayParametersType/MinimumSOC", "CH"), r.ranged(7, 0, 100, "DisplayParametersType/MinimumSOC")); r.zero("DisplayParametersType/MinimumSOC", "EE"); s = 2; }
-        else if (c === 2) { o.TargetSOC = (r.zero("DisplayParametersType/TargetSOC", "CH"), r.ranged(7, 0, 100, "DisplayParametersType/TargetSOC")); r.zero("DisplayParametersType/TargetSOC", "EE"); s = 3; }
-        else if (c === 3) { o.MaximumSOC = (r.zero("DisplayParametersType/MaximumSOC", "CH"), r.ranged(7, 0, 100, "DisplayParametersType/MaximumSOC")); r.zero("DisplayParametersType/MaximumSOC", "EE"); s = 4; }
-        else if (c === 4) { o.RemainingTimeToMinimumSOC = (r.zero("DisplayParametersType/RemainingTimeToMinimumSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToMinimumSOC")); r.zero("DisplayParametersType/RemainingTimeToMinimumSOC", "EE"); s = 5; }
-        else if (c === 5) { o.RemainingTimeToTargetSOC = (r.zero("DisplayParametersType/RemainingTimeToTargetSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToTargetSOC")); r.zero("DisplayParametersType/RemainingTimeToTargetSOC", "EE"); s = 6; }
-        else if (c === 6) { o.RemainingTimeToMaximumSOC = (r.zero("DisplayParametersType/RemainingTimeToMaximumSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToMaximumSOC")); r.zero("DisplayParametersType/RemainingTimeToMaximumSOC", "EE"); s = 7; }
-        else if (c === 7) { o.ChargingComplete = (r.zero("DisplayParametersType/ChargingComplete", "CH"), r.bit() === 1); r.zero("DisplayParametersType/ChargingComplete", "EE"); s = 8; }
-        else if (c === 8) { o.BatteryEnergyCapacity = d_RationalNumberType(r); s = 9; }
-        else if (c === 9) { o.InletHot = (r.zero("DisplayParametersType/InletHot", "CH"), r.bit() === 1); r.zero("DisplayParametersType/InletHot", "EE"); s = 10; }
-        else if (c === 10) { return o; }
-        else r.badEvent(c, 4, "DisplayParametersType#0", "SE(PresentSOC)|SE(MinimumSOC)|SE(TargetSOC)|SE(MaximumSOC)|SE(RemainingTimeToMinimumSOC)|SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
-        break;
-      }
-      case 1: {
-        const c = r.bits(4);
-        if (c === 0) { o.MinimumSOC = (r.zero("DisplayParametersType/MinimumSOC", "CH"), r.ranged(7, 0, 100, "DisplayParametersType/MinimumSOC")); r.zero("DisplayParametersType/MinimumSOC", "EE"); s = 2; }
-        else if (c === 1) { o.TargetSOC = (r.zero("DisplayParametersType/TargetSOC", "CH"), r.ranged(7, 0, 100, "DisplayParametersType/TargetSOC")); r.zero("DisplayParametersType/TargetSOC", "EE"); s = 3; }
-        else if (c === 2) { o.MaximumSOC = (r.zero("DisplayParametersType/MaximumSOC", "CH"), r.ranged(7, 0, 100, "DisplayParametersType/MaximumSOC")); r.zero("DisplayParametersType/MaximumSOC", "EE"); s = 4; }
-        else if (c === 3) { o.RemainingTimeToMinimumSOC = (r.zero("DisplayParametersType/RemainingTimeToMinimumSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToMinimumSOC")); r.zero("DisplayParametersType/RemainingTimeToMinimumSOC", "EE"); s = 5; }
-        else if (c === 4) { o.RemainingTimeToTargetSOC = (r.zero("DisplayParametersType/RemainingTimeToTargetSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToTargetSOC")); r.zero("DisplayParametersType/RemainingTimeToTargetSOC", "EE"); s = 6; }
-        else if (c === 5) { o.RemainingTimeToMaximumSOC = (r.zero("DisplayParametersType/RemainingTimeToMaximumSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToMaximumSOC")); r.zero("DisplayParametersType/RemainingTimeToMaximumSOC", "EE"); s = 7; }
-        else if (c === 6) { o.ChargingComplete = (r.zero("DisplayParametersType/ChargingComplete", "CH"), r.bit() === 1); r.zero("DisplayParametersType/ChargingComplete", "EE"); s = 8; }
-        else if (c === 7) { o.BatteryEnergyCapacity = d_RationalNumberType(r); s = 9; }
-        else if (c === 8) { o.InletHot = (r.zero("DisplayParametersType/InletHot", "CH"), r.bit() === 1); r.zero("DisplayParametersType/InletHot", "EE"); s = 10; }
-        else if (c === 9) { return o; }
-        else r.badEvent(c, 4, "DisplayParametersType#1", "SE(MinimumSOC)|SE(TargetSOC)|SE(MaximumSOC)|SE(RemainingTimeToMinimumSOC)|SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
-        break;
-      }
-      case 2: {
-        const c = r.bits(4);
-        if (c === 0) { o.TargetSOC = (r.zero("DisplayParametersType/TargetSOC", "CH"), r.ranged(7, 0, 100, "DisplayParametersType/TargetSOC")); r.zero("DisplayParametersType/TargetSOC", "EE"); s = 3; }
-        else if (c === 1) { o.MaximumSOC = (r.zero("DisplayParametersType/MaximumSOC", "CH"), r.ranged(7, 0, 100, "DisplayParametersType/MaximumSOC")); r.zero("DisplayParametersType/MaximumSOC", "EE"); s = 4; }
-        else if (c === 2) { o.RemainingTimeToMinimumSOC = (r.zero("DisplayParametersType/RemainingTimeToMinimumSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToMinimumSOC")); r.zero("DisplayParametersType/RemainingTimeToMinimumSOC", "EE"); s = 5; }
-        else if (c === 3) { o.RemainingTimeToTargetSOC = (r.zero("DisplayParametersType/RemainingTimeToTargetSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToTargetSOC")); r.zero("DisplayParametersType/RemainingTimeToTargetSOC", "EE"); s = 6; }
-        else if (c === 4) { o.RemainingTimeToMaximumSOC = (r.zero("DisplayParametersType/RemainingTimeToMaximumSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToMaximumSOC")); r.zero("DisplayParametersType/RemainingTimeToMaximumSOC", "EE"); s = 7; }
-        else if (c === 5) { o.ChargingComplete = (r.zero("DisplayParametersType/ChargingComplete", "CH"), r.bit() === 1); r.zero("DisplayParametersType/ChargingComplete", "EE"); s = 8; }
-        else if (c === 6) { o.BatteryEnergyCapacity = d_RationalNumberType(r); s = 9; }
-        else if (c === 7) { o.InletHot = (r.zero("DisplayParametersType/InletHot", "CH"), r.bit() === 1); r.zero("DisplayParametersType/InletHot", "EE"); s = 10; }
-        else if (c === 8) { return o; }
-        else r.badEvent(c, 4, "DisplayParametersType#2", "SE(TargetSOC)|SE(MaximumSOC)|SE(RemainingTimeToMinimumSOC)|SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
-        break;
-      }
-      case 3: {
-        const c = r.bits(4);
-        if (c === 0) { o.MaximumSOC = (r.zero("DisplayParametersType/MaximumSOC", "CH"), r.ranged(7, 0, 100, "DisplayParametersType/MaximumSOC")); r.zero("DisplayParametersType/MaximumSOC", "EE"); s = 4; }
-        else if (c === 1) { o.RemainingTimeToMinimumSOC = (r.zero("DisplayParametersType/RemainingTimeToMinimumSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToMinimumSOC")); r.zero("DisplayParametersType/RemainingTimeToMinimumSOC", "EE"); s = 5; }
-        else if (c === 2) { o.RemainingTimeToTargetSOC = (r.zero("DisplayParametersType/RemainingTimeToTargetSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToTargetSOC")); r.zero("DisplayParametersType/RemainingTimeToTargetSOC", "EE"); s = 6; }
-        else if (c === 3) { o.RemainingTimeToMaximumSOC = (r.zero("DisplayParametersType/RemainingTimeToMaximumSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToMaximumSOC")); r.zero("DisplayParametersType/RemainingTimeToMaximumSOC", "EE"); s = 7; }
-        else if (c === 4) { o.ChargingComplete = (r.zero("DisplayParametersType/ChargingComplete", "CH"), r.bit() === 1); r.zero("DisplayParametersType/ChargingComplete", "EE"); s = 8; }
-        else if (c === 5) { o.BatteryEnergyCapacity = d_RationalNumberType(r); s = 9; }
-        else if (c === 6) { o.InletHot = (r.zero("DisplayParametersType/InletHot", "CH"), r.bit() === 1); r.zero("DisplayParametersType/InletHot", "EE"); s = 10; }
-        else if (c === 7) { return o; }
-        else r.badEvent(c, 4, "DisplayParametersType#3", "SE(MaximumSOC)|SE(RemainingTimeToMinimumSOC)|SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
-        break;
-      }
-      case 4: {
-        const c = r.bits(3);
-        if (c === 0) { o.RemainingTimeToMinimumSOC = (r.zero("DisplayParametersType/RemainingTimeToMinimumSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToMinimumSOC")); r.zero("DisplayParametersType/RemainingTimeToMinimumSOC", "EE"); s = 5; }
-        else if (c === 1) { o.RemainingTimeToTargetSOC = (r.zero("DisplayParametersType/RemainingTimeToTargetSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToTargetSOC")); r.zero("DisplayParametersType/RemainingTimeToTargetSOC", "EE"); s = 6; }
-        else if (c === 2) { o.RemainingTimeToMaximumSOC = (r.zero("DisplayParametersType/RemainingTimeToMaximumSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToMaximumSOC")); r.zero("DisplayParametersType/RemainingTimeToMaximumSOC", "EE"); s = 7; }
-        else if (c === 3) { o.ChargingComplete = (r.zero("DisplayParametersType/ChargingComplete", "CH"), r.bit() === 1); r.zero("DisplayParametersType/ChargingComplete", "EE"); s = 8; }
-        else if (c === 4) { o.BatteryEnergyCapacity = d_RationalNumberType(r); s = 9; }
-        else if (c === 5) { o.InletHot = (r.zero("DisplayParametersType/InletHot", "CH"), r.bit() === 1); r.zero("DisplayParametersType/InletHot", "EE"); s = 10; }
-        else if (c === 6) { return o; }
-        else r.badEvent(c, 3, "DisplayParametersType#4", "SE(RemainingTimeToMinimumSOC)|SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
-        break;
-      }
-      case 5: {
-        const c = r.bits(3);
-        if (c === 0) { o.RemainingTimeToTargetSOC = (r.zero("DisplayParametersType/RemainingTimeToTargetSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToTargetSOC")); r.zero("DisplayParametersType/RemainingTimeToTargetSOC", "EE"); s = 6; }
-        else if (c === 1) { o.RemainingTimeToMaximumSOC = (r.zero("DisplayParametersType/RemainingTimeToMaximumSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToMaximumSOC")); r.zero("DisplayParametersType/RemainingTimeToMaximumSOC", "EE"); s = 7; }
-        else if (c === 2) { o.ChargingComplete = (r.zero("DisplayParametersType/ChargingComplete", "CH"), r.bit() === 1); r.zero("DisplayParametersType/ChargingComplete", "EE"); s = 8; }
-        else if (c === 3) { o.BatteryEnergyCapacity = d_RationalNumberType(r); s = 9; }
-        else if (c === 4) { o.InletHot = (r.zero("DisplayParametersType/InletHot", "CH"), r.bit() === 1); r.zero("DisplayParametersType/InletHot", "EE"); s = 10; }
-        else if (c === 5) { return o; }
-        else r.badEvent(c, 3, "DisplayParametersType#5", "SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
-        break;
-      }
-      case 6: {
-        const c = r.bits(3);
-        if (c === 0) { o.RemainingTimeToMaximumSOC = (r.zero("DisplayParametersType/RemainingTimeToMaximumSOC", "CH"), r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToMaximumSOC")); r.zero("DisplayParametersType/RemainingTimeToMaximumSOC", "EE"); s = 7; }
-        else if (c === 1) { o.ChargingComplete = (r.zero("DisplayParametersType/ChargingComplete", "CH"), r.bit() === 1); r.zero("DisplayParametersType/ChargingComplete", "EE"); s = 8; }
-        else if (c === 2) { o.BatteryEnergyCapacity = d_RationalNumberType(r); s = 9; }
-        else if (c === 3) { o.InletHot = (r.zero("DisplayParametersType/InletHot", "CH"), r.bit() === 1); r.zero("DisplayParametersType/InletHot", "EE"); s = 10; }
-        else if (c === 4) { return o; }
-        else r.badEvent(c, 3, "DisplayParametersType#6", "SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
-        break;
-      }
-      case 7: {
-        const c = r.bits(3);
-        if (c === 0) { o.ChargingComplete = (r.zero("DisplayParametersType/ChargingComplete", "CH"), r.bit() === 1); r.zero("DisplayParametersType/ChargingComplete", "EE"); s = 8; }
-        else if (c === 1) { o.BatteryEnergyCapacity = d_RationalNumberType(r); s = 9; }
-        else if (c === 2) { o.InletHot = (r.zero("DisplayParametersType/InletHot", "CH"), r.bit() === 1); r.zero("DisplayParametersType/InletHot", "EE"); s = 10; }
-        else if (c === 3) { return o; }
-        else r.badEvent(c, 3, "DisplayParametersType#7", "SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
-        break;
-      }
-      case 8: {
-        const c = r.bits(2);
-        if (c === 0) { o.BatteryEnergyCapacity = d_RationalNumberType(r); s = 9; }
-        else if (c === 1) { o.InletHot = (r.zero("DisplayParametersType/InletHot", "CH"), r.bit() === 1); r.zero("DisplayParametersType/InletHot", "EE"); s = 10; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "DisplayParametersType#8", "SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
-        break;
-      }
-      case 9: {
-        const c = r.bits(2);
-        if (c === 0) { o.InletHot = (r.zero("DisplayParametersType/InletHot", "CH"), r.bit() === 1); r.zero("DisplayParametersType/InletHot", "EE"); s = 10; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "DisplayParametersType#9", "SE(InletHot)|EE");
-        break;
-      }
-      case 10: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "DisplayParametersType#10", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "DisplayParametersType");
-    }
+  let c = r.bits(4);
+  if (c === 0) {
+    const x1 = r.bits(13);
+    if ((x1 & 4112) !== 0) r.badBits(x1, 4112, 13, "DisplayParametersType/PresentSOC");
+    const y2 = ((x1 >>> 5) & 127);
+    if (y2 > 100) r.rangeErr(y2 + 0, 100, "DisplayParametersType/PresentSOC", r.pos - 12);
+    const v0 = y2;
+    c = (x1 & 15);
+    o.PresentSOC = v0;
+    s = 1;
   }
+  if ((s === 0 && c === 1) || (s === 1 && c === 0)) {
+    const x4 = r.bits(13);
+    if ((x4 & 4112) !== 0) r.badBits(x4, 4112, 13, "DisplayParametersType/MinimumSOC");
+    const y5 = ((x4 >>> 5) & 127);
+    if (y5 > 100) r.rangeErr(y5 + 0, 100, "DisplayParametersType/MinimumSOC", r.pos - 12);
+    const v3 = y5;
+    c = (x4 & 15);
+    o.MinimumSOC = v3;
+    s = 2;
+  }
+  if ((s === 0 && c === 2) || (s === 1 && c === 1) || (s === 2 && c === 0)) {
+    const x7 = r.bits(13);
+    if ((x7 & 4112) !== 0) r.badBits(x7, 4112, 13, "DisplayParametersType/TargetSOC");
+    const y8 = ((x7 >>> 5) & 127);
+    if (y8 > 100) r.rangeErr(y8 + 0, 100, "DisplayParametersType/TargetSOC", r.pos - 12);
+    const v6 = y8;
+    c = (x7 & 15);
+    o.TargetSOC = v6;
+    s = 3;
+  }
+  if ((s === 0 && c === 3) || (s === 1 && c === 2) || (s === 2 && c === 1) || (s === 3 && c === 0)) {
+    const x10 = r.bits(12);
+    if ((x10 & 2056) !== 0) r.badBits(x10, 2056, 12, "DisplayParametersType/MaximumSOC");
+    const y11 = ((x10 >>> 4) & 127);
+    if (y11 > 100) r.rangeErr(y11 + 0, 100, "DisplayParametersType/MaximumSOC", r.pos - 11);
+    const v9 = y11;
+    c = (x10 & 7);
+    o.MaximumSOC = v9;
+    s = 4;
+  }
+  if ((s === 0 && c === 4) || (s === 1 && c === 3) || (s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0)) {
+    const x13 = r.bits(1);
+    if ((x13 & 1) !== 0) r.badBits(x13, 1, 1, "DisplayParametersType/RemainingTimeToMinimumSOC");
+    const v12 = r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToMinimumSOC");
+    const x14 = r.bits(4);
+    if ((x14 & 8) !== 0) r.badBits(x14, 8, 4, "DisplayParametersType/RemainingTimeToMinimumSOC");
+    c = (x14 & 7);
+    o.RemainingTimeToMinimumSOC = v12;
+    s = 5;
+  }
+  if ((s === 0 && c === 5) || (s === 1 && c === 4) || (s === 2 && c === 3) || (s === 3 && c === 2) || (s === 4 && c === 1) || (s === 5 && c === 0)) {
+    const x16 = r.bits(1);
+    if ((x16 & 1) !== 0) r.badBits(x16, 1, 1, "DisplayParametersType/RemainingTimeToTargetSOC");
+    const v15 = r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToTargetSOC");
+    const x17 = r.bits(4);
+    if ((x17 & 8) !== 0) r.badBits(x17, 8, 4, "DisplayParametersType/RemainingTimeToTargetSOC");
+    c = (x17 & 7);
+    o.RemainingTimeToTargetSOC = v15;
+    s = 6;
+  }
+  if ((s === 0 && c === 6) || (s === 1 && c === 5) || (s === 2 && c === 4) || (s === 3 && c === 3) || (s === 4 && c === 2) || (s === 5 && c === 1) || (s === 6 && c === 0)) {
+    const x19 = r.bits(1);
+    if ((x19 & 1) !== 0) r.badBits(x19, 1, 1, "DisplayParametersType/RemainingTimeToMaximumSOC");
+    const v18 = r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToMaximumSOC");
+    const x20 = r.bits(4);
+    if ((x20 & 8) !== 0) r.badBits(x20, 8, 4, "DisplayParametersType/RemainingTimeToMaximumSOC");
+    c = (x20 & 7);
+    o.RemainingTimeToMaximumSOC = v18;
+    s = 7;
+  }
+  if ((s === 0 && c === 7) || (s === 1 && c === 6) || (s === 2 && c === 5) || (s === 3 && c === 4) || (s === 4 && c === 3) || (s === 5 && c === 2) || (s === 6 && c === 1) || (s === 7 && c === 0)) {
+    const x22 = r.bits(5);
+    if ((x22 & 20) !== 0) r.badBits(x22, 20, 5, "DisplayParametersType/ChargingComplete");
+    const y23 = ((x22 >>> 3) & 1);
+    const v21 = y23 === 1;
+    c = (x22 & 3);
+    o.ChargingComplete = v21;
+    s = 8;
+  }
+  if ((s === 0 && c === 8) || (s === 1 && c === 7) || (s === 2 && c === 6) || (s === 3 && c === 5) || (s === 4 && c === 4) || (s === 5 && c === 3) || (s === 6 && c === 2) || (s === 7 && c === 1) || (s === 8 && c === 0)) {
+    const v24 = d_RationalNumberType(r);
+    const x25 = r.bits(2);
+    c = x25;
+    o.BatteryEnergyCapacity = v24;
+    s = 9;
+  }
+  if ((s === 0 && c === 9) || (s === 1 && c === 8) || (s === 2 && c === 7) || (s === 3 && c === 6) || (s === 4 && c === 5) || (s === 5 && c === 4) || (s === 6 && c === 3) || (s === 7 && c === 2) || (s === 8 && c === 1) || (s === 9 && c === 0)) {
+    const x27 = r.bits(4);
+    if ((x27 & 10) !== 0) r.badBits(x27, 10, 4, "DisplayParametersType/InletHot");
+    const y28 = ((x27 >>> 2) & 1);
+    const v26 = y28 === 1;
+    c = (x27 & 1);
+    o.InletHot = v26;
+    s = 10;
+  }
+  if ((s === 0 && c === 10) || (s === 1 && c === 9) || (s === 2 && c === 8) || (s === 3 && c === 7) || (s === 4 && c === 6) || (s === 5 && c === 5) || (s === 6 && c === 4) || (s === 7 && c === 3) || (s === 8 && c === 2) || (s === 9 && c === 1) || (s === 10 && c === 0)) return o;
+  return x_DisplayParametersType(r, s, c);
+}
+function x_DisplayParametersType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 4, "DisplayParametersType#0", "SE(PresentSOC)|SE(MinimumSOC)|SE(TargetSOC)|SE(MaximumSOC)|SE(RemainingTimeToMinimumSOC)|SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
+    case 1: return r.badEvent(c, 4, "DisplayParametersType#1", "SE(MinimumSOC)|SE(TargetSOC)|SE(MaximumSOC)|SE(RemainingTimeToMinimumSOC)|SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
+    case 2: return r.badEvent(c, 4, "DisplayParametersType#2", "SE(TargetSOC)|SE(MaximumSOC)|SE(RemainingTimeToMinimumSOC)|SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
+    case 3: return r.badEvent(c, 4, "DisplayParametersType#3", "SE(MaximumSOC)|SE(RemainingTimeToMinimumSOC)|SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
+    case 4: return r.badEvent(c, 3, "DisplayParametersType#4", "SE(RemainingTimeToMinimumSOC)|SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
+    case 5: return r.badEvent(c, 3, "DisplayParametersType#5", "SE(RemainingTimeToTargetSOC)|SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
+    case 6: return r.badEvent(c, 3, "DisplayParametersType#6", "SE(RemainingTimeToMaximumSOC)|SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
+    case 7: return r.badEvent(c, 3, "DisplayParametersType#7", "SE(ChargingComplete)|SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
+    case 8: return r.badEvent(c, 2, "DisplayParametersType#8", "SE(BatteryEnergyCapacity)|SE(InletHot)|EE");
+    case 9: return r.badEvent(c, 2, "DisplayParametersType#9", "SE(InletHot)|EE");
+    case 10: return r.badEvent(c, 1, "DisplayParametersType#10", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "DisplayParametersType");
 }
 
 function e_DisplayParametersType(w: BitWriter, o: T.DisplayParametersType): void {
@@ -5201,41 +6122,43 @@ const F_DisplayParametersType = new Map<string, number>([["PresentSOC",0],["Mini
 function d_WPT_EVPCPowerControlParameterType(r: BitReader): T.WPT_EVPCPowerControlParameterType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVPCCoilCurrentRequest = d_RationalNumberType(r); s = 1; }
-        else r.badEvent(c, 1, "WPT_EVPCPowerControlParameterType#0", "SE(EVPCCoilCurrentRequest)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVPCCoilCurrentInformation = d_RationalNumberType(r); s = 2; }
-        else r.badEvent(c, 1, "WPT_EVPCPowerControlParameterType#1", "SE(EVPCCoilCurrentInformation)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVPCCurrentOutputInformation = d_RationalNumberType(r); s = 3; }
-        else r.badEvent(c, 1, "WPT_EVPCPowerControlParameterType#2", "SE(EVPCCurrentOutputInformation)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVPCVoltageOutputInformation = d_RationalNumberType(r); s = 4; }
-        else r.badEvent(c, 1, "WPT_EVPCPowerControlParameterType#3", "SE(EVPCVoltageOutputInformation)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "WPT_EVPCPowerControlParameterType#4", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "WPT_EVPCPowerControlParameterType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_WPT_EVPCPowerControlParameterType(r, s, c);
+  const v0 = d_RationalNumberType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.EVPCCoilCurrentRequest = v0;
+  s = 1;
+  if (!(c === 0)) x_WPT_EVPCPowerControlParameterType(r, s, c);
+  const v2 = d_RationalNumberType(r);
+  const x3 = r.bits(1);
+  c = x3;
+  o.EVPCCoilCurrentInformation = v2;
+  s = 2;
+  if (!(c === 0)) x_WPT_EVPCPowerControlParameterType(r, s, c);
+  const v4 = d_RationalNumberType(r);
+  const x5 = r.bits(1);
+  c = x5;
+  o.EVPCCurrentOutputInformation = v4;
+  s = 3;
+  if (!(c === 0)) x_WPT_EVPCPowerControlParameterType(r, s, c);
+  const v6 = d_RationalNumberType(r);
+  const x7 = r.bits(1);
+  c = x7;
+  o.EVPCVoltageOutputInformation = v6;
+  s = 4;
+  if (c === 0) return o;
+  return x_WPT_EVPCPowerControlParameterType(r, s, c);
+}
+function x_WPT_EVPCPowerControlParameterType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "WPT_EVPCPowerControlParameterType#0", "SE(EVPCCoilCurrentRequest)");
+    case 1: return r.badEvent(c, 1, "WPT_EVPCPowerControlParameterType#1", "SE(EVPCCoilCurrentInformation)");
+    case 2: return r.badEvent(c, 1, "WPT_EVPCPowerControlParameterType#2", "SE(EVPCCurrentOutputInformation)");
+    case 3: return r.badEvent(c, 1, "WPT_EVPCPowerControlParameterType#3", "SE(EVPCVoltageOutputInformation)");
+    case 4: return r.badEvent(c, 1, "WPT_EVPCPowerControlParameterType#4", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "WPT_EVPCPowerControlParameterType");
 }
 
 function e_WPT_EVPCPowerControlParameterType(w: BitWriter, o: T.WPT_EVPCPowerControlParameterType): void {
@@ -5268,116 +6191,178 @@ const EXP_WPT_EVPCPowerControlParameterType: readonly string[] = ["SE(EVPCCoilCu
 function d_WPT_ChargeLoopResType(r: BitReader): T.WPT_ChargeLoopResType {
   const o: any = {};
   let s = 0; let n = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "WPT_ChargeLoopResType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.ResponseCode = (r.zero("WPT_ChargeLoopResType/ResponseCode", "CH"), E4[r.enumIndex(6, 40, "WPT_ChargeLoopResType/ResponseCode")]!); r.zero("WPT_ChargeLoopResType/ResponseCode", "EE"); s = 2; }
-        else r.badEvent(c, 1, "WPT_ChargeLoopResType#1", "SE(ResponseCode)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(3);
-        if (c === 0) { o.EVSEStatus = d_EVSEStatusType(r); s = 3; }
-        else if (c === 1) { o.MeterInfo = d_MeterInfoType(r); s = 4; }
-        else if (c === 2) { o.Receipt = d_ReceiptType(r); s = 5; }
-        else if (c === 3) { o.EVPCPowerRequest = d_RationalNumberType(r); s = 6; }
-        else r.badEvent(c, 3, "WPT_ChargeLoopResType#2", "SE(EVSEStatus)|SE(MeterInfo)|SE(Receipt)|SE(EVPCPowerRequest)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(2);
-        if (c === 0) { o.MeterInfo = d_MeterInfoType(r); s = 4; }
-        else if (c === 1) { o.Receipt = d_ReceiptType(r); s = 5; }
-        else if (c === 2) { o.EVPCPowerRequest = d_RationalNumberType(r); s = 6; }
-        else r.badEvent(c, 2, "WPT_ChargeLoopResType#3", "SE(MeterInfo)|SE(Receipt)|SE(EVPCPowerRequest)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(2);
-        if (c === 0) { o.Receipt = d_ReceiptType(r); s = 5; }
-        else if (c === 1) { o.EVPCPowerRequest = d_RationalNumberType(r); s = 6; }
-        else r.badEvent(c, 2, "WPT_ChargeLoopResType#4", "SE(Receipt)|SE(EVPCPowerRequest)");
-        break;
-      }
-      case 5: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVPCPowerRequest = d_RationalNumberType(r); s = 6; }
-        else r.badEvent(c, 1, "WPT_ChargeLoopResType#5", "SE(EVPCPowerRequest)");
-        break;
-      }
-      case 6: {
-        const c = r.bits(2);
-        if (c === 0) { o.SDPowerInput = d_RationalNumberType(r); s = 7; }
-        else if (c === 1) { o.SPCMaxOutputPowerLimit = d_RationalNumberType(r); s = 8; }
-        else r.badEvent(c, 2, "WPT_ChargeLoopResType#6", "SE(SDPowerInput)|SE(SPCMaxOutputPowerLimit)");
-        break;
-      }
-      case 7: {
-        const c = r.bits(1);
-        if (c === 0) { o.SPCMaxOutputPowerLimit = d_RationalNumberType(r); s = 8; }
-        else r.badEvent(c, 1, "WPT_ChargeLoopResType#7", "SE(SPCMaxOutputPowerLimit)");
-        break;
-      }
-      case 8: {
-        const c = r.bits(1);
-        if (c === 0) { o.SPCMinOutputPowerLimit = d_RationalNumberType(r); s = 9; }
-        else r.badEvent(c, 1, "WPT_ChargeLoopResType#8", "SE(SPCMinOutputPowerLimit)");
-        break;
-      }
-      case 9: {
-        const c = r.bits(1);
-        if (c === 0) { o.SPCChargeDiagnostics = (r.zero("WPT_ChargeLoopResType/SPCChargeDiagnostics", "CH"), E8[r.enumIndex(3, 6, "WPT_ChargeLoopResType/SPCChargeDiagnostics")]!); r.zero("WPT_ChargeLoopResType/SPCChargeDiagnostics", "EE"); s = 10; }
-        else r.badEvent(c, 1, "WPT_ChargeLoopResType#9", "SE(SPCChargeDiagnostics)");
-        break;
-      }
-      case 10: {
-        const c = r.bits(3);
-        if (c === 0) { o.SPCOperatingFrequency = d_RationalNumberType(r); s = 11; }
-        else if (c === 1) { o.SPCPowerControlParameter = d_WPT_SPCPowerControlParameterType(r); s = 12; }
-        else if (c === 2) { { const v = (r.zero("WPT_ChargeLoopResType/ManufacturerSpecificDataContainer", "CH"), r.binary(256, "WPT_ChargeLoopResType/ManufacturerSpecificDataContainer")); const a = o.ManufacturerSpecificDataContainer; if (a === undefined) o.ManufacturerSpecificDataContainer = [v]; else { a.push(v);  } } r.zero("WPT_ChargeLoopResType/ManufacturerSpecificDataContainer", "EE"); n = 1; s = 13; }
-        else if (c === 3) { return o; }
-        else r.badEvent(c, 3, "WPT_ChargeLoopResType#10", "SE(SPCOperatingFrequency)|SE(SPCPowerControlParameter)|SE(ManufacturerSpecificDataContainer)|EE");
-        break;
-      }
-      case 11: {
-        const c = r.bits(2);
-        if (c === 0) { o.SPCPowerControlParameter = d_WPT_SPCPowerControlParameterType(r); s = 12; }
-        else if (c === 1) { { const v = (r.zero("WPT_ChargeLoopResType/ManufacturerSpecificDataContainer", "CH"), r.binary(256, "WPT_ChargeLoopResType/ManufacturerSpecificDataContainer")); const a = o.ManufacturerSpecificDataContainer; if (a === undefined) o.ManufacturerSpecificDataContainer = [v]; else { a.push(v);  } } r.zero("WPT_ChargeLoopResType/ManufacturerSpecificDataContainer", "EE"); n = 1; s = 13; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "WPT_ChargeLoopResType#11", "SE(SPCPowerControlParameter)|SE(ManufacturerSpecificDataContainer)|EE");
-        break;
-      }
-      case 12: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = (r.zero("WPT_ChargeLoopResType/ManufacturerSpecificDataContainer", "CH"), r.binary(256, "WPT_ChargeLoopResType/ManufacturerSpecificDataContainer")); const a = o.ManufacturerSpecificDataContainer; if (a === undefined) o.ManufacturerSpecificDataContainer = [v]; else { a.push(v);  } } r.zero("WPT_ChargeLoopResType/ManufacturerSpecificDataContainer", "EE"); n = 1; s = 13; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "WPT_ChargeLoopResType#12", "SE(ManufacturerSpecificDataContainer)|EE");
-        break;
-      }
-      case 13: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = (r.zero("WPT_ChargeLoopResType/ManufacturerSpecificDataContainer", "CH"), r.binary(256, "WPT_ChargeLoopResType/ManufacturerSpecificDataContainer")); const a = o.ManufacturerSpecificDataContainer; if (a === undefined) o.ManufacturerSpecificDataContainer = [v]; else { a.push(v);  } } r.zero("WPT_ChargeLoopResType/ManufacturerSpecificDataContainer", "EE"); n++; s = n < 16 ? 13 : 14; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "WPT_ChargeLoopResType#13", "SE(ManufacturerSpecificDataContainer)|EE");
-        break;
-      }
-      case 14: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "WPT_ChargeLoopResType#14", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "WPT_ChargeLoopResType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_WPT_ChargeLoopResType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (!(c === 0)) x_WPT_ChargeLoopResType(r, s, c);
+  const x3 = r.bits(11);
+  if ((x3 & 1032) !== 0) r.badBits(x3, 1032, 11, "WPT_ChargeLoopResType/ResponseCode");
+  const y4 = ((x3 >>> 4) & 63);
+  if (y4 >= 40) r.enumErr(y4, 40, "WPT_ChargeLoopResType/ResponseCode", r.pos - 10);
+  const v2 = E4[y4]!;
+  c = (x3 & 7);
+  o.ResponseCode = v2;
+  s = 2;
+  if (c === 0) {
+    const v5 = d_EVSEStatusType(r);
+    const x6 = r.bits(2);
+    c = x6;
+    o.EVSEStatus = v5;
+    s = 3;
   }
+  if ((s === 2 && c === 1) || (s === 3 && c === 0)) {
+    const v7 = d_MeterInfoType(r);
+    const x8 = r.bits(2);
+    c = x8;
+    o.MeterInfo = v7;
+    s = 4;
+  }
+  if ((s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0)) {
+    const v9 = d_ReceiptType(r);
+    const x10 = r.bits(1);
+    c = x10;
+    o.Receipt = v9;
+    s = 5;
+  }
+  if (!((s === 2 && c === 3) || (s === 3 && c === 2) || (s === 4 && c === 1) || (s === 5 && c === 0))) x_WPT_ChargeLoopResType(r, s, c);
+  const v11 = d_RationalNumberType(r);
+  const x12 = r.bits(2);
+  c = x12;
+  o.EVPCPowerRequest = v11;
+  s = 6;
+  if (c === 0) {
+    const v13 = d_RationalNumberType(r);
+    const x14 = r.bits(1);
+    c = x14;
+    o.SDPowerInput = v13;
+    s = 7;
+  }
+  if (!((s === 6 && c === 1) || (s === 7 && c === 0))) x_WPT_ChargeLoopResType(r, s, c);
+  const v15 = d_RationalNumberType(r);
+  const x16 = r.bits(1);
+  c = x16;
+  o.SPCMaxOutputPowerLimit = v15;
+  s = 8;
+  if (!(c === 0)) x_WPT_ChargeLoopResType(r, s, c);
+  const v17 = d_RationalNumberType(r);
+  const x18 = r.bits(1);
+  c = x18;
+  o.SPCMinOutputPowerLimit = v17;
+  s = 9;
+  if (!(c === 0)) x_WPT_ChargeLoopResType(r, s, c);
+  const x20 = r.bits(8);
+  if ((x20 & 136) !== 0) r.badBits(x20, 136, 8, "WPT_ChargeLoopResType/SPCChargeDiagnostics");
+  const y21 = ((x20 >>> 4) & 7);
+  if (y21 >= 6) r.enumErr(y21, 6, "WPT_ChargeLoopResType/SPCChargeDiagnostics", r.pos - 7);
+  const v19 = E8[y21]!;
+  c = (x20 & 7);
+  o.SPCChargeDiagnostics = v19;
+  s = 10;
+  if (c === 0) {
+    const v22 = d_RationalNumberType(r);
+    const x23 = r.bits(2);
+    c = x23;
+    o.SPCOperatingFrequency = v22;
+    s = 11;
+  }
+  if ((s === 10 && c === 1) || (s === 11 && c === 0)) {
+    const v24 = d_WPT_SPCPowerControlParameterType(r);
+    const x25 = r.bits(2);
+    c = x25;
+    o.SPCPowerControlParameter = v24;
+    s = 12;
+  }
+  for (;;) {
+    if (s === 10 && c === 2) {
+      const x27 = r.bits(1);
+      if ((x27 & 1) !== 0) r.badBits(x27, 1, 1, "WPT_ChargeLoopResType/ManufacturerSpecificDataContainer");
+      const v26 = r.binary(256, "WPT_ChargeLoopResType/ManufacturerSpecificDataContainer");
+      const x28 = r.bits(3);
+      if ((x28 & 4) !== 0) r.badBits(x28, 4, 3, "WPT_ChargeLoopResType/ManufacturerSpecificDataContainer");
+      c = (x28 & 3);
+      const av26 = o.ManufacturerSpecificDataContainer;
+      if (av26 === undefined) o.ManufacturerSpecificDataContainer = [v26];
+      else {
+        av26.push(v26);
+      }
+      n = 1; s = 13;
+      continue;
+    }
+    if (s === 11 && c === 1) {
+      const x30 = r.bits(1);
+      if ((x30 & 1) !== 0) r.badBits(x30, 1, 1, "WPT_ChargeLoopResType/ManufacturerSpecificDataContainer");
+      const v29 = r.binary(256, "WPT_ChargeLoopResType/ManufacturerSpecificDataContainer");
+      const x31 = r.bits(3);
+      if ((x31 & 4) !== 0) r.badBits(x31, 4, 3, "WPT_ChargeLoopResType/ManufacturerSpecificDataContainer");
+      c = (x31 & 3);
+      const av29 = o.ManufacturerSpecificDataContainer;
+      if (av29 === undefined) o.ManufacturerSpecificDataContainer = [v29];
+      else {
+        av29.push(v29);
+      }
+      n = 1; s = 13;
+      continue;
+    }
+    if (s === 12 && c === 0) {
+      const x33 = r.bits(1);
+      if ((x33 & 1) !== 0) r.badBits(x33, 1, 1, "WPT_ChargeLoopResType/ManufacturerSpecificDataContainer");
+      const v32 = r.binary(256, "WPT_ChargeLoopResType/ManufacturerSpecificDataContainer");
+      const x34 = r.bits(3);
+      if ((x34 & 4) !== 0) r.badBits(x34, 4, 3, "WPT_ChargeLoopResType/ManufacturerSpecificDataContainer");
+      c = (x34 & 3);
+      const av32 = o.ManufacturerSpecificDataContainer;
+      if (av32 === undefined) o.ManufacturerSpecificDataContainer = [v32];
+      else {
+        av32.push(v32);
+      }
+      n = 1; s = 13;
+      continue;
+    }
+    if (s === 13 && c === 0) {
+      const x36 = r.bits(1);
+      if ((x36 & 1) !== 0) r.badBits(x36, 1, 1, "WPT_ChargeLoopResType/ManufacturerSpecificDataContainer");
+      const v35 = r.binary(256, "WPT_ChargeLoopResType/ManufacturerSpecificDataContainer");
+      const x37 = r.bits(1);
+      if ((x37 & 1) !== 0) r.badBits(x37, 1, 1, "WPT_ChargeLoopResType/ManufacturerSpecificDataContainer");
+      const av35 = o.ManufacturerSpecificDataContainer;
+      if (av35 === undefined) o.ManufacturerSpecificDataContainer = [v35];
+      else {
+        av35.push(v35);
+      }
+      n++; s = n < 16 ? 13 : 14;
+      c = r.bits(WD_WPT_ChargeLoopResType[s]!);
+      continue;
+    }
+    break;
+  }
+  if ((s === 10 && c === 3) || (s === 11 && c === 2) || (s === 12 && c === 1) || (s === 13 && c === 1) || (s === 14 && c === 0)) return o;
+  return x_WPT_ChargeLoopResType(r, s, c);
 }
+function x_WPT_ChargeLoopResType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "WPT_ChargeLoopResType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "WPT_ChargeLoopResType#1", "SE(ResponseCode)");
+    case 2: return r.badEvent(c, 3, "WPT_ChargeLoopResType#2", "SE(EVSEStatus)|SE(MeterInfo)|SE(Receipt)|SE(EVPCPowerRequest)");
+    case 3: return r.badEvent(c, 2, "WPT_ChargeLoopResType#3", "SE(MeterInfo)|SE(Receipt)|SE(EVPCPowerRequest)");
+    case 4: return r.badEvent(c, 2, "WPT_ChargeLoopResType#4", "SE(Receipt)|SE(EVPCPowerRequest)");
+    case 5: return r.badEvent(c, 1, "WPT_ChargeLoopResType#5", "SE(EVPCPowerRequest)");
+    case 6: return r.badEvent(c, 2, "WPT_ChargeLoopResType#6", "SE(SDPowerInput)|SE(SPCMaxOutputPowerLimit)");
+    case 7: return r.badEvent(c, 1, "WPT_ChargeLoopResType#7", "SE(SPCMaxOutputPowerLimit)");
+    case 8: return r.badEvent(c, 1, "WPT_ChargeLoopResType#8", "SE(SPCMinOutputPowerLimit)");
+    case 9: return r.badEvent(c, 1, "WPT_ChargeLoopResType#9", "SE(SPCChargeDiagnostics)");
+    case 10: return r.badEvent(c, 3, "WPT_ChargeLoopResType#10", "SE(SPCOperatingFrequency)|SE(SPCPowerControlParameter)|SE(ManufacturerSpecificDataContainer)|EE");
+    case 11: return r.badEvent(c, 2, "WPT_ChargeLoopResType#11", "SE(SPCPowerControlParameter)|SE(ManufacturerSpecificDataContainer)|EE");
+    case 12: return r.badEvent(c, 2, "WPT_ChargeLoopResType#12", "SE(ManufacturerSpecificDataContainer)|EE");
+    case 13: return r.badEvent(c, 2, "WPT_ChargeLoopResType#13", "SE(ManufacturerSpecificDataContainer)|EE");
+    case 14: return r.badEvent(c, 1, "WPT_ChargeLoopResType#14", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "WPT_ChargeLoopResType");
+}
+const WD_WPT_ChargeLoopResType: readonly number[] = [1,1,3,2,2,1,2,1,1,1,3,2,2,2,1];
 
 function e_WPT_ChargeLoopResType(w: BitWriter, o: T.WPT_ChargeLoopResType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for WPT_ChargeLoopResType");
@@ -5494,53 +6479,56 @@ const EXP_WPT_ChargeLoopResType: readonly string[] = ["SE(Header)","SE(ResponseC
 function d_ChargeLoopResType(r: BitReader): T.ChargeLoopResType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Header = d_MessageHeaderType(r); s = 1; }
-        else r.badEvent(c, 1, "ChargeLoopResType#0", "SE(Header)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.ResponseCode = (r.zero("ChargeLoopResType/ResponseCode", "CH"), E4[r.enumIndex(6, 40, "ChargeLoopResType/ResponseCode")]!); r.zero("ChargeLoopResType/ResponseCode", "EE"); s = 2; }
-        else r.badEvent(c, 1, "ChargeLoopResType#1", "SE(ResponseCode)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(3);
-        if (c === 0) { o.EVSEStatus = d_EVSEStatusType(r); s = 3; }
-        else if (c === 1) { o.MeterInfo = d_MeterInfoType(r); s = 4; }
-        else if (c === 2) { o.Receipt = d_ReceiptType(r); s = 5; }
-        else if (c === 3) { return o; }
-        else r.badEvent(c, 3, "ChargeLoopResType#2", "SE(EVSEStatus)|SE(MeterInfo)|SE(Receipt)|EE");
-        break;
-      }
-      case 3: {
-        const c = r.bits(2);
-        if (c === 0) { o.MeterInfo = d_MeterInfoType(r); s = 4; }
-        else if (c === 1) { o.Receipt = d_ReceiptType(r); s = 5; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "ChargeLoopResType#3", "SE(MeterInfo)|SE(Receipt)|EE");
-        break;
-      }
-      case 4: {
-        const c = r.bits(2);
-        if (c === 0) { o.Receipt = d_ReceiptType(r); s = 5; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "ChargeLoopResType#4", "SE(Receipt)|EE");
-        break;
-      }
-      case 5: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ChargeLoopResType#5", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ChargeLoopResType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_ChargeLoopResType(r, s, c);
+  const v0 = d_MessageHeaderType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Header = v0;
+  s = 1;
+  if (!(c === 0)) x_ChargeLoopResType(r, s, c);
+  const x3 = r.bits(11);
+  if ((x3 & 1032) !== 0) r.badBits(x3, 1032, 11, "ChargeLoopResType/ResponseCode");
+  const y4 = ((x3 >>> 4) & 63);
+  if (y4 >= 40) r.enumErr(y4, 40, "ChargeLoopResType/ResponseCode", r.pos - 10);
+  const v2 = E4[y4]!;
+  c = (x3 & 7);
+  o.ResponseCode = v2;
+  s = 2;
+  if (c === 0) {
+    const v5 = d_EVSEStatusType(r);
+    const x6 = r.bits(2);
+    c = x6;
+    o.EVSEStatus = v5;
+    s = 3;
   }
+  if ((s === 2 && c === 1) || (s === 3 && c === 0)) {
+    const v7 = d_MeterInfoType(r);
+    const x8 = r.bits(2);
+    c = x8;
+    o.MeterInfo = v7;
+    s = 4;
+  }
+  if ((s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0)) {
+    const v9 = d_ReceiptType(r);
+    const x10 = r.bits(1);
+    c = x10;
+    o.Receipt = v9;
+    s = 5;
+  }
+  if ((s === 2 && c === 3) || (s === 3 && c === 2) || (s === 4 && c === 1) || (s === 5 && c === 0)) return o;
+  return x_ChargeLoopResType(r, s, c);
+}
+function x_ChargeLoopResType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "ChargeLoopResType#0", "SE(Header)");
+    case 1: return r.badEvent(c, 1, "ChargeLoopResType#1", "SE(ResponseCode)");
+    case 2: return r.badEvent(c, 3, "ChargeLoopResType#2", "SE(EVSEStatus)|SE(MeterInfo)|SE(Receipt)|EE");
+    case 3: return r.badEvent(c, 2, "ChargeLoopResType#3", "SE(MeterInfo)|SE(Receipt)|EE");
+    case 4: return r.badEvent(c, 2, "ChargeLoopResType#4", "SE(Receipt)|EE");
+    case 5: return r.badEvent(c, 1, "ChargeLoopResType#5", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "ChargeLoopResType");
 }
 
 function e_ChargeLoopResType(w: BitWriter, o: T.ChargeLoopResType): void {
@@ -5593,29 +6581,35 @@ const EXP_ChargeLoopResType: readonly string[] = ["SE(Header)","SE(ResponseCode)
 function d_EVSEStatusType(r: BitReader): T.EVSEStatusType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.NotificationMaxDelay = (r.zero("EVSEStatusType/NotificationMaxDelay", "CH"), r.uintIn(0, 65535, "EVSEStatusType/NotificationMaxDelay")); r.zero("EVSEStatusType/NotificationMaxDelay", "EE"); s = 1; }
-        else r.badEvent(c, 1, "EVSEStatusType#0", "SE(NotificationMaxDelay)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVSENotification = (r.zero("EVSEStatusType/EVSENotification", "CH"), E9[r.enumIndex(3, 6, "EVSEStatusType/EVSENotification")]!); r.zero("EVSEStatusType/EVSENotification", "EE"); s = 2; }
-        else r.badEvent(c, 1, "EVSEStatusType#1", "SE(EVSENotification)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "EVSEStatusType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "EVSEStatusType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_EVSEStatusType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "EVSEStatusType/NotificationMaxDelay");
+  const v0 = r.uintIn(0, 65535, "EVSEStatusType/NotificationMaxDelay");
+  const x2 = r.bits(2);
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "EVSEStatusType/NotificationMaxDelay");
+  c = (x2 & 1);
+  o.NotificationMaxDelay = v0;
+  s = 1;
+  if (!(c === 0)) x_EVSEStatusType(r, s, c);
+  const x4 = r.bits(6);
+  if ((x4 & 34) !== 0) r.badBits(x4, 34, 6, "EVSEStatusType/EVSENotification");
+  const y5 = ((x4 >>> 2) & 7);
+  if (y5 >= 6) r.enumErr(y5, 6, "EVSEStatusType/EVSENotification", r.pos - 5);
+  const v3 = E9[y5]!;
+  c = (x4 & 1);
+  o.EVSENotification = v3;
+  s = 2;
+  if (c === 0) return o;
+  return x_EVSEStatusType(r, s, c);
+}
+function x_EVSEStatusType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "EVSEStatusType#0", "SE(NotificationMaxDelay)");
+    case 1: return r.badEvent(c, 1, "EVSEStatusType#1", "SE(EVSENotification)");
+    case 2: return r.badEvent(c, 1, "EVSEStatusType#2", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "EVSEStatusType");
 }
 
 function e_EVSEStatusType(w: BitWriter, o: T.EVSEStatusType): void {
@@ -5636,86 +6630,101 @@ const EXP_EVSEStatusType: readonly string[] = ["SE(NotificationMaxDelay)","SE(EV
 function d_MeterInfoType(r: BitReader): T.MeterInfoType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.MeterID = (r.zero("MeterInfoType/MeterID", "CH"), r.string(64, 15, "MeterInfoType/MeterID")); r.zero("MeterInfoType/MeterID", "EE"); s = 1; }
-        else r.badEvent(c, 1, "MeterInfoType#0", "SE(MeterID)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.ChargedEnergyReadingWh = (r.zero("MeterInfoType/ChargedEnergyReadingWh", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/ChargedEnergyReadingWh")); r.zero("MeterInfoType/ChargedEnergyReadingWh", "EE"); s = 2; }
-        else r.badEvent(c, 1, "MeterInfoType#1", "SE(ChargedEnergyReadingWh)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(3);
-        if (c === 0) { o.BPT_DischargedEnergyReadingWh = (r.zero("MeterInfoType/BPT_DischargedEnergyReadingWh", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/BPT_DischargedEnergyReadingWh")); r.zero("MeterInfoType/BPT_DischargedEnergyReadingWh", "EE"); s = 3; }
-        else if (c === 1) { o.CapacitiveEnergyReadingVARh = (r.zero("MeterInfoType/CapacitiveEnergyReadingVARh", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/CapacitiveEnergyReadingVARh")); r.zero("MeterInfoType/CapacitiveEnergyReadingVARh", "EE"); s = 4; }
-        else if (c === 2) { o.BPT_InductiveEnergyReadingVARh = (r.zero("MeterInfoType/BPT_InductiveEnergyReadingVARh", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/BPT_InductiveEnergyReadingVARh")); r.zero("MeterInfoType/BPT_InductiveEnergyReadingVARh", "EE"); s = 5; }
-        else if (c === 3) { o.MeterSignature = (r.zero("MeterInfoType/MeterSignature", "CH"), r.binary(64, "MeterInfoType/MeterSignature")); r.zero("MeterInfoType/MeterSignature", "EE"); s = 6; }
-        else if (c === 4) { o.MeterStatus = (r.zero("MeterInfoType/MeterStatus", "CH"), r.intIn(-32768, 32767, "MeterInfoType/MeterStatus")); r.zero("MeterInfoType/MeterStatus", "EE"); s = 7; }
-        else if (c === 5) { o.MeterTimestamp = (r.zero("MeterInfoType/MeterTimestamp", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/MeterTimestamp")); r.zero("MeterInfoType/MeterTimestamp", "EE"); s = 8; }
-        else if (c === 6) { return o; }
-        else r.badEvent(c, 3, "MeterInfoType#2", "SE(BPT_DischargedEnergyReadingWh)|SE(CapacitiveEnergyReadingVARh)|SE(BPT_InductiveEnergyReadingVARh)|SE(MeterSignature)|SE(MeterStatus)|SE(MeterTimestamp)|EE");
-        break;
-      }
-      case 3: {
-        const c = r.bits(3);
-        if (c === 0) { o.CapacitiveEnergyReadingVARh = (r.zero("MeterInfoType/CapacitiveEnergyReadingVARh", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/CapacitiveEnergyReadingVARh")); r.zero("MeterInfoType/CapacitiveEnergyReadingVARh", "EE"); s = 4; }
-        else if (c === 1) { o.BPT_InductiveEnergyReadingVARh = (r.zero("MeterInfoType/BPT_InductiveEnergyReadingVARh", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/BPT_InductiveEnergyReadingVARh")); r.zero("MeterInfoType/BPT_InductiveEnergyReadingVARh", "EE"); s = 5; }
-        else if (c === 2) { o.MeterSignature = (r.zero("MeterInfoType/MeterSignature", "CH"), r.binary(64, "MeterInfoType/MeterSignature")); r.zero("MeterInfoType/MeterSignature", "EE"); s = 6; }
-        else if (c === 3) { o.MeterStatus = (r.zero("MeterInfoType/MeterStatus", "CH"), r.intIn(-32768, 32767, "MeterInfoType/MeterStatus")); r.zero("MeterInfoType/MeterStatus", "EE"); s = 7; }
-        else if (c === 4) { o.MeterTimestamp = (r.zero("MeterInfoType/MeterTimestamp", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/MeterTimestamp")); r.zero("MeterInfoType/MeterTimestamp", "EE"); s = 8; }
-        else if (c === 5) { return o; }
-        else r.badEvent(c, 3, "MeterInfoType#3", "SE(CapacitiveEnergyReadingVARh)|SE(BPT_InductiveEnergyReadingVARh)|SE(MeterSignature)|SE(MeterStatus)|SE(MeterTimestamp)|EE");
-        break;
-      }
-      case 4: {
-        const c = r.bits(3);
-        if (c === 0) { o.BPT_InductiveEnergyReadingVARh = (r.zero("MeterInfoType/BPT_InductiveEnergyReadingVARh", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/BPT_InductiveEnergyReadingVARh")); r.zero("MeterInfoType/BPT_InductiveEnergyReadingVARh", "EE"); s = 5; }
-        else if (c === 1) { o.MeterSignature = (r.zero("MeterInfoType/MeterSignature", "CH"), r.binary(64, "MeterInfoType/MeterSignature")); r.zero("MeterInfoType/MeterSignature", "EE"); s = 6; }
-        else if (c === 2) { o.MeterStatus = (r.zero("MeterInfoType/MeterStatus", "CH"), r.intIn(-32768, 32767, "MeterInfoType/MeterStatus")); r.zero("MeterInfoType/MeterStatus", "EE"); s = 7; }
-        else if (c === 3) { o.MeterTimestamp = (r.zero("MeterInfoType/MeterTimestamp", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/MeterTimestamp")); r.zero("MeterInfoType/MeterTimestamp", "EE"); s = 8; }
-        else if (c === 4) { return o; }
-        else r.badEvent(c, 3, "MeterInfoType#4", "SE(BPT_InductiveEnergyReadingVARh)|SE(MeterSignature)|SE(MeterStatus)|SE(MeterTimestamp)|EE");
-        break;
-      }
-      case 5: {
-        const c = r.bits(3);
-        if (c === 0) { o.MeterSignature = (r.zero("MeterInfoType/MeterSignature", "CH"), r.binary(64, "MeterInfoType/MeterSignature")); r.zero("MeterInfoType/MeterSignature", "EE"); s = 6; }
-        else if (c === 1) { o.MeterStatus = (r.zero("MeterInfoType/MeterStatus", "CH"), r.intIn(-32768, 32767, "MeterInfoType/MeterStatus")); r.zero("MeterInfoType/MeterStatus", "EE"); s = 7; }
-        else if (c === 2) { o.MeterTimestamp = (r.zero("MeterInfoType/MeterTimestamp", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/MeterTimestamp")); r.zero("MeterInfoType/MeterTimestamp", "EE"); s = 8; }
-        else if (c === 3) { return o; }
-        else r.badEvent(c, 3, "MeterInfoType#5", "SE(MeterSignature)|SE(MeterStatus)|SE(MeterTimestamp)|EE");
-        break;
-      }
-      case 6: {
-        const c = r.bits(2);
-        if (c === 0) { o.MeterStatus = (r.zero("MeterInfoType/MeterStatus", "CH"), r.intIn(-32768, 32767, "MeterInfoType/MeterStatus")); r.zero("MeterInfoType/MeterStatus", "EE"); s = 7; }
-        else if (c === 1) { o.MeterTimestamp = (r.zero("MeterInfoType/MeterTimestamp", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/MeterTimestamp")); r.zero("MeterInfoType/MeterTimestamp", "EE"); s = 8; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "MeterInfoType#6", "SE(MeterStatus)|SE(MeterTimestamp)|EE");
-        break;
-      }
-      case 7: {
-        const c = r.bits(2);
-        if (c === 0) { o.MeterTimestamp = (r.zero("MeterInfoType/MeterTimestamp", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/MeterTimestamp")); r.zero("MeterInfoType/MeterTimestamp", "EE"); s = 8; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "MeterInfoType#7", "SE(MeterTimestamp)|EE");
-        break;
-      }
-      case 8: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "MeterInfoType#8", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "MeterInfoType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_MeterInfoType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "MeterInfoType/MeterID");
+  const v0 = r.string(64, 15, "MeterInfoType/MeterID");
+  const x2 = r.bits(2);
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "MeterInfoType/MeterID");
+  c = (x2 & 1);
+  o.MeterID = v0;
+  s = 1;
+  if (!(c === 0)) x_MeterInfoType(r, s, c);
+  const x4 = r.bits(1);
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "MeterInfoType/ChargedEnergyReadingWh");
+  const v3 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/ChargedEnergyReadingWh");
+  const x5 = r.bits(4);
+  if ((x5 & 8) !== 0) r.badBits(x5, 8, 4, "MeterInfoType/ChargedEnergyReadingWh");
+  c = (x5 & 7);
+  o.ChargedEnergyReadingWh = v3;
+  s = 2;
+  if (c === 0) {
+    const x7 = r.bits(1);
+    if ((x7 & 1) !== 0) r.badBits(x7, 1, 1, "MeterInfoType/BPT_DischargedEnergyReadingWh");
+    const v6 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/BPT_DischargedEnergyReadingWh");
+    const x8 = r.bits(4);
+    if ((x8 & 8) !== 0) r.badBits(x8, 8, 4, "MeterInfoType/BPT_DischargedEnergyReadingWh");
+    c = (x8 & 7);
+    o.BPT_DischargedEnergyReadingWh = v6;
+    s = 3;
   }
+  if ((s === 2 && c === 1) || (s === 3 && c === 0)) {
+    const x10 = r.bits(1);
+    if ((x10 & 1) !== 0) r.badBits(x10, 1, 1, "MeterInfoType/CapacitiveEnergyReadingVARh");
+    const v9 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/CapacitiveEnergyReadingVARh");
+    const x11 = r.bits(4);
+    if ((x11 & 8) !== 0) r.badBits(x11, 8, 4, "MeterInfoType/CapacitiveEnergyReadingVARh");
+    c = (x11 & 7);
+    o.CapacitiveEnergyReadingVARh = v9;
+    s = 4;
+  }
+  if ((s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0)) {
+    const x13 = r.bits(1);
+    if ((x13 & 1) !== 0) r.badBits(x13, 1, 1, "MeterInfoType/BPT_InductiveEnergyReadingVARh");
+    const v12 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/BPT_InductiveEnergyReadingVARh");
+    const x14 = r.bits(4);
+    if ((x14 & 8) !== 0) r.badBits(x14, 8, 4, "MeterInfoType/BPT_InductiveEnergyReadingVARh");
+    c = (x14 & 7);
+    o.BPT_InductiveEnergyReadingVARh = v12;
+    s = 5;
+  }
+  if ((s === 2 && c === 3) || (s === 3 && c === 2) || (s === 4 && c === 1) || (s === 5 && c === 0)) {
+    const x16 = r.bits(1);
+    if ((x16 & 1) !== 0) r.badBits(x16, 1, 1, "MeterInfoType/MeterSignature");
+    const v15 = r.binary(64, "MeterInfoType/MeterSignature");
+    const x17 = r.bits(3);
+    if ((x17 & 4) !== 0) r.badBits(x17, 4, 3, "MeterInfoType/MeterSignature");
+    c = (x17 & 3);
+    o.MeterSignature = v15;
+    s = 6;
+  }
+  if ((s === 2 && c === 4) || (s === 3 && c === 3) || (s === 4 && c === 2) || (s === 5 && c === 1) || (s === 6 && c === 0)) {
+    const x19 = r.bits(1);
+    if ((x19 & 1) !== 0) r.badBits(x19, 1, 1, "MeterInfoType/MeterStatus");
+    const v18 = r.intIn(-32768, 32767, "MeterInfoType/MeterStatus");
+    const x20 = r.bits(3);
+    if ((x20 & 4) !== 0) r.badBits(x20, 4, 3, "MeterInfoType/MeterStatus");
+    c = (x20 & 3);
+    o.MeterStatus = v18;
+    s = 7;
+  }
+  if ((s === 2 && c === 5) || (s === 3 && c === 4) || (s === 4 && c === 3) || (s === 5 && c === 2) || (s === 6 && c === 1) || (s === 7 && c === 0)) {
+    const x22 = r.bits(1);
+    if ((x22 & 1) !== 0) r.badBits(x22, 1, 1, "MeterInfoType/MeterTimestamp");
+    const v21 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/MeterTimestamp");
+    const x23 = r.bits(2);
+    if ((x23 & 2) !== 0) r.badBits(x23, 2, 2, "MeterInfoType/MeterTimestamp");
+    c = (x23 & 1);
+    o.MeterTimestamp = v21;
+    s = 8;
+  }
+  if ((s === 2 && c === 6) || (s === 3 && c === 5) || (s === 4 && c === 4) || (s === 5 && c === 3) || (s === 6 && c === 2) || (s === 7 && c === 1) || (s === 8 && c === 0)) return o;
+  return x_MeterInfoType(r, s, c);
+}
+function x_MeterInfoType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "MeterInfoType#0", "SE(MeterID)");
+    case 1: return r.badEvent(c, 1, "MeterInfoType#1", "SE(ChargedEnergyReadingWh)");
+    case 2: return r.badEvent(c, 3, "MeterInfoType#2", "SE(BPT_DischargedEnergyReadingWh)|SE(CapacitiveEnergyReadingVARh)|SE(BPT_InductiveEnergyReadingVARh)|SE(MeterSignature)|SE(MeterStatus)|SE(MeterTimestamp)|EE");
+    case 3: return r.badEvent(c, 3, "MeterInfoType#3", "SE(CapacitiveEnergyReadingVARh)|SE(BPT_InductiveEnergyReadingVARh)|SE(MeterSignature)|SE(MeterStatus)|SE(MeterTimestamp)|EE");
+    case 4: return r.badEvent(c, 3, "MeterInfoType#4", "SE(BPT_InductiveEnergyReadingVARh)|SE(MeterSignature)|SE(MeterStatus)|SE(MeterTimestamp)|EE");
+    case 5: return r.badEvent(c, 3, "MeterInfoType#5", "SE(MeterSignature)|SE(MeterStatus)|SE(MeterTimestamp)|EE");
+    case 6: return r.badEvent(c, 2, "MeterInfoType#6", "SE(MeterStatus)|SE(MeterTimestamp)|EE");
+    case 7: return r.badEvent(c, 2, "MeterInfoType#7", "SE(MeterTimestamp)|EE");
+    case 8: return r.badEvent(c, 1, "MeterInfoType#8", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "MeterInfoType");
 }
 
 function e_MeterInfoType(w: BitWriter, o: T.MeterInfoType): void {
@@ -5815,76 +6824,135 @@ const EXP_MeterInfoType: readonly string[] = ["SE(MeterID)","SE(ChargedEnergyRea
 function d_ReceiptType(r: BitReader): T.ReceiptType {
   const o: any = {};
   let s = 0; let n = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.TimeAnchor = (r.zero("ReceiptType/TimeAnchor", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "ReceiptType/TimeAnchor")); r.zero("ReceiptType/TimeAnchor", "EE"); s = 1; }
-        else r.badEvent(c, 1, "ReceiptType#0", "SE(TimeAnchor)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(3);
-        if (c === 0) { o.EnergyCosts = d_DetailedCostType(r); s = 2; }
-        else if (c === 1) { o.OccupancyCosts = d_DetailedCostType(r); s = 3; }
-        else if (c === 2) { o.AdditionalServicesCosts = d_DetailedCostType(r); s = 4; }
-        else if (c === 3) { o.OverstayCosts = d_DetailedCostType(r); s = 5; }
-        else if (c === 4) { { const v = d_DetailedTaxType(r); const a = o.TaxCosts; if (a === undefined) o.TaxCosts = [v]; else { a.push(v);  } } n = 1; s = 6; }
-        else if (c === 5) { return o; }
-        else r.badEvent(c, 3, "ReceiptType#1", "SE(EnergyCosts)|SE(OccupancyCosts)|SE(AdditionalServicesCosts)|SE(OverstayCosts)|SE(TaxCosts)|EE");
-        break;
-      }
-      case 2: {
-        const c = r.bits(3);
-        if (c === 0) { o.OccupancyCosts = d_DetailedCostType(r); s = 3; }
-        else if (c === 1) { o.AdditionalServicesCosts = d_DetailedCostType(r); s = 4; }
-        else if (c === 2) { o.OverstayCosts = d_DetailedCostType(r); s = 5; }
-        else if (c === 3) { { const v = d_DetailedTaxType(r); const a = o.TaxCosts; if (a === undefined) o.TaxCosts = [v]; else { a.push(v);  } } n = 1; s = 6; }
-        else if (c === 4) { return o; }
-        else r.badEvent(c, 3, "ReceiptType#2", "SE(OccupancyCosts)|SE(AdditionalServicesCosts)|SE(OverstayCosts)|SE(TaxCosts)|EE");
-        break;
-      }
-      case 3: {
-        const c = r.bits(3);
-        if (c === 0) { o.AdditionalServicesCosts = d_DetailedCostType(r); s = 4; }
-        else if (c === 1) { o.OverstayCosts = d_DetailedCostType(r); s = 5; }
-        else if (c === 2) { { const v = d_DetailedTaxType(r); const a = o.TaxCosts; if (a === undefined) o.TaxCosts = [v]; else { a.push(v);  } } n = 1; s = 6; }
-        else if (c === 3) { return o; }
-        else r.badEvent(c, 3, "ReceiptType#3", "SE(AdditionalServicesCosts)|SE(OverstayCosts)|SE(TaxCosts)|EE");
-        break;
-      }
-      case 4: {
-        const c = r.bits(2);
-        if (c === 0) { o.OverstayCosts = d_DetailedCostType(r); s = 5; }
-        else if (c === 1) { { const v = d_DetailedTaxType(r); const a = o.TaxCosts; if (a === undefined) o.TaxCosts = [v]; else { a.push(v);  } } n = 1; s = 6; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "ReceiptType#4", "SE(OverstayCosts)|SE(TaxCosts)|EE");
-        break;
-      }
-      case 5: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_DetailedTaxType(r); const a = o.TaxCosts; if (a === undefined) o.TaxCosts = [v]; else { a.push(v);  } } n = 1; s = 6; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "ReceiptType#5", "SE(TaxCosts)|EE");
-        break;
-      }
-      case 6: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_DetailedTaxType(r); const a = o.TaxCosts; if (a === undefined) o.TaxCosts = [v]; else { a.push(v);  } } n++; s = n < 10 ? 6 : 7; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "ReceiptType#6", "SE(TaxCosts)|EE");
-        break;
-      }
-      case 7: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ReceiptType#7", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ReceiptType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_ReceiptType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "ReceiptType/TimeAnchor");
+  const v0 = r.bigIn(false, 0n, 18446744073709551615n, "ReceiptType/TimeAnchor");
+  const x2 = r.bits(4);
+  if ((x2 & 8) !== 0) r.badBits(x2, 8, 4, "ReceiptType/TimeAnchor");
+  c = (x2 & 7);
+  o.TimeAnchor = v0;
+  s = 1;
+  if (c === 0) {
+    const v3 = d_DetailedCostType(r);
+    const x4 = r.bits(3);
+    c = x4;
+    o.EnergyCosts = v3;
+    s = 2;
   }
+  if ((s === 1 && c === 1) || (s === 2 && c === 0)) {
+    const v5 = d_DetailedCostType(r);
+    const x6 = r.bits(3);
+    c = x6;
+    o.OccupancyCosts = v5;
+    s = 3;
+  }
+  if ((s === 1 && c === 2) || (s === 2 && c === 1) || (s === 3 && c === 0)) {
+    const v7 = d_DetailedCostType(r);
+    const x8 = r.bits(2);
+    c = x8;
+    o.AdditionalServicesCosts = v7;
+    s = 4;
+  }
+  if ((s === 1 && c === 3) || (s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0)) {
+    const v9 = d_DetailedCostType(r);
+    const x10 = r.bits(2);
+    c = x10;
+    o.OverstayCosts = v9;
+    s = 5;
+  }
+  for (;;) {
+    if (s === 1 && c === 4) {
+      const v11 = d_DetailedTaxType(r);
+      const x12 = r.bits(2);
+      c = x12;
+      const av11 = o.TaxCosts;
+      if (av11 === undefined) o.TaxCosts = [v11];
+      else {
+        av11.push(v11);
+      }
+      n = 1; s = 6;
+      continue;
+    }
+    if (s === 2 && c === 3) {
+      const v13 = d_DetailedTaxType(r);
+      const x14 = r.bits(2);
+      c = x14;
+      const av13 = o.TaxCosts;
+      if (av13 === undefined) o.TaxCosts = [v13];
+      else {
+        av13.push(v13);
+      }
+      n = 1; s = 6;
+      continue;
+    }
+    if (s === 3 && c === 2) {
+      const v15 = d_DetailedTaxType(r);
+      const x16 = r.bits(2);
+      c = x16;
+      const av15 = o.TaxCosts;
+      if (av15 === undefined) o.TaxCosts = [v15];
+      else {
+        av15.push(v15);
+      }
+      n = 1; s = 6;
+      continue;
+    }
+    if (s === 4 && c === 1) {
+      const v17 = d_DetailedTaxType(r);
+      const x18 = r.bits(2);
+      c = x18;
+      const av17 = o.TaxCosts;
+      if (av17 === undefined) o.TaxCosts = [v17];
+      else {
+        av17.push(v17);
+      }
+      n = 1; s = 6;
+      continue;
+    }
+    if (s === 5 && c === 0) {
+      const v19 = d_DetailedTaxType(r);
+      const x20 = r.bits(2);
+      c = x20;
+      const av19 = o.TaxCosts;
+      if (av19 === undefined) o.TaxCosts = [v19];
+      else {
+        av19.push(v19);
+      }
+      n = 1; s = 6;
+      continue;
+    }
+    if (s === 6 && c === 0) {
+      const v21 = d_DetailedTaxType(r);
+      const av21 = o.TaxCosts;
+      if (av21 === undefined) o.TaxCosts = [v21];
+      else {
+        av21.push(v21);
+      }
+      n++; s = n < 10 ? 6 : 7;
+      c = r.bits(WD_ReceiptType[s]!);
+      continue;
+    }
+    break;
+  }
+  if ((s === 1 && c === 5) || (s === 2 && c === 4) || (s === 3 && c === 3) || (s === 4 && c === 2) || (s === 5 && c === 1) || (s === 6 && c === 1) || (s === 7 && c === 0)) return o;
+  return x_ReceiptType(r, s, c);
 }
+function x_ReceiptType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "ReceiptType#0", "SE(TimeAnchor)");
+    case 1: return r.badEvent(c, 3, "ReceiptType#1", "SE(EnergyCosts)|SE(OccupancyCosts)|SE(AdditionalServicesCosts)|SE(OverstayCosts)|SE(TaxCosts)|EE");
+    case 2: return r.badEvent(c, 3, "ReceiptType#2", "SE(OccupancyCosts)|SE(AdditionalServicesCosts)|SE(OverstayCosts)|SE(TaxCosts)|EE");
+    case 3: return r.badEvent(c, 3, "ReceiptType#3", "SE(AdditionalServicesCosts)|SE(OverstayCosts)|SE(TaxCosts)|EE");
+    case 4: return r.badEvent(c, 2, "ReceiptType#4", "SE(OverstayCosts)|SE(TaxCosts)|EE");
+    case 5: return r.badEvent(c, 2, "ReceiptType#5", "SE(TaxCosts)|EE");
+    case 6: return r.badEvent(c, 2, "ReceiptType#6", "SE(TaxCosts)|EE");
+    case 7: return r.badEvent(c, 1, "ReceiptType#7", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "ReceiptType");
+}
+const WD_ReceiptType: readonly number[] = [1,3,3,3,2,2,2,1];
 
 function e_ReceiptType(w: BitWriter, o: T.ReceiptType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ReceiptType");
@@ -5964,29 +7032,29 @@ const EXP_ReceiptType: readonly string[] = ["SE(TimeAnchor)","SE(EnergyCosts)|SE
 function d_DetailedCostType(r: BitReader): T.DetailedCostType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.Amount = d_RationalNumberType(r); s = 1; }
-        else r.badEvent(c, 1, "DetailedCostType#0", "SE(Amount)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.CostPerUnit = d_RationalNumberType(r); s = 2; }
-        else r.badEvent(c, 1, "DetailedCostType#1", "SE(CostPerUnit)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "DetailedCostType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "DetailedCostType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_DetailedCostType(r, s, c);
+  const v0 = d_RationalNumberType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.Amount = v0;
+  s = 1;
+  if (!(c === 0)) x_DetailedCostType(r, s, c);
+  const v2 = d_RationalNumberType(r);
+  const x3 = r.bits(1);
+  c = x3;
+  o.CostPerUnit = v2;
+  s = 2;
+  if (c === 0) return o;
+  return x_DetailedCostType(r, s, c);
+}
+function x_DetailedCostType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "DetailedCostType#0", "SE(Amount)");
+    case 1: return r.badEvent(c, 1, "DetailedCostType#1", "SE(CostPerUnit)");
+    case 2: return r.badEvent(c, 1, "DetailedCostType#2", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "DetailedCostType");
 }
 
 function e_DetailedCostType(w: BitWriter, o: T.DetailedCostType): void {
@@ -6009,29 +7077,32 @@ const EXP_DetailedCostType: readonly string[] = ["SE(Amount)","SE(CostPerUnit)",
 function d_DetailedTaxType(r: BitReader): T.DetailedTaxType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.TaxRuleID = (r.zero("DetailedTaxType/TaxRuleID", "CH"), r.uintIn(1, 4294967295, "DetailedTaxType/TaxRuleID")); r.zero("DetailedTaxType/TaxRuleID", "EE"); s = 1; }
-        else r.badEvent(c, 1, "DetailedTaxType#0", "SE(TaxRuleID)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.Amount = d_RationalNumberType(r); s = 2; }
-        else r.badEvent(c, 1, "DetailedTaxType#1", "SE(Amount)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "DetailedTaxType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "DetailedTaxType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_DetailedTaxType(r, s, c);
+  const x1 = r.bits(1);
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "DetailedTaxType/TaxRuleID");
+  const v0 = r.uintIn(1, 4294967295, "DetailedTaxType/TaxRuleID");
+  const x2 = r.bits(2);
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "DetailedTaxType/TaxRuleID");
+  c = (x2 & 1);
+  o.TaxRuleID = v0;
+  s = 1;
+  if (!(c === 0)) x_DetailedTaxType(r, s, c);
+  const v3 = d_RationalNumberType(r);
+  const x4 = r.bits(1);
+  c = x4;
+  o.Amount = v3;
+  s = 2;
+  if (c === 0) return o;
+  return x_DetailedTaxType(r, s, c);
+}
+function x_DetailedTaxType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "DetailedTaxType#0", "SE(TaxRuleID)");
+    case 1: return r.badEvent(c, 1, "DetailedTaxType#1", "SE(Amount)");
+    case 2: return r.badEvent(c, 1, "DetailedTaxType#2", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "DetailedTaxType");
 }
 
 function e_DetailedTaxType(w: BitWriter, o: T.DetailedTaxType): void {
@@ -6054,23 +7125,22 @@ const EXP_DetailedTaxType: readonly string[] = ["SE(TaxRuleID)","SE(Amount)","EE
 function d_WPT_SPCPowerControlParameterType(r: BitReader): T.WPT_SPCPowerControlParameterType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { o.SPCPrimaryDeviceCoilCurrentInformation = d_RationalNumberType(r); s = 1; }
-        else r.badEvent(c, 1, "WPT_SPCPowerControlParameterType#0", "SE(SPCPrimaryDeviceCoilCurrentInformation)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "WPT_SPCPowerControlParameterType#1", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "WPT_SPCPowerControlParameterType");
-    }
+  let c = r.bits(1);
+  if (!(c === 0)) x_WPT_SPCPowerControlParameterType(r, s, c);
+  const v0 = d_RationalNumberType(r);
+  const x1 = r.bits(1);
+  c = x1;
+  o.SPCPrimaryDeviceCoilCurrentInformation = v0;
+  s = 1;
+  if (c === 0) return o;
+  return x_WPT_SPCPowerControlParameterType(r, s, c);
+}
+function x_WPT_SPCPowerControlParameterType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "WPT_SPCPowerControlParameterType#0", "SE(SPCPrimaryDeviceCoilCurrentInformation)");
+    case 1: return r.badEvent(c, 1, "WPT_SPCPowerControlParameterType#1", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "WPT_SPCPowerControlParameterType");
 }
 
 function e_WPT_SPCPowerControlParameterType(w: BitWriter, o: T.WPT_SPCPowerControlParameterType): void {
@@ -6088,41 +7158,39 @@ const EXP_WPT_SPCPowerControlParameterType: readonly string[] = ["SE(SPCPrimaryD
 function d_Scheduled_CLReqControlModeType(r: BitReader): T.Scheduled_CLReqControlModeType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(3);
-        if (c === 0) { o.EVTargetEnergyRequest = d_RationalNumberType(r); s = 1; }
-        else if (c === 1) { o.EVMaximumEnergyRequest = d_RationalNumberType(r); s = 2; }
-        else if (c === 2) { o.EVMinimumEnergyRequest = d_RationalNumberType(r); s = 3; }
-        else if (c === 3) { return o; }
-        else r.badEvent(c, 3, "Scheduled_CLReqControlModeType#0", "SE(EVTargetEnergyRequest)|SE(EVMaximumEnergyRequest)|SE(EVMinimumEnergyRequest)|EE");
-        break;
-      }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { o.EVMaximumEnergyRequest = d_RationalNumberType(r); s = 2; }
-        else if (c === 1) { o.EVMinimumEnergyRequest = d_RationalNumberType(r); s = 3; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "Scheduled_CLReqControlModeType#1", "SE(EVMaximumEnergyRequest)|SE(EVMinimumEnergyRequest)|EE");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { o.EVMinimumEnergyRequest = d_RationalNumberType(r); s = 3; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "Scheduled_CLReqControlModeType#2", "SE(EVMinimumEnergyRequest)|EE");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "Scheduled_CLReqControlModeType#3", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "Scheduled_CLReqControlModeType");
-    }
+  let c = r.bits(3);
+  if (c === 0) {
+    const v0 = d_RationalNumberType(r);
+    const x1 = r.bits(2);
+    c = x1;
+    o.EVTargetEnergyRequest = v0;
+    s = 1;
   }
+  if ((s === 0 && c === 1) || (s === 1 && c === 0)) {
+    const v2 = d_RationalNumberType(r);
+    const x3 = r.bits(2);
+    c = x3;
+    o.EVMaximumEnergyRequest = v2;
+    s = 2;
+  }
+  if ((s === 0 && c === 2) || (s === 1 && c === 1) || (s === 2 && c === 0)) {
+    const v4 = d_RationalNumberType(r);
+    const x5 = r.bits(1);
+    c = x5;
+    o.EVMinimumEnergyRequest = v4;
+    s = 3;
+  }
+  if ((s === 0 && c === 3) || (s === 1 && c === 2) || (s === 2 && c === 1) || (s === 3 && c === 0)) return o;
+  return x_Scheduled_CLReqControlModeType(r, s, c);
+}
+function x_Scheduled_CLReqControlModeType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 3, "Scheduled_CLReqControlModeType#0", "SE(EVTargetEnergyRequest)|SE(EVMaximumEnergyRequest)|SE(EVMinimumEnergyRequest)|EE");
+    case 1: return r.badEvent(c, 2, "Scheduled_CLReqControlModeType#1", "SE(EVMaximumEnergyRequest)|SE(EVMinimumEnergyRequest)|EE");
+    case 2: return r.badEvent(c, 2, "Scheduled_CLReqControlModeType#2", "SE(EVMinimumEnergyRequest)|EE");
+    case 3: return r.badEvent(c, 1, "Scheduled_CLReqControlModeType#3", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "Scheduled_CLReqControlModeType");
 }
 
 function e_Scheduled_CLReqControlModeType(w: BitWriter, o: T.Scheduled_CLReqControlModeType): void {
@@ -6166,17 +7234,15 @@ const EXP_Scheduled_CLReqControlModeType: readonly string[] = ["SE(EVTargetEnerg
 function d_Scheduled_CLResControlModeType(r: BitReader): T.Scheduled_CLResControlModeType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "Scheduled_CLResControlModeType#0", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "Scheduled_CLResControlModeType");
-    }
+  let c = r.bits(1);
+  if (c === 0) return o;
+  return x_Scheduled_CLResControlModeType(r, s, c);
+}
+function x_Scheduled_CLResControlModeType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "Scheduled_CLResControlModeType#0", "EE");
   }
+  return r.fail("EXI_EVENT", "bad grammar state", "Scheduled_CLResControlModeType");
 }
 
 function e_Scheduled_CLResControlModeType(w: BitWriter, o: T.Scheduled_CLResControlModeType): void {
@@ -6189,42 +7255,47 @@ const EXP_Scheduled_CLResControlModeType: readonly string[] = ["EE"];
 function d_Dynamic_CLReqControlModeType(r: BitReader): T.Dynamic_CLReqControlModeType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(2);
-        if (c === 0) { o.DepartureTime = (r.zero("Dynamic_CLReqControlModeType/DepartureTime", "CH"), r.uintIn(0, 4294967295, "Dynamic_CLReqControlModeType/DepartureTime")); r.zero("Dynamic_CLReqControlModeType/DepartureTime", "EE"); s = 1; }
-        else if (c === 1) { o.EVTargetEnergyRequest = d_RationalNumberType(r); s = 2; }
-        else r.badEvent(c, 2, "Dynamic_CLReqControlModeType#0", "SE(DepartureTime)|SE(EVTargetEnergyRequest)");
-        break;
-      }
-      case 1: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVTargetEnergyRequest = d_RationalNumberType(r); s = 2; }
-        else r.badEvent(c, 1, "Dynamic_CLReqControlModeType#1", "SE(EVTargetEnergyRequest)");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVMaximumEnergyRequest = d_RationalNumberType(r); s = 3; }
-        else r.badEvent(c, 1, "Dynamic_CLReqControlModeType#2", "SE(EVMaximumEnergyRequest)");
-        break;
-      }
-      case 3: {
-        const c = r.bits(1);
-        if (c === 0) { o.EVMinimumEnergyRequest = d_RationalNumberType(r); s = 4; }
-        else r.badEvent(c, 1, "Dynamic_CLReqControlModeType#3", "SE(EVMinimumEnergyRequest)");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "Dynamic_CLReqControlModeType#4", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "Dynamic_CLReqControlModeType");
-    }
+  let c = r.bits(2);
+  if (c === 0) {
+    const x1 = r.bits(1);
+    if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "Dynamic_CLReqControlModeType/DepartureTime");
+    const v0 = r.uintIn(0, 4294967295, "Dynamic_CLReqControlModeType/DepartureTime");
+    const x2 = r.bits(2);
+    if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "Dynamic_CLReqControlModeType/DepartureTime");
+    c = (x2 & 1);
+    o.DepartureTime = v0;
+    s = 1;
   }
+  if (!((s === 0 && c === 1) || (s === 1 && c === 0))) x_Dynamic_CLReqControlModeType(r, s, c);
+  const v3 = d_RationalNumberType(r);
+  const x4 = r.bits(1);
+  c = x4;
+  o.EVTargetEnergyRequest = v3;
+  s = 2;
+  if (!(c === 0)) x_Dynamic_CLReqControlModeType(r, s, c);
+  const v5 = d_RationalNumberType(r);
+  const x6 = r.bits(1);
+  c = x6;
+  o.EVMaximumEnergyRequest = v5;
+  s = 3;
+  if (!(c === 0)) x_Dynamic_CLReqControlModeType(r, s, c);
+  const v7 = d_RationalNumberType(r);
+  const x8 = r.bits(1);
+  c = x8;
+  o.EVMinimumEnergyRequest = v7;
+  s = 4;
+  if (c === 0) return o;
+  return x_Dynamic_CLReqControlModeType(r, s, c);
+}
+function x_Dynamic_CLReqControlModeType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 2, "Dynamic_CLReqControlModeType#0", "SE(DepartureTime)|SE(EVTargetEnergyRequest)");
+    case 1: return r.badEvent(c, 1, "Dynamic_CLReqControlModeType#1", "SE(EVTargetEnergyRequest)");
+    case 2: return r.badEvent(c, 1, "Dynamic_CLReqControlModeType#2", "SE(EVMaximumEnergyRequest)");
+    case 3: return r.badEvent(c, 1, "Dynamic_CLReqControlModeType#3", "SE(EVMinimumEnergyRequest)");
+    case 4: return r.badEvent(c, 1, "Dynamic_CLReqControlModeType#4", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "Dynamic_CLReqControlModeType");
 }
 
 function e_Dynamic_CLReqControlModeType(w: BitWriter, o: T.Dynamic_CLReqControlModeType): void {
@@ -6262,51 +7333,59 @@ const EXP_Dynamic_CLReqControlModeType: readonly string[] = ["SE(DepartureTime)|
 function d_Dynamic_CLResControlModeType(r: BitReader): T.Dynamic_CLResControlModeType {
   const o: any = {};
   let s = 0;
-  for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(3);
-        if (c === 0) { o.DepartureTime = (r.zero("Dynamic_CLResControlModeType/DepartureTime", "CH"), r.uintIn(0, 4294967295, "Dynamic_CLResControlModeType/DepartureTime")); r.zero("Dynamic_CLResControlModeType/DepartureTime", "EE"); s = 1; }
-        else if (c === 1) { o.MinimumSOC = (r.zero("Dynamic_CLResControlModeType/MinimumSOC", "CH"), r.ranged(7, 0, 100, "Dynamic_CLResControlModeType/MinimumSOC")); r.zero("Dynamic_CLResControlModeType/MinimumSOC", "EE"); s = 2; }
-        else if (c === 2) { o.TargetSOC = (r.zero("Dynamic_CLResControlModeType/TargetSOC", "CH"), r.ranged(7, 0, 100, "Dynamic_CLResControlModeType/TargetSOC")); r.zero("Dynamic_CLResControlModeType/TargetSOC", "EE"); s = 3; }
-        else if (c === 3) { o.AckMaxDelay = (r.zero("Dynamic_CLResControlModeType/AckMaxDelay", "CH"), r.uintIn(0, 65535, "Dynamic_CLResControlModeType/AckMaxDelay")); r.zero("Dynamic_CLResControlModeType/AckMaxDelay", "EE"); s = 4; }
-        else if (c === 4) { return o; }
-        else r.badEvent(c, 3, "Dynamic_CLResControlModeType#0", "SE(DepartureTime)|SE(MinimumSOC)|SE(TargetSOC)|SE(AckMaxDelay)|EE");
-        break;
-      }
-      case 1: {
-        const c = r.bits(3);
-        if (c === 0) { o.MinimumSOC = (r.zero("Dynamic_CLResControlModeType/MinimumSOC", "CH"), r.ranged(7, 0, 100, "Dynamic_CLResControlModeType/MinimumSOC")); r.zero("Dynamic_CLResControlModeType/MinimumSOC", "EE"); s = 2; }
-        else if (c === 1) { o.TargetSOC = (r.zero("Dynamic_CLResControlModeType/TargetSOC", "CH"), r.ranged(7, 0, 100, "Dynamic_CLResControlModeType/TargetSOC")); r.zero("Dynamic_CLResControlModeType/TargetSOC", "EE"); s = 3; }
-        else if (c === 2) { o.AckMaxDelay = (r.zero("Dynamic_CLResControlModeType/AckMaxDelay", "CH"), r.uintIn(0, 65535, "Dynamic_CLResControlModeType/AckMaxDelay")); r.zero("Dynamic_CLResControlModeType/AckMaxDelay", "EE"); s = 4; }
-        else if (c === 3) { return o; }
-        else r.badEvent(c, 3, "Dynamic_CLResControlModeType#1", "SE(MinimumSOC)|SE(TargetSOC)|SE(AckMaxDelay)|EE");
-        break;
-      }
-      case 2: {
-        const c = r.bits(2);
-        if (c === 0) { o.TargetSOC = (r.zero("Dynamic_CLResControlModeType/TargetSOC", "CH"), r.ranged(7, 0, 100, "Dynamic_CLResControlModeType/TargetSOC")); r.zero("Dynamic_CLResControlModeType/TargetSOC", "EE"); s = 3; }
-        else if (c === 1) { o.AckMaxDelay = (r.zero("Dynamic_CLResControlModeType/AckMaxDelay", "CH"), r.uintIn(0, 65535, "Dynamic_CLResControlModeType/AckMaxDelay")); r.zero("Dynamic_CLResControlModeType/AckMaxDelay", "EE"); s = 4; }
-        else if (c === 2) { return o; }
-        else r.badEvent(c, 2, "Dynamic_CLResControlModeType#2", "SE(TargetSOC)|SE(AckMaxDelay)|EE");
-        break;
-      }
-      case 3: {
-        const c = r.bits(2);
-        if (c === 0) { o.AckMaxDelay = (r.zero("Dynamic_CLResControlModeType/AckMaxDelay", "CH"), r.uintIn(0, 65535, "Dynamic_CLResControlModeType/AckMaxDelay")); r.zero("Dynamic_CLResControlModeType/AckMaxDelay", "EE"); s = 4; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "Dynamic_CLResControlModeType#3", "SE(AckMaxDelay)|EE");
-        break;
-      }
-      case 4: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "Dynamic_CLResControlModeType#4", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "Dynamic_CLResControlModeType");
-    }
+  let c = r.bits(3);
+  if (c === 0) {
+    const x1 = r.bits(1);
+    if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "Dynamic_CLResControlModeType/DepartureTime");
+    const v0 = r.uintIn(0, 4294967295, "Dynamic_CLResControlModeType/DepartureTime");
+    const x2 = r.bits(4);
+    if ((x2 & 8) !== 0) r.badBits(x2, 8, 4, "Dynamic_CLResControlModeType/DepartureTime");
+    c = (x2 & 7);
+    o.DepartureTime = v0;
+    s = 1;
   }
+  if ((s === 0 && c === 1) || (s === 1 && c === 0)) {
+    const x4 = r.bits(11);
+    if ((x4 & 1028) !== 0) r.badBits(x4, 1028, 11, "Dynamic_CLResControlModeType/MinimumSOC");
+    const y5 = ((x4 >>> 3) & 127);
+    if (y5 > 100) r.rangeErr(y5 + 0, 100, "Dynamic_CLResControlModeType/MinimumSOC", r.pos - 10);
+    const v3 = y5;
+    c = (x4 & 3);
+    o.MinimumSOC = v3;
+    s = 2;
+  }
+  if ((s === 0 && c === 2) || (s === 1 && c === 1) || (s === 2 && c === 0)) {
+    const x7 = r.bits(11);
+    if ((x7 & 1028) !== 0) r.badBits(x7, 1028, 11, "Dynamic_CLResControlModeType/TargetSOC");
+    const y8 = ((x7 >>> 3) & 127);
+    if (y8 > 100) r.rangeErr(y8 + 0, 100, "Dynamic_CLResControlModeType/TargetSOC", r.pos - 10);
+    const v6 = y8;
+    c = (x7 & 3);
+    o.TargetSOC = v6;
+    s = 3;
+  }
+  if ((s === 0 && c === 3) || (s === 1 && c === 2) || (s === 2 && c === 1) || (s === 3 && c === 0)) {
+    const x10 = r.bits(1);
+    if ((x10 & 1) !== 0) r.badBits(x10, 1, 1, "Dynamic_CLResControlModeType/AckMaxDelay");
+    const v9 = r.uintIn(0, 65535, "Dynamic_CLResControlModeType/AckMaxDelay");
+    const x11 = r.bits(2);
+    if ((x11 & 2) !== 0) r.badBits(x11, 2, 2, "Dynamic_CLResControlModeType/AckMaxDelay");
+    c = (x11 & 1);
+    o.AckMaxDelay = v9;
+    s = 4;
+  }
+  if ((s === 0 && c === 4) || (s === 1 && c === 3) || (s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0)) return o;
+  return x_Dynamic_CLResControlModeType(r, s, c);
+}
+function x_Dynamic_CLResControlModeType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 3, "Dynamic_CLResControlModeType#0", "SE(DepartureTime)|SE(MinimumSOC)|SE(TargetSOC)|SE(AckMaxDelay)|EE");
+    case 1: return r.badEvent(c, 3, "Dynamic_CLResControlModeType#1", "SE(MinimumSOC)|SE(TargetSOC)|SE(AckMaxDelay)|EE");
+    case 2: return r.badEvent(c, 2, "Dynamic_CLResControlModeType#2", "SE(TargetSOC)|SE(AckMaxDelay)|EE");
+    case 3: return r.badEvent(c, 2, "Dynamic_CLResControlModeType#3", "SE(AckMaxDelay)|EE");
+    case 4: return r.badEvent(c, 1, "Dynamic_CLResControlModeType#4", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "Dynamic_CLResControlModeType");
 }
 
 function e_Dynamic_CLResControlModeType(w: BitWriter, o: T.Dynamic_CLResControlModeType): void {
@@ -6364,31 +7443,46 @@ const EXP_Dynamic_CLResControlModeType: readonly string[] = ["SE(DepartureTime)|
 function d_ListOfRootCertificateIDsType(r: BitReader): T.ListOfRootCertificateIDsType {
   const o: any = {};
   let s = 0; let n = 0;
+  let c = r.bits(1);
   for (;;) {
-    switch (s) {
-      case 0: {
-        const c = r.bits(1);
-        if (c === 0) { { const v = d_X509IssuerSerialType(r); const a = o.RootCertificateID; if (a === undefined) o.RootCertificateID = [v]; else { a.push(v);  } } n = 1; s = 1; }
-        else r.badEvent(c, 1, "ListOfRootCertificateIDsType#0", "SE(RootCertificateID)");
-        break;
+    if (s === 0 && c === 0) {
+      const v0 = d_X509IssuerSerialType(r);
+      const x1 = r.bits(2);
+      c = x1;
+      const av0 = o.RootCertificateID;
+      if (av0 === undefined) o.RootCertificateID = [v0];
+      else {
+        av0.push(v0);
       }
-      case 1: {
-        const c = r.bits(2);
-        if (c === 0) { { const v = d_X509IssuerSerialType(r); const a = o.RootCertificateID; if (a === undefined) o.RootCertificateID = [v]; else { a.push(v);  } } n++; s = n < 20 ? 1 : 2; }
-        else if (c === 1) { return o; }
-        else r.badEvent(c, 2, "ListOfRootCertificateIDsType#1", "SE(RootCertificateID)|EE");
-        break;
-      }
-      case 2: {
-        const c = r.bits(1);
-        if (c === 0) { return o; }
-        else r.badEvent(c, 1, "ListOfRootCertificateIDsType#2", "EE");
-        break;
-      }
-      default: return r.fail("EXI_EVENT", "bad grammar state", "ListOfRootCertificateIDsType");
+      n = 1; s = 1;
+      continue;
     }
+    if (s === 1 && c === 0) {
+      const v2 = d_X509IssuerSerialType(r);
+      const av2 = o.RootCertificateID;
+      if (av2 === undefined) o.RootCertificateID = [v2];
+      else {
+        av2.push(v2);
+      }
+      n++; s = n < 20 ? 1 : 2;
+      c = r.bits(WD_ListOfRootCertificateIDsType[s]!);
+      continue;
+    }
+    break;
   }
+  if (o.RootCertificateID === undefined) x_ListOfRootCertificateIDsType(r, s, c);
+  if ((s === 1 && c === 1) || (s === 2 && c === 0)) return o;
+  return x_ListOfRootCertificateIDsType(r, s, c);
 }
+function x_ListOfRootCertificateIDsType(r: BitReader, s: number, c: number): never {
+  switch (s) {
+    case 0: return r.badEvent(c, 1, "ListOfRootCertificateIDsType#0", "SE(RootCertificateID)");
+    case 1: return r.badEvent(c, 2, "ListOfRootCertificateIDsType#1", "SE(RootCertificateID)|EE");
+    case 2: return r.badEvent(c, 1, "ListOfRootCertificateIDsType#2", "EE");
+  }
+  return r.fail("EXI_EVENT", "bad grammar state", "ListOfRootCertificateIDsType");
+}
+const WD_ListOfRootCertificateIDsType: readonly number[] = [1,2,1];
 
 function e_ListOfRootCertificateIDsType(w: BitWriter, o: T.ListOfRootCertificateIDsType): void {
   if (typeof o !== "object" || o === null) throw new ExiEncodeError("EXI_TYPE", "", "expected an object for ListOfRootCertificateIDsType");
