@@ -82,6 +82,7 @@ typedef struct sock_s {
   int refed;
   uv_poll_t poll;
   napi_ref on_frame;
+  napi_async_context async_ctx;
   unsigned char* buf;
 } sock_t;
 
@@ -99,6 +100,10 @@ static void do_close(sock_t* s) {
     napi_delete_reference(s->env, s->on_frame);
     s->on_frame = NULL;
   }
+  if (s->async_ctx != NULL) {
+    napi_async_destroy(s->env, s->async_ctx);
+    s->async_ctx = NULL;
+  }
   close(s->fd);
   s->fd = -1;
   uv_close((uv_handle_t*)&s->poll, after_close);
@@ -113,10 +118,18 @@ static void on_readable(uv_poll_t* h, int status, int events) {
   napi_env env = s->env;
   napi_handle_scope scope;
   if (napi_open_handle_scope(env, &scope) != napi_ok) return;
-  napi_value cb, global;
+  napi_value cb, global, resource;
   napi_get_reference_value(env, s->on_frame, &cb);
   napi_get_global(env, &global);
   if (status < 0) {
+    napi_close_handle_scope(env, scope);
+    return;
+  }
+  /* A callback scope, as for any Node I/O callback: process.nextTick and promise jobs queued by the
+     handler run when it closes, not only at the next unrelated timer. */
+  napi_callback_scope cscope;
+  napi_create_object(env, &resource);
+  if (napi_open_callback_scope(env, resource, s->async_ctx, &cscope) != napi_ok) {
     napi_close_handle_scope(env, scope);
     return;
   }
@@ -140,6 +153,7 @@ static void on_readable(uv_poll_t* h, int status, int events) {
       break;
     }
   }
+  napi_close_callback_scope(env, cscope);
   napi_close_handle_scope(env, scope);
 }
 
@@ -267,6 +281,9 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
   }
   s->poll.data = s;
   napi_create_reference(env, argv[2], 1, &s->on_frame);
+  napi_value res_name;
+  napi_create_string_utf8(env, "nacs_raw.recv", NAPI_AUTO_LENGTH, &res_name);
+  napi_async_init(env, NULL, res_name, &s->async_ctx);
   uv_poll_start(&s->poll, UV_READABLE, on_readable);
   napi_add_env_cleanup_hook(env, cleanup_hook, s);
 
