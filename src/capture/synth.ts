@@ -8,8 +8,9 @@
 import { encodeSlacFrame, type Mme } from "../slac/index.js";
 import { SDP_MULTICAST_ADDRESS, SDP_SERVER_PORT } from "../v2g/index.js";
 import { parseIpv6 as parseIpv6Text } from "../v2g/sdp-ipv6.js";
-import { ETHERTYPE_IPV6 } from "./formats.js";
+import { ETHERTYPE_IPV6, LINKTYPE_ETHERNET } from "./formats.js";
 import { IPPROTO_TCP, IPPROTO_UDP, ipv6UpperChecksum, TCP_ACK, TCP_FIN, TCP_PSH, TCP_SYN } from "./ip.js";
+import { concatAll, createPcapngWriter } from "./writer.js";
 
 /** Default TCP maximum segment size for synthetic segments (Ethernet MTU 1500 − 40 IPv6 − 20 TCP). */
 export const SYNTH_TCP_MSS = 1440;
@@ -233,4 +234,31 @@ export function createPacketSynthesizer(
       ];
     },
   };
+}
+
+/** A frame with its capture time (seconds since the epoch, fractional). */
+export interface TimedFrame {
+  t: number;
+  data: Uint8Array;
+}
+
+/**
+ * Write Ethernet frames as one pcapng image (one Ethernet interface, ns timestamps) — what
+ * `nacs simulate --pcap` will stream; `tlsKeyLog` adds a Decryption Secrets Block first.
+ */
+export function framesToPcapng(
+  frames: readonly TimedFrame[],
+  opts?: { interfaceName?: string; tlsKeyLog?: string },
+): Uint8Array {
+  const w = createPcapngWriter({
+    application: "nacs",
+    interfaces: [{ linkType: LINKTYPE_ETHERNET, name: opts?.interfaceName ?? "nacs-sim" }],
+  });
+  const parts = [w.header()];
+  if (opts?.tlsKeyLog) parts.push(w.tlsKeyLog(opts.tlsKeyLog));
+  for (const f of frames) {
+    const sec = Math.floor(f.t);
+    parts.push(w.packet(0, sec, Math.round((f.t - sec) * 1e9) % 1_000_000_000, f.data));
+  }
+  return concatAll(parts);
 }

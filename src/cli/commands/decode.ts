@@ -129,7 +129,7 @@ export function registerDecodeCommand(program: Command): void {
   const cmd = program
     .command("decode")
     .description("decode EXI hex (from --hex or stdin lines) to JSON lines or XML, or a pcap/pcapng FILE")
-    .argument("[file]", "pcap/pcapng capture: timeline, --json or --check (see decode-capture.ts)")
+    .argument("[file]", "pcap/pcapng capture to decode: a timeline, or --json / --check")
     .option("--schema <set>", `schema set: ${EXI_SCHEMAS.join("|")} (required without FILE)`)
     .option("--hex <hex>", "one EXI stream as hex (default: read hex lines from stdin)")
     .option("--format <format>", "json (default) or xml")
