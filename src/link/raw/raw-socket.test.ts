@@ -60,15 +60,23 @@ test("raw: without the addon, using raw Ethernet raises addon-not-built naming t
   if (process.platform === "linux") assert.match(r.stdout, /\/nonexistent\/nacs_raw\.node/);
 });
 
-test("raw: without root or CAP_NET_RAW, opening is permission-denied", {
-  skip:
-    process.platform !== "linux" || !built ? "needs Linux and the addon" : isRoot ? "running as root" : false,
-}, () => {
-  assert.equal(
-    code(() => RawEthernetSocket.open({ ifname: "lo" })),
-    "permission-denied",
-  );
-});
+test(
+  "raw: without root or CAP_NET_RAW, opening is permission-denied",
+  {
+    skip:
+      process.platform !== "linux" || !built
+        ? "needs Linux and the addon"
+        : isRoot
+          ? "running as root"
+          : false,
+  },
+  () => {
+    assert.equal(
+      code(() => RawEthernetSocket.open({ ifname: "lo" })),
+      "permission-denied",
+    );
+  },
+);
 
 test("raw: a missing interface is no-such-interface", { skip: skipReal }, () => {
   assert.equal(
@@ -81,43 +89,47 @@ test("raw: a missing interface is no-such-interface", { skip: skipReal }, () => 
   );
 });
 
-test("raw: two sockets on lo: one sends a 0x88E1 frame, the other receives it byte for byte", {
-  skip: skipReal,
-}, async () => {
-  const a = RawEthernetSocket.open({ ifname: "lo" });
-  const b = RawEthernetSocket.open({ ifname: "lo" });
-  try {
-    assert.equal(a.mac.length, 6);
-    assert.ok(a.ifindex > 0);
-    assert.deepEqual(rawInterfaceInfo("lo").ifindex, a.ifindex);
-    const frame = new Uint8Array(60);
-    frame.set([0x02, 0, 0, 0, 0, 0x42], 0);
-    frame.set([0x02, 0, 0, 0, 0, 0x43], 6);
-    frame.set([0x88, 0xe1, 0x01, 0x64, 0x60], 12);
-    frame[59] = 0x5a;
-    const got = new Promise<Uint8Array>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error("no frame within 2 s")), 2000);
-      b.onFrame((f) => {
-        if (f[59] === 0x5a && f[11] === 0x43) {
-          clearTimeout(t);
-          resolve(f);
-        }
+test(
+  "raw: two sockets on lo: one sends a 0x88E1 frame, the other receives it byte for byte",
+  {
+    skip: skipReal,
+  },
+  async () => {
+    const a = RawEthernetSocket.open({ ifname: "lo" });
+    const b = RawEthernetSocket.open({ ifname: "lo" });
+    try {
+      assert.equal(a.mac.length, 6);
+      assert.ok(a.ifindex > 0);
+      assert.deepEqual(rawInterfaceInfo("lo").ifindex, a.ifindex);
+      const frame = new Uint8Array(60);
+      frame.set([0x02, 0, 0, 0, 0, 0x42], 0);
+      frame.set([0x02, 0, 0, 0, 0, 0x43], 6);
+      frame.set([0x88, 0xe1, 0x01, 0x64, 0x60], 12);
+      frame[59] = 0x5a;
+      const got = new Promise<Uint8Array>((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error("no frame within 2 s")), 2000);
+        b.onFrame((f) => {
+          if (f[59] === 0x5a && f[11] === 0x43) {
+            clearTimeout(t);
+            resolve(f);
+          }
+        });
       });
-    });
-    a.send(frame);
-    assert.deepEqual(await got, frame);
+      a.send(frame);
+      assert.deepEqual(await got, frame);
+      assert.equal(
+        code(() => a.send(new Uint8Array(10))),
+        "bad-option",
+      );
+    } finally {
+      a.close();
+      b.close();
+      b.close();
+    }
+    assert.equal(a.closed, true);
     assert.equal(
-      code(() => a.send(new Uint8Array(10))),
-      "bad-option",
+      code(() => a.send(new Uint8Array(60))),
+      "closed",
     );
-  } finally {
-    a.close();
-    b.close();
-    b.close();
-  }
-  assert.equal(a.closed, true);
-  assert.equal(
-    code(() => a.send(new Uint8Array(60))),
-    "closed",
-  );
-});
+  },
+);
