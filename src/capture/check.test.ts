@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { buildCheckReport, formatCheckReport } from "./check.js";
+import { buildCheckReport } from "./check.js";
+import { formatCheckReport } from "./check-text.js";
 import type { CaptureEvent } from "./decoder.js";
 
 const pv = (Value: number, Unit: string, Multiplier = 0) => ({ Value, Unit, Multiplier });

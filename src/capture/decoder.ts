@@ -14,6 +14,7 @@ import {
   SDP_SERVER_PORT,
   V2gtpPayloadType,
 } from "../v2g/index.js";
+import type { CaptureDecoderOptions, CaptureDecoderStats, CaptureEvent, Party } from "./events.js";
 import { ETHERTYPE_HOMEPLUG_AV, ETHERTYPE_IPV4, ETHERTYPE_IPV6 } from "./formats.js";
 import {
   IPPROTO_TCP,
@@ -31,66 +32,17 @@ import { bytesToHex, KeyLog, keyLogTextOf } from "./keylog.js";
 import { decodeLink } from "./link.js";
 import type { CaptureRecord } from "./reader.js";
 import { createTcpReassembler, type TcpReassembler, type TcpStreamPiece } from "./tcp-reassembly.js";
-import type { TlsDecryptor, TlsDecryptorFactory, TlsPlaintext } from "./tls-types.js";
-import { decodeV2gPayload, type SchemaState, type V2gFamily } from "./v2g-schema.js";
+import type { TlsDecryptor, TlsPlaintext } from "./tls-types.js";
+import { decodeV2gPayload, type SchemaState } from "./v2g-schema.js";
 import { createV2gtpStream, type V2gtpPiece, type V2gtpStream } from "./v2gtp-stream.js";
 
-/** Who sent a message. */
-export type Party = "ev" | "evse" | "unknown";
-/** Event layers: the three protocol layers plus TCP/TLS notices (connections, gaps, encryption). */
-export type CaptureLayer = "slac" | "sdp" | "v2g" | "tcp" | "tls";
-
-/** One decoded (or undecodable) message or notice. */
-export interface CaptureEvent {
-  /** Seconds since the first packet of the capture. */
-  t: number;
-  /** Packet number (1-based, as Wireshark shows it) of the packet that completed the message. */
-  frame: number;
-  layer: CaptureLayer;
-  from: Party;
-  /** Codec used: `homeplug`, `sdp`, `apphand`, `din`, `iso2`, `iso20-common|dc|ac|acdp|wpt`. */
-  schema?: string;
-  type: string;
-  message?: unknown;
-  error?: { message: string; code?: string; bitOffset?: number };
-  /** The payload bytes (for errors, and always for V2G messages when `opts.hex` is set). */
-  hex?: string;
-  /** TCP connection number (1-based) for v2g/tcp/tls events. */
-  conn?: number;
-  payloadType?: number;
-  warnings?: string[];
-  /** The schema was guessed (no supportedAppProtocol handshake seen and no `--schema`). */
-  schemaGuessed?: boolean;
-  /** The message was carried by TLS (and decrypted). */
-  tls?: boolean;
-}
-
-/** Options of {@link createCaptureDecoder}. */
-export interface CaptureDecoderOptions {
-  /** Force the V2G family for connections without a (visible) SAP handshake. */
-  schema?: V2gFamily;
-  /** TLS secrets (e.g. from `--tls-keylog`); disclosed secrets found in the capture are added to it. */
-  keyLog?: KeyLog;
-  /** TLS decryptor; without it TLS connections are reported as encrypted. */
-  tls?: TlsDecryptorFactory;
-  /** Attach `hex` to every V2G/SDP/SLAC event, not just to errors. */
-  hex?: boolean;
-}
-
-/** Counters of a decoder run. */
-export interface CaptureDecoderStats {
-  packets: number;
-  /** Epoch seconds of the first packet. */
-  startTime?: number;
-  connections: number;
-  tlsConnections: number;
-  v2gMessages: number;
-  v2gErrors: number;
-  sdp: number;
-  slac: number;
-  gaps: number;
-  keyLogLines: number;
-}
+export type {
+  CaptureDecoderOptions,
+  CaptureDecoderStats,
+  CaptureEvent,
+  CaptureLayer,
+  Party,
+} from "./events.js";
 
 /** The decoder; see {@link createCaptureDecoder}. */
 export interface CaptureDecoder {

@@ -10,10 +10,10 @@ export {
   type CheckFinding,
   type CheckReport,
   createChecker,
-  formatCheckReport,
   type ResponseTimeStat,
   type SessionSummary,
 } from "./check.js";
+export { formatCheckReport } from "./check-text.js";
 export {
   type CaptureDecoder,
   type CaptureDecoderOptions,

@@ -8,7 +8,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { z } from "zod";
-import { createChecker, formatCheckReport } from "../../capture/check.js";
+import { createChecker } from "../../capture/check.js";
+import { formatCheckReport } from "../../capture/check-text.js";
 import { eventToJson, formatTimelineLine } from "../../capture/format.js";
 import { KeyLog } from "../../capture/keylog.js";
 import { decodeCaptureFile } from "../../capture/node/file.js";
