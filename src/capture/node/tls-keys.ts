@@ -229,7 +229,7 @@ function aead(k: DirectionKeys, nonce: Uint8Array, aad: Uint8Array, ct: Uint8Arr
 function xorNonce(iv: Uint8Array, seq: bigint): Buffer {
   const n = Buffer.from(iv);
   const s = seqBytes(seq);
-  for (let i = 0; i < 8; i++) n[4 + i]! ^= s[i]!;
+  for (let i = 0; i < 8; i++) n[4 + i] = (n[4 + i] ?? 0) ^ (s[i] ?? 0);
   return n;
 }
 

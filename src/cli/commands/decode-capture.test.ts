@@ -15,7 +15,13 @@ const TLS = `${dir}dsV2Gshark/ISO-2_DC_PnC_TLS_Contract_DS5366_RiseV2G.pcapng`;
 async function capture(file: string, raw: Record<string, unknown>): Promise<{ out: string[]; err: string }> {
   const out: string[] = [];
   let err = "";
-  await runDecodeCapture(file, raw, { out: (l) => out.push(l), err: (t) => (err += t), isTty: false });
+  await runDecodeCapture(file, raw, {
+    out: (l) => out.push(l),
+    err: (t) => {
+      err += t;
+    },
+    isTty: false,
+  });
   return { out, err };
 }
 

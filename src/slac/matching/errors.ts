@@ -7,9 +7,6 @@ export type SlacConfigErrorCode = "bad-config";
 export class SlacConfigError extends Error {
   override readonly name = "SlacConfigError";
   readonly code: SlacConfigErrorCode = "bad-config";
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
 }
 
 /** Throw {@link SlacConfigError} unless `value` is a finite number within [min, max] (and integral if asked). */
