@@ -58,18 +58,6 @@ export function arrErr(field: string, v: unknown, max: number): ExiEncodeError {
     : new ExiEncodeError("EXI_TYPE", field, "expected an array");
 }
 
-/** Index of an enumeration value (the EXI enumeration code, §7.2), or {@link enumErr}. */
-export function enumIdx(
-  index: ReadonlyMap<unknown, number>,
-  v: unknown,
-  allowed: readonly string[],
-  field: string,
-): number {
-  const i = index.get(v);
-  if (i === undefined) throw enumErr(v, allowed, field);
-  return i;
-}
-
 /** A required field is missing (every valid instance of `type` contains it). */
 export function missErr(type: string, field: string): ExiEncodeError {
   return new ExiEncodeError("EXI_STRUCTURE", field, `required in ${type} but missing`);

@@ -178,9 +178,12 @@ export class BitReader {
 
   /** Integer (EXI §7.1.5): sign bit, then |v| (or |v|-1 when negative) as Unsigned Integer. */
   int(): number {
-    const neg = this.bit();
+    const x = this.bits(9);
+    const b = x & 255;
+    if (b < 128) return x > 255 ? -b - 1 : b;
+    this.pos -= 8;
     const m = this.uint();
-    return neg ? -m - 1 : m;
+    return x > 255 ? -m - 1 : m;
   }
 
   /** Integer (EXI §7.1.5) as a bigint. */
@@ -251,16 +254,25 @@ export class BitReader {
     let s: string | undefined;
     const sc = SCRATCH[len];
     if (sc !== undefined) {
-      // ASCII fast path: every code point below 128 is one 8-bit group
+      // ASCII fast path: every code point below 128 is one 8-bit group (bytes i..i+len, shifted by sh)
+      const p = this.pos;
+      const buf = this.buf;
+      const sh = p & 7;
+      let i = p >>> 3;
       let k = 0;
-      for (; k < len; k++) {
-        const c = this.bits(8);
-        if (c >= 128) {
-          this.pos -= 8;
-          break;
+      if (sh === 0)
+        for (; k < len; k++, i++) {
+          const c = buf[i]!;
+          if (c >= 128) break;
+          sc[k] = c;
         }
-        sc[k] = c;
-      }
+      else
+        for (; k < len; k++, i++) {
+          const c = ((buf[i]! << sh) | (buf[i + 1]! >>> (8 - sh))) & 0xff;
+          if (c >= 128) break;
+          sc[k] = c;
+        }
+      this.pos = p + k * 8;
       if (k === len) s = String.fromCharCode.apply(null, sc);
       else s = String.fromCharCode.apply(null, sc.slice(0, k)) + this.codePoints(len - k, state);
     } else s = this.codePoints(len, state);

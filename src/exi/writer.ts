@@ -130,7 +130,7 @@ export class BitWriter {
           `string length ${s.length} exceeds maxLength ${maxLength}`,
         );
       this.uint(s.length + 2);
-      for (let k = 0; k < s.length; k++) this.bits(s.charCodeAt(k), 8);
+      this.bytesAt(null, s, s.length);
       return;
     }
     const cps: number[] = [];
@@ -163,7 +163,24 @@ export class BitWriter {
       this.pos += bytes.length * 8;
       return;
     }
-    for (let k = 0; k < bytes.length; k++) this.bits(bytes[k]!, 8);
+    this.bytesAt(bytes, null, bytes.length);
+  }
+
+  /** Write `len` whole bytes (from `bytes`, or the char codes of `str`) at any bit offset. */
+  private bytesAt(bytes: Uint8Array | null, str: string | null, len: number): void {
+    const p = this.pos;
+    let i = p >>> 3;
+    if (i + len + 4 > this.buf.length) this.grow(len + 4);
+    const buf = this.buf;
+    const sh = p & 7;
+    let cur = buf[i]! & (0xff00 >>> sh);
+    for (let k = 0; k < len; k++) {
+      const x = bytes !== null ? bytes[k]! : str!.charCodeAt(k);
+      buf[i++] = cur | (x >>> sh);
+      cur = (x << (8 - sh)) & 0xff;
+    }
+    buf[i] = cur;
+    this.pos = p + len * 8;
   }
 
   /** The bytes written so far, padded with zero bits to a byte boundary (a copy that later calls do not touch). */
@@ -172,10 +189,6 @@ export class BitWriter {
     const n = (p + 7) >>> 3;
     const buf = this.buf;
     if (p & 7) buf[n - 1] = buf[n - 1]! & (0xff00 >>> (p & 7));
-    // new Uint8Array(small) lives on the JS heap; slice() would allocate a separate backing store
-    if (n > 64) return buf.slice(0, n);
-    const out = new Uint8Array(n);
-    for (let k = 0; k < n; k++) out[k] = buf[k]!;
-    return out;
+    return buf.slice(0, n);
   }
 }

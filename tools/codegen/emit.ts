@@ -107,7 +107,8 @@ export function emitSet(cfg: SetConfig, set: SchemaSet, xmldsigSet?: SchemaSet):
       n = `E${enumName.size}`;
       enumName.set(key, n);
       enumConsts.push(
-        `const ${n}: readonly string[] = ${JSON.stringify(t.enumeration)};\nconst ${n}i = new Map<unknown, number>(${n}.map((v, i) => [v, i]));`,
+        // the index by a switch: comparing interned strings beats hashing them for a Map lookup
+        `const ${n}: readonly string[] = ${JSON.stringify(t.enumeration)};\nfunction ${n}i(v: unknown, f: string): number { switch (v) { ${t.enumeration!.map((x, i) => `case ${JSON.stringify(x)}: return ${i};`).join(" ")} } throw enumErr(v, ${n}, f); }`,
       );
     }
     return n;
@@ -214,7 +215,7 @@ export function emitSet(cfg: SetConfig, set: SchemaSet, xmldsigSet?: SchemaSet):
     const t = canonSimple(t0);
     if (t.enumeration) {
       const e = enumOf(t);
-      return `{ const i = ${e}i.get(${v}); if (i === undefined) throw enumErr(${v}, ${e}, ${f}); w.bits(i, ${codeWidth(t.enumeration.length)}); }`;
+      return `w.bits(${e}i(${v}, ${f}), ${codeWidth(t.enumeration.length)});`;
     }
     switch (t.builtin) {
       case "boolean":
@@ -243,7 +244,7 @@ export function emitSet(cfg: SetConfig, set: SchemaSet, xmldsigSet?: SchemaSet):
     const t = canonSimple(t0);
     if (t.enumeration) {
       const e = enumOf(t);
-      return [{ k: "bits", e: `enumIdx(${e}i, ${v}, ${e}, ${f})`, w: codeWidth(t.enumeration.length) }];
+      return [{ k: "bits", e: `${e}i(${v}, ${f})`, w: codeWidth(t.enumeration.length) }];
     }
     if (t.builtin === "boolean") return [{ k: "bits", e: `(chkBool(${v}, ${f}) ? 1 : 0)`, w: 1 }];
     if (t.builtin === "integer") {
@@ -436,6 +437,12 @@ ${c.enc.join("\n")}
     `const ${map} = new Map<string, number>(${JSON.stringify(c.keys)});`;
   const docList = globals.map((d) => ({ d, supported: true }));
   const doc = rootCases(docList, "doc");
+  // the message root first, by a monomorphic property load
+  const rootIdx = cfg.messageRoot ? globals.findIndex((d) => d.name.local === cfg.messageRoot) : -1;
+  const rootFast =
+    rootIdx >= 0
+      ? `  if ((doc as any).${cfg.messageRoot} !== undefined) { w.bits(${rootIdx}, W); ${encElem(globals[rootIdx]!, `(doc as any).${cfg.messageRoot}`, JSON.stringify(cfg.messageRoot))} return; }\n`
+      : "";
 
   const fragList = (s: SchemaSet): { d: ElementDecl; supported: boolean }[] => {
     const by = new Map<string, ElementDecl[]>();
@@ -528,7 +535,7 @@ ${rootDispatch(c, `K_${fname}`)}
 import { BitReader } from "../../exi/reader.js";
 import { BitWriter } from "../../exi/writer.js";
 import { ExiDecodeError, ExiEncodeError, withPath } from "../../exi/errors.js";
-import { arrErr, chkBig, chkBool, chkInt, enumErr, enumIdx, missErr, structErr } from "../../exi/check.js";
+import { arrErr, chkBig, chkBool, chkInt, enumErr, missErr, structErr } from "../../exi/check.js";
 import { MAX_EXI_MESSAGE_BYTES } from "../../exi/limits.js";
 import type { DecodeOptions, EncodeOptions } from "../../exi/options.js";
 import type * as T from "./types.js";
@@ -594,7 +601,7 @@ ${rootMap(doc, "K_Document")}
 
 function docContent(w: BitWriter, doc: Document, W: number): void {
   if (typeof doc !== "object" || doc === null) throw new ExiEncodeError("EXI_TYPE", "", "expected { ElementName: value }");
-${rootDispatch(doc, "K_Document")}
+${rootFast}${rootDispatch(doc, "K_Document")}
   throw new ExiEncodeError("EXI_STRUCTURE", Object.keys(doc)[0] ?? "", "not a global element of this schema set");
 }
 `);

@@ -8,7 +8,7 @@
 import { BitReader } from "../../exi/reader.js";
 import { BitWriter } from "../../exi/writer.js";
 import { ExiDecodeError, ExiEncodeError, withPath } from "../../exi/errors.js";
-import { arrErr, chkBig, chkBool, chkInt, enumErr, enumIdx, missErr, structErr } from "../../exi/check.js";
+import { arrErr, chkBig, chkBool, chkInt, enumErr, missErr, structErr } from "../../exi/check.js";
 import { MAX_EXI_MESSAGE_BYTES } from "../../exi/limits.js";
 import type { DecodeOptions, EncodeOptions } from "../../exi/options.js";
 import type * as T from "./types.js";
@@ -44,7 +44,7 @@ function end(r: BitReader, opts?: DecodeOptions): void {
   }
 }
 const E0: readonly string[] = ["OK_SuccessfulNegotiation","OK_SuccessfulNegotiationWithMinorDeviation","Failed_NoNegotiation"];
-const E0i = new Map<unknown, number>(E0.map((v, i) => [v, i]));
+function E0i(v: unknown, f: string): number { switch (v) { case "OK_SuccessfulNegotiation": return 0; case "OK_SuccessfulNegotiationWithMinorDeviation": return 1; case "Failed_NoNegotiation": return 2; } throw enumErr(v, E0, f); }
 
 function d_supportedAppProtocolReq(r: BitReader): T.supportedAppProtocolReq {
   const o: any = {};
@@ -247,7 +247,7 @@ function e_supportedAppProtocolRes(w: BitWriter, o: T.supportedAppProtocolRes): 
   if (v0 === undefined) throw missErr("supportedAppProtocolRes", "ResponseCode");
   s = 1;
   const v1: any = o.SchemaID;
-  w.bits((enumIdx(E0i, v0, E0, "ResponseCode") << 1), 5);
+  w.bits((E0i(v0, "ResponseCode") << 1), 5);
   if (v1 !== undefined) {
     s = 2;
     w.bits((chkInt(v1, 0, 255, "SchemaID") << 1), 12);

@@ -8,7 +8,7 @@
 import { BitReader } from "../../exi/reader.js";
 import { BitWriter } from "../../exi/writer.js";
 import { ExiDecodeError, ExiEncodeError, withPath } from "../../exi/errors.js";
-import { arrErr, chkBig, chkBool, chkInt, enumErr, enumIdx, missErr, structErr } from "../../exi/check.js";
+import { arrErr, chkBig, chkBool, chkInt, enumErr, missErr, structErr } from "../../exi/check.js";
 import { MAX_EXI_MESSAGE_BYTES } from "../../exi/limits.js";
 import type { DecodeOptions, EncodeOptions } from "../../exi/options.js";
 import type * as T from "./types.js";
@@ -123,33 +123,33 @@ function end(r: BitReader, opts?: DecodeOptions): void {
   }
 }
 const E0: readonly string[] = ["OK","OK_NewSessionEstablished","OK_OldSessionJoined","OK_CertificateExpiresSoon","FAILED","FAILED_SequenceError","FAILED_ServiceIDInvalid","FAILED_UnknownSession","FAILED_ServiceSelectionInvalid","FAILED_PaymentSelectionInvalid","FAILED_CertificateExpired","FAILED_SignatureError","FAILED_NoCertificateAvailable","FAILED_CertChainError","FAILED_ChallengeInvalid","FAILED_ContractCanceled","FAILED_WrongChargeParameter","FAILED_PowerDeliveryNotApplied","FAILED_TariffSelectionInvalid","FAILED_ChargingProfileInvalid","FAILED_EVSEPresentVoltageToLow","FAILED_MeteringSignatureNotValid","FAILED_WrongEnergyTransferType"];
-const E0i = new Map<unknown, number>(E0.map((v, i) => [v, i]));
+function E0i(v: unknown, f: string): number { switch (v) { case "OK": return 0; case "OK_NewSessionEstablished": return 1; case "OK_OldSessionJoined": return 2; case "OK_CertificateExpiresSoon": return 3; case "FAILED": return 4; case "FAILED_SequenceError": return 5; case "FAILED_ServiceIDInvalid": return 6; case "FAILED_UnknownSession": return 7; case "FAILED_ServiceSelectionInvalid": return 8; case "FAILED_PaymentSelectionInvalid": return 9; case "FAILED_CertificateExpired": return 10; case "FAILED_SignatureError": return 11; case "FAILED_NoCertificateAvailable": return 12; case "FAILED_CertChainError": return 13; case "FAILED_ChallengeInvalid": return 14; case "FAILED_ContractCanceled": return 15; case "FAILED_WrongChargeParameter": return 16; case "FAILED_PowerDeliveryNotApplied": return 17; case "FAILED_TariffSelectionInvalid": return 18; case "FAILED_ChargingProfileInvalid": return 19; case "FAILED_EVSEPresentVoltageToLow": return 20; case "FAILED_MeteringSignatureNotValid": return 21; case "FAILED_WrongEnergyTransferType": return 22; } throw enumErr(v, E0, f); }
 const E1: readonly string[] = ["EVCharging","Internet","ContractCertificate","OtherCustom"];
-const E1i = new Map<unknown, number>(E1.map((v, i) => [v, i]));
+function E1i(v: unknown, f: string): number { switch (v) { case "EVCharging": return 0; case "Internet": return 1; case "ContractCertificate": return 2; case "OtherCustom": return 3; } throw enumErr(v, E1, f); }
 const E2: readonly string[] = ["Contract","ExternalPayment"];
-const E2i = new Map<unknown, number>(E2.map((v, i) => [v, i]));
+function E2i(v: unknown, f: string): number { switch (v) { case "Contract": return 0; case "ExternalPayment": return 1; } throw enumErr(v, E2, f); }
 const E3: readonly string[] = ["AC_single_phase_core","AC_three_phase_core","DC_core","DC_extended","DC_combo_core","DC_dual","AC_core1p_DC_extended","AC_single_DC_core","AC_single_phase_three_phase_core_DC_extended","AC_core3p_DC_extended"];
-const E3i = new Map<unknown, number>(E3.map((v, i) => [v, i]));
+function E3i(v: unknown, f: string): number { switch (v) { case "AC_single_phase_core": return 0; case "AC_three_phase_core": return 1; case "DC_core": return 2; case "DC_extended": return 3; case "DC_combo_core": return 4; case "DC_dual": return 5; case "AC_core1p_DC_extended": return 6; case "AC_single_DC_core": return 7; case "AC_single_phase_three_phase_core_DC_extended": return 8; case "AC_core3p_DC_extended": return 9; } throw enumErr(v, E3, f); }
 const E4: readonly string[] = ["bool","byte","short","int","physicalValue","string"];
-const E4i = new Map<unknown, number>(E4.map((v, i) => [v, i]));
+function E4i(v: unknown, f: string): number { switch (v) { case "bool": return 0; case "byte": return 1; case "short": return 2; case "int": return 3; case "physicalValue": return 4; case "string": return 5; } throw enumErr(v, E4, f); }
 const E5: readonly string[] = ["h","m","s","A","Ah","V","VA","W","W/s","Wh"];
-const E5i = new Map<unknown, number>(E5.map((v, i) => [v, i]));
+function E5i(v: unknown, f: string): number { switch (v) { case "h": return 0; case "m": return 1; case "s": return 2; case "A": return 3; case "Ah": return 4; case "V": return 5; case "VA": return 6; case "W": return 7; case "W/s": return 8; case "Wh": return 9; } throw enumErr(v, E5, f); }
 const E6: readonly string[] = ["Finished","Ongoing"];
-const E6i = new Map<unknown, number>(E6.map((v, i) => [v, i]));
+function E6i(v: unknown, f: string): number { switch (v) { case "Finished": return 0; case "Ongoing": return 1; } throw enumErr(v, E6, f); }
 const E7: readonly string[] = ["AC_single_phase_core","AC_three_phase_core","DC_core","DC_extended","DC_combo_core","DC_unique"];
-const E7i = new Map<unknown, number>(E7.map((v, i) => [v, i]));
+function E7i(v: unknown, f: string): number { switch (v) { case "AC_single_phase_core": return 0; case "AC_three_phase_core": return 1; case "DC_core": return 2; case "DC_extended": return 3; case "DC_combo_core": return 4; case "DC_unique": return 5; } throw enumErr(v, E7, f); }
 const E8: readonly string[] = ["None","StopCharging","ReNegotiation"];
-const E8i = new Map<unknown, number>(E8.map((v, i) => [v, i]));
+function E8i(v: unknown, f: string): number { switch (v) { case "None": return 0; case "StopCharging": return 1; case "ReNegotiation": return 2; } throw enumErr(v, E8, f); }
 const E9: readonly string[] = ["NO_ERROR","FAILED_RESSTemperatureInhibit","FAILED_EVShiftPosition","FAILED_ChargerConnectorLockFault","FAILED_EVRESSMalfunction","FAILED_ChargingCurrentdifferential","FAILED_ChargingVoltageOutOfRange","Reserved_A","Reserved_B","Reserved_C","FAILED_ChargingSystemIncompatibility","NoData"];
-const E9i = new Map<unknown, number>(E9.map((v, i) => [v, i]));
+function E9i(v: unknown, f: string): number { switch (v) { case "NO_ERROR": return 0; case "FAILED_RESSTemperatureInhibit": return 1; case "FAILED_EVShiftPosition": return 2; case "FAILED_ChargerConnectorLockFault": return 3; case "FAILED_EVRESSMalfunction": return 4; case "FAILED_ChargingCurrentdifferential": return 5; case "FAILED_ChargingVoltageOutOfRange": return 6; case "Reserved_A": return 7; case "Reserved_B": return 8; case "Reserved_C": return 9; case "FAILED_ChargingSystemIncompatibility": return 10; case "NoData": return 11; } throw enumErr(v, E9, f); }
 const E10: readonly string[] = ["Invalid","Valid","Warning","Fault"];
-const E10i = new Map<unknown, number>(E10.map((v, i) => [v, i]));
+function E10i(v: unknown, f: string): number { switch (v) { case "Invalid": return 0; case "Valid": return 1; case "Warning": return 2; case "Fault": return 3; } throw enumErr(v, E10, f); }
 const E11: readonly string[] = ["EVSE_NotReady","EVSE_Ready","EVSE_Shutdown","EVSE_UtilityInterruptEvent","EVSE_IsolationMonitoringActive","EVSE_EmergencyShutdown","EVSE_Malfunction","Reserved_8","Reserved_9","Reserved_A","Reserved_B","Reserved_C"];
-const E11i = new Map<unknown, number>(E11.map((v, i) => [v, i]));
+function E11i(v: unknown, f: string): number { switch (v) { case "EVSE_NotReady": return 0; case "EVSE_Ready": return 1; case "EVSE_Shutdown": return 2; case "EVSE_UtilityInterruptEvent": return 3; case "EVSE_IsolationMonitoringActive": return 4; case "EVSE_EmergencyShutdown": return 5; case "EVSE_Malfunction": return 6; case "Reserved_8": return 7; case "Reserved_9": return 8; case "Reserved_A": return 9; case "Reserved_B": return 10; case "Reserved_C": return 11; } throw enumErr(v, E11, f); }
 const E12: readonly string[] = ["relativePricePercentage","RenewableGenerationPercentage","CarbonDioxideEmission"];
-const E12i = new Map<unknown, number>(E12.map((v, i) => [v, i]));
+function E12i(v: unknown, f: string): number { switch (v) { case "relativePricePercentage": return 0; case "RenewableGenerationPercentage": return 1; case "CarbonDioxideEmission": return 2; } throw enumErr(v, E12, f); }
 const E13: readonly string[] = ["ParsingError","NoTLSRootCertificatAvailable","UnknownError"];
-const E13i = new Map<unknown, number>(E13.map((v, i) => [v, i]));
+function E13i(v: unknown, f: string): number { switch (v) { case "ParsingError": return 0; case "NoTLSRootCertificatAvailable": return 1; case "UnknownError": return 2; } throw enumErr(v, E13, f); }
 
 function d_SessionSetupReqType(r: BitReader): T.SessionSetupReqType {
   const o: any = {};
@@ -262,7 +262,7 @@ function e_SessionSetupResType(w: BitWriter, o: T.SessionSetupResType): void {
   const v1: any = o.EVSEID;
   if (v1 === undefined) throw missErr("SessionSetupResType", "EVSEID");
   s = 2;
-  w.bits((enumIdx(E0i, v0, E0, "ResponseCode") << 3), 10);
+  w.bits((E0i(v0, "ResponseCode") << 3), 10);
   w.binary(v1, 32, "EVSEID");
   const v2: any = o.DateTimeNow;
   w.bits(0, 1);
@@ -332,7 +332,7 @@ function e_ServiceDiscoveryReqType(w: BitWriter, o: T.ServiceDiscoveryReqType): 
       case 1: w.bits(0, 3); s = 2; break;
       default: throw structErr("ServiceDiscoveryReqType", "ServiceCategory", EXP_ServiceDiscoveryReqType[s]!);
     }
-    w.bits((enumIdx(E1i, v1, E1, "ServiceCategory") << 1), 3);
+    w.bits((E1i(v1, "ServiceCategory") << 1), 3);
   }
   switch (s) {
     case 0: w.bits(2, 2); return;
@@ -398,7 +398,7 @@ function e_ServiceDiscoveryResType(w: BitWriter, o: T.ServiceDiscoveryResType): 
   const v1: any = o.PaymentOptions;
   if (v1 === undefined) throw missErr("ServiceDiscoveryResType", "PaymentOptions");
   s = 2;
-  w.bits((enumIdx(E0i, v0, E0, "ResponseCode") << 2), 9);
+  w.bits((E0i(v0, "ResponseCode") << 2), 9);
   try { e_PaymentOptionsType(w, v1); } catch (err) { throw withPath(err, "PaymentOptions"); }
   const v2: any = o.ChargeService;
   if (v2 === undefined) throw missErr("ServiceDiscoveryResType", "ChargeService");
@@ -482,7 +482,7 @@ function e_PaymentOptionsType(w: BitWriter, o: T.PaymentOptionsType): void {
         case 1: w.bits(0, 3); s = 1; break;
         default: throw structErr("PaymentOptionsType", "PaymentOption", EXP_PaymentOptionsType[s]!);
       }
-      w.bits((enumIdx(E2i, x, E2, "PaymentOption") << 1), 2);
+      w.bits((E2i(x, "PaymentOption") << 1), 2);
     }
   }
   w.bits(1, 2);
@@ -543,7 +543,7 @@ function e_ServiceChargeType(w: BitWriter, o: T.ServiceChargeType): void {
   const v2: any = o.EnergyTransferType;
   if (v2 === undefined) throw missErr("ServiceChargeType", "EnergyTransferType");
   s = 3;
-  w.bits(((chkBool(v1, "FreeService") ? 1 : 0) << 9) | (enumIdx(E3i, v2, E3, "EnergyTransferType") << 2), 12);
+  w.bits(((chkBool(v1, "FreeService") ? 1 : 0) << 9) | (E3i(v2, "EnergyTransferType") << 2), 12);
 }
 const EXP_ServiceChargeType: readonly string[] = ["SE(ServiceTag)","SE(FreeService)","SE(EnergyTransferType)","EE"];
 
@@ -671,7 +671,7 @@ function e_ServiceTagType(w: BitWriter, o: T.ServiceTagType): void {
     default: throw structErr("ServiceTagType", "ServiceCategory", EXP_ServiceTagType[s]!);
   }
   const v3: any = o.ServiceScope;
-  w.bits((enumIdx(E1i, v2, E1, "ServiceCategory") << 1), 3);
+  w.bits((E1i(v2, "ServiceCategory") << 1), 3);
   if (v3 !== undefined) {
     s = 4;
     w.bits(0, 3);
@@ -839,7 +839,7 @@ function e_ServiceDetailResType(w: BitWriter, o: T.ServiceDetailResType): void {
   const v1: any = o.ServiceID;
   if (v1 === undefined) throw missErr("ServiceDetailResType", "ServiceID");
   s = 2;
-  w.bits((enumIdx(E0i, v0, E0, "ResponseCode") << 3), 10);
+  w.bits((E0i(v0, "ResponseCode") << 3), 10);
   w.uint(chkInt(v1, 0, 65535, "ServiceID"));
   const v2: any = o.ServiceParameterList;
   w.bits(0, 1);
@@ -1107,7 +1107,7 @@ function e_ParameterType(w: BitWriter, o: T.ParameterType): void {
   if (v1 === undefined) throw missErr("ParameterType", "ValueType");
   s = 2;
   const v2: any = o.boolValue;
-  w.bits(enumIdx(E4i, v1, E4, "ValueType"), 4);
+  w.bits(E4i(v1, "ValueType"), 4);
   if (v2 !== undefined) {
     s = 3;
     w.bits(((chkBool(v2, "boolValue") ? 1 : 0) << 1), 6);
@@ -1222,7 +1222,7 @@ function e_PhysicalValueType(w: BitWriter, o: T.PhysicalValueType): void {
   w.bits(((chkInt(v0, -3, 3, "Multiplier") + 3) << 1), 6);
   if (v1 !== undefined) {
     s = 2;
-    w.bits((enumIdx(E5i, v1, E5, "Unit") << 1), 8);
+    w.bits((E5i(v1, "Unit") << 1), 8);
   }
   const v2: any = o.Value;
   if (v2 === undefined) throw missErr("PhysicalValueType", "Value");
@@ -1275,7 +1275,7 @@ function e_ServicePaymentSelectionReqType(w: BitWriter, o: T.ServicePaymentSelec
   const v1: any = o.SelectedServiceList;
   if (v1 === undefined) throw missErr("ServicePaymentSelectionReqType", "SelectedServiceList");
   s = 2;
-  w.bits((enumIdx(E2i, v0, E2, "SelectedPaymentOption") << 2), 5);
+  w.bits((E2i(v0, "SelectedPaymentOption") << 2), 5);
   try { e_SelectedServiceListType(w, v1); } catch (err) { throw withPath(err, "SelectedServiceList"); }
   w.bits(0, 1);
 }
@@ -1436,7 +1436,7 @@ function e_ServicePaymentSelectionResType(w: BitWriter, o: T.ServicePaymentSelec
   const v0: any = o.ResponseCode;
   if (v0 === undefined) throw missErr("ServicePaymentSelectionResType", "ResponseCode");
   s = 1;
-  w.bits((enumIdx(E0i, v0, E0, "ResponseCode") << 2), 9);
+  w.bits((E0i(v0, "ResponseCode") << 2), 9);
 }
 const EXP_ServicePaymentSelectionResType: readonly string[] = ["SE(ResponseCode)","EE"];
 
@@ -1669,7 +1669,7 @@ function e_PaymentDetailsResType(w: BitWriter, o: T.PaymentDetailsResType): void
   const v1: any = o.GenChallenge;
   if (v1 === undefined) throw missErr("PaymentDetailsResType", "GenChallenge");
   s = 2;
-  w.bits((enumIdx(E0i, v0, E0, "ResponseCode") << 3), 10);
+  w.bits((E0i(v0, "ResponseCode") << 3), 10);
   w.string(v1, 65536, "GenChallenge");
   const v2: any = o.DateTimeNow;
   if (v2 === undefined) throw missErr("PaymentDetailsResType", "DateTimeNow");
@@ -1783,7 +1783,7 @@ function e_ContractAuthenticationResType(w: BitWriter, o: T.ContractAuthenticati
   const v1: any = o.EVSEProcessing;
   if (v1 === undefined) throw missErr("ContractAuthenticationResType", "EVSEProcessing");
   s = 2;
-  w.bits((enumIdx(E0i, v0, E0, "ResponseCode") << 6) | (enumIdx(E6i, v1, E6, "EVSEProcessing") << 2), 13);
+  w.bits((E0i(v0, "ResponseCode") << 6) | (E6i(v1, "EVSEProcessing") << 2), 13);
 }
 const EXP_ContractAuthenticationResType: readonly string[] = ["SE(ResponseCode)","SE(EVSEProcessing)","EE"];
 
@@ -1840,7 +1840,7 @@ function e_ChargeParameterDiscoveryReqType(w: BitWriter, o: T.ChargeParameterDis
   if (v0 === undefined) throw missErr("ChargeParameterDiscoveryReqType", "EVRequestedEnergyTransferType");
   s = 1;
   const v1: any = o.AC_EVChargeParameter;
-  w.bits((enumIdx(E7i, v0, E7, "EVRequestedEnergyTransferType") << 1), 6);
+  w.bits((E7i(v0, "EVRequestedEnergyTransferType") << 1), 6);
   if (v1 !== undefined) {
     s = 2;
     w.bits(0, 2);
@@ -1970,7 +1970,7 @@ function e_ChargeParameterDiscoveryResType(w: BitWriter, o: T.ChargeParameterDis
   if (v1 === undefined) throw missErr("ChargeParameterDiscoveryResType", "EVSEProcessing");
   s = 2;
   const v2: any = o.SAScheduleList;
-  w.bits((enumIdx(E0i, v0, E0, "ResponseCode") << 5) | (enumIdx(E6i, v1, E6, "EVSEProcessing") << 1), 12);
+  w.bits((E0i(v0, "ResponseCode") << 5) | (E6i(v1, "EVSEProcessing") << 1), 12);
   if (v2 !== undefined) {
     s = 3;
     w.bits(0, 2);
@@ -2350,7 +2350,7 @@ function e_PowerDeliveryResType(w: BitWriter, o: T.PowerDeliveryResType): void {
   if (v0 === undefined) throw missErr("PowerDeliveryResType", "ResponseCode");
   s = 1;
   const v1: any = o.AC_EVSEStatus;
-  w.bits((enumIdx(E0i, v0, E0, "ResponseCode") << 1), 8);
+  w.bits((E0i(v0, "ResponseCode") << 1), 8);
   if (v1 !== undefined) {
     s = 2;
     w.bits(0, 2);
@@ -2506,7 +2506,7 @@ function e_ChargingStatusResType(w: BitWriter, o: T.ChargingStatusResType): void
   const v1: any = o.EVSEID;
   if (v1 === undefined) throw missErr("ChargingStatusResType", "EVSEID");
   s = 2;
-  w.bits((enumIdx(E0i, v0, E0, "ResponseCode") << 3), 10);
+  w.bits((E0i(v0, "ResponseCode") << 3), 10);
   w.binary(v1, 32, "EVSEID");
   const v2: any = o.SAScheduleTupleID;
   if (v2 === undefined) throw missErr("ChargingStatusResType", "SAScheduleTupleID");
@@ -2739,7 +2739,7 @@ function e_AC_EVSEStatusType(w: BitWriter, o: T.AC_EVSEStatusType): void {
   const v3: any = o.EVSENotification;
   if (v3 === undefined) throw missErr("AC_EVSEStatusType", "EVSENotification");
   s = 4;
-  w.bits((enumIdx(E8i, v3, E8, "EVSENotification") << 2), 7);
+  w.bits((E8i(v3, "EVSENotification") << 2), 7);
 }
 const EXP_AC_EVSEStatusType: readonly string[] = ["SE(PowerSwitchClosed)","SE(RCD)","SE(NotificationMaxDelay)","SE(EVSENotification)","EE"];
 
@@ -2870,7 +2870,7 @@ function e_MeteringReceiptResType(w: BitWriter, o: T.MeteringReceiptResType): vo
   const v1: any = o.AC_EVSEStatus;
   if (v1 === undefined) throw missErr("MeteringReceiptResType", "AC_EVSEStatus");
   s = 2;
-  w.bits((enumIdx(E0i, v0, E0, "ResponseCode") << 2), 9);
+  w.bits((E0i(v0, "ResponseCode") << 2), 9);
   try { e_AC_EVSEStatusType(w, v1); } catch (err) { throw withPath(err, "AC_EVSEStatus"); }
   w.bits(0, 1);
 }
@@ -2927,7 +2927,7 @@ function e_SessionStopResType(w: BitWriter, o: T.SessionStopResType): void {
   const v0: any = o.ResponseCode;
   if (v0 === undefined) throw missErr("SessionStopResType", "ResponseCode");
   s = 1;
-  w.bits((enumIdx(E0i, v0, E0, "ResponseCode") << 2), 9);
+  w.bits((E0i(v0, "ResponseCode") << 2), 9);
 }
 const EXP_SessionStopResType: readonly string[] = ["SE(ResponseCode)","EE"];
 
@@ -3188,7 +3188,7 @@ function e_CertificateUpdateResType(w: BitWriter, o: T.CertificateUpdateResType)
   const v2: any = o.ContractSignatureCertChain;
   if (v2 === undefined) throw missErr("CertificateUpdateResType", "ContractSignatureCertChain");
   s = 3;
-  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 2), 9);
+  w.bits((E0i(v1, "ResponseCode") << 2), 9);
   try { e_CertificateChainType(w, v2); } catch (err) { throw withPath(err, "ContractSignatureCertChain"); }
   const v3: any = o.ContractSignatureEncryptedPrivateKey;
   if (v3 === undefined) throw missErr("CertificateUpdateResType", "ContractSignatureEncryptedPrivateKey");
@@ -3376,7 +3376,7 @@ function e_CertificateInstallationResType(w: BitWriter, o: T.CertificateInstalla
   const v2: any = o.ContractSignatureCertChain;
   if (v2 === undefined) throw missErr("CertificateInstallationResType", "ContractSignatureCertChain");
   s = 3;
-  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 2), 9);
+  w.bits((E0i(v1, "ResponseCode") << 2), 9);
   try { e_CertificateChainType(w, v2); } catch (err) { throw withPath(err, "ContractSignatureCertChain"); }
   const v3: any = o.ContractSignatureEncryptedPrivateKey;
   if (v3 === undefined) throw missErr("CertificateInstallationResType", "ContractSignatureEncryptedPrivateKey");
@@ -3525,7 +3525,7 @@ function e_DC_EVStatusType(w: BitWriter, o: T.DC_EVStatusType): void {
   const v4: any = o.EVRESSSOC;
   if (v4 === undefined) throw missErr("DC_EVStatusType", "EVRESSSOC");
   s = 5;
-  w.bits((enumIdx(E9i, v3, E9, "EVErrorCode") << 12) | (chkInt(v4, 0, 100, "EVRESSSOC") << 2), 16);
+  w.bits((E9i(v3, "EVErrorCode") << 12) | (chkInt(v4, 0, 100, "EVRESSSOC") << 2), 16);
 }
 const EXP_DC_EVStatusType: readonly string[] = ["SE(EVReady)","SE(EVCabinConditioning)|SE(EVRESSConditioning)|SE(EVErrorCode)","SE(EVRESSConditioning)|SE(EVErrorCode)","SE(EVErrorCode)","SE(EVRESSSOC)","EE"];
 
@@ -3599,12 +3599,12 @@ function e_CableCheckResType(w: BitWriter, o: T.CableCheckResType): void {
   const v1: any = o.DC_EVSEStatus;
   if (v1 === undefined) throw missErr("CableCheckResType", "DC_EVSEStatus");
   s = 2;
-  w.bits((enumIdx(E0i, v0, E0, "ResponseCode") << 2), 9);
+  w.bits((E0i(v0, "ResponseCode") << 2), 9);
   try { e_DC_EVSEStatusType(w, v1); } catch (err) { throw withPath(err, "DC_EVSEStatus"); }
   const v2: any = o.EVSEProcessing;
   if (v2 === undefined) throw missErr("CableCheckResType", "EVSEProcessing");
   s = 3;
-  w.bits((enumIdx(E6i, v2, E6, "EVSEProcessing") << 2), 5);
+  w.bits((E6i(v2, "EVSEProcessing") << 2), 5);
 }
 const EXP_CableCheckResType: readonly string[] = ["SE(ResponseCode)","SE(DC_EVSEStatus)","SE(EVSEProcessing)","EE"];
 
@@ -3668,7 +3668,7 @@ function e_DC_EVSEStatusType(w: BitWriter, o: T.DC_EVSEStatusType): void {
   const v0: any = o.EVSEIsolationStatus;
   if (v0 !== undefined) {
     s = 1;
-    w.bits((enumIdx(E10i, v0, E10, "EVSEIsolationStatus") << 1), 6);
+    w.bits((E10i(v0, "EVSEIsolationStatus") << 1), 6);
   }
   const v1: any = o.EVSEStatusCode;
   if (v1 === undefined) throw missErr("DC_EVSEStatusType", "EVSEStatusCode");
@@ -3680,12 +3680,12 @@ function e_DC_EVSEStatusType(w: BitWriter, o: T.DC_EVSEStatusType): void {
   const v2: any = o.NotificationMaxDelay;
   if (v2 === undefined) throw missErr("DC_EVSEStatusType", "NotificationMaxDelay");
   s = 3;
-  w.bits((enumIdx(E11i, v1, E11, "EVSEStatusCode") << 3), 7);
+  w.bits((E11i(v1, "EVSEStatusCode") << 3), 7);
   w.uint(chkInt(v2, 0, 4294967295, "NotificationMaxDelay"));
   const v3: any = o.EVSENotification;
   if (v3 === undefined) throw missErr("DC_EVSEStatusType", "EVSENotification");
   s = 4;
-  w.bits((enumIdx(E8i, v3, E8, "EVSENotification") << 2), 7);
+  w.bits((E8i(v3, "EVSENotification") << 2), 7);
 }
 const EXP_DC_EVSEStatusType: readonly string[] = ["SE(EVSEIsolationStatus)|SE(EVSEStatusCode)","SE(EVSEStatusCode)","SE(NotificationMaxDelay)","SE(EVSENotification)","EE"];
 
@@ -3793,7 +3793,7 @@ function e_PreChargeResType(w: BitWriter, o: T.PreChargeResType): void {
   const v1: any = o.DC_EVSEStatus;
   if (v1 === undefined) throw missErr("PreChargeResType", "DC_EVSEStatus");
   s = 2;
-  w.bits((enumIdx(E0i, v0, E0, "ResponseCode") << 2), 9);
+  w.bits((E0i(v0, "ResponseCode") << 2), 9);
   try { e_DC_EVSEStatusType(w, v1); } catch (err) { throw withPath(err, "DC_EVSEStatus"); }
   const v2: any = o.EVSEPresentVoltage;
   if (v2 === undefined) throw missErr("PreChargeResType", "EVSEPresentVoltage");
@@ -4091,7 +4091,7 @@ function e_CurrentDemandResType(w: BitWriter, o: T.CurrentDemandResType): void {
   const v1: any = o.DC_EVSEStatus;
   if (v1 === undefined) throw missErr("CurrentDemandResType", "DC_EVSEStatus");
   s = 2;
-  w.bits((enumIdx(E0i, v0, E0, "ResponseCode") << 2), 9);
+  w.bits((E0i(v0, "ResponseCode") << 2), 9);
   try { e_DC_EVSEStatusType(w, v1); } catch (err) { throw withPath(err, "DC_EVSEStatus"); }
   const v2: any = o.EVSEPresentVoltage;
   if (v2 === undefined) throw missErr("CurrentDemandResType", "EVSEPresentVoltage");
@@ -4228,7 +4228,7 @@ function e_WeldingDetectionResType(w: BitWriter, o: T.WeldingDetectionResType): 
   const v1: any = o.DC_EVSEStatus;
   if (v1 === undefined) throw missErr("WeldingDetectionResType", "DC_EVSEStatus");
   s = 2;
-  w.bits((enumIdx(E0i, v0, E0, "ResponseCode") << 2), 9);
+  w.bits((E0i(v0, "ResponseCode") << 2), 9);
   try { e_DC_EVSEStatusType(w, v1); } catch (err) { throw withPath(err, "DC_EVSEStatus"); }
   const v2: any = o.EVSEPresentVoltage;
   if (v2 === undefined) throw missErr("WeldingDetectionResType", "EVSEPresentVoltage");
@@ -4974,7 +4974,7 @@ function e_CostType(w: BitWriter, o: T.CostType): void {
   const v1: any = o.amount;
   if (v1 === undefined) throw missErr("CostType", "amount");
   s = 2;
-  w.bits((enumIdx(E12i, v0, E12, "costKind") << 3), 7);
+  w.bits((E12i(v0, "costKind") << 3), 7);
   w.uint(chkInt(v1, 0, 4294967295, "amount"));
   const v2: any = o.amountMultiplier;
   w.bits(0, 1);
@@ -7904,7 +7904,7 @@ function e_NotificationType(w: BitWriter, o: T.NotificationType): void {
   if (v0 === undefined) throw missErr("NotificationType", "FaultCode");
   s = 1;
   const v1: any = o.FaultMsg;
-  w.bits((enumIdx(E13i, v0, E13, "FaultCode") << 1), 5);
+  w.bits((E13i(v0, "FaultCode") << 1), 5);
   if (v1 !== undefined) {
     s = 2;
     w.bits(0, 3);
@@ -8583,6 +8583,7 @@ const K_Document = new Map<string, number>([["AC_EVChargeParameter",0],["AC_EVSE
 
 function docContent(w: BitWriter, doc: Document, W: number): void {
   if (typeof doc !== "object" || doc === null) throw new ExiEncodeError("EXI_TYPE", "", "expected { ElementName: value }");
+  if ((doc as any).V2G_Message !== undefined) { w.bits(77, W); try { e_V2G_Message(w, (doc as any).V2G_Message); } catch (err) { throw withPath(err, "V2G_Message"); } return; }
   for (const k in doc) {
     switch (K_Document.get(k)) {
       case 0: { w.bits(0, W); try { e_AC_EVChargeParameterType(w, (doc as any)["AC_EVChargeParameter"]); } catch (err) { throw withPath(err, "AC_EVChargeParameter"); } return; }

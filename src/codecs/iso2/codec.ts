@@ -8,7 +8,7 @@
 import { BitReader } from "../../exi/reader.js";
 import { BitWriter } from "../../exi/writer.js";
 import { ExiDecodeError, ExiEncodeError, withPath } from "../../exi/errors.js";
-import { arrErr, chkBig, chkBool, chkInt, enumErr, enumIdx, missErr, structErr } from "../../exi/check.js";
+import { arrErr, chkBig, chkBool, chkInt, enumErr, missErr, structErr } from "../../exi/check.js";
 import { MAX_EXI_MESSAGE_BYTES } from "../../exi/limits.js";
 import type { DecodeOptions, EncodeOptions } from "../../exi/options.js";
 import type * as T from "./types.js";
@@ -122,33 +122,33 @@ function end(r: BitReader, opts?: DecodeOptions): void {
   }
 }
 const E0: readonly string[] = ["h","m","s","A","V","W","Wh"];
-const E0i = new Map<unknown, number>(E0.map((v, i) => [v, i]));
+function E0i(v: unknown, f: string): number { switch (v) { case "h": return 0; case "m": return 1; case "s": return 2; case "A": return 3; case "V": return 4; case "W": return 5; case "Wh": return 6; } throw enumErr(v, E0, f); }
 const E1: readonly string[] = ["relativePricePercentage","RenewableGenerationPercentage","CarbonDioxideEmission"];
-const E1i = new Map<unknown, number>(E1.map((v, i) => [v, i]));
+function E1i(v: unknown, f: string): number { switch (v) { case "relativePricePercentage": return 0; case "RenewableGenerationPercentage": return 1; case "CarbonDioxideEmission": return 2; } throw enumErr(v, E1, f); }
 const E2: readonly string[] = ["None","StopCharging","ReNegotiation"];
-const E2i = new Map<unknown, number>(E2.map((v, i) => [v, i]));
+function E2i(v: unknown, f: string): number { switch (v) { case "None": return 0; case "StopCharging": return 1; case "ReNegotiation": return 2; } throw enumErr(v, E2, f); }
 const E3: readonly string[] = ["Invalid","Valid","Warning","Fault","No_IMD"];
-const E3i = new Map<unknown, number>(E3.map((v, i) => [v, i]));
+function E3i(v: unknown, f: string): number { switch (v) { case "Invalid": return 0; case "Valid": return 1; case "Warning": return 2; case "Fault": return 3; case "No_IMD": return 4; } throw enumErr(v, E3, f); }
 const E4: readonly string[] = ["EVSE_NotReady","EVSE_Ready","EVSE_Shutdown","EVSE_UtilityInterruptEvent","EVSE_IsolationMonitoringActive","EVSE_EmergencyShutdown","EVSE_Malfunction","Reserved_8","Reserved_9","Reserved_A","Reserved_B","Reserved_C"];
-const E4i = new Map<unknown, number>(E4.map((v, i) => [v, i]));
+function E4i(v: unknown, f: string): number { switch (v) { case "EVSE_NotReady": return 0; case "EVSE_Ready": return 1; case "EVSE_Shutdown": return 2; case "EVSE_UtilityInterruptEvent": return 3; case "EVSE_IsolationMonitoringActive": return 4; case "EVSE_EmergencyShutdown": return 5; case "EVSE_Malfunction": return 6; case "Reserved_8": return 7; case "Reserved_9": return 8; case "Reserved_A": return 9; case "Reserved_B": return 10; case "Reserved_C": return 11; } throw enumErr(v, E4, f); }
 const E5: readonly string[] = ["NO_ERROR","FAILED_RESSTemperatureInhibit","FAILED_EVShiftPosition","FAILED_ChargerConnectorLockFault","FAILED_EVRESSMalfunction","FAILED_ChargingCurrentdifferential","FAILED_ChargingVoltageOutOfRange","Reserved_A","Reserved_B","Reserved_C","FAILED_ChargingSystemIncompatibility","NoData"];
-const E5i = new Map<unknown, number>(E5.map((v, i) => [v, i]));
+function E5i(v: unknown, f: string): number { switch (v) { case "NO_ERROR": return 0; case "FAILED_RESSTemperatureInhibit": return 1; case "FAILED_EVShiftPosition": return 2; case "FAILED_ChargerConnectorLockFault": return 3; case "FAILED_EVRESSMalfunction": return 4; case "FAILED_ChargingCurrentdifferential": return 5; case "FAILED_ChargingVoltageOutOfRange": return 6; case "Reserved_A": return 7; case "Reserved_B": return 8; case "Reserved_C": return 9; case "FAILED_ChargingSystemIncompatibility": return 10; case "NoData": return 11; } throw enumErr(v, E5, f); }
 const E6: readonly string[] = ["OK","OK_NewSessionEstablished","OK_OldSessionJoined","OK_CertificateExpiresSoon","FAILED","FAILED_SequenceError","FAILED_ServiceIDInvalid","FAILED_UnknownSession","FAILED_ServiceSelectionInvalid","FAILED_PaymentSelectionInvalid","FAILED_CertificateExpired","FAILED_SignatureError","FAILED_NoCertificateAvailable","FAILED_CertChainError","FAILED_ChallengeInvalid","FAILED_ContractCanceled","FAILED_WrongChargeParameter","FAILED_PowerDeliveryNotApplied","FAILED_TariffSelectionInvalid","FAILED_ChargingProfileInvalid","FAILED_MeteringSignatureNotValid","FAILED_NoChargeServiceSelected","FAILED_WrongEnergyTransferMode","FAILED_ContactorError","FAILED_CertificateNotAllowedAtThisEVSE","FAILED_CertificateRevoked"];
-const E6i = new Map<unknown, number>(E6.map((v, i) => [v, i]));
+function E6i(v: unknown, f: string): number { switch (v) { case "OK": return 0; case "OK_NewSessionEstablished": return 1; case "OK_OldSessionJoined": return 2; case "OK_CertificateExpiresSoon": return 3; case "FAILED": return 4; case "FAILED_SequenceError": return 5; case "FAILED_ServiceIDInvalid": return 6; case "FAILED_UnknownSession": return 7; case "FAILED_ServiceSelectionInvalid": return 8; case "FAILED_PaymentSelectionInvalid": return 9; case "FAILED_CertificateExpired": return 10; case "FAILED_SignatureError": return 11; case "FAILED_NoCertificateAvailable": return 12; case "FAILED_CertChainError": return 13; case "FAILED_ChallengeInvalid": return 14; case "FAILED_ContractCanceled": return 15; case "FAILED_WrongChargeParameter": return 16; case "FAILED_PowerDeliveryNotApplied": return 17; case "FAILED_TariffSelectionInvalid": return 18; case "FAILED_ChargingProfileInvalid": return 19; case "FAILED_MeteringSignatureNotValid": return 20; case "FAILED_NoChargeServiceSelected": return 21; case "FAILED_WrongEnergyTransferMode": return 22; case "FAILED_ContactorError": return 23; case "FAILED_CertificateNotAllowedAtThisEVSE": return 24; case "FAILED_CertificateRevoked": return 25; } throw enumErr(v, E6, f); }
 const E7: readonly string[] = ["EVCharging","Internet","ContractCertificate","OtherCustom"];
-const E7i = new Map<unknown, number>(E7.map((v, i) => [v, i]));
+function E7i(v: unknown, f: string): number { switch (v) { case "EVCharging": return 0; case "Internet": return 1; case "ContractCertificate": return 2; case "OtherCustom": return 3; } throw enumErr(v, E7, f); }
 const E8: readonly string[] = ["Contract","ExternalPayment"];
-const E8i = new Map<unknown, number>(E8.map((v, i) => [v, i]));
+function E8i(v: unknown, f: string): number { switch (v) { case "Contract": return 0; case "ExternalPayment": return 1; } throw enumErr(v, E8, f); }
 const E9: readonly string[] = ["AC_single_phase_core","AC_three_phase_core","DC_core","DC_extended","DC_combo_core","DC_unique"];
-const E9i = new Map<unknown, number>(E9.map((v, i) => [v, i]));
+function E9i(v: unknown, f: string): number { switch (v) { case "AC_single_phase_core": return 0; case "AC_three_phase_core": return 1; case "DC_core": return 2; case "DC_extended": return 3; case "DC_combo_core": return 4; case "DC_unique": return 5; } throw enumErr(v, E9, f); }
 const E10: readonly string[] = ["Finished","Ongoing","Ongoing_WaitingForCustomerInteraction"];
-const E10i = new Map<unknown, number>(E10.map((v, i) => [v, i]));
+function E10i(v: unknown, f: string): number { switch (v) { case "Finished": return 0; case "Ongoing": return 1; case "Ongoing_WaitingForCustomerInteraction": return 2; } throw enumErr(v, E10, f); }
 const E11: readonly string[] = ["Start","Stop","Renegotiate"];
-const E11i = new Map<unknown, number>(E11.map((v, i) => [v, i]));
+function E11i(v: unknown, f: string): number { switch (v) { case "Start": return 0; case "Stop": return 1; case "Renegotiate": return 2; } throw enumErr(v, E11, f); }
 const E12: readonly string[] = ["Terminate","Pause"];
-const E12i = new Map<unknown, number>(E12.map((v, i) => [v, i]));
+function E12i(v: unknown, f: string): number { switch (v) { case "Terminate": return 0; case "Pause": return 1; } throw enumErr(v, E12, f); }
 const E13: readonly string[] = ["ParsingError","NoTLSRootCertificatAvailable","UnknownError"];
-const E13i = new Map<unknown, number>(E13.map((v, i) => [v, i]));
+function E13i(v: unknown, f: string): number { switch (v) { case "ParsingError": return 0; case "NoTLSRootCertificatAvailable": return 1; case "UnknownError": return 2; } throw enumErr(v, E13, f); }
 
 function d_SignatureType(r: BitReader): T.SignatureType {
   const o: any = {};
@@ -2745,7 +2745,7 @@ function e_PhysicalValueType(w: BitWriter, o: T.PhysicalValueType): void {
   const v2: any = o.Value;
   if (v2 === undefined) throw missErr("PhysicalValueType", "Value");
   s = 3;
-  w.bits(((chkInt(v0, -3, 3, "Multiplier") + 3) << 9) | (enumIdx(E0i, v1, E0, "Unit") << 3), 14);
+  w.bits(((chkInt(v0, -3, 3, "Multiplier") + 3) << 9) | (E0i(v1, "Unit") << 3), 14);
   w.int(chkInt(v2, -32768, 32767, "Value"));
   w.bits(0, 2);
 }
@@ -3179,7 +3179,7 @@ function e_CostType(w: BitWriter, o: T.CostType): void {
   const v1: any = o.amount;
   if (v1 === undefined) throw missErr("CostType", "amount");
   s = 2;
-  w.bits((enumIdx(E1i, v0, E1, "costKind") << 3), 7);
+  w.bits((E1i(v0, "costKind") << 3), 7);
   w.uint(chkInt(v1, 0, 4294967295, "amount"));
   const v2: any = o.amountMultiplier;
   w.bits(0, 1);
@@ -3299,7 +3299,7 @@ function e_EVSEStatusType(w: BitWriter, o: T.EVSEStatusType): void {
   const v1: any = o.EVSENotification;
   if (v1 === undefined) throw missErr("EVSEStatusType", "EVSENotification");
   s = 2;
-  w.bits((enumIdx(E2i, v1, E2, "EVSENotification") << 2), 7);
+  w.bits((E2i(v1, "EVSENotification") << 2), 7);
 }
 const EXP_EVSEStatusType: readonly string[] = ["SE(NotificationMaxDelay)","SE(EVSENotification)","EE"];
 
@@ -3360,7 +3360,7 @@ function e_AC_EVSEStatusType(w: BitWriter, o: T.AC_EVSEStatusType): void {
   const v2: any = o.RCD;
   if (v2 === undefined) throw missErr("AC_EVSEStatusType", "RCD");
   s = 3;
-  w.bits((enumIdx(E2i, v1, E2, "EVSENotification") << 6) | ((chkBool(v2, "RCD") ? 1 : 0) << 2), 11);
+  w.bits((E2i(v1, "EVSENotification") << 6) | ((chkBool(v2, "RCD") ? 1 : 0) << 2), 11);
 }
 const EXP_AC_EVSEStatusType: readonly string[] = ["SE(NotificationMaxDelay)","SE(EVSENotification)","SE(RCD)","EE"];
 
@@ -3452,10 +3452,10 @@ function e_DC_EVSEStatusType(w: BitWriter, o: T.DC_EVSEStatusType): void {
   if (v1 === undefined) throw missErr("DC_EVSEStatusType", "EVSENotification");
   s = 2;
   const v2: any = o.EVSEIsolationStatus;
-  w.bits((enumIdx(E2i, v1, E2, "EVSENotification") << 1), 6);
+  w.bits((E2i(v1, "EVSENotification") << 1), 6);
   if (v2 !== undefined) {
     s = 3;
-    w.bits((enumIdx(E3i, v2, E3, "EVSEIsolationStatus") << 1), 7);
+    w.bits((E3i(v2, "EVSEIsolationStatus") << 1), 7);
   }
   const v3: any = o.EVSEStatusCode;
   if (v3 === undefined) throw missErr("DC_EVSEStatusType", "EVSEStatusCode");
@@ -3464,7 +3464,7 @@ function e_DC_EVSEStatusType(w: BitWriter, o: T.DC_EVSEStatusType): void {
     case 3: w.bits(0, 2); s = 4; break;
     default: throw structErr("DC_EVSEStatusType", "EVSEStatusCode", EXP_DC_EVSEStatusType[s]!);
   }
-  w.bits((enumIdx(E4i, v3, E4, "EVSEStatusCode") << 2), 6);
+  w.bits((E4i(v3, "EVSEStatusCode") << 2), 6);
 }
 const EXP_DC_EVSEStatusType: readonly string[] = ["SE(NotificationMaxDelay)","SE(EVSENotification)","SE(EVSEIsolationStatus)|SE(EVSEStatusCode)","SE(EVSEStatusCode)","EE"];
 
@@ -3523,7 +3523,7 @@ function e_DC_EVStatusType(w: BitWriter, o: T.DC_EVStatusType): void {
   const v2: any = o.EVRESSSOC;
   if (v2 === undefined) throw missErr("DC_EVStatusType", "EVRESSSOC");
   s = 3;
-  w.bits(((chkBool(v0, "EVReady") ? 1 : 0) << 19) | (enumIdx(E5i, v1, E5, "EVErrorCode") << 12) | (chkInt(v2, 0, 100, "EVRESSSOC") << 2), 22);
+  w.bits(((chkBool(v0, "EVReady") ? 1 : 0) << 19) | (E5i(v1, "EVErrorCode") << 12) | (chkInt(v2, 0, 100, "EVRESSSOC") << 2), 22);
 }
 const EXP_DC_EVStatusType: readonly string[] = ["SE(EVReady)","SE(EVErrorCode)","SE(EVRESSSOC)","EE"];
 
@@ -4250,7 +4250,7 @@ function e_SessionSetupResType(w: BitWriter, o: T.SessionSetupResType): void {
   const v1: any = o.EVSEID;
   if (v1 === undefined) throw missErr("SessionSetupResType", "EVSEID");
   s = 2;
-  w.bits((enumIdx(E6i, v0, E6, "ResponseCode") << 3), 10);
+  w.bits((E6i(v0, "ResponseCode") << 3), 10);
   w.string(v1, 37, "EVSEID");
   const v2: any = o.EVSETimeStamp;
   w.bits(0, 1);
@@ -4320,7 +4320,7 @@ function e_ServiceDiscoveryReqType(w: BitWriter, o: T.ServiceDiscoveryReqType): 
       case 1: w.bits(0, 3); s = 2; break;
       default: throw structErr("ServiceDiscoveryReqType", "ServiceCategory", EXP_ServiceDiscoveryReqType[s]!);
     }
-    w.bits((enumIdx(E7i, v1, E7, "ServiceCategory") << 1), 3);
+    w.bits((E7i(v1, "ServiceCategory") << 1), 3);
   }
   switch (s) {
     case 0: w.bits(2, 2); return;
@@ -4386,7 +4386,7 @@ function e_ServiceDiscoveryResType(w: BitWriter, o: T.ServiceDiscoveryResType): 
   const v1: any = o.PaymentOptionList;
   if (v1 === undefined) throw missErr("ServiceDiscoveryResType", "PaymentOptionList");
   s = 2;
-  w.bits((enumIdx(E6i, v0, E6, "ResponseCode") << 2), 9);
+  w.bits((E6i(v0, "ResponseCode") << 2), 9);
   try { e_PaymentOptionListType(w, v1); } catch (err) { throw withPath(err, "PaymentOptionList"); }
   const v2: any = o.ChargeService;
   if (v2 === undefined) throw missErr("ServiceDiscoveryResType", "ChargeService");
@@ -4470,7 +4470,7 @@ function e_PaymentOptionListType(w: BitWriter, o: T.PaymentOptionListType): void
         case 1: w.bits(0, 3); n++; s = n < 2 ? 1 : 2; break;
         default: throw structErr("PaymentOptionListType", "PaymentOption", EXP_PaymentOptionListType[s]!);
       }
-      w.bits((enumIdx(E8i, x, E8, "PaymentOption") << 1), 2);
+      w.bits((E8i(x, "PaymentOption") << 1), 2);
     }
   }
   switch (s) {
@@ -4576,7 +4576,7 @@ function e_ChargeServiceType(w: BitWriter, o: T.ChargeServiceType): void {
     default: throw structErr("ChargeServiceType", "ServiceCategory", EXP_ChargeServiceType[s]!);
   }
   const v3: any = o.ServiceScope;
-  w.bits((enumIdx(E7i, v2, E7, "ServiceCategory") << 1), 3);
+  w.bits((E7i(v2, "ServiceCategory") << 1), 3);
   if (v3 !== undefined) {
     s = 4;
     w.bits(0, 3);
@@ -4687,7 +4687,7 @@ function e_ServiceType(w: BitWriter, o: T.ServiceType): void {
     default: throw structErr("ServiceType", "ServiceCategory", EXP_ServiceType[s]!);
   }
   const v3: any = o.ServiceScope;
-  w.bits((enumIdx(E7i, v2, E7, "ServiceCategory") << 1), 3);
+  w.bits((E7i(v2, "ServiceCategory") << 1), 3);
   if (v3 !== undefined) {
     s = 4;
     w.bits(0, 3);
@@ -4770,7 +4770,7 @@ function e_SupportedEnergyTransferModeType(w: BitWriter, o: T.SupportedEnergyTra
         case 1: w.bits(0, 3); n++; s = n < 6 ? 1 : 2; break;
         default: throw structErr("SupportedEnergyTransferModeType", "EnergyTransferMode", EXP_SupportedEnergyTransferModeType[s]!);
       }
-      w.bits((enumIdx(E9i, x, E9, "EnergyTransferMode") << 1), 4);
+      w.bits((E9i(x, "EnergyTransferMode") << 1), 4);
     }
   }
   switch (s) {
@@ -4937,7 +4937,7 @@ function e_ServiceDetailResType(w: BitWriter, o: T.ServiceDetailResType): void {
   const v1: any = o.ServiceID;
   if (v1 === undefined) throw missErr("ServiceDetailResType", "ServiceID");
   s = 2;
-  w.bits((enumIdx(E6i, v0, E6, "ResponseCode") << 3), 10);
+  w.bits((E6i(v0, "ResponseCode") << 3), 10);
   w.uint(chkInt(v1, 0, 65535, "ServiceID"));
   const v2: any = o.ServiceParameterList;
   w.bits(0, 1);
@@ -5297,7 +5297,7 @@ function e_PaymentServiceSelectionReqType(w: BitWriter, o: T.PaymentServiceSelec
   const v1: any = o.SelectedServiceList;
   if (v1 === undefined) throw missErr("PaymentServiceSelectionReqType", "SelectedServiceList");
   s = 2;
-  w.bits((enumIdx(E8i, v0, E8, "SelectedPaymentOption") << 2), 5);
+  w.bits((E8i(v0, "SelectedPaymentOption") << 2), 5);
   try { e_SelectedServiceListType(w, v1); } catch (err) { throw withPath(err, "SelectedServiceList"); }
   w.bits(0, 1);
 }
@@ -5461,7 +5461,7 @@ function e_PaymentServiceSelectionResType(w: BitWriter, o: T.PaymentServiceSelec
   const v0: any = o.ResponseCode;
   if (v0 === undefined) throw missErr("PaymentServiceSelectionResType", "ResponseCode");
   s = 1;
-  w.bits((enumIdx(E6i, v0, E6, "ResponseCode") << 2), 9);
+  w.bits((E6i(v0, "ResponseCode") << 2), 9);
 }
 const EXP_PaymentServiceSelectionResType: readonly string[] = ["SE(ResponseCode)","EE"];
 
@@ -5715,7 +5715,7 @@ function e_PaymentDetailsResType(w: BitWriter, o: T.PaymentDetailsResType): void
   const v1: any = o.GenChallenge;
   if (v1 === undefined) throw missErr("PaymentDetailsResType", "GenChallenge");
   s = 2;
-  w.bits((enumIdx(E6i, v0, E6, "ResponseCode") << 3), 10);
+  w.bits((E6i(v0, "ResponseCode") << 3), 10);
   w.binary(v1, 16, "GenChallenge");
   const v2: any = o.EVSETimeStamp;
   if (v2 === undefined) throw missErr("PaymentDetailsResType", "EVSETimeStamp");
@@ -5830,7 +5830,7 @@ function e_AuthorizationResType(w: BitWriter, o: T.AuthorizationResType): void {
   const v1: any = o.EVSEProcessing;
   if (v1 === undefined) throw missErr("AuthorizationResType", "EVSEProcessing");
   s = 2;
-  w.bits((enumIdx(E6i, v0, E6, "ResponseCode") << 7) | (enumIdx(E10i, v1, E10, "EVSEProcessing") << 2), 14);
+  w.bits((E6i(v0, "ResponseCode") << 7) | (E10i(v1, "EVSEProcessing") << 2), 14);
 }
 const EXP_AuthorizationResType: readonly string[] = ["SE(ResponseCode)","SE(EVSEProcessing)","EE"];
 
@@ -5909,7 +5909,7 @@ function e_ChargeParameterDiscoveryReqType(w: BitWriter, o: T.ChargeParameterDis
     default: throw structErr("ChargeParameterDiscoveryReqType", "RequestedEnergyTransferMode", EXP_ChargeParameterDiscoveryReqType[s]!);
   }
   const v2: any = o.AC_EVChargeParameter;
-  w.bits((enumIdx(E9i, v1, E9, "RequestedEnergyTransferMode") << 1), 4);
+  w.bits((E9i(v1, "RequestedEnergyTransferMode") << 1), 4);
   if (v2 !== undefined) {
     s = 3;
     w.bits(0, 2);
@@ -6019,7 +6019,7 @@ function e_ChargeParameterDiscoveryResType(w: BitWriter, o: T.ChargeParameterDis
   if (v1 === undefined) throw missErr("ChargeParameterDiscoveryResType", "EVSEProcessing");
   s = 2;
   const v2: any = o.SAScheduleList;
-  w.bits((enumIdx(E6i, v0, E6, "ResponseCode") << 6) | (enumIdx(E10i, v1, E10, "EVSEProcessing") << 1), 13);
+  w.bits((E6i(v0, "ResponseCode") << 6) | (E10i(v1, "EVSEProcessing") << 1), 13);
   if (v2 !== undefined) {
     s = 3;
     w.bits(0, 3);
@@ -6134,7 +6134,7 @@ function e_PowerDeliveryReqType(w: BitWriter, o: T.PowerDeliveryReqType): void {
   if (v1 === undefined) throw missErr("PowerDeliveryReqType", "SAScheduleTupleID");
   s = 2;
   const v2: any = o.ChargingProfile;
-  w.bits((enumIdx(E11i, v0, E11, "ChargeProgress") << 12) | ((chkInt(v1, 1, 255, "SAScheduleTupleID") - 1) << 1), 16);
+  w.bits((E11i(v0, "ChargeProgress") << 12) | ((chkInt(v1, 1, 255, "SAScheduleTupleID") - 1) << 1), 16);
   if (v2 !== undefined) {
     s = 3;
     w.bits(0, 3);
@@ -6357,7 +6357,7 @@ function e_PowerDeliveryResType(w: BitWriter, o: T.PowerDeliveryResType): void {
   if (v0 === undefined) throw missErr("PowerDeliveryResType", "ResponseCode");
   s = 1;
   const v1: any = o.AC_EVSEStatus;
-  w.bits((enumIdx(E6i, v0, E6, "ResponseCode") << 1), 8);
+  w.bits((E6i(v0, "ResponseCode") << 1), 8);
   if (v1 !== undefined) {
     s = 2;
     w.bits(0, 2);
@@ -6652,7 +6652,7 @@ function e_MeteringReceiptResType(w: BitWriter, o: T.MeteringReceiptResType): vo
   if (v0 === undefined) throw missErr("MeteringReceiptResType", "ResponseCode");
   s = 1;
   const v1: any = o.AC_EVSEStatus;
-  w.bits((enumIdx(E6i, v0, E6, "ResponseCode") << 1), 8);
+  w.bits((E6i(v0, "ResponseCode") << 1), 8);
   if (v1 !== undefined) {
     s = 2;
     w.bits(0, 2);
@@ -6710,7 +6710,7 @@ function e_SessionStopReqType(w: BitWriter, o: T.SessionStopReqType): void {
   const v0: any = o.ChargingSession;
   if (v0 === undefined) throw missErr("SessionStopReqType", "ChargingSession");
   s = 1;
-  w.bits((enumIdx(E12i, v0, E12, "ChargingSession") << 2), 5);
+  w.bits((E12i(v0, "ChargingSession") << 2), 5);
 }
 const EXP_SessionStopReqType: readonly string[] = ["SE(ChargingSession)","EE"];
 
@@ -6744,7 +6744,7 @@ function e_SessionStopResType(w: BitWriter, o: T.SessionStopResType): void {
   const v0: any = o.ResponseCode;
   if (v0 === undefined) throw missErr("SessionStopResType", "ResponseCode");
   s = 1;
-  w.bits((enumIdx(E6i, v0, E6, "ResponseCode") << 2), 9);
+  w.bits((E6i(v0, "ResponseCode") << 2), 9);
 }
 const EXP_SessionStopResType: readonly string[] = ["SE(ResponseCode)","EE"];
 
@@ -6968,7 +6968,7 @@ function e_CertificateUpdateResType(w: BitWriter, o: T.CertificateUpdateResType)
   const v1: any = o.SAProvisioningCertificateChain;
   if (v1 === undefined) throw missErr("CertificateUpdateResType", "SAProvisioningCertificateChain");
   s = 2;
-  w.bits((enumIdx(E6i, v0, E6, "ResponseCode") << 2), 9);
+  w.bits((E6i(v0, "ResponseCode") << 2), 9);
   try { e_CertificateChainType(w, v1); } catch (err) { throw withPath(err, "SAProvisioningCertificateChain"); }
   const v2: any = o.ContractSignatureCertChain;
   if (v2 === undefined) throw missErr("CertificateUpdateResType", "ContractSignatureCertChain");
@@ -7268,7 +7268,7 @@ function e_CertificateInstallationResType(w: BitWriter, o: T.CertificateInstalla
   const v1: any = o.SAProvisioningCertificateChain;
   if (v1 === undefined) throw missErr("CertificateInstallationResType", "SAProvisioningCertificateChain");
   s = 2;
-  w.bits((enumIdx(E6i, v0, E6, "ResponseCode") << 2), 9);
+  w.bits((E6i(v0, "ResponseCode") << 2), 9);
   try { e_CertificateChainType(w, v1); } catch (err) { throw withPath(err, "SAProvisioningCertificateChain"); }
   const v2: any = o.ContractSignatureCertChain;
   if (v2 === undefined) throw missErr("CertificateInstallationResType", "ContractSignatureCertChain");
@@ -7401,7 +7401,7 @@ function e_ChargingStatusResType(w: BitWriter, o: T.ChargingStatusResType): void
   const v1: any = o.EVSEID;
   if (v1 === undefined) throw missErr("ChargingStatusResType", "EVSEID");
   s = 2;
-  w.bits((enumIdx(E6i, v0, E6, "ResponseCode") << 3), 10);
+  w.bits((E6i(v0, "ResponseCode") << 3), 10);
   w.string(v1, 37, "EVSEID");
   const v2: any = o.SAScheduleTupleID;
   if (v2 === undefined) throw missErr("ChargingStatusResType", "SAScheduleTupleID");
@@ -7529,12 +7529,12 @@ function e_CableCheckResType(w: BitWriter, o: T.CableCheckResType): void {
   const v1: any = o.DC_EVSEStatus;
   if (v1 === undefined) throw missErr("CableCheckResType", "DC_EVSEStatus");
   s = 2;
-  w.bits((enumIdx(E6i, v0, E6, "ResponseCode") << 2), 9);
+  w.bits((E6i(v0, "ResponseCode") << 2), 9);
   try { e_DC_EVSEStatusType(w, v1); } catch (err) { throw withPath(err, "DC_EVSEStatus"); }
   const v2: any = o.EVSEProcessing;
   if (v2 === undefined) throw missErr("CableCheckResType", "EVSEProcessing");
   s = 3;
-  w.bits((enumIdx(E10i, v2, E10, "EVSEProcessing") << 2), 6);
+  w.bits((E10i(v2, "EVSEProcessing") << 2), 6);
 }
 const EXP_CableCheckResType: readonly string[] = ["SE(ResponseCode)","SE(DC_EVSEStatus)","SE(EVSEProcessing)","EE"];
 
@@ -7642,7 +7642,7 @@ function e_PreChargeResType(w: BitWriter, o: T.PreChargeResType): void {
   const v1: any = o.DC_EVSEStatus;
   if (v1 === undefined) throw missErr("PreChargeResType", "DC_EVSEStatus");
   s = 2;
-  w.bits((enumIdx(E6i, v0, E6, "ResponseCode") << 2), 9);
+  w.bits((E6i(v0, "ResponseCode") << 2), 9);
   try { e_DC_EVSEStatusType(w, v1); } catch (err) { throw withPath(err, "DC_EVSEStatus"); }
   const v2: any = o.EVSEPresentVoltage;
   if (v2 === undefined) throw missErr("PreChargeResType", "EVSEPresentVoltage");
@@ -7978,7 +7978,7 @@ function e_CurrentDemandResType(w: BitWriter, o: T.CurrentDemandResType): void {
   const v1: any = o.DC_EVSEStatus;
   if (v1 === undefined) throw missErr("CurrentDemandResType", "DC_EVSEStatus");
   s = 2;
-  w.bits((enumIdx(E6i, v0, E6, "ResponseCode") << 2), 9);
+  w.bits((E6i(v0, "ResponseCode") << 2), 9);
   try { e_DC_EVSEStatusType(w, v1); } catch (err) { throw withPath(err, "DC_EVSEStatus"); }
   const v2: any = o.EVSEPresentVoltage;
   if (v2 === undefined) throw missErr("CurrentDemandResType", "EVSEPresentVoltage");
@@ -8143,7 +8143,7 @@ function e_WeldingDetectionResType(w: BitWriter, o: T.WeldingDetectionResType): 
   const v1: any = o.DC_EVSEStatus;
   if (v1 === undefined) throw missErr("WeldingDetectionResType", "DC_EVSEStatus");
   s = 2;
-  w.bits((enumIdx(E6i, v0, E6, "ResponseCode") << 2), 9);
+  w.bits((E6i(v0, "ResponseCode") << 2), 9);
   try { e_DC_EVSEStatusType(w, v1); } catch (err) { throw withPath(err, "DC_EVSEStatus"); }
   const v2: any = o.EVSEPresentVoltage;
   if (v2 === undefined) throw missErr("WeldingDetectionResType", "EVSEPresentVoltage");
@@ -8314,7 +8314,7 @@ function e_NotificationType(w: BitWriter, o: T.NotificationType): void {
   if (v0 === undefined) throw missErr("NotificationType", "FaultCode");
   s = 1;
   const v1: any = o.FaultMsg;
-  w.bits((enumIdx(E13i, v0, E13, "FaultCode") << 1), 5);
+  w.bits((E13i(v0, "FaultCode") << 1), 5);
   if (v1 !== undefined) {
     s = 2;
     w.bits(0, 3);
@@ -8992,6 +8992,7 @@ const K_Document = new Map<string, number>([["AC_EVChargeParameter",0],["AC_EVSE
 
 function docContent(w: BitWriter, doc: Document, W: number): void {
   if (typeof doc !== "object" || doc === null) throw new ExiEncodeError("EXI_TYPE", "", "expected { ElementName: value }");
+  if ((doc as any).V2G_Message !== undefined) { w.bits(76, W); try { e_V2G_Message(w, (doc as any).V2G_Message); } catch (err) { throw withPath(err, "V2G_Message"); } return; }
   for (const k in doc) {
     switch (K_Document.get(k)) {
       case 0: { w.bits(0, W); try { e_AC_EVChargeParameterType(w, (doc as any)["AC_EVChargeParameter"]); } catch (err) { throw withPath(err, "AC_EVChargeParameter"); } return; }
@@ -9389,7 +9390,7 @@ function fragFragment(w: BitWriter, doc: FragmentDocument, W: number): void {
       case 18: { w.bits(18, W); try { e_CertificateUpdateResType(w, (doc as any)["CertificateUpdateRes"]); } catch (err) { throw withPath(err, "CertificateUpdateRes"); } return; }
       case 19: { w.bits(19, W); try { e_ChargeParameterDiscoveryReqType(w, (doc as any)["ChargeParameterDiscoveryReq"]); } catch (err) { throw withPath(err, "ChargeParameterDiscoveryReq"); } return; }
       case 20: { w.bits(20, W); try { e_ChargeParameterDiscoveryResType(w, (doc as any)["ChargeParameterDiscoveryRes"]); } catch (err) { throw withPath(err, "ChargeParameterDiscoveryRes"); } return; }
-      case 21: { w.bits(21, W); w.bits(0, 1); { const i = E11i.get((doc as any)["ChargeProgress"]); if (i === undefined) throw enumErr((doc as any)["ChargeProgress"], E11, "ChargeProgress"); w.bits(i, 2); } w.bits(0, 1); return; }
+      case 21: { w.bits(21, W); w.bits(0, 1); w.bits(E11i((doc as any)["ChargeProgress"], "ChargeProgress"), 2); w.bits(0, 1); return; }
       case 22: { w.bits(22, W); try { e_ChargeServiceType(w, (doc as any)["ChargeService"]); } catch (err) { throw withPath(err, "ChargeService"); } return; }
       case 23: { w.bits(23, W); w.bits(0, 1); w.bits(chkBool((doc as any)["ChargingComplete"], "ChargingComplete") ? 1 : 0, 1); w.bits(0, 1); return; }
       case 24: { w.bits(24, W); w.bits(0, 1); w.bits(chkBool((doc as any)["ChargingComplete"], "ChargingComplete") ? 1 : 0, 1); w.bits(0, 1); return; }
@@ -9397,7 +9398,7 @@ function fragFragment(w: BitWriter, doc: FragmentDocument, W: number): void {
       case 26: { w.bits(26, W); w.bits(0, 1); w.bits(chkInt((doc as any)["ChargingProfileEntryMaxNumberOfPhasesInUse"], 1, 3, "ChargingProfileEntryMaxNumberOfPhasesInUse") - 1, 2); w.bits(0, 1); return; }
       case 27: { w.bits(27, W); try { e_PhysicalValueType(w, (doc as any)["ChargingProfileEntryMaxPower"]); } catch (err) { throw withPath(err, "ChargingProfileEntryMaxPower"); } return; }
       case 28: { w.bits(28, W); w.bits(0, 1); w.uint(chkInt((doc as any)["ChargingProfileEntryStart"], 0, 4294967295, "ChargingProfileEntryStart")); w.bits(0, 1); return; }
-      case 29: { w.bits(29, W); w.bits(0, 1); { const i = E12i.get((doc as any)["ChargingSession"]); if (i === undefined) throw enumErr((doc as any)["ChargingSession"], E12, "ChargingSession"); w.bits(i, 1); } w.bits(0, 1); return; }
+      case 29: { w.bits(29, W); w.bits(0, 1); w.bits(E12i((doc as any)["ChargingSession"], "ChargingSession"), 1); w.bits(0, 1); return; }
       case 30: { w.bits(30, W); try { e_ChargingStatusReqType(w, (doc as any)["ChargingStatusReq"]); } catch (err) { throw withPath(err, "ChargingStatusReq"); } return; }
       case 31: { w.bits(31, W); try { e_ChargingStatusResType(w, (doc as any)["ChargingStatusRes"]); } catch (err) { throw withPath(err, "ChargingStatusRes"); } return; }
       case 32: { w.bits(32, W); try { e_ConsumptionCostType(w, (doc as any)["ConsumptionCost"]); } catch (err) { throw withPath(err, "ConsumptionCost"); } return; }
@@ -9424,7 +9425,7 @@ function fragFragment(w: BitWriter, doc: FragmentDocument, W: number): void {
       case 53: { w.bits(53, W); try { e_EVChargeParameterType(w, (doc as any)["EVChargeParameter"]); } catch (err) { throw withPath(err, "EVChargeParameter"); } return; }
       case 54: { w.bits(54, W); try { e_PhysicalValueType(w, (doc as any)["EVEnergyCapacity"]); } catch (err) { throw withPath(err, "EVEnergyCapacity"); } return; }
       case 55: { w.bits(55, W); try { e_PhysicalValueType(w, (doc as any)["EVEnergyRequest"]); } catch (err) { throw withPath(err, "EVEnergyRequest"); } return; }
-      case 56: { w.bits(56, W); w.bits(0, 1); { const i = E5i.get((doc as any)["EVErrorCode"]); if (i === undefined) throw enumErr((doc as any)["EVErrorCode"], E5, "EVErrorCode"); w.bits(i, 4); } w.bits(0, 1); return; }
+      case 56: { w.bits(56, W); w.bits(0, 1); w.bits(E5i((doc as any)["EVErrorCode"], "EVErrorCode"), 4); w.bits(0, 1); return; }
       case 57: { w.bits(57, W); try { e_PhysicalValueType(w, (doc as any)["EVMaxCurrent"]); } catch (err) { throw withPath(err, "EVMaxCurrent"); } return; }
       case 58: { w.bits(58, W); try { e_PhysicalValueType(w, (doc as any)["EVMaxVoltage"]); } catch (err) { throw withPath(err, "EVMaxVoltage"); } return; }
       case 59: { w.bits(59, W); try { e_PhysicalValueType(w, (doc as any)["EVMaximumCurrentLimit"]); } catch (err) { throw withPath(err, "EVMaximumCurrentLimit"); } return; }
@@ -9442,7 +9443,7 @@ function fragFragment(w: BitWriter, doc: FragmentDocument, W: number): void {
       case 71: { w.bits(71, W); try { e_PhysicalValueType(w, (doc as any)["EVSECurrentRegulationTolerance"]); } catch (err) { throw withPath(err, "EVSECurrentRegulationTolerance"); } return; }
       case 72: { w.bits(72, W); try { e_PhysicalValueType(w, (doc as any)["EVSEEnergyToBeDelivered"]); } catch (err) { throw withPath(err, "EVSEEnergyToBeDelivered"); } return; }
       case 73: { w.bits(73, W); w.bits(0, 1); w.string((doc as any)["EVSEID"], 37, "EVSEID"); w.bits(0, 1); return; }
-      case 74: { w.bits(74, W); w.bits(0, 1); { const i = E3i.get((doc as any)["EVSEIsolationStatus"]); if (i === undefined) throw enumErr((doc as any)["EVSEIsolationStatus"], E3, "EVSEIsolationStatus"); w.bits(i, 3); } w.bits(0, 1); return; }
+      case 74: { w.bits(74, W); w.bits(0, 1); w.bits(E3i((doc as any)["EVSEIsolationStatus"], "EVSEIsolationStatus"), 3); w.bits(0, 1); return; }
       case 75: { w.bits(75, W); try { e_PhysicalValueType(w, (doc as any)["EVSEMaxCurrent"]); } catch (err) { throw withPath(err, "EVSEMaxCurrent"); } return; }
       case 76: { w.bits(76, W); try { e_PhysicalValueType(w, (doc as any)["EVSEMaxCurrent"]); } catch (err) { throw withPath(err, "EVSEMaxCurrent"); } return; }
       case 77: { w.bits(77, W); try { e_PhysicalValueType(w, (doc as any)["EVSEMaximumCurrentLimit"]); } catch (err) { throw withPath(err, "EVSEMaximumCurrentLimit"); } return; }
@@ -9454,23 +9455,23 @@ function fragFragment(w: BitWriter, doc: FragmentDocument, W: number): void {
       case 83: { w.bits(83, W); try { e_PhysicalValueType(w, (doc as any)["EVSEMinimumCurrentLimit"]); } catch (err) { throw withPath(err, "EVSEMinimumCurrentLimit"); } return; }
       case 84: { w.bits(84, W); try { e_PhysicalValueType(w, (doc as any)["EVSEMinimumVoltageLimit"]); } catch (err) { throw withPath(err, "EVSEMinimumVoltageLimit"); } return; }
       case 85: { w.bits(85, W); try { e_PhysicalValueType(w, (doc as any)["EVSENominalVoltage"]); } catch (err) { throw withPath(err, "EVSENominalVoltage"); } return; }
-      case 86: { w.bits(86, W); w.bits(0, 1); { const i = E2i.get((doc as any)["EVSENotification"]); if (i === undefined) throw enumErr((doc as any)["EVSENotification"], E2, "EVSENotification"); w.bits(i, 2); } w.bits(0, 1); return; }
+      case 86: { w.bits(86, W); w.bits(0, 1); w.bits(E2i((doc as any)["EVSENotification"], "EVSENotification"), 2); w.bits(0, 1); return; }
       case 87: { w.bits(87, W); try { e_PhysicalValueType(w, (doc as any)["EVSEPeakCurrentRipple"]); } catch (err) { throw withPath(err, "EVSEPeakCurrentRipple"); } return; }
       case 88: { w.bits(88, W); w.bits(0, 1); w.bits(chkBool((doc as any)["EVSEPowerLimitAchieved"], "EVSEPowerLimitAchieved") ? 1 : 0, 1); w.bits(0, 1); return; }
       case 89: { w.bits(89, W); try { e_PhysicalValueType(w, (doc as any)["EVSEPresentCurrent"]); } catch (err) { throw withPath(err, "EVSEPresentCurrent"); } return; }
       case 90: { w.bits(90, W); try { e_PhysicalValueType(w, (doc as any)["EVSEPresentVoltage"]); } catch (err) { throw withPath(err, "EVSEPresentVoltage"); } return; }
-      case 91: { w.bits(91, W); w.bits(0, 1); { const i = E10i.get((doc as any)["EVSEProcessing"]); if (i === undefined) throw enumErr((doc as any)["EVSEProcessing"], E10, "EVSEProcessing"); w.bits(i, 2); } w.bits(0, 1); return; }
+      case 91: { w.bits(91, W); w.bits(0, 1); w.bits(E10i((doc as any)["EVSEProcessing"], "EVSEProcessing"), 2); w.bits(0, 1); return; }
       case 92: { w.bits(92, W); try { e_EVSEStatusType(w, (doc as any)["EVSEStatus"]); } catch (err) { throw withPath(err, "EVSEStatus"); } return; }
-      case 93: { w.bits(93, W); w.bits(0, 1); { const i = E4i.get((doc as any)["EVSEStatusCode"]); if (i === undefined) throw enumErr((doc as any)["EVSEStatusCode"], E4, "EVSEStatusCode"); w.bits(i, 4); } w.bits(0, 1); return; }
+      case 93: { w.bits(93, W); w.bits(0, 1); w.bits(E4i((doc as any)["EVSEStatusCode"], "EVSEStatusCode"), 4); w.bits(0, 1); return; }
       case 94: { w.bits(94, W); w.bits(0, 1); w.intBig(chkBig((doc as any)["EVSETimeStamp"], -9223372036854775808n, 9223372036854775807n, "EVSETimeStamp")); w.bits(0, 1); return; }
       case 95: { w.bits(95, W); w.bits(0, 1); w.bits(chkBool((doc as any)["EVSEVoltageLimitAchieved"], "EVSEVoltageLimitAchieved") ? 1 : 0, 1); w.bits(0, 1); return; }
       case 96: { w.bits(96, W); try { e_EVStatusType(w, (doc as any)["EVStatus"]); } catch (err) { throw withPath(err, "EVStatus"); } return; }
       case 97: { w.bits(97, W); try { e_PhysicalValueType(w, (doc as any)["EVTargetCurrent"]); } catch (err) { throw withPath(err, "EVTargetCurrent"); } return; }
       case 98: { w.bits(98, W); try { e_PhysicalValueType(w, (doc as any)["EVTargetVoltage"]); } catch (err) { throw withPath(err, "EVTargetVoltage"); } return; }
-      case 99: { w.bits(99, W); w.bits(0, 1); { const i = E9i.get((doc as any)["EnergyTransferMode"]); if (i === undefined) throw enumErr((doc as any)["EnergyTransferMode"], E9, "EnergyTransferMode"); w.bits(i, 3); } w.bits(0, 1); return; }
+      case 99: { w.bits(99, W); w.bits(0, 1); w.bits(E9i((doc as any)["EnergyTransferMode"], "EnergyTransferMode"), 3); w.bits(0, 1); return; }
       case 100: { w.bits(100, W); try { e_EntryType(w, (doc as any)["Entry"]); } catch (err) { throw withPath(err, "Entry"); } return; }
       case 101: { w.bits(101, W); w.bits(0, 1); w.binary((doc as any)["Exponent"], 65536, "Exponent"); w.bits(0, 1); return; }
-      case 102: { w.bits(102, W); w.bits(0, 1); { const i = E13i.get((doc as any)["FaultCode"]); if (i === undefined) throw enumErr((doc as any)["FaultCode"], E13, "FaultCode"); w.bits(i, 2); } w.bits(0, 1); return; }
+      case 102: { w.bits(102, W); w.bits(0, 1); w.bits(E13i((doc as any)["FaultCode"], "FaultCode"), 2); w.bits(0, 1); return; }
       case 103: { w.bits(103, W); w.bits(0, 1); w.string((doc as any)["FaultMsg"], 64, "FaultMsg"); w.bits(0, 1); return; }
       case 104: { w.bits(104, W); w.bits(0, 1); w.bits(chkBool((doc as any)["FreeService"], "FreeService") ? 1 : 0, 1); w.bits(0, 1); return; }
       case 105: { w.bits(105, W); w.bits(0, 1); w.bits(chkInt((doc as any)["FullSOC"], 0, 100, "FullSOC") - 0, 7); w.bits(0, 1); return; }
@@ -9511,7 +9512,7 @@ function fragFragment(w: BitWriter, doc: FragmentDocument, W: number): void {
       case 140: { w.bits(140, W); w.bits(0, 1); w.int(chkInt((doc as any)["ParameterSetID"], -32768, 32767, "ParameterSetID")); w.bits(0, 1); return; }
       case 141: { w.bits(141, W); try { e_PaymentDetailsReqType(w, (doc as any)["PaymentDetailsReq"]); } catch (err) { throw withPath(err, "PaymentDetailsReq"); } return; }
       case 142: { w.bits(142, W); try { e_PaymentDetailsResType(w, (doc as any)["PaymentDetailsRes"]); } catch (err) { throw withPath(err, "PaymentDetailsRes"); } return; }
-      case 143: { w.bits(143, W); w.bits(0, 1); { const i = E8i.get((doc as any)["PaymentOption"]); if (i === undefined) throw enumErr((doc as any)["PaymentOption"], E8, "PaymentOption"); w.bits(i, 1); } w.bits(0, 1); return; }
+      case 143: { w.bits(143, W); w.bits(0, 1); w.bits(E8i((doc as any)["PaymentOption"], "PaymentOption"), 1); w.bits(0, 1); return; }
       case 144: { w.bits(144, W); try { e_PaymentOptionListType(w, (doc as any)["PaymentOptionList"]); } catch (err) { throw withPath(err, "PaymentOptionList"); } return; }
       case 145: { w.bits(145, W); try { e_PaymentServiceSelectionReqType(w, (doc as any)["PaymentServiceSelectionReq"]); } catch (err) { throw withPath(err, "PaymentServiceSelectionReq"); } return; }
       case 146: { w.bits(146, W); try { e_PaymentServiceSelectionResType(w, (doc as any)["PaymentServiceSelectionRes"]); } catch (err) { throw withPath(err, "PaymentServiceSelectionRes"); } return; }
@@ -9529,8 +9530,8 @@ function fragFragment(w: BitWriter, doc: FragmentDocument, W: number): void {
       case 158: { w.bits(158, W); try { e_RelativeTimeIntervalType(w, (doc as any)["RelativeTimeInterval"]); } catch (err) { throw withPath(err, "RelativeTimeInterval"); } return; }
       case 159: { w.bits(159, W); try { e_PhysicalValueType(w, (doc as any)["RemainingTimeToBulkSoC"]); } catch (err) { throw withPath(err, "RemainingTimeToBulkSoC"); } return; }
       case 160: { w.bits(160, W); try { e_PhysicalValueType(w, (doc as any)["RemainingTimeToFullSoC"]); } catch (err) { throw withPath(err, "RemainingTimeToFullSoC"); } return; }
-      case 161: { w.bits(161, W); w.bits(0, 1); { const i = E9i.get((doc as any)["RequestedEnergyTransferMode"]); if (i === undefined) throw enumErr((doc as any)["RequestedEnergyTransferMode"], E9, "RequestedEnergyTransferMode"); w.bits(i, 3); } w.bits(0, 1); return; }
-      case 162: { w.bits(162, W); w.bits(0, 1); { const i = E6i.get((doc as any)["ResponseCode"]); if (i === undefined) throw enumErr((doc as any)["ResponseCode"], E6, "ResponseCode"); w.bits(i, 5); } w.bits(0, 1); return; }
+      case 161: { w.bits(161, W); w.bits(0, 1); w.bits(E9i((doc as any)["RequestedEnergyTransferMode"], "RequestedEnergyTransferMode"), 3); w.bits(0, 1); return; }
+      case 162: { w.bits(162, W); w.bits(0, 1); w.bits(E6i((doc as any)["ResponseCode"], "ResponseCode"), 5); w.bits(0, 1); return; }
       case 163: { w.bits(163, W); try { e_RetrievalMethodType(w, (doc as any)["RetrievalMethod"]); } catch (err) { throw withPath(err, "RetrievalMethod"); } return; }
       case 164: { w.bits(164, W); w.bits(0, 1); w.int(chkInt((doc as any)["RetryCounter"], -32768, 32767, "RetryCounter")); w.bits(0, 1); return; }
       case 165: { w.bits(165, W); try { e_X509IssuerSerialType(w, (doc as any)["RootCertificateID"]); } catch (err) { throw withPath(err, "RootCertificateID"); } return; }
@@ -9547,12 +9548,12 @@ function fragFragment(w: BitWriter, doc: FragmentDocument, W: number): void {
       case 176: { w.bits(176, W); try { e_SalesTariffEntryType(w, (doc as any)["SalesTariffEntry"]); } catch (err) { throw withPath(err, "SalesTariffEntry"); } return; }
       case 177: { w.bits(177, W); w.bits(0, 1); w.bits(chkInt((doc as any)["SalesTariffID"], 1, 255, "SalesTariffID") - 1, 8); w.bits(0, 1); return; }
       case 178: { w.bits(178, W); w.bits(0, 1); w.binary((doc as any)["Seed"], 65536, "Seed"); w.bits(0, 1); return; }
-      case 179: { w.bits(179, W); w.bits(0, 1); { const i = E8i.get((doc as any)["SelectedPaymentOption"]); if (i === undefined) throw enumErr((doc as any)["SelectedPaymentOption"], E8, "SelectedPaymentOption"); w.bits(i, 1); } w.bits(0, 1); return; }
+      case 179: { w.bits(179, W); w.bits(0, 1); w.bits(E8i((doc as any)["SelectedPaymentOption"], "SelectedPaymentOption"), 1); w.bits(0, 1); return; }
       case 180: { w.bits(180, W); try { e_SelectedServiceType(w, (doc as any)["SelectedService"]); } catch (err) { throw withPath(err, "SelectedService"); } return; }
       case 181: { w.bits(181, W); try { e_SelectedServiceListType(w, (doc as any)["SelectedServiceList"]); } catch (err) { throw withPath(err, "SelectedServiceList"); } return; }
       case 182: { w.bits(182, W); try { e_ServiceType(w, (doc as any)["Service"]); } catch (err) { throw withPath(err, "Service"); } return; }
-      case 183: { w.bits(183, W); w.bits(0, 1); { const i = E7i.get((doc as any)["ServiceCategory"]); if (i === undefined) throw enumErr((doc as any)["ServiceCategory"], E7, "ServiceCategory"); w.bits(i, 2); } w.bits(0, 1); return; }
-      case 184: { w.bits(184, W); w.bits(0, 1); { const i = E7i.get((doc as any)["ServiceCategory"]); if (i === undefined) throw enumErr((doc as any)["ServiceCategory"], E7, "ServiceCategory"); w.bits(i, 2); } w.bits(0, 1); return; }
+      case 183: { w.bits(183, W); w.bits(0, 1); w.bits(E7i((doc as any)["ServiceCategory"], "ServiceCategory"), 2); w.bits(0, 1); return; }
+      case 184: { w.bits(184, W); w.bits(0, 1); w.bits(E7i((doc as any)["ServiceCategory"], "ServiceCategory"), 2); w.bits(0, 1); return; }
       case 185: { w.bits(185, W); try { e_ServiceDetailReqType(w, (doc as any)["ServiceDetailReq"]); } catch (err) { throw withPath(err, "ServiceDetailReq"); } return; }
       case 186: { w.bits(186, W); try { e_ServiceDetailResType(w, (doc as any)["ServiceDetailRes"]); } catch (err) { throw withPath(err, "ServiceDetailRes"); } return; }
       case 187: { w.bits(187, W); try { e_ServiceDiscoveryReqType(w, (doc as any)["ServiceDiscoveryReq"]); } catch (err) { throw withPath(err, "ServiceDiscoveryReq"); } return; }
@@ -9583,7 +9584,7 @@ function fragFragment(w: BitWriter, doc: FragmentDocument, W: number): void {
       case 212: { w.bits(212, W); try { e_IntervalType(w, (doc as any)["TimeInterval"]); } catch (err) { throw withPath(err, "TimeInterval"); } return; }
       case 213: { w.bits(213, W); try { e_TransformType(w, (doc as any)["Transform"]); } catch (err) { throw withPath(err, "Transform"); } return; }
       case 214: { w.bits(214, W); try { e_TransformsType(w, (doc as any)["Transforms"]); } catch (err) { throw withPath(err, "Transforms"); } return; }
-      case 215: { w.bits(215, W); w.bits(0, 1); { const i = E0i.get((doc as any)["Unit"]); if (i === undefined) throw enumErr((doc as any)["Unit"], E0, "Unit"); w.bits(i, 3); } w.bits(0, 1); return; }
+      case 215: { w.bits(215, W); w.bits(0, 1); w.bits(E0i((doc as any)["Unit"], "Unit"), 3); w.bits(0, 1); return; }
       case 216: { w.bits(216, W); try { e_V2G_Message(w, (doc as any)["V2G_Message"]); } catch (err) { throw withPath(err, "V2G_Message"); } return; }
       case 217: { w.bits(217, W); w.bits(0, 1); w.int(chkInt((doc as any)["Value"], -32768, 32767, "Value")); w.bits(0, 1); return; }
       case 218: { w.bits(218, W); try { e_WeldingDetectionReqType(w, (doc as any)["WeldingDetectionReq"]); } catch (err) { throw withPath(err, "WeldingDetectionReq"); } return; }
@@ -9602,7 +9603,7 @@ function fragFragment(w: BitWriter, doc: FragmentDocument, W: number): void {
       case 231: { w.bits(231, W); w.bits(0, 1); w.bits(chkInt((doc as any)["amountMultiplier"], -3, 3, "amountMultiplier") - -3, 3); w.bits(0, 1); return; }
       case 232: { w.bits(232, W); w.bits(0, 1); w.bits(chkBool((doc as any)["boolValue"], "boolValue") ? 1 : 0, 1); w.bits(0, 1); return; }
       case 233: { w.bits(233, W); w.bits(0, 1); w.bits(chkInt((doc as any)["byteValue"], -128, 127, "byteValue") - -128, 8); w.bits(0, 1); return; }
-      case 234: { w.bits(234, W); w.bits(0, 1); { const i = E1i.get((doc as any)["costKind"]); if (i === undefined) throw enumErr((doc as any)["costKind"], E1, "costKind"); w.bits(i, 2); } w.bits(0, 1); return; }
+      case 234: { w.bits(234, W); w.bits(0, 1); w.bits(E1i((doc as any)["costKind"], "costKind"), 2); w.bits(0, 1); return; }
       case 235: { w.bits(235, W); w.bits(0, 1); w.uint(chkInt((doc as any)["duration"], 0, 86400, "duration")); w.bits(0, 1); return; }
       case 237: { w.bits(237, W); w.bits(0, 1); w.int(chkInt((doc as any)["intValue"], -2147483648, 2147483647, "intValue")); w.bits(0, 1); return; }
       case 238: { w.bits(238, W); try { e_PhysicalValueType(w, (doc as any)["physicalValue"]); } catch (err) { throw withPath(err, "physicalValue"); } return; }

@@ -8,7 +8,7 @@
 import { BitReader } from "../../exi/reader.js";
 import { BitWriter } from "../../exi/writer.js";
 import { ExiDecodeError, ExiEncodeError, withPath } from "../../exi/errors.js";
-import { arrErr, chkBig, chkBool, chkInt, enumErr, enumIdx, missErr, structErr } from "../../exi/check.js";
+import { arrErr, chkBig, chkBool, chkInt, enumErr, missErr, structErr } from "../../exi/check.js";
 import { MAX_EXI_MESSAGE_BYTES } from "../../exi/limits.js";
 import type { DecodeOptions, EncodeOptions } from "../../exi/options.js";
 import type * as T from "./types.js";
@@ -84,9 +84,9 @@ function end(r: BitReader, opts?: DecodeOptions): void {
   }
 }
 const E0: readonly string[] = ["OK","OK_CertificateExpiresSoon","OK_NewSessionEstablished","OK_OldSessionJoined","OK_PowerToleranceConfirmed","WARNING_AuthorizationSelectionInvalid","WARNING_CertificateExpired","WARNING_CertificateNotYetValid","WARNING_CertificateRevoked","WARNING_CertificateValidationError","WARNING_ChallengeInvalid","WARNING_EIMAuthorizationFailure","WARNING_eMSPUnknown","WARNING_EVPowerProfileViolation","WARNING_GeneralPnCAuthorizationError","WARNING_NoCertificateAvailable","WARNING_NoContractMatchingPCIDFound","WARNING_PowerToleranceNotConfirmed","WARNING_ScheduleRenegotiationFailed","WARNING_StandbyNotAllowed","WARNING_WPT","FAILED","FAILED_AssociationError","FAILED_ContactorError","FAILED_EVPowerProfileInvalid","FAILED_EVPowerProfileViolation","FAILED_MeteringSignatureNotValid","FAILED_NoEnergyTransferServiceSelected","FAILED_NoServiceRenegotiationSupported","FAILED_PauseNotAllowed","FAILED_PowerDeliveryNotApplied","FAILED_PowerToleranceNotConfirmed","FAILED_ScheduleRenegotiation","FAILED_ScheduleSelectionInvalid","FAILED_SequenceError","FAILED_ServiceIDInvalid","FAILED_ServiceSelectionInvalid","FAILED_SignatureError","FAILED_UnknownSession","FAILED_WrongChargeParameter"];
-const E0i = new Map<unknown, number>(E0.map((v, i) => [v, i]));
+function E0i(v: unknown, f: string): number { switch (v) { case "OK": return 0; case "OK_CertificateExpiresSoon": return 1; case "OK_NewSessionEstablished": return 2; case "OK_OldSessionJoined": return 3; case "OK_PowerToleranceConfirmed": return 4; case "WARNING_AuthorizationSelectionInvalid": return 5; case "WARNING_CertificateExpired": return 6; case "WARNING_CertificateNotYetValid": return 7; case "WARNING_CertificateRevoked": return 8; case "WARNING_CertificateValidationError": return 9; case "WARNING_ChallengeInvalid": return 10; case "WARNING_EIMAuthorizationFailure": return 11; case "WARNING_eMSPUnknown": return 12; case "WARNING_EVPowerProfileViolation": return 13; case "WARNING_GeneralPnCAuthorizationError": return 14; case "WARNING_NoCertificateAvailable": return 15; case "WARNING_NoContractMatchingPCIDFound": return 16; case "WARNING_PowerToleranceNotConfirmed": return 17; case "WARNING_ScheduleRenegotiationFailed": return 18; case "WARNING_StandbyNotAllowed": return 19; case "WARNING_WPT": return 20; case "FAILED": return 21; case "FAILED_AssociationError": return 22; case "FAILED_ContactorError": return 23; case "FAILED_EVPowerProfileInvalid": return 24; case "FAILED_EVPowerProfileViolation": return 25; case "FAILED_MeteringSignatureNotValid": return 26; case "FAILED_NoEnergyTransferServiceSelected": return 27; case "FAILED_NoServiceRenegotiationSupported": return 28; case "FAILED_PauseNotAllowed": return 29; case "FAILED_PowerDeliveryNotApplied": return 30; case "FAILED_PowerToleranceNotConfirmed": return 31; case "FAILED_ScheduleRenegotiation": return 32; case "FAILED_ScheduleSelectionInvalid": return 33; case "FAILED_SequenceError": return 34; case "FAILED_ServiceIDInvalid": return 35; case "FAILED_ServiceSelectionInvalid": return 36; case "FAILED_SignatureError": return 37; case "FAILED_UnknownSession": return 38; case "FAILED_WrongChargeParameter": return 39; } throw enumErr(v, E0, f); }
 const E1: readonly string[] = ["Pause","ExitStandby","Terminate","ScheduleRenegotiation","ServiceRenegotiation","MeteringConfirmation"];
-const E1i = new Map<unknown, number>(E1.map((v, i) => [v, i]));
+function E1i(v: unknown, f: string): number { switch (v) { case "Pause": return 0; case "ExitStandby": return 1; case "Terminate": return 2; case "ScheduleRenegotiation": return 3; case "ServiceRenegotiation": return 4; case "MeteringConfirmation": return 5; } throw enumErr(v, E1, f); }
 
 function d_SignatureType(r: BitReader): T.SignatureType {
   const o: any = {};
@@ -2764,7 +2764,7 @@ function e_AC_ChargeParameterDiscoveryResType(w: BitWriter, o: T.AC_ChargeParame
   if (v1 === undefined) throw missErr("AC_ChargeParameterDiscoveryResType", "ResponseCode");
   s = 2;
   const v2: any = o.AC_CPDResEnergyTransferMode;
-  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 1), 9);
+  w.bits((E0i(v1, "ResponseCode") << 1), 9);
   if (v2 !== undefined) {
     s = 3;
     w.bits(0, 2);
@@ -2827,7 +2827,7 @@ function e_ChargeParameterDiscoveryResType(w: BitWriter, o: T.ChargeParameterDis
   const v1: any = o.ResponseCode;
   if (v1 === undefined) throw missErr("ChargeParameterDiscoveryResType", "ResponseCode");
   s = 2;
-  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 2), 10);
+  w.bits((E0i(v1, "ResponseCode") << 2), 10);
 }
 const EXP_ChargeParameterDiscoveryResType: readonly string[] = ["SE(Header)","SE(ResponseCode)","EE"];
 
@@ -2873,7 +2873,7 @@ function e_V2GResponseType(w: BitWriter, o: T.V2GResponseType): void {
   const v1: any = o.ResponseCode;
   if (v1 === undefined) throw missErr("V2GResponseType", "ResponseCode");
   s = 2;
-  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 2), 10);
+  w.bits((E0i(v1, "ResponseCode") << 2), 10);
 }
 const EXP_V2GResponseType: readonly string[] = ["SE(Header)","SE(ResponseCode)","EE"];
 
@@ -3686,7 +3686,7 @@ function e_AC_ChargeLoopResType(w: BitWriter, o: T.AC_ChargeLoopResType): void {
   if (v1 === undefined) throw missErr("AC_ChargeLoopResType", "ResponseCode");
   s = 2;
   const v2: any = o.EVSEStatus;
-  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 1), 9);
+  w.bits((E0i(v1, "ResponseCode") << 1), 9);
   if (v2 !== undefined) {
     s = 3;
     w.bits(0, 4);
@@ -3856,7 +3856,7 @@ function e_ChargeLoopResType(w: BitWriter, o: T.ChargeLoopResType): void {
   if (v1 === undefined) throw missErr("ChargeLoopResType", "ResponseCode");
   s = 2;
   const v2: any = o.EVSEStatus;
-  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 1), 9);
+  w.bits((E0i(v1, "ResponseCode") << 1), 9);
   if (v2 !== undefined) {
     s = 3;
     w.bits(0, 3);
@@ -3936,7 +3936,7 @@ function e_EVSEStatusType(w: BitWriter, o: T.EVSEStatusType): void {
   const v1: any = o.EVSENotification;
   if (v1 === undefined) throw missErr("EVSEStatusType", "EVSENotification");
   s = 2;
-  w.bits((enumIdx(E1i, v1, E1, "EVSENotification") << 2), 8);
+  w.bits((E1i(v1, "EVSENotification") << 2), 8);
 }
 const EXP_EVSEStatusType: readonly string[] = ["SE(NotificationMaxDelay)","SE(EVSENotification)","EE"];
 
@@ -8146,7 +8146,7 @@ function fragFragment(w: BitWriter, doc: FragmentDocument, W: number): void {
       case 64: { w.bits(64, W); try { e_RationalNumberType(w, (doc as any)["EVSEMinimumDischargePower_L2"]); } catch (err) { throw withPath(err, "EVSEMinimumDischargePower_L2"); } return; }
       case 65: { w.bits(65, W); try { e_RationalNumberType(w, (doc as any)["EVSEMinimumDischargePower_L3"]); } catch (err) { throw withPath(err, "EVSEMinimumDischargePower_L3"); } return; }
       case 66: { w.bits(66, W); try { e_RationalNumberType(w, (doc as any)["EVSENominalFrequency"]); } catch (err) { throw withPath(err, "EVSENominalFrequency"); } return; }
-      case 67: { w.bits(67, W); w.bits(0, 1); { const i = E1i.get((doc as any)["EVSENotification"]); if (i === undefined) throw enumErr((doc as any)["EVSENotification"], E1, "EVSENotification"); w.bits(i, 3); } w.bits(0, 1); return; }
+      case 67: { w.bits(67, W); w.bits(0, 1); w.bits(E1i((doc as any)["EVSENotification"], "EVSENotification"), 3); w.bits(0, 1); return; }
       case 68: { w.bits(68, W); try { e_RationalNumberType(w, (doc as any)["EVSEPowerRampLimitation"]); } catch (err) { throw withPath(err, "EVSEPowerRampLimitation"); } return; }
       case 69: { w.bits(69, W); try { e_RationalNumberType(w, (doc as any)["EVSEPresentActivePower"]); } catch (err) { throw withPath(err, "EVSEPresentActivePower"); } return; }
       case 70: { w.bits(70, W); try { e_RationalNumberType(w, (doc as any)["EVSEPresentActivePower_L2"]); } catch (err) { throw withPath(err, "EVSEPresentActivePower_L2"); } return; }
@@ -8200,7 +8200,7 @@ function fragFragment(w: BitWriter, doc: FragmentDocument, W: number): void {
       case 118: { w.bits(118, W); w.bits(0, 1); w.uint(chkInt((doc as any)["RemainingTimeToMaximumSOC"], 0, 4294967295, "RemainingTimeToMaximumSOC")); w.bits(0, 1); return; }
       case 119: { w.bits(119, W); w.bits(0, 1); w.uint(chkInt((doc as any)["RemainingTimeToMinimumSOC"], 0, 4294967295, "RemainingTimeToMinimumSOC")); w.bits(0, 1); return; }
       case 120: { w.bits(120, W); w.bits(0, 1); w.uint(chkInt((doc as any)["RemainingTimeToTargetSOC"], 0, 4294967295, "RemainingTimeToTargetSOC")); w.bits(0, 1); return; }
-      case 121: { w.bits(121, W); w.bits(0, 1); { const i = E0i.get((doc as any)["ResponseCode"]); if (i === undefined) throw enumErr((doc as any)["ResponseCode"], E0, "ResponseCode"); w.bits(i, 6); } w.bits(0, 1); return; }
+      case 121: { w.bits(121, W); w.bits(0, 1); w.bits(E0i((doc as any)["ResponseCode"], "ResponseCode"), 6); w.bits(0, 1); return; }
       case 122: { w.bits(122, W); try { e_RetrievalMethodType(w, (doc as any)["RetrievalMethod"]); } catch (err) { throw withPath(err, "RetrievalMethod"); } return; }
       case 123: { w.bits(123, W); try { e_X509IssuerSerialType(w, (doc as any)["RootCertificateID"]); } catch (err) { throw withPath(err, "RootCertificateID"); } return; }
       case 124: { w.bits(124, W); try { e_SPKIDataType(w, (doc as any)["SPKIData"]); } catch (err) { throw withPath(err, "SPKIData"); } return; }

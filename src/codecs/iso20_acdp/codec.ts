@@ -8,7 +8,7 @@
 import { BitReader } from "../../exi/reader.js";
 import { BitWriter } from "../../exi/writer.js";
 import { ExiDecodeError, ExiEncodeError, withPath } from "../../exi/errors.js";
-import { arrErr, chkBig, chkBool, chkInt, enumErr, enumIdx, missErr, structErr } from "../../exi/check.js";
+import { arrErr, chkBig, chkBool, chkInt, enumErr, missErr, structErr } from "../../exi/check.js";
 import { MAX_EXI_MESSAGE_BYTES } from "../../exi/limits.js";
 import type { DecodeOptions, EncodeOptions } from "../../exi/options.js";
 import type * as T from "./types.js";
@@ -76,21 +76,21 @@ function end(r: BitReader, opts?: DecodeOptions): void {
   }
 }
 const E0: readonly string[] = ["OK","OK_CertificateExpiresSoon","OK_NewSessionEstablished","OK_OldSessionJoined","OK_PowerToleranceConfirmed","WARNING_AuthorizationSelectionInvalid","WARNING_CertificateExpired","WARNING_CertificateNotYetValid","WARNING_CertificateRevoked","WARNING_CertificateValidationError","WARNING_ChallengeInvalid","WARNING_EIMAuthorizationFailure","WARNING_eMSPUnknown","WARNING_EVPowerProfileViolation","WARNING_GeneralPnCAuthorizationError","WARNING_NoCertificateAvailable","WARNING_NoContractMatchingPCIDFound","WARNING_PowerToleranceNotConfirmed","WARNING_ScheduleRenegotiationFailed","WARNING_StandbyNotAllowed","WARNING_WPT","FAILED","FAILED_AssociationError","FAILED_ContactorError","FAILED_EVPowerProfileInvalid","FAILED_EVPowerProfileViolation","FAILED_MeteringSignatureNotValid","FAILED_NoEnergyTransferServiceSelected","FAILED_NoServiceRenegotiationSupported","FAILED_PauseNotAllowed","FAILED_PowerDeliveryNotApplied","FAILED_PowerToleranceNotConfirmed","FAILED_ScheduleRenegotiation","FAILED_ScheduleSelectionInvalid","FAILED_SequenceError","FAILED_ServiceIDInvalid","FAILED_ServiceSelectionInvalid","FAILED_SignatureError","FAILED_UnknownSession","FAILED_WrongChargeParameter"];
-const E0i = new Map<unknown, number>(E0.map((v, i) => [v, i]));
+function E0i(v: unknown, f: string): number { switch (v) { case "OK": return 0; case "OK_CertificateExpiresSoon": return 1; case "OK_NewSessionEstablished": return 2; case "OK_OldSessionJoined": return 3; case "OK_PowerToleranceConfirmed": return 4; case "WARNING_AuthorizationSelectionInvalid": return 5; case "WARNING_CertificateExpired": return 6; case "WARNING_CertificateNotYetValid": return 7; case "WARNING_CertificateRevoked": return 8; case "WARNING_CertificateValidationError": return 9; case "WARNING_ChallengeInvalid": return 10; case "WARNING_EIMAuthorizationFailure": return 11; case "WARNING_eMSPUnknown": return 12; case "WARNING_EVPowerProfileViolation": return 13; case "WARNING_GeneralPnCAuthorizationError": return 14; case "WARNING_NoCertificateAvailable": return 15; case "WARNING_NoContractMatchingPCIDFound": return 16; case "WARNING_PowerToleranceNotConfirmed": return 17; case "WARNING_ScheduleRenegotiationFailed": return 18; case "WARNING_StandbyNotAllowed": return 19; case "WARNING_WPT": return 20; case "FAILED": return 21; case "FAILED_AssociationError": return 22; case "FAILED_ContactorError": return 23; case "FAILED_EVPowerProfileInvalid": return 24; case "FAILED_EVPowerProfileViolation": return 25; case "FAILED_MeteringSignatureNotValid": return 26; case "FAILED_NoEnergyTransferServiceSelected": return 27; case "FAILED_NoServiceRenegotiationSupported": return 28; case "FAILED_PauseNotAllowed": return 29; case "FAILED_PowerDeliveryNotApplied": return 30; case "FAILED_PowerToleranceNotConfirmed": return 31; case "FAILED_ScheduleRenegotiation": return 32; case "FAILED_ScheduleSelectionInvalid": return 33; case "FAILED_SequenceError": return 34; case "FAILED_ServiceIDInvalid": return 35; case "FAILED_ServiceSelectionInvalid": return 36; case "FAILED_SignatureError": return 37; case "FAILED_UnknownSession": return 38; case "FAILED_WrongChargeParameter": return 39; } throw enumErr(v, E0, f); }
 const E1: readonly string[] = ["Finished","Ongoing","Ongoing_WaitingForCustomerInteraction"];
-const E1i = new Map<unknown, number>(E1.map((v, i) => [v, i]));
+function E1i(v: unknown, f: string): number { switch (v) { case "Finished": return 0; case "Ongoing": return 1; case "Ongoing_WaitingForCustomerInteraction": return 2; } throw enumErr(v, E1, f); }
 const E2: readonly string[] = ["State_A","State_B","State_C","State_D"];
-const E2i = new Map<unknown, number>(E2.map((v, i) => [v, i]));
+function E2i(v: unknown, f: string): number { switch (v) { case "State_A": return 0; case "State_B": return 1; case "State_C": return 2; case "State_D": return 3; } throw enumErr(v, E2, f); }
 const E3: readonly string[] = ["Home","Moving","EndPosition"];
-const E3i = new Map<unknown, number>(E3.map((v, i) => [v, i]));
+function E3i(v: unknown, f: string): number { switch (v) { case "Home": return 0; case "Moving": return 1; case "EndPosition": return 2; } throw enumErr(v, E3, f); }
 const E4: readonly string[] = ["StateA","StateB","StateC","StateD","StateE"];
-const E4i = new Map<unknown, number>(E4.map((v, i) => [v, i]));
+function E4i(v: unknown, f: string): number { switch (v) { case "StateA": return 0; case "StateB": return 1; case "StateC": return 2; case "StateD": return 3; case "StateE": return 4; } throw enumErr(v, E4, f); }
 const E5: readonly string[] = ["OK_NoEVError","FAILED","FAILED_EmergencyEvent","FAILED_Breaker","FAILED_RESSTemperatureInhibit","FAILED_RESS","FAILED_ChargingCurrentDifferential","FAILED_ChargingVoltageOutOfRange","FAILED_Reserved1","FAILED_Reserved2"];
-const E5i = new Map<unknown, number>(E5.map((v, i) => [v, i]));
+function E5i(v: unknown, f: string): number { switch (v) { case "OK_NoEVError": return 0; case "FAILED": return 1; case "FAILED_EmergencyEvent": return 2; case "FAILED_Breaker": return 3; case "FAILED_RESSTemperatureInhibit": return 4; case "FAILED_RESS": return 5; case "FAILED_ChargingCurrentDifferential": return 6; case "FAILED_ChargingVoltageOutOfRange": return 7; case "FAILED_Reserved1": return 8; case "FAILED_Reserved2": return 9; } throw enumErr(v, E5, f); }
 const E6: readonly string[] = ["Invalid","Safe","Warning","Fault"];
-const E6i = new Map<unknown, number>(E6.map((v, i) => [v, i]));
+function E6i(v: unknown, f: string): number { switch (v) { case "Invalid": return 0; case "Safe": return 1; case "Warning": return 2; case "Fault": return 3; } throw enumErr(v, E6, f); }
 const E7: readonly string[] = ["Pause","ExitStandby","Terminate","ScheduleRenegotiation","ServiceRenegotiation","MeteringConfirmation"];
-const E7i = new Map<unknown, number>(E7.map((v, i) => [v, i]));
+function E7i(v: unknown, f: string): number { switch (v) { case "Pause": return 0; case "ExitStandby": return 1; case "Terminate": return 2; case "ScheduleRenegotiation": return 3; case "ServiceRenegotiation": return 4; case "MeteringConfirmation": return 5; } throw enumErr(v, E7, f); }
 
 function d_SignatureType(r: BitReader): T.SignatureType {
   const o: any = {};
@@ -2624,7 +2624,7 @@ function e_ACDP_VehiclePositioningResType(w: BitWriter, o: T.ACDP_VehiclePositio
   const v4: any = o.EVRelativeXDeviation;
   if (v4 === undefined) throw missErr("ACDP_VehiclePositioningResType", "EVRelativeXDeviation");
   s = 5;
-  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 12) | (enumIdx(E1i, v2, E1, "EVSEProcessing") << 7) | ((chkBool(v3, "EVSEPositioningSupport") ? 1 : 0) << 3), 20);
+  w.bits((E0i(v1, "ResponseCode") << 12) | (E1i(v2, "EVSEProcessing") << 7) | ((chkBool(v3, "EVSEPositioningSupport") ? 1 : 0) << 3), 20);
   w.int(chkInt(v4, -32768, 32767, "EVRelativeXDeviation"));
   const v5: any = o.EVRelativeYDeviation;
   if (v5 === undefined) throw missErr("ACDP_VehiclePositioningResType", "EVRelativeYDeviation");
@@ -2690,7 +2690,7 @@ function e_V2GResponseType(w: BitWriter, o: T.V2GResponseType): void {
   const v1: any = o.ResponseCode;
   if (v1 === undefined) throw missErr("V2GResponseType", "ResponseCode");
   s = 2;
-  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 2), 10);
+  w.bits((E0i(v1, "ResponseCode") << 2), 10);
 }
 const EXP_V2GResponseType: readonly string[] = ["SE(Header)","SE(ResponseCode)","EE"];
 
@@ -2735,7 +2735,7 @@ function e_ACDP_ConnectReqType(w: BitWriter, o: T.ACDP_ConnectReqType): void {
   const v1: any = o.EVElectricalChargingDeviceStatus;
   if (v1 === undefined) throw missErr("ACDP_ConnectReqType", "EVElectricalChargingDeviceStatus");
   s = 2;
-  w.bits((enumIdx(E2i, v1, E2, "EVElectricalChargingDeviceStatus") << 2), 6);
+  w.bits((E2i(v1, "EVElectricalChargingDeviceStatus") << 2), 6);
 }
 const EXP_ACDP_ConnectReqType: readonly string[] = ["SE(Header)","SE(EVElectricalChargingDeviceStatus)","EE"];
 
@@ -2819,7 +2819,7 @@ function e_ACDP_ConnectResType(w: BitWriter, o: T.ACDP_ConnectResType): void {
   const v4: any = o.EVSEMechanicalChargingDeviceStatus;
   if (v4 === undefined) throw missErr("ACDP_ConnectResType", "EVSEMechanicalChargingDeviceStatus");
   s = 5;
-  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 16) | (enumIdx(E1i, v2, E1, "EVSEProcessing") << 11) | (enumIdx(E2i, v3, E2, "EVSEElectricalChargingDeviceStatus") << 6) | (enumIdx(E3i, v4, E3, "EVSEMechanicalChargingDeviceStatus") << 1), 24);
+  w.bits((E0i(v1, "ResponseCode") << 16) | (E1i(v2, "EVSEProcessing") << 11) | (E2i(v3, "EVSEElectricalChargingDeviceStatus") << 6) | (E3i(v4, "EVSEMechanicalChargingDeviceStatus") << 1), 24);
   w.bits(0, 1);
 }
 const EXP_ACDP_ConnectResType: readonly string[] = ["SE(Header)","SE(ResponseCode)","SE(EVSEProcessing)","SE(EVSEElectricalChargingDeviceStatus)","SE(EVSEMechanicalChargingDeviceStatus)","EE"];
@@ -2994,7 +2994,7 @@ function e_EVTechnicalStatusType(w: BitWriter, o: T.EVTechnicalStatusType): void
       case 4: w.bits(0, 4); s = 5; break;
       default: throw structErr("EVTechnicalStatusType", "EVCPStatus", EXP_EVTechnicalStatusType[s]!);
     }
-    w.bits((enumIdx(E4i, v4, E4, "EVCPStatus") << 1), 4);
+    w.bits((E4i(v4, "EVCPStatus") << 1), 4);
   }
   const v5: any = o.EVSOC;
   if (v5 !== undefined) {
@@ -3017,7 +3017,7 @@ function e_EVTechnicalStatusType(w: BitWriter, o: T.EVTechnicalStatusType): void
       case 6: w.bits(0, 3); s = 7; break;
       default: throw structErr("EVTechnicalStatusType", "EVErrorCode", EXP_EVTechnicalStatusType[s]!);
     }
-    w.bits((enumIdx(E5i, v6, E5, "EVErrorCode") << 1), 5);
+    w.bits((E5i(v6, "EVErrorCode") << 1), 5);
   }
   const v7: any = o.EVTimeout;
   if (v7 !== undefined) {
@@ -3228,7 +3228,7 @@ function e_ACDP_SystemStatusResType(w: BitWriter, o: T.ACDP_SystemStatusResType)
   s = 5;
   const v5: any = o.EVSEDisabled;
   if (v5 === undefined) throw missErr("ACDP_SystemStatusResType", "EVSEDisabled");
-  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 16) | (enumIdx(E3i, v2, E3, "EVSEMechanicalChargingDeviceStatus") << 11) | ((chkBool(v3, "EVSEReadyToCharge") ? 1 : 0) << 7) | (enumIdx(E6i, v4, E6, "EVSEIsolationStatus") << 2), 24);
+  w.bits((E0i(v1, "ResponseCode") << 16) | (E3i(v2, "EVSEMechanicalChargingDeviceStatus") << 11) | ((chkBool(v3, "EVSEReadyToCharge") ? 1 : 0) << 7) | (E6i(v4, "EVSEIsolationStatus") << 2), 24);
   s = 6;
   const v6: any = o.EVSEUtilityInterruptEvent;
   if (v6 === undefined) throw missErr("ACDP_SystemStatusResType", "EVSEUtilityInterruptEvent");
@@ -3324,7 +3324,7 @@ function e_ChargeParameterDiscoveryResType(w: BitWriter, o: T.ChargeParameterDis
   const v1: any = o.ResponseCode;
   if (v1 === undefined) throw missErr("ChargeParameterDiscoveryResType", "ResponseCode");
   s = 2;
-  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 2), 10);
+  w.bits((E0i(v1, "ResponseCode") << 2), 10);
 }
 const EXP_ChargeParameterDiscoveryResType: readonly string[] = ["SE(Header)","SE(ResponseCode)","EE"];
 
@@ -3729,7 +3729,7 @@ function e_ChargeLoopResType(w: BitWriter, o: T.ChargeLoopResType): void {
   if (v1 === undefined) throw missErr("ChargeLoopResType", "ResponseCode");
   s = 2;
   const v2: any = o.EVSEStatus;
-  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 1), 9);
+  w.bits((E0i(v1, "ResponseCode") << 1), 9);
   if (v2 !== undefined) {
     s = 3;
     w.bits(0, 3);
@@ -3809,7 +3809,7 @@ function e_EVSEStatusType(w: BitWriter, o: T.EVSEStatusType): void {
   const v1: any = o.EVSENotification;
   if (v1 === undefined) throw missErr("EVSEStatusType", "EVSENotification");
   s = 2;
-  w.bits((enumIdx(E7i, v1, E7, "EVSENotification") << 2), 8);
+  w.bits((E7i(v1, "EVSENotification") << 2), 8);
 }
 const EXP_EVSEStatusType: readonly string[] = ["SE(NotificationMaxDelay)","SE(EVSENotification)","EE"];
 

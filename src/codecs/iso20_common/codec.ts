@@ -8,7 +8,7 @@
 import { BitReader } from "../../exi/reader.js";
 import { BitWriter } from "../../exi/writer.js";
 import { ExiDecodeError, ExiEncodeError, withPath } from "../../exi/errors.js";
-import { arrErr, chkBig, chkBool, chkInt, enumErr, enumIdx, missErr, structErr } from "../../exi/check.js";
+import { arrErr, chkBig, chkBool, chkInt, enumErr, missErr, structErr } from "../../exi/check.js";
 import { MAX_EXI_MESSAGE_BYTES } from "../../exi/limits.js";
 import type { DecodeOptions, EncodeOptions } from "../../exi/options.js";
 import type * as T from "./types.js";
@@ -96,31 +96,31 @@ function end(r: BitReader, opts?: DecodeOptions): void {
   }
 }
 const E0: readonly string[] = ["OK","OK_CertificateExpiresSoon","OK_NewSessionEstablished","OK_OldSessionJoined","OK_PowerToleranceConfirmed","WARNING_AuthorizationSelectionInvalid","WARNING_CertificateExpired","WARNING_CertificateNotYetValid","WARNING_CertificateRevoked","WARNING_CertificateValidationError","WARNING_ChallengeInvalid","WARNING_EIMAuthorizationFailure","WARNING_eMSPUnknown","WARNING_EVPowerProfileViolation","WARNING_GeneralPnCAuthorizationError","WARNING_NoCertificateAvailable","WARNING_NoContractMatchingPCIDFound","WARNING_PowerToleranceNotConfirmed","WARNING_ScheduleRenegotiationFailed","WARNING_StandbyNotAllowed","WARNING_WPT","FAILED","FAILED_AssociationError","FAILED_ContactorError","FAILED_EVPowerProfileInvalid","FAILED_EVPowerProfileViolation","FAILED_MeteringSignatureNotValid","FAILED_NoEnergyTransferServiceSelected","FAILED_NoServiceRenegotiationSupported","FAILED_PauseNotAllowed","FAILED_PowerDeliveryNotApplied","FAILED_PowerToleranceNotConfirmed","FAILED_ScheduleRenegotiation","FAILED_ScheduleSelectionInvalid","FAILED_SequenceError","FAILED_ServiceIDInvalid","FAILED_ServiceSelectionInvalid","FAILED_SignatureError","FAILED_UnknownSession","FAILED_WrongChargeParameter"];
-const E0i = new Map<unknown, number>(E0.map((v, i) => [v, i]));
+function E0i(v: unknown, f: string): number { switch (v) { case "OK": return 0; case "OK_CertificateExpiresSoon": return 1; case "OK_NewSessionEstablished": return 2; case "OK_OldSessionJoined": return 3; case "OK_PowerToleranceConfirmed": return 4; case "WARNING_AuthorizationSelectionInvalid": return 5; case "WARNING_CertificateExpired": return 6; case "WARNING_CertificateNotYetValid": return 7; case "WARNING_CertificateRevoked": return 8; case "WARNING_CertificateValidationError": return 9; case "WARNING_ChallengeInvalid": return 10; case "WARNING_EIMAuthorizationFailure": return 11; case "WARNING_eMSPUnknown": return 12; case "WARNING_EVPowerProfileViolation": return 13; case "WARNING_GeneralPnCAuthorizationError": return 14; case "WARNING_NoCertificateAvailable": return 15; case "WARNING_NoContractMatchingPCIDFound": return 16; case "WARNING_PowerToleranceNotConfirmed": return 17; case "WARNING_ScheduleRenegotiationFailed": return 18; case "WARNING_StandbyNotAllowed": return 19; case "WARNING_WPT": return 20; case "FAILED": return 21; case "FAILED_AssociationError": return 22; case "FAILED_ContactorError": return 23; case "FAILED_EVPowerProfileInvalid": return 24; case "FAILED_EVPowerProfileViolation": return 25; case "FAILED_MeteringSignatureNotValid": return 26; case "FAILED_NoEnergyTransferServiceSelected": return 27; case "FAILED_NoServiceRenegotiationSupported": return 28; case "FAILED_PauseNotAllowed": return 29; case "FAILED_PowerDeliveryNotApplied": return 30; case "FAILED_PowerToleranceNotConfirmed": return 31; case "FAILED_ScheduleRenegotiation": return 32; case "FAILED_ScheduleSelectionInvalid": return 33; case "FAILED_SequenceError": return 34; case "FAILED_ServiceIDInvalid": return 35; case "FAILED_ServiceSelectionInvalid": return 36; case "FAILED_SignatureError": return 37; case "FAILED_UnknownSession": return 38; case "FAILED_WrongChargeParameter": return 39; } throw enumErr(v, E0, f); }
 const E1: readonly string[] = ["EIM","PnC"];
-const E1i = new Map<unknown, number>(E1.map((v, i) => [v, i]));
+function E1i(v: unknown, f: string): number { switch (v) { case "EIM": return 0; case "PnC": return 1; } throw enumErr(v, E1, f); }
 const E2: readonly string[] = ["Finished","Ongoing","Ongoing_WaitingForCustomerInteraction"];
-const E2i = new Map<unknown, number>(E2.map((v, i) => [v, i]));
+function E2i(v: unknown, f: string): number { switch (v) { case "Finished": return 0; case "Ongoing": return 1; case "Ongoing_WaitingForCustomerInteraction": return 2; } throw enumErr(v, E2, f); }
 const E3: readonly string[] = ["Start","Stop","Standby","ScheduleRenegotiation"];
-const E3i = new Map<unknown, number>(E3.map((v, i) => [v, i]));
+function E3i(v: unknown, f: string): number { switch (v) { case "Start": return 0; case "Stop": return 1; case "Standby": return 2; case "ScheduleRenegotiation": return 3; } throw enumErr(v, E3, f); }
 const E4: readonly string[] = ["Charge","Discharge"];
-const E4i = new Map<unknown, number>(E4.map((v, i) => [v, i]));
+function E4i(v: unknown, f: string): number { switch (v) { case "Charge": return 0; case "Discharge": return 1; } throw enumErr(v, E4, f); }
 const E5: readonly string[] = ["PowerToleranceNotConfirmed","PowerToleranceConfirmed"];
-const E5i = new Map<unknown, number>(E5.map((v, i) => [v, i]));
+function E5i(v: unknown, f: string): number { switch (v) { case "PowerToleranceNotConfirmed": return 0; case "PowerToleranceConfirmed": return 1; } throw enumErr(v, E5, f); }
 const E6: readonly string[] = ["Pause","ExitStandby","Terminate","ScheduleRenegotiation","ServiceRenegotiation","MeteringConfirmation"];
-const E6i = new Map<unknown, number>(E6.map((v, i) => [v, i]));
+function E6i(v: unknown, f: string): number { switch (v) { case "Pause": return 0; case "ExitStandby": return 1; case "Terminate": return 2; case "ScheduleRenegotiation": return 3; case "ServiceRenegotiation": return 4; case "MeteringConfirmation": return 5; } throw enumErr(v, E6, f); }
 const E7: readonly string[] = ["Pause","Terminate","ServiceRenegotiation"];
-const E7i = new Map<unknown, number>(E7.map((v, i) => [v, i]));
+function E7i(v: unknown, f: string): number { switch (v) { case "Pause": return 0; case "Terminate": return 1; case "ServiceRenegotiation": return 2; } throw enumErr(v, E7, f); }
 const E8: readonly string[] = ["SECP521","X448"];
-const E8i = new Map<unknown, number>(E8.map((v, i) => [v, i]));
+function E8i(v: unknown, f: string): number { switch (v) { case "SECP521": return 0; case "X448": return 1; } throw enumErr(v, E8, f); }
 const E9: readonly string[] = ["CheckIn","Processing","Completed"];
-const E9i = new Map<unknown, number>(E9.map((v, i) => [v, i]));
+function E9i(v: unknown, f: string): number { switch (v) { case "CheckIn": return 0; case "Processing": return 1; case "Completed": return 2; } throw enumErr(v, E9, f); }
 const E10: readonly string[] = ["AutoParking","MVGuideManual","Manual"];
-const E10i = new Map<unknown, number>(E10.map((v, i) => [v, i]));
+function E10i(v: unknown, f: string): number { switch (v) { case "AutoParking": return 0; case "MVGuideManual": return 1; case "Manual": return 2; } throw enumErr(v, E10, f); }
 const E11: readonly string[] = ["CheckOut","Processing","Completed"];
-const E11i = new Map<unknown, number>(E11.map((v, i) => [v, i]));
+function E11i(v: unknown, f: string): number { switch (v) { case "CheckOut": return 0; case "Processing": return 1; case "Completed": return 2; } throw enumErr(v, E11, f); }
 const E12: readonly string[] = ["Scheduled","Completed"];
-const E12i = new Map<unknown, number>(E12.map((v, i) => [v, i]));
+function E12i(v: unknown, f: string): number { switch (v) { case "Scheduled": return 0; case "Completed": return 1; } throw enumErr(v, E12, f); }
 
 function d_SignatureType(r: BitReader): T.SignatureType {
   const o: any = {};
@@ -2581,7 +2581,7 @@ function e_SessionSetupResType(w: BitWriter, o: T.SessionSetupResType): void {
   const v2: any = o.EVSEID;
   if (v2 === undefined) throw missErr("SessionSetupResType", "EVSEID");
   s = 3;
-  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 3), 11);
+  w.bits((E0i(v1, "ResponseCode") << 3), 11);
   w.string(v2, 255, "EVSEID");
   w.bits(0, 2);
 }
@@ -2629,7 +2629,7 @@ function e_V2GResponseType(w: BitWriter, o: T.V2GResponseType): void {
   const v1: any = o.ResponseCode;
   if (v1 === undefined) throw missErr("V2GResponseType", "ResponseCode");
   s = 2;
-  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 2), 10);
+  w.bits((E0i(v1, "ResponseCode") << 2), 10);
 }
 const EXP_V2GResponseType: readonly string[] = ["SE(Header)","SE(ResponseCode)","EE"];
 
@@ -2769,7 +2769,7 @@ function e_AuthorizationSetupResType(w: BitWriter, o: T.AuthorizationSetupResTyp
   if (v1 === undefined) throw missErr("AuthorizationSetupResType", "ResponseCode");
   s = 2;
   const v2: any = o.AuthorizationServices;
-  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 1), 9);
+  w.bits((E0i(v1, "ResponseCode") << 1), 9);
   if (v2 === undefined || (Array.isArray(v2) && v2.length === 0)) throw missErr("AuthorizationSetupResType", "AuthorizationServices");
   if (v2 !== undefined) {
     if (!Array.isArray(v2) || v2.length > 2) throw arrErr("AuthorizationServices", v2, 2);
@@ -2780,7 +2780,7 @@ function e_AuthorizationSetupResType(w: BitWriter, o: T.AuthorizationSetupResTyp
         case 3: w.bits(0, 3); n++; s = n < 2 ? 3 : 5; break;
         default: throw structErr("AuthorizationSetupResType", "AuthorizationServices", EXP_AuthorizationSetupResType[s]!);
       }
-      w.bits((enumIdx(E1i, x, E1, "AuthorizationServices") << 1), 2);
+      w.bits((E1i(x, "AuthorizationServices") << 1), 2);
     }
   }
   const v3: any = o.CertificateInstallationService;
@@ -3024,7 +3024,7 @@ function e_AuthorizationReqType(w: BitWriter, o: T.AuthorizationReqType): void {
   if (v1 === undefined) throw missErr("AuthorizationReqType", "SelectedAuthorizationService");
   s = 2;
   const v2: any = o.EIM_AReqAuthorizationMode;
-  w.bits((enumIdx(E1i, v1, E1, "SelectedAuthorizationService") << 1), 4);
+  w.bits((E1i(v1, "SelectedAuthorizationService") << 1), 4);
   if (v2 !== undefined) {
     s = 3;
     w.bits(0, 2);
@@ -3307,7 +3307,7 @@ function e_AuthorizationResType(w: BitWriter, o: T.AuthorizationResType): void {
   const v2: any = o.EVSEProcessing;
   if (v2 === undefined) throw missErr("AuthorizationResType", "EVSEProcessing");
   s = 3;
-  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 7) | (enumIdx(E2i, v2, E2, "EVSEProcessing") << 2), 15);
+  w.bits((E0i(v1, "ResponseCode") << 7) | (E2i(v2, "EVSEProcessing") << 2), 15);
 }
 const EXP_AuthorizationResType: readonly string[] = ["SE(Header)","SE(ResponseCode)","SE(EVSEProcessing)","EE"];
 
@@ -3511,7 +3511,7 @@ function e_ServiceDiscoveryResType(w: BitWriter, o: T.ServiceDiscoveryResType): 
   const v3: any = o.EnergyTransferServiceList;
   if (v3 === undefined) throw missErr("ServiceDiscoveryResType", "EnergyTransferServiceList");
   s = 4;
-  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 6) | ((chkBool(v2, "ServiceRenegotiationSupported") ? 1 : 0) << 2), 14);
+  w.bits((E0i(v1, "ResponseCode") << 6) | ((chkBool(v2, "ServiceRenegotiationSupported") ? 1 : 0) << 2), 14);
   try { e_ServiceListType(w, v3); } catch (err) { throw withPath(err, "EnergyTransferServiceList"); }
   const v4: any = o.VASList;
   if (v4 !== undefined) {
@@ -3754,7 +3754,7 @@ function e_ServiceDetailResType(w: BitWriter, o: T.ServiceDetailResType): void {
   const v2: any = o.ServiceID;
   if (v2 === undefined) throw missErr("ServiceDetailResType", "ServiceID");
   s = 3;
-  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 3), 11);
+  w.bits((E0i(v1, "ResponseCode") << 3), 11);
   w.uint(chkInt(v2, 0, 65535, "ServiceID"));
   const v3: any = o.ServiceParameterList;
   if (v3 === undefined) throw missErr("ServiceDetailResType", "ServiceParameterList");
@@ -4342,7 +4342,7 @@ function e_ServiceSelectionResType(w: BitWriter, o: T.ServiceSelectionResType): 
   const v1: any = o.ResponseCode;
   if (v1 === undefined) throw missErr("ServiceSelectionResType", "ResponseCode");
   s = 2;
-  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 2), 10);
+  w.bits((E0i(v1, "ResponseCode") << 2), 10);
 }
 const EXP_ServiceSelectionResType: readonly string[] = ["SE(Header)","SE(ResponseCode)","EE"];
 
@@ -5266,7 +5266,7 @@ function e_ScheduleExchangeResType(w: BitWriter, o: T.ScheduleExchangeResType): 
   if (v2 === undefined) throw missErr("ScheduleExchangeResType", "EVSEProcessing");
   s = 3;
   const v3: any = o.GoToPause;
-  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 6) | (enumIdx(E2i, v2, E2, "EVSEProcessing") << 1), 14);
+  w.bits((E0i(v1, "ResponseCode") << 6) | (E2i(v2, "EVSEProcessing") << 1), 14);
   if (v3 !== undefined) {
     s = 4;
     w.bits(((chkBool(v3, "GoToPause") ? 1 : 0) << 1), 5);
@@ -7300,7 +7300,7 @@ function e_PowerDeliveryReqType(w: BitWriter, o: T.PowerDeliveryReqType): void {
   if (v2 === undefined) throw missErr("PowerDeliveryReqType", "ChargeProgress");
   s = 3;
   const v3: any = o.EVPowerProfile;
-  w.bits((enumIdx(E2i, v1, E2, "EVProcessing") << 6) | (enumIdx(E3i, v2, E3, "ChargeProgress") << 1), 10);
+  w.bits((E2i(v1, "EVProcessing") << 6) | (E3i(v2, "ChargeProgress") << 1), 10);
   if (v3 !== undefined) {
     s = 4;
     w.bits(0, 2);
@@ -7313,7 +7313,7 @@ function e_PowerDeliveryReqType(w: BitWriter, o: T.PowerDeliveryReqType): void {
       case 4: w.bits(0, 3); s = 5; break;
       default: throw structErr("PowerDeliveryReqType", "BPT_ChannelSelection", EXP_PowerDeliveryReqType[s]!);
     }
-    w.bits((enumIdx(E4i, v4, E4, "BPT_ChannelSelection") << 1), 2);
+    w.bits((E4i(v4, "BPT_ChannelSelection") << 1), 2);
   }
   switch (s) {
     case 3: w.bits(2, 2); return;
@@ -7473,7 +7473,7 @@ function e_Scheduled_EVPPTControlModeType(w: BitWriter, o: T.Scheduled_EVPPTCont
   w.bits(0, 1);
   if (v1 !== undefined) {
     s = 2;
-    w.bits((enumIdx(E5i, v1, E5, "PowerToleranceAcceptance") << 1), 5);
+    w.bits((E5i(v1, "PowerToleranceAcceptance") << 1), 5);
   }
   switch (s) {
     case 1: w.bits(1, 2); return;
@@ -7603,7 +7603,7 @@ function e_PowerDeliveryResType(w: BitWriter, o: T.PowerDeliveryResType): void {
   if (v1 === undefined) throw missErr("PowerDeliveryResType", "ResponseCode");
   s = 2;
   const v2: any = o.EVSEStatus;
-  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 1), 9);
+  w.bits((E0i(v1, "ResponseCode") << 1), 9);
   if (v2 !== undefined) {
     s = 3;
     w.bits(0, 2);
@@ -7662,7 +7662,7 @@ function e_EVSEStatusType(w: BitWriter, o: T.EVSEStatusType): void {
   const v1: any = o.EVSENotification;
   if (v1 === undefined) throw missErr("EVSEStatusType", "EVSENotification");
   s = 2;
-  w.bits((enumIdx(E6i, v1, E6, "EVSENotification") << 2), 8);
+  w.bits((E6i(v1, "EVSENotification") << 2), 8);
 }
 const EXP_EVSEStatusType: readonly string[] = ["SE(NotificationMaxDelay)","SE(EVSENotification)","EE"];
 
@@ -8417,7 +8417,7 @@ function e_MeteringConfirmationResType(w: BitWriter, o: T.MeteringConfirmationRe
   const v1: any = o.ResponseCode;
   if (v1 === undefined) throw missErr("MeteringConfirmationResType", "ResponseCode");
   s = 2;
-  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 2), 10);
+  w.bits((E0i(v1, "ResponseCode") << 2), 10);
 }
 const EXP_MeteringConfirmationResType: readonly string[] = ["SE(Header)","SE(ResponseCode)","EE"];
 
@@ -8486,7 +8486,7 @@ function e_SessionStopReqType(w: BitWriter, o: T.SessionStopReqType): void {
   if (v1 === undefined) throw missErr("SessionStopReqType", "ChargingSession");
   s = 2;
   const v2: any = o.EVTerminationCode;
-  w.bits((enumIdx(E7i, v1, E7, "ChargingSession") << 1), 5);
+  w.bits((E7i(v1, "ChargingSession") << 1), 5);
   if (v2 !== undefined) {
     s = 3;
     w.bits(0, 3);
@@ -8554,7 +8554,7 @@ function e_SessionStopResType(w: BitWriter, o: T.SessionStopResType): void {
   const v1: any = o.ResponseCode;
   if (v1 === undefined) throw missErr("SessionStopResType", "ResponseCode");
   s = 2;
-  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 2), 10);
+  w.bits((E0i(v1, "ResponseCode") << 2), 10);
 }
 const EXP_SessionStopResType: readonly string[] = ["SE(Header)","SE(ResponseCode)","EE"];
 
@@ -8940,7 +8940,7 @@ function e_CertificateInstallationResType(w: BitWriter, o: T.CertificateInstalla
   const v3: any = o.CPSCertificateChain;
   if (v3 === undefined) throw missErr("CertificateInstallationResType", "CPSCertificateChain");
   s = 4;
-  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 7) | (enumIdx(E2i, v2, E2, "EVSEProcessing") << 2), 15);
+  w.bits((E0i(v1, "ResponseCode") << 7) | (E2i(v2, "EVSEProcessing") << 2), 15);
   try { e_CertificateChainType(w, v3); } catch (err) { throw withPath(err, "CPSCertificateChain"); }
   const v4: any = o.SignedInstallationData;
   if (v4 === undefined) throw missErr("CertificateInstallationResType", "SignedInstallationData");
@@ -9108,7 +9108,7 @@ function e_SignedInstallationDataType(w: BitWriter, o: T.SignedInstallationDataT
   const v3: any = o.DHPublicKey;
   if (v3 === undefined) throw missErr("SignedInstallationDataType", "DHPublicKey");
   s = 4;
-  w.bits((enumIdx(E8i, v2, E8, "ECDHCurve") << 3), 6);
+  w.bits((E8i(v2, "ECDHCurve") << 3), 6);
   w.binary(v3, 133, "DHPublicKey");
   const v4: any = o.SECP521_EncryptedPrivateKey;
   w.bits(0, 1);
@@ -9234,7 +9234,7 @@ function e_VehicleCheckInReqType(w: BitWriter, o: T.VehicleCheckInReqType): void
   if (v2 === undefined) throw missErr("VehicleCheckInReqType", "ParkingMethod");
   s = 3;
   const v3: any = o.VehicleFrame;
-  w.bits((enumIdx(E9i, v1, E9, "EVCheckInStatus") << 6) | (enumIdx(E10i, v2, E10, "ParkingMethod") << 1), 10);
+  w.bits((E9i(v1, "EVCheckInStatus") << 6) | (E10i(v2, "ParkingMethod") << 1), 10);
   if (v3 !== undefined) {
     s = 4;
     w.bits(0, 4);
@@ -9348,7 +9348,7 @@ function e_VehicleCheckInResType(w: BitWriter, o: T.VehicleCheckInResType): void
   if (v1 === undefined) throw missErr("VehicleCheckInResType", "ResponseCode");
   s = 2;
   const v2: any = o.ParkingSpace;
-  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 1), 9);
+  w.bits((E0i(v1, "ResponseCode") << 1), 9);
   if (v2 !== undefined) {
     s = 3;
     w.bits(0, 4);
@@ -9441,7 +9441,7 @@ function e_VehicleCheckOutReqType(w: BitWriter, o: T.VehicleCheckOutReqType): vo
   const v2: any = o.CheckOutTime;
   if (v2 === undefined) throw missErr("VehicleCheckOutReqType", "CheckOutTime");
   s = 3;
-  w.bits((enumIdx(E11i, v1, E11, "EVCheckOutStatus") << 3), 7);
+  w.bits((E11i(v1, "EVCheckOutStatus") << 3), 7);
   w.uintBig(chkBig(v2, 0n, 18446744073709551615n, "CheckOutTime"));
   w.bits(0, 2);
 }
@@ -9501,7 +9501,7 @@ function e_VehicleCheckOutResType(w: BitWriter, o: T.VehicleCheckOutResType): vo
   const v2: any = o.EVSECheckOutStatus;
   if (v2 === undefined) throw missErr("VehicleCheckOutResType", "EVSECheckOutStatus");
   s = 3;
-  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 6) | (enumIdx(E12i, v2, E12, "EVSECheckOutStatus") << 2), 14);
+  w.bits((E0i(v1, "ResponseCode") << 6) | (E12i(v2, "EVSECheckOutStatus") << 2), 14);
 }
 const EXP_VehicleCheckOutResType: readonly string[] = ["SE(Header)","SE(ResponseCode)","SE(EVSECheckOutStatus)","EE"];
 
@@ -9580,7 +9580,7 @@ function e_ChargeParameterDiscoveryResType(w: BitWriter, o: T.ChargeParameterDis
   const v1: any = o.ResponseCode;
   if (v1 === undefined) throw missErr("ChargeParameterDiscoveryResType", "ResponseCode");
   s = 2;
-  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 2), 10);
+  w.bits((E0i(v1, "ResponseCode") << 2), 10);
 }
 const EXP_ChargeParameterDiscoveryResType: readonly string[] = ["SE(Header)","SE(ResponseCode)","EE"];
 
@@ -9985,7 +9985,7 @@ function e_ChargeLoopResType(w: BitWriter, o: T.ChargeLoopResType): void {
   if (v1 === undefined) throw missErr("ChargeLoopResType", "ResponseCode");
   s = 2;
   const v2: any = o.EVSEStatus;
-  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 1), 9);
+  w.bits((E0i(v1, "ResponseCode") << 1), 9);
   if (v2 !== undefined) {
     s = 3;
     w.bits(0, 3);
@@ -10824,11 +10824,11 @@ function fragFragment(w: BitWriter, doc: FragmentDocument, W: number): void {
       case 9: { w.bits(9, W); w.bits(0, 1); w.bits(chkBool((doc as any)["AppliesToParkingFee"], "AppliesToParkingFee") ? 1 : 0, 1); w.bits(0, 1); return; }
       case 10: { w.bits(10, W); try { e_AuthorizationReqType(w, (doc as any)["AuthorizationReq"]); } catch (err) { throw withPath(err, "AuthorizationReq"); } return; }
       case 11: { w.bits(11, W); try { e_AuthorizationResType(w, (doc as any)["AuthorizationRes"]); } catch (err) { throw withPath(err, "AuthorizationRes"); } return; }
-      case 12: { w.bits(12, W); w.bits(0, 1); { const i = E1i.get((doc as any)["AuthorizationServices"]); if (i === undefined) throw enumErr((doc as any)["AuthorizationServices"], E1, "AuthorizationServices"); w.bits(i, 1); } w.bits(0, 1); return; }
+      case 12: { w.bits(12, W); w.bits(0, 1); w.bits(E1i((doc as any)["AuthorizationServices"], "AuthorizationServices"), 1); w.bits(0, 1); return; }
       case 13: { w.bits(13, W); try { e_AuthorizationSetupReqType(w, (doc as any)["AuthorizationSetupReq"]); } catch (err) { throw withPath(err, "AuthorizationSetupReq"); } return; }
       case 14: { w.bits(14, W); try { e_AuthorizationSetupResType(w, (doc as any)["AuthorizationSetupRes"]); } catch (err) { throw withPath(err, "AuthorizationSetupRes"); } return; }
       case 15: { w.bits(15, W); try { e_RationalNumberType(w, (doc as any)["AvailableEnergy"]); } catch (err) { throw withPath(err, "AvailableEnergy"); } return; }
-      case 16: { w.bits(16, W); w.bits(0, 1); { const i = E4i.get((doc as any)["BPT_ChannelSelection"]); if (i === undefined) throw enumErr((doc as any)["BPT_ChannelSelection"], E4, "BPT_ChannelSelection"); w.bits(i, 1); } w.bits(0, 1); return; }
+      case 16: { w.bits(16, W); w.bits(0, 1); w.bits(E4i((doc as any)["BPT_ChannelSelection"], "BPT_ChannelSelection"), 1); w.bits(0, 1); return; }
       case 17: { w.bits(17, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["BPT_DischargedEnergyReadingWh"], 0n, 18446744073709551615n, "BPT_DischargedEnergyReadingWh")); w.bits(0, 1); return; }
       case 18: { w.bits(18, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["BPT_InductiveEnergyReadingVARh"], 0n, 18446744073709551615n, "BPT_InductiveEnergyReadingVARh")); w.bits(0, 1); return; }
       case 19: { w.bits(19, W); try { e_RationalNumberType(w, (doc as any)["BatteryEnergyCapacity"]); } catch (err) { throw withPath(err, "BatteryEnergyCapacity"); } return; }
@@ -10842,11 +10842,11 @@ function fragFragment(w: BitWriter, doc: FragmentDocument, W: number): void {
       case 27: { w.bits(27, W); try { e_CertificateInstallationReqType(w, (doc as any)["CertificateInstallationReq"]); } catch (err) { throw withPath(err, "CertificateInstallationReq"); } return; }
       case 28: { w.bits(28, W); try { e_CertificateInstallationResType(w, (doc as any)["CertificateInstallationRes"]); } catch (err) { throw withPath(err, "CertificateInstallationRes"); } return; }
       case 29: { w.bits(29, W); w.bits(0, 1); w.bits(chkBool((doc as any)["CertificateInstallationService"], "CertificateInstallationService") ? 1 : 0, 1); w.bits(0, 1); return; }
-      case 30: { w.bits(30, W); w.bits(0, 1); { const i = E3i.get((doc as any)["ChargeProgress"]); if (i === undefined) throw enumErr((doc as any)["ChargeProgress"], E3, "ChargeProgress"); w.bits(i, 2); } w.bits(0, 1); return; }
+      case 30: { w.bits(30, W); w.bits(0, 1); w.bits(E3i((doc as any)["ChargeProgress"], "ChargeProgress"), 2); w.bits(0, 1); return; }
       case 31: { w.bits(31, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["ChargedEnergyReadingWh"], 0n, 18446744073709551615n, "ChargedEnergyReadingWh")); w.bits(0, 1); return; }
       case 32: { w.bits(32, W); w.bits(0, 1); w.bits(chkBool((doc as any)["ChargingComplete"], "ChargingComplete") ? 1 : 0, 1); w.bits(0, 1); return; }
       case 33: { w.bits(33, W); try { e_ChargingScheduleType(w, (doc as any)["ChargingSchedule"]); } catch (err) { throw withPath(err, "ChargingSchedule"); } return; }
-      case 34: { w.bits(34, W); w.bits(0, 1); { const i = E7i.get((doc as any)["ChargingSession"]); if (i === undefined) throw enumErr((doc as any)["ChargingSession"], E7, "ChargingSession"); w.bits(i, 2); } w.bits(0, 1); return; }
+      case 34: { w.bits(34, W); w.bits(0, 1); w.bits(E7i((doc as any)["ChargingSession"], "ChargingSession"), 2); w.bits(0, 1); return; }
       case 35: { w.bits(35, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["CheckOutTime"], 0n, 18446744073709551615n, "CheckOutTime")); w.bits(0, 1); return; }
       case 36: { w.bits(36, W); try { e_ContractCertificateChainType(w, (doc as any)["ContractCertificateChain"]); } catch (err) { throw withPath(err, "ContractCertificateChain"); } return; }
       case 37: { w.bits(37, W); try { e_RationalNumberType(w, (doc as any)["CostPerUnit"]); } catch (err) { throw withPath(err, "CostPerUnit"); } return; }
@@ -10866,14 +10866,14 @@ function fragFragment(w: BitWriter, doc: FragmentDocument, W: number): void {
       case 51: { w.bits(51, W); try { e_Dynamic_SEReqControlModeType(w, (doc as any)["Dynamic_SEReqControlMode"]); } catch (err) { throw withPath(err, "Dynamic_SEReqControlMode"); } return; }
       case 52: { w.bits(52, W); try { e_Dynamic_SEResControlModeType(w, (doc as any)["Dynamic_SEResControlMode"]); } catch (err) { throw withPath(err, "Dynamic_SEResControlMode"); } return; }
       case 53: { w.bits(53, W); try { e_Dynamic_SMDTControlModeType(w, (doc as any)["Dynamic_SMDTControlMode"]); } catch (err) { throw withPath(err, "Dynamic_SMDTControlMode"); } return; }
-      case 54: { w.bits(54, W); w.bits(0, 1); { const i = E8i.get((doc as any)["ECDHCurve"]); if (i === undefined) throw enumErr((doc as any)["ECDHCurve"], E8, "ECDHCurve"); w.bits(i, 1); } w.bits(0, 1); return; }
+      case 54: { w.bits(54, W); w.bits(0, 1); w.bits(E8i((doc as any)["ECDHCurve"], "ECDHCurve"), 1); w.bits(0, 1); return; }
       case 55: { w.bits(55, W); try { e_EIM_AReqAuthorizationModeType(w, (doc as any)["EIM_AReqAuthorizationMode"]); } catch (err) { throw withPath(err, "EIM_AReqAuthorizationMode"); } return; }
       case 56: { w.bits(56, W); try { e_EIM_ASResAuthorizationModeType(w, (doc as any)["EIM_ASResAuthorizationMode"]); } catch (err) { throw withPath(err, "EIM_ASResAuthorizationMode"); } return; }
       case 57: { w.bits(57, W); w.bits(0, 1); w.string((doc as any)["EMAID"], 255, "EMAID"); w.bits(0, 1); return; }
       case 58: { w.bits(58, W); try { e_EVAbsolutePriceScheduleType(w, (doc as any)["EVAbsolutePriceSchedule"]); } catch (err) { throw withPath(err, "EVAbsolutePriceSchedule"); } return; }
       case 59: { w.bits(59, W); w.bits(0, 1); w.string((doc as any)["EVCCID"], 255, "EVCCID"); w.bits(0, 1); return; }
-      case 60: { w.bits(60, W); w.bits(0, 1); { const i = E9i.get((doc as any)["EVCheckInStatus"]); if (i === undefined) throw enumErr((doc as any)["EVCheckInStatus"], E9, "EVCheckInStatus"); w.bits(i, 2); } w.bits(0, 1); return; }
-      case 61: { w.bits(61, W); w.bits(0, 1); { const i = E11i.get((doc as any)["EVCheckOutStatus"]); if (i === undefined) throw enumErr((doc as any)["EVCheckOutStatus"], E11, "EVCheckOutStatus"); w.bits(i, 2); } w.bits(0, 1); return; }
+      case 60: { w.bits(60, W); w.bits(0, 1); w.bits(E9i((doc as any)["EVCheckInStatus"], "EVCheckInStatus"), 2); w.bits(0, 1); return; }
+      case 61: { w.bits(61, W); w.bits(0, 1); w.bits(E11i((doc as any)["EVCheckOutStatus"], "EVCheckOutStatus"), 2); w.bits(0, 1); return; }
       case 62: { w.bits(62, W); try { e_EVEnergyOfferType(w, (doc as any)["EVEnergyOffer"]); } catch (err) { throw withPath(err, "EVEnergyOffer"); } return; }
       case 63: { w.bits(63, W); try { e_RationalNumberType(w, (doc as any)["EVMaximumEnergyRequest"]); } catch (err) { throw withPath(err, "EVMaximumEnergyRequest"); } return; }
       case 64: { w.bits(64, W); try { e_RationalNumberType(w, (doc as any)["EVMaximumEnergyRequest"]); } catch (err) { throw withPath(err, "EVMaximumEnergyRequest"); } return; }
@@ -10890,11 +10890,11 @@ function fragFragment(w: BitWriter, doc: FragmentDocument, W: number): void {
       case 75: { w.bits(75, W); try { e_EVPriceRuleType(w, (doc as any)["EVPriceRule"]); } catch (err) { throw withPath(err, "EVPriceRule"); } return; }
       case 76: { w.bits(76, W); try { e_EVPriceRuleStackType(w, (doc as any)["EVPriceRuleStack"]); } catch (err) { throw withPath(err, "EVPriceRuleStack"); } return; }
       case 77: { w.bits(77, W); try { e_EVPriceRuleStackListType(w, (doc as any)["EVPriceRuleStacks"]); } catch (err) { throw withPath(err, "EVPriceRuleStacks"); } return; }
-      case 78: { w.bits(78, W); w.bits(0, 1); { const i = E2i.get((doc as any)["EVProcessing"]); if (i === undefined) throw enumErr((doc as any)["EVProcessing"], E2, "EVProcessing"); w.bits(i, 2); } w.bits(0, 1); return; }
-      case 79: { w.bits(79, W); w.bits(0, 1); { const i = E12i.get((doc as any)["EVSECheckOutStatus"]); if (i === undefined) throw enumErr((doc as any)["EVSECheckOutStatus"], E12, "EVSECheckOutStatus"); w.bits(i, 1); } w.bits(0, 1); return; }
+      case 78: { w.bits(78, W); w.bits(0, 1); w.bits(E2i((doc as any)["EVProcessing"], "EVProcessing"), 2); w.bits(0, 1); return; }
+      case 79: { w.bits(79, W); w.bits(0, 1); w.bits(E12i((doc as any)["EVSECheckOutStatus"], "EVSECheckOutStatus"), 1); w.bits(0, 1); return; }
       case 80: { w.bits(80, W); w.bits(0, 1); w.string((doc as any)["EVSEID"], 255, "EVSEID"); w.bits(0, 1); return; }
-      case 81: { w.bits(81, W); w.bits(0, 1); { const i = E6i.get((doc as any)["EVSENotification"]); if (i === undefined) throw enumErr((doc as any)["EVSENotification"], E6, "EVSENotification"); w.bits(i, 3); } w.bits(0, 1); return; }
-      case 82: { w.bits(82, W); w.bits(0, 1); { const i = E2i.get((doc as any)["EVSEProcessing"]); if (i === undefined) throw enumErr((doc as any)["EVSEProcessing"], E2, "EVSEProcessing"); w.bits(i, 2); } w.bits(0, 1); return; }
+      case 81: { w.bits(81, W); w.bits(0, 1); w.bits(E6i((doc as any)["EVSENotification"], "EVSENotification"), 3); w.bits(0, 1); return; }
+      case 82: { w.bits(82, W); w.bits(0, 1); w.bits(E2i((doc as any)["EVSEProcessing"], "EVSEProcessing"), 2); w.bits(0, 1); return; }
       case 83: { w.bits(83, W); try { e_EVSEStatusType(w, (doc as any)["EVSEStatus"]); } catch (err) { throw withPath(err, "EVSEStatus"); } return; }
       case 84: { w.bits(84, W); try { e_EVSEStatusType(w, (doc as any)["EVSEStatus"]); } catch (err) { throw withPath(err, "EVSEStatus"); } return; }
       case 85: { w.bits(85, W); try { e_RationalNumberType(w, (doc as any)["EVTargetEnergyRequest"]); } catch (err) { throw withPath(err, "EVTargetEnergyRequest"); } return; }
@@ -10960,7 +10960,7 @@ function fragFragment(w: BitWriter, doc: FragmentDocument, W: number): void {
       case 145: { w.bits(145, W); w.bits(0, 1); w.uint(chkInt((doc as any)["ParameterSetID"], 0, 65535, "ParameterSetID")); w.bits(0, 1); return; }
       case 146: { w.bits(146, W); try { e_RationalNumberType(w, (doc as any)["ParkingFee"]); } catch (err) { throw withPath(err, "ParkingFee"); } return; }
       case 147: { w.bits(147, W); w.bits(0, 1); w.uint(chkInt((doc as any)["ParkingFeePeriod"], 0, 4294967295, "ParkingFeePeriod")); w.bits(0, 1); return; }
-      case 148: { w.bits(148, W); w.bits(0, 1); { const i = E10i.get((doc as any)["ParkingMethod"]); if (i === undefined) throw enumErr((doc as any)["ParkingMethod"], E10, "ParkingMethod"); w.bits(i, 2); } w.bits(0, 1); return; }
+      case 148: { w.bits(148, W); w.bits(0, 1); w.bits(E10i((doc as any)["ParkingMethod"], "ParkingMethod"), 2); w.bits(0, 1); return; }
       case 149: { w.bits(149, W); w.bits(0, 1); w.int(chkInt((doc as any)["ParkingSpace"], -32768, 32767, "ParkingSpace")); w.bits(0, 1); return; }
       case 150: { w.bits(150, W); w.bits(0, 1); w.binary((doc as any)["PgenCounter"], 65536, "PgenCounter"); w.bits(0, 1); return; }
       case 151: { w.bits(151, W); try { e_PnC_AReqAuthorizationModeType(w, (doc as any)["PnC_AReqAuthorizationMode"]); } catch (err) { throw withPath(err, "PnC_AReqAuthorizationMode"); } return; }
@@ -10973,7 +10973,7 @@ function fragFragment(w: BitWriter, doc: FragmentDocument, W: number): void {
       case 158: { w.bits(158, W); try { e_PowerScheduleEntryListType(w, (doc as any)["PowerScheduleEntries"]); } catch (err) { throw withPath(err, "PowerScheduleEntries"); } return; }
       case 159: { w.bits(159, W); try { e_PowerScheduleEntryType(w, (doc as any)["PowerScheduleEntry"]); } catch (err) { throw withPath(err, "PowerScheduleEntry"); } return; }
       case 160: { w.bits(160, W); try { e_RationalNumberType(w, (doc as any)["PowerTolerance"]); } catch (err) { throw withPath(err, "PowerTolerance"); } return; }
-      case 161: { w.bits(161, W); w.bits(0, 1); { const i = E5i.get((doc as any)["PowerToleranceAcceptance"]); if (i === undefined) throw enumErr((doc as any)["PowerToleranceAcceptance"], E5, "PowerToleranceAcceptance"); w.bits(i, 1); } w.bits(0, 1); return; }
+      case 161: { w.bits(161, W); w.bits(0, 1); w.bits(E5i((doc as any)["PowerToleranceAcceptance"], "PowerToleranceAcceptance"), 1); w.bits(0, 1); return; }
       case 162: { w.bits(162, W); try { e_RationalNumberType(w, (doc as any)["Power_L2"]); } catch (err) { throw withPath(err, "Power_L2"); } return; }
       case 163: { w.bits(163, W); try { e_RationalNumberType(w, (doc as any)["Power_L3"]); } catch (err) { throw withPath(err, "Power_L3"); } return; }
       case 164: { w.bits(164, W); w.bits(0, 1); w.bits(chkInt((doc as any)["PresentSOC"], 0, 100, "PresentSOC") - 0, 7); w.bits(0, 1); return; }
@@ -10999,7 +10999,7 @@ function fragFragment(w: BitWriter, doc: FragmentDocument, W: number): void {
       case 184: { w.bits(184, W); w.bits(0, 1); w.uint(chkInt((doc as any)["RemainingTimeToMinimumSOC"], 0, 4294967295, "RemainingTimeToMinimumSOC")); w.bits(0, 1); return; }
       case 185: { w.bits(185, W); w.bits(0, 1); w.uint(chkInt((doc as any)["RemainingTimeToTargetSOC"], 0, 4294967295, "RemainingTimeToTargetSOC")); w.bits(0, 1); return; }
       case 186: { w.bits(186, W); w.bits(0, 1); w.bits(chkInt((doc as any)["RenewableGenerationPercentage"], 0, 255, "RenewableGenerationPercentage") - 0, 8); w.bits(0, 1); return; }
-      case 187: { w.bits(187, W); w.bits(0, 1); { const i = E0i.get((doc as any)["ResponseCode"]); if (i === undefined) throw enumErr((doc as any)["ResponseCode"], E0, "ResponseCode"); w.bits(i, 6); } w.bits(0, 1); return; }
+      case 187: { w.bits(187, W); w.bits(0, 1); w.bits(E0i((doc as any)["ResponseCode"], "ResponseCode"), 6); w.bits(0, 1); return; }
       case 188: { w.bits(188, W); try { e_RetrievalMethodType(w, (doc as any)["RetrievalMethod"]); } catch (err) { throw withPath(err, "RetrievalMethod"); } return; }
       case 189: { w.bits(189, W); try { e_X509IssuerSerialType(w, (doc as any)["RootCertificateID"]); } catch (err) { throw withPath(err, "RootCertificateID"); } return; }
       case 190: { w.bits(190, W); w.bits(0, 1); w.binary((doc as any)["SECP521_EncryptedPrivateKey"], 94, "SECP521_EncryptedPrivateKey"); w.bits(0, 1); return; }
@@ -11014,7 +11014,7 @@ function fragFragment(w: BitWriter, doc: FragmentDocument, W: number): void {
       case 199: { w.bits(199, W); try { e_Scheduled_SEResControlModeType(w, (doc as any)["Scheduled_SEResControlMode"]); } catch (err) { throw withPath(err, "Scheduled_SEResControlMode"); } return; }
       case 200: { w.bits(200, W); try { e_Scheduled_SMDTControlModeType(w, (doc as any)["Scheduled_SMDTControlMode"]); } catch (err) { throw withPath(err, "Scheduled_SMDTControlMode"); } return; }
       case 201: { w.bits(201, W); w.bits(0, 1); w.binary((doc as any)["Seed"], 65536, "Seed"); w.bits(0, 1); return; }
-      case 202: { w.bits(202, W); w.bits(0, 1); { const i = E1i.get((doc as any)["SelectedAuthorizationService"]); if (i === undefined) throw enumErr((doc as any)["SelectedAuthorizationService"], E1, "SelectedAuthorizationService"); w.bits(i, 1); } w.bits(0, 1); return; }
+      case 202: { w.bits(202, W); w.bits(0, 1); w.bits(E1i((doc as any)["SelectedAuthorizationService"], "SelectedAuthorizationService"), 1); w.bits(0, 1); return; }
       case 203: { w.bits(203, W); try { e_SelectedServiceType(w, (doc as any)["SelectedEnergyTransferService"]); } catch (err) { throw withPath(err, "SelectedEnergyTransferService"); } return; }
       case 204: { w.bits(204, W); w.bits(0, 1); w.uint(chkInt((doc as any)["SelectedScheduleTupleID"], 1, 4294967295, "SelectedScheduleTupleID")); w.bits(0, 1); return; }
       case 205: { w.bits(205, W); try { e_SelectedServiceType(w, (doc as any)["SelectedService"]); } catch (err) { throw withPath(err, "SelectedService"); } return; }

@@ -8,7 +8,7 @@
 import { BitReader } from "../../exi/reader.js";
 import { BitWriter } from "../../exi/writer.js";
 import { ExiDecodeError, ExiEncodeError, withPath } from "../../exi/errors.js";
-import { arrErr, chkBig, chkBool, chkInt, enumErr, enumIdx, missErr, structErr } from "../../exi/check.js";
+import { arrErr, chkBig, chkBool, chkInt, enumErr, missErr, structErr } from "../../exi/check.js";
 import { MAX_EXI_MESSAGE_BYTES } from "../../exi/limits.js";
 import type { DecodeOptions, EncodeOptions } from "../../exi/options.js";
 import type * as T from "./types.js";
@@ -90,11 +90,11 @@ function end(r: BitReader, opts?: DecodeOptions): void {
   }
 }
 const E0: readonly string[] = ["OK","OK_CertificateExpiresSoon","OK_NewSessionEstablished","OK_OldSessionJoined","OK_PowerToleranceConfirmed","WARNING_AuthorizationSelectionInvalid","WARNING_CertificateExpired","WARNING_CertificateNotYetValid","WARNING_CertificateRevoked","WARNING_CertificateValidationError","WARNING_ChallengeInvalid","WARNING_EIMAuthorizationFailure","WARNING_eMSPUnknown","WARNING_EVPowerProfileViolation","WARNING_GeneralPnCAuthorizationError","WARNING_NoCertificateAvailable","WARNING_NoContractMatchingPCIDFound","WARNING_PowerToleranceNotConfirmed","WARNING_ScheduleRenegotiationFailed","WARNING_StandbyNotAllowed","WARNING_WPT","FAILED","FAILED_AssociationError","FAILED_ContactorError","FAILED_EVPowerProfileInvalid","FAILED_EVPowerProfileViolation","FAILED_MeteringSignatureNotValid","FAILED_NoEnergyTransferServiceSelected","FAILED_NoServiceRenegotiationSupported","FAILED_PauseNotAllowed","FAILED_PowerDeliveryNotApplied","FAILED_PowerToleranceNotConfirmed","FAILED_ScheduleRenegotiation","FAILED_ScheduleSelectionInvalid","FAILED_SequenceError","FAILED_ServiceIDInvalid","FAILED_ServiceSelectionInvalid","FAILED_SignatureError","FAILED_UnknownSession","FAILED_WrongChargeParameter"];
-const E0i = new Map<unknown, number>(E0.map((v, i) => [v, i]));
+function E0i(v: unknown, f: string): number { switch (v) { case "OK": return 0; case "OK_CertificateExpiresSoon": return 1; case "OK_NewSessionEstablished": return 2; case "OK_OldSessionJoined": return 3; case "OK_PowerToleranceConfirmed": return 4; case "WARNING_AuthorizationSelectionInvalid": return 5; case "WARNING_CertificateExpired": return 6; case "WARNING_CertificateNotYetValid": return 7; case "WARNING_CertificateRevoked": return 8; case "WARNING_CertificateValidationError": return 9; case "WARNING_ChallengeInvalid": return 10; case "WARNING_EIMAuthorizationFailure": return 11; case "WARNING_eMSPUnknown": return 12; case "WARNING_EVPowerProfileViolation": return 13; case "WARNING_GeneralPnCAuthorizationError": return 14; case "WARNING_NoCertificateAvailable": return 15; case "WARNING_NoContractMatchingPCIDFound": return 16; case "WARNING_PowerToleranceNotConfirmed": return 17; case "WARNING_ScheduleRenegotiationFailed": return 18; case "WARNING_StandbyNotAllowed": return 19; case "WARNING_WPT": return 20; case "FAILED": return 21; case "FAILED_AssociationError": return 22; case "FAILED_ContactorError": return 23; case "FAILED_EVPowerProfileInvalid": return 24; case "FAILED_EVPowerProfileViolation": return 25; case "FAILED_MeteringSignatureNotValid": return 26; case "FAILED_NoEnergyTransferServiceSelected": return 27; case "FAILED_NoServiceRenegotiationSupported": return 28; case "FAILED_PauseNotAllowed": return 29; case "FAILED_PowerDeliveryNotApplied": return 30; case "FAILED_PowerToleranceNotConfirmed": return 31; case "FAILED_ScheduleRenegotiation": return 32; case "FAILED_ScheduleSelectionInvalid": return 33; case "FAILED_SequenceError": return 34; case "FAILED_ServiceIDInvalid": return 35; case "FAILED_ServiceSelectionInvalid": return 36; case "FAILED_SignatureError": return 37; case "FAILED_UnknownSession": return 38; case "FAILED_WrongChargeParameter": return 39; } throw enumErr(v, E0, f); }
 const E1: readonly string[] = ["Finished","Ongoing","Ongoing_WaitingForCustomerInteraction"];
-const E1i = new Map<unknown, number>(E1.map((v, i) => [v, i]));
+function E1i(v: unknown, f: string): number { switch (v) { case "Finished": return 0; case "Ongoing": return 1; case "Ongoing_WaitingForCustomerInteraction": return 2; } throw enumErr(v, E1, f); }
 const E2: readonly string[] = ["Pause","ExitStandby","Terminate","ScheduleRenegotiation","ServiceRenegotiation","MeteringConfirmation"];
-const E2i = new Map<unknown, number>(E2.map((v, i) => [v, i]));
+function E2i(v: unknown, f: string): number { switch (v) { case "Pause": return 0; case "ExitStandby": return 1; case "Terminate": return 2; case "ScheduleRenegotiation": return 3; case "ServiceRenegotiation": return 4; case "MeteringConfirmation": return 5; } throw enumErr(v, E2, f); }
 
 function d_SignatureType(r: BitReader): T.SignatureType {
   const o: any = {};
@@ -2769,7 +2769,7 @@ function e_DC_ChargeParameterDiscoveryResType(w: BitWriter, o: T.DC_ChargeParame
   if (v1 === undefined) throw missErr("DC_ChargeParameterDiscoveryResType", "ResponseCode");
   s = 2;
   const v2: any = o.BPT_DC_CPDResEnergyTransferMode;
-  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 1), 9);
+  w.bits((E0i(v1, "ResponseCode") << 1), 9);
   if (v2 !== undefined) {
     s = 3;
     w.bits(0, 2);
@@ -2832,7 +2832,7 @@ function e_ChargeParameterDiscoveryResType(w: BitWriter, o: T.ChargeParameterDis
   const v1: any = o.ResponseCode;
   if (v1 === undefined) throw missErr("ChargeParameterDiscoveryResType", "ResponseCode");
   s = 2;
-  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 2), 10);
+  w.bits((E0i(v1, "ResponseCode") << 2), 10);
 }
 const EXP_ChargeParameterDiscoveryResType: readonly string[] = ["SE(Header)","SE(ResponseCode)","EE"];
 
@@ -2878,7 +2878,7 @@ function e_V2GResponseType(w: BitWriter, o: T.V2GResponseType): void {
   const v1: any = o.ResponseCode;
   if (v1 === undefined) throw missErr("V2GResponseType", "ResponseCode");
   s = 2;
-  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 2), 10);
+  w.bits((E0i(v1, "ResponseCode") << 2), 10);
 }
 const EXP_V2GResponseType: readonly string[] = ["SE(Header)","SE(ResponseCode)","EE"];
 
@@ -3081,7 +3081,7 @@ function e_DC_CableCheckResType(w: BitWriter, o: T.DC_CableCheckResType): void {
   const v2: any = o.EVSEProcessing;
   if (v2 === undefined) throw missErr("DC_CableCheckResType", "EVSEProcessing");
   s = 3;
-  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 7) | (enumIdx(E1i, v2, E1, "EVSEProcessing") << 2), 15);
+  w.bits((E0i(v1, "ResponseCode") << 7) | (E1i(v2, "EVSEProcessing") << 2), 15);
 }
 const EXP_DC_CableCheckResType: readonly string[] = ["SE(Header)","SE(ResponseCode)","SE(EVSEProcessing)","EE"];
 
@@ -3144,7 +3144,7 @@ function e_DC_PreChargeReqType(w: BitWriter, o: T.DC_PreChargeReqType): void {
   const v2: any = o.EVPresentVoltage;
   if (v2 === undefined) throw missErr("DC_PreChargeReqType", "EVPresentVoltage");
   s = 3;
-  w.bits((enumIdx(E1i, v1, E1, "EVProcessing") << 2), 6);
+  w.bits((E1i(v1, "EVProcessing") << 2), 6);
   try { e_RationalNumberType(w, v2); } catch (err) { throw withPath(err, "EVPresentVoltage"); }
   const v3: any = o.EVTargetVoltage;
   if (v3 === undefined) throw missErr("DC_PreChargeReqType", "EVTargetVoltage");
@@ -3207,7 +3207,7 @@ function e_DC_PreChargeResType(w: BitWriter, o: T.DC_PreChargeResType): void {
   const v2: any = o.EVSEPresentVoltage;
   if (v2 === undefined) throw missErr("DC_PreChargeResType", "EVSEPresentVoltage");
   s = 3;
-  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 2), 10);
+  w.bits((E0i(v1, "ResponseCode") << 2), 10);
   try { e_RationalNumberType(w, v2); } catch (err) { throw withPath(err, "EVSEPresentVoltage"); }
   w.bits(0, 1);
 }
@@ -3843,7 +3843,7 @@ function e_DC_ChargeLoopResType(w: BitWriter, o: T.DC_ChargeLoopResType): void {
   if (v1 === undefined) throw missErr("DC_ChargeLoopResType", "ResponseCode");
   s = 2;
   const v2: any = o.EVSEStatus;
-  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 1), 9);
+  w.bits((E0i(v1, "ResponseCode") << 1), 9);
   if (v2 !== undefined) {
     s = 3;
     w.bits(0, 3);
@@ -4005,7 +4005,7 @@ function e_ChargeLoopResType(w: BitWriter, o: T.ChargeLoopResType): void {
   if (v1 === undefined) throw missErr("ChargeLoopResType", "ResponseCode");
   s = 2;
   const v2: any = o.EVSEStatus;
-  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 1), 9);
+  w.bits((E0i(v1, "ResponseCode") << 1), 9);
   if (v2 !== undefined) {
     s = 3;
     w.bits(0, 3);
@@ -4085,7 +4085,7 @@ function e_EVSEStatusType(w: BitWriter, o: T.EVSEStatusType): void {
   const v1: any = o.EVSENotification;
   if (v1 === undefined) throw missErr("EVSEStatusType", "EVSENotification");
   s = 2;
-  w.bits((enumIdx(E2i, v1, E2, "EVSENotification") << 2), 8);
+  w.bits((E2i(v1, "EVSENotification") << 2), 8);
 }
 const EXP_EVSEStatusType: readonly string[] = ["SE(NotificationMaxDelay)","SE(EVSENotification)","EE"];
 
@@ -4626,7 +4626,7 @@ function e_DC_WeldingDetectionReqType(w: BitWriter, o: T.DC_WeldingDetectionReqT
   const v1: any = o.EVProcessing;
   if (v1 === undefined) throw missErr("DC_WeldingDetectionReqType", "EVProcessing");
   s = 2;
-  w.bits((enumIdx(E1i, v1, E1, "EVProcessing") << 2), 6);
+  w.bits((E1i(v1, "EVProcessing") << 2), 6);
 }
 const EXP_DC_WeldingDetectionReqType: readonly string[] = ["SE(Header)","SE(EVProcessing)","EE"];
 
@@ -4682,7 +4682,7 @@ function e_DC_WeldingDetectionResType(w: BitWriter, o: T.DC_WeldingDetectionResT
   const v2: any = o.EVSEPresentVoltage;
   if (v2 === undefined) throw missErr("DC_WeldingDetectionResType", "EVSEPresentVoltage");
   s = 3;
-  w.bits((enumIdx(E0i, v1, E0, "ResponseCode") << 2), 10);
+  w.bits((E0i(v1, "ResponseCode") << 2), 10);
   try { e_RationalNumberType(w, v2); } catch (err) { throw withPath(err, "EVSEPresentVoltage"); }
   w.bits(0, 1);
 }
@@ -7183,7 +7183,7 @@ function fragFragment(w: BitWriter, doc: FragmentDocument, W: number): void {
       case 50: { w.bits(50, W); try { e_RationalNumberType(w, (doc as any)["EVMinimumV2XEnergyRequest"]); } catch (err) { throw withPath(err, "EVMinimumV2XEnergyRequest"); } return; }
       case 51: { w.bits(51, W); try { e_RationalNumberType(w, (doc as any)["EVMinimumVoltage"]); } catch (err) { throw withPath(err, "EVMinimumVoltage"); } return; }
       case 52: { w.bits(52, W); try { e_RationalNumberType(w, (doc as any)["EVPresentVoltage"]); } catch (err) { throw withPath(err, "EVPresentVoltage"); } return; }
-      case 53: { w.bits(53, W); w.bits(0, 1); { const i = E1i.get((doc as any)["EVProcessing"]); if (i === undefined) throw enumErr((doc as any)["EVProcessing"], E1, "EVProcessing"); w.bits(i, 2); } w.bits(0, 1); return; }
+      case 53: { w.bits(53, W); w.bits(0, 1); w.bits(E1i((doc as any)["EVProcessing"], "EVProcessing"), 2); w.bits(0, 1); return; }
       case 54: { w.bits(54, W); w.bits(0, 1); w.bits(chkBool((doc as any)["EVSECurrentLimitAchieved"], "EVSECurrentLimitAchieved") ? 1 : 0, 1); w.bits(0, 1); return; }
       case 55: { w.bits(55, W); try { e_RationalNumberType(w, (doc as any)["EVSEMaximumChargeCurrent"]); } catch (err) { throw withPath(err, "EVSEMaximumChargeCurrent"); } return; }
       case 56: { w.bits(56, W); try { e_RationalNumberType(w, (doc as any)["EVSEMaximumChargePower"]); } catch (err) { throw withPath(err, "EVSEMaximumChargePower"); } return; }
@@ -7195,12 +7195,12 @@ function fragFragment(w: BitWriter, doc: FragmentDocument, W: number): void {
       case 62: { w.bits(62, W); try { e_RationalNumberType(w, (doc as any)["EVSEMinimumDischargeCurrent"]); } catch (err) { throw withPath(err, "EVSEMinimumDischargeCurrent"); } return; }
       case 63: { w.bits(63, W); try { e_RationalNumberType(w, (doc as any)["EVSEMinimumDischargePower"]); } catch (err) { throw withPath(err, "EVSEMinimumDischargePower"); } return; }
       case 64: { w.bits(64, W); try { e_RationalNumberType(w, (doc as any)["EVSEMinimumVoltage"]); } catch (err) { throw withPath(err, "EVSEMinimumVoltage"); } return; }
-      case 65: { w.bits(65, W); w.bits(0, 1); { const i = E2i.get((doc as any)["EVSENotification"]); if (i === undefined) throw enumErr((doc as any)["EVSENotification"], E2, "EVSENotification"); w.bits(i, 3); } w.bits(0, 1); return; }
+      case 65: { w.bits(65, W); w.bits(0, 1); w.bits(E2i((doc as any)["EVSENotification"], "EVSENotification"), 3); w.bits(0, 1); return; }
       case 66: { w.bits(66, W); w.bits(0, 1); w.bits(chkBool((doc as any)["EVSEPowerLimitAchieved"], "EVSEPowerLimitAchieved") ? 1 : 0, 1); w.bits(0, 1); return; }
       case 67: { w.bits(67, W); try { e_RationalNumberType(w, (doc as any)["EVSEPowerRampLimitation"]); } catch (err) { throw withPath(err, "EVSEPowerRampLimitation"); } return; }
       case 68: { w.bits(68, W); try { e_RationalNumberType(w, (doc as any)["EVSEPresentCurrent"]); } catch (err) { throw withPath(err, "EVSEPresentCurrent"); } return; }
       case 69: { w.bits(69, W); try { e_RationalNumberType(w, (doc as any)["EVSEPresentVoltage"]); } catch (err) { throw withPath(err, "EVSEPresentVoltage"); } return; }
-      case 70: { w.bits(70, W); w.bits(0, 1); { const i = E1i.get((doc as any)["EVSEProcessing"]); if (i === undefined) throw enumErr((doc as any)["EVSEProcessing"], E1, "EVSEProcessing"); w.bits(i, 2); } w.bits(0, 1); return; }
+      case 70: { w.bits(70, W); w.bits(0, 1); w.bits(E1i((doc as any)["EVSEProcessing"], "EVSEProcessing"), 2); w.bits(0, 1); return; }
       case 71: { w.bits(71, W); try { e_EVSEStatusType(w, (doc as any)["EVSEStatus"]); } catch (err) { throw withPath(err, "EVSEStatus"); } return; }
       case 72: { w.bits(72, W); w.bits(0, 1); w.bits(chkBool((doc as any)["EVSEVoltageLimitAchieved"], "EVSEVoltageLimitAchieved") ? 1 : 0, 1); w.bits(0, 1); return; }
       case 73: { w.bits(73, W); try { e_RationalNumberType(w, (doc as any)["EVTargetCurrent"]); } catch (err) { throw withPath(err, "EVTargetCurrent"); } return; }
@@ -7245,7 +7245,7 @@ function fragFragment(w: BitWriter, doc: FragmentDocument, W: number): void {
       case 112: { w.bits(112, W); w.bits(0, 1); w.uint(chkInt((doc as any)["RemainingTimeToMaximumSOC"], 0, 4294967295, "RemainingTimeToMaximumSOC")); w.bits(0, 1); return; }
       case 113: { w.bits(113, W); w.bits(0, 1); w.uint(chkInt((doc as any)["RemainingTimeToMinimumSOC"], 0, 4294967295, "RemainingTimeToMinimumSOC")); w.bits(0, 1); return; }
       case 114: { w.bits(114, W); w.bits(0, 1); w.uint(chkInt((doc as any)["RemainingTimeToTargetSOC"], 0, 4294967295, "RemainingTimeToTargetSOC")); w.bits(0, 1); return; }
-      case 115: { w.bits(115, W); w.bits(0, 1); { const i = E0i.get((doc as any)["ResponseCode"]); if (i === undefined) throw enumErr((doc as any)["ResponseCode"], E0, "ResponseCode"); w.bits(i, 6); } w.bits(0, 1); return; }
+      case 115: { w.bits(115, W); w.bits(0, 1); w.bits(E0i((doc as any)["ResponseCode"], "ResponseCode"), 6); w.bits(0, 1); return; }
       case 116: { w.bits(116, W); try { e_RetrievalMethodType(w, (doc as any)["RetrievalMethod"]); } catch (err) { throw withPath(err, "RetrievalMethod"); } return; }
       case 117: { w.bits(117, W); try { e_X509IssuerSerialType(w, (doc as any)["RootCertificateID"]); } catch (err) { throw withPath(err, "RootCertificateID"); } return; }
       case 118: { w.bits(118, W); try { e_SPKIDataType(w, (doc as any)["SPKIData"]); } catch (err) { throw withPath(err, "SPKIData"); } return; }

@@ -8,7 +8,7 @@
 import { BitReader } from "../../exi/reader.js";
 import { BitWriter } from "../../exi/writer.js";
 import { ExiDecodeError, ExiEncodeError, withPath } from "../../exi/errors.js";
-import { arrErr, chkBig, chkBool, chkInt, enumErr, enumIdx, missErr, structErr } from "../../exi/check.js";
+import { arrErr, chkBig, chkBool, chkInt, enumErr, missErr, structErr } from "../../exi/check.js";
 import { MAX_EXI_MESSAGE_BYTES } from "../../exi/limits.js";
 import type { DecodeOptions, EncodeOptions } from "../../exi/options.js";
 import type * as T from "./types.js";
@@ -80,25 +80,25 @@ function end(r: BitReader, opts?: DecodeOptions): void {
   }
 }
 const E0: readonly string[] = ["Finished","Ongoing","Ongoing_WaitingForCustomerInteraction"];
-const E0i = new Map<unknown, number>(E0.map((v, i) => [v, i]));
+function E0i(v: unknown, f: string): number { switch (v) { case "Finished": return 0; case "Ongoing": return 1; case "Ongoing_WaitingForCustomerInteraction": return 2; } throw enumErr(v, E0, f); }
 const E1: readonly string[] = ["Manual","LF_TxEV","LF_TxPrimaryDevice","LPE","Proprietary"];
-const E1i = new Map<unknown, number>(E1.map((v, i) => [v, i]));
+function E1i(v: unknown, f: string): number { switch (v) { case "Manual": return 0; case "LF_TxEV": return 1; case "LF_TxPrimaryDevice": return 2; case "LPE": return 3; case "Proprietary": return 4; } throw enumErr(v, E1, f); }
 const E2: readonly string[] = ["External confirmation","LPE","LF_TxEV","LF_TxPrimaryDevice","Optical","Proprietary"];
-const E2i = new Map<unknown, number>(E2.map((v, i) => [v, i]));
+function E2i(v: unknown, f: string): number { switch (v) { case "External confirmation": return 0; case "LPE": return 1; case "LF_TxEV": return 2; case "LF_TxPrimaryDevice": return 3; case "Optical": return 4; case "Proprietary": return 5; } throw enumErr(v, E2, f); }
 const E3: readonly string[] = ["PowerCheck","LPE","Proprietary"];
-const E3i = new Map<unknown, number>(E3.map((v, i) => [v, i]));
+function E3i(v: unknown, f: string): number { switch (v) { case "PowerCheck": return 0; case "LPE": return 1; case "Proprietary": return 2; } throw enumErr(v, E3, f); }
 const E4: readonly string[] = ["OK","OK_CertificateExpiresSoon","OK_NewSessionEstablished","OK_OldSessionJoined","OK_PowerToleranceConfirmed","WARNING_AuthorizationSelectionInvalid","WARNING_CertificateExpired","WARNING_CertificateNotYetValid","WARNING_CertificateRevoked","WARNING_CertificateValidationError","WARNING_ChallengeInvalid","WARNING_EIMAuthorizationFailure","WARNING_eMSPUnknown","WARNING_EVPowerProfileViolation","WARNING_GeneralPnCAuthorizationError","WARNING_NoCertificateAvailable","WARNING_NoContractMatchingPCIDFound","WARNING_PowerToleranceNotConfirmed","WARNING_ScheduleRenegotiationFailed","WARNING_StandbyNotAllowed","WARNING_WPT","FAILED","FAILED_AssociationError","FAILED_ContactorError","FAILED_EVPowerProfileInvalid","FAILED_EVPowerProfileViolation","FAILED_MeteringSignatureNotValid","FAILED_NoEnergyTransferServiceSelected","FAILED_NoServiceRenegotiationSupported","FAILED_PauseNotAllowed","FAILED_PowerDeliveryNotApplied","FAILED_PowerToleranceNotConfirmed","FAILED_ScheduleRenegotiation","FAILED_ScheduleSelectionInvalid","FAILED_SequenceError","FAILED_ServiceIDInvalid","FAILED_ServiceSelectionInvalid","FAILED_SignatureError","FAILED_UnknownSession","FAILED_WrongChargeParameter"];
-const E4i = new Map<unknown, number>(E4.map((v, i) => [v, i]));
+function E4i(v: unknown, f: string): number { switch (v) { case "OK": return 0; case "OK_CertificateExpiresSoon": return 1; case "OK_NewSessionEstablished": return 2; case "OK_OldSessionJoined": return 3; case "OK_PowerToleranceConfirmed": return 4; case "WARNING_AuthorizationSelectionInvalid": return 5; case "WARNING_CertificateExpired": return 6; case "WARNING_CertificateNotYetValid": return 7; case "WARNING_CertificateRevoked": return 8; case "WARNING_CertificateValidationError": return 9; case "WARNING_ChallengeInvalid": return 10; case "WARNING_EIMAuthorizationFailure": return 11; case "WARNING_eMSPUnknown": return 12; case "WARNING_EVPowerProfileViolation": return 13; case "WARNING_GeneralPnCAuthorizationError": return 14; case "WARNING_NoCertificateAvailable": return 15; case "WARNING_NoContractMatchingPCIDFound": return 16; case "WARNING_PowerToleranceNotConfirmed": return 17; case "WARNING_ScheduleRenegotiationFailed": return 18; case "WARNING_StandbyNotAllowed": return 19; case "WARNING_WPT": return 20; case "FAILED": return 21; case "FAILED_AssociationError": return 22; case "FAILED_ContactorError": return 23; case "FAILED_EVPowerProfileInvalid": return 24; case "FAILED_EVPowerProfileViolation": return 25; case "FAILED_MeteringSignatureNotValid": return 26; case "FAILED_NoEnergyTransferServiceSelected": return 27; case "FAILED_NoServiceRenegotiationSupported": return 28; case "FAILED_PauseNotAllowed": return 29; case "FAILED_PowerDeliveryNotApplied": return 30; case "FAILED_PowerToleranceNotConfirmed": return 31; case "FAILED_ScheduleRenegotiation": return 32; case "FAILED_ScheduleSelectionInvalid": return 33; case "FAILED_SequenceError": return 34; case "FAILED_ServiceIDInvalid": return 35; case "FAILED_ServiceSelectionInvalid": return 36; case "FAILED_SignatureError": return 37; case "FAILED_UnknownSession": return 38; case "FAILED_WrongChargeParameter": return 39; } throw enumErr(v, E4, f); }
 const E5: readonly string[] = ["EVResultUnknown","EVResultSuccess","EVResultFailed"];
-const E5i = new Map<unknown, number>(E5.map((v, i) => [v, i]));
+function E5i(v: unknown, f: string): number { switch (v) { case "EVResultUnknown": return 0; case "EVResultSuccess": return 1; case "EVResultFailed": return 2; } throw enumErr(v, E5, f); }
 const E6: readonly string[] = ["MF-WPT1","MF-WPT2","MF-WPT3","MF-WPT4"];
-const E6i = new Map<unknown, number>(E6.map((v, i) => [v, i]));
+function E6i(v: unknown, f: string): number { switch (v) { case "MF-WPT1": return 0; case "MF-WPT2": return 1; case "MF-WPT3": return 2; case "MF-WPT4": return 3; } throw enumErr(v, E6, f); }
 const E7: readonly string[] = ["EVPCNoIssue","EVPCTempOverheatDetected","EVPCPowerTransferAnomalyDetected","EVPCAnomalyDetected"];
-const E7i = new Map<unknown, number>(E7.map((v, i) => [v, i]));
+function E7i(v: unknown, f: string): number { switch (v) { case "EVPCNoIssue": return 0; case "EVPCTempOverheatDetected": return 1; case "EVPCPowerTransferAnomalyDetected": return 2; case "EVPCAnomalyDetected": return 3; } throw enumErr(v, E7, f); }
 const E8: readonly string[] = ["SPCNoIssue","SPCFODDetected","SPCLOPDetected","SPCTempOverheatDetected","SPCPowerTransferAnomalyDetected","SPCAnomalyDetected"];
-const E8i = new Map<unknown, number>(E8.map((v, i) => [v, i]));
+function E8i(v: unknown, f: string): number { switch (v) { case "SPCNoIssue": return 0; case "SPCFODDetected": return 1; case "SPCLOPDetected": return 2; case "SPCTempOverheatDetected": return 3; case "SPCPowerTransferAnomalyDetected": return 4; case "SPCAnomalyDetected": return 5; } throw enumErr(v, E8, f); }
 const E9: readonly string[] = ["Pause","ExitStandby","Terminate","ScheduleRenegotiation","ServiceRenegotiation","MeteringConfirmation"];
-const E9i = new Map<unknown, number>(E9.map((v, i) => [v, i]));
+function E9i(v: unknown, f: string): number { switch (v) { case "Pause": return 0; case "ExitStandby": return 1; case "Terminate": return 2; case "ScheduleRenegotiation": return 3; case "ServiceRenegotiation": return 4; case "MeteringConfirmation": return 5; } throw enumErr(v, E9, f); }
 
 function d_SignatureType(r: BitReader): T.SignatureType {
   const o: any = {};
@@ -2440,7 +2440,7 @@ function e_WPT_FinePositioningSetupReqType(w: BitWriter, o: T.WPT_FinePositionin
   const v2: any = o.EVDeviceFinePositioningMethodList;
   if (v2 === undefined) throw missErr("WPT_FinePositioningSetupReqType", "EVDeviceFinePositioningMethodList");
   s = 3;
-  w.bits((enumIdx(E0i, v1, E0, "EVProcessing") << 2), 6);
+  w.bits((E0i(v1, "EVProcessing") << 2), 6);
   try { e_WPT_FinePositioningMethodListType(w, v2); } catch (err) { throw withPath(err, "EVDeviceFinePositioningMethodList"); }
   const v3: any = o.EVDevicePairingMethodList;
   if (v3 === undefined) throw missErr("WPT_FinePositioningSetupReqType", "EVDevicePairingMethodList");
@@ -2693,7 +2693,7 @@ function e_WPT_FinePositioningMethodListType(w: BitWriter, o: T.WPT_FinePosition
         case 1: w.bits(0, 3); n++; s = n < 8 ? 1 : 2; break;
         default: throw structErr("WPT_FinePositioningMethodListType", "WPT_FinePositioningMethod", EXP_WPT_FinePositioningMethodListType[s]!);
       }
-      w.bits((enumIdx(E1i, x, E1, "WPT_FinePositioningMethod") << 1), 4);
+      w.bits((E1i(x, "WPT_FinePositioningMethod") << 1), 4);
     }
   }
   switch (s) {
@@ -2769,7 +2769,7 @@ function e_WPT_PairingMethodListType(w: BitWriter, o: T.WPT_PairingMethodListTyp
         case 1: w.bits(0, 3); n++; s = n < 8 ? 1 : 2; break;
         default: throw structErr("WPT_PairingMethodListType", "WPT_PairingMethod", EXP_WPT_PairingMethodListType[s]!);
       }
-      w.bits((enumIdx(E2i, x, E2, "WPT_PairingMethod") << 1), 4);
+      w.bits((E2i(x, "WPT_PairingMethod") << 1), 4);
     }
   }
   switch (s) {
@@ -2845,7 +2845,7 @@ function e_WPT_AlignmentCheckMethodListType(w: BitWriter, o: T.WPT_AlignmentChec
         case 1: w.bits(0, 3); n++; s = n < 8 ? 1 : 2; break;
         default: throw structErr("WPT_AlignmentCheckMethodListType", "WPT_AlignmentCheckMethod", EXP_WPT_AlignmentCheckMethodListType[s]!);
       }
-      w.bits((enumIdx(E3i, x, E3, "WPT_AlignmentCheckMethod") << 1), 3);
+      w.bits((E3i(x, "WPT_AlignmentCheckMethod") << 1), 3);
     }
   }
   switch (s) {
@@ -3601,7 +3601,7 @@ function e_WPT_FinePositioningSetupResType(w: BitWriter, o: T.WPT_FinePositionin
   const v2: any = o.PrimaryDeviceFinePositioningMethodList;
   if (v2 === undefined) throw missErr("WPT_FinePositioningSetupResType", "PrimaryDeviceFinePositioningMethodList");
   s = 3;
-  w.bits((enumIdx(E4i, v1, E4, "ResponseCode") << 2), 10);
+  w.bits((E4i(v1, "ResponseCode") << 2), 10);
   try { e_WPT_FinePositioningMethodListType(w, v2); } catch (err) { throw withPath(err, "PrimaryDeviceFinePositioningMethodList"); }
   const v3: any = o.PrimaryDevicePairingMethodList;
   if (v3 === undefined) throw missErr("WPT_FinePositioningSetupResType", "PrimaryDevicePairingMethodList");
@@ -3695,7 +3695,7 @@ function e_V2GResponseType(w: BitWriter, o: T.V2GResponseType): void {
   const v1: any = o.ResponseCode;
   if (v1 === undefined) throw missErr("V2GResponseType", "ResponseCode");
   s = 2;
-  w.bits((enumIdx(E4i, v1, E4, "ResponseCode") << 2), 10);
+  w.bits((E4i(v1, "ResponseCode") << 2), 10);
 }
 const EXP_V2GResponseType: readonly string[] = ["SE(Header)","SE(ResponseCode)","EE"];
 
@@ -3799,7 +3799,7 @@ function e_WPT_FinePositioningReqType(w: BitWriter, o: T.WPT_FinePositioningReqT
   if (v2 === undefined) throw missErr("WPT_FinePositioningReqType", "EVResultCode");
   s = 3;
   const v3: any = o.VendorSpecificDataContainer;
-  w.bits((enumIdx(E0i, v1, E0, "EVProcessing") << 6) | (enumIdx(E5i, v2, E5, "EVResultCode") << 1), 10);
+  w.bits((E0i(v1, "EVProcessing") << 6) | (E5i(v2, "EVResultCode") << 1), 10);
   if (v3 !== undefined) {
     if (!Array.isArray(v3) || v3.length > 16) throw arrErr("VendorSpecificDataContainer", v3, 16);
     for (let k = 0; k < v3.length; k++) {
@@ -4289,7 +4289,7 @@ function e_WPT_FinePositioningResType(w: BitWriter, o: T.WPT_FinePositioningResT
   if (v2 === undefined) throw missErr("WPT_FinePositioningResType", "EVSEProcessing");
   s = 3;
   const v3: any = o.VendorSpecificDataContainer;
-  w.bits((enumIdx(E4i, v1, E4, "ResponseCode") << 6) | (enumIdx(E0i, v2, E0, "EVSEProcessing") << 1), 14);
+  w.bits((E4i(v1, "ResponseCode") << 6) | (E0i(v2, "EVSEProcessing") << 1), 14);
   if (v3 !== undefined) {
     if (!Array.isArray(v3) || v3.length > 16) throw arrErr("VendorSpecificDataContainer", v3, 16);
     for (let k = 0; k < v3.length; k++) {
@@ -4423,7 +4423,7 @@ function e_WPT_PairingReqType(w: BitWriter, o: T.WPT_PairingReqType): void {
   if (v1 === undefined) throw missErr("WPT_PairingReqType", "EVProcessing");
   s = 2;
   const v2: any = o.ObservedIDCode;
-  w.bits((enumIdx(E0i, v1, E0, "EVProcessing") << 1), 5);
+  w.bits((E0i(v1, "EVProcessing") << 1), 5);
   if (v2 !== undefined) {
     s = 3;
     w.bits(0, 3);
@@ -4438,7 +4438,7 @@ function e_WPT_PairingReqType(w: BitWriter, o: T.WPT_PairingReqType): void {
     default: throw structErr("WPT_PairingReqType", "EVResultCode", EXP_WPT_PairingReqType[s]!);
   }
   const v4: any = o.VendorSpecificDataContainer;
-  w.bits((enumIdx(E5i, v3, E5, "EVResultCode") << 1), 3);
+  w.bits((E5i(v3, "EVResultCode") << 1), 3);
   if (v4 !== undefined) {
     if (!Array.isArray(v4) || v4.length > 16) throw arrErr("VendorSpecificDataContainer", v4, 16);
     for (let k = 0; k < v4.length; k++) {
@@ -4602,7 +4602,7 @@ function e_WPT_PairingResType(w: BitWriter, o: T.WPT_PairingResType): void {
   if (v2 === undefined) throw missErr("WPT_PairingResType", "EVSEProcessing");
   s = 3;
   const v3: any = o.ObservedIDCode;
-  w.bits((enumIdx(E4i, v1, E4, "ResponseCode") << 6) | (enumIdx(E0i, v2, E0, "EVSEProcessing") << 1), 14);
+  w.bits((E4i(v1, "ResponseCode") << 6) | (E0i(v2, "EVSEProcessing") << 1), 14);
   if (v3 !== undefined) {
     s = 4;
     w.bits(0, 4);
@@ -5155,7 +5155,7 @@ function e_WPT_ChargeParameterDiscoveryResType(w: BitWriter, o: T.WPT_ChargePara
   const v3: any = o.SDMinOutputPower;
   if (v3 === undefined) throw missErr("WPT_ChargeParameterDiscoveryResType", "SDMinOutputPower");
   s = 4;
-  w.bits((enumIdx(E4i, v1, E4, "ResponseCode") << 7) | (enumIdx(E6i, v2, E6, "PDInputPowerClass") << 2), 15);
+  w.bits((E4i(v1, "ResponseCode") << 7) | (E6i(v2, "PDInputPowerClass") << 2), 15);
   try { e_RationalNumberType(w, v3); } catch (err) { throw withPath(err, "SDMinOutputPower"); }
   const v4: any = o.SDMaxOutputPower;
   if (v4 === undefined) throw missErr("WPT_ChargeParameterDiscoveryResType", "SDMaxOutputPower");
@@ -5247,7 +5247,7 @@ function e_ChargeParameterDiscoveryResType(w: BitWriter, o: T.ChargeParameterDis
   const v1: any = o.ResponseCode;
   if (v1 === undefined) throw missErr("ChargeParameterDiscoveryResType", "ResponseCode");
   s = 2;
-  w.bits((enumIdx(E4i, v1, E4, "ResponseCode") << 2), 10);
+  w.bits((E4i(v1, "ResponseCode") << 2), 10);
 }
 const EXP_ChargeParameterDiscoveryResType: readonly string[] = ["SE(Header)","SE(ResponseCode)","EE"];
 
@@ -5348,7 +5348,7 @@ function e_WPT_AlignmentCheckReqType(w: BitWriter, o: T.WPT_AlignmentCheckReqTyp
   if (v1 === undefined) throw missErr("WPT_AlignmentCheckReqType", "EVProcessing");
   s = 2;
   const v2: any = o.TargetCoilCurrent;
-  w.bits((enumIdx(E0i, v1, E0, "EVProcessing") << 1), 5);
+  w.bits((E0i(v1, "EVProcessing") << 1), 5);
   if (v2 !== undefined) {
     s = 3;
     w.bits(0, 2);
@@ -5362,7 +5362,7 @@ function e_WPT_AlignmentCheckReqType(w: BitWriter, o: T.WPT_AlignmentCheckReqTyp
     default: throw structErr("WPT_AlignmentCheckReqType", "EVResultCode", EXP_WPT_AlignmentCheckReqType[s]!);
   }
   const v4: any = o.VendorSpecificDataContainer;
-  w.bits((enumIdx(E5i, v3, E5, "EVResultCode") << 1), 3);
+  w.bits((E5i(v3, "EVResultCode") << 1), 3);
   if (v4 !== undefined) {
     if (!Array.isArray(v4) || v4.length > 16) throw arrErr("VendorSpecificDataContainer", v4, 16);
     for (let k = 0; k < v4.length; k++) {
@@ -5523,7 +5523,7 @@ function e_WPT_AlignmentCheckResType(w: BitWriter, o: T.WPT_AlignmentCheckResTyp
   if (v2 === undefined) throw missErr("WPT_AlignmentCheckResType", "EVSEProcessing");
   s = 3;
   const v3: any = o.PowerTransmitted;
-  w.bits((enumIdx(E4i, v1, E4, "ResponseCode") << 6) | (enumIdx(E0i, v2, E0, "EVSEProcessing") << 1), 14);
+  w.bits((E4i(v1, "ResponseCode") << 6) | (E0i(v2, "EVSEProcessing") << 1), 14);
   if (v3 !== undefined) {
     s = 4;
     w.bits(0, 3);
@@ -5743,7 +5743,7 @@ function e_WPT_ChargeLoopReqType(w: BitWriter, o: T.WPT_ChargeLoopReqType): void
   if (v5 === undefined) throw missErr("WPT_ChargeLoopReqType", "EVPCChargeDiagnostics");
   s = 6;
   const v6: any = o.EVPCOperatingFrequency;
-  w.bits((enumIdx(E7i, v5, E7, "EVPCChargeDiagnostics") << 1), 5);
+  w.bits((E7i(v5, "EVPCChargeDiagnostics") << 1), 5);
   if (v6 !== undefined) {
     s = 7;
     w.bits(0, 3);
@@ -6376,7 +6376,7 @@ function e_WPT_ChargeLoopResType(w: BitWriter, o: T.WPT_ChargeLoopResType): void
   if (v1 === undefined) throw missErr("WPT_ChargeLoopResType", "ResponseCode");
   s = 2;
   const v2: any = o.EVSEStatus;
-  w.bits((enumIdx(E4i, v1, E4, "ResponseCode") << 1), 9);
+  w.bits((E4i(v1, "ResponseCode") << 1), 9);
   if (v2 !== undefined) {
     s = 3;
     w.bits(0, 3);
@@ -6434,7 +6434,7 @@ function e_WPT_ChargeLoopResType(w: BitWriter, o: T.WPT_ChargeLoopResType): void
   if (v9 === undefined) throw missErr("WPT_ChargeLoopResType", "SPCChargeDiagnostics");
   s = 10;
   const v10: any = o.SPCOperatingFrequency;
-  w.bits((enumIdx(E8i, v9, E8, "SPCChargeDiagnostics") << 1), 6);
+  w.bits((E8i(v9, "SPCChargeDiagnostics") << 1), 6);
   if (v10 !== undefined) {
     s = 11;
     w.bits(0, 3);
@@ -6543,7 +6543,7 @@ function e_ChargeLoopResType(w: BitWriter, o: T.ChargeLoopResType): void {
   if (v1 === undefined) throw missErr("ChargeLoopResType", "ResponseCode");
   s = 2;
   const v2: any = o.EVSEStatus;
-  w.bits((enumIdx(E4i, v1, E4, "ResponseCode") << 1), 9);
+  w.bits((E4i(v1, "ResponseCode") << 1), 9);
   if (v2 !== undefined) {
     s = 3;
     w.bits(0, 3);
@@ -6623,7 +6623,7 @@ function e_EVSEStatusType(w: BitWriter, o: T.EVSEStatusType): void {
   const v1: any = o.EVSENotification;
   if (v1 === undefined) throw missErr("EVSEStatusType", "EVSENotification");
   s = 2;
-  w.bits((enumIdx(E9i, v1, E9, "EVSENotification") << 2), 8);
+  w.bits((E9i(v1, "EVSENotification") << 2), 8);
 }
 const EXP_EVSEStatusType: readonly string[] = ["SE(NotificationMaxDelay)","SE(EVSENotification)","EE"];
 
