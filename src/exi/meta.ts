@@ -37,3 +37,14 @@ export interface SetMeta {
   /** Every element declaration by name (fragment grammar elements; several declarations of one name are left out). */
   elements: Record<string, { ns: string; t: string | SimpleMeta }>;
 }
+
+/**
+ * One production of a type's EXI grammar (test support: random valid instances): the field index (into
+ * {@link TypeMeta.fields}; -1 End-Element, -2 a production the codecs do not support), the next state (or,
+ * for a counted repetition, `[lt, mid, full, min, max]`: the phase states, -1 where absent, and the
+ * occurrence bounds), and 1 when the production enters a counted repetition (its counter starts at 1).
+ */
+export type ProdMeta = [number, number | [number, number, number, number, number], number?];
+
+/** Grammar states of each complex type, by type name; each state lists its productions in event-code order. */
+export type GrammarMeta = Record<string, ProdMeta[][]>;

@@ -9,6 +9,7 @@ import { emitDecoder, type ValueRead } from "./decoder.js";
 import { emitEncoder, type Seg } from "./encoder.js";
 import { computeFields, type Field, sameSimple } from "./fields.js";
 import { buildTypeGrammar, codeWidth, type Prod, type State, type TypeGrammar } from "./grammar.js";
+import { grammarTable } from "./grammar-meta.js";
 import {
   type ComplexType,
   type ElementDecl,
@@ -713,6 +714,13 @@ export function toXml(doc: Document | Record<string, unknown>): string {
     "types.ts": `${types.join("\n\n")}\n`,
     "codec.ts": codec.join("\n"),
     "meta.ts": `${meta.join("\n")}\n`,
+    "grammar.ts": `${header}import type { GrammarMeta } from "../../exi/meta.js";
+
+/** EXI grammar of each complex type (test support: random valid instances); not used by the codecs. */
+export const GRAMMAR: GrammarMeta = {
+${complexTypes.map((t) => `  ${ident(tsName.get(t)!)}: ${grammarTable(grammars.get(t)!, fieldsOf.get(t)!)},`).join("\n")}
+};
+`,
     "index.ts": index,
   };
 }
