@@ -3,6 +3,8 @@ import type { Command } from "commander";
 import { registerConnectorsCommand } from "./connectors.js";
 import { registerDecodeCommand } from "./decode.js";
 import { registerEncodeCommand } from "./encode.js";
+import { registerEvCommand } from "./ev.js";
+import { registerEvseCommand } from "./evse.js";
 import { registerSimulateCommand } from "./simulate.js";
 
 export function registerCommands(_program: Command): void {
@@ -11,4 +13,6 @@ export function registerCommands(_program: Command): void {
   registerSimulateCommand(_program);
   registerDecodeCommand(_program);
   registerEncodeCommand(_program);
+  registerEvseCommand(_program);
+  registerEvCommand(_program);
 }

@@ -1,0 +1,105 @@
+/**
+ * Issue 4 §5 acceptance: `nacs evse --iface lo --no-slac` against `nacs ev --iface lo --no-slac`, two
+ * processes, plain TCP and TLS (shared `--test-pki DIR`); both JSON summaries agree. Bad options exit 2.
+ */
+import assert from "node:assert/strict";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+
+interface Proc {
+  child: ChildProcess;
+  out: string;
+  err: string;
+  exit: Promise<number | null>;
+}
+
+function nacs(args: string[]): Proc {
+  const child = spawn(process.execPath, ["bin/nacs.js", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  const p: Proc = { child, out: "", err: "", exit: new Promise((r) => child.on("close", (c) => r(c))) };
+  child.stdout?.on("data", (d: Buffer) => {
+    p.out += d.toString();
+  });
+  child.stderr?.on("data", (d: Buffer) => {
+    p.err += d.toString();
+  });
+  return p;
+}
+
+async function waitFor(p: Proc, re: RegExp, ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  while (!re.test(p.err)) {
+    if (p.child.exitCode !== null) throw new Error(`exited early: ${p.err}`);
+    if (Date.now() > until) throw new Error(`timeout waiting for ${re}: ${p.err}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** An SDP port per test so parallel test files never meet another EVSE. */
+const sdpPort = () => String(20000 + Math.floor(Math.random() * 20000));
+
+async function pair(extraEvse: string[], extraEv: string[]) {
+  const port = sdpPort();
+  const common = ["--iface", "lo", "--no-slac", "--json", "--sdp-port", port, "--time-scale", "300"];
+  const evse = nacs(["evse", ...common, "--sessions", "1", "--log-level", "info", ...extraEvse]);
+  try {
+    await waitFor(evse, /evse ready/, 15_000);
+    const ev = nacs(["ev", ...common, "--soc", "50", "--target-soc", "51", ...extraEv]);
+    const [evCode, evseCode] = await Promise.all([ev.exit, evse.exit]);
+    assert.equal(evCode, 0, ev.err);
+    assert.equal(evseCode, 0, evse.err);
+    return { ev: JSON.parse(ev.out), evse: JSON.parse(evse.out) };
+  } finally {
+    evse.child.kill();
+  }
+}
+
+function checkPair(r: { ev: Record<string, unknown>; evse: Record<string, unknown> }, protocol: string) {
+  const keys = ["energyDeliveredWh", "messages", "mode", "protocol", "responseTimesMs", "stopReason"];
+  assert.deepEqual(Object.keys(r.ev).sort(), keys);
+  assert.deepEqual(Object.keys(r.evse).sort(), keys);
+  assert.equal(r.ev.protocol, protocol);
+  assert.equal(r.evse.protocol, protocol);
+  assert.equal(r.ev.stopReason, "terminated");
+  assert.equal(r.evse.stopReason, "terminated");
+  assert.equal(r.ev.messages, r.evse.messages);
+  assert.ok((r.ev.energyDeliveredWh as number) > 0 && (r.evse.energyDeliveredWh as number) > 0);
+  const t = r.evse.responseTimesMs as { median: number; p99: number };
+  assert.ok(t.median > 0 && t.p99 >= t.median);
+}
+
+test("nacs evse --iface lo --no-slac ↔ nacs ev --iface lo --no-slac: DIN DC session over TCP", async () => {
+  checkPair(await pair(["--protocol", "din"], ["--protocol", "din"]), "din");
+});
+
+test("nacs evse/ev --tls --test-pki DIR: ISO-2 AC session over TLS", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "nacs-pki-"));
+  try {
+    const tls = ["--tls", "--test-pki", dir, "--mode", "ac"];
+    checkPair(await pair(tls, tls), "iso2");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+for (const [cmd, args, option] of [
+  ["evse", ["--no-slac"], "--iface"],
+  ["evse", ["--iface", "lo", "--mode", "xx"], "--mode"],
+  ["evse", ["--iface", "lo", "--protocol", "din,iso20"], "--protocol"],
+  ["evse", ["--iface", "lo", "--tls"], "--tls"],
+  ["evse", ["--iface", "lo", "--sessions", "-1"], "--sessions"],
+  ["evse", ["--iface", "lo", "--protocol", "din", "--mode", "ac"], "--protocol"],
+  ["ev", ["--iface", "lo", "--soc", "60", "--target-soc", "50"], "--target-soc"],
+  ["ev", ["--iface", "lo", "--tls"], "--tls"],
+  ["ev", ["--iface", "lo", "--modem", "plc"], "--modem"],
+  ["ev", ["--iface", "lo", "--cp", "hw"], "--cp"],
+] as const) {
+  test(`nacs ${cmd} ${args.join(" ")} ⇒ exit 2 naming ${option}`, () => {
+    const r = spawnSync(process.execPath, ["bin/nacs.js", cmd, ...args], { encoding: "utf8" });
+    assert.equal(r.status, 2, r.stderr);
+    assert.ok(r.stderr.includes(option), r.stderr);
+    assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
+  });
+}

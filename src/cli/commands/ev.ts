@@ -1,0 +1,157 @@
+/**
+ * `nacs ev --iface IF`: our EV (EVCC) against any EVSE on a network interface (issue 4 §5, issue 5 §4).
+ * SLAC over a raw socket (unless `--no-slac`), SDP (multicast ff02::1 on the interface; unicast to
+ * `--sdp-target`, default ::1 on loopback, which has no multicast), TCP or TLS, then one V2G session with
+ * the battery model. The pilot is simulated (`--cp sim`): plugged into a charger showing 5 %. Prints a
+ * summary, or one JSON object with `--json`. Exit 0 when the session terminated normally, 1 otherwise,
+ * 2 on bad options.
+ *
+ * TLS: `--tls` with `--trust ROOT.pem` (the V2G root(s) to trust), or `--test-pki DIR` (DIR/v2g-root.pem
+ * of the EVSE's `--test-pki DIR`). The EV refuses an SECC whose chain does not verify.
+ */
+import { readFileSync } from "node:fs";
+import type { Command } from "commander";
+import { z } from "zod";
+import {
+  formatSummary,
+  isLoopback,
+  runSlacStage,
+  stderrLogger,
+  summaryJson,
+  testPki,
+} from "../../link/host/cli-support.js";
+import { discoverAndConnect, runEvccSession } from "../../link/host/index.js";
+import type { TlsClientConfig } from "../../link/index.js";
+import { parseOptions, UsageError } from "../errors.js";
+import { checkModeProtocols, v2gCommonSchema } from "./evse.js";
+
+/** Options of `nacs ev`. */
+export const evOptionsSchema = v2gCommonSchema
+  .extend({
+    trust: z.string().min(1).optional(),
+    sdpTarget: z.string().min(1).optional(),
+    batteryKwh: z.coerce.number().min(1).max(300).default(75),
+    soc: z.coerce.number().min(0).max(100).default(30),
+    targetSoc: z.coerce.number().min(0).max(100).default(80),
+  })
+  .superRefine((o, ctx) => {
+    checkModeProtocols(o.mode, o.protocol, ctx);
+    if (o.tls && !o.trust && !o.testPki)
+      ctx.addIssue({
+        code: "custom",
+        path: ["tls"],
+        message: "--tls needs --trust ROOT.pem or --test-pki DIR",
+      });
+    if (o.targetSoc <= o.soc)
+      ctx.addIssue({
+        code: "custom",
+        path: ["targetSoc"],
+        message: `must be greater than --soc (${o.soc}) and at most 100`,
+      });
+  });
+
+/** Validated options of `nacs ev`. */
+export type EvOptions = z.infer<typeof evOptionsSchema>;
+
+/** Validate raw options (UsageError naming the option, the value and the rule). */
+export function parseEvOptions(raw: Record<string, unknown>): EvOptions {
+  return parseOptions(evOptionsSchema, raw);
+}
+
+async function tlsConfig(o: EvOptions): Promise<TlsClientConfig | undefined> {
+  if (!o.tls) return undefined;
+  const keylog = o.tlsKeylog ? { keylogFile: o.tlsKeylog } : {};
+  if (o.trust) {
+    try {
+      return { ca: readFileSync(o.trust, "utf8"), ...keylog };
+    } catch (e) {
+      throw new UsageError(`option --trust: cannot read ${o.trust}: ${(e as Error).message}`, "--trust");
+    }
+  }
+  try {
+    return { ca: (await testPki(o.testPki!, false)).root, ...keylog };
+  } catch (e) {
+    throw new UsageError(`option --test-pki: ${(e as Error).message}`, "--test-pki");
+  }
+}
+
+/** Run `nacs ev`; resolves with the exit code. */
+export async function runEv(o: EvOptions): Promise<number> {
+  const log = stderrLogger(o.logLevel, "ev");
+  const tls = await tlsConfig(o);
+  const loop = isLoopback(o.iface);
+  if (o.slac) {
+    log.info({ iface: o.iface, modem: o.modem }, "ev: plugged in (simulated pilot, 5 %); starting SLAC");
+    const slac = await runSlacStage("ev", o.iface, o.modem, log);
+    slac.stop();
+    if (slac.outcome.kind !== "matched") {
+      log.error({ outcome: slac.outcome }, `ev: SLAC ${slac.outcome.kind}`);
+      process.stderr.write(`nacs ev: SLAC on ${o.iface} did not match (${slac.outcome.kind})\n`);
+      return 1;
+    }
+    log.info({ atMs: slac.outcome.atMs }, "ev: SLAC matched");
+  }
+  const sdpTarget = o.sdpTarget ?? (loop ? "::1" : undefined);
+  let found: Awaited<ReturnType<typeof discoverAndConnect>>;
+  try {
+    found = await discoverAndConnect({
+      ...(loop ? {} : { iface: o.iface }),
+      ...(sdpTarget ? { sdpTarget } : {}),
+      sdpPort: o.sdpPort,
+      ...(tls ? { tls } : {}),
+      logger: log,
+    });
+  } catch (e) {
+    const err = e as Error & { code?: string };
+    log.error({ err: err.message, code: err.code }, "ev: communication setup failed");
+    process.stderr.write(`nacs ev: ${err.name}${err.code ? ` ${err.code}` : ""}: ${err.message}\n`);
+    return 1;
+  }
+  log.info(
+    { host: found.sdp.host, port: found.sdp.port, setupMs: found.setupMs, transport: found.conn.transport },
+    `ev: connected to [${found.sdp.host}]:${found.sdp.port}`,
+  );
+  const session = runEvccSession(found.conn, {
+    mode: o.mode,
+    config: { protocols: o.protocol },
+    readings: { fullSocPercent: o.targetSoc, bulkSocPercent: Math.min(80, o.targetSoc) },
+    plant: { socPercent: o.soc, timeScale: o.timeScale, battery: { capacityWh: o.batteryKwh * 1000 } },
+    logger: log,
+  });
+  const stop = () => session.control({ op: "stop" });
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  const s = await session.done;
+  process.off("SIGINT", stop);
+  process.off("SIGTERM", stop);
+  process.stdout.write(o.json ? `${JSON.stringify(summaryJson(s))}\n` : formatSummary(s));
+  return s.stopReason === "terminated" || s.stopReason === "paused" ? 0 : 1;
+}
+
+/** Register `nacs ev`. */
+export function registerEvCommand(program: Command): void {
+  program
+    .command("ev")
+    .description("run our EV (EVCC) against any EVSE on a network interface: SLAC, SDP, V2G session")
+    .option("--iface <name>", "network interface (lo: loopback, SDP to ::1, needs --no-slac)")
+    .option("--protocol <list>", "protocols offered in priority order: din,iso2 (default iso2,din)")
+    .option("--mode <mode>", "dc or ac (default dc)")
+    .option("--tls", "require TLS 1.2 (needs --trust ROOT.pem or --test-pki DIR)")
+    .option("--trust <file>", "V2G root certificate(s) to trust (PEM)")
+    .option("--test-pki <dir>", "trust DIR/v2g-root.pem of the EVSE's --test-pki DIR")
+    .option("--tls-keylog <file>", "append TLS secrets (NSS key log) for Wireshark")
+    .option("--no-slac", "skip SLAC (plain Ethernet / loopback)")
+    .option("--modem <kind>", "PLC modem: none (plain Ethernet, default) or qca")
+    .option("--cp <kind>", "pilot: sim (plugged into a charger showing 5 %; default)")
+    .option("--sdp-target <addr>", "send SDP to this address instead of ff02::1 (default ::1 on lo)")
+    .option("--sdp-port <n>", "UDP port of the SDP server (default 15118)")
+    .option("--battery-kwh <kWh>", "battery capacity, 1–300 kWh (default 75)")
+    .option("--soc <percent>", "start state of charge (default 30)")
+    .option("--target-soc <percent>", "stop charging at this SOC, > --soc (default 80)")
+    .option("--time-scale <n>", "model time runs N× faster than real time (default 1)")
+    .option("--json", "print one JSON object")
+    .option("--log-level <level>", "pino log level on stderr (default warn)")
+    .action(async (raw: Record<string, unknown>) => {
+      process.exitCode = await runEv(parseEvOptions(raw));
+    });
+}

@@ -1,0 +1,209 @@
+/**
+ * `nacs evse --iface IF`: our SECC against any EV on a network interface (issue 4 §5, issue 5 §4). SLAC
+ * over a raw socket (unless `--no-slac`), then SDP and one SeccServer serving `--sessions` sessions (one
+ * machine per connection) with the DC plant / isolation monitor or AC meter models. The pilot is simulated
+ * (`--cp sim`): a vehicle is plugged in when the EVSE starts. Prints a summary per session, or one JSON
+ * line each with `--json`. Exit 0 when every session terminated normally, 1 otherwise, 2 on bad options.
+ *
+ * TLS: `--tls` with `--cert LEAF.pem --key LEAF.key [--chain SUBCAS.pem]`, or `--test-pki DIR`, which
+ * writes a throwaway test PKI into DIR (tools/pki/make-test-pki.ts layout) unless one is there; give the
+ * EV the same DIR (`nacs ev --tls --test-pki DIR`) so it trusts DIR/v2g-root.pem.
+ */
+import { readFileSync } from "node:fs";
+import type { Command } from "commander";
+import { z } from "zod";
+import {
+  formatSummary,
+  isLoopback,
+  LOG_LEVELS,
+  runSlacStage,
+  seccListenAddress,
+  stderrLogger,
+  summaryJson,
+  testPki,
+} from "../../link/host/cli-support.js";
+import { type SeccServer, type SessionSummary, startSeccServer } from "../../link/host/index.js";
+import type { TlsServerConfig } from "../../link/index.js";
+import { defaultSeccReadings, SDP_SERVER_PORT, type V2gProtocol } from "../../v2g/index.js";
+import { parseOptions, UsageError } from "../errors.js";
+
+const protocolList = z
+  .string()
+  .transform((s) => s.split(",").map((x) => x.trim()))
+  .pipe(
+    z
+      .array(z.enum(["din", "iso2"], { error: 'each protocol must be "din" or "iso2"' }))
+      .min(1)
+      .refine((a) => new Set(a).size === a.length, "a protocol is listed twice"),
+  );
+
+/** Options shared by `nacs evse` and `nacs ev` (raw commander values are coerced and checked). */
+export const v2gCommonSchema = z.object({
+  iface: z.string({ error: "required: the network interface, e.g. lo or eth1" }).min(1),
+  protocol: protocolList.default(["iso2", "din"]),
+  mode: z.enum(["dc", "ac"]).default("dc"),
+  tls: z.boolean().default(false),
+  testPki: z.string().min(1).optional(),
+  tlsKeylog: z.string().min(1).optional(),
+  slac: z.boolean().default(true),
+  modem: z.enum(["none", "qca"]).default("none"),
+  cp: z.enum(["sim"], { error: 'must be "sim" (no pilot hardware driver yet)' }).default("sim"),
+  sdpPort: z.coerce.number().int().min(1).max(65535).default(SDP_SERVER_PORT),
+  timeScale: z.coerce.number().min(0.01).max(100_000).default(1),
+  json: z.boolean().default(false),
+  logLevel: z.enum(LOG_LEVELS).default("warn"),
+});
+
+/** `--mode ac` needs ISO 15118-2 (DIN 70121 is DC only). */
+export function checkModeProtocols(mode: "dc" | "ac", protocols: V2gProtocol[], ctx: z.RefinementCtx): void {
+  if (mode === "ac" && !protocols.includes("iso2"))
+    ctx.addIssue({
+      code: "custom",
+      path: ["protocol"],
+      message: "--mode ac needs iso2 in --protocol (DIN 70121 is DC only)",
+    });
+}
+
+/** Options of `nacs evse`. */
+export const evseOptionsSchema = v2gCommonSchema
+  .extend({
+    cert: z.string().min(1).optional(),
+    key: z.string().min(1).optional(),
+    chain: z.string().min(1).optional(),
+    port: z.coerce.number().int().min(0).max(65535).optional(),
+    maxPowerKw: z.coerce.number().positive().max(1000).default(150),
+    maxCurrent: z.coerce.number().positive().max(1000).optional(),
+    sessions: z.coerce.number().int().min(0).default(1),
+  })
+  .superRefine((o, ctx) => {
+    checkModeProtocols(o.mode, o.protocol, ctx);
+    if (o.tls && !o.testPki && !(o.cert && o.key))
+      ctx.addIssue({
+        code: "custom",
+        path: ["tls"],
+        message: "--tls needs --cert and --key (and --chain for the sub-CAs), or --test-pki DIR",
+      });
+    if (o.mode === "ac" && o.maxCurrent !== undefined && o.maxCurrent > 80)
+      ctx.addIssue({ code: "custom", path: ["maxCurrent"], message: "must be at most 80 A with --mode ac" });
+  });
+
+/** Validated options of `nacs evse`. */
+export type EvseOptions = z.infer<typeof evseOptionsSchema>;
+
+/** Validate raw options (UsageError naming the option, the value and the rule). */
+export function parseEvseOptions(raw: Record<string, unknown>): EvseOptions {
+  return parseOptions(evseOptionsSchema, raw);
+}
+
+async function tlsConfig(o: EvseOptions): Promise<TlsServerConfig | undefined> {
+  if (!o.tls) return undefined;
+  const keylog = o.tlsKeylog ? { keylogFile: o.tlsKeylog } : {};
+  if (o.cert && o.key) {
+    const read = (flag: string, f: string) => {
+      try {
+        return readFileSync(f, "utf8");
+      } catch (e) {
+        throw new UsageError(`option ${flag}: cannot read ${f}: ${(e as Error).message}`, flag);
+      }
+    };
+    const chain = o.chain ? read("--chain", o.chain) : "";
+    return { key: read("--key", o.key), cert: read("--cert", o.cert) + chain, ...keylog };
+  }
+  const pki = await testPki(o.testPki!, true);
+  return { key: pki.key, cert: pki.cert, ...keylog };
+}
+
+/** Run `nacs evse`; resolves with the exit code. */
+export async function runEvse(o: EvseOptions): Promise<number> {
+  const log = stderrLogger(o.logLevel, "evse");
+  const tls = await tlsConfig(o);
+  const loop = isLoopback(o.iface);
+  let slac: Awaited<ReturnType<typeof runSlacStage>> | undefined;
+  if (o.slac) {
+    log.info(
+      { iface: o.iface, modem: o.modem },
+      "evse: waiting for SLAC (vehicle plugged in, simulated pilot)",
+    );
+    slac = await runSlacStage("evse", o.iface, o.modem, log, 0x7fffffff);
+    if (slac.outcome.kind !== "matched") {
+      log.error({ outcome: slac.outcome }, `evse: SLAC ${slac.outcome.kind}`);
+      return 1;
+    }
+    log.info({ atMs: slac.outcome.atMs }, "evse: SLAC matched");
+  }
+  const host = await seccListenAddress(o.iface);
+  const d = defaultSeccReadings();
+  const maxPowerW = o.maxPowerKw * 1000;
+  const readings =
+    o.mode === "dc"
+      ? { ...d, dc: { ...d.dc, maxPowerW, maxCurrentA: o.maxCurrent ?? d.dc.maxCurrentA } }
+      : { ...d, ac: { ...d.ac, maxCurrentA: o.maxCurrent ?? d.ac.maxCurrentA } };
+  let server: SeccServer;
+  try {
+    server = await startSeccServer({
+      host,
+      ...(o.port !== undefined ? { port: o.port } : {}),
+      ...(tls ? { tls } : {}),
+      mode: o.mode,
+      config: { protocols: o.protocol, readings },
+      plant: { timeScale: o.timeScale },
+      cp: o.cp,
+      sdp: { port: o.sdpPort, ...(loop ? {} : { iface: o.iface }), allowAnyPort: o.port !== undefined },
+      logger: log,
+    });
+  } catch (e) {
+    slac?.stop();
+    throw new UsageError(`option --iface ${o.iface}: cannot serve: ${(e as Error).message}`, "--iface", {
+      cause: e,
+    });
+  }
+  log.info(
+    { host, port: server.local.port, sdpPort: server.sdpPort, transport: server.transport },
+    `evse ready: ${server.transport} on [${host}]:${server.local.port}, SDP on UDP ${server.sdpPort}`,
+  );
+  const summaries: SessionSummary[] = [];
+  await new Promise<void>((resolve) => {
+    server.onSummary((s) => {
+      summaries.push(s);
+      process.stdout.write(o.json ? `${JSON.stringify(summaryJson(s))}\n` : formatSummary(s));
+      if (o.sessions > 0 && summaries.length >= o.sessions) resolve();
+    });
+    const stop = () => resolve();
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+  await server.close();
+  slac?.stop();
+  const ok = summaries.every((s) => s.stopReason === "terminated" || s.stopReason === "paused");
+  return ok ? 0 : 1;
+}
+
+/** Register `nacs evse`. */
+export function registerEvseCommand(program: Command): void {
+  program
+    .command("evse")
+    .description("run our EVSE (SECC) against any EV on a network interface: SLAC, SDP, V2G session")
+    .option("--iface <name>", "network interface (lo: loopback on ::1, needs --no-slac)")
+    .option("--protocol <list>", "protocols offered, comma-separated: din,iso2 (default iso2,din)")
+    .option("--mode <mode>", "dc or ac (default dc)")
+    .option("--tls", "serve TLS 1.2 (needs --cert/--key[/--chain] or --test-pki DIR)")
+    .option("--cert <file>", "SECC leaf certificate (PEM)")
+    .option("--key <file>", "SECC leaf private key (PEM)")
+    .option("--chain <file>", "CPO sub-CA certificates (PEM), sent after the leaf")
+    .option("--test-pki <dir>", "use (or create) a throwaway test PKI in DIR; give the EV the same DIR")
+    .option("--tls-keylog <file>", "append TLS secrets (NSS key log) for Wireshark")
+    .option("--no-slac", "skip SLAC (plain Ethernet / loopback)")
+    .option("--modem <kind>", "PLC modem: none (plain Ethernet, default) or qca")
+    .option("--cp <kind>", "pilot: sim (a vehicle is plugged in at start; default)")
+    .option("--port <n>", "TCP port (default random 49152–65535, advertised by SDP)")
+    .option("--sdp-port <n>", "UDP port of the SDP server (default 15118)")
+    .option("--max-power-kw <kW>", "DC power limit (default 150)")
+    .option("--max-current <A>", "DC current limit (default 200) or AC current per phase (default 48)")
+    .option("--sessions <n>", "serve N sessions then exit (default 1; 0 = until interrupted)")
+    .option("--time-scale <n>", "model time runs N× faster than real time (default 1)")
+    .option("--json", "print one JSON object per session")
+    .option("--log-level <level>", "pino log level on stderr (default warn)")
+    .action(async (raw: Record<string, unknown>) => {
+      process.exitCode = await runEvse(parseEvseOptions(raw));
+    });
+}
