@@ -219,6 +219,27 @@ export class BitReader {
     return v;
   }
 
+  /**
+   * The CH event code (1 bit, 0) of a simple element, then an Integer checked against the schema range:
+   * CH, sign and the first 7-bit group in one read.
+   */
+  chIntIn(min: number, max: number, state: string): number {
+    const x = this.bits(10);
+    if (x >= 512) this.badBits(x, 512, 10, state);
+    const at = this.pos - 9;
+    const b = x & 255;
+    let v: number;
+    if (b < 128) v = x > 255 ? -b - 1 : b;
+    else {
+      this.pos -= 8;
+      const m = this.uint();
+      v = x > 255 ? -m - 1 : m;
+    }
+    if (v < min || v > max)
+      this.fail("EXI_VALUE", `value ${v} outside the schema range [${min}, ${max}]`, state, undefined, at);
+    return v;
+  }
+
   /** 64-bit or unbounded integer (bigint) checked against optional schema bounds. */
   bigIn(signed: boolean, min: bigint | undefined, max: bigint | undefined, state: string): bigint {
     const at = this.pos;

@@ -81,6 +81,10 @@ export class BitWriter {
 
   /** Unsigned Integer (EXI §7.1.6) from a non-negative bigint. */
   uintBig(v: bigint): void {
+    if (v <= 9007199254740991n) {
+      this.uint(Number(v));
+      return;
+    }
     while (v >= 128n) {
       this.bits(Number(v & 127n) | 128, 8);
       v >>= 7n;

@@ -15,8 +15,8 @@ import type { ElementDecl } from "./xsd.js";
 export type ValueRead =
   /** Fixed-width bits; `conv` turns the raw bits (a local name) into the value, `check` validates them. */
   | { k: "fixed"; w: number; check?: (x: string, at: string) => string; conv: (x: string) => string }
-  /** An expression that reads from `r`. */
-  | { k: "read"; e: string };
+  /** An expression that reads from `r`; `ch`, when given, also reads the CH bit before it. */
+  | { k: "read"; e: string; ch?: string };
 
 /** What the decoder of one type needs from the set emitter. */
 export interface DecoderCtx {
@@ -201,10 +201,13 @@ function straightDecoder(c: DecoderCtx): string {
     if (p.ev === "SE" && p.decl!.type.kind === "complex")
       segs.push({ k: "read", e: c.elemExpr(p.decl!), out: v });
     else {
-      if (simpleElem) segs.push({ k: "zero", what: "CH" });
       const vr = c.valueRead(p);
-      if (vr.k === "fixed") segs.push({ k: "val", w: vr.w, v: vr, out: v });
-      else segs.push({ k: "read", e: vr.e, out: v });
+      if (simpleElem && vr.k === "read" && vr.ch) segs.push({ k: "read", e: vr.ch, out: v });
+      else {
+        if (simpleElem) segs.push({ k: "zero", what: "CH" });
+        if (vr.k === "fixed") segs.push({ k: "val", w: vr.w, v: vr, out: v });
+        else segs.push({ k: "read", e: vr.e, out: v });
+      }
       if (simpleElem) segs.push({ k: "zero", what: "EE" });
     }
     const next = p.next;

@@ -250,6 +250,15 @@ export function emitSet(cfg: SetConfig, set: SchemaSet, xmldsigSet?: SchemaSet):
     if (t.builtin === "boolean") return [{ k: "bits", e: `(chkBool(${v}, ${f}) ? 1 : 0)`, w: 1 }];
     if (t.builtin === "integer") {
       const k = intKind(t);
+      if (k.k === "int" && /^\w+$/.test(v)) {
+        // the sign bit joins the preceding constant bits; the magnitude is an Unsigned Integer (EXI §7.1.5)
+        const x = `${v}_i`;
+        return [
+          { k: "pure", s: `const ${x} = chkInt(${v}, ${k.min}, ${k.max}, ${f});` },
+          { k: "bits", e: `(${x} < 0 ? 1 : 0)`, w: 1 },
+          { k: "stmt", s: `w.uint(${x} < 0 ? -${x} - 1 : ${x});` },
+        ];
+      }
       if (k.k === "nbit") {
         const chk = `chkInt(${v}, ${k.min}, ${k.max}, ${f})`;
         const e = k.min === 0 ? chk : k.min < 0 ? `(${chk} + ${-k.min})` : `(${chk} - ${k.min})`;
@@ -377,7 +386,12 @@ export function emitSet(cfg: SetConfig, set: SchemaSet, xmldsigSet?: SchemaSet):
         maxOccurs: DEFAULT_MAX_OCCURS,
         valueRead: (p) => {
           const [st, qn] = simpleOf(p);
-          return simpleFixed(st, ctxOf(p)) ?? { k: "read", e: simpleDec(st, ctxOf(p), qn) };
+          const fixed = simpleFixed(st, ctxOf(p));
+          if (fixed) return fixed;
+          const e = simpleDec(st, ctxOf(p), qn);
+          return e.startsWith("r.intIn(")
+            ? { k: "read", e, ch: e.replace("r.intIn(", "r.chIntIn(") }
+            : { k: "read", e };
         },
         elemExpr: (d) => decElem(d, t.codeName),
         elemEnd: (d) => endAfterSimple(d, t.codeName),

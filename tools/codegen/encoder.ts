@@ -9,7 +9,12 @@ import type { Field } from "./fields.js";
 import type { Prod, State, TypeGrammar } from "./grammar.js";
 
 /** Part of a value's encoding: fixed-width bits (a constant or an expression), or a statement. */
-export type Seg = { k: "bits"; e: string | number; w: number } | { k: "stmt"; s: string };
+export type Seg =
+  | { k: "bits"; e: string | number; w: number }
+  /** A statement that writes. */
+  | { k: "stmt"; s: string }
+  /** A statement that does not write (may run before pending bits are flushed). */
+  | { k: "pure"; s: string };
 
 /** What the encoder of one type needs from the set emitter. */
 export interface EncoderCtx {
@@ -56,6 +61,7 @@ class BitAsm {
   segs(list: Seg[]): void {
     for (const x of list)
       if (x.k === "bits") this.bits(x.e, x.w);
+      else if (x.k === "pure") this.pure(x.s);
       else this.stmt(x.s);
   }
   flush(): void {

@@ -927,37 +927,35 @@ function d_ParameterSetType(r: BitReader): T.ParameterSetType {
   let s = 0;
   let c = r.bits(1);
   if (!(c === 0)) x_ParameterSetType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "ParameterSetType/ParameterSetID");
-  const v0 = r.intIn(-32768, 32767, "ParameterSetType/ParameterSetID");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "ParameterSetType/ParameterSetID");
-  c = (x2 & 1);
+  const v0 = r.chIntIn(-32768, 32767, "ParameterSetType/ParameterSetID");
+  const x1 = r.bits(2);
+  if ((x1 & 2) !== 0) r.badBits(x1, 2, 2, "ParameterSetType/ParameterSetID");
+  c = (x1 & 1);
   o.ParameterSetID = v0;
   s = 1;
   for (;;) {
     if (s === 1 && c === 0) {
-      const v3 = d_ParameterType(r);
-      const x4 = r.bits(2);
-      c = x4;
-      const av3 = o.Parameter;
-      if (av3 === undefined) o.Parameter = [v3];
+      const v2 = d_ParameterType(r);
+      const x3 = r.bits(2);
+      c = x3;
+      const av2 = o.Parameter;
+      if (av2 === undefined) o.Parameter = [v2];
       else {
-        av3.push(v3);
-        if (av3.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Parameter items", "ParameterSetType/Parameter");
+        av2.push(v2);
+        if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Parameter items", "ParameterSetType/Parameter");
       }
       s = 2;
       continue;
     }
     if (s === 2 && c === 0) {
-      const v5 = d_ParameterType(r);
-      const x6 = r.bits(2);
-      c = x6;
-      const av5 = o.Parameter;
-      if (av5 === undefined) o.Parameter = [v5];
+      const v4 = d_ParameterType(r);
+      const x5 = r.bits(2);
+      c = x5;
+      const av4 = o.Parameter;
+      if (av4 === undefined) o.Parameter = [v4];
       else {
-        av5.push(v5);
-        if (av5.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Parameter items", "ParameterSetType/Parameter");
+        av4.push(v4);
+        if (av4.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Parameter items", "ParameterSetType/Parameter");
       }
       s = 2;
       continue;
@@ -983,8 +981,9 @@ function e_ParameterSetType(w: BitWriter, o: T.ParameterSetType): void {
   const v0: any = o.ParameterSetID;
   if (v0 === undefined) throw missErr("ParameterSetType", "ParameterSetID");
   s = 1;
-  w.bits(0, 2);
-  w.int(chkInt(v0, -32768, 32767, "ParameterSetID"));
+  const v0_i = chkInt(v0, -32768, 32767, "ParameterSetID");
+  w.bits((v0_i < 0 ? 1 : 0), 3);
+  w.uint(v0_i < 0 ? -v0_i - 1 : v0_i);
   const v1: any = o.Parameter;
   w.bits(0, 1);
   if (v1 === undefined || (Array.isArray(v1) && v1.length === 0)) throw missErr("ParameterSetType", "Parameter");
@@ -1041,40 +1040,36 @@ function d_ParameterType(r: BitReader): T.ParameterType {
     s = 4;
   }
   if ((s === 2 && c === 2)) {
-    const x12 = r.bits(1);
-    if ((x12 & 1) !== 0) r.badBits(x12, 1, 1, "ParameterType/shortValue");
-    const v11 = r.intIn(-32768, 32767, "ParameterType/shortValue");
-    const x13 = r.bits(2);
-    if ((x13 & 2) !== 0) r.badBits(x13, 2, 2, "ParameterType/shortValue");
-    c = (x13 & 1);
+    const v11 = r.chIntIn(-32768, 32767, "ParameterType/shortValue");
+    const x12 = r.bits(2);
+    if ((x12 & 2) !== 0) r.badBits(x12, 2, 2, "ParameterType/shortValue");
+    c = (x12 & 1);
     o.shortValue = v11;
     s = 5;
   }
   if ((s === 2 && c === 3)) {
-    const x15 = r.bits(1);
-    if ((x15 & 1) !== 0) r.badBits(x15, 1, 1, "ParameterType/intValue");
-    const v14 = r.intIn(-2147483648, 2147483647, "ParameterType/intValue");
-    const x16 = r.bits(2);
-    if ((x16 & 2) !== 0) r.badBits(x16, 2, 2, "ParameterType/intValue");
-    c = (x16 & 1);
-    o.intValue = v14;
+    const v13 = r.chIntIn(-2147483648, 2147483647, "ParameterType/intValue");
+    const x14 = r.bits(2);
+    if ((x14 & 2) !== 0) r.badBits(x14, 2, 2, "ParameterType/intValue");
+    c = (x14 & 1);
+    o.intValue = v13;
     s = 6;
   }
   if ((s === 2 && c === 4)) {
-    const v17 = d_PhysicalValueType(r);
-    const x18 = r.bits(1);
-    c = x18;
-    o.physicalValue = v17;
+    const v15 = d_PhysicalValueType(r);
+    const x16 = r.bits(1);
+    c = x16;
+    o.physicalValue = v15;
     s = 7;
   }
   if ((s === 2 && c === 5)) {
-    const x20 = r.bits(1);
-    if ((x20 & 1) !== 0) r.badBits(x20, 1, 1, "ParameterType/stringValue");
-    const v19 = r.string(65536, 4, "ParameterType/stringValue");
-    const x21 = r.bits(2);
-    if ((x21 & 2) !== 0) r.badBits(x21, 2, 2, "ParameterType/stringValue");
-    c = (x21 & 1);
-    o.stringValue = v19;
+    const x18 = r.bits(1);
+    if ((x18 & 1) !== 0) r.badBits(x18, 1, 1, "ParameterType/stringValue");
+    const v17 = r.string(65536, 4, "ParameterType/stringValue");
+    const x19 = r.bits(2);
+    if ((x19 & 2) !== 0) r.badBits(x19, 2, 2, "ParameterType/stringValue");
+    c = (x19 & 1);
+    o.stringValue = v17;
     s = 8;
   }
   if ((s === 3 && c === 0) || (s === 4 && c === 0) || (s === 5 && c === 0) || (s === 6 && c === 0) || (s === 7 && c === 0) || (s === 8 && c === 0)) return o;
@@ -1126,7 +1121,9 @@ function e_ParameterType(w: BitWriter, o: T.ParameterType): void {
       case 2: w.bits(4, 4); s = 5; break;
       default: throw structErr("ParameterType", "shortValue", EXP_ParameterType[s]!);
     }
-    w.int(chkInt(v4, -32768, 32767, "shortValue"));
+    const v4_i = chkInt(v4, -32768, 32767, "shortValue");
+    w.bits((v4_i < 0 ? 1 : 0), 1);
+    w.uint(v4_i < 0 ? -v4_i - 1 : v4_i);
     w.bits(0, 1);
   }
   const v5: any = o.intValue;
@@ -1135,7 +1132,9 @@ function e_ParameterType(w: BitWriter, o: T.ParameterType): void {
       case 2: w.bits(6, 4); s = 6; break;
       default: throw structErr("ParameterType", "intValue", EXP_ParameterType[s]!);
     }
-    w.int(chkInt(v5, -2147483648, 2147483647, "intValue"));
+    const v5_i = chkInt(v5, -2147483648, 2147483647, "intValue");
+    w.bits((v5_i < 0 ? 1 : 0), 1);
+    w.uint(v5_i < 0 ? -v5_i - 1 : v5_i);
     w.bits(0, 1);
   }
   const v6: any = o.physicalValue;
@@ -1191,12 +1190,10 @@ function d_PhysicalValueType(r: BitReader): T.PhysicalValueType {
     s = 2;
   }
   if (!((s === 1 && c === 1) || (s === 2 && c === 0))) x_PhysicalValueType(r, s, c);
-  const x7 = r.bits(1);
-  if ((x7 & 1) !== 0) r.badBits(x7, 1, 1, "PhysicalValueType/Value");
-  const v6 = r.intIn(-32768, 32767, "PhysicalValueType/Value");
-  const x8 = r.bits(2);
-  if ((x8 & 2) !== 0) r.badBits(x8, 2, 2, "PhysicalValueType/Value");
-  c = (x8 & 1);
+  const v6 = r.chIntIn(-32768, 32767, "PhysicalValueType/Value");
+  const x7 = r.bits(2);
+  if ((x7 & 2) !== 0) r.badBits(x7, 2, 2, "PhysicalValueType/Value");
+  c = (x7 & 1);
   o.Value = v6;
   s = 3;
   if (c === 0) return o;
@@ -1231,7 +1228,9 @@ function e_PhysicalValueType(w: BitWriter, o: T.PhysicalValueType): void {
     case 2: w.bits(0, 2); s = 3; break;
     default: throw structErr("PhysicalValueType", "Value", EXP_PhysicalValueType[s]!);
   }
-  w.int(chkInt(v2, -32768, 32767, "Value"));
+  const v2_i = chkInt(v2, -32768, 32767, "Value");
+  w.bits((v2_i < 0 ? 1 : 0), 1);
+  w.uint(v2_i < 0 ? -v2_i - 1 : v2_i);
   w.bits(0, 2);
 }
 const EXP_PhysicalValueType: readonly string[] = ["SE(Multiplier)","SE(Unit)|SE(Value)","SE(Value)","EE"];
@@ -1361,12 +1360,10 @@ function d_SelectedServiceType(r: BitReader): T.SelectedServiceType {
   o.ServiceID = v0;
   s = 1;
   if (c === 0) {
-    const x4 = r.bits(1);
-    if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "SelectedServiceType/ParameterSetID");
-    const v3 = r.intIn(-32768, 32767, "SelectedServiceType/ParameterSetID");
-    const x5 = r.bits(2);
-    if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "SelectedServiceType/ParameterSetID");
-    c = (x5 & 1);
+    const v3 = r.chIntIn(-32768, 32767, "SelectedServiceType/ParameterSetID");
+    const x4 = r.bits(2);
+    if ((x4 & 2) !== 0) r.badBits(x4, 2, 2, "SelectedServiceType/ParameterSetID");
+    c = (x4 & 1);
     o.ParameterSetID = v3;
     s = 2;
   }
@@ -1394,8 +1391,9 @@ function e_SelectedServiceType(w: BitWriter, o: T.SelectedServiceType): void {
   w.bits(0, 1);
   if (v1 !== undefined) {
     s = 2;
-    w.bits(0, 3);
-    w.int(chkInt(v1, -32768, 32767, "ParameterSetID"));
+    const v1_i = chkInt(v1, -32768, 32767, "ParameterSetID");
+    w.bits((v1_i < 0 ? 1 : 0), 4);
+    w.uint(v1_i < 0 ? -v1_i - 1 : v1_i);
     w.bits(0, 1);
   }
   switch (s) {
@@ -2148,37 +2146,35 @@ function d_ChargingProfileType(r: BitReader): T.ChargingProfileType {
   let s = 0;
   let c = r.bits(1);
   if (!(c === 0)) x_ChargingProfileType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "ChargingProfileType/SAScheduleTupleID");
-  const v0 = r.intIn(-32768, 32767, "ChargingProfileType/SAScheduleTupleID");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "ChargingProfileType/SAScheduleTupleID");
-  c = (x2 & 1);
+  const v0 = r.chIntIn(-32768, 32767, "ChargingProfileType/SAScheduleTupleID");
+  const x1 = r.bits(2);
+  if ((x1 & 2) !== 0) r.badBits(x1, 2, 2, "ChargingProfileType/SAScheduleTupleID");
+  c = (x1 & 1);
   o.SAScheduleTupleID = v0;
   s = 1;
   for (;;) {
     if (s === 1 && c === 0) {
-      const v3 = d_ProfileEntryType(r);
-      const x4 = r.bits(2);
-      c = x4;
-      const av3 = o.ProfileEntry;
-      if (av3 === undefined) o.ProfileEntry = [v3];
+      const v2 = d_ProfileEntryType(r);
+      const x3 = r.bits(2);
+      c = x3;
+      const av2 = o.ProfileEntry;
+      if (av2 === undefined) o.ProfileEntry = [v2];
       else {
-        av3.push(v3);
-        if (av3.length > 4096) r.fail("EXI_LIMIT", "more than 4096 ProfileEntry items", "ChargingProfileType/ProfileEntry");
+        av2.push(v2);
+        if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 ProfileEntry items", "ChargingProfileType/ProfileEntry");
       }
       s = 2;
       continue;
     }
     if (s === 2 && c === 0) {
-      const v5 = d_ProfileEntryType(r);
-      const x6 = r.bits(2);
-      c = x6;
-      const av5 = o.ProfileEntry;
-      if (av5 === undefined) o.ProfileEntry = [v5];
+      const v4 = d_ProfileEntryType(r);
+      const x5 = r.bits(2);
+      c = x5;
+      const av4 = o.ProfileEntry;
+      if (av4 === undefined) o.ProfileEntry = [v4];
       else {
-        av5.push(v5);
-        if (av5.length > 4096) r.fail("EXI_LIMIT", "more than 4096 ProfileEntry items", "ChargingProfileType/ProfileEntry");
+        av4.push(v4);
+        if (av4.length > 4096) r.fail("EXI_LIMIT", "more than 4096 ProfileEntry items", "ChargingProfileType/ProfileEntry");
       }
       s = 2;
       continue;
@@ -2204,8 +2200,9 @@ function e_ChargingProfileType(w: BitWriter, o: T.ChargingProfileType): void {
   const v0: any = o.SAScheduleTupleID;
   if (v0 === undefined) throw missErr("ChargingProfileType", "SAScheduleTupleID");
   s = 1;
-  w.bits(0, 2);
-  w.int(chkInt(v0, -32768, 32767, "SAScheduleTupleID"));
+  const v0_i = chkInt(v0, -32768, 32767, "SAScheduleTupleID");
+  w.bits((v0_i < 0 ? 1 : 0), 3);
+  w.uint(v0_i < 0 ? -v0_i - 1 : v0_i);
   const v1: any = o.ProfileEntry;
   w.bits(0, 1);
   if (v1 === undefined || (Array.isArray(v1) && v1.length === 0)) throw missErr("ChargingProfileType", "ProfileEntry");
@@ -2239,12 +2236,10 @@ function d_ProfileEntryType(r: BitReader): T.ProfileEntryType {
   o.ChargingProfileEntryStart = v0;
   s = 1;
   if (!(c === 0)) x_ProfileEntryType(r, s, c);
-  const x4 = r.bits(1);
-  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "ProfileEntryType/ChargingProfileEntryMaxPower");
-  const v3 = r.intIn(-32768, 32767, "ProfileEntryType/ChargingProfileEntryMaxPower");
-  const x5 = r.bits(2);
-  if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "ProfileEntryType/ChargingProfileEntryMaxPower");
-  c = (x5 & 1);
+  const v3 = r.chIntIn(-32768, 32767, "ProfileEntryType/ChargingProfileEntryMaxPower");
+  const x4 = r.bits(2);
+  if ((x4 & 2) !== 0) r.badBits(x4, 2, 2, "ProfileEntryType/ChargingProfileEntryMaxPower");
+  c = (x4 & 1);
   o.ChargingProfileEntryMaxPower = v3;
   s = 2;
   if (c === 0) return o;
@@ -2270,8 +2265,9 @@ function e_ProfileEntryType(w: BitWriter, o: T.ProfileEntryType): void {
   const v1: any = o.ChargingProfileEntryMaxPower;
   if (v1 === undefined) throw missErr("ProfileEntryType", "ChargingProfileEntryMaxPower");
   s = 2;
-  w.bits(0, 3);
-  w.int(chkInt(v1, -32768, 32767, "ChargingProfileEntryMaxPower"));
+  const v1_i = chkInt(v1, -32768, 32767, "ChargingProfileEntryMaxPower");
+  w.bits((v1_i < 0 ? 1 : 0), 4);
+  w.uint(v1_i < 0 ? -v1_i - 1 : v1_i);
   w.bits(0, 2);
 }
 const EXP_ProfileEntryType: readonly string[] = ["SE(ChargingProfileEntryStart)","SE(ChargingProfileEntryMaxPower)","EE"];
@@ -2444,41 +2440,39 @@ function d_ChargingStatusResType(r: BitReader): T.ChargingStatusResType {
   o.EVSEID = v3;
   s = 2;
   if (!(c === 0)) x_ChargingStatusResType(r, s, c);
-  const x7 = r.bits(1);
-  if ((x7 & 1) !== 0) r.badBits(x7, 1, 1, "ChargingStatusResType/SAScheduleTupleID");
-  const v6 = r.intIn(-32768, 32767, "ChargingStatusResType/SAScheduleTupleID");
-  const x8 = r.bits(3);
-  if ((x8 & 4) !== 0) r.badBits(x8, 4, 3, "ChargingStatusResType/SAScheduleTupleID");
-  c = (x8 & 3);
+  const v6 = r.chIntIn(-32768, 32767, "ChargingStatusResType/SAScheduleTupleID");
+  const x7 = r.bits(3);
+  if ((x7 & 4) !== 0) r.badBits(x7, 4, 3, "ChargingStatusResType/SAScheduleTupleID");
+  c = (x7 & 3);
   o.SAScheduleTupleID = v6;
   s = 3;
   if (c === 0) {
-    const v9 = d_PhysicalValueType(r);
-    const x10 = r.bits(2);
-    c = x10;
-    o.EVSEMaxCurrent = v9;
+    const v8 = d_PhysicalValueType(r);
+    const x9 = r.bits(2);
+    c = x9;
+    o.EVSEMaxCurrent = v8;
     s = 4;
   }
   if ((s === 3 && c === 1) || (s === 4 && c === 0)) {
-    const v11 = d_MeterInfoType(r);
-    const x12 = r.bits(1);
-    c = x12;
-    o.MeterInfo = v11;
+    const v10 = d_MeterInfoType(r);
+    const x11 = r.bits(1);
+    c = x11;
+    o.MeterInfo = v10;
     s = 5;
   }
   if (!((s === 3 && c === 2) || (s === 4 && c === 1) || (s === 5 && c === 0))) x_ChargingStatusResType(r, s, c);
-  const x14 = r.bits(4);
-  if ((x14 & 10) !== 0) r.badBits(x14, 10, 4, "ChargingStatusResType/ReceiptRequired");
-  const y15 = ((x14 >>> 2) & 1);
-  const v13 = y15 === 1;
-  c = (x14 & 1);
-  o.ReceiptRequired = v13;
+  const x13 = r.bits(4);
+  if ((x13 & 10) !== 0) r.badBits(x13, 10, 4, "ChargingStatusResType/ReceiptRequired");
+  const y14 = ((x13 >>> 2) & 1);
+  const v12 = y14 === 1;
+  c = (x13 & 1);
+  o.ReceiptRequired = v12;
   s = 6;
   if (!(c === 0)) x_ChargingStatusResType(r, s, c);
-  const v16 = d_AC_EVSEStatusType(r);
-  const x17 = r.bits(1);
-  c = x17;
-  o.AC_EVSEStatus = v16;
+  const v15 = d_AC_EVSEStatusType(r);
+  const x16 = r.bits(1);
+  c = x16;
+  o.AC_EVSEStatus = v15;
   s = 7;
   if (c === 0) return o;
   return x_ChargingStatusResType(r, s, c);
@@ -2511,8 +2505,9 @@ function e_ChargingStatusResType(w: BitWriter, o: T.ChargingStatusResType): void
   const v2: any = o.SAScheduleTupleID;
   if (v2 === undefined) throw missErr("ChargingStatusResType", "SAScheduleTupleID");
   s = 3;
-  w.bits(0, 3);
-  w.int(chkInt(v2, -32768, 32767, "SAScheduleTupleID"));
+  const v2_i = chkInt(v2, -32768, 32767, "SAScheduleTupleID");
+  w.bits((v2_i < 0 ? 1 : 0), 4);
+  w.uint(v2_i < 0 ? -v2_i - 1 : v2_i);
   const v3: any = o.EVSEMaxCurrent;
   w.bits(0, 1);
   if (v3 !== undefined) {
@@ -2577,23 +2572,21 @@ function d_MeterInfoType(r: BitReader): T.MeterInfoType {
     s = 3;
   }
   if ((s === 1 && c === 2) || (s === 2 && c === 1) || (s === 3 && c === 0)) {
-    const x9 = r.bits(1);
-    if ((x9 & 1) !== 0) r.badBits(x9, 1, 1, "MeterInfoType/MeterStatus");
-    const v8 = r.intIn(-32768, 32767, "MeterInfoType/MeterStatus");
-    const x10 = r.bits(3);
-    if ((x10 & 4) !== 0) r.badBits(x10, 4, 3, "MeterInfoType/MeterStatus");
-    c = (x10 & 3);
+    const v8 = r.chIntIn(-32768, 32767, "MeterInfoType/MeterStatus");
+    const x9 = r.bits(3);
+    if ((x9 & 4) !== 0) r.badBits(x9, 4, 3, "MeterInfoType/MeterStatus");
+    c = (x9 & 3);
     o.MeterStatus = v8;
     s = 4;
   }
   if ((s === 1 && c === 3) || (s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0)) {
-    const x12 = r.bits(1);
-    if ((x12 & 1) !== 0) r.badBits(x12, 1, 1, "MeterInfoType/TMeter");
-    const v11 = r.bigIn(true, -9223372036854775808n, 9223372036854775807n, "MeterInfoType/TMeter");
-    const x13 = r.bits(2);
-    if ((x13 & 2) !== 0) r.badBits(x13, 2, 2, "MeterInfoType/TMeter");
-    c = (x13 & 1);
-    o.TMeter = v11;
+    const x11 = r.bits(1);
+    if ((x11 & 1) !== 0) r.badBits(x11, 1, 1, "MeterInfoType/TMeter");
+    const v10 = r.bigIn(true, -9223372036854775808n, 9223372036854775807n, "MeterInfoType/TMeter");
+    const x12 = r.bits(2);
+    if ((x12 & 2) !== 0) r.badBits(x12, 2, 2, "MeterInfoType/TMeter");
+    c = (x12 & 1);
+    o.TMeter = v10;
     s = 5;
   }
   if ((s === 1 && c === 4) || (s === 2 && c === 3) || (s === 3 && c === 2) || (s === 4 && c === 1) || (s === 5 && c === 0)) return o;
@@ -2644,7 +2637,9 @@ function e_MeterInfoType(w: BitWriter, o: T.MeterInfoType): void {
       case 3: w.bits(0, 3); s = 4; break;
       default: throw structErr("MeterInfoType", "MeterStatus", EXP_MeterInfoType[s]!);
     }
-    w.int(chkInt(v3, -32768, 32767, "MeterStatus"));
+    const v3_i = chkInt(v3, -32768, 32767, "MeterStatus");
+    w.bits((v3_i < 0 ? 1 : 0), 1);
+    w.uint(v3_i < 0 ? -v3_i - 1 : v3_i);
     w.bits(0, 1);
   }
   const v4: any = o.TMeter;
@@ -2764,20 +2759,18 @@ function d_MeteringReceiptReqType(r: BitReader): T.MeteringReceiptReqType {
   o.SessionID = v2;
   s = 2;
   if (c === 0) {
-    const x6 = r.bits(1);
-    if ((x6 & 1) !== 0) r.badBits(x6, 1, 1, "MeteringReceiptReqType/SAScheduleTupleID");
-    const v5 = r.intIn(-32768, 32767, "MeteringReceiptReqType/SAScheduleTupleID");
-    const x7 = r.bits(2);
-    if ((x7 & 2) !== 0) r.badBits(x7, 2, 2, "MeteringReceiptReqType/SAScheduleTupleID");
-    c = (x7 & 1);
+    const v5 = r.chIntIn(-32768, 32767, "MeteringReceiptReqType/SAScheduleTupleID");
+    const x6 = r.bits(2);
+    if ((x6 & 2) !== 0) r.badBits(x6, 2, 2, "MeteringReceiptReqType/SAScheduleTupleID");
+    c = (x6 & 1);
     o.SAScheduleTupleID = v5;
     s = 3;
   }
   if (!((s === 2 && c === 1) || (s === 3 && c === 0))) x_MeteringReceiptReqType(r, s, c);
-  const v8 = d_MeterInfoType(r);
-  const x9 = r.bits(1);
-  c = x9;
-  o.MeterInfo = v8;
+  const v7 = d_MeterInfoType(r);
+  const x8 = r.bits(1);
+  c = x8;
+  o.MeterInfo = v7;
   s = 4;
   if (c === 0) return o;
   return x_MeteringReceiptReqType(r, s, c);
@@ -2814,8 +2807,9 @@ function e_MeteringReceiptReqType(w: BitWriter, o: T.MeteringReceiptReqType): vo
   w.bits(0, 1);
   if (v2 !== undefined) {
     s = 3;
-    w.bits(0, 3);
-    w.int(chkInt(v2, -32768, 32767, "SAScheduleTupleID"));
+    const v2_i = chkInt(v2, -32768, 32767, "SAScheduleTupleID");
+    w.bits((v2_i < 0 ? 1 : 0), 4);
+    w.uint(v2_i < 0 ? -v2_i - 1 : v2_i);
     w.bits(0, 1);
   }
   const v3: any = o.MeterInfo;
@@ -3149,12 +3143,10 @@ function d_CertificateUpdateResType(r: BitReader): T.CertificateUpdateResType {
   o.ContractID = v13;
   s = 6;
   if (!(c === 0)) x_CertificateUpdateResType(r, s, c);
-  const x17 = r.bits(1);
-  if ((x17 & 1) !== 0) r.badBits(x17, 1, 1, "CertificateUpdateResType/RetryCounter");
-  const v16 = r.intIn(-32768, 32767, "CertificateUpdateResType/RetryCounter");
-  const x18 = r.bits(2);
-  if ((x18 & 2) !== 0) r.badBits(x18, 2, 2, "CertificateUpdateResType/RetryCounter");
-  c = (x18 & 1);
+  const v16 = r.chIntIn(-32768, 32767, "CertificateUpdateResType/RetryCounter");
+  const x17 = r.bits(2);
+  if ((x17 & 2) !== 0) r.badBits(x17, 2, 2, "CertificateUpdateResType/RetryCounter");
+  c = (x17 & 1);
   o.RetryCounter = v16;
   s = 7;
   if (c === 0) return o;
@@ -3208,8 +3200,9 @@ function e_CertificateUpdateResType(w: BitWriter, o: T.CertificateUpdateResType)
   const v6: any = o.RetryCounter;
   if (v6 === undefined) throw missErr("CertificateUpdateResType", "RetryCounter");
   s = 7;
-  w.bits(0, 3);
-  w.int(chkInt(v6, -32768, 32767, "RetryCounter"));
+  const v6_i = chkInt(v6, -32768, 32767, "RetryCounter");
+  w.bits((v6_i < 0 ? 1 : 0), 4);
+  w.uint(v6_i < 0 ? -v6_i - 1 : v6_i);
   w.bits(0, 2);
 }
 const EXP_CertificateUpdateResType: readonly string[] = ["AT(Id)","SE(ResponseCode)","SE(ContractSignatureCertChain)","SE(ContractSignatureEncryptedPrivateKey)","SE(DHParams)","SE(ContractID)","SE(RetryCounter)","EE"];
@@ -4310,25 +4303,23 @@ function d_SAScheduleTupleType(r: BitReader): T.SAScheduleTupleType {
   let s = 0;
   let c = r.bits(1);
   if (!(c === 0)) x_SAScheduleTupleType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "SAScheduleTupleType/SAScheduleTupleID");
-  const v0 = r.intIn(-32768, 32767, "SAScheduleTupleType/SAScheduleTupleID");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "SAScheduleTupleType/SAScheduleTupleID");
-  c = (x2 & 1);
+  const v0 = r.chIntIn(-32768, 32767, "SAScheduleTupleType/SAScheduleTupleID");
+  const x1 = r.bits(2);
+  if ((x1 & 2) !== 0) r.badBits(x1, 2, 2, "SAScheduleTupleType/SAScheduleTupleID");
+  c = (x1 & 1);
   o.SAScheduleTupleID = v0;
   s = 1;
   if (!(c === 0)) x_SAScheduleTupleType(r, s, c);
-  const v3 = d_PMaxScheduleType(r);
-  const x4 = r.bits(2);
-  c = x4;
-  o.PMaxSchedule = v3;
+  const v2 = d_PMaxScheduleType(r);
+  const x3 = r.bits(2);
+  c = x3;
+  o.PMaxSchedule = v2;
   s = 2;
   if (c === 0) {
-    const v5 = d_SalesTariffType(r);
-    const x6 = r.bits(1);
-    c = x6;
-    o.SalesTariff = v5;
+    const v4 = d_SalesTariffType(r);
+    const x5 = r.bits(1);
+    c = x5;
+    o.SalesTariff = v4;
     s = 3;
   }
   if ((s === 2 && c === 1) || (s === 3 && c === 0)) return o;
@@ -4350,8 +4341,9 @@ function e_SAScheduleTupleType(w: BitWriter, o: T.SAScheduleTupleType): void {
   const v0: any = o.SAScheduleTupleID;
   if (v0 === undefined) throw missErr("SAScheduleTupleType", "SAScheduleTupleID");
   s = 1;
-  w.bits(0, 2);
-  w.int(chkInt(v0, -32768, 32767, "SAScheduleTupleID"));
+  const v0_i = chkInt(v0, -32768, 32767, "SAScheduleTupleID");
+  w.bits((v0_i < 0 ? 1 : 0), 3);
+  w.uint(v0_i < 0 ? -v0_i - 1 : v0_i);
   const v1: any = o.PMaxSchedule;
   if (v1 === undefined) throw missErr("SAScheduleTupleType", "PMaxSchedule");
   s = 2;
@@ -4376,37 +4368,35 @@ function d_PMaxScheduleType(r: BitReader): T.PMaxScheduleType {
   let s = 0;
   let c = r.bits(1);
   if (!(c === 0)) x_PMaxScheduleType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "PMaxScheduleType/PMaxScheduleID");
-  const v0 = r.intIn(-32768, 32767, "PMaxScheduleType/PMaxScheduleID");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "PMaxScheduleType/PMaxScheduleID");
-  c = (x2 & 1);
+  const v0 = r.chIntIn(-32768, 32767, "PMaxScheduleType/PMaxScheduleID");
+  const x1 = r.bits(2);
+  if ((x1 & 2) !== 0) r.badBits(x1, 2, 2, "PMaxScheduleType/PMaxScheduleID");
+  c = (x1 & 1);
   o.PMaxScheduleID = v0;
   s = 1;
   for (;;) {
     if (s === 1 && c === 0) {
-      const v3 = d_PMaxScheduleEntryType(r);
-      const x4 = r.bits(2);
-      c = x4;
-      const av3 = o.PMaxScheduleEntry;
-      if (av3 === undefined) o.PMaxScheduleEntry = [v3];
+      const v2 = d_PMaxScheduleEntryType(r);
+      const x3 = r.bits(2);
+      c = x3;
+      const av2 = o.PMaxScheduleEntry;
+      if (av2 === undefined) o.PMaxScheduleEntry = [v2];
       else {
-        av3.push(v3);
-        if (av3.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PMaxScheduleEntry items", "PMaxScheduleType/PMaxScheduleEntry");
+        av2.push(v2);
+        if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PMaxScheduleEntry items", "PMaxScheduleType/PMaxScheduleEntry");
       }
       s = 2;
       continue;
     }
     if (s === 2 && c === 0) {
-      const v5 = d_PMaxScheduleEntryType(r);
-      const x6 = r.bits(2);
-      c = x6;
-      const av5 = o.PMaxScheduleEntry;
-      if (av5 === undefined) o.PMaxScheduleEntry = [v5];
+      const v4 = d_PMaxScheduleEntryType(r);
+      const x5 = r.bits(2);
+      c = x5;
+      const av4 = o.PMaxScheduleEntry;
+      if (av4 === undefined) o.PMaxScheduleEntry = [v4];
       else {
-        av5.push(v5);
-        if (av5.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PMaxScheduleEntry items", "PMaxScheduleType/PMaxScheduleEntry");
+        av4.push(v4);
+        if (av4.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PMaxScheduleEntry items", "PMaxScheduleType/PMaxScheduleEntry");
       }
       s = 2;
       continue;
@@ -4432,8 +4422,9 @@ function e_PMaxScheduleType(w: BitWriter, o: T.PMaxScheduleType): void {
   const v0: any = o.PMaxScheduleID;
   if (v0 === undefined) throw missErr("PMaxScheduleType", "PMaxScheduleID");
   s = 1;
-  w.bits(0, 2);
-  w.int(chkInt(v0, -32768, 32767, "PMaxScheduleID"));
+  const v0_i = chkInt(v0, -32768, 32767, "PMaxScheduleID");
+  w.bits((v0_i < 0 ? 1 : 0), 3);
+  w.uint(v0_i < 0 ? -v0_i - 1 : v0_i);
   const v1: any = o.PMaxScheduleEntry;
   w.bits(0, 1);
   if (v1 === undefined || (Array.isArray(v1) && v1.length === 0)) throw missErr("PMaxScheduleType", "PMaxScheduleEntry");
@@ -4472,12 +4463,10 @@ function d_PMaxScheduleEntryType(r: BitReader): T.PMaxScheduleEntryType {
     s = 1;
   }
   if (!((s === 1 && c === 0))) x_PMaxScheduleEntryType(r, s, c);
-  const x5 = r.bits(1);
-  if ((x5 & 1) !== 0) r.badBits(x5, 1, 1, "PMaxScheduleEntryType/PMax");
-  const v4 = r.intIn(-32768, 32767, "PMaxScheduleEntryType/PMax");
-  const x6 = r.bits(2);
-  if ((x6 & 2) !== 0) r.badBits(x6, 2, 2, "PMaxScheduleEntryType/PMax");
-  c = (x6 & 1);
+  const v4 = r.chIntIn(-32768, 32767, "PMaxScheduleEntryType/PMax");
+  const x5 = r.bits(2);
+  if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "PMaxScheduleEntryType/PMax");
+  c = (x5 & 1);
   o.PMax = v4;
   s = 2;
   if (c === 0) return o;
@@ -4515,7 +4504,9 @@ function e_PMaxScheduleEntryType(w: BitWriter, o: T.PMaxScheduleEntryType): void
     case 1: w.bits(0, 2); s = 2; break;
     default: throw structErr("PMaxScheduleEntryType", "PMax", EXP_PMaxScheduleEntryType[s]!);
   }
-  w.int(chkInt(v2, -32768, 32767, "PMax"));
+  const v2_i = chkInt(v2, -32768, 32767, "PMax");
+  w.bits((v2_i < 0 ? 1 : 0), 1);
+  w.uint(v2_i < 0 ? -v2_i - 1 : v2_i);
   w.bits(0, 2);
 }
 const EXP_PMaxScheduleEntryType: readonly string[] = ["SE(RelativeTimeInterval)|SE(TimeInterval)","SE(PMax)","EE"];
@@ -4605,55 +4596,53 @@ function d_SalesTariffType(r: BitReader): T.SalesTariffType {
   o.Id = v0;
   s = 1;
   if (!(c === 0)) x_SalesTariffType(r, s, c);
-  const x3 = r.bits(1);
-  if ((x3 & 1) !== 0) r.badBits(x3, 1, 1, "SalesTariffType/SalesTariffID");
-  const v2 = r.intIn(-32768, 32767, "SalesTariffType/SalesTariffID");
-  const x4 = r.bits(3);
-  if ((x4 & 4) !== 0) r.badBits(x4, 4, 3, "SalesTariffType/SalesTariffID");
-  c = (x4 & 3);
+  const v2 = r.chIntIn(-32768, 32767, "SalesTariffType/SalesTariffID");
+  const x3 = r.bits(3);
+  if ((x3 & 4) !== 0) r.badBits(x3, 4, 3, "SalesTariffType/SalesTariffID");
+  c = (x3 & 3);
   o.SalesTariffID = v2;
   s = 2;
   if (c === 0) {
-    const x6 = r.bits(1);
-    if ((x6 & 1) !== 0) r.badBits(x6, 1, 1, "SalesTariffType/SalesTariffDescription");
-    const v5 = r.string(64, 10, "SalesTariffType/SalesTariffDescription");
-    const x7 = r.bits(2);
-    if ((x7 & 2) !== 0) r.badBits(x7, 2, 2, "SalesTariffType/SalesTariffDescription");
-    c = (x7 & 1);
-    o.SalesTariffDescription = v5;
+    const x5 = r.bits(1);
+    if ((x5 & 1) !== 0) r.badBits(x5, 1, 1, "SalesTariffType/SalesTariffDescription");
+    const v4 = r.string(64, 10, "SalesTariffType/SalesTariffDescription");
+    const x6 = r.bits(2);
+    if ((x6 & 2) !== 0) r.badBits(x6, 2, 2, "SalesTariffType/SalesTariffDescription");
+    c = (x6 & 1);
+    o.SalesTariffDescription = v4;
     s = 3;
   }
   if (!((s === 2 && c === 1) || (s === 3 && c === 0))) x_SalesTariffType(r, s, c);
-  const x9 = r.bits(11);
-  if ((x9 & 1026) !== 0) r.badBits(x9, 1026, 11, "SalesTariffType/NumEPriceLevels");
-  const y10 = ((x9 >>> 2) & 255);
-  const v8 = y10;
-  c = (x9 & 1);
-  o.NumEPriceLevels = v8;
+  const x8 = r.bits(11);
+  if ((x8 & 1026) !== 0) r.badBits(x8, 1026, 11, "SalesTariffType/NumEPriceLevels");
+  const y9 = ((x8 >>> 2) & 255);
+  const v7 = y9;
+  c = (x8 & 1);
+  o.NumEPriceLevels = v7;
   s = 4;
   for (;;) {
     if (s === 4 && c === 0) {
-      const v11 = d_SalesTariffEntryType(r);
-      const x12 = r.bits(2);
-      c = x12;
-      const av11 = o.SalesTariffEntry;
-      if (av11 === undefined) o.SalesTariffEntry = [v11];
+      const v10 = d_SalesTariffEntryType(r);
+      const x11 = r.bits(2);
+      c = x11;
+      const av10 = o.SalesTariffEntry;
+      if (av10 === undefined) o.SalesTariffEntry = [v10];
       else {
-        av11.push(v11);
-        if (av11.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SalesTariffEntry items", "SalesTariffType/SalesTariffEntry");
+        av10.push(v10);
+        if (av10.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SalesTariffEntry items", "SalesTariffType/SalesTariffEntry");
       }
       s = 5;
       continue;
     }
     if (s === 5 && c === 0) {
-      const v13 = d_SalesTariffEntryType(r);
-      const x14 = r.bits(2);
-      c = x14;
-      const av13 = o.SalesTariffEntry;
-      if (av13 === undefined) o.SalesTariffEntry = [v13];
+      const v12 = d_SalesTariffEntryType(r);
+      const x13 = r.bits(2);
+      c = x13;
+      const av12 = o.SalesTariffEntry;
+      if (av12 === undefined) o.SalesTariffEntry = [v12];
       else {
-        av13.push(v13);
-        if (av13.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SalesTariffEntry items", "SalesTariffType/SalesTariffEntry");
+        av12.push(v12);
+        if (av12.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SalesTariffEntry items", "SalesTariffType/SalesTariffEntry");
       }
       s = 5;
       continue;
@@ -4687,8 +4676,9 @@ function e_SalesTariffType(w: BitWriter, o: T.SalesTariffType): void {
   const v1: any = o.SalesTariffID;
   if (v1 === undefined) throw missErr("SalesTariffType", "SalesTariffID");
   s = 2;
-  w.bits(0, 2);
-  w.int(chkInt(v1, -32768, 32767, "SalesTariffID"));
+  const v1_i = chkInt(v1, -32768, 32767, "SalesTariffID");
+  w.bits((v1_i < 0 ? 1 : 0), 3);
+  w.uint(v1_i < 0 ? -v1_i - 1 : v1_i);
   const v2: any = o.SalesTariffDescription;
   w.bits(0, 1);
   if (v2 !== undefined) {

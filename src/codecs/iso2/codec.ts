@@ -2712,12 +2712,10 @@ function d_PhysicalValueType(r: BitReader): T.PhysicalValueType {
   o.Unit = v3;
   s = 2;
   if (!(c === 0)) x_PhysicalValueType(r, s, c);
-  const x7 = r.bits(1);
-  if ((x7 & 1) !== 0) r.badBits(x7, 1, 1, "PhysicalValueType/Value");
-  const v6 = r.intIn(-32768, 32767, "PhysicalValueType/Value");
-  const x8 = r.bits(2);
-  if ((x8 & 2) !== 0) r.badBits(x8, 2, 2, "PhysicalValueType/Value");
-  c = (x8 & 1);
+  const v6 = r.chIntIn(-32768, 32767, "PhysicalValueType/Value");
+  const x7 = r.bits(2);
+  if ((x7 & 2) !== 0) r.badBits(x7, 2, 2, "PhysicalValueType/Value");
+  c = (x7 & 1);
   o.Value = v6;
   s = 3;
   if (c === 0) return o;
@@ -2745,8 +2743,9 @@ function e_PhysicalValueType(w: BitWriter, o: T.PhysicalValueType): void {
   const v2: any = o.Value;
   if (v2 === undefined) throw missErr("PhysicalValueType", "Value");
   s = 3;
-  w.bits(((chkInt(v0, -3, 3, "Multiplier") + 3) << 9) | (E0i(v1, "Unit") << 3), 14);
-  w.int(chkInt(v2, -32768, 32767, "Value"));
+  const v2_i = chkInt(v2, -32768, 32767, "Value");
+  w.bits(((chkInt(v0, -3, 3, "Multiplier") + 3) << 10) | (E0i(v1, "Unit") << 4) | (v2_i < 0 ? 1 : 0), 15);
+  w.uint(v2_i < 0 ? -v2_i - 1 : v2_i);
   w.bits(0, 2);
 }
 const EXP_PhysicalValueType: readonly string[] = ["SE(Multiplier)","SE(Unit)","SE(Value)","EE"];
@@ -5028,33 +5027,31 @@ function d_ParameterSetType(r: BitReader): T.ParameterSetType {
   let s = 0; let n = 0;
   let c = r.bits(1);
   if (!(c === 0)) x_ParameterSetType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "ParameterSetType/ParameterSetID");
-  const v0 = r.intIn(-32768, 32767, "ParameterSetType/ParameterSetID");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "ParameterSetType/ParameterSetID");
-  c = (x2 & 1);
+  const v0 = r.chIntIn(-32768, 32767, "ParameterSetType/ParameterSetID");
+  const x1 = r.bits(2);
+  if ((x1 & 2) !== 0) r.badBits(x1, 2, 2, "ParameterSetType/ParameterSetID");
+  c = (x1 & 1);
   o.ParameterSetID = v0;
   s = 1;
   for (;;) {
     if (s === 1 && c === 0) {
-      const v3 = d_ParameterType(r);
-      const x4 = r.bits(2);
-      c = x4;
-      const av3 = o.Parameter;
-      if (av3 === undefined) o.Parameter = [v3];
+      const v2 = d_ParameterType(r);
+      const x3 = r.bits(2);
+      c = x3;
+      const av2 = o.Parameter;
+      if (av2 === undefined) o.Parameter = [v2];
       else {
-        av3.push(v3);
+        av2.push(v2);
       }
       n = 1; s = 2;
       continue;
     }
     if (s === 2 && c === 0) {
-      const v5 = d_ParameterType(r);
-      const av5 = o.Parameter;
-      if (av5 === undefined) o.Parameter = [v5];
+      const v4 = d_ParameterType(r);
+      const av4 = o.Parameter;
+      if (av4 === undefined) o.Parameter = [v4];
       else {
-        av5.push(v5);
+        av4.push(v4);
       }
       n++; s = n < 16 ? 2 : 3;
       c = r.bits(WD_ParameterSetType[s]!);
@@ -5083,8 +5080,9 @@ function e_ParameterSetType(w: BitWriter, o: T.ParameterSetType): void {
   const v0: any = o.ParameterSetID;
   if (v0 === undefined) throw missErr("ParameterSetType", "ParameterSetID");
   s = 1;
-  w.bits(0, 2);
-  w.int(chkInt(v0, -32768, 32767, "ParameterSetID"));
+  const v0_i = chkInt(v0, -32768, 32767, "ParameterSetID");
+  w.bits((v0_i < 0 ? 1 : 0), 3);
+  w.uint(v0_i < 0 ? -v0_i - 1 : v0_i);
   const v1: any = o.Parameter;
   w.bits(0, 1);
   if (v1 === undefined || (Array.isArray(v1) && v1.length === 0)) throw missErr("ParameterSetType", "Parameter");
@@ -5137,40 +5135,36 @@ function d_ParameterType(r: BitReader): T.ParameterType {
     s = 3;
   }
   if ((s === 1 && c === 2)) {
-    const x9 = r.bits(1);
-    if ((x9 & 1) !== 0) r.badBits(x9, 1, 1, "ParameterType/shortValue");
-    const v8 = r.intIn(-32768, 32767, "ParameterType/shortValue");
-    const x10 = r.bits(2);
-    if ((x10 & 2) !== 0) r.badBits(x10, 2, 2, "ParameterType/shortValue");
-    c = (x10 & 1);
+    const v8 = r.chIntIn(-32768, 32767, "ParameterType/shortValue");
+    const x9 = r.bits(2);
+    if ((x9 & 2) !== 0) r.badBits(x9, 2, 2, "ParameterType/shortValue");
+    c = (x9 & 1);
     o.shortValue = v8;
     s = 4;
   }
   if ((s === 1 && c === 3)) {
-    const x12 = r.bits(1);
-    if ((x12 & 1) !== 0) r.badBits(x12, 1, 1, "ParameterType/intValue");
-    const v11 = r.intIn(-2147483648, 2147483647, "ParameterType/intValue");
-    const x13 = r.bits(2);
-    if ((x13 & 2) !== 0) r.badBits(x13, 2, 2, "ParameterType/intValue");
-    c = (x13 & 1);
-    o.intValue = v11;
+    const v10 = r.chIntIn(-2147483648, 2147483647, "ParameterType/intValue");
+    const x11 = r.bits(2);
+    if ((x11 & 2) !== 0) r.badBits(x11, 2, 2, "ParameterType/intValue");
+    c = (x11 & 1);
+    o.intValue = v10;
     s = 5;
   }
   if ((s === 1 && c === 4)) {
-    const v14 = d_PhysicalValueType(r);
-    const x15 = r.bits(1);
-    c = x15;
-    o.physicalValue = v14;
+    const v12 = d_PhysicalValueType(r);
+    const x13 = r.bits(1);
+    c = x13;
+    o.physicalValue = v12;
     s = 6;
   }
   if ((s === 1 && c === 5)) {
-    const x17 = r.bits(1);
-    if ((x17 & 1) !== 0) r.badBits(x17, 1, 1, "ParameterType/stringValue");
-    const v16 = r.string(65536, 19, "ParameterType/stringValue");
-    const x18 = r.bits(2);
-    if ((x18 & 2) !== 0) r.badBits(x18, 2, 2, "ParameterType/stringValue");
-    c = (x18 & 1);
-    o.stringValue = v16;
+    const x15 = r.bits(1);
+    if ((x15 & 1) !== 0) r.badBits(x15, 1, 1, "ParameterType/stringValue");
+    const v14 = r.string(65536, 19, "ParameterType/stringValue");
+    const x16 = r.bits(2);
+    if ((x16 & 2) !== 0) r.badBits(x16, 2, 2, "ParameterType/stringValue");
+    c = (x16 & 1);
+    o.stringValue = v14;
     s = 7;
   }
   if ((s === 2 && c === 0) || (s === 3 && c === 0) || (s === 4 && c === 0) || (s === 5 && c === 0) || (s === 6 && c === 0) || (s === 7 && c === 0)) return o;
@@ -5217,7 +5211,9 @@ function e_ParameterType(w: BitWriter, o: T.ParameterType): void {
       case 1: w.bits(4, 4); s = 4; break;
       default: throw structErr("ParameterType", "shortValue", EXP_ParameterType[s]!);
     }
-    w.int(chkInt(v3, -32768, 32767, "shortValue"));
+    const v3_i = chkInt(v3, -32768, 32767, "shortValue");
+    w.bits((v3_i < 0 ? 1 : 0), 1);
+    w.uint(v3_i < 0 ? -v3_i - 1 : v3_i);
     w.bits(0, 1);
   }
   const v4: any = o.intValue;
@@ -5226,7 +5222,9 @@ function e_ParameterType(w: BitWriter, o: T.ParameterType): void {
       case 1: w.bits(6, 4); s = 5; break;
       default: throw structErr("ParameterType", "intValue", EXP_ParameterType[s]!);
     }
-    w.int(chkInt(v4, -2147483648, 2147483647, "intValue"));
+    const v4_i = chkInt(v4, -2147483648, 2147483647, "intValue");
+    w.bits((v4_i < 0 ? 1 : 0), 1);
+    w.uint(v4_i < 0 ? -v4_i - 1 : v4_i);
     w.bits(0, 1);
   }
   const v5: any = o.physicalValue;
@@ -5386,12 +5384,10 @@ function d_SelectedServiceType(r: BitReader): T.SelectedServiceType {
   o.ServiceID = v0;
   s = 1;
   if (c === 0) {
-    const x4 = r.bits(1);
-    if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "SelectedServiceType/ParameterSetID");
-    const v3 = r.intIn(-32768, 32767, "SelectedServiceType/ParameterSetID");
-    const x5 = r.bits(2);
-    if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "SelectedServiceType/ParameterSetID");
-    c = (x5 & 1);
+    const v3 = r.chIntIn(-32768, 32767, "SelectedServiceType/ParameterSetID");
+    const x4 = r.bits(2);
+    if ((x4 & 2) !== 0) r.badBits(x4, 2, 2, "SelectedServiceType/ParameterSetID");
+    c = (x4 & 1);
     o.ParameterSetID = v3;
     s = 2;
   }
@@ -5419,8 +5415,9 @@ function e_SelectedServiceType(w: BitWriter, o: T.SelectedServiceType): void {
   w.bits(0, 1);
   if (v1 !== undefined) {
     s = 2;
-    w.bits(0, 3);
-    w.int(chkInt(v1, -32768, 32767, "ParameterSetID"));
+    const v1_i = chkInt(v1, -32768, 32767, "ParameterSetID");
+    w.bits((v1_i < 0 ? 1 : 0), 4);
+    w.uint(v1_i < 0 ? -v1_i - 1 : v1_i);
     w.bits(0, 1);
   }
   switch (s) {
@@ -6505,23 +6502,21 @@ function d_MeterInfoType(r: BitReader): T.MeterInfoType {
     s = 3;
   }
   if ((s === 1 && c === 2) || (s === 2 && c === 1) || (s === 3 && c === 0)) {
-    const x10 = r.bits(1);
-    if ((x10 & 1) !== 0) r.badBits(x10, 1, 1, "MeterInfoType/MeterStatus");
-    const v9 = r.intIn(-32768, 32767, "MeterInfoType/MeterStatus");
-    const x11 = r.bits(3);
-    if ((x11 & 4) !== 0) r.badBits(x11, 4, 3, "MeterInfoType/MeterStatus");
-    c = (x11 & 3);
+    const v9 = r.chIntIn(-32768, 32767, "MeterInfoType/MeterStatus");
+    const x10 = r.bits(3);
+    if ((x10 & 4) !== 0) r.badBits(x10, 4, 3, "MeterInfoType/MeterStatus");
+    c = (x10 & 3);
     o.MeterStatus = v9;
     s = 4;
   }
   if ((s === 1 && c === 3) || (s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0)) {
-    const x13 = r.bits(1);
-    if ((x13 & 1) !== 0) r.badBits(x13, 1, 1, "MeterInfoType/TMeter");
-    const v12 = r.bigIn(true, -9223372036854775808n, 9223372036854775807n, "MeterInfoType/TMeter");
-    const x14 = r.bits(2);
-    if ((x14 & 2) !== 0) r.badBits(x14, 2, 2, "MeterInfoType/TMeter");
-    c = (x14 & 1);
-    o.TMeter = v12;
+    const x12 = r.bits(1);
+    if ((x12 & 1) !== 0) r.badBits(x12, 1, 1, "MeterInfoType/TMeter");
+    const v11 = r.bigIn(true, -9223372036854775808n, 9223372036854775807n, "MeterInfoType/TMeter");
+    const x13 = r.bits(2);
+    if ((x13 & 2) !== 0) r.badBits(x13, 2, 2, "MeterInfoType/TMeter");
+    c = (x13 & 1);
+    o.TMeter = v11;
     s = 5;
   }
   if ((s === 1 && c === 4) || (s === 2 && c === 3) || (s === 3 && c === 2) || (s === 4 && c === 1) || (s === 5 && c === 0)) return o;
@@ -6573,7 +6568,9 @@ function e_MeterInfoType(w: BitWriter, o: T.MeterInfoType): void {
       case 3: w.bits(0, 3); s = 4; break;
       default: throw structErr("MeterInfoType", "MeterStatus", EXP_MeterInfoType[s]!);
     }
-    w.int(chkInt(v3, -32768, 32767, "MeterStatus"));
+    const v3_i = chkInt(v3, -32768, 32767, "MeterStatus");
+    w.bits((v3_i < 0 ? 1 : 0), 1);
+    w.uint(v3_i < 0 ? -v3_i - 1 : v3_i);
     w.bits(0, 1);
   }
   const v4: any = o.TMeter;
@@ -6933,12 +6930,10 @@ function d_CertificateUpdateResType(r: BitReader): T.CertificateUpdateResType {
   o.eMAID = v11;
   s = 6;
   if (c === 0) {
-    const x14 = r.bits(1);
-    if ((x14 & 1) !== 0) r.badBits(x14, 1, 1, "CertificateUpdateResType/RetryCounter");
-    const v13 = r.intIn(-32768, 32767, "CertificateUpdateResType/RetryCounter");
-    const x15 = r.bits(2);
-    if ((x15 & 2) !== 0) r.badBits(x15, 2, 2, "CertificateUpdateResType/RetryCounter");
-    c = (x15 & 1);
+    const v13 = r.chIntIn(-32768, 32767, "CertificateUpdateResType/RetryCounter");
+    const x14 = r.bits(2);
+    if ((x14 & 2) !== 0) r.badBits(x14, 2, 2, "CertificateUpdateResType/RetryCounter");
+    c = (x14 & 1);
     o.RetryCounter = v13;
     s = 7;
   }
@@ -6993,8 +6988,9 @@ function e_CertificateUpdateResType(w: BitWriter, o: T.CertificateUpdateResType)
   const v6: any = o.RetryCounter;
   if (v6 !== undefined) {
     s = 7;
-    w.bits(0, 3);
-    w.int(chkInt(v6, -32768, 32767, "RetryCounter"));
+    const v6_i = chkInt(v6, -32768, 32767, "RetryCounter");
+    w.bits((v6_i < 0 ? 1 : 0), 4);
+    w.uint(v6_i < 0 ? -v6_i - 1 : v6_i);
     w.bits(0, 1);
   }
   switch (s) {

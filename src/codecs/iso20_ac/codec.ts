@@ -2671,12 +2671,10 @@ function d_RationalNumberType(r: BitReader): T.RationalNumberType {
   o.Exponent = v0;
   s = 1;
   if (!(c === 0)) x_RationalNumberType(r, s, c);
-  const x4 = r.bits(1);
-  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "RationalNumberType/Value");
-  const v3 = r.intIn(-32768, 32767, "RationalNumberType/Value");
-  const x5 = r.bits(2);
-  if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "RationalNumberType/Value");
-  c = (x5 & 1);
+  const v3 = r.chIntIn(-32768, 32767, "RationalNumberType/Value");
+  const x4 = r.bits(2);
+  if ((x4 & 2) !== 0) r.badBits(x4, 2, 2, "RationalNumberType/Value");
+  c = (x4 & 1);
   o.Value = v3;
   s = 2;
   if (c === 0) return o;
@@ -2700,8 +2698,9 @@ function e_RationalNumberType(w: BitWriter, o: T.RationalNumberType): void {
   const v1: any = o.Value;
   if (v1 === undefined) throw missErr("RationalNumberType", "Value");
   s = 2;
-  w.bits(((chkInt(v0, -128, 127, "Exponent") + 128) << 3), 13);
-  w.int(chkInt(v1, -32768, 32767, "Value"));
+  const v1_i = chkInt(v1, -32768, 32767, "Value");
+  w.bits(((chkInt(v0, -128, 127, "Exponent") + 128) << 4) | (v1_i < 0 ? 1 : 0), 14);
+  w.uint(v1_i < 0 ? -v1_i - 1 : v1_i);
   w.bits(0, 2);
 }
 const EXP_RationalNumberType: readonly string[] = ["SE(Exponent)","SE(Value)","EE"];
@@ -4003,23 +4002,21 @@ function d_MeterInfoType(r: BitReader): T.MeterInfoType {
     s = 6;
   }
   if ((s === 2 && c === 4) || (s === 3 && c === 3) || (s === 4 && c === 2) || (s === 5 && c === 1) || (s === 6 && c === 0)) {
-    const x19 = r.bits(1);
-    if ((x19 & 1) !== 0) r.badBits(x19, 1, 1, "MeterInfoType/MeterStatus");
-    const v18 = r.intIn(-32768, 32767, "MeterInfoType/MeterStatus");
-    const x20 = r.bits(3);
-    if ((x20 & 4) !== 0) r.badBits(x20, 4, 3, "MeterInfoType/MeterStatus");
-    c = (x20 & 3);
+    const v18 = r.chIntIn(-32768, 32767, "MeterInfoType/MeterStatus");
+    const x19 = r.bits(3);
+    if ((x19 & 4) !== 0) r.badBits(x19, 4, 3, "MeterInfoType/MeterStatus");
+    c = (x19 & 3);
     o.MeterStatus = v18;
     s = 7;
   }
   if ((s === 2 && c === 5) || (s === 3 && c === 4) || (s === 4 && c === 3) || (s === 5 && c === 2) || (s === 6 && c === 1) || (s === 7 && c === 0)) {
-    const x22 = r.bits(1);
-    if ((x22 & 1) !== 0) r.badBits(x22, 1, 1, "MeterInfoType/MeterTimestamp");
-    const v21 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/MeterTimestamp");
-    const x23 = r.bits(2);
-    if ((x23 & 2) !== 0) r.badBits(x23, 2, 2, "MeterInfoType/MeterTimestamp");
-    c = (x23 & 1);
-    o.MeterTimestamp = v21;
+    const x21 = r.bits(1);
+    if ((x21 & 1) !== 0) r.badBits(x21, 1, 1, "MeterInfoType/MeterTimestamp");
+    const v20 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/MeterTimestamp");
+    const x22 = r.bits(2);
+    if ((x22 & 2) !== 0) r.badBits(x22, 2, 2, "MeterInfoType/MeterTimestamp");
+    c = (x22 & 1);
+    o.MeterTimestamp = v20;
     s = 8;
   }
   if ((s === 2 && c === 6) || (s === 3 && c === 5) || (s === 4 && c === 4) || (s === 5 && c === 3) || (s === 6 && c === 2) || (s === 7 && c === 1) || (s === 8 && c === 0)) return o;
@@ -4104,7 +4101,9 @@ function e_MeterInfoType(w: BitWriter, o: T.MeterInfoType): void {
       case 6: w.bits(0, 3); s = 7; break;
       default: throw structErr("MeterInfoType", "MeterStatus", EXP_MeterInfoType[s]!);
     }
-    w.int(chkInt(v6, -32768, 32767, "MeterStatus"));
+    const v6_i = chkInt(v6, -32768, 32767, "MeterStatus");
+    w.bits((v6_i < 0 ? 1 : 0), 1);
+    w.uint(v6_i < 0 ? -v6_i - 1 : v6_i);
     w.bits(0, 1);
   }
   const v7: any = o.MeterTimestamp;

@@ -3948,40 +3948,36 @@ function d_ParameterType(r: BitReader): T.ParameterType {
     s = 3;
   }
   if ((s === 1 && c === 2)) {
-    const x9 = r.bits(1);
-    if ((x9 & 1) !== 0) r.badBits(x9, 1, 1, "ParameterType/shortValue");
-    const v8 = r.intIn(-32768, 32767, "ParameterType/shortValue");
-    const x10 = r.bits(2);
-    if ((x10 & 2) !== 0) r.badBits(x10, 2, 2, "ParameterType/shortValue");
-    c = (x10 & 1);
+    const v8 = r.chIntIn(-32768, 32767, "ParameterType/shortValue");
+    const x9 = r.bits(2);
+    if ((x9 & 2) !== 0) r.badBits(x9, 2, 2, "ParameterType/shortValue");
+    c = (x9 & 1);
     o.shortValue = v8;
     s = 4;
   }
   if ((s === 1 && c === 3)) {
-    const x12 = r.bits(1);
-    if ((x12 & 1) !== 0) r.badBits(x12, 1, 1, "ParameterType/intValue");
-    const v11 = r.intIn(-2147483648, 2147483647, "ParameterType/intValue");
-    const x13 = r.bits(2);
-    if ((x13 & 2) !== 0) r.badBits(x13, 2, 2, "ParameterType/intValue");
-    c = (x13 & 1);
-    o.intValue = v11;
+    const v10 = r.chIntIn(-2147483648, 2147483647, "ParameterType/intValue");
+    const x11 = r.bits(2);
+    if ((x11 & 2) !== 0) r.badBits(x11, 2, 2, "ParameterType/intValue");
+    c = (x11 & 1);
+    o.intValue = v10;
     s = 5;
   }
   if ((s === 1 && c === 4)) {
-    const v14 = d_RationalNumberType(r);
-    const x15 = r.bits(1);
-    c = x15;
-    o.rationalNumber = v14;
+    const v12 = d_RationalNumberType(r);
+    const x13 = r.bits(1);
+    c = x13;
+    o.rationalNumber = v12;
     s = 6;
   }
   if ((s === 1 && c === 5)) {
-    const x17 = r.bits(1);
-    if ((x17 & 1) !== 0) r.badBits(x17, 1, 1, "ParameterType/finiteString");
-    const v16 = r.string(80, 17, "ParameterType/finiteString");
-    const x18 = r.bits(2);
-    if ((x18 & 2) !== 0) r.badBits(x18, 2, 2, "ParameterType/finiteString");
-    c = (x18 & 1);
-    o.finiteString = v16;
+    const x15 = r.bits(1);
+    if ((x15 & 1) !== 0) r.badBits(x15, 1, 1, "ParameterType/finiteString");
+    const v14 = r.string(80, 17, "ParameterType/finiteString");
+    const x16 = r.bits(2);
+    if ((x16 & 2) !== 0) r.badBits(x16, 2, 2, "ParameterType/finiteString");
+    c = (x16 & 1);
+    o.finiteString = v14;
     s = 7;
   }
   if ((s === 2 && c === 0) || (s === 3 && c === 0) || (s === 4 && c === 0) || (s === 5 && c === 0) || (s === 6 && c === 0) || (s === 7 && c === 0)) return o;
@@ -4028,7 +4024,9 @@ function e_ParameterType(w: BitWriter, o: T.ParameterType): void {
       case 1: w.bits(4, 4); s = 4; break;
       default: throw structErr("ParameterType", "shortValue", EXP_ParameterType[s]!);
     }
-    w.int(chkInt(v3, -32768, 32767, "shortValue"));
+    const v3_i = chkInt(v3, -32768, 32767, "shortValue");
+    w.bits((v3_i < 0 ? 1 : 0), 1);
+    w.uint(v3_i < 0 ? -v3_i - 1 : v3_i);
     w.bits(0, 1);
   }
   const v4: any = o.intValue;
@@ -4037,7 +4035,9 @@ function e_ParameterType(w: BitWriter, o: T.ParameterType): void {
       case 1: w.bits(6, 4); s = 5; break;
       default: throw structErr("ParameterType", "intValue", EXP_ParameterType[s]!);
     }
-    w.int(chkInt(v4, -2147483648, 2147483647, "intValue"));
+    const v4_i = chkInt(v4, -2147483648, 2147483647, "intValue");
+    w.bits((v4_i < 0 ? 1 : 0), 1);
+    w.uint(v4_i < 0 ? -v4_i - 1 : v4_i);
     w.bits(0, 1);
   }
   const v5: any = o.rationalNumber;
@@ -4082,12 +4082,10 @@ function d_RationalNumberType(r: BitReader): T.RationalNumberType {
   o.Exponent = v0;
   s = 1;
   if (!(c === 0)) x_RationalNumberType(r, s, c);
-  const x4 = r.bits(1);
-  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "RationalNumberType/Value");
-  const v3 = r.intIn(-32768, 32767, "RationalNumberType/Value");
-  const x5 = r.bits(2);
-  if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "RationalNumberType/Value");
-  c = (x5 & 1);
+  const v3 = r.chIntIn(-32768, 32767, "RationalNumberType/Value");
+  const x4 = r.bits(2);
+  if ((x4 & 2) !== 0) r.badBits(x4, 2, 2, "RationalNumberType/Value");
+  c = (x4 & 1);
   o.Value = v3;
   s = 2;
   if (c === 0) return o;
@@ -4111,8 +4109,9 @@ function e_RationalNumberType(w: BitWriter, o: T.RationalNumberType): void {
   const v1: any = o.Value;
   if (v1 === undefined) throw missErr("RationalNumberType", "Value");
   s = 2;
-  w.bits(((chkInt(v0, -128, 127, "Exponent") + 128) << 3), 13);
-  w.int(chkInt(v1, -32768, 32767, "Value"));
+  const v1_i = chkInt(v1, -32768, 32767, "Value");
+  w.bits(((chkInt(v0, -128, 127, "Exponent") + 128) << 4) | (v1_i < 0 ? 1 : 0), 14);
+  w.uint(v1_i < 0 ? -v1_i - 1 : v1_i);
   w.bits(0, 2);
 }
 const EXP_RationalNumberType: readonly string[] = ["SE(Exponent)","SE(Value)","EE"];
@@ -7886,23 +7885,21 @@ function d_MeterInfoType(r: BitReader): T.MeterInfoType {
     s = 6;
   }
   if ((s === 2 && c === 4) || (s === 3 && c === 3) || (s === 4 && c === 2) || (s === 5 && c === 1) || (s === 6 && c === 0)) {
-    const x19 = r.bits(1);
-    if ((x19 & 1) !== 0) r.badBits(x19, 1, 1, "MeterInfoType/MeterStatus");
-    const v18 = r.intIn(-32768, 32767, "MeterInfoType/MeterStatus");
-    const x20 = r.bits(3);
-    if ((x20 & 4) !== 0) r.badBits(x20, 4, 3, "MeterInfoType/MeterStatus");
-    c = (x20 & 3);
+    const v18 = r.chIntIn(-32768, 32767, "MeterInfoType/MeterStatus");
+    const x19 = r.bits(3);
+    if ((x19 & 4) !== 0) r.badBits(x19, 4, 3, "MeterInfoType/MeterStatus");
+    c = (x19 & 3);
     o.MeterStatus = v18;
     s = 7;
   }
   if ((s === 2 && c === 5) || (s === 3 && c === 4) || (s === 4 && c === 3) || (s === 5 && c === 2) || (s === 6 && c === 1) || (s === 7 && c === 0)) {
-    const x22 = r.bits(1);
-    if ((x22 & 1) !== 0) r.badBits(x22, 1, 1, "MeterInfoType/MeterTimestamp");
-    const v21 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/MeterTimestamp");
-    const x23 = r.bits(2);
-    if ((x23 & 2) !== 0) r.badBits(x23, 2, 2, "MeterInfoType/MeterTimestamp");
-    c = (x23 & 1);
-    o.MeterTimestamp = v21;
+    const x21 = r.bits(1);
+    if ((x21 & 1) !== 0) r.badBits(x21, 1, 1, "MeterInfoType/MeterTimestamp");
+    const v20 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/MeterTimestamp");
+    const x22 = r.bits(2);
+    if ((x22 & 2) !== 0) r.badBits(x22, 2, 2, "MeterInfoType/MeterTimestamp");
+    c = (x22 & 1);
+    o.MeterTimestamp = v20;
     s = 8;
   }
   if ((s === 2 && c === 6) || (s === 3 && c === 5) || (s === 4 && c === 4) || (s === 5 && c === 3) || (s === 6 && c === 2) || (s === 7 && c === 1) || (s === 8 && c === 0)) return o;
@@ -7987,7 +7984,9 @@ function e_MeterInfoType(w: BitWriter, o: T.MeterInfoType): void {
       case 6: w.bits(0, 3); s = 7; break;
       default: throw structErr("MeterInfoType", "MeterStatus", EXP_MeterInfoType[s]!);
     }
-    w.int(chkInt(v6, -32768, 32767, "MeterStatus"));
+    const v6_i = chkInt(v6, -32768, 32767, "MeterStatus");
+    w.bits((v6_i < 0 ? 1 : 0), 1);
+    w.uint(v6_i < 0 ? -v6_i - 1 : v6_i);
     w.bits(0, 1);
   }
   const v7: any = o.MeterTimestamp;
@@ -9174,33 +9173,27 @@ function d_VehicleCheckInReqType(r: BitReader): T.VehicleCheckInReqType {
   o.ParkingMethod = v5;
   s = 3;
   if (c === 0) {
-    const x9 = r.bits(1);
-    if ((x9 & 1) !== 0) r.badBits(x9, 1, 1, "VehicleCheckInReqType/VehicleFrame");
-    const v8 = r.intIn(-32768, 32767, "VehicleCheckInReqType/VehicleFrame");
-    const x10 = r.bits(3);
-    if ((x10 & 4) !== 0) r.badBits(x10, 4, 3, "VehicleCheckInReqType/VehicleFrame");
-    c = (x10 & 3);
+    const v8 = r.chIntIn(-32768, 32767, "VehicleCheckInReqType/VehicleFrame");
+    const x9 = r.bits(3);
+    if ((x9 & 4) !== 0) r.badBits(x9, 4, 3, "VehicleCheckInReqType/VehicleFrame");
+    c = (x9 & 3);
     o.VehicleFrame = v8;
     s = 4;
   }
   if ((s === 3 && c === 1) || (s === 4 && c === 0)) {
-    const x12 = r.bits(1);
-    if ((x12 & 1) !== 0) r.badBits(x12, 1, 1, "VehicleCheckInReqType/DeviceOffset");
-    const v11 = r.intIn(-32768, 32767, "VehicleCheckInReqType/DeviceOffset");
-    const x13 = r.bits(3);
-    if ((x13 & 4) !== 0) r.badBits(x13, 4, 3, "VehicleCheckInReqType/DeviceOffset");
-    c = (x13 & 3);
-    o.DeviceOffset = v11;
+    const v10 = r.chIntIn(-32768, 32767, "VehicleCheckInReqType/DeviceOffset");
+    const x11 = r.bits(3);
+    if ((x11 & 4) !== 0) r.badBits(x11, 4, 3, "VehicleCheckInReqType/DeviceOffset");
+    c = (x11 & 3);
+    o.DeviceOffset = v10;
     s = 5;
   }
   if ((s === 3 && c === 2) || (s === 4 && c === 1) || (s === 5 && c === 0)) {
-    const x15 = r.bits(1);
-    if ((x15 & 1) !== 0) r.badBits(x15, 1, 1, "VehicleCheckInReqType/VehicleTravel");
-    const v14 = r.intIn(-32768, 32767, "VehicleCheckInReqType/VehicleTravel");
-    const x16 = r.bits(2);
-    if ((x16 & 2) !== 0) r.badBits(x16, 2, 2, "VehicleCheckInReqType/VehicleTravel");
-    c = (x16 & 1);
-    o.VehicleTravel = v14;
+    const v12 = r.chIntIn(-32768, 32767, "VehicleCheckInReqType/VehicleTravel");
+    const x13 = r.bits(2);
+    if ((x13 & 2) !== 0) r.badBits(x13, 2, 2, "VehicleCheckInReqType/VehicleTravel");
+    c = (x13 & 1);
+    o.VehicleTravel = v12;
     s = 6;
   }
   if ((s === 3 && c === 3) || (s === 4 && c === 2) || (s === 5 && c === 1) || (s === 6 && c === 0)) return o;
@@ -9237,8 +9230,9 @@ function e_VehicleCheckInReqType(w: BitWriter, o: T.VehicleCheckInReqType): void
   w.bits((E9i(v1, "EVCheckInStatus") << 6) | (E10i(v2, "ParkingMethod") << 1), 10);
   if (v3 !== undefined) {
     s = 4;
-    w.bits(0, 4);
-    w.int(chkInt(v3, -32768, 32767, "VehicleFrame"));
+    const v3_i = chkInt(v3, -32768, 32767, "VehicleFrame");
+    w.bits((v3_i < 0 ? 1 : 0), 5);
+    w.uint(v3_i < 0 ? -v3_i - 1 : v3_i);
     w.bits(0, 1);
   }
   const v4: any = o.DeviceOffset;
@@ -9248,7 +9242,9 @@ function e_VehicleCheckInReqType(w: BitWriter, o: T.VehicleCheckInReqType): void
       case 4: w.bits(0, 3); s = 5; break;
       default: throw structErr("VehicleCheckInReqType", "DeviceOffset", EXP_VehicleCheckInReqType[s]!);
     }
-    w.int(chkInt(v4, -32768, 32767, "DeviceOffset"));
+    const v4_i = chkInt(v4, -32768, 32767, "DeviceOffset");
+    w.bits((v4_i < 0 ? 1 : 0), 1);
+    w.uint(v4_i < 0 ? -v4_i - 1 : v4_i);
     w.bits(0, 1);
   }
   const v5: any = o.VehicleTravel;
@@ -9259,7 +9255,9 @@ function e_VehicleCheckInReqType(w: BitWriter, o: T.VehicleCheckInReqType): void
       case 5: w.bits(0, 3); s = 6; break;
       default: throw structErr("VehicleCheckInReqType", "VehicleTravel", EXP_VehicleCheckInReqType[s]!);
     }
-    w.int(chkInt(v5, -32768, 32767, "VehicleTravel"));
+    const v5_i = chkInt(v5, -32768, 32767, "VehicleTravel");
+    w.bits((v5_i < 0 ? 1 : 0), 1);
+    w.uint(v5_i < 0 ? -v5_i - 1 : v5_i);
     w.bits(0, 1);
   }
   switch (s) {
@@ -9292,33 +9290,27 @@ function d_VehicleCheckInResType(r: BitReader): T.VehicleCheckInResType {
   o.ResponseCode = v2;
   s = 2;
   if (c === 0) {
-    const x6 = r.bits(1);
-    if ((x6 & 1) !== 0) r.badBits(x6, 1, 1, "VehicleCheckInResType/ParkingSpace");
-    const v5 = r.intIn(-32768, 32767, "VehicleCheckInResType/ParkingSpace");
-    const x7 = r.bits(3);
-    if ((x7 & 4) !== 0) r.badBits(x7, 4, 3, "VehicleCheckInResType/ParkingSpace");
-    c = (x7 & 3);
+    const v5 = r.chIntIn(-32768, 32767, "VehicleCheckInResType/ParkingSpace");
+    const x6 = r.bits(3);
+    if ((x6 & 4) !== 0) r.badBits(x6, 4, 3, "VehicleCheckInResType/ParkingSpace");
+    c = (x6 & 3);
     o.ParkingSpace = v5;
     s = 3;
   }
   if ((s === 2 && c === 1) || (s === 3 && c === 0)) {
-    const x9 = r.bits(1);
-    if ((x9 & 1) !== 0) r.badBits(x9, 1, 1, "VehicleCheckInResType/DeviceLocation");
-    const v8 = r.intIn(-32768, 32767, "VehicleCheckInResType/DeviceLocation");
-    const x10 = r.bits(3);
-    if ((x10 & 4) !== 0) r.badBits(x10, 4, 3, "VehicleCheckInResType/DeviceLocation");
-    c = (x10 & 3);
-    o.DeviceLocation = v8;
+    const v7 = r.chIntIn(-32768, 32767, "VehicleCheckInResType/DeviceLocation");
+    const x8 = r.bits(3);
+    if ((x8 & 4) !== 0) r.badBits(x8, 4, 3, "VehicleCheckInResType/DeviceLocation");
+    c = (x8 & 3);
+    o.DeviceLocation = v7;
     s = 4;
   }
   if ((s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0)) {
-    const x12 = r.bits(1);
-    if ((x12 & 1) !== 0) r.badBits(x12, 1, 1, "VehicleCheckInResType/TargetDistance");
-    const v11 = r.intIn(-32768, 32767, "VehicleCheckInResType/TargetDistance");
-    const x13 = r.bits(2);
-    if ((x13 & 2) !== 0) r.badBits(x13, 2, 2, "VehicleCheckInResType/TargetDistance");
-    c = (x13 & 1);
-    o.TargetDistance = v11;
+    const v9 = r.chIntIn(-32768, 32767, "VehicleCheckInResType/TargetDistance");
+    const x10 = r.bits(2);
+    if ((x10 & 2) !== 0) r.badBits(x10, 2, 2, "VehicleCheckInResType/TargetDistance");
+    c = (x10 & 1);
+    o.TargetDistance = v9;
     s = 5;
   }
   if ((s === 2 && c === 3) || (s === 3 && c === 2) || (s === 4 && c === 1) || (s === 5 && c === 0)) return o;
@@ -9351,8 +9343,9 @@ function e_VehicleCheckInResType(w: BitWriter, o: T.VehicleCheckInResType): void
   w.bits((E0i(v1, "ResponseCode") << 1), 9);
   if (v2 !== undefined) {
     s = 3;
-    w.bits(0, 4);
-    w.int(chkInt(v2, -32768, 32767, "ParkingSpace"));
+    const v2_i = chkInt(v2, -32768, 32767, "ParkingSpace");
+    w.bits((v2_i < 0 ? 1 : 0), 5);
+    w.uint(v2_i < 0 ? -v2_i - 1 : v2_i);
     w.bits(0, 1);
   }
   const v3: any = o.DeviceLocation;
@@ -9362,7 +9355,9 @@ function e_VehicleCheckInResType(w: BitWriter, o: T.VehicleCheckInResType): void
       case 3: w.bits(0, 3); s = 4; break;
       default: throw structErr("VehicleCheckInResType", "DeviceLocation", EXP_VehicleCheckInResType[s]!);
     }
-    w.int(chkInt(v3, -32768, 32767, "DeviceLocation"));
+    const v3_i = chkInt(v3, -32768, 32767, "DeviceLocation");
+    w.bits((v3_i < 0 ? 1 : 0), 1);
+    w.uint(v3_i < 0 ? -v3_i - 1 : v3_i);
     w.bits(0, 1);
   }
   const v4: any = o.TargetDistance;
@@ -9373,7 +9368,9 @@ function e_VehicleCheckInResType(w: BitWriter, o: T.VehicleCheckInResType): void
       case 4: w.bits(0, 3); s = 5; break;
       default: throw structErr("VehicleCheckInResType", "TargetDistance", EXP_VehicleCheckInResType[s]!);
     }
-    w.int(chkInt(v4, -32768, 32767, "TargetDistance"));
+    const v4_i = chkInt(v4, -32768, 32767, "TargetDistance");
+    w.bits((v4_i < 0 ? 1 : 0), 1);
+    w.uint(v4_i < 0 ? -v4_i - 1 : v4_i);
     w.bits(0, 1);
   }
   switch (s) {
