@@ -110,3 +110,75 @@ test("truncated input and over-long values raise ExiDecodeError with the bit off
     (e) => e instanceof ExiDecodeError && e.code === "EXI_LIMIT",
   );
 });
+
+test("CH bit + Integer in one read (chIntIn): values, range and a set CH bit, with bit offsets", () => {
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: 7 }), fc.integer({ min: -(2 ** 40), max: 2 ** 40 }), (pad, v) => {
+      const w = new BitWriter(2);
+      w.bits(0, pad);
+      w.bits(0, 1); // CH
+      w.int(v);
+      w.bits(0, 1); // EE
+      const r = new BitReader(w.finish());
+      r.bits(pad);
+      assert.equal(r.chIntIn(-(2 ** 40), 2 ** 40, "t"), v);
+      assert.equal(r.bits(1), 0);
+      const r2 = new BitReader(w.finish());
+      r2.bits(pad);
+      assert.throws(
+        () => r2.chIntIn(v + 1, v + 2, "t"),
+        (e) => e instanceof ExiDecodeError && e.code === "EXI_VALUE" && e.bitOffset === pad + 1,
+      );
+    }),
+    { numRuns: 100 },
+  );
+  const w = new BitWriter();
+  w.bits(0, 3);
+  w.bits(1, 1); // CH bit set: not a declared production
+  w.int(5);
+  const r = new BitReader(w.finish());
+  r.bits(3);
+  assert.throws(
+    () => r.chIntIn(0, 10, "t"),
+    (e) => e instanceof ExiDecodeError && e.code === "EXI_EVENT" && e.bitOffset === 3,
+  );
+});
+
+test("merged reads: badBits, enumErr and rangeErr report the offending bit offset", () => {
+  const r = new BitReader(Uint8Array.from([0b0010_0100, 0]));
+  const x = r.bits(6); // 001001
+  assert.throws(
+    () => r.badBits(x, 0b101000, 6, "t"), // CH at offset 0 (clear), EE at offset 2 (set)
+    (e) => e instanceof ExiDecodeError && e.code === "EXI_EVENT" && e.bitOffset === 2,
+  );
+  assert.throws(
+    () => r.enumErr(7, 7, "t", 1),
+    (e) => e instanceof ExiDecodeError && e.code === "EXI_VALUE" && e.bitOffset === 1,
+  );
+  assert.throws(
+    () => r.rangeErr(9, 3, "t", 4),
+    (e) =>
+      e instanceof ExiDecodeError && e.code === "EXI_VALUE" && /above the schema maximum 3/.test(e.message),
+  );
+});
+
+test("writer: reused across streams without clearing, results never alias the buffer", () => {
+  const w = new BitWriter(8);
+  w.reset();
+  w.bits(0xffffff, 24);
+  w.bits(0xffffff, 24);
+  const a = w.finish();
+  w.reset();
+  w.bits(1, 3); // 001 then padding: stale ones must not leak
+  const b = w.finish();
+  assert.deepEqual([...b], [0b0010_0000]);
+  assert.deepEqual([...a], [255, 255, 255, 255, 255, 255]);
+  w.reset();
+  w.bits(0, 5);
+  w.string("héllo wörld", 100, "s"); // non-ASCII path
+  w.binary(Uint8Array.from([1, 2, 3, 250]), 10, "b"); // unaligned bytes
+  const r = new BitReader(w.finish());
+  r.bits(5);
+  assert.equal(r.string(100, 0, "t"), "héllo wörld");
+  assert.deepEqual([...r.binary(10, "t")], [1, 2, 3, 250]);
+});
