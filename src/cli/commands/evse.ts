@@ -113,6 +113,22 @@ async function tlsConfig(o: EvseOptions): Promise<TlsServerConfig | undefined> {
   return { key: pki.key, cert: pki.cert, ...keylog };
 }
 
+/** How long a fresh link-local address may stay unusable (tentative during DAD) before we give up (ms). */
+const LISTEN_RETRY_MS = 3000;
+
+/** Retry `start` while the address is not yet usable (EADDRNOTAVAIL: still tentative). */
+async function listenRetrying<T>(start: () => Promise<T>): Promise<T> {
+  const until = performance.now() + LISTEN_RETRY_MS;
+  for (;;) {
+    try {
+      return await start();
+    } catch (e) {
+      if (!/EADDRNOTAVAIL/.test(String((e as Error).message)) || performance.now() > until) throw e;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
 /** Run `nacs evse`; resolves with the exit code. */
 export async function runEvse(o: EvseOptions): Promise<number> {
   const log = stderrLogger(o.logLevel, "evse");
@@ -140,17 +156,19 @@ export async function runEvse(o: EvseOptions): Promise<number> {
       : { ...d, ac: { ...d.ac, maxCurrentA: o.maxCurrent ?? d.ac.maxCurrentA } };
   let server: SeccServer;
   try {
-    server = await startSeccServer({
-      host,
-      ...(o.port !== undefined ? { port: o.port } : {}),
-      ...(tls ? { tls } : {}),
-      mode: o.mode,
-      config: { protocols: o.protocol, readings },
-      plant: { timeScale: o.timeScale },
-      cp: o.cp,
-      sdp: { port: o.sdpPort, ...(loop ? {} : { iface: o.iface }), allowAnyPort: o.port !== undefined },
-      logger: log,
-    });
+    server = await listenRetrying(() =>
+      startSeccServer({
+        host,
+        ...(o.port !== undefined ? { port: o.port } : {}),
+        ...(tls ? { tls } : {}),
+        mode: o.mode,
+        config: { protocols: o.protocol, readings },
+        plant: { timeScale: o.timeScale },
+        cp: o.cp,
+        sdp: { port: o.sdpPort, ...(loop ? {} : { iface: o.iface }), allowAnyPort: o.port !== undefined },
+        logger: log,
+      }),
+    );
   } catch (e) {
     slac?.stop();
     throw new UsageError(`option --iface ${o.iface}: cannot serve: ${(e as Error).message}`, "--iface", {
