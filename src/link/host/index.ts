@@ -23,3 +23,4 @@ export {
 export { type DriverEnd, type DriverSide, SessionDriver } from "./session-driver.js";
 export { percentile, roundMs, type TimeStats, timeStats } from "./stats.js";
 export type { ChargeMode, SessionSummary } from "./summary.js";
+export { createVirtualClock, type VirtualClock } from "./virtual-clock.js";
