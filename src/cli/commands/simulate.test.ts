@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
+import { FAULTS } from "../../sim/dc/faults.js";
+import { parseNdjson } from "../../sim/record/types.js";
 import { UsageError } from "../errors.js";
 import {
   formatClock,
@@ -40,11 +45,11 @@ test("nacs simulate --mode ac --json: target SOC reached, energy balance within 
 });
 
 test("nacs simulate prints a summary table; --unplug-after stops by unplugging", () => {
-  const r = nacs("--battery-kwh", "20", "--soc", "40", "--target-soc", "50", "--seed", "9");
+  const r = nacs("--mode", "ac", "--battery-kwh", "20", "--soc", "40", "--target-soc", "50", "--seed", "9");
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /stop reason\s+target SOC reached/);
   assert.match(r.stdout, /energy delivered\s+[\d.]+ kWh/);
-  const u = nacs("--unplug-after", "60", "--json");
+  const u = nacs("--mode", "ac", "--unplug-after", "60", "--json");
   assert.equal(u.status, 0, u.stderr);
   assert.equal(JSON.parse(u.stdout).stopReason, "unplugged");
 });
@@ -52,7 +57,10 @@ test("nacs simulate prints a summary table; --unplug-after stops by unplugging",
 for (const [args, option] of [
   [["--soc", "150"], "--soc"],
   [["--battery-kwh", "abc"], "--battery-kwh"],
-  [["--mode", "dc"], "--mode"],
+  [["--mode", "hydrogen"], "--mode"],
+  [["--fault", "meteor"], "--fault"],
+  [["--protocol", "iso20"], "--protocol"],
+  [["--mode", "ac", "--fault", "cp-short"], "--fault"],
   [["--soc", "50", "--target-soc", "40"], "--target-soc"],
 ] as const) {
   test(`bad option ${args.join(" ")} ⇒ exit 2 naming ${option}, no stack trace`, () => {
@@ -90,7 +98,7 @@ test("option validation (in process): every option is range-checked and named", 
   assert.deepEqual(
     { ...ok },
     {
-      mode: "ac",
+      mode: "dc",
       batteryKwh: 75,
       soc: 20,
       targetSoc: 80,
@@ -99,6 +107,13 @@ test("option validation (in process): every option is range-checked and named", 
       seed: 1,
       realtime: false,
       json: false,
+      chargerKw: 250,
+      protocol: "iso2",
+      chargerClass: "1000v",
+      evClass: "800v",
+      listFaults: false,
+      record: true,
+      outDir: "nacs-out",
     },
   );
 });
@@ -130,4 +145,50 @@ test("progress line and summary table", () => {
   );
   assert.match(text, /energy to battery\s+45\.00 kWh/);
   assert.match(text, /0:00:01\.09\s+C\s+53\.33 %\s+closed\s+31\.9 A/);
+});
+
+test("nacs simulate --json (DC default): target SOC reached, energy balance within 1 %, record + plot written", () => {
+  const dir = mkdtempSync(join(tmpdir(), "nacs-sim-"));
+  const r = nacs("--json", "--out-dir", dir);
+  assert.equal(r.status, 0, r.stderr);
+  const j = JSON.parse(r.stdout);
+  for (const k of [
+    "batteryKwh",
+    "durationS",
+    "energyDeliveredWh",
+    "events",
+    "lossesWh",
+    "mode",
+    "peakPowerW",
+    "socEnd",
+    "socStart",
+    "stopReason",
+    "protocol",
+    "messages",
+    "responseTimesMs",
+  ])
+    assert.ok(k in j, `field ${k}`);
+  assert.equal(j.mode, "dc");
+  assert.equal(j.stopReason, "target SOC reached");
+  const battery = (j.batteryKwh * 1000 * (j.socEnd - j.socStart)) / 100;
+  assert.ok(Math.abs(j.energyDeliveredWh - j.lossesWh - battery) / battery < 0.01);
+  assert.ok(j.messages.CurrentDemandReq > 100);
+  assert.ok(existsSync(j.files.record) && existsSync(j.files.plot));
+  const rec = parseNdjson(readFileSync(j.files.record, "utf8"));
+  assert.equal(rec[0]?.type, "start");
+  assert.equal(rec[rec.length - 1]?.type, "summary");
+  assert.ok(rec.some((e) => e.type === "sample"));
+  assert.match(readFileSync(j.files.plot, "utf8"), /<svg[^>]*>.*Voltage.*Current.*Power.*SOC.*CP state/s);
+});
+
+test("nacs simulate --fault NAME --json ends with the fault's stop reason; --list-faults; --no-record", () => {
+  const r = nacs("--fault", "emergency-stop", "--json", "--no-record");
+  assert.equal(r.status, 0, r.stderr);
+  const j = JSON.parse(r.stdout);
+  assert.equal(j.stopReason, FAULTS["emergency-stop"].stopReason);
+  assert.equal(j.files, undefined);
+  assert.ok(j.safety[0].offAtMs - j.safety[0].detectedAtMs <= 10);
+  const l = nacs("--list-faults");
+  assert.equal(l.status, 0);
+  for (const n of Object.keys(FAULTS)) assert.match(l.stdout, new RegExp(`^${n} `, "m"));
 });

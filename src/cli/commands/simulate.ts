@@ -1,13 +1,28 @@
 /**
- * `nacs simulate --mode ac`: a whole basic-AC charging session between the simulated J3400 vehicle and
- * charger (src/sim), plug-in → charge → target SOC (or `--unplug-after`), in accelerated virtual time or at
- * wall-clock pace (`--realtime`). Shows a progress bar on a terminal (stderr), then a summary table, or
- * one JSON object with `--json`. Every option is validated with zod; bad input exits 2.
+ * `nacs simulate`: a whole charging session between the simulated J3400 vehicle and charger (src/sim).
+ * Default: a DC session (SLAC, SDP, DIN 70121 / ISO 15118-2, cable check, pre-charge, charge loop, welding
+ * detection) that writes its NDJSON record and an HTML/SVG plot (default in ./nacs-out/). `--mode ac`: the
+ * basic-AC session (unchanged flags and JSON). Accelerated virtual time or wall-clock pace (`--realtime`).
+ * Progress bar on a terminal (stderr), then a summary table, or one JSON object with `--json`. Every option
+ * is validated with zod; bad input exits 2.
  */
+import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
-import { AcSession, type AcSessionSummary, type SessionStatus } from "../../sim/session.js";
-import { parseOptions } from "../errors.js";
+import {
+  DcSession,
+  type DcSessionSummary,
+  FAULT_NAMES,
+  FAULTS,
+  formatDcSummary,
+  formatFaultList,
+  parseDcScenario,
+  ScenarioError,
+} from "../../sim/dc/index.js";
+import { ndjsonLine, plotHtml, type RecordEvent } from "../../sim/record/index.js";
+import { AcSession, type AcSessionSummary } from "../../sim/session.js";
+import { parseOptions, UsageError } from "../errors.js";
 
 const SEED_MAX = 2 ** 32 - 1;
 const MAX_UNPLUG_AFTER_S = 7 * 24 * 3600;
@@ -15,7 +30,7 @@ const MAX_UNPLUG_AFTER_S = 7 * 24 * 3600;
 /** Options of `nacs simulate` (raw commander strings are coerced and range-checked). */
 export const simulateOptionsSchema = z
   .object({
-    mode: z.enum(["ac"], { error: 'must be "ac" (DC charging lands with issue 6)' }).default("ac"),
+    mode: z.enum(["dc", "ac"], { error: 'must be "dc" or "ac"' }).default("dc"),
     batteryKwh: z.coerce.number().min(10).max(300).default(75),
     soc: z.coerce.number().min(0).max(100).default(20),
     targetSoc: z.coerce.number().min(0).max(100).default(80),
@@ -25,8 +40,26 @@ export const simulateOptionsSchema = z
     unplugAfter: z.coerce.number().positive().max(MAX_UNPLUG_AFTER_S).optional(),
     realtime: z.boolean().default(false),
     json: z.boolean().default(false),
+    chargerKw: z.coerce.number().min(10).max(1000).default(250),
+    protocol: z.enum(["din", "iso2"], { error: 'must be "din" or "iso2"' }).default("iso2"),
+    chargerClass: z
+      .enum(["500v", "1000v"], { error: 'must be "500v" (legacy) or "1000v" (J3400)' })
+      .default("1000v"),
+    evClass: z.enum(["400v", "800v"], { error: 'must be "400v" or "800v"' }).default("800v"),
+    fault: z.enum(FAULT_NAMES, { error: "must be a fault name (see --list-faults)" }).optional(),
+    listFaults: z.boolean().default(false),
+    scenario: z.string().min(1).optional(),
+    record: z.union([z.string().min(1), z.boolean()]).default(true),
+    outDir: z.string().min(1).default("nacs-out"),
   })
   .superRefine((o, ctx) => {
+    if (o.mode === "ac" && (o.fault !== undefined || o.scenario !== undefined)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [o.fault !== undefined ? "fault" : "scenario"],
+        message: "is only available in DC mode (--mode dc, the default)",
+      });
+    }
     if (o.targetSoc <= o.soc) {
       ctx.addIssue({
         code: "custom",
@@ -44,7 +77,7 @@ export function parseSimulateOptions(raw: Record<string, unknown>): SimulateOpti
   return parseOptions(simulateOptionsSchema, raw);
 }
 
-/** Build the session described by the options. */
+/** Build the AC session described by the options. */
 export function sessionFor(o: SimulateOptions): AcSession {
   return new AcSession({
     batteryKwh: o.batteryKwh,
@@ -77,7 +110,12 @@ export function formatClock(s: number): string {
 }
 
 /** One progress line: bar over the SOC range, SOC, power, phase, virtual time. */
-export function progressLine(st: SessionStatus, socStart: number, target: number, width = 30): string {
+export function progressLine(
+  st: { tMs: number; soc: number; powerW: number; phase: string },
+  socStart: number,
+  target: number,
+  width = 30,
+): string {
   const frac = Math.min(1, Math.max(0, (st.soc - socStart) / (target - socStart)));
   const filled = Math.round(frac * width);
   const bar = `${"█".repeat(filled)}${"░".repeat(width - filled)}`;
@@ -115,7 +153,11 @@ export function formatSummary(r: AcSessionSummary, o: SimulateOptions): string {
 const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
 
 /** Run the session: accelerated in chunks (progress between them) or paced by the wall clock. */
-async function runSession(session: AcSession, o: SimulateOptions, progress: ((s: string) => void) | null) {
+async function runSession(
+  session: AcSession | DcSession,
+  o: SimulateOptions,
+  progress: ((s: string) => void) | null,
+) {
   let lastDraw = 0;
   const draw = (force = false) => {
     if (!progress) return;
@@ -132,7 +174,7 @@ async function runSession(session: AcSession, o: SimulateOptions, progress: ((s:
       await sleep(100);
     }
   } else {
-    const chunkMs = 600_000;
+    const chunkMs = session instanceof DcSession ? 5_000 : 600_000;
     for (let t = chunkMs; !session.done; t += chunkMs) {
       session.advance(t);
       draw();
@@ -142,23 +184,132 @@ async function runSession(session: AcSession, o: SimulateOptions, progress: ((s:
   if (progress) progress("\n");
 }
 
+/** The DC session described by the options (scenario options override the flags). */
+export function dcSessionFor(o: SimulateOptions, onRecord?: (e: RecordEvent) => void): DcSession {
+  let scenario: ReturnType<typeof parseDcScenario> = { options: {}, steps: [] };
+  if (o.scenario !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(o.scenario, "utf8");
+    } catch (err) {
+      throw new UsageError(
+        `option --scenario: cannot read ${JSON.stringify(o.scenario)}: ${(err as Error).message}`,
+        "--scenario",
+      );
+    }
+    try {
+      scenario = parseDcScenario(text);
+    } catch (err) {
+      if (err instanceof ScenarioError)
+        throw new UsageError(`option --scenario: ${err.message}`, "--scenario", { cause: err });
+      throw err;
+    }
+  }
+  return new DcSession({
+    batteryKwh: o.batteryKwh,
+    socStart: o.soc,
+    targetSoc: o.targetSoc,
+    chargerKw: o.chargerKw,
+    protocol: o.protocol,
+    chargerVariant: o.chargerClass,
+    evClass: o.evClass,
+    seed: o.seed,
+    ...(o.fault !== undefined && { fault: o.fault }),
+    script: scenario.steps,
+    ...scenario.options,
+    ...(onRecord && { onRecord }),
+  });
+}
+
+/** Where the record and plot go: `--record FILE` or `<out-dir>/nacs-session-<timestamp>.ndjson`; plot beside it. */
+export function outputPaths(o: SimulateOptions, now = new Date()): { record: string; plot: string } | null {
+  if (o.record === false) return null;
+  const stamp = now.toISOString().replace(/[:.]/g, "-");
+  const record = resolve(
+    typeof o.record === "string" ? o.record : join(o.outDir, `nacs-session-${stamp}.ndjson`),
+  );
+  return { record, plot: record.replace(/\.ndjson$|$/, ".html").replace(/\.html\.html$/, ".html") };
+}
+
+async function runDc(o: SimulateOptions): Promise<void> {
+  const paths = outputPaths(o);
+  let fd: number | null = null;
+  const kept: RecordEvent[] = [];
+  if (paths) {
+    mkdirSync(dirname(paths.record), { recursive: true });
+    fd = openSync(paths.record, "w");
+  }
+  const onRecord = (e: RecordEvent) => {
+    if (fd !== null) writeSync(fd, ndjsonLine(e));
+    if (e.type !== "msg" && e.type !== "log") kept.push(e);
+  };
+  let r: DcSessionSummary;
+  try {
+    const session = dcSessionFor(o, onRecord);
+    const progress = process.stderr.isTTY && !o.json ? (s: string) => process.stderr.write(s) : null;
+    await runSession(session, o, progress);
+    r = session.summary();
+    session.sim.record("summary", { summary: { ...r, events: r.events.length } });
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
+  if (paths) {
+    const line = `${r.stopReason}; ${(r.energyDeliveredWh / 1000).toFixed(2)} kWh in ${formatDuration(r.durationS)}; SOC ${r.socStart} → ${r.socEnd.toFixed(1)} %; peak ${(r.peakPowerW / 1000).toFixed(1)} kW; ${r.protocol}`;
+    writeFileSync(paths.plot, plotHtml(kept, "nacs simulate: J3400 DC session", line));
+  }
+  if (o.json) {
+    process.stdout.write(`${JSON.stringify({ ...r, ...(paths && { files: paths }) })}\n`);
+    return;
+  }
+  const head = `DC session: ${o.chargerKw} kW ${o.chargerClass} charger, ${o.evClass} EV, ${o.protocol}, seed ${o.seed}${o.fault ? `, fault ${o.fault}` : ""}`;
+  process.stdout.write(formatDcSummary(r, head, paths ?? {}));
+}
+
 /** Register `nacs simulate`. */
 export function registerSimulateCommand(program: Command): void {
   program
     .command("simulate")
-    .description("run a simulated J3400 charging session (basic AC) in virtual time")
-    .option("--mode <mode>", "charging mode: ac (dc lands with issue 6)")
+    .description(
+      "run a simulated J3400 charging session (DC by default, --mode ac for basic AC) in virtual time",
+    )
+    .option("--mode <mode>", "charging mode: dc (default) or ac")
     .option("--battery-kwh <kwh>", "battery capacity, 10–300 kWh (default 75)")
     .option("--soc <percent>", "start state of charge, 0–100 % (default 20)")
     .option("--target-soc <percent>", "target state of charge, > --soc, ≤ 100 % (default 80)")
-    .option("--max-current <amps>", "current the EVSE offers on the pilot, 6–80 A (default 32)")
-    .option("--supply-voltage <volts>", "AC supply voltage, 50–500 V (default 240; the EV accepts 104–293 V)")
+    .option("--max-current <amps>", "AC: current the EVSE offers on the pilot, 6–80 A (default 32)")
+    .option(
+      "--supply-voltage <volts>",
+      "AC: supply voltage, 50–500 V (default 240; the EV accepts 104–293 V)",
+    )
+    .option("--charger-kw <kw>", "DC: charger power, 10–1000 kW (default 250)")
+    .option("--charger-class <class>", "DC: 500v (legacy) or 1000v (J3400, default)")
+    .option("--ev-class <class>", "DC: vehicle pack, 400v or 800v (default)")
+    .option("--protocol <name>", "DC: din or iso2 (default iso2)")
+    .option("--fault <name>", "DC: inject a named fault (see --list-faults)")
+    .option("--list-faults", "list the fault names and their stop reasons, then exit")
+    .option("--scenario <file>", "DC: JSON scenario (option overrides and timed/phase-anchored steps)")
+    .option("--record <file>", "DC: write the NDJSON record here (plot beside it, .html)")
+    .option("--no-record", "DC: write neither record nor plot")
+    .option("--out-dir <dir>", "DC: directory for the default record/plot names (default ./nacs-out)")
     .option("--seed <n>", "seed for component tolerances and noise, integer 0–4294967295 (default 1)")
-    .option("--unplug-after <seconds>", "press the handle button and unplug after this many virtual seconds")
+    .option(
+      "--unplug-after <seconds>",
+      "AC: press the handle button and unplug after this many virtual seconds",
+    )
     .option("--realtime", "pace the simulation by the wall clock")
     .option("--json", "print one JSON object instead of the summary")
     .action(async (raw: Record<string, unknown>) => {
       const o = parseSimulateOptions(raw);
+      if (o.listFaults) {
+        process.stdout.write(
+          o.json ? `${JSON.stringify(FAULT_NAMES.map((n) => FAULTS[n]))}\n` : formatFaultList(),
+        );
+        return;
+      }
+      if (o.mode === "dc") {
+        await runDc(o);
+        return;
+      }
       const session = sessionFor(o);
       const progress = process.stderr.isTTY ? (s: string) => process.stderr.write(s) : null;
       await runSession(session, o, progress);

@@ -1,0 +1,65 @@
+/** Events, effects and configuration of the EV DC controller (issue 6 §3). */
+import type { PpState } from "../../pilot/index.js";
+import type { EvSlacConfig, SlacFrame } from "../../slac/index.js";
+import type { EvccConfig } from "../../v2g/index.js";
+import type { DcBatteryConfig } from "./battery.js";
+
+/**
+ * Cadence of CurrentDemandReq in the charge loop (ms): within the "every 100–250 ms" practice and below the
+ * 250 ms response timeout of digest §5.4 only in the sense that a new request follows each response after
+ * this pause. Design choice (D).
+ */
+export const DC_CURRENT_DEMAND_INTERVAL_MS = 200;
+/** EV contactors open only once the inlet current is below this (A). Same figure as the EVSE's (digest §5.6, D). */
+export const EV_CONTACTOR_OPEN_MAX_A = 5;
+
+/** EV DC controller configuration. */
+export interface EvDcConfig {
+  battery: DcBatteryConfig;
+  /** EVCC options (protocols, EVCCID, …); DC_extended, readings and pacing are set by the controller. */
+  evcc: Partial<EvccConfig>;
+  slac: EvSlacConfig;
+  /** Stop charging at this SOC (%). */
+  targetSocPercent: number;
+  /** Legacy-charger option: delay closing S2 by this long (digest §3.3 "delayed S2 closure", U). 0 = off. */
+  s2CloseDelayMs: number;
+  currentDemandIntervalMs: number;
+}
+
+/** Coarse phase of the EV controller. */
+export type EvDcPhase = "unplugged" | "plugged" | "slac" | "sdp" | "session" | "ended";
+
+/** Inputs of the EV DC controller. */
+export type EvDcEvent =
+  /** Duty measured on the pilot (0 = steady −12 V or none, 100 = steady +12 V). */
+  | { kind: "duty"; duty: number; tMs: number }
+  | { kind: "pp"; state: PpState; tMs: number }
+  /** Inlet lock feedback switch. */
+  | { kind: "lock"; locked: boolean; tMs: number }
+  /** Inlet measurement: DC voltage, current through the EV contactors, AC present on the pins. */
+  | { kind: "inlet"; voltageV: number; currentA: number; acPresent: boolean; tMs: number }
+  /** BMS: SOC and terminal voltage. */
+  | { kind: "bms"; socPercent: number; batteryVoltageV: number; tMs: number }
+  | { kind: "slac-frame"; frame: SlacFrame; tMs: number }
+  | { kind: "sdp-response"; datagram: Uint8Array; tMs: number }
+  | { kind: "v2g-connected"; tMs: number }
+  | { kind: "v2g-message"; payloadType: number; bytes: Uint8Array; tMs: number }
+  | { kind: "v2g-closed"; reason: string; tMs: number }
+  | { kind: "timer"; id: string; tMs: number }
+  /** The driver stops charging. */
+  | { kind: "stop"; tMs: number };
+
+/** Outputs of the EV DC controller. */
+export type EvDcEffect =
+  | { kind: "s2"; closed: boolean }
+  | { kind: "contactors"; closed: boolean }
+  | { kind: "lock"; locked: boolean }
+  | { kind: "slac-send"; frame: SlacFrame }
+  | { kind: "sdp-send"; datagram: Uint8Array }
+  | { kind: "v2g-connect"; address: Uint8Array; port: number }
+  | { kind: "v2g-send"; payloadType: number; bytes: Uint8Array; name: string }
+  | { kind: "v2g-close"; reason: string }
+  | { kind: "set-timer"; id: string; atMs: number }
+  | { kind: "stop"; reason: string }
+  | { kind: "phase"; phase: EvDcPhase }
+  | { kind: "log"; level: "debug" | "info" | "warn" | "error"; msg: string };

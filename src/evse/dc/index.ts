@@ -1,0 +1,6 @@
+/** EVSE DC controller (issue 6 §1): power module, isolation monitor, AC/DC interlock, controller. */
+export * from "./controller.js";
+export * from "./interlock.js";
+export * from "./isolation.js";
+export * from "./power-module.js";
+export * from "./types.js";

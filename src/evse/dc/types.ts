@@ -1,0 +1,80 @@
+/** Events, effects and configuration of the EVSE DC controller (issue 6 §1). */
+import type { CpState, PpState } from "../../pilot/index.js";
+import type { EvseSlacConfig, SlacFrame } from "../../slac/index.js";
+import type { IsolationReading, SeccConfig } from "../../v2g/index.js";
+import type { SafetyFault } from "../safety/index.js";
+import type { PinConfig } from "./interlock.js";
+import type { PowerModuleConfig } from "./power-module.js";
+
+/**
+ * Watchdog on the charge loop: while current is requested, a missing CurrentDemandReq for this long is a
+ * communication timeout. ISO 15118-20 V2G_SECC_Sequence_Timeout_DC_CL = 0.5 s (digest §5.4, EG-TO, status C),
+ * applied by us to DIN 70121 / ISO 15118-2 as well (their 60 s sequence timeout is far too long to leave
+ * power on without a demand).
+ */
+export const EVSE_CHARGE_LOOP_WATCHDOG_MS = 500;
+
+/** EVSE DC controller configuration. */
+export interface EvseDcConfig {
+  /** What the two power pins are configured for; anything but "dc" refuses DC (interlock). */
+  pins: PinConfig;
+  module: PowerModuleConfig;
+  /** SECC options (protocols, EVSEID, …); the DC limits are taken from `module`. */
+  secc: Partial<SeccConfig>;
+  slac: EvseSlacConfig;
+  /** SECC address (16 bytes IPv6) and TCP port announced in the SDP response. */
+  sdp: { address: Uint8Array; port: number };
+  chargeLoopWatchdogMs: number;
+  /** Read PP at the EVSE too (some Superchargers check PP, digest §2.1 PYPLC): unlatched ⇒ trip. */
+  monitorPp: boolean;
+}
+
+/** Coarse phase of the EVSE controller. */
+export type EvseDcPhase = "idle" | "slac" | "sdp" | "session" | "ended";
+
+/** Output measurements the host reports (power module, meter, isolation monitor, contactor feedback). */
+export interface EvseMeasurements {
+  voltageV: number;
+  currentA: number;
+  energyWh: number;
+  isolation: IsolationReading;
+  contactorsClosed: boolean;
+}
+
+/** Inputs of the EVSE DC controller; every event carries the time. */
+export type EvseDcEvent =
+  | { kind: "cp"; state: CpState; tMs: number }
+  | { kind: "cp-fault"; fault: "diode-fault" | "cp-short" | "pilot-fault"; tMs: number }
+  | { kind: "diode"; verified: boolean; tMs: number }
+  | { kind: "pp"; state: PpState; tMs: number }
+  | { kind: "slac-frame"; frame: SlacFrame; attenuationDb?: readonly number[]; tMs: number }
+  | { kind: "sdp-request"; datagram: Uint8Array; tMs: number }
+  | { kind: "v2g-connected"; tMs: number }
+  | { kind: "v2g-message"; payloadType: number; bytes: Uint8Array; tMs: number }
+  | { kind: "v2g-closed"; reason: string; tMs: number }
+  /** The PLC link dropped (modem link status). */
+  | { kind: "link-lost"; tMs: number }
+  | { kind: "timer"; id: string; tMs: number }
+  | { kind: "measure"; m: Partial<EvseMeasurements>; tMs: number }
+  /** Emergency-stop input (mushroom button, site controller). */
+  | { kind: "emergency-stop"; tMs: number }
+  /** Operator asks the EV to stop (EVSENotification StopCharging). */
+  | { kind: "stop-charging"; tMs: number };
+
+/** Outputs of the EVSE DC controller. */
+export type EvseDcEffect =
+  | { kind: "duty"; duty: number }
+  | { kind: "slac-send"; frame: SlacFrame }
+  | { kind: "sdp-reply"; datagram: Uint8Array }
+  | { kind: "v2g-send"; payloadType: number; bytes: Uint8Array; name: string }
+  | { kind: "v2g-close"; reason: string }
+  | { kind: "set-timer"; id: string; atMs: number }
+  | { kind: "module"; op: "set"; voltageV: number; currentA: number }
+  | { kind: "module"; op: "off"; emergency: boolean }
+  | { kind: "contactors"; closed: boolean }
+  | { kind: "isolation"; op: "start"; voltageV: number }
+  | { kind: "isolation"; op: "stop" }
+  | { kind: "trip"; fault: SafetyFault; reason: string; detail: string }
+  | { kind: "session-end"; reason: string; detail: string; normal: boolean }
+  | { kind: "phase"; phase: EvseDcPhase }
+  | { kind: "log"; level: "debug" | "info" | "warn" | "error"; msg: string };

@@ -1,0 +1,29 @@
+/**
+ * Timing figures of the DC simulator (src/sim/dc). All are modelling choices (status D) inside the
+ * normative limits, which live with the controllers (src/evse/safety, src/pilot, src/v2g).
+ */
+
+/** One-way latency of the in-memory V2G byte pipe and the SDP "UDP" stand-in (ms). Design choice (D). */
+export const SIM_DC_NET_LATENCY_MS = 2;
+/** Controller → power-module command latency (a CAN frame, ms). Design choice (D), inside the 10 ms off budget. */
+export const SIM_MODULE_CMD_LATENCY_MS = 1;
+/** DC contactor: command → contacts closed (ms). Design choice (D). */
+export const SIM_DC_CONTACTOR_CLOSE_MS = 30;
+/** DC contactor: command → contacts open (ms). Design choice (D). */
+export const SIM_DC_CONTACTOR_OPEN_MS = 20;
+/** Inlet lock actuator travel time (ms). Design choice (D). */
+export const SIM_LOCK_ACTUATE_MS = 300;
+/** Lock feedback switch sampling delay (ms). Design choice (D). */
+export const SIM_LOCK_FEEDBACK_MS = 5;
+/** PLC link-status polling: a lost link is reported this long after it drops (ms). Design choice (D). */
+export const SIM_LINK_STATUS_POLL_MS = 100;
+/** Measurement period while something is moving fast (trip, runaway, shutdown) (ms). Design choice (D). */
+export const SIM_FAST_SAMPLE_MS = 1;
+/** Measurement period while a ramp or discharge is under way (ms). Design choice (D). */
+export const SIM_SLOW_SAMPLE_MS = 10;
+/** A `sample` record event (V, I, P, SOC, CP) every this many ms of virtual time. */
+export const SIM_RECORD_SAMPLE_MS = 1_000;
+/** Current changes smaller than this (A) are not put in the timeline, except to or from zero. */
+export const SIM_DC_TRACE_CURRENT_STEP_A = 25;
+/** PLC coupling between EV and EVSE on the in-memory medium (dB). Design choice (D), inside 40 dB. */
+export const SIM_PLC_ATTENUATION_DB = 20;

@@ -1,0 +1,436 @@
+/**
+ * The two controllers inside the DC simulator and the wiring between them: delivers events to
+ * `stepEvseDc` / `stepEvDc`, carries out their effects on the cable, the PLC medium, the SDP stand-in, the
+ * V2G byte pipe (V2GTP framing + deframing), the power path, the relays and the inlet lock, and measures
+ * the safety figures (detection → output off, contactor opening current, unlock voltage).
+ */
+import {
+  type EvDcEffect,
+  type EvDcEvent,
+  type EvDcState,
+  initialEvDc,
+  packTerminalV,
+  stepEvDc,
+} from "../../ev/dc/index.js";
+import {
+  type EvseDcEffect,
+  type EvseDcEvent,
+  type EvseDcState,
+  imdSetResistance,
+  imdStart,
+  imdStop,
+  initialEvseDc,
+  stepEvseDc,
+} from "../../evse/dc/index.js";
+import { SAFETY_CONTACTOR_OPEN_MAX_A } from "../../evse/safety/index.js";
+import type { SlacFrame } from "../../slac/index.js";
+import { createV2gtpDeframer, encodeV2gtpMessage, type V2gtpDeframer } from "../../v2g/index.js";
+import {
+  SIM_DC_CONTACTOR_CLOSE_MS,
+  SIM_DC_CONTACTOR_OPEN_MS,
+  SIM_DC_NET_LATENCY_MS,
+  SIM_LOCK_ACTUATE_MS,
+  SIM_LOCK_FEEDBACK_MS,
+  SIM_MODULE_CMD_LATENCY_MS,
+} from "./constants.js";
+import type { DcSim, TripReport } from "./dc-sim.js";
+
+/** Events of the DC simulator queue. */
+export type SimEvent =
+  | { k: "cp-sample"; gen: number }
+  | { k: "ev-duty" }
+  | { k: "pp-sample" }
+  | { k: "imd" }
+  | { k: "record-sample" }
+  | { k: "measure" }
+  | { k: "action"; label: string; fn: () => void }
+  | { k: "to-evse"; ev: EvseDcEvent }
+  | { k: "to-ev"; ev: EvDcEvent }
+  | { k: "bytes"; to: "evse" | "ev"; chunk: Uint8Array; conn: number }
+  | { k: "relay"; side: "evse" | "ev"; closed: boolean; gen: number }
+  | { k: "module"; cmd: Extract<EvseDcEffect, { kind: "module" }> }
+  | { k: "lock"; locked: boolean };
+
+/** Per-message response-time statistics (virtual ms, request sent → response received). */
+export interface ResponseStats {
+  n: number;
+  sumMs: number;
+  maxMs: number;
+}
+
+/** Controllers and wiring. */
+export class Controllers {
+  evse: EvseDcState;
+  ev: EvDcState;
+  evFrozen = false;
+  linkUp = true;
+  conn = 0;
+  connOpen = false;
+  readonly messages: Record<string, number> = {};
+  readonly responseTimes = new Map<string, ResponseStats>();
+  protocol: string | null = null;
+  private deframers: Record<"evse" | "ev", V2gtpDeframer> = {
+    evse: createV2gtpDeframer(),
+    ev: createV2gtpDeframer(),
+  };
+  private lastReq: { name: string; tMs: number } | null = null;
+  private relayGen = { evse: 0, ev: 0 };
+  private lastSyncMs = -1;
+  private readonly sim: DcSim;
+
+  constructor(sim: DcSim) {
+    this.sim = sim;
+    this.evse = initialEvseDc(sim.cfg.evse);
+    const b = sim.cfg.ev.battery;
+    this.ev = initialEvDc(sim.cfg.ev, sim.cfg.socStart, packTerminalV(b, sim.cfg.socStart, 0));
+  }
+
+  /** True while the EV still waits to unlock (the sim keeps measuring the inlet). */
+  pendingUnlock(): boolean {
+    return !this.evFrozen && this.ev.lockCmd && (this.ev.phase === "ended" || this.ev.stopReason !== null);
+  }
+
+  handle(e: SimEvent): void {
+    const sim = this.sim;
+    const now = sim.nowMs;
+    switch (e.k) {
+      case "to-evse":
+        this.toEvse({ ...e.ev, tMs: now } as EvseDcEvent);
+        break;
+      case "to-ev":
+        if (e.ev.kind === "timer" && e.ev.id === "evcc:next") this.syncMeasurements(false);
+        this.toEv({ ...e.ev, tMs: now } as EvDcEvent);
+        break;
+      case "bytes":
+        if (e.conn !== this.conn || !this.connOpen) break;
+        this.syncMeasurements(false);
+        for (const m of this.deframers[e.to].push(e.chunk)) {
+          const ev = { kind: "v2g-message" as const, payloadType: m.payloadType, bytes: m.payload, tMs: now };
+          if (e.to === "evse") this.toEvse(ev);
+          else this.toEv(ev);
+        }
+        break;
+      case "relay":
+        if (e.gen !== this.relayGen[e.side]) break;
+        if (e.side === "evse") sim.path.k1 = e.closed;
+        else sim.path.k2 = e.closed;
+        sim.record("contactor", { side: e.side, closed: e.closed });
+        this.syncMeasurements(true);
+        break;
+      case "module":
+        this.applyModule(e.cmd);
+        this.syncMeasurements(true);
+        break;
+      case "lock":
+        if (sim.lock.forcedOpen && e.locked) break;
+        sim.lock.locked = e.locked;
+        sim.record("lock", { locked: e.locked, v: Math.round(sim.path.inletVoltageV * 10) / 10 });
+        this.toEv({ kind: "lock", locked: e.locked, tMs: now });
+        break;
+      case "measure":
+        sim.nextMeasureMs = Number.POSITIVE_INFINITY;
+        this.syncMeasurements(true);
+        break;
+      default:
+        break;
+    }
+  }
+
+  private applyModule(c: Extract<EvseDcEffect, { kind: "module" }>): void {
+    const p = this.sim.path;
+    if (c.op === "set") {
+      p.on = true;
+      p.setV = c.voltageV;
+      p.setI = c.currentA;
+      return;
+    }
+    p.on = false;
+    p.setI = 0;
+    p.currentRunawayAtMs = null;
+    p.voltageRunawayAtMs = null;
+    if (c.emergency) {
+      const trip = this.openTrip();
+      if (trip && trip.offAtMs === null) {
+        trip.offAtMs = this.sim.nowMs;
+        this.sim.record("off", { fault: trip.fault, latencyMs: trip.offAtMs - trip.detectedAtMs });
+      }
+    }
+  }
+
+  private openTrip(): TripReport | undefined {
+    return this.sim.trips[this.sim.trips.length - 1];
+  }
+
+  /** Deliver fresh measurements to both controllers (if time moved, or `force`). */
+  syncMeasurements(force: boolean): void {
+    const sim = this.sim;
+    const now = sim.nowMs;
+    if (!force && now === this.lastSyncMs) return;
+    this.lastSyncMs = now;
+    const p = sim.path;
+    this.toEvse({
+      kind: "measure",
+      m: {
+        voltageV: p.evseVoltageV,
+        currentA: sim.currentA,
+        energyWh: p.energyWh,
+        isolation: sim.imd.reading,
+        contactorsClosed: p.k1,
+      },
+      tMs: now,
+    });
+    this.toEv({ kind: "bms", socPercent: p.soc, batteryVoltageV: p.batteryV, tMs: now });
+    this.toEv({
+      kind: "inlet",
+      voltageV: p.inletVoltageV,
+      currentA: p.k2 ? p.i : 0,
+      acPresent: p.acOnPinsV > 0,
+      tMs: now,
+    });
+  }
+
+  // ------------------------------------------------------------------ EVSE
+
+  toEvse(ev: EvseDcEvent): void {
+    const [s, fx] = stepEvseDc(this.evse, ev);
+    this.evse = s;
+    for (const f of fx) this.evseEffect(f);
+  }
+
+  private evseEffect(f: EvseDcEffect): void {
+    const sim = this.sim;
+    const now = sim.nowMs;
+    const L = SIM_DC_NET_LATENCY_MS;
+    switch (f.kind) {
+      case "duty":
+        sim.cable.genDuty = f.duty;
+        sim.record("duty", { duty: f.duty });
+        sim.physicalChange(true, false);
+        break;
+      case "slac-send":
+        this.transmit("evse", f.frame);
+        break;
+      case "sdp-reply":
+        if (this.linkUp)
+          sim.q.push(now + L, { k: "to-ev", ev: { kind: "sdp-response", datagram: f.datagram, tMs: 0 } });
+        break;
+      case "v2g-send":
+        this.count(f.name);
+        if (this.lastReq && f.name.endsWith("Res")) {
+          const name = this.lastReq.name.replace(/Req$/, "");
+          const dt = now + L - this.lastReq.tMs;
+          const st = this.responseTimes.get(name) ?? { n: 0, sumMs: 0, maxMs: 0 };
+          st.n++;
+          st.sumMs += dt;
+          st.maxMs = Math.max(st.maxMs, dt);
+          this.responseTimes.set(name, st);
+          this.lastReq = null;
+        }
+        this.send("ev", f.payloadType, f.bytes);
+        break;
+      case "v2g-close":
+        this.close("ev", f.reason);
+        break;
+      case "set-timer":
+        sim.q.push(f.atMs, { k: "to-evse", ev: { kind: "timer", id: f.id, tMs: 0 } });
+        break;
+      case "module":
+        sim.q.push(now + SIM_MODULE_CMD_LATENCY_MS, { k: "module", cmd: f });
+        break;
+      case "contactors": {
+        sim.record("log", {
+          side: "evse",
+          level: "info",
+          msg: `contactors ${f.closed ? "close" : "open"} command at ${sim.currentA.toFixed(2)} A`,
+        });
+        const trip = this.openTrip();
+        if (!f.closed && trip && trip.contactorsOpenAtMs === null) {
+          trip.contactorsOpenAtMs = now;
+          trip.currentAtOpenA = sim.currentA;
+        }
+        const gen = ++this.relayGen.evse;
+        sim.q.push(now + (f.closed ? SIM_DC_CONTACTOR_CLOSE_MS : SIM_DC_CONTACTOR_OPEN_MS), {
+          k: "relay",
+          side: "evse",
+          closed: f.closed,
+          gen,
+        });
+        break;
+      }
+      case "isolation":
+        sim.imd = f.op === "start" ? imdStart(sim.imd, f.voltageV, now) : imdStop(sim.imd);
+        sim.scheduleImd();
+        break;
+      case "trip": {
+        const inj = sim.injected[sim.injected.length - 1];
+        sim.trips.push({
+          fault: f.fault,
+          reason: f.reason,
+          detail: f.detail,
+          injectedAtMs: inj ? inj.tMs : null,
+          detectedAtMs: now,
+          offAtMs: null,
+          contactorsOpenAtMs: null,
+          currentAtOpenA: null,
+          unlockAtMs: null,
+          voltageAtUnlockV: null,
+        });
+        sim.record("trip", { fault: f.fault, reason: f.reason, detail: f.detail });
+        break;
+      }
+      case "session-end":
+        sim.record("log", {
+          side: "evse",
+          level: f.normal ? "info" : "warn",
+          msg: `session end: ${f.reason} (${f.detail})`,
+        });
+        break;
+      case "phase":
+        sim.record("log", { side: "evse", level: "info", msg: `EVSE phase ${f.phase}` });
+        break;
+      case "log":
+        if (f.level === "warn" || f.level === "error")
+          sim.record("log", { side: "evse", level: f.level, msg: f.msg });
+        break;
+    }
+  }
+
+  // ------------------------------------------------------------------ EV
+
+  toEv(ev: EvDcEvent): void {
+    if (this.evFrozen) return;
+    const [s, fx] = stepEvDc(this.ev, ev);
+    this.ev = s;
+    for (const f of fx) this.evEffect(f);
+  }
+
+  private evEffect(f: EvDcEffect): void {
+    const sim = this.sim;
+    const now = sim.nowMs;
+    const L = SIM_DC_NET_LATENCY_MS;
+    switch (f.kind) {
+      case "s2":
+        sim.cable.s2Closed = f.closed;
+        sim.record("s2", { closed: f.closed });
+        sim.physicalChange(true, false);
+        break;
+      case "contactors": {
+        const gen = ++this.relayGen.ev;
+        sim.q.push(now + (f.closed ? SIM_DC_CONTACTOR_CLOSE_MS : SIM_DC_CONTACTOR_OPEN_MS), {
+          k: "relay",
+          side: "ev",
+          closed: f.closed,
+          gen,
+        });
+        break;
+      }
+      case "lock":
+        if (!f.locked) {
+          const trip = this.openTrip();
+          if (trip && trip.unlockAtMs === null) {
+            trip.unlockAtMs = now;
+            trip.voltageAtUnlockV = sim.path.inletVoltageV;
+          }
+        }
+        sim.q.push(now + (sim.lock.forcedOpen ? SIM_LOCK_FEEDBACK_MS : SIM_LOCK_ACTUATE_MS), {
+          k: "lock",
+          locked: f.locked,
+        });
+        break;
+      case "slac-send":
+        this.transmit("ev", f.frame);
+        break;
+      case "sdp-send":
+        if (this.linkUp)
+          sim.q.push(now + L, { k: "to-evse", ev: { kind: "sdp-request", datagram: f.datagram, tMs: 0 } });
+        break;
+      case "v2g-connect":
+        this.conn++;
+        this.connOpen = true;
+        this.deframers = { evse: createV2gtpDeframer(), ev: createV2gtpDeframer() };
+        sim.q.push(now + L, { k: "to-evse", ev: { kind: "v2g-connected", tMs: 0 } });
+        sim.q.push(now + 2 * L, { k: "to-ev", ev: { kind: "v2g-connected", tMs: 0 } });
+        break;
+      case "v2g-send":
+        this.count(f.name);
+        this.lastReq = { name: f.name, tMs: now };
+        this.notePhase(f.name);
+        this.send("evse", f.payloadType, f.bytes);
+        break;
+      case "v2g-close":
+        this.close("evse", f.reason);
+        break;
+      case "set-timer":
+        sim.q.push(f.atMs, { k: "to-ev", ev: { kind: "timer", id: f.id, tMs: 0 } });
+        break;
+      case "stop":
+        sim.evStops.push({ tMs: now, reason: f.reason });
+        sim.record("stop", { side: "ev", reason: f.reason });
+        break;
+      case "phase":
+        if (f.phase === "ended" && this.evse.phase === "ended") sim.setPhase("ended");
+        sim.record("log", { side: "ev", level: "info", msg: `EV phase ${f.phase}` });
+        break;
+      case "log":
+        if (f.level === "warn" || f.level === "error")
+          sim.record("log", { side: "ev", level: f.level, msg: f.msg });
+        break;
+    }
+  }
+
+  private notePhase(name: string): void {
+    const sim = this.sim;
+    if (name === "CableCheckReq" && sim.phase === "connecting") sim.setPhase("cable-check");
+    else if (name === "PreChargeReq" && sim.phase === "cable-check") sim.setPhase("pre-charge");
+    else if (name === "CurrentDemandReq" && sim.phase === "pre-charge") sim.setPhase("charging");
+    else if (name === "PowerDeliveryReq" && sim.phase === "charging") sim.setPhase("stopping");
+  }
+
+  private count(name: string): void {
+    this.messages[name] = (this.messages[name] ?? 0) + 1;
+    this.sim.record("msg", { name });
+  }
+
+  private transmit(from: "evse" | "ev", frame: SlacFrame): void {
+    const sim = this.sim;
+    if (!this.linkUp) return;
+    for (const d of sim.medium.transmit(from, frame, sim.nowMs)) {
+      if (d.to === "evse")
+        sim.q.push(d.atMs, {
+          k: "to-evse",
+          ev: { kind: "slac-frame", frame: d.frame, attenuationDb: d.attenuationDb, tMs: 0 },
+        });
+      else sim.q.push(d.atMs, { k: "to-ev", ev: { kind: "slac-frame", frame: d.frame, tMs: 0 } });
+    }
+  }
+
+  private send(to: "evse" | "ev", payloadType: number, bytes: Uint8Array): void {
+    if (!this.linkUp || !this.connOpen) return;
+    const sim = this.sim;
+    sim.q.push(sim.nowMs + SIM_DC_NET_LATENCY_MS, {
+      k: "bytes",
+      to,
+      chunk: encodeV2gtpMessage(payloadType, bytes),
+      conn: this.conn,
+    });
+  }
+
+  private close(to: "evse" | "ev", reason: string): void {
+    if (!this.connOpen) return;
+    this.connOpen = false;
+    const sim = this.sim;
+    if (!this.linkUp) return;
+    const ev = { kind: "v2g-closed" as const, reason: `peer closed: ${reason}`, tMs: 0 };
+    if (to === "evse") sim.q.push(sim.nowMs + SIM_DC_NET_LATENCY_MS, { k: "to-evse", ev });
+    else sim.q.push(sim.nowMs + SIM_DC_NET_LATENCY_MS, { k: "to-ev", ev });
+  }
+
+  /** Isolation resistance change (fault injection). */
+  setIsolation(ohm: number): void {
+    this.sim.imd = imdSetResistance(this.sim.imd, ohm, this.sim.nowMs);
+    this.sim.scheduleImd();
+  }
+}
+
+/** The EV contactors' safe-open figure re-exported for reports. */
+export const CONTACTOR_SAFE_A = SAFETY_CONTACTOR_OPEN_MAX_A;

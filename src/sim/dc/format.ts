@@ -1,0 +1,54 @@
+/** Human summary table of a DC session (`nacs simulate` without `--json`). Pure string building. */
+import { FAULT_NAMES, FAULTS } from "./faults.js";
+import type { DcSessionSummary } from "./session.js";
+
+function duration(s: number): string {
+  const total = Math.round(s);
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const sec = total % 60;
+  if (h > 0) return `${h} h ${String(m).padStart(2, "0")} min ${String(sec).padStart(2, "0")} s`;
+  if (m > 0) return `${m} min ${String(sec).padStart(2, "0")} s`;
+  return `${sec} s`;
+}
+
+/** The summary table: energy, duration, peak power, stop reason, message counts, safety figures. */
+export function formatDcSummary(
+  r: DcSessionSummary,
+  head: string,
+  files: { record?: string; plot?: string } = {},
+): string {
+  const kwh = (wh: number) => `${(wh / 1000).toFixed(2)} kWh`;
+  const avgW = r.durationS > 0 ? (r.energyDeliveredWh * 3600) / r.durationS : 0;
+  const total = Object.values(r.messages).reduce((a, b) => a + b, 0);
+  const cd = r.messages.CurrentDemandReq ?? 0;
+  const rt = r.responseTimesMs.CurrentDemand;
+  const rows: [string, string][] = [
+    ["stop reason", r.stopReason],
+    ["protocol", r.protocol],
+    ["duration", `${duration(r.durationS)} (virtual)`],
+    ["SOC", `${r.socStart.toFixed(1)} % → ${r.socEnd.toFixed(1)} % of ${r.batteryKwh} kWh`],
+    ["energy delivered", `${kwh(r.energyDeliveredWh)} (EVSE meter, DC)`],
+    ["losses", `${kwh(r.lossesWh)} (cable + battery internal resistance)`],
+    ["energy to battery", kwh(r.energyDeliveredWh - r.lossesWh)],
+    ["average power", `${(avgW / 1000).toFixed(1)} kW`],
+    ["peak power", `${(r.peakPowerW / 1000).toFixed(1)} kW`],
+    ["V2G messages", `${total} (${cd} CurrentDemandReq)`],
+  ];
+  if (rt) rows.push(["CurrentDemand RTT", `mean ${rt.mean} ms, max ${rt.max} ms (virtual)`]);
+  for (const t of r.safety) {
+    const off = t.offAtMs === null ? "—" : `${t.offAtMs - t.detectedAtMs} ms`;
+    const det = t.injectedAtMs === null ? "" : `, fault → detection ${t.detectedAtMs - t.injectedAtMs} ms`;
+    rows.push(["safety trip", `${t.reason}: detection → output off ${off}${det}`]);
+  }
+  if (files.record) rows.push(["record", files.record]);
+  if (files.plot) rows.push(["plot", files.plot]);
+  const w = Math.max(...rows.map(([k]) => k.length));
+  return `${head}\n${rows.map(([k, v]) => `  ${k.padEnd(w)}  ${v}`).join("\n")}\n`;
+}
+
+/** `--list-faults`: one line per fault: name, description, stop reason. */
+export function formatFaultList(): string {
+  const w = Math.max(...FAULT_NAMES.map((n) => n.length));
+  return `${FAULT_NAMES.map((n) => `${n.padEnd(w)}  ${FAULTS[n].description} → "${FAULTS[n].stopReason}"`).join("\n")}\n`;
+}

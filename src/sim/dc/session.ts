@@ -1,0 +1,281 @@
+/**
+ * One simulated J3400 DC session, as `nacs simulate` (default mode) runs it: plug in at t = 0, SLAC, SDP,
+ * V2G (DIN 70121 or ISO 15118-2), cable check, pre-charge, charge to the target SOC (or a fault), stop,
+ * welding detection, unlock. Pure and platform-neutral; the CLI adds the terminal, files and pacing.
+ */
+import { dcBatteryConfig, type EvVoltageClass, evDcConfig } from "../../ev/dc/index.js";
+import { evseDcConfig, type ModuleVariant, powerModuleConfig } from "../../evse/dc/index.js";
+import { seededPrng } from "../../slac/index.js";
+import type { RecordSink } from "../record/types.js";
+import type { TimelineEntry } from "../session.js";
+import { timelineOf } from "../session.js";
+import type { TraceEntry } from "../trace.js";
+import { SIM_DC_TRACE_CURRENT_STEP_A } from "./constants.js";
+import { DcSim, type TripReport } from "./dc-sim.js";
+import { type DcSimPhase, FAULTS, type FaultName } from "./faults.js";
+
+/** Default virtual-time limit of a DC session (s): 4 hours. */
+export const DC_SESSION_MAX_DURATION_S = 4 * 3600;
+/** After both sides ended, wait at most this long for the inlet to discharge and unlock (ms). */
+export const DC_SESSION_SETTLE_MS = 5_000;
+
+/** A scripted step: at a time or `delayMs` after a phase, inject a fault or stop. */
+export type DcScriptStep =
+  | { atS: number; action: DcScriptAction }
+  | { phase: DcSimPhase; delayS: number; action: DcScriptAction };
+
+/** Scripted actions. */
+export type DcScriptAction =
+  | { kind: "fault"; name: FaultName }
+  | { kind: "ev-stop" }
+  | { kind: "evse-stop" }
+  | { kind: "unplug" };
+
+/** Options of a DC session. */
+export interface DcSessionOptions {
+  batteryKwh: number;
+  socStart: number;
+  targetSoc: number;
+  chargerKw: number;
+  protocol: "din" | "iso2";
+  chargerVariant?: ModuleVariant;
+  evClass?: EvVoltageClass;
+  seed: number | null;
+  /** A named fault injected by its default trigger (faults.ts). */
+  fault?: FaultName;
+  script?: DcScriptStep[];
+  /** Legacy "delayed S2 closure" (ms). */
+  s2CloseDelayMs?: number;
+  maxDurationS?: number;
+  onRecord?: RecordSink;
+}
+
+/** Summary (the `--json` object): the AC fields plus protocol, messages, responseTimesMs, safety. */
+export interface DcSessionSummary {
+  mode: "dc";
+  batteryKwh: number;
+  /** Energy through the EVSE meter, DC output (Wh). */
+  energyDeliveredWh: number;
+  /** EVSE-to-battery losses: cable and battery internal resistance (Wh). */
+  lossesWh: number;
+  durationS: number;
+  socStart: number;
+  socEnd: number;
+  peakPowerW: number;
+  stopReason: string;
+  events: TimelineEntry[];
+  protocol: string;
+  messages: Record<string, number>;
+  responseTimesMs: Record<string, { n: number; mean: number; max: number }>;
+  safety: TripReport[];
+}
+
+/** Progress snapshot. */
+export interface DcSessionStatus {
+  tMs: number;
+  soc: number;
+  powerW: number;
+  phase: string;
+}
+
+const CONSEQUENCE_TRIPS = new Set(["ev-stop-cp", "comm-loss", "session-error"]);
+
+const mac = (n: number) => Uint8Array.of(0x02, 0x00, 0x5e, 0x10, 0x00, n);
+
+/** Build the simulator for `o` (not yet run). */
+export function createDcSim(o: DcSessionOptions): DcSim {
+  const seed = o.seed ?? 1;
+  const module = powerModuleConfig(o.chargerVariant ?? "1000v", o.chargerKw * 1000);
+  const battery = dcBatteryConfig(o.evClass ?? "800v", o.batteryKwh);
+  return new DcSim({
+    socStart: o.socStart,
+    seed: o.seed,
+    ...(o.onRecord && { onRecord: o.onRecord }),
+    evse: evseDcConfig({
+      module,
+      slac: { mac: mac(1), random: seededPrng(seed ^ 0x5eed).bytes },
+      secc: { protocols: ["iso2", "din"], seed: seed >>> 0 || 1 },
+    }),
+    ev: evDcConfig({
+      battery,
+      slac: { mac: mac(2), random: seededPrng(seed ^ 0xe7).bytes },
+      evcc: { protocols: [o.protocol] },
+      targetSocPercent: o.targetSoc,
+      s2CloseDelayMs: o.s2CloseDelayMs ?? 0,
+    }),
+  });
+}
+
+/** A DC session that can be advanced piecewise (progress display, wall-clock pacing). */
+export class DcSession {
+  readonly sim: DcSim;
+  readonly opts: DcSessionOptions;
+  private finished = false;
+  private endSeenMs: number | null = null;
+  private lastI = 0;
+  private readonly maxMs: number;
+  private readonly trace: TraceEntry[] = [];
+
+  constructor(opts: DcSessionOptions) {
+    this.opts = opts;
+    this.maxMs = (opts.maxDurationS ?? DC_SESSION_MAX_DURATION_S) * 1000;
+    const user = opts.onRecord;
+    const trace = this.trace;
+    this.sim = createDcSim({
+      ...opts,
+      onRecord: (e) => {
+        if (e.type === "cp") trace.push({ tMs: e.t * 1000, kind: "cp", value: String(e.state) });
+        else if (e.type === "duty") trace.push({ tMs: e.t * 1000, kind: "duty", value: Number(e.duty) });
+        else if (e.type === "contactor" && e.side === "evse")
+          trace.push({ tMs: e.t * 1000, kind: "contactor", value: Boolean(e.closed) });
+        user?.(e);
+      },
+    });
+    const sim = this.sim;
+    sim.record("start", {
+      config: {
+        mode: "dc",
+        batteryKwh: opts.batteryKwh,
+        socStart: opts.socStart,
+        targetSoc: opts.targetSoc,
+        chargerKw: opts.chargerKw,
+        chargerVariant: opts.chargerVariant ?? "1000v",
+        evClass: opts.evClass ?? "800v",
+        protocol: opts.protocol,
+        seed: opts.seed,
+        fault: opts.fault ?? null,
+      },
+    });
+    sim.at(0, "plug in", (s) => s.plugIn());
+    if (opts.fault) {
+      const spec = FAULTS[opts.fault];
+      const name = opts.fault;
+      sim.atPhase(spec.phase, spec.delayMs, `inject ${name}`, (s) => s.inject(name));
+    }
+    for (const st of opts.script ?? []) {
+      const run = (s: DcSim) => act(s, st.action);
+      const label = `script: ${st.action.kind}${st.action.kind === "fault" ? ` ${st.action.name}` : ""}`;
+      if ("atS" in st) sim.at(st.atS * 1000, label, run);
+      else sim.atPhase(st.phase, st.delayS * 1000, label, run);
+    }
+  }
+
+  get done(): boolean {
+    return this.finished;
+  }
+
+  /** Process events up to `untilMs` (or until the session ends). */
+  advance(untilMs: number): void {
+    const sim = this.sim;
+    while (!this.finished) {
+      const t = sim.nextEventMs();
+      if (t === undefined || t > untilMs) break;
+      if (t > this.maxMs) {
+        sim.runUntil(this.maxMs);
+        this.finished = true;
+        break;
+      }
+      sim.step();
+      const i = sim.currentA;
+      if ((i === 0) !== (this.lastI === 0) || Math.abs(i - this.lastI) >= SIM_DC_TRACE_CURRENT_STEP_A) {
+        this.trace.push({ tMs: sim.nowMs, kind: "current", value: Math.round(i * 10) / 10 });
+        this.lastI = i;
+      }
+      this.checkEnd();
+    }
+    if (!this.finished && untilMs > sim.nowMs && Number.isFinite(untilMs))
+      sim.runUntil(Math.min(untilMs, this.maxMs));
+  }
+
+  /** Run to the end; return the summary. */
+  run(): DcSessionSummary {
+    this.advance(Number.POSITIVE_INFINITY);
+    return this.summary();
+  }
+
+  private checkEnd(): void {
+    const sim = this.sim;
+    const c = sim.ctl;
+    const evDone = c.evFrozen || c.ev.phase === "ended" || c.ev.phase === "unplugged";
+    const ended = c.evse.phase === "ended" && evDone;
+    if (!ended) return;
+    this.endSeenMs ??= sim.nowMs;
+    const off = !sim.path.k1 && !c.evse.safety.contactorsCmd && sim.currentA === 0;
+    const unlocked = c.evFrozen || (!c.ev.lockCmd && !sim.lock.locked);
+    if ((off && unlocked) || sim.nowMs - this.endSeenMs > DC_SESSION_SETTLE_MS) {
+      if (off && unlocked) sim.setPhase("ended");
+      this.finished = true;
+    }
+  }
+
+  /** The stop reason: the earliest named reason of either side (EV stop or EVSE trip / stop). */
+  stopReason(): string {
+    const sim = this.sim;
+    const ev = sim.evStops[0];
+    const trip = sim.trips[0];
+    // A trip that is only the EVSE's view of the EV's own decision (S2 opened, connection closed) does not
+    // name the cause when the EV stopped first; any other trip does.
+    const consequence =
+      trip && CONSEQUENCE_TRIPS.has(trip.fault) && ev !== undefined && ev.tMs < trip.detectedAtMs;
+    if (trip && !consequence) return trip.reason;
+    if (ev) return ev.reason;
+    return sim.ctl.evse.stopReason ?? (this.finished ? "time limit" : "not finished");
+  }
+
+  status(): DcSessionStatus {
+    const sim = this.sim;
+    return { tMs: sim.nowMs, soc: sim.soc, powerW: sim.powerW, phase: this.finished ? "done" : sim.phase };
+  }
+
+  summary(): DcSessionSummary {
+    const sim = this.sim;
+    const p = sim.path;
+    const rt: DcSessionSummary["responseTimesMs"] = {};
+    for (const [k, v] of sim.ctl.responseTimes)
+      rt[k] = { n: v.n, mean: round(v.sumMs / v.n, 3), max: v.maxMs };
+    return {
+      mode: "dc",
+      batteryKwh: this.opts.batteryKwh,
+      energyDeliveredWh: round(p.energyWh, 3),
+      lossesWh: round(p.lossesWh, 3),
+      durationS: round(sim.nowMs / 1000, 3),
+      socStart: this.opts.socStart,
+      socEnd: round(p.soc, 4),
+      peakPowerW: round(p.peakPowerW, 1),
+      stopReason: this.stopReason(),
+      events: timelineOf(this.trace),
+      protocol: sim.ctl.evse.secc.protocol ?? this.opts.protocol,
+      messages: { ...sim.ctl.messages },
+      responseTimesMs: rt,
+      safety: sim.trips.map((t) => ({ ...t })),
+    };
+  }
+}
+
+function act(s: DcSim, a: DcScriptAction): void {
+  switch (a.kind) {
+    case "fault":
+      s.inject(a.name);
+      break;
+    case "ev-stop":
+      s.ctl.toEv({ kind: "stop", tMs: s.nowMs });
+      break;
+    case "evse-stop":
+      s.ctl.toEvse({ kind: "stop-charging", tMs: s.nowMs });
+      break;
+    case "unplug":
+      s.pressButton(true);
+      s.at(s.nowMs + 1000, "unplug", (x) => x.unplug());
+      break;
+  }
+}
+
+/** Run a whole DC session in accelerated virtual time. */
+export function runDcSession(o: DcSessionOptions): DcSessionSummary {
+  return new DcSession(o).run();
+}
+
+function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
