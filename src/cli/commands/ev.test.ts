@@ -38,7 +38,7 @@ async function waitFor(p: Proc, re: RegExp, ms: number): Promise<void> {
 }
 
 /** An SDP port per test so parallel test files never meet another EVSE. */
-const sdpPort = () => String(20000 + Math.floor(Math.random() * 20000));
+const sdpPort = () => String(20000 + Math.floor(Math.random() * 12000)); // below the ephemeral range
 
 async function pair(extraEvse: string[], extraEv: string[]) {
   const port = sdpPort();
