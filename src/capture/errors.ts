@@ -1,4 +1,5 @@
 /** The named error of `src/capture`: `code` says why; the message names the field and the rule. */
+import { NacsError } from "../errors.js";
 
 /** Reasons a capture file (or a part of it) cannot be read. */
 export type CaptureErrorCode =
@@ -11,11 +12,6 @@ export type CaptureErrorCode =
   | "tls";
 
 /** Thrown by the capture reader, writer and decoder. */
-export class CaptureError extends Error {
+export class CaptureError extends NacsError<CaptureErrorCode> {
   override readonly name = "CaptureError";
-  readonly code: CaptureErrorCode;
-  constructor(code: CaptureErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
 }

@@ -3,6 +3,7 @@
  * names the option, the value and what is allowed, with exit code 2 and no stack trace.
  */
 import type { z } from "zod";
+import { NacsError } from "../errors.js";
 
 /** Exit code for bad command-line input or configuration. */
 export const EXIT_USAGE = 2;
@@ -88,6 +89,12 @@ export function reportError(
   if (e && typeof e.code === "string" && e.code.startsWith("commander.")) {
     // commander has already printed its message
     return e.code === "commander.helpDisplayed" || e.code === "commander.version" ? 0 : EXIT_USAGE;
+  }
+  if (err instanceof NacsError) {
+    // a reported condition (bad file, refused certificate, no SDP answer …), not a bug: one line, no stack
+    write(`nacs: ${err.name} ${err.code}: ${err.message}\n`);
+    if (process.env.NACS_DEBUG) write(`${err.stack ?? ""}\n`);
+    return 1;
   }
   write(`nacs: internal error: ${e?.message ?? String(err)}\n`);
   if (process.env.NACS_DEBUG) write(`${(err as Error)?.stack ?? ""}\n`);

@@ -2,6 +2,7 @@
  * Named errors of the transport layer (issue 4 §2). Each carries a `code` and, where there is one, the
  * underlying `cause` (a Node socket/TLS error or a {@link V2gtpError}).
  */
+import { NacsError } from "../errors.js";
 
 /** Why a transport operation failed. */
 export type LinkErrorCode =
@@ -15,13 +16,8 @@ export type LinkErrorCode =
   | "sdp-socket";
 
 /** A transport failure other than TLS trust or SDP timeout; the message names the operation and the rule. */
-export class LinkError extends Error {
+export class LinkError extends NacsError<LinkErrorCode> {
   override readonly name = "LinkError";
-  readonly code: LinkErrorCode;
-  constructor(code: LinkErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
 }
 
 /**
@@ -30,24 +26,19 @@ export class LinkError extends Error {
  * "CERT_HAS_EXPIRED", "UNABLE_TO_GET_ISSUER_CERT_LOCALLY", "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
  * "SELF_SIGNED_CERT_IN_CHAIN", "CERT_NOT_YET_VALID".
  */
-export class TlsTrustError extends Error {
+export class TlsTrustError extends NacsError<string> {
   override readonly name = "TlsTrustError";
-  readonly code: string;
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
 }
 
 /** No SDP response arrived within `tries × tryTimeoutMs` (digest §6.2: 50 × 250 ms). */
-export class SdpTimeoutError extends Error {
+export class SdpTimeoutError extends NacsError<"sdp-timeout"> {
   override readonly name = "SdpTimeoutError";
-  readonly code = "sdp-timeout";
   readonly tries: number;
   readonly tryTimeoutMs: number;
   constructor(tries: number, tryTimeoutMs: number, target: string, options?: { cause?: unknown }) {
     const why = options?.cause instanceof Error ? ` (last send error: ${options.cause.message})` : "";
     super(
+      "sdp-timeout",
       `sdp: no valid response from ${target} after ${tries} requests × ${tryTimeoutMs} ms${why}`,
       options,
     );

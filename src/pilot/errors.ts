@@ -1,18 +1,12 @@
 /** Errors of the pilot layer: a bad component value or input, naming the field and the rule. */
+import { NacsError } from "../errors.js";
 
 /** Codes carried by {@link PilotError}. */
 export type PilotErrorCode = "invalid-component" | "invalid-input";
 
 /** Thrown when a circuit or PP model gets a value it cannot use (e.g. a negative resistance). */
-export class PilotError extends Error {
-  override name = "PilotError";
-  constructor(
-    readonly code: PilotErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
+export class PilotError extends NacsError<PilotErrorCode> {
+  override readonly name = "PilotError";
 }
 
 /** Throw a {@link PilotError} unless `value` is a finite number satisfying `ok`. */

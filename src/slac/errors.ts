@@ -1,3 +1,5 @@
+import { NacsError } from "../errors.js";
+
 /** Reasons a SLAC / HomePlug AV frame cannot be decoded or encoded. */
 export type SlacErrorCode =
   /** Frame or MME shorter than its header or its fixed fields. */
@@ -13,11 +15,6 @@ export type SlacErrorCode =
  * The one named error of `src/slac`: a receiver drops the frame and logs `code` + message
  * (ISO 15118-3 says unknown/invalid MMEs are ignored, they never end a session).
  */
-export class SlacError extends Error {
+export class SlacError extends NacsError<SlacErrorCode> {
   override readonly name = "SlacError";
-  readonly code: SlacErrorCode;
-  constructor(code: SlacErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
 }

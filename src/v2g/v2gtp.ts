@@ -5,6 +5,8 @@
  */
 
 /** Protocol version byte. Digest §6.3 (EG-V2GTP), status C. */
+import { NacsError } from "../errors.js";
+
 export const V2GTP_VERSION = 0x01;
 /** Inverse protocol version byte (version XOR 0xFF). Digest §6.3 (EG-V2GTP), status C. */
 export const V2GTP_INVERSE_VERSION = 0xfe;
@@ -77,13 +79,8 @@ export type V2gtpErrorCode =
   | "bad-option";
 
 /** The named error of `src/v2g` wire codecs: `code` says why, the message names the field and the rule. */
-export class V2gtpError extends Error {
+export class V2gtpError extends NacsError<V2gtpErrorCode> {
   override readonly name = "V2gtpError";
-  readonly code: V2gtpErrorCode;
-  constructor(code: V2gtpErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
 }
 
 /** A decoded V2GTP header. */

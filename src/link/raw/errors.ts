@@ -2,6 +2,7 @@
  * Named error of raw Ethernet (issue 5 §3): one class with a `code` and the underlying `cause` (the addon's
  * errno error or the loader's failure). Messages name the interface/operation and the rule.
  */
+import { NacsError } from "../../errors.js";
 
 /** Why a raw Ethernet operation failed. */
 export type RawEthernetErrorCode =
@@ -23,11 +24,6 @@ export type RawEthernetErrorCode =
   | "open-failed";
 
 /** A raw Ethernet failure; `cause` is the addon's error (with `code` = errno name and `syscall`) if any. */
-export class RawEthernetError extends Error {
+export class RawEthernetError extends NacsError<RawEthernetErrorCode> {
   override readonly name = "RawEthernetError";
-  readonly code: RawEthernetErrorCode;
-  constructor(code: RawEthernetErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
 }

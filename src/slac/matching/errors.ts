@@ -1,12 +1,15 @@
 /** Errors of SLAC matching: a bad configuration, naming the field, the value and the rule. */
+import { NacsError } from "../../errors.js";
 
 /** Codes carried by {@link SlacConfigError}. */
 export type SlacConfigErrorCode = "bad-config";
 
 /** Thrown by the config resolvers (never by a step function, which only logs and ignores bad frames). */
-export class SlacConfigError extends Error {
+export class SlacConfigError extends NacsError<SlacConfigErrorCode> {
   override readonly name = "SlacConfigError";
-  readonly code: SlacConfigErrorCode = "bad-config";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("bad-config", message, options);
+  }
 }
 
 /** Throw {@link SlacConfigError} unless `value` is a finite number within [min, max] (and integral if asked). */
