@@ -103,73 +103,101 @@ function errorFn(c: DecoderCtx): string {
 }
 
 type RSeg =
-  | { k: "zero"; what: "CH" | "EE" }
+  | { k: "zero"; what: "CH" | "EE"; ctx: string }
   | { k: "val"; w: number; v: Extract<ValueRead, { k: "fixed" }>; out: string }
-  | { k: "code"; w: number }
+  /** An event code: assigned to `c`, or (deferred) checked against `expect` in grammar state `state`. */
+  | { k: "code"; w: number; expect?: number; state?: number }
   | { k: "read"; e: string; out: string };
 
 /**
- * Emit reads for `segs`: consecutive fixed-width parts are read with one `r.bits` and split with shifts.
- * `ctx` names the place for errors. Values go to the locals named by their `out`.
+ * Collects reads: consecutive fixed-width parts are read with one `r.bits` and split with shifts; checks run
+ * in stream order (a deferred event code that does not match rewinds to just after it and raises). Statements
+ * queued with {@link ReadAsm.after} run once the values they use are extracted.
  */
-function emitReads(segs: RSeg[], ctx: string, indent: string, out: string[], tmp: { n: number }): void {
-  let group: RSeg[] = [];
-  let width = 0;
-  const C = JSON.stringify(ctx);
-  const flush = () => {
-    if (group.length === 0) return;
-    if (width === 0) {
-      for (const s of group) if (s.k === "val") out.push(`${indent}const ${s.out} = ${s.v.conv("0")};`);
-      group = [];
+class ReadAsm {
+  private group: RSeg[] = [];
+  private width = 0;
+  private post: string[] = [];
+  constructor(
+    private readonly out: string[],
+    private readonly indent: string,
+    private readonly tmp: { n: number },
+    private readonly name: string,
+  ) {}
+  add(s: RSeg): void {
+    if (s.k === "read") {
+      this.flush();
+      this.out.push(`${this.indent}const ${s.out} = ${s.e};`);
       return;
     }
-    const x = `x${tmp.n++}`;
-    out.push(`${indent}const ${x} = r.bits(${width});`);
-    let shift = width;
-    let zmask = 0;
-    const zeros: string[] = [];
-    for (const s of group) {
-      const w = s.k === "zero" ? 1 : s.k === "read" ? 0 : s.w;
-      shift -= w;
-      if (s.k === "zero") {
-        zmask += 2 ** shift;
-        zeros.push(`${s.what}@${shift}`);
-      }
-    }
-    if (zmask !== 0)
-      out.push(`${indent}if ((${x} & ${zmask}) !== 0) r.badBits(${x}, ${zmask}, ${width}, ${C});`);
-    shift = width;
-    for (const s of group) {
-      if (s.k === "zero") {
-        shift -= 1;
-        continue;
-      }
-      if (s.k === "read") continue;
-      shift -= s.w;
-      const raw = shift > 0 ? `((${x} >>> ${shift}) & ${2 ** s.w - 1})` : `(${x} & ${2 ** s.w - 1})`;
-      if (s.k === "code") out.push(`${indent}c = ${s.w === width ? x : raw};`);
-      else {
-        const y = `y${tmp.n++}`;
-        out.push(`${indent}const ${y} = ${s.w === width ? x : raw};`);
-        if (s.v.check) out.push(`${indent}${s.v.check(y, `r.pos - ${shift + s.w}`)}`);
+    const w = s.k === "zero" ? 1 : s.w;
+    if (this.width + w > MAX_MERGED_BITS) this.flush();
+    this.group.push(s);
+    this.width += w;
+  }
+  after(stmt: string): void {
+    if (this.group.length === 0) this.out.push(this.indent + stmt);
+    else this.post.push(stmt);
+  }
+  flush(): void {
+    const { out, indent, group, width } = this;
+    if (group.length > 0) {
+      const x = `x${this.tmp.n++}`;
+      if (width > 0) out.push(`${indent}const ${x} = r.bits(${width});`);
+      let shift = width;
+      let zmask = 0;
+      let zctx = "";
+      const flushZeros = () => {
+        if (zmask !== 0)
+          out.push(
+            `${indent}if ((${x} & ${zmask}) !== 0) r.badBits(${x}, ${zmask}, ${width}, ${JSON.stringify(zctx)});`,
+          );
+        zmask = 0;
+      };
+      for (const s of group) {
+        if (s.k === "read") continue;
+        if (s.k === "zero") {
+          shift -= 1;
+          if (zmask === 0) zctx = s.ctx;
+          zmask += 2 ** shift;
+          continue;
+        }
+        shift -= s.w;
+        const raw =
+          s.w === 0
+            ? "0"
+            : s.w === width
+              ? x
+              : shift > 0
+                ? `((${x} >>> ${shift}) & ${2 ** s.w - 1})`
+                : `(${x} & ${2 ** s.w - 1})`;
+        if (s.k === "code") {
+          if (s.expect === undefined) out.push(`${indent}c = ${raw};`);
+          else {
+            flushZeros();
+            const y = `y${this.tmp.n++}`;
+            out.push(`${indent}const ${y} = ${raw};`);
+            out.push(
+              `${indent}if (${y} !== ${s.expect}) {${shift > 0 ? ` r.pos -= ${shift};` : ""} x_${this.name}(r, ${s.state}, ${y}); }`,
+            );
+          }
+          continue;
+        }
+        const y = `y${this.tmp.n++}`;
+        out.push(`${indent}const ${y} = ${raw};`);
+        if (s.v.check) {
+          flushZeros();
+          out.push(`${indent}${s.v.check(y, `r.pos - ${shift + s.w}`)}`);
+        }
         out.push(`${indent}const ${s.out} = ${s.v.conv(y)};`);
       }
+      flushZeros();
     }
-    group = [];
-    width = 0;
-  };
-  for (const s of segs) {
-    if (s.k === "read") {
-      flush();
-      out.push(`${indent}const ${s.out} = ${s.e};`);
-      continue;
-    }
-    const w = s.k === "zero" ? 1 : s.w;
-    if (width + w > MAX_MERGED_BITS) flush();
-    group.push(s);
-    width += w;
+    for (const p of this.post) out.push(indent + p);
+    this.group = [];
+    this.width = 0;
+    this.post = [];
   }
-  flush();
 }
 
 function straightDecoder(c: DecoderCtx): string {
@@ -179,56 +207,15 @@ function straightDecoder(c: DecoderCtx): string {
   const tmp = { n: 0 };
   const st0 = g.states[0]!;
   const dynWidth = g.states.some((st) => st.prods.some((p) => p.next === "self"));
-  out.push(`function d_${name}(r: BitReader): T.${name} {`);
-  out.push(`  const o: any = {};`);
-  out.push(`  let s = 0;${counted ? " let n = 0;" : ""}`);
-  out.push(`  let c = r.bits(${st0.width});`);
   const casesIn = (S: Set<number>, pred: (p: Prod) => boolean) =>
     g.states
       .filter((st) => S.has(st.id))
       .flatMap((st) => st.prods.map((p, code) => ({ st, p, code })).filter((x) => pred(x.p)));
-  const cond = (S: Set<number>, cases: { st: State; code: number }[]) =>
+  type Case = { st: State; p: Prod; code: number };
+  const cond = (S: Set<number>, cases: Case[]) =>
     S.size === 1 && cases.length === 1
       ? `c === ${cases[0]!.code}`
       : cases.map((x) => `(s === ${x.st.id} && c === ${x.code})`).join(" || ");
-  /** Body of production p taken in state st: read the value, store it, move on, read the next code. */
-  const body = (f: Field, st: State, p: Prod, indent: string): string[] => {
-    const lines: string[] = [];
-    const ctx = `${c.codeName}/${f.name}`;
-    const segs: RSeg[] = [];
-    const simpleElem = p.ev === "SE" && p.decl!.type.kind === "simple";
-    const v = `v${tmp.n++}`;
-    if (p.ev === "SE" && p.decl!.type.kind === "complex")
-      segs.push({ k: "read", e: c.elemExpr(p.decl!), out: v });
-    else {
-      const vr = c.valueRead(p);
-      if (simpleElem && vr.k === "read" && vr.ch) segs.push({ k: "read", e: vr.ch, out: v });
-      else {
-        if (simpleElem) segs.push({ k: "zero", what: "CH" });
-        if (vr.k === "fixed") segs.push({ k: "val", w: vr.w, v: vr, out: v });
-        else segs.push({ k: "read", e: vr.e, out: v });
-      }
-      if (simpleElem) segs.push({ k: "zero", what: "EE" });
-    }
-    const next = p.next;
-    if (typeof next === "number" && next >= 0) segs.push({ k: "code", w: g.states[next]!.width });
-    emitReads(segs, ctx, indent, lines, tmp);
-    const acc = c.prop("o", f.kind === "content" ? "CONTENT" : f.name);
-    if (f.array) {
-      lines.push(`${indent}const a${v} = ${acc};`);
-      lines.push(`${indent}if (a${v} === undefined) ${acc} = [${v}];`);
-      lines.push(`${indent}else {`);
-      lines.push(`${indent}  a${v}.push(${v});`);
-      if (f.maxItems >= c.maxOccurs)
-        lines.push(
-          `${indent}  if (a${v}.length > ${c.maxOccurs}) r.fail("EXI_LIMIT", "more than ${c.maxOccurs} ${f.name} items", ${JSON.stringify(ctx)});`,
-        );
-      lines.push(`${indent}}`);
-    } else lines.push(`${indent}${acc} = ${v};`);
-    lines.push(`${indent}${c.nextCode(st, p)}`);
-    if (next === "self") lines.push(`${indent}c = r.bits(WD_${name}[s]!);`);
-    return lines;
-  };
   const nexts = (p: Prod): number[] =>
     p.next === "self"
       ? (Object.values(g.phaseStates.get(p.pos!.idx)!) as number[])
@@ -236,65 +223,163 @@ function straightDecoder(c: DecoderCtx): string {
         ? []
         : [p.next];
 
-  let S = new Set<number>([0]);
-  for (const f of fields) {
-    const pred = (p: Prod) => isFieldProd(f, p);
-    if (!f.array) {
-      const cases = casesIn(S, pred);
-      if (cases.length === 0) continue;
-      const targets = new Set(cases.flatMap((x) => nexts(x.p)));
-      const same = cases.every((x) => x.p.next === cases[0]!.p.next && x.p.decl === cases[0]!.p.decl);
-      if (!f.optional) out.push(`  if (!(${cond(S, cases)})) x_${name}(r, s, c);`);
-      else out.push(`  if (${cond(S, cases)}) {`);
-      const ind = f.optional ? "    " : "  ";
-      if (same) out.push(...body(f, cases[0]!.st, cases[0]!.p, ind));
-      else {
-        out.push(`${ind}switch (s) {`);
-        for (const x of cases) {
-          out.push(`${ind}  case ${x.st.id}: {`);
-          out.push(...body(f, x.st, x.p, `${ind}    `));
-          out.push(`${ind}    break;`);
-          out.push(`${ind}  }`);
-        }
-        out.push(`${ind}}`);
-      }
-      if (f.optional) out.push(`  }`);
-      S = f.optional ? new Set([...S, ...targets]) : targets;
-      continue;
-    }
-    const loop = new Set(S);
-    for (let grew = true; grew; ) {
-      grew = false;
-      for (const x of casesIn(loop, pred))
-        for (const n of nexts(x.p))
-          if (!loop.has(n)) {
-            loop.add(n);
-            grew = true;
-          }
-    }
-    const cases = casesIn(loop, pred);
-    if (cases.length === 0) continue;
-    const after = new Set(cases.flatMap((x) => nexts(x.p)));
-    out.push(`  for (;;) {`);
-    for (const x of cases) {
-      out.push(`    if (s === ${x.st.id} && c === ${x.code}) {`);
-      out.push(...body(f, x.st, x.p, "      "));
-      out.push(`      continue;`);
-      out.push(`    }`);
-    }
-    out.push(`    break;`);
-    out.push(`  }`);
-    if (!f.optional) out.push(`  if (${c.prop("o", f.name)} === undefined) x_${name}(r, s, c);`);
-    S = f.optional ? loop : after;
+  // pre-pass: the state sets, and which blocks check their own event code (read with the previous value)
+  interface Block {
+    f: Field | null; // null: End-Element
+    S: Set<number>;
+    cases: Case[];
+    deferred: boolean;
   }
-  const ee = casesIn(S, (p) => p.ev === "EE");
-  out.push(ee.length > 0 ? `  if (${cond(S, ee)}) return o;` : "");
-  out.push(`  return x_${name}(r, s, c);`);
+  const blocks: Block[] = [];
+  {
+    let S = new Set<number>([0]);
+    let prevStraight = true; // every block so far is a required non-array field (or none)
+    for (const f of [...fields, null]) {
+      const pred = f ? (p: Prod) => isFieldProd(f, p) : (p: Prod) => p.ev === "EE";
+      if (f && f.array) {
+        const loop = new Set(S);
+        for (let grew = true; grew; ) {
+          grew = false;
+          for (const x of casesIn(loop, pred))
+            for (const n of nexts(x.p))
+              if (!loop.has(n)) {
+                loop.add(n);
+                grew = true;
+              }
+        }
+        const cases = casesIn(loop, pred);
+        if (cases.length === 0) continue;
+        blocks.push({ f, S: loop, cases, deferred: false });
+        S = f.optional ? loop : new Set(cases.flatMap((x) => nexts(x.p)));
+        prevStraight = false;
+        continue;
+      }
+      const cases = casesIn(S, pred);
+      if (f && cases.length === 0) continue;
+      const required = !f || !f.optional;
+      const single = S.size === 1 && cases.length === 1;
+      blocks.push({ f, S, cases, deferred: required && single && prevStraight });
+      if (!f) break;
+      const targets = new Set(cases.flatMap((x) => nexts(x.p)));
+      S = f.optional ? new Set([...S, ...targets]) : targets;
+      prevStraight =
+        required && cases.every((x) => x.p.next === cases[0]!.p.next && x.p.decl === cases[0]!.p.decl);
+    }
+  }
+
+  out.push(`function d_${name}(r: BitReader): T.${name} {`);
+  out.push(`  const o: any = {};`);
+  out.push(`  let s = 0;${counted ? " let n = 0;" : ""}`);
+  out.push(blocks[0]?.deferred ? `  let c = 0;` : `  let c = r.bits(${st0.width});`);
+  const top = new ReadAsm(out, "  ", tmp, name);
+
+  /** Reads and stores of production p (state st) of field f; `deferNext`: the next block checks its own code. */
+  const body = (asm: ReadAsm, f: Field, st: State, p: Prod, deferNext: boolean, own?: number): void => {
+    const ctx = `${c.codeName}/${f.name}`;
+    if (own !== undefined) asm.add({ k: "code", w: st.width, expect: own, state: st.id });
+    const simpleElem = p.ev === "SE" && p.decl!.type.kind === "simple";
+    const v = `v${tmp.n++}`;
+    if (p.ev === "SE" && p.decl!.type.kind === "complex")
+      asm.add({ k: "read", e: c.elemExpr(p.decl!), out: v });
+    else {
+      const vr = c.valueRead(p);
+      if (simpleElem && vr.k === "read" && vr.ch) asm.add({ k: "read", e: vr.ch, out: v });
+      else {
+        if (simpleElem) asm.add({ k: "zero", what: "CH", ctx });
+        if (vr.k === "fixed") asm.add({ k: "val", w: vr.w, v: vr, out: v });
+        else asm.add({ k: "read", e: vr.e, out: v });
+      }
+      if (simpleElem) asm.add({ k: "zero", what: "EE", ctx });
+    }
+    const next = p.next;
+    if (typeof next === "number" && next >= 0 && !deferNext) asm.add({ k: "code", w: g.states[next]!.width });
+    const acc = c.prop("o", f.kind === "content" ? "CONTENT" : f.name);
+    if (f.array) {
+      asm.after(`const a${v} = ${acc};`);
+      asm.after(`if (a${v} === undefined) ${acc} = [${v}];`);
+      asm.after(
+        `else { a${v}.push(${v});${f.maxItems >= c.maxOccurs ? ` if (a${v}.length > ${c.maxOccurs}) r.fail("EXI_LIMIT", "more than ${c.maxOccurs} ${f.name} items", ${JSON.stringify(ctx)});` : ""} }`,
+      );
+    } else asm.after(`${acc} = ${v};`);
+    asm.after(c.nextCode(st, p));
+    if (next === "self") {
+      asm.flush();
+      asm.after(`c = r.bits(WD_${name}[s]!);`);
+    }
+  };
+
+  blocks.forEach((b, bi) => {
+    const deferNext = blocks[bi + 1]?.deferred === true;
+    const { f, S, cases } = b;
+    if (!f) {
+      // End-Element
+      if (b.deferred) {
+        top.add({ k: "code", w: cases[0]!.st.width, expect: cases[0]!.code, state: cases[0]!.st.id });
+        top.flush();
+        out.push(`  return o;`);
+      } else {
+        top.flush();
+        out.push(`  if (${cond(S, cases)}) return o;`);
+        out.push(`  return x_${name}(r, s, c);`);
+      }
+      return;
+    }
+    if (b.deferred) {
+      body(top, f, cases[0]!.st, cases[0]!.p, deferNext, cases[0]!.code);
+      return;
+    }
+    top.flush();
+    if (f.array) {
+      out.push(`  for (;;) {`);
+      for (const x of cases) {
+        out.push(`    if (s === ${x.st.id} && c === ${x.code}) {`);
+        const a = new ReadAsm(out, "      ", tmp, name);
+        body(a, f, x.st, x.p, false);
+        a.flush();
+        out.push(`      continue;`);
+        out.push(`    }`);
+      }
+      out.push(`    break;`);
+      out.push(`  }`);
+      if (!f.optional) out.push(`  if (${c.prop("o", f.name)} === undefined) x_${name}(r, s, c);`);
+      return;
+    }
+    const same = cases.every((x) => x.p.next === cases[0]!.p.next && x.p.decl === cases[0]!.p.decl);
+    if (!f.optional) {
+      out.push(`  if (!(${cond(S, cases)})) x_${name}(r, s, c);`);
+      if (same) {
+        body(top, f, cases[0]!.st, cases[0]!.p, deferNext);
+        return;
+      }
+    } else out.push(`  if (${cond(S, cases)}) {`);
+    const ind = f.optional ? "    " : "  ";
+    if (same) {
+      const a = new ReadAsm(out, ind, tmp, name);
+      body(a, f, cases[0]!.st, cases[0]!.p, false);
+      a.flush();
+    } else {
+      out.push(`${ind}switch (s) {`);
+      for (const x of cases) {
+        out.push(`${ind}  case ${x.st.id}: {`);
+        const a = new ReadAsm(out, `${ind}    `, tmp, name);
+        body(a, f, x.st, x.p, false);
+        a.flush();
+        out.push(`${ind}    break;`);
+        out.push(`${ind}  }`);
+      }
+      out.push(`${ind}}`);
+    }
+    if (f.optional) out.push(`  }`);
+  });
+  if (blocks.length === 0 || blocks[blocks.length - 1]!.f !== null) {
+    top.flush();
+    out.push(`  return x_${name}(r, s, c);`);
+  }
   out.push(`}`);
   out.push(errorFn(c));
   if (dynWidth)
     out.push(`const WD_${name}: readonly number[] = ${JSON.stringify(g.states.map((st) => st.width))};`);
-  return out.filter((l) => l !== "").join("\n");
+  return out.join("\n");
 }
 
 /** The general state machine (repeated groups): a loop over a switch on the grammar state. */

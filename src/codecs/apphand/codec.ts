@@ -57,9 +57,7 @@ function d_supportedAppProtocolReq(r: BitReader): T.supportedAppProtocolReq {
       c = x1;
       const av0 = o.AppProtocol;
       if (av0 === undefined) o.AppProtocol = [v0];
-      else {
-        av0.push(v0);
-      }
+      else { av0.push(v0); }
       n = 1; s = 1;
       continue;
     }
@@ -67,9 +65,7 @@ function d_supportedAppProtocolReq(r: BitReader): T.supportedAppProtocolReq {
       const v2 = d_AppProtocolType(r);
       const av2 = o.AppProtocol;
       if (av2 === undefined) o.AppProtocol = [v2];
-      else {
-        av2.push(v2);
-      }
+      else { av2.push(v2); }
       n++; s = n < 20 ? 1 : 2;
       c = r.bits(WD_supportedAppProtocolReq[s]!);
       continue;
@@ -118,53 +114,51 @@ const EXP_supportedAppProtocolReq: readonly string[] = ["SE(AppProtocol)","SE(Ap
 function d_AppProtocolType(r: BitReader): T.AppProtocolType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_AppProtocolType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "AppProtocolType/ProtocolNamespace");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_AppProtocolType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "AppProtocolType/ProtocolNamespace");
   const v0 = r.string(100, 0, "AppProtocolType/ProtocolNamespace");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "AppProtocolType/ProtocolNamespace");
-  c = (x2 & 1);
+  const x4 = r.bits(3);
+  if ((x4 & 4) !== 0) r.badBits(x4, 4, 3, "AppProtocolType/ProtocolNamespace");
+  const y5 = ((x4 >>> 1) & 1);
+  if (y5 !== 0) { r.pos -= 1; x_AppProtocolType(r, 1, y5); }
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 3, "AppProtocolType/VersionNumberMajor");
   o.ProtocolNamespace = v0;
   s = 1;
-  if (!(c === 0)) x_AppProtocolType(r, s, c);
-  const x4 = r.bits(1);
-  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "AppProtocolType/VersionNumberMajor");
   const v3 = r.uintIn(0, 4294967295, "AppProtocolType/VersionNumberMajor");
-  const x5 = r.bits(2);
-  if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "AppProtocolType/VersionNumberMajor");
-  c = (x5 & 1);
+  const x7 = r.bits(3);
+  if ((x7 & 4) !== 0) r.badBits(x7, 4, 3, "AppProtocolType/VersionNumberMajor");
+  const y8 = ((x7 >>> 1) & 1);
+  if (y8 !== 0) { r.pos -= 1; x_AppProtocolType(r, 2, y8); }
+  if ((x7 & 1) !== 0) r.badBits(x7, 1, 3, "AppProtocolType/VersionNumberMinor");
   o.VersionNumberMajor = v3;
   s = 2;
-  if (!(c === 0)) x_AppProtocolType(r, s, c);
-  const x7 = r.bits(1);
-  if ((x7 & 1) !== 0) r.badBits(x7, 1, 1, "AppProtocolType/VersionNumberMinor");
   const v6 = r.uintIn(0, 4294967295, "AppProtocolType/VersionNumberMinor");
-  const x8 = r.bits(2);
-  if ((x8 & 2) !== 0) r.badBits(x8, 2, 2, "AppProtocolType/VersionNumberMinor");
-  c = (x8 & 1);
+  const x11 = r.bits(21);
+  if ((x11 & 1048576) !== 0) r.badBits(x11, 1048576, 21, "AppProtocolType/VersionNumberMinor");
+  const y12 = ((x11 >>> 19) & 1);
+  if (y12 !== 0) { r.pos -= 19; x_AppProtocolType(r, 3, y12); }
+  const y13 = ((x11 >>> 10) & 255);
+  const v9 = y13;
+  if ((x11 & 262656) !== 0) r.badBits(x11, 262656, 21, "AppProtocolType/SchemaID");
+  const y14 = ((x11 >>> 8) & 1);
+  if (y14 !== 0) { r.pos -= 8; x_AppProtocolType(r, 4, y14); }
+  const y15 = ((x11 >>> 2) & 31);
+  if ((x11 & 128) !== 0) r.badBits(x11, 128, 21, "AppProtocolType/Priority");
+  if (y15 > 19) r.rangeErr(y15 + 1, 20, "AppProtocolType/Priority", r.pos - 7);
+  const v10 = y15 + 1;
+  if ((x11 & 2) !== 0) r.badBits(x11, 2, 21, "AppProtocolType/Priority");
+  const y16 = (x11 & 1);
+  if (y16 !== 0) { x_AppProtocolType(r, 5, y16); }
   o.VersionNumberMinor = v6;
   s = 3;
-  if (!(c === 0)) x_AppProtocolType(r, s, c);
-  const x10 = r.bits(11);
-  if ((x10 & 1026) !== 0) r.badBits(x10, 1026, 11, "AppProtocolType/SchemaID");
-  const y11 = ((x10 >>> 2) & 255);
-  const v9 = y11;
-  c = (x10 & 1);
   o.SchemaID = v9;
   s = 4;
-  if (!(c === 0)) x_AppProtocolType(r, s, c);
-  const x13 = r.bits(8);
-  if ((x13 & 130) !== 0) r.badBits(x13, 130, 8, "AppProtocolType/Priority");
-  const y14 = ((x13 >>> 2) & 31);
-  if (y14 > 19) r.rangeErr(y14 + 1, 20, "AppProtocolType/Priority", r.pos - 7);
-  const v12 = y14 + 1;
-  c = (x13 & 1);
-  o.Priority = v12;
+  o.Priority = v10;
   s = 5;
-  if (c === 0) return o;
-  return x_AppProtocolType(r, s, c);
+  return o;
 }
 function x_AppProtocolType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -209,23 +203,25 @@ const EXP_AppProtocolType: readonly string[] = ["SE(ProtocolNamespace)","SE(Vers
 function d_supportedAppProtocolRes(r: BitReader): T.supportedAppProtocolRes {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_supportedAppProtocolRes(r, s, c);
-  const x1 = r.bits(6);
-  if ((x1 & 36) !== 0) r.badBits(x1, 36, 6, "supportedAppProtocolRes/ResponseCode");
-  const y2 = ((x1 >>> 3) & 3);
-  if (y2 >= 3) r.enumErr(y2, 3, "supportedAppProtocolRes/ResponseCode", r.pos - 5);
-  const v0 = E0[y2]!;
+  let c = 0;
+  const x1 = r.bits(7);
+  const y2 = ((x1 >>> 6) & 1);
+  if (y2 !== 0) { r.pos -= 6; x_supportedAppProtocolRes(r, 0, y2); }
+  const y3 = ((x1 >>> 3) & 3);
+  if ((x1 & 32) !== 0) r.badBits(x1, 32, 7, "supportedAppProtocolRes/ResponseCode");
+  if (y3 >= 3) r.enumErr(y3, 3, "supportedAppProtocolRes/ResponseCode", r.pos - 5);
+  const v0 = E0[y3]!;
   c = (x1 & 3);
+  if ((x1 & 4) !== 0) r.badBits(x1, 4, 7, "supportedAppProtocolRes/ResponseCode");
   o.ResponseCode = v0;
   s = 1;
   if (c === 0) {
-    const x4 = r.bits(11);
-    if ((x4 & 1026) !== 0) r.badBits(x4, 1026, 11, "supportedAppProtocolRes/SchemaID");
-    const y5 = ((x4 >>> 2) & 255);
-    const v3 = y5;
-    c = (x4 & 1);
-    o.SchemaID = v3;
+    const x5 = r.bits(11);
+    const y6 = ((x5 >>> 2) & 255);
+    const v4 = y6;
+    c = (x5 & 1);
+    if ((x5 & 1026) !== 0) r.badBits(x5, 1026, 11, "supportedAppProtocolRes/SchemaID");
+    o.SchemaID = v4;
     s = 2;
   }
   if ((s === 1 && c === 1) || (s === 2 && c === 0)) return o;

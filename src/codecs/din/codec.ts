@@ -154,18 +154,19 @@ function E13i(v: unknown, f: string): number { switch (v) { case "ParsingError":
 function d_SessionSetupReqType(r: BitReader): T.SessionSetupReqType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_SessionSetupReqType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "SessionSetupReqType/EVCCID");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_SessionSetupReqType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "SessionSetupReqType/EVCCID");
   const v0 = r.binary(8, "SessionSetupReqType/EVCCID");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "SessionSetupReqType/EVCCID");
-  c = (x2 & 1);
+  const x3 = r.bits(2);
+  if ((x3 & 2) !== 0) r.badBits(x3, 2, 2, "SessionSetupReqType/EVCCID");
+  const y4 = (x3 & 1);
+  if (y4 !== 0) { x_SessionSetupReqType(r, 1, y4); }
   o.EVCCID = v0;
   s = 1;
-  if (c === 0) return o;
-  return x_SessionSetupReqType(r, s, c);
+  return o;
 }
 function x_SessionSetupReqType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -190,9 +191,11 @@ const EXP_SessionSetupReqType: readonly string[] = ["SE(EVCCID)","EE"];
 function d_BodyBaseType(r: BitReader): T.BodyBaseType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (c === 0) return o;
-  return x_BodyBaseType(r, s, c);
+  let c = 0;
+  const x0 = r.bits(1);
+  const y1 = x0;
+  if (y1 !== 0) { x_BodyBaseType(r, 0, y1); }
+  return o;
 }
 function x_BodyBaseType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -211,33 +214,34 @@ const EXP_BodyBaseType: readonly string[] = ["EE"];
 function d_SessionSetupResType(r: BitReader): T.SessionSetupResType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_SessionSetupResType(r, s, c);
-  const x1 = r.bits(8);
-  if ((x1 & 130) !== 0) r.badBits(x1, 130, 8, "SessionSetupResType/ResponseCode");
-  const y2 = ((x1 >>> 2) & 31);
-  if (y2 >= 23) r.enumErr(y2, 23, "SessionSetupResType/ResponseCode", r.pos - 7);
-  const v0 = E0[y2]!;
-  c = (x1 & 1);
+  let c = 0;
+  const x2 = r.bits(10);
+  const y3 = ((x2 >>> 9) & 1);
+  if (y3 !== 0) { r.pos -= 9; x_SessionSetupResType(r, 0, y3); }
+  const y4 = ((x2 >>> 3) & 31);
+  if ((x2 & 256) !== 0) r.badBits(x2, 256, 10, "SessionSetupResType/ResponseCode");
+  if (y4 >= 23) r.enumErr(y4, 23, "SessionSetupResType/ResponseCode", r.pos - 8);
+  const v0 = E0[y4]!;
+  if ((x2 & 4) !== 0) r.badBits(x2, 4, 10, "SessionSetupResType/ResponseCode");
+  const y5 = ((x2 >>> 1) & 1);
+  if (y5 !== 0) { r.pos -= 1; x_SessionSetupResType(r, 1, y5); }
+  if ((x2 & 1) !== 0) r.badBits(x2, 1, 10, "SessionSetupResType/EVSEID");
   o.ResponseCode = v0;
   s = 1;
-  if (!(c === 0)) x_SessionSetupResType(r, s, c);
-  const x4 = r.bits(1);
-  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "SessionSetupResType/EVSEID");
-  const v3 = r.binary(32, "SessionSetupResType/EVSEID");
-  const x5 = r.bits(3);
-  if ((x5 & 4) !== 0) r.badBits(x5, 4, 3, "SessionSetupResType/EVSEID");
-  c = (x5 & 3);
-  o.EVSEID = v3;
+  const v1 = r.binary(32, "SessionSetupResType/EVSEID");
+  const x6 = r.bits(3);
+  c = (x6 & 3);
+  if ((x6 & 4) !== 0) r.badBits(x6, 4, 3, "SessionSetupResType/EVSEID");
+  o.EVSEID = v1;
   s = 2;
   if (c === 0) {
-    const x7 = r.bits(1);
-    if ((x7 & 1) !== 0) r.badBits(x7, 1, 1, "SessionSetupResType/DateTimeNow");
-    const v6 = r.bigIn(true, -9223372036854775808n, 9223372036854775807n, "SessionSetupResType/DateTimeNow");
-    const x8 = r.bits(2);
-    if ((x8 & 2) !== 0) r.badBits(x8, 2, 2, "SessionSetupResType/DateTimeNow");
-    c = (x8 & 1);
-    o.DateTimeNow = v6;
+    const x8 = r.bits(1);
+    if ((x8 & 1) !== 0) r.badBits(x8, 1, 1, "SessionSetupResType/DateTimeNow");
+    const v7 = r.bigIn(true, -9223372036854775808n, 9223372036854775807n, "SessionSetupResType/DateTimeNow");
+    const x9 = r.bits(2);
+    c = (x9 & 1);
+    if ((x9 & 2) !== 0) r.badBits(x9, 2, 2, "SessionSetupResType/DateTimeNow");
+    o.DateTimeNow = v7;
     s = 3;
   }
   if ((s === 2 && c === 1) || (s === 3 && c === 0)) return o;
@@ -289,17 +293,17 @@ function d_ServiceDiscoveryReqType(r: BitReader): T.ServiceDiscoveryReqType {
     if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "ServiceDiscoveryReqType/ServiceScope");
     const v0 = r.string(64, 0, "ServiceDiscoveryReqType/ServiceScope");
     const x2 = r.bits(3);
-    if ((x2 & 4) !== 0) r.badBits(x2, 4, 3, "ServiceDiscoveryReqType/ServiceScope");
     c = (x2 & 3);
+    if ((x2 & 4) !== 0) r.badBits(x2, 4, 3, "ServiceDiscoveryReqType/ServiceScope");
     o.ServiceScope = v0;
     s = 1;
   }
   if ((s === 0 && c === 1) || (s === 1 && c === 0)) {
     const x4 = r.bits(5);
-    if ((x4 & 18) !== 0) r.badBits(x4, 18, 5, "ServiceDiscoveryReqType/ServiceCategory");
     const y5 = ((x4 >>> 2) & 3);
     const v3 = E1[y5]!;
     c = (x4 & 1);
+    if ((x4 & 18) !== 0) r.badBits(x4, 18, 5, "ServiceDiscoveryReqType/ServiceCategory");
     o.ServiceCategory = v3;
     s = 2;
   }
@@ -346,33 +350,35 @@ const EXP_ServiceDiscoveryReqType: readonly string[] = ["SE(ServiceScope)|SE(Ser
 function d_ServiceDiscoveryResType(r: BitReader): T.ServiceDiscoveryResType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ServiceDiscoveryResType(r, s, c);
-  const x1 = r.bits(8);
-  if ((x1 & 130) !== 0) r.badBits(x1, 130, 8, "ServiceDiscoveryResType/ResponseCode");
-  const y2 = ((x1 >>> 2) & 31);
-  if (y2 >= 23) r.enumErr(y2, 23, "ServiceDiscoveryResType/ResponseCode", r.pos - 7);
-  const v0 = E0[y2]!;
-  c = (x1 & 1);
+  let c = 0;
+  const x2 = r.bits(9);
+  const y3 = ((x2 >>> 8) & 1);
+  if (y3 !== 0) { r.pos -= 8; x_ServiceDiscoveryResType(r, 0, y3); }
+  const y4 = ((x2 >>> 2) & 31);
+  if ((x2 & 128) !== 0) r.badBits(x2, 128, 9, "ServiceDiscoveryResType/ResponseCode");
+  if (y4 >= 23) r.enumErr(y4, 23, "ServiceDiscoveryResType/ResponseCode", r.pos - 7);
+  const v0 = E0[y4]!;
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 9, "ServiceDiscoveryResType/ResponseCode");
+  const y5 = (x2 & 1);
+  if (y5 !== 0) { x_ServiceDiscoveryResType(r, 1, y5); }
   o.ResponseCode = v0;
   s = 1;
-  if (!(c === 0)) x_ServiceDiscoveryResType(r, s, c);
-  const v3 = d_PaymentOptionsType(r);
-  const x4 = r.bits(1);
-  c = x4;
-  o.PaymentOptions = v3;
+  const v1 = d_PaymentOptionsType(r);
+  o.PaymentOptions = v1;
   s = 2;
-  if (!(c === 0)) x_ServiceDiscoveryResType(r, s, c);
-  const v5 = d_ServiceChargeType(r);
-  const x6 = r.bits(2);
-  c = x6;
-  o.ChargeService = v5;
+  const x7 = r.bits(1);
+  const y8 = x7;
+  if (y8 !== 0) { x_ServiceDiscoveryResType(r, 2, y8); }
+  const v6 = d_ServiceChargeType(r);
+  const x9 = r.bits(2);
+  c = x9;
+  o.ChargeService = v6;
   s = 3;
   if (c === 0) {
-    const v7 = d_ServiceTagListType(r);
-    const x8 = r.bits(1);
-    c = x8;
-    o.ServiceList = v7;
+    const v10 = d_ServiceTagListType(r);
+    const x11 = r.bits(1);
+    c = x11;
+    o.ServiceList = v10;
     s = 4;
   }
   if ((s === 3 && c === 1) || (s === 4 && c === 0)) return o;
@@ -426,31 +432,25 @@ function d_PaymentOptionsType(r: BitReader): T.PaymentOptionsType {
   for (;;) {
     if (s === 0 && c === 0) {
       const x1 = r.bits(5);
-      if ((x1 & 20) !== 0) r.badBits(x1, 20, 5, "PaymentOptionsType/PaymentOption");
       const y2 = ((x1 >>> 3) & 1);
       const v0 = E2[y2]!;
       c = (x1 & 3);
+      if ((x1 & 20) !== 0) r.badBits(x1, 20, 5, "PaymentOptionsType/PaymentOption");
       const av0 = o.PaymentOption;
       if (av0 === undefined) o.PaymentOption = [v0];
-      else {
-        av0.push(v0);
-        if (av0.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PaymentOption items", "PaymentOptionsType/PaymentOption");
-      }
+      else { av0.push(v0); if (av0.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PaymentOption items", "PaymentOptionsType/PaymentOption"); }
       s = 1;
       continue;
     }
     if (s === 1 && c === 0) {
       const x4 = r.bits(5);
-      if ((x4 & 20) !== 0) r.badBits(x4, 20, 5, "PaymentOptionsType/PaymentOption");
       const y5 = ((x4 >>> 3) & 1);
       const v3 = E2[y5]!;
       c = (x4 & 3);
+      if ((x4 & 20) !== 0) r.badBits(x4, 20, 5, "PaymentOptionsType/PaymentOption");
       const av3 = o.PaymentOption;
       if (av3 === undefined) o.PaymentOption = [v3];
-      else {
-        av3.push(v3);
-        if (av3.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PaymentOption items", "PaymentOptionsType/PaymentOption");
-      }
+      else { av3.push(v3); if (av3.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PaymentOption items", "PaymentOptionsType/PaymentOption"); }
       s = 1;
       continue;
     }
@@ -492,32 +492,33 @@ const EXP_PaymentOptionsType: readonly string[] = ["SE(PaymentOption)","SE(Payme
 function d_ServiceChargeType(r: BitReader): T.ServiceChargeType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ServiceChargeType(r, s, c);
-  const v0 = d_ServiceTagType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_ServiceChargeType(r, 0, y2); }
+  const v0 = d_ServiceTagType(r);
   o.ServiceTag = v0;
   s = 1;
-  if (!(c === 0)) x_ServiceChargeType(r, s, c);
-  const x3 = r.bits(4);
-  if ((x3 & 10) !== 0) r.badBits(x3, 10, 4, "ServiceChargeType/FreeService");
-  const y4 = ((x3 >>> 2) & 1);
-  const v2 = y4 === 1;
-  c = (x3 & 1);
-  o.FreeService = v2;
+  const x5 = r.bits(12);
+  const y6 = ((x5 >>> 11) & 1);
+  if (y6 !== 0) { r.pos -= 11; x_ServiceChargeType(r, 1, y6); }
+  const y7 = ((x5 >>> 9) & 1);
+  const v3 = y7 === 1;
+  if ((x5 & 1280) !== 0) r.badBits(x5, 1280, 12, "ServiceChargeType/FreeService");
+  const y8 = ((x5 >>> 7) & 1);
+  if (y8 !== 0) { r.pos -= 7; x_ServiceChargeType(r, 2, y8); }
+  const y9 = ((x5 >>> 2) & 15);
+  if ((x5 & 64) !== 0) r.badBits(x5, 64, 12, "ServiceChargeType/EnergyTransferType");
+  if (y9 >= 10) r.enumErr(y9, 10, "ServiceChargeType/EnergyTransferType", r.pos - 6);
+  const v4 = E3[y9]!;
+  if ((x5 & 2) !== 0) r.badBits(x5, 2, 12, "ServiceChargeType/EnergyTransferType");
+  const y10 = (x5 & 1);
+  if (y10 !== 0) { x_ServiceChargeType(r, 3, y10); }
+  o.FreeService = v3;
   s = 2;
-  if (!(c === 0)) x_ServiceChargeType(r, s, c);
-  const x6 = r.bits(7);
-  if ((x6 & 66) !== 0) r.badBits(x6, 66, 7, "ServiceChargeType/EnergyTransferType");
-  const y7 = ((x6 >>> 2) & 15);
-  if (y7 >= 10) r.enumErr(y7, 10, "ServiceChargeType/EnergyTransferType", r.pos - 6);
-  const v5 = E3[y7]!;
-  c = (x6 & 1);
-  o.EnergyTransferType = v5;
+  o.EnergyTransferType = v4;
   s = 3;
-  if (c === 0) return o;
-  return x_ServiceChargeType(r, s, c);
+  return o;
 }
 function x_ServiceChargeType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -550,23 +551,24 @@ const EXP_ServiceChargeType: readonly string[] = ["SE(ServiceTag)","SE(FreeServi
 function d_ServiceType(r: BitReader): T.ServiceType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ServiceType(r, s, c);
-  const v0 = d_ServiceTagType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_ServiceType(r, 0, y2); }
+  const v0 = d_ServiceTagType(r);
   o.ServiceTag = v0;
   s = 1;
-  if (!(c === 0)) x_ServiceType(r, s, c);
-  const x3 = r.bits(4);
-  if ((x3 & 10) !== 0) r.badBits(x3, 10, 4, "ServiceType/FreeService");
-  const y4 = ((x3 >>> 2) & 1);
-  const v2 = y4 === 1;
-  c = (x3 & 1);
-  o.FreeService = v2;
+  const x4 = r.bits(5);
+  const y5 = ((x4 >>> 4) & 1);
+  if (y5 !== 0) { r.pos -= 4; x_ServiceType(r, 1, y5); }
+  const y6 = ((x4 >>> 2) & 1);
+  const v3 = y6 === 1;
+  if ((x4 & 10) !== 0) r.badBits(x4, 10, 5, "ServiceType/FreeService");
+  const y7 = (x4 & 1);
+  if (y7 !== 0) { x_ServiceType(r, 2, y7); }
+  o.FreeService = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_ServiceType(r, s, c);
+  return o;
 }
 function x_ServiceType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -595,42 +597,43 @@ const EXP_ServiceType: readonly string[] = ["SE(ServiceTag)","SE(FreeService)","
 function d_ServiceTagType(r: BitReader): T.ServiceTagType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ServiceTagType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "ServiceTagType/ServiceID");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_ServiceTagType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "ServiceTagType/ServiceID");
   const v0 = r.uintIn(0, 65535, "ServiceTagType/ServiceID");
-  const x2 = r.bits(3);
-  if ((x2 & 4) !== 0) r.badBits(x2, 4, 3, "ServiceTagType/ServiceID");
-  c = (x2 & 3);
+  const x3 = r.bits(3);
+  c = (x3 & 3);
+  if ((x3 & 4) !== 0) r.badBits(x3, 4, 3, "ServiceTagType/ServiceID");
   o.ServiceID = v0;
   s = 1;
   if (c === 0) {
-    const x4 = r.bits(1);
-    if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "ServiceTagType/ServiceName");
-    const v3 = r.string(64, 1, "ServiceTagType/ServiceName");
-    const x5 = r.bits(2);
-    if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "ServiceTagType/ServiceName");
-    c = (x5 & 1);
-    o.ServiceName = v3;
+    const x5 = r.bits(1);
+    if ((x5 & 1) !== 0) r.badBits(x5, 1, 1, "ServiceTagType/ServiceName");
+    const v4 = r.string(64, 1, "ServiceTagType/ServiceName");
+    const x6 = r.bits(2);
+    c = (x6 & 1);
+    if ((x6 & 2) !== 0) r.badBits(x6, 2, 2, "ServiceTagType/ServiceName");
+    o.ServiceName = v4;
     s = 2;
   }
   if (!((s === 1 && c === 1) || (s === 2 && c === 0))) x_ServiceTagType(r, s, c);
-  const x7 = r.bits(6);
-  if ((x7 & 36) !== 0) r.badBits(x7, 36, 6, "ServiceTagType/ServiceCategory");
-  const y8 = ((x7 >>> 3) & 3);
-  const v6 = E1[y8]!;
-  c = (x7 & 3);
-  o.ServiceCategory = v6;
+  const x8 = r.bits(6);
+  const y9 = ((x8 >>> 3) & 3);
+  const v7 = E1[y9]!;
+  c = (x8 & 3);
+  if ((x8 & 36) !== 0) r.badBits(x8, 36, 6, "ServiceTagType/ServiceCategory");
+  o.ServiceCategory = v7;
   s = 3;
   if (c === 0) {
-    const x10 = r.bits(1);
-    if ((x10 & 1) !== 0) r.badBits(x10, 1, 1, "ServiceTagType/ServiceScope");
-    const v9 = r.string(64, 2, "ServiceTagType/ServiceScope");
-    const x11 = r.bits(2);
-    if ((x11 & 2) !== 0) r.badBits(x11, 2, 2, "ServiceTagType/ServiceScope");
-    c = (x11 & 1);
-    o.ServiceScope = v9;
+    const x11 = r.bits(1);
+    if ((x11 & 1) !== 0) r.badBits(x11, 1, 1, "ServiceTagType/ServiceScope");
+    const v10 = r.string(64, 2, "ServiceTagType/ServiceScope");
+    const x12 = r.bits(2);
+    c = (x12 & 1);
+    if ((x12 & 2) !== 0) r.badBits(x12, 2, 2, "ServiceTagType/ServiceScope");
+    o.ServiceScope = v10;
     s = 4;
   }
   if ((s === 3 && c === 1) || (s === 4 && c === 0)) return o;
@@ -697,10 +700,7 @@ function d_ServiceTagListType(r: BitReader): T.ServiceTagListType {
       c = x1;
       const av0 = o.Service;
       if (av0 === undefined) o.Service = [v0];
-      else {
-        av0.push(v0);
-        if (av0.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Service items", "ServiceTagListType/Service");
-      }
+      else { av0.push(v0); if (av0.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Service items", "ServiceTagListType/Service"); }
       s = 1;
       continue;
     }
@@ -710,10 +710,7 @@ function d_ServiceTagListType(r: BitReader): T.ServiceTagListType {
       c = x3;
       const av2 = o.Service;
       if (av2 === undefined) o.Service = [v2];
-      else {
-        av2.push(v2);
-        if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Service items", "ServiceTagListType/Service");
-      }
+      else { av2.push(v2); if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Service items", "ServiceTagListType/Service"); }
       s = 1;
       continue;
     }
@@ -755,18 +752,19 @@ const EXP_ServiceTagListType: readonly string[] = ["SE(Service)","SE(Service)|EE
 function d_ServiceDetailReqType(r: BitReader): T.ServiceDetailReqType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ServiceDetailReqType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "ServiceDetailReqType/ServiceID");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_ServiceDetailReqType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "ServiceDetailReqType/ServiceID");
   const v0 = r.uintIn(0, 65535, "ServiceDetailReqType/ServiceID");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "ServiceDetailReqType/ServiceID");
-  c = (x2 & 1);
+  const x3 = r.bits(2);
+  if ((x3 & 2) !== 0) r.badBits(x3, 2, 2, "ServiceDetailReqType/ServiceID");
+  const y4 = (x3 & 1);
+  if (y4 !== 0) { x_ServiceDetailReqType(r, 1, y4); }
   o.ServiceID = v0;
   s = 1;
-  if (c === 0) return o;
-  return x_ServiceDetailReqType(r, s, c);
+  return o;
 }
 function x_ServiceDetailReqType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -791,30 +789,31 @@ const EXP_ServiceDetailReqType: readonly string[] = ["SE(ServiceID)","EE"];
 function d_ServiceDetailResType(r: BitReader): T.ServiceDetailResType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ServiceDetailResType(r, s, c);
-  const x1 = r.bits(8);
-  if ((x1 & 130) !== 0) r.badBits(x1, 130, 8, "ServiceDetailResType/ResponseCode");
-  const y2 = ((x1 >>> 2) & 31);
-  if (y2 >= 23) r.enumErr(y2, 23, "ServiceDetailResType/ResponseCode", r.pos - 7);
-  const v0 = E0[y2]!;
-  c = (x1 & 1);
+  let c = 0;
+  const x2 = r.bits(10);
+  const y3 = ((x2 >>> 9) & 1);
+  if (y3 !== 0) { r.pos -= 9; x_ServiceDetailResType(r, 0, y3); }
+  const y4 = ((x2 >>> 3) & 31);
+  if ((x2 & 256) !== 0) r.badBits(x2, 256, 10, "ServiceDetailResType/ResponseCode");
+  if (y4 >= 23) r.enumErr(y4, 23, "ServiceDetailResType/ResponseCode", r.pos - 8);
+  const v0 = E0[y4]!;
+  if ((x2 & 4) !== 0) r.badBits(x2, 4, 10, "ServiceDetailResType/ResponseCode");
+  const y5 = ((x2 >>> 1) & 1);
+  if (y5 !== 0) { r.pos -= 1; x_ServiceDetailResType(r, 1, y5); }
+  if ((x2 & 1) !== 0) r.badBits(x2, 1, 10, "ServiceDetailResType/ServiceID");
   o.ResponseCode = v0;
   s = 1;
-  if (!(c === 0)) x_ServiceDetailResType(r, s, c);
-  const x4 = r.bits(1);
-  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "ServiceDetailResType/ServiceID");
-  const v3 = r.uintIn(0, 65535, "ServiceDetailResType/ServiceID");
-  const x5 = r.bits(3);
-  if ((x5 & 4) !== 0) r.badBits(x5, 4, 3, "ServiceDetailResType/ServiceID");
-  c = (x5 & 3);
-  o.ServiceID = v3;
+  const v1 = r.uintIn(0, 65535, "ServiceDetailResType/ServiceID");
+  const x6 = r.bits(3);
+  c = (x6 & 3);
+  if ((x6 & 4) !== 0) r.badBits(x6, 4, 3, "ServiceDetailResType/ServiceID");
+  o.ServiceID = v1;
   s = 2;
   if (c === 0) {
-    const v6 = d_ServiceParameterListType(r);
-    const x7 = r.bits(1);
-    c = x7;
-    o.ServiceParameterList = v6;
+    const v7 = d_ServiceParameterListType(r);
+    const x8 = r.bits(1);
+    c = x8;
+    o.ServiceParameterList = v7;
     s = 3;
   }
   if ((s === 2 && c === 1) || (s === 3 && c === 0)) return o;
@@ -867,10 +866,7 @@ function d_ServiceParameterListType(r: BitReader): T.ServiceParameterListType {
       c = x1;
       const av0 = o.ParameterSet;
       if (av0 === undefined) o.ParameterSet = [v0];
-      else {
-        av0.push(v0);
-        if (av0.length > 4096) r.fail("EXI_LIMIT", "more than 4096 ParameterSet items", "ServiceParameterListType/ParameterSet");
-      }
+      else { av0.push(v0); if (av0.length > 4096) r.fail("EXI_LIMIT", "more than 4096 ParameterSet items", "ServiceParameterListType/ParameterSet"); }
       s = 1;
       continue;
     }
@@ -880,10 +876,7 @@ function d_ServiceParameterListType(r: BitReader): T.ServiceParameterListType {
       c = x3;
       const av2 = o.ParameterSet;
       if (av2 === undefined) o.ParameterSet = [v2];
-      else {
-        av2.push(v2);
-        if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 ParameterSet items", "ServiceParameterListType/ParameterSet");
-      }
+      else { av2.push(v2); if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 ParameterSet items", "ServiceParameterListType/ParameterSet"); }
       s = 1;
       continue;
     }
@@ -925,38 +918,34 @@ const EXP_ServiceParameterListType: readonly string[] = ["SE(ParameterSet)","SE(
 function d_ParameterSetType(r: BitReader): T.ParameterSetType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ParameterSetType(r, s, c);
+  let c = 0;
+  const x1 = r.bits(1);
+  const y2 = x1;
+  if (y2 !== 0) { x_ParameterSetType(r, 0, y2); }
   const v0 = r.chIntIn(-32768, 32767, "ParameterSetType/ParameterSetID");
-  const x1 = r.bits(2);
-  if ((x1 & 2) !== 0) r.badBits(x1, 2, 2, "ParameterSetType/ParameterSetID");
-  c = (x1 & 1);
+  const x3 = r.bits(2);
+  c = (x3 & 1);
+  if ((x3 & 2) !== 0) r.badBits(x3, 2, 2, "ParameterSetType/ParameterSetID");
   o.ParameterSetID = v0;
   s = 1;
   for (;;) {
     if (s === 1 && c === 0) {
-      const v2 = d_ParameterType(r);
-      const x3 = r.bits(2);
-      c = x3;
-      const av2 = o.Parameter;
-      if (av2 === undefined) o.Parameter = [v2];
-      else {
-        av2.push(v2);
-        if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Parameter items", "ParameterSetType/Parameter");
-      }
-      s = 2;
-      continue;
-    }
-    if (s === 2 && c === 0) {
       const v4 = d_ParameterType(r);
       const x5 = r.bits(2);
       c = x5;
       const av4 = o.Parameter;
       if (av4 === undefined) o.Parameter = [v4];
-      else {
-        av4.push(v4);
-        if (av4.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Parameter items", "ParameterSetType/Parameter");
-      }
+      else { av4.push(v4); if (av4.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Parameter items", "ParameterSetType/Parameter"); }
+      s = 2;
+      continue;
+    }
+    if (s === 2 && c === 0) {
+      const v6 = d_ParameterType(r);
+      const x7 = r.bits(2);
+      c = x7;
+      const av6 = o.Parameter;
+      if (av6 === undefined) o.Parameter = [v6];
+      else { av6.push(v6); if (av6.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Parameter items", "ParameterSetType/Parameter"); }
       s = 2;
       continue;
     }
@@ -1006,70 +995,71 @@ const EXP_ParameterSetType: readonly string[] = ["SE(ParameterSetID)","SE(Parame
 function d_ParameterType(r: BitReader): T.ParameterType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ParameterType(r, s, c);
-  const v0 = r.string(65536, 3, "ParameterType@Name");
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_ParameterType(r, 0, y2); }
+  const v0 = r.string(65536, 3, "ParameterType@Name");
   o.Name = v0;
   s = 1;
-  if (!(c === 0)) x_ParameterType(r, s, c);
-  const x3 = r.bits(6);
-  const y4 = ((x3 >>> 3) & 7);
-  if (y4 >= 6) r.enumErr(y4, 6, "ParameterType@ValueType", r.pos - 6);
-  const v2 = E4[y4]!;
-  c = (x3 & 7);
-  o.ValueType = v2;
+  const x4 = r.bits(7);
+  const y5 = ((x4 >>> 6) & 1);
+  if (y5 !== 0) { r.pos -= 6; x_ParameterType(r, 1, y5); }
+  const y6 = ((x4 >>> 3) & 7);
+  if (y6 >= 6) r.enumErr(y6, 6, "ParameterType@ValueType", r.pos - 6);
+  const v3 = E4[y6]!;
+  c = (x4 & 7);
+  o.ValueType = v3;
   s = 2;
   if (c === 0) {
-    const x6 = r.bits(4);
-    if ((x6 & 10) !== 0) r.badBits(x6, 10, 4, "ParameterType/boolValue");
-    const y7 = ((x6 >>> 2) & 1);
-    const v5 = y7 === 1;
-    c = (x6 & 1);
-    o.boolValue = v5;
+    const x8 = r.bits(4);
+    const y9 = ((x8 >>> 2) & 1);
+    const v7 = y9 === 1;
+    c = (x8 & 1);
+    if ((x8 & 10) !== 0) r.badBits(x8, 10, 4, "ParameterType/boolValue");
+    o.boolValue = v7;
     s = 3;
   }
   if ((s === 2 && c === 1)) {
-    const x9 = r.bits(11);
-    if ((x9 & 1026) !== 0) r.badBits(x9, 1026, 11, "ParameterType/byteValue");
-    const y10 = ((x9 >>> 2) & 255);
-    const v8 = y10 - 128;
-    c = (x9 & 1);
-    o.byteValue = v8;
+    const x11 = r.bits(11);
+    const y12 = ((x11 >>> 2) & 255);
+    const v10 = y12 - 128;
+    c = (x11 & 1);
+    if ((x11 & 1026) !== 0) r.badBits(x11, 1026, 11, "ParameterType/byteValue");
+    o.byteValue = v10;
     s = 4;
   }
   if ((s === 2 && c === 2)) {
-    const v11 = r.chIntIn(-32768, 32767, "ParameterType/shortValue");
-    const x12 = r.bits(2);
-    if ((x12 & 2) !== 0) r.badBits(x12, 2, 2, "ParameterType/shortValue");
-    c = (x12 & 1);
-    o.shortValue = v11;
+    const v13 = r.chIntIn(-32768, 32767, "ParameterType/shortValue");
+    const x14 = r.bits(2);
+    c = (x14 & 1);
+    if ((x14 & 2) !== 0) r.badBits(x14, 2, 2, "ParameterType/shortValue");
+    o.shortValue = v13;
     s = 5;
   }
   if ((s === 2 && c === 3)) {
-    const v13 = r.chIntIn(-2147483648, 2147483647, "ParameterType/intValue");
-    const x14 = r.bits(2);
-    if ((x14 & 2) !== 0) r.badBits(x14, 2, 2, "ParameterType/intValue");
-    c = (x14 & 1);
-    o.intValue = v13;
+    const v15 = r.chIntIn(-2147483648, 2147483647, "ParameterType/intValue");
+    const x16 = r.bits(2);
+    c = (x16 & 1);
+    if ((x16 & 2) !== 0) r.badBits(x16, 2, 2, "ParameterType/intValue");
+    o.intValue = v15;
     s = 6;
   }
   if ((s === 2 && c === 4)) {
-    const v15 = d_PhysicalValueType(r);
-    const x16 = r.bits(1);
-    c = x16;
-    o.physicalValue = v15;
+    const v17 = d_PhysicalValueType(r);
+    const x18 = r.bits(1);
+    c = x18;
+    o.physicalValue = v17;
     s = 7;
   }
   if ((s === 2 && c === 5)) {
-    const x18 = r.bits(1);
-    if ((x18 & 1) !== 0) r.badBits(x18, 1, 1, "ParameterType/stringValue");
-    const v17 = r.string(65536, 4, "ParameterType/stringValue");
-    const x19 = r.bits(2);
-    if ((x19 & 2) !== 0) r.badBits(x19, 2, 2, "ParameterType/stringValue");
-    c = (x19 & 1);
-    o.stringValue = v17;
+    const x20 = r.bits(1);
+    if ((x20 & 1) !== 0) r.badBits(x20, 1, 1, "ParameterType/stringValue");
+    const v19 = r.string(65536, 4, "ParameterType/stringValue");
+    const x21 = r.bits(2);
+    c = (x21 & 1);
+    if ((x21 & 2) !== 0) r.badBits(x21, 2, 2, "ParameterType/stringValue");
+    o.stringValue = v19;
     s = 8;
   }
   if ((s === 3 && c === 0) || (s === 4 && c === 0) || (s === 5 && c === 0) || (s === 6 && c === 0) || (s === 7 && c === 0) || (s === 8 && c === 0)) return o;
@@ -1169,35 +1159,38 @@ const EXP_ParameterType: readonly string[] = ["AT(Name)","AT(ValueType)","SE(boo
 function d_PhysicalValueType(r: BitReader): T.PhysicalValueType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_PhysicalValueType(r, s, c);
-  const x1 = r.bits(7);
-  if ((x1 & 68) !== 0) r.badBits(x1, 68, 7, "PhysicalValueType/Multiplier");
-  const y2 = ((x1 >>> 3) & 7);
-  if (y2 > 6) r.rangeErr(y2 + -3, 3, "PhysicalValueType/Multiplier", r.pos - 6);
-  const v0 = y2 - 3;
+  let c = 0;
+  const x1 = r.bits(8);
+  const y2 = ((x1 >>> 7) & 1);
+  if (y2 !== 0) { r.pos -= 7; x_PhysicalValueType(r, 0, y2); }
+  const y3 = ((x1 >>> 3) & 7);
+  if ((x1 & 64) !== 0) r.badBits(x1, 64, 8, "PhysicalValueType/Multiplier");
+  if (y3 > 6) r.rangeErr(y3 + -3, 3, "PhysicalValueType/Multiplier", r.pos - 6);
+  const v0 = y3 - 3;
   c = (x1 & 3);
+  if ((x1 & 4) !== 0) r.badBits(x1, 4, 8, "PhysicalValueType/Multiplier");
   o.Multiplier = v0;
   s = 1;
   if (c === 0) {
-    const x4 = r.bits(7);
-    if ((x4 & 66) !== 0) r.badBits(x4, 66, 7, "PhysicalValueType/Unit");
-    const y5 = ((x4 >>> 2) & 15);
-    if (y5 >= 10) r.enumErr(y5, 10, "PhysicalValueType/Unit", r.pos - 6);
-    const v3 = E5[y5]!;
-    c = (x4 & 1);
-    o.Unit = v3;
+    const x5 = r.bits(7);
+    const y6 = ((x5 >>> 2) & 15);
+    if ((x5 & 64) !== 0) r.badBits(x5, 64, 7, "PhysicalValueType/Unit");
+    if (y6 >= 10) r.enumErr(y6, 10, "PhysicalValueType/Unit", r.pos - 6);
+    const v4 = E5[y6]!;
+    c = (x5 & 1);
+    if ((x5 & 2) !== 0) r.badBits(x5, 2, 7, "PhysicalValueType/Unit");
+    o.Unit = v4;
     s = 2;
   }
   if (!((s === 1 && c === 1) || (s === 2 && c === 0))) x_PhysicalValueType(r, s, c);
-  const v6 = r.chIntIn(-32768, 32767, "PhysicalValueType/Value");
-  const x7 = r.bits(2);
-  if ((x7 & 2) !== 0) r.badBits(x7, 2, 2, "PhysicalValueType/Value");
-  c = (x7 & 1);
-  o.Value = v6;
+  const v7 = r.chIntIn(-32768, 32767, "PhysicalValueType/Value");
+  const x8 = r.bits(2);
+  if ((x8 & 2) !== 0) r.badBits(x8, 2, 2, "PhysicalValueType/Value");
+  const y9 = (x8 & 1);
+  if (y9 !== 0) { x_PhysicalValueType(r, 3, y9); }
+  o.Value = v7;
   s = 3;
-  if (c === 0) return o;
-  return x_PhysicalValueType(r, s, c);
+  return o;
 }
 function x_PhysicalValueType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -1238,23 +1231,24 @@ const EXP_PhysicalValueType: readonly string[] = ["SE(Multiplier)","SE(Unit)|SE(
 function d_ServicePaymentSelectionReqType(r: BitReader): T.ServicePaymentSelectionReqType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ServicePaymentSelectionReqType(r, s, c);
-  const x1 = r.bits(4);
-  if ((x1 & 10) !== 0) r.badBits(x1, 10, 4, "ServicePaymentSelectionReqType/SelectedPaymentOption");
-  const y2 = ((x1 >>> 2) & 1);
-  const v0 = E2[y2]!;
-  c = (x1 & 1);
+  let c = 0;
+  const x2 = r.bits(5);
+  const y3 = ((x2 >>> 4) & 1);
+  if (y3 !== 0) { r.pos -= 4; x_ServicePaymentSelectionReqType(r, 0, y3); }
+  const y4 = ((x2 >>> 2) & 1);
+  const v0 = E2[y4]!;
+  if ((x2 & 10) !== 0) r.badBits(x2, 10, 5, "ServicePaymentSelectionReqType/SelectedPaymentOption");
+  const y5 = (x2 & 1);
+  if (y5 !== 0) { x_ServicePaymentSelectionReqType(r, 1, y5); }
   o.SelectedPaymentOption = v0;
   s = 1;
-  if (!(c === 0)) x_ServicePaymentSelectionReqType(r, s, c);
-  const v3 = d_SelectedServiceListType(r);
-  const x4 = r.bits(1);
-  c = x4;
-  o.SelectedServiceList = v3;
+  const v1 = d_SelectedServiceListType(r);
+  o.SelectedServiceList = v1;
   s = 2;
-  if (c === 0) return o;
-  return x_ServicePaymentSelectionReqType(r, s, c);
+  const x6 = r.bits(1);
+  const y7 = x6;
+  if (y7 !== 0) { x_ServicePaymentSelectionReqType(r, 2, y7); }
+  return o;
 }
 function x_ServicePaymentSelectionReqType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -1291,10 +1285,7 @@ function d_SelectedServiceListType(r: BitReader): T.SelectedServiceListType {
       c = x1;
       const av0 = o.SelectedService;
       if (av0 === undefined) o.SelectedService = [v0];
-      else {
-        av0.push(v0);
-        if (av0.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SelectedService items", "SelectedServiceListType/SelectedService");
-      }
+      else { av0.push(v0); if (av0.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SelectedService items", "SelectedServiceListType/SelectedService"); }
       s = 1;
       continue;
     }
@@ -1304,10 +1295,7 @@ function d_SelectedServiceListType(r: BitReader): T.SelectedServiceListType {
       c = x3;
       const av2 = o.SelectedService;
       if (av2 === undefined) o.SelectedService = [v2];
-      else {
-        av2.push(v2);
-        if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SelectedService items", "SelectedServiceListType/SelectedService");
-      }
+      else { av2.push(v2); if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SelectedService items", "SelectedServiceListType/SelectedService"); }
       s = 1;
       continue;
     }
@@ -1349,22 +1337,23 @@ const EXP_SelectedServiceListType: readonly string[] = ["SE(SelectedService)","S
 function d_SelectedServiceType(r: BitReader): T.SelectedServiceType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_SelectedServiceType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "SelectedServiceType/ServiceID");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_SelectedServiceType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "SelectedServiceType/ServiceID");
   const v0 = r.uintIn(0, 65535, "SelectedServiceType/ServiceID");
-  const x2 = r.bits(3);
-  if ((x2 & 4) !== 0) r.badBits(x2, 4, 3, "SelectedServiceType/ServiceID");
-  c = (x2 & 3);
+  const x3 = r.bits(3);
+  c = (x3 & 3);
+  if ((x3 & 4) !== 0) r.badBits(x3, 4, 3, "SelectedServiceType/ServiceID");
   o.ServiceID = v0;
   s = 1;
   if (c === 0) {
-    const v3 = r.chIntIn(-32768, 32767, "SelectedServiceType/ParameterSetID");
-    const x4 = r.bits(2);
-    if ((x4 & 2) !== 0) r.badBits(x4, 2, 2, "SelectedServiceType/ParameterSetID");
-    c = (x4 & 1);
-    o.ParameterSetID = v3;
+    const v4 = r.chIntIn(-32768, 32767, "SelectedServiceType/ParameterSetID");
+    const x5 = r.bits(2);
+    c = (x5 & 1);
+    if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "SelectedServiceType/ParameterSetID");
+    o.ParameterSetID = v4;
     s = 2;
   }
   if ((s === 1 && c === 1) || (s === 2 && c === 0)) return o;
@@ -1407,18 +1396,20 @@ const EXP_SelectedServiceType: readonly string[] = ["SE(ServiceID)","SE(Paramete
 function d_ServicePaymentSelectionResType(r: BitReader): T.ServicePaymentSelectionResType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ServicePaymentSelectionResType(r, s, c);
-  const x1 = r.bits(8);
-  if ((x1 & 130) !== 0) r.badBits(x1, 130, 8, "ServicePaymentSelectionResType/ResponseCode");
-  const y2 = ((x1 >>> 2) & 31);
-  if (y2 >= 23) r.enumErr(y2, 23, "ServicePaymentSelectionResType/ResponseCode", r.pos - 7);
-  const v0 = E0[y2]!;
-  c = (x1 & 1);
+  let c = 0;
+  const x1 = r.bits(9);
+  const y2 = ((x1 >>> 8) & 1);
+  if (y2 !== 0) { r.pos -= 8; x_ServicePaymentSelectionResType(r, 0, y2); }
+  const y3 = ((x1 >>> 2) & 31);
+  if ((x1 & 128) !== 0) r.badBits(x1, 128, 9, "ServicePaymentSelectionResType/ResponseCode");
+  if (y3 >= 23) r.enumErr(y3, 23, "ServicePaymentSelectionResType/ResponseCode", r.pos - 7);
+  const v0 = E0[y3]!;
+  if ((x1 & 2) !== 0) r.badBits(x1, 2, 9, "ServicePaymentSelectionResType/ResponseCode");
+  const y4 = (x1 & 1);
+  if (y4 !== 0) { x_ServicePaymentSelectionResType(r, 1, y4); }
   o.ResponseCode = v0;
   s = 1;
-  if (c === 0) return o;
-  return x_ServicePaymentSelectionResType(r, s, c);
+  return o;
 }
 function x_ServicePaymentSelectionResType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -1441,24 +1432,25 @@ const EXP_ServicePaymentSelectionResType: readonly string[] = ["SE(ResponseCode)
 function d_PaymentDetailsReqType(r: BitReader): T.PaymentDetailsReqType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_PaymentDetailsReqType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "PaymentDetailsReqType/ContractID");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_PaymentDetailsReqType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "PaymentDetailsReqType/ContractID");
   const v0 = r.string(64, 5, "PaymentDetailsReqType/ContractID");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "PaymentDetailsReqType/ContractID");
-  c = (x2 & 1);
+  const x4 = r.bits(2);
+  if ((x4 & 2) !== 0) r.badBits(x4, 2, 2, "PaymentDetailsReqType/ContractID");
+  const y5 = (x4 & 1);
+  if (y5 !== 0) { x_PaymentDetailsReqType(r, 1, y5); }
   o.ContractID = v0;
   s = 1;
-  if (!(c === 0)) x_PaymentDetailsReqType(r, s, c);
   const v3 = d_CertificateChainType(r);
-  const x4 = r.bits(1);
-  c = x4;
   o.ContractSignatureCertChain = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_PaymentDetailsReqType(r, s, c);
+  const x6 = r.bits(1);
+  const y7 = x6;
+  if (y7 !== 0) { x_PaymentDetailsReqType(r, 2, y7); }
+  return o;
 }
 function x_PaymentDetailsReqType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -1489,21 +1481,22 @@ const EXP_PaymentDetailsReqType: readonly string[] = ["SE(ContractID)","SE(Contr
 function d_CertificateChainType(r: BitReader): T.CertificateChainType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_CertificateChainType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "CertificateChainType/Certificate");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_CertificateChainType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "CertificateChainType/Certificate");
   const v0 = r.binary(1200, "CertificateChainType/Certificate");
-  const x2 = r.bits(3);
-  if ((x2 & 4) !== 0) r.badBits(x2, 4, 3, "CertificateChainType/Certificate");
-  c = (x2 & 3);
+  const x3 = r.bits(3);
+  c = (x3 & 3);
+  if ((x3 & 4) !== 0) r.badBits(x3, 4, 3, "CertificateChainType/Certificate");
   o.Certificate = v0;
   s = 1;
   if (c === 0) {
-    const v3 = d_SubCertificatesType(r);
-    const x4 = r.bits(1);
-    c = x4;
-    o.SubCertificates = v3;
+    const v4 = d_SubCertificatesType(r);
+    const x5 = r.bits(1);
+    c = x5;
+    o.SubCertificates = v4;
     s = 2;
   }
   if ((s === 1 && c === 1) || (s === 2 && c === 0)) return o;
@@ -1551,14 +1544,11 @@ function d_SubCertificatesType(r: BitReader): T.SubCertificatesType {
       if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "SubCertificatesType/Certificate");
       const v0 = r.binary(1200, "SubCertificatesType/Certificate");
       const x2 = r.bits(3);
-      if ((x2 & 4) !== 0) r.badBits(x2, 4, 3, "SubCertificatesType/Certificate");
       c = (x2 & 3);
+      if ((x2 & 4) !== 0) r.badBits(x2, 4, 3, "SubCertificatesType/Certificate");
       const av0 = o.Certificate;
       if (av0 === undefined) o.Certificate = [v0];
-      else {
-        av0.push(v0);
-        if (av0.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Certificate items", "SubCertificatesType/Certificate");
-      }
+      else { av0.push(v0); if (av0.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Certificate items", "SubCertificatesType/Certificate"); }
       s = 1;
       continue;
     }
@@ -1567,14 +1557,11 @@ function d_SubCertificatesType(r: BitReader): T.SubCertificatesType {
       if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "SubCertificatesType/Certificate");
       const v3 = r.binary(1200, "SubCertificatesType/Certificate");
       const x5 = r.bits(3);
-      if ((x5 & 4) !== 0) r.badBits(x5, 4, 3, "SubCertificatesType/Certificate");
       c = (x5 & 3);
+      if ((x5 & 4) !== 0) r.badBits(x5, 4, 3, "SubCertificatesType/Certificate");
       const av3 = o.Certificate;
       if (av3 === undefined) o.Certificate = [v3];
-      else {
-        av3.push(v3);
-        if (av3.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Certificate items", "SubCertificatesType/Certificate");
-      }
+      else { av3.push(v3); if (av3.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Certificate items", "SubCertificatesType/Certificate"); }
       s = 1;
       continue;
     }
@@ -1617,36 +1604,36 @@ const EXP_SubCertificatesType: readonly string[] = ["SE(Certificate)","SE(Certif
 function d_PaymentDetailsResType(r: BitReader): T.PaymentDetailsResType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_PaymentDetailsResType(r, s, c);
-  const x1 = r.bits(8);
-  if ((x1 & 130) !== 0) r.badBits(x1, 130, 8, "PaymentDetailsResType/ResponseCode");
-  const y2 = ((x1 >>> 2) & 31);
-  if (y2 >= 23) r.enumErr(y2, 23, "PaymentDetailsResType/ResponseCode", r.pos - 7);
-  const v0 = E0[y2]!;
-  c = (x1 & 1);
+  let c = 0;
+  const x2 = r.bits(10);
+  const y3 = ((x2 >>> 9) & 1);
+  if (y3 !== 0) { r.pos -= 9; x_PaymentDetailsResType(r, 0, y3); }
+  const y4 = ((x2 >>> 3) & 31);
+  if ((x2 & 256) !== 0) r.badBits(x2, 256, 10, "PaymentDetailsResType/ResponseCode");
+  if (y4 >= 23) r.enumErr(y4, 23, "PaymentDetailsResType/ResponseCode", r.pos - 8);
+  const v0 = E0[y4]!;
+  if ((x2 & 4) !== 0) r.badBits(x2, 4, 10, "PaymentDetailsResType/ResponseCode");
+  const y5 = ((x2 >>> 1) & 1);
+  if (y5 !== 0) { r.pos -= 1; x_PaymentDetailsResType(r, 1, y5); }
+  if ((x2 & 1) !== 0) r.badBits(x2, 1, 10, "PaymentDetailsResType/GenChallenge");
   o.ResponseCode = v0;
   s = 1;
-  if (!(c === 0)) x_PaymentDetailsResType(r, s, c);
-  const x4 = r.bits(1);
-  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "PaymentDetailsResType/GenChallenge");
-  const v3 = r.string(65536, 6, "PaymentDetailsResType/GenChallenge");
-  const x5 = r.bits(2);
-  if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "PaymentDetailsResType/GenChallenge");
-  c = (x5 & 1);
-  o.GenChallenge = v3;
+  const v1 = r.string(65536, 6, "PaymentDetailsResType/GenChallenge");
+  const x7 = r.bits(3);
+  if ((x7 & 4) !== 0) r.badBits(x7, 4, 3, "PaymentDetailsResType/GenChallenge");
+  const y8 = ((x7 >>> 1) & 1);
+  if (y8 !== 0) { r.pos -= 1; x_PaymentDetailsResType(r, 2, y8); }
+  if ((x7 & 1) !== 0) r.badBits(x7, 1, 3, "PaymentDetailsResType/DateTimeNow");
+  o.GenChallenge = v1;
   s = 2;
-  if (!(c === 0)) x_PaymentDetailsResType(r, s, c);
-  const x7 = r.bits(1);
-  if ((x7 & 1) !== 0) r.badBits(x7, 1, 1, "PaymentDetailsResType/DateTimeNow");
   const v6 = r.bigIn(true, -9223372036854775808n, 9223372036854775807n, "PaymentDetailsResType/DateTimeNow");
-  const x8 = r.bits(2);
-  if ((x8 & 2) !== 0) r.badBits(x8, 2, 2, "PaymentDetailsResType/DateTimeNow");
-  c = (x8 & 1);
+  const x9 = r.bits(2);
+  if ((x9 & 2) !== 0) r.badBits(x9, 2, 2, "PaymentDetailsResType/DateTimeNow");
+  const y10 = (x9 & 1);
+  if (y10 !== 0) { x_PaymentDetailsResType(r, 3, y10); }
   o.DateTimeNow = v6;
   s = 3;
-  if (c === 0) return o;
-  return x_PaymentDetailsResType(r, s, c);
+  return o;
 }
 function x_PaymentDetailsResType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -1694,8 +1681,8 @@ function d_ContractAuthenticationReqType(r: BitReader): T.ContractAuthentication
     if ((x3 & 1) !== 0) r.badBits(x3, 1, 1, "ContractAuthenticationReqType/GenChallenge");
     const v2 = r.string(65536, 6, "ContractAuthenticationReqType/GenChallenge");
     const x4 = r.bits(2);
-    if ((x4 & 2) !== 0) r.badBits(x4, 2, 2, "ContractAuthenticationReqType/GenChallenge");
     c = (x4 & 1);
+    if ((x4 & 2) !== 0) r.badBits(x4, 2, 2, "ContractAuthenticationReqType/GenChallenge");
     o.GenChallenge = v2;
     s = 2;
   }
@@ -1742,26 +1729,27 @@ const EXP_ContractAuthenticationReqType: readonly string[] = ["AT(Id)|SE(GenChal
 function d_ContractAuthenticationResType(r: BitReader): T.ContractAuthenticationResType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ContractAuthenticationResType(r, s, c);
-  const x1 = r.bits(8);
-  if ((x1 & 130) !== 0) r.badBits(x1, 130, 8, "ContractAuthenticationResType/ResponseCode");
-  const y2 = ((x1 >>> 2) & 31);
-  if (y2 >= 23) r.enumErr(y2, 23, "ContractAuthenticationResType/ResponseCode", r.pos - 7);
-  const v0 = E0[y2]!;
-  c = (x1 & 1);
+  let c = 0;
+  const x2 = r.bits(13);
+  const y3 = ((x2 >>> 12) & 1);
+  if (y3 !== 0) { r.pos -= 12; x_ContractAuthenticationResType(r, 0, y3); }
+  const y4 = ((x2 >>> 6) & 31);
+  if ((x2 & 2048) !== 0) r.badBits(x2, 2048, 13, "ContractAuthenticationResType/ResponseCode");
+  if (y4 >= 23) r.enumErr(y4, 23, "ContractAuthenticationResType/ResponseCode", r.pos - 11);
+  const v0 = E0[y4]!;
+  if ((x2 & 32) !== 0) r.badBits(x2, 32, 13, "ContractAuthenticationResType/ResponseCode");
+  const y5 = ((x2 >>> 4) & 1);
+  if (y5 !== 0) { r.pos -= 4; x_ContractAuthenticationResType(r, 1, y5); }
+  const y6 = ((x2 >>> 2) & 1);
+  const v1 = E6[y6]!;
+  if ((x2 & 10) !== 0) r.badBits(x2, 10, 13, "ContractAuthenticationResType/EVSEProcessing");
+  const y7 = (x2 & 1);
+  if (y7 !== 0) { x_ContractAuthenticationResType(r, 2, y7); }
   o.ResponseCode = v0;
   s = 1;
-  if (!(c === 0)) x_ContractAuthenticationResType(r, s, c);
-  const x4 = r.bits(4);
-  if ((x4 & 10) !== 0) r.badBits(x4, 10, 4, "ContractAuthenticationResType/EVSEProcessing");
-  const y5 = ((x4 >>> 2) & 1);
-  const v3 = E6[y5]!;
-  c = (x4 & 1);
-  o.EVSEProcessing = v3;
+  o.EVSEProcessing = v1;
   s = 2;
-  if (c === 0) return o;
-  return x_ContractAuthenticationResType(r, s, c);
+  return o;
 }
 function x_ContractAuthenticationResType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -1788,35 +1776,37 @@ const EXP_ContractAuthenticationResType: readonly string[] = ["SE(ResponseCode)"
 function d_ChargeParameterDiscoveryReqType(r: BitReader): T.ChargeParameterDiscoveryReqType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ChargeParameterDiscoveryReqType(r, s, c);
-  const x1 = r.bits(7);
-  if ((x1 & 68) !== 0) r.badBits(x1, 68, 7, "ChargeParameterDiscoveryReqType/EVRequestedEnergyTransferType");
-  const y2 = ((x1 >>> 3) & 7);
-  if (y2 >= 6) r.enumErr(y2, 6, "ChargeParameterDiscoveryReqType/EVRequestedEnergyTransferType", r.pos - 6);
-  const v0 = E7[y2]!;
+  let c = 0;
+  const x1 = r.bits(8);
+  const y2 = ((x1 >>> 7) & 1);
+  if (y2 !== 0) { r.pos -= 7; x_ChargeParameterDiscoveryReqType(r, 0, y2); }
+  const y3 = ((x1 >>> 3) & 7);
+  if ((x1 & 64) !== 0) r.badBits(x1, 64, 8, "ChargeParameterDiscoveryReqType/EVRequestedEnergyTransferType");
+  if (y3 >= 6) r.enumErr(y3, 6, "ChargeParameterDiscoveryReqType/EVRequestedEnergyTransferType", r.pos - 6);
+  const v0 = E7[y3]!;
   c = (x1 & 3);
+  if ((x1 & 4) !== 0) r.badBits(x1, 4, 8, "ChargeParameterDiscoveryReqType/EVRequestedEnergyTransferType");
   o.EVRequestedEnergyTransferType = v0;
   s = 1;
   if (c === 0) {
-    const v3 = d_AC_EVChargeParameterType(r);
-    const x4 = r.bits(1);
-    c = x4;
-    o.AC_EVChargeParameter = v3;
+    const v4 = d_AC_EVChargeParameterType(r);
+    const x5 = r.bits(1);
+    c = x5;
+    o.AC_EVChargeParameter = v4;
     s = 2;
   }
   if ((s === 1 && c === 1)) {
-    const v5 = d_DC_EVChargeParameterType(r);
-    const x6 = r.bits(1);
-    c = x6;
-    o.DC_EVChargeParameter = v5;
+    const v6 = d_DC_EVChargeParameterType(r);
+    const x7 = r.bits(1);
+    c = x7;
+    o.DC_EVChargeParameter = v6;
     s = 2;
   }
   if ((s === 1 && c === 2)) {
-    const v7 = d_EVChargeParameterType(r);
-    const x8 = r.bits(1);
-    c = x8;
-    o.EVChargeParameter = v7;
+    const v8 = d_EVChargeParameterType(r);
+    const x9 = r.bits(1);
+    c = x9;
+    o.EVChargeParameter = v8;
     s = 2;
   }
   if ((s === 2 && c === 0)) return o;
@@ -1870,9 +1860,11 @@ const EXP_ChargeParameterDiscoveryReqType: readonly string[] = ["SE(EVRequestedE
 function d_EVChargeParameterType(r: BitReader): T.EVChargeParameterType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (c === 0) return o;
-  return x_EVChargeParameterType(r, s, c);
+  let c = 0;
+  const x0 = r.bits(1);
+  const y1 = x0;
+  if (y1 !== 0) { x_EVChargeParameterType(r, 0, y1); }
+  return o;
 }
 function x_EVChargeParameterType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -1891,57 +1883,58 @@ const EXP_EVChargeParameterType: readonly string[] = ["EE"];
 function d_ChargeParameterDiscoveryResType(r: BitReader): T.ChargeParameterDiscoveryResType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ChargeParameterDiscoveryResType(r, s, c);
-  const x1 = r.bits(8);
-  if ((x1 & 130) !== 0) r.badBits(x1, 130, 8, "ChargeParameterDiscoveryResType/ResponseCode");
-  const y2 = ((x1 >>> 2) & 31);
-  if (y2 >= 23) r.enumErr(y2, 23, "ChargeParameterDiscoveryResType/ResponseCode", r.pos - 7);
-  const v0 = E0[y2]!;
-  c = (x1 & 1);
+  let c = 0;
+  const x2 = r.bits(14);
+  const y3 = ((x2 >>> 13) & 1);
+  if (y3 !== 0) { r.pos -= 13; x_ChargeParameterDiscoveryResType(r, 0, y3); }
+  const y4 = ((x2 >>> 7) & 31);
+  if ((x2 & 4096) !== 0) r.badBits(x2, 4096, 14, "ChargeParameterDiscoveryResType/ResponseCode");
+  if (y4 >= 23) r.enumErr(y4, 23, "ChargeParameterDiscoveryResType/ResponseCode", r.pos - 12);
+  const v0 = E0[y4]!;
+  if ((x2 & 64) !== 0) r.badBits(x2, 64, 14, "ChargeParameterDiscoveryResType/ResponseCode");
+  const y5 = ((x2 >>> 5) & 1);
+  if (y5 !== 0) { r.pos -= 5; x_ChargeParameterDiscoveryResType(r, 1, y5); }
+  const y6 = ((x2 >>> 3) & 1);
+  const v1 = E6[y6]!;
+  c = (x2 & 3);
+  if ((x2 & 20) !== 0) r.badBits(x2, 20, 14, "ChargeParameterDiscoveryResType/EVSEProcessing");
   o.ResponseCode = v0;
   s = 1;
-  if (!(c === 0)) x_ChargeParameterDiscoveryResType(r, s, c);
-  const x4 = r.bits(5);
-  if ((x4 & 20) !== 0) r.badBits(x4, 20, 5, "ChargeParameterDiscoveryResType/EVSEProcessing");
-  const y5 = ((x4 >>> 3) & 1);
-  const v3 = E6[y5]!;
-  c = (x4 & 3);
-  o.EVSEProcessing = v3;
+  o.EVSEProcessing = v1;
   s = 2;
   if (c === 0) {
-    const v6 = d_SAScheduleListType(r);
-    const x7 = r.bits(2);
-    c = x7;
-    o.SAScheduleList = v6;
+    const v7 = d_SAScheduleListType(r);
+    const x8 = r.bits(2);
+    c = x8;
+    o.SAScheduleList = v7;
     s = 3;
   }
   if ((s === 2 && c === 1)) {
-    const v8 = d_SASchedulesType(r);
-    const x9 = r.bits(2);
-    c = x9;
-    o.SASchedules = v8;
+    const v9 = d_SASchedulesType(r);
+    const x10 = r.bits(2);
+    c = x10;
+    o.SASchedules = v9;
     s = 3;
   }
   if ((s === 3 && c === 0)) {
-    const v10 = d_AC_EVSEChargeParameterType(r);
-    const x11 = r.bits(1);
-    c = x11;
-    o.AC_EVSEChargeParameter = v10;
+    const v11 = d_AC_EVSEChargeParameterType(r);
+    const x12 = r.bits(1);
+    c = x12;
+    o.AC_EVSEChargeParameter = v11;
     s = 4;
   }
   if ((s === 3 && c === 1)) {
-    const v12 = d_DC_EVSEChargeParameterType(r);
-    const x13 = r.bits(1);
-    c = x13;
-    o.DC_EVSEChargeParameter = v12;
+    const v13 = d_DC_EVSEChargeParameterType(r);
+    const x14 = r.bits(1);
+    c = x14;
+    o.DC_EVSEChargeParameter = v13;
     s = 4;
   }
   if ((s === 3 && c === 2)) {
-    const v14 = d_EVSEChargeParameterType(r);
-    const x15 = r.bits(1);
-    c = x15;
-    o.EVSEChargeParameter = v14;
+    const v15 = d_EVSEChargeParameterType(r);
+    const x16 = r.bits(1);
+    c = x16;
+    o.EVSEChargeParameter = v15;
     s = 4;
   }
   if ((s === 4 && c === 0)) return o;
@@ -2016,9 +2009,11 @@ const EXP_ChargeParameterDiscoveryResType: readonly string[] = ["SE(ResponseCode
 function d_SASchedulesType(r: BitReader): T.SASchedulesType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (c === 0) return o;
-  return x_SASchedulesType(r, s, c);
+  let c = 0;
+  const x0 = r.bits(1);
+  const y1 = x0;
+  if (y1 !== 0) { x_SASchedulesType(r, 0, y1); }
+  return o;
 }
 function x_SASchedulesType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -2037,9 +2032,11 @@ const EXP_SASchedulesType: readonly string[] = ["EE"];
 function d_EVSEChargeParameterType(r: BitReader): T.EVSEChargeParameterType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (c === 0) return o;
-  return x_EVSEChargeParameterType(r, s, c);
+  let c = 0;
+  const x0 = r.bits(1);
+  const y1 = x0;
+  if (y1 !== 0) { x_EVSEChargeParameterType(r, 0, y1); }
+  return o;
 }
 function x_EVSEChargeParameterType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -2058,34 +2055,35 @@ const EXP_EVSEChargeParameterType: readonly string[] = ["EE"];
 function d_PowerDeliveryReqType(r: BitReader): T.PowerDeliveryReqType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_PowerDeliveryReqType(r, s, c);
-  const x1 = r.bits(6);
-  if ((x1 & 40) !== 0) r.badBits(x1, 40, 6, "PowerDeliveryReqType/ReadyToChargeState");
-  const y2 = ((x1 >>> 4) & 1);
-  const v0 = y2 === 1;
+  let c = 0;
+  const x1 = r.bits(7);
+  const y2 = ((x1 >>> 6) & 1);
+  if (y2 !== 0) { r.pos -= 6; x_PowerDeliveryReqType(r, 0, y2); }
+  const y3 = ((x1 >>> 4) & 1);
+  const v0 = y3 === 1;
   c = (x1 & 7);
+  if ((x1 & 40) !== 0) r.badBits(x1, 40, 7, "PowerDeliveryReqType/ReadyToChargeState");
   o.ReadyToChargeState = v0;
   s = 1;
   if (c === 0) {
-    const v3 = d_ChargingProfileType(r);
-    const x4 = r.bits(2);
-    c = x4;
-    o.ChargingProfile = v3;
+    const v4 = d_ChargingProfileType(r);
+    const x5 = r.bits(2);
+    c = x5;
+    o.ChargingProfile = v4;
     s = 2;
   }
   if ((s === 1 && c === 1) || (s === 2 && c === 0)) {
-    const v5 = d_DC_EVPowerDeliveryParameterType(r);
-    const x6 = r.bits(1);
-    c = x6;
-    o.DC_EVPowerDeliveryParameter = v5;
+    const v6 = d_DC_EVPowerDeliveryParameterType(r);
+    const x7 = r.bits(1);
+    c = x7;
+    o.DC_EVPowerDeliveryParameter = v6;
     s = 3;
   }
   if ((s === 1 && c === 2) || (s === 2 && c === 1)) {
-    const v7 = d_EVPowerDeliveryParameterType(r);
-    const x8 = r.bits(1);
-    c = x8;
-    o.EVPowerDeliveryParameter = v7;
+    const v8 = d_EVPowerDeliveryParameterType(r);
+    const x9 = r.bits(1);
+    c = x9;
+    o.EVPowerDeliveryParameter = v8;
     s = 3;
   }
   if ((s === 1 && c === 3) || (s === 2 && c === 2) || (s === 3 && c === 0)) return o;
@@ -2144,38 +2142,34 @@ const EXP_PowerDeliveryReqType: readonly string[] = ["SE(ReadyToChargeState)","S
 function d_ChargingProfileType(r: BitReader): T.ChargingProfileType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ChargingProfileType(r, s, c);
+  let c = 0;
+  const x1 = r.bits(1);
+  const y2 = x1;
+  if (y2 !== 0) { x_ChargingProfileType(r, 0, y2); }
   const v0 = r.chIntIn(-32768, 32767, "ChargingProfileType/SAScheduleTupleID");
-  const x1 = r.bits(2);
-  if ((x1 & 2) !== 0) r.badBits(x1, 2, 2, "ChargingProfileType/SAScheduleTupleID");
-  c = (x1 & 1);
+  const x3 = r.bits(2);
+  c = (x3 & 1);
+  if ((x3 & 2) !== 0) r.badBits(x3, 2, 2, "ChargingProfileType/SAScheduleTupleID");
   o.SAScheduleTupleID = v0;
   s = 1;
   for (;;) {
     if (s === 1 && c === 0) {
-      const v2 = d_ProfileEntryType(r);
-      const x3 = r.bits(2);
-      c = x3;
-      const av2 = o.ProfileEntry;
-      if (av2 === undefined) o.ProfileEntry = [v2];
-      else {
-        av2.push(v2);
-        if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 ProfileEntry items", "ChargingProfileType/ProfileEntry");
-      }
-      s = 2;
-      continue;
-    }
-    if (s === 2 && c === 0) {
       const v4 = d_ProfileEntryType(r);
       const x5 = r.bits(2);
       c = x5;
       const av4 = o.ProfileEntry;
       if (av4 === undefined) o.ProfileEntry = [v4];
-      else {
-        av4.push(v4);
-        if (av4.length > 4096) r.fail("EXI_LIMIT", "more than 4096 ProfileEntry items", "ChargingProfileType/ProfileEntry");
-      }
+      else { av4.push(v4); if (av4.length > 4096) r.fail("EXI_LIMIT", "more than 4096 ProfileEntry items", "ChargingProfileType/ProfileEntry"); }
+      s = 2;
+      continue;
+    }
+    if (s === 2 && c === 0) {
+      const v6 = d_ProfileEntryType(r);
+      const x7 = r.bits(2);
+      c = x7;
+      const av6 = o.ProfileEntry;
+      if (av6 === undefined) o.ProfileEntry = [v6];
+      else { av6.push(v6); if (av6.length > 4096) r.fail("EXI_LIMIT", "more than 4096 ProfileEntry items", "ChargingProfileType/ProfileEntry"); }
       s = 2;
       continue;
     }
@@ -2225,25 +2219,26 @@ const EXP_ChargingProfileType: readonly string[] = ["SE(SAScheduleTupleID)","SE(
 function d_ProfileEntryType(r: BitReader): T.ProfileEntryType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ProfileEntryType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "ProfileEntryType/ChargingProfileEntryStart");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_ProfileEntryType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "ProfileEntryType/ChargingProfileEntryStart");
   const v0 = r.uintIn(0, 4294967295, "ProfileEntryType/ChargingProfileEntryStart");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "ProfileEntryType/ChargingProfileEntryStart");
-  c = (x2 & 1);
+  const x4 = r.bits(2);
+  if ((x4 & 2) !== 0) r.badBits(x4, 2, 2, "ProfileEntryType/ChargingProfileEntryStart");
+  const y5 = (x4 & 1);
+  if (y5 !== 0) { x_ProfileEntryType(r, 1, y5); }
   o.ChargingProfileEntryStart = v0;
   s = 1;
-  if (!(c === 0)) x_ProfileEntryType(r, s, c);
   const v3 = r.chIntIn(-32768, 32767, "ProfileEntryType/ChargingProfileEntryMaxPower");
-  const x4 = r.bits(2);
-  if ((x4 & 2) !== 0) r.badBits(x4, 2, 2, "ProfileEntryType/ChargingProfileEntryMaxPower");
-  c = (x4 & 1);
+  const x6 = r.bits(2);
+  if ((x6 & 2) !== 0) r.badBits(x6, 2, 2, "ProfileEntryType/ChargingProfileEntryMaxPower");
+  const y7 = (x6 & 1);
+  if (y7 !== 0) { x_ProfileEntryType(r, 2, y7); }
   o.ChargingProfileEntryMaxPower = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_ProfileEntryType(r, s, c);
+  return o;
 }
 function x_ProfileEntryType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -2275,9 +2270,11 @@ const EXP_ProfileEntryType: readonly string[] = ["SE(ChargingProfileEntryStart)"
 function d_EVPowerDeliveryParameterType(r: BitReader): T.EVPowerDeliveryParameterType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (c === 0) return o;
-  return x_EVPowerDeliveryParameterType(r, s, c);
+  let c = 0;
+  const x0 = r.bits(1);
+  const y1 = x0;
+  if (y1 !== 0) { x_EVPowerDeliveryParameterType(r, 0, y1); }
+  return o;
 }
 function x_EVPowerDeliveryParameterType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -2296,35 +2293,37 @@ const EXP_EVPowerDeliveryParameterType: readonly string[] = ["EE"];
 function d_PowerDeliveryResType(r: BitReader): T.PowerDeliveryResType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_PowerDeliveryResType(r, s, c);
-  const x1 = r.bits(9);
-  if ((x1 & 260) !== 0) r.badBits(x1, 260, 9, "PowerDeliveryResType/ResponseCode");
-  const y2 = ((x1 >>> 3) & 31);
-  if (y2 >= 23) r.enumErr(y2, 23, "PowerDeliveryResType/ResponseCode", r.pos - 8);
-  const v0 = E0[y2]!;
+  let c = 0;
+  const x1 = r.bits(10);
+  const y2 = ((x1 >>> 9) & 1);
+  if (y2 !== 0) { r.pos -= 9; x_PowerDeliveryResType(r, 0, y2); }
+  const y3 = ((x1 >>> 3) & 31);
+  if ((x1 & 256) !== 0) r.badBits(x1, 256, 10, "PowerDeliveryResType/ResponseCode");
+  if (y3 >= 23) r.enumErr(y3, 23, "PowerDeliveryResType/ResponseCode", r.pos - 8);
+  const v0 = E0[y3]!;
   c = (x1 & 3);
+  if ((x1 & 4) !== 0) r.badBits(x1, 4, 10, "PowerDeliveryResType/ResponseCode");
   o.ResponseCode = v0;
   s = 1;
   if (c === 0) {
-    const v3 = d_AC_EVSEStatusType(r);
-    const x4 = r.bits(1);
-    c = x4;
-    o.AC_EVSEStatus = v3;
+    const v4 = d_AC_EVSEStatusType(r);
+    const x5 = r.bits(1);
+    c = x5;
+    o.AC_EVSEStatus = v4;
     s = 2;
   }
   if ((s === 1 && c === 1)) {
-    const v5 = d_DC_EVSEStatusType(r);
-    const x6 = r.bits(1);
-    c = x6;
-    o.DC_EVSEStatus = v5;
+    const v6 = d_DC_EVSEStatusType(r);
+    const x7 = r.bits(1);
+    c = x7;
+    o.DC_EVSEStatus = v6;
     s = 2;
   }
   if ((s === 1 && c === 2)) {
-    const v7 = d_EVSEStatusType(r);
-    const x8 = r.bits(1);
-    c = x8;
-    o.EVSEStatus = v7;
+    const v8 = d_EVSEStatusType(r);
+    const x9 = r.bits(1);
+    c = x9;
+    o.EVSEStatus = v8;
     s = 2;
   }
   if ((s === 2 && c === 0)) return o;
@@ -2378,9 +2377,11 @@ const EXP_PowerDeliveryResType: readonly string[] = ["SE(ResponseCode)","SE(AC_E
 function d_EVSEStatusType(r: BitReader): T.EVSEStatusType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (c === 0) return o;
-  return x_EVSEStatusType(r, s, c);
+  let c = 0;
+  const x0 = r.bits(1);
+  const y1 = x0;
+  if (y1 !== 0) { x_EVSEStatusType(r, 0, y1); }
+  return o;
 }
 function x_EVSEStatusType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -2399,9 +2400,11 @@ const EXP_EVSEStatusType: readonly string[] = ["EE"];
 function d_ChargingStatusReqType(r: BitReader): T.ChargingStatusReqType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (c === 0) return o;
-  return x_ChargingStatusReqType(r, s, c);
+  let c = 0;
+  const x0 = r.bits(1);
+  const y1 = x0;
+  if (y1 !== 0) { x_ChargingStatusReqType(r, 0, y1); }
+  return o;
 }
 function x_ChargingStatusReqType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -2420,62 +2423,63 @@ const EXP_ChargingStatusReqType: readonly string[] = ["EE"];
 function d_ChargingStatusResType(r: BitReader): T.ChargingStatusResType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ChargingStatusResType(r, s, c);
-  const x1 = r.bits(8);
-  if ((x1 & 130) !== 0) r.badBits(x1, 130, 8, "ChargingStatusResType/ResponseCode");
-  const y2 = ((x1 >>> 2) & 31);
-  if (y2 >= 23) r.enumErr(y2, 23, "ChargingStatusResType/ResponseCode", r.pos - 7);
-  const v0 = E0[y2]!;
-  c = (x1 & 1);
+  let c = 0;
+  const x2 = r.bits(10);
+  const y3 = ((x2 >>> 9) & 1);
+  if (y3 !== 0) { r.pos -= 9; x_ChargingStatusResType(r, 0, y3); }
+  const y4 = ((x2 >>> 3) & 31);
+  if ((x2 & 256) !== 0) r.badBits(x2, 256, 10, "ChargingStatusResType/ResponseCode");
+  if (y4 >= 23) r.enumErr(y4, 23, "ChargingStatusResType/ResponseCode", r.pos - 8);
+  const v0 = E0[y4]!;
+  if ((x2 & 4) !== 0) r.badBits(x2, 4, 10, "ChargingStatusResType/ResponseCode");
+  const y5 = ((x2 >>> 1) & 1);
+  if (y5 !== 0) { r.pos -= 1; x_ChargingStatusResType(r, 1, y5); }
+  if ((x2 & 1) !== 0) r.badBits(x2, 1, 10, "ChargingStatusResType/EVSEID");
   o.ResponseCode = v0;
   s = 1;
-  if (!(c === 0)) x_ChargingStatusResType(r, s, c);
-  const x4 = r.bits(1);
-  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "ChargingStatusResType/EVSEID");
-  const v3 = r.binary(32, "ChargingStatusResType/EVSEID");
-  const x5 = r.bits(2);
-  if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "ChargingStatusResType/EVSEID");
-  c = (x5 & 1);
-  o.EVSEID = v3;
+  const v1 = r.binary(32, "ChargingStatusResType/EVSEID");
+  const x7 = r.bits(2);
+  if ((x7 & 2) !== 0) r.badBits(x7, 2, 2, "ChargingStatusResType/EVSEID");
+  const y8 = (x7 & 1);
+  if (y8 !== 0) { x_ChargingStatusResType(r, 2, y8); }
+  o.EVSEID = v1;
   s = 2;
-  if (!(c === 0)) x_ChargingStatusResType(r, s, c);
   const v6 = r.chIntIn(-32768, 32767, "ChargingStatusResType/SAScheduleTupleID");
-  const x7 = r.bits(3);
-  if ((x7 & 4) !== 0) r.badBits(x7, 4, 3, "ChargingStatusResType/SAScheduleTupleID");
-  c = (x7 & 3);
+  const x9 = r.bits(3);
+  c = (x9 & 3);
+  if ((x9 & 4) !== 0) r.badBits(x9, 4, 3, "ChargingStatusResType/SAScheduleTupleID");
   o.SAScheduleTupleID = v6;
   s = 3;
   if (c === 0) {
-    const v8 = d_PhysicalValueType(r);
-    const x9 = r.bits(2);
-    c = x9;
-    o.EVSEMaxCurrent = v8;
+    const v10 = d_PhysicalValueType(r);
+    const x11 = r.bits(2);
+    c = x11;
+    o.EVSEMaxCurrent = v10;
     s = 4;
   }
   if ((s === 3 && c === 1) || (s === 4 && c === 0)) {
-    const v10 = d_MeterInfoType(r);
-    const x11 = r.bits(1);
-    c = x11;
-    o.MeterInfo = v10;
+    const v12 = d_MeterInfoType(r);
+    const x13 = r.bits(1);
+    c = x13;
+    o.MeterInfo = v12;
     s = 5;
   }
   if (!((s === 3 && c === 2) || (s === 4 && c === 1) || (s === 5 && c === 0))) x_ChargingStatusResType(r, s, c);
-  const x13 = r.bits(4);
-  if ((x13 & 10) !== 0) r.badBits(x13, 10, 4, "ChargingStatusResType/ReceiptRequired");
-  const y14 = ((x13 >>> 2) & 1);
-  const v12 = y14 === 1;
-  c = (x13 & 1);
-  o.ReceiptRequired = v12;
+  const x16 = r.bits(4);
+  const y17 = ((x16 >>> 2) & 1);
+  const v14 = y17 === 1;
+  if ((x16 & 10) !== 0) r.badBits(x16, 10, 4, "ChargingStatusResType/ReceiptRequired");
+  const y18 = (x16 & 1);
+  if (y18 !== 0) { x_ChargingStatusResType(r, 6, y18); }
+  o.ReceiptRequired = v14;
   s = 6;
-  if (!(c === 0)) x_ChargingStatusResType(r, s, c);
   const v15 = d_AC_EVSEStatusType(r);
-  const x16 = r.bits(1);
-  c = x16;
   o.AC_EVSEStatus = v15;
   s = 7;
-  if (c === 0) return o;
-  return x_ChargingStatusResType(r, s, c);
+  const x19 = r.bits(1);
+  const y20 = x19;
+  if (y20 !== 0) { x_ChargingStatusResType(r, 7, y20); }
+  return o;
 }
 function x_ChargingStatusResType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -2544,49 +2548,50 @@ const EXP_ChargingStatusResType: readonly string[] = ["SE(ResponseCode)","SE(EVS
 function d_MeterInfoType(r: BitReader): T.MeterInfoType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_MeterInfoType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "MeterInfoType/MeterID");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_MeterInfoType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "MeterInfoType/MeterID");
   const v0 = r.string(64, 8, "MeterInfoType/MeterID");
-  const x2 = r.bits(4);
-  if ((x2 & 8) !== 0) r.badBits(x2, 8, 4, "MeterInfoType/MeterID");
-  c = (x2 & 7);
+  const x3 = r.bits(4);
+  c = (x3 & 7);
+  if ((x3 & 8) !== 0) r.badBits(x3, 8, 4, "MeterInfoType/MeterID");
   o.MeterID = v0;
   s = 1;
   if (c === 0) {
-    const v3 = d_PhysicalValueType(r);
-    const x4 = r.bits(3);
-    c = x4;
-    o.MeterReading = v3;
+    const v4 = d_PhysicalValueType(r);
+    const x5 = r.bits(3);
+    c = x5;
+    o.MeterReading = v4;
     s = 2;
   }
   if ((s === 1 && c === 1) || (s === 2 && c === 0)) {
-    const x6 = r.bits(1);
-    if ((x6 & 1) !== 0) r.badBits(x6, 1, 1, "MeterInfoType/SigMeterReading");
-    const v5 = r.binary(32, "MeterInfoType/SigMeterReading");
-    const x7 = r.bits(3);
-    if ((x7 & 4) !== 0) r.badBits(x7, 4, 3, "MeterInfoType/SigMeterReading");
-    c = (x7 & 3);
-    o.SigMeterReading = v5;
+    const x7 = r.bits(1);
+    if ((x7 & 1) !== 0) r.badBits(x7, 1, 1, "MeterInfoType/SigMeterReading");
+    const v6 = r.binary(32, "MeterInfoType/SigMeterReading");
+    const x8 = r.bits(3);
+    c = (x8 & 3);
+    if ((x8 & 4) !== 0) r.badBits(x8, 4, 3, "MeterInfoType/SigMeterReading");
+    o.SigMeterReading = v6;
     s = 3;
   }
   if ((s === 1 && c === 2) || (s === 2 && c === 1) || (s === 3 && c === 0)) {
-    const v8 = r.chIntIn(-32768, 32767, "MeterInfoType/MeterStatus");
-    const x9 = r.bits(3);
-    if ((x9 & 4) !== 0) r.badBits(x9, 4, 3, "MeterInfoType/MeterStatus");
-    c = (x9 & 3);
-    o.MeterStatus = v8;
+    const v9 = r.chIntIn(-32768, 32767, "MeterInfoType/MeterStatus");
+    const x10 = r.bits(3);
+    c = (x10 & 3);
+    if ((x10 & 4) !== 0) r.badBits(x10, 4, 3, "MeterInfoType/MeterStatus");
+    o.MeterStatus = v9;
     s = 4;
   }
   if ((s === 1 && c === 3) || (s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0)) {
-    const x11 = r.bits(1);
-    if ((x11 & 1) !== 0) r.badBits(x11, 1, 1, "MeterInfoType/TMeter");
-    const v10 = r.bigIn(true, -9223372036854775808n, 9223372036854775807n, "MeterInfoType/TMeter");
-    const x12 = r.bits(2);
-    if ((x12 & 2) !== 0) r.badBits(x12, 2, 2, "MeterInfoType/TMeter");
-    c = (x12 & 1);
-    o.TMeter = v10;
+    const x12 = r.bits(1);
+    if ((x12 & 1) !== 0) r.badBits(x12, 1, 1, "MeterInfoType/TMeter");
+    const v11 = r.bigIn(true, -9223372036854775808n, 9223372036854775807n, "MeterInfoType/TMeter");
+    const x13 = r.bits(2);
+    c = (x13 & 1);
+    if ((x13 & 2) !== 0) r.badBits(x13, 2, 2, "MeterInfoType/TMeter");
+    o.TMeter = v11;
     s = 5;
   }
   if ((s === 1 && c === 4) || (s === 2 && c === 3) || (s === 3 && c === 2) || (s === 4 && c === 1) || (s === 5 && c === 0)) return o;
@@ -2668,43 +2673,42 @@ const EXP_MeterInfoType: readonly string[] = ["SE(MeterID)","SE(MeterReading)|SE
 function d_AC_EVSEStatusType(r: BitReader): T.AC_EVSEStatusType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_AC_EVSEStatusType(r, s, c);
-  const x1 = r.bits(4);
-  if ((x1 & 10) !== 0) r.badBits(x1, 10, 4, "AC_EVSEStatusType/PowerSwitchClosed");
-  const y2 = ((x1 >>> 2) & 1);
-  const v0 = y2 === 1;
-  c = (x1 & 1);
+  let c = 0;
+  const x3 = r.bits(10);
+  const y4 = ((x3 >>> 9) & 1);
+  if (y4 !== 0) { r.pos -= 9; x_AC_EVSEStatusType(r, 0, y4); }
+  const y5 = ((x3 >>> 7) & 1);
+  const v0 = y5 === 1;
+  if ((x3 & 320) !== 0) r.badBits(x3, 320, 10, "AC_EVSEStatusType/PowerSwitchClosed");
+  const y6 = ((x3 >>> 5) & 1);
+  if (y6 !== 0) { r.pos -= 5; x_AC_EVSEStatusType(r, 1, y6); }
+  const y7 = ((x3 >>> 3) & 1);
+  const v1 = y7 === 1;
+  if ((x3 & 20) !== 0) r.badBits(x3, 20, 10, "AC_EVSEStatusType/RCD");
+  const y8 = ((x3 >>> 1) & 1);
+  if (y8 !== 0) { r.pos -= 1; x_AC_EVSEStatusType(r, 2, y8); }
+  if ((x3 & 1) !== 0) r.badBits(x3, 1, 10, "AC_EVSEStatusType/NotificationMaxDelay");
   o.PowerSwitchClosed = v0;
   s = 1;
-  if (!(c === 0)) x_AC_EVSEStatusType(r, s, c);
-  const x4 = r.bits(4);
-  if ((x4 & 10) !== 0) r.badBits(x4, 10, 4, "AC_EVSEStatusType/RCD");
-  const y5 = ((x4 >>> 2) & 1);
-  const v3 = y5 === 1;
-  c = (x4 & 1);
-  o.RCD = v3;
+  o.RCD = v1;
   s = 2;
-  if (!(c === 0)) x_AC_EVSEStatusType(r, s, c);
-  const x7 = r.bits(1);
-  if ((x7 & 1) !== 0) r.badBits(x7, 1, 1, "AC_EVSEStatusType/NotificationMaxDelay");
-  const v6 = r.uintIn(0, 4294967295, "AC_EVSEStatusType/NotificationMaxDelay");
-  const x8 = r.bits(2);
-  if ((x8 & 2) !== 0) r.badBits(x8, 2, 2, "AC_EVSEStatusType/NotificationMaxDelay");
-  c = (x8 & 1);
-  o.NotificationMaxDelay = v6;
+  const v2 = r.uintIn(0, 4294967295, "AC_EVSEStatusType/NotificationMaxDelay");
+  const x10 = r.bits(7);
+  if ((x10 & 64) !== 0) r.badBits(x10, 64, 7, "AC_EVSEStatusType/NotificationMaxDelay");
+  const y11 = ((x10 >>> 5) & 1);
+  if (y11 !== 0) { r.pos -= 5; x_AC_EVSEStatusType(r, 3, y11); }
+  const y12 = ((x10 >>> 2) & 3);
+  if ((x10 & 16) !== 0) r.badBits(x10, 16, 7, "AC_EVSEStatusType/EVSENotification");
+  if (y12 >= 3) r.enumErr(y12, 3, "AC_EVSEStatusType/EVSENotification", r.pos - 4);
+  const v9 = E8[y12]!;
+  if ((x10 & 2) !== 0) r.badBits(x10, 2, 7, "AC_EVSEStatusType/EVSENotification");
+  const y13 = (x10 & 1);
+  if (y13 !== 0) { x_AC_EVSEStatusType(r, 4, y13); }
+  o.NotificationMaxDelay = v2;
   s = 3;
-  if (!(c === 0)) x_AC_EVSEStatusType(r, s, c);
-  const x10 = r.bits(5);
-  if ((x10 & 18) !== 0) r.badBits(x10, 18, 5, "AC_EVSEStatusType/EVSENotification");
-  const y11 = ((x10 >>> 2) & 3);
-  if (y11 >= 3) r.enumErr(y11, 3, "AC_EVSEStatusType/EVSENotification", r.pos - 4);
-  const v9 = E8[y11]!;
-  c = (x10 & 1);
   o.EVSENotification = v9;
   s = 4;
-  if (c === 0) return o;
-  return x_AC_EVSEStatusType(r, s, c);
+  return o;
 }
 function x_AC_EVSEStatusType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -2754,26 +2758,26 @@ function d_MeteringReceiptReqType(r: BitReader): T.MeteringReceiptReqType {
   if ((x3 & 1) !== 0) r.badBits(x3, 1, 1, "MeteringReceiptReqType/SessionID");
   const v2 = r.binary(8, "MeteringReceiptReqType/SessionID");
   const x4 = r.bits(3);
-  if ((x4 & 4) !== 0) r.badBits(x4, 4, 3, "MeteringReceiptReqType/SessionID");
   c = (x4 & 3);
+  if ((x4 & 4) !== 0) r.badBits(x4, 4, 3, "MeteringReceiptReqType/SessionID");
   o.SessionID = v2;
   s = 2;
   if (c === 0) {
     const v5 = r.chIntIn(-32768, 32767, "MeteringReceiptReqType/SAScheduleTupleID");
     const x6 = r.bits(2);
-    if ((x6 & 2) !== 0) r.badBits(x6, 2, 2, "MeteringReceiptReqType/SAScheduleTupleID");
     c = (x6 & 1);
+    if ((x6 & 2) !== 0) r.badBits(x6, 2, 2, "MeteringReceiptReqType/SAScheduleTupleID");
     o.SAScheduleTupleID = v5;
     s = 3;
   }
   if (!((s === 2 && c === 1) || (s === 3 && c === 0))) x_MeteringReceiptReqType(r, s, c);
   const v7 = d_MeterInfoType(r);
-  const x8 = r.bits(1);
-  c = x8;
   o.MeterInfo = v7;
   s = 4;
-  if (c === 0) return o;
-  return x_MeteringReceiptReqType(r, s, c);
+  const x8 = r.bits(1);
+  const y9 = x8;
+  if (y9 !== 0) { x_MeteringReceiptReqType(r, 4, y9); }
+  return o;
 }
 function x_MeteringReceiptReqType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -2827,24 +2831,26 @@ const EXP_MeteringReceiptReqType: readonly string[] = ["AT(Id)|SE(SessionID)","S
 function d_MeteringReceiptResType(r: BitReader): T.MeteringReceiptResType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_MeteringReceiptResType(r, s, c);
-  const x1 = r.bits(8);
-  if ((x1 & 130) !== 0) r.badBits(x1, 130, 8, "MeteringReceiptResType/ResponseCode");
-  const y2 = ((x1 >>> 2) & 31);
-  if (y2 >= 23) r.enumErr(y2, 23, "MeteringReceiptResType/ResponseCode", r.pos - 7);
-  const v0 = E0[y2]!;
-  c = (x1 & 1);
+  let c = 0;
+  const x2 = r.bits(9);
+  const y3 = ((x2 >>> 8) & 1);
+  if (y3 !== 0) { r.pos -= 8; x_MeteringReceiptResType(r, 0, y3); }
+  const y4 = ((x2 >>> 2) & 31);
+  if ((x2 & 128) !== 0) r.badBits(x2, 128, 9, "MeteringReceiptResType/ResponseCode");
+  if (y4 >= 23) r.enumErr(y4, 23, "MeteringReceiptResType/ResponseCode", r.pos - 7);
+  const v0 = E0[y4]!;
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 9, "MeteringReceiptResType/ResponseCode");
+  const y5 = (x2 & 1);
+  if (y5 !== 0) { x_MeteringReceiptResType(r, 1, y5); }
   o.ResponseCode = v0;
   s = 1;
-  if (!(c === 0)) x_MeteringReceiptResType(r, s, c);
-  const v3 = d_AC_EVSEStatusType(r);
-  const x4 = r.bits(1);
-  c = x4;
-  o.AC_EVSEStatus = v3;
+  const v1 = d_AC_EVSEStatusType(r);
+  o.AC_EVSEStatus = v1;
   s = 2;
-  if (c === 0) return o;
-  return x_MeteringReceiptResType(r, s, c);
+  const x6 = r.bits(1);
+  const y7 = x6;
+  if (y7 !== 0) { x_MeteringReceiptResType(r, 2, y7); }
+  return o;
 }
 function x_MeteringReceiptResType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -2873,9 +2879,11 @@ const EXP_MeteringReceiptResType: readonly string[] = ["SE(ResponseCode)","SE(AC
 function d_SessionStopType(r: BitReader): T.SessionStopType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (c === 0) return o;
-  return x_SessionStopType(r, s, c);
+  let c = 0;
+  const x0 = r.bits(1);
+  const y1 = x0;
+  if (y1 !== 0) { x_SessionStopType(r, 0, y1); }
+  return o;
 }
 function x_SessionStopType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -2894,18 +2902,20 @@ const EXP_SessionStopType: readonly string[] = ["EE"];
 function d_SessionStopResType(r: BitReader): T.SessionStopResType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_SessionStopResType(r, s, c);
-  const x1 = r.bits(8);
-  if ((x1 & 130) !== 0) r.badBits(x1, 130, 8, "SessionStopResType/ResponseCode");
-  const y2 = ((x1 >>> 2) & 31);
-  if (y2 >= 23) r.enumErr(y2, 23, "SessionStopResType/ResponseCode", r.pos - 7);
-  const v0 = E0[y2]!;
-  c = (x1 & 1);
+  let c = 0;
+  const x1 = r.bits(9);
+  const y2 = ((x1 >>> 8) & 1);
+  if (y2 !== 0) { r.pos -= 8; x_SessionStopResType(r, 0, y2); }
+  const y3 = ((x1 >>> 2) & 31);
+  if ((x1 & 128) !== 0) r.badBits(x1, 128, 9, "SessionStopResType/ResponseCode");
+  if (y3 >= 23) r.enumErr(y3, 23, "SessionStopResType/ResponseCode", r.pos - 7);
+  const v0 = E0[y3]!;
+  if ((x1 & 2) !== 0) r.badBits(x1, 2, 9, "SessionStopResType/ResponseCode");
+  const y4 = (x1 & 1);
+  if (y4 !== 0) { x_SessionStopResType(r, 1, y4); }
   o.ResponseCode = v0;
   s = 1;
-  if (c === 0) return o;
-  return x_SessionStopResType(r, s, c);
+  return o;
 }
 function x_SessionStopResType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -2938,36 +2948,34 @@ function d_CertificateUpdateReqType(r: BitReader): T.CertificateUpdateReqType {
   }
   if (!((s === 0 && c === 1) || (s === 1 && c === 0))) x_CertificateUpdateReqType(r, s, c);
   const v2 = d_CertificateChainType(r);
-  const x3 = r.bits(1);
-  c = x3;
   o.ContractSignatureCertChain = v2;
   s = 2;
-  if (!(c === 0)) x_CertificateUpdateReqType(r, s, c);
-  const x5 = r.bits(1);
-  if ((x5 & 1) !== 0) r.badBits(x5, 1, 1, "CertificateUpdateReqType/ContractID");
-  const v4 = r.string(64, 5, "CertificateUpdateReqType/ContractID");
-  const x6 = r.bits(2);
-  if ((x6 & 2) !== 0) r.badBits(x6, 2, 2, "CertificateUpdateReqType/ContractID");
-  c = (x6 & 1);
-  o.ContractID = v4;
+  const x4 = r.bits(2);
+  const y5 = ((x4 >>> 1) & 1);
+  if (y5 !== 0) { r.pos -= 1; x_CertificateUpdateReqType(r, 2, y5); }
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 2, "CertificateUpdateReqType/ContractID");
+  const v3 = r.string(64, 5, "CertificateUpdateReqType/ContractID");
+  const x7 = r.bits(2);
+  if ((x7 & 2) !== 0) r.badBits(x7, 2, 2, "CertificateUpdateReqType/ContractID");
+  const y8 = (x7 & 1);
+  if (y8 !== 0) { x_CertificateUpdateReqType(r, 3, y8); }
+  o.ContractID = v3;
   s = 3;
-  if (!(c === 0)) x_CertificateUpdateReqType(r, s, c);
-  const v7 = d_ListOfRootCertificateIDsType(r);
-  const x8 = r.bits(1);
-  c = x8;
-  o.ListOfRootCertificateIDs = v7;
+  const v6 = d_ListOfRootCertificateIDsType(r);
+  o.ListOfRootCertificateIDs = v6;
   s = 4;
-  if (!(c === 0)) x_CertificateUpdateReqType(r, s, c);
-  const x10 = r.bits(1);
-  if ((x10 & 1) !== 0) r.badBits(x10, 1, 1, "CertificateUpdateReqType/DHParams");
+  const x10 = r.bits(2);
+  const y11 = ((x10 >>> 1) & 1);
+  if (y11 !== 0) { r.pos -= 1; x_CertificateUpdateReqType(r, 4, y11); }
+  if ((x10 & 1) !== 0) r.badBits(x10, 1, 2, "CertificateUpdateReqType/DHParams");
   const v9 = r.binary(256, "CertificateUpdateReqType/DHParams");
-  const x11 = r.bits(2);
-  if ((x11 & 2) !== 0) r.badBits(x11, 2, 2, "CertificateUpdateReqType/DHParams");
-  c = (x11 & 1);
+  const x12 = r.bits(2);
+  if ((x12 & 2) !== 0) r.badBits(x12, 2, 2, "CertificateUpdateReqType/DHParams");
+  const y13 = (x12 & 1);
+  if (y13 !== 0) { x_CertificateUpdateReqType(r, 5, y13); }
   o.DHParams = v9;
   s = 5;
-  if (c === 0) return o;
-  return x_CertificateUpdateReqType(r, s, c);
+  return o;
 }
 function x_CertificateUpdateReqType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -3027,14 +3035,11 @@ function d_ListOfRootCertificateIDsType(r: BitReader): T.ListOfRootCertificateID
       if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "ListOfRootCertificateIDsType/RootCertificateID");
       const v0 = r.string(64, 9, "ListOfRootCertificateIDsType/RootCertificateID");
       const x2 = r.bits(3);
-      if ((x2 & 4) !== 0) r.badBits(x2, 4, 3, "ListOfRootCertificateIDsType/RootCertificateID");
       c = (x2 & 3);
+      if ((x2 & 4) !== 0) r.badBits(x2, 4, 3, "ListOfRootCertificateIDsType/RootCertificateID");
       const av0 = o.RootCertificateID;
       if (av0 === undefined) o.RootCertificateID = [v0];
-      else {
-        av0.push(v0);
-        if (av0.length > 4096) r.fail("EXI_LIMIT", "more than 4096 RootCertificateID items", "ListOfRootCertificateIDsType/RootCertificateID");
-      }
+      else { av0.push(v0); if (av0.length > 4096) r.fail("EXI_LIMIT", "more than 4096 RootCertificateID items", "ListOfRootCertificateIDsType/RootCertificateID"); }
       s = 1;
       continue;
     }
@@ -3043,14 +3048,11 @@ function d_ListOfRootCertificateIDsType(r: BitReader): T.ListOfRootCertificateID
       if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "ListOfRootCertificateIDsType/RootCertificateID");
       const v3 = r.string(64, 9, "ListOfRootCertificateIDsType/RootCertificateID");
       const x5 = r.bits(3);
-      if ((x5 & 4) !== 0) r.badBits(x5, 4, 3, "ListOfRootCertificateIDsType/RootCertificateID");
       c = (x5 & 3);
+      if ((x5 & 4) !== 0) r.badBits(x5, 4, 3, "ListOfRootCertificateIDsType/RootCertificateID");
       const av3 = o.RootCertificateID;
       if (av3 === undefined) o.RootCertificateID = [v3];
-      else {
-        av3.push(v3);
-        if (av3.length > 4096) r.fail("EXI_LIMIT", "more than 4096 RootCertificateID items", "ListOfRootCertificateIDsType/RootCertificateID");
-      }
+      else { av3.push(v3); if (av3.length > 4096) r.fail("EXI_LIMIT", "more than 4096 RootCertificateID items", "ListOfRootCertificateIDsType/RootCertificateID"); }
       s = 1;
       continue;
     }
@@ -3093,64 +3095,63 @@ const EXP_ListOfRootCertificateIDsType: readonly string[] = ["SE(RootCertificate
 function d_CertificateUpdateResType(r: BitReader): T.CertificateUpdateResType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_CertificateUpdateResType(r, s, c);
-  const v0 = r.string(65536, 7, "CertificateUpdateResType@Id");
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_CertificateUpdateResType(r, 0, y2); }
+  const v0 = r.string(65536, 7, "CertificateUpdateResType@Id");
   o.Id = v0;
   s = 1;
-  if (!(c === 0)) x_CertificateUpdateResType(r, s, c);
-  const x3 = r.bits(8);
-  if ((x3 & 130) !== 0) r.badBits(x3, 130, 8, "CertificateUpdateResType/ResponseCode");
-  const y4 = ((x3 >>> 2) & 31);
-  if (y4 >= 23) r.enumErr(y4, 23, "CertificateUpdateResType/ResponseCode", r.pos - 7);
-  const v2 = E0[y4]!;
-  c = (x3 & 1);
-  o.ResponseCode = v2;
+  const x5 = r.bits(9);
+  const y6 = ((x5 >>> 8) & 1);
+  if (y6 !== 0) { r.pos -= 8; x_CertificateUpdateResType(r, 1, y6); }
+  const y7 = ((x5 >>> 2) & 31);
+  if ((x5 & 128) !== 0) r.badBits(x5, 128, 9, "CertificateUpdateResType/ResponseCode");
+  if (y7 >= 23) r.enumErr(y7, 23, "CertificateUpdateResType/ResponseCode", r.pos - 7);
+  const v3 = E0[y7]!;
+  if ((x5 & 2) !== 0) r.badBits(x5, 2, 9, "CertificateUpdateResType/ResponseCode");
+  const y8 = (x5 & 1);
+  if (y8 !== 0) { x_CertificateUpdateResType(r, 2, y8); }
+  o.ResponseCode = v3;
   s = 2;
-  if (!(c === 0)) x_CertificateUpdateResType(r, s, c);
-  const v5 = d_CertificateChainType(r);
-  const x6 = r.bits(1);
-  c = x6;
-  o.ContractSignatureCertChain = v5;
+  const v4 = d_CertificateChainType(r);
+  o.ContractSignatureCertChain = v4;
   s = 3;
-  if (!(c === 0)) x_CertificateUpdateResType(r, s, c);
-  const x8 = r.bits(1);
-  if ((x8 & 1) !== 0) r.badBits(x8, 1, 1, "CertificateUpdateResType/ContractSignatureEncryptedPrivateKey");
-  const v7 = r.binary(128, "CertificateUpdateResType/ContractSignatureEncryptedPrivateKey");
-  const x9 = r.bits(2);
-  if ((x9 & 2) !== 0) r.badBits(x9, 2, 2, "CertificateUpdateResType/ContractSignatureEncryptedPrivateKey");
-  c = (x9 & 1);
-  o.ContractSignatureEncryptedPrivateKey = v7;
+  const x10 = r.bits(2);
+  const y11 = ((x10 >>> 1) & 1);
+  if (y11 !== 0) { r.pos -= 1; x_CertificateUpdateResType(r, 3, y11); }
+  if ((x10 & 1) !== 0) r.badBits(x10, 1, 2, "CertificateUpdateResType/ContractSignatureEncryptedPrivateKey");
+  const v9 = r.binary(128, "CertificateUpdateResType/ContractSignatureEncryptedPrivateKey");
+  const x13 = r.bits(3);
+  if ((x13 & 4) !== 0) r.badBits(x13, 4, 3, "CertificateUpdateResType/ContractSignatureEncryptedPrivateKey");
+  const y14 = ((x13 >>> 1) & 1);
+  if (y14 !== 0) { r.pos -= 1; x_CertificateUpdateResType(r, 4, y14); }
+  if ((x13 & 1) !== 0) r.badBits(x13, 1, 3, "CertificateUpdateResType/DHParams");
+  o.ContractSignatureEncryptedPrivateKey = v9;
   s = 4;
-  if (!(c === 0)) x_CertificateUpdateResType(r, s, c);
-  const x11 = r.bits(1);
-  if ((x11 & 1) !== 0) r.badBits(x11, 1, 1, "CertificateUpdateResType/DHParams");
-  const v10 = r.binary(256, "CertificateUpdateResType/DHParams");
-  const x12 = r.bits(2);
-  if ((x12 & 2) !== 0) r.badBits(x12, 2, 2, "CertificateUpdateResType/DHParams");
-  c = (x12 & 1);
-  o.DHParams = v10;
+  const v12 = r.binary(256, "CertificateUpdateResType/DHParams");
+  const x16 = r.bits(3);
+  if ((x16 & 4) !== 0) r.badBits(x16, 4, 3, "CertificateUpdateResType/DHParams");
+  const y17 = ((x16 >>> 1) & 1);
+  if (y17 !== 0) { r.pos -= 1; x_CertificateUpdateResType(r, 5, y17); }
+  if ((x16 & 1) !== 0) r.badBits(x16, 1, 3, "CertificateUpdateResType/ContractID");
+  o.DHParams = v12;
   s = 5;
-  if (!(c === 0)) x_CertificateUpdateResType(r, s, c);
-  const x14 = r.bits(1);
-  if ((x14 & 1) !== 0) r.badBits(x14, 1, 1, "CertificateUpdateResType/ContractID");
-  const v13 = r.string(64, 5, "CertificateUpdateResType/ContractID");
-  const x15 = r.bits(2);
-  if ((x15 & 2) !== 0) r.badBits(x15, 2, 2, "CertificateUpdateResType/ContractID");
-  c = (x15 & 1);
-  o.ContractID = v13;
+  const v15 = r.string(64, 5, "CertificateUpdateResType/ContractID");
+  const x19 = r.bits(2);
+  if ((x19 & 2) !== 0) r.badBits(x19, 2, 2, "CertificateUpdateResType/ContractID");
+  const y20 = (x19 & 1);
+  if (y20 !== 0) { x_CertificateUpdateResType(r, 6, y20); }
+  o.ContractID = v15;
   s = 6;
-  if (!(c === 0)) x_CertificateUpdateResType(r, s, c);
-  const v16 = r.chIntIn(-32768, 32767, "CertificateUpdateResType/RetryCounter");
-  const x17 = r.bits(2);
-  if ((x17 & 2) !== 0) r.badBits(x17, 2, 2, "CertificateUpdateResType/RetryCounter");
-  c = (x17 & 1);
-  o.RetryCounter = v16;
+  const v18 = r.chIntIn(-32768, 32767, "CertificateUpdateResType/RetryCounter");
+  const x21 = r.bits(2);
+  if ((x21 & 2) !== 0) r.badBits(x21, 2, 2, "CertificateUpdateResType/RetryCounter");
+  const y22 = (x21 & 1);
+  if (y22 !== 0) { x_CertificateUpdateResType(r, 7, y22); }
+  o.RetryCounter = v18;
   s = 7;
-  if (c === 0) return o;
-  return x_CertificateUpdateResType(r, s, c);
+  return o;
 }
 function x_CertificateUpdateResType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -3222,28 +3223,27 @@ function d_CertificateInstallationReqType(r: BitReader): T.CertificateInstallati
   const x3 = r.bits(1);
   if ((x3 & 1) !== 0) r.badBits(x3, 1, 1, "CertificateInstallationReqType/OEMProvisioningCert");
   const v2 = r.binary(1200, "CertificateInstallationReqType/OEMProvisioningCert");
-  const x4 = r.bits(2);
-  if ((x4 & 2) !== 0) r.badBits(x4, 2, 2, "CertificateInstallationReqType/OEMProvisioningCert");
-  c = (x4 & 1);
+  const x5 = r.bits(2);
+  if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "CertificateInstallationReqType/OEMProvisioningCert");
+  const y6 = (x5 & 1);
+  if (y6 !== 0) { x_CertificateInstallationReqType(r, 2, y6); }
   o.OEMProvisioningCert = v2;
   s = 2;
-  if (!(c === 0)) x_CertificateInstallationReqType(r, s, c);
-  const v5 = d_ListOfRootCertificateIDsType(r);
-  const x6 = r.bits(1);
-  c = x6;
-  o.ListOfRootCertificateIDs = v5;
+  const v4 = d_ListOfRootCertificateIDsType(r);
+  o.ListOfRootCertificateIDs = v4;
   s = 3;
-  if (!(c === 0)) x_CertificateInstallationReqType(r, s, c);
-  const x8 = r.bits(1);
-  if ((x8 & 1) !== 0) r.badBits(x8, 1, 1, "CertificateInstallationReqType/DHParams");
+  const x8 = r.bits(2);
+  const y9 = ((x8 >>> 1) & 1);
+  if (y9 !== 0) { r.pos -= 1; x_CertificateInstallationReqType(r, 3, y9); }
+  if ((x8 & 1) !== 0) r.badBits(x8, 1, 2, "CertificateInstallationReqType/DHParams");
   const v7 = r.binary(256, "CertificateInstallationReqType/DHParams");
-  const x9 = r.bits(2);
-  if ((x9 & 2) !== 0) r.badBits(x9, 2, 2, "CertificateInstallationReqType/DHParams");
-  c = (x9 & 1);
+  const x10 = r.bits(2);
+  if ((x10 & 2) !== 0) r.badBits(x10, 2, 2, "CertificateInstallationReqType/DHParams");
+  const y11 = (x10 & 1);
+  if (y11 !== 0) { x_CertificateInstallationReqType(r, 4, y11); }
   o.DHParams = v7;
   s = 4;
-  if (c === 0) return o;
-  return x_CertificateInstallationReqType(r, s, c);
+  return o;
 }
 function x_CertificateInstallationReqType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -3290,57 +3290,56 @@ const EXP_CertificateInstallationReqType: readonly string[] = ["AT(Id)|SE(OEMPro
 function d_CertificateInstallationResType(r: BitReader): T.CertificateInstallationResType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_CertificateInstallationResType(r, s, c);
-  const v0 = r.string(65536, 7, "CertificateInstallationResType@Id");
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_CertificateInstallationResType(r, 0, y2); }
+  const v0 = r.string(65536, 7, "CertificateInstallationResType@Id");
   o.Id = v0;
   s = 1;
-  if (!(c === 0)) x_CertificateInstallationResType(r, s, c);
-  const x3 = r.bits(8);
-  if ((x3 & 130) !== 0) r.badBits(x3, 130, 8, "CertificateInstallationResType/ResponseCode");
-  const y4 = ((x3 >>> 2) & 31);
-  if (y4 >= 23) r.enumErr(y4, 23, "CertificateInstallationResType/ResponseCode", r.pos - 7);
-  const v2 = E0[y4]!;
-  c = (x3 & 1);
-  o.ResponseCode = v2;
+  const x5 = r.bits(9);
+  const y6 = ((x5 >>> 8) & 1);
+  if (y6 !== 0) { r.pos -= 8; x_CertificateInstallationResType(r, 1, y6); }
+  const y7 = ((x5 >>> 2) & 31);
+  if ((x5 & 128) !== 0) r.badBits(x5, 128, 9, "CertificateInstallationResType/ResponseCode");
+  if (y7 >= 23) r.enumErr(y7, 23, "CertificateInstallationResType/ResponseCode", r.pos - 7);
+  const v3 = E0[y7]!;
+  if ((x5 & 2) !== 0) r.badBits(x5, 2, 9, "CertificateInstallationResType/ResponseCode");
+  const y8 = (x5 & 1);
+  if (y8 !== 0) { x_CertificateInstallationResType(r, 2, y8); }
+  o.ResponseCode = v3;
   s = 2;
-  if (!(c === 0)) x_CertificateInstallationResType(r, s, c);
-  const v5 = d_CertificateChainType(r);
-  const x6 = r.bits(1);
-  c = x6;
-  o.ContractSignatureCertChain = v5;
+  const v4 = d_CertificateChainType(r);
+  o.ContractSignatureCertChain = v4;
   s = 3;
-  if (!(c === 0)) x_CertificateInstallationResType(r, s, c);
-  const x8 = r.bits(1);
-  if ((x8 & 1) !== 0) r.badBits(x8, 1, 1, "CertificateInstallationResType/ContractSignatureEncryptedPrivateKey");
-  const v7 = r.binary(128, "CertificateInstallationResType/ContractSignatureEncryptedPrivateKey");
-  const x9 = r.bits(2);
-  if ((x9 & 2) !== 0) r.badBits(x9, 2, 2, "CertificateInstallationResType/ContractSignatureEncryptedPrivateKey");
-  c = (x9 & 1);
-  o.ContractSignatureEncryptedPrivateKey = v7;
+  const x10 = r.bits(2);
+  const y11 = ((x10 >>> 1) & 1);
+  if (y11 !== 0) { r.pos -= 1; x_CertificateInstallationResType(r, 3, y11); }
+  if ((x10 & 1) !== 0) r.badBits(x10, 1, 2, "CertificateInstallationResType/ContractSignatureEncryptedPrivateKey");
+  const v9 = r.binary(128, "CertificateInstallationResType/ContractSignatureEncryptedPrivateKey");
+  const x13 = r.bits(3);
+  if ((x13 & 4) !== 0) r.badBits(x13, 4, 3, "CertificateInstallationResType/ContractSignatureEncryptedPrivateKey");
+  const y14 = ((x13 >>> 1) & 1);
+  if (y14 !== 0) { r.pos -= 1; x_CertificateInstallationResType(r, 4, y14); }
+  if ((x13 & 1) !== 0) r.badBits(x13, 1, 3, "CertificateInstallationResType/DHParams");
+  o.ContractSignatureEncryptedPrivateKey = v9;
   s = 4;
-  if (!(c === 0)) x_CertificateInstallationResType(r, s, c);
-  const x11 = r.bits(1);
-  if ((x11 & 1) !== 0) r.badBits(x11, 1, 1, "CertificateInstallationResType/DHParams");
-  const v10 = r.binary(256, "CertificateInstallationResType/DHParams");
-  const x12 = r.bits(2);
-  if ((x12 & 2) !== 0) r.badBits(x12, 2, 2, "CertificateInstallationResType/DHParams");
-  c = (x12 & 1);
-  o.DHParams = v10;
+  const v12 = r.binary(256, "CertificateInstallationResType/DHParams");
+  const x16 = r.bits(3);
+  if ((x16 & 4) !== 0) r.badBits(x16, 4, 3, "CertificateInstallationResType/DHParams");
+  const y17 = ((x16 >>> 1) & 1);
+  if (y17 !== 0) { r.pos -= 1; x_CertificateInstallationResType(r, 5, y17); }
+  if ((x16 & 1) !== 0) r.badBits(x16, 1, 3, "CertificateInstallationResType/ContractID");
+  o.DHParams = v12;
   s = 5;
-  if (!(c === 0)) x_CertificateInstallationResType(r, s, c);
-  const x14 = r.bits(1);
-  if ((x14 & 1) !== 0) r.badBits(x14, 1, 1, "CertificateInstallationResType/ContractID");
-  const v13 = r.string(64, 5, "CertificateInstallationResType/ContractID");
-  const x15 = r.bits(2);
-  if ((x15 & 2) !== 0) r.badBits(x15, 2, 2, "CertificateInstallationResType/ContractID");
-  c = (x15 & 1);
-  o.ContractID = v13;
+  const v15 = r.string(64, 5, "CertificateInstallationResType/ContractID");
+  const x18 = r.bits(2);
+  if ((x18 & 2) !== 0) r.badBits(x18, 2, 2, "CertificateInstallationResType/ContractID");
+  const y19 = (x18 & 1);
+  if (y19 !== 0) { x_CertificateInstallationResType(r, 6, y19); }
+  o.ContractID = v15;
   s = 6;
-  if (c === 0) return o;
-  return x_CertificateInstallationResType(r, s, c);
+  return o;
 }
 function x_CertificateInstallationResType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -3393,15 +3392,17 @@ const EXP_CertificateInstallationResType: readonly string[] = ["AT(Id)","SE(Resp
 function d_CableCheckReqType(r: BitReader): T.CableCheckReqType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_CableCheckReqType(r, s, c);
-  const v0 = d_DC_EVStatusType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_CableCheckReqType(r, 0, y2); }
+  const v0 = d_DC_EVStatusType(r);
   o.DC_EVStatus = v0;
   s = 1;
-  if (c === 0) return o;
-  return x_CableCheckReqType(r, s, c);
+  const x3 = r.bits(1);
+  const y4 = x3;
+  if (y4 !== 0) { x_CableCheckReqType(r, 1, y4); }
+  return o;
 }
 function x_CableCheckReqType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -3426,53 +3427,55 @@ const EXP_CableCheckReqType: readonly string[] = ["SE(DC_EVStatus)","EE"];
 function d_DC_EVStatusType(r: BitReader): T.DC_EVStatusType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_DC_EVStatusType(r, s, c);
-  const x1 = r.bits(5);
-  if ((x1 & 20) !== 0) r.badBits(x1, 20, 5, "DC_EVStatusType/EVReady");
-  const y2 = ((x1 >>> 3) & 1);
-  const v0 = y2 === 1;
+  let c = 0;
+  const x1 = r.bits(6);
+  const y2 = ((x1 >>> 5) & 1);
+  if (y2 !== 0) { r.pos -= 5; x_DC_EVStatusType(r, 0, y2); }
+  const y3 = ((x1 >>> 3) & 1);
+  const v0 = y3 === 1;
   c = (x1 & 3);
+  if ((x1 & 20) !== 0) r.badBits(x1, 20, 6, "DC_EVStatusType/EVReady");
   o.EVReady = v0;
   s = 1;
   if (c === 0) {
-    const x4 = r.bits(5);
-    if ((x4 & 20) !== 0) r.badBits(x4, 20, 5, "DC_EVStatusType/EVCabinConditioning");
-    const y5 = ((x4 >>> 3) & 1);
-    const v3 = y5 === 1;
-    c = (x4 & 3);
-    o.EVCabinConditioning = v3;
+    const x5 = r.bits(5);
+    const y6 = ((x5 >>> 3) & 1);
+    const v4 = y6 === 1;
+    c = (x5 & 3);
+    if ((x5 & 20) !== 0) r.badBits(x5, 20, 5, "DC_EVStatusType/EVCabinConditioning");
+    o.EVCabinConditioning = v4;
     s = 2;
   }
   if ((s === 1 && c === 1) || (s === 2 && c === 0)) {
-    const x7 = r.bits(4);
-    if ((x7 & 10) !== 0) r.badBits(x7, 10, 4, "DC_EVStatusType/EVRESSConditioning");
-    const y8 = ((x7 >>> 2) & 1);
-    const v6 = y8 === 1;
-    c = (x7 & 1);
-    o.EVRESSConditioning = v6;
+    const x8 = r.bits(4);
+    const y9 = ((x8 >>> 2) & 1);
+    const v7 = y9 === 1;
+    c = (x8 & 1);
+    if ((x8 & 10) !== 0) r.badBits(x8, 10, 4, "DC_EVStatusType/EVRESSConditioning");
+    o.EVRESSConditioning = v7;
     s = 3;
   }
   if (!((s === 1 && c === 2) || (s === 2 && c === 1) || (s === 3 && c === 0))) x_DC_EVStatusType(r, s, c);
-  const x10 = r.bits(7);
-  if ((x10 & 66) !== 0) r.badBits(x10, 66, 7, "DC_EVStatusType/EVErrorCode");
-  const y11 = ((x10 >>> 2) & 15);
-  if (y11 >= 12) r.enumErr(y11, 12, "DC_EVStatusType/EVErrorCode", r.pos - 6);
-  const v9 = E9[y11]!;
-  c = (x10 & 1);
-  o.EVErrorCode = v9;
+  const x12 = r.bits(17);
+  const y13 = ((x12 >>> 12) & 15);
+  if ((x12 & 65536) !== 0) r.badBits(x12, 65536, 17, "DC_EVStatusType/EVErrorCode");
+  if (y13 >= 12) r.enumErr(y13, 12, "DC_EVStatusType/EVErrorCode", r.pos - 16);
+  const v10 = E9[y13]!;
+  if ((x12 & 2048) !== 0) r.badBits(x12, 2048, 17, "DC_EVStatusType/EVErrorCode");
+  const y14 = ((x12 >>> 10) & 1);
+  if (y14 !== 0) { r.pos -= 10; x_DC_EVStatusType(r, 4, y14); }
+  const y15 = ((x12 >>> 2) & 127);
+  if ((x12 & 512) !== 0) r.badBits(x12, 512, 17, "DC_EVStatusType/EVRESSSOC");
+  if (y15 > 100) r.rangeErr(y15 + 0, 100, "DC_EVStatusType/EVRESSSOC", r.pos - 9);
+  const v11 = y15;
+  if ((x12 & 2) !== 0) r.badBits(x12, 2, 17, "DC_EVStatusType/EVRESSSOC");
+  const y16 = (x12 & 1);
+  if (y16 !== 0) { x_DC_EVStatusType(r, 5, y16); }
+  o.EVErrorCode = v10;
   s = 4;
-  if (!(c === 0)) x_DC_EVStatusType(r, s, c);
-  const x13 = r.bits(10);
-  if ((x13 & 514) !== 0) r.badBits(x13, 514, 10, "DC_EVStatusType/EVRESSSOC");
-  const y14 = ((x13 >>> 2) & 127);
-  if (y14 > 100) r.rangeErr(y14 + 0, 100, "DC_EVStatusType/EVRESSSOC", r.pos - 9);
-  const v12 = y14;
-  c = (x13 & 1);
-  o.EVRESSSOC = v12;
+  o.EVRESSSOC = v11;
   s = 5;
-  if (c === 0) return o;
-  return x_DC_EVStatusType(r, s, c);
+  return o;
 }
 function x_DC_EVStatusType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -3525,9 +3528,11 @@ const EXP_DC_EVStatusType: readonly string[] = ["SE(EVReady)","SE(EVCabinConditi
 function d_EVStatusType(r: BitReader): T.EVStatusType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (c === 0) return o;
-  return x_EVStatusType(r, s, c);
+  let c = 0;
+  const x0 = r.bits(1);
+  const y1 = x0;
+  if (y1 !== 0) { x_EVStatusType(r, 0, y1); }
+  return o;
 }
 function x_EVStatusType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -3546,32 +3551,33 @@ const EXP_EVStatusType: readonly string[] = ["EE"];
 function d_CableCheckResType(r: BitReader): T.CableCheckResType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_CableCheckResType(r, s, c);
-  const x1 = r.bits(8);
-  if ((x1 & 130) !== 0) r.badBits(x1, 130, 8, "CableCheckResType/ResponseCode");
-  const y2 = ((x1 >>> 2) & 31);
-  if (y2 >= 23) r.enumErr(y2, 23, "CableCheckResType/ResponseCode", r.pos - 7);
-  const v0 = E0[y2]!;
-  c = (x1 & 1);
+  let c = 0;
+  const x2 = r.bits(9);
+  const y3 = ((x2 >>> 8) & 1);
+  if (y3 !== 0) { r.pos -= 8; x_CableCheckResType(r, 0, y3); }
+  const y4 = ((x2 >>> 2) & 31);
+  if ((x2 & 128) !== 0) r.badBits(x2, 128, 9, "CableCheckResType/ResponseCode");
+  if (y4 >= 23) r.enumErr(y4, 23, "CableCheckResType/ResponseCode", r.pos - 7);
+  const v0 = E0[y4]!;
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 9, "CableCheckResType/ResponseCode");
+  const y5 = (x2 & 1);
+  if (y5 !== 0) { x_CableCheckResType(r, 1, y5); }
   o.ResponseCode = v0;
   s = 1;
-  if (!(c === 0)) x_CableCheckResType(r, s, c);
-  const v3 = d_DC_EVSEStatusType(r);
-  const x4 = r.bits(1);
-  c = x4;
-  o.DC_EVSEStatus = v3;
+  const v1 = d_DC_EVSEStatusType(r);
+  o.DC_EVSEStatus = v1;
   s = 2;
-  if (!(c === 0)) x_CableCheckResType(r, s, c);
-  const x6 = r.bits(4);
-  if ((x6 & 10) !== 0) r.badBits(x6, 10, 4, "CableCheckResType/EVSEProcessing");
-  const y7 = ((x6 >>> 2) & 1);
-  const v5 = E6[y7]!;
-  c = (x6 & 1);
-  o.EVSEProcessing = v5;
+  const x7 = r.bits(5);
+  const y8 = ((x7 >>> 4) & 1);
+  if (y8 !== 0) { r.pos -= 4; x_CableCheckResType(r, 2, y8); }
+  const y9 = ((x7 >>> 2) & 1);
+  const v6 = E6[y9]!;
+  if ((x7 & 10) !== 0) r.badBits(x7, 10, 5, "CableCheckResType/EVSEProcessing");
+  const y10 = (x7 & 1);
+  if (y10 !== 0) { x_CableCheckResType(r, 3, y10); }
+  o.EVSEProcessing = v6;
   s = 3;
-  if (c === 0) return o;
-  return x_CableCheckResType(r, s, c);
+  return o;
 }
 function x_CableCheckResType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -3607,42 +3613,42 @@ function d_DC_EVSEStatusType(r: BitReader): T.DC_EVSEStatusType {
   let c = r.bits(2);
   if (c === 0) {
     const x1 = r.bits(5);
-    if ((x1 & 18) !== 0) r.badBits(x1, 18, 5, "DC_EVSEStatusType/EVSEIsolationStatus");
     const y2 = ((x1 >>> 2) & 3);
     const v0 = E10[y2]!;
     c = (x1 & 1);
+    if ((x1 & 18) !== 0) r.badBits(x1, 18, 5, "DC_EVSEStatusType/EVSEIsolationStatus");
     o.EVSEIsolationStatus = v0;
     s = 1;
   }
   if (!((s === 0 && c === 1) || (s === 1 && c === 0))) x_DC_EVSEStatusType(r, s, c);
-  const x4 = r.bits(7);
-  if ((x4 & 66) !== 0) r.badBits(x4, 66, 7, "DC_EVSEStatusType/EVSEStatusCode");
-  const y5 = ((x4 >>> 2) & 15);
-  if (y5 >= 12) r.enumErr(y5, 12, "DC_EVSEStatusType/EVSEStatusCode", r.pos - 6);
-  const v3 = E11[y5]!;
-  c = (x4 & 1);
+  const x5 = r.bits(8);
+  const y6 = ((x5 >>> 3) & 15);
+  if ((x5 & 128) !== 0) r.badBits(x5, 128, 8, "DC_EVSEStatusType/EVSEStatusCode");
+  if (y6 >= 12) r.enumErr(y6, 12, "DC_EVSEStatusType/EVSEStatusCode", r.pos - 7);
+  const v3 = E11[y6]!;
+  if ((x5 & 4) !== 0) r.badBits(x5, 4, 8, "DC_EVSEStatusType/EVSEStatusCode");
+  const y7 = ((x5 >>> 1) & 1);
+  if (y7 !== 0) { r.pos -= 1; x_DC_EVSEStatusType(r, 2, y7); }
+  if ((x5 & 1) !== 0) r.badBits(x5, 1, 8, "DC_EVSEStatusType/NotificationMaxDelay");
   o.EVSEStatusCode = v3;
   s = 2;
-  if (!(c === 0)) x_DC_EVSEStatusType(r, s, c);
-  const x7 = r.bits(1);
-  if ((x7 & 1) !== 0) r.badBits(x7, 1, 1, "DC_EVSEStatusType/NotificationMaxDelay");
-  const v6 = r.uintIn(0, 4294967295, "DC_EVSEStatusType/NotificationMaxDelay");
-  const x8 = r.bits(2);
-  if ((x8 & 2) !== 0) r.badBits(x8, 2, 2, "DC_EVSEStatusType/NotificationMaxDelay");
-  c = (x8 & 1);
-  o.NotificationMaxDelay = v6;
-  s = 3;
-  if (!(c === 0)) x_DC_EVSEStatusType(r, s, c);
-  const x10 = r.bits(5);
-  if ((x10 & 18) !== 0) r.badBits(x10, 18, 5, "DC_EVSEStatusType/EVSENotification");
-  const y11 = ((x10 >>> 2) & 3);
+  const v4 = r.uintIn(0, 4294967295, "DC_EVSEStatusType/NotificationMaxDelay");
+  const x9 = r.bits(7);
+  if ((x9 & 64) !== 0) r.badBits(x9, 64, 7, "DC_EVSEStatusType/NotificationMaxDelay");
+  const y10 = ((x9 >>> 5) & 1);
+  if (y10 !== 0) { r.pos -= 5; x_DC_EVSEStatusType(r, 3, y10); }
+  const y11 = ((x9 >>> 2) & 3);
+  if ((x9 & 16) !== 0) r.badBits(x9, 16, 7, "DC_EVSEStatusType/EVSENotification");
   if (y11 >= 3) r.enumErr(y11, 3, "DC_EVSEStatusType/EVSENotification", r.pos - 4);
-  const v9 = E8[y11]!;
-  c = (x10 & 1);
-  o.EVSENotification = v9;
+  const v8 = E8[y11]!;
+  if ((x9 & 2) !== 0) r.badBits(x9, 2, 7, "DC_EVSEStatusType/EVSENotification");
+  const y12 = (x9 & 1);
+  if (y12 !== 0) { x_DC_EVSEStatusType(r, 4, y12); }
+  o.NotificationMaxDelay = v4;
+  s = 3;
+  o.EVSENotification = v8;
   s = 4;
-  if (c === 0) return o;
-  return x_DC_EVSEStatusType(r, s, c);
+  return o;
 }
 function x_DC_EVSEStatusType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -3685,27 +3691,29 @@ const EXP_DC_EVSEStatusType: readonly string[] = ["SE(EVSEIsolationStatus)|SE(EV
 function d_PreChargeReqType(r: BitReader): T.PreChargeReqType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_PreChargeReqType(r, s, c);
-  const v0 = d_DC_EVStatusType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_PreChargeReqType(r, 0, y2); }
+  const v0 = d_DC_EVStatusType(r);
   o.DC_EVStatus = v0;
   s = 1;
-  if (!(c === 0)) x_PreChargeReqType(r, s, c);
-  const v2 = d_PhysicalValueType(r);
-  const x3 = r.bits(1);
-  c = x3;
-  o.EVTargetVoltage = v2;
+  const x4 = r.bits(1);
+  const y5 = x4;
+  if (y5 !== 0) { x_PreChargeReqType(r, 1, y5); }
+  const v3 = d_PhysicalValueType(r);
+  o.EVTargetVoltage = v3;
   s = 2;
-  if (!(c === 0)) x_PreChargeReqType(r, s, c);
-  const v4 = d_PhysicalValueType(r);
-  const x5 = r.bits(1);
-  c = x5;
-  o.EVTargetCurrent = v4;
+  const x7 = r.bits(1);
+  const y8 = x7;
+  if (y8 !== 0) { x_PreChargeReqType(r, 2, y8); }
+  const v6 = d_PhysicalValueType(r);
+  o.EVTargetCurrent = v6;
   s = 3;
-  if (c === 0) return o;
-  return x_PreChargeReqType(r, s, c);
+  const x9 = r.bits(1);
+  const y10 = x9;
+  if (y10 !== 0) { x_PreChargeReqType(r, 3, y10); }
+  return o;
 }
 function x_PreChargeReqType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -3742,30 +3750,32 @@ const EXP_PreChargeReqType: readonly string[] = ["SE(DC_EVStatus)","SE(EVTargetV
 function d_PreChargeResType(r: BitReader): T.PreChargeResType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_PreChargeResType(r, s, c);
-  const x1 = r.bits(8);
-  if ((x1 & 130) !== 0) r.badBits(x1, 130, 8, "PreChargeResType/ResponseCode");
-  const y2 = ((x1 >>> 2) & 31);
-  if (y2 >= 23) r.enumErr(y2, 23, "PreChargeResType/ResponseCode", r.pos - 7);
-  const v0 = E0[y2]!;
-  c = (x1 & 1);
+  let c = 0;
+  const x2 = r.bits(9);
+  const y3 = ((x2 >>> 8) & 1);
+  if (y3 !== 0) { r.pos -= 8; x_PreChargeResType(r, 0, y3); }
+  const y4 = ((x2 >>> 2) & 31);
+  if ((x2 & 128) !== 0) r.badBits(x2, 128, 9, "PreChargeResType/ResponseCode");
+  if (y4 >= 23) r.enumErr(y4, 23, "PreChargeResType/ResponseCode", r.pos - 7);
+  const v0 = E0[y4]!;
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 9, "PreChargeResType/ResponseCode");
+  const y5 = (x2 & 1);
+  if (y5 !== 0) { x_PreChargeResType(r, 1, y5); }
   o.ResponseCode = v0;
   s = 1;
-  if (!(c === 0)) x_PreChargeResType(r, s, c);
-  const v3 = d_DC_EVSEStatusType(r);
-  const x4 = r.bits(1);
-  c = x4;
-  o.DC_EVSEStatus = v3;
+  const v1 = d_DC_EVSEStatusType(r);
+  o.DC_EVSEStatus = v1;
   s = 2;
-  if (!(c === 0)) x_PreChargeResType(r, s, c);
-  const v5 = d_PhysicalValueType(r);
-  const x6 = r.bits(1);
-  c = x6;
-  o.EVSEPresentVoltage = v5;
+  const x7 = r.bits(1);
+  const y8 = x7;
+  if (y8 !== 0) { x_PreChargeResType(r, 2, y8); }
+  const v6 = d_PhysicalValueType(r);
+  o.EVSEPresentVoltage = v6;
   s = 3;
-  if (c === 0) return o;
-  return x_PreChargeResType(r, s, c);
+  const x9 = r.bits(1);
+  const y10 = x9;
+  if (y10 !== 0) { x_PreChargeResType(r, 3, y10); }
+  return o;
 }
 function x_PreChargeResType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -3800,79 +3810,81 @@ const EXP_PreChargeResType: readonly string[] = ["SE(ResponseCode)","SE(DC_EVSES
 function d_CurrentDemandReqType(r: BitReader): T.CurrentDemandReqType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_CurrentDemandReqType(r, s, c);
-  const v0 = d_DC_EVStatusType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_CurrentDemandReqType(r, 0, y2); }
+  const v0 = d_DC_EVStatusType(r);
   o.DC_EVStatus = v0;
   s = 1;
-  if (!(c === 0)) x_CurrentDemandReqType(r, s, c);
-  const v2 = d_PhysicalValueType(r);
-  const x3 = r.bits(3);
-  c = x3;
-  o.EVTargetCurrent = v2;
+  const x4 = r.bits(1);
+  const y5 = x4;
+  if (y5 !== 0) { x_CurrentDemandReqType(r, 1, y5); }
+  const v3 = d_PhysicalValueType(r);
+  const x6 = r.bits(3);
+  c = x6;
+  o.EVTargetCurrent = v3;
   s = 2;
   if (c === 0) {
-    const v4 = d_PhysicalValueType(r);
-    const x5 = r.bits(3);
-    c = x5;
-    o.EVMaximumVoltageLimit = v4;
+    const v7 = d_PhysicalValueType(r);
+    const x8 = r.bits(3);
+    c = x8;
+    o.EVMaximumVoltageLimit = v7;
     s = 3;
   }
   if ((s === 2 && c === 1) || (s === 3 && c === 0)) {
-    const v6 = d_PhysicalValueType(r);
-    const x7 = r.bits(2);
-    c = x7;
-    o.EVMaximumCurrentLimit = v6;
+    const v9 = d_PhysicalValueType(r);
+    const x10 = r.bits(2);
+    c = x10;
+    o.EVMaximumCurrentLimit = v9;
     s = 4;
   }
   if ((s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0)) {
-    const v8 = d_PhysicalValueType(r);
-    const x9 = r.bits(2);
-    c = x9;
-    o.EVMaximumPowerLimit = v8;
+    const v11 = d_PhysicalValueType(r);
+    const x12 = r.bits(2);
+    c = x12;
+    o.EVMaximumPowerLimit = v11;
     s = 5;
   }
   if ((s === 2 && c === 3) || (s === 3 && c === 2) || (s === 4 && c === 1) || (s === 5 && c === 0)) {
-    const x11 = r.bits(4);
-    if ((x11 & 10) !== 0) r.badBits(x11, 10, 4, "CurrentDemandReqType/BulkChargingComplete");
-    const y12 = ((x11 >>> 2) & 1);
-    const v10 = y12 === 1;
-    c = (x11 & 1);
-    o.BulkChargingComplete = v10;
+    const x14 = r.bits(4);
+    const y15 = ((x14 >>> 2) & 1);
+    const v13 = y15 === 1;
+    c = (x14 & 1);
+    if ((x14 & 10) !== 0) r.badBits(x14, 10, 4, "CurrentDemandReqType/BulkChargingComplete");
+    o.BulkChargingComplete = v13;
     s = 6;
   }
   if (!((s === 2 && c === 4) || (s === 3 && c === 3) || (s === 4 && c === 2) || (s === 5 && c === 1) || (s === 6 && c === 0))) x_CurrentDemandReqType(r, s, c);
-  const x14 = r.bits(5);
-  if ((x14 & 20) !== 0) r.badBits(x14, 20, 5, "CurrentDemandReqType/ChargingComplete");
-  const y15 = ((x14 >>> 3) & 1);
-  const v13 = y15 === 1;
-  c = (x14 & 3);
-  o.ChargingComplete = v13;
+  const x17 = r.bits(5);
+  const y18 = ((x17 >>> 3) & 1);
+  const v16 = y18 === 1;
+  c = (x17 & 3);
+  if ((x17 & 20) !== 0) r.badBits(x17, 20, 5, "CurrentDemandReqType/ChargingComplete");
+  o.ChargingComplete = v16;
   s = 7;
   if (c === 0) {
-    const v16 = d_PhysicalValueType(r);
-    const x17 = r.bits(2);
-    c = x17;
-    o.RemainingTimeToFullSoC = v16;
+    const v19 = d_PhysicalValueType(r);
+    const x20 = r.bits(2);
+    c = x20;
+    o.RemainingTimeToFullSoC = v19;
     s = 8;
   }
   if ((s === 7 && c === 1) || (s === 8 && c === 0)) {
-    const v18 = d_PhysicalValueType(r);
-    const x19 = r.bits(1);
-    c = x19;
-    o.RemainingTimeToBulkSoC = v18;
+    const v21 = d_PhysicalValueType(r);
+    const x22 = r.bits(1);
+    c = x22;
+    o.RemainingTimeToBulkSoC = v21;
     s = 9;
   }
   if (!((s === 7 && c === 2) || (s === 8 && c === 1) || (s === 9 && c === 0))) x_CurrentDemandReqType(r, s, c);
-  const v20 = d_PhysicalValueType(r);
-  const x21 = r.bits(1);
-  c = x21;
-  o.EVTargetVoltage = v20;
+  const v23 = d_PhysicalValueType(r);
+  o.EVTargetVoltage = v23;
   s = 10;
-  if (c === 0) return o;
-  return x_CurrentDemandReqType(r, s, c);
+  const x24 = r.bits(1);
+  const y25 = x24;
+  if (y25 !== 0) { x_CurrentDemandReqType(r, 10, y25); }
+  return o;
 }
 function x_CurrentDemandReqType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -3982,77 +3994,76 @@ const EXP_CurrentDemandReqType: readonly string[] = ["SE(DC_EVStatus)","SE(EVTar
 function d_CurrentDemandResType(r: BitReader): T.CurrentDemandResType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_CurrentDemandResType(r, s, c);
-  const x1 = r.bits(8);
-  if ((x1 & 130) !== 0) r.badBits(x1, 130, 8, "CurrentDemandResType/ResponseCode");
-  const y2 = ((x1 >>> 2) & 31);
-  if (y2 >= 23) r.enumErr(y2, 23, "CurrentDemandResType/ResponseCode", r.pos - 7);
-  const v0 = E0[y2]!;
-  c = (x1 & 1);
+  let c = 0;
+  const x2 = r.bits(9);
+  const y3 = ((x2 >>> 8) & 1);
+  if (y3 !== 0) { r.pos -= 8; x_CurrentDemandResType(r, 0, y3); }
+  const y4 = ((x2 >>> 2) & 31);
+  if ((x2 & 128) !== 0) r.badBits(x2, 128, 9, "CurrentDemandResType/ResponseCode");
+  if (y4 >= 23) r.enumErr(y4, 23, "CurrentDemandResType/ResponseCode", r.pos - 7);
+  const v0 = E0[y4]!;
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 9, "CurrentDemandResType/ResponseCode");
+  const y5 = (x2 & 1);
+  if (y5 !== 0) { x_CurrentDemandResType(r, 1, y5); }
   o.ResponseCode = v0;
   s = 1;
-  if (!(c === 0)) x_CurrentDemandResType(r, s, c);
-  const v3 = d_DC_EVSEStatusType(r);
-  const x4 = r.bits(1);
-  c = x4;
-  o.DC_EVSEStatus = v3;
+  const v1 = d_DC_EVSEStatusType(r);
+  o.DC_EVSEStatus = v1;
   s = 2;
-  if (!(c === 0)) x_CurrentDemandResType(r, s, c);
-  const v5 = d_PhysicalValueType(r);
-  const x6 = r.bits(1);
-  c = x6;
-  o.EVSEPresentVoltage = v5;
+  const x7 = r.bits(1);
+  const y8 = x7;
+  if (y8 !== 0) { x_CurrentDemandResType(r, 2, y8); }
+  const v6 = d_PhysicalValueType(r);
+  o.EVSEPresentVoltage = v6;
   s = 3;
-  if (!(c === 0)) x_CurrentDemandResType(r, s, c);
-  const v7 = d_PhysicalValueType(r);
-  const x8 = r.bits(1);
-  c = x8;
-  o.EVSEPresentCurrent = v7;
+  const x10 = r.bits(1);
+  const y11 = x10;
+  if (y11 !== 0) { x_CurrentDemandResType(r, 3, y11); }
+  const v9 = d_PhysicalValueType(r);
+  o.EVSEPresentCurrent = v9;
   s = 4;
-  if (!(c === 0)) x_CurrentDemandResType(r, s, c);
-  const x10 = r.bits(4);
-  if ((x10 & 10) !== 0) r.badBits(x10, 10, 4, "CurrentDemandResType/EVSECurrentLimitAchieved");
-  const y11 = ((x10 >>> 2) & 1);
-  const v9 = y11 === 1;
-  c = (x10 & 1);
-  o.EVSECurrentLimitAchieved = v9;
+  const x15 = r.bits(15);
+  const y16 = ((x15 >>> 14) & 1);
+  if (y16 !== 0) { r.pos -= 14; x_CurrentDemandResType(r, 4, y16); }
+  const y17 = ((x15 >>> 12) & 1);
+  const v12 = y17 === 1;
+  if ((x15 & 10240) !== 0) r.badBits(x15, 10240, 15, "CurrentDemandResType/EVSECurrentLimitAchieved");
+  const y18 = ((x15 >>> 10) & 1);
+  if (y18 !== 0) { r.pos -= 10; x_CurrentDemandResType(r, 5, y18); }
+  const y19 = ((x15 >>> 8) & 1);
+  const v13 = y19 === 1;
+  if ((x15 & 640) !== 0) r.badBits(x15, 640, 15, "CurrentDemandResType/EVSEVoltageLimitAchieved");
+  const y20 = ((x15 >>> 6) & 1);
+  if (y20 !== 0) { r.pos -= 6; x_CurrentDemandResType(r, 6, y20); }
+  const y21 = ((x15 >>> 4) & 1);
+  const v14 = y21 === 1;
+  c = (x15 & 7);
+  if ((x15 & 40) !== 0) r.badBits(x15, 40, 15, "CurrentDemandResType/EVSEPowerLimitAchieved");
+  o.EVSECurrentLimitAchieved = v12;
   s = 5;
-  if (!(c === 0)) x_CurrentDemandResType(r, s, c);
-  const x13 = r.bits(4);
-  if ((x13 & 10) !== 0) r.badBits(x13, 10, 4, "CurrentDemandResType/EVSEVoltageLimitAchieved");
-  const y14 = ((x13 >>> 2) & 1);
-  const v12 = y14 === 1;
-  c = (x13 & 1);
-  o.EVSEVoltageLimitAchieved = v12;
+  o.EVSEVoltageLimitAchieved = v13;
   s = 6;
-  if (!(c === 0)) x_CurrentDemandResType(r, s, c);
-  const x16 = r.bits(6);
-  if ((x16 & 40) !== 0) r.badBits(x16, 40, 6, "CurrentDemandResType/EVSEPowerLimitAchieved");
-  const y17 = ((x16 >>> 4) & 1);
-  const v15 = y17 === 1;
-  c = (x16 & 7);
-  o.EVSEPowerLimitAchieved = v15;
+  o.EVSEPowerLimitAchieved = v14;
   s = 7;
   if (c === 0) {
-    const v18 = d_PhysicalValueType(r);
-    const x19 = r.bits(2);
-    c = x19;
-    o.EVSEMaximumVoltageLimit = v18;
+    const v22 = d_PhysicalValueType(r);
+    const x23 = r.bits(2);
+    c = x23;
+    o.EVSEMaximumVoltageLimit = v22;
     s = 8;
   }
   if ((s === 7 && c === 1) || (s === 8 && c === 0)) {
-    const v20 = d_PhysicalValueType(r);
-    const x21 = r.bits(2);
-    c = x21;
-    o.EVSEMaximumCurrentLimit = v20;
+    const v24 = d_PhysicalValueType(r);
+    const x25 = r.bits(2);
+    c = x25;
+    o.EVSEMaximumCurrentLimit = v24;
     s = 9;
   }
   if ((s === 7 && c === 2) || (s === 8 && c === 1) || (s === 9 && c === 0)) {
-    const v22 = d_PhysicalValueType(r);
-    const x23 = r.bits(1);
-    c = x23;
-    o.EVSEMaximumPowerLimit = v22;
+    const v26 = d_PhysicalValueType(r);
+    const x27 = r.bits(1);
+    c = x27;
+    o.EVSEMaximumPowerLimit = v26;
     s = 10;
   }
   if ((s === 7 && c === 3) || (s === 8 && c === 2) || (s === 9 && c === 1) || (s === 10 && c === 0)) return o;
@@ -4144,15 +4155,17 @@ const EXP_CurrentDemandResType: readonly string[] = ["SE(ResponseCode)","SE(DC_E
 function d_WeldingDetectionReqType(r: BitReader): T.WeldingDetectionReqType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_WeldingDetectionReqType(r, s, c);
-  const v0 = d_DC_EVStatusType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_WeldingDetectionReqType(r, 0, y2); }
+  const v0 = d_DC_EVStatusType(r);
   o.DC_EVStatus = v0;
   s = 1;
-  if (c === 0) return o;
-  return x_WeldingDetectionReqType(r, s, c);
+  const x3 = r.bits(1);
+  const y4 = x3;
+  if (y4 !== 0) { x_WeldingDetectionReqType(r, 1, y4); }
+  return o;
 }
 function x_WeldingDetectionReqType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -4177,30 +4190,32 @@ const EXP_WeldingDetectionReqType: readonly string[] = ["SE(DC_EVStatus)","EE"];
 function d_WeldingDetectionResType(r: BitReader): T.WeldingDetectionResType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_WeldingDetectionResType(r, s, c);
-  const x1 = r.bits(8);
-  if ((x1 & 130) !== 0) r.badBits(x1, 130, 8, "WeldingDetectionResType/ResponseCode");
-  const y2 = ((x1 >>> 2) & 31);
-  if (y2 >= 23) r.enumErr(y2, 23, "WeldingDetectionResType/ResponseCode", r.pos - 7);
-  const v0 = E0[y2]!;
-  c = (x1 & 1);
+  let c = 0;
+  const x2 = r.bits(9);
+  const y3 = ((x2 >>> 8) & 1);
+  if (y3 !== 0) { r.pos -= 8; x_WeldingDetectionResType(r, 0, y3); }
+  const y4 = ((x2 >>> 2) & 31);
+  if ((x2 & 128) !== 0) r.badBits(x2, 128, 9, "WeldingDetectionResType/ResponseCode");
+  if (y4 >= 23) r.enumErr(y4, 23, "WeldingDetectionResType/ResponseCode", r.pos - 7);
+  const v0 = E0[y4]!;
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 9, "WeldingDetectionResType/ResponseCode");
+  const y5 = (x2 & 1);
+  if (y5 !== 0) { x_WeldingDetectionResType(r, 1, y5); }
   o.ResponseCode = v0;
   s = 1;
-  if (!(c === 0)) x_WeldingDetectionResType(r, s, c);
-  const v3 = d_DC_EVSEStatusType(r);
-  const x4 = r.bits(1);
-  c = x4;
-  o.DC_EVSEStatus = v3;
+  const v1 = d_DC_EVSEStatusType(r);
+  o.DC_EVSEStatus = v1;
   s = 2;
-  if (!(c === 0)) x_WeldingDetectionResType(r, s, c);
-  const v5 = d_PhysicalValueType(r);
-  const x6 = r.bits(1);
-  c = x6;
-  o.EVSEPresentVoltage = v5;
+  const x7 = r.bits(1);
+  const y8 = x7;
+  if (y8 !== 0) { x_WeldingDetectionResType(r, 2, y8); }
+  const v6 = d_PhysicalValueType(r);
+  o.EVSEPresentVoltage = v6;
   s = 3;
-  if (c === 0) return o;
-  return x_WeldingDetectionResType(r, s, c);
+  const x9 = r.bits(1);
+  const y10 = x9;
+  if (y10 !== 0) { x_WeldingDetectionResType(r, 3, y10); }
+  return o;
 }
 function x_WeldingDetectionResType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -4243,10 +4258,7 @@ function d_SAScheduleListType(r: BitReader): T.SAScheduleListType {
       c = x1;
       const av0 = o.SAScheduleTuple;
       if (av0 === undefined) o.SAScheduleTuple = [v0];
-      else {
-        av0.push(v0);
-        if (av0.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SAScheduleTuple items", "SAScheduleListType/SAScheduleTuple");
-      }
+      else { av0.push(v0); if (av0.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SAScheduleTuple items", "SAScheduleListType/SAScheduleTuple"); }
       s = 1;
       continue;
     }
@@ -4256,10 +4268,7 @@ function d_SAScheduleListType(r: BitReader): T.SAScheduleListType {
       c = x3;
       const av2 = o.SAScheduleTuple;
       if (av2 === undefined) o.SAScheduleTuple = [v2];
-      else {
-        av2.push(v2);
-        if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SAScheduleTuple items", "SAScheduleListType/SAScheduleTuple");
-      }
+      else { av2.push(v2); if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SAScheduleTuple items", "SAScheduleListType/SAScheduleTuple"); }
       s = 1;
       continue;
     }
@@ -4301,25 +4310,27 @@ const EXP_SAScheduleListType: readonly string[] = ["SE(SAScheduleTuple)","SE(SAS
 function d_SAScheduleTupleType(r: BitReader): T.SAScheduleTupleType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_SAScheduleTupleType(r, s, c);
+  let c = 0;
+  const x1 = r.bits(1);
+  const y2 = x1;
+  if (y2 !== 0) { x_SAScheduleTupleType(r, 0, y2); }
   const v0 = r.chIntIn(-32768, 32767, "SAScheduleTupleType/SAScheduleTupleID");
-  const x1 = r.bits(2);
-  if ((x1 & 2) !== 0) r.badBits(x1, 2, 2, "SAScheduleTupleType/SAScheduleTupleID");
-  c = (x1 & 1);
+  const x4 = r.bits(2);
+  if ((x4 & 2) !== 0) r.badBits(x4, 2, 2, "SAScheduleTupleType/SAScheduleTupleID");
+  const y5 = (x4 & 1);
+  if (y5 !== 0) { x_SAScheduleTupleType(r, 1, y5); }
   o.SAScheduleTupleID = v0;
   s = 1;
-  if (!(c === 0)) x_SAScheduleTupleType(r, s, c);
-  const v2 = d_PMaxScheduleType(r);
-  const x3 = r.bits(2);
-  c = x3;
-  o.PMaxSchedule = v2;
+  const v3 = d_PMaxScheduleType(r);
+  const x6 = r.bits(2);
+  c = x6;
+  o.PMaxSchedule = v3;
   s = 2;
   if (c === 0) {
-    const v4 = d_SalesTariffType(r);
-    const x5 = r.bits(1);
-    c = x5;
-    o.SalesTariff = v4;
+    const v7 = d_SalesTariffType(r);
+    const x8 = r.bits(1);
+    c = x8;
+    o.SalesTariff = v7;
     s = 3;
   }
   if ((s === 2 && c === 1) || (s === 3 && c === 0)) return o;
@@ -4366,38 +4377,34 @@ const EXP_SAScheduleTupleType: readonly string[] = ["SE(SAScheduleTupleID)","SE(
 function d_PMaxScheduleType(r: BitReader): T.PMaxScheduleType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_PMaxScheduleType(r, s, c);
+  let c = 0;
+  const x1 = r.bits(1);
+  const y2 = x1;
+  if (y2 !== 0) { x_PMaxScheduleType(r, 0, y2); }
   const v0 = r.chIntIn(-32768, 32767, "PMaxScheduleType/PMaxScheduleID");
-  const x1 = r.bits(2);
-  if ((x1 & 2) !== 0) r.badBits(x1, 2, 2, "PMaxScheduleType/PMaxScheduleID");
-  c = (x1 & 1);
+  const x3 = r.bits(2);
+  c = (x3 & 1);
+  if ((x3 & 2) !== 0) r.badBits(x3, 2, 2, "PMaxScheduleType/PMaxScheduleID");
   o.PMaxScheduleID = v0;
   s = 1;
   for (;;) {
     if (s === 1 && c === 0) {
-      const v2 = d_PMaxScheduleEntryType(r);
-      const x3 = r.bits(2);
-      c = x3;
-      const av2 = o.PMaxScheduleEntry;
-      if (av2 === undefined) o.PMaxScheduleEntry = [v2];
-      else {
-        av2.push(v2);
-        if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PMaxScheduleEntry items", "PMaxScheduleType/PMaxScheduleEntry");
-      }
-      s = 2;
-      continue;
-    }
-    if (s === 2 && c === 0) {
       const v4 = d_PMaxScheduleEntryType(r);
       const x5 = r.bits(2);
       c = x5;
       const av4 = o.PMaxScheduleEntry;
       if (av4 === undefined) o.PMaxScheduleEntry = [v4];
-      else {
-        av4.push(v4);
-        if (av4.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PMaxScheduleEntry items", "PMaxScheduleType/PMaxScheduleEntry");
-      }
+      else { av4.push(v4); if (av4.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PMaxScheduleEntry items", "PMaxScheduleType/PMaxScheduleEntry"); }
+      s = 2;
+      continue;
+    }
+    if (s === 2 && c === 0) {
+      const v6 = d_PMaxScheduleEntryType(r);
+      const x7 = r.bits(2);
+      c = x7;
+      const av6 = o.PMaxScheduleEntry;
+      if (av6 === undefined) o.PMaxScheduleEntry = [v6];
+      else { av6.push(v6); if (av6.length > 4096) r.fail("EXI_LIMIT", "more than 4096 PMaxScheduleEntry items", "PMaxScheduleType/PMaxScheduleEntry"); }
       s = 2;
       continue;
     }
@@ -4466,11 +4473,11 @@ function d_PMaxScheduleEntryType(r: BitReader): T.PMaxScheduleEntryType {
   const v4 = r.chIntIn(-32768, 32767, "PMaxScheduleEntryType/PMax");
   const x5 = r.bits(2);
   if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "PMaxScheduleEntryType/PMax");
-  c = (x5 & 1);
+  const y6 = (x5 & 1);
+  if (y6 !== 0) { x_PMaxScheduleEntryType(r, 2, y6); }
   o.PMax = v4;
   s = 2;
-  if (c === 0) return o;
-  return x_PMaxScheduleEntryType(r, s, c);
+  return o;
 }
 function x_PMaxScheduleEntryType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -4567,9 +4574,11 @@ const EXP_EntryType: readonly string[] = ["SE(RelativeTimeInterval)|SE(TimeInter
 function d_IntervalType(r: BitReader): T.IntervalType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (c === 0) return o;
-  return x_IntervalType(r, s, c);
+  let c = 0;
+  const x0 = r.bits(1);
+  const y1 = x0;
+  if (y1 !== 0) { x_IntervalType(r, 0, y1); }
+  return o;
 }
 function x_IntervalType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -4588,62 +4597,58 @@ const EXP_IntervalType: readonly string[] = ["EE"];
 function d_SalesTariffType(r: BitReader): T.SalesTariffType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_SalesTariffType(r, s, c);
-  const v0 = r.string(65536, 7, "SalesTariffType@Id");
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_SalesTariffType(r, 0, y2); }
+  const v0 = r.string(65536, 7, "SalesTariffType@Id");
   o.Id = v0;
   s = 1;
-  if (!(c === 0)) x_SalesTariffType(r, s, c);
-  const v2 = r.chIntIn(-32768, 32767, "SalesTariffType/SalesTariffID");
-  const x3 = r.bits(3);
-  if ((x3 & 4) !== 0) r.badBits(x3, 4, 3, "SalesTariffType/SalesTariffID");
-  c = (x3 & 3);
-  o.SalesTariffID = v2;
+  const x4 = r.bits(1);
+  const y5 = x4;
+  if (y5 !== 0) { x_SalesTariffType(r, 1, y5); }
+  const v3 = r.chIntIn(-32768, 32767, "SalesTariffType/SalesTariffID");
+  const x6 = r.bits(3);
+  c = (x6 & 3);
+  if ((x6 & 4) !== 0) r.badBits(x6, 4, 3, "SalesTariffType/SalesTariffID");
+  o.SalesTariffID = v3;
   s = 2;
   if (c === 0) {
-    const x5 = r.bits(1);
-    if ((x5 & 1) !== 0) r.badBits(x5, 1, 1, "SalesTariffType/SalesTariffDescription");
-    const v4 = r.string(64, 10, "SalesTariffType/SalesTariffDescription");
-    const x6 = r.bits(2);
-    if ((x6 & 2) !== 0) r.badBits(x6, 2, 2, "SalesTariffType/SalesTariffDescription");
-    c = (x6 & 1);
-    o.SalesTariffDescription = v4;
+    const x8 = r.bits(1);
+    if ((x8 & 1) !== 0) r.badBits(x8, 1, 1, "SalesTariffType/SalesTariffDescription");
+    const v7 = r.string(64, 10, "SalesTariffType/SalesTariffDescription");
+    const x9 = r.bits(2);
+    c = (x9 & 1);
+    if ((x9 & 2) !== 0) r.badBits(x9, 2, 2, "SalesTariffType/SalesTariffDescription");
+    o.SalesTariffDescription = v7;
     s = 3;
   }
   if (!((s === 2 && c === 1) || (s === 3 && c === 0))) x_SalesTariffType(r, s, c);
-  const x8 = r.bits(11);
-  if ((x8 & 1026) !== 0) r.badBits(x8, 1026, 11, "SalesTariffType/NumEPriceLevels");
-  const y9 = ((x8 >>> 2) & 255);
-  const v7 = y9;
-  c = (x8 & 1);
-  o.NumEPriceLevels = v7;
+  const x11 = r.bits(11);
+  const y12 = ((x11 >>> 2) & 255);
+  const v10 = y12;
+  c = (x11 & 1);
+  if ((x11 & 1026) !== 0) r.badBits(x11, 1026, 11, "SalesTariffType/NumEPriceLevels");
+  o.NumEPriceLevels = v10;
   s = 4;
   for (;;) {
     if (s === 4 && c === 0) {
-      const v10 = d_SalesTariffEntryType(r);
-      const x11 = r.bits(2);
-      c = x11;
-      const av10 = o.SalesTariffEntry;
-      if (av10 === undefined) o.SalesTariffEntry = [v10];
-      else {
-        av10.push(v10);
-        if (av10.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SalesTariffEntry items", "SalesTariffType/SalesTariffEntry");
-      }
+      const v13 = d_SalesTariffEntryType(r);
+      const x14 = r.bits(2);
+      c = x14;
+      const av13 = o.SalesTariffEntry;
+      if (av13 === undefined) o.SalesTariffEntry = [v13];
+      else { av13.push(v13); if (av13.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SalesTariffEntry items", "SalesTariffType/SalesTariffEntry"); }
       s = 5;
       continue;
     }
     if (s === 5 && c === 0) {
-      const v12 = d_SalesTariffEntryType(r);
-      const x13 = r.bits(2);
-      c = x13;
-      const av12 = o.SalesTariffEntry;
-      if (av12 === undefined) o.SalesTariffEntry = [v12];
-      else {
-        av12.push(v12);
-        if (av12.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SalesTariffEntry items", "SalesTariffType/SalesTariffEntry");
-      }
+      const v15 = d_SalesTariffEntryType(r);
+      const x16 = r.bits(2);
+      c = x16;
+      const av15 = o.SalesTariffEntry;
+      if (av15 === undefined) o.SalesTariffEntry = [v15];
+      else { av15.push(v15); if (av15.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SalesTariffEntry items", "SalesTariffType/SalesTariffEntry"); }
       s = 5;
       continue;
     }
@@ -4733,10 +4738,10 @@ function d_SalesTariffEntryType(r: BitReader): T.SalesTariffEntryType {
   }
   if (!((s === 1 && c === 0))) x_SalesTariffEntryType(r, s, c);
   const x5 = r.bits(12);
-  if ((x5 & 2052) !== 0) r.badBits(x5, 2052, 12, "SalesTariffEntryType/EPriceLevel");
   const y6 = ((x5 >>> 3) & 255);
   const v4 = y6;
   c = (x5 & 3);
+  if ((x5 & 2052) !== 0) r.badBits(x5, 2052, 12, "SalesTariffEntryType/EPriceLevel");
   o.EPriceLevel = v4;
   s = 2;
   for (;;) {
@@ -4746,10 +4751,7 @@ function d_SalesTariffEntryType(r: BitReader): T.SalesTariffEntryType {
       c = x8;
       const av7 = o.ConsumptionCost;
       if (av7 === undefined) o.ConsumptionCost = [v7];
-      else {
-        av7.push(v7);
-        if (av7.length > 4096) r.fail("EXI_LIMIT", "more than 4096 ConsumptionCost items", "SalesTariffEntryType/ConsumptionCost");
-      }
+      else { av7.push(v7); if (av7.length > 4096) r.fail("EXI_LIMIT", "more than 4096 ConsumptionCost items", "SalesTariffEntryType/ConsumptionCost"); }
       s = 3;
       continue;
     }
@@ -4759,10 +4761,7 @@ function d_SalesTariffEntryType(r: BitReader): T.SalesTariffEntryType {
       c = x10;
       const av9 = o.ConsumptionCost;
       if (av9 === undefined) o.ConsumptionCost = [v9];
-      else {
-        av9.push(v9);
-        if (av9.length > 4096) r.fail("EXI_LIMIT", "more than 4096 ConsumptionCost items", "SalesTariffEntryType/ConsumptionCost");
-      }
+      else { av9.push(v9); if (av9.length > 4096) r.fail("EXI_LIMIT", "more than 4096 ConsumptionCost items", "SalesTariffEntryType/ConsumptionCost"); }
       s = 3;
       continue;
     }
@@ -4829,40 +4828,35 @@ const EXP_SalesTariffEntryType: readonly string[] = ["SE(RelativeTimeInterval)|S
 function d_ConsumptionCostType(r: BitReader): T.ConsumptionCostType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ConsumptionCostType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "ConsumptionCostType/startValue");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_ConsumptionCostType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "ConsumptionCostType/startValue");
   const v0 = r.uintIn(0, 4294967295, "ConsumptionCostType/startValue");
-  const x2 = r.bits(3);
-  if ((x2 & 4) !== 0) r.badBits(x2, 4, 3, "ConsumptionCostType/startValue");
-  c = (x2 & 3);
+  const x3 = r.bits(3);
+  c = (x3 & 3);
+  if ((x3 & 4) !== 0) r.badBits(x3, 4, 3, "ConsumptionCostType/startValue");
   o.startValue = v0;
   s = 1;
   for (;;) {
     if (s === 1 && c === 0) {
-      const v3 = d_CostType(r);
-      const x4 = r.bits(2);
-      c = x4;
-      const av3 = o.Cost;
-      if (av3 === undefined) o.Cost = [v3];
-      else {
-        av3.push(v3);
-        if (av3.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Cost items", "ConsumptionCostType/Cost");
-      }
+      const v4 = d_CostType(r);
+      const x5 = r.bits(2);
+      c = x5;
+      const av4 = o.Cost;
+      if (av4 === undefined) o.Cost = [v4];
+      else { av4.push(v4); if (av4.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Cost items", "ConsumptionCostType/Cost"); }
       s = 2;
       continue;
     }
     if (s === 2 && c === 0) {
-      const v5 = d_CostType(r);
-      const x6 = r.bits(2);
-      c = x6;
-      const av5 = o.Cost;
-      if (av5 === undefined) o.Cost = [v5];
-      else {
-        av5.push(v5);
-        if (av5.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Cost items", "ConsumptionCostType/Cost");
-      }
+      const v6 = d_CostType(r);
+      const x7 = r.bits(2);
+      c = x7;
+      const av6 = o.Cost;
+      if (av6 === undefined) o.Cost = [v6];
+      else { av6.push(v6); if (av6.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Cost items", "ConsumptionCostType/Cost"); }
       s = 2;
       continue;
     }
@@ -4913,33 +4907,35 @@ const EXP_ConsumptionCostType: readonly string[] = ["SE(startValue)","SE(Cost)|E
 function d_CostType(r: BitReader): T.CostType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_CostType(r, s, c);
-  const x1 = r.bits(5);
-  if ((x1 & 18) !== 0) r.badBits(x1, 18, 5, "CostType/costKind");
-  const y2 = ((x1 >>> 2) & 3);
-  if (y2 >= 3) r.enumErr(y2, 3, "CostType/costKind", r.pos - 4);
-  const v0 = E12[y2]!;
-  c = (x1 & 1);
+  let c = 0;
+  const x2 = r.bits(7);
+  const y3 = ((x2 >>> 6) & 1);
+  if (y3 !== 0) { r.pos -= 6; x_CostType(r, 0, y3); }
+  const y4 = ((x2 >>> 3) & 3);
+  if ((x2 & 32) !== 0) r.badBits(x2, 32, 7, "CostType/costKind");
+  if (y4 >= 3) r.enumErr(y4, 3, "CostType/costKind", r.pos - 5);
+  const v0 = E12[y4]!;
+  if ((x2 & 4) !== 0) r.badBits(x2, 4, 7, "CostType/costKind");
+  const y5 = ((x2 >>> 1) & 1);
+  if (y5 !== 0) { r.pos -= 1; x_CostType(r, 1, y5); }
+  if ((x2 & 1) !== 0) r.badBits(x2, 1, 7, "CostType/amount");
   o.costKind = v0;
   s = 1;
-  if (!(c === 0)) x_CostType(r, s, c);
-  const x4 = r.bits(1);
-  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "CostType/amount");
-  const v3 = r.uintIn(0, 4294967295, "CostType/amount");
-  const x5 = r.bits(3);
-  if ((x5 & 4) !== 0) r.badBits(x5, 4, 3, "CostType/amount");
-  c = (x5 & 3);
-  o.amount = v3;
+  const v1 = r.uintIn(0, 4294967295, "CostType/amount");
+  const x6 = r.bits(3);
+  c = (x6 & 3);
+  if ((x6 & 4) !== 0) r.badBits(x6, 4, 3, "CostType/amount");
+  o.amount = v1;
   s = 2;
   if (c === 0) {
-    const x7 = r.bits(6);
-    if ((x7 & 34) !== 0) r.badBits(x7, 34, 6, "CostType/amountMultiplier");
-    const y8 = ((x7 >>> 2) & 7);
-    if (y8 > 6) r.rangeErr(y8 + -3, 3, "CostType/amountMultiplier", r.pos - 5);
-    const v6 = y8 - 3;
-    c = (x7 & 1);
-    o.amountMultiplier = v6;
+    const x8 = r.bits(6);
+    const y9 = ((x8 >>> 2) & 7);
+    if ((x8 & 32) !== 0) r.badBits(x8, 32, 6, "CostType/amountMultiplier");
+    if (y9 > 6) r.rangeErr(y9 + -3, 3, "CostType/amountMultiplier", r.pos - 5);
+    const v7 = y9 - 3;
+    c = (x8 & 1);
+    if ((x8 & 2) !== 0) r.badBits(x8, 2, 6, "CostType/amountMultiplier");
+    o.amountMultiplier = v7;
     s = 3;
   }
   if ((s === 2 && c === 1) || (s === 3 && c === 0)) return o;
@@ -4983,24 +4979,25 @@ const EXP_CostType: readonly string[] = ["SE(costKind)","SE(amount)","SE(amountM
 function d_RelativeTimeIntervalType(r: BitReader): T.RelativeTimeIntervalType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_RelativeTimeIntervalType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "RelativeTimeIntervalType/start");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_RelativeTimeIntervalType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "RelativeTimeIntervalType/start");
   const v0 = r.uintIn(0, 4294967295, "RelativeTimeIntervalType/start");
-  const x2 = r.bits(3);
-  if ((x2 & 4) !== 0) r.badBits(x2, 4, 3, "RelativeTimeIntervalType/start");
-  c = (x2 & 3);
+  const x3 = r.bits(3);
+  c = (x3 & 3);
+  if ((x3 & 4) !== 0) r.badBits(x3, 4, 3, "RelativeTimeIntervalType/start");
   o.start = v0;
   s = 1;
   if (c === 0) {
-    const x4 = r.bits(1);
-    if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "RelativeTimeIntervalType/duration");
-    const v3 = r.uintIn(0, 4294967295, "RelativeTimeIntervalType/duration");
-    const x5 = r.bits(2);
-    if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "RelativeTimeIntervalType/duration");
-    c = (x5 & 1);
-    o.duration = v3;
+    const x5 = r.bits(1);
+    if ((x5 & 1) !== 0) r.badBits(x5, 1, 1, "RelativeTimeIntervalType/duration");
+    const v4 = r.uintIn(0, 4294967295, "RelativeTimeIntervalType/duration");
+    const x6 = r.bits(2);
+    c = (x6 & 1);
+    if ((x6 & 2) !== 0) r.badBits(x6, 2, 2, "RelativeTimeIntervalType/duration");
+    o.duration = v4;
     s = 2;
   }
   if ((s === 1 && c === 1) || (s === 2 && c === 0)) return o;
@@ -5042,42 +5039,43 @@ const EXP_RelativeTimeIntervalType: readonly string[] = ["SE(start)","SE(duratio
 function d_AC_EVChargeParameterType(r: BitReader): T.AC_EVChargeParameterType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_AC_EVChargeParameterType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "AC_EVChargeParameterType/DepartureTime");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_AC_EVChargeParameterType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "AC_EVChargeParameterType/DepartureTime");
   const v0 = r.uintIn(0, 4294967295, "AC_EVChargeParameterType/DepartureTime");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "AC_EVChargeParameterType/DepartureTime");
-  c = (x2 & 1);
+  const x4 = r.bits(2);
+  if ((x4 & 2) !== 0) r.badBits(x4, 2, 2, "AC_EVChargeParameterType/DepartureTime");
+  const y5 = (x4 & 1);
+  if (y5 !== 0) { x_AC_EVChargeParameterType(r, 1, y5); }
   o.DepartureTime = v0;
   s = 1;
-  if (!(c === 0)) x_AC_EVChargeParameterType(r, s, c);
   const v3 = d_PhysicalValueType(r);
-  const x4 = r.bits(1);
-  c = x4;
   o.EAmount = v3;
   s = 2;
-  if (!(c === 0)) x_AC_EVChargeParameterType(r, s, c);
-  const v5 = d_PhysicalValueType(r);
-  const x6 = r.bits(1);
-  c = x6;
-  o.EVMaxVoltage = v5;
+  const x7 = r.bits(1);
+  const y8 = x7;
+  if (y8 !== 0) { x_AC_EVChargeParameterType(r, 2, y8); }
+  const v6 = d_PhysicalValueType(r);
+  o.EVMaxVoltage = v6;
   s = 3;
-  if (!(c === 0)) x_AC_EVChargeParameterType(r, s, c);
-  const v7 = d_PhysicalValueType(r);
-  const x8 = r.bits(1);
-  c = x8;
-  o.EVMaxCurrent = v7;
-  s = 4;
-  if (!(c === 0)) x_AC_EVChargeParameterType(r, s, c);
-  const v9 = d_PhysicalValueType(r);
   const x10 = r.bits(1);
-  c = x10;
-  o.EVMinCurrent = v9;
+  const y11 = x10;
+  if (y11 !== 0) { x_AC_EVChargeParameterType(r, 3, y11); }
+  const v9 = d_PhysicalValueType(r);
+  o.EVMaxCurrent = v9;
+  s = 4;
+  const x13 = r.bits(1);
+  const y14 = x13;
+  if (y14 !== 0) { x_AC_EVChargeParameterType(r, 4, y14); }
+  const v12 = d_PhysicalValueType(r);
+  o.EVMinCurrent = v12;
   s = 5;
-  if (c === 0) return o;
-  return x_AC_EVChargeParameterType(r, s, c);
+  const x15 = r.bits(1);
+  const y16 = x15;
+  if (y16 !== 0) { x_AC_EVChargeParameterType(r, 5, y16); }
+  return o;
 }
 function x_AC_EVChargeParameterType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -5126,64 +5124,68 @@ const EXP_AC_EVChargeParameterType: readonly string[] = ["SE(DepartureTime)","SE
 function d_DC_EVChargeParameterType(r: BitReader): T.DC_EVChargeParameterType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_DC_EVChargeParameterType(r, s, c);
-  const v0 = d_DC_EVStatusType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_DC_EVChargeParameterType(r, 0, y2); }
+  const v0 = d_DC_EVStatusType(r);
   o.DC_EVStatus = v0;
   s = 1;
-  if (!(c === 0)) x_DC_EVChargeParameterType(r, s, c);
-  const v2 = d_PhysicalValueType(r);
-  const x3 = r.bits(2);
-  c = x3;
-  o.EVMaximumCurrentLimit = v2;
+  const x4 = r.bits(1);
+  const y5 = x4;
+  if (y5 !== 0) { x_DC_EVChargeParameterType(r, 1, y5); }
+  const v3 = d_PhysicalValueType(r);
+  const x6 = r.bits(2);
+  c = x6;
+  o.EVMaximumCurrentLimit = v3;
   s = 2;
   if (c === 0) {
-    const v4 = d_PhysicalValueType(r);
-    const x5 = r.bits(1);
-    c = x5;
-    o.EVMaximumPowerLimit = v4;
+    const v7 = d_PhysicalValueType(r);
+    const x8 = r.bits(1);
+    c = x8;
+    o.EVMaximumPowerLimit = v7;
     s = 3;
   }
   if (!((s === 2 && c === 1) || (s === 3 && c === 0))) x_DC_EVChargeParameterType(r, s, c);
-  const v6 = d_PhysicalValueType(r);
-  const x7 = r.bits(3);
-  c = x7;
-  o.EVMaximumVoltageLimit = v6;
+  const v9 = d_PhysicalValueType(r);
+  const x10 = r.bits(3);
+  c = x10;
+  o.EVMaximumVoltageLimit = v9;
   s = 4;
   if (c === 0) {
-    const v8 = d_PhysicalValueType(r);
-    const x9 = r.bits(3);
-    c = x9;
-    o.EVEnergyCapacity = v8;
+    const v11 = d_PhysicalValueType(r);
+    const x12 = r.bits(3);
+    c = x12;
+    o.EVEnergyCapacity = v11;
     s = 5;
   }
   if ((s === 4 && c === 1) || (s === 5 && c === 0)) {
-    const v10 = d_PhysicalValueType(r);
-    const x11 = r.bits(2);
-    c = x11;
-    o.EVEnergyRequest = v10;
+    const v13 = d_PhysicalValueType(r);
+    const x14 = r.bits(2);
+    c = x14;
+    o.EVEnergyRequest = v13;
     s = 6;
   }
   if ((s === 4 && c === 2) || (s === 5 && c === 1) || (s === 6 && c === 0)) {
-    const x13 = r.bits(11);
-    if ((x13 & 1028) !== 0) r.badBits(x13, 1028, 11, "DC_EVChargeParameterType/FullSOC");
-    const y14 = ((x13 >>> 3) & 127);
-    if (y14 > 100) r.rangeErr(y14 + 0, 100, "DC_EVChargeParameterType/FullSOC", r.pos - 10);
-    const v12 = y14;
-    c = (x13 & 3);
-    o.FullSOC = v12;
+    const x16 = r.bits(11);
+    const y17 = ((x16 >>> 3) & 127);
+    if ((x16 & 1024) !== 0) r.badBits(x16, 1024, 11, "DC_EVChargeParameterType/FullSOC");
+    if (y17 > 100) r.rangeErr(y17 + 0, 100, "DC_EVChargeParameterType/FullSOC", r.pos - 10);
+    const v15 = y17;
+    c = (x16 & 3);
+    if ((x16 & 4) !== 0) r.badBits(x16, 4, 11, "DC_EVChargeParameterType/FullSOC");
+    o.FullSOC = v15;
     s = 7;
   }
   if ((s === 4 && c === 3) || (s === 5 && c === 2) || (s === 6 && c === 1) || (s === 7 && c === 0)) {
-    const x16 = r.bits(10);
-    if ((x16 & 514) !== 0) r.badBits(x16, 514, 10, "DC_EVChargeParameterType/BulkSOC");
-    const y17 = ((x16 >>> 2) & 127);
-    if (y17 > 100) r.rangeErr(y17 + 0, 100, "DC_EVChargeParameterType/BulkSOC", r.pos - 9);
-    const v15 = y17;
-    c = (x16 & 1);
-    o.BulkSOC = v15;
+    const x19 = r.bits(10);
+    const y20 = ((x19 >>> 2) & 127);
+    if ((x19 & 512) !== 0) r.badBits(x19, 512, 10, "DC_EVChargeParameterType/BulkSOC");
+    if (y20 > 100) r.rangeErr(y20 + 0, 100, "DC_EVChargeParameterType/BulkSOC", r.pos - 9);
+    const v18 = y20;
+    c = (x19 & 1);
+    if ((x19 & 2) !== 0) r.badBits(x19, 2, 10, "DC_EVChargeParameterType/BulkSOC");
+    o.BulkSOC = v18;
     s = 8;
   }
   if ((s === 4 && c === 4) || (s === 5 && c === 3) || (s === 6 && c === 2) || (s === 7 && c === 1) || (s === 8 && c === 0)) return o;
@@ -5281,33 +5283,35 @@ const EXP_DC_EVChargeParameterType: readonly string[] = ["SE(DC_EVStatus)","SE(E
 function d_AC_EVSEChargeParameterType(r: BitReader): T.AC_EVSEChargeParameterType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_AC_EVSEChargeParameterType(r, s, c);
-  const v0 = d_AC_EVSEStatusType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_AC_EVSEChargeParameterType(r, 0, y2); }
+  const v0 = d_AC_EVSEStatusType(r);
   o.AC_EVSEStatus = v0;
   s = 1;
-  if (!(c === 0)) x_AC_EVSEChargeParameterType(r, s, c);
-  const v2 = d_PhysicalValueType(r);
-  const x3 = r.bits(1);
-  c = x3;
-  o.EVSEMaxVoltage = v2;
+  const x4 = r.bits(1);
+  const y5 = x4;
+  if (y5 !== 0) { x_AC_EVSEChargeParameterType(r, 1, y5); }
+  const v3 = d_PhysicalValueType(r);
+  o.EVSEMaxVoltage = v3;
   s = 2;
-  if (!(c === 0)) x_AC_EVSEChargeParameterType(r, s, c);
-  const v4 = d_PhysicalValueType(r);
-  const x5 = r.bits(1);
-  c = x5;
-  o.EVSEMaxCurrent = v4;
-  s = 3;
-  if (!(c === 0)) x_AC_EVSEChargeParameterType(r, s, c);
-  const v6 = d_PhysicalValueType(r);
   const x7 = r.bits(1);
-  c = x7;
-  o.EVSEMinCurrent = v6;
+  const y8 = x7;
+  if (y8 !== 0) { x_AC_EVSEChargeParameterType(r, 2, y8); }
+  const v6 = d_PhysicalValueType(r);
+  o.EVSEMaxCurrent = v6;
+  s = 3;
+  const x10 = r.bits(1);
+  const y11 = x10;
+  if (y11 !== 0) { x_AC_EVSEChargeParameterType(r, 3, y11); }
+  const v9 = d_PhysicalValueType(r);
+  o.EVSEMinCurrent = v9;
   s = 4;
-  if (c === 0) return o;
-  return x_AC_EVSEChargeParameterType(r, s, c);
+  const x12 = r.bits(1);
+  const y13 = x12;
+  if (y13 !== 0) { x_AC_EVSEChargeParameterType(r, 4, y13); }
+  return o;
 }
 function x_AC_EVSEChargeParameterType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -5350,62 +5354,64 @@ const EXP_AC_EVSEChargeParameterType: readonly string[] = ["SE(AC_EVSEStatus)","
 function d_DC_EVSEChargeParameterType(r: BitReader): T.DC_EVSEChargeParameterType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_DC_EVSEChargeParameterType(r, s, c);
-  const v0 = d_DC_EVSEStatusType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_DC_EVSEChargeParameterType(r, 0, y2); }
+  const v0 = d_DC_EVSEStatusType(r);
   o.DC_EVSEStatus = v0;
   s = 1;
-  if (!(c === 0)) x_DC_EVSEChargeParameterType(r, s, c);
-  const v2 = d_PhysicalValueType(r);
-  const x3 = r.bits(2);
-  c = x3;
-  o.EVSEMaximumCurrentLimit = v2;
+  const x4 = r.bits(1);
+  const y5 = x4;
+  if (y5 !== 0) { x_DC_EVSEChargeParameterType(r, 1, y5); }
+  const v3 = d_PhysicalValueType(r);
+  const x6 = r.bits(2);
+  c = x6;
+  o.EVSEMaximumCurrentLimit = v3;
   s = 2;
   if (c === 0) {
-    const v4 = d_PhysicalValueType(r);
-    const x5 = r.bits(1);
-    c = x5;
-    o.EVSEMaximumPowerLimit = v4;
+    const v7 = d_PhysicalValueType(r);
+    const x8 = r.bits(1);
+    c = x8;
+    o.EVSEMaximumPowerLimit = v7;
     s = 3;
   }
   if (!((s === 2 && c === 1) || (s === 3 && c === 0))) x_DC_EVSEChargeParameterType(r, s, c);
-  const v6 = d_PhysicalValueType(r);
-  const x7 = r.bits(1);
-  c = x7;
-  o.EVSEMaximumVoltageLimit = v6;
+  const v9 = d_PhysicalValueType(r);
+  o.EVSEMaximumVoltageLimit = v9;
   s = 4;
-  if (!(c === 0)) x_DC_EVSEChargeParameterType(r, s, c);
-  const v8 = d_PhysicalValueType(r);
-  const x9 = r.bits(1);
-  c = x9;
-  o.EVSEMinimumCurrentLimit = v8;
-  s = 5;
-  if (!(c === 0)) x_DC_EVSEChargeParameterType(r, s, c);
+  const x11 = r.bits(1);
+  const y12 = x11;
+  if (y12 !== 0) { x_DC_EVSEChargeParameterType(r, 4, y12); }
   const v10 = d_PhysicalValueType(r);
-  const x11 = r.bits(2);
-  c = x11;
-  o.EVSEMinimumVoltageLimit = v10;
+  o.EVSEMinimumCurrentLimit = v10;
+  s = 5;
+  const x14 = r.bits(1);
+  const y15 = x14;
+  if (y15 !== 0) { x_DC_EVSEChargeParameterType(r, 5, y15); }
+  const v13 = d_PhysicalValueType(r);
+  const x16 = r.bits(2);
+  c = x16;
+  o.EVSEMinimumVoltageLimit = v13;
   s = 6;
   if (c === 0) {
-    const v12 = d_PhysicalValueType(r);
-    const x13 = r.bits(1);
-    c = x13;
-    o.EVSECurrentRegulationTolerance = v12;
+    const v17 = d_PhysicalValueType(r);
+    const x18 = r.bits(1);
+    c = x18;
+    o.EVSECurrentRegulationTolerance = v17;
     s = 7;
   }
   if (!((s === 6 && c === 1) || (s === 7 && c === 0))) x_DC_EVSEChargeParameterType(r, s, c);
-  const v14 = d_PhysicalValueType(r);
-  const x15 = r.bits(2);
-  c = x15;
-  o.EVSEPeakCurrentRipple = v14;
+  const v19 = d_PhysicalValueType(r);
+  const x20 = r.bits(2);
+  c = x20;
+  o.EVSEPeakCurrentRipple = v19;
   s = 8;
   if (c === 0) {
-    const v16 = d_PhysicalValueType(r);
-    const x17 = r.bits(1);
-    c = x17;
-    o.EVSEEnergyToBeDelivered = v16;
+    const v21 = d_PhysicalValueType(r);
+    const x22 = r.bits(1);
+    c = x22;
+    o.EVSEEnergyToBeDelivered = v21;
     s = 9;
   }
   if ((s === 8 && c === 1) || (s === 9 && c === 0)) return o;
@@ -5495,32 +5501,34 @@ const EXP_DC_EVSEChargeParameterType: readonly string[] = ["SE(DC_EVSEStatus)","
 function d_DC_EVPowerDeliveryParameterType(r: BitReader): T.DC_EVPowerDeliveryParameterType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_DC_EVPowerDeliveryParameterType(r, s, c);
+  let c = 0;
+  const x1 = r.bits(1);
+  const y2 = x1;
+  if (y2 !== 0) { x_DC_EVPowerDeliveryParameterType(r, 0, y2); }
   const v0 = d_DC_EVStatusType(r);
-  const x1 = r.bits(2);
-  c = x1;
+  const x3 = r.bits(2);
+  c = x3;
   o.DC_EVStatus = v0;
   s = 1;
   if (c === 0) {
-    const x3 = r.bits(4);
-    if ((x3 & 10) !== 0) r.badBits(x3, 10, 4, "DC_EVPowerDeliveryParameterType/BulkChargingComplete");
-    const y4 = ((x3 >>> 2) & 1);
-    const v2 = y4 === 1;
-    c = (x3 & 1);
-    o.BulkChargingComplete = v2;
+    const x5 = r.bits(4);
+    const y6 = ((x5 >>> 2) & 1);
+    const v4 = y6 === 1;
+    c = (x5 & 1);
+    if ((x5 & 10) !== 0) r.badBits(x5, 10, 4, "DC_EVPowerDeliveryParameterType/BulkChargingComplete");
+    o.BulkChargingComplete = v4;
     s = 2;
   }
   if (!((s === 1 && c === 1) || (s === 2 && c === 0))) x_DC_EVPowerDeliveryParameterType(r, s, c);
-  const x6 = r.bits(4);
-  if ((x6 & 10) !== 0) r.badBits(x6, 10, 4, "DC_EVPowerDeliveryParameterType/ChargingComplete");
-  const y7 = ((x6 >>> 2) & 1);
-  const v5 = y7 === 1;
-  c = (x6 & 1);
-  o.ChargingComplete = v5;
+  const x8 = r.bits(4);
+  const y9 = ((x8 >>> 2) & 1);
+  const v7 = y9 === 1;
+  if ((x8 & 10) !== 0) r.badBits(x8, 10, 4, "DC_EVPowerDeliveryParameterType/ChargingComplete");
+  const y10 = (x8 & 1);
+  if (y10 !== 0) { x_DC_EVPowerDeliveryParameterType(r, 3, y10); }
+  o.ChargingComplete = v7;
   s = 3;
-  if (c === 0) return o;
-  return x_DC_EVPowerDeliveryParameterType(r, s, c);
+  return o;
 }
 function x_DC_EVPowerDeliveryParameterType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -5569,60 +5577,51 @@ function d_SignatureType(r: BitReader): T.SignatureType {
   }
   if (!((s === 0 && c === 1) || (s === 1 && c === 0))) x_SignatureType(r, s, c);
   const v2 = d_SignedInfoType(r);
-  const x3 = r.bits(1);
-  c = x3;
   o.SignedInfo = v2;
   s = 2;
-  if (!(c === 0)) x_SignatureType(r, s, c);
-  const v4 = d_SignatureValueType(r);
-  const x5 = r.bits(2);
-  c = x5;
-  o.SignatureValue = v4;
+  const x4 = r.bits(1);
+  const y5 = x4;
+  if (y5 !== 0) { x_SignatureType(r, 2, y5); }
+  const v3 = d_SignatureValueType(r);
+  const x6 = r.bits(2);
+  c = x6;
+  o.SignatureValue = v3;
   s = 3;
   if (c === 0) {
-    const v6 = d_KeyInfoType(r);
-    const x7 = r.bits(2);
-    c = x7;
-    o.KeyInfo = v6;
+    const v7 = d_KeyInfoType(r);
+    const x8 = r.bits(2);
+    c = x8;
+    o.KeyInfo = v7;
     s = 4;
   }
   for (;;) {
     if (s === 3 && c === 1) {
-      const v8 = d_ObjectType(r);
-      const x9 = r.bits(2);
-      c = x9;
-      const av8 = o.Object;
-      if (av8 === undefined) o.Object = [v8];
-      else {
-        av8.push(v8);
-        if (av8.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType/Object");
-      }
+      const v9 = d_ObjectType(r);
+      const x10 = r.bits(2);
+      c = x10;
+      const av9 = o.Object;
+      if (av9 === undefined) o.Object = [v9];
+      else { av9.push(v9); if (av9.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType/Object"); }
       s = 5;
       continue;
     }
     if (s === 4 && c === 0) {
-      const v10 = d_ObjectType(r);
-      const x11 = r.bits(2);
-      c = x11;
-      const av10 = o.Object;
-      if (av10 === undefined) o.Object = [v10];
-      else {
-        av10.push(v10);
-        if (av10.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType/Object");
-      }
+      const v11 = d_ObjectType(r);
+      const x12 = r.bits(2);
+      c = x12;
+      const av11 = o.Object;
+      if (av11 === undefined) o.Object = [v11];
+      else { av11.push(v11); if (av11.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType/Object"); }
       s = 5;
       continue;
     }
     if (s === 5 && c === 0) {
-      const v12 = d_ObjectType(r);
-      const x13 = r.bits(2);
-      c = x13;
-      const av12 = o.Object;
-      if (av12 === undefined) o.Object = [v12];
-      else {
-        av12.push(v12);
-        if (av12.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType/Object");
-      }
+      const v13 = d_ObjectType(r);
+      const x14 = r.bits(2);
+      c = x14;
+      const av13 = o.Object;
+      if (av13 === undefined) o.Object = [v13];
+      else { av13.push(v13); if (av13.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType/Object"); }
       s = 5;
       continue;
     }
@@ -5707,40 +5706,34 @@ function d_SignedInfoType(r: BitReader): T.SignedInfoType {
   }
   if (!((s === 0 && c === 1) || (s === 1 && c === 0))) x_SignedInfoType(r, s, c);
   const v2 = d_CanonicalizationMethodType(r);
-  const x3 = r.bits(1);
-  c = x3;
   o.CanonicalizationMethod = v2;
   s = 2;
-  if (!(c === 0)) x_SignedInfoType(r, s, c);
-  const v4 = d_SignatureMethodType(r);
-  const x5 = r.bits(1);
-  c = x5;
-  o.SignatureMethod = v4;
+  const x4 = r.bits(1);
+  const y5 = x4;
+  if (y5 !== 0) { x_SignedInfoType(r, 2, y5); }
+  const v3 = d_SignatureMethodType(r);
+  const x6 = r.bits(1);
+  c = x6;
+  o.SignatureMethod = v3;
   s = 3;
   for (;;) {
     if (s === 3 && c === 0) {
-      const v6 = d_ReferenceType(r);
-      const x7 = r.bits(2);
-      c = x7;
-      const av6 = o.Reference;
-      if (av6 === undefined) o.Reference = [v6];
-      else {
-        av6.push(v6);
-        if (av6.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "SignedInfoType/Reference");
-      }
+      const v7 = d_ReferenceType(r);
+      const x8 = r.bits(2);
+      c = x8;
+      const av7 = o.Reference;
+      if (av7 === undefined) o.Reference = [v7];
+      else { av7.push(v7); if (av7.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "SignedInfoType/Reference"); }
       s = 4;
       continue;
     }
     if (s === 4 && c === 0) {
-      const v8 = d_ReferenceType(r);
-      const x9 = r.bits(2);
-      c = x9;
-      const av8 = o.Reference;
-      if (av8 === undefined) o.Reference = [v8];
-      else {
-        av8.push(v8);
-        if (av8.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "SignedInfoType/Reference");
-      }
+      const v9 = d_ReferenceType(r);
+      const x10 = r.bits(2);
+      c = x10;
+      const av9 = o.Reference;
+      if (av9 === undefined) o.Reference = [v9];
+      else { av9.push(v9); if (av9.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "SignedInfoType/Reference"); }
       s = 4;
       continue;
     }
@@ -5960,21 +5953,20 @@ function d_ReferenceType(r: BitReader): T.ReferenceType {
   }
   if (!((s === 0 && c === 4) || (s === 1 && c === 3) || (s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0))) x_ReferenceType(r, s, c);
   const v8 = d_DigestMethodType(r);
-  const x9 = r.bits(1);
-  c = x9;
   o.DigestMethod = v8;
   s = 5;
-  if (!(c === 0)) x_ReferenceType(r, s, c);
-  const x11 = r.bits(1);
-  if ((x11 & 1) !== 0) r.badBits(x11, 1, 1, "ReferenceType/DigestValue");
-  const v10 = r.binary(65536, "ReferenceType/DigestValue");
+  const x10 = r.bits(2);
+  const y11 = ((x10 >>> 1) & 1);
+  if (y11 !== 0) { r.pos -= 1; x_ReferenceType(r, 5, y11); }
+  if ((x10 & 1) !== 0) r.badBits(x10, 1, 2, "ReferenceType/DigestValue");
+  const v9 = r.binary(65536, "ReferenceType/DigestValue");
   const x12 = r.bits(2);
   if ((x12 & 2) !== 0) r.badBits(x12, 2, 2, "ReferenceType/DigestValue");
-  c = (x12 & 1);
-  o.DigestValue = v10;
+  const y13 = (x12 & 1);
+  if (y13 !== 0) { x_ReferenceType(r, 6, y13); }
+  o.DigestValue = v9;
   s = 6;
-  if (c === 0) return o;
-  return x_ReferenceType(r, s, c);
+  return o;
 }
 function x_ReferenceType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -6059,10 +6051,7 @@ function d_TransformsType(r: BitReader): T.TransformsType {
       c = x1;
       const av0 = o.Transform;
       if (av0 === undefined) o.Transform = [v0];
-      else {
-        av0.push(v0);
-        if (av0.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Transform items", "TransformsType/Transform");
-      }
+      else { av0.push(v0); if (av0.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Transform items", "TransformsType/Transform"); }
       s = 1;
       continue;
     }
@@ -6072,10 +6061,7 @@ function d_TransformsType(r: BitReader): T.TransformsType {
       c = x3;
       const av2 = o.Transform;
       if (av2 === undefined) o.Transform = [v2];
-      else {
-        av2.push(v2);
-        if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Transform items", "TransformsType/Transform");
-      }
+      else { av2.push(v2); if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Transform items", "TransformsType/Transform"); }
       s = 1;
       continue;
     }
@@ -6261,12 +6247,12 @@ function d_SignatureValueType(r: BitReader): T.SignatureValueType {
   }
   if (!((s === 0 && c === 1) || (s === 1 && c === 0))) x_SignatureValueType(r, s, c);
   const v2 = r.binary(65536, "SignatureValueType");
-  const x3 = r.bits(1);
-  c = x3;
   o.CONTENT = v2;
   s = 2;
-  if (c === 0) return o;
-  return x_SignatureValueType(r, s, c);
+  const x3 = r.bits(1);
+  const y4 = x3;
+  if (y4 !== 0) { x_SignatureValueType(r, 2, y4); }
+  return o;
 }
 function x_SignatureValueType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -6687,8 +6673,8 @@ function d_DSAKeyValueType(r: BitReader): T.DSAKeyValueType {
     if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "DSAKeyValueType/P");
     const v0 = r.binary(65536, "DSAKeyValueType/P");
     const x2 = r.bits(2);
-    if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "DSAKeyValueType/P");
     c = (x2 & 1);
+    if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "DSAKeyValueType/P");
     o.P = v0;
     s = 1;
   }
@@ -6697,8 +6683,8 @@ function d_DSAKeyValueType(r: BitReader): T.DSAKeyValueType {
     if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "DSAKeyValueType/Q");
     const v3 = r.binary(65536, "DSAKeyValueType/Q");
     const x5 = r.bits(3);
-    if ((x5 & 4) !== 0) r.badBits(x5, 4, 3, "DSAKeyValueType/Q");
     c = (x5 & 3);
+    if ((x5 & 4) !== 0) r.badBits(x5, 4, 3, "DSAKeyValueType/Q");
     o.Q = v3;
     s = 4;
   }
@@ -6707,8 +6693,8 @@ function d_DSAKeyValueType(r: BitReader): T.DSAKeyValueType {
     if ((x7 & 1) !== 0) r.badBits(x7, 1, 1, "DSAKeyValueType/G");
     const v6 = r.binary(65536, "DSAKeyValueType/G");
     const x8 = r.bits(2);
-    if ((x8 & 2) !== 0) r.badBits(x8, 2, 2, "DSAKeyValueType/G");
     c = (x8 & 1);
+    if ((x8 & 2) !== 0) r.badBits(x8, 2, 2, "DSAKeyValueType/G");
     o.G = v6;
     s = 2;
   }
@@ -6717,8 +6703,8 @@ function d_DSAKeyValueType(r: BitReader): T.DSAKeyValueType {
   if ((x10 & 1) !== 0) r.badBits(x10, 1, 1, "DSAKeyValueType/Y");
   const v9 = r.binary(65536, "DSAKeyValueType/Y");
   const x11 = r.bits(3);
-  if ((x11 & 4) !== 0) r.badBits(x11, 4, 3, "DSAKeyValueType/Y");
   c = (x11 & 3);
+  if ((x11 & 4) !== 0) r.badBits(x11, 4, 3, "DSAKeyValueType/Y");
   o.Y = v9;
   s = 3;
   if (c === 0) {
@@ -6726,8 +6712,8 @@ function d_DSAKeyValueType(r: BitReader): T.DSAKeyValueType {
     if ((x13 & 1) !== 0) r.badBits(x13, 1, 1, "DSAKeyValueType/J");
     const v12 = r.binary(65536, "DSAKeyValueType/J");
     const x14 = r.bits(3);
-    if ((x14 & 4) !== 0) r.badBits(x14, 4, 3, "DSAKeyValueType/J");
     c = (x14 & 3);
+    if ((x14 & 4) !== 0) r.badBits(x14, 4, 3, "DSAKeyValueType/J");
     o.J = v12;
     s = 5;
   }
@@ -6736,8 +6722,8 @@ function d_DSAKeyValueType(r: BitReader): T.DSAKeyValueType {
     if ((x16 & 1) !== 0) r.badBits(x16, 1, 1, "DSAKeyValueType/Seed");
     const v15 = r.binary(65536, "DSAKeyValueType/Seed");
     const x17 = r.bits(2);
-    if ((x17 & 2) !== 0) r.badBits(x17, 2, 2, "DSAKeyValueType/Seed");
     c = (x17 & 1);
+    if ((x17 & 2) !== 0) r.badBits(x17, 2, 2, "DSAKeyValueType/Seed");
     o.Seed = v15;
     s = 6;
   }
@@ -6746,8 +6732,8 @@ function d_DSAKeyValueType(r: BitReader): T.DSAKeyValueType {
     if ((x19 & 1) !== 0) r.badBits(x19, 1, 1, "DSAKeyValueType/PgenCounter");
     const v18 = r.binary(65536, "DSAKeyValueType/PgenCounter");
     const x20 = r.bits(2);
-    if ((x20 & 2) !== 0) r.badBits(x20, 2, 2, "DSAKeyValueType/PgenCounter");
     c = (x20 & 1);
+    if ((x20 & 2) !== 0) r.badBits(x20, 2, 2, "DSAKeyValueType/PgenCounter");
     o.PgenCounter = v18;
     s = 7;
   }
@@ -6845,27 +6831,27 @@ const EXP_DSAKeyValueType: readonly string[] = ["SE(P)|SE(G)|SE(Y)","SE(Q)","SE(
 function d_RSAKeyValueType(r: BitReader): T.RSAKeyValueType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_RSAKeyValueType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "RSAKeyValueType/Modulus");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_RSAKeyValueType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "RSAKeyValueType/Modulus");
   const v0 = r.binary(65536, "RSAKeyValueType/Modulus");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "RSAKeyValueType/Modulus");
-  c = (x2 & 1);
+  const x4 = r.bits(3);
+  if ((x4 & 4) !== 0) r.badBits(x4, 4, 3, "RSAKeyValueType/Modulus");
+  const y5 = ((x4 >>> 1) & 1);
+  if (y5 !== 0) { r.pos -= 1; x_RSAKeyValueType(r, 1, y5); }
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 3, "RSAKeyValueType/Exponent");
   o.Modulus = v0;
   s = 1;
-  if (!(c === 0)) x_RSAKeyValueType(r, s, c);
-  const x4 = r.bits(1);
-  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "RSAKeyValueType/Exponent");
   const v3 = r.binary(65536, "RSAKeyValueType/Exponent");
-  const x5 = r.bits(2);
-  if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "RSAKeyValueType/Exponent");
-  c = (x5 & 1);
+  const x6 = r.bits(2);
+  if ((x6 & 2) !== 0) r.badBits(x6, 2, 2, "RSAKeyValueType/Exponent");
+  const y7 = (x6 & 1);
+  if (y7 !== 0) { x_RSAKeyValueType(r, 2, y7); }
   o.Exponent = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_RSAKeyValueType(r, s, c);
+  return o;
 }
 function x_RSAKeyValueType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -7170,27 +7156,27 @@ const EXP_X509DataType: readonly string[] = ["SE(X509IssuerSerial)|SE(X509SKI)|S
 function d_X509IssuerSerialType(r: BitReader): T.X509IssuerSerialType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_X509IssuerSerialType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "X509IssuerSerialType/X509IssuerName");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_X509IssuerSerialType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "X509IssuerSerialType/X509IssuerName");
   const v0 = r.string(65536, 18, "X509IssuerSerialType/X509IssuerName");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "X509IssuerSerialType/X509IssuerName");
-  c = (x2 & 1);
+  const x4 = r.bits(3);
+  if ((x4 & 4) !== 0) r.badBits(x4, 4, 3, "X509IssuerSerialType/X509IssuerName");
+  const y5 = ((x4 >>> 1) & 1);
+  if (y5 !== 0) { r.pos -= 1; x_X509IssuerSerialType(r, 1, y5); }
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 3, "X509IssuerSerialType/X509SerialNumber");
   o.X509IssuerName = v0;
   s = 1;
-  if (!(c === 0)) x_X509IssuerSerialType(r, s, c);
-  const x4 = r.bits(1);
-  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "X509IssuerSerialType/X509SerialNumber");
   const v3 = r.bigIn(true, undefined, undefined, "X509IssuerSerialType/X509SerialNumber");
-  const x5 = r.bits(2);
-  if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "X509IssuerSerialType/X509SerialNumber");
-  c = (x5 & 1);
+  const x6 = r.bits(2);
+  if ((x6 & 2) !== 0) r.badBits(x6, 2, 2, "X509IssuerSerialType/X509SerialNumber");
+  const y7 = (x6 & 1);
+  if (y7 !== 0) { x_X509IssuerSerialType(r, 2, y7); }
   o.X509SerialNumber = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_X509IssuerSerialType(r, s, c);
+  return o;
 }
 function x_X509IssuerSerialType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -7494,10 +7480,7 @@ function d_ManifestType(r: BitReader): T.ManifestType {
       c = x3;
       const av2 = o.Reference;
       if (av2 === undefined) o.Reference = [v2];
-      else {
-        av2.push(v2);
-        if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType/Reference");
-      }
+      else { av2.push(v2); if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType/Reference"); }
       s = 2;
       continue;
     }
@@ -7507,10 +7490,7 @@ function d_ManifestType(r: BitReader): T.ManifestType {
       c = x5;
       const av4 = o.Reference;
       if (av4 === undefined) o.Reference = [v4];
-      else {
-        av4.push(v4);
-        if (av4.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType/Reference");
-      }
+      else { av4.push(v4); if (av4.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType/Reference"); }
       s = 2;
       continue;
     }
@@ -7520,10 +7500,7 @@ function d_ManifestType(r: BitReader): T.ManifestType {
       c = x7;
       const av6 = o.Reference;
       if (av6 === undefined) o.Reference = [v6];
-      else {
-        av6.push(v6);
-        if (av6.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType/Reference");
-      }
+      else { av6.push(v6); if (av6.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType/Reference"); }
       s = 2;
       continue;
     }
@@ -7588,10 +7565,7 @@ function d_SignaturePropertiesType(r: BitReader): T.SignaturePropertiesType {
       c = x3;
       const av2 = o.SignatureProperty;
       if (av2 === undefined) o.SignatureProperty = [v2];
-      else {
-        av2.push(v2);
-        if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType/SignatureProperty");
-      }
+      else { av2.push(v2); if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType/SignatureProperty"); }
       s = 2;
       continue;
     }
@@ -7601,10 +7575,7 @@ function d_SignaturePropertiesType(r: BitReader): T.SignaturePropertiesType {
       c = x5;
       const av4 = o.SignatureProperty;
       if (av4 === undefined) o.SignatureProperty = [v4];
-      else {
-        av4.push(v4);
-        if (av4.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType/SignatureProperty");
-      }
+      else { av4.push(v4); if (av4.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType/SignatureProperty"); }
       s = 2;
       continue;
     }
@@ -7614,10 +7585,7 @@ function d_SignaturePropertiesType(r: BitReader): T.SignaturePropertiesType {
       c = x7;
       const av6 = o.SignatureProperty;
       if (av6 === undefined) o.SignatureProperty = [v6];
-      else {
-        av6.push(v6);
-        if (av6.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType/SignatureProperty");
-      }
+      else { av6.push(v6); if (av6.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType/SignatureProperty"); }
       s = 2;
       continue;
     }
@@ -7737,21 +7705,23 @@ const EXP_SignaturePropertyType: readonly string[] = ["AT(Id)|AT(Target)","AT(Ta
 function d_V2G_Message(r: BitReader): T.V2G_Message {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_V2G_Message(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_V2G_Message(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (!(c === 0)) x_V2G_Message(r, s, c);
-  const v2 = d_BodyType(r);
-  const x3 = r.bits(1);
-  c = x3;
-  o.Body = v2;
+  const x4 = r.bits(1);
+  const y5 = x4;
+  if (y5 !== 0) { x_V2G_Message(r, 1, y5); }
+  const v3 = d_BodyType(r);
+  o.Body = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_V2G_Message(r, s, c);
+  const x6 = r.bits(1);
+  const y7 = x6;
+  if (y7 !== 0) { x_V2G_Message(r, 2, y7); }
+  return o;
 }
 function x_V2G_Message(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -7782,28 +7752,29 @@ const EXP_V2G_Message: readonly string[] = ["SE(Header)","SE(Body)","EE"];
 function d_MessageHeaderType(r: BitReader): T.MessageHeaderType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_MessageHeaderType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "MessageHeaderType/SessionID");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_MessageHeaderType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "MessageHeaderType/SessionID");
   const v0 = r.binary(8, "MessageHeaderType/SessionID");
-  const x2 = r.bits(3);
-  if ((x2 & 4) !== 0) r.badBits(x2, 4, 3, "MessageHeaderType/SessionID");
-  c = (x2 & 3);
+  const x3 = r.bits(3);
+  c = (x3 & 3);
+  if ((x3 & 4) !== 0) r.badBits(x3, 4, 3, "MessageHeaderType/SessionID");
   o.SessionID = v0;
   s = 1;
   if (c === 0) {
-    const v3 = d_NotificationType(r);
-    const x4 = r.bits(2);
-    c = x4;
-    o.Notification = v3;
+    const v4 = d_NotificationType(r);
+    const x5 = r.bits(2);
+    c = x5;
+    o.Notification = v4;
     s = 2;
   }
   if ((s === 1 && c === 1) || (s === 2 && c === 0)) {
-    const v5 = d_SignatureType(r);
-    const x6 = r.bits(1);
-    c = x6;
-    o.Signature = v5;
+    const v6 = d_SignatureType(r);
+    const x7 = r.bits(1);
+    c = x7;
+    o.Signature = v6;
     s = 3;
   }
   if ((s === 1 && c === 2) || (s === 2 && c === 1) || (s === 3 && c === 0)) return o;
@@ -7855,24 +7826,26 @@ const EXP_MessageHeaderType: readonly string[] = ["SE(SessionID)","SE(Notificati
 function d_NotificationType(r: BitReader): T.NotificationType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_NotificationType(r, s, c);
-  const x1 = r.bits(6);
-  if ((x1 & 36) !== 0) r.badBits(x1, 36, 6, "NotificationType/FaultCode");
-  const y2 = ((x1 >>> 3) & 3);
-  if (y2 >= 3) r.enumErr(y2, 3, "NotificationType/FaultCode", r.pos - 5);
-  const v0 = E13[y2]!;
+  let c = 0;
+  const x1 = r.bits(7);
+  const y2 = ((x1 >>> 6) & 1);
+  if (y2 !== 0) { r.pos -= 6; x_NotificationType(r, 0, y2); }
+  const y3 = ((x1 >>> 3) & 3);
+  if ((x1 & 32) !== 0) r.badBits(x1, 32, 7, "NotificationType/FaultCode");
+  if (y3 >= 3) r.enumErr(y3, 3, "NotificationType/FaultCode", r.pos - 5);
+  const v0 = E13[y3]!;
   c = (x1 & 3);
+  if ((x1 & 4) !== 0) r.badBits(x1, 4, 7, "NotificationType/FaultCode");
   o.FaultCode = v0;
   s = 1;
   if (c === 0) {
-    const x4 = r.bits(1);
-    if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "NotificationType/FaultMsg");
-    const v3 = r.string(64, 22, "NotificationType/FaultMsg");
-    const x5 = r.bits(2);
-    if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "NotificationType/FaultMsg");
-    c = (x5 & 1);
-    o.FaultMsg = v3;
+    const x5 = r.bits(1);
+    if ((x5 & 1) !== 0) r.badBits(x5, 1, 1, "NotificationType/FaultMsg");
+    const v4 = r.string(64, 22, "NotificationType/FaultMsg");
+    const x6 = r.bits(2);
+    c = (x6 & 1);
+    if ((x6 & 2) !== 0) r.badBits(x6, 2, 2, "NotificationType/FaultMsg");
+    o.FaultMsg = v4;
     s = 2;
   }
   if ((s === 1 && c === 1) || (s === 2 && c === 0)) return o;

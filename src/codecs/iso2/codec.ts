@@ -163,60 +163,51 @@ function d_SignatureType(r: BitReader): T.SignatureType {
   }
   if (!((s === 0 && c === 1) || (s === 1 && c === 0))) x_SignatureType(r, s, c);
   const v2 = d_SignedInfoType(r);
-  const x3 = r.bits(1);
-  c = x3;
   o.SignedInfo = v2;
   s = 2;
-  if (!(c === 0)) x_SignatureType(r, s, c);
-  const v4 = d_SignatureValueType(r);
-  const x5 = r.bits(2);
-  c = x5;
-  o.SignatureValue = v4;
+  const x4 = r.bits(1);
+  const y5 = x4;
+  if (y5 !== 0) { x_SignatureType(r, 2, y5); }
+  const v3 = d_SignatureValueType(r);
+  const x6 = r.bits(2);
+  c = x6;
+  o.SignatureValue = v3;
   s = 3;
   if (c === 0) {
-    const v6 = d_KeyInfoType(r);
-    const x7 = r.bits(2);
-    c = x7;
-    o.KeyInfo = v6;
+    const v7 = d_KeyInfoType(r);
+    const x8 = r.bits(2);
+    c = x8;
+    o.KeyInfo = v7;
     s = 4;
   }
   for (;;) {
     if (s === 3 && c === 1) {
-      const v8 = d_ObjectType(r);
-      const x9 = r.bits(2);
-      c = x9;
-      const av8 = o.Object;
-      if (av8 === undefined) o.Object = [v8];
-      else {
-        av8.push(v8);
-        if (av8.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType/Object");
-      }
+      const v9 = d_ObjectType(r);
+      const x10 = r.bits(2);
+      c = x10;
+      const av9 = o.Object;
+      if (av9 === undefined) o.Object = [v9];
+      else { av9.push(v9); if (av9.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType/Object"); }
       s = 5;
       continue;
     }
     if (s === 4 && c === 0) {
-      const v10 = d_ObjectType(r);
-      const x11 = r.bits(2);
-      c = x11;
-      const av10 = o.Object;
-      if (av10 === undefined) o.Object = [v10];
-      else {
-        av10.push(v10);
-        if (av10.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType/Object");
-      }
+      const v11 = d_ObjectType(r);
+      const x12 = r.bits(2);
+      c = x12;
+      const av11 = o.Object;
+      if (av11 === undefined) o.Object = [v11];
+      else { av11.push(v11); if (av11.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType/Object"); }
       s = 5;
       continue;
     }
     if (s === 5 && c === 0) {
-      const v12 = d_ObjectType(r);
-      const x13 = r.bits(2);
-      c = x13;
-      const av12 = o.Object;
-      if (av12 === undefined) o.Object = [v12];
-      else {
-        av12.push(v12);
-        if (av12.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType/Object");
-      }
+      const v13 = d_ObjectType(r);
+      const x14 = r.bits(2);
+      c = x14;
+      const av13 = o.Object;
+      if (av13 === undefined) o.Object = [v13];
+      else { av13.push(v13); if (av13.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType/Object"); }
       s = 5;
       continue;
     }
@@ -301,40 +292,34 @@ function d_SignedInfoType(r: BitReader): T.SignedInfoType {
   }
   if (!((s === 0 && c === 1) || (s === 1 && c === 0))) x_SignedInfoType(r, s, c);
   const v2 = d_CanonicalizationMethodType(r);
-  const x3 = r.bits(1);
-  c = x3;
   o.CanonicalizationMethod = v2;
   s = 2;
-  if (!(c === 0)) x_SignedInfoType(r, s, c);
-  const v4 = d_SignatureMethodType(r);
-  const x5 = r.bits(1);
-  c = x5;
-  o.SignatureMethod = v4;
+  const x4 = r.bits(1);
+  const y5 = x4;
+  if (y5 !== 0) { x_SignedInfoType(r, 2, y5); }
+  const v3 = d_SignatureMethodType(r);
+  const x6 = r.bits(1);
+  c = x6;
+  o.SignatureMethod = v3;
   s = 3;
   for (;;) {
     if (s === 3 && c === 0) {
-      const v6 = d_ReferenceType(r);
-      const x7 = r.bits(2);
-      c = x7;
-      const av6 = o.Reference;
-      if (av6 === undefined) o.Reference = [v6];
-      else {
-        av6.push(v6);
-        if (av6.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "SignedInfoType/Reference");
-      }
+      const v7 = d_ReferenceType(r);
+      const x8 = r.bits(2);
+      c = x8;
+      const av7 = o.Reference;
+      if (av7 === undefined) o.Reference = [v7];
+      else { av7.push(v7); if (av7.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "SignedInfoType/Reference"); }
       s = 4;
       continue;
     }
     if (s === 4 && c === 0) {
-      const v8 = d_ReferenceType(r);
-      const x9 = r.bits(2);
-      c = x9;
-      const av8 = o.Reference;
-      if (av8 === undefined) o.Reference = [v8];
-      else {
-        av8.push(v8);
-        if (av8.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "SignedInfoType/Reference");
-      }
+      const v9 = d_ReferenceType(r);
+      const x10 = r.bits(2);
+      c = x10;
+      const av9 = o.Reference;
+      if (av9 === undefined) o.Reference = [v9];
+      else { av9.push(v9); if (av9.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "SignedInfoType/Reference"); }
       s = 4;
       continue;
     }
@@ -554,21 +539,20 @@ function d_ReferenceType(r: BitReader): T.ReferenceType {
   }
   if (!((s === 0 && c === 4) || (s === 1 && c === 3) || (s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0))) x_ReferenceType(r, s, c);
   const v8 = d_DigestMethodType(r);
-  const x9 = r.bits(1);
-  c = x9;
   o.DigestMethod = v8;
   s = 5;
-  if (!(c === 0)) x_ReferenceType(r, s, c);
-  const x11 = r.bits(1);
-  if ((x11 & 1) !== 0) r.badBits(x11, 1, 1, "ReferenceType/DigestValue");
-  const v10 = r.binary(65536, "ReferenceType/DigestValue");
+  const x10 = r.bits(2);
+  const y11 = ((x10 >>> 1) & 1);
+  if (y11 !== 0) { r.pos -= 1; x_ReferenceType(r, 5, y11); }
+  if ((x10 & 1) !== 0) r.badBits(x10, 1, 2, "ReferenceType/DigestValue");
+  const v9 = r.binary(65536, "ReferenceType/DigestValue");
   const x12 = r.bits(2);
   if ((x12 & 2) !== 0) r.badBits(x12, 2, 2, "ReferenceType/DigestValue");
-  c = (x12 & 1);
-  o.DigestValue = v10;
+  const y13 = (x12 & 1);
+  if (y13 !== 0) { x_ReferenceType(r, 6, y13); }
+  o.DigestValue = v9;
   s = 6;
-  if (c === 0) return o;
-  return x_ReferenceType(r, s, c);
+  return o;
 }
 function x_ReferenceType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -653,10 +637,7 @@ function d_TransformsType(r: BitReader): T.TransformsType {
       c = x1;
       const av0 = o.Transform;
       if (av0 === undefined) o.Transform = [v0];
-      else {
-        av0.push(v0);
-        if (av0.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Transform items", "TransformsType/Transform");
-      }
+      else { av0.push(v0); if (av0.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Transform items", "TransformsType/Transform"); }
       s = 1;
       continue;
     }
@@ -666,10 +647,7 @@ function d_TransformsType(r: BitReader): T.TransformsType {
       c = x3;
       const av2 = o.Transform;
       if (av2 === undefined) o.Transform = [v2];
-      else {
-        av2.push(v2);
-        if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Transform items", "TransformsType/Transform");
-      }
+      else { av2.push(v2); if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Transform items", "TransformsType/Transform"); }
       s = 1;
       continue;
     }
@@ -855,12 +833,12 @@ function d_SignatureValueType(r: BitReader): T.SignatureValueType {
   }
   if (!((s === 0 && c === 1) || (s === 1 && c === 0))) x_SignatureValueType(r, s, c);
   const v2 = r.binary(65536, "SignatureValueType");
-  const x3 = r.bits(1);
-  c = x3;
   o.CONTENT = v2;
   s = 2;
-  if (c === 0) return o;
-  return x_SignatureValueType(r, s, c);
+  const x3 = r.bits(1);
+  const y4 = x3;
+  if (y4 !== 0) { x_SignatureValueType(r, 2, y4); }
+  return o;
 }
 function x_SignatureValueType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -1281,8 +1259,8 @@ function d_DSAKeyValueType(r: BitReader): T.DSAKeyValueType {
     if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "DSAKeyValueType/P");
     const v0 = r.binary(65536, "DSAKeyValueType/P");
     const x2 = r.bits(2);
-    if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "DSAKeyValueType/P");
     c = (x2 & 1);
+    if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "DSAKeyValueType/P");
     o.P = v0;
     s = 1;
   }
@@ -1291,8 +1269,8 @@ function d_DSAKeyValueType(r: BitReader): T.DSAKeyValueType {
     if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "DSAKeyValueType/Q");
     const v3 = r.binary(65536, "DSAKeyValueType/Q");
     const x5 = r.bits(3);
-    if ((x5 & 4) !== 0) r.badBits(x5, 4, 3, "DSAKeyValueType/Q");
     c = (x5 & 3);
+    if ((x5 & 4) !== 0) r.badBits(x5, 4, 3, "DSAKeyValueType/Q");
     o.Q = v3;
     s = 4;
   }
@@ -1301,8 +1279,8 @@ function d_DSAKeyValueType(r: BitReader): T.DSAKeyValueType {
     if ((x7 & 1) !== 0) r.badBits(x7, 1, 1, "DSAKeyValueType/G");
     const v6 = r.binary(65536, "DSAKeyValueType/G");
     const x8 = r.bits(2);
-    if ((x8 & 2) !== 0) r.badBits(x8, 2, 2, "DSAKeyValueType/G");
     c = (x8 & 1);
+    if ((x8 & 2) !== 0) r.badBits(x8, 2, 2, "DSAKeyValueType/G");
     o.G = v6;
     s = 2;
   }
@@ -1311,8 +1289,8 @@ function d_DSAKeyValueType(r: BitReader): T.DSAKeyValueType {
   if ((x10 & 1) !== 0) r.badBits(x10, 1, 1, "DSAKeyValueType/Y");
   const v9 = r.binary(65536, "DSAKeyValueType/Y");
   const x11 = r.bits(3);
-  if ((x11 & 4) !== 0) r.badBits(x11, 4, 3, "DSAKeyValueType/Y");
   c = (x11 & 3);
+  if ((x11 & 4) !== 0) r.badBits(x11, 4, 3, "DSAKeyValueType/Y");
   o.Y = v9;
   s = 3;
   if (c === 0) {
@@ -1320,8 +1298,8 @@ function d_DSAKeyValueType(r: BitReader): T.DSAKeyValueType {
     if ((x13 & 1) !== 0) r.badBits(x13, 1, 1, "DSAKeyValueType/J");
     const v12 = r.binary(65536, "DSAKeyValueType/J");
     const x14 = r.bits(3);
-    if ((x14 & 4) !== 0) r.badBits(x14, 4, 3, "DSAKeyValueType/J");
     c = (x14 & 3);
+    if ((x14 & 4) !== 0) r.badBits(x14, 4, 3, "DSAKeyValueType/J");
     o.J = v12;
     s = 5;
   }
@@ -1330,8 +1308,8 @@ function d_DSAKeyValueType(r: BitReader): T.DSAKeyValueType {
     if ((x16 & 1) !== 0) r.badBits(x16, 1, 1, "DSAKeyValueType/Seed");
     const v15 = r.binary(65536, "DSAKeyValueType/Seed");
     const x17 = r.bits(2);
-    if ((x17 & 2) !== 0) r.badBits(x17, 2, 2, "DSAKeyValueType/Seed");
     c = (x17 & 1);
+    if ((x17 & 2) !== 0) r.badBits(x17, 2, 2, "DSAKeyValueType/Seed");
     o.Seed = v15;
     s = 6;
   }
@@ -1340,8 +1318,8 @@ function d_DSAKeyValueType(r: BitReader): T.DSAKeyValueType {
     if ((x19 & 1) !== 0) r.badBits(x19, 1, 1, "DSAKeyValueType/PgenCounter");
     const v18 = r.binary(65536, "DSAKeyValueType/PgenCounter");
     const x20 = r.bits(2);
-    if ((x20 & 2) !== 0) r.badBits(x20, 2, 2, "DSAKeyValueType/PgenCounter");
     c = (x20 & 1);
+    if ((x20 & 2) !== 0) r.badBits(x20, 2, 2, "DSAKeyValueType/PgenCounter");
     o.PgenCounter = v18;
     s = 7;
   }
@@ -1439,27 +1417,27 @@ const EXP_DSAKeyValueType: readonly string[] = ["SE(P)|SE(G)|SE(Y)","SE(Q)","SE(
 function d_RSAKeyValueType(r: BitReader): T.RSAKeyValueType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_RSAKeyValueType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "RSAKeyValueType/Modulus");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_RSAKeyValueType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "RSAKeyValueType/Modulus");
   const v0 = r.binary(65536, "RSAKeyValueType/Modulus");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "RSAKeyValueType/Modulus");
-  c = (x2 & 1);
+  const x4 = r.bits(3);
+  if ((x4 & 4) !== 0) r.badBits(x4, 4, 3, "RSAKeyValueType/Modulus");
+  const y5 = ((x4 >>> 1) & 1);
+  if (y5 !== 0) { r.pos -= 1; x_RSAKeyValueType(r, 1, y5); }
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 3, "RSAKeyValueType/Exponent");
   o.Modulus = v0;
   s = 1;
-  if (!(c === 0)) x_RSAKeyValueType(r, s, c);
-  const x4 = r.bits(1);
-  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "RSAKeyValueType/Exponent");
   const v3 = r.binary(65536, "RSAKeyValueType/Exponent");
-  const x5 = r.bits(2);
-  if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "RSAKeyValueType/Exponent");
-  c = (x5 & 1);
+  const x6 = r.bits(2);
+  if ((x6 & 2) !== 0) r.badBits(x6, 2, 2, "RSAKeyValueType/Exponent");
+  const y7 = (x6 & 1);
+  if (y7 !== 0) { x_RSAKeyValueType(r, 2, y7); }
   o.Exponent = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_RSAKeyValueType(r, s, c);
+  return o;
 }
 function x_RSAKeyValueType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -1764,27 +1742,27 @@ const EXP_X509DataType: readonly string[] = ["SE(X509IssuerSerial)|SE(X509SKI)|S
 function d_X509IssuerSerialType(r: BitReader): T.X509IssuerSerialType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_X509IssuerSerialType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "X509IssuerSerialType/X509IssuerName");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_X509IssuerSerialType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "X509IssuerSerialType/X509IssuerName");
   const v0 = r.string(65536, 8, "X509IssuerSerialType/X509IssuerName");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "X509IssuerSerialType/X509IssuerName");
-  c = (x2 & 1);
+  const x4 = r.bits(3);
+  if ((x4 & 4) !== 0) r.badBits(x4, 4, 3, "X509IssuerSerialType/X509IssuerName");
+  const y5 = ((x4 >>> 1) & 1);
+  if (y5 !== 0) { r.pos -= 1; x_X509IssuerSerialType(r, 1, y5); }
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 3, "X509IssuerSerialType/X509SerialNumber");
   o.X509IssuerName = v0;
   s = 1;
-  if (!(c === 0)) x_X509IssuerSerialType(r, s, c);
-  const x4 = r.bits(1);
-  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "X509IssuerSerialType/X509SerialNumber");
   const v3 = r.bigIn(true, undefined, undefined, "X509IssuerSerialType/X509SerialNumber");
-  const x5 = r.bits(2);
-  if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "X509IssuerSerialType/X509SerialNumber");
-  c = (x5 & 1);
+  const x6 = r.bits(2);
+  if ((x6 & 2) !== 0) r.badBits(x6, 2, 2, "X509IssuerSerialType/X509SerialNumber");
+  const y7 = (x6 & 1);
+  if (y7 !== 0) { x_X509IssuerSerialType(r, 2, y7); }
   o.X509SerialNumber = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_X509IssuerSerialType(r, s, c);
+  return o;
 }
 function x_X509IssuerSerialType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -2088,10 +2066,7 @@ function d_ManifestType(r: BitReader): T.ManifestType {
       c = x3;
       const av2 = o.Reference;
       if (av2 === undefined) o.Reference = [v2];
-      else {
-        av2.push(v2);
-        if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType/Reference");
-      }
+      else { av2.push(v2); if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType/Reference"); }
       s = 2;
       continue;
     }
@@ -2101,10 +2076,7 @@ function d_ManifestType(r: BitReader): T.ManifestType {
       c = x5;
       const av4 = o.Reference;
       if (av4 === undefined) o.Reference = [v4];
-      else {
-        av4.push(v4);
-        if (av4.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType/Reference");
-      }
+      else { av4.push(v4); if (av4.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType/Reference"); }
       s = 2;
       continue;
     }
@@ -2114,10 +2086,7 @@ function d_ManifestType(r: BitReader): T.ManifestType {
       c = x7;
       const av6 = o.Reference;
       if (av6 === undefined) o.Reference = [v6];
-      else {
-        av6.push(v6);
-        if (av6.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType/Reference");
-      }
+      else { av6.push(v6); if (av6.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType/Reference"); }
       s = 2;
       continue;
     }
@@ -2182,10 +2151,7 @@ function d_SignaturePropertiesType(r: BitReader): T.SignaturePropertiesType {
       c = x3;
       const av2 = o.SignatureProperty;
       if (av2 === undefined) o.SignatureProperty = [v2];
-      else {
-        av2.push(v2);
-        if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType/SignatureProperty");
-      }
+      else { av2.push(v2); if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType/SignatureProperty"); }
       s = 2;
       continue;
     }
@@ -2195,10 +2161,7 @@ function d_SignaturePropertiesType(r: BitReader): T.SignaturePropertiesType {
       c = x5;
       const av4 = o.SignatureProperty;
       if (av4 === undefined) o.SignatureProperty = [v4];
-      else {
-        av4.push(v4);
-        if (av4.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType/SignatureProperty");
-      }
+      else { av4.push(v4); if (av4.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType/SignatureProperty"); }
       s = 2;
       continue;
     }
@@ -2208,10 +2171,7 @@ function d_SignaturePropertiesType(r: BitReader): T.SignaturePropertiesType {
       c = x7;
       const av6 = o.SignatureProperty;
       if (av6 === undefined) o.SignatureProperty = [v6];
-      else {
-        av6.push(v6);
-        if (av6.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType/SignatureProperty");
-      }
+      else { av6.push(v6); if (av6.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType/SignatureProperty"); }
       s = 2;
       continue;
     }
@@ -2331,9 +2291,11 @@ const EXP_SignaturePropertyType: readonly string[] = ["AT(Id)|AT(Target)","AT(Ta
 function d_SASchedulesType(r: BitReader): T.SASchedulesType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (c === 0) return o;
-  return x_SASchedulesType(r, s, c);
+  let c = 0;
+  const x0 = r.bits(1);
+  const y1 = x0;
+  if (y1 !== 0) { x_SASchedulesType(r, 0, y1); }
+  return o;
 }
 function x_SASchedulesType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -2360,9 +2322,7 @@ function d_SAScheduleListType(r: BitReader): T.SAScheduleListType {
       c = x1;
       const av0 = o.SAScheduleTuple;
       if (av0 === undefined) o.SAScheduleTuple = [v0];
-      else {
-        av0.push(v0);
-      }
+      else { av0.push(v0); }
       n = 1; s = 1;
       continue;
     }
@@ -2370,9 +2330,7 @@ function d_SAScheduleListType(r: BitReader): T.SAScheduleListType {
       const v2 = d_SAScheduleTupleType(r);
       const av2 = o.SAScheduleTuple;
       if (av2 === undefined) o.SAScheduleTuple = [v2];
-      else {
-        av2.push(v2);
-      }
+      else { av2.push(v2); }
       n++; s = n < 3 ? 1 : 2;
       c = r.bits(WD_SAScheduleListType[s]!);
       continue;
@@ -2421,27 +2379,29 @@ const EXP_SAScheduleListType: readonly string[] = ["SE(SAScheduleTuple)","SE(SAS
 function d_SAScheduleTupleType(r: BitReader): T.SAScheduleTupleType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_SAScheduleTupleType(r, s, c);
-  const x1 = r.bits(11);
-  if ((x1 & 1026) !== 0) r.badBits(x1, 1026, 11, "SAScheduleTupleType/SAScheduleTupleID");
-  const y2 = ((x1 >>> 2) & 255);
-  if (y2 > 254) r.rangeErr(y2 + 1, 255, "SAScheduleTupleType/SAScheduleTupleID", r.pos - 10);
-  const v0 = y2 + 1;
-  c = (x1 & 1);
+  let c = 0;
+  const x2 = r.bits(12);
+  const y3 = ((x2 >>> 11) & 1);
+  if (y3 !== 0) { r.pos -= 11; x_SAScheduleTupleType(r, 0, y3); }
+  const y4 = ((x2 >>> 2) & 255);
+  if ((x2 & 1024) !== 0) r.badBits(x2, 1024, 12, "SAScheduleTupleType/SAScheduleTupleID");
+  if (y4 > 254) r.rangeErr(y4 + 1, 255, "SAScheduleTupleType/SAScheduleTupleID", r.pos - 10);
+  const v0 = y4 + 1;
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 12, "SAScheduleTupleType/SAScheduleTupleID");
+  const y5 = (x2 & 1);
+  if (y5 !== 0) { x_SAScheduleTupleType(r, 1, y5); }
   o.SAScheduleTupleID = v0;
   s = 1;
-  if (!(c === 0)) x_SAScheduleTupleType(r, s, c);
-  const v3 = d_PMaxScheduleType(r);
-  const x4 = r.bits(2);
-  c = x4;
-  o.PMaxSchedule = v3;
+  const v1 = d_PMaxScheduleType(r);
+  const x6 = r.bits(2);
+  c = x6;
+  o.PMaxSchedule = v1;
   s = 2;
   if (c === 0) {
-    const v5 = d_SalesTariffType(r);
-    const x6 = r.bits(1);
-    c = x6;
-    o.SalesTariff = v5;
+    const v7 = d_SalesTariffType(r);
+    const x8 = r.bits(1);
+    c = x8;
+    o.SalesTariff = v7;
     s = 3;
   }
   if ((s === 2 && c === 1) || (s === 3 && c === 0)) return o;
@@ -2493,9 +2453,7 @@ function d_PMaxScheduleType(r: BitReader): T.PMaxScheduleType {
       c = x1;
       const av0 = o.PMaxScheduleEntry;
       if (av0 === undefined) o.PMaxScheduleEntry = [v0];
-      else {
-        av0.push(v0);
-      }
+      else { av0.push(v0); }
       n = 1; s = 1;
       continue;
     }
@@ -2503,9 +2461,7 @@ function d_PMaxScheduleType(r: BitReader): T.PMaxScheduleType {
       const v2 = d_PMaxScheduleEntryType(r);
       const av2 = o.PMaxScheduleEntry;
       if (av2 === undefined) o.PMaxScheduleEntry = [v2];
-      else {
-        av2.push(v2);
-      }
+      else { av2.push(v2); }
       n++; s = n < 1024 ? 1 : 2;
       c = r.bits(WD_PMaxScheduleType[s]!);
       continue;
@@ -2571,12 +2527,12 @@ function d_PMaxScheduleEntryType(r: BitReader): T.PMaxScheduleEntryType {
   }
   if (!((s === 1 && c === 0))) x_PMaxScheduleEntryType(r, s, c);
   const v4 = d_PhysicalValueType(r);
-  const x5 = r.bits(1);
-  c = x5;
   o.PMax = v4;
   s = 2;
-  if (c === 0) return o;
-  return x_PMaxScheduleEntryType(r, s, c);
+  const x5 = r.bits(1);
+  const y6 = x5;
+  if (y6 !== 0) { x_PMaxScheduleEntryType(r, 2, y6); }
+  return o;
 }
 function x_PMaxScheduleEntryType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -2671,9 +2627,11 @@ const EXP_EntryType: readonly string[] = ["SE(RelativeTimeInterval)|SE(TimeInter
 function d_IntervalType(r: BitReader): T.IntervalType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (c === 0) return o;
-  return x_IntervalType(r, s, c);
+  let c = 0;
+  const x0 = r.bits(1);
+  const y1 = x0;
+  if (y1 !== 0) { x_IntervalType(r, 0, y1); }
+  return o;
 }
 function x_IntervalType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -2692,34 +2650,36 @@ const EXP_IntervalType: readonly string[] = ["EE"];
 function d_PhysicalValueType(r: BitReader): T.PhysicalValueType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_PhysicalValueType(r, s, c);
-  const x1 = r.bits(6);
-  if ((x1 & 34) !== 0) r.badBits(x1, 34, 6, "PhysicalValueType/Multiplier");
-  const y2 = ((x1 >>> 2) & 7);
-  if (y2 > 6) r.rangeErr(y2 + -3, 3, "PhysicalValueType/Multiplier", r.pos - 5);
-  const v0 = y2 - 3;
-  c = (x1 & 1);
+  let c = 0;
+  const x3 = r.bits(13);
+  const y4 = ((x3 >>> 12) & 1);
+  if (y4 !== 0) { r.pos -= 12; x_PhysicalValueType(r, 0, y4); }
+  const y5 = ((x3 >>> 8) & 7);
+  if ((x3 & 2048) !== 0) r.badBits(x3, 2048, 13, "PhysicalValueType/Multiplier");
+  if (y5 > 6) r.rangeErr(y5 + -3, 3, "PhysicalValueType/Multiplier", r.pos - 11);
+  const v0 = y5 - 3;
+  if ((x3 & 128) !== 0) r.badBits(x3, 128, 13, "PhysicalValueType/Multiplier");
+  const y6 = ((x3 >>> 6) & 1);
+  if (y6 !== 0) { r.pos -= 6; x_PhysicalValueType(r, 1, y6); }
+  const y7 = ((x3 >>> 2) & 7);
+  if ((x3 & 32) !== 0) r.badBits(x3, 32, 13, "PhysicalValueType/Unit");
+  if (y7 >= 7) r.enumErr(y7, 7, "PhysicalValueType/Unit", r.pos - 5);
+  const v1 = E0[y7]!;
+  if ((x3 & 2) !== 0) r.badBits(x3, 2, 13, "PhysicalValueType/Unit");
+  const y8 = (x3 & 1);
+  if (y8 !== 0) { x_PhysicalValueType(r, 2, y8); }
   o.Multiplier = v0;
   s = 1;
-  if (!(c === 0)) x_PhysicalValueType(r, s, c);
-  const x4 = r.bits(6);
-  if ((x4 & 34) !== 0) r.badBits(x4, 34, 6, "PhysicalValueType/Unit");
-  const y5 = ((x4 >>> 2) & 7);
-  if (y5 >= 7) r.enumErr(y5, 7, "PhysicalValueType/Unit", r.pos - 5);
-  const v3 = E0[y5]!;
-  c = (x4 & 1);
-  o.Unit = v3;
+  o.Unit = v1;
   s = 2;
-  if (!(c === 0)) x_PhysicalValueType(r, s, c);
-  const v6 = r.chIntIn(-32768, 32767, "PhysicalValueType/Value");
-  const x7 = r.bits(2);
-  if ((x7 & 2) !== 0) r.badBits(x7, 2, 2, "PhysicalValueType/Value");
-  c = (x7 & 1);
-  o.Value = v6;
+  const v2 = r.chIntIn(-32768, 32767, "PhysicalValueType/Value");
+  const x9 = r.bits(2);
+  if ((x9 & 2) !== 0) r.badBits(x9, 2, 2, "PhysicalValueType/Value");
+  const y10 = (x9 & 1);
+  if (y10 !== 0) { x_PhysicalValueType(r, 3, y10); }
+  o.Value = v2;
   s = 3;
-  if (c === 0) return o;
-  return x_PhysicalValueType(r, s, c);
+  return o;
 }
 function x_PhysicalValueType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -2763,11 +2723,12 @@ function d_SalesTariffType(r: BitReader): T.SalesTariffType {
   }
   if (!((s === 0 && c === 1) || (s === 1 && c === 0))) x_SalesTariffType(r, s, c);
   const x3 = r.bits(12);
-  if ((x3 & 2052) !== 0) r.badBits(x3, 2052, 12, "SalesTariffType/SalesTariffID");
   const y4 = ((x3 >>> 3) & 255);
+  if ((x3 & 2048) !== 0) r.badBits(x3, 2048, 12, "SalesTariffType/SalesTariffID");
   if (y4 > 254) r.rangeErr(y4 + 1, 255, "SalesTariffType/SalesTariffID", r.pos - 11);
   const v2 = y4 + 1;
   c = (x3 & 3);
+  if ((x3 & 4) !== 0) r.badBits(x3, 4, 12, "SalesTariffType/SalesTariffID");
   o.SalesTariffID = v2;
   s = 2;
   if (c === 0) {
@@ -2775,17 +2736,17 @@ function d_SalesTariffType(r: BitReader): T.SalesTariffType {
     if ((x6 & 1) !== 0) r.badBits(x6, 1, 1, "SalesTariffType/SalesTariffDescription");
     const v5 = r.string(64, 13, "SalesTariffType/SalesTariffDescription");
     const x7 = r.bits(3);
-    if ((x7 & 4) !== 0) r.badBits(x7, 4, 3, "SalesTariffType/SalesTariffDescription");
     c = (x7 & 3);
+    if ((x7 & 4) !== 0) r.badBits(x7, 4, 3, "SalesTariffType/SalesTariffDescription");
     o.SalesTariffDescription = v5;
     s = 3;
   }
   if ((s === 2 && c === 1) || (s === 3 && c === 0)) {
     const x9 = r.bits(11);
-    if ((x9 & 1026) !== 0) r.badBits(x9, 1026, 11, "SalesTariffType/NumEPriceLevels");
     const y10 = ((x9 >>> 2) & 255);
     const v8 = y10;
     c = (x9 & 1);
+    if ((x9 & 1026) !== 0) r.badBits(x9, 1026, 11, "SalesTariffType/NumEPriceLevels");
     o.NumEPriceLevels = v8;
     s = 4;
   }
@@ -2796,9 +2757,7 @@ function d_SalesTariffType(r: BitReader): T.SalesTariffType {
       c = x12;
       const av11 = o.SalesTariffEntry;
       if (av11 === undefined) o.SalesTariffEntry = [v11];
-      else {
-        av11.push(v11);
-      }
+      else { av11.push(v11); }
       n = 1; s = 5;
       continue;
     }
@@ -2808,9 +2767,7 @@ function d_SalesTariffType(r: BitReader): T.SalesTariffType {
       c = x14;
       const av13 = o.SalesTariffEntry;
       if (av13 === undefined) o.SalesTariffEntry = [v13];
-      else {
-        av13.push(v13);
-      }
+      else { av13.push(v13); }
       n = 1; s = 5;
       continue;
     }
@@ -2820,9 +2777,7 @@ function d_SalesTariffType(r: BitReader): T.SalesTariffType {
       c = x16;
       const av15 = o.SalesTariffEntry;
       if (av15 === undefined) o.SalesTariffEntry = [v15];
-      else {
-        av15.push(v15);
-      }
+      else { av15.push(v15); }
       n = 1; s = 5;
       continue;
     }
@@ -2830,9 +2785,7 @@ function d_SalesTariffType(r: BitReader): T.SalesTariffType {
       const v17 = d_SalesTariffEntryType(r);
       const av17 = o.SalesTariffEntry;
       if (av17 === undefined) o.SalesTariffEntry = [v17];
-      else {
-        av17.push(v17);
-      }
+      else { av17.push(v17); }
       n++; s = n < 1024 ? 5 : 6;
       c = r.bits(WD_SalesTariffType[s]!);
       continue;
@@ -2934,10 +2887,10 @@ function d_SalesTariffEntryType(r: BitReader): T.SalesTariffEntryType {
   }
   if ((s === 1 && c === 0)) {
     const x5 = r.bits(12);
-    if ((x5 & 2052) !== 0) r.badBits(x5, 2052, 12, "SalesTariffEntryType/EPriceLevel");
     const y6 = ((x5 >>> 3) & 255);
     const v4 = y6;
     c = (x5 & 3);
+    if ((x5 & 2052) !== 0) r.badBits(x5, 2052, 12, "SalesTariffEntryType/EPriceLevel");
     o.EPriceLevel = v4;
     s = 2;
   }
@@ -2948,9 +2901,7 @@ function d_SalesTariffEntryType(r: BitReader): T.SalesTariffEntryType {
       c = x8;
       const av7 = o.ConsumptionCost;
       if (av7 === undefined) o.ConsumptionCost = [v7];
-      else {
-        av7.push(v7);
-      }
+      else { av7.push(v7); }
       n = 1; s = 3;
       continue;
     }
@@ -2960,9 +2911,7 @@ function d_SalesTariffEntryType(r: BitReader): T.SalesTariffEntryType {
       c = x10;
       const av9 = o.ConsumptionCost;
       if (av9 === undefined) o.ConsumptionCost = [v9];
-      else {
-        av9.push(v9);
-      }
+      else { av9.push(v9); }
       n = 1; s = 3;
       continue;
     }
@@ -2970,9 +2919,7 @@ function d_SalesTariffEntryType(r: BitReader): T.SalesTariffEntryType {
       const v11 = d_ConsumptionCostType(r);
       const av11 = o.ConsumptionCost;
       if (av11 === undefined) o.ConsumptionCost = [v11];
-      else {
-        av11.push(v11);
-      }
+      else { av11.push(v11); }
       n++; s = n < 3 ? 3 : 4;
       c = r.bits(WD_SalesTariffEntryType[s]!);
       continue;
@@ -3046,33 +2993,31 @@ const EXP_SalesTariffEntryType: readonly string[] = ["SE(RelativeTimeInterval)|S
 function d_ConsumptionCostType(r: BitReader): T.ConsumptionCostType {
   const o: any = {};
   let s = 0; let n = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ConsumptionCostType(r, s, c);
-  const v0 = d_PhysicalValueType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_ConsumptionCostType(r, 0, y2); }
+  const v0 = d_PhysicalValueType(r);
+  const x3 = r.bits(1);
+  c = x3;
   o.startValue = v0;
   s = 1;
   for (;;) {
     if (s === 1 && c === 0) {
-      const v2 = d_CostType(r);
-      const x3 = r.bits(2);
-      c = x3;
-      const av2 = o.Cost;
-      if (av2 === undefined) o.Cost = [v2];
-      else {
-        av2.push(v2);
-      }
+      const v4 = d_CostType(r);
+      const x5 = r.bits(2);
+      c = x5;
+      const av4 = o.Cost;
+      if (av4 === undefined) o.Cost = [v4];
+      else { av4.push(v4); }
       n = 1; s = 2;
       continue;
     }
     if (s === 2 && c === 0) {
-      const v4 = d_CostType(r);
-      const av4 = o.Cost;
-      if (av4 === undefined) o.Cost = [v4];
-      else {
-        av4.push(v4);
-      }
+      const v6 = d_CostType(r);
+      const av6 = o.Cost;
+      if (av6 === undefined) o.Cost = [v6];
+      else { av6.push(v6); }
       n++; s = n < 3 ? 2 : 3;
       c = r.bits(WD_ConsumptionCostType[s]!);
       continue;
@@ -3127,33 +3072,35 @@ const EXP_ConsumptionCostType: readonly string[] = ["SE(startValue)","SE(Cost)",
 function d_CostType(r: BitReader): T.CostType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_CostType(r, s, c);
-  const x1 = r.bits(5);
-  if ((x1 & 18) !== 0) r.badBits(x1, 18, 5, "CostType/costKind");
-  const y2 = ((x1 >>> 2) & 3);
-  if (y2 >= 3) r.enumErr(y2, 3, "CostType/costKind", r.pos - 4);
-  const v0 = E1[y2]!;
-  c = (x1 & 1);
+  let c = 0;
+  const x2 = r.bits(7);
+  const y3 = ((x2 >>> 6) & 1);
+  if (y3 !== 0) { r.pos -= 6; x_CostType(r, 0, y3); }
+  const y4 = ((x2 >>> 3) & 3);
+  if ((x2 & 32) !== 0) r.badBits(x2, 32, 7, "CostType/costKind");
+  if (y4 >= 3) r.enumErr(y4, 3, "CostType/costKind", r.pos - 5);
+  const v0 = E1[y4]!;
+  if ((x2 & 4) !== 0) r.badBits(x2, 4, 7, "CostType/costKind");
+  const y5 = ((x2 >>> 1) & 1);
+  if (y5 !== 0) { r.pos -= 1; x_CostType(r, 1, y5); }
+  if ((x2 & 1) !== 0) r.badBits(x2, 1, 7, "CostType/amount");
   o.costKind = v0;
   s = 1;
-  if (!(c === 0)) x_CostType(r, s, c);
-  const x4 = r.bits(1);
-  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "CostType/amount");
-  const v3 = r.uintIn(0, 4294967295, "CostType/amount");
-  const x5 = r.bits(3);
-  if ((x5 & 4) !== 0) r.badBits(x5, 4, 3, "CostType/amount");
-  c = (x5 & 3);
-  o.amount = v3;
+  const v1 = r.uintIn(0, 4294967295, "CostType/amount");
+  const x6 = r.bits(3);
+  c = (x6 & 3);
+  if ((x6 & 4) !== 0) r.badBits(x6, 4, 3, "CostType/amount");
+  o.amount = v1;
   s = 2;
   if (c === 0) {
-    const x7 = r.bits(6);
-    if ((x7 & 34) !== 0) r.badBits(x7, 34, 6, "CostType/amountMultiplier");
-    const y8 = ((x7 >>> 2) & 7);
-    if (y8 > 6) r.rangeErr(y8 + -3, 3, "CostType/amountMultiplier", r.pos - 5);
-    const v6 = y8 - 3;
-    c = (x7 & 1);
-    o.amountMultiplier = v6;
+    const x8 = r.bits(6);
+    const y9 = ((x8 >>> 2) & 7);
+    if ((x8 & 32) !== 0) r.badBits(x8, 32, 6, "CostType/amountMultiplier");
+    if (y9 > 6) r.rangeErr(y9 + -3, 3, "CostType/amountMultiplier", r.pos - 5);
+    const v7 = y9 - 3;
+    c = (x8 & 1);
+    if ((x8 & 2) !== 0) r.badBits(x8, 2, 6, "CostType/amountMultiplier");
+    o.amountMultiplier = v7;
     s = 3;
   }
   if ((s === 2 && c === 1) || (s === 3 && c === 0)) return o;
@@ -3197,24 +3144,25 @@ const EXP_CostType: readonly string[] = ["SE(costKind)","SE(amount)","SE(amountM
 function d_RelativeTimeIntervalType(r: BitReader): T.RelativeTimeIntervalType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_RelativeTimeIntervalType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "RelativeTimeIntervalType/start");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_RelativeTimeIntervalType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "RelativeTimeIntervalType/start");
   const v0 = r.uintIn(0, 16777214, "RelativeTimeIntervalType/start");
-  const x2 = r.bits(3);
-  if ((x2 & 4) !== 0) r.badBits(x2, 4, 3, "RelativeTimeIntervalType/start");
-  c = (x2 & 3);
+  const x3 = r.bits(3);
+  c = (x3 & 3);
+  if ((x3 & 4) !== 0) r.badBits(x3, 4, 3, "RelativeTimeIntervalType/start");
   o.start = v0;
   s = 1;
   if (c === 0) {
-    const x4 = r.bits(1);
-    if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "RelativeTimeIntervalType/duration");
-    const v3 = r.uintIn(0, 86400, "RelativeTimeIntervalType/duration");
-    const x5 = r.bits(2);
-    if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "RelativeTimeIntervalType/duration");
-    c = (x5 & 1);
-    o.duration = v3;
+    const x5 = r.bits(1);
+    if ((x5 & 1) !== 0) r.badBits(x5, 1, 1, "RelativeTimeIntervalType/duration");
+    const v4 = r.uintIn(0, 86400, "RelativeTimeIntervalType/duration");
+    const x6 = r.bits(2);
+    c = (x6 & 1);
+    if ((x6 & 2) !== 0) r.badBits(x6, 2, 2, "RelativeTimeIntervalType/duration");
+    o.duration = v4;
     s = 2;
   }
   if ((s === 1 && c === 1) || (s === 2 && c === 0)) return o;
@@ -3256,27 +3204,28 @@ const EXP_RelativeTimeIntervalType: readonly string[] = ["SE(start)","SE(duratio
 function d_EVSEStatusType(r: BitReader): T.EVSEStatusType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_EVSEStatusType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "EVSEStatusType/NotificationMaxDelay");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_EVSEStatusType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "EVSEStatusType/NotificationMaxDelay");
   const v0 = r.uintIn(0, 65535, "EVSEStatusType/NotificationMaxDelay");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "EVSEStatusType/NotificationMaxDelay");
-  c = (x2 & 1);
+  const x4 = r.bits(7);
+  if ((x4 & 64) !== 0) r.badBits(x4, 64, 7, "EVSEStatusType/NotificationMaxDelay");
+  const y5 = ((x4 >>> 5) & 1);
+  if (y5 !== 0) { r.pos -= 5; x_EVSEStatusType(r, 1, y5); }
+  const y6 = ((x4 >>> 2) & 3);
+  if ((x4 & 16) !== 0) r.badBits(x4, 16, 7, "EVSEStatusType/EVSENotification");
+  if (y6 >= 3) r.enumErr(y6, 3, "EVSEStatusType/EVSENotification", r.pos - 4);
+  const v3 = E2[y6]!;
+  if ((x4 & 2) !== 0) r.badBits(x4, 2, 7, "EVSEStatusType/EVSENotification");
+  const y7 = (x4 & 1);
+  if (y7 !== 0) { x_EVSEStatusType(r, 2, y7); }
   o.NotificationMaxDelay = v0;
   s = 1;
-  if (!(c === 0)) x_EVSEStatusType(r, s, c);
-  const x4 = r.bits(5);
-  if ((x4 & 18) !== 0) r.badBits(x4, 18, 5, "EVSEStatusType/EVSENotification");
-  const y5 = ((x4 >>> 2) & 3);
-  if (y5 >= 3) r.enumErr(y5, 3, "EVSEStatusType/EVSENotification", r.pos - 4);
-  const v3 = E2[y5]!;
-  c = (x4 & 1);
   o.EVSENotification = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_EVSEStatusType(r, s, c);
+  return o;
 }
 function x_EVSEStatusType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -3305,35 +3254,35 @@ const EXP_EVSEStatusType: readonly string[] = ["SE(NotificationMaxDelay)","SE(EV
 function d_AC_EVSEStatusType(r: BitReader): T.AC_EVSEStatusType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_AC_EVSEStatusType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "AC_EVSEStatusType/NotificationMaxDelay");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_AC_EVSEStatusType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "AC_EVSEStatusType/NotificationMaxDelay");
   const v0 = r.uintIn(0, 65535, "AC_EVSEStatusType/NotificationMaxDelay");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "AC_EVSEStatusType/NotificationMaxDelay");
-  c = (x2 & 1);
+  const x5 = r.bits(11);
+  if ((x5 & 1024) !== 0) r.badBits(x5, 1024, 11, "AC_EVSEStatusType/NotificationMaxDelay");
+  const y6 = ((x5 >>> 9) & 1);
+  if (y6 !== 0) { r.pos -= 9; x_AC_EVSEStatusType(r, 1, y6); }
+  const y7 = ((x5 >>> 6) & 3);
+  if ((x5 & 256) !== 0) r.badBits(x5, 256, 11, "AC_EVSEStatusType/EVSENotification");
+  if (y7 >= 3) r.enumErr(y7, 3, "AC_EVSEStatusType/EVSENotification", r.pos - 8);
+  const v3 = E2[y7]!;
+  if ((x5 & 32) !== 0) r.badBits(x5, 32, 11, "AC_EVSEStatusType/EVSENotification");
+  const y8 = ((x5 >>> 4) & 1);
+  if (y8 !== 0) { r.pos -= 4; x_AC_EVSEStatusType(r, 2, y8); }
+  const y9 = ((x5 >>> 2) & 1);
+  const v4 = y9 === 1;
+  if ((x5 & 10) !== 0) r.badBits(x5, 10, 11, "AC_EVSEStatusType/RCD");
+  const y10 = (x5 & 1);
+  if (y10 !== 0) { x_AC_EVSEStatusType(r, 3, y10); }
   o.NotificationMaxDelay = v0;
   s = 1;
-  if (!(c === 0)) x_AC_EVSEStatusType(r, s, c);
-  const x4 = r.bits(5);
-  if ((x4 & 18) !== 0) r.badBits(x4, 18, 5, "AC_EVSEStatusType/EVSENotification");
-  const y5 = ((x4 >>> 2) & 3);
-  if (y5 >= 3) r.enumErr(y5, 3, "AC_EVSEStatusType/EVSENotification", r.pos - 4);
-  const v3 = E2[y5]!;
-  c = (x4 & 1);
   o.EVSENotification = v3;
   s = 2;
-  if (!(c === 0)) x_AC_EVSEStatusType(r, s, c);
-  const x7 = r.bits(4);
-  if ((x7 & 10) !== 0) r.badBits(x7, 10, 4, "AC_EVSEStatusType/RCD");
-  const y8 = ((x7 >>> 2) & 1);
-  const v6 = y8 === 1;
-  c = (x7 & 1);
-  o.RCD = v6;
+  o.RCD = v4;
   s = 3;
-  if (c === 0) return o;
-  return x_AC_EVSEStatusType(r, s, c);
+  return o;
 }
 function x_AC_EVSEStatusType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -3366,9 +3315,11 @@ const EXP_AC_EVSEStatusType: readonly string[] = ["SE(NotificationMaxDelay)","SE
 function d_EVStatusType(r: BitReader): T.EVStatusType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (c === 0) return o;
-  return x_EVStatusType(r, s, c);
+  let c = 0;
+  const x0 = r.bits(1);
+  const y1 = x0;
+  if (y1 !== 0) { x_EVStatusType(r, 0, y1); }
+  return o;
 }
 function x_EVStatusType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -3387,46 +3338,49 @@ const EXP_EVStatusType: readonly string[] = ["EE"];
 function d_DC_EVSEStatusType(r: BitReader): T.DC_EVSEStatusType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_DC_EVSEStatusType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "DC_EVSEStatusType/NotificationMaxDelay");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_DC_EVSEStatusType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "DC_EVSEStatusType/NotificationMaxDelay");
   const v0 = r.uintIn(0, 65535, "DC_EVSEStatusType/NotificationMaxDelay");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "DC_EVSEStatusType/NotificationMaxDelay");
-  c = (x2 & 1);
+  const x4 = r.bits(8);
+  if ((x4 & 128) !== 0) r.badBits(x4, 128, 8, "DC_EVSEStatusType/NotificationMaxDelay");
+  const y5 = ((x4 >>> 6) & 1);
+  if (y5 !== 0) { r.pos -= 6; x_DC_EVSEStatusType(r, 1, y5); }
+  const y6 = ((x4 >>> 3) & 3);
+  if ((x4 & 32) !== 0) r.badBits(x4, 32, 8, "DC_EVSEStatusType/EVSENotification");
+  if (y6 >= 3) r.enumErr(y6, 3, "DC_EVSEStatusType/EVSENotification", r.pos - 5);
+  const v3 = E2[y6]!;
+  c = (x4 & 3);
+  if ((x4 & 4) !== 0) r.badBits(x4, 4, 8, "DC_EVSEStatusType/EVSENotification");
   o.NotificationMaxDelay = v0;
   s = 1;
-  if (!(c === 0)) x_DC_EVSEStatusType(r, s, c);
-  const x4 = r.bits(6);
-  if ((x4 & 36) !== 0) r.badBits(x4, 36, 6, "DC_EVSEStatusType/EVSENotification");
-  const y5 = ((x4 >>> 3) & 3);
-  if (y5 >= 3) r.enumErr(y5, 3, "DC_EVSEStatusType/EVSENotification", r.pos - 5);
-  const v3 = E2[y5]!;
-  c = (x4 & 3);
   o.EVSENotification = v3;
   s = 2;
   if (c === 0) {
-    const x7 = r.bits(6);
-    if ((x7 & 34) !== 0) r.badBits(x7, 34, 6, "DC_EVSEStatusType/EVSEIsolationStatus");
-    const y8 = ((x7 >>> 2) & 7);
-    if (y8 >= 5) r.enumErr(y8, 5, "DC_EVSEStatusType/EVSEIsolationStatus", r.pos - 5);
-    const v6 = E3[y8]!;
-    c = (x7 & 1);
-    o.EVSEIsolationStatus = v6;
+    const x8 = r.bits(6);
+    const y9 = ((x8 >>> 2) & 7);
+    if ((x8 & 32) !== 0) r.badBits(x8, 32, 6, "DC_EVSEStatusType/EVSEIsolationStatus");
+    if (y9 >= 5) r.enumErr(y9, 5, "DC_EVSEStatusType/EVSEIsolationStatus", r.pos - 5);
+    const v7 = E3[y9]!;
+    c = (x8 & 1);
+    if ((x8 & 2) !== 0) r.badBits(x8, 2, 6, "DC_EVSEStatusType/EVSEIsolationStatus");
+    o.EVSEIsolationStatus = v7;
     s = 3;
   }
   if (!((s === 2 && c === 1) || (s === 3 && c === 0))) x_DC_EVSEStatusType(r, s, c);
-  const x10 = r.bits(7);
-  if ((x10 & 66) !== 0) r.badBits(x10, 66, 7, "DC_EVSEStatusType/EVSEStatusCode");
-  const y11 = ((x10 >>> 2) & 15);
-  if (y11 >= 12) r.enumErr(y11, 12, "DC_EVSEStatusType/EVSEStatusCode", r.pos - 6);
-  const v9 = E4[y11]!;
-  c = (x10 & 1);
-  o.EVSEStatusCode = v9;
+  const x11 = r.bits(7);
+  const y12 = ((x11 >>> 2) & 15);
+  if ((x11 & 64) !== 0) r.badBits(x11, 64, 7, "DC_EVSEStatusType/EVSEStatusCode");
+  if (y12 >= 12) r.enumErr(y12, 12, "DC_EVSEStatusType/EVSEStatusCode", r.pos - 6);
+  const v10 = E4[y12]!;
+  if ((x11 & 2) !== 0) r.badBits(x11, 2, 7, "DC_EVSEStatusType/EVSEStatusCode");
+  const y13 = (x11 & 1);
+  if (y13 !== 0) { x_DC_EVSEStatusType(r, 4, y13); }
+  o.EVSEStatusCode = v10;
   s = 4;
-  if (c === 0) return o;
-  return x_DC_EVSEStatusType(r, s, c);
+  return o;
 }
 function x_DC_EVSEStatusType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -3470,35 +3424,36 @@ const EXP_DC_EVSEStatusType: readonly string[] = ["SE(NotificationMaxDelay)","SE
 function d_DC_EVStatusType(r: BitReader): T.DC_EVStatusType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_DC_EVStatusType(r, s, c);
-  const x1 = r.bits(4);
-  if ((x1 & 10) !== 0) r.badBits(x1, 10, 4, "DC_EVStatusType/EVReady");
-  const y2 = ((x1 >>> 2) & 1);
-  const v0 = y2 === 1;
-  c = (x1 & 1);
+  let c = 0;
+  const x3 = r.bits(22);
+  const y4 = ((x3 >>> 21) & 1);
+  if (y4 !== 0) { r.pos -= 21; x_DC_EVStatusType(r, 0, y4); }
+  const y5 = ((x3 >>> 19) & 1);
+  const v0 = y5 === 1;
+  if ((x3 & 1310720) !== 0) r.badBits(x3, 1310720, 22, "DC_EVStatusType/EVReady");
+  const y6 = ((x3 >>> 17) & 1);
+  if (y6 !== 0) { r.pos -= 17; x_DC_EVStatusType(r, 1, y6); }
+  const y7 = ((x3 >>> 12) & 15);
+  if ((x3 & 65536) !== 0) r.badBits(x3, 65536, 22, "DC_EVStatusType/EVErrorCode");
+  if (y7 >= 12) r.enumErr(y7, 12, "DC_EVStatusType/EVErrorCode", r.pos - 16);
+  const v1 = E5[y7]!;
+  if ((x3 & 2048) !== 0) r.badBits(x3, 2048, 22, "DC_EVStatusType/EVErrorCode");
+  const y8 = ((x3 >>> 10) & 1);
+  if (y8 !== 0) { r.pos -= 10; x_DC_EVStatusType(r, 2, y8); }
+  const y9 = ((x3 >>> 2) & 127);
+  if ((x3 & 512) !== 0) r.badBits(x3, 512, 22, "DC_EVStatusType/EVRESSSOC");
+  if (y9 > 100) r.rangeErr(y9 + 0, 100, "DC_EVStatusType/EVRESSSOC", r.pos - 9);
+  const v2 = y9;
+  if ((x3 & 2) !== 0) r.badBits(x3, 2, 22, "DC_EVStatusType/EVRESSSOC");
+  const y10 = (x3 & 1);
+  if (y10 !== 0) { x_DC_EVStatusType(r, 3, y10); }
   o.EVReady = v0;
   s = 1;
-  if (!(c === 0)) x_DC_EVStatusType(r, s, c);
-  const x4 = r.bits(7);
-  if ((x4 & 66) !== 0) r.badBits(x4, 66, 7, "DC_EVStatusType/EVErrorCode");
-  const y5 = ((x4 >>> 2) & 15);
-  if (y5 >= 12) r.enumErr(y5, 12, "DC_EVStatusType/EVErrorCode", r.pos - 6);
-  const v3 = E5[y5]!;
-  c = (x4 & 1);
-  o.EVErrorCode = v3;
+  o.EVErrorCode = v1;
   s = 2;
-  if (!(c === 0)) x_DC_EVStatusType(r, s, c);
-  const x7 = r.bits(10);
-  if ((x7 & 514) !== 0) r.badBits(x7, 514, 10, "DC_EVStatusType/EVRESSSOC");
-  const y8 = ((x7 >>> 2) & 127);
-  if (y8 > 100) r.rangeErr(y8 + 0, 100, "DC_EVStatusType/EVRESSSOC", r.pos - 9);
-  const v6 = y8;
-  c = (x7 & 1);
-  o.EVRESSSOC = v6;
+  o.EVRESSSOC = v2;
   s = 3;
-  if (c === 0) return o;
-  return x_DC_EVStatusType(r, s, c);
+  return o;
 }
 function x_DC_EVStatusType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -3535,8 +3490,8 @@ function d_EVChargeParameterType(r: BitReader): T.EVChargeParameterType {
     if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "EVChargeParameterType/DepartureTime");
     const v0 = r.uintIn(0, 4294967295, "EVChargeParameterType/DepartureTime");
     const x2 = r.bits(2);
-    if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "EVChargeParameterType/DepartureTime");
     c = (x2 & 1);
+    if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "EVChargeParameterType/DepartureTime");
     o.DepartureTime = v0;
     s = 1;
   }
@@ -3578,37 +3533,37 @@ function d_AC_EVChargeParameterType(r: BitReader): T.AC_EVChargeParameterType {
     if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "AC_EVChargeParameterType/DepartureTime");
     const v0 = r.uintIn(0, 4294967295, "AC_EVChargeParameterType/DepartureTime");
     const x2 = r.bits(2);
-    if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "AC_EVChargeParameterType/DepartureTime");
     c = (x2 & 1);
+    if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "AC_EVChargeParameterType/DepartureTime");
     o.DepartureTime = v0;
     s = 1;
   }
   if (!((s === 0 && c === 1) || (s === 1 && c === 0))) x_AC_EVChargeParameterType(r, s, c);
   const v3 = d_PhysicalValueType(r);
-  const x4 = r.bits(1);
-  c = x4;
   o.EAmount = v3;
   s = 2;
-  if (!(c === 0)) x_AC_EVChargeParameterType(r, s, c);
-  const v5 = d_PhysicalValueType(r);
-  const x6 = r.bits(1);
-  c = x6;
-  o.EVMaxVoltage = v5;
+  const x5 = r.bits(1);
+  const y6 = x5;
+  if (y6 !== 0) { x_AC_EVChargeParameterType(r, 2, y6); }
+  const v4 = d_PhysicalValueType(r);
+  o.EVMaxVoltage = v4;
   s = 3;
-  if (!(c === 0)) x_AC_EVChargeParameterType(r, s, c);
-  const v7 = d_PhysicalValueType(r);
   const x8 = r.bits(1);
-  c = x8;
+  const y9 = x8;
+  if (y9 !== 0) { x_AC_EVChargeParameterType(r, 3, y9); }
+  const v7 = d_PhysicalValueType(r);
   o.EVMaxCurrent = v7;
   s = 4;
-  if (!(c === 0)) x_AC_EVChargeParameterType(r, s, c);
-  const v9 = d_PhysicalValueType(r);
-  const x10 = r.bits(1);
-  c = x10;
-  o.EVMinCurrent = v9;
+  const x11 = r.bits(1);
+  const y12 = x11;
+  if (y12 !== 0) { x_AC_EVChargeParameterType(r, 4, y12); }
+  const v10 = d_PhysicalValueType(r);
+  o.EVMinCurrent = v10;
   s = 5;
-  if (c === 0) return o;
-  return x_AC_EVChargeParameterType(r, s, c);
+  const x13 = r.bits(1);
+  const y14 = x13;
+  if (y14 !== 0) { x_AC_EVChargeParameterType(r, 5, y14); }
+  return o;
 }
 function x_AC_EVChargeParameterType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -3668,68 +3623,70 @@ function d_DC_EVChargeParameterType(r: BitReader): T.DC_EVChargeParameterType {
     if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "DC_EVChargeParameterType/DepartureTime");
     const v0 = r.uintIn(0, 4294967295, "DC_EVChargeParameterType/DepartureTime");
     const x2 = r.bits(2);
-    if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "DC_EVChargeParameterType/DepartureTime");
     c = (x2 & 1);
+    if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "DC_EVChargeParameterType/DepartureTime");
     o.DepartureTime = v0;
     s = 1;
   }
   if (!((s === 0 && c === 1) || (s === 1 && c === 0))) x_DC_EVChargeParameterType(r, s, c);
   const v3 = d_DC_EVStatusType(r);
-  const x4 = r.bits(1);
-  c = x4;
   o.DC_EVStatus = v3;
   s = 2;
-  if (!(c === 0)) x_DC_EVChargeParameterType(r, s, c);
-  const v5 = d_PhysicalValueType(r);
-  const x6 = r.bits(2);
-  c = x6;
-  o.EVMaximumCurrentLimit = v5;
+  const x5 = r.bits(1);
+  const y6 = x5;
+  if (y6 !== 0) { x_DC_EVChargeParameterType(r, 2, y6); }
+  const v4 = d_PhysicalValueType(r);
+  const x7 = r.bits(2);
+  c = x7;
+  o.EVMaximumCurrentLimit = v4;
   s = 3;
   if (c === 0) {
-    const v7 = d_PhysicalValueType(r);
-    const x8 = r.bits(1);
-    c = x8;
-    o.EVMaximumPowerLimit = v7;
+    const v8 = d_PhysicalValueType(r);
+    const x9 = r.bits(1);
+    c = x9;
+    o.EVMaximumPowerLimit = v8;
     s = 4;
   }
   if (!((s === 3 && c === 1) || (s === 4 && c === 0))) x_DC_EVChargeParameterType(r, s, c);
-  const v9 = d_PhysicalValueType(r);
-  const x10 = r.bits(3);
-  c = x10;
-  o.EVMaximumVoltageLimit = v9;
+  const v10 = d_PhysicalValueType(r);
+  const x11 = r.bits(3);
+  c = x11;
+  o.EVMaximumVoltageLimit = v10;
   s = 5;
   if (c === 0) {
-    const v11 = d_PhysicalValueType(r);
-    const x12 = r.bits(3);
-    c = x12;
-    o.EVEnergyCapacity = v11;
+    const v12 = d_PhysicalValueType(r);
+    const x13 = r.bits(3);
+    c = x13;
+    o.EVEnergyCapacity = v12;
     s = 6;
   }
   if ((s === 5 && c === 1) || (s === 6 && c === 0)) {
-    const v13 = d_PhysicalValueType(r);
-    const x14 = r.bits(2);
-    c = x14;
-    o.EVEnergyRequest = v13;
+    const v14 = d_PhysicalValueType(r);
+    const x15 = r.bits(2);
+    c = x15;
+    o.EVEnergyRequest = v14;
     s = 7;
   }
   if ((s === 5 && c === 2) || (s === 6 && c === 1) || (s === 7 && c === 0)) {
-    const x16 = r.bits(11);
-    if ((x16 & 1028) !== 0) r.badBits(x16, 1028, 11, "DC_EVChargeParameterType/FullSOC");
-    const y17 = ((x16 >>> 3) & 127);
-    if (y17 > 100) r.rangeErr(y17 + 0, 100, "DC_EVChargeParameterType/FullSOC", r.pos - 10);
-    const v15 = y17;
-    c = (x16 & 3);
-    o.FullSOC = v15;
+    const x17 = r.bits(11);
+    const y18 = ((x17 >>> 3) & 127);
+    if ((x17 & 1024) !== 0) r.badBits(x17, 1024, 11, "DC_EVChargeParameterType/FullSOC");
+    if (y18 > 100) r.rangeErr(y18 + 0, 100, "DC_EVChargeParameterType/FullSOC", r.pos - 10);
+    const v16 = y18;
+    c = (x17 & 3);
+    if ((x17 & 4) !== 0) r.badBits(x17, 4, 11, "DC_EVChargeParameterType/FullSOC");
+    o.FullSOC = v16;
     s = 8;
   }
   if ((s === 5 && c === 3) || (s === 6 && c === 2) || (s === 7 && c === 1) || (s === 8 && c === 0)) {
-    const x19 = r.bits(10);
-    if ((x19 & 514) !== 0) r.badBits(x19, 514, 10, "DC_EVChargeParameterType/BulkSOC");
-    const y20 = ((x19 >>> 2) & 127);
-    if (y20 > 100) r.rangeErr(y20 + 0, 100, "DC_EVChargeParameterType/BulkSOC", r.pos - 9);
-    const v18 = y20;
-    c = (x19 & 1);
-    o.BulkSOC = v18;
+    const x20 = r.bits(10);
+    const y21 = ((x20 >>> 2) & 127);
+    if ((x20 & 512) !== 0) r.badBits(x20, 512, 10, "DC_EVChargeParameterType/BulkSOC");
+    if (y21 > 100) r.rangeErr(y21 + 0, 100, "DC_EVChargeParameterType/BulkSOC", r.pos - 9);
+    const v19 = y21;
+    c = (x20 & 1);
+    if ((x20 & 2) !== 0) r.badBits(x20, 2, 10, "DC_EVChargeParameterType/BulkSOC");
+    o.BulkSOC = v19;
     s = 9;
   }
   if ((s === 5 && c === 4) || (s === 6 && c === 3) || (s === 7 && c === 2) || (s === 8 && c === 1) || (s === 9 && c === 0)) return o;
@@ -3838,9 +3795,11 @@ const EXP_DC_EVChargeParameterType: readonly string[] = ["SE(DepartureTime)|SE(D
 function d_EVSEChargeParameterType(r: BitReader): T.EVSEChargeParameterType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (c === 0) return o;
-  return x_EVSEChargeParameterType(r, s, c);
+  let c = 0;
+  const x0 = r.bits(1);
+  const y1 = x0;
+  if (y1 !== 0) { x_EVSEChargeParameterType(r, 0, y1); }
+  return o;
 }
 function x_EVSEChargeParameterType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -3859,27 +3818,29 @@ const EXP_EVSEChargeParameterType: readonly string[] = ["EE"];
 function d_AC_EVSEChargeParameterType(r: BitReader): T.AC_EVSEChargeParameterType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_AC_EVSEChargeParameterType(r, s, c);
-  const v0 = d_AC_EVSEStatusType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_AC_EVSEChargeParameterType(r, 0, y2); }
+  const v0 = d_AC_EVSEStatusType(r);
   o.AC_EVSEStatus = v0;
   s = 1;
-  if (!(c === 0)) x_AC_EVSEChargeParameterType(r, s, c);
-  const v2 = d_PhysicalValueType(r);
-  const x3 = r.bits(1);
-  c = x3;
-  o.EVSENominalVoltage = v2;
+  const x4 = r.bits(1);
+  const y5 = x4;
+  if (y5 !== 0) { x_AC_EVSEChargeParameterType(r, 1, y5); }
+  const v3 = d_PhysicalValueType(r);
+  o.EVSENominalVoltage = v3;
   s = 2;
-  if (!(c === 0)) x_AC_EVSEChargeParameterType(r, s, c);
-  const v4 = d_PhysicalValueType(r);
-  const x5 = r.bits(1);
-  c = x5;
-  o.EVSEMaxCurrent = v4;
+  const x7 = r.bits(1);
+  const y8 = x7;
+  if (y8 !== 0) { x_AC_EVSEChargeParameterType(r, 2, y8); }
+  const v6 = d_PhysicalValueType(r);
+  o.EVSEMaxCurrent = v6;
   s = 3;
-  if (c === 0) return o;
-  return x_AC_EVSEChargeParameterType(r, s, c);
+  const x9 = r.bits(1);
+  const y10 = x9;
+  if (y10 !== 0) { x_AC_EVSEChargeParameterType(r, 3, y10); }
+  return o;
 }
 function x_AC_EVSEChargeParameterType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -3916,61 +3877,63 @@ const EXP_AC_EVSEChargeParameterType: readonly string[] = ["SE(AC_EVSEStatus)","
 function d_DC_EVSEChargeParameterType(r: BitReader): T.DC_EVSEChargeParameterType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_DC_EVSEChargeParameterType(r, s, c);
-  const v0 = d_DC_EVSEStatusType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_DC_EVSEChargeParameterType(r, 0, y2); }
+  const v0 = d_DC_EVSEStatusType(r);
   o.DC_EVSEStatus = v0;
   s = 1;
-  if (!(c === 0)) x_DC_EVSEChargeParameterType(r, s, c);
-  const v2 = d_PhysicalValueType(r);
-  const x3 = r.bits(1);
-  c = x3;
-  o.EVSEMaximumCurrentLimit = v2;
+  const x4 = r.bits(1);
+  const y5 = x4;
+  if (y5 !== 0) { x_DC_EVSEChargeParameterType(r, 1, y5); }
+  const v3 = d_PhysicalValueType(r);
+  o.EVSEMaximumCurrentLimit = v3;
   s = 2;
-  if (!(c === 0)) x_DC_EVSEChargeParameterType(r, s, c);
-  const v4 = d_PhysicalValueType(r);
-  const x5 = r.bits(1);
-  c = x5;
-  o.EVSEMaximumPowerLimit = v4;
-  s = 3;
-  if (!(c === 0)) x_DC_EVSEChargeParameterType(r, s, c);
-  const v6 = d_PhysicalValueType(r);
   const x7 = r.bits(1);
-  c = x7;
-  o.EVSEMaximumVoltageLimit = v6;
+  const y8 = x7;
+  if (y8 !== 0) { x_DC_EVSEChargeParameterType(r, 2, y8); }
+  const v6 = d_PhysicalValueType(r);
+  o.EVSEMaximumPowerLimit = v6;
+  s = 3;
+  const x10 = r.bits(1);
+  const y11 = x10;
+  if (y11 !== 0) { x_DC_EVSEChargeParameterType(r, 3, y11); }
+  const v9 = d_PhysicalValueType(r);
+  o.EVSEMaximumVoltageLimit = v9;
   s = 4;
-  if (!(c === 0)) x_DC_EVSEChargeParameterType(r, s, c);
-  const v8 = d_PhysicalValueType(r);
-  const x9 = r.bits(1);
-  c = x9;
-  o.EVSEMinimumCurrentLimit = v8;
+  const x13 = r.bits(1);
+  const y14 = x13;
+  if (y14 !== 0) { x_DC_EVSEChargeParameterType(r, 4, y14); }
+  const v12 = d_PhysicalValueType(r);
+  o.EVSEMinimumCurrentLimit = v12;
   s = 5;
-  if (!(c === 0)) x_DC_EVSEChargeParameterType(r, s, c);
-  const v10 = d_PhysicalValueType(r);
-  const x11 = r.bits(2);
-  c = x11;
-  o.EVSEMinimumVoltageLimit = v10;
+  const x16 = r.bits(1);
+  const y17 = x16;
+  if (y17 !== 0) { x_DC_EVSEChargeParameterType(r, 5, y17); }
+  const v15 = d_PhysicalValueType(r);
+  const x18 = r.bits(2);
+  c = x18;
+  o.EVSEMinimumVoltageLimit = v15;
   s = 6;
   if (c === 0) {
-    const v12 = d_PhysicalValueType(r);
-    const x13 = r.bits(1);
-    c = x13;
-    o.EVSECurrentRegulationTolerance = v12;
+    const v19 = d_PhysicalValueType(r);
+    const x20 = r.bits(1);
+    c = x20;
+    o.EVSECurrentRegulationTolerance = v19;
     s = 7;
   }
   if (!((s === 6 && c === 1) || (s === 7 && c === 0))) x_DC_EVSEChargeParameterType(r, s, c);
-  const v14 = d_PhysicalValueType(r);
-  const x15 = r.bits(2);
-  c = x15;
-  o.EVSEPeakCurrentRipple = v14;
+  const v21 = d_PhysicalValueType(r);
+  const x22 = r.bits(2);
+  c = x22;
+  o.EVSEPeakCurrentRipple = v21;
   s = 8;
   if (c === 0) {
-    const v16 = d_PhysicalValueType(r);
-    const x17 = r.bits(1);
-    c = x17;
-    o.EVSEEnergyToBeDelivered = v16;
+    const v23 = d_PhysicalValueType(r);
+    const x24 = r.bits(1);
+    c = x24;
+    o.EVSEEnergyToBeDelivered = v23;
     s = 9;
   }
   if ((s === 8 && c === 1) || (s === 9 && c === 0)) return o;
@@ -4056,9 +4019,11 @@ const EXP_DC_EVSEChargeParameterType: readonly string[] = ["SE(DC_EVSEStatus)","
 function d_EVPowerDeliveryParameterType(r: BitReader): T.EVPowerDeliveryParameterType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (c === 0) return o;
-  return x_EVPowerDeliveryParameterType(r, s, c);
+  let c = 0;
+  const x0 = r.bits(1);
+  const y1 = x0;
+  if (y1 !== 0) { x_EVPowerDeliveryParameterType(r, 0, y1); }
+  return o;
 }
 function x_EVPowerDeliveryParameterType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -4077,32 +4042,34 @@ const EXP_EVPowerDeliveryParameterType: readonly string[] = ["EE"];
 function d_DC_EVPowerDeliveryParameterType(r: BitReader): T.DC_EVPowerDeliveryParameterType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_DC_EVPowerDeliveryParameterType(r, s, c);
+  let c = 0;
+  const x1 = r.bits(1);
+  const y2 = x1;
+  if (y2 !== 0) { x_DC_EVPowerDeliveryParameterType(r, 0, y2); }
   const v0 = d_DC_EVStatusType(r);
-  const x1 = r.bits(2);
-  c = x1;
+  const x3 = r.bits(2);
+  c = x3;
   o.DC_EVStatus = v0;
   s = 1;
   if (c === 0) {
-    const x3 = r.bits(4);
-    if ((x3 & 10) !== 0) r.badBits(x3, 10, 4, "DC_EVPowerDeliveryParameterType/BulkChargingComplete");
-    const y4 = ((x3 >>> 2) & 1);
-    const v2 = y4 === 1;
-    c = (x3 & 1);
-    o.BulkChargingComplete = v2;
+    const x5 = r.bits(4);
+    const y6 = ((x5 >>> 2) & 1);
+    const v4 = y6 === 1;
+    c = (x5 & 1);
+    if ((x5 & 10) !== 0) r.badBits(x5, 10, 4, "DC_EVPowerDeliveryParameterType/BulkChargingComplete");
+    o.BulkChargingComplete = v4;
     s = 2;
   }
   if (!((s === 1 && c === 1) || (s === 2 && c === 0))) x_DC_EVPowerDeliveryParameterType(r, s, c);
-  const x6 = r.bits(4);
-  if ((x6 & 10) !== 0) r.badBits(x6, 10, 4, "DC_EVPowerDeliveryParameterType/ChargingComplete");
-  const y7 = ((x6 >>> 2) & 1);
-  const v5 = y7 === 1;
-  c = (x6 & 1);
-  o.ChargingComplete = v5;
+  const x8 = r.bits(4);
+  const y9 = ((x8 >>> 2) & 1);
+  const v7 = y9 === 1;
+  if ((x8 & 10) !== 0) r.badBits(x8, 10, 4, "DC_EVPowerDeliveryParameterType/ChargingComplete");
+  const y10 = (x8 & 1);
+  if (y10 !== 0) { x_DC_EVPowerDeliveryParameterType(r, 3, y10); }
+  o.ChargingComplete = v7;
   s = 3;
-  if (c === 0) return o;
-  return x_DC_EVPowerDeliveryParameterType(r, s, c);
+  return o;
 }
 function x_DC_EVPowerDeliveryParameterType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -4141,9 +4108,11 @@ const EXP_DC_EVPowerDeliveryParameterType: readonly string[] = ["SE(DC_EVStatus)
 function d_BodyBaseType(r: BitReader): T.BodyBaseType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (c === 0) return o;
-  return x_BodyBaseType(r, s, c);
+  let c = 0;
+  const x0 = r.bits(1);
+  const y1 = x0;
+  if (y1 !== 0) { x_BodyBaseType(r, 0, y1); }
+  return o;
 }
 function x_BodyBaseType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -4162,18 +4131,19 @@ const EXP_BodyBaseType: readonly string[] = ["EE"];
 function d_SessionSetupReqType(r: BitReader): T.SessionSetupReqType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_SessionSetupReqType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "SessionSetupReqType/EVCCID");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_SessionSetupReqType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "SessionSetupReqType/EVCCID");
   const v0 = r.binary(6, "SessionSetupReqType/EVCCID");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "SessionSetupReqType/EVCCID");
-  c = (x2 & 1);
+  const x3 = r.bits(2);
+  if ((x3 & 2) !== 0) r.badBits(x3, 2, 2, "SessionSetupReqType/EVCCID");
+  const y4 = (x3 & 1);
+  if (y4 !== 0) { x_SessionSetupReqType(r, 1, y4); }
   o.EVCCID = v0;
   s = 1;
-  if (c === 0) return o;
-  return x_SessionSetupReqType(r, s, c);
+  return o;
 }
 function x_SessionSetupReqType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -4198,33 +4168,34 @@ const EXP_SessionSetupReqType: readonly string[] = ["SE(EVCCID)","EE"];
 function d_SessionSetupResType(r: BitReader): T.SessionSetupResType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_SessionSetupResType(r, s, c);
-  const x1 = r.bits(8);
-  if ((x1 & 130) !== 0) r.badBits(x1, 130, 8, "SessionSetupResType/ResponseCode");
-  const y2 = ((x1 >>> 2) & 31);
-  if (y2 >= 26) r.enumErr(y2, 26, "SessionSetupResType/ResponseCode", r.pos - 7);
-  const v0 = E6[y2]!;
-  c = (x1 & 1);
+  let c = 0;
+  const x2 = r.bits(10);
+  const y3 = ((x2 >>> 9) & 1);
+  if (y3 !== 0) { r.pos -= 9; x_SessionSetupResType(r, 0, y3); }
+  const y4 = ((x2 >>> 3) & 31);
+  if ((x2 & 256) !== 0) r.badBits(x2, 256, 10, "SessionSetupResType/ResponseCode");
+  if (y4 >= 26) r.enumErr(y4, 26, "SessionSetupResType/ResponseCode", r.pos - 8);
+  const v0 = E6[y4]!;
+  if ((x2 & 4) !== 0) r.badBits(x2, 4, 10, "SessionSetupResType/ResponseCode");
+  const y5 = ((x2 >>> 1) & 1);
+  if (y5 !== 0) { r.pos -= 1; x_SessionSetupResType(r, 1, y5); }
+  if ((x2 & 1) !== 0) r.badBits(x2, 1, 10, "SessionSetupResType/EVSEID");
   o.ResponseCode = v0;
   s = 1;
-  if (!(c === 0)) x_SessionSetupResType(r, s, c);
-  const x4 = r.bits(1);
-  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "SessionSetupResType/EVSEID");
-  const v3 = r.string(64, 14, "SessionSetupResType/EVSEID");
-  const x5 = r.bits(3);
-  if ((x5 & 4) !== 0) r.badBits(x5, 4, 3, "SessionSetupResType/EVSEID");
-  c = (x5 & 3);
-  o.EVSEID = v3;
+  const v1 = r.string(64, 14, "SessionSetupResType/EVSEID");
+  const x6 = r.bits(3);
+  c = (x6 & 3);
+  if ((x6 & 4) !== 0) r.badBits(x6, 4, 3, "SessionSetupResType/EVSEID");
+  o.EVSEID = v1;
   s = 2;
   if (c === 0) {
-    const x7 = r.bits(1);
-    if ((x7 & 1) !== 0) r.badBits(x7, 1, 1, "SessionSetupResType/EVSETimeStamp");
-    const v6 = r.bigIn(true, -9223372036854775808n, 9223372036854775807n, "SessionSetupResType/EVSETimeStamp");
-    const x8 = r.bits(2);
-    if ((x8 & 2) !== 0) r.badBits(x8, 2, 2, "SessionSetupResType/EVSETimeStamp");
-    c = (x8 & 1);
-    o.EVSETimeStamp = v6;
+    const x8 = r.bits(1);
+    if ((x8 & 1) !== 0) r.badBits(x8, 1, 1, "SessionSetupResType/EVSETimeStamp");
+    const v7 = r.bigIn(true, -9223372036854775808n, 9223372036854775807n, "SessionSetupResType/EVSETimeStamp");
+    const x9 = r.bits(2);
+    c = (x9 & 1);
+    if ((x9 & 2) !== 0) r.badBits(x9, 2, 2, "SessionSetupResType/EVSETimeStamp");
+    o.EVSETimeStamp = v7;
     s = 3;
   }
   if ((s === 2 && c === 1) || (s === 3 && c === 0)) return o;
@@ -4276,17 +4247,17 @@ function d_ServiceDiscoveryReqType(r: BitReader): T.ServiceDiscoveryReqType {
     if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "ServiceDiscoveryReqType/ServiceScope");
     const v0 = r.string(64, 15, "ServiceDiscoveryReqType/ServiceScope");
     const x2 = r.bits(3);
-    if ((x2 & 4) !== 0) r.badBits(x2, 4, 3, "ServiceDiscoveryReqType/ServiceScope");
     c = (x2 & 3);
+    if ((x2 & 4) !== 0) r.badBits(x2, 4, 3, "ServiceDiscoveryReqType/ServiceScope");
     o.ServiceScope = v0;
     s = 1;
   }
   if ((s === 0 && c === 1) || (s === 1 && c === 0)) {
     const x4 = r.bits(5);
-    if ((x4 & 18) !== 0) r.badBits(x4, 18, 5, "ServiceDiscoveryReqType/ServiceCategory");
     const y5 = ((x4 >>> 2) & 3);
     const v3 = E7[y5]!;
     c = (x4 & 1);
+    if ((x4 & 18) !== 0) r.badBits(x4, 18, 5, "ServiceDiscoveryReqType/ServiceCategory");
     o.ServiceCategory = v3;
     s = 2;
   }
@@ -4333,33 +4304,35 @@ const EXP_ServiceDiscoveryReqType: readonly string[] = ["SE(ServiceScope)|SE(Ser
 function d_ServiceDiscoveryResType(r: BitReader): T.ServiceDiscoveryResType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ServiceDiscoveryResType(r, s, c);
-  const x1 = r.bits(8);
-  if ((x1 & 130) !== 0) r.badBits(x1, 130, 8, "ServiceDiscoveryResType/ResponseCode");
-  const y2 = ((x1 >>> 2) & 31);
-  if (y2 >= 26) r.enumErr(y2, 26, "ServiceDiscoveryResType/ResponseCode", r.pos - 7);
-  const v0 = E6[y2]!;
-  c = (x1 & 1);
+  let c = 0;
+  const x2 = r.bits(9);
+  const y3 = ((x2 >>> 8) & 1);
+  if (y3 !== 0) { r.pos -= 8; x_ServiceDiscoveryResType(r, 0, y3); }
+  const y4 = ((x2 >>> 2) & 31);
+  if ((x2 & 128) !== 0) r.badBits(x2, 128, 9, "ServiceDiscoveryResType/ResponseCode");
+  if (y4 >= 26) r.enumErr(y4, 26, "ServiceDiscoveryResType/ResponseCode", r.pos - 7);
+  const v0 = E6[y4]!;
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 9, "ServiceDiscoveryResType/ResponseCode");
+  const y5 = (x2 & 1);
+  if (y5 !== 0) { x_ServiceDiscoveryResType(r, 1, y5); }
   o.ResponseCode = v0;
   s = 1;
-  if (!(c === 0)) x_ServiceDiscoveryResType(r, s, c);
-  const v3 = d_PaymentOptionListType(r);
-  const x4 = r.bits(1);
-  c = x4;
-  o.PaymentOptionList = v3;
+  const v1 = d_PaymentOptionListType(r);
+  o.PaymentOptionList = v1;
   s = 2;
-  if (!(c === 0)) x_ServiceDiscoveryResType(r, s, c);
-  const v5 = d_ChargeServiceType(r);
-  const x6 = r.bits(2);
-  c = x6;
-  o.ChargeService = v5;
+  const x7 = r.bits(1);
+  const y8 = x7;
+  if (y8 !== 0) { x_ServiceDiscoveryResType(r, 2, y8); }
+  const v6 = d_ChargeServiceType(r);
+  const x9 = r.bits(2);
+  c = x9;
+  o.ChargeService = v6;
   s = 3;
   if (c === 0) {
-    const v7 = d_ServiceListType(r);
-    const x8 = r.bits(1);
-    c = x8;
-    o.ServiceList = v7;
+    const v10 = d_ServiceListType(r);
+    const x11 = r.bits(1);
+    c = x11;
+    o.ServiceList = v10;
     s = 4;
   }
   if ((s === 3 && c === 1) || (s === 4 && c === 0)) return o;
@@ -4413,28 +4386,24 @@ function d_PaymentOptionListType(r: BitReader): T.PaymentOptionListType {
   for (;;) {
     if (s === 0 && c === 0) {
       const x1 = r.bits(5);
-      if ((x1 & 20) !== 0) r.badBits(x1, 20, 5, "PaymentOptionListType/PaymentOption");
       const y2 = ((x1 >>> 3) & 1);
       const v0 = E8[y2]!;
       c = (x1 & 3);
+      if ((x1 & 20) !== 0) r.badBits(x1, 20, 5, "PaymentOptionListType/PaymentOption");
       const av0 = o.PaymentOption;
       if (av0 === undefined) o.PaymentOption = [v0];
-      else {
-        av0.push(v0);
-      }
+      else { av0.push(v0); }
       n = 1; s = 1;
       continue;
     }
     if (s === 1 && c === 0) {
       const x4 = r.bits(3);
-      if ((x4 & 5) !== 0) r.badBits(x4, 5, 3, "PaymentOptionListType/PaymentOption");
       const y5 = ((x4 >>> 1) & 1);
       const v3 = E8[y5]!;
+      if ((x4 & 5) !== 0) r.badBits(x4, 5, 3, "PaymentOptionListType/PaymentOption");
       const av3 = o.PaymentOption;
       if (av3 === undefined) o.PaymentOption = [v3];
-      else {
-        av3.push(v3);
-      }
+      else { av3.push(v3); }
       n++; s = n < 2 ? 1 : 2;
       c = r.bits(WD_PaymentOptionListType[s]!);
       continue;
@@ -4483,60 +4452,61 @@ const EXP_PaymentOptionListType: readonly string[] = ["SE(PaymentOption)","SE(Pa
 function d_ChargeServiceType(r: BitReader): T.ChargeServiceType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ChargeServiceType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "ChargeServiceType/ServiceID");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_ChargeServiceType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "ChargeServiceType/ServiceID");
   const v0 = r.uintIn(0, 65535, "ChargeServiceType/ServiceID");
-  const x2 = r.bits(3);
-  if ((x2 & 4) !== 0) r.badBits(x2, 4, 3, "ChargeServiceType/ServiceID");
-  c = (x2 & 3);
+  const x3 = r.bits(3);
+  c = (x3 & 3);
+  if ((x3 & 4) !== 0) r.badBits(x3, 4, 3, "ChargeServiceType/ServiceID");
   o.ServiceID = v0;
   s = 1;
   if (c === 0) {
-    const x4 = r.bits(1);
-    if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "ChargeServiceType/ServiceName");
-    const v3 = r.string(64, 16, "ChargeServiceType/ServiceName");
-    const x5 = r.bits(2);
-    if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "ChargeServiceType/ServiceName");
-    c = (x5 & 1);
-    o.ServiceName = v3;
+    const x5 = r.bits(1);
+    if ((x5 & 1) !== 0) r.badBits(x5, 1, 1, "ChargeServiceType/ServiceName");
+    const v4 = r.string(64, 16, "ChargeServiceType/ServiceName");
+    const x6 = r.bits(2);
+    c = (x6 & 1);
+    if ((x6 & 2) !== 0) r.badBits(x6, 2, 2, "ChargeServiceType/ServiceName");
+    o.ServiceName = v4;
     s = 2;
   }
   if (!((s === 1 && c === 1) || (s === 2 && c === 0))) x_ChargeServiceType(r, s, c);
-  const x7 = r.bits(6);
-  if ((x7 & 36) !== 0) r.badBits(x7, 36, 6, "ChargeServiceType/ServiceCategory");
-  const y8 = ((x7 >>> 3) & 3);
-  const v6 = E7[y8]!;
-  c = (x7 & 3);
-  o.ServiceCategory = v6;
+  const x8 = r.bits(6);
+  const y9 = ((x8 >>> 3) & 3);
+  const v7 = E7[y9]!;
+  c = (x8 & 3);
+  if ((x8 & 36) !== 0) r.badBits(x8, 36, 6, "ChargeServiceType/ServiceCategory");
+  o.ServiceCategory = v7;
   s = 3;
   if (c === 0) {
-    const x10 = r.bits(1);
-    if ((x10 & 1) !== 0) r.badBits(x10, 1, 1, "ChargeServiceType/ServiceScope");
-    const v9 = r.string(64, 17, "ChargeServiceType/ServiceScope");
-    const x11 = r.bits(2);
-    if ((x11 & 2) !== 0) r.badBits(x11, 2, 2, "ChargeServiceType/ServiceScope");
-    c = (x11 & 1);
-    o.ServiceScope = v9;
+    const x11 = r.bits(1);
+    if ((x11 & 1) !== 0) r.badBits(x11, 1, 1, "ChargeServiceType/ServiceScope");
+    const v10 = r.string(64, 17, "ChargeServiceType/ServiceScope");
+    const x12 = r.bits(2);
+    c = (x12 & 1);
+    if ((x12 & 2) !== 0) r.badBits(x12, 2, 2, "ChargeServiceType/ServiceScope");
+    o.ServiceScope = v10;
     s = 4;
   }
   if (!((s === 3 && c === 1) || (s === 4 && c === 0))) x_ChargeServiceType(r, s, c);
-  const x13 = r.bits(4);
-  if ((x13 & 10) !== 0) r.badBits(x13, 10, 4, "ChargeServiceType/FreeService");
-  const y14 = ((x13 >>> 2) & 1);
-  const v12 = y14 === 1;
-  c = (x13 & 1);
-  o.FreeService = v12;
+  const x15 = r.bits(4);
+  const y16 = ((x15 >>> 2) & 1);
+  const v13 = y16 === 1;
+  if ((x15 & 10) !== 0) r.badBits(x15, 10, 4, "ChargeServiceType/FreeService");
+  const y17 = (x15 & 1);
+  if (y17 !== 0) { x_ChargeServiceType(r, 5, y17); }
+  o.FreeService = v13;
   s = 5;
-  if (!(c === 0)) x_ChargeServiceType(r, s, c);
-  const v15 = d_SupportedEnergyTransferModeType(r);
-  const x16 = r.bits(1);
-  c = x16;
-  o.SupportedEnergyTransferMode = v15;
+  const v14 = d_SupportedEnergyTransferModeType(r);
+  o.SupportedEnergyTransferMode = v14;
   s = 6;
-  if (c === 0) return o;
-  return x_ChargeServiceType(r, s, c);
+  const x18 = r.bits(1);
+  const y19 = x18;
+  if (y19 !== 0) { x_ChargeServiceType(r, 6, y19); }
+  return o;
 }
 function x_ChargeServiceType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -4601,54 +4571,55 @@ const EXP_ChargeServiceType: readonly string[] = ["SE(ServiceID)","SE(ServiceNam
 function d_ServiceType(r: BitReader): T.ServiceType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ServiceType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "ServiceType/ServiceID");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_ServiceType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "ServiceType/ServiceID");
   const v0 = r.uintIn(0, 65535, "ServiceType/ServiceID");
-  const x2 = r.bits(3);
-  if ((x2 & 4) !== 0) r.badBits(x2, 4, 3, "ServiceType/ServiceID");
-  c = (x2 & 3);
+  const x3 = r.bits(3);
+  c = (x3 & 3);
+  if ((x3 & 4) !== 0) r.badBits(x3, 4, 3, "ServiceType/ServiceID");
   o.ServiceID = v0;
   s = 1;
   if (c === 0) {
-    const x4 = r.bits(1);
-    if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "ServiceType/ServiceName");
-    const v3 = r.string(64, 16, "ServiceType/ServiceName");
-    const x5 = r.bits(2);
-    if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "ServiceType/ServiceName");
-    c = (x5 & 1);
-    o.ServiceName = v3;
+    const x5 = r.bits(1);
+    if ((x5 & 1) !== 0) r.badBits(x5, 1, 1, "ServiceType/ServiceName");
+    const v4 = r.string(64, 16, "ServiceType/ServiceName");
+    const x6 = r.bits(2);
+    c = (x6 & 1);
+    if ((x6 & 2) !== 0) r.badBits(x6, 2, 2, "ServiceType/ServiceName");
+    o.ServiceName = v4;
     s = 2;
   }
   if (!((s === 1 && c === 1) || (s === 2 && c === 0))) x_ServiceType(r, s, c);
-  const x7 = r.bits(6);
-  if ((x7 & 36) !== 0) r.badBits(x7, 36, 6, "ServiceType/ServiceCategory");
-  const y8 = ((x7 >>> 3) & 3);
-  const v6 = E7[y8]!;
-  c = (x7 & 3);
-  o.ServiceCategory = v6;
+  const x8 = r.bits(6);
+  const y9 = ((x8 >>> 3) & 3);
+  const v7 = E7[y9]!;
+  c = (x8 & 3);
+  if ((x8 & 36) !== 0) r.badBits(x8, 36, 6, "ServiceType/ServiceCategory");
+  o.ServiceCategory = v7;
   s = 3;
   if (c === 0) {
-    const x10 = r.bits(1);
-    if ((x10 & 1) !== 0) r.badBits(x10, 1, 1, "ServiceType/ServiceScope");
-    const v9 = r.string(64, 17, "ServiceType/ServiceScope");
-    const x11 = r.bits(2);
-    if ((x11 & 2) !== 0) r.badBits(x11, 2, 2, "ServiceType/ServiceScope");
-    c = (x11 & 1);
-    o.ServiceScope = v9;
+    const x11 = r.bits(1);
+    if ((x11 & 1) !== 0) r.badBits(x11, 1, 1, "ServiceType/ServiceScope");
+    const v10 = r.string(64, 17, "ServiceType/ServiceScope");
+    const x12 = r.bits(2);
+    c = (x12 & 1);
+    if ((x12 & 2) !== 0) r.badBits(x12, 2, 2, "ServiceType/ServiceScope");
+    o.ServiceScope = v10;
     s = 4;
   }
   if (!((s === 3 && c === 1) || (s === 4 && c === 0))) x_ServiceType(r, s, c);
-  const x13 = r.bits(4);
-  if ((x13 & 10) !== 0) r.badBits(x13, 10, 4, "ServiceType/FreeService");
-  const y14 = ((x13 >>> 2) & 1);
-  const v12 = y14 === 1;
-  c = (x13 & 1);
-  o.FreeService = v12;
+  const x14 = r.bits(4);
+  const y15 = ((x14 >>> 2) & 1);
+  const v13 = y15 === 1;
+  if ((x14 & 10) !== 0) r.badBits(x14, 10, 4, "ServiceType/FreeService");
+  const y16 = (x14 & 1);
+  if (y16 !== 0) { x_ServiceType(r, 5, y16); }
+  o.FreeService = v13;
   s = 5;
-  if (c === 0) return o;
-  return x_ServiceType(r, s, c);
+  return o;
 }
 function x_ServiceType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -4711,30 +4682,28 @@ function d_SupportedEnergyTransferModeType(r: BitReader): T.SupportedEnergyTrans
   for (;;) {
     if (s === 0 && c === 0) {
       const x1 = r.bits(7);
-      if ((x1 & 68) !== 0) r.badBits(x1, 68, 7, "SupportedEnergyTransferModeType/EnergyTransferMode");
       const y2 = ((x1 >>> 3) & 7);
+      if ((x1 & 64) !== 0) r.badBits(x1, 64, 7, "SupportedEnergyTransferModeType/EnergyTransferMode");
       if (y2 >= 6) r.enumErr(y2, 6, "SupportedEnergyTransferModeType/EnergyTransferMode", r.pos - 6);
       const v0 = E9[y2]!;
       c = (x1 & 3);
+      if ((x1 & 4) !== 0) r.badBits(x1, 4, 7, "SupportedEnergyTransferModeType/EnergyTransferMode");
       const av0 = o.EnergyTransferMode;
       if (av0 === undefined) o.EnergyTransferMode = [v0];
-      else {
-        av0.push(v0);
-      }
+      else { av0.push(v0); }
       n = 1; s = 1;
       continue;
     }
     if (s === 1 && c === 0) {
       const x4 = r.bits(5);
-      if ((x4 & 17) !== 0) r.badBits(x4, 17, 5, "SupportedEnergyTransferModeType/EnergyTransferMode");
       const y5 = ((x4 >>> 1) & 7);
+      if ((x4 & 16) !== 0) r.badBits(x4, 16, 5, "SupportedEnergyTransferModeType/EnergyTransferMode");
       if (y5 >= 6) r.enumErr(y5, 6, "SupportedEnergyTransferModeType/EnergyTransferMode", r.pos - 4);
       const v3 = E9[y5]!;
+      if ((x4 & 1) !== 0) r.badBits(x4, 1, 5, "SupportedEnergyTransferModeType/EnergyTransferMode");
       const av3 = o.EnergyTransferMode;
       if (av3 === undefined) o.EnergyTransferMode = [v3];
-      else {
-        av3.push(v3);
-      }
+      else { av3.push(v3); }
       n++; s = n < 6 ? 1 : 2;
       c = r.bits(WD_SupportedEnergyTransferModeType[s]!);
       continue;
@@ -4791,9 +4760,7 @@ function d_ServiceListType(r: BitReader): T.ServiceListType {
       c = x1;
       const av0 = o.Service;
       if (av0 === undefined) o.Service = [v0];
-      else {
-        av0.push(v0);
-      }
+      else { av0.push(v0); }
       n = 1; s = 1;
       continue;
     }
@@ -4801,9 +4768,7 @@ function d_ServiceListType(r: BitReader): T.ServiceListType {
       const v2 = d_ServiceType(r);
       const av2 = o.Service;
       if (av2 === undefined) o.Service = [v2];
-      else {
-        av2.push(v2);
-      }
+      else { av2.push(v2); }
       n++; s = n < 8 ? 1 : 2;
       c = r.bits(WD_ServiceListType[s]!);
       continue;
@@ -4852,18 +4817,19 @@ const EXP_ServiceListType: readonly string[] = ["SE(Service)","SE(Service)|EE","
 function d_ServiceDetailReqType(r: BitReader): T.ServiceDetailReqType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ServiceDetailReqType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "ServiceDetailReqType/ServiceID");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_ServiceDetailReqType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "ServiceDetailReqType/ServiceID");
   const v0 = r.uintIn(0, 65535, "ServiceDetailReqType/ServiceID");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "ServiceDetailReqType/ServiceID");
-  c = (x2 & 1);
+  const x3 = r.bits(2);
+  if ((x3 & 2) !== 0) r.badBits(x3, 2, 2, "ServiceDetailReqType/ServiceID");
+  const y4 = (x3 & 1);
+  if (y4 !== 0) { x_ServiceDetailReqType(r, 1, y4); }
   o.ServiceID = v0;
   s = 1;
-  if (c === 0) return o;
-  return x_ServiceDetailReqType(r, s, c);
+  return o;
 }
 function x_ServiceDetailReqType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -4888,30 +4854,31 @@ const EXP_ServiceDetailReqType: readonly string[] = ["SE(ServiceID)","EE"];
 function d_ServiceDetailResType(r: BitReader): T.ServiceDetailResType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ServiceDetailResType(r, s, c);
-  const x1 = r.bits(8);
-  if ((x1 & 130) !== 0) r.badBits(x1, 130, 8, "ServiceDetailResType/ResponseCode");
-  const y2 = ((x1 >>> 2) & 31);
-  if (y2 >= 26) r.enumErr(y2, 26, "ServiceDetailResType/ResponseCode", r.pos - 7);
-  const v0 = E6[y2]!;
-  c = (x1 & 1);
+  let c = 0;
+  const x2 = r.bits(10);
+  const y3 = ((x2 >>> 9) & 1);
+  if (y3 !== 0) { r.pos -= 9; x_ServiceDetailResType(r, 0, y3); }
+  const y4 = ((x2 >>> 3) & 31);
+  if ((x2 & 256) !== 0) r.badBits(x2, 256, 10, "ServiceDetailResType/ResponseCode");
+  if (y4 >= 26) r.enumErr(y4, 26, "ServiceDetailResType/ResponseCode", r.pos - 8);
+  const v0 = E6[y4]!;
+  if ((x2 & 4) !== 0) r.badBits(x2, 4, 10, "ServiceDetailResType/ResponseCode");
+  const y5 = ((x2 >>> 1) & 1);
+  if (y5 !== 0) { r.pos -= 1; x_ServiceDetailResType(r, 1, y5); }
+  if ((x2 & 1) !== 0) r.badBits(x2, 1, 10, "ServiceDetailResType/ServiceID");
   o.ResponseCode = v0;
   s = 1;
-  if (!(c === 0)) x_ServiceDetailResType(r, s, c);
-  const x4 = r.bits(1);
-  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "ServiceDetailResType/ServiceID");
-  const v3 = r.uintIn(0, 65535, "ServiceDetailResType/ServiceID");
-  const x5 = r.bits(3);
-  if ((x5 & 4) !== 0) r.badBits(x5, 4, 3, "ServiceDetailResType/ServiceID");
-  c = (x5 & 3);
-  o.ServiceID = v3;
+  const v1 = r.uintIn(0, 65535, "ServiceDetailResType/ServiceID");
+  const x6 = r.bits(3);
+  c = (x6 & 3);
+  if ((x6 & 4) !== 0) r.badBits(x6, 4, 3, "ServiceDetailResType/ServiceID");
+  o.ServiceID = v1;
   s = 2;
   if (c === 0) {
-    const v6 = d_ServiceParameterListType(r);
-    const x7 = r.bits(1);
-    c = x7;
-    o.ServiceParameterList = v6;
+    const v7 = d_ServiceParameterListType(r);
+    const x8 = r.bits(1);
+    c = x8;
+    o.ServiceParameterList = v7;
     s = 3;
   }
   if ((s === 2 && c === 1) || (s === 3 && c === 0)) return o;
@@ -4964,9 +4931,7 @@ function d_ServiceParameterListType(r: BitReader): T.ServiceParameterListType {
       c = x1;
       const av0 = o.ParameterSet;
       if (av0 === undefined) o.ParameterSet = [v0];
-      else {
-        av0.push(v0);
-      }
+      else { av0.push(v0); }
       n = 1; s = 1;
       continue;
     }
@@ -4974,9 +4939,7 @@ function d_ServiceParameterListType(r: BitReader): T.ServiceParameterListType {
       const v2 = d_ParameterSetType(r);
       const av2 = o.ParameterSet;
       if (av2 === undefined) o.ParameterSet = [v2];
-      else {
-        av2.push(v2);
-      }
+      else { av2.push(v2); }
       n++; s = n < 255 ? 1 : 2;
       c = r.bits(WD_ServiceParameterListType[s]!);
       continue;
@@ -5025,34 +4988,32 @@ const EXP_ServiceParameterListType: readonly string[] = ["SE(ParameterSet)","SE(
 function d_ParameterSetType(r: BitReader): T.ParameterSetType {
   const o: any = {};
   let s = 0; let n = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ParameterSetType(r, s, c);
+  let c = 0;
+  const x1 = r.bits(1);
+  const y2 = x1;
+  if (y2 !== 0) { x_ParameterSetType(r, 0, y2); }
   const v0 = r.chIntIn(-32768, 32767, "ParameterSetType/ParameterSetID");
-  const x1 = r.bits(2);
-  if ((x1 & 2) !== 0) r.badBits(x1, 2, 2, "ParameterSetType/ParameterSetID");
-  c = (x1 & 1);
+  const x3 = r.bits(2);
+  c = (x3 & 1);
+  if ((x3 & 2) !== 0) r.badBits(x3, 2, 2, "ParameterSetType/ParameterSetID");
   o.ParameterSetID = v0;
   s = 1;
   for (;;) {
     if (s === 1 && c === 0) {
-      const v2 = d_ParameterType(r);
-      const x3 = r.bits(2);
-      c = x3;
-      const av2 = o.Parameter;
-      if (av2 === undefined) o.Parameter = [v2];
-      else {
-        av2.push(v2);
-      }
+      const v4 = d_ParameterType(r);
+      const x5 = r.bits(2);
+      c = x5;
+      const av4 = o.Parameter;
+      if (av4 === undefined) o.Parameter = [v4];
+      else { av4.push(v4); }
       n = 1; s = 2;
       continue;
     }
     if (s === 2 && c === 0) {
-      const v4 = d_ParameterType(r);
-      const av4 = o.Parameter;
-      if (av4 === undefined) o.Parameter = [v4];
-      else {
-        av4.push(v4);
-      }
+      const v6 = d_ParameterType(r);
+      const av6 = o.Parameter;
+      if (av6 === undefined) o.Parameter = [v6];
+      else { av6.push(v6); }
       n++; s = n < 16 ? 2 : 3;
       c = r.bits(WD_ParameterSetType[s]!);
       continue;
@@ -5109,62 +5070,64 @@ const EXP_ParameterSetType: readonly string[] = ["SE(ParameterSetID)","SE(Parame
 function d_ParameterType(r: BitReader): T.ParameterType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ParameterType(r, s, c);
+  let c = 0;
+  const x1 = r.bits(1);
+  const y2 = x1;
+  if (y2 !== 0) { x_ParameterType(r, 0, y2); }
   const v0 = r.string(65536, 18, "ParameterType@Name");
-  const x1 = r.bits(3);
-  c = x1;
+  const x3 = r.bits(3);
+  c = x3;
   o.Name = v0;
   s = 1;
   if (c === 0) {
-    const x3 = r.bits(4);
-    if ((x3 & 10) !== 0) r.badBits(x3, 10, 4, "ParameterType/boolValue");
-    const y4 = ((x3 >>> 2) & 1);
-    const v2 = y4 === 1;
-    c = (x3 & 1);
-    o.boolValue = v2;
+    const x5 = r.bits(4);
+    const y6 = ((x5 >>> 2) & 1);
+    const v4 = y6 === 1;
+    c = (x5 & 1);
+    if ((x5 & 10) !== 0) r.badBits(x5, 10, 4, "ParameterType/boolValue");
+    o.boolValue = v4;
     s = 2;
   }
   if ((s === 1 && c === 1)) {
-    const x6 = r.bits(11);
-    if ((x6 & 1026) !== 0) r.badBits(x6, 1026, 11, "ParameterType/byteValue");
-    const y7 = ((x6 >>> 2) & 255);
-    const v5 = y7 - 128;
-    c = (x6 & 1);
-    o.byteValue = v5;
+    const x8 = r.bits(11);
+    const y9 = ((x8 >>> 2) & 255);
+    const v7 = y9 - 128;
+    c = (x8 & 1);
+    if ((x8 & 1026) !== 0) r.badBits(x8, 1026, 11, "ParameterType/byteValue");
+    o.byteValue = v7;
     s = 3;
   }
   if ((s === 1 && c === 2)) {
-    const v8 = r.chIntIn(-32768, 32767, "ParameterType/shortValue");
-    const x9 = r.bits(2);
-    if ((x9 & 2) !== 0) r.badBits(x9, 2, 2, "ParameterType/shortValue");
-    c = (x9 & 1);
-    o.shortValue = v8;
+    const v10 = r.chIntIn(-32768, 32767, "ParameterType/shortValue");
+    const x11 = r.bits(2);
+    c = (x11 & 1);
+    if ((x11 & 2) !== 0) r.badBits(x11, 2, 2, "ParameterType/shortValue");
+    o.shortValue = v10;
     s = 4;
   }
   if ((s === 1 && c === 3)) {
-    const v10 = r.chIntIn(-2147483648, 2147483647, "ParameterType/intValue");
-    const x11 = r.bits(2);
-    if ((x11 & 2) !== 0) r.badBits(x11, 2, 2, "ParameterType/intValue");
-    c = (x11 & 1);
-    o.intValue = v10;
+    const v12 = r.chIntIn(-2147483648, 2147483647, "ParameterType/intValue");
+    const x13 = r.bits(2);
+    c = (x13 & 1);
+    if ((x13 & 2) !== 0) r.badBits(x13, 2, 2, "ParameterType/intValue");
+    o.intValue = v12;
     s = 5;
   }
   if ((s === 1 && c === 4)) {
-    const v12 = d_PhysicalValueType(r);
-    const x13 = r.bits(1);
-    c = x13;
-    o.physicalValue = v12;
+    const v14 = d_PhysicalValueType(r);
+    const x15 = r.bits(1);
+    c = x15;
+    o.physicalValue = v14;
     s = 6;
   }
   if ((s === 1 && c === 5)) {
-    const x15 = r.bits(1);
-    if ((x15 & 1) !== 0) r.badBits(x15, 1, 1, "ParameterType/stringValue");
-    const v14 = r.string(65536, 19, "ParameterType/stringValue");
-    const x16 = r.bits(2);
-    if ((x16 & 2) !== 0) r.badBits(x16, 2, 2, "ParameterType/stringValue");
-    c = (x16 & 1);
-    o.stringValue = v14;
+    const x17 = r.bits(1);
+    if ((x17 & 1) !== 0) r.badBits(x17, 1, 1, "ParameterType/stringValue");
+    const v16 = r.string(65536, 19, "ParameterType/stringValue");
+    const x18 = r.bits(2);
+    c = (x18 & 1);
+    if ((x18 & 2) !== 0) r.badBits(x18, 2, 2, "ParameterType/stringValue");
+    o.stringValue = v16;
     s = 7;
   }
   if ((s === 2 && c === 0) || (s === 3 && c === 0) || (s === 4 && c === 0) || (s === 5 && c === 0) || (s === 6 && c === 0) || (s === 7 && c === 0)) return o;
@@ -5259,23 +5222,24 @@ const EXP_ParameterType: readonly string[] = ["AT(Name)","SE(boolValue)|SE(byteV
 function d_PaymentServiceSelectionReqType(r: BitReader): T.PaymentServiceSelectionReqType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_PaymentServiceSelectionReqType(r, s, c);
-  const x1 = r.bits(4);
-  if ((x1 & 10) !== 0) r.badBits(x1, 10, 4, "PaymentServiceSelectionReqType/SelectedPaymentOption");
-  const y2 = ((x1 >>> 2) & 1);
-  const v0 = E8[y2]!;
-  c = (x1 & 1);
+  let c = 0;
+  const x2 = r.bits(5);
+  const y3 = ((x2 >>> 4) & 1);
+  if (y3 !== 0) { r.pos -= 4; x_PaymentServiceSelectionReqType(r, 0, y3); }
+  const y4 = ((x2 >>> 2) & 1);
+  const v0 = E8[y4]!;
+  if ((x2 & 10) !== 0) r.badBits(x2, 10, 5, "PaymentServiceSelectionReqType/SelectedPaymentOption");
+  const y5 = (x2 & 1);
+  if (y5 !== 0) { x_PaymentServiceSelectionReqType(r, 1, y5); }
   o.SelectedPaymentOption = v0;
   s = 1;
-  if (!(c === 0)) x_PaymentServiceSelectionReqType(r, s, c);
-  const v3 = d_SelectedServiceListType(r);
-  const x4 = r.bits(1);
-  c = x4;
-  o.SelectedServiceList = v3;
+  const v1 = d_SelectedServiceListType(r);
+  o.SelectedServiceList = v1;
   s = 2;
-  if (c === 0) return o;
-  return x_PaymentServiceSelectionReqType(r, s, c);
+  const x6 = r.bits(1);
+  const y7 = x6;
+  if (y7 !== 0) { x_PaymentServiceSelectionReqType(r, 2, y7); }
+  return o;
 }
 function x_PaymentServiceSelectionReqType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -5312,9 +5276,7 @@ function d_SelectedServiceListType(r: BitReader): T.SelectedServiceListType {
       c = x1;
       const av0 = o.SelectedService;
       if (av0 === undefined) o.SelectedService = [v0];
-      else {
-        av0.push(v0);
-      }
+      else { av0.push(v0); }
       n = 1; s = 1;
       continue;
     }
@@ -5322,9 +5284,7 @@ function d_SelectedServiceListType(r: BitReader): T.SelectedServiceListType {
       const v2 = d_SelectedServiceType(r);
       const av2 = o.SelectedService;
       if (av2 === undefined) o.SelectedService = [v2];
-      else {
-        av2.push(v2);
-      }
+      else { av2.push(v2); }
       n++; s = n < 16 ? 1 : 2;
       c = r.bits(WD_SelectedServiceListType[s]!);
       continue;
@@ -5373,22 +5333,23 @@ const EXP_SelectedServiceListType: readonly string[] = ["SE(SelectedService)","S
 function d_SelectedServiceType(r: BitReader): T.SelectedServiceType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_SelectedServiceType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "SelectedServiceType/ServiceID");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_SelectedServiceType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "SelectedServiceType/ServiceID");
   const v0 = r.uintIn(0, 65535, "SelectedServiceType/ServiceID");
-  const x2 = r.bits(3);
-  if ((x2 & 4) !== 0) r.badBits(x2, 4, 3, "SelectedServiceType/ServiceID");
-  c = (x2 & 3);
+  const x3 = r.bits(3);
+  c = (x3 & 3);
+  if ((x3 & 4) !== 0) r.badBits(x3, 4, 3, "SelectedServiceType/ServiceID");
   o.ServiceID = v0;
   s = 1;
   if (c === 0) {
-    const v3 = r.chIntIn(-32768, 32767, "SelectedServiceType/ParameterSetID");
-    const x4 = r.bits(2);
-    if ((x4 & 2) !== 0) r.badBits(x4, 2, 2, "SelectedServiceType/ParameterSetID");
-    c = (x4 & 1);
-    o.ParameterSetID = v3;
+    const v4 = r.chIntIn(-32768, 32767, "SelectedServiceType/ParameterSetID");
+    const x5 = r.bits(2);
+    c = (x5 & 1);
+    if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "SelectedServiceType/ParameterSetID");
+    o.ParameterSetID = v4;
     s = 2;
   }
   if ((s === 1 && c === 1) || (s === 2 && c === 0)) return o;
@@ -5431,18 +5392,20 @@ const EXP_SelectedServiceType: readonly string[] = ["SE(ServiceID)","SE(Paramete
 function d_PaymentServiceSelectionResType(r: BitReader): T.PaymentServiceSelectionResType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_PaymentServiceSelectionResType(r, s, c);
-  const x1 = r.bits(8);
-  if ((x1 & 130) !== 0) r.badBits(x1, 130, 8, "PaymentServiceSelectionResType/ResponseCode");
-  const y2 = ((x1 >>> 2) & 31);
-  if (y2 >= 26) r.enumErr(y2, 26, "PaymentServiceSelectionResType/ResponseCode", r.pos - 7);
-  const v0 = E6[y2]!;
-  c = (x1 & 1);
+  let c = 0;
+  const x1 = r.bits(9);
+  const y2 = ((x1 >>> 8) & 1);
+  if (y2 !== 0) { r.pos -= 8; x_PaymentServiceSelectionResType(r, 0, y2); }
+  const y3 = ((x1 >>> 2) & 31);
+  if ((x1 & 128) !== 0) r.badBits(x1, 128, 9, "PaymentServiceSelectionResType/ResponseCode");
+  if (y3 >= 26) r.enumErr(y3, 26, "PaymentServiceSelectionResType/ResponseCode", r.pos - 7);
+  const v0 = E6[y3]!;
+  if ((x1 & 2) !== 0) r.badBits(x1, 2, 9, "PaymentServiceSelectionResType/ResponseCode");
+  const y4 = (x1 & 1);
+  if (y4 !== 0) { x_PaymentServiceSelectionResType(r, 1, y4); }
   o.ResponseCode = v0;
   s = 1;
-  if (c === 0) return o;
-  return x_PaymentServiceSelectionResType(r, s, c);
+  return o;
 }
 function x_PaymentServiceSelectionResType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -5465,24 +5428,25 @@ const EXP_PaymentServiceSelectionResType: readonly string[] = ["SE(ResponseCode)
 function d_PaymentDetailsReqType(r: BitReader): T.PaymentDetailsReqType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_PaymentDetailsReqType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "PaymentDetailsReqType/eMAID");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_PaymentDetailsReqType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "PaymentDetailsReqType/eMAID");
   const v0 = r.string(64, 20, "PaymentDetailsReqType/eMAID");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "PaymentDetailsReqType/eMAID");
-  c = (x2 & 1);
+  const x4 = r.bits(2);
+  if ((x4 & 2) !== 0) r.badBits(x4, 2, 2, "PaymentDetailsReqType/eMAID");
+  const y5 = (x4 & 1);
+  if (y5 !== 0) { x_PaymentDetailsReqType(r, 1, y5); }
   o.eMAID = v0;
   s = 1;
-  if (!(c === 0)) x_PaymentDetailsReqType(r, s, c);
   const v3 = d_CertificateChainType(r);
-  const x4 = r.bits(1);
-  c = x4;
   o.ContractSignatureCertChain = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_PaymentDetailsReqType(r, s, c);
+  const x6 = r.bits(1);
+  const y7 = x6;
+  if (y7 !== 0) { x_PaymentDetailsReqType(r, 2, y7); }
+  return o;
 }
 function x_PaymentDetailsReqType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -5526,8 +5490,8 @@ function d_CertificateChainType(r: BitReader): T.CertificateChainType {
   if ((x3 & 1) !== 0) r.badBits(x3, 1, 1, "CertificateChainType/Certificate");
   const v2 = r.binary(800, "CertificateChainType/Certificate");
   const x4 = r.bits(3);
-  if ((x4 & 4) !== 0) r.badBits(x4, 4, 3, "CertificateChainType/Certificate");
   c = (x4 & 3);
+  if ((x4 & 4) !== 0) r.badBits(x4, 4, 3, "CertificateChainType/Certificate");
   o.Certificate = v2;
   s = 2;
   if (c === 0) {
@@ -5592,13 +5556,11 @@ function d_SubCertificatesType(r: BitReader): T.SubCertificatesType {
       if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "SubCertificatesType/Certificate");
       const v0 = r.binary(800, "SubCertificatesType/Certificate");
       const x2 = r.bits(3);
-      if ((x2 & 4) !== 0) r.badBits(x2, 4, 3, "SubCertificatesType/Certificate");
       c = (x2 & 3);
+      if ((x2 & 4) !== 0) r.badBits(x2, 4, 3, "SubCertificatesType/Certificate");
       const av0 = o.Certificate;
       if (av0 === undefined) o.Certificate = [v0];
-      else {
-        av0.push(v0);
-      }
+      else { av0.push(v0); }
       n = 1; s = 1;
       continue;
     }
@@ -5610,9 +5572,7 @@ function d_SubCertificatesType(r: BitReader): T.SubCertificatesType {
       if ((x5 & 1) !== 0) r.badBits(x5, 1, 1, "SubCertificatesType/Certificate");
       const av3 = o.Certificate;
       if (av3 === undefined) o.Certificate = [v3];
-      else {
-        av3.push(v3);
-      }
+      else { av3.push(v3); }
       n++; s = n < 4 ? 1 : 2;
       c = r.bits(WD_SubCertificatesType[s]!);
       continue;
@@ -5662,36 +5622,36 @@ const EXP_SubCertificatesType: readonly string[] = ["SE(Certificate)","SE(Certif
 function d_PaymentDetailsResType(r: BitReader): T.PaymentDetailsResType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_PaymentDetailsResType(r, s, c);
-  const x1 = r.bits(8);
-  if ((x1 & 130) !== 0) r.badBits(x1, 130, 8, "PaymentDetailsResType/ResponseCode");
-  const y2 = ((x1 >>> 2) & 31);
-  if (y2 >= 26) r.enumErr(y2, 26, "PaymentDetailsResType/ResponseCode", r.pos - 7);
-  const v0 = E6[y2]!;
-  c = (x1 & 1);
+  let c = 0;
+  const x2 = r.bits(10);
+  const y3 = ((x2 >>> 9) & 1);
+  if (y3 !== 0) { r.pos -= 9; x_PaymentDetailsResType(r, 0, y3); }
+  const y4 = ((x2 >>> 3) & 31);
+  if ((x2 & 256) !== 0) r.badBits(x2, 256, 10, "PaymentDetailsResType/ResponseCode");
+  if (y4 >= 26) r.enumErr(y4, 26, "PaymentDetailsResType/ResponseCode", r.pos - 8);
+  const v0 = E6[y4]!;
+  if ((x2 & 4) !== 0) r.badBits(x2, 4, 10, "PaymentDetailsResType/ResponseCode");
+  const y5 = ((x2 >>> 1) & 1);
+  if (y5 !== 0) { r.pos -= 1; x_PaymentDetailsResType(r, 1, y5); }
+  if ((x2 & 1) !== 0) r.badBits(x2, 1, 10, "PaymentDetailsResType/GenChallenge");
   o.ResponseCode = v0;
   s = 1;
-  if (!(c === 0)) x_PaymentDetailsResType(r, s, c);
-  const x4 = r.bits(1);
-  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "PaymentDetailsResType/GenChallenge");
-  const v3 = r.binary(16, "PaymentDetailsResType/GenChallenge");
-  const x5 = r.bits(2);
-  if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "PaymentDetailsResType/GenChallenge");
-  c = (x5 & 1);
-  o.GenChallenge = v3;
+  const v1 = r.binary(16, "PaymentDetailsResType/GenChallenge");
+  const x7 = r.bits(3);
+  if ((x7 & 4) !== 0) r.badBits(x7, 4, 3, "PaymentDetailsResType/GenChallenge");
+  const y8 = ((x7 >>> 1) & 1);
+  if (y8 !== 0) { r.pos -= 1; x_PaymentDetailsResType(r, 2, y8); }
+  if ((x7 & 1) !== 0) r.badBits(x7, 1, 3, "PaymentDetailsResType/EVSETimeStamp");
+  o.GenChallenge = v1;
   s = 2;
-  if (!(c === 0)) x_PaymentDetailsResType(r, s, c);
-  const x7 = r.bits(1);
-  if ((x7 & 1) !== 0) r.badBits(x7, 1, 1, "PaymentDetailsResType/EVSETimeStamp");
   const v6 = r.bigIn(true, -9223372036854775808n, 9223372036854775807n, "PaymentDetailsResType/EVSETimeStamp");
-  const x8 = r.bits(2);
-  if ((x8 & 2) !== 0) r.badBits(x8, 2, 2, "PaymentDetailsResType/EVSETimeStamp");
-  c = (x8 & 1);
+  const x9 = r.bits(2);
+  if ((x9 & 2) !== 0) r.badBits(x9, 2, 2, "PaymentDetailsResType/EVSETimeStamp");
+  const y10 = (x9 & 1);
+  if (y10 !== 0) { x_PaymentDetailsResType(r, 3, y10); }
   o.EVSETimeStamp = v6;
   s = 3;
-  if (c === 0) return o;
-  return x_PaymentDetailsResType(r, s, c);
+  return o;
 }
 function x_PaymentDetailsResType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -5739,8 +5699,8 @@ function d_AuthorizationReqType(r: BitReader): T.AuthorizationReqType {
     if ((x3 & 1) !== 0) r.badBits(x3, 1, 1, "AuthorizationReqType/GenChallenge");
     const v2 = r.binary(16, "AuthorizationReqType/GenChallenge");
     const x4 = r.bits(2);
-    if ((x4 & 2) !== 0) r.badBits(x4, 2, 2, "AuthorizationReqType/GenChallenge");
     c = (x4 & 1);
+    if ((x4 & 2) !== 0) r.badBits(x4, 2, 2, "AuthorizationReqType/GenChallenge");
     o.GenChallenge = v2;
     s = 2;
   }
@@ -5787,27 +5747,29 @@ const EXP_AuthorizationReqType: readonly string[] = ["AT(Id)|SE(GenChallenge)|EE
 function d_AuthorizationResType(r: BitReader): T.AuthorizationResType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_AuthorizationResType(r, s, c);
-  const x1 = r.bits(8);
-  if ((x1 & 130) !== 0) r.badBits(x1, 130, 8, "AuthorizationResType/ResponseCode");
-  const y2 = ((x1 >>> 2) & 31);
-  if (y2 >= 26) r.enumErr(y2, 26, "AuthorizationResType/ResponseCode", r.pos - 7);
-  const v0 = E6[y2]!;
-  c = (x1 & 1);
+  let c = 0;
+  const x2 = r.bits(14);
+  const y3 = ((x2 >>> 13) & 1);
+  if (y3 !== 0) { r.pos -= 13; x_AuthorizationResType(r, 0, y3); }
+  const y4 = ((x2 >>> 7) & 31);
+  if ((x2 & 4096) !== 0) r.badBits(x2, 4096, 14, "AuthorizationResType/ResponseCode");
+  if (y4 >= 26) r.enumErr(y4, 26, "AuthorizationResType/ResponseCode", r.pos - 12);
+  const v0 = E6[y4]!;
+  if ((x2 & 64) !== 0) r.badBits(x2, 64, 14, "AuthorizationResType/ResponseCode");
+  const y5 = ((x2 >>> 5) & 1);
+  if (y5 !== 0) { r.pos -= 5; x_AuthorizationResType(r, 1, y5); }
+  const y6 = ((x2 >>> 2) & 3);
+  if ((x2 & 16) !== 0) r.badBits(x2, 16, 14, "AuthorizationResType/EVSEProcessing");
+  if (y6 >= 3) r.enumErr(y6, 3, "AuthorizationResType/EVSEProcessing", r.pos - 4);
+  const v1 = E10[y6]!;
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 14, "AuthorizationResType/EVSEProcessing");
+  const y7 = (x2 & 1);
+  if (y7 !== 0) { x_AuthorizationResType(r, 2, y7); }
   o.ResponseCode = v0;
   s = 1;
-  if (!(c === 0)) x_AuthorizationResType(r, s, c);
-  const x4 = r.bits(5);
-  if ((x4 & 18) !== 0) r.badBits(x4, 18, 5, "AuthorizationResType/EVSEProcessing");
-  const y5 = ((x4 >>> 2) & 3);
-  if (y5 >= 3) r.enumErr(y5, 3, "AuthorizationResType/EVSEProcessing", r.pos - 4);
-  const v3 = E10[y5]!;
-  c = (x4 & 1);
-  o.EVSEProcessing = v3;
+  o.EVSEProcessing = v1;
   s = 2;
-  if (c === 0) return o;
-  return x_AuthorizationResType(r, s, c);
+  return o;
 }
 function x_AuthorizationResType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -5840,18 +5802,19 @@ function d_ChargeParameterDiscoveryReqType(r: BitReader): T.ChargeParameterDisco
     if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "ChargeParameterDiscoveryReqType/MaxEntriesSAScheduleTuple");
     const v0 = r.uintIn(0, 65535, "ChargeParameterDiscoveryReqType/MaxEntriesSAScheduleTuple");
     const x2 = r.bits(2);
-    if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "ChargeParameterDiscoveryReqType/MaxEntriesSAScheduleTuple");
     c = (x2 & 1);
+    if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "ChargeParameterDiscoveryReqType/MaxEntriesSAScheduleTuple");
     o.MaxEntriesSAScheduleTuple = v0;
     s = 1;
   }
   if (!((s === 0 && c === 1) || (s === 1 && c === 0))) x_ChargeParameterDiscoveryReqType(r, s, c);
   const x4 = r.bits(7);
-  if ((x4 & 68) !== 0) r.badBits(x4, 68, 7, "ChargeParameterDiscoveryReqType/RequestedEnergyTransferMode");
   const y5 = ((x4 >>> 3) & 7);
+  if ((x4 & 64) !== 0) r.badBits(x4, 64, 7, "ChargeParameterDiscoveryReqType/RequestedEnergyTransferMode");
   if (y5 >= 6) r.enumErr(y5, 6, "ChargeParameterDiscoveryReqType/RequestedEnergyTransferMode", r.pos - 6);
   const v3 = E9[y5]!;
   c = (x4 & 3);
+  if ((x4 & 4) !== 0) r.badBits(x4, 4, 7, "ChargeParameterDiscoveryReqType/RequestedEnergyTransferMode");
   o.RequestedEnergyTransferMode = v3;
   s = 2;
   if (c === 0) {
@@ -5938,58 +5901,60 @@ const EXP_ChargeParameterDiscoveryReqType: readonly string[] = ["SE(MaxEntriesSA
 function d_ChargeParameterDiscoveryResType(r: BitReader): T.ChargeParameterDiscoveryResType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ChargeParameterDiscoveryResType(r, s, c);
-  const x1 = r.bits(8);
-  if ((x1 & 130) !== 0) r.badBits(x1, 130, 8, "ChargeParameterDiscoveryResType/ResponseCode");
-  const y2 = ((x1 >>> 2) & 31);
-  if (y2 >= 26) r.enumErr(y2, 26, "ChargeParameterDiscoveryResType/ResponseCode", r.pos - 7);
-  const v0 = E6[y2]!;
-  c = (x1 & 1);
+  let c = 0;
+  const x2 = r.bits(16);
+  const y3 = ((x2 >>> 15) & 1);
+  if (y3 !== 0) { r.pos -= 15; x_ChargeParameterDiscoveryResType(r, 0, y3); }
+  const y4 = ((x2 >>> 9) & 31);
+  if ((x2 & 16384) !== 0) r.badBits(x2, 16384, 16, "ChargeParameterDiscoveryResType/ResponseCode");
+  if (y4 >= 26) r.enumErr(y4, 26, "ChargeParameterDiscoveryResType/ResponseCode", r.pos - 14);
+  const v0 = E6[y4]!;
+  if ((x2 & 256) !== 0) r.badBits(x2, 256, 16, "ChargeParameterDiscoveryResType/ResponseCode");
+  const y5 = ((x2 >>> 7) & 1);
+  if (y5 !== 0) { r.pos -= 7; x_ChargeParameterDiscoveryResType(r, 1, y5); }
+  const y6 = ((x2 >>> 4) & 3);
+  if ((x2 & 64) !== 0) r.badBits(x2, 64, 16, "ChargeParameterDiscoveryResType/EVSEProcessing");
+  if (y6 >= 3) r.enumErr(y6, 3, "ChargeParameterDiscoveryResType/EVSEProcessing", r.pos - 6);
+  const v1 = E10[y6]!;
+  c = (x2 & 7);
+  if ((x2 & 8) !== 0) r.badBits(x2, 8, 16, "ChargeParameterDiscoveryResType/EVSEProcessing");
   o.ResponseCode = v0;
   s = 1;
-  if (!(c === 0)) x_ChargeParameterDiscoveryResType(r, s, c);
-  const x4 = r.bits(7);
-  if ((x4 & 72) !== 0) r.badBits(x4, 72, 7, "ChargeParameterDiscoveryResType/EVSEProcessing");
-  const y5 = ((x4 >>> 4) & 3);
-  if (y5 >= 3) r.enumErr(y5, 3, "ChargeParameterDiscoveryResType/EVSEProcessing", r.pos - 6);
-  const v3 = E10[y5]!;
-  c = (x4 & 7);
-  o.EVSEProcessing = v3;
+  o.EVSEProcessing = v1;
   s = 2;
   if (c === 0) {
-    const v6 = d_SAScheduleListType(r);
-    const x7 = r.bits(2);
-    c = x7;
-    o.SAScheduleList = v6;
+    const v7 = d_SAScheduleListType(r);
+    const x8 = r.bits(2);
+    c = x8;
+    o.SAScheduleList = v7;
     s = 3;
   }
   if ((s === 2 && c === 1)) {
-    const v8 = d_SASchedulesType(r);
-    const x9 = r.bits(2);
-    c = x9;
-    o.SASchedules = v8;
+    const v9 = d_SASchedulesType(r);
+    const x10 = r.bits(2);
+    c = x10;
+    o.SASchedules = v9;
     s = 3;
   }
   if ((s === 2 && c === 2) || (s === 3 && c === 0)) {
-    const v10 = d_AC_EVSEChargeParameterType(r);
-    const x11 = r.bits(1);
-    c = x11;
-    o.AC_EVSEChargeParameter = v10;
+    const v11 = d_AC_EVSEChargeParameterType(r);
+    const x12 = r.bits(1);
+    c = x12;
+    o.AC_EVSEChargeParameter = v11;
     s = 4;
   }
   if ((s === 2 && c === 3) || (s === 3 && c === 1)) {
-    const v12 = d_DC_EVSEChargeParameterType(r);
-    const x13 = r.bits(1);
-    c = x13;
-    o.DC_EVSEChargeParameter = v12;
+    const v13 = d_DC_EVSEChargeParameterType(r);
+    const x14 = r.bits(1);
+    c = x14;
+    o.DC_EVSEChargeParameter = v13;
     s = 4;
   }
   if ((s === 2 && c === 4) || (s === 3 && c === 2)) {
-    const v14 = d_EVSEChargeParameterType(r);
-    const x15 = r.bits(1);
-    c = x15;
-    o.EVSEChargeParameter = v14;
+    const v15 = d_EVSEChargeParameterType(r);
+    const x16 = r.bits(1);
+    c = x16;
+    o.EVSEChargeParameter = v15;
     s = 4;
   }
   if ((s === 4 && c === 0)) return o;
@@ -6067,44 +6032,46 @@ const EXP_ChargeParameterDiscoveryResType: readonly string[] = ["SE(ResponseCode
 function d_PowerDeliveryReqType(r: BitReader): T.PowerDeliveryReqType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_PowerDeliveryReqType(r, s, c);
-  const x1 = r.bits(5);
-  if ((x1 & 18) !== 0) r.badBits(x1, 18, 5, "PowerDeliveryReqType/ChargeProgress");
-  const y2 = ((x1 >>> 2) & 3);
-  if (y2 >= 3) r.enumErr(y2, 3, "PowerDeliveryReqType/ChargeProgress", r.pos - 4);
-  const v0 = E11[y2]!;
-  c = (x1 & 1);
+  let c = 0;
+  const x2 = r.bits(19);
+  const y3 = ((x2 >>> 18) & 1);
+  if (y3 !== 0) { r.pos -= 18; x_PowerDeliveryReqType(r, 0, y3); }
+  const y4 = ((x2 >>> 15) & 3);
+  if ((x2 & 131072) !== 0) r.badBits(x2, 131072, 19, "PowerDeliveryReqType/ChargeProgress");
+  if (y4 >= 3) r.enumErr(y4, 3, "PowerDeliveryReqType/ChargeProgress", r.pos - 17);
+  const v0 = E11[y4]!;
+  if ((x2 & 16384) !== 0) r.badBits(x2, 16384, 19, "PowerDeliveryReqType/ChargeProgress");
+  const y5 = ((x2 >>> 13) & 1);
+  if (y5 !== 0) { r.pos -= 13; x_PowerDeliveryReqType(r, 1, y5); }
+  const y6 = ((x2 >>> 4) & 255);
+  if ((x2 & 4096) !== 0) r.badBits(x2, 4096, 19, "PowerDeliveryReqType/SAScheduleTupleID");
+  if (y6 > 254) r.rangeErr(y6 + 1, 255, "PowerDeliveryReqType/SAScheduleTupleID", r.pos - 12);
+  const v1 = y6 + 1;
+  c = (x2 & 7);
+  if ((x2 & 8) !== 0) r.badBits(x2, 8, 19, "PowerDeliveryReqType/SAScheduleTupleID");
   o.ChargeProgress = v0;
   s = 1;
-  if (!(c === 0)) x_PowerDeliveryReqType(r, s, c);
-  const x4 = r.bits(13);
-  if ((x4 & 4104) !== 0) r.badBits(x4, 4104, 13, "PowerDeliveryReqType/SAScheduleTupleID");
-  const y5 = ((x4 >>> 4) & 255);
-  if (y5 > 254) r.rangeErr(y5 + 1, 255, "PowerDeliveryReqType/SAScheduleTupleID", r.pos - 12);
-  const v3 = y5 + 1;
-  c = (x4 & 7);
-  o.SAScheduleTupleID = v3;
+  o.SAScheduleTupleID = v1;
   s = 2;
   if (c === 0) {
-    const v6 = d_ChargingProfileType(r);
-    const x7 = r.bits(2);
-    c = x7;
-    o.ChargingProfile = v6;
+    const v7 = d_ChargingProfileType(r);
+    const x8 = r.bits(2);
+    c = x8;
+    o.ChargingProfile = v7;
     s = 3;
   }
   if ((s === 2 && c === 1) || (s === 3 && c === 0)) {
-    const v8 = d_DC_EVPowerDeliveryParameterType(r);
-    const x9 = r.bits(1);
-    c = x9;
-    o.DC_EVPowerDeliveryParameter = v8;
+    const v9 = d_DC_EVPowerDeliveryParameterType(r);
+    const x10 = r.bits(1);
+    c = x10;
+    o.DC_EVPowerDeliveryParameter = v9;
     s = 4;
   }
   if ((s === 2 && c === 2) || (s === 3 && c === 1)) {
-    const v10 = d_EVPowerDeliveryParameterType(r);
-    const x11 = r.bits(1);
-    c = x11;
-    o.EVPowerDeliveryParameter = v10;
+    const v11 = d_EVPowerDeliveryParameterType(r);
+    const x12 = r.bits(1);
+    c = x12;
+    o.EVPowerDeliveryParameter = v11;
     s = 4;
   }
   if ((s === 2 && c === 3) || (s === 3 && c === 2) || (s === 4 && c === 0)) return o;
@@ -6175,9 +6142,7 @@ function d_ChargingProfileType(r: BitReader): T.ChargingProfileType {
       c = x1;
       const av0 = o.ProfileEntry;
       if (av0 === undefined) o.ProfileEntry = [v0];
-      else {
-        av0.push(v0);
-      }
+      else { av0.push(v0); }
       n = 1; s = 1;
       continue;
     }
@@ -6185,9 +6150,7 @@ function d_ChargingProfileType(r: BitReader): T.ChargingProfileType {
       const v2 = d_ProfileEntryType(r);
       const av2 = o.ProfileEntry;
       if (av2 === undefined) o.ProfileEntry = [v2];
-      else {
-        av2.push(v2);
-      }
+      else { av2.push(v2); }
       n++; s = n < 24 ? 1 : 2;
       c = r.bits(WD_ChargingProfileType[s]!);
       continue;
@@ -6236,30 +6199,32 @@ const EXP_ChargingProfileType: readonly string[] = ["SE(ProfileEntry)","SE(Profi
 function d_ProfileEntryType(r: BitReader): T.ProfileEntryType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ProfileEntryType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "ProfileEntryType/ChargingProfileEntryStart");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_ProfileEntryType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "ProfileEntryType/ChargingProfileEntryStart");
   const v0 = r.uintIn(0, 4294967295, "ProfileEntryType/ChargingProfileEntryStart");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "ProfileEntryType/ChargingProfileEntryStart");
-  c = (x2 & 1);
+  const x4 = r.bits(2);
+  if ((x4 & 2) !== 0) r.badBits(x4, 2, 2, "ProfileEntryType/ChargingProfileEntryStart");
+  const y5 = (x4 & 1);
+  if (y5 !== 0) { x_ProfileEntryType(r, 1, y5); }
   o.ChargingProfileEntryStart = v0;
   s = 1;
-  if (!(c === 0)) x_ProfileEntryType(r, s, c);
   const v3 = d_PhysicalValueType(r);
-  const x4 = r.bits(2);
-  c = x4;
+  const x6 = r.bits(2);
+  c = x6;
   o.ChargingProfileEntryMaxPower = v3;
   s = 2;
   if (c === 0) {
-    const x6 = r.bits(5);
-    if ((x6 & 18) !== 0) r.badBits(x6, 18, 5, "ProfileEntryType/ChargingProfileEntryMaxNumberOfPhasesInUse");
-    const y7 = ((x6 >>> 2) & 3);
-    if (y7 > 2) r.rangeErr(y7 + 1, 3, "ProfileEntryType/ChargingProfileEntryMaxNumberOfPhasesInUse", r.pos - 4);
-    const v5 = y7 + 1;
-    c = (x6 & 1);
-    o.ChargingProfileEntryMaxNumberOfPhasesInUse = v5;
+    const x8 = r.bits(5);
+    const y9 = ((x8 >>> 2) & 3);
+    if ((x8 & 16) !== 0) r.badBits(x8, 16, 5, "ProfileEntryType/ChargingProfileEntryMaxNumberOfPhasesInUse");
+    if (y9 > 2) r.rangeErr(y9 + 1, 3, "ProfileEntryType/ChargingProfileEntryMaxNumberOfPhasesInUse", r.pos - 4);
+    const v7 = y9 + 1;
+    c = (x8 & 1);
+    if ((x8 & 2) !== 0) r.badBits(x8, 2, 5, "ProfileEntryType/ChargingProfileEntryMaxNumberOfPhasesInUse");
+    o.ChargingProfileEntryMaxNumberOfPhasesInUse = v7;
     s = 3;
   }
   if ((s === 2 && c === 1) || (s === 3 && c === 0)) return o;
@@ -6304,35 +6269,37 @@ const EXP_ProfileEntryType: readonly string[] = ["SE(ChargingProfileEntryStart)"
 function d_PowerDeliveryResType(r: BitReader): T.PowerDeliveryResType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_PowerDeliveryResType(r, s, c);
-  const x1 = r.bits(9);
-  if ((x1 & 260) !== 0) r.badBits(x1, 260, 9, "PowerDeliveryResType/ResponseCode");
-  const y2 = ((x1 >>> 3) & 31);
-  if (y2 >= 26) r.enumErr(y2, 26, "PowerDeliveryResType/ResponseCode", r.pos - 8);
-  const v0 = E6[y2]!;
+  let c = 0;
+  const x1 = r.bits(10);
+  const y2 = ((x1 >>> 9) & 1);
+  if (y2 !== 0) { r.pos -= 9; x_PowerDeliveryResType(r, 0, y2); }
+  const y3 = ((x1 >>> 3) & 31);
+  if ((x1 & 256) !== 0) r.badBits(x1, 256, 10, "PowerDeliveryResType/ResponseCode");
+  if (y3 >= 26) r.enumErr(y3, 26, "PowerDeliveryResType/ResponseCode", r.pos - 8);
+  const v0 = E6[y3]!;
   c = (x1 & 3);
+  if ((x1 & 4) !== 0) r.badBits(x1, 4, 10, "PowerDeliveryResType/ResponseCode");
   o.ResponseCode = v0;
   s = 1;
   if (c === 0) {
-    const v3 = d_AC_EVSEStatusType(r);
-    const x4 = r.bits(1);
-    c = x4;
-    o.AC_EVSEStatus = v3;
+    const v4 = d_AC_EVSEStatusType(r);
+    const x5 = r.bits(1);
+    c = x5;
+    o.AC_EVSEStatus = v4;
     s = 2;
   }
   if ((s === 1 && c === 1)) {
-    const v5 = d_DC_EVSEStatusType(r);
-    const x6 = r.bits(1);
-    c = x6;
-    o.DC_EVSEStatus = v5;
+    const v6 = d_DC_EVSEStatusType(r);
+    const x7 = r.bits(1);
+    c = x7;
+    o.DC_EVSEStatus = v6;
     s = 2;
   }
   if ((s === 1 && c === 2)) {
-    const v7 = d_EVSEStatusType(r);
-    const x8 = r.bits(1);
-    c = x8;
-    o.EVSEStatus = v7;
+    const v8 = d_EVSEStatusType(r);
+    const x9 = r.bits(1);
+    c = x9;
+    o.EVSEStatus = v8;
     s = 2;
   }
   if ((s === 2 && c === 0)) return o;
@@ -6399,28 +6366,29 @@ function d_MeteringReceiptReqType(r: BitReader): T.MeteringReceiptReqType {
   if ((x3 & 1) !== 0) r.badBits(x3, 1, 1, "MeteringReceiptReqType/SessionID");
   const v2 = r.binary(8, "MeteringReceiptReqType/SessionID");
   const x4 = r.bits(3);
-  if ((x4 & 4) !== 0) r.badBits(x4, 4, 3, "MeteringReceiptReqType/SessionID");
   c = (x4 & 3);
+  if ((x4 & 4) !== 0) r.badBits(x4, 4, 3, "MeteringReceiptReqType/SessionID");
   o.SessionID = v2;
   s = 2;
   if (c === 0) {
     const x6 = r.bits(11);
-    if ((x6 & 1026) !== 0) r.badBits(x6, 1026, 11, "MeteringReceiptReqType/SAScheduleTupleID");
     const y7 = ((x6 >>> 2) & 255);
+    if ((x6 & 1024) !== 0) r.badBits(x6, 1024, 11, "MeteringReceiptReqType/SAScheduleTupleID");
     if (y7 > 254) r.rangeErr(y7 + 1, 255, "MeteringReceiptReqType/SAScheduleTupleID", r.pos - 10);
     const v5 = y7 + 1;
     c = (x6 & 1);
+    if ((x6 & 2) !== 0) r.badBits(x6, 2, 11, "MeteringReceiptReqType/SAScheduleTupleID");
     o.SAScheduleTupleID = v5;
     s = 3;
   }
   if (!((s === 2 && c === 1) || (s === 3 && c === 0))) x_MeteringReceiptReqType(r, s, c);
   const v8 = d_MeterInfoType(r);
-  const x9 = r.bits(1);
-  c = x9;
   o.MeterInfo = v8;
   s = 4;
-  if (c === 0) return o;
-  return x_MeteringReceiptReqType(r, s, c);
+  const x9 = r.bits(1);
+  const y10 = x9;
+  if (y10 !== 0) { x_MeteringReceiptReqType(r, 4, y10); }
+  return o;
 }
 function x_MeteringReceiptReqType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -6471,52 +6439,53 @@ const EXP_MeteringReceiptReqType: readonly string[] = ["AT(Id)|SE(SessionID)","S
 function d_MeterInfoType(r: BitReader): T.MeterInfoType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_MeterInfoType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "MeterInfoType/MeterID");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_MeterInfoType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "MeterInfoType/MeterID");
   const v0 = r.string(64, 22, "MeterInfoType/MeterID");
-  const x2 = r.bits(4);
-  if ((x2 & 8) !== 0) r.badBits(x2, 8, 4, "MeterInfoType/MeterID");
-  c = (x2 & 7);
+  const x3 = r.bits(4);
+  c = (x3 & 7);
+  if ((x3 & 8) !== 0) r.badBits(x3, 8, 4, "MeterInfoType/MeterID");
   o.MeterID = v0;
   s = 1;
   if (c === 0) {
-    const x4 = r.bits(1);
-    if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "MeterInfoType/MeterReading");
-    const v3 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/MeterReading");
-    const x5 = r.bits(4);
-    if ((x5 & 8) !== 0) r.badBits(x5, 8, 4, "MeterInfoType/MeterReading");
-    c = (x5 & 7);
-    o.MeterReading = v3;
+    const x5 = r.bits(1);
+    if ((x5 & 1) !== 0) r.badBits(x5, 1, 1, "MeterInfoType/MeterReading");
+    const v4 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/MeterReading");
+    const x6 = r.bits(4);
+    c = (x6 & 7);
+    if ((x6 & 8) !== 0) r.badBits(x6, 8, 4, "MeterInfoType/MeterReading");
+    o.MeterReading = v4;
     s = 2;
   }
   if ((s === 1 && c === 1) || (s === 2 && c === 0)) {
-    const x7 = r.bits(1);
-    if ((x7 & 1) !== 0) r.badBits(x7, 1, 1, "MeterInfoType/SigMeterReading");
-    const v6 = r.binary(64, "MeterInfoType/SigMeterReading");
-    const x8 = r.bits(3);
-    if ((x8 & 4) !== 0) r.badBits(x8, 4, 3, "MeterInfoType/SigMeterReading");
-    c = (x8 & 3);
-    o.SigMeterReading = v6;
+    const x8 = r.bits(1);
+    if ((x8 & 1) !== 0) r.badBits(x8, 1, 1, "MeterInfoType/SigMeterReading");
+    const v7 = r.binary(64, "MeterInfoType/SigMeterReading");
+    const x9 = r.bits(3);
+    c = (x9 & 3);
+    if ((x9 & 4) !== 0) r.badBits(x9, 4, 3, "MeterInfoType/SigMeterReading");
+    o.SigMeterReading = v7;
     s = 3;
   }
   if ((s === 1 && c === 2) || (s === 2 && c === 1) || (s === 3 && c === 0)) {
-    const v9 = r.chIntIn(-32768, 32767, "MeterInfoType/MeterStatus");
-    const x10 = r.bits(3);
-    if ((x10 & 4) !== 0) r.badBits(x10, 4, 3, "MeterInfoType/MeterStatus");
-    c = (x10 & 3);
-    o.MeterStatus = v9;
+    const v10 = r.chIntIn(-32768, 32767, "MeterInfoType/MeterStatus");
+    const x11 = r.bits(3);
+    c = (x11 & 3);
+    if ((x11 & 4) !== 0) r.badBits(x11, 4, 3, "MeterInfoType/MeterStatus");
+    o.MeterStatus = v10;
     s = 4;
   }
   if ((s === 1 && c === 3) || (s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0)) {
-    const x12 = r.bits(1);
-    if ((x12 & 1) !== 0) r.badBits(x12, 1, 1, "MeterInfoType/TMeter");
-    const v11 = r.bigIn(true, -9223372036854775808n, 9223372036854775807n, "MeterInfoType/TMeter");
-    const x13 = r.bits(2);
-    if ((x13 & 2) !== 0) r.badBits(x13, 2, 2, "MeterInfoType/TMeter");
-    c = (x13 & 1);
-    o.TMeter = v11;
+    const x13 = r.bits(1);
+    if ((x13 & 1) !== 0) r.badBits(x13, 1, 1, "MeterInfoType/TMeter");
+    const v12 = r.bigIn(true, -9223372036854775808n, 9223372036854775807n, "MeterInfoType/TMeter");
+    const x14 = r.bits(2);
+    c = (x14 & 1);
+    if ((x14 & 2) !== 0) r.badBits(x14, 2, 2, "MeterInfoType/TMeter");
+    o.TMeter = v12;
     s = 5;
   }
   if ((s === 1 && c === 4) || (s === 2 && c === 3) || (s === 3 && c === 2) || (s === 4 && c === 1) || (s === 5 && c === 0)) return o;
@@ -6599,35 +6568,37 @@ const EXP_MeterInfoType: readonly string[] = ["SE(MeterID)","SE(MeterReading)|SE
 function d_MeteringReceiptResType(r: BitReader): T.MeteringReceiptResType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_MeteringReceiptResType(r, s, c);
-  const x1 = r.bits(9);
-  if ((x1 & 260) !== 0) r.badBits(x1, 260, 9, "MeteringReceiptResType/ResponseCode");
-  const y2 = ((x1 >>> 3) & 31);
-  if (y2 >= 26) r.enumErr(y2, 26, "MeteringReceiptResType/ResponseCode", r.pos - 8);
-  const v0 = E6[y2]!;
+  let c = 0;
+  const x1 = r.bits(10);
+  const y2 = ((x1 >>> 9) & 1);
+  if (y2 !== 0) { r.pos -= 9; x_MeteringReceiptResType(r, 0, y2); }
+  const y3 = ((x1 >>> 3) & 31);
+  if ((x1 & 256) !== 0) r.badBits(x1, 256, 10, "MeteringReceiptResType/ResponseCode");
+  if (y3 >= 26) r.enumErr(y3, 26, "MeteringReceiptResType/ResponseCode", r.pos - 8);
+  const v0 = E6[y3]!;
   c = (x1 & 3);
+  if ((x1 & 4) !== 0) r.badBits(x1, 4, 10, "MeteringReceiptResType/ResponseCode");
   o.ResponseCode = v0;
   s = 1;
   if (c === 0) {
-    const v3 = d_AC_EVSEStatusType(r);
-    const x4 = r.bits(1);
-    c = x4;
-    o.AC_EVSEStatus = v3;
+    const v4 = d_AC_EVSEStatusType(r);
+    const x5 = r.bits(1);
+    c = x5;
+    o.AC_EVSEStatus = v4;
     s = 2;
   }
   if ((s === 1 && c === 1)) {
-    const v5 = d_DC_EVSEStatusType(r);
-    const x6 = r.bits(1);
-    c = x6;
-    o.DC_EVSEStatus = v5;
+    const v6 = d_DC_EVSEStatusType(r);
+    const x7 = r.bits(1);
+    c = x7;
+    o.DC_EVSEStatus = v6;
     s = 2;
   }
   if ((s === 1 && c === 2)) {
-    const v7 = d_EVSEStatusType(r);
-    const x8 = r.bits(1);
-    c = x8;
-    o.EVSEStatus = v7;
+    const v8 = d_EVSEStatusType(r);
+    const x9 = r.bits(1);
+    c = x9;
+    o.EVSEStatus = v8;
     s = 2;
   }
   if ((s === 2 && c === 0)) return o;
@@ -6681,17 +6652,18 @@ const EXP_MeteringReceiptResType: readonly string[] = ["SE(ResponseCode)","SE(AC
 function d_SessionStopReqType(r: BitReader): T.SessionStopReqType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_SessionStopReqType(r, s, c);
-  const x1 = r.bits(4);
-  if ((x1 & 10) !== 0) r.badBits(x1, 10, 4, "SessionStopReqType/ChargingSession");
-  const y2 = ((x1 >>> 2) & 1);
-  const v0 = E12[y2]!;
-  c = (x1 & 1);
+  let c = 0;
+  const x1 = r.bits(5);
+  const y2 = ((x1 >>> 4) & 1);
+  if (y2 !== 0) { r.pos -= 4; x_SessionStopReqType(r, 0, y2); }
+  const y3 = ((x1 >>> 2) & 1);
+  const v0 = E12[y3]!;
+  if ((x1 & 10) !== 0) r.badBits(x1, 10, 5, "SessionStopReqType/ChargingSession");
+  const y4 = (x1 & 1);
+  if (y4 !== 0) { x_SessionStopReqType(r, 1, y4); }
   o.ChargingSession = v0;
   s = 1;
-  if (c === 0) return o;
-  return x_SessionStopReqType(r, s, c);
+  return o;
 }
 function x_SessionStopReqType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -6714,18 +6686,20 @@ const EXP_SessionStopReqType: readonly string[] = ["SE(ChargingSession)","EE"];
 function d_SessionStopResType(r: BitReader): T.SessionStopResType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_SessionStopResType(r, s, c);
-  const x1 = r.bits(8);
-  if ((x1 & 130) !== 0) r.badBits(x1, 130, 8, "SessionStopResType/ResponseCode");
-  const y2 = ((x1 >>> 2) & 31);
-  if (y2 >= 26) r.enumErr(y2, 26, "SessionStopResType/ResponseCode", r.pos - 7);
-  const v0 = E6[y2]!;
-  c = (x1 & 1);
+  let c = 0;
+  const x1 = r.bits(9);
+  const y2 = ((x1 >>> 8) & 1);
+  if (y2 !== 0) { r.pos -= 8; x_SessionStopResType(r, 0, y2); }
+  const y3 = ((x1 >>> 2) & 31);
+  if ((x1 & 128) !== 0) r.badBits(x1, 128, 9, "SessionStopResType/ResponseCode");
+  if (y3 >= 26) r.enumErr(y3, 26, "SessionStopResType/ResponseCode", r.pos - 7);
+  const v0 = E6[y3]!;
+  if ((x1 & 2) !== 0) r.badBits(x1, 2, 9, "SessionStopResType/ResponseCode");
+  const y4 = (x1 & 1);
+  if (y4 !== 0) { x_SessionStopResType(r, 1, y4); }
   o.ResponseCode = v0;
   s = 1;
-  if (c === 0) return o;
-  return x_SessionStopResType(r, s, c);
+  return o;
 }
 function x_SessionStopResType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -6748,36 +6722,37 @@ const EXP_SessionStopResType: readonly string[] = ["SE(ResponseCode)","EE"];
 function d_CertificateUpdateReqType(r: BitReader): T.CertificateUpdateReqType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_CertificateUpdateReqType(r, s, c);
-  const v0 = r.string(65536, 21, "CertificateUpdateReqType@Id");
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_CertificateUpdateReqType(r, 0, y2); }
+  const v0 = r.string(65536, 21, "CertificateUpdateReqType@Id");
   o.Id = v0;
   s = 1;
-  if (!(c === 0)) x_CertificateUpdateReqType(r, s, c);
-  const v2 = d_CertificateChainType(r);
-  const x3 = r.bits(1);
-  c = x3;
-  o.ContractSignatureCertChain = v2;
+  const x4 = r.bits(1);
+  const y5 = x4;
+  if (y5 !== 0) { x_CertificateUpdateReqType(r, 1, y5); }
+  const v3 = d_CertificateChainType(r);
+  o.ContractSignatureCertChain = v3;
   s = 2;
-  if (!(c === 0)) x_CertificateUpdateReqType(r, s, c);
-  const x5 = r.bits(1);
-  if ((x5 & 1) !== 0) r.badBits(x5, 1, 1, "CertificateUpdateReqType/eMAID");
-  const v4 = r.string(64, 20, "CertificateUpdateReqType/eMAID");
-  const x6 = r.bits(2);
-  if ((x6 & 2) !== 0) r.badBits(x6, 2, 2, "CertificateUpdateReqType/eMAID");
-  c = (x6 & 1);
-  o.eMAID = v4;
+  const x7 = r.bits(2);
+  const y8 = ((x7 >>> 1) & 1);
+  if (y8 !== 0) { r.pos -= 1; x_CertificateUpdateReqType(r, 2, y8); }
+  if ((x7 & 1) !== 0) r.badBits(x7, 1, 2, "CertificateUpdateReqType/eMAID");
+  const v6 = r.string(64, 20, "CertificateUpdateReqType/eMAID");
+  const x10 = r.bits(2);
+  if ((x10 & 2) !== 0) r.badBits(x10, 2, 2, "CertificateUpdateReqType/eMAID");
+  const y11 = (x10 & 1);
+  if (y11 !== 0) { x_CertificateUpdateReqType(r, 3, y11); }
+  o.eMAID = v6;
   s = 3;
-  if (!(c === 0)) x_CertificateUpdateReqType(r, s, c);
-  const v7 = d_ListOfRootCertificateIDsType(r);
-  const x8 = r.bits(1);
-  c = x8;
-  o.ListOfRootCertificateIDs = v7;
+  const v9 = d_ListOfRootCertificateIDsType(r);
+  o.ListOfRootCertificateIDs = v9;
   s = 4;
-  if (c === 0) return o;
-  return x_CertificateUpdateReqType(r, s, c);
+  const x12 = r.bits(1);
+  const y13 = x12;
+  if (y13 !== 0) { x_CertificateUpdateReqType(r, 4, y13); }
+  return o;
 }
 function x_CertificateUpdateReqType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -6828,9 +6803,7 @@ function d_ListOfRootCertificateIDsType(r: BitReader): T.ListOfRootCertificateID
       c = x1;
       const av0 = o.RootCertificateID;
       if (av0 === undefined) o.RootCertificateID = [v0];
-      else {
-        av0.push(v0);
-      }
+      else { av0.push(v0); }
       n = 1; s = 1;
       continue;
     }
@@ -6838,9 +6811,7 @@ function d_ListOfRootCertificateIDsType(r: BitReader): T.ListOfRootCertificateID
       const v2 = d_X509IssuerSerialType(r);
       const av2 = o.RootCertificateID;
       if (av2 === undefined) o.RootCertificateID = [v2];
-      else {
-        av2.push(v2);
-      }
+      else { av2.push(v2); }
       n++; s = n < 20 ? 1 : 2;
       c = r.bits(WD_ListOfRootCertificateIDsType[s]!);
       continue;
@@ -6889,52 +6860,54 @@ const EXP_ListOfRootCertificateIDsType: readonly string[] = ["SE(RootCertificate
 function d_CertificateUpdateResType(r: BitReader): T.CertificateUpdateResType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_CertificateUpdateResType(r, s, c);
-  const x1 = r.bits(8);
-  if ((x1 & 130) !== 0) r.badBits(x1, 130, 8, "CertificateUpdateResType/ResponseCode");
-  const y2 = ((x1 >>> 2) & 31);
-  if (y2 >= 26) r.enumErr(y2, 26, "CertificateUpdateResType/ResponseCode", r.pos - 7);
-  const v0 = E6[y2]!;
-  c = (x1 & 1);
+  let c = 0;
+  const x2 = r.bits(9);
+  const y3 = ((x2 >>> 8) & 1);
+  if (y3 !== 0) { r.pos -= 8; x_CertificateUpdateResType(r, 0, y3); }
+  const y4 = ((x2 >>> 2) & 31);
+  if ((x2 & 128) !== 0) r.badBits(x2, 128, 9, "CertificateUpdateResType/ResponseCode");
+  if (y4 >= 26) r.enumErr(y4, 26, "CertificateUpdateResType/ResponseCode", r.pos - 7);
+  const v0 = E6[y4]!;
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 9, "CertificateUpdateResType/ResponseCode");
+  const y5 = (x2 & 1);
+  if (y5 !== 0) { x_CertificateUpdateResType(r, 1, y5); }
   o.ResponseCode = v0;
   s = 1;
-  if (!(c === 0)) x_CertificateUpdateResType(r, s, c);
-  const v3 = d_CertificateChainType(r);
-  const x4 = r.bits(1);
-  c = x4;
-  o.SAProvisioningCertificateChain = v3;
+  const v1 = d_CertificateChainType(r);
+  o.SAProvisioningCertificateChain = v1;
   s = 2;
-  if (!(c === 0)) x_CertificateUpdateResType(r, s, c);
-  const v5 = d_CertificateChainType(r);
-  const x6 = r.bits(1);
-  c = x6;
-  o.ContractSignatureCertChain = v5;
+  const x7 = r.bits(1);
+  const y8 = x7;
+  if (y8 !== 0) { x_CertificateUpdateResType(r, 2, y8); }
+  const v6 = d_CertificateChainType(r);
+  o.ContractSignatureCertChain = v6;
   s = 3;
-  if (!(c === 0)) x_CertificateUpdateResType(r, s, c);
-  const v7 = d_ContractSignatureEncryptedPrivateKeyType(r);
-  const x8 = r.bits(1);
-  c = x8;
-  o.ContractSignatureEncryptedPrivateKey = v7;
-  s = 4;
-  if (!(c === 0)) x_CertificateUpdateResType(r, s, c);
-  const v9 = d_DiffieHellmanPublickeyType(r);
   const x10 = r.bits(1);
-  c = x10;
-  o.DHpublickey = v9;
+  const y11 = x10;
+  if (y11 !== 0) { x_CertificateUpdateResType(r, 3, y11); }
+  const v9 = d_ContractSignatureEncryptedPrivateKeyType(r);
+  o.ContractSignatureEncryptedPrivateKey = v9;
+  s = 4;
+  const x13 = r.bits(1);
+  const y14 = x13;
+  if (y14 !== 0) { x_CertificateUpdateResType(r, 4, y14); }
+  const v12 = d_DiffieHellmanPublickeyType(r);
+  o.DHpublickey = v12;
   s = 5;
-  if (!(c === 0)) x_CertificateUpdateResType(r, s, c);
-  const v11 = d_EMAIDType(r);
-  const x12 = r.bits(2);
-  c = x12;
-  o.eMAID = v11;
+  const x16 = r.bits(1);
+  const y17 = x16;
+  if (y17 !== 0) { x_CertificateUpdateResType(r, 5, y17); }
+  const v15 = d_EMAIDType(r);
+  const x18 = r.bits(2);
+  c = x18;
+  o.eMAID = v15;
   s = 6;
   if (c === 0) {
-    const v13 = r.chIntIn(-32768, 32767, "CertificateUpdateResType/RetryCounter");
-    const x14 = r.bits(2);
-    if ((x14 & 2) !== 0) r.badBits(x14, 2, 2, "CertificateUpdateResType/RetryCounter");
-    c = (x14 & 1);
-    o.RetryCounter = v13;
+    const v19 = r.chIntIn(-32768, 32767, "CertificateUpdateResType/RetryCounter");
+    const x20 = r.bits(2);
+    c = (x20 & 1);
+    if ((x20 & 2) !== 0) r.badBits(x20, 2, 2, "CertificateUpdateResType/RetryCounter");
+    o.RetryCounter = v19;
     s = 7;
   }
   if ((s === 6 && c === 1) || (s === 7 && c === 0)) return o;
@@ -7004,21 +6977,23 @@ const EXP_CertificateUpdateResType: readonly string[] = ["SE(ResponseCode)","SE(
 function d_ContractSignatureEncryptedPrivateKeyType(r: BitReader): T.ContractSignatureEncryptedPrivateKeyType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ContractSignatureEncryptedPrivateKeyType(r, s, c);
-  const v0 = r.string(65536, 12, "ContractSignatureEncryptedPrivateKeyType@Id");
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_ContractSignatureEncryptedPrivateKeyType(r, 0, y2); }
+  const v0 = r.string(65536, 12, "ContractSignatureEncryptedPrivateKeyType@Id");
   o.Id = v0;
   s = 1;
-  if (!(c === 0)) x_ContractSignatureEncryptedPrivateKeyType(r, s, c);
-  const v2 = r.binary(48, "ContractSignatureEncryptedPrivateKeyType");
-  const x3 = r.bits(1);
-  c = x3;
-  o.CONTENT = v2;
+  const x4 = r.bits(1);
+  const y5 = x4;
+  if (y5 !== 0) { x_ContractSignatureEncryptedPrivateKeyType(r, 1, y5); }
+  const v3 = r.binary(48, "ContractSignatureEncryptedPrivateKeyType");
+  o.CONTENT = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_ContractSignatureEncryptedPrivateKeyType(r, s, c);
+  const x6 = r.bits(1);
+  const y7 = x6;
+  if (y7 !== 0) { x_ContractSignatureEncryptedPrivateKeyType(r, 2, y7); }
+  return o;
 }
 function x_ContractSignatureEncryptedPrivateKeyType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -7049,21 +7024,23 @@ const EXP_ContractSignatureEncryptedPrivateKeyType: readonly string[] = ["AT(Id)
 function d_DiffieHellmanPublickeyType(r: BitReader): T.DiffieHellmanPublickeyType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_DiffieHellmanPublickeyType(r, s, c);
-  const v0 = r.string(65536, 12, "DiffieHellmanPublickeyType@Id");
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_DiffieHellmanPublickeyType(r, 0, y2); }
+  const v0 = r.string(65536, 12, "DiffieHellmanPublickeyType@Id");
   o.Id = v0;
   s = 1;
-  if (!(c === 0)) x_DiffieHellmanPublickeyType(r, s, c);
-  const v2 = r.binary(65, "DiffieHellmanPublickeyType");
-  const x3 = r.bits(1);
-  c = x3;
-  o.CONTENT = v2;
+  const x4 = r.bits(1);
+  const y5 = x4;
+  if (y5 !== 0) { x_DiffieHellmanPublickeyType(r, 1, y5); }
+  const v3 = r.binary(65, "DiffieHellmanPublickeyType");
+  o.CONTENT = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_DiffieHellmanPublickeyType(r, s, c);
+  const x6 = r.bits(1);
+  const y7 = x6;
+  if (y7 !== 0) { x_DiffieHellmanPublickeyType(r, 2, y7); }
+  return o;
 }
 function x_DiffieHellmanPublickeyType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -7094,21 +7071,23 @@ const EXP_DiffieHellmanPublickeyType: readonly string[] = ["AT(Id)","CH","EE"];
 function d_EMAIDType(r: BitReader): T.EMAIDType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_EMAIDType(r, s, c);
-  const v0 = r.string(65536, 12, "EMAIDType@Id");
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_EMAIDType(r, 0, y2); }
+  const v0 = r.string(65536, 12, "EMAIDType@Id");
   o.Id = v0;
   s = 1;
-  if (!(c === 0)) x_EMAIDType(r, s, c);
-  const v2 = r.string(64, 23, "EMAIDType");
-  const x3 = r.bits(1);
-  c = x3;
-  o.CONTENT = v2;
+  const x4 = r.bits(1);
+  const y5 = x4;
+  if (y5 !== 0) { x_EMAIDType(r, 1, y5); }
+  const v3 = r.string(64, 23, "EMAIDType");
+  o.CONTENT = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_EMAIDType(r, s, c);
+  const x6 = r.bits(1);
+  const y7 = x6;
+  if (y7 !== 0) { x_EMAIDType(r, 2, y7); }
+  return o;
 }
 function x_EMAIDType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -7139,30 +7118,31 @@ const EXP_EMAIDType: readonly string[] = ["AT(Id)","CH","EE"];
 function d_CertificateInstallationReqType(r: BitReader): T.CertificateInstallationReqType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_CertificateInstallationReqType(r, s, c);
-  const v0 = r.string(65536, 21, "CertificateInstallationReqType@Id");
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_CertificateInstallationReqType(r, 0, y2); }
+  const v0 = r.string(65536, 21, "CertificateInstallationReqType@Id");
   o.Id = v0;
   s = 1;
-  if (!(c === 0)) x_CertificateInstallationReqType(r, s, c);
-  const x3 = r.bits(1);
-  if ((x3 & 1) !== 0) r.badBits(x3, 1, 1, "CertificateInstallationReqType/OEMProvisioningCert");
-  const v2 = r.binary(800, "CertificateInstallationReqType/OEMProvisioningCert");
   const x4 = r.bits(2);
-  if ((x4 & 2) !== 0) r.badBits(x4, 2, 2, "CertificateInstallationReqType/OEMProvisioningCert");
-  c = (x4 & 1);
-  o.OEMProvisioningCert = v2;
+  const y5 = ((x4 >>> 1) & 1);
+  if (y5 !== 0) { r.pos -= 1; x_CertificateInstallationReqType(r, 1, y5); }
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 2, "CertificateInstallationReqType/OEMProvisioningCert");
+  const v3 = r.binary(800, "CertificateInstallationReqType/OEMProvisioningCert");
+  const x7 = r.bits(2);
+  if ((x7 & 2) !== 0) r.badBits(x7, 2, 2, "CertificateInstallationReqType/OEMProvisioningCert");
+  const y8 = (x7 & 1);
+  if (y8 !== 0) { x_CertificateInstallationReqType(r, 2, y8); }
+  o.OEMProvisioningCert = v3;
   s = 2;
-  if (!(c === 0)) x_CertificateInstallationReqType(r, s, c);
-  const v5 = d_ListOfRootCertificateIDsType(r);
-  const x6 = r.bits(1);
-  c = x6;
-  o.ListOfRootCertificateIDs = v5;
+  const v6 = d_ListOfRootCertificateIDsType(r);
+  o.ListOfRootCertificateIDs = v6;
   s = 3;
-  if (c === 0) return o;
-  return x_CertificateInstallationReqType(r, s, c);
+  const x9 = r.bits(1);
+  const y10 = x9;
+  if (y10 !== 0) { x_CertificateInstallationReqType(r, 3, y10); }
+  return o;
 }
 function x_CertificateInstallationReqType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -7199,48 +7179,50 @@ const EXP_CertificateInstallationReqType: readonly string[] = ["AT(Id)","SE(OEMP
 function d_CertificateInstallationResType(r: BitReader): T.CertificateInstallationResType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_CertificateInstallationResType(r, s, c);
-  const x1 = r.bits(8);
-  if ((x1 & 130) !== 0) r.badBits(x1, 130, 8, "CertificateInstallationResType/ResponseCode");
-  const y2 = ((x1 >>> 2) & 31);
-  if (y2 >= 26) r.enumErr(y2, 26, "CertificateInstallationResType/ResponseCode", r.pos - 7);
-  const v0 = E6[y2]!;
-  c = (x1 & 1);
+  let c = 0;
+  const x2 = r.bits(9);
+  const y3 = ((x2 >>> 8) & 1);
+  if (y3 !== 0) { r.pos -= 8; x_CertificateInstallationResType(r, 0, y3); }
+  const y4 = ((x2 >>> 2) & 31);
+  if ((x2 & 128) !== 0) r.badBits(x2, 128, 9, "CertificateInstallationResType/ResponseCode");
+  if (y4 >= 26) r.enumErr(y4, 26, "CertificateInstallationResType/ResponseCode", r.pos - 7);
+  const v0 = E6[y4]!;
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 9, "CertificateInstallationResType/ResponseCode");
+  const y5 = (x2 & 1);
+  if (y5 !== 0) { x_CertificateInstallationResType(r, 1, y5); }
   o.ResponseCode = v0;
   s = 1;
-  if (!(c === 0)) x_CertificateInstallationResType(r, s, c);
-  const v3 = d_CertificateChainType(r);
-  const x4 = r.bits(1);
-  c = x4;
-  o.SAProvisioningCertificateChain = v3;
+  const v1 = d_CertificateChainType(r);
+  o.SAProvisioningCertificateChain = v1;
   s = 2;
-  if (!(c === 0)) x_CertificateInstallationResType(r, s, c);
-  const v5 = d_CertificateChainType(r);
-  const x6 = r.bits(1);
-  c = x6;
-  o.ContractSignatureCertChain = v5;
+  const x7 = r.bits(1);
+  const y8 = x7;
+  if (y8 !== 0) { x_CertificateInstallationResType(r, 2, y8); }
+  const v6 = d_CertificateChainType(r);
+  o.ContractSignatureCertChain = v6;
   s = 3;
-  if (!(c === 0)) x_CertificateInstallationResType(r, s, c);
-  const v7 = d_ContractSignatureEncryptedPrivateKeyType(r);
-  const x8 = r.bits(1);
-  c = x8;
-  o.ContractSignatureEncryptedPrivateKey = v7;
-  s = 4;
-  if (!(c === 0)) x_CertificateInstallationResType(r, s, c);
-  const v9 = d_DiffieHellmanPublickeyType(r);
   const x10 = r.bits(1);
-  c = x10;
-  o.DHpublickey = v9;
+  const y11 = x10;
+  if (y11 !== 0) { x_CertificateInstallationResType(r, 3, y11); }
+  const v9 = d_ContractSignatureEncryptedPrivateKeyType(r);
+  o.ContractSignatureEncryptedPrivateKey = v9;
+  s = 4;
+  const x13 = r.bits(1);
+  const y14 = x13;
+  if (y14 !== 0) { x_CertificateInstallationResType(r, 4, y14); }
+  const v12 = d_DiffieHellmanPublickeyType(r);
+  o.DHpublickey = v12;
   s = 5;
-  if (!(c === 0)) x_CertificateInstallationResType(r, s, c);
-  const v11 = d_EMAIDType(r);
-  const x12 = r.bits(1);
-  c = x12;
-  o.eMAID = v11;
+  const x16 = r.bits(1);
+  const y17 = x16;
+  if (y17 !== 0) { x_CertificateInstallationResType(r, 5, y17); }
+  const v15 = d_EMAIDType(r);
+  o.eMAID = v15;
   s = 6;
-  if (c === 0) return o;
-  return x_CertificateInstallationResType(r, s, c);
+  const x18 = r.bits(1);
+  const y19 = x18;
+  if (y19 !== 0) { x_CertificateInstallationResType(r, 6, y19); }
+  return o;
 }
 function x_CertificateInstallationResType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -7293,9 +7275,11 @@ const EXP_CertificateInstallationResType: readonly string[] = ["SE(ResponseCode)
 function d_ChargingStatusReqType(r: BitReader): T.ChargingStatusReqType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (c === 0) return o;
-  return x_ChargingStatusReqType(r, s, c);
+  let c = 0;
+  const x0 = r.bits(1);
+  const y1 = x0;
+  if (y1 !== 0) { x_ChargingStatusReqType(r, 0, y1); }
+  return o;
 }
 function x_ChargingStatusReqType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -7314,65 +7298,66 @@ const EXP_ChargingStatusReqType: readonly string[] = ["EE"];
 function d_ChargingStatusResType(r: BitReader): T.ChargingStatusResType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ChargingStatusResType(r, s, c);
-  const x1 = r.bits(8);
-  if ((x1 & 130) !== 0) r.badBits(x1, 130, 8, "ChargingStatusResType/ResponseCode");
-  const y2 = ((x1 >>> 2) & 31);
-  if (y2 >= 26) r.enumErr(y2, 26, "ChargingStatusResType/ResponseCode", r.pos - 7);
-  const v0 = E6[y2]!;
-  c = (x1 & 1);
+  let c = 0;
+  const x2 = r.bits(10);
+  const y3 = ((x2 >>> 9) & 1);
+  if (y3 !== 0) { r.pos -= 9; x_ChargingStatusResType(r, 0, y3); }
+  const y4 = ((x2 >>> 3) & 31);
+  if ((x2 & 256) !== 0) r.badBits(x2, 256, 10, "ChargingStatusResType/ResponseCode");
+  if (y4 >= 26) r.enumErr(y4, 26, "ChargingStatusResType/ResponseCode", r.pos - 8);
+  const v0 = E6[y4]!;
+  if ((x2 & 4) !== 0) r.badBits(x2, 4, 10, "ChargingStatusResType/ResponseCode");
+  const y5 = ((x2 >>> 1) & 1);
+  if (y5 !== 0) { r.pos -= 1; x_ChargingStatusResType(r, 1, y5); }
+  if ((x2 & 1) !== 0) r.badBits(x2, 1, 10, "ChargingStatusResType/EVSEID");
   o.ResponseCode = v0;
   s = 1;
-  if (!(c === 0)) x_ChargingStatusResType(r, s, c);
-  const x4 = r.bits(1);
-  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "ChargingStatusResType/EVSEID");
-  const v3 = r.string(64, 14, "ChargingStatusResType/EVSEID");
-  const x5 = r.bits(2);
-  if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "ChargingStatusResType/EVSEID");
-  c = (x5 & 1);
-  o.EVSEID = v3;
-  s = 2;
-  if (!(c === 0)) x_ChargingStatusResType(r, s, c);
-  const x7 = r.bits(13);
-  if ((x7 & 4104) !== 0) r.badBits(x7, 4104, 13, "ChargingStatusResType/SAScheduleTupleID");
-  const y8 = ((x7 >>> 4) & 255);
-  if (y8 > 254) r.rangeErr(y8 + 1, 255, "ChargingStatusResType/SAScheduleTupleID", r.pos - 12);
-  const v6 = y8 + 1;
+  const v1 = r.string(64, 14, "ChargingStatusResType/EVSEID");
+  const x7 = r.bits(15);
+  if ((x7 & 16384) !== 0) r.badBits(x7, 16384, 15, "ChargingStatusResType/EVSEID");
+  const y8 = ((x7 >>> 13) & 1);
+  if (y8 !== 0) { r.pos -= 13; x_ChargingStatusResType(r, 2, y8); }
+  const y9 = ((x7 >>> 4) & 255);
+  if ((x7 & 4096) !== 0) r.badBits(x7, 4096, 15, "ChargingStatusResType/SAScheduleTupleID");
+  if (y9 > 254) r.rangeErr(y9 + 1, 255, "ChargingStatusResType/SAScheduleTupleID", r.pos - 12);
+  const v6 = y9 + 1;
   c = (x7 & 7);
+  if ((x7 & 8) !== 0) r.badBits(x7, 8, 15, "ChargingStatusResType/SAScheduleTupleID");
+  o.EVSEID = v1;
+  s = 2;
   o.SAScheduleTupleID = v6;
   s = 3;
   if (c === 0) {
-    const v9 = d_PhysicalValueType(r);
-    const x10 = r.bits(2);
-    c = x10;
-    o.EVSEMaxCurrent = v9;
+    const v10 = d_PhysicalValueType(r);
+    const x11 = r.bits(2);
+    c = x11;
+    o.EVSEMaxCurrent = v10;
     s = 4;
   }
   if ((s === 3 && c === 1) || (s === 4 && c === 0)) {
-    const v11 = d_MeterInfoType(r);
-    const x12 = r.bits(2);
-    c = x12;
-    o.MeterInfo = v11;
+    const v12 = d_MeterInfoType(r);
+    const x13 = r.bits(2);
+    c = x13;
+    o.MeterInfo = v12;
     s = 5;
   }
   if ((s === 3 && c === 2) || (s === 4 && c === 1) || (s === 5 && c === 0)) {
-    const x14 = r.bits(4);
-    if ((x14 & 10) !== 0) r.badBits(x14, 10, 4, "ChargingStatusResType/ReceiptRequired");
-    const y15 = ((x14 >>> 2) & 1);
-    const v13 = y15 === 1;
-    c = (x14 & 1);
-    o.ReceiptRequired = v13;
+    const x15 = r.bits(4);
+    const y16 = ((x15 >>> 2) & 1);
+    const v14 = y16 === 1;
+    c = (x15 & 1);
+    if ((x15 & 10) !== 0) r.badBits(x15, 10, 4, "ChargingStatusResType/ReceiptRequired");
+    o.ReceiptRequired = v14;
     s = 6;
   }
   if (!((s === 3 && c === 3) || (s === 4 && c === 2) || (s === 5 && c === 1) || (s === 6 && c === 0))) x_ChargingStatusResType(r, s, c);
-  const v16 = d_AC_EVSEStatusType(r);
-  const x17 = r.bits(1);
-  c = x17;
-  o.AC_EVSEStatus = v16;
+  const v17 = d_AC_EVSEStatusType(r);
+  o.AC_EVSEStatus = v17;
   s = 7;
-  if (c === 0) return o;
-  return x_ChargingStatusResType(r, s, c);
+  const x18 = r.bits(1);
+  const y19 = x18;
+  if (y19 !== 0) { x_ChargingStatusResType(r, 7, y19); }
+  return o;
 }
 function x_ChargingStatusResType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -7445,15 +7430,17 @@ const EXP_ChargingStatusResType: readonly string[] = ["SE(ResponseCode)","SE(EVS
 function d_CableCheckReqType(r: BitReader): T.CableCheckReqType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_CableCheckReqType(r, s, c);
-  const v0 = d_DC_EVStatusType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_CableCheckReqType(r, 0, y2); }
+  const v0 = d_DC_EVStatusType(r);
   o.DC_EVStatus = v0;
   s = 1;
-  if (c === 0) return o;
-  return x_CableCheckReqType(r, s, c);
+  const x3 = r.bits(1);
+  const y4 = x3;
+  if (y4 !== 0) { x_CableCheckReqType(r, 1, y4); }
+  return o;
 }
 function x_CableCheckReqType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -7478,33 +7465,35 @@ const EXP_CableCheckReqType: readonly string[] = ["SE(DC_EVStatus)","EE"];
 function d_CableCheckResType(r: BitReader): T.CableCheckResType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_CableCheckResType(r, s, c);
-  const x1 = r.bits(8);
-  if ((x1 & 130) !== 0) r.badBits(x1, 130, 8, "CableCheckResType/ResponseCode");
-  const y2 = ((x1 >>> 2) & 31);
-  if (y2 >= 26) r.enumErr(y2, 26, "CableCheckResType/ResponseCode", r.pos - 7);
-  const v0 = E6[y2]!;
-  c = (x1 & 1);
+  let c = 0;
+  const x2 = r.bits(9);
+  const y3 = ((x2 >>> 8) & 1);
+  if (y3 !== 0) { r.pos -= 8; x_CableCheckResType(r, 0, y3); }
+  const y4 = ((x2 >>> 2) & 31);
+  if ((x2 & 128) !== 0) r.badBits(x2, 128, 9, "CableCheckResType/ResponseCode");
+  if (y4 >= 26) r.enumErr(y4, 26, "CableCheckResType/ResponseCode", r.pos - 7);
+  const v0 = E6[y4]!;
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 9, "CableCheckResType/ResponseCode");
+  const y5 = (x2 & 1);
+  if (y5 !== 0) { x_CableCheckResType(r, 1, y5); }
   o.ResponseCode = v0;
   s = 1;
-  if (!(c === 0)) x_CableCheckResType(r, s, c);
-  const v3 = d_DC_EVSEStatusType(r);
-  const x4 = r.bits(1);
-  c = x4;
-  o.DC_EVSEStatus = v3;
+  const v1 = d_DC_EVSEStatusType(r);
+  o.DC_EVSEStatus = v1;
   s = 2;
-  if (!(c === 0)) x_CableCheckResType(r, s, c);
-  const x6 = r.bits(5);
-  if ((x6 & 18) !== 0) r.badBits(x6, 18, 5, "CableCheckResType/EVSEProcessing");
-  const y7 = ((x6 >>> 2) & 3);
-  if (y7 >= 3) r.enumErr(y7, 3, "CableCheckResType/EVSEProcessing", r.pos - 4);
-  const v5 = E10[y7]!;
-  c = (x6 & 1);
-  o.EVSEProcessing = v5;
+  const x7 = r.bits(6);
+  const y8 = ((x7 >>> 5) & 1);
+  if (y8 !== 0) { r.pos -= 5; x_CableCheckResType(r, 2, y8); }
+  const y9 = ((x7 >>> 2) & 3);
+  if ((x7 & 16) !== 0) r.badBits(x7, 16, 6, "CableCheckResType/EVSEProcessing");
+  if (y9 >= 3) r.enumErr(y9, 3, "CableCheckResType/EVSEProcessing", r.pos - 4);
+  const v6 = E10[y9]!;
+  if ((x7 & 2) !== 0) r.badBits(x7, 2, 6, "CableCheckResType/EVSEProcessing");
+  const y10 = (x7 & 1);
+  if (y10 !== 0) { x_CableCheckResType(r, 3, y10); }
+  o.EVSEProcessing = v6;
   s = 3;
-  if (c === 0) return o;
-  return x_CableCheckResType(r, s, c);
+  return o;
 }
 function x_CableCheckResType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -7537,27 +7526,29 @@ const EXP_CableCheckResType: readonly string[] = ["SE(ResponseCode)","SE(DC_EVSE
 function d_PreChargeReqType(r: BitReader): T.PreChargeReqType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_PreChargeReqType(r, s, c);
-  const v0 = d_DC_EVStatusType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_PreChargeReqType(r, 0, y2); }
+  const v0 = d_DC_EVStatusType(r);
   o.DC_EVStatus = v0;
   s = 1;
-  if (!(c === 0)) x_PreChargeReqType(r, s, c);
-  const v2 = d_PhysicalValueType(r);
-  const x3 = r.bits(1);
-  c = x3;
-  o.EVTargetVoltage = v2;
+  const x4 = r.bits(1);
+  const y5 = x4;
+  if (y5 !== 0) { x_PreChargeReqType(r, 1, y5); }
+  const v3 = d_PhysicalValueType(r);
+  o.EVTargetVoltage = v3;
   s = 2;
-  if (!(c === 0)) x_PreChargeReqType(r, s, c);
-  const v4 = d_PhysicalValueType(r);
-  const x5 = r.bits(1);
-  c = x5;
-  o.EVTargetCurrent = v4;
+  const x7 = r.bits(1);
+  const y8 = x7;
+  if (y8 !== 0) { x_PreChargeReqType(r, 2, y8); }
+  const v6 = d_PhysicalValueType(r);
+  o.EVTargetCurrent = v6;
   s = 3;
-  if (c === 0) return o;
-  return x_PreChargeReqType(r, s, c);
+  const x9 = r.bits(1);
+  const y10 = x9;
+  if (y10 !== 0) { x_PreChargeReqType(r, 3, y10); }
+  return o;
 }
 function x_PreChargeReqType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -7594,30 +7585,32 @@ const EXP_PreChargeReqType: readonly string[] = ["SE(DC_EVStatus)","SE(EVTargetV
 function d_PreChargeResType(r: BitReader): T.PreChargeResType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_PreChargeResType(r, s, c);
-  const x1 = r.bits(8);
-  if ((x1 & 130) !== 0) r.badBits(x1, 130, 8, "PreChargeResType/ResponseCode");
-  const y2 = ((x1 >>> 2) & 31);
-  if (y2 >= 26) r.enumErr(y2, 26, "PreChargeResType/ResponseCode", r.pos - 7);
-  const v0 = E6[y2]!;
-  c = (x1 & 1);
+  let c = 0;
+  const x2 = r.bits(9);
+  const y3 = ((x2 >>> 8) & 1);
+  if (y3 !== 0) { r.pos -= 8; x_PreChargeResType(r, 0, y3); }
+  const y4 = ((x2 >>> 2) & 31);
+  if ((x2 & 128) !== 0) r.badBits(x2, 128, 9, "PreChargeResType/ResponseCode");
+  if (y4 >= 26) r.enumErr(y4, 26, "PreChargeResType/ResponseCode", r.pos - 7);
+  const v0 = E6[y4]!;
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 9, "PreChargeResType/ResponseCode");
+  const y5 = (x2 & 1);
+  if (y5 !== 0) { x_PreChargeResType(r, 1, y5); }
   o.ResponseCode = v0;
   s = 1;
-  if (!(c === 0)) x_PreChargeResType(r, s, c);
-  const v3 = d_DC_EVSEStatusType(r);
-  const x4 = r.bits(1);
-  c = x4;
-  o.DC_EVSEStatus = v3;
+  const v1 = d_DC_EVSEStatusType(r);
+  o.DC_EVSEStatus = v1;
   s = 2;
-  if (!(c === 0)) x_PreChargeResType(r, s, c);
-  const v5 = d_PhysicalValueType(r);
-  const x6 = r.bits(1);
-  c = x6;
-  o.EVSEPresentVoltage = v5;
+  const x7 = r.bits(1);
+  const y8 = x7;
+  if (y8 !== 0) { x_PreChargeResType(r, 2, y8); }
+  const v6 = d_PhysicalValueType(r);
+  o.EVSEPresentVoltage = v6;
   s = 3;
-  if (c === 0) return o;
-  return x_PreChargeResType(r, s, c);
+  const x9 = r.bits(1);
+  const y10 = x9;
+  if (y10 !== 0) { x_PreChargeResType(r, 3, y10); }
+  return o;
 }
 function x_PreChargeResType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -7652,79 +7645,81 @@ const EXP_PreChargeResType: readonly string[] = ["SE(ResponseCode)","SE(DC_EVSES
 function d_CurrentDemandReqType(r: BitReader): T.CurrentDemandReqType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_CurrentDemandReqType(r, s, c);
-  const v0 = d_DC_EVStatusType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_CurrentDemandReqType(r, 0, y2); }
+  const v0 = d_DC_EVStatusType(r);
   o.DC_EVStatus = v0;
   s = 1;
-  if (!(c === 0)) x_CurrentDemandReqType(r, s, c);
-  const v2 = d_PhysicalValueType(r);
-  const x3 = r.bits(3);
-  c = x3;
-  o.EVTargetCurrent = v2;
+  const x4 = r.bits(1);
+  const y5 = x4;
+  if (y5 !== 0) { x_CurrentDemandReqType(r, 1, y5); }
+  const v3 = d_PhysicalValueType(r);
+  const x6 = r.bits(3);
+  c = x6;
+  o.EVTargetCurrent = v3;
   s = 2;
   if (c === 0) {
-    const v4 = d_PhysicalValueType(r);
-    const x5 = r.bits(3);
-    c = x5;
-    o.EVMaximumVoltageLimit = v4;
+    const v7 = d_PhysicalValueType(r);
+    const x8 = r.bits(3);
+    c = x8;
+    o.EVMaximumVoltageLimit = v7;
     s = 3;
   }
   if ((s === 2 && c === 1) || (s === 3 && c === 0)) {
-    const v6 = d_PhysicalValueType(r);
-    const x7 = r.bits(2);
-    c = x7;
-    o.EVMaximumCurrentLimit = v6;
+    const v9 = d_PhysicalValueType(r);
+    const x10 = r.bits(2);
+    c = x10;
+    o.EVMaximumCurrentLimit = v9;
     s = 4;
   }
   if ((s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0)) {
-    const v8 = d_PhysicalValueType(r);
-    const x9 = r.bits(2);
-    c = x9;
-    o.EVMaximumPowerLimit = v8;
+    const v11 = d_PhysicalValueType(r);
+    const x12 = r.bits(2);
+    c = x12;
+    o.EVMaximumPowerLimit = v11;
     s = 5;
   }
   if ((s === 2 && c === 3) || (s === 3 && c === 2) || (s === 4 && c === 1) || (s === 5 && c === 0)) {
-    const x11 = r.bits(4);
-    if ((x11 & 10) !== 0) r.badBits(x11, 10, 4, "CurrentDemandReqType/BulkChargingComplete");
-    const y12 = ((x11 >>> 2) & 1);
-    const v10 = y12 === 1;
-    c = (x11 & 1);
-    o.BulkChargingComplete = v10;
+    const x14 = r.bits(4);
+    const y15 = ((x14 >>> 2) & 1);
+    const v13 = y15 === 1;
+    c = (x14 & 1);
+    if ((x14 & 10) !== 0) r.badBits(x14, 10, 4, "CurrentDemandReqType/BulkChargingComplete");
+    o.BulkChargingComplete = v13;
     s = 6;
   }
   if (!((s === 2 && c === 4) || (s === 3 && c === 3) || (s === 4 && c === 2) || (s === 5 && c === 1) || (s === 6 && c === 0))) x_CurrentDemandReqType(r, s, c);
-  const x14 = r.bits(5);
-  if ((x14 & 20) !== 0) r.badBits(x14, 20, 5, "CurrentDemandReqType/ChargingComplete");
-  const y15 = ((x14 >>> 3) & 1);
-  const v13 = y15 === 1;
-  c = (x14 & 3);
-  o.ChargingComplete = v13;
+  const x17 = r.bits(5);
+  const y18 = ((x17 >>> 3) & 1);
+  const v16 = y18 === 1;
+  c = (x17 & 3);
+  if ((x17 & 20) !== 0) r.badBits(x17, 20, 5, "CurrentDemandReqType/ChargingComplete");
+  o.ChargingComplete = v16;
   s = 7;
   if (c === 0) {
-    const v16 = d_PhysicalValueType(r);
-    const x17 = r.bits(2);
-    c = x17;
-    o.RemainingTimeToFullSoC = v16;
+    const v19 = d_PhysicalValueType(r);
+    const x20 = r.bits(2);
+    c = x20;
+    o.RemainingTimeToFullSoC = v19;
     s = 8;
   }
   if ((s === 7 && c === 1) || (s === 8 && c === 0)) {
-    const v18 = d_PhysicalValueType(r);
-    const x19 = r.bits(1);
-    c = x19;
-    o.RemainingTimeToBulkSoC = v18;
+    const v21 = d_PhysicalValueType(r);
+    const x22 = r.bits(1);
+    c = x22;
+    o.RemainingTimeToBulkSoC = v21;
     s = 9;
   }
   if (!((s === 7 && c === 2) || (s === 8 && c === 1) || (s === 9 && c === 0))) x_CurrentDemandReqType(r, s, c);
-  const v20 = d_PhysicalValueType(r);
-  const x21 = r.bits(1);
-  c = x21;
-  o.EVTargetVoltage = v20;
+  const v23 = d_PhysicalValueType(r);
+  o.EVTargetVoltage = v23;
   s = 10;
-  if (c === 0) return o;
-  return x_CurrentDemandReqType(r, s, c);
+  const x24 = r.bits(1);
+  const y25 = x24;
+  if (y25 !== 0) { x_CurrentDemandReqType(r, 10, y25); }
+  return o;
 }
 function x_CurrentDemandReqType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -7834,111 +7829,110 @@ const EXP_CurrentDemandReqType: readonly string[] = ["SE(DC_EVStatus)","SE(EVTar
 function d_CurrentDemandResType(r: BitReader): T.CurrentDemandResType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_CurrentDemandResType(r, s, c);
-  const x1 = r.bits(8);
-  if ((x1 & 130) !== 0) r.badBits(x1, 130, 8, "CurrentDemandResType/ResponseCode");
-  const y2 = ((x1 >>> 2) & 31);
-  if (y2 >= 26) r.enumErr(y2, 26, "CurrentDemandResType/ResponseCode", r.pos - 7);
-  const v0 = E6[y2]!;
-  c = (x1 & 1);
+  let c = 0;
+  const x2 = r.bits(9);
+  const y3 = ((x2 >>> 8) & 1);
+  if (y3 !== 0) { r.pos -= 8; x_CurrentDemandResType(r, 0, y3); }
+  const y4 = ((x2 >>> 2) & 31);
+  if ((x2 & 128) !== 0) r.badBits(x2, 128, 9, "CurrentDemandResType/ResponseCode");
+  if (y4 >= 26) r.enumErr(y4, 26, "CurrentDemandResType/ResponseCode", r.pos - 7);
+  const v0 = E6[y4]!;
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 9, "CurrentDemandResType/ResponseCode");
+  const y5 = (x2 & 1);
+  if (y5 !== 0) { x_CurrentDemandResType(r, 1, y5); }
   o.ResponseCode = v0;
   s = 1;
-  if (!(c === 0)) x_CurrentDemandResType(r, s, c);
-  const v3 = d_DC_EVSEStatusType(r);
-  const x4 = r.bits(1);
-  c = x4;
-  o.DC_EVSEStatus = v3;
+  const v1 = d_DC_EVSEStatusType(r);
+  o.DC_EVSEStatus = v1;
   s = 2;
-  if (!(c === 0)) x_CurrentDemandResType(r, s, c);
-  const v5 = d_PhysicalValueType(r);
-  const x6 = r.bits(1);
-  c = x6;
-  o.EVSEPresentVoltage = v5;
+  const x7 = r.bits(1);
+  const y8 = x7;
+  if (y8 !== 0) { x_CurrentDemandResType(r, 2, y8); }
+  const v6 = d_PhysicalValueType(r);
+  o.EVSEPresentVoltage = v6;
   s = 3;
-  if (!(c === 0)) x_CurrentDemandResType(r, s, c);
-  const v7 = d_PhysicalValueType(r);
-  const x8 = r.bits(1);
-  c = x8;
-  o.EVSEPresentCurrent = v7;
+  const x10 = r.bits(1);
+  const y11 = x10;
+  if (y11 !== 0) { x_CurrentDemandResType(r, 3, y11); }
+  const v9 = d_PhysicalValueType(r);
+  o.EVSEPresentCurrent = v9;
   s = 4;
-  if (!(c === 0)) x_CurrentDemandResType(r, s, c);
-  const x10 = r.bits(4);
-  if ((x10 & 10) !== 0) r.badBits(x10, 10, 4, "CurrentDemandResType/EVSECurrentLimitAchieved");
-  const y11 = ((x10 >>> 2) & 1);
-  const v9 = y11 === 1;
-  c = (x10 & 1);
-  o.EVSECurrentLimitAchieved = v9;
+  const x15 = r.bits(15);
+  const y16 = ((x15 >>> 14) & 1);
+  if (y16 !== 0) { r.pos -= 14; x_CurrentDemandResType(r, 4, y16); }
+  const y17 = ((x15 >>> 12) & 1);
+  const v12 = y17 === 1;
+  if ((x15 & 10240) !== 0) r.badBits(x15, 10240, 15, "CurrentDemandResType/EVSECurrentLimitAchieved");
+  const y18 = ((x15 >>> 10) & 1);
+  if (y18 !== 0) { r.pos -= 10; x_CurrentDemandResType(r, 5, y18); }
+  const y19 = ((x15 >>> 8) & 1);
+  const v13 = y19 === 1;
+  if ((x15 & 640) !== 0) r.badBits(x15, 640, 15, "CurrentDemandResType/EVSEVoltageLimitAchieved");
+  const y20 = ((x15 >>> 6) & 1);
+  if (y20 !== 0) { r.pos -= 6; x_CurrentDemandResType(r, 6, y20); }
+  const y21 = ((x15 >>> 4) & 1);
+  const v14 = y21 === 1;
+  c = (x15 & 7);
+  if ((x15 & 40) !== 0) r.badBits(x15, 40, 15, "CurrentDemandResType/EVSEPowerLimitAchieved");
+  o.EVSECurrentLimitAchieved = v12;
   s = 5;
-  if (!(c === 0)) x_CurrentDemandResType(r, s, c);
-  const x13 = r.bits(4);
-  if ((x13 & 10) !== 0) r.badBits(x13, 10, 4, "CurrentDemandResType/EVSEVoltageLimitAchieved");
-  const y14 = ((x13 >>> 2) & 1);
-  const v12 = y14 === 1;
-  c = (x13 & 1);
-  o.EVSEVoltageLimitAchieved = v12;
+  o.EVSEVoltageLimitAchieved = v13;
   s = 6;
-  if (!(c === 0)) x_CurrentDemandResType(r, s, c);
-  const x16 = r.bits(6);
-  if ((x16 & 40) !== 0) r.badBits(x16, 40, 6, "CurrentDemandResType/EVSEPowerLimitAchieved");
-  const y17 = ((x16 >>> 4) & 1);
-  const v15 = y17 === 1;
-  c = (x16 & 7);
-  o.EVSEPowerLimitAchieved = v15;
+  o.EVSEPowerLimitAchieved = v14;
   s = 7;
   if (c === 0) {
-    const v18 = d_PhysicalValueType(r);
-    const x19 = r.bits(2);
-    c = x19;
-    o.EVSEMaximumVoltageLimit = v18;
+    const v22 = d_PhysicalValueType(r);
+    const x23 = r.bits(2);
+    c = x23;
+    o.EVSEMaximumVoltageLimit = v22;
     s = 8;
   }
   if ((s === 7 && c === 1) || (s === 8 && c === 0)) {
-    const v20 = d_PhysicalValueType(r);
-    const x21 = r.bits(2);
-    c = x21;
-    o.EVSEMaximumCurrentLimit = v20;
+    const v24 = d_PhysicalValueType(r);
+    const x25 = r.bits(2);
+    c = x25;
+    o.EVSEMaximumCurrentLimit = v24;
     s = 9;
   }
   if ((s === 7 && c === 2) || (s === 8 && c === 1) || (s === 9 && c === 0)) {
-    const v22 = d_PhysicalValueType(r);
-    const x23 = r.bits(1);
-    c = x23;
-    o.EVSEMaximumPowerLimit = v22;
+    const v26 = d_PhysicalValueType(r);
+    const x27 = r.bits(1);
+    c = x27;
+    o.EVSEMaximumPowerLimit = v26;
     s = 10;
   }
   if (!((s === 7 && c === 3) || (s === 8 && c === 2) || (s === 9 && c === 1) || (s === 10 && c === 0))) x_CurrentDemandResType(r, s, c);
-  const x25 = r.bits(1);
-  if ((x25 & 1) !== 0) r.badBits(x25, 1, 1, "CurrentDemandResType/EVSEID");
-  const v24 = r.string(64, 14, "CurrentDemandResType/EVSEID");
-  const x26 = r.bits(2);
-  if ((x26 & 2) !== 0) r.badBits(x26, 2, 2, "CurrentDemandResType/EVSEID");
-  c = (x26 & 1);
-  o.EVSEID = v24;
+  const x29 = r.bits(1);
+  if ((x29 & 1) !== 0) r.badBits(x29, 1, 1, "CurrentDemandResType/EVSEID");
+  const v28 = r.string(64, 14, "CurrentDemandResType/EVSEID");
+  const x31 = r.bits(14);
+  if ((x31 & 8192) !== 0) r.badBits(x31, 8192, 14, "CurrentDemandResType/EVSEID");
+  const y32 = ((x31 >>> 12) & 1);
+  if (y32 !== 0) { r.pos -= 12; x_CurrentDemandResType(r, 11, y32); }
+  const y33 = ((x31 >>> 3) & 255);
+  if ((x31 & 2048) !== 0) r.badBits(x31, 2048, 14, "CurrentDemandResType/SAScheduleTupleID");
+  if (y33 > 254) r.rangeErr(y33 + 1, 255, "CurrentDemandResType/SAScheduleTupleID", r.pos - 11);
+  const v30 = y33 + 1;
+  c = (x31 & 3);
+  if ((x31 & 4) !== 0) r.badBits(x31, 4, 14, "CurrentDemandResType/SAScheduleTupleID");
+  o.EVSEID = v28;
   s = 11;
-  if (!(c === 0)) x_CurrentDemandResType(r, s, c);
-  const x28 = r.bits(12);
-  if ((x28 & 2052) !== 0) r.badBits(x28, 2052, 12, "CurrentDemandResType/SAScheduleTupleID");
-  const y29 = ((x28 >>> 3) & 255);
-  if (y29 > 254) r.rangeErr(y29 + 1, 255, "CurrentDemandResType/SAScheduleTupleID", r.pos - 11);
-  const v27 = y29 + 1;
-  c = (x28 & 3);
-  o.SAScheduleTupleID = v27;
+  o.SAScheduleTupleID = v30;
   s = 12;
   if (c === 0) {
-    const v30 = d_MeterInfoType(r);
-    const x31 = r.bits(2);
-    c = x31;
-    o.MeterInfo = v30;
+    const v34 = d_MeterInfoType(r);
+    const x35 = r.bits(2);
+    c = x35;
+    o.MeterInfo = v34;
     s = 13;
   }
   if ((s === 12 && c === 1) || (s === 13 && c === 0)) {
-    const x33 = r.bits(4);
-    if ((x33 & 10) !== 0) r.badBits(x33, 10, 4, "CurrentDemandResType/ReceiptRequired");
-    const y34 = ((x33 >>> 2) & 1);
-    const v32 = y34 === 1;
-    c = (x33 & 1);
-    o.ReceiptRequired = v32;
+    const x37 = r.bits(4);
+    const y38 = ((x37 >>> 2) & 1);
+    const v36 = y38 === 1;
+    c = (x37 & 1);
+    if ((x37 & 10) !== 0) r.badBits(x37, 10, 4, "CurrentDemandResType/ReceiptRequired");
+    o.ReceiptRequired = v36;
     s = 14;
   }
   if ((s === 12 && c === 2) || (s === 13 && c === 1) || (s === 14 && c === 0)) return o;
@@ -8062,15 +8056,17 @@ const EXP_CurrentDemandResType: readonly string[] = ["SE(ResponseCode)","SE(DC_E
 function d_WeldingDetectionReqType(r: BitReader): T.WeldingDetectionReqType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_WeldingDetectionReqType(r, s, c);
-  const v0 = d_DC_EVStatusType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_WeldingDetectionReqType(r, 0, y2); }
+  const v0 = d_DC_EVStatusType(r);
   o.DC_EVStatus = v0;
   s = 1;
-  if (c === 0) return o;
-  return x_WeldingDetectionReqType(r, s, c);
+  const x3 = r.bits(1);
+  const y4 = x3;
+  if (y4 !== 0) { x_WeldingDetectionReqType(r, 1, y4); }
+  return o;
 }
 function x_WeldingDetectionReqType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -8095,30 +8091,32 @@ const EXP_WeldingDetectionReqType: readonly string[] = ["SE(DC_EVStatus)","EE"];
 function d_WeldingDetectionResType(r: BitReader): T.WeldingDetectionResType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_WeldingDetectionResType(r, s, c);
-  const x1 = r.bits(8);
-  if ((x1 & 130) !== 0) r.badBits(x1, 130, 8, "WeldingDetectionResType/ResponseCode");
-  const y2 = ((x1 >>> 2) & 31);
-  if (y2 >= 26) r.enumErr(y2, 26, "WeldingDetectionResType/ResponseCode", r.pos - 7);
-  const v0 = E6[y2]!;
-  c = (x1 & 1);
+  let c = 0;
+  const x2 = r.bits(9);
+  const y3 = ((x2 >>> 8) & 1);
+  if (y3 !== 0) { r.pos -= 8; x_WeldingDetectionResType(r, 0, y3); }
+  const y4 = ((x2 >>> 2) & 31);
+  if ((x2 & 128) !== 0) r.badBits(x2, 128, 9, "WeldingDetectionResType/ResponseCode");
+  if (y4 >= 26) r.enumErr(y4, 26, "WeldingDetectionResType/ResponseCode", r.pos - 7);
+  const v0 = E6[y4]!;
+  if ((x2 & 2) !== 0) r.badBits(x2, 2, 9, "WeldingDetectionResType/ResponseCode");
+  const y5 = (x2 & 1);
+  if (y5 !== 0) { x_WeldingDetectionResType(r, 1, y5); }
   o.ResponseCode = v0;
   s = 1;
-  if (!(c === 0)) x_WeldingDetectionResType(r, s, c);
-  const v3 = d_DC_EVSEStatusType(r);
-  const x4 = r.bits(1);
-  c = x4;
-  o.DC_EVSEStatus = v3;
+  const v1 = d_DC_EVSEStatusType(r);
+  o.DC_EVSEStatus = v1;
   s = 2;
-  if (!(c === 0)) x_WeldingDetectionResType(r, s, c);
-  const v5 = d_PhysicalValueType(r);
-  const x6 = r.bits(1);
-  c = x6;
-  o.EVSEPresentVoltage = v5;
+  const x7 = r.bits(1);
+  const y8 = x7;
+  if (y8 !== 0) { x_WeldingDetectionResType(r, 2, y8); }
+  const v6 = d_PhysicalValueType(r);
+  o.EVSEPresentVoltage = v6;
   s = 3;
-  if (c === 0) return o;
-  return x_WeldingDetectionResType(r, s, c);
+  const x9 = r.bits(1);
+  const y10 = x9;
+  if (y10 !== 0) { x_WeldingDetectionResType(r, 3, y10); }
+  return o;
 }
 function x_WeldingDetectionResType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -8153,21 +8151,23 @@ const EXP_WeldingDetectionResType: readonly string[] = ["SE(ResponseCode)","SE(D
 function d_V2G_Message(r: BitReader): T.V2G_Message {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_V2G_Message(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_V2G_Message(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (!(c === 0)) x_V2G_Message(r, s, c);
-  const v2 = d_BodyType(r);
-  const x3 = r.bits(1);
-  c = x3;
-  o.Body = v2;
+  const x4 = r.bits(1);
+  const y5 = x4;
+  if (y5 !== 0) { x_V2G_Message(r, 1, y5); }
+  const v3 = d_BodyType(r);
+  o.Body = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_V2G_Message(r, s, c);
+  const x6 = r.bits(1);
+  const y7 = x6;
+  if (y7 !== 0) { x_V2G_Message(r, 2, y7); }
+  return o;
 }
 function x_V2G_Message(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -8198,28 +8198,29 @@ const EXP_V2G_Message: readonly string[] = ["SE(Header)","SE(Body)","EE"];
 function d_MessageHeaderType(r: BitReader): T.MessageHeaderType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_MessageHeaderType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "MessageHeaderType/SessionID");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_MessageHeaderType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "MessageHeaderType/SessionID");
   const v0 = r.binary(8, "MessageHeaderType/SessionID");
-  const x2 = r.bits(3);
-  if ((x2 & 4) !== 0) r.badBits(x2, 4, 3, "MessageHeaderType/SessionID");
-  c = (x2 & 3);
+  const x3 = r.bits(3);
+  c = (x3 & 3);
+  if ((x3 & 4) !== 0) r.badBits(x3, 4, 3, "MessageHeaderType/SessionID");
   o.SessionID = v0;
   s = 1;
   if (c === 0) {
-    const v3 = d_NotificationType(r);
-    const x4 = r.bits(2);
-    c = x4;
-    o.Notification = v3;
+    const v4 = d_NotificationType(r);
+    const x5 = r.bits(2);
+    c = x5;
+    o.Notification = v4;
     s = 2;
   }
   if ((s === 1 && c === 1) || (s === 2 && c === 0)) {
-    const v5 = d_SignatureType(r);
-    const x6 = r.bits(1);
-    c = x6;
-    o.Signature = v5;
+    const v6 = d_SignatureType(r);
+    const x7 = r.bits(1);
+    c = x7;
+    o.Signature = v6;
     s = 3;
   }
   if ((s === 1 && c === 2) || (s === 2 && c === 1) || (s === 3 && c === 0)) return o;
@@ -8271,24 +8272,26 @@ const EXP_MessageHeaderType: readonly string[] = ["SE(SessionID)","SE(Notificati
 function d_NotificationType(r: BitReader): T.NotificationType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_NotificationType(r, s, c);
-  const x1 = r.bits(6);
-  if ((x1 & 36) !== 0) r.badBits(x1, 36, 6, "NotificationType/FaultCode");
-  const y2 = ((x1 >>> 3) & 3);
-  if (y2 >= 3) r.enumErr(y2, 3, "NotificationType/FaultCode", r.pos - 5);
-  const v0 = E13[y2]!;
+  let c = 0;
+  const x1 = r.bits(7);
+  const y2 = ((x1 >>> 6) & 1);
+  if (y2 !== 0) { r.pos -= 6; x_NotificationType(r, 0, y2); }
+  const y3 = ((x1 >>> 3) & 3);
+  if ((x1 & 32) !== 0) r.badBits(x1, 32, 7, "NotificationType/FaultCode");
+  if (y3 >= 3) r.enumErr(y3, 3, "NotificationType/FaultCode", r.pos - 5);
+  const v0 = E13[y3]!;
   c = (x1 & 3);
+  if ((x1 & 4) !== 0) r.badBits(x1, 4, 7, "NotificationType/FaultCode");
   o.FaultCode = v0;
   s = 1;
   if (c === 0) {
-    const x4 = r.bits(1);
-    if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "NotificationType/FaultMsg");
-    const v3 = r.string(64, 24, "NotificationType/FaultMsg");
-    const x5 = r.bits(2);
-    if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "NotificationType/FaultMsg");
-    c = (x5 & 1);
-    o.FaultMsg = v3;
+    const x5 = r.bits(1);
+    if ((x5 & 1) !== 0) r.badBits(x5, 1, 1, "NotificationType/FaultMsg");
+    const v4 = r.string(64, 24, "NotificationType/FaultMsg");
+    const x6 = r.bits(2);
+    c = (x6 & 1);
+    if ((x6 & 2) !== 0) r.badBits(x6, 2, 2, "NotificationType/FaultMsg");
+    o.FaultMsg = v4;
     s = 2;
   }
   if ((s === 1 && c === 1) || (s === 2 && c === 0)) return o;

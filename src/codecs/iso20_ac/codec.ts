@@ -101,60 +101,51 @@ function d_SignatureType(r: BitReader): T.SignatureType {
   }
   if (!((s === 0 && c === 1) || (s === 1 && c === 0))) x_SignatureType(r, s, c);
   const v2 = d_SignedInfoType(r);
-  const x3 = r.bits(1);
-  c = x3;
   o.SignedInfo = v2;
   s = 2;
-  if (!(c === 0)) x_SignatureType(r, s, c);
-  const v4 = d_SignatureValueType(r);
-  const x5 = r.bits(2);
-  c = x5;
-  o.SignatureValue = v4;
+  const x4 = r.bits(1);
+  const y5 = x4;
+  if (y5 !== 0) { x_SignatureType(r, 2, y5); }
+  const v3 = d_SignatureValueType(r);
+  const x6 = r.bits(2);
+  c = x6;
+  o.SignatureValue = v3;
   s = 3;
   if (c === 0) {
-    const v6 = d_KeyInfoType(r);
-    const x7 = r.bits(2);
-    c = x7;
-    o.KeyInfo = v6;
+    const v7 = d_KeyInfoType(r);
+    const x8 = r.bits(2);
+    c = x8;
+    o.KeyInfo = v7;
     s = 4;
   }
   for (;;) {
     if (s === 3 && c === 1) {
-      const v8 = d_ObjectType(r);
-      const x9 = r.bits(2);
-      c = x9;
-      const av8 = o.Object;
-      if (av8 === undefined) o.Object = [v8];
-      else {
-        av8.push(v8);
-        if (av8.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType/Object");
-      }
+      const v9 = d_ObjectType(r);
+      const x10 = r.bits(2);
+      c = x10;
+      const av9 = o.Object;
+      if (av9 === undefined) o.Object = [v9];
+      else { av9.push(v9); if (av9.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType/Object"); }
       s = 5;
       continue;
     }
     if (s === 4 && c === 0) {
-      const v10 = d_ObjectType(r);
-      const x11 = r.bits(2);
-      c = x11;
-      const av10 = o.Object;
-      if (av10 === undefined) o.Object = [v10];
-      else {
-        av10.push(v10);
-        if (av10.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType/Object");
-      }
+      const v11 = d_ObjectType(r);
+      const x12 = r.bits(2);
+      c = x12;
+      const av11 = o.Object;
+      if (av11 === undefined) o.Object = [v11];
+      else { av11.push(v11); if (av11.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType/Object"); }
       s = 5;
       continue;
     }
     if (s === 5 && c === 0) {
-      const v12 = d_ObjectType(r);
-      const x13 = r.bits(2);
-      c = x13;
-      const av12 = o.Object;
-      if (av12 === undefined) o.Object = [v12];
-      else {
-        av12.push(v12);
-        if (av12.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType/Object");
-      }
+      const v13 = d_ObjectType(r);
+      const x14 = r.bits(2);
+      c = x14;
+      const av13 = o.Object;
+      if (av13 === undefined) o.Object = [v13];
+      else { av13.push(v13); if (av13.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType/Object"); }
       s = 5;
       continue;
     }
@@ -239,40 +230,34 @@ function d_SignedInfoType(r: BitReader): T.SignedInfoType {
   }
   if (!((s === 0 && c === 1) || (s === 1 && c === 0))) x_SignedInfoType(r, s, c);
   const v2 = d_CanonicalizationMethodType(r);
-  const x3 = r.bits(1);
-  c = x3;
   o.CanonicalizationMethod = v2;
   s = 2;
-  if (!(c === 0)) x_SignedInfoType(r, s, c);
-  const v4 = d_SignatureMethodType(r);
-  const x5 = r.bits(1);
-  c = x5;
-  o.SignatureMethod = v4;
+  const x4 = r.bits(1);
+  const y5 = x4;
+  if (y5 !== 0) { x_SignedInfoType(r, 2, y5); }
+  const v3 = d_SignatureMethodType(r);
+  const x6 = r.bits(1);
+  c = x6;
+  o.SignatureMethod = v3;
   s = 3;
   for (;;) {
     if (s === 3 && c === 0) {
-      const v6 = d_ReferenceType(r);
-      const x7 = r.bits(2);
-      c = x7;
-      const av6 = o.Reference;
-      if (av6 === undefined) o.Reference = [v6];
-      else {
-        av6.push(v6);
-        if (av6.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "SignedInfoType/Reference");
-      }
+      const v7 = d_ReferenceType(r);
+      const x8 = r.bits(2);
+      c = x8;
+      const av7 = o.Reference;
+      if (av7 === undefined) o.Reference = [v7];
+      else { av7.push(v7); if (av7.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "SignedInfoType/Reference"); }
       s = 4;
       continue;
     }
     if (s === 4 && c === 0) {
-      const v8 = d_ReferenceType(r);
-      const x9 = r.bits(2);
-      c = x9;
-      const av8 = o.Reference;
-      if (av8 === undefined) o.Reference = [v8];
-      else {
-        av8.push(v8);
-        if (av8.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "SignedInfoType/Reference");
-      }
+      const v9 = d_ReferenceType(r);
+      const x10 = r.bits(2);
+      c = x10;
+      const av9 = o.Reference;
+      if (av9 === undefined) o.Reference = [v9];
+      else { av9.push(v9); if (av9.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "SignedInfoType/Reference"); }
       s = 4;
       continue;
     }
@@ -492,21 +477,20 @@ function d_ReferenceType(r: BitReader): T.ReferenceType {
   }
   if (!((s === 0 && c === 4) || (s === 1 && c === 3) || (s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0))) x_ReferenceType(r, s, c);
   const v8 = d_DigestMethodType(r);
-  const x9 = r.bits(1);
-  c = x9;
   o.DigestMethod = v8;
   s = 5;
-  if (!(c === 0)) x_ReferenceType(r, s, c);
-  const x11 = r.bits(1);
-  if ((x11 & 1) !== 0) r.badBits(x11, 1, 1, "ReferenceType/DigestValue");
-  const v10 = r.binary(65536, "ReferenceType/DigestValue");
+  const x10 = r.bits(2);
+  const y11 = ((x10 >>> 1) & 1);
+  if (y11 !== 0) { r.pos -= 1; x_ReferenceType(r, 5, y11); }
+  if ((x10 & 1) !== 0) r.badBits(x10, 1, 2, "ReferenceType/DigestValue");
+  const v9 = r.binary(65536, "ReferenceType/DigestValue");
   const x12 = r.bits(2);
   if ((x12 & 2) !== 0) r.badBits(x12, 2, 2, "ReferenceType/DigestValue");
-  c = (x12 & 1);
-  o.DigestValue = v10;
+  const y13 = (x12 & 1);
+  if (y13 !== 0) { x_ReferenceType(r, 6, y13); }
+  o.DigestValue = v9;
   s = 6;
-  if (c === 0) return o;
-  return x_ReferenceType(r, s, c);
+  return o;
 }
 function x_ReferenceType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -591,10 +575,7 @@ function d_TransformsType(r: BitReader): T.TransformsType {
       c = x1;
       const av0 = o.Transform;
       if (av0 === undefined) o.Transform = [v0];
-      else {
-        av0.push(v0);
-        if (av0.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Transform items", "TransformsType/Transform");
-      }
+      else { av0.push(v0); if (av0.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Transform items", "TransformsType/Transform"); }
       s = 1;
       continue;
     }
@@ -604,10 +585,7 @@ function d_TransformsType(r: BitReader): T.TransformsType {
       c = x3;
       const av2 = o.Transform;
       if (av2 === undefined) o.Transform = [v2];
-      else {
-        av2.push(v2);
-        if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Transform items", "TransformsType/Transform");
-      }
+      else { av2.push(v2); if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Transform items", "TransformsType/Transform"); }
       s = 1;
       continue;
     }
@@ -793,12 +771,12 @@ function d_SignatureValueType(r: BitReader): T.SignatureValueType {
   }
   if (!((s === 0 && c === 1) || (s === 1 && c === 0))) x_SignatureValueType(r, s, c);
   const v2 = r.binary(65536, "SignatureValueType");
-  const x3 = r.bits(1);
-  c = x3;
   o.CONTENT = v2;
   s = 2;
-  if (c === 0) return o;
-  return x_SignatureValueType(r, s, c);
+  const x3 = r.bits(1);
+  const y4 = x3;
+  if (y4 !== 0) { x_SignatureValueType(r, 2, y4); }
+  return o;
 }
 function x_SignatureValueType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -1219,8 +1197,8 @@ function d_DSAKeyValueType(r: BitReader): T.DSAKeyValueType {
     if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "DSAKeyValueType/P");
     const v0 = r.binary(65536, "DSAKeyValueType/P");
     const x2 = r.bits(2);
-    if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "DSAKeyValueType/P");
     c = (x2 & 1);
+    if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "DSAKeyValueType/P");
     o.P = v0;
     s = 1;
   }
@@ -1229,8 +1207,8 @@ function d_DSAKeyValueType(r: BitReader): T.DSAKeyValueType {
     if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "DSAKeyValueType/Q");
     const v3 = r.binary(65536, "DSAKeyValueType/Q");
     const x5 = r.bits(3);
-    if ((x5 & 4) !== 0) r.badBits(x5, 4, 3, "DSAKeyValueType/Q");
     c = (x5 & 3);
+    if ((x5 & 4) !== 0) r.badBits(x5, 4, 3, "DSAKeyValueType/Q");
     o.Q = v3;
     s = 4;
   }
@@ -1239,8 +1217,8 @@ function d_DSAKeyValueType(r: BitReader): T.DSAKeyValueType {
     if ((x7 & 1) !== 0) r.badBits(x7, 1, 1, "DSAKeyValueType/G");
     const v6 = r.binary(65536, "DSAKeyValueType/G");
     const x8 = r.bits(2);
-    if ((x8 & 2) !== 0) r.badBits(x8, 2, 2, "DSAKeyValueType/G");
     c = (x8 & 1);
+    if ((x8 & 2) !== 0) r.badBits(x8, 2, 2, "DSAKeyValueType/G");
     o.G = v6;
     s = 2;
   }
@@ -1249,8 +1227,8 @@ function d_DSAKeyValueType(r: BitReader): T.DSAKeyValueType {
   if ((x10 & 1) !== 0) r.badBits(x10, 1, 1, "DSAKeyValueType/Y");
   const v9 = r.binary(65536, "DSAKeyValueType/Y");
   const x11 = r.bits(3);
-  if ((x11 & 4) !== 0) r.badBits(x11, 4, 3, "DSAKeyValueType/Y");
   c = (x11 & 3);
+  if ((x11 & 4) !== 0) r.badBits(x11, 4, 3, "DSAKeyValueType/Y");
   o.Y = v9;
   s = 3;
   if (c === 0) {
@@ -1258,8 +1236,8 @@ function d_DSAKeyValueType(r: BitReader): T.DSAKeyValueType {
     if ((x13 & 1) !== 0) r.badBits(x13, 1, 1, "DSAKeyValueType/J");
     const v12 = r.binary(65536, "DSAKeyValueType/J");
     const x14 = r.bits(3);
-    if ((x14 & 4) !== 0) r.badBits(x14, 4, 3, "DSAKeyValueType/J");
     c = (x14 & 3);
+    if ((x14 & 4) !== 0) r.badBits(x14, 4, 3, "DSAKeyValueType/J");
     o.J = v12;
     s = 5;
   }
@@ -1268,8 +1246,8 @@ function d_DSAKeyValueType(r: BitReader): T.DSAKeyValueType {
     if ((x16 & 1) !== 0) r.badBits(x16, 1, 1, "DSAKeyValueType/Seed");
     const v15 = r.binary(65536, "DSAKeyValueType/Seed");
     const x17 = r.bits(2);
-    if ((x17 & 2) !== 0) r.badBits(x17, 2, 2, "DSAKeyValueType/Seed");
     c = (x17 & 1);
+    if ((x17 & 2) !== 0) r.badBits(x17, 2, 2, "DSAKeyValueType/Seed");
     o.Seed = v15;
     s = 6;
   }
@@ -1278,8 +1256,8 @@ function d_DSAKeyValueType(r: BitReader): T.DSAKeyValueType {
     if ((x19 & 1) !== 0) r.badBits(x19, 1, 1, "DSAKeyValueType/PgenCounter");
     const v18 = r.binary(65536, "DSAKeyValueType/PgenCounter");
     const x20 = r.bits(2);
-    if ((x20 & 2) !== 0) r.badBits(x20, 2, 2, "DSAKeyValueType/PgenCounter");
     c = (x20 & 1);
+    if ((x20 & 2) !== 0) r.badBits(x20, 2, 2, "DSAKeyValueType/PgenCounter");
     o.PgenCounter = v18;
     s = 7;
   }
@@ -1377,27 +1355,27 @@ const EXP_DSAKeyValueType: readonly string[] = ["SE(P)|SE(G)|SE(Y)","SE(Q)","SE(
 function d_RSAKeyValueType(r: BitReader): T.RSAKeyValueType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_RSAKeyValueType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "RSAKeyValueType/Modulus");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_RSAKeyValueType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "RSAKeyValueType/Modulus");
   const v0 = r.binary(65536, "RSAKeyValueType/Modulus");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "RSAKeyValueType/Modulus");
-  c = (x2 & 1);
+  const x4 = r.bits(3);
+  if ((x4 & 4) !== 0) r.badBits(x4, 4, 3, "RSAKeyValueType/Modulus");
+  const y5 = ((x4 >>> 1) & 1);
+  if (y5 !== 0) { r.pos -= 1; x_RSAKeyValueType(r, 1, y5); }
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 3, "RSAKeyValueType/Exponent");
   o.Modulus = v0;
   s = 1;
-  if (!(c === 0)) x_RSAKeyValueType(r, s, c);
-  const x4 = r.bits(1);
-  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "RSAKeyValueType/Exponent");
   const v3 = r.binary(65536, "RSAKeyValueType/Exponent");
-  const x5 = r.bits(2);
-  if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "RSAKeyValueType/Exponent");
-  c = (x5 & 1);
+  const x6 = r.bits(2);
+  if ((x6 & 2) !== 0) r.badBits(x6, 2, 2, "RSAKeyValueType/Exponent");
+  const y7 = (x6 & 1);
+  if (y7 !== 0) { x_RSAKeyValueType(r, 2, y7); }
   o.Exponent = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_RSAKeyValueType(r, s, c);
+  return o;
 }
 function x_RSAKeyValueType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -1702,27 +1680,27 @@ const EXP_X509DataType: readonly string[] = ["SE(X509IssuerSerial)|SE(X509SKI)|S
 function d_X509IssuerSerialType(r: BitReader): T.X509IssuerSerialType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_X509IssuerSerialType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "X509IssuerSerialType/X509IssuerName");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_X509IssuerSerialType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "X509IssuerSerialType/X509IssuerName");
   const v0 = r.string(65536, 8, "X509IssuerSerialType/X509IssuerName");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "X509IssuerSerialType/X509IssuerName");
-  c = (x2 & 1);
+  const x4 = r.bits(3);
+  if ((x4 & 4) !== 0) r.badBits(x4, 4, 3, "X509IssuerSerialType/X509IssuerName");
+  const y5 = ((x4 >>> 1) & 1);
+  if (y5 !== 0) { r.pos -= 1; x_X509IssuerSerialType(r, 1, y5); }
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 3, "X509IssuerSerialType/X509SerialNumber");
   o.X509IssuerName = v0;
   s = 1;
-  if (!(c === 0)) x_X509IssuerSerialType(r, s, c);
-  const x4 = r.bits(1);
-  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "X509IssuerSerialType/X509SerialNumber");
   const v3 = r.bigIn(true, undefined, undefined, "X509IssuerSerialType/X509SerialNumber");
-  const x5 = r.bits(2);
-  if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "X509IssuerSerialType/X509SerialNumber");
-  c = (x5 & 1);
+  const x6 = r.bits(2);
+  if ((x6 & 2) !== 0) r.badBits(x6, 2, 2, "X509IssuerSerialType/X509SerialNumber");
+  const y7 = (x6 & 1);
+  if (y7 !== 0) { x_X509IssuerSerialType(r, 2, y7); }
   o.X509SerialNumber = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_X509IssuerSerialType(r, s, c);
+  return o;
 }
 function x_X509IssuerSerialType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -2026,10 +2004,7 @@ function d_ManifestType(r: BitReader): T.ManifestType {
       c = x3;
       const av2 = o.Reference;
       if (av2 === undefined) o.Reference = [v2];
-      else {
-        av2.push(v2);
-        if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType/Reference");
-      }
+      else { av2.push(v2); if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType/Reference"); }
       s = 2;
       continue;
     }
@@ -2039,10 +2014,7 @@ function d_ManifestType(r: BitReader): T.ManifestType {
       c = x5;
       const av4 = o.Reference;
       if (av4 === undefined) o.Reference = [v4];
-      else {
-        av4.push(v4);
-        if (av4.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType/Reference");
-      }
+      else { av4.push(v4); if (av4.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType/Reference"); }
       s = 2;
       continue;
     }
@@ -2052,10 +2024,7 @@ function d_ManifestType(r: BitReader): T.ManifestType {
       c = x7;
       const av6 = o.Reference;
       if (av6 === undefined) o.Reference = [v6];
-      else {
-        av6.push(v6);
-        if (av6.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType/Reference");
-      }
+      else { av6.push(v6); if (av6.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType/Reference"); }
       s = 2;
       continue;
     }
@@ -2120,10 +2089,7 @@ function d_SignaturePropertiesType(r: BitReader): T.SignaturePropertiesType {
       c = x3;
       const av2 = o.SignatureProperty;
       if (av2 === undefined) o.SignatureProperty = [v2];
-      else {
-        av2.push(v2);
-        if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType/SignatureProperty");
-      }
+      else { av2.push(v2); if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType/SignatureProperty"); }
       s = 2;
       continue;
     }
@@ -2133,10 +2099,7 @@ function d_SignaturePropertiesType(r: BitReader): T.SignaturePropertiesType {
       c = x5;
       const av4 = o.SignatureProperty;
       if (av4 === undefined) o.SignatureProperty = [v4];
-      else {
-        av4.push(v4);
-        if (av4.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType/SignatureProperty");
-      }
+      else { av4.push(v4); if (av4.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType/SignatureProperty"); }
       s = 2;
       continue;
     }
@@ -2146,10 +2109,7 @@ function d_SignaturePropertiesType(r: BitReader): T.SignaturePropertiesType {
       c = x7;
       const av6 = o.SignatureProperty;
       if (av6 === undefined) o.SignatureProperty = [v6];
-      else {
-        av6.push(v6);
-        if (av6.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType/SignatureProperty");
-      }
+      else { av6.push(v6); if (av6.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType/SignatureProperty"); }
       s = 2;
       continue;
     }
@@ -2269,9 +2229,11 @@ const EXP_SignaturePropertyType: readonly string[] = ["AT(Id)|AT(Target)","AT(Ta
 function d_CLReqControlModeType(r: BitReader): T.CLReqControlModeType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (c === 0) return o;
-  return x_CLReqControlModeType(r, s, c);
+  let c = 0;
+  const x0 = r.bits(1);
+  const y1 = x0;
+  if (y1 !== 0) { x_CLReqControlModeType(r, 0, y1); }
+  return o;
 }
 function x_CLReqControlModeType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -2290,9 +2252,11 @@ const EXP_CLReqControlModeType: readonly string[] = ["EE"];
 function d_CLResControlModeType(r: BitReader): T.CLResControlModeType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (c === 0) return o;
-  return x_CLResControlModeType(r, s, c);
+  let c = 0;
+  const x0 = r.bits(1);
+  const y1 = x0;
+  if (y1 !== 0) { x_CLResControlModeType(r, 0, y1); }
+  return o;
 }
 function x_CLResControlModeType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -2311,25 +2275,27 @@ const EXP_CLResControlModeType: readonly string[] = ["EE"];
 function d_AC_ChargeParameterDiscoveryReqType(r: BitReader): T.AC_ChargeParameterDiscoveryReqType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_AC_ChargeParameterDiscoveryReqType(r, s, c);
+  let c = 0;
+  const x1 = r.bits(1);
+  const y2 = x1;
+  if (y2 !== 0) { x_AC_ChargeParameterDiscoveryReqType(r, 0, y2); }
   const v0 = d_MessageHeaderType(r);
-  const x1 = r.bits(2);
-  c = x1;
+  const x3 = r.bits(2);
+  c = x3;
   o.Header = v0;
   s = 1;
   if (c === 0) {
-    const v2 = d_AC_CPDReqEnergyTransferModeType(r);
-    const x3 = r.bits(1);
-    c = x3;
-    o.AC_CPDReqEnergyTransferMode = v2;
+    const v4 = d_AC_CPDReqEnergyTransferModeType(r);
+    const x5 = r.bits(1);
+    c = x5;
+    o.AC_CPDReqEnergyTransferMode = v4;
     s = 2;
   }
   if ((s === 1 && c === 1)) {
-    const v4 = d_BPT_AC_CPDReqEnergyTransferModeType(r);
-    const x5 = r.bits(1);
-    c = x5;
-    o.BPT_AC_CPDReqEnergyTransferMode = v4;
+    const v6 = d_BPT_AC_CPDReqEnergyTransferModeType(r);
+    const x7 = r.bits(1);
+    c = x7;
+    o.BPT_AC_CPDReqEnergyTransferMode = v6;
     s = 2;
   }
   if ((s === 2 && c === 0)) return o;
@@ -2376,15 +2342,17 @@ const EXP_AC_ChargeParameterDiscoveryReqType: readonly string[] = ["SE(Header)",
 function d_ChargeParameterDiscoveryReqType(r: BitReader): T.ChargeParameterDiscoveryReqType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ChargeParameterDiscoveryReqType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_ChargeParameterDiscoveryReqType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (c === 0) return o;
-  return x_ChargeParameterDiscoveryReqType(r, s, c);
+  const x3 = r.bits(1);
+  const y4 = x3;
+  if (y4 !== 0) { x_ChargeParameterDiscoveryReqType(r, 1, y4); }
+  return o;
 }
 function x_ChargeParameterDiscoveryReqType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -2409,15 +2377,17 @@ const EXP_ChargeParameterDiscoveryReqType: readonly string[] = ["SE(Header)","EE
 function d_V2GRequestType(r: BitReader): T.V2GRequestType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_V2GRequestType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_V2GRequestType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (c === 0) return o;
-  return x_V2GRequestType(r, s, c);
+  const x3 = r.bits(1);
+  const y4 = x3;
+  if (y4 !== 0) { x_V2GRequestType(r, 1, y4); }
+  return o;
 }
 function x_V2GRequestType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -2442,15 +2412,17 @@ const EXP_V2GRequestType: readonly string[] = ["SE(Header)","EE"];
 function d_V2GMessageType(r: BitReader): T.V2GMessageType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_V2GMessageType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_V2GMessageType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (c === 0) return o;
-  return x_V2GMessageType(r, s, c);
+  const x3 = r.bits(1);
+  const y4 = x3;
+  if (y4 !== 0) { x_V2GMessageType(r, 1, y4); }
+  return o;
 }
 function x_V2GMessageType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -2475,30 +2447,30 @@ const EXP_V2GMessageType: readonly string[] = ["SE(Header)","EE"];
 function d_MessageHeaderType(r: BitReader): T.MessageHeaderType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_MessageHeaderType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "MessageHeaderType/SessionID");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_MessageHeaderType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "MessageHeaderType/SessionID");
   const v0 = r.binary(8, "MessageHeaderType/SessionID");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "MessageHeaderType/SessionID");
-  c = (x2 & 1);
+  const x4 = r.bits(3);
+  if ((x4 & 4) !== 0) r.badBits(x4, 4, 3, "MessageHeaderType/SessionID");
+  const y5 = ((x4 >>> 1) & 1);
+  if (y5 !== 0) { r.pos -= 1; x_MessageHeaderType(r, 1, y5); }
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 3, "MessageHeaderType/TimeStamp");
   o.SessionID = v0;
   s = 1;
-  if (!(c === 0)) x_MessageHeaderType(r, s, c);
-  const x4 = r.bits(1);
-  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "MessageHeaderType/TimeStamp");
   const v3 = r.bigIn(false, 0n, 18446744073709551615n, "MessageHeaderType/TimeStamp");
-  const x5 = r.bits(3);
-  if ((x5 & 4) !== 0) r.badBits(x5, 4, 3, "MessageHeaderType/TimeStamp");
-  c = (x5 & 3);
+  const x6 = r.bits(3);
+  c = (x6 & 3);
+  if ((x6 & 4) !== 0) r.badBits(x6, 4, 3, "MessageHeaderType/TimeStamp");
   o.TimeStamp = v3;
   s = 2;
   if (c === 0) {
-    const v6 = d_SignatureType(r);
-    const x7 = r.bits(1);
-    c = x7;
-    o.Signature = v6;
+    const v7 = d_SignatureType(r);
+    const x8 = r.bits(1);
+    c = x8;
+    o.Signature = v7;
     s = 3;
   }
   if ((s === 2 && c === 1) || (s === 3 && c === 0)) return o;
@@ -2545,45 +2517,47 @@ const EXP_MessageHeaderType: readonly string[] = ["SE(SessionID)","SE(TimeStamp)
 function d_AC_CPDReqEnergyTransferModeType(r: BitReader): T.AC_CPDReqEnergyTransferModeType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_AC_CPDReqEnergyTransferModeType(r, s, c);
+  let c = 0;
+  const x1 = r.bits(1);
+  const y2 = x1;
+  if (y2 !== 0) { x_AC_CPDReqEnergyTransferModeType(r, 0, y2); }
   const v0 = d_RationalNumberType(r);
-  const x1 = r.bits(2);
-  c = x1;
+  const x3 = r.bits(2);
+  c = x3;
   o.EVMaximumChargePower = v0;
   s = 1;
   if (c === 0) {
-    const v2 = d_RationalNumberType(r);
-    const x3 = r.bits(2);
-    c = x3;
-    o.EVMaximumChargePower_L2 = v2;
+    const v4 = d_RationalNumberType(r);
+    const x5 = r.bits(2);
+    c = x5;
+    o.EVMaximumChargePower_L2 = v4;
     s = 2;
   }
   if ((s === 1 && c === 1) || (s === 2 && c === 0)) {
-    const v4 = d_RationalNumberType(r);
-    const x5 = r.bits(1);
-    c = x5;
-    o.EVMaximumChargePower_L3 = v4;
+    const v6 = d_RationalNumberType(r);
+    const x7 = r.bits(1);
+    c = x7;
+    o.EVMaximumChargePower_L3 = v6;
     s = 3;
   }
   if (!((s === 1 && c === 2) || (s === 2 && c === 1) || (s === 3 && c === 0))) x_AC_CPDReqEnergyTransferModeType(r, s, c);
-  const v6 = d_RationalNumberType(r);
-  const x7 = r.bits(2);
-  c = x7;
-  o.EVMinimumChargePower = v6;
+  const v8 = d_RationalNumberType(r);
+  const x9 = r.bits(2);
+  c = x9;
+  o.EVMinimumChargePower = v8;
   s = 4;
   if (c === 0) {
-    const v8 = d_RationalNumberType(r);
-    const x9 = r.bits(2);
-    c = x9;
-    o.EVMinimumChargePower_L2 = v8;
+    const v10 = d_RationalNumberType(r);
+    const x11 = r.bits(2);
+    c = x11;
+    o.EVMinimumChargePower_L2 = v10;
     s = 5;
   }
   if ((s === 4 && c === 1) || (s === 5 && c === 0)) {
-    const v10 = d_RationalNumberType(r);
-    const x11 = r.bits(1);
-    c = x11;
-    o.EVMinimumChargePower_L3 = v10;
+    const v12 = d_RationalNumberType(r);
+    const x13 = r.bits(1);
+    c = x13;
+    o.EVMinimumChargePower_L3 = v12;
     s = 6;
   }
   if ((s === 4 && c === 2) || (s === 5 && c === 1) || (s === 6 && c === 0)) return o;
@@ -2661,24 +2635,25 @@ const EXP_AC_CPDReqEnergyTransferModeType: readonly string[] = ["SE(EVMaximumCha
 function d_RationalNumberType(r: BitReader): T.RationalNumberType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_RationalNumberType(r, s, c);
-  const x1 = r.bits(11);
-  if ((x1 & 1026) !== 0) r.badBits(x1, 1026, 11, "RationalNumberType/Exponent");
-  const y2 = ((x1 >>> 2) & 255);
-  const v0 = y2 - 128;
-  c = (x1 & 1);
+  let c = 0;
+  const x2 = r.bits(12);
+  const y3 = ((x2 >>> 11) & 1);
+  if (y3 !== 0) { r.pos -= 11; x_RationalNumberType(r, 0, y3); }
+  const y4 = ((x2 >>> 2) & 255);
+  const v0 = y4 - 128;
+  if ((x2 & 1026) !== 0) r.badBits(x2, 1026, 12, "RationalNumberType/Exponent");
+  const y5 = (x2 & 1);
+  if (y5 !== 0) { x_RationalNumberType(r, 1, y5); }
   o.Exponent = v0;
   s = 1;
-  if (!(c === 0)) x_RationalNumberType(r, s, c);
-  const v3 = r.chIntIn(-32768, 32767, "RationalNumberType/Value");
-  const x4 = r.bits(2);
-  if ((x4 & 2) !== 0) r.badBits(x4, 2, 2, "RationalNumberType/Value");
-  c = (x4 & 1);
-  o.Value = v3;
+  const v1 = r.chIntIn(-32768, 32767, "RationalNumberType/Value");
+  const x6 = r.bits(2);
+  if ((x6 & 2) !== 0) r.badBits(x6, 2, 2, "RationalNumberType/Value");
+  const y7 = (x6 & 1);
+  if (y7 !== 0) { x_RationalNumberType(r, 2, y7); }
+  o.Value = v1;
   s = 2;
-  if (c === 0) return o;
-  return x_RationalNumberType(r, s, c);
+  return o;
 }
 function x_RationalNumberType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -2708,34 +2683,36 @@ const EXP_RationalNumberType: readonly string[] = ["SE(Exponent)","SE(Value)","E
 function d_AC_ChargeParameterDiscoveryResType(r: BitReader): T.AC_ChargeParameterDiscoveryResType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_AC_ChargeParameterDiscoveryResType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_AC_ChargeParameterDiscoveryResType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (!(c === 0)) x_AC_ChargeParameterDiscoveryResType(r, s, c);
-  const x3 = r.bits(10);
-  if ((x3 & 516) !== 0) r.badBits(x3, 516, 10, "AC_ChargeParameterDiscoveryResType/ResponseCode");
-  const y4 = ((x3 >>> 3) & 63);
-  if (y4 >= 40) r.enumErr(y4, 40, "AC_ChargeParameterDiscoveryResType/ResponseCode", r.pos - 9);
-  const v2 = E0[y4]!;
-  c = (x3 & 3);
-  o.ResponseCode = v2;
+  const x4 = r.bits(11);
+  const y5 = ((x4 >>> 10) & 1);
+  if (y5 !== 0) { r.pos -= 10; x_AC_ChargeParameterDiscoveryResType(r, 1, y5); }
+  const y6 = ((x4 >>> 3) & 63);
+  if ((x4 & 512) !== 0) r.badBits(x4, 512, 11, "AC_ChargeParameterDiscoveryResType/ResponseCode");
+  if (y6 >= 40) r.enumErr(y6, 40, "AC_ChargeParameterDiscoveryResType/ResponseCode", r.pos - 9);
+  const v3 = E0[y6]!;
+  c = (x4 & 3);
+  if ((x4 & 4) !== 0) r.badBits(x4, 4, 11, "AC_ChargeParameterDiscoveryResType/ResponseCode");
+  o.ResponseCode = v3;
   s = 2;
   if (c === 0) {
-    const v5 = d_AC_CPDResEnergyTransferModeType(r);
-    const x6 = r.bits(1);
-    c = x6;
-    o.AC_CPDResEnergyTransferMode = v5;
+    const v7 = d_AC_CPDResEnergyTransferModeType(r);
+    const x8 = r.bits(1);
+    c = x8;
+    o.AC_CPDResEnergyTransferMode = v7;
     s = 3;
   }
   if ((s === 2 && c === 1)) {
-    const v7 = d_BPT_AC_CPDResEnergyTransferModeType(r);
-    const x8 = r.bits(1);
-    c = x8;
-    o.BPT_AC_CPDResEnergyTransferMode = v7;
+    const v9 = d_BPT_AC_CPDResEnergyTransferModeType(r);
+    const x10 = r.bits(1);
+    c = x10;
+    o.BPT_AC_CPDResEnergyTransferMode = v9;
     s = 3;
   }
   if ((s === 3 && c === 0)) return o;
@@ -2787,24 +2764,26 @@ const EXP_AC_ChargeParameterDiscoveryResType: readonly string[] = ["SE(Header)",
 function d_ChargeParameterDiscoveryResType(r: BitReader): T.ChargeParameterDiscoveryResType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ChargeParameterDiscoveryResType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_ChargeParameterDiscoveryResType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (!(c === 0)) x_ChargeParameterDiscoveryResType(r, s, c);
-  const x3 = r.bits(9);
-  if ((x3 & 258) !== 0) r.badBits(x3, 258, 9, "ChargeParameterDiscoveryResType/ResponseCode");
-  const y4 = ((x3 >>> 2) & 63);
-  if (y4 >= 40) r.enumErr(y4, 40, "ChargeParameterDiscoveryResType/ResponseCode", r.pos - 8);
-  const v2 = E0[y4]!;
-  c = (x3 & 1);
-  o.ResponseCode = v2;
+  const x4 = r.bits(10);
+  const y5 = ((x4 >>> 9) & 1);
+  if (y5 !== 0) { r.pos -= 9; x_ChargeParameterDiscoveryResType(r, 1, y5); }
+  const y6 = ((x4 >>> 2) & 63);
+  if ((x4 & 256) !== 0) r.badBits(x4, 256, 10, "ChargeParameterDiscoveryResType/ResponseCode");
+  if (y6 >= 40) r.enumErr(y6, 40, "ChargeParameterDiscoveryResType/ResponseCode", r.pos - 8);
+  const v3 = E0[y6]!;
+  if ((x4 & 2) !== 0) r.badBits(x4, 2, 10, "ChargeParameterDiscoveryResType/ResponseCode");
+  const y7 = (x4 & 1);
+  if (y7 !== 0) { x_ChargeParameterDiscoveryResType(r, 2, y7); }
+  o.ResponseCode = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_ChargeParameterDiscoveryResType(r, s, c);
+  return o;
 }
 function x_ChargeParameterDiscoveryResType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -2833,24 +2812,26 @@ const EXP_ChargeParameterDiscoveryResType: readonly string[] = ["SE(Header)","SE
 function d_V2GResponseType(r: BitReader): T.V2GResponseType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_V2GResponseType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_V2GResponseType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (!(c === 0)) x_V2GResponseType(r, s, c);
-  const x3 = r.bits(9);
-  if ((x3 & 258) !== 0) r.badBits(x3, 258, 9, "V2GResponseType/ResponseCode");
-  const y4 = ((x3 >>> 2) & 63);
-  if (y4 >= 40) r.enumErr(y4, 40, "V2GResponseType/ResponseCode", r.pos - 8);
-  const v2 = E0[y4]!;
-  c = (x3 & 1);
-  o.ResponseCode = v2;
+  const x4 = r.bits(10);
+  const y5 = ((x4 >>> 9) & 1);
+  if (y5 !== 0) { r.pos -= 9; x_V2GResponseType(r, 1, y5); }
+  const y6 = ((x4 >>> 2) & 63);
+  if ((x4 & 256) !== 0) r.badBits(x4, 256, 10, "V2GResponseType/ResponseCode");
+  if (y6 >= 40) r.enumErr(y6, 40, "V2GResponseType/ResponseCode", r.pos - 8);
+  const v3 = E0[y6]!;
+  if ((x4 & 2) !== 0) r.badBits(x4, 2, 10, "V2GResponseType/ResponseCode");
+  const y7 = (x4 & 1);
+  if (y7 !== 0) { x_V2GResponseType(r, 2, y7); }
+  o.ResponseCode = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_V2GResponseType(r, s, c);
+  return o;
 }
 function x_V2GResponseType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -2879,86 +2860,88 @@ const EXP_V2GResponseType: readonly string[] = ["SE(Header)","SE(ResponseCode)",
 function d_AC_CPDResEnergyTransferModeType(r: BitReader): T.AC_CPDResEnergyTransferModeType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_AC_CPDResEnergyTransferModeType(r, s, c);
+  let c = 0;
+  const x1 = r.bits(1);
+  const y2 = x1;
+  if (y2 !== 0) { x_AC_CPDResEnergyTransferModeType(r, 0, y2); }
   const v0 = d_RationalNumberType(r);
-  const x1 = r.bits(2);
-  c = x1;
+  const x3 = r.bits(2);
+  c = x3;
   o.EVSEMaximumChargePower = v0;
   s = 1;
   if (c === 0) {
-    const v2 = d_RationalNumberType(r);
-    const x3 = r.bits(2);
-    c = x3;
-    o.EVSEMaximumChargePower_L2 = v2;
+    const v4 = d_RationalNumberType(r);
+    const x5 = r.bits(2);
+    c = x5;
+    o.EVSEMaximumChargePower_L2 = v4;
     s = 2;
   }
   if ((s === 1 && c === 1) || (s === 2 && c === 0)) {
-    const v4 = d_RationalNumberType(r);
-    const x5 = r.bits(1);
-    c = x5;
-    o.EVSEMaximumChargePower_L3 = v4;
+    const v6 = d_RationalNumberType(r);
+    const x7 = r.bits(1);
+    c = x7;
+    o.EVSEMaximumChargePower_L3 = v6;
     s = 3;
   }
   if (!((s === 1 && c === 2) || (s === 2 && c === 1) || (s === 3 && c === 0))) x_AC_CPDResEnergyTransferModeType(r, s, c);
-  const v6 = d_RationalNumberType(r);
-  const x7 = r.bits(2);
-  c = x7;
-  o.EVSEMinimumChargePower = v6;
+  const v8 = d_RationalNumberType(r);
+  const x9 = r.bits(2);
+  c = x9;
+  o.EVSEMinimumChargePower = v8;
   s = 4;
   if (c === 0) {
-    const v8 = d_RationalNumberType(r);
-    const x9 = r.bits(2);
-    c = x9;
-    o.EVSEMinimumChargePower_L2 = v8;
+    const v10 = d_RationalNumberType(r);
+    const x11 = r.bits(2);
+    c = x11;
+    o.EVSEMinimumChargePower_L2 = v10;
     s = 5;
   }
   if ((s === 4 && c === 1) || (s === 5 && c === 0)) {
-    const v10 = d_RationalNumberType(r);
-    const x11 = r.bits(1);
-    c = x11;
-    o.EVSEMinimumChargePower_L3 = v10;
+    const v12 = d_RationalNumberType(r);
+    const x13 = r.bits(1);
+    c = x13;
+    o.EVSEMinimumChargePower_L3 = v12;
     s = 6;
   }
   if (!((s === 4 && c === 2) || (s === 5 && c === 1) || (s === 6 && c === 0))) x_AC_CPDResEnergyTransferModeType(r, s, c);
-  const v12 = d_RationalNumberType(r);
-  const x13 = r.bits(3);
-  c = x13;
-  o.EVSENominalFrequency = v12;
+  const v14 = d_RationalNumberType(r);
+  const x15 = r.bits(3);
+  c = x15;
+  o.EVSENominalFrequency = v14;
   s = 7;
   if (c === 0) {
-    const v14 = d_RationalNumberType(r);
-    const x15 = r.bits(3);
-    c = x15;
-    o.MaximumPowerAsymmetry = v14;
-    s = 8;
-  }
-  if ((s === 7 && c === 1) || (s === 8 && c === 0)) {
     const v16 = d_RationalNumberType(r);
     const x17 = r.bits(3);
     c = x17;
-    o.EVSEPowerRampLimitation = v16;
+    o.MaximumPowerAsymmetry = v16;
+    s = 8;
+  }
+  if ((s === 7 && c === 1) || (s === 8 && c === 0)) {
+    const v18 = d_RationalNumberType(r);
+    const x19 = r.bits(3);
+    c = x19;
+    o.EVSEPowerRampLimitation = v18;
     s = 9;
   }
   if ((s === 7 && c === 2) || (s === 8 && c === 1) || (s === 9 && c === 0)) {
-    const v18 = d_RationalNumberType(r);
-    const x19 = r.bits(2);
-    c = x19;
-    o.EVSEPresentActivePower = v18;
-    s = 10;
-  }
-  if ((s === 7 && c === 3) || (s === 8 && c === 2) || (s === 9 && c === 1) || (s === 10 && c === 0)) {
     const v20 = d_RationalNumberType(r);
     const x21 = r.bits(2);
     c = x21;
-    o.EVSEPresentActivePower_L2 = v20;
+    o.EVSEPresentActivePower = v20;
+    s = 10;
+  }
+  if ((s === 7 && c === 3) || (s === 8 && c === 2) || (s === 9 && c === 1) || (s === 10 && c === 0)) {
+    const v22 = d_RationalNumberType(r);
+    const x23 = r.bits(2);
+    c = x23;
+    o.EVSEPresentActivePower_L2 = v22;
     s = 11;
   }
   if ((s === 7 && c === 4) || (s === 8 && c === 3) || (s === 9 && c === 2) || (s === 10 && c === 1) || (s === 11 && c === 0)) {
-    const v22 = d_RationalNumberType(r);
-    const x23 = r.bits(1);
-    c = x23;
-    o.EVSEPresentActivePower_L3 = v22;
+    const v24 = d_RationalNumberType(r);
+    const x25 = r.bits(1);
+    c = x25;
+    o.EVSEPresentActivePower_L3 = v24;
     s = 12;
   }
   if ((s === 7 && c === 5) || (s === 8 && c === 4) || (s === 9 && c === 3) || (s === 10 && c === 2) || (s === 11 && c === 1) || (s === 12 && c === 0)) return o;
@@ -3102,61 +3085,63 @@ const EXP_AC_CPDResEnergyTransferModeType: readonly string[] = ["SE(EVSEMaximumC
 function d_AC_ChargeLoopReqType(r: BitReader): T.AC_ChargeLoopReqType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_AC_ChargeLoopReqType(r, s, c);
+  let c = 0;
+  const x1 = r.bits(1);
+  const y2 = x1;
+  if (y2 !== 0) { x_AC_ChargeLoopReqType(r, 0, y2); }
   const v0 = d_MessageHeaderType(r);
-  const x1 = r.bits(2);
-  c = x1;
+  const x3 = r.bits(2);
+  c = x3;
   o.Header = v0;
   s = 1;
   if (c === 0) {
-    const v2 = d_DisplayParametersType(r);
-    const x3 = r.bits(1);
-    c = x3;
-    o.DisplayParameters = v2;
+    const v4 = d_DisplayParametersType(r);
+    const x5 = r.bits(1);
+    c = x5;
+    o.DisplayParameters = v4;
     s = 2;
   }
   if (!((s === 1 && c === 1) || (s === 2 && c === 0))) x_AC_ChargeLoopReqType(r, s, c);
-  const x5 = r.bits(6);
-  if ((x5 & 40) !== 0) r.badBits(x5, 40, 6, "AC_ChargeLoopReqType/MeterInfoRequested");
-  const y6 = ((x5 >>> 4) & 1);
-  const v4 = y6 === 1;
-  c = (x5 & 7);
-  o.MeterInfoRequested = v4;
+  const x7 = r.bits(6);
+  const y8 = ((x7 >>> 4) & 1);
+  const v6 = y8 === 1;
+  c = (x7 & 7);
+  if ((x7 & 40) !== 0) r.badBits(x7, 40, 6, "AC_ChargeLoopReqType/MeterInfoRequested");
+  o.MeterInfoRequested = v6;
   s = 3;
   if (c === 0) {
-    const v7 = d_BPT_Dynamic_AC_CLReqControlModeType(r);
-    const x8 = r.bits(1);
-    c = x8;
-    o.BPT_Dynamic_AC_CLReqControlMode = v7;
+    const v9 = d_BPT_Dynamic_AC_CLReqControlModeType(r);
+    const x10 = r.bits(1);
+    c = x10;
+    o.BPT_Dynamic_AC_CLReqControlMode = v9;
     s = 4;
   }
   if ((s === 3 && c === 1)) {
-    const v9 = d_BPT_Scheduled_AC_CLReqControlModeType(r);
-    const x10 = r.bits(1);
-    c = x10;
-    o.BPT_Scheduled_AC_CLReqControlMode = v9;
+    const v11 = d_BPT_Scheduled_AC_CLReqControlModeType(r);
+    const x12 = r.bits(1);
+    c = x12;
+    o.BPT_Scheduled_AC_CLReqControlMode = v11;
     s = 4;
   }
   if ((s === 3 && c === 2)) {
-    const v11 = d_CLReqControlModeType(r);
-    const x12 = r.bits(1);
-    c = x12;
-    o.CLReqControlMode = v11;
+    const v13 = d_CLReqControlModeType(r);
+    const x14 = r.bits(1);
+    c = x14;
+    o.CLReqControlMode = v13;
     s = 4;
   }
   if ((s === 3 && c === 3)) {
-    const v13 = d_Dynamic_AC_CLReqControlModeType(r);
-    const x14 = r.bits(1);
-    c = x14;
-    o.Dynamic_AC_CLReqControlMode = v13;
+    const v15 = d_Dynamic_AC_CLReqControlModeType(r);
+    const x16 = r.bits(1);
+    c = x16;
+    o.Dynamic_AC_CLReqControlMode = v15;
     s = 4;
   }
   if ((s === 3 && c === 4)) {
-    const v15 = d_Scheduled_AC_CLReqControlModeType(r);
-    const x16 = r.bits(1);
-    c = x16;
-    o.Scheduled_AC_CLReqControlMode = v15;
+    const v17 = d_Scheduled_AC_CLReqControlModeType(r);
+    const x18 = r.bits(1);
+    c = x18;
+    o.Scheduled_AC_CLReqControlMode = v17;
     s = 4;
   }
   if ((s === 4 && c === 0)) return o;
@@ -3243,30 +3228,32 @@ const EXP_AC_ChargeLoopReqType: readonly string[] = ["SE(Header)","SE(DisplayPar
 function d_ChargeLoopReqType(r: BitReader): T.ChargeLoopReqType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ChargeLoopReqType(r, s, c);
+  let c = 0;
+  const x1 = r.bits(1);
+  const y2 = x1;
+  if (y2 !== 0) { x_ChargeLoopReqType(r, 0, y2); }
   const v0 = d_MessageHeaderType(r);
-  const x1 = r.bits(2);
-  c = x1;
+  const x3 = r.bits(2);
+  c = x3;
   o.Header = v0;
   s = 1;
   if (c === 0) {
-    const v2 = d_DisplayParametersType(r);
-    const x3 = r.bits(1);
-    c = x3;
-    o.DisplayParameters = v2;
+    const v4 = d_DisplayParametersType(r);
+    const x5 = r.bits(1);
+    c = x5;
+    o.DisplayParameters = v4;
     s = 2;
   }
   if (!((s === 1 && c === 1) || (s === 2 && c === 0))) x_ChargeLoopReqType(r, s, c);
-  const x5 = r.bits(4);
-  if ((x5 & 10) !== 0) r.badBits(x5, 10, 4, "ChargeLoopReqType/MeterInfoRequested");
-  const y6 = ((x5 >>> 2) & 1);
-  const v4 = y6 === 1;
-  c = (x5 & 1);
-  o.MeterInfoRequested = v4;
+  const x7 = r.bits(4);
+  const y8 = ((x7 >>> 2) & 1);
+  const v6 = y8 === 1;
+  if ((x7 & 10) !== 0) r.badBits(x7, 10, 4, "ChargeLoopReqType/MeterInfoRequested");
+  const y9 = (x7 & 1);
+  if (y9 !== 0) { x_ChargeLoopReqType(r, 3, y9); }
+  o.MeterInfoRequested = v6;
   s = 3;
-  if (c === 0) return o;
-  return x_ChargeLoopReqType(r, s, c);
+  return o;
 }
 function x_ChargeLoopReqType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -3309,41 +3296,45 @@ function d_DisplayParametersType(r: BitReader): T.DisplayParametersType {
   let c = r.bits(4);
   if (c === 0) {
     const x1 = r.bits(13);
-    if ((x1 & 4112) !== 0) r.badBits(x1, 4112, 13, "DisplayParametersType/PresentSOC");
     const y2 = ((x1 >>> 5) & 127);
+    if ((x1 & 4096) !== 0) r.badBits(x1, 4096, 13, "DisplayParametersType/PresentSOC");
     if (y2 > 100) r.rangeErr(y2 + 0, 100, "DisplayParametersType/PresentSOC", r.pos - 12);
     const v0 = y2;
     c = (x1 & 15);
+    if ((x1 & 16) !== 0) r.badBits(x1, 16, 13, "DisplayParametersType/PresentSOC");
     o.PresentSOC = v0;
     s = 1;
   }
   if ((s === 0 && c === 1) || (s === 1 && c === 0)) {
     const x4 = r.bits(13);
-    if ((x4 & 4112) !== 0) r.badBits(x4, 4112, 13, "DisplayParametersType/MinimumSOC");
     const y5 = ((x4 >>> 5) & 127);
+    if ((x4 & 4096) !== 0) r.badBits(x4, 4096, 13, "DisplayParametersType/MinimumSOC");
     if (y5 > 100) r.rangeErr(y5 + 0, 100, "DisplayParametersType/MinimumSOC", r.pos - 12);
     const v3 = y5;
     c = (x4 & 15);
+    if ((x4 & 16) !== 0) r.badBits(x4, 16, 13, "DisplayParametersType/MinimumSOC");
     o.MinimumSOC = v3;
     s = 2;
   }
   if ((s === 0 && c === 2) || (s === 1 && c === 1) || (s === 2 && c === 0)) {
     const x7 = r.bits(13);
-    if ((x7 & 4112) !== 0) r.badBits(x7, 4112, 13, "DisplayParametersType/TargetSOC");
     const y8 = ((x7 >>> 5) & 127);
+    if ((x7 & 4096) !== 0) r.badBits(x7, 4096, 13, "DisplayParametersType/TargetSOC");
     if (y8 > 100) r.rangeErr(y8 + 0, 100, "DisplayParametersType/TargetSOC", r.pos - 12);
     const v6 = y8;
     c = (x7 & 15);
+    if ((x7 & 16) !== 0) r.badBits(x7, 16, 13, "DisplayParametersType/TargetSOC");
     o.TargetSOC = v6;
     s = 3;
   }
   if ((s === 0 && c === 3) || (s === 1 && c === 2) || (s === 2 && c === 1) || (s === 3 && c === 0)) {
     const x10 = r.bits(12);
-    if ((x10 & 2056) !== 0) r.badBits(x10, 2056, 12, "DisplayParametersType/MaximumSOC");
     const y11 = ((x10 >>> 4) & 127);
+    if ((x10 & 2048) !== 0) r.badBits(x10, 2048, 12, "DisplayParametersType/MaximumSOC");
     if (y11 > 100) r.rangeErr(y11 + 0, 100, "DisplayParametersType/MaximumSOC", r.pos - 11);
     const v9 = y11;
     c = (x10 & 7);
+    if ((x10 & 8) !== 0) r.badBits(x10, 8, 12, "DisplayParametersType/MaximumSOC");
     o.MaximumSOC = v9;
     s = 4;
   }
@@ -3352,8 +3343,8 @@ function d_DisplayParametersType(r: BitReader): T.DisplayParametersType {
     if ((x13 & 1) !== 0) r.badBits(x13, 1, 1, "DisplayParametersType/RemainingTimeToMinimumSOC");
     const v12 = r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToMinimumSOC");
     const x14 = r.bits(4);
-    if ((x14 & 8) !== 0) r.badBits(x14, 8, 4, "DisplayParametersType/RemainingTimeToMinimumSOC");
     c = (x14 & 7);
+    if ((x14 & 8) !== 0) r.badBits(x14, 8, 4, "DisplayParametersType/RemainingTimeToMinimumSOC");
     o.RemainingTimeToMinimumSOC = v12;
     s = 5;
   }
@@ -3362,8 +3353,8 @@ function d_DisplayParametersType(r: BitReader): T.DisplayParametersType {
     if ((x16 & 1) !== 0) r.badBits(x16, 1, 1, "DisplayParametersType/RemainingTimeToTargetSOC");
     const v15 = r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToTargetSOC");
     const x17 = r.bits(4);
-    if ((x17 & 8) !== 0) r.badBits(x17, 8, 4, "DisplayParametersType/RemainingTimeToTargetSOC");
     c = (x17 & 7);
+    if ((x17 & 8) !== 0) r.badBits(x17, 8, 4, "DisplayParametersType/RemainingTimeToTargetSOC");
     o.RemainingTimeToTargetSOC = v15;
     s = 6;
   }
@@ -3372,17 +3363,17 @@ function d_DisplayParametersType(r: BitReader): T.DisplayParametersType {
     if ((x19 & 1) !== 0) r.badBits(x19, 1, 1, "DisplayParametersType/RemainingTimeToMaximumSOC");
     const v18 = r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToMaximumSOC");
     const x20 = r.bits(4);
-    if ((x20 & 8) !== 0) r.badBits(x20, 8, 4, "DisplayParametersType/RemainingTimeToMaximumSOC");
     c = (x20 & 7);
+    if ((x20 & 8) !== 0) r.badBits(x20, 8, 4, "DisplayParametersType/RemainingTimeToMaximumSOC");
     o.RemainingTimeToMaximumSOC = v18;
     s = 7;
   }
   if ((s === 0 && c === 7) || (s === 1 && c === 6) || (s === 2 && c === 5) || (s === 3 && c === 4) || (s === 4 && c === 3) || (s === 5 && c === 2) || (s === 6 && c === 1) || (s === 7 && c === 0)) {
     const x22 = r.bits(5);
-    if ((x22 & 20) !== 0) r.badBits(x22, 20, 5, "DisplayParametersType/ChargingComplete");
     const y23 = ((x22 >>> 3) & 1);
     const v21 = y23 === 1;
     c = (x22 & 3);
+    if ((x22 & 20) !== 0) r.badBits(x22, 20, 5, "DisplayParametersType/ChargingComplete");
     o.ChargingComplete = v21;
     s = 8;
   }
@@ -3395,10 +3386,10 @@ function d_DisplayParametersType(r: BitReader): T.DisplayParametersType {
   }
   if ((s === 0 && c === 9) || (s === 1 && c === 8) || (s === 2 && c === 7) || (s === 3 && c === 6) || (s === 4 && c === 5) || (s === 5 && c === 4) || (s === 6 && c === 3) || (s === 7 && c === 2) || (s === 8 && c === 1) || (s === 9 && c === 0)) {
     const x27 = r.bits(4);
-    if ((x27 & 10) !== 0) r.badBits(x27, 10, 4, "DisplayParametersType/InletHot");
     const y28 = ((x27 >>> 2) & 1);
     const v26 = y28 === 1;
     c = (x27 & 1);
+    if ((x27 & 10) !== 0) r.badBits(x27, 10, 4, "DisplayParametersType/InletHot");
     o.InletHot = v26;
     s = 10;
   }
@@ -3577,83 +3568,85 @@ const F_DisplayParametersType = new Map<string, number>([["PresentSOC",0],["Mini
 function d_AC_ChargeLoopResType(r: BitReader): T.AC_ChargeLoopResType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_AC_ChargeLoopResType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_AC_ChargeLoopResType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (!(c === 0)) x_AC_ChargeLoopResType(r, s, c);
-  const x3 = r.bits(12);
-  if ((x3 & 2064) !== 0) r.badBits(x3, 2064, 12, "AC_ChargeLoopResType/ResponseCode");
-  const y4 = ((x3 >>> 5) & 63);
-  if (y4 >= 40) r.enumErr(y4, 40, "AC_ChargeLoopResType/ResponseCode", r.pos - 11);
-  const v2 = E0[y4]!;
-  c = (x3 & 15);
-  o.ResponseCode = v2;
+  const x4 = r.bits(13);
+  const y5 = ((x4 >>> 12) & 1);
+  if (y5 !== 0) { r.pos -= 12; x_AC_ChargeLoopResType(r, 1, y5); }
+  const y6 = ((x4 >>> 5) & 63);
+  if ((x4 & 2048) !== 0) r.badBits(x4, 2048, 13, "AC_ChargeLoopResType/ResponseCode");
+  if (y6 >= 40) r.enumErr(y6, 40, "AC_ChargeLoopResType/ResponseCode", r.pos - 11);
+  const v3 = E0[y6]!;
+  c = (x4 & 15);
+  if ((x4 & 16) !== 0) r.badBits(x4, 16, 13, "AC_ChargeLoopResType/ResponseCode");
+  o.ResponseCode = v3;
   s = 2;
   if (c === 0) {
-    const v5 = d_EVSEStatusType(r);
-    const x6 = r.bits(4);
-    c = x6;
-    o.EVSEStatus = v5;
+    const v7 = d_EVSEStatusType(r);
+    const x8 = r.bits(4);
+    c = x8;
+    o.EVSEStatus = v7;
     s = 3;
   }
   if ((s === 2 && c === 1) || (s === 3 && c === 0)) {
-    const v7 = d_MeterInfoType(r);
-    const x8 = r.bits(3);
-    c = x8;
-    o.MeterInfo = v7;
+    const v9 = d_MeterInfoType(r);
+    const x10 = r.bits(3);
+    c = x10;
+    o.MeterInfo = v9;
     s = 4;
   }
   if ((s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0)) {
-    const v9 = d_ReceiptType(r);
-    const x10 = r.bits(3);
-    c = x10;
-    o.Receipt = v9;
+    const v11 = d_ReceiptType(r);
+    const x12 = r.bits(3);
+    c = x12;
+    o.Receipt = v11;
     s = 5;
   }
   if ((s === 2 && c === 3) || (s === 3 && c === 2) || (s === 4 && c === 1) || (s === 5 && c === 0)) {
-    const v11 = d_RationalNumberType(r);
-    const x12 = r.bits(3);
-    c = x12;
-    o.EVSETargetFrequency = v11;
+    const v13 = d_RationalNumberType(r);
+    const x14 = r.bits(3);
+    c = x14;
+    o.EVSETargetFrequency = v13;
     s = 6;
   }
   if ((s === 2 && c === 4) || (s === 3 && c === 3) || (s === 4 && c === 2) || (s === 5 && c === 1) || (s === 6 && c === 0)) {
-    const v13 = d_BPT_Dynamic_AC_CLResControlModeType(r);
-    const x14 = r.bits(1);
-    c = x14;
-    o.BPT_Dynamic_AC_CLResControlMode = v13;
+    const v15 = d_BPT_Dynamic_AC_CLResControlModeType(r);
+    const x16 = r.bits(1);
+    c = x16;
+    o.BPT_Dynamic_AC_CLResControlMode = v15;
     s = 7;
   }
   if ((s === 2 && c === 5) || (s === 3 && c === 4) || (s === 4 && c === 3) || (s === 5 && c === 2) || (s === 6 && c === 1)) {
-    const v15 = d_BPT_Scheduled_AC_CLResControlModeType(r);
-    const x16 = r.bits(1);
-    c = x16;
-    o.BPT_Scheduled_AC_CLResControlMode = v15;
+    const v17 = d_BPT_Scheduled_AC_CLResControlModeType(r);
+    const x18 = r.bits(1);
+    c = x18;
+    o.BPT_Scheduled_AC_CLResControlMode = v17;
     s = 7;
   }
   if ((s === 2 && c === 6) || (s === 3 && c === 5) || (s === 4 && c === 4) || (s === 5 && c === 3) || (s === 6 && c === 2)) {
-    const v17 = d_CLResControlModeType(r);
-    const x18 = r.bits(1);
-    c = x18;
-    o.CLResControlMode = v17;
+    const v19 = d_CLResControlModeType(r);
+    const x20 = r.bits(1);
+    c = x20;
+    o.CLResControlMode = v19;
     s = 7;
   }
   if ((s === 2 && c === 7) || (s === 3 && c === 6) || (s === 4 && c === 5) || (s === 5 && c === 4) || (s === 6 && c === 3)) {
-    const v19 = d_Dynamic_AC_CLResControlModeType(r);
-    const x20 = r.bits(1);
-    c = x20;
-    o.Dynamic_AC_CLResControlMode = v19;
+    const v21 = d_Dynamic_AC_CLResControlModeType(r);
+    const x22 = r.bits(1);
+    c = x22;
+    o.Dynamic_AC_CLResControlMode = v21;
     s = 7;
   }
   if ((s === 2 && c === 8) || (s === 3 && c === 7) || (s === 4 && c === 6) || (s === 5 && c === 5) || (s === 6 && c === 4)) {
-    const v21 = d_Scheduled_AC_CLResControlModeType(r);
-    const x22 = r.bits(1);
-    c = x22;
-    o.Scheduled_AC_CLResControlMode = v21;
+    const v23 = d_Scheduled_AC_CLResControlModeType(r);
+    const x24 = r.bits(1);
+    c = x24;
+    o.Scheduled_AC_CLResControlMode = v23;
     s = 7;
   }
   if ((s === 7 && c === 0)) return o;
@@ -3791,41 +3784,43 @@ const EXP_AC_ChargeLoopResType: readonly string[] = ["SE(Header)","SE(ResponseCo
 function d_ChargeLoopResType(r: BitReader): T.ChargeLoopResType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ChargeLoopResType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_ChargeLoopResType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (!(c === 0)) x_ChargeLoopResType(r, s, c);
-  const x3 = r.bits(11);
-  if ((x3 & 1032) !== 0) r.badBits(x3, 1032, 11, "ChargeLoopResType/ResponseCode");
-  const y4 = ((x3 >>> 4) & 63);
-  if (y4 >= 40) r.enumErr(y4, 40, "ChargeLoopResType/ResponseCode", r.pos - 10);
-  const v2 = E0[y4]!;
-  c = (x3 & 7);
-  o.ResponseCode = v2;
+  const x4 = r.bits(12);
+  const y5 = ((x4 >>> 11) & 1);
+  if (y5 !== 0) { r.pos -= 11; x_ChargeLoopResType(r, 1, y5); }
+  const y6 = ((x4 >>> 4) & 63);
+  if ((x4 & 1024) !== 0) r.badBits(x4, 1024, 12, "ChargeLoopResType/ResponseCode");
+  if (y6 >= 40) r.enumErr(y6, 40, "ChargeLoopResType/ResponseCode", r.pos - 10);
+  const v3 = E0[y6]!;
+  c = (x4 & 7);
+  if ((x4 & 8) !== 0) r.badBits(x4, 8, 12, "ChargeLoopResType/ResponseCode");
+  o.ResponseCode = v3;
   s = 2;
   if (c === 0) {
-    const v5 = d_EVSEStatusType(r);
-    const x6 = r.bits(2);
-    c = x6;
-    o.EVSEStatus = v5;
+    const v7 = d_EVSEStatusType(r);
+    const x8 = r.bits(2);
+    c = x8;
+    o.EVSEStatus = v7;
     s = 3;
   }
   if ((s === 2 && c === 1) || (s === 3 && c === 0)) {
-    const v7 = d_MeterInfoType(r);
-    const x8 = r.bits(2);
-    c = x8;
-    o.MeterInfo = v7;
+    const v9 = d_MeterInfoType(r);
+    const x10 = r.bits(2);
+    c = x10;
+    o.MeterInfo = v9;
     s = 4;
   }
   if ((s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0)) {
-    const v9 = d_ReceiptType(r);
-    const x10 = r.bits(1);
-    c = x10;
-    o.Receipt = v9;
+    const v11 = d_ReceiptType(r);
+    const x12 = r.bits(1);
+    c = x12;
+    o.Receipt = v11;
     s = 5;
   }
   if ((s === 2 && c === 3) || (s === 3 && c === 2) || (s === 4 && c === 1) || (s === 5 && c === 0)) return o;
@@ -3893,27 +3888,28 @@ const EXP_ChargeLoopResType: readonly string[] = ["SE(Header)","SE(ResponseCode)
 function d_EVSEStatusType(r: BitReader): T.EVSEStatusType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_EVSEStatusType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "EVSEStatusType/NotificationMaxDelay");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_EVSEStatusType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "EVSEStatusType/NotificationMaxDelay");
   const v0 = r.uintIn(0, 65535, "EVSEStatusType/NotificationMaxDelay");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "EVSEStatusType/NotificationMaxDelay");
-  c = (x2 & 1);
+  const x4 = r.bits(8);
+  if ((x4 & 128) !== 0) r.badBits(x4, 128, 8, "EVSEStatusType/NotificationMaxDelay");
+  const y5 = ((x4 >>> 6) & 1);
+  if (y5 !== 0) { r.pos -= 6; x_EVSEStatusType(r, 1, y5); }
+  const y6 = ((x4 >>> 2) & 7);
+  if ((x4 & 32) !== 0) r.badBits(x4, 32, 8, "EVSEStatusType/EVSENotification");
+  if (y6 >= 6) r.enumErr(y6, 6, "EVSEStatusType/EVSENotification", r.pos - 5);
+  const v3 = E1[y6]!;
+  if ((x4 & 2) !== 0) r.badBits(x4, 2, 8, "EVSEStatusType/EVSENotification");
+  const y7 = (x4 & 1);
+  if (y7 !== 0) { x_EVSEStatusType(r, 2, y7); }
   o.NotificationMaxDelay = v0;
   s = 1;
-  if (!(c === 0)) x_EVSEStatusType(r, s, c);
-  const x4 = r.bits(6);
-  if ((x4 & 34) !== 0) r.badBits(x4, 34, 6, "EVSEStatusType/EVSENotification");
-  const y5 = ((x4 >>> 2) & 7);
-  if (y5 >= 6) r.enumErr(y5, 6, "EVSEStatusType/EVSENotification", r.pos - 5);
-  const v3 = E1[y5]!;
-  c = (x4 & 1);
   o.EVSENotification = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_EVSEStatusType(r, s, c);
+  return o;
 }
 function x_EVSEStatusType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -3942,81 +3938,81 @@ const EXP_EVSEStatusType: readonly string[] = ["SE(NotificationMaxDelay)","SE(EV
 function d_MeterInfoType(r: BitReader): T.MeterInfoType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_MeterInfoType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "MeterInfoType/MeterID");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_MeterInfoType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "MeterInfoType/MeterID");
   const v0 = r.string(64, 12, "MeterInfoType/MeterID");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "MeterInfoType/MeterID");
-  c = (x2 & 1);
+  const x4 = r.bits(3);
+  if ((x4 & 4) !== 0) r.badBits(x4, 4, 3, "MeterInfoType/MeterID");
+  const y5 = ((x4 >>> 1) & 1);
+  if (y5 !== 0) { r.pos -= 1; x_MeterInfoType(r, 1, y5); }
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 3, "MeterInfoType/ChargedEnergyReadingWh");
   o.MeterID = v0;
   s = 1;
-  if (!(c === 0)) x_MeterInfoType(r, s, c);
-  const x4 = r.bits(1);
-  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "MeterInfoType/ChargedEnergyReadingWh");
   const v3 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/ChargedEnergyReadingWh");
-  const x5 = r.bits(4);
-  if ((x5 & 8) !== 0) r.badBits(x5, 8, 4, "MeterInfoType/ChargedEnergyReadingWh");
-  c = (x5 & 7);
+  const x6 = r.bits(4);
+  c = (x6 & 7);
+  if ((x6 & 8) !== 0) r.badBits(x6, 8, 4, "MeterInfoType/ChargedEnergyReadingWh");
   o.ChargedEnergyReadingWh = v3;
   s = 2;
   if (c === 0) {
-    const x7 = r.bits(1);
-    if ((x7 & 1) !== 0) r.badBits(x7, 1, 1, "MeterInfoType/BPT_DischargedEnergyReadingWh");
-    const v6 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/BPT_DischargedEnergyReadingWh");
-    const x8 = r.bits(4);
-    if ((x8 & 8) !== 0) r.badBits(x8, 8, 4, "MeterInfoType/BPT_DischargedEnergyReadingWh");
-    c = (x8 & 7);
-    o.BPT_DischargedEnergyReadingWh = v6;
+    const x8 = r.bits(1);
+    if ((x8 & 1) !== 0) r.badBits(x8, 1, 1, "MeterInfoType/BPT_DischargedEnergyReadingWh");
+    const v7 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/BPT_DischargedEnergyReadingWh");
+    const x9 = r.bits(4);
+    c = (x9 & 7);
+    if ((x9 & 8) !== 0) r.badBits(x9, 8, 4, "MeterInfoType/BPT_DischargedEnergyReadingWh");
+    o.BPT_DischargedEnergyReadingWh = v7;
     s = 3;
   }
   if ((s === 2 && c === 1) || (s === 3 && c === 0)) {
-    const x10 = r.bits(1);
-    if ((x10 & 1) !== 0) r.badBits(x10, 1, 1, "MeterInfoType/CapacitiveEnergyReadingVARh");
-    const v9 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/CapacitiveEnergyReadingVARh");
-    const x11 = r.bits(4);
-    if ((x11 & 8) !== 0) r.badBits(x11, 8, 4, "MeterInfoType/CapacitiveEnergyReadingVARh");
-    c = (x11 & 7);
-    o.CapacitiveEnergyReadingVARh = v9;
+    const x11 = r.bits(1);
+    if ((x11 & 1) !== 0) r.badBits(x11, 1, 1, "MeterInfoType/CapacitiveEnergyReadingVARh");
+    const v10 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/CapacitiveEnergyReadingVARh");
+    const x12 = r.bits(4);
+    c = (x12 & 7);
+    if ((x12 & 8) !== 0) r.badBits(x12, 8, 4, "MeterInfoType/CapacitiveEnergyReadingVARh");
+    o.CapacitiveEnergyReadingVARh = v10;
     s = 4;
   }
   if ((s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0)) {
-    const x13 = r.bits(1);
-    if ((x13 & 1) !== 0) r.badBits(x13, 1, 1, "MeterInfoType/BPT_InductiveEnergyReadingVARh");
-    const v12 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/BPT_InductiveEnergyReadingVARh");
-    const x14 = r.bits(4);
-    if ((x14 & 8) !== 0) r.badBits(x14, 8, 4, "MeterInfoType/BPT_InductiveEnergyReadingVARh");
-    c = (x14 & 7);
-    o.BPT_InductiveEnergyReadingVARh = v12;
+    const x14 = r.bits(1);
+    if ((x14 & 1) !== 0) r.badBits(x14, 1, 1, "MeterInfoType/BPT_InductiveEnergyReadingVARh");
+    const v13 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/BPT_InductiveEnergyReadingVARh");
+    const x15 = r.bits(4);
+    c = (x15 & 7);
+    if ((x15 & 8) !== 0) r.badBits(x15, 8, 4, "MeterInfoType/BPT_InductiveEnergyReadingVARh");
+    o.BPT_InductiveEnergyReadingVARh = v13;
     s = 5;
   }
   if ((s === 2 && c === 3) || (s === 3 && c === 2) || (s === 4 && c === 1) || (s === 5 && c === 0)) {
-    const x16 = r.bits(1);
-    if ((x16 & 1) !== 0) r.badBits(x16, 1, 1, "MeterInfoType/MeterSignature");
-    const v15 = r.binary(64, "MeterInfoType/MeterSignature");
-    const x17 = r.bits(3);
-    if ((x17 & 4) !== 0) r.badBits(x17, 4, 3, "MeterInfoType/MeterSignature");
-    c = (x17 & 3);
-    o.MeterSignature = v15;
+    const x17 = r.bits(1);
+    if ((x17 & 1) !== 0) r.badBits(x17, 1, 1, "MeterInfoType/MeterSignature");
+    const v16 = r.binary(64, "MeterInfoType/MeterSignature");
+    const x18 = r.bits(3);
+    c = (x18 & 3);
+    if ((x18 & 4) !== 0) r.badBits(x18, 4, 3, "MeterInfoType/MeterSignature");
+    o.MeterSignature = v16;
     s = 6;
   }
   if ((s === 2 && c === 4) || (s === 3 && c === 3) || (s === 4 && c === 2) || (s === 5 && c === 1) || (s === 6 && c === 0)) {
-    const v18 = r.chIntIn(-32768, 32767, "MeterInfoType/MeterStatus");
-    const x19 = r.bits(3);
-    if ((x19 & 4) !== 0) r.badBits(x19, 4, 3, "MeterInfoType/MeterStatus");
-    c = (x19 & 3);
-    o.MeterStatus = v18;
+    const v19 = r.chIntIn(-32768, 32767, "MeterInfoType/MeterStatus");
+    const x20 = r.bits(3);
+    c = (x20 & 3);
+    if ((x20 & 4) !== 0) r.badBits(x20, 4, 3, "MeterInfoType/MeterStatus");
+    o.MeterStatus = v19;
     s = 7;
   }
   if ((s === 2 && c === 5) || (s === 3 && c === 4) || (s === 4 && c === 3) || (s === 5 && c === 2) || (s === 6 && c === 1) || (s === 7 && c === 0)) {
-    const x21 = r.bits(1);
-    if ((x21 & 1) !== 0) r.badBits(x21, 1, 1, "MeterInfoType/MeterTimestamp");
-    const v20 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/MeterTimestamp");
-    const x22 = r.bits(2);
-    if ((x22 & 2) !== 0) r.badBits(x22, 2, 2, "MeterInfoType/MeterTimestamp");
-    c = (x22 & 1);
-    o.MeterTimestamp = v20;
+    const x22 = r.bits(1);
+    if ((x22 & 1) !== 0) r.badBits(x22, 1, 1, "MeterInfoType/MeterTimestamp");
+    const v21 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/MeterTimestamp");
+    const x23 = r.bits(2);
+    c = (x23 & 1);
+    if ((x23 & 2) !== 0) r.badBits(x23, 2, 2, "MeterInfoType/MeterTimestamp");
+    o.MeterTimestamp = v21;
     s = 8;
   }
   if ((s === 2 && c === 6) || (s === 3 && c === 5) || (s === 4 && c === 4) || (s === 5 && c === 3) || (s === 6 && c === 2) || (s === 7 && c === 1) || (s === 8 && c === 0)) return o;
@@ -4136,112 +4132,101 @@ const EXP_MeterInfoType: readonly string[] = ["SE(MeterID)","SE(ChargedEnergyRea
 function d_ReceiptType(r: BitReader): T.ReceiptType {
   const o: any = {};
   let s = 0; let n = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ReceiptType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "ReceiptType/TimeAnchor");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_ReceiptType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "ReceiptType/TimeAnchor");
   const v0 = r.bigIn(false, 0n, 18446744073709551615n, "ReceiptType/TimeAnchor");
-  const x2 = r.bits(4);
-  if ((x2 & 8) !== 0) r.badBits(x2, 8, 4, "ReceiptType/TimeAnchor");
-  c = (x2 & 7);
+  const x3 = r.bits(4);
+  c = (x3 & 7);
+  if ((x3 & 8) !== 0) r.badBits(x3, 8, 4, "ReceiptType/TimeAnchor");
   o.TimeAnchor = v0;
   s = 1;
   if (c === 0) {
-    const v3 = d_DetailedCostType(r);
-    const x4 = r.bits(3);
-    c = x4;
-    o.EnergyCosts = v3;
+    const v4 = d_DetailedCostType(r);
+    const x5 = r.bits(3);
+    c = x5;
+    o.EnergyCosts = v4;
     s = 2;
   }
   if ((s === 1 && c === 1) || (s === 2 && c === 0)) {
-    const v5 = d_DetailedCostType(r);
-    const x6 = r.bits(3);
-    c = x6;
-    o.OccupancyCosts = v5;
+    const v6 = d_DetailedCostType(r);
+    const x7 = r.bits(3);
+    c = x7;
+    o.OccupancyCosts = v6;
     s = 3;
   }
   if ((s === 1 && c === 2) || (s === 2 && c === 1) || (s === 3 && c === 0)) {
-    const v7 = d_DetailedCostType(r);
-    const x8 = r.bits(2);
-    c = x8;
-    o.AdditionalServicesCosts = v7;
+    const v8 = d_DetailedCostType(r);
+    const x9 = r.bits(2);
+    c = x9;
+    o.AdditionalServicesCosts = v8;
     s = 4;
   }
   if ((s === 1 && c === 3) || (s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0)) {
-    const v9 = d_DetailedCostType(r);
-    const x10 = r.bits(2);
-    c = x10;
-    o.OverstayCosts = v9;
+    const v10 = d_DetailedCostType(r);
+    const x11 = r.bits(2);
+    c = x11;
+    o.OverstayCosts = v10;
     s = 5;
   }
   for (;;) {
     if (s === 1 && c === 4) {
-      const v11 = d_DetailedTaxType(r);
-      const x12 = r.bits(2);
-      c = x12;
-      const av11 = o.TaxCosts;
-      if (av11 === undefined) o.TaxCosts = [v11];
-      else {
-        av11.push(v11);
-      }
+      const v12 = d_DetailedTaxType(r);
+      const x13 = r.bits(2);
+      c = x13;
+      const av12 = o.TaxCosts;
+      if (av12 === undefined) o.TaxCosts = [v12];
+      else { av12.push(v12); }
       n = 1; s = 6;
       continue;
     }
     if (s === 2 && c === 3) {
-      const v13 = d_DetailedTaxType(r);
-      const x14 = r.bits(2);
-      c = x14;
-      const av13 = o.TaxCosts;
-      if (av13 === undefined) o.TaxCosts = [v13];
-      else {
-        av13.push(v13);
-      }
+      const v14 = d_DetailedTaxType(r);
+      const x15 = r.bits(2);
+      c = x15;
+      const av14 = o.TaxCosts;
+      if (av14 === undefined) o.TaxCosts = [v14];
+      else { av14.push(v14); }
       n = 1; s = 6;
       continue;
     }
     if (s === 3 && c === 2) {
-      const v15 = d_DetailedTaxType(r);
-      const x16 = r.bits(2);
-      c = x16;
-      const av15 = o.TaxCosts;
-      if (av15 === undefined) o.TaxCosts = [v15];
-      else {
-        av15.push(v15);
-      }
+      const v16 = d_DetailedTaxType(r);
+      const x17 = r.bits(2);
+      c = x17;
+      const av16 = o.TaxCosts;
+      if (av16 === undefined) o.TaxCosts = [v16];
+      else { av16.push(v16); }
       n = 1; s = 6;
       continue;
     }
     if (s === 4 && c === 1) {
-      const v17 = d_DetailedTaxType(r);
-      const x18 = r.bits(2);
-      c = x18;
-      const av17 = o.TaxCosts;
-      if (av17 === undefined) o.TaxCosts = [v17];
-      else {
-        av17.push(v17);
-      }
+      const v18 = d_DetailedTaxType(r);
+      const x19 = r.bits(2);
+      c = x19;
+      const av18 = o.TaxCosts;
+      if (av18 === undefined) o.TaxCosts = [v18];
+      else { av18.push(v18); }
       n = 1; s = 6;
       continue;
     }
     if (s === 5 && c === 0) {
-      const v19 = d_DetailedTaxType(r);
-      const x20 = r.bits(2);
-      c = x20;
-      const av19 = o.TaxCosts;
-      if (av19 === undefined) o.TaxCosts = [v19];
-      else {
-        av19.push(v19);
-      }
+      const v20 = d_DetailedTaxType(r);
+      const x21 = r.bits(2);
+      c = x21;
+      const av20 = o.TaxCosts;
+      if (av20 === undefined) o.TaxCosts = [v20];
+      else { av20.push(v20); }
       n = 1; s = 6;
       continue;
     }
     if (s === 6 && c === 0) {
-      const v21 = d_DetailedTaxType(r);
-      const av21 = o.TaxCosts;
-      if (av21 === undefined) o.TaxCosts = [v21];
-      else {
-        av21.push(v21);
-      }
+      const v22 = d_DetailedTaxType(r);
+      const av22 = o.TaxCosts;
+      if (av22 === undefined) o.TaxCosts = [v22];
+      else { av22.push(v22); }
       n++; s = n < 10 ? 6 : 7;
       c = r.bits(WD_ReceiptType[s]!);
       continue;
@@ -4344,21 +4329,23 @@ const EXP_ReceiptType: readonly string[] = ["SE(TimeAnchor)","SE(EnergyCosts)|SE
 function d_DetailedCostType(r: BitReader): T.DetailedCostType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_DetailedCostType(r, s, c);
-  const v0 = d_RationalNumberType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_DetailedCostType(r, 0, y2); }
+  const v0 = d_RationalNumberType(r);
   o.Amount = v0;
   s = 1;
-  if (!(c === 0)) x_DetailedCostType(r, s, c);
-  const v2 = d_RationalNumberType(r);
-  const x3 = r.bits(1);
-  c = x3;
-  o.CostPerUnit = v2;
+  const x4 = r.bits(1);
+  const y5 = x4;
+  if (y5 !== 0) { x_DetailedCostType(r, 1, y5); }
+  const v3 = d_RationalNumberType(r);
+  o.CostPerUnit = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_DetailedCostType(r, s, c);
+  const x6 = r.bits(1);
+  const y7 = x6;
+  if (y7 !== 0) { x_DetailedCostType(r, 2, y7); }
+  return o;
 }
 function x_DetailedCostType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -4389,24 +4376,25 @@ const EXP_DetailedCostType: readonly string[] = ["SE(Amount)","SE(CostPerUnit)",
 function d_DetailedTaxType(r: BitReader): T.DetailedTaxType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_DetailedTaxType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "DetailedTaxType/TaxRuleID");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_DetailedTaxType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "DetailedTaxType/TaxRuleID");
   const v0 = r.uintIn(1, 4294967295, "DetailedTaxType/TaxRuleID");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "DetailedTaxType/TaxRuleID");
-  c = (x2 & 1);
+  const x4 = r.bits(2);
+  if ((x4 & 2) !== 0) r.badBits(x4, 2, 2, "DetailedTaxType/TaxRuleID");
+  const y5 = (x4 & 1);
+  if (y5 !== 0) { x_DetailedTaxType(r, 1, y5); }
   o.TaxRuleID = v0;
   s = 1;
-  if (!(c === 0)) x_DetailedTaxType(r, s, c);
   const v3 = d_RationalNumberType(r);
-  const x4 = r.bits(1);
-  c = x4;
   o.Amount = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_DetailedTaxType(r, s, c);
+  const x6 = r.bits(1);
+  const y7 = x6;
+  if (y7 !== 0) { x_DetailedTaxType(r, 2, y7); }
+  return o;
 }
 function x_DetailedTaxType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -4437,85 +4425,87 @@ const EXP_DetailedTaxType: readonly string[] = ["SE(TaxRuleID)","SE(Amount)","EE
 function d_BPT_AC_CPDReqEnergyTransferModeType(r: BitReader): T.BPT_AC_CPDReqEnergyTransferModeType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_BPT_AC_CPDReqEnergyTransferModeType(r, s, c);
+  let c = 0;
+  const x1 = r.bits(1);
+  const y2 = x1;
+  if (y2 !== 0) { x_BPT_AC_CPDReqEnergyTransferModeType(r, 0, y2); }
   const v0 = d_RationalNumberType(r);
-  const x1 = r.bits(2);
-  c = x1;
+  const x3 = r.bits(2);
+  c = x3;
   o.EVMaximumChargePower = v0;
   s = 1;
   if (c === 0) {
-    const v2 = d_RationalNumberType(r);
-    const x3 = r.bits(2);
-    c = x3;
-    o.EVMaximumChargePower_L2 = v2;
+    const v4 = d_RationalNumberType(r);
+    const x5 = r.bits(2);
+    c = x5;
+    o.EVMaximumChargePower_L2 = v4;
     s = 2;
   }
   if ((s === 1 && c === 1) || (s === 2 && c === 0)) {
-    const v4 = d_RationalNumberType(r);
-    const x5 = r.bits(1);
-    c = x5;
-    o.EVMaximumChargePower_L3 = v4;
+    const v6 = d_RationalNumberType(r);
+    const x7 = r.bits(1);
+    c = x7;
+    o.EVMaximumChargePower_L3 = v6;
     s = 3;
   }
   if (!((s === 1 && c === 2) || (s === 2 && c === 1) || (s === 3 && c === 0))) x_BPT_AC_CPDReqEnergyTransferModeType(r, s, c);
-  const v6 = d_RationalNumberType(r);
-  const x7 = r.bits(2);
-  c = x7;
-  o.EVMinimumChargePower = v6;
+  const v8 = d_RationalNumberType(r);
+  const x9 = r.bits(2);
+  c = x9;
+  o.EVMinimumChargePower = v8;
   s = 4;
   if (c === 0) {
-    const v8 = d_RationalNumberType(r);
-    const x9 = r.bits(2);
-    c = x9;
-    o.EVMinimumChargePower_L2 = v8;
+    const v10 = d_RationalNumberType(r);
+    const x11 = r.bits(2);
+    c = x11;
+    o.EVMinimumChargePower_L2 = v10;
     s = 5;
   }
   if ((s === 4 && c === 1) || (s === 5 && c === 0)) {
-    const v10 = d_RationalNumberType(r);
-    const x11 = r.bits(1);
-    c = x11;
-    o.EVMinimumChargePower_L3 = v10;
+    const v12 = d_RationalNumberType(r);
+    const x13 = r.bits(1);
+    c = x13;
+    o.EVMinimumChargePower_L3 = v12;
     s = 6;
   }
   if (!((s === 4 && c === 2) || (s === 5 && c === 1) || (s === 6 && c === 0))) x_BPT_AC_CPDReqEnergyTransferModeType(r, s, c);
-  const v12 = d_RationalNumberType(r);
-  const x13 = r.bits(2);
-  c = x13;
-  o.EVMaximumDischargePower = v12;
+  const v14 = d_RationalNumberType(r);
+  const x15 = r.bits(2);
+  c = x15;
+  o.EVMaximumDischargePower = v14;
   s = 7;
   if (c === 0) {
-    const v14 = d_RationalNumberType(r);
-    const x15 = r.bits(2);
-    c = x15;
-    o.EVMaximumDischargePower_L2 = v14;
+    const v16 = d_RationalNumberType(r);
+    const x17 = r.bits(2);
+    c = x17;
+    o.EVMaximumDischargePower_L2 = v16;
     s = 8;
   }
   if ((s === 7 && c === 1) || (s === 8 && c === 0)) {
-    const v16 = d_RationalNumberType(r);
-    const x17 = r.bits(1);
-    c = x17;
-    o.EVMaximumDischargePower_L3 = v16;
+    const v18 = d_RationalNumberType(r);
+    const x19 = r.bits(1);
+    c = x19;
+    o.EVMaximumDischargePower_L3 = v18;
     s = 9;
   }
   if (!((s === 7 && c === 2) || (s === 8 && c === 1) || (s === 9 && c === 0))) x_BPT_AC_CPDReqEnergyTransferModeType(r, s, c);
-  const v18 = d_RationalNumberType(r);
-  const x19 = r.bits(2);
-  c = x19;
-  o.EVMinimumDischargePower = v18;
+  const v20 = d_RationalNumberType(r);
+  const x21 = r.bits(2);
+  c = x21;
+  o.EVMinimumDischargePower = v20;
   s = 10;
   if (c === 0) {
-    const v20 = d_RationalNumberType(r);
-    const x21 = r.bits(2);
-    c = x21;
-    o.EVMinimumDischargePower_L2 = v20;
+    const v22 = d_RationalNumberType(r);
+    const x23 = r.bits(2);
+    c = x23;
+    o.EVMinimumDischargePower_L2 = v22;
     s = 11;
   }
   if ((s === 10 && c === 1) || (s === 11 && c === 0)) {
-    const v22 = d_RationalNumberType(r);
-    const x23 = r.bits(1);
-    c = x23;
-    o.EVMinimumDischargePower_L3 = v22;
+    const v24 = d_RationalNumberType(r);
+    const x25 = r.bits(1);
+    c = x25;
+    o.EVMinimumDischargePower_L3 = v24;
     s = 12;
   }
   if ((s === 10 && c === 2) || (s === 11 && c === 1) || (s === 12 && c === 0)) return o;
@@ -4647,126 +4637,128 @@ const EXP_BPT_AC_CPDReqEnergyTransferModeType: readonly string[] = ["SE(EVMaximu
 function d_BPT_AC_CPDResEnergyTransferModeType(r: BitReader): T.BPT_AC_CPDResEnergyTransferModeType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_BPT_AC_CPDResEnergyTransferModeType(r, s, c);
+  let c = 0;
+  const x1 = r.bits(1);
+  const y2 = x1;
+  if (y2 !== 0) { x_BPT_AC_CPDResEnergyTransferModeType(r, 0, y2); }
   const v0 = d_RationalNumberType(r);
-  const x1 = r.bits(2);
-  c = x1;
+  const x3 = r.bits(2);
+  c = x3;
   o.EVSEMaximumChargePower = v0;
   s = 1;
   if (c === 0) {
-    const v2 = d_RationalNumberType(r);
-    const x3 = r.bits(2);
-    c = x3;
-    o.EVSEMaximumChargePower_L2 = v2;
+    const v4 = d_RationalNumberType(r);
+    const x5 = r.bits(2);
+    c = x5;
+    o.EVSEMaximumChargePower_L2 = v4;
     s = 2;
   }
   if ((s === 1 && c === 1) || (s === 2 && c === 0)) {
-    const v4 = d_RationalNumberType(r);
-    const x5 = r.bits(1);
-    c = x5;
-    o.EVSEMaximumChargePower_L3 = v4;
+    const v6 = d_RationalNumberType(r);
+    const x7 = r.bits(1);
+    c = x7;
+    o.EVSEMaximumChargePower_L3 = v6;
     s = 3;
   }
   if (!((s === 1 && c === 2) || (s === 2 && c === 1) || (s === 3 && c === 0))) x_BPT_AC_CPDResEnergyTransferModeType(r, s, c);
-  const v6 = d_RationalNumberType(r);
-  const x7 = r.bits(2);
-  c = x7;
-  o.EVSEMinimumChargePower = v6;
+  const v8 = d_RationalNumberType(r);
+  const x9 = r.bits(2);
+  c = x9;
+  o.EVSEMinimumChargePower = v8;
   s = 4;
   if (c === 0) {
-    const v8 = d_RationalNumberType(r);
-    const x9 = r.bits(2);
-    c = x9;
-    o.EVSEMinimumChargePower_L2 = v8;
+    const v10 = d_RationalNumberType(r);
+    const x11 = r.bits(2);
+    c = x11;
+    o.EVSEMinimumChargePower_L2 = v10;
     s = 5;
   }
   if ((s === 4 && c === 1) || (s === 5 && c === 0)) {
-    const v10 = d_RationalNumberType(r);
-    const x11 = r.bits(1);
-    c = x11;
-    o.EVSEMinimumChargePower_L3 = v10;
+    const v12 = d_RationalNumberType(r);
+    const x13 = r.bits(1);
+    c = x13;
+    o.EVSEMinimumChargePower_L3 = v12;
     s = 6;
   }
   if (!((s === 4 && c === 2) || (s === 5 && c === 1) || (s === 6 && c === 0))) x_BPT_AC_CPDResEnergyTransferModeType(r, s, c);
-  const v12 = d_RationalNumberType(r);
-  const x13 = r.bits(3);
-  c = x13;
-  o.EVSENominalFrequency = v12;
+  const v14 = d_RationalNumberType(r);
+  const x15 = r.bits(3);
+  c = x15;
+  o.EVSENominalFrequency = v14;
   s = 7;
   if (c === 0) {
-    const v14 = d_RationalNumberType(r);
-    const x15 = r.bits(3);
-    c = x15;
-    o.MaximumPowerAsymmetry = v14;
-    s = 8;
-  }
-  if ((s === 7 && c === 1) || (s === 8 && c === 0)) {
     const v16 = d_RationalNumberType(r);
     const x17 = r.bits(3);
     c = x17;
-    o.EVSEPowerRampLimitation = v16;
+    o.MaximumPowerAsymmetry = v16;
+    s = 8;
+  }
+  if ((s === 7 && c === 1) || (s === 8 && c === 0)) {
+    const v18 = d_RationalNumberType(r);
+    const x19 = r.bits(3);
+    c = x19;
+    o.EVSEPowerRampLimitation = v18;
     s = 9;
   }
   if ((s === 7 && c === 2) || (s === 8 && c === 1) || (s === 9 && c === 0)) {
-    const v18 = d_RationalNumberType(r);
-    const x19 = r.bits(2);
-    c = x19;
-    o.EVSEPresentActivePower = v18;
-    s = 10;
-  }
-  if ((s === 7 && c === 3) || (s === 8 && c === 2) || (s === 9 && c === 1) || (s === 10 && c === 0)) {
     const v20 = d_RationalNumberType(r);
     const x21 = r.bits(2);
     c = x21;
-    o.EVSEPresentActivePower_L2 = v20;
+    o.EVSEPresentActivePower = v20;
+    s = 10;
+  }
+  if ((s === 7 && c === 3) || (s === 8 && c === 2) || (s === 9 && c === 1) || (s === 10 && c === 0)) {
+    const v22 = d_RationalNumberType(r);
+    const x23 = r.bits(2);
+    c = x23;
+    o.EVSEPresentActivePower_L2 = v22;
     s = 11;
   }
   if ((s === 7 && c === 4) || (s === 8 && c === 3) || (s === 9 && c === 2) || (s === 10 && c === 1) || (s === 11 && c === 0)) {
-    const v22 = d_RationalNumberType(r);
-    const x23 = r.bits(1);
-    c = x23;
-    o.EVSEPresentActivePower_L3 = v22;
+    const v24 = d_RationalNumberType(r);
+    const x25 = r.bits(1);
+    c = x25;
+    o.EVSEPresentActivePower_L3 = v24;
     s = 12;
   }
   if (!((s === 7 && c === 5) || (s === 8 && c === 4) || (s === 9 && c === 3) || (s === 10 && c === 2) || (s === 11 && c === 1) || (s === 12 && c === 0))) x_BPT_AC_CPDResEnergyTransferModeType(r, s, c);
-  const v24 = d_RationalNumberType(r);
-  const x25 = r.bits(2);
-  c = x25;
-  o.EVSEMaximumDischargePower = v24;
+  const v26 = d_RationalNumberType(r);
+  const x27 = r.bits(2);
+  c = x27;
+  o.EVSEMaximumDischargePower = v26;
   s = 13;
   if (c === 0) {
-    const v26 = d_RationalNumberType(r);
-    const x27 = r.bits(2);
-    c = x27;
-    o.EVSEMaximumDischargePower_L2 = v26;
+    const v28 = d_RationalNumberType(r);
+    const x29 = r.bits(2);
+    c = x29;
+    o.EVSEMaximumDischargePower_L2 = v28;
     s = 14;
   }
   if ((s === 13 && c === 1) || (s === 14 && c === 0)) {
-    const v28 = d_RationalNumberType(r);
-    const x29 = r.bits(1);
-    c = x29;
-    o.EVSEMaximumDischargePower_L3 = v28;
+    const v30 = d_RationalNumberType(r);
+    const x31 = r.bits(1);
+    c = x31;
+    o.EVSEMaximumDischargePower_L3 = v30;
     s = 15;
   }
   if (!((s === 13 && c === 2) || (s === 14 && c === 1) || (s === 15 && c === 0))) x_BPT_AC_CPDResEnergyTransferModeType(r, s, c);
-  const v30 = d_RationalNumberType(r);
-  const x31 = r.bits(2);
-  c = x31;
-  o.EVSEMinimumDischargePower = v30;
+  const v32 = d_RationalNumberType(r);
+  const x33 = r.bits(2);
+  c = x33;
+  o.EVSEMinimumDischargePower = v32;
   s = 16;
   if (c === 0) {
-    const v32 = d_RationalNumberType(r);
-    const x33 = r.bits(2);
-    c = x33;
-    o.EVSEMinimumDischargePower_L2 = v32;
+    const v34 = d_RationalNumberType(r);
+    const x35 = r.bits(2);
+    c = x35;
+    o.EVSEMinimumDischargePower_L2 = v34;
     s = 17;
   }
   if ((s === 16 && c === 1) || (s === 17 && c === 0)) {
-    const v34 = d_RationalNumberType(r);
-    const x35 = r.bits(1);
-    c = x35;
-    o.EVSEMinimumDischargePower_L3 = v34;
+    const v36 = d_RationalNumberType(r);
+    const x37 = r.bits(1);
+    c = x37;
+    o.EVSEMinimumDischargePower_L3 = v36;
     s = 18;
   }
   if ((s === 16 && c === 2) || (s === 17 && c === 1) || (s === 18 && c === 0)) return o;
@@ -5576,9 +5568,11 @@ const F_Scheduled_AC_CLResControlModeType = new Map<string, number>([["EVSETarge
 function d_Scheduled_CLResControlModeType(r: BitReader): T.Scheduled_CLResControlModeType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (c === 0) return o;
-  return x_Scheduled_CLResControlModeType(r, s, c);
+  let c = 0;
+  const x0 = r.bits(1);
+  const y1 = x0;
+  if (y1 !== 0) { x_Scheduled_CLResControlModeType(r, 0, y1); }
+  return o;
 }
 function x_Scheduled_CLResControlModeType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -6286,107 +6280,107 @@ function d_Dynamic_AC_CLReqControlModeType(r: BitReader): T.Dynamic_AC_CLReqCont
     if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "Dynamic_AC_CLReqControlModeType/DepartureTime");
     const v0 = r.uintIn(0, 4294967295, "Dynamic_AC_CLReqControlModeType/DepartureTime");
     const x2 = r.bits(2);
-    if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "Dynamic_AC_CLReqControlModeType/DepartureTime");
     c = (x2 & 1);
+    if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "Dynamic_AC_CLReqControlModeType/DepartureTime");
     o.DepartureTime = v0;
     s = 1;
   }
   if (!((s === 0 && c === 1) || (s === 1 && c === 0))) x_Dynamic_AC_CLReqControlModeType(r, s, c);
   const v3 = d_RationalNumberType(r);
-  const x4 = r.bits(1);
-  c = x4;
   o.EVTargetEnergyRequest = v3;
   s = 2;
-  if (!(c === 0)) x_Dynamic_AC_CLReqControlModeType(r, s, c);
-  const v5 = d_RationalNumberType(r);
-  const x6 = r.bits(1);
-  c = x6;
-  o.EVMaximumEnergyRequest = v5;
+  const x5 = r.bits(1);
+  const y6 = x5;
+  if (y6 !== 0) { x_Dynamic_AC_CLReqControlModeType(r, 2, y6); }
+  const v4 = d_RationalNumberType(r);
+  o.EVMaximumEnergyRequest = v4;
   s = 3;
-  if (!(c === 0)) x_Dynamic_AC_CLReqControlModeType(r, s, c);
-  const v7 = d_RationalNumberType(r);
   const x8 = r.bits(1);
-  c = x8;
+  const y9 = x8;
+  if (y9 !== 0) { x_Dynamic_AC_CLReqControlModeType(r, 3, y9); }
+  const v7 = d_RationalNumberType(r);
   o.EVMinimumEnergyRequest = v7;
   s = 4;
-  if (!(c === 0)) x_Dynamic_AC_CLReqControlModeType(r, s, c);
-  const v9 = d_RationalNumberType(r);
-  const x10 = r.bits(2);
-  c = x10;
-  o.EVMaximumChargePower = v9;
+  const x11 = r.bits(1);
+  const y12 = x11;
+  if (y12 !== 0) { x_Dynamic_AC_CLReqControlModeType(r, 4, y12); }
+  const v10 = d_RationalNumberType(r);
+  const x13 = r.bits(2);
+  c = x13;
+  o.EVMaximumChargePower = v10;
   s = 5;
   if (c === 0) {
-    const v11 = d_RationalNumberType(r);
-    const x12 = r.bits(2);
-    c = x12;
-    o.EVMaximumChargePower_L2 = v11;
+    const v14 = d_RationalNumberType(r);
+    const x15 = r.bits(2);
+    c = x15;
+    o.EVMaximumChargePower_L2 = v14;
     s = 6;
   }
   if ((s === 5 && c === 1) || (s === 6 && c === 0)) {
-    const v13 = d_RationalNumberType(r);
-    const x14 = r.bits(1);
-    c = x14;
-    o.EVMaximumChargePower_L3 = v13;
+    const v16 = d_RationalNumberType(r);
+    const x17 = r.bits(1);
+    c = x17;
+    o.EVMaximumChargePower_L3 = v16;
     s = 7;
   }
   if (!((s === 5 && c === 2) || (s === 6 && c === 1) || (s === 7 && c === 0))) x_Dynamic_AC_CLReqControlModeType(r, s, c);
-  const v15 = d_RationalNumberType(r);
-  const x16 = r.bits(2);
-  c = x16;
-  o.EVMinimumChargePower = v15;
+  const v18 = d_RationalNumberType(r);
+  const x19 = r.bits(2);
+  c = x19;
+  o.EVMinimumChargePower = v18;
   s = 8;
   if (c === 0) {
-    const v17 = d_RationalNumberType(r);
-    const x18 = r.bits(2);
-    c = x18;
-    o.EVMinimumChargePower_L2 = v17;
+    const v20 = d_RationalNumberType(r);
+    const x21 = r.bits(2);
+    c = x21;
+    o.EVMinimumChargePower_L2 = v20;
     s = 9;
   }
   if ((s === 8 && c === 1) || (s === 9 && c === 0)) {
-    const v19 = d_RationalNumberType(r);
-    const x20 = r.bits(1);
-    c = x20;
-    o.EVMinimumChargePower_L3 = v19;
+    const v22 = d_RationalNumberType(r);
+    const x23 = r.bits(1);
+    c = x23;
+    o.EVMinimumChargePower_L3 = v22;
     s = 10;
   }
   if (!((s === 8 && c === 2) || (s === 9 && c === 1) || (s === 10 && c === 0))) x_Dynamic_AC_CLReqControlModeType(r, s, c);
-  const v21 = d_RationalNumberType(r);
-  const x22 = r.bits(2);
-  c = x22;
-  o.EVPresentActivePower = v21;
+  const v24 = d_RationalNumberType(r);
+  const x25 = r.bits(2);
+  c = x25;
+  o.EVPresentActivePower = v24;
   s = 11;
   if (c === 0) {
-    const v23 = d_RationalNumberType(r);
-    const x24 = r.bits(2);
-    c = x24;
-    o.EVPresentActivePower_L2 = v23;
+    const v26 = d_RationalNumberType(r);
+    const x27 = r.bits(2);
+    c = x27;
+    o.EVPresentActivePower_L2 = v26;
     s = 12;
   }
   if ((s === 11 && c === 1) || (s === 12 && c === 0)) {
-    const v25 = d_RationalNumberType(r);
-    const x26 = r.bits(1);
-    c = x26;
-    o.EVPresentActivePower_L3 = v25;
+    const v28 = d_RationalNumberType(r);
+    const x29 = r.bits(1);
+    c = x29;
+    o.EVPresentActivePower_L3 = v28;
     s = 13;
   }
   if (!((s === 11 && c === 2) || (s === 12 && c === 1) || (s === 13 && c === 0))) x_Dynamic_AC_CLReqControlModeType(r, s, c);
-  const v27 = d_RationalNumberType(r);
-  const x28 = r.bits(2);
-  c = x28;
-  o.EVPresentReactivePower = v27;
+  const v30 = d_RationalNumberType(r);
+  const x31 = r.bits(2);
+  c = x31;
+  o.EVPresentReactivePower = v30;
   s = 14;
   if (c === 0) {
-    const v29 = d_RationalNumberType(r);
-    const x30 = r.bits(2);
-    c = x30;
-    o.EVPresentReactivePower_L2 = v29;
+    const v32 = d_RationalNumberType(r);
+    const x33 = r.bits(2);
+    c = x33;
+    o.EVPresentReactivePower_L2 = v32;
     s = 15;
   }
   if ((s === 14 && c === 1) || (s === 15 && c === 0)) {
-    const v31 = d_RationalNumberType(r);
-    const x32 = r.bits(1);
-    c = x32;
-    o.EVPresentReactivePower_L3 = v31;
+    const v34 = d_RationalNumberType(r);
+    const x35 = r.bits(1);
+    c = x35;
+    o.EVPresentReactivePower_L3 = v34;
     s = 16;
   }
   if ((s === 14 && c === 2) || (s === 15 && c === 1) || (s === 16 && c === 0)) return o;
@@ -6553,31 +6547,31 @@ function d_Dynamic_CLReqControlModeType(r: BitReader): T.Dynamic_CLReqControlMod
     if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "Dynamic_CLReqControlModeType/DepartureTime");
     const v0 = r.uintIn(0, 4294967295, "Dynamic_CLReqControlModeType/DepartureTime");
     const x2 = r.bits(2);
-    if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "Dynamic_CLReqControlModeType/DepartureTime");
     c = (x2 & 1);
+    if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "Dynamic_CLReqControlModeType/DepartureTime");
     o.DepartureTime = v0;
     s = 1;
   }
   if (!((s === 0 && c === 1) || (s === 1 && c === 0))) x_Dynamic_CLReqControlModeType(r, s, c);
   const v3 = d_RationalNumberType(r);
-  const x4 = r.bits(1);
-  c = x4;
   o.EVTargetEnergyRequest = v3;
   s = 2;
-  if (!(c === 0)) x_Dynamic_CLReqControlModeType(r, s, c);
-  const v5 = d_RationalNumberType(r);
-  const x6 = r.bits(1);
-  c = x6;
-  o.EVMaximumEnergyRequest = v5;
+  const x5 = r.bits(1);
+  const y6 = x5;
+  if (y6 !== 0) { x_Dynamic_CLReqControlModeType(r, 2, y6); }
+  const v4 = d_RationalNumberType(r);
+  o.EVMaximumEnergyRequest = v4;
   s = 3;
-  if (!(c === 0)) x_Dynamic_CLReqControlModeType(r, s, c);
-  const v7 = d_RationalNumberType(r);
   const x8 = r.bits(1);
-  c = x8;
+  const y9 = x8;
+  if (y9 !== 0) { x_Dynamic_CLReqControlModeType(r, 3, y9); }
+  const v7 = d_RationalNumberType(r);
   o.EVMinimumEnergyRequest = v7;
   s = 4;
-  if (c === 0) return o;
-  return x_Dynamic_CLReqControlModeType(r, s, c);
+  const x10 = r.bits(1);
+  const y11 = x10;
+  if (y11 !== 0) { x_Dynamic_CLReqControlModeType(r, 4, y11); }
+  return o;
 }
 function x_Dynamic_CLReqControlModeType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -6631,28 +6625,30 @@ function d_Dynamic_AC_CLResControlModeType(r: BitReader): T.Dynamic_AC_CLResCont
     if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "Dynamic_AC_CLResControlModeType/DepartureTime");
     const v0 = r.uintIn(0, 4294967295, "Dynamic_AC_CLResControlModeType/DepartureTime");
     const x2 = r.bits(4);
-    if ((x2 & 8) !== 0) r.badBits(x2, 8, 4, "Dynamic_AC_CLResControlModeType/DepartureTime");
     c = (x2 & 7);
+    if ((x2 & 8) !== 0) r.badBits(x2, 8, 4, "Dynamic_AC_CLResControlModeType/DepartureTime");
     o.DepartureTime = v0;
     s = 1;
   }
   if ((s === 0 && c === 1) || (s === 1 && c === 0)) {
     const x4 = r.bits(11);
-    if ((x4 & 1028) !== 0) r.badBits(x4, 1028, 11, "Dynamic_AC_CLResControlModeType/MinimumSOC");
     const y5 = ((x4 >>> 3) & 127);
+    if ((x4 & 1024) !== 0) r.badBits(x4, 1024, 11, "Dynamic_AC_CLResControlModeType/MinimumSOC");
     if (y5 > 100) r.rangeErr(y5 + 0, 100, "Dynamic_AC_CLResControlModeType/MinimumSOC", r.pos - 10);
     const v3 = y5;
     c = (x4 & 3);
+    if ((x4 & 4) !== 0) r.badBits(x4, 4, 11, "Dynamic_AC_CLResControlModeType/MinimumSOC");
     o.MinimumSOC = v3;
     s = 2;
   }
   if ((s === 0 && c === 2) || (s === 1 && c === 1) || (s === 2 && c === 0)) {
     const x7 = r.bits(11);
-    if ((x7 & 1028) !== 0) r.badBits(x7, 1028, 11, "Dynamic_AC_CLResControlModeType/TargetSOC");
     const y8 = ((x7 >>> 3) & 127);
+    if ((x7 & 1024) !== 0) r.badBits(x7, 1024, 11, "Dynamic_AC_CLResControlModeType/TargetSOC");
     if (y8 > 100) r.rangeErr(y8 + 0, 100, "Dynamic_AC_CLResControlModeType/TargetSOC", r.pos - 10);
     const v6 = y8;
     c = (x7 & 3);
+    if ((x7 & 4) !== 0) r.badBits(x7, 4, 11, "Dynamic_AC_CLResControlModeType/TargetSOC");
     o.TargetSOC = v6;
     s = 3;
   }
@@ -6661,8 +6657,8 @@ function d_Dynamic_AC_CLResControlModeType(r: BitReader): T.Dynamic_AC_CLResCont
     if ((x10 & 1) !== 0) r.badBits(x10, 1, 1, "Dynamic_AC_CLResControlModeType/AckMaxDelay");
     const v9 = r.uintIn(0, 65535, "Dynamic_AC_CLResControlModeType/AckMaxDelay");
     const x11 = r.bits(2);
-    if ((x11 & 2) !== 0) r.badBits(x11, 2, 2, "Dynamic_AC_CLResControlModeType/AckMaxDelay");
     c = (x11 & 1);
+    if ((x11 & 2) !== 0) r.badBits(x11, 2, 2, "Dynamic_AC_CLResControlModeType/AckMaxDelay");
     o.AckMaxDelay = v9;
     s = 4;
   }
@@ -6917,28 +6913,30 @@ function d_Dynamic_CLResControlModeType(r: BitReader): T.Dynamic_CLResControlMod
     if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "Dynamic_CLResControlModeType/DepartureTime");
     const v0 = r.uintIn(0, 4294967295, "Dynamic_CLResControlModeType/DepartureTime");
     const x2 = r.bits(4);
-    if ((x2 & 8) !== 0) r.badBits(x2, 8, 4, "Dynamic_CLResControlModeType/DepartureTime");
     c = (x2 & 7);
+    if ((x2 & 8) !== 0) r.badBits(x2, 8, 4, "Dynamic_CLResControlModeType/DepartureTime");
     o.DepartureTime = v0;
     s = 1;
   }
   if ((s === 0 && c === 1) || (s === 1 && c === 0)) {
     const x4 = r.bits(11);
-    if ((x4 & 1028) !== 0) r.badBits(x4, 1028, 11, "Dynamic_CLResControlModeType/MinimumSOC");
     const y5 = ((x4 >>> 3) & 127);
+    if ((x4 & 1024) !== 0) r.badBits(x4, 1024, 11, "Dynamic_CLResControlModeType/MinimumSOC");
     if (y5 > 100) r.rangeErr(y5 + 0, 100, "Dynamic_CLResControlModeType/MinimumSOC", r.pos - 10);
     const v3 = y5;
     c = (x4 & 3);
+    if ((x4 & 4) !== 0) r.badBits(x4, 4, 11, "Dynamic_CLResControlModeType/MinimumSOC");
     o.MinimumSOC = v3;
     s = 2;
   }
   if ((s === 0 && c === 2) || (s === 1 && c === 1) || (s === 2 && c === 0)) {
     const x7 = r.bits(11);
-    if ((x7 & 1028) !== 0) r.badBits(x7, 1028, 11, "Dynamic_CLResControlModeType/TargetSOC");
     const y8 = ((x7 >>> 3) & 127);
+    if ((x7 & 1024) !== 0) r.badBits(x7, 1024, 11, "Dynamic_CLResControlModeType/TargetSOC");
     if (y8 > 100) r.rangeErr(y8 + 0, 100, "Dynamic_CLResControlModeType/TargetSOC", r.pos - 10);
     const v6 = y8;
     c = (x7 & 3);
+    if ((x7 & 4) !== 0) r.badBits(x7, 4, 11, "Dynamic_CLResControlModeType/TargetSOC");
     o.TargetSOC = v6;
     s = 3;
   }
@@ -6947,8 +6945,8 @@ function d_Dynamic_CLResControlModeType(r: BitReader): T.Dynamic_CLResControlMod
     if ((x10 & 1) !== 0) r.badBits(x10, 1, 1, "Dynamic_CLResControlModeType/AckMaxDelay");
     const v9 = r.uintIn(0, 65535, "Dynamic_CLResControlModeType/AckMaxDelay");
     const x11 = r.bits(2);
-    if ((x11 & 2) !== 0) r.badBits(x11, 2, 2, "Dynamic_CLResControlModeType/AckMaxDelay");
     c = (x11 & 1);
+    if ((x11 & 2) !== 0) r.badBits(x11, 2, 2, "Dynamic_CLResControlModeType/AckMaxDelay");
     o.AckMaxDelay = v9;
     s = 4;
   }
@@ -7027,161 +7025,161 @@ function d_BPT_Dynamic_AC_CLReqControlModeType(r: BitReader): T.BPT_Dynamic_AC_C
     if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "BPT_Dynamic_AC_CLReqControlModeType/DepartureTime");
     const v0 = r.uintIn(0, 4294967295, "BPT_Dynamic_AC_CLReqControlModeType/DepartureTime");
     const x2 = r.bits(2);
-    if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "BPT_Dynamic_AC_CLReqControlModeType/DepartureTime");
     c = (x2 & 1);
+    if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "BPT_Dynamic_AC_CLReqControlModeType/DepartureTime");
     o.DepartureTime = v0;
     s = 1;
   }
   if (!((s === 0 && c === 1) || (s === 1 && c === 0))) x_BPT_Dynamic_AC_CLReqControlModeType(r, s, c);
   const v3 = d_RationalNumberType(r);
-  const x4 = r.bits(1);
-  c = x4;
   o.EVTargetEnergyRequest = v3;
   s = 2;
-  if (!(c === 0)) x_BPT_Dynamic_AC_CLReqControlModeType(r, s, c);
-  const v5 = d_RationalNumberType(r);
-  const x6 = r.bits(1);
-  c = x6;
-  o.EVMaximumEnergyRequest = v5;
+  const x5 = r.bits(1);
+  const y6 = x5;
+  if (y6 !== 0) { x_BPT_Dynamic_AC_CLReqControlModeType(r, 2, y6); }
+  const v4 = d_RationalNumberType(r);
+  o.EVMaximumEnergyRequest = v4;
   s = 3;
-  if (!(c === 0)) x_BPT_Dynamic_AC_CLReqControlModeType(r, s, c);
-  const v7 = d_RationalNumberType(r);
   const x8 = r.bits(1);
-  c = x8;
+  const y9 = x8;
+  if (y9 !== 0) { x_BPT_Dynamic_AC_CLReqControlModeType(r, 3, y9); }
+  const v7 = d_RationalNumberType(r);
   o.EVMinimumEnergyRequest = v7;
   s = 4;
-  if (!(c === 0)) x_BPT_Dynamic_AC_CLReqControlModeType(r, s, c);
-  const v9 = d_RationalNumberType(r);
-  const x10 = r.bits(2);
-  c = x10;
-  o.EVMaximumChargePower = v9;
+  const x11 = r.bits(1);
+  const y12 = x11;
+  if (y12 !== 0) { x_BPT_Dynamic_AC_CLReqControlModeType(r, 4, y12); }
+  const v10 = d_RationalNumberType(r);
+  const x13 = r.bits(2);
+  c = x13;
+  o.EVMaximumChargePower = v10;
   s = 5;
   if (c === 0) {
-    const v11 = d_RationalNumberType(r);
-    const x12 = r.bits(2);
-    c = x12;
-    o.EVMaximumChargePower_L2 = v11;
+    const v14 = d_RationalNumberType(r);
+    const x15 = r.bits(2);
+    c = x15;
+    o.EVMaximumChargePower_L2 = v14;
     s = 6;
   }
   if ((s === 5 && c === 1) || (s === 6 && c === 0)) {
-    const v13 = d_RationalNumberType(r);
-    const x14 = r.bits(1);
-    c = x14;
-    o.EVMaximumChargePower_L3 = v13;
+    const v16 = d_RationalNumberType(r);
+    const x17 = r.bits(1);
+    c = x17;
+    o.EVMaximumChargePower_L3 = v16;
     s = 7;
   }
   if (!((s === 5 && c === 2) || (s === 6 && c === 1) || (s === 7 && c === 0))) x_BPT_Dynamic_AC_CLReqControlModeType(r, s, c);
-  const v15 = d_RationalNumberType(r);
-  const x16 = r.bits(2);
-  c = x16;
-  o.EVMinimumChargePower = v15;
+  const v18 = d_RationalNumberType(r);
+  const x19 = r.bits(2);
+  c = x19;
+  o.EVMinimumChargePower = v18;
   s = 8;
   if (c === 0) {
-    const v17 = d_RationalNumberType(r);
-    const x18 = r.bits(2);
-    c = x18;
-    o.EVMinimumChargePower_L2 = v17;
+    const v20 = d_RationalNumberType(r);
+    const x21 = r.bits(2);
+    c = x21;
+    o.EVMinimumChargePower_L2 = v20;
     s = 9;
   }
   if ((s === 8 && c === 1) || (s === 9 && c === 0)) {
-    const v19 = d_RationalNumberType(r);
-    const x20 = r.bits(1);
-    c = x20;
-    o.EVMinimumChargePower_L3 = v19;
+    const v22 = d_RationalNumberType(r);
+    const x23 = r.bits(1);
+    c = x23;
+    o.EVMinimumChargePower_L3 = v22;
     s = 10;
   }
   if (!((s === 8 && c === 2) || (s === 9 && c === 1) || (s === 10 && c === 0))) x_BPT_Dynamic_AC_CLReqControlModeType(r, s, c);
-  const v21 = d_RationalNumberType(r);
-  const x22 = r.bits(2);
-  c = x22;
-  o.EVPresentActivePower = v21;
+  const v24 = d_RationalNumberType(r);
+  const x25 = r.bits(2);
+  c = x25;
+  o.EVPresentActivePower = v24;
   s = 11;
   if (c === 0) {
-    const v23 = d_RationalNumberType(r);
-    const x24 = r.bits(2);
-    c = x24;
-    o.EVPresentActivePower_L2 = v23;
+    const v26 = d_RationalNumberType(r);
+    const x27 = r.bits(2);
+    c = x27;
+    o.EVPresentActivePower_L2 = v26;
     s = 12;
   }
   if ((s === 11 && c === 1) || (s === 12 && c === 0)) {
-    const v25 = d_RationalNumberType(r);
-    const x26 = r.bits(1);
-    c = x26;
-    o.EVPresentActivePower_L3 = v25;
+    const v28 = d_RationalNumberType(r);
+    const x29 = r.bits(1);
+    c = x29;
+    o.EVPresentActivePower_L3 = v28;
     s = 13;
   }
   if (!((s === 11 && c === 2) || (s === 12 && c === 1) || (s === 13 && c === 0))) x_BPT_Dynamic_AC_CLReqControlModeType(r, s, c);
-  const v27 = d_RationalNumberType(r);
-  const x28 = r.bits(2);
-  c = x28;
-  o.EVPresentReactivePower = v27;
+  const v30 = d_RationalNumberType(r);
+  const x31 = r.bits(2);
+  c = x31;
+  o.EVPresentReactivePower = v30;
   s = 14;
   if (c === 0) {
-    const v29 = d_RationalNumberType(r);
-    const x30 = r.bits(2);
-    c = x30;
-    o.EVPresentReactivePower_L2 = v29;
+    const v32 = d_RationalNumberType(r);
+    const x33 = r.bits(2);
+    c = x33;
+    o.EVPresentReactivePower_L2 = v32;
     s = 15;
   }
   if ((s === 14 && c === 1) || (s === 15 && c === 0)) {
-    const v31 = d_RationalNumberType(r);
-    const x32 = r.bits(1);
-    c = x32;
-    o.EVPresentReactivePower_L3 = v31;
+    const v34 = d_RationalNumberType(r);
+    const x35 = r.bits(1);
+    c = x35;
+    o.EVPresentReactivePower_L3 = v34;
     s = 16;
   }
   if (!((s === 14 && c === 2) || (s === 15 && c === 1) || (s === 16 && c === 0))) x_BPT_Dynamic_AC_CLReqControlModeType(r, s, c);
-  const v33 = d_RationalNumberType(r);
-  const x34 = r.bits(2);
-  c = x34;
-  o.EVMaximumDischargePower = v33;
+  const v36 = d_RationalNumberType(r);
+  const x37 = r.bits(2);
+  c = x37;
+  o.EVMaximumDischargePower = v36;
   s = 17;
   if (c === 0) {
-    const v35 = d_RationalNumberType(r);
-    const x36 = r.bits(2);
-    c = x36;
-    o.EVMaximumDischargePower_L2 = v35;
+    const v38 = d_RationalNumberType(r);
+    const x39 = r.bits(2);
+    c = x39;
+    o.EVMaximumDischargePower_L2 = v38;
     s = 18;
   }
   if ((s === 17 && c === 1) || (s === 18 && c === 0)) {
-    const v37 = d_RationalNumberType(r);
-    const x38 = r.bits(1);
-    c = x38;
-    o.EVMaximumDischargePower_L3 = v37;
+    const v40 = d_RationalNumberType(r);
+    const x41 = r.bits(1);
+    c = x41;
+    o.EVMaximumDischargePower_L3 = v40;
     s = 19;
   }
   if (!((s === 17 && c === 2) || (s === 18 && c === 1) || (s === 19 && c === 0))) x_BPT_Dynamic_AC_CLReqControlModeType(r, s, c);
-  const v39 = d_RationalNumberType(r);
-  const x40 = r.bits(3);
-  c = x40;
-  o.EVMinimumDischargePower = v39;
+  const v42 = d_RationalNumberType(r);
+  const x43 = r.bits(3);
+  c = x43;
+  o.EVMinimumDischargePower = v42;
   s = 20;
   if (c === 0) {
-    const v41 = d_RationalNumberType(r);
-    const x42 = r.bits(3);
-    c = x42;
-    o.EVMinimumDischargePower_L2 = v41;
+    const v44 = d_RationalNumberType(r);
+    const x45 = r.bits(3);
+    c = x45;
+    o.EVMinimumDischargePower_L2 = v44;
     s = 21;
   }
   if ((s === 20 && c === 1) || (s === 21 && c === 0)) {
-    const v43 = d_RationalNumberType(r);
-    const x44 = r.bits(2);
-    c = x44;
-    o.EVMinimumDischargePower_L3 = v43;
+    const v46 = d_RationalNumberType(r);
+    const x47 = r.bits(2);
+    c = x47;
+    o.EVMinimumDischargePower_L3 = v46;
     s = 22;
   }
   if ((s === 20 && c === 2) || (s === 21 && c === 1) || (s === 22 && c === 0)) {
-    const v45 = d_RationalNumberType(r);
-    const x46 = r.bits(2);
-    c = x46;
-    o.EVMaximumV2XEnergyRequest = v45;
+    const v48 = d_RationalNumberType(r);
+    const x49 = r.bits(2);
+    c = x49;
+    o.EVMaximumV2XEnergyRequest = v48;
     s = 23;
   }
   if ((s === 20 && c === 3) || (s === 21 && c === 2) || (s === 22 && c === 1) || (s === 23 && c === 0)) {
-    const v47 = d_RationalNumberType(r);
-    const x48 = r.bits(1);
-    c = x48;
-    o.EVMinimumV2XEnergyRequest = v47;
+    const v50 = d_RationalNumberType(r);
+    const x51 = r.bits(1);
+    c = x51;
+    o.EVMinimumV2XEnergyRequest = v50;
     s = 24;
   }
   if ((s === 20 && c === 4) || (s === 21 && c === 3) || (s === 22 && c === 2) || (s === 23 && c === 1) || (s === 24 && c === 0)) return o;
@@ -7427,28 +7425,30 @@ function d_BPT_Dynamic_AC_CLResControlModeType(r: BitReader): T.BPT_Dynamic_AC_C
     if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "BPT_Dynamic_AC_CLResControlModeType/DepartureTime");
     const v0 = r.uintIn(0, 4294967295, "BPT_Dynamic_AC_CLResControlModeType/DepartureTime");
     const x2 = r.bits(4);
-    if ((x2 & 8) !== 0) r.badBits(x2, 8, 4, "BPT_Dynamic_AC_CLResControlModeType/DepartureTime");
     c = (x2 & 7);
+    if ((x2 & 8) !== 0) r.badBits(x2, 8, 4, "BPT_Dynamic_AC_CLResControlModeType/DepartureTime");
     o.DepartureTime = v0;
     s = 1;
   }
   if ((s === 0 && c === 1) || (s === 1 && c === 0)) {
     const x4 = r.bits(11);
-    if ((x4 & 1028) !== 0) r.badBits(x4, 1028, 11, "BPT_Dynamic_AC_CLResControlModeType/MinimumSOC");
     const y5 = ((x4 >>> 3) & 127);
+    if ((x4 & 1024) !== 0) r.badBits(x4, 1024, 11, "BPT_Dynamic_AC_CLResControlModeType/MinimumSOC");
     if (y5 > 100) r.rangeErr(y5 + 0, 100, "BPT_Dynamic_AC_CLResControlModeType/MinimumSOC", r.pos - 10);
     const v3 = y5;
     c = (x4 & 3);
+    if ((x4 & 4) !== 0) r.badBits(x4, 4, 11, "BPT_Dynamic_AC_CLResControlModeType/MinimumSOC");
     o.MinimumSOC = v3;
     s = 2;
   }
   if ((s === 0 && c === 2) || (s === 1 && c === 1) || (s === 2 && c === 0)) {
     const x7 = r.bits(11);
-    if ((x7 & 1028) !== 0) r.badBits(x7, 1028, 11, "BPT_Dynamic_AC_CLResControlModeType/TargetSOC");
     const y8 = ((x7 >>> 3) & 127);
+    if ((x7 & 1024) !== 0) r.badBits(x7, 1024, 11, "BPT_Dynamic_AC_CLResControlModeType/TargetSOC");
     if (y8 > 100) r.rangeErr(y8 + 0, 100, "BPT_Dynamic_AC_CLResControlModeType/TargetSOC", r.pos - 10);
     const v6 = y8;
     c = (x7 & 3);
+    if ((x7 & 4) !== 0) r.badBits(x7, 4, 11, "BPT_Dynamic_AC_CLResControlModeType/TargetSOC");
     o.TargetSOC = v6;
     s = 3;
   }
@@ -7457,8 +7457,8 @@ function d_BPT_Dynamic_AC_CLResControlModeType(r: BitReader): T.BPT_Dynamic_AC_C
     if ((x10 & 1) !== 0) r.badBits(x10, 1, 1, "BPT_Dynamic_AC_CLResControlModeType/AckMaxDelay");
     const v9 = r.uintIn(0, 65535, "BPT_Dynamic_AC_CLResControlModeType/AckMaxDelay");
     const x11 = r.bits(2);
-    if ((x11 & 2) !== 0) r.badBits(x11, 2, 2, "BPT_Dynamic_AC_CLResControlModeType/AckMaxDelay");
     c = (x11 & 1);
+    if ((x11 & 2) !== 0) r.badBits(x11, 2, 2, "BPT_Dynamic_AC_CLResControlModeType/AckMaxDelay");
     o.AckMaxDelay = v9;
     s = 4;
   }
@@ -7715,9 +7715,7 @@ function d_ListOfRootCertificateIDsType(r: BitReader): T.ListOfRootCertificateID
       c = x1;
       const av0 = o.RootCertificateID;
       if (av0 === undefined) o.RootCertificateID = [v0];
-      else {
-        av0.push(v0);
-      }
+      else { av0.push(v0); }
       n = 1; s = 1;
       continue;
     }
@@ -7725,9 +7723,7 @@ function d_ListOfRootCertificateIDsType(r: BitReader): T.ListOfRootCertificateID
       const v2 = d_X509IssuerSerialType(r);
       const av2 = o.RootCertificateID;
       if (av2 === undefined) o.RootCertificateID = [v2];
-      else {
-        av2.push(v2);
-      }
+      else { av2.push(v2); }
       n++; s = n < 20 ? 1 : 2;
       c = r.bits(WD_ListOfRootCertificateIDsType[s]!);
       continue;

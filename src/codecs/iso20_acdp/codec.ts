@@ -105,60 +105,51 @@ function d_SignatureType(r: BitReader): T.SignatureType {
   }
   if (!((s === 0 && c === 1) || (s === 1 && c === 0))) x_SignatureType(r, s, c);
   const v2 = d_SignedInfoType(r);
-  const x3 = r.bits(1);
-  c = x3;
   o.SignedInfo = v2;
   s = 2;
-  if (!(c === 0)) x_SignatureType(r, s, c);
-  const v4 = d_SignatureValueType(r);
-  const x5 = r.bits(2);
-  c = x5;
-  o.SignatureValue = v4;
+  const x4 = r.bits(1);
+  const y5 = x4;
+  if (y5 !== 0) { x_SignatureType(r, 2, y5); }
+  const v3 = d_SignatureValueType(r);
+  const x6 = r.bits(2);
+  c = x6;
+  o.SignatureValue = v3;
   s = 3;
   if (c === 0) {
-    const v6 = d_KeyInfoType(r);
-    const x7 = r.bits(2);
-    c = x7;
-    o.KeyInfo = v6;
+    const v7 = d_KeyInfoType(r);
+    const x8 = r.bits(2);
+    c = x8;
+    o.KeyInfo = v7;
     s = 4;
   }
   for (;;) {
     if (s === 3 && c === 1) {
-      const v8 = d_ObjectType(r);
-      const x9 = r.bits(2);
-      c = x9;
-      const av8 = o.Object;
-      if (av8 === undefined) o.Object = [v8];
-      else {
-        av8.push(v8);
-        if (av8.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType/Object");
-      }
+      const v9 = d_ObjectType(r);
+      const x10 = r.bits(2);
+      c = x10;
+      const av9 = o.Object;
+      if (av9 === undefined) o.Object = [v9];
+      else { av9.push(v9); if (av9.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType/Object"); }
       s = 5;
       continue;
     }
     if (s === 4 && c === 0) {
-      const v10 = d_ObjectType(r);
-      const x11 = r.bits(2);
-      c = x11;
-      const av10 = o.Object;
-      if (av10 === undefined) o.Object = [v10];
-      else {
-        av10.push(v10);
-        if (av10.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType/Object");
-      }
+      const v11 = d_ObjectType(r);
+      const x12 = r.bits(2);
+      c = x12;
+      const av11 = o.Object;
+      if (av11 === undefined) o.Object = [v11];
+      else { av11.push(v11); if (av11.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType/Object"); }
       s = 5;
       continue;
     }
     if (s === 5 && c === 0) {
-      const v12 = d_ObjectType(r);
-      const x13 = r.bits(2);
-      c = x13;
-      const av12 = o.Object;
-      if (av12 === undefined) o.Object = [v12];
-      else {
-        av12.push(v12);
-        if (av12.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType/Object");
-      }
+      const v13 = d_ObjectType(r);
+      const x14 = r.bits(2);
+      c = x14;
+      const av13 = o.Object;
+      if (av13 === undefined) o.Object = [v13];
+      else { av13.push(v13); if (av13.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType/Object"); }
       s = 5;
       continue;
     }
@@ -243,40 +234,34 @@ function d_SignedInfoType(r: BitReader): T.SignedInfoType {
   }
   if (!((s === 0 && c === 1) || (s === 1 && c === 0))) x_SignedInfoType(r, s, c);
   const v2 = d_CanonicalizationMethodType(r);
-  const x3 = r.bits(1);
-  c = x3;
   o.CanonicalizationMethod = v2;
   s = 2;
-  if (!(c === 0)) x_SignedInfoType(r, s, c);
-  const v4 = d_SignatureMethodType(r);
-  const x5 = r.bits(1);
-  c = x5;
-  o.SignatureMethod = v4;
+  const x4 = r.bits(1);
+  const y5 = x4;
+  if (y5 !== 0) { x_SignedInfoType(r, 2, y5); }
+  const v3 = d_SignatureMethodType(r);
+  const x6 = r.bits(1);
+  c = x6;
+  o.SignatureMethod = v3;
   s = 3;
   for (;;) {
     if (s === 3 && c === 0) {
-      const v6 = d_ReferenceType(r);
-      const x7 = r.bits(2);
-      c = x7;
-      const av6 = o.Reference;
-      if (av6 === undefined) o.Reference = [v6];
-      else {
-        av6.push(v6);
-        if (av6.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "SignedInfoType/Reference");
-      }
+      const v7 = d_ReferenceType(r);
+      const x8 = r.bits(2);
+      c = x8;
+      const av7 = o.Reference;
+      if (av7 === undefined) o.Reference = [v7];
+      else { av7.push(v7); if (av7.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "SignedInfoType/Reference"); }
       s = 4;
       continue;
     }
     if (s === 4 && c === 0) {
-      const v8 = d_ReferenceType(r);
-      const x9 = r.bits(2);
-      c = x9;
-      const av8 = o.Reference;
-      if (av8 === undefined) o.Reference = [v8];
-      else {
-        av8.push(v8);
-        if (av8.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "SignedInfoType/Reference");
-      }
+      const v9 = d_ReferenceType(r);
+      const x10 = r.bits(2);
+      c = x10;
+      const av9 = o.Reference;
+      if (av9 === undefined) o.Reference = [v9];
+      else { av9.push(v9); if (av9.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "SignedInfoType/Reference"); }
       s = 4;
       continue;
     }
@@ -496,21 +481,20 @@ function d_ReferenceType(r: BitReader): T.ReferenceType {
   }
   if (!((s === 0 && c === 4) || (s === 1 && c === 3) || (s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0))) x_ReferenceType(r, s, c);
   const v8 = d_DigestMethodType(r);
-  const x9 = r.bits(1);
-  c = x9;
   o.DigestMethod = v8;
   s = 5;
-  if (!(c === 0)) x_ReferenceType(r, s, c);
-  const x11 = r.bits(1);
-  if ((x11 & 1) !== 0) r.badBits(x11, 1, 1, "ReferenceType/DigestValue");
-  const v10 = r.binary(65536, "ReferenceType/DigestValue");
+  const x10 = r.bits(2);
+  const y11 = ((x10 >>> 1) & 1);
+  if (y11 !== 0) { r.pos -= 1; x_ReferenceType(r, 5, y11); }
+  if ((x10 & 1) !== 0) r.badBits(x10, 1, 2, "ReferenceType/DigestValue");
+  const v9 = r.binary(65536, "ReferenceType/DigestValue");
   const x12 = r.bits(2);
   if ((x12 & 2) !== 0) r.badBits(x12, 2, 2, "ReferenceType/DigestValue");
-  c = (x12 & 1);
-  o.DigestValue = v10;
+  const y13 = (x12 & 1);
+  if (y13 !== 0) { x_ReferenceType(r, 6, y13); }
+  o.DigestValue = v9;
   s = 6;
-  if (c === 0) return o;
-  return x_ReferenceType(r, s, c);
+  return o;
 }
 function x_ReferenceType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -595,10 +579,7 @@ function d_TransformsType(r: BitReader): T.TransformsType {
       c = x1;
       const av0 = o.Transform;
       if (av0 === undefined) o.Transform = [v0];
-      else {
-        av0.push(v0);
-        if (av0.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Transform items", "TransformsType/Transform");
-      }
+      else { av0.push(v0); if (av0.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Transform items", "TransformsType/Transform"); }
       s = 1;
       continue;
     }
@@ -608,10 +589,7 @@ function d_TransformsType(r: BitReader): T.TransformsType {
       c = x3;
       const av2 = o.Transform;
       if (av2 === undefined) o.Transform = [v2];
-      else {
-        av2.push(v2);
-        if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Transform items", "TransformsType/Transform");
-      }
+      else { av2.push(v2); if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Transform items", "TransformsType/Transform"); }
       s = 1;
       continue;
     }
@@ -797,12 +775,12 @@ function d_SignatureValueType(r: BitReader): T.SignatureValueType {
   }
   if (!((s === 0 && c === 1) || (s === 1 && c === 0))) x_SignatureValueType(r, s, c);
   const v2 = r.binary(65536, "SignatureValueType");
-  const x3 = r.bits(1);
-  c = x3;
   o.CONTENT = v2;
   s = 2;
-  if (c === 0) return o;
-  return x_SignatureValueType(r, s, c);
+  const x3 = r.bits(1);
+  const y4 = x3;
+  if (y4 !== 0) { x_SignatureValueType(r, 2, y4); }
+  return o;
 }
 function x_SignatureValueType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -1223,8 +1201,8 @@ function d_DSAKeyValueType(r: BitReader): T.DSAKeyValueType {
     if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "DSAKeyValueType/P");
     const v0 = r.binary(65536, "DSAKeyValueType/P");
     const x2 = r.bits(2);
-    if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "DSAKeyValueType/P");
     c = (x2 & 1);
+    if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "DSAKeyValueType/P");
     o.P = v0;
     s = 1;
   }
@@ -1233,8 +1211,8 @@ function d_DSAKeyValueType(r: BitReader): T.DSAKeyValueType {
     if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "DSAKeyValueType/Q");
     const v3 = r.binary(65536, "DSAKeyValueType/Q");
     const x5 = r.bits(3);
-    if ((x5 & 4) !== 0) r.badBits(x5, 4, 3, "DSAKeyValueType/Q");
     c = (x5 & 3);
+    if ((x5 & 4) !== 0) r.badBits(x5, 4, 3, "DSAKeyValueType/Q");
     o.Q = v3;
     s = 4;
   }
@@ -1243,8 +1221,8 @@ function d_DSAKeyValueType(r: BitReader): T.DSAKeyValueType {
     if ((x7 & 1) !== 0) r.badBits(x7, 1, 1, "DSAKeyValueType/G");
     const v6 = r.binary(65536, "DSAKeyValueType/G");
     const x8 = r.bits(2);
-    if ((x8 & 2) !== 0) r.badBits(x8, 2, 2, "DSAKeyValueType/G");
     c = (x8 & 1);
+    if ((x8 & 2) !== 0) r.badBits(x8, 2, 2, "DSAKeyValueType/G");
     o.G = v6;
     s = 2;
   }
@@ -1253,8 +1231,8 @@ function d_DSAKeyValueType(r: BitReader): T.DSAKeyValueType {
   if ((x10 & 1) !== 0) r.badBits(x10, 1, 1, "DSAKeyValueType/Y");
   const v9 = r.binary(65536, "DSAKeyValueType/Y");
   const x11 = r.bits(3);
-  if ((x11 & 4) !== 0) r.badBits(x11, 4, 3, "DSAKeyValueType/Y");
   c = (x11 & 3);
+  if ((x11 & 4) !== 0) r.badBits(x11, 4, 3, "DSAKeyValueType/Y");
   o.Y = v9;
   s = 3;
   if (c === 0) {
@@ -1262,8 +1240,8 @@ function d_DSAKeyValueType(r: BitReader): T.DSAKeyValueType {
     if ((x13 & 1) !== 0) r.badBits(x13, 1, 1, "DSAKeyValueType/J");
     const v12 = r.binary(65536, "DSAKeyValueType/J");
     const x14 = r.bits(3);
-    if ((x14 & 4) !== 0) r.badBits(x14, 4, 3, "DSAKeyValueType/J");
     c = (x14 & 3);
+    if ((x14 & 4) !== 0) r.badBits(x14, 4, 3, "DSAKeyValueType/J");
     o.J = v12;
     s = 5;
   }
@@ -1272,8 +1250,8 @@ function d_DSAKeyValueType(r: BitReader): T.DSAKeyValueType {
     if ((x16 & 1) !== 0) r.badBits(x16, 1, 1, "DSAKeyValueType/Seed");
     const v15 = r.binary(65536, "DSAKeyValueType/Seed");
     const x17 = r.bits(2);
-    if ((x17 & 2) !== 0) r.badBits(x17, 2, 2, "DSAKeyValueType/Seed");
     c = (x17 & 1);
+    if ((x17 & 2) !== 0) r.badBits(x17, 2, 2, "DSAKeyValueType/Seed");
     o.Seed = v15;
     s = 6;
   }
@@ -1282,8 +1260,8 @@ function d_DSAKeyValueType(r: BitReader): T.DSAKeyValueType {
     if ((x19 & 1) !== 0) r.badBits(x19, 1, 1, "DSAKeyValueType/PgenCounter");
     const v18 = r.binary(65536, "DSAKeyValueType/PgenCounter");
     const x20 = r.bits(2);
-    if ((x20 & 2) !== 0) r.badBits(x20, 2, 2, "DSAKeyValueType/PgenCounter");
     c = (x20 & 1);
+    if ((x20 & 2) !== 0) r.badBits(x20, 2, 2, "DSAKeyValueType/PgenCounter");
     o.PgenCounter = v18;
     s = 7;
   }
@@ -1381,27 +1359,27 @@ const EXP_DSAKeyValueType: readonly string[] = ["SE(P)|SE(G)|SE(Y)","SE(Q)","SE(
 function d_RSAKeyValueType(r: BitReader): T.RSAKeyValueType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_RSAKeyValueType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "RSAKeyValueType/Modulus");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_RSAKeyValueType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "RSAKeyValueType/Modulus");
   const v0 = r.binary(65536, "RSAKeyValueType/Modulus");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "RSAKeyValueType/Modulus");
-  c = (x2 & 1);
+  const x4 = r.bits(3);
+  if ((x4 & 4) !== 0) r.badBits(x4, 4, 3, "RSAKeyValueType/Modulus");
+  const y5 = ((x4 >>> 1) & 1);
+  if (y5 !== 0) { r.pos -= 1; x_RSAKeyValueType(r, 1, y5); }
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 3, "RSAKeyValueType/Exponent");
   o.Modulus = v0;
   s = 1;
-  if (!(c === 0)) x_RSAKeyValueType(r, s, c);
-  const x4 = r.bits(1);
-  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "RSAKeyValueType/Exponent");
   const v3 = r.binary(65536, "RSAKeyValueType/Exponent");
-  const x5 = r.bits(2);
-  if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "RSAKeyValueType/Exponent");
-  c = (x5 & 1);
+  const x6 = r.bits(2);
+  if ((x6 & 2) !== 0) r.badBits(x6, 2, 2, "RSAKeyValueType/Exponent");
+  const y7 = (x6 & 1);
+  if (y7 !== 0) { x_RSAKeyValueType(r, 2, y7); }
   o.Exponent = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_RSAKeyValueType(r, s, c);
+  return o;
 }
 function x_RSAKeyValueType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -1706,27 +1684,27 @@ const EXP_X509DataType: readonly string[] = ["SE(X509IssuerSerial)|SE(X509SKI)|S
 function d_X509IssuerSerialType(r: BitReader): T.X509IssuerSerialType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_X509IssuerSerialType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "X509IssuerSerialType/X509IssuerName");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_X509IssuerSerialType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "X509IssuerSerialType/X509IssuerName");
   const v0 = r.string(65536, 8, "X509IssuerSerialType/X509IssuerName");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "X509IssuerSerialType/X509IssuerName");
-  c = (x2 & 1);
+  const x4 = r.bits(3);
+  if ((x4 & 4) !== 0) r.badBits(x4, 4, 3, "X509IssuerSerialType/X509IssuerName");
+  const y5 = ((x4 >>> 1) & 1);
+  if (y5 !== 0) { r.pos -= 1; x_X509IssuerSerialType(r, 1, y5); }
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 3, "X509IssuerSerialType/X509SerialNumber");
   o.X509IssuerName = v0;
   s = 1;
-  if (!(c === 0)) x_X509IssuerSerialType(r, s, c);
-  const x4 = r.bits(1);
-  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "X509IssuerSerialType/X509SerialNumber");
   const v3 = r.bigIn(true, undefined, undefined, "X509IssuerSerialType/X509SerialNumber");
-  const x5 = r.bits(2);
-  if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "X509IssuerSerialType/X509SerialNumber");
-  c = (x5 & 1);
+  const x6 = r.bits(2);
+  if ((x6 & 2) !== 0) r.badBits(x6, 2, 2, "X509IssuerSerialType/X509SerialNumber");
+  const y7 = (x6 & 1);
+  if (y7 !== 0) { x_X509IssuerSerialType(r, 2, y7); }
   o.X509SerialNumber = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_X509IssuerSerialType(r, s, c);
+  return o;
 }
 function x_X509IssuerSerialType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -2030,10 +2008,7 @@ function d_ManifestType(r: BitReader): T.ManifestType {
       c = x3;
       const av2 = o.Reference;
       if (av2 === undefined) o.Reference = [v2];
-      else {
-        av2.push(v2);
-        if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType/Reference");
-      }
+      else { av2.push(v2); if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType/Reference"); }
       s = 2;
       continue;
     }
@@ -2043,10 +2018,7 @@ function d_ManifestType(r: BitReader): T.ManifestType {
       c = x5;
       const av4 = o.Reference;
       if (av4 === undefined) o.Reference = [v4];
-      else {
-        av4.push(v4);
-        if (av4.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType/Reference");
-      }
+      else { av4.push(v4); if (av4.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType/Reference"); }
       s = 2;
       continue;
     }
@@ -2056,10 +2028,7 @@ function d_ManifestType(r: BitReader): T.ManifestType {
       c = x7;
       const av6 = o.Reference;
       if (av6 === undefined) o.Reference = [v6];
-      else {
-        av6.push(v6);
-        if (av6.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType/Reference");
-      }
+      else { av6.push(v6); if (av6.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType/Reference"); }
       s = 2;
       continue;
     }
@@ -2124,10 +2093,7 @@ function d_SignaturePropertiesType(r: BitReader): T.SignaturePropertiesType {
       c = x3;
       const av2 = o.SignatureProperty;
       if (av2 === undefined) o.SignatureProperty = [v2];
-      else {
-        av2.push(v2);
-        if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType/SignatureProperty");
-      }
+      else { av2.push(v2); if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType/SignatureProperty"); }
       s = 2;
       continue;
     }
@@ -2137,10 +2103,7 @@ function d_SignaturePropertiesType(r: BitReader): T.SignaturePropertiesType {
       c = x5;
       const av4 = o.SignatureProperty;
       if (av4 === undefined) o.SignatureProperty = [v4];
-      else {
-        av4.push(v4);
-        if (av4.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType/SignatureProperty");
-      }
+      else { av4.push(v4); if (av4.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType/SignatureProperty"); }
       s = 2;
       continue;
     }
@@ -2150,10 +2113,7 @@ function d_SignaturePropertiesType(r: BitReader): T.SignaturePropertiesType {
       c = x7;
       const av6 = o.SignatureProperty;
       if (av6 === undefined) o.SignatureProperty = [v6];
-      else {
-        av6.push(v6);
-        if (av6.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType/SignatureProperty");
-      }
+      else { av6.push(v6); if (av6.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType/SignatureProperty"); }
       s = 2;
       continue;
     }
@@ -2273,9 +2233,11 @@ const EXP_SignaturePropertyType: readonly string[] = ["AT(Id)|AT(Target)","AT(Ta
 function d_CLReqControlModeType(r: BitReader): T.CLReqControlModeType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (c === 0) return o;
-  return x_CLReqControlModeType(r, s, c);
+  let c = 0;
+  const x0 = r.bits(1);
+  const y1 = x0;
+  if (y1 !== 0) { x_CLReqControlModeType(r, 0, y1); }
+  return o;
 }
 function x_CLReqControlModeType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -2294,9 +2256,11 @@ const EXP_CLReqControlModeType: readonly string[] = ["EE"];
 function d_CLResControlModeType(r: BitReader): T.CLResControlModeType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (c === 0) return o;
-  return x_CLResControlModeType(r, s, c);
+  let c = 0;
+  const x0 = r.bits(1);
+  const y1 = x0;
+  if (y1 !== 0) { x_CLResControlModeType(r, 0, y1); }
+  return o;
 }
 function x_CLResControlModeType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -2315,31 +2279,31 @@ const EXP_CLResControlModeType: readonly string[] = ["EE"];
 function d_ACDP_VehiclePositioningReqType(r: BitReader): T.ACDP_VehiclePositioningReqType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ACDP_VehiclePositioningReqType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_ACDP_VehiclePositioningReqType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (!(c === 0)) x_ACDP_VehiclePositioningReqType(r, s, c);
-  const x3 = r.bits(4);
-  if ((x3 & 10) !== 0) r.badBits(x3, 10, 4, "ACDP_VehiclePositioningReqType/EVMobilityStatus");
-  const y4 = ((x3 >>> 2) & 1);
-  const v2 = y4 === 1;
-  c = (x3 & 1);
-  o.EVMobilityStatus = v2;
+  const x5 = r.bits(9);
+  const y6 = ((x5 >>> 8) & 1);
+  if (y6 !== 0) { r.pos -= 8; x_ACDP_VehiclePositioningReqType(r, 1, y6); }
+  const y7 = ((x5 >>> 6) & 1);
+  const v3 = y7 === 1;
+  if ((x5 & 160) !== 0) r.badBits(x5, 160, 9, "ACDP_VehiclePositioningReqType/EVMobilityStatus");
+  const y8 = ((x5 >>> 4) & 1);
+  if (y8 !== 0) { r.pos -= 4; x_ACDP_VehiclePositioningReqType(r, 2, y8); }
+  const y9 = ((x5 >>> 2) & 1);
+  const v4 = y9 === 1;
+  if ((x5 & 10) !== 0) r.badBits(x5, 10, 9, "ACDP_VehiclePositioningReqType/EVPositioningSupport");
+  const y10 = (x5 & 1);
+  if (y10 !== 0) { x_ACDP_VehiclePositioningReqType(r, 3, y10); }
+  o.EVMobilityStatus = v3;
   s = 2;
-  if (!(c === 0)) x_ACDP_VehiclePositioningReqType(r, s, c);
-  const x6 = r.bits(4);
-  if ((x6 & 10) !== 0) r.badBits(x6, 10, 4, "ACDP_VehiclePositioningReqType/EVPositioningSupport");
-  const y7 = ((x6 >>> 2) & 1);
-  const v5 = y7 === 1;
-  c = (x6 & 1);
-  o.EVPositioningSupport = v5;
+  o.EVPositioningSupport = v4;
   s = 3;
-  if (c === 0) return o;
-  return x_ACDP_VehiclePositioningReqType(r, s, c);
+  return o;
 }
 function x_ACDP_VehiclePositioningReqType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -2372,15 +2336,17 @@ const EXP_ACDP_VehiclePositioningReqType: readonly string[] = ["SE(Header)","SE(
 function d_V2GRequestType(r: BitReader): T.V2GRequestType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_V2GRequestType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_V2GRequestType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (c === 0) return o;
-  return x_V2GRequestType(r, s, c);
+  const x3 = r.bits(1);
+  const y4 = x3;
+  if (y4 !== 0) { x_V2GRequestType(r, 1, y4); }
+  return o;
 }
 function x_V2GRequestType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -2405,15 +2371,17 @@ const EXP_V2GRequestType: readonly string[] = ["SE(Header)","EE"];
 function d_V2GMessageType(r: BitReader): T.V2GMessageType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_V2GMessageType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_V2GMessageType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (c === 0) return o;
-  return x_V2GMessageType(r, s, c);
+  const x3 = r.bits(1);
+  const y4 = x3;
+  if (y4 !== 0) { x_V2GMessageType(r, 1, y4); }
+  return o;
 }
 function x_V2GMessageType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -2438,30 +2406,30 @@ const EXP_V2GMessageType: readonly string[] = ["SE(Header)","EE"];
 function d_MessageHeaderType(r: BitReader): T.MessageHeaderType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_MessageHeaderType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "MessageHeaderType/SessionID");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_MessageHeaderType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "MessageHeaderType/SessionID");
   const v0 = r.binary(8, "MessageHeaderType/SessionID");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "MessageHeaderType/SessionID");
-  c = (x2 & 1);
+  const x4 = r.bits(3);
+  if ((x4 & 4) !== 0) r.badBits(x4, 4, 3, "MessageHeaderType/SessionID");
+  const y5 = ((x4 >>> 1) & 1);
+  if (y5 !== 0) { r.pos -= 1; x_MessageHeaderType(r, 1, y5); }
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 3, "MessageHeaderType/TimeStamp");
   o.SessionID = v0;
   s = 1;
-  if (!(c === 0)) x_MessageHeaderType(r, s, c);
-  const x4 = r.bits(1);
-  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "MessageHeaderType/TimeStamp");
   const v3 = r.bigIn(false, 0n, 18446744073709551615n, "MessageHeaderType/TimeStamp");
-  const x5 = r.bits(3);
-  if ((x5 & 4) !== 0) r.badBits(x5, 4, 3, "MessageHeaderType/TimeStamp");
-  c = (x5 & 3);
+  const x6 = r.bits(3);
+  c = (x6 & 3);
+  if ((x6 & 4) !== 0) r.badBits(x6, 4, 3, "MessageHeaderType/TimeStamp");
   o.TimeStamp = v3;
   s = 2;
   if (c === 0) {
-    const v6 = d_SignatureType(r);
-    const x7 = r.bits(1);
-    c = x7;
-    o.Signature = v6;
+    const v7 = d_SignatureType(r);
+    const x8 = r.bits(1);
+    c = x8;
+    o.Signature = v7;
     s = 3;
   }
   if ((s === 2 && c === 1) || (s === 3 && c === 0)) return o;
@@ -2508,77 +2476,77 @@ const EXP_MessageHeaderType: readonly string[] = ["SE(SessionID)","SE(TimeStamp)
 function d_ACDP_VehiclePositioningResType(r: BitReader): T.ACDP_VehiclePositioningResType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ACDP_VehiclePositioningResType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_ACDP_VehiclePositioningResType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (!(c === 0)) x_ACDP_VehiclePositioningResType(r, s, c);
-  const x3 = r.bits(9);
-  if ((x3 & 258) !== 0) r.badBits(x3, 258, 9, "ACDP_VehiclePositioningResType/ResponseCode");
-  const y4 = ((x3 >>> 2) & 63);
-  if (y4 >= 40) r.enumErr(y4, 40, "ACDP_VehiclePositioningResType/ResponseCode", r.pos - 8);
-  const v2 = E0[y4]!;
-  c = (x3 & 1);
-  o.ResponseCode = v2;
+  const x7 = r.bits(19);
+  const y8 = ((x7 >>> 18) & 1);
+  if (y8 !== 0) { r.pos -= 18; x_ACDP_VehiclePositioningResType(r, 1, y8); }
+  const y9 = ((x7 >>> 11) & 63);
+  if ((x7 & 131072) !== 0) r.badBits(x7, 131072, 19, "ACDP_VehiclePositioningResType/ResponseCode");
+  if (y9 >= 40) r.enumErr(y9, 40, "ACDP_VehiclePositioningResType/ResponseCode", r.pos - 17);
+  const v3 = E0[y9]!;
+  if ((x7 & 1024) !== 0) r.badBits(x7, 1024, 19, "ACDP_VehiclePositioningResType/ResponseCode");
+  const y10 = ((x7 >>> 9) & 1);
+  if (y10 !== 0) { r.pos -= 9; x_ACDP_VehiclePositioningResType(r, 2, y10); }
+  const y11 = ((x7 >>> 6) & 3);
+  if ((x7 & 256) !== 0) r.badBits(x7, 256, 19, "ACDP_VehiclePositioningResType/EVSEProcessing");
+  if (y11 >= 3) r.enumErr(y11, 3, "ACDP_VehiclePositioningResType/EVSEProcessing", r.pos - 8);
+  const v4 = E1[y11]!;
+  if ((x7 & 32) !== 0) r.badBits(x7, 32, 19, "ACDP_VehiclePositioningResType/EVSEProcessing");
+  const y12 = ((x7 >>> 4) & 1);
+  if (y12 !== 0) { r.pos -= 4; x_ACDP_VehiclePositioningResType(r, 3, y12); }
+  const y13 = ((x7 >>> 2) & 1);
+  const v5 = y13 === 1;
+  if ((x7 & 10) !== 0) r.badBits(x7, 10, 19, "ACDP_VehiclePositioningResType/EVSEPositioningSupport");
+  const y14 = (x7 & 1);
+  if (y14 !== 0) { x_ACDP_VehiclePositioningResType(r, 4, y14); }
+  o.ResponseCode = v3;
   s = 2;
-  if (!(c === 0)) x_ACDP_VehiclePositioningResType(r, s, c);
-  const x6 = r.bits(5);
-  if ((x6 & 18) !== 0) r.badBits(x6, 18, 5, "ACDP_VehiclePositioningResType/EVSEProcessing");
-  const y7 = ((x6 >>> 2) & 3);
-  if (y7 >= 3) r.enumErr(y7, 3, "ACDP_VehiclePositioningResType/EVSEProcessing", r.pos - 4);
-  const v5 = E1[y7]!;
-  c = (x6 & 1);
-  o.EVSEProcessing = v5;
+  o.EVSEProcessing = v4;
   s = 3;
-  if (!(c === 0)) x_ACDP_VehiclePositioningResType(r, s, c);
-  const x9 = r.bits(4);
-  if ((x9 & 10) !== 0) r.badBits(x9, 10, 4, "ACDP_VehiclePositioningResType/EVSEPositioningSupport");
-  const y10 = ((x9 >>> 2) & 1);
-  const v8 = y10 === 1;
-  c = (x9 & 1);
-  o.EVSEPositioningSupport = v8;
+  o.EVSEPositioningSupport = v5;
   s = 4;
-  if (!(c === 0)) x_ACDP_VehiclePositioningResType(r, s, c);
-  const v11 = r.chIntIn(-32768, 32767, "ACDP_VehiclePositioningResType/EVRelativeXDeviation");
-  const x12 = r.bits(2);
-  if ((x12 & 2) !== 0) r.badBits(x12, 2, 2, "ACDP_VehiclePositioningResType/EVRelativeXDeviation");
-  c = (x12 & 1);
-  o.EVRelativeXDeviation = v11;
-  s = 5;
-  if (!(c === 0)) x_ACDP_VehiclePositioningResType(r, s, c);
-  const v13 = r.chIntIn(-32768, 32767, "ACDP_VehiclePositioningResType/EVRelativeYDeviation");
-  const x14 = r.bits(2);
-  if ((x14 & 2) !== 0) r.badBits(x14, 2, 2, "ACDP_VehiclePositioningResType/EVRelativeYDeviation");
-  c = (x14 & 1);
-  o.EVRelativeYDeviation = v13;
-  s = 6;
-  if (!(c === 0)) x_ACDP_VehiclePositioningResType(r, s, c);
-  const v15 = r.chIntIn(-32768, 32767, "ACDP_VehiclePositioningResType/ContactWindowXc");
+  const v6 = r.chIntIn(-32768, 32767, "ACDP_VehiclePositioningResType/EVRelativeXDeviation");
   const x16 = r.bits(2);
-  if ((x16 & 2) !== 0) r.badBits(x16, 2, 2, "ACDP_VehiclePositioningResType/ContactWindowXc");
-  c = (x16 & 1);
-  o.ContactWindowXc = v15;
+  if ((x16 & 2) !== 0) r.badBits(x16, 2, 2, "ACDP_VehiclePositioningResType/EVRelativeXDeviation");
+  const y17 = (x16 & 1);
+  if (y17 !== 0) { x_ACDP_VehiclePositioningResType(r, 5, y17); }
+  o.EVRelativeXDeviation = v6;
+  s = 5;
+  const v15 = r.chIntIn(-32768, 32767, "ACDP_VehiclePositioningResType/EVRelativeYDeviation");
+  const x19 = r.bits(2);
+  if ((x19 & 2) !== 0) r.badBits(x19, 2, 2, "ACDP_VehiclePositioningResType/EVRelativeYDeviation");
+  const y20 = (x19 & 1);
+  if (y20 !== 0) { x_ACDP_VehiclePositioningResType(r, 6, y20); }
+  o.EVRelativeYDeviation = v15;
+  s = 6;
+  const v18 = r.chIntIn(-32768, 32767, "ACDP_VehiclePositioningResType/ContactWindowXc");
+  const x22 = r.bits(2);
+  if ((x22 & 2) !== 0) r.badBits(x22, 2, 2, "ACDP_VehiclePositioningResType/ContactWindowXc");
+  const y23 = (x22 & 1);
+  if (y23 !== 0) { x_ACDP_VehiclePositioningResType(r, 7, y23); }
+  o.ContactWindowXc = v18;
   s = 7;
-  if (!(c === 0)) x_ACDP_VehiclePositioningResType(r, s, c);
-  const v17 = r.chIntIn(-32768, 32767, "ACDP_VehiclePositioningResType/ContactWindowYc");
-  const x18 = r.bits(2);
-  if ((x18 & 2) !== 0) r.badBits(x18, 2, 2, "ACDP_VehiclePositioningResType/ContactWindowYc");
-  c = (x18 & 1);
-  o.ContactWindowYc = v17;
+  const v21 = r.chIntIn(-32768, 32767, "ACDP_VehiclePositioningResType/ContactWindowYc");
+  const x25 = r.bits(6);
+  if ((x25 & 32) !== 0) r.badBits(x25, 32, 6, "ACDP_VehiclePositioningResType/ContactWindowYc");
+  const y26 = ((x25 >>> 4) & 1);
+  if (y26 !== 0) { r.pos -= 4; x_ACDP_VehiclePositioningResType(r, 8, y26); }
+  const y27 = ((x25 >>> 2) & 1);
+  const v24 = y27 === 1;
+  if ((x25 & 10) !== 0) r.badBits(x25, 10, 6, "ACDP_VehiclePositioningResType/EVInChargePosition");
+  const y28 = (x25 & 1);
+  if (y28 !== 0) { x_ACDP_VehiclePositioningResType(r, 9, y28); }
+  o.ContactWindowYc = v21;
   s = 8;
-  if (!(c === 0)) x_ACDP_VehiclePositioningResType(r, s, c);
-  const x20 = r.bits(4);
-  if ((x20 & 10) !== 0) r.badBits(x20, 10, 4, "ACDP_VehiclePositioningResType/EVInChargePosition");
-  const y21 = ((x20 >>> 2) & 1);
-  const v19 = y21 === 1;
-  c = (x20 & 1);
-  o.EVInChargePosition = v19;
+  o.EVInChargePosition = v24;
   s = 9;
-  if (c === 0) return o;
-  return x_ACDP_VehiclePositioningResType(r, s, c);
+  return o;
 }
 function x_ACDP_VehiclePositioningResType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -2647,24 +2615,26 @@ const EXP_ACDP_VehiclePositioningResType: readonly string[] = ["SE(Header)","SE(
 function d_V2GResponseType(r: BitReader): T.V2GResponseType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_V2GResponseType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_V2GResponseType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (!(c === 0)) x_V2GResponseType(r, s, c);
-  const x3 = r.bits(9);
-  if ((x3 & 258) !== 0) r.badBits(x3, 258, 9, "V2GResponseType/ResponseCode");
-  const y4 = ((x3 >>> 2) & 63);
-  if (y4 >= 40) r.enumErr(y4, 40, "V2GResponseType/ResponseCode", r.pos - 8);
-  const v2 = E0[y4]!;
-  c = (x3 & 1);
-  o.ResponseCode = v2;
+  const x4 = r.bits(10);
+  const y5 = ((x4 >>> 9) & 1);
+  if (y5 !== 0) { r.pos -= 9; x_V2GResponseType(r, 1, y5); }
+  const y6 = ((x4 >>> 2) & 63);
+  if ((x4 & 256) !== 0) r.badBits(x4, 256, 10, "V2GResponseType/ResponseCode");
+  if (y6 >= 40) r.enumErr(y6, 40, "V2GResponseType/ResponseCode", r.pos - 8);
+  const v3 = E0[y6]!;
+  if ((x4 & 2) !== 0) r.badBits(x4, 2, 10, "V2GResponseType/ResponseCode");
+  const y7 = (x4 & 1);
+  if (y7 !== 0) { x_V2GResponseType(r, 2, y7); }
+  o.ResponseCode = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_V2GResponseType(r, s, c);
+  return o;
 }
 function x_V2GResponseType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -2693,23 +2663,24 @@ const EXP_V2GResponseType: readonly string[] = ["SE(Header)","SE(ResponseCode)",
 function d_ACDP_ConnectReqType(r: BitReader): T.ACDP_ConnectReqType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ACDP_ConnectReqType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_ACDP_ConnectReqType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (!(c === 0)) x_ACDP_ConnectReqType(r, s, c);
-  const x3 = r.bits(5);
-  if ((x3 & 18) !== 0) r.badBits(x3, 18, 5, "ACDP_ConnectReqType/EVElectricalChargingDeviceStatus");
-  const y4 = ((x3 >>> 2) & 3);
-  const v2 = E2[y4]!;
-  c = (x3 & 1);
-  o.EVElectricalChargingDeviceStatus = v2;
+  const x4 = r.bits(6);
+  const y5 = ((x4 >>> 5) & 1);
+  if (y5 !== 0) { r.pos -= 5; x_ACDP_ConnectReqType(r, 1, y5); }
+  const y6 = ((x4 >>> 2) & 3);
+  const v3 = E2[y6]!;
+  if ((x4 & 18) !== 0) r.badBits(x4, 18, 6, "ACDP_ConnectReqType/EVElectricalChargingDeviceStatus");
+  const y7 = (x4 & 1);
+  if (y7 !== 0) { x_ACDP_ConnectReqType(r, 2, y7); }
+  o.EVElectricalChargingDeviceStatus = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_ACDP_ConnectReqType(r, s, c);
+  return o;
 }
 function x_ACDP_ConnectReqType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -2738,50 +2709,52 @@ const EXP_ACDP_ConnectReqType: readonly string[] = ["SE(Header)","SE(EVElectrica
 function d_ACDP_ConnectResType(r: BitReader): T.ACDP_ConnectResType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ACDP_ConnectResType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_ACDP_ConnectResType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (!(c === 0)) x_ACDP_ConnectResType(r, s, c);
-  const x3 = r.bits(9);
-  if ((x3 & 258) !== 0) r.badBits(x3, 258, 9, "ACDP_ConnectResType/ResponseCode");
-  const y4 = ((x3 >>> 2) & 63);
-  if (y4 >= 40) r.enumErr(y4, 40, "ACDP_ConnectResType/ResponseCode", r.pos - 8);
-  const v2 = E0[y4]!;
-  c = (x3 & 1);
-  o.ResponseCode = v2;
+  const x7 = r.bits(24);
+  const y8 = ((x7 >>> 23) & 1);
+  if (y8 !== 0) { r.pos -= 23; x_ACDP_ConnectResType(r, 1, y8); }
+  const y9 = ((x7 >>> 16) & 63);
+  if ((x7 & 4194304) !== 0) r.badBits(x7, 4194304, 24, "ACDP_ConnectResType/ResponseCode");
+  if (y9 >= 40) r.enumErr(y9, 40, "ACDP_ConnectResType/ResponseCode", r.pos - 22);
+  const v3 = E0[y9]!;
+  if ((x7 & 32768) !== 0) r.badBits(x7, 32768, 24, "ACDP_ConnectResType/ResponseCode");
+  const y10 = ((x7 >>> 14) & 1);
+  if (y10 !== 0) { r.pos -= 14; x_ACDP_ConnectResType(r, 2, y10); }
+  const y11 = ((x7 >>> 11) & 3);
+  if ((x7 & 8192) !== 0) r.badBits(x7, 8192, 24, "ACDP_ConnectResType/EVSEProcessing");
+  if (y11 >= 3) r.enumErr(y11, 3, "ACDP_ConnectResType/EVSEProcessing", r.pos - 13);
+  const v4 = E1[y11]!;
+  if ((x7 & 1024) !== 0) r.badBits(x7, 1024, 24, "ACDP_ConnectResType/EVSEProcessing");
+  const y12 = ((x7 >>> 9) & 1);
+  if (y12 !== 0) { r.pos -= 9; x_ACDP_ConnectResType(r, 3, y12); }
+  const y13 = ((x7 >>> 6) & 3);
+  const v5 = E2[y13]!;
+  if ((x7 & 288) !== 0) r.badBits(x7, 288, 24, "ACDP_ConnectResType/EVSEElectricalChargingDeviceStatus");
+  const y14 = ((x7 >>> 4) & 1);
+  if (y14 !== 0) { r.pos -= 4; x_ACDP_ConnectResType(r, 4, y14); }
+  const y15 = ((x7 >>> 1) & 3);
+  if ((x7 & 8) !== 0) r.badBits(x7, 8, 24, "ACDP_ConnectResType/EVSEMechanicalChargingDeviceStatus");
+  if (y15 >= 3) r.enumErr(y15, 3, "ACDP_ConnectResType/EVSEMechanicalChargingDeviceStatus", r.pos - 3);
+  const v6 = E3[y15]!;
+  if ((x7 & 1) !== 0) r.badBits(x7, 1, 24, "ACDP_ConnectResType/EVSEMechanicalChargingDeviceStatus");
+  o.ResponseCode = v3;
   s = 2;
-  if (!(c === 0)) x_ACDP_ConnectResType(r, s, c);
-  const x6 = r.bits(5);
-  if ((x6 & 18) !== 0) r.badBits(x6, 18, 5, "ACDP_ConnectResType/EVSEProcessing");
-  const y7 = ((x6 >>> 2) & 3);
-  if (y7 >= 3) r.enumErr(y7, 3, "ACDP_ConnectResType/EVSEProcessing", r.pos - 4);
-  const v5 = E1[y7]!;
-  c = (x6 & 1);
-  o.EVSEProcessing = v5;
+  o.EVSEProcessing = v4;
   s = 3;
-  if (!(c === 0)) x_ACDP_ConnectResType(r, s, c);
-  const x9 = r.bits(5);
-  if ((x9 & 18) !== 0) r.badBits(x9, 18, 5, "ACDP_ConnectResType/EVSEElectricalChargingDeviceStatus");
-  const y10 = ((x9 >>> 2) & 3);
-  const v8 = E2[y10]!;
-  c = (x9 & 1);
-  o.EVSEElectricalChargingDeviceStatus = v8;
+  o.EVSEElectricalChargingDeviceStatus = v5;
   s = 4;
-  if (!(c === 0)) x_ACDP_ConnectResType(r, s, c);
-  const x12 = r.bits(5);
-  if ((x12 & 18) !== 0) r.badBits(x12, 18, 5, "ACDP_ConnectResType/EVSEMechanicalChargingDeviceStatus");
-  const y13 = ((x12 >>> 2) & 3);
-  if (y13 >= 3) r.enumErr(y13, 3, "ACDP_ConnectResType/EVSEMechanicalChargingDeviceStatus", r.pos - 4);
-  const v11 = E3[y13]!;
-  c = (x12 & 1);
-  o.EVSEMechanicalChargingDeviceStatus = v11;
+  o.EVSEMechanicalChargingDeviceStatus = v6;
   s = 5;
-  if (c === 0) return o;
-  return x_ACDP_ConnectResType(r, s, c);
+  const x16 = r.bits(1);
+  const y17 = x16;
+  if (y17 !== 0) { x_ACDP_ConnectResType(r, 5, y17); }
+  return o;
 }
 function x_ACDP_ConnectResType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -2823,21 +2796,23 @@ const EXP_ACDP_ConnectResType: readonly string[] = ["SE(Header)","SE(ResponseCod
 function d_ACDP_SystemStatusReqType(r: BitReader): T.ACDP_SystemStatusReqType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ACDP_SystemStatusReqType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_ACDP_SystemStatusReqType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (!(c === 0)) x_ACDP_SystemStatusReqType(r, s, c);
-  const v2 = d_EVTechnicalStatusType(r);
-  const x3 = r.bits(1);
-  c = x3;
-  o.EVTechnicalStatus = v2;
+  const x4 = r.bits(1);
+  const y5 = x4;
+  if (y5 !== 0) { x_ACDP_SystemStatusReqType(r, 1, y5); }
+  const v3 = d_EVTechnicalStatusType(r);
+  o.EVTechnicalStatus = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_ACDP_SystemStatusReqType(r, s, c);
+  const x6 = r.bits(1);
+  const y7 = x6;
+  if (y7 !== 0) { x_ACDP_SystemStatusReqType(r, 2, y7); }
+  return o;
 }
 function x_ACDP_SystemStatusReqType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -2868,76 +2843,79 @@ const EXP_ACDP_SystemStatusReqType: readonly string[] = ["SE(Header)","SE(EVTech
 function d_EVTechnicalStatusType(r: BitReader): T.EVTechnicalStatusType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_EVTechnicalStatusType(r, s, c);
-  const x1 = r.bits(4);
-  if ((x1 & 10) !== 0) r.badBits(x1, 10, 4, "EVTechnicalStatusType/EVReadyToCharge");
-  const y2 = ((x1 >>> 2) & 1);
-  const v0 = y2 === 1;
-  c = (x1 & 1);
+  let c = 0;
+  const x2 = r.bits(11);
+  const y3 = ((x2 >>> 10) & 1);
+  if (y3 !== 0) { r.pos -= 10; x_EVTechnicalStatusType(r, 0, y3); }
+  const y4 = ((x2 >>> 8) & 1);
+  const v0 = y4 === 1;
+  if ((x2 & 640) !== 0) r.badBits(x2, 640, 11, "EVTechnicalStatusType/EVReadyToCharge");
+  const y5 = ((x2 >>> 6) & 1);
+  if (y5 !== 0) { r.pos -= 6; x_EVTechnicalStatusType(r, 1, y5); }
+  const y6 = ((x2 >>> 4) & 1);
+  const v1 = y6 === 1;
+  c = (x2 & 7);
+  if ((x2 & 40) !== 0) r.badBits(x2, 40, 11, "EVTechnicalStatusType/EVImmobilizationRequest");
   o.EVReadyToCharge = v0;
   s = 1;
-  if (!(c === 0)) x_EVTechnicalStatusType(r, s, c);
-  const x4 = r.bits(6);
-  if ((x4 & 40) !== 0) r.badBits(x4, 40, 6, "EVTechnicalStatusType/EVImmobilizationRequest");
-  const y5 = ((x4 >>> 4) & 1);
-  const v3 = y5 === 1;
-  c = (x4 & 7);
-  o.EVImmobilizationRequest = v3;
+  o.EVImmobilizationRequest = v1;
   s = 2;
   if (c === 0) {
-    const x7 = r.bits(6);
-    if ((x7 & 40) !== 0) r.badBits(x7, 40, 6, "EVTechnicalStatusType/EVImmobilized");
-    const y8 = ((x7 >>> 4) & 1);
-    const v6 = y8 === 1;
-    c = (x7 & 7);
-    o.EVImmobilized = v6;
+    const x8 = r.bits(6);
+    const y9 = ((x8 >>> 4) & 1);
+    const v7 = y9 === 1;
+    c = (x8 & 7);
+    if ((x8 & 40) !== 0) r.badBits(x8, 40, 6, "EVTechnicalStatusType/EVImmobilized");
+    o.EVImmobilized = v7;
     s = 3;
   }
   if ((s === 2 && c === 1) || (s === 3 && c === 0)) {
-    const v9 = d_RationalNumberType(r);
-    const x10 = r.bits(3);
-    c = x10;
-    o.EVWLANStrength = v9;
+    const v10 = d_RationalNumberType(r);
+    const x11 = r.bits(3);
+    c = x11;
+    o.EVWLANStrength = v10;
     s = 4;
   }
   if ((s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0)) {
-    const x12 = r.bits(8);
-    if ((x12 & 136) !== 0) r.badBits(x12, 136, 8, "EVTechnicalStatusType/EVCPStatus");
-    const y13 = ((x12 >>> 4) & 7);
-    if (y13 >= 5) r.enumErr(y13, 5, "EVTechnicalStatusType/EVCPStatus", r.pos - 7);
-    const v11 = E4[y13]!;
-    c = (x12 & 7);
-    o.EVCPStatus = v11;
+    const x13 = r.bits(8);
+    const y14 = ((x13 >>> 4) & 7);
+    if ((x13 & 128) !== 0) r.badBits(x13, 128, 8, "EVTechnicalStatusType/EVCPStatus");
+    if (y14 >= 5) r.enumErr(y14, 5, "EVTechnicalStatusType/EVCPStatus", r.pos - 7);
+    const v12 = E4[y14]!;
+    c = (x13 & 7);
+    if ((x13 & 8) !== 0) r.badBits(x13, 8, 8, "EVTechnicalStatusType/EVCPStatus");
+    o.EVCPStatus = v12;
     s = 5;
   }
   if ((s === 2 && c === 3) || (s === 3 && c === 2) || (s === 4 && c === 1) || (s === 5 && c === 0)) {
-    const x15 = r.bits(11);
-    if ((x15 & 1028) !== 0) r.badBits(x15, 1028, 11, "EVTechnicalStatusType/EVSOC");
-    const y16 = ((x15 >>> 3) & 127);
-    if (y16 > 100) r.rangeErr(y16 + 0, 100, "EVTechnicalStatusType/EVSOC", r.pos - 10);
-    const v14 = y16;
-    c = (x15 & 3);
-    o.EVSOC = v14;
+    const x16 = r.bits(11);
+    const y17 = ((x16 >>> 3) & 127);
+    if ((x16 & 1024) !== 0) r.badBits(x16, 1024, 11, "EVTechnicalStatusType/EVSOC");
+    if (y17 > 100) r.rangeErr(y17 + 0, 100, "EVTechnicalStatusType/EVSOC", r.pos - 10);
+    const v15 = y17;
+    c = (x16 & 3);
+    if ((x16 & 4) !== 0) r.badBits(x16, 4, 11, "EVTechnicalStatusType/EVSOC");
+    o.EVSOC = v15;
     s = 6;
   }
   if ((s === 2 && c === 4) || (s === 3 && c === 3) || (s === 4 && c === 2) || (s === 5 && c === 1) || (s === 6 && c === 0)) {
-    const x18 = r.bits(8);
-    if ((x18 & 132) !== 0) r.badBits(x18, 132, 8, "EVTechnicalStatusType/EVErrorCode");
-    const y19 = ((x18 >>> 3) & 15);
-    if (y19 >= 10) r.enumErr(y19, 10, "EVTechnicalStatusType/EVErrorCode", r.pos - 7);
-    const v17 = E5[y19]!;
-    c = (x18 & 3);
-    o.EVErrorCode = v17;
+    const x19 = r.bits(8);
+    const y20 = ((x19 >>> 3) & 15);
+    if ((x19 & 128) !== 0) r.badBits(x19, 128, 8, "EVTechnicalStatusType/EVErrorCode");
+    if (y20 >= 10) r.enumErr(y20, 10, "EVTechnicalStatusType/EVErrorCode", r.pos - 7);
+    const v18 = E5[y20]!;
+    c = (x19 & 3);
+    if ((x19 & 4) !== 0) r.badBits(x19, 4, 8, "EVTechnicalStatusType/EVErrorCode");
+    o.EVErrorCode = v18;
     s = 7;
   }
   if ((s === 2 && c === 5) || (s === 3 && c === 4) || (s === 4 && c === 3) || (s === 5 && c === 2) || (s === 6 && c === 1) || (s === 7 && c === 0)) {
-    const x21 = r.bits(4);
-    if ((x21 & 10) !== 0) r.badBits(x21, 10, 4, "EVTechnicalStatusType/EVTimeout");
-    const y22 = ((x21 >>> 2) & 1);
-    const v20 = y22 === 1;
-    c = (x21 & 1);
-    o.EVTimeout = v20;
+    const x22 = r.bits(4);
+    const y23 = ((x22 >>> 2) & 1);
+    const v21 = y23 === 1;
+    c = (x22 & 1);
+    if ((x22 & 10) !== 0) r.badBits(x22, 10, 4, "EVTechnicalStatusType/EVTimeout");
+    o.EVTimeout = v21;
     s = 8;
   }
   if ((s === 2 && c === 6) || (s === 3 && c === 5) || (s === 4 && c === 4) || (s === 5 && c === 3) || (s === 6 && c === 2) || (s === 7 && c === 1) || (s === 8 && c === 0)) return o;
@@ -3044,24 +3022,25 @@ const EXP_EVTechnicalStatusType: readonly string[] = ["SE(EVReadyToCharge)","SE(
 function d_RationalNumberType(r: BitReader): T.RationalNumberType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_RationalNumberType(r, s, c);
-  const x1 = r.bits(11);
-  if ((x1 & 1026) !== 0) r.badBits(x1, 1026, 11, "RationalNumberType/Exponent");
-  const y2 = ((x1 >>> 2) & 255);
-  const v0 = y2 - 128;
-  c = (x1 & 1);
+  let c = 0;
+  const x2 = r.bits(12);
+  const y3 = ((x2 >>> 11) & 1);
+  if (y3 !== 0) { r.pos -= 11; x_RationalNumberType(r, 0, y3); }
+  const y4 = ((x2 >>> 2) & 255);
+  const v0 = y4 - 128;
+  if ((x2 & 1026) !== 0) r.badBits(x2, 1026, 12, "RationalNumberType/Exponent");
+  const y5 = (x2 & 1);
+  if (y5 !== 0) { x_RationalNumberType(r, 1, y5); }
   o.Exponent = v0;
   s = 1;
-  if (!(c === 0)) x_RationalNumberType(r, s, c);
-  const v3 = r.chIntIn(-32768, 32767, "RationalNumberType/Value");
-  const x4 = r.bits(2);
-  if ((x4 & 2) !== 0) r.badBits(x4, 2, 2, "RationalNumberType/Value");
-  c = (x4 & 1);
-  o.Value = v3;
+  const v1 = r.chIntIn(-32768, 32767, "RationalNumberType/Value");
+  const x6 = r.bits(2);
+  if ((x6 & 2) !== 0) r.badBits(x6, 2, 2, "RationalNumberType/Value");
+  const y7 = (x6 & 1);
+  if (y7 !== 0) { x_RationalNumberType(r, 2, y7); }
+  o.Value = v1;
   s = 2;
-  if (c === 0) return o;
-  return x_RationalNumberType(r, s, c);
+  return o;
 }
 function x_RationalNumberType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -3091,97 +3070,92 @@ const EXP_RationalNumberType: readonly string[] = ["SE(Exponent)","SE(Value)","E
 function d_ACDP_SystemStatusResType(r: BitReader): T.ACDP_SystemStatusResType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ACDP_SystemStatusResType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_ACDP_SystemStatusResType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (!(c === 0)) x_ACDP_SystemStatusResType(r, s, c);
-  const x3 = r.bits(9);
-  if ((x3 & 258) !== 0) r.badBits(x3, 258, 9, "ACDP_SystemStatusResType/ResponseCode");
-  const y4 = ((x3 >>> 2) & 63);
-  if (y4 >= 40) r.enumErr(y4, 40, "ACDP_SystemStatusResType/ResponseCode", r.pos - 8);
-  const v2 = E0[y4]!;
-  c = (x3 & 1);
-  o.ResponseCode = v2;
+  const x8 = r.bits(24);
+  const y9 = ((x8 >>> 23) & 1);
+  if (y9 !== 0) { r.pos -= 23; x_ACDP_SystemStatusResType(r, 1, y9); }
+  const y10 = ((x8 >>> 16) & 63);
+  if ((x8 & 4194304) !== 0) r.badBits(x8, 4194304, 24, "ACDP_SystemStatusResType/ResponseCode");
+  if (y10 >= 40) r.enumErr(y10, 40, "ACDP_SystemStatusResType/ResponseCode", r.pos - 22);
+  const v3 = E0[y10]!;
+  if ((x8 & 32768) !== 0) r.badBits(x8, 32768, 24, "ACDP_SystemStatusResType/ResponseCode");
+  const y11 = ((x8 >>> 14) & 1);
+  if (y11 !== 0) { r.pos -= 14; x_ACDP_SystemStatusResType(r, 2, y11); }
+  const y12 = ((x8 >>> 11) & 3);
+  if ((x8 & 8192) !== 0) r.badBits(x8, 8192, 24, "ACDP_SystemStatusResType/EVSEMechanicalChargingDeviceStatus");
+  if (y12 >= 3) r.enumErr(y12, 3, "ACDP_SystemStatusResType/EVSEMechanicalChargingDeviceStatus", r.pos - 13);
+  const v4 = E3[y12]!;
+  if ((x8 & 1024) !== 0) r.badBits(x8, 1024, 24, "ACDP_SystemStatusResType/EVSEMechanicalChargingDeviceStatus");
+  const y13 = ((x8 >>> 9) & 1);
+  if (y13 !== 0) { r.pos -= 9; x_ACDP_SystemStatusResType(r, 3, y13); }
+  const y14 = ((x8 >>> 7) & 1);
+  const v5 = y14 === 1;
+  if ((x8 & 320) !== 0) r.badBits(x8, 320, 24, "ACDP_SystemStatusResType/EVSEReadyToCharge");
+  const y15 = ((x8 >>> 5) & 1);
+  if (y15 !== 0) { r.pos -= 5; x_ACDP_SystemStatusResType(r, 4, y15); }
+  const y16 = ((x8 >>> 2) & 3);
+  const v6 = E6[y16]!;
+  if ((x8 & 18) !== 0) r.badBits(x8, 18, 24, "ACDP_SystemStatusResType/EVSEIsolationStatus");
+  const y17 = (x8 & 1);
+  if (y17 !== 0) { x_ACDP_SystemStatusResType(r, 5, y17); }
+  o.ResponseCode = v3;
   s = 2;
-  if (!(c === 0)) x_ACDP_SystemStatusResType(r, s, c);
-  const x6 = r.bits(5);
-  if ((x6 & 18) !== 0) r.badBits(x6, 18, 5, "ACDP_SystemStatusResType/EVSEMechanicalChargingDeviceStatus");
-  const y7 = ((x6 >>> 2) & 3);
-  if (y7 >= 3) r.enumErr(y7, 3, "ACDP_SystemStatusResType/EVSEMechanicalChargingDeviceStatus", r.pos - 4);
-  const v5 = E3[y7]!;
-  c = (x6 & 1);
-  o.EVSEMechanicalChargingDeviceStatus = v5;
+  o.EVSEMechanicalChargingDeviceStatus = v4;
   s = 3;
-  if (!(c === 0)) x_ACDP_SystemStatusResType(r, s, c);
-  const x9 = r.bits(4);
-  if ((x9 & 10) !== 0) r.badBits(x9, 10, 4, "ACDP_SystemStatusResType/EVSEReadyToCharge");
-  const y10 = ((x9 >>> 2) & 1);
-  const v8 = y10 === 1;
-  c = (x9 & 1);
-  o.EVSEReadyToCharge = v8;
+  o.EVSEReadyToCharge = v5;
   s = 4;
-  if (!(c === 0)) x_ACDP_SystemStatusResType(r, s, c);
-  const x12 = r.bits(5);
-  if ((x12 & 18) !== 0) r.badBits(x12, 18, 5, "ACDP_SystemStatusResType/EVSEIsolationStatus");
-  const y13 = ((x12 >>> 2) & 3);
-  const v11 = E6[y13]!;
-  c = (x12 & 1);
-  o.EVSEIsolationStatus = v11;
+  o.EVSEIsolationStatus = v6;
   s = 5;
-  if (!(c === 0)) x_ACDP_SystemStatusResType(r, s, c);
-  const x15 = r.bits(4);
-  if ((x15 & 10) !== 0) r.badBits(x15, 10, 4, "ACDP_SystemStatusResType/EVSEDisabled");
-  const y16 = ((x15 >>> 2) & 1);
-  const v14 = y16 === 1;
-  c = (x15 & 1);
-  o.EVSEDisabled = v14;
+  const x23 = r.bits(24);
+  const y24 = ((x23 >>> 22) & 1);
+  const v7 = y24 === 1;
+  if ((x23 & 10485760) !== 0) r.badBits(x23, 10485760, 24, "ACDP_SystemStatusResType/EVSEDisabled");
+  const y25 = ((x23 >>> 20) & 1);
+  if (y25 !== 0) { r.pos -= 20; x_ACDP_SystemStatusResType(r, 6, y25); }
+  const y26 = ((x23 >>> 18) & 1);
+  const v18 = y26 === 1;
+  if ((x23 & 655360) !== 0) r.badBits(x23, 655360, 24, "ACDP_SystemStatusResType/EVSEUtilityInterruptEvent");
+  const y27 = ((x23 >>> 16) & 1);
+  if (y27 !== 0) { r.pos -= 16; x_ACDP_SystemStatusResType(r, 7, y27); }
+  const y28 = ((x23 >>> 14) & 1);
+  const v19 = y28 === 1;
+  if ((x23 & 40960) !== 0) r.badBits(x23, 40960, 24, "ACDP_SystemStatusResType/EVSEEmergencyShutdown");
+  const y29 = ((x23 >>> 12) & 1);
+  if (y29 !== 0) { r.pos -= 12; x_ACDP_SystemStatusResType(r, 8, y29); }
+  const y30 = ((x23 >>> 10) & 1);
+  const v20 = y30 === 1;
+  if ((x23 & 2560) !== 0) r.badBits(x23, 2560, 24, "ACDP_SystemStatusResType/EVSEMalfunction");
+  const y31 = ((x23 >>> 8) & 1);
+  if (y31 !== 0) { r.pos -= 8; x_ACDP_SystemStatusResType(r, 9, y31); }
+  const y32 = ((x23 >>> 6) & 1);
+  const v21 = y32 === 1;
+  if ((x23 & 160) !== 0) r.badBits(x23, 160, 24, "ACDP_SystemStatusResType/EVInChargePosition");
+  const y33 = ((x23 >>> 4) & 1);
+  if (y33 !== 0) { r.pos -= 4; x_ACDP_SystemStatusResType(r, 10, y33); }
+  const y34 = ((x23 >>> 2) & 1);
+  const v22 = y34 === 1;
+  if ((x23 & 10) !== 0) r.badBits(x23, 10, 24, "ACDP_SystemStatusResType/EVAssociationStatus");
+  const y35 = (x23 & 1);
+  if (y35 !== 0) { x_ACDP_SystemStatusResType(r, 11, y35); }
+  o.EVSEDisabled = v7;
   s = 6;
-  if (!(c === 0)) x_ACDP_SystemStatusResType(r, s, c);
-  const x18 = r.bits(4);
-  if ((x18 & 10) !== 0) r.badBits(x18, 10, 4, "ACDP_SystemStatusResType/EVSEUtilityInterruptEvent");
-  const y19 = ((x18 >>> 2) & 1);
-  const v17 = y19 === 1;
-  c = (x18 & 1);
-  o.EVSEUtilityInterruptEvent = v17;
+  o.EVSEUtilityInterruptEvent = v18;
   s = 7;
-  if (!(c === 0)) x_ACDP_SystemStatusResType(r, s, c);
-  const x21 = r.bits(4);
-  if ((x21 & 10) !== 0) r.badBits(x21, 10, 4, "ACDP_SystemStatusResType/EVSEEmergencyShutdown");
-  const y22 = ((x21 >>> 2) & 1);
-  const v20 = y22 === 1;
-  c = (x21 & 1);
-  o.EVSEEmergencyShutdown = v20;
+  o.EVSEEmergencyShutdown = v19;
   s = 8;
-  if (!(c === 0)) x_ACDP_SystemStatusResType(r, s, c);
-  const x24 = r.bits(4);
-  if ((x24 & 10) !== 0) r.badBits(x24, 10, 4, "ACDP_SystemStatusResType/EVSEMalfunction");
-  const y25 = ((x24 >>> 2) & 1);
-  const v23 = y25 === 1;
-  c = (x24 & 1);
-  o.EVSEMalfunction = v23;
+  o.EVSEMalfunction = v20;
   s = 9;
-  if (!(c === 0)) x_ACDP_SystemStatusResType(r, s, c);
-  const x27 = r.bits(4);
-  if ((x27 & 10) !== 0) r.badBits(x27, 10, 4, "ACDP_SystemStatusResType/EVInChargePosition");
-  const y28 = ((x27 >>> 2) & 1);
-  const v26 = y28 === 1;
-  c = (x27 & 1);
-  o.EVInChargePosition = v26;
+  o.EVInChargePosition = v21;
   s = 10;
-  if (!(c === 0)) x_ACDP_SystemStatusResType(r, s, c);
-  const x30 = r.bits(4);
-  if ((x30 & 10) !== 0) r.badBits(x30, 10, 4, "ACDP_SystemStatusResType/EVAssociationStatus");
-  const y31 = ((x30 >>> 2) & 1);
-  const v29 = y31 === 1;
-  c = (x30 & 1);
-  o.EVAssociationStatus = v29;
+  o.EVAssociationStatus = v22;
   s = 11;
-  if (c === 0) return o;
-  return x_ACDP_SystemStatusResType(r, s, c);
+  return o;
 }
 function x_ACDP_SystemStatusResType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -3247,15 +3221,17 @@ const EXP_ACDP_SystemStatusResType: readonly string[] = ["SE(Header)","SE(Respon
 function d_ChargeParameterDiscoveryReqType(r: BitReader): T.ChargeParameterDiscoveryReqType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ChargeParameterDiscoveryReqType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_ChargeParameterDiscoveryReqType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (c === 0) return o;
-  return x_ChargeParameterDiscoveryReqType(r, s, c);
+  const x3 = r.bits(1);
+  const y4 = x3;
+  if (y4 !== 0) { x_ChargeParameterDiscoveryReqType(r, 1, y4); }
+  return o;
 }
 function x_ChargeParameterDiscoveryReqType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -3280,24 +3256,26 @@ const EXP_ChargeParameterDiscoveryReqType: readonly string[] = ["SE(Header)","EE
 function d_ChargeParameterDiscoveryResType(r: BitReader): T.ChargeParameterDiscoveryResType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ChargeParameterDiscoveryResType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_ChargeParameterDiscoveryResType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (!(c === 0)) x_ChargeParameterDiscoveryResType(r, s, c);
-  const x3 = r.bits(9);
-  if ((x3 & 258) !== 0) r.badBits(x3, 258, 9, "ChargeParameterDiscoveryResType/ResponseCode");
-  const y4 = ((x3 >>> 2) & 63);
-  if (y4 >= 40) r.enumErr(y4, 40, "ChargeParameterDiscoveryResType/ResponseCode", r.pos - 8);
-  const v2 = E0[y4]!;
-  c = (x3 & 1);
-  o.ResponseCode = v2;
+  const x4 = r.bits(10);
+  const y5 = ((x4 >>> 9) & 1);
+  if (y5 !== 0) { r.pos -= 9; x_ChargeParameterDiscoveryResType(r, 1, y5); }
+  const y6 = ((x4 >>> 2) & 63);
+  if ((x4 & 256) !== 0) r.badBits(x4, 256, 10, "ChargeParameterDiscoveryResType/ResponseCode");
+  if (y6 >= 40) r.enumErr(y6, 40, "ChargeParameterDiscoveryResType/ResponseCode", r.pos - 8);
+  const v3 = E0[y6]!;
+  if ((x4 & 2) !== 0) r.badBits(x4, 2, 10, "ChargeParameterDiscoveryResType/ResponseCode");
+  const y7 = (x4 & 1);
+  if (y7 !== 0) { x_ChargeParameterDiscoveryResType(r, 2, y7); }
+  o.ResponseCode = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_ChargeParameterDiscoveryResType(r, s, c);
+  return o;
 }
 function x_ChargeParameterDiscoveryResType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -3326,30 +3304,32 @@ const EXP_ChargeParameterDiscoveryResType: readonly string[] = ["SE(Header)","SE
 function d_ChargeLoopReqType(r: BitReader): T.ChargeLoopReqType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ChargeLoopReqType(r, s, c);
+  let c = 0;
+  const x1 = r.bits(1);
+  const y2 = x1;
+  if (y2 !== 0) { x_ChargeLoopReqType(r, 0, y2); }
   const v0 = d_MessageHeaderType(r);
-  const x1 = r.bits(2);
-  c = x1;
+  const x3 = r.bits(2);
+  c = x3;
   o.Header = v0;
   s = 1;
   if (c === 0) {
-    const v2 = d_DisplayParametersType(r);
-    const x3 = r.bits(1);
-    c = x3;
-    o.DisplayParameters = v2;
+    const v4 = d_DisplayParametersType(r);
+    const x5 = r.bits(1);
+    c = x5;
+    o.DisplayParameters = v4;
     s = 2;
   }
   if (!((s === 1 && c === 1) || (s === 2 && c === 0))) x_ChargeLoopReqType(r, s, c);
-  const x5 = r.bits(4);
-  if ((x5 & 10) !== 0) r.badBits(x5, 10, 4, "ChargeLoopReqType/MeterInfoRequested");
-  const y6 = ((x5 >>> 2) & 1);
-  const v4 = y6 === 1;
-  c = (x5 & 1);
-  o.MeterInfoRequested = v4;
+  const x7 = r.bits(4);
+  const y8 = ((x7 >>> 2) & 1);
+  const v6 = y8 === 1;
+  if ((x7 & 10) !== 0) r.badBits(x7, 10, 4, "ChargeLoopReqType/MeterInfoRequested");
+  const y9 = (x7 & 1);
+  if (y9 !== 0) { x_ChargeLoopReqType(r, 3, y9); }
+  o.MeterInfoRequested = v6;
   s = 3;
-  if (c === 0) return o;
-  return x_ChargeLoopReqType(r, s, c);
+  return o;
 }
 function x_ChargeLoopReqType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -3392,41 +3372,45 @@ function d_DisplayParametersType(r: BitReader): T.DisplayParametersType {
   let c = r.bits(4);
   if (c === 0) {
     const x1 = r.bits(13);
-    if ((x1 & 4112) !== 0) r.badBits(x1, 4112, 13, "DisplayParametersType/PresentSOC");
     const y2 = ((x1 >>> 5) & 127);
+    if ((x1 & 4096) !== 0) r.badBits(x1, 4096, 13, "DisplayParametersType/PresentSOC");
     if (y2 > 100) r.rangeErr(y2 + 0, 100, "DisplayParametersType/PresentSOC", r.pos - 12);
     const v0 = y2;
     c = (x1 & 15);
+    if ((x1 & 16) !== 0) r.badBits(x1, 16, 13, "DisplayParametersType/PresentSOC");
     o.PresentSOC = v0;
     s = 1;
   }
   if ((s === 0 && c === 1) || (s === 1 && c === 0)) {
     const x4 = r.bits(13);
-    if ((x4 & 4112) !== 0) r.badBits(x4, 4112, 13, "DisplayParametersType/MinimumSOC");
     const y5 = ((x4 >>> 5) & 127);
+    if ((x4 & 4096) !== 0) r.badBits(x4, 4096, 13, "DisplayParametersType/MinimumSOC");
     if (y5 > 100) r.rangeErr(y5 + 0, 100, "DisplayParametersType/MinimumSOC", r.pos - 12);
     const v3 = y5;
     c = (x4 & 15);
+    if ((x4 & 16) !== 0) r.badBits(x4, 16, 13, "DisplayParametersType/MinimumSOC");
     o.MinimumSOC = v3;
     s = 2;
   }
   if ((s === 0 && c === 2) || (s === 1 && c === 1) || (s === 2 && c === 0)) {
     const x7 = r.bits(13);
-    if ((x7 & 4112) !== 0) r.badBits(x7, 4112, 13, "DisplayParametersType/TargetSOC");
     const y8 = ((x7 >>> 5) & 127);
+    if ((x7 & 4096) !== 0) r.badBits(x7, 4096, 13, "DisplayParametersType/TargetSOC");
     if (y8 > 100) r.rangeErr(y8 + 0, 100, "DisplayParametersType/TargetSOC", r.pos - 12);
     const v6 = y8;
     c = (x7 & 15);
+    if ((x7 & 16) !== 0) r.badBits(x7, 16, 13, "DisplayParametersType/TargetSOC");
     o.TargetSOC = v6;
     s = 3;
   }
   if ((s === 0 && c === 3) || (s === 1 && c === 2) || (s === 2 && c === 1) || (s === 3 && c === 0)) {
     const x10 = r.bits(12);
-    if ((x10 & 2056) !== 0) r.badBits(x10, 2056, 12, "DisplayParametersType/MaximumSOC");
     const y11 = ((x10 >>> 4) & 127);
+    if ((x10 & 2048) !== 0) r.badBits(x10, 2048, 12, "DisplayParametersType/MaximumSOC");
     if (y11 > 100) r.rangeErr(y11 + 0, 100, "DisplayParametersType/MaximumSOC", r.pos - 11);
     const v9 = y11;
     c = (x10 & 7);
+    if ((x10 & 8) !== 0) r.badBits(x10, 8, 12, "DisplayParametersType/MaximumSOC");
     o.MaximumSOC = v9;
     s = 4;
   }
@@ -3435,8 +3419,8 @@ function d_DisplayParametersType(r: BitReader): T.DisplayParametersType {
     if ((x13 & 1) !== 0) r.badBits(x13, 1, 1, "DisplayParametersType/RemainingTimeToMinimumSOC");
     const v12 = r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToMinimumSOC");
     const x14 = r.bits(4);
-    if ((x14 & 8) !== 0) r.badBits(x14, 8, 4, "DisplayParametersType/RemainingTimeToMinimumSOC");
     c = (x14 & 7);
+    if ((x14 & 8) !== 0) r.badBits(x14, 8, 4, "DisplayParametersType/RemainingTimeToMinimumSOC");
     o.RemainingTimeToMinimumSOC = v12;
     s = 5;
   }
@@ -3445,8 +3429,8 @@ function d_DisplayParametersType(r: BitReader): T.DisplayParametersType {
     if ((x16 & 1) !== 0) r.badBits(x16, 1, 1, "DisplayParametersType/RemainingTimeToTargetSOC");
     const v15 = r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToTargetSOC");
     const x17 = r.bits(4);
-    if ((x17 & 8) !== 0) r.badBits(x17, 8, 4, "DisplayParametersType/RemainingTimeToTargetSOC");
     c = (x17 & 7);
+    if ((x17 & 8) !== 0) r.badBits(x17, 8, 4, "DisplayParametersType/RemainingTimeToTargetSOC");
     o.RemainingTimeToTargetSOC = v15;
     s = 6;
   }
@@ -3455,17 +3439,17 @@ function d_DisplayParametersType(r: BitReader): T.DisplayParametersType {
     if ((x19 & 1) !== 0) r.badBits(x19, 1, 1, "DisplayParametersType/RemainingTimeToMaximumSOC");
     const v18 = r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToMaximumSOC");
     const x20 = r.bits(4);
-    if ((x20 & 8) !== 0) r.badBits(x20, 8, 4, "DisplayParametersType/RemainingTimeToMaximumSOC");
     c = (x20 & 7);
+    if ((x20 & 8) !== 0) r.badBits(x20, 8, 4, "DisplayParametersType/RemainingTimeToMaximumSOC");
     o.RemainingTimeToMaximumSOC = v18;
     s = 7;
   }
   if ((s === 0 && c === 7) || (s === 1 && c === 6) || (s === 2 && c === 5) || (s === 3 && c === 4) || (s === 4 && c === 3) || (s === 5 && c === 2) || (s === 6 && c === 1) || (s === 7 && c === 0)) {
     const x22 = r.bits(5);
-    if ((x22 & 20) !== 0) r.badBits(x22, 20, 5, "DisplayParametersType/ChargingComplete");
     const y23 = ((x22 >>> 3) & 1);
     const v21 = y23 === 1;
     c = (x22 & 3);
+    if ((x22 & 20) !== 0) r.badBits(x22, 20, 5, "DisplayParametersType/ChargingComplete");
     o.ChargingComplete = v21;
     s = 8;
   }
@@ -3478,10 +3462,10 @@ function d_DisplayParametersType(r: BitReader): T.DisplayParametersType {
   }
   if ((s === 0 && c === 9) || (s === 1 && c === 8) || (s === 2 && c === 7) || (s === 3 && c === 6) || (s === 4 && c === 5) || (s === 5 && c === 4) || (s === 6 && c === 3) || (s === 7 && c === 2) || (s === 8 && c === 1) || (s === 9 && c === 0)) {
     const x27 = r.bits(4);
-    if ((x27 & 10) !== 0) r.badBits(x27, 10, 4, "DisplayParametersType/InletHot");
     const y28 = ((x27 >>> 2) & 1);
     const v26 = y28 === 1;
     c = (x27 & 1);
+    if ((x27 & 10) !== 0) r.badBits(x27, 10, 4, "DisplayParametersType/InletHot");
     o.InletHot = v26;
     s = 10;
   }
@@ -3660,41 +3644,43 @@ const F_DisplayParametersType = new Map<string, number>([["PresentSOC",0],["Mini
 function d_ChargeLoopResType(r: BitReader): T.ChargeLoopResType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ChargeLoopResType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_ChargeLoopResType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (!(c === 0)) x_ChargeLoopResType(r, s, c);
-  const x3 = r.bits(11);
-  if ((x3 & 1032) !== 0) r.badBits(x3, 1032, 11, "ChargeLoopResType/ResponseCode");
-  const y4 = ((x3 >>> 4) & 63);
-  if (y4 >= 40) r.enumErr(y4, 40, "ChargeLoopResType/ResponseCode", r.pos - 10);
-  const v2 = E0[y4]!;
-  c = (x3 & 7);
-  o.ResponseCode = v2;
+  const x4 = r.bits(12);
+  const y5 = ((x4 >>> 11) & 1);
+  if (y5 !== 0) { r.pos -= 11; x_ChargeLoopResType(r, 1, y5); }
+  const y6 = ((x4 >>> 4) & 63);
+  if ((x4 & 1024) !== 0) r.badBits(x4, 1024, 12, "ChargeLoopResType/ResponseCode");
+  if (y6 >= 40) r.enumErr(y6, 40, "ChargeLoopResType/ResponseCode", r.pos - 10);
+  const v3 = E0[y6]!;
+  c = (x4 & 7);
+  if ((x4 & 8) !== 0) r.badBits(x4, 8, 12, "ChargeLoopResType/ResponseCode");
+  o.ResponseCode = v3;
   s = 2;
   if (c === 0) {
-    const v5 = d_EVSEStatusType(r);
-    const x6 = r.bits(2);
-    c = x6;
-    o.EVSEStatus = v5;
+    const v7 = d_EVSEStatusType(r);
+    const x8 = r.bits(2);
+    c = x8;
+    o.EVSEStatus = v7;
     s = 3;
   }
   if ((s === 2 && c === 1) || (s === 3 && c === 0)) {
-    const v7 = d_MeterInfoType(r);
-    const x8 = r.bits(2);
-    c = x8;
-    o.MeterInfo = v7;
+    const v9 = d_MeterInfoType(r);
+    const x10 = r.bits(2);
+    c = x10;
+    o.MeterInfo = v9;
     s = 4;
   }
   if ((s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0)) {
-    const v9 = d_ReceiptType(r);
-    const x10 = r.bits(1);
-    c = x10;
-    o.Receipt = v9;
+    const v11 = d_ReceiptType(r);
+    const x12 = r.bits(1);
+    c = x12;
+    o.Receipt = v11;
     s = 5;
   }
   if ((s === 2 && c === 3) || (s === 3 && c === 2) || (s === 4 && c === 1) || (s === 5 && c === 0)) return o;
@@ -3762,27 +3748,28 @@ const EXP_ChargeLoopResType: readonly string[] = ["SE(Header)","SE(ResponseCode)
 function d_EVSEStatusType(r: BitReader): T.EVSEStatusType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_EVSEStatusType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "EVSEStatusType/NotificationMaxDelay");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_EVSEStatusType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "EVSEStatusType/NotificationMaxDelay");
   const v0 = r.uintIn(0, 65535, "EVSEStatusType/NotificationMaxDelay");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "EVSEStatusType/NotificationMaxDelay");
-  c = (x2 & 1);
+  const x4 = r.bits(8);
+  if ((x4 & 128) !== 0) r.badBits(x4, 128, 8, "EVSEStatusType/NotificationMaxDelay");
+  const y5 = ((x4 >>> 6) & 1);
+  if (y5 !== 0) { r.pos -= 6; x_EVSEStatusType(r, 1, y5); }
+  const y6 = ((x4 >>> 2) & 7);
+  if ((x4 & 32) !== 0) r.badBits(x4, 32, 8, "EVSEStatusType/EVSENotification");
+  if (y6 >= 6) r.enumErr(y6, 6, "EVSEStatusType/EVSENotification", r.pos - 5);
+  const v3 = E7[y6]!;
+  if ((x4 & 2) !== 0) r.badBits(x4, 2, 8, "EVSEStatusType/EVSENotification");
+  const y7 = (x4 & 1);
+  if (y7 !== 0) { x_EVSEStatusType(r, 2, y7); }
   o.NotificationMaxDelay = v0;
   s = 1;
-  if (!(c === 0)) x_EVSEStatusType(r, s, c);
-  const x4 = r.bits(6);
-  if ((x4 & 34) !== 0) r.badBits(x4, 34, 6, "EVSEStatusType/EVSENotification");
-  const y5 = ((x4 >>> 2) & 7);
-  if (y5 >= 6) r.enumErr(y5, 6, "EVSEStatusType/EVSENotification", r.pos - 5);
-  const v3 = E7[y5]!;
-  c = (x4 & 1);
   o.EVSENotification = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_EVSEStatusType(r, s, c);
+  return o;
 }
 function x_EVSEStatusType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -3811,81 +3798,81 @@ const EXP_EVSEStatusType: readonly string[] = ["SE(NotificationMaxDelay)","SE(EV
 function d_MeterInfoType(r: BitReader): T.MeterInfoType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_MeterInfoType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "MeterInfoType/MeterID");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_MeterInfoType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "MeterInfoType/MeterID");
   const v0 = r.string(64, 12, "MeterInfoType/MeterID");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "MeterInfoType/MeterID");
-  c = (x2 & 1);
+  const x4 = r.bits(3);
+  if ((x4 & 4) !== 0) r.badBits(x4, 4, 3, "MeterInfoType/MeterID");
+  const y5 = ((x4 >>> 1) & 1);
+  if (y5 !== 0) { r.pos -= 1; x_MeterInfoType(r, 1, y5); }
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 3, "MeterInfoType/ChargedEnergyReadingWh");
   o.MeterID = v0;
   s = 1;
-  if (!(c === 0)) x_MeterInfoType(r, s, c);
-  const x4 = r.bits(1);
-  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "MeterInfoType/ChargedEnergyReadingWh");
   const v3 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/ChargedEnergyReadingWh");
-  const x5 = r.bits(4);
-  if ((x5 & 8) !== 0) r.badBits(x5, 8, 4, "MeterInfoType/ChargedEnergyReadingWh");
-  c = (x5 & 7);
+  const x6 = r.bits(4);
+  c = (x6 & 7);
+  if ((x6 & 8) !== 0) r.badBits(x6, 8, 4, "MeterInfoType/ChargedEnergyReadingWh");
   o.ChargedEnergyReadingWh = v3;
   s = 2;
   if (c === 0) {
-    const x7 = r.bits(1);
-    if ((x7 & 1) !== 0) r.badBits(x7, 1, 1, "MeterInfoType/BPT_DischargedEnergyReadingWh");
-    const v6 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/BPT_DischargedEnergyReadingWh");
-    const x8 = r.bits(4);
-    if ((x8 & 8) !== 0) r.badBits(x8, 8, 4, "MeterInfoType/BPT_DischargedEnergyReadingWh");
-    c = (x8 & 7);
-    o.BPT_DischargedEnergyReadingWh = v6;
+    const x8 = r.bits(1);
+    if ((x8 & 1) !== 0) r.badBits(x8, 1, 1, "MeterInfoType/BPT_DischargedEnergyReadingWh");
+    const v7 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/BPT_DischargedEnergyReadingWh");
+    const x9 = r.bits(4);
+    c = (x9 & 7);
+    if ((x9 & 8) !== 0) r.badBits(x9, 8, 4, "MeterInfoType/BPT_DischargedEnergyReadingWh");
+    o.BPT_DischargedEnergyReadingWh = v7;
     s = 3;
   }
   if ((s === 2 && c === 1) || (s === 3 && c === 0)) {
-    const x10 = r.bits(1);
-    if ((x10 & 1) !== 0) r.badBits(x10, 1, 1, "MeterInfoType/CapacitiveEnergyReadingVARh");
-    const v9 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/CapacitiveEnergyReadingVARh");
-    const x11 = r.bits(4);
-    if ((x11 & 8) !== 0) r.badBits(x11, 8, 4, "MeterInfoType/CapacitiveEnergyReadingVARh");
-    c = (x11 & 7);
-    o.CapacitiveEnergyReadingVARh = v9;
+    const x11 = r.bits(1);
+    if ((x11 & 1) !== 0) r.badBits(x11, 1, 1, "MeterInfoType/CapacitiveEnergyReadingVARh");
+    const v10 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/CapacitiveEnergyReadingVARh");
+    const x12 = r.bits(4);
+    c = (x12 & 7);
+    if ((x12 & 8) !== 0) r.badBits(x12, 8, 4, "MeterInfoType/CapacitiveEnergyReadingVARh");
+    o.CapacitiveEnergyReadingVARh = v10;
     s = 4;
   }
   if ((s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0)) {
-    const x13 = r.bits(1);
-    if ((x13 & 1) !== 0) r.badBits(x13, 1, 1, "MeterInfoType/BPT_InductiveEnergyReadingVARh");
-    const v12 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/BPT_InductiveEnergyReadingVARh");
-    const x14 = r.bits(4);
-    if ((x14 & 8) !== 0) r.badBits(x14, 8, 4, "MeterInfoType/BPT_InductiveEnergyReadingVARh");
-    c = (x14 & 7);
-    o.BPT_InductiveEnergyReadingVARh = v12;
+    const x14 = r.bits(1);
+    if ((x14 & 1) !== 0) r.badBits(x14, 1, 1, "MeterInfoType/BPT_InductiveEnergyReadingVARh");
+    const v13 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/BPT_InductiveEnergyReadingVARh");
+    const x15 = r.bits(4);
+    c = (x15 & 7);
+    if ((x15 & 8) !== 0) r.badBits(x15, 8, 4, "MeterInfoType/BPT_InductiveEnergyReadingVARh");
+    o.BPT_InductiveEnergyReadingVARh = v13;
     s = 5;
   }
   if ((s === 2 && c === 3) || (s === 3 && c === 2) || (s === 4 && c === 1) || (s === 5 && c === 0)) {
-    const x16 = r.bits(1);
-    if ((x16 & 1) !== 0) r.badBits(x16, 1, 1, "MeterInfoType/MeterSignature");
-    const v15 = r.binary(64, "MeterInfoType/MeterSignature");
-    const x17 = r.bits(3);
-    if ((x17 & 4) !== 0) r.badBits(x17, 4, 3, "MeterInfoType/MeterSignature");
-    c = (x17 & 3);
-    o.MeterSignature = v15;
+    const x17 = r.bits(1);
+    if ((x17 & 1) !== 0) r.badBits(x17, 1, 1, "MeterInfoType/MeterSignature");
+    const v16 = r.binary(64, "MeterInfoType/MeterSignature");
+    const x18 = r.bits(3);
+    c = (x18 & 3);
+    if ((x18 & 4) !== 0) r.badBits(x18, 4, 3, "MeterInfoType/MeterSignature");
+    o.MeterSignature = v16;
     s = 6;
   }
   if ((s === 2 && c === 4) || (s === 3 && c === 3) || (s === 4 && c === 2) || (s === 5 && c === 1) || (s === 6 && c === 0)) {
-    const v18 = r.chIntIn(-32768, 32767, "MeterInfoType/MeterStatus");
-    const x19 = r.bits(3);
-    if ((x19 & 4) !== 0) r.badBits(x19, 4, 3, "MeterInfoType/MeterStatus");
-    c = (x19 & 3);
-    o.MeterStatus = v18;
+    const v19 = r.chIntIn(-32768, 32767, "MeterInfoType/MeterStatus");
+    const x20 = r.bits(3);
+    c = (x20 & 3);
+    if ((x20 & 4) !== 0) r.badBits(x20, 4, 3, "MeterInfoType/MeterStatus");
+    o.MeterStatus = v19;
     s = 7;
   }
   if ((s === 2 && c === 5) || (s === 3 && c === 4) || (s === 4 && c === 3) || (s === 5 && c === 2) || (s === 6 && c === 1) || (s === 7 && c === 0)) {
-    const x21 = r.bits(1);
-    if ((x21 & 1) !== 0) r.badBits(x21, 1, 1, "MeterInfoType/MeterTimestamp");
-    const v20 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/MeterTimestamp");
-    const x22 = r.bits(2);
-    if ((x22 & 2) !== 0) r.badBits(x22, 2, 2, "MeterInfoType/MeterTimestamp");
-    c = (x22 & 1);
-    o.MeterTimestamp = v20;
+    const x22 = r.bits(1);
+    if ((x22 & 1) !== 0) r.badBits(x22, 1, 1, "MeterInfoType/MeterTimestamp");
+    const v21 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/MeterTimestamp");
+    const x23 = r.bits(2);
+    c = (x23 & 1);
+    if ((x23 & 2) !== 0) r.badBits(x23, 2, 2, "MeterInfoType/MeterTimestamp");
+    o.MeterTimestamp = v21;
     s = 8;
   }
   if ((s === 2 && c === 6) || (s === 3 && c === 5) || (s === 4 && c === 4) || (s === 5 && c === 3) || (s === 6 && c === 2) || (s === 7 && c === 1) || (s === 8 && c === 0)) return o;
@@ -4005,112 +3992,101 @@ const EXP_MeterInfoType: readonly string[] = ["SE(MeterID)","SE(ChargedEnergyRea
 function d_ReceiptType(r: BitReader): T.ReceiptType {
   const o: any = {};
   let s = 0; let n = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ReceiptType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "ReceiptType/TimeAnchor");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_ReceiptType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "ReceiptType/TimeAnchor");
   const v0 = r.bigIn(false, 0n, 18446744073709551615n, "ReceiptType/TimeAnchor");
-  const x2 = r.bits(4);
-  if ((x2 & 8) !== 0) r.badBits(x2, 8, 4, "ReceiptType/TimeAnchor");
-  c = (x2 & 7);
+  const x3 = r.bits(4);
+  c = (x3 & 7);
+  if ((x3 & 8) !== 0) r.badBits(x3, 8, 4, "ReceiptType/TimeAnchor");
   o.TimeAnchor = v0;
   s = 1;
   if (c === 0) {
-    const v3 = d_DetailedCostType(r);
-    const x4 = r.bits(3);
-    c = x4;
-    o.EnergyCosts = v3;
+    const v4 = d_DetailedCostType(r);
+    const x5 = r.bits(3);
+    c = x5;
+    o.EnergyCosts = v4;
     s = 2;
   }
   if ((s === 1 && c === 1) || (s === 2 && c === 0)) {
-    const v5 = d_DetailedCostType(r);
-    const x6 = r.bits(3);
-    c = x6;
-    o.OccupancyCosts = v5;
+    const v6 = d_DetailedCostType(r);
+    const x7 = r.bits(3);
+    c = x7;
+    o.OccupancyCosts = v6;
     s = 3;
   }
   if ((s === 1 && c === 2) || (s === 2 && c === 1) || (s === 3 && c === 0)) {
-    const v7 = d_DetailedCostType(r);
-    const x8 = r.bits(2);
-    c = x8;
-    o.AdditionalServicesCosts = v7;
+    const v8 = d_DetailedCostType(r);
+    const x9 = r.bits(2);
+    c = x9;
+    o.AdditionalServicesCosts = v8;
     s = 4;
   }
   if ((s === 1 && c === 3) || (s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0)) {
-    const v9 = d_DetailedCostType(r);
-    const x10 = r.bits(2);
-    c = x10;
-    o.OverstayCosts = v9;
+    const v10 = d_DetailedCostType(r);
+    const x11 = r.bits(2);
+    c = x11;
+    o.OverstayCosts = v10;
     s = 5;
   }
   for (;;) {
     if (s === 1 && c === 4) {
-      const v11 = d_DetailedTaxType(r);
-      const x12 = r.bits(2);
-      c = x12;
-      const av11 = o.TaxCosts;
-      if (av11 === undefined) o.TaxCosts = [v11];
-      else {
-        av11.push(v11);
-      }
+      const v12 = d_DetailedTaxType(r);
+      const x13 = r.bits(2);
+      c = x13;
+      const av12 = o.TaxCosts;
+      if (av12 === undefined) o.TaxCosts = [v12];
+      else { av12.push(v12); }
       n = 1; s = 6;
       continue;
     }
     if (s === 2 && c === 3) {
-      const v13 = d_DetailedTaxType(r);
-      const x14 = r.bits(2);
-      c = x14;
-      const av13 = o.TaxCosts;
-      if (av13 === undefined) o.TaxCosts = [v13];
-      else {
-        av13.push(v13);
-      }
+      const v14 = d_DetailedTaxType(r);
+      const x15 = r.bits(2);
+      c = x15;
+      const av14 = o.TaxCosts;
+      if (av14 === undefined) o.TaxCosts = [v14];
+      else { av14.push(v14); }
       n = 1; s = 6;
       continue;
     }
     if (s === 3 && c === 2) {
-      const v15 = d_DetailedTaxType(r);
-      const x16 = r.bits(2);
-      c = x16;
-      const av15 = o.TaxCosts;
-      if (av15 === undefined) o.TaxCosts = [v15];
-      else {
-        av15.push(v15);
-      }
+      const v16 = d_DetailedTaxType(r);
+      const x17 = r.bits(2);
+      c = x17;
+      const av16 = o.TaxCosts;
+      if (av16 === undefined) o.TaxCosts = [v16];
+      else { av16.push(v16); }
       n = 1; s = 6;
       continue;
     }
     if (s === 4 && c === 1) {
-      const v17 = d_DetailedTaxType(r);
-      const x18 = r.bits(2);
-      c = x18;
-      const av17 = o.TaxCosts;
-      if (av17 === undefined) o.TaxCosts = [v17];
-      else {
-        av17.push(v17);
-      }
+      const v18 = d_DetailedTaxType(r);
+      const x19 = r.bits(2);
+      c = x19;
+      const av18 = o.TaxCosts;
+      if (av18 === undefined) o.TaxCosts = [v18];
+      else { av18.push(v18); }
       n = 1; s = 6;
       continue;
     }
     if (s === 5 && c === 0) {
-      const v19 = d_DetailedTaxType(r);
-      const x20 = r.bits(2);
-      c = x20;
-      const av19 = o.TaxCosts;
-      if (av19 === undefined) o.TaxCosts = [v19];
-      else {
-        av19.push(v19);
-      }
+      const v20 = d_DetailedTaxType(r);
+      const x21 = r.bits(2);
+      c = x21;
+      const av20 = o.TaxCosts;
+      if (av20 === undefined) o.TaxCosts = [v20];
+      else { av20.push(v20); }
       n = 1; s = 6;
       continue;
     }
     if (s === 6 && c === 0) {
-      const v21 = d_DetailedTaxType(r);
-      const av21 = o.TaxCosts;
-      if (av21 === undefined) o.TaxCosts = [v21];
-      else {
-        av21.push(v21);
-      }
+      const v22 = d_DetailedTaxType(r);
+      const av22 = o.TaxCosts;
+      if (av22 === undefined) o.TaxCosts = [v22];
+      else { av22.push(v22); }
       n++; s = n < 10 ? 6 : 7;
       c = r.bits(WD_ReceiptType[s]!);
       continue;
@@ -4213,21 +4189,23 @@ const EXP_ReceiptType: readonly string[] = ["SE(TimeAnchor)","SE(EnergyCosts)|SE
 function d_DetailedCostType(r: BitReader): T.DetailedCostType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_DetailedCostType(r, s, c);
-  const v0 = d_RationalNumberType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_DetailedCostType(r, 0, y2); }
+  const v0 = d_RationalNumberType(r);
   o.Amount = v0;
   s = 1;
-  if (!(c === 0)) x_DetailedCostType(r, s, c);
-  const v2 = d_RationalNumberType(r);
-  const x3 = r.bits(1);
-  c = x3;
-  o.CostPerUnit = v2;
+  const x4 = r.bits(1);
+  const y5 = x4;
+  if (y5 !== 0) { x_DetailedCostType(r, 1, y5); }
+  const v3 = d_RationalNumberType(r);
+  o.CostPerUnit = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_DetailedCostType(r, s, c);
+  const x6 = r.bits(1);
+  const y7 = x6;
+  if (y7 !== 0) { x_DetailedCostType(r, 2, y7); }
+  return o;
 }
 function x_DetailedCostType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -4258,24 +4236,25 @@ const EXP_DetailedCostType: readonly string[] = ["SE(Amount)","SE(CostPerUnit)",
 function d_DetailedTaxType(r: BitReader): T.DetailedTaxType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_DetailedTaxType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "DetailedTaxType/TaxRuleID");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_DetailedTaxType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "DetailedTaxType/TaxRuleID");
   const v0 = r.uintIn(1, 4294967295, "DetailedTaxType/TaxRuleID");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "DetailedTaxType/TaxRuleID");
-  c = (x2 & 1);
+  const x4 = r.bits(2);
+  if ((x4 & 2) !== 0) r.badBits(x4, 2, 2, "DetailedTaxType/TaxRuleID");
+  const y5 = (x4 & 1);
+  if (y5 !== 0) { x_DetailedTaxType(r, 1, y5); }
   o.TaxRuleID = v0;
   s = 1;
-  if (!(c === 0)) x_DetailedTaxType(r, s, c);
   const v3 = d_RationalNumberType(r);
-  const x4 = r.bits(1);
-  c = x4;
   o.Amount = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_DetailedTaxType(r, s, c);
+  const x6 = r.bits(1);
+  const y7 = x6;
+  if (y7 !== 0) { x_DetailedTaxType(r, 2, y7); }
+  return o;
 }
 function x_DetailedTaxType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -4382,9 +4361,11 @@ const EXP_Scheduled_CLReqControlModeType: readonly string[] = ["SE(EVTargetEnerg
 function d_Scheduled_CLResControlModeType(r: BitReader): T.Scheduled_CLResControlModeType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (c === 0) return o;
-  return x_Scheduled_CLResControlModeType(r, s, c);
+  let c = 0;
+  const x0 = r.bits(1);
+  const y1 = x0;
+  if (y1 !== 0) { x_Scheduled_CLResControlModeType(r, 0, y1); }
+  return o;
 }
 function x_Scheduled_CLResControlModeType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -4409,31 +4390,31 @@ function d_Dynamic_CLReqControlModeType(r: BitReader): T.Dynamic_CLReqControlMod
     if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "Dynamic_CLReqControlModeType/DepartureTime");
     const v0 = r.uintIn(0, 4294967295, "Dynamic_CLReqControlModeType/DepartureTime");
     const x2 = r.bits(2);
-    if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "Dynamic_CLReqControlModeType/DepartureTime");
     c = (x2 & 1);
+    if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "Dynamic_CLReqControlModeType/DepartureTime");
     o.DepartureTime = v0;
     s = 1;
   }
   if (!((s === 0 && c === 1) || (s === 1 && c === 0))) x_Dynamic_CLReqControlModeType(r, s, c);
   const v3 = d_RationalNumberType(r);
-  const x4 = r.bits(1);
-  c = x4;
   o.EVTargetEnergyRequest = v3;
   s = 2;
-  if (!(c === 0)) x_Dynamic_CLReqControlModeType(r, s, c);
-  const v5 = d_RationalNumberType(r);
-  const x6 = r.bits(1);
-  c = x6;
-  o.EVMaximumEnergyRequest = v5;
+  const x5 = r.bits(1);
+  const y6 = x5;
+  if (y6 !== 0) { x_Dynamic_CLReqControlModeType(r, 2, y6); }
+  const v4 = d_RationalNumberType(r);
+  o.EVMaximumEnergyRequest = v4;
   s = 3;
-  if (!(c === 0)) x_Dynamic_CLReqControlModeType(r, s, c);
-  const v7 = d_RationalNumberType(r);
   const x8 = r.bits(1);
-  c = x8;
+  const y9 = x8;
+  if (y9 !== 0) { x_Dynamic_CLReqControlModeType(r, 3, y9); }
+  const v7 = d_RationalNumberType(r);
   o.EVMinimumEnergyRequest = v7;
   s = 4;
-  if (c === 0) return o;
-  return x_Dynamic_CLReqControlModeType(r, s, c);
+  const x10 = r.bits(1);
+  const y11 = x10;
+  if (y11 !== 0) { x_Dynamic_CLReqControlModeType(r, 4, y11); }
+  return o;
 }
 function x_Dynamic_CLReqControlModeType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -4487,28 +4468,30 @@ function d_Dynamic_CLResControlModeType(r: BitReader): T.Dynamic_CLResControlMod
     if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "Dynamic_CLResControlModeType/DepartureTime");
     const v0 = r.uintIn(0, 4294967295, "Dynamic_CLResControlModeType/DepartureTime");
     const x2 = r.bits(4);
-    if ((x2 & 8) !== 0) r.badBits(x2, 8, 4, "Dynamic_CLResControlModeType/DepartureTime");
     c = (x2 & 7);
+    if ((x2 & 8) !== 0) r.badBits(x2, 8, 4, "Dynamic_CLResControlModeType/DepartureTime");
     o.DepartureTime = v0;
     s = 1;
   }
   if ((s === 0 && c === 1) || (s === 1 && c === 0)) {
     const x4 = r.bits(11);
-    if ((x4 & 1028) !== 0) r.badBits(x4, 1028, 11, "Dynamic_CLResControlModeType/MinimumSOC");
     const y5 = ((x4 >>> 3) & 127);
+    if ((x4 & 1024) !== 0) r.badBits(x4, 1024, 11, "Dynamic_CLResControlModeType/MinimumSOC");
     if (y5 > 100) r.rangeErr(y5 + 0, 100, "Dynamic_CLResControlModeType/MinimumSOC", r.pos - 10);
     const v3 = y5;
     c = (x4 & 3);
+    if ((x4 & 4) !== 0) r.badBits(x4, 4, 11, "Dynamic_CLResControlModeType/MinimumSOC");
     o.MinimumSOC = v3;
     s = 2;
   }
   if ((s === 0 && c === 2) || (s === 1 && c === 1) || (s === 2 && c === 0)) {
     const x7 = r.bits(11);
-    if ((x7 & 1028) !== 0) r.badBits(x7, 1028, 11, "Dynamic_CLResControlModeType/TargetSOC");
     const y8 = ((x7 >>> 3) & 127);
+    if ((x7 & 1024) !== 0) r.badBits(x7, 1024, 11, "Dynamic_CLResControlModeType/TargetSOC");
     if (y8 > 100) r.rangeErr(y8 + 0, 100, "Dynamic_CLResControlModeType/TargetSOC", r.pos - 10);
     const v6 = y8;
     c = (x7 & 3);
+    if ((x7 & 4) !== 0) r.badBits(x7, 4, 11, "Dynamic_CLResControlModeType/TargetSOC");
     o.TargetSOC = v6;
     s = 3;
   }
@@ -4517,8 +4500,8 @@ function d_Dynamic_CLResControlModeType(r: BitReader): T.Dynamic_CLResControlMod
     if ((x10 & 1) !== 0) r.badBits(x10, 1, 1, "Dynamic_CLResControlModeType/AckMaxDelay");
     const v9 = r.uintIn(0, 65535, "Dynamic_CLResControlModeType/AckMaxDelay");
     const x11 = r.bits(2);
-    if ((x11 & 2) !== 0) r.badBits(x11, 2, 2, "Dynamic_CLResControlModeType/AckMaxDelay");
     c = (x11 & 1);
+    if ((x11 & 2) !== 0) r.badBits(x11, 2, 2, "Dynamic_CLResControlModeType/AckMaxDelay");
     o.AckMaxDelay = v9;
     s = 4;
   }
@@ -4599,9 +4582,7 @@ function d_ListOfRootCertificateIDsType(r: BitReader): T.ListOfRootCertificateID
       c = x1;
       const av0 = o.RootCertificateID;
       if (av0 === undefined) o.RootCertificateID = [v0];
-      else {
-        av0.push(v0);
-      }
+      else { av0.push(v0); }
       n = 1; s = 1;
       continue;
     }
@@ -4609,9 +4590,7 @@ function d_ListOfRootCertificateIDsType(r: BitReader): T.ListOfRootCertificateID
       const v2 = d_X509IssuerSerialType(r);
       const av2 = o.RootCertificateID;
       if (av2 === undefined) o.RootCertificateID = [v2];
-      else {
-        av2.push(v2);
-      }
+      else { av2.push(v2); }
       n++; s = n < 20 ? 1 : 2;
       c = r.bits(WD_ListOfRootCertificateIDsType[s]!);
       continue;

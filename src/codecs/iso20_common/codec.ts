@@ -135,60 +135,51 @@ function d_SignatureType(r: BitReader): T.SignatureType {
   }
   if (!((s === 0 && c === 1) || (s === 1 && c === 0))) x_SignatureType(r, s, c);
   const v2 = d_SignedInfoType(r);
-  const x3 = r.bits(1);
-  c = x3;
   o.SignedInfo = v2;
   s = 2;
-  if (!(c === 0)) x_SignatureType(r, s, c);
-  const v4 = d_SignatureValueType(r);
-  const x5 = r.bits(2);
-  c = x5;
-  o.SignatureValue = v4;
+  const x4 = r.bits(1);
+  const y5 = x4;
+  if (y5 !== 0) { x_SignatureType(r, 2, y5); }
+  const v3 = d_SignatureValueType(r);
+  const x6 = r.bits(2);
+  c = x6;
+  o.SignatureValue = v3;
   s = 3;
   if (c === 0) {
-    const v6 = d_KeyInfoType(r);
-    const x7 = r.bits(2);
-    c = x7;
-    o.KeyInfo = v6;
+    const v7 = d_KeyInfoType(r);
+    const x8 = r.bits(2);
+    c = x8;
+    o.KeyInfo = v7;
     s = 4;
   }
   for (;;) {
     if (s === 3 && c === 1) {
-      const v8 = d_ObjectType(r);
-      const x9 = r.bits(2);
-      c = x9;
-      const av8 = o.Object;
-      if (av8 === undefined) o.Object = [v8];
-      else {
-        av8.push(v8);
-        if (av8.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType/Object");
-      }
+      const v9 = d_ObjectType(r);
+      const x10 = r.bits(2);
+      c = x10;
+      const av9 = o.Object;
+      if (av9 === undefined) o.Object = [v9];
+      else { av9.push(v9); if (av9.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType/Object"); }
       s = 5;
       continue;
     }
     if (s === 4 && c === 0) {
-      const v10 = d_ObjectType(r);
-      const x11 = r.bits(2);
-      c = x11;
-      const av10 = o.Object;
-      if (av10 === undefined) o.Object = [v10];
-      else {
-        av10.push(v10);
-        if (av10.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType/Object");
-      }
+      const v11 = d_ObjectType(r);
+      const x12 = r.bits(2);
+      c = x12;
+      const av11 = o.Object;
+      if (av11 === undefined) o.Object = [v11];
+      else { av11.push(v11); if (av11.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType/Object"); }
       s = 5;
       continue;
     }
     if (s === 5 && c === 0) {
-      const v12 = d_ObjectType(r);
-      const x13 = r.bits(2);
-      c = x13;
-      const av12 = o.Object;
-      if (av12 === undefined) o.Object = [v12];
-      else {
-        av12.push(v12);
-        if (av12.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType/Object");
-      }
+      const v13 = d_ObjectType(r);
+      const x14 = r.bits(2);
+      c = x14;
+      const av13 = o.Object;
+      if (av13 === undefined) o.Object = [v13];
+      else { av13.push(v13); if (av13.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType/Object"); }
       s = 5;
       continue;
     }
@@ -273,40 +264,34 @@ function d_SignedInfoType(r: BitReader): T.SignedInfoType {
   }
   if (!((s === 0 && c === 1) || (s === 1 && c === 0))) x_SignedInfoType(r, s, c);
   const v2 = d_CanonicalizationMethodType(r);
-  const x3 = r.bits(1);
-  c = x3;
   o.CanonicalizationMethod = v2;
   s = 2;
-  if (!(c === 0)) x_SignedInfoType(r, s, c);
-  const v4 = d_SignatureMethodType(r);
-  const x5 = r.bits(1);
-  c = x5;
-  o.SignatureMethod = v4;
+  const x4 = r.bits(1);
+  const y5 = x4;
+  if (y5 !== 0) { x_SignedInfoType(r, 2, y5); }
+  const v3 = d_SignatureMethodType(r);
+  const x6 = r.bits(1);
+  c = x6;
+  o.SignatureMethod = v3;
   s = 3;
   for (;;) {
     if (s === 3 && c === 0) {
-      const v6 = d_ReferenceType(r);
-      const x7 = r.bits(2);
-      c = x7;
-      const av6 = o.Reference;
-      if (av6 === undefined) o.Reference = [v6];
-      else {
-        av6.push(v6);
-        if (av6.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "SignedInfoType/Reference");
-      }
+      const v7 = d_ReferenceType(r);
+      const x8 = r.bits(2);
+      c = x8;
+      const av7 = o.Reference;
+      if (av7 === undefined) o.Reference = [v7];
+      else { av7.push(v7); if (av7.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "SignedInfoType/Reference"); }
       s = 4;
       continue;
     }
     if (s === 4 && c === 0) {
-      const v8 = d_ReferenceType(r);
-      const x9 = r.bits(2);
-      c = x9;
-      const av8 = o.Reference;
-      if (av8 === undefined) o.Reference = [v8];
-      else {
-        av8.push(v8);
-        if (av8.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "SignedInfoType/Reference");
-      }
+      const v9 = d_ReferenceType(r);
+      const x10 = r.bits(2);
+      c = x10;
+      const av9 = o.Reference;
+      if (av9 === undefined) o.Reference = [v9];
+      else { av9.push(v9); if (av9.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "SignedInfoType/Reference"); }
       s = 4;
       continue;
     }
@@ -526,21 +511,20 @@ function d_ReferenceType(r: BitReader): T.ReferenceType {
   }
   if (!((s === 0 && c === 4) || (s === 1 && c === 3) || (s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0))) x_ReferenceType(r, s, c);
   const v8 = d_DigestMethodType(r);
-  const x9 = r.bits(1);
-  c = x9;
   o.DigestMethod = v8;
   s = 5;
-  if (!(c === 0)) x_ReferenceType(r, s, c);
-  const x11 = r.bits(1);
-  if ((x11 & 1) !== 0) r.badBits(x11, 1, 1, "ReferenceType/DigestValue");
-  const v10 = r.binary(65536, "ReferenceType/DigestValue");
+  const x10 = r.bits(2);
+  const y11 = ((x10 >>> 1) & 1);
+  if (y11 !== 0) { r.pos -= 1; x_ReferenceType(r, 5, y11); }
+  if ((x10 & 1) !== 0) r.badBits(x10, 1, 2, "ReferenceType/DigestValue");
+  const v9 = r.binary(65536, "ReferenceType/DigestValue");
   const x12 = r.bits(2);
   if ((x12 & 2) !== 0) r.badBits(x12, 2, 2, "ReferenceType/DigestValue");
-  c = (x12 & 1);
-  o.DigestValue = v10;
+  const y13 = (x12 & 1);
+  if (y13 !== 0) { x_ReferenceType(r, 6, y13); }
+  o.DigestValue = v9;
   s = 6;
-  if (c === 0) return o;
-  return x_ReferenceType(r, s, c);
+  return o;
 }
 function x_ReferenceType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -625,10 +609,7 @@ function d_TransformsType(r: BitReader): T.TransformsType {
       c = x1;
       const av0 = o.Transform;
       if (av0 === undefined) o.Transform = [v0];
-      else {
-        av0.push(v0);
-        if (av0.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Transform items", "TransformsType/Transform");
-      }
+      else { av0.push(v0); if (av0.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Transform items", "TransformsType/Transform"); }
       s = 1;
       continue;
     }
@@ -638,10 +619,7 @@ function d_TransformsType(r: BitReader): T.TransformsType {
       c = x3;
       const av2 = o.Transform;
       if (av2 === undefined) o.Transform = [v2];
-      else {
-        av2.push(v2);
-        if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Transform items", "TransformsType/Transform");
-      }
+      else { av2.push(v2); if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Transform items", "TransformsType/Transform"); }
       s = 1;
       continue;
     }
@@ -827,12 +805,12 @@ function d_SignatureValueType(r: BitReader): T.SignatureValueType {
   }
   if (!((s === 0 && c === 1) || (s === 1 && c === 0))) x_SignatureValueType(r, s, c);
   const v2 = r.binary(65536, "SignatureValueType");
-  const x3 = r.bits(1);
-  c = x3;
   o.CONTENT = v2;
   s = 2;
-  if (c === 0) return o;
-  return x_SignatureValueType(r, s, c);
+  const x3 = r.bits(1);
+  const y4 = x3;
+  if (y4 !== 0) { x_SignatureValueType(r, 2, y4); }
+  return o;
 }
 function x_SignatureValueType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -1253,8 +1231,8 @@ function d_DSAKeyValueType(r: BitReader): T.DSAKeyValueType {
     if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "DSAKeyValueType/P");
     const v0 = r.binary(65536, "DSAKeyValueType/P");
     const x2 = r.bits(2);
-    if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "DSAKeyValueType/P");
     c = (x2 & 1);
+    if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "DSAKeyValueType/P");
     o.P = v0;
     s = 1;
   }
@@ -1263,8 +1241,8 @@ function d_DSAKeyValueType(r: BitReader): T.DSAKeyValueType {
     if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "DSAKeyValueType/Q");
     const v3 = r.binary(65536, "DSAKeyValueType/Q");
     const x5 = r.bits(3);
-    if ((x5 & 4) !== 0) r.badBits(x5, 4, 3, "DSAKeyValueType/Q");
     c = (x5 & 3);
+    if ((x5 & 4) !== 0) r.badBits(x5, 4, 3, "DSAKeyValueType/Q");
     o.Q = v3;
     s = 4;
   }
@@ -1273,8 +1251,8 @@ function d_DSAKeyValueType(r: BitReader): T.DSAKeyValueType {
     if ((x7 & 1) !== 0) r.badBits(x7, 1, 1, "DSAKeyValueType/G");
     const v6 = r.binary(65536, "DSAKeyValueType/G");
     const x8 = r.bits(2);
-    if ((x8 & 2) !== 0) r.badBits(x8, 2, 2, "DSAKeyValueType/G");
     c = (x8 & 1);
+    if ((x8 & 2) !== 0) r.badBits(x8, 2, 2, "DSAKeyValueType/G");
     o.G = v6;
     s = 2;
   }
@@ -1283,8 +1261,8 @@ function d_DSAKeyValueType(r: BitReader): T.DSAKeyValueType {
   if ((x10 & 1) !== 0) r.badBits(x10, 1, 1, "DSAKeyValueType/Y");
   const v9 = r.binary(65536, "DSAKeyValueType/Y");
   const x11 = r.bits(3);
-  if ((x11 & 4) !== 0) r.badBits(x11, 4, 3, "DSAKeyValueType/Y");
   c = (x11 & 3);
+  if ((x11 & 4) !== 0) r.badBits(x11, 4, 3, "DSAKeyValueType/Y");
   o.Y = v9;
   s = 3;
   if (c === 0) {
@@ -1292,8 +1270,8 @@ function d_DSAKeyValueType(r: BitReader): T.DSAKeyValueType {
     if ((x13 & 1) !== 0) r.badBits(x13, 1, 1, "DSAKeyValueType/J");
     const v12 = r.binary(65536, "DSAKeyValueType/J");
     const x14 = r.bits(3);
-    if ((x14 & 4) !== 0) r.badBits(x14, 4, 3, "DSAKeyValueType/J");
     c = (x14 & 3);
+    if ((x14 & 4) !== 0) r.badBits(x14, 4, 3, "DSAKeyValueType/J");
     o.J = v12;
     s = 5;
   }
@@ -1302,8 +1280,8 @@ function d_DSAKeyValueType(r: BitReader): T.DSAKeyValueType {
     if ((x16 & 1) !== 0) r.badBits(x16, 1, 1, "DSAKeyValueType/Seed");
     const v15 = r.binary(65536, "DSAKeyValueType/Seed");
     const x17 = r.bits(2);
-    if ((x17 & 2) !== 0) r.badBits(x17, 2, 2, "DSAKeyValueType/Seed");
     c = (x17 & 1);
+    if ((x17 & 2) !== 0) r.badBits(x17, 2, 2, "DSAKeyValueType/Seed");
     o.Seed = v15;
     s = 6;
   }
@@ -1312,8 +1290,8 @@ function d_DSAKeyValueType(r: BitReader): T.DSAKeyValueType {
     if ((x19 & 1) !== 0) r.badBits(x19, 1, 1, "DSAKeyValueType/PgenCounter");
     const v18 = r.binary(65536, "DSAKeyValueType/PgenCounter");
     const x20 = r.bits(2);
-    if ((x20 & 2) !== 0) r.badBits(x20, 2, 2, "DSAKeyValueType/PgenCounter");
     c = (x20 & 1);
+    if ((x20 & 2) !== 0) r.badBits(x20, 2, 2, "DSAKeyValueType/PgenCounter");
     o.PgenCounter = v18;
     s = 7;
   }
@@ -1411,27 +1389,27 @@ const EXP_DSAKeyValueType: readonly string[] = ["SE(P)|SE(G)|SE(Y)","SE(Q)","SE(
 function d_RSAKeyValueType(r: BitReader): T.RSAKeyValueType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_RSAKeyValueType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "RSAKeyValueType/Modulus");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_RSAKeyValueType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "RSAKeyValueType/Modulus");
   const v0 = r.binary(65536, "RSAKeyValueType/Modulus");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "RSAKeyValueType/Modulus");
-  c = (x2 & 1);
+  const x4 = r.bits(3);
+  if ((x4 & 4) !== 0) r.badBits(x4, 4, 3, "RSAKeyValueType/Modulus");
+  const y5 = ((x4 >>> 1) & 1);
+  if (y5 !== 0) { r.pos -= 1; x_RSAKeyValueType(r, 1, y5); }
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 3, "RSAKeyValueType/Exponent");
   o.Modulus = v0;
   s = 1;
-  if (!(c === 0)) x_RSAKeyValueType(r, s, c);
-  const x4 = r.bits(1);
-  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "RSAKeyValueType/Exponent");
   const v3 = r.binary(65536, "RSAKeyValueType/Exponent");
-  const x5 = r.bits(2);
-  if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "RSAKeyValueType/Exponent");
-  c = (x5 & 1);
+  const x6 = r.bits(2);
+  if ((x6 & 2) !== 0) r.badBits(x6, 2, 2, "RSAKeyValueType/Exponent");
+  const y7 = (x6 & 1);
+  if (y7 !== 0) { x_RSAKeyValueType(r, 2, y7); }
   o.Exponent = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_RSAKeyValueType(r, s, c);
+  return o;
 }
 function x_RSAKeyValueType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -1736,27 +1714,27 @@ const EXP_X509DataType: readonly string[] = ["SE(X509IssuerSerial)|SE(X509SKI)|S
 function d_X509IssuerSerialType(r: BitReader): T.X509IssuerSerialType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_X509IssuerSerialType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "X509IssuerSerialType/X509IssuerName");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_X509IssuerSerialType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "X509IssuerSerialType/X509IssuerName");
   const v0 = r.string(65536, 8, "X509IssuerSerialType/X509IssuerName");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "X509IssuerSerialType/X509IssuerName");
-  c = (x2 & 1);
+  const x4 = r.bits(3);
+  if ((x4 & 4) !== 0) r.badBits(x4, 4, 3, "X509IssuerSerialType/X509IssuerName");
+  const y5 = ((x4 >>> 1) & 1);
+  if (y5 !== 0) { r.pos -= 1; x_X509IssuerSerialType(r, 1, y5); }
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 3, "X509IssuerSerialType/X509SerialNumber");
   o.X509IssuerName = v0;
   s = 1;
-  if (!(c === 0)) x_X509IssuerSerialType(r, s, c);
-  const x4 = r.bits(1);
-  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "X509IssuerSerialType/X509SerialNumber");
   const v3 = r.bigIn(true, undefined, undefined, "X509IssuerSerialType/X509SerialNumber");
-  const x5 = r.bits(2);
-  if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "X509IssuerSerialType/X509SerialNumber");
-  c = (x5 & 1);
+  const x6 = r.bits(2);
+  if ((x6 & 2) !== 0) r.badBits(x6, 2, 2, "X509IssuerSerialType/X509SerialNumber");
+  const y7 = (x6 & 1);
+  if (y7 !== 0) { x_X509IssuerSerialType(r, 2, y7); }
   o.X509SerialNumber = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_X509IssuerSerialType(r, s, c);
+  return o;
 }
 function x_X509IssuerSerialType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -2060,10 +2038,7 @@ function d_ManifestType(r: BitReader): T.ManifestType {
       c = x3;
       const av2 = o.Reference;
       if (av2 === undefined) o.Reference = [v2];
-      else {
-        av2.push(v2);
-        if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType/Reference");
-      }
+      else { av2.push(v2); if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType/Reference"); }
       s = 2;
       continue;
     }
@@ -2073,10 +2048,7 @@ function d_ManifestType(r: BitReader): T.ManifestType {
       c = x5;
       const av4 = o.Reference;
       if (av4 === undefined) o.Reference = [v4];
-      else {
-        av4.push(v4);
-        if (av4.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType/Reference");
-      }
+      else { av4.push(v4); if (av4.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType/Reference"); }
       s = 2;
       continue;
     }
@@ -2086,10 +2058,7 @@ function d_ManifestType(r: BitReader): T.ManifestType {
       c = x7;
       const av6 = o.Reference;
       if (av6 === undefined) o.Reference = [v6];
-      else {
-        av6.push(v6);
-        if (av6.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType/Reference");
-      }
+      else { av6.push(v6); if (av6.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType/Reference"); }
       s = 2;
       continue;
     }
@@ -2154,10 +2123,7 @@ function d_SignaturePropertiesType(r: BitReader): T.SignaturePropertiesType {
       c = x3;
       const av2 = o.SignatureProperty;
       if (av2 === undefined) o.SignatureProperty = [v2];
-      else {
-        av2.push(v2);
-        if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType/SignatureProperty");
-      }
+      else { av2.push(v2); if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType/SignatureProperty"); }
       s = 2;
       continue;
     }
@@ -2167,10 +2133,7 @@ function d_SignaturePropertiesType(r: BitReader): T.SignaturePropertiesType {
       c = x5;
       const av4 = o.SignatureProperty;
       if (av4 === undefined) o.SignatureProperty = [v4];
-      else {
-        av4.push(v4);
-        if (av4.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType/SignatureProperty");
-      }
+      else { av4.push(v4); if (av4.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType/SignatureProperty"); }
       s = 2;
       continue;
     }
@@ -2180,10 +2143,7 @@ function d_SignaturePropertiesType(r: BitReader): T.SignaturePropertiesType {
       c = x7;
       const av6 = o.SignatureProperty;
       if (av6 === undefined) o.SignatureProperty = [v6];
-      else {
-        av6.push(v6);
-        if (av6.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType/SignatureProperty");
-      }
+      else { av6.push(v6); if (av6.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType/SignatureProperty"); }
       s = 2;
       continue;
     }
@@ -2303,9 +2263,11 @@ const EXP_SignaturePropertyType: readonly string[] = ["AT(Id)|AT(Target)","AT(Ta
 function d_CLReqControlModeType(r: BitReader): T.CLReqControlModeType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (c === 0) return o;
-  return x_CLReqControlModeType(r, s, c);
+  let c = 0;
+  const x0 = r.bits(1);
+  const y1 = x0;
+  if (y1 !== 0) { x_CLReqControlModeType(r, 0, y1); }
+  return o;
 }
 function x_CLReqControlModeType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -2324,9 +2286,11 @@ const EXP_CLReqControlModeType: readonly string[] = ["EE"];
 function d_CLResControlModeType(r: BitReader): T.CLResControlModeType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (c === 0) return o;
-  return x_CLResControlModeType(r, s, c);
+  let c = 0;
+  const x0 = r.bits(1);
+  const y1 = x0;
+  if (y1 !== 0) { x_CLResControlModeType(r, 0, y1); }
+  return o;
 }
 function x_CLResControlModeType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -2345,24 +2309,25 @@ const EXP_CLResControlModeType: readonly string[] = ["EE"];
 function d_SessionSetupReqType(r: BitReader): T.SessionSetupReqType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_SessionSetupReqType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_SessionSetupReqType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (!(c === 0)) x_SessionSetupReqType(r, s, c);
-  const x3 = r.bits(1);
-  if ((x3 & 1) !== 0) r.badBits(x3, 1, 1, "SessionSetupReqType/EVCCID");
-  const v2 = r.string(255, 12, "SessionSetupReqType/EVCCID");
   const x4 = r.bits(2);
-  if ((x4 & 2) !== 0) r.badBits(x4, 2, 2, "SessionSetupReqType/EVCCID");
-  c = (x4 & 1);
-  o.EVCCID = v2;
+  const y5 = ((x4 >>> 1) & 1);
+  if (y5 !== 0) { r.pos -= 1; x_SessionSetupReqType(r, 1, y5); }
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 2, "SessionSetupReqType/EVCCID");
+  const v3 = r.string(255, 12, "SessionSetupReqType/EVCCID");
+  const x6 = r.bits(2);
+  if ((x6 & 2) !== 0) r.badBits(x6, 2, 2, "SessionSetupReqType/EVCCID");
+  const y7 = (x6 & 1);
+  if (y7 !== 0) { x_SessionSetupReqType(r, 2, y7); }
+  o.EVCCID = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_SessionSetupReqType(r, s, c);
+  return o;
 }
 function x_SessionSetupReqType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -2393,15 +2358,17 @@ const EXP_SessionSetupReqType: readonly string[] = ["SE(Header)","SE(EVCCID)","E
 function d_V2GRequestType(r: BitReader): T.V2GRequestType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_V2GRequestType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_V2GRequestType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (c === 0) return o;
-  return x_V2GRequestType(r, s, c);
+  const x3 = r.bits(1);
+  const y4 = x3;
+  if (y4 !== 0) { x_V2GRequestType(r, 1, y4); }
+  return o;
 }
 function x_V2GRequestType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -2426,15 +2393,17 @@ const EXP_V2GRequestType: readonly string[] = ["SE(Header)","EE"];
 function d_V2GMessageType(r: BitReader): T.V2GMessageType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_V2GMessageType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_V2GMessageType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (c === 0) return o;
-  return x_V2GMessageType(r, s, c);
+  const x3 = r.bits(1);
+  const y4 = x3;
+  if (y4 !== 0) { x_V2GMessageType(r, 1, y4); }
+  return o;
 }
 function x_V2GMessageType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -2459,30 +2428,30 @@ const EXP_V2GMessageType: readonly string[] = ["SE(Header)","EE"];
 function d_MessageHeaderType(r: BitReader): T.MessageHeaderType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_MessageHeaderType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "MessageHeaderType/SessionID");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_MessageHeaderType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "MessageHeaderType/SessionID");
   const v0 = r.binary(8, "MessageHeaderType/SessionID");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "MessageHeaderType/SessionID");
-  c = (x2 & 1);
+  const x4 = r.bits(3);
+  if ((x4 & 4) !== 0) r.badBits(x4, 4, 3, "MessageHeaderType/SessionID");
+  const y5 = ((x4 >>> 1) & 1);
+  if (y5 !== 0) { r.pos -= 1; x_MessageHeaderType(r, 1, y5); }
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 3, "MessageHeaderType/TimeStamp");
   o.SessionID = v0;
   s = 1;
-  if (!(c === 0)) x_MessageHeaderType(r, s, c);
-  const x4 = r.bits(1);
-  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "MessageHeaderType/TimeStamp");
   const v3 = r.bigIn(false, 0n, 18446744073709551615n, "MessageHeaderType/TimeStamp");
-  const x5 = r.bits(3);
-  if ((x5 & 4) !== 0) r.badBits(x5, 4, 3, "MessageHeaderType/TimeStamp");
-  c = (x5 & 3);
+  const x6 = r.bits(3);
+  c = (x6 & 3);
+  if ((x6 & 4) !== 0) r.badBits(x6, 4, 3, "MessageHeaderType/TimeStamp");
   o.TimeStamp = v3;
   s = 2;
   if (c === 0) {
-    const v6 = d_SignatureType(r);
-    const x7 = r.bits(1);
-    c = x7;
-    o.Signature = v6;
+    const v7 = d_SignatureType(r);
+    const x8 = r.bits(1);
+    c = x8;
+    o.Signature = v7;
     s = 3;
   }
   if ((s === 2 && c === 1) || (s === 3 && c === 0)) return o;
@@ -2529,33 +2498,34 @@ const EXP_MessageHeaderType: readonly string[] = ["SE(SessionID)","SE(TimeStamp)
 function d_SessionSetupResType(r: BitReader): T.SessionSetupResType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_SessionSetupResType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_SessionSetupResType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (!(c === 0)) x_SessionSetupResType(r, s, c);
-  const x3 = r.bits(9);
-  if ((x3 & 258) !== 0) r.badBits(x3, 258, 9, "SessionSetupResType/ResponseCode");
-  const y4 = ((x3 >>> 2) & 63);
-  if (y4 >= 40) r.enumErr(y4, 40, "SessionSetupResType/ResponseCode", r.pos - 8);
-  const v2 = E0[y4]!;
-  c = (x3 & 1);
-  o.ResponseCode = v2;
+  const x5 = r.bits(11);
+  const y6 = ((x5 >>> 10) & 1);
+  if (y6 !== 0) { r.pos -= 10; x_SessionSetupResType(r, 1, y6); }
+  const y7 = ((x5 >>> 3) & 63);
+  if ((x5 & 512) !== 0) r.badBits(x5, 512, 11, "SessionSetupResType/ResponseCode");
+  if (y7 >= 40) r.enumErr(y7, 40, "SessionSetupResType/ResponseCode", r.pos - 9);
+  const v3 = E0[y7]!;
+  if ((x5 & 4) !== 0) r.badBits(x5, 4, 11, "SessionSetupResType/ResponseCode");
+  const y8 = ((x5 >>> 1) & 1);
+  if (y8 !== 0) { r.pos -= 1; x_SessionSetupResType(r, 2, y8); }
+  if ((x5 & 1) !== 0) r.badBits(x5, 1, 11, "SessionSetupResType/EVSEID");
+  o.ResponseCode = v3;
   s = 2;
-  if (!(c === 0)) x_SessionSetupResType(r, s, c);
-  const x6 = r.bits(1);
-  if ((x6 & 1) !== 0) r.badBits(x6, 1, 1, "SessionSetupResType/EVSEID");
-  const v5 = r.string(255, 13, "SessionSetupResType/EVSEID");
-  const x7 = r.bits(2);
-  if ((x7 & 2) !== 0) r.badBits(x7, 2, 2, "SessionSetupResType/EVSEID");
-  c = (x7 & 1);
-  o.EVSEID = v5;
+  const v4 = r.string(255, 13, "SessionSetupResType/EVSEID");
+  const x9 = r.bits(2);
+  if ((x9 & 2) !== 0) r.badBits(x9, 2, 2, "SessionSetupResType/EVSEID");
+  const y10 = (x9 & 1);
+  if (y10 !== 0) { x_SessionSetupResType(r, 3, y10); }
+  o.EVSEID = v4;
   s = 3;
-  if (c === 0) return o;
-  return x_SessionSetupResType(r, s, c);
+  return o;
 }
 function x_SessionSetupResType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -2590,24 +2560,26 @@ const EXP_SessionSetupResType: readonly string[] = ["SE(Header)","SE(ResponseCod
 function d_V2GResponseType(r: BitReader): T.V2GResponseType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_V2GResponseType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_V2GResponseType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (!(c === 0)) x_V2GResponseType(r, s, c);
-  const x3 = r.bits(9);
-  if ((x3 & 258) !== 0) r.badBits(x3, 258, 9, "V2GResponseType/ResponseCode");
-  const y4 = ((x3 >>> 2) & 63);
-  if (y4 >= 40) r.enumErr(y4, 40, "V2GResponseType/ResponseCode", r.pos - 8);
-  const v2 = E0[y4]!;
-  c = (x3 & 1);
-  o.ResponseCode = v2;
+  const x4 = r.bits(10);
+  const y5 = ((x4 >>> 9) & 1);
+  if (y5 !== 0) { r.pos -= 9; x_V2GResponseType(r, 1, y5); }
+  const y6 = ((x4 >>> 2) & 63);
+  if ((x4 & 256) !== 0) r.badBits(x4, 256, 10, "V2GResponseType/ResponseCode");
+  if (y6 >= 40) r.enumErr(y6, 40, "V2GResponseType/ResponseCode", r.pos - 8);
+  const v3 = E0[y6]!;
+  if ((x4 & 2) !== 0) r.badBits(x4, 2, 10, "V2GResponseType/ResponseCode");
+  const y7 = (x4 & 1);
+  if (y7 !== 0) { x_V2GResponseType(r, 2, y7); }
+  o.ResponseCode = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_V2GResponseType(r, s, c);
+  return o;
 }
 function x_V2GResponseType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -2636,15 +2608,17 @@ const EXP_V2GResponseType: readonly string[] = ["SE(Header)","SE(ResponseCode)",
 function d_AuthorizationSetupReqType(r: BitReader): T.AuthorizationSetupReqType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_AuthorizationSetupReqType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_AuthorizationSetupReqType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (c === 0) return o;
-  return x_AuthorizationSetupReqType(r, s, c);
+  const x3 = r.bits(1);
+  const y4 = x3;
+  if (y4 !== 0) { x_AuthorizationSetupReqType(r, 1, y4); }
+  return o;
 }
 function x_AuthorizationSetupReqType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -2669,47 +2643,45 @@ const EXP_AuthorizationSetupReqType: readonly string[] = ["SE(Header)","EE"];
 function d_AuthorizationSetupResType(r: BitReader): T.AuthorizationSetupResType {
   const o: any = {};
   let s = 0; let n = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_AuthorizationSetupResType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_AuthorizationSetupResType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (!(c === 0)) x_AuthorizationSetupResType(r, s, c);
-  const x3 = r.bits(9);
-  if ((x3 & 258) !== 0) r.badBits(x3, 258, 9, "AuthorizationSetupResType/ResponseCode");
-  const y4 = ((x3 >>> 2) & 63);
-  if (y4 >= 40) r.enumErr(y4, 40, "AuthorizationSetupResType/ResponseCode", r.pos - 8);
-  const v2 = E0[y4]!;
-  c = (x3 & 1);
-  o.ResponseCode = v2;
+  const x4 = r.bits(10);
+  const y5 = ((x4 >>> 9) & 1);
+  if (y5 !== 0) { r.pos -= 9; x_AuthorizationSetupResType(r, 1, y5); }
+  const y6 = ((x4 >>> 2) & 63);
+  if ((x4 & 256) !== 0) r.badBits(x4, 256, 10, "AuthorizationSetupResType/ResponseCode");
+  if (y6 >= 40) r.enumErr(y6, 40, "AuthorizationSetupResType/ResponseCode", r.pos - 8);
+  const v3 = E0[y6]!;
+  c = (x4 & 1);
+  if ((x4 & 2) !== 0) r.badBits(x4, 2, 10, "AuthorizationSetupResType/ResponseCode");
+  o.ResponseCode = v3;
   s = 2;
   for (;;) {
     if (s === 2 && c === 0) {
-      const x6 = r.bits(5);
-      if ((x6 & 20) !== 0) r.badBits(x6, 20, 5, "AuthorizationSetupResType/AuthorizationServices");
-      const y7 = ((x6 >>> 3) & 1);
-      const v5 = E1[y7]!;
-      c = (x6 & 3);
-      const av5 = o.AuthorizationServices;
-      if (av5 === undefined) o.AuthorizationServices = [v5];
-      else {
-        av5.push(v5);
-      }
+      const x8 = r.bits(5);
+      const y9 = ((x8 >>> 3) & 1);
+      const v7 = E1[y9]!;
+      c = (x8 & 3);
+      if ((x8 & 20) !== 0) r.badBits(x8, 20, 5, "AuthorizationSetupResType/AuthorizationServices");
+      const av7 = o.AuthorizationServices;
+      if (av7 === undefined) o.AuthorizationServices = [v7];
+      else { av7.push(v7); }
       n = 1; s = 3;
       continue;
     }
     if (s === 3 && c === 0) {
-      const x9 = r.bits(3);
-      if ((x9 & 5) !== 0) r.badBits(x9, 5, 3, "AuthorizationSetupResType/AuthorizationServices");
-      const y10 = ((x9 >>> 1) & 1);
-      const v8 = E1[y10]!;
-      const av8 = o.AuthorizationServices;
-      if (av8 === undefined) o.AuthorizationServices = [v8];
-      else {
-        av8.push(v8);
-      }
+      const x11 = r.bits(3);
+      const y12 = ((x11 >>> 1) & 1);
+      const v10 = E1[y12]!;
+      if ((x11 & 5) !== 0) r.badBits(x11, 5, 3, "AuthorizationSetupResType/AuthorizationServices");
+      const av10 = o.AuthorizationServices;
+      if (av10 === undefined) o.AuthorizationServices = [v10];
+      else { av10.push(v10); }
       n++; s = n < 2 ? 3 : 5;
       c = r.bits(WD_AuthorizationSetupResType[s]!);
       continue;
@@ -2718,25 +2690,25 @@ function d_AuthorizationSetupResType(r: BitReader): T.AuthorizationSetupResType 
   }
   if (o.AuthorizationServices === undefined) x_AuthorizationSetupResType(r, s, c);
   if (!((s === 3 && c === 1) || (s === 5 && c === 0))) x_AuthorizationSetupResType(r, s, c);
-  const x12 = r.bits(5);
-  if ((x12 & 20) !== 0) r.badBits(x12, 20, 5, "AuthorizationSetupResType/CertificateInstallationService");
-  const y13 = ((x12 >>> 3) & 1);
-  const v11 = y13 === 1;
-  c = (x12 & 3);
-  o.CertificateInstallationService = v11;
+  const x14 = r.bits(5);
+  const y15 = ((x14 >>> 3) & 1);
+  const v13 = y15 === 1;
+  c = (x14 & 3);
+  if ((x14 & 20) !== 0) r.badBits(x14, 20, 5, "AuthorizationSetupResType/CertificateInstallationService");
+  o.CertificateInstallationService = v13;
   s = 4;
   if (c === 0) {
-    const v14 = d_EIM_ASResAuthorizationModeType(r);
-    const x15 = r.bits(1);
-    c = x15;
-    o.EIM_ASResAuthorizationMode = v14;
+    const v16 = d_EIM_ASResAuthorizationModeType(r);
+    const x17 = r.bits(1);
+    c = x17;
+    o.EIM_ASResAuthorizationMode = v16;
     s = 6;
   }
   if ((s === 4 && c === 1)) {
-    const v16 = d_PnC_ASResAuthorizationModeType(r);
-    const x17 = r.bits(1);
-    c = x17;
-    o.PnC_ASResAuthorizationMode = v16;
+    const v18 = d_PnC_ASResAuthorizationModeType(r);
+    const x19 = r.bits(1);
+    c = x19;
+    o.PnC_ASResAuthorizationMode = v18;
     s = 7;
   }
   if ((s === 6 && c === 0) || (s === 7 && c === 0)) return o;
@@ -2816,9 +2788,11 @@ const EXP_AuthorizationSetupResType: readonly string[] = ["SE(Header)","SE(Respo
 function d_EIM_ASResAuthorizationModeType(r: BitReader): T.EIM_ASResAuthorizationModeType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (c === 0) return o;
-  return x_EIM_ASResAuthorizationModeType(r, s, c);
+  let c = 0;
+  const x0 = r.bits(1);
+  const y1 = x0;
+  if (y1 !== 0) { x_EIM_ASResAuthorizationModeType(r, 0, y1); }
+  return o;
 }
 function x_EIM_ASResAuthorizationModeType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -2837,21 +2811,22 @@ const EXP_EIM_ASResAuthorizationModeType: readonly string[] = ["EE"];
 function d_PnC_ASResAuthorizationModeType(r: BitReader): T.PnC_ASResAuthorizationModeType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_PnC_ASResAuthorizationModeType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "PnC_ASResAuthorizationModeType/GenChallenge");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_PnC_ASResAuthorizationModeType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "PnC_ASResAuthorizationModeType/GenChallenge");
   const v0 = r.binary(16, "PnC_ASResAuthorizationModeType/GenChallenge");
-  const x2 = r.bits(3);
-  if ((x2 & 4) !== 0) r.badBits(x2, 4, 3, "PnC_ASResAuthorizationModeType/GenChallenge");
-  c = (x2 & 3);
+  const x3 = r.bits(3);
+  c = (x3 & 3);
+  if ((x3 & 4) !== 0) r.badBits(x3, 4, 3, "PnC_ASResAuthorizationModeType/GenChallenge");
   o.GenChallenge = v0;
   s = 1;
   if (c === 0) {
-    const v3 = d_SupportedProvidersListType(r);
-    const x4 = r.bits(1);
-    c = x4;
-    o.SupportedProviders = v3;
+    const v4 = d_SupportedProvidersListType(r);
+    const x5 = r.bits(1);
+    c = x5;
+    o.SupportedProviders = v4;
     s = 2;
   }
   if ((s === 1 && c === 1) || (s === 2 && c === 0)) return o;
@@ -2899,13 +2874,11 @@ function d_SupportedProvidersListType(r: BitReader): T.SupportedProvidersListTyp
       if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "SupportedProvidersListType/ProviderID");
       const v0 = r.string(80, 14, "SupportedProvidersListType/ProviderID");
       const x2 = r.bits(3);
-      if ((x2 & 4) !== 0) r.badBits(x2, 4, 3, "SupportedProvidersListType/ProviderID");
       c = (x2 & 3);
+      if ((x2 & 4) !== 0) r.badBits(x2, 4, 3, "SupportedProvidersListType/ProviderID");
       const av0 = o.ProviderID;
       if (av0 === undefined) o.ProviderID = [v0];
-      else {
-        av0.push(v0);
-      }
+      else { av0.push(v0); }
       n = 1; s = 1;
       continue;
     }
@@ -2917,9 +2890,7 @@ function d_SupportedProvidersListType(r: BitReader): T.SupportedProvidersListTyp
       if ((x5 & 1) !== 0) r.badBits(x5, 1, 1, "SupportedProvidersListType/ProviderID");
       const av3 = o.ProviderID;
       if (av3 === undefined) o.ProviderID = [v3];
-      else {
-        av3.push(v3);
-      }
+      else { av3.push(v3); }
       n++; s = n < 128 ? 1 : 2;
       c = r.bits(WD_SupportedProvidersListType[s]!);
       continue;
@@ -2969,33 +2940,34 @@ const EXP_SupportedProvidersListType: readonly string[] = ["SE(ProviderID)","SE(
 function d_AuthorizationReqType(r: BitReader): T.AuthorizationReqType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_AuthorizationReqType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_AuthorizationReqType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (!(c === 0)) x_AuthorizationReqType(r, s, c);
-  const x3 = r.bits(5);
-  if ((x3 & 20) !== 0) r.badBits(x3, 20, 5, "AuthorizationReqType/SelectedAuthorizationService");
-  const y4 = ((x3 >>> 3) & 1);
-  const v2 = E1[y4]!;
-  c = (x3 & 3);
-  o.SelectedAuthorizationService = v2;
+  const x4 = r.bits(6);
+  const y5 = ((x4 >>> 5) & 1);
+  if (y5 !== 0) { r.pos -= 5; x_AuthorizationReqType(r, 1, y5); }
+  const y6 = ((x4 >>> 3) & 1);
+  const v3 = E1[y6]!;
+  c = (x4 & 3);
+  if ((x4 & 20) !== 0) r.badBits(x4, 20, 6, "AuthorizationReqType/SelectedAuthorizationService");
+  o.SelectedAuthorizationService = v3;
   s = 2;
   if (c === 0) {
-    const v5 = d_EIM_AReqAuthorizationModeType(r);
-    const x6 = r.bits(1);
-    c = x6;
-    o.EIM_AReqAuthorizationMode = v5;
+    const v7 = d_EIM_AReqAuthorizationModeType(r);
+    const x8 = r.bits(1);
+    c = x8;
+    o.EIM_AReqAuthorizationMode = v7;
     s = 3;
   }
   if ((s === 2 && c === 1)) {
-    const v7 = d_PnC_AReqAuthorizationModeType(r);
-    const x8 = r.bits(1);
-    c = x8;
-    o.PnC_AReqAuthorizationMode = v7;
+    const v9 = d_PnC_AReqAuthorizationModeType(r);
+    const x10 = r.bits(1);
+    c = x10;
+    o.PnC_AReqAuthorizationMode = v9;
     s = 4;
   }
   if ((s === 3 && c === 0) || (s === 4 && c === 0)) return o;
@@ -3049,9 +3021,11 @@ const EXP_AuthorizationReqType: readonly string[] = ["SE(Header)","SE(SelectedAu
 function d_EIM_AReqAuthorizationModeType(r: BitReader): T.EIM_AReqAuthorizationModeType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (c === 0) return o;
-  return x_EIM_AReqAuthorizationModeType(r, s, c);
+  let c = 0;
+  const x0 = r.bits(1);
+  const y1 = x0;
+  if (y1 !== 0) { x_EIM_AReqAuthorizationModeType(r, 0, y1); }
+  return o;
 }
 function x_EIM_AReqAuthorizationModeType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -3070,30 +3044,31 @@ const EXP_EIM_AReqAuthorizationModeType: readonly string[] = ["EE"];
 function d_PnC_AReqAuthorizationModeType(r: BitReader): T.PnC_AReqAuthorizationModeType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_PnC_AReqAuthorizationModeType(r, s, c);
-  const v0 = r.string(65536, 15, "PnC_AReqAuthorizationModeType@Id");
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_PnC_AReqAuthorizationModeType(r, 0, y2); }
+  const v0 = r.string(65536, 15, "PnC_AReqAuthorizationModeType@Id");
   o.Id = v0;
   s = 1;
-  if (!(c === 0)) x_PnC_AReqAuthorizationModeType(r, s, c);
-  const x3 = r.bits(1);
-  if ((x3 & 1) !== 0) r.badBits(x3, 1, 1, "PnC_AReqAuthorizationModeType/GenChallenge");
-  const v2 = r.binary(16, "PnC_AReqAuthorizationModeType/GenChallenge");
   const x4 = r.bits(2);
-  if ((x4 & 2) !== 0) r.badBits(x4, 2, 2, "PnC_AReqAuthorizationModeType/GenChallenge");
-  c = (x4 & 1);
-  o.GenChallenge = v2;
+  const y5 = ((x4 >>> 1) & 1);
+  if (y5 !== 0) { r.pos -= 1; x_PnC_AReqAuthorizationModeType(r, 1, y5); }
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 2, "PnC_AReqAuthorizationModeType/GenChallenge");
+  const v3 = r.binary(16, "PnC_AReqAuthorizationModeType/GenChallenge");
+  const x7 = r.bits(2);
+  if ((x7 & 2) !== 0) r.badBits(x7, 2, 2, "PnC_AReqAuthorizationModeType/GenChallenge");
+  const y8 = (x7 & 1);
+  if (y8 !== 0) { x_PnC_AReqAuthorizationModeType(r, 2, y8); }
+  o.GenChallenge = v3;
   s = 2;
-  if (!(c === 0)) x_PnC_AReqAuthorizationModeType(r, s, c);
-  const v5 = d_ContractCertificateChainType(r);
-  const x6 = r.bits(1);
-  c = x6;
-  o.ContractCertificateChain = v5;
+  const v6 = d_ContractCertificateChainType(r);
+  o.ContractCertificateChain = v6;
   s = 3;
-  if (c === 0) return o;
-  return x_PnC_AReqAuthorizationModeType(r, s, c);
+  const x9 = r.bits(1);
+  const y10 = x9;
+  if (y10 !== 0) { x_PnC_AReqAuthorizationModeType(r, 3, y10); }
+  return o;
 }
 function x_PnC_AReqAuthorizationModeType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -3130,24 +3105,25 @@ const EXP_PnC_AReqAuthorizationModeType: readonly string[] = ["AT(Id)","SE(GenCh
 function d_ContractCertificateChainType(r: BitReader): T.ContractCertificateChainType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ContractCertificateChainType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "ContractCertificateChainType/Certificate");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_ContractCertificateChainType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "ContractCertificateChainType/Certificate");
   const v0 = r.binary(1600, "ContractCertificateChainType/Certificate");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "ContractCertificateChainType/Certificate");
-  c = (x2 & 1);
+  const x4 = r.bits(2);
+  if ((x4 & 2) !== 0) r.badBits(x4, 2, 2, "ContractCertificateChainType/Certificate");
+  const y5 = (x4 & 1);
+  if (y5 !== 0) { x_ContractCertificateChainType(r, 1, y5); }
   o.Certificate = v0;
   s = 1;
-  if (!(c === 0)) x_ContractCertificateChainType(r, s, c);
   const v3 = d_SubCertificatesType(r);
-  const x4 = r.bits(1);
-  c = x4;
   o.SubCertificates = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_ContractCertificateChainType(r, s, c);
+  const x6 = r.bits(1);
+  const y7 = x6;
+  if (y7 !== 0) { x_ContractCertificateChainType(r, 2, y7); }
+  return o;
 }
 function x_ContractCertificateChainType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -3185,13 +3161,11 @@ function d_SubCertificatesType(r: BitReader): T.SubCertificatesType {
       if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "SubCertificatesType/Certificate");
       const v0 = r.binary(1600, "SubCertificatesType/Certificate");
       const x2 = r.bits(3);
-      if ((x2 & 4) !== 0) r.badBits(x2, 4, 3, "SubCertificatesType/Certificate");
       c = (x2 & 3);
+      if ((x2 & 4) !== 0) r.badBits(x2, 4, 3, "SubCertificatesType/Certificate");
       const av0 = o.Certificate;
       if (av0 === undefined) o.Certificate = [v0];
-      else {
-        av0.push(v0);
-      }
+      else { av0.push(v0); }
       n = 1; s = 1;
       continue;
     }
@@ -3203,9 +3177,7 @@ function d_SubCertificatesType(r: BitReader): T.SubCertificatesType {
       if ((x5 & 1) !== 0) r.badBits(x5, 1, 1, "SubCertificatesType/Certificate");
       const av3 = o.Certificate;
       if (av3 === undefined) o.Certificate = [v3];
-      else {
-        av3.push(v3);
-      }
+      else { av3.push(v3); }
       n++; s = n < 3 ? 1 : 2;
       c = r.bits(WD_SubCertificatesType[s]!);
       continue;
@@ -3255,33 +3227,35 @@ const EXP_SubCertificatesType: readonly string[] = ["SE(Certificate)","SE(Certif
 function d_AuthorizationResType(r: BitReader): T.AuthorizationResType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_AuthorizationResType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_AuthorizationResType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (!(c === 0)) x_AuthorizationResType(r, s, c);
-  const x3 = r.bits(9);
-  if ((x3 & 258) !== 0) r.badBits(x3, 258, 9, "AuthorizationResType/ResponseCode");
-  const y4 = ((x3 >>> 2) & 63);
-  if (y4 >= 40) r.enumErr(y4, 40, "AuthorizationResType/ResponseCode", r.pos - 8);
-  const v2 = E0[y4]!;
-  c = (x3 & 1);
-  o.ResponseCode = v2;
+  const x5 = r.bits(15);
+  const y6 = ((x5 >>> 14) & 1);
+  if (y6 !== 0) { r.pos -= 14; x_AuthorizationResType(r, 1, y6); }
+  const y7 = ((x5 >>> 7) & 63);
+  if ((x5 & 8192) !== 0) r.badBits(x5, 8192, 15, "AuthorizationResType/ResponseCode");
+  if (y7 >= 40) r.enumErr(y7, 40, "AuthorizationResType/ResponseCode", r.pos - 13);
+  const v3 = E0[y7]!;
+  if ((x5 & 64) !== 0) r.badBits(x5, 64, 15, "AuthorizationResType/ResponseCode");
+  const y8 = ((x5 >>> 5) & 1);
+  if (y8 !== 0) { r.pos -= 5; x_AuthorizationResType(r, 2, y8); }
+  const y9 = ((x5 >>> 2) & 3);
+  if ((x5 & 16) !== 0) r.badBits(x5, 16, 15, "AuthorizationResType/EVSEProcessing");
+  if (y9 >= 3) r.enumErr(y9, 3, "AuthorizationResType/EVSEProcessing", r.pos - 4);
+  const v4 = E2[y9]!;
+  if ((x5 & 2) !== 0) r.badBits(x5, 2, 15, "AuthorizationResType/EVSEProcessing");
+  const y10 = (x5 & 1);
+  if (y10 !== 0) { x_AuthorizationResType(r, 3, y10); }
+  o.ResponseCode = v3;
   s = 2;
-  if (!(c === 0)) x_AuthorizationResType(r, s, c);
-  const x6 = r.bits(5);
-  if ((x6 & 18) !== 0) r.badBits(x6, 18, 5, "AuthorizationResType/EVSEProcessing");
-  const y7 = ((x6 >>> 2) & 3);
-  if (y7 >= 3) r.enumErr(y7, 3, "AuthorizationResType/EVSEProcessing", r.pos - 4);
-  const v5 = E2[y7]!;
-  c = (x6 & 1);
-  o.EVSEProcessing = v5;
+  o.EVSEProcessing = v4;
   s = 3;
-  if (c === 0) return o;
-  return x_AuthorizationResType(r, s, c);
+  return o;
 }
 function x_AuthorizationResType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -3314,18 +3288,20 @@ const EXP_AuthorizationResType: readonly string[] = ["SE(Header)","SE(ResponseCo
 function d_ServiceDiscoveryReqType(r: BitReader): T.ServiceDiscoveryReqType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ServiceDiscoveryReqType(r, s, c);
+  let c = 0;
+  const x1 = r.bits(1);
+  const y2 = x1;
+  if (y2 !== 0) { x_ServiceDiscoveryReqType(r, 0, y2); }
   const v0 = d_MessageHeaderType(r);
-  const x1 = r.bits(2);
-  c = x1;
+  const x3 = r.bits(2);
+  c = x3;
   o.Header = v0;
   s = 1;
   if (c === 0) {
-    const v2 = d_ServiceIDListType(r);
-    const x3 = r.bits(1);
-    c = x3;
-    o.SupportedServiceIDs = v2;
+    const v4 = d_ServiceIDListType(r);
+    const x5 = r.bits(1);
+    c = x5;
+    o.SupportedServiceIDs = v4;
     s = 2;
   }
   if ((s === 1 && c === 1) || (s === 2 && c === 0)) return o;
@@ -3372,13 +3348,11 @@ function d_ServiceIDListType(r: BitReader): T.ServiceIDListType {
       if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "ServiceIDListType/ServiceID");
       const v0 = r.uintIn(0, 65535, "ServiceIDListType/ServiceID");
       const x2 = r.bits(3);
-      if ((x2 & 4) !== 0) r.badBits(x2, 4, 3, "ServiceIDListType/ServiceID");
       c = (x2 & 3);
+      if ((x2 & 4) !== 0) r.badBits(x2, 4, 3, "ServiceIDListType/ServiceID");
       const av0 = o.ServiceID;
       if (av0 === undefined) o.ServiceID = [v0];
-      else {
-        av0.push(v0);
-      }
+      else { av0.push(v0); }
       n = 1; s = 1;
       continue;
     }
@@ -3390,9 +3364,7 @@ function d_ServiceIDListType(r: BitReader): T.ServiceIDListType {
       if ((x5 & 1) !== 0) r.badBits(x5, 1, 1, "ServiceIDListType/ServiceID");
       const av3 = o.ServiceID;
       if (av3 === undefined) o.ServiceID = [v3];
-      else {
-        av3.push(v3);
-      }
+      else { av3.push(v3); }
       n++; s = n < 16 ? 1 : 2;
       c = r.bits(WD_ServiceIDListType[s]!);
       continue;
@@ -3442,41 +3414,42 @@ const EXP_ServiceIDListType: readonly string[] = ["SE(ServiceID)","SE(ServiceID)
 function d_ServiceDiscoveryResType(r: BitReader): T.ServiceDiscoveryResType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ServiceDiscoveryResType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_ServiceDiscoveryResType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (!(c === 0)) x_ServiceDiscoveryResType(r, s, c);
-  const x3 = r.bits(9);
-  if ((x3 & 258) !== 0) r.badBits(x3, 258, 9, "ServiceDiscoveryResType/ResponseCode");
-  const y4 = ((x3 >>> 2) & 63);
-  if (y4 >= 40) r.enumErr(y4, 40, "ServiceDiscoveryResType/ResponseCode", r.pos - 8);
-  const v2 = E0[y4]!;
-  c = (x3 & 1);
-  o.ResponseCode = v2;
+  const x6 = r.bits(14);
+  const y7 = ((x6 >>> 13) & 1);
+  if (y7 !== 0) { r.pos -= 13; x_ServiceDiscoveryResType(r, 1, y7); }
+  const y8 = ((x6 >>> 6) & 63);
+  if ((x6 & 4096) !== 0) r.badBits(x6, 4096, 14, "ServiceDiscoveryResType/ResponseCode");
+  if (y8 >= 40) r.enumErr(y8, 40, "ServiceDiscoveryResType/ResponseCode", r.pos - 12);
+  const v3 = E0[y8]!;
+  if ((x6 & 32) !== 0) r.badBits(x6, 32, 14, "ServiceDiscoveryResType/ResponseCode");
+  const y9 = ((x6 >>> 4) & 1);
+  if (y9 !== 0) { r.pos -= 4; x_ServiceDiscoveryResType(r, 2, y9); }
+  const y10 = ((x6 >>> 2) & 1);
+  const v4 = y10 === 1;
+  if ((x6 & 10) !== 0) r.badBits(x6, 10, 14, "ServiceDiscoveryResType/ServiceRenegotiationSupported");
+  const y11 = (x6 & 1);
+  if (y11 !== 0) { x_ServiceDiscoveryResType(r, 3, y11); }
+  o.ResponseCode = v3;
   s = 2;
-  if (!(c === 0)) x_ServiceDiscoveryResType(r, s, c);
-  const x6 = r.bits(4);
-  if ((x6 & 10) !== 0) r.badBits(x6, 10, 4, "ServiceDiscoveryResType/ServiceRenegotiationSupported");
-  const y7 = ((x6 >>> 2) & 1);
-  const v5 = y7 === 1;
-  c = (x6 & 1);
-  o.ServiceRenegotiationSupported = v5;
+  o.ServiceRenegotiationSupported = v4;
   s = 3;
-  if (!(c === 0)) x_ServiceDiscoveryResType(r, s, c);
-  const v8 = d_ServiceListType(r);
-  const x9 = r.bits(2);
-  c = x9;
-  o.EnergyTransferServiceList = v8;
+  const v5 = d_ServiceListType(r);
+  const x12 = r.bits(2);
+  c = x12;
+  o.EnergyTransferServiceList = v5;
   s = 4;
   if (c === 0) {
-    const v10 = d_ServiceListType(r);
-    const x11 = r.bits(1);
-    c = x11;
-    o.VASList = v10;
+    const v13 = d_ServiceListType(r);
+    const x14 = r.bits(1);
+    c = x14;
+    o.VASList = v13;
     s = 5;
   }
   if ((s === 4 && c === 1) || (s === 5 && c === 0)) return o;
@@ -3538,9 +3511,7 @@ function d_ServiceListType(r: BitReader): T.ServiceListType {
       c = x1;
       const av0 = o.Service;
       if (av0 === undefined) o.Service = [v0];
-      else {
-        av0.push(v0);
-      }
+      else { av0.push(v0); }
       n = 1; s = 1;
       continue;
     }
@@ -3548,9 +3519,7 @@ function d_ServiceListType(r: BitReader): T.ServiceListType {
       const v2 = d_ServiceType(r);
       const av2 = o.Service;
       if (av2 === undefined) o.Service = [v2];
-      else {
-        av2.push(v2);
-      }
+      else { av2.push(v2); }
       n++; s = n < 8 ? 1 : 2;
       c = r.bits(WD_ServiceListType[s]!);
       continue;
@@ -3599,26 +3568,26 @@ const EXP_ServiceListType: readonly string[] = ["SE(Service)","SE(Service)|EE","
 function d_ServiceType(r: BitReader): T.ServiceType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ServiceType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "ServiceType/ServiceID");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_ServiceType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "ServiceType/ServiceID");
   const v0 = r.uintIn(0, 65535, "ServiceType/ServiceID");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "ServiceType/ServiceID");
-  c = (x2 & 1);
+  const x4 = r.bits(6);
+  if ((x4 & 32) !== 0) r.badBits(x4, 32, 6, "ServiceType/ServiceID");
+  const y5 = ((x4 >>> 4) & 1);
+  if (y5 !== 0) { r.pos -= 4; x_ServiceType(r, 1, y5); }
+  const y6 = ((x4 >>> 2) & 1);
+  const v3 = y6 === 1;
+  if ((x4 & 10) !== 0) r.badBits(x4, 10, 6, "ServiceType/FreeService");
+  const y7 = (x4 & 1);
+  if (y7 !== 0) { x_ServiceType(r, 2, y7); }
   o.ServiceID = v0;
   s = 1;
-  if (!(c === 0)) x_ServiceType(r, s, c);
-  const x4 = r.bits(4);
-  if ((x4 & 10) !== 0) r.badBits(x4, 10, 4, "ServiceType/FreeService");
-  const y5 = ((x4 >>> 2) & 1);
-  const v3 = y5 === 1;
-  c = (x4 & 1);
   o.FreeService = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_ServiceType(r, s, c);
+  return o;
 }
 function x_ServiceType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -3647,24 +3616,25 @@ const EXP_ServiceType: readonly string[] = ["SE(ServiceID)","SE(FreeService)","E
 function d_ServiceDetailReqType(r: BitReader): T.ServiceDetailReqType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ServiceDetailReqType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_ServiceDetailReqType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (!(c === 0)) x_ServiceDetailReqType(r, s, c);
-  const x3 = r.bits(1);
-  if ((x3 & 1) !== 0) r.badBits(x3, 1, 1, "ServiceDetailReqType/ServiceID");
-  const v2 = r.uintIn(0, 65535, "ServiceDetailReqType/ServiceID");
   const x4 = r.bits(2);
-  if ((x4 & 2) !== 0) r.badBits(x4, 2, 2, "ServiceDetailReqType/ServiceID");
-  c = (x4 & 1);
-  o.ServiceID = v2;
+  const y5 = ((x4 >>> 1) & 1);
+  if (y5 !== 0) { r.pos -= 1; x_ServiceDetailReqType(r, 1, y5); }
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 2, "ServiceDetailReqType/ServiceID");
+  const v3 = r.uintIn(0, 65535, "ServiceDetailReqType/ServiceID");
+  const x6 = r.bits(2);
+  if ((x6 & 2) !== 0) r.badBits(x6, 2, 2, "ServiceDetailReqType/ServiceID");
+  const y7 = (x6 & 1);
+  if (y7 !== 0) { x_ServiceDetailReqType(r, 2, y7); }
+  o.ServiceID = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_ServiceDetailReqType(r, s, c);
+  return o;
 }
 function x_ServiceDetailReqType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -3695,39 +3665,40 @@ const EXP_ServiceDetailReqType: readonly string[] = ["SE(Header)","SE(ServiceID)
 function d_ServiceDetailResType(r: BitReader): T.ServiceDetailResType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ServiceDetailResType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_ServiceDetailResType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (!(c === 0)) x_ServiceDetailResType(r, s, c);
-  const x3 = r.bits(9);
-  if ((x3 & 258) !== 0) r.badBits(x3, 258, 9, "ServiceDetailResType/ResponseCode");
-  const y4 = ((x3 >>> 2) & 63);
-  if (y4 >= 40) r.enumErr(y4, 40, "ServiceDetailResType/ResponseCode", r.pos - 8);
-  const v2 = E0[y4]!;
-  c = (x3 & 1);
-  o.ResponseCode = v2;
+  const x5 = r.bits(11);
+  const y6 = ((x5 >>> 10) & 1);
+  if (y6 !== 0) { r.pos -= 10; x_ServiceDetailResType(r, 1, y6); }
+  const y7 = ((x5 >>> 3) & 63);
+  if ((x5 & 512) !== 0) r.badBits(x5, 512, 11, "ServiceDetailResType/ResponseCode");
+  if (y7 >= 40) r.enumErr(y7, 40, "ServiceDetailResType/ResponseCode", r.pos - 9);
+  const v3 = E0[y7]!;
+  if ((x5 & 4) !== 0) r.badBits(x5, 4, 11, "ServiceDetailResType/ResponseCode");
+  const y8 = ((x5 >>> 1) & 1);
+  if (y8 !== 0) { r.pos -= 1; x_ServiceDetailResType(r, 2, y8); }
+  if ((x5 & 1) !== 0) r.badBits(x5, 1, 11, "ServiceDetailResType/ServiceID");
+  o.ResponseCode = v3;
   s = 2;
-  if (!(c === 0)) x_ServiceDetailResType(r, s, c);
-  const x6 = r.bits(1);
-  if ((x6 & 1) !== 0) r.badBits(x6, 1, 1, "ServiceDetailResType/ServiceID");
-  const v5 = r.uintIn(0, 65535, "ServiceDetailResType/ServiceID");
-  const x7 = r.bits(2);
-  if ((x7 & 2) !== 0) r.badBits(x7, 2, 2, "ServiceDetailResType/ServiceID");
-  c = (x7 & 1);
-  o.ServiceID = v5;
+  const v4 = r.uintIn(0, 65535, "ServiceDetailResType/ServiceID");
+  const x10 = r.bits(2);
+  if ((x10 & 2) !== 0) r.badBits(x10, 2, 2, "ServiceDetailResType/ServiceID");
+  const y11 = (x10 & 1);
+  if (y11 !== 0) { x_ServiceDetailResType(r, 3, y11); }
+  o.ServiceID = v4;
   s = 3;
-  if (!(c === 0)) x_ServiceDetailResType(r, s, c);
-  const v8 = d_ServiceParameterListType(r);
-  const x9 = r.bits(1);
-  c = x9;
-  o.ServiceParameterList = v8;
+  const v9 = d_ServiceParameterListType(r);
+  o.ServiceParameterList = v9;
   s = 4;
-  if (c === 0) return o;
-  return x_ServiceDetailResType(r, s, c);
+  const x12 = r.bits(1);
+  const y13 = x12;
+  if (y13 !== 0) { x_ServiceDetailResType(r, 4, y13); }
+  return o;
 }
 function x_ServiceDetailResType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -3776,9 +3747,7 @@ function d_ServiceParameterListType(r: BitReader): T.ServiceParameterListType {
       c = x1;
       const av0 = o.ParameterSet;
       if (av0 === undefined) o.ParameterSet = [v0];
-      else {
-        av0.push(v0);
-      }
+      else { av0.push(v0); }
       n = 1; s = 1;
       continue;
     }
@@ -3786,9 +3755,7 @@ function d_ServiceParameterListType(r: BitReader): T.ServiceParameterListType {
       const v2 = d_ParameterSetType(r);
       const av2 = o.ParameterSet;
       if (av2 === undefined) o.ParameterSet = [v2];
-      else {
-        av2.push(v2);
-      }
+      else { av2.push(v2); }
       n++; s = n < 32 ? 1 : 2;
       c = r.bits(WD_ServiceParameterListType[s]!);
       continue;
@@ -3837,36 +3804,33 @@ const EXP_ServiceParameterListType: readonly string[] = ["SE(ParameterSet)","SE(
 function d_ParameterSetType(r: BitReader): T.ParameterSetType {
   const o: any = {};
   let s = 0; let n = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ParameterSetType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "ParameterSetType/ParameterSetID");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_ParameterSetType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "ParameterSetType/ParameterSetID");
   const v0 = r.uintIn(0, 65535, "ParameterSetType/ParameterSetID");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "ParameterSetType/ParameterSetID");
-  c = (x2 & 1);
+  const x3 = r.bits(2);
+  c = (x3 & 1);
+  if ((x3 & 2) !== 0) r.badBits(x3, 2, 2, "ParameterSetType/ParameterSetID");
   o.ParameterSetID = v0;
   s = 1;
   for (;;) {
     if (s === 1 && c === 0) {
-      const v3 = d_ParameterType(r);
-      const x4 = r.bits(2);
-      c = x4;
-      const av3 = o.Parameter;
-      if (av3 === undefined) o.Parameter = [v3];
-      else {
-        av3.push(v3);
-      }
+      const v4 = d_ParameterType(r);
+      const x5 = r.bits(2);
+      c = x5;
+      const av4 = o.Parameter;
+      if (av4 === undefined) o.Parameter = [v4];
+      else { av4.push(v4); }
       n = 1; s = 2;
       continue;
     }
     if (s === 2 && c === 0) {
-      const v5 = d_ParameterType(r);
-      const av5 = o.Parameter;
-      if (av5 === undefined) o.Parameter = [v5];
-      else {
-        av5.push(v5);
-      }
+      const v6 = d_ParameterType(r);
+      const av6 = o.Parameter;
+      if (av6 === undefined) o.Parameter = [v6];
+      else { av6.push(v6); }
       n++; s = n < 32 ? 2 : 3;
       c = r.bits(WD_ParameterSetType[s]!);
       continue;
@@ -3922,62 +3886,64 @@ const EXP_ParameterSetType: readonly string[] = ["SE(ParameterSetID)","SE(Parame
 function d_ParameterType(r: BitReader): T.ParameterType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ParameterType(r, s, c);
+  let c = 0;
+  const x1 = r.bits(1);
+  const y2 = x1;
+  if (y2 !== 0) { x_ParameterType(r, 0, y2); }
   const v0 = r.string(80, 16, "ParameterType@Name");
-  const x1 = r.bits(3);
-  c = x1;
+  const x3 = r.bits(3);
+  c = x3;
   o.Name = v0;
   s = 1;
   if (c === 0) {
-    const x3 = r.bits(4);
-    if ((x3 & 10) !== 0) r.badBits(x3, 10, 4, "ParameterType/boolValue");
-    const y4 = ((x3 >>> 2) & 1);
-    const v2 = y4 === 1;
-    c = (x3 & 1);
-    o.boolValue = v2;
+    const x5 = r.bits(4);
+    const y6 = ((x5 >>> 2) & 1);
+    const v4 = y6 === 1;
+    c = (x5 & 1);
+    if ((x5 & 10) !== 0) r.badBits(x5, 10, 4, "ParameterType/boolValue");
+    o.boolValue = v4;
     s = 2;
   }
   if ((s === 1 && c === 1)) {
-    const x6 = r.bits(11);
-    if ((x6 & 1026) !== 0) r.badBits(x6, 1026, 11, "ParameterType/byteValue");
-    const y7 = ((x6 >>> 2) & 255);
-    const v5 = y7 - 128;
-    c = (x6 & 1);
-    o.byteValue = v5;
+    const x8 = r.bits(11);
+    const y9 = ((x8 >>> 2) & 255);
+    const v7 = y9 - 128;
+    c = (x8 & 1);
+    if ((x8 & 1026) !== 0) r.badBits(x8, 1026, 11, "ParameterType/byteValue");
+    o.byteValue = v7;
     s = 3;
   }
   if ((s === 1 && c === 2)) {
-    const v8 = r.chIntIn(-32768, 32767, "ParameterType/shortValue");
-    const x9 = r.bits(2);
-    if ((x9 & 2) !== 0) r.badBits(x9, 2, 2, "ParameterType/shortValue");
-    c = (x9 & 1);
-    o.shortValue = v8;
+    const v10 = r.chIntIn(-32768, 32767, "ParameterType/shortValue");
+    const x11 = r.bits(2);
+    c = (x11 & 1);
+    if ((x11 & 2) !== 0) r.badBits(x11, 2, 2, "ParameterType/shortValue");
+    o.shortValue = v10;
     s = 4;
   }
   if ((s === 1 && c === 3)) {
-    const v10 = r.chIntIn(-2147483648, 2147483647, "ParameterType/intValue");
-    const x11 = r.bits(2);
-    if ((x11 & 2) !== 0) r.badBits(x11, 2, 2, "ParameterType/intValue");
-    c = (x11 & 1);
-    o.intValue = v10;
+    const v12 = r.chIntIn(-2147483648, 2147483647, "ParameterType/intValue");
+    const x13 = r.bits(2);
+    c = (x13 & 1);
+    if ((x13 & 2) !== 0) r.badBits(x13, 2, 2, "ParameterType/intValue");
+    o.intValue = v12;
     s = 5;
   }
   if ((s === 1 && c === 4)) {
-    const v12 = d_RationalNumberType(r);
-    const x13 = r.bits(1);
-    c = x13;
-    o.rationalNumber = v12;
+    const v14 = d_RationalNumberType(r);
+    const x15 = r.bits(1);
+    c = x15;
+    o.rationalNumber = v14;
     s = 6;
   }
   if ((s === 1 && c === 5)) {
-    const x15 = r.bits(1);
-    if ((x15 & 1) !== 0) r.badBits(x15, 1, 1, "ParameterType/finiteString");
-    const v14 = r.string(80, 17, "ParameterType/finiteString");
-    const x16 = r.bits(2);
-    if ((x16 & 2) !== 0) r.badBits(x16, 2, 2, "ParameterType/finiteString");
-    c = (x16 & 1);
-    o.finiteString = v14;
+    const x17 = r.bits(1);
+    if ((x17 & 1) !== 0) r.badBits(x17, 1, 1, "ParameterType/finiteString");
+    const v16 = r.string(80, 17, "ParameterType/finiteString");
+    const x18 = r.bits(2);
+    c = (x18 & 1);
+    if ((x18 & 2) !== 0) r.badBits(x18, 2, 2, "ParameterType/finiteString");
+    o.finiteString = v16;
     s = 7;
   }
   if ((s === 2 && c === 0) || (s === 3 && c === 0) || (s === 4 && c === 0) || (s === 5 && c === 0) || (s === 6 && c === 0) || (s === 7 && c === 0)) return o;
@@ -4072,24 +4038,25 @@ const EXP_ParameterType: readonly string[] = ["AT(Name)","SE(boolValue)|SE(byteV
 function d_RationalNumberType(r: BitReader): T.RationalNumberType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_RationalNumberType(r, s, c);
-  const x1 = r.bits(11);
-  if ((x1 & 1026) !== 0) r.badBits(x1, 1026, 11, "RationalNumberType/Exponent");
-  const y2 = ((x1 >>> 2) & 255);
-  const v0 = y2 - 128;
-  c = (x1 & 1);
+  let c = 0;
+  const x2 = r.bits(12);
+  const y3 = ((x2 >>> 11) & 1);
+  if (y3 !== 0) { r.pos -= 11; x_RationalNumberType(r, 0, y3); }
+  const y4 = ((x2 >>> 2) & 255);
+  const v0 = y4 - 128;
+  if ((x2 & 1026) !== 0) r.badBits(x2, 1026, 12, "RationalNumberType/Exponent");
+  const y5 = (x2 & 1);
+  if (y5 !== 0) { x_RationalNumberType(r, 1, y5); }
   o.Exponent = v0;
   s = 1;
-  if (!(c === 0)) x_RationalNumberType(r, s, c);
-  const v3 = r.chIntIn(-32768, 32767, "RationalNumberType/Value");
-  const x4 = r.bits(2);
-  if ((x4 & 2) !== 0) r.badBits(x4, 2, 2, "RationalNumberType/Value");
-  c = (x4 & 1);
-  o.Value = v3;
+  const v1 = r.chIntIn(-32768, 32767, "RationalNumberType/Value");
+  const x6 = r.bits(2);
+  if ((x6 & 2) !== 0) r.badBits(x6, 2, 2, "RationalNumberType/Value");
+  const y7 = (x6 & 1);
+  if (y7 !== 0) { x_RationalNumberType(r, 2, y7); }
+  o.Value = v1;
   s = 2;
-  if (c === 0) return o;
-  return x_RationalNumberType(r, s, c);
+  return o;
 }
 function x_RationalNumberType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -4119,24 +4086,26 @@ const EXP_RationalNumberType: readonly string[] = ["SE(Exponent)","SE(Value)","E
 function d_ServiceSelectionReqType(r: BitReader): T.ServiceSelectionReqType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ServiceSelectionReqType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_ServiceSelectionReqType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (!(c === 0)) x_ServiceSelectionReqType(r, s, c);
-  const v2 = d_SelectedServiceType(r);
-  const x3 = r.bits(2);
-  c = x3;
-  o.SelectedEnergyTransferService = v2;
+  const x4 = r.bits(1);
+  const y5 = x4;
+  if (y5 !== 0) { x_ServiceSelectionReqType(r, 1, y5); }
+  const v3 = d_SelectedServiceType(r);
+  const x6 = r.bits(2);
+  c = x6;
+  o.SelectedEnergyTransferService = v3;
   s = 2;
   if (c === 0) {
-    const v4 = d_SelectedServiceListType(r);
-    const x5 = r.bits(1);
-    c = x5;
-    o.SelectedVASList = v4;
+    const v7 = d_SelectedServiceListType(r);
+    const x8 = r.bits(1);
+    c = x8;
+    o.SelectedVASList = v7;
     s = 3;
   }
   if ((s === 2 && c === 1) || (s === 3 && c === 0)) return o;
@@ -4182,27 +4151,27 @@ const EXP_ServiceSelectionReqType: readonly string[] = ["SE(Header)","SE(Selecte
 function d_SelectedServiceType(r: BitReader): T.SelectedServiceType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_SelectedServiceType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "SelectedServiceType/ServiceID");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_SelectedServiceType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "SelectedServiceType/ServiceID");
   const v0 = r.uintIn(0, 65535, "SelectedServiceType/ServiceID");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "SelectedServiceType/ServiceID");
-  c = (x2 & 1);
+  const x4 = r.bits(3);
+  if ((x4 & 4) !== 0) r.badBits(x4, 4, 3, "SelectedServiceType/ServiceID");
+  const y5 = ((x4 >>> 1) & 1);
+  if (y5 !== 0) { r.pos -= 1; x_SelectedServiceType(r, 1, y5); }
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 3, "SelectedServiceType/ParameterSetID");
   o.ServiceID = v0;
   s = 1;
-  if (!(c === 0)) x_SelectedServiceType(r, s, c);
-  const x4 = r.bits(1);
-  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "SelectedServiceType/ParameterSetID");
   const v3 = r.uintIn(0, 65535, "SelectedServiceType/ParameterSetID");
-  const x5 = r.bits(2);
-  if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "SelectedServiceType/ParameterSetID");
-  c = (x5 & 1);
+  const x6 = r.bits(2);
+  if ((x6 & 2) !== 0) r.badBits(x6, 2, 2, "SelectedServiceType/ParameterSetID");
+  const y7 = (x6 & 1);
+  if (y7 !== 0) { x_SelectedServiceType(r, 2, y7); }
   o.ParameterSetID = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_SelectedServiceType(r, s, c);
+  return o;
 }
 function x_SelectedServiceType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -4241,9 +4210,7 @@ function d_SelectedServiceListType(r: BitReader): T.SelectedServiceListType {
       c = x1;
       const av0 = o.SelectedService;
       if (av0 === undefined) o.SelectedService = [v0];
-      else {
-        av0.push(v0);
-      }
+      else { av0.push(v0); }
       n = 1; s = 1;
       continue;
     }
@@ -4251,9 +4218,7 @@ function d_SelectedServiceListType(r: BitReader): T.SelectedServiceListType {
       const v2 = d_SelectedServiceType(r);
       const av2 = o.SelectedService;
       if (av2 === undefined) o.SelectedService = [v2];
-      else {
-        av2.push(v2);
-      }
+      else { av2.push(v2); }
       n++; s = n < 16 ? 1 : 2;
       c = r.bits(WD_SelectedServiceListType[s]!);
       continue;
@@ -4302,24 +4267,26 @@ const EXP_SelectedServiceListType: readonly string[] = ["SE(SelectedService)","S
 function d_ServiceSelectionResType(r: BitReader): T.ServiceSelectionResType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ServiceSelectionResType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_ServiceSelectionResType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (!(c === 0)) x_ServiceSelectionResType(r, s, c);
-  const x3 = r.bits(9);
-  if ((x3 & 258) !== 0) r.badBits(x3, 258, 9, "ServiceSelectionResType/ResponseCode");
-  const y4 = ((x3 >>> 2) & 63);
-  if (y4 >= 40) r.enumErr(y4, 40, "ServiceSelectionResType/ResponseCode", r.pos - 8);
-  const v2 = E0[y4]!;
-  c = (x3 & 1);
-  o.ResponseCode = v2;
+  const x4 = r.bits(10);
+  const y5 = ((x4 >>> 9) & 1);
+  if (y5 !== 0) { r.pos -= 9; x_ServiceSelectionResType(r, 1, y5); }
+  const y6 = ((x4 >>> 2) & 63);
+  if ((x4 & 256) !== 0) r.badBits(x4, 256, 10, "ServiceSelectionResType/ResponseCode");
+  if (y6 >= 40) r.enumErr(y6, 40, "ServiceSelectionResType/ResponseCode", r.pos - 8);
+  const v3 = E0[y6]!;
+  if ((x4 & 2) !== 0) r.badBits(x4, 2, 10, "ServiceSelectionResType/ResponseCode");
+  const y7 = (x4 & 1);
+  if (y7 !== 0) { x_ServiceSelectionResType(r, 2, y7); }
+  o.ResponseCode = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_ServiceSelectionResType(r, s, c);
+  return o;
 }
 function x_ServiceSelectionResType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -4348,34 +4315,36 @@ const EXP_ServiceSelectionResType: readonly string[] = ["SE(Header)","SE(Respons
 function d_ScheduleExchangeReqType(r: BitReader): T.ScheduleExchangeReqType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ScheduleExchangeReqType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_ScheduleExchangeReqType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (!(c === 0)) x_ScheduleExchangeReqType(r, s, c);
-  const x3 = r.bits(14);
-  if ((x3 & 8196) !== 0) r.badBits(x3, 8196, 14, "ScheduleExchangeReqType/MaximumSupportingPoints");
-  const y4 = ((x3 >>> 3) & 1023);
-  if (y4 > 1012) r.rangeErr(y4 + 12, 1024, "ScheduleExchangeReqType/MaximumSupportingPoints", r.pos - 13);
-  const v2 = y4 + 12;
-  c = (x3 & 3);
-  o.MaximumSupportingPoints = v2;
+  const x4 = r.bits(15);
+  const y5 = ((x4 >>> 14) & 1);
+  if (y5 !== 0) { r.pos -= 14; x_ScheduleExchangeReqType(r, 1, y5); }
+  const y6 = ((x4 >>> 3) & 1023);
+  if ((x4 & 8192) !== 0) r.badBits(x4, 8192, 15, "ScheduleExchangeReqType/MaximumSupportingPoints");
+  if (y6 > 1012) r.rangeErr(y6 + 12, 1024, "ScheduleExchangeReqType/MaximumSupportingPoints", r.pos - 13);
+  const v3 = y6 + 12;
+  c = (x4 & 3);
+  if ((x4 & 4) !== 0) r.badBits(x4, 4, 15, "ScheduleExchangeReqType/MaximumSupportingPoints");
+  o.MaximumSupportingPoints = v3;
   s = 2;
   if (c === 0) {
-    const v5 = d_Dynamic_SEReqControlModeType(r);
-    const x6 = r.bits(1);
-    c = x6;
-    o.Dynamic_SEReqControlMode = v5;
+    const v7 = d_Dynamic_SEReqControlModeType(r);
+    const x8 = r.bits(1);
+    c = x8;
+    o.Dynamic_SEReqControlMode = v7;
     s = 3;
   }
   if ((s === 2 && c === 1)) {
-    const v7 = d_Scheduled_SEReqControlModeType(r);
-    const x8 = r.bits(1);
-    c = x8;
-    o.Scheduled_SEReqControlMode = v7;
+    const v9 = d_Scheduled_SEReqControlModeType(r);
+    const x10 = r.bits(1);
+    c = x10;
+    o.Scheduled_SEReqControlMode = v9;
     s = 4;
   }
   if ((s === 3 && c === 0) || (s === 4 && c === 0)) return o;
@@ -4429,66 +4398,69 @@ const EXP_ScheduleExchangeReqType: readonly string[] = ["SE(Header)","SE(Maximum
 function d_Dynamic_SEReqControlModeType(r: BitReader): T.Dynamic_SEReqControlModeType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_Dynamic_SEReqControlModeType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "Dynamic_SEReqControlModeType/DepartureTime");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_Dynamic_SEReqControlModeType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "Dynamic_SEReqControlModeType/DepartureTime");
   const v0 = r.uintIn(0, 4294967295, "Dynamic_SEReqControlModeType/DepartureTime");
-  const x2 = r.bits(3);
-  if ((x2 & 4) !== 0) r.badBits(x2, 4, 3, "Dynamic_SEReqControlModeType/DepartureTime");
-  c = (x2 & 3);
+  const x3 = r.bits(3);
+  c = (x3 & 3);
+  if ((x3 & 4) !== 0) r.badBits(x3, 4, 3, "Dynamic_SEReqControlModeType/DepartureTime");
   o.DepartureTime = v0;
   s = 1;
   if (c === 0) {
-    const x4 = r.bits(11);
-    if ((x4 & 1028) !== 0) r.badBits(x4, 1028, 11, "Dynamic_SEReqControlModeType/MinimumSOC");
-    const y5 = ((x4 >>> 3) & 127);
-    if (y5 > 100) r.rangeErr(y5 + 0, 100, "Dynamic_SEReqControlModeType/MinimumSOC", r.pos - 10);
-    const v3 = y5;
-    c = (x4 & 3);
-    o.MinimumSOC = v3;
+    const x5 = r.bits(11);
+    const y6 = ((x5 >>> 3) & 127);
+    if ((x5 & 1024) !== 0) r.badBits(x5, 1024, 11, "Dynamic_SEReqControlModeType/MinimumSOC");
+    if (y6 > 100) r.rangeErr(y6 + 0, 100, "Dynamic_SEReqControlModeType/MinimumSOC", r.pos - 10);
+    const v4 = y6;
+    c = (x5 & 3);
+    if ((x5 & 4) !== 0) r.badBits(x5, 4, 11, "Dynamic_SEReqControlModeType/MinimumSOC");
+    o.MinimumSOC = v4;
     s = 2;
   }
   if ((s === 1 && c === 1) || (s === 2 && c === 0)) {
-    const x7 = r.bits(10);
-    if ((x7 & 514) !== 0) r.badBits(x7, 514, 10, "Dynamic_SEReqControlModeType/TargetSOC");
-    const y8 = ((x7 >>> 2) & 127);
-    if (y8 > 100) r.rangeErr(y8 + 0, 100, "Dynamic_SEReqControlModeType/TargetSOC", r.pos - 9);
-    const v6 = y8;
-    c = (x7 & 1);
-    o.TargetSOC = v6;
+    const x8 = r.bits(10);
+    const y9 = ((x8 >>> 2) & 127);
+    if ((x8 & 512) !== 0) r.badBits(x8, 512, 10, "Dynamic_SEReqControlModeType/TargetSOC");
+    if (y9 > 100) r.rangeErr(y9 + 0, 100, "Dynamic_SEReqControlModeType/TargetSOC", r.pos - 9);
+    const v7 = y9;
+    c = (x8 & 1);
+    if ((x8 & 2) !== 0) r.badBits(x8, 2, 10, "Dynamic_SEReqControlModeType/TargetSOC");
+    o.TargetSOC = v7;
     s = 3;
   }
   if (!((s === 1 && c === 2) || (s === 2 && c === 1) || (s === 3 && c === 0))) x_Dynamic_SEReqControlModeType(r, s, c);
-  const v9 = d_RationalNumberType(r);
-  const x10 = r.bits(1);
-  c = x10;
-  o.EVTargetEnergyRequest = v9;
+  const v10 = d_RationalNumberType(r);
+  o.EVTargetEnergyRequest = v10;
   s = 4;
-  if (!(c === 0)) x_Dynamic_SEReqControlModeType(r, s, c);
-  const v11 = d_RationalNumberType(r);
   const x12 = r.bits(1);
-  c = x12;
+  const y13 = x12;
+  if (y13 !== 0) { x_Dynamic_SEReqControlModeType(r, 4, y13); }
+  const v11 = d_RationalNumberType(r);
   o.EVMaximumEnergyRequest = v11;
   s = 5;
-  if (!(c === 0)) x_Dynamic_SEReqControlModeType(r, s, c);
-  const v13 = d_RationalNumberType(r);
-  const x14 = r.bits(2);
-  c = x14;
-  o.EVMinimumEnergyRequest = v13;
+  const x15 = r.bits(1);
+  const y16 = x15;
+  if (y16 !== 0) { x_Dynamic_SEReqControlModeType(r, 5, y16); }
+  const v14 = d_RationalNumberType(r);
+  const x17 = r.bits(2);
+  c = x17;
+  o.EVMinimumEnergyRequest = v14;
   s = 6;
   if (c === 0) {
-    const v15 = d_RationalNumberType(r);
-    const x16 = r.bits(2);
-    c = x16;
-    o.EVMaximumV2XEnergyRequest = v15;
+    const v18 = d_RationalNumberType(r);
+    const x19 = r.bits(2);
+    c = x19;
+    o.EVMaximumV2XEnergyRequest = v18;
     s = 7;
   }
   if ((s === 6 && c === 1) || (s === 7 && c === 0)) {
-    const v17 = d_RationalNumberType(r);
-    const x18 = r.bits(1);
-    c = x18;
-    o.EVMinimumV2XEnergyRequest = v17;
+    const v20 = d_RationalNumberType(r);
+    const x21 = r.bits(1);
+    c = x21;
+    o.EVMinimumV2XEnergyRequest = v20;
     s = 8;
   }
   if ((s === 6 && c === 2) || (s === 7 && c === 1) || (s === 8 && c === 0)) return o;
@@ -4584,8 +4556,8 @@ function d_Scheduled_SEReqControlModeType(r: BitReader): T.Scheduled_SEReqContro
     if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "Scheduled_SEReqControlModeType/DepartureTime");
     const v0 = r.uintIn(0, 4294967295, "Scheduled_SEReqControlModeType/DepartureTime");
     const x2 = r.bits(4);
-    if ((x2 & 8) !== 0) r.badBits(x2, 8, 4, "Scheduled_SEReqControlModeType/DepartureTime");
     c = (x2 & 7);
+    if ((x2 & 8) !== 0) r.badBits(x2, 8, 4, "Scheduled_SEReqControlModeType/DepartureTime");
     o.DepartureTime = v0;
     s = 1;
   }
@@ -4699,21 +4671,23 @@ const EXP_Scheduled_SEReqControlModeType: readonly string[] = ["SE(DepartureTime
 function d_EVEnergyOfferType(r: BitReader): T.EVEnergyOfferType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_EVEnergyOfferType(r, s, c);
-  const v0 = d_EVPowerScheduleType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_EVEnergyOfferType(r, 0, y2); }
+  const v0 = d_EVPowerScheduleType(r);
   o.EVPowerSchedule = v0;
   s = 1;
-  if (!(c === 0)) x_EVEnergyOfferType(r, s, c);
-  const v2 = d_EVAbsolutePriceScheduleType(r);
-  const x3 = r.bits(1);
-  c = x3;
-  o.EVAbsolutePriceSchedule = v2;
+  const x4 = r.bits(1);
+  const y5 = x4;
+  if (y5 !== 0) { x_EVEnergyOfferType(r, 1, y5); }
+  const v3 = d_EVAbsolutePriceScheduleType(r);
+  o.EVAbsolutePriceSchedule = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_EVEnergyOfferType(r, s, c);
+  const x6 = r.bits(1);
+  const y7 = x6;
+  if (y7 !== 0) { x_EVEnergyOfferType(r, 2, y7); }
+  return o;
 }
 function x_EVEnergyOfferType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -4744,24 +4718,25 @@ const EXP_EVEnergyOfferType: readonly string[] = ["SE(EVPowerSchedule)","SE(EVAb
 function d_EVPowerScheduleType(r: BitReader): T.EVPowerScheduleType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_EVPowerScheduleType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "EVPowerScheduleType/TimeAnchor");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_EVPowerScheduleType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "EVPowerScheduleType/TimeAnchor");
   const v0 = r.bigIn(false, 0n, 18446744073709551615n, "EVPowerScheduleType/TimeAnchor");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "EVPowerScheduleType/TimeAnchor");
-  c = (x2 & 1);
+  const x4 = r.bits(2);
+  if ((x4 & 2) !== 0) r.badBits(x4, 2, 2, "EVPowerScheduleType/TimeAnchor");
+  const y5 = (x4 & 1);
+  if (y5 !== 0) { x_EVPowerScheduleType(r, 1, y5); }
   o.TimeAnchor = v0;
   s = 1;
-  if (!(c === 0)) x_EVPowerScheduleType(r, s, c);
   const v3 = d_EVPowerScheduleEntryListType(r);
-  const x4 = r.bits(1);
-  c = x4;
   o.EVPowerScheduleEntries = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_EVPowerScheduleType(r, s, c);
+  const x6 = r.bits(1);
+  const y7 = x6;
+  if (y7 !== 0) { x_EVPowerScheduleType(r, 2, y7); }
+  return o;
 }
 function x_EVPowerScheduleType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -4800,9 +4775,7 @@ function d_EVPowerScheduleEntryListType(r: BitReader): T.EVPowerScheduleEntryLis
       c = x1;
       const av0 = o.EVPowerScheduleEntry;
       if (av0 === undefined) o.EVPowerScheduleEntry = [v0];
-      else {
-        av0.push(v0);
-      }
+      else { av0.push(v0); }
       n = 1; s = 1;
       continue;
     }
@@ -4810,9 +4783,7 @@ function d_EVPowerScheduleEntryListType(r: BitReader): T.EVPowerScheduleEntryLis
       const v2 = d_EVPowerScheduleEntryType(r);
       const av2 = o.EVPowerScheduleEntry;
       if (av2 === undefined) o.EVPowerScheduleEntry = [v2];
-      else {
-        av2.push(v2);
-      }
+      else { av2.push(v2); }
       n++; s = n < 1024 ? 1 : 2;
       c = r.bits(WD_EVPowerScheduleEntryListType[s]!);
       continue;
@@ -4861,24 +4832,25 @@ const EXP_EVPowerScheduleEntryListType: readonly string[] = ["SE(EVPowerSchedule
 function d_EVPowerScheduleEntryType(r: BitReader): T.EVPowerScheduleEntryType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_EVPowerScheduleEntryType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "EVPowerScheduleEntryType/Duration");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_EVPowerScheduleEntryType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "EVPowerScheduleEntryType/Duration");
   const v0 = r.uintIn(0, 4294967295, "EVPowerScheduleEntryType/Duration");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "EVPowerScheduleEntryType/Duration");
-  c = (x2 & 1);
+  const x4 = r.bits(2);
+  if ((x4 & 2) !== 0) r.badBits(x4, 2, 2, "EVPowerScheduleEntryType/Duration");
+  const y5 = (x4 & 1);
+  if (y5 !== 0) { x_EVPowerScheduleEntryType(r, 1, y5); }
   o.Duration = v0;
   s = 1;
-  if (!(c === 0)) x_EVPowerScheduleEntryType(r, s, c);
   const v3 = d_RationalNumberType(r);
-  const x4 = r.bits(1);
-  c = x4;
   o.Power = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_EVPowerScheduleEntryType(r, s, c);
+  const x6 = r.bits(1);
+  const y7 = x6;
+  if (y7 !== 0) { x_EVPowerScheduleEntryType(r, 2, y7); }
+  return o;
 }
 function x_EVPowerScheduleEntryType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -4909,42 +4881,41 @@ const EXP_EVPowerScheduleEntryType: readonly string[] = ["SE(Duration)","SE(Powe
 function d_EVAbsolutePriceScheduleType(r: BitReader): T.EVAbsolutePriceScheduleType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_EVAbsolutePriceScheduleType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "EVAbsolutePriceScheduleType/TimeAnchor");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_EVAbsolutePriceScheduleType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "EVAbsolutePriceScheduleType/TimeAnchor");
   const v0 = r.bigIn(false, 0n, 18446744073709551615n, "EVAbsolutePriceScheduleType/TimeAnchor");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "EVAbsolutePriceScheduleType/TimeAnchor");
-  c = (x2 & 1);
+  const x4 = r.bits(3);
+  if ((x4 & 4) !== 0) r.badBits(x4, 4, 3, "EVAbsolutePriceScheduleType/TimeAnchor");
+  const y5 = ((x4 >>> 1) & 1);
+  if (y5 !== 0) { r.pos -= 1; x_EVAbsolutePriceScheduleType(r, 1, y5); }
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 3, "EVAbsolutePriceScheduleType/Currency");
   o.TimeAnchor = v0;
   s = 1;
-  if (!(c === 0)) x_EVAbsolutePriceScheduleType(r, s, c);
-  const x4 = r.bits(1);
-  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "EVAbsolutePriceScheduleType/Currency");
   const v3 = r.string(64, 18, "EVAbsolutePriceScheduleType/Currency");
-  const x5 = r.bits(2);
-  if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "EVAbsolutePriceScheduleType/Currency");
-  c = (x5 & 1);
+  const x7 = r.bits(3);
+  if ((x7 & 4) !== 0) r.badBits(x7, 4, 3, "EVAbsolutePriceScheduleType/Currency");
+  const y8 = ((x7 >>> 1) & 1);
+  if (y8 !== 0) { r.pos -= 1; x_EVAbsolutePriceScheduleType(r, 2, y8); }
+  if ((x7 & 1) !== 0) r.badBits(x7, 1, 3, "EVAbsolutePriceScheduleType/PriceAlgorithm");
   o.Currency = v3;
   s = 2;
-  if (!(c === 0)) x_EVAbsolutePriceScheduleType(r, s, c);
-  const x7 = r.bits(1);
-  if ((x7 & 1) !== 0) r.badBits(x7, 1, 1, "EVAbsolutePriceScheduleType/PriceAlgorithm");
   const v6 = r.string(255, 19, "EVAbsolutePriceScheduleType/PriceAlgorithm");
-  const x8 = r.bits(2);
-  if ((x8 & 2) !== 0) r.badBits(x8, 2, 2, "EVAbsolutePriceScheduleType/PriceAlgorithm");
-  c = (x8 & 1);
+  const x10 = r.bits(2);
+  if ((x10 & 2) !== 0) r.badBits(x10, 2, 2, "EVAbsolutePriceScheduleType/PriceAlgorithm");
+  const y11 = (x10 & 1);
+  if (y11 !== 0) { x_EVAbsolutePriceScheduleType(r, 3, y11); }
   o.PriceAlgorithm = v6;
   s = 3;
-  if (!(c === 0)) x_EVAbsolutePriceScheduleType(r, s, c);
   const v9 = d_EVPriceRuleStackListType(r);
-  const x10 = r.bits(1);
-  c = x10;
   o.EVPriceRuleStacks = v9;
   s = 4;
-  if (c === 0) return o;
-  return x_EVAbsolutePriceScheduleType(r, s, c);
+  const x12 = r.bits(1);
+  const y13 = x12;
+  if (y13 !== 0) { x_EVAbsolutePriceScheduleType(r, 4, y13); }
+  return o;
 }
 function x_EVAbsolutePriceScheduleType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -4995,9 +4966,7 @@ function d_EVPriceRuleStackListType(r: BitReader): T.EVPriceRuleStackListType {
       c = x1;
       const av0 = o.EVPriceRuleStack;
       if (av0 === undefined) o.EVPriceRuleStack = [v0];
-      else {
-        av0.push(v0);
-      }
+      else { av0.push(v0); }
       n = 1; s = 1;
       continue;
     }
@@ -5005,9 +4974,7 @@ function d_EVPriceRuleStackListType(r: BitReader): T.EVPriceRuleStackListType {
       const v2 = d_EVPriceRuleStackType(r);
       const av2 = o.EVPriceRuleStack;
       if (av2 === undefined) o.EVPriceRuleStack = [v2];
-      else {
-        av2.push(v2);
-      }
+      else { av2.push(v2); }
       n++; s = n < 1024 ? 1 : 2;
       c = r.bits(WD_EVPriceRuleStackListType[s]!);
       continue;
@@ -5056,36 +5023,33 @@ const EXP_EVPriceRuleStackListType: readonly string[] = ["SE(EVPriceRuleStack)",
 function d_EVPriceRuleStackType(r: BitReader): T.EVPriceRuleStackType {
   const o: any = {};
   let s = 0; let n = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_EVPriceRuleStackType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "EVPriceRuleStackType/Duration");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_EVPriceRuleStackType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "EVPriceRuleStackType/Duration");
   const v0 = r.uintIn(0, 4294967295, "EVPriceRuleStackType/Duration");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "EVPriceRuleStackType/Duration");
-  c = (x2 & 1);
+  const x3 = r.bits(2);
+  c = (x3 & 1);
+  if ((x3 & 2) !== 0) r.badBits(x3, 2, 2, "EVPriceRuleStackType/Duration");
   o.Duration = v0;
   s = 1;
   for (;;) {
     if (s === 1 && c === 0) {
-      const v3 = d_EVPriceRuleType(r);
-      const x4 = r.bits(2);
-      c = x4;
-      const av3 = o.EVPriceRule;
-      if (av3 === undefined) o.EVPriceRule = [v3];
-      else {
-        av3.push(v3);
-      }
+      const v4 = d_EVPriceRuleType(r);
+      const x5 = r.bits(2);
+      c = x5;
+      const av4 = o.EVPriceRule;
+      if (av4 === undefined) o.EVPriceRule = [v4];
+      else { av4.push(v4); }
       n = 1; s = 2;
       continue;
     }
     if (s === 2 && c === 0) {
-      const v5 = d_EVPriceRuleType(r);
-      const av5 = o.EVPriceRule;
-      if (av5 === undefined) o.EVPriceRule = [v5];
-      else {
-        av5.push(v5);
-      }
+      const v6 = d_EVPriceRuleType(r);
+      const av6 = o.EVPriceRule;
+      if (av6 === undefined) o.EVPriceRule = [v6];
+      else { av6.push(v6); }
       n++; s = n < 8 ? 2 : 3;
       c = r.bits(WD_EVPriceRuleStackType[s]!);
       continue;
@@ -5141,21 +5105,23 @@ const EXP_EVPriceRuleStackType: readonly string[] = ["SE(Duration)","SE(EVPriceR
 function d_EVPriceRuleType(r: BitReader): T.EVPriceRuleType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_EVPriceRuleType(r, s, c);
-  const v0 = d_RationalNumberType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_EVPriceRuleType(r, 0, y2); }
+  const v0 = d_RationalNumberType(r);
   o.EnergyFee = v0;
   s = 1;
-  if (!(c === 0)) x_EVPriceRuleType(r, s, c);
-  const v2 = d_RationalNumberType(r);
-  const x3 = r.bits(1);
-  c = x3;
-  o.PowerRangeStart = v2;
+  const x4 = r.bits(1);
+  const y5 = x4;
+  if (y5 !== 0) { x_EVPriceRuleType(r, 1, y5); }
+  const v3 = d_RationalNumberType(r);
+  o.PowerRangeStart = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_EVPriceRuleType(r, s, c);
+  const x6 = r.bits(1);
+  const y7 = x6;
+  if (y7 !== 0) { x_EVPriceRuleType(r, 2, y7); }
+  return o;
 }
 function x_EVPriceRuleType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -5186,52 +5152,54 @@ const EXP_EVPriceRuleType: readonly string[] = ["SE(EnergyFee)","SE(PowerRangeSt
 function d_ScheduleExchangeResType(r: BitReader): T.ScheduleExchangeResType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ScheduleExchangeResType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_ScheduleExchangeResType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (!(c === 0)) x_ScheduleExchangeResType(r, s, c);
-  const x3 = r.bits(9);
-  if ((x3 & 258) !== 0) r.badBits(x3, 258, 9, "ScheduleExchangeResType/ResponseCode");
-  const y4 = ((x3 >>> 2) & 63);
-  if (y4 >= 40) r.enumErr(y4, 40, "ScheduleExchangeResType/ResponseCode", r.pos - 8);
-  const v2 = E0[y4]!;
-  c = (x3 & 1);
-  o.ResponseCode = v2;
+  const x5 = r.bits(16);
+  const y6 = ((x5 >>> 15) & 1);
+  if (y6 !== 0) { r.pos -= 15; x_ScheduleExchangeResType(r, 1, y6); }
+  const y7 = ((x5 >>> 8) & 63);
+  if ((x5 & 16384) !== 0) r.badBits(x5, 16384, 16, "ScheduleExchangeResType/ResponseCode");
+  if (y7 >= 40) r.enumErr(y7, 40, "ScheduleExchangeResType/ResponseCode", r.pos - 14);
+  const v3 = E0[y7]!;
+  if ((x5 & 128) !== 0) r.badBits(x5, 128, 16, "ScheduleExchangeResType/ResponseCode");
+  const y8 = ((x5 >>> 6) & 1);
+  if (y8 !== 0) { r.pos -= 6; x_ScheduleExchangeResType(r, 2, y8); }
+  const y9 = ((x5 >>> 3) & 3);
+  if ((x5 & 32) !== 0) r.badBits(x5, 32, 16, "ScheduleExchangeResType/EVSEProcessing");
+  if (y9 >= 3) r.enumErr(y9, 3, "ScheduleExchangeResType/EVSEProcessing", r.pos - 5);
+  const v4 = E2[y9]!;
+  c = (x5 & 3);
+  if ((x5 & 4) !== 0) r.badBits(x5, 4, 16, "ScheduleExchangeResType/EVSEProcessing");
+  o.ResponseCode = v3;
   s = 2;
-  if (!(c === 0)) x_ScheduleExchangeResType(r, s, c);
-  const x6 = r.bits(6);
-  if ((x6 & 36) !== 0) r.badBits(x6, 36, 6, "ScheduleExchangeResType/EVSEProcessing");
-  const y7 = ((x6 >>> 3) & 3);
-  if (y7 >= 3) r.enumErr(y7, 3, "ScheduleExchangeResType/EVSEProcessing", r.pos - 5);
-  const v5 = E2[y7]!;
-  c = (x6 & 3);
-  o.EVSEProcessing = v5;
+  o.EVSEProcessing = v4;
   s = 3;
   if (c === 0) {
-    const x9 = r.bits(5);
-    if ((x9 & 20) !== 0) r.badBits(x9, 20, 5, "ScheduleExchangeResType/GoToPause");
-    const y10 = ((x9 >>> 3) & 1);
-    const v8 = y10 === 1;
-    c = (x9 & 3);
-    o.GoToPause = v8;
+    const x11 = r.bits(5);
+    const y12 = ((x11 >>> 3) & 1);
+    const v10 = y12 === 1;
+    c = (x11 & 3);
+    if ((x11 & 20) !== 0) r.badBits(x11, 20, 5, "ScheduleExchangeResType/GoToPause");
+    o.GoToPause = v10;
     s = 4;
   }
   if ((s === 3 && c === 1) || (s === 4 && c === 0)) {
-    const v11 = d_Dynamic_SEResControlModeType(r);
-    const x12 = r.bits(1);
-    c = x12;
-    o.Dynamic_SEResControlMode = v11;
+    const v13 = d_Dynamic_SEResControlModeType(r);
+    const x14 = r.bits(1);
+    c = x14;
+    o.Dynamic_SEResControlMode = v13;
     s = 5;
   }
   if ((s === 3 && c === 2) || (s === 4 && c === 1)) {
-    const v13 = d_Scheduled_SEResControlModeType(r);
-    const x14 = r.bits(1);
-    c = x14;
-    o.Scheduled_SEResControlMode = v13;
+    const v15 = d_Scheduled_SEResControlModeType(r);
+    const x16 = r.bits(1);
+    c = x16;
+    o.Scheduled_SEResControlMode = v15;
     s = 6;
   }
   if ((s === 5 && c === 0) || (s === 6 && c === 0)) return o;
@@ -5305,28 +5273,30 @@ function d_Dynamic_SEResControlModeType(r: BitReader): T.Dynamic_SEResControlMod
     if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "Dynamic_SEResControlModeType/DepartureTime");
     const v0 = r.uintIn(0, 4294967295, "Dynamic_SEResControlModeType/DepartureTime");
     const x2 = r.bits(4);
-    if ((x2 & 8) !== 0) r.badBits(x2, 8, 4, "Dynamic_SEResControlModeType/DepartureTime");
     c = (x2 & 7);
+    if ((x2 & 8) !== 0) r.badBits(x2, 8, 4, "Dynamic_SEResControlModeType/DepartureTime");
     o.DepartureTime = v0;
     s = 1;
   }
   if ((s === 0 && c === 1) || (s === 1 && c === 0)) {
     const x4 = r.bits(12);
-    if ((x4 & 2056) !== 0) r.badBits(x4, 2056, 12, "Dynamic_SEResControlModeType/MinimumSOC");
     const y5 = ((x4 >>> 4) & 127);
+    if ((x4 & 2048) !== 0) r.badBits(x4, 2048, 12, "Dynamic_SEResControlModeType/MinimumSOC");
     if (y5 > 100) r.rangeErr(y5 + 0, 100, "Dynamic_SEResControlModeType/MinimumSOC", r.pos - 11);
     const v3 = y5;
     c = (x4 & 7);
+    if ((x4 & 8) !== 0) r.badBits(x4, 8, 12, "Dynamic_SEResControlModeType/MinimumSOC");
     o.MinimumSOC = v3;
     s = 2;
   }
   if ((s === 0 && c === 2) || (s === 1 && c === 1) || (s === 2 && c === 0)) {
     const x7 = r.bits(11);
-    if ((x7 & 1028) !== 0) r.badBits(x7, 1028, 11, "Dynamic_SEResControlModeType/TargetSOC");
     const y8 = ((x7 >>> 3) & 127);
+    if ((x7 & 1024) !== 0) r.badBits(x7, 1024, 11, "Dynamic_SEResControlModeType/TargetSOC");
     if (y8 > 100) r.rangeErr(y8 + 0, 100, "Dynamic_SEResControlModeType/TargetSOC", r.pos - 10);
     const v6 = y8;
     c = (x7 & 3);
+    if ((x7 & 4) !== 0) r.badBits(x7, 4, 11, "Dynamic_SEResControlModeType/TargetSOC");
     o.TargetSOC = v6;
     s = 3;
   }
@@ -5437,27 +5407,26 @@ function d_AbsolutePriceScheduleType(r: BitReader): T.AbsolutePriceScheduleType 
   const x3 = r.bits(1);
   if ((x3 & 1) !== 0) r.badBits(x3, 1, 1, "AbsolutePriceScheduleType/TimeAnchor");
   const v2 = r.bigIn(false, 0n, 18446744073709551615n, "AbsolutePriceScheduleType/TimeAnchor");
-  const x4 = r.bits(2);
-  if ((x4 & 2) !== 0) r.badBits(x4, 2, 2, "AbsolutePriceScheduleType/TimeAnchor");
-  c = (x4 & 1);
+  const x5 = r.bits(3);
+  if ((x5 & 4) !== 0) r.badBits(x5, 4, 3, "AbsolutePriceScheduleType/TimeAnchor");
+  const y6 = ((x5 >>> 1) & 1);
+  if (y6 !== 0) { r.pos -= 1; x_AbsolutePriceScheduleType(r, 2, y6); }
+  if ((x5 & 1) !== 0) r.badBits(x5, 1, 3, "AbsolutePriceScheduleType/PriceScheduleID");
   o.TimeAnchor = v2;
   s = 2;
-  if (!(c === 0)) x_AbsolutePriceScheduleType(r, s, c);
-  const x6 = r.bits(1);
-  if ((x6 & 1) !== 0) r.badBits(x6, 1, 1, "AbsolutePriceScheduleType/PriceScheduleID");
-  const v5 = r.uintIn(1, 4294967295, "AbsolutePriceScheduleType/PriceScheduleID");
+  const v4 = r.uintIn(1, 4294967295, "AbsolutePriceScheduleType/PriceScheduleID");
   const x7 = r.bits(3);
-  if ((x7 & 4) !== 0) r.badBits(x7, 4, 3, "AbsolutePriceScheduleType/PriceScheduleID");
   c = (x7 & 3);
-  o.PriceScheduleID = v5;
+  if ((x7 & 4) !== 0) r.badBits(x7, 4, 3, "AbsolutePriceScheduleType/PriceScheduleID");
+  o.PriceScheduleID = v4;
   s = 3;
   if (c === 0) {
     const x9 = r.bits(1);
     if ((x9 & 1) !== 0) r.badBits(x9, 1, 1, "AbsolutePriceScheduleType/PriceScheduleDescription");
     const v8 = r.string(160, 20, "AbsolutePriceScheduleType/PriceScheduleDescription");
     const x10 = r.bits(2);
-    if ((x10 & 2) !== 0) r.badBits(x10, 2, 2, "AbsolutePriceScheduleType/PriceScheduleDescription");
     c = (x10 & 1);
+    if ((x10 & 2) !== 0) r.badBits(x10, 2, 2, "AbsolutePriceScheduleType/PriceScheduleDescription");
     o.PriceScheduleDescription = v8;
     s = 4;
   }
@@ -5465,28 +5434,26 @@ function d_AbsolutePriceScheduleType(r: BitReader): T.AbsolutePriceScheduleType 
   const x12 = r.bits(1);
   if ((x12 & 1) !== 0) r.badBits(x12, 1, 1, "AbsolutePriceScheduleType/Currency");
   const v11 = r.string(64, 18, "AbsolutePriceScheduleType/Currency");
-  const x13 = r.bits(2);
-  if ((x13 & 2) !== 0) r.badBits(x13, 2, 2, "AbsolutePriceScheduleType/Currency");
-  c = (x13 & 1);
+  const x14 = r.bits(3);
+  if ((x14 & 4) !== 0) r.badBits(x14, 4, 3, "AbsolutePriceScheduleType/Currency");
+  const y15 = ((x14 >>> 1) & 1);
+  if (y15 !== 0) { r.pos -= 1; x_AbsolutePriceScheduleType(r, 5, y15); }
+  if ((x14 & 1) !== 0) r.badBits(x14, 1, 3, "AbsolutePriceScheduleType/Language");
   o.Currency = v11;
   s = 5;
-  if (!(c === 0)) x_AbsolutePriceScheduleType(r, s, c);
-  const x15 = r.bits(1);
-  if ((x15 & 1) !== 0) r.badBits(x15, 1, 1, "AbsolutePriceScheduleType/Language");
-  const v14 = r.string(64, 21, "AbsolutePriceScheduleType/Language");
-  const x16 = r.bits(2);
-  if ((x16 & 2) !== 0) r.badBits(x16, 2, 2, "AbsolutePriceScheduleType/Language");
-  c = (x16 & 1);
-  o.Language = v14;
+  const v13 = r.string(64, 21, "AbsolutePriceScheduleType/Language");
+  const x17 = r.bits(3);
+  if ((x17 & 4) !== 0) r.badBits(x17, 4, 3, "AbsolutePriceScheduleType/Language");
+  const y18 = ((x17 >>> 1) & 1);
+  if (y18 !== 0) { r.pos -= 1; x_AbsolutePriceScheduleType(r, 6, y18); }
+  if ((x17 & 1) !== 0) r.badBits(x17, 1, 3, "AbsolutePriceScheduleType/PriceAlgorithm");
+  o.Language = v13;
   s = 6;
-  if (!(c === 0)) x_AbsolutePriceScheduleType(r, s, c);
-  const x18 = r.bits(1);
-  if ((x18 & 1) !== 0) r.badBits(x18, 1, 1, "AbsolutePriceScheduleType/PriceAlgorithm");
-  const v17 = r.string(255, 19, "AbsolutePriceScheduleType/PriceAlgorithm");
+  const v16 = r.string(255, 19, "AbsolutePriceScheduleType/PriceAlgorithm");
   const x19 = r.bits(4);
-  if ((x19 & 8) !== 0) r.badBits(x19, 8, 4, "AbsolutePriceScheduleType/PriceAlgorithm");
   c = (x19 & 7);
-  o.PriceAlgorithm = v17;
+  if ((x19 & 8) !== 0) r.badBits(x19, 8, 4, "AbsolutePriceScheduleType/PriceAlgorithm");
+  o.PriceAlgorithm = v16;
   s = 7;
   if (c === 0) {
     const v20 = d_RationalNumberType(r);
@@ -5663,33 +5630,33 @@ const EXP_AbsolutePriceScheduleType: readonly string[] = ["AT(Id)|SE(TimeAnchor)
 function d_PriceScheduleType(r: BitReader): T.PriceScheduleType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_PriceScheduleType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "PriceScheduleType/TimeAnchor");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_PriceScheduleType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "PriceScheduleType/TimeAnchor");
   const v0 = r.bigIn(false, 0n, 18446744073709551615n, "PriceScheduleType/TimeAnchor");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "PriceScheduleType/TimeAnchor");
-  c = (x2 & 1);
+  const x4 = r.bits(3);
+  if ((x4 & 4) !== 0) r.badBits(x4, 4, 3, "PriceScheduleType/TimeAnchor");
+  const y5 = ((x4 >>> 1) & 1);
+  if (y5 !== 0) { r.pos -= 1; x_PriceScheduleType(r, 1, y5); }
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 3, "PriceScheduleType/PriceScheduleID");
   o.TimeAnchor = v0;
   s = 1;
-  if (!(c === 0)) x_PriceScheduleType(r, s, c);
-  const x4 = r.bits(1);
-  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "PriceScheduleType/PriceScheduleID");
   const v3 = r.uintIn(1, 4294967295, "PriceScheduleType/PriceScheduleID");
-  const x5 = r.bits(3);
-  if ((x5 & 4) !== 0) r.badBits(x5, 4, 3, "PriceScheduleType/PriceScheduleID");
-  c = (x5 & 3);
+  const x6 = r.bits(3);
+  c = (x6 & 3);
+  if ((x6 & 4) !== 0) r.badBits(x6, 4, 3, "PriceScheduleType/PriceScheduleID");
   o.PriceScheduleID = v3;
   s = 2;
   if (c === 0) {
-    const x7 = r.bits(1);
-    if ((x7 & 1) !== 0) r.badBits(x7, 1, 1, "PriceScheduleType/PriceScheduleDescription");
-    const v6 = r.string(160, 20, "PriceScheduleType/PriceScheduleDescription");
-    const x8 = r.bits(2);
-    if ((x8 & 2) !== 0) r.badBits(x8, 2, 2, "PriceScheduleType/PriceScheduleDescription");
-    c = (x8 & 1);
-    o.PriceScheduleDescription = v6;
+    const x8 = r.bits(1);
+    if ((x8 & 1) !== 0) r.badBits(x8, 1, 1, "PriceScheduleType/PriceScheduleDescription");
+    const v7 = r.string(160, 20, "PriceScheduleType/PriceScheduleDescription");
+    const x9 = r.bits(2);
+    c = (x9 & 1);
+    if ((x9 & 2) !== 0) r.badBits(x9, 2, 2, "PriceScheduleType/PriceScheduleDescription");
+    o.PriceScheduleDescription = v7;
     s = 3;
   }
   if ((s === 2 && c === 1) || (s === 3 && c === 0)) return o;
@@ -5745,9 +5712,7 @@ function d_TaxRuleListType(r: BitReader): T.TaxRuleListType {
       c = x1;
       const av0 = o.TaxRule;
       if (av0 === undefined) o.TaxRule = [v0];
-      else {
-        av0.push(v0);
-      }
+      else { av0.push(v0); }
       n = 1; s = 1;
       continue;
     }
@@ -5755,9 +5720,7 @@ function d_TaxRuleListType(r: BitReader): T.TaxRuleListType {
       const v2 = d_TaxRuleType(r);
       const av2 = o.TaxRule;
       if (av2 === undefined) o.TaxRule = [v2];
-      else {
-        av2.push(v2);
-      }
+      else { av2.push(v2); }
       n++; s = n < 10 ? 1 : 2;
       c = r.bits(WD_TaxRuleListType[s]!);
       continue;
@@ -5806,75 +5769,73 @@ const EXP_TaxRuleListType: readonly string[] = ["SE(TaxRule)","SE(TaxRule)|EE","
 function d_TaxRuleType(r: BitReader): T.TaxRuleType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_TaxRuleType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "TaxRuleType/TaxRuleID");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_TaxRuleType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "TaxRuleType/TaxRuleID");
   const v0 = r.uintIn(1, 4294967295, "TaxRuleType/TaxRuleID");
-  const x2 = r.bits(3);
-  if ((x2 & 4) !== 0) r.badBits(x2, 4, 3, "TaxRuleType/TaxRuleID");
-  c = (x2 & 3);
+  const x3 = r.bits(3);
+  c = (x3 & 3);
+  if ((x3 & 4) !== 0) r.badBits(x3, 4, 3, "TaxRuleType/TaxRuleID");
   o.TaxRuleID = v0;
   s = 1;
   if (c === 0) {
-    const x4 = r.bits(1);
-    if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "TaxRuleType/TaxRuleName");
-    const v3 = r.string(80, 22, "TaxRuleType/TaxRuleName");
-    const x5 = r.bits(2);
-    if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "TaxRuleType/TaxRuleName");
-    c = (x5 & 1);
-    o.TaxRuleName = v3;
+    const x5 = r.bits(1);
+    if ((x5 & 1) !== 0) r.badBits(x5, 1, 1, "TaxRuleType/TaxRuleName");
+    const v4 = r.string(80, 22, "TaxRuleType/TaxRuleName");
+    const x6 = r.bits(2);
+    c = (x6 & 1);
+    if ((x6 & 2) !== 0) r.badBits(x6, 2, 2, "TaxRuleType/TaxRuleName");
+    o.TaxRuleName = v4;
     s = 2;
   }
   if (!((s === 1 && c === 1) || (s === 2 && c === 0))) x_TaxRuleType(r, s, c);
-  const v6 = d_RationalNumberType(r);
-  const x7 = r.bits(2);
-  c = x7;
-  o.TaxRate = v6;
+  const v7 = d_RationalNumberType(r);
+  const x8 = r.bits(2);
+  c = x8;
+  o.TaxRate = v7;
   s = 3;
   if (c === 0) {
-    const x9 = r.bits(4);
-    if ((x9 & 10) !== 0) r.badBits(x9, 10, 4, "TaxRuleType/TaxIncludedInPrice");
-    const y10 = ((x9 >>> 2) & 1);
-    const v8 = y10 === 1;
-    c = (x9 & 1);
-    o.TaxIncludedInPrice = v8;
+    const x10 = r.bits(4);
+    const y11 = ((x10 >>> 2) & 1);
+    const v9 = y11 === 1;
+    c = (x10 & 1);
+    if ((x10 & 10) !== 0) r.badBits(x10, 10, 4, "TaxRuleType/TaxIncludedInPrice");
+    o.TaxIncludedInPrice = v9;
     s = 4;
   }
   if (!((s === 3 && c === 1) || (s === 4 && c === 0))) x_TaxRuleType(r, s, c);
-  const x12 = r.bits(4);
-  if ((x12 & 10) !== 0) r.badBits(x12, 10, 4, "TaxRuleType/AppliesToEnergyFee");
-  const y13 = ((x12 >>> 2) & 1);
-  const v11 = y13 === 1;
-  c = (x12 & 1);
-  o.AppliesToEnergyFee = v11;
+  const x16 = r.bits(16);
+  const y17 = ((x16 >>> 14) & 1);
+  const v12 = y17 === 1;
+  if ((x16 & 40960) !== 0) r.badBits(x16, 40960, 16, "TaxRuleType/AppliesToEnergyFee");
+  const y18 = ((x16 >>> 12) & 1);
+  if (y18 !== 0) { r.pos -= 12; x_TaxRuleType(r, 5, y18); }
+  const y19 = ((x16 >>> 10) & 1);
+  const v13 = y19 === 1;
+  if ((x16 & 2560) !== 0) r.badBits(x16, 2560, 16, "TaxRuleType/AppliesToParkingFee");
+  const y20 = ((x16 >>> 8) & 1);
+  if (y20 !== 0) { r.pos -= 8; x_TaxRuleType(r, 6, y20); }
+  const y21 = ((x16 >>> 6) & 1);
+  const v14 = y21 === 1;
+  if ((x16 & 160) !== 0) r.badBits(x16, 160, 16, "TaxRuleType/AppliesToOverstayFee");
+  const y22 = ((x16 >>> 4) & 1);
+  if (y22 !== 0) { r.pos -= 4; x_TaxRuleType(r, 7, y22); }
+  const y23 = ((x16 >>> 2) & 1);
+  const v15 = y23 === 1;
+  if ((x16 & 10) !== 0) r.badBits(x16, 10, 16, "TaxRuleType/AppliesMinimumMaximumCost");
+  const y24 = (x16 & 1);
+  if (y24 !== 0) { x_TaxRuleType(r, 8, y24); }
+  o.AppliesToEnergyFee = v12;
   s = 5;
-  if (!(c === 0)) x_TaxRuleType(r, s, c);
-  const x15 = r.bits(4);
-  if ((x15 & 10) !== 0) r.badBits(x15, 10, 4, "TaxRuleType/AppliesToParkingFee");
-  const y16 = ((x15 >>> 2) & 1);
-  const v14 = y16 === 1;
-  c = (x15 & 1);
-  o.AppliesToParkingFee = v14;
+  o.AppliesToParkingFee = v13;
   s = 6;
-  if (!(c === 0)) x_TaxRuleType(r, s, c);
-  const x18 = r.bits(4);
-  if ((x18 & 10) !== 0) r.badBits(x18, 10, 4, "TaxRuleType/AppliesToOverstayFee");
-  const y19 = ((x18 >>> 2) & 1);
-  const v17 = y19 === 1;
-  c = (x18 & 1);
-  o.AppliesToOverstayFee = v17;
+  o.AppliesToOverstayFee = v14;
   s = 7;
-  if (!(c === 0)) x_TaxRuleType(r, s, c);
-  const x21 = r.bits(4);
-  if ((x21 & 10) !== 0) r.badBits(x21, 10, 4, "TaxRuleType/AppliesMinimumMaximumCost");
-  const y22 = ((x21 >>> 2) & 1);
-  const v20 = y22 === 1;
-  c = (x21 & 1);
-  o.AppliesMinimumMaximumCost = v20;
+  o.AppliesMinimumMaximumCost = v15;
   s = 8;
-  if (c === 0) return o;
-  return x_TaxRuleType(r, s, c);
+  return o;
 }
 function x_TaxRuleType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -5951,9 +5912,7 @@ function d_PriceRuleStackListType(r: BitReader): T.PriceRuleStackListType {
       c = x1;
       const av0 = o.PriceRuleStack;
       if (av0 === undefined) o.PriceRuleStack = [v0];
-      else {
-        av0.push(v0);
-      }
+      else { av0.push(v0); }
       n = 1; s = 1;
       continue;
     }
@@ -5961,9 +5920,7 @@ function d_PriceRuleStackListType(r: BitReader): T.PriceRuleStackListType {
       const v2 = d_PriceRuleStackType(r);
       const av2 = o.PriceRuleStack;
       if (av2 === undefined) o.PriceRuleStack = [v2];
-      else {
-        av2.push(v2);
-      }
+      else { av2.push(v2); }
       n++; s = n < 1024 ? 1 : 2;
       c = r.bits(WD_PriceRuleStackListType[s]!);
       continue;
@@ -6012,36 +5969,33 @@ const EXP_PriceRuleStackListType: readonly string[] = ["SE(PriceRuleStack)","SE(
 function d_PriceRuleStackType(r: BitReader): T.PriceRuleStackType {
   const o: any = {};
   let s = 0; let n = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_PriceRuleStackType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "PriceRuleStackType/Duration");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_PriceRuleStackType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "PriceRuleStackType/Duration");
   const v0 = r.uintIn(0, 4294967295, "PriceRuleStackType/Duration");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "PriceRuleStackType/Duration");
-  c = (x2 & 1);
+  const x3 = r.bits(2);
+  c = (x3 & 1);
+  if ((x3 & 2) !== 0) r.badBits(x3, 2, 2, "PriceRuleStackType/Duration");
   o.Duration = v0;
   s = 1;
   for (;;) {
     if (s === 1 && c === 0) {
-      const v3 = d_PriceRuleType(r);
-      const x4 = r.bits(2);
-      c = x4;
-      const av3 = o.PriceRule;
-      if (av3 === undefined) o.PriceRule = [v3];
-      else {
-        av3.push(v3);
-      }
+      const v4 = d_PriceRuleType(r);
+      const x5 = r.bits(2);
+      c = x5;
+      const av4 = o.PriceRule;
+      if (av4 === undefined) o.PriceRule = [v4];
+      else { av4.push(v4); }
       n = 1; s = 2;
       continue;
     }
     if (s === 2 && c === 0) {
-      const v5 = d_PriceRuleType(r);
-      const av5 = o.PriceRule;
-      if (av5 === undefined) o.PriceRule = [v5];
-      else {
-        av5.push(v5);
-      }
+      const v6 = d_PriceRuleType(r);
+      const av6 = o.PriceRule;
+      if (av6 === undefined) o.PriceRule = [v6];
+      else { av6.push(v6); }
       n++; s = n < 8 ? 2 : 3;
       c = r.bits(WD_PriceRuleStackType[s]!);
       continue;
@@ -6097,57 +6051,59 @@ const EXP_PriceRuleStackType: readonly string[] = ["SE(Duration)","SE(PriceRule)
 function d_PriceRuleType(r: BitReader): T.PriceRuleType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_PriceRuleType(r, s, c);
+  let c = 0;
+  const x1 = r.bits(1);
+  const y2 = x1;
+  if (y2 !== 0) { x_PriceRuleType(r, 0, y2); }
   const v0 = d_RationalNumberType(r);
-  const x1 = r.bits(3);
-  c = x1;
+  const x3 = r.bits(3);
+  c = x3;
   o.EnergyFee = v0;
   s = 1;
   if (c === 0) {
-    const v2 = d_RationalNumberType(r);
-    const x3 = r.bits(3);
-    c = x3;
-    o.ParkingFee = v2;
+    const v4 = d_RationalNumberType(r);
+    const x5 = r.bits(3);
+    c = x5;
+    o.ParkingFee = v4;
     s = 2;
   }
   if ((s === 1 && c === 1) || (s === 2 && c === 0)) {
-    const x5 = r.bits(1);
-    if ((x5 & 1) !== 0) r.badBits(x5, 1, 1, "PriceRuleType/ParkingFeePeriod");
-    const v4 = r.uintIn(0, 4294967295, "PriceRuleType/ParkingFeePeriod");
-    const x6 = r.bits(3);
-    if ((x6 & 4) !== 0) r.badBits(x6, 4, 3, "PriceRuleType/ParkingFeePeriod");
-    c = (x6 & 3);
-    o.ParkingFeePeriod = v4;
+    const x7 = r.bits(1);
+    if ((x7 & 1) !== 0) r.badBits(x7, 1, 1, "PriceRuleType/ParkingFeePeriod");
+    const v6 = r.uintIn(0, 4294967295, "PriceRuleType/ParkingFeePeriod");
+    const x8 = r.bits(3);
+    c = (x8 & 3);
+    if ((x8 & 4) !== 0) r.badBits(x8, 4, 3, "PriceRuleType/ParkingFeePeriod");
+    o.ParkingFeePeriod = v6;
     s = 3;
   }
   if ((s === 1 && c === 2) || (s === 2 && c === 1) || (s === 3 && c === 0)) {
-    const x8 = r.bits(1);
-    if ((x8 & 1) !== 0) r.badBits(x8, 1, 1, "PriceRuleType/CarbonDioxideEmission");
-    const v7 = r.uintIn(0, 65535, "PriceRuleType/CarbonDioxideEmission");
-    const x9 = r.bits(3);
-    if ((x9 & 4) !== 0) r.badBits(x9, 4, 3, "PriceRuleType/CarbonDioxideEmission");
-    c = (x9 & 3);
-    o.CarbonDioxideEmission = v7;
+    const x10 = r.bits(1);
+    if ((x10 & 1) !== 0) r.badBits(x10, 1, 1, "PriceRuleType/CarbonDioxideEmission");
+    const v9 = r.uintIn(0, 65535, "PriceRuleType/CarbonDioxideEmission");
+    const x11 = r.bits(3);
+    c = (x11 & 3);
+    if ((x11 & 4) !== 0) r.badBits(x11, 4, 3, "PriceRuleType/CarbonDioxideEmission");
+    o.CarbonDioxideEmission = v9;
     s = 4;
   }
   if ((s === 1 && c === 3) || (s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0)) {
-    const x11 = r.bits(11);
-    if ((x11 & 1026) !== 0) r.badBits(x11, 1026, 11, "PriceRuleType/RenewableGenerationPercentage");
-    const y12 = ((x11 >>> 2) & 255);
-    const v10 = y12;
-    c = (x11 & 1);
-    o.RenewableGenerationPercentage = v10;
+    const x13 = r.bits(11);
+    const y14 = ((x13 >>> 2) & 255);
+    const v12 = y14;
+    c = (x13 & 1);
+    if ((x13 & 1026) !== 0) r.badBits(x13, 1026, 11, "PriceRuleType/RenewableGenerationPercentage");
+    o.RenewableGenerationPercentage = v12;
     s = 5;
   }
   if (!((s === 1 && c === 4) || (s === 2 && c === 3) || (s === 3 && c === 2) || (s === 4 && c === 1) || (s === 5 && c === 0))) x_PriceRuleType(r, s, c);
-  const v13 = d_RationalNumberType(r);
-  const x14 = r.bits(1);
-  c = x14;
-  o.PowerRangeStart = v13;
+  const v15 = d_RationalNumberType(r);
+  o.PowerRangeStart = v15;
   s = 6;
-  if (c === 0) return o;
-  return x_PriceRuleType(r, s, c);
+  const x16 = r.bits(1);
+  const y17 = x16;
+  if (y17 !== 0) { x_PriceRuleType(r, 6, y17); }
+  return o;
 }
 function x_PriceRuleType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -6232,8 +6188,8 @@ function d_OverstayRuleListType(r: BitReader): T.OverstayRuleListType {
     if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "OverstayRuleListType/OverstayTimeThreshold");
     const v0 = r.uintIn(0, 4294967295, "OverstayRuleListType/OverstayTimeThreshold");
     const x2 = r.bits(3);
-    if ((x2 & 4) !== 0) r.badBits(x2, 4, 3, "OverstayRuleListType/OverstayTimeThreshold");
     c = (x2 & 3);
+    if ((x2 & 4) !== 0) r.badBits(x2, 4, 3, "OverstayRuleListType/OverstayTimeThreshold");
     o.OverstayTimeThreshold = v0;
     s = 1;
   }
@@ -6251,9 +6207,7 @@ function d_OverstayRuleListType(r: BitReader): T.OverstayRuleListType {
       c = x6;
       const av5 = o.OverstayRule;
       if (av5 === undefined) o.OverstayRule = [v5];
-      else {
-        av5.push(v5);
-      }
+      else { av5.push(v5); }
       n = 1; s = 3;
       continue;
     }
@@ -6263,9 +6217,7 @@ function d_OverstayRuleListType(r: BitReader): T.OverstayRuleListType {
       c = x8;
       const av7 = o.OverstayRule;
       if (av7 === undefined) o.OverstayRule = [v7];
-      else {
-        av7.push(v7);
-      }
+      else { av7.push(v7); }
       n = 1; s = 3;
       continue;
     }
@@ -6275,9 +6227,7 @@ function d_OverstayRuleListType(r: BitReader): T.OverstayRuleListType {
       c = x10;
       const av9 = o.OverstayRule;
       if (av9 === undefined) o.OverstayRule = [v9];
-      else {
-        av9.push(v9);
-      }
+      else { av9.push(v9); }
       n = 1; s = 3;
       continue;
     }
@@ -6285,9 +6235,7 @@ function d_OverstayRuleListType(r: BitReader): T.OverstayRuleListType {
       const v11 = d_OverstayRuleType(r);
       const av11 = o.OverstayRule;
       if (av11 === undefined) o.OverstayRule = [v11];
-      else {
-        av11.push(v11);
-      }
+      else { av11.push(v11); }
       n++; s = n < 5 ? 3 : 4;
       c = r.bits(WD_OverstayRuleListType[s]!);
       continue;
@@ -6362,8 +6310,8 @@ function d_OverstayRuleType(r: BitReader): T.OverstayRuleType {
     if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "OverstayRuleType/OverstayRuleDescription");
     const v0 = r.string(160, 23, "OverstayRuleType/OverstayRuleDescription");
     const x2 = r.bits(2);
-    if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "OverstayRuleType/OverstayRuleDescription");
     c = (x2 & 1);
+    if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "OverstayRuleType/OverstayRuleDescription");
     o.OverstayRuleDescription = v0;
     s = 1;
   }
@@ -6371,28 +6319,27 @@ function d_OverstayRuleType(r: BitReader): T.OverstayRuleType {
   const x4 = r.bits(1);
   if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "OverstayRuleType/StartTime");
   const v3 = r.uintIn(0, 4294967295, "OverstayRuleType/StartTime");
-  const x5 = r.bits(2);
-  if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "OverstayRuleType/StartTime");
-  c = (x5 & 1);
+  const x6 = r.bits(2);
+  if ((x6 & 2) !== 0) r.badBits(x6, 2, 2, "OverstayRuleType/StartTime");
+  const y7 = (x6 & 1);
+  if (y7 !== 0) { x_OverstayRuleType(r, 2, y7); }
   o.StartTime = v3;
   s = 2;
-  if (!(c === 0)) x_OverstayRuleType(r, s, c);
-  const v6 = d_RationalNumberType(r);
-  const x7 = r.bits(1);
-  c = x7;
-  o.OverstayFee = v6;
+  const v5 = d_RationalNumberType(r);
+  o.OverstayFee = v5;
   s = 3;
-  if (!(c === 0)) x_OverstayRuleType(r, s, c);
-  const x9 = r.bits(1);
-  if ((x9 & 1) !== 0) r.badBits(x9, 1, 1, "OverstayRuleType/OverstayFeePeriod");
+  const x9 = r.bits(2);
+  const y10 = ((x9 >>> 1) & 1);
+  if (y10 !== 0) { r.pos -= 1; x_OverstayRuleType(r, 3, y10); }
+  if ((x9 & 1) !== 0) r.badBits(x9, 1, 2, "OverstayRuleType/OverstayFeePeriod");
   const v8 = r.uintIn(0, 4294967295, "OverstayRuleType/OverstayFeePeriod");
-  const x10 = r.bits(2);
-  if ((x10 & 2) !== 0) r.badBits(x10, 2, 2, "OverstayRuleType/OverstayFeePeriod");
-  c = (x10 & 1);
+  const x11 = r.bits(2);
+  if ((x11 & 2) !== 0) r.badBits(x11, 2, 2, "OverstayRuleType/OverstayFeePeriod");
+  const y12 = (x11 & 1);
+  if (y12 !== 0) { x_OverstayRuleType(r, 4, y12); }
   o.OverstayFeePeriod = v8;
   s = 4;
-  if (c === 0) return o;
-  return x_OverstayRuleType(r, s, c);
+  return o;
 }
 function x_OverstayRuleType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -6448,9 +6395,7 @@ function d_AdditionalServiceListType(r: BitReader): T.AdditionalServiceListType 
       c = x1;
       const av0 = o.AdditionalService;
       if (av0 === undefined) o.AdditionalService = [v0];
-      else {
-        av0.push(v0);
-      }
+      else { av0.push(v0); }
       n = 1; s = 1;
       continue;
     }
@@ -6458,9 +6403,7 @@ function d_AdditionalServiceListType(r: BitReader): T.AdditionalServiceListType 
       const v2 = d_AdditionalServiceType(r);
       const av2 = o.AdditionalService;
       if (av2 === undefined) o.AdditionalService = [v2];
-      else {
-        av2.push(v2);
-      }
+      else { av2.push(v2); }
       n++; s = n < 5 ? 1 : 2;
       c = r.bits(WD_AdditionalServiceListType[s]!);
       continue;
@@ -6509,24 +6452,25 @@ const EXP_AdditionalServiceListType: readonly string[] = ["SE(AdditionalService)
 function d_AdditionalServiceType(r: BitReader): T.AdditionalServiceType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_AdditionalServiceType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "AdditionalServiceType/ServiceName");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_AdditionalServiceType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "AdditionalServiceType/ServiceName");
   const v0 = r.string(80, 24, "AdditionalServiceType/ServiceName");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "AdditionalServiceType/ServiceName");
-  c = (x2 & 1);
+  const x4 = r.bits(2);
+  if ((x4 & 2) !== 0) r.badBits(x4, 2, 2, "AdditionalServiceType/ServiceName");
+  const y5 = (x4 & 1);
+  if (y5 !== 0) { x_AdditionalServiceType(r, 1, y5); }
   o.ServiceName = v0;
   s = 1;
-  if (!(c === 0)) x_AdditionalServiceType(r, s, c);
   const v3 = d_RationalNumberType(r);
-  const x4 = r.bits(1);
-  c = x4;
   o.ServiceFee = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_AdditionalServiceType(r, s, c);
+  const x6 = r.bits(1);
+  const y7 = x6;
+  if (y7 !== 0) { x_AdditionalServiceType(r, 2, y7); }
+  return o;
 }
 function x_AdditionalServiceType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -6569,46 +6513,45 @@ function d_PriceLevelScheduleType(r: BitReader): T.PriceLevelScheduleType {
   const x3 = r.bits(1);
   if ((x3 & 1) !== 0) r.badBits(x3, 1, 1, "PriceLevelScheduleType/TimeAnchor");
   const v2 = r.bigIn(false, 0n, 18446744073709551615n, "PriceLevelScheduleType/TimeAnchor");
-  const x4 = r.bits(2);
-  if ((x4 & 2) !== 0) r.badBits(x4, 2, 2, "PriceLevelScheduleType/TimeAnchor");
-  c = (x4 & 1);
+  const x5 = r.bits(3);
+  if ((x5 & 4) !== 0) r.badBits(x5, 4, 3, "PriceLevelScheduleType/TimeAnchor");
+  const y6 = ((x5 >>> 1) & 1);
+  if (y6 !== 0) { r.pos -= 1; x_PriceLevelScheduleType(r, 2, y6); }
+  if ((x5 & 1) !== 0) r.badBits(x5, 1, 3, "PriceLevelScheduleType/PriceScheduleID");
   o.TimeAnchor = v2;
   s = 2;
-  if (!(c === 0)) x_PriceLevelScheduleType(r, s, c);
-  const x6 = r.bits(1);
-  if ((x6 & 1) !== 0) r.badBits(x6, 1, 1, "PriceLevelScheduleType/PriceScheduleID");
-  const v5 = r.uintIn(1, 4294967295, "PriceLevelScheduleType/PriceScheduleID");
+  const v4 = r.uintIn(1, 4294967295, "PriceLevelScheduleType/PriceScheduleID");
   const x7 = r.bits(3);
-  if ((x7 & 4) !== 0) r.badBits(x7, 4, 3, "PriceLevelScheduleType/PriceScheduleID");
   c = (x7 & 3);
-  o.PriceScheduleID = v5;
+  if ((x7 & 4) !== 0) r.badBits(x7, 4, 3, "PriceLevelScheduleType/PriceScheduleID");
+  o.PriceScheduleID = v4;
   s = 3;
   if (c === 0) {
     const x9 = r.bits(1);
     if ((x9 & 1) !== 0) r.badBits(x9, 1, 1, "PriceLevelScheduleType/PriceScheduleDescription");
     const v8 = r.string(160, 20, "PriceLevelScheduleType/PriceScheduleDescription");
     const x10 = r.bits(2);
-    if ((x10 & 2) !== 0) r.badBits(x10, 2, 2, "PriceLevelScheduleType/PriceScheduleDescription");
     c = (x10 & 1);
+    if ((x10 & 2) !== 0) r.badBits(x10, 2, 2, "PriceLevelScheduleType/PriceScheduleDescription");
     o.PriceScheduleDescription = v8;
     s = 4;
   }
   if (!((s === 3 && c === 1) || (s === 4 && c === 0))) x_PriceLevelScheduleType(r, s, c);
-  const x12 = r.bits(11);
-  if ((x12 & 1026) !== 0) r.badBits(x12, 1026, 11, "PriceLevelScheduleType/NumberOfPriceLevels");
-  const y13 = ((x12 >>> 2) & 255);
-  const v11 = y13;
-  c = (x12 & 1);
+  const x13 = r.bits(11);
+  const y14 = ((x13 >>> 2) & 255);
+  const v11 = y14;
+  if ((x13 & 1026) !== 0) r.badBits(x13, 1026, 11, "PriceLevelScheduleType/NumberOfPriceLevels");
+  const y15 = (x13 & 1);
+  if (y15 !== 0) { x_PriceLevelScheduleType(r, 5, y15); }
   o.NumberOfPriceLevels = v11;
   s = 5;
-  if (!(c === 0)) x_PriceLevelScheduleType(r, s, c);
-  const v14 = d_PriceLevelScheduleEntryListType(r);
-  const x15 = r.bits(1);
-  c = x15;
-  o.PriceLevelScheduleEntries = v14;
+  const v12 = d_PriceLevelScheduleEntryListType(r);
+  o.PriceLevelScheduleEntries = v12;
   s = 6;
-  if (c === 0) return o;
-  return x_PriceLevelScheduleType(r, s, c);
+  const x16 = r.bits(1);
+  const y17 = x16;
+  if (y17 !== 0) { x_PriceLevelScheduleType(r, 6, y17); }
+  return o;
 }
 function x_PriceLevelScheduleType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -6680,9 +6623,7 @@ function d_PriceLevelScheduleEntryListType(r: BitReader): T.PriceLevelScheduleEn
       c = x1;
       const av0 = o.PriceLevelScheduleEntry;
       if (av0 === undefined) o.PriceLevelScheduleEntry = [v0];
-      else {
-        av0.push(v0);
-      }
+      else { av0.push(v0); }
       n = 1; s = 1;
       continue;
     }
@@ -6690,9 +6631,7 @@ function d_PriceLevelScheduleEntryListType(r: BitReader): T.PriceLevelScheduleEn
       const v2 = d_PriceLevelScheduleEntryType(r);
       const av2 = o.PriceLevelScheduleEntry;
       if (av2 === undefined) o.PriceLevelScheduleEntry = [v2];
-      else {
-        av2.push(v2);
-      }
+      else { av2.push(v2); }
       n++; s = n < 1024 ? 1 : 2;
       c = r.bits(WD_PriceLevelScheduleEntryListType[s]!);
       continue;
@@ -6741,26 +6680,26 @@ const EXP_PriceLevelScheduleEntryListType: readonly string[] = ["SE(PriceLevelSc
 function d_PriceLevelScheduleEntryType(r: BitReader): T.PriceLevelScheduleEntryType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_PriceLevelScheduleEntryType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "PriceLevelScheduleEntryType/Duration");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_PriceLevelScheduleEntryType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "PriceLevelScheduleEntryType/Duration");
   const v0 = r.uintIn(0, 4294967295, "PriceLevelScheduleEntryType/Duration");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "PriceLevelScheduleEntryType/Duration");
-  c = (x2 & 1);
+  const x4 = r.bits(13);
+  if ((x4 & 4096) !== 0) r.badBits(x4, 4096, 13, "PriceLevelScheduleEntryType/Duration");
+  const y5 = ((x4 >>> 11) & 1);
+  if (y5 !== 0) { r.pos -= 11; x_PriceLevelScheduleEntryType(r, 1, y5); }
+  const y6 = ((x4 >>> 2) & 255);
+  const v3 = y6;
+  if ((x4 & 1026) !== 0) r.badBits(x4, 1026, 13, "PriceLevelScheduleEntryType/PriceLevel");
+  const y7 = (x4 & 1);
+  if (y7 !== 0) { x_PriceLevelScheduleEntryType(r, 2, y7); }
   o.Duration = v0;
   s = 1;
-  if (!(c === 0)) x_PriceLevelScheduleEntryType(r, s, c);
-  const x4 = r.bits(11);
-  if ((x4 & 1026) !== 0) r.badBits(x4, 1026, 11, "PriceLevelScheduleEntryType/PriceLevel");
-  const y5 = ((x4 >>> 2) & 255);
-  const v3 = y5;
-  c = (x4 & 1);
   o.PriceLevel = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_PriceLevelScheduleEntryType(r, s, c);
+  return o;
 }
 function x_PriceLevelScheduleEntryType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -6797,9 +6736,7 @@ function d_Scheduled_SEResControlModeType(r: BitReader): T.Scheduled_SEResContro
       c = x1;
       const av0 = o.ScheduleTuple;
       if (av0 === undefined) o.ScheduleTuple = [v0];
-      else {
-        av0.push(v0);
-      }
+      else { av0.push(v0); }
       n = 1; s = 1;
       continue;
     }
@@ -6807,9 +6744,7 @@ function d_Scheduled_SEResControlModeType(r: BitReader): T.Scheduled_SEResContro
       const v2 = d_ScheduleTupleType(r);
       const av2 = o.ScheduleTuple;
       if (av2 === undefined) o.ScheduleTuple = [v2];
-      else {
-        av2.push(v2);
-      }
+      else { av2.push(v2); }
       n++; s = n < 3 ? 1 : 2;
       c = r.bits(WD_Scheduled_SEResControlModeType[s]!);
       continue;
@@ -6858,27 +6793,28 @@ const EXP_Scheduled_SEResControlModeType: readonly string[] = ["SE(ScheduleTuple
 function d_ScheduleTupleType(r: BitReader): T.ScheduleTupleType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ScheduleTupleType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "ScheduleTupleType/ScheduleTupleID");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_ScheduleTupleType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "ScheduleTupleType/ScheduleTupleID");
   const v0 = r.uintIn(1, 4294967295, "ScheduleTupleType/ScheduleTupleID");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "ScheduleTupleType/ScheduleTupleID");
-  c = (x2 & 1);
+  const x4 = r.bits(2);
+  if ((x4 & 2) !== 0) r.badBits(x4, 2, 2, "ScheduleTupleType/ScheduleTupleID");
+  const y5 = (x4 & 1);
+  if (y5 !== 0) { x_ScheduleTupleType(r, 1, y5); }
   o.ScheduleTupleID = v0;
   s = 1;
-  if (!(c === 0)) x_ScheduleTupleType(r, s, c);
   const v3 = d_ChargingScheduleType(r);
-  const x4 = r.bits(2);
-  c = x4;
+  const x6 = r.bits(2);
+  c = x6;
   o.ChargingSchedule = v3;
   s = 2;
   if (c === 0) {
-    const v5 = d_ChargingScheduleType(r);
-    const x6 = r.bits(1);
-    c = x6;
-    o.DischargingSchedule = v5;
+    const v7 = d_ChargingScheduleType(r);
+    const x8 = r.bits(1);
+    c = x8;
+    o.DischargingSchedule = v7;
     s = 3;
   }
   if ((s === 2 && c === 1) || (s === 3 && c === 0)) return o;
@@ -6924,25 +6860,27 @@ const EXP_ScheduleTupleType: readonly string[] = ["SE(ScheduleTupleID)","SE(Char
 function d_ChargingScheduleType(r: BitReader): T.ChargingScheduleType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ChargingScheduleType(r, s, c);
+  let c = 0;
+  const x1 = r.bits(1);
+  const y2 = x1;
+  if (y2 !== 0) { x_ChargingScheduleType(r, 0, y2); }
   const v0 = d_PowerScheduleType(r);
-  const x1 = r.bits(2);
-  c = x1;
+  const x3 = r.bits(2);
+  c = x3;
   o.PowerSchedule = v0;
   s = 1;
   if (c === 0) {
-    const v2 = d_AbsolutePriceScheduleType(r);
-    const x3 = r.bits(1);
-    c = x3;
-    o.AbsolutePriceSchedule = v2;
+    const v4 = d_AbsolutePriceScheduleType(r);
+    const x5 = r.bits(1);
+    c = x5;
+    o.AbsolutePriceSchedule = v4;
     s = 2;
   }
   if ((s === 1 && c === 1)) {
-    const v4 = d_PriceLevelScheduleType(r);
-    const x5 = r.bits(1);
-    c = x5;
-    o.PriceLevelSchedule = v4;
+    const v6 = d_PriceLevelScheduleType(r);
+    const x7 = r.bits(1);
+    c = x7;
+    o.PriceLevelSchedule = v6;
     s = 3;
   }
   if ((s === 1 && c === 2) || (s === 2 && c === 0) || (s === 3 && c === 0)) return o;
@@ -6992,38 +6930,39 @@ const EXP_ChargingScheduleType: readonly string[] = ["SE(PowerSchedule)","SE(Abs
 function d_PowerScheduleType(r: BitReader): T.PowerScheduleType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_PowerScheduleType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "PowerScheduleType/TimeAnchor");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_PowerScheduleType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "PowerScheduleType/TimeAnchor");
   const v0 = r.bigIn(false, 0n, 18446744073709551615n, "PowerScheduleType/TimeAnchor");
-  const x2 = r.bits(3);
-  if ((x2 & 4) !== 0) r.badBits(x2, 4, 3, "PowerScheduleType/TimeAnchor");
-  c = (x2 & 3);
+  const x3 = r.bits(3);
+  c = (x3 & 3);
+  if ((x3 & 4) !== 0) r.badBits(x3, 4, 3, "PowerScheduleType/TimeAnchor");
   o.TimeAnchor = v0;
   s = 1;
   if (c === 0) {
-    const v3 = d_RationalNumberType(r);
-    const x4 = r.bits(2);
-    c = x4;
-    o.AvailableEnergy = v3;
+    const v4 = d_RationalNumberType(r);
+    const x5 = r.bits(2);
+    c = x5;
+    o.AvailableEnergy = v4;
     s = 2;
   }
   if ((s === 1 && c === 1) || (s === 2 && c === 0)) {
-    const v5 = d_RationalNumberType(r);
-    const x6 = r.bits(1);
-    c = x6;
-    o.PowerTolerance = v5;
+    const v6 = d_RationalNumberType(r);
+    const x7 = r.bits(1);
+    c = x7;
+    o.PowerTolerance = v6;
     s = 3;
   }
   if (!((s === 1 && c === 2) || (s === 2 && c === 1) || (s === 3 && c === 0))) x_PowerScheduleType(r, s, c);
-  const v7 = d_PowerScheduleEntryListType(r);
-  const x8 = r.bits(1);
-  c = x8;
-  o.PowerScheduleEntries = v7;
+  const v8 = d_PowerScheduleEntryListType(r);
+  o.PowerScheduleEntries = v8;
   s = 4;
-  if (c === 0) return o;
-  return x_PowerScheduleType(r, s, c);
+  const x9 = r.bits(1);
+  const y10 = x9;
+  if (y10 !== 0) { x_PowerScheduleType(r, 4, y10); }
+  return o;
 }
 function x_PowerScheduleType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -7084,9 +7023,7 @@ function d_PowerScheduleEntryListType(r: BitReader): T.PowerScheduleEntryListTyp
       c = x1;
       const av0 = o.PowerScheduleEntry;
       if (av0 === undefined) o.PowerScheduleEntry = [v0];
-      else {
-        av0.push(v0);
-      }
+      else { av0.push(v0); }
       n = 1; s = 1;
       continue;
     }
@@ -7094,9 +7031,7 @@ function d_PowerScheduleEntryListType(r: BitReader): T.PowerScheduleEntryListTyp
       const v2 = d_PowerScheduleEntryType(r);
       const av2 = o.PowerScheduleEntry;
       if (av2 === undefined) o.PowerScheduleEntry = [v2];
-      else {
-        av2.push(v2);
-      }
+      else { av2.push(v2); }
       n++; s = n < 1024 ? 1 : 2;
       c = r.bits(WD_PowerScheduleEntryListType[s]!);
       continue;
@@ -7145,34 +7080,35 @@ const EXP_PowerScheduleEntryListType: readonly string[] = ["SE(PowerScheduleEntr
 function d_PowerScheduleEntryType(r: BitReader): T.PowerScheduleEntryType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_PowerScheduleEntryType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "PowerScheduleEntryType/Duration");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_PowerScheduleEntryType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "PowerScheduleEntryType/Duration");
   const v0 = r.uintIn(0, 4294967295, "PowerScheduleEntryType/Duration");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "PowerScheduleEntryType/Duration");
-  c = (x2 & 1);
+  const x4 = r.bits(2);
+  if ((x4 & 2) !== 0) r.badBits(x4, 2, 2, "PowerScheduleEntryType/Duration");
+  const y5 = (x4 & 1);
+  if (y5 !== 0) { x_PowerScheduleEntryType(r, 1, y5); }
   o.Duration = v0;
   s = 1;
-  if (!(c === 0)) x_PowerScheduleEntryType(r, s, c);
   const v3 = d_RationalNumberType(r);
-  const x4 = r.bits(2);
-  c = x4;
+  const x6 = r.bits(2);
+  c = x6;
   o.Power = v3;
   s = 2;
   if (c === 0) {
-    const v5 = d_RationalNumberType(r);
-    const x6 = r.bits(2);
-    c = x6;
-    o.Power_L2 = v5;
+    const v7 = d_RationalNumberType(r);
+    const x8 = r.bits(2);
+    c = x8;
+    o.Power_L2 = v7;
     s = 3;
   }
   if ((s === 2 && c === 1) || (s === 3 && c === 0)) {
-    const v7 = d_RationalNumberType(r);
-    const x8 = r.bits(1);
-    c = x8;
-    o.Power_L3 = v7;
+    const v9 = d_RationalNumberType(r);
+    const x10 = r.bits(1);
+    c = x10;
+    o.Power_L3 = v9;
     s = 4;
   }
   if ((s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0)) return o;
@@ -7229,44 +7165,45 @@ const EXP_PowerScheduleEntryType: readonly string[] = ["SE(Duration)","SE(Power)
 function d_PowerDeliveryReqType(r: BitReader): T.PowerDeliveryReqType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_PowerDeliveryReqType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_PowerDeliveryReqType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (!(c === 0)) x_PowerDeliveryReqType(r, s, c);
-  const x3 = r.bits(5);
-  if ((x3 & 18) !== 0) r.badBits(x3, 18, 5, "PowerDeliveryReqType/EVProcessing");
-  const y4 = ((x3 >>> 2) & 3);
-  if (y4 >= 3) r.enumErr(y4, 3, "PowerDeliveryReqType/EVProcessing", r.pos - 4);
-  const v2 = E2[y4]!;
-  c = (x3 & 1);
-  o.EVProcessing = v2;
+  const x5 = r.bits(12);
+  const y6 = ((x5 >>> 11) & 1);
+  if (y6 !== 0) { r.pos -= 11; x_PowerDeliveryReqType(r, 1, y6); }
+  const y7 = ((x5 >>> 8) & 3);
+  if ((x5 & 1024) !== 0) r.badBits(x5, 1024, 12, "PowerDeliveryReqType/EVProcessing");
+  if (y7 >= 3) r.enumErr(y7, 3, "PowerDeliveryReqType/EVProcessing", r.pos - 10);
+  const v3 = E2[y7]!;
+  if ((x5 & 128) !== 0) r.badBits(x5, 128, 12, "PowerDeliveryReqType/EVProcessing");
+  const y8 = ((x5 >>> 6) & 1);
+  if (y8 !== 0) { r.pos -= 6; x_PowerDeliveryReqType(r, 2, y8); }
+  const y9 = ((x5 >>> 3) & 3);
+  const v4 = E3[y9]!;
+  c = (x5 & 3);
+  if ((x5 & 36) !== 0) r.badBits(x5, 36, 12, "PowerDeliveryReqType/ChargeProgress");
+  o.EVProcessing = v3;
   s = 2;
-  if (!(c === 0)) x_PowerDeliveryReqType(r, s, c);
-  const x6 = r.bits(6);
-  if ((x6 & 36) !== 0) r.badBits(x6, 36, 6, "PowerDeliveryReqType/ChargeProgress");
-  const y7 = ((x6 >>> 3) & 3);
-  const v5 = E3[y7]!;
-  c = (x6 & 3);
-  o.ChargeProgress = v5;
+  o.ChargeProgress = v4;
   s = 3;
   if (c === 0) {
-    const v8 = d_EVPowerProfileType(r);
-    const x9 = r.bits(2);
-    c = x9;
-    o.EVPowerProfile = v8;
+    const v10 = d_EVPowerProfileType(r);
+    const x11 = r.bits(2);
+    c = x11;
+    o.EVPowerProfile = v10;
     s = 4;
   }
   if ((s === 3 && c === 1) || (s === 4 && c === 0)) {
-    const x11 = r.bits(4);
-    if ((x11 & 10) !== 0) r.badBits(x11, 10, 4, "PowerDeliveryReqType/BPT_ChannelSelection");
-    const y12 = ((x11 >>> 2) & 1);
-    const v10 = E4[y12]!;
-    c = (x11 & 1);
-    o.BPT_ChannelSelection = v10;
+    const x13 = r.bits(4);
+    const y14 = ((x13 >>> 2) & 1);
+    const v12 = E4[y14]!;
+    c = (x13 & 1);
+    if ((x13 & 10) !== 0) r.badBits(x13, 10, 4, "PowerDeliveryReqType/BPT_ChannelSelection");
+    o.BPT_ChannelSelection = v12;
     s = 5;
   }
   if ((s === 3 && c === 2) || (s === 4 && c === 1) || (s === 5 && c === 0)) return o;
@@ -7326,38 +7263,39 @@ const EXP_PowerDeliveryReqType: readonly string[] = ["SE(Header)","SE(EVProcessi
 function d_EVPowerProfileType(r: BitReader): T.EVPowerProfileType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_EVPowerProfileType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "EVPowerProfileType/TimeAnchor");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_EVPowerProfileType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "EVPowerProfileType/TimeAnchor");
   const v0 = r.bigIn(false, 0n, 18446744073709551615n, "EVPowerProfileType/TimeAnchor");
-  const x2 = r.bits(3);
-  if ((x2 & 4) !== 0) r.badBits(x2, 4, 3, "EVPowerProfileType/TimeAnchor");
-  c = (x2 & 3);
+  const x3 = r.bits(3);
+  c = (x3 & 3);
+  if ((x3 & 4) !== 0) r.badBits(x3, 4, 3, "EVPowerProfileType/TimeAnchor");
   o.TimeAnchor = v0;
   s = 1;
   if (c === 0) {
-    const v3 = d_Dynamic_EVPPTControlModeType(r);
-    const x4 = r.bits(1);
-    c = x4;
-    o.Dynamic_EVPPTControlMode = v3;
+    const v4 = d_Dynamic_EVPPTControlModeType(r);
+    const x5 = r.bits(1);
+    c = x5;
+    o.Dynamic_EVPPTControlMode = v4;
     s = 2;
   }
   if ((s === 1 && c === 1)) {
-    const v5 = d_Scheduled_EVPPTControlModeType(r);
-    const x6 = r.bits(1);
-    c = x6;
-    o.Scheduled_EVPPTControlMode = v5;
+    const v6 = d_Scheduled_EVPPTControlModeType(r);
+    const x7 = r.bits(1);
+    c = x7;
+    o.Scheduled_EVPPTControlMode = v6;
     s = 3;
   }
   if (!((s === 2 && c === 0) || (s === 3 && c === 0))) x_EVPowerProfileType(r, s, c);
-  const v7 = d_EVPowerProfileEntryListType(r);
-  const x8 = r.bits(1);
-  c = x8;
-  o.EVPowerProfileEntries = v7;
+  const v8 = d_EVPowerProfileEntryListType(r);
+  o.EVPowerProfileEntries = v8;
   s = 4;
-  if (c === 0) return o;
-  return x_EVPowerProfileType(r, s, c);
+  const x9 = r.bits(1);
+  const y10 = x9;
+  if (y10 !== 0) { x_EVPowerProfileType(r, 4, y10); }
+  return o;
 }
 function x_EVPowerProfileType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -7408,9 +7346,11 @@ const EXP_EVPowerProfileType: readonly string[] = ["SE(TimeAnchor)","SE(Dynamic_
 function d_Dynamic_EVPPTControlModeType(r: BitReader): T.Dynamic_EVPPTControlModeType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (c === 0) return o;
-  return x_Dynamic_EVPPTControlModeType(r, s, c);
+  let c = 0;
+  const x0 = r.bits(1);
+  const y1 = x0;
+  if (y1 !== 0) { x_Dynamic_EVPPTControlModeType(r, 0, y1); }
+  return o;
 }
 function x_Dynamic_EVPPTControlModeType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -7429,23 +7369,24 @@ const EXP_Dynamic_EVPPTControlModeType: readonly string[] = ["EE"];
 function d_Scheduled_EVPPTControlModeType(r: BitReader): T.Scheduled_EVPPTControlModeType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_Scheduled_EVPPTControlModeType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "Scheduled_EVPPTControlModeType/SelectedScheduleTupleID");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_Scheduled_EVPPTControlModeType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "Scheduled_EVPPTControlModeType/SelectedScheduleTupleID");
   const v0 = r.uintIn(1, 4294967295, "Scheduled_EVPPTControlModeType/SelectedScheduleTupleID");
-  const x2 = r.bits(3);
-  if ((x2 & 4) !== 0) r.badBits(x2, 4, 3, "Scheduled_EVPPTControlModeType/SelectedScheduleTupleID");
-  c = (x2 & 3);
+  const x3 = r.bits(3);
+  c = (x3 & 3);
+  if ((x3 & 4) !== 0) r.badBits(x3, 4, 3, "Scheduled_EVPPTControlModeType/SelectedScheduleTupleID");
   o.SelectedScheduleTupleID = v0;
   s = 1;
   if (c === 0) {
-    const x4 = r.bits(4);
-    if ((x4 & 10) !== 0) r.badBits(x4, 10, 4, "Scheduled_EVPPTControlModeType/PowerToleranceAcceptance");
-    const y5 = ((x4 >>> 2) & 1);
-    const v3 = E5[y5]!;
-    c = (x4 & 1);
-    o.PowerToleranceAcceptance = v3;
+    const x5 = r.bits(4);
+    const y6 = ((x5 >>> 2) & 1);
+    const v4 = E5[y6]!;
+    c = (x5 & 1);
+    if ((x5 & 10) !== 0) r.badBits(x5, 10, 4, "Scheduled_EVPPTControlModeType/PowerToleranceAcceptance");
+    o.PowerToleranceAcceptance = v4;
     s = 2;
   }
   if ((s === 1 && c === 1) || (s === 2 && c === 0)) return o;
@@ -7493,9 +7434,7 @@ function d_EVPowerProfileEntryListType(r: BitReader): T.EVPowerProfileEntryListT
       c = x1;
       const av0 = o.EVPowerProfileEntry;
       if (av0 === undefined) o.EVPowerProfileEntry = [v0];
-      else {
-        av0.push(v0);
-      }
+      else { av0.push(v0); }
       n = 1; s = 1;
       continue;
     }
@@ -7503,9 +7442,7 @@ function d_EVPowerProfileEntryListType(r: BitReader): T.EVPowerProfileEntryListT
       const v2 = d_PowerScheduleEntryType(r);
       const av2 = o.EVPowerProfileEntry;
       if (av2 === undefined) o.EVPowerProfileEntry = [v2];
-      else {
-        av2.push(v2);
-      }
+      else { av2.push(v2); }
       n++; s = n < 2048 ? 1 : 2;
       c = r.bits(WD_EVPowerProfileEntryListType[s]!);
       continue;
@@ -7554,27 +7491,29 @@ const EXP_EVPowerProfileEntryListType: readonly string[] = ["SE(EVPowerProfileEn
 function d_PowerDeliveryResType(r: BitReader): T.PowerDeliveryResType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_PowerDeliveryResType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_PowerDeliveryResType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (!(c === 0)) x_PowerDeliveryResType(r, s, c);
-  const x3 = r.bits(10);
-  if ((x3 & 516) !== 0) r.badBits(x3, 516, 10, "PowerDeliveryResType/ResponseCode");
-  const y4 = ((x3 >>> 3) & 63);
-  if (y4 >= 40) r.enumErr(y4, 40, "PowerDeliveryResType/ResponseCode", r.pos - 9);
-  const v2 = E0[y4]!;
-  c = (x3 & 3);
-  o.ResponseCode = v2;
+  const x4 = r.bits(11);
+  const y5 = ((x4 >>> 10) & 1);
+  if (y5 !== 0) { r.pos -= 10; x_PowerDeliveryResType(r, 1, y5); }
+  const y6 = ((x4 >>> 3) & 63);
+  if ((x4 & 512) !== 0) r.badBits(x4, 512, 11, "PowerDeliveryResType/ResponseCode");
+  if (y6 >= 40) r.enumErr(y6, 40, "PowerDeliveryResType/ResponseCode", r.pos - 9);
+  const v3 = E0[y6]!;
+  c = (x4 & 3);
+  if ((x4 & 4) !== 0) r.badBits(x4, 4, 11, "PowerDeliveryResType/ResponseCode");
+  o.ResponseCode = v3;
   s = 2;
   if (c === 0) {
-    const v5 = d_EVSEStatusType(r);
-    const x6 = r.bits(1);
-    c = x6;
-    o.EVSEStatus = v5;
+    const v7 = d_EVSEStatusType(r);
+    const x8 = r.bits(1);
+    c = x8;
+    o.EVSEStatus = v7;
     s = 3;
   }
   if ((s === 2 && c === 1) || (s === 3 && c === 0)) return o;
@@ -7619,27 +7558,28 @@ const EXP_PowerDeliveryResType: readonly string[] = ["SE(Header)","SE(ResponseCo
 function d_EVSEStatusType(r: BitReader): T.EVSEStatusType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_EVSEStatusType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "EVSEStatusType/NotificationMaxDelay");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_EVSEStatusType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "EVSEStatusType/NotificationMaxDelay");
   const v0 = r.uintIn(0, 65535, "EVSEStatusType/NotificationMaxDelay");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "EVSEStatusType/NotificationMaxDelay");
-  c = (x2 & 1);
+  const x4 = r.bits(8);
+  if ((x4 & 128) !== 0) r.badBits(x4, 128, 8, "EVSEStatusType/NotificationMaxDelay");
+  const y5 = ((x4 >>> 6) & 1);
+  if (y5 !== 0) { r.pos -= 6; x_EVSEStatusType(r, 1, y5); }
+  const y6 = ((x4 >>> 2) & 7);
+  if ((x4 & 32) !== 0) r.badBits(x4, 32, 8, "EVSEStatusType/EVSENotification");
+  if (y6 >= 6) r.enumErr(y6, 6, "EVSEStatusType/EVSENotification", r.pos - 5);
+  const v3 = E6[y6]!;
+  if ((x4 & 2) !== 0) r.badBits(x4, 2, 8, "EVSEStatusType/EVSENotification");
+  const y7 = (x4 & 1);
+  if (y7 !== 0) { x_EVSEStatusType(r, 2, y7); }
   o.NotificationMaxDelay = v0;
   s = 1;
-  if (!(c === 0)) x_EVSEStatusType(r, s, c);
-  const x4 = r.bits(6);
-  if ((x4 & 34) !== 0) r.badBits(x4, 34, 6, "EVSEStatusType/EVSENotification");
-  const y5 = ((x4 >>> 2) & 7);
-  if (y5 >= 6) r.enumErr(y5, 6, "EVSEStatusType/EVSENotification", r.pos - 5);
-  const v3 = E6[y5]!;
-  c = (x4 & 1);
   o.EVSENotification = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_EVSEStatusType(r, s, c);
+  return o;
 }
 function x_EVSEStatusType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -7668,21 +7608,23 @@ const EXP_EVSEStatusType: readonly string[] = ["SE(NotificationMaxDelay)","SE(EV
 function d_MeteringConfirmationReqType(r: BitReader): T.MeteringConfirmationReqType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_MeteringConfirmationReqType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_MeteringConfirmationReqType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (!(c === 0)) x_MeteringConfirmationReqType(r, s, c);
-  const v2 = d_SignedMeteringDataType(r);
-  const x3 = r.bits(1);
-  c = x3;
-  o.SignedMeteringData = v2;
+  const x4 = r.bits(1);
+  const y5 = x4;
+  if (y5 !== 0) { x_MeteringConfirmationReqType(r, 1, y5); }
+  const v3 = d_SignedMeteringDataType(r);
+  o.SignedMeteringData = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_MeteringConfirmationReqType(r, s, c);
+  const x6 = r.bits(1);
+  const y7 = x6;
+  if (y7 !== 0) { x_MeteringConfirmationReqType(r, 2, y7); }
+  return o;
 }
 function x_MeteringConfirmationReqType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -7713,47 +7655,48 @@ const EXP_MeteringConfirmationReqType: readonly string[] = ["SE(Header)","SE(Sig
 function d_SignedMeteringDataType(r: BitReader): T.SignedMeteringDataType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_SignedMeteringDataType(r, s, c);
-  const v0 = r.string(65536, 15, "SignedMeteringDataType@Id");
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_SignedMeteringDataType(r, 0, y2); }
+  const v0 = r.string(65536, 15, "SignedMeteringDataType@Id");
   o.Id = v0;
   s = 1;
-  if (!(c === 0)) x_SignedMeteringDataType(r, s, c);
-  const x3 = r.bits(1);
-  if ((x3 & 1) !== 0) r.badBits(x3, 1, 1, "SignedMeteringDataType/SessionID");
-  const v2 = r.binary(8, "SignedMeteringDataType/SessionID");
   const x4 = r.bits(2);
-  if ((x4 & 2) !== 0) r.badBits(x4, 2, 2, "SignedMeteringDataType/SessionID");
-  c = (x4 & 1);
-  o.SessionID = v2;
+  const y5 = ((x4 >>> 1) & 1);
+  if (y5 !== 0) { r.pos -= 1; x_SignedMeteringDataType(r, 1, y5); }
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 2, "SignedMeteringDataType/SessionID");
+  const v3 = r.binary(8, "SignedMeteringDataType/SessionID");
+  const x7 = r.bits(2);
+  if ((x7 & 2) !== 0) r.badBits(x7, 2, 2, "SignedMeteringDataType/SessionID");
+  const y8 = (x7 & 1);
+  if (y8 !== 0) { x_SignedMeteringDataType(r, 2, y8); }
+  o.SessionID = v3;
   s = 2;
-  if (!(c === 0)) x_SignedMeteringDataType(r, s, c);
-  const v5 = d_MeterInfoType(r);
-  const x6 = r.bits(2);
-  c = x6;
-  o.MeterInfo = v5;
+  const v6 = d_MeterInfoType(r);
+  const x9 = r.bits(2);
+  c = x9;
+  o.MeterInfo = v6;
   s = 3;
   if (c === 0) {
-    const v7 = d_ReceiptType(r);
-    const x8 = r.bits(2);
-    c = x8;
-    o.Receipt = v7;
+    const v10 = d_ReceiptType(r);
+    const x11 = r.bits(2);
+    c = x11;
+    o.Receipt = v10;
     s = 4;
   }
   if ((s === 3 && c === 1) || (s === 4 && c === 0)) {
-    const v9 = d_Dynamic_SMDTControlModeType(r);
-    const x10 = r.bits(1);
-    c = x10;
-    o.Dynamic_SMDTControlMode = v9;
+    const v12 = d_Dynamic_SMDTControlModeType(r);
+    const x13 = r.bits(1);
+    c = x13;
+    o.Dynamic_SMDTControlMode = v12;
     s = 5;
   }
   if ((s === 3 && c === 2) || (s === 4 && c === 1)) {
-    const v11 = d_Scheduled_SMDTControlModeType(r);
-    const x12 = r.bits(1);
-    c = x12;
-    o.Scheduled_SMDTControlMode = v11;
+    const v14 = d_Scheduled_SMDTControlModeType(r);
+    const x15 = r.bits(1);
+    c = x15;
+    o.Scheduled_SMDTControlMode = v14;
     s = 6;
   }
   if ((s === 5 && c === 0) || (s === 6 && c === 0)) return o;
@@ -7825,81 +7768,81 @@ const EXP_SignedMeteringDataType: readonly string[] = ["AT(Id)","SE(SessionID)",
 function d_MeterInfoType(r: BitReader): T.MeterInfoType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_MeterInfoType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "MeterInfoType/MeterID");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_MeterInfoType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "MeterInfoType/MeterID");
   const v0 = r.string(64, 25, "MeterInfoType/MeterID");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "MeterInfoType/MeterID");
-  c = (x2 & 1);
+  const x4 = r.bits(3);
+  if ((x4 & 4) !== 0) r.badBits(x4, 4, 3, "MeterInfoType/MeterID");
+  const y5 = ((x4 >>> 1) & 1);
+  if (y5 !== 0) { r.pos -= 1; x_MeterInfoType(r, 1, y5); }
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 3, "MeterInfoType/ChargedEnergyReadingWh");
   o.MeterID = v0;
   s = 1;
-  if (!(c === 0)) x_MeterInfoType(r, s, c);
-  const x4 = r.bits(1);
-  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "MeterInfoType/ChargedEnergyReadingWh");
   const v3 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/ChargedEnergyReadingWh");
-  const x5 = r.bits(4);
-  if ((x5 & 8) !== 0) r.badBits(x5, 8, 4, "MeterInfoType/ChargedEnergyReadingWh");
-  c = (x5 & 7);
+  const x6 = r.bits(4);
+  c = (x6 & 7);
+  if ((x6 & 8) !== 0) r.badBits(x6, 8, 4, "MeterInfoType/ChargedEnergyReadingWh");
   o.ChargedEnergyReadingWh = v3;
   s = 2;
   if (c === 0) {
-    const x7 = r.bits(1);
-    if ((x7 & 1) !== 0) r.badBits(x7, 1, 1, "MeterInfoType/BPT_DischargedEnergyReadingWh");
-    const v6 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/BPT_DischargedEnergyReadingWh");
-    const x8 = r.bits(4);
-    if ((x8 & 8) !== 0) r.badBits(x8, 8, 4, "MeterInfoType/BPT_DischargedEnergyReadingWh");
-    c = (x8 & 7);
-    o.BPT_DischargedEnergyReadingWh = v6;
+    const x8 = r.bits(1);
+    if ((x8 & 1) !== 0) r.badBits(x8, 1, 1, "MeterInfoType/BPT_DischargedEnergyReadingWh");
+    const v7 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/BPT_DischargedEnergyReadingWh");
+    const x9 = r.bits(4);
+    c = (x9 & 7);
+    if ((x9 & 8) !== 0) r.badBits(x9, 8, 4, "MeterInfoType/BPT_DischargedEnergyReadingWh");
+    o.BPT_DischargedEnergyReadingWh = v7;
     s = 3;
   }
   if ((s === 2 && c === 1) || (s === 3 && c === 0)) {
-    const x10 = r.bits(1);
-    if ((x10 & 1) !== 0) r.badBits(x10, 1, 1, "MeterInfoType/CapacitiveEnergyReadingVARh");
-    const v9 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/CapacitiveEnergyReadingVARh");
-    const x11 = r.bits(4);
-    if ((x11 & 8) !== 0) r.badBits(x11, 8, 4, "MeterInfoType/CapacitiveEnergyReadingVARh");
-    c = (x11 & 7);
-    o.CapacitiveEnergyReadingVARh = v9;
+    const x11 = r.bits(1);
+    if ((x11 & 1) !== 0) r.badBits(x11, 1, 1, "MeterInfoType/CapacitiveEnergyReadingVARh");
+    const v10 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/CapacitiveEnergyReadingVARh");
+    const x12 = r.bits(4);
+    c = (x12 & 7);
+    if ((x12 & 8) !== 0) r.badBits(x12, 8, 4, "MeterInfoType/CapacitiveEnergyReadingVARh");
+    o.CapacitiveEnergyReadingVARh = v10;
     s = 4;
   }
   if ((s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0)) {
-    const x13 = r.bits(1);
-    if ((x13 & 1) !== 0) r.badBits(x13, 1, 1, "MeterInfoType/BPT_InductiveEnergyReadingVARh");
-    const v12 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/BPT_InductiveEnergyReadingVARh");
-    const x14 = r.bits(4);
-    if ((x14 & 8) !== 0) r.badBits(x14, 8, 4, "MeterInfoType/BPT_InductiveEnergyReadingVARh");
-    c = (x14 & 7);
-    o.BPT_InductiveEnergyReadingVARh = v12;
+    const x14 = r.bits(1);
+    if ((x14 & 1) !== 0) r.badBits(x14, 1, 1, "MeterInfoType/BPT_InductiveEnergyReadingVARh");
+    const v13 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/BPT_InductiveEnergyReadingVARh");
+    const x15 = r.bits(4);
+    c = (x15 & 7);
+    if ((x15 & 8) !== 0) r.badBits(x15, 8, 4, "MeterInfoType/BPT_InductiveEnergyReadingVARh");
+    o.BPT_InductiveEnergyReadingVARh = v13;
     s = 5;
   }
   if ((s === 2 && c === 3) || (s === 3 && c === 2) || (s === 4 && c === 1) || (s === 5 && c === 0)) {
-    const x16 = r.bits(1);
-    if ((x16 & 1) !== 0) r.badBits(x16, 1, 1, "MeterInfoType/MeterSignature");
-    const v15 = r.binary(64, "MeterInfoType/MeterSignature");
-    const x17 = r.bits(3);
-    if ((x17 & 4) !== 0) r.badBits(x17, 4, 3, "MeterInfoType/MeterSignature");
-    c = (x17 & 3);
-    o.MeterSignature = v15;
+    const x17 = r.bits(1);
+    if ((x17 & 1) !== 0) r.badBits(x17, 1, 1, "MeterInfoType/MeterSignature");
+    const v16 = r.binary(64, "MeterInfoType/MeterSignature");
+    const x18 = r.bits(3);
+    c = (x18 & 3);
+    if ((x18 & 4) !== 0) r.badBits(x18, 4, 3, "MeterInfoType/MeterSignature");
+    o.MeterSignature = v16;
     s = 6;
   }
   if ((s === 2 && c === 4) || (s === 3 && c === 3) || (s === 4 && c === 2) || (s === 5 && c === 1) || (s === 6 && c === 0)) {
-    const v18 = r.chIntIn(-32768, 32767, "MeterInfoType/MeterStatus");
-    const x19 = r.bits(3);
-    if ((x19 & 4) !== 0) r.badBits(x19, 4, 3, "MeterInfoType/MeterStatus");
-    c = (x19 & 3);
-    o.MeterStatus = v18;
+    const v19 = r.chIntIn(-32768, 32767, "MeterInfoType/MeterStatus");
+    const x20 = r.bits(3);
+    c = (x20 & 3);
+    if ((x20 & 4) !== 0) r.badBits(x20, 4, 3, "MeterInfoType/MeterStatus");
+    o.MeterStatus = v19;
     s = 7;
   }
   if ((s === 2 && c === 5) || (s === 3 && c === 4) || (s === 4 && c === 3) || (s === 5 && c === 2) || (s === 6 && c === 1) || (s === 7 && c === 0)) {
-    const x21 = r.bits(1);
-    if ((x21 & 1) !== 0) r.badBits(x21, 1, 1, "MeterInfoType/MeterTimestamp");
-    const v20 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/MeterTimestamp");
-    const x22 = r.bits(2);
-    if ((x22 & 2) !== 0) r.badBits(x22, 2, 2, "MeterInfoType/MeterTimestamp");
-    c = (x22 & 1);
-    o.MeterTimestamp = v20;
+    const x22 = r.bits(1);
+    if ((x22 & 1) !== 0) r.badBits(x22, 1, 1, "MeterInfoType/MeterTimestamp");
+    const v21 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/MeterTimestamp");
+    const x23 = r.bits(2);
+    c = (x23 & 1);
+    if ((x23 & 2) !== 0) r.badBits(x23, 2, 2, "MeterInfoType/MeterTimestamp");
+    o.MeterTimestamp = v21;
     s = 8;
   }
   if ((s === 2 && c === 6) || (s === 3 && c === 5) || (s === 4 && c === 4) || (s === 5 && c === 3) || (s === 6 && c === 2) || (s === 7 && c === 1) || (s === 8 && c === 0)) return o;
@@ -8019,112 +7962,101 @@ const EXP_MeterInfoType: readonly string[] = ["SE(MeterID)","SE(ChargedEnergyRea
 function d_ReceiptType(r: BitReader): T.ReceiptType {
   const o: any = {};
   let s = 0; let n = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ReceiptType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "ReceiptType/TimeAnchor");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_ReceiptType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "ReceiptType/TimeAnchor");
   const v0 = r.bigIn(false, 0n, 18446744073709551615n, "ReceiptType/TimeAnchor");
-  const x2 = r.bits(4);
-  if ((x2 & 8) !== 0) r.badBits(x2, 8, 4, "ReceiptType/TimeAnchor");
-  c = (x2 & 7);
+  const x3 = r.bits(4);
+  c = (x3 & 7);
+  if ((x3 & 8) !== 0) r.badBits(x3, 8, 4, "ReceiptType/TimeAnchor");
   o.TimeAnchor = v0;
   s = 1;
   if (c === 0) {
-    const v3 = d_DetailedCostType(r);
-    const x4 = r.bits(3);
-    c = x4;
-    o.EnergyCosts = v3;
+    const v4 = d_DetailedCostType(r);
+    const x5 = r.bits(3);
+    c = x5;
+    o.EnergyCosts = v4;
     s = 2;
   }
   if ((s === 1 && c === 1) || (s === 2 && c === 0)) {
-    const v5 = d_DetailedCostType(r);
-    const x6 = r.bits(3);
-    c = x6;
-    o.OccupancyCosts = v5;
+    const v6 = d_DetailedCostType(r);
+    const x7 = r.bits(3);
+    c = x7;
+    o.OccupancyCosts = v6;
     s = 3;
   }
   if ((s === 1 && c === 2) || (s === 2 && c === 1) || (s === 3 && c === 0)) {
-    const v7 = d_DetailedCostType(r);
-    const x8 = r.bits(2);
-    c = x8;
-    o.AdditionalServicesCosts = v7;
+    const v8 = d_DetailedCostType(r);
+    const x9 = r.bits(2);
+    c = x9;
+    o.AdditionalServicesCosts = v8;
     s = 4;
   }
   if ((s === 1 && c === 3) || (s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0)) {
-    const v9 = d_DetailedCostType(r);
-    const x10 = r.bits(2);
-    c = x10;
-    o.OverstayCosts = v9;
+    const v10 = d_DetailedCostType(r);
+    const x11 = r.bits(2);
+    c = x11;
+    o.OverstayCosts = v10;
     s = 5;
   }
   for (;;) {
     if (s === 1 && c === 4) {
-      const v11 = d_DetailedTaxType(r);
-      const x12 = r.bits(2);
-      c = x12;
-      const av11 = o.TaxCosts;
-      if (av11 === undefined) o.TaxCosts = [v11];
-      else {
-        av11.push(v11);
-      }
+      const v12 = d_DetailedTaxType(r);
+      const x13 = r.bits(2);
+      c = x13;
+      const av12 = o.TaxCosts;
+      if (av12 === undefined) o.TaxCosts = [v12];
+      else { av12.push(v12); }
       n = 1; s = 6;
       continue;
     }
     if (s === 2 && c === 3) {
-      const v13 = d_DetailedTaxType(r);
-      const x14 = r.bits(2);
-      c = x14;
-      const av13 = o.TaxCosts;
-      if (av13 === undefined) o.TaxCosts = [v13];
-      else {
-        av13.push(v13);
-      }
+      const v14 = d_DetailedTaxType(r);
+      const x15 = r.bits(2);
+      c = x15;
+      const av14 = o.TaxCosts;
+      if (av14 === undefined) o.TaxCosts = [v14];
+      else { av14.push(v14); }
       n = 1; s = 6;
       continue;
     }
     if (s === 3 && c === 2) {
-      const v15 = d_DetailedTaxType(r);
-      const x16 = r.bits(2);
-      c = x16;
-      const av15 = o.TaxCosts;
-      if (av15 === undefined) o.TaxCosts = [v15];
-      else {
-        av15.push(v15);
-      }
+      const v16 = d_DetailedTaxType(r);
+      const x17 = r.bits(2);
+      c = x17;
+      const av16 = o.TaxCosts;
+      if (av16 === undefined) o.TaxCosts = [v16];
+      else { av16.push(v16); }
       n = 1; s = 6;
       continue;
     }
     if (s === 4 && c === 1) {
-      const v17 = d_DetailedTaxType(r);
-      const x18 = r.bits(2);
-      c = x18;
-      const av17 = o.TaxCosts;
-      if (av17 === undefined) o.TaxCosts = [v17];
-      else {
-        av17.push(v17);
-      }
+      const v18 = d_DetailedTaxType(r);
+      const x19 = r.bits(2);
+      c = x19;
+      const av18 = o.TaxCosts;
+      if (av18 === undefined) o.TaxCosts = [v18];
+      else { av18.push(v18); }
       n = 1; s = 6;
       continue;
     }
     if (s === 5 && c === 0) {
-      const v19 = d_DetailedTaxType(r);
-      const x20 = r.bits(2);
-      c = x20;
-      const av19 = o.TaxCosts;
-      if (av19 === undefined) o.TaxCosts = [v19];
-      else {
-        av19.push(v19);
-      }
+      const v20 = d_DetailedTaxType(r);
+      const x21 = r.bits(2);
+      c = x21;
+      const av20 = o.TaxCosts;
+      if (av20 === undefined) o.TaxCosts = [v20];
+      else { av20.push(v20); }
       n = 1; s = 6;
       continue;
     }
     if (s === 6 && c === 0) {
-      const v21 = d_DetailedTaxType(r);
-      const av21 = o.TaxCosts;
-      if (av21 === undefined) o.TaxCosts = [v21];
-      else {
-        av21.push(v21);
-      }
+      const v22 = d_DetailedTaxType(r);
+      const av22 = o.TaxCosts;
+      if (av22 === undefined) o.TaxCosts = [v22];
+      else { av22.push(v22); }
       n++; s = n < 10 ? 6 : 7;
       c = r.bits(WD_ReceiptType[s]!);
       continue;
@@ -8227,21 +8159,23 @@ const EXP_ReceiptType: readonly string[] = ["SE(TimeAnchor)","SE(EnergyCosts)|SE
 function d_DetailedCostType(r: BitReader): T.DetailedCostType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_DetailedCostType(r, s, c);
-  const v0 = d_RationalNumberType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_DetailedCostType(r, 0, y2); }
+  const v0 = d_RationalNumberType(r);
   o.Amount = v0;
   s = 1;
-  if (!(c === 0)) x_DetailedCostType(r, s, c);
-  const v2 = d_RationalNumberType(r);
-  const x3 = r.bits(1);
-  c = x3;
-  o.CostPerUnit = v2;
+  const x4 = r.bits(1);
+  const y5 = x4;
+  if (y5 !== 0) { x_DetailedCostType(r, 1, y5); }
+  const v3 = d_RationalNumberType(r);
+  o.CostPerUnit = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_DetailedCostType(r, s, c);
+  const x6 = r.bits(1);
+  const y7 = x6;
+  if (y7 !== 0) { x_DetailedCostType(r, 2, y7); }
+  return o;
 }
 function x_DetailedCostType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -8272,24 +8206,25 @@ const EXP_DetailedCostType: readonly string[] = ["SE(Amount)","SE(CostPerUnit)",
 function d_DetailedTaxType(r: BitReader): T.DetailedTaxType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_DetailedTaxType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "DetailedTaxType/TaxRuleID");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_DetailedTaxType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "DetailedTaxType/TaxRuleID");
   const v0 = r.uintIn(1, 4294967295, "DetailedTaxType/TaxRuleID");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "DetailedTaxType/TaxRuleID");
-  c = (x2 & 1);
+  const x4 = r.bits(2);
+  if ((x4 & 2) !== 0) r.badBits(x4, 2, 2, "DetailedTaxType/TaxRuleID");
+  const y5 = (x4 & 1);
+  if (y5 !== 0) { x_DetailedTaxType(r, 1, y5); }
   o.TaxRuleID = v0;
   s = 1;
-  if (!(c === 0)) x_DetailedTaxType(r, s, c);
   const v3 = d_RationalNumberType(r);
-  const x4 = r.bits(1);
-  c = x4;
   o.Amount = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_DetailedTaxType(r, s, c);
+  const x6 = r.bits(1);
+  const y7 = x6;
+  if (y7 !== 0) { x_DetailedTaxType(r, 2, y7); }
+  return o;
 }
 function x_DetailedTaxType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -8320,9 +8255,11 @@ const EXP_DetailedTaxType: readonly string[] = ["SE(TaxRuleID)","SE(Amount)","EE
 function d_Dynamic_SMDTControlModeType(r: BitReader): T.Dynamic_SMDTControlModeType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (c === 0) return o;
-  return x_Dynamic_SMDTControlModeType(r, s, c);
+  let c = 0;
+  const x0 = r.bits(1);
+  const y1 = x0;
+  if (y1 !== 0) { x_Dynamic_SMDTControlModeType(r, 0, y1); }
+  return o;
 }
 function x_Dynamic_SMDTControlModeType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -8341,18 +8278,19 @@ const EXP_Dynamic_SMDTControlModeType: readonly string[] = ["EE"];
 function d_Scheduled_SMDTControlModeType(r: BitReader): T.Scheduled_SMDTControlModeType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_Scheduled_SMDTControlModeType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "Scheduled_SMDTControlModeType/SelectedScheduleTupleID");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_Scheduled_SMDTControlModeType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "Scheduled_SMDTControlModeType/SelectedScheduleTupleID");
   const v0 = r.uintIn(1, 4294967295, "Scheduled_SMDTControlModeType/SelectedScheduleTupleID");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "Scheduled_SMDTControlModeType/SelectedScheduleTupleID");
-  c = (x2 & 1);
+  const x3 = r.bits(2);
+  if ((x3 & 2) !== 0) r.badBits(x3, 2, 2, "Scheduled_SMDTControlModeType/SelectedScheduleTupleID");
+  const y4 = (x3 & 1);
+  if (y4 !== 0) { x_Scheduled_SMDTControlModeType(r, 1, y4); }
   o.SelectedScheduleTupleID = v0;
   s = 1;
-  if (c === 0) return o;
-  return x_Scheduled_SMDTControlModeType(r, s, c);
+  return o;
 }
 function x_Scheduled_SMDTControlModeType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -8377,24 +8315,26 @@ const EXP_Scheduled_SMDTControlModeType: readonly string[] = ["SE(SelectedSchedu
 function d_MeteringConfirmationResType(r: BitReader): T.MeteringConfirmationResType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_MeteringConfirmationResType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_MeteringConfirmationResType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (!(c === 0)) x_MeteringConfirmationResType(r, s, c);
-  const x3 = r.bits(9);
-  if ((x3 & 258) !== 0) r.badBits(x3, 258, 9, "MeteringConfirmationResType/ResponseCode");
-  const y4 = ((x3 >>> 2) & 63);
-  if (y4 >= 40) r.enumErr(y4, 40, "MeteringConfirmationResType/ResponseCode", r.pos - 8);
-  const v2 = E0[y4]!;
-  c = (x3 & 1);
-  o.ResponseCode = v2;
+  const x4 = r.bits(10);
+  const y5 = ((x4 >>> 9) & 1);
+  if (y5 !== 0) { r.pos -= 9; x_MeteringConfirmationResType(r, 1, y5); }
+  const y6 = ((x4 >>> 2) & 63);
+  if ((x4 & 256) !== 0) r.badBits(x4, 256, 10, "MeteringConfirmationResType/ResponseCode");
+  if (y6 >= 40) r.enumErr(y6, 40, "MeteringConfirmationResType/ResponseCode", r.pos - 8);
+  const v3 = E0[y6]!;
+  if ((x4 & 2) !== 0) r.badBits(x4, 2, 10, "MeteringConfirmationResType/ResponseCode");
+  const y7 = (x4 & 1);
+  if (y7 !== 0) { x_MeteringConfirmationResType(r, 2, y7); }
+  o.ResponseCode = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_MeteringConfirmationResType(r, s, c);
+  return o;
 }
 function x_MeteringConfirmationResType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -8423,40 +8363,42 @@ const EXP_MeteringConfirmationResType: readonly string[] = ["SE(Header)","SE(Res
 function d_SessionStopReqType(r: BitReader): T.SessionStopReqType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_SessionStopReqType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_SessionStopReqType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (!(c === 0)) x_SessionStopReqType(r, s, c);
-  const x3 = r.bits(6);
-  if ((x3 & 36) !== 0) r.badBits(x3, 36, 6, "SessionStopReqType/ChargingSession");
-  const y4 = ((x3 >>> 3) & 3);
-  if (y4 >= 3) r.enumErr(y4, 3, "SessionStopReqType/ChargingSession", r.pos - 5);
-  const v2 = E7[y4]!;
-  c = (x3 & 3);
-  o.ChargingSession = v2;
+  const x4 = r.bits(7);
+  const y5 = ((x4 >>> 6) & 1);
+  if (y5 !== 0) { r.pos -= 6; x_SessionStopReqType(r, 1, y5); }
+  const y6 = ((x4 >>> 3) & 3);
+  if ((x4 & 32) !== 0) r.badBits(x4, 32, 7, "SessionStopReqType/ChargingSession");
+  if (y6 >= 3) r.enumErr(y6, 3, "SessionStopReqType/ChargingSession", r.pos - 5);
+  const v3 = E7[y6]!;
+  c = (x4 & 3);
+  if ((x4 & 4) !== 0) r.badBits(x4, 4, 7, "SessionStopReqType/ChargingSession");
+  o.ChargingSession = v3;
   s = 2;
   if (c === 0) {
-    const x6 = r.bits(1);
-    if ((x6 & 1) !== 0) r.badBits(x6, 1, 1, "SessionStopReqType/EVTerminationCode");
-    const v5 = r.string(80, 26, "SessionStopReqType/EVTerminationCode");
-    const x7 = r.bits(3);
-    if ((x7 & 4) !== 0) r.badBits(x7, 4, 3, "SessionStopReqType/EVTerminationCode");
-    c = (x7 & 3);
-    o.EVTerminationCode = v5;
+    const x8 = r.bits(1);
+    if ((x8 & 1) !== 0) r.badBits(x8, 1, 1, "SessionStopReqType/EVTerminationCode");
+    const v7 = r.string(80, 26, "SessionStopReqType/EVTerminationCode");
+    const x9 = r.bits(3);
+    c = (x9 & 3);
+    if ((x9 & 4) !== 0) r.badBits(x9, 4, 3, "SessionStopReqType/EVTerminationCode");
+    o.EVTerminationCode = v7;
     s = 3;
   }
   if ((s === 2 && c === 1) || (s === 3 && c === 0)) {
-    const x9 = r.bits(1);
-    if ((x9 & 1) !== 0) r.badBits(x9, 1, 1, "SessionStopReqType/EVTerminationExplanation");
-    const v8 = r.string(160, 27, "SessionStopReqType/EVTerminationExplanation");
-    const x10 = r.bits(2);
-    if ((x10 & 2) !== 0) r.badBits(x10, 2, 2, "SessionStopReqType/EVTerminationExplanation");
-    c = (x10 & 1);
-    o.EVTerminationExplanation = v8;
+    const x11 = r.bits(1);
+    if ((x11 & 1) !== 0) r.badBits(x11, 1, 1, "SessionStopReqType/EVTerminationExplanation");
+    const v10 = r.string(160, 27, "SessionStopReqType/EVTerminationExplanation");
+    const x12 = r.bits(2);
+    c = (x12 & 1);
+    if ((x12 & 2) !== 0) r.badBits(x12, 2, 2, "SessionStopReqType/EVTerminationExplanation");
+    o.EVTerminationExplanation = v10;
     s = 4;
   }
   if ((s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0)) return o;
@@ -8514,24 +8456,26 @@ const EXP_SessionStopReqType: readonly string[] = ["SE(Header)","SE(ChargingSess
 function d_SessionStopResType(r: BitReader): T.SessionStopResType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_SessionStopResType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_SessionStopResType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (!(c === 0)) x_SessionStopResType(r, s, c);
-  const x3 = r.bits(9);
-  if ((x3 & 258) !== 0) r.badBits(x3, 258, 9, "SessionStopResType/ResponseCode");
-  const y4 = ((x3 >>> 2) & 63);
-  if (y4 >= 40) r.enumErr(y4, 40, "SessionStopResType/ResponseCode", r.pos - 8);
-  const v2 = E0[y4]!;
-  c = (x3 & 1);
-  o.ResponseCode = v2;
+  const x4 = r.bits(10);
+  const y5 = ((x4 >>> 9) & 1);
+  if (y5 !== 0) { r.pos -= 9; x_SessionStopResType(r, 1, y5); }
+  const y6 = ((x4 >>> 2) & 63);
+  if ((x4 & 256) !== 0) r.badBits(x4, 256, 10, "SessionStopResType/ResponseCode");
+  if (y6 >= 40) r.enumErr(y6, 40, "SessionStopResType/ResponseCode", r.pos - 8);
+  const v3 = E0[y6]!;
+  if ((x4 & 2) !== 0) r.badBits(x4, 2, 10, "SessionStopResType/ResponseCode");
+  const y7 = (x4 & 1);
+  if (y7 !== 0) { x_SessionStopResType(r, 2, y7); }
+  o.ResponseCode = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_SessionStopResType(r, s, c);
+  return o;
 }
 function x_SessionStopResType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -8560,38 +8504,39 @@ const EXP_SessionStopResType: readonly string[] = ["SE(Header)","SE(ResponseCode
 function d_CertificateInstallationReqType(r: BitReader): T.CertificateInstallationReqType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_CertificateInstallationReqType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_CertificateInstallationReqType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (!(c === 0)) x_CertificateInstallationReqType(r, s, c);
-  const v2 = d_SignedCertificateChainType(r);
-  const x3 = r.bits(1);
-  c = x3;
-  o.OEMProvisioningCertificateChain = v2;
+  const x4 = r.bits(1);
+  const y5 = x4;
+  if (y5 !== 0) { x_CertificateInstallationReqType(r, 1, y5); }
+  const v3 = d_SignedCertificateChainType(r);
+  o.OEMProvisioningCertificateChain = v3;
   s = 2;
-  if (!(c === 0)) x_CertificateInstallationReqType(r, s, c);
-  const v4 = d_ListOfRootCertificateIDsType(r);
-  const x5 = r.bits(1);
-  c = x5;
-  o.ListOfRootCertificateIDs = v4;
+  const x7 = r.bits(1);
+  const y8 = x7;
+  if (y8 !== 0) { x_CertificateInstallationReqType(r, 2, y8); }
+  const v6 = d_ListOfRootCertificateIDsType(r);
+  o.ListOfRootCertificateIDs = v6;
   s = 3;
-  if (!(c === 0)) x_CertificateInstallationReqType(r, s, c);
-  const x7 = r.bits(12);
-  if ((x7 & 2052) !== 0) r.badBits(x7, 2052, 12, "CertificateInstallationReqType/MaximumContractCertificateChains");
-  const y8 = ((x7 >>> 3) & 255);
-  const v6 = y8;
-  c = (x7 & 3);
-  o.MaximumContractCertificateChains = v6;
+  const x10 = r.bits(13);
+  const y11 = ((x10 >>> 12) & 1);
+  if (y11 !== 0) { r.pos -= 12; x_CertificateInstallationReqType(r, 3, y11); }
+  const y12 = ((x10 >>> 3) & 255);
+  const v9 = y12;
+  c = (x10 & 3);
+  if ((x10 & 2052) !== 0) r.badBits(x10, 2052, 13, "CertificateInstallationReqType/MaximumContractCertificateChains");
+  o.MaximumContractCertificateChains = v9;
   s = 4;
   if (c === 0) {
-    const v9 = d_EMAIDListType(r);
-    const x10 = r.bits(1);
-    c = x10;
-    o.PrioritizedEMAIDs = v9;
+    const v13 = d_EMAIDListType(r);
+    const x14 = r.bits(1);
+    c = x14;
+    o.PrioritizedEMAIDs = v13;
     s = 5;
   }
   if ((s === 4 && c === 1) || (s === 5 && c === 0)) return o;
@@ -8648,27 +8593,28 @@ const EXP_CertificateInstallationReqType: readonly string[] = ["SE(Header)","SE(
 function d_SignedCertificateChainType(r: BitReader): T.SignedCertificateChainType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_SignedCertificateChainType(r, s, c);
-  const v0 = r.string(65536, 15, "SignedCertificateChainType@Id");
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_SignedCertificateChainType(r, 0, y2); }
+  const v0 = r.string(65536, 15, "SignedCertificateChainType@Id");
   o.Id = v0;
   s = 1;
-  if (!(c === 0)) x_SignedCertificateChainType(r, s, c);
-  const x3 = r.bits(1);
-  if ((x3 & 1) !== 0) r.badBits(x3, 1, 1, "SignedCertificateChainType/Certificate");
-  const v2 = r.binary(1600, "SignedCertificateChainType/Certificate");
-  const x4 = r.bits(3);
-  if ((x4 & 4) !== 0) r.badBits(x4, 4, 3, "SignedCertificateChainType/Certificate");
-  c = (x4 & 3);
-  o.Certificate = v2;
+  const x4 = r.bits(2);
+  const y5 = ((x4 >>> 1) & 1);
+  if (y5 !== 0) { r.pos -= 1; x_SignedCertificateChainType(r, 1, y5); }
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 2, "SignedCertificateChainType/Certificate");
+  const v3 = r.binary(1600, "SignedCertificateChainType/Certificate");
+  const x6 = r.bits(3);
+  c = (x6 & 3);
+  if ((x6 & 4) !== 0) r.badBits(x6, 4, 3, "SignedCertificateChainType/Certificate");
+  o.Certificate = v3;
   s = 2;
   if (c === 0) {
-    const v5 = d_SubCertificatesType(r);
-    const x6 = r.bits(1);
-    c = x6;
-    o.SubCertificates = v5;
+    const v7 = d_SubCertificatesType(r);
+    const x8 = r.bits(1);
+    c = x8;
+    o.SubCertificates = v7;
     s = 3;
   }
   if ((s === 2 && c === 1) || (s === 3 && c === 0)) return o;
@@ -8723,9 +8669,7 @@ function d_ListOfRootCertificateIDsType(r: BitReader): T.ListOfRootCertificateID
       c = x1;
       const av0 = o.RootCertificateID;
       if (av0 === undefined) o.RootCertificateID = [v0];
-      else {
-        av0.push(v0);
-      }
+      else { av0.push(v0); }
       n = 1; s = 1;
       continue;
     }
@@ -8733,9 +8677,7 @@ function d_ListOfRootCertificateIDsType(r: BitReader): T.ListOfRootCertificateID
       const v2 = d_X509IssuerSerialType(r);
       const av2 = o.RootCertificateID;
       if (av2 === undefined) o.RootCertificateID = [v2];
-      else {
-        av2.push(v2);
-      }
+      else { av2.push(v2); }
       n++; s = n < 20 ? 1 : 2;
       c = r.bits(WD_ListOfRootCertificateIDsType[s]!);
       continue;
@@ -8791,13 +8733,11 @@ function d_EMAIDListType(r: BitReader): T.EMAIDListType {
       if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "EMAIDListType/EMAID");
       const v0 = r.string(255, 28, "EMAIDListType/EMAID");
       const x2 = r.bits(3);
-      if ((x2 & 4) !== 0) r.badBits(x2, 4, 3, "EMAIDListType/EMAID");
       c = (x2 & 3);
+      if ((x2 & 4) !== 0) r.badBits(x2, 4, 3, "EMAIDListType/EMAID");
       const av0 = o.EMAID;
       if (av0 === undefined) o.EMAID = [v0];
-      else {
-        av0.push(v0);
-      }
+      else { av0.push(v0); }
       n = 1; s = 1;
       continue;
     }
@@ -8809,9 +8749,7 @@ function d_EMAIDListType(r: BitReader): T.EMAIDListType {
       if ((x5 & 1) !== 0) r.badBits(x5, 1, 1, "EMAIDListType/EMAID");
       const av3 = o.EMAID;
       if (av3 === undefined) o.EMAID = [v3];
-      else {
-        av3.push(v3);
-      }
+      else { av3.push(v3); }
       n++; s = n < 8 ? 1 : 2;
       c = r.bits(WD_EMAIDListType[s]!);
       continue;
@@ -8861,53 +8799,54 @@ const EXP_EMAIDListType: readonly string[] = ["SE(EMAID)","SE(EMAID)|EE","EE"];
 function d_CertificateInstallationResType(r: BitReader): T.CertificateInstallationResType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_CertificateInstallationResType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_CertificateInstallationResType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (!(c === 0)) x_CertificateInstallationResType(r, s, c);
-  const x3 = r.bits(9);
-  if ((x3 & 258) !== 0) r.badBits(x3, 258, 9, "CertificateInstallationResType/ResponseCode");
-  const y4 = ((x3 >>> 2) & 63);
-  if (y4 >= 40) r.enumErr(y4, 40, "CertificateInstallationResType/ResponseCode", r.pos - 8);
-  const v2 = E0[y4]!;
-  c = (x3 & 1);
-  o.ResponseCode = v2;
+  const x6 = r.bits(15);
+  const y7 = ((x6 >>> 14) & 1);
+  if (y7 !== 0) { r.pos -= 14; x_CertificateInstallationResType(r, 1, y7); }
+  const y8 = ((x6 >>> 7) & 63);
+  if ((x6 & 8192) !== 0) r.badBits(x6, 8192, 15, "CertificateInstallationResType/ResponseCode");
+  if (y8 >= 40) r.enumErr(y8, 40, "CertificateInstallationResType/ResponseCode", r.pos - 13);
+  const v3 = E0[y8]!;
+  if ((x6 & 64) !== 0) r.badBits(x6, 64, 15, "CertificateInstallationResType/ResponseCode");
+  const y9 = ((x6 >>> 5) & 1);
+  if (y9 !== 0) { r.pos -= 5; x_CertificateInstallationResType(r, 2, y9); }
+  const y10 = ((x6 >>> 2) & 3);
+  if ((x6 & 16) !== 0) r.badBits(x6, 16, 15, "CertificateInstallationResType/EVSEProcessing");
+  if (y10 >= 3) r.enumErr(y10, 3, "CertificateInstallationResType/EVSEProcessing", r.pos - 4);
+  const v4 = E2[y10]!;
+  if ((x6 & 2) !== 0) r.badBits(x6, 2, 15, "CertificateInstallationResType/EVSEProcessing");
+  const y11 = (x6 & 1);
+  if (y11 !== 0) { x_CertificateInstallationResType(r, 3, y11); }
+  o.ResponseCode = v3;
   s = 2;
-  if (!(c === 0)) x_CertificateInstallationResType(r, s, c);
-  const x6 = r.bits(5);
-  if ((x6 & 18) !== 0) r.badBits(x6, 18, 5, "CertificateInstallationResType/EVSEProcessing");
-  const y7 = ((x6 >>> 2) & 3);
-  if (y7 >= 3) r.enumErr(y7, 3, "CertificateInstallationResType/EVSEProcessing", r.pos - 4);
-  const v5 = E2[y7]!;
-  c = (x6 & 1);
-  o.EVSEProcessing = v5;
+  o.EVSEProcessing = v4;
   s = 3;
-  if (!(c === 0)) x_CertificateInstallationResType(r, s, c);
-  const v8 = d_CertificateChainType(r);
-  const x9 = r.bits(1);
-  c = x9;
-  o.CPSCertificateChain = v8;
+  const v5 = d_CertificateChainType(r);
+  o.CPSCertificateChain = v5;
   s = 4;
-  if (!(c === 0)) x_CertificateInstallationResType(r, s, c);
-  const v10 = d_SignedInstallationDataType(r);
-  const x11 = r.bits(1);
-  c = x11;
-  o.SignedInstallationData = v10;
+  const x13 = r.bits(1);
+  const y14 = x13;
+  if (y14 !== 0) { x_CertificateInstallationResType(r, 4, y14); }
+  const v12 = d_SignedInstallationDataType(r);
+  o.SignedInstallationData = v12;
   s = 5;
-  if (!(c === 0)) x_CertificateInstallationResType(r, s, c);
-  const x13 = r.bits(11);
-  if ((x13 & 1026) !== 0) r.badBits(x13, 1026, 11, "CertificateInstallationResType/RemainingContractCertificateChains");
-  const y14 = ((x13 >>> 2) & 255);
-  const v12 = y14;
-  c = (x13 & 1);
-  o.RemainingContractCertificateChains = v12;
+  const x16 = r.bits(12);
+  const y17 = ((x16 >>> 11) & 1);
+  if (y17 !== 0) { r.pos -= 11; x_CertificateInstallationResType(r, 5, y17); }
+  const y18 = ((x16 >>> 2) & 255);
+  const v15 = y18;
+  if ((x16 & 1026) !== 0) r.badBits(x16, 1026, 12, "CertificateInstallationResType/RemainingContractCertificateChains");
+  const y19 = (x16 & 1);
+  if (y19 !== 0) { x_CertificateInstallationResType(r, 6, y19); }
+  o.RemainingContractCertificateChains = v15;
   s = 6;
-  if (c === 0) return o;
-  return x_CertificateInstallationResType(r, s, c);
+  return o;
 }
 function x_CertificateInstallationResType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -8956,21 +8895,22 @@ const EXP_CertificateInstallationResType: readonly string[] = ["SE(Header)","SE(
 function d_CertificateChainType(r: BitReader): T.CertificateChainType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_CertificateChainType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "CertificateChainType/Certificate");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_CertificateChainType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "CertificateChainType/Certificate");
   const v0 = r.binary(1600, "CertificateChainType/Certificate");
-  const x2 = r.bits(3);
-  if ((x2 & 4) !== 0) r.badBits(x2, 4, 3, "CertificateChainType/Certificate");
-  c = (x2 & 3);
+  const x3 = r.bits(3);
+  c = (x3 & 3);
+  if ((x3 & 4) !== 0) r.badBits(x3, 4, 3, "CertificateChainType/Certificate");
   o.Certificate = v0;
   s = 1;
   if (c === 0) {
-    const v3 = d_SubCertificatesType(r);
-    const x4 = r.bits(1);
-    c = x4;
-    o.SubCertificates = v3;
+    const v4 = d_SubCertificatesType(r);
+    const x5 = r.bits(1);
+    c = x5;
+    o.SubCertificates = v4;
     s = 2;
   }
   if ((s === 1 && c === 1) || (s === 2 && c === 0)) return o;
@@ -9011,64 +8951,64 @@ const EXP_CertificateChainType: readonly string[] = ["SE(Certificate)","SE(SubCe
 function d_SignedInstallationDataType(r: BitReader): T.SignedInstallationDataType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_SignedInstallationDataType(r, s, c);
-  const v0 = r.string(65536, 15, "SignedInstallationDataType@Id");
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_SignedInstallationDataType(r, 0, y2); }
+  const v0 = r.string(65536, 15, "SignedInstallationDataType@Id");
   o.Id = v0;
   s = 1;
-  if (!(c === 0)) x_SignedInstallationDataType(r, s, c);
-  const v2 = d_ContractCertificateChainType(r);
-  const x3 = r.bits(1);
-  c = x3;
-  o.ContractCertificateChain = v2;
+  const x4 = r.bits(1);
+  const y5 = x4;
+  if (y5 !== 0) { x_SignedInstallationDataType(r, 1, y5); }
+  const v3 = d_ContractCertificateChainType(r);
+  o.ContractCertificateChain = v3;
   s = 2;
-  if (!(c === 0)) x_SignedInstallationDataType(r, s, c);
-  const x5 = r.bits(4);
-  if ((x5 & 10) !== 0) r.badBits(x5, 10, 4, "SignedInstallationDataType/ECDHCurve");
-  const y6 = ((x5 >>> 2) & 1);
-  const v4 = E8[y6]!;
-  c = (x5 & 1);
-  o.ECDHCurve = v4;
+  const x8 = r.bits(6);
+  const y9 = ((x8 >>> 5) & 1);
+  if (y9 !== 0) { r.pos -= 5; x_SignedInstallationDataType(r, 2, y9); }
+  const y10 = ((x8 >>> 3) & 1);
+  const v6 = E8[y10]!;
+  if ((x8 & 20) !== 0) r.badBits(x8, 20, 6, "SignedInstallationDataType/ECDHCurve");
+  const y11 = ((x8 >>> 1) & 1);
+  if (y11 !== 0) { r.pos -= 1; x_SignedInstallationDataType(r, 3, y11); }
+  if ((x8 & 1) !== 0) r.badBits(x8, 1, 6, "SignedInstallationDataType/DHPublicKey");
+  o.ECDHCurve = v6;
   s = 3;
-  if (!(c === 0)) x_SignedInstallationDataType(r, s, c);
-  const x8 = r.bits(1);
-  if ((x8 & 1) !== 0) r.badBits(x8, 1, 1, "SignedInstallationDataType/DHPublicKey");
   const v7 = r.binary(133, "SignedInstallationDataType/DHPublicKey");
-  const x9 = r.bits(3);
-  if ((x9 & 4) !== 0) r.badBits(x9, 4, 3, "SignedInstallationDataType/DHPublicKey");
-  c = (x9 & 3);
+  const x12 = r.bits(3);
+  c = (x12 & 3);
+  if ((x12 & 4) !== 0) r.badBits(x12, 4, 3, "SignedInstallationDataType/DHPublicKey");
   o.DHPublicKey = v7;
   s = 4;
   if (c === 0) {
-    const x11 = r.bits(1);
-    if ((x11 & 1) !== 0) r.badBits(x11, 1, 1, "SignedInstallationDataType/SECP521_EncryptedPrivateKey");
-    const v10 = r.binary(94, "SignedInstallationDataType/SECP521_EncryptedPrivateKey");
-    const x12 = r.bits(2);
-    if ((x12 & 2) !== 0) r.badBits(x12, 2, 2, "SignedInstallationDataType/SECP521_EncryptedPrivateKey");
-    c = (x12 & 1);
-    o.SECP521_EncryptedPrivateKey = v10;
+    const x14 = r.bits(1);
+    if ((x14 & 1) !== 0) r.badBits(x14, 1, 1, "SignedInstallationDataType/SECP521_EncryptedPrivateKey");
+    const v13 = r.binary(94, "SignedInstallationDataType/SECP521_EncryptedPrivateKey");
+    const x15 = r.bits(2);
+    c = (x15 & 1);
+    if ((x15 & 2) !== 0) r.badBits(x15, 2, 2, "SignedInstallationDataType/SECP521_EncryptedPrivateKey");
+    o.SECP521_EncryptedPrivateKey = v13;
     s = 5;
   }
   if ((s === 4 && c === 1)) {
-    const x14 = r.bits(1);
-    if ((x14 & 1) !== 0) r.badBits(x14, 1, 1, "SignedInstallationDataType/X448_EncryptedPrivateKey");
-    const v13 = r.binary(84, "SignedInstallationDataType/X448_EncryptedPrivateKey");
-    const x15 = r.bits(2);
-    if ((x15 & 2) !== 0) r.badBits(x15, 2, 2, "SignedInstallationDataType/X448_EncryptedPrivateKey");
-    c = (x15 & 1);
-    o.X448_EncryptedPrivateKey = v13;
+    const x17 = r.bits(1);
+    if ((x17 & 1) !== 0) r.badBits(x17, 1, 1, "SignedInstallationDataType/X448_EncryptedPrivateKey");
+    const v16 = r.binary(84, "SignedInstallationDataType/X448_EncryptedPrivateKey");
+    const x18 = r.bits(2);
+    c = (x18 & 1);
+    if ((x18 & 2) !== 0) r.badBits(x18, 2, 2, "SignedInstallationDataType/X448_EncryptedPrivateKey");
+    o.X448_EncryptedPrivateKey = v16;
     s = 6;
   }
   if ((s === 4 && c === 2)) {
-    const x17 = r.bits(1);
-    if ((x17 & 1) !== 0) r.badBits(x17, 1, 1, "SignedInstallationDataType/TPM_EncryptedPrivateKey");
-    const v16 = r.binary(206, "SignedInstallationDataType/TPM_EncryptedPrivateKey");
-    const x18 = r.bits(2);
-    if ((x18 & 2) !== 0) r.badBits(x18, 2, 2, "SignedInstallationDataType/TPM_EncryptedPrivateKey");
-    c = (x18 & 1);
-    o.TPM_EncryptedPrivateKey = v16;
+    const x20 = r.bits(1);
+    if ((x20 & 1) !== 0) r.badBits(x20, 1, 1, "SignedInstallationDataType/TPM_EncryptedPrivateKey");
+    const v19 = r.binary(206, "SignedInstallationDataType/TPM_EncryptedPrivateKey");
+    const x21 = r.bits(2);
+    c = (x21 & 1);
+    if ((x21 & 2) !== 0) r.badBits(x21, 2, 2, "SignedInstallationDataType/TPM_EncryptedPrivateKey");
+    o.TPM_EncryptedPrivateKey = v19;
     s = 7;
   }
   if ((s === 5 && c === 0) || (s === 6 && c === 0) || (s === 7 && c === 0)) return o;
@@ -9147,53 +9087,55 @@ const EXP_SignedInstallationDataType: readonly string[] = ["AT(Id)","SE(Contract
 function d_VehicleCheckInReqType(r: BitReader): T.VehicleCheckInReqType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_VehicleCheckInReqType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_VehicleCheckInReqType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (!(c === 0)) x_VehicleCheckInReqType(r, s, c);
-  const x3 = r.bits(5);
-  if ((x3 & 18) !== 0) r.badBits(x3, 18, 5, "VehicleCheckInReqType/EVCheckInStatus");
-  const y4 = ((x3 >>> 2) & 3);
-  if (y4 >= 3) r.enumErr(y4, 3, "VehicleCheckInReqType/EVCheckInStatus", r.pos - 4);
-  const v2 = E9[y4]!;
-  c = (x3 & 1);
-  o.EVCheckInStatus = v2;
+  const x5 = r.bits(13);
+  const y6 = ((x5 >>> 12) & 1);
+  if (y6 !== 0) { r.pos -= 12; x_VehicleCheckInReqType(r, 1, y6); }
+  const y7 = ((x5 >>> 9) & 3);
+  if ((x5 & 2048) !== 0) r.badBits(x5, 2048, 13, "VehicleCheckInReqType/EVCheckInStatus");
+  if (y7 >= 3) r.enumErr(y7, 3, "VehicleCheckInReqType/EVCheckInStatus", r.pos - 11);
+  const v3 = E9[y7]!;
+  if ((x5 & 256) !== 0) r.badBits(x5, 256, 13, "VehicleCheckInReqType/EVCheckInStatus");
+  const y8 = ((x5 >>> 7) & 1);
+  if (y8 !== 0) { r.pos -= 7; x_VehicleCheckInReqType(r, 2, y8); }
+  const y9 = ((x5 >>> 4) & 3);
+  if ((x5 & 64) !== 0) r.badBits(x5, 64, 13, "VehicleCheckInReqType/ParkingMethod");
+  if (y9 >= 3) r.enumErr(y9, 3, "VehicleCheckInReqType/ParkingMethod", r.pos - 6);
+  const v4 = E10[y9]!;
+  c = (x5 & 7);
+  if ((x5 & 8) !== 0) r.badBits(x5, 8, 13, "VehicleCheckInReqType/ParkingMethod");
+  o.EVCheckInStatus = v3;
   s = 2;
-  if (!(c === 0)) x_VehicleCheckInReqType(r, s, c);
-  const x6 = r.bits(7);
-  if ((x6 & 72) !== 0) r.badBits(x6, 72, 7, "VehicleCheckInReqType/ParkingMethod");
-  const y7 = ((x6 >>> 4) & 3);
-  if (y7 >= 3) r.enumErr(y7, 3, "VehicleCheckInReqType/ParkingMethod", r.pos - 6);
-  const v5 = E10[y7]!;
-  c = (x6 & 7);
-  o.ParkingMethod = v5;
+  o.ParkingMethod = v4;
   s = 3;
   if (c === 0) {
-    const v8 = r.chIntIn(-32768, 32767, "VehicleCheckInReqType/VehicleFrame");
-    const x9 = r.bits(3);
-    if ((x9 & 4) !== 0) r.badBits(x9, 4, 3, "VehicleCheckInReqType/VehicleFrame");
-    c = (x9 & 3);
-    o.VehicleFrame = v8;
+    const v10 = r.chIntIn(-32768, 32767, "VehicleCheckInReqType/VehicleFrame");
+    const x11 = r.bits(3);
+    c = (x11 & 3);
+    if ((x11 & 4) !== 0) r.badBits(x11, 4, 3, "VehicleCheckInReqType/VehicleFrame");
+    o.VehicleFrame = v10;
     s = 4;
   }
   if ((s === 3 && c === 1) || (s === 4 && c === 0)) {
-    const v10 = r.chIntIn(-32768, 32767, "VehicleCheckInReqType/DeviceOffset");
-    const x11 = r.bits(3);
-    if ((x11 & 4) !== 0) r.badBits(x11, 4, 3, "VehicleCheckInReqType/DeviceOffset");
-    c = (x11 & 3);
-    o.DeviceOffset = v10;
+    const v12 = r.chIntIn(-32768, 32767, "VehicleCheckInReqType/DeviceOffset");
+    const x13 = r.bits(3);
+    c = (x13 & 3);
+    if ((x13 & 4) !== 0) r.badBits(x13, 4, 3, "VehicleCheckInReqType/DeviceOffset");
+    o.DeviceOffset = v12;
     s = 5;
   }
   if ((s === 3 && c === 2) || (s === 4 && c === 1) || (s === 5 && c === 0)) {
-    const v12 = r.chIntIn(-32768, 32767, "VehicleCheckInReqType/VehicleTravel");
-    const x13 = r.bits(2);
-    if ((x13 & 2) !== 0) r.badBits(x13, 2, 2, "VehicleCheckInReqType/VehicleTravel");
-    c = (x13 & 1);
-    o.VehicleTravel = v12;
+    const v14 = r.chIntIn(-32768, 32767, "VehicleCheckInReqType/VehicleTravel");
+    const x15 = r.bits(2);
+    c = (x15 & 1);
+    if ((x15 & 2) !== 0) r.badBits(x15, 2, 2, "VehicleCheckInReqType/VehicleTravel");
+    o.VehicleTravel = v14;
     s = 6;
   }
   if ((s === 3 && c === 3) || (s === 4 && c === 2) || (s === 5 && c === 1) || (s === 6 && c === 0)) return o;
@@ -9273,44 +9215,46 @@ const EXP_VehicleCheckInReqType: readonly string[] = ["SE(Header)","SE(EVCheckIn
 function d_VehicleCheckInResType(r: BitReader): T.VehicleCheckInResType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_VehicleCheckInResType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_VehicleCheckInResType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (!(c === 0)) x_VehicleCheckInResType(r, s, c);
-  const x3 = r.bits(11);
-  if ((x3 & 1032) !== 0) r.badBits(x3, 1032, 11, "VehicleCheckInResType/ResponseCode");
-  const y4 = ((x3 >>> 4) & 63);
-  if (y4 >= 40) r.enumErr(y4, 40, "VehicleCheckInResType/ResponseCode", r.pos - 10);
-  const v2 = E0[y4]!;
-  c = (x3 & 7);
-  o.ResponseCode = v2;
+  const x4 = r.bits(12);
+  const y5 = ((x4 >>> 11) & 1);
+  if (y5 !== 0) { r.pos -= 11; x_VehicleCheckInResType(r, 1, y5); }
+  const y6 = ((x4 >>> 4) & 63);
+  if ((x4 & 1024) !== 0) r.badBits(x4, 1024, 12, "VehicleCheckInResType/ResponseCode");
+  if (y6 >= 40) r.enumErr(y6, 40, "VehicleCheckInResType/ResponseCode", r.pos - 10);
+  const v3 = E0[y6]!;
+  c = (x4 & 7);
+  if ((x4 & 8) !== 0) r.badBits(x4, 8, 12, "VehicleCheckInResType/ResponseCode");
+  o.ResponseCode = v3;
   s = 2;
   if (c === 0) {
-    const v5 = r.chIntIn(-32768, 32767, "VehicleCheckInResType/ParkingSpace");
-    const x6 = r.bits(3);
-    if ((x6 & 4) !== 0) r.badBits(x6, 4, 3, "VehicleCheckInResType/ParkingSpace");
-    c = (x6 & 3);
-    o.ParkingSpace = v5;
+    const v7 = r.chIntIn(-32768, 32767, "VehicleCheckInResType/ParkingSpace");
+    const x8 = r.bits(3);
+    c = (x8 & 3);
+    if ((x8 & 4) !== 0) r.badBits(x8, 4, 3, "VehicleCheckInResType/ParkingSpace");
+    o.ParkingSpace = v7;
     s = 3;
   }
   if ((s === 2 && c === 1) || (s === 3 && c === 0)) {
-    const v7 = r.chIntIn(-32768, 32767, "VehicleCheckInResType/DeviceLocation");
-    const x8 = r.bits(3);
-    if ((x8 & 4) !== 0) r.badBits(x8, 4, 3, "VehicleCheckInResType/DeviceLocation");
-    c = (x8 & 3);
-    o.DeviceLocation = v7;
+    const v9 = r.chIntIn(-32768, 32767, "VehicleCheckInResType/DeviceLocation");
+    const x10 = r.bits(3);
+    c = (x10 & 3);
+    if ((x10 & 4) !== 0) r.badBits(x10, 4, 3, "VehicleCheckInResType/DeviceLocation");
+    o.DeviceLocation = v9;
     s = 4;
   }
   if ((s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0)) {
-    const v9 = r.chIntIn(-32768, 32767, "VehicleCheckInResType/TargetDistance");
-    const x10 = r.bits(2);
-    if ((x10 & 2) !== 0) r.badBits(x10, 2, 2, "VehicleCheckInResType/TargetDistance");
-    c = (x10 & 1);
-    o.TargetDistance = v9;
+    const v11 = r.chIntIn(-32768, 32767, "VehicleCheckInResType/TargetDistance");
+    const x12 = r.bits(2);
+    c = (x12 & 1);
+    if ((x12 & 2) !== 0) r.badBits(x12, 2, 2, "VehicleCheckInResType/TargetDistance");
+    o.TargetDistance = v11;
     s = 5;
   }
   if ((s === 2 && c === 3) || (s === 3 && c === 2) || (s === 4 && c === 1) || (s === 5 && c === 0)) return o;
@@ -9386,33 +9330,34 @@ const EXP_VehicleCheckInResType: readonly string[] = ["SE(Header)","SE(ResponseC
 function d_VehicleCheckOutReqType(r: BitReader): T.VehicleCheckOutReqType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_VehicleCheckOutReqType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_VehicleCheckOutReqType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (!(c === 0)) x_VehicleCheckOutReqType(r, s, c);
-  const x3 = r.bits(5);
-  if ((x3 & 18) !== 0) r.badBits(x3, 18, 5, "VehicleCheckOutReqType/EVCheckOutStatus");
-  const y4 = ((x3 >>> 2) & 3);
-  if (y4 >= 3) r.enumErr(y4, 3, "VehicleCheckOutReqType/EVCheckOutStatus", r.pos - 4);
-  const v2 = E11[y4]!;
-  c = (x3 & 1);
-  o.EVCheckOutStatus = v2;
+  const x5 = r.bits(7);
+  const y6 = ((x5 >>> 6) & 1);
+  if (y6 !== 0) { r.pos -= 6; x_VehicleCheckOutReqType(r, 1, y6); }
+  const y7 = ((x5 >>> 3) & 3);
+  if ((x5 & 32) !== 0) r.badBits(x5, 32, 7, "VehicleCheckOutReqType/EVCheckOutStatus");
+  if (y7 >= 3) r.enumErr(y7, 3, "VehicleCheckOutReqType/EVCheckOutStatus", r.pos - 5);
+  const v3 = E11[y7]!;
+  if ((x5 & 4) !== 0) r.badBits(x5, 4, 7, "VehicleCheckOutReqType/EVCheckOutStatus");
+  const y8 = ((x5 >>> 1) & 1);
+  if (y8 !== 0) { r.pos -= 1; x_VehicleCheckOutReqType(r, 2, y8); }
+  if ((x5 & 1) !== 0) r.badBits(x5, 1, 7, "VehicleCheckOutReqType/CheckOutTime");
+  o.EVCheckOutStatus = v3;
   s = 2;
-  if (!(c === 0)) x_VehicleCheckOutReqType(r, s, c);
-  const x6 = r.bits(1);
-  if ((x6 & 1) !== 0) r.badBits(x6, 1, 1, "VehicleCheckOutReqType/CheckOutTime");
-  const v5 = r.bigIn(false, 0n, 18446744073709551615n, "VehicleCheckOutReqType/CheckOutTime");
-  const x7 = r.bits(2);
-  if ((x7 & 2) !== 0) r.badBits(x7, 2, 2, "VehicleCheckOutReqType/CheckOutTime");
-  c = (x7 & 1);
-  o.CheckOutTime = v5;
+  const v4 = r.bigIn(false, 0n, 18446744073709551615n, "VehicleCheckOutReqType/CheckOutTime");
+  const x9 = r.bits(2);
+  if ((x9 & 2) !== 0) r.badBits(x9, 2, 2, "VehicleCheckOutReqType/CheckOutTime");
+  const y10 = (x9 & 1);
+  if (y10 !== 0) { x_VehicleCheckOutReqType(r, 3, y10); }
+  o.CheckOutTime = v4;
   s = 3;
-  if (c === 0) return o;
-  return x_VehicleCheckOutReqType(r, s, c);
+  return o;
 }
 function x_VehicleCheckOutReqType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -9447,32 +9392,33 @@ const EXP_VehicleCheckOutReqType: readonly string[] = ["SE(Header)","SE(EVCheckO
 function d_VehicleCheckOutResType(r: BitReader): T.VehicleCheckOutResType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_VehicleCheckOutResType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_VehicleCheckOutResType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (!(c === 0)) x_VehicleCheckOutResType(r, s, c);
-  const x3 = r.bits(9);
-  if ((x3 & 258) !== 0) r.badBits(x3, 258, 9, "VehicleCheckOutResType/ResponseCode");
-  const y4 = ((x3 >>> 2) & 63);
-  if (y4 >= 40) r.enumErr(y4, 40, "VehicleCheckOutResType/ResponseCode", r.pos - 8);
-  const v2 = E0[y4]!;
-  c = (x3 & 1);
-  o.ResponseCode = v2;
+  const x5 = r.bits(14);
+  const y6 = ((x5 >>> 13) & 1);
+  if (y6 !== 0) { r.pos -= 13; x_VehicleCheckOutResType(r, 1, y6); }
+  const y7 = ((x5 >>> 6) & 63);
+  if ((x5 & 4096) !== 0) r.badBits(x5, 4096, 14, "VehicleCheckOutResType/ResponseCode");
+  if (y7 >= 40) r.enumErr(y7, 40, "VehicleCheckOutResType/ResponseCode", r.pos - 12);
+  const v3 = E0[y7]!;
+  if ((x5 & 32) !== 0) r.badBits(x5, 32, 14, "VehicleCheckOutResType/ResponseCode");
+  const y8 = ((x5 >>> 4) & 1);
+  if (y8 !== 0) { r.pos -= 4; x_VehicleCheckOutResType(r, 2, y8); }
+  const y9 = ((x5 >>> 2) & 1);
+  const v4 = E12[y9]!;
+  if ((x5 & 10) !== 0) r.badBits(x5, 10, 14, "VehicleCheckOutResType/EVSECheckOutStatus");
+  const y10 = (x5 & 1);
+  if (y10 !== 0) { x_VehicleCheckOutResType(r, 3, y10); }
+  o.ResponseCode = v3;
   s = 2;
-  if (!(c === 0)) x_VehicleCheckOutResType(r, s, c);
-  const x6 = r.bits(4);
-  if ((x6 & 10) !== 0) r.badBits(x6, 10, 4, "VehicleCheckOutResType/EVSECheckOutStatus");
-  const y7 = ((x6 >>> 2) & 1);
-  const v5 = E12[y7]!;
-  c = (x6 & 1);
-  o.EVSECheckOutStatus = v5;
+  o.EVSECheckOutStatus = v4;
   s = 3;
-  if (c === 0) return o;
-  return x_VehicleCheckOutResType(r, s, c);
+  return o;
 }
 function x_VehicleCheckOutResType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -9505,15 +9451,17 @@ const EXP_VehicleCheckOutResType: readonly string[] = ["SE(Header)","SE(Response
 function d_ChargeParameterDiscoveryReqType(r: BitReader): T.ChargeParameterDiscoveryReqType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ChargeParameterDiscoveryReqType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_ChargeParameterDiscoveryReqType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (c === 0) return o;
-  return x_ChargeParameterDiscoveryReqType(r, s, c);
+  const x3 = r.bits(1);
+  const y4 = x3;
+  if (y4 !== 0) { x_ChargeParameterDiscoveryReqType(r, 1, y4); }
+  return o;
 }
 function x_ChargeParameterDiscoveryReqType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -9538,24 +9486,26 @@ const EXP_ChargeParameterDiscoveryReqType: readonly string[] = ["SE(Header)","EE
 function d_ChargeParameterDiscoveryResType(r: BitReader): T.ChargeParameterDiscoveryResType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ChargeParameterDiscoveryResType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_ChargeParameterDiscoveryResType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (!(c === 0)) x_ChargeParameterDiscoveryResType(r, s, c);
-  const x3 = r.bits(9);
-  if ((x3 & 258) !== 0) r.badBits(x3, 258, 9, "ChargeParameterDiscoveryResType/ResponseCode");
-  const y4 = ((x3 >>> 2) & 63);
-  if (y4 >= 40) r.enumErr(y4, 40, "ChargeParameterDiscoveryResType/ResponseCode", r.pos - 8);
-  const v2 = E0[y4]!;
-  c = (x3 & 1);
-  o.ResponseCode = v2;
+  const x4 = r.bits(10);
+  const y5 = ((x4 >>> 9) & 1);
+  if (y5 !== 0) { r.pos -= 9; x_ChargeParameterDiscoveryResType(r, 1, y5); }
+  const y6 = ((x4 >>> 2) & 63);
+  if ((x4 & 256) !== 0) r.badBits(x4, 256, 10, "ChargeParameterDiscoveryResType/ResponseCode");
+  if (y6 >= 40) r.enumErr(y6, 40, "ChargeParameterDiscoveryResType/ResponseCode", r.pos - 8);
+  const v3 = E0[y6]!;
+  if ((x4 & 2) !== 0) r.badBits(x4, 2, 10, "ChargeParameterDiscoveryResType/ResponseCode");
+  const y7 = (x4 & 1);
+  if (y7 !== 0) { x_ChargeParameterDiscoveryResType(r, 2, y7); }
+  o.ResponseCode = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_ChargeParameterDiscoveryResType(r, s, c);
+  return o;
 }
 function x_ChargeParameterDiscoveryResType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -9584,30 +9534,32 @@ const EXP_ChargeParameterDiscoveryResType: readonly string[] = ["SE(Header)","SE
 function d_ChargeLoopReqType(r: BitReader): T.ChargeLoopReqType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ChargeLoopReqType(r, s, c);
+  let c = 0;
+  const x1 = r.bits(1);
+  const y2 = x1;
+  if (y2 !== 0) { x_ChargeLoopReqType(r, 0, y2); }
   const v0 = d_MessageHeaderType(r);
-  const x1 = r.bits(2);
-  c = x1;
+  const x3 = r.bits(2);
+  c = x3;
   o.Header = v0;
   s = 1;
   if (c === 0) {
-    const v2 = d_DisplayParametersType(r);
-    const x3 = r.bits(1);
-    c = x3;
-    o.DisplayParameters = v2;
+    const v4 = d_DisplayParametersType(r);
+    const x5 = r.bits(1);
+    c = x5;
+    o.DisplayParameters = v4;
     s = 2;
   }
   if (!((s === 1 && c === 1) || (s === 2 && c === 0))) x_ChargeLoopReqType(r, s, c);
-  const x5 = r.bits(4);
-  if ((x5 & 10) !== 0) r.badBits(x5, 10, 4, "ChargeLoopReqType/MeterInfoRequested");
-  const y6 = ((x5 >>> 2) & 1);
-  const v4 = y6 === 1;
-  c = (x5 & 1);
-  o.MeterInfoRequested = v4;
+  const x7 = r.bits(4);
+  const y8 = ((x7 >>> 2) & 1);
+  const v6 = y8 === 1;
+  if ((x7 & 10) !== 0) r.badBits(x7, 10, 4, "ChargeLoopReqType/MeterInfoRequested");
+  const y9 = (x7 & 1);
+  if (y9 !== 0) { x_ChargeLoopReqType(r, 3, y9); }
+  o.MeterInfoRequested = v6;
   s = 3;
-  if (c === 0) return o;
-  return x_ChargeLoopReqType(r, s, c);
+  return o;
 }
 function x_ChargeLoopReqType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -9650,41 +9602,45 @@ function d_DisplayParametersType(r: BitReader): T.DisplayParametersType {
   let c = r.bits(4);
   if (c === 0) {
     const x1 = r.bits(13);
-    if ((x1 & 4112) !== 0) r.badBits(x1, 4112, 13, "DisplayParametersType/PresentSOC");
     const y2 = ((x1 >>> 5) & 127);
+    if ((x1 & 4096) !== 0) r.badBits(x1, 4096, 13, "DisplayParametersType/PresentSOC");
     if (y2 > 100) r.rangeErr(y2 + 0, 100, "DisplayParametersType/PresentSOC", r.pos - 12);
     const v0 = y2;
     c = (x1 & 15);
+    if ((x1 & 16) !== 0) r.badBits(x1, 16, 13, "DisplayParametersType/PresentSOC");
     o.PresentSOC = v0;
     s = 1;
   }
   if ((s === 0 && c === 1) || (s === 1 && c === 0)) {
     const x4 = r.bits(13);
-    if ((x4 & 4112) !== 0) r.badBits(x4, 4112, 13, "DisplayParametersType/MinimumSOC");
     const y5 = ((x4 >>> 5) & 127);
+    if ((x4 & 4096) !== 0) r.badBits(x4, 4096, 13, "DisplayParametersType/MinimumSOC");
     if (y5 > 100) r.rangeErr(y5 + 0, 100, "DisplayParametersType/MinimumSOC", r.pos - 12);
     const v3 = y5;
     c = (x4 & 15);
+    if ((x4 & 16) !== 0) r.badBits(x4, 16, 13, "DisplayParametersType/MinimumSOC");
     o.MinimumSOC = v3;
     s = 2;
   }
   if ((s === 0 && c === 2) || (s === 1 && c === 1) || (s === 2 && c === 0)) {
     const x7 = r.bits(13);
-    if ((x7 & 4112) !== 0) r.badBits(x7, 4112, 13, "DisplayParametersType/TargetSOC");
     const y8 = ((x7 >>> 5) & 127);
+    if ((x7 & 4096) !== 0) r.badBits(x7, 4096, 13, "DisplayParametersType/TargetSOC");
     if (y8 > 100) r.rangeErr(y8 + 0, 100, "DisplayParametersType/TargetSOC", r.pos - 12);
     const v6 = y8;
     c = (x7 & 15);
+    if ((x7 & 16) !== 0) r.badBits(x7, 16, 13, "DisplayParametersType/TargetSOC");
     o.TargetSOC = v6;
     s = 3;
   }
   if ((s === 0 && c === 3) || (s === 1 && c === 2) || (s === 2 && c === 1) || (s === 3 && c === 0)) {
     const x10 = r.bits(12);
-    if ((x10 & 2056) !== 0) r.badBits(x10, 2056, 12, "DisplayParametersType/MaximumSOC");
     const y11 = ((x10 >>> 4) & 127);
+    if ((x10 & 2048) !== 0) r.badBits(x10, 2048, 12, "DisplayParametersType/MaximumSOC");
     if (y11 > 100) r.rangeErr(y11 + 0, 100, "DisplayParametersType/MaximumSOC", r.pos - 11);
     const v9 = y11;
     c = (x10 & 7);
+    if ((x10 & 8) !== 0) r.badBits(x10, 8, 12, "DisplayParametersType/MaximumSOC");
     o.MaximumSOC = v9;
     s = 4;
   }
@@ -9693,8 +9649,8 @@ function d_DisplayParametersType(r: BitReader): T.DisplayParametersType {
     if ((x13 & 1) !== 0) r.badBits(x13, 1, 1, "DisplayParametersType/RemainingTimeToMinimumSOC");
     const v12 = r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToMinimumSOC");
     const x14 = r.bits(4);
-    if ((x14 & 8) !== 0) r.badBits(x14, 8, 4, "DisplayParametersType/RemainingTimeToMinimumSOC");
     c = (x14 & 7);
+    if ((x14 & 8) !== 0) r.badBits(x14, 8, 4, "DisplayParametersType/RemainingTimeToMinimumSOC");
     o.RemainingTimeToMinimumSOC = v12;
     s = 5;
   }
@@ -9703,8 +9659,8 @@ function d_DisplayParametersType(r: BitReader): T.DisplayParametersType {
     if ((x16 & 1) !== 0) r.badBits(x16, 1, 1, "DisplayParametersType/RemainingTimeToTargetSOC");
     const v15 = r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToTargetSOC");
     const x17 = r.bits(4);
-    if ((x17 & 8) !== 0) r.badBits(x17, 8, 4, "DisplayParametersType/RemainingTimeToTargetSOC");
     c = (x17 & 7);
+    if ((x17 & 8) !== 0) r.badBits(x17, 8, 4, "DisplayParametersType/RemainingTimeToTargetSOC");
     o.RemainingTimeToTargetSOC = v15;
     s = 6;
   }
@@ -9713,17 +9669,17 @@ function d_DisplayParametersType(r: BitReader): T.DisplayParametersType {
     if ((x19 & 1) !== 0) r.badBits(x19, 1, 1, "DisplayParametersType/RemainingTimeToMaximumSOC");
     const v18 = r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToMaximumSOC");
     const x20 = r.bits(4);
-    if ((x20 & 8) !== 0) r.badBits(x20, 8, 4, "DisplayParametersType/RemainingTimeToMaximumSOC");
     c = (x20 & 7);
+    if ((x20 & 8) !== 0) r.badBits(x20, 8, 4, "DisplayParametersType/RemainingTimeToMaximumSOC");
     o.RemainingTimeToMaximumSOC = v18;
     s = 7;
   }
   if ((s === 0 && c === 7) || (s === 1 && c === 6) || (s === 2 && c === 5) || (s === 3 && c === 4) || (s === 4 && c === 3) || (s === 5 && c === 2) || (s === 6 && c === 1) || (s === 7 && c === 0)) {
     const x22 = r.bits(5);
-    if ((x22 & 20) !== 0) r.badBits(x22, 20, 5, "DisplayParametersType/ChargingComplete");
     const y23 = ((x22 >>> 3) & 1);
     const v21 = y23 === 1;
     c = (x22 & 3);
+    if ((x22 & 20) !== 0) r.badBits(x22, 20, 5, "DisplayParametersType/ChargingComplete");
     o.ChargingComplete = v21;
     s = 8;
   }
@@ -9736,10 +9692,10 @@ function d_DisplayParametersType(r: BitReader): T.DisplayParametersType {
   }
   if ((s === 0 && c === 9) || (s === 1 && c === 8) || (s === 2 && c === 7) || (s === 3 && c === 6) || (s === 4 && c === 5) || (s === 5 && c === 4) || (s === 6 && c === 3) || (s === 7 && c === 2) || (s === 8 && c === 1) || (s === 9 && c === 0)) {
     const x27 = r.bits(4);
-    if ((x27 & 10) !== 0) r.badBits(x27, 10, 4, "DisplayParametersType/InletHot");
     const y28 = ((x27 >>> 2) & 1);
     const v26 = y28 === 1;
     c = (x27 & 1);
+    if ((x27 & 10) !== 0) r.badBits(x27, 10, 4, "DisplayParametersType/InletHot");
     o.InletHot = v26;
     s = 10;
   }
@@ -9918,41 +9874,43 @@ const F_DisplayParametersType = new Map<string, number>([["PresentSOC",0],["Mini
 function d_ChargeLoopResType(r: BitReader): T.ChargeLoopResType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ChargeLoopResType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_ChargeLoopResType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (!(c === 0)) x_ChargeLoopResType(r, s, c);
-  const x3 = r.bits(11);
-  if ((x3 & 1032) !== 0) r.badBits(x3, 1032, 11, "ChargeLoopResType/ResponseCode");
-  const y4 = ((x3 >>> 4) & 63);
-  if (y4 >= 40) r.enumErr(y4, 40, "ChargeLoopResType/ResponseCode", r.pos - 10);
-  const v2 = E0[y4]!;
-  c = (x3 & 7);
-  o.ResponseCode = v2;
+  const x4 = r.bits(12);
+  const y5 = ((x4 >>> 11) & 1);
+  if (y5 !== 0) { r.pos -= 11; x_ChargeLoopResType(r, 1, y5); }
+  const y6 = ((x4 >>> 4) & 63);
+  if ((x4 & 1024) !== 0) r.badBits(x4, 1024, 12, "ChargeLoopResType/ResponseCode");
+  if (y6 >= 40) r.enumErr(y6, 40, "ChargeLoopResType/ResponseCode", r.pos - 10);
+  const v3 = E0[y6]!;
+  c = (x4 & 7);
+  if ((x4 & 8) !== 0) r.badBits(x4, 8, 12, "ChargeLoopResType/ResponseCode");
+  o.ResponseCode = v3;
   s = 2;
   if (c === 0) {
-    const v5 = d_EVSEStatusType(r);
-    const x6 = r.bits(2);
-    c = x6;
-    o.EVSEStatus = v5;
+    const v7 = d_EVSEStatusType(r);
+    const x8 = r.bits(2);
+    c = x8;
+    o.EVSEStatus = v7;
     s = 3;
   }
   if ((s === 2 && c === 1) || (s === 3 && c === 0)) {
-    const v7 = d_MeterInfoType(r);
-    const x8 = r.bits(2);
-    c = x8;
-    o.MeterInfo = v7;
+    const v9 = d_MeterInfoType(r);
+    const x10 = r.bits(2);
+    c = x10;
+    o.MeterInfo = v9;
     s = 4;
   }
   if ((s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0)) {
-    const v9 = d_ReceiptType(r);
-    const x10 = r.bits(1);
-    c = x10;
-    o.Receipt = v9;
+    const v11 = d_ReceiptType(r);
+    const x12 = r.bits(1);
+    c = x12;
+    o.Receipt = v11;
     s = 5;
   }
   if ((s === 2 && c === 3) || (s === 3 && c === 2) || (s === 4 && c === 1) || (s === 5 && c === 0)) return o;
@@ -10096,9 +10054,11 @@ const EXP_Scheduled_CLReqControlModeType: readonly string[] = ["SE(EVTargetEnerg
 function d_Scheduled_CLResControlModeType(r: BitReader): T.Scheduled_CLResControlModeType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (c === 0) return o;
-  return x_Scheduled_CLResControlModeType(r, s, c);
+  let c = 0;
+  const x0 = r.bits(1);
+  const y1 = x0;
+  if (y1 !== 0) { x_Scheduled_CLResControlModeType(r, 0, y1); }
+  return o;
 }
 function x_Scheduled_CLResControlModeType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -10123,31 +10083,31 @@ function d_Dynamic_CLReqControlModeType(r: BitReader): T.Dynamic_CLReqControlMod
     if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "Dynamic_CLReqControlModeType/DepartureTime");
     const v0 = r.uintIn(0, 4294967295, "Dynamic_CLReqControlModeType/DepartureTime");
     const x2 = r.bits(2);
-    if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "Dynamic_CLReqControlModeType/DepartureTime");
     c = (x2 & 1);
+    if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "Dynamic_CLReqControlModeType/DepartureTime");
     o.DepartureTime = v0;
     s = 1;
   }
   if (!((s === 0 && c === 1) || (s === 1 && c === 0))) x_Dynamic_CLReqControlModeType(r, s, c);
   const v3 = d_RationalNumberType(r);
-  const x4 = r.bits(1);
-  c = x4;
   o.EVTargetEnergyRequest = v3;
   s = 2;
-  if (!(c === 0)) x_Dynamic_CLReqControlModeType(r, s, c);
-  const v5 = d_RationalNumberType(r);
-  const x6 = r.bits(1);
-  c = x6;
-  o.EVMaximumEnergyRequest = v5;
+  const x5 = r.bits(1);
+  const y6 = x5;
+  if (y6 !== 0) { x_Dynamic_CLReqControlModeType(r, 2, y6); }
+  const v4 = d_RationalNumberType(r);
+  o.EVMaximumEnergyRequest = v4;
   s = 3;
-  if (!(c === 0)) x_Dynamic_CLReqControlModeType(r, s, c);
-  const v7 = d_RationalNumberType(r);
   const x8 = r.bits(1);
-  c = x8;
+  const y9 = x8;
+  if (y9 !== 0) { x_Dynamic_CLReqControlModeType(r, 3, y9); }
+  const v7 = d_RationalNumberType(r);
   o.EVMinimumEnergyRequest = v7;
   s = 4;
-  if (c === 0) return o;
-  return x_Dynamic_CLReqControlModeType(r, s, c);
+  const x10 = r.bits(1);
+  const y11 = x10;
+  if (y11 !== 0) { x_Dynamic_CLReqControlModeType(r, 4, y11); }
+  return o;
 }
 function x_Dynamic_CLReqControlModeType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -10201,28 +10161,30 @@ function d_Dynamic_CLResControlModeType(r: BitReader): T.Dynamic_CLResControlMod
     if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "Dynamic_CLResControlModeType/DepartureTime");
     const v0 = r.uintIn(0, 4294967295, "Dynamic_CLResControlModeType/DepartureTime");
     const x2 = r.bits(4);
-    if ((x2 & 8) !== 0) r.badBits(x2, 8, 4, "Dynamic_CLResControlModeType/DepartureTime");
     c = (x2 & 7);
+    if ((x2 & 8) !== 0) r.badBits(x2, 8, 4, "Dynamic_CLResControlModeType/DepartureTime");
     o.DepartureTime = v0;
     s = 1;
   }
   if ((s === 0 && c === 1) || (s === 1 && c === 0)) {
     const x4 = r.bits(11);
-    if ((x4 & 1028) !== 0) r.badBits(x4, 1028, 11, "Dynamic_CLResControlModeType/MinimumSOC");
     const y5 = ((x4 >>> 3) & 127);
+    if ((x4 & 1024) !== 0) r.badBits(x4, 1024, 11, "Dynamic_CLResControlModeType/MinimumSOC");
     if (y5 > 100) r.rangeErr(y5 + 0, 100, "Dynamic_CLResControlModeType/MinimumSOC", r.pos - 10);
     const v3 = y5;
     c = (x4 & 3);
+    if ((x4 & 4) !== 0) r.badBits(x4, 4, 11, "Dynamic_CLResControlModeType/MinimumSOC");
     o.MinimumSOC = v3;
     s = 2;
   }
   if ((s === 0 && c === 2) || (s === 1 && c === 1) || (s === 2 && c === 0)) {
     const x7 = r.bits(11);
-    if ((x7 & 1028) !== 0) r.badBits(x7, 1028, 11, "Dynamic_CLResControlModeType/TargetSOC");
     const y8 = ((x7 >>> 3) & 127);
+    if ((x7 & 1024) !== 0) r.badBits(x7, 1024, 11, "Dynamic_CLResControlModeType/TargetSOC");
     if (y8 > 100) r.rangeErr(y8 + 0, 100, "Dynamic_CLResControlModeType/TargetSOC", r.pos - 10);
     const v6 = y8;
     c = (x7 & 3);
+    if ((x7 & 4) !== 0) r.badBits(x7, 4, 11, "Dynamic_CLResControlModeType/TargetSOC");
     o.TargetSOC = v6;
     s = 3;
   }
@@ -10231,8 +10193,8 @@ function d_Dynamic_CLResControlModeType(r: BitReader): T.Dynamic_CLResControlMod
     if ((x10 & 1) !== 0) r.badBits(x10, 1, 1, "Dynamic_CLResControlModeType/AckMaxDelay");
     const v9 = r.uintIn(0, 65535, "Dynamic_CLResControlModeType/AckMaxDelay");
     const x11 = r.bits(2);
-    if ((x11 & 2) !== 0) r.badBits(x11, 2, 2, "Dynamic_CLResControlModeType/AckMaxDelay");
     c = (x11 & 1);
+    if ((x11 & 2) !== 0) r.badBits(x11, 2, 2, "Dynamic_CLResControlModeType/AckMaxDelay");
     o.AckMaxDelay = v9;
     s = 4;
   }
@@ -10305,27 +10267,27 @@ const EXP_Dynamic_CLResControlModeType: readonly string[] = ["SE(DepartureTime)|
 function d_TargetPositionType(r: BitReader): T.TargetPositionType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_TargetPositionType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "TargetPositionType/TargetOffsetX");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_TargetPositionType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "TargetPositionType/TargetOffsetX");
   const v0 = r.uintIn(0, 65535, "TargetPositionType/TargetOffsetX");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "TargetPositionType/TargetOffsetX");
-  c = (x2 & 1);
+  const x4 = r.bits(3);
+  if ((x4 & 4) !== 0) r.badBits(x4, 4, 3, "TargetPositionType/TargetOffsetX");
+  const y5 = ((x4 >>> 1) & 1);
+  if (y5 !== 0) { r.pos -= 1; x_TargetPositionType(r, 1, y5); }
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 3, "TargetPositionType/TargetOffsetY");
   o.TargetOffsetX = v0;
   s = 1;
-  if (!(c === 0)) x_TargetPositionType(r, s, c);
-  const x4 = r.bits(1);
-  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "TargetPositionType/TargetOffsetY");
   const v3 = r.uintIn(0, 65535, "TargetPositionType/TargetOffsetY");
-  const x5 = r.bits(2);
-  if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "TargetPositionType/TargetOffsetY");
-  c = (x5 & 1);
+  const x6 = r.bits(2);
+  if ((x6 & 2) !== 0) r.badBits(x6, 2, 2, "TargetPositionType/TargetOffsetY");
+  const y7 = (x6 & 1);
+  if (y7 !== 0) { x_TargetPositionType(r, 2, y7); }
   o.TargetOffsetY = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_TargetPositionType(r, s, c);
+  return o;
 }
 function x_TargetPositionType(r: BitReader, s: number, c: number): never {
   switch (s) {

@@ -109,60 +109,51 @@ function d_SignatureType(r: BitReader): T.SignatureType {
   }
   if (!((s === 0 && c === 1) || (s === 1 && c === 0))) x_SignatureType(r, s, c);
   const v2 = d_SignedInfoType(r);
-  const x3 = r.bits(1);
-  c = x3;
   o.SignedInfo = v2;
   s = 2;
-  if (!(c === 0)) x_SignatureType(r, s, c);
-  const v4 = d_SignatureValueType(r);
-  const x5 = r.bits(2);
-  c = x5;
-  o.SignatureValue = v4;
+  const x4 = r.bits(1);
+  const y5 = x4;
+  if (y5 !== 0) { x_SignatureType(r, 2, y5); }
+  const v3 = d_SignatureValueType(r);
+  const x6 = r.bits(2);
+  c = x6;
+  o.SignatureValue = v3;
   s = 3;
   if (c === 0) {
-    const v6 = d_KeyInfoType(r);
-    const x7 = r.bits(2);
-    c = x7;
-    o.KeyInfo = v6;
+    const v7 = d_KeyInfoType(r);
+    const x8 = r.bits(2);
+    c = x8;
+    o.KeyInfo = v7;
     s = 4;
   }
   for (;;) {
     if (s === 3 && c === 1) {
-      const v8 = d_ObjectType(r);
-      const x9 = r.bits(2);
-      c = x9;
-      const av8 = o.Object;
-      if (av8 === undefined) o.Object = [v8];
-      else {
-        av8.push(v8);
-        if (av8.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType/Object");
-      }
+      const v9 = d_ObjectType(r);
+      const x10 = r.bits(2);
+      c = x10;
+      const av9 = o.Object;
+      if (av9 === undefined) o.Object = [v9];
+      else { av9.push(v9); if (av9.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType/Object"); }
       s = 5;
       continue;
     }
     if (s === 4 && c === 0) {
-      const v10 = d_ObjectType(r);
-      const x11 = r.bits(2);
-      c = x11;
-      const av10 = o.Object;
-      if (av10 === undefined) o.Object = [v10];
-      else {
-        av10.push(v10);
-        if (av10.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType/Object");
-      }
+      const v11 = d_ObjectType(r);
+      const x12 = r.bits(2);
+      c = x12;
+      const av11 = o.Object;
+      if (av11 === undefined) o.Object = [v11];
+      else { av11.push(v11); if (av11.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType/Object"); }
       s = 5;
       continue;
     }
     if (s === 5 && c === 0) {
-      const v12 = d_ObjectType(r);
-      const x13 = r.bits(2);
-      c = x13;
-      const av12 = o.Object;
-      if (av12 === undefined) o.Object = [v12];
-      else {
-        av12.push(v12);
-        if (av12.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType/Object");
-      }
+      const v13 = d_ObjectType(r);
+      const x14 = r.bits(2);
+      c = x14;
+      const av13 = o.Object;
+      if (av13 === undefined) o.Object = [v13];
+      else { av13.push(v13); if (av13.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType/Object"); }
       s = 5;
       continue;
     }
@@ -247,40 +238,34 @@ function d_SignedInfoType(r: BitReader): T.SignedInfoType {
   }
   if (!((s === 0 && c === 1) || (s === 1 && c === 0))) x_SignedInfoType(r, s, c);
   const v2 = d_CanonicalizationMethodType(r);
-  const x3 = r.bits(1);
-  c = x3;
   o.CanonicalizationMethod = v2;
   s = 2;
-  if (!(c === 0)) x_SignedInfoType(r, s, c);
-  const v4 = d_SignatureMethodType(r);
-  const x5 = r.bits(1);
-  c = x5;
-  o.SignatureMethod = v4;
+  const x4 = r.bits(1);
+  const y5 = x4;
+  if (y5 !== 0) { x_SignedInfoType(r, 2, y5); }
+  const v3 = d_SignatureMethodType(r);
+  const x6 = r.bits(1);
+  c = x6;
+  o.SignatureMethod = v3;
   s = 3;
   for (;;) {
     if (s === 3 && c === 0) {
-      const v6 = d_ReferenceType(r);
-      const x7 = r.bits(2);
-      c = x7;
-      const av6 = o.Reference;
-      if (av6 === undefined) o.Reference = [v6];
-      else {
-        av6.push(v6);
-        if (av6.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "SignedInfoType/Reference");
-      }
+      const v7 = d_ReferenceType(r);
+      const x8 = r.bits(2);
+      c = x8;
+      const av7 = o.Reference;
+      if (av7 === undefined) o.Reference = [v7];
+      else { av7.push(v7); if (av7.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "SignedInfoType/Reference"); }
       s = 4;
       continue;
     }
     if (s === 4 && c === 0) {
-      const v8 = d_ReferenceType(r);
-      const x9 = r.bits(2);
-      c = x9;
-      const av8 = o.Reference;
-      if (av8 === undefined) o.Reference = [v8];
-      else {
-        av8.push(v8);
-        if (av8.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "SignedInfoType/Reference");
-      }
+      const v9 = d_ReferenceType(r);
+      const x10 = r.bits(2);
+      c = x10;
+      const av9 = o.Reference;
+      if (av9 === undefined) o.Reference = [v9];
+      else { av9.push(v9); if (av9.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "SignedInfoType/Reference"); }
       s = 4;
       continue;
     }
@@ -500,21 +485,20 @@ function d_ReferenceType(r: BitReader): T.ReferenceType {
   }
   if (!((s === 0 && c === 4) || (s === 1 && c === 3) || (s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0))) x_ReferenceType(r, s, c);
   const v8 = d_DigestMethodType(r);
-  const x9 = r.bits(1);
-  c = x9;
   o.DigestMethod = v8;
   s = 5;
-  if (!(c === 0)) x_ReferenceType(r, s, c);
-  const x11 = r.bits(1);
-  if ((x11 & 1) !== 0) r.badBits(x11, 1, 1, "ReferenceType/DigestValue");
-  const v10 = r.binary(65536, "ReferenceType/DigestValue");
+  const x10 = r.bits(2);
+  const y11 = ((x10 >>> 1) & 1);
+  if (y11 !== 0) { r.pos -= 1; x_ReferenceType(r, 5, y11); }
+  if ((x10 & 1) !== 0) r.badBits(x10, 1, 2, "ReferenceType/DigestValue");
+  const v9 = r.binary(65536, "ReferenceType/DigestValue");
   const x12 = r.bits(2);
   if ((x12 & 2) !== 0) r.badBits(x12, 2, 2, "ReferenceType/DigestValue");
-  c = (x12 & 1);
-  o.DigestValue = v10;
+  const y13 = (x12 & 1);
+  if (y13 !== 0) { x_ReferenceType(r, 6, y13); }
+  o.DigestValue = v9;
   s = 6;
-  if (c === 0) return o;
-  return x_ReferenceType(r, s, c);
+  return o;
 }
 function x_ReferenceType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -599,10 +583,7 @@ function d_TransformsType(r: BitReader): T.TransformsType {
       c = x1;
       const av0 = o.Transform;
       if (av0 === undefined) o.Transform = [v0];
-      else {
-        av0.push(v0);
-        if (av0.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Transform items", "TransformsType/Transform");
-      }
+      else { av0.push(v0); if (av0.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Transform items", "TransformsType/Transform"); }
       s = 1;
       continue;
     }
@@ -612,10 +593,7 @@ function d_TransformsType(r: BitReader): T.TransformsType {
       c = x3;
       const av2 = o.Transform;
       if (av2 === undefined) o.Transform = [v2];
-      else {
-        av2.push(v2);
-        if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Transform items", "TransformsType/Transform");
-      }
+      else { av2.push(v2); if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Transform items", "TransformsType/Transform"); }
       s = 1;
       continue;
     }
@@ -801,12 +779,12 @@ function d_SignatureValueType(r: BitReader): T.SignatureValueType {
   }
   if (!((s === 0 && c === 1) || (s === 1 && c === 0))) x_SignatureValueType(r, s, c);
   const v2 = r.binary(65536, "SignatureValueType");
-  const x3 = r.bits(1);
-  c = x3;
   o.CONTENT = v2;
   s = 2;
-  if (c === 0) return o;
-  return x_SignatureValueType(r, s, c);
+  const x3 = r.bits(1);
+  const y4 = x3;
+  if (y4 !== 0) { x_SignatureValueType(r, 2, y4); }
+  return o;
 }
 function x_SignatureValueType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -1227,8 +1205,8 @@ function d_DSAKeyValueType(r: BitReader): T.DSAKeyValueType {
     if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "DSAKeyValueType/P");
     const v0 = r.binary(65536, "DSAKeyValueType/P");
     const x2 = r.bits(2);
-    if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "DSAKeyValueType/P");
     c = (x2 & 1);
+    if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "DSAKeyValueType/P");
     o.P = v0;
     s = 1;
   }
@@ -1237,8 +1215,8 @@ function d_DSAKeyValueType(r: BitReader): T.DSAKeyValueType {
     if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "DSAKeyValueType/Q");
     const v3 = r.binary(65536, "DSAKeyValueType/Q");
     const x5 = r.bits(3);
-    if ((x5 & 4) !== 0) r.badBits(x5, 4, 3, "DSAKeyValueType/Q");
     c = (x5 & 3);
+    if ((x5 & 4) !== 0) r.badBits(x5, 4, 3, "DSAKeyValueType/Q");
     o.Q = v3;
     s = 4;
   }
@@ -1247,8 +1225,8 @@ function d_DSAKeyValueType(r: BitReader): T.DSAKeyValueType {
     if ((x7 & 1) !== 0) r.badBits(x7, 1, 1, "DSAKeyValueType/G");
     const v6 = r.binary(65536, "DSAKeyValueType/G");
     const x8 = r.bits(2);
-    if ((x8 & 2) !== 0) r.badBits(x8, 2, 2, "DSAKeyValueType/G");
     c = (x8 & 1);
+    if ((x8 & 2) !== 0) r.badBits(x8, 2, 2, "DSAKeyValueType/G");
     o.G = v6;
     s = 2;
   }
@@ -1257,8 +1235,8 @@ function d_DSAKeyValueType(r: BitReader): T.DSAKeyValueType {
   if ((x10 & 1) !== 0) r.badBits(x10, 1, 1, "DSAKeyValueType/Y");
   const v9 = r.binary(65536, "DSAKeyValueType/Y");
   const x11 = r.bits(3);
-  if ((x11 & 4) !== 0) r.badBits(x11, 4, 3, "DSAKeyValueType/Y");
   c = (x11 & 3);
+  if ((x11 & 4) !== 0) r.badBits(x11, 4, 3, "DSAKeyValueType/Y");
   o.Y = v9;
   s = 3;
   if (c === 0) {
@@ -1266,8 +1244,8 @@ function d_DSAKeyValueType(r: BitReader): T.DSAKeyValueType {
     if ((x13 & 1) !== 0) r.badBits(x13, 1, 1, "DSAKeyValueType/J");
     const v12 = r.binary(65536, "DSAKeyValueType/J");
     const x14 = r.bits(3);
-    if ((x14 & 4) !== 0) r.badBits(x14, 4, 3, "DSAKeyValueType/J");
     c = (x14 & 3);
+    if ((x14 & 4) !== 0) r.badBits(x14, 4, 3, "DSAKeyValueType/J");
     o.J = v12;
     s = 5;
   }
@@ -1276,8 +1254,8 @@ function d_DSAKeyValueType(r: BitReader): T.DSAKeyValueType {
     if ((x16 & 1) !== 0) r.badBits(x16, 1, 1, "DSAKeyValueType/Seed");
     const v15 = r.binary(65536, "DSAKeyValueType/Seed");
     const x17 = r.bits(2);
-    if ((x17 & 2) !== 0) r.badBits(x17, 2, 2, "DSAKeyValueType/Seed");
     c = (x17 & 1);
+    if ((x17 & 2) !== 0) r.badBits(x17, 2, 2, "DSAKeyValueType/Seed");
     o.Seed = v15;
     s = 6;
   }
@@ -1286,8 +1264,8 @@ function d_DSAKeyValueType(r: BitReader): T.DSAKeyValueType {
     if ((x19 & 1) !== 0) r.badBits(x19, 1, 1, "DSAKeyValueType/PgenCounter");
     const v18 = r.binary(65536, "DSAKeyValueType/PgenCounter");
     const x20 = r.bits(2);
-    if ((x20 & 2) !== 0) r.badBits(x20, 2, 2, "DSAKeyValueType/PgenCounter");
     c = (x20 & 1);
+    if ((x20 & 2) !== 0) r.badBits(x20, 2, 2, "DSAKeyValueType/PgenCounter");
     o.PgenCounter = v18;
     s = 7;
   }
@@ -1385,27 +1363,27 @@ const EXP_DSAKeyValueType: readonly string[] = ["SE(P)|SE(G)|SE(Y)","SE(Q)","SE(
 function d_RSAKeyValueType(r: BitReader): T.RSAKeyValueType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_RSAKeyValueType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "RSAKeyValueType/Modulus");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_RSAKeyValueType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "RSAKeyValueType/Modulus");
   const v0 = r.binary(65536, "RSAKeyValueType/Modulus");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "RSAKeyValueType/Modulus");
-  c = (x2 & 1);
+  const x4 = r.bits(3);
+  if ((x4 & 4) !== 0) r.badBits(x4, 4, 3, "RSAKeyValueType/Modulus");
+  const y5 = ((x4 >>> 1) & 1);
+  if (y5 !== 0) { r.pos -= 1; x_RSAKeyValueType(r, 1, y5); }
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 3, "RSAKeyValueType/Exponent");
   o.Modulus = v0;
   s = 1;
-  if (!(c === 0)) x_RSAKeyValueType(r, s, c);
-  const x4 = r.bits(1);
-  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "RSAKeyValueType/Exponent");
   const v3 = r.binary(65536, "RSAKeyValueType/Exponent");
-  const x5 = r.bits(2);
-  if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "RSAKeyValueType/Exponent");
-  c = (x5 & 1);
+  const x6 = r.bits(2);
+  if ((x6 & 2) !== 0) r.badBits(x6, 2, 2, "RSAKeyValueType/Exponent");
+  const y7 = (x6 & 1);
+  if (y7 !== 0) { x_RSAKeyValueType(r, 2, y7); }
   o.Exponent = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_RSAKeyValueType(r, s, c);
+  return o;
 }
 function x_RSAKeyValueType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -1710,27 +1688,27 @@ const EXP_X509DataType: readonly string[] = ["SE(X509IssuerSerial)|SE(X509SKI)|S
 function d_X509IssuerSerialType(r: BitReader): T.X509IssuerSerialType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_X509IssuerSerialType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "X509IssuerSerialType/X509IssuerName");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_X509IssuerSerialType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "X509IssuerSerialType/X509IssuerName");
   const v0 = r.string(65536, 8, "X509IssuerSerialType/X509IssuerName");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "X509IssuerSerialType/X509IssuerName");
-  c = (x2 & 1);
+  const x4 = r.bits(3);
+  if ((x4 & 4) !== 0) r.badBits(x4, 4, 3, "X509IssuerSerialType/X509IssuerName");
+  const y5 = ((x4 >>> 1) & 1);
+  if (y5 !== 0) { r.pos -= 1; x_X509IssuerSerialType(r, 1, y5); }
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 3, "X509IssuerSerialType/X509SerialNumber");
   o.X509IssuerName = v0;
   s = 1;
-  if (!(c === 0)) x_X509IssuerSerialType(r, s, c);
-  const x4 = r.bits(1);
-  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "X509IssuerSerialType/X509SerialNumber");
   const v3 = r.bigIn(true, undefined, undefined, "X509IssuerSerialType/X509SerialNumber");
-  const x5 = r.bits(2);
-  if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "X509IssuerSerialType/X509SerialNumber");
-  c = (x5 & 1);
+  const x6 = r.bits(2);
+  if ((x6 & 2) !== 0) r.badBits(x6, 2, 2, "X509IssuerSerialType/X509SerialNumber");
+  const y7 = (x6 & 1);
+  if (y7 !== 0) { x_X509IssuerSerialType(r, 2, y7); }
   o.X509SerialNumber = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_X509IssuerSerialType(r, s, c);
+  return o;
 }
 function x_X509IssuerSerialType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -2034,10 +2012,7 @@ function d_ManifestType(r: BitReader): T.ManifestType {
       c = x3;
       const av2 = o.Reference;
       if (av2 === undefined) o.Reference = [v2];
-      else {
-        av2.push(v2);
-        if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType/Reference");
-      }
+      else { av2.push(v2); if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType/Reference"); }
       s = 2;
       continue;
     }
@@ -2047,10 +2022,7 @@ function d_ManifestType(r: BitReader): T.ManifestType {
       c = x5;
       const av4 = o.Reference;
       if (av4 === undefined) o.Reference = [v4];
-      else {
-        av4.push(v4);
-        if (av4.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType/Reference");
-      }
+      else { av4.push(v4); if (av4.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType/Reference"); }
       s = 2;
       continue;
     }
@@ -2060,10 +2032,7 @@ function d_ManifestType(r: BitReader): T.ManifestType {
       c = x7;
       const av6 = o.Reference;
       if (av6 === undefined) o.Reference = [v6];
-      else {
-        av6.push(v6);
-        if (av6.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType/Reference");
-      }
+      else { av6.push(v6); if (av6.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType/Reference"); }
       s = 2;
       continue;
     }
@@ -2128,10 +2097,7 @@ function d_SignaturePropertiesType(r: BitReader): T.SignaturePropertiesType {
       c = x3;
       const av2 = o.SignatureProperty;
       if (av2 === undefined) o.SignatureProperty = [v2];
-      else {
-        av2.push(v2);
-        if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType/SignatureProperty");
-      }
+      else { av2.push(v2); if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType/SignatureProperty"); }
       s = 2;
       continue;
     }
@@ -2141,10 +2107,7 @@ function d_SignaturePropertiesType(r: BitReader): T.SignaturePropertiesType {
       c = x5;
       const av4 = o.SignatureProperty;
       if (av4 === undefined) o.SignatureProperty = [v4];
-      else {
-        av4.push(v4);
-        if (av4.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType/SignatureProperty");
-      }
+      else { av4.push(v4); if (av4.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType/SignatureProperty"); }
       s = 2;
       continue;
     }
@@ -2154,10 +2117,7 @@ function d_SignaturePropertiesType(r: BitReader): T.SignaturePropertiesType {
       c = x7;
       const av6 = o.SignatureProperty;
       if (av6 === undefined) o.SignatureProperty = [v6];
-      else {
-        av6.push(v6);
-        if (av6.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType/SignatureProperty");
-      }
+      else { av6.push(v6); if (av6.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType/SignatureProperty"); }
       s = 2;
       continue;
     }
@@ -2277,9 +2237,11 @@ const EXP_SignaturePropertyType: readonly string[] = ["AT(Id)|AT(Target)","AT(Ta
 function d_CLReqControlModeType(r: BitReader): T.CLReqControlModeType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (c === 0) return o;
-  return x_CLReqControlModeType(r, s, c);
+  let c = 0;
+  const x0 = r.bits(1);
+  const y1 = x0;
+  if (y1 !== 0) { x_CLReqControlModeType(r, 0, y1); }
+  return o;
 }
 function x_CLReqControlModeType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -2298,9 +2260,11 @@ const EXP_CLReqControlModeType: readonly string[] = ["EE"];
 function d_CLResControlModeType(r: BitReader): T.CLResControlModeType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (c === 0) return o;
-  return x_CLResControlModeType(r, s, c);
+  let c = 0;
+  const x0 = r.bits(1);
+  const y1 = x0;
+  if (y1 !== 0) { x_CLResControlModeType(r, 0, y1); }
+  return o;
 }
 function x_CLResControlModeType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -2319,25 +2283,27 @@ const EXP_CLResControlModeType: readonly string[] = ["EE"];
 function d_DC_ChargeParameterDiscoveryReqType(r: BitReader): T.DC_ChargeParameterDiscoveryReqType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_DC_ChargeParameterDiscoveryReqType(r, s, c);
+  let c = 0;
+  const x1 = r.bits(1);
+  const y2 = x1;
+  if (y2 !== 0) { x_DC_ChargeParameterDiscoveryReqType(r, 0, y2); }
   const v0 = d_MessageHeaderType(r);
-  const x1 = r.bits(2);
-  c = x1;
+  const x3 = r.bits(2);
+  c = x3;
   o.Header = v0;
   s = 1;
   if (c === 0) {
-    const v2 = d_BPT_DC_CPDReqEnergyTransferModeType(r);
-    const x3 = r.bits(1);
-    c = x3;
-    o.BPT_DC_CPDReqEnergyTransferMode = v2;
+    const v4 = d_BPT_DC_CPDReqEnergyTransferModeType(r);
+    const x5 = r.bits(1);
+    c = x5;
+    o.BPT_DC_CPDReqEnergyTransferMode = v4;
     s = 2;
   }
   if ((s === 1 && c === 1)) {
-    const v4 = d_DC_CPDReqEnergyTransferModeType(r);
-    const x5 = r.bits(1);
-    c = x5;
-    o.DC_CPDReqEnergyTransferMode = v4;
+    const v6 = d_DC_CPDReqEnergyTransferModeType(r);
+    const x7 = r.bits(1);
+    c = x7;
+    o.DC_CPDReqEnergyTransferMode = v6;
     s = 2;
   }
   if ((s === 2 && c === 0)) return o;
@@ -2384,15 +2350,17 @@ const EXP_DC_ChargeParameterDiscoveryReqType: readonly string[] = ["SE(Header)",
 function d_ChargeParameterDiscoveryReqType(r: BitReader): T.ChargeParameterDiscoveryReqType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ChargeParameterDiscoveryReqType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_ChargeParameterDiscoveryReqType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (c === 0) return o;
-  return x_ChargeParameterDiscoveryReqType(r, s, c);
+  const x3 = r.bits(1);
+  const y4 = x3;
+  if (y4 !== 0) { x_ChargeParameterDiscoveryReqType(r, 1, y4); }
+  return o;
 }
 function x_ChargeParameterDiscoveryReqType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -2417,15 +2385,17 @@ const EXP_ChargeParameterDiscoveryReqType: readonly string[] = ["SE(Header)","EE
 function d_V2GRequestType(r: BitReader): T.V2GRequestType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_V2GRequestType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_V2GRequestType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (c === 0) return o;
-  return x_V2GRequestType(r, s, c);
+  const x3 = r.bits(1);
+  const y4 = x3;
+  if (y4 !== 0) { x_V2GRequestType(r, 1, y4); }
+  return o;
 }
 function x_V2GRequestType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -2450,15 +2420,17 @@ const EXP_V2GRequestType: readonly string[] = ["SE(Header)","EE"];
 function d_V2GMessageType(r: BitReader): T.V2GMessageType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_V2GMessageType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_V2GMessageType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (c === 0) return o;
-  return x_V2GMessageType(r, s, c);
+  const x3 = r.bits(1);
+  const y4 = x3;
+  if (y4 !== 0) { x_V2GMessageType(r, 1, y4); }
+  return o;
 }
 function x_V2GMessageType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -2483,30 +2455,30 @@ const EXP_V2GMessageType: readonly string[] = ["SE(Header)","EE"];
 function d_MessageHeaderType(r: BitReader): T.MessageHeaderType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_MessageHeaderType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "MessageHeaderType/SessionID");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_MessageHeaderType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "MessageHeaderType/SessionID");
   const v0 = r.binary(8, "MessageHeaderType/SessionID");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "MessageHeaderType/SessionID");
-  c = (x2 & 1);
+  const x4 = r.bits(3);
+  if ((x4 & 4) !== 0) r.badBits(x4, 4, 3, "MessageHeaderType/SessionID");
+  const y5 = ((x4 >>> 1) & 1);
+  if (y5 !== 0) { r.pos -= 1; x_MessageHeaderType(r, 1, y5); }
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 3, "MessageHeaderType/TimeStamp");
   o.SessionID = v0;
   s = 1;
-  if (!(c === 0)) x_MessageHeaderType(r, s, c);
-  const x4 = r.bits(1);
-  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "MessageHeaderType/TimeStamp");
   const v3 = r.bigIn(false, 0n, 18446744073709551615n, "MessageHeaderType/TimeStamp");
-  const x5 = r.bits(3);
-  if ((x5 & 4) !== 0) r.badBits(x5, 4, 3, "MessageHeaderType/TimeStamp");
-  c = (x5 & 3);
+  const x6 = r.bits(3);
+  c = (x6 & 3);
+  if ((x6 & 4) !== 0) r.badBits(x6, 4, 3, "MessageHeaderType/TimeStamp");
   o.TimeStamp = v3;
   s = 2;
   if (c === 0) {
-    const v6 = d_SignatureType(r);
-    const x7 = r.bits(1);
-    c = x7;
-    o.Signature = v6;
+    const v7 = d_SignatureType(r);
+    const x8 = r.bits(1);
+    c = x8;
+    o.Signature = v7;
     s = 3;
   }
   if ((s === 2 && c === 1) || (s === 3 && c === 0)) return o;
@@ -2553,51 +2525,54 @@ const EXP_MessageHeaderType: readonly string[] = ["SE(SessionID)","SE(TimeStamp)
 function d_DC_CPDReqEnergyTransferModeType(r: BitReader): T.DC_CPDReqEnergyTransferModeType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_DC_CPDReqEnergyTransferModeType(r, s, c);
-  const v0 = d_RationalNumberType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_DC_CPDReqEnergyTransferModeType(r, 0, y2); }
+  const v0 = d_RationalNumberType(r);
   o.EVMaximumChargePower = v0;
   s = 1;
-  if (!(c === 0)) x_DC_CPDReqEnergyTransferModeType(r, s, c);
-  const v2 = d_RationalNumberType(r);
-  const x3 = r.bits(1);
-  c = x3;
-  o.EVMinimumChargePower = v2;
+  const x4 = r.bits(1);
+  const y5 = x4;
+  if (y5 !== 0) { x_DC_CPDReqEnergyTransferModeType(r, 1, y5); }
+  const v3 = d_RationalNumberType(r);
+  o.EVMinimumChargePower = v3;
   s = 2;
-  if (!(c === 0)) x_DC_CPDReqEnergyTransferModeType(r, s, c);
-  const v4 = d_RationalNumberType(r);
-  const x5 = r.bits(1);
-  c = x5;
-  o.EVMaximumChargeCurrent = v4;
-  s = 3;
-  if (!(c === 0)) x_DC_CPDReqEnergyTransferModeType(r, s, c);
-  const v6 = d_RationalNumberType(r);
   const x7 = r.bits(1);
-  c = x7;
-  o.EVMinimumChargeCurrent = v6;
+  const y8 = x7;
+  if (y8 !== 0) { x_DC_CPDReqEnergyTransferModeType(r, 2, y8); }
+  const v6 = d_RationalNumberType(r);
+  o.EVMaximumChargeCurrent = v6;
+  s = 3;
+  const x10 = r.bits(1);
+  const y11 = x10;
+  if (y11 !== 0) { x_DC_CPDReqEnergyTransferModeType(r, 3, y11); }
+  const v9 = d_RationalNumberType(r);
+  o.EVMinimumChargeCurrent = v9;
   s = 4;
-  if (!(c === 0)) x_DC_CPDReqEnergyTransferModeType(r, s, c);
-  const v8 = d_RationalNumberType(r);
-  const x9 = r.bits(1);
-  c = x9;
-  o.EVMaximumVoltage = v8;
+  const x13 = r.bits(1);
+  const y14 = x13;
+  if (y14 !== 0) { x_DC_CPDReqEnergyTransferModeType(r, 4, y14); }
+  const v12 = d_RationalNumberType(r);
+  o.EVMaximumVoltage = v12;
   s = 5;
-  if (!(c === 0)) x_DC_CPDReqEnergyTransferModeType(r, s, c);
-  const v10 = d_RationalNumberType(r);
-  const x11 = r.bits(2);
-  c = x11;
-  o.EVMinimumVoltage = v10;
+  const x16 = r.bits(1);
+  const y17 = x16;
+  if (y17 !== 0) { x_DC_CPDReqEnergyTransferModeType(r, 5, y17); }
+  const v15 = d_RationalNumberType(r);
+  const x18 = r.bits(2);
+  c = x18;
+  o.EVMinimumVoltage = v15;
   s = 6;
   if (c === 0) {
-    const x13 = r.bits(10);
-    if ((x13 & 514) !== 0) r.badBits(x13, 514, 10, "DC_CPDReqEnergyTransferModeType/TargetSOC");
-    const y14 = ((x13 >>> 2) & 127);
-    if (y14 > 100) r.rangeErr(y14 + 0, 100, "DC_CPDReqEnergyTransferModeType/TargetSOC", r.pos - 9);
-    const v12 = y14;
-    c = (x13 & 1);
-    o.TargetSOC = v12;
+    const x20 = r.bits(10);
+    const y21 = ((x20 >>> 2) & 127);
+    if ((x20 & 512) !== 0) r.badBits(x20, 512, 10, "DC_CPDReqEnergyTransferModeType/TargetSOC");
+    if (y21 > 100) r.rangeErr(y21 + 0, 100, "DC_CPDReqEnergyTransferModeType/TargetSOC", r.pos - 9);
+    const v19 = y21;
+    c = (x20 & 1);
+    if ((x20 & 2) !== 0) r.badBits(x20, 2, 10, "DC_CPDReqEnergyTransferModeType/TargetSOC");
+    o.TargetSOC = v19;
     s = 7;
   }
   if ((s === 6 && c === 1) || (s === 7 && c === 0)) return o;
@@ -2666,24 +2641,25 @@ const EXP_DC_CPDReqEnergyTransferModeType: readonly string[] = ["SE(EVMaximumCha
 function d_RationalNumberType(r: BitReader): T.RationalNumberType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_RationalNumberType(r, s, c);
-  const x1 = r.bits(11);
-  if ((x1 & 1026) !== 0) r.badBits(x1, 1026, 11, "RationalNumberType/Exponent");
-  const y2 = ((x1 >>> 2) & 255);
-  const v0 = y2 - 128;
-  c = (x1 & 1);
+  let c = 0;
+  const x2 = r.bits(12);
+  const y3 = ((x2 >>> 11) & 1);
+  if (y3 !== 0) { r.pos -= 11; x_RationalNumberType(r, 0, y3); }
+  const y4 = ((x2 >>> 2) & 255);
+  const v0 = y4 - 128;
+  if ((x2 & 1026) !== 0) r.badBits(x2, 1026, 12, "RationalNumberType/Exponent");
+  const y5 = (x2 & 1);
+  if (y5 !== 0) { x_RationalNumberType(r, 1, y5); }
   o.Exponent = v0;
   s = 1;
-  if (!(c === 0)) x_RationalNumberType(r, s, c);
-  const v3 = r.chIntIn(-32768, 32767, "RationalNumberType/Value");
-  const x4 = r.bits(2);
-  if ((x4 & 2) !== 0) r.badBits(x4, 2, 2, "RationalNumberType/Value");
-  c = (x4 & 1);
-  o.Value = v3;
+  const v1 = r.chIntIn(-32768, 32767, "RationalNumberType/Value");
+  const x6 = r.bits(2);
+  if ((x6 & 2) !== 0) r.badBits(x6, 2, 2, "RationalNumberType/Value");
+  const y7 = (x6 & 1);
+  if (y7 !== 0) { x_RationalNumberType(r, 2, y7); }
+  o.Value = v1;
   s = 2;
-  if (c === 0) return o;
-  return x_RationalNumberType(r, s, c);
+  return o;
 }
 function x_RationalNumberType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -2713,34 +2689,36 @@ const EXP_RationalNumberType: readonly string[] = ["SE(Exponent)","SE(Value)","E
 function d_DC_ChargeParameterDiscoveryResType(r: BitReader): T.DC_ChargeParameterDiscoveryResType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_DC_ChargeParameterDiscoveryResType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_DC_ChargeParameterDiscoveryResType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (!(c === 0)) x_DC_ChargeParameterDiscoveryResType(r, s, c);
-  const x3 = r.bits(10);
-  if ((x3 & 516) !== 0) r.badBits(x3, 516, 10, "DC_ChargeParameterDiscoveryResType/ResponseCode");
-  const y4 = ((x3 >>> 3) & 63);
-  if (y4 >= 40) r.enumErr(y4, 40, "DC_ChargeParameterDiscoveryResType/ResponseCode", r.pos - 9);
-  const v2 = E0[y4]!;
-  c = (x3 & 3);
-  o.ResponseCode = v2;
+  const x4 = r.bits(11);
+  const y5 = ((x4 >>> 10) & 1);
+  if (y5 !== 0) { r.pos -= 10; x_DC_ChargeParameterDiscoveryResType(r, 1, y5); }
+  const y6 = ((x4 >>> 3) & 63);
+  if ((x4 & 512) !== 0) r.badBits(x4, 512, 11, "DC_ChargeParameterDiscoveryResType/ResponseCode");
+  if (y6 >= 40) r.enumErr(y6, 40, "DC_ChargeParameterDiscoveryResType/ResponseCode", r.pos - 9);
+  const v3 = E0[y6]!;
+  c = (x4 & 3);
+  if ((x4 & 4) !== 0) r.badBits(x4, 4, 11, "DC_ChargeParameterDiscoveryResType/ResponseCode");
+  o.ResponseCode = v3;
   s = 2;
   if (c === 0) {
-    const v5 = d_BPT_DC_CPDResEnergyTransferModeType(r);
-    const x6 = r.bits(1);
-    c = x6;
-    o.BPT_DC_CPDResEnergyTransferMode = v5;
+    const v7 = d_BPT_DC_CPDResEnergyTransferModeType(r);
+    const x8 = r.bits(1);
+    c = x8;
+    o.BPT_DC_CPDResEnergyTransferMode = v7;
     s = 3;
   }
   if ((s === 2 && c === 1)) {
-    const v7 = d_DC_CPDResEnergyTransferModeType(r);
-    const x8 = r.bits(1);
-    c = x8;
-    o.DC_CPDResEnergyTransferMode = v7;
+    const v9 = d_DC_CPDResEnergyTransferModeType(r);
+    const x10 = r.bits(1);
+    c = x10;
+    o.DC_CPDResEnergyTransferMode = v9;
     s = 3;
   }
   if ((s === 3 && c === 0)) return o;
@@ -2792,24 +2770,26 @@ const EXP_DC_ChargeParameterDiscoveryResType: readonly string[] = ["SE(Header)",
 function d_ChargeParameterDiscoveryResType(r: BitReader): T.ChargeParameterDiscoveryResType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ChargeParameterDiscoveryResType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_ChargeParameterDiscoveryResType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (!(c === 0)) x_ChargeParameterDiscoveryResType(r, s, c);
-  const x3 = r.bits(9);
-  if ((x3 & 258) !== 0) r.badBits(x3, 258, 9, "ChargeParameterDiscoveryResType/ResponseCode");
-  const y4 = ((x3 >>> 2) & 63);
-  if (y4 >= 40) r.enumErr(y4, 40, "ChargeParameterDiscoveryResType/ResponseCode", r.pos - 8);
-  const v2 = E0[y4]!;
-  c = (x3 & 1);
-  o.ResponseCode = v2;
+  const x4 = r.bits(10);
+  const y5 = ((x4 >>> 9) & 1);
+  if (y5 !== 0) { r.pos -= 9; x_ChargeParameterDiscoveryResType(r, 1, y5); }
+  const y6 = ((x4 >>> 2) & 63);
+  if ((x4 & 256) !== 0) r.badBits(x4, 256, 10, "ChargeParameterDiscoveryResType/ResponseCode");
+  if (y6 >= 40) r.enumErr(y6, 40, "ChargeParameterDiscoveryResType/ResponseCode", r.pos - 8);
+  const v3 = E0[y6]!;
+  if ((x4 & 2) !== 0) r.badBits(x4, 2, 10, "ChargeParameterDiscoveryResType/ResponseCode");
+  const y7 = (x4 & 1);
+  if (y7 !== 0) { x_ChargeParameterDiscoveryResType(r, 2, y7); }
+  o.ResponseCode = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_ChargeParameterDiscoveryResType(r, s, c);
+  return o;
 }
 function x_ChargeParameterDiscoveryResType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -2838,24 +2818,26 @@ const EXP_ChargeParameterDiscoveryResType: readonly string[] = ["SE(Header)","SE
 function d_V2GResponseType(r: BitReader): T.V2GResponseType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_V2GResponseType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_V2GResponseType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (!(c === 0)) x_V2GResponseType(r, s, c);
-  const x3 = r.bits(9);
-  if ((x3 & 258) !== 0) r.badBits(x3, 258, 9, "V2GResponseType/ResponseCode");
-  const y4 = ((x3 >>> 2) & 63);
-  if (y4 >= 40) r.enumErr(y4, 40, "V2GResponseType/ResponseCode", r.pos - 8);
-  const v2 = E0[y4]!;
-  c = (x3 & 1);
-  o.ResponseCode = v2;
+  const x4 = r.bits(10);
+  const y5 = ((x4 >>> 9) & 1);
+  if (y5 !== 0) { r.pos -= 9; x_V2GResponseType(r, 1, y5); }
+  const y6 = ((x4 >>> 2) & 63);
+  if ((x4 & 256) !== 0) r.badBits(x4, 256, 10, "V2GResponseType/ResponseCode");
+  if (y6 >= 40) r.enumErr(y6, 40, "V2GResponseType/ResponseCode", r.pos - 8);
+  const v3 = E0[y6]!;
+  if ((x4 & 2) !== 0) r.badBits(x4, 2, 10, "V2GResponseType/ResponseCode");
+  const y7 = (x4 & 1);
+  if (y7 !== 0) { x_V2GResponseType(r, 2, y7); }
+  o.ResponseCode = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_V2GResponseType(r, s, c);
+  return o;
 }
 function x_V2GResponseType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -2884,48 +2866,50 @@ const EXP_V2GResponseType: readonly string[] = ["SE(Header)","SE(ResponseCode)",
 function d_DC_CPDResEnergyTransferModeType(r: BitReader): T.DC_CPDResEnergyTransferModeType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_DC_CPDResEnergyTransferModeType(r, s, c);
-  const v0 = d_RationalNumberType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_DC_CPDResEnergyTransferModeType(r, 0, y2); }
+  const v0 = d_RationalNumberType(r);
   o.EVSEMaximumChargePower = v0;
   s = 1;
-  if (!(c === 0)) x_DC_CPDResEnergyTransferModeType(r, s, c);
-  const v2 = d_RationalNumberType(r);
-  const x3 = r.bits(1);
-  c = x3;
-  o.EVSEMinimumChargePower = v2;
+  const x4 = r.bits(1);
+  const y5 = x4;
+  if (y5 !== 0) { x_DC_CPDResEnergyTransferModeType(r, 1, y5); }
+  const v3 = d_RationalNumberType(r);
+  o.EVSEMinimumChargePower = v3;
   s = 2;
-  if (!(c === 0)) x_DC_CPDResEnergyTransferModeType(r, s, c);
-  const v4 = d_RationalNumberType(r);
-  const x5 = r.bits(1);
-  c = x5;
-  o.EVSEMaximumChargeCurrent = v4;
-  s = 3;
-  if (!(c === 0)) x_DC_CPDResEnergyTransferModeType(r, s, c);
-  const v6 = d_RationalNumberType(r);
   const x7 = r.bits(1);
-  c = x7;
-  o.EVSEMinimumChargeCurrent = v6;
+  const y8 = x7;
+  if (y8 !== 0) { x_DC_CPDResEnergyTransferModeType(r, 2, y8); }
+  const v6 = d_RationalNumberType(r);
+  o.EVSEMaximumChargeCurrent = v6;
+  s = 3;
+  const x10 = r.bits(1);
+  const y11 = x10;
+  if (y11 !== 0) { x_DC_CPDResEnergyTransferModeType(r, 3, y11); }
+  const v9 = d_RationalNumberType(r);
+  o.EVSEMinimumChargeCurrent = v9;
   s = 4;
-  if (!(c === 0)) x_DC_CPDResEnergyTransferModeType(r, s, c);
-  const v8 = d_RationalNumberType(r);
-  const x9 = r.bits(1);
-  c = x9;
-  o.EVSEMaximumVoltage = v8;
+  const x13 = r.bits(1);
+  const y14 = x13;
+  if (y14 !== 0) { x_DC_CPDResEnergyTransferModeType(r, 4, y14); }
+  const v12 = d_RationalNumberType(r);
+  o.EVSEMaximumVoltage = v12;
   s = 5;
-  if (!(c === 0)) x_DC_CPDResEnergyTransferModeType(r, s, c);
-  const v10 = d_RationalNumberType(r);
-  const x11 = r.bits(2);
-  c = x11;
-  o.EVSEMinimumVoltage = v10;
+  const x16 = r.bits(1);
+  const y17 = x16;
+  if (y17 !== 0) { x_DC_CPDResEnergyTransferModeType(r, 5, y17); }
+  const v15 = d_RationalNumberType(r);
+  const x18 = r.bits(2);
+  c = x18;
+  o.EVSEMinimumVoltage = v15;
   s = 6;
   if (c === 0) {
-    const v12 = d_RationalNumberType(r);
-    const x13 = r.bits(1);
-    c = x13;
-    o.EVSEPowerRampLimitation = v12;
+    const v19 = d_RationalNumberType(r);
+    const x20 = r.bits(1);
+    c = x20;
+    o.EVSEPowerRampLimitation = v19;
     s = 7;
   }
   if ((s === 6 && c === 1) || (s === 7 && c === 0)) return o;
@@ -2995,15 +2979,17 @@ const EXP_DC_CPDResEnergyTransferModeType: readonly string[] = ["SE(EVSEMaximumC
 function d_DC_CableCheckReqType(r: BitReader): T.DC_CableCheckReqType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_DC_CableCheckReqType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_DC_CableCheckReqType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (c === 0) return o;
-  return x_DC_CableCheckReqType(r, s, c);
+  const x3 = r.bits(1);
+  const y4 = x3;
+  if (y4 !== 0) { x_DC_CableCheckReqType(r, 1, y4); }
+  return o;
 }
 function x_DC_CableCheckReqType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -3028,33 +3014,35 @@ const EXP_DC_CableCheckReqType: readonly string[] = ["SE(Header)","EE"];
 function d_DC_CableCheckResType(r: BitReader): T.DC_CableCheckResType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_DC_CableCheckResType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_DC_CableCheckResType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (!(c === 0)) x_DC_CableCheckResType(r, s, c);
-  const x3 = r.bits(9);
-  if ((x3 & 258) !== 0) r.badBits(x3, 258, 9, "DC_CableCheckResType/ResponseCode");
-  const y4 = ((x3 >>> 2) & 63);
-  if (y4 >= 40) r.enumErr(y4, 40, "DC_CableCheckResType/ResponseCode", r.pos - 8);
-  const v2 = E0[y4]!;
-  c = (x3 & 1);
-  o.ResponseCode = v2;
+  const x5 = r.bits(15);
+  const y6 = ((x5 >>> 14) & 1);
+  if (y6 !== 0) { r.pos -= 14; x_DC_CableCheckResType(r, 1, y6); }
+  const y7 = ((x5 >>> 7) & 63);
+  if ((x5 & 8192) !== 0) r.badBits(x5, 8192, 15, "DC_CableCheckResType/ResponseCode");
+  if (y7 >= 40) r.enumErr(y7, 40, "DC_CableCheckResType/ResponseCode", r.pos - 13);
+  const v3 = E0[y7]!;
+  if ((x5 & 64) !== 0) r.badBits(x5, 64, 15, "DC_CableCheckResType/ResponseCode");
+  const y8 = ((x5 >>> 5) & 1);
+  if (y8 !== 0) { r.pos -= 5; x_DC_CableCheckResType(r, 2, y8); }
+  const y9 = ((x5 >>> 2) & 3);
+  if ((x5 & 16) !== 0) r.badBits(x5, 16, 15, "DC_CableCheckResType/EVSEProcessing");
+  if (y9 >= 3) r.enumErr(y9, 3, "DC_CableCheckResType/EVSEProcessing", r.pos - 4);
+  const v4 = E1[y9]!;
+  if ((x5 & 2) !== 0) r.badBits(x5, 2, 15, "DC_CableCheckResType/EVSEProcessing");
+  const y10 = (x5 & 1);
+  if (y10 !== 0) { x_DC_CableCheckResType(r, 3, y10); }
+  o.ResponseCode = v3;
   s = 2;
-  if (!(c === 0)) x_DC_CableCheckResType(r, s, c);
-  const x6 = r.bits(5);
-  if ((x6 & 18) !== 0) r.badBits(x6, 18, 5, "DC_CableCheckResType/EVSEProcessing");
-  const y7 = ((x6 >>> 2) & 3);
-  if (y7 >= 3) r.enumErr(y7, 3, "DC_CableCheckResType/EVSEProcessing", r.pos - 4);
-  const v5 = E1[y7]!;
-  c = (x6 & 1);
-  o.EVSEProcessing = v5;
+  o.EVSEProcessing = v4;
   s = 3;
-  if (c === 0) return o;
-  return x_DC_CableCheckResType(r, s, c);
+  return o;
 }
 function x_DC_CableCheckResType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -3087,36 +3075,38 @@ const EXP_DC_CableCheckResType: readonly string[] = ["SE(Header)","SE(ResponseCo
 function d_DC_PreChargeReqType(r: BitReader): T.DC_PreChargeReqType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_DC_PreChargeReqType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_DC_PreChargeReqType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (!(c === 0)) x_DC_PreChargeReqType(r, s, c);
-  const x3 = r.bits(5);
-  if ((x3 & 18) !== 0) r.badBits(x3, 18, 5, "DC_PreChargeReqType/EVProcessing");
-  const y4 = ((x3 >>> 2) & 3);
-  if (y4 >= 3) r.enumErr(y4, 3, "DC_PreChargeReqType/EVProcessing", r.pos - 4);
-  const v2 = E1[y4]!;
-  c = (x3 & 1);
-  o.EVProcessing = v2;
+  const x5 = r.bits(6);
+  const y6 = ((x5 >>> 5) & 1);
+  if (y6 !== 0) { r.pos -= 5; x_DC_PreChargeReqType(r, 1, y6); }
+  const y7 = ((x5 >>> 2) & 3);
+  if ((x5 & 16) !== 0) r.badBits(x5, 16, 6, "DC_PreChargeReqType/EVProcessing");
+  if (y7 >= 3) r.enumErr(y7, 3, "DC_PreChargeReqType/EVProcessing", r.pos - 4);
+  const v3 = E1[y7]!;
+  if ((x5 & 2) !== 0) r.badBits(x5, 2, 6, "DC_PreChargeReqType/EVProcessing");
+  const y8 = (x5 & 1);
+  if (y8 !== 0) { x_DC_PreChargeReqType(r, 2, y8); }
+  o.EVProcessing = v3;
   s = 2;
-  if (!(c === 0)) x_DC_PreChargeReqType(r, s, c);
-  const v5 = d_RationalNumberType(r);
-  const x6 = r.bits(1);
-  c = x6;
-  o.EVPresentVoltage = v5;
+  const v4 = d_RationalNumberType(r);
+  o.EVPresentVoltage = v4;
   s = 3;
-  if (!(c === 0)) x_DC_PreChargeReqType(r, s, c);
-  const v7 = d_RationalNumberType(r);
-  const x8 = r.bits(1);
-  c = x8;
-  o.EVTargetVoltage = v7;
+  const x10 = r.bits(1);
+  const y11 = x10;
+  if (y11 !== 0) { x_DC_PreChargeReqType(r, 3, y11); }
+  const v9 = d_RationalNumberType(r);
+  o.EVTargetVoltage = v9;
   s = 4;
-  if (c === 0) return o;
-  return x_DC_PreChargeReqType(r, s, c);
+  const x12 = r.bits(1);
+  const y13 = x12;
+  if (y13 !== 0) { x_DC_PreChargeReqType(r, 4, y13); }
+  return o;
 }
 function x_DC_PreChargeReqType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -3157,30 +3147,32 @@ const EXP_DC_PreChargeReqType: readonly string[] = ["SE(Header)","SE(EVProcessin
 function d_DC_PreChargeResType(r: BitReader): T.DC_PreChargeResType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_DC_PreChargeResType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_DC_PreChargeResType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (!(c === 0)) x_DC_PreChargeResType(r, s, c);
-  const x3 = r.bits(9);
-  if ((x3 & 258) !== 0) r.badBits(x3, 258, 9, "DC_PreChargeResType/ResponseCode");
-  const y4 = ((x3 >>> 2) & 63);
-  if (y4 >= 40) r.enumErr(y4, 40, "DC_PreChargeResType/ResponseCode", r.pos - 8);
-  const v2 = E0[y4]!;
-  c = (x3 & 1);
-  o.ResponseCode = v2;
+  const x5 = r.bits(10);
+  const y6 = ((x5 >>> 9) & 1);
+  if (y6 !== 0) { r.pos -= 9; x_DC_PreChargeResType(r, 1, y6); }
+  const y7 = ((x5 >>> 2) & 63);
+  if ((x5 & 256) !== 0) r.badBits(x5, 256, 10, "DC_PreChargeResType/ResponseCode");
+  if (y7 >= 40) r.enumErr(y7, 40, "DC_PreChargeResType/ResponseCode", r.pos - 8);
+  const v3 = E0[y7]!;
+  if ((x5 & 2) !== 0) r.badBits(x5, 2, 10, "DC_PreChargeResType/ResponseCode");
+  const y8 = (x5 & 1);
+  if (y8 !== 0) { x_DC_PreChargeResType(r, 2, y8); }
+  o.ResponseCode = v3;
   s = 2;
-  if (!(c === 0)) x_DC_PreChargeResType(r, s, c);
-  const v5 = d_RationalNumberType(r);
-  const x6 = r.bits(1);
-  c = x6;
-  o.EVSEPresentVoltage = v5;
+  const v4 = d_RationalNumberType(r);
+  o.EVSEPresentVoltage = v4;
   s = 3;
-  if (c === 0) return o;
-  return x_DC_PreChargeResType(r, s, c);
+  const x9 = r.bits(1);
+  const y10 = x9;
+  if (y10 !== 0) { x_DC_PreChargeResType(r, 3, y10); }
+  return o;
 }
 function x_DC_PreChargeResType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -3215,67 +3207,69 @@ const EXP_DC_PreChargeResType: readonly string[] = ["SE(Header)","SE(ResponseCod
 function d_DC_ChargeLoopReqType(r: BitReader): T.DC_ChargeLoopReqType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_DC_ChargeLoopReqType(r, s, c);
+  let c = 0;
+  const x1 = r.bits(1);
+  const y2 = x1;
+  if (y2 !== 0) { x_DC_ChargeLoopReqType(r, 0, y2); }
   const v0 = d_MessageHeaderType(r);
-  const x1 = r.bits(2);
-  c = x1;
+  const x3 = r.bits(2);
+  c = x3;
   o.Header = v0;
   s = 1;
   if (c === 0) {
-    const v2 = d_DisplayParametersType(r);
-    const x3 = r.bits(1);
-    c = x3;
-    o.DisplayParameters = v2;
+    const v4 = d_DisplayParametersType(r);
+    const x5 = r.bits(1);
+    c = x5;
+    o.DisplayParameters = v4;
     s = 2;
   }
   if (!((s === 1 && c === 1) || (s === 2 && c === 0))) x_DC_ChargeLoopReqType(r, s, c);
-  const x5 = r.bits(4);
-  if ((x5 & 10) !== 0) r.badBits(x5, 10, 4, "DC_ChargeLoopReqType/MeterInfoRequested");
-  const y6 = ((x5 >>> 2) & 1);
-  const v4 = y6 === 1;
-  c = (x5 & 1);
-  o.MeterInfoRequested = v4;
+  const x8 = r.bits(4);
+  const y9 = ((x8 >>> 2) & 1);
+  const v6 = y9 === 1;
+  if ((x8 & 10) !== 0) r.badBits(x8, 10, 4, "DC_ChargeLoopReqType/MeterInfoRequested");
+  const y10 = (x8 & 1);
+  if (y10 !== 0) { x_DC_ChargeLoopReqType(r, 3, y10); }
+  o.MeterInfoRequested = v6;
   s = 3;
-  if (!(c === 0)) x_DC_ChargeLoopReqType(r, s, c);
   const v7 = d_RationalNumberType(r);
-  const x8 = r.bits(3);
-  c = x8;
+  const x11 = r.bits(3);
+  c = x11;
   o.EVPresentVoltage = v7;
   s = 4;
   if (c === 0) {
-    const v9 = d_BPT_Dynamic_DC_CLReqControlModeType(r);
-    const x10 = r.bits(1);
-    c = x10;
-    o.BPT_Dynamic_DC_CLReqControlMode = v9;
+    const v12 = d_BPT_Dynamic_DC_CLReqControlModeType(r);
+    const x13 = r.bits(1);
+    c = x13;
+    o.BPT_Dynamic_DC_CLReqControlMode = v12;
     s = 5;
   }
   if ((s === 4 && c === 1)) {
-    const v11 = d_BPT_Scheduled_DC_CLReqControlModeType(r);
-    const x12 = r.bits(1);
-    c = x12;
-    o.BPT_Scheduled_DC_CLReqControlMode = v11;
+    const v14 = d_BPT_Scheduled_DC_CLReqControlModeType(r);
+    const x15 = r.bits(1);
+    c = x15;
+    o.BPT_Scheduled_DC_CLReqControlMode = v14;
     s = 5;
   }
   if ((s === 4 && c === 2)) {
-    const v13 = d_CLReqControlModeType(r);
-    const x14 = r.bits(1);
-    c = x14;
-    o.CLReqControlMode = v13;
+    const v16 = d_CLReqControlModeType(r);
+    const x17 = r.bits(1);
+    c = x17;
+    o.CLReqControlMode = v16;
     s = 5;
   }
   if ((s === 4 && c === 3)) {
-    const v15 = d_Dynamic_DC_CLReqControlModeType(r);
-    const x16 = r.bits(1);
-    c = x16;
-    o.Dynamic_DC_CLReqControlMode = v15;
+    const v18 = d_Dynamic_DC_CLReqControlModeType(r);
+    const x19 = r.bits(1);
+    c = x19;
+    o.Dynamic_DC_CLReqControlMode = v18;
     s = 5;
   }
   if ((s === 4 && c === 4)) {
-    const v17 = d_Scheduled_DC_CLReqControlModeType(r);
-    const x18 = r.bits(1);
-    c = x18;
-    o.Scheduled_DC_CLReqControlMode = v17;
+    const v20 = d_Scheduled_DC_CLReqControlModeType(r);
+    const x21 = r.bits(1);
+    c = x21;
+    o.Scheduled_DC_CLReqControlMode = v20;
     s = 5;
   }
   if ((s === 5 && c === 0)) return o;
@@ -3367,30 +3361,32 @@ const EXP_DC_ChargeLoopReqType: readonly string[] = ["SE(Header)","SE(DisplayPar
 function d_ChargeLoopReqType(r: BitReader): T.ChargeLoopReqType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ChargeLoopReqType(r, s, c);
+  let c = 0;
+  const x1 = r.bits(1);
+  const y2 = x1;
+  if (y2 !== 0) { x_ChargeLoopReqType(r, 0, y2); }
   const v0 = d_MessageHeaderType(r);
-  const x1 = r.bits(2);
-  c = x1;
+  const x3 = r.bits(2);
+  c = x3;
   o.Header = v0;
   s = 1;
   if (c === 0) {
-    const v2 = d_DisplayParametersType(r);
-    const x3 = r.bits(1);
-    c = x3;
-    o.DisplayParameters = v2;
+    const v4 = d_DisplayParametersType(r);
+    const x5 = r.bits(1);
+    c = x5;
+    o.DisplayParameters = v4;
     s = 2;
   }
   if (!((s === 1 && c === 1) || (s === 2 && c === 0))) x_ChargeLoopReqType(r, s, c);
-  const x5 = r.bits(4);
-  if ((x5 & 10) !== 0) r.badBits(x5, 10, 4, "ChargeLoopReqType/MeterInfoRequested");
-  const y6 = ((x5 >>> 2) & 1);
-  const v4 = y6 === 1;
-  c = (x5 & 1);
-  o.MeterInfoRequested = v4;
+  const x7 = r.bits(4);
+  const y8 = ((x7 >>> 2) & 1);
+  const v6 = y8 === 1;
+  if ((x7 & 10) !== 0) r.badBits(x7, 10, 4, "ChargeLoopReqType/MeterInfoRequested");
+  const y9 = (x7 & 1);
+  if (y9 !== 0) { x_ChargeLoopReqType(r, 3, y9); }
+  o.MeterInfoRequested = v6;
   s = 3;
-  if (c === 0) return o;
-  return x_ChargeLoopReqType(r, s, c);
+  return o;
 }
 function x_ChargeLoopReqType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -3433,41 +3429,45 @@ function d_DisplayParametersType(r: BitReader): T.DisplayParametersType {
   let c = r.bits(4);
   if (c === 0) {
     const x1 = r.bits(13);
-    if ((x1 & 4112) !== 0) r.badBits(x1, 4112, 13, "DisplayParametersType/PresentSOC");
     const y2 = ((x1 >>> 5) & 127);
+    if ((x1 & 4096) !== 0) r.badBits(x1, 4096, 13, "DisplayParametersType/PresentSOC");
     if (y2 > 100) r.rangeErr(y2 + 0, 100, "DisplayParametersType/PresentSOC", r.pos - 12);
     const v0 = y2;
     c = (x1 & 15);
+    if ((x1 & 16) !== 0) r.badBits(x1, 16, 13, "DisplayParametersType/PresentSOC");
     o.PresentSOC = v0;
     s = 1;
   }
   if ((s === 0 && c === 1) || (s === 1 && c === 0)) {
     const x4 = r.bits(13);
-    if ((x4 & 4112) !== 0) r.badBits(x4, 4112, 13, "DisplayParametersType/MinimumSOC");
     const y5 = ((x4 >>> 5) & 127);
+    if ((x4 & 4096) !== 0) r.badBits(x4, 4096, 13, "DisplayParametersType/MinimumSOC");
     if (y5 > 100) r.rangeErr(y5 + 0, 100, "DisplayParametersType/MinimumSOC", r.pos - 12);
     const v3 = y5;
     c = (x4 & 15);
+    if ((x4 & 16) !== 0) r.badBits(x4, 16, 13, "DisplayParametersType/MinimumSOC");
     o.MinimumSOC = v3;
     s = 2;
   }
   if ((s === 0 && c === 2) || (s === 1 && c === 1) || (s === 2 && c === 0)) {
     const x7 = r.bits(13);
-    if ((x7 & 4112) !== 0) r.badBits(x7, 4112, 13, "DisplayParametersType/TargetSOC");
     const y8 = ((x7 >>> 5) & 127);
+    if ((x7 & 4096) !== 0) r.badBits(x7, 4096, 13, "DisplayParametersType/TargetSOC");
     if (y8 > 100) r.rangeErr(y8 + 0, 100, "DisplayParametersType/TargetSOC", r.pos - 12);
     const v6 = y8;
     c = (x7 & 15);
+    if ((x7 & 16) !== 0) r.badBits(x7, 16, 13, "DisplayParametersType/TargetSOC");
     o.TargetSOC = v6;
     s = 3;
   }
   if ((s === 0 && c === 3) || (s === 1 && c === 2) || (s === 2 && c === 1) || (s === 3 && c === 0)) {
     const x10 = r.bits(12);
-    if ((x10 & 2056) !== 0) r.badBits(x10, 2056, 12, "DisplayParametersType/MaximumSOC");
     const y11 = ((x10 >>> 4) & 127);
+    if ((x10 & 2048) !== 0) r.badBits(x10, 2048, 12, "DisplayParametersType/MaximumSOC");
     if (y11 > 100) r.rangeErr(y11 + 0, 100, "DisplayParametersType/MaximumSOC", r.pos - 11);
     const v9 = y11;
     c = (x10 & 7);
+    if ((x10 & 8) !== 0) r.badBits(x10, 8, 12, "DisplayParametersType/MaximumSOC");
     o.MaximumSOC = v9;
     s = 4;
   }
@@ -3476,8 +3476,8 @@ function d_DisplayParametersType(r: BitReader): T.DisplayParametersType {
     if ((x13 & 1) !== 0) r.badBits(x13, 1, 1, "DisplayParametersType/RemainingTimeToMinimumSOC");
     const v12 = r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToMinimumSOC");
     const x14 = r.bits(4);
-    if ((x14 & 8) !== 0) r.badBits(x14, 8, 4, "DisplayParametersType/RemainingTimeToMinimumSOC");
     c = (x14 & 7);
+    if ((x14 & 8) !== 0) r.badBits(x14, 8, 4, "DisplayParametersType/RemainingTimeToMinimumSOC");
     o.RemainingTimeToMinimumSOC = v12;
     s = 5;
   }
@@ -3486,8 +3486,8 @@ function d_DisplayParametersType(r: BitReader): T.DisplayParametersType {
     if ((x16 & 1) !== 0) r.badBits(x16, 1, 1, "DisplayParametersType/RemainingTimeToTargetSOC");
     const v15 = r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToTargetSOC");
     const x17 = r.bits(4);
-    if ((x17 & 8) !== 0) r.badBits(x17, 8, 4, "DisplayParametersType/RemainingTimeToTargetSOC");
     c = (x17 & 7);
+    if ((x17 & 8) !== 0) r.badBits(x17, 8, 4, "DisplayParametersType/RemainingTimeToTargetSOC");
     o.RemainingTimeToTargetSOC = v15;
     s = 6;
   }
@@ -3496,17 +3496,17 @@ function d_DisplayParametersType(r: BitReader): T.DisplayParametersType {
     if ((x19 & 1) !== 0) r.badBits(x19, 1, 1, "DisplayParametersType/RemainingTimeToMaximumSOC");
     const v18 = r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToMaximumSOC");
     const x20 = r.bits(4);
-    if ((x20 & 8) !== 0) r.badBits(x20, 8, 4, "DisplayParametersType/RemainingTimeToMaximumSOC");
     c = (x20 & 7);
+    if ((x20 & 8) !== 0) r.badBits(x20, 8, 4, "DisplayParametersType/RemainingTimeToMaximumSOC");
     o.RemainingTimeToMaximumSOC = v18;
     s = 7;
   }
   if ((s === 0 && c === 7) || (s === 1 && c === 6) || (s === 2 && c === 5) || (s === 3 && c === 4) || (s === 4 && c === 3) || (s === 5 && c === 2) || (s === 6 && c === 1) || (s === 7 && c === 0)) {
     const x22 = r.bits(5);
-    if ((x22 & 20) !== 0) r.badBits(x22, 20, 5, "DisplayParametersType/ChargingComplete");
     const y23 = ((x22 >>> 3) & 1);
     const v21 = y23 === 1;
     c = (x22 & 3);
+    if ((x22 & 20) !== 0) r.badBits(x22, 20, 5, "DisplayParametersType/ChargingComplete");
     o.ChargingComplete = v21;
     s = 8;
   }
@@ -3519,10 +3519,10 @@ function d_DisplayParametersType(r: BitReader): T.DisplayParametersType {
   }
   if ((s === 0 && c === 9) || (s === 1 && c === 8) || (s === 2 && c === 7) || (s === 3 && c === 6) || (s === 4 && c === 5) || (s === 5 && c === 4) || (s === 6 && c === 3) || (s === 7 && c === 2) || (s === 8 && c === 1) || (s === 9 && c === 0)) {
     const x27 = r.bits(4);
-    if ((x27 & 10) !== 0) r.badBits(x27, 10, 4, "DisplayParametersType/InletHot");
     const y28 = ((x27 >>> 2) & 1);
     const v26 = y28 === 1;
     c = (x27 & 1);
+    if ((x27 & 10) !== 0) r.badBits(x27, 10, 4, "DisplayParametersType/InletHot");
     o.InletHot = v26;
     s = 10;
   }
@@ -3701,112 +3701,111 @@ const F_DisplayParametersType = new Map<string, number>([["PresentSOC",0],["Mini
 function d_DC_ChargeLoopResType(r: BitReader): T.DC_ChargeLoopResType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_DC_ChargeLoopResType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_DC_ChargeLoopResType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (!(c === 0)) x_DC_ChargeLoopResType(r, s, c);
-  const x3 = r.bits(11);
-  if ((x3 & 1032) !== 0) r.badBits(x3, 1032, 11, "DC_ChargeLoopResType/ResponseCode");
-  const y4 = ((x3 >>> 4) & 63);
-  if (y4 >= 40) r.enumErr(y4, 40, "DC_ChargeLoopResType/ResponseCode", r.pos - 10);
-  const v2 = E0[y4]!;
-  c = (x3 & 7);
-  o.ResponseCode = v2;
+  const x4 = r.bits(12);
+  const y5 = ((x4 >>> 11) & 1);
+  if (y5 !== 0) { r.pos -= 11; x_DC_ChargeLoopResType(r, 1, y5); }
+  const y6 = ((x4 >>> 4) & 63);
+  if ((x4 & 1024) !== 0) r.badBits(x4, 1024, 12, "DC_ChargeLoopResType/ResponseCode");
+  if (y6 >= 40) r.enumErr(y6, 40, "DC_ChargeLoopResType/ResponseCode", r.pos - 10);
+  const v3 = E0[y6]!;
+  c = (x4 & 7);
+  if ((x4 & 8) !== 0) r.badBits(x4, 8, 12, "DC_ChargeLoopResType/ResponseCode");
+  o.ResponseCode = v3;
   s = 2;
   if (c === 0) {
-    const v5 = d_EVSEStatusType(r);
-    const x6 = r.bits(2);
-    c = x6;
-    o.EVSEStatus = v5;
+    const v7 = d_EVSEStatusType(r);
+    const x8 = r.bits(2);
+    c = x8;
+    o.EVSEStatus = v7;
     s = 3;
   }
   if ((s === 2 && c === 1) || (s === 3 && c === 0)) {
-    const v7 = d_MeterInfoType(r);
-    const x8 = r.bits(2);
-    c = x8;
-    o.MeterInfo = v7;
+    const v9 = d_MeterInfoType(r);
+    const x10 = r.bits(2);
+    c = x10;
+    o.MeterInfo = v9;
     s = 4;
   }
   if ((s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0)) {
-    const v9 = d_ReceiptType(r);
-    const x10 = r.bits(1);
-    c = x10;
-    o.Receipt = v9;
+    const v11 = d_ReceiptType(r);
+    const x12 = r.bits(1);
+    c = x12;
+    o.Receipt = v11;
     s = 5;
   }
   if (!((s === 2 && c === 3) || (s === 3 && c === 2) || (s === 4 && c === 1) || (s === 5 && c === 0))) x_DC_ChargeLoopResType(r, s, c);
-  const v11 = d_RationalNumberType(r);
-  const x12 = r.bits(1);
-  c = x12;
-  o.EVSEPresentCurrent = v11;
-  s = 6;
-  if (!(c === 0)) x_DC_ChargeLoopResType(r, s, c);
   const v13 = d_RationalNumberType(r);
-  const x14 = r.bits(1);
-  c = x14;
-  o.EVSEPresentVoltage = v13;
+  o.EVSEPresentCurrent = v13;
+  s = 6;
+  const x15 = r.bits(1);
+  const y16 = x15;
+  if (y16 !== 0) { x_DC_ChargeLoopResType(r, 6, y16); }
+  const v14 = d_RationalNumberType(r);
+  o.EVSEPresentVoltage = v14;
   s = 7;
-  if (!(c === 0)) x_DC_ChargeLoopResType(r, s, c);
-  const x16 = r.bits(4);
-  if ((x16 & 10) !== 0) r.badBits(x16, 10, 4, "DC_ChargeLoopResType/EVSEPowerLimitAchieved");
-  const y17 = ((x16 >>> 2) & 1);
-  const v15 = y17 === 1;
-  c = (x16 & 1);
-  o.EVSEPowerLimitAchieved = v15;
+  const x20 = r.bits(15);
+  const y21 = ((x20 >>> 14) & 1);
+  if (y21 !== 0) { r.pos -= 14; x_DC_ChargeLoopResType(r, 7, y21); }
+  const y22 = ((x20 >>> 12) & 1);
+  const v17 = y22 === 1;
+  if ((x20 & 10240) !== 0) r.badBits(x20, 10240, 15, "DC_ChargeLoopResType/EVSEPowerLimitAchieved");
+  const y23 = ((x20 >>> 10) & 1);
+  if (y23 !== 0) { r.pos -= 10; x_DC_ChargeLoopResType(r, 8, y23); }
+  const y24 = ((x20 >>> 8) & 1);
+  const v18 = y24 === 1;
+  if ((x20 & 640) !== 0) r.badBits(x20, 640, 15, "DC_ChargeLoopResType/EVSECurrentLimitAchieved");
+  const y25 = ((x20 >>> 6) & 1);
+  if (y25 !== 0) { r.pos -= 6; x_DC_ChargeLoopResType(r, 9, y25); }
+  const y26 = ((x20 >>> 4) & 1);
+  const v19 = y26 === 1;
+  c = (x20 & 7);
+  if ((x20 & 40) !== 0) r.badBits(x20, 40, 15, "DC_ChargeLoopResType/EVSEVoltageLimitAchieved");
+  o.EVSEPowerLimitAchieved = v17;
   s = 8;
-  if (!(c === 0)) x_DC_ChargeLoopResType(r, s, c);
-  const x19 = r.bits(4);
-  if ((x19 & 10) !== 0) r.badBits(x19, 10, 4, "DC_ChargeLoopResType/EVSECurrentLimitAchieved");
-  const y20 = ((x19 >>> 2) & 1);
-  const v18 = y20 === 1;
-  c = (x19 & 1);
   o.EVSECurrentLimitAchieved = v18;
   s = 9;
-  if (!(c === 0)) x_DC_ChargeLoopResType(r, s, c);
-  const x22 = r.bits(6);
-  if ((x22 & 40) !== 0) r.badBits(x22, 40, 6, "DC_ChargeLoopResType/EVSEVoltageLimitAchieved");
-  const y23 = ((x22 >>> 4) & 1);
-  const v21 = y23 === 1;
-  c = (x22 & 7);
-  o.EVSEVoltageLimitAchieved = v21;
+  o.EVSEVoltageLimitAchieved = v19;
   s = 10;
   if (c === 0) {
-    const v24 = d_BPT_Dynamic_DC_CLResControlModeType(r);
-    const x25 = r.bits(1);
-    c = x25;
-    o.BPT_Dynamic_DC_CLResControlMode = v24;
+    const v27 = d_BPT_Dynamic_DC_CLResControlModeType(r);
+    const x28 = r.bits(1);
+    c = x28;
+    o.BPT_Dynamic_DC_CLResControlMode = v27;
     s = 11;
   }
   if ((s === 10 && c === 1)) {
-    const v26 = d_BPT_Scheduled_DC_CLResControlModeType(r);
-    const x27 = r.bits(1);
-    c = x27;
-    o.BPT_Scheduled_DC_CLResControlMode = v26;
+    const v29 = d_BPT_Scheduled_DC_CLResControlModeType(r);
+    const x30 = r.bits(1);
+    c = x30;
+    o.BPT_Scheduled_DC_CLResControlMode = v29;
     s = 11;
   }
   if ((s === 10 && c === 2)) {
-    const v28 = d_CLResControlModeType(r);
-    const x29 = r.bits(1);
-    c = x29;
-    o.CLResControlMode = v28;
+    const v31 = d_CLResControlModeType(r);
+    const x32 = r.bits(1);
+    c = x32;
+    o.CLResControlMode = v31;
     s = 11;
   }
   if ((s === 10 && c === 3)) {
-    const v30 = d_Dynamic_DC_CLResControlModeType(r);
-    const x31 = r.bits(1);
-    c = x31;
-    o.Dynamic_DC_CLResControlMode = v30;
+    const v33 = d_Dynamic_DC_CLResControlModeType(r);
+    const x34 = r.bits(1);
+    c = x34;
+    o.Dynamic_DC_CLResControlMode = v33;
     s = 11;
   }
   if ((s === 10 && c === 4)) {
-    const v32 = d_Scheduled_DC_CLResControlModeType(r);
-    const x33 = r.bits(1);
-    c = x33;
-    o.Scheduled_DC_CLResControlMode = v32;
+    const v35 = d_Scheduled_DC_CLResControlModeType(r);
+    const x36 = r.bits(1);
+    c = x36;
+    o.Scheduled_DC_CLResControlMode = v35;
     s = 11;
   }
   if ((s === 11 && c === 0)) return o;
@@ -3940,41 +3939,43 @@ const EXP_DC_ChargeLoopResType: readonly string[] = ["SE(Header)","SE(ResponseCo
 function d_ChargeLoopResType(r: BitReader): T.ChargeLoopResType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ChargeLoopResType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_ChargeLoopResType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (!(c === 0)) x_ChargeLoopResType(r, s, c);
-  const x3 = r.bits(11);
-  if ((x3 & 1032) !== 0) r.badBits(x3, 1032, 11, "ChargeLoopResType/ResponseCode");
-  const y4 = ((x3 >>> 4) & 63);
-  if (y4 >= 40) r.enumErr(y4, 40, "ChargeLoopResType/ResponseCode", r.pos - 10);
-  const v2 = E0[y4]!;
-  c = (x3 & 7);
-  o.ResponseCode = v2;
+  const x4 = r.bits(12);
+  const y5 = ((x4 >>> 11) & 1);
+  if (y5 !== 0) { r.pos -= 11; x_ChargeLoopResType(r, 1, y5); }
+  const y6 = ((x4 >>> 4) & 63);
+  if ((x4 & 1024) !== 0) r.badBits(x4, 1024, 12, "ChargeLoopResType/ResponseCode");
+  if (y6 >= 40) r.enumErr(y6, 40, "ChargeLoopResType/ResponseCode", r.pos - 10);
+  const v3 = E0[y6]!;
+  c = (x4 & 7);
+  if ((x4 & 8) !== 0) r.badBits(x4, 8, 12, "ChargeLoopResType/ResponseCode");
+  o.ResponseCode = v3;
   s = 2;
   if (c === 0) {
-    const v5 = d_EVSEStatusType(r);
-    const x6 = r.bits(2);
-    c = x6;
-    o.EVSEStatus = v5;
+    const v7 = d_EVSEStatusType(r);
+    const x8 = r.bits(2);
+    c = x8;
+    o.EVSEStatus = v7;
     s = 3;
   }
   if ((s === 2 && c === 1) || (s === 3 && c === 0)) {
-    const v7 = d_MeterInfoType(r);
-    const x8 = r.bits(2);
-    c = x8;
-    o.MeterInfo = v7;
+    const v9 = d_MeterInfoType(r);
+    const x10 = r.bits(2);
+    c = x10;
+    o.MeterInfo = v9;
     s = 4;
   }
   if ((s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0)) {
-    const v9 = d_ReceiptType(r);
-    const x10 = r.bits(1);
-    c = x10;
-    o.Receipt = v9;
+    const v11 = d_ReceiptType(r);
+    const x12 = r.bits(1);
+    c = x12;
+    o.Receipt = v11;
     s = 5;
   }
   if ((s === 2 && c === 3) || (s === 3 && c === 2) || (s === 4 && c === 1) || (s === 5 && c === 0)) return o;
@@ -4042,27 +4043,28 @@ const EXP_ChargeLoopResType: readonly string[] = ["SE(Header)","SE(ResponseCode)
 function d_EVSEStatusType(r: BitReader): T.EVSEStatusType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_EVSEStatusType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "EVSEStatusType/NotificationMaxDelay");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_EVSEStatusType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "EVSEStatusType/NotificationMaxDelay");
   const v0 = r.uintIn(0, 65535, "EVSEStatusType/NotificationMaxDelay");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "EVSEStatusType/NotificationMaxDelay");
-  c = (x2 & 1);
+  const x4 = r.bits(8);
+  if ((x4 & 128) !== 0) r.badBits(x4, 128, 8, "EVSEStatusType/NotificationMaxDelay");
+  const y5 = ((x4 >>> 6) & 1);
+  if (y5 !== 0) { r.pos -= 6; x_EVSEStatusType(r, 1, y5); }
+  const y6 = ((x4 >>> 2) & 7);
+  if ((x4 & 32) !== 0) r.badBits(x4, 32, 8, "EVSEStatusType/EVSENotification");
+  if (y6 >= 6) r.enumErr(y6, 6, "EVSEStatusType/EVSENotification", r.pos - 5);
+  const v3 = E2[y6]!;
+  if ((x4 & 2) !== 0) r.badBits(x4, 2, 8, "EVSEStatusType/EVSENotification");
+  const y7 = (x4 & 1);
+  if (y7 !== 0) { x_EVSEStatusType(r, 2, y7); }
   o.NotificationMaxDelay = v0;
   s = 1;
-  if (!(c === 0)) x_EVSEStatusType(r, s, c);
-  const x4 = r.bits(6);
-  if ((x4 & 34) !== 0) r.badBits(x4, 34, 6, "EVSEStatusType/EVSENotification");
-  const y5 = ((x4 >>> 2) & 7);
-  if (y5 >= 6) r.enumErr(y5, 6, "EVSEStatusType/EVSENotification", r.pos - 5);
-  const v3 = E2[y5]!;
-  c = (x4 & 1);
   o.EVSENotification = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_EVSEStatusType(r, s, c);
+  return o;
 }
 function x_EVSEStatusType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -4091,81 +4093,81 @@ const EXP_EVSEStatusType: readonly string[] = ["SE(NotificationMaxDelay)","SE(EV
 function d_MeterInfoType(r: BitReader): T.MeterInfoType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_MeterInfoType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "MeterInfoType/MeterID");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_MeterInfoType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "MeterInfoType/MeterID");
   const v0 = r.string(64, 12, "MeterInfoType/MeterID");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "MeterInfoType/MeterID");
-  c = (x2 & 1);
+  const x4 = r.bits(3);
+  if ((x4 & 4) !== 0) r.badBits(x4, 4, 3, "MeterInfoType/MeterID");
+  const y5 = ((x4 >>> 1) & 1);
+  if (y5 !== 0) { r.pos -= 1; x_MeterInfoType(r, 1, y5); }
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 3, "MeterInfoType/ChargedEnergyReadingWh");
   o.MeterID = v0;
   s = 1;
-  if (!(c === 0)) x_MeterInfoType(r, s, c);
-  const x4 = r.bits(1);
-  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "MeterInfoType/ChargedEnergyReadingWh");
   const v3 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/ChargedEnergyReadingWh");
-  const x5 = r.bits(4);
-  if ((x5 & 8) !== 0) r.badBits(x5, 8, 4, "MeterInfoType/ChargedEnergyReadingWh");
-  c = (x5 & 7);
+  const x6 = r.bits(4);
+  c = (x6 & 7);
+  if ((x6 & 8) !== 0) r.badBits(x6, 8, 4, "MeterInfoType/ChargedEnergyReadingWh");
   o.ChargedEnergyReadingWh = v3;
   s = 2;
   if (c === 0) {
-    const x7 = r.bits(1);
-    if ((x7 & 1) !== 0) r.badBits(x7, 1, 1, "MeterInfoType/BPT_DischargedEnergyReadingWh");
-    const v6 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/BPT_DischargedEnergyReadingWh");
-    const x8 = r.bits(4);
-    if ((x8 & 8) !== 0) r.badBits(x8, 8, 4, "MeterInfoType/BPT_DischargedEnergyReadingWh");
-    c = (x8 & 7);
-    o.BPT_DischargedEnergyReadingWh = v6;
+    const x8 = r.bits(1);
+    if ((x8 & 1) !== 0) r.badBits(x8, 1, 1, "MeterInfoType/BPT_DischargedEnergyReadingWh");
+    const v7 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/BPT_DischargedEnergyReadingWh");
+    const x9 = r.bits(4);
+    c = (x9 & 7);
+    if ((x9 & 8) !== 0) r.badBits(x9, 8, 4, "MeterInfoType/BPT_DischargedEnergyReadingWh");
+    o.BPT_DischargedEnergyReadingWh = v7;
     s = 3;
   }
   if ((s === 2 && c === 1) || (s === 3 && c === 0)) {
-    const x10 = r.bits(1);
-    if ((x10 & 1) !== 0) r.badBits(x10, 1, 1, "MeterInfoType/CapacitiveEnergyReadingVARh");
-    const v9 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/CapacitiveEnergyReadingVARh");
-    const x11 = r.bits(4);
-    if ((x11 & 8) !== 0) r.badBits(x11, 8, 4, "MeterInfoType/CapacitiveEnergyReadingVARh");
-    c = (x11 & 7);
-    o.CapacitiveEnergyReadingVARh = v9;
+    const x11 = r.bits(1);
+    if ((x11 & 1) !== 0) r.badBits(x11, 1, 1, "MeterInfoType/CapacitiveEnergyReadingVARh");
+    const v10 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/CapacitiveEnergyReadingVARh");
+    const x12 = r.bits(4);
+    c = (x12 & 7);
+    if ((x12 & 8) !== 0) r.badBits(x12, 8, 4, "MeterInfoType/CapacitiveEnergyReadingVARh");
+    o.CapacitiveEnergyReadingVARh = v10;
     s = 4;
   }
   if ((s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0)) {
-    const x13 = r.bits(1);
-    if ((x13 & 1) !== 0) r.badBits(x13, 1, 1, "MeterInfoType/BPT_InductiveEnergyReadingVARh");
-    const v12 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/BPT_InductiveEnergyReadingVARh");
-    const x14 = r.bits(4);
-    if ((x14 & 8) !== 0) r.badBits(x14, 8, 4, "MeterInfoType/BPT_InductiveEnergyReadingVARh");
-    c = (x14 & 7);
-    o.BPT_InductiveEnergyReadingVARh = v12;
+    const x14 = r.bits(1);
+    if ((x14 & 1) !== 0) r.badBits(x14, 1, 1, "MeterInfoType/BPT_InductiveEnergyReadingVARh");
+    const v13 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/BPT_InductiveEnergyReadingVARh");
+    const x15 = r.bits(4);
+    c = (x15 & 7);
+    if ((x15 & 8) !== 0) r.badBits(x15, 8, 4, "MeterInfoType/BPT_InductiveEnergyReadingVARh");
+    o.BPT_InductiveEnergyReadingVARh = v13;
     s = 5;
   }
   if ((s === 2 && c === 3) || (s === 3 && c === 2) || (s === 4 && c === 1) || (s === 5 && c === 0)) {
-    const x16 = r.bits(1);
-    if ((x16 & 1) !== 0) r.badBits(x16, 1, 1, "MeterInfoType/MeterSignature");
-    const v15 = r.binary(64, "MeterInfoType/MeterSignature");
-    const x17 = r.bits(3);
-    if ((x17 & 4) !== 0) r.badBits(x17, 4, 3, "MeterInfoType/MeterSignature");
-    c = (x17 & 3);
-    o.MeterSignature = v15;
+    const x17 = r.bits(1);
+    if ((x17 & 1) !== 0) r.badBits(x17, 1, 1, "MeterInfoType/MeterSignature");
+    const v16 = r.binary(64, "MeterInfoType/MeterSignature");
+    const x18 = r.bits(3);
+    c = (x18 & 3);
+    if ((x18 & 4) !== 0) r.badBits(x18, 4, 3, "MeterInfoType/MeterSignature");
+    o.MeterSignature = v16;
     s = 6;
   }
   if ((s === 2 && c === 4) || (s === 3 && c === 3) || (s === 4 && c === 2) || (s === 5 && c === 1) || (s === 6 && c === 0)) {
-    const v18 = r.chIntIn(-32768, 32767, "MeterInfoType/MeterStatus");
-    const x19 = r.bits(3);
-    if ((x19 & 4) !== 0) r.badBits(x19, 4, 3, "MeterInfoType/MeterStatus");
-    c = (x19 & 3);
-    o.MeterStatus = v18;
+    const v19 = r.chIntIn(-32768, 32767, "MeterInfoType/MeterStatus");
+    const x20 = r.bits(3);
+    c = (x20 & 3);
+    if ((x20 & 4) !== 0) r.badBits(x20, 4, 3, "MeterInfoType/MeterStatus");
+    o.MeterStatus = v19;
     s = 7;
   }
   if ((s === 2 && c === 5) || (s === 3 && c === 4) || (s === 4 && c === 3) || (s === 5 && c === 2) || (s === 6 && c === 1) || (s === 7 && c === 0)) {
-    const x21 = r.bits(1);
-    if ((x21 & 1) !== 0) r.badBits(x21, 1, 1, "MeterInfoType/MeterTimestamp");
-    const v20 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/MeterTimestamp");
-    const x22 = r.bits(2);
-    if ((x22 & 2) !== 0) r.badBits(x22, 2, 2, "MeterInfoType/MeterTimestamp");
-    c = (x22 & 1);
-    o.MeterTimestamp = v20;
+    const x22 = r.bits(1);
+    if ((x22 & 1) !== 0) r.badBits(x22, 1, 1, "MeterInfoType/MeterTimestamp");
+    const v21 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/MeterTimestamp");
+    const x23 = r.bits(2);
+    c = (x23 & 1);
+    if ((x23 & 2) !== 0) r.badBits(x23, 2, 2, "MeterInfoType/MeterTimestamp");
+    o.MeterTimestamp = v21;
     s = 8;
   }
   if ((s === 2 && c === 6) || (s === 3 && c === 5) || (s === 4 && c === 4) || (s === 5 && c === 3) || (s === 6 && c === 2) || (s === 7 && c === 1) || (s === 8 && c === 0)) return o;
@@ -4285,112 +4287,101 @@ const EXP_MeterInfoType: readonly string[] = ["SE(MeterID)","SE(ChargedEnergyRea
 function d_ReceiptType(r: BitReader): T.ReceiptType {
   const o: any = {};
   let s = 0; let n = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ReceiptType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "ReceiptType/TimeAnchor");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_ReceiptType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "ReceiptType/TimeAnchor");
   const v0 = r.bigIn(false, 0n, 18446744073709551615n, "ReceiptType/TimeAnchor");
-  const x2 = r.bits(4);
-  if ((x2 & 8) !== 0) r.badBits(x2, 8, 4, "ReceiptType/TimeAnchor");
-  c = (x2 & 7);
+  const x3 = r.bits(4);
+  c = (x3 & 7);
+  if ((x3 & 8) !== 0) r.badBits(x3, 8, 4, "ReceiptType/TimeAnchor");
   o.TimeAnchor = v0;
   s = 1;
   if (c === 0) {
-    const v3 = d_DetailedCostType(r);
-    const x4 = r.bits(3);
-    c = x4;
-    o.EnergyCosts = v3;
+    const v4 = d_DetailedCostType(r);
+    const x5 = r.bits(3);
+    c = x5;
+    o.EnergyCosts = v4;
     s = 2;
   }
   if ((s === 1 && c === 1) || (s === 2 && c === 0)) {
-    const v5 = d_DetailedCostType(r);
-    const x6 = r.bits(3);
-    c = x6;
-    o.OccupancyCosts = v5;
+    const v6 = d_DetailedCostType(r);
+    const x7 = r.bits(3);
+    c = x7;
+    o.OccupancyCosts = v6;
     s = 3;
   }
   if ((s === 1 && c === 2) || (s === 2 && c === 1) || (s === 3 && c === 0)) {
-    const v7 = d_DetailedCostType(r);
-    const x8 = r.bits(2);
-    c = x8;
-    o.AdditionalServicesCosts = v7;
+    const v8 = d_DetailedCostType(r);
+    const x9 = r.bits(2);
+    c = x9;
+    o.AdditionalServicesCosts = v8;
     s = 4;
   }
   if ((s === 1 && c === 3) || (s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0)) {
-    const v9 = d_DetailedCostType(r);
-    const x10 = r.bits(2);
-    c = x10;
-    o.OverstayCosts = v9;
+    const v10 = d_DetailedCostType(r);
+    const x11 = r.bits(2);
+    c = x11;
+    o.OverstayCosts = v10;
     s = 5;
   }
   for (;;) {
     if (s === 1 && c === 4) {
-      const v11 = d_DetailedTaxType(r);
-      const x12 = r.bits(2);
-      c = x12;
-      const av11 = o.TaxCosts;
-      if (av11 === undefined) o.TaxCosts = [v11];
-      else {
-        av11.push(v11);
-      }
+      const v12 = d_DetailedTaxType(r);
+      const x13 = r.bits(2);
+      c = x13;
+      const av12 = o.TaxCosts;
+      if (av12 === undefined) o.TaxCosts = [v12];
+      else { av12.push(v12); }
       n = 1; s = 6;
       continue;
     }
     if (s === 2 && c === 3) {
-      const v13 = d_DetailedTaxType(r);
-      const x14 = r.bits(2);
-      c = x14;
-      const av13 = o.TaxCosts;
-      if (av13 === undefined) o.TaxCosts = [v13];
-      else {
-        av13.push(v13);
-      }
+      const v14 = d_DetailedTaxType(r);
+      const x15 = r.bits(2);
+      c = x15;
+      const av14 = o.TaxCosts;
+      if (av14 === undefined) o.TaxCosts = [v14];
+      else { av14.push(v14); }
       n = 1; s = 6;
       continue;
     }
     if (s === 3 && c === 2) {
-      const v15 = d_DetailedTaxType(r);
-      const x16 = r.bits(2);
-      c = x16;
-      const av15 = o.TaxCosts;
-      if (av15 === undefined) o.TaxCosts = [v15];
-      else {
-        av15.push(v15);
-      }
+      const v16 = d_DetailedTaxType(r);
+      const x17 = r.bits(2);
+      c = x17;
+      const av16 = o.TaxCosts;
+      if (av16 === undefined) o.TaxCosts = [v16];
+      else { av16.push(v16); }
       n = 1; s = 6;
       continue;
     }
     if (s === 4 && c === 1) {
-      const v17 = d_DetailedTaxType(r);
-      const x18 = r.bits(2);
-      c = x18;
-      const av17 = o.TaxCosts;
-      if (av17 === undefined) o.TaxCosts = [v17];
-      else {
-        av17.push(v17);
-      }
+      const v18 = d_DetailedTaxType(r);
+      const x19 = r.bits(2);
+      c = x19;
+      const av18 = o.TaxCosts;
+      if (av18 === undefined) o.TaxCosts = [v18];
+      else { av18.push(v18); }
       n = 1; s = 6;
       continue;
     }
     if (s === 5 && c === 0) {
-      const v19 = d_DetailedTaxType(r);
-      const x20 = r.bits(2);
-      c = x20;
-      const av19 = o.TaxCosts;
-      if (av19 === undefined) o.TaxCosts = [v19];
-      else {
-        av19.push(v19);
-      }
+      const v20 = d_DetailedTaxType(r);
+      const x21 = r.bits(2);
+      c = x21;
+      const av20 = o.TaxCosts;
+      if (av20 === undefined) o.TaxCosts = [v20];
+      else { av20.push(v20); }
       n = 1; s = 6;
       continue;
     }
     if (s === 6 && c === 0) {
-      const v21 = d_DetailedTaxType(r);
-      const av21 = o.TaxCosts;
-      if (av21 === undefined) o.TaxCosts = [v21];
-      else {
-        av21.push(v21);
-      }
+      const v22 = d_DetailedTaxType(r);
+      const av22 = o.TaxCosts;
+      if (av22 === undefined) o.TaxCosts = [v22];
+      else { av22.push(v22); }
       n++; s = n < 10 ? 6 : 7;
       c = r.bits(WD_ReceiptType[s]!);
       continue;
@@ -4493,21 +4484,23 @@ const EXP_ReceiptType: readonly string[] = ["SE(TimeAnchor)","SE(EnergyCosts)|SE
 function d_DetailedCostType(r: BitReader): T.DetailedCostType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_DetailedCostType(r, s, c);
-  const v0 = d_RationalNumberType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_DetailedCostType(r, 0, y2); }
+  const v0 = d_RationalNumberType(r);
   o.Amount = v0;
   s = 1;
-  if (!(c === 0)) x_DetailedCostType(r, s, c);
-  const v2 = d_RationalNumberType(r);
-  const x3 = r.bits(1);
-  c = x3;
-  o.CostPerUnit = v2;
+  const x4 = r.bits(1);
+  const y5 = x4;
+  if (y5 !== 0) { x_DetailedCostType(r, 1, y5); }
+  const v3 = d_RationalNumberType(r);
+  o.CostPerUnit = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_DetailedCostType(r, s, c);
+  const x6 = r.bits(1);
+  const y7 = x6;
+  if (y7 !== 0) { x_DetailedCostType(r, 2, y7); }
+  return o;
 }
 function x_DetailedCostType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -4538,24 +4531,25 @@ const EXP_DetailedCostType: readonly string[] = ["SE(Amount)","SE(CostPerUnit)",
 function d_DetailedTaxType(r: BitReader): T.DetailedTaxType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_DetailedTaxType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "DetailedTaxType/TaxRuleID");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_DetailedTaxType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "DetailedTaxType/TaxRuleID");
   const v0 = r.uintIn(1, 4294967295, "DetailedTaxType/TaxRuleID");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "DetailedTaxType/TaxRuleID");
-  c = (x2 & 1);
+  const x4 = r.bits(2);
+  if ((x4 & 2) !== 0) r.badBits(x4, 2, 2, "DetailedTaxType/TaxRuleID");
+  const y5 = (x4 & 1);
+  if (y5 !== 0) { x_DetailedTaxType(r, 1, y5); }
   o.TaxRuleID = v0;
   s = 1;
-  if (!(c === 0)) x_DetailedTaxType(r, s, c);
   const v3 = d_RationalNumberType(r);
-  const x4 = r.bits(1);
-  c = x4;
   o.Amount = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_DetailedTaxType(r, s, c);
+  const x6 = r.bits(1);
+  const y7 = x6;
+  if (y7 !== 0) { x_DetailedTaxType(r, 2, y7); }
+  return o;
 }
 function x_DetailedTaxType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -4586,24 +4580,26 @@ const EXP_DetailedTaxType: readonly string[] = ["SE(TaxRuleID)","SE(Amount)","EE
 function d_DC_WeldingDetectionReqType(r: BitReader): T.DC_WeldingDetectionReqType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_DC_WeldingDetectionReqType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_DC_WeldingDetectionReqType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (!(c === 0)) x_DC_WeldingDetectionReqType(r, s, c);
-  const x3 = r.bits(5);
-  if ((x3 & 18) !== 0) r.badBits(x3, 18, 5, "DC_WeldingDetectionReqType/EVProcessing");
-  const y4 = ((x3 >>> 2) & 3);
-  if (y4 >= 3) r.enumErr(y4, 3, "DC_WeldingDetectionReqType/EVProcessing", r.pos - 4);
-  const v2 = E1[y4]!;
-  c = (x3 & 1);
-  o.EVProcessing = v2;
+  const x4 = r.bits(6);
+  const y5 = ((x4 >>> 5) & 1);
+  if (y5 !== 0) { r.pos -= 5; x_DC_WeldingDetectionReqType(r, 1, y5); }
+  const y6 = ((x4 >>> 2) & 3);
+  if ((x4 & 16) !== 0) r.badBits(x4, 16, 6, "DC_WeldingDetectionReqType/EVProcessing");
+  if (y6 >= 3) r.enumErr(y6, 3, "DC_WeldingDetectionReqType/EVProcessing", r.pos - 4);
+  const v3 = E1[y6]!;
+  if ((x4 & 2) !== 0) r.badBits(x4, 2, 6, "DC_WeldingDetectionReqType/EVProcessing");
+  const y7 = (x4 & 1);
+  if (y7 !== 0) { x_DC_WeldingDetectionReqType(r, 2, y7); }
+  o.EVProcessing = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_DC_WeldingDetectionReqType(r, s, c);
+  return o;
 }
 function x_DC_WeldingDetectionReqType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -4632,30 +4628,32 @@ const EXP_DC_WeldingDetectionReqType: readonly string[] = ["SE(Header)","SE(EVPr
 function d_DC_WeldingDetectionResType(r: BitReader): T.DC_WeldingDetectionResType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_DC_WeldingDetectionResType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_DC_WeldingDetectionResType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (!(c === 0)) x_DC_WeldingDetectionResType(r, s, c);
-  const x3 = r.bits(9);
-  if ((x3 & 258) !== 0) r.badBits(x3, 258, 9, "DC_WeldingDetectionResType/ResponseCode");
-  const y4 = ((x3 >>> 2) & 63);
-  if (y4 >= 40) r.enumErr(y4, 40, "DC_WeldingDetectionResType/ResponseCode", r.pos - 8);
-  const v2 = E0[y4]!;
-  c = (x3 & 1);
-  o.ResponseCode = v2;
+  const x5 = r.bits(10);
+  const y6 = ((x5 >>> 9) & 1);
+  if (y6 !== 0) { r.pos -= 9; x_DC_WeldingDetectionResType(r, 1, y6); }
+  const y7 = ((x5 >>> 2) & 63);
+  if ((x5 & 256) !== 0) r.badBits(x5, 256, 10, "DC_WeldingDetectionResType/ResponseCode");
+  if (y7 >= 40) r.enumErr(y7, 40, "DC_WeldingDetectionResType/ResponseCode", r.pos - 8);
+  const v3 = E0[y7]!;
+  if ((x5 & 2) !== 0) r.badBits(x5, 2, 10, "DC_WeldingDetectionResType/ResponseCode");
+  const y8 = (x5 & 1);
+  if (y8 !== 0) { x_DC_WeldingDetectionResType(r, 2, y8); }
+  o.ResponseCode = v3;
   s = 2;
-  if (!(c === 0)) x_DC_WeldingDetectionResType(r, s, c);
-  const v5 = d_RationalNumberType(r);
-  const x6 = r.bits(1);
-  c = x6;
-  o.EVSEPresentVoltage = v5;
+  const v4 = d_RationalNumberType(r);
+  o.EVSEPresentVoltage = v4;
   s = 3;
-  if (c === 0) return o;
-  return x_DC_WeldingDetectionResType(r, s, c);
+  const x9 = r.bits(1);
+  const y10 = x9;
+  if (y10 !== 0) { x_DC_WeldingDetectionResType(r, 3, y10); }
+  return o;
 }
 function x_DC_WeldingDetectionResType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -4690,79 +4688,82 @@ const EXP_DC_WeldingDetectionResType: readonly string[] = ["SE(Header)","SE(Resp
 function d_BPT_DC_CPDReqEnergyTransferModeType(r: BitReader): T.BPT_DC_CPDReqEnergyTransferModeType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_BPT_DC_CPDReqEnergyTransferModeType(r, s, c);
-  const v0 = d_RationalNumberType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_BPT_DC_CPDReqEnergyTransferModeType(r, 0, y2); }
+  const v0 = d_RationalNumberType(r);
   o.EVMaximumChargePower = v0;
   s = 1;
-  if (!(c === 0)) x_BPT_DC_CPDReqEnergyTransferModeType(r, s, c);
-  const v2 = d_RationalNumberType(r);
-  const x3 = r.bits(1);
-  c = x3;
-  o.EVMinimumChargePower = v2;
+  const x4 = r.bits(1);
+  const y5 = x4;
+  if (y5 !== 0) { x_BPT_DC_CPDReqEnergyTransferModeType(r, 1, y5); }
+  const v3 = d_RationalNumberType(r);
+  o.EVMinimumChargePower = v3;
   s = 2;
-  if (!(c === 0)) x_BPT_DC_CPDReqEnergyTransferModeType(r, s, c);
-  const v4 = d_RationalNumberType(r);
-  const x5 = r.bits(1);
-  c = x5;
-  o.EVMaximumChargeCurrent = v4;
-  s = 3;
-  if (!(c === 0)) x_BPT_DC_CPDReqEnergyTransferModeType(r, s, c);
-  const v6 = d_RationalNumberType(r);
   const x7 = r.bits(1);
-  c = x7;
-  o.EVMinimumChargeCurrent = v6;
+  const y8 = x7;
+  if (y8 !== 0) { x_BPT_DC_CPDReqEnergyTransferModeType(r, 2, y8); }
+  const v6 = d_RationalNumberType(r);
+  o.EVMaximumChargeCurrent = v6;
+  s = 3;
+  const x10 = r.bits(1);
+  const y11 = x10;
+  if (y11 !== 0) { x_BPT_DC_CPDReqEnergyTransferModeType(r, 3, y11); }
+  const v9 = d_RationalNumberType(r);
+  o.EVMinimumChargeCurrent = v9;
   s = 4;
-  if (!(c === 0)) x_BPT_DC_CPDReqEnergyTransferModeType(r, s, c);
-  const v8 = d_RationalNumberType(r);
-  const x9 = r.bits(1);
-  c = x9;
-  o.EVMaximumVoltage = v8;
+  const x13 = r.bits(1);
+  const y14 = x13;
+  if (y14 !== 0) { x_BPT_DC_CPDReqEnergyTransferModeType(r, 4, y14); }
+  const v12 = d_RationalNumberType(r);
+  o.EVMaximumVoltage = v12;
   s = 5;
-  if (!(c === 0)) x_BPT_DC_CPDReqEnergyTransferModeType(r, s, c);
-  const v10 = d_RationalNumberType(r);
-  const x11 = r.bits(2);
-  c = x11;
-  o.EVMinimumVoltage = v10;
+  const x16 = r.bits(1);
+  const y17 = x16;
+  if (y17 !== 0) { x_BPT_DC_CPDReqEnergyTransferModeType(r, 5, y17); }
+  const v15 = d_RationalNumberType(r);
+  const x18 = r.bits(2);
+  c = x18;
+  o.EVMinimumVoltage = v15;
   s = 6;
   if (c === 0) {
-    const x13 = r.bits(10);
-    if ((x13 & 514) !== 0) r.badBits(x13, 514, 10, "BPT_DC_CPDReqEnergyTransferModeType/TargetSOC");
-    const y14 = ((x13 >>> 2) & 127);
-    if (y14 > 100) r.rangeErr(y14 + 0, 100, "BPT_DC_CPDReqEnergyTransferModeType/TargetSOC", r.pos - 9);
-    const v12 = y14;
-    c = (x13 & 1);
-    o.TargetSOC = v12;
+    const x20 = r.bits(10);
+    const y21 = ((x20 >>> 2) & 127);
+    if ((x20 & 512) !== 0) r.badBits(x20, 512, 10, "BPT_DC_CPDReqEnergyTransferModeType/TargetSOC");
+    if (y21 > 100) r.rangeErr(y21 + 0, 100, "BPT_DC_CPDReqEnergyTransferModeType/TargetSOC", r.pos - 9);
+    const v19 = y21;
+    c = (x20 & 1);
+    if ((x20 & 2) !== 0) r.badBits(x20, 2, 10, "BPT_DC_CPDReqEnergyTransferModeType/TargetSOC");
+    o.TargetSOC = v19;
     s = 7;
   }
   if (!((s === 6 && c === 1) || (s === 7 && c === 0))) x_BPT_DC_CPDReqEnergyTransferModeType(r, s, c);
-  const v15 = d_RationalNumberType(r);
-  const x16 = r.bits(1);
-  c = x16;
-  o.EVMaximumDischargePower = v15;
+  const v22 = d_RationalNumberType(r);
+  o.EVMaximumDischargePower = v22;
   s = 8;
-  if (!(c === 0)) x_BPT_DC_CPDReqEnergyTransferModeType(r, s, c);
-  const v17 = d_RationalNumberType(r);
-  const x18 = r.bits(1);
-  c = x18;
-  o.EVMinimumDischargePower = v17;
+  const x24 = r.bits(1);
+  const y25 = x24;
+  if (y25 !== 0) { x_BPT_DC_CPDReqEnergyTransferModeType(r, 8, y25); }
+  const v23 = d_RationalNumberType(r);
+  o.EVMinimumDischargePower = v23;
   s = 9;
-  if (!(c === 0)) x_BPT_DC_CPDReqEnergyTransferModeType(r, s, c);
-  const v19 = d_RationalNumberType(r);
-  const x20 = r.bits(1);
-  c = x20;
-  o.EVMaximumDischargeCurrent = v19;
+  const x27 = r.bits(1);
+  const y28 = x27;
+  if (y28 !== 0) { x_BPT_DC_CPDReqEnergyTransferModeType(r, 9, y28); }
+  const v26 = d_RationalNumberType(r);
+  o.EVMaximumDischargeCurrent = v26;
   s = 10;
-  if (!(c === 0)) x_BPT_DC_CPDReqEnergyTransferModeType(r, s, c);
-  const v21 = d_RationalNumberType(r);
-  const x22 = r.bits(1);
-  c = x22;
-  o.EVMinimumDischargeCurrent = v21;
+  const x30 = r.bits(1);
+  const y31 = x30;
+  if (y31 !== 0) { x_BPT_DC_CPDReqEnergyTransferModeType(r, 10, y31); }
+  const v29 = d_RationalNumberType(r);
+  o.EVMinimumDischargeCurrent = v29;
   s = 11;
-  if (c === 0) return o;
-  return x_BPT_DC_CPDReqEnergyTransferModeType(r, s, c);
+  const x32 = r.bits(1);
+  const y33 = x32;
+  if (y33 !== 0) { x_BPT_DC_CPDReqEnergyTransferModeType(r, 11, y33); }
+  return o;
 }
 function x_BPT_DC_CPDReqEnergyTransferModeType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -4850,76 +4851,78 @@ const EXP_BPT_DC_CPDReqEnergyTransferModeType: readonly string[] = ["SE(EVMaximu
 function d_BPT_DC_CPDResEnergyTransferModeType(r: BitReader): T.BPT_DC_CPDResEnergyTransferModeType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_BPT_DC_CPDResEnergyTransferModeType(r, s, c);
-  const v0 = d_RationalNumberType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_BPT_DC_CPDResEnergyTransferModeType(r, 0, y2); }
+  const v0 = d_RationalNumberType(r);
   o.EVSEMaximumChargePower = v0;
   s = 1;
-  if (!(c === 0)) x_BPT_DC_CPDResEnergyTransferModeType(r, s, c);
-  const v2 = d_RationalNumberType(r);
-  const x3 = r.bits(1);
-  c = x3;
-  o.EVSEMinimumChargePower = v2;
+  const x4 = r.bits(1);
+  const y5 = x4;
+  if (y5 !== 0) { x_BPT_DC_CPDResEnergyTransferModeType(r, 1, y5); }
+  const v3 = d_RationalNumberType(r);
+  o.EVSEMinimumChargePower = v3;
   s = 2;
-  if (!(c === 0)) x_BPT_DC_CPDResEnergyTransferModeType(r, s, c);
-  const v4 = d_RationalNumberType(r);
-  const x5 = r.bits(1);
-  c = x5;
-  o.EVSEMaximumChargeCurrent = v4;
-  s = 3;
-  if (!(c === 0)) x_BPT_DC_CPDResEnergyTransferModeType(r, s, c);
-  const v6 = d_RationalNumberType(r);
   const x7 = r.bits(1);
-  c = x7;
-  o.EVSEMinimumChargeCurrent = v6;
+  const y8 = x7;
+  if (y8 !== 0) { x_BPT_DC_CPDResEnergyTransferModeType(r, 2, y8); }
+  const v6 = d_RationalNumberType(r);
+  o.EVSEMaximumChargeCurrent = v6;
+  s = 3;
+  const x10 = r.bits(1);
+  const y11 = x10;
+  if (y11 !== 0) { x_BPT_DC_CPDResEnergyTransferModeType(r, 3, y11); }
+  const v9 = d_RationalNumberType(r);
+  o.EVSEMinimumChargeCurrent = v9;
   s = 4;
-  if (!(c === 0)) x_BPT_DC_CPDResEnergyTransferModeType(r, s, c);
-  const v8 = d_RationalNumberType(r);
-  const x9 = r.bits(1);
-  c = x9;
-  o.EVSEMaximumVoltage = v8;
+  const x13 = r.bits(1);
+  const y14 = x13;
+  if (y14 !== 0) { x_BPT_DC_CPDResEnergyTransferModeType(r, 4, y14); }
+  const v12 = d_RationalNumberType(r);
+  o.EVSEMaximumVoltage = v12;
   s = 5;
-  if (!(c === 0)) x_BPT_DC_CPDResEnergyTransferModeType(r, s, c);
-  const v10 = d_RationalNumberType(r);
-  const x11 = r.bits(2);
-  c = x11;
-  o.EVSEMinimumVoltage = v10;
+  const x16 = r.bits(1);
+  const y17 = x16;
+  if (y17 !== 0) { x_BPT_DC_CPDResEnergyTransferModeType(r, 5, y17); }
+  const v15 = d_RationalNumberType(r);
+  const x18 = r.bits(2);
+  c = x18;
+  o.EVSEMinimumVoltage = v15;
   s = 6;
   if (c === 0) {
-    const v12 = d_RationalNumberType(r);
-    const x13 = r.bits(1);
-    c = x13;
-    o.EVSEPowerRampLimitation = v12;
+    const v19 = d_RationalNumberType(r);
+    const x20 = r.bits(1);
+    c = x20;
+    o.EVSEPowerRampLimitation = v19;
     s = 7;
   }
   if (!((s === 6 && c === 1) || (s === 7 && c === 0))) x_BPT_DC_CPDResEnergyTransferModeType(r, s, c);
-  const v14 = d_RationalNumberType(r);
-  const x15 = r.bits(1);
-  c = x15;
-  o.EVSEMaximumDischargePower = v14;
+  const v21 = d_RationalNumberType(r);
+  o.EVSEMaximumDischargePower = v21;
   s = 8;
-  if (!(c === 0)) x_BPT_DC_CPDResEnergyTransferModeType(r, s, c);
-  const v16 = d_RationalNumberType(r);
-  const x17 = r.bits(1);
-  c = x17;
-  o.EVSEMinimumDischargePower = v16;
+  const x23 = r.bits(1);
+  const y24 = x23;
+  if (y24 !== 0) { x_BPT_DC_CPDResEnergyTransferModeType(r, 8, y24); }
+  const v22 = d_RationalNumberType(r);
+  o.EVSEMinimumDischargePower = v22;
   s = 9;
-  if (!(c === 0)) x_BPT_DC_CPDResEnergyTransferModeType(r, s, c);
-  const v18 = d_RationalNumberType(r);
-  const x19 = r.bits(1);
-  c = x19;
-  o.EVSEMaximumDischargeCurrent = v18;
+  const x26 = r.bits(1);
+  const y27 = x26;
+  if (y27 !== 0) { x_BPT_DC_CPDResEnergyTransferModeType(r, 9, y27); }
+  const v25 = d_RationalNumberType(r);
+  o.EVSEMaximumDischargeCurrent = v25;
   s = 10;
-  if (!(c === 0)) x_BPT_DC_CPDResEnergyTransferModeType(r, s, c);
-  const v20 = d_RationalNumberType(r);
-  const x21 = r.bits(1);
-  c = x21;
-  o.EVSEMinimumDischargeCurrent = v20;
+  const x29 = r.bits(1);
+  const y30 = x29;
+  if (y30 !== 0) { x_BPT_DC_CPDResEnergyTransferModeType(r, 10, y30); }
+  const v28 = d_RationalNumberType(r);
+  o.EVSEMinimumDischargeCurrent = v28;
   s = 11;
-  if (c === 0) return o;
-  return x_BPT_DC_CPDResEnergyTransferModeType(r, s, c);
+  const x31 = r.bits(1);
+  const y32 = x31;
+  if (y32 !== 0) { x_BPT_DC_CPDResEnergyTransferModeType(r, 11, y32); }
+  return o;
 }
 function x_BPT_DC_CPDResEnergyTransferModeType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -5032,49 +5035,49 @@ function d_Scheduled_DC_CLReqControlModeType(r: BitReader): T.Scheduled_DC_CLReq
   }
   if (!((s === 0 && c === 3) || (s === 1 && c === 2) || (s === 2 && c === 1) || (s === 3 && c === 0))) x_Scheduled_DC_CLReqControlModeType(r, s, c);
   const v6 = d_RationalNumberType(r);
-  const x7 = r.bits(1);
-  c = x7;
   o.EVTargetCurrent = v6;
   s = 4;
-  if (!(c === 0)) x_Scheduled_DC_CLReqControlModeType(r, s, c);
-  const v8 = d_RationalNumberType(r);
-  const x9 = r.bits(3);
-  c = x9;
-  o.EVTargetVoltage = v8;
+  const x8 = r.bits(1);
+  const y9 = x8;
+  if (y9 !== 0) { x_Scheduled_DC_CLReqControlModeType(r, 4, y9); }
+  const v7 = d_RationalNumberType(r);
+  const x10 = r.bits(3);
+  c = x10;
+  o.EVTargetVoltage = v7;
   s = 5;
   if (c === 0) {
-    const v10 = d_RationalNumberType(r);
-    const x11 = r.bits(3);
-    c = x11;
-    o.EVMaximumChargePower = v10;
+    const v11 = d_RationalNumberType(r);
+    const x12 = r.bits(3);
+    c = x12;
+    o.EVMaximumChargePower = v11;
     s = 6;
   }
   if ((s === 5 && c === 1) || (s === 6 && c === 0)) {
-    const v12 = d_RationalNumberType(r);
-    const x13 = r.bits(3);
-    c = x13;
-    o.EVMinimumChargePower = v12;
+    const v13 = d_RationalNumberType(r);
+    const x14 = r.bits(3);
+    c = x14;
+    o.EVMinimumChargePower = v13;
     s = 7;
   }
   if ((s === 5 && c === 2) || (s === 6 && c === 1) || (s === 7 && c === 0)) {
-    const v14 = d_RationalNumberType(r);
-    const x15 = r.bits(2);
-    c = x15;
-    o.EVMaximumChargeCurrent = v14;
+    const v15 = d_RationalNumberType(r);
+    const x16 = r.bits(2);
+    c = x16;
+    o.EVMaximumChargeCurrent = v15;
     s = 8;
   }
   if ((s === 5 && c === 3) || (s === 6 && c === 2) || (s === 7 && c === 1) || (s === 8 && c === 0)) {
-    const v16 = d_RationalNumberType(r);
-    const x17 = r.bits(2);
-    c = x17;
-    o.EVMaximumVoltage = v16;
+    const v17 = d_RationalNumberType(r);
+    const x18 = r.bits(2);
+    c = x18;
+    o.EVMaximumVoltage = v17;
     s = 9;
   }
   if ((s === 5 && c === 4) || (s === 6 && c === 3) || (s === 7 && c === 2) || (s === 8 && c === 1) || (s === 9 && c === 0)) {
-    const v18 = d_RationalNumberType(r);
-    const x19 = r.bits(1);
-    c = x19;
-    o.EVMinimumVoltage = v18;
+    const v19 = d_RationalNumberType(r);
+    const x20 = r.bits(1);
+    c = x20;
+    o.EVMinimumVoltage = v19;
     s = 10;
   }
   if ((s === 5 && c === 5) || (s === 6 && c === 4) || (s === 7 && c === 3) || (s === 8 && c === 2) || (s === 9 && c === 1) || (s === 10 && c === 0)) return o;
@@ -5375,9 +5378,11 @@ const EXP_Scheduled_DC_CLResControlModeType: readonly string[] = ["SE(EVSEMaximu
 function d_Scheduled_CLResControlModeType(r: BitReader): T.Scheduled_CLResControlModeType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (c === 0) return o;
-  return x_Scheduled_CLResControlModeType(r, s, c);
+  let c = 0;
+  const x0 = r.bits(1);
+  const y1 = x0;
+  if (y1 !== 0) { x_Scheduled_CLResControlModeType(r, 0, y1); }
+  return o;
 }
 function x_Scheduled_CLResControlModeType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -5420,70 +5425,70 @@ function d_BPT_Scheduled_DC_CLReqControlModeType(r: BitReader): T.BPT_Scheduled_
   }
   if (!((s === 0 && c === 3) || (s === 1 && c === 2) || (s === 2 && c === 1) || (s === 3 && c === 0))) x_BPT_Scheduled_DC_CLReqControlModeType(r, s, c);
   const v6 = d_RationalNumberType(r);
-  const x7 = r.bits(1);
-  c = x7;
   o.EVTargetCurrent = v6;
   s = 4;
-  if (!(c === 0)) x_BPT_Scheduled_DC_CLReqControlModeType(r, s, c);
-  const v8 = d_RationalNumberType(r);
-  const x9 = r.bits(4);
-  c = x9;
-  o.EVTargetVoltage = v8;
+  const x8 = r.bits(1);
+  const y9 = x8;
+  if (y9 !== 0) { x_BPT_Scheduled_DC_CLReqControlModeType(r, 4, y9); }
+  const v7 = d_RationalNumberType(r);
+  const x10 = r.bits(4);
+  c = x10;
+  o.EVTargetVoltage = v7;
   s = 5;
   if (c === 0) {
-    const v10 = d_RationalNumberType(r);
-    const x11 = r.bits(4);
-    c = x11;
-    o.EVMaximumChargePower = v10;
+    const v11 = d_RationalNumberType(r);
+    const x12 = r.bits(4);
+    c = x12;
+    o.EVMaximumChargePower = v11;
     s = 6;
   }
   if ((s === 5 && c === 1) || (s === 6 && c === 0)) {
-    const v12 = d_RationalNumberType(r);
-    const x13 = r.bits(3);
-    c = x13;
-    o.EVMinimumChargePower = v12;
+    const v13 = d_RationalNumberType(r);
+    const x14 = r.bits(3);
+    c = x14;
+    o.EVMinimumChargePower = v13;
     s = 7;
   }
   if ((s === 5 && c === 2) || (s === 6 && c === 1) || (s === 7 && c === 0)) {
-    const v14 = d_RationalNumberType(r);
-    const x15 = r.bits(3);
-    c = x15;
-    o.EVMaximumChargeCurrent = v14;
+    const v15 = d_RationalNumberType(r);
+    const x16 = r.bits(3);
+    c = x16;
+    o.EVMaximumChargeCurrent = v15;
     s = 8;
   }
   if ((s === 5 && c === 3) || (s === 6 && c === 2) || (s === 7 && c === 1) || (s === 8 && c === 0)) {
-    const v16 = d_RationalNumberType(r);
-    const x17 = r.bits(3);
-    c = x17;
-    o.EVMaximumVoltage = v16;
+    const v17 = d_RationalNumberType(r);
+    const x18 = r.bits(3);
+    c = x18;
+    o.EVMaximumVoltage = v17;
     s = 9;
   }
   if ((s === 5 && c === 4) || (s === 6 && c === 3) || (s === 7 && c === 2) || (s === 8 && c === 1) || (s === 9 && c === 0)) {
-    const v18 = d_RationalNumberType(r);
-    const x19 = r.bits(3);
-    c = x19;
-    o.EVMinimumVoltage = v18;
+    const v19 = d_RationalNumberType(r);
+    const x20 = r.bits(3);
+    c = x20;
+    o.EVMinimumVoltage = v19;
     s = 10;
   }
   if ((s === 5 && c === 5) || (s === 6 && c === 4) || (s === 7 && c === 3) || (s === 8 && c === 2) || (s === 9 && c === 1) || (s === 10 && c === 0)) {
-    const v20 = d_RationalNumberType(r);
-    const x21 = r.bits(2);
-    c = x21;
-    o.EVMaximumDischargePower = v20;
+    const v21 = d_RationalNumberType(r);
+    const x22 = r.bits(2);
+    c = x22;
+    o.EVMaximumDischargePower = v21;
     s = 11;
   }
   if ((s === 5 && c === 6) || (s === 6 && c === 5) || (s === 7 && c === 4) || (s === 8 && c === 3) || (s === 9 && c === 2) || (s === 10 && c === 1) || (s === 11 && c === 0)) {
-    const v22 = d_RationalNumberType(r);
-    const x23 = r.bits(2);
-    c = x23;
-    o.EVMinimumDischargePower = v22;
+    const v23 = d_RationalNumberType(r);
+    const x24 = r.bits(2);
+    c = x24;
+    o.EVMinimumDischargePower = v23;
     s = 12;
   }
   if ((s === 5 && c === 7) || (s === 6 && c === 6) || (s === 7 && c === 5) || (s === 8 && c === 4) || (s === 9 && c === 3) || (s === 10 && c === 2) || (s === 11 && c === 1) || (s === 12 && c === 0)) {
-    const v24 = d_RationalNumberType(r);
-    const x25 = r.bits(1);
-    c = x25;
-    o.EVMaximumDischargeCurrent = v24;
+    const v25 = d_RationalNumberType(r);
+    const x26 = r.bits(1);
+    c = x26;
+    o.EVMaximumDischargeCurrent = v25;
     s = 13;
   }
   if ((s === 5 && c === 8) || (s === 6 && c === 7) || (s === 7 && c === 6) || (s === 8 && c === 5) || (s === 9 && c === 4) || (s === 10 && c === 3) || (s === 11 && c === 2) || (s === 12 && c === 1) || (s === 13 && c === 0)) return o;
@@ -5859,61 +5864,61 @@ function d_Dynamic_DC_CLReqControlModeType(r: BitReader): T.Dynamic_DC_CLReqCont
     if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "Dynamic_DC_CLReqControlModeType/DepartureTime");
     const v0 = r.uintIn(0, 4294967295, "Dynamic_DC_CLReqControlModeType/DepartureTime");
     const x2 = r.bits(2);
-    if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "Dynamic_DC_CLReqControlModeType/DepartureTime");
     c = (x2 & 1);
+    if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "Dynamic_DC_CLReqControlModeType/DepartureTime");
     o.DepartureTime = v0;
     s = 1;
   }
   if (!((s === 0 && c === 1) || (s === 1 && c === 0))) x_Dynamic_DC_CLReqControlModeType(r, s, c);
   const v3 = d_RationalNumberType(r);
-  const x4 = r.bits(1);
-  c = x4;
   o.EVTargetEnergyRequest = v3;
   s = 2;
-  if (!(c === 0)) x_Dynamic_DC_CLReqControlModeType(r, s, c);
-  const v5 = d_RationalNumberType(r);
-  const x6 = r.bits(1);
-  c = x6;
-  o.EVMaximumEnergyRequest = v5;
+  const x5 = r.bits(1);
+  const y6 = x5;
+  if (y6 !== 0) { x_Dynamic_DC_CLReqControlModeType(r, 2, y6); }
+  const v4 = d_RationalNumberType(r);
+  o.EVMaximumEnergyRequest = v4;
   s = 3;
-  if (!(c === 0)) x_Dynamic_DC_CLReqControlModeType(r, s, c);
-  const v7 = d_RationalNumberType(r);
   const x8 = r.bits(1);
-  c = x8;
+  const y9 = x8;
+  if (y9 !== 0) { x_Dynamic_DC_CLReqControlModeType(r, 3, y9); }
+  const v7 = d_RationalNumberType(r);
   o.EVMinimumEnergyRequest = v7;
   s = 4;
-  if (!(c === 0)) x_Dynamic_DC_CLReqControlModeType(r, s, c);
-  const v9 = d_RationalNumberType(r);
-  const x10 = r.bits(1);
-  c = x10;
-  o.EVMaximumChargePower = v9;
+  const x11 = r.bits(1);
+  const y12 = x11;
+  if (y12 !== 0) { x_Dynamic_DC_CLReqControlModeType(r, 4, y12); }
+  const v10 = d_RationalNumberType(r);
+  o.EVMaximumChargePower = v10;
   s = 5;
-  if (!(c === 0)) x_Dynamic_DC_CLReqControlModeType(r, s, c);
-  const v11 = d_RationalNumberType(r);
-  const x12 = r.bits(1);
-  c = x12;
-  o.EVMinimumChargePower = v11;
-  s = 6;
-  if (!(c === 0)) x_Dynamic_DC_CLReqControlModeType(r, s, c);
-  const v13 = d_RationalNumberType(r);
   const x14 = r.bits(1);
-  c = x14;
-  o.EVMaximumChargeCurrent = v13;
+  const y15 = x14;
+  if (y15 !== 0) { x_Dynamic_DC_CLReqControlModeType(r, 5, y15); }
+  const v13 = d_RationalNumberType(r);
+  o.EVMinimumChargePower = v13;
+  s = 6;
+  const x17 = r.bits(1);
+  const y18 = x17;
+  if (y18 !== 0) { x_Dynamic_DC_CLReqControlModeType(r, 6, y18); }
+  const v16 = d_RationalNumberType(r);
+  o.EVMaximumChargeCurrent = v16;
   s = 7;
-  if (!(c === 0)) x_Dynamic_DC_CLReqControlModeType(r, s, c);
-  const v15 = d_RationalNumberType(r);
-  const x16 = r.bits(1);
-  c = x16;
-  o.EVMaximumVoltage = v15;
+  const x20 = r.bits(1);
+  const y21 = x20;
+  if (y21 !== 0) { x_Dynamic_DC_CLReqControlModeType(r, 7, y21); }
+  const v19 = d_RationalNumberType(r);
+  o.EVMaximumVoltage = v19;
   s = 8;
-  if (!(c === 0)) x_Dynamic_DC_CLReqControlModeType(r, s, c);
-  const v17 = d_RationalNumberType(r);
-  const x18 = r.bits(1);
-  c = x18;
-  o.EVMinimumVoltage = v17;
+  const x23 = r.bits(1);
+  const y24 = x23;
+  if (y24 !== 0) { x_Dynamic_DC_CLReqControlModeType(r, 8, y24); }
+  const v22 = d_RationalNumberType(r);
+  o.EVMinimumVoltage = v22;
   s = 9;
-  if (c === 0) return o;
-  return x_Dynamic_DC_CLReqControlModeType(r, s, c);
+  const x25 = r.bits(1);
+  const y26 = x25;
+  if (y26 !== 0) { x_Dynamic_DC_CLReqControlModeType(r, 9, y26); }
+  return o;
 }
 function x_Dynamic_DC_CLReqControlModeType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -5997,31 +6002,31 @@ function d_Dynamic_CLReqControlModeType(r: BitReader): T.Dynamic_CLReqControlMod
     if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "Dynamic_CLReqControlModeType/DepartureTime");
     const v0 = r.uintIn(0, 4294967295, "Dynamic_CLReqControlModeType/DepartureTime");
     const x2 = r.bits(2);
-    if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "Dynamic_CLReqControlModeType/DepartureTime");
     c = (x2 & 1);
+    if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "Dynamic_CLReqControlModeType/DepartureTime");
     o.DepartureTime = v0;
     s = 1;
   }
   if (!((s === 0 && c === 1) || (s === 1 && c === 0))) x_Dynamic_CLReqControlModeType(r, s, c);
   const v3 = d_RationalNumberType(r);
-  const x4 = r.bits(1);
-  c = x4;
   o.EVTargetEnergyRequest = v3;
   s = 2;
-  if (!(c === 0)) x_Dynamic_CLReqControlModeType(r, s, c);
-  const v5 = d_RationalNumberType(r);
-  const x6 = r.bits(1);
-  c = x6;
-  o.EVMaximumEnergyRequest = v5;
+  const x5 = r.bits(1);
+  const y6 = x5;
+  if (y6 !== 0) { x_Dynamic_CLReqControlModeType(r, 2, y6); }
+  const v4 = d_RationalNumberType(r);
+  o.EVMaximumEnergyRequest = v4;
   s = 3;
-  if (!(c === 0)) x_Dynamic_CLReqControlModeType(r, s, c);
-  const v7 = d_RationalNumberType(r);
   const x8 = r.bits(1);
-  c = x8;
+  const y9 = x8;
+  if (y9 !== 0) { x_Dynamic_CLReqControlModeType(r, 3, y9); }
+  const v7 = d_RationalNumberType(r);
   o.EVMinimumEnergyRequest = v7;
   s = 4;
-  if (c === 0) return o;
-  return x_Dynamic_CLReqControlModeType(r, s, c);
+  const x10 = r.bits(1);
+  const y11 = x10;
+  if (y11 !== 0) { x_Dynamic_CLReqControlModeType(r, 4, y11); }
+  return o;
 }
 function x_Dynamic_CLReqControlModeType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -6075,28 +6080,30 @@ function d_Dynamic_DC_CLResControlModeType(r: BitReader): T.Dynamic_DC_CLResCont
     if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "Dynamic_DC_CLResControlModeType/DepartureTime");
     const v0 = r.uintIn(0, 4294967295, "Dynamic_DC_CLResControlModeType/DepartureTime");
     const x2 = r.bits(4);
-    if ((x2 & 8) !== 0) r.badBits(x2, 8, 4, "Dynamic_DC_CLResControlModeType/DepartureTime");
     c = (x2 & 7);
+    if ((x2 & 8) !== 0) r.badBits(x2, 8, 4, "Dynamic_DC_CLResControlModeType/DepartureTime");
     o.DepartureTime = v0;
     s = 1;
   }
   if ((s === 0 && c === 1) || (s === 1 && c === 0)) {
     const x4 = r.bits(11);
-    if ((x4 & 1028) !== 0) r.badBits(x4, 1028, 11, "Dynamic_DC_CLResControlModeType/MinimumSOC");
     const y5 = ((x4 >>> 3) & 127);
+    if ((x4 & 1024) !== 0) r.badBits(x4, 1024, 11, "Dynamic_DC_CLResControlModeType/MinimumSOC");
     if (y5 > 100) r.rangeErr(y5 + 0, 100, "Dynamic_DC_CLResControlModeType/MinimumSOC", r.pos - 10);
     const v3 = y5;
     c = (x4 & 3);
+    if ((x4 & 4) !== 0) r.badBits(x4, 4, 11, "Dynamic_DC_CLResControlModeType/MinimumSOC");
     o.MinimumSOC = v3;
     s = 2;
   }
   if ((s === 0 && c === 2) || (s === 1 && c === 1) || (s === 2 && c === 0)) {
     const x7 = r.bits(11);
-    if ((x7 & 1028) !== 0) r.badBits(x7, 1028, 11, "Dynamic_DC_CLResControlModeType/TargetSOC");
     const y8 = ((x7 >>> 3) & 127);
+    if ((x7 & 1024) !== 0) r.badBits(x7, 1024, 11, "Dynamic_DC_CLResControlModeType/TargetSOC");
     if (y8 > 100) r.rangeErr(y8 + 0, 100, "Dynamic_DC_CLResControlModeType/TargetSOC", r.pos - 10);
     const v6 = y8;
     c = (x7 & 3);
+    if ((x7 & 4) !== 0) r.badBits(x7, 4, 11, "Dynamic_DC_CLResControlModeType/TargetSOC");
     o.TargetSOC = v6;
     s = 3;
   }
@@ -6105,37 +6112,37 @@ function d_Dynamic_DC_CLResControlModeType(r: BitReader): T.Dynamic_DC_CLResCont
     if ((x10 & 1) !== 0) r.badBits(x10, 1, 1, "Dynamic_DC_CLResControlModeType/AckMaxDelay");
     const v9 = r.uintIn(0, 65535, "Dynamic_DC_CLResControlModeType/AckMaxDelay");
     const x11 = r.bits(2);
-    if ((x11 & 2) !== 0) r.badBits(x11, 2, 2, "Dynamic_DC_CLResControlModeType/AckMaxDelay");
     c = (x11 & 1);
+    if ((x11 & 2) !== 0) r.badBits(x11, 2, 2, "Dynamic_DC_CLResControlModeType/AckMaxDelay");
     o.AckMaxDelay = v9;
     s = 4;
   }
   if (!((s === 0 && c === 4) || (s === 1 && c === 3) || (s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0))) x_Dynamic_DC_CLResControlModeType(r, s, c);
   const v12 = d_RationalNumberType(r);
-  const x13 = r.bits(1);
-  c = x13;
   o.EVSEMaximumChargePower = v12;
   s = 5;
-  if (!(c === 0)) x_Dynamic_DC_CLResControlModeType(r, s, c);
-  const v14 = d_RationalNumberType(r);
-  const x15 = r.bits(1);
-  c = x15;
-  o.EVSEMinimumChargePower = v14;
+  const x14 = r.bits(1);
+  const y15 = x14;
+  if (y15 !== 0) { x_Dynamic_DC_CLResControlModeType(r, 5, y15); }
+  const v13 = d_RationalNumberType(r);
+  o.EVSEMinimumChargePower = v13;
   s = 6;
-  if (!(c === 0)) x_Dynamic_DC_CLResControlModeType(r, s, c);
-  const v16 = d_RationalNumberType(r);
   const x17 = r.bits(1);
-  c = x17;
+  const y18 = x17;
+  if (y18 !== 0) { x_Dynamic_DC_CLResControlModeType(r, 6, y18); }
+  const v16 = d_RationalNumberType(r);
   o.EVSEMaximumChargeCurrent = v16;
   s = 7;
-  if (!(c === 0)) x_Dynamic_DC_CLResControlModeType(r, s, c);
-  const v18 = d_RationalNumberType(r);
-  const x19 = r.bits(1);
-  c = x19;
-  o.EVSEMaximumVoltage = v18;
+  const x20 = r.bits(1);
+  const y21 = x20;
+  if (y21 !== 0) { x_Dynamic_DC_CLResControlModeType(r, 7, y21); }
+  const v19 = d_RationalNumberType(r);
+  o.EVSEMaximumVoltage = v19;
   s = 8;
-  if (c === 0) return o;
-  return x_Dynamic_DC_CLResControlModeType(r, s, c);
+  const x22 = r.bits(1);
+  const y23 = x22;
+  if (y23 !== 0) { x_Dynamic_DC_CLResControlModeType(r, 8, y23); }
+  return o;
 }
 function x_Dynamic_DC_CLResControlModeType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -6232,28 +6239,30 @@ function d_Dynamic_CLResControlModeType(r: BitReader): T.Dynamic_CLResControlMod
     if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "Dynamic_CLResControlModeType/DepartureTime");
     const v0 = r.uintIn(0, 4294967295, "Dynamic_CLResControlModeType/DepartureTime");
     const x2 = r.bits(4);
-    if ((x2 & 8) !== 0) r.badBits(x2, 8, 4, "Dynamic_CLResControlModeType/DepartureTime");
     c = (x2 & 7);
+    if ((x2 & 8) !== 0) r.badBits(x2, 8, 4, "Dynamic_CLResControlModeType/DepartureTime");
     o.DepartureTime = v0;
     s = 1;
   }
   if ((s === 0 && c === 1) || (s === 1 && c === 0)) {
     const x4 = r.bits(11);
-    if ((x4 & 1028) !== 0) r.badBits(x4, 1028, 11, "Dynamic_CLResControlModeType/MinimumSOC");
     const y5 = ((x4 >>> 3) & 127);
+    if ((x4 & 1024) !== 0) r.badBits(x4, 1024, 11, "Dynamic_CLResControlModeType/MinimumSOC");
     if (y5 > 100) r.rangeErr(y5 + 0, 100, "Dynamic_CLResControlModeType/MinimumSOC", r.pos - 10);
     const v3 = y5;
     c = (x4 & 3);
+    if ((x4 & 4) !== 0) r.badBits(x4, 4, 11, "Dynamic_CLResControlModeType/MinimumSOC");
     o.MinimumSOC = v3;
     s = 2;
   }
   if ((s === 0 && c === 2) || (s === 1 && c === 1) || (s === 2 && c === 0)) {
     const x7 = r.bits(11);
-    if ((x7 & 1028) !== 0) r.badBits(x7, 1028, 11, "Dynamic_CLResControlModeType/TargetSOC");
     const y8 = ((x7 >>> 3) & 127);
+    if ((x7 & 1024) !== 0) r.badBits(x7, 1024, 11, "Dynamic_CLResControlModeType/TargetSOC");
     if (y8 > 100) r.rangeErr(y8 + 0, 100, "Dynamic_CLResControlModeType/TargetSOC", r.pos - 10);
     const v6 = y8;
     c = (x7 & 3);
+    if ((x7 & 4) !== 0) r.badBits(x7, 4, 11, "Dynamic_CLResControlModeType/TargetSOC");
     o.TargetSOC = v6;
     s = 3;
   }
@@ -6262,8 +6271,8 @@ function d_Dynamic_CLResControlModeType(r: BitReader): T.Dynamic_CLResControlMod
     if ((x10 & 1) !== 0) r.badBits(x10, 1, 1, "Dynamic_CLResControlModeType/AckMaxDelay");
     const v9 = r.uintIn(0, 65535, "Dynamic_CLResControlModeType/AckMaxDelay");
     const x11 = r.bits(2);
-    if ((x11 & 2) !== 0) r.badBits(x11, 2, 2, "Dynamic_CLResControlModeType/AckMaxDelay");
     c = (x11 & 1);
+    if ((x11 & 2) !== 0) r.badBits(x11, 2, 2, "Dynamic_CLResControlModeType/AckMaxDelay");
     o.AckMaxDelay = v9;
     s = 4;
   }
@@ -6342,89 +6351,89 @@ function d_BPT_Dynamic_DC_CLReqControlModeType(r: BitReader): T.BPT_Dynamic_DC_C
     if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "BPT_Dynamic_DC_CLReqControlModeType/DepartureTime");
     const v0 = r.uintIn(0, 4294967295, "BPT_Dynamic_DC_CLReqControlModeType/DepartureTime");
     const x2 = r.bits(2);
-    if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "BPT_Dynamic_DC_CLReqControlModeType/DepartureTime");
     c = (x2 & 1);
+    if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "BPT_Dynamic_DC_CLReqControlModeType/DepartureTime");
     o.DepartureTime = v0;
     s = 1;
   }
   if (!((s === 0 && c === 1) || (s === 1 && c === 0))) x_BPT_Dynamic_DC_CLReqControlModeType(r, s, c);
   const v3 = d_RationalNumberType(r);
-  const x4 = r.bits(1);
-  c = x4;
   o.EVTargetEnergyRequest = v3;
   s = 2;
-  if (!(c === 0)) x_BPT_Dynamic_DC_CLReqControlModeType(r, s, c);
-  const v5 = d_RationalNumberType(r);
-  const x6 = r.bits(1);
-  c = x6;
-  o.EVMaximumEnergyRequest = v5;
+  const x5 = r.bits(1);
+  const y6 = x5;
+  if (y6 !== 0) { x_BPT_Dynamic_DC_CLReqControlModeType(r, 2, y6); }
+  const v4 = d_RationalNumberType(r);
+  o.EVMaximumEnergyRequest = v4;
   s = 3;
-  if (!(c === 0)) x_BPT_Dynamic_DC_CLReqControlModeType(r, s, c);
-  const v7 = d_RationalNumberType(r);
   const x8 = r.bits(1);
-  c = x8;
+  const y9 = x8;
+  if (y9 !== 0) { x_BPT_Dynamic_DC_CLReqControlModeType(r, 3, y9); }
+  const v7 = d_RationalNumberType(r);
   o.EVMinimumEnergyRequest = v7;
   s = 4;
-  if (!(c === 0)) x_BPT_Dynamic_DC_CLReqControlModeType(r, s, c);
-  const v9 = d_RationalNumberType(r);
-  const x10 = r.bits(1);
-  c = x10;
-  o.EVMaximumChargePower = v9;
+  const x11 = r.bits(1);
+  const y12 = x11;
+  if (y12 !== 0) { x_BPT_Dynamic_DC_CLReqControlModeType(r, 4, y12); }
+  const v10 = d_RationalNumberType(r);
+  o.EVMaximumChargePower = v10;
   s = 5;
-  if (!(c === 0)) x_BPT_Dynamic_DC_CLReqControlModeType(r, s, c);
-  const v11 = d_RationalNumberType(r);
-  const x12 = r.bits(1);
-  c = x12;
-  o.EVMinimumChargePower = v11;
-  s = 6;
-  if (!(c === 0)) x_BPT_Dynamic_DC_CLReqControlModeType(r, s, c);
-  const v13 = d_RationalNumberType(r);
   const x14 = r.bits(1);
-  c = x14;
-  o.EVMaximumChargeCurrent = v13;
+  const y15 = x14;
+  if (y15 !== 0) { x_BPT_Dynamic_DC_CLReqControlModeType(r, 5, y15); }
+  const v13 = d_RationalNumberType(r);
+  o.EVMinimumChargePower = v13;
+  s = 6;
+  const x17 = r.bits(1);
+  const y18 = x17;
+  if (y18 !== 0) { x_BPT_Dynamic_DC_CLReqControlModeType(r, 6, y18); }
+  const v16 = d_RationalNumberType(r);
+  o.EVMaximumChargeCurrent = v16;
   s = 7;
-  if (!(c === 0)) x_BPT_Dynamic_DC_CLReqControlModeType(r, s, c);
-  const v15 = d_RationalNumberType(r);
-  const x16 = r.bits(1);
-  c = x16;
-  o.EVMaximumVoltage = v15;
-  s = 8;
-  if (!(c === 0)) x_BPT_Dynamic_DC_CLReqControlModeType(r, s, c);
-  const v17 = d_RationalNumberType(r);
-  const x18 = r.bits(1);
-  c = x18;
-  o.EVMinimumVoltage = v17;
-  s = 9;
-  if (!(c === 0)) x_BPT_Dynamic_DC_CLReqControlModeType(r, s, c);
-  const v19 = d_RationalNumberType(r);
   const x20 = r.bits(1);
-  c = x20;
-  o.EVMaximumDischargePower = v19;
+  const y21 = x20;
+  if (y21 !== 0) { x_BPT_Dynamic_DC_CLReqControlModeType(r, 7, y21); }
+  const v19 = d_RationalNumberType(r);
+  o.EVMaximumVoltage = v19;
+  s = 8;
+  const x23 = r.bits(1);
+  const y24 = x23;
+  if (y24 !== 0) { x_BPT_Dynamic_DC_CLReqControlModeType(r, 8, y24); }
+  const v22 = d_RationalNumberType(r);
+  o.EVMinimumVoltage = v22;
+  s = 9;
+  const x26 = r.bits(1);
+  const y27 = x26;
+  if (y27 !== 0) { x_BPT_Dynamic_DC_CLReqControlModeType(r, 9, y27); }
+  const v25 = d_RationalNumberType(r);
+  o.EVMaximumDischargePower = v25;
   s = 10;
-  if (!(c === 0)) x_BPT_Dynamic_DC_CLReqControlModeType(r, s, c);
-  const v21 = d_RationalNumberType(r);
-  const x22 = r.bits(1);
-  c = x22;
-  o.EVMinimumDischargePower = v21;
+  const x29 = r.bits(1);
+  const y30 = x29;
+  if (y30 !== 0) { x_BPT_Dynamic_DC_CLReqControlModeType(r, 10, y30); }
+  const v28 = d_RationalNumberType(r);
+  o.EVMinimumDischargePower = v28;
   s = 11;
-  if (!(c === 0)) x_BPT_Dynamic_DC_CLReqControlModeType(r, s, c);
-  const v23 = d_RationalNumberType(r);
-  const x24 = r.bits(2);
-  c = x24;
-  o.EVMaximumDischargeCurrent = v23;
+  const x32 = r.bits(1);
+  const y33 = x32;
+  if (y33 !== 0) { x_BPT_Dynamic_DC_CLReqControlModeType(r, 11, y33); }
+  const v31 = d_RationalNumberType(r);
+  const x34 = r.bits(2);
+  c = x34;
+  o.EVMaximumDischargeCurrent = v31;
   s = 12;
   if (c === 0) {
-    const v25 = d_RationalNumberType(r);
-    const x26 = r.bits(2);
-    c = x26;
-    o.EVMaximumV2XEnergyRequest = v25;
+    const v35 = d_RationalNumberType(r);
+    const x36 = r.bits(2);
+    c = x36;
+    o.EVMaximumV2XEnergyRequest = v35;
     s = 13;
   }
   if ((s === 12 && c === 1) || (s === 13 && c === 0)) {
-    const v27 = d_RationalNumberType(r);
-    const x28 = r.bits(1);
-    c = x28;
-    o.EVMinimumV2XEnergyRequest = v27;
+    const v37 = d_RationalNumberType(r);
+    const x38 = r.bits(1);
+    c = x38;
+    o.EVMinimumV2XEnergyRequest = v37;
     s = 14;
   }
   if ((s === 12 && c === 2) || (s === 13 && c === 1) || (s === 14 && c === 0)) return o;
@@ -6552,28 +6561,30 @@ function d_BPT_Dynamic_DC_CLResControlModeType(r: BitReader): T.BPT_Dynamic_DC_C
     if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "BPT_Dynamic_DC_CLResControlModeType/DepartureTime");
     const v0 = r.uintIn(0, 4294967295, "BPT_Dynamic_DC_CLResControlModeType/DepartureTime");
     const x2 = r.bits(4);
-    if ((x2 & 8) !== 0) r.badBits(x2, 8, 4, "BPT_Dynamic_DC_CLResControlModeType/DepartureTime");
     c = (x2 & 7);
+    if ((x2 & 8) !== 0) r.badBits(x2, 8, 4, "BPT_Dynamic_DC_CLResControlModeType/DepartureTime");
     o.DepartureTime = v0;
     s = 1;
   }
   if ((s === 0 && c === 1) || (s === 1 && c === 0)) {
     const x4 = r.bits(11);
-    if ((x4 & 1028) !== 0) r.badBits(x4, 1028, 11, "BPT_Dynamic_DC_CLResControlModeType/MinimumSOC");
     const y5 = ((x4 >>> 3) & 127);
+    if ((x4 & 1024) !== 0) r.badBits(x4, 1024, 11, "BPT_Dynamic_DC_CLResControlModeType/MinimumSOC");
     if (y5 > 100) r.rangeErr(y5 + 0, 100, "BPT_Dynamic_DC_CLResControlModeType/MinimumSOC", r.pos - 10);
     const v3 = y5;
     c = (x4 & 3);
+    if ((x4 & 4) !== 0) r.badBits(x4, 4, 11, "BPT_Dynamic_DC_CLResControlModeType/MinimumSOC");
     o.MinimumSOC = v3;
     s = 2;
   }
   if ((s === 0 && c === 2) || (s === 1 && c === 1) || (s === 2 && c === 0)) {
     const x7 = r.bits(11);
-    if ((x7 & 1028) !== 0) r.badBits(x7, 1028, 11, "BPT_Dynamic_DC_CLResControlModeType/TargetSOC");
     const y8 = ((x7 >>> 3) & 127);
+    if ((x7 & 1024) !== 0) r.badBits(x7, 1024, 11, "BPT_Dynamic_DC_CLResControlModeType/TargetSOC");
     if (y8 > 100) r.rangeErr(y8 + 0, 100, "BPT_Dynamic_DC_CLResControlModeType/TargetSOC", r.pos - 10);
     const v6 = y8;
     c = (x7 & 3);
+    if ((x7 & 4) !== 0) r.badBits(x7, 4, 11, "BPT_Dynamic_DC_CLResControlModeType/TargetSOC");
     o.TargetSOC = v6;
     s = 3;
   }
@@ -6582,61 +6593,61 @@ function d_BPT_Dynamic_DC_CLResControlModeType(r: BitReader): T.BPT_Dynamic_DC_C
     if ((x10 & 1) !== 0) r.badBits(x10, 1, 1, "BPT_Dynamic_DC_CLResControlModeType/AckMaxDelay");
     const v9 = r.uintIn(0, 65535, "BPT_Dynamic_DC_CLResControlModeType/AckMaxDelay");
     const x11 = r.bits(2);
-    if ((x11 & 2) !== 0) r.badBits(x11, 2, 2, "BPT_Dynamic_DC_CLResControlModeType/AckMaxDelay");
     c = (x11 & 1);
+    if ((x11 & 2) !== 0) r.badBits(x11, 2, 2, "BPT_Dynamic_DC_CLResControlModeType/AckMaxDelay");
     o.AckMaxDelay = v9;
     s = 4;
   }
   if (!((s === 0 && c === 4) || (s === 1 && c === 3) || (s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0))) x_BPT_Dynamic_DC_CLResControlModeType(r, s, c);
   const v12 = d_RationalNumberType(r);
-  const x13 = r.bits(1);
-  c = x13;
   o.EVSEMaximumChargePower = v12;
   s = 5;
-  if (!(c === 0)) x_BPT_Dynamic_DC_CLResControlModeType(r, s, c);
-  const v14 = d_RationalNumberType(r);
-  const x15 = r.bits(1);
-  c = x15;
-  o.EVSEMinimumChargePower = v14;
+  const x14 = r.bits(1);
+  const y15 = x14;
+  if (y15 !== 0) { x_BPT_Dynamic_DC_CLResControlModeType(r, 5, y15); }
+  const v13 = d_RationalNumberType(r);
+  o.EVSEMinimumChargePower = v13;
   s = 6;
-  if (!(c === 0)) x_BPT_Dynamic_DC_CLResControlModeType(r, s, c);
-  const v16 = d_RationalNumberType(r);
   const x17 = r.bits(1);
-  c = x17;
+  const y18 = x17;
+  if (y18 !== 0) { x_BPT_Dynamic_DC_CLResControlModeType(r, 6, y18); }
+  const v16 = d_RationalNumberType(r);
   o.EVSEMaximumChargeCurrent = v16;
   s = 7;
-  if (!(c === 0)) x_BPT_Dynamic_DC_CLResControlModeType(r, s, c);
-  const v18 = d_RationalNumberType(r);
-  const x19 = r.bits(1);
-  c = x19;
-  o.EVSEMaximumVoltage = v18;
+  const x20 = r.bits(1);
+  const y21 = x20;
+  if (y21 !== 0) { x_BPT_Dynamic_DC_CLResControlModeType(r, 7, y21); }
+  const v19 = d_RationalNumberType(r);
+  o.EVSEMaximumVoltage = v19;
   s = 8;
-  if (!(c === 0)) x_BPT_Dynamic_DC_CLResControlModeType(r, s, c);
-  const v20 = d_RationalNumberType(r);
-  const x21 = r.bits(1);
-  c = x21;
-  o.EVSEMaximumDischargePower = v20;
-  s = 9;
-  if (!(c === 0)) x_BPT_Dynamic_DC_CLResControlModeType(r, s, c);
-  const v22 = d_RationalNumberType(r);
   const x23 = r.bits(1);
-  c = x23;
-  o.EVSEMinimumDischargePower = v22;
+  const y24 = x23;
+  if (y24 !== 0) { x_BPT_Dynamic_DC_CLResControlModeType(r, 8, y24); }
+  const v22 = d_RationalNumberType(r);
+  o.EVSEMaximumDischargePower = v22;
+  s = 9;
+  const x26 = r.bits(1);
+  const y27 = x26;
+  if (y27 !== 0) { x_BPT_Dynamic_DC_CLResControlModeType(r, 9, y27); }
+  const v25 = d_RationalNumberType(r);
+  o.EVSEMinimumDischargePower = v25;
   s = 10;
-  if (!(c === 0)) x_BPT_Dynamic_DC_CLResControlModeType(r, s, c);
-  const v24 = d_RationalNumberType(r);
-  const x25 = r.bits(1);
-  c = x25;
-  o.EVSEMaximumDischargeCurrent = v24;
+  const x29 = r.bits(1);
+  const y30 = x29;
+  if (y30 !== 0) { x_BPT_Dynamic_DC_CLResControlModeType(r, 10, y30); }
+  const v28 = d_RationalNumberType(r);
+  o.EVSEMaximumDischargeCurrent = v28;
   s = 11;
-  if (!(c === 0)) x_BPT_Dynamic_DC_CLResControlModeType(r, s, c);
-  const v26 = d_RationalNumberType(r);
-  const x27 = r.bits(1);
-  c = x27;
-  o.EVSEMinimumVoltage = v26;
+  const x32 = r.bits(1);
+  const y33 = x32;
+  if (y33 !== 0) { x_BPT_Dynamic_DC_CLResControlModeType(r, 11, y33); }
+  const v31 = d_RationalNumberType(r);
+  o.EVSEMinimumVoltage = v31;
   s = 12;
-  if (c === 0) return o;
-  return x_BPT_Dynamic_DC_CLResControlModeType(r, s, c);
+  const x34 = r.bits(1);
+  const y35 = x34;
+  if (y35 !== 0) { x_BPT_Dynamic_DC_CLResControlModeType(r, 12, y35); }
+  return o;
 }
 function x_BPT_Dynamic_DC_CLResControlModeType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -6759,9 +6770,7 @@ function d_ListOfRootCertificateIDsType(r: BitReader): T.ListOfRootCertificateID
       c = x1;
       const av0 = o.RootCertificateID;
       if (av0 === undefined) o.RootCertificateID = [v0];
-      else {
-        av0.push(v0);
-      }
+      else { av0.push(v0); }
       n = 1; s = 1;
       continue;
     }
@@ -6769,9 +6778,7 @@ function d_ListOfRootCertificateIDsType(r: BitReader): T.ListOfRootCertificateID
       const v2 = d_X509IssuerSerialType(r);
       const av2 = o.RootCertificateID;
       if (av2 === undefined) o.RootCertificateID = [v2];
-      else {
-        av2.push(v2);
-      }
+      else { av2.push(v2); }
       n++; s = n < 20 ? 1 : 2;
       c = r.bits(WD_ListOfRootCertificateIDsType[s]!);
       continue;

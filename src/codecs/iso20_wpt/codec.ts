@@ -113,60 +113,51 @@ function d_SignatureType(r: BitReader): T.SignatureType {
   }
   if (!((s === 0 && c === 1) || (s === 1 && c === 0))) x_SignatureType(r, s, c);
   const v2 = d_SignedInfoType(r);
-  const x3 = r.bits(1);
-  c = x3;
   o.SignedInfo = v2;
   s = 2;
-  if (!(c === 0)) x_SignatureType(r, s, c);
-  const v4 = d_SignatureValueType(r);
-  const x5 = r.bits(2);
-  c = x5;
-  o.SignatureValue = v4;
+  const x4 = r.bits(1);
+  const y5 = x4;
+  if (y5 !== 0) { x_SignatureType(r, 2, y5); }
+  const v3 = d_SignatureValueType(r);
+  const x6 = r.bits(2);
+  c = x6;
+  o.SignatureValue = v3;
   s = 3;
   if (c === 0) {
-    const v6 = d_KeyInfoType(r);
-    const x7 = r.bits(2);
-    c = x7;
-    o.KeyInfo = v6;
+    const v7 = d_KeyInfoType(r);
+    const x8 = r.bits(2);
+    c = x8;
+    o.KeyInfo = v7;
     s = 4;
   }
   for (;;) {
     if (s === 3 && c === 1) {
-      const v8 = d_ObjectType(r);
-      const x9 = r.bits(2);
-      c = x9;
-      const av8 = o.Object;
-      if (av8 === undefined) o.Object = [v8];
-      else {
-        av8.push(v8);
-        if (av8.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType/Object");
-      }
+      const v9 = d_ObjectType(r);
+      const x10 = r.bits(2);
+      c = x10;
+      const av9 = o.Object;
+      if (av9 === undefined) o.Object = [v9];
+      else { av9.push(v9); if (av9.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType/Object"); }
       s = 5;
       continue;
     }
     if (s === 4 && c === 0) {
-      const v10 = d_ObjectType(r);
-      const x11 = r.bits(2);
-      c = x11;
-      const av10 = o.Object;
-      if (av10 === undefined) o.Object = [v10];
-      else {
-        av10.push(v10);
-        if (av10.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType/Object");
-      }
+      const v11 = d_ObjectType(r);
+      const x12 = r.bits(2);
+      c = x12;
+      const av11 = o.Object;
+      if (av11 === undefined) o.Object = [v11];
+      else { av11.push(v11); if (av11.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType/Object"); }
       s = 5;
       continue;
     }
     if (s === 5 && c === 0) {
-      const v12 = d_ObjectType(r);
-      const x13 = r.bits(2);
-      c = x13;
-      const av12 = o.Object;
-      if (av12 === undefined) o.Object = [v12];
-      else {
-        av12.push(v12);
-        if (av12.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType/Object");
-      }
+      const v13 = d_ObjectType(r);
+      const x14 = r.bits(2);
+      c = x14;
+      const av13 = o.Object;
+      if (av13 === undefined) o.Object = [v13];
+      else { av13.push(v13); if (av13.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Object items", "SignatureType/Object"); }
       s = 5;
       continue;
     }
@@ -251,40 +242,34 @@ function d_SignedInfoType(r: BitReader): T.SignedInfoType {
   }
   if (!((s === 0 && c === 1) || (s === 1 && c === 0))) x_SignedInfoType(r, s, c);
   const v2 = d_CanonicalizationMethodType(r);
-  const x3 = r.bits(1);
-  c = x3;
   o.CanonicalizationMethod = v2;
   s = 2;
-  if (!(c === 0)) x_SignedInfoType(r, s, c);
-  const v4 = d_SignatureMethodType(r);
-  const x5 = r.bits(1);
-  c = x5;
-  o.SignatureMethod = v4;
+  const x4 = r.bits(1);
+  const y5 = x4;
+  if (y5 !== 0) { x_SignedInfoType(r, 2, y5); }
+  const v3 = d_SignatureMethodType(r);
+  const x6 = r.bits(1);
+  c = x6;
+  o.SignatureMethod = v3;
   s = 3;
   for (;;) {
     if (s === 3 && c === 0) {
-      const v6 = d_ReferenceType(r);
-      const x7 = r.bits(2);
-      c = x7;
-      const av6 = o.Reference;
-      if (av6 === undefined) o.Reference = [v6];
-      else {
-        av6.push(v6);
-        if (av6.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "SignedInfoType/Reference");
-      }
+      const v7 = d_ReferenceType(r);
+      const x8 = r.bits(2);
+      c = x8;
+      const av7 = o.Reference;
+      if (av7 === undefined) o.Reference = [v7];
+      else { av7.push(v7); if (av7.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "SignedInfoType/Reference"); }
       s = 4;
       continue;
     }
     if (s === 4 && c === 0) {
-      const v8 = d_ReferenceType(r);
-      const x9 = r.bits(2);
-      c = x9;
-      const av8 = o.Reference;
-      if (av8 === undefined) o.Reference = [v8];
-      else {
-        av8.push(v8);
-        if (av8.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "SignedInfoType/Reference");
-      }
+      const v9 = d_ReferenceType(r);
+      const x10 = r.bits(2);
+      c = x10;
+      const av9 = o.Reference;
+      if (av9 === undefined) o.Reference = [v9];
+      else { av9.push(v9); if (av9.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "SignedInfoType/Reference"); }
       s = 4;
       continue;
     }
@@ -504,21 +489,20 @@ function d_ReferenceType(r: BitReader): T.ReferenceType {
   }
   if (!((s === 0 && c === 4) || (s === 1 && c === 3) || (s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0))) x_ReferenceType(r, s, c);
   const v8 = d_DigestMethodType(r);
-  const x9 = r.bits(1);
-  c = x9;
   o.DigestMethod = v8;
   s = 5;
-  if (!(c === 0)) x_ReferenceType(r, s, c);
-  const x11 = r.bits(1);
-  if ((x11 & 1) !== 0) r.badBits(x11, 1, 1, "ReferenceType/DigestValue");
-  const v10 = r.binary(65536, "ReferenceType/DigestValue");
+  const x10 = r.bits(2);
+  const y11 = ((x10 >>> 1) & 1);
+  if (y11 !== 0) { r.pos -= 1; x_ReferenceType(r, 5, y11); }
+  if ((x10 & 1) !== 0) r.badBits(x10, 1, 2, "ReferenceType/DigestValue");
+  const v9 = r.binary(65536, "ReferenceType/DigestValue");
   const x12 = r.bits(2);
   if ((x12 & 2) !== 0) r.badBits(x12, 2, 2, "ReferenceType/DigestValue");
-  c = (x12 & 1);
-  o.DigestValue = v10;
+  const y13 = (x12 & 1);
+  if (y13 !== 0) { x_ReferenceType(r, 6, y13); }
+  o.DigestValue = v9;
   s = 6;
-  if (c === 0) return o;
-  return x_ReferenceType(r, s, c);
+  return o;
 }
 function x_ReferenceType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -603,10 +587,7 @@ function d_TransformsType(r: BitReader): T.TransformsType {
       c = x1;
       const av0 = o.Transform;
       if (av0 === undefined) o.Transform = [v0];
-      else {
-        av0.push(v0);
-        if (av0.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Transform items", "TransformsType/Transform");
-      }
+      else { av0.push(v0); if (av0.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Transform items", "TransformsType/Transform"); }
       s = 1;
       continue;
     }
@@ -616,10 +597,7 @@ function d_TransformsType(r: BitReader): T.TransformsType {
       c = x3;
       const av2 = o.Transform;
       if (av2 === undefined) o.Transform = [v2];
-      else {
-        av2.push(v2);
-        if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Transform items", "TransformsType/Transform");
-      }
+      else { av2.push(v2); if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Transform items", "TransformsType/Transform"); }
       s = 1;
       continue;
     }
@@ -805,12 +783,12 @@ function d_SignatureValueType(r: BitReader): T.SignatureValueType {
   }
   if (!((s === 0 && c === 1) || (s === 1 && c === 0))) x_SignatureValueType(r, s, c);
   const v2 = r.binary(65536, "SignatureValueType");
-  const x3 = r.bits(1);
-  c = x3;
   o.CONTENT = v2;
   s = 2;
-  if (c === 0) return o;
-  return x_SignatureValueType(r, s, c);
+  const x3 = r.bits(1);
+  const y4 = x3;
+  if (y4 !== 0) { x_SignatureValueType(r, 2, y4); }
+  return o;
 }
 function x_SignatureValueType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -1231,8 +1209,8 @@ function d_DSAKeyValueType(r: BitReader): T.DSAKeyValueType {
     if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "DSAKeyValueType/P");
     const v0 = r.binary(65536, "DSAKeyValueType/P");
     const x2 = r.bits(2);
-    if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "DSAKeyValueType/P");
     c = (x2 & 1);
+    if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "DSAKeyValueType/P");
     o.P = v0;
     s = 1;
   }
@@ -1241,8 +1219,8 @@ function d_DSAKeyValueType(r: BitReader): T.DSAKeyValueType {
     if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "DSAKeyValueType/Q");
     const v3 = r.binary(65536, "DSAKeyValueType/Q");
     const x5 = r.bits(3);
-    if ((x5 & 4) !== 0) r.badBits(x5, 4, 3, "DSAKeyValueType/Q");
     c = (x5 & 3);
+    if ((x5 & 4) !== 0) r.badBits(x5, 4, 3, "DSAKeyValueType/Q");
     o.Q = v3;
     s = 4;
   }
@@ -1251,8 +1229,8 @@ function d_DSAKeyValueType(r: BitReader): T.DSAKeyValueType {
     if ((x7 & 1) !== 0) r.badBits(x7, 1, 1, "DSAKeyValueType/G");
     const v6 = r.binary(65536, "DSAKeyValueType/G");
     const x8 = r.bits(2);
-    if ((x8 & 2) !== 0) r.badBits(x8, 2, 2, "DSAKeyValueType/G");
     c = (x8 & 1);
+    if ((x8 & 2) !== 0) r.badBits(x8, 2, 2, "DSAKeyValueType/G");
     o.G = v6;
     s = 2;
   }
@@ -1261,8 +1239,8 @@ function d_DSAKeyValueType(r: BitReader): T.DSAKeyValueType {
   if ((x10 & 1) !== 0) r.badBits(x10, 1, 1, "DSAKeyValueType/Y");
   const v9 = r.binary(65536, "DSAKeyValueType/Y");
   const x11 = r.bits(3);
-  if ((x11 & 4) !== 0) r.badBits(x11, 4, 3, "DSAKeyValueType/Y");
   c = (x11 & 3);
+  if ((x11 & 4) !== 0) r.badBits(x11, 4, 3, "DSAKeyValueType/Y");
   o.Y = v9;
   s = 3;
   if (c === 0) {
@@ -1270,8 +1248,8 @@ function d_DSAKeyValueType(r: BitReader): T.DSAKeyValueType {
     if ((x13 & 1) !== 0) r.badBits(x13, 1, 1, "DSAKeyValueType/J");
     const v12 = r.binary(65536, "DSAKeyValueType/J");
     const x14 = r.bits(3);
-    if ((x14 & 4) !== 0) r.badBits(x14, 4, 3, "DSAKeyValueType/J");
     c = (x14 & 3);
+    if ((x14 & 4) !== 0) r.badBits(x14, 4, 3, "DSAKeyValueType/J");
     o.J = v12;
     s = 5;
   }
@@ -1280,8 +1258,8 @@ function d_DSAKeyValueType(r: BitReader): T.DSAKeyValueType {
     if ((x16 & 1) !== 0) r.badBits(x16, 1, 1, "DSAKeyValueType/Seed");
     const v15 = r.binary(65536, "DSAKeyValueType/Seed");
     const x17 = r.bits(2);
-    if ((x17 & 2) !== 0) r.badBits(x17, 2, 2, "DSAKeyValueType/Seed");
     c = (x17 & 1);
+    if ((x17 & 2) !== 0) r.badBits(x17, 2, 2, "DSAKeyValueType/Seed");
     o.Seed = v15;
     s = 6;
   }
@@ -1290,8 +1268,8 @@ function d_DSAKeyValueType(r: BitReader): T.DSAKeyValueType {
     if ((x19 & 1) !== 0) r.badBits(x19, 1, 1, "DSAKeyValueType/PgenCounter");
     const v18 = r.binary(65536, "DSAKeyValueType/PgenCounter");
     const x20 = r.bits(2);
-    if ((x20 & 2) !== 0) r.badBits(x20, 2, 2, "DSAKeyValueType/PgenCounter");
     c = (x20 & 1);
+    if ((x20 & 2) !== 0) r.badBits(x20, 2, 2, "DSAKeyValueType/PgenCounter");
     o.PgenCounter = v18;
     s = 7;
   }
@@ -1389,27 +1367,27 @@ const EXP_DSAKeyValueType: readonly string[] = ["SE(P)|SE(G)|SE(Y)","SE(Q)","SE(
 function d_RSAKeyValueType(r: BitReader): T.RSAKeyValueType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_RSAKeyValueType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "RSAKeyValueType/Modulus");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_RSAKeyValueType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "RSAKeyValueType/Modulus");
   const v0 = r.binary(65536, "RSAKeyValueType/Modulus");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "RSAKeyValueType/Modulus");
-  c = (x2 & 1);
+  const x4 = r.bits(3);
+  if ((x4 & 4) !== 0) r.badBits(x4, 4, 3, "RSAKeyValueType/Modulus");
+  const y5 = ((x4 >>> 1) & 1);
+  if (y5 !== 0) { r.pos -= 1; x_RSAKeyValueType(r, 1, y5); }
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 3, "RSAKeyValueType/Exponent");
   o.Modulus = v0;
   s = 1;
-  if (!(c === 0)) x_RSAKeyValueType(r, s, c);
-  const x4 = r.bits(1);
-  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "RSAKeyValueType/Exponent");
   const v3 = r.binary(65536, "RSAKeyValueType/Exponent");
-  const x5 = r.bits(2);
-  if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "RSAKeyValueType/Exponent");
-  c = (x5 & 1);
+  const x6 = r.bits(2);
+  if ((x6 & 2) !== 0) r.badBits(x6, 2, 2, "RSAKeyValueType/Exponent");
+  const y7 = (x6 & 1);
+  if (y7 !== 0) { x_RSAKeyValueType(r, 2, y7); }
   o.Exponent = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_RSAKeyValueType(r, s, c);
+  return o;
 }
 function x_RSAKeyValueType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -1714,27 +1692,27 @@ const EXP_X509DataType: readonly string[] = ["SE(X509IssuerSerial)|SE(X509SKI)|S
 function d_X509IssuerSerialType(r: BitReader): T.X509IssuerSerialType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_X509IssuerSerialType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "X509IssuerSerialType/X509IssuerName");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_X509IssuerSerialType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "X509IssuerSerialType/X509IssuerName");
   const v0 = r.string(65536, 8, "X509IssuerSerialType/X509IssuerName");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "X509IssuerSerialType/X509IssuerName");
-  c = (x2 & 1);
+  const x4 = r.bits(3);
+  if ((x4 & 4) !== 0) r.badBits(x4, 4, 3, "X509IssuerSerialType/X509IssuerName");
+  const y5 = ((x4 >>> 1) & 1);
+  if (y5 !== 0) { r.pos -= 1; x_X509IssuerSerialType(r, 1, y5); }
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 3, "X509IssuerSerialType/X509SerialNumber");
   o.X509IssuerName = v0;
   s = 1;
-  if (!(c === 0)) x_X509IssuerSerialType(r, s, c);
-  const x4 = r.bits(1);
-  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "X509IssuerSerialType/X509SerialNumber");
   const v3 = r.bigIn(true, undefined, undefined, "X509IssuerSerialType/X509SerialNumber");
-  const x5 = r.bits(2);
-  if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "X509IssuerSerialType/X509SerialNumber");
-  c = (x5 & 1);
+  const x6 = r.bits(2);
+  if ((x6 & 2) !== 0) r.badBits(x6, 2, 2, "X509IssuerSerialType/X509SerialNumber");
+  const y7 = (x6 & 1);
+  if (y7 !== 0) { x_X509IssuerSerialType(r, 2, y7); }
   o.X509SerialNumber = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_X509IssuerSerialType(r, s, c);
+  return o;
 }
 function x_X509IssuerSerialType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -2038,10 +2016,7 @@ function d_ManifestType(r: BitReader): T.ManifestType {
       c = x3;
       const av2 = o.Reference;
       if (av2 === undefined) o.Reference = [v2];
-      else {
-        av2.push(v2);
-        if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType/Reference");
-      }
+      else { av2.push(v2); if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType/Reference"); }
       s = 2;
       continue;
     }
@@ -2051,10 +2026,7 @@ function d_ManifestType(r: BitReader): T.ManifestType {
       c = x5;
       const av4 = o.Reference;
       if (av4 === undefined) o.Reference = [v4];
-      else {
-        av4.push(v4);
-        if (av4.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType/Reference");
-      }
+      else { av4.push(v4); if (av4.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType/Reference"); }
       s = 2;
       continue;
     }
@@ -2064,10 +2036,7 @@ function d_ManifestType(r: BitReader): T.ManifestType {
       c = x7;
       const av6 = o.Reference;
       if (av6 === undefined) o.Reference = [v6];
-      else {
-        av6.push(v6);
-        if (av6.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType/Reference");
-      }
+      else { av6.push(v6); if (av6.length > 4096) r.fail("EXI_LIMIT", "more than 4096 Reference items", "ManifestType/Reference"); }
       s = 2;
       continue;
     }
@@ -2132,10 +2101,7 @@ function d_SignaturePropertiesType(r: BitReader): T.SignaturePropertiesType {
       c = x3;
       const av2 = o.SignatureProperty;
       if (av2 === undefined) o.SignatureProperty = [v2];
-      else {
-        av2.push(v2);
-        if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType/SignatureProperty");
-      }
+      else { av2.push(v2); if (av2.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType/SignatureProperty"); }
       s = 2;
       continue;
     }
@@ -2145,10 +2111,7 @@ function d_SignaturePropertiesType(r: BitReader): T.SignaturePropertiesType {
       c = x5;
       const av4 = o.SignatureProperty;
       if (av4 === undefined) o.SignatureProperty = [v4];
-      else {
-        av4.push(v4);
-        if (av4.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType/SignatureProperty");
-      }
+      else { av4.push(v4); if (av4.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType/SignatureProperty"); }
       s = 2;
       continue;
     }
@@ -2158,10 +2121,7 @@ function d_SignaturePropertiesType(r: BitReader): T.SignaturePropertiesType {
       c = x7;
       const av6 = o.SignatureProperty;
       if (av6 === undefined) o.SignatureProperty = [v6];
-      else {
-        av6.push(v6);
-        if (av6.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType/SignatureProperty");
-      }
+      else { av6.push(v6); if (av6.length > 4096) r.fail("EXI_LIMIT", "more than 4096 SignatureProperty items", "SignaturePropertiesType/SignatureProperty"); }
       s = 2;
       continue;
     }
@@ -2281,9 +2241,11 @@ const EXP_SignaturePropertyType: readonly string[] = ["AT(Id)|AT(Target)","AT(Ta
 function d_CLReqControlModeType(r: BitReader): T.CLReqControlModeType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (c === 0) return o;
-  return x_CLReqControlModeType(r, s, c);
+  let c = 0;
+  const x0 = r.bits(1);
+  const y1 = x0;
+  if (y1 !== 0) { x_CLReqControlModeType(r, 0, y1); }
+  return o;
 }
 function x_CLReqControlModeType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -2302,9 +2264,11 @@ const EXP_CLReqControlModeType: readonly string[] = ["EE"];
 function d_CLResControlModeType(r: BitReader): T.CLResControlModeType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (c === 0) return o;
-  return x_CLResControlModeType(r, s, c);
+  let c = 0;
+  const x0 = r.bits(1);
+  const y1 = x0;
+  if (y1 !== 0) { x_CLResControlModeType(r, 0, y1); }
+  return o;
 }
 function x_CLResControlModeType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -2323,76 +2287,73 @@ const EXP_CLResControlModeType: readonly string[] = ["EE"];
 function d_WPT_FinePositioningSetupReqType(r: BitReader): T.WPT_FinePositioningSetupReqType {
   const o: any = {};
   let s = 0; let n = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_WPT_FinePositioningSetupReqType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_WPT_FinePositioningSetupReqType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (!(c === 0)) x_WPT_FinePositioningSetupReqType(r, s, c);
-  const x3 = r.bits(5);
-  if ((x3 & 18) !== 0) r.badBits(x3, 18, 5, "WPT_FinePositioningSetupReqType/EVProcessing");
-  const y4 = ((x3 >>> 2) & 3);
-  if (y4 >= 3) r.enumErr(y4, 3, "WPT_FinePositioningSetupReqType/EVProcessing", r.pos - 4);
-  const v2 = E0[y4]!;
-  c = (x3 & 1);
-  o.EVProcessing = v2;
+  const x5 = r.bits(6);
+  const y6 = ((x5 >>> 5) & 1);
+  if (y6 !== 0) { r.pos -= 5; x_WPT_FinePositioningSetupReqType(r, 1, y6); }
+  const y7 = ((x5 >>> 2) & 3);
+  if ((x5 & 16) !== 0) r.badBits(x5, 16, 6, "WPT_FinePositioningSetupReqType/EVProcessing");
+  if (y7 >= 3) r.enumErr(y7, 3, "WPT_FinePositioningSetupReqType/EVProcessing", r.pos - 4);
+  const v3 = E0[y7]!;
+  if ((x5 & 2) !== 0) r.badBits(x5, 2, 6, "WPT_FinePositioningSetupReqType/EVProcessing");
+  const y8 = (x5 & 1);
+  if (y8 !== 0) { x_WPT_FinePositioningSetupReqType(r, 2, y8); }
+  o.EVProcessing = v3;
   s = 2;
-  if (!(c === 0)) x_WPT_FinePositioningSetupReqType(r, s, c);
-  const v5 = d_WPT_FinePositioningMethodListType(r);
-  const x6 = r.bits(1);
-  c = x6;
-  o.EVDeviceFinePositioningMethodList = v5;
+  const v4 = d_WPT_FinePositioningMethodListType(r);
+  o.EVDeviceFinePositioningMethodList = v4;
   s = 3;
-  if (!(c === 0)) x_WPT_FinePositioningSetupReqType(r, s, c);
-  const v7 = d_WPT_PairingMethodListType(r);
-  const x8 = r.bits(1);
-  c = x8;
-  o.EVDevicePairingMethodList = v7;
-  s = 4;
-  if (!(c === 0)) x_WPT_FinePositioningSetupReqType(r, s, c);
-  const v9 = d_WPT_AlignmentCheckMethodListType(r);
   const x10 = r.bits(1);
-  c = x10;
-  o.EVDeviceAlignmentCheckMethodList = v9;
+  const y11 = x10;
+  if (y11 !== 0) { x_WPT_FinePositioningSetupReqType(r, 3, y11); }
+  const v9 = d_WPT_PairingMethodListType(r);
+  o.EVDevicePairingMethodList = v9;
+  s = 4;
+  const x13 = r.bits(1);
+  const y14 = x13;
+  if (y14 !== 0) { x_WPT_FinePositioningSetupReqType(r, 4, y14); }
+  const v12 = d_WPT_AlignmentCheckMethodListType(r);
+  o.EVDeviceAlignmentCheckMethodList = v12;
   s = 5;
-  if (!(c === 0)) x_WPT_FinePositioningSetupReqType(r, s, c);
-  const x12 = r.bits(1);
-  if ((x12 & 1) !== 0) r.badBits(x12, 1, 1, "WPT_FinePositioningSetupReqType/NaturalOffset");
-  const v11 = r.uintIn(0, 65535, "WPT_FinePositioningSetupReqType/NaturalOffset");
-  const x13 = r.bits(3);
-  if ((x13 & 4) !== 0) r.badBits(x13, 4, 3, "WPT_FinePositioningSetupReqType/NaturalOffset");
-  c = (x13 & 3);
-  o.NaturalOffset = v11;
+  const x16 = r.bits(2);
+  const y17 = ((x16 >>> 1) & 1);
+  if (y17 !== 0) { r.pos -= 1; x_WPT_FinePositioningSetupReqType(r, 5, y17); }
+  if ((x16 & 1) !== 0) r.badBits(x16, 1, 2, "WPT_FinePositioningSetupReqType/NaturalOffset");
+  const v15 = r.uintIn(0, 65535, "WPT_FinePositioningSetupReqType/NaturalOffset");
+  const x18 = r.bits(3);
+  c = (x18 & 3);
+  if ((x18 & 4) !== 0) r.badBits(x18, 4, 3, "WPT_FinePositioningSetupReqType/NaturalOffset");
+  o.NaturalOffset = v15;
   s = 6;
   for (;;) {
     if (s === 6 && c === 0) {
-      const x15 = r.bits(1);
-      if ((x15 & 1) !== 0) r.badBits(x15, 1, 1, "WPT_FinePositioningSetupReqType/VendorSpecificDataContainer");
-      const v14 = r.binary(256, "WPT_FinePositioningSetupReqType/VendorSpecificDataContainer");
-      const x16 = r.bits(3);
-      if ((x16 & 4) !== 0) r.badBits(x16, 4, 3, "WPT_FinePositioningSetupReqType/VendorSpecificDataContainer");
-      c = (x16 & 3);
-      const av14 = o.VendorSpecificDataContainer;
-      if (av14 === undefined) o.VendorSpecificDataContainer = [v14];
-      else {
-        av14.push(v14);
-      }
+      const x20 = r.bits(1);
+      if ((x20 & 1) !== 0) r.badBits(x20, 1, 1, "WPT_FinePositioningSetupReqType/VendorSpecificDataContainer");
+      const v19 = r.binary(256, "WPT_FinePositioningSetupReqType/VendorSpecificDataContainer");
+      const x21 = r.bits(3);
+      c = (x21 & 3);
+      if ((x21 & 4) !== 0) r.badBits(x21, 4, 3, "WPT_FinePositioningSetupReqType/VendorSpecificDataContainer");
+      const av19 = o.VendorSpecificDataContainer;
+      if (av19 === undefined) o.VendorSpecificDataContainer = [v19];
+      else { av19.push(v19); }
       n = 1; s = 7;
       continue;
     }
     if (s === 7 && c === 0) {
-      const x18 = r.bits(1);
-      if ((x18 & 1) !== 0) r.badBits(x18, 1, 1, "WPT_FinePositioningSetupReqType/VendorSpecificDataContainer");
-      const v17 = r.binary(256, "WPT_FinePositioningSetupReqType/VendorSpecificDataContainer");
-      const x19 = r.bits(1);
-      if ((x19 & 1) !== 0) r.badBits(x19, 1, 1, "WPT_FinePositioningSetupReqType/VendorSpecificDataContainer");
-      const av17 = o.VendorSpecificDataContainer;
-      if (av17 === undefined) o.VendorSpecificDataContainer = [v17];
-      else {
-        av17.push(v17);
-      }
+      const x23 = r.bits(1);
+      if ((x23 & 1) !== 0) r.badBits(x23, 1, 1, "WPT_FinePositioningSetupReqType/VendorSpecificDataContainer");
+      const v22 = r.binary(256, "WPT_FinePositioningSetupReqType/VendorSpecificDataContainer");
+      const x24 = r.bits(1);
+      if ((x24 & 1) !== 0) r.badBits(x24, 1, 1, "WPT_FinePositioningSetupReqType/VendorSpecificDataContainer");
+      const av22 = o.VendorSpecificDataContainer;
+      if (av22 === undefined) o.VendorSpecificDataContainer = [v22];
+      else { av22.push(v22); }
       n++; s = n < 16 ? 7 : 9;
       c = r.bits(WD_WPT_FinePositioningSetupReqType[s]!);
       continue;
@@ -2400,10 +2361,10 @@ function d_WPT_FinePositioningSetupReqType(r: BitReader): T.WPT_FinePositioningS
     break;
   }
   if ((s === 6 && c === 1) || (s === 7 && c === 1) || (s === 9 && c === 0)) {
-    const v20 = d_WPT_LF_SystemSetupDataType(r);
-    const x21 = r.bits(1);
-    c = x21;
-    o.LF_SystemSetupData = v20;
+    const v25 = d_WPT_LF_SystemSetupDataType(r);
+    const x26 = r.bits(1);
+    c = x26;
+    o.LF_SystemSetupData = v25;
     s = 8;
   }
   if ((s === 6 && c === 2) || (s === 7 && c === 2) || (s === 8 && c === 0) || (s === 9 && c === 1)) return o;
@@ -2495,15 +2456,17 @@ const EXP_WPT_FinePositioningSetupReqType: readonly string[] = ["SE(Header)","SE
 function d_V2GRequestType(r: BitReader): T.V2GRequestType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_V2GRequestType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_V2GRequestType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (c === 0) return o;
-  return x_V2GRequestType(r, s, c);
+  const x3 = r.bits(1);
+  const y4 = x3;
+  if (y4 !== 0) { x_V2GRequestType(r, 1, y4); }
+  return o;
 }
 function x_V2GRequestType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -2528,15 +2491,17 @@ const EXP_V2GRequestType: readonly string[] = ["SE(Header)","EE"];
 function d_V2GMessageType(r: BitReader): T.V2GMessageType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_V2GMessageType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_V2GMessageType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (c === 0) return o;
-  return x_V2GMessageType(r, s, c);
+  const x3 = r.bits(1);
+  const y4 = x3;
+  if (y4 !== 0) { x_V2GMessageType(r, 1, y4); }
+  return o;
 }
 function x_V2GMessageType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -2561,30 +2526,30 @@ const EXP_V2GMessageType: readonly string[] = ["SE(Header)","EE"];
 function d_MessageHeaderType(r: BitReader): T.MessageHeaderType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_MessageHeaderType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "MessageHeaderType/SessionID");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_MessageHeaderType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "MessageHeaderType/SessionID");
   const v0 = r.binary(8, "MessageHeaderType/SessionID");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "MessageHeaderType/SessionID");
-  c = (x2 & 1);
+  const x4 = r.bits(3);
+  if ((x4 & 4) !== 0) r.badBits(x4, 4, 3, "MessageHeaderType/SessionID");
+  const y5 = ((x4 >>> 1) & 1);
+  if (y5 !== 0) { r.pos -= 1; x_MessageHeaderType(r, 1, y5); }
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 3, "MessageHeaderType/TimeStamp");
   o.SessionID = v0;
   s = 1;
-  if (!(c === 0)) x_MessageHeaderType(r, s, c);
-  const x4 = r.bits(1);
-  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "MessageHeaderType/TimeStamp");
   const v3 = r.bigIn(false, 0n, 18446744073709551615n, "MessageHeaderType/TimeStamp");
-  const x5 = r.bits(3);
-  if ((x5 & 4) !== 0) r.badBits(x5, 4, 3, "MessageHeaderType/TimeStamp");
-  c = (x5 & 3);
+  const x6 = r.bits(3);
+  c = (x6 & 3);
+  if ((x6 & 4) !== 0) r.badBits(x6, 4, 3, "MessageHeaderType/TimeStamp");
   o.TimeStamp = v3;
   s = 2;
   if (c === 0) {
-    const v6 = d_SignatureType(r);
-    const x7 = r.bits(1);
-    c = x7;
-    o.Signature = v6;
+    const v7 = d_SignatureType(r);
+    const x8 = r.bits(1);
+    c = x8;
+    o.Signature = v7;
     s = 3;
   }
   if ((s === 2 && c === 1) || (s === 3 && c === 0)) return o;
@@ -2635,30 +2600,28 @@ function d_WPT_FinePositioningMethodListType(r: BitReader): T.WPT_FinePositionin
   for (;;) {
     if (s === 0 && c === 0) {
       const x1 = r.bits(7);
-      if ((x1 & 68) !== 0) r.badBits(x1, 68, 7, "WPT_FinePositioningMethodListType/WPT_FinePositioningMethod");
       const y2 = ((x1 >>> 3) & 7);
+      if ((x1 & 64) !== 0) r.badBits(x1, 64, 7, "WPT_FinePositioningMethodListType/WPT_FinePositioningMethod");
       if (y2 >= 5) r.enumErr(y2, 5, "WPT_FinePositioningMethodListType/WPT_FinePositioningMethod", r.pos - 6);
       const v0 = E1[y2]!;
       c = (x1 & 3);
+      if ((x1 & 4) !== 0) r.badBits(x1, 4, 7, "WPT_FinePositioningMethodListType/WPT_FinePositioningMethod");
       const av0 = o.WPT_FinePositioningMethod;
       if (av0 === undefined) o.WPT_FinePositioningMethod = [v0];
-      else {
-        av0.push(v0);
-      }
+      else { av0.push(v0); }
       n = 1; s = 1;
       continue;
     }
     if (s === 1 && c === 0) {
       const x4 = r.bits(5);
-      if ((x4 & 17) !== 0) r.badBits(x4, 17, 5, "WPT_FinePositioningMethodListType/WPT_FinePositioningMethod");
       const y5 = ((x4 >>> 1) & 7);
+      if ((x4 & 16) !== 0) r.badBits(x4, 16, 5, "WPT_FinePositioningMethodListType/WPT_FinePositioningMethod");
       if (y5 >= 5) r.enumErr(y5, 5, "WPT_FinePositioningMethodListType/WPT_FinePositioningMethod", r.pos - 4);
       const v3 = E1[y5]!;
+      if ((x4 & 1) !== 0) r.badBits(x4, 1, 5, "WPT_FinePositioningMethodListType/WPT_FinePositioningMethod");
       const av3 = o.WPT_FinePositioningMethod;
       if (av3 === undefined) o.WPT_FinePositioningMethod = [v3];
-      else {
-        av3.push(v3);
-      }
+      else { av3.push(v3); }
       n++; s = n < 8 ? 1 : 2;
       c = r.bits(WD_WPT_FinePositioningMethodListType[s]!);
       continue;
@@ -2711,30 +2674,28 @@ function d_WPT_PairingMethodListType(r: BitReader): T.WPT_PairingMethodListType 
   for (;;) {
     if (s === 0 && c === 0) {
       const x1 = r.bits(7);
-      if ((x1 & 68) !== 0) r.badBits(x1, 68, 7, "WPT_PairingMethodListType/WPT_PairingMethod");
       const y2 = ((x1 >>> 3) & 7);
+      if ((x1 & 64) !== 0) r.badBits(x1, 64, 7, "WPT_PairingMethodListType/WPT_PairingMethod");
       if (y2 >= 6) r.enumErr(y2, 6, "WPT_PairingMethodListType/WPT_PairingMethod", r.pos - 6);
       const v0 = E2[y2]!;
       c = (x1 & 3);
+      if ((x1 & 4) !== 0) r.badBits(x1, 4, 7, "WPT_PairingMethodListType/WPT_PairingMethod");
       const av0 = o.WPT_PairingMethod;
       if (av0 === undefined) o.WPT_PairingMethod = [v0];
-      else {
-        av0.push(v0);
-      }
+      else { av0.push(v0); }
       n = 1; s = 1;
       continue;
     }
     if (s === 1 && c === 0) {
       const x4 = r.bits(5);
-      if ((x4 & 17) !== 0) r.badBits(x4, 17, 5, "WPT_PairingMethodListType/WPT_PairingMethod");
       const y5 = ((x4 >>> 1) & 7);
+      if ((x4 & 16) !== 0) r.badBits(x4, 16, 5, "WPT_PairingMethodListType/WPT_PairingMethod");
       if (y5 >= 6) r.enumErr(y5, 6, "WPT_PairingMethodListType/WPT_PairingMethod", r.pos - 4);
       const v3 = E2[y5]!;
+      if ((x4 & 1) !== 0) r.badBits(x4, 1, 5, "WPT_PairingMethodListType/WPT_PairingMethod");
       const av3 = o.WPT_PairingMethod;
       if (av3 === undefined) o.WPT_PairingMethod = [v3];
-      else {
-        av3.push(v3);
-      }
+      else { av3.push(v3); }
       n++; s = n < 8 ? 1 : 2;
       c = r.bits(WD_WPT_PairingMethodListType[s]!);
       continue;
@@ -2787,30 +2748,28 @@ function d_WPT_AlignmentCheckMethodListType(r: BitReader): T.WPT_AlignmentCheckM
   for (;;) {
     if (s === 0 && c === 0) {
       const x1 = r.bits(6);
-      if ((x1 & 36) !== 0) r.badBits(x1, 36, 6, "WPT_AlignmentCheckMethodListType/WPT_AlignmentCheckMethod");
       const y2 = ((x1 >>> 3) & 3);
+      if ((x1 & 32) !== 0) r.badBits(x1, 32, 6, "WPT_AlignmentCheckMethodListType/WPT_AlignmentCheckMethod");
       if (y2 >= 3) r.enumErr(y2, 3, "WPT_AlignmentCheckMethodListType/WPT_AlignmentCheckMethod", r.pos - 5);
       const v0 = E3[y2]!;
       c = (x1 & 3);
+      if ((x1 & 4) !== 0) r.badBits(x1, 4, 6, "WPT_AlignmentCheckMethodListType/WPT_AlignmentCheckMethod");
       const av0 = o.WPT_AlignmentCheckMethod;
       if (av0 === undefined) o.WPT_AlignmentCheckMethod = [v0];
-      else {
-        av0.push(v0);
-      }
+      else { av0.push(v0); }
       n = 1; s = 1;
       continue;
     }
     if (s === 1 && c === 0) {
       const x4 = r.bits(4);
-      if ((x4 & 9) !== 0) r.badBits(x4, 9, 4, "WPT_AlignmentCheckMethodListType/WPT_AlignmentCheckMethod");
       const y5 = ((x4 >>> 1) & 3);
+      if ((x4 & 8) !== 0) r.badBits(x4, 8, 4, "WPT_AlignmentCheckMethodListType/WPT_AlignmentCheckMethod");
       if (y5 >= 3) r.enumErr(y5, 3, "WPT_AlignmentCheckMethodListType/WPT_AlignmentCheckMethod", r.pos - 3);
       const v3 = E3[y5]!;
+      if ((x4 & 1) !== 0) r.badBits(x4, 1, 4, "WPT_AlignmentCheckMethodListType/WPT_AlignmentCheckMethod");
       const av3 = o.WPT_AlignmentCheckMethod;
       if (av3 === undefined) o.WPT_AlignmentCheckMethod = [v3];
-      else {
-        av3.push(v3);
-      }
+      else { av3.push(v3); }
       n++; s = n < 8 ? 1 : 2;
       c = r.bits(WD_WPT_AlignmentCheckMethodListType[s]!);
       continue;
@@ -2914,52 +2873,47 @@ const EXP_WPT_LF_SystemSetupDataType: readonly string[] = ["SE(LF_TransmitterSet
 function d_WPT_LF_TransmitterDataType(r: BitReader): T.WPT_LF_TransmitterDataType {
   const o: any = {};
   let s = 0; let n = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_WPT_LF_TransmitterDataType(r, s, c);
-  const x1 = r.bits(11);
-  if ((x1 & 1026) !== 0) r.badBits(x1, 1026, 11, "WPT_LF_TransmitterDataType/NumberOfTransmitters");
-  const y2 = ((x1 >>> 2) & 255);
-  const v0 = y2;
-  c = (x1 & 1);
+  let c = 0;
+  const x2 = r.bits(12);
+  const y3 = ((x2 >>> 11) & 1);
+  if (y3 !== 0) { r.pos -= 11; x_WPT_LF_TransmitterDataType(r, 0, y3); }
+  const y4 = ((x2 >>> 2) & 255);
+  const v0 = y4;
+  if ((x2 & 1026) !== 0) r.badBits(x2, 1026, 12, "WPT_LF_TransmitterDataType/NumberOfTransmitters");
+  const y5 = (x2 & 1);
+  if (y5 !== 0) { x_WPT_LF_TransmitterDataType(r, 1, y5); }
   o.NumberOfTransmitters = v0;
   s = 1;
-  if (!(c === 0)) x_WPT_LF_TransmitterDataType(r, s, c);
-  const v3 = d_RationalNumberType(r);
-  const x4 = r.bits(1);
-  c = x4;
-  o.SignalFrequency = v3;
+  const v1 = d_RationalNumberType(r);
+  const x6 = r.bits(1);
+  c = x6;
+  o.SignalFrequency = v1;
   s = 2;
   for (;;) {
     if (s === 2 && c === 0) {
-      const v5 = d_WPT_TxRxSpecDataType(r);
-      const x6 = r.bits(1);
-      c = x6;
-      const av5 = o.TxSpecData;
-      if (av5 === undefined) o.TxSpecData = [v5];
-      else {
-        av5.push(v5);
-      }
+      const v7 = d_WPT_TxRxSpecDataType(r);
+      const x8 = r.bits(1);
+      c = x8;
+      const av7 = o.TxSpecData;
+      if (av7 === undefined) o.TxSpecData = [v7];
+      else { av7.push(v7); }
       n = 1; s = 3;
       continue;
     }
     if (s === 3 && c === 0) {
-      const v7 = d_WPT_TxRxSpecDataType(r);
-      const av7 = o.TxSpecData;
-      if (av7 === undefined) o.TxSpecData = [v7];
-      else {
-        av7.push(v7);
-      }
+      const v9 = d_WPT_TxRxSpecDataType(r);
+      const av9 = o.TxSpecData;
+      if (av9 === undefined) o.TxSpecData = [v9];
+      else { av9.push(v9); }
       n++; s = n < 2 ? 3 : n < 255 ? 5 : 4;
       c = r.bits(WD_WPT_LF_TransmitterDataType[s]!);
       continue;
     }
     if (s === 5 && c === 0) {
-      const v8 = d_WPT_TxRxSpecDataType(r);
-      const av8 = o.TxSpecData;
-      if (av8 === undefined) o.TxSpecData = [v8];
-      else {
-        av8.push(v8);
-      }
+      const v10 = d_WPT_TxRxSpecDataType(r);
+      const av10 = o.TxSpecData;
+      if (av10 === undefined) o.TxSpecData = [v10];
+      else { av10.push(v10); }
       n++; s = n < 2 ? 3 : n < 255 ? 5 : 4;
       c = r.bits(WD_WPT_LF_TransmitterDataType[s]!);
       continue;
@@ -2968,10 +2922,10 @@ function d_WPT_LF_TransmitterDataType(r: BitReader): T.WPT_LF_TransmitterDataTyp
   }
   if (o.TxSpecData === undefined) x_WPT_LF_TransmitterDataType(r, s, c);
   if ((s === 4 && c === 0) || (s === 5 && c === 1)) {
-    const v9 = d_WPT_TxRxPackageSpecDataType(r);
-    const x10 = r.bits(1);
-    c = x10;
-    o.TxPackageSpecData = v9;
+    const v11 = d_WPT_TxRxPackageSpecDataType(r);
+    const x12 = r.bits(1);
+    c = x12;
+    o.TxPackageSpecData = v11;
     s = 6;
   }
   if ((s === 4 && c === 1) || (s === 5 && c === 2) || (s === 6 && c === 0)) return o;
@@ -3038,24 +2992,25 @@ const EXP_WPT_LF_TransmitterDataType: readonly string[] = ["SE(NumberOfTransmitt
 function d_RationalNumberType(r: BitReader): T.RationalNumberType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_RationalNumberType(r, s, c);
-  const x1 = r.bits(11);
-  if ((x1 & 1026) !== 0) r.badBits(x1, 1026, 11, "RationalNumberType/Exponent");
-  const y2 = ((x1 >>> 2) & 255);
-  const v0 = y2 - 128;
-  c = (x1 & 1);
+  let c = 0;
+  const x2 = r.bits(12);
+  const y3 = ((x2 >>> 11) & 1);
+  if (y3 !== 0) { r.pos -= 11; x_RationalNumberType(r, 0, y3); }
+  const y4 = ((x2 >>> 2) & 255);
+  const v0 = y4 - 128;
+  if ((x2 & 1026) !== 0) r.badBits(x2, 1026, 12, "RationalNumberType/Exponent");
+  const y5 = (x2 & 1);
+  if (y5 !== 0) { x_RationalNumberType(r, 1, y5); }
   o.Exponent = v0;
   s = 1;
-  if (!(c === 0)) x_RationalNumberType(r, s, c);
-  const v3 = r.chIntIn(-32768, 32767, "RationalNumberType/Value");
-  const x4 = r.bits(2);
-  if ((x4 & 2) !== 0) r.badBits(x4, 2, 2, "RationalNumberType/Value");
-  c = (x4 & 1);
-  o.Value = v3;
+  const v1 = r.chIntIn(-32768, 32767, "RationalNumberType/Value");
+  const x6 = r.bits(2);
+  if ((x6 & 2) !== 0) r.badBits(x6, 2, 2, "RationalNumberType/Value");
+  const y7 = (x6 & 1);
+  if (y7 !== 0) { x_RationalNumberType(r, 2, y7); }
+  o.Value = v1;
   s = 2;
-  if (c === 0) return o;
-  return x_RationalNumberType(r, s, c);
+  return o;
 }
 function x_RationalNumberType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -3085,30 +3040,31 @@ const EXP_RationalNumberType: readonly string[] = ["SE(Exponent)","SE(Value)","E
 function d_WPT_TxRxSpecDataType(r: BitReader): T.WPT_TxRxSpecDataType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_WPT_TxRxSpecDataType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "WPT_TxRxSpecDataType/TxRxIdentifier");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_WPT_TxRxSpecDataType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "WPT_TxRxSpecDataType/TxRxIdentifier");
   const v0 = r.uintIn(1, 4294967295, "WPT_TxRxSpecDataType/TxRxIdentifier");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "WPT_TxRxSpecDataType/TxRxIdentifier");
-  c = (x2 & 1);
+  const x4 = r.bits(2);
+  if ((x4 & 2) !== 0) r.badBits(x4, 2, 2, "WPT_TxRxSpecDataType/TxRxIdentifier");
+  const y5 = (x4 & 1);
+  if (y5 !== 0) { x_WPT_TxRxSpecDataType(r, 1, y5); }
   o.TxRxIdentifier = v0;
   s = 1;
-  if (!(c === 0)) x_WPT_TxRxSpecDataType(r, s, c);
   const v3 = d_WPT_CoordinateXYZType(r);
-  const x4 = r.bits(1);
-  c = x4;
   o.TxRxPosition = v3;
   s = 2;
-  if (!(c === 0)) x_WPT_TxRxSpecDataType(r, s, c);
-  const v5 = d_WPT_CoordinateXYZType(r);
-  const x6 = r.bits(1);
-  c = x6;
-  o.TxRxOrientation = v5;
+  const x7 = r.bits(1);
+  const y8 = x7;
+  if (y8 !== 0) { x_WPT_TxRxSpecDataType(r, 2, y8); }
+  const v6 = d_WPT_CoordinateXYZType(r);
+  o.TxRxOrientation = v6;
   s = 3;
-  if (c === 0) return o;
-  return x_WPT_TxRxSpecDataType(r, s, c);
+  const x9 = r.bits(1);
+  const y10 = x9;
+  if (y10 !== 0) { x_WPT_TxRxSpecDataType(r, 3, y10); }
+  return o;
 }
 function x_WPT_TxRxSpecDataType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -3145,30 +3101,32 @@ const EXP_WPT_TxRxSpecDataType: readonly string[] = ["SE(TxRxIdentifier)","SE(Tx
 function d_WPT_CoordinateXYZType(r: BitReader): T.WPT_CoordinateXYZType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_WPT_CoordinateXYZType(r, s, c);
+  let c = 0;
+  const x1 = r.bits(1);
+  const y2 = x1;
+  if (y2 !== 0) { x_WPT_CoordinateXYZType(r, 0, y2); }
   const v0 = r.chIntIn(-32768, 32767, "WPT_CoordinateXYZType/Coord_X");
-  const x1 = r.bits(2);
-  if ((x1 & 2) !== 0) r.badBits(x1, 2, 2, "WPT_CoordinateXYZType/Coord_X");
-  c = (x1 & 1);
+  const x4 = r.bits(2);
+  if ((x4 & 2) !== 0) r.badBits(x4, 2, 2, "WPT_CoordinateXYZType/Coord_X");
+  const y5 = (x4 & 1);
+  if (y5 !== 0) { x_WPT_CoordinateXYZType(r, 1, y5); }
   o.Coord_X = v0;
   s = 1;
-  if (!(c === 0)) x_WPT_CoordinateXYZType(r, s, c);
-  const v2 = r.chIntIn(-32768, 32767, "WPT_CoordinateXYZType/Coord_Y");
-  const x3 = r.bits(2);
-  if ((x3 & 2) !== 0) r.badBits(x3, 2, 2, "WPT_CoordinateXYZType/Coord_Y");
-  c = (x3 & 1);
-  o.Coord_Y = v2;
+  const v3 = r.chIntIn(-32768, 32767, "WPT_CoordinateXYZType/Coord_Y");
+  const x7 = r.bits(2);
+  if ((x7 & 2) !== 0) r.badBits(x7, 2, 2, "WPT_CoordinateXYZType/Coord_Y");
+  const y8 = (x7 & 1);
+  if (y8 !== 0) { x_WPT_CoordinateXYZType(r, 2, y8); }
+  o.Coord_Y = v3;
   s = 2;
-  if (!(c === 0)) x_WPT_CoordinateXYZType(r, s, c);
-  const v4 = r.chIntIn(-32768, 32767, "WPT_CoordinateXYZType/Coord_Z");
-  const x5 = r.bits(2);
-  if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "WPT_CoordinateXYZType/Coord_Z");
-  c = (x5 & 1);
-  o.Coord_Z = v4;
+  const v6 = r.chIntIn(-32768, 32767, "WPT_CoordinateXYZType/Coord_Z");
+  const x9 = r.bits(2);
+  if ((x9 & 2) !== 0) r.badBits(x9, 2, 2, "WPT_CoordinateXYZType/Coord_Z");
+  const y10 = (x9 & 1);
+  if (y10 !== 0) { x_WPT_CoordinateXYZType(r, 3, y10); }
+  o.Coord_Z = v6;
   s = 3;
-  if (c === 0) return o;
-  return x_WPT_CoordinateXYZType(r, s, c);
+  return o;
 }
 function x_WPT_CoordinateXYZType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -3216,9 +3174,7 @@ function d_WPT_TxRxPackageSpecDataType(r: BitReader): T.WPT_TxRxPackageSpecDataT
       c = x1;
       const av0 = o.PulseSequenceOrder;
       if (av0 === undefined) o.PulseSequenceOrder = [v0];
-      else {
-        av0.push(v0);
-      }
+      else { av0.push(v0); }
       n = 1; s = 1;
       continue;
     }
@@ -3226,9 +3182,7 @@ function d_WPT_TxRxPackageSpecDataType(r: BitReader): T.WPT_TxRxPackageSpecDataT
       const v2 = d_WPT_TxRxPulseOrderType(r);
       const av2 = o.PulseSequenceOrder;
       if (av2 === undefined) o.PulseSequenceOrder = [v2];
-      else {
-        av2.push(v2);
-      }
+      else { av2.push(v2); }
       n++; s = n < 2 ? 1 : n < 255 ? 3 : 2;
       c = r.bits(WD_WPT_TxRxPackageSpecDataType[s]!);
       continue;
@@ -3237,9 +3191,7 @@ function d_WPT_TxRxPackageSpecDataType(r: BitReader): T.WPT_TxRxPackageSpecDataT
       const v3 = d_WPT_TxRxPulseOrderType(r);
       const av3 = o.PulseSequenceOrder;
       if (av3 === undefined) o.PulseSequenceOrder = [v3];
-      else {
-        av3.push(v3);
-      }
+      else { av3.push(v3); }
       n++; s = n < 2 ? 1 : n < 255 ? 3 : 2;
       c = r.bits(WD_WPT_TxRxPackageSpecDataType[s]!);
       continue;
@@ -3251,31 +3203,29 @@ function d_WPT_TxRxPackageSpecDataType(r: BitReader): T.WPT_TxRxPackageSpecDataT
   const x5 = r.bits(1);
   if ((x5 & 1) !== 0) r.badBits(x5, 1, 1, "WPT_TxRxPackageSpecDataType/PulseSeparationTime");
   const v4 = r.uintIn(0, 65535, "WPT_TxRxPackageSpecDataType/PulseSeparationTime");
-  const x6 = r.bits(2);
-  if ((x6 & 2) !== 0) r.badBits(x6, 2, 2, "WPT_TxRxPackageSpecDataType/PulseSeparationTime");
-  c = (x6 & 1);
+  const x7 = r.bits(3);
+  if ((x7 & 4) !== 0) r.badBits(x7, 4, 3, "WPT_TxRxPackageSpecDataType/PulseSeparationTime");
+  const y8 = ((x7 >>> 1) & 1);
+  if (y8 !== 0) { r.pos -= 1; x_WPT_TxRxPackageSpecDataType(r, 4, y8); }
+  if ((x7 & 1) !== 0) r.badBits(x7, 1, 3, "WPT_TxRxPackageSpecDataType/PulseDuration");
   o.PulseSeparationTime = v4;
   s = 4;
-  if (!(c === 0)) x_WPT_TxRxPackageSpecDataType(r, s, c);
-  const x8 = r.bits(1);
-  if ((x8 & 1) !== 0) r.badBits(x8, 1, 1, "WPT_TxRxPackageSpecDataType/PulseDuration");
-  const v7 = r.uintIn(0, 65535, "WPT_TxRxPackageSpecDataType/PulseDuration");
-  const x9 = r.bits(2);
-  if ((x9 & 2) !== 0) r.badBits(x9, 2, 2, "WPT_TxRxPackageSpecDataType/PulseDuration");
-  c = (x9 & 1);
-  o.PulseDuration = v7;
+  const v6 = r.uintIn(0, 65535, "WPT_TxRxPackageSpecDataType/PulseDuration");
+  const x10 = r.bits(3);
+  if ((x10 & 4) !== 0) r.badBits(x10, 4, 3, "WPT_TxRxPackageSpecDataType/PulseDuration");
+  const y11 = ((x10 >>> 1) & 1);
+  if (y11 !== 0) { r.pos -= 1; x_WPT_TxRxPackageSpecDataType(r, 5, y11); }
+  if ((x10 & 1) !== 0) r.badBits(x10, 1, 3, "WPT_TxRxPackageSpecDataType/PackageSeparationTime");
+  o.PulseDuration = v6;
   s = 5;
-  if (!(c === 0)) x_WPT_TxRxPackageSpecDataType(r, s, c);
-  const x11 = r.bits(1);
-  if ((x11 & 1) !== 0) r.badBits(x11, 1, 1, "WPT_TxRxPackageSpecDataType/PackageSeparationTime");
-  const v10 = r.uintIn(0, 65535, "WPT_TxRxPackageSpecDataType/PackageSeparationTime");
+  const v9 = r.uintIn(0, 65535, "WPT_TxRxPackageSpecDataType/PackageSeparationTime");
   const x12 = r.bits(2);
   if ((x12 & 2) !== 0) r.badBits(x12, 2, 2, "WPT_TxRxPackageSpecDataType/PackageSeparationTime");
-  c = (x12 & 1);
-  o.PackageSeparationTime = v10;
+  const y13 = (x12 & 1);
+  if (y13 !== 0) { x_WPT_TxRxPackageSpecDataType(r, 6, y13); }
+  o.PackageSeparationTime = v9;
   s = 6;
-  if (c === 0) return o;
-  return x_WPT_TxRxPackageSpecDataType(r, s, c);
+  return o;
 }
 function x_WPT_TxRxPackageSpecDataType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -3334,27 +3284,27 @@ const EXP_WPT_TxRxPackageSpecDataType: readonly string[] = ["SE(PulseSequenceOrd
 function d_WPT_TxRxPulseOrderType(r: BitReader): T.WPT_TxRxPulseOrderType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_WPT_TxRxPulseOrderType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "WPT_TxRxPulseOrderType/IndexNumber");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_WPT_TxRxPulseOrderType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "WPT_TxRxPulseOrderType/IndexNumber");
   const v0 = r.uintIn(0, 65535, "WPT_TxRxPulseOrderType/IndexNumber");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "WPT_TxRxPulseOrderType/IndexNumber");
-  c = (x2 & 1);
+  const x4 = r.bits(3);
+  if ((x4 & 4) !== 0) r.badBits(x4, 4, 3, "WPT_TxRxPulseOrderType/IndexNumber");
+  const y5 = ((x4 >>> 1) & 1);
+  if (y5 !== 0) { r.pos -= 1; x_WPT_TxRxPulseOrderType(r, 1, y5); }
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 3, "WPT_TxRxPulseOrderType/TxRxIdentifier");
   o.IndexNumber = v0;
   s = 1;
-  if (!(c === 0)) x_WPT_TxRxPulseOrderType(r, s, c);
-  const x4 = r.bits(1);
-  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "WPT_TxRxPulseOrderType/TxRxIdentifier");
   const v3 = r.uintIn(1, 4294967295, "WPT_TxRxPulseOrderType/TxRxIdentifier");
-  const x5 = r.bits(2);
-  if ((x5 & 2) !== 0) r.badBits(x5, 2, 2, "WPT_TxRxPulseOrderType/TxRxIdentifier");
-  c = (x5 & 1);
+  const x6 = r.bits(2);
+  if ((x6 & 2) !== 0) r.badBits(x6, 2, 2, "WPT_TxRxPulseOrderType/TxRxIdentifier");
+  const y7 = (x6 & 1);
+  if (y7 !== 0) { x_WPT_TxRxPulseOrderType(r, 2, y7); }
   o.TxRxIdentifier = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_WPT_TxRxPulseOrderType(r, s, c);
+  return o;
 }
 function x_WPT_TxRxPulseOrderType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -3385,46 +3335,41 @@ const EXP_WPT_TxRxPulseOrderType: readonly string[] = ["SE(IndexNumber)","SE(TxR
 function d_WPT_LF_ReceiverDataType(r: BitReader): T.WPT_LF_ReceiverDataType {
   const o: any = {};
   let s = 0; let n = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_WPT_LF_ReceiverDataType(r, s, c);
-  const x1 = r.bits(11);
-  if ((x1 & 1026) !== 0) r.badBits(x1, 1026, 11, "WPT_LF_ReceiverDataType/NumberOfReceivers");
-  const y2 = ((x1 >>> 2) & 255);
-  const v0 = y2;
+  let c = 0;
+  const x1 = r.bits(12);
+  const y2 = ((x1 >>> 11) & 1);
+  if (y2 !== 0) { r.pos -= 11; x_WPT_LF_ReceiverDataType(r, 0, y2); }
+  const y3 = ((x1 >>> 2) & 255);
+  const v0 = y3;
   c = (x1 & 1);
+  if ((x1 & 1026) !== 0) r.badBits(x1, 1026, 12, "WPT_LF_ReceiverDataType/NumberOfReceivers");
   o.NumberOfReceivers = v0;
   s = 1;
   for (;;) {
     if (s === 1 && c === 0) {
-      const v3 = d_WPT_TxRxSpecDataType(r);
-      const x4 = r.bits(1);
-      c = x4;
-      const av3 = o.RxSpecData;
-      if (av3 === undefined) o.RxSpecData = [v3];
-      else {
-        av3.push(v3);
-      }
+      const v4 = d_WPT_TxRxSpecDataType(r);
+      const x5 = r.bits(1);
+      c = x5;
+      const av4 = o.RxSpecData;
+      if (av4 === undefined) o.RxSpecData = [v4];
+      else { av4.push(v4); }
       n = 1; s = 2;
       continue;
     }
     if (s === 2 && c === 0) {
-      const v5 = d_WPT_TxRxSpecDataType(r);
-      const av5 = o.RxSpecData;
-      if (av5 === undefined) o.RxSpecData = [v5];
-      else {
-        av5.push(v5);
-      }
+      const v6 = d_WPT_TxRxSpecDataType(r);
+      const av6 = o.RxSpecData;
+      if (av6 === undefined) o.RxSpecData = [v6];
+      else { av6.push(v6); }
       n++; s = n < 2 ? 2 : n < 255 ? 4 : 3;
       c = r.bits(WD_WPT_LF_ReceiverDataType[s]!);
       continue;
     }
     if (s === 4 && c === 0) {
-      const v6 = d_WPT_TxRxSpecDataType(r);
-      const av6 = o.RxSpecData;
-      if (av6 === undefined) o.RxSpecData = [v6];
-      else {
-        av6.push(v6);
-      }
+      const v7 = d_WPT_TxRxSpecDataType(r);
+      const av7 = o.RxSpecData;
+      if (av7 === undefined) o.RxSpecData = [v7];
+      else { av7.push(v7); }
       n++; s = n < 2 ? 2 : n < 255 ? 4 : 3;
       c = r.bits(WD_WPT_LF_ReceiverDataType[s]!);
       continue;
@@ -3480,76 +3425,73 @@ const EXP_WPT_LF_ReceiverDataType: readonly string[] = ["SE(NumberOfReceivers)",
 function d_WPT_FinePositioningSetupResType(r: BitReader): T.WPT_FinePositioningSetupResType {
   const o: any = {};
   let s = 0; let n = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_WPT_FinePositioningSetupResType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_WPT_FinePositioningSetupResType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (!(c === 0)) x_WPT_FinePositioningSetupResType(r, s, c);
-  const x3 = r.bits(9);
-  if ((x3 & 258) !== 0) r.badBits(x3, 258, 9, "WPT_FinePositioningSetupResType/ResponseCode");
-  const y4 = ((x3 >>> 2) & 63);
-  if (y4 >= 40) r.enumErr(y4, 40, "WPT_FinePositioningSetupResType/ResponseCode", r.pos - 8);
-  const v2 = E4[y4]!;
-  c = (x3 & 1);
-  o.ResponseCode = v2;
+  const x5 = r.bits(10);
+  const y6 = ((x5 >>> 9) & 1);
+  if (y6 !== 0) { r.pos -= 9; x_WPT_FinePositioningSetupResType(r, 1, y6); }
+  const y7 = ((x5 >>> 2) & 63);
+  if ((x5 & 256) !== 0) r.badBits(x5, 256, 10, "WPT_FinePositioningSetupResType/ResponseCode");
+  if (y7 >= 40) r.enumErr(y7, 40, "WPT_FinePositioningSetupResType/ResponseCode", r.pos - 8);
+  const v3 = E4[y7]!;
+  if ((x5 & 2) !== 0) r.badBits(x5, 2, 10, "WPT_FinePositioningSetupResType/ResponseCode");
+  const y8 = (x5 & 1);
+  if (y8 !== 0) { x_WPT_FinePositioningSetupResType(r, 2, y8); }
+  o.ResponseCode = v3;
   s = 2;
-  if (!(c === 0)) x_WPT_FinePositioningSetupResType(r, s, c);
-  const v5 = d_WPT_FinePositioningMethodListType(r);
-  const x6 = r.bits(1);
-  c = x6;
-  o.PrimaryDeviceFinePositioningMethodList = v5;
+  const v4 = d_WPT_FinePositioningMethodListType(r);
+  o.PrimaryDeviceFinePositioningMethodList = v4;
   s = 3;
-  if (!(c === 0)) x_WPT_FinePositioningSetupResType(r, s, c);
-  const v7 = d_WPT_PairingMethodListType(r);
-  const x8 = r.bits(1);
-  c = x8;
-  o.PrimaryDevicePairingMethodList = v7;
-  s = 4;
-  if (!(c === 0)) x_WPT_FinePositioningSetupResType(r, s, c);
-  const v9 = d_WPT_AlignmentCheckMethodListType(r);
   const x10 = r.bits(1);
-  c = x10;
-  o.PrimaryDeviceAlignmentCheckMethodList = v9;
+  const y11 = x10;
+  if (y11 !== 0) { x_WPT_FinePositioningSetupResType(r, 3, y11); }
+  const v9 = d_WPT_PairingMethodListType(r);
+  o.PrimaryDevicePairingMethodList = v9;
+  s = 4;
+  const x13 = r.bits(1);
+  const y14 = x13;
+  if (y14 !== 0) { x_WPT_FinePositioningSetupResType(r, 4, y14); }
+  const v12 = d_WPT_AlignmentCheckMethodListType(r);
+  o.PrimaryDeviceAlignmentCheckMethodList = v12;
   s = 5;
-  if (!(c === 0)) x_WPT_FinePositioningSetupResType(r, s, c);
-  const x12 = r.bits(1);
-  if ((x12 & 1) !== 0) r.badBits(x12, 1, 1, "WPT_FinePositioningSetupResType/NaturalOffset");
-  const v11 = r.uintIn(0, 65535, "WPT_FinePositioningSetupResType/NaturalOffset");
-  const x13 = r.bits(3);
-  if ((x13 & 4) !== 0) r.badBits(x13, 4, 3, "WPT_FinePositioningSetupResType/NaturalOffset");
-  c = (x13 & 3);
-  o.NaturalOffset = v11;
+  const x16 = r.bits(2);
+  const y17 = ((x16 >>> 1) & 1);
+  if (y17 !== 0) { r.pos -= 1; x_WPT_FinePositioningSetupResType(r, 5, y17); }
+  if ((x16 & 1) !== 0) r.badBits(x16, 1, 2, "WPT_FinePositioningSetupResType/NaturalOffset");
+  const v15 = r.uintIn(0, 65535, "WPT_FinePositioningSetupResType/NaturalOffset");
+  const x18 = r.bits(3);
+  c = (x18 & 3);
+  if ((x18 & 4) !== 0) r.badBits(x18, 4, 3, "WPT_FinePositioningSetupResType/NaturalOffset");
+  o.NaturalOffset = v15;
   s = 6;
   for (;;) {
     if (s === 6 && c === 0) {
-      const x15 = r.bits(1);
-      if ((x15 & 1) !== 0) r.badBits(x15, 1, 1, "WPT_FinePositioningSetupResType/VendorSpecificDataContainer");
-      const v14 = r.binary(256, "WPT_FinePositioningSetupResType/VendorSpecificDataContainer");
-      const x16 = r.bits(3);
-      if ((x16 & 4) !== 0) r.badBits(x16, 4, 3, "WPT_FinePositioningSetupResType/VendorSpecificDataContainer");
-      c = (x16 & 3);
-      const av14 = o.VendorSpecificDataContainer;
-      if (av14 === undefined) o.VendorSpecificDataContainer = [v14];
-      else {
-        av14.push(v14);
-      }
+      const x20 = r.bits(1);
+      if ((x20 & 1) !== 0) r.badBits(x20, 1, 1, "WPT_FinePositioningSetupResType/VendorSpecificDataContainer");
+      const v19 = r.binary(256, "WPT_FinePositioningSetupResType/VendorSpecificDataContainer");
+      const x21 = r.bits(3);
+      c = (x21 & 3);
+      if ((x21 & 4) !== 0) r.badBits(x21, 4, 3, "WPT_FinePositioningSetupResType/VendorSpecificDataContainer");
+      const av19 = o.VendorSpecificDataContainer;
+      if (av19 === undefined) o.VendorSpecificDataContainer = [v19];
+      else { av19.push(v19); }
       n = 1; s = 7;
       continue;
     }
     if (s === 7 && c === 0) {
-      const x18 = r.bits(1);
-      if ((x18 & 1) !== 0) r.badBits(x18, 1, 1, "WPT_FinePositioningSetupResType/VendorSpecificDataContainer");
-      const v17 = r.binary(256, "WPT_FinePositioningSetupResType/VendorSpecificDataContainer");
-      const x19 = r.bits(1);
-      if ((x19 & 1) !== 0) r.badBits(x19, 1, 1, "WPT_FinePositioningSetupResType/VendorSpecificDataContainer");
-      const av17 = o.VendorSpecificDataContainer;
-      if (av17 === undefined) o.VendorSpecificDataContainer = [v17];
-      else {
-        av17.push(v17);
-      }
+      const x23 = r.bits(1);
+      if ((x23 & 1) !== 0) r.badBits(x23, 1, 1, "WPT_FinePositioningSetupResType/VendorSpecificDataContainer");
+      const v22 = r.binary(256, "WPT_FinePositioningSetupResType/VendorSpecificDataContainer");
+      const x24 = r.bits(1);
+      if ((x24 & 1) !== 0) r.badBits(x24, 1, 1, "WPT_FinePositioningSetupResType/VendorSpecificDataContainer");
+      const av22 = o.VendorSpecificDataContainer;
+      if (av22 === undefined) o.VendorSpecificDataContainer = [v22];
+      else { av22.push(v22); }
       n++; s = n < 16 ? 7 : 9;
       c = r.bits(WD_WPT_FinePositioningSetupResType[s]!);
       continue;
@@ -3557,10 +3499,10 @@ function d_WPT_FinePositioningSetupResType(r: BitReader): T.WPT_FinePositioningS
     break;
   }
   if ((s === 6 && c === 1) || (s === 7 && c === 1) || (s === 9 && c === 0)) {
-    const v20 = d_WPT_LF_SystemSetupDataType(r);
-    const x21 = r.bits(1);
-    c = x21;
-    o.LF_SystemSetupData = v20;
+    const v25 = d_WPT_LF_SystemSetupDataType(r);
+    const x26 = r.bits(1);
+    c = x26;
+    o.LF_SystemSetupData = v25;
     s = 8;
   }
   if ((s === 6 && c === 2) || (s === 7 && c === 2) || (s === 8 && c === 0) || (s === 9 && c === 1)) return o;
@@ -3652,24 +3594,26 @@ const EXP_WPT_FinePositioningSetupResType: readonly string[] = ["SE(Header)","SE
 function d_V2GResponseType(r: BitReader): T.V2GResponseType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_V2GResponseType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_V2GResponseType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (!(c === 0)) x_V2GResponseType(r, s, c);
-  const x3 = r.bits(9);
-  if ((x3 & 258) !== 0) r.badBits(x3, 258, 9, "V2GResponseType/ResponseCode");
-  const y4 = ((x3 >>> 2) & 63);
-  if (y4 >= 40) r.enumErr(y4, 40, "V2GResponseType/ResponseCode", r.pos - 8);
-  const v2 = E4[y4]!;
-  c = (x3 & 1);
-  o.ResponseCode = v2;
+  const x4 = r.bits(10);
+  const y5 = ((x4 >>> 9) & 1);
+  if (y5 !== 0) { r.pos -= 9; x_V2GResponseType(r, 1, y5); }
+  const y6 = ((x4 >>> 2) & 63);
+  if ((x4 & 256) !== 0) r.badBits(x4, 256, 10, "V2GResponseType/ResponseCode");
+  if (y6 >= 40) r.enumErr(y6, 40, "V2GResponseType/ResponseCode", r.pos - 8);
+  const v3 = E4[y6]!;
+  if ((x4 & 2) !== 0) r.badBits(x4, 2, 10, "V2GResponseType/ResponseCode");
+  const y7 = (x4 & 1);
+  if (y7 !== 0) { x_V2GResponseType(r, 2, y7); }
+  o.ResponseCode = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_V2GResponseType(r, s, c);
+  return o;
 }
 function x_V2GResponseType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -3698,58 +3642,56 @@ const EXP_V2GResponseType: readonly string[] = ["SE(Header)","SE(ResponseCode)",
 function d_WPT_FinePositioningReqType(r: BitReader): T.WPT_FinePositioningReqType {
   const o: any = {};
   let s = 0; let n = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_WPT_FinePositioningReqType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_WPT_FinePositioningReqType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (!(c === 0)) x_WPT_FinePositioningReqType(r, s, c);
-  const x3 = r.bits(5);
-  if ((x3 & 18) !== 0) r.badBits(x3, 18, 5, "WPT_FinePositioningReqType/EVProcessing");
-  const y4 = ((x3 >>> 2) & 3);
-  if (y4 >= 3) r.enumErr(y4, 3, "WPT_FinePositioningReqType/EVProcessing", r.pos - 4);
-  const v2 = E0[y4]!;
-  c = (x3 & 1);
-  o.EVProcessing = v2;
+  const x5 = r.bits(12);
+  const y6 = ((x5 >>> 11) & 1);
+  if (y6 !== 0) { r.pos -= 11; x_WPT_FinePositioningReqType(r, 1, y6); }
+  const y7 = ((x5 >>> 8) & 3);
+  if ((x5 & 1024) !== 0) r.badBits(x5, 1024, 12, "WPT_FinePositioningReqType/EVProcessing");
+  if (y7 >= 3) r.enumErr(y7, 3, "WPT_FinePositioningReqType/EVProcessing", r.pos - 10);
+  const v3 = E0[y7]!;
+  if ((x5 & 128) !== 0) r.badBits(x5, 128, 12, "WPT_FinePositioningReqType/EVProcessing");
+  const y8 = ((x5 >>> 6) & 1);
+  if (y8 !== 0) { r.pos -= 6; x_WPT_FinePositioningReqType(r, 2, y8); }
+  const y9 = ((x5 >>> 3) & 3);
+  if ((x5 & 32) !== 0) r.badBits(x5, 32, 12, "WPT_FinePositioningReqType/EVResultCode");
+  if (y9 >= 3) r.enumErr(y9, 3, "WPT_FinePositioningReqType/EVResultCode", r.pos - 5);
+  const v4 = E5[y9]!;
+  c = (x5 & 3);
+  if ((x5 & 4) !== 0) r.badBits(x5, 4, 12, "WPT_FinePositioningReqType/EVResultCode");
+  o.EVProcessing = v3;
   s = 2;
-  if (!(c === 0)) x_WPT_FinePositioningReqType(r, s, c);
-  const x6 = r.bits(6);
-  if ((x6 & 36) !== 0) r.badBits(x6, 36, 6, "WPT_FinePositioningReqType/EVResultCode");
-  const y7 = ((x6 >>> 3) & 3);
-  if (y7 >= 3) r.enumErr(y7, 3, "WPT_FinePositioningReqType/EVResultCode", r.pos - 5);
-  const v5 = E5[y7]!;
-  c = (x6 & 3);
-  o.EVResultCode = v5;
+  o.EVResultCode = v4;
   s = 3;
   for (;;) {
     if (s === 3 && c === 0) {
-      const x9 = r.bits(1);
-      if ((x9 & 1) !== 0) r.badBits(x9, 1, 1, "WPT_FinePositioningReqType/VendorSpecificDataContainer");
-      const v8 = r.binary(256, "WPT_FinePositioningReqType/VendorSpecificDataContainer");
-      const x10 = r.bits(3);
-      if ((x10 & 4) !== 0) r.badBits(x10, 4, 3, "WPT_FinePositioningReqType/VendorSpecificDataContainer");
-      c = (x10 & 3);
-      const av8 = o.VendorSpecificDataContainer;
-      if (av8 === undefined) o.VendorSpecificDataContainer = [v8];
-      else {
-        av8.push(v8);
-      }
+      const x11 = r.bits(1);
+      if ((x11 & 1) !== 0) r.badBits(x11, 1, 1, "WPT_FinePositioningReqType/VendorSpecificDataContainer");
+      const v10 = r.binary(256, "WPT_FinePositioningReqType/VendorSpecificDataContainer");
+      const x12 = r.bits(3);
+      c = (x12 & 3);
+      if ((x12 & 4) !== 0) r.badBits(x12, 4, 3, "WPT_FinePositioningReqType/VendorSpecificDataContainer");
+      const av10 = o.VendorSpecificDataContainer;
+      if (av10 === undefined) o.VendorSpecificDataContainer = [v10];
+      else { av10.push(v10); }
       n = 1; s = 4;
       continue;
     }
     if (s === 4 && c === 0) {
-      const x12 = r.bits(1);
-      if ((x12 & 1) !== 0) r.badBits(x12, 1, 1, "WPT_FinePositioningReqType/VendorSpecificDataContainer");
-      const v11 = r.binary(256, "WPT_FinePositioningReqType/VendorSpecificDataContainer");
-      const x13 = r.bits(1);
-      if ((x13 & 1) !== 0) r.badBits(x13, 1, 1, "WPT_FinePositioningReqType/VendorSpecificDataContainer");
-      const av11 = o.VendorSpecificDataContainer;
-      if (av11 === undefined) o.VendorSpecificDataContainer = [v11];
-      else {
-        av11.push(v11);
-      }
+      const x14 = r.bits(1);
+      if ((x14 & 1) !== 0) r.badBits(x14, 1, 1, "WPT_FinePositioningReqType/VendorSpecificDataContainer");
+      const v13 = r.binary(256, "WPT_FinePositioningReqType/VendorSpecificDataContainer");
+      const x15 = r.bits(1);
+      if ((x15 & 1) !== 0) r.badBits(x15, 1, 1, "WPT_FinePositioningReqType/VendorSpecificDataContainer");
+      const av13 = o.VendorSpecificDataContainer;
+      if (av13 === undefined) o.VendorSpecificDataContainer = [v13];
+      else { av13.push(v13); }
       n++; s = n < 16 ? 4 : 6;
       c = r.bits(WD_WPT_FinePositioningReqType[s]!);
       continue;
@@ -3757,10 +3699,10 @@ function d_WPT_FinePositioningReqType(r: BitReader): T.WPT_FinePositioningReqTyp
     break;
   }
   if ((s === 3 && c === 1) || (s === 4 && c === 1) || (s === 6 && c === 0)) {
-    const v14 = d_WPT_LF_DataPackageListType(r);
-    const x15 = r.bits(1);
-    c = x15;
-    o.WPT_LF_DataPackageList = v14;
+    const v16 = d_WPT_LF_DataPackageListType(r);
+    const x17 = r.bits(1);
+    c = x17;
+    o.WPT_LF_DataPackageList = v16;
     s = 5;
   }
   if ((s === 3 && c === 2) || (s === 4 && c === 2) || (s === 5 && c === 0) || (s === 6 && c === 1)) return o;
@@ -3832,23 +3774,24 @@ const EXP_WPT_FinePositioningReqType: readonly string[] = ["SE(Header)","SE(EVPr
 function d_WPT_LF_DataPackageListType(r: BitReader): T.WPT_LF_DataPackageListType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_WPT_LF_DataPackageListType(r, s, c);
-  const x1 = r.bits(11);
-  if ((x1 & 1026) !== 0) r.badBits(x1, 1026, 11, "WPT_LF_DataPackageListType/NumPackages");
-  const y2 = ((x1 >>> 2) & 255);
-  const v0 = y2;
-  c = (x1 & 1);
+  let c = 0;
+  const x2 = r.bits(12);
+  const y3 = ((x2 >>> 11) & 1);
+  if (y3 !== 0) { r.pos -= 11; x_WPT_LF_DataPackageListType(r, 0, y3); }
+  const y4 = ((x2 >>> 2) & 255);
+  const v0 = y4;
+  if ((x2 & 1026) !== 0) r.badBits(x2, 1026, 12, "WPT_LF_DataPackageListType/NumPackages");
+  const y5 = (x2 & 1);
+  if (y5 !== 0) { x_WPT_LF_DataPackageListType(r, 1, y5); }
   o.NumPackages = v0;
   s = 1;
-  if (!(c === 0)) x_WPT_LF_DataPackageListType(r, s, c);
-  const v3 = d_WPT_LF_DataPackageType(r);
-  const x4 = r.bits(1);
-  c = x4;
-  o.WPT_LF_DataPackage = v3;
+  const v1 = d_WPT_LF_DataPackageType(r);
+  o.WPT_LF_DataPackage = v1;
   s = 2;
-  if (c === 0) return o;
-  return x_WPT_LF_DataPackageListType(r, s, c);
+  const x6 = r.bits(1);
+  const y7 = x6;
+  if (y7 !== 0) { x_WPT_LF_DataPackageListType(r, 2, y7); }
+  return o;
 }
 function x_WPT_LF_DataPackageListType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -3877,27 +3820,28 @@ const EXP_WPT_LF_DataPackageListType: readonly string[] = ["SE(NumPackages)","SE
 function d_WPT_LF_DataPackageType(r: BitReader): T.WPT_LF_DataPackageType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_WPT_LF_DataPackageType(r, s, c);
-  const x1 = r.bits(12);
-  if ((x1 & 2052) !== 0) r.badBits(x1, 2052, 12, "WPT_LF_DataPackageType/PackageIndex");
-  const y2 = ((x1 >>> 3) & 255);
-  const v0 = y2;
+  let c = 0;
+  const x1 = r.bits(13);
+  const y2 = ((x1 >>> 12) & 1);
+  if (y2 !== 0) { r.pos -= 12; x_WPT_LF_DataPackageType(r, 0, y2); }
+  const y3 = ((x1 >>> 3) & 255);
+  const v0 = y3;
   c = (x1 & 3);
+  if ((x1 & 2052) !== 0) r.badBits(x1, 2052, 13, "WPT_LF_DataPackageType/PackageIndex");
   o.PackageIndex = v0;
   s = 1;
   if (c === 0) {
-    const v3 = d_WPT_LF_TxDataListType(r);
-    const x4 = r.bits(1);
-    c = x4;
-    o.LF_TxData = v3;
+    const v4 = d_WPT_LF_TxDataListType(r);
+    const x5 = r.bits(1);
+    c = x5;
+    o.LF_TxData = v4;
     s = 2;
   }
   if ((s === 1 && c === 1)) {
-    const v5 = d_WPT_LF_RxDataListType(r);
-    const x6 = r.bits(1);
-    c = x6;
-    o.LF_RxData = v5;
+    const v6 = d_WPT_LF_RxDataListType(r);
+    const x7 = r.bits(1);
+    c = x7;
+    o.LF_RxData = v6;
     s = 3;
   }
   if ((s === 2 && c === 0) || (s === 3 && c === 0)) return o;
@@ -3945,15 +3889,17 @@ const EXP_WPT_LF_DataPackageType: readonly string[] = ["SE(PackageIndex)","SE(LF
 function d_WPT_LF_TxDataListType(r: BitReader): T.WPT_LF_TxDataListType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_WPT_LF_TxDataListType(r, s, c);
-  const v0 = d_WPT_LF_TxDataType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_WPT_LF_TxDataListType(r, 0, y2); }
+  const v0 = d_WPT_LF_TxDataType(r);
   o.WPT_LF_TxDataList = v0;
   s = 1;
-  if (c === 0) return o;
-  return x_WPT_LF_TxDataListType(r, s, c);
+  const x3 = r.bits(1);
+  const y4 = x3;
+  if (y4 !== 0) { x_WPT_LF_TxDataListType(r, 1, y4); }
+  return o;
 }
 function x_WPT_LF_TxDataListType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -3978,24 +3924,25 @@ const EXP_WPT_LF_TxDataListType: readonly string[] = ["SE(WPT_LF_TxDataList)","E
 function d_WPT_LF_TxDataType(r: BitReader): T.WPT_LF_TxDataType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_WPT_LF_TxDataType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "WPT_LF_TxDataType/TxIdentifier");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_WPT_LF_TxDataType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "WPT_LF_TxDataType/TxIdentifier");
   const v0 = r.uintIn(1, 4294967295, "WPT_LF_TxDataType/TxIdentifier");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "WPT_LF_TxDataType/TxIdentifier");
-  c = (x2 & 1);
+  const x4 = r.bits(2);
+  if ((x4 & 2) !== 0) r.badBits(x4, 2, 2, "WPT_LF_TxDataType/TxIdentifier");
+  const y5 = (x4 & 1);
+  if (y5 !== 0) { x_WPT_LF_TxDataType(r, 1, y5); }
   o.TxIdentifier = v0;
   s = 1;
-  if (!(c === 0)) x_WPT_LF_TxDataType(r, s, c);
   const v3 = d_RationalNumberType(r);
-  const x4 = r.bits(1);
-  c = x4;
   o.EIRP = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_WPT_LF_TxDataType(r, s, c);
+  const x6 = r.bits(1);
+  const y7 = x6;
+  if (y7 !== 0) { x_WPT_LF_TxDataType(r, 2, y7); }
+  return o;
 }
 function x_WPT_LF_TxDataType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -4026,15 +3973,17 @@ const EXP_WPT_LF_TxDataType: readonly string[] = ["SE(TxIdentifier)","SE(EIRP)",
 function d_WPT_LF_RxDataListType(r: BitReader): T.WPT_LF_RxDataListType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_WPT_LF_RxDataListType(r, s, c);
-  const v0 = d_WPT_LF_RxDataType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_WPT_LF_RxDataListType(r, 0, y2); }
+  const v0 = d_WPT_LF_RxDataType(r);
   o.WPT_LF_RxDataList = v0;
   s = 1;
-  if (c === 0) return o;
-  return x_WPT_LF_RxDataListType(r, s, c);
+  const x3 = r.bits(1);
+  const y4 = x3;
+  if (y4 !== 0) { x_WPT_LF_RxDataListType(r, 1, y4); }
+  return o;
 }
 function x_WPT_LF_RxDataListType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -4059,24 +4008,25 @@ const EXP_WPT_LF_RxDataListType: readonly string[] = ["SE(WPT_LF_RxDataList)","E
 function d_WPT_LF_RxDataType(r: BitReader): T.WPT_LF_RxDataType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_WPT_LF_RxDataType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "WPT_LF_RxDataType/RxIdentifier");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_WPT_LF_RxDataType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "WPT_LF_RxDataType/RxIdentifier");
   const v0 = r.uintIn(1, 4294967295, "WPT_LF_RxDataType/RxIdentifier");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "WPT_LF_RxDataType/RxIdentifier");
-  c = (x2 & 1);
+  const x4 = r.bits(2);
+  if ((x4 & 2) !== 0) r.badBits(x4, 2, 2, "WPT_LF_RxDataType/RxIdentifier");
+  const y5 = (x4 & 1);
+  if (y5 !== 0) { x_WPT_LF_RxDataType(r, 1, y5); }
   o.RxIdentifier = v0;
   s = 1;
-  if (!(c === 0)) x_WPT_LF_RxDataType(r, s, c);
   const v3 = d_WPT_LF_RxRSSIListType(r);
-  const x4 = r.bits(1);
-  c = x4;
   o.RSSIData = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_WPT_LF_RxDataType(r, s, c);
+  const x6 = r.bits(1);
+  const y7 = x6;
+  if (y7 !== 0) { x_WPT_LF_RxDataType(r, 2, y7); }
+  return o;
 }
 function x_WPT_LF_RxDataType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -4107,15 +4057,17 @@ const EXP_WPT_LF_RxDataType: readonly string[] = ["SE(RxIdentifier)","SE(RSSIDat
 function d_WPT_LF_RxRSSIListType(r: BitReader): T.WPT_LF_RxRSSIListType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_WPT_LF_RxRSSIListType(r, s, c);
-  const v0 = d_WPT_LF_RxRSSIType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_WPT_LF_RxRSSIListType(r, 0, y2); }
+  const v0 = d_WPT_LF_RxRSSIType(r);
   o.RSSIDataList = v0;
   s = 1;
-  if (c === 0) return o;
-  return x_WPT_LF_RxRSSIListType(r, s, c);
+  const x3 = r.bits(1);
+  const y4 = x3;
+  if (y4 !== 0) { x_WPT_LF_RxRSSIListType(r, 1, y4); }
+  return o;
 }
 function x_WPT_LF_RxRSSIListType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -4140,24 +4092,25 @@ const EXP_WPT_LF_RxRSSIListType: readonly string[] = ["SE(RSSIDataList)","EE"];
 function d_WPT_LF_RxRSSIType(r: BitReader): T.WPT_LF_RxRSSIType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_WPT_LF_RxRSSIType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "WPT_LF_RxRSSIType/TxIdentifier");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_WPT_LF_RxRSSIType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "WPT_LF_RxRSSIType/TxIdentifier");
   const v0 = r.uintIn(1, 4294967295, "WPT_LF_RxRSSIType/TxIdentifier");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "WPT_LF_RxRSSIType/TxIdentifier");
-  c = (x2 & 1);
+  const x4 = r.bits(2);
+  if ((x4 & 2) !== 0) r.badBits(x4, 2, 2, "WPT_LF_RxRSSIType/TxIdentifier");
+  const y5 = (x4 & 1);
+  if (y5 !== 0) { x_WPT_LF_RxRSSIType(r, 1, y5); }
   o.TxIdentifier = v0;
   s = 1;
-  if (!(c === 0)) x_WPT_LF_RxRSSIType(r, s, c);
   const v3 = d_RationalNumberType(r);
-  const x4 = r.bits(1);
-  c = x4;
   o.RSSI = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_WPT_LF_RxRSSIType(r, s, c);
+  const x6 = r.bits(1);
+  const y7 = x6;
+  if (y7 !== 0) { x_WPT_LF_RxRSSIType(r, 2, y7); }
+  return o;
 }
 function x_WPT_LF_RxRSSIType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -4188,58 +4141,56 @@ const EXP_WPT_LF_RxRSSIType: readonly string[] = ["SE(TxIdentifier)","SE(RSSI)",
 function d_WPT_FinePositioningResType(r: BitReader): T.WPT_FinePositioningResType {
   const o: any = {};
   let s = 0; let n = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_WPT_FinePositioningResType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_WPT_FinePositioningResType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (!(c === 0)) x_WPT_FinePositioningResType(r, s, c);
-  const x3 = r.bits(9);
-  if ((x3 & 258) !== 0) r.badBits(x3, 258, 9, "WPT_FinePositioningResType/ResponseCode");
-  const y4 = ((x3 >>> 2) & 63);
-  if (y4 >= 40) r.enumErr(y4, 40, "WPT_FinePositioningResType/ResponseCode", r.pos - 8);
-  const v2 = E4[y4]!;
-  c = (x3 & 1);
-  o.ResponseCode = v2;
+  const x5 = r.bits(16);
+  const y6 = ((x5 >>> 15) & 1);
+  if (y6 !== 0) { r.pos -= 15; x_WPT_FinePositioningResType(r, 1, y6); }
+  const y7 = ((x5 >>> 8) & 63);
+  if ((x5 & 16384) !== 0) r.badBits(x5, 16384, 16, "WPT_FinePositioningResType/ResponseCode");
+  if (y7 >= 40) r.enumErr(y7, 40, "WPT_FinePositioningResType/ResponseCode", r.pos - 14);
+  const v3 = E4[y7]!;
+  if ((x5 & 128) !== 0) r.badBits(x5, 128, 16, "WPT_FinePositioningResType/ResponseCode");
+  const y8 = ((x5 >>> 6) & 1);
+  if (y8 !== 0) { r.pos -= 6; x_WPT_FinePositioningResType(r, 2, y8); }
+  const y9 = ((x5 >>> 3) & 3);
+  if ((x5 & 32) !== 0) r.badBits(x5, 32, 16, "WPT_FinePositioningResType/EVSEProcessing");
+  if (y9 >= 3) r.enumErr(y9, 3, "WPT_FinePositioningResType/EVSEProcessing", r.pos - 5);
+  const v4 = E0[y9]!;
+  c = (x5 & 3);
+  if ((x5 & 4) !== 0) r.badBits(x5, 4, 16, "WPT_FinePositioningResType/EVSEProcessing");
+  o.ResponseCode = v3;
   s = 2;
-  if (!(c === 0)) x_WPT_FinePositioningResType(r, s, c);
-  const x6 = r.bits(6);
-  if ((x6 & 36) !== 0) r.badBits(x6, 36, 6, "WPT_FinePositioningResType/EVSEProcessing");
-  const y7 = ((x6 >>> 3) & 3);
-  if (y7 >= 3) r.enumErr(y7, 3, "WPT_FinePositioningResType/EVSEProcessing", r.pos - 5);
-  const v5 = E0[y7]!;
-  c = (x6 & 3);
-  o.EVSEProcessing = v5;
+  o.EVSEProcessing = v4;
   s = 3;
   for (;;) {
     if (s === 3 && c === 0) {
-      const x9 = r.bits(1);
-      if ((x9 & 1) !== 0) r.badBits(x9, 1, 1, "WPT_FinePositioningResType/VendorSpecificDataContainer");
-      const v8 = r.binary(256, "WPT_FinePositioningResType/VendorSpecificDataContainer");
-      const x10 = r.bits(3);
-      if ((x10 & 4) !== 0) r.badBits(x10, 4, 3, "WPT_FinePositioningResType/VendorSpecificDataContainer");
-      c = (x10 & 3);
-      const av8 = o.VendorSpecificDataContainer;
-      if (av8 === undefined) o.VendorSpecificDataContainer = [v8];
-      else {
-        av8.push(v8);
-      }
+      const x11 = r.bits(1);
+      if ((x11 & 1) !== 0) r.badBits(x11, 1, 1, "WPT_FinePositioningResType/VendorSpecificDataContainer");
+      const v10 = r.binary(256, "WPT_FinePositioningResType/VendorSpecificDataContainer");
+      const x12 = r.bits(3);
+      c = (x12 & 3);
+      if ((x12 & 4) !== 0) r.badBits(x12, 4, 3, "WPT_FinePositioningResType/VendorSpecificDataContainer");
+      const av10 = o.VendorSpecificDataContainer;
+      if (av10 === undefined) o.VendorSpecificDataContainer = [v10];
+      else { av10.push(v10); }
       n = 1; s = 4;
       continue;
     }
     if (s === 4 && c === 0) {
-      const x12 = r.bits(1);
-      if ((x12 & 1) !== 0) r.badBits(x12, 1, 1, "WPT_FinePositioningResType/VendorSpecificDataContainer");
-      const v11 = r.binary(256, "WPT_FinePositioningResType/VendorSpecificDataContainer");
-      const x13 = r.bits(1);
-      if ((x13 & 1) !== 0) r.badBits(x13, 1, 1, "WPT_FinePositioningResType/VendorSpecificDataContainer");
-      const av11 = o.VendorSpecificDataContainer;
-      if (av11 === undefined) o.VendorSpecificDataContainer = [v11];
-      else {
-        av11.push(v11);
-      }
+      const x14 = r.bits(1);
+      if ((x14 & 1) !== 0) r.badBits(x14, 1, 1, "WPT_FinePositioningResType/VendorSpecificDataContainer");
+      const v13 = r.binary(256, "WPT_FinePositioningResType/VendorSpecificDataContainer");
+      const x15 = r.bits(1);
+      if ((x15 & 1) !== 0) r.badBits(x15, 1, 1, "WPT_FinePositioningResType/VendorSpecificDataContainer");
+      const av13 = o.VendorSpecificDataContainer;
+      if (av13 === undefined) o.VendorSpecificDataContainer = [v13];
+      else { av13.push(v13); }
       n++; s = n < 16 ? 4 : 6;
       c = r.bits(WD_WPT_FinePositioningResType[s]!);
       continue;
@@ -4247,10 +4198,10 @@ function d_WPT_FinePositioningResType(r: BitReader): T.WPT_FinePositioningResTyp
     break;
   }
   if ((s === 3 && c === 1) || (s === 4 && c === 1) || (s === 6 && c === 0)) {
-    const v14 = d_WPT_LF_DataPackageListType(r);
-    const x15 = r.bits(1);
-    c = x15;
-    o.WPT_LF_DataPackageList = v14;
+    const v16 = d_WPT_LF_DataPackageListType(r);
+    const x17 = r.bits(1);
+    c = x17;
+    o.WPT_LF_DataPackageList = v16;
     s = 5;
   }
   if ((s === 3 && c === 2) || (s === 4 && c === 2) || (s === 5 && c === 0) || (s === 6 && c === 1)) return o;
@@ -4322,68 +4273,67 @@ const EXP_WPT_FinePositioningResType: readonly string[] = ["SE(Header)","SE(Resp
 function d_WPT_PairingReqType(r: BitReader): T.WPT_PairingReqType {
   const o: any = {};
   let s = 0; let n = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_WPT_PairingReqType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_WPT_PairingReqType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (!(c === 0)) x_WPT_PairingReqType(r, s, c);
-  const x3 = r.bits(6);
-  if ((x3 & 36) !== 0) r.badBits(x3, 36, 6, "WPT_PairingReqType/EVProcessing");
-  const y4 = ((x3 >>> 3) & 3);
-  if (y4 >= 3) r.enumErr(y4, 3, "WPT_PairingReqType/EVProcessing", r.pos - 5);
-  const v2 = E0[y4]!;
-  c = (x3 & 3);
-  o.EVProcessing = v2;
+  const x4 = r.bits(7);
+  const y5 = ((x4 >>> 6) & 1);
+  if (y5 !== 0) { r.pos -= 6; x_WPT_PairingReqType(r, 1, y5); }
+  const y6 = ((x4 >>> 3) & 3);
+  if ((x4 & 32) !== 0) r.badBits(x4, 32, 7, "WPT_PairingReqType/EVProcessing");
+  if (y6 >= 3) r.enumErr(y6, 3, "WPT_PairingReqType/EVProcessing", r.pos - 5);
+  const v3 = E0[y6]!;
+  c = (x4 & 3);
+  if ((x4 & 4) !== 0) r.badBits(x4, 4, 7, "WPT_PairingReqType/EVProcessing");
+  o.EVProcessing = v3;
   s = 2;
   if (c === 0) {
-    const x6 = r.bits(1);
-    if ((x6 & 1) !== 0) r.badBits(x6, 1, 1, "WPT_PairingReqType/ObservedIDCode");
-    const v5 = r.uintIn(1, 4294967295, "WPT_PairingReqType/ObservedIDCode");
-    const x7 = r.bits(2);
-    if ((x7 & 2) !== 0) r.badBits(x7, 2, 2, "WPT_PairingReqType/ObservedIDCode");
-    c = (x7 & 1);
-    o.ObservedIDCode = v5;
+    const x8 = r.bits(1);
+    if ((x8 & 1) !== 0) r.badBits(x8, 1, 1, "WPT_PairingReqType/ObservedIDCode");
+    const v7 = r.uintIn(1, 4294967295, "WPT_PairingReqType/ObservedIDCode");
+    const x9 = r.bits(2);
+    c = (x9 & 1);
+    if ((x9 & 2) !== 0) r.badBits(x9, 2, 2, "WPT_PairingReqType/ObservedIDCode");
+    o.ObservedIDCode = v7;
     s = 3;
   }
   if (!((s === 2 && c === 1) || (s === 3 && c === 0))) x_WPT_PairingReqType(r, s, c);
-  const x9 = r.bits(6);
-  if ((x9 & 36) !== 0) r.badBits(x9, 36, 6, "WPT_PairingReqType/EVResultCode");
-  const y10 = ((x9 >>> 3) & 3);
-  if (y10 >= 3) r.enumErr(y10, 3, "WPT_PairingReqType/EVResultCode", r.pos - 5);
-  const v8 = E5[y10]!;
-  c = (x9 & 3);
-  o.EVResultCode = v8;
+  const x11 = r.bits(6);
+  const y12 = ((x11 >>> 3) & 3);
+  if ((x11 & 32) !== 0) r.badBits(x11, 32, 6, "WPT_PairingReqType/EVResultCode");
+  if (y12 >= 3) r.enumErr(y12, 3, "WPT_PairingReqType/EVResultCode", r.pos - 5);
+  const v10 = E5[y12]!;
+  c = (x11 & 3);
+  if ((x11 & 4) !== 0) r.badBits(x11, 4, 6, "WPT_PairingReqType/EVResultCode");
+  o.EVResultCode = v10;
   s = 4;
   for (;;) {
     if (s === 4 && c === 0) {
-      const x12 = r.bits(1);
-      if ((x12 & 1) !== 0) r.badBits(x12, 1, 1, "WPT_PairingReqType/VendorSpecificDataContainer");
-      const v11 = r.binary(256, "WPT_PairingReqType/VendorSpecificDataContainer");
-      const x13 = r.bits(3);
-      if ((x13 & 4) !== 0) r.badBits(x13, 4, 3, "WPT_PairingReqType/VendorSpecificDataContainer");
-      c = (x13 & 3);
-      const av11 = o.VendorSpecificDataContainer;
-      if (av11 === undefined) o.VendorSpecificDataContainer = [v11];
-      else {
-        av11.push(v11);
-      }
+      const x14 = r.bits(1);
+      if ((x14 & 1) !== 0) r.badBits(x14, 1, 1, "WPT_PairingReqType/VendorSpecificDataContainer");
+      const v13 = r.binary(256, "WPT_PairingReqType/VendorSpecificDataContainer");
+      const x15 = r.bits(3);
+      c = (x15 & 3);
+      if ((x15 & 4) !== 0) r.badBits(x15, 4, 3, "WPT_PairingReqType/VendorSpecificDataContainer");
+      const av13 = o.VendorSpecificDataContainer;
+      if (av13 === undefined) o.VendorSpecificDataContainer = [v13];
+      else { av13.push(v13); }
       n = 1; s = 5;
       continue;
     }
     if (s === 5 && c === 0) {
-      const x15 = r.bits(1);
-      if ((x15 & 1) !== 0) r.badBits(x15, 1, 1, "WPT_PairingReqType/VendorSpecificDataContainer");
-      const v14 = r.binary(256, "WPT_PairingReqType/VendorSpecificDataContainer");
-      const x16 = r.bits(1);
-      if ((x16 & 1) !== 0) r.badBits(x16, 1, 1, "WPT_PairingReqType/VendorSpecificDataContainer");
-      const av14 = o.VendorSpecificDataContainer;
-      if (av14 === undefined) o.VendorSpecificDataContainer = [v14];
-      else {
-        av14.push(v14);
-      }
+      const x17 = r.bits(1);
+      if ((x17 & 1) !== 0) r.badBits(x17, 1, 1, "WPT_PairingReqType/VendorSpecificDataContainer");
+      const v16 = r.binary(256, "WPT_PairingReqType/VendorSpecificDataContainer");
+      const x18 = r.bits(1);
+      if ((x18 & 1) !== 0) r.badBits(x18, 1, 1, "WPT_PairingReqType/VendorSpecificDataContainer");
+      const av16 = o.VendorSpecificDataContainer;
+      if (av16 === undefined) o.VendorSpecificDataContainer = [v16];
+      else { av16.push(v16); }
       n++; s = n < 16 ? 5 : 6;
       c = r.bits(WD_WPT_PairingReqType[s]!);
       continue;
@@ -4460,105 +4410,99 @@ const EXP_WPT_PairingReqType: readonly string[] = ["SE(Header)","SE(EVProcessing
 function d_WPT_PairingResType(r: BitReader): T.WPT_PairingResType {
   const o: any = {};
   let s = 0; let n = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_WPT_PairingResType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_WPT_PairingResType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (!(c === 0)) x_WPT_PairingResType(r, s, c);
-  const x3 = r.bits(9);
-  if ((x3 & 258) !== 0) r.badBits(x3, 258, 9, "WPT_PairingResType/ResponseCode");
-  const y4 = ((x3 >>> 2) & 63);
-  if (y4 >= 40) r.enumErr(y4, 40, "WPT_PairingResType/ResponseCode", r.pos - 8);
-  const v2 = E4[y4]!;
-  c = (x3 & 1);
-  o.ResponseCode = v2;
+  const x5 = r.bits(17);
+  const y6 = ((x5 >>> 16) & 1);
+  if (y6 !== 0) { r.pos -= 16; x_WPT_PairingResType(r, 1, y6); }
+  const y7 = ((x5 >>> 9) & 63);
+  if ((x5 & 32768) !== 0) r.badBits(x5, 32768, 17, "WPT_PairingResType/ResponseCode");
+  if (y7 >= 40) r.enumErr(y7, 40, "WPT_PairingResType/ResponseCode", r.pos - 15);
+  const v3 = E4[y7]!;
+  if ((x5 & 256) !== 0) r.badBits(x5, 256, 17, "WPT_PairingResType/ResponseCode");
+  const y8 = ((x5 >>> 7) & 1);
+  if (y8 !== 0) { r.pos -= 7; x_WPT_PairingResType(r, 2, y8); }
+  const y9 = ((x5 >>> 4) & 3);
+  if ((x5 & 64) !== 0) r.badBits(x5, 64, 17, "WPT_PairingResType/EVSEProcessing");
+  if (y9 >= 3) r.enumErr(y9, 3, "WPT_PairingResType/EVSEProcessing", r.pos - 6);
+  const v4 = E0[y9]!;
+  c = (x5 & 7);
+  if ((x5 & 8) !== 0) r.badBits(x5, 8, 17, "WPT_PairingResType/EVSEProcessing");
+  o.ResponseCode = v3;
   s = 2;
-  if (!(c === 0)) x_WPT_PairingResType(r, s, c);
-  const x6 = r.bits(7);
-  if ((x6 & 72) !== 0) r.badBits(x6, 72, 7, "WPT_PairingResType/EVSEProcessing");
-  const y7 = ((x6 >>> 4) & 3);
-  if (y7 >= 3) r.enumErr(y7, 3, "WPT_PairingResType/EVSEProcessing", r.pos - 6);
-  const v5 = E0[y7]!;
-  c = (x6 & 7);
-  o.EVSEProcessing = v5;
+  o.EVSEProcessing = v4;
   s = 3;
   if (c === 0) {
-    const x9 = r.bits(1);
-    if ((x9 & 1) !== 0) r.badBits(x9, 1, 1, "WPT_PairingResType/ObservedIDCode");
-    const v8 = r.uintIn(1, 4294967295, "WPT_PairingResType/ObservedIDCode");
-    const x10 = r.bits(3);
-    if ((x10 & 4) !== 0) r.badBits(x10, 4, 3, "WPT_PairingResType/ObservedIDCode");
-    c = (x10 & 3);
-    o.ObservedIDCode = v8;
+    const x11 = r.bits(1);
+    if ((x11 & 1) !== 0) r.badBits(x11, 1, 1, "WPT_PairingResType/ObservedIDCode");
+    const v10 = r.uintIn(1, 4294967295, "WPT_PairingResType/ObservedIDCode");
+    const x12 = r.bits(3);
+    c = (x12 & 3);
+    if ((x12 & 4) !== 0) r.badBits(x12, 4, 3, "WPT_PairingResType/ObservedIDCode");
+    o.ObservedIDCode = v10;
     s = 4;
   }
   if ((s === 3 && c === 1) || (s === 4 && c === 0)) {
-    const v11 = d_AlternativeSECCListType(r);
-    const x12 = r.bits(2);
-    c = x12;
-    o.AlternativeSECCList = v11;
+    const v13 = d_AlternativeSECCListType(r);
+    const x14 = r.bits(2);
+    c = x14;
+    o.AlternativeSECCList = v13;
     s = 5;
   }
   for (;;) {
     if (s === 3 && c === 2) {
-      const x14 = r.bits(1);
-      if ((x14 & 1) !== 0) r.badBits(x14, 1, 1, "WPT_PairingResType/VendorSpecificDataContainer");
-      const v13 = r.binary(256, "WPT_PairingResType/VendorSpecificDataContainer");
-      const x15 = r.bits(3);
-      if ((x15 & 4) !== 0) r.badBits(x15, 4, 3, "WPT_PairingResType/VendorSpecificDataContainer");
-      c = (x15 & 3);
-      const av13 = o.VendorSpecificDataContainer;
-      if (av13 === undefined) o.VendorSpecificDataContainer = [v13];
-      else {
-        av13.push(v13);
-      }
+      const x16 = r.bits(1);
+      if ((x16 & 1) !== 0) r.badBits(x16, 1, 1, "WPT_PairingResType/VendorSpecificDataContainer");
+      const v15 = r.binary(256, "WPT_PairingResType/VendorSpecificDataContainer");
+      const x17 = r.bits(3);
+      c = (x17 & 3);
+      if ((x17 & 4) !== 0) r.badBits(x17, 4, 3, "WPT_PairingResType/VendorSpecificDataContainer");
+      const av15 = o.VendorSpecificDataContainer;
+      if (av15 === undefined) o.VendorSpecificDataContainer = [v15];
+      else { av15.push(v15); }
       n = 1; s = 6;
       continue;
     }
     if (s === 4 && c === 1) {
-      const x17 = r.bits(1);
-      if ((x17 & 1) !== 0) r.badBits(x17, 1, 1, "WPT_PairingResType/VendorSpecificDataContainer");
-      const v16 = r.binary(256, "WPT_PairingResType/VendorSpecificDataContainer");
-      const x18 = r.bits(3);
-      if ((x18 & 4) !== 0) r.badBits(x18, 4, 3, "WPT_PairingResType/VendorSpecificDataContainer");
-      c = (x18 & 3);
-      const av16 = o.VendorSpecificDataContainer;
-      if (av16 === undefined) o.VendorSpecificDataContainer = [v16];
-      else {
-        av16.push(v16);
-      }
+      const x19 = r.bits(1);
+      if ((x19 & 1) !== 0) r.badBits(x19, 1, 1, "WPT_PairingResType/VendorSpecificDataContainer");
+      const v18 = r.binary(256, "WPT_PairingResType/VendorSpecificDataContainer");
+      const x20 = r.bits(3);
+      c = (x20 & 3);
+      if ((x20 & 4) !== 0) r.badBits(x20, 4, 3, "WPT_PairingResType/VendorSpecificDataContainer");
+      const av18 = o.VendorSpecificDataContainer;
+      if (av18 === undefined) o.VendorSpecificDataContainer = [v18];
+      else { av18.push(v18); }
       n = 1; s = 6;
       continue;
     }
     if (s === 5 && c === 0) {
-      const x20 = r.bits(1);
-      if ((x20 & 1) !== 0) r.badBits(x20, 1, 1, "WPT_PairingResType/VendorSpecificDataContainer");
-      const v19 = r.binary(256, "WPT_PairingResType/VendorSpecificDataContainer");
-      const x21 = r.bits(3);
-      if ((x21 & 4) !== 0) r.badBits(x21, 4, 3, "WPT_PairingResType/VendorSpecificDataContainer");
-      c = (x21 & 3);
-      const av19 = o.VendorSpecificDataContainer;
-      if (av19 === undefined) o.VendorSpecificDataContainer = [v19];
-      else {
-        av19.push(v19);
-      }
+      const x22 = r.bits(1);
+      if ((x22 & 1) !== 0) r.badBits(x22, 1, 1, "WPT_PairingResType/VendorSpecificDataContainer");
+      const v21 = r.binary(256, "WPT_PairingResType/VendorSpecificDataContainer");
+      const x23 = r.bits(3);
+      c = (x23 & 3);
+      if ((x23 & 4) !== 0) r.badBits(x23, 4, 3, "WPT_PairingResType/VendorSpecificDataContainer");
+      const av21 = o.VendorSpecificDataContainer;
+      if (av21 === undefined) o.VendorSpecificDataContainer = [v21];
+      else { av21.push(v21); }
       n = 1; s = 6;
       continue;
     }
     if (s === 6 && c === 0) {
-      const x23 = r.bits(1);
-      if ((x23 & 1) !== 0) r.badBits(x23, 1, 1, "WPT_PairingResType/VendorSpecificDataContainer");
-      const v22 = r.binary(256, "WPT_PairingResType/VendorSpecificDataContainer");
-      const x24 = r.bits(1);
-      if ((x24 & 1) !== 0) r.badBits(x24, 1, 1, "WPT_PairingResType/VendorSpecificDataContainer");
-      const av22 = o.VendorSpecificDataContainer;
-      if (av22 === undefined) o.VendorSpecificDataContainer = [v22];
-      else {
-        av22.push(v22);
-      }
+      const x25 = r.bits(1);
+      if ((x25 & 1) !== 0) r.badBits(x25, 1, 1, "WPT_PairingResType/VendorSpecificDataContainer");
+      const v24 = r.binary(256, "WPT_PairingResType/VendorSpecificDataContainer");
+      const x26 = r.bits(1);
+      if ((x26 & 1) !== 0) r.badBits(x26, 1, 1, "WPT_PairingResType/VendorSpecificDataContainer");
+      const av24 = o.VendorSpecificDataContainer;
+      if (av24 === undefined) o.VendorSpecificDataContainer = [v24];
+      else { av24.push(v24); }
       n++; s = n < 16 ? 6 : 7;
       c = r.bits(WD_WPT_PairingResType[s]!);
       continue;
@@ -4652,9 +4596,7 @@ function d_AlternativeSECCListType(r: BitReader): T.AlternativeSECCListType {
       c = x1;
       const av0 = o.AlternativeSECC;
       if (av0 === undefined) o.AlternativeSECC = [v0];
-      else {
-        av0.push(v0);
-      }
+      else { av0.push(v0); }
       n = 1; s = 1;
       continue;
     }
@@ -4662,9 +4604,7 @@ function d_AlternativeSECCListType(r: BitReader): T.AlternativeSECCListType {
       const v2 = d_AlternativeSECCType(r);
       const av2 = o.AlternativeSECC;
       if (av2 === undefined) o.AlternativeSECC = [v2];
-      else {
-        av2.push(v2);
-      }
+      else { av2.push(v2); }
       n++; s = n < 8 ? 1 : 2;
       c = r.bits(WD_AlternativeSECCListType[s]!);
       continue;
@@ -4719,8 +4659,8 @@ function d_AlternativeSECCType(r: BitReader): T.AlternativeSECCType {
     if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "AlternativeSECCType/SSID");
     const v0 = r.string(255, 12, "AlternativeSECCType/SSID");
     const x2 = r.bits(4);
-    if ((x2 & 8) !== 0) r.badBits(x2, 8, 4, "AlternativeSECCType/SSID");
     c = (x2 & 7);
+    if ((x2 & 8) !== 0) r.badBits(x2, 8, 4, "AlternativeSECCType/SSID");
     o.SSID = v0;
     s = 1;
   }
@@ -4729,8 +4669,8 @@ function d_AlternativeSECCType(r: BitReader): T.AlternativeSECCType {
     if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "AlternativeSECCType/BSSID");
     const v3 = r.string(64, 13, "AlternativeSECCType/BSSID");
     const x5 = r.bits(3);
-    if ((x5 & 4) !== 0) r.badBits(x5, 4, 3, "AlternativeSECCType/BSSID");
     c = (x5 & 3);
+    if ((x5 & 4) !== 0) r.badBits(x5, 4, 3, "AlternativeSECCType/BSSID");
     o.BSSID = v3;
     s = 2;
   }
@@ -4739,8 +4679,8 @@ function d_AlternativeSECCType(r: BitReader): T.AlternativeSECCType {
     if ((x7 & 1) !== 0) r.badBits(x7, 1, 1, "AlternativeSECCType/IPAddress");
     const v6 = r.string(64, 14, "AlternativeSECCType/IPAddress");
     const x8 = r.bits(3);
-    if ((x8 & 4) !== 0) r.badBits(x8, 4, 3, "AlternativeSECCType/IPAddress");
     c = (x8 & 3);
+    if ((x8 & 4) !== 0) r.badBits(x8, 4, 3, "AlternativeSECCType/IPAddress");
     o.IPAddress = v6;
     s = 3;
   }
@@ -4749,8 +4689,8 @@ function d_AlternativeSECCType(r: BitReader): T.AlternativeSECCType {
     if ((x10 & 1) !== 0) r.badBits(x10, 1, 1, "AlternativeSECCType/Port");
     const v9 = r.uintIn(0, 65535, "AlternativeSECCType/Port");
     const x11 = r.bits(2);
-    if ((x11 & 2) !== 0) r.badBits(x11, 2, 2, "AlternativeSECCType/Port");
     c = (x11 & 1);
+    if ((x11 & 2) !== 0) r.badBits(x11, 2, 2, "AlternativeSECCType/Port");
     o.Port = v9;
     s = 4;
   }
@@ -4825,78 +4765,73 @@ const EXP_AlternativeSECCType: readonly string[] = ["SE(SSID)|SE(BSSID)|SE(IPAdd
 function d_WPT_ChargeParameterDiscoveryReqType(r: BitReader): T.WPT_ChargeParameterDiscoveryReqType {
   const o: any = {};
   let s = 0; let n = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_WPT_ChargeParameterDiscoveryReqType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_WPT_ChargeParameterDiscoveryReqType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (!(c === 0)) x_WPT_ChargeParameterDiscoveryReqType(r, s, c);
-  const v2 = d_RationalNumberType(r);
-  const x3 = r.bits(1);
-  c = x3;
-  o.EVPCMaxReceivablePower = v2;
+  const x4 = r.bits(1);
+  const y5 = x4;
+  if (y5 !== 0) { x_WPT_ChargeParameterDiscoveryReqType(r, 1, y5); }
+  const v3 = d_RationalNumberType(r);
+  o.EVPCMaxReceivablePower = v3;
   s = 2;
-  if (!(c === 0)) x_WPT_ChargeParameterDiscoveryReqType(r, s, c);
-  const x5 = r.bits(1);
-  if ((x5 & 1) !== 0) r.badBits(x5, 1, 1, "WPT_ChargeParameterDiscoveryReqType/SDMaxGroundClearence");
-  const v4 = r.uintIn(0, 65535, "WPT_ChargeParameterDiscoveryReqType/SDMaxGroundClearence");
-  const x6 = r.bits(2);
-  if ((x6 & 2) !== 0) r.badBits(x6, 2, 2, "WPT_ChargeParameterDiscoveryReqType/SDMaxGroundClearence");
-  c = (x6 & 1);
-  o.SDMaxGroundClearence = v4;
+  const x7 = r.bits(2);
+  const y8 = ((x7 >>> 1) & 1);
+  if (y8 !== 0) { r.pos -= 1; x_WPT_ChargeParameterDiscoveryReqType(r, 2, y8); }
+  if ((x7 & 1) !== 0) r.badBits(x7, 1, 2, "WPT_ChargeParameterDiscoveryReqType/SDMaxGroundClearence");
+  const v6 = r.uintIn(0, 65535, "WPT_ChargeParameterDiscoveryReqType/SDMaxGroundClearence");
+  const x10 = r.bits(3);
+  if ((x10 & 4) !== 0) r.badBits(x10, 4, 3, "WPT_ChargeParameterDiscoveryReqType/SDMaxGroundClearence");
+  const y11 = ((x10 >>> 1) & 1);
+  if (y11 !== 0) { r.pos -= 1; x_WPT_ChargeParameterDiscoveryReqType(r, 3, y11); }
+  if ((x10 & 1) !== 0) r.badBits(x10, 1, 3, "WPT_ChargeParameterDiscoveryReqType/SDMinGroundClearence");
+  o.SDMaxGroundClearence = v6;
   s = 3;
-  if (!(c === 0)) x_WPT_ChargeParameterDiscoveryReqType(r, s, c);
-  const x8 = r.bits(1);
-  if ((x8 & 1) !== 0) r.badBits(x8, 1, 1, "WPT_ChargeParameterDiscoveryReqType/SDMinGroundClearence");
-  const v7 = r.uintIn(0, 65535, "WPT_ChargeParameterDiscoveryReqType/SDMinGroundClearence");
-  const x9 = r.bits(2);
-  if ((x9 & 2) !== 0) r.badBits(x9, 2, 2, "WPT_ChargeParameterDiscoveryReqType/SDMinGroundClearence");
-  c = (x9 & 1);
-  o.SDMinGroundClearence = v7;
+  const v9 = r.uintIn(0, 65535, "WPT_ChargeParameterDiscoveryReqType/SDMinGroundClearence");
+  const x13 = r.bits(2);
+  if ((x13 & 2) !== 0) r.badBits(x13, 2, 2, "WPT_ChargeParameterDiscoveryReqType/SDMinGroundClearence");
+  const y14 = (x13 & 1);
+  if (y14 !== 0) { x_WPT_ChargeParameterDiscoveryReqType(r, 4, y14); }
+  o.SDMinGroundClearence = v9;
   s = 4;
-  if (!(c === 0)) x_WPT_ChargeParameterDiscoveryReqType(r, s, c);
-  const v10 = d_RationalNumberType(r);
-  const x11 = r.bits(1);
-  c = x11;
-  o.EVPCNaturalFrequency = v10;
+  const v12 = d_RationalNumberType(r);
+  o.EVPCNaturalFrequency = v12;
   s = 5;
-  if (!(c === 0)) x_WPT_ChargeParameterDiscoveryReqType(r, s, c);
-  const x13 = r.bits(5);
-  if ((x13 & 20) !== 0) r.badBits(x13, 20, 5, "WPT_ChargeParameterDiscoveryReqType/EVPCDeviceLocalControl");
-  const y14 = ((x13 >>> 3) & 1);
-  const v12 = y14 === 1;
-  c = (x13 & 3);
-  o.EVPCDeviceLocalControl = v12;
+  const x16 = r.bits(6);
+  const y17 = ((x16 >>> 5) & 1);
+  if (y17 !== 0) { r.pos -= 5; x_WPT_ChargeParameterDiscoveryReqType(r, 5, y17); }
+  const y18 = ((x16 >>> 3) & 1);
+  const v15 = y18 === 1;
+  c = (x16 & 3);
+  if ((x16 & 20) !== 0) r.badBits(x16, 20, 6, "WPT_ChargeParameterDiscoveryReqType/EVPCDeviceLocalControl");
+  o.EVPCDeviceLocalControl = v15;
   s = 6;
   for (;;) {
     if (s === 6 && c === 0) {
-      const x16 = r.bits(1);
-      if ((x16 & 1) !== 0) r.badBits(x16, 1, 1, "WPT_ChargeParameterDiscoveryReqType/VendorSpecificDataContainer");
-      const v15 = r.binary(256, "WPT_ChargeParameterDiscoveryReqType/VendorSpecificDataContainer");
-      const x17 = r.bits(3);
-      if ((x17 & 4) !== 0) r.badBits(x17, 4, 3, "WPT_ChargeParameterDiscoveryReqType/VendorSpecificDataContainer");
-      c = (x17 & 3);
-      const av15 = o.VendorSpecificDataContainer;
-      if (av15 === undefined) o.VendorSpecificDataContainer = [v15];
-      else {
-        av15.push(v15);
-      }
+      const x20 = r.bits(1);
+      if ((x20 & 1) !== 0) r.badBits(x20, 1, 1, "WPT_ChargeParameterDiscoveryReqType/VendorSpecificDataContainer");
+      const v19 = r.binary(256, "WPT_ChargeParameterDiscoveryReqType/VendorSpecificDataContainer");
+      const x21 = r.bits(3);
+      c = (x21 & 3);
+      if ((x21 & 4) !== 0) r.badBits(x21, 4, 3, "WPT_ChargeParameterDiscoveryReqType/VendorSpecificDataContainer");
+      const av19 = o.VendorSpecificDataContainer;
+      if (av19 === undefined) o.VendorSpecificDataContainer = [v19];
+      else { av19.push(v19); }
       n = 1; s = 7;
       continue;
     }
     if (s === 7 && c === 0) {
-      const x19 = r.bits(1);
-      if ((x19 & 1) !== 0) r.badBits(x19, 1, 1, "WPT_ChargeParameterDiscoveryReqType/VendorSpecificDataContainer");
-      const v18 = r.binary(256, "WPT_ChargeParameterDiscoveryReqType/VendorSpecificDataContainer");
-      const x20 = r.bits(1);
-      if ((x20 & 1) !== 0) r.badBits(x20, 1, 1, "WPT_ChargeParameterDiscoveryReqType/VendorSpecificDataContainer");
-      const av18 = o.VendorSpecificDataContainer;
-      if (av18 === undefined) o.VendorSpecificDataContainer = [v18];
-      else {
-        av18.push(v18);
-      }
+      const x23 = r.bits(1);
+      if ((x23 & 1) !== 0) r.badBits(x23, 1, 1, "WPT_ChargeParameterDiscoveryReqType/VendorSpecificDataContainer");
+      const v22 = r.binary(256, "WPT_ChargeParameterDiscoveryReqType/VendorSpecificDataContainer");
+      const x24 = r.bits(1);
+      if ((x24 & 1) !== 0) r.badBits(x24, 1, 1, "WPT_ChargeParameterDiscoveryReqType/VendorSpecificDataContainer");
+      const av22 = o.VendorSpecificDataContainer;
+      if (av22 === undefined) o.VendorSpecificDataContainer = [v22];
+      else { av22.push(v22); }
       n++; s = n < 16 ? 7 : 8;
       c = r.bits(WD_WPT_ChargeParameterDiscoveryReqType[s]!);
       continue;
@@ -4980,15 +4915,17 @@ const EXP_WPT_ChargeParameterDiscoveryReqType: readonly string[] = ["SE(Header)"
 function d_ChargeParameterDiscoveryReqType(r: BitReader): T.ChargeParameterDiscoveryReqType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ChargeParameterDiscoveryReqType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_ChargeParameterDiscoveryReqType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (c === 0) return o;
-  return x_ChargeParameterDiscoveryReqType(r, s, c);
+  const x3 = r.bits(1);
+  const y4 = x3;
+  if (y4 !== 0) { x_ChargeParameterDiscoveryReqType(r, 1, y4); }
+  return o;
 }
 function x_ChargeParameterDiscoveryReqType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -5013,99 +4950,94 @@ const EXP_ChargeParameterDiscoveryReqType: readonly string[] = ["SE(Header)","EE
 function d_WPT_ChargeParameterDiscoveryResType(r: BitReader): T.WPT_ChargeParameterDiscoveryResType {
   const o: any = {};
   let s = 0; let n = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_WPT_ChargeParameterDiscoveryResType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_WPT_ChargeParameterDiscoveryResType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (!(c === 0)) x_WPT_ChargeParameterDiscoveryResType(r, s, c);
-  const x3 = r.bits(9);
-  if ((x3 & 258) !== 0) r.badBits(x3, 258, 9, "WPT_ChargeParameterDiscoveryResType/ResponseCode");
-  const y4 = ((x3 >>> 2) & 63);
-  if (y4 >= 40) r.enumErr(y4, 40, "WPT_ChargeParameterDiscoveryResType/ResponseCode", r.pos - 8);
-  const v2 = E4[y4]!;
-  c = (x3 & 1);
-  o.ResponseCode = v2;
+  const x6 = r.bits(15);
+  const y7 = ((x6 >>> 14) & 1);
+  if (y7 !== 0) { r.pos -= 14; x_WPT_ChargeParameterDiscoveryResType(r, 1, y7); }
+  const y8 = ((x6 >>> 7) & 63);
+  if ((x6 & 8192) !== 0) r.badBits(x6, 8192, 15, "WPT_ChargeParameterDiscoveryResType/ResponseCode");
+  if (y8 >= 40) r.enumErr(y8, 40, "WPT_ChargeParameterDiscoveryResType/ResponseCode", r.pos - 13);
+  const v3 = E4[y8]!;
+  if ((x6 & 64) !== 0) r.badBits(x6, 64, 15, "WPT_ChargeParameterDiscoveryResType/ResponseCode");
+  const y9 = ((x6 >>> 5) & 1);
+  if (y9 !== 0) { r.pos -= 5; x_WPT_ChargeParameterDiscoveryResType(r, 2, y9); }
+  const y10 = ((x6 >>> 2) & 3);
+  const v4 = E6[y10]!;
+  if ((x6 & 18) !== 0) r.badBits(x6, 18, 15, "WPT_ChargeParameterDiscoveryResType/PDInputPowerClass");
+  const y11 = (x6 & 1);
+  if (y11 !== 0) { x_WPT_ChargeParameterDiscoveryResType(r, 3, y11); }
+  o.ResponseCode = v3;
   s = 2;
-  if (!(c === 0)) x_WPT_ChargeParameterDiscoveryResType(r, s, c);
-  const x6 = r.bits(5);
-  if ((x6 & 18) !== 0) r.badBits(x6, 18, 5, "WPT_ChargeParameterDiscoveryResType/PDInputPowerClass");
-  const y7 = ((x6 >>> 2) & 3);
-  const v5 = E6[y7]!;
-  c = (x6 & 1);
-  o.PDInputPowerClass = v5;
+  o.PDInputPowerClass = v4;
   s = 3;
-  if (!(c === 0)) x_WPT_ChargeParameterDiscoveryResType(r, s, c);
-  const v8 = d_RationalNumberType(r);
-  const x9 = r.bits(1);
-  c = x9;
-  o.SDMinOutputPower = v8;
+  const v5 = d_RationalNumberType(r);
+  o.SDMinOutputPower = v5;
   s = 4;
-  if (!(c === 0)) x_WPT_ChargeParameterDiscoveryResType(r, s, c);
-  const v10 = d_RationalNumberType(r);
-  const x11 = r.bits(1);
-  c = x11;
-  o.SDMaxOutputPower = v10;
-  s = 5;
-  if (!(c === 0)) x_WPT_ChargeParameterDiscoveryResType(r, s, c);
   const x13 = r.bits(1);
-  if ((x13 & 1) !== 0) r.badBits(x13, 1, 1, "WPT_ChargeParameterDiscoveryResType/SDMaxGroundClearanceSupport");
-  const v12 = r.uintIn(0, 65535, "WPT_ChargeParameterDiscoveryResType/SDMaxGroundClearanceSupport");
-  const x14 = r.bits(2);
-  if ((x14 & 2) !== 0) r.badBits(x14, 2, 2, "WPT_ChargeParameterDiscoveryResType/SDMaxGroundClearanceSupport");
-  c = (x14 & 1);
-  o.SDMaxGroundClearanceSupport = v12;
+  const y14 = x13;
+  if (y14 !== 0) { x_WPT_ChargeParameterDiscoveryResType(r, 4, y14); }
+  const v12 = d_RationalNumberType(r);
+  o.SDMaxOutputPower = v12;
+  s = 5;
+  const x16 = r.bits(2);
+  const y17 = ((x16 >>> 1) & 1);
+  if (y17 !== 0) { r.pos -= 1; x_WPT_ChargeParameterDiscoveryResType(r, 5, y17); }
+  if ((x16 & 1) !== 0) r.badBits(x16, 1, 2, "WPT_ChargeParameterDiscoveryResType/SDMaxGroundClearanceSupport");
+  const v15 = r.uintIn(0, 65535, "WPT_ChargeParameterDiscoveryResType/SDMaxGroundClearanceSupport");
+  const x19 = r.bits(3);
+  if ((x19 & 4) !== 0) r.badBits(x19, 4, 3, "WPT_ChargeParameterDiscoveryResType/SDMaxGroundClearanceSupport");
+  const y20 = ((x19 >>> 1) & 1);
+  if (y20 !== 0) { r.pos -= 1; x_WPT_ChargeParameterDiscoveryResType(r, 6, y20); }
+  if ((x19 & 1) !== 0) r.badBits(x19, 1, 3, "WPT_ChargeParameterDiscoveryResType/SDMinGroundClearanceSupport");
+  o.SDMaxGroundClearanceSupport = v15;
   s = 6;
-  if (!(c === 0)) x_WPT_ChargeParameterDiscoveryResType(r, s, c);
-  const x16 = r.bits(1);
-  if ((x16 & 1) !== 0) r.badBits(x16, 1, 1, "WPT_ChargeParameterDiscoveryResType/SDMinGroundClearanceSupport");
-  const v15 = r.uintIn(0, 65535, "WPT_ChargeParameterDiscoveryResType/SDMinGroundClearanceSupport");
-  const x17 = r.bits(2);
-  if ((x17 & 2) !== 0) r.badBits(x17, 2, 2, "WPT_ChargeParameterDiscoveryResType/SDMinGroundClearanceSupport");
-  c = (x17 & 1);
-  o.SDMinGroundClearanceSupport = v15;
+  const v18 = r.uintIn(0, 65535, "WPT_ChargeParameterDiscoveryResType/SDMinGroundClearanceSupport");
+  const x22 = r.bits(2);
+  if ((x22 & 2) !== 0) r.badBits(x22, 2, 2, "WPT_ChargeParameterDiscoveryResType/SDMinGroundClearanceSupport");
+  const y23 = (x22 & 1);
+  if (y23 !== 0) { x_WPT_ChargeParameterDiscoveryResType(r, 7, y23); }
+  o.SDMinGroundClearanceSupport = v18;
   s = 7;
-  if (!(c === 0)) x_WPT_ChargeParameterDiscoveryResType(r, s, c);
-  const v18 = d_RationalNumberType(r);
-  const x19 = r.bits(1);
-  c = x19;
-  o.PDMinCoilCurrent = v18;
+  const v21 = d_RationalNumberType(r);
+  o.PDMinCoilCurrent = v21;
   s = 8;
-  if (!(c === 0)) x_WPT_ChargeParameterDiscoveryResType(r, s, c);
-  const v20 = d_RationalNumberType(r);
-  const x21 = r.bits(2);
-  c = x21;
-  o.PDMaxCoilCurrent = v20;
+  const x25 = r.bits(1);
+  const y26 = x25;
+  if (y26 !== 0) { x_WPT_ChargeParameterDiscoveryResType(r, 8, y26); }
+  const v24 = d_RationalNumberType(r);
+  const x27 = r.bits(2);
+  c = x27;
+  o.PDMaxCoilCurrent = v24;
   s = 9;
   for (;;) {
     if (s === 9 && c === 0) {
-      const x23 = r.bits(1);
-      if ((x23 & 1) !== 0) r.badBits(x23, 1, 1, "WPT_ChargeParameterDiscoveryResType/SDManufacturerSpecificDataContainer");
-      const v22 = r.binary(256, "WPT_ChargeParameterDiscoveryResType/SDManufacturerSpecificDataContainer");
-      const x24 = r.bits(3);
-      if ((x24 & 4) !== 0) r.badBits(x24, 4, 3, "WPT_ChargeParameterDiscoveryResType/SDManufacturerSpecificDataContainer");
-      c = (x24 & 3);
-      const av22 = o.SDManufacturerSpecificDataContainer;
-      if (av22 === undefined) o.SDManufacturerSpecificDataContainer = [v22];
-      else {
-        av22.push(v22);
-      }
+      const x29 = r.bits(1);
+      if ((x29 & 1) !== 0) r.badBits(x29, 1, 1, "WPT_ChargeParameterDiscoveryResType/SDManufacturerSpecificDataContainer");
+      const v28 = r.binary(256, "WPT_ChargeParameterDiscoveryResType/SDManufacturerSpecificDataContainer");
+      const x30 = r.bits(3);
+      c = (x30 & 3);
+      if ((x30 & 4) !== 0) r.badBits(x30, 4, 3, "WPT_ChargeParameterDiscoveryResType/SDManufacturerSpecificDataContainer");
+      const av28 = o.SDManufacturerSpecificDataContainer;
+      if (av28 === undefined) o.SDManufacturerSpecificDataContainer = [v28];
+      else { av28.push(v28); }
       n = 1; s = 10;
       continue;
     }
     if (s === 10 && c === 0) {
-      const x26 = r.bits(1);
-      if ((x26 & 1) !== 0) r.badBits(x26, 1, 1, "WPT_ChargeParameterDiscoveryResType/SDManufacturerSpecificDataContainer");
-      const v25 = r.binary(256, "WPT_ChargeParameterDiscoveryResType/SDManufacturerSpecificDataContainer");
-      const x27 = r.bits(1);
-      if ((x27 & 1) !== 0) r.badBits(x27, 1, 1, "WPT_ChargeParameterDiscoveryResType/SDManufacturerSpecificDataContainer");
-      const av25 = o.SDManufacturerSpecificDataContainer;
-      if (av25 === undefined) o.SDManufacturerSpecificDataContainer = [v25];
-      else {
-        av25.push(v25);
-      }
+      const x32 = r.bits(1);
+      if ((x32 & 1) !== 0) r.badBits(x32, 1, 1, "WPT_ChargeParameterDiscoveryResType/SDManufacturerSpecificDataContainer");
+      const v31 = r.binary(256, "WPT_ChargeParameterDiscoveryResType/SDManufacturerSpecificDataContainer");
+      const x33 = r.bits(1);
+      if ((x33 & 1) !== 0) r.badBits(x33, 1, 1, "WPT_ChargeParameterDiscoveryResType/SDManufacturerSpecificDataContainer");
+      const av31 = o.SDManufacturerSpecificDataContainer;
+      if (av31 === undefined) o.SDManufacturerSpecificDataContainer = [v31];
+      else { av31.push(v31); }
       n++; s = n < 16 ? 10 : 11;
       c = r.bits(WD_WPT_ChargeParameterDiscoveryResType[s]!);
       continue;
@@ -5204,24 +5136,26 @@ const EXP_WPT_ChargeParameterDiscoveryResType: readonly string[] = ["SE(Header)"
 function d_ChargeParameterDiscoveryResType(r: BitReader): T.ChargeParameterDiscoveryResType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ChargeParameterDiscoveryResType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_ChargeParameterDiscoveryResType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (!(c === 0)) x_ChargeParameterDiscoveryResType(r, s, c);
-  const x3 = r.bits(9);
-  if ((x3 & 258) !== 0) r.badBits(x3, 258, 9, "ChargeParameterDiscoveryResType/ResponseCode");
-  const y4 = ((x3 >>> 2) & 63);
-  if (y4 >= 40) r.enumErr(y4, 40, "ChargeParameterDiscoveryResType/ResponseCode", r.pos - 8);
-  const v2 = E4[y4]!;
-  c = (x3 & 1);
-  o.ResponseCode = v2;
+  const x4 = r.bits(10);
+  const y5 = ((x4 >>> 9) & 1);
+  if (y5 !== 0) { r.pos -= 9; x_ChargeParameterDiscoveryResType(r, 1, y5); }
+  const y6 = ((x4 >>> 2) & 63);
+  if ((x4 & 256) !== 0) r.badBits(x4, 256, 10, "ChargeParameterDiscoveryResType/ResponseCode");
+  if (y6 >= 40) r.enumErr(y6, 40, "ChargeParameterDiscoveryResType/ResponseCode", r.pos - 8);
+  const v3 = E4[y6]!;
+  if ((x4 & 2) !== 0) r.badBits(x4, 2, 10, "ChargeParameterDiscoveryResType/ResponseCode");
+  const y7 = (x4 & 1);
+  if (y7 !== 0) { x_ChargeParameterDiscoveryResType(r, 2, y7); }
+  o.ResponseCode = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_ChargeParameterDiscoveryResType(r, s, c);
+  return o;
 }
 function x_ChargeParameterDiscoveryResType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -5250,65 +5184,64 @@ const EXP_ChargeParameterDiscoveryResType: readonly string[] = ["SE(Header)","SE
 function d_WPT_AlignmentCheckReqType(r: BitReader): T.WPT_AlignmentCheckReqType {
   const o: any = {};
   let s = 0; let n = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_WPT_AlignmentCheckReqType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_WPT_AlignmentCheckReqType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (!(c === 0)) x_WPT_AlignmentCheckReqType(r, s, c);
-  const x3 = r.bits(6);
-  if ((x3 & 36) !== 0) r.badBits(x3, 36, 6, "WPT_AlignmentCheckReqType/EVProcessing");
-  const y4 = ((x3 >>> 3) & 3);
-  if (y4 >= 3) r.enumErr(y4, 3, "WPT_AlignmentCheckReqType/EVProcessing", r.pos - 5);
-  const v2 = E0[y4]!;
-  c = (x3 & 3);
-  o.EVProcessing = v2;
+  const x4 = r.bits(7);
+  const y5 = ((x4 >>> 6) & 1);
+  if (y5 !== 0) { r.pos -= 6; x_WPT_AlignmentCheckReqType(r, 1, y5); }
+  const y6 = ((x4 >>> 3) & 3);
+  if ((x4 & 32) !== 0) r.badBits(x4, 32, 7, "WPT_AlignmentCheckReqType/EVProcessing");
+  if (y6 >= 3) r.enumErr(y6, 3, "WPT_AlignmentCheckReqType/EVProcessing", r.pos - 5);
+  const v3 = E0[y6]!;
+  c = (x4 & 3);
+  if ((x4 & 4) !== 0) r.badBits(x4, 4, 7, "WPT_AlignmentCheckReqType/EVProcessing");
+  o.EVProcessing = v3;
   s = 2;
   if (c === 0) {
-    const v5 = d_RationalNumberType(r);
-    const x6 = r.bits(1);
-    c = x6;
-    o.TargetCoilCurrent = v5;
+    const v7 = d_RationalNumberType(r);
+    const x8 = r.bits(1);
+    c = x8;
+    o.TargetCoilCurrent = v7;
     s = 3;
   }
   if (!((s === 2 && c === 1) || (s === 3 && c === 0))) x_WPT_AlignmentCheckReqType(r, s, c);
-  const x8 = r.bits(6);
-  if ((x8 & 36) !== 0) r.badBits(x8, 36, 6, "WPT_AlignmentCheckReqType/EVResultCode");
-  const y9 = ((x8 >>> 3) & 3);
-  if (y9 >= 3) r.enumErr(y9, 3, "WPT_AlignmentCheckReqType/EVResultCode", r.pos - 5);
-  const v7 = E5[y9]!;
-  c = (x8 & 3);
-  o.EVResultCode = v7;
+  const x10 = r.bits(6);
+  const y11 = ((x10 >>> 3) & 3);
+  if ((x10 & 32) !== 0) r.badBits(x10, 32, 6, "WPT_AlignmentCheckReqType/EVResultCode");
+  if (y11 >= 3) r.enumErr(y11, 3, "WPT_AlignmentCheckReqType/EVResultCode", r.pos - 5);
+  const v9 = E5[y11]!;
+  c = (x10 & 3);
+  if ((x10 & 4) !== 0) r.badBits(x10, 4, 6, "WPT_AlignmentCheckReqType/EVResultCode");
+  o.EVResultCode = v9;
   s = 4;
   for (;;) {
     if (s === 4 && c === 0) {
-      const x11 = r.bits(1);
-      if ((x11 & 1) !== 0) r.badBits(x11, 1, 1, "WPT_AlignmentCheckReqType/VendorSpecificDataContainer");
-      const v10 = r.binary(256, "WPT_AlignmentCheckReqType/VendorSpecificDataContainer");
-      const x12 = r.bits(3);
-      if ((x12 & 4) !== 0) r.badBits(x12, 4, 3, "WPT_AlignmentCheckReqType/VendorSpecificDataContainer");
-      c = (x12 & 3);
-      const av10 = o.VendorSpecificDataContainer;
-      if (av10 === undefined) o.VendorSpecificDataContainer = [v10];
-      else {
-        av10.push(v10);
-      }
+      const x13 = r.bits(1);
+      if ((x13 & 1) !== 0) r.badBits(x13, 1, 1, "WPT_AlignmentCheckReqType/VendorSpecificDataContainer");
+      const v12 = r.binary(256, "WPT_AlignmentCheckReqType/VendorSpecificDataContainer");
+      const x14 = r.bits(3);
+      c = (x14 & 3);
+      if ((x14 & 4) !== 0) r.badBits(x14, 4, 3, "WPT_AlignmentCheckReqType/VendorSpecificDataContainer");
+      const av12 = o.VendorSpecificDataContainer;
+      if (av12 === undefined) o.VendorSpecificDataContainer = [v12];
+      else { av12.push(v12); }
       n = 1; s = 5;
       continue;
     }
     if (s === 5 && c === 0) {
-      const x14 = r.bits(1);
-      if ((x14 & 1) !== 0) r.badBits(x14, 1, 1, "WPT_AlignmentCheckReqType/VendorSpecificDataContainer");
-      const v13 = r.binary(256, "WPT_AlignmentCheckReqType/VendorSpecificDataContainer");
-      const x15 = r.bits(1);
-      if ((x15 & 1) !== 0) r.badBits(x15, 1, 1, "WPT_AlignmentCheckReqType/VendorSpecificDataContainer");
-      const av13 = o.VendorSpecificDataContainer;
-      if (av13 === undefined) o.VendorSpecificDataContainer = [v13];
-      else {
-        av13.push(v13);
-      }
+      const x16 = r.bits(1);
+      if ((x16 & 1) !== 0) r.badBits(x16, 1, 1, "WPT_AlignmentCheckReqType/VendorSpecificDataContainer");
+      const v15 = r.binary(256, "WPT_AlignmentCheckReqType/VendorSpecificDataContainer");
+      const x17 = r.bits(1);
+      if ((x17 & 1) !== 0) r.badBits(x17, 1, 1, "WPT_AlignmentCheckReqType/VendorSpecificDataContainer");
+      const av15 = o.VendorSpecificDataContainer;
+      if (av15 === undefined) o.VendorSpecificDataContainer = [v15];
+      else { av15.push(v15); }
       n++; s = n < 16 ? 5 : 6;
       c = r.bits(WD_WPT_AlignmentCheckReqType[s]!);
       continue;
@@ -5384,102 +5317,96 @@ const EXP_WPT_AlignmentCheckReqType: readonly string[] = ["SE(Header)","SE(EVPro
 function d_WPT_AlignmentCheckResType(r: BitReader): T.WPT_AlignmentCheckResType {
   const o: any = {};
   let s = 0; let n = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_WPT_AlignmentCheckResType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_WPT_AlignmentCheckResType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (!(c === 0)) x_WPT_AlignmentCheckResType(r, s, c);
-  const x3 = r.bits(9);
-  if ((x3 & 258) !== 0) r.badBits(x3, 258, 9, "WPT_AlignmentCheckResType/ResponseCode");
-  const y4 = ((x3 >>> 2) & 63);
-  if (y4 >= 40) r.enumErr(y4, 40, "WPT_AlignmentCheckResType/ResponseCode", r.pos - 8);
-  const v2 = E4[y4]!;
-  c = (x3 & 1);
-  o.ResponseCode = v2;
+  const x5 = r.bits(17);
+  const y6 = ((x5 >>> 16) & 1);
+  if (y6 !== 0) { r.pos -= 16; x_WPT_AlignmentCheckResType(r, 1, y6); }
+  const y7 = ((x5 >>> 9) & 63);
+  if ((x5 & 32768) !== 0) r.badBits(x5, 32768, 17, "WPT_AlignmentCheckResType/ResponseCode");
+  if (y7 >= 40) r.enumErr(y7, 40, "WPT_AlignmentCheckResType/ResponseCode", r.pos - 15);
+  const v3 = E4[y7]!;
+  if ((x5 & 256) !== 0) r.badBits(x5, 256, 17, "WPT_AlignmentCheckResType/ResponseCode");
+  const y8 = ((x5 >>> 7) & 1);
+  if (y8 !== 0) { r.pos -= 7; x_WPT_AlignmentCheckResType(r, 2, y8); }
+  const y9 = ((x5 >>> 4) & 3);
+  if ((x5 & 64) !== 0) r.badBits(x5, 64, 17, "WPT_AlignmentCheckResType/EVSEProcessing");
+  if (y9 >= 3) r.enumErr(y9, 3, "WPT_AlignmentCheckResType/EVSEProcessing", r.pos - 6);
+  const v4 = E0[y9]!;
+  c = (x5 & 7);
+  if ((x5 & 8) !== 0) r.badBits(x5, 8, 17, "WPT_AlignmentCheckResType/EVSEProcessing");
+  o.ResponseCode = v3;
   s = 2;
-  if (!(c === 0)) x_WPT_AlignmentCheckResType(r, s, c);
-  const x6 = r.bits(7);
-  if ((x6 & 72) !== 0) r.badBits(x6, 72, 7, "WPT_AlignmentCheckResType/EVSEProcessing");
-  const y7 = ((x6 >>> 4) & 3);
-  if (y7 >= 3) r.enumErr(y7, 3, "WPT_AlignmentCheckResType/EVSEProcessing", r.pos - 6);
-  const v5 = E0[y7]!;
-  c = (x6 & 7);
-  o.EVSEProcessing = v5;
+  o.EVSEProcessing = v4;
   s = 3;
   if (c === 0) {
-    const v8 = d_RationalNumberType(r);
-    const x9 = r.bits(2);
-    c = x9;
-    o.PowerTransmitted = v8;
-    s = 4;
-  }
-  if ((s === 3 && c === 1) || (s === 4 && c === 0)) {
     const v10 = d_RationalNumberType(r);
     const x11 = r.bits(2);
     c = x11;
-    o.SupplyDeviceCurrent = v10;
+    o.PowerTransmitted = v10;
+    s = 4;
+  }
+  if ((s === 3 && c === 1) || (s === 4 && c === 0)) {
+    const v12 = d_RationalNumberType(r);
+    const x13 = r.bits(2);
+    c = x13;
+    o.SupplyDeviceCurrent = v12;
     s = 5;
   }
   for (;;) {
     if (s === 3 && c === 2) {
-      const x13 = r.bits(1);
-      if ((x13 & 1) !== 0) r.badBits(x13, 1, 1, "WPT_AlignmentCheckResType/VendorSpecificDataContainer");
-      const v12 = r.binary(256, "WPT_AlignmentCheckResType/VendorSpecificDataContainer");
-      const x14 = r.bits(3);
-      if ((x14 & 4) !== 0) r.badBits(x14, 4, 3, "WPT_AlignmentCheckResType/VendorSpecificDataContainer");
-      c = (x14 & 3);
-      const av12 = o.VendorSpecificDataContainer;
-      if (av12 === undefined) o.VendorSpecificDataContainer = [v12];
-      else {
-        av12.push(v12);
-      }
+      const x15 = r.bits(1);
+      if ((x15 & 1) !== 0) r.badBits(x15, 1, 1, "WPT_AlignmentCheckResType/VendorSpecificDataContainer");
+      const v14 = r.binary(256, "WPT_AlignmentCheckResType/VendorSpecificDataContainer");
+      const x16 = r.bits(3);
+      c = (x16 & 3);
+      if ((x16 & 4) !== 0) r.badBits(x16, 4, 3, "WPT_AlignmentCheckResType/VendorSpecificDataContainer");
+      const av14 = o.VendorSpecificDataContainer;
+      if (av14 === undefined) o.VendorSpecificDataContainer = [v14];
+      else { av14.push(v14); }
       n = 1; s = 6;
       continue;
     }
     if (s === 4 && c === 1) {
-      const x16 = r.bits(1);
-      if ((x16 & 1) !== 0) r.badBits(x16, 1, 1, "WPT_AlignmentCheckResType/VendorSpecificDataContainer");
-      const v15 = r.binary(256, "WPT_AlignmentCheckResType/VendorSpecificDataContainer");
-      const x17 = r.bits(3);
-      if ((x17 & 4) !== 0) r.badBits(x17, 4, 3, "WPT_AlignmentCheckResType/VendorSpecificDataContainer");
-      c = (x17 & 3);
-      const av15 = o.VendorSpecificDataContainer;
-      if (av15 === undefined) o.VendorSpecificDataContainer = [v15];
-      else {
-        av15.push(v15);
-      }
+      const x18 = r.bits(1);
+      if ((x18 & 1) !== 0) r.badBits(x18, 1, 1, "WPT_AlignmentCheckResType/VendorSpecificDataContainer");
+      const v17 = r.binary(256, "WPT_AlignmentCheckResType/VendorSpecificDataContainer");
+      const x19 = r.bits(3);
+      c = (x19 & 3);
+      if ((x19 & 4) !== 0) r.badBits(x19, 4, 3, "WPT_AlignmentCheckResType/VendorSpecificDataContainer");
+      const av17 = o.VendorSpecificDataContainer;
+      if (av17 === undefined) o.VendorSpecificDataContainer = [v17];
+      else { av17.push(v17); }
       n = 1; s = 6;
       continue;
     }
     if (s === 5 && c === 0) {
-      const x19 = r.bits(1);
-      if ((x19 & 1) !== 0) r.badBits(x19, 1, 1, "WPT_AlignmentCheckResType/VendorSpecificDataContainer");
-      const v18 = r.binary(256, "WPT_AlignmentCheckResType/VendorSpecificDataContainer");
-      const x20 = r.bits(3);
-      if ((x20 & 4) !== 0) r.badBits(x20, 4, 3, "WPT_AlignmentCheckResType/VendorSpecificDataContainer");
-      c = (x20 & 3);
-      const av18 = o.VendorSpecificDataContainer;
-      if (av18 === undefined) o.VendorSpecificDataContainer = [v18];
-      else {
-        av18.push(v18);
-      }
+      const x21 = r.bits(1);
+      if ((x21 & 1) !== 0) r.badBits(x21, 1, 1, "WPT_AlignmentCheckResType/VendorSpecificDataContainer");
+      const v20 = r.binary(256, "WPT_AlignmentCheckResType/VendorSpecificDataContainer");
+      const x22 = r.bits(3);
+      c = (x22 & 3);
+      if ((x22 & 4) !== 0) r.badBits(x22, 4, 3, "WPT_AlignmentCheckResType/VendorSpecificDataContainer");
+      const av20 = o.VendorSpecificDataContainer;
+      if (av20 === undefined) o.VendorSpecificDataContainer = [v20];
+      else { av20.push(v20); }
       n = 1; s = 6;
       continue;
     }
     if (s === 6 && c === 0) {
-      const x22 = r.bits(1);
-      if ((x22 & 1) !== 0) r.badBits(x22, 1, 1, "WPT_AlignmentCheckResType/VendorSpecificDataContainer");
-      const v21 = r.binary(256, "WPT_AlignmentCheckResType/VendorSpecificDataContainer");
-      const x23 = r.bits(1);
-      if ((x23 & 1) !== 0) r.badBits(x23, 1, 1, "WPT_AlignmentCheckResType/VendorSpecificDataContainer");
-      const av21 = o.VendorSpecificDataContainer;
-      if (av21 === undefined) o.VendorSpecificDataContainer = [v21];
-      else {
-        av21.push(v21);
-      }
+      const x24 = r.bits(1);
+      if ((x24 & 1) !== 0) r.badBits(x24, 1, 1, "WPT_AlignmentCheckResType/VendorSpecificDataContainer");
+      const v23 = r.binary(256, "WPT_AlignmentCheckResType/VendorSpecificDataContainer");
+      const x25 = r.bits(1);
+      if ((x25 & 1) !== 0) r.badBits(x25, 1, 1, "WPT_AlignmentCheckResType/VendorSpecificDataContainer");
+      const av23 = o.VendorSpecificDataContainer;
+      if (av23 === undefined) o.VendorSpecificDataContainer = [v23];
+      else { av23.push(v23); }
       n++; s = n < 16 ? 6 : 7;
       c = r.bits(WD_WPT_AlignmentCheckResType[s]!);
       continue;
@@ -5564,119 +5491,112 @@ const EXP_WPT_AlignmentCheckResType: readonly string[] = ["SE(Header)","SE(Respo
 function d_WPT_ChargeLoopReqType(r: BitReader): T.WPT_ChargeLoopReqType {
   const o: any = {};
   let s = 0; let n = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_WPT_ChargeLoopReqType(r, s, c);
+  let c = 0;
+  const x1 = r.bits(1);
+  const y2 = x1;
+  if (y2 !== 0) { x_WPT_ChargeLoopReqType(r, 0, y2); }
   const v0 = d_MessageHeaderType(r);
-  const x1 = r.bits(2);
-  c = x1;
+  const x3 = r.bits(2);
+  c = x3;
   o.Header = v0;
   s = 1;
   if (c === 0) {
-    const v2 = d_DisplayParametersType(r);
-    const x3 = r.bits(1);
-    c = x3;
-    o.DisplayParameters = v2;
+    const v4 = d_DisplayParametersType(r);
+    const x5 = r.bits(1);
+    c = x5;
+    o.DisplayParameters = v4;
     s = 2;
   }
   if (!((s === 1 && c === 1) || (s === 2 && c === 0))) x_WPT_ChargeLoopReqType(r, s, c);
-  const x5 = r.bits(4);
-  if ((x5 & 10) !== 0) r.badBits(x5, 10, 4, "WPT_ChargeLoopReqType/MeterInfoRequested");
-  const y6 = ((x5 >>> 2) & 1);
-  const v4 = y6 === 1;
-  c = (x5 & 1);
-  o.MeterInfoRequested = v4;
+  const x8 = r.bits(4);
+  const y9 = ((x8 >>> 2) & 1);
+  const v6 = y9 === 1;
+  if ((x8 & 10) !== 0) r.badBits(x8, 10, 4, "WPT_ChargeLoopReqType/MeterInfoRequested");
+  const y10 = (x8 & 1);
+  if (y10 !== 0) { x_WPT_ChargeLoopReqType(r, 3, y10); }
+  o.MeterInfoRequested = v6;
   s = 3;
-  if (!(c === 0)) x_WPT_ChargeLoopReqType(r, s, c);
   const v7 = d_RationalNumberType(r);
-  const x8 = r.bits(1);
-  c = x8;
   o.EVPCPowerRequest = v7;
   s = 4;
-  if (!(c === 0)) x_WPT_ChargeLoopReqType(r, s, c);
-  const v9 = d_RationalNumberType(r);
-  const x10 = r.bits(1);
-  c = x10;
-  o.EVPCPowerOutput = v9;
+  const x12 = r.bits(1);
+  const y13 = x12;
+  if (y13 !== 0) { x_WPT_ChargeLoopReqType(r, 4, y13); }
+  const v11 = d_RationalNumberType(r);
+  o.EVPCPowerOutput = v11;
   s = 5;
-  if (!(c === 0)) x_WPT_ChargeLoopReqType(r, s, c);
-  const x12 = r.bits(7);
-  if ((x12 & 72) !== 0) r.badBits(x12, 72, 7, "WPT_ChargeLoopReqType/EVPCChargeDiagnostics");
-  const y13 = ((x12 >>> 4) & 3);
-  const v11 = E7[y13]!;
-  c = (x12 & 7);
-  o.EVPCChargeDiagnostics = v11;
+  const x15 = r.bits(8);
+  const y16 = ((x15 >>> 7) & 1);
+  if (y16 !== 0) { r.pos -= 7; x_WPT_ChargeLoopReqType(r, 5, y16); }
+  const y17 = ((x15 >>> 4) & 3);
+  const v14 = E7[y17]!;
+  c = (x15 & 7);
+  if ((x15 & 72) !== 0) r.badBits(x15, 72, 8, "WPT_ChargeLoopReqType/EVPCChargeDiagnostics");
+  o.EVPCChargeDiagnostics = v14;
   s = 6;
   if (c === 0) {
-    const v14 = d_RationalNumberType(r);
-    const x15 = r.bits(2);
-    c = x15;
-    o.EVPCOperatingFrequency = v14;
+    const v18 = d_RationalNumberType(r);
+    const x19 = r.bits(2);
+    c = x19;
+    o.EVPCOperatingFrequency = v18;
     s = 7;
   }
   if ((s === 6 && c === 1) || (s === 7 && c === 0)) {
-    const v16 = d_WPT_EVPCPowerControlParameterType(r);
-    const x17 = r.bits(2);
-    c = x17;
-    o.EVPCPowerControlParameter = v16;
+    const v20 = d_WPT_EVPCPowerControlParameterType(r);
+    const x21 = r.bits(2);
+    c = x21;
+    o.EVPCPowerControlParameter = v20;
     s = 8;
   }
   for (;;) {
     if (s === 6 && c === 2) {
-      const x19 = r.bits(1);
-      if ((x19 & 1) !== 0) r.badBits(x19, 1, 1, "WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer");
-      const v18 = r.binary(256, "WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer");
-      const x20 = r.bits(3);
-      if ((x20 & 4) !== 0) r.badBits(x20, 4, 3, "WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer");
-      c = (x20 & 3);
-      const av18 = o.ManufacturerSpecificDataContainer;
-      if (av18 === undefined) o.ManufacturerSpecificDataContainer = [v18];
-      else {
-        av18.push(v18);
-      }
+      const x23 = r.bits(1);
+      if ((x23 & 1) !== 0) r.badBits(x23, 1, 1, "WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer");
+      const v22 = r.binary(256, "WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer");
+      const x24 = r.bits(3);
+      c = (x24 & 3);
+      if ((x24 & 4) !== 0) r.badBits(x24, 4, 3, "WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer");
+      const av22 = o.ManufacturerSpecificDataContainer;
+      if (av22 === undefined) o.ManufacturerSpecificDataContainer = [v22];
+      else { av22.push(v22); }
       n = 1; s = 9;
       continue;
     }
     if (s === 7 && c === 1) {
-      const x22 = r.bits(1);
-      if ((x22 & 1) !== 0) r.badBits(x22, 1, 1, "WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer");
-      const v21 = r.binary(256, "WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer");
-      const x23 = r.bits(3);
-      if ((x23 & 4) !== 0) r.badBits(x23, 4, 3, "WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer");
-      c = (x23 & 3);
-      const av21 = o.ManufacturerSpecificDataContainer;
-      if (av21 === undefined) o.ManufacturerSpecificDataContainer = [v21];
-      else {
-        av21.push(v21);
-      }
+      const x26 = r.bits(1);
+      if ((x26 & 1) !== 0) r.badBits(x26, 1, 1, "WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer");
+      const v25 = r.binary(256, "WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer");
+      const x27 = r.bits(3);
+      c = (x27 & 3);
+      if ((x27 & 4) !== 0) r.badBits(x27, 4, 3, "WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer");
+      const av25 = o.ManufacturerSpecificDataContainer;
+      if (av25 === undefined) o.ManufacturerSpecificDataContainer = [v25];
+      else { av25.push(v25); }
       n = 1; s = 9;
       continue;
     }
     if (s === 8 && c === 0) {
-      const x25 = r.bits(1);
-      if ((x25 & 1) !== 0) r.badBits(x25, 1, 1, "WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer");
-      const v24 = r.binary(256, "WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer");
-      const x26 = r.bits(3);
-      if ((x26 & 4) !== 0) r.badBits(x26, 4, 3, "WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer");
-      c = (x26 & 3);
-      const av24 = o.ManufacturerSpecificDataContainer;
-      if (av24 === undefined) o.ManufacturerSpecificDataContainer = [v24];
-      else {
-        av24.push(v24);
-      }
+      const x29 = r.bits(1);
+      if ((x29 & 1) !== 0) r.badBits(x29, 1, 1, "WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer");
+      const v28 = r.binary(256, "WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer");
+      const x30 = r.bits(3);
+      c = (x30 & 3);
+      if ((x30 & 4) !== 0) r.badBits(x30, 4, 3, "WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer");
+      const av28 = o.ManufacturerSpecificDataContainer;
+      if (av28 === undefined) o.ManufacturerSpecificDataContainer = [v28];
+      else { av28.push(v28); }
       n = 1; s = 9;
       continue;
     }
     if (s === 9 && c === 0) {
-      const x28 = r.bits(1);
-      if ((x28 & 1) !== 0) r.badBits(x28, 1, 1, "WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer");
-      const v27 = r.binary(256, "WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer");
-      const x29 = r.bits(1);
-      if ((x29 & 1) !== 0) r.badBits(x29, 1, 1, "WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer");
-      const av27 = o.ManufacturerSpecificDataContainer;
-      if (av27 === undefined) o.ManufacturerSpecificDataContainer = [v27];
-      else {
-        av27.push(v27);
-      }
+      const x32 = r.bits(1);
+      if ((x32 & 1) !== 0) r.badBits(x32, 1, 1, "WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer");
+      const v31 = r.binary(256, "WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer");
+      const x33 = r.bits(1);
+      if ((x33 & 1) !== 0) r.badBits(x33, 1, 1, "WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer");
+      const av31 = o.ManufacturerSpecificDataContainer;
+      if (av31 === undefined) o.ManufacturerSpecificDataContainer = [v31];
+      else { av31.push(v31); }
       n++; s = n < 16 ? 9 : 10;
       c = r.bits(WD_WPT_ChargeLoopReqType[s]!);
       continue;
@@ -5784,30 +5704,32 @@ const EXP_WPT_ChargeLoopReqType: readonly string[] = ["SE(Header)","SE(DisplayPa
 function d_ChargeLoopReqType(r: BitReader): T.ChargeLoopReqType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ChargeLoopReqType(r, s, c);
+  let c = 0;
+  const x1 = r.bits(1);
+  const y2 = x1;
+  if (y2 !== 0) { x_ChargeLoopReqType(r, 0, y2); }
   const v0 = d_MessageHeaderType(r);
-  const x1 = r.bits(2);
-  c = x1;
+  const x3 = r.bits(2);
+  c = x3;
   o.Header = v0;
   s = 1;
   if (c === 0) {
-    const v2 = d_DisplayParametersType(r);
-    const x3 = r.bits(1);
-    c = x3;
-    o.DisplayParameters = v2;
+    const v4 = d_DisplayParametersType(r);
+    const x5 = r.bits(1);
+    c = x5;
+    o.DisplayParameters = v4;
     s = 2;
   }
   if (!((s === 1 && c === 1) || (s === 2 && c === 0))) x_ChargeLoopReqType(r, s, c);
-  const x5 = r.bits(4);
-  if ((x5 & 10) !== 0) r.badBits(x5, 10, 4, "ChargeLoopReqType/MeterInfoRequested");
-  const y6 = ((x5 >>> 2) & 1);
-  const v4 = y6 === 1;
-  c = (x5 & 1);
-  o.MeterInfoRequested = v4;
+  const x7 = r.bits(4);
+  const y8 = ((x7 >>> 2) & 1);
+  const v6 = y8 === 1;
+  if ((x7 & 10) !== 0) r.badBits(x7, 10, 4, "ChargeLoopReqType/MeterInfoRequested");
+  const y9 = (x7 & 1);
+  if (y9 !== 0) { x_ChargeLoopReqType(r, 3, y9); }
+  o.MeterInfoRequested = v6;
   s = 3;
-  if (c === 0) return o;
-  return x_ChargeLoopReqType(r, s, c);
+  return o;
 }
 function x_ChargeLoopReqType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -5850,41 +5772,45 @@ function d_DisplayParametersType(r: BitReader): T.DisplayParametersType {
   let c = r.bits(4);
   if (c === 0) {
     const x1 = r.bits(13);
-    if ((x1 & 4112) !== 0) r.badBits(x1, 4112, 13, "DisplayParametersType/PresentSOC");
     const y2 = ((x1 >>> 5) & 127);
+    if ((x1 & 4096) !== 0) r.badBits(x1, 4096, 13, "DisplayParametersType/PresentSOC");
     if (y2 > 100) r.rangeErr(y2 + 0, 100, "DisplayParametersType/PresentSOC", r.pos - 12);
     const v0 = y2;
     c = (x1 & 15);
+    if ((x1 & 16) !== 0) r.badBits(x1, 16, 13, "DisplayParametersType/PresentSOC");
     o.PresentSOC = v0;
     s = 1;
   }
   if ((s === 0 && c === 1) || (s === 1 && c === 0)) {
     const x4 = r.bits(13);
-    if ((x4 & 4112) !== 0) r.badBits(x4, 4112, 13, "DisplayParametersType/MinimumSOC");
     const y5 = ((x4 >>> 5) & 127);
+    if ((x4 & 4096) !== 0) r.badBits(x4, 4096, 13, "DisplayParametersType/MinimumSOC");
     if (y5 > 100) r.rangeErr(y5 + 0, 100, "DisplayParametersType/MinimumSOC", r.pos - 12);
     const v3 = y5;
     c = (x4 & 15);
+    if ((x4 & 16) !== 0) r.badBits(x4, 16, 13, "DisplayParametersType/MinimumSOC");
     o.MinimumSOC = v3;
     s = 2;
   }
   if ((s === 0 && c === 2) || (s === 1 && c === 1) || (s === 2 && c === 0)) {
     const x7 = r.bits(13);
-    if ((x7 & 4112) !== 0) r.badBits(x7, 4112, 13, "DisplayParametersType/TargetSOC");
     const y8 = ((x7 >>> 5) & 127);
+    if ((x7 & 4096) !== 0) r.badBits(x7, 4096, 13, "DisplayParametersType/TargetSOC");
     if (y8 > 100) r.rangeErr(y8 + 0, 100, "DisplayParametersType/TargetSOC", r.pos - 12);
     const v6 = y8;
     c = (x7 & 15);
+    if ((x7 & 16) !== 0) r.badBits(x7, 16, 13, "DisplayParametersType/TargetSOC");
     o.TargetSOC = v6;
     s = 3;
   }
   if ((s === 0 && c === 3) || (s === 1 && c === 2) || (s === 2 && c === 1) || (s === 3 && c === 0)) {
     const x10 = r.bits(12);
-    if ((x10 & 2056) !== 0) r.badBits(x10, 2056, 12, "DisplayParametersType/MaximumSOC");
     const y11 = ((x10 >>> 4) & 127);
+    if ((x10 & 2048) !== 0) r.badBits(x10, 2048, 12, "DisplayParametersType/MaximumSOC");
     if (y11 > 100) r.rangeErr(y11 + 0, 100, "DisplayParametersType/MaximumSOC", r.pos - 11);
     const v9 = y11;
     c = (x10 & 7);
+    if ((x10 & 8) !== 0) r.badBits(x10, 8, 12, "DisplayParametersType/MaximumSOC");
     o.MaximumSOC = v9;
     s = 4;
   }
@@ -5893,8 +5819,8 @@ function d_DisplayParametersType(r: BitReader): T.DisplayParametersType {
     if ((x13 & 1) !== 0) r.badBits(x13, 1, 1, "DisplayParametersType/RemainingTimeToMinimumSOC");
     const v12 = r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToMinimumSOC");
     const x14 = r.bits(4);
-    if ((x14 & 8) !== 0) r.badBits(x14, 8, 4, "DisplayParametersType/RemainingTimeToMinimumSOC");
     c = (x14 & 7);
+    if ((x14 & 8) !== 0) r.badBits(x14, 8, 4, "DisplayParametersType/RemainingTimeToMinimumSOC");
     o.RemainingTimeToMinimumSOC = v12;
     s = 5;
   }
@@ -5903,8 +5829,8 @@ function d_DisplayParametersType(r: BitReader): T.DisplayParametersType {
     if ((x16 & 1) !== 0) r.badBits(x16, 1, 1, "DisplayParametersType/RemainingTimeToTargetSOC");
     const v15 = r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToTargetSOC");
     const x17 = r.bits(4);
-    if ((x17 & 8) !== 0) r.badBits(x17, 8, 4, "DisplayParametersType/RemainingTimeToTargetSOC");
     c = (x17 & 7);
+    if ((x17 & 8) !== 0) r.badBits(x17, 8, 4, "DisplayParametersType/RemainingTimeToTargetSOC");
     o.RemainingTimeToTargetSOC = v15;
     s = 6;
   }
@@ -5913,17 +5839,17 @@ function d_DisplayParametersType(r: BitReader): T.DisplayParametersType {
     if ((x19 & 1) !== 0) r.badBits(x19, 1, 1, "DisplayParametersType/RemainingTimeToMaximumSOC");
     const v18 = r.uintIn(0, 4294967295, "DisplayParametersType/RemainingTimeToMaximumSOC");
     const x20 = r.bits(4);
-    if ((x20 & 8) !== 0) r.badBits(x20, 8, 4, "DisplayParametersType/RemainingTimeToMaximumSOC");
     c = (x20 & 7);
+    if ((x20 & 8) !== 0) r.badBits(x20, 8, 4, "DisplayParametersType/RemainingTimeToMaximumSOC");
     o.RemainingTimeToMaximumSOC = v18;
     s = 7;
   }
   if ((s === 0 && c === 7) || (s === 1 && c === 6) || (s === 2 && c === 5) || (s === 3 && c === 4) || (s === 4 && c === 3) || (s === 5 && c === 2) || (s === 6 && c === 1) || (s === 7 && c === 0)) {
     const x22 = r.bits(5);
-    if ((x22 & 20) !== 0) r.badBits(x22, 20, 5, "DisplayParametersType/ChargingComplete");
     const y23 = ((x22 >>> 3) & 1);
     const v21 = y23 === 1;
     c = (x22 & 3);
+    if ((x22 & 20) !== 0) r.badBits(x22, 20, 5, "DisplayParametersType/ChargingComplete");
     o.ChargingComplete = v21;
     s = 8;
   }
@@ -5936,10 +5862,10 @@ function d_DisplayParametersType(r: BitReader): T.DisplayParametersType {
   }
   if ((s === 0 && c === 9) || (s === 1 && c === 8) || (s === 2 && c === 7) || (s === 3 && c === 6) || (s === 4 && c === 5) || (s === 5 && c === 4) || (s === 6 && c === 3) || (s === 7 && c === 2) || (s === 8 && c === 1) || (s === 9 && c === 0)) {
     const x27 = r.bits(4);
-    if ((x27 & 10) !== 0) r.badBits(x27, 10, 4, "DisplayParametersType/InletHot");
     const y28 = ((x27 >>> 2) & 1);
     const v26 = y28 === 1;
     c = (x27 & 1);
+    if ((x27 & 10) !== 0) r.badBits(x27, 10, 4, "DisplayParametersType/InletHot");
     o.InletHot = v26;
     s = 10;
   }
@@ -6118,33 +6044,35 @@ const F_DisplayParametersType = new Map<string, number>([["PresentSOC",0],["Mini
 function d_WPT_EVPCPowerControlParameterType(r: BitReader): T.WPT_EVPCPowerControlParameterType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_WPT_EVPCPowerControlParameterType(r, s, c);
-  const v0 = d_RationalNumberType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_WPT_EVPCPowerControlParameterType(r, 0, y2); }
+  const v0 = d_RationalNumberType(r);
   o.EVPCCoilCurrentRequest = v0;
   s = 1;
-  if (!(c === 0)) x_WPT_EVPCPowerControlParameterType(r, s, c);
-  const v2 = d_RationalNumberType(r);
-  const x3 = r.bits(1);
-  c = x3;
-  o.EVPCCoilCurrentInformation = v2;
+  const x4 = r.bits(1);
+  const y5 = x4;
+  if (y5 !== 0) { x_WPT_EVPCPowerControlParameterType(r, 1, y5); }
+  const v3 = d_RationalNumberType(r);
+  o.EVPCCoilCurrentInformation = v3;
   s = 2;
-  if (!(c === 0)) x_WPT_EVPCPowerControlParameterType(r, s, c);
-  const v4 = d_RationalNumberType(r);
-  const x5 = r.bits(1);
-  c = x5;
-  o.EVPCCurrentOutputInformation = v4;
-  s = 3;
-  if (!(c === 0)) x_WPT_EVPCPowerControlParameterType(r, s, c);
-  const v6 = d_RationalNumberType(r);
   const x7 = r.bits(1);
-  c = x7;
-  o.EVPCVoltageOutputInformation = v6;
+  const y8 = x7;
+  if (y8 !== 0) { x_WPT_EVPCPowerControlParameterType(r, 2, y8); }
+  const v6 = d_RationalNumberType(r);
+  o.EVPCCurrentOutputInformation = v6;
+  s = 3;
+  const x10 = r.bits(1);
+  const y11 = x10;
+  if (y11 !== 0) { x_WPT_EVPCPowerControlParameterType(r, 3, y11); }
+  const v9 = d_RationalNumberType(r);
+  o.EVPCVoltageOutputInformation = v9;
   s = 4;
-  if (c === 0) return o;
-  return x_WPT_EVPCPowerControlParameterType(r, s, c);
+  const x12 = r.bits(1);
+  const y13 = x12;
+  if (y13 !== 0) { x_WPT_EVPCPowerControlParameterType(r, 4, y13); }
+  return o;
 }
 function x_WPT_EVPCPowerControlParameterType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -6187,148 +6115,142 @@ const EXP_WPT_EVPCPowerControlParameterType: readonly string[] = ["SE(EVPCCoilCu
 function d_WPT_ChargeLoopResType(r: BitReader): T.WPT_ChargeLoopResType {
   const o: any = {};
   let s = 0; let n = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_WPT_ChargeLoopResType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_WPT_ChargeLoopResType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (!(c === 0)) x_WPT_ChargeLoopResType(r, s, c);
-  const x3 = r.bits(11);
-  if ((x3 & 1032) !== 0) r.badBits(x3, 1032, 11, "WPT_ChargeLoopResType/ResponseCode");
-  const y4 = ((x3 >>> 4) & 63);
-  if (y4 >= 40) r.enumErr(y4, 40, "WPT_ChargeLoopResType/ResponseCode", r.pos - 10);
-  const v2 = E4[y4]!;
-  c = (x3 & 7);
-  o.ResponseCode = v2;
+  const x4 = r.bits(12);
+  const y5 = ((x4 >>> 11) & 1);
+  if (y5 !== 0) { r.pos -= 11; x_WPT_ChargeLoopResType(r, 1, y5); }
+  const y6 = ((x4 >>> 4) & 63);
+  if ((x4 & 1024) !== 0) r.badBits(x4, 1024, 12, "WPT_ChargeLoopResType/ResponseCode");
+  if (y6 >= 40) r.enumErr(y6, 40, "WPT_ChargeLoopResType/ResponseCode", r.pos - 10);
+  const v3 = E4[y6]!;
+  c = (x4 & 7);
+  if ((x4 & 8) !== 0) r.badBits(x4, 8, 12, "WPT_ChargeLoopResType/ResponseCode");
+  o.ResponseCode = v3;
   s = 2;
   if (c === 0) {
-    const v5 = d_EVSEStatusType(r);
-    const x6 = r.bits(2);
-    c = x6;
-    o.EVSEStatus = v5;
+    const v7 = d_EVSEStatusType(r);
+    const x8 = r.bits(2);
+    c = x8;
+    o.EVSEStatus = v7;
     s = 3;
   }
   if ((s === 2 && c === 1) || (s === 3 && c === 0)) {
-    const v7 = d_MeterInfoType(r);
-    const x8 = r.bits(2);
-    c = x8;
-    o.MeterInfo = v7;
+    const v9 = d_MeterInfoType(r);
+    const x10 = r.bits(2);
+    c = x10;
+    o.MeterInfo = v9;
     s = 4;
   }
   if ((s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0)) {
-    const v9 = d_ReceiptType(r);
-    const x10 = r.bits(1);
-    c = x10;
-    o.Receipt = v9;
+    const v11 = d_ReceiptType(r);
+    const x12 = r.bits(1);
+    c = x12;
+    o.Receipt = v11;
     s = 5;
   }
   if (!((s === 2 && c === 3) || (s === 3 && c === 2) || (s === 4 && c === 1) || (s === 5 && c === 0))) x_WPT_ChargeLoopResType(r, s, c);
-  const v11 = d_RationalNumberType(r);
-  const x12 = r.bits(2);
-  c = x12;
-  o.EVPCPowerRequest = v11;
+  const v13 = d_RationalNumberType(r);
+  const x14 = r.bits(2);
+  c = x14;
+  o.EVPCPowerRequest = v13;
   s = 6;
   if (c === 0) {
-    const v13 = d_RationalNumberType(r);
-    const x14 = r.bits(1);
-    c = x14;
-    o.SDPowerInput = v13;
+    const v15 = d_RationalNumberType(r);
+    const x16 = r.bits(1);
+    c = x16;
+    o.SDPowerInput = v15;
     s = 7;
   }
   if (!((s === 6 && c === 1) || (s === 7 && c === 0))) x_WPT_ChargeLoopResType(r, s, c);
-  const v15 = d_RationalNumberType(r);
-  const x16 = r.bits(1);
-  c = x16;
-  o.SPCMaxOutputPowerLimit = v15;
-  s = 8;
-  if (!(c === 0)) x_WPT_ChargeLoopResType(r, s, c);
   const v17 = d_RationalNumberType(r);
-  const x18 = r.bits(1);
-  c = x18;
-  o.SPCMinOutputPowerLimit = v17;
+  o.SPCMaxOutputPowerLimit = v17;
+  s = 8;
+  const x19 = r.bits(1);
+  const y20 = x19;
+  if (y20 !== 0) { x_WPT_ChargeLoopResType(r, 8, y20); }
+  const v18 = d_RationalNumberType(r);
+  o.SPCMinOutputPowerLimit = v18;
   s = 9;
-  if (!(c === 0)) x_WPT_ChargeLoopResType(r, s, c);
-  const x20 = r.bits(8);
-  if ((x20 & 136) !== 0) r.badBits(x20, 136, 8, "WPT_ChargeLoopResType/SPCChargeDiagnostics");
-  const y21 = ((x20 >>> 4) & 7);
-  if (y21 >= 6) r.enumErr(y21, 6, "WPT_ChargeLoopResType/SPCChargeDiagnostics", r.pos - 7);
-  const v19 = E8[y21]!;
-  c = (x20 & 7);
-  o.SPCChargeDiagnostics = v19;
+  const x22 = r.bits(9);
+  const y23 = ((x22 >>> 8) & 1);
+  if (y23 !== 0) { r.pos -= 8; x_WPT_ChargeLoopResType(r, 9, y23); }
+  const y24 = ((x22 >>> 4) & 7);
+  if ((x22 & 128) !== 0) r.badBits(x22, 128, 9, "WPT_ChargeLoopResType/SPCChargeDiagnostics");
+  if (y24 >= 6) r.enumErr(y24, 6, "WPT_ChargeLoopResType/SPCChargeDiagnostics", r.pos - 7);
+  const v21 = E8[y24]!;
+  c = (x22 & 7);
+  if ((x22 & 8) !== 0) r.badBits(x22, 8, 9, "WPT_ChargeLoopResType/SPCChargeDiagnostics");
+  o.SPCChargeDiagnostics = v21;
   s = 10;
   if (c === 0) {
-    const v22 = d_RationalNumberType(r);
-    const x23 = r.bits(2);
-    c = x23;
-    o.SPCOperatingFrequency = v22;
+    const v25 = d_RationalNumberType(r);
+    const x26 = r.bits(2);
+    c = x26;
+    o.SPCOperatingFrequency = v25;
     s = 11;
   }
   if ((s === 10 && c === 1) || (s === 11 && c === 0)) {
-    const v24 = d_WPT_SPCPowerControlParameterType(r);
-    const x25 = r.bits(2);
-    c = x25;
-    o.SPCPowerControlParameter = v24;
+    const v27 = d_WPT_SPCPowerControlParameterType(r);
+    const x28 = r.bits(2);
+    c = x28;
+    o.SPCPowerControlParameter = v27;
     s = 12;
   }
   for (;;) {
     if (s === 10 && c === 2) {
-      const x27 = r.bits(1);
-      if ((x27 & 1) !== 0) r.badBits(x27, 1, 1, "WPT_ChargeLoopResType/ManufacturerSpecificDataContainer");
-      const v26 = r.binary(256, "WPT_ChargeLoopResType/ManufacturerSpecificDataContainer");
-      const x28 = r.bits(3);
-      if ((x28 & 4) !== 0) r.badBits(x28, 4, 3, "WPT_ChargeLoopResType/ManufacturerSpecificDataContainer");
-      c = (x28 & 3);
-      const av26 = o.ManufacturerSpecificDataContainer;
-      if (av26 === undefined) o.ManufacturerSpecificDataContainer = [v26];
-      else {
-        av26.push(v26);
-      }
-      n = 1; s = 13;
-      continue;
-    }
-    if (s === 11 && c === 1) {
       const x30 = r.bits(1);
       if ((x30 & 1) !== 0) r.badBits(x30, 1, 1, "WPT_ChargeLoopResType/ManufacturerSpecificDataContainer");
       const v29 = r.binary(256, "WPT_ChargeLoopResType/ManufacturerSpecificDataContainer");
       const x31 = r.bits(3);
-      if ((x31 & 4) !== 0) r.badBits(x31, 4, 3, "WPT_ChargeLoopResType/ManufacturerSpecificDataContainer");
       c = (x31 & 3);
+      if ((x31 & 4) !== 0) r.badBits(x31, 4, 3, "WPT_ChargeLoopResType/ManufacturerSpecificDataContainer");
       const av29 = o.ManufacturerSpecificDataContainer;
       if (av29 === undefined) o.ManufacturerSpecificDataContainer = [v29];
-      else {
-        av29.push(v29);
-      }
+      else { av29.push(v29); }
       n = 1; s = 13;
       continue;
     }
-    if (s === 12 && c === 0) {
+    if (s === 11 && c === 1) {
       const x33 = r.bits(1);
       if ((x33 & 1) !== 0) r.badBits(x33, 1, 1, "WPT_ChargeLoopResType/ManufacturerSpecificDataContainer");
       const v32 = r.binary(256, "WPT_ChargeLoopResType/ManufacturerSpecificDataContainer");
       const x34 = r.bits(3);
-      if ((x34 & 4) !== 0) r.badBits(x34, 4, 3, "WPT_ChargeLoopResType/ManufacturerSpecificDataContainer");
       c = (x34 & 3);
+      if ((x34 & 4) !== 0) r.badBits(x34, 4, 3, "WPT_ChargeLoopResType/ManufacturerSpecificDataContainer");
       const av32 = o.ManufacturerSpecificDataContainer;
       if (av32 === undefined) o.ManufacturerSpecificDataContainer = [v32];
-      else {
-        av32.push(v32);
-      }
+      else { av32.push(v32); }
+      n = 1; s = 13;
+      continue;
+    }
+    if (s === 12 && c === 0) {
+      const x36 = r.bits(1);
+      if ((x36 & 1) !== 0) r.badBits(x36, 1, 1, "WPT_ChargeLoopResType/ManufacturerSpecificDataContainer");
+      const v35 = r.binary(256, "WPT_ChargeLoopResType/ManufacturerSpecificDataContainer");
+      const x37 = r.bits(3);
+      c = (x37 & 3);
+      if ((x37 & 4) !== 0) r.badBits(x37, 4, 3, "WPT_ChargeLoopResType/ManufacturerSpecificDataContainer");
+      const av35 = o.ManufacturerSpecificDataContainer;
+      if (av35 === undefined) o.ManufacturerSpecificDataContainer = [v35];
+      else { av35.push(v35); }
       n = 1; s = 13;
       continue;
     }
     if (s === 13 && c === 0) {
-      const x36 = r.bits(1);
-      if ((x36 & 1) !== 0) r.badBits(x36, 1, 1, "WPT_ChargeLoopResType/ManufacturerSpecificDataContainer");
-      const v35 = r.binary(256, "WPT_ChargeLoopResType/ManufacturerSpecificDataContainer");
-      const x37 = r.bits(1);
-      if ((x37 & 1) !== 0) r.badBits(x37, 1, 1, "WPT_ChargeLoopResType/ManufacturerSpecificDataContainer");
-      const av35 = o.ManufacturerSpecificDataContainer;
-      if (av35 === undefined) o.ManufacturerSpecificDataContainer = [v35];
-      else {
-        av35.push(v35);
-      }
+      const x39 = r.bits(1);
+      if ((x39 & 1) !== 0) r.badBits(x39, 1, 1, "WPT_ChargeLoopResType/ManufacturerSpecificDataContainer");
+      const v38 = r.binary(256, "WPT_ChargeLoopResType/ManufacturerSpecificDataContainer");
+      const x40 = r.bits(1);
+      if ((x40 & 1) !== 0) r.badBits(x40, 1, 1, "WPT_ChargeLoopResType/ManufacturerSpecificDataContainer");
+      const av38 = o.ManufacturerSpecificDataContainer;
+      if (av38 === undefined) o.ManufacturerSpecificDataContainer = [v38];
+      else { av38.push(v38); }
       n++; s = n < 16 ? 13 : 14;
       c = r.bits(WD_WPT_ChargeLoopResType[s]!);
       continue;
@@ -6475,41 +6397,43 @@ const EXP_WPT_ChargeLoopResType: readonly string[] = ["SE(Header)","SE(ResponseC
 function d_ChargeLoopResType(r: BitReader): T.ChargeLoopResType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ChargeLoopResType(r, s, c);
-  const v0 = d_MessageHeaderType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_ChargeLoopResType(r, 0, y2); }
+  const v0 = d_MessageHeaderType(r);
   o.Header = v0;
   s = 1;
-  if (!(c === 0)) x_ChargeLoopResType(r, s, c);
-  const x3 = r.bits(11);
-  if ((x3 & 1032) !== 0) r.badBits(x3, 1032, 11, "ChargeLoopResType/ResponseCode");
-  const y4 = ((x3 >>> 4) & 63);
-  if (y4 >= 40) r.enumErr(y4, 40, "ChargeLoopResType/ResponseCode", r.pos - 10);
-  const v2 = E4[y4]!;
-  c = (x3 & 7);
-  o.ResponseCode = v2;
+  const x4 = r.bits(12);
+  const y5 = ((x4 >>> 11) & 1);
+  if (y5 !== 0) { r.pos -= 11; x_ChargeLoopResType(r, 1, y5); }
+  const y6 = ((x4 >>> 4) & 63);
+  if ((x4 & 1024) !== 0) r.badBits(x4, 1024, 12, "ChargeLoopResType/ResponseCode");
+  if (y6 >= 40) r.enumErr(y6, 40, "ChargeLoopResType/ResponseCode", r.pos - 10);
+  const v3 = E4[y6]!;
+  c = (x4 & 7);
+  if ((x4 & 8) !== 0) r.badBits(x4, 8, 12, "ChargeLoopResType/ResponseCode");
+  o.ResponseCode = v3;
   s = 2;
   if (c === 0) {
-    const v5 = d_EVSEStatusType(r);
-    const x6 = r.bits(2);
-    c = x6;
-    o.EVSEStatus = v5;
+    const v7 = d_EVSEStatusType(r);
+    const x8 = r.bits(2);
+    c = x8;
+    o.EVSEStatus = v7;
     s = 3;
   }
   if ((s === 2 && c === 1) || (s === 3 && c === 0)) {
-    const v7 = d_MeterInfoType(r);
-    const x8 = r.bits(2);
-    c = x8;
-    o.MeterInfo = v7;
+    const v9 = d_MeterInfoType(r);
+    const x10 = r.bits(2);
+    c = x10;
+    o.MeterInfo = v9;
     s = 4;
   }
   if ((s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0)) {
-    const v9 = d_ReceiptType(r);
-    const x10 = r.bits(1);
-    c = x10;
-    o.Receipt = v9;
+    const v11 = d_ReceiptType(r);
+    const x12 = r.bits(1);
+    c = x12;
+    o.Receipt = v11;
     s = 5;
   }
   if ((s === 2 && c === 3) || (s === 3 && c === 2) || (s === 4 && c === 1) || (s === 5 && c === 0)) return o;
@@ -6577,27 +6501,28 @@ const EXP_ChargeLoopResType: readonly string[] = ["SE(Header)","SE(ResponseCode)
 function d_EVSEStatusType(r: BitReader): T.EVSEStatusType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_EVSEStatusType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "EVSEStatusType/NotificationMaxDelay");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_EVSEStatusType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "EVSEStatusType/NotificationMaxDelay");
   const v0 = r.uintIn(0, 65535, "EVSEStatusType/NotificationMaxDelay");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "EVSEStatusType/NotificationMaxDelay");
-  c = (x2 & 1);
+  const x4 = r.bits(8);
+  if ((x4 & 128) !== 0) r.badBits(x4, 128, 8, "EVSEStatusType/NotificationMaxDelay");
+  const y5 = ((x4 >>> 6) & 1);
+  if (y5 !== 0) { r.pos -= 6; x_EVSEStatusType(r, 1, y5); }
+  const y6 = ((x4 >>> 2) & 7);
+  if ((x4 & 32) !== 0) r.badBits(x4, 32, 8, "EVSEStatusType/EVSENotification");
+  if (y6 >= 6) r.enumErr(y6, 6, "EVSEStatusType/EVSENotification", r.pos - 5);
+  const v3 = E9[y6]!;
+  if ((x4 & 2) !== 0) r.badBits(x4, 2, 8, "EVSEStatusType/EVSENotification");
+  const y7 = (x4 & 1);
+  if (y7 !== 0) { x_EVSEStatusType(r, 2, y7); }
   o.NotificationMaxDelay = v0;
   s = 1;
-  if (!(c === 0)) x_EVSEStatusType(r, s, c);
-  const x4 = r.bits(6);
-  if ((x4 & 34) !== 0) r.badBits(x4, 34, 6, "EVSEStatusType/EVSENotification");
-  const y5 = ((x4 >>> 2) & 7);
-  if (y5 >= 6) r.enumErr(y5, 6, "EVSEStatusType/EVSENotification", r.pos - 5);
-  const v3 = E9[y5]!;
-  c = (x4 & 1);
   o.EVSENotification = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_EVSEStatusType(r, s, c);
+  return o;
 }
 function x_EVSEStatusType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -6626,81 +6551,81 @@ const EXP_EVSEStatusType: readonly string[] = ["SE(NotificationMaxDelay)","SE(EV
 function d_MeterInfoType(r: BitReader): T.MeterInfoType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_MeterInfoType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "MeterInfoType/MeterID");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_MeterInfoType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "MeterInfoType/MeterID");
   const v0 = r.string(64, 15, "MeterInfoType/MeterID");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "MeterInfoType/MeterID");
-  c = (x2 & 1);
+  const x4 = r.bits(3);
+  if ((x4 & 4) !== 0) r.badBits(x4, 4, 3, "MeterInfoType/MeterID");
+  const y5 = ((x4 >>> 1) & 1);
+  if (y5 !== 0) { r.pos -= 1; x_MeterInfoType(r, 1, y5); }
+  if ((x4 & 1) !== 0) r.badBits(x4, 1, 3, "MeterInfoType/ChargedEnergyReadingWh");
   o.MeterID = v0;
   s = 1;
-  if (!(c === 0)) x_MeterInfoType(r, s, c);
-  const x4 = r.bits(1);
-  if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "MeterInfoType/ChargedEnergyReadingWh");
   const v3 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/ChargedEnergyReadingWh");
-  const x5 = r.bits(4);
-  if ((x5 & 8) !== 0) r.badBits(x5, 8, 4, "MeterInfoType/ChargedEnergyReadingWh");
-  c = (x5 & 7);
+  const x6 = r.bits(4);
+  c = (x6 & 7);
+  if ((x6 & 8) !== 0) r.badBits(x6, 8, 4, "MeterInfoType/ChargedEnergyReadingWh");
   o.ChargedEnergyReadingWh = v3;
   s = 2;
   if (c === 0) {
-    const x7 = r.bits(1);
-    if ((x7 & 1) !== 0) r.badBits(x7, 1, 1, "MeterInfoType/BPT_DischargedEnergyReadingWh");
-    const v6 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/BPT_DischargedEnergyReadingWh");
-    const x8 = r.bits(4);
-    if ((x8 & 8) !== 0) r.badBits(x8, 8, 4, "MeterInfoType/BPT_DischargedEnergyReadingWh");
-    c = (x8 & 7);
-    o.BPT_DischargedEnergyReadingWh = v6;
+    const x8 = r.bits(1);
+    if ((x8 & 1) !== 0) r.badBits(x8, 1, 1, "MeterInfoType/BPT_DischargedEnergyReadingWh");
+    const v7 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/BPT_DischargedEnergyReadingWh");
+    const x9 = r.bits(4);
+    c = (x9 & 7);
+    if ((x9 & 8) !== 0) r.badBits(x9, 8, 4, "MeterInfoType/BPT_DischargedEnergyReadingWh");
+    o.BPT_DischargedEnergyReadingWh = v7;
     s = 3;
   }
   if ((s === 2 && c === 1) || (s === 3 && c === 0)) {
-    const x10 = r.bits(1);
-    if ((x10 & 1) !== 0) r.badBits(x10, 1, 1, "MeterInfoType/CapacitiveEnergyReadingVARh");
-    const v9 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/CapacitiveEnergyReadingVARh");
-    const x11 = r.bits(4);
-    if ((x11 & 8) !== 0) r.badBits(x11, 8, 4, "MeterInfoType/CapacitiveEnergyReadingVARh");
-    c = (x11 & 7);
-    o.CapacitiveEnergyReadingVARh = v9;
+    const x11 = r.bits(1);
+    if ((x11 & 1) !== 0) r.badBits(x11, 1, 1, "MeterInfoType/CapacitiveEnergyReadingVARh");
+    const v10 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/CapacitiveEnergyReadingVARh");
+    const x12 = r.bits(4);
+    c = (x12 & 7);
+    if ((x12 & 8) !== 0) r.badBits(x12, 8, 4, "MeterInfoType/CapacitiveEnergyReadingVARh");
+    o.CapacitiveEnergyReadingVARh = v10;
     s = 4;
   }
   if ((s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0)) {
-    const x13 = r.bits(1);
-    if ((x13 & 1) !== 0) r.badBits(x13, 1, 1, "MeterInfoType/BPT_InductiveEnergyReadingVARh");
-    const v12 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/BPT_InductiveEnergyReadingVARh");
-    const x14 = r.bits(4);
-    if ((x14 & 8) !== 0) r.badBits(x14, 8, 4, "MeterInfoType/BPT_InductiveEnergyReadingVARh");
-    c = (x14 & 7);
-    o.BPT_InductiveEnergyReadingVARh = v12;
+    const x14 = r.bits(1);
+    if ((x14 & 1) !== 0) r.badBits(x14, 1, 1, "MeterInfoType/BPT_InductiveEnergyReadingVARh");
+    const v13 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/BPT_InductiveEnergyReadingVARh");
+    const x15 = r.bits(4);
+    c = (x15 & 7);
+    if ((x15 & 8) !== 0) r.badBits(x15, 8, 4, "MeterInfoType/BPT_InductiveEnergyReadingVARh");
+    o.BPT_InductiveEnergyReadingVARh = v13;
     s = 5;
   }
   if ((s === 2 && c === 3) || (s === 3 && c === 2) || (s === 4 && c === 1) || (s === 5 && c === 0)) {
-    const x16 = r.bits(1);
-    if ((x16 & 1) !== 0) r.badBits(x16, 1, 1, "MeterInfoType/MeterSignature");
-    const v15 = r.binary(64, "MeterInfoType/MeterSignature");
-    const x17 = r.bits(3);
-    if ((x17 & 4) !== 0) r.badBits(x17, 4, 3, "MeterInfoType/MeterSignature");
-    c = (x17 & 3);
-    o.MeterSignature = v15;
+    const x17 = r.bits(1);
+    if ((x17 & 1) !== 0) r.badBits(x17, 1, 1, "MeterInfoType/MeterSignature");
+    const v16 = r.binary(64, "MeterInfoType/MeterSignature");
+    const x18 = r.bits(3);
+    c = (x18 & 3);
+    if ((x18 & 4) !== 0) r.badBits(x18, 4, 3, "MeterInfoType/MeterSignature");
+    o.MeterSignature = v16;
     s = 6;
   }
   if ((s === 2 && c === 4) || (s === 3 && c === 3) || (s === 4 && c === 2) || (s === 5 && c === 1) || (s === 6 && c === 0)) {
-    const v18 = r.chIntIn(-32768, 32767, "MeterInfoType/MeterStatus");
-    const x19 = r.bits(3);
-    if ((x19 & 4) !== 0) r.badBits(x19, 4, 3, "MeterInfoType/MeterStatus");
-    c = (x19 & 3);
-    o.MeterStatus = v18;
+    const v19 = r.chIntIn(-32768, 32767, "MeterInfoType/MeterStatus");
+    const x20 = r.bits(3);
+    c = (x20 & 3);
+    if ((x20 & 4) !== 0) r.badBits(x20, 4, 3, "MeterInfoType/MeterStatus");
+    o.MeterStatus = v19;
     s = 7;
   }
   if ((s === 2 && c === 5) || (s === 3 && c === 4) || (s === 4 && c === 3) || (s === 5 && c === 2) || (s === 6 && c === 1) || (s === 7 && c === 0)) {
-    const x21 = r.bits(1);
-    if ((x21 & 1) !== 0) r.badBits(x21, 1, 1, "MeterInfoType/MeterTimestamp");
-    const v20 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/MeterTimestamp");
-    const x22 = r.bits(2);
-    if ((x22 & 2) !== 0) r.badBits(x22, 2, 2, "MeterInfoType/MeterTimestamp");
-    c = (x22 & 1);
-    o.MeterTimestamp = v20;
+    const x22 = r.bits(1);
+    if ((x22 & 1) !== 0) r.badBits(x22, 1, 1, "MeterInfoType/MeterTimestamp");
+    const v21 = r.bigIn(false, 0n, 18446744073709551615n, "MeterInfoType/MeterTimestamp");
+    const x23 = r.bits(2);
+    c = (x23 & 1);
+    if ((x23 & 2) !== 0) r.badBits(x23, 2, 2, "MeterInfoType/MeterTimestamp");
+    o.MeterTimestamp = v21;
     s = 8;
   }
   if ((s === 2 && c === 6) || (s === 3 && c === 5) || (s === 4 && c === 4) || (s === 5 && c === 3) || (s === 6 && c === 2) || (s === 7 && c === 1) || (s === 8 && c === 0)) return o;
@@ -6820,112 +6745,101 @@ const EXP_MeterInfoType: readonly string[] = ["SE(MeterID)","SE(ChargedEnergyRea
 function d_ReceiptType(r: BitReader): T.ReceiptType {
   const o: any = {};
   let s = 0; let n = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_ReceiptType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "ReceiptType/TimeAnchor");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_ReceiptType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "ReceiptType/TimeAnchor");
   const v0 = r.bigIn(false, 0n, 18446744073709551615n, "ReceiptType/TimeAnchor");
-  const x2 = r.bits(4);
-  if ((x2 & 8) !== 0) r.badBits(x2, 8, 4, "ReceiptType/TimeAnchor");
-  c = (x2 & 7);
+  const x3 = r.bits(4);
+  c = (x3 & 7);
+  if ((x3 & 8) !== 0) r.badBits(x3, 8, 4, "ReceiptType/TimeAnchor");
   o.TimeAnchor = v0;
   s = 1;
   if (c === 0) {
-    const v3 = d_DetailedCostType(r);
-    const x4 = r.bits(3);
-    c = x4;
-    o.EnergyCosts = v3;
+    const v4 = d_DetailedCostType(r);
+    const x5 = r.bits(3);
+    c = x5;
+    o.EnergyCosts = v4;
     s = 2;
   }
   if ((s === 1 && c === 1) || (s === 2 && c === 0)) {
-    const v5 = d_DetailedCostType(r);
-    const x6 = r.bits(3);
-    c = x6;
-    o.OccupancyCosts = v5;
+    const v6 = d_DetailedCostType(r);
+    const x7 = r.bits(3);
+    c = x7;
+    o.OccupancyCosts = v6;
     s = 3;
   }
   if ((s === 1 && c === 2) || (s === 2 && c === 1) || (s === 3 && c === 0)) {
-    const v7 = d_DetailedCostType(r);
-    const x8 = r.bits(2);
-    c = x8;
-    o.AdditionalServicesCosts = v7;
+    const v8 = d_DetailedCostType(r);
+    const x9 = r.bits(2);
+    c = x9;
+    o.AdditionalServicesCosts = v8;
     s = 4;
   }
   if ((s === 1 && c === 3) || (s === 2 && c === 2) || (s === 3 && c === 1) || (s === 4 && c === 0)) {
-    const v9 = d_DetailedCostType(r);
-    const x10 = r.bits(2);
-    c = x10;
-    o.OverstayCosts = v9;
+    const v10 = d_DetailedCostType(r);
+    const x11 = r.bits(2);
+    c = x11;
+    o.OverstayCosts = v10;
     s = 5;
   }
   for (;;) {
     if (s === 1 && c === 4) {
-      const v11 = d_DetailedTaxType(r);
-      const x12 = r.bits(2);
-      c = x12;
-      const av11 = o.TaxCosts;
-      if (av11 === undefined) o.TaxCosts = [v11];
-      else {
-        av11.push(v11);
-      }
+      const v12 = d_DetailedTaxType(r);
+      const x13 = r.bits(2);
+      c = x13;
+      const av12 = o.TaxCosts;
+      if (av12 === undefined) o.TaxCosts = [v12];
+      else { av12.push(v12); }
       n = 1; s = 6;
       continue;
     }
     if (s === 2 && c === 3) {
-      const v13 = d_DetailedTaxType(r);
-      const x14 = r.bits(2);
-      c = x14;
-      const av13 = o.TaxCosts;
-      if (av13 === undefined) o.TaxCosts = [v13];
-      else {
-        av13.push(v13);
-      }
+      const v14 = d_DetailedTaxType(r);
+      const x15 = r.bits(2);
+      c = x15;
+      const av14 = o.TaxCosts;
+      if (av14 === undefined) o.TaxCosts = [v14];
+      else { av14.push(v14); }
       n = 1; s = 6;
       continue;
     }
     if (s === 3 && c === 2) {
-      const v15 = d_DetailedTaxType(r);
-      const x16 = r.bits(2);
-      c = x16;
-      const av15 = o.TaxCosts;
-      if (av15 === undefined) o.TaxCosts = [v15];
-      else {
-        av15.push(v15);
-      }
+      const v16 = d_DetailedTaxType(r);
+      const x17 = r.bits(2);
+      c = x17;
+      const av16 = o.TaxCosts;
+      if (av16 === undefined) o.TaxCosts = [v16];
+      else { av16.push(v16); }
       n = 1; s = 6;
       continue;
     }
     if (s === 4 && c === 1) {
-      const v17 = d_DetailedTaxType(r);
-      const x18 = r.bits(2);
-      c = x18;
-      const av17 = o.TaxCosts;
-      if (av17 === undefined) o.TaxCosts = [v17];
-      else {
-        av17.push(v17);
-      }
+      const v18 = d_DetailedTaxType(r);
+      const x19 = r.bits(2);
+      c = x19;
+      const av18 = o.TaxCosts;
+      if (av18 === undefined) o.TaxCosts = [v18];
+      else { av18.push(v18); }
       n = 1; s = 6;
       continue;
     }
     if (s === 5 && c === 0) {
-      const v19 = d_DetailedTaxType(r);
-      const x20 = r.bits(2);
-      c = x20;
-      const av19 = o.TaxCosts;
-      if (av19 === undefined) o.TaxCosts = [v19];
-      else {
-        av19.push(v19);
-      }
+      const v20 = d_DetailedTaxType(r);
+      const x21 = r.bits(2);
+      c = x21;
+      const av20 = o.TaxCosts;
+      if (av20 === undefined) o.TaxCosts = [v20];
+      else { av20.push(v20); }
       n = 1; s = 6;
       continue;
     }
     if (s === 6 && c === 0) {
-      const v21 = d_DetailedTaxType(r);
-      const av21 = o.TaxCosts;
-      if (av21 === undefined) o.TaxCosts = [v21];
-      else {
-        av21.push(v21);
-      }
+      const v22 = d_DetailedTaxType(r);
+      const av22 = o.TaxCosts;
+      if (av22 === undefined) o.TaxCosts = [v22];
+      else { av22.push(v22); }
       n++; s = n < 10 ? 6 : 7;
       c = r.bits(WD_ReceiptType[s]!);
       continue;
@@ -7028,21 +6942,23 @@ const EXP_ReceiptType: readonly string[] = ["SE(TimeAnchor)","SE(EnergyCosts)|SE
 function d_DetailedCostType(r: BitReader): T.DetailedCostType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_DetailedCostType(r, s, c);
-  const v0 = d_RationalNumberType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_DetailedCostType(r, 0, y2); }
+  const v0 = d_RationalNumberType(r);
   o.Amount = v0;
   s = 1;
-  if (!(c === 0)) x_DetailedCostType(r, s, c);
-  const v2 = d_RationalNumberType(r);
-  const x3 = r.bits(1);
-  c = x3;
-  o.CostPerUnit = v2;
+  const x4 = r.bits(1);
+  const y5 = x4;
+  if (y5 !== 0) { x_DetailedCostType(r, 1, y5); }
+  const v3 = d_RationalNumberType(r);
+  o.CostPerUnit = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_DetailedCostType(r, s, c);
+  const x6 = r.bits(1);
+  const y7 = x6;
+  if (y7 !== 0) { x_DetailedCostType(r, 2, y7); }
+  return o;
 }
 function x_DetailedCostType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -7073,24 +6989,25 @@ const EXP_DetailedCostType: readonly string[] = ["SE(Amount)","SE(CostPerUnit)",
 function d_DetailedTaxType(r: BitReader): T.DetailedTaxType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_DetailedTaxType(r, s, c);
-  const x1 = r.bits(1);
-  if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "DetailedTaxType/TaxRuleID");
+  let c = 0;
+  const x1 = r.bits(2);
+  const y2 = ((x1 >>> 1) & 1);
+  if (y2 !== 0) { r.pos -= 1; x_DetailedTaxType(r, 0, y2); }
+  if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "DetailedTaxType/TaxRuleID");
   const v0 = r.uintIn(1, 4294967295, "DetailedTaxType/TaxRuleID");
-  const x2 = r.bits(2);
-  if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "DetailedTaxType/TaxRuleID");
-  c = (x2 & 1);
+  const x4 = r.bits(2);
+  if ((x4 & 2) !== 0) r.badBits(x4, 2, 2, "DetailedTaxType/TaxRuleID");
+  const y5 = (x4 & 1);
+  if (y5 !== 0) { x_DetailedTaxType(r, 1, y5); }
   o.TaxRuleID = v0;
   s = 1;
-  if (!(c === 0)) x_DetailedTaxType(r, s, c);
   const v3 = d_RationalNumberType(r);
-  const x4 = r.bits(1);
-  c = x4;
   o.Amount = v3;
   s = 2;
-  if (c === 0) return o;
-  return x_DetailedTaxType(r, s, c);
+  const x6 = r.bits(1);
+  const y7 = x6;
+  if (y7 !== 0) { x_DetailedTaxType(r, 2, y7); }
+  return o;
 }
 function x_DetailedTaxType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -7121,15 +7038,17 @@ const EXP_DetailedTaxType: readonly string[] = ["SE(TaxRuleID)","SE(Amount)","EE
 function d_WPT_SPCPowerControlParameterType(r: BitReader): T.WPT_SPCPowerControlParameterType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (!(c === 0)) x_WPT_SPCPowerControlParameterType(r, s, c);
-  const v0 = d_RationalNumberType(r);
+  let c = 0;
   const x1 = r.bits(1);
-  c = x1;
+  const y2 = x1;
+  if (y2 !== 0) { x_WPT_SPCPowerControlParameterType(r, 0, y2); }
+  const v0 = d_RationalNumberType(r);
   o.SPCPrimaryDeviceCoilCurrentInformation = v0;
   s = 1;
-  if (c === 0) return o;
-  return x_WPT_SPCPowerControlParameterType(r, s, c);
+  const x3 = r.bits(1);
+  const y4 = x3;
+  if (y4 !== 0) { x_WPT_SPCPowerControlParameterType(r, 1, y4); }
+  return o;
 }
 function x_WPT_SPCPowerControlParameterType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -7230,9 +7149,11 @@ const EXP_Scheduled_CLReqControlModeType: readonly string[] = ["SE(EVTargetEnerg
 function d_Scheduled_CLResControlModeType(r: BitReader): T.Scheduled_CLResControlModeType {
   const o: any = {};
   let s = 0;
-  let c = r.bits(1);
-  if (c === 0) return o;
-  return x_Scheduled_CLResControlModeType(r, s, c);
+  let c = 0;
+  const x0 = r.bits(1);
+  const y1 = x0;
+  if (y1 !== 0) { x_Scheduled_CLResControlModeType(r, 0, y1); }
+  return o;
 }
 function x_Scheduled_CLResControlModeType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -7257,31 +7178,31 @@ function d_Dynamic_CLReqControlModeType(r: BitReader): T.Dynamic_CLReqControlMod
     if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "Dynamic_CLReqControlModeType/DepartureTime");
     const v0 = r.uintIn(0, 4294967295, "Dynamic_CLReqControlModeType/DepartureTime");
     const x2 = r.bits(2);
-    if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "Dynamic_CLReqControlModeType/DepartureTime");
     c = (x2 & 1);
+    if ((x2 & 2) !== 0) r.badBits(x2, 2, 2, "Dynamic_CLReqControlModeType/DepartureTime");
     o.DepartureTime = v0;
     s = 1;
   }
   if (!((s === 0 && c === 1) || (s === 1 && c === 0))) x_Dynamic_CLReqControlModeType(r, s, c);
   const v3 = d_RationalNumberType(r);
-  const x4 = r.bits(1);
-  c = x4;
   o.EVTargetEnergyRequest = v3;
   s = 2;
-  if (!(c === 0)) x_Dynamic_CLReqControlModeType(r, s, c);
-  const v5 = d_RationalNumberType(r);
-  const x6 = r.bits(1);
-  c = x6;
-  o.EVMaximumEnergyRequest = v5;
+  const x5 = r.bits(1);
+  const y6 = x5;
+  if (y6 !== 0) { x_Dynamic_CLReqControlModeType(r, 2, y6); }
+  const v4 = d_RationalNumberType(r);
+  o.EVMaximumEnergyRequest = v4;
   s = 3;
-  if (!(c === 0)) x_Dynamic_CLReqControlModeType(r, s, c);
-  const v7 = d_RationalNumberType(r);
   const x8 = r.bits(1);
-  c = x8;
+  const y9 = x8;
+  if (y9 !== 0) { x_Dynamic_CLReqControlModeType(r, 3, y9); }
+  const v7 = d_RationalNumberType(r);
   o.EVMinimumEnergyRequest = v7;
   s = 4;
-  if (c === 0) return o;
-  return x_Dynamic_CLReqControlModeType(r, s, c);
+  const x10 = r.bits(1);
+  const y11 = x10;
+  if (y11 !== 0) { x_Dynamic_CLReqControlModeType(r, 4, y11); }
+  return o;
 }
 function x_Dynamic_CLReqControlModeType(r: BitReader, s: number, c: number): never {
   switch (s) {
@@ -7335,28 +7256,30 @@ function d_Dynamic_CLResControlModeType(r: BitReader): T.Dynamic_CLResControlMod
     if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "Dynamic_CLResControlModeType/DepartureTime");
     const v0 = r.uintIn(0, 4294967295, "Dynamic_CLResControlModeType/DepartureTime");
     const x2 = r.bits(4);
-    if ((x2 & 8) !== 0) r.badBits(x2, 8, 4, "Dynamic_CLResControlModeType/DepartureTime");
     c = (x2 & 7);
+    if ((x2 & 8) !== 0) r.badBits(x2, 8, 4, "Dynamic_CLResControlModeType/DepartureTime");
     o.DepartureTime = v0;
     s = 1;
   }
   if ((s === 0 && c === 1) || (s === 1 && c === 0)) {
     const x4 = r.bits(11);
-    if ((x4 & 1028) !== 0) r.badBits(x4, 1028, 11, "Dynamic_CLResControlModeType/MinimumSOC");
     const y5 = ((x4 >>> 3) & 127);
+    if ((x4 & 1024) !== 0) r.badBits(x4, 1024, 11, "Dynamic_CLResControlModeType/MinimumSOC");
     if (y5 > 100) r.rangeErr(y5 + 0, 100, "Dynamic_CLResControlModeType/MinimumSOC", r.pos - 10);
     const v3 = y5;
     c = (x4 & 3);
+    if ((x4 & 4) !== 0) r.badBits(x4, 4, 11, "Dynamic_CLResControlModeType/MinimumSOC");
     o.MinimumSOC = v3;
     s = 2;
   }
   if ((s === 0 && c === 2) || (s === 1 && c === 1) || (s === 2 && c === 0)) {
     const x7 = r.bits(11);
-    if ((x7 & 1028) !== 0) r.badBits(x7, 1028, 11, "Dynamic_CLResControlModeType/TargetSOC");
     const y8 = ((x7 >>> 3) & 127);
+    if ((x7 & 1024) !== 0) r.badBits(x7, 1024, 11, "Dynamic_CLResControlModeType/TargetSOC");
     if (y8 > 100) r.rangeErr(y8 + 0, 100, "Dynamic_CLResControlModeType/TargetSOC", r.pos - 10);
     const v6 = y8;
     c = (x7 & 3);
+    if ((x7 & 4) !== 0) r.badBits(x7, 4, 11, "Dynamic_CLResControlModeType/TargetSOC");
     o.TargetSOC = v6;
     s = 3;
   }
@@ -7365,8 +7288,8 @@ function d_Dynamic_CLResControlModeType(r: BitReader): T.Dynamic_CLResControlMod
     if ((x10 & 1) !== 0) r.badBits(x10, 1, 1, "Dynamic_CLResControlModeType/AckMaxDelay");
     const v9 = r.uintIn(0, 65535, "Dynamic_CLResControlModeType/AckMaxDelay");
     const x11 = r.bits(2);
-    if ((x11 & 2) !== 0) r.badBits(x11, 2, 2, "Dynamic_CLResControlModeType/AckMaxDelay");
     c = (x11 & 1);
+    if ((x11 & 2) !== 0) r.badBits(x11, 2, 2, "Dynamic_CLResControlModeType/AckMaxDelay");
     o.AckMaxDelay = v9;
     s = 4;
   }
@@ -7447,9 +7370,7 @@ function d_ListOfRootCertificateIDsType(r: BitReader): T.ListOfRootCertificateID
       c = x1;
       const av0 = o.RootCertificateID;
       if (av0 === undefined) o.RootCertificateID = [v0];
-      else {
-        av0.push(v0);
-      }
+      else { av0.push(v0); }
       n = 1; s = 1;
       continue;
     }
@@ -7457,9 +7378,7 @@ function d_ListOfRootCertificateIDsType(r: BitReader): T.ListOfRootCertificateID
       const v2 = d_X509IssuerSerialType(r);
       const av2 = o.RootCertificateID;
       if (av2 === undefined) o.RootCertificateID = [v2];
-      else {
-        av2.push(v2);
-      }
+      else { av2.push(v2); }
       n++; s = n < 20 ? 1 : 2;
       c = r.bits(WD_ListOfRootCertificateIDsType[s]!);
       continue;
