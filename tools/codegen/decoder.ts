@@ -236,7 +236,7 @@ function straightDecoder(c: DecoderCtx): string {
     let prevStraight = true; // every block so far is a required non-array field (or none)
     for (const f of [...fields, null]) {
       const pred = f ? (p: Prod) => isFieldProd(f, p) : (p: Prod) => p.ev === "EE";
-      if (f && f.array) {
+      if (f?.array) {
         const loop = new Set(S);
         for (let grew = true; grew; ) {
           grew = false;
