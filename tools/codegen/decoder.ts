@@ -233,7 +233,7 @@ function straightDecoder(c: DecoderCtx): string {
   const blocks: Block[] = [];
   {
     let S = new Set<number>([0]);
-    let prevStraight = true; // every block so far is a required non-array field (or none)
+    let prevStraight = true; // the previous block is a required non-array field with one body (or none)
     for (const f of [...fields, null]) {
       const pred = f ? (p: Prod) => isFieldProd(f, p) : (p: Prod) => p.ev === "EE";
       if (f?.array) {
