@@ -18,6 +18,7 @@ import {
   createEvcc,
   DEFAULT_EVCC_PACING,
   decodeSdpResponse,
+  EVCC_WELDING_MAX_REQUESTS,
   type EvccEffect,
   type EvccEvent,
   type EvccReadings,
@@ -34,6 +35,8 @@ import { bmsTargetCurrentA, type DcBatteryConfig } from "./battery.js";
 import {
   DC_CURRENT_DEMAND_INTERVAL_MS,
   EV_CONTACTOR_OPEN_MAX_A,
+  EV_STOP_PRECHARGE,
+  EV_STOP_WELDED,
   type EvDcConfig,
   type EvDcEffect,
   type EvDcEvent,
@@ -61,6 +64,10 @@ export interface EvDcState {
   readonly s2PendingAtMs: number | null;
   readonly stopReason: string | null;
   readonly readingsDirty: boolean;
+  /** `start-v2g` received (or `autoStartV2g`). */
+  readonly v2gStart: boolean;
+  /** Fault injection: request above the EVSE limits. */
+  readonly overLimit: { currentA: number; voltageV: number } | null;
 }
 
 /** Complete a partial configuration. */
@@ -70,6 +77,7 @@ export function evDcConfig(partial: Partial<EvDcConfig> & Pick<EvDcConfig, "batt
     targetSocPercent: 80,
     s2CloseDelayMs: 0,
     currentDemandIntervalMs: DC_CURRENT_DEMAND_INTERVAL_MS,
+    autoStartV2g: true,
     ...partial,
   };
 }
@@ -128,12 +136,14 @@ export function initialEvDc(
     s2PendingAtMs: null,
     stopReason: null,
     readingsDirty: false,
+    v2gStart: cfg.autoStartV2g,
+    overLimit: null,
   };
 }
 
-/** True when the session is past SLAC and not ended. */
+/** True when the session is past SLAC and not ended (a paused session counts: the inlet stays locked). */
 function active(s: EvDcState): boolean {
-  return s.phase === "slac" || s.phase === "sdp" || s.phase === "session";
+  return s.phase === "slac" || s.phase === "sdp" || s.phase === "session" || s.phase === "paused";
 }
 
 /** One step of the EV DC controller. */
@@ -186,6 +196,23 @@ export function stepEvDc(s0: EvDcState, ev: EvDcEvent): [EvDcState, EvDcEffect[]
       break;
     case "stop":
       if (active(s)) s = evStop(s, "stopped by the driver", t, fx, false);
+      if (s.phase === "paused") s = maybeUnlock(setPhase(s, "ended", fx), fx);
+      break;
+    case "start-v2g":
+      s = { ...s, v2gStart: true };
+      if (s.phase === "sdp" && s.sdpTries === 0) s = sendSdp(s, t, fx);
+      break;
+    case "pause":
+      if (s.evcc.conn === "session") s = evcc(s, { kind: "control", control: { op: "pause" }, tMs: t }, fx);
+      break;
+    case "resume":
+      if (s.phase === "paused" && !s.stopReason) {
+        s = setPhase({ ...s, sdpTries: 0 }, "sdp", fx);
+        s = sendSdp(s, t, fx);
+      }
+      break;
+    case "over-limit":
+      s = { ...s, overLimit: ev.request, readingsDirty: true };
       break;
   }
   return [s, fx];
@@ -201,7 +228,7 @@ function onPp(s0: EvDcState, pp: PpState, t: number, fx: EvDcEffect[]): EvDcStat
   let s: EvDcState = { ...s0, pp };
   if (pp === s0.pp) return s;
   if (pp === "latched" && s.phase === "unplugged") {
-    s = setPhase(s, "plugged", fx);
+    s = setPhase({ ...s, stopReason: null }, "plugged", fx);
     fx.push({ kind: "lock", locked: true });
     s = { ...s, lockCmd: true };
     return onDuty(s, s.duty, t, fx);
@@ -323,7 +350,7 @@ function slac(s: EvDcState, ev: EvSlacEvent, fx: EvDcEffect[]): EvDcState {
       case "matched":
         if (out.phase === "slac") {
           out = setPhase(out, "sdp", fx);
-          out = sendSdp(out, ev.tMs, fx);
+          if (out.v2gStart) out = sendSdp(out, ev.tMs, fx);
         }
         break;
       case "failed":
@@ -340,11 +367,13 @@ function slac(s: EvDcState, ev: EvSlacEvent, fx: EvDcEffect[]): EvDcState {
 }
 
 function evccReadings(s: EvDcState): Partial<EvccReadings> {
+  const over = s.overLimit && !s.stopReason ? s.overLimit : null;
   return {
     socPercent: s.socPercent,
     batteryVoltageV: s.batteryVoltageV,
     inletVoltageV: s.inlet.voltageV,
-    targetCurrentA: s.stopReason ? 0 : bmsTargetCurrentA(s.cfg.battery, s.socPercent),
+    targetCurrentA: over ? over.currentA : s.stopReason ? 0 : bmsTargetCurrentA(s.cfg.battery, s.socPercent),
+    targetVoltageV: over ? over.voltageV : s.cfg.battery.maxVoltageV,
     contactorsClosed: s.contactorsCmd,
   };
 }
@@ -370,14 +399,21 @@ function evcc(s0: EvDcState, ev: EvccEvent, fx: EvDcEffect[]): EvDcState {
       case "session-end": {
         const normal = x.stopReason === "terminated" || x.stopReason === "paused";
         if (!normal && !out.stopReason) {
-          const named =
-            x.stopReason === "peer-closed"
+          const preCharge = x.stopReason === "timeout" && x.detail.includes("PreCharge");
+          const named = preCharge
+            ? EV_STOP_PRECHARGE
+            : x.stopReason === "peer-closed"
               ? "communication loss"
               : x.stopReason === "timeout"
                 ? "communication timeout"
                 : `V2G ${x.stopReason}`;
           out = { ...out, stopReason: `${named}: ${x.detail}` };
-          fx.push({ kind: "stop", reason: out.stopReason! });
+          fx.push({ kind: "stop", reason: out.stopReason!, ...(preCharge && { fault: true }) });
+        }
+        out = checkWelded(out, st, fx);
+        if (x.stopReason === "paused" && !out.stopReason) {
+          out = setPhase(out, "paused", fx);
+          break;
         }
         out = setPhase(out, "ended", fx);
         out = maybeUnlock(out, fx);
@@ -425,6 +461,21 @@ function portCommand(
     case "charger":
       return s;
   }
+}
+
+/**
+ * Welding detection verdict (digest §5.2 row 11): WeldingDetection ran to its request limit and the EVSE
+ * still reported ≥ 60 V with our contactors commanded open ⇒ a contactor is welded. The EV stops with
+ * {@link EV_STOP_WELDED} and keeps the inlet locked (it never unlocks above 60 V, see `maybeUnlock`).
+ */
+function checkWelded(s: EvDcState, e: EvccState, fx: EvDcEffect[]): EvDcState {
+  if (e.weldingRequests < EVCC_WELDING_MAX_REQUESTS || s.contactorsWant) return s;
+  if (e.evse.presentVoltageV < SAFE_VOLTAGE_V) return s;
+  const detail = `${EV_STOP_WELDED}: ${e.evse.presentVoltageV.toFixed(0)} V after ${e.weldingRequests} WeldingDetection requests`;
+  fx.push({ kind: "log", level: "error", msg: detail });
+  if (s.stopReason === EV_STOP_WELDED) return s;
+  fx.push({ kind: "stop", reason: EV_STOP_WELDED, fault: true });
+  return { ...s, stopReason: s.stopReason ?? EV_STOP_WELDED };
 }
 
 /**

@@ -10,6 +10,10 @@ import type { DcBatteryConfig } from "./battery.js";
  * this pause. Design choice (D).
  */
 export const DC_CURRENT_DEMAND_INTERVAL_MS = 200;
+/** Stop reason when WeldingDetection shows the inlet still live with the EV contactors open. */
+export const EV_STOP_WELDED = "welded contactor";
+/** Stop reason prefix when pre-charge does not reach the battery voltage in time. */
+export const EV_STOP_PRECHARGE = "pre-charge failed";
 /** EV contactors open only once the inlet current is below this (A). Same figure as the EVSE's (digest §5.6, D). */
 export const EV_CONTACTOR_OPEN_MAX_A = 5;
 
@@ -24,10 +28,15 @@ export interface EvDcConfig {
   /** Legacy-charger option: delay closing S2 by this long (digest §3.3 "delayed S2 closure", U). 0 = off. */
   s2CloseDelayMs: number;
   currentDemandIntervalMs: number;
+  /**
+   * Start SDP and the V2G session as soon as SLAC has matched (default). False: wait for a `start-v2g` event
+   * (the EVerest car simulator's `iso_start_v2g_session`).
+   */
+  autoStartV2g: boolean;
 }
 
 /** Coarse phase of the EV controller. */
-export type EvDcPhase = "unplugged" | "plugged" | "slac" | "sdp" | "session" | "ended";
+export type EvDcPhase = "unplugged" | "plugged" | "slac" | "sdp" | "session" | "paused" | "ended";
 
 /** Inputs of the EV DC controller. */
 export type EvDcEvent =
@@ -47,7 +56,18 @@ export type EvDcEvent =
   | { kind: "v2g-closed"; reason: string; tMs: number }
   | { kind: "timer"; id: string; tMs: number }
   /** The driver stops charging. */
-  | { kind: "stop"; tMs: number };
+  | { kind: "stop"; tMs: number }
+  /** Start SDP + V2G after SLAC (when `autoStartV2g` is false); DC energy transfer only. */
+  | { kind: "start-v2g"; tMs: number }
+  /** ISO 15118-2: pause (SessionStop Pause, SessionID kept, inlet stays locked); DIN: same as stop. */
+  | { kind: "pause"; tMs: number }
+  /** Resume a paused session: SDP again, SessionSetup with the paused SessionID. */
+  | { kind: "resume"; tMs: number }
+  /**
+   * Fault injection (`ev-over-limit`): the BMS asks for this target current / voltage regardless of the
+   * EVSE's limits; null returns to the normal request.
+   */
+  | { kind: "over-limit"; request: { currentA: number; voltageV: number } | null; tMs: number };
 
 /** Outputs of the EV DC controller. */
 export type EvDcEffect =
@@ -60,6 +80,7 @@ export type EvDcEffect =
   | { kind: "v2g-send"; payloadType: number; bytes: Uint8Array; name: string }
   | { kind: "v2g-close"; reason: string }
   | { kind: "set-timer"; id: string; atMs: number }
-  | { kind: "stop"; reason: string }
+  /** The EV stops; `fault` marks a safety-relevant reason (welded contactor, pre-charge failure, …). */
+  | { kind: "stop"; reason: string; fault?: boolean }
   | { kind: "phase"; phase: EvDcPhase }
   | { kind: "log"; level: "debug" | "info" | "warn" | "error"; msg: string };

@@ -36,12 +36,14 @@ import {
   type SafetyState,
   safetyContactors,
   safetyMeasure,
+  safetyReset,
   safetyTrip,
 } from "../safety/index.js";
 import { createInterlock, deEnergise, energise, type Interlock } from "./interlock.js";
 import { clampSetPoint, moduleDcLimits } from "./power-module.js";
 import {
   EVSE_CHARGE_LOOP_WATCHDOG_MS,
+  EVSE_TRIP_F_HOLD_MS,
   type EvseDcConfig,
   type EvseDcEffect,
   type EvseDcEvent,
@@ -67,6 +69,8 @@ export interface EvseDcState {
   readonly meas: EvseMeasurements;
   readonly watchdogAtMs: number | null;
   readonly stopReason: string | null;
+  /** Last limit flags reported (`limits` effect). */
+  readonly limits: { current: boolean; voltage: boolean; power: boolean };
 }
 
 /** Complete a partial configuration (1000 V / 250 kW module, DC pins, 500 ms watchdog, PP monitored). */
@@ -118,6 +122,7 @@ export function initialEvseDc(cfg: EvseDcConfig, tMs = 0): EvseDcState {
     },
     watchdogAtMs: null,
     stopReason: null,
+    limits: { current: false, voltage: false, power: false },
   };
 }
 
@@ -191,7 +196,10 @@ export function stepEvseDc(s0: EvseDcState, ev: EvseDcEvent): [EvseDcState, Evse
       s = onMeasure(s, ev.m, t, fx);
       break;
     case "emergency-stop":
-      s = trip(s, "emergency-stop", "emergency-stop input", t, fx);
+      s = trip(s, "emergency-stop", "emergency-stop button pressed", t, fx);
+      break;
+    case "safety-reset":
+      s = resetAfterTrip(s, true, fx);
       break;
     case "stop-charging":
       s = secc(s, { kind: "control", control: { op: "stop-charging" }, tMs: t }, fx);
@@ -233,6 +241,7 @@ function onCp(s0: EvseDcState, state: EvseDcState["cp"], t: number, fx: EvseDcEf
       s = trip(s, "ev-stop-cp", "CP C→B with current flowing", t, fx);
   }
   if (state === "A" && !evseLive(s)) {
+    s = resetAfterTrip(s, false, fx);
     s = setDuty(s, DUTY_X1, fx);
     s = { ...s, phase: setPhase(s, "idle", fx), slac: initialEvseSlac(s.cfg.slac) };
   }
@@ -266,6 +275,14 @@ function onSdp(s: EvseDcState, datagram: Uint8Array, fx: EvseDcEffect[]): EvseDc
 function onTimer(s: EvseDcState, id: string, t: number, fx: EvseDcEffect[]): EvseDcState {
   if (id.startsWith("slac:")) return slac(s, { kind: "timer", id: id.slice(5), tMs: t }, fx);
   if (id.startsWith("secc:")) return secc(s, { kind: "timer", id: id.slice(5), tMs: t }, fx);
+  if (id === "evse:f-hold" && s.duty === DUTY_F) {
+    // After a trip: back to +12 V (X1) once nothing is energised, so an unplug (state A) can be seen.
+    if (evseLive(s)) {
+      fx.push({ kind: "set-timer", id: "evse:f-hold", atMs: t + EVSE_TRIP_F_HOLD_MS });
+      return s;
+    }
+    return setDuty(s, DUTY_X1, fx);
+  }
   if (id === "evse:watchdog" && s.watchdogAtMs === t) {
     const st = { ...s, watchdogAtMs: null };
     if (st.secc.conn === "session" && st.secc.powerDelivery === "start")
@@ -333,6 +350,31 @@ function onMeasure(
   return applySafety({ ...s, safety }, sfx, fx);
 }
 
+/**
+ * Ready for the next EV after a session: clear a trip (`safetyReset`; latching faults only with `operator`),
+ * a fresh SECC, no stop reason. Only with nothing energised.
+ */
+function resetAfterTrip(s: EvseDcState, operator: boolean, fx: EvseDcEffect[]): EvseDcState {
+  if (evseLive(s)) return s;
+  const safety = safetyReset(s.safety, operator);
+  if (safety.trip) {
+    fx.push({ kind: "log", level: "warn", msg: `trip ${safety.trip.fault} latched: operator reset needed` });
+    return { ...s, safety };
+  }
+  if (s.phase !== "ended" && s.phase !== "idle") return { ...s, safety };
+  if (s.safety.trip)
+    fx.push({ kind: "log", level: "info", msg: `safety reset after ${s.safety.trip.fault}` });
+  const secc = createSecc({ ...s.cfg.secc, readings: s.secc.readings }, s.nowMs);
+  return {
+    ...s,
+    safety,
+    secc,
+    stopReason: null,
+    watchdogAtMs: null,
+    limits: { current: false, voltage: false, power: false },
+  };
+}
+
 /** Trip the supervisor; also ends the V2G session (EVSE_EmergencyShutdown) and shows F on the pilot. */
 function trip(
   s0: EvseDcState,
@@ -348,7 +390,10 @@ function trip(
   let s = applySafety({ ...s0, safety, stopReason: s0.stopReason ?? reason, watchdogAtMs: null }, sfx, fx);
   if (s.secc.conn === "session" || s.secc.conn === "sap")
     s = secc(s, { kind: "control", control: { op: "emergency-stop" }, tMs: t }, fx);
-  if (fault !== "cp-lost" && s.cp !== "A") s = setDuty(s, DUTY_F, fx);
+  if (fault !== "cp-lost" && s.cp !== "A") {
+    s = setDuty(s, DUTY_F, fx);
+    fx.push({ kind: "set-timer", id: "evse:f-hold", atMs: t + EVSE_TRIP_F_HOLD_MS });
+  }
   return { ...s, phase: setPhase(s, "ended", fx) };
 }
 
@@ -409,7 +454,8 @@ function slac(s: EvseDcState, ev: EvseSlacEvent, fx: EvseDcEffect[]): EvseDcStat
 
 const SECC_END_FAULT: Readonly<Partial<Record<string, SafetyFault>>> = {
   timeout: "comm-timeout",
-  "peer-closed": "comm-loss",
+  "peer-closed": "connection-lost",
+  "decode-error": "malformed-message",
   "cp-state": "cp-lost",
 };
 
@@ -435,7 +481,11 @@ function secc(s: EvseDcState, ev: SeccEvent, fx: EvseDcEffect[]): EvseDcState {
           detail: e.detail,
           normal,
         });
-        if (normal)
+        if (e.stopReason === "paused" && !out.safety.trip)
+          // ISO 15118-2 pause: keep the pilot at 5 % and SLAC matched; the EV comes back with SDP and its
+          // SessionID (OK_OldSessionJoined).
+          out = { ...out, phase: setPhase(out, "sdp", fx) };
+        else if (normal)
           out = {
             ...out,
             stopReason: out.stopReason ?? "EV ended the session",
@@ -460,6 +510,25 @@ function secc(s: EvseDcState, ev: SeccEvent, fx: EvseDcEffect[]): EvseDcState {
   return out;
 }
 
+/**
+ * ISO 15118-2 / DIN 70121 CurrentDemand (digest §5.2 row 9): a request above the EVSE maximum is clamped to
+ * it and answered with EVSECurrent/VoltageLimitAchieved = true — never refused, never exceeded.
+ */
+function noteLimits(s: EvseDcState, wantA: number, fx: EvseDcEffect[]): EvseDcState {
+  const dc = s.secc.readings.dc;
+  const m = s.cfg.module;
+  const v = Math.max(s.meas.voltageV, m.minVoltageV);
+  const limits = {
+    current: wantA > m.maxCurrentA,
+    voltage: s.secc.ev.targetVoltageV > dc.maxVoltageV,
+    power: wantA > m.maxPowerW / v && m.maxPowerW / v < m.maxCurrentA,
+  };
+  const l = s.limits;
+  if (l.current === limits.current && l.voltage === limits.voltage && l.power === limits.power) return s;
+  fx.push({ kind: "limits", ...limits });
+  return { ...s, limits };
+}
+
 function portCommand(
   s: EvseDcState,
   c: Extract<SeccEffect, { kind: "port-command" }>["command"],
@@ -481,7 +550,7 @@ function portCommand(
         const sp = clampSetPoint(s.cfg.module, c.voltageV, want);
         if (loop) sp.currentA = Math.min(want, s.cfg.module.maxCurrentA, s.cfg.module.maxPowerW / vCap);
         fx.push({ kind: "module", op: "set", voltageV: sp.voltageV, currentA: sp.currentA });
-        return { ...s, moduleOn: true };
+        return loop ? noteLimits({ ...s, moduleOn: true }, want, fx) : { ...s, moduleOn: true };
       }
     case "isolation":
       fx.push(

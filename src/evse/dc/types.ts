@@ -14,6 +14,12 @@ import type { PowerModuleConfig } from "./power-module.js";
  */
 export const EVSE_CHARGE_LOOP_WATCHDOG_MS = 500;
 
+/**
+ * After a trip the pilot shows state F (−12 V) for this long (and until nothing is energised), then X1
+ * (+12 V) so the EVSE can see the EV leave (state A) and reset for the next plug-in. Design choice (D).
+ */
+export const EVSE_TRIP_F_HOLD_MS = 2_000;
+
 /** EVSE DC controller configuration. */
 export interface EvseDcConfig {
   /** What the two power pins are configured for; anything but "dc" refuses DC (interlock). */
@@ -59,7 +65,9 @@ export type EvseDcEvent =
   /** Emergency-stop input (mushroom button, site controller). */
   | { kind: "emergency-stop"; tMs: number }
   /** Operator asks the EV to stop (EVSENotification StopCharging). */
-  | { kind: "stop-charging"; tMs: number };
+  | { kind: "stop-charging"; tMs: number }
+  /** Operator reset of a latched trip (emergency-stop button released, interlock fixed). */
+  | { kind: "safety-reset"; tMs: number };
 
 /** Outputs of the EVSE DC controller. */
 export type EvseDcEffect =
@@ -77,4 +85,9 @@ export type EvseDcEffect =
   | { kind: "trip"; fault: SafetyFault; reason: string; detail: string }
   | { kind: "session-end"; reason: string; detail: string; normal: boolean }
   | { kind: "phase"; phase: EvseDcPhase }
+  /**
+   * Which EVSE limits bind the EV's CurrentDemand request (the SECC sends the same flags as
+   * EVSECurrent/Voltage/PowerLimitAchieved, digest §5.2 row 9); emitted when they change.
+   */
+  | { kind: "limits"; current: boolean; voltage: boolean; power: boolean }
   | { kind: "log"; level: "debug" | "info" | "warn" | "error"; msg: string };

@@ -10,6 +10,7 @@ import {
   type SafetyState,
   safetyContactors,
   safetyMeasure,
+  safetyReset,
   safetyTrip,
   unlockPermitted,
 } from "./index.js";
@@ -80,4 +81,19 @@ test("property: the supervisor never commands the contactors open while ≥ 5 A 
     }),
     { numRuns: 300 },
   );
+});
+
+test("safetyReset: refused while energised; latching faults need the operator", () => {
+  let s = initialSafety();
+  [s] = safetyContactors(s, true);
+  [s] = safetyMeasure(s, 700, 300);
+  [s] = safetyTrip(s, "over-current", "x", 0);
+  assert.equal(safetyReset(s).trip?.fault, "over-current", "300 A still flowing");
+  [s] = safetyMeasure(s, 700, 0);
+  assert.equal(s.contactorsCmd, false);
+  assert.equal(safetyReset(s, false).trip, null, "non-latching: cleared on unplug");
+  let e = initialSafety();
+  [e] = safetyTrip(e, "emergency-stop", "button", 0);
+  assert.equal(safetyReset(e, false).trip?.fault, "emergency-stop", "latched");
+  assert.equal(safetyReset(e, true).trip, null, "operator reset");
 });

@@ -32,6 +32,8 @@ export type SafetyFault =
   | "emergency-stop"
   | "comm-loss"
   | "comm-timeout"
+  | "connection-lost"
+  | "malformed-message"
   | "session-error"
   | "interlock";
 
@@ -50,6 +52,8 @@ export const SAFETY_STOP_REASONS: Readonly<Record<SafetyFault, string>> = Object
   "emergency-stop": "emergency stop",
   "comm-loss": "communication loss",
   "comm-timeout": "communication timeout (EV not responding)",
+  "connection-lost": "V2G connection closed (TCP)",
+  "malformed-message": "malformed V2G message (EXI decode error)",
   "session-error": "V2G session error",
   interlock: "interlock: pins not configured for DC",
 });
@@ -131,9 +135,23 @@ export function safetyMeasure(
   return [gate({ ...s, voltageV, currentA }, fx), fx];
 }
 
-/** Clear a trip (operator reset, new plug-in). Contactors stay open until asked again. */
-export function safetyReset(s: SafetyState): SafetyState {
-  return { ...s, trip: null };
+/**
+ * Faults that latch until an operator reset (`safetyReset` with `operator` true): the emergency-stop button
+ * and the interlock. Every other trip is cleared when the EV is unplugged, so the EVSE can serve the next
+ * plug-in (the physical fault, if still there, is detected again). Design choice (D).
+ */
+export const SAFETY_LATCHING_FAULTS: readonly SafetyFault[] = Object.freeze(["emergency-stop", "interlock"]);
+
+/**
+ * Clear a trip (operator reset, or unplugged with nothing energised). Refused (state unchanged) while the
+ * contactors are commanded closed or ≥ {@link SAFETY_CONTACTOR_OPEN_MAX_A} flows, and for a latching fault
+ * unless `operator`. Contactors stay open until asked again.
+ */
+export function safetyReset(s: SafetyState, operator = true): SafetyState {
+  if (!s.trip) return s;
+  if (s.contactorsCmd || Math.abs(s.currentA) >= SAFETY_CONTACTOR_OPEN_MAX_A) return s;
+  if (!operator && SAFETY_LATCHING_FAULTS.includes(s.trip.fault)) return s;
+  return { ...s, trip: null, contactorsWant: false };
 }
 
 /** True when the connector may be unlocked: output below 60 V (digest §5.6). */

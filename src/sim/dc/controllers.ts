@@ -51,12 +51,11 @@ export type SimEvent =
   | { k: "module"; cmd: Extract<EvseDcEffect, { kind: "module" }> }
   | { k: "lock"; locked: boolean };
 
-/** Per-message response-time statistics (virtual ms, request sent → response received). */
-export interface ResponseStats {
-  n: number;
-  sumMs: number;
-  maxMs: number;
-}
+/**
+ * An undecodable EXI document (fault `malformed-message`): EXI header byte, then bits that select no
+ * production of the V2G_Message grammar. Design choice (D).
+ */
+export const MALFORMED_EXI = Uint8Array.of(0x80, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff);
 
 /** Controllers and wiring. */
 export class Controllers {
@@ -67,19 +66,27 @@ export class Controllers {
   conn = 0;
   connOpen = false;
   readonly messages: Record<string, number> = {};
-  readonly responseTimes = new Map<string, ResponseStats>();
+  /**
+   * SECC processing time per request (wall ms, host clock): `stepEvseDc` on the received message, i.e.
+   * EXI decode → SECC step → EXI encode of the response. Keyed by message pair name ("CurrentDemand").
+   */
+  readonly processingMs: Record<string, number[]> = {};
   protocol: string | null = null;
+  /** Fault `malformed-message`: replace the EV's next V2G message by {@link MALFORMED_EXI}. */
+  corruptNextEvMessage = false;
+  private readonly clock: (() => number) | null;
   private deframers: Record<"evse" | "ev", V2gtpDeframer> = {
     evse: createV2gtpDeframer(),
     ev: createV2gtpDeframer(),
   };
-  private lastReq: { name: string; tMs: number } | null = null;
   private relayGen = { evse: 0, ev: 0 };
   private lastSyncMs = -1;
   private readonly sim: DcSim;
 
   constructor(sim: DcSim) {
     this.sim = sim;
+    const perf = (globalThis as { performance?: { now(): number } }).performance;
+    this.clock = sim.cfg.hostClock ?? (perf ? () => perf.now() : null);
     this.evse = initialEvseDc(sim.cfg.evse);
     const b = sim.cfg.ev.battery;
     this.ev = initialEvDc(sim.cfg.ev, sim.cfg.socStart, packTerminalV(b, sim.cfg.socStart, 0));
@@ -112,6 +119,10 @@ export class Controllers {
         break;
       case "relay":
         if (e.gen !== this.relayGen[e.side]) break;
+        if (e.side === "ev" && !e.closed && sim.welded && sim.path.k2) {
+          sim.record("log", { side: "sim", level: "warn", msg: "EV contactor welded: stays closed" });
+          break;
+        }
         if (e.side === "evse") sim.path.k1 = e.closed;
         else sim.path.k2 = e.closed;
         sim.record("contactor", { side: e.side, closed: e.closed });
@@ -192,7 +203,19 @@ export class Controllers {
   // ------------------------------------------------------------------ EVSE
 
   toEvse(ev: EvseDcEvent): void {
+    const timed = ev.kind === "v2g-message" ? this.clock : null;
+    const t0 = timed ? timed() : 0;
     const [s, fx] = stepEvseDc(this.evse, ev);
+    if (timed) {
+      const dt = timed() - t0;
+      const res = fx.find((f) => f.kind === "v2g-send");
+      if (res) {
+        const key = res.name.replace(/Res$/, "");
+        const list = this.processingMs[key];
+        if (list) list.push(dt);
+        else this.processingMs[key] = [dt];
+      }
+    }
     this.evse = s;
     for (const f of fx) this.evseEffect(f);
   }
@@ -211,22 +234,22 @@ export class Controllers {
         this.transmit("evse", f.frame);
         break;
       case "sdp-reply":
-        if (this.linkUp)
+        if (this.linkUp) {
+          sim.cfg.onWire?.(now, { kind: "sdp", from: "evse", datagram: f.datagram });
           sim.q.push(now + L, { k: "to-ev", ev: { kind: "sdp-response", datagram: f.datagram, tMs: 0 } });
+        }
         break;
       case "v2g-send":
         this.count(f.name);
-        if (this.lastReq && f.name.endsWith("Res")) {
-          const name = this.lastReq.name.replace(/Req$/, "");
-          const dt = now + L - this.lastReq.tMs;
-          const st = this.responseTimes.get(name) ?? { n: 0, sumMs: 0, maxMs: 0 };
-          st.n++;
-          st.sumMs += dt;
-          st.maxMs = Math.max(st.maxMs, dt);
-          this.responseTimes.set(name, st);
-          this.lastReq = null;
-        }
         this.send("ev", f.payloadType, f.bytes);
+        break;
+      case "limits":
+        sim.limitEvents.push({ tMs: now, current: f.current, voltage: f.voltage, power: f.power });
+        sim.record("log", {
+          side: "evse",
+          level: "info",
+          msg: `limits achieved: current ${f.current}, voltage ${f.voltage}, power ${f.power}`,
+        });
         break;
       case "v2g-close":
         this.close("ev", f.reason);
@@ -341,22 +364,31 @@ export class Controllers {
         this.transmit("ev", f.frame);
         break;
       case "sdp-send":
-        if (this.linkUp)
+        if (this.linkUp) {
+          sim.cfg.onWire?.(now, { kind: "sdp", from: "ev", datagram: f.datagram });
           sim.q.push(now + L, { k: "to-evse", ev: { kind: "sdp-request", datagram: f.datagram, tMs: 0 } });
+        }
         break;
       case "v2g-connect":
         this.conn++;
         this.connOpen = true;
+        sim.cfg.onWire?.(now, { kind: "tcp-open", conn: this.conn });
         this.deframers = { evse: createV2gtpDeframer(), ev: createV2gtpDeframer() };
         sim.q.push(now + L, { k: "to-evse", ev: { kind: "v2g-connected", tMs: 0 } });
         sim.q.push(now + 2 * L, { k: "to-ev", ev: { kind: "v2g-connected", tMs: 0 } });
         break;
-      case "v2g-send":
+      case "v2g-send": {
         this.count(f.name);
-        this.lastReq = { name: f.name, tMs: now };
         this.notePhase(f.name);
-        this.send("evse", f.payloadType, f.bytes);
+        let bytes = f.bytes;
+        if (this.corruptNextEvMessage) {
+          this.corruptNextEvMessage = false;
+          bytes = MALFORMED_EXI;
+          sim.record("log", { side: "sim", level: "warn", msg: `${f.name} replaced by malformed EXI` });
+        }
+        this.send("evse", f.payloadType, bytes);
         break;
+      }
       case "v2g-close":
         this.close("evse", f.reason);
         break;
@@ -364,7 +396,7 @@ export class Controllers {
         sim.q.push(f.atMs, { k: "to-ev", ev: { kind: "timer", id: f.id, tMs: 0 } });
         break;
       case "stop":
-        sim.evStops.push({ tMs: now, reason: f.reason });
+        sim.evStops.push({ tMs: now, reason: f.reason, fault: f.fault === true });
         sim.record("stop", { side: "ev", reason: f.reason });
         break;
       case "phase":
@@ -380,7 +412,7 @@ export class Controllers {
 
   private notePhase(name: string): void {
     const sim = this.sim;
-    if (name === "CableCheckReq" && sim.phase === "connecting") sim.setPhase("cable-check");
+    if (name === "CableCheckReq" && sim.phase !== "cable-check") sim.setPhase("cable-check");
     else if (name === "PreChargeReq" && sim.phase === "cable-check") sim.setPhase("pre-charge");
     else if (name === "CurrentDemandReq" && sim.phase === "pre-charge") sim.setPhase("charging");
     else if (name === "PowerDeliveryReq" && sim.phase === "charging") sim.setPhase("stopping");
@@ -394,6 +426,7 @@ export class Controllers {
   private transmit(from: "evse" | "ev", frame: SlacFrame): void {
     const sim = this.sim;
     if (!this.linkUp) return;
+    sim.cfg.onWire?.(sim.nowMs, { kind: "slac", from, frame });
     for (const d of sim.medium.transmit(from, frame, sim.nowMs)) {
       if (d.to === "evse")
         sim.q.push(d.atMs, {
@@ -407,12 +440,25 @@ export class Controllers {
   private send(to: "evse" | "ev", payloadType: number, bytes: Uint8Array): void {
     if (!this.linkUp || !this.connOpen) return;
     const sim = this.sim;
-    sim.q.push(sim.nowMs + SIM_DC_NET_LATENCY_MS, {
-      k: "bytes",
-      to,
-      chunk: encodeV2gtpMessage(payloadType, bytes),
+    const chunk = encodeV2gtpMessage(payloadType, bytes);
+    sim.cfg.onWire?.(sim.nowMs, {
+      kind: "v2gtp",
+      from: to === "evse" ? "ev" : "evse",
       conn: this.conn,
+      message: chunk,
     });
+    sim.q.push(sim.nowMs + SIM_DC_NET_LATENCY_MS, { k: "bytes", to, chunk, conn: this.conn });
+  }
+
+  /** Fault `tcp-drop`: the connection is reset (RST); both ends see it closed, the PLC link stays up. */
+  resetConnection(reason: string): void {
+    if (!this.connOpen) return;
+    this.connOpen = false;
+    const sim = this.sim;
+    sim.cfg.onWire?.(sim.nowMs, { kind: "tcp-close", from: "ev", conn: this.conn, reset: true });
+    const ev = { kind: "v2g-closed" as const, reason, tMs: 0 };
+    sim.q.push(sim.nowMs + SIM_DC_NET_LATENCY_MS, { k: "to-evse", ev });
+    sim.q.push(sim.nowMs + SIM_DC_NET_LATENCY_MS, { k: "to-ev", ev });
   }
 
   private close(to: "evse" | "ev", reason: string): void {
@@ -420,6 +466,7 @@ export class Controllers {
     this.connOpen = false;
     const sim = this.sim;
     if (!this.linkUp) return;
+    sim.cfg.onWire?.(sim.nowMs, { kind: "tcp-close", from: to === "evse" ? "ev" : "evse", conn: this.conn });
     const ev = { kind: "v2g-closed" as const, reason: `peer closed: ${reason}`, tMs: 0 };
     if (to === "evse") sim.q.push(sim.nowMs + SIM_DC_NET_LATENCY_MS, { k: "to-evse", ev });
     else sim.q.push(sim.nowMs + SIM_DC_NET_LATENCY_MS, { k: "to-ev", ev });

@@ -44,6 +44,7 @@ import { Controllers, type SimEvent } from "./controllers.js";
 import type { DcSimPhase, FaultName } from "./faults.js";
 import { applyFault } from "./inject.js";
 import { DcPath } from "./physics.js";
+import type { WireTap } from "./wire.js";
 
 /** Simulator configuration. */
 export interface DcSimConfig {
@@ -54,6 +55,13 @@ export interface DcSimConfig {
   seed: number | null;
   /** Receives every record event as it happens. */
   onRecord?: RecordSink;
+  /** Receives every frame, datagram and V2GTP message as it is sent (pcap recording). */
+  onWire?: WireTap;
+  /**
+   * Host clock (ms, wall) used only to measure the SECC's processing time per request (decode → step →
+   * encode); default `performance.now()` where available. Never used for the simulation itself.
+   */
+  hostClock?: () => number;
 }
 
 /** One safety trip as measured in virtual time. */
@@ -87,7 +95,13 @@ export class DcSim {
   det: CpDetectorState = initialCpDetector;
   phase: DcSimPhase = "connecting";
   readonly trips: TripReport[] = [];
-  readonly evStops: { tMs: number; reason: string }[] = [];
+  readonly evStops: { tMs: number; reason: string; fault: boolean }[] = [];
+  /** Limit flags the EVSE reported (CurrentDemandRes EVSE…LimitAchieved), when they changed. */
+  readonly limitEvents: { tMs: number; current: boolean; voltage: boolean; power: boolean }[] = [];
+  /** EV DC contactor welded closed (fault `welded-contactor`): open commands have no effect. */
+  welded = false;
+  /** Emergency-stop button held down (latching). */
+  emergencyButton = false;
   readonly injected: { tMs: number; name: FaultName }[] = [];
   /** CP wire pulled to −12 V (fault `cp-to-f`). */
   cpToF = false;
@@ -158,8 +172,12 @@ export class DcSim {
   at(tMs: number, label: string, fn: (sim: DcSim) => void): void {
     this.q.push(tMs, { k: "action", label, fn: () => fn(this) });
   }
-  /** Run `fn` `delayMs` after the session first enters `phase` (immediately relative to now if already past). */
+  /** Run `fn` `delayMs` after the session first enters `phase` (relative to now if already in it). */
   atPhase(phase: DcSimPhase, delayMs: number, label: string, fn: (sim: DcSim) => void): void {
+    if (phase === this.phase) {
+      this.at(this.nowMs + delayMs, label, fn);
+      return;
+    }
     const list = this.phaseActions.get(phase) ?? [];
     list.push({ delayMs, label, fn });
     this.phaseActions.set(phase, list);
@@ -185,6 +203,17 @@ export class DcSim {
   unplug(): void {
     this.cable.plugged = false;
     this.physicalChange(true, true);
+  }
+  /** Press the EVSE's emergency-stop button (it latches: the EVSE stays tripped until released + reset). */
+  pressEmergencyStop(): void {
+    this.emergencyButton = true;
+    this.record("log", { side: "sim", level: "warn", msg: "emergency-stop button pressed" });
+    this.q.push(this.nowMs, { k: "to-evse", ev: { kind: "emergency-stop", tMs: 0 } });
+  }
+  /** Release the emergency-stop button and reset the EVSE (operator). */
+  releaseEmergencyStop(): void {
+    this.emergencyButton = false;
+    this.q.push(this.nowMs, { k: "to-evse", ev: { kind: "safety-reset", tMs: 0 } });
   }
 
   // ------------------------------------------------------------------ running

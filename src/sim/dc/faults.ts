@@ -14,15 +14,21 @@ export const FAULT_NAMES = [
   "cp-to-f",
   "cp-open",
   "diode-short",
+  "missing-diode",
   "pp-unlatched",
   "lock-opened",
   "isolation-cable-check",
   "isolation-charging",
+  "precharge-mismatch",
+  "welded-contactor",
   "over-voltage",
   "over-current",
   "emergency-stop",
   "comm-loss",
   "ev-unresponsive",
+  "tcp-drop",
+  "malformed-message",
+  "ev-over-limit",
   "ac-on-dc-pins",
 ] as const;
 
@@ -40,12 +46,29 @@ export interface FaultSpec {
   stopReason: string;
   /** Which side detects it first. */
   detectedBy: "evse" | "ev";
+  /** True when the EVSE safety supervisor trips (output off within 10 ms of detection is then measured). */
+  trips: boolean;
+  /** The expected safe outcome, in words (documentation, `--list-faults --json`). */
+  outcome: string;
+  /** Scripted follow-up: the driver stops this long after the injection (to reach WeldingDetection). */
+  evStopAfterMs?: number;
 }
 
 /** Isolation resistance injected by the isolation faults (Ω): below the 100 kΩ fault limit (digest §5.6). */
 export const FAULT_ISOLATION_OHM = 50_000;
 /** AC voltage present on the pins for `ac-on-dc-pins` (V). Digest §3.1 "typical 120/240 V". */
 export const FAULT_AC_ON_PINS_V = 240;
+/**
+ * `precharge-mismatch`: from the cable check on, the power stage cannot produce more than the battery's
+ * open-circuit voltage minus this (V) — more than the 20 V pre-charge tolerance (digest §5.6).
+ */
+export const FAULT_PRECHARGE_SHORTFALL_V = 50;
+/** `ev-over-limit`: the EV asks this multiple of the EVSE's maximum current and voltage. Design choice (D). */
+export const FAULT_OVER_LIMIT_FACTOR = 1.5;
+/** `ev-over-limit`: how long the EV keeps asking above the limits (ms). */
+export const FAULT_OVER_LIMIT_MS = 20_000;
+/** `welded-contactor`: the driver stops this long after the contactor welds, so WeldingDetection runs (ms). */
+export const FAULT_WELDED_STOP_AFTER_MS = 5_000;
 
 const R = SAFETY_STOP_REASONS;
 const CHARGING_DELAY_MS = 30_000;
@@ -56,6 +79,17 @@ export const FAULTS: Readonly<Record<FaultName, FaultSpec>> = Object.freeze({
   "cp-to-f": f("cp-to-f", "CP pulled to -12 V (state F) while charging", "charging", R["cp-state-f"], "evse"),
   "cp-open": f("cp-open", "CP wire open (pilot lost) while charging", "charging", R["cp-lost"], "evse"),
   "diode-short": f("diode-short", "EV CP diode shorted while charging", "charging", R["diode-fault"], "evse"),
+  "missing-diode": {
+    ...f(
+      "missing-diode",
+      "EV built without the CP diode (plugged in that way): the low PWM plateau never reaches −12 V",
+      "connecting",
+      R["diode-fault"],
+      "evse",
+      "diode check fails on the first PWM samples: EVSE trips before SLAC ends, nothing is ever energised",
+    ),
+    delayMs: 0,
+  },
   "pp-unlatched": f(
     "pp-unlatched",
     "handle button pressed (PP unlatched) while charging",
@@ -87,6 +121,29 @@ export const FAULTS: Readonly<Record<FaultName, FaultSpec>> = Object.freeze({
     R.isolation,
     "evse",
   ),
+  "precharge-mismatch": {
+    ...f(
+      "precharge-mismatch",
+      `power stage cannot reach the EV's pre-charge target (output ceiling ${FAULT_PRECHARGE_SHORTFALL_V} V below the battery)`,
+      "cable-check",
+      "pre-charge failed: V2G_EVCC_PreCharge_Timeout expired",
+      "ev",
+      "EV never closes its contactors, aborts at its PreCharge timeout; EVSE switches off when the session ends",
+    ),
+    delayMs: 0,
+  },
+  "welded-contactor": {
+    ...f(
+      "welded-contactor",
+      "EV DC contactor welds closed while charging; the driver stops 5 s later",
+      "charging",
+      "welded contactor",
+      "ev",
+      "WeldingDetection keeps reading the battery voltage (> 60 V): EV reports a welded contactor and keeps the inlet locked",
+    ),
+    trips: false,
+    evStopAfterMs: FAULT_WELDED_STOP_AFTER_MS,
+  },
   "over-voltage": f(
     "over-voltage",
     "output voltage runaway while charging",
@@ -103,7 +160,7 @@ export const FAULTS: Readonly<Record<FaultName, FaultSpec>> = Object.freeze({
   ),
   "emergency-stop": f(
     "emergency-stop",
-    "emergency-stop button pressed while charging",
+    "emergency-stop button (mushroom) pressed while charging; latches until an operator reset",
     "charging",
     R["emergency-stop"],
     "evse",
@@ -116,6 +173,32 @@ export const FAULTS: Readonly<Record<FaultName, FaultSpec>> = Object.freeze({
     R["comm-timeout"],
     "evse",
   ),
+  "tcp-drop": f(
+    "tcp-drop",
+    "V2G TCP connection reset in the CurrentDemand loop (PLC link stays up)",
+    "charging",
+    R["connection-lost"],
+    "evse",
+  ),
+  "malformed-message": f(
+    "malformed-message",
+    "EV sends an undecodable EXI document in the CurrentDemand loop",
+    "charging",
+    R["malformed-message"],
+    "evse",
+    "SECC logs the ExiDecodeError and ends the session; output off ≤ 10 ms after the message is decoded",
+  ),
+  "ev-over-limit": {
+    ...f(
+      "ev-over-limit",
+      `EV asks ${FAULT_OVER_LIMIT_FACTOR}× the EVSE's maximum current and voltage for ${FAULT_OVER_LIMIT_MS / 1000} s`,
+      "charging",
+      "target SOC reached",
+      "evse",
+      "EVSE clamps to its limits and answers EVSECurrentLimitAchieved / EVSEVoltageLimitAchieved (ISO 15118-2, DIN 70121 CurrentDemandRes); output never above the EVSE limits; the session continues",
+    ),
+    trips: false,
+  },
   "ac-on-dc-pins": {
     ...f(
       "ac-on-dc-pins",
@@ -134,8 +217,18 @@ function f(
   phase: DcSimPhase,
   stopReason: string,
   detectedBy: "evse" | "ev",
+  outcome = "EVSE output off ≤ 10 ms after detection, contactors open below 5 A, EV unlocks below 60 V",
 ): FaultSpec {
-  return { name, description, phase, delayMs: CHARGING_DELAY_MS, stopReason, detectedBy };
+  return {
+    name,
+    description,
+    phase,
+    delayMs: CHARGING_DELAY_MS,
+    stopReason,
+    detectedBy,
+    trips: true,
+    outcome,
+  };
 }
 
 /** True when `s` names a fault. */

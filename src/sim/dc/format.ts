@@ -22,7 +22,7 @@ export function formatDcSummary(
   const avgW = r.durationS > 0 ? (r.energyDeliveredWh * 3600) / r.durationS : 0;
   const total = Object.values(r.messages).reduce((a, b) => a + b, 0);
   const cd = r.messages.CurrentDemandReq ?? 0;
-  const rt = r.responseTimesMs.CurrentDemand;
+  const rt = r.responseTimesMs.perMessage.CurrentDemand;
   const rows: [string, string][] = [
     ["stop reason", r.stopReason],
     ["protocol", r.protocol],
@@ -35,7 +35,11 @@ export function formatDcSummary(
     ["peak power", `${(r.peakPowerW / 1000).toFixed(1)} kW`],
     ["V2G messages", `${total} (${cd} CurrentDemandReq)`],
   ];
-  if (rt) rows.push(["CurrentDemand RTT", `mean ${rt.mean} ms, max ${rt.max} ms (virtual)`]);
+  if (rt)
+    rows.push([
+      "SECC processing",
+      `CurrentDemand median ${rt.median} ms, p99 ${rt.p99} ms (host clock; network latency modelled apart)`,
+    ]);
   for (const t of r.safety) {
     const off = t.offAtMs === null ? "—" : `${t.offAtMs - t.detectedAtMs} ms`;
     const det = t.injectedAtMs === null ? "" : `, fault → detection ${t.detectedAtMs - t.injectedAtMs} ms`;

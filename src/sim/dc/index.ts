@@ -7,3 +7,4 @@ export * from "./format.js";
 export * from "./physics.js";
 export * from "./scenario.js";
 export * from "./session.js";
+export * from "./wire.js";

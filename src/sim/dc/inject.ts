@@ -5,7 +5,14 @@
 
 import { SIM_LINK_STATUS_POLL_MS, SIM_LOCK_FEEDBACK_MS } from "./constants.js";
 import type { DcSim } from "./dc-sim.js";
-import { FAULT_AC_ON_PINS_V, FAULT_ISOLATION_OHM, type FaultName } from "./faults.js";
+import {
+  FAULT_AC_ON_PINS_V,
+  FAULT_ISOLATION_OHM,
+  FAULT_OVER_LIMIT_FACTOR,
+  FAULT_OVER_LIMIT_MS,
+  FAULT_PRECHARGE_SHORTFALL_V,
+  type FaultName,
+} from "./faults.js";
 
 /** Apply fault `name` to `sim` at the current virtual time. */
 export function applyFault(sim: DcSim, name: FaultName): void {
@@ -25,6 +32,8 @@ export function applyFault(sim: DcSim, name: FaultName): void {
       sim.physicalChange(true, false);
       break;
     case "diode-short":
+    case "missing-diode":
+      // A shorted diode and no diode at all look the same on the pilot: the low plateau stays near 0 V.
       sim.cable.diode = "shorted";
       sim.physicalChange(true, false);
       break;
@@ -47,7 +56,7 @@ export function applyFault(sim: DcSim, name: FaultName): void {
       sim.path.currentRunawayAtMs = now;
       break;
     case "emergency-stop":
-      sim.q.push(now, { k: "to-evse", ev: { kind: "emergency-stop", tMs: 0 } });
+      sim.pressEmergencyStop();
       break;
     case "comm-loss":
       ctl.linkUp = false;
@@ -60,6 +69,28 @@ export function applyFault(sim: DcSim, name: FaultName): void {
       break;
     case "ev-unresponsive":
       ctl.evFrozen = true;
+      break;
+    case "tcp-drop":
+      ctl.resetConnection("TCP connection reset");
+      break;
+    case "malformed-message":
+      ctl.corruptNextEvMessage = true;
+      break;
+    case "ev-over-limit": {
+      const m = sim.cfg.evse.module;
+      const k = FAULT_OVER_LIMIT_FACTOR;
+      const request = { currentA: m.maxCurrentA * k, voltageV: m.maxVoltageV * k };
+      ctl.toEv({ kind: "over-limit", request, tMs: now });
+      sim.at(now + FAULT_OVER_LIMIT_MS, "ev-over-limit ends", (s) =>
+        s.ctl.toEv({ kind: "over-limit", request: null, tMs: s.nowMs }),
+      );
+      break;
+    }
+    case "precharge-mismatch":
+      sim.path.voltageCeilingV = sim.path.ocvV - FAULT_PRECHARGE_SHORTFALL_V;
+      break;
+    case "welded-contactor":
+      sim.welded = true;
       break;
     case "ac-on-dc-pins":
       sim.path.acOnPinsV = FAULT_AC_ON_PINS_V;

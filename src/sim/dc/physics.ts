@@ -54,6 +54,11 @@ export class DcPath {
   voltageRunawayAtMs: number | null = null;
   /** AC voltage present on the pins (fault injection); 0 = none. */
   acOnPinsV = 0;
+  /** Highest voltage the module can still produce (fault `precharge-mismatch`: failed module strings), V. */
+  voltageCeilingV = Number.POSITIVE_INFINITY;
+  /** Highest output current and EVSE-side voltage seen (A, V): the "never above the limits" checks. */
+  peakCurrentA = 0;
+  peakVoltageV = 0;
 
   constructor(module: PowerModuleConfig, battery: DcBatteryConfig, soc: number) {
     this.module = module;
@@ -105,7 +110,7 @@ export class DcPath {
 
   private voltageTarget(): { target: number; rate: number } {
     if (this.k2) return { target: this.ocvV, rate: Number.POSITIVE_INFINITY };
-    const target = this.k1 && this.on ? this.setV : 0;
+    const target = this.k1 && this.on ? Math.min(this.setV, this.voltageCeilingV) : 0;
     const rate = target >= this.vLink ? this.module.voltageSlewVps : this.module.dischargeVps;
     return { target, rate: rate / 1000 };
   }
@@ -147,6 +152,7 @@ export class DcPath {
       this.vLink = this.ocvV + i1 * this.battery.rIntOhm;
       const p = this.powerW;
       if (p > this.peakPowerW) this.peakPowerW = p;
+      this.notePeaks();
       return;
     }
     this.i = 0;
@@ -154,5 +160,12 @@ export class DcPath {
     if (!Number.isFinite(rate)) this.vLink = target;
     else if (this.vLink < target) this.vLink = Math.min(target, this.vLink + rate * dt);
     else this.vLink = Math.max(target, this.vLink - rate * dt);
+    this.notePeaks();
+  }
+
+  private notePeaks(): void {
+    if (this.i > this.peakCurrentA) this.peakCurrentA = this.i;
+    const v = this.evseVoltageV;
+    if (v > this.peakVoltageV) this.peakVoltageV = v;
   }
 }

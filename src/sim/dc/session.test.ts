@@ -5,9 +5,10 @@ import {
   SAFETY_OFF_MAX_MS,
   SAFETY_UNLOCK_MAX_V,
 } from "../../evse/safety/index.js";
+import { EVCC_WELDING_MAX_REQUESTS } from "../../v2g/index.js";
 import type { RecordEvent } from "../record/types.js";
-import { FAULT_NAMES, FAULTS } from "./faults.js";
-import { DcSession, type DcSessionOptions, runDcSession } from "./session.js";
+import { FAULT_NAMES, FAULTS, type FaultName } from "./faults.js";
+import { DcSession, type DcSessionOptions, type DcSessionSummary, runDcSession } from "./session.js";
 
 const base: DcSessionOptions = {
   batteryKwh: 75,
@@ -68,10 +69,52 @@ test("interlock: pins configured for AC ⇒ the EVSE never offers DC, nothing en
   assert.equal(session.sim.path.energyWh, 0);
 });
 
+/** Per-fault checks of the expected safe outcome beyond the common ones. */
+const EXTRA: Partial<Record<FaultName, (r: DcSessionSummary, s: DcSession) => void>> = {
+  "missing-diode": (r, s) => {
+    assert.equal(r.energyDeliveredWh, 0, "nothing delivered");
+    assert.equal(r.outputPeak.voltageV, 0, "output never energised");
+    assert.equal(s.sim.path.k1, false);
+  },
+  "precharge-mismatch": (r, s) => {
+    assert.equal(r.energyDeliveredWh, 0);
+    assert.ok((r.messages.PreChargeReq ?? 0) > 10, "EV kept asking for pre-charge");
+    assert.equal(r.messages.PowerDeliveryReq ?? 0, 0, "never started");
+    assert.equal(s.sim.path.k2, false, "EV contactors never closed");
+  },
+  "welded-contactor": (r, s) => {
+    assert.equal(s.sim.lock.locked, true, "inlet stays locked");
+    assert.ok(s.sim.path.inletVoltageV > SAFETY_UNLOCK_MAX_V, "inlet still live");
+    assert.ok((r.messages.WeldingDetectionReq ?? 0) >= EVCC_WELDING_MAX_REQUESTS);
+    assert.equal(s.sim.path.k1, false, "EVSE contactors open");
+    assert.equal(s.sim.ctl.ev.contactorsCmd, false);
+  },
+  "ev-over-limit": (r, s) => {
+    const m = s.sim.cfg.evse.module;
+    assert.ok(r.limitsAchieved.current && r.limitsAchieved.voltage, JSON.stringify(r.limitsAchieved));
+    assert.ok(r.outputPeak.currentA <= m.maxCurrentA, `peak ${r.outputPeak.currentA} A`);
+    assert.ok(r.outputPeak.voltageV <= m.maxVoltageV, `peak ${r.outputPeak.voltageV} V`);
+    assert.deepEqual(r.safety, []);
+  },
+  "malformed-message": (r) => {
+    assert.match(r.safety[0]?.detail ?? "", /decode-error/);
+  },
+  "tcp-drop": (r) => {
+    assert.match(r.safety[0]?.detail ?? "", /peer-closed/);
+  },
+  "emergency-stop": (r) => {
+    assert.match(r.safety[0]?.detail ?? "", /button/);
+  },
+};
+
 for (const name of FAULT_NAMES) {
-  test(`fault ${name}: named stop reason; detection → off ≤ 10 ms; contactors open < 5 A; unlock < 60 V`, () => {
-    const r = runDcSession({ ...base, fault: name });
-    assert.equal(r.stopReason, FAULTS[name].stopReason);
+  const spec = FAULTS[name];
+  test(`fault ${name}: "${spec.stopReason}"; ${spec.trips ? "detection → off ≤ 10 ms; contactors open < 5 A; unlock < 60 V" : spec.outcome}`, () => {
+    const s = new DcSession({ ...base, fault: name });
+    const r = s.run();
+    assert.equal(r.stopReason, spec.stopReason);
+    EXTRA[name]?.(r, s);
+    if (!spec.trips) return;
     const trip = r.safety[0];
     assert.ok(trip, "the EVSE supervisor tripped");
     assert.ok(trip.offAtMs !== null, "output commanded off");
@@ -88,3 +131,37 @@ for (const name of FAULT_NAMES) {
     assert.ok(balanceError({ ...r, socEnd: r.socEnd + 1e-9 }) < 0.01 || r.socEnd === r.socStart);
   });
 }
+
+function replug(name: FaultName, release: boolean) {
+  const s = new DcSession({ ...base, fault: name });
+  const sim = s.sim;
+  sim.at(40_000, "press button", (x) => x.pressButton(true));
+  sim.at(41_000, "unplug", (x) => x.unplug());
+  if (release) sim.at(45_000, "operator reset", (x) => x.releaseEmergencyStop());
+  sim.at(50_000, "plug in again", (x) => x.plugIn());
+  sim.runUntil(50_000);
+  const before = { wh: sim.path.energyWh, cd: sim.ctl.messages.CurrentDemandReq ?? 0 };
+  sim.runUntil(120_000);
+  return { s, before };
+}
+
+test("safetyReset: after an over-current trip and unplug, the EVSE serves a second plug-in", () => {
+  const { s, before } = replug("over-current", false);
+  const sim = s.sim;
+  assert.equal(sim.trips.length, 1, "one trip, none on the second session");
+  assert.equal(sim.ctl.evse.safety.trip, null, "trip cleared on unplug");
+  assert.ok((sim.ctl.messages.CurrentDemandReq ?? 0) > before.cd + 100, "second charge loop ran");
+  assert.ok(
+    sim.path.energyWh - before.wh > 1000,
+    `second session delivered ${sim.path.energyWh - before.wh} Wh`,
+  );
+});
+
+test("safetyReset: the emergency stop latches across unplug until the operator releases it", () => {
+  const latched = replug("emergency-stop", false).s.sim;
+  assert.equal(latched.ctl.evse.safety.trip?.fault, "emergency-stop");
+  assert.equal(latched.ctl.evse.duty, 100, "no 5 % PWM offered while latched");
+  const released = replug("emergency-stop", true).s.sim;
+  assert.equal(released.ctl.evse.safety.trip, null);
+  assert.ok((released.ctl.messages.CurrentDemandReq ?? 0) > 200);
+});

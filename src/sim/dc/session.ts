@@ -5,12 +5,13 @@
  */
 import { dcBatteryConfig, type EvVoltageClass, evDcConfig } from "../../ev/dc/index.js";
 import { evseDcConfig, type ModuleVariant, powerModuleConfig } from "../../evse/dc/index.js";
+import { roundMs, timeStats } from "../../link/host/stats.js";
 import { seededPrng } from "../../slac/index.js";
 import type { RecordSink } from "../record/types.js";
 import type { TimelineEntry } from "../session.js";
 import { timelineOf } from "../session.js";
 import type { TraceEntry } from "../trace.js";
-import { SIM_DC_TRACE_CURRENT_STEP_A } from "./constants.js";
+import { SIM_DC_NET_LATENCY_MS, SIM_DC_TRACE_CURRENT_STEP_A } from "./constants.js";
 import { DcSim, type TripReport } from "./dc-sim.js";
 import { type DcSimPhase, FAULTS, type FaultName } from "./faults.js";
 
@@ -66,8 +67,32 @@ export interface DcSessionSummary {
   events: TimelineEntry[];
   protocol: string;
   messages: Record<string, number>;
-  responseTimesMs: Record<string, { n: number; mean: number; max: number }>;
+  /**
+   * SECC processing time per request, measured on the host's wall clock around decode → step → encode
+   * (same {median, p99} shape as `nacs evse --json`). The simulated network latency
+   * ({@link SIM_DC_NET_LATENCY_MS} each way, constant) is modelled separately and not included.
+   */
+  responseTimesMs: ResponseTimesMs;
   safety: TripReport[];
+  /** Highest output current and voltage at the EVSE (A, V) — never above the EVSE limits. */
+  outputPeak: { currentA: number; voltageV: number };
+  /** EVSE…LimitAchieved flags reported in CurrentDemandRes (true if ever set). */
+  limitsAchieved: { current: boolean; voltage: boolean; power: boolean };
+}
+
+/** Median / p99 / max of one message pair's SECC processing times (wall ms). */
+export interface ProcessingStats {
+  n: number;
+  median: number;
+  p99: number;
+  max: number;
+}
+
+/** `responseTimesMs` of the summary: over all requests, and per message pair. */
+export interface ResponseTimesMs {
+  median: number;
+  p99: number;
+  perMessage: Record<string, ProcessingStats>;
 }
 
 /** Progress snapshot. */
@@ -78,7 +103,7 @@ export interface DcSessionStatus {
   phase: string;
 }
 
-const CONSEQUENCE_TRIPS = new Set(["ev-stop-cp", "comm-loss", "session-error"]);
+const CONSEQUENCE_TRIPS = new Set(["ev-stop-cp", "comm-loss", "connection-lost", "session-error"]);
 
 const mac = (n: number) => Uint8Array.of(0x02, 0x00, 0x5e, 0x10, 0x00, n);
 
@@ -150,7 +175,11 @@ export class DcSession {
     if (opts.fault) {
       const spec = FAULTS[opts.fault];
       const name = opts.fault;
-      sim.atPhase(spec.phase, spec.delayMs, `inject ${name}`, (s) => s.inject(name));
+      sim.atPhase(spec.phase, spec.delayMs, `inject ${name}`, (s) => {
+        s.inject(name);
+        if (spec.evStopAfterMs !== undefined)
+          s.at(s.nowMs + spec.evStopAfterMs, "driver stops", (x) => act(x, { kind: "ev-stop" }));
+      });
     }
     for (const st of opts.script ?? []) {
       const run = (s: DcSim) => act(s, st.action);
@@ -208,10 +237,13 @@ export class DcSession {
     }
   }
 
-  /** The stop reason: the earliest named reason of either side (EV stop or EVSE trip / stop). */
+  /**
+   * The stop reason: the earliest named reason of either side (EV stop or EVSE trip / stop); a
+   * safety-relevant EV finding (welded contactor, pre-charge failure) outranks a normal stop before it.
+   */
   stopReason(): string {
     const sim = this.sim;
-    const ev = sim.evStops[0];
+    const ev = sim.evStops.find((e) => e.fault) ?? sim.evStops[0];
     const trip = sim.trips[0];
     // A trip that is only the EVSE's view of the EV's own decision (S2 opened, connection closed) does not
     // name the cause when the EV stopped first; any other trip does.
@@ -230,9 +262,21 @@ export class DcSession {
   summary(): DcSessionSummary {
     const sim = this.sim;
     const p = sim.path;
-    const rt: DcSessionSummary["responseTimesMs"] = {};
-    for (const [k, v] of sim.ctl.responseTimes)
-      rt[k] = { n: v.n, mean: round(v.sumMs / v.n, 3), max: v.maxMs };
+    const perMessage: Record<string, ProcessingStats> = {};
+    const all: number[] = [];
+    for (const [k, v] of Object.entries(sim.ctl.processingMs)) {
+      const st = timeStats(v);
+      perMessage[k] = { n: st.count, median: roundMs(st.median), p99: roundMs(st.p99), max: roundMs(st.max) };
+      all.push(...v);
+    }
+    const tot = timeStats(all);
+    const rt: ResponseTimesMs = { median: roundMs(tot.median), p99: roundMs(tot.p99), perMessage };
+    const lim = { current: false, voltage: false, power: false };
+    for (const l of sim.limitEvents) {
+      lim.current ||= l.current;
+      lim.voltage ||= l.voltage;
+      lim.power ||= l.power;
+    }
     return {
       mode: "dc",
       batteryKwh: this.opts.batteryKwh,
@@ -248,6 +292,8 @@ export class DcSession {
       messages: { ...sim.ctl.messages },
       responseTimesMs: rt,
       safety: sim.trips.map((t) => ({ ...t })),
+      outputPeak: { currentA: round(p.peakCurrentA, 1), voltageV: round(p.peakVoltageV, 1) },
+      limitsAchieved: lim,
     };
   }
 }
