@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { FAULTS } from "../../sim/dc/faults.js";
+import { FAULT_NAMES, FAULTS } from "../../sim/dc/faults.js";
 import { parseNdjson } from "../../sim/record/types.js";
 import { UsageError } from "../errors.js";
 import {
@@ -191,4 +191,90 @@ test("nacs simulate --fault NAME --json ends with the fault's stop reason; --lis
   const l = nacs("--list-faults");
   assert.equal(l.status, 0);
   for (const n of Object.keys(FAULTS)) assert.match(l.stdout, new RegExp(`^${n} `, "m"));
+});
+
+test("nacs simulate --fault NAME --json ends with that fault's stop reason, for every fault in --list-faults", () => {
+  const list = nacs("--list-faults", "--json");
+  assert.equal(list.status, 0, list.stderr);
+  const names = (JSON.parse(list.stdout) as { name: string }[]).map((f) => f.name);
+  assert.deepEqual(names, [...FAULT_NAMES]);
+  for (const name of names) {
+    const r = nacs("--fault", name, "--json", "--no-record", "--soc", "50", "--target-soc", "60");
+    assert.equal(r.status, 0, `${name}: ${r.stderr}`);
+    const j = JSON.parse(r.stdout);
+    const spec = FAULTS[name as keyof typeof FAULTS];
+    assert.equal(j.stopReason, spec.stopReason, name);
+    if (spec.trips) assert.ok(j.safety[0].offAtMs - j.safety[0].detectedAtMs <= 10, `${name}: off ≤ 10 ms`);
+  }
+});
+
+test("responseTimesMs: SECC processing time {median, p99, perMessage} on the host clock", () => {
+  const r = nacs("--json", "--no-record", "--soc", "50", "--target-soc", "52");
+  assert.equal(r.status, 0, r.stderr);
+  const rt = JSON.parse(r.stdout).responseTimesMs;
+  assert.deepEqual(Object.keys(rt).sort(), ["median", "p99", "perMessage"]);
+  const cd = rt.perMessage.CurrentDemand;
+  assert.ok(cd.n > 10 && cd.median > 0 && cd.median <= cd.p99 && cd.p99 <= cd.max, JSON.stringify(cd));
+  assert.notEqual(cd.median, 4, "not the old constant virtual round trip");
+});
+
+test("--scenario-string (EVerest) and --scenario FILE (.yaml/.json/.txt); bad command ⇒ exit 2 naming it", () => {
+  const s = nacs(
+    "--json",
+    "--no-record",
+    "--scenario-string",
+    "sleep 1;iso_wait_slac_matched;iso_start_v2g_session DC;iso_wait_pwr_ready;sleep 20;iso_stop_charging;iso_wait_v2g_session_stopped;unplug",
+  );
+  assert.equal(s.status, 0, s.stderr);
+  assert.equal(JSON.parse(s.stdout).stopReason, "stopped by the driver");
+  const dir = new URL("../../../examples/scenarios/", import.meta.url).pathname;
+  for (const [f, reason] of [
+    ["pause-resume.yaml", "stopped by the driver"],
+    ["isolation-leak.json", "isolation fault"],
+    ["everest-dc.txt", "stopped by the driver"],
+  ]) {
+    const r = nacs("--json", "--no-record", "--scenario", join(dir, f!));
+    assert.equal(r.status, 0, `${f}: ${r.stderr}`);
+    assert.equal(JSON.parse(r.stdout).stopReason, reason, f);
+  }
+  const bad = nacs("--scenario-string", "sleep 1;iso_wait_slacmatched");
+  assert.equal(bad.status, 2);
+  assert.match(
+    bad.stderr,
+    /--scenario-string.*command 2 "iso_wait_slacmatched".*known commands: .*iso_wait_slac_matched/,
+  );
+  const ext = nacs("--scenario", "x.xml");
+  assert.equal(ext.status, 2);
+  assert.match(ext.stderr, /--scenario.*\.yaml/);
+});
+
+test("--pcap: nacs decode counts the same V2G messages; tshark reads it", (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "nacs-pcap-"));
+  const file = join(dir, "out.pcapng");
+  const r = nacs("--json", "--no-record", "--soc", "50", "--target-soc", "51", "--pcap", file);
+  assert.equal(r.status, 0, r.stderr);
+  const j = JSON.parse(r.stdout);
+  assert.equal(j.files.pcap, file);
+  const total = Object.values(j.messages as Record<string, number>).reduce((a, b) => a + b, 0);
+  const d = spawnSync(process.execPath, ["bin/nacs.js", "decode", file, "--json", "--no-progress"], {
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  assert.equal(d.status, 0, d.stderr);
+  const lines = d.stdout
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as { layer: string });
+  assert.equal(lines.filter((l) => l.layer === "v2g").length, total);
+  assert.ok(lines.some((l) => l.layer === "slac") && lines.some((l) => l.layer === "sdp"));
+  const ts = spawnSync("tshark", ["-r", file], { encoding: "utf8" });
+  if (ts.error) {
+    t.skip("tshark not installed");
+    return;
+  }
+  assert.equal(ts.status, 0, ts.stderr);
+  const complaints = ts.stderr.split("\n").filter((l) => l.trim() !== "" && !/Running as user/.test(l));
+  assert.deepEqual(complaints, []);
+  assert.doesNotMatch(ts.stdout, /Malformed|Bad checksum/i);
+  assert.ok(ts.stdout.split("\n").length > total);
 });

@@ -11,16 +11,30 @@ import { dirname, join, resolve } from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
 import {
+  DC_SIM_EV_MAC,
+  DC_SIM_EVSE_MAC,
   DcSession,
+  type DcSessionOptions,
   type DcSessionSummary,
   FAULT_NAMES,
   FAULTS,
   formatDcSummary,
   formatFaultList,
-  parseDcScenario,
-  ScenarioError,
 } from "../../sim/dc/index.js";
-import { ndjsonLine, plotHtml, type RecordEvent } from "../../sim/record/index.js";
+import {
+  createPcapRecorder,
+  ndjsonLine,
+  type PcapRecorder,
+  plotHtml,
+  type RecordEvent,
+} from "../../sim/record/index.js";
+import {
+  parseScenarioText,
+  type Scenario,
+  ScenarioError,
+  ScenarioRunner,
+  scenarioKindOf,
+} from "../../sim/scenario/index.js";
 import { AcSession, type AcSessionSummary } from "../../sim/session.js";
 import { parseOptions, UsageError } from "../errors.js";
 
@@ -49,17 +63,30 @@ export const simulateOptionsSchema = z
     fault: z.enum(FAULT_NAMES, { error: "must be a fault name (see --list-faults)" }).optional(),
     listFaults: z.boolean().default(false),
     scenario: z.string().min(1).optional(),
+    scenarioString: z.string().min(1).optional(),
+    pcap: z.string().min(1).optional(),
     record: z.union([z.string().min(1), z.boolean()]).default(true),
     outDir: z.string().min(1).default("nacs-out"),
   })
   .superRefine((o, ctx) => {
-    if (o.mode === "ac" && (o.fault !== undefined || o.scenario !== undefined)) {
+    for (const k of ["fault", "scenario", "scenarioString", "pcap"] as const) {
+      if (o.mode === "ac" && o[k] !== undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: [k],
+          message: "is only available in DC mode (--mode dc, the default)",
+        });
+        break;
+      }
+    }
+    if (o.scenario !== undefined && o.scenarioString !== undefined)
       ctx.addIssue({
         code: "custom",
-        path: [o.fault !== undefined ? "fault" : "scenario"],
-        message: "is only available in DC mode (--mode dc, the default)",
+        path: ["scenarioString"],
+        message: "give --scenario or --scenario-string, not both",
       });
-    }
+    if (o.scenario !== undefined && scenarioKindOf(o.scenario) === null)
+      ctx.addIssue({ code: "custom", path: ["scenario"], message: "must end in .yaml, .yml, .json or .txt" });
     if (o.targetSoc <= o.soc) {
       ctx.addIssue({
         code: "custom",
@@ -184,10 +211,12 @@ async function runSession(
   if (progress) progress("\n");
 }
 
-/** The DC session described by the options (scenario options override the flags). */
-export function dcSessionFor(o: SimulateOptions, onRecord?: (e: RecordEvent) => void): DcSession {
-  let scenario: ReturnType<typeof parseDcScenario> = { options: {}, steps: [] };
-  if (o.scenario !== undefined) {
+/** The scenario of `--scenario FILE` / `--scenario-string`, or an empty one. Throws UsageError. */
+export function scenarioFor(o: SimulateOptions): Scenario {
+  const flag = o.scenario !== undefined ? "--scenario" : "--scenario-string";
+  try {
+    if (o.scenarioString !== undefined) return parseScenarioText(o.scenarioString, "txt");
+    if (o.scenario === undefined) return { options: {}, steps: [], commands: [] };
     let text: string;
     try {
       text = readFileSync(o.scenario, "utf8");
@@ -197,14 +226,22 @@ export function dcSessionFor(o: SimulateOptions, onRecord?: (e: RecordEvent) => 
         "--scenario",
       );
     }
-    try {
-      scenario = parseDcScenario(text);
-    } catch (err) {
-      if (err instanceof ScenarioError)
-        throw new UsageError(`option --scenario: ${err.message}`, "--scenario", { cause: err });
-      throw err;
-    }
+    return parseScenarioText(text, scenarioKindOf(o.scenario) ?? "json");
+  } catch (err) {
+    if (err instanceof ScenarioError)
+      throw new UsageError(`option ${flag}: ${err.message}`, flag, { cause: err });
+    throw err;
   }
+}
+
+/** The DC session described by the options (scenario options override the flags). */
+export function dcSessionFor(
+  o: SimulateOptions,
+  onRecord?: (e: RecordEvent) => void,
+  extra: Partial<DcSessionOptions> = {},
+): DcSession {
+  const scenario = scenarioFor(o);
+  const driver = scenario.commands.length > 0 ? new ScenarioRunner(scenario.commands) : undefined;
   return new DcSession({
     batteryKwh: o.batteryKwh,
     socStart: o.soc,
@@ -218,6 +255,8 @@ export function dcSessionFor(o: SimulateOptions, onRecord?: (e: RecordEvent) => 
     script: scenario.steps,
     ...scenario.options,
     ...(onRecord && { onRecord }),
+    ...(driver && { driver }),
+    ...extra,
   });
 }
 
@@ -234,6 +273,26 @@ export function outputPaths(o: SimulateOptions, now = new Date()): { record: str
 async function runDc(o: SimulateOptions): Promise<void> {
   const paths = outputPaths(o);
   let fd: number | null = null;
+  let pcapFd: number | null = null;
+  let pcap: PcapRecorder | null = null;
+  if (o.pcap !== undefined) {
+    const file = resolve(o.pcap);
+    mkdirSync(dirname(file), { recursive: true });
+    try {
+      pcapFd = openSync(file, "w");
+    } catch (err) {
+      throw new UsageError(
+        `option --pcap: cannot write ${JSON.stringify(o.pcap)}: ${(err as Error).message}`,
+        "--pcap",
+      );
+    }
+    const out = pcapFd;
+    pcap = createPcapRecorder((b) => writeSync(out, b), {
+      evMac: DC_SIM_EV_MAC,
+      evseMac: DC_SIM_EVSE_MAC,
+      epochMs: Date.now(),
+    });
+  }
   const kept: RecordEvent[] = [];
   if (paths) {
     mkdirSync(dirname(paths.record), { recursive: true });
@@ -245,24 +304,27 @@ async function runDc(o: SimulateOptions): Promise<void> {
   };
   let r: DcSessionSummary;
   try {
-    const session = dcSessionFor(o, onRecord);
+    const session = dcSessionFor(o, onRecord, pcap ? { onWire: pcap.tap } : {});
     const progress = process.stderr.isTTY && !o.json ? (s: string) => process.stderr.write(s) : null;
     await runSession(session, o, progress);
     r = session.summary();
     session.sim.record("summary", { summary: { ...r, events: r.events.length } });
   } finally {
     if (fd !== null) closeSync(fd);
+    if (pcapFd !== null) closeSync(pcapFd);
   }
   if (paths) {
     const line = `${r.stopReason}; ${(r.energyDeliveredWh / 1000).toFixed(2)} kWh in ${formatDuration(r.durationS)}; SOC ${r.socStart} → ${r.socEnd.toFixed(1)} %; peak ${(r.peakPowerW / 1000).toFixed(1)} kW; ${r.protocol}`;
     writeFileSync(paths.plot, plotHtml(kept, "nacs simulate: J3400 DC session", line));
   }
   if (o.json) {
-    process.stdout.write(`${JSON.stringify({ ...r, ...(paths && { files: paths }) })}\n`);
+    const files = paths || o.pcap ? { ...paths, ...(o.pcap && { pcap: resolve(o.pcap) }) } : null;
+    process.stdout.write(`${JSON.stringify({ ...r, ...(files && { files }) })}\n`);
     return;
   }
   const head = `DC session: ${o.chargerKw} kW ${o.chargerClass} charger, ${o.evClass} EV, ${o.protocol}, seed ${o.seed}${o.fault ? `, fault ${o.fault}` : ""}`;
   process.stdout.write(formatDcSummary(r, head, paths ?? {}));
+  if (o.pcap) process.stdout.write(`  pcap  ${resolve(o.pcap)} (${pcap?.frames ?? 0} packets)\n`);
 }
 
 /** Register `nacs simulate`. */
@@ -287,7 +349,15 @@ export function registerSimulateCommand(program: Command): void {
     .option("--protocol <name>", "DC: din or iso2 (default iso2)")
     .option("--fault <name>", "DC: inject a named fault (see --list-faults)")
     .option("--list-faults", "list the fault names and their stop reasons, then exit")
-    .option("--scenario <file>", "DC: JSON scenario (option overrides and timed/phase-anchored steps)")
+    .option(
+      "--scenario <file>",
+      "DC: scenario file: .yaml/.yml/.json (list of commands, or {options, commands}) or .txt (EVerest string)",
+    )
+    .option(
+      "--scenario-string <commands>",
+      'DC: EVerest car-simulator commands, e.g. "sleep 1;iso_wait_slac_matched;iso_start_v2g_session DC"',
+    )
+    .option("--pcap <file>", "DC: record SLAC, SDP and the V2G session as pcapng (virtual timestamps)")
     .option("--record <file>", "DC: write the NDJSON record here (plot beside it, .html)")
     .option("--no-record", "DC: write neither record nor plot")
     .option("--out-dir <dir>", "DC: directory for the default record/plot names (default ./nacs-out)")

@@ -109,7 +109,8 @@ export class Controllers {
         this.toEv({ ...e.ev, tMs: now } as EvDcEvent);
         break;
       case "bytes":
-        if (e.conn !== this.conn || !this.connOpen) break;
+        // Data sent before a FIN still arrives (TCP); a new connection or a dead link drops it.
+        if (e.conn !== this.conn || !this.linkUp) break;
         this.syncMeasurements(false);
         for (const m of this.deframers[e.to].push(e.chunk)) {
           const ev = { kind: "v2g-message" as const, payloadType: m.payloadType, bytes: m.payload, tMs: now };

@@ -29,22 +29,29 @@ const stepSchema = z
       ctx.addIssue({ code: "custom", path: ["fault"], message: `action "fault" needs a fault name` });
   });
 
+/** Schema of the `options` block. */
+export const dcScenarioOptionsSchema = z
+  .object({
+    batteryKwh: z.number().min(10).max(300).optional(),
+    socStart: z.number().min(0).max(100).optional(),
+    targetSoc: z.number().min(0).max(100).optional(),
+    chargerKw: z.number().min(10).max(1000).optional(),
+    protocol: z.enum(["din", "iso2"]).optional(),
+    chargerVariant: z.enum(["500v", "1000v"]).optional(),
+    evClass: z.enum(["400v", "800v"]).optional(),
+    s2CloseDelayMs: z.number().min(0).max(10_000).optional(),
+    maxDurationS: z
+      .number()
+      .positive()
+      .max(7 * 24 * 3600)
+      .optional(),
+  })
+  .strict();
+
 /** Schema of a scenario file. */
 export const dcScenarioSchema = z
   .object({
-    options: z
-      .object({
-        batteryKwh: z.number().min(10).max(300).optional(),
-        socStart: z.number().min(0).max(100).optional(),
-        targetSoc: z.number().min(0).max(100).optional(),
-        chargerKw: z.number().min(10).max(1000).optional(),
-        protocol: z.enum(["din", "iso2"]).optional(),
-        chargerVariant: z.enum(["500v", "1000v"]).optional(),
-        evClass: z.enum(["400v", "800v"]).optional(),
-        s2CloseDelayMs: z.number().min(0).max(10_000).optional(),
-      })
-      .strict()
-      .default({}),
+    options: dcScenarioOptionsSchema.default({}),
     steps: z.array(stepSchema).default([]),
   })
   .strict();
@@ -69,6 +76,11 @@ export function parseDcScenario(text: string): DcScenario {
   } catch (err) {
     throw new ScenarioError(`scenario: not JSON: ${(err as Error).message}`, { cause: err });
   }
+  return parseDcScenarioObject(raw);
+}
+
+/** Validate a decoded scenario object `{ options, steps }`. Throws {@link ScenarioError}. */
+export function parseDcScenarioObject(raw: unknown): DcScenario {
   const r = dcScenarioSchema.safeParse(raw);
   if (!r.success) {
     const msg = r.error.issues

@@ -14,6 +14,25 @@ import type { TraceEntry } from "../trace.js";
 import { SIM_DC_NET_LATENCY_MS, SIM_DC_TRACE_CURRENT_STEP_A } from "./constants.js";
 import { DcSim, type TripReport } from "./dc-sim.js";
 import { type DcSimPhase, FAULTS, type FaultName } from "./faults.js";
+import type { WireTap } from "./wire.js";
+
+/**
+ * Drives a session from a script (src/sim/scenario): attached once, then `tick` after every simulator event
+ * runs commands until one blocks. With a driver the connector is not plugged in at t = 0 — the script does it.
+ */
+export interface SessionDriver {
+  attach(session: DcSession): void;
+  tick(): void;
+  /** All commands ran. */
+  readonly done: boolean;
+  /** Blocked on a condition (not a sleep): the session may end if nothing can satisfy it. */
+  readonly waiting: boolean;
+  /** Start SDP / V2G after SLAC without a command (false when the script has `iso_start_v2g_session`). */
+  readonly autoStartV2g: boolean;
+}
+
+/** With a script blocked on a wait after the session is over, end after this long (virtual ms). */
+export const DC_SCRIPT_STALL_MS = 60_000;
 
 /** Default virtual-time limit of a DC session (s): 4 hours. */
 export const DC_SESSION_MAX_DURATION_S = 4 * 3600;
@@ -49,6 +68,12 @@ export interface DcSessionOptions {
   s2CloseDelayMs?: number;
   maxDurationS?: number;
   onRecord?: RecordSink;
+  /** Script driver (EVerest-style commands); replaces the plug-in at t = 0. */
+  driver?: SessionDriver;
+  /** Receives every frame / datagram / V2GTP message as sent (pcap recording). */
+  onWire?: WireTap;
+  /** Host clock for the SECC processing-time measurement (default performance.now). */
+  hostClock?: () => number;
 }
 
 /** Summary (the `--json` object): the AC fields plus protocol, messages, responseTimesMs, safety. */
@@ -106,6 +131,21 @@ export interface DcSessionStatus {
 const CONSEQUENCE_TRIPS = new Set(["ev-stop-cp", "comm-loss", "connection-lost", "session-error"]);
 
 const mac = (n: number) => Uint8Array.of(0x02, 0x00, 0x5e, 0x10, 0x00, n);
+/** MAC of the simulated EVSE's PLC modem (locally administered). */
+export const DC_SIM_EVSE_MAC = mac(1);
+/** MAC of the simulated EV's PLC modem (locally administered). */
+export const DC_SIM_EV_MAC = mac(2);
+/** SECC TCP port announced in the simulator's SDP response. */
+export const DC_SIM_SECC_PORT = 50_000;
+
+/** IPv6 link-local address of a MAC (EUI-64, universal/local bit flipped; RFC 4291 App. A). */
+export function linkLocalOf(m: Uint8Array): Uint8Array {
+  const a = new Uint8Array(16);
+  a[0] = 0xfe;
+  a[1] = 0x80;
+  a.set([m[0]! ^ 0x02, m[1]!, m[2]!, 0xff, 0xfe, m[3]!, m[4]!, m[5]!], 8);
+  return a;
+}
 
 /** Build the simulator for `o` (not yet run). */
 export function createDcSim(o: DcSessionOptions): DcSim {
@@ -116,17 +156,21 @@ export function createDcSim(o: DcSessionOptions): DcSim {
     socStart: o.socStart,
     seed: o.seed,
     ...(o.onRecord && { onRecord: o.onRecord }),
+    ...(o.onWire && { onWire: o.onWire }),
+    ...(o.hostClock && { hostClock: o.hostClock }),
     evse: evseDcConfig({
       module,
-      slac: { mac: mac(1), random: seededPrng(seed ^ 0x5eed).bytes },
+      slac: { mac: DC_SIM_EVSE_MAC, random: seededPrng(seed ^ 0x5eed).bytes },
+      sdp: { address: linkLocalOf(DC_SIM_EVSE_MAC), port: DC_SIM_SECC_PORT },
       secc: { protocols: ["iso2", "din"], seed: seed >>> 0 || 1 },
     }),
     ev: evDcConfig({
       battery,
-      slac: { mac: mac(2), random: seededPrng(seed ^ 0xe7).bytes },
+      slac: { mac: DC_SIM_EV_MAC, random: seededPrng(seed ^ 0xe7).bytes },
       evcc: { protocols: [o.protocol] },
       targetSocPercent: o.targetSoc,
       s2CloseDelayMs: o.s2CloseDelayMs ?? 0,
+      autoStartV2g: o.driver?.autoStartV2g ?? true,
     }),
   });
 }
@@ -137,6 +181,7 @@ export class DcSession {
   readonly opts: DcSessionOptions;
   private finished = false;
   private endSeenMs: number | null = null;
+  private overSinceMs: number | null = null;
   private lastI = 0;
   private readonly maxMs: number;
   private readonly trace: TraceEntry[] = [];
@@ -171,7 +216,8 @@ export class DcSession {
         fault: opts.fault ?? null,
       },
     });
-    sim.at(0, "plug in", (s) => s.plugIn());
+    if (opts.driver) opts.driver.attach(this);
+    else sim.at(0, "plug in", (s) => s.plugIn());
     if (opts.fault) {
       const spec = FAULTS[opts.fault];
       const name = opts.fault;
@@ -205,6 +251,7 @@ export class DcSession {
         break;
       }
       sim.step();
+      this.opts.driver?.tick();
       const i = sim.currentA;
       if ((i === 0) !== (this.lastI === 0) || Math.abs(i - this.lastI) >= SIM_DC_TRACE_CURRENT_STEP_A) {
         this.trace.push({ tMs: sim.nowMs, kind: "current", value: Math.round(i * 10) / 10 });
@@ -222,8 +269,31 @@ export class DcSession {
     return this.summary();
   }
 
+  /** True when no session is in progress: nothing plugged, or both sides ended with the output off. */
+  idle(): boolean {
+    const sim = this.sim;
+    const c = sim.ctl;
+    if (!sim.cable.plugged && c.evse.phase === "idle" && c.ev.phase === "unplugged") return true;
+    const evDone = c.evFrozen || c.ev.phase === "ended" || c.ev.phase === "unplugged";
+    return c.evse.phase === "ended" && evDone && !sim.path.k1 && !c.evse.safety.contactorsCmd;
+  }
+
   private checkEnd(): void {
     const sim = this.sim;
+    const d = this.opts.driver;
+    if (d) {
+      if (!this.idle()) {
+        this.overSinceMs = null;
+        return;
+      }
+      this.overSinceMs ??= sim.nowMs;
+      if (!d.done && !(d.waiting && sim.nowMs - this.overSinceMs >= DC_SCRIPT_STALL_MS)) return;
+      if (!sim.cable.plugged) {
+        sim.setPhase("ended");
+        this.finished = true;
+        return;
+      }
+    }
     const c = sim.ctl;
     const evDone = c.evFrozen || c.ev.phase === "ended" || c.ev.phase === "unplugged";
     const ended = c.evse.phase === "ended" && evDone;

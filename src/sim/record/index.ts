@@ -1,3 +1,5 @@
 /** Session record (NDJSON events) and the HTML/SVG plot built from it (issue 6 §6). Pure code. */
+
+export * from "./pcap.js";
 export * from "./plot.js";
 export * from "./types.js";
