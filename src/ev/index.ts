@@ -2,3 +2,4 @@
 export * from "./basic-ac.js";
 export * from "./battery.js";
 export * from "./obc.js";
+export * from "./dc/index.js";
