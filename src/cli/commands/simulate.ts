@@ -21,13 +21,7 @@ import {
   formatDcSummary,
   formatFaultList,
 } from "../../sim/dc/index.js";
-import {
-  createPcapRecorder,
-  ndjsonLine,
-  type PcapRecorder,
-  plotHtml,
-  type RecordEvent,
-} from "../../sim/record/index.js";
+import { ndjsonLine, plotHtml, type RecordEvent } from "../../sim/record/index.js";
 import {
   parseScenarioText,
   type Scenario,
@@ -37,6 +31,7 @@ import {
 } from "../../sim/scenario/index.js";
 import { AcSession, type AcSessionSummary } from "../../sim/session.js";
 import { parseOptions, UsageError } from "../errors.js";
+import { createPcapRecorder, type PcapRecorder } from "../record-pcap.js";
 
 const SEED_MAX = 2 ** 32 - 1;
 const MAX_UNPLUG_AFTER_S = 7 * 24 * 3600;

@@ -1,5 +1,4 @@
 /** Session record (NDJSON events) and the HTML/SVG plot built from it (issue 6 §6). Pure code. */
 
-export * from "./pcap.js";
 export * from "./plot.js";
 export * from "./types.js";

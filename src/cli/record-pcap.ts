@@ -11,9 +11,9 @@ import {
   createPcapngWriter,
   LINKTYPE_ETHERNET,
   type PacketSynthesizer,
-} from "../../capture/index.js";
-import { encodeSlacFrame } from "../../slac/index.js";
-import type { WireEvent, WireTap } from "../dc/wire.js";
+} from "../capture/index.js";
+import type { WireEvent, WireTap } from "../sim/dc/wire.js";
+import { encodeSlacFrame } from "../slac/index.js";
 
 /** First EV TCP port of the synthetic connections (then +1 per connection). */
 export const PCAP_EV_FIRST_PORT = 50_001;
