@@ -1,5 +1,5 @@
 /** EV controllers and vehicle models: basic AC controller, on-board charger, traction battery (issue 2 §5–§6). */
 export * from "./basic-ac.js";
 export * from "./battery.js";
-export * from "./obc.js";
 export * from "./dc/index.js";
+export * from "./obc.js";
