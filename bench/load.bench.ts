@@ -32,6 +32,7 @@ import {
   type Child,
   fdLimit,
   type LoadConfig,
+  lateMs,
   loadConfig,
   planProcesses,
   r3,
@@ -106,7 +107,7 @@ export async function run(): Promise<BenchResult[]> {
     const inLoopAtStart = probe.inLoop();
 
     const dones = evs.map((c) => c.next<EvFleetReport>("done", cfg.windowS * 1000 + 60_000));
-    const panelDone = panel.next<{ pressed: number }>("done", cfg.windowS * 1000 + 60_000);
+    const panelDone = panel.next<PanelDone>("done", cfg.windowS * 1000 + 60_000);
     const cpu0 = process.cpuUsage();
     const j0 = cpuJiffies();
     const psi0 = cpuPressureUs();
@@ -124,7 +125,7 @@ export async function run(): Promise<BenchResult[]> {
     const inLoopAtEnd = probe.inLoop();
     for (const c of evs) c.send("stop");
     const reports = await Promise.all(dones);
-    const { pressed } = await panelDone;
+    const panelReport = await panelDone;
     await Promise.all([...evs.map((c) => c.exited), panel.exited]);
     const until = performance.now() + 5_000;
     while (server.active.size > 0 && performance.now() < until) await sleep(20);
@@ -140,7 +141,7 @@ export async function run(): Promise<BenchResult[]> {
       cpuPressure: cpuPressurePercent(psi0, psi1, windowMs),
       probe,
       reports,
-      pressed,
+      panel: panelReport,
     });
   } finally {
     untrace();
@@ -162,7 +163,21 @@ interface Run {
   cpuPressure: number | null;
   probe: SeccProbe;
   reports: EvFleetReport[];
+  panel: PanelDone;
+}
+
+/** The panel's `done` line (estop-panel.ts). */
+interface PanelDone {
   pressed: number;
+  idleDelayP50Ms: number;
+  idleDelayP99Ms: number;
+  idleDelayMaxMs: number;
+}
+
+function countBy(keys: string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const k of keys) out[k] = (out[k] ?? 0) + 1;
+  return out;
 }
 
 function report(cfg: LoadConfig, r: Run): BenchResult[] {
@@ -229,7 +244,8 @@ function report(cfg: LoadConfig, r: Run): BenchResult[] {
       detail: {
         samples: st.count,
         max: st.max,
-        seccEventLoopDelayP99Ms: r3(r.probe.loopDelay.percentile(99) / 1e6),
+        seccEventLoopDelayP99Ms: lateMs(r.probe.loopDelay, 99, 1),
+        seccEventLoopDelayMaxMs: lateMs(r.probe.loopDelay, 100, 1),
       },
     },
     {
@@ -248,13 +264,22 @@ function report(cfg: LoadConfig, r: Run): BenchResult[] {
       value: off.p99,
       unit: "ms",
       target: target("<=", ESTOP_P99_TARGET_MS, off.p99),
-      detail: { ...off, presses: r.pressed, notInLoop: es.notInLoop },
+      detail: { ...off, presses: r.panel.pressed, notInLoop: es.notInLoop },
     },
     {
       name: `emergency stop input → handled by the SECC process (event-loop delay), ${label} (p99)`,
       value: input.p99,
       unit: "ms",
-      detail: { ...input, inputToOff: total },
+      detail: {
+        ...input,
+        inputToOff: total,
+        idleProcessDelayMs: {
+          p50: r.panel.idleDelayP50Ms,
+          p99: r.panel.idleDelayP99Ms,
+          max: r.panel.idleDelayMaxMs,
+          note: "timer lateness of the nearly idle panel process meanwhile: the machine's own scheduling delay",
+        },
+      },
     },
     {
       name: `CPU use during the window, SECC process (${label})`,
@@ -276,6 +301,7 @@ function report(cfg: LoadConfig, r: Run): BenchResult[] {
         evEnds,
         seccEnds: secc.ends,
         emergencyStopped: es.ports.size,
+        failuresByPhase: countBy(unexplained.map((a) => a.phase)),
         unfinishedAtSecc: secc.unfinished,
         examples: unexplained.slice(0, 5),
       },

@@ -3,6 +3,7 @@
  * environment, and the small JSON-lines protocol between the bench (SECC) process and its children.
  */
 import { spawn, spawnSync } from "node:child_process";
+import type { IntervalHistogram } from "node:perf_hooks";
 import type { Readable } from "node:stream";
 
 /** Load bench parameters. */
@@ -180,6 +181,15 @@ export function cpuMs(from?: NodeJS.CpuUsage): number {
 
 /** Bytes of one emergency-stop press datagram (estop-panel.ts): slot u32 LE + monotonic ns u64 LE. */
 export const PRESS_BYTES = 12;
+
+/**
+ * Lateness (ms) at percentile `p` (or the max for p = 100) of a `monitorEventLoopDelay` histogram sampled
+ * every `resolutionMs`: the histogram holds whole intervals, so the resolution is taken off.
+ */
+export function lateMs(h: IntervalHistogram, p: number, resolutionMs: number): number {
+  const ns = p >= 100 ? h.max : h.percentile(p);
+  return r3(Math.max(0, ns / 1e6 - resolutionMs));
+}
 
 /** Round to µs. */
 export const r3 = (x: number): number => Math.round(x * 1000) / 1000;

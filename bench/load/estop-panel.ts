@@ -4,11 +4,14 @@
  * overall) by sending one UDP datagram to the SECC process on [::1] — the stand-in for a GPIO edge that wakes
  * the SECC's event loop. Each datagram carries the slot (u32 LE) and the CLOCK_MONOTONIC time of the press
  * (`process.hrtime.bigint()`, u64 LE, ns), which is the same clock in every process of the machine.
- * `stop` on stdin ends it with a `done` line giving the number of presses.
+ * `stop` on stdin ends it with a `done` line giving the number of presses and, as a baseline for the
+ * SECC's figures, how late this nearly idle process's own 10 ms timer ran meanwhile (scheduling delay
+ * caused by the machine, not by the SECC's work).
  */
 import { createSocket } from "node:dgram";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { createInterface } from "node:readline";
-import { emit, PRESS_BYTES } from "./config.js";
+import { emit, lateMs, PRESS_BYTES } from "./config.js";
 
 /** What the bench passes in NACS_LOAD_PANEL. */
 export interface PanelConfig {
@@ -24,6 +27,8 @@ const sock = createSocket("udp6");
 let timer: NodeJS.Timeout | undefined;
 let pressed = 0;
 let running = false;
+const IDLE_RES_MS = 10;
+const idleDelay = monitorEventLoopDelay({ resolution: IDLE_RES_MS });
 
 function press(): void {
   if (!running) return;
@@ -43,11 +48,19 @@ function schedule(): void {
 createInterface({ input: process.stdin }).on("line", (cmd) => {
   if (cmd === "start" && !running && c.hz > 0) {
     running = true;
+    idleDelay.enable();
     schedule();
   } else if (cmd === "stop") {
     running = false;
     clearTimeout(timer);
-    emit({ event: "done", pressed });
+    idleDelay.disable();
+    emit({
+      event: "done",
+      pressed,
+      idleDelayP50Ms: lateMs(idleDelay, 50, IDLE_RES_MS),
+      idleDelayP99Ms: lateMs(idleDelay, 99, IDLE_RES_MS),
+      idleDelayMaxMs: lateMs(idleDelay, 100, IDLE_RES_MS),
+    });
     sock.close();
     process.stdout.write("", () => process.exit(0));
   }

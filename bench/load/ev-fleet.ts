@@ -15,7 +15,7 @@ import { type EvccSession, runEvccSession } from "../../src/link/host/evcc-sessi
 import { tcpConnect } from "../../src/link/tcp.js";
 import type { V2gConnection } from "../../src/link/types.js";
 import { DEFAULT_EVCC_PACING } from "../../src/v2g/index.js";
-import { cpuMs, emit, r3, sleep, traceEverySecond } from "./config.js";
+import { cpuMs, emit, lateMs, r3, sleep, traceEverySecond } from "./config.js";
 
 /** What the bench passes in NACS_LOAD_EV. */
 export interface EvFleetConfig {
@@ -26,6 +26,14 @@ export interface EvFleetConfig {
   loopMaxMs: number;
   timeScale: number;
   replugMs: number;
+}
+
+/** A session that did not end normally, and the bench phase it ended in. */
+export interface Abnormal {
+  port: number;
+  reason: string;
+  detail: string;
+  phase: "ramp" | "window" | "stopping";
 }
 
 /** The `done` report. */
@@ -40,8 +48,8 @@ export interface EvFleetReport {
   connectFailures: number;
   /** How sessions ended: stop reason (or close code) → count. */
   ends: Record<string, number>;
-  /** Sessions that did not end "terminated": local port (= the SECC's remote port), reason, detail. */
-  abnormal: { port: number; reason: string; detail: string }[];
+  /** Sessions that did not end "terminated": local port (= the SECC's remote port), reason, detail, phase. */
+  abnormal: Abnormal[];
   /** Round trips (ms) of CurrentDemandReq sent inside the window. */
   rtt: number[];
   windowMs: number;
@@ -62,7 +70,7 @@ const stopping = (): boolean => phase === "stopping";
 const rtt: number[] = [];
 const active = new Set<EvccSession>();
 const ends: Record<string, number> = {};
-const abnormal: { port: number; reason: string; detail: string }[] = [];
+const abnormal: Abnormal[] = [];
 let started = 0;
 let reachedLoop = 0;
 let evsReachedLoop = 0;
@@ -115,7 +123,7 @@ async function ev(c: EvFleetConfig, slot: number): Promise<void> {
       conn = await tcpConnect({ host: "::1", port: c.port });
     } catch (e) {
       connectFailures++;
-      abnormal.push({ port: 0, reason: "connect-failed", detail: String(e) });
+      abnormal.push({ port: 0, reason: "connect-failed", detail: String(e), phase });
       break;
     }
     let s: EvccSession | undefined;
@@ -147,7 +155,7 @@ async function ev(c: EvFleetConfig, slot: number): Promise<void> {
     const reason = sum.stopReason ?? sum.close.code;
     ends[reason] = (ends[reason] ?? 0) + 1;
     if (sum.stopReason !== "terminated")
-      abnormal.push({ port: conn.local.port, reason, detail: sum.stopDetail });
+      abnormal.push({ port: conn.local.port, reason, detail: sum.stopDetail, phase });
     // the SECC closed the session (what an emergency stop looks like from the car): plug in again;
     // after a failure on the EV side (timeout, error) this EV stays out, so overload cannot snowball
     if (stopping() || reason !== "peer-closed") break;
@@ -215,8 +223,8 @@ async function finish(): Promise<void> {
     rtt,
     windowMs,
     cpuMsWindow,
-    loopDelayP99Ms: r3(loopDelay.percentile(99) / 1e6),
-    loopDelayMaxMs: r3(loopDelay.max / 1e6),
+    loopDelayP99Ms: lateMs(loopDelay, 99, 1),
+    loopDelayMaxMs: lateMs(loopDelay, 100, 1),
   };
   emit(report as unknown as { event: string });
   process.stdout.write("", () => process.exit(0));
