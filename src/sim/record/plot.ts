@@ -6,7 +6,7 @@
 import type { RecordEvent } from "./types.js";
 
 /** Width / height of one panel in the SVG (px). */
-export const PLOT_WIDTH = 900;
+export const PLOT_WIDTH = 1100;
 export const PLOT_PANEL_HEIGHT = 110;
 const LEFT = 70;
 const RIGHT = 20;
@@ -54,10 +54,44 @@ function panel(s: Series, y0: number, tMax: number, yMax: number, step: boolean,
         .join("")
     : `<text x="${LEFT - 6}" y="${y0 + 10}" text-anchor="end">${yMax}</text><text x="${LEFT - 6}" y="${y0 + h}" text-anchor="end">0</text>`;
   return (
-    `<g><rect x="${LEFT}" y="${y0}" width="${w}" height="${h}" fill="#fafafa" stroke="#ccc"/>` +
+    `<g><rect x="${LEFT}" y="${y0}" width="${w}" height="${h}" fill="none" stroke="#ccc"/>` +
     `<text x="${LEFT + 4}" y="${y0 - 6}" font-weight="bold">${esc(s.label)} (${esc(s.unit)})</text>${labels}` +
     `<path d="${d}" fill="none" stroke="${s.color}" stroke-width="1.5"/></g>`
   );
+}
+
+/** A "nice" tick step (1, 2, 5 × 10^n) giving about `target` ticks over `span`. */
+export function niceStep(span: number, target = 8): number {
+  if (!(span > 0)) return 1;
+  const raw = span / target;
+  const p = 10 ** Math.floor(Math.log10(raw));
+  for (const m of [1, 2, 5, 10]) if (m * p >= raw) return m * p;
+  return 10 * p;
+}
+
+/** Time label: seconds below 2 minutes, m:ss below 2 hours, h:mm beyond. */
+export function timeLabel(t: number, span: number): string {
+  if (span < 120) return `${Number(t.toFixed(2))} s`;
+  const whole = Math.round(t);
+  if (span < 7200) return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, "0")}`;
+  return `${Math.floor(whole / 3600)}:${String(Math.floor((whole % 3600) / 60)).padStart(2, "0")} h`;
+}
+
+/** Approximate text width at font-size 11 (px), for laying out labels without a renderer. */
+const CHAR_PX = 6.2;
+/** Rows of marker labels (phases, trips) above the panels; labels that would overlap go one row down. */
+const LABEL_ROWS = 4;
+const LABEL_ROW_PX = 13;
+
+/** Place marker labels in rows so that none overlaps another (greedy, left to right). */
+export function layoutLabels(xs: readonly { x: number; text: string }[]): number[] {
+  const rowEnd: number[] = Array.from({ length: LABEL_ROWS }, () => Number.NEGATIVE_INFINITY);
+  return xs.map(({ x, text }) => {
+    let row = rowEnd.findIndex((end) => end + 4 <= x);
+    if (row < 0) row = rowEnd.indexOf(Math.min(...rowEnd));
+    rowEnd[row] = x + text.length * CHAR_PX;
+    return row;
+  });
 }
 
 /** Build the SVG chart from record events. */
@@ -88,20 +122,51 @@ export function plotSvg(events: readonly RecordEvent[]): string {
     [series("SOC", "%", "#ff7f00", "soc"), 100, false],
     [cp, 5, true, ["F", "E", "D", "C", "B", "A"]],
   ];
-  const height = panels.length * (PLOT_PANEL_HEIGHT + GAP) + 40;
-  let body = "";
-  panels.forEach(([s, yMax, step, ticks], k) => {
-    body += panel(s, 20 + k * (PLOT_PANEL_HEIGHT + GAP), tMax, yMax, step, ticks);
-  });
   const w = PLOT_WIDTH - LEFT - RIGHT;
-  for (const e of events.filter((x) => x.type === "trip" || x.type === "phase")) {
-    const px = (LEFT + (e.t / tMax) * w).toFixed(1);
-    const color = e.type === "trip" ? "#d00" : "#999";
-    const label = e.type === "trip" ? `trip: ${String(e.reason)}` : String(e.phase);
-    body += `<line x1="${px}" x2="${px}" y1="14" y2="${height - 30}" stroke="${color}" stroke-dasharray="3,3"/>`;
-    body += `<text x="${px}" y="${height - 18}" fill="${color}" transform="rotate(0)">${esc(label)}</text>`;
+  const xOf = (t: number) => LEFT + (t / tMax) * w;
+  const top = 20 + LABEL_ROWS * LABEL_ROW_PX;
+  const panelsBottom = top + panels.length * (PLOT_PANEL_HEIGHT + GAP) - GAP;
+  const height = panelsBottom + 44;
+  let body = "";
+  panels.forEach((_, k) => {
+    const y0 = top + k * (PLOT_PANEL_HEIGHT + GAP);
+    body += `<rect x="${LEFT}" y="${y0}" width="${w}" height="${PLOT_PANEL_HEIGHT}" fill="#fafafa"/>`;
+  });
+  // time grid (inside the panels, under the curves) and tick labels
+  const step = niceStep(tMax);
+  for (let t = 0; t <= tMax + 1e-9; t += step) {
+    const px = xOf(t).toFixed(1);
+    panels.forEach((_, k) => {
+      const y0 = top + k * (PLOT_PANEL_HEIGHT + GAP);
+      body += `<line x1="${px}" x2="${px}" y1="${y0}" y2="${y0 + PLOT_PANEL_HEIGHT}" stroke="#e6e6e6"/>`;
+    });
+    body += `<text x="${px}" y="${panelsBottom + 14}" text-anchor="middle" fill="#555">${esc(timeLabel(t, tMax))}</text>`;
   }
-  body += `<text x="${LEFT + w / 2}" y="${height - 2}" text-anchor="middle">time (s), 0 … ${tMax.toFixed(1)}</text>`;
+  panels.forEach(([s, yMax, isStep, ticks], k) => {
+    body += panel(s, top + k * (PLOT_PANEL_HEIGHT + GAP), tMax, yMax, isStep, ticks);
+  });
+  // phase and trip markers: dashed lines through all panels, labels in non-overlapping rows above them
+  const markers = events
+    .filter((x) => x.type === "trip" || x.type === "phase")
+    .map((e) => ({
+      x: xOf(e.t),
+      t: e.t,
+      trip: e.type === "trip",
+      text: e.type === "trip" ? `trip: ${String(e.reason)}` : String(e.phase),
+    }));
+  const rows = layoutLabels(markers);
+  markers.forEach((m, k) => {
+    const color = m.trip ? "#d00" : "#888";
+    const px = m.x.toFixed(1);
+    const ly = 20 + (rows[k] ?? 0) * LABEL_ROW_PX;
+    body += `<g><title>${esc(`${m.text} at ${timeLabel(m.t, tMax)}`)}</title>`;
+    body += `<line x1="${px}" x2="${px}" y1="${ly + 2}" y2="${panelsBottom}" stroke="${color}" stroke-dasharray="3,3"/>`;
+    // labels that would run past the right edge end at their marker instead of starting there
+    const anchor = m.x + m.text.length * CHAR_PX > PLOT_WIDTH ? "end" : "start";
+    body += `<text x="${px}" y="${ly}" fill="${color}" text-anchor="${anchor}">${esc(m.text)}</text></g>`;
+  });
+  const unit = tMax < 120 ? "s" : tMax < 7200 ? "min:s" : "h:min";
+  body += `<text x="${LEFT + w / 2}" y="${height - 6}" text-anchor="middle">time (${unit}), 0 … ${esc(timeLabel(tMax, tMax))}</text>`;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${PLOT_WIDTH}" height="${height}" font-family="sans-serif" font-size="11">${body}</svg>`;
 }
 
