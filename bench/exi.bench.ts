@@ -3,20 +3,25 @@
  * (mixed corpus, per schema, and CurrentDemandReq/Res). Target on one core: ≥ 1,000,000 decodes/s and
  * ≥ 800,000 encodes/s over the mixed corpus (libcbv2g: ~1.3 M and 0.9–1.0 M here). Rates are per second of
  * process CPU time (one thread runs the codec; on a shared machine wall time measures the scheduler), the
- * median of 7 samples; the sample range and the wall-clock rate are in `detail`.
+ * median of 11 samples taken after a warm-up to JIT steady state (see {@link measure}); the sample range, the
+ * wall-clock rate and the warm-up length are in `detail`. Decoded results are dropped one by one as a consumer
+ * would (the bench keeps only the corpus and a counter alive), so GC work is the codec's own, not a retained heap.
  */
+import { getHeapCodeStatistics } from "node:v8";
 import { din, iso2 } from "../src/codecs/index.js";
 import { fromHex, loadVectors } from "../tools/codegen/vectors.js";
 import { type BenchResult, target } from "./types.js";
 
 type Codec = { decodeDocument(b: Uint8Array): unknown; encodeDocument(d: never): Uint8Array };
-interface Item {
+/** One corpus message: its codec, its EXI bytes and its decoded document (the encode input). */
+export interface Item {
   codec: Codec;
   bytes: Uint8Array;
   doc: unknown;
 }
 
-function corpus(filter?: (message: string) => boolean): { din: Item[]; iso2: Item[] } {
+/** The DIN and ISO-2 session vectors (without trailing-zero variants), each with its bytes and decoded document. */
+export function corpus(filter?: (message: string) => boolean): { din: Item[]; iso2: Item[] } {
   const mk = (file: string, codec: Codec) =>
     loadVectors(file)
       .filter((v) => !v.trailingZeroBytes && (!filter || filter(v.message)))
@@ -33,17 +38,42 @@ function cpuMs(): number {
   return (u.user + u.system) / 1000;
 }
 
+/** Size of V8's generated machine code (grows while TurboFan is still compiling decoders/encoders). */
+function codeBytes(): number {
+  return getHeapCodeStatistics().code_and_metadata_size;
+}
+
 /**
- * Rate of `op` over `items`: after a warm-up, `samples` runs of at least `sampleMs` of CPU time each; the
- * median per-sample rate is the figure (robust to preemption and to background GC work of the setup).
+ * Rate of `op` over `items`: after a warm-up to JIT steady state, `samples` runs of at least `sampleMs` of CPU
+ * time each; the median per-sample rate is the figure. Each result is dropped at once (only a counter
+ * survives), as a consumer that handles one message at a time would, so no result is retained by the bench.
+ *
+ * Warm-up: at least `warmMs` of CPU time, then until the JIT has settled: V8's machine-code size grew by less
+ * than `settleGrowth` over the last `settleMs` of CPU time (capped at `maxWarmMs`). The mixed corpus drives
+ * ~210 type-specific decoder (or encoder) functions, many called a few times per pass; they tier up to TurboFan
+ * over ~1000 passes (~3 s), so a fixed 1 s warm-up left dozens of background compiles (process CPU time) and
+ * not-yet-optimized functions inside the samples, and how many depended on how far the warm-up got on a
+ * loaded machine: ±25 % run to run. The sample size comes from the last warm-up window's (steady) rate.
+ * Even at steady state a fixed integer loop's CPU-time rate varies ±10–15 % on this shared VM, so the
+ * median is taken over 11 samples of 150 ms (spread over ~2 s) rather than 7 of 120 ms.
  */
-function measure(
+export function measure(
   items: Item[],
   op: "decode" | "encode",
-  samples = 7,
-  sampleMs = 120,
+  samples = 11,
+  sampleMs = 150,
   warmMs = 1000,
-): { perSec: number; nsPer: number; wallPerSec: number; minPerSec: number; maxPerSec: number } {
+  settleMs = 500,
+  settleGrowth = 0.0025,
+  maxWarmMs = 8000,
+): {
+  perSec: number;
+  nsPer: number;
+  wallPerSec: number;
+  minPerSec: number;
+  maxPerSec: number;
+  warmUpMs: number;
+} {
   let sink = 0;
   const run = (n: number) => {
     for (let r = 0; r < n; r++)
@@ -52,15 +82,26 @@ function measure(
         else sink += it.codec.encodeDocument(it.doc as never).length;
       }
   };
-  // warm-up by time: JIT (TurboFan compiles on background threads, which count as process CPU time) and a
-  // settled heap (the corpus decoded just before is promoted)
   const w0 = cpuMs();
-  let warmReps = 0;
-  while (cpuMs() - w0 < warmMs) {
+  let winCpu = w0;
+  let winCode = codeBytes();
+  let winReps = 0;
+  let repsPerMs = 0;
+  for (;;) {
     run(1);
-    warmReps++;
+    winReps++;
+    const now = cpuMs();
+    if (now - winCpu < settleMs) continue;
+    const code = codeBytes();
+    repsPerMs = winReps / (now - winCpu);
+    const settled = code <= winCode * (1 + settleGrowth);
+    if ((settled && now - w0 >= warmMs) || now - w0 >= maxWarmMs) break;
+    winCpu = now;
+    winCode = code;
+    winReps = 0;
   }
-  const reps = Math.max(1, Math.ceil((warmReps * sampleMs) / warmMs));
+  const warmUpMs = cpuMs() - w0;
+  const reps = Math.max(1, Math.ceil(repsPerMs * sampleMs));
   const cpuRates: number[] = [];
   const wallRates: number[] = [];
   for (let k = 0; k < samples; k++) {
@@ -81,6 +122,7 @@ function measure(
     wallPerSec: Math.round(median(wallRates)),
     minPerSec: Math.round(Math.min(...cpuRates)),
     maxPerSec: Math.round(Math.max(...cpuRates)),
+    warmUpMs: Math.round(warmUpMs),
   };
 }
 
@@ -101,6 +143,7 @@ export async function run(): Promise<BenchResult[]> {
         samplesMinPerSec: r.minPerSec,
         samplesMaxPerSec: r.maxPerSec,
         wallClockPerSec: r.wallPerSec,
+        warmUpCpuMs: r.warmUpMs,
       },
     });
   };
