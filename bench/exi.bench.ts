@@ -54,8 +54,10 @@ function codeBytes(): number {
  * over ~1000 passes (~3 s), so a fixed 1 s warm-up left dozens of background compiles (process CPU time) and
  * not-yet-optimized functions inside the samples, and how many depended on how far the warm-up got on a
  * loaded machine: ±25 % run to run. The sample size comes from the last warm-up window's (steady) rate.
- * Even at steady state a fixed integer loop's CPU-time rate varies ±10–15 % on this shared VM, so the
- * median is taken over 11 samples of 150 ms (spread over ~2 s) rather than 7 of 120 ms.
+ * What remains is the machine: at steady state, a fixed integer loop timed between samples varies by up to
+ * ±15 % on a loaded 2-core VM and the codec's sample rates follow it (correlation 0.5–0.9; the codec's ~3.4 MB
+ * of machine code suffers more from other processes' cache pollution), so the median is taken over 11
+ * samples of 150 ms (spread over ~2 s) rather than 7 of 120 ms. Compare runs only on a quiet machine.
  */
 export function measure(
   items: Item[],
