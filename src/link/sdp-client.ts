@@ -45,6 +45,8 @@ export interface SdpDiscoverOptions {
   /** Wait per request in ms (default 250, digest §6.2). */
   tryTimeoutMs?: number;
   signal?: AbortSignal;
+  /** Wire tap: every request sent and every datagram received (`nacs ev --pcap`). */
+  onDatagram?: (dir: "tx" | "rx", datagram: Uint8Array, local: LinkEndpoint, remote: LinkEndpoint) => void;
   logger?: LinkLogger;
 }
 
@@ -131,13 +133,20 @@ export async function sdpDiscover(opts: SdpDiscoverOptions): Promise<SdpDiscover
             { target: where, try: sent, err: err.message },
             `sdp: send to ${where} failed: ${err.message}`,
           );
-        } else log.debug({ target: where, try: sent }, `sdp: request ${sent}/${tries} sent`);
+        } else {
+          log.debug({ target: where, try: sent }, `sdp: request ${sent}/${tries} sent`);
+          opts.onDatagram?.("tx", request, localOf(sock), { address: target, port });
+        }
       });
       timer = setTimeout(sendOne, tryTimeoutMs);
     };
 
     sock.on("message", (msg, rinfo) => {
       const from = `[${rinfo.address}]:${rinfo.port}`;
+      opts.onDatagram?.("rx", new Uint8Array(msg), localOf(sock), {
+        address: rinfo.address,
+        port: rinfo.port,
+      });
       let res: DecodedSdpResponse;
       try {
         res = decodeSdpResponse(new Uint8Array(msg.buffer, msg.byteOffset, msg.length));
@@ -178,4 +187,14 @@ export async function sdpDiscover(opts: SdpDiscoverOptions): Promise<SdpDiscover
       sendOne();
     });
   });
+}
+
+/** The bound address of `sock` for the wire tap ("::" port 0 once it is closed). */
+function localOf(sock: { address(): { address: string; port: number } }): LinkEndpoint {
+  try {
+    const a = sock.address();
+    return { address: a.address, port: a.port };
+  } catch {
+    return { address: "::", port: 0 };
+  }
 }

@@ -20,6 +20,7 @@ import {
 import { LinkError } from "./errors.js";
 import { withScope } from "./iface.js";
 import { type LinkLogger, silentLogger } from "./logger.js";
+import type { LinkEndpoint } from "./types.js";
 
 /** SDP server options. */
 export interface SdpServerOptions {
@@ -35,6 +36,8 @@ export interface SdpServerOptions {
   iface?: string;
   /** Advertise ports outside 49152–65535 (tests on OS-chosen ports). */
   allowAnyPort?: boolean;
+  /** Wire tap: every datagram received and every reply sent (`nacs evse --pcap`). */
+  onDatagram?: (dir: "tx" | "rx", datagram: Uint8Array, local: LinkEndpoint, remote: LinkEndpoint) => void;
   logger?: LinkLogger;
 }
 
@@ -72,6 +75,8 @@ export async function startSdpServer(opts: SdpServerOptions): Promise<SdpServer>
 
   sock.on("message", (msg: Buffer, rinfo: RemoteInfo) => {
     const from = `[${rinfo.address}]:${rinfo.port}`;
+    const peer = { address: rinfo.address, port: rinfo.port };
+    opts.onDatagram?.("rx", new Uint8Array(msg), localOf(sock), peer);
     let req: ReturnType<typeof decodeSdpRequest>;
     try {
       req = decodeSdpRequest(new Uint8Array(msg.buffer, msg.byteOffset, msg.length));
@@ -98,6 +103,7 @@ export async function startSdpServer(opts: SdpServerOptions): Promise<SdpServer>
         return;
       }
       stats.answered++;
+      opts.onDatagram?.("tx", res, localOf(sock), peer);
       log.info(
         { from, requested: req.security, security: choice.security, port: choice.port },
         `sdp: answered ${from} with [${opts.address}]:${choice.port} (${choice.security === SDP_SECURITY_TLS ? "TLS" : "no TLS"})`,
@@ -136,4 +142,14 @@ export async function startSdpServer(opts: SdpServerOptions): Promise<SdpServer>
       });
     });
   });
+}
+
+/** The bound address of `sock` for the wire tap ("::" port 0 once it is closed). */
+function localOf(sock: { address(): { address: string; port: number } }): LinkEndpoint {
+  try {
+    const a = sock.address();
+    return { address: a.address, port: a.port };
+  } catch {
+    return { address: "::", port: 0 };
+  }
 }

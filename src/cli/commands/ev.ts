@@ -8,6 +8,9 @@
  *
  * TLS: `--tls` with `--trust ROOT.pem` (the V2G root(s) to trust), or `--test-pki DIR` (DIR/v2g-root.pem
  * of the EVSE's `--test-pki DIR`). The EV refuses an SECC whose chain does not verify.
+ *
+ * `--pcap FILE` (issue 7 §4): records SLAC, SDP and the V2G session as pcapng as it happens (evse.ts
+ * `openHostPcap`).
  */
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
@@ -21,9 +24,10 @@ import {
   testPki,
 } from "../../link/host/cli-support.js";
 import { discoverAndConnect, runEvccSession } from "../../link/host/index.js";
+import { findLinkLocalAddress } from "../../link/iface.js";
 import type { TlsClientConfig } from "../../link/index.js";
 import { parseOptions, UsageError } from "../errors.js";
-import { checkModeProtocols, v2gCommonSchema } from "./evse.js";
+import { checkModeProtocols, type HostPcapFile, openHostPcap, v2gCommonSchema } from "./evse.js";
 
 /** Options of `nacs ev`. */
 export const evOptionsSchema = v2gCommonSchema
@@ -75,15 +79,45 @@ async function tlsConfig(o: EvOptions): Promise<TlsClientConfig | undefined> {
   }
 }
 
+/** Our address for the SDP socket bound to "::": ::1 on loopback, else the link-local one (if any yet). */
+function evLocalIp(iface: string, loop: boolean): string | undefined {
+  if (loop) return "::1";
+  try {
+    return findLinkLocalAddress(iface);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Run `nacs ev`; resolves with the exit code. */
 export async function runEv(o: EvOptions): Promise<number> {
   const log = stderrLogger(o.logLevel, "ev");
   const tls = await tlsConfig(o);
+  const localIp = evLocalIp(o.iface, isLoopback(o.iface));
+  const pcap = openHostPcap(o, "ev", localIp ? { localIp } : {});
+  try {
+    return await charge(o, log, tls, pcap);
+  } finally {
+    pcap?.close();
+    if (pcap)
+      log.info({ pcap: pcap.path, packets: pcap.recorder.frames }, `ev: pcap written to ${pcap.path}`);
+  }
+}
+
+async function charge(
+  o: EvOptions,
+  log: ReturnType<typeof stderrLogger>,
+  tls: TlsClientConfig | undefined,
+  pcap: HostPcapFile | null,
+): Promise<number> {
   const loop = isLoopback(o.iface);
+  const tap = pcap?.recorder.tap;
   if (o.slac) {
     log.info({ iface: o.iface, modem: o.modem }, "ev: plugged in (simulated pilot, 5 %); starting SLAC");
-    const slac = await runSlacStage("ev", o.iface, o.modem, log);
+    const slac = await runSlacStage("ev", o.iface, o.modem, log, undefined, tap);
     slac.stop();
+    if (slac.outcome.kind === "matched")
+      pcap?.recorder.learn({ localMac: slac.mac, peerMac: slac.outcome.peerMac });
     if (slac.outcome.kind !== "matched") {
       log.error({ outcome: slac.outcome }, `ev: SLAC ${slac.outcome.kind}`);
       process.stderr.write(`nacs ev: SLAC on ${o.iface} did not match (${slac.outcome.kind})\n`);
@@ -99,6 +133,7 @@ export async function runEv(o: EvOptions): Promise<number> {
       ...(sdpTarget ? { sdpTarget } : {}),
       sdpPort: o.sdpPort,
       ...(tls ? { tls } : {}),
+      ...(tap ? { tap } : {}),
       logger: log,
     });
   } catch (e) {
@@ -116,6 +151,7 @@ export async function runEv(o: EvOptions): Promise<number> {
     config: { protocols: o.protocol },
     readings: { fullSocPercent: o.targetSoc, bulkSocPercent: Math.min(80, o.targetSoc) },
     plant: { socPercent: o.soc, timeScale: o.timeScale, battery: { capacityWh: o.batteryKwh * 1000 } },
+    ...(tap ? { tap } : {}),
     logger: log,
   });
   const stop = () => session.control({ op: "stop" });
@@ -150,6 +186,7 @@ export function registerEvCommand(program: Command): void {
     .option("--target-soc <percent>", "stop charging at this SOC, > --soc (default 80)")
     .option("--time-scale <n>", "model time runs N× faster than real time (default 1)")
     .option("--json", "print one JSON object")
+    .option("--pcap <file>", "record SLAC, SDP and the V2G session as pcapng (TLS: decrypted payloads)")
     .option("--log-level <level>", "pino log level on stderr (default warn)")
     .action(async (raw: Record<string, unknown>) => {
       process.exitCode = await runEv(parseEvOptions(raw));

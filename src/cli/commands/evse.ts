@@ -8,8 +8,13 @@
  * TLS: `--tls` with `--cert LEAF.pem --key LEAF.key [--chain SUBCAS.pem]`, or `--test-pki DIR`, which
  * writes a throwaway test PKI into DIR (tools/pki/make-test-pki.ts layout) unless one is there; give the
  * EV the same DIR (`nacs ev --tls --test-pki DIR`) so it trusts DIR/v2g-root.pem.
+ *
+ * `--pcap FILE` (issue 7 §4): records the SLAC frames, SDP datagrams and V2G sessions as pcapng, one packet
+ * written to the file as it happens (see {@link createHostPcapRecorder}; shared with `nacs ev`).
  */
-import { readFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
+import { networkInterfaces } from "node:os";
+import { resolve } from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
 import {
@@ -26,6 +31,7 @@ import { type SeccServer, type SessionSummary, startSeccServer } from "../../lin
 import type { TlsServerConfig } from "../../link/index.js";
 import { defaultSeccReadings, SDP_SERVER_PORT, type V2gProtocol } from "../../v2g/index.js";
 import { parseOptions, UsageError } from "../errors.js";
+import { createHostPcapRecorder, type HostPcapRecorder } from "../record-pcap.js";
 
 const protocolList = z
   .string()
@@ -52,6 +58,7 @@ export const v2gCommonSchema = z.object({
   timeScale: z.coerce.number().min(0.01).max(100_000).default(1),
   json: z.boolean().default(false),
   logLevel: z.enum(LOG_LEVELS).default("warn"),
+  pcap: z.string().min(1).optional(),
 });
 
 /** `--mode ac` needs ISO 15118-2 (DIN 70121 is DC only). */
@@ -129,25 +136,98 @@ async function listenRetrying<T>(start: () => Promise<T>): Promise<T> {
   }
 }
 
+/** An open `--pcap` file of `nacs evse` / `nacs ev`. */
+export interface HostPcapFile {
+  recorder: HostPcapRecorder;
+  path: string;
+  /** Close the file (every packet is already written). */
+  close(): void;
+}
+
+/** The interface's MAC, or undefined when it has none (loopback: all zero) or is unknown. */
+function interfaceMac(iface: string): Uint8Array | undefined {
+  const text = networkInterfaces()[iface]?.find((a) => a.mac && !/^(00:){5}00$/.test(a.mac))?.mac;
+  return text ? Uint8Array.from(text.split(":"), (h) => Number.parseInt(h, 16)) : undefined;
+}
+
+/**
+ * Open `--pcap FILE` (UsageError when it cannot be written) and start a recorder for `role` whose packets
+ * go to the file one write per packet (a crash loses nothing already recorded); null without `--pcap`.
+ */
+export function openHostPcap(
+  o: { pcap?: string | undefined; iface: string; tls: boolean },
+  role: "ev" | "evse",
+  extra: { localIp?: string; multicastSdp?: boolean } = {},
+): HostPcapFile | null {
+  if (o.pcap === undefined) return null;
+  const path = resolve(o.pcap);
+  let fd: number;
+  try {
+    fd = openSync(path, "w"); // no mkdir -p: Node 20's recursive mkdirSync spins forever under /proc
+  } catch (e) {
+    throw new UsageError(
+      `option --pcap: cannot write ${JSON.stringify(o.pcap)}: ${(e as Error).message}`,
+      "--pcap",
+    );
+  }
+  const localMac = interfaceMac(o.iface);
+  const recorder = createHostPcapRecorder((b) => writeSync(fd, b), {
+    role,
+    application: `nacs ${role}`,
+    interfaceName: o.iface,
+    ...(localMac ? { localMac } : {}),
+    ...extra,
+    tlsPlaintext: o.tls,
+  });
+  let open = true;
+  return {
+    recorder,
+    path,
+    close() {
+      if (open) closeSync(fd);
+      open = false;
+    },
+  };
+}
+
 /** Run `nacs evse`; resolves with the exit code. */
 export async function runEvse(o: EvseOptions): Promise<number> {
   const log = stderrLogger(o.logLevel, "evse");
   const tls = await tlsConfig(o);
+  const pcap = openHostPcap(o, "evse", { multicastSdp: !isLoopback(o.iface) });
+  try {
+    return await serve(o, log, tls, pcap);
+  } finally {
+    pcap?.close();
+    if (pcap)
+      log.info({ pcap: pcap.path, packets: pcap.recorder.frames }, `evse: pcap written to ${pcap.path}`);
+  }
+}
+
+async function serve(
+  o: EvseOptions,
+  log: ReturnType<typeof stderrLogger>,
+  tls: TlsServerConfig | undefined,
+  pcap: HostPcapFile | null,
+): Promise<number> {
   const loop = isLoopback(o.iface);
+  const tap = pcap?.recorder.tap;
   let slac: Awaited<ReturnType<typeof runSlacStage>> | undefined;
   if (o.slac) {
     log.info(
       { iface: o.iface, modem: o.modem },
       "evse: waiting for SLAC (vehicle plugged in, simulated pilot)",
     );
-    slac = await runSlacStage("evse", o.iface, o.modem, log, 0x7fffffff);
+    slac = await runSlacStage("evse", o.iface, o.modem, log, 0x7fffffff, tap);
     if (slac.outcome.kind !== "matched") {
       log.error({ outcome: slac.outcome }, `evse: SLAC ${slac.outcome.kind}`);
       return 1;
     }
+    pcap?.recorder.learn({ localMac: slac.mac, peerMac: slac.outcome.peerMac });
     log.info({ atMs: slac.outcome.atMs }, "evse: SLAC matched");
   }
   const host = await seccListenAddress(o.iface);
+  pcap?.recorder.learn({ localIp: host });
   const d = defaultSeccReadings();
   const maxPowerW = o.maxPowerKw * 1000;
   const readings =
@@ -166,6 +246,7 @@ export async function runEvse(o: EvseOptions): Promise<number> {
         plant: { timeScale: o.timeScale },
         cp: o.cp,
         sdp: { port: o.sdpPort, ...(loop ? {} : { iface: o.iface }), allowAnyPort: o.port !== undefined },
+        ...(tap ? { tap } : {}),
         logger: log,
       }),
     );
@@ -220,6 +301,7 @@ export function registerEvseCommand(program: Command): void {
     .option("--sessions <n>", "serve N sessions then exit (default 1; 0 = until interrupted)")
     .option("--time-scale <n>", "model time runs N× faster than real time (default 1)")
     .option("--json", "print one JSON object per session")
+    .option("--pcap <file>", "record SLAC, SDP and the V2G sessions as pcapng (TLS: decrypted payloads)")
     .option("--log-level <level>", "pino log level on stderr (default warn)")
     .action(async (raw: Record<string, unknown>) => {
       process.exitCode = await runEvse(parseEvseOptions(raw));

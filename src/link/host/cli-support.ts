@@ -14,6 +14,7 @@ import { findLinkLocalAddress, withScope } from "../iface.js";
 import type { LinkLogger } from "../logger.js";
 import { RawEthernetSocket } from "../raw/index.js";
 import type { SessionSummary } from "./summary.js";
+import { type HostWireTap, tapFramePort } from "./wire-tap.js";
 
 /** pino log levels the CLI accepts. */
 export const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const;
@@ -51,6 +52,8 @@ export async function seccListenAddress(iface: string, waitMs = 3000): Promise<s
 /** How SLAC ended for the CLI. */
 export interface SlacStage {
   outcome: SlacRunOutcome;
+  /** MAC address of the interface (the source of our SLAC frames). */
+  mac: Uint8Array;
   /** Stop the SLAC machine and close the raw socket (the EVSE keeps answering until then). */
   stop(): void;
 }
@@ -58,7 +61,8 @@ export interface SlacStage {
 /**
  * Run SLAC on `iface` over a raw socket (needs root / CAP_NET_RAW): the EV starts at once (plug-in); the
  * EVSE uses the ideal CP loop of the simulated pilot (a vehicle plugged in at start). Resolves when matched,
- * failed or `timeoutMs` passed (then `outcome.kind` is "stopped").
+ * failed or `timeoutMs` passed (then `outcome.kind` is "stopped"). `tap` sees every SLAC frame sent and
+ * received (`--pcap`) until `stop()`.
  */
 export async function runSlacStage(
   role: "ev" | "evse",
@@ -66,8 +70,10 @@ export async function runSlacStage(
   modem: "none" | "qca",
   log: LinkLogger,
   timeoutMs = 30_000,
+  tap?: HostWireTap,
 ): Promise<SlacStage> {
-  const sock = RawEthernetSocket.open({ ifname: iface });
+  const raw = RawEthernetSocket.open({ ifname: iface });
+  const sock = tap ? tapFramePort(raw, tap) : raw;
   const random = (n: number) => webcrypto.getRandomValues(new Uint8Array(n));
   const onLog = (level: "debug" | "info" | "warn", msg: string) => log[level]({ slac: role }, `slac: ${msg}`);
   const common = { port: sock, modem, onLog } as const;
@@ -80,10 +86,10 @@ export async function runSlacStage(
   clearTimeout(timer);
   const stop = () => {
     run.stop();
-    sock.close();
+    raw.close();
   };
   if (outcome.kind !== "matched") stop();
-  return { outcome, stop };
+  return { outcome, mac: Uint8Array.from(raw.mac), stop };
 }
 
 /** TLS material of the test PKI in `dir`, written there first when missing (EVSE side). */

@@ -11,6 +11,7 @@ import { tcpConnect } from "../tcp.js";
 import type { LinkTimers } from "../timers.js";
 import { type TlsClientConfig, tlsConnect } from "../tls.js";
 import type { ReceiveOptions, V2gConnection } from "../types.js";
+import { type HostWireTap, sdpTap } from "./wire-tap.js";
 
 /** Options of {@link discoverAndConnect}. */
 export interface DiscoverOptions extends ReceiveOptions {
@@ -28,6 +29,8 @@ export interface DiscoverOptions extends ReceiveOptions {
   connectTimeoutMs?: number;
   timers?: LinkTimers;
   signal?: AbortSignal;
+  /** Wire tap (`--pcap`): every SDP datagram sent and received. */
+  tap?: HostWireTap;
 }
 
 /** Result of {@link discoverAndConnect}. */
@@ -54,6 +57,7 @@ export async function discoverAndConnect(o: DiscoverOptions): Promise<Discovered
     ...(o.sdpTries !== undefined ? { tries: o.sdpTries } : {}),
     ...(o.sdpTryTimeoutMs !== undefined ? { tryTimeoutMs: o.sdpTryTimeoutMs } : {}),
     ...(o.signal ? { signal: o.signal } : {}),
+    ...(o.tap ? { onDatagram: sdpTap(o.tap) } : {}),
     logger: log,
   });
   if (o.tls && sdp.security !== SDP_SECURITY_TLS)

@@ -23,6 +23,7 @@ import { EvPlant, type EvPlantOptions } from "./plants.js";
 import { SessionDriver } from "./session-driver.js";
 import { addSample, roundMs, timeStats } from "./stats.js";
 import type { ChargeMode, SessionSummary } from "./summary.js";
+import type { HostWireTap } from "./wire-tap.js";
 
 /** Options of {@link runEvccSession}. */
 export interface EvccSessionOptions {
@@ -35,6 +36,8 @@ export interface EvccSessionOptions {
   timers?: LinkTimers;
   logger?: LinkLogger;
   onEffect?: (f: EvccEffect, tMs: number) => void;
+  /** Wire tap: every V2GTP message sent / received, connection open and close (`--pcap`). */
+  tap?: HostWireTap;
 }
 
 /** A running EVCC session. */
@@ -103,7 +106,11 @@ export function runEvccSession(conn: V2gConnection, o: EvccSessionOptions): Evcc
         o.onEffect?.(f, tMs);
       },
     },
-    { ...(o.timers ? { timers: o.timers } : {}), ...(o.logger ? { logger: o.logger } : {}) },
+    {
+      ...(o.timers ? { timers: o.timers } : {}),
+      ...(o.logger ? { logger: o.logger } : {}),
+      ...(o.tap ? { tap: o.tap } : {}),
+    },
   );
   d.push({ kind: "connected", tMs: d.now() });
 

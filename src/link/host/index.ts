@@ -24,3 +24,12 @@ export { type DriverEnd, type DriverSide, SessionDriver } from "./session-driver
 export { percentile, roundMs, type TimeStats, timeStats } from "./stats.js";
 export type { ChargeMode, SessionSummary } from "./summary.js";
 export { createVirtualClock, type VirtualClock } from "./virtual-clock.js";
+export {
+  type HostWireEvent,
+  type HostWireTap,
+  sdpTap,
+  tapFramePort,
+  v2gtpTapEvents,
+  type WireDir,
+  wallClockMs,
+} from "./wire-tap.js";

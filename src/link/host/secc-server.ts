@@ -13,6 +13,7 @@ import type { LinkEndpoint, ReceiveOptions, V2gServer } from "../types.js";
 import type { SeccPlantOptions } from "./plants.js";
 import { runSeccSession, type SeccSession } from "./secc-session.js";
 import type { ChargeMode, SessionSummary } from "./summary.js";
+import { type HostWireTap, sdpTap } from "./wire-tap.js";
 
 /** Options of {@link startSeccServer}. */
 export interface SeccServerOptions extends ReceiveOptions {
@@ -29,6 +30,8 @@ export interface SeccServerOptions extends ReceiveOptions {
   /** Also answer SDP: advertise `address` (default: `host` without zone) from UDP `port` (default 15118). */
   sdp?: { address?: string; port?: number; bindAddress?: string; iface?: string; allowAnyPort?: boolean };
   timers?: LinkTimers;
+  /** Wire tap (`--pcap`): the SDP datagrams and every session's V2GTP messages, open and close. */
+  tap?: HostWireTap;
 }
 
 /** A running SECC server. */
@@ -67,6 +70,7 @@ export async function startSeccServer(o: SeccServerOptions): Promise<SeccServer>
         ...(o.sdp.bindAddress !== undefined ? { bindAddress: o.sdp.bindAddress } : {}),
         ...(o.sdp.iface !== undefined ? { iface: o.sdp.iface } : {}),
         allowAnyPort: o.sdp.allowAnyPort ?? o.port === 0,
+        ...(o.tap ? { onDatagram: sdpTap(o.tap) } : {}),
         logger: log,
       });
     } catch (e) {
@@ -86,6 +90,7 @@ export async function startSeccServer(o: SeccServerOptions): Promise<SeccServer>
       ...(o.plant ? { plant: o.plant } : {}),
       ...(o.cp ? { cp: o.cp } : {}),
       ...(o.timers ? { timers: o.timers } : {}),
+      ...(o.tap ? { tap: o.tap } : {}),
       logger: log,
     });
     active.add(s);

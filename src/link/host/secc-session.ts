@@ -24,6 +24,7 @@ import { SeccPlant, type SeccPlantOptions } from "./plants.js";
 import { SessionDriver } from "./session-driver.js";
 import { addSample, roundMs, timeStats } from "./stats.js";
 import type { ChargeMode, SessionSummary } from "./summary.js";
+import type { HostWireTap } from "./wire-tap.js";
 
 /** Options of {@link runSeccSession}. */
 export interface SeccSessionOptions {
@@ -36,6 +37,8 @@ export interface SeccSessionOptions {
   logger?: LinkLogger;
   /** Called with each effect after the host handled it (observers, dashboard). */
   onEffect?: (f: SeccEffect, tMs: number) => void;
+  /** Wire tap: every V2GTP message sent / received, connection open and close (`--pcap`). */
+  tap?: HostWireTap;
 }
 
 /** A running SECC session. */
@@ -101,7 +104,11 @@ export function runSeccSession(conn: V2gConnection, o: SeccSessionOptions): Secc
         o.onEffect?.(f, tMs);
       },
     },
-    { ...(o.timers ? { timers: o.timers } : {}), ...(o.logger ? { logger: o.logger } : {}) },
+    {
+      ...(o.timers ? { timers: o.timers } : {}),
+      ...(o.logger ? { logger: o.logger } : {}),
+      ...(o.tap ? { tap: o.tap } : {}),
+    },
   );
   plant = new SeccPlant({ ac, ...o.plant }, 0);
   plant.nominalV = d.current().readings.ac.nominalVoltageV;

@@ -10,6 +10,7 @@ import type { CommonEffect, StopReason } from "../../v2g/index.js";
 import { type LinkLogger, silentLogger } from "../logger.js";
 import { type LinkTimers, realTimers } from "../timers.js";
 import type { CloseInfo, V2gConnection } from "../types.js";
+import { type HostWireTap, v2gtpTapEvents } from "./wire-tap.js";
 
 /** Events every machine accepts (its own event union must include these shapes). */
 export type DriverEvent =
@@ -53,6 +54,8 @@ export class SessionDriver<S, E extends { kind: string; tMs: number }, F extends
   private messagesIn = 0;
   private messagesOut = 0;
   private stopped = false;
+  /** Wire tap of this connection (`o.tap`), or null. */
+  private readonly wire: ReturnType<typeof v2gtpTapEvents> | null;
   /** When the last message arrived (session ms). */
   lastRxMs = 0;
   readonly log: LinkLogger;
@@ -61,12 +64,15 @@ export class SessionDriver<S, E extends { kind: string; tMs: number }, F extends
     private state: S,
     readonly conn: V2gConnection,
     private readonly side: DriverSide<S, E, F>,
-    o: { timers?: LinkTimers; logger?: LinkLogger } = {},
+    o: { timers?: LinkTimers; logger?: LinkLogger; tap?: HostWireTap } = {},
   ) {
     this.timers = o.timers ?? realTimers;
     this.log = o.logger ?? silentLogger;
     this.t0 = this.timers.now();
+    this.wire = o.tap ? v2gtpTapEvents(conn, o.tap) : null;
+    this.wire?.open();
     conn.onMessage((m) => {
+      this.wire?.message("rx", m);
       const rx = this.now();
       this.messagesIn++;
       this.lastRxMs = rx;
@@ -74,6 +80,7 @@ export class SessionDriver<S, E extends { kind: string; tMs: number }, F extends
       this.push(this.ev({ kind: "message", payloadType: m.payloadType, bytes: m.payload, tMs: rx }));
     });
     this.done = conn.closed.then((close) => {
+      this.wire?.close(close.code);
       this.push(this.ev({ kind: "closed", reason: `${close.code}: ${close.reason}`, tMs: this.now() }));
       this.stop();
       return {
@@ -142,6 +149,7 @@ export class SessionDriver<S, E extends { kind: string; tMs: number }, F extends
         if (this.conn.isClosed) return;
         try {
           this.conn.send(f.payloadType, f.bytes);
+          this.wire?.message("tx", { payloadType: f.payloadType, payload: f.bytes });
           this.messagesOut++;
           this.side.sent?.(f.name, this.now());
         } catch (e) {
