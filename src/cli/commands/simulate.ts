@@ -6,7 +6,7 @@
  * Progress bar on a terminal (stderr), then a summary table, or one JSON object with `--json`. Every option
  * is validated with zod; bad input exits 2.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
@@ -30,6 +30,7 @@ import {
   scenarioKindOf,
 } from "../../sim/scenario/index.js";
 import { AcSession, type AcSessionSummary } from "../../sim/session.js";
+import { ensureDir } from "../ensure-dir.js";
 import { parseOptions, UsageError } from "../errors.js";
 import { createPcapRecorder, type PcapRecorder } from "../record-pcap.js";
 
@@ -272,7 +273,7 @@ async function runDc(o: SimulateOptions): Promise<void> {
   let pcap: PcapRecorder | null = null;
   if (o.pcap !== undefined) {
     const file = resolve(o.pcap);
-    mkdirSync(dirname(file), { recursive: true });
+    ensureDir(dirname(file), "--pcap");
     try {
       pcapFd = openSync(file, "w");
     } catch (err) {
@@ -290,7 +291,7 @@ async function runDc(o: SimulateOptions): Promise<void> {
   }
   const kept: RecordEvent[] = [];
   if (paths) {
-    mkdirSync(dirname(paths.record), { recursive: true });
+    ensureDir(dirname(paths.record), typeof o.record === "string" ? "--record" : "--out-dir");
     fd = openSync(paths.record, "w");
   }
   const onRecord = (e: RecordEvent) => {
