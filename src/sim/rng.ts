@@ -3,6 +3,7 @@
  * draws and measurement noise are reproducible. mulberry32: 32-bit state, period 2^32, good enough for
  * tolerance draws (not for cryptography).
  */
+import { mulberry32 } from "../prng.js";
 
 /** A reproducible random source. */
 export interface Rng {
@@ -16,14 +17,8 @@ export interface Rng {
 
 /** Create a seeded RNG (mulberry32). Equal seeds give equal sequences. */
 export function createRng(seed: number): Rng {
-  let a = seed >>> 0;
-  const next = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const u32 = mulberry32(seed);
+  const next = (): number => u32() / 4294967296;
   return {
     next,
     uniform: (lo, hi) => lo + (hi - lo) * next(),
