@@ -21,6 +21,7 @@ import {
   formatDcSummary,
   formatFaultList,
 } from "../../sim/dc/index.js";
+import { formatDuration } from "../../sim/format-time.js";
 import { ndjsonLine, plotHtml, type RecordEvent } from "../../sim/record/index.js";
 import {
   parseScenarioText,
@@ -113,16 +114,7 @@ export function sessionFor(o: SimulateOptions): AcSession {
   });
 }
 
-/** Format seconds as "1 h 02 min 03 s". */
-export function formatDuration(s: number): string {
-  const total = Math.round(s);
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const sec = total % 60;
-  if (h > 0) return `${h} h ${String(m).padStart(2, "0")} min ${String(sec).padStart(2, "0")} s`;
-  if (m > 0) return `${m} min ${String(sec).padStart(2, "0")} s`;
-  return `${sec} s`;
-}
+export { formatDuration };
 
 /** Format seconds as a clock reading "H:MM:SS.ss" (timeline). */
 export function formatClock(s: number): string {

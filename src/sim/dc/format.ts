@@ -1,16 +1,7 @@
 /** Human summary table of a DC session (`nacs simulate` without `--json`). Pure string building. */
+import { formatDuration as duration } from "../format-time.js";
 import { FAULT_NAMES, FAULTS } from "./faults.js";
 import type { DcSessionSummary } from "./session.js";
-
-function duration(s: number): string {
-  const total = Math.round(s);
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const sec = total % 60;
-  if (h > 0) return `${h} h ${String(m).padStart(2, "0")} min ${String(sec).padStart(2, "0")} s`;
-  if (m > 0) return `${m} min ${String(sec).padStart(2, "0")} s`;
-  return `${sec} s`;
-}
 
 /** The summary table: energy, duration, peak power, stop reason, message counts, safety figures. */
 export function formatDcSummary(
