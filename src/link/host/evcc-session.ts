@@ -21,8 +21,7 @@ import type { LinkTimers } from "../timers.js";
 import type { V2gConnection } from "../types.js";
 import { EvPlant, type EvPlantOptions } from "./plants.js";
 import { SessionDriver } from "./session-driver.js";
-import { addSample, roundMs, timeStats } from "./stats.js";
-import type { ChargeMode, SessionSummary } from "./summary.js";
+import { type ChargeMode, ResponseSamples, type SessionSummary, sessionSummary } from "./summary.js";
 import type { HostWireTap } from "./wire-tap.js";
 
 /** Options of {@link runEvccSession}. */
@@ -73,8 +72,7 @@ export function runEvccSession(conn: V2gConnection, o: EvccSessionOptions): Evcc
     },
   };
   const socStart = plant.battery.socPercent;
-  const samples: Record<string, number[]> = {};
-  const all: number[] = [];
+  const rt = new ResponseSamples();
   let sentAt: { name: string; tMs: number } | null = null;
   const d = new SessionDriver<EvccState, EvccEvent, EvccEffect>(
     createEvcc(cfg, 0),
@@ -96,9 +94,7 @@ export function runEvccSession(conn: V2gConnection, o: EvccSessionOptions): Evcc
       },
       received: (rxMs) => {
         if (!sentAt) return;
-        const dt = rxMs - sentAt.tMs;
-        all.push(dt);
-        addSample(samples, sentAt.name.replace(/Req$/, "Res"), dt);
+        rt.add(sentAt.name.replace(/Req$/, "Res"), rxMs - sentAt.tMs);
         sentAt = null;
       },
       effect: (f, tMs) => {
@@ -118,19 +114,7 @@ export function runEvccSession(conn: V2gConnection, o: EvccSessionOptions): Evcc
     const s = d.current();
     plant.advance(end.durationMs);
     return {
-      side: "evcc",
-      conn: conn.id,
-      transport: conn.transport,
-      protocol: s.protocol,
-      mode: o.mode,
-      messages: end.messagesIn + end.messagesOut,
-      energyDeliveredWh: plant.energyWh,
-      stopReason: end.stopReason,
-      stopDetail: end.detail,
-      close: end.close,
-      responseTimesMs: timeStats(all),
-      samplesByMessage: samples,
-      durationMs: roundMs(end.durationMs),
+      ...sessionSummary("evcc", conn, s.protocol, o.mode, end, plant.energyWh, rt),
       socStartPercent: socStart,
       socEndPercent: plant.battery.socPercent,
     };

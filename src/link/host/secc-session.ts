@@ -22,8 +22,7 @@ import type { LinkTimers } from "../timers.js";
 import type { V2gConnection } from "../types.js";
 import { SeccPlant, type SeccPlantOptions } from "./plants.js";
 import { SessionDriver } from "./session-driver.js";
-import { addSample, roundMs, timeStats } from "./stats.js";
-import type { ChargeMode, SessionSummary } from "./summary.js";
+import { type ChargeMode, ResponseSamples, type SessionSummary, sessionSummary } from "./summary.js";
 import type { HostWireTap } from "./wire-tap.js";
 
 /** Options of {@link runSeccSession}. */
@@ -64,8 +63,7 @@ export function runSeccSession(conn: V2gConnection, o: SeccSessionOptions): Secc
     ...o.config,
   };
   const cpSim = (o.cp ?? "sim") === "sim";
-  const samples: Record<string, number[]> = {};
-  const all: number[] = [];
+  const rt = new ResponseSamples();
   let evOn = false;
   let plant: SeccPlant;
   const d = new SessionDriver<SeccState, SeccEvent, SeccEffect>(
@@ -78,9 +76,7 @@ export function runSeccSession(conn: V2gConnection, o: SeccSessionOptions): Secc
         return { kind: "port", readings: plant.readings(), tMs };
       },
       sent: (name, tMs) => {
-        const dt = tMs - d.lastRxMs;
-        all.push(dt);
-        addSample(samples, name, dt);
+        rt.add(name, tMs - d.lastRxMs);
         const s = d.current();
         if (name === "ChargeParameterDiscoveryRes" && cpSim && s.cp !== "C")
           d.push({ kind: "cp", state: "C", tMs });
@@ -118,21 +114,7 @@ export function runSeccSession(conn: V2gConnection, o: SeccSessionOptions): Secc
 
   const done = d.done.then((end): SessionSummary => {
     const s = d.current();
-    return {
-      side: "secc",
-      conn: conn.id,
-      transport: conn.transport,
-      protocol: s.protocol,
-      mode: o.mode,
-      messages: end.messagesIn + end.messagesOut,
-      energyDeliveredWh: plant.energyWh,
-      stopReason: end.stopReason,
-      stopDetail: end.detail,
-      close: end.close,
-      responseTimesMs: timeStats(all),
-      samplesByMessage: samples,
-      durationMs: roundMs(end.durationMs),
-    };
+    return sessionSummary("secc", conn, s.protocol, o.mode, end, plant.energyWh, rt);
   });
   return {
     conn,

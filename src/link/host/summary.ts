@@ -1,7 +1,8 @@
 /** The summary a hosted session reports at its end (issue 4 §5: CLI summary and `--json`). */
 import type { StopReason, V2gProtocol } from "../../v2g/index.js";
-import type { CloseInfo } from "../types.js";
-import type { TimeStats } from "./stats.js";
+import type { CloseInfo, V2gConnection } from "../types.js";
+import type { DriverEnd } from "./session-driver.js";
+import { addSample, roundMs, type TimeStats, timeStats } from "./stats.js";
 
 /** DC or AC charging, as the CLI's `--mode` names it. */
 export type ChargeMode = "dc" | "ac";
@@ -32,4 +33,41 @@ export interface SessionSummary {
   /** EV only: SOC at start and end (%). */
   socStartPercent?: number;
   socEndPercent?: number;
+}
+
+/** Response-time samples of one side: all of them, and by response name. */
+export class ResponseSamples {
+  readonly all: number[] = [];
+  readonly byMessage: Record<string, number[]> = {};
+  add(name: string, ms: number): void {
+    this.all.push(ms);
+    addSample(this.byMessage, name, ms);
+  }
+}
+
+/** The fields both sides report the same way, from the driver's end report. */
+export function sessionSummary(
+  side: SessionSummary["side"],
+  conn: V2gConnection,
+  protocol: V2gProtocol | null,
+  mode: ChargeMode,
+  end: DriverEnd,
+  energyWh: number,
+  rt: ResponseSamples,
+): SessionSummary {
+  return {
+    side,
+    conn: conn.id,
+    transport: conn.transport,
+    protocol,
+    mode,
+    messages: end.messagesIn + end.messagesOut,
+    energyDeliveredWh: energyWh,
+    stopReason: end.stopReason,
+    stopDetail: end.detail,
+    close: end.close,
+    responseTimesMs: timeStats(rt.all),
+    samplesByMessage: rt.byMessage,
+    durationMs: roundMs(end.durationMs),
+  };
 }
