@@ -13,7 +13,13 @@
  * - Optional "delayed S2 closure" for legacy chargers (digest §3.3, U).
  */
 import { dutyToCurrent, type PpState } from "../../pilot/index.js";
-import { type EvSlacEvent, evSlacStep, initialEvSlac, type SlacEffect } from "../../slac/index.js";
+import {
+  type EvSlacEvent,
+  evSlacStep,
+  forwardSlacEffect,
+  initialEvSlac,
+  type SlacEffect,
+} from "../../slac/index.js";
 import {
   createEvcc,
   DEFAULT_EVCC_PACING,
@@ -337,13 +343,12 @@ function slac(s: EvDcState, ev: EvSlacEvent, fx: EvDcEffect[]): EvDcState {
   const [st, sfx] = evSlacStep(s.slac, ev);
   let out: EvDcState = { ...s, slac: st };
   for (const e of sfx as SlacEffect[]) {
+    const passed = forwardSlacEffect(e);
+    if (passed) {
+      fx.push(passed);
+      continue;
+    }
     switch (e.kind) {
-      case "send":
-        fx.push({ kind: "slac-send", frame: e.frame });
-        break;
-      case "set-timer":
-        fx.push({ kind: "set-timer", id: `slac:${e.id}`, atMs: e.atMs });
-        break;
       case "s2":
         out = setS2(out, e.closed, fx);
         break;
@@ -355,9 +360,6 @@ function slac(s: EvDcState, ev: EvSlacEvent, fx: EvDcEffect[]): EvDcState {
         break;
       case "failed":
         out = fail(out, `SLAC failed: ${e.reason}`, fx);
-        break;
-      case "log":
-        fx.push({ kind: "log", level: e.level, msg: `slac: ${e.msg}` });
         break;
       default:
         break;

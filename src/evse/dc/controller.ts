@@ -14,7 +14,13 @@ import {
   DUTY_F,
   DUTY_X1,
 } from "../../pilot/index.js";
-import { type EvseSlacEvent, evseSlacStep, initialEvseSlac, type SlacEffect } from "../../slac/index.js";
+import {
+  type EvseSlacEvent,
+  evseSlacStep,
+  forwardSlacEffect,
+  initialEvseSlac,
+  type SlacEffect,
+} from "../../slac/index.js";
 import {
   createSecc,
   decodeSdpRequest,
@@ -415,13 +421,12 @@ function slac(s: EvseDcState, ev: EvseSlacEvent, fx: EvseDcEffect[]): EvseDcStat
   const [st, sfx] = evseSlacStep(s.slac, ev);
   let out: EvseDcState = { ...s, slac: st };
   for (const e of sfx as SlacEffect[]) {
+    const passed = forwardSlacEffect(e);
+    if (passed) {
+      fx.push(passed);
+      continue;
+    }
     switch (e.kind) {
-      case "send":
-        fx.push({ kind: "slac-send", frame: e.frame });
-        break;
-      case "set-timer":
-        fx.push({ kind: "set-timer", id: `slac:${e.id}`, atMs: e.atMs });
-        break;
       case "cp":
         out = setDuty(
           out,
@@ -441,9 +446,6 @@ function slac(s: EvseDcState, ev: EvseSlacEvent, fx: EvseDcEffect[]): EvseDcStat
           phase: setPhase(out, "ended", fx),
         };
         fx.push({ kind: "session-end", reason: `SLAC failed: ${e.reason}`, detail: e.reason, normal: false });
-        break;
-      case "log":
-        fx.push({ kind: "log", level: e.level, msg: `slac: ${e.msg}` });
         break;
       default:
         break;

@@ -25,6 +25,7 @@ export {
   resolveEvseSlacConfig,
 } from "./evse.js";
 export type { EvseSession, EvseSessionPhase } from "./evse-session.js";
+export { type ForwardedSlacEffect, forwardSlacEffect } from "./forward.js";
 export {
   type Delivery,
   InMemoryMedium,
