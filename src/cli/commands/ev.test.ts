@@ -3,39 +3,12 @@
  * processes, plain TCP and TLS (shared `--test-pki DIR`); both JSON summaries agree. Bad options exit 2.
  */
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-
-interface Proc {
-  child: ChildProcess;
-  out: string;
-  err: string;
-  exit: Promise<number | null>;
-}
-
-function nacs(args: string[]): Proc {
-  const child = spawn(process.execPath, ["bin/nacs.js", ...args], { stdio: ["ignore", "pipe", "pipe"] });
-  const p: Proc = { child, out: "", err: "", exit: new Promise((r) => child.on("close", (c) => r(c))) };
-  child.stdout?.on("data", (d: Buffer) => {
-    p.out += d.toString();
-  });
-  child.stderr?.on("data", (d: Buffer) => {
-    p.err += d.toString();
-  });
-  return p;
-}
-
-async function waitFor(p: Proc, re: RegExp, ms: number): Promise<void> {
-  const until = Date.now() + ms;
-  while (!re.test(p.err)) {
-    if (p.child.exitCode !== null) throw new Error(`exited early: ${p.err}`);
-    if (Date.now() > until) throw new Error(`timeout waiting for ${re}: ${p.err}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+import { spawnNacs, waitForStderr } from "../testing/spawn-nacs.js";
 
 /** An SDP port per test so parallel test files never meet another EVSE. */
 const sdpPort = () => String(20000 + Math.floor(Math.random() * 12000)); // below the ephemeral range
@@ -43,10 +16,10 @@ const sdpPort = () => String(20000 + Math.floor(Math.random() * 12000)); // belo
 async function pair(extraEvse: string[], extraEv: string[]) {
   const port = sdpPort();
   const common = ["--iface", "lo", "--no-slac", "--json", "--sdp-port", port, "--time-scale", "300"];
-  const evse = nacs(["evse", ...common, "--sessions", "1", "--log-level", "info", ...extraEvse]);
+  const evse = spawnNacs(["evse", ...common, "--sessions", "1", "--log-level", "info", ...extraEvse]);
   try {
-    await waitFor(evse, /evse ready/, 15_000);
-    const ev = nacs(["ev", ...common, "--soc", "50", "--target-soc", "51", ...extraEv]);
+    await waitForStderr(evse, /evse ready/, 15_000);
+    const ev = spawnNacs(["ev", ...common, "--soc", "50", "--target-soc", "51", ...extraEv]);
     const [evCode, evseCode] = await Promise.all([ev.exit, evse.exit]);
     assert.equal(evCode, 0, ev.err);
     assert.equal(evseCode, 0, evse.err);

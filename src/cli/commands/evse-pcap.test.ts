@@ -6,7 +6,7 @@
  * (skipped with the reason when tshark is missing). TLS: plaintext on the TLS port, marked in the header.
  */
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,36 +22,7 @@ import {
 } from "../../capture/index.js";
 import { findTshark, tsharkV2gtpCount } from "../../capture/testing/tshark.js";
 import { PCAP_TLS_PLAINTEXT_COMMENT } from "../record-pcap.js";
-
-interface Proc {
-  child: ChildProcess;
-  out: string;
-  err: string;
-  exit: Promise<number | null>;
-}
-
-function nacs(args: string[]): Proc {
-  const child = spawn(process.execPath, ["bin/nacs.js", ...args], { stdio: ["ignore", "pipe", "pipe"] });
-  const p: Proc = { child, out: "", err: "", exit: new Promise((r) => child.on("close", (c) => r(c))) };
-  child.stdout?.on("data", (d: Buffer) => {
-    p.out += d.toString();
-  });
-  child.stderr?.on("data", (d: Buffer) => {
-    p.err += d.toString();
-  });
-  return p;
-}
-
-async function waitFor(p: Proc, re: RegExp, ms: number): Promise<RegExpExecArray> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const m = re.exec(p.err);
-    if (m) return m;
-    if (p.child.exitCode !== null) throw new Error(`exited early: ${p.err}`);
-    if (Date.now() > until) throw new Error(`timeout waiting for ${re}: ${p.err}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+import { spawnNacs, waitForStderr } from "../testing/spawn-nacs.js";
 
 /** UDP (SDP) and TCP port pairs of a capture, read with our reader. */
 function ports(file: string): { udp: [number, number][]; tcp: Set<string> } {
@@ -125,10 +96,20 @@ async function pcapPair(t: TestContext, extra: string[]) {
     "--time-scale",
     "300",
   ];
-  const evse = nacs(["evse", ...common, "--sessions", "1", "--log-level", "info", "--pcap", a, ...extra]);
+  const evse = spawnNacs([
+    "evse",
+    ...common,
+    "--sessions",
+    "1",
+    "--log-level",
+    "info",
+    "--pcap",
+    a,
+    ...extra,
+  ]);
   try {
-    const ready = await waitFor(evse, /evse ready: \w+ on \[[^\]]+\]:(\d+)/, 15_000);
-    const ev = nacs(["ev", ...common, "--soc", "50", "--target-soc", "51", "--pcap", b, ...extra]);
+    const ready = await waitForStderr(evse, /evse ready: \w+ on \[[^\]]+\]:(\d+)/, 15_000);
+    const ev = spawnNacs(["ev", ...common, "--soc", "50", "--target-soc", "51", "--pcap", b, ...extra]);
     const [evCode, evseCode] = await Promise.all([ev.exit, evse.exit]);
     assert.equal(evCode, 0, ev.err);
     assert.equal(evseCode, 0, evse.err);
