@@ -3,6 +3,7 @@
  * one {@link SeccHandler} per request element, plus decode/encode of the protocol's V2G_Message.
  */
 import type { V2gProtocol } from "../handshake/namespaces.js";
+import { SessionError } from "./errors.js";
 import type { SeccState } from "./secc-state.js";
 import type { MsgName, SeccEffect, StopReason } from "./types.js";
 
@@ -61,4 +62,37 @@ export function bodyElement(body: object): [string, unknown] | undefined {
     if (v !== undefined) return [k, v];
   }
   return undefined;
+}
+
+/** The V2G_Message codec of one protocol (generated `din` or `iso2`). */
+export interface V2gMessageCodec<M extends { Header: { SessionID: Uint8Array }; Body: object }> {
+  decode(bytes: Uint8Array): M;
+  encode(message: M): Uint8Array;
+}
+
+/**
+ * The decode/encode pair every protocol module (SECC and EVCC, DIN and ISO-2) needs: V2G_Message with one
+ * body element. `label` names the protocol and `expected` the kind of element in the error for an empty body.
+ */
+export function messageEnvelope<M extends { Header: { SessionID: Uint8Array }; Body: object }>(
+  codec: V2gMessageCodec<M>,
+  label: string,
+  expected: "request" | "response",
+): Pick<SeccProtocolModule, "decode" | "encode"> {
+  return {
+    decode(bytes) {
+      const message = codec.decode(bytes);
+      const el = bodyElement(message.Body);
+      if (!el)
+        throw new SessionError(
+          "UNEXPECTED_ELEMENT",
+          `Body: empty ${label} body (expected one ${expected} element)`,
+        );
+      return { sessionId: message.Header.SessionID, element: el[0], body: el[1], message };
+    },
+    encode(sessionId, element, body) {
+      const message = { Header: { SessionID: sessionId }, Body: { [element]: body } } as unknown as M;
+      return { bytes: codec.encode(message), message };
+    },
+  };
 }

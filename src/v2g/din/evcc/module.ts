@@ -1,8 +1,7 @@
 /** The DIN 70121 protocol module of the EVCC core: messages and V2G_Message decode/encode. */
 import { din } from "../../../codecs/index.js";
-import { SessionError } from "../../session/errors.js";
 import type { EvccProtocolModule } from "../../session/evcc-protocol.js";
-import { bodyElement } from "../../session/secc-protocol.js";
+import { messageEnvelope } from "../../session/secc-protocol.js";
 import { cableCheck } from "./cable-check.js";
 import { chargeParameterDiscovery } from "./charge-parameter-discovery.js";
 import { contractAuthentication } from "./contract-authentication.js";
@@ -31,15 +30,5 @@ export const dinEvccModule: EvccProtocolModule = {
     WeldingDetection: weldingDetection,
     SessionStop: sessionStop,
   },
-  decode(bytes) {
-    const message = din.decode(bytes);
-    const el = bodyElement(message.Body);
-    if (!el)
-      throw new SessionError("UNEXPECTED_ELEMENT", "Body: empty DIN body (expected one response element)");
-    return { sessionId: message.Header.SessionID, element: el[0], body: el[1], message };
-  },
-  encode(sessionId, element, body) {
-    const message: din.V2G_Message = { Header: { SessionID: sessionId }, Body: { [element]: body } };
-    return { bytes: din.encode(message), message };
-  },
+  ...messageEnvelope(din, "DIN", "response"),
 };

@@ -1,7 +1,6 @@
 /** The DIN 70121 protocol module of the SECC core: decode/encode of V2G_Message and the handler table. */
 import { din } from "../../../codecs/index.js";
-import { SessionError } from "../../session/errors.js";
-import { bodyElement, type SeccHandler, type SeccProtocolModule } from "../../session/secc-protocol.js";
+import { messageEnvelope, type SeccHandler, type SeccProtocolModule } from "../../session/secc-protocol.js";
 import { cableCheck } from "./cable-check.js";
 import { chargeParameterDiscovery } from "./charge-parameter-discovery.js";
 import { contractAuthentication } from "./contract-authentication.js";
@@ -46,16 +45,6 @@ export const DIN_SECC_HANDLERS: Readonly<Record<string, SeccHandler>> = {
 /** DIN 70121 for the SECC core. */
 export const dinSeccModule: SeccProtocolModule = {
   protocol: "din",
-  decode(bytes) {
-    const message = din.decode(bytes);
-    const el = bodyElement(message.Body);
-    if (!el)
-      throw new SessionError("UNEXPECTED_ELEMENT", "Body: empty DIN body (expected one request element)");
-    return { sessionId: message.Header.SessionID, element: el[0], body: el[1], message };
-  },
-  encode(sessionId, element, body) {
-    const message: din.V2G_Message = { Header: { SessionID: sessionId }, Body: { [element]: body } };
-    return { bytes: din.encode(message), message };
-  },
+  ...messageEnvelope(din, "DIN", "request"),
   handlers: DIN_SECC_HANDLERS,
 };

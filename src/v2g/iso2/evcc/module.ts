@@ -1,8 +1,7 @@
 /** The ISO 15118-2 protocol module of the EVCC core: messages and V2G_Message decode/encode. */
 import { iso2 } from "../../../codecs/index.js";
-import { SessionError } from "../../session/errors.js";
 import type { EvccProtocolModule } from "../../session/evcc-protocol.js";
-import { bodyElement } from "../../session/secc-protocol.js";
+import { messageEnvelope } from "../../session/secc-protocol.js";
 import { authorization } from "./authorization.js";
 import { cableCheck } from "./cable-check.js";
 import { chargeParameterDiscovery } from "./charge-parameter-discovery.js";
@@ -35,15 +34,5 @@ export const iso2EvccModule: EvccProtocolModule = {
     WeldingDetection: weldingDetection,
     SessionStop: sessionStop,
   },
-  decode(bytes) {
-    const message = iso2.decode(bytes);
-    const el = bodyElement(message.Body);
-    if (!el)
-      throw new SessionError("UNEXPECTED_ELEMENT", "Body: empty ISO-2 body (expected one response element)");
-    return { sessionId: message.Header.SessionID, element: el[0], body: el[1], message };
-  },
-  encode(sessionId, element, body) {
-    const message: iso2.V2G_Message = { Header: { SessionID: sessionId }, Body: { [element]: body } };
-    return { bytes: iso2.encode(message), message };
-  },
+  ...messageEnvelope(iso2, "ISO-2", "response"),
 };

@@ -1,7 +1,6 @@
 /** The ISO 15118-2 protocol module of the SECC core: decode/encode of V2G_Message and the handler table. */
 import { iso2 } from "../../../codecs/index.js";
-import { SessionError } from "../../session/errors.js";
-import { bodyElement, type SeccHandler, type SeccProtocolModule } from "../../session/secc-protocol.js";
+import { messageEnvelope, type SeccHandler, type SeccProtocolModule } from "../../session/secc-protocol.js";
 import { authorization } from "./authorization.js";
 import { cableCheck } from "./cable-check.js";
 import { chargeParameterDiscovery } from "./charge-parameter-discovery.js";
@@ -42,16 +41,6 @@ export const ISO2_SECC_HANDLERS: Readonly<Record<string, SeccHandler>> = {
 /** ISO 15118-2 for the SECC core. */
 export const iso2SeccModule: SeccProtocolModule = {
   protocol: "iso2",
-  decode(bytes) {
-    const message = iso2.decode(bytes);
-    const el = bodyElement(message.Body);
-    if (!el)
-      throw new SessionError("UNEXPECTED_ELEMENT", "Body: empty ISO-2 body (expected one request element)");
-    return { sessionId: message.Header.SessionID, element: el[0], body: el[1], message };
-  },
-  encode(sessionId, element, body) {
-    const message: iso2.V2G_Message = { Header: { SessionID: sessionId }, Body: { [element]: body } };
-    return { bytes: iso2.encode(message), message };
-  },
+  ...messageEnvelope(iso2, "ISO-2", "request"),
   handlers: ISO2_SECC_HANDLERS,
 };
