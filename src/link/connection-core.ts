@@ -4,6 +4,8 @@
  * TCP/TLS sockets and the in-memory link supply only `write` and `shutdown`.
  * Issue 4 §1: a bad header or a length over `maxPayload` closes that connection and logs the reason.
  */
+
+import { type Clock, realClock } from "../machine/index.js";
 import {
   createV2gtpDeframer,
   encodeV2gtpMessage,
@@ -14,7 +16,6 @@ import {
 } from "../v2g/index.js";
 import { LinkError } from "./errors.js";
 import { type LinkLogger, silentLogger } from "./logger.js";
-import { type LinkTimers, realTimers } from "./timers.js";
 import {
   type CloseInfo,
   LINK_READ_TIMEOUT_MS,
@@ -41,7 +42,7 @@ export interface ConnectionCoreParams {
   remote: LinkEndpoint;
   tls?: TlsInfo;
   options?: ReceiveOptions;
-  timers?: LinkTimers;
+  timers?: Clock;
   hooks: TransportHooks;
 }
 
@@ -81,7 +82,7 @@ export class ConnectionCore implements V2gConnection {
   readonly closed: Promise<CloseInfo>;
   private readonly hooks: TransportHooks;
   private readonly log: LinkLogger;
-  private readonly timers: LinkTimers;
+  private readonly timers: Clock;
   private readonly deframer: V2gtpDeframer;
   private readonly readTimeoutMs: number;
   private readonly idleTimeoutMs: number;
@@ -103,7 +104,7 @@ export class ConnectionCore implements V2gConnection {
     this.hooks = p.hooks;
     const o = p.options ?? {};
     this.log = o.logger ?? silentLogger;
-    this.timers = p.timers ?? realTimers;
+    this.timers = p.timers ?? realClock;
     const checked = checkReceiveOptions(o);
     this.readTimeoutMs = checked.readTimeoutMs;
     this.idleTimeoutMs = checked.idleTimeoutMs;

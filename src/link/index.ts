@@ -2,6 +2,8 @@
  * V2G transports (issue 4 §2): TCP and TLS 1.2 over IPv6, an in-memory link with the same interface, the
  * SDP server (SECC) and client (EVCC), link-local address helpers. Node-only code.
  */
+
+export { type Clock, realClock } from "../machine/index.js";
 export { ConnectionCore, isProtocolError, type TransportHooks } from "./connection-core.js";
 export { LinkError, type LinkErrorCode, SdpTimeoutError, TlsTrustError } from "./errors.js";
 export { findLinkLocalAddress, withScope } from "./iface.js";
@@ -29,7 +31,6 @@ export {
   type TcpServerOptions,
   tcpConnect,
 } from "./tcp.js";
-export { type LinkTimers, realTimers } from "./timers.js";
 export {
   ISO15118_2_STATIC_ECDH_CIPHER,
   ISO15118_2_TLS_CIPHERS,

@@ -1,17 +1,17 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
+import type { Clock } from "../machine/index.js";
 import { encodeV2gtpMessage, V2gtpError, V2gtpPayloadType } from "../v2g/index.js";
 import { LinkError } from "./errors.js";
 import { createCaptureLogger } from "./logger.js";
 import { createMemoryLink, createMemoryNetwork } from "./memory.js";
 import { echo, nextMessages } from "./test-support.js";
-import type { LinkTimers } from "./timers.js";
 
 const EXI = V2gtpPayloadType.exi;
 
 /** Manual virtual clock: timers run only when advanced. */
-function fakeTimers(): LinkTimers & { advance(ms: number): void } {
+function fakeTimers(): Clock & { advance(ms: number): void } {
   let now = 0;
   let seq = 0;
   const due = new Map<number, { at: number; fn: () => void }>();

@@ -4,18 +4,19 @@
  * lengths and read timeouts behave as on TCP. Optional one-way latency runs on injected timers (virtual
  * time in the simulator); with latency 0 delivery is a microtask.
  */
+
+import { type Clock, realClock } from "../machine/index.js";
 import { ConnectionCore, checkReceiveOptions } from "./connection-core.js";
 import { LinkError } from "./errors.js";
 import { silentLogger } from "./logger.js";
 import { ServerCore } from "./server.js";
-import { type LinkTimers, realTimers } from "./timers.js";
 import type { CloseInfo, ReceiveOptions, V2gConnection, V2gServer } from "./types.js";
 
 /** Options of an in-memory pair: shared link settings plus receive options for both ends. */
 export interface MemoryLinkOptions extends ReceiveOptions {
   /** One-way delivery delay in ms (default 0 → next microtask). */
   latencyMs?: number;
-  timers?: LinkTimers;
+  timers?: Clock;
   /** Names used as the end points' addresses (default "mem-a", "mem-b"). */
   names?: [string, string];
   /** Receive options for end `b` only (default: the same as `a`). */
@@ -35,7 +36,7 @@ function memoryPair(opts: MemoryLinkOptions): [ConnectionCore, ConnectionCore] {
   if (!Number.isFinite(latency) || latency < 0) {
     throw new LinkError("bad-option", `latencyMs: ${opts.latencyMs}, must be a number ≥ 0`);
   }
-  const timers = opts.timers ?? realTimers;
+  const timers = opts.timers ?? realClock;
   const [na, nb] = opts.names ?? ["mem-a", "mem-b"];
   const n = nextId++;
   const deliver = (fn: () => void) => {
@@ -80,7 +81,7 @@ export interface MemoryNetwork {
 }
 
 /** Create an in-memory network whose links share latency and timers. */
-export function createMemoryNetwork(opts: { latencyMs?: number; timers?: LinkTimers } = {}): MemoryNetwork {
+export function createMemoryNetwork(opts: { latencyMs?: number; timers?: Clock } = {}): MemoryNetwork {
   const servers = new Map<number, { core: ServerCore; options: ReceiveOptions }>();
   return {
     listen(port, serverOpts = {}) {

@@ -1,7 +1,7 @@
 /** A {@link V2gConnection} over a connected `node:net` or `node:tls` socket (issue 4 §2). */
 import type { Socket } from "node:net";
+import type { Clock } from "../machine/index.js";
 import { ConnectionCore } from "./connection-core.js";
-import type { LinkTimers } from "./timers.js";
 import type { LinkEndpoint, LinkTransport, ReceiveOptions, TlsInfo } from "./types.js";
 
 let nextId = 1;
@@ -18,7 +18,7 @@ export function wrapSocket(
   socket: Socket,
   transport: LinkTransport,
   options?: ReceiveOptions,
-  extra?: { tls?: TlsInfo; timers?: LinkTimers },
+  extra?: { tls?: TlsInfo; timers?: Clock },
 ): ConnectionCore {
   socket.setNoDelay(true);
   const params: ConstructorParameters<typeof ConnectionCore>[0] = {

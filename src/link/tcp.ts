@@ -3,12 +3,12 @@
  * "%iface" scope) or on ::1 for tests; the EVCC connects to the address and port SDP returned.
  */
 import { connect, createServer } from "node:net";
+import type { Clock } from "../machine/index.js";
 import { checkReceiveOptions } from "./connection-core.js";
 import { LinkError } from "./errors.js";
 import { silentLogger } from "./logger.js";
 import { listenV2g, ServerCore } from "./server.js";
 import { wrapSocket } from "./socket-connection.js";
-import type { LinkTimers } from "./timers.js";
 import type { ReceiveOptions, V2gConnection, V2gServer } from "./types.js";
 
 /** Server options. */
@@ -17,7 +17,7 @@ export interface TcpServerOptions extends ReceiveOptions {
   host: string;
   /** Port; omitted → random free port in 49152–65535 (advertisable by SDP); 0 → OS choice. */
   port?: number;
-  timers?: LinkTimers;
+  timers?: Clock;
 }
 
 /** Client options. */
@@ -27,7 +27,7 @@ export interface TcpConnectOptions extends ReceiveOptions {
   port: number;
   /** Give up connecting after this many ms (default {@link LINK_CONNECT_TIMEOUT_MS}). */
   connectTimeoutMs?: number;
-  timers?: LinkTimers;
+  timers?: Clock;
 }
 
 /**
@@ -37,7 +37,7 @@ export interface TcpConnectOptions extends ReceiveOptions {
  */
 export const LINK_CONNECT_TIMEOUT_MS = 5000;
 
-function extra(timers: LinkTimers | undefined): { timers?: LinkTimers } {
+function extra(timers: Clock | undefined): { timers?: Clock } {
   return timers ? { timers } : {};
 }
 

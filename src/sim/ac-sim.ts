@@ -41,6 +41,7 @@ import {
   initialEvseAc,
   stepEvseAc,
 } from "../evse/basic-ac.js";
+import { createVirtualClock, type VirtualClock } from "../machine/index.js";
 import {
   CP_SAMPLE_INTERVAL_MS,
   type CpDetectorState,
@@ -69,7 +70,6 @@ import {
   SIM_TRACE_CURRENT_STEP_A,
   SIM_TRACE_LIMIT,
 } from "./constants.js";
-import { EventQueue } from "./queue.js";
 import { createRng, type Rng } from "./rng.js";
 import type { TraceEntry, TraceKind } from "./trace.js";
 
@@ -104,7 +104,8 @@ export class AcSim {
   readonly trace: TraceEntry[] = [];
   /** Reasons the EV gave for stopping, in order. */
   readonly evStops: { tMs: number; reason: EvStopReason }[] = [];
-  private readonly q = new EventQueue<SimEvent>();
+  /** Virtual time: every scheduled event is a timer of this clock. */
+  private readonly clock: VirtualClock = createVirtualClock();
   private readonly rng: Rng | null;
   private readonly cable: CableState;
   private evse: EvseAcState;
@@ -153,17 +154,17 @@ export class AcSim {
     this.battery = createBattery(cfg.battery, cfg.socStart);
     this.gridNominalV = cfg.gridVoltageV ?? cfg.evse.supplyVoltageV;
     this.gridV = this.gridNominalV;
-    this.q.push(0, { k: "physics" });
+    this.post(0, { k: "physics" });
     this.scheduleSample(0);
-    this.q.push(0, { k: "ev-pp" });
-    this.q.push(0, { k: "ev-duty" });
+    this.post(0, { k: "ev-pp" });
+    this.post(0, { k: "ev-duty" });
   }
 
   // ------------------------------------------------------------------ observation
 
   /** Current virtual time (ms). */
   get nowMs(): number {
-    return this.q.nowMs;
+    return this.clock.now();
   }
   /** State of charge (%). */
   get soc(): number {
@@ -198,14 +199,14 @@ export class AcSim {
   }
   /** Time of the next pending event. */
   nextEventMs(): number | undefined {
-    return this.q.peekTime();
+    return this.clock.peekTime();
   }
 
   // ------------------------------------------------------------------ actions (act at the current time)
 
   /** Schedule `fn` at virtual time `tMs` (recorded in the trace as an action). */
   at(tMs: number, label: string, fn: (sim: AcSim) => void): void {
-    this.q.push(tMs, { k: "action", label, fn: () => fn(this) });
+    this.post(tMs, { k: "action", label, fn: () => fn(this) });
   }
   /** Plug the connector in, latched (PP 150 Ω, CP connected). */
   plugIn(): void {
@@ -258,15 +259,15 @@ export class AcSim {
 
   /** Process the next event; false when none is pending. */
   step(): boolean {
-    const e = this.q.pop();
-    if (!e) return false;
-    this.handle(e.item);
-    return true;
+    return this.clock.runNext();
+  }
+  /** Schedule `e` at virtual time `tMs` (the past runs next). */
+  private post(tMs: number, e: SimEvent): void {
+    this.clock.setTimeoutAt(() => this.handle(e), tMs);
   }
   /** Process every event up to and including `tMs`, then advance the clock to `tMs`. */
   runUntil(tMs: number): void {
-    for (let t = this.q.peekTime(); t !== undefined && t <= tMs; t = this.q.peekTime()) this.step();
-    this.q.advanceTo(tMs);
+    this.clock.runUntil(tMs);
     this.integrate();
   }
   /** Bring the energy counters up to the current time. */
@@ -309,7 +310,7 @@ export class AcSim {
           this.relayClosed = e.closed;
           this.record("contactor", e.closed);
           this.noteCurrent();
-          this.q.push(this.nowMs + SIM_EV_AC_DETECT_MS, { k: "ev-supply" });
+          this.post(this.nowMs + SIM_EV_AC_DETECT_MS, { k: "ev-supply" });
         }
         break;
       case "ev-duty": {
@@ -353,14 +354,14 @@ export class AcSim {
     this.integrate();
     if (this.rng && this.nowMs % SIM_GRID_NOISE_PERIOD_MS === 0) {
       this.gridV = this.gridNominalV * (1 + this.rng.uniform(-SIM_GRID_NOISE, SIM_GRID_NOISE));
-      if (this.relayClosed && this.cable.plugged) this.q.push(this.nowMs, { k: "ev-supply" });
+      if (this.relayClosed && this.cable.plugged) this.post(this.nowMs, { k: "ev-supply" });
     }
     const maxChargeW = maxChargePowerW(this.battery);
     const targetReached = this.battery.soc >= this.cfg.targetSoc;
     if (maxChargeW !== this.ev.bmsMaxChargeW || targetReached !== this.ev.targetReached) {
       this.toEv({ kind: "bms", maxChargeW, targetReached, tMs: this.nowMs });
     }
-    this.q.push(this.nowMs + SIM_PHYSICS_STEP_MS, { k: "physics" });
+    this.post(this.nowMs + SIM_PHYSICS_STEP_MS, { k: "physics" });
   }
 
   private onSample(): void {
@@ -389,7 +390,7 @@ export class AcSim {
   private scheduleSample(tMs: number): void {
     this.sampleGen++;
     this.nextSampleMs = tMs;
-    this.q.push(tMs, { k: "sample", gen: this.sampleGen });
+    this.post(tMs, { k: "sample", gen: this.sampleGen });
   }
 
   /** Something physical changed: re-sample the CP finely, let the EV re-measure what it can see. */
@@ -400,10 +401,10 @@ export class AcSim {
       this.fineUntilMs = now + SIM_FINE_WINDOW_MS;
       const grid = (Math.floor(now / CP_SAMPLE_INTERVAL_MS) + 1) * CP_SAMPLE_INTERVAL_MS;
       if (this.nextSampleMs > grid) this.scheduleSample(grid);
-      this.q.push(now + SIM_EV_PWM_MEASURE_MS, { k: "ev-duty" });
+      this.post(now + SIM_EV_PWM_MEASURE_MS, { k: "ev-duty" });
     }
-    if (pp) this.q.push(now + SIM_EV_PP_SAMPLE_MS, { k: "ev-pp" });
-    if (supply) this.q.push(now + SIM_EV_AC_DETECT_MS, { k: "ev-supply" });
+    if (pp) this.post(now + SIM_EV_PP_SAMPLE_MS, { k: "ev-pp" });
+    if (supply) this.post(now + SIM_EV_AC_DETECT_MS, { k: "ev-supply" });
   }
 
   private noteCurrent(): void {
@@ -431,7 +432,7 @@ export class AcSim {
       case "contactor": {
         this.record("contactor-cmd", f.closed);
         const gen = ++this.relayGen;
-        this.q.push(this.nowMs + (f.closed ? SIM_RELAY_CLOSE_MS : SIM_RELAY_OPEN_MS), {
+        this.post(this.nowMs + (f.closed ? SIM_RELAY_CLOSE_MS : SIM_RELAY_OPEN_MS), {
           k: "relay",
           closed: f.closed,
           gen,
@@ -439,7 +440,7 @@ export class AcSim {
         break;
       }
       case "schedule":
-        this.q.push(f.atMs, { k: "evse-tick" });
+        this.post(f.atMs, { k: "evse-tick" });
         break;
       case "log":
         this.record("evse-log", f.msg);
@@ -471,7 +472,7 @@ export class AcSim {
         this.noteCurrent();
         break;
       case "schedule":
-        this.q.push(f.atMs, { k: "ev-tick" });
+        this.post(f.atMs, { k: "ev-tick" });
         break;
       case "stop":
         this.evStops.push({ tMs: this.nowMs, reason: f.reason });

@@ -5,7 +5,6 @@
 export * from "./ac-sim.js";
 export * from "./cable.js";
 export * from "./constants.js";
-export * from "./queue.js";
 export * from "./rng.js";
 export * from "./scenario.js";
 export * from "./session.js";

@@ -3,12 +3,13 @@
  * unicast to `sdpTarget` for loopback, which has no multicast), then a TCP or TLS connection to the
  * address and port the SECC advertised.
  */
+
+import type { Clock } from "../../machine/index.js";
 import { SDP_SECURITY_NONE, SDP_SECURITY_TLS } from "../../v2g/index.js";
 import { LinkError } from "../errors.js";
 import { type LinkLogger, silentLogger } from "../logger.js";
 import { type SdpDiscovery, sdpDiscover } from "../sdp-client.js";
 import { tcpConnect } from "../tcp.js";
-import type { LinkTimers } from "../timers.js";
 import { type TlsClientConfig, tlsConnect } from "../tls.js";
 import type { ReceiveOptions, V2gConnection } from "../types.js";
 import { type HostWireTap, sdpTap } from "./wire-tap.js";
@@ -27,7 +28,7 @@ export interface DiscoverOptions extends ReceiveOptions {
   /** Require TLS with this trust configuration; without it the EV asks for plain TCP. */
   tls?: TlsClientConfig;
   connectTimeoutMs?: number;
-  timers?: LinkTimers;
+  timers?: Clock;
   signal?: AbortSignal;
   /** Wire tap (`--pcap`): every SDP datagram sent and received. */
   tap?: HostWireTap;

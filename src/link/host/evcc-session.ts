@@ -5,6 +5,8 @@
  * Simulated pilot (issue 5 §4): the EV is plugged into a charger showing 5 %; S2 commands only change the
  * model (AC: the on-board charger draws only with S2 closed).
  */
+
+import type { Clock } from "../../machine/index.js";
 import {
   createEvcc,
   defaultEvccReadings,
@@ -17,7 +19,6 @@ import {
   stepEvcc,
 } from "../../v2g/index.js";
 import type { LinkLogger } from "../logger.js";
-import type { LinkTimers } from "../timers.js";
 import type { V2gConnection } from "../types.js";
 import { EvPlant, type EvPlantOptions } from "./plants.js";
 import { SessionDriver } from "./session-driver.js";
@@ -32,7 +33,7 @@ export interface EvccSessionOptions {
   /** Fixed BMS figures over the defaults (e.g. `fullSocPercent`, the target SOC). */
   readings?: Partial<EvccReadings>;
   plant: Omit<EvPlantOptions, "ac">;
-  timers?: LinkTimers;
+  timers?: Clock;
   logger?: LinkLogger;
   onEffect?: (f: EvccEffect, tMs: number) => void;
   /** Wire tap: every V2GTP message sent / received, connection open and close (`--pcap`). */

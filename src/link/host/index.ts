@@ -3,6 +3,8 @@
  * with real (or injected) timers and the physical port models, serve many SECC sessions from one process,
  * and discover + connect on the EV side. Node-only code.
  */
+
+export { createVirtualClock, type VirtualClock } from "../../machine/index.js";
 export { type Discovered, type DiscoverOptions, discoverAndConnect } from "./evcc-connect.js";
 export { type EvccSession, type EvccSessionOptions, evccEnergyMode, runEvccSession } from "./evcc-session.js";
 export {
@@ -23,7 +25,6 @@ export {
 export { type DriverEnd, type DriverSide, SessionDriver } from "./session-driver.js";
 export { percentile, roundMs, type TimeStats, timeStats } from "./stats.js";
 export type { ChargeMode, SessionSummary } from "./summary.js";
-export { createVirtualClock, type VirtualClock } from "./virtual-clock.js";
 export {
   type HostWireEvent,
   type HostWireTap,

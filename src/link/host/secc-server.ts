@@ -3,11 +3,12 @@
  * machine per accepted connection ({@link runSeccSession}), optionally with the SDP server advertising it.
  * A connection that fails (bad header, decode error, stall, TLS refusal) ends only its own session.
  */
+
+import type { Clock } from "../../machine/index.js";
 import type { SeccConfig } from "../../v2g/index.js";
 import { type LinkLogger, silentLogger } from "../logger.js";
 import { type SdpServer, startSdpServer } from "../sdp-server.js";
 import { startTcpServer } from "../tcp.js";
-import type { LinkTimers } from "../timers.js";
 import { startTlsServer, type TlsServerConfig } from "../tls.js";
 import type { LinkEndpoint, ReceiveOptions, V2gServer } from "../types.js";
 import type { SeccPlantOptions } from "./plants.js";
@@ -29,7 +30,7 @@ export interface SeccServerOptions extends ReceiveOptions {
   cp?: "sim" | "none";
   /** Also answer SDP: advertise `address` (default: `host` without zone) from UDP `port` (default 15118). */
   sdp?: { address?: string; port?: number; bindAddress?: string; iface?: string; allowAnyPort?: boolean };
-  timers?: LinkTimers;
+  timers?: Clock;
   /** Wire tap (`--pcap`): the SDP datagrams and every session's V2GTP messages, open and close. */
   tap?: HostWireTap;
 }

@@ -8,6 +8,8 @@
  * agreed (ChargeParameterDiscoveryRes sent: DC CableCheck and AC contactor closing need C), and back to B
  * at the end of the session.
  */
+
+import type { Clock } from "../../machine/index.js";
 import {
   createSecc,
   type SeccConfig,
@@ -18,7 +20,6 @@ import {
   stepSecc,
 } from "../../v2g/index.js";
 import type { LinkLogger } from "../logger.js";
-import type { LinkTimers } from "../timers.js";
 import type { V2gConnection } from "../types.js";
 import { SeccPlant, type SeccPlantOptions } from "./plants.js";
 import { SessionDriver } from "./session-driver.js";
@@ -32,7 +33,7 @@ export interface SeccSessionOptions {
   plant?: Omit<SeccPlantOptions, "ac">;
   /** Pilot: "sim" (default) simulates a plugged-in vehicle; "none" sends no CP events. */
   cp?: "sim" | "none";
-  timers?: LinkTimers;
+  timers?: Clock;
   logger?: LinkLogger;
   /** Called with each effect after the host handled it (observers, dashboard). */
   onEffect?: (f: SeccEffect, tMs: number) => void;

@@ -6,9 +6,10 @@
  * handlers may push events while a step runs. Machine time (`tMs`) is real milliseconds since the start
  * of the session; physical models read the same clock (scaled by their own `timeScale`).
  */
+
+import { type Clock, realClock } from "../../machine/index.js";
 import type { CommonEffect, StopReason } from "../../v2g/index.js";
 import { type LinkLogger, silentLogger } from "../logger.js";
-import { type LinkTimers, realTimers } from "../timers.js";
 import type { CloseInfo, V2gConnection } from "../types.js";
 import { type HostWireTap, v2gtpTapEvents } from "./wire-tap.js";
 
@@ -45,7 +46,7 @@ export interface DriverEnd {
 /** One driven machine. */
 export class SessionDriver<S, E extends { kind: string; tMs: number }, F extends { kind: string }> {
   readonly done: Promise<DriverEnd>;
-  private readonly timers: LinkTimers;
+  private readonly timers: Clock;
   private readonly t0: number;
   private readonly armed = new Map<string, unknown>();
   private readonly queue: E[] = [];
@@ -64,9 +65,9 @@ export class SessionDriver<S, E extends { kind: string; tMs: number }, F extends
     private state: S,
     readonly conn: V2gConnection,
     private readonly side: DriverSide<S, E, F>,
-    o: { timers?: LinkTimers; logger?: LinkLogger; tap?: HostWireTap } = {},
+    o: { timers?: Clock; logger?: LinkLogger; tap?: HostWireTap } = {},
   ) {
-    this.timers = o.timers ?? realTimers;
+    this.timers = o.timers ?? realClock;
     this.log = o.logger ?? silentLogger;
     this.t0 = this.timers.now();
     this.wire = o.tap ? v2gtpTapEvents(conn, o.tap) : null;

@@ -5,11 +5,11 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { createVirtualClock } from "../../machine/index.js";
 import { createMemoryLink } from "../memory.js";
 import { runEvccSession } from "./evcc-session.js";
 import { runSeccSession } from "./secc-session.js";
 import type { SessionSummary } from "./summary.js";
-import { createVirtualClock } from "./virtual-clock.js";
 
 for (const protocol of ["din", "iso2"] as const) {
   test(`${protocol} DC on a virtual clock over the memory link: EVSE meter ≈ EV battery energy`, async () => {

@@ -5,13 +5,13 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { createVirtualClock } from "../../machine/index.js";
 import { createPortPair } from "../../slac/run/index.js";
 import { decodeV2gtpMessage } from "../../v2g/index.js";
 import { createMemoryLink } from "../memory.js";
 import { runEvccSession } from "./evcc-session.js";
 import { runSeccSession } from "./secc-session.js";
 import type { SessionSummary } from "./summary.js";
-import { createVirtualClock } from "./virtual-clock.js";
 import { type HostWireEvent, tapFramePort, wallClockMs } from "./wire-tap.js";
 
 const macA = Uint8Array.of(2, 0, 0, 0, 0, 0xa);

@@ -237,7 +237,7 @@ export class Controllers {
       case "sdp-reply":
         if (this.linkUp) {
           sim.cfg.onWire?.(now, { kind: "sdp", from: "evse", datagram: f.datagram });
-          sim.q.push(now + L, { k: "to-ev", ev: { kind: "sdp-response", datagram: f.datagram, tMs: 0 } });
+          sim.post(now + L, { k: "to-ev", ev: { kind: "sdp-response", datagram: f.datagram, tMs: 0 } });
         }
         break;
       case "v2g-send":
@@ -256,10 +256,10 @@ export class Controllers {
         this.close("ev", f.reason);
         break;
       case "set-timer":
-        sim.q.push(f.atMs, { k: "to-evse", ev: { kind: "timer", id: f.id, tMs: 0 } });
+        sim.post(f.atMs, { k: "to-evse", ev: { kind: "timer", id: f.id, tMs: 0 } });
         break;
       case "module":
-        sim.q.push(now + SIM_MODULE_CMD_LATENCY_MS, { k: "module", cmd: f });
+        sim.post(now + SIM_MODULE_CMD_LATENCY_MS, { k: "module", cmd: f });
         break;
       case "contactors": {
         sim.record("log", {
@@ -273,7 +273,7 @@ export class Controllers {
           trip.currentAtOpenA = sim.currentA;
         }
         const gen = ++this.relayGen.evse;
-        sim.q.push(now + (f.closed ? SIM_DC_CONTACTOR_CLOSE_MS : SIM_DC_CONTACTOR_OPEN_MS), {
+        sim.post(now + (f.closed ? SIM_DC_CONTACTOR_CLOSE_MS : SIM_DC_CONTACTOR_OPEN_MS), {
           k: "relay",
           side: "evse",
           closed: f.closed,
@@ -340,7 +340,7 @@ export class Controllers {
         break;
       case "contactors": {
         const gen = ++this.relayGen.ev;
-        sim.q.push(now + (f.closed ? SIM_DC_CONTACTOR_CLOSE_MS : SIM_DC_CONTACTOR_OPEN_MS), {
+        sim.post(now + (f.closed ? SIM_DC_CONTACTOR_CLOSE_MS : SIM_DC_CONTACTOR_OPEN_MS), {
           k: "relay",
           side: "ev",
           closed: f.closed,
@@ -356,7 +356,7 @@ export class Controllers {
             trip.voltageAtUnlockV = sim.path.inletVoltageV;
           }
         }
-        sim.q.push(now + (sim.lock.forcedOpen ? SIM_LOCK_FEEDBACK_MS : SIM_LOCK_ACTUATE_MS), {
+        sim.post(now + (sim.lock.forcedOpen ? SIM_LOCK_FEEDBACK_MS : SIM_LOCK_ACTUATE_MS), {
           k: "lock",
           locked: f.locked,
         });
@@ -367,7 +367,7 @@ export class Controllers {
       case "sdp-send":
         if (this.linkUp) {
           sim.cfg.onWire?.(now, { kind: "sdp", from: "ev", datagram: f.datagram });
-          sim.q.push(now + L, { k: "to-evse", ev: { kind: "sdp-request", datagram: f.datagram, tMs: 0 } });
+          sim.post(now + L, { k: "to-evse", ev: { kind: "sdp-request", datagram: f.datagram, tMs: 0 } });
         }
         break;
       case "v2g-connect":
@@ -375,8 +375,8 @@ export class Controllers {
         this.connOpen = true;
         sim.cfg.onWire?.(now, { kind: "tcp-open", conn: this.conn });
         this.deframers = { evse: createV2gtpDeframer(), ev: createV2gtpDeframer() };
-        sim.q.push(now + L, { k: "to-evse", ev: { kind: "v2g-connected", tMs: 0 } });
-        sim.q.push(now + 2 * L, { k: "to-ev", ev: { kind: "v2g-connected", tMs: 0 } });
+        sim.post(now + L, { k: "to-evse", ev: { kind: "v2g-connected", tMs: 0 } });
+        sim.post(now + 2 * L, { k: "to-ev", ev: { kind: "v2g-connected", tMs: 0 } });
         break;
       case "v2g-send": {
         this.count(f.name);
@@ -394,7 +394,7 @@ export class Controllers {
         this.close("evse", f.reason);
         break;
       case "set-timer":
-        sim.q.push(f.atMs, { k: "to-ev", ev: { kind: "timer", id: f.id, tMs: 0 } });
+        sim.post(f.atMs, { k: "to-ev", ev: { kind: "timer", id: f.id, tMs: 0 } });
         break;
       case "stop":
         sim.evStops.push({ tMs: now, reason: f.reason, fault: f.fault === true });
@@ -430,11 +430,11 @@ export class Controllers {
     sim.cfg.onWire?.(sim.nowMs, { kind: "slac", from, frame });
     for (const d of sim.medium.transmit(from, frame, sim.nowMs)) {
       if (d.to === "evse")
-        sim.q.push(d.atMs, {
+        sim.post(d.atMs, {
           k: "to-evse",
           ev: { kind: "slac-frame", frame: d.frame, attenuationDb: d.attenuationDb, tMs: 0 },
         });
-      else sim.q.push(d.atMs, { k: "to-ev", ev: { kind: "slac-frame", frame: d.frame, tMs: 0 } });
+      else sim.post(d.atMs, { k: "to-ev", ev: { kind: "slac-frame", frame: d.frame, tMs: 0 } });
     }
   }
 
@@ -448,7 +448,7 @@ export class Controllers {
       conn: this.conn,
       message: chunk,
     });
-    sim.q.push(sim.nowMs + SIM_DC_NET_LATENCY_MS, { k: "bytes", to, chunk, conn: this.conn });
+    sim.post(sim.nowMs + SIM_DC_NET_LATENCY_MS, { k: "bytes", to, chunk, conn: this.conn });
   }
 
   /** Fault `tcp-drop`: the connection is reset (RST); both ends see it closed, the PLC link stays up. */
@@ -458,8 +458,8 @@ export class Controllers {
     const sim = this.sim;
     sim.cfg.onWire?.(sim.nowMs, { kind: "tcp-close", from: "ev", conn: this.conn, reset: true });
     const ev = { kind: "v2g-closed" as const, reason, tMs: 0 };
-    sim.q.push(sim.nowMs + SIM_DC_NET_LATENCY_MS, { k: "to-evse", ev });
-    sim.q.push(sim.nowMs + SIM_DC_NET_LATENCY_MS, { k: "to-ev", ev });
+    sim.post(sim.nowMs + SIM_DC_NET_LATENCY_MS, { k: "to-evse", ev });
+    sim.post(sim.nowMs + SIM_DC_NET_LATENCY_MS, { k: "to-ev", ev });
   }
 
   private close(to: "evse" | "ev", reason: string): void {
@@ -469,8 +469,8 @@ export class Controllers {
     if (!this.linkUp) return;
     sim.cfg.onWire?.(sim.nowMs, { kind: "tcp-close", from: to === "evse" ? "ev" : "evse", conn: this.conn });
     const ev = { kind: "v2g-closed" as const, reason: `peer closed: ${reason}`, tMs: 0 };
-    if (to === "evse") sim.q.push(sim.nowMs + SIM_DC_NET_LATENCY_MS, { k: "to-evse", ev });
-    else sim.q.push(sim.nowMs + SIM_DC_NET_LATENCY_MS, { k: "to-ev", ev });
+    if (to === "evse") sim.post(sim.nowMs + SIM_DC_NET_LATENCY_MS, { k: "to-evse", ev });
+    else sim.post(sim.nowMs + SIM_DC_NET_LATENCY_MS, { k: "to-ev", ev });
   }
 
   /** Isolation resistance change (fault injection). */

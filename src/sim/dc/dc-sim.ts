@@ -17,6 +17,7 @@ import {
   imdAdvance,
   imdNextChangeMs,
 } from "../../evse/dc/index.js";
+import { createVirtualClock, type VirtualClock } from "../../machine/index.js";
 import {
   CP_SAMPLE_INTERVAL_MS,
   type CpDetectorState,
@@ -36,7 +37,6 @@ import {
   SIM_EV_PWM_MEASURE_MS,
   SIM_FINE_WINDOW_MS,
 } from "../constants.js";
-import { EventQueue } from "../queue.js";
 import type { RecordEvent, RecordSink } from "../record/types.js";
 import { createRng, type Rng } from "../rng.js";
 import { SIM_PLC_ATTENUATION_DB, SIM_RECORD_SAMPLE_MS } from "./constants.js";
@@ -85,7 +85,8 @@ export interface TripReport {
 /** A running DC simulation. */
 export class DcSim {
   readonly cfg: DcSimConfig;
-  readonly q = new EventQueue<SimEvent>();
+  /** Virtual time: every scheduled event is a timer of this clock. */
+  readonly clock: VirtualClock = createVirtualClock();
   readonly rng: Rng | null;
   readonly cable: CableState;
   readonly path: DcPath;
@@ -138,15 +139,15 @@ export class DcSim {
     this.medium.setLink("evse", "ev", { attenuationDb: SIM_PLC_ATTENUATION_DB });
     this.ctl = new Controllers(this);
     this.scheduleSample(0);
-    this.q.push(0, { k: "ev-duty" });
-    this.q.push(SIM_RECORD_SAMPLE_MS, { k: "record-sample" });
+    this.post(0, { k: "ev-duty" });
+    this.post(SIM_RECORD_SAMPLE_MS, { k: "record-sample" });
   }
 
   // ------------------------------------------------------------------ observation
 
   /** Virtual time (ms). */
   get nowMs(): number {
-    return this.q.nowMs;
+    return this.clock.now();
   }
   get soc(): number {
     return this.path.soc;
@@ -158,7 +159,7 @@ export class DcSim {
     return this.path.connected ? this.path.i : 0;
   }
   nextEventMs(): number | undefined {
-    return this.q.peekTime();
+    return this.clock.peekTime();
   }
 
   /** Emit a record event at the current time. */
@@ -170,7 +171,7 @@ export class DcSim {
 
   /** Run `fn` at virtual time `tMs`. */
   at(tMs: number, label: string, fn: (sim: DcSim) => void): void {
-    this.q.push(tMs, { k: "action", label, fn: () => fn(this) });
+    this.post(tMs, { k: "action", label, fn: () => fn(this) });
   }
   /** Run `fn` `delayMs` after the session first enters `phase` (relative to now if already in it). */
   atPhase(phase: DcSimPhase, delayMs: number, label: string, fn: (sim: DcSim) => void): void {
@@ -208,30 +209,33 @@ export class DcSim {
   pressEmergencyStop(): void {
     this.emergencyButton = true;
     this.record("log", { side: "sim", level: "warn", msg: "emergency-stop button pressed" });
-    this.q.push(this.nowMs, { k: "to-evse", ev: { kind: "emergency-stop", tMs: 0 } });
+    this.post(this.nowMs, { k: "to-evse", ev: { kind: "emergency-stop", tMs: 0 } });
   }
   /** Release the emergency-stop button and reset the EVSE (operator). */
   releaseEmergencyStop(): void {
     this.emergencyButton = false;
-    this.q.push(this.nowMs, { k: "to-evse", ev: { kind: "safety-reset", tMs: 0 } });
+    this.post(this.nowMs, { k: "to-evse", ev: { kind: "safety-reset", tMs: 0 } });
   }
 
   // ------------------------------------------------------------------ running
 
+  /** Schedule `e` at virtual time `tMs` (the past runs next). */
+  post(tMs: number, e: SimEvent): void {
+    this.clock.setTimeoutAt(() => {
+      this.path.advance(this.nowMs);
+      this.handle(e);
+      this.ensureMeasure();
+    }, tMs);
+  }
+
   /** Process the next event; false when none is pending. */
   step(): boolean {
-    const e = this.q.pop();
-    if (!e) return false;
-    this.path.advance(this.nowMs);
-    this.handle(e.item);
-    this.ensureMeasure();
-    return true;
+    return this.clock.runNext();
   }
 
   /** Process events up to `tMs`, then move the clock there. */
   runUntil(tMs: number): void {
-    for (let t = this.q.peekTime(); t !== undefined && t <= tMs; t = this.q.peekTime()) this.step();
-    this.q.advanceTo(tMs);
+    this.clock.runUntil(tMs);
     this.path.advance(tMs);
   }
 
@@ -279,7 +283,7 @@ export class DcSim {
           soc: Math.round(this.soc * 1000) / 1000,
           cp: this.ctl.evse.cp,
         });
-        this.q.push(this.nowMs + SIM_RECORD_SAMPLE_MS, { k: "record-sample" });
+        this.post(this.nowMs + SIM_RECORD_SAMPLE_MS, { k: "record-sample" });
         break;
       case "action":
         this.record("log", { side: "sim", level: "info", msg: e.label });
@@ -293,7 +297,7 @@ export class DcSim {
   /** Schedule the next isolation-monitor change. */
   scheduleImd(): void {
     const at = imdNextChangeMs(this.imd);
-    if (at !== null) this.q.push(at, { k: "imd" });
+    if (at !== null) this.post(at, { k: "imd" });
   }
 
   /** Keep measuring while the power path moves (fast after a trip or during a runaway). */
@@ -309,7 +313,7 @@ export class DcSim {
     const at = Math.floor(this.nowMs / period) * period + period;
     if (at < this.nextMeasureMs || this.nextMeasureMs <= this.nowMs) {
       this.nextMeasureMs = at;
-      this.q.push(at, { k: "measure" });
+      this.post(at, { k: "measure" });
     }
   }
 
@@ -336,7 +340,7 @@ export class DcSim {
   private scheduleSample(tMs: number): void {
     this.sampleGen++;
     this.nextSampleMs = tMs;
-    this.q.push(tMs, { k: "cp-sample", gen: this.sampleGen });
+    this.post(tMs, { k: "cp-sample", gen: this.sampleGen });
   }
 
   /** Something physical changed on CP and/or PP: sample finely, let the EV re-measure. */
@@ -346,9 +350,9 @@ export class DcSim {
       this.fineUntilMs = now + SIM_FINE_WINDOW_MS;
       const grid = (Math.floor(now / CP_SAMPLE_INTERVAL_MS) + 1) * CP_SAMPLE_INTERVAL_MS;
       if (this.nextSampleMs > grid || this.nextSampleMs < now) this.scheduleSample(grid);
-      this.q.push(now + SIM_EV_PWM_MEASURE_MS, { k: "ev-duty" });
+      this.post(now + SIM_EV_PWM_MEASURE_MS, { k: "ev-duty" });
     }
-    if (pp) this.q.push(now + SIM_EV_PP_SAMPLE_MS, { k: "pp-sample" });
+    if (pp) this.post(now + SIM_EV_PP_SAMPLE_MS, { k: "pp-sample" });
   }
 }
 

@@ -43,7 +43,7 @@ export function applyFault(sim: DcSim, name: FaultName): void {
     case "lock-opened":
       sim.lock.forcedOpen = true;
       sim.lock.locked = false;
-      sim.q.push(now + SIM_LOCK_FEEDBACK_MS, { k: "lock", locked: false });
+      sim.post(now + SIM_LOCK_FEEDBACK_MS, { k: "lock", locked: false });
       break;
     case "isolation-cable-check":
     case "isolation-charging":
@@ -61,8 +61,8 @@ export function applyFault(sim: DcSim, name: FaultName): void {
     case "comm-loss":
       ctl.linkUp = false;
       ctl.connOpen = false;
-      sim.q.push(now + SIM_LINK_STATUS_POLL_MS, { k: "to-evse", ev: { kind: "link-lost", tMs: 0 } });
-      sim.q.push(now + SIM_LINK_STATUS_POLL_MS, {
+      sim.post(now + SIM_LINK_STATUS_POLL_MS, { k: "to-evse", ev: { kind: "link-lost", tMs: 0 } });
+      sim.post(now + SIM_LINK_STATUS_POLL_MS, {
         k: "to-ev",
         ev: { kind: "v2g-closed", reason: "PLC link lost", tMs: 0 },
       });

@@ -195,7 +195,7 @@ class Ctx {
   }
   disarm(slot: TimerSlot): void {
     const id = this.s[slot];
-    if (id !== undefined) this.fx.push({ kind: "cancel-timer", id });
+    if (id !== undefined) this.fx.push({ kind: "clear-timer", id });
     this.s[slot] = undefined;
   }
   log(level: "debug" | "info" | "warn", msg: string): void {

@@ -138,13 +138,13 @@ export class Ctx {
   }
   disarm(slot: Slot): void {
     const id = this.s[slot];
-    if (id !== undefined) this.fx.push({ kind: "cancel-timer", id });
+    if (id !== undefined) this.fx.push({ kind: "clear-timer", id });
     this.s[slot] = undefined;
   }
   /** Replace session i; arm its timer (afterMs) or cancel it (undefined). */
   setSession(i: number, next: EvseSession, afterMs?: number): void {
     const old = this.sessions[i]!;
-    if (old.timer !== undefined) this.fx.push({ kind: "cancel-timer", id: old.timer });
+    if (old.timer !== undefined) this.fx.push({ kind: "clear-timer", id: old.timer });
     const timer = afterMs === undefined ? undefined : this.newId(`s:${hex(next.evMac)}`, afterMs);
     this.sessions[i] = { ...next, timer };
   }

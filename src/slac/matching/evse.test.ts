@@ -42,7 +42,7 @@ function drive(s0: EvseSlacState, events: EvseSlacEvent[], untilMs: number) {
     for (const e of fx) {
       out.push({ tMs: ev.tMs, fx: e });
       if (e.kind === "set-timer") timers.set(e.id, e.atMs);
-      if (e.kind === "cancel-timer") timers.delete(e.id);
+      if (e.kind === "clear-timer") timers.delete(e.id);
     }
   }
   return { s, out };

@@ -61,4 +61,3 @@ export {
   type StationReport,
 } from "./run-slac.js";
 export type * from "./types.js";
-export { type TimerHandle, VirtualClock } from "./virtual-clock.js";

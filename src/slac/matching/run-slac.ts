@@ -1,11 +1,13 @@
 /**
- * `runSlac`: runs EV and EVSE SLAC step functions over an {@link InMemoryMedium} on a {@link VirtualClock}
+ * `runSlac`: runs EV and EVSE SLAC step functions over an {@link InMemoryMedium} on a virtual clock (src/machine)
  * (issue 5 §3). It carries out the effects: frames go through the medium (codec round trip), timers go on
  * the clock, `cp` actions and the EV's S2 become CP events at the EVSE the EV is plugged into, and for
  * stations with modem "qca" a small modem model answers CM_SET_KEY.REQ with CM_SET_KEY.CNF (both through
  * the codec), turns every received sound into a CM_ATTEN_PROFILE.IND for its host, and reports the link
  * up once an EV modem and an EVSE modem hold the same NMK. Deterministic for a given seed.
  */
+
+import { createVirtualClock, type TimerHandle } from "../../machine/index.js";
 import type { CpState } from "../../pilot/types.js";
 import { decodeSlacFrame, encodeSlacFrame, type SlacFrame } from "../frame.js";
 import { evSlacBoundMs, evseNoParmBoundMs } from "./constants.js";
@@ -15,7 +17,6 @@ import { type EvseSlacConfig, type EvseSlacState, evseSlacStep, initialEvseSlac 
 import { InMemoryMedium, type MediumLink, type MediumOptions } from "./medium.js";
 import { attenProfileInd, bytesEqual, setKeyCnfFrame, setKeyReqFrame } from "./messages.js";
 import type { SlacEffect, SlacFailReason } from "./types.js";
-import { VirtualClock } from "./virtual-clock.js";
 
 /** One scripted CP change seen by an EVSE (state as detected, duty it generates). */
 export interface CpStep {
@@ -97,7 +98,7 @@ interface Station {
   mac: Uint8Array;
   modemMac: Uint8Array;
   qca: boolean;
-  timers: Map<string, number>;
+  timers: Map<string, TimerHandle>;
   modemNmk?: Uint8Array;
   linked: boolean;
   /** EVSE: CP as generated/detected now, and the state the plug gives without E/F (script, EV S2). */
@@ -114,7 +115,8 @@ const roundTrip = (f: SlacFrame): SlacFrame => decodeSlacFrame(encodeSlacFrame(f
 /** Run a SLAC scenario to the end (every station matched or failed) or a safety stop. */
 export function runSlac(o: RunSlacOptions): RunSlacResult {
   const medium = new InMemoryMedium({ seed: o.seed ?? 1, ...o.medium });
-  const clock = new VirtualClock<Item>();
+  const clock = createVirtualClock();
+  const schedule = (atMs: number, item: Item): TimerHandle => clock.setTimeoutAt(() => deliver(item), atMs);
   const modemLatency = o.modemLatencyMs ?? 5;
   const joinDelay = o.joinDelayMs ?? 300;
   const cpDelay = o.cpDelayMs ?? 10;
@@ -152,7 +154,7 @@ export function runSlac(o: RunSlacOptions): RunSlacResult {
     evses[e.name] = initialEvseSlac(e.config);
     add(e.name, "evse", evses[e.name]!.config.mac, evses[e.name]!.config.modem === "qca");
     for (const step of e.cp ?? [{ atMs: 0, state: "B", duty: 5 }]) {
-      clock.schedule(step.atMs, { t: "cp", to: e.name, state: step.state, duty: step.duty, scripted: true });
+      schedule(step.atMs, { t: "cp", to: e.name, state: step.state, duty: step.duty, scripted: true });
     }
     untilMs = Math.max(untilMs, evseNoParmBoundMs(evses[e.name]!.config.slacInitMs) * 2);
   }
@@ -166,17 +168,17 @@ export function runSlac(o: RunSlacOptions): RunSlacResult {
       }
       s.plugInto = e.plugInto;
     }
-    if (e.startAtMs !== undefined) clock.schedule(e.startAtMs, { t: "start", to: e.name });
+    if (e.startAtMs !== undefined) schedule(e.startAtMs, { t: "start", to: e.name });
     else if (s.plugInto !== undefined) s.startOn5 = true;
-    else clock.schedule(0, { t: "start", to: e.name });
+    else schedule(0, { t: "start", to: e.name });
     untilMs = Math.max(untilMs, (e.startAtMs ?? 0) + 2 * evSlacBoundMs(c));
   }
   for (const l of o.links ?? []) medium.setLink(l.a, l.b, l.link);
   if (o.untilMs !== undefined) untilMs = o.untilMs;
 
-  const now = () => clock.now;
+  const now = () => clock.now();
   const evseCp = (evseName: string, state: CpState, duty: number) =>
-    clock.schedule(now() + cpDelay, { t: "cp", to: evseName, state, duty });
+    schedule(now() + cpDelay, { t: "cp", to: evseName, state, duty });
 
   const apply = (s: Station, fx: SlacEffect[]) => {
     const rep = reports[s.name]!;
@@ -187,21 +189,21 @@ export function runSlac(o: RunSlacOptions): RunSlacResult {
           const wire = decodeSlacFrame(bytes);
           rep.sent.push({ atMs: now(), kind: wire.mme.kind, bytes: bytes.length, frame: wire });
           for (const d of medium.transmit(s.name, e.frame, now())) {
-            clock.schedule(d.atMs, { t: "frame", to: d.to, frame: d.frame, atten: d.attenuationDb });
+            schedule(d.atMs, { t: "frame", to: d.to, frame: d.frame, atten: d.attenuationDb });
             const rx = st.get(d.to)!;
             if (rx.qca && rx.role === "evse" && d.frame.mme.kind === "CM_MNBC_SOUND.IND") {
               const ind = attenProfileInd(rx.modemMac, rx.mac, d.frame.src, Uint8Array.from(d.attenuationDb));
-              clock.schedule(d.atMs + modemLatency, { t: "frame", to: d.to, frame: roundTrip(ind) });
+              schedule(d.atMs + modemLatency, { t: "frame", to: d.to, frame: roundTrip(ind) });
             }
           }
           break;
         }
         case "set-timer":
-          s.timers.set(e.id, clock.schedule(e.atMs, { t: "timer", to: s.name, id: e.id }));
+          s.timers.set(e.id, schedule(e.atMs, { t: "timer", to: s.name, id: e.id }));
           break;
-        case "cancel-timer": {
+        case "clear-timer": {
           const h = s.timers.get(e.id);
-          if (h !== undefined) clock.cancel(h);
+          if (h !== undefined) clock.clearTimeout(h);
           s.timers.delete(e.id);
           break;
         }
@@ -211,7 +213,7 @@ export function runSlac(o: RunSlacOptions): RunSlacResult {
           if (req.mme.kind !== "CM_SET_KEY.REQ") throw new Error("CM_SET_KEY.REQ did not round-trip");
           s.modemNmk = Uint8Array.from(req.mme.newKey);
           s.linked = false;
-          clock.schedule(now() + modemLatency, {
+          schedule(now() + modemLatency, {
             t: "frame",
             to: s.name,
             frame: roundTrip(setKeyCnfFrame(s.modemMac, s.mac)),
@@ -259,8 +261,7 @@ export function runSlac(o: RunSlacOptions): RunSlacResult {
         if (!medium.link(a.name, b.name)) continue;
         a.linked = true;
         b.linked = true;
-        for (const x of [a, b])
-          clock.schedule(now() + joinDelay, { t: "modem", to: x.name, ev: "link", up: true });
+        for (const x of [a, b]) schedule(now() + joinDelay, { t: "modem", to: x.name, ev: "link", up: true });
       }
     }
   };
@@ -296,7 +297,7 @@ export function runSlac(o: RunSlacOptions): RunSlacResult {
           for (const x of st.values()) {
             if (x.plugInto === s.name && x.startOn5 && !x.started) {
               x.started = true;
-              clock.schedule(t, { t: "start", to: x.name });
+              schedule(t, { t: "start", to: x.name });
             }
           }
         }
@@ -307,16 +308,19 @@ export function runSlac(o: RunSlacOptions): RunSlacResult {
     }
   };
 
+  function deliver(item: Item): void {
+    const s = st.get(item.to)!;
+    if (item.t === "timer") s.timers.delete(item.id);
+    step(s, item);
+  }
+
   let events = 0;
   const allDone = () => Object.values(reports).every((r) => r.outcome !== undefined);
   while (!allDone()) {
     const t = clock.peekTime();
     if (t === undefined || t > untilMs || events >= maxEvents) break;
-    const n = clock.next()!;
+    clock.runNext();
     events++;
-    const s = st.get(n.item.to)!;
-    if (n.item.t === "timer") s.timers.delete(n.item.id);
-    step(s, n.item);
   }
   return {
     endMs: now(),

@@ -89,7 +89,7 @@ export type SlacFailReason =
 export type SlacEffect =
   | { kind: "send"; frame: SlacFrame }
   | { kind: "set-timer"; id: string; atMs: number }
-  | { kind: "cancel-timer"; id: string }
+  | { kind: "clear-timer"; id: string }
   | { kind: "set-key"; nmk: Uint8Array; nid: Uint8Array }
   | { kind: "cp"; action: "ef" | "resume" | "x1" }
   | { kind: "s2"; closed: boolean }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { type Clock, createVirtualClock } from "../../machine/index.js";
 import { decodeSlacFrame, encodeSlacFrame } from "../frame.js";
 import { seededPrng } from "../matching/prng.js";
 import {
@@ -10,45 +11,25 @@ import {
 import { qcaLinkStatusReq, qcaModem } from "./modem.js";
 import { createPortPair } from "./port-pair.js";
 import { startEvSlac, startEvseSlac } from "./start.js";
-import type { SlacRunTimers } from "./types.js";
 
-/** Deterministic timers: callbacks run in time order when `run` advances the clock. */
-class FakeTimers implements SlacRunTimers {
-  t = 0;
-  private seq = 0;
-  private q = new Map<number, { at: number; fn: () => void }>();
-  setTimeout(fn: () => void, ms: number): unknown {
-    const id = ++this.seq;
-    this.q.set(id, { at: this.t + ms, fn });
-    return id;
-  }
-  clearTimeout(h: unknown): void {
-    this.q.delete(h as number);
-  }
-  now(): number {
-    return this.t;
-  }
-  get pending(): number {
-    return this.q.size;
-  }
-  /** Run every timer due up to `untilMs` (or until `stop()` says so). */
-  run(untilMs: number, stop: () => boolean = () => false): void {
-    while (!stop()) {
-      let best: [number, { at: number; fn: () => void }] | undefined;
-      for (const e of this.q)
-        if (!best || e[1].at < best[1].at || (e[1].at === best[1].at && e[0] < best[0])) best = e;
-      if (!best || best[1].at > untilMs) break;
-      this.q.delete(best[0]);
-      this.t = Math.max(this.t, best[1].at);
-      best[1].fn();
-    }
-  }
+/** Deterministic timers: the virtual clock, run synchronously up to a bound or until `stop()` holds. */
+function fakeTimers() {
+  const c = createVirtualClock();
+  return Object.assign(c, {
+    runTo(untilMs: number, stop: () => boolean = () => false): void {
+      while (!stop()) {
+        const t = c.peekTime();
+        if (t === undefined || t > untilMs) break;
+        c.runNext();
+      }
+    },
+  });
 }
 
 const EV_MAC = Uint8Array.from([0x02, 0, 0, 0, 0, 0x0e]);
 const EVSE_MAC = Uint8Array.from([0x02, 0, 0, 0, 0, 0x05]);
 
-function pair(timers: SlacRunTimers, soundAttenuationDb?: number) {
+function pair(timers: Clock, soundAttenuationDb?: number) {
   const p = createPortPair({ macA: EV_MAC, macB: EVSE_MAC, latencyMs: 1, timers });
   const evse = startEvseSlac({
     port: p.b,
@@ -62,7 +43,7 @@ function pair(timers: SlacRunTimers, soundAttenuationDb?: number) {
 }
 
 test("driver: EV and EVSE match over a port pair (modem none, fake timers), same NMK/NID, frames as ISO 15118-3 orders them", async () => {
-  const timers = new FakeTimers();
+  const timers = fakeTimers();
   const { p, ev, evse } = pair(timers);
   let evDone = false;
   let evseDone = false;
@@ -73,7 +54,7 @@ test("driver: EV and EVSE match over a port pair (modem none, fake timers), same
     evseDone = true;
   });
   // outcome promises settle in microtasks; the fake clock runs synchronously, so check the states.
-  timers.run(30_000, () => ev.state().phase === "matched" && evse.state().phase === "matched");
+  timers.runTo(30_000, () => ev.state().phase === "matched" && evse.state().phase === "matched");
   assert.equal(ev.state().phase, "matched");
   assert.equal(evse.state().phase, "matched");
   const [a, b] = await Promise.all([ev.outcome, evse.outcome]);
@@ -108,9 +89,9 @@ test("driver: EV and EVSE match over a port pair (modem none, fake timers), same
 });
 
 test("driver: a sound attenuation above C_EV_match_signalattn_direct makes the EV refuse the EVSE", async () => {
-  const timers = new FakeTimers();
+  const timers = fakeTimers();
   const { ev, evse } = pair(timers, 60);
-  timers.run(60_000, () => ev.state().phase === "failed");
+  timers.runTo(60_000, () => ev.state().phase === "failed");
   const o = await ev.outcome;
   assert.equal(o.kind, "failed");
   if (o.kind === "failed") assert.equal(o.reason, "attenuation-too-high");
@@ -118,10 +99,10 @@ test("driver: a sound attenuation above C_EV_match_signalattn_direct makes the E
 });
 
 test("driver: an EV alone fails with no-slac-parm-cnf; stop() settles 'stopped' and is idempotent", async () => {
-  const timers = new FakeTimers();
+  const timers = fakeTimers();
   const p = createPortPair({ macA: EV_MAC, macB: EVSE_MAC, latencyMs: 1, timers });
   const ev = startEvSlac({ port: p.a, timers, config: { random: seededPrng(3).bytes } });
-  timers.run(120_000, () => ev.state().phase === "failed");
+  timers.runTo(120_000, () => ev.state().phase === "failed");
   const o = await ev.outcome;
   assert.deepEqual(o.kind === "failed" ? o.reason : o.kind, "no-slac-parm-cnf");
   const kinds = new Set(p.sent.a.map((f) => decodeSlacFrame(f).mme.kind));
@@ -137,7 +118,7 @@ test("driver: an EV alone fails with no-slac-parm-cnf; stop() settles 'stopped' 
 });
 
 test("driver: frames the codec refuses are counted and ignored", () => {
-  const timers = new FakeTimers();
+  const timers = fakeTimers();
   const p = createPortPair({ macA: EV_MAC, macB: EVSE_MAC, timers });
   const evse = startEvseSlac({ port: p.b, timers, emulateCp: true, config: { random: seededPrng(5).bytes } });
   p.a.send(new Uint8Array(8)); // truncated
@@ -156,7 +137,7 @@ test("driver: frames the codec refuses are counted and ignored", () => {
 });
 
 test("driver: modem qca sends CM_SET_KEY.REQ to the modem, polls VS_LINK_STATUS, reports link up once", () => {
-  const timers = new FakeTimers();
+  const timers = fakeTimers();
   const sent: ReturnType<typeof decodeSlacFrame>[] = [];
   let ups = 0;
   const m = qcaModem({
@@ -171,7 +152,7 @@ test("driver: modem qca sends CM_SET_KEY.REQ to the modem, polls VS_LINK_STATUS,
   assert.equal(sent[0]?.mme.kind, "CM_SET_KEY.REQ");
   assert.deepEqual([...sent[0]!.dst], QCA_LOCAL_MANAGEMENT_MAC);
   if (sent[0]?.mme.kind === "CM_SET_KEY.REQ") assert.deepEqual(sent[0].mme.newKey, nmk);
-  timers.run(QCA_LINK_POLL_INTERVAL_MS * 2);
+  timers.runTo(QCA_LINK_POLL_INTERVAL_MS * 2);
   const polls = sent.filter((f) => f.mme.kind === "unknown");
   assert.equal(polls.length, 2);
   const cnf = (status: number) =>
@@ -200,7 +181,10 @@ test("driver: EV and EVSE match in real time over a port pair", { timeout: 10_00
   const p = createPortPair({ macA: EV_MAC, macB: EVSE_MAC });
   const evse = startEvseSlac({ port: p.b, emulateCp: true, config: { random: seededPrng(8).bytes } });
   const ev = startEvSlac({ port: p.a, config: { random: seededPrng(9).bytes, batchIntervalMs: 20 } });
-  const [a, b] = await Promise.all([ev.outcome, evse.outcome]);
+  // The wall clock's timers are unref'd (a host's ports keep its process alive); an in-memory port pair
+  // holds nothing open, so the test does.
+  const hold = setInterval(() => {}, 1000);
+  const [a, b] = await Promise.all([ev.outcome, evse.outcome]).finally(() => clearInterval(hold));
   ev.stop();
   evse.stop();
   assert.equal(a.kind, "matched");

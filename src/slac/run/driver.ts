@@ -1,25 +1,18 @@
 /**
  * Real-time driver of the SLAC step functions (issue 5 §3): frames from a {@link FramePort} are decoded
  * with decodeSlacFrame and stepped in, `send` effects are encoded with encodeSlacFrame and sent, timers run
- * on injected real timers (`set-timer` → setTimeout, expiry → `timer` event), `cp`/`s2` go to hooks, and
- * `matched`/`failed` settle {@link SlacRun.outcome}. Events are queued, so hooks may push events while a
- * step runs. Modem handling (see modem.ts): "none" attaches a fixed attenuation to received sounds and
+ * through the one machine driver (src/machine: timers on an injected clock, events run to completion),
+ * `cp`/`s2` go to hooks, and `matched`/`failed` settle {@link SlacRun.outcome}. Modem handling (see modem.ts): "none" attaches a fixed attenuation to received sounds and
  * needs no replies; "qca" turns `set-key` into CM_SET_KEY.REQ for the local modem and polls its link.
- * Platform-neutral (global setTimeout/performance only through the default timers).
+ * Platform-neutral (the default clock is the wall clock of src/machine).
  */
+import { type Clock, clockFrom, createMachineDriver, realClock } from "../../machine/index.js";
 import { SlacError } from "../errors.js";
 import { decodeSlacFrame, encodeSlacFrame, type SlacFrame } from "../frame.js";
 import type { ModemMode, SlacEffect } from "../matching/types.js";
 import { SLAC_RUN_RECORD_LIMIT } from "./constants.js";
 import { type ModemAdapter, noneModem, qcaModem } from "./modem.js";
-import type { FramePort, SlacRunOutcome, SlacRunStats, SlacRunTimers } from "./types.js";
-
-/** Global timers: setTimeout/clearTimeout and performance.now(). */
-export const defaultSlacRunTimers: SlacRunTimers = {
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
-  now: () => performance.now(),
-};
+import type { FramePort, SlacRunOutcome, SlacRunStats } from "./types.js";
 
 /** Any event of either machine, without its time stamp (the driver adds `tMs`). */
 export type DriverEvent<E> = E extends unknown ? Omit<E, "tMs"> : never;
@@ -29,7 +22,8 @@ export interface SlacDriverOptions {
   port: FramePort;
   /** Local modem model; must equal the state machine's `modem` (default "none"). */
   modem?: ModemMode;
-  timers?: SlacRunTimers;
+  /** Clock and timers (default the wall clock). */
+  timers?: Clock;
   /** Modem "none": attenuation (dB, every group) reported for each received sound. */
   soundAttenuationDb?: number;
   /** Modem "qca": the modem's MAC (default QCA_LOCAL_MANAGEMENT_MAC). */
@@ -60,20 +54,15 @@ export interface SlacRun<S, E> {
 }
 
 /** Drive `step` from `initial` over `o.port`. Used by startEvSlac / startEvseSlac (run-ev.ts, run-evse.ts). */
-export function driveSlac<S, E extends { tMs: number }>(
+export function driveSlac<S, E extends { kind: string; tMs: number }>(
   step: (s: S, e: E) => [S, SlacEffect[]],
   initial: S,
   o: SlacDriverOptions,
 ): SlacRun<S, E> {
-  const timers = o.timers ?? defaultSlacRunTimers;
-  const t0 = timers.now();
-  const now = () => timers.now() - t0;
+  const clock = clockFrom(o.timers ?? realClock);
+  const now = () => clock.now();
   const limit = o.recordLimit ?? SLAC_RUN_RECORD_LIMIT;
   const stats: SlacRunStats = { framesSent: 0, framesReceived: 0, undecodable: 0, frames: [] };
-  const armed = new Map<string, unknown>();
-  const queue: E[] = [];
-  let state = initial;
-  let draining = false;
   let stopped = false;
   let settle!: (o: SlacRunOutcome) => void;
   let settled = false;
@@ -104,86 +93,44 @@ export function driveSlac<S, E extends { tMs: number }>(
           hostMac: o.port.mac,
           modemMac: o.modemMac,
           send: sendFrame,
-          timers,
+          timers: clock,
           onLinkUp: () => push({ kind: "modem", ev: "link", up: true } as unknown as DriverEvent<E>),
         })
       : noneModem(o.soundAttenuationDb);
 
-  const apply = (fx: SlacEffect[]) => {
-    for (const e of fx) {
-      switch (e.kind) {
-        case "send":
-          sendFrame(e.frame);
-          break;
-        case "set-timer": {
-          const old = armed.get(e.id);
-          if (old !== undefined) timers.clearTimeout(old);
-          const h = timers.setTimeout(
-            () => {
-              armed.delete(e.id);
-              push({ kind: "timer", id: e.id } as unknown as DriverEvent<E>);
-            },
-            Math.max(0, e.atMs - now()),
-          );
-          armed.set(e.id, h);
-          break;
-        }
-        case "cancel-timer": {
-          const h = armed.get(e.id);
-          if (h !== undefined) timers.clearTimeout(h);
-          armed.delete(e.id);
-          break;
-        }
-        case "set-key":
-          modem.setKey(e.nmk, e.nid);
-          break;
-        case "cp":
-          o.onCp?.(e.action);
-          break;
-        case "s2":
-          o.onS2?.(e.closed);
-          break;
-        case "matched":
-          modem.stop();
-          settle({
-            kind: "matched",
-            atMs: now(),
-            nmk: e.nmk,
-            nid: e.nid,
-            peerMac: e.peerMac,
-            runId: e.runId,
-          });
-          break;
-        case "failed":
-          modem.stop();
-          settle({ kind: "failed", atMs: now(), reason: e.reason });
-          break;
-        case "log":
-          log(e.level, e.msg);
-          break;
-      }
+  const perform = (e: SlacEffect) => {
+    switch (e.kind) {
+      case "send":
+        sendFrame(e.frame);
+        break;
+      case "set-key":
+        modem.setKey(e.nmk, e.nid);
+        break;
+      case "cp":
+        o.onCp?.(e.action);
+        break;
+      case "s2":
+        o.onS2?.(e.closed);
+        break;
+      case "matched":
+        modem.stop();
+        settle({ kind: "matched", atMs: now(), nmk: e.nmk, nid: e.nid, peerMac: e.peerMac, runId: e.runId });
+        break;
+      case "failed":
+        modem.stop();
+        settle({ kind: "failed", atMs: now(), reason: e.reason });
+        break;
+      case "log":
+        log(e.level, e.msg);
+        break;
+      default:
+        break;
     }
   };
-
-  const drain = () => {
-    if (draining) return;
-    draining = true;
-    try {
-      while (queue.length > 0 && !stopped) {
-        const ev = queue.shift()!;
-        const [next, fx] = step(state, ev);
-        state = next;
-        apply(fx);
-      }
-    } finally {
-      draining = false;
-    }
-  };
+  const driver = createMachineDriver<S, E, SlacEffect>({ step, state: initial, clock, perform });
 
   function push(ev: DriverEvent<E>): void {
-    if (stopped) return;
-    queue.push({ ...ev, tMs: now() } as unknown as E);
-    drain();
+    driver.push({ ...ev, tMs: now() } as unknown as E);
   }
 
   const onBytes = (bytes: Uint8Array) => {
@@ -213,12 +160,10 @@ export function driveSlac<S, E extends { tMs: number }>(
     if (stopped) return;
     stopped = true;
     unsubscribe();
-    for (const h of armed.values()) timers.clearTimeout(h);
-    armed.clear();
-    queue.length = 0;
+    driver.stop();
     modem.stop();
     settle({ kind: "stopped", atMs: now() });
   };
 
-  return { outcome, stats, state: () => state, now, push, stop };
+  return { outcome, stats, state: () => driver.state(), now, push, stop };
 }

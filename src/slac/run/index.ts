@@ -5,7 +5,6 @@
 export * from "./constants.js";
 export {
   type DriverEvent,
-  defaultSlacRunTimers,
   driveSlac,
   type SlacDriverOptions,
   type SlacRun,

@@ -10,6 +10,8 @@
  * polls the vendor VS_LINK_STATUS every QCA_LINK_POLL_INTERVAL_MS and reports the link up once the modem
  * says it joined (layout status U, see constants.ts).
  */
+
+import type { Clock } from "../../machine/index.js";
 import { AAG_GROUPS, HOMEPLUG_MMV_AV_1_0 } from "../constants.js";
 import type { SlacFrame } from "../frame.js";
 import { setKeyReqFrame } from "../matching/messages.js";
@@ -22,7 +24,6 @@ import {
   QCA_OUI,
   QCA_VS_LINK_STATUS,
 } from "./constants.js";
-import type { SlacRunTimers } from "./types.js";
 
 /** What the driver asks of a modem adapter. */
 export interface ModemAdapter {
@@ -77,7 +78,7 @@ export function qcaModem(o: {
   hostMac: Uint8Array;
   modemMac?: Uint8Array;
   send: (f: SlacFrame) => void;
-  timers: SlacRunTimers;
+  timers: Clock;
   onLinkUp: () => void;
 }): ModemAdapter {
   const modemMac = o.modemMac ?? Uint8Array.from(QCA_LOCAL_MANAGEMENT_MAC);

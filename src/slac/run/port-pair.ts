@@ -4,8 +4,8 @@
  * copy; no MAC filtering (a veth delivers unicast to other MACs too; the state machines filter). `drop`
  * may discard frames, for loss tests.
  */
-import { defaultSlacRunTimers } from "./driver.js";
-import type { FramePort, SlacRunTimers } from "./types.js";
+import { type Clock, realClock } from "../../machine/index.js";
+import type { FramePort } from "./types.js";
 
 /** The pair and its counters. */
 export interface PortPair {
@@ -20,10 +20,10 @@ export function createPortPair(o: {
   macA: Uint8Array;
   macB: Uint8Array;
   latencyMs?: number;
-  timers?: SlacRunTimers;
+  timers?: Clock;
   drop?: (frame: Uint8Array, from: "a" | "b") => boolean;
 }): PortPair {
-  const timers = o.timers ?? defaultSlacRunTimers;
+  const timers = o.timers ?? realClock;
   const handlers = { a: new Set<(f: Uint8Array) => void>(), b: new Set<(f: Uint8Array) => void>() };
   const sent = { a: [] as Uint8Array[], b: [] as Uint8Array[] };
   const make = (self: "a" | "b", mac: Uint8Array): FramePort => {

@@ -13,14 +13,6 @@ export interface FramePort {
   onFrame(handler: (frame: Uint8Array) => void): () => void;
 }
 
-/** Timer functions the driver uses (same shape as the link layer's `LinkTimers`). */
-export interface SlacRunTimers {
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-  /** Milliseconds, monotonic. */
-  now(): number;
-}
-
 /** How a driven SLAC run ended; `atMs` counts from the driver's start. */
 export type SlacRunOutcome =
   | {

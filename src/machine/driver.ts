@@ -1,0 +1,129 @@
+/**
+ * The one machine driver of nacs: runs any pure controller `step(state, event) → [state, effects]` on a
+ * {@link Clock}. It feeds events in order (run to completion: an event pushed while a step's effects are
+ * being performed waits its turn), arms and clears timers for the `set-timer` / `clear-timer` effects and
+ * turns their expiry into `timer` events, and hands every other effect to the host's `perform`, where the
+ * port adapters (board, network, operator, record) carry it out. The simulator, `nacs evse` / `nacs ev`
+ * and every test host run their controllers through this one driver.
+ */
+import type { Clock, TimerHandle } from "./clock.js";
+
+/** Every machine's events carry the time; its timer event has this shape. */
+export interface TimedEvent {
+  kind: string;
+  tMs: number;
+}
+/** The timer event every machine accepts. */
+export interface TimerEvent {
+  kind: "timer";
+  id: string;
+  tMs: number;
+}
+/** Timer effects the driver performs itself. */
+export type TimerEffect =
+  | { kind: "set-timer"; id: string; atMs: number }
+  | { kind: "clear-timer"; id: string };
+
+/** A pure controller. */
+export type StepFunction<S, E, F> = (state: S, event: E) => [S, F[]];
+
+/** Options of {@link createMachineDriver}. */
+export interface MachineDriverOptions<S, E extends TimedEvent, F extends { kind: string }> {
+  step: StepFunction<S, E, F>;
+  state: S;
+  clock: Clock;
+  /** Carry out one effect (every kind but `set-timer` / `clear-timer`). */
+  perform(effect: F, driver: MachineDriver<S, E>): void;
+  /** After each step: the event, its effects and the host time the step took (ms, `hostClock`). */
+  onStep?(event: E, effects: readonly F[], stepMs: number): void;
+  /** Host clock for `onStep`'s step time (wall ms); default: the driver's clock. */
+  hostClock?: () => number;
+  /** The step function threw: the driver stops (nothing more is stepped). Default: rethrow. */
+  onError?(err: unknown, event: E): void;
+}
+
+/** A running controller. */
+export interface MachineDriver<S, E extends TimedEvent> {
+  /** The controller's current state. */
+  state(): S;
+  /** The clock's time. */
+  now(): number;
+  /** Queue an event and run the queue (events pushed from inside `perform` run after the current step). */
+  push(event: E): void;
+  /** Disarm every timer and ignore further events. */
+  stop(): void;
+  readonly stopped: boolean;
+}
+
+/** Run `o.step` on `o.clock` from `o.state`. */
+export function createMachineDriver<S, E extends TimedEvent, F extends { kind: string }>(
+  o: MachineDriverOptions<S, E, F>,
+): MachineDriver<S, E> {
+  let state = o.state;
+  let stopped = false;
+  let draining = false;
+  const queue: E[] = [];
+  const timers = new Map<string, TimerHandle>();
+  const hostNow = o.hostClock ?? (() => o.clock.now());
+
+  const clearTimer = (id: string) => {
+    const h = timers.get(id);
+    if (h === undefined) return;
+    o.clock.clearTimeout(h);
+    timers.delete(id);
+  };
+  const setTimer = (id: string, atMs: number) => {
+    clearTimer(id);
+    const h = o.clock.setTimeout(() => {
+      timers.delete(id);
+      // The event carries the due time exactly (machines compare it with what they armed).
+      driver.push({ kind: "timer", id, tMs: atMs } as TimerEvent as unknown as E);
+    }, atMs - o.clock.now());
+    timers.set(id, h);
+  };
+  const stepOne = (ev: E) => {
+    const t0 = o.onStep ? hostNow() : 0;
+    let fx: F[];
+    try {
+      [state, fx] = o.step(state, ev);
+    } catch (err) {
+      if (!o.onError) throw err;
+      driver.stop();
+      o.onError(err, ev);
+      return;
+    }
+    if (o.onStep) o.onStep(ev, fx, hostNow() - t0);
+    for (const f of fx) {
+      if (stopped) return;
+      const t = f as unknown as TimerEffect;
+      if (t.kind === "set-timer") setTimer(t.id, t.atMs);
+      else if (t.kind === "clear-timer") clearTimer(t.id);
+      else o.perform(f, driver);
+    }
+  };
+  const driver: MachineDriver<S, E> = {
+    state: () => state,
+    now: () => o.clock.now(),
+    push(ev) {
+      if (stopped) return;
+      queue.push(ev);
+      if (draining) return;
+      draining = true;
+      try {
+        while (queue.length > 0 && !stopped) stepOne(queue.shift()!);
+      } finally {
+        draining = false;
+        if (stopped) queue.length = 0;
+      }
+    },
+    stop() {
+      stopped = true;
+      for (const h of timers.values()) o.clock.clearTimeout(h);
+      timers.clear();
+    },
+    get stopped() {
+      return stopped;
+    },
+  };
+  return driver;
+}
