@@ -220,6 +220,9 @@ export function stepEvDc(s0: EvDcState, ev: EvDcEvent): [EvDcState, EvDcEffect[]
     case "over-limit":
       s = { ...s, overLimit: ev.request, readingsDirty: true };
       break;
+    case "set-target-soc":
+      s = { ...s, cfg: { ...s.cfg, targetSocPercent: ev.percent } };
+      break;
   }
   return [s, fx];
 }

@@ -67,7 +67,9 @@ export type EvDcEvent =
    * Fault injection (`ev-over-limit`): the BMS asks for this target current / voltage regardless of the
    * EVSE's limits; null returns to the normal request.
    */
-  | { kind: "over-limit"; request: { currentA: number; voltageV: number } | null; tMs: number };
+  | { kind: "over-limit"; request: { currentA: number; voltageV: number } | null; tMs: number }
+  /** The driver changes the charging target (stop at this SOC, %). */
+  | { kind: "set-target-soc"; percent: number; tMs: number };
 
 /** Outputs of the EV DC controller. */
 export type EvDcEffect =

@@ -10,7 +10,6 @@ import {
   type EvDcState,
   initialEvDc,
   packTerminalV,
-  stepEvDc,
 } from "../../ev/dc/index.js";
 import {
   type EvseDcEffect,
@@ -20,9 +19,17 @@ import {
   imdStart,
   imdStop,
   initialEvseDc,
-  stepEvseDc,
 } from "../../evse/dc/index.js";
 import { SAFETY_CONTACTOR_OPEN_MAX_A } from "../../evse/safety/index.js";
+import {
+  createEvHost,
+  createEvseHost,
+  type EvBoardCommand,
+  type EvNetworkEffect,
+  type EvseBoardCommand,
+  type EvseNetworkEffect,
+} from "../../link/host/controllers.js";
+import type { Clock, MachineDriver } from "../../machine/index.js";
 import type { SlacFrame } from "../../slac/index.js";
 import { createV2gtpDeframer, encodeV2gtpMessage, type V2gtpDeframer } from "../../v2g/index.js";
 import {
@@ -57,11 +64,14 @@ export type SimEvent =
  */
 export const MALFORMED_EXI = Uint8Array.of(0x80, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff);
 
-/** Controllers and wiring. */
+/**
+ * The two controllers, each on the one controller host (src/link/host/controllers.ts), with the simulated
+ * world as their ports: board commands act on the cable, relays, power path and IMD; network effects go
+ * through the PLC medium, the SDP stand-in and the V2G byte pipe; observed effects are recorded.
+ */
 export class Controllers {
-  evse: EvseDcState;
-  ev: EvDcState;
-  evFrozen = false;
+  readonly evseHost: MachineDriver<EvseDcState, EvseDcEvent>;
+  readonly evHost: MachineDriver<EvDcState, EvDcEvent>;
   linkUp = true;
   conn = 0;
   connOpen = false;
@@ -74,7 +84,6 @@ export class Controllers {
   protocol: string | null = null;
   /** Fault `malformed-message`: replace the EV's next V2G message by {@link MALFORMED_EXI}. */
   corruptNextEvMessage = false;
-  private readonly clock: (() => number) | null;
   private deframers: Record<"evse" | "ev", V2gtpDeframer> = {
     evse: createV2gtpDeframer(),
     ev: createV2gtpDeframer(),
@@ -86,10 +95,75 @@ export class Controllers {
   constructor(sim: DcSim) {
     this.sim = sim;
     const perf = (globalThis as { performance?: { now(): number } }).performance;
-    this.clock = sim.cfg.hostClock ?? (perf ? () => perf.now() : null);
-    this.evse = initialEvseDc(sim.cfg.evse);
+    const hostClock = sim.cfg.hostClock ?? (perf ? () => perf.now() : () => 0);
+    this.evseHost = createEvseHost({
+      state: initialEvseDc(sim.cfg.evse),
+      clock: this.worldClock(false),
+      hostClock,
+      onStep: (ev, fx, ms) => {
+        if (ev.kind === "v2g-message") this.noteProcessing(fx, ms);
+      },
+      ports: {
+        board: (c) => this.evseBoard(c),
+        network: (e) => this.evseNetwork(e),
+        observe: (f) => this.evseObserve(f),
+      },
+    });
     const b = sim.cfg.ev.battery;
-    this.ev = initialEvDc(sim.cfg.ev, sim.cfg.socStart, packTerminalV(b, sim.cfg.socStart, 0));
+    this.evHost = createEvHost({
+      state: initialEvDc(sim.cfg.ev, sim.cfg.socStart, packTerminalV(b, sim.cfg.socStart, 0)),
+      clock: this.worldClock(true),
+      ports: {
+        board: (c) => this.evBoard(c),
+        network: (e) => this.evNetwork(e),
+        observe: (f) => this.evObserve(f),
+      },
+    });
+  }
+
+  /** The EV's computer hangs (fault `ev-unresponsive`): its host stops, no event or timer reaches it. */
+  freezeEv(): void {
+    this.evHost.stop();
+  }
+  get evFrozen(): boolean {
+    return this.evHost.stopped;
+  }
+
+  /** EVSE controller state. */
+  get evse(): EvseDcState {
+    return this.evseHost.state();
+  }
+  /** EV controller state. */
+  get ev(): EvDcState {
+    return this.evHost.state();
+  }
+
+  /**
+   * The simulation clock as the controllers' hosts see it: a timer runs like every simulated event (power
+   * path brought up to date first, measuring scheduled after); the EV's timers (its next request) see
+   * fresh BMS and inlet measurements.
+   */
+  private worldClock(ev: boolean): Clock {
+    const c = this.sim.clock;
+    return {
+      now: () => c.now(),
+      setTimeout: (fn, ms) =>
+        this.sim.schedule(c.now() + ms, () => {
+          if (ev) this.syncMeasurements(false);
+          fn();
+        }),
+      clearTimeout: (h) => c.clearTimeout(h),
+    };
+  }
+
+  /** SECC processing time of one request (decode → step → encode), keyed by message pair name. */
+  private noteProcessing(fx: readonly EvseDcEffect[], ms: number): void {
+    const res = fx.find((f) => f.kind === "v2g-send");
+    if (!res) return;
+    const key = res.name.replace(/Res$/, "");
+    const list = this.processingMs[key];
+    if (list) list.push(ms);
+    else this.processingMs[key] = [ms];
   }
 
   /** True while the EV still waits to unlock (the sim keeps measuring the inlet). */
@@ -105,7 +179,6 @@ export class Controllers {
         this.toEvse({ ...e.ev, tMs: now } as EvseDcEvent);
         break;
       case "to-ev":
-        if (e.ev.kind === "timer" && e.ev.id === "evcc:next") this.syncMeasurements(false);
         this.toEv({ ...e.ev, tMs: now } as EvDcEvent);
         break;
       case "bytes":
@@ -204,59 +277,18 @@ export class Controllers {
   // ------------------------------------------------------------------ EVSE
 
   toEvse(ev: EvseDcEvent): void {
-    const timed = ev.kind === "v2g-message" ? this.clock : null;
-    const t0 = timed ? timed() : 0;
-    const [s, fx] = stepEvseDc(this.evse, ev);
-    if (timed) {
-      const dt = timed() - t0;
-      const res = fx.find((f) => f.kind === "v2g-send");
-      if (res) {
-        const key = res.name.replace(/Res$/, "");
-        const list = this.processingMs[key];
-        if (list) list.push(dt);
-        else this.processingMs[key] = [dt];
-      }
-    }
-    this.evse = s;
-    for (const f of fx) this.evseEffect(f);
+    this.evseHost.push(ev);
   }
 
-  private evseEffect(f: EvseDcEffect): void {
+  /** The EVSE board: pilot generator, power module, EVSE contactors, isolation monitor. */
+  private evseBoard(f: EvseBoardCommand): void {
     const sim = this.sim;
     const now = sim.nowMs;
-    const L = SIM_DC_NET_LATENCY_MS;
     switch (f.kind) {
       case "duty":
         sim.cable.genDuty = f.duty;
         sim.record("duty", { duty: f.duty });
         sim.physicalChange(true, false);
-        break;
-      case "slac-send":
-        this.transmit("evse", f.frame);
-        break;
-      case "sdp-reply":
-        if (this.linkUp) {
-          sim.cfg.onWire?.(now, { kind: "sdp", from: "evse", datagram: f.datagram });
-          sim.post(now + L, { k: "to-ev", ev: { kind: "sdp-response", datagram: f.datagram, tMs: 0 } });
-        }
-        break;
-      case "v2g-send":
-        this.count(f.name);
-        this.send("ev", f.payloadType, f.bytes);
-        break;
-      case "limits":
-        sim.limitEvents.push({ tMs: now, current: f.current, voltage: f.voltage, power: f.power });
-        sim.record("log", {
-          side: "evse",
-          level: "info",
-          msg: `limits achieved: current ${f.current}, voltage ${f.voltage}, power ${f.power}`,
-        });
-        break;
-      case "v2g-close":
-        this.close("ev", f.reason);
-        break;
-      case "set-timer":
-        sim.post(f.atMs, { k: "to-evse", ev: { kind: "timer", id: f.id, tMs: 0 } });
         break;
       case "module":
         sim.post(now + SIM_MODULE_CMD_LATENCY_MS, { k: "module", cmd: f });
@@ -284,6 +316,49 @@ export class Controllers {
       case "isolation":
         sim.imd = f.op === "start" ? imdStart(sim.imd, f.voltageV, now) : imdStop(sim.imd);
         sim.scheduleImd();
+        break;
+    }
+  }
+
+  /** The EVSE's network: PLC medium (SLAC), SDP stand-in, V2G byte pipe. */
+  private evseNetwork(f: EvseNetworkEffect): void {
+    const sim = this.sim;
+    const now = sim.nowMs;
+    switch (f.kind) {
+      case "slac-send":
+        this.transmit("evse", f.frame);
+        break;
+      case "sdp-reply":
+        if (this.linkUp) {
+          sim.cfg.onWire?.(now, { kind: "sdp", from: "evse", datagram: f.datagram });
+          sim.post(now + SIM_DC_NET_LATENCY_MS, {
+            k: "to-ev",
+            ev: { kind: "sdp-response", datagram: f.datagram, tMs: 0 },
+          });
+        }
+        break;
+      case "v2g-send":
+        this.count(f.name);
+        this.send("ev", f.payloadType, f.bytes);
+        break;
+      case "v2g-close":
+        this.close("ev", f.reason);
+        break;
+    }
+  }
+
+  /** What the simulator records of the EVSE's other effects (limits, trips, session end, phases, logs). */
+  private evseObserve(f: EvseDcEffect): void {
+    const sim = this.sim;
+    const now = sim.nowMs;
+    switch (f.kind) {
+      case "limits":
+        sim.limitEvents.push({ tMs: now, current: f.current, voltage: f.voltage, power: f.power });
+        sim.record("log", {
+          side: "evse",
+          level: "info",
+          msg: `limits achieved: current ${f.current}, voltage ${f.voltage}, power ${f.power}`,
+        });
         break;
       case "trip": {
         const inj = sim.injected[sim.injected.length - 1];
@@ -316,22 +391,21 @@ export class Controllers {
         if (f.level === "warn" || f.level === "error")
           sim.record("log", { side: "evse", level: f.level, msg: f.msg });
         break;
+      default:
+        break;
     }
   }
 
   // ------------------------------------------------------------------ EV
 
   toEv(ev: EvDcEvent): void {
-    if (this.evFrozen) return;
-    const [s, fx] = stepEvDc(this.ev, ev);
-    this.ev = s;
-    for (const f of fx) this.evEffect(f);
+    this.evHost.push(ev);
   }
 
-  private evEffect(f: EvDcEffect): void {
+  /** The EV board: S2, DC contactors, inlet lock. */
+  private evBoard(f: EvBoardCommand): void {
     const sim = this.sim;
     const now = sim.nowMs;
-    const L = SIM_DC_NET_LATENCY_MS;
     switch (f.kind) {
       case "s2":
         sim.cable.s2Closed = f.closed;
@@ -361,6 +435,15 @@ export class Controllers {
           locked: f.locked,
         });
         break;
+    }
+  }
+
+  /** The EV's network: PLC medium, SDP stand-in, V2G byte pipe (with the malformed-message fault). */
+  private evNetwork(f: EvNetworkEffect): void {
+    const sim = this.sim;
+    const now = sim.nowMs;
+    const L = SIM_DC_NET_LATENCY_MS;
+    switch (f.kind) {
       case "slac-send":
         this.transmit("ev", f.frame);
         break;
@@ -393,11 +476,15 @@ export class Controllers {
       case "v2g-close":
         this.close("evse", f.reason);
         break;
-      case "set-timer":
-        sim.post(f.atMs, { k: "to-ev", ev: { kind: "timer", id: f.id, tMs: 0 } });
-        break;
+    }
+  }
+
+  /** What the simulator records of the EV's other effects (stop, phases, logs). */
+  private evObserve(f: EvDcEffect): void {
+    const sim = this.sim;
+    switch (f.kind) {
       case "stop":
-        sim.evStops.push({ tMs: now, reason: f.reason, fault: f.fault === true });
+        sim.evStops.push({ tMs: sim.nowMs, reason: f.reason, fault: f.fault === true });
         sim.record("stop", { side: "ev", reason: f.reason });
         break;
       case "phase":
@@ -407,6 +494,8 @@ export class Controllers {
       case "log":
         if (f.level === "warn" || f.level === "error")
           sim.record("log", { side: "ev", level: f.level, msg: f.msg });
+        break;
+      default:
         break;
     }
   }

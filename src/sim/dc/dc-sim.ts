@@ -17,7 +17,7 @@ import {
   imdAdvance,
   imdNextChangeMs,
 } from "../../evse/dc/index.js";
-import { createVirtualClock, type VirtualClock } from "../../machine/index.js";
+import { createVirtualClock, type TimerHandle, type VirtualClock } from "../../machine/index.js";
 import {
   CP_SAMPLE_INTERVAL_MS,
   type CpDetectorState,
@@ -221,9 +221,17 @@ export class DcSim {
 
   /** Schedule `e` at virtual time `tMs` (the past runs next). */
   post(tMs: number, e: SimEvent): void {
-    this.clock.setTimeoutAt(() => {
+    this.schedule(tMs, () => this.handle(e));
+  }
+
+  /**
+   * Run `fn` at virtual time `tMs` as a simulation event: the power path is brought up to date first and
+   * measuring is kept going after. Returns the clock's timer handle.
+   */
+  schedule(tMs: number, fn: () => void): TimerHandle {
+    return this.clock.setTimeoutAt(() => {
       this.path.advance(this.nowMs);
-      this.handle(e);
+      fn();
       this.ensureMeasure();
     }, tMs);
   }

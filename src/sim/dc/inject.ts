@@ -68,7 +68,7 @@ export function applyFault(sim: DcSim, name: FaultName): void {
       });
       break;
     case "ev-unresponsive":
-      ctl.evFrozen = true;
+      ctl.freezeEv();
       break;
     case "tcp-drop":
       ctl.resetConnection("TCP connection reset");

@@ -266,7 +266,7 @@ export class ScenarioRunner implements SessionDriver {
         return true;
       }
       case "set_target_soc":
-        c.ev = { ...c.ev, cfg: { ...c.ev.cfg, targetSocPercent: num(0) } };
+        c.toEv({ kind: "set-target-soc", percent: num(0), tMs: now });
         return true;
       case "wait_soc":
         return wait(sim.soc >= num(0));
