@@ -3,7 +3,6 @@
  * SDP server (SECC) and client (EVCC), link-local address helpers. Node-only code.
  */
 
-export { type Clock, realClock } from "../machine/index.js";
 export { ConnectionCore, isProtocolError, type TransportHooks } from "./connection-core.js";
 export { LinkError, type LinkErrorCode, SdpTimeoutError, TlsTrustError } from "./errors.js";
 export { findLinkLocalAddress, withScope } from "./iface.js";

@@ -7,6 +7,5 @@ export {
   type StepFunction,
   type TimedEvent,
   type TimerEffect,
-  type TimerEvent,
 } from "./driver.js";
 export { createVirtualClock, type VirtualClock } from "./virtual-clock.js";
