@@ -1,0 +1,168 @@
+/**
+ * What the host link and the board endpoint share: line splitting, parsing, `seq` numbering and checking,
+ * the heartbeat sender and the supervision timer (docs/board-protocol.md). Platform-neutral.
+ */
+import type { Clock } from "../../machine/index.js";
+import type { BoardError } from "./errors.js";
+import { createLineSplitter } from "./line-splitter.js";
+import {
+  type AnyBoardBody,
+  BOARD_PROTOCOL_VERSION,
+  type BoardEnvelope,
+  type BoardRole,
+  type BoardSender,
+  type BoardSeqCheck,
+  type BodyFrom,
+  createSeqTracker,
+  encodeBoardMessage,
+  nextBoardSeq,
+  parseBoardLine,
+} from "./protocol.js";
+import type { BoardStream, BoardStreamEnd } from "./stream.js";
+
+/** A list of callbacks; `add` returns the function that removes the callback again. */
+export function createListeners<A extends unknown[]>(): {
+  add(cb: (...args: A) => void): () => void;
+  emit(...args: A): void;
+} {
+  const cbs = new Set<(...args: A) => void>();
+  return {
+    add(cb) {
+      cbs.add(cb);
+      return () => cbs.delete(cb);
+    },
+    emit(...args) {
+      for (const cb of [...cbs]) cb(...args);
+    },
+  };
+}
+
+export interface PeerOptions<R extends BoardRole, F extends BoardSender> {
+  role: R;
+  /** Sender of the lines this side receives. */
+  from: F;
+  stream: BoardStream;
+  timers: Clock;
+  maxLineBytes: number;
+  heartbeatIntervalMs: number;
+  heartbeatLimitMs: number;
+  onMessage(msg: BoardEnvelope & BodyFrom<R, F>, tMs: number): void;
+  onBadLine(error: BoardError): void;
+  onSeq(check: Exclude<BoardSeqCheck, { kind: "ok" }>, type: string): void;
+  onEnd(end: BoardStreamEnd): void;
+}
+
+export interface Peer {
+  /** Send one body with the next `seq`; returns that seq. Throws BoardError "too-long". */
+  send(body: AnyBoardBody): number;
+  /** Start (or restart) sending `heartbeat` every interval. */
+  startHeartbeat(): void;
+  stopHeartbeat(): void;
+  /** Start (or restart) supervision: `onExpire` once nothing valid arrived for the limit. */
+  supervise(onExpire: (silentMs: number) => void): void;
+  stopSupervision(): void;
+  /** Stop the timers and stop reacting to the stream (the stream itself is not closed). */
+  dispose(): void;
+}
+
+export function createPeer<R extends BoardRole, F extends BoardSender>(o: PeerOptions<R, F>): Peer {
+  const { timers } = o;
+  let seq = 0;
+  let disposed = false;
+  let lastRxMs = timers.now();
+  let hbTimer: unknown;
+  let supTimer: unknown;
+  let onExpire: ((silentMs: number) => void) | undefined;
+  const seqs = createSeqTracker();
+
+  const onLine = (line: string): void => {
+    if (disposed) return;
+    const r = parseBoardLine(line, { role: o.role, from: o.from });
+    if (!r.ok) {
+      o.onBadLine(r.error);
+      return;
+    }
+    lastRxMs = timers.now();
+    // A hello starts a new sequence (the peer may have restarted).
+    if (r.message.type === "hello") seqs.reset();
+    const check = seqs.check(r.message.seq);
+    if (check.kind !== "ok") o.onSeq(check, r.message.type);
+    o.onMessage(r.message, lastRxMs);
+  };
+  const splitter = createLineSplitter({
+    maxBytes: o.maxLineBytes,
+    onLine,
+    onError: (e) => {
+      if (!disposed) o.onBadLine(e);
+    },
+  });
+  o.stream.onData((chunk) => {
+    if (!disposed) splitter.push(chunk);
+  });
+  // Deferred so that a stream which has already ended is reported after the caller finished setting up.
+  o.stream.onClose((end) =>
+    queueMicrotask(() => {
+      if (!disposed) o.onEnd(end);
+    }),
+  );
+
+  const send = (body: AnyBoardBody): number => {
+    const s = seq;
+    const line = encodeBoardMessage({ v: BOARD_PROTOCOL_VERSION, seq: s, ...body });
+    seq = nextBoardSeq(seq);
+    o.stream.write(line);
+    return s;
+  };
+
+  const beat = (): void => {
+    hbTimer = undefined;
+    if (disposed || o.stream.closed) return;
+    send({ type: "heartbeat" });
+    hbTimer = timers.setTimeout(beat, o.heartbeatIntervalMs);
+  };
+  const stopHeartbeat = (): void => {
+    if (hbTimer !== undefined) timers.clearTimeout(hbTimer);
+    hbTimer = undefined;
+  };
+
+  // One timer at the deadline lastRx + limit; when it fires early (data arrived since), it is re-armed.
+  const check = (): void => {
+    supTimer = undefined;
+    if (disposed || !onExpire) return;
+    const silent = timers.now() - lastRxMs;
+    if (silent >= o.heartbeatLimitMs) {
+      const cb = onExpire;
+      onExpire = undefined;
+      cb(silent);
+      return;
+    }
+    supTimer = timers.setTimeout(check, o.heartbeatLimitMs - silent);
+  };
+  const stopSupervision = (): void => {
+    if (supTimer !== undefined) timers.clearTimeout(supTimer);
+    supTimer = undefined;
+    onExpire = undefined;
+  };
+
+  return {
+    send,
+    startHeartbeat() {
+      stopHeartbeat();
+      beat();
+    },
+    stopHeartbeat,
+    supervise(cb) {
+      stopSupervision();
+      onExpire = cb;
+      lastRxMs = timers.now();
+      check();
+    },
+    stopSupervision,
+    dispose() {
+      disposed = true;
+      stopHeartbeat();
+      stopSupervision();
+      splitter.reset();
+    },
+  };
+}
