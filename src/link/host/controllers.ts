@@ -19,7 +19,7 @@ import {
 } from "../../machine/index.js";
 
 /** EVSE effects a board carries out. */
-export type EvseBoardCommand = Extract<
+export type EvseBoardEffect = Extract<
   EvseDcEffect,
   { kind: "duty" | "module" | "contactors" | "isolation" }
 >;
@@ -28,8 +28,15 @@ export type EvseNetworkEffect = Extract<
   EvseDcEffect,
   { kind: "slac-send" | "sdp-reply" | "v2g-send" | "v2g-close" }
 >;
+/** EVSE events a board produces (readings). */
+export type EvseBoardEvent = Extract<
+  EvseDcEvent,
+  { kind: "cp" | "cp-fault" | "diode" | "pp" | "measure" | "emergency-stop" }
+>;
+/** EV events a board produces (readings). */
+export type EvBoardEvent = Extract<EvDcEvent, { kind: "duty" | "pp" | "lock" | "inlet" | "bms" }>;
 /** EV effects a board carries out. */
-export type EvBoardCommand = Extract<EvDcEffect, { kind: "s2" | "contactors" | "lock" }>;
+export type EvBoardEffect = Extract<EvDcEffect, { kind: "s2" | "contactors" | "lock" }>;
 /** EV effects the network carries out. */
 export type EvNetworkEffect = Extract<
   EvDcEffect,
@@ -44,9 +51,9 @@ export interface ControllerPorts<B, N, F> {
   observe?(effect: F, tMs: number): void;
 }
 /** Ports of the EVSE controller. */
-export type EvsePorts = ControllerPorts<EvseBoardCommand, EvseNetworkEffect, EvseDcEffect>;
+export type EvsePorts = ControllerPorts<EvseBoardEffect, EvseNetworkEffect, EvseDcEffect>;
 /** Ports of the EV controller. */
-export type EvPorts = ControllerPorts<EvBoardCommand, EvNetworkEffect, EvDcEffect>;
+export type EvPorts = ControllerPorts<EvBoardEffect, EvNetworkEffect, EvDcEffect>;
 
 /** Options of {@link createEvseHost} / {@link createEvHost}. */
 export interface ControllerHostOptions<S, E, F, P> {

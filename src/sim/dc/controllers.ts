@@ -11,52 +11,26 @@ import {
   initialEvDc,
   packTerminalV,
 } from "../../ev/dc/index.js";
-import {
-  type EvseDcEffect,
-  type EvseDcEvent,
-  type EvseDcState,
-  imdSetResistance,
-  imdStart,
-  imdStop,
-  initialEvseDc,
-} from "../../evse/dc/index.js";
+import { type EvseDcEffect, type EvseDcEvent, type EvseDcState, initialEvseDc } from "../../evse/dc/index.js";
 import { SAFETY_CONTACTOR_OPEN_MAX_A } from "../../evse/safety/index.js";
 import {
   createEvHost,
   createEvseHost,
-  type EvBoardCommand,
   type EvNetworkEffect,
-  type EvseBoardCommand,
   type EvseNetworkEffect,
 } from "../../link/host/controllers.js";
 import type { Clock, MachineDriver } from "../../machine/index.js";
 import type { SlacFrame } from "../../slac/index.js";
 import { createV2gtpDeframer, encodeV2gtpMessage, type V2gtpDeframer } from "../../v2g/index.js";
-import {
-  SIM_DC_CONTACTOR_CLOSE_MS,
-  SIM_DC_CONTACTOR_OPEN_MS,
-  SIM_DC_NET_LATENCY_MS,
-  SIM_LOCK_ACTUATE_MS,
-  SIM_LOCK_FEEDBACK_MS,
-  SIM_MODULE_CMD_LATENCY_MS,
-} from "./constants.js";
-import type { DcSim, TripReport } from "./dc-sim.js";
+import { SIM_DC_NET_LATENCY_MS } from "./constants.js";
+import type { DcSim } from "./dc-sim.js";
 
-/** Events of the DC simulator queue. */
+/** Events of the DC simulator queue that are not the world's (controller inputs, V2G bytes, actions). */
 export type SimEvent =
-  | { k: "cp-sample"; gen: number }
-  | { k: "ev-duty" }
-  | { k: "pp-sample" }
-  | { k: "imd" }
-  | { k: "record-sample" }
-  | { k: "measure" }
   | { k: "action"; label: string; fn: () => void }
   | { k: "to-evse"; ev: EvseDcEvent }
   | { k: "to-ev"; ev: EvDcEvent }
-  | { k: "bytes"; to: "evse" | "ev"; chunk: Uint8Array; conn: number }
-  | { k: "relay"; side: "evse" | "ev"; closed: boolean; gen: number }
-  | { k: "module"; cmd: Extract<EvseDcEffect, { kind: "module" }> }
-  | { k: "lock"; locked: boolean };
+  | { k: "bytes"; to: "evse" | "ev"; chunk: Uint8Array; conn: number };
 
 /**
  * An undecodable EXI document (fault `malformed-message`): EXI header byte, then bits that select no
@@ -88,8 +62,6 @@ export class Controllers {
     evse: createV2gtpDeframer(),
     ev: createV2gtpDeframer(),
   };
-  private relayGen = { evse: 0, ev: 0 };
-  private lastSyncMs = -1;
   private readonly sim: DcSim;
 
   constructor(sim: DcSim) {
@@ -104,7 +76,7 @@ export class Controllers {
         if (ev.kind === "v2g-message") this.noteProcessing(fx, ms);
       },
       ports: {
-        board: (c) => this.evseBoard(c),
+        board: (c) => this.sim.world.evseCommand(c),
         network: (e) => this.evseNetwork(e),
         observe: (f) => this.evseObserve(f),
       },
@@ -114,7 +86,7 @@ export class Controllers {
       state: initialEvDc(sim.cfg.ev, sim.cfg.socStart, packTerminalV(b, sim.cfg.socStart, 0)),
       clock: this.worldClock(true),
       ports: {
-        board: (c) => this.evBoard(c),
+        board: (c) => this.sim.world.evCommand(c),
         network: (e) => this.evNetwork(e),
         observe: (f) => this.evObserve(f),
       },
@@ -148,7 +120,7 @@ export class Controllers {
     return {
       now: () => c.now(),
       setTimeout: (fn, ms) =>
-        this.sim.schedule(c.now() + ms, () => {
+        this.sim.world.at(c.now() + ms, () => {
           if (ev) this.syncMeasurements(false);
           fn();
         }),
@@ -191,133 +163,20 @@ export class Controllers {
           else this.toEv(ev);
         }
         break;
-      case "relay":
-        if (e.gen !== this.relayGen[e.side]) break;
-        if (e.side === "ev" && !e.closed && sim.welded && sim.path.k2) {
-          sim.record("log", { side: "sim", level: "warn", msg: "EV contactor welded: stays closed" });
-          break;
-        }
-        if (e.side === "evse") sim.path.k1 = e.closed;
-        else sim.path.k2 = e.closed;
-        sim.record("contactor", { side: e.side, closed: e.closed });
-        this.syncMeasurements(true);
-        break;
-      case "module":
-        this.applyModule(e.cmd);
-        this.syncMeasurements(true);
-        break;
-      case "lock":
-        if (sim.lock.forcedOpen && e.locked) break;
-        sim.lock.locked = e.locked;
-        sim.record("lock", { locked: e.locked, v: Math.round(sim.path.inletVoltageV * 10) / 10 });
-        this.toEv({ kind: "lock", locked: e.locked, tMs: now });
-        break;
-      case "measure":
-        sim.nextMeasureMs = Number.POSITIVE_INFINITY;
-        this.syncMeasurements(true);
-        break;
       default:
         break;
     }
   }
 
-  private applyModule(c: Extract<EvseDcEffect, { kind: "module" }>): void {
-    const p = this.sim.path;
-    if (c.op === "set") {
-      p.on = true;
-      p.setV = c.voltageV;
-      p.setI = c.currentA;
-      return;
-    }
-    p.on = false;
-    p.setI = 0;
-    p.currentRunawayAtMs = null;
-    p.voltageRunawayAtMs = null;
-    if (c.emergency) {
-      const trip = this.openTrip();
-      if (trip && trip.offAtMs === null) {
-        trip.offAtMs = this.sim.nowMs;
-        this.sim.record("off", { fault: trip.fault, latencyMs: trip.offAtMs - trip.detectedAtMs });
-      }
-    }
-  }
-
-  private openTrip(): TripReport | undefined {
-    return this.sim.trips[this.sim.trips.length - 1];
-  }
-
-  /** Deliver fresh measurements to both controllers (if time moved, or `force`). */
+  /** Fresh measurements to both controllers (if time moved, or `force`). */
   syncMeasurements(force: boolean): void {
-    const sim = this.sim;
-    const now = sim.nowMs;
-    if (!force && now === this.lastSyncMs) return;
-    this.lastSyncMs = now;
-    const p = sim.path;
-    this.toEvse({
-      kind: "measure",
-      m: {
-        voltageV: p.evseVoltageV,
-        currentA: sim.currentA,
-        energyWh: p.energyWh,
-        isolation: sim.imd.reading,
-        contactorsClosed: p.k1,
-      },
-      tMs: now,
-    });
-    this.toEv({ kind: "bms", socPercent: p.soc, batteryVoltageV: p.batteryV, tMs: now });
-    this.toEv({
-      kind: "inlet",
-      voltageV: p.inletVoltageV,
-      currentA: p.k2 ? p.i : 0,
-      acPresent: p.acOnPinsV > 0,
-      tMs: now,
-    });
+    this.sim.world.syncMeasurements(force);
   }
 
   // ------------------------------------------------------------------ EVSE
 
   toEvse(ev: EvseDcEvent): void {
     this.evseHost.push(ev);
-  }
-
-  /** The EVSE board: pilot generator, power module, EVSE contactors, isolation monitor. */
-  private evseBoard(f: EvseBoardCommand): void {
-    const sim = this.sim;
-    const now = sim.nowMs;
-    switch (f.kind) {
-      case "duty":
-        sim.cable.genDuty = f.duty;
-        sim.record("duty", { duty: f.duty });
-        sim.physicalChange(true, false);
-        break;
-      case "module":
-        sim.post(now + SIM_MODULE_CMD_LATENCY_MS, { k: "module", cmd: f });
-        break;
-      case "contactors": {
-        sim.record("log", {
-          side: "evse",
-          level: "info",
-          msg: `contactors ${f.closed ? "close" : "open"} command at ${sim.currentA.toFixed(2)} A`,
-        });
-        const trip = this.openTrip();
-        if (!f.closed && trip && trip.contactorsOpenAtMs === null) {
-          trip.contactorsOpenAtMs = now;
-          trip.currentAtOpenA = sim.currentA;
-        }
-        const gen = ++this.relayGen.evse;
-        sim.post(now + (f.closed ? SIM_DC_CONTACTOR_CLOSE_MS : SIM_DC_CONTACTOR_OPEN_MS), {
-          k: "relay",
-          side: "evse",
-          closed: f.closed,
-          gen,
-        });
-        break;
-      }
-      case "isolation":
-        sim.imd = f.op === "start" ? imdStart(sim.imd, f.voltageV, now) : imdStop(sim.imd);
-        sim.scheduleImd();
-        break;
-    }
   }
 
   /** The EVSE's network: PLC medium (SLAC), SDP stand-in, V2G byte pipe. */
@@ -400,42 +259,6 @@ export class Controllers {
 
   toEv(ev: EvDcEvent): void {
     this.evHost.push(ev);
-  }
-
-  /** The EV board: S2, DC contactors, inlet lock. */
-  private evBoard(f: EvBoardCommand): void {
-    const sim = this.sim;
-    const now = sim.nowMs;
-    switch (f.kind) {
-      case "s2":
-        sim.cable.s2Closed = f.closed;
-        sim.record("s2", { closed: f.closed });
-        sim.physicalChange(true, false);
-        break;
-      case "contactors": {
-        const gen = ++this.relayGen.ev;
-        sim.post(now + (f.closed ? SIM_DC_CONTACTOR_CLOSE_MS : SIM_DC_CONTACTOR_OPEN_MS), {
-          k: "relay",
-          side: "ev",
-          closed: f.closed,
-          gen,
-        });
-        break;
-      }
-      case "lock":
-        if (!f.locked) {
-          const trip = this.openTrip();
-          if (trip && trip.unlockAtMs === null) {
-            trip.unlockAtMs = now;
-            trip.voltageAtUnlockV = sim.path.inletVoltageV;
-          }
-        }
-        sim.post(now + (sim.lock.forcedOpen ? SIM_LOCK_FEEDBACK_MS : SIM_LOCK_ACTUATE_MS), {
-          k: "lock",
-          locked: f.locked,
-        });
-        break;
-    }
   }
 
   /** The EV's network: PLC medium, SDP stand-in, V2G byte pipe (with the malformed-message fault). */
@@ -560,12 +383,6 @@ export class Controllers {
     const ev = { kind: "v2g-closed" as const, reason: `peer closed: ${reason}`, tMs: 0 };
     if (to === "evse") sim.post(sim.nowMs + SIM_DC_NET_LATENCY_MS, { k: "to-evse", ev });
     else sim.post(sim.nowMs + SIM_DC_NET_LATENCY_MS, { k: "to-ev", ev });
-  }
-
-  /** Isolation resistance change (fault injection). */
-  setIsolation(ohm: number): void {
-    this.sim.imd = imdSetResistance(this.sim.imd, ohm, this.sim.nowMs);
-    this.sim.scheduleImd();
   }
 }
 

@@ -3,7 +3,7 @@
  * wiring between the controllers; detection is always left to the controllers' own measurements.
  */
 
-import { SIM_LINK_STATUS_POLL_MS, SIM_LOCK_FEEDBACK_MS } from "./constants.js";
+import { SIM_LINK_STATUS_POLL_MS } from "./constants.js";
 import type { DcSim } from "./dc-sim.js";
 import {
   FAULT_AC_ON_PINS_V,
@@ -28,7 +28,7 @@ export function applyFault(sim: DcSim, name: FaultName): void {
       sim.physicalChange(true, false);
       break;
     case "cp-to-f":
-      sim.cpToF = true;
+      sim.world.cpToF = true;
       sim.physicalChange(true, false);
       break;
     case "diode-short":
@@ -41,13 +41,11 @@ export function applyFault(sim: DcSim, name: FaultName): void {
       sim.pressButton(true);
       break;
     case "lock-opened":
-      sim.lock.forcedOpen = true;
-      sim.lock.locked = false;
-      sim.post(now + SIM_LOCK_FEEDBACK_MS, { k: "lock", locked: false });
+      sim.world.forceLockOpen();
       break;
     case "isolation-cable-check":
     case "isolation-charging":
-      ctl.setIsolation(FAULT_ISOLATION_OHM);
+      sim.world.setIsolation(FAULT_ISOLATION_OHM);
       break;
     case "over-voltage":
       sim.path.voltageRunawayAtMs = now;
@@ -90,7 +88,7 @@ export function applyFault(sim: DcSim, name: FaultName): void {
       sim.path.voltageCeilingV = sim.path.ocvV - FAULT_PRECHARGE_SHORTFALL_V;
       break;
     case "welded-contactor":
-      sim.welded = true;
+      sim.world.welded = true;
       break;
     case "ac-on-dc-pins":
       sim.path.acOnPinsV = FAULT_AC_ON_PINS_V;

@@ -171,7 +171,7 @@ export class ScenarioRunner implements SessionDriver {
           level: "info",
           msg: `leakage ${mA} mA ⇒ isolation ${Math.round(ohm)} Ω`,
         });
-        c.setIsolation(ohm);
+        sim.world.setIsolation(ohm);
         return true;
       }
       case "iso_wait_slac_matched":
