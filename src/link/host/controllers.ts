@@ -19,10 +19,7 @@ import {
 } from "../../machine/index.js";
 
 /** EVSE effects a board carries out. */
-export type EvseBoardEffect = Extract<
-  EvseDcEffect,
-  { kind: "duty" | "module" | "contactors" | "isolation" }
->;
+export type EvseBoardEffect = Extract<EvseDcEffect, { kind: "duty" | "module" | "contactors" | "isolation" }>;
 /** EVSE effects the network carries out. */
 export type EvseNetworkEffect = Extract<
   EvseDcEffect,

@@ -1,0 +1,65 @@
+/**
+ * The board as a controller host sees it, whatever stands behind it: a board link speaking the board
+ * protocol (docs/board-protocol.md) over stdio, serial or a socket, or the simulated world in-process.
+ * Commands are the controller's board effects; readings come back as the controller's board events
+ * (the host stamps `tMs`); losing the board is reported once.
+ */
+import type { BoardLink } from "../board/board-link.js";
+import {
+  evEffectToCommand,
+  evReadingToEvent,
+  evseEffectToCommand,
+  evseReadingToEvent,
+} from "../board/mapping.js";
+import type { EvBoardEffect, EvBoardEvent, EvseBoardEffect, EvseBoardEvent } from "./controllers.js";
+
+/** A board for one role. */
+export interface BoardPort<C, R> {
+  /** Name for logs and summaries ("sim", "stdio:…", the board's hello name). */
+  readonly name: string;
+  /** Carry out a board effect. */
+  command(c: C): void;
+  /** Start delivering readings and loss (once). Readings carry the port's time; the host restamps them. */
+  attach(onReading: (r: R) => void, onLost: (detail: string) => void): void;
+  close(): Promise<void>;
+}
+export type EvseBoardPort = BoardPort<EvseBoardEffect, EvseBoardEvent>;
+export type EvBoardPort = BoardPort<EvBoardEffect, EvBoardEvent>;
+
+/** Stop reason of a controller whose board was lost (heartbeat, closed stream, protocol error). */
+export const BOARD_LOST_REASON = "board lost";
+
+/** An EVSE board port over a ready board link. */
+export function evseBoardLinkPort(link: BoardLink<"evse">, name: string, now: () => number): EvseBoardPort {
+  return {
+    name,
+    command(c) {
+      const cmd = evseEffectToCommand(c);
+      if (cmd) link.send(cmd);
+    },
+    attach(onReading, onLost) {
+      link.onReading((r) => {
+        const ev = evseReadingToEvent(r, now());
+        if (ev) onReading(ev as EvseBoardEvent);
+      });
+      link.onLost((l) => onLost(`${l.reason}${l.detail ? `: ${l.detail}` : ""}`));
+    },
+    close: async () => link.close(),
+  };
+}
+
+/** An EV board port over a ready board link. */
+export function evBoardLinkPort(link: BoardLink<"ev">, name: string, now: () => number): EvBoardPort {
+  return {
+    name,
+    command(c) {
+      const cmd = evEffectToCommand(c);
+      if (cmd) link.send(cmd);
+    },
+    attach(onReading, onLost) {
+      link.onReading((r) => onReading(evReadingToEvent(r, now()) as EvBoardEvent));
+      link.onLost((l) => onLost(`${l.reason}${l.detail ? `: ${l.detail}` : ""}`));
+    },
+    close: async () => link.close(),
+  };
+}

@@ -1,0 +1,95 @@
+import assert from "node:assert/strict";
+import { createSocket } from "node:dgram";
+import { test } from "node:test";
+import { LinkError } from "../../errors.js";
+import { rawSocket, socketClosed } from "../../test-support.js";
+import { startEvseNetwork } from "./evse-network.js";
+import { connect, discover, settle, startPair } from "./test-support.js";
+
+const T = { timeout: 10_000 };
+
+test(
+  "bad input: an oversize V2GTP header closes the connection → v2g-closed (protocol-error)",
+  T,
+  async () => {
+    const p = await startPair();
+    try {
+      const connected = p.evseEvents.next("v2g-connected");
+      const closed = p.evseEvents.next("v2g-closed");
+      const s = await rawSocket(p.evse.v2gPort);
+      await connected;
+      // Version 0x01/0xfe, payload type 0x8001, length 16 MiB: over V2GTP_DEFAULT_MAX_PAYLOAD (64 KiB,
+      // a design choice).
+      s.write(Uint8Array.of(0x01, 0xfe, 0x80, 0x01, 0x01, 0x00, 0x00, 0x00));
+      assert.match((await closed).reason, /protocol-error/);
+      await socketClosed(s);
+    } finally {
+      await p.close();
+    }
+  },
+);
+
+test(
+  "bad input: an unknown V2GTP payload type from the EVSE closes the EV's connection → v2g-closed",
+  T,
+  async () => {
+    const p = await startPair();
+    try {
+      await connect(p, await discover(p));
+      const closed = p.evEvents.next("v2g-closed");
+      // An unknown payload type (outside the V2GTP table) from the SECC: the EV's deframer refuses it.
+      p.evse.perform({ kind: "v2g-send", payloadType: 0x1234, bytes: Uint8Array.of(1), name: "Bogus" });
+      assert.match((await closed).reason, /protocol-error/);
+    } finally {
+      await p.close();
+    }
+  },
+);
+
+test(
+  "bad input: any UDP datagram is an sdp-request (the controller decodes it); the EVSE does not throw",
+  T,
+  async () => {
+    const p = await startPair();
+    try {
+      const sock = createSocket({ type: "udp6", ipv6Only: true });
+      await new Promise<void>((r) => sock.bind(0, "::1", () => r()));
+      const got = p.evseEvents.next("sdp-request");
+      sock.send(Uint8Array.of(0xde, 0xad), p.evse.sdpPort, "::1");
+      assert.deepEqual([...(await got).datagram], [0xde, 0xad]);
+      // The reply goes to the last sender: our socket.
+      const reply = new Promise<number[]>((r) => sock.once("message", (m) => r([...m])));
+      p.evse.perform({ kind: "sdp-reply", datagram: Uint8Array.of(7) });
+      assert.deepEqual(await reply, [7]);
+      await new Promise<void>((r) => sock.close(() => r()));
+      await settle(20);
+    } finally {
+      await p.close();
+    }
+  },
+);
+
+test("v2g port outside 49152–65535 needs allowAnyPort (SDP could not advertise it)", T, async () => {
+  const base = {
+    iface: "lo",
+    slac: null,
+    sdpPort: 0,
+    push: () => {},
+    now: () => 0,
+  };
+  for (let i = 0; ; i++) {
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    try {
+      await startEvseNetwork({ ...base, v2g: { host: "::1", port } });
+      assert.fail("must reject");
+    } catch (e) {
+      assert.ok(e instanceof LinkError);
+      if (e.code === "listen-failed" && i < 5) continue; // port taken: try another
+      assert.equal(e.code, "bad-option");
+      const ok = await startEvseNetwork({ ...base, v2g: { host: "::1", port, allowAnyPort: true } });
+      assert.equal(ok.v2gPort, port);
+      await ok.close();
+      break;
+    }
+  }
+});

@@ -1,0 +1,248 @@
+/**
+ * Live network port of the EVSE controller (`nacs evse` on a real interface or loopback): carries the
+ * controller's network effects over real sockets and turns what arrives into controller events.
+ *
+ * - SLAC (ISO 15118-3): frames on a {@link FramePort} (raw socket), decoded into `slac-frame` events; with no
+ *   modem to measure it, each CM_MNBC_SOUND.IND carries the fixed attenuation of `noneModem`.
+ * - SDP (ISO 15118-2 §7.10.1; DIN 70121 uses the same SDP): UDP port 15118 on "::" joined to ff02::1 on the
+ *   interface; each datagram becomes an `sdp-request` (the controller decodes it and builds the reply);
+ *   `sdp-reply` goes to the sender of the last request.
+ * - V2G (ISO 15118-2 §7.7 transport layer; DIN 70121 TCP only): a TCP or TLS 1.2 server; one connection at a
+ *   time, a newly accepted connection replaces the open one (design choice: the EV reconnected, the old one
+ *   is dead).
+ *
+ * Bad input from the wire never throws: undecodable SLAC frames are counted, bad V2GTP closes its
+ * connection (→ `v2g-closed`). Node-only code.
+ */
+import { createSocket, type RemoteInfo } from "node:dgram";
+import type { EvseDcEvent } from "../../../evse/dc/index.js";
+import type { FramePort } from "../../../slac/run/index.js";
+import { noneModem } from "../../../slac/run/index.js";
+import {
+  parseIpv6,
+  SDP_MULTICAST_ADDRESS,
+  SDP_SECC_PORT_MAX,
+  SDP_SECC_PORT_MIN,
+  SDP_SERVER_PORT,
+  splitIpv6Zone,
+} from "../../../v2g/index.js";
+import { LinkError } from "../../errors.js";
+import { withScope } from "../../iface.js";
+import { type LinkLogger, silentLogger } from "../../logger.js";
+import { startTcpServer } from "../../tcp.js";
+import { startTlsServer, type TlsServerConfig } from "../../tls.js";
+import type { LinkEndpoint, ReceiveOptions, V2gServer } from "../../types.js";
+import { isLoopback, seccListenAddress } from "../cli-support.js";
+import type { EvseNetworkEffect } from "../controllers.js";
+import { type HostWireTap, sdpTap } from "../wire-tap.js";
+import {
+  attachSlac,
+  boundEndpoint,
+  emptyNetworkStats,
+  type NetworkContext,
+  type NetworkStats,
+  V2gSlot,
+} from "./shared.js";
+
+/** Options of {@link startEvseNetwork}. */
+export interface EvseNetworkOptions {
+  /** Interface of the link ("eth0", "lo"). Loopback: SDP binds ::1 and ::1 is advertised. */
+  iface: string;
+  /** SLAC frame port (raw socket on `iface`); null = no SLAC on this link. */
+  slac: FramePort | null;
+  /** Attenuation (dB, every group) attached to each received CM_MNBC_SOUND.IND (default: noneModem's). */
+  soundAttenuationDb?: number;
+  /** UDP port of SDP (default 15118; 0 = any, for tests). */
+  sdpPort?: number;
+  /**
+   * The V2G server: `host` to listen on ("::1", "fe80::…" with or without "%iface", or "::" = every
+   * address, advertising the link-local one); `port` omitted → random 49152–65535. Without
+   * `allowAnyPort` the port must lie in 49152–65535, the range SDP may advertise (ISO 15118-2 §7.10.1).
+   */
+  v2g: { host: string; port?: number; tls?: TlsServerConfig; allowAnyPort?: boolean } & Omit<
+    ReceiveOptions,
+    "logger"
+  >;
+  /** Deliver an event to the controller host (`host.push`). */
+  push(ev: EvseDcEvent): void;
+  /** Controller time for the events' `tMs`. */
+  now(): number;
+  /** Wire tap (`--pcap`): SLAC frames, SDP datagrams, V2GTP messages. */
+  tap?: HostWireTap;
+  logger?: LinkLogger;
+}
+
+/** A running EVSE network port. */
+export interface EvseNetwork {
+  /** Carry out one network effect of the controller (`ports.network`). Never throws. */
+  perform(effect: EvseNetworkEffect): void;
+  /** The 16-byte IPv6 address SDP should advertise (the controller's `cfg.sdp.address`). */
+  readonly sdpAddress: Uint8Array;
+  /** TCP port of the V2G server (the controller's `cfg.sdp.port`). */
+  readonly v2gPort: number;
+  /** UDP port SDP listens on. */
+  readonly sdpPort: number;
+  readonly transport: "tcp" | "tls";
+  readonly stats: NetworkStats;
+  /** Stop SLAC, SDP and the V2G server; nothing is pushed after this. */
+  close(): Promise<void>;
+}
+
+function isUnspecified(host: string): boolean {
+  return parseIpv6(splitIpv6Zone(host).address).every((b) => b === 0);
+}
+
+/** Start the EVSE's live network port. Rejects with {@link LinkError} when a socket cannot be opened. */
+export async function startEvseNetwork(o: EvseNetworkOptions): Promise<EvseNetwork> {
+  const log = o.logger ?? silentLogger;
+  const loop = isLoopback(o.iface);
+  const stats = emptyNetworkStats();
+  let closed = false;
+  const push = (ev: EvseDcEvent) => {
+    if (!closed) o.push(ev);
+  };
+  const ctx: NetworkContext = { push, now: o.now, tap: o.tap, log, stats, side: "evse" };
+
+  const { host: rawHost, port, tls, allowAnyPort, ...receive } = o.v2g;
+  const host = loop ? rawHost : withScope(rawHost, o.iface);
+  const advertised = loop ? "::1" : isUnspecified(host) ? await seccListenAddress(o.iface) : host;
+  const sdpAddress = parseIpv6(splitIpv6Zone(advertised).address);
+
+  const listen = { ...receive, host, logger: log, ...(port !== undefined ? { port } : {}) };
+  const server: V2gServer = tls ? await startTlsServer({ ...listen, tls }) : await startTcpServer(listen);
+  const v2gPort = server.local.port;
+  if (!allowAnyPort && (v2gPort < SDP_SECC_PORT_MIN || v2gPort > SDP_SECC_PORT_MAX)) {
+    await server.close();
+    throw new LinkError(
+      "bad-option",
+      `v2g port ${v2gPort}: SDP advertises only ${SDP_SECC_PORT_MIN}–${SDP_SECC_PORT_MAX} (ISO 15118-2 §7.10.1); set allowAnyPort`,
+    );
+  }
+  const slot = new V2gSlot(ctx);
+  server.onConnection((conn) => slot.adopt(conn, slot.next("replaced by a new connection")));
+
+  let sdp: Awaited<ReturnType<typeof openSdp>>;
+  try {
+    sdp = await openSdp(o, loop, log, stats, (datagram) =>
+      push({ kind: "sdp-request", datagram, tMs: o.now() }),
+    );
+  } catch (e) {
+    await server.close();
+    throw e;
+  }
+
+  const modem = noneModem(o.soundAttenuationDb);
+  const slac = attachSlac(o.slac, ctx, (frame) => {
+    const atten = modem.attenuationFor(frame);
+    push({ kind: "slac-frame", frame, ...(atten ? { attenuationDb: atten } : {}), tMs: o.now() });
+  });
+
+  log.info(
+    { iface: o.iface, v2gPort, sdpPort: sdp.port, transport: server.transport },
+    `evse: network on ${o.iface}: V2G ${server.transport} [${host}]:${v2gPort}, SDP UDP ${sdp.port}`,
+  );
+  return {
+    sdpAddress,
+    v2gPort,
+    sdpPort: sdp.port,
+    transport: tls ? "tls" : "tcp",
+    stats,
+    perform(f) {
+      if (closed) return;
+      switch (f.kind) {
+        case "slac-send":
+          slac.send(f.frame);
+          break;
+        case "sdp-reply":
+          sdp.reply(f.datagram);
+          break;
+        case "v2g-send":
+          slot.send(f.payloadType, f.bytes, f.name);
+          break;
+        case "v2g-close":
+          slot.close(f.reason);
+          break;
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      slac.detach();
+      slot.shutdown();
+      await Promise.all([server.close(), sdp.close()]);
+    },
+  };
+}
+
+/** The SDP socket of the SECC: every datagram → `onRequest`; `reply` answers the last sender. */
+async function openSdp(
+  o: EvseNetworkOptions,
+  loop: boolean,
+  log: LinkLogger,
+  stats: NetworkStats,
+  onRequest: (datagram: Uint8Array) => void,
+): Promise<{ port: number; reply(datagram: Uint8Array): void; close(): Promise<void> }> {
+  const sock = createSocket({ type: "udp6", reuseAddr: true, ipv6Only: true });
+  const onDatagram = o.tap ? sdpTap(o.tap) : undefined;
+  let last: LinkEndpoint | null = null;
+  let open = true;
+  sock.on("message", (msg: Buffer, rinfo: RemoteInfo) => {
+    const datagram = Uint8Array.from(msg);
+    last = { address: rinfo.address, port: rinfo.port };
+    stats.sdpReceived++;
+    onDatagram?.("rx", datagram, boundEndpoint(sock), last);
+    onRequest(datagram);
+  });
+  const bindAddress = loop ? "::1" : "::";
+  const want = o.sdpPort ?? SDP_SERVER_PORT;
+  await new Promise<void>((resolve, reject) => {
+    sock.once("error", (e) => {
+      sock.close();
+      reject(new LinkError("sdp-socket", `sdp: bind [${bindAddress}]:${want}: ${e.message}`, { cause: e }));
+    });
+    sock.bind(want, bindAddress, () => {
+      sock.removeAllListeners("error");
+      sock.on("error", (e) => log.error({ err: e.message }, `evse: sdp socket error: ${e.message}`));
+      resolve();
+    });
+  });
+  if (!loop) {
+    try {
+      // SDP requests go to the all-nodes group (ISO 15118-2 §7.10.1); joining fails when already a member.
+      sock.addMembership(SDP_MULTICAST_ADDRESS, `::%${o.iface}`);
+    } catch (e) {
+      log.debug({ iface: o.iface, err: (e as Error).message }, "evse: addMembership ff02::1 failed");
+    }
+  }
+  return {
+    port: sock.address().port,
+    reply(datagram) {
+      const to = last;
+      if (!open || !to) {
+        stats.sdpDropped++;
+        log.warn({}, "evse: sdp-reply dropped: no SDP request received yet");
+        return;
+      }
+      const address = loop ? to.address : withScope(to.address, o.iface);
+      try {
+        sock.send(datagram, to.port, address, (err) => {
+          if (err) {
+            stats.sdpDropped++;
+            log.warn({ err: err.message }, `evse: sdp-reply to [${address}]:${to.port} failed`);
+            return;
+          }
+          stats.sdpSent++;
+          onDatagram?.("tx", datagram, boundEndpoint(sock), to);
+        });
+      } catch (e) {
+        stats.sdpDropped++;
+        log.warn({ err: (e as Error).message }, "evse: sdp-reply failed");
+      }
+    },
+    close: () =>
+      new Promise<void>((r) => {
+        open = false;
+        sock.close(() => r());
+      }),
+  };
+}
