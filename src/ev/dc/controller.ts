@@ -34,6 +34,7 @@ import {
   SDP_MAX_REQUESTS,
   SDP_REQUEST_TIMEOUT_MS,
   SDP_SECURITY_NONE,
+  SDP_SECURITY_TLS,
   SDP_TRANSPORT_TCP,
   stepEvcc,
 } from "../../v2g/index.js";
@@ -41,6 +42,7 @@ import { bmsTargetCurrentA, type DcBatteryConfig } from "./battery.js";
 import {
   DC_CURRENT_DEMAND_INTERVAL_MS,
   EV_CONTACTOR_OPEN_MAX_A,
+  BOARD_LOST_STOP,
   EV_STOP_PRECHARGE,
   EV_STOP_WELDED,
   type EvDcConfig,
@@ -84,6 +86,8 @@ export function evDcConfig(partial: Partial<EvDcConfig> & Pick<EvDcConfig, "batt
     s2CloseDelayMs: 0,
     currentDemandIntervalMs: DC_CURRENT_DEMAND_INTERVAL_MS,
     autoStartV2g: true,
+    matching: "slac",
+    tls: false,
     ...partial,
   };
 }
@@ -220,6 +224,10 @@ export function stepEvDc(s0: EvDcState, ev: EvDcEvent): [EvDcState, EvDcEffect[]
     case "over-limit":
       s = { ...s, overLimit: ev.request, readingsDirty: true };
       break;
+    case "board-lost":
+      fx.push({ kind: "log", level: "error", msg: `board lost: ${ev.detail}` });
+      if (active(s)) s = evStop(s, BOARD_LOST_STOP, t, fx, true);
+      break;
     case "set-target-soc":
       s = { ...s, cfg: { ...s.cfg, targetSocPercent: ev.percent } };
       break;
@@ -254,6 +262,10 @@ function onDuty(s0: EvDcState, duty: number, t: number, fx: EvDcEffect[]): EvDcS
   let s: EvDcState = { ...s0, duty };
   const digital = dutyToCurrent(duty).kind === "digital";
   if (digital && s.phase === "plugged" && s.pp === "latched") {
+    if (s.cfg.matching === "none") {
+      s = setPhase(s, "sdp", fx);
+      return s.v2gStart ? sendSdp(s, t, fx) : s;
+    }
     s = setPhase(s, "slac", fx);
     return slac(s, { kind: "start", tMs: t }, fx);
   }
@@ -324,7 +336,10 @@ function fail(s0: EvDcState, reason: string, fx: EvDcEffect[]): EvDcState {
 function sendSdp(s: EvDcState, t: number, fx: EvDcEffect[]): EvDcState {
   fx.push({
     kind: "sdp-send",
-    datagram: encodeSdpRequest({ security: SDP_SECURITY_NONE, transport: SDP_TRANSPORT_TCP }),
+    datagram: encodeSdpRequest({
+      security: s.cfg.tls ? SDP_SECURITY_TLS : SDP_SECURITY_NONE,
+      transport: SDP_TRANSPORT_TCP,
+    }),
   });
   fx.push({ kind: "set-timer", id: "ev:sdp", atMs: t + SDP_REQUEST_TIMEOUT_MS });
   return { ...s, sdpTries: s.sdpTries + 1 };

@@ -14,6 +14,8 @@ export const DC_CURRENT_DEMAND_INTERVAL_MS = 200;
 export const EV_STOP_WELDED = "welded contactor";
 /** Stop reason prefix when pre-charge does not reach the battery voltage in time. */
 export const EV_STOP_PRECHARGE = "pre-charge failed";
+/** Stop reason when the board stops answering (same words as the EVSE's `board-lost` stop reason). */
+export const BOARD_LOST_STOP = "board lost";
 /** EV contactors open only once the inlet current is below this (A). Same figure as the EVSE's (digest §5.6, D). */
 export const EV_CONTACTOR_OPEN_MAX_A = 5;
 
@@ -33,6 +35,10 @@ export interface EvDcConfig {
    * (the EVerest car simulator's `iso_start_v2g_session`).
    */
   autoStartV2g: boolean;
+  /** PLC link matching: "slac" (ISO 15118-3) or "none" (plain Ethernet / paired modem: SDP at 5 %). */
+  matching: "slac" | "none";
+  /** Ask for TLS in the SDP request (ISO 15118-2 §7.10.1, security 0x00); default false (0x10, none). */
+  tls: boolean;
 }
 
 /** Coarse phase of the EV controller. */
@@ -68,6 +74,8 @@ export type EvDcEvent =
    * EVSE's limits; null returns to the normal request.
    */
   | { kind: "over-limit"; request: { currentA: number; voltageV: number } | null; tMs: number }
+  /** The board stopped answering: the EV stops (S2 open, session stopped). */
+  | { kind: "board-lost"; detail: string; tMs: number }
   /** The driver changes the charging target (stop at this SOC, %). */
   | { kind: "set-target-soc"; percent: number; tMs: number };
 

@@ -27,6 +27,7 @@ import {
   defaultSeccReadings,
   encodeSdpResponse,
   SDP_SECURITY_NONE,
+  SDP_SECURITY_TLS,
   SDP_TRANSPORT_TCP,
   type SeccEffect,
   type SeccEvent,
@@ -89,6 +90,7 @@ export function evseDcConfig(
     sdp: { address: fe80(1), port: 50_000 },
     chargeLoopWatchdogMs: EVSE_CHARGE_LOOP_WATCHDOG_MS,
     monitorPp: true,
+    matching: "slac",
     ...partial,
   };
 }
@@ -210,6 +212,9 @@ export function stepEvseDc(s0: EvseDcState, ev: EvseDcEvent): [EvseDcState, Evse
     case "stop-charging":
       s = secc(s, { kind: "control", control: { op: "stop-charging" }, tMs: t }, fx);
       break;
+    case "board-lost":
+      s = trip(s, "board-lost", `board lost: ${ev.detail}`, t, fx);
+      break;
   }
   return [s, fx];
 }
@@ -236,7 +241,7 @@ function onCp(s0: EvseDcState, state: EvseDcState["cp"], t: number, fx: EvseDcEf
       fx.push({ kind: "log", level: "warn", msg: `pins configured for ${s.interlock.pins}: DC not offered` });
     } else {
       s = setDuty(s, DUTY_DIGITAL_COMM, fx);
-      s = { ...s, phase: setPhase(s, "slac", fx) };
+      s = { ...s, phase: setPhase(s, s.cfg.matching === "slac" ? "slac" : "sdp", fx) };
     }
   }
   if (inProgress(s) || evseLive(s)) {
@@ -251,7 +256,8 @@ function onCp(s0: EvseDcState, state: EvseDcState["cp"], t: number, fx: EvseDcEf
     s = setDuty(s, DUTY_X1, fx);
     s = { ...s, phase: setPhase(s, "idle", fx), slac: initialEvseSlac(s.cfg.slac) };
   }
-  if (!s.safety.trip || state === "A") s = slac(s, { kind: "cp", state, duty: s.duty, tMs: t }, fx);
+  if (s.cfg.matching === "slac" && (!s.safety.trip || state === "A"))
+    s = slac(s, { kind: "cp", state, duty: s.duty, tMs: t }, fx);
   if (s.secc.conn === "session" || s.secc.conn === "sap") s = secc(s, { kind: "cp", state, tMs: t }, fx);
   return s;
 }
@@ -271,7 +277,7 @@ function onSdp(s: EvseDcState, datagram: Uint8Array, fx: EvseDcEffect[]): EvseDc
   const res = encodeSdpResponse({
     address: s.cfg.sdp.address,
     port: s.cfg.sdp.port,
-    security: SDP_SECURITY_NONE,
+    security: s.cfg.sdp.tls ? SDP_SECURITY_TLS : SDP_SECURITY_NONE,
     transport: SDP_TRANSPORT_TCP,
   });
   fx.push({ kind: "sdp-reply", datagram: res });

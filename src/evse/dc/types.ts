@@ -28,8 +28,16 @@ export interface EvseDcConfig {
   /** SECC options (protocols, EVSEID, …); the DC limits are taken from `module`. */
   secc: Partial<SeccConfig>;
   slac: EvseSlacConfig;
-  /** SECC address (16 bytes IPv6) and TCP port announced in the SDP response. */
-  sdp: { address: Uint8Array; port: number };
+  /**
+   * SECC address (16 bytes IPv6) and TCP port announced in the SDP response, and whether the V2G server is
+   * TLS (ISO 15118-2 §7.10.1: security 0x00 TLS, 0x10 none); default none.
+   */
+  sdp: { address: Uint8Array; port: number; tls?: boolean };
+  /**
+   * How the EV is matched to this EVSE's PLC link: "slac" (ISO 15118-3) or "none" (plain Ethernet, a lab
+   * link or a modem that is already paired: SDP starts as soon as the pilot shows 5 %).
+   */
+  matching: "slac" | "none";
   chargeLoopWatchdogMs: number;
   /** Read PP at the EVSE too (some Superchargers check PP, digest §2.1 PYPLC): unlatched ⇒ trip. */
   monitorPp: boolean;
@@ -67,7 +75,9 @@ export type EvseDcEvent =
   /** Operator asks the EV to stop (EVSENotification StopCharging). */
   | { kind: "stop-charging"; tMs: number }
   /** Operator reset of a latched trip (emergency-stop button released, interlock fixed). */
-  | { kind: "safety-reset"; tMs: number };
+  | { kind: "safety-reset"; tMs: number }
+  /** The board stopped answering (heartbeat, closed link): nothing it measures can be trusted. */
+  | { kind: "board-lost"; detail: string; tMs: number };
 
 /** Outputs of the EVSE DC controller. */
 export type EvseDcEffect =

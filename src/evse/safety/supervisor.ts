@@ -35,7 +35,9 @@ export type SafetyFault =
   | "connection-lost"
   | "malformed-message"
   | "session-error"
-  | "interlock";
+  | "interlock"
+  /** The board that measures the pilot and switches the output stopped answering (heartbeat, link). */
+  | "board-lost";
 
 /** The named stop reason each fault ends a session with. */
 export const SAFETY_STOP_REASONS: Readonly<Record<SafetyFault, string>> = Object.freeze({
@@ -56,6 +58,7 @@ export const SAFETY_STOP_REASONS: Readonly<Record<SafetyFault, string>> = Object
   "malformed-message": "malformed V2G message (EXI decode error)",
   "session-error": "V2G session error",
   interlock: "interlock: pins not configured for DC",
+  "board-lost": "board lost",
 });
 
 /** A trip: what, why, when detected. */

@@ -5,6 +5,7 @@ import { dcBatteryConfig, evDcConfig, initialEvDc } from "../../ev/dc/index.js";
 import { evseDcConfig, initialEvseDc, powerModuleConfig } from "../../evse/dc/index.js";
 import { createVirtualClock } from "../../machine/index.js";
 import { DUTY_DIGITAL_COMM, DUTY_F } from "../../pilot/index.js";
+import { decodeSdpResponse, encodeSdpRequest, SDP_SECURITY_TLS, SDP_TRANSPORT_TCP } from "../../v2g/index.js";
 import { createEvHost, createEvseHost } from "./controllers.js";
 
 const MAC_EVSE = Uint8Array.of(2, 0, 0, 0, 0, 5);
@@ -69,4 +70,61 @@ test("EV host: PP latched reaches the board as a lock command; 5 % starts SLAC o
   host.push({ kind: "duty", duty: DUTY_DIGITAL_COMM, tMs: 100 });
   for (let i = 0; i < 20 && network.length === 0; i++) clock.runNext();
   assert.ok(network.includes("slac-send"), `network: ${network.join()}`);
+});
+
+test("EVSE without SLAC (matching none) answers SDP at once, with TLS when its server is TLS; board loss trips", () => {
+  const clock = createVirtualClock();
+  const network: Uint8Array[] = [];
+  const host = createEvseHost({
+    state: initialEvseDc(
+      evseDcConfig({
+        module: powerModuleConfig("1000v", 250_000),
+        slac: { mac: MAC_EVSE, random },
+        matching: "none",
+        sdp: { address: new Uint8Array(16), port: 50_000, tls: true },
+      }),
+    ),
+    clock,
+    ports: {
+      board() {},
+      network: (e) => {
+        if (e.kind === "sdp-reply") network.push(e.datagram);
+      },
+    },
+  });
+  host.push({ kind: "cp", state: "B", tMs: 0 });
+  assert.equal(host.state().phase, "sdp");
+  assert.equal(clock.pending, 0, "no SLAC timer");
+  host.push({
+    kind: "sdp-request",
+    datagram: encodeSdpRequest({ security: SDP_SECURITY_TLS, transport: SDP_TRANSPORT_TCP }),
+    tMs: 5,
+  });
+  assert.equal(network.length, 1);
+  assert.equal(decodeSdpResponse(network[0]!).security, SDP_SECURITY_TLS);
+  host.push({ kind: "board-lost", detail: "heartbeat", tMs: 10 });
+  assert.equal(host.state().stopReason, "board lost");
+  assert.equal(host.state().safety.trip?.fault, "board-lost");
+});
+
+test("EV without SLAC sends its SDP request as soon as the pilot shows 5 %", () => {
+  const clock = createVirtualClock();
+  const network: string[] = [];
+  const cfg = evDcConfig({
+    battery: dcBatteryConfig("800v", 75),
+    slac: { mac: MAC_EV, random },
+    matching: "none",
+    tls: true,
+  });
+  const host = createEvHost({
+    state: initialEvDc(cfg, 20, 700),
+    clock,
+    ports: { board() {}, network: (e) => network.push(e.kind) },
+  });
+  host.push({ kind: "pp", state: "latched", tMs: 0 });
+  host.push({ kind: "duty", duty: DUTY_DIGITAL_COMM, tMs: 100 });
+  assert.deepEqual(network, ["sdp-send"]);
+  assert.equal(host.state().phase, "sdp");
+  host.push({ kind: "board-lost", detail: "closed", tMs: 200 });
+  assert.equal(host.state().stopReason, "board lost");
 });
