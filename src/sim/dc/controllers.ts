@@ -21,7 +21,12 @@ import {
 } from "../../link/host/controllers.js";
 import type { Clock, MachineDriver } from "../../machine/index.js";
 import type { SlacFrame } from "../../slac/index.js";
-import { createV2gtpDeframer, encodeV2gtpMessage, type V2gtpDeframer } from "../../v2g/index.js";
+import {
+  createV2gtpDeframer,
+  dcPhaseAfter,
+  encodeV2gtpMessage,
+  type V2gtpDeframer,
+} from "../../v2g/index.js";
 import { SIM_DC_NET_LATENCY_MS } from "./constants.js";
 import type { DcSim } from "./dc-sim.js";
 
@@ -324,11 +329,7 @@ export class Controllers {
   }
 
   private notePhase(name: string): void {
-    const sim = this.sim;
-    if (name === "CableCheckReq" && sim.phase !== "cable-check") sim.setPhase("cable-check");
-    else if (name === "PreChargeReq" && sim.phase === "cable-check") sim.setPhase("pre-charge");
-    else if (name === "CurrentDemandReq" && sim.phase === "pre-charge") sim.setPhase("charging");
-    else if (name === "PowerDeliveryReq" && sim.phase === "charging") sim.setPhase("stopping");
+    this.sim.setPhase(dcPhaseAfter(this.sim.phase, name));
   }
 
   private count(name: string): void {

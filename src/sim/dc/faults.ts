@@ -3,10 +3,12 @@
  * the physics, when the default scenario injects it, and the stop reason a session ends with. The
  * simulator applies them with `DcSim.inject(name)`; the session runner schedules them with `atPhase`.
  */
+
 import { SAFETY_STOP_REASONS } from "../../evse/safety/index.js";
+import type { DcSessionPhase } from "../../v2g/index.js";
 
 /** Phases a fault (or any scripted action) can be anchored to. */
-export type DcSimPhase = "connecting" | "cable-check" | "pre-charge" | "charging" | "stopping" | "ended";
+export type DcSimPhase = DcSessionPhase;
 
 /** Every fault name. */
 export const FAULT_NAMES = [

@@ -59,6 +59,11 @@ export class DcPath {
   /** Highest output current and EVSE-side voltage seen (A, V): the "never above the limits" checks. */
   peakCurrentA = 0;
   peakVoltageV = 0;
+  /**
+   * Energy (and so SOC) moves this many times faster than the current alone would move it: a live host's
+   * simulated battery fills in minutes instead of hours while ramps, contactors and timeouts keep real time.
+   */
+  energyTimeScale = 1;
 
   constructor(module: PowerModuleConfig, battery: DcBatteryConfig, soc: number) {
     this.module = module;
@@ -141,8 +146,8 @@ export class DcPath {
       const d2 = dt - d1;
       const intI = ((i0 + i1) / 2) * d1 + i1 * d2;
       const intI2 = (d1 * (i0 * i0 + i0 * i1 + i1 * i1)) / 3 + i1 * i1 * d2;
-      const stored = (this.ocvV * intI) / MS_PER_H;
-      const losses = (this.rTotal * intI2) / MS_PER_H;
+      const stored = (this.ocvV * intI * this.energyTimeScale) / MS_PER_H;
+      const losses = (this.rTotal * intI2 * this.energyTimeScale) / MS_PER_H;
       this.storedWh += stored;
       this.lossesWh += losses;
       this.energyWh += stored + losses;

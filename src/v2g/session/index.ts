@@ -24,6 +24,7 @@ export {
   type ScriptStep,
   type WireRecord,
 } from "./loopback.js";
+export { DC_SESSION_PHASES, type DcSessionPhase, dcPhaseAfter } from "./phases.js";
 export { type CommonUnit, num, pv } from "./physical.js";
 export { createSecc, stepSecc } from "./secc.js";
 export { CHARGE_SERVICE_ID, dcStatusCode } from "./secc-logic.js";

@@ -1,0 +1,26 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { dcPhaseAfter } from "./phases.js";
+
+test("DC phases follow the message sequence, forward only", () => {
+  const seq = [
+    "SessionSetupReq",
+    "PowerDeliveryReq",
+    "CableCheckReq",
+    "CableCheckRes",
+    "PreChargeRes",
+    "CurrentDemandReq",
+    "PreChargeReq",
+    "PowerDeliveryRes",
+    "WeldingDetectionReq",
+    "CableCheckReq",
+  ];
+  const seen: string[] = [];
+  let p = "connecting" as Parameters<typeof dcPhaseAfter>[0];
+  for (const n of seq) {
+    const q = dcPhaseAfter(p, n);
+    if (q !== p) seen.push(q);
+    p = q;
+  }
+  assert.deepEqual(seen, ["cable-check", "pre-charge", "charging", "stopping", "cable-check"]);
+});

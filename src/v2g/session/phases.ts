@@ -1,0 +1,31 @@
+/**
+ * The phases of a DC charging session as a report names them, derived from the V2G messages exchanged
+ * (DIN SPEC 70121 §9.1 / ISO 15118-2 §8.8.3 DC message sequence): CableCheck → PreCharge →
+ * CurrentDemand loop → PowerDelivery (stop) → end. Both sides and every host name them the same way.
+ */
+
+/** Phases of a DC session in order. */
+export const DC_SESSION_PHASES = [
+  "connecting",
+  "cable-check",
+  "pre-charge",
+  "charging",
+  "stopping",
+  "ended",
+] as const;
+/** One phase. */
+export type DcSessionPhase = (typeof DC_SESSION_PHASES)[number];
+
+/**
+ * The phase after message `name` (request or response: "CableCheckReq" and "CableCheckRes" count alike),
+ * or `phase` unchanged. Moves forward only, except that a CableCheck starts a new energy transfer (a
+ * resumed or re-plugged session); a PowerDelivery before the charge loop does not mean stopping.
+ */
+export function dcPhaseAfter(phase: DcSessionPhase, name: string): DcSessionPhase {
+  const m = name.replace(/(Req|Res)$/, "");
+  if (m === "CableCheck") return "cable-check";
+  if (m === "PreCharge" && phase === "cable-check") return "pre-charge";
+  if (m === "CurrentDemand" && phase === "pre-charge") return "charging";
+  if (m === "PowerDelivery" && phase === "charging") return "stopping";
+  return phase;
+}
