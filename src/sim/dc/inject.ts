@@ -1,6 +1,7 @@
 /**
- * What each named fault (faults.ts) does to the simulated hardware. Faults change only physics or the
- * wiring between the controllers; detection is always left to the controllers' own measurements.
+ * What each named fault (faults.ts) does: hardware faults change the world (and work on a live host with
+ * the simulated board), the others the wiring between the controllers. Detection is always left to the
+ * controllers' own measurements.
  */
 
 import { SIM_LINK_STATUS_POLL_MS } from "./constants.js";
@@ -13,49 +14,89 @@ import {
   FAULT_PRECHARGE_SHORTFALL_V,
   type FaultName,
 } from "./faults.js";
+import type { DcWorld } from "./world.js";
 
-/** Apply fault `name` to `sim` at the current virtual time. */
-export function applyFault(sim: DcSim, name: FaultName): void {
-  const now = sim.nowMs;
-  const ctl = sim.ctl;
+/** Faults that are the hardware's alone: a live host with the simulated board can inject these too. */
+export const WORLD_FAULTS: readonly FaultName[] = Object.freeze([
+  "cp-short",
+  "cp-open",
+  "cp-to-f",
+  "diode-short",
+  "missing-diode",
+  "pp-unlatched",
+  "lock-opened",
+  "isolation-cable-check",
+  "isolation-charging",
+  "over-voltage",
+  "over-current",
+  "emergency-stop",
+  "precharge-mismatch",
+  "welded-contactor",
+  "ac-on-dc-pins",
+] as FaultName[]);
+
+/** Apply hardware fault `name` to `world` now; false when `name` is not a hardware fault. */
+export function applyWorldFault(world: DcWorld, name: FaultName): boolean {
+  const now = world.now;
   switch (name) {
     case "cp-short":
-      sim.cable.lineFault = "cp-short-pe";
-      sim.physicalChange(true, false);
-      break;
+      world.cable.lineFault = "cp-short-pe";
+      world.physicalChange(true, false);
+      return true;
     case "cp-open":
-      sim.cable.lineFault = "cp-open";
-      sim.physicalChange(true, false);
-      break;
+      world.cable.lineFault = "cp-open";
+      world.physicalChange(true, false);
+      return true;
     case "cp-to-f":
-      sim.world.cpToF = true;
-      sim.physicalChange(true, false);
-      break;
+      world.cpToF = true;
+      world.physicalChange(true, false);
+      return true;
     case "diode-short":
     case "missing-diode":
       // A shorted diode and no diode at all look the same on the pilot: the low plateau stays near 0 V.
-      sim.cable.diode = "shorted";
-      sim.physicalChange(true, false);
-      break;
+      world.cable.diode = "shorted";
+      world.physicalChange(true, false);
+      return true;
     case "pp-unlatched":
-      sim.pressButton(true);
-      break;
+      world.pressButton(true);
+      return true;
     case "lock-opened":
-      sim.world.forceLockOpen();
-      break;
+      world.forceLockOpen();
+      return true;
     case "isolation-cable-check":
     case "isolation-charging":
-      sim.world.setIsolation(FAULT_ISOLATION_OHM);
-      break;
+      world.setIsolation(FAULT_ISOLATION_OHM);
+      return true;
     case "over-voltage":
-      sim.path.voltageRunawayAtMs = now;
-      break;
+      world.path.voltageRunawayAtMs = now;
+      return true;
     case "over-current":
-      sim.path.currentRunawayAtMs = now;
-      break;
+      world.path.currentRunawayAtMs = now;
+      return true;
     case "emergency-stop":
-      sim.pressEmergencyStop();
-      break;
+      world.setEmergencyButton(true);
+      return true;
+    case "precharge-mismatch":
+      world.path.voltageCeilingV = world.path.ocvV - FAULT_PRECHARGE_SHORTFALL_V;
+      return true;
+    case "welded-contactor":
+      world.welded = true;
+      return true;
+    case "ac-on-dc-pins":
+      world.path.acOnPinsV = FAULT_AC_ON_PINS_V;
+      world.syncMeasurements(true);
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** Apply fault `name` to `sim` at the current virtual time. */
+export function applyFault(sim: DcSim, name: FaultName): void {
+  if (applyWorldFault(sim.world, name)) return;
+  const now = sim.nowMs;
+  const ctl = sim.ctl;
+  switch (name) {
     case "comm-loss":
       ctl.linkUp = false;
       ctl.connOpen = false;
@@ -84,15 +125,7 @@ export function applyFault(sim: DcSim, name: FaultName): void {
       );
       break;
     }
-    case "precharge-mismatch":
-      sim.path.voltageCeilingV = sim.path.ocvV - FAULT_PRECHARGE_SHORTFALL_V;
-      break;
-    case "welded-contactor":
-      sim.world.welded = true;
-      break;
-    case "ac-on-dc-pins":
-      sim.path.acOnPinsV = FAULT_AC_ON_PINS_V;
-      ctl.syncMeasurements(true);
+    default:
       break;
   }
 }

@@ -1,0 +1,147 @@
+/**
+ * The EV on a live host (`nacs ev`): the EV DC controller on the machine driver with a board port (the
+ * simulated world, or a real board) and the live network ports. Inlet lock, S2, the AC/DC decision, the
+ * contactor and unlock rules are the controller's, exactly as in the simulator. One session: from plug-in
+ * until the controller has ended it and the inlet is unlocked (or the cable is gone).
+ */
+import type { EvDcConfig, EvDcEvent, EvDcState } from "../../ev/dc/index.js";
+import { initialEvDc } from "../../ev/dc/index.js";
+import { type Clock, clockFrom, type MachineDriver, realClock } from "../../machine/index.js";
+import type { LinkLogger } from "../logger.js";
+import type { EvBoardPort } from "./board-port.js";
+import { createEvHost } from "./controllers.js";
+import { LiveSession, type LiveSessionSummary, recordOn } from "./live-session.js";
+import { type EvNetwork, type EvNetworkOptions, startEvNetwork } from "./network/index.js";
+import type { RecordEvent } from "./record.js";
+
+/** An EV event without its time (the host stamps it). */
+export type EvInput = EvDcEvent extends infer E ? (E extends unknown ? Omit<E, "tMs"> : never) : never;
+
+/** Options of {@link startLiveEv}. */
+export interface LiveEvOptions {
+  config: EvDcConfig;
+  /** State of charge and terminal voltage at start (the BMS reports the real ones once the board runs). */
+  socPercent: number;
+  batteryVoltageV: number;
+  board: EvBoardPort;
+  network: Omit<EvNetworkOptions, "push" | "now">;
+  clock?: Clock;
+  hostClock?: () => number;
+  onRecord?(e: RecordEvent): void;
+  logger?: LinkLogger;
+}
+
+/** A running live EV. */
+export interface LiveEv {
+  readonly host: MachineDriver<EvDcState, EvDcEvent>;
+  readonly network: EvNetwork;
+  /** Resolves with the session's report once the session is over and the inlet unlocked. */
+  readonly done: Promise<LiveSessionSummary>;
+  /** Driver input (stop, pause, resume, set-target-soc, …), stamped now. */
+  push(ev: EvInput): void;
+  now(): number;
+  close(): Promise<void>;
+}
+
+/** Start the live EV. */
+export async function startLiveEv(o: LiveEvOptions): Promise<LiveEv> {
+  const clock = clockFrom(o.clock ?? realClock);
+  const now = () => clock.now();
+  const hostNow = o.hostClock ?? now;
+  const record = recordOn(now, 0, o.onRecord, "ev");
+  const session = new LiveSession("evcc", hostNow, record);
+  let host: MachineDriver<EvDcState, EvDcEvent> | null = null;
+  let sentAt: { name: string; at: number } | null = null;
+  let inlet = { voltageV: 0, currentA: 0, atMs: now() };
+  let resolve!: (s: LiveSessionSummary) => void;
+  const done = new Promise<LiveSessionSummary>((r) => {
+    resolve = r;
+  });
+  let over = false;
+
+  const push = (ev: EvDcEvent) => {
+    if (!host) return;
+    if (ev.kind === "v2g-message" && sentAt) {
+      const name = sentAt.name.replace(/Req$/, "Res");
+      session.message(name, "rx");
+      session.responseTime(name, hostNow() - sentAt.at);
+      sentAt = null;
+    }
+    host.push(ev);
+    checkOver();
+  };
+  const network = await startEvNetwork({ ...o.network, push, now });
+  const finish = () => {
+    if (over) return;
+    over = true;
+    const s = host?.state();
+    session.protocol = s?.evcc.protocol ?? null;
+    if (s) session.end(s.stopReason ?? "unplugged", s.stopReason ?? "");
+    const summary = session.summary(o.board.name, network.transport);
+    record("summary", { summary });
+    resolve(summary);
+  };
+  const checkOver = () => {
+    const s = host?.state();
+    if (!s || over) return;
+    const ended = s.phase === "ended" || (s.phase === "unplugged" && session.phases.length > 0);
+    if (ended && !s.lockCmd && !s.lockFeedback) finish();
+  };
+  host = createEvHost({
+    state: initialEvDc(o.config, o.socPercent, o.batteryVoltageV, now()),
+    clock,
+    ports: {
+      board(c) {
+        if (c.kind === "lock" && !c.locked)
+          session.unlock = { atMs: Math.round(now() - session.startMs), inletVoltageV: inlet.voltageV };
+        o.board.command(c);
+        if (c.kind === "s2") record("s2", { closed: c.closed });
+        else if (c.kind === "contactors") record("contactor", { side: "ev", closed: c.closed });
+        else record("lock", { locked: c.locked, v: Math.round(inlet.voltageV * 10) / 10 });
+      },
+      network: (e) => network.perform(e),
+      observe(f) {
+        if (f.kind === "v2g-send") {
+          session.message(f.name, "tx");
+          sentAt = { name: f.name, at: hostNow() };
+        } else if (f.kind === "stop") {
+          session.end(f.reason, f.fault ? "safety" : "");
+          record("stop", { reason: f.reason });
+        } else if (f.kind === "phase") record("log", { level: "info", msg: `EV phase ${f.phase}` });
+        else if (f.kind === "log") o.logger?.[f.level]({}, `ev: ${f.msg}`);
+      },
+    },
+  });
+  o.board.attach(
+    (r) => {
+      if (r.kind === "bms") {
+        session.socStartPercent ??= r.socPercent;
+        session.socEndPercent = r.socPercent;
+      } else if (r.kind === "inlet") {
+        const t = now();
+        session.energyStartWh ??= 0;
+        session.energyWh += (inlet.voltageV * inlet.currentA * (t - inlet.atMs)) / 3_600_000;
+        inlet = { voltageV: r.voltageV, currentA: r.currentA, atMs: t };
+      }
+      push({ ...r, tMs: now() } as EvDcEvent);
+    },
+    (detail) => {
+      o.logger?.error({ detail }, `ev: board lost: ${detail}`);
+      push({ kind: "board-lost", detail, tMs: now() });
+      finish();
+    },
+  );
+  return {
+    host,
+    network,
+    done,
+    now,
+    push: (ev) => push({ ...ev, tMs: now() } as EvDcEvent),
+    async close() {
+      finish();
+      host?.stop();
+      await network.close();
+      await o.board.close();
+    },
+  };
+}

@@ -1,0 +1,170 @@
+/**
+ * What a live host reports of one charging session: V2G message counts, protocol, phases, response times,
+ * each safety trip with its figures on the host's clock (detection → output-off command, current when the
+ * contactors were commanded open, inlet voltage at unlock), and the record events of `--events`.
+ * Shared by the EVSE and the EV host. Platform-neutral.
+ */
+import { type DcSessionPhase, dcPhaseAfter, type V2gProtocol } from "../../v2g/index.js";
+import type { RecordEvent, RecordType } from "./record.js";
+import { addSample, roundMs, type TimeStats, timeStats } from "./stats.js";
+
+/** One safety trip as a live host measured it (host clock, ms since the host started). */
+export interface LiveTrip {
+  fault: string;
+  reason: string;
+  detail: string;
+  detectedAtMs: number;
+  /** The output-off command reached the board (EVSE), and how long after detection. */
+  offAtMs: number | null;
+  offLatencyMs: number | null;
+  /** The contactors were commanded open, and the output current measured then (A). */
+  contactorsOpenAtMs: number | null;
+  currentAtOpenA: number | null;
+}
+
+/** End-of-session report of a live host (`nacs evse` / `nacs ev`). */
+export interface LiveSessionSummary {
+  side: "secc" | "evcc";
+  mode: "dc";
+  protocol: V2gProtocol | null;
+  /** V2G messages sent plus received, and by name. */
+  messages: number;
+  messageCounts: Record<string, number>;
+  /** EVSE: meter; EV: energy measured into the inlet (Wh). */
+  energyDeliveredWh: number;
+  stopReason: string | null;
+  stopDetail: string;
+  /** EVSE: request received → response written; EV: request written → response received. */
+  responseTimesMs: TimeStats;
+  samplesByMessage: Record<string, number[]>;
+  phases: { phase: DcSessionPhase; atMs: number }[];
+  safety: LiveTrip[];
+  /** The board ("sim", "stdio:…", the board's own name) and the V2G transport. */
+  board: string;
+  transport: string;
+  durationMs: number;
+  /** EV: SOC at start and end (%), and the inlet voltage when the inlet was unlocked. */
+  socStartPercent?: number;
+  socEndPercent?: number;
+  unlock?: { atMs: number; inletVoltageV: number };
+}
+
+/** Bookkeeping of one session while it runs. */
+export class LiveSession {
+  readonly startMs: number;
+  protocol: V2gProtocol | null = null;
+  stopReason: string | null = null;
+  stopDetail = "";
+  energyStartWh: number | null = null;
+  energyWh = 0;
+  phase: DcSessionPhase = "connecting";
+  readonly phases: { phase: DcSessionPhase; atMs: number }[] = [];
+  readonly safety: LiveTrip[] = [];
+  readonly counts: Record<string, number> = {};
+  readonly samples: number[] = [];
+  readonly byMessage: Record<string, number[]> = {};
+  socStartPercent?: number;
+  socEndPercent?: number;
+  unlock?: { atMs: number; inletVoltageV: number };
+
+  constructor(
+    readonly side: "secc" | "evcc",
+    private readonly now: () => number,
+    private readonly record: (type: RecordType, fields?: Record<string, unknown>) => void,
+  ) {
+    this.startMs = now();
+  }
+
+  /** A V2G message sent or received (its name, e.g. "CurrentDemandReq"). */
+  message(name: string, dir: "tx" | "rx"): void {
+    this.counts[name] = (this.counts[name] ?? 0) + 1;
+    this.record("msg", { dir, name });
+    const next = dcPhaseAfter(this.phase, name);
+    if (next !== this.phase) {
+      this.phase = next;
+      this.phases.push({ phase: next, atMs: roundMs(this.now() - this.startMs) });
+      this.record("phase", { phase: next });
+    }
+  }
+
+  /** A response time sample (ms) of the exchange answered by `name`. */
+  responseTime(name: string, ms: number): void {
+    this.samples.push(ms);
+    addSample(this.byMessage, name, ms);
+  }
+
+  /** The controller tripped (EVSE) at the current time. */
+  trip(fault: string, reason: string, detail: string): void {
+    this.safety.push({
+      fault,
+      reason,
+      detail,
+      detectedAtMs: roundMs(this.now() - this.startMs),
+      offAtMs: null,
+      offLatencyMs: null,
+      contactorsOpenAtMs: null,
+      currentAtOpenA: null,
+    });
+    this.stopReason ??= reason;
+    this.stopDetail ||= detail;
+    this.record("trip", { fault, reason, detail });
+  }
+
+  /** The board was told to switch the output off in an emergency. */
+  outputOff(): void {
+    const t = this.safety[this.safety.length - 1];
+    if (!t || t.offAtMs !== null) return;
+    t.offAtMs = roundMs(this.now() - this.startMs);
+    t.offLatencyMs = roundMs(t.offAtMs - t.detectedAtMs);
+    this.record("off", { fault: t.fault, latencyMs: t.offLatencyMs });
+  }
+
+  /** The board was told to open the contactors while `currentA` flowed. */
+  contactorsOpen(currentA: number): void {
+    const t = this.safety[this.safety.length - 1];
+    if (!t || t.contactorsOpenAtMs !== null) return;
+    t.contactorsOpenAtMs = roundMs(this.now() - this.startMs);
+    t.currentAtOpenA = Math.round(currentA * 100) / 100;
+  }
+
+  /** The session ended with `reason` (the first reason wins). */
+  end(reason: string, detail: string): void {
+    this.stopReason ??= reason;
+    this.stopDetail ||= detail;
+  }
+
+  /** The report. */
+  summary(board: string, transport: string): LiveSessionSummary {
+    const messages = Object.values(this.counts).reduce((a, b) => a + b, 0);
+    return {
+      side: this.side,
+      mode: "dc",
+      protocol: this.protocol,
+      messages,
+      messageCounts: { ...this.counts },
+      energyDeliveredWh: Math.max(0, this.energyWh - (this.energyStartWh ?? this.energyWh)),
+      stopReason: this.stopReason,
+      stopDetail: this.stopDetail,
+      responseTimesMs: timeStats(this.samples),
+      samplesByMessage: this.byMessage,
+      phases: this.phases,
+      safety: this.safety,
+      board,
+      transport,
+      durationMs: roundMs(this.now() - this.startMs),
+      ...(this.socStartPercent !== undefined ? { socStartPercent: this.socStartPercent } : {}),
+      ...(this.socEndPercent !== undefined ? { socEndPercent: this.socEndPercent } : {}),
+      ...(this.unlock ? { unlock: this.unlock } : {}),
+    };
+  }
+}
+
+/** A record sink stamping `t` in seconds since `t0` on `now`. */
+export function recordOn(
+  now: () => number,
+  t0: number,
+  sink: ((e: RecordEvent) => void) | undefined,
+  side: string,
+): (type: RecordType, fields?: Record<string, unknown>) => void {
+  return (type, fields = {}) => sink?.({ t: Math.round(now() - t0) / 1000, type, side, ...fields });
+}
