@@ -5,7 +5,7 @@ import { createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { openBoardStream, parseBoardSpec, socketBoardStream } from "./adapters.js";
+import { BOARD_SPEC_FORMS, openBoardStream, parseBoardSpec, socketBoardStream } from "./adapters.js";
 import { createBoardEndpoint } from "./board-endpoint.js";
 import { type BoardLost, createBoardLink } from "./board-link.js";
 import { BoardError } from "./errors.js";
@@ -16,6 +16,8 @@ const T = { timeout: 15_000 };
 
 test("parseBoardSpec: the five forms", () => {
   assert.deepEqual(parseBoardSpec("sim"), { kind: "sim" });
+  assert.deepEqual(parseBoardSpec("sim:/tmp/w.sock"), { kind: "sim", path: "/tmp/w.sock" });
+  assert.throws(() => parseBoardSpec("sim:w.sock"), /--board "sim:w.sock": sim: needs an absolute path/);
   assert.deepEqual(parseBoardSpec("stdio:./board --fast"), { kind: "stdio", command: "./board --fast" });
   assert.deepEqual(parseBoardSpec("serial:/dev/ttyUSB0"), { kind: "serial", path: "/dev/ttyUSB0" });
   assert.deepEqual(parseBoardSpec("serial:/dev/ttyACM0@115200"), {
@@ -52,7 +54,7 @@ test("parseBoardSpec: errors name --board, the value and the rule", () => {
         e.code === "bad-spec" &&
         e.message.startsWith(`--board ${JSON.stringify(spec)}: `) &&
         rule.test(e.message) &&
-        e.message.includes("expected sim | stdio:CMD"),
+        e.message.includes(`expected ${BOARD_SPEC_FORMS}`),
       spec,
     );
 });

@@ -11,14 +11,16 @@ import { type BoardStream, createBoardStreamCore, createBoardStreamPair } from "
 
 /** A parsed `--board` value. */
 export type BoardSpec =
-  | { kind: "sim" }
+  /** The simulated world; `path`: the unix socket where two processes share one world. */
+  | { kind: "sim"; path?: string }
   | { kind: "stdio"; command: string }
   | { kind: "serial"; path: string; baud?: number }
   | { kind: "tcp"; host: string; port: number }
   | { kind: "unix"; path: string };
 
 /** The accepted forms, for help texts and error messages. */
-export const BOARD_SPEC_FORMS = "sim | stdio:CMD | serial:/dev/ttyX[@baud] | tcp:HOST:PORT | unix:/path";
+export const BOARD_SPEC_FORMS =
+  "sim[:SOCKET] | stdio:CMD | serial:/dev/ttyX[@baud] | tcp:HOST:PORT | unix:/path";
 /** Baud rates `stty` sets on Linux (termios Bnnn constants). */
 export const BOARD_SERIAL_BAUDS = [
   1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400, 460800, 500000, 576000, 921600, 1000000,
@@ -36,6 +38,11 @@ export function parseBoardSpec(spec: string): BoardSpec {
   const kind = colon < 0 ? spec : spec.slice(0, colon);
   const rest = colon < 0 ? "" : spec.slice(colon + 1);
   switch (kind) {
+    case "sim":
+      if (!rest.startsWith("/")) throw bad("sim: needs an absolute path for the shared world's socket");
+      if (Buffer.byteLength(rest) > UNIX_PATH_MAX)
+        throw bad(`sim: socket path longer than ${UNIX_PATH_MAX} bytes`);
+      return { kind: "sim", path: rest };
     case "stdio":
       if (rest.trim() === "") throw bad("stdio: needs a command after the colon");
       return { kind: "stdio", command: rest };
