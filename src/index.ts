@@ -5,7 +5,7 @@
 
 // Platform-neutral API: pure state machines, wire formats and codecs (also `nacs/core`).
 export * from "./core.js";
-// V2G transports for Node (ISO 15118-2): TCP and TLS 1.2 over IPv6, in-memory link, SDP server and client.
-export * from "./link/index.js";
 // Controller hosts: the EVSE / EV controller on the machine driver, effects routed to board and network ports.
 export * from "./link/host/controllers.js";
+// V2G transports for Node (ISO 15118-2): TCP and TLS 1.2 over IPv6, in-memory link, SDP server and client.
+export * from "./link/index.js";

@@ -7,8 +7,8 @@
  */
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
-import type { EvseInput } from "../link/host/live-evse.js";
 import type { EvInput } from "../link/host/live-ev.js";
+import type { EvseInput } from "../link/host/live-evse.js";
 import { FAULT_NAMES, type FaultName } from "../sim/dc/faults.js";
 import { applyWorldFault, WORLD_FAULTS } from "../sim/dc/inject.js";
 import type { DcWorld } from "../sim/dc/world.js";

@@ -15,7 +15,9 @@ const sdpPort = () => String(20000 + Math.floor(Math.random() * 12000)); // belo
 
 async function pair(extraEvse: string[], extraEv: string[]) {
   const port = sdpPort();
+  const dir = mkdtempSync(join(tmpdir(), "nacs-pair-"));
   const common = ["--iface", "lo", "--no-slac", "--json", "--sdp-port", port, "--time-scale", "300"];
+  common.push("--board", `sim:${join(dir, "world.sock")}`);
   const evse = spawnNacs(["evse", ...common, "--sessions", "1", "--log-level", "info", ...extraEvse]);
   try {
     await waitForStderr(evse, /evse ready/, 15_000);
@@ -26,17 +28,31 @@ async function pair(extraEvse: string[], extraEv: string[]) {
     return { ev: JSON.parse(ev.out), evse: JSON.parse(evse.out) };
   } finally {
     evse.child.kill();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
+/** The `--json` fields every summary has had; DC adds the J3400 ones (`safety`, `phases`, …). */
+const KEYS = ["energyDeliveredWh", "messages", "mode", "protocol", "responseTimesMs", "stopReason"];
+const DC_KEYS = ["board", "durationMs", "messageCounts", "phases", "safety", "transport"];
+
 function checkPair(r: { ev: Record<string, unknown>; evse: Record<string, unknown> }, protocol: string) {
-  const keys = ["energyDeliveredWh", "messages", "mode", "protocol", "responseTimesMs", "stopReason"];
-  assert.deepEqual(Object.keys(r.ev).sort(), keys);
-  assert.deepEqual(Object.keys(r.evse).sort(), keys);
+  const dc = r.evse.mode === "dc";
+  for (const side of [r.ev, r.evse])
+    for (const k of dc ? [...KEYS, ...DC_KEYS] : KEYS) assert.ok(k in side, `--json field ${k}`);
+  if (!dc) assert.deepEqual(Object.keys(r.evse).sort(), KEYS);
   assert.equal(r.ev.protocol, protocol);
   assert.equal(r.evse.protocol, protocol);
-  assert.equal(r.ev.stopReason, "terminated");
-  assert.equal(r.evse.stopReason, "terminated");
+  assert.equal(r.ev.stopReason, dc ? "target SOC reached" : "terminated");
+  assert.equal(r.evse.stopReason, dc ? "EV ended the session" : "terminated");
+  if (dc) {
+    assert.deepEqual(r.evse.safety, []);
+    const phases = (r.evse.phases as { phase: string }[]).map((p) => p.phase);
+    assert.deepEqual(phases, ["cable-check", "pre-charge", "charging", "stopping"]);
+    assert.deepEqual(r.ev.messageCounts, r.evse.messageCounts);
+    const unlock = r.ev.unlock as { inletVoltageV: number };
+    assert.ok(unlock.inletVoltageV < 60, `EV unlocked at ${unlock.inletVoltageV} V`);
+  }
   assert.equal(r.ev.messages, r.evse.messages);
   assert.ok((r.ev.energyDeliveredWh as number) > 0 && (r.evse.energyDeliveredWh as number) > 0);
   const t = r.evse.responseTimesMs as { median: number; p99: number };

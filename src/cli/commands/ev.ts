@@ -27,7 +27,14 @@ import { discoverAndConnect, runEvccSession } from "../../link/host/index.js";
 import { findLinkLocalAddress } from "../../link/iface.js";
 import type { TlsClientConfig } from "../../link/index.js";
 import { parseOptions, UsageError } from "../errors.js";
-import { checkModeProtocols, type HostPcapFile, openHostPcap, v2gCommonSchema } from "./evse.js";
+import { runEvDc } from "../live/ev-dc.js";
+import {
+  checkDcModem,
+  checkModeProtocols,
+  type HostPcapFile,
+  openHostPcap,
+  v2gCommonSchema,
+} from "./evse.js";
 
 /** Options of `nacs ev`. */
 export const evOptionsSchema = v2gCommonSchema
@@ -37,9 +44,17 @@ export const evOptionsSchema = v2gCommonSchema
     batteryKwh: z.coerce.number().min(1).max(300).default(75),
     soc: z.coerce.number().min(0).max(100).default(30),
     targetSoc: z.coerce.number().min(0).max(100).default(80),
+    evClass: z.enum(["400v", "800v"]).default("800v"),
   })
   .superRefine((o, ctx) => {
     checkModeProtocols(o.mode, o.protocol, ctx);
+    checkDcModem(o, ctx);
+    if (o.mode === "dc" && o.sdpTarget !== undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["sdpTarget"],
+        message: "is not yet available with --mode dc (SDP goes to ff02::1 on --iface, ::1 on lo)",
+      });
     if (o.tls && !o.trust && !o.testPki)
       ctx.addIssue({
         code: "custom",
@@ -96,7 +111,7 @@ export async function runEv(o: EvOptions): Promise<number> {
   const localIp = evLocalIp(o.iface, isLoopback(o.iface));
   const pcap = openHostPcap(o, "ev", localIp ? { localIp } : {});
   try {
-    return await charge(o, log, tls, pcap);
+    return o.mode === "dc" ? await runEvDc(o, log, tls, pcap) : await charge(o, log, tls, pcap);
   } finally {
     pcap?.close();
     if (pcap)
@@ -178,7 +193,14 @@ export function registerEvCommand(program: Command): void {
     .option("--tls-keylog <file>", "append TLS secrets (NSS key log) for Wireshark")
     .option("--no-slac", "skip SLAC (plain Ethernet / loopback)")
     .option("--modem <kind>", "PLC modem: none (plain Ethernet, default) or qca")
-    .option("--cp <kind>", "pilot: sim (plugged into a charger showing 5 %; default)")
+    .option("--cp <kind>", "pilot: sim (kept for compatibility; the pilot is the board's)")
+    .option(
+      "--board <spec>",
+      "DC: the board: sim[:SOCKET] (simulated, shared with nacs evse; default), stdio:CMD, serial:DEV[@baud], tcp:HOST:PORT, unix:PATH",
+    )
+    .option("--events <file>", "DC: write the session record (NDJSON) to FILE, - for stdout")
+    .option("--seed <n>", "DC with the simulated board: component tolerances and noise")
+    .option("--ev-class <class>", "DC: 800v (default) or 400v battery")
     .option("--sdp-target <addr>", "send SDP to this address instead of ff02::1 (default ::1 on lo)")
     .option("--sdp-port <n>", "UDP port of the SDP server (default 15118)")
     .option("--battery-kwh <kWh>", "battery capacity, 1–300 kWh (default 75)")

@@ -95,6 +95,8 @@ async function pcapPair(t: TestContext, extra: string[]) {
     String(sdpPort),
     "--time-scale",
     "300",
+    "--board",
+    `sim:${join(dir, "world.sock")}`,
   ];
   const evse = spawnNacs([
     "evse",

@@ -31,6 +31,7 @@ import { type SeccServer, type SessionSummary, startSeccServer } from "../../lin
 import type { TlsServerConfig } from "../../link/index.js";
 import { defaultSeccReadings, SDP_SERVER_PORT, type V2gProtocol } from "../../v2g/index.js";
 import { parseOptions, UsageError } from "../errors.js";
+import { runEvseDc } from "../live/evse-dc.js";
 import { createHostPcapRecorder, type HostPcapRecorder } from "../record-pcap.js";
 
 const protocolList = z
@@ -53,7 +54,10 @@ export const v2gCommonSchema = z.object({
   tlsKeylog: z.string().min(1).optional(),
   slac: z.boolean().default(true),
   modem: z.enum(["none", "qca"]).default("none"),
-  cp: z.enum(["sim"], { error: 'must be "sim" (no pilot hardware driver yet)' }).default("sim"),
+  cp: z.enum(["sim"], { error: 'must be "sim" (the pilot is the board\'s: see --board)' }).default("sim"),
+  board: z.string().min(1).default("sim"),
+  events: z.string().min(1).optional(),
+  seed: z.coerce.number().int().min(0).max(0xffffffff).optional(),
   sdpPort: z.coerce.number().int().min(1).max(65535).default(SDP_SERVER_PORT),
   timeScale: z.coerce.number().min(0.01).max(100_000).default(1),
   json: z.boolean().default(false),
@@ -81,6 +85,7 @@ export const evseOptionsSchema = v2gCommonSchema
     maxPowerKw: z.coerce.number().positive().max(1000).default(150),
     maxCurrent: z.coerce.number().positive().max(1000).optional(),
     sessions: z.coerce.number().int().min(0).default(1),
+    chargerClass: z.enum(["500v", "1000v"]).default("1000v"),
   })
   .superRefine((o, ctx) => {
     checkModeProtocols(o.mode, o.protocol, ctx);
@@ -92,7 +97,22 @@ export const evseOptionsSchema = v2gCommonSchema
       });
     if (o.mode === "ac" && o.maxCurrent !== undefined && o.maxCurrent > 80)
       ctx.addIssue({ code: "custom", path: ["maxCurrent"], message: "must be at most 80 A with --mode ac" });
+    checkDcModem(o, ctx);
   });
+
+/** The DC controllers run SLAC without a modem to configure: `--modem qca` is not offered there yet. */
+export function checkDcModem(
+  o: { mode: "dc" | "ac"; modem: "none" | "qca"; slac: boolean },
+  ctx: z.RefinementCtx,
+): void {
+  if (o.mode === "dc" && o.slac && o.modem === "qca")
+    ctx.addIssue({
+      code: "custom",
+      path: ["modem"],
+      message:
+        "qca is not yet available with --mode dc (the controller host runs SLAC on a plain Ethernet or already paired link); use --modem none",
+    });
+}
 
 /** Validated options of `nacs evse`. */
 export type EvseOptions = z.infer<typeof evseOptionsSchema>;
@@ -196,7 +216,7 @@ export async function runEvse(o: EvseOptions): Promise<number> {
   const tls = await tlsConfig(o);
   const pcap = openHostPcap(o, "evse", { multicastSdp: !isLoopback(o.iface) });
   try {
-    return await serve(o, log, tls, pcap);
+    return o.mode === "dc" ? await runEvseDc(o, log, tls, pcap) : await serve(o, log, tls, pcap);
   } finally {
     pcap?.close();
     if (pcap)
@@ -293,7 +313,14 @@ export function registerEvseCommand(program: Command): void {
     .option("--tls-keylog <file>", "append TLS secrets (NSS key log) for Wireshark")
     .option("--no-slac", "skip SLAC (plain Ethernet / loopback)")
     .option("--modem <kind>", "PLC modem: none (plain Ethernet, default) or qca")
-    .option("--cp <kind>", "pilot: sim (a vehicle is plugged in at start; default)")
+    .option("--cp <kind>", "pilot: sim (kept for compatibility; the pilot is the board's)")
+    .option(
+      "--board <spec>",
+      "DC: the board: sim[:SOCKET] (simulated, shared with nacs ev; default), stdio:CMD, serial:DEV[@baud], tcp:HOST:PORT, unix:PATH",
+    )
+    .option("--events <file>", "DC: write the session record (NDJSON) to FILE, - for stdout")
+    .option("--seed <n>", "DC with the simulated board: component tolerances and noise")
+    .option("--charger-class <class>", "DC: 1000v (J3400, default) or 500v (legacy) power module")
     .option("--port <n>", "TCP port (default random 49152–65535, advertised by SDP)")
     .option("--sdp-port <n>", "UDP port of the SDP server (default 15118)")
     .option("--max-power-kw <kW>", "DC power limit (default 150)")

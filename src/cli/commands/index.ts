@@ -1,5 +1,6 @@
 /** Registers every `nacs` sub-command. Add one line per command file. */
 import type { Command } from "commander";
+import { registerBoardSimCommand } from "./board-sim.js";
 import { registerConnectorsCommand } from "./connectors.js";
 import { registerDecodeCommand } from "./decode.js";
 import { registerEncodeCommand } from "./encode.js";
@@ -15,4 +16,5 @@ export function registerCommands(_program: Command): void {
   registerEncodeCommand(_program);
   registerEvseCommand(_program);
   registerEvCommand(_program);
+  registerBoardSimCommand(_program);
 }

@@ -40,9 +40,9 @@ import {
 } from "../../v2g/index.js";
 import { bmsTargetCurrentA, type DcBatteryConfig } from "./battery.js";
 import {
+  BOARD_LOST_STOP,
   DC_CURRENT_DEMAND_INTERVAL_MS,
   EV_CONTACTOR_OPEN_MAX_A,
-  BOARD_LOST_STOP,
   EV_STOP_PRECHARGE,
   EV_STOP_WELDED,
   type EvDcConfig,

@@ -2,7 +2,20 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { EvDcEffect } from "../../ev/dc/types.js";
 import type { EvseDcEffect } from "../../evse/dc/types.js";
-import { evEffectToCommand, evReadingToEvent, evseEffectToCommand, evseReadingToEvent } from "./mapping.js";
+import {
+  type EvHardwareEffect,
+  type EvHardwareEvent,
+  type EvseHardwareEffect,
+  type EvseHardwareEvent,
+  evCommandToEffect,
+  evEffectToCommand,
+  evEventToReading,
+  evReadingToEvent,
+  evseCommandToEffect,
+  evseEffectToCommand,
+  evseEventToReading,
+  evseReadingToEvent,
+} from "./mapping.js";
 
 test("board mapping: EVSE hardware effects → commands 1:1, everything else → null", () => {
   const cases: [EvseDcEffect, unknown][] = [
@@ -114,4 +127,66 @@ test("board mapping: EV readings → events, EV hardware effects → commands", 
     [{ kind: "v2g-close", reason: "x" }, null],
   ];
   for (const [effect, command] of cases) assert.deepEqual(evEffectToCommand(effect), command);
+});
+
+test("board mapping: EVSE and EV effects round-trip through commands (effect → command → effect)", () => {
+  const evse: EvseHardwareEffect[] = [
+    { kind: "duty", duty: 5 },
+    { kind: "duty", duty: 100 },
+    { kind: "module", op: "set", voltageV: 400, currentA: 100 },
+    { kind: "module", op: "off", emergency: true },
+    { kind: "contactors", closed: true },
+    { kind: "isolation", op: "start", voltageV: 500 },
+    { kind: "isolation", op: "stop" },
+  ];
+  for (const e of evse) {
+    const c = evseEffectToCommand(e);
+    assert.ok(c, e.kind);
+    assert.deepEqual(evseCommandToEffect(c), e);
+  }
+  const ev: EvHardwareEffect[] = [
+    { kind: "s2", closed: true },
+    { kind: "contactors", closed: false },
+    { kind: "lock", locked: true },
+  ];
+  for (const e of ev) {
+    const c = evEffectToCommand(e);
+    assert.ok(c, e.kind);
+    assert.deepEqual(evCommandToEffect(c), e);
+  }
+});
+
+test("board mapping: EVSE and EV events round-trip through readings (event → reading → event)", () => {
+  const evse: EvseHardwareEvent[] = [
+    { kind: "cp", state: "B", tMs: 4 },
+    { kind: "cp-fault", fault: "diode-fault", tMs: 4 },
+    { kind: "diode", verified: false, tMs: 4 },
+    { kind: "pp", state: "unlatched", tMs: 4 },
+    { kind: "measure", m: {}, tMs: 4 },
+    {
+      kind: "measure",
+      m: {
+        voltageV: 398.5,
+        currentA: -0.2,
+        energyWh: 12,
+        isolation: { state: "running", level: "Invalid" },
+        contactorsClosed: false,
+      },
+      tMs: 4,
+    },
+    { kind: "emergency-stop", tMs: 4 },
+  ];
+  for (const e of evse) assert.deepEqual(evseReadingToEvent(evseEventToReading(e), e.tMs), e);
+  assert.deepEqual(evseEventToReading({ kind: "emergency-stop", tMs: 1 }), {
+    type: "emergency-stop",
+    pressed: true,
+  });
+  const ev: EvHardwareEvent[] = [
+    { kind: "duty", duty: 5, tMs: 9 },
+    { kind: "pp", state: "latched", tMs: 9 },
+    { kind: "lock", locked: false, tMs: 9 },
+    { kind: "inlet", voltageV: 12.5, currentA: 0, acPresent: true, tMs: 9 },
+    { kind: "bms", socPercent: 42.1, batteryVoltageV: 720, tMs: 9 },
+  ];
+  for (const e of ev) assert.deepEqual(evReadingToEvent(evEventToReading(e), e.tMs), e);
 });

@@ -84,3 +84,90 @@ export function evEffectToCommand(e: EvDcEffect): EvBoardCommand | null {
       return null;
   }
 }
+
+// ---- the inverse direction, for board simulators (src/sim/board): a command is carried out as the
+// ---- controller's effect, and a controller event is sent as the board's reading.
+
+/** The EVSE effects a board carries out (the same set as `EvseBoardEffect` in src/link/host). */
+export type EvseHardwareEffect = Extract<EvseDcEffect, { kind: EvseBoardCommand["type"] }>;
+/** The EVSE events a board produces (the same set as `EvseBoardEvent` in src/link/host). */
+export type EvseHardwareEvent = Extract<EvseDcEvent, { kind: EvseBoardReading["type"] }>;
+/** The EV effects a board carries out (the same set as `EvBoardEffect` in src/link/host). */
+export type EvHardwareEffect = Extract<EvDcEffect, { kind: EvBoardCommand["type"] }>;
+/** The EV events a board produces (the same set as `EvBoardEvent` in src/link/host). */
+export type EvHardwareEvent = Extract<EvDcEvent, { kind: EvBoardReading["type"] }>;
+
+/** EVSE command → effect (what a simulated board carries out). */
+export function evseCommandToEffect(c: EvseBoardCommand): EvseHardwareEffect {
+  switch (c.type) {
+    case "duty":
+      return { kind: "duty", duty: c.duty };
+    case "module":
+      return c.op === "set"
+        ? { kind: "module", op: "set", voltageV: c.voltageV, currentA: c.currentA }
+        : { kind: "module", op: "off", emergency: c.emergency };
+    case "contactors":
+      return { kind: "contactors", closed: c.closed };
+    case "isolation":
+      return c.op === "start"
+        ? { kind: "isolation", op: "start", voltageV: c.voltageV }
+        : { kind: "isolation", op: "stop" };
+  }
+}
+
+/** EV command → effect (what a simulated board carries out). */
+export function evCommandToEffect(c: EvBoardCommand): EvHardwareEffect {
+  switch (c.type) {
+    case "s2":
+      return { kind: "s2", closed: c.closed };
+    case "contactors":
+      return { kind: "contactors", closed: c.closed };
+    case "lock":
+      return { kind: "lock", locked: c.locked };
+  }
+}
+
+/**
+ * EVSE event → reading (`tMs` dropped: the host stamps its own). `measure` sends the fields present in `m`;
+ * `emergency-stop` is the button pressed (`pressed: true`).
+ */
+export function evseEventToReading(e: EvseHardwareEvent): EvseBoardReading {
+  switch (e.kind) {
+    case "cp":
+      return { type: "cp", state: e.state };
+    case "cp-fault":
+      return { type: "cp-fault", fault: e.fault };
+    case "diode":
+      return { type: "diode", verified: e.verified };
+    case "pp":
+      return { type: "pp", state: e.state };
+    case "measure": {
+      const r: Extract<EvseBoardReading, { type: "measure" }> = { type: "measure" };
+      const { m } = e;
+      if (m.voltageV !== undefined) r.voltageV = m.voltageV;
+      if (m.currentA !== undefined) r.currentA = m.currentA;
+      if (m.energyWh !== undefined) r.energyWh = m.energyWh;
+      if (m.isolation !== undefined) r.isolation = { ...m.isolation };
+      if (m.contactorsClosed !== undefined) r.contactorsClosed = m.contactorsClosed;
+      return r;
+    }
+    case "emergency-stop":
+      return { type: "emergency-stop", pressed: true };
+  }
+}
+
+/** EV event → reading (`tMs` dropped: the host stamps its own). */
+export function evEventToReading(e: EvHardwareEvent): EvBoardReading {
+  switch (e.kind) {
+    case "duty":
+      return { type: "duty", duty: e.duty };
+    case "pp":
+      return { type: "pp", state: e.state };
+    case "lock":
+      return { type: "lock", locked: e.locked };
+    case "inlet":
+      return { type: "inlet", voltageV: e.voltageV, currentA: e.currentA, acPresent: e.acPresent };
+    case "bms":
+      return { type: "bms", socPercent: e.socPercent, batteryVoltageV: e.batteryVoltageV };
+  }
+}

@@ -5,6 +5,8 @@
  * effect (./mapping.ts). Platform-neutral: zod only, no Node built-ins.
  */
 import { z } from "zod";
+import type { EvVoltageClass } from "../../ev/dc/battery.js";
+import type { ModuleVariant } from "../../evse/dc/power-module.js";
 import type { CpState, PpState } from "../../pilot/index.js";
 import type { IsolationLevel, IsolationReading } from "../../v2g/index.js";
 
@@ -55,6 +57,46 @@ export interface BoardEnvelope {
   seq: number;
 }
 
+// ---- simulator settings in the host hello (optional; real boards ignore the field) ----
+/** Bounded positive quantity: keeps a settings object small and its numbers physical. Design choice. */
+const upTo = (max: number) => z.number().positive().max(max);
+/** Power-module settings (PowerModuleConfig fields); absent fields keep the simulator's value. */
+const simModule = z.object({
+  variant: z.enum(every<ModuleVariant>()(["500v", "1000v"])).optional(),
+  maxVoltageV: upTo(2000).optional(),
+  minVoltageV: nonNegative.max(2000).optional(),
+  maxCurrentA: upTo(5000).optional(),
+  maxPowerW: upTo(5e6).optional(),
+  rampAps: upTo(1e6).optional(),
+  shutdownAps: upTo(1e6).optional(),
+  voltageSlewVps: upTo(1e6).optional(),
+  dischargeVps: upTo(1e6).optional(),
+  regulationToleranceA: nonNegative.max(1000).optional(),
+  peakRippleA: nonNegative.max(1000).optional(),
+});
+/** Battery settings (DcBatteryConfig fields); absent fields keep the simulator's value. */
+const simBattery = z.object({
+  voltageClass: z.enum(every<EvVoltageClass>()(["400v", "800v"])).optional(),
+  capacityWh: upTo(1e6).optional(),
+  rIntOhm: upTo(10).optional(),
+  maxCurrentA: upTo(5000).optional(),
+  maxPowerW: upTo(5e6).optional(),
+  maxVoltageV: upTo(2000).optional(),
+  bulkSocPercent: percent.optional(),
+  fullSocPercent: percent.optional(),
+});
+/**
+ * `sim` of a host hello: settings for a board *simulator* (`nacs board-sim`, `--board sim`), applied before
+ * the session starts; unknown fields are dropped and a real board ignores the whole field (versioning rule:
+ * a new optional field). Design choice.
+ */
+export const hostHelloSimSchema = z.object({
+  module: simModule.optional(),
+  battery: simBattery.optional(),
+  socPercent: percent.optional(),
+});
+export type HostHelloSim = z.infer<typeof hostHelloSimSchema>;
+
 // ---- control messages (both roles) ----
 const hostHello = z.object({
   type: z.literal("hello"),
@@ -62,6 +104,8 @@ const hostHello = z.object({
   protocol: z.literal(BOARD_PROTOCOL_VERSION),
   /** "nacs <version>". */
   host: name,
+  /** Simulator settings (see {@link hostHelloSimSchema}). */
+  sim: hostHelloSimSchema.optional(),
 });
 const boardHello = z.object({
   type: z.literal("hello"),

@@ -96,8 +96,18 @@ export function createPeer<R extends BoardRole, F extends BoardSender>(o: PeerOp
       if (!disposed) o.onBadLine(e);
     },
   });
+  // Bytes a stream delivers while it is being subscribed to (buffered before the peer existed) wait for
+  // a microtask, so that the caller has finished setting up before the first message is handled.
+  let live = false;
+  const early: (Uint8Array | string)[] = [];
   o.stream.onData((chunk) => {
-    if (!disposed) splitter.push(chunk);
+    if (disposed) return;
+    if (live) splitter.push(chunk);
+    else early.push(chunk);
+  });
+  queueMicrotask(() => {
+    live = true;
+    for (const c of early.splice(0)) if (!disposed) splitter.push(c);
   });
   // Deferred so that a stream which has already ended is reported after the caller finished setting up.
   o.stream.onClose((end) =>

@@ -27,6 +27,8 @@ export interface LiveEvOptions {
   network: Omit<EvNetworkOptions, "push" | "now">;
   clock?: Clock;
   hostClock?: () => number;
+  /** The simulated board's energy time scale, so the inlet energy matches the EVSE meter (default 1). */
+  energyTimeScale?: number;
   onRecord?(e: RecordEvent): void;
   logger?: LinkLogger;
 }
@@ -115,12 +117,13 @@ export async function startLiveEv(o: LiveEvOptions): Promise<LiveEv> {
   o.board.attach(
     (r) => {
       if (r.kind === "bms") {
-        session.socStartPercent ??= r.socPercent;
+        if (host?.state().phase !== "unplugged") session.socStartPercent ??= r.socPercent;
         session.socEndPercent = r.socPercent;
       } else if (r.kind === "inlet") {
         const t = now();
         session.energyStartWh ??= 0;
-        session.energyWh += (inlet.voltageV * inlet.currentA * (t - inlet.atMs)) / 3_600_000;
+        const scale = o.energyTimeScale ?? 1;
+        session.energyWh += (inlet.voltageV * inlet.currentA * (t - inlet.atMs) * scale) / 3_600_000;
         inlet = { voltageV: r.voltageV, currentA: r.currentA, atMs: t };
       }
       push({ ...r, tMs: now() } as EvDcEvent);

@@ -71,14 +71,17 @@ export async function startLiveEvse(o: LiveEvseOptions): Promise<LiveEvse> {
     rxAt = null;
   };
   const network = await startEvseNetwork({ ...o.network, push, now });
-  const cfg = o.config({ address: network.sdpAddress, port: network.v2gPort, tls: network.transport === "tls" });
+  const cfg = o.config({
+    address: network.sdpAddress,
+    port: network.v2gPort,
+    tls: network.transport === "tls",
+  });
   const finish = () => {
     if (!session) return;
     const s = session;
     session = null;
     if (settle !== null) clock.clearTimeout(settle);
     settle = null;
-    s.protocol = host?.state().secc.protocol ?? s.protocol;
     const summary = s.summary(o.board.name, network.transport);
     record("summary", { summary });
     o.onSession?.(summary);
@@ -110,6 +113,7 @@ export async function startLiveEvse(o: LiveEvseOptions): Promise<LiveEvse> {
             break;
           case "v2g-send":
             if (session) {
+              session.protocol = host?.state().secc.protocol ?? session.protocol;
               session.message(f.name.replace(/Res$/, "Req"), "rx");
               session.message(f.name, "tx");
               if (rxAt !== null) session.responseTime(f.name, hostNow() - rxAt);

@@ -87,6 +87,16 @@ export interface DcWorldConfig {
   /** Send measurements to both sides at least this often (ms); 0 = only on change (virtual time). */
   measureEveryMs?: number;
   onNote?(note: WorldNote): void;
+  /** Energy moves this many times faster than real time (live hosts' `--time-scale`); default 1. */
+  energyTimeScale?: number;
+}
+
+/** What {@link DcWorld.configure} may change (while unplugged). */
+export interface DcWorldSettings {
+  module?: PowerModuleConfig;
+  battery?: DcBatteryConfig;
+  /** State of charge (%, 0…100). */
+  socPercent?: number;
 }
 
 /** The simulated hardware of both sides of the cable. */
@@ -130,6 +140,7 @@ export class DcWorld {
       genDuty: DUTY_X1,
     };
     this.path = new DcPath(cfg.module, cfg.battery, cfg.socStart);
+    this.path.energyTimeScale = cfg.energyTimeScale ?? 1;
     this.scheduleSample(this.now);
     this.at(this.now, () => this.measureEvDuty());
     this.at(this.now + SIM_RECORD_SAMPLE_MS, () => this.recordSample());
@@ -200,6 +211,52 @@ export class DcWorld {
     this.lock.forcedOpen = true;
     this.lock.locked = false;
     this.at(this.now + SIM_LOCK_FEEDBACK_MS, () => this.lockMoved(false));
+  }
+
+  // ------------------------------------------------------------------ configuration
+
+  /**
+   * Change the power module, the battery and/or the state of charge (`nacs board-sim`, the `sim` settings
+   * of a host hello). Allowed only while unplugged: the power path is rebuilt, keeping the switch positions,
+   * set points and voltages, with the energy counters back at 0 (design choice: a new vehicle or charger
+   * is a new session). The SOC stays where it was unless `socPercent` is given. Throws otherwise.
+   */
+  configure(c: DcWorldSettings): void {
+    if (this.cable.plugged)
+      throw new Error(
+        "simulated world: the module, battery and SOC can only be changed while the connector is unplugged",
+      );
+    if (c.socPercent !== undefined && !(c.socPercent >= 0 && c.socPercent <= 100))
+      throw new RangeError(`simulated world: socPercent ${c.socPercent} is not within 0…100 %`);
+    const old = this.path;
+    old.advance(this.now);
+    const module = c.module ?? old.module;
+    const battery = c.battery ?? old.battery;
+    const soc = c.socPercent ?? old.soc;
+    const next = new DcPath(module, battery, soc);
+    next.t = old.t;
+    next.k1 = old.k1;
+    next.k2 = old.k2;
+    next.on = old.on;
+    next.setV = old.setV;
+    next.setI = old.setI;
+    next.i = old.i;
+    next.vLink = old.vLink;
+    next.acOnPinsV = old.acOnPinsV;
+    next.voltageCeilingV = old.voltageCeilingV;
+    next.currentRunawayAtMs = old.currentRunawayAtMs;
+    next.voltageRunawayAtMs = old.voltageRunawayAtMs;
+    next.energyTimeScale = old.energyTimeScale;
+    (this as { path: DcPath }).path = next;
+    this.cfg.module = module;
+    this.cfg.battery = battery;
+    this.cfg.socStart = soc;
+    this.cfg.record("log", {
+      side: "sim",
+      level: "info",
+      msg: `configured: ${module.variant} module ${module.maxPowerW / 1000} kW, ${battery.voltageClass} battery ${battery.capacityWh / 1000} kWh at ${soc} %`,
+    });
+    this.syncMeasurements(true);
   }
 
   // ------------------------------------------------------------------ board commands

@@ -1,0 +1,114 @@
+/**
+ * `--board SPEC` of `nacs evse` / `nacs ev`: the simulated world (`sim`, or `sim:SOCKET` shared with the
+ * other process), or a real board over the board protocol (`stdio:CMD`, `serial:DEV[@baud]`,
+ * `tcp:HOST:PORT`, `unix:PATH`; docs/board-protocol.md).
+ */
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { DcBatteryConfig } from "../../ev/dc/index.js";
+import type { PowerModuleConfig } from "../../evse/dc/index.js";
+import { openBoardStream, parseBoardSpec } from "../../link/board/adapters.js";
+import { createBoardLink } from "../../link/board/board-link.js";
+import { BoardError } from "../../link/board/errors.js";
+import type { BoardRole } from "../../link/board/messages.js";
+import {
+  type EvBoardPort,
+  type EvseBoardPort,
+  evBoardLinkPort,
+  evseBoardLinkPort,
+} from "../../link/host/board-port.js";
+import type { LinkLogger } from "../../link/logger.js";
+import { type Clock, realClock } from "../../machine/index.js";
+import { joinSharedWorld } from "../../sim/board/shared-world.js";
+import { helloSimOf } from "../../sim/board/sim-settings.js";
+import { DcWorld } from "../../sim/dc/world.js";
+import { createRng } from "../../sim/rng.js";
+import { UsageError } from "../errors.js";
+
+/** Where `--board sim` processes meet when no socket is named. */
+export const DEFAULT_SHARED_WORLD_SOCKET = join(tmpdir(), "nacs-board-sim.sock");
+/** Host identification in the board hello. */
+export const BOARD_HOST_NAME = "nacs 0.1.0";
+/** A simulated board measures and reports every this many ms on the wall clock (board protocol: 100 ms). */
+const LIVE_WORLD_MEASURE_MS = 100;
+
+/** What this process knows of the simulated world it may have to host. */
+export interface LiveWorldSettings {
+  module: PowerModuleConfig;
+  battery: DcBatteryConfig;
+  socPercent: number;
+  seed: number | null;
+  /** Energy moves this many times faster than real time (`--time-scale`). */
+  energyTimeScale: number;
+}
+
+/** An open board of one role, and the world when it is simulated in this process. */
+export interface OpenBoard<P> {
+  port: P;
+  world: DcWorld | null;
+  close(): Promise<void>;
+}
+
+/** A simulated world on the wall clock. */
+export function createLiveWorld(s: LiveWorldSettings, clock: Clock = realClock): DcWorld {
+  const world = new DcWorld({
+    module: s.module,
+    battery: s.battery,
+    socStart: s.socPercent,
+    clock,
+    rng: s.seed === null ? null : createRng(s.seed),
+    record: () => {},
+    measureEveryMs: LIVE_WORLD_MEASURE_MS,
+    energyTimeScale: s.energyTimeScale,
+  });
+  return world;
+}
+
+/** Open `--board` for `role`. Errors name the option, the value and what went wrong. */
+export async function openBoard<R extends BoardRole>(
+  role: R,
+  spec: string,
+  settings: LiveWorldSettings,
+  log: LinkLogger,
+): Promise<OpenBoard<R extends "evse" ? EvseBoardPort : EvBoardPort>> {
+  type P = R extends "evse" ? EvseBoardPort : EvBoardPort;
+  let parsed: ReturnType<typeof parseBoardSpec>;
+  try {
+    parsed = parseBoardSpec(spec);
+  } catch (e) {
+    throw new UsageError((e as Error).message, "--board", { cause: e });
+  }
+  try {
+    if (parsed.kind === "sim") {
+      const shared = await joinSharedWorld({
+        path: parsed.path ?? DEFAULT_SHARED_WORLD_SOCKET,
+        role,
+        clock: realClock,
+        world: () => createLiveWorld(settings),
+        sim: helloSimOf(
+          role === "evse"
+            ? { module: settings.module }
+            : { battery: settings.battery, socPercent: settings.socPercent },
+        ),
+        host: BOARD_HOST_NAME,
+        logger: log,
+      });
+      return { port: shared.port as P, world: shared.world, close: () => shared.close() };
+    }
+    const stream = await openBoardStream(spec);
+    const link = createBoardLink({ role, stream, timers: realClock, host: BOARD_HOST_NAME, logger: log });
+    const hello = await link.ready;
+    const name = `${spec} (${hello.board})`;
+    const now = () => realClock.now();
+    const port = (
+      role === "evse"
+        ? evseBoardLinkPort(link as Parameters<typeof evseBoardLinkPort>[0], name, now)
+        : evBoardLinkPort(link as Parameters<typeof evBoardLinkPort>[0], name, now)
+    ) as P;
+    return { port, world: null, close: () => port.close() };
+  } catch (e) {
+    if (e instanceof BoardError)
+      throw new UsageError(`option --board ${spec}: ${e.message}`, "--board", { cause: e });
+    throw e;
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * `nacs ev` in DC mode: the EV DC controller on a live host — the board of `--board` (the simulated world
+ * by default, shared with `nacs evse --board sim`), SLAC over a raw socket (or none with `--no-slac`), SDP,
+ * V2G over TCP/TLS — with driver commands on stdin and the session record on `--events`. One session; the
+ * report is printed when the session is over and the inlet unlocked, then the EV leaves (unplugs).
+ */
+import { webcrypto } from "node:crypto";
+import { dcBatteryConfig, evDcConfig, packTerminalV } from "../../ev/dc/index.js";
+import { powerModuleConfig } from "../../evse/dc/index.js";
+import { startLiveEv } from "../../link/host/live-ev.js";
+import type { TlsClientConfig } from "../../link/index.js";
+import type { LinkLogger } from "../../link/logger.js";
+import type { EvOptions } from "../commands/ev.js";
+import type { HostPcapFile } from "../commands/evse.js";
+import { UsageError } from "../errors.js";
+import { startOperator } from "../operator.js";
+import { openBoard } from "./board.js";
+import { openEventsSink } from "./events.js";
+import { normalEnd, slacPort } from "./evse-dc.js";
+import { formatLiveSummary, liveSummaryJson } from "./summary.js";
+
+const random = (n: number) => webcrypto.getRandomValues(new Uint8Array(n));
+/** After the session, the simulated cable is pulled this long before the process leaves (ms). Design choice. */
+const LIVE_EV_LEAVE_MS = 300;
+
+/** Run `nacs ev --mode dc`; resolves with the exit code. */
+export async function runEvDc(
+  o: EvOptions,
+  log: LinkLogger,
+  tls: TlsClientConfig | undefined,
+  pcap: HostPcapFile | null,
+): Promise<number> {
+  const battery = dcBatteryConfig(o.evClass, o.batteryKwh);
+  const board = await openBoard(
+    "ev",
+    o.board,
+    {
+      module: powerModuleConfig(),
+      battery,
+      socPercent: o.soc,
+      seed: o.seed ?? null,
+      energyTimeScale: o.timeScale,
+    },
+    log,
+  );
+  const events = openEventsSink(o.events);
+  const slac = slacPort(o, pcap);
+  const mac = slac ? Uint8Array.from(slac.mac) : Uint8Array.of(0x02, ...random(5));
+  let live: Awaited<ReturnType<typeof startLiveEv>>;
+  try {
+    live = await startLiveEv({
+      config: evDcConfig({
+        battery,
+        slac: { mac, random },
+        evcc: { protocols: o.protocol },
+        targetSocPercent: o.targetSoc,
+        matching: o.slac ? "slac" : "none",
+        tls: o.tls,
+      }),
+      socPercent: o.soc,
+      ...(board.port.name.startsWith("sim") ? { energyTimeScale: o.timeScale } : {}),
+      batteryVoltageV: packTerminalV(battery, o.soc, 0),
+      board: board.port,
+      network: {
+        iface: o.iface,
+        slac,
+        sdpServerPort: o.sdpPort,
+        ...(tls ? { tls } : {}),
+        ...(pcap ? { tap: pcap.recorder.tap } : {}),
+        logger: log,
+      },
+      ...(events ? { onRecord: (e) => events.write(e) } : {}),
+      logger: log,
+    });
+  } catch (e) {
+    await board.close();
+    events?.close();
+    throw e instanceof UsageError
+      ? e
+      : new UsageError(`option --iface ${o.iface}: ${(e as Error).message}`, "--iface", { cause: e });
+  }
+  const stopOperator = startOperator(
+    process.stdin,
+    { role: "ev", push: (ev) => live.push(ev as never), world: board.world },
+    (line, r) => {
+      if (r.ok) log.info({ line }, `ev: ${r.did}`);
+      else process.stderr.write(`nacs ev: ${r.error}\n`);
+    },
+  );
+  const stop = () => live.push({ kind: "stop" });
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  const s = await live.done;
+  process.off("SIGINT", stop);
+  process.off("SIGTERM", stop);
+  stopOperator();
+  process.stdout.write(o.json ? `${JSON.stringify(liveSummaryJson(s))}\n` : formatLiveSummary(s));
+  if (board.world?.cable.plugged) {
+    board.world.unplug();
+    await new Promise((r) => setTimeout(r, LIVE_EV_LEAVE_MS));
+  }
+  await live.close();
+  await board.close();
+  events?.close();
+  return normalEnd(s) ? 0 : 1;
+}

@@ -1,0 +1,98 @@
+/**
+ * The `sim` settings of a host hello (src/link/board/messages.ts `hostHelloSimSchema`): how a host tells a
+ * board *simulator* which charger or vehicle to simulate, and how the simulator applies them to its
+ * {@link DcWorld} (`configure`, while unplugged). Real boards ignore the field. Platform-neutral.
+ */
+import { type DcBatteryConfig, dcBatteryConfig } from "../../ev/dc/battery.js";
+import { type PowerModuleConfig, powerModuleConfig } from "../../evse/dc/power-module.js";
+import type { HostHelloSim } from "../../link/board/messages.js";
+import { type BoardStream, createBoardStreamCore } from "../../link/board/stream.js";
+import type { DcWorld, DcWorldSettings } from "../dc/world.js";
+
+/** What a host knows of the world it wants: its charger's module, its vehicle's battery and SOC. */
+export interface SimSettingsSource {
+  module?: PowerModuleConfig;
+  battery?: DcBatteryConfig;
+  socPercent?: number;
+}
+
+/** The hello `sim` object for a module / battery / SOC (the numeric fields the schema carries). */
+export function helloSimOf(s: SimSettingsSource): HostHelloSim {
+  const out: HostHelloSim = {};
+  if (s.module) {
+    const { variant, maxVoltageV, minVoltageV, maxCurrentA, maxPowerW } = s.module;
+    out.module = { variant, maxVoltageV, minVoltageV, maxCurrentA, maxPowerW };
+  }
+  if (s.battery) {
+    const { voltageClass, capacityWh, rIntOhm, maxCurrentA, maxPowerW, maxVoltageV } = s.battery;
+    out.battery = { voltageClass, capacityWh, rIntOhm, maxCurrentA, maxPowerW, maxVoltageV };
+  }
+  if (s.socPercent !== undefined) out.socPercent = s.socPercent;
+  return out;
+}
+
+/**
+ * The world settings a hello `sim` object asks for, relative to the world's current module and battery:
+ * a different `variant` / `voltageClass` starts from that class's defaults (keeping the power / capacity),
+ * otherwise the given fields replace the current ones.
+ */
+export function worldSettingsOf(world: DcWorld, sim: HostHelloSim): DcWorldSettings {
+  const out: DcWorldSettings = {};
+  const cur = world.path;
+  if (sim.module) {
+    const { variant, ...rest } = sim.module;
+    const over = defined(rest);
+    out.module =
+      variant !== undefined && variant !== cur.module.variant
+        ? powerModuleConfig(variant, over.maxPowerW ?? cur.module.maxPowerW, over)
+        : { ...cur.module, ...over };
+  }
+  if (sim.battery) {
+    const { voltageClass, ...rest } = sim.battery;
+    const over = defined(rest);
+    out.battery =
+      voltageClass !== undefined && voltageClass !== cur.battery.voltageClass
+        ? dcBatteryConfig(voltageClass, (over.capacityWh ?? cur.battery.capacityWh) / 1000, over)
+        : { ...cur.battery, ...over };
+  }
+  if (sim.socPercent !== undefined) out.socPercent = sim.socPercent;
+  return out;
+}
+
+/** Apply a hello's `sim` settings to the world (throws while plugged in, see `DcWorld.configure`). */
+export function applyHelloSim(world: DcWorld, sim: HostHelloSim): void {
+  const s = worldSettingsOf(world, sim);
+  if (s.module || s.battery || s.socPercent !== undefined) world.configure(s);
+}
+
+function defined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/**
+ * A host-side stream that adds `sim` to every `hello` line the host link writes (the link writes one whole
+ * line per `write`). Lets a host that joins a shared simulated world name its charger or vehicle without
+ * the link knowing about simulators. Design choice.
+ */
+export function withHelloSim(stream: BoardStream, sim: HostHelloSim): BoardStream {
+  const core = createBoardStreamCore({
+    write(chunk) {
+      stream.write(typeof chunk === "string" ? addSim(chunk, sim) : chunk);
+    },
+    close: () => stream.close(),
+  });
+  stream.onData((c) => core.data(c));
+  stream.onClose((e) => core.end(e));
+  return core.stream;
+}
+
+function addSim(line: string, sim: HostHelloSim): string {
+  if (!line.includes('"type":"hello"') || !line.endsWith("\n")) return line;
+  try {
+    const msg = JSON.parse(line) as Record<string, unknown>;
+    if (msg.type !== "hello") return line;
+    return `${JSON.stringify({ ...msg, sim })}\n`;
+  } catch {
+    return line;
+  }
+}
