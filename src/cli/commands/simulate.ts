@@ -6,10 +6,12 @@
  * Progress bar on a terminal (stderr), then a summary table, or one JSON object with `--json`. Every option
  * is validated with zod; bad input exits 2.
  */
+
 import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
+import { startTcpCarrier } from "../../link/tcp-carrier.js";
 import {
   DC_SIM_EV_MAC,
   DC_SIM_EVSE_MAC,
@@ -50,6 +52,7 @@ export const simulateOptionsSchema = z
     seed: z.coerce.number().int().min(0).max(SEED_MAX).default(1),
     unplugAfter: z.coerce.number().positive().max(MAX_UNPLUG_AFTER_S).optional(),
     realtime: z.boolean().default(false),
+    transport: z.enum(["memory", "tcp"], { error: 'must be "memory" or "tcp"' }).default("memory"),
     json: z.boolean().default(false),
     chargerKw: z.coerce.number().min(10).max(1000).default(250),
     protocol: z.enum(["din", "iso2"], { error: 'must be "din" or "iso2"' }).default("iso2"),
@@ -66,6 +69,14 @@ export const simulateOptionsSchema = z
     outDir: z.string().min(1).default("nacs-out"),
   })
   .superRefine((o, ctx) => {
+    if (o.transport === "tcp" && o.realtime)
+      ctx.addIssue({
+        code: "custom",
+        path: ["transport"],
+        message: "tcp cannot be combined with --realtime",
+      });
+    if (o.transport === "tcp" && o.mode === "ac")
+      ctx.addIssue({ code: "custom", path: ["transport"], message: "tcp is only available in DC mode" });
     for (const k of ["fault", "scenario", "scenarioString", "pcap"] as const) {
       if (o.mode === "ac" && o[k] !== undefined) {
         ctx.addIssue({
@@ -291,15 +302,22 @@ async function runDc(o: SimulateOptions): Promise<void> {
     if (e.type !== "msg" && e.type !== "log") kept.push(e);
   };
   let r: DcSessionSummary;
+  const carrier = o.transport === "tcp" ? await startTcpCarrier() : null;
   try {
-    const session = dcSessionFor(o, onRecord, pcap ? { onWire: pcap.tap } : {});
+    const session = dcSessionFor(o, onRecord, {
+      ...(pcap ? { onWire: pcap.tap } : {}),
+      ...(carrier ? { v2gCarrier: carrier } : {}),
+    });
     const progress = process.stderr.isTTY && !o.json ? (s: string) => process.stderr.write(s) : null;
-    await runSession(session, o, progress);
+    if (carrier) await session.runAsync();
+    else await runSession(session, o, progress);
     r = session.summary();
+    if (carrier) r = { ...r, v2gTransport: { kind: "tcp", ...carrier.stats } };
     session.sim.record("summary", { summary: { ...r, events: r.events.length } });
   } finally {
     if (fd !== null) closeSync(fd);
     if (pcapFd !== null) closeSync(pcapFd);
+    await carrier?.close();
   }
   if (paths) {
     const line = `${r.stopReason}; ${(r.energyDeliveredWh / 1000).toFixed(2)} kWh in ${formatDuration(r.durationS)}; SOC ${r.socStart} → ${r.socEnd.toFixed(1)} %; peak ${(r.peakPowerW / 1000).toFixed(1)} kW; ${r.protocol}`;
@@ -323,6 +341,7 @@ export function registerSimulateCommand(program: Command): void {
       "run a simulated J3400 charging session (DC by default, --mode ac for basic AC) in virtual time",
     )
     .option("--mode <mode>", "charging mode: dc (default) or ac")
+    .option("--transport <kind>", "DC: V2G bytes over memory (default) or tcp (real TCP on [::1])")
     .option("--battery-kwh <kwh>", "battery capacity, 10–300 kWh (default 75)")
     .option("--soc <percent>", "start state of charge, 0–100 % (default 20)")
     .option("--target-soc <percent>", "target state of charge, > --soc, ≤ 100 % (default 80)")

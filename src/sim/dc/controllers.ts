@@ -54,6 +54,8 @@ export class Controllers {
   linkUp = true;
   conn = 0;
   connOpen = false;
+  /** Over a real carrier: why the connection closed, told to the peer when the FIN arrives. */
+  private closeReason = "peer closed";
   readonly messages: Record<string, number> = {};
   /**
    * SECC processing time per request (wall ms, host clock): `stepEvseDc` on the received message, i.e.
@@ -85,6 +87,15 @@ export class Controllers {
         network: (e) => this.evseNetwork(e),
         observe: (f) => this.evseObserve(f),
       },
+    });
+    // Over a real carrier the bytes arrive later in wall time, at the same virtual time (the clock held).
+    sim.cfg.v2gCarrier?.onData((conn, to, chunk) =>
+      sim.post(sim.nowMs + SIM_DC_NET_LATENCY_MS, { k: "bytes", to, chunk, conn }),
+    );
+    sim.cfg.v2gCarrier?.onEnd((conn, to) => {
+      if (conn !== this.conn || !this.linkUp) return;
+      const ev = { kind: "v2g-closed" as const, reason: this.closeReason, tMs: 0 };
+      sim.post(sim.nowMs + SIM_DC_NET_LATENCY_MS, to === "evse" ? { k: "to-evse", ev } : { k: "to-ev", ev });
     });
     const b = sim.cfg.ev.battery;
     this.evHost = createEvHost({
@@ -284,6 +295,7 @@ export class Controllers {
       case "v2g-connect":
         this.conn++;
         this.connOpen = true;
+        sim.cfg.v2gCarrier?.open(this.conn);
         sim.cfg.onWire?.(now, { kind: "tcp-open", conn: this.conn });
         this.deframers = { evse: createV2gtpDeframer(), ev: createV2gtpDeframer() };
         sim.post(now + L, { k: "to-evse", ev: { kind: "v2g-connected", tMs: 0 } });
@@ -361,7 +373,8 @@ export class Controllers {
       conn: this.conn,
       message: chunk,
     });
-    sim.post(sim.nowMs + SIM_DC_NET_LATENCY_MS, { k: "bytes", to, chunk, conn: this.conn });
+    if (sim.cfg.v2gCarrier) sim.cfg.v2gCarrier.write(this.conn, to, chunk);
+    else sim.post(sim.nowMs + SIM_DC_NET_LATENCY_MS, { k: "bytes", to, chunk, conn: this.conn });
   }
 
   /** Fault `tcp-drop`: the connection is reset (RST); both ends see it closed, the PLC link stays up. */
@@ -370,6 +383,7 @@ export class Controllers {
     this.connOpen = false;
     const sim = this.sim;
     sim.cfg.onWire?.(sim.nowMs, { kind: "tcp-close", from: "ev", conn: this.conn, reset: true });
+    sim.cfg.v2gCarrier?.reset(this.conn);
     const ev = { kind: "v2g-closed" as const, reason, tMs: 0 };
     sim.post(sim.nowMs + SIM_DC_NET_LATENCY_MS, { k: "to-evse", ev });
     sim.post(sim.nowMs + SIM_DC_NET_LATENCY_MS, { k: "to-ev", ev });
@@ -382,6 +396,13 @@ export class Controllers {
     if (!this.linkUp) return;
     sim.cfg.onWire?.(sim.nowMs, { kind: "tcp-close", from: to === "evse" ? "ev" : "evse", conn: this.conn });
     const ev = { kind: "v2g-closed" as const, reason: `peer closed: ${reason}`, tMs: 0 };
+    const carrier = sim.cfg.v2gCarrier;
+    if (carrier) {
+      // The FIN travels behind the bytes written before it: the peer learns of the close after them.
+      this.closeReason = ev.reason;
+      carrier.end(this.conn, to === "evse" ? "ev" : "evse");
+      return;
+    }
     if (to === "evse") sim.post(sim.nowMs + SIM_DC_NET_LATENCY_MS, { k: "to-evse", ev });
     else sim.post(sim.nowMs + SIM_DC_NET_LATENCY_MS, { k: "to-ev", ev });
   }

@@ -11,6 +11,7 @@
  */
 import type { EvDcConfig } from "../../ev/dc/index.js";
 import type { EvseDcConfig } from "../../evse/dc/index.js";
+import type { V2gCarrier } from "../../link/tcp-carrier.js";
 import { createVirtualClock, type VirtualClock } from "../../machine/index.js";
 import { InMemoryMedium } from "../../slac/index.js";
 import type { RecordEvent, RecordSink } from "../record/types.js";
@@ -38,6 +39,11 @@ export interface DcSimConfig {
    * encode); default `performance.now()` where available. Never used for the simulation itself.
    */
   hostClock?: () => number;
+  /**
+   * Carry the V2G bytes over this transport (real TCP on [::1], `--transport tcp`) instead of the
+   * in-memory pipe; the caller runs the session with `DcSession.runAsync` so I/O can complete.
+   */
+  v2gCarrier?: V2gCarrier;
 }
 
 /** One safety trip as measured in virtual time. */

@@ -3,9 +3,11 @@
  * V2G (DIN 70121 or ISO 15118-2), cable check, pre-charge, charge to the target SOC (or a fault), stop,
  * welding detection, unlock. Pure and platform-neutral; the CLI adds the terminal, files and pacing.
  */
+
 import { dcBatteryConfig, type EvVoltageClass, evDcConfig } from "../../ev/dc/index.js";
 import { evseDcConfig, type ModuleVariant, powerModuleConfig } from "../../evse/dc/index.js";
 import { roundMs, timeStats } from "../../link/host/stats.js";
+import type { V2gCarrier } from "../../link/tcp-carrier.js";
 import { seededPrng } from "../../slac/index.js";
 import type { RecordSink } from "../record/types.js";
 import type { TimelineEntry } from "../session.js";
@@ -74,6 +76,8 @@ export interface DcSessionOptions {
   onWire?: WireTap;
   /** Host clock for the SECC processing-time measurement (default performance.now). */
   hostClock?: () => number;
+  /** Real V2G byte transport (`--transport tcp`); run with {@link DcSession.runAsync}. */
+  v2gCarrier?: V2gCarrier;
 }
 
 /** Summary (the `--json` object): the AC fields plus protocol, messages, responseTimesMs, safety. */
@@ -103,6 +107,8 @@ export interface DcSessionSummary {
   outputPeak: { currentA: number; voltageV: number };
   /** EVSE…LimitAchieved flags reported in CurrentDemandRes (true if ever set). */
   limitsAchieved: { current: boolean; voltage: boolean; power: boolean };
+  /** `--transport tcp`: the real TCP connections and bytes that carried the V2G session. */
+  v2gTransport?: { kind: "tcp"; connections: number; bytes: number };
 }
 
 /** Median / p99 / max of one message pair's SECC processing times (wall ms). */
@@ -158,6 +164,7 @@ export function createDcSim(o: DcSessionOptions): DcSim {
     ...(o.onRecord && { onRecord: o.onRecord }),
     ...(o.onWire && { onWire: o.onWire }),
     ...(o.hostClock && { hostClock: o.hostClock }),
+    ...(o.v2gCarrier && { v2gCarrier: o.v2gCarrier }),
     evse: evseDcConfig({
       module,
       slac: { mac: DC_SIM_EVSE_MAC, random: seededPrng(seed ^ 0x5eed).bytes },
@@ -174,6 +181,9 @@ export function createDcSim(o: DcSessionOptions): DcSim {
     }),
   });
 }
+
+/** How long the simulator waits in wall time for in-flight V2G bytes on a real carrier (ms). Design choice. */
+export const DC_CARRIER_WAIT_MS = 5_000;
 
 /** A DC session that can be advanced piecewise (progress display, wall-clock pacing). */
 export class DcSession {
@@ -266,6 +276,28 @@ export class DcSession {
   /** Run to the end; return the summary. */
   run(): DcSessionSummary {
     this.advance(Number.POSITIVE_INFINITY);
+    return this.summary();
+  }
+
+  /**
+   * Run to the end over a real V2G carrier: before each event, wait (in wall time, at most
+   * {@link DC_CARRIER_WAIT_MS} at a time) until no connect or bytes are in flight, so virtual time never
+   * passes data still on the wire.
+   */
+  async runAsync(): Promise<DcSessionSummary> {
+    const carrier = this.opts.v2gCarrier;
+    const turn = () => new Promise<void>((r) => setImmediate(r));
+    while (!this.finished) {
+      if (carrier) {
+        const until = Date.now() + DC_CARRIER_WAIT_MS;
+        while (carrier.busy() && Date.now() < until) await turn();
+        if (carrier.error) throw new Error(carrier.error);
+        if (carrier.busy()) throw new Error(`V2G bytes still in flight after ${DC_CARRIER_WAIT_MS} ms`);
+      }
+      const t = this.sim.nextEventMs();
+      if (t === undefined) break;
+      this.advance(t);
+    }
     return this.summary();
   }
 
