@@ -1,13 +1,18 @@
 /**
- * Drives one pure session machine (SECC or EVCC, issue 4 §4) over a {@link V2gConnection} with real (or
- * injected) timers: received V2GTP messages become `message` events, `send` effects are written to the
- * connection, `set-timer`/`clear-timer` arm host timers whose expiry comes back as `timer` events, `close`
- * closes the connection and the connection's end becomes a `closed` event. Events are queued, so effect
- * handlers may push events while a step runs. Machine time (`tMs`) is real milliseconds since the start
+ * Runs one pure session machine (SECC or EVCC) over a {@link V2gConnection} on the one machine driver
+ * (src/machine: events in order, timers on the clock): received V2GTP messages become `message` events,
+ * `send` effects are written to the connection, `close` closes it and the connection's end becomes a
+ * `closed` event. Machine time (`tMs`) is real milliseconds since the start
  * of the session; physical models read the same clock (scaled by their own `timeScale`).
  */
 
-import { type Clock, realClock } from "../../machine/index.js";
+import {
+  type Clock,
+  clockFrom,
+  createMachineDriver,
+  type MachineDriver,
+  realClock,
+} from "../../machine/index.js";
 import type { CommonEffect, StopReason } from "../../v2g/index.js";
 import { type LinkLogger, silentLogger } from "../logger.js";
 import type { CloseInfo, V2gConnection } from "../types.js";
@@ -43,18 +48,14 @@ export interface DriverEnd {
   durationMs: number;
 }
 
-/** One driven machine. */
+/** One driven machine: the one machine driver (src/machine) with a V2G connection as its port. */
 export class SessionDriver<S, E extends { kind: string; tMs: number }, F extends { kind: string }> {
   readonly done: Promise<DriverEnd>;
-  private readonly timers: Clock;
-  private readonly t0: number;
-  private readonly armed = new Map<string, unknown>();
-  private readonly queue: E[] = [];
-  private draining = false;
+  private readonly clock: Clock;
+  private readonly driver: MachineDriver<S, E>;
   private ended: { stopReason: StopReason; detail: string } | null = null;
   private messagesIn = 0;
   private messagesOut = 0;
-  private stopped = false;
   /** Wire tap of this connection (`o.tap`), or null. */
   private readonly wire: ReturnType<typeof v2gtpTapEvents> | null;
   /** When the last message arrived (session ms). */
@@ -62,14 +63,33 @@ export class SessionDriver<S, E extends { kind: string; tMs: number }, F extends
   readonly log: LinkLogger;
 
   constructor(
-    private state: S,
+    state: S,
     readonly conn: V2gConnection,
     private readonly side: DriverSide<S, E, F>,
     o: { timers?: Clock; logger?: LinkLogger; tap?: HostWireTap } = {},
   ) {
-    this.timers = o.timers ?? realClock;
+    const base = clockFrom(o.timers ?? realClock);
+    // Timers run like every other event: the side's models are brought up to date first.
+    this.clock = {
+      now: () => base.now(),
+      setTimeout: (fn, ms) => base.setTimeout(() => (this.before(base.now()), fn()), ms),
+      clearTimeout: (h) => base.clearTimeout(h),
+    };
     this.log = o.logger ?? silentLogger;
-    this.t0 = this.timers.now();
+    this.driver = createMachineDriver<S, E, F>({
+      step: side.step,
+      state,
+      clock: this.clock,
+      perform: (f) => this.effect(f as F & CommonEffect),
+      onError: (e, ev) => {
+        this.log.error(
+          { conn: this.conn.id, err: String(e) },
+          `host: machine threw on ${ev.kind}: ${String(e)}`,
+        );
+        this.ended ??= { stopReason: "internal-error", detail: String(e) };
+        this.conn.close(`internal error: ${String(e)}`);
+      },
+    });
     this.wire = o.tap ? v2gtpTapEvents(conn, o.tap) : null;
     this.wire?.open();
     conn.onMessage((m) => {
@@ -83,7 +103,7 @@ export class SessionDriver<S, E extends { kind: string; tMs: number }, F extends
     this.done = conn.closed.then((close) => {
       this.wire?.close(close.code);
       this.push(this.ev({ kind: "closed", reason: `${close.code}: ${close.reason}`, tMs: this.now() }));
-      this.stop();
+      this.driver.stop();
       return {
         stopReason: this.ended?.stopReason ?? null,
         detail: this.ended?.detail ?? `${close.code}: ${close.reason}`,
@@ -100,48 +120,27 @@ export class SessionDriver<S, E extends { kind: string; tMs: number }, F extends
     return e as unknown as E;
   }
 
+  /** The side's `port` event for time `tMs`, stepped before the event that follows. */
+  private before(tMs: number): void {
+    const pre = this.side.before?.(this.driver.state(), tMs);
+    if (pre) this.driver.push(pre);
+  }
+
   /** Milliseconds since the session started (the machines' clock). */
   now(): number {
-    return this.timers.now() - this.t0;
+    return this.clock.now();
   }
 
   /** The machine's state. */
   current(): S {
-    return this.state;
+    return this.driver.state();
   }
 
-  /** Queue an event (time stamped by the caller) and run the queue. */
+  /** Queue an event (time stamped by the caller) after the side's models caught up, and run the queue. */
   push(e: E): void {
-    if (this.stopped) return;
-    this.queue.push(e);
-    if (this.draining) return;
-    this.draining = true;
-    try {
-      while (this.queue.length > 0) {
-        const ev = this.queue.shift()!;
-        const pre = this.side.before?.(this.state, ev.tMs);
-        if (pre) this.apply(pre);
-        this.apply(ev);
-      }
-    } finally {
-      this.draining = false;
-    }
-  }
-
-  private apply(ev: E): void {
-    let fx: F[];
-    try {
-      [this.state, fx] = this.side.step(this.state, ev);
-    } catch (e) {
-      this.log.error(
-        { conn: this.conn.id, err: String(e) },
-        `host: machine threw on ${ev.kind}: ${String(e)}`,
-      );
-      this.ended ??= { stopReason: "internal-error", detail: String(e) };
-      this.conn.close(`internal error: ${String(e)}`);
-      return;
-    }
-    for (const f of fx) this.effect(f as F & CommonEffect);
+    if (this.driver.stopped) return;
+    this.before(e.tMs);
+    this.driver.push(e);
   }
 
   private effect(f: F & CommonEffect): void {
@@ -157,28 +156,12 @@ export class SessionDriver<S, E extends { kind: string; tMs: number }, F extends
           this.log.warn({ conn: this.conn.id, err: String(e) }, `host: send ${f.name} failed`);
         }
         return;
-      case "set-timer": {
-        this.clearTimer(f.id);
-        const at = f.atMs;
-        const h = this.timers.setTimeout(
-          () => {
-            this.armed.delete(f.id);
-            this.push(this.ev({ kind: "timer", id: f.id, tMs: Math.max(at, this.now()) }));
-          },
-          Math.max(0, at - this.now()),
-        );
-        this.armed.set(f.id, h);
-        return;
-      }
-      case "clear-timer":
-        this.clearTimer(f.id);
-        return;
       case "close":
         this.conn.close(f.reason);
         return;
       case "session-end":
         this.ended ??= { stopReason: f.stopReason, detail: f.detail };
-        this.side.effect?.(f, this.now(), this.state);
+        this.side.effect?.(f, this.now(), this.driver.state());
         return;
       case "log": {
         const fields = { conn: this.conn.id, ...(f.data ?? {}) };
@@ -186,19 +169,7 @@ export class SessionDriver<S, E extends { kind: string; tMs: number }, F extends
         return;
       }
       default:
-        this.side.effect?.(f, this.now(), this.state);
+        this.side.effect?.(f, this.now(), this.driver.state());
     }
-  }
-
-  private clearTimer(id: string): void {
-    const h = this.armed.get(id);
-    if (h !== undefined) this.timers.clearTimeout(h);
-    this.armed.delete(id);
-  }
-
-  private stop(): void {
-    this.stopped = true;
-    for (const h of this.armed.values()) this.timers.clearTimeout(h);
-    this.armed.clear();
   }
 }
