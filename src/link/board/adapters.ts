@@ -57,25 +57,41 @@ export function parseBoardSpec(spec: string): BoardSpec {
         throw bad(`serial: baud ${JSON.stringify(baudText)} is not one of ${BOARD_SERIAL_BAUDS.join(", ")}`);
       return { kind: "serial", path, baud };
     }
-    case "tcp": {
-      const c = rest.lastIndexOf(":");
-      let host = c < 0 ? "" : rest.slice(0, c);
-      const portText = c < 0 ? "" : rest.slice(c + 1);
-      if (host.startsWith("[") && host.endsWith("]")) host = host.slice(1, -1);
-      if (host === "") throw bad("tcp: needs HOST:PORT, e.g. tcp:127.0.0.1:7000 or tcp:[::1]:7000");
-      const port = Number(portText);
-      if (!/^\d+$/.test(portText) || port < 1 || port > 65535)
-        throw bad(`tcp: port ${JSON.stringify(portText)} is not an integer 1…65535`);
-      return { kind: "tcp", host, port };
-    }
+    case "tcp":
     case "unix":
-      if (rest === "") throw bad("unix: needs a socket path");
-      if (Buffer.byteLength(rest) > UNIX_PATH_MAX)
-        throw bad(`unix: socket path longer than ${UNIX_PATH_MAX} bytes`);
-      return { kind: "unix", path: rest };
+      return parseSocketSpec(kind, rest, bad, 1);
     default:
       throw bad(`unknown transport ${JSON.stringify(kind)}`);
   }
+}
+
+/**
+ * The `tcp:HOST:PORT` / `unix:PATH` part of a board or listen spec (`rest` is what follows the colon);
+ * ports below `minPort` are refused (0 = any free port, for listeners). Errors come from `bad`.
+ */
+export function parseSocketSpec(
+  kind: "tcp" | "unix",
+  rest: string,
+  bad: (rule: string) => Error,
+  minPort: 0 | 1,
+): { kind: "tcp"; host: string; port: number } | { kind: "unix"; path: string } {
+  if (kind === "unix") {
+    if (rest === "") throw bad("unix: needs a socket path");
+    if (Buffer.byteLength(rest) > UNIX_PATH_MAX)
+      throw bad(`unix: socket path longer than ${UNIX_PATH_MAX} bytes`);
+    return { kind: "unix", path: rest };
+  }
+  const c = rest.lastIndexOf(":");
+  let host = c < 0 ? "" : rest.slice(0, c);
+  const portText = c < 0 ? "" : rest.slice(c + 1);
+  if (host.startsWith("[") && host.endsWith("]")) host = host.slice(1, -1);
+  if (host === "") throw bad("tcp: needs HOST:PORT, e.g. tcp:127.0.0.1:7000 or tcp:[::1]:7000");
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port < minPort || port > 65535)
+    throw bad(
+      `tcp: port ${JSON.stringify(portText)} is not an integer ${minPort}…65535${minPort === 0 ? " (0 = any free port)" : ""}`,
+    );
+  return { kind: "tcp", host, port };
 }
 
 export interface OpenBoardStreamOptions {

@@ -6,7 +6,7 @@
  */
 import { lstatSync, unlinkSync } from "node:fs";
 import { connect, createServer, type Server, type Socket } from "node:net";
-import { socketBoardStream } from "../../link/board/adapters.js";
+import { parseSocketSpec, socketBoardStream } from "../../link/board/adapters.js";
 import { BoardError } from "../../link/board/errors.js";
 import { createLineSplitter } from "../../link/board/line-splitter.js";
 import { BOARD_PROTOCOL_VERSION, BOARD_ROLES, type BoardRole } from "../../link/board/messages.js";
@@ -21,8 +21,6 @@ import { serveWorldRole, type WorldRoleServer } from "./world-server.js";
 export type ListenSpec = { kind: "unix"; path: string } | { kind: "tcp"; host: string; port: number };
 /** The accepted forms, for help texts and error messages. */
 export const LISTEN_SPEC_FORMS = "unix:PATH | tcp:HOST:PORT";
-/** sun_path holds 108 bytes on Linux, including the terminating NUL. */
-const UNIX_PATH_MAX = 107;
 /** A connection must say hello within this time (ms). Design choice: twice the host's 5 s hello timeout. */
 export const WORLD_HELLO_WAIT_MS = 10_000;
 /** Bytes kept from a connection while waiting for its hello. Design choice: four maximum-length lines. */
@@ -32,25 +30,8 @@ const HELLO_BUFFER_MAX = 16_384;
 export function parseListenSpec(spec: string): ListenSpec {
   const bad = (rule: string) =>
     new BoardError("bad-spec", `--listen ${JSON.stringify(spec)}: ${rule} (expected ${LISTEN_SPEC_FORMS})`);
-  if (spec.startsWith("unix:")) {
-    const path = spec.slice(5);
-    if (path === "") throw bad("unix: needs a socket path");
-    if (Buffer.byteLength(path) > UNIX_PATH_MAX)
-      throw bad(`unix: socket path longer than ${UNIX_PATH_MAX} bytes`);
-    return { kind: "unix", path };
-  }
-  if (spec.startsWith("tcp:")) {
-    const rest = spec.slice(4);
-    const c = rest.lastIndexOf(":");
-    let host = c < 0 ? "" : rest.slice(0, c);
-    const portText = c < 0 ? "" : rest.slice(c + 1);
-    if (host.startsWith("[") && host.endsWith("]")) host = host.slice(1, -1);
-    if (host === "") throw bad("tcp: needs HOST:PORT, e.g. tcp:127.0.0.1:7000 or tcp:[::1]:7000");
-    const port = Number(portText);
-    if (!/^\d+$/.test(portText) || port > 65535)
-      throw bad(`tcp: port ${JSON.stringify(portText)} is not an integer 0…65535 (0 = any free port)`);
-    return { kind: "tcp", host, port };
-  }
+  for (const kind of ["unix", "tcp"] as const)
+    if (spec.startsWith(`${kind}:`)) return parseSocketSpec(kind, spec.slice(kind.length + 1), bad, 0);
   throw bad("unknown transport");
 }
 
