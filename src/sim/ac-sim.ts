@@ -48,14 +48,13 @@ import {
   type CpLineFault,
   classifyPp,
   type DiodeCondition,
-  DUTY_X1,
   detectCp,
   diodeVerified,
   initialCpDetector,
   type PpState,
   ppVoltage,
 } from "../pilot/index.js";
-import { type CableState, drawComponents, evMeasuredDuty, evseSample, ppSeenByEv } from "./cable.js";
+import { type CableState, evMeasuredDuty, evseSample, ppSeenByEv, unpluggedCable } from "./cable.js";
 import {
   SIM_COARSE_SAMPLE_MS,
   SIM_EV_AC_DETECT_MS,
@@ -139,16 +138,7 @@ export class AcSim {
     this.cfg = cfg;
     this.rng = cfg.seed === null ? null : createRng(cfg.seed);
     this.traceLimit = cfg.traceLimit ?? SIM_TRACE_LIMIT;
-    this.cable = {
-      components: drawComponents(this.rng),
-      plugged: false,
-      ppConnector: { kind: "none" },
-      lineFault: "none",
-      s2Closed: false,
-      ventClosed: false,
-      diode: "ok",
-      genDuty: DUTY_X1,
-    };
+    this.cable = unpluggedCable(this.rng);
     this.evse = initialEvseAc(cfg.evse);
     this.ev = initialEvAc(cfg.ev);
     this.battery = createBattery(cfg.battery, cfg.socStart);

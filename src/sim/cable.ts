@@ -125,3 +125,17 @@ export function evMeasuredDuty(c: CableState): number {
 export function ppSeenByEv(c: CableState): PpConnector {
   return c.plugged ? c.ppConnector : { kind: "none" };
 }
+
+/** A cable with components drawn from `rng`, not plugged in, no faults, the EVSE pilot at X1 (+12 V). */
+export function unpluggedCable(rng: Rng | null): CableState {
+  return {
+    components: drawComponents(rng),
+    plugged: false,
+    ppConnector: { kind: "none" },
+    lineFault: "none",
+    s2Closed: false,
+    ventClosed: false,
+    diode: "ok",
+    genDuty: DUTY_X1,
+  };
+}

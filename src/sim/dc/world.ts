@@ -31,14 +31,13 @@ import {
   type CpDetectorState,
   type CpState,
   classifyPp,
-  DUTY_X1,
   detectCp,
   diodeVerified,
   initialCpDetector,
   type PpState,
   ppVoltage,
 } from "../../pilot/index.js";
-import { type CableState, drawComponents, evMeasuredDuty, evseSample, ppSeenByEv } from "../cable.js";
+import { type CableState, evMeasuredDuty, evseSample, ppSeenByEv, unpluggedCable } from "../cable.js";
 import {
   SIM_COARSE_SAMPLE_MS,
   SIM_EV_PP_SAMPLE_MS,
@@ -129,16 +128,7 @@ export class DcWorld {
 
   constructor(cfg: DcWorldConfig) {
     this.cfg = cfg;
-    this.cable = {
-      components: drawComponents(cfg.rng),
-      plugged: false,
-      ppConnector: { kind: "none" },
-      lineFault: "none",
-      s2Closed: false,
-      ventClosed: false,
-      diode: "ok",
-      genDuty: DUTY_X1,
-    };
+    this.cable = unpluggedCable(cfg.rng);
     this.path = new DcPath(cfg.module, cfg.battery, cfg.socStart);
     this.path.energyTimeScale = cfg.energyTimeScale ?? 1;
     this.scheduleSample(this.now);
