@@ -1,12 +1,15 @@
 /**
  * Issue 5 §4: our EVSE and our EV in two network namespaces joined by a veth run the whole stack —
  * SLAC over raw frames, SDP multicast and the V2G session over IPv6 link-local on the same veth — as
- * `nacs evse --iface veth-evse` and `nacs ev --iface veth-ev` (no `--no-slac`). Namespaces are removed
- * afterwards, also on failure. Skipped with a printed reason when not root or without the raw addon.
+ * `nacs evse --iface veth-evse` and `nacs ev --iface veth-ev` (no `--no-slac`). In DC both run the J3400
+ * controllers on the live host over one simulated cable (`--board sim:SOCKET`, a socket of this run only).
+ * Namespaces and temporary files are removed afterwards, also on failure. Skipped with a printed reason
+ * when not root or without the raw addon.
  */
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { test } from "node:test";
+import type { RecordEvent } from "../../src/link/host/record.js";
 import { rawAddonPath } from "../../src/link/raw/addon.js";
 import { listNetns, netnsSkipReason } from "./netns.js";
 import { runStackNetns, type StackNetnsResult } from "./stack.js";
@@ -17,31 +20,84 @@ const skip =
 if (skip) console.log(`# netns stack test skipped: ${skip}`);
 
 const ours = () => listNetns().filter((n) => n.endsWith(`-${process.pid}`));
+/** MAC "aa:bb:cc:dd:ee:ff" as the SLAC logs print it ("aabbccddeeff"). */
+const bare = (mac: string) => mac.replaceAll(":", "").toLowerCase();
+/** The controller's phase log lines of a record ("EV phase slac" → "slac"), in order. */
+const controllerPhases = (events: RecordEvent[], who: string) =>
+  events
+    .filter((e) => e.type === "log" && typeof e.msg === "string" && e.msg.startsWith(`${who} phase `))
+    .map((e) => (e.msg as string).slice(`${who} phase `.length));
+const reEscape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** Limit of one stack run (namespaces, both processes, the session); the test allows 15 s more. */
+const RUN_TIMEOUT_MS = 60_000;
 
 for (const [label, opts] of [
+  ["DIN DC over TCP", { protocol: "din" }],
   ["ISO-2 DC over TCP", { protocol: "iso2" }],
   ["DIN DC over TLS", { protocol: "din", tls: true }],
+  ["ISO-2 DC over TLS", { protocol: "iso2", tls: true }],
 ] as const) {
   test(
-    `netns: nacs evse ↔ nacs ev with SLAC, SDP and a ${label} session over the veth`,
-    { skip },
+    `netns: nacs evse ↔ nacs ev (J3400 DC controllers) with SLAC, SDP and a V2G session over the veth: ${label}`,
+    { skip, timeout: RUN_TIMEOUT_MS + 15_000 },
     async () => {
       let r: StackNetnsResult | undefined;
       try {
-        r = await runStackNetns(opts);
+        r = await runStackNetns({ ...opts, timeoutMs: RUN_TIMEOUT_MS });
       } finally {
         assert.deepEqual(ours(), [], "namespaces of this run are gone");
       }
+      assert.equal(r.evExit, 0, `nacs ev exits 0 by itself: ${r.evStderr.slice(-2000)}`);
+      assert.equal(r.evseExit, 0, `nacs evse exits 0 by itself: ${r.evseStderr.slice(-2000)}`);
       for (const s of [r.ev, r.evse]) {
         assert.equal(s.protocol, opts.protocol);
-        assert.equal(s.stopReason, "terminated");
-        assert.ok(s.energyDeliveredWh > 0);
+        assert.equal(s.mode, "dc");
+        assert.ok(s.energyDeliveredWh > 0, `energy ${s.energyDeliveredWh} Wh`);
+        assert.deepEqual(s.safety, []);
+        assert.deepEqual(
+          s.phases?.map((p) => p.phase),
+          ["cable-check", "pre-charge", "charging", "stopping"],
+        );
+        assert.equal(s.transport, "tls" in opts ? "tls" : "tcp");
+        assert.match(s.board ?? "", /^sim/);
       }
+      assert.equal(r.ev.stopReason, "target SOC reached");
+      assert.equal(r.evse.stopReason, "EV ended the session");
+      assert.deepEqual(r.ev.messageCounts, r.evse.messageCounts);
       assert.equal(r.ev.messages, r.evse.messages);
-      assert.match(r.evStderr, /SLAC matched/);
-      assert.match(r.evStderr, /sdp: SECC at \[fe80:/, "SDP answered with the EVSE's link-local address");
+      assert.ok((r.ev.socEnd ?? 0) >= 51, `EV SOC at the end ${r.ev.socEnd}`);
+
+      // SLAC really ran over the raw sockets: the EVSE's SLAC machine saw CM_SLAC_PARM.REQ from the MAC of
+      // the EV's veth and matched it, the EVSE controller logged "SLAC matched" (a `log` effect the live
+      // host forwards to the logger), the EV's SLAC machine matched, and both controllers went through
+      // their SLAC phase before SDP (a `--no-slac` run goes straight to SDP).
+      const evMac = reEscape(bare(r.evMac));
+      assert.match(r.evseStderr, new RegExp(`evse: slac: evse: CM_SLAC_PARM\\.REQ from ${evMac}`));
+      assert.match(r.evseStderr, new RegExp(`evse: slac: evse: matched with ${evMac}`));
+      assert.match(r.evseStderr, /"evse: SLAC matched"/);
+      assert.match(r.evStderr, /ev: slac: ev: matched: link ready/);
+      for (const [events, who] of [
+        [r.evEvents, "EV"],
+        [r.evseEvents, "EVSE"],
+      ] as const) {
+        const ph = controllerPhases(events, who);
+        assert.ok(ph.indexOf("slac") >= 0 && ph.indexOf("slac") < ph.indexOf("sdp"), `${who}: ${ph}`);
+      }
+      // SDP answered with the EVSE's link-local address on its veth: the EV connects there, scoped to its veth.
+      assert.match(r.evseLinkLocal, /^fe80:/);
+      assert.match(
+        r.evStderr,
+        new RegExp(
+          `ev: V2G ${"tls" in opts ? "tls" : "tcp"} connect to \\[${reEscape(r.evseLinkLocal)}%veth-ev\\]`,
+        ),
+      );
       console.log(
-        `# ${label}: EV process start → session end ${r.evWallMs.toFixed(0)} ms, ${r.ev.messages} messages, SECC median ${r.evse.responseTimesMs.median} ms`,
+        `# ${label}: EV process start → exit ${r.evWallMs.toFixed(0)} ms (EVSE exit ${r.evseWallMs.toFixed(0)} ms), ` +
+          `session ${r.ev.durationMs?.toFixed(0)} ms, ${r.ev.messages} messages ` +
+          `(CableCheck ${r.ev.messageCounts?.CableCheckReq}, CurrentDemand ${r.ev.messageCounts?.CurrentDemandReq}, ` +
+          `WeldingDetection ${r.ev.messageCounts?.WeldingDetectionReq}), ${r.evse.energyDeliveredWh} Wh, ` +
+          `SECC median ${r.evse.responseTimesMs.median} ms`,
       );
     },
   );

@@ -2,34 +2,62 @@
  * The whole stack between namespaces (issue 5 §4): two network namespaces joined by a veth pair, our EVSE
  * (`nacs evse --iface veth-evse`) in one and our EV (`nacs ev --iface veth-ev`) in the other, without
  * `--no-slac`: SLAC over raw frames, then SDP (multicast ff02::1) and the V2G session over IPv6 link-local
- * on the same veth. Collects both `--json` summaries; the namespaces are removed afterwards, also when
- * anything fails. Needs root (CI runs as root). Used by stack-netns.test.ts.
+ * on the same veth. In DC (the default) both run the J3400 controllers on the live host and share one
+ * simulated cable through `--board sim:SOCKET` — a socket in a fresh temporary directory, since namespaces
+ * do not isolate the file system and parallel runs must never meet — with `--time-scale` so the battery
+ * fills fast, and each writes its `--events` record. `--mode ac` runs the old host (no board, no record).
+ * Collects both `--json` summaries, the stderr logs, the records, the exit codes and the veth addresses;
+ * the namespaces and the temporary directory are removed afterwards, also when anything fails. Needs root
+ * (CI runs as root). Used by stack-netns.test.ts.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { parseNdjson, type RecordEvent } from "../../src/link/host/record.js";
 import { createVethPair, findIp } from "./netns.js";
 import { REPO_ROOT } from "./slac-netns.js";
 
-/** One side's `--json` summary (src/link/host/cli-support.ts summaryJson). */
+/** One side's `--json` summary (src/cli/live/summary.ts liveSummaryJson in DC; the first six in AC). */
 export interface StackSummary {
   protocol: string | null;
   mode: string;
   messages: number;
   energyDeliveredWh: number;
   stopReason: string | null;
-  responseTimesMs: { median: number; p99: number };
+  responseTimesMs: { median: number; p99: number; count?: number };
+  /** DC only from here on. */
+  safety?: unknown[];
+  phases?: { phase: string; atMs: number }[];
+  messageCounts?: Record<string, number>;
+  board?: string;
+  transport?: string;
+  durationMs?: number;
+  socStart?: number;
+  socEnd?: number;
+  unlock?: { atMs: number; inletVoltageV: number };
 }
 
 /** Result of {@link runStackNetns}. */
 export interface StackNetnsResult {
   ev: StackSummary;
   evse: StackSummary;
-  /** Wall time from starting the EV process to its exit (Node start-up, SLAC, SDP, session). */
+  /** Exit codes (0 = the session ended normally and the process left by itself). */
+  evExit: number | null;
+  evseExit: number | null;
+  /** Wall time from starting the EV process to its exit (Node start-up, SLAC, SDP, session, unlock). */
   evWallMs: number;
+  /** Wall time from starting the EV process to the EVSE's exit. */
+  evseWallMs: number;
   evStderr: string;
   evseStderr: string;
+  /** The `--events` records (DC; empty in AC). */
+  evEvents: RecordEvent[];
+  evseEvents: RecordEvent[];
+  /** MAC of each veth end ("aa:bb:…") and the EVSE's IPv6 link-local address on its veth. */
+  evMac: string;
+  evseMac: string;
+  evseLinkLocal: string;
 }
 
 /** Options of {@link runStackNetns}. */
@@ -37,6 +65,8 @@ export interface StackNetnsOptions {
   mode?: "dc" | "ac";
   protocol?: string;
   tls?: boolean;
+  /** `--time-scale` (default 300: 50 → 51 % SOC in well under a second of charging). */
+  timeScale?: number;
   /** Give up after this long in all (default 60 s). */
   timeoutMs?: number;
 }
@@ -63,30 +93,49 @@ function start(ns: string, argv: string[]): Proc {
   return p;
 }
 
+const exited = (p: Proc) => p.child.exitCode !== null || p.child.signalCode !== null;
+
 async function until(what: string, cond: () => boolean, deadline: number, p?: Proc): Promise<void> {
   while (!cond()) {
-    if (p && p.child.exitCode !== null)
-      throw new Error(`${what}: process exited first: ${p.err.slice(-2000)}`);
+    if (p && exited(p)) throw new Error(`${what}: process exited first: ${p.err.slice(-2000)}`);
     if (performance.now() > deadline)
       throw new Error(`${what}: timed out${p ? `: ${p.err.slice(-2000)}` : ""}`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }
 
+/** SIGTERM the process we started (by its PID), SIGKILL after 2 s. */
 const kill = async (p: Proc | undefined) => {
-  if (!p || p.child.exitCode !== null || p.child.signalCode !== null) return;
+  if (!p || exited(p)) return;
   p.child.kill("SIGTERM");
   const t = setTimeout(() => p.child.kill("SIGKILL"), 2000);
   await p.exit;
   clearTimeout(t);
 };
 
+const ipOut = (args: string[]): string =>
+  execFileSync(findIp() ?? "ip", args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+
 /** True once `iface` in `ns` has no tentative IPv6 address left (duplicate address detection done). */
 function dadDone(ns: string, iface: string): boolean {
-  const out = execFileSync(findIp() ?? "ip", ["-n", ns, "-6", "addr", "show", "dev", iface, "tentative"], {
-    encoding: "utf8",
-  });
-  return out.trim() === "";
+  return ipOut(["-n", ns, "-6", "addr", "show", "dev", iface, "tentative"]).trim() === "";
+}
+
+/** MAC of `iface` in `ns`. */
+function macOf(ns: string, iface: string): string {
+  const [link] = JSON.parse(ipOut(["-n", ns, "-j", "link", "show", "dev", iface])) as { address: string }[];
+  if (!link) throw new Error(`no link ${iface} in ${ns}`);
+  return link.address;
+}
+
+/** The IPv6 link-local address of `iface` in `ns`. */
+function linkLocalOf(ns: string, iface: string): string {
+  const [itf] = JSON.parse(ipOut(["-n", ns, "-j", "-6", "addr", "show", "dev", iface, "scope", "link"])) as {
+    addr_info: { local: string }[];
+  }[];
+  const a = itf?.addr_info[0]?.local;
+  if (!a) throw new Error(`no link-local address on ${iface} in ${ns}`);
+  return a;
 }
 
 function parseSummary(who: string, p: Proc): StackSummary {
@@ -95,11 +144,15 @@ function parseSummary(who: string, p: Proc): StackSummary {
   return JSON.parse(line) as StackSummary;
 }
 
-/** Run EVSE and EV in two namespaces until the EV's session ends; throws with both stderr on failure. */
+const readEvents = (file: string): RecordEvent[] =>
+  existsSync(file) ? parseNdjson(readFileSync(file, "utf8")) : [];
+
+/** Run EVSE and EV in two namespaces until both processes have left; throws with both stderr on failure. */
 export async function runStackNetns(o: StackNetnsOptions = {}): Promise<StackNetnsResult> {
   const deadline = performance.now() + (o.timeoutMs ?? 60_000);
+  const dc = (o.mode ?? "dc") === "dc";
   const pair = createVethPair();
-  const pkiDir = o.tls ? mkdtempSync(join(tmpdir(), "nacs-stack-pki-")) : undefined;
+  const dir = mkdtempSync(join(tmpdir(), "nacs-stack-"));
   let evse: Proc | undefined;
   let ev: Proc | undefined;
   try {
@@ -109,14 +162,18 @@ export async function runStackNetns(o: StackNetnsOptions = {}): Promise<StackNet
       deadline,
     );
     const node = [process.execPath, "bin/nacs.js"];
+    const events = { ev: join(dir, "ev.ndjson"), evse: join(dir, "evse.ndjson") };
     const common = [
       "--json",
+      "--log-level",
+      "info",
       "--time-scale",
-      "300",
+      String(o.timeScale ?? 300),
       "--mode",
       o.mode ?? "dc",
       ...(o.protocol ? ["--protocol", o.protocol] : []),
-      ...(pkiDir ? ["--tls", "--test-pki", pkiDir] : []),
+      ...(o.tls ? ["--tls", "--test-pki", join(dir, "pki")] : []),
+      ...(dc ? ["--board", `sim:${join(dir, "world.sock")}`] : []),
     ];
     evse = start(pair.nsEvse, [
       ...node,
@@ -125,11 +182,12 @@ export async function runStackNetns(o: StackNetnsOptions = {}): Promise<StackNet
       pair.ifEvse,
       "--sessions",
       "1",
-      "--log-level",
-      "info",
       ...common,
+      ...(dc ? ["--events", events.evse] : []),
     ]);
-    await until("EVSE waiting for SLAC", () => evse!.err.includes("waiting for SLAC"), deadline, evse);
+    // DC: the EVSE hosts the simulated world and has its raw socket open once it is ready; the EV joining
+    // the world plugs the cable in (CP B), which starts SLAC. AC: the old host announces SLAC first.
+    await until("EVSE ready", () => (dc ? /evse ready/ : /waiting for SLAC/).test(evse!.err), deadline, evse);
     const t0 = performance.now();
     ev = start(pair.nsEv, [
       ...node,
@@ -140,21 +198,30 @@ export async function runStackNetns(o: StackNetnsOptions = {}): Promise<StackNet
       "50",
       "--target-soc",
       "51",
-      "--log-level",
-      "info",
       ...common,
+      ...(dc ? ["--events", events.ev] : []),
     ]);
-    const evExit = ev.exit;
-    await until("EV session", () => ev!.child.exitCode !== null, deadline);
+    const evP = ev;
+    const evseP = evse;
+    await until("EV session", () => exited(evP), deadline);
     const evWallMs = performance.now() - t0;
-    await evExit;
-    await until("EVSE session", () => evse!.child.exitCode !== null, deadline);
+    await until("EVSE session", () => exited(evseP), deadline);
+    const evseWallMs = performance.now() - t0;
+    const [evExit, evseExit] = await Promise.all([ev.exit, evse.exit]);
     return {
       ev: parseSummary("EV", ev),
       evse: parseSummary("EVSE", evse),
+      evExit,
+      evseExit,
       evWallMs,
+      evseWallMs,
       evStderr: ev.err,
       evseStderr: evse.err,
+      evEvents: dc ? readEvents(events.ev) : [],
+      evseEvents: dc ? readEvents(events.evse) : [],
+      evMac: macOf(pair.nsEv, pair.ifEv),
+      evseMac: macOf(pair.nsEvse, pair.ifEvse),
+      evseLinkLocal: linkLocalOf(pair.nsEvse, pair.ifEvse),
     };
   } catch (e) {
     const more = `\nEV stderr: ${ev?.err.slice(-3000) ?? ""}\nEVSE stderr: ${evse?.err.slice(-3000) ?? ""}`;
@@ -162,6 +229,6 @@ export async function runStackNetns(o: StackNetnsOptions = {}): Promise<StackNet
   } finally {
     await Promise.all([kill(ev), kill(evse)]);
     pair.destroy();
-    if (pkiDir) rmSync(pkiDir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
   }
 }

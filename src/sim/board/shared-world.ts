@@ -113,13 +113,17 @@ async function join<R extends BoardRole>(
 ): Promise<SharedWorld<R>> {
   const raw = socketBoardStream(socket);
   const stream = o.sim ? withHelloSim(raw, o.sim) : raw;
-  let link = createBoardLink({
-    role: o.role,
-    stream,
-    timers: o.clock,
-    host: o.host ?? "nacs",
-    ...(o.logger && { logger: o.logger }),
-  }) as BoardLink<BoardRole>;
+  // The world's current state follows the hello at once — often in the same chunk, delivered before
+  // `await link.ready` resumes and before the controller attaches: keep it from the start.
+  const link = keepEarly(
+    createBoardLink({
+      role: o.role,
+      stream,
+      timers: o.clock,
+      host: o.host ?? "nacs",
+      ...(o.logger && { logger: o.logger }),
+    }) as BoardLink<BoardRole>,
+  );
   let boardError: BoardError | null = null;
   const off = link.onError((e) => {
     if (e.code === "board-error") boardError = e;
@@ -132,8 +136,6 @@ async function join<R extends BoardRole>(
   } finally {
     off();
   }
-  // The world's current state follows the hello at once, before the controller attaches: keep it.
-  link = keepEarly(link);
   const name = `sim (unix:${o.path})`;
   const now = () => o.clock.now();
   const port =
