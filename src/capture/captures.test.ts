@@ -1,5 +1,5 @@
 /**
- * Acceptance (issue 7): for every capture in ../shared/captures, the number of V2G messages we report
+ * Capture decoder acceptance: for every capture in ../shared/captures, the number of V2G messages we report
  * equals the number of V2GTP payloads tshark finds on its own (its TCP reassembly, its TLS decryption with
  * the secrets disclosed in the capture), and every one of them decodes. Skips the tshark comparison, with
  * a printed reason, when tshark is not installed (CI installs it).

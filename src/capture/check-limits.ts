@@ -1,5 +1,5 @@
 /**
- * Timing limits and message-order rules used by `nacs decode --check` (issue 7 §3). Every figure is from the
+ * Timing limits and message-order rules used by `nacs decode --check`. Every figure is from the
  * digest (§5.2 message sequence, §5.4 timing constants, sources EG-TO, HOTW, PYPLC, LIBISO, EV-V2G as cited
  * there); status U figures are marked.
  */

@@ -1,4 +1,4 @@
-/** Text form of the `nacs decode --check` report (issue 7 §3). Pure code. */
+/** Text form of the `nacs decode --check` report. Pure code. */
 import type { CheckReport } from "./check.js";
 
 /** The report as text lines. */

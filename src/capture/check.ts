@@ -1,9 +1,10 @@
 /**
- * `nacs decode --check` (issue 7 §3): a compliance report built from the decoded event stream —
+ * `nacs decode --check`: a compliance report built from the decoded event stream —
  * message order against the standard's sequence, each response time against the EVCC timeout and the SECC
  * performance time, sequence / phase timeouts, a session summary (energy, peak power, duration, stop
  * reason), and known field quirks (Tesla's trailing byte and namespace offer, EVSEID `00`, 4-byte
- * SessionIDs). Incremental: push events, then finish. Pure code.
+ * SessionIDs). Incremental: push events, then finish. Pure code. The report's types are in check-report.ts,
+ * the per-session bookkeeping in check-session.ts, the limits and sequence tables in check-limits.ts.
  */
 import {
   EVCC_CABLE_CHECK_TIMEOUT_S,
@@ -18,127 +19,26 @@ import {
   seccPerformanceS,
   TESLA_NAMESPACE,
 } from "./check-limits.js";
+import type { CheckFinding, CheckReport, SessionSummary } from "./check-report.js";
+import {
+  familyOf,
+  find,
+  idText,
+  newSessionState,
+  type SessionState,
+  summarizeSession,
+  trackPower,
+} from "./check-session.js";
 import type { CaptureEvent } from "./decoder.js";
-import { messageBody, physicalOf } from "./fields.js";
+import { messageBody } from "./fields.js";
 import { bytesToHex } from "./keylog.js";
-import type { V2gFamily } from "./v2g-schema.js";
 
-/** One finding of the report. */
-export interface CheckFinding {
-  severity: "error" | "warning" | "info";
-  code: string;
-  message: string;
-  t?: number;
-  frame?: number;
-  conn?: number;
-  /** How many times it happened (t/frame: the first time); 1 when absent. */
-  count?: number;
-}
-
-/** Response-time statistics per message. */
-export interface ResponseTimeStat {
-  message: string;
-  count: number;
-  maxS: number;
-  meanS: number;
-  limitS: number;
-  over: number;
-}
-
-/** Summary of one V2G session (one TCP connection carrying V2G messages). */
-export interface SessionSummary {
-  conn: number;
-  schema?: string;
-  namespace?: string;
-  start: number;
-  end: number;
-  durationS: number;
-  messages: number;
-  evccId?: string;
-  evseId?: string;
-  sessionId?: string;
-  energyWh?: number;
-  peakPowerW?: number;
-  peakCurrentA?: number;
-  stopReason: string;
-}
-
-/** The whole report. */
-export interface CheckReport {
-  sessions: SessionSummary[];
-  responseTimes: ResponseTimeStat[];
-  findings: CheckFinding[];
-  counts: { errors: number; warnings: number; infos: number };
-}
-
-interface Pending {
-  base: string;
-  t: number;
-  frame: number;
-}
-
-interface SessionState {
-  conn: number;
-  family?: V2gFamily;
-  namespace?: string;
-  offer?: { ProtocolNamespace: string; SchemaID: number }[];
-  schema?: string;
-  connectT?: number;
-  start?: number;
-  end: number;
-  messages: number;
-  last: string;
-  pending?: Pending;
-  lastResT?: number;
-  phaseStart: Map<string, number>;
-  ongoingSince?: number;
-  evccId?: string;
-  evseId?: string;
-  sessionId?: string;
-  energyWh: number;
-  energySeen: boolean;
-  lastPowerT?: number;
-  lastPowerW?: number;
-  meterFirst?: number;
-  meterLast?: number;
-  peakPowerW?: number;
-  peakCurrentA?: number;
-  reasons: string[];
-  stopped: boolean;
-  setupDone: boolean;
-}
+export type { CheckFinding, CheckReport, ResponseTimeStat, SessionSummary } from "./check-report.js";
 
 /** The incremental checker; see {@link createChecker}. */
 export interface Checker {
   push(e: CaptureEvent): void;
   finish(): CheckReport;
-}
-
-function familyOf(schema: string | undefined): V2gFamily | undefined {
-  if (!schema) return undefined;
-  if (schema.startsWith("iso20")) return "iso20";
-  return schema === "din" || schema === "iso2" ? schema : undefined;
-}
-
-function num(name: string, v: unknown): number | undefined {
-  return physicalOf(name, v)?.value;
-}
-
-/** Depth-first search for the first field `name` in a decoded body. */
-function find(o: unknown, name: string, depth = 0): unknown {
-  if (typeof o !== "object" || o === null || depth > 5 || o instanceof Uint8Array) return undefined;
-  const r = o as Record<string, unknown>;
-  if (name in r) return r[name];
-  for (const v of Object.values(r)) {
-    const x = find(v, name, depth + 1);
-    if (x !== undefined) return x;
-  }
-  return undefined;
-}
-
-function idText(v: unknown): string | undefined {
-  if (v instanceof Uint8Array) return bytesToHex(v);
-  return typeof v === "string" ? v : undefined;
 }
 
 /** Create an incremental checker. */
@@ -191,18 +91,7 @@ export function createChecker(): Checker {
   function session(conn: number, t: number): SessionState {
     let s = sessions.get(conn);
     if (!s) {
-      s = {
-        conn,
-        end: t,
-        messages: 0,
-        last: "*start",
-        phaseStart: new Map(),
-        energyWh: 0,
-        energySeen: false,
-        reasons: [],
-        stopped: false,
-        setupDone: false,
-      };
+      s = newSessionState(conn, t);
       sessions.set(conn, s);
     }
     return s;
@@ -411,34 +300,7 @@ export function createChecker(): Checker {
       !s.reasons.includes(`EVSE: ${status}`)
     )
       s.reasons.push(`EVSE: ${status}`);
-    power(s, e, body);
-  }
-
-  function power(s: SessionState, e: CaptureEvent, body: Record<string, unknown> | undefined): void {
-    const v = num("EVSEPresentVoltage", find(body, "EVSEPresentVoltage"));
-    const i = num("EVSEPresentCurrent", find(body, "EVSEPresentCurrent"));
-    const meter = find(body, "MeterReading");
-    const mWh =
-      typeof meter === "number"
-        ? meter
-        : typeof meter === "bigint"
-          ? Number(meter)
-          : num("MeterReading", meter);
-    if (mWh !== undefined) {
-      s.meterFirst ??= mWh;
-      s.meterLast = mWh;
-    }
-    if (v === undefined || i === undefined || !/CurrentDemand|ChargeLoop/.test(e.type)) return;
-    const p = v * i;
-    s.peakPowerW = Math.max(s.peakPowerW ?? 0, p);
-    s.peakCurrentA = Math.max(s.peakCurrentA ?? 0, i);
-    if (s.lastPowerT !== undefined && s.lastPowerW !== undefined) {
-      const dt = Math.min(e.t - s.lastPowerT, 5); // a long silence is not charging
-      s.energyWh += ((s.lastPowerW + p) / 2) * (dt / 3600);
-      s.energySeen = true;
-    }
-    s.lastPowerT = e.t;
-    s.lastPowerW = p;
+    trackPower(s, e, body);
   }
 
   return {
@@ -505,25 +367,7 @@ export function createChecker(): Checker {
           });
         }
         if (!s.stopped) s.reasons.push(`capture ends during ${s.last}${s.last === "*start" ? "" : "Req"}`);
-        const sum: SessionSummary = {
-          conn: s.conn,
-          start: s.start ?? s.end,
-          end: s.end,
-          durationS: s.end - (s.start ?? s.end),
-          messages: s.messages,
-          stopReason: s.reasons.join("; "),
-        };
-        if (s.schema) sum.schema = s.schema;
-        if (s.namespace) sum.namespace = s.namespace;
-        if (s.evccId) sum.evccId = s.evccId;
-        if (s.evseId) sum.evseId = s.evseId;
-        if (s.sessionId) sum.sessionId = s.sessionId;
-        if (s.meterFirst !== undefined && s.meterLast !== undefined && s.meterLast > s.meterFirst)
-          sum.energyWh = s.meterLast - s.meterFirst;
-        else if (s.energySeen) sum.energyWh = Math.round(s.energyWh * 10) / 10;
-        if (s.peakPowerW !== undefined) sum.peakPowerW = Math.round(s.peakPowerW);
-        if (s.peakCurrentA !== undefined) sum.peakCurrentA = s.peakCurrentA;
-        out.push(sum);
+        out.push(summarizeSession(s));
       }
       const responseTimes = [...rt].map(([message, r]) => ({
         message: `${message}Res`,

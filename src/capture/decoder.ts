@@ -1,19 +1,13 @@
 /**
- * Capture decoder (issue 7 §2): turns capture records into a stream of protocol events — SLAC MMEs
+ * Capture decoder: turns capture records into a stream of protocol events — SLAC MMEs
  * (EtherType 0x88E1), SDP datagrams (UDP 15118), and V2GTP messages from reassembled TCP streams (plain or,
  * with a {@link TlsDecryptorFactory} and secrets, TLS), each decoded with the codec its connection's
  * supportedAppProtocol handshake selected. Incremental: memory is bounded by the open connections, not by
  * the file. Nothing is dropped silently: undecodable payloads, junk bytes and capture gaps become events
- * with an `error` and the bytes as `hex`. Pure code.
+ * with an `error` and the bytes as `hex`. Pure code. SLAC and SDP events are built in decoder-datagrams.ts.
  */
-import { decodeMme, type Mme } from "../slac/index.js";
-import {
-  decodeSdpRequest,
-  decodeSdpResponse,
-  formatIpv6,
-  SDP_SERVER_PORT,
-  V2gtpPayloadType,
-} from "../v2g/index.js";
+import { formatIpv6 } from "../v2g/index.js";
+import { hexOf, isSdpDatagram, type SlacMacs, sdpEvent, slacEvent } from "./decoder-datagrams.js";
 import type { CaptureDecoderOptions, CaptureDecoderStats, CaptureEvent, Party } from "./events.js";
 import { ETHERTYPE_HOMEPLUG_AV, ETHERTYPE_IPV4, ETHERTYPE_IPV6 } from "./formats.js";
 import {
@@ -75,32 +69,12 @@ interface Conn {
   lastT: number;
 }
 
-const SLAC_EV_KINDS = new Set([
-  "CM_SLAC_PARM.REQ",
-  "CM_START_ATTEN_CHAR.IND",
-  "CM_MNBC_SOUND.IND",
-  "CM_ATTEN_CHAR.RSP",
-  "CM_VALIDATE.REQ",
-  "CM_SLAC_MATCH.REQ",
-]);
-const SLAC_EVSE_KINDS = new Set([
-  "CM_SLAC_PARM.CNF",
-  "CM_ATTEN_PROFILE.IND",
-  "CM_ATTEN_CHAR.IND",
-  "CM_VALIDATE.CNF",
-  "CM_SLAC_MATCH.CNF",
-]);
-
-const MAX_HEX_BYTES = 4096;
 /**
  * Seconds a connection is kept after FIN/RST (or silence) before it is flushed and forgotten, so late
  * retransmissions still land in the same byte stream (TCP's 2·MSL TIME-WAIT is of this order, RFC 9293
  * §3.4.2).
  */
 export const TCP_LINGER_S = 120;
-function hexOf(b: Uint8Array): string {
-  return bytesToHex(b.length > MAX_HEX_BYTES ? b.subarray(0, MAX_HEX_BYTES) : b);
-}
 
 function keyOf(src: Uint8Array, sport: number, dst: Uint8Array, dport: number): string {
   return `${bytesToHex(src)}.${sport}>${bytesToHex(dst)}.${dport}`;
@@ -131,8 +105,7 @@ export function createCaptureDecoder(opts: CaptureDecoderOptions = {}): CaptureD
   const byKey = new Map<string, { conn: Conn; side: 0 | 1 }>();
   const live = new Set<Conn>();
   const seccPorts = new Set<number>();
-  const evMacs = new Set<string>();
-  const evseMacs = new Set<string>();
+  const slacMacs: SlacMacs = { ev: new Set(), evse: new Set() };
 
   function partyOf(conn: Conn, side: 0 | 1): Party {
     if (conn.evSide === undefined) return "unknown";
@@ -393,44 +366,12 @@ export function createCaptureDecoder(opts: CaptureDecoderOptions = {}): CaptureD
   }
 
   function onUdp(udp: NonNullable<ReturnType<typeof parseUdp>>, out: CaptureEvent[]): void {
-    const p = udp.payload;
-    if (
-      (udp.dstPort === SDP_SERVER_PORT || udp.srcPort === SDP_SERVER_PORT) &&
-      p[0] === 0x01 &&
-      p[1] === 0xfe
-    ) {
+    if (isSdpDatagram(udp)) {
       stats.sdp++;
-      const pt = (p[2]! << 8) | p[3]!;
-      const isReq =
-        pt === V2gtpPayloadType.sdpRequest ||
-        (pt !== V2gtpPayloadType.sdpResponse && udp.dstPort === SDP_SERVER_PORT);
-      const ev: CaptureEvent = {
-        t,
-        frame,
-        layer: "sdp",
-        from: isReq ? "ev" : "evse",
-        schema: "sdp",
-        type: isReq ? "SdpReq" : "SdpRes",
-        payloadType: pt,
-      };
-      try {
-        if (isReq) ev.message = decodeSdpRequest(p);
-        else {
-          const r = decodeSdpResponse(p);
-          seccPorts.add(r.port);
-          const { warnings, ...rest } = r;
-          ev.message = { ...rest, address: formatIpv6(r.address) };
-          if (warnings.length > 0) ev.warnings = warnings;
-        }
-        if (opts.hex) ev.hex = hexOf(p);
-      } catch (e) {
-        const x = e as { message?: string; code?: string };
-        ev.error = { message: x.message ?? String(e), ...(x.code ? { code: x.code } : {}) };
-        ev.hex = hexOf(p);
-      }
-      out.push(ev);
+      out.push(sdpEvent(udp, t, frame, seccPorts, opts.hex));
       return;
     }
+    const p = udp.payload;
     const text = keyLogTextOf(p);
     if (text !== undefined) addSecrets(text, "udp", out);
   }
@@ -459,26 +400,7 @@ export function createCaptureDecoder(opts: CaptureDecoderOptions = {}): CaptureD
 
   function onSlac(payload: Uint8Array, src: Uint8Array | undefined, out: CaptureEvent[]): void {
     stats.slac++;
-    const mac = src ? bytesToHex(src) : "";
-    const ev: CaptureEvent = { t, frame, layer: "slac", from: "unknown", schema: "homeplug", type: "MME" };
-    try {
-      const { mme } = decodeMme(payload);
-      ev.type = mme.kind === "unknown" ? `MME 0x${mme.mmtype.toString(16).padStart(4, "0")}` : mme.kind;
-      if (SLAC_EV_KINDS.has(mme.kind)) {
-        ev.from = "ev";
-        if (mac) evMacs.add(mac);
-      } else if (SLAC_EVSE_KINDS.has(mme.kind)) {
-        ev.from = "evse";
-        if (mac) evseMacs.add(mac);
-      } else if (evMacs.has(mac)) ev.from = "ev";
-      else if (evseMacs.has(mac)) ev.from = "evse";
-      ev.message = slacMessage(mme, src);
-      if (opts.hex) ev.hex = hexOf(payload);
-    } catch (e) {
-      ev.error = { message: (e as Error).message, code: (e as { code?: string }).code ?? "SLAC" };
-      ev.hex = hexOf(payload);
-    }
-    out.push(ev);
+    out.push(slacEvent(payload, src, t, frame, slacMacs, opts.hex));
   }
 
   function push(rec: CaptureRecord): CaptureEvent[] {
@@ -529,10 +451,4 @@ export function createCaptureDecoder(opts: CaptureDecoderOptions = {}): CaptureD
     stats,
     keyLog,
   };
-}
-
-function slacMessage(mme: Mme, src: Uint8Array | undefined): Record<string, unknown> {
-  const m: Record<string, unknown> = { ...mme };
-  if (src && src.length === 6) m.src = Array.from(src, (b) => b.toString(16).padStart(2, "0")).join(":");
-  return m;
 }

@@ -1,4 +1,4 @@
-/** Events, options and counters of the capture decoder (issue 7 §2). Pure types. */
+/** Events, options and counters of the capture decoder. Pure types. */
 import type { KeyLog } from "./keylog.js";
 import type { TlsDecryptorFactory } from "./tls-types.js";
 import type { V2gFamily } from "./v2g-schema.js";

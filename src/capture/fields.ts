@@ -1,5 +1,5 @@
 /**
- * Key fields of decoded messages, with units, for the timeline (issue 7 §2): physical values
+ * Key fields of decoded messages, with units, for the timeline: physical values
  * (DIN/ISO-2 PhysicalValueType: Value × 10^Multiplier with Unit; ISO 15118-20 RationalNumberType:
  * Value × 10^Exponent, unit from the field name), state-of-charge, response codes and the few enumerations
  * that tell the session's story. Pure code.

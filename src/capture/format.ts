@@ -1,5 +1,5 @@
 /**
- * Output forms of capture events (issue 7 §2): the timeline line (relative time, direction, layer, message
+ * Output forms of capture events: the timeline line (relative time, direction, layer, message
  * type and key fields with units) and the JSON object (`{"t","layer","from","schema","type","message"}`,
  * or `{…,"error","hex"}` for what could not be decoded). Pure code.
  */

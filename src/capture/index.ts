@@ -1,5 +1,5 @@
 /**
- * Capture reading and writing (issue 7): incremental pcap/pcapng reader, link/IP/TCP parsing and stream
+ * Capture reading and writing: incremental pcap/pcapng reader, link/IP/TCP parsing and stream
  * reassembly, the protocol decoder (SLAC, SDP, V2G with per-connection schema), timeline/JSON formatting,
  * the `--check` compliance report, the pcapng writer and the packet synthesizer for recording our own
  * sessions. Pure code; file streaming and TLS decryption (node:fs, node:crypto) are in `./node/`.

@@ -1,5 +1,5 @@
 /**
- * Incremental pcap / pcapng reader (issue 7 §1). Push file chunks of any size; get back the records that
+ * Incremental pcap / pcapng reader. Push file chunks of any size; get back the records that
  * became complete. Memory is bounded by one record (plus the chunk): a record split over chunks is kept
  * until it is whole. Pure code (Uint8Array/DataView).
  *

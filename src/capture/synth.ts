@@ -1,6 +1,6 @@
 /**
- * Frames our own SLAC / SDP / V2GTP messages into synthetic Ethernet / IPv6 / UDP / TCP packets (issue 7
- * §4) — correct checksums (RFC 8200 §8.1), TCP sequence and acknowledgement numbers, SYN / FIN handshakes,
+ * Frames our own SLAC / SDP / V2GTP messages into synthetic Ethernet / IPv6 / UDP / TCP packets
+ * — correct checksums (RFC 8200 §8.1), TCP sequence and acknowledgement numbers, SYN / FIN handshakes,
  * segmentation at the MSS — so a simulated session can be written with the pcapng writer and read by
  * `nacs decode` and tshark. Addresses default to link-local addresses derived from the MACs (EUI-64,
  * RFC 4291 App. A). Pure code.

@@ -1,5 +1,5 @@
 /**
- * Choosing the EXI codec for a V2GTP payload on one TCP connection (issue 7 §2): the supportedAppProtocol
+ * Choosing the EXI codec for a V2GTP payload on one TCP connection: the supportedAppProtocol
  * handshake (SAP, payload type 0x8001) names the namespace, the namespace the schema (DIN 70121, ISO
  * 15118-2, ISO 15118-20), and for ISO 15118-20 the V2GTP payload type the schema set (exi.md §1).
  * `--schema` forces one for captures that start mid-session; without it, a session seen without its SAP is

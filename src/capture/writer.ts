@@ -1,5 +1,5 @@
 /**
- * pcapng writer (issue 7 §1, §4), so our own sessions can be saved and opened in Wireshark / tshark, plus a
+ * pcapng writer, so our own sessions can be saved and opened in Wireshark / tshark, plus a
  * classic pcap encoder (used by tests and for tools that only take pcap). Blocks are returned as byte
  * arrays for the caller to write or stream. Little-endian by default; nanosecond timestamps (if_tsresol 9).
  * Formats: draft-ietf-opsawg-pcapng §4.1–4.3, §4.7; pcap-savefile(5). Pure code.

@@ -1,5 +1,5 @@
 /**
- * `nacs evse|ev --pcap` recorder (issue 7 §4): the hosts' wire tap turned into pcapng that our reader and
+ * `nacs evse|ev --pcap` recorder: the hosts' wire tap turned into pcapng that our reader and
  * decoder read back — real endpoints (zone dropped), MACs learned from SLAC, SDP to ff02::1 on the
  * multicast MAC, messages over the MSS segmented, an implicit connection for a message without open, one
  * sink call per block (streamed), and the section comment that marks TLS payloads as decrypted.

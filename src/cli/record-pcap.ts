@@ -1,5 +1,5 @@
 /**
- * `--pcap FILE` recorders (issue 7 §4).
+ * `--pcap FILE` recorders.
  *
  * `nacs simulate --pcap FILE`: turns the DC simulator's wire events (src/sim/dc/wire.ts) into
  * a pcapng stream — SLAC MMEs as Ethernet frames, SDP over UDP and the V2G session over a synthetic TCP

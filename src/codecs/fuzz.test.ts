@@ -1,5 +1,5 @@
 /**
- * Property tests (issue 3 acceptance): random and mutated bytes either decode or raise ExiDecodeError in
+ * Property tests of the EXI codecs: random and mutated bytes either decode or raise ExiDecodeError in
  * bounded time; every message obtained that way (a valid message of the schema, since the decoder accepts
  * only the grammar) satisfies decode(encode(m)) deep-equals m.
  */

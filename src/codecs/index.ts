@@ -1,5 +1,5 @@
 /**
- * `nacs/codecs`: schema-informed EXI codecs generated from the V2G XSDs (issue 3). Each set exports
+ * `nacs/codecs`: schema-informed EXI codecs generated from the V2G XSDs. Each set exports
  * `decodeDocument`/`encodeDocument` (`{ Root: value }`), the types named as in the XSD, `META` and `toXml`;
  * DIN and ISO-2 add `decode`/`encode` for `V2G_Message`; ISO-2 and -20 CommonMessages/DC/AC add
  * `decodeFragment`/`encodeFragment` (exiFragment) and `decodeXmldsigFragment`/`encodeXmldsigFragment`.

@@ -1,5 +1,5 @@
 /**
- * Property tests (issue 3 acceptance): for generated valid messages, decode(encode(m)) deep-equals m. The
+ * Property tests of the EXI codecs: for generated valid messages, decode(encode(m)) deep-equals m. The
  * messages are random walks over each type's EXI grammar with facet-respecting values
  * (tools/codegen/arbitrary.ts): DIN and ISO-2 V2G_Message per Body element (200 runs each), and every
  * global element of the SAP and ISO 15118-20 sets (fewer runs).

@@ -1,6 +1,7 @@
 /**
- * Acceptance (issue 3): every vector of apphand/din/iso2/fragments decodes, re-encodes to the identical bytes
- * (trailing-zero vectors without the padding) and its XML form equals the vector's `xml` (as infosets).
+ * Test vectors of the EXI codecs: every vector of apphand/din/iso2/fragments decodes, re-encodes to the
+ * identical bytes (trailing-zero vectors without the padding) and its XML form equals the vector's `xml`
+ * (as infosets).
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";

@@ -1,5 +1,5 @@
 /**
- * Adapters between J1772/CCS1 and J3400 (issue 2 §4; engineering view of spec digest §3.4, all status U
+ * Adapters between J1772/CCS1 and J3400 (engineering view of spec digest §3.4, all status U
  * because the J3400 adapter clauses are not available). Ids read `<EVSE connector>-to-<vehicle inlet>`.
  */
 import * as R from "./ratings.js";

@@ -7,7 +7,7 @@ import type { Rating } from "./types.js";
 
 const STATUSES = ["C", "D", "U"];
 
-test("catalogue has the issue-2 §4 rows, keyed by their own id", () => {
+test("catalogue has the J3400, J1772, CCS1/2, Type 2, CHAdeMO, MCS and GB/T rows, keyed by their own id", () => {
   assert.deepEqual(
     [...CONNECTOR_IDS].sort(),
     ["ccs1", "ccs2", "chademo", "gbt-ac", "gbt-dc", "j1772", "j3400", "mcs", "type2"].sort(),

@@ -1,5 +1,5 @@
 /**
- * Connector catalogue rows (issue 2 §4; figures from spec digest §4, §3.1, §2.3 via `ratings.ts`).
+ * Connector catalogue rows (figures from spec digest §4, §3.1, §2.3 via `ratings.ts`).
  * A row describes one coupler system: what its vehicle inlet can take (`modes`), what its plug carries
  * (`plugCarries`) and which plugs mate with its inlet (`inletAccepts`).
  */

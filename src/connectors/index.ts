@@ -1,5 +1,5 @@
 /**
- * Connector catalogue (issue 2 §4): J3400, J1772, CCS1/2, Type 2, CHAdeMO, MCS, GB/T rows with their
+ * Connector catalogue: J3400, J1772, CCS1/2, Type 2, CHAdeMO, MCS, GB/T rows with their
  * ratings and sources (spec digest §4), the J1772/CCS1 ↔ J3400 adapters (digest §3.4), and `resolve()`.
  */
 export { ADAPTER_IDS, ADAPTERS } from "./adapters.js";

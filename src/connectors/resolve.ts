@@ -1,7 +1,7 @@
 /**
  * `resolve(inlet, connector, adapter?)`: which charging modes a vehicle inlet and an EVSE connector
  * (optionally through an adapter) allow, with voltage/current/power limits = min(connector, adapter,
- * inlet), or why not. Issue 2 §4; mating and adapter rules from spec digest §3.4.
+ * inlet), or why not. Mating and adapter rules from spec digest §3.4.
  */
 import { ADAPTER_IDS, ADAPTERS } from "./adapters.js";
 import { CONNECTOR_IDS, CONNECTORS } from "./catalogue.js";
@@ -150,7 +150,7 @@ const isUnrated = (r: Rating | undefined): boolean =>
 /**
  * Which modes a vehicle `inlet` can charge with from an EVSE `connector`, optionally through `adapter`.
  * Limits are min(connector, adapter, inlet) per quantity, power also capped at V × I. Throws
- * {@link UnknownIdError} for ids not in the catalogue. Source: issue 2 §4, spec digest §3.4 and §4.
+ * {@link UnknownIdError} for ids not in the catalogue. Source: spec digest §3.4 and §4.
  */
 export function resolve(
   inlet: string,

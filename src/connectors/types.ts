@@ -1,5 +1,5 @@
 /**
- * Types of the connector catalogue (issue 2 §4). Figures live in `ratings.ts`; rows in `catalogue.ts`
+ * Types of the connector catalogue. Figures live in `ratings.ts`; rows in `catalogue.ts`
  * and `adapters.ts`; the mating question is answered by `resolve.ts`.
  */
 

@@ -1,4 +1,4 @@
-/** EV controllers and vehicle models: basic AC controller, on-board charger, traction battery (issue 2 §5–§6). */
+/** EV controllers and vehicle models: basic AC controller, on-board charger, traction battery. */
 export * from "./basic-ac.js";
 export * from "./battery.js";
 export * from "./dc/index.js";

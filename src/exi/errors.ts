@@ -1,5 +1,5 @@
 /**
- * Typed errors of the EXI runtime (issue 3 §3): malformed input raises {@link ExiDecodeError} with the bit
+ * Typed errors of the EXI runtime: malformed input raises {@link ExiDecodeError} with the bit
  * offset, the grammar state or element and what was expected; values outside the schema raise
  * {@link ExiEncodeError} naming the field path.
  */

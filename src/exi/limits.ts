@@ -1,5 +1,5 @@
 /**
- * Explicit resource limits of the EXI runtime (issue 3 §2). Schema facets (maxLength, maxOccurs, integer
+ * Explicit resource limits of the EXI runtime. Schema facets (maxLength, maxOccurs, integer
  * ranges) are enforced by the generated codecs; these defaults apply where the schema is unbounded.
  */
 

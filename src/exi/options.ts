@@ -9,7 +9,7 @@ export interface ExiWarning {
 
 /** Options for `decode`/`decodeDocument`/`decodeFragment`. */
 export interface DecodeOptions {
-  /** Called for each tolerated irregularity (issue 3 §3). */
+  /** Called for each tolerated irregularity. */
   onWarning?: (w: ExiWarning) => void;
 }
 

@@ -1,5 +1,5 @@
 /**
- * XML form of decoded messages (issue 3 §4): namespace-qualified as the XSD says, hexBinary as upper-case hex,
+ * XML form of decoded messages: namespace-qualified as the XSD says, hexBinary as upper-case hex,
  * base64Binary as base64, for humans and for comparison with other tools. Driven by the generated field
  * tables (`META`). Platform-neutral.
  */

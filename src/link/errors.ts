@@ -1,5 +1,5 @@
 /**
- * Named errors of the transport layer (issue 4 §2). Each carries a `code` and, where there is one, the
+ * Named errors of the transport layer. Each carries a `code` and, where there is one, the
  * underlying `cause` (a Node socket/TLS error or a {@link V2gtpError}).
  */
 import { NacsError } from "../errors.js";

@@ -1,5 +1,5 @@
 /**
- * IPv6 link-local helpers (issue 4 §2). The SECC listens on, and SDP returns, a link-local fe80::/10 address
+ * IPv6 link-local helpers. The SECC listens on, and SDP returns, a link-local fe80::/10 address
  * (digest §6.2); such an address is meaningful only with its interface scope, so sockets use
  * "fe80::…%eth0" (RFC 4007 §11).
  */

@@ -1,5 +1,5 @@
 /**
- * V2G transports (issue 4 §2): TCP and TLS 1.2 over IPv6, an in-memory link with the same interface, the
+ * V2G transports: TCP and TLS 1.2 over IPv6, an in-memory link with the same interface, the
  * SDP server (SECC) and client (EVCC), link-local address helpers. Node-only code.
  */
 

@@ -1,6 +1,6 @@
 /**
  * In-memory V2G transport with the same {@link V2gConnection} interface as TCP/TLS, for fast tests and the
- * simulator (issue 4 §2). Bytes still go through V2GTP framing and the deframer, so bad headers, maximum
+ * simulator. Bytes still go through V2GTP framing and the deframer, so bad headers, maximum
  * lengths and read timeouts behave as on TCP. Optional one-way latency runs on injected timers (virtual
  * time in the simulator); with latency 0 delivery is a microtask.
  */

@@ -1,4 +1,4 @@
-/** A {@link V2gConnection} over a connected `node:net` or `node:tls` socket (issue 4 §2). */
+/** A {@link V2gConnection} over a connected `node:net` or `node:tls` socket. */
 import type { Socket } from "node:net";
 import type { Clock } from "../machine/index.js";
 import { ConnectionCore } from "./connection-core.js";

@@ -1,5 +1,5 @@
 /**
- * Plain TCP V2G transport over IPv6 (issue 4 §2): the SECC listens on its link-local address (with
+ * Plain TCP V2G transport over IPv6: the SECC listens on its link-local address (with
  * "%iface" scope) or on ::1 for tests; the EVCC connects to the address and port SDP returned.
  */
 import { connect, createServer } from "node:net";

@@ -1,5 +1,5 @@
 /**
- * TLS 1.2 V2G transport (ISO 15118-2 §7.7.3.x, issue 4 §2): the SECC presents its leaf certificate and the
+ * TLS 1.2 V2G transport (ISO 15118-2 §7.7.3.x): the SECC presents its leaf certificate and the
  * CPO sub-CA chain; the EVCC trusts only the V2G root(s) and refuses any other chain with a
  * {@link TlsTrustError}. `keylogFile` appends NSS key-log lines ("CLIENT_RANDOM …") so Wireshark can
  * decrypt captured sessions (the CLI's `--tls-keylog FILE`).

@@ -1,5 +1,5 @@
 /**
- * The transport interface shared by TCP, TLS and in-memory links (issue 4 §2): a V2G connection carries
+ * The transport interface shared by TCP, TLS and in-memory links: a V2G connection carries
  * V2GTP messages `{payloadType, payload}` (digest §6.3) in both directions.
  */
 import type { V2gtpMessage } from "../v2g/index.js";

@@ -2,7 +2,7 @@
  * Discrete-event simulator of a basic (PWM-only) AC charging set-up: EVSE controller, CP/PP circuit,
  * EV controller, OBC and battery, driven by a virtual clock (src/sim/queue.ts).
  *
- * Information flows only through the physics (issue 2 §6):
+ * Information flows only through the physics:
  *   EV switches (S2, ventilation, diode) → circuit plateaus (`cpSampleFor`) → EVSE ADC samples every
  *   `CP_SAMPLE_INTERVAL_MS` → `detectCp` → EVSE controller → generator duty / relay command → relay
  *   actuation → AC at the inlet → EV; and generator duty → waveform → duty measured by the EV.

@@ -1,5 +1,5 @@
 /**
- * Simulator (issue 2 §6): virtual clock and event queue, seeded RNG, the cable model between the simulated
+ * Simulator: virtual clock and event queue, seeded RNG, the cable model between the simulated
  * EVSE and EV, the basic-AC simulation and the session runner behind `nacs simulate`. Pure, platform-neutral.
  */
 export * from "./ac-sim.js";

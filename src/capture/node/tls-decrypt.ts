@@ -1,6 +1,6 @@
 /**
- * Node-only (node:crypto): decrypts one captured TLS 1.2 / 1.3 connection with NSS key-log secrets (issue 7
- * §2), implementing the core's {@link TlsDecryptor} interface. Reads ClientHello / ServerHello in the clear
+ * Node-only (node:crypto): decrypts one captured TLS 1.2 / 1.3 connection with NSS key-log secrets,
+ * implementing the core's {@link TlsDecryptor} interface. Reads ClientHello / ServerHello in the clear
  * (client random, server random, cipher suite, supported_versions), follows ChangeCipherSpec (1.2) or the
  * handshake → application key switch at each side's Finished (1.3, RFC 8446 §7), and queues encrypted
  * records until their secret is known (test systems disclose secrets during the session), so the records

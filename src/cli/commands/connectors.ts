@@ -1,5 +1,5 @@
 /**
- * `nacs connectors`: print the connector catalogue (issue 2 §4), the adapters (`--list-adapters`), or
+ * `nacs connectors`: print the connector catalogue, the adapters (`--list-adapters`), or
  * answer one question: `--inlet j3400 --connector ccs1 --adapter ccs1-to-j3400 [--supply dc] [--json]`.
  * A "not possible" answer is still an answer (exit 0, `"ok": false` in JSON); bad ids exit 2.
  */

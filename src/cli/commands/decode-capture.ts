@@ -1,5 +1,5 @@
 /**
- * `nacs decode FILE.pcap[ng]` (issue 7 §2–3): decode a capture — SLAC, SDP and V2G (schema per TCP
+ * `nacs decode FILE.pcap[ng]`: decode a capture — SLAC, SDP and V2G (schema per TCP
  * connection from its supportedAppProtocol handshake; `--schema din|iso2|iso20` for captures that start
  * mid-session) — as a timeline (default), JSON lines (`--json`) or a compliance report (`--check`). TLS
  * sessions are decrypted with `--tls-keylog FILE` (NSS key-log format) and with secrets disclosed in the

@@ -1,6 +1,6 @@
 /**
  * `nacs decode --schema apphand|din|iso2|iso20-common|iso20-dc|iso20-ac|iso20-acdp|iso20-wpt [--hex HEX]
- * [--format json|xml] [--fragment exi|xmldsig]` (issue 3 §4): decodes one hex stream, or hex lines from
+ * [--format json|xml] [--fragment exi|xmldsig]`: decodes one hex stream, or hex lines from
  * stdin, printing one JSON object per line — `{"type":"CurrentDemandReq","message":{…}}` — or
  * `{"error":{"message":…,"bitOffset":…}}` for a bad line (and goes on with the next line).
  */

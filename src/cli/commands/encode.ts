@@ -1,5 +1,5 @@
 /**
- * `nacs encode --schema … [--fragment exi|xmldsig]` (issue 3 §4): reads the JSON lines printed by
+ * `nacs encode --schema … [--fragment exi|xmldsig]`: reads the JSON lines printed by
  * `nacs decode` from stdin (or `--json`) and prints hex lines, so `decode | encode` round-trips. A bad line
  * prints `{"error":{"message":…,"path":…}}` and the command goes on.
  */

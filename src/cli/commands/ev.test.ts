@@ -1,5 +1,5 @@
 /**
- * Issue 4 §5 acceptance: `nacs evse --iface lo --no-slac` against `nacs ev --iface lo --no-slac`, two
+ * End to end on loopback: `nacs evse --iface lo --no-slac` against `nacs ev --iface lo --no-slac`, two
  * processes, plain TCP and TLS (shared `--test-pki DIR`); both JSON summaries agree. Bad options exit 2.
  */
 import assert from "node:assert/strict";

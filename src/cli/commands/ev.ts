@@ -1,5 +1,5 @@
 /**
- * `nacs ev --iface IF`: our EV (EVCC) against any EVSE on a network interface (issue 4 §5, issue 5 §4).
+ * `nacs ev --iface IF`: our EV (EVCC) against any EVSE on a network interface.
  * SLAC over a raw socket (unless `--no-slac`), SDP (multicast ff02::1 on the interface; unicast to
  * `--sdp-target`, default ::1 on loopback, which has no multicast), TCP or TLS, then one V2G session with
  * the battery model. The pilot is simulated (`--cp sim`): plugged into a charger showing 5 %. Prints a
@@ -9,7 +9,7 @@
  * TLS: `--tls` with `--trust ROOT.pem` (the V2G root(s) to trust), or `--test-pki DIR` (DIR/v2g-root.pem
  * of the EVSE's `--test-pki DIR`). The EV refuses an SECC whose chain does not verify.
  *
- * `--pcap FILE` (issue 7 §4): records SLAC, SDP and the V2G session as pcapng as it happens (evse.ts
+ * `--pcap FILE`: records SLAC, SDP and the V2G session as pcapng as it happens (evse.ts
  * `openHostPcap`).
  */
 import { readFileSync } from "node:fs";

@@ -1,5 +1,5 @@
 /**
- * Issue 7 §4: `nacs evse --pcap A` and `nacs ev --pcap B` (loopback, `--no-slac`) each record the session
+ * `nacs evse --pcap A` and `nacs ev --pcap B` (loopback, `--no-slac`) each record the session
  * they ran: `nacs decode FILE --json` finds as many V2G messages as the side's JSON `messages`, the SDP
  * exchange and the TCP connection sit on the real ports (the EVSE's listening port from its log), and
  * tshark reads both files without complaint and counts the same V2GTP messages with its own reassembly

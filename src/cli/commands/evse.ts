@@ -1,5 +1,5 @@
 /**
- * `nacs evse --iface IF`: our SECC against any EV on a network interface (issue 4 §5, issue 5 §4). SLAC
+ * `nacs evse --iface IF`: our SECC against any EV on a network interface. SLAC
  * over a raw socket (unless `--no-slac`), then SDP and one SeccServer serving `--sessions` sessions (one
  * machine per connection) with the DC plant / isolation monitor or AC meter models. The pilot is simulated
  * (`--cp sim`): a vehicle is plugged in when the EVSE starts. Prints a summary per session, or one JSON
@@ -9,7 +9,7 @@
  * writes a throwaway test PKI into DIR (tools/pki/make-test-pki.ts layout) unless one is there; give the
  * EV the same DIR (`nacs ev --tls --test-pki DIR`) so it trusts DIR/v2g-root.pem.
  *
- * `--pcap FILE` (issue 7 §4): records the SLAC frames, SDP datagrams and V2G sessions as pcapng, one packet
+ * `--pcap FILE`: records the SLAC frames, SDP datagrams and V2G sessions as pcapng, one packet
  * written to the file as it happens (see {@link createHostPcapRecorder}; shared with `nacs ev`).
  */
 import { closeSync, openSync, readFileSync, writeSync } from "node:fs";

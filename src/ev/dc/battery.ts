@@ -1,5 +1,5 @@
 /**
- * Traction battery / BMS model for DC charging (issue 6 §3): capacity, open-circuit voltage over SOC (a
+ * Traction battery / BMS model for DC charging: capacity, open-circuit voltage over SOC (a
  * per-cell NMC-like table times the cells in series), internal resistance, maximum charge current over SOC
  * (taper), voltage and power ceilings, bulk / full SOC. Two vehicle classes: a legacy "400v" pack (limit
  * ≤ 500 V, charges on a 500 V legacy charger) and an "800v" pack that needs a 1000 V J3400 charger.

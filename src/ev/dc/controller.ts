@@ -1,5 +1,5 @@
 /**
- * EV DC controller (issue 6 §3) as a pure step function `stepEvDc(state, event) → [state, effects]`: the
+ * EV DC controller as a pure step function `stepEvDc(state, event) → [state, effects]`: the
  * EVCC plus BMS glue, the EV SLAC machine, the SDP client, the inlet lock and the DC contactors.
  *
  * - Plug-in (PP latched) locks the inlet; 5 % on the pilot starts SLAC, then SDP (retry every
@@ -11,6 +11,9 @@
  * - The EV contactors open only below {@link EV_CONTACTOR_OPEN_MAX_A}; the inlet unlocks only below 60 V
  *   (digest §5.6) once the session is over.
  * - Optional "delayed S2 closure" for legacy chargers (digest §3.3, U).
+ *
+ * The state and its small helpers are in state.ts, the EVCC glue (port commands, DC decision, welding
+ * verdict) in evcc-glue.ts.
  */
 import { dutyToCurrent, type PpState } from "../../pilot/index.js";
 import {
@@ -24,59 +27,27 @@ import {
   createEvcc,
   DEFAULT_EVCC_PACING,
   decodeSdpResponse,
-  EVCC_WELDING_MAX_REQUESTS,
-  type EvccEffect,
-  type EvccEvent,
   type EvccReadings,
-  type EvccState,
   encodeSdpRequest,
-  SAFE_VOLTAGE_V,
   SDP_MAX_REQUESTS,
   SDP_REQUEST_TIMEOUT_MS,
   SDP_SECURITY_NONE,
   SDP_SECURITY_TLS,
   SDP_TRANSPORT_TCP,
-  stepEvcc,
 } from "../../v2g/index.js";
 import { bmsTargetCurrentA, type DcBatteryConfig } from "./battery.js";
+import { evcc } from "./evcc-glue.js";
+import { active, type EvDcState, gateContactors, maybeUnlock, setPhase, setS2 } from "./state.js";
 import {
   BOARD_LOST_STOP,
   DC_CURRENT_DEMAND_INTERVAL_MS,
-  EV_CONTACTOR_OPEN_MAX_A,
-  EV_STOP_PRECHARGE,
-  EV_STOP_WELDED,
   type EvDcConfig,
   type EvDcEffect,
   type EvDcEvent,
-  type EvDcPhase,
 } from "./types.js";
 
-/** EV controller state (treat as opaque outside tests). */
-export interface EvDcState {
-  readonly cfg: EvDcConfig;
-  readonly nowMs: number;
-  readonly phase: EvDcPhase;
-  readonly duty: number;
-  readonly pp: PpState;
-  readonly lockCmd: boolean;
-  readonly lockFeedback: boolean;
-  readonly inlet: { voltageV: number; currentA: number; acPresent: boolean };
-  readonly socPercent: number;
-  readonly batteryVoltageV: number;
-  readonly slac: ReturnType<typeof initialEvSlac>;
-  readonly evcc: EvccState;
-  readonly sdpTries: number;
-  readonly contactorsWant: boolean;
-  readonly contactorsCmd: boolean;
-  readonly s2: boolean;
-  readonly s2PendingAtMs: number | null;
-  readonly stopReason: string | null;
-  readonly readingsDirty: boolean;
-  /** `start-v2g` received (or `autoStartV2g`). */
-  readonly v2gStart: boolean;
-  /** Fault injection: request above the EVSE limits. */
-  readonly overLimit: { currentA: number; voltageV: number } | null;
-}
+export { refuseDc } from "./evcc-glue.js";
+export type { EvDcState } from "./state.js";
 
 /** Complete a partial configuration. */
 export function evDcConfig(partial: Partial<EvDcConfig> & Pick<EvDcConfig, "battery" | "slac">): EvDcConfig {
@@ -149,11 +120,6 @@ export function initialEvDc(
     v2gStart: cfg.autoStartV2g,
     overLimit: null,
   };
-}
-
-/** True when the session is past SLAC and not ended (a paused session counts: the inlet stays locked). */
-function active(s: EvDcState): boolean {
-  return s.phase === "slac" || s.phase === "sdp" || s.phase === "session" || s.phase === "paused";
 }
 
 /** One step of the EV DC controller. */
@@ -235,12 +201,6 @@ export function stepEvDc(s0: EvDcState, ev: EvDcEvent): [EvDcState, EvDcEffect[]
   return [s, fx];
 }
 
-function setPhase(s: EvDcState, phase: EvDcPhase, fx: EvDcEffect[]): EvDcState {
-  if (phase === s.phase) return s;
-  fx.push({ kind: "phase", phase });
-  return { ...s, phase };
-}
-
 function onPp(s0: EvDcState, pp: PpState, t: number, fx: EvDcEffect[]): EvDcState {
   let s: EvDcState = { ...s0, pp };
   if (pp === s0.pp) return s;
@@ -288,27 +248,6 @@ function evStop(s0: EvDcState, reason: string, t: number, fx: EvDcEffect[], now:
   if (s.evcc.conn === "session" || s.evcc.conn === "sap")
     s = evcc(s, { kind: "control", control: { op: "stop" }, tMs: t }, fx);
   return s;
-}
-
-function setS2(s: EvDcState, closed: boolean, fx: EvDcEffect[]): EvDcState {
-  if (s.s2 === closed && s.s2PendingAtMs === null) return s;
-  if (s.s2 !== closed) fx.push({ kind: "s2", closed });
-  return { ...s, s2: closed, s2PendingAtMs: null };
-}
-
-function gateContactors(s: EvDcState, fx: EvDcEffect[]): EvDcState {
-  if (s.contactorsWant === s.contactorsCmd) return s;
-  if (!s.contactorsWant && Math.abs(s.inlet.currentA) >= EV_CONTACTOR_OPEN_MAX_A) return s;
-  fx.push({ kind: "contactors", closed: s.contactorsWant });
-  return { ...s, contactorsCmd: s.contactorsWant };
-}
-
-function maybeUnlock(s: EvDcState, fx: EvDcEffect[]): EvDcState {
-  if (!s.lockCmd || active(s) || s.contactorsCmd || s.phase === "unplugged") return s;
-  if (s.phase === "plugged") return s;
-  if (Math.abs(s.inlet.voltageV) >= SAFE_VOLTAGE_V) return s;
-  fx.push({ kind: "lock", locked: false });
-  return { ...s, lockCmd: false };
 }
 
 function onTimer(s: EvDcState, id: string, t: number, fx: EvDcEffect[]): EvDcState {
@@ -384,128 +323,4 @@ function slac(s: EvDcState, ev: EvSlacEvent, fx: EvDcEffect[]): EvDcState {
     }
   }
   return out;
-}
-
-function evccReadings(s: EvDcState): Partial<EvccReadings> {
-  const over = s.overLimit && !s.stopReason ? s.overLimit : null;
-  return {
-    socPercent: s.socPercent,
-    batteryVoltageV: s.batteryVoltageV,
-    inletVoltageV: s.inlet.voltageV,
-    targetCurrentA: over ? over.currentA : s.stopReason ? 0 : bmsTargetCurrentA(s.cfg.battery, s.socPercent),
-    targetVoltageV: over ? over.voltageV : s.cfg.battery.maxVoltageV,
-    contactorsClosed: s.contactorsCmd,
-  };
-}
-
-function evcc(s0: EvDcState, ev: EvccEvent, fx: EvDcEffect[]): EvDcState {
-  let e = s0.evcc;
-  if (s0.readingsDirty || ev.kind === "control") {
-    [e] = stepEvcc(e, { kind: "port", readings: evccReadings(s0), tMs: ev.tMs });
-  }
-  const [st, efx] = stepEvcc(e, ev);
-  let out: EvDcState = { ...s0, evcc: st, readingsDirty: false };
-  for (const x of efx as EvccEffect[]) {
-    switch (x.kind) {
-      case "send":
-        fx.push({ kind: "v2g-send", payloadType: x.payloadType, bytes: x.bytes, name: x.name });
-        break;
-      case "set-timer":
-        fx.push({ kind: "set-timer", id: `evcc:${x.id}`, atMs: x.atMs });
-        break;
-      case "close":
-        fx.push({ kind: "v2g-close", reason: x.reason });
-        break;
-      case "session-end": {
-        const normal = x.stopReason === "terminated" || x.stopReason === "paused";
-        if (!normal && !out.stopReason) {
-          const preCharge = x.stopReason === "timeout" && x.detail.includes("PreCharge");
-          const named = preCharge
-            ? EV_STOP_PRECHARGE
-            : x.stopReason === "peer-closed"
-              ? "communication loss"
-              : x.stopReason === "timeout"
-                ? "communication timeout"
-                : `V2G ${x.stopReason}`;
-          out = { ...out, stopReason: `${named}: ${x.detail}` };
-          fx.push({ kind: "stop", reason: out.stopReason!, ...(preCharge && { fault: true }) });
-        }
-        out = checkWelded(out, st, fx);
-        if (x.stopReason === "paused" && !out.stopReason) {
-          out = setPhase(out, "paused", fx);
-          break;
-        }
-        out = setPhase(out, "ended", fx);
-        out = maybeUnlock(out, fx);
-        break;
-      }
-      case "port-command":
-        out = portCommand(out, x.command, ev.tMs, fx);
-        break;
-      case "log":
-        fx.push({ kind: "log", level: x.level, msg: `evcc: ${x.msg}` });
-        break;
-      default:
-        break;
-    }
-  }
-  return out;
-}
-
-function portCommand(
-  s: EvDcState,
-  c: Extract<EvccEffect, { kind: "port-command" }>["command"],
-  t: number,
-  fx: EvDcEffect[],
-): EvDcState {
-  switch (c.port) {
-    case "s2":
-      if (c.op === "open") return setS2(s, false, fx);
-      if (s.cfg.s2CloseDelayMs > 0 && !s.s2) {
-        const at = t + s.cfg.s2CloseDelayMs;
-        fx.push({ kind: "set-timer", id: "ev:s2", atMs: at });
-        return { ...s, s2PendingAtMs: at };
-      }
-      return setS2(s, true, fx);
-    case "contactors": {
-      if (c.op === "open") return gateContactors({ ...s, contactorsWant: false }, fx);
-      const why = refuseDc(s);
-      if (why) {
-        const st = { ...s, stopReason: s.stopReason ?? why };
-        if (!s.stopReason) fx.push({ kind: "stop", reason: why });
-        fx.push({ kind: "v2g-close", reason: why });
-        return evcc(st, { kind: "closed", reason: why, tMs: t }, fx);
-      }
-      return gateContactors({ ...s, contactorsWant: true }, fx);
-    }
-    case "charger":
-      return s;
-  }
-}
-
-/**
- * Welding detection verdict (digest §5.2 row 11): WeldingDetection ran to its request limit and the EVSE
- * still reported ≥ 60 V with our contactors commanded open ⇒ a contactor is welded. The EV stops with
- * {@link EV_STOP_WELDED} and keeps the inlet locked (it never unlocks above 60 V, see `maybeUnlock`).
- */
-function checkWelded(s: EvDcState, e: EvccState, fx: EvDcEffect[]): EvDcState {
-  if (e.weldingRequests < EVCC_WELDING_MAX_REQUESTS || s.contactorsWant) return s;
-  if (e.evse.presentVoltageV < SAFE_VOLTAGE_V) return s;
-  const detail = `${EV_STOP_WELDED}: ${e.evse.presentVoltageV.toFixed(0)} V after ${e.weldingRequests} WeldingDetection requests`;
-  fx.push({ kind: "log", level: "error", msg: detail });
-  if (s.stopReason === EV_STOP_WELDED) return s;
-  fx.push({ kind: "stop", reason: EV_STOP_WELDED, fault: true });
-  return { ...s, stopReason: s.stopReason ?? EV_STOP_WELDED };
-}
-
-/**
- * The DC decision (digest §3.3): pilot at 5 %, DC negotiated, no AC on the inlet. Returns why DC is
- * refused, or null.
- */
-export function refuseDc(s: EvDcState): string | null {
-  if (dutyToCurrent(s.duty).kind !== "digital") return `DC refused: pilot at ${s.duty} %, not 5 %`;
-  if (!s.evcc.cfg.mode.startsWith("DC") || !s.evcc.evse.modes.some((m) => m.startsWith("DC")))
-    return "DC refused: no DC energy transfer mode negotiated";
-  if (s.inlet.acPresent) return "DC refused: AC present on the inlet";
-  return null;
 }

@@ -1,4 +1,4 @@
-/** Events, effects and configuration of the EV DC controller (issue 6 §3). */
+/** Events, effects and configuration of the EV DC controller. */
 import type { PpState } from "../../pilot/index.js";
 import type { EvSlacConfig, SlacFrame } from "../../slac/index.js";
 import type { EvccConfig } from "../../v2g/index.js";

@@ -1,4 +1,4 @@
-/** EVSE DC controller (issue 6 §1): power module, isolation monitor, AC/DC interlock, controller. */
+/** EVSE DC controller: power module, isolation monitor, AC/DC interlock, controller. */
 export * from "./controller.js";
 export * from "./interlock.js";
 export * from "./isolation.js";

@@ -1,5 +1,5 @@
 /**
- * AC/DC interlock of the two J3400 power pins (issue 6 §1; digest §3.1: "J3400 adds interlocks so only one
+ * AC/DC interlock of the two J3400 power pins (digest §3.1: "J3400 adds interlocks so only one
  * power path (AC or DC) can be active at a time", ED, status C). The pins are configured for one path; the
  * other path can never be energised, and the configuration cannot change while a path is energised.
  */

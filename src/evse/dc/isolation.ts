@@ -1,5 +1,5 @@
 /**
- * Isolation monitor (IMD) of the EVSE (issue 6 §1, digest §5.6): a cable-check test at the cable-check
+ * Isolation monitor (IMD) of the EVSE (digest §5.6): a cable-check test at the cable-check
  * voltage answers after {@link IMD_TEST_MS}; afterwards the monitor keeps watching and reports a changed
  * resistance after {@link IMD_MONITOR_RESPONSE_MS}. Classification by `isolationLevelFor` (EV-EM 100 kΩ rule,
  * then the Ω/V classes). Pure: the host asks {@link imdNextChangeMs} when to look again.

@@ -1,5 +1,5 @@
 /**
- * DC power module of the EVSE (issue 6 §1): voltage/current/power limits, ramp rates, regulation tolerance,
+ * DC power module of the EVSE: voltage/current/power limits, ramp rates, regulation tolerance,
  * in a legacy 500 V and a J3400 1000 V variant. Pure data and set-point arithmetic; the simulator
  * integrates the output over time (src/sim/dc/physics.ts).
  */
@@ -31,7 +31,7 @@ export const DC_MODULE_REGULATION_TOLERANCE_A = 5;
 /** EVSEPeakCurrentRipple announced (A). Design choice (D). */
 export const DC_MODULE_PEAK_RIPPLE_A = 5;
 
-/** Module variant: legacy 500 V or J3400 1000 V (issue 6 §1). */
+/** Module variant: legacy 500 V or J3400 1000 V. */
 export type ModuleVariant = "500v" | "1000v";
 
 /** Power-module configuration. */

@@ -1,4 +1,4 @@
-/** Events, effects and configuration of the EVSE DC controller (issue 6 §1). */
+/** Events, effects and configuration of the EVSE DC controller. */
 import type { CpState, PpState } from "../../pilot/index.js";
 import type { EvseSlacConfig, SlacFrame } from "../../slac/index.js";
 import type { IsolationReading, SeccConfig } from "../../v2g/index.js";

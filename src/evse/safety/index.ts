@@ -1,3 +1,3 @@
-/** DC safety supervisor (issue 6 §2): limits of digest §5.6 and the J3400 10 ms off rule, as pure code. */
+/** DC safety supervisor: limits of digest §5.6 and the J3400 10 ms off rule, as pure code. */
 export * from "./limits.js";
 export * from "./supervisor.js";

@@ -1,5 +1,5 @@
 /**
- * Figures of the DC safety supervisor (issue 6 §2): reaction time, the over-voltage table of digest §5.6,
+ * Figures of the DC safety supervisor: reaction time, the over-voltage table of digest §5.6,
  * the over-current rule, the current below which contactors may open, and the 60 V unlock limit.
  */
 import { SAFE_VOLTAGE_V } from "../../v2g/index.js";
@@ -35,7 +35,7 @@ export function overVoltageThresholdV(negotiatedMaxV: number): number {
   return 550;
 }
 
-/** Negotiated limit: the lower of EV and EVSE maxima (issue 6 §3 "negotiate to the lower limit"); 0 = unknown. */
+/** Negotiated limit: the lower of EV and EVSE maxima; 0 = unknown. */
 export function negotiated(evMax: number, evseMax: number): number {
   if (!(evMax > 0)) return evseMax;
   return Math.min(evMax, evseMax);

@@ -1,5 +1,5 @@
 /**
- * DC safety supervisor (issue 6 §2), a pure state machine inside the EVSE DC controller. On any fault it
+ * DC safety supervisor, a pure state machine inside the EVSE DC controller. On any fault it
  * commands the DC output off in the same step as the detection (the host then has {@link SAFETY_OFF_MAX_MS}
  * to carry it out), lets the contactors open only once the current is below
  * {@link SAFETY_CONTACTOR_OPEN_MAX_A}, refuses to close them again until reset, and reports unlock permission
@@ -17,7 +17,7 @@ import {
 
 export { OVER_CURRENT_MARGIN_FRACTION, SAFETY_OFF_MAX_MS };
 
-/** Faults the supervisor acts on (issue 6 §2). */
+/** Faults the supervisor acts on. */
 export type SafetyFault =
   | "cp-state-e"
   | "cp-state-f"

@@ -1,5 +1,5 @@
 /**
- * Pieces shared by `nacs evse` and `nacs ev` (issue 4 §5, issue 5 §4): where to listen / send SDP on an
+ * Pieces shared by `nacs evse` and `nacs ev`: where to listen / send SDP on an
  * interface, the stderr logger, the SLAC stage over a raw socket, the test PKI, and the end-of-session
  * summary (text and the `--json` object).
  */
@@ -122,7 +122,7 @@ export async function testPki(dir: string, create: boolean): Promise<TestPkiFile
   return { key: read(PKI_FILES.key), cert: read(PKI_FILES.cert), root: read(PKI_FILES.root) };
 }
 
-/** The `--json` object of a session (issue 4 §5). */
+/** The `--json` object of a session. */
 export function summaryJson(s: SessionSummary): {
   protocol: string | null;
   mode: string;

@@ -1,5 +1,5 @@
 /**
- * EVCC side of the communication setup (issue 4 §5): SDP discovery (multicast on the PLC interface, or
+ * EVCC side of the communication setup: SDP discovery (multicast on the PLC interface, or
  * unicast to `sdpTarget` for loopback, which has no multicast), then a TCP or TLS connection to the
  * address and port the SECC advertised.
  */

@@ -1,8 +1,8 @@
 /**
- * Host of one EVCC session (issue 4 §5): the pure EVCC machine on a connection to an SECC, with the
+ * Host of one EVCC session: the pure EVCC machine on a connection to an SECC, with the
  * battery model of {@link EvPlant} advanced by real time × timeScale, and the round trip of every request
  * measured (request written → response received). The machine's per-message timeouts run in real time.
- * Simulated pilot (issue 5 §4): the EV is plugged into a charger showing 5 %; S2 commands only change the
+ * Simulated pilot: the EV is plugged into a charger showing 5 %; S2 commands only change the
  * model (AC: the on-board charger draws only with S2 closed).
  */
 

@@ -1,5 +1,5 @@
 /**
- * Issue 4 §5 acceptance: EVCC ↔ SECC full sessions (DIN DC, ISO-2 DC, ISO-2 AC) over real TCP and TLS on
+ * EVCC ↔ SECC full sessions (DIN DC, ISO-2 DC, ISO-2 AC) over real TCP and TLS on
  * [::1], each side hosted with real timers and its own physical models; SDP unicast on ::1 finds the server.
  */
 import assert from "node:assert/strict";

@@ -1,5 +1,5 @@
 /**
- * Hosts for the pure session machines (issue 4 §5): drive the SECC / EVCC machines over real connections
+ * Hosts for the pure session machines: drive the SECC / EVCC machines over real connections
  * with real (or injected) timers and the physical port models, serve many SECC sessions from one process,
  * and discover + connect on the EV side. Node-only code.
  */

@@ -1,5 +1,5 @@
 /**
- * Issue 4 acceptance, negative cases over real sockets on [::1]: malformed EXI, bad V2GTP header, oversized
+ * Negative cases over real sockets on [::1]: malformed EXI, bad V2GTP header, oversized
  * length, half header and stall, SECC certificate not chaining to the EVCC's root, expired SECC
  * certificate. Each prints its outcome and measured time; throughout each case a healthy session runs
  * concurrently on the same SeccServer process and must complete normally.

@@ -1,5 +1,5 @@
 /**
- * Physical models on the host (issue 4 §5): the SECC side runs the DC plant (power stage, contactors,
+ * Physical models on the host: the SECC side runs the DC plant (power stage, contactors,
  * meter) and the isolation monitor of `src/v2g/ports/models`, or an AC supply meter; the EV side runs the
  * battery model. Both advance with real time multiplied by `timeScale` ("model time runs N× faster"), so a
  * CLI or test session can charge a few percent in seconds. The session machines keep real time.

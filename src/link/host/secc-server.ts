@@ -1,5 +1,5 @@
 /**
- * SeccServer (issue 4 §5): one process serving many sessions — a TCP or TLS V2G server that runs one SECC
+ * SeccServer: one process serving many sessions — a TCP or TLS V2G server that runs one SECC
  * machine per accepted connection ({@link runSeccSession}), optionally with the SDP server advertising it.
  * A connection that fails (bad header, decode error, stall, TLS refusal) ends only its own session.
  */

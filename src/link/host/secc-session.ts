@@ -1,9 +1,9 @@
 /**
- * Host of one SECC session (issue 4 §5): the pure SECC machine on one accepted connection, with the DC
+ * Host of one SECC session: the pure SECC machine on one accepted connection, with the DC
  * plant / isolation monitor (or AC meter) of {@link SeccPlant} advanced by real time, a simulated pilot,
  * and response-time measurement (request fully received → response written to the socket).
  *
- * Simulated pilot (`cp: "sim"`, issue 5 §4, default until a pilot driver exists): a vehicle is plugged in
+ * Simulated pilot (`cp: "sim"`, default until a pilot driver exists): a vehicle is plugged in
  * (state B) when the connection arrives; the EV is taken to close S2 (state C) once charge parameters are
  * agreed (ChargeParameterDiscoveryRes sent: DC CableCheck and AC contactor closing need C), and back to B
  * at the end of the session.

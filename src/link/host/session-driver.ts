@@ -72,7 +72,11 @@ export class SessionDriver<S, E extends { kind: string; tMs: number }, F extends
     // Timers run like every other event: the side's models are brought up to date first.
     this.clock = {
       now: () => base.now(),
-      setTimeout: (fn, ms) => base.setTimeout(() => (this.before(base.now()), fn()), ms),
+      setTimeout: (fn, ms) =>
+        base.setTimeout(() => {
+          this.before(base.now());
+          fn();
+        }, ms),
       clearTimeout: (h) => base.clearTimeout(h),
     };
     this.log = o.logger ?? silentLogger;

@@ -1,5 +1,5 @@
 /**
- * Response-time statistics of a hosted session (issue 4 §5 summary, bench): median and 99th percentile of
+ * Response-time statistics of a hosted session (session summary, bench): median and 99th percentile of
  * the samples, nearest-rank method (the smallest sample ≥ p % of all samples).
  */
 

@@ -1,4 +1,4 @@
-/** The summary a hosted session reports at its end (issue 4 §5: CLI summary and `--json`). */
+/** The summary a hosted session reports at its end (CLI summary and `--json`). */
 import type { StopReason, V2gProtocol } from "../../v2g/index.js";
 import type { CloseInfo, V2gConnection } from "../types.js";
 import type { DriverEnd } from "./session-driver.js";

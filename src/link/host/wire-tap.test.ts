@@ -1,5 +1,5 @@
 /**
- * Wire tap of the hosts (issue 7 §4, `--pcap`): the SLAC port wrapper reports every frame once, in both
+ * Wire tap of the hosts (`--pcap`): the SLAC port wrapper reports every frame once, in both
  * directions, however many handlers listen; the session driver reports open, every V2GTP message it
  * sent / received (header included) and the close, so each side's tap mirrors the other's.
  */

@@ -1,5 +1,5 @@
 /**
- * Wire tap of the real-network hosts (issue 7 §4: `nacs evse --pcap` / `nacs ev --pcap`): every SLAC frame
+ * Wire tap of the real-network hosts (`nacs evse --pcap` / `nacs ev --pcap`): every SLAC frame
  * the SLAC stage sends or receives, every SDP datagram, and every V2GTP message a session sends or
  * receives, with the wall-clock time it happened and the endpoints of its socket. The tap sees what the
  * application wrote to and read from its sockets — for TLS the decrypted application data — not what the

@@ -1,5 +1,5 @@
 /**
- * Named error of raw Ethernet (issue 5 §3): one class with a `code` and the underlying `cause` (the addon's
+ * Named error of raw Ethernet: one class with a `code` and the underlying `cause` (the addon's
  * errno error or the loader's failure). Messages name the interface/operation and the rule.
  */
 import { NacsError } from "../../errors.js";

@@ -1,5 +1,5 @@
 /**
- * Raw Ethernet (issue 5 §3): AF_PACKET sockets on Linux through the N-API addon in native/ (needs root or
+ * Raw Ethernet: AF_PACKET sockets on Linux through the N-API addon in native/ (needs root or
  * CAP_NET_RAW). Node-only code.
  */
 export { loadRawAddon, RAW_ADDON_RELATIVE_PATH, type RawAddon, rawAddonPath } from "./addon.js";

@@ -1,5 +1,5 @@
 /**
- * Raw Ethernet on a Linux interface (issue 5 §3): an AF_PACKET SOCK_RAW socket bound to one interface and
+ * Raw Ethernet on a Linux interface: an AF_PACKET SOCK_RAW socket bound to one interface and
  * one EtherType (default 0x88E1 HomePlug AV, digest §6.1), through the N-API addon in native/. Whole
  * Ethernet frames go out as given (the SLAC codec pads to 60 bytes) and come in with their header, without
  * FCS. Receiving runs on Node's own event loop (a uv_poll in the addon), so no thread and no polling.

@@ -1,5 +1,5 @@
 /**
- * Discrete-event simulator of a J3400 DC session (issue 6 §4): the EVSE DC controller and the EV DC
+ * Discrete-event simulator of a J3400 DC session: the EVSE DC controller and the EV DC
  * controller (both pure step functions) connected only through models of what is physically between
  * them — the CP/PP circuit (src/sim/cable.ts), the PLC medium for SLAC (`InMemoryMedium`, every frame
  * through the SLAC codec), an SDP "UDP" stand-in (datagrams through the SDP codec), an in-memory byte pipe

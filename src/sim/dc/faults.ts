@@ -1,5 +1,5 @@
 /**
- * Named faults of the DC simulator (issue 6 §2, §6 `--fault NAME`, `--list-faults`): what each one does to
+ * Named faults of the DC simulator (`--fault NAME`, `--list-faults`): what each one does to
  * the physics, when the default scenario injects it, and the stop reason a session ends with. The
  * simulator applies them with `DcSim.inject(name)`; the session runner schedules them with `atPhase`.
  */

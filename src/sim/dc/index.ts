@@ -1,4 +1,4 @@
-/** DC simulator (issue 6 §4): the DC power path, the named faults, the simulator and the session runner. */
+/** DC simulator: the DC power path, the named faults, the simulator and the session runner. */
 export * from "./constants.js";
 export * from "./controllers.js";
 export * from "./dc-sim.js";

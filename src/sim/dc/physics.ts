@@ -1,5 +1,5 @@
 /**
- * The DC power path of the simulator (issue 6 §4): power module → EVSE contactors (K1) → cable → EV
+ * The DC power path of the simulator: power module → EVSE contactors (K1) → cable → EV
  * contactors (K2) → battery. Integrated analytically between events: the module current moves linearly
  * toward its target (ramp rate) and stays there, so ∫I dt and ∫I² dt are exact per interval; the battery
  * OCV is taken at the start of the interval (a 200 ms interval at 250 kW moves the SOC by ≈ 0.02 %).

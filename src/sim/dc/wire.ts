@@ -1,5 +1,5 @@
 /**
- * What goes over the wire in the DC simulator, for recording (`nacs simulate --pcap`, issue 7 §4): SLAC
+ * What goes over the wire in the DC simulator, for recording (`nacs simulate --pcap`): SLAC
  * frames, SDP datagrams and the V2G TCP connection (open, V2GTP messages with their header, close), each
  * reported by the sender at the virtual time it is sent. Pure types.
  */

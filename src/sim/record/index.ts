@@ -1,4 +1,4 @@
-/** Session record (NDJSON events) and the HTML/SVG plot built from it (issue 6 §6). Pure code. */
+/** Session record (NDJSON events) and the HTML/SVG plot built from it. Pure code. */
 
 export * from "./plot.js";
 export * from "./types.js";

@@ -1,5 +1,5 @@
 /**
- * Session plot (issue 6 §6): one self-contained HTML file with an embedded SVG chart of voltage, current,
+ * Session plot: one self-contained HTML file with an embedded SVG chart of voltage, current,
  * power, SOC and CP state over time, built from the record events (`sample`, `cp`, `trip`, `phase`).
  * Pure string building; no scripts, no external resources.
  */

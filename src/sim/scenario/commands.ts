@@ -1,5 +1,5 @@
 /**
- * The scenario command set (issue 6 §5): EVerest's car-simulator commands (everest-core
+ * The scenario command set: EVerest's car-simulator commands (everest-core
  * modules/EV/EvManager `register_all_commands`, modules/Simulation/JsCarSimulator `registerAllCmds`) with
  * their semantics carried over to our DC simulator, plus our own fault and observation commands. This file
  * is the table: names, argument counts and kinds, and what each does; the runner (runner.ts) executes them.

@@ -1,4 +1,4 @@
-/** Scenarios (issue 6 §5): EVerest car-simulator commands and YAML / JSON / text scenario files, and the runner. */
+/** Scenarios: EVerest car-simulator commands and YAML / JSON / text scenario files, and the runner. */
 export * from "./commands.js";
 export * from "./parse.js";
 export * from "./runner.js";

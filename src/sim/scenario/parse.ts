@@ -1,5 +1,5 @@
 /**
- * Scenario parsing (issue 6 §5): EVerest's car-simulator string (`;`- or newline-separated commands, the
+ * Scenario parsing: EVerest's car-simulator string (`;`- or newline-separated commands, the
  * arguments comma- or space-separated, e.g. `sleep 1;iso_wait_slac_matched;iso_start_v2g_session DC`), and
  * YAML / JSON scenario files — a list of commands (strings in the same syntax, or objects
  * `{ sleep: 1 }` / `{ cmd: "fault", args: ["over-current"] }`), or an object `{ options, commands }`, or

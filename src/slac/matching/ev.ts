@@ -1,5 +1,5 @@
 /**
- * EV (PEV) side of ISO 15118-3 SLAC as a pure step function (digest §6.1, issue 5 §2):
+ * EV (PEV) side of ISO 15118-3 SLAC as a pure step function (digest §6.1):
  * CM_SLAC_PARM.REQ (retried C_EV_match_retry times every TT_match_response) → 3 × CM_START_ATTEN_CHAR.IND
  * and 10 × CM_MNBC_SOUND.IND every TP_EV_batch_msg_interval → collect CM_ATTEN_CHAR.IND of every EVSE that
  * answers (each acknowledged with CM_ATTEN_CHAR.RSP) until TT_EV_atten_results → pick the EVSE with the

@@ -1,5 +1,5 @@
 /**
- * In-memory HomePlug medium for fast tests (issue 5 §3): stations by name and MAC, per-pair attenuation
+ * In-memory HomePlug medium for fast tests: stations by name and MAC, per-pair attenuation
  * (dB) and loss probability, a seeded PRNG. Every transmitted frame is encoded with encodeSlacFrame and
  * decoded again with decodeSlacFrame — receivers only ever see what survived the wire format. Each
  * delivery carries the attenuation per group (58 AAG groups) the receiving PHY measured, as a modem

@@ -1,6 +1,6 @@
 /**
- * `runSlac`: runs EV and EVSE SLAC step functions over an {@link InMemoryMedium} on a virtual clock (src/machine)
- * (issue 5 §3). It carries out the effects: frames go through the medium (codec round trip), timers go on
+ * `runSlac`: runs EV and EVSE SLAC step functions over an {@link InMemoryMedium} on a virtual clock (src/machine).
+ * It carries out the effects: frames go through the medium (codec round trip), timers go on
  * the clock, `cp` actions and the EV's S2 become CP events at the EVSE the EV is plugged into, and for
  * stations with modem "qca" a small modem model answers CM_SET_KEY.REQ with CM_SET_KEY.CNF (both through
  * the codec), turns every received sound into a CM_ATTEN_PROFILE.IND for its host, and reports the link

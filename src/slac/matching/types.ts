@@ -1,5 +1,5 @@
 /**
- * Events into and effects out of the SLAC matching step functions (ISO 15118-3 via digest §6.1, issue 5 §2).
+ * Events into and effects out of the SLAC matching step functions (ISO 15118-3 via digest §6.1).
  * Time is injected: every event carries `tMs`, timers are requested with `set-timer` and come back as
  * `timer` events carrying the same id. A timer event whose id is not the currently armed one is ignored,
  * so a driver may skip `cancel-timer`.

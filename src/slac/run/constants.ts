@@ -1,5 +1,5 @@
 /**
- * Figures of the real-time SLAC driver (issue 5 §3), one named constant each with its source and status
+ * Figures of the real-time SLAC driver, one named constant each with its source and status
  * (C confirmed, D derived by us, U unconfirmed; digest §0).
  */
 import { TT_LINK_STATUS_RESPONSE_MS } from "../matching/constants.js";
@@ -8,7 +8,7 @@ import { TT_LINK_STATUS_RESPONSE_MS } from "../matching/constants.js";
  * Modem "none" (plain Ethernet: veth, lab switch): the EVSE has no PHY to measure attenuation, so every
  * received CM_MNBC_SOUND.IND counts as this attenuation in each of the 58 AAG groups. A wire has no
  * signal loss to report, hence 0 dB; any EVSE heard this way is within C_EV_match_signalattn_direct.
- * Our choice for issue 5 §3 (status D); the driver option `soundAttenuationDb` overrides it.
+ * Our choice (status D); the driver option `soundAttenuationDb` overrides it.
  */
 export const MODEM_NONE_SOUND_ATTENUATION_DB = 0;
 

@@ -1,5 +1,5 @@
 /**
- * Real-time driver of the SLAC step functions (issue 5 §3): frames from a {@link FramePort} are decoded
+ * Real-time driver of the SLAC step functions: frames from a {@link FramePort} are decoded
  * with decodeSlacFrame and stepped in, `send` effects are encoded with encodeSlacFrame and sent, timers run
  * through the one machine driver (src/machine: timers on an injected clock, events run to completion),
  * `cp`/`s2` go to hooks, and `matched`/`failed` settle {@link SlacRun.outcome}. Modem handling (see modem.ts): "none" attaches a fixed attenuation to received sounds and

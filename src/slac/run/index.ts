@@ -1,5 +1,5 @@
 /**
- * Real-time SLAC (issue 5 §3): the EV and EVSE step functions driven over a frame port with real timers,
+ * Real-time SLAC: the EV and EVSE step functions driven over a frame port with real timers,
  * modem "none" (fixed sound attenuation, no modem replies) or "qca" (CM_SET_KEY to the modem, link polling).
  */
 export * from "./constants.js";

@@ -1,5 +1,5 @@
 /**
- * Local-modem adapters of the real-time driver (issue 5 §3, `--modem none|qca`).
+ * Local-modem adapters of the real-time driver (`--modem none|qca`).
  *
  * "none" (default on non-PLC interfaces): nobody answers CM_SET_KEY and there is no CM_ATTEN_PROFILE.IND;
  * the EVSE measures attenuation itself, i.e. each received CM_MNBC_SOUND.IND carries a fixed profile of

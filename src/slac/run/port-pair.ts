@@ -1,5 +1,5 @@
 /**
- * Two in-memory {@link FramePort}s joined like the two ends of a veth (issue 5 §3 tests): a frame sent on
+ * Two in-memory {@link FramePort}s joined like the two ends of a veth (for tests): a frame sent on
  * one end arrives at the other end asynchronously (a microtask, or `latencyMs` through the timers) as a
  * copy; no MAC filtering (a veth delivers unicast to other MACs too; the state machines filter). `drop`
  * may discard frames, for loss tests.

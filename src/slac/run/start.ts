@@ -1,5 +1,5 @@
 /**
- * Start the EV or the EVSE SLAC machine in real time over a frame port (issue 5 §3). The EV gets its
+ * Start the EV or the EVSE SLAC machine in real time over a frame port. The EV gets its
  * `start` event at once (Tesla cars start SLAC at plug-in) unless `autoStart` is false. The EVSE gets CP
  * events from its pilot via `push`, or, with `emulateCp`, from an ideal CP loop (for plain Ethernet tests
  * without a pilot): plug-in is seen as B at 5 % at once, and each `cp` effect is reflected at once

@@ -1,5 +1,5 @@
 /**
- * What the real-time SLAC driver (issue 5 §3) needs from its surroundings: a port that carries whole
+ * What the real-time SLAC driver needs from its surroundings: a port that carries whole
  * Ethernet frames (a raw AF_PACKET socket in src/link/raw, or an in-memory pair in tests) and timers.
  * Platform-neutral: no Node imports.
  */

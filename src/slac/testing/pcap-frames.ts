@@ -1,5 +1,5 @@
 /**
- * Test-only, minimal pcap / pcapng frame iterator (a full capture reader is a later issue).
+ * Test-only, minimal pcap / pcapng frame iterator (the full capture reader is src/capture/reader.ts).
  *
  * Supports classic pcap in both byte orders (µs and ns magic), pcapng Enhanced Packet Blocks (EPB) and
  * Simple Packet Blocks (SPB), and the link types Ethernet (1), Linux cooked SLL (113) and SLL2 (276).

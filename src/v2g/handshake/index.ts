@@ -1,4 +1,4 @@
-/** supportedAppProtocol handshake (issue 4 §3): namespaces and the SECC/EVCC negotiation functions. */
+/** supportedAppProtocol handshake: namespaces and the SECC/EVCC negotiation functions. */
 export {
   NS_DIN_70121,
   NS_ISO_15118_2,

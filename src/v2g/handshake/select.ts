@@ -1,5 +1,5 @@
 /**
- * supportedAppProtocol negotiation, both sides (issue 4 §3, digest §5.2 row 0): the SECC picks, among the
+ * supportedAppProtocol negotiation, both sides (digest §5.2 row 0): the SECC picks, among the
  * namespaces it supports, the one the EV gave the best Priority (1 = highest); a Tesla car's
  * `urn:tesla:din:2018:MsgDef` offer is simply unsupported, so DIN wins. No match → Failed_NoNegotiation.
  */

@@ -1,5 +1,5 @@
 /**
- * Abstract EVCC-side ports (issue 4 §4): battery / BMS, inlet voltage measurement, contactors and the CP
+ * Abstract EVCC-side ports: battery / BMS, inlet voltage measurement, contactors and the CP
  * switch S2, as plain data. The EVCC machine reads the last {@link EvccReadings} the host reported with a
  * `port` event and emits {@link EvccPortCommand}s.
  */

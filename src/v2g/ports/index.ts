@@ -1,4 +1,4 @@
-/** Abstract SECC/EVCC ports (issue 4 §4) and their simple pure models. */
+/** Abstract SECC/EVCC ports and their simple pure models. */
 export * from "./evcc-ports.js";
 export * from "./models/battery.js";
 export * from "./models/dc-plant.js";

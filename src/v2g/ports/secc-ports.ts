@@ -1,5 +1,5 @@
 /**
- * Abstract SECC-side ports (issue 4 §4): power stage, isolation monitor, meter, contactors and the EIM
+ * Abstract SECC-side ports: power stage, isolation monitor, meter, contactors and the EIM
  * payment/authorisation source, as plain data. The session machine never calls a port: it emits
  * {@link SeccPortCommand}s and reads the last {@link SeccReadings} the host reported with a `port` event.
  */

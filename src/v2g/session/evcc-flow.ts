@@ -1,5 +1,5 @@
 /**
- * EVCC decisions after each response (issue 4 §4; digest §5.1 CP/contactor order, §5.2 DC sequence, §5.3 AC
+ * EVCC decisions after each response (digest §5.1 CP/contactor order, §5.2 DC sequence, §5.3 AC
  * sequence, §5.6 PreCharge match / 60 V unlock): which request comes next, after what pause, and what the
  * EV does to its S2 switch, contactors and on-board charger in between.
  */

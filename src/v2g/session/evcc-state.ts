@@ -1,5 +1,5 @@
 /**
- * EVCC machine configuration and state (issue 4 §4), shared by the DIN 70121 and ISO 15118-2 message
+ * EVCC machine configuration and state, shared by the DIN 70121 and ISO 15118-2 message
  * builders. Treat the state as opaque outside src/v2g.
  */
 import type { V2gProtocol } from "../handshake/namespaces.js";

@@ -1,5 +1,5 @@
 /**
- * EVCC timeouts in virtual time (issue 4 acceptance): every per-message timeout fires exactly at its digest
+ * EVCC timeouts in virtual time: every per-message timeout fires exactly at its digest
  * §5.4 constant (the SECC falls silent just before the request), and the phase timeouts (Ongoing,
  * CableCheck, PreCharge, DIN edition variants) fire when their phase overruns.
  */

@@ -1,5 +1,5 @@
 /**
- * The EVCC session machine (issue 4 §3–§4): supportedAppProtocol, then DIN 70121 DC or ISO 15118-2 DC/AC
+ * The EVCC session machine: supportedAppProtocol, then DIN 70121 DC or ISO 15118-2 DC/AC
  * (EIM), as a pure step function `stepEvcc(state, event) → [state, effects]`.
  *
  * - Each request arms the per-message timeout of digest §5.4 (`response` timer, {@link evccMsgTimeoutMs});

@@ -1,5 +1,5 @@
 /**
- * V2G session machines (issue 4 §3–§4): SECC and EVCC for DIN 70121 DC and ISO 15118-2 DC/AC (EIM) as pure
+ * V2G session machines: SECC and EVCC for DIN 70121 DC and ISO 15118-2 DC/AC (EIM) as pure
  * step functions, their events/effects, timing constants (digest §5.4), DC physics (§5.6), and a loopback
  * runner wiring both machines with the simple port models.
  */

@@ -1,5 +1,5 @@
 /**
- * Full EVCC ↔ SECC sessions on a virtual clock (issue 4 acceptance): DIN DC, ISO-2 DC, ISO-2 AC, every
+ * Full EVCC ↔ SECC sessions on a virtual clock: DIN DC, ISO-2 DC, ISO-2 AC, every
  * message through the EXI codecs and V2GTP framing; pause/resume with the same SessionID (ISO-2).
  */
 import assert from "node:assert/strict";

@@ -1,5 +1,5 @@
 /**
- * Replay of real sessions (issue 4 acceptance): for each plaintext V2GTP conversation in
+ * Replay of real sessions: for each plaintext V2GTP conversation in
  * ../shared/captures/EVerest-logfiles, (1) the car's requests go to our SECC in order and every response
  * must be of the right type, decode, and be OK wherever the EVerest charger's was OK; (2) the charger's
  * responses go to our EVCC and every request our EVCC sends next must decode and be allowed by the sequence

@@ -1,5 +1,5 @@
 /**
- * Protocol-neutral SECC behaviour (issue 4 §4), called by the DIN 70121 and ISO 15118-2 handlers, which only
+ * Protocol-neutral SECC behaviour, called by the DIN 70121 and ISO 15118-2 handlers, which only
  * map typed message bodies to and from these numbers. Digest §5.2 (DC sequence), §5.3 (AC), §5.5 (status
  * enums), §5.6 (DC physical phases).
  */

@@ -1,5 +1,5 @@
 /**
- * SECC machine configuration and state (issue 4 §4), shared by the DIN 70121 and ISO 15118-2 handlers.
+ * SECC machine configuration and state, shared by the DIN 70121 and ISO 15118-2 handlers.
  * Treat the state as opaque outside src/v2g; hosts only create it and pass it back to `stepSecc`.
  */
 import type { CpState } from "../../pilot/index.js";

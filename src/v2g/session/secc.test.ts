@@ -1,5 +1,5 @@
 /**
- * SECC negative and edge behaviour in virtual time (issue 4 acceptance): out-of-order requests, unknown
+ * SECC negative and edge behaviour in virtual time: out-of-order requests, unknown
  * session, timeouts, malformed EXI, Plug & Charge "not supported", CableCheck Ongoing until the isolation
  * monitor reports, truthful DC_EVSEStatus, NotificationMaxDelay.
  */

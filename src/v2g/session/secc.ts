@@ -1,5 +1,5 @@
 /**
- * The SECC session machine (issue 4 §3–§4): supportedAppProtocol, then DIN 70121 DC or ISO 15118-2 DC/AC
+ * The SECC session machine: supportedAppProtocol, then DIN 70121 DC or ISO 15118-2 DC/AC
  * (EIM), as a pure step function `stepSecc(state, event) → [state, effects]`.
  *
  * Rules implemented here (the per-message behaviour lives in `din/secc/*` and `iso2/secc/*`):

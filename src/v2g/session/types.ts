@@ -1,5 +1,5 @@
 /**
- * Events and effects of the SECC and EVCC session machines (issue 4 §4). Both machines are pure step
+ * Events and effects of the SECC and EVCC session machines. Both machines are pure step
  * functions `step(state, event) → [state, effects]`; time arrives with every event (`tMs`, virtual or real
  * milliseconds), timers are requested with `set-timer` effects and come back as `timer` events.
  */

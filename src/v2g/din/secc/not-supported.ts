@@ -1,6 +1,6 @@
 /**
  * DIN 70121 requests nacs does not serve yet: Plug & Charge (PaymentDetails, CertificateInstallation,
- * CertificateUpdate — issue 4 §4, until PnC lands) and AC (ChargingStatus, MeteringReceipt — DIN is DC
+ * CertificateUpdate — until PnC lands) and AC (ChargingStatus, MeteringReceipt — DIN is DC
  * only here). They decode; PnC gets its "not supported" answer (PaymentDetails: FAILED_PaymentSelectionInvalid,
  * the certificate services: FAILED_NoCertificateAvailable), the AC ones are never in sequence for a DC session.
  * Every mandatory field is filled with a minimal valid value.

@@ -1,5 +1,5 @@
 /**
- * ISO 15118-2 Plug & Charge requests nacs does not serve until PnC lands (issue 4 §4): PaymentDetails,
+ * ISO 15118-2 Plug & Charge requests nacs does not serve until PnC lands: PaymentDetails,
  * CertificateInstallation, CertificateUpdate. They decode and get the "not supported" answer —
  * PaymentDetails: FAILED_PaymentSelectionInvalid (only ExternalPayment is offered), the certificate
  * services: FAILED_NoCertificateAvailable — with every mandatory field at a minimal schema-valid value.

@@ -1,5 +1,5 @@
 /**
- * Simple pure traction-battery / BMS model for the EVCC port (issue 4 §4): open-circuit voltage linear in
+ * Simple pure traction-battery / BMS model for the EVCC port: open-circuit voltage linear in
  * SOC, internal resistance, constant current up to a taper SOC then linear taper, and a voltage ceiling.
  * Figures are model parameters (not from the digest), chosen for a 400 V-class pack.
  */

@@ -1,5 +1,5 @@
 /**
- * Simple pure DC power path for tests and the simulator (issue 4 §4): a power stage that slews its voltage
+ * Simple pure DC power path for tests and the simulator: a power stage that slews its voltage
  * and current toward the set point, the EVSE and EV contactors, the battery and the energy meter.
  * - Both contactors closed: the stage drives current into the battery, limited by its current set point and
  *   by constant voltage (terminal voltage ≤ set voltage); output voltage = battery terminal voltage.

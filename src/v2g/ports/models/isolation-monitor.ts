@@ -1,5 +1,5 @@
 /**
- * Simple pure isolation-monitor model for the SECC port (issue 4 §4): a test started at a voltage answers
+ * Simple pure isolation-monitor model for the SECC port: a test started at a voltage answers
  * after `testDurationMs` with the configured resistance, classified by digest §5.6 (EV-EM 100 kΩ rule and
  * the Ω/V classes).
  */

@@ -1,5 +1,5 @@
 /**
- * Test-only: feed a capture's charger responses to our EVCC (issue 4 acceptance) and check that each request
+ * Test-only: feed a capture's charger responses to our EVCC and check that each request
  * our EVCC sends next decodes and is allowed by the protocol's sequence table.
  *
  * Alignment rules (documented in the report): our EVCC is configured like the captured car (negotiated

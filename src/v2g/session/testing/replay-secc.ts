@@ -1,5 +1,5 @@
 /**
- * Test-only: replay a car's requests from a capture to our SECC (issue 4 acceptance).
+ * Test-only: replay a car's requests from a capture to our SECC.
  *
  * Honest-replay rules (documented in the report):
  * - Our SECC supports exactly the protocol the capture's charger negotiated (else the car's later messages

@@ -1,0 +1,150 @@
+/**
+ * The SECC inside the EVSE DC controller: each SECC event is stepped and its effects carried out — V2G
+ * sends and closes, `secc:`-namespaced timers, the end of the session, and the port commands to the power
+ * module, the isolation monitor and the contactors (through the AC/DC interlock and the safety supervisor),
+ * with the limit flags of the charge loop. A trip also lives here: it ends the V2G session with
+ * EVSE_EmergencyShutdown, and the SECC's own ends and the interlock can trip. Pure code.
+ */
+import { type SeccEffect, type SeccEvent, stepSecc } from "../../v2g/index.js";
+import { type SafetyFault, safetyContactors } from "../safety/index.js";
+import { energise } from "./interlock.js";
+import { clampSetPoint } from "./power-module.js";
+import { type EvseDcState, setPhase } from "./state.js";
+import { applySafety, tripPilot, tripSupervisor } from "./trip.js";
+import type { EvseDcEffect } from "./types.js";
+
+/** Trip the supervisor; also ends the V2G session (EVSE_EmergencyShutdown) and shows F on the pilot. */
+export function trip(
+  s0: EvseDcState,
+  fault: SafetyFault,
+  detail: string,
+  t: number,
+  fx: EvseDcEffect[],
+): EvseDcState {
+  if (s0.safety.trip) return s0;
+  let s = tripSupervisor(s0, fault, detail, t, fx);
+  if (s.secc.conn === "session" || s.secc.conn === "sap")
+    s = secc(s, { kind: "control", control: { op: "emergency-stop" }, tMs: t }, fx);
+  return tripPilot(s, fault, t, fx);
+}
+
+const SECC_END_FAULT: Readonly<Partial<Record<string, SafetyFault>>> = {
+  timeout: "comm-timeout",
+  "peer-closed": "connection-lost",
+  "decode-error": "malformed-message",
+  "cp-state": "cp-lost",
+};
+
+/** Step the SECC with one event and carry out its effects. */
+export function secc(s: EvseDcState, ev: SeccEvent, fx: EvseDcEffect[]): EvseDcState {
+  const [st, sfx] = stepSecc(s.secc, ev);
+  let out: EvseDcState = { ...s, secc: st };
+  for (const e of sfx as SeccEffect[]) {
+    switch (e.kind) {
+      case "send":
+        fx.push({ kind: "v2g-send", payloadType: e.payloadType, bytes: e.bytes, name: e.name });
+        break;
+      case "set-timer":
+        fx.push({ kind: "set-timer", id: `secc:${e.id}`, atMs: e.atMs });
+        break;
+      case "close":
+        fx.push({ kind: "v2g-close", reason: e.reason });
+        break;
+      case "session-end": {
+        const normal = e.stopReason === "terminated" || e.stopReason === "paused";
+        fx.push({
+          kind: "session-end",
+          reason: normal ? "EV ended the session" : e.stopReason,
+          detail: e.detail,
+          normal,
+        });
+        if (e.stopReason === "paused" && !out.safety.trip)
+          // ISO 15118-2 pause: keep the pilot at 5 % and SLAC matched; the EV comes back with SDP and its
+          // SessionID (OK_OldSessionJoined).
+          out = { ...out, phase: setPhase(out, "sdp", fx) };
+        else if (normal)
+          out = {
+            ...out,
+            stopReason: out.stopReason ?? "EV ended the session",
+            phase: setPhase(out, "ended", fx),
+          };
+        else if (!out.safety.trip && e.stopReason !== "emergency") {
+          const f = SECC_END_FAULT[e.stopReason] ?? "session-error";
+          out = trip(out, f, `SECC ${e.stopReason}: ${e.detail}`, st.nowMs, fx);
+        }
+        break;
+      }
+      case "port-command":
+        out = portCommand(out, e.command, fx);
+        break;
+      case "log":
+        fx.push({ kind: "log", level: e.level, msg: `secc: ${e.msg}` });
+        break;
+      default:
+        break;
+    }
+  }
+  return out;
+}
+
+/**
+ * ISO 15118-2 / DIN 70121 CurrentDemand (digest §5.2 row 9): a request above the EVSE maximum is clamped to
+ * it and answered with EVSECurrent/VoltageLimitAchieved = true — never refused, never exceeded.
+ */
+function noteLimits(s: EvseDcState, wantA: number, fx: EvseDcEffect[]): EvseDcState {
+  const dc = s.secc.readings.dc;
+  const m = s.cfg.module;
+  const v = Math.max(s.meas.voltageV, m.minVoltageV);
+  const limits = {
+    current: wantA > m.maxCurrentA,
+    voltage: s.secc.ev.targetVoltageV > dc.maxVoltageV,
+    power: wantA > m.maxPowerW / v && m.maxPowerW / v < m.maxCurrentA,
+  };
+  const l = s.limits;
+  if (l.current === limits.current && l.voltage === limits.voltage && l.power === limits.power) return s;
+  fx.push({ kind: "limits", ...limits });
+  return { ...s, limits };
+}
+
+function portCommand(
+  s: EvseDcState,
+  c: Extract<SeccEffect, { kind: "port-command" }>["command"],
+  fx: EvseDcEffect[],
+): EvseDcState {
+  switch (c.port) {
+    case "power-stage":
+      if (c.op === "off") {
+        if (s.moduleOn) fx.push({ kind: "module", op: "off", emergency: false });
+        return { ...s, moduleOn: false };
+      }
+      if (s.safety.trip) return s;
+      {
+        // In the charge loop the SECC caps the current by power at the EV's *target* voltage; the module
+        // can do better at the voltage actually present, so re-derive the cap from the EV's request.
+        const loop = s.secc.powerDelivery === "start";
+        const want = loop ? Math.max(c.currentA, s.secc.ev.targetCurrentA) : c.currentA;
+        const vCap = loop ? Math.max(s.meas.voltageV, s.cfg.module.minVoltageV) : c.voltageV;
+        const sp = clampSetPoint(s.cfg.module, c.voltageV, want);
+        if (loop) sp.currentA = Math.min(want, s.cfg.module.maxCurrentA, s.cfg.module.maxPowerW / vCap);
+        fx.push({ kind: "module", op: "set", voltageV: sp.voltageV, currentA: sp.currentA });
+        return loop ? noteLimits({ ...s, moduleOn: true }, want, fx) : { ...s, moduleOn: true };
+      }
+    case "isolation":
+      fx.push(
+        c.op === "start"
+          ? { kind: "isolation", op: "start", voltageV: c.voltageV }
+          : { kind: "isolation", op: "stop" },
+      );
+      return s;
+    case "contactors": {
+      if (c.op === "close") {
+        const r = energise(s.interlock, "dc");
+        if (!r.ok) return trip(s, "interlock", r.reason, s.nowMs, fx);
+        const [safety, sfx] = safetyContactors(s.safety, true);
+        return applySafety({ ...s, interlock: r.state, safety }, sfx, fx);
+      }
+      const [safety, sfx] = safetyContactors(s.safety, false);
+      return applySafety({ ...s, safety }, sfx, fx);
+    }
+  }
+}

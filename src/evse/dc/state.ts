@@ -1,0 +1,51 @@
+/**
+ * State of the EVSE DC controller and the small state helpers its parts share (phase, pilot duty, "in
+ * progress", "live"). Pure code.
+ */
+import type { CpState } from "../../pilot/index.js";
+import type { initialEvseSlac } from "../../slac/index.js";
+import type { SeccState } from "../../v2g/index.js";
+import type { SafetyState } from "../safety/index.js";
+import type { Interlock } from "./interlock.js";
+import type { EvseDcConfig, EvseDcEffect, EvseDcPhase, EvseMeasurements } from "./types.js";
+
+/** State of the EVSE DC controller (treat as opaque outside tests). */
+export interface EvseDcState {
+  readonly cfg: EvseDcConfig;
+  readonly nowMs: number;
+  readonly phase: EvseDcPhase;
+  readonly cp: CpState;
+  readonly diodeVerified: boolean;
+  readonly duty: number;
+  readonly slac: ReturnType<typeof initialEvseSlac>;
+  readonly secc: SeccState;
+  readonly safety: SafetyState;
+  readonly interlock: Interlock;
+  readonly moduleOn: boolean;
+  readonly meas: EvseMeasurements;
+  readonly watchdogAtMs: number | null;
+  readonly stopReason: string | null;
+  /** Last limit flags reported (`limits` effect). */
+  readonly limits: { current: boolean; voltage: boolean; power: boolean };
+}
+
+/** True while anything is (or may be) energised: output on or contactors commanded closed. */
+export function evseLive(s: EvseDcState): boolean {
+  return s.moduleOn || s.safety.contactorsCmd;
+}
+
+/** True while a session is in progress (an EV plugged and not ended). */
+export function inProgress(s: EvseDcState): boolean {
+  return s.phase === "slac" || s.phase === "sdp" || s.phase === "session";
+}
+
+export function setPhase(s: EvseDcState, phase: EvseDcPhase, fx: EvseDcEffect[]): EvseDcPhase {
+  if (phase !== s.phase) fx.push({ kind: "phase", phase });
+  return phase;
+}
+
+export function setDuty(s: EvseDcState, duty: number, fx: EvseDcEffect[]): EvseDcState {
+  if (duty === s.duty) return s;
+  fx.push({ kind: "duty", duty });
+  return { ...s, duty };
+}
