@@ -1,7 +1,7 @@
 /**
  * One DC safety supervisor per SECC session for the load bench, running the production supervisor of
  * `src/evse/safety` — the same `safetyTrip` the EVSE DC controller calls on its `emergency-stop` event
- * (src/evse/dc/controller.ts `trip`) — and carrying out its effects the way the controller's `applySafety`
+ * (src/evse/dc/secc-glue.ts `trip`) — and carrying out its effects the way the controller's `applySafety`
  * does: `output-off` → power-stage off command, `contactors` → contactor command; then, as the controller
  * does after the supervisor, the V2G session is ended with EVSE_EmergencyShutdown (SECC control
  * `emergency-stop`, which also turns the session's plant off and opens its contactors).
