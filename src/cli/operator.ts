@@ -23,7 +23,10 @@ const ALIASES: Record<"evse" | "ev", Record<string, string>> = {
 /** What the operator acts on. */
 export interface OperatorTarget {
   role: "evse" | "ev";
-  push(ev: EvseInput | EvInput): void;
+  /** Hand an input to the controller; `receivedAtMs` (on {@link OperatorTarget.now}): when its line arrived. */
+  push(ev: EvseInput | EvInput, receivedAtMs?: number): void;
+  /** The host's clock (ms), for the arrival time of each line; without it lines carry no time. */
+  now?(): number;
   /** The simulated board's world when it runs in this process, else null. */
   world: DcWorld | null;
   /** Drop the V2G connection (fault `tcp-drop`). */
@@ -38,8 +41,11 @@ const WORDS: Record<"evse" | "ev", string> = {
   ev: "iso_stop_charging (stop_charging), pause, resume, set_target_soc N, unplug, fault NAME",
 };
 
-/** Carry out one command line. */
-export function runOperatorLine(line: string, t: OperatorTarget): OperatorResult {
+/**
+ * Carry out one command line; `receivedAtMs` (on `t.now`): when it arrived, handed on with the controller
+ * input so that a trip it causes can report input → output-off.
+ */
+export function runOperatorLine(line: string, t: OperatorTarget, receivedAtMs?: number): OperatorResult {
   const text = line.trim();
   if (!text || text.startsWith("#")) return { ok: true, did: "nothing" };
   const word = text.split(/[\s,]+/)[0]!.toLowerCase();
@@ -59,7 +65,7 @@ export function runOperatorLine(line: string, t: OperatorTarget): OperatorResult
   switch (cmd.name) {
     case "emergency_stop":
       if (t.role !== "evse") return no("the emergency-stop button is the EVSE's");
-      t.push({ kind: "emergency-stop" });
+      t.push({ kind: "emergency-stop" }, receivedAtMs);
       return { ok: true, did: "emergency stop" };
     case "emergency_release":
       if (t.role !== "evse") return no("the emergency-stop button is the EVSE's");
@@ -88,20 +94,20 @@ export function runOperatorLine(line: string, t: OperatorTarget): OperatorResult
       t.world.unplug();
       return { ok: true, did: "unplugged" };
     case "fault":
-      return fault(String(cmd.args[0]) as FaultName, t);
+      return fault(String(cmd.args[0]) as FaultName, t, receivedAtMs);
     default:
       return no(`not available on a live host; commands: ${WORDS[t.role]}`);
   }
 }
 
-function fault(name: FaultName, t: OperatorTarget): OperatorResult {
+function fault(name: FaultName, t: OperatorTarget, receivedAtMs: number | undefined): OperatorResult {
   if (!FAULT_NAMES.includes(name)) return { ok: false, error: `fault ${name}: unknown fault` };
   if (name === "tcp-drop" && t.dropConnection) {
     t.dropConnection();
     return { ok: true, did: "fault tcp-drop" };
   }
   if (name === "emergency-stop" && t.role === "evse" && !t.world) {
-    t.push({ kind: "emergency-stop" });
+    t.push({ kind: "emergency-stop" }, receivedAtMs);
     return { ok: true, did: "fault emergency-stop" };
   }
   if (!WORLD_FAULTS.includes(name))
@@ -113,15 +119,28 @@ function fault(name: FaultName, t: OperatorTarget): OperatorResult {
 }
 
 /**
- * Read commands from `input` line by line until it ends; `onResult` sees each outcome (with the host time
- * the line arrived). Returns a function that stops reading.
+ * Read commands from `input` line by line until it ends; `onResult` sees each outcome with the host time
+ * (`t.now`) the line arrived: when the bytes carrying it were read, before line splitting and parsing.
+ * Returns a function that stops reading.
  */
 export function startOperator(
   input: Readable,
   t: OperatorTarget,
-  onResult: (line: string, r: OperatorResult) => void,
+  onResult: (line: string, r: OperatorResult, receivedAtMs: number | undefined) => void,
 ): () => void {
+  let chunkAt: number | undefined;
+  // Registered before readline's own listener, so it runs first for every chunk.
+  const stamp = () => {
+    chunkAt = t.now?.();
+  };
+  input.on("data", stamp);
   const rl = createInterface({ input, terminal: false });
-  rl.on("line", (line) => onResult(line, runOperatorLine(line, t)));
-  return () => rl.close();
+  rl.on("line", (line) => {
+    const at = chunkAt;
+    onResult(line, runOperatorLine(line, t, at), at);
+  });
+  return () => {
+    input.off("data", stamp);
+    rl.close();
+  };
 }

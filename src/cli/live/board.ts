@@ -8,7 +8,7 @@ import { join } from "node:path";
 import type { DcBatteryConfig } from "../../ev/dc/index.js";
 import type { PowerModuleConfig } from "../../evse/dc/index.js";
 import { openBoardStream, parseBoardSpec } from "../../link/board/adapters.js";
-import { createBoardLink } from "../../link/board/board-link.js";
+import { type BoardLink, type BoardLost, createBoardLink } from "../../link/board/board-link.js";
 import { BoardError } from "../../link/board/errors.js";
 import type { BoardRole } from "../../link/board/messages.js";
 import {
@@ -96,7 +96,11 @@ export async function openBoard<R extends BoardRole>(
       return { port: shared.port as P, world: shared.world, close: () => shared.close() };
     }
     const stream = await openBoardStream(spec);
-    const link = createBoardLink({ role, stream, timers: realClock, host: BOARD_HOST_NAME, logger: log });
+    // The board sends its current state right after its hello — often in the same chunk — and the host
+    // attaches its controller only once its network is up: keep those readings for it.
+    const link = keepEarly(
+      createBoardLink({ role, stream, timers: realClock, host: BOARD_HOST_NAME, logger: log }),
+    );
     const hello = await link.ready;
     const name = `${spec} (${hello.board})`;
     const now = () => realClock.now();
@@ -111,4 +115,47 @@ export async function openBoard<R extends BoardRole>(
       throw new UsageError(`option --board ${spec}: ${e.message}`, "--board", { cause: e });
     throw e;
   }
+}
+
+/**
+ * `link` with what arrives before anyone listens kept: readings are replayed to the first `onReading`
+ * listener (a pilot or PP state lost here would never be sent again), a loss is reported to an `onLost`
+ * listener added after it.
+ */
+export function keepEarly<R extends BoardRole>(link: BoardLink<R>): BoardLink<R> {
+  type Reading = Parameters<Parameters<BoardLink<R>["onReading"]>[0]>;
+  const early: Reading[] = [];
+  let forward: ((...r: Reading) => void) | null = null;
+  let lost: BoardLost | null = null;
+  link.onReading((...r) => (forward ? forward(...r) : early.push(r)));
+  link.onLost((l) => {
+    lost = l;
+  });
+  return {
+    role: link.role,
+    ready: link.ready,
+    get state() {
+      return link.state;
+    },
+    send: (c) => link.send(c),
+    onReading(cb) {
+      forward = cb;
+      for (const r of early.splice(0)) cb(...r);
+      return () => {
+        if (forward === cb) forward = null;
+      };
+    },
+    onLost(cb) {
+      const l = lost;
+      if (l) {
+        queueMicrotask(() => cb(l));
+        return () => {};
+      }
+      return link.onLost(cb);
+    },
+    onWarning: (cb) => link.onWarning(cb),
+    onError: (cb) => link.onError(cb),
+    onAck: (cb) => link.onAck(cb),
+    close: () => link.close(),
+  };
 }

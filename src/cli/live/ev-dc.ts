@@ -3,6 +3,11 @@
  * by default, shared with `nacs evse --board sim`), SLAC over a raw socket (or none with `--no-slac`), SDP,
  * V2G over TCP/TLS — with driver commands on stdin and the session record on `--events`. One session; the
  * report is printed when the session is over and the inlet unlocked, then the EV leaves (unplugs).
+ *
+ * Exit codes: 0 when the session ended normally (target SOC reached, stopped by the driver, or the EVSE
+ * stopped charging in an orderly way); 1 otherwise — the charger's emergency shutdown (the EVSE drops the
+ * V2G connection and shows F on the pilot: stop reason "communication loss: …" or "charger stopped the
+ * pilot …"), a lost board ("board lost"), a welded contactor, a failed pre-charge, an unplug mid-session.
  */
 import { webcrypto } from "node:crypto";
 import { dcBatteryConfig, evDcConfig, packTerminalV } from "../../ev/dc/index.js";

@@ -7,7 +7,8 @@ const PROTOCOL_NAMES: Record<string, string> = { din: "DIN 70121", iso2: "ISO 15
 /**
  * The `--json` object: the fields every `nacs evse` / `nacs ev` summary has had (protocol, mode, messages,
  * energyDeliveredWh, stopReason, responseTimesMs) plus the J3400 ones the simulator reports too: `safety`
- * (each trip, with detection → output-off on the host's clock), `phases`, the board and the transport.
+ * (each trip, with detection → output-off on the host's clock, and stdin line → output-off when an
+ * operator command caused it), `phases`, the board and the transport.
  */
 export function liveSummaryJson(s: LiveSessionSummary): Record<string, unknown> {
   return {
@@ -58,6 +59,7 @@ export function formatLiveSummary(s: LiveSessionSummary): string {
     rows.push([
       "safety trip",
       `${t.reason} (${t.detail}); detection → output off ${t.offLatencyMs === null ? "n/a" : `${t.offLatencyMs.toFixed(3)} ms`}` +
+        (t.inputToOffMs === null ? "" : ` (stdin line → output off ${t.inputToOffMs.toFixed(3)} ms)`) +
         (t.currentAtOpenA === null ? "" : `, contactors opened at ${t.currentAtOpenA} A`),
     ]);
   const w = Math.max(...rows.map(([k]) => k.length));

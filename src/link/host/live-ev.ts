@@ -2,7 +2,8 @@
  * The EV on a live host (`nacs ev`): the EV DC controller on the machine driver with a board port (the
  * simulated world, or a real board) and the live network ports. Inlet lock, S2, the AC/DC decision, the
  * contactor and unlock rules are the controller's, exactly as in the simulator. One session: from plug-in
- * until the controller has ended it and the inlet is unlocked (or the cable is gone).
+ * until the controller has ended it and the inlet is unlocked (or the cable is gone; or, the board lost,
+ * once the V2G session has ended).
  */
 import type { EvDcConfig, EvDcEvent, EvDcState } from "../../ev/dc/index.js";
 import { initialEvDc } from "../../ev/dc/index.js";
@@ -16,6 +17,33 @@ import type { RecordEvent } from "./record.js";
 
 /** An EV event without its time (the host stamps it). */
 export type EvInput = EvDcEvent extends infer E ? (E extends unknown ? Omit<E, "tMs"> : never) : never;
+
+/**
+ * Stop reason when the V2G session ended normally (SessionStop) without the EV asking: the EVSE stopped
+ * charging (EVSENotification StopCharging or an EVSE shutdown status code).
+ */
+export const EV_STOP_EVSE_ENDED = "EVSE ended the session";
+
+/**
+ * The stop reasons of a session that ended the way it should (`nacs ev` exits 0): the EV reached its
+ * target, the driver stopped, or the EVSE stopped charging in an orderly way. Anything else — the
+ * charger's emergency shutdown (the connection dropped, the pilot at F), a lost board, a welded contactor,
+ * a failed pre-charge, an unplug mid-session — is an abnormal end. The first two are the EV controller's
+ * own words (src/ev/dc/controller.ts).
+ */
+export const EV_NORMAL_STOP_REASONS: readonly string[] = Object.freeze([
+  "target SOC reached",
+  "stopped by the driver",
+  EV_STOP_EVSE_ENDED,
+]);
+
+/**
+ * After losing its board the EV ends its V2G session in order (PowerDelivery Stop, or the EVSE closing
+ * the connection) and reports once it has ended, or after this long (ms). It does not drop the connection
+ * at once: that would stop the EVSE for a dropped connection before it has seen its own board loss when
+ * both boards are one (a board simulator serving both sides). Design choice.
+ */
+export const LIVE_EV_BOARD_LOST_END_MS = 3_000;
 
 /** Options of {@link startLiveEv}. */
 export interface LiveEvOptions {
@@ -39,8 +67,8 @@ export interface LiveEv {
   readonly network: EvNetwork;
   /** Resolves with the session's report once the session is over and the inlet unlocked. */
   readonly done: Promise<LiveSessionSummary>;
-  /** Driver input (stop, pause, resume, set-target-soc, …), stamped now. */
-  push(ev: EvInput): void;
+  /** Driver input (stop, pause, resume, set-target-soc, …), stamped now (`receivedAtMs` is not used). */
+  push(ev: EvInput, receivedAtMs?: number): void;
   now(): number;
   close(): Promise<void>;
 }
@@ -60,6 +88,7 @@ export async function startLiveEv(o: LiveEvOptions): Promise<LiveEv> {
     resolve = r;
   });
   let over = false;
+  let boardLost = false;
 
   const push = (ev: EvDcEvent) => {
     if (!host) return;
@@ -78,7 +107,12 @@ export async function startLiveEv(o: LiveEvOptions): Promise<LiveEv> {
     over = true;
     const s = host?.state();
     session.protocol = s?.evcc.protocol ?? null;
-    if (s) session.end(s.stopReason ?? "unplugged", s.stopReason ?? "");
+    // The controller names every stop of its own and every abnormal end; a V2G session that ended
+    // without one was ended by the EVSE in an orderly way.
+    if (s) {
+      const reason = s.stopReason ?? (s.evcc.conn === "ended" ? EV_STOP_EVSE_ENDED : "unplugged");
+      session.end(reason, s.stopReason ?? "");
+    }
     const summary = session.summary(o.board.name, network.transport);
     record("summary", { summary });
     resolve(summary);
@@ -86,6 +120,8 @@ export async function startLiveEv(o: LiveEvOptions): Promise<LiveEv> {
   const checkOver = () => {
     const s = host?.state();
     if (!s || over) return;
+    // Without the board the inlet can be neither unlocked nor seen unlocked: the V2G session's end is all.
+    if (boardLost && s.evcc.conn !== "sap" && s.evcc.conn !== "session") return finish();
     const ended = s.phase === "ended" || (s.phase === "unplugged" && session.phases.length > 0);
     if (ended && !s.lockCmd && !s.lockFeedback) finish();
   };
@@ -129,9 +165,11 @@ export async function startLiveEv(o: LiveEvOptions): Promise<LiveEv> {
       push({ ...r, tMs: now() } as EvDcEvent);
     },
     (detail) => {
+      if (boardLost) return;
+      boardLost = true;
       o.logger?.error({ detail }, `ev: board lost: ${detail}`);
+      clock.setTimeout(finish, LIVE_EV_BOARD_LOST_END_MS);
       push({ kind: "board-lost", detail, tMs: now() });
-      finish();
     },
   );
   return {

@@ -3,7 +3,8 @@
  * (the simulated world, or a real board over the board protocol) and the live network ports (SLAC frames,
  * SDP datagrams, V2G over TCP/TLS). Everything J3400 asks of the charger — pilot, PP, safety supervisor,
  * interlock, isolation check, charge-loop watchdog — is the controller's, exactly as in the simulator.
- * Sessions are reported one by one when they end (the EV unplugged, or ended and de-energised).
+ * Sessions are reported one by one when they end (the EV unplugged, or ended and de-energised, or the
+ * board lost: with no board nothing more can be measured or switched, so the session is reported at once).
  */
 import type { EvseDcConfig, EvseDcEvent, EvseDcState } from "../../evse/dc/index.js";
 import { evseLive, initialEvseDc } from "../../evse/dc/index.js";
@@ -37,6 +38,11 @@ export interface LiveEvseOptions {
   /** Every record event (`--events`). */
   onRecord?(e: RecordEvent): void;
   onSession?(s: LiveSessionSummary): void;
+  /**
+   * The board was lost (after the trip and the session report): this host cannot serve another session on
+   * it. The board itself switches its outputs off when it loses the host (docs/board-protocol.md).
+   */
+  onBoardLost?(detail: string): void;
   logger?: LinkLogger;
 }
 
@@ -44,8 +50,12 @@ export interface LiveEvseOptions {
 export interface LiveEvse {
   readonly host: MachineDriver<EvseDcState, EvseDcEvent>;
   readonly network: EvseNetwork;
-  /** Operator input (emergency stop, stop charging, safety reset, …), stamped now. */
-  push(ev: EvseInput): void;
+  /**
+   * Operator input (emergency stop, stop charging, safety reset, …), stamped now. `receivedAtMs` (on
+   * {@link LiveEvse.now}): when the input arrived (a stdin line), so a trip it causes reports input →
+   * output-off as well as detection → output-off.
+   */
+  push(ev: EvseInput, receivedAtMs?: number): void;
   /** Milliseconds since the host started. */
   now(): number;
   close(): Promise<void>;
@@ -56,12 +66,44 @@ export async function startLiveEvse(o: LiveEvseOptions): Promise<LiveEvse> {
   const clock = clockFrom(o.clock ?? realClock);
   const now = () => clock.now();
   const hostNow = o.hostClock ?? now;
-  const record = recordOn(now, 0, o.onRecord, "evse");
+  // Between a trip and its output-off command (the next effect) the host does nothing but take the time:
+  // the trip is booked (LiveSession.trip, its record) once the command is out, and record and log writes
+  // (file and stderr I/O) go out in a microtask after the effects of the event being stepped. Each record
+  // keeps the time it was made; the order of records and logs is kept.
+  const pending: (() => void)[] = [];
+  const flush = () => {
+    for (const write of pending.splice(0)) write();
+  };
+  const later = (write: () => void) => {
+    if (pending.push(write) === 1) queueMicrotask(flush);
+  };
+  const sink = o.onRecord;
+  const record = recordOn(now, 0, sink && ((e) => later(() => sink(e))), "evse");
+  const log = o.logger;
   let session: LiveSession | null = null;
   let settle: unknown = null;
   let lastCurrentA = 0;
   let host: MachineDriver<EvseDcState, EvseDcEvent> | null = null;
   let rxAt: number | null = null;
+  /** While an operator input is being stepped: when it arrived (host clock). */
+  let inputAt: number | null = null;
+  let boardLost = false;
+  /** A trip seen (detection time taken) and not yet booked into the session. */
+  let tripSeen: {
+    fault: string;
+    reason: string;
+    detail: string;
+    atMs: number;
+    inputAtMs: number | null;
+  } | null = null;
+  const bookTrip = () => {
+    const t = tripSeen;
+    if (!t) return;
+    tripSeen = null;
+    session ??= new LiveSession("secc", hostNow, record);
+    session.trip(t.fault, t.reason, t.detail, t.inputAtMs, t.atMs);
+    later(() => log?.error({ fault: t.fault, detail: t.detail }, `evse: trip: ${t.reason}`));
+  };
 
   const push = (ev: EvseDcEvent) => {
     if (!host) return;
@@ -77,6 +119,7 @@ export async function startLiveEvse(o: LiveEvseOptions): Promise<LiveEvse> {
     tls: network.transport === "tls",
   });
   const finish = () => {
+    bookTrip();
     if (!session) return;
     const s = session;
     session = null;
@@ -91,14 +134,23 @@ export async function startLiveEvse(o: LiveEvseOptions): Promise<LiveEvse> {
     clock,
     ports: {
       board(c) {
-        if (c.kind === "module" && c.op === "off" && c.emergency) session?.outputOff();
-        if (c.kind === "contactors" && !c.closed) session?.contactorsOpen(lastCurrentA);
+        const emergencyOff = c.kind === "module" && c.op === "off" && c.emergency;
+        if (!emergencyOff) bookTrip();
         o.board.command(c);
+        if (emergencyOff) {
+          // The output-off time: the command has been handed to the board (written to its stream, or
+          // applied to the in-process world).
+          const offAt = hostNow();
+          bookTrip();
+          session?.outputOff(offAt);
+        }
+        if (c.kind === "contactors" && !c.closed) session?.contactorsOpen(lastCurrentA);
         if (c.kind === "duty") record("duty", { duty: c.duty });
         else if (c.kind === "contactors") record("contactor", { side: "evse", closed: c.closed });
       },
       network: (e) => network.perform(e),
       observe(f) {
+        if (f.kind !== "trip") bookTrip();
         switch (f.kind) {
           case "phase":
             record("log", { level: "info", msg: `EVSE phase ${f.phase}` });
@@ -119,17 +171,20 @@ export async function startLiveEvse(o: LiveEvseOptions): Promise<LiveEvse> {
               if (rxAt !== null) session.responseTime(f.name, hostNow() - rxAt);
             }
             break;
-          case "trip":
+          case "trip": {
+            const atMs = hostNow();
+            bookTrip(); // an earlier one, if any
             session ??= new LiveSession("secc", hostNow, record);
-            session.trip(f.fault, f.reason, f.detail);
-            o.logger?.error({ fault: f.fault, detail: f.detail }, `evse: trip: ${f.reason}`);
+            tripSeen = { fault: f.fault, reason: f.reason, detail: f.detail, atMs, inputAtMs: inputAt };
+            queueMicrotask(bookTrip); // booked by now in any case
             break;
+          }
           case "session-end":
             session?.end(f.reason, f.detail);
             record("stop", { reason: f.reason, detail: f.detail });
             break;
           case "log":
-            o.logger?.[f.level]({}, `evse: ${f.msg}`);
+            later(() => log?.[f.level]({}, `evse: ${f.msg}`));
             break;
           default:
             break;
@@ -149,18 +204,31 @@ export async function startLiveEvse(o: LiveEvseOptions): Promise<LiveEvse> {
       push({ ...r, tMs: now() } as EvseDcEvent);
     },
     (detail) => {
+      if (boardLost) return;
+      boardLost = true;
       o.logger?.error({ detail }, `evse: board lost: ${detail}`);
       push({ kind: "board-lost", detail, tMs: now() });
+      // Without the board the contactors can never be seen open nor the EV leave: report now.
+      finish();
+      o.onBoardLost?.(detail);
     },
   );
   return {
     host,
     network,
     now,
-    push: (ev) => push({ ...ev, tMs: now() } as EvseDcEvent),
+    push(ev, receivedAtMs) {
+      inputAt = receivedAtMs === undefined ? null : hostNow() - (now() - receivedAtMs);
+      try {
+        push({ ...ev, tMs: now() } as EvseDcEvent);
+      } finally {
+        inputAt = null;
+      }
+    },
     async close() {
       finish();
       host?.stop();
+      flush();
       await network.close();
       await o.board.close();
     },

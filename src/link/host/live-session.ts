@@ -14,9 +14,15 @@ export interface LiveTrip {
   reason: string;
   detail: string;
   detectedAtMs: number;
-  /** The output-off command reached the board (EVSE), and how long after detection. */
+  /** The output-off command was handed to the board (EVSE), and how long after detection. */
   offAtMs: number | null;
   offLatencyMs: number | null;
+  /**
+   * When the trip came from operator input (an `emergency_stop` line on stdin): when that input arrived,
+   * and input → output-off command (host clock); null otherwise.
+   */
+  inputAtMs: number | null;
+  inputToOffMs: number | null;
   /** The contactors were commanded open, and the output current measured then (A). */
   contactorsOpenAtMs: number | null;
   currentAtOpenA: number | null;
@@ -93,15 +99,26 @@ export class LiveSession {
     addSample(this.byMessage, name, ms);
   }
 
-  /** The controller tripped (EVSE) at the current time. */
-  trip(fault: string, reason: string, detail: string): void {
+  /**
+   * The controller tripped (EVSE), detected at `atMs` (host clock, the one given to the constructor;
+   * default now); `inputAtMs`: when the operator input that caused it arrived, if it did.
+   */
+  trip(
+    fault: string,
+    reason: string,
+    detail: string,
+    inputAtMs: number | null = null,
+    atMs: number = this.now(),
+  ): void {
     this.safety.push({
       fault,
       reason,
       detail,
-      detectedAtMs: roundMs(this.now() - this.startMs),
+      detectedAtMs: roundMs(atMs - this.startMs),
       offAtMs: null,
       offLatencyMs: null,
+      inputAtMs: inputAtMs === null ? null : roundMs(inputAtMs - this.startMs),
+      inputToOffMs: null,
       contactorsOpenAtMs: null,
       currentAtOpenA: null,
     });
@@ -110,13 +127,18 @@ export class LiveSession {
     this.record("trip", { fault, reason, detail });
   }
 
-  /** The board was told to switch the output off in an emergency. */
-  outputOff(): void {
+  /** The board was told to switch the output off in an emergency, at `atMs` (host clock, default now). */
+  outputOff(atMs: number = this.now()): void {
     const t = this.safety[this.safety.length - 1];
     if (!t || t.offAtMs !== null) return;
-    t.offAtMs = roundMs(this.now() - this.startMs);
+    t.offAtMs = roundMs(atMs - this.startMs);
     t.offLatencyMs = roundMs(t.offAtMs - t.detectedAtMs);
-    this.record("off", { fault: t.fault, latencyMs: t.offLatencyMs });
+    if (t.inputAtMs !== null) t.inputToOffMs = roundMs(t.offAtMs - t.inputAtMs);
+    this.record("off", {
+      fault: t.fault,
+      latencyMs: t.offLatencyMs,
+      ...(t.inputToOffMs !== null ? { inputToOffMs: t.inputToOffMs } : {}),
+    });
   }
 
   /** The board was told to open the contactors while `currentA` flowed. */
