@@ -3,13 +3,15 @@
  * other process), or a real board over the board protocol (`stdio:CMD`, `serial:DEV[@baud]`,
  * `tcp:HOST:PORT`, `unix:PATH`; docs/board-protocol.md).
  */
+
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { DcBatteryConfig } from "../../ev/dc/index.js";
 import type { PowerModuleConfig } from "../../evse/dc/index.js";
 import { openBoardStream, parseBoardSpec } from "../../link/board/adapters.js";
-import { type BoardLink, type BoardLost, createBoardLink } from "../../link/board/board-link.js";
+import { createBoardLink } from "../../link/board/board-link.js";
 import { BoardError } from "../../link/board/errors.js";
+import { keepEarly } from "../../link/board/keep-early.js";
 import type { BoardRole } from "../../link/board/messages.js";
 import {
   type EvBoardPort,
@@ -115,47 +117,4 @@ export async function openBoard<R extends BoardRole>(
       throw new UsageError(`option --board ${spec}: ${e.message}`, "--board", { cause: e });
     throw e;
   }
-}
-
-/**
- * `link` with what arrives before anyone listens kept: readings are replayed to the first `onReading`
- * listener (a pilot or PP state lost here would never be sent again), a loss is reported to an `onLost`
- * listener added after it.
- */
-export function keepEarly<R extends BoardRole>(link: BoardLink<R>): BoardLink<R> {
-  type Reading = Parameters<Parameters<BoardLink<R>["onReading"]>[0]>;
-  const early: Reading[] = [];
-  let forward: ((...r: Reading) => void) | null = null;
-  let lost: BoardLost | null = null;
-  link.onReading((...r) => (forward ? forward(...r) : early.push(r)));
-  link.onLost((l) => {
-    lost = l;
-  });
-  return {
-    role: link.role,
-    ready: link.ready,
-    get state() {
-      return link.state;
-    },
-    send: (c) => link.send(c),
-    onReading(cb) {
-      forward = cb;
-      for (const r of early.splice(0)) cb(...r);
-      return () => {
-        if (forward === cb) forward = null;
-      };
-    },
-    onLost(cb) {
-      const l = lost;
-      if (l) {
-        queueMicrotask(() => cb(l));
-        return () => {};
-      }
-      return link.onLost(cb);
-    },
-    onWarning: (cb) => link.onWarning(cb),
-    onError: (cb) => link.onError(cb),
-    onAck: (cb) => link.onAck(cb),
-    close: () => link.close(),
-  };
 }

@@ -5,10 +5,12 @@
  * serves the other side over the board protocol; the second process joins as a protocol host.
  * Node-only.
  */
+
 import type { Socket } from "node:net";
 import { socketBoardStream } from "../../link/board/adapters.js";
-import { type BoardLink, type BoardLost, createBoardLink } from "../../link/board/board-link.js";
+import { type BoardLink, createBoardLink } from "../../link/board/board-link.js";
 import { BoardError } from "../../link/board/errors.js";
+import { keepEarly } from "../../link/board/keep-early.js";
 import type { BoardRole, HostHelloSim } from "../../link/board/messages.js";
 import {
   type EvBoardPort,
@@ -143,46 +145,4 @@ async function join<R extends BoardRole>(
       ? evseBoardLinkPort(link as BoardLink<"evse">, name, now)
       : evBoardLinkPort(link as BoardLink<"ev">, name, now);
   return { port: port as BoardPortOf<R>, hosting: false, world: null, close: () => port.close() };
-}
-
-/**
- * The link with what arrives before anyone listens kept: readings are replayed to the first `onReading`
- * listener, a loss is reported to an `onLost` listener added after it.
- */
-function keepEarly<R extends BoardRole>(link: BoardLink<R>): BoardLink<R> {
-  type Reading = Parameters<Parameters<BoardLink<R>["onReading"]>[0]>;
-  const early: Reading[] = [];
-  let forward: ((...r: Reading) => void) | null = null;
-  let lost: BoardLost | null = null;
-  link.onReading((...r) => (forward ? forward(...r) : early.push(r)));
-  link.onLost((l) => {
-    lost = l;
-  });
-  return {
-    role: link.role,
-    ready: link.ready,
-    get state() {
-      return link.state;
-    },
-    send: (c) => link.send(c),
-    onReading(cb) {
-      forward = cb;
-      for (const r of early.splice(0)) cb(...r);
-      return () => {
-        if (forward === cb) forward = null;
-      };
-    },
-    onLost(cb) {
-      const l = lost;
-      if (l) {
-        queueMicrotask(() => cb(l));
-        return () => {};
-      }
-      return link.onLost(cb);
-    },
-    onWarning: (cb) => link.onWarning(cb),
-    onError: (cb) => link.onError(cb),
-    onAck: (cb) => link.onAck(cb),
-    close: () => link.close(),
-  };
 }
