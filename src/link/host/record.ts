@@ -4,7 +4,7 @@
  * `type`; the other fields depend on the type:
  *   start {config} · phase {phase} · cp {state} · duty {duty} · contactor {side, closed} · s2 {closed}
  *   lock {locked} · msg {dir, name, bytes} · sample {v, i, p, soc, cp} · fault {name} · trip {fault, reason,
- *   detail} · off {fault, latencyMs} · stop {side, reason} · log {side, level, msg} · summary {summary}.
+ *   detail} · off {fault, latencyMs, inputToOffMs?} · stop {side, reason} · log {side, level, msg} · summary {summary}.
  */
 
 /** Record event types. */
