@@ -165,7 +165,8 @@ test(
   'board-sim killed (SIGKILL) while charging ⇒ the EVSE trips "board lost" at once and exits',
   { timeout: TEST_MS },
   async (t) => {
-    await boardGone(t, "SIGKILL", /board process killed by SIGKILL/);
+    // Which the host notices first depends on the scheduler: the exit, or a write into the dead pipe.
+    await boardGone(t, "SIGKILL", /board process (killed by SIGKILL|stdin: write EPIPE)/);
   },
 );
 

@@ -188,10 +188,13 @@ async function openStdio(command: string): Promise<OpenedBoardStream> {
     close() {
       stdin.end();
       // By the child's own PID: first SIGTERM, then SIGKILL if it is still there.
+      // The timer keeps this process alive until the child is gone, so no frozen board outlives its host.
+      if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill("SIGTERM");
-      setTimeout(() => {
+      const kill = setTimeout(() => {
         if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-      }, KILL_GRACE_MS).unref();
+      }, KILL_GRACE_MS);
+      child.once("exit", () => clearTimeout(kill));
     },
   });
   const ioError = (what: string) => (err: Error) =>
