@@ -10,11 +10,13 @@
  * - exit codes: the EVSE 1 (a safety trip), the EV 1 (the charger's emergency shutdown is not a normal
  *   end). The EVSE keeps the cable until the EV has unlocked and left, so the EV never loses its board.
  */
+
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
+import type { LiveTrip } from "../../link/host/live-session.js";
 import {
   type PipedNacsProc,
   randomSdpPort,
@@ -34,17 +36,8 @@ const END_MS = 30_000;
 /** Let the current ramp up after the first CurrentDemand before pressing (ms). */
 const RAMP_MS = 500;
 
-interface Trip {
-  fault: string;
-  reason: string;
-  detectedAtMs: number;
-  offAtMs: number | null;
-  offLatencyMs: number | null;
-  inputAtMs: number | null;
-  inputToOffMs: number | null;
-  contactorsOpenAtMs: number | null;
-  currentAtOpenA: number | null;
-}
+/** One trip of the `--json` report. */
+type Trip = Omit<LiveTrip, "detail">;
 
 test(
   "live pair: emergency_stop on the EVSE's stdin while charging ⇒ output off ≤ 1 ms after detection, contactors open < 5 A, EV unlocks < 60 V",

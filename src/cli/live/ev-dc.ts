@@ -1,15 +1,3 @@
-/**
- * `nacs ev` in DC mode: the EV DC controller on a live host — the board of `--board` (the simulated world
- * by default, shared with `nacs evse --board sim`), SLAC over a raw socket (or none with `--no-slac`), SDP,
- * V2G over TCP/TLS — with driver commands on stdin and the session record on `--events`. One session; the
- * report is printed when the session is over and the inlet unlocked, then the EV leaves (unplugs).
- *
- * Exit codes: 0 when the session ended normally (target SOC reached, stopped by the driver, or the EVSE
- * stopped charging in an orderly way); 1 otherwise — the charger's emergency shutdown (the EVSE drops the
- * V2G connection and shows F on the pilot: stop reason "communication loss: …" or "charger stopped the
- * pilot …"), a lost board ("board lost"), a welded contactor, a failed pre-charge, an unplug mid-session.
- */
-import { webcrypto } from "node:crypto";
 import { dcBatteryConfig, evDcConfig, packTerminalV } from "../../ev/dc/index.js";
 import { powerModuleConfig } from "../../evse/dc/index.js";
 import { startLiveEv } from "../../link/host/live-ev.js";
@@ -21,10 +9,10 @@ import { UsageError } from "../errors.js";
 import { startOperator } from "../operator.js";
 import { openBoard } from "./board.js";
 import { openEventsSink } from "./events.js";
-import { normalEnd, slacPort } from "./evse-dc.js";
+import { normalEnd } from "./evse-dc.js";
+import { random, slacLink } from "./slac-link.js";
 import { formatLiveSummary, liveSummaryJson } from "./summary.js";
 
-const random = (n: number) => webcrypto.getRandomValues(new Uint8Array(n));
 /** After the session, the simulated cable is pulled this long before the process leaves (ms). Design choice. */
 const LIVE_EV_LEAVE_MS = 300;
 
@@ -49,8 +37,7 @@ export async function runEvDc(
     log,
   );
   const events = openEventsSink(o.events);
-  const slac = slacPort(o, pcap);
-  const mac = slac ? Uint8Array.from(slac.mac) : Uint8Array.of(0x02, ...random(5));
+  const { slac, mac } = slacLink(o, pcap);
   let live: Awaited<ReturnType<typeof startLiveEv>>;
   try {
     live = await startLiveEv({

@@ -1,56 +1,23 @@
-/**
- * `nacs evse` in DC mode: the EVSE DC controller on a live host — the board of `--board` (the simulated
- * world by default), SLAC over a raw socket (or none with `--no-slac`), SDP on UDP, V2G over TCP/TLS — with
- * operator commands on stdin and the session record on `--events`. Prints one report per session.
- *
- * Exit codes: 0 when every session ended without a safety trip; 1 when one tripped (an emergency stop
- * included) or the board was lost (the EVSE then stops serving: without its board it cannot supervise
- * an output). When this process hosts the simulated cable (`--board sim`, first to arrive), it keeps
- * serving it after its last session until the EV has unlocked and left (at most
- * {@link LIVE_EVSE_EV_LEAVE_WAIT_MS}), so the EV never loses its board in the middle of its own ending.
- */
-import { webcrypto } from "node:crypto";
 import { dcBatteryConfig } from "../../ev/dc/index.js";
 import { evseDcConfig, powerModuleConfig } from "../../evse/dc/index.js";
 import { seccListenAddress } from "../../link/host/cli-support.js";
 import { EV_NORMAL_STOP_REASONS } from "../../link/host/live-ev.js";
 import { startLiveEvse } from "../../link/host/live-evse.js";
 import type { LiveSessionSummary } from "../../link/host/live-session.js";
-import { tapFramePort } from "../../link/host/wire-tap.js";
 import type { TlsServerConfig } from "../../link/index.js";
 import type { LinkLogger } from "../../link/logger.js";
-import { RawEthernetSocket } from "../../link/raw/index.js";
-import type { FramePort } from "../../slac/run/types.js";
 import type { EvseOptions, HostPcapFile } from "../commands/evse.js";
 import { UsageError } from "../errors.js";
 import { startOperator } from "../operator.js";
 import { openBoard } from "./board.js";
 import { openEventsSink } from "./events.js";
+import { random, slacLink } from "./slac-link.js";
 import { formatLiveSummary, liveSummaryJson } from "./summary.js";
 
-const random = (n: number) => webcrypto.getRandomValues(new Uint8Array(n));
 /** After the last session, how long the EVSE hosting the simulated cable waits for the EV to leave (ms). */
 export const LIVE_EVSE_EV_LEAVE_WAIT_MS = 10_000;
 /** How often it looks (ms). */
 const LEAVE_POLL_MS = 20;
-
-/** A raw-socket SLAC port on `iface` (wrapped by the pcap tap), or null with `--no-slac`. */
-export function slacPort(o: { slac: boolean; iface: string }, pcap: HostPcapFile | null): FramePort | null {
-  if (!o.slac) return null;
-  let raw: RawEthernetSocket;
-  try {
-    raw = RawEthernetSocket.open({ ifname: o.iface });
-  } catch (e) {
-    throw new UsageError(
-      `option --iface ${o.iface}: cannot open a raw socket for SLAC: ${(e as Error).message} (root or CAP_NET_RAW needed; --no-slac skips SLAC)`,
-      "--iface",
-      { cause: e },
-    );
-  }
-  pcap?.recorder.learn({ localMac: Uint8Array.from(raw.mac) });
-  raw.unref(); // never closed: must not keep the process alive once the session is over
-  return pcap ? tapFramePort(raw, pcap.recorder.tap) : raw;
-}
 
 /**
  * A session ended normally: EVSE, no safety trip; EV, one of {@link EV_NORMAL_STOP_REASONS} (its target
@@ -86,8 +53,7 @@ export async function runEvseDc(
     log,
   );
   const events = openEventsSink(o.events);
-  const slac = slacPort(o, pcap);
-  const mac = slac ? Uint8Array.from(slac.mac) : Uint8Array.of(0x02, ...random(5));
+  const { slac, mac } = slacLink(o, pcap);
   const summaries: LiveSessionSummary[] = [];
   let done!: () => void;
   const finished = new Promise<void>((r) => {

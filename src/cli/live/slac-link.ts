@@ -1,0 +1,34 @@
+/** The SLAC side of a live host: a raw socket on `--iface` (or none with `--no-slac`) and the host MAC. */
+import { webcrypto } from "node:crypto";
+import { RawEthernetSocket } from "../../link/raw/index.js";
+import type { FramePort } from "../../slac/run/types.js";
+import type { HostPcapFile } from "../commands/evse.js";
+import { UsageError } from "../errors.js";
+
+/** Random bytes for NMKs, run ids and session ids (Web Crypto). */
+export const random = (n: number): Uint8Array => webcrypto.getRandomValues(new Uint8Array(n));
+
+/**
+ * The raw-socket SLAC port on `iface` and its MAC; with `--no-slac` no port and a random locally
+ * administered MAC. The network port taps the frames for `--pcap` itself, so the socket is returned bare.
+ */
+export function slacLink(
+  o: { slac: boolean; iface: string },
+  pcap: HostPcapFile | null,
+): { slac: FramePort | null; mac: Uint8Array } {
+  if (!o.slac) return { slac: null, mac: Uint8Array.of(0x02, ...random(5)) };
+  let raw: RawEthernetSocket;
+  try {
+    raw = RawEthernetSocket.open({ ifname: o.iface });
+  } catch (e) {
+    throw new UsageError(
+      `option --iface ${o.iface}: cannot open a raw socket for SLAC: ${(e as Error).message} (root or CAP_NET_RAW needed; --no-slac skips SLAC)`,
+      "--iface",
+      { cause: e },
+    );
+  }
+  const mac = Uint8Array.from(raw.mac);
+  pcap?.recorder.learn({ localMac: mac });
+  raw.unref(); // never closed: must not keep the process alive once the session is over
+  return { slac: raw, mac };
+}
