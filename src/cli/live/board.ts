@@ -11,7 +11,6 @@ import type { PowerModuleConfig } from "../../evse/dc/index.js";
 import { openBoardStream, parseBoardSpec } from "../../link/board/adapters.js";
 import { createBoardLink } from "../../link/board/board-link.js";
 import { BoardError } from "../../link/board/errors.js";
-import { keepEarly } from "../../link/board/keep-early.js";
 import type { BoardRole } from "../../link/board/messages.js";
 import {
   type EvBoardPort,
@@ -98,11 +97,8 @@ export async function openBoard<R extends BoardRole>(
       return { port: shared.port as P, world: shared.world, close: () => shared.close() };
     }
     const stream = await openBoardStream(spec);
-    // The board sends its current state right after its hello — often in the same chunk — and the host
-    // attaches its controller only once its network is up: keep those readings for it.
-    const link = keepEarly(
-      createBoardLink({ role, stream, timers: realClock, host: BOARD_HOST_NAME, logger: log }),
-    );
+    // Readings that arrive before the controller attaches wait in the link for it.
+    const link = createBoardLink({ role, stream, timers: realClock, host: BOARD_HOST_NAME, logger: log });
     const hello = await link.ready;
     const name = `${spec} (${hello.board})`;
     const now = () => realClock.now();

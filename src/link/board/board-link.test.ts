@@ -285,3 +285,28 @@ test("board endpoint: loses a silent host at the limit, answers commands before 
   assert.equal(toHost.length, n, "a board without host sends no heartbeats");
   board.close();
 });
+
+test("board link: readings that arrive before anyone listens wait for the first listener; a late onLost hears the loss", async () => {
+  const s = rawSetup();
+  s.say(hello);
+  s.say({ type: "cp", state: "B" });
+  s.say({ type: "pp", state: "latched" });
+  await s.link.ready;
+  await s.timers.advance(1);
+  const got: string[] = [];
+  s.link.onReading((r) => got.push(r.type));
+  assert.deepEqual(got, ["cp", "pp"], "the state sent right after the hello is not lost");
+  const second: string[] = [];
+  s.link.onReading((r) => second.push(r.type));
+  s.say({ type: "cp", state: "C" });
+  await s.timers.advance(1);
+  assert.deepEqual(got, ["cp", "pp", "cp"]);
+  assert.deepEqual(second, ["cp"], "kept readings go to the first listener only");
+  s.boardSide.close();
+  await s.timers.advance(1);
+  assert.equal(s.lost.length, 1);
+  const late: BoardLost[] = [];
+  s.link.onLost((l) => late.push(l));
+  await Promise.resolve();
+  assert.equal(late.length, 1, "a listener added after the loss still hears it");
+});

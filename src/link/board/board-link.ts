@@ -88,8 +88,10 @@ export function createBoardLink<R extends BoardRole>(opts: BoardLinkOptions<R>):
   const log = opts.logger ?? silentLogger;
   const { role, stream } = opts;
   const helloRetryMs = opts.helloRetryMs ?? BOARD_HELLO_RETRY_MS;
-  const readings = createListeners<[BoardReadingOf<R>, BoardReadingMeta]>();
-  const losts = createListeners<[BoardLost]>();
+  // The board sends its state once after its hello: readings wait for the first listener; the loss is
+  // reported to a listener that comes late.
+  const readings = createListeners<[BoardReadingOf<R>, BoardReadingMeta]>("until-heard");
+  const losts = createListeners<[BoardLost]>("last");
   const warnings = createListeners<[BoardWarning]>();
   const errors = createListeners<[BoardError]>();
   const acks = createListeners<[{ seq: number; latencyMs: number }]>();

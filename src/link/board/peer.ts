@@ -21,17 +21,31 @@ import {
 import type { BoardStream, BoardStreamEnd } from "./stream.js";
 
 /** A list of callbacks; `add` returns the function that removes the callback again. */
-export function createListeners<A extends unknown[]>(): {
+export function createListeners<A extends unknown[]>(
+  /**
+   * "until-heard": what is emitted while nobody listens is kept and handed to the first listener (a board
+   * sends its state once, right after its hello). "last": a listener added after an emission gets it (a
+   * one-time event such as the link's loss). Default: neither.
+   */
+  replay?: "until-heard" | "last",
+): {
   add(cb: (...args: A) => void): () => void;
   emit(...args: A): void;
 } {
   const cbs = new Set<(...args: A) => void>();
+  const kept: A[] = [];
+  let last: A | null = null;
   return {
     add(cb) {
       cbs.add(cb);
+      if (replay === "until-heard") for (const args of kept.splice(0)) cb(...args);
+      const l = last;
+      if (l) queueMicrotask(() => cbs.has(cb) && cb(...l));
       return () => cbs.delete(cb);
     },
     emit(...args) {
+      if (replay === "last") last = args;
+      if (replay === "until-heard" && cbs.size === 0) kept.push(args);
       for (const cb of [...cbs]) cb(...args);
     },
   };

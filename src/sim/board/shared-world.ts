@@ -10,7 +10,6 @@ import type { Socket } from "node:net";
 import { socketBoardStream } from "../../link/board/adapters.js";
 import { type BoardLink, createBoardLink } from "../../link/board/board-link.js";
 import { BoardError } from "../../link/board/errors.js";
-import { keepEarly } from "../../link/board/keep-early.js";
 import type { BoardRole, HostHelloSim } from "../../link/board/messages.js";
 import {
   type EvBoardPort,
@@ -115,17 +114,14 @@ async function join<R extends BoardRole>(
 ): Promise<SharedWorld<R>> {
   const raw = socketBoardStream(socket);
   const stream = o.sim ? withHelloSim(raw, o.sim) : raw;
-  // The world's current state follows the hello at once — often in the same chunk, delivered before
-  // `await link.ready` resumes and before the controller attaches: keep it from the start.
-  const link = keepEarly(
-    createBoardLink({
-      role: o.role,
-      stream,
-      timers: o.clock,
-      host: o.host ?? "nacs",
-      ...(o.logger && { logger: o.logger }),
-    }) as BoardLink<BoardRole>,
-  );
+  // The world's state follows the hello at once; the link keeps it until the controller attaches.
+  const link = createBoardLink({
+    role: o.role,
+    stream,
+    timers: o.clock,
+    host: o.host ?? "nacs",
+    ...(o.logger && { logger: o.logger }),
+  }) as BoardLink<BoardRole>;
   let boardError: BoardError | null = null;
   const off = link.onError((e) => {
     if (e.code === "board-error") boardError = e;
