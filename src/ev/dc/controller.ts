@@ -35,9 +35,10 @@ import {
   SDP_SECURITY_TLS,
   SDP_TRANSPORT_TCP,
 } from "../../v2g/index.js";
+import { OBC_DEFAULT_MAX_CURRENT_A } from "../obc.js";
 import { bmsTargetCurrentA, type DcBatteryConfig } from "./battery.js";
 import { evcc } from "./evcc-glue.js";
-import { active, type EvDcState, gateContactors, maybeUnlock, setPhase, setS2 } from "./state.js";
+import { active, type EvDcState, gateContactors, maybeUnlock, setCharger, setPhase, setS2 } from "./state.js";
 import {
   BOARD_LOST_STOP,
   DC_CURRENT_DEMAND_INTERVAL_MS,
@@ -49,9 +50,18 @@ import {
 export { refuseDc } from "./evcc-glue.js";
 export type { EvDcState } from "./state.js";
 
-/** Complete a partial configuration. */
+/** On-board charger by default: 48 A (the J3400 AC connector rating, digest §3.1), 6 A minimum, 250 V. */
+export const EV_DEFAULT_OBC: EvDcConfig["obc"] = Object.freeze({
+  maxCurrentA: OBC_DEFAULT_MAX_CURRENT_A,
+  minCurrentA: 6,
+  maxVoltageV: 250,
+});
+
+/** Complete a partial configuration (DC, 80 % target, SLAC, no TLS). */
 export function evDcConfig(partial: Partial<EvDcConfig> & Pick<EvDcConfig, "battery" | "slac">): EvDcConfig {
   return {
+    energy: "dc",
+    obc: EV_DEFAULT_OBC,
     evcc: {},
     targetSocPercent: 80,
     s2CloseDelayMs: 0,
@@ -63,8 +73,11 @@ export function evDcConfig(partial: Partial<EvDcConfig> & Pick<EvDcConfig, "batt
   };
 }
 
-function staticReadings(b: DcBatteryConfig): Partial<EvccReadings> {
+function staticReadings(b: DcBatteryConfig, obc: EvDcConfig["obc"]): Partial<EvccReadings> {
   return {
+    acMaxCurrentA: obc.maxCurrentA,
+    acMinCurrentA: obc.minCurrentA,
+    acMaxVoltageV: obc.maxVoltageV,
     maxVoltageV: b.maxVoltageV,
     maxCurrentA: b.maxCurrentA,
     maxPowerW: b.maxPowerW,
@@ -85,11 +98,11 @@ export function initialEvDc(
   const evcc = createEvcc(
     {
       ...cfg.evcc,
-      mode: "DC_extended",
+      mode: cfg.energy === "ac" ? "AC_single_phase_core" : "DC_extended",
       pacing: { ...DEFAULT_EVCC_PACING, ...cfg.evcc.pacing, loopMs: cfg.currentDemandIntervalMs },
       readings: {
         ...createEvcc().readings,
-        ...staticReadings(cfg.battery),
+        ...staticReadings(cfg.battery, cfg.obc),
         socPercent,
         batteryVoltageV,
         targetCurrentA: bmsTargetCurrentA(cfg.battery, socPercent),
@@ -113,6 +126,7 @@ export function initialEvDc(
     sdpTries: 0,
     contactorsWant: false,
     contactorsCmd: false,
+    chargerA: 0,
     s2: false,
     s2PendingAtMs: null,
     stopReason: null,
@@ -244,6 +258,9 @@ function evStop(s0: EvDcState, reason: string, t: number, fx: EvDcEffect[], now:
     s = { ...s, stopReason: reason };
     fx.push({ kind: "stop", reason });
   }
+  // AC: the on-board charger stops drawing first, so no relay or contact breaks the load (IEC 61851-1
+  // A.3: the EV reduces its current before it leaves state C).
+  s = setCharger(s, 0, fx);
   if (now) s = setS2(s, false, fx);
   if (s.evcc.conn === "session" || s.evcc.conn === "sap")
     s = evcc(s, { kind: "control", control: { op: "stop" }, tMs: t }, fx);
@@ -267,7 +284,7 @@ function fail(s0: EvDcState, reason: string, fx: EvDcEffect[]): EvDcState {
     s = { ...s, stopReason: reason };
     fx.push({ kind: "stop", reason });
   }
-  s = setS2(s, false, fx);
+  s = setCharger(setS2(s, false, fx), 0, fx);
   s = setPhase(s, "ended", fx);
   return maybeUnlock(s, fx);
 }

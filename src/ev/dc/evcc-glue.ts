@@ -15,7 +15,7 @@ import {
   stepEvcc,
 } from "../../v2g/index.js";
 import { bmsTargetCurrentA } from "./battery.js";
-import { type EvDcState, gateContactors, maybeUnlock, setPhase, setS2 } from "./state.js";
+import { type EvDcState, gateContactors, maybeUnlock, setCharger, setPhase, setS2 } from "./state.js";
 import { EV_STOP_PRECHARGE, EV_STOP_WELDED, type EvDcEffect } from "./types.js";
 
 function evccReadings(s: EvDcState): Partial<EvccReadings> {
@@ -112,7 +112,13 @@ function portCommand(
       return gateContactors({ ...s, contactorsWant: true }, fx);
     }
     case "charger":
-      return s;
+      // The on-board charger never draws once the EV has stopped; it draws only AC (refuseAc).
+      if (c.currentA > 0 && (s.stopReason || refuseAc(s))) {
+        const why = s.stopReason ? null : refuseAc(s);
+        if (why) fx.push({ kind: "log", level: "warn", msg: why });
+        return setCharger(s, 0, fx);
+      }
+      return setCharger(s, Math.min(c.currentA, s.cfg.obc.maxCurrentA), fx);
   }
 }
 
@@ -140,5 +146,16 @@ export function refuseDc(s: EvDcState): string | null {
   if (!s.evcc.cfg.mode.startsWith("DC") || !s.evcc.evse.modes.some((m) => m.startsWith("DC")))
     return "DC refused: no DC energy transfer mode negotiated";
   if (s.inlet.acPresent) return "DC refused: AC present on the inlet";
+  return null;
+}
+
+/**
+ * The AC decision, the mirror of {@link refuseDc}: the on-board charger draws only with the pilot at 5 %
+ * (high-level communication, ISO 15118-3 §7) and an AC energy transfer mode negotiated. Returns why AC is
+ * refused, or null. (Whether AC is actually on the inlet is the charger's own input check.)
+ */
+export function refuseAc(s: EvDcState): string | null {
+  if (dutyToCurrent(s.duty).kind !== "digital") return `AC refused: pilot at ${s.duty} %, not 5 %`;
+  if (!s.evcc.cfg.mode.startsWith("AC")) return "AC refused: no AC energy transfer mode negotiated";
   return null;
 }

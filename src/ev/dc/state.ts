@@ -24,6 +24,8 @@ export interface EvDcState {
   readonly sdpTries: number;
   readonly contactorsWant: boolean;
   readonly contactorsCmd: boolean;
+  /** AC: the on-board charger's current limit last commanded (A). */
+  readonly chargerA: number;
   readonly s2: boolean;
   readonly s2PendingAtMs: number | null;
   readonly stopReason: string | null;
@@ -51,6 +53,13 @@ export function setS2(s: EvDcState, closed: boolean, fx: EvDcEffect[]): EvDcStat
   return { ...s, s2: closed, s2PendingAtMs: null };
 }
 
+/** AC: command the on-board charger to draw at most `currentA` (0 = off). */
+export function setCharger(s: EvDcState, currentA: number, fx: EvDcEffect[]): EvDcState {
+  if (s.chargerA === currentA) return s;
+  fx.push({ kind: "charger", currentA });
+  return { ...s, chargerA: currentA };
+}
+
 export function gateContactors(s: EvDcState, fx: EvDcEffect[]): EvDcState {
   if (s.contactorsWant === s.contactorsCmd) return s;
   if (!s.contactorsWant && Math.abs(s.inlet.currentA) >= EV_CONTACTOR_OPEN_MAX_A) return s;
@@ -60,6 +69,7 @@ export function gateContactors(s: EvDcState, fx: EvDcEffect[]): EvDcState {
 
 export function maybeUnlock(s: EvDcState, fx: EvDcEffect[]): EvDcState {
   if (!s.lockCmd || active(s) || s.contactorsCmd || s.phase === "unplugged") return s;
+  // AC: the inlet voltage is the supply's RMS value; the relay must be open (below 60 V) as in DC.
   if (s.phase === "plugged") return s;
   if (Math.abs(s.inlet.voltageV) >= SAFE_VOLTAGE_V) return s;
   fx.push({ kind: "lock", locked: false });

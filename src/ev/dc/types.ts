@@ -19,9 +19,23 @@ export const BOARD_LOST_STOP = "board lost";
 /** EV contactors open only once the inlet current is below this (A). Same figure as the EVSE's (digest §5.6, D). */
 export const EV_CONTACTOR_OPEN_MAX_A = 5;
 
-/** EV DC controller configuration. */
+/** The on-board charger (AC energy transfer): input current range per phase and highest input voltage. */
+export interface EvObcConfig {
+  maxCurrentA: number;
+  minCurrentA: number;
+  maxVoltageV: number;
+}
+
+/**
+ * EV controller configuration. The controller charges over high-level communication, DC (the battery on
+ * the inlet through the EV contactors) or AC (ISO 15118-2 AC_single_phase_core through the on-board
+ * charger), chosen by `energy`.
+ */
 export interface EvDcConfig {
   battery: DcBatteryConfig;
+  /** Energy transfer asked for: "dc" (DC_extended) or "ac" (AC_single_phase_core, the on-board charger). */
+  energy: "dc" | "ac";
+  obc: EvObcConfig;
   /** EVCC options (protocols, EVCCID, …); DC_extended, readings and pacing are set by the controller. */
   evcc: Partial<EvccConfig>;
   slac: EvSlacConfig;
@@ -83,6 +97,8 @@ export type EvDcEvent =
 export type EvDcEffect =
   | { kind: "s2"; closed: boolean }
   | { kind: "contactors"; closed: boolean }
+  /** AC: the on-board charger draws at most this current (A, 0 = off). */
+  | { kind: "charger"; currentA: number }
   | { kind: "lock"; locked: boolean }
   | { kind: "slac-send"; frame: SlacFrame }
   | { kind: "sdp-send"; datagram: Uint8Array }

@@ -1,9 +1,10 @@
 /**
- * EVSE DC controller as a pure step function `stepEvseDc(state, event) → [state, effects]`.
- * It composes: the CP generator (5 % once an EV is seen, digest §1.4 "DC EVSE always uses 5 %"), the EVSE
+ * EVSE controller (high-level communication, DC or AC) as a pure step function
+ * `stepEvseDc(state, event) → [state, effects]`. It composes: the CP generator (5 % once an EV is seen,
+ * digest §1.4 "DC EVSE always uses 5 %"; ISO 15118-3 §7 uses the same 5 % to ask for HLC in AC), the EVSE
  * SLAC machine, the SDP responder, the SECC session machine, the AC/DC interlock, the power-module set
- * points, the isolation monitor commands, and the safety supervisor (src/evse/safety), which has the last
- * word on the output and the contactors.
+ * points and isolation monitor commands (DC) or the mains relay (AC), and the safety supervisor
+ * (src/evse/safety), which has the last word on the output and the contactors or relay.
  *
  * Timers of the parts are namespaced: `slac:<id>`, `secc:<id>`, `evse:watchdog`.
  *
@@ -22,6 +23,7 @@ import {
   createSecc,
   decodeSdpRequest,
   defaultSeccReadings,
+  type EnergyTransferMode,
   encodeSdpResponse,
   SDP_SECURITY_NONE,
   SDP_SECURITY_TLS,
@@ -31,7 +33,7 @@ import { checkOutput, initialSafety, safetyMeasure } from "../safety/index.js";
 import { createInterlock } from "./interlock.js";
 import { moduleDcLimits } from "./power-module.js";
 import { secc, trip } from "./secc-glue.js";
-import { type EvseDcState, evseLive, inProgress, setDuty, setPhase } from "./state.js";
+import { acPins, type EvseDcState, evseLive, inProgress, setDuty, setPhase } from "./state.js";
 import { applySafety, resetAfterTrip } from "./trip.js";
 import {
   EVSE_CHARGE_LOOP_WATCHDOG_MS,
@@ -45,12 +47,19 @@ import {
 export { CP_SAMPLE_INTERVAL_MS };
 export { type EvseDcState, evseLive } from "./state.js";
 
-/** Complete a partial configuration (1000 V / 250 kW module, DC pins, 500 ms watchdog, PP monitored). */
+/**
+ * AC supply offered by default with AC pins: 240 V, 48 A (the J3400 AC connector rating, digest §3.1,
+ * NACSHOLD, status C).
+ */
+export const EVSE_DEFAULT_AC_SUPPLY: EvseDcConfig["ac"] = Object.freeze({ nominalVoltageV: 240, maxCurrentA: 48 });
+
+/** Complete a partial configuration (DC pins, 500 ms watchdog, PP monitored, 240 V / 48 A AC supply). */
 export function evseDcConfig(
   partial: Partial<EvseDcConfig> & Pick<EvseDcConfig, "slac" | "module">,
 ): EvseDcConfig {
   return {
     pins: "dc",
+    ac: EVSE_DEFAULT_AC_SUPPLY,
     secc: {},
     sdp: { address: fe80(1), port: 50_000 },
     chargeLoopWatchdogMs: EVSE_CHARGE_LOOP_WATCHDOG_MS,
@@ -70,9 +79,23 @@ export function fe80(n: number): Uint8Array {
   return a;
 }
 
-/** Initial state: nothing plugged, X1, output off, contactors open. */
-export function initialEvseDc(cfg: EvseDcConfig, tMs = 0): EvseDcState {
-  const readings = { ...(cfg.secc.readings ?? defaultSeccReadings()), dc: moduleDcLimits(cfg.module) };
+/** Energy transfer modes the SECC offers on these pins (DC_extended for DC, single-phase AC for AC). */
+export function pinEnergyModes(pins: EvseDcConfig["pins"]): EnergyTransferMode[] {
+  return pins === "ac" ? ["AC_single_phase_core"] : pins === "dc" ? ["DC_extended"] : [];
+}
+
+/** Initial state: nothing plugged, X1, output off, contactors (or AC relay) open. */
+export function initialEvseDc(cfg0: EvseDcConfig, tMs = 0): EvseDcState {
+  const cfg: EvseDcConfig = {
+    ...cfg0,
+    secc: { energyModes: pinEnergyModes(cfg0.pins), ...cfg0.secc },
+  };
+  const base = cfg.secc.readings ?? defaultSeccReadings();
+  const readings = {
+    ...base,
+    dc: moduleDcLimits(cfg.module),
+    ac: { ...base.ac, ...cfg.ac },
+  };
   const secc = createSecc({ ...cfg.secc, readings }, tMs);
   return {
     cfg,
@@ -83,7 +106,7 @@ export function initialEvseDc(cfg: EvseDcConfig, tMs = 0): EvseDcState {
     duty: DUTY_X1,
     slac: initialEvseSlac(cfg.slac),
     secc,
-    safety: initialSafety(),
+    safety: initialSafety(cfg.pins === "ac"),
     interlock: createInterlock(cfg.pins),
     moduleOn: false,
     meas: {
@@ -181,8 +204,8 @@ function onCp(s0: EvseDcState, state: EvseDcState["cp"], t: number, fx: EvseDcEf
   fx.push({ kind: "log", level: "info", msg: `CP ${prev}→${state}` });
   const evPresent = state === "B" || state === "C" || state === "D";
   if (evPresent && s.phase === "idle" && !s.safety.trip) {
-    if (s.interlock.pins !== "dc") {
-      fx.push({ kind: "log", level: "warn", msg: `pins configured for ${s.interlock.pins}: DC not offered` });
+    if (s.interlock.pins === "none") {
+      fx.push({ kind: "log", level: "warn", msg: "pins configured for no power path: nothing offered" });
     } else {
       s = setDuty(s, DUTY_DIGITAL_COMM, fx);
       s = { ...s, phase: setPhase(s, s.cfg.matching === "slac" ? "slac" : "sdp", fx) };
@@ -192,7 +215,7 @@ function onCp(s0: EvseDcState, state: EvseDcState["cp"], t: number, fx: EvseDcEf
     if (state === "E") s = trip(s, "cp-state-e", "CP state E", t, fx);
     else if (state === "F") s = trip(s, "cp-state-f", "CP state F", t, fx);
     else if (state === "A") s = trip(s, "cp-lost", "CP state A (pilot lost or unplugged)", t, fx);
-    else if (state === "B" && s.moduleOn && Math.abs(s.meas.currentA) >= 5)
+    else if (state === "B" && (s.moduleOn || acPins(s)) && Math.abs(s.meas.currentA) >= 5)
       s = trip(s, "ev-stop-cp", "CP C→B with current flowing", t, fx);
   }
   if (state === "A" && !evseLive(s)) {
@@ -256,6 +279,9 @@ function onTimer(s: EvseDcState, id: string, t: number, fx: EvseDcEffect[]): Evs
 
 function armWatchdog(s: EvseDcState, t: number, fx: EvseDcEffect[]): EvseDcState {
   if (s.secc.conn !== "session" || s.secc.powerDelivery !== "start" || s.safety.trip) return s;
+  // The DC_CL figure is for the DC charge loop; an AC supply is guarded by the pilot (IEC 61851-1 Annex A)
+  // and the V2G sequence timeout.
+  if (acPins(s)) return s;
   const at = t + s.cfg.chargeLoopWatchdogMs;
   fx.push({ kind: "set-timer", id: "evse:watchdog", atMs: at });
   return { ...s, watchdogAtMs: at };
@@ -288,15 +314,24 @@ function onMeasure(
     s = trip(s, "isolation", `isolation ${meas.isolation.resistanceOhm ?? "?"} Ω`, t, fx);
   if (meas.contactorsClosed || evseLive(s)) {
     const ev = s.secc.ev;
-    const dc = s.secc.readings.dc;
+    const { dc, ac } = s.secc.readings;
+    // AC: the EV's on-board charger draws the current, at most EVSEMaxCurrent (ISO 15118-2 §8.5.3.3).
     const bad = checkOutput(
-      {
-        evMaxVoltageV: ev.maxVoltageV,
-        evseMaxVoltageV: dc.maxVoltageV,
-        evMaxCurrentA: ev.maxCurrentA,
-        evseMaxCurrentA: dc.maxCurrentA,
-        regulationToleranceA: dc.regulationToleranceA,
-      },
+      acPins(s)
+        ? {
+            evMaxVoltageV: ev.maxVoltageV,
+            evseMaxVoltageV: ac.nominalVoltageV,
+            evMaxCurrentA: ev.maxCurrentA,
+            evseMaxCurrentA: ac.maxCurrentA,
+            regulationToleranceA: 0,
+          }
+        : {
+            evMaxVoltageV: ev.maxVoltageV,
+            evseMaxVoltageV: dc.maxVoltageV,
+            evMaxCurrentA: ev.maxCurrentA,
+            evseMaxCurrentA: dc.maxCurrentA,
+            regulationToleranceA: dc.regulationToleranceA,
+          },
       meas.voltageV,
       meas.currentA,
     );

@@ -138,7 +138,8 @@ function portCommand(
       return s;
     case "contactors": {
       if (c.op === "close") {
-        const r = energise(s.interlock, "dc");
+        const ac = s.secc.ev.mode === "AC_single_phase_core" || s.secc.ev.mode === "AC_three_phase_core";
+        const r = energise(s.interlock, ac ? "ac" : "dc");
         if (!r.ok) return trip(s, "interlock", r.reason, s.nowMs, fx);
         const [safety, sfx] = safetyContactors(s.safety, true);
         return applySafety({ ...s, interlock: r.state, safety }, sfx, fx);

@@ -29,7 +29,12 @@ export interface EvseDcState {
   readonly limits: { current: boolean; voltage: boolean; power: boolean };
 }
 
-/** True while anything is (or may be) energised: output on or contactors commanded closed. */
+/** True when the pins are wired to the AC supply (the session is ISO 15118-2 AC). */
+export function acPins(s: EvseDcState): boolean {
+  return s.cfg.pins === "ac";
+}
+
+/** True while anything is (or may be) energised: output on or contactors (AC relay) commanded closed. */
 export function evseLive(s: EvseDcState): boolean {
   return s.moduleOn || s.safety.contactorsCmd;
 }

@@ -1,7 +1,7 @@
 /** Events, effects and configuration of the EVSE DC controller. */
 import type { CpState, PpState } from "../../pilot/index.js";
 import type { EvseSlacConfig, SlacFrame } from "../../slac/index.js";
-import type { IsolationReading, SeccConfig } from "../../v2g/index.js";
+import type { AcSupply, IsolationReading, SeccConfig } from "../../v2g/index.js";
 import type { SafetyFault } from "../safety/index.js";
 import type { PinConfig } from "./interlock.js";
 import type { PowerModuleConfig } from "./power-module.js";
@@ -20,11 +20,20 @@ export const EVSE_CHARGE_LOOP_WATCHDOG_MS = 500;
  */
 export const EVSE_TRIP_F_HOLD_MS = 2_000;
 
-/** EVSE DC controller configuration. */
+/**
+ * EVSE controller configuration. The controller serves one power path over high-level communication: DC
+ * (DIN 70121, ISO 15118-2 DC) when the pins are wired to the power module, AC (ISO 15118-2
+ * AC_single_phase_core / AC_three_phase_core) when they are wired to the mains relay.
+ */
 export interface EvseDcConfig {
-  /** What the two power pins are configured for; anything but "dc" refuses DC (interlock). */
+  /**
+   * What the two power pins are wired to (J3400 carries AC and DC on the same pins): "dc" offers DC, "ac"
+   * offers AC, "none" offers nothing. The interlock refuses to energise any other path.
+   */
   pins: PinConfig;
   module: PowerModuleConfig;
+  /** The AC supply behind the relay (pins "ac"): nominal voltage and the current offered (EVSEMaxCurrent). */
+  ac: Pick<AcSupply, "nominalVoltageV" | "maxCurrentA">;
   /** SECC options (protocols, EVSEID, …); the DC limits are taken from `module`. */
   secc: Partial<SeccConfig>;
   slac: EvseSlacConfig;
@@ -46,7 +55,10 @@ export interface EvseDcConfig {
 /** Coarse phase of the EVSE controller. */
 export type EvseDcPhase = "idle" | "slac" | "sdp" | "session" | "ended";
 
-/** Output measurements the host reports (power module, meter, isolation monitor, contactor feedback). */
+/**
+ * Output measurements the host reports (power module or AC supply, meter, isolation monitor, contactor or
+ * relay feedback). With AC pins, voltage and current are the RMS values at the relay output.
+ */
 export interface EvseMeasurements {
   voltageV: number;
   currentA: number;

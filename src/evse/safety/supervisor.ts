@@ -57,7 +57,7 @@ export const SAFETY_STOP_REASONS: Readonly<Record<SafetyFault, string>> = Object
   "connection-lost": "V2G connection closed (TCP)",
   "malformed-message": "malformed V2G message (EXI decode error)",
   "session-error": "V2G session error",
-  interlock: "interlock: pins not configured for DC",
+  interlock: "interlock: pins not configured for this power path",
   "board-lost": "board lost",
 });
 
@@ -77,6 +77,13 @@ export interface SafetyState {
   readonly contactorsCmd: boolean;
   readonly currentA: number;
   readonly voltageV: number;
+  /**
+   * The switch may open under load after a trip: an AC supply relay, the only way to take AC off the pins
+   * (IEC 61851-1 §6.3.1: the EVSE de-energises the supply on a fault; a mains relay is rated to break its
+   * current). In a normal stop it still waits for the EV's charger to bring the current below
+   * {@link SAFETY_CONTACTOR_OPEN_MAX_A}. A DC contactor (false) always waits for the power module.
+   */
+  readonly breaksUnderLoad: boolean;
 }
 
 /** Effects of the supervisor. */
@@ -85,9 +92,9 @@ export type SafetyEffect =
   | { kind: "contactors"; closed: boolean }
   | { kind: "log"; level: "info" | "warn"; msg: string };
 
-/** Initial supervisor: no trip, contactors open. */
-export function initialSafety(): SafetyState {
-  return { trip: null, contactorsWant: false, contactorsCmd: false, currentA: 0, voltageV: 0 };
+/** Initial supervisor: no trip, contactors open; `breaksUnderLoad` for an AC supply relay. */
+export function initialSafety(breaksUnderLoad = false): SafetyState {
+  return { trip: null, contactorsWant: false, contactorsCmd: false, currentA: 0, voltageV: 0, breaksUnderLoad };
 }
 
 function gate(s: SafetyState, fx: SafetyEffect[]): SafetyState {
@@ -97,7 +104,7 @@ function gate(s: SafetyState, fx: SafetyEffect[]): SafetyState {
     fx.push({ kind: "contactors", closed: true });
     return { ...s, contactorsCmd: true };
   }
-  if (Math.abs(s.currentA) >= SAFETY_CONTACTOR_OPEN_MAX_A) return s;
+  if (Math.abs(s.currentA) >= SAFETY_CONTACTOR_OPEN_MAX_A && !(s.breaksUnderLoad && s.trip)) return s;
   fx.push({ kind: "contactors", closed: false });
   return { ...s, contactorsCmd: false };
 }

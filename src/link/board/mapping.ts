@@ -78,6 +78,8 @@ export function evEffectToCommand(e: EvDcEffect): EvBoardCommand | null {
       return { type: "s2", closed: e.closed };
     case "contactors":
       return { type: "contactors", closed: e.closed };
+    case "charger":
+      return { type: "charger", currentA: e.currentA };
     case "lock":
       return { type: "lock", locked: e.locked };
     default:
@@ -122,6 +124,8 @@ export function evCommandToEffect(c: EvBoardCommand): EvHardwareEffect {
       return { kind: "s2", closed: c.closed };
     case "contactors":
       return { kind: "contactors", closed: c.closed };
+    case "charger":
+      return { kind: "charger", currentA: c.currentA };
     case "lock":
       return { kind: "lock", locked: c.locked };
   }

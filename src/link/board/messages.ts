@@ -172,7 +172,9 @@ const bms = z.object({ type: z.literal("bms"), socPercent: percent, batteryVolta
 const evReadings = [evDuty, pp, lock, inlet, bms] as const;
 
 const s2 = z.object({ type: z.literal("s2"), closed: z.boolean() });
-const evCommands = [s2, contactors, lock] as const;
+/** AC: the on-board charger draws at most this current (A RMS; 0 = off). */
+const charger = z.object({ type: z.literal("charger"), currentA: nonNegative });
+const evCommands = [s2, contactors, charger, lock] as const;
 
 /** Command schemas per role (host → board, without envelope). */
 export const boardCommandSchemas = {
@@ -214,7 +216,7 @@ export const BOARD_MESSAGE_TYPES: Record<BoardRole, Record<BoardSender, readonly
     ],
   },
   ev: {
-    host: ["hello", "heartbeat", "bye", "s2", "contactors", "lock"],
+    host: ["hello", "heartbeat", "bye", "s2", "contactors", "charger", "lock"],
     board: ["hello", "heartbeat", "ack", "error", "duty", "pp", "lock", "inlet", "bms"],
   },
 };

@@ -72,6 +72,7 @@ const SAMPLES: Record<BoardRole, Record<BoardSender, readonly AnyBoardBody[]>> =
       { ...hostHello, role: "ev" },
       ...control.host.slice(1),
       { type: "s2", closed: true },
+      { type: "charger", currentA: 32 },
       { type: "contactors", closed: false },
       { type: "lock", locked: true },
     ],

@@ -3,7 +3,7 @@
  * one machine driver (src/machine), with its effects routed to port adapters. A host differs from another
  * only in the adapters it passes: the simulator's world and in-memory network, or a board link and real
  * sockets. Timers are the driver's; every other effect goes to `board` (the hardware: pilot, relays,
- * power module, isolation monitor, lock) or `network` (SLAC frames, SDP datagrams, the V2G connection),
+ * power module, isolation monitor, on-board charger, lock) or `network` (SLAC frames, SDP datagrams, the V2G connection),
  * and then to `observe` (record, summary, dashboard). Platform-neutral.
  */
 import type { EvDcEffect, EvDcEvent, EvDcState } from "../../ev/dc/index.js";
@@ -33,7 +33,7 @@ export type EvseBoardEvent = Extract<
 /** EV events a board produces (readings). */
 export type EvBoardEvent = Extract<EvDcEvent, { kind: "duty" | "pp" | "lock" | "inlet" | "bms" }>;
 /** EV effects a board carries out. */
-export type EvBoardEffect = Extract<EvDcEffect, { kind: "s2" | "contactors" | "lock" }>;
+export type EvBoardEffect = Extract<EvDcEffect, { kind: "s2" | "contactors" | "charger" | "lock" }>;
 /** EV effects the network carries out. */
 export type EvNetworkEffect = Extract<
   EvDcEffect,
@@ -68,7 +68,7 @@ export interface ControllerHostOptions<S, E, F, P> {
 
 const EVSE_BOARD: ReadonlySet<string> = new Set(["duty", "module", "contactors", "isolation"]);
 const EVSE_NETWORK: ReadonlySet<string> = new Set(["slac-send", "sdp-reply", "v2g-send", "v2g-close"]);
-const EV_BOARD: ReadonlySet<string> = new Set(["s2", "contactors", "lock"]);
+const EV_BOARD: ReadonlySet<string> = new Set(["s2", "contactors", "charger", "lock"]);
 const EV_NETWORK: ReadonlySet<string> = new Set([
   "slac-send",
   "sdp-send",

@@ -135,6 +135,7 @@ export async function startLiveEv(o: LiveEvOptions): Promise<LiveEv> {
         o.board.command(c);
         if (c.kind === "s2") record("s2", { closed: c.closed });
         else if (c.kind === "contactors") record("contactor", { side: "ev", closed: c.closed });
+        else if (c.kind === "charger") record("log", { side: "ev", level: "info", msg: `on-board charger ${c.currentA} A` });
         else record("lock", { locked: c.locked, v: Math.round(inlet.voltageV * 10) / 10 });
       },
       network: (e) => network.perform(e),

@@ -97,6 +97,9 @@ export class DcSim {
       record: (type, fields) => this.record(type, fields),
       measureHint: () => this.measureHint(),
       onNote: (n) => this.onWorldNote(n),
+      ...(cfg.evse.pins === "ac" && {
+        ac: { supplyV: cfg.evse.ac.nominalVoltageV, obcMaxA: cfg.ev.obc.maxCurrentA },
+      }),
     });
     this.medium = new InMemoryMedium({ seed: cfg.seed ?? 1 });
     this.medium.attach("evse", cfg.evse.slac.mac);

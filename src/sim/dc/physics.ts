@@ -71,6 +71,26 @@ export class DcPath {
     this.soc = soc;
   }
 
+  /**
+   * Take over the switch positions, set points, voltages and fault hooks of `old` (a reconfigured world);
+   * the energy counters stay at 0.
+   */
+  adopt(old: DcPath): void {
+    this.t = old.t;
+    this.k1 = old.k1;
+    this.k2 = old.k2;
+    this.on = old.on;
+    this.setV = old.setV;
+    this.setI = old.setI;
+    this.i = old.i;
+    this.vLink = old.vLink;
+    this.acOnPinsV = old.acOnPinsV;
+    this.voltageCeilingV = old.voltageCeilingV;
+    this.currentRunawayAtMs = old.currentRunawayAtMs;
+    this.voltageRunawayAtMs = old.voltageRunawayAtMs;
+    this.energyTimeScale = old.energyTimeScale;
+  }
+
   get connected(): boolean {
     return this.k1 && this.k2;
   }
@@ -94,6 +114,18 @@ export class DcPath {
   /** Voltage at the EV inlet (V). */
   get inletVoltageV(): number {
     return this.vLink + this.runawayV();
+  }
+  /** Current still flowing with the output commanded off (the module ramping down after a stop or trip). */
+  get windingDown(): boolean {
+    return !this.on && this.i > 0;
+  }
+  /** AC on the pins, as the EV's inlet sensing sees it. */
+  get acPresent(): boolean {
+    return this.acOnPinsV > 0;
+  }
+  /** Current into the EV through its inlet (A): through the EV contactors. */
+  get inletCurrentA(): number {
+    return this.k2 ? this.i : 0;
   }
   /** Power through the EVSE meter (W). */
   get powerW(): number {

@@ -60,13 +60,32 @@ test("legacy: 400v EV on a 500 V charger charges (limits negotiate to the lower 
   assert.ok(r.peakPowerW < 400 * 420, `peak ${r.peakPowerW}: 400 A at ≈ 400 V`);
 });
 
-test("interlock: pins configured for AC ⇒ the EVSE never offers DC, nothing energised", () => {
-  const session = new DcSession({ ...base, maxDurationS: 60 });
-  (session.sim.ctl.evse as { interlock: { pins: string } }).interlock.pins = "ac";
-  session.run();
-  assert.equal(session.sim.path.k1, false);
-  assert.equal(session.sim.ctl.evse.duty, 100);
+test("interlock: pins wired to the AC supply ⇒ a DC EV is refused, nothing energised", () => {
+  const session = new DcSession({ ...base, energy: "ac", evEnergy: "dc", maxDurationS: 60 });
+  const r = session.run();
+  assert.match(r.stopReason, /AC_single_phase_core.*DC_extended|incompatible/);
+  assert.equal(session.sim.ctl.evse.interlock.energised, null);
+  assert.equal(session.sim.path.k1, false, "relay never closed");
   assert.equal(session.sim.path.energyWh, 0);
+});
+
+test("interlock: pins wired to the power module ⇒ an AC EV is refused, nothing energised", () => {
+  const session = new DcSession({ ...base, evEnergy: "ac", maxDurationS: 60 });
+  const r = session.run();
+  assert.match(r.stopReason, /DC_extended.*AC_single_phase_core|incompatible/);
+  assert.equal(session.sim.path.k1, false, "contactors never closed");
+  assert.equal(session.sim.path.energyWh, 0);
+});
+
+test("interlock: the EVSE refuses to energise a path its pins are not wired to (trip, named)", () => {
+  const session = new DcSession({ ...base, maxDurationS: 60 });
+  // Pins rewired to nothing behind the controller's back, after the DC session was offered.
+  session.sim.atPhase("cable-check", 0, "rewire", (s) => {
+    (s.ctl.evse as { interlock: { pins: string } }).interlock.pins = "ac";
+  });
+  const r = session.run();
+  assert.equal(session.sim.path.energyWh, 0);
+  assert.ok(r.safety.some((t) => t.fault === "interlock") || /interlock/.test(r.stopReason), r.stopReason);
 });
 
 /** Per-fault checks of the expected safe outcome beyond the common ones. */

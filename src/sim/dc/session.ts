@@ -5,7 +5,12 @@
  */
 
 import { dcBatteryConfig, type EvVoltageClass, evDcConfig } from "../../ev/dc/index.js";
-import { evseDcConfig, type ModuleVariant, powerModuleConfig } from "../../evse/dc/index.js";
+import {
+  EVSE_DEFAULT_AC_SUPPLY,
+  evseDcConfig,
+  type ModuleVariant,
+  powerModuleConfig,
+} from "../../evse/dc/index.js";
 import { roundMs, timeStats } from "../../link/host/stats.js";
 import type { V2gCarrier } from "../../link/tcp-carrier.js";
 import { seededPrng } from "../../slac/index.js";
@@ -78,11 +83,21 @@ export interface DcSessionOptions {
   hostClock?: () => number;
   /** Real V2G byte transport (`--transport tcp`); run with {@link DcSession.runAsync}. */
   v2gCarrier?: V2gCarrier;
+  /**
+   * The power path: "dc" (default, the power module) or "ac" (ISO 15118-2 AC over high-level
+   * communication: the charger's pins on the mains relay, the EV's on-board charger).
+   */
+  energy?: "dc" | "ac";
+  /** The EV asks for this path instead of `energy` (interlock tests: an EV the charger cannot serve). */
+  evEnergy?: "dc" | "ac";
+  /** AC: current the EVSE offers (EVSEMaxCurrent, A); default 48. */
+  acMaxCurrentA?: number;
 }
 
 /** Summary (the `--json` object): the AC fields plus protocol, messages, responseTimesMs, safety. */
 export interface DcSessionSummary {
-  mode: "dc";
+  /** "dc", or "ac" for ISO 15118-2 AC over high-level communication (`protocol` says which). */
+  mode: "dc" | "ac";
   batteryKwh: number;
   /** Energy through the EVSE meter, DC output (Wh). */
   energyDeliveredWh: number;
@@ -167,6 +182,8 @@ export function createDcSim(o: DcSessionOptions): DcSim {
     ...(o.v2gCarrier && { v2gCarrier: o.v2gCarrier }),
     evse: evseDcConfig({
       module,
+      pins: o.energy ?? "dc",
+      ac: { nominalVoltageV: 240, maxCurrentA: o.acMaxCurrentA ?? EVSE_DEFAULT_AC_SUPPLY.maxCurrentA },
       slac: { mac: DC_SIM_EVSE_MAC, random: seededPrng(seed ^ 0x5eed).bytes },
       sdp: { address: linkLocalOf(DC_SIM_EVSE_MAC), port: DC_SIM_SECC_PORT },
       secc: { protocols: ["iso2", "din"], seed: seed >>> 0 || 1 },
@@ -175,6 +192,7 @@ export function createDcSim(o: DcSessionOptions): DcSim {
       battery,
       slac: { mac: DC_SIM_EV_MAC, random: seededPrng(seed ^ 0xe7).bytes },
       evcc: { protocols: [o.protocol] },
+      energy: o.evEnergy ?? o.energy ?? "dc",
       targetSocPercent: o.targetSoc,
       s2CloseDelayMs: o.s2CloseDelayMs ?? 0,
       autoStartV2g: o.driver?.autoStartV2g ?? true,
@@ -214,7 +232,7 @@ export class DcSession {
     const sim = this.sim;
     sim.record("start", {
       config: {
-        mode: "dc",
+        mode: opts.energy ?? "dc",
         batteryKwh: opts.batteryKwh,
         socStart: opts.socStart,
         targetSoc: opts.targetSoc,
@@ -380,7 +398,7 @@ export class DcSession {
       lim.power ||= l.power;
     }
     return {
-      mode: "dc",
+      mode: this.opts.energy ?? "dc",
       batteryKwh: this.opts.batteryKwh,
       energyDeliveredWh: round(p.energyWh, 3),
       lossesWh: round(p.lossesWh, 3),

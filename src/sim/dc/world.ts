@@ -54,6 +54,7 @@ import {
   SIM_MODULE_CMD_LATENCY_MS,
   SIM_RECORD_SAMPLE_MS,
 } from "./constants.js";
+import { AcPath } from "./ac-path.js";
 import { DcPath } from "./physics.js";
 
 /** Where the world's readings go: the controller (in-process host) or a board link, per side. */
@@ -88,6 +89,11 @@ export interface DcWorldConfig {
   onNote?(note: WorldNote): void;
   /** Energy moves this many times faster than real time (live hosts' `--time-scale`); default 1. */
   energyTimeScale?: number;
+  /**
+   * The charger's pins are wired to the mains (an AC charger): the supply voltage behind its relay and the
+   * EV's on-board charger maximum. Absent: a DC charger (power module).
+   */
+  ac?: { supplyV: number; obcMaxA: number };
 }
 
 /** What {@link DcWorld.configure} may change (while unplugged). */
@@ -129,7 +135,7 @@ export class DcWorld {
   constructor(cfg: DcWorldConfig) {
     this.cfg = cfg;
     this.cable = unpluggedCable(cfg.rng);
-    this.path = new DcPath(cfg.module, cfg.battery, cfg.socStart);
+    this.path = newPath(cfg, cfg.module, cfg.battery, cfg.socStart);
     this.path.energyTimeScale = cfg.energyTimeScale ?? 1;
     this.scheduleSample(this.now);
     this.at(this.now, () => this.measureEvDuty());
@@ -223,20 +229,8 @@ export class DcWorld {
     const module = c.module ?? old.module;
     const battery = c.battery ?? old.battery;
     const soc = c.socPercent ?? old.soc;
-    const next = new DcPath(module, battery, soc);
-    next.t = old.t;
-    next.k1 = old.k1;
-    next.k2 = old.k2;
-    next.on = old.on;
-    next.setV = old.setV;
-    next.setI = old.setI;
-    next.i = old.i;
-    next.vLink = old.vLink;
-    next.acOnPinsV = old.acOnPinsV;
-    next.voltageCeilingV = old.voltageCeilingV;
-    next.currentRunawayAtMs = old.currentRunawayAtMs;
-    next.voltageRunawayAtMs = old.voltageRunawayAtMs;
-    next.energyTimeScale = old.energyTimeScale;
+    const next = newPath(this.cfg, module, battery, soc);
+    next.adopt(old);
     (this as { path: DcPath }).path = next;
     this.cfg.module = module;
     this.cfg.battery = battery;
@@ -284,7 +278,7 @@ export class DcWorld {
     }
   }
 
-  /** An EV board command (S2, EV contactors, inlet lock). */
+  /** An EV board command (S2, EV contactors, on-board charger, inlet lock). */
   evCommand(f: EvBoardEffect): void {
     const now = this.now;
     this.path.advance(now);
@@ -296,6 +290,10 @@ export class DcWorld {
         break;
       case "contactors":
         this.relay("ev", f.closed);
+        break;
+      case "charger":
+        if (this.path instanceof AcPath) this.path.obcSetA = f.currentA;
+        this.syncMeasurements(true);
         break;
       case "lock":
         if (!f.locked) this.cfg.onNote?.({ kind: "unlock-command", inletVoltageV: this.path.inletVoltageV });
@@ -366,8 +364,8 @@ export class DcWorld {
     this.sides.ev({
       kind: "inlet",
       voltageV: p.inletVoltageV,
-      currentA: p.k2 ? p.i : 0,
-      acPresent: p.acOnPinsV > 0,
+      currentA: p.inletCurrentA,
+      acPresent: p.acPresent,
       tMs: now,
     });
   }
@@ -420,7 +418,7 @@ export class DcWorld {
     const p = this.path;
     const hint = this.cfg.measureHint?.();
     const fast =
-      p.currentRunawayAtMs !== null || p.voltageRunawayAtMs !== null || hint === "fast" || (!p.on && p.i > 0);
+      p.currentRunawayAtMs !== null || p.voltageRunawayAtMs !== null || hint === "fast" || p.windingDown;
     if (!fast && !p.transient() && hint !== "slow") return;
     const period = fast ? 1 : 10;
     const at = Math.floor(this.now / period) * period + period;
@@ -472,6 +470,11 @@ export class DcWorld {
     }
     if (pp) this.at(now + SIM_EV_PP_SAMPLE_MS, () => this.samplePp());
   }
+}
+
+/** The power path of this charger: AC (relay and on-board charger) or DC (power module and contactors). */
+function newPath(cfg: DcWorldConfig, module: PowerModuleConfig, battery: DcBatteryConfig, soc: number): DcPath {
+  return cfg.ac ? new AcPath(module, battery, soc, cfg.ac) : new DcPath(module, battery, soc);
 }
 
 function round1(x: number): number {

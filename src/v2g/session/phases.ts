@@ -1,7 +1,9 @@
 /**
- * The phases of a DC charging session as a report names them, derived from the V2G messages exchanged
+ * The phases of a charging session as a report names them, derived from the V2G messages exchanged
  * (DIN SPEC 70121 §9.1 / ISO 15118-2 §8.8.3 DC message sequence): CableCheck → PreCharge →
- * CurrentDemand loop → PowerDelivery (stop) → end. Both sides and every host name them the same way.
+ * CurrentDemand loop → PowerDelivery (stop) → end; an AC session (ISO 15118-2 §8.8.4) goes from
+ * connecting straight to charging with the ChargingStatus loop. Both sides and every host name them the
+ * same way.
  */
 
 /** Phases of a DC session in order. */
@@ -26,6 +28,7 @@ export function dcPhaseAfter(phase: DcSessionPhase, name: string): DcSessionPhas
   if (m === "CableCheck") return "cable-check";
   if (m === "PreCharge" && phase === "cable-check") return "pre-charge";
   if (m === "CurrentDemand" && phase === "pre-charge") return "charging";
+  if (m === "ChargingStatus" && phase === "connecting") return "charging";
   if (m === "PowerDelivery" && phase === "charging") return "stopping";
   return phase;
 }
