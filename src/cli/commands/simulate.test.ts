@@ -44,6 +44,22 @@ test("nacs simulate --mode ac --json: target SOC reached, energy balance within 
   assert.ok(j.events.some((e: { contactor: boolean; currentA: number }) => e.contactor && e.currentA > 0));
 });
 
+test("nacs simulate --mode ac --hlc --json: ISO 15118-2 AC over SLAC/SDP/V2G through the same controllers", () => {
+  const r = nacs("--mode", "ac", "--hlc", "--json", "--no-record", "--soc", "50", "--target-soc", "51", "--max-current", "40");
+  assert.equal(r.status, 0, r.stderr);
+  const j = JSON.parse(r.stdout);
+  assert.equal(j.mode, "ac");
+  assert.equal(j.protocol, "iso2");
+  assert.equal(j.stopReason, "target SOC reached");
+  assert.ok(j.messages.ChargingStatusReq > 10, JSON.stringify(j.messages));
+  assert.equal(j.messages.CableCheckReq ?? 0, 0);
+  assert.equal(j.outputPeak.currentA, 40, "the EV draws what the EVSE offers");
+  assert.deepEqual(j.safety, []);
+  const bad = nacs("--mode", "ac", "--hlc", "--protocol", "din");
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--protocol.*DIN 70121 is DC only/);
+});
+
 test("nacs simulate prints a summary table; --unplug-after stops by unplugging", () => {
   const r = nacs("--mode", "ac", "--battery-kwh", "20", "--soc", "40", "--target-soc", "50", "--seed", "9");
   assert.equal(r.status, 0, r.stderr);
@@ -86,6 +102,8 @@ test("option validation (in process): every option is range-checked and named", 
     [{ unplugAfter: "0" }, "--unplug-after"],
     [{ unplugAfter: "x" }, "--unplug-after"],
     [{ soc: "90" }, "--target-soc"],
+    [{ hlc: true }, "--hlc"],
+    [{ mode: "ac", hlc: true, protocol: "din" }, "--protocol"],
   ];
   for (const [raw, flag] of bad) {
     assert.throws(
@@ -99,6 +117,7 @@ test("option validation (in process): every option is range-checked and named", 
     { ...ok },
     {
       mode: "dc",
+      hlc: false,
       batteryKwh: 75,
       soc: 20,
       targetSoc: 80,

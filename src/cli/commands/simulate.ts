@@ -44,6 +44,7 @@ const MAX_UNPLUG_AFTER_S = 7 * 24 * 3600;
 export const simulateOptionsSchema = z
   .object({
     mode: z.enum(["dc", "ac"], { error: 'must be "dc" or "ac"' }).default("dc"),
+    hlc: z.boolean().default(false),
     batteryKwh: z.coerce.number().min(10).max(300).default(75),
     soc: z.coerce.number().min(0).max(100).default(20),
     targetSoc: z.coerce.number().min(0).max(100).default(80),
@@ -75,14 +76,23 @@ export const simulateOptionsSchema = z
         path: ["transport"],
         message: "tcp cannot be combined with --realtime",
       });
-    if (o.transport === "tcp" && o.mode === "ac")
-      ctx.addIssue({ code: "custom", path: ["transport"], message: "tcp is only available in DC mode" });
+    if (o.hlc && o.mode !== "ac")
+      ctx.addIssue({ code: "custom", path: ["hlc"], message: "needs --mode ac (DC always uses HLC)" });
+    if (o.hlc && o.protocol !== "iso2")
+      ctx.addIssue({ code: "custom", path: ["protocol"], message: "--hlc needs iso2 (DIN 70121 is DC only)" });
+    const basicAc = o.mode === "ac" && !o.hlc;
+    if (o.transport === "tcp" && basicAc)
+      ctx.addIssue({
+        code: "custom",
+        path: ["transport"],
+        message: "tcp is only available with high-level communication (DC, or --mode ac --hlc)",
+      });
     for (const k of ["fault", "scenario", "scenarioString", "pcap"] as const) {
-      if (o.mode === "ac" && o[k] !== undefined) {
+      if (basicAc && o[k] !== undefined) {
         ctx.addIssue({
           code: "custom",
           path: [k],
-          message: "is only available in DC mode (--mode dc, the default)",
+          message: "is only available with high-level communication (DC, or --mode ac --hlc)",
         });
         break;
       }
@@ -250,6 +260,7 @@ export function dcSessionFor(
     chargerVariant: o.chargerClass,
     evClass: o.evClass,
     seed: o.seed,
+    ...(o.mode === "ac" && { energy: "ac", acMaxCurrentA: o.maxCurrent, acSupplyV: o.supplyVoltage }),
     ...(o.fault !== undefined && { fault: o.fault }),
     script: scenario.steps,
     ...scenario.options,
@@ -328,7 +339,11 @@ async function runDc(o: SimulateOptions): Promise<void> {
     process.stdout.write(`${JSON.stringify({ ...r, ...(files && { files }) })}\n`);
     return;
   }
-  const head = `DC session: ${o.chargerKw} kW ${o.chargerClass} charger, ${o.evClass} EV, ${o.protocol}, seed ${o.seed}${o.fault ? `, fault ${o.fault}` : ""}`;
+  const what =
+    o.mode === "ac"
+      ? `AC session over HLC: ${o.supplyVoltage} V / ${o.maxCurrent} A supply, ${o.evClass} EV`
+      : `DC session: ${o.chargerKw} kW ${o.chargerClass} charger, ${o.evClass} EV`;
+  const head = `${what}, ${o.protocol}, seed ${o.seed}${o.fault ? `, fault ${o.fault}` : ""}`;
   process.stdout.write(formatDcSummary(r, head, paths ?? {}));
   if (o.pcap) process.stdout.write(`  pcap  ${resolve(o.pcap)} (${pcap?.frames ?? 0} packets)\n`);
 }
@@ -341,6 +356,7 @@ export function registerSimulateCommand(program: Command): void {
       "run a simulated J3400 charging session (DC by default, --mode ac for basic AC) in virtual time",
     )
     .option("--mode <mode>", "charging mode: dc (default) or ac")
+    .option("--hlc", "AC: charge over ISO 15118-2 (SLAC, SDP, V2G) instead of basic PWM; DC options apply")
     .option("--transport <kind>", "DC: V2G bytes over memory (default) or tcp (real TCP on [::1])")
     .option("--battery-kwh <kwh>", "battery capacity, 10–300 kWh (default 75)")
     .option("--soc <percent>", "start state of charge, 0–100 % (default 20)")
@@ -383,7 +399,7 @@ export function registerSimulateCommand(program: Command): void {
         );
         return;
       }
-      if (o.mode === "dc") {
+      if (o.mode === "dc" || o.hlc) {
         await runDc(o);
         return;
       }

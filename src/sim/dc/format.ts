@@ -12,24 +12,26 @@ export function formatDcSummary(
   const kwh = (wh: number) => `${(wh / 1000).toFixed(2)} kWh`;
   const avgW = r.durationS > 0 ? (r.energyDeliveredWh * 3600) / r.durationS : 0;
   const total = Object.values(r.messages).reduce((a, b) => a + b, 0);
-  const cd = r.messages.CurrentDemandReq ?? 0;
-  const rt = r.responseTimesMs.perMessage.CurrentDemand;
+  const ac = r.mode === "ac";
+  const loop = ac ? "ChargingStatus" : "CurrentDemand";
+  const cd = r.messages[`${loop}Req`] ?? 0;
+  const rt = r.responseTimesMs.perMessage[loop];
   const rows: [string, string][] = [
     ["stop reason", r.stopReason],
     ["protocol", r.protocol],
     ["duration", `${duration(r.durationS)} (virtual)`],
     ["SOC", `${r.socStart.toFixed(1)} % → ${r.socEnd.toFixed(1)} % of ${r.batteryKwh} kWh`],
-    ["energy delivered", `${kwh(r.energyDeliveredWh)} (EVSE meter, DC)`],
-    ["losses", `${kwh(r.lossesWh)} (cable + battery internal resistance)`],
+    ["energy delivered", `${kwh(r.energyDeliveredWh)} (EVSE meter, ${ac ? "AC" : "DC"})`],
+    ["losses", `${kwh(r.lossesWh)} (${ac ? "on-board charger" : "cable + battery internal resistance"})`],
     ["energy to battery", kwh(r.energyDeliveredWh - r.lossesWh)],
     ["average power", `${(avgW / 1000).toFixed(1)} kW`],
     ["peak power", `${(r.peakPowerW / 1000).toFixed(1)} kW`],
-    ["V2G messages", `${total} (${cd} CurrentDemandReq)`],
+    ["V2G messages", `${total} (${cd} ${loop}Req)`],
   ];
   if (rt)
     rows.push([
       "SECC processing",
-      `CurrentDemand median ${rt.median} ms, p99 ${rt.p99} ms (host clock; network latency modelled apart)`,
+      `${loop} median ${rt.median} ms, p99 ${rt.p99} ms (host clock; network latency modelled apart)`,
     ]);
   for (const t of r.safety) {
     const off = t.offAtMs === null ? "—" : `${t.offAtMs - t.detectedAtMs} ms`;

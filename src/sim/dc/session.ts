@@ -92,6 +92,8 @@ export interface DcSessionOptions {
   evEnergy?: "dc" | "ac";
   /** AC: current the EVSE offers (EVSEMaxCurrent, A); default 48. */
   acMaxCurrentA?: number;
+  /** AC: supply voltage behind the relay (V RMS); default 240. */
+  acSupplyV?: number;
 }
 
 /** Summary (the `--json` object): the AC fields plus protocol, messages, responseTimesMs, safety. */
@@ -183,7 +185,10 @@ export function createDcSim(o: DcSessionOptions): DcSim {
     evse: evseDcConfig({
       module,
       pins: o.energy ?? "dc",
-      ac: { nominalVoltageV: 240, maxCurrentA: o.acMaxCurrentA ?? EVSE_DEFAULT_AC_SUPPLY.maxCurrentA },
+      ac: {
+        nominalVoltageV: o.acSupplyV ?? EVSE_DEFAULT_AC_SUPPLY.nominalVoltageV,
+        maxCurrentA: o.acMaxCurrentA ?? EVSE_DEFAULT_AC_SUPPLY.maxCurrentA,
+      },
       slac: { mac: DC_SIM_EVSE_MAC, random: seededPrng(seed ^ 0x5eed).bytes },
       sdp: { address: linkLocalOf(DC_SIM_EVSE_MAC), port: DC_SIM_SECC_PORT },
       secc: { protocols: ["iso2", "din"], seed: seed >>> 0 || 1 },
