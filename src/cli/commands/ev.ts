@@ -31,6 +31,7 @@ import { runEvDc } from "../live/ev-dc.js";
 import {
   checkDcModem,
   checkModeProtocols,
+  controllerHost,
   type HostPcapFile,
   openHostPcap,
   v2gCommonSchema,
@@ -111,7 +112,7 @@ export async function runEv(o: EvOptions): Promise<number> {
   const localIp = evLocalIp(o.iface, isLoopback(o.iface));
   const pcap = openHostPcap(o, "ev", localIp ? { localIp } : {});
   try {
-    return o.mode === "dc" ? await runEvDc(o, log, tls, pcap) : await charge(o, log, tls, pcap);
+    return controllerHost(o) ? await runEvDc(o, log, tls, pcap) : await charge(o, log, tls, pcap);
   } finally {
     pcap?.close();
     if (pcap)

@@ -100,6 +100,20 @@ export const evseOptionsSchema = v2gCommonSchema
     checkDcModem(o, ctx);
   });
 
+/**
+ * Whether the EVSE / EV controller host runs the session (DC, and AC over ISO 15118-2): every case but AC
+ * with a QCA modem (or, for the EV, `--sdp-target`), which the SECC/EVCC-only host still serves until the
+ * controller host drives the modem.
+ */
+export function controllerHost(o: {
+  mode: "dc" | "ac";
+  modem: "none" | "qca";
+  slac: boolean;
+  sdpTarget?: string;
+}): boolean {
+  return o.mode === "dc" || !((o.slac && o.modem === "qca") || o.sdpTarget !== undefined);
+}
+
 /** The DC controllers run SLAC without a modem to configure: `--modem qca` is not offered there yet. */
 export function checkDcModem(
   o: { mode: "dc" | "ac"; modem: "none" | "qca"; slac: boolean },
@@ -216,7 +230,7 @@ export async function runEvse(o: EvseOptions): Promise<number> {
   const tls = await tlsConfig(o);
   const pcap = openHostPcap(o, "evse", { multicastSdp: !isLoopback(o.iface) });
   try {
-    return o.mode === "dc" ? await runEvseDc(o, log, tls, pcap) : await serve(o, log, tls, pcap);
+    return controllerHost(o) ? await runEvseDc(o, log, tls, pcap) : await serve(o, log, tls, pcap);
   } finally {
     pcap?.close();
     if (pcap)

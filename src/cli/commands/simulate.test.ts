@@ -45,7 +45,19 @@ test("nacs simulate --mode ac --json: target SOC reached, energy balance within 
 });
 
 test("nacs simulate --mode ac --hlc --json: ISO 15118-2 AC over SLAC/SDP/V2G through the same controllers", () => {
-  const r = nacs("--mode", "ac", "--hlc", "--json", "--no-record", "--soc", "50", "--target-soc", "51", "--max-current", "40");
+  const r = nacs(
+    "--mode",
+    "ac",
+    "--hlc",
+    "--json",
+    "--no-record",
+    "--soc",
+    "50",
+    "--target-soc",
+    "51",
+    "--max-current",
+    "40",
+  );
   assert.equal(r.status, 0, r.stderr);
   const j = JSON.parse(r.stdout);
   assert.equal(j.mode, "ac");

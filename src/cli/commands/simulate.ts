@@ -79,7 +79,11 @@ export const simulateOptionsSchema = z
     if (o.hlc && o.mode !== "ac")
       ctx.addIssue({ code: "custom", path: ["hlc"], message: "needs --mode ac (DC always uses HLC)" });
     if (o.hlc && o.protocol !== "iso2")
-      ctx.addIssue({ code: "custom", path: ["protocol"], message: "--hlc needs iso2 (DIN 70121 is DC only)" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["protocol"],
+        message: "--hlc needs iso2 (DIN 70121 is DC only)",
+      });
     const basicAc = o.mode === "ac" && !o.hlc;
     if (o.transport === "tcp" && basicAc)
       ctx.addIssue({

@@ -7,6 +7,7 @@
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { DcBatteryConfig } from "../../ev/dc/index.js";
+import { OBC_DEFAULT_MAX_CURRENT_A } from "../../ev/obc.js";
 import type { PowerModuleConfig } from "../../evse/dc/index.js";
 import { openBoardStream, parseBoardSpec } from "../../link/board/adapters.js";
 import { createBoardLink } from "../../link/board/board-link.js";
@@ -41,6 +42,10 @@ export interface LiveWorldSettings {
   seed: number | null;
   /** Energy moves this many times faster than real time (`--time-scale`). */
   energyTimeScale: number;
+  /** EVSE: the charger's pins on the power module ("dc") or the mains relay ("ac", supply voltage). */
+  supply?: { kind: "dc" } | { kind: "ac"; voltageV: number };
+  /** EV: the on-board charger's maximum input current (A). */
+  obcMaxCurrentA?: number;
 }
 
 /** An open board of one role, and the world when it is simulated in this process. */
@@ -61,6 +66,9 @@ export function createLiveWorld(s: LiveWorldSettings, clock: Clock = realClock):
     record: () => {},
     measureEveryMs: LIVE_WORLD_MEASURE_MS,
     energyTimeScale: s.energyTimeScale,
+    ...(s.supply?.kind === "ac" && {
+      ac: { supplyV: s.supply.voltageV, obcMaxA: s.obcMaxCurrentA ?? OBC_DEFAULT_MAX_CURRENT_A },
+    }),
   });
   return world;
 }
@@ -88,8 +96,12 @@ export async function openBoard<R extends BoardRole>(
         world: () => createLiveWorld(settings),
         sim: helloSimOf(
           role === "evse"
-            ? { module: settings.module }
-            : { battery: settings.battery, socPercent: settings.socPercent },
+            ? { module: settings.module, ...(settings.supply && { supply: settings.supply }) }
+            : {
+                battery: settings.battery,
+                socPercent: settings.socPercent,
+                ...(settings.obcMaxCurrentA !== undefined && { obcMaxCurrentA: settings.obcMaxCurrentA }),
+              },
         ),
         host: BOARD_HOST_NAME,
         logger: log,

@@ -1,4 +1,4 @@
-import { dcBatteryConfig, evDcConfig, packTerminalV } from "../../ev/dc/index.js";
+import { dcBatteryConfig, EV_DEFAULT_OBC, evDcConfig, packTerminalV } from "../../ev/dc/index.js";
 import { powerModuleConfig } from "../../evse/dc/index.js";
 import { startLiveEv } from "../../link/host/live-ev.js";
 import type { TlsClientConfig } from "../../link/index.js";
@@ -16,7 +16,7 @@ import { formatLiveSummary, liveSummaryJson } from "./summary.js";
 /** After the session, the simulated cable is pulled this long before the process leaves (ms). Design choice. */
 const LIVE_EV_LEAVE_MS = 300;
 
-/** Run `nacs ev --mode dc`; resolves with the exit code. */
+/** Run `nacs ev` on the EV controller (DC, or AC over ISO 15118-2); resolves with the exit code. */
 export async function runEvDc(
   o: EvOptions,
   log: LinkLogger,
@@ -33,6 +33,7 @@ export async function runEvDc(
       socPercent: o.soc,
       seed: o.seed ?? null,
       energyTimeScale: o.timeScale,
+      obcMaxCurrentA: EV_DEFAULT_OBC.maxCurrentA,
     },
     log,
   );
@@ -45,6 +46,7 @@ export async function runEvDc(
         battery,
         slac: { mac, random },
         evcc: { protocols: o.protocol },
+        energy: o.mode,
         targetSocPercent: o.targetSoc,
         matching: o.slac ? "slac" : "none",
         tls: o.tls,

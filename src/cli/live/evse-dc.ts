@@ -1,5 +1,5 @@
 import { dcBatteryConfig } from "../../ev/dc/index.js";
-import { evseDcConfig, powerModuleConfig } from "../../evse/dc/index.js";
+import { EVSE_DEFAULT_AC_SUPPLY, evseDcConfig, powerModuleConfig } from "../../evse/dc/index.js";
 import { seccListenAddress } from "../../link/host/cli-support.js";
 import { EV_NORMAL_STOP_REASONS } from "../../link/host/live-ev.js";
 import { startLiveEvse } from "../../link/host/live-evse.js";
@@ -28,7 +28,10 @@ export function normalEnd(s: LiveSessionSummary): boolean {
   return s.side === "secc" || EV_NORMAL_STOP_REASONS.includes(s.stopReason);
 }
 
-/** Run `nacs evse --mode dc`; resolves with the exit code. */
+/** AC supply voltage of `nacs evse --mode ac` (V RMS): 240 V split phase, digest §3.1 "typical 120/240 V". */
+export const LIVE_EVSE_AC_SUPPLY_V = 240;
+
+/** Run `nacs evse` on the EVSE controller (DC, or AC over ISO 15118-2); resolves with the exit code. */
 export async function runEvseDc(
   o: EvseOptions,
   log: LinkLogger,
@@ -49,6 +52,7 @@ export async function runEvseDc(
       socPercent: 30,
       seed: o.seed ?? null,
       energyTimeScale: o.timeScale,
+      supply: o.mode === "ac" ? { kind: "ac", voltageV: LIVE_EVSE_AC_SUPPLY_V } : { kind: "dc" },
     },
     log,
   );
@@ -70,6 +74,11 @@ export async function runEvseDc(
       config: (sdp) =>
         evseDcConfig({
           module,
+          pins: o.mode,
+          ac: {
+            nominalVoltageV: LIVE_EVSE_AC_SUPPLY_V,
+            maxCurrentA: o.maxCurrent ?? EVSE_DEFAULT_AC_SUPPLY.maxCurrentA,
+          },
           slac: { mac, random },
           sdp,
           matching: o.slac ? "slac" : "none",

@@ -24,6 +24,8 @@ import { type NacsProc, spawnNacs, waitForStderr } from "../testing/spawn-nacs.j
 /** The options both runs share. */
 interface Case {
   protocol: "din" | "iso2";
+  /** "ac": ISO 15118-2 AC (`--mode ac`, the simulator with `--hlc`). */
+  mode: "dc" | "ac";
   seed: number;
   soc: number;
   targetSoc: number;
@@ -74,7 +76,7 @@ const sequence = (names: string[]) => collapse(exchanges(names));
 
 /** How often each looping request was sent, for the log ("CableCheck 12, …"). */
 const loops = (names: string[]) =>
-  ["CableCheck", "PreCharge", "CurrentDemand", "WeldingDetection"]
+  ["CableCheck", "PreCharge", "CurrentDemand", "ChargingStatus", "WeldingDetection"]
     .map((x) => `${x} ${names.filter((n) => n === `${x}Req`).length}`)
     .join(", ");
 
@@ -98,6 +100,7 @@ function simulate(c: Case, dir: string): string[] {
       String(c.batteryKwh),
       "--charger-kw",
       String(c.chargerKw),
+      ...(c.mode === "ac" ? ["--mode", "ac", "--hlc", "--max-current", "48"] : []),
       "--record",
       record,
       "--json",
@@ -150,6 +153,8 @@ async function livePair(c: Case, dir: string) {
     `sim:${join(dir, "world.sock")}`,
     "--protocol",
     c.protocol,
+    "--mode",
+    c.mode,
     "--seed",
     String(c.seed),
   ];
@@ -212,11 +217,12 @@ async function livePair(c: Case, dir: string) {
 }
 
 for (const c of [
-  { protocol: "din", seed: 7, soc: 50, targetSoc: 51, batteryKwh: 75, chargerKw: 150 },
-  { protocol: "iso2", seed: 11, soc: 50, targetSoc: 51, batteryKwh: 75, chargerKw: 150 },
+  { protocol: "din", mode: "dc", seed: 7, soc: 50, targetSoc: 51, batteryKwh: 75, chargerKw: 150 },
+  { protocol: "iso2", mode: "dc", seed: 11, soc: 50, targetSoc: 51, batteryKwh: 75, chargerKw: 150 },
+  { protocol: "iso2", mode: "ac", seed: 13, soc: 50, targetSoc: 50.5, batteryKwh: 60, chargerKw: 150 },
 ] as const satisfies readonly Case[]) {
   test(
-    `${c.protocol}: nacs simulate --seed ${c.seed} and the live pair exchange the same V2G message types in the same order`,
+    `${c.protocol} ${c.mode}: nacs simulate --seed ${c.seed} and the live pair exchange the same V2G message types in the same order`,
     { timeout: LIVE_TIMEOUT_MS + SIM_TIMEOUT_MS + 20_000 },
     async () => {
       const dir = mkdtempSync(join(tmpdir(), "nacs-pair-seq-"));
@@ -230,11 +236,12 @@ for (const c of [
         // Both live sides saw the very same messages (not only the same types).
         assert.deepEqual(live.ev, live.evse, "EV and EVSE records list the same messages");
         const expected = sequence(sim);
-        assert.ok(expected.includes("CurrentDemand") && expected.at(-1) === "SessionStop", `${expected}`);
+        const loop = c.mode === "ac" ? "ChargingStatus" : "CurrentDemand";
+        assert.ok(expected.includes(loop) && expected.at(-1) === "SessionStop", `${expected}`);
         assert.deepEqual(sequence(live.evse), expected);
         assert.deepEqual(sequence(live.ev), expected);
         console.log(
-          `# ${c.protocol}: simulator ${sim.length} messages (${loops(sim)}), live ${live.ev.length} messages ` +
+          `# ${c.protocol} ${c.mode}: simulator ${sim.length} messages (${loops(sim)}), live ${live.ev.length} messages ` +
             `(${loops(live.ev)}) in ${live.wallMs.toFixed(0)} ms (EV start → both exited); ` +
             `${expected.length} exchanges: ${expected.join(" → ")}`,
         );

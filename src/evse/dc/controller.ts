@@ -51,7 +51,10 @@ export { type EvseDcState, evseLive } from "./state.js";
  * AC supply offered by default with AC pins: 240 V, 48 A (the J3400 AC connector rating, digest §3.1,
  * NACSHOLD, status C).
  */
-export const EVSE_DEFAULT_AC_SUPPLY: EvseDcConfig["ac"] = Object.freeze({ nominalVoltageV: 240, maxCurrentA: 48 });
+export const EVSE_DEFAULT_AC_SUPPLY: EvseDcConfig["ac"] = Object.freeze({
+  nominalVoltageV: 240,
+  maxCurrentA: 48,
+});
 
 /** Complete a partial configuration (DC pins, 500 ms watchdog, PP monitored, 240 V / 48 A AC supply). */
 export function evseDcConfig(

@@ -94,7 +94,14 @@ export type SafetyEffect =
 
 /** Initial supervisor: no trip, contactors open; `breaksUnderLoad` for an AC supply relay. */
 export function initialSafety(breaksUnderLoad = false): SafetyState {
-  return { trip: null, contactorsWant: false, contactorsCmd: false, currentA: 0, voltageV: 0, breaksUnderLoad };
+  return {
+    trip: null,
+    contactorsWant: false,
+    contactorsCmd: false,
+    currentA: 0,
+    voltageV: 0,
+    breaksUnderLoad,
+  };
 }
 
 function gate(s: SafetyState, fx: SafetyEffect[]): SafetyState {

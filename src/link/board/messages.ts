@@ -94,6 +94,18 @@ export const hostHelloSimSchema = z.object({
   module: simModule.optional(),
   battery: simBattery.optional(),
   socPercent: percent.optional(),
+  /**
+   * EVSE: what its power pins are wired to: the power module ("dc") or the mains relay ("ac", with the
+   * supply's RMS voltage).
+   */
+  supply: z
+    .discriminatedUnion("kind", [
+      z.object({ kind: z.literal("dc") }),
+      z.object({ kind: z.literal("ac"), voltageV: z.number().min(50).max(500) }),
+    ])
+    .optional(),
+  /** EV: the on-board charger's maximum input current (A RMS). */
+  obcMaxCurrentA: z.number().positive().max(200).optional(),
 });
 export type HostHelloSim = z.infer<typeof hostHelloSimSchema>;
 

@@ -79,7 +79,7 @@ export async function startLiveEv(o: LiveEvOptions): Promise<LiveEv> {
   const now = () => clock.now();
   const hostNow = o.hostClock ?? now;
   const record = recordOn(now, 0, o.onRecord, "ev");
-  const session = new LiveSession("evcc", hostNow, record);
+  const session = new LiveSession("evcc", hostNow, record, o.config.energy);
   let host: MachineDriver<EvDcState, EvDcEvent> | null = null;
   let sentAt: { name: string; at: number } | null = null;
   let inlet = { voltageV: 0, currentA: 0, atMs: now() };
@@ -135,7 +135,8 @@ export async function startLiveEv(o: LiveEvOptions): Promise<LiveEv> {
         o.board.command(c);
         if (c.kind === "s2") record("s2", { closed: c.closed });
         else if (c.kind === "contactors") record("contactor", { side: "ev", closed: c.closed });
-        else if (c.kind === "charger") record("log", { side: "ev", level: "info", msg: `on-board charger ${c.currentA} A` });
+        else if (c.kind === "charger")
+          record("log", { side: "ev", level: "info", msg: `on-board charger ${c.currentA} A` });
         else record("lock", { locked: c.locked, v: Math.round(inlet.voltageV * 10) / 10 });
       },
       network: (e) => network.perform(e),

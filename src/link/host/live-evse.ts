@@ -100,7 +100,7 @@ export async function startLiveEvse(o: LiveEvseOptions): Promise<LiveEvse> {
     const t = tripSeen;
     if (!t) return;
     tripSeen = null;
-    session ??= new LiveSession("secc", hostNow, record);
+    session ??= new LiveSession("secc", hostNow, record, mode());
     session.trip(t.fault, t.reason, t.detail, t.inputAtMs, t.atMs);
     later(() => log?.error({ fault: t.fault, detail: t.detail }, `evse: trip: ${t.reason}`));
   };
@@ -113,6 +113,7 @@ export async function startLiveEvse(o: LiveEvseOptions): Promise<LiveEvse> {
     rxAt = null;
   };
   const network = await startEvseNetwork({ ...o.network, push, now });
+  const mode = (): "dc" | "ac" => (cfg.pins === "ac" ? "ac" : "dc");
   const cfg = o.config({
     address: network.sdpAddress,
     port: network.v2gPort,
@@ -155,7 +156,7 @@ export async function startLiveEvse(o: LiveEvseOptions): Promise<LiveEvse> {
           case "phase":
             record("log", { level: "info", msg: `EVSE phase ${f.phase}` });
             if (f.phase === "slac" || (f.phase === "sdp" && !session))
-              session ??= new LiveSession("secc", hostNow, record);
+              session ??= new LiveSession("secc", hostNow, record, mode());
             if (f.phase === "idle") finish();
             if (f.phase === "ended" && settle === null)
               settle = clock.setTimeout(function check() {
@@ -174,7 +175,7 @@ export async function startLiveEvse(o: LiveEvseOptions): Promise<LiveEvse> {
           case "trip": {
             const atMs = hostNow();
             bookTrip(); // an earlier one, if any
-            session ??= new LiveSession("secc", hostNow, record);
+            session ??= new LiveSession("secc", hostNow, record, mode());
             tripSeen = { fault: f.fault, reason: f.reason, detail: f.detail, atMs, inputAtMs: inputAt };
             queueMicrotask(bookTrip); // booked by now in any case
             break;

@@ -31,7 +31,8 @@ export interface LiveTrip {
 /** End-of-session report of a live host (`nacs evse` / `nacs ev`). */
 export interface LiveSessionSummary {
   side: "secc" | "evcc";
-  mode: "dc";
+  /** The power path: "dc", or "ac" for ISO 15118-2 AC. */
+  mode: "dc" | "ac";
   protocol: V2gProtocol | null;
   /** V2G messages sent plus received, and by name. */
   messages: number;
@@ -77,6 +78,7 @@ export class LiveSession {
     readonly side: "secc" | "evcc",
     private readonly now: () => number,
     private readonly record: (type: RecordType, fields?: Record<string, unknown>) => void,
+    readonly mode: "dc" | "ac" = "dc",
   ) {
     this.startMs = now();
   }
@@ -160,7 +162,7 @@ export class LiveSession {
     const messages = Object.values(this.counts).reduce((a, b) => a + b, 0);
     return {
       side: this.side,
-      mode: "dc",
+      mode: this.mode,
       protocol: this.protocol,
       messages,
       messageCounts: { ...this.counts },

@@ -14,6 +14,8 @@ export interface SimSettingsSource {
   module?: PowerModuleConfig;
   battery?: DcBatteryConfig;
   socPercent?: number;
+  supply?: HostHelloSim["supply"];
+  obcMaxCurrentA?: number;
 }
 
 /** The hello `sim` object for a module / battery / SOC (the numeric fields the schema carries). */
@@ -28,6 +30,8 @@ export function helloSimOf(s: SimSettingsSource): HostHelloSim {
     out.battery = { voltageClass, capacityWh, rIntOhm, maxCurrentA, maxPowerW, maxVoltageV };
   }
   if (s.socPercent !== undefined) out.socPercent = s.socPercent;
+  if (s.supply) out.supply = s.supply;
+  if (s.obcMaxCurrentA !== undefined) out.obcMaxCurrentA = s.obcMaxCurrentA;
   return out;
 }
 
@@ -56,13 +60,15 @@ export function worldSettingsOf(world: DcWorld, sim: HostHelloSim): DcWorldSetti
         : { ...cur.battery, ...over };
   }
   if (sim.socPercent !== undefined) out.socPercent = sim.socPercent;
+  if (sim.supply) out.supply = sim.supply;
+  if (sim.obcMaxCurrentA !== undefined) out.obcMaxCurrentA = sim.obcMaxCurrentA;
   return out;
 }
 
 /** Apply a hello's `sim` settings to the world (throws while plugged in, see `DcWorld.configure`). */
 export function applyHelloSim(world: DcWorld, sim: HostHelloSim): void {
   const s = worldSettingsOf(world, sim);
-  if (s.module || s.battery || s.socPercent !== undefined) world.configure(s);
+  if (Object.keys(s).length > 0) world.configure(s);
 }
 
 function defined<T extends object>(o: T): Partial<T> {

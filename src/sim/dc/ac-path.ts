@@ -113,8 +113,7 @@ export class AcPath extends DcPath {
     const drawMs = (i0 > 0 || i1 > 0 ? d1 : 0) + (i1 > 0 ? dt - d1 : 0);
     const scale = this.energyTimeScale;
     const inputWh = (this.supplyV * intI * scale) / MS_PER_H;
-    const lossWh =
-      ((OBC_NO_LOAD_LOSS_W * drawMs) / MS_PER_H) * scale + OBC_PROPORTIONAL_LOSS * inputWh;
+    const lossWh = ((OBC_NO_LOAD_LOSS_W * drawMs) / MS_PER_H) * scale + OBC_PROPORTIONAL_LOSS * inputWh;
     const losses = Math.min(inputWh, lossWh);
     const stored = inputWh - losses;
     this.energyWh += inputWh;

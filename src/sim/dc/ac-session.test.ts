@@ -4,7 +4,11 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { SAFETY_CONTACTOR_OPEN_MAX_A, SAFETY_OFF_MAX_MS, SAFETY_UNLOCK_MAX_V } from "../../evse/safety/index.js";
+import {
+  SAFETY_CONTACTOR_OPEN_MAX_A,
+  SAFETY_OFF_MAX_MS,
+  SAFETY_UNLOCK_MAX_V,
+} from "../../evse/safety/index.js";
 import type { RecordEvent } from "../record/types.js";
 import { DcSession, type DcSessionOptions } from "./session.js";
 

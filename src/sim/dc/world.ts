@@ -9,6 +9,7 @@
  * `--board sim` and `nacs board-sim`.
  */
 import type { DcBatteryConfig } from "../../ev/dc/index.js";
+import { OBC_DEFAULT_MAX_CURRENT_A } from "../../ev/obc.js";
 import {
   createImd,
   type ImdState,
@@ -46,6 +47,7 @@ import {
 } from "../constants.js";
 import type { RecordEvent } from "../record/types.js";
 import type { Rng } from "../rng.js";
+import { AcPath } from "./ac-path.js";
 import {
   SIM_DC_CONTACTOR_CLOSE_MS,
   SIM_DC_CONTACTOR_OPEN_MS,
@@ -54,8 +56,8 @@ import {
   SIM_MODULE_CMD_LATENCY_MS,
   SIM_RECORD_SAMPLE_MS,
 } from "./constants.js";
-import { AcPath } from "./ac-path.js";
-import { DcPath } from "./physics.js";
+import type { DcPath } from "./physics.js";
+import { newPath, rebuildPath } from "./world-path.js";
 
 /** Where the world's readings go: the controller (in-process host) or a board link, per side. */
 export interface WorldSides {
@@ -93,7 +95,13 @@ export interface DcWorldConfig {
    * The charger's pins are wired to the mains (an AC charger): the supply voltage behind its relay and the
    * EV's on-board charger maximum. Absent: a DC charger (power module).
    */
-  ac?: { supplyV: number; obcMaxA: number };
+  ac?: WorldAcSupply;
+}
+
+/** An AC charger's supply and the EV's on-board charger, as the world simulates them. */
+export interface WorldAcSupply {
+  supplyV: number;
+  obcMaxA: number;
 }
 
 /** What {@link DcWorld.configure} may change (while unplugged). */
@@ -102,6 +110,10 @@ export interface DcWorldSettings {
   battery?: DcBatteryConfig;
   /** State of charge (%, 0…100). */
   socPercent?: number;
+  /** The charger's pins: on the power module ("dc") or on the mains relay ("ac", supply voltage V RMS). */
+  supply?: { kind: "dc" } | { kind: "ac"; voltageV: number };
+  /** The EV's on-board charger maximum input current (A). */
+  obcMaxCurrentA?: number;
 }
 
 /** The simulated hardware of both sides of the cable. */
@@ -130,10 +142,13 @@ export class DcWorld {
   private lastDuty = -1;
   private lastSyncMs = -1;
   private relayGen = { evse: 0, ev: 0 };
+  /** The EV's on-board charger maximum (A), kept for a later switch to an AC supply. */
+  private obcMaxA: number;
   private stopped = false;
 
   constructor(cfg: DcWorldConfig) {
     this.cfg = cfg;
+    this.obcMaxA = cfg.ac?.obcMaxA ?? OBC_DEFAULT_MAX_CURRENT_A;
     this.cable = unpluggedCable(cfg.rng);
     this.path = newPath(cfg, cfg.module, cfg.battery, cfg.socStart);
     this.path.energyTimeScale = cfg.energyTimeScale ?? 1;
@@ -224,22 +239,11 @@ export class DcWorld {
       );
     if (c.socPercent !== undefined && !(c.socPercent >= 0 && c.socPercent <= 100))
       throw new RangeError(`simulated world: socPercent ${c.socPercent} is not within 0…100 %`);
-    const old = this.path;
-    old.advance(this.now);
-    const module = c.module ?? old.module;
-    const battery = c.battery ?? old.battery;
-    const soc = c.socPercent ?? old.soc;
-    const next = newPath(this.cfg, module, battery, soc);
-    next.adopt(old);
-    (this as { path: DcPath }).path = next;
-    this.cfg.module = module;
-    this.cfg.battery = battery;
-    this.cfg.socStart = soc;
-    this.cfg.record("log", {
-      side: "sim",
-      level: "info",
-      msg: `configured: ${module.variant} module ${module.maxPowerW / 1000} kW, ${battery.voltageClass} battery ${battery.capacityWh / 1000} kWh at ${soc} %`,
-    });
+    this.path.advance(this.now);
+    const r = rebuildPath(this.path, this.cfg, this.obcMaxA, c);
+    this.obcMaxA = r.obcMaxA;
+    (this as { path: DcPath }).path = r.path;
+    this.cfg.record("log", { side: "sim", level: "info", msg: `configured: ${r.summary}` });
     this.syncMeasurements(true);
   }
 
@@ -470,11 +474,6 @@ export class DcWorld {
     }
     if (pp) this.at(now + SIM_EV_PP_SAMPLE_MS, () => this.samplePp());
   }
-}
-
-/** The power path of this charger: AC (relay and on-board charger) or DC (power module and contactors). */
-function newPath(cfg: DcWorldConfig, module: PowerModuleConfig, battery: DcBatteryConfig, soc: number): DcPath {
-  return cfg.ac ? new AcPath(module, battery, soc, cfg.ac) : new DcPath(module, battery, soc);
 }
 
 function round1(x: number): number {
