@@ -1,5 +1,5 @@
 /**
- * Test hosts in Linux network namespaces (issue 5 §4): two namespaces, one for the EV and one for the
+ * Test hosts in Linux network namespaces: two namespaces, one for the EV and one for the
  * EVSE, joined by a veth pair, created with iproute2's `ip`. Names carry the creating process id
  * (`nacs-ev-<pid>`, `nacs-evse-<pid>`) so parallel runs never collide, and namespaces left behind by a
  * process that no longer exists are swept away before a new pair is made. Needs root (CI runs as root).

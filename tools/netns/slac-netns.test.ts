@@ -1,5 +1,5 @@
 /**
- * Issue 5 §4: our EVSE and our EV in two network namespaces joined by a veth run SLAC over raw Ethernet
+ * Our EVSE and our EV in two network namespaces joined by a veth run SLAC over raw Ethernet
  * until matched; tshark dissects every frame we sent as HomePlug AV with no malformed mark, and each
  * frame has the same layout (length, field offsets) as the frames of that MMTYPE in the EVerest captures.
  * Skipped with a printed reason when not root (CI runs as root) or when the raw Ethernet addon is missing.

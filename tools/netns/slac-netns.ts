@@ -1,5 +1,5 @@
 /**
- * SLAC between our EVSE and our EV in two network namespaces joined by a veth (issue 5 §4): makes the
+ * SLAC between our EVSE and our EV in two network namespaces joined by a veth: makes the
  * namespaces, optionally starts dumpcap on the EVSE's veth (EtherType 0x88E1 only), starts the EVSE
  * station (tools/netns/slac-node.ts) and waits until it listens, then starts the EV ("plug-in"), collects
  * both JSON results, stops the capture and removes the namespaces — also when anything fails. Used by

@@ -1,5 +1,5 @@
 /**
- * One SLAC station over raw Ethernet, for namespace tests (issue 5 §4): runs the EV or the EVSE SLAC
+ * One SLAC station over raw Ethernet, for namespace tests: runs the EV or the EVSE SLAC
  * machine on an interface until matched (or failed / timed out) and prints JSON lines on stdout:
  *   {"event":"ready","role":…,"ifname":…,"mac":…}                  once the socket is open and listening
  *   {"event":"result","role":…,"outcome":"matched"|"failed"|"timeout",…}  at the end

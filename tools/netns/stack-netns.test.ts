@@ -1,8 +1,9 @@
 /**
- * Issue 5 §4: our EVSE and our EV in two network namespaces joined by a veth run the whole stack —
+ * Our EVSE and our EV in two network namespaces joined by a veth run the whole stack —
  * SLAC over raw frames, SDP multicast and the V2G session over IPv6 link-local on the same veth — as
- * `nacs evse --iface veth-evse` and `nacs ev --iface veth-ev` (no `--no-slac`). In DC both run the J3400
- * controllers on the live host over one simulated cable (`--board sim:SOCKET`, a socket of this run only).
+ * `nacs evse --iface veth-evse` and `nacs ev --iface veth-ev` (no `--no-slac`). Both run the J3400
+ * controllers on the live host over one simulated cable (`--board sim:SOCKET`, a socket of this run only),
+ * in DC and in AC over ISO 15118-2.
  * Namespaces and temporary files are removed afterwards, also on failure. Skipped with a printed reason
  * when not root or without the raw addon.
  */
@@ -37,9 +38,11 @@ for (const [label, opts] of [
   ["ISO-2 DC over TCP", { protocol: "iso2" }],
   ["DIN DC over TLS", { protocol: "din", tls: true }],
   ["ISO-2 DC over TLS", { protocol: "iso2", tls: true }],
+  ["ISO-2 AC over TCP", { protocol: "iso2", mode: "ac" }],
 ] as const) {
+  const mode = "mode" in opts ? opts.mode : "dc";
   test(
-    `netns: nacs evse ↔ nacs ev (J3400 DC controllers) with SLAC, SDP and a V2G session over the veth: ${label}`,
+    `netns: nacs evse ↔ nacs ev (J3400 controllers) with SLAC, SDP and a V2G session over the veth: ${label}`,
     { skip, timeout: RUN_TIMEOUT_MS + 15_000 },
     async () => {
       let r: StackNetnsResult | undefined;
@@ -52,12 +55,12 @@ for (const [label, opts] of [
       assert.equal(r.evseExit, 0, `nacs evse exits 0 by itself: ${r.evseStderr.slice(-2000)}`);
       for (const s of [r.ev, r.evse]) {
         assert.equal(s.protocol, opts.protocol);
-        assert.equal(s.mode, "dc");
+        assert.equal(s.mode, mode);
         assert.ok(s.energyDeliveredWh > 0, `energy ${s.energyDeliveredWh} Wh`);
         assert.deepEqual(s.safety, []);
         assert.deepEqual(
           s.phases?.map((p) => p.phase),
-          ["cable-check", "pre-charge", "charging", "stopping"],
+          mode === "ac" ? ["charging", "stopping"] : ["cable-check", "pre-charge", "charging", "stopping"],
         );
         assert.equal(s.transport, "tls" in opts ? "tls" : "tcp");
         assert.match(s.board ?? "", /^sim/);
@@ -96,6 +99,7 @@ for (const [label, opts] of [
         `# ${label}: EV process start → exit ${r.evWallMs.toFixed(0)} ms (EVSE exit ${r.evseWallMs.toFixed(0)} ms), ` +
           `session ${r.ev.durationMs?.toFixed(0)} ms, ${r.ev.messages} messages ` +
           `(CableCheck ${r.ev.messageCounts?.CableCheckReq}, CurrentDemand ${r.ev.messageCounts?.CurrentDemandReq}, ` +
+          `ChargingStatus ${r.ev.messageCounts?.ChargingStatusReq}, ` +
           `WeldingDetection ${r.ev.messageCounts?.WeldingDetectionReq}), ${r.evse.energyDeliveredWh} Wh, ` +
           `SECC median ${r.evse.responseTimesMs.median} ms`,
       );

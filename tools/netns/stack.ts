@@ -1,11 +1,11 @@
 /**
- * The whole stack between namespaces (issue 5 §4): two network namespaces joined by a veth pair, our EVSE
+ * The whole stack between namespaces: two network namespaces joined by a veth pair, our EVSE
  * (`nacs evse --iface veth-evse`) in one and our EV (`nacs ev --iface veth-ev`) in the other, without
  * `--no-slac`: SLAC over raw frames, then SDP (multicast ff02::1) and the V2G session over IPv6 link-local
- * on the same veth. In DC (the default) both run the J3400 controllers on the live host and share one
- * simulated cable through `--board sim:SOCKET` — a socket in a fresh temporary directory, since namespaces
- * do not isolate the file system and parallel runs must never meet — with `--time-scale` so the battery
- * fills fast, and each writes its `--events` record. `--mode ac` runs the old host (no board, no record).
+ * on the same veth. Both run the J3400 controllers on the live host (DC, or AC over ISO 15118-2 with
+ * `mode: "ac"`) and share one simulated cable through `--board sim:SOCKET` — a socket in a fresh temporary
+ * directory, since namespaces do not isolate the file system and parallel runs must never meet — with
+ * `--time-scale` so the battery fills fast, and each writes its `--events` record.
  * Collects both `--json` summaries, the stderr logs, the records, the exit codes and the veth addresses;
  * the namespaces and the temporary directory are removed afterwards, also when anything fails. Needs root
  * (CI runs as root). Used by stack-netns.test.ts.
@@ -150,7 +150,6 @@ const readEvents = (file: string): RecordEvent[] =>
 /** Run EVSE and EV in two namespaces until both processes have left; throws with both stderr on failure. */
 export async function runStackNetns(o: StackNetnsOptions = {}): Promise<StackNetnsResult> {
   const deadline = performance.now() + (o.timeoutMs ?? 60_000);
-  const dc = (o.mode ?? "dc") === "dc";
   const pair = createVethPair();
   const dir = mkdtempSync(join(tmpdir(), "nacs-stack-"));
   let evse: Proc | undefined;
@@ -173,7 +172,8 @@ export async function runStackNetns(o: StackNetnsOptions = {}): Promise<StackNet
       o.mode ?? "dc",
       ...(o.protocol ? ["--protocol", o.protocol] : []),
       ...(o.tls ? ["--tls", "--test-pki", join(dir, "pki")] : []),
-      ...(dc ? ["--board", `sim:${join(dir, "world.sock")}`] : []),
+      "--board",
+      `sim:${join(dir, "world.sock")}`,
     ];
     evse = start(pair.nsEvse, [
       ...node,
@@ -183,11 +183,12 @@ export async function runStackNetns(o: StackNetnsOptions = {}): Promise<StackNet
       "--sessions",
       "1",
       ...common,
-      ...(dc ? ["--events", events.evse] : []),
+      "--events",
+      events.evse,
     ]);
-    // DC: the EVSE hosts the simulated world and has its raw socket open once it is ready; the EV joining
-    // the world plugs the cable in (CP B), which starts SLAC. AC: the old host announces SLAC first.
-    await until("EVSE ready", () => (dc ? /evse ready/ : /waiting for SLAC/).test(evse!.err), deadline, evse);
+    // The EVSE hosts the simulated world and has its raw socket open once it is ready; the EV joining the
+    // world plugs the cable in (CP B), which starts SLAC.
+    await until("EVSE ready", () => /evse ready/.test(evse!.err), deadline, evse);
     const t0 = performance.now();
     ev = start(pair.nsEv, [
       ...node,
@@ -199,7 +200,8 @@ export async function runStackNetns(o: StackNetnsOptions = {}): Promise<StackNet
       "--target-soc",
       "51",
       ...common,
-      ...(dc ? ["--events", events.ev] : []),
+      "--events",
+      events.ev,
     ]);
     const evP = ev;
     const evseP = evse;
@@ -217,8 +219,8 @@ export async function runStackNetns(o: StackNetnsOptions = {}): Promise<StackNet
       evseWallMs,
       evStderr: ev.err,
       evseStderr: evse.err,
-      evEvents: dc ? readEvents(events.ev) : [],
-      evseEvents: dc ? readEvents(events.evse) : [],
+      evEvents: readEvents(events.ev),
+      evseEvents: readEvents(events.evse),
       evMac: macOf(pair.nsEv, pair.ifEv),
       evseMac: macOf(pair.nsEvse, pair.ifEvse),
       evseLinkLocal: linkLocalOf(pair.nsEvse, pair.ifEvse),

@@ -1,5 +1,5 @@
 /**
- * Wireshark's dissector as an independent judge of our frames (issue 5 §4 acceptance): tshark lists each
+ * Wireshark's dissector as an independent judge of our frames: tshark lists each
  * frame's protocol stack and MMTYPE, finds malformed-packet marks, and gives every HomePlug AV field's
  * byte offset and size (PDML), so our frames can be compared field by field with real captures
  * (EVerest log files in shared/captures). tshark is Debian's `tshark` package.

@@ -296,8 +296,11 @@ export class DcWorld {
         this.relay("ev", f.closed);
         break;
       case "charger":
+        // The on-board charger ramps at once: keep both sides measuring while it moves (a command from a
+        // board link arrives outside the world's own events).
         if (this.path instanceof AcPath) this.path.obcSetA = f.currentA;
         this.syncMeasurements(true);
+        this.ensureMeasure();
         break;
       case "lock":
         if (!f.locked) this.cfg.onNote?.({ kind: "unlock-command", inletVoltageV: this.path.inletVoltageV });
