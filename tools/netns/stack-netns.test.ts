@@ -38,7 +38,7 @@ for (const [label, opts] of [
   ["ISO-2 DC over TCP", { protocol: "iso2" }],
   ["DIN DC over TLS", { protocol: "din", tls: true }],
   ["ISO-2 DC over TLS", { protocol: "iso2", tls: true }],
-  ["ISO-2 AC over TCP", { protocol: "iso2", mode: "ac" }],
+  ["ISO-2 AC over TCP, SDP unicast", { protocol: "iso2", mode: "ac", sdpUnicast: true }],
 ] as const) {
   const mode = "mode" in opts ? opts.mode : "dc";
   test(
@@ -89,6 +89,8 @@ for (const [label, opts] of [
       }
       // SDP answered with the EVSE's link-local address on its veth: the EV connects there, scoped to its veth.
       assert.match(r.evseLinkLocal, /^fe80:/);
+      const sdpTo = "sdpUnicast" in opts ? `${reEscape(r.evseLinkLocal)}%veth-ev` : "ff02::1%veth-ev";
+      assert.match(r.evStderr, new RegExp(`SDP to \\[${sdpTo}\\]`));
       assert.match(
         r.evStderr,
         new RegExp(

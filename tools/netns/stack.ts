@@ -69,6 +69,8 @@ export interface StackNetnsOptions {
   timeScale?: number;
   /** Give up after this long in all (default 60 s). */
   timeoutMs?: number;
+  /** The EV sends SDP unicast to the EVSE's link-local address (`--sdp-target`) instead of ff02::1. */
+  sdpUnicast?: boolean;
 }
 
 interface Proc {
@@ -199,6 +201,7 @@ export async function runStackNetns(o: StackNetnsOptions = {}): Promise<StackNet
       "50",
       "--target-soc",
       "51",
+      ...(o.sdpUnicast ? ["--sdp-target", linkLocalOf(pair.nsEvse, pair.ifEvse)] : []),
       ...common,
       "--events",
       events.ev,

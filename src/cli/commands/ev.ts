@@ -50,12 +50,6 @@ export const evOptionsSchema = v2gCommonSchema
   .superRefine((o, ctx) => {
     checkModeProtocols(o.mode, o.protocol, ctx);
     checkDcModem(o, ctx);
-    if (o.mode === "dc" && o.sdpTarget !== undefined)
-      ctx.addIssue({
-        code: "custom",
-        path: ["sdpTarget"],
-        message: "is not yet available with --mode dc (SDP goes to ff02::1 on --iface, ::1 on lo)",
-      });
     if (o.tls && !o.trust && !o.testPki)
       ctx.addIssue({
         code: "custom",

@@ -102,16 +102,10 @@ export const evseOptionsSchema = v2gCommonSchema
 
 /**
  * Whether the EVSE / EV controller host runs the session (DC, and AC over ISO 15118-2): every case but AC
- * with a QCA modem (or, for the EV, `--sdp-target`), which the SECC/EVCC-only host still serves until the
- * controller host drives the modem.
+ * with a QCA modem, which the SECC/EVCC-only host still serves until the controller host drives the modem.
  */
-export function controllerHost(o: {
-  mode: "dc" | "ac";
-  modem: "none" | "qca";
-  slac: boolean;
-  sdpTarget?: string;
-}): boolean {
-  return o.mode === "dc" || !((o.slac && o.modem === "qca") || o.sdpTarget !== undefined);
+export function controllerHost(o: { mode: "dc" | "ac"; modem: "none" | "qca"; slac: boolean }): boolean {
+  return o.mode === "dc" || !(o.slac && o.modem === "qca");
 }
 
 /** The DC controllers run SLAC without a modem to configure: `--modem qca` is not offered there yet. */

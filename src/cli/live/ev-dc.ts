@@ -59,6 +59,7 @@ export async function runEvDc(
         iface: o.iface,
         slac,
         sdpServerPort: o.sdpPort,
+        ...(o.sdpTarget !== undefined ? { sdpTarget: o.sdpTarget } : {}),
         ...(tls ? { tls } : {}),
         ...(pcap ? { tap: pcap.recorder.tap } : {}),
         logger: log,

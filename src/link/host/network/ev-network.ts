@@ -45,6 +45,11 @@ export interface EvNetworkOptions {
   slac: FramePort | null;
   /** UDP port of the SECC's SDP server (default 15118). */
   sdpServerPort?: number;
+  /**
+   * Send SDP requests to this address (unicast, e.g. a SECC on another host of a lab network) instead of
+   * ff02::1 on `iface` (or [::1] on loopback). A link-local address takes `iface` as its zone.
+   */
+  sdpTarget?: string;
   /** Connect with TLS 1.2 trusting these roots instead of plain TCP. */
   tls?: TlsClientConfig;
   /** TCP/TLS connect timeout (default LINK_CONNECT_TIMEOUT_MS). */
@@ -114,7 +119,14 @@ export async function startEvNetwork(o: EvNetworkOptions): Promise<EvNetwork> {
       }
     });
   });
-  const sdpTarget = loop ? "::1" : `${SDP_MULTICAST_ADDRESS}%${o.iface}`;
+  const sdpTarget =
+    o.sdpTarget !== undefined
+      ? o.sdpTarget.toLowerCase().startsWith("fe80:") && !o.sdpTarget.includes("%") && !loop
+        ? `${o.sdpTarget}%${o.iface}`
+        : o.sdpTarget
+      : loop
+        ? "::1"
+        : `${SDP_MULTICAST_ADDRESS}%${o.iface}`;
   const sdpPort = o.sdpServerPort ?? SDP_SERVER_PORT;
 
   const sendSdp = (datagram: Uint8Array) => {
