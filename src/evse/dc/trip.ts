@@ -69,12 +69,17 @@ export function tripPilot(s0: EvseDcState, fault: SafetyFault, t: number, fx: Ev
   return { ...s, phase: setPhase(s, "ended", fx) };
 }
 
-/** Carry out the supervisor's effects: output off, contactor commands (opening de-energises the pins). */
+/**
+ * Carry out the supervisor's effects: output off (the power module; with AC pins the relay is the output),
+ * contactor or relay commands (opening de-energises the pins).
+ */
 export function applySafety(s0: EvseDcState, sfx: SafetyEffect[], fx: EvseDcEffect[]): EvseDcState {
   let s = s0;
   for (const e of sfx) {
     if (e.kind === "output-off") {
-      fx.push({ kind: "module", op: "off", emergency: true });
+      // AC pins: there is no power module; the output goes off with the relay, which the supervisor opens
+      // in this same step (it breaks under load after a trip).
+      if (s.cfg.pins !== "ac") fx.push({ kind: "module", op: "off", emergency: true });
       s = { ...s, moduleOn: false };
     } else if (e.kind === "contactors") {
       fx.push({ kind: "contactors", closed: e.closed });

@@ -135,7 +135,11 @@ export async function startLiveEvse(o: LiveEvseOptions): Promise<LiveEvse> {
     clock,
     ports: {
       board(c) {
-        const emergencyOff = c.kind === "module" && c.op === "off" && c.emergency;
+        // The output-off command: the power module's emergency off, or with AC pins the relay opened after
+        // a trip (the relay is the output).
+        const emergencyOff =
+          (c.kind === "module" && c.op === "off" && c.emergency) ||
+          (cfg.pins === "ac" && c.kind === "contactors" && !c.closed && host?.state().safety.trip != null);
         if (!emergencyOff) bookTrip();
         o.board.command(c);
         if (emergencyOff) {

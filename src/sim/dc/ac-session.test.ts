@@ -67,6 +67,8 @@ test("ISO-2 AC: emergency stop breaks the relay under load within 10 ms, the EV 
   assert.ok(t, "a trip");
   assert.equal(t.fault, "emergency-stop");
   assert.ok(t.contactorsOpenAtMs !== null && t.contactorsOpenAtMs - t.detectedAtMs <= SAFETY_OFF_MAX_MS);
+  assert.equal(t.offAtMs, t.contactorsOpenAtMs, "with AC pins the relay is the output: off when it opens");
+
   assert.ok((t.currentAtOpenA ?? 0) > SAFETY_CONTACTOR_OPEN_MAX_A, "an AC relay breaks the load on a trip");
   assert.ok(t.voltageAtUnlockV !== null && t.voltageAtUnlockV < SAFETY_UNLOCK_MAX_V);
   assert.equal(s.sim.path.k1, false);

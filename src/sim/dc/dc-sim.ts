@@ -238,10 +238,13 @@ export class DcSim {
   private onWorldNote(n: WorldNote): void {
     const trip = this.trips[this.trips.length - 1];
     if (!trip) return;
-    if (n.kind === "module-off" && n.emergency && trip.offAtMs === null) {
+    // The output goes off with the power module, or with AC pins with the relay (the relay is the output).
+    const acRelayOpen = this.cfg.evse.pins === "ac" && n.kind === "contactors-command" && !n.closed;
+    if (((n.kind === "module-off" && n.emergency) || acRelayOpen) && trip.offAtMs === null) {
       trip.offAtMs = this.nowMs;
       this.record("off", { fault: trip.fault, latencyMs: trip.offAtMs - trip.detectedAtMs });
-    } else if (n.kind === "contactors-command" && !n.closed && trip.contactorsOpenAtMs === null) {
+    }
+    if (n.kind === "contactors-command" && !n.closed && trip.contactorsOpenAtMs === null) {
       trip.contactorsOpenAtMs = this.nowMs;
       trip.currentAtOpenA = n.currentA;
     } else if (n.kind === "unlock-command" && trip.unlockAtMs === null) {
