@@ -1,10 +1,11 @@
 /**
- * `nacs ev --iface IF`: our EV (EVCC) against any EVSE on a network interface.
- * SLAC over a raw socket (unless `--no-slac`), SDP (multicast ff02::1 on the interface; unicast to
- * `--sdp-target`, default ::1 on loopback, which has no multicast), TCP or TLS, then one V2G session with
- * the battery model. The pilot is simulated (`--cp sim`): plugged into a charger showing 5 %. Prints a
- * summary, or one JSON object with `--json`. Exit 0 when the session terminated normally, 1 otherwise,
- * 2 on bad options.
+ * `nacs ev --iface IF`: the J3400 EV controller (pilot, SLAC, SDP, EVCC, inlet lock, contactors or
+ * on-board charger) against any EVSE on a network interface, DC or AC over ISO 15118-2 (`--mode`), with
+ * its hardware behind `--board` (the simulated cable and battery by default). SLAC over a raw socket
+ * (unless `--no-slac`; `--modem qca` drives a QCA7000-family modem), SDP (multicast ff02::1 on the
+ * interface; unicast to `--sdp-target`, ::1 on loopback, which has no multicast), TCP or TLS, then one V2G
+ * session. Prints a summary, or one JSON object with `--json`. Exit 0 when it reached its target or was
+ * stopped in an orderly way, 1 otherwise, 2 on bad options.
  *
  * TLS: `--tls` with `--trust ROOT.pem` (the V2G root(s) to trust), or `--test-pki DIR` (DIR/v2g-root.pem
  * of the EVSE's `--test-pki DIR`). The EV refuses an SECC whose chain does not verify.
@@ -15,27 +16,12 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { z } from "zod";
-import {
-  formatSummary,
-  isLoopback,
-  runSlacStage,
-  stderrLogger,
-  summaryJson,
-  testPki,
-} from "../../link/host/cli-support.js";
-import { discoverAndConnect, runEvccSession } from "../../link/host/index.js";
+import { isLoopback, stderrLogger, testPki } from "../../link/host/cli-support.js";
 import { findLinkLocalAddress } from "../../link/iface.js";
 import type { TlsClientConfig } from "../../link/index.js";
 import { parseOptions, UsageError } from "../errors.js";
 import { runEvDc } from "../live/ev-dc.js";
-import {
-  checkDcModem,
-  checkModeProtocols,
-  controllerHost,
-  type HostPcapFile,
-  openHostPcap,
-  v2gCommonSchema,
-} from "./evse.js";
+import { checkModeProtocols, openHostPcap, v2gCommonSchema } from "./evse.js";
 
 /** Options of `nacs ev`. */
 export const evOptionsSchema = v2gCommonSchema
@@ -49,7 +35,6 @@ export const evOptionsSchema = v2gCommonSchema
   })
   .superRefine((o, ctx) => {
     checkModeProtocols(o.mode, o.protocol, ctx);
-    checkDcModem(o, ctx);
     if (o.tls && !o.trust && !o.testPki)
       ctx.addIssue({
         code: "custom",
@@ -106,72 +91,12 @@ export async function runEv(o: EvOptions): Promise<number> {
   const localIp = evLocalIp(o.iface, isLoopback(o.iface));
   const pcap = openHostPcap(o, "ev", localIp ? { localIp } : {});
   try {
-    return controllerHost(o) ? await runEvDc(o, log, tls, pcap) : await charge(o, log, tls, pcap);
+    return await runEvDc(o, log, tls, pcap);
   } finally {
     pcap?.close();
     if (pcap)
       log.info({ pcap: pcap.path, packets: pcap.recorder.frames }, `ev: pcap written to ${pcap.path}`);
   }
-}
-
-async function charge(
-  o: EvOptions,
-  log: ReturnType<typeof stderrLogger>,
-  tls: TlsClientConfig | undefined,
-  pcap: HostPcapFile | null,
-): Promise<number> {
-  const loop = isLoopback(o.iface);
-  const tap = pcap?.recorder.tap;
-  if (o.slac) {
-    log.info({ iface: o.iface, modem: o.modem }, "ev: plugged in (simulated pilot, 5 %); starting SLAC");
-    const slac = await runSlacStage("ev", o.iface, o.modem, log, undefined, tap);
-    slac.stop();
-    if (slac.outcome.kind === "matched")
-      pcap?.recorder.learn({ localMac: slac.mac, peerMac: slac.outcome.peerMac });
-    if (slac.outcome.kind !== "matched") {
-      log.error({ outcome: slac.outcome }, `ev: SLAC ${slac.outcome.kind}`);
-      process.stderr.write(`nacs ev: SLAC on ${o.iface} did not match (${slac.outcome.kind})\n`);
-      return 1;
-    }
-    log.info({ atMs: slac.outcome.atMs }, "ev: SLAC matched");
-  }
-  const sdpTarget = o.sdpTarget ?? (loop ? "::1" : undefined);
-  let found: Awaited<ReturnType<typeof discoverAndConnect>>;
-  try {
-    found = await discoverAndConnect({
-      ...(loop ? {} : { iface: o.iface }),
-      ...(sdpTarget ? { sdpTarget } : {}),
-      sdpPort: o.sdpPort,
-      ...(tls ? { tls } : {}),
-      ...(tap ? { tap } : {}),
-      logger: log,
-    });
-  } catch (e) {
-    const err = e as Error & { code?: string };
-    log.error({ err: err.message, code: err.code }, "ev: communication setup failed");
-    process.stderr.write(`nacs ev: ${err.name}${err.code ? ` ${err.code}` : ""}: ${err.message}\n`);
-    return 1;
-  }
-  log.info(
-    { host: found.sdp.host, port: found.sdp.port, setupMs: found.setupMs, transport: found.conn.transport },
-    `ev: connected to [${found.sdp.host}]:${found.sdp.port}`,
-  );
-  const session = runEvccSession(found.conn, {
-    mode: o.mode,
-    config: { protocols: o.protocol },
-    readings: { fullSocPercent: o.targetSoc, bulkSocPercent: Math.min(80, o.targetSoc) },
-    plant: { socPercent: o.soc, timeScale: o.timeScale, battery: { capacityWh: o.batteryKwh * 1000 } },
-    ...(tap ? { tap } : {}),
-    logger: log,
-  });
-  const stop = () => session.control({ op: "stop" });
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
-  const s = await session.done;
-  process.off("SIGINT", stop);
-  process.off("SIGTERM", stop);
-  process.stdout.write(o.json ? `${JSON.stringify(summaryJson(s))}\n` : formatSummary(s));
-  return s.stopReason === "terminated" || s.stopReason === "paused" ? 0 : 1;
 }
 
 /** Register `nacs ev`. */

@@ -1,9 +1,10 @@
 /**
- * `nacs evse --iface IF`: our SECC against any EV on a network interface. SLAC
- * over a raw socket (unless `--no-slac`), then SDP and one SeccServer serving `--sessions` sessions (one
- * machine per connection) with the DC plant / isolation monitor or AC meter models. The pilot is simulated
- * (`--cp sim`): a vehicle is plugged in when the EVSE starts. Prints a summary per session, or one JSON
- * line each with `--json`. Exit 0 when every session terminated normally, 1 otherwise, 2 on bad options.
+ * `nacs evse --iface IF`: the J3400 EVSE controller (pilot, SLAC, SDP, SECC, safety supervisor) against any
+ * EV on a network interface, DC or AC over ISO 15118-2 (`--mode`), with its hardware behind `--board`
+ * (the simulated cable and power path by default). SLAC over a raw socket (unless `--no-slac`; `--modem
+ * qca` drives a QCA7000-family modem), then SDP and the V2G session, `--sessions` times. Prints a summary
+ * per session, or one JSON line each with `--json`. Exit 0 when no session tripped, 1 otherwise, 2 on bad
+ * options.
  *
  * TLS: `--tls` with `--cert LEAF.pem --key LEAF.key [--chain SUBCAS.pem]`, or `--test-pki DIR`, which
  * writes a throwaway test PKI into DIR (tools/pki/make-test-pki.ts layout) unless one is there; give the
@@ -17,19 +18,9 @@ import { networkInterfaces } from "node:os";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
-import {
-  formatSummary,
-  isLoopback,
-  LOG_LEVELS,
-  runSlacStage,
-  seccListenAddress,
-  stderrLogger,
-  summaryJson,
-  testPki,
-} from "../../link/host/cli-support.js";
-import { type SeccServer, type SessionSummary, startSeccServer } from "../../link/host/index.js";
+import { isLoopback, LOG_LEVELS, stderrLogger, testPki } from "../../link/host/cli-support.js";
 import type { TlsServerConfig } from "../../link/index.js";
-import { defaultSeccReadings, SDP_SERVER_PORT, type V2gProtocol } from "../../v2g/index.js";
+import { SDP_SERVER_PORT, type V2gProtocol } from "../../v2g/index.js";
 import { parseOptions, UsageError } from "../errors.js";
 import { runEvseDc } from "../live/evse-dc.js";
 import { createHostPcapRecorder, type HostPcapRecorder } from "../record-pcap.js";
@@ -97,30 +88,7 @@ export const evseOptionsSchema = v2gCommonSchema
       });
     if (o.mode === "ac" && o.maxCurrent !== undefined && o.maxCurrent > 80)
       ctx.addIssue({ code: "custom", path: ["maxCurrent"], message: "must be at most 80 A with --mode ac" });
-    checkDcModem(o, ctx);
   });
-
-/**
- * Whether the EVSE / EV controller host runs the session (DC, and AC over ISO 15118-2): every case but AC
- * with a QCA modem, which the SECC/EVCC-only host still serves until the controller host drives the modem.
- */
-export function controllerHost(o: { mode: "dc" | "ac"; modem: "none" | "qca"; slac: boolean }): boolean {
-  return o.mode === "dc" || !(o.slac && o.modem === "qca");
-}
-
-/** The DC controllers run SLAC without a modem to configure: `--modem qca` is not offered there yet. */
-export function checkDcModem(
-  o: { mode: "dc" | "ac"; modem: "none" | "qca"; slac: boolean },
-  ctx: z.RefinementCtx,
-): void {
-  if (o.mode === "dc" && o.slac && o.modem === "qca")
-    ctx.addIssue({
-      code: "custom",
-      path: ["modem"],
-      message:
-        "qca is not yet available with --mode dc (the controller host runs SLAC on a plain Ethernet or already paired link); use --modem none",
-    });
-}
 
 /** Validated options of `nacs evse`. */
 export type EvseOptions = z.infer<typeof evseOptionsSchema>;
@@ -152,7 +120,7 @@ async function tlsConfig(o: EvseOptions): Promise<TlsServerConfig | undefined> {
 const LISTEN_RETRY_MS = 3000;
 
 /** Retry `start` while the address is not yet usable (EADDRNOTAVAIL: still tentative). */
-async function listenRetrying<T>(start: () => Promise<T>): Promise<T> {
+async function _listenRetrying<T>(start: () => Promise<T>): Promise<T> {
   const until = performance.now() + LISTEN_RETRY_MS;
   for (;;) {
     try {
@@ -224,85 +192,12 @@ export async function runEvse(o: EvseOptions): Promise<number> {
   const tls = await tlsConfig(o);
   const pcap = openHostPcap(o, "evse", { multicastSdp: !isLoopback(o.iface) });
   try {
-    return controllerHost(o) ? await runEvseDc(o, log, tls, pcap) : await serve(o, log, tls, pcap);
+    return await runEvseDc(o, log, tls, pcap);
   } finally {
     pcap?.close();
     if (pcap)
       log.info({ pcap: pcap.path, packets: pcap.recorder.frames }, `evse: pcap written to ${pcap.path}`);
   }
-}
-
-async function serve(
-  o: EvseOptions,
-  log: ReturnType<typeof stderrLogger>,
-  tls: TlsServerConfig | undefined,
-  pcap: HostPcapFile | null,
-): Promise<number> {
-  const loop = isLoopback(o.iface);
-  const tap = pcap?.recorder.tap;
-  let slac: Awaited<ReturnType<typeof runSlacStage>> | undefined;
-  if (o.slac) {
-    log.info(
-      { iface: o.iface, modem: o.modem },
-      "evse: waiting for SLAC (vehicle plugged in, simulated pilot)",
-    );
-    slac = await runSlacStage("evse", o.iface, o.modem, log, 0x7fffffff, tap);
-    if (slac.outcome.kind !== "matched") {
-      log.error({ outcome: slac.outcome }, `evse: SLAC ${slac.outcome.kind}`);
-      return 1;
-    }
-    pcap?.recorder.learn({ localMac: slac.mac, peerMac: slac.outcome.peerMac });
-    log.info({ atMs: slac.outcome.atMs }, "evse: SLAC matched");
-  }
-  const host = await seccListenAddress(o.iface);
-  pcap?.recorder.learn({ localIp: host });
-  const d = defaultSeccReadings();
-  const maxPowerW = o.maxPowerKw * 1000;
-  const readings =
-    o.mode === "dc"
-      ? { ...d, dc: { ...d.dc, maxPowerW, maxCurrentA: o.maxCurrent ?? d.dc.maxCurrentA } }
-      : { ...d, ac: { ...d.ac, maxCurrentA: o.maxCurrent ?? d.ac.maxCurrentA } };
-  let server: SeccServer;
-  try {
-    server = await listenRetrying(() =>
-      startSeccServer({
-        host,
-        ...(o.port !== undefined ? { port: o.port } : {}),
-        ...(tls ? { tls } : {}),
-        mode: o.mode,
-        config: { protocols: o.protocol, readings },
-        plant: { timeScale: o.timeScale },
-        cp: o.cp,
-        sdp: { port: o.sdpPort, ...(loop ? {} : { iface: o.iface }), allowAnyPort: o.port !== undefined },
-        ...(tap ? { tap } : {}),
-        logger: log,
-      }),
-    );
-  } catch (e) {
-    slac?.stop();
-    throw new UsageError(`option --iface ${o.iface}: cannot serve: ${(e as Error).message}`, "--iface", {
-      cause: e,
-    });
-  }
-  log.info(
-    { host, port: server.local.port, sdpPort: server.sdpPort, transport: server.transport },
-    `evse ready: ${server.transport} on [${host}]:${server.local.port}, SDP on UDP ${server.sdpPort}`,
-  );
-  const summaries: SessionSummary[] = [];
-  await new Promise<void>((resolve) => {
-    server.onSummary((s) => {
-      summaries.push(s);
-      process.stdout.write(o.json ? `${JSON.stringify(summaryJson(s))}\n` : formatSummary(s));
-      if (o.sessions > 0 && summaries.length >= o.sessions) resolve();
-    });
-    const stop = () => resolve();
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
-  });
-  await server.close();
-  slac?.stop();
-  const ok = summaries.every((s) => s.stopReason === "terminated" || s.stopReason === "paused");
-  return ok ? 0 : 1;
 }
 
 /** Register `nacs evse`. */

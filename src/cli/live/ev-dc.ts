@@ -44,7 +44,7 @@ export async function runEvDc(
     live = await startLiveEv({
       config: evDcConfig({
         battery,
-        slac: { mac, random },
+        slac: { mac, random, modem: o.slac ? o.modem : "none" },
         evcc: { protocols: o.protocol },
         energy: o.mode,
         targetSocPercent: o.targetSoc,
@@ -58,6 +58,8 @@ export async function runEvDc(
       network: {
         iface: o.iface,
         slac,
+        modem: o.slac ? o.modem : "none",
+        hostMac: mac,
         sdpServerPort: o.sdpPort,
         ...(o.sdpTarget !== undefined ? { sdpTarget: o.sdpTarget } : {}),
         ...(tls ? { tls } : {}),

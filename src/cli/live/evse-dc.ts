@@ -79,7 +79,7 @@ export async function runEvseDc(
             nominalVoltageV: LIVE_EVSE_AC_SUPPLY_V,
             maxCurrentA: o.maxCurrent ?? EVSE_DEFAULT_AC_SUPPLY.maxCurrentA,
           },
-          slac: { mac, random },
+          slac: { mac, random, modem: o.slac ? o.modem : "none" },
           sdp,
           matching: o.slac ? "slac" : "none",
           secc: {
@@ -92,6 +92,8 @@ export async function runEvseDc(
       network: {
         iface: o.iface,
         slac,
+        modem: o.slac ? o.modem : "none",
+        hostMac: mac,
         sdpPort: o.sdpPort,
         v2g: {
           host,

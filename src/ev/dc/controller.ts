@@ -172,6 +172,9 @@ export function stepEvDc(s0: EvDcState, ev: EvDcEvent): [EvDcState, EvDcEffect[]
     case "sdp-response":
       s = onSdpResponse(s, ev.datagram, fx);
       break;
+    case "modem-link":
+      if (s.cfg.matching === "slac") s = slac(s, { kind: "modem", ev: "link", up: ev.up, tMs: t }, fx);
+      break;
     case "v2g-connected":
       s = evcc(s, { kind: "connected", tMs: t }, fx);
       break;
@@ -325,6 +328,9 @@ function slac(s: EvDcState, ev: EvSlacEvent, fx: EvDcEffect[]): EvDcState {
     switch (e.kind) {
       case "s2":
         out = setS2(out, e.closed, fx);
+        break;
+      case "set-key":
+        fx.push({ kind: "slac-set-key", nmk: e.nmk, nid: e.nid });
         break;
       case "matched":
         if (out.phase === "slac") {

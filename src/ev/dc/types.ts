@@ -70,6 +70,8 @@ export type EvDcEvent =
   /** BMS: SOC and terminal voltage. */
   | { kind: "bms"; socPercent: number; batteryVoltageV: number; tMs: number }
   | { kind: "slac-frame"; frame: SlacFrame; tMs: number }
+  /** The local PLC modem reports its link up or down (modem "qca": vendor link status after SET_KEY). */
+  | { kind: "modem-link"; up: boolean; tMs: number }
   | { kind: "sdp-response"; datagram: Uint8Array; tMs: number }
   | { kind: "v2g-connected"; tMs: number }
   | { kind: "v2g-message"; payloadType: number; bytes: Uint8Array; tMs: number }
@@ -101,6 +103,8 @@ export type EvDcEffect =
   | { kind: "charger"; currentA: number }
   | { kind: "lock"; locked: boolean }
   | { kind: "slac-send"; frame: SlacFrame }
+  /** Set this NMK/NID into the local PLC modem (CM_SET_KEY.REQ, ISO 15118-3 §A.9.5); modem "qca" only. */
+  | { kind: "slac-set-key"; nmk: Uint8Array; nid: Uint8Array }
   | { kind: "sdp-send"; datagram: Uint8Array }
   | { kind: "v2g-connect"; address: Uint8Array; port: number }
   | { kind: "v2g-send"; payloadType: number; bytes: Uint8Array; name: string }

@@ -165,6 +165,9 @@ export function stepEvseDc(s0: EvseDcState, ev: EvseDcEvent): [EvseDcState, Evse
     case "sdp-request":
       s = onSdp(s, ev.datagram, fx);
       break;
+    case "modem-link":
+      if (s.cfg.matching === "slac") s = slac(s, { kind: "modem", ev: "link", up: ev.up, tMs: t }, fx);
+      break;
     case "v2g-connected":
       s = secc({ ...s, phase: setPhase(s, "session", fx) }, { kind: "connected", tMs: t }, fx);
       break;
@@ -360,6 +363,9 @@ function slac(s: EvseDcState, ev: EvseSlacEvent, fx: EvseDcEffect[]): EvseDcStat
           e.action === "ef" ? DUTY_F : e.action === "resume" ? DUTY_DIGITAL_COMM : DUTY_X1,
           fx,
         );
+        break;
+      case "set-key":
+        fx.push({ kind: "slac-set-key", nmk: e.nmk, nid: e.nid });
         break;
       case "matched":
         fx.push({ kind: "log", level: "info", msg: "SLAC matched" });

@@ -80,6 +80,8 @@ export type EvseDcEvent =
   | { kind: "v2g-closed"; reason: string; tMs: number }
   /** The PLC link dropped (modem link status). */
   | { kind: "link-lost"; tMs: number }
+  /** The local PLC modem reports its link up or down (modem "qca": vendor link status after SET_KEY). */
+  | { kind: "modem-link"; up: boolean; tMs: number }
   | { kind: "timer"; id: string; tMs: number }
   | { kind: "measure"; m: Partial<EvseMeasurements>; tMs: number }
   /** Emergency-stop input (mushroom button, site controller). */
@@ -95,6 +97,8 @@ export type EvseDcEvent =
 export type EvseDcEffect =
   | { kind: "duty"; duty: number }
   | { kind: "slac-send"; frame: SlacFrame }
+  /** Set this NMK/NID into the local PLC modem (CM_SET_KEY.REQ, ISO 15118-3 §A.9.5); modem "qca" only. */
+  | { kind: "slac-set-key"; nmk: Uint8Array; nid: Uint8Array }
   | { kind: "sdp-reply"; datagram: Uint8Array }
   | { kind: "v2g-send"; payloadType: number; bytes: Uint8Array; name: string }
   | { kind: "v2g-close"; reason: string }

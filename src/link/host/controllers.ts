@@ -23,7 +23,7 @@ export type EvseBoardEffect = Extract<EvseDcEffect, { kind: "duty" | "module" | 
 /** EVSE effects the network carries out. */
 export type EvseNetworkEffect = Extract<
   EvseDcEffect,
-  { kind: "slac-send" | "sdp-reply" | "v2g-send" | "v2g-close" }
+  { kind: "slac-send" | "slac-set-key" | "sdp-reply" | "v2g-send" | "v2g-close" }
 >;
 /** EVSE events a board produces (readings). */
 export type EvseBoardEvent = Extract<
@@ -37,7 +37,7 @@ export type EvBoardEffect = Extract<EvDcEffect, { kind: "s2" | "contactors" | "c
 /** EV effects the network carries out. */
 export type EvNetworkEffect = Extract<
   EvDcEffect,
-  { kind: "slac-send" | "sdp-send" | "v2g-connect" | "v2g-send" | "v2g-close" }
+  { kind: "slac-send" | "slac-set-key" | "sdp-send" | "v2g-connect" | "v2g-send" | "v2g-close" }
 >;
 
 /** The adapters of one controller. */
@@ -67,10 +67,17 @@ export interface ControllerHostOptions<S, E, F, P> {
 }
 
 const EVSE_BOARD: ReadonlySet<string> = new Set(["duty", "module", "contactors", "isolation"]);
-const EVSE_NETWORK: ReadonlySet<string> = new Set(["slac-send", "sdp-reply", "v2g-send", "v2g-close"]);
+const EVSE_NETWORK: ReadonlySet<string> = new Set([
+  "slac-send",
+  "slac-set-key",
+  "sdp-reply",
+  "v2g-send",
+  "v2g-close",
+]);
 const EV_BOARD: ReadonlySet<string> = new Set(["s2", "contactors", "charger", "lock"]);
 const EV_NETWORK: ReadonlySet<string> = new Set([
   "slac-send",
+  "slac-set-key",
   "sdp-send",
   "v2g-connect",
   "v2g-send",

@@ -28,6 +28,7 @@ import type { ReceiveOptions } from "../../types.js";
 import { isLoopback } from "../cli-support.js";
 import type { EvNetworkEffect } from "../controllers.js";
 import { type HostWireTap, sdpTap } from "../wire-tap.js";
+import { createPortModem, type ModemKind, type PortModem } from "./modem.js";
 import {
   attachSlac,
   boundEndpoint,
@@ -45,6 +46,9 @@ export interface EvNetworkOptions {
   slac: FramePort | null;
   /** UDP port of the SECC's SDP server (default 15118). */
   sdpServerPort?: number;
+  /** The local PLC modem (default "none"); "qca" needs `hostMac`, the MAC of `iface`. */
+  modem?: ModemKind;
+  hostMac?: Uint8Array;
   /**
    * Send SDP requests to this address (unicast, e.g. a SECC on another host of a lab network) instead of
    * ff02::1 on `iface` (or [::1] on loopback). A link-local address takes `iface` as its zone.
@@ -172,7 +176,16 @@ export async function startEvNetwork(o: EvNetworkOptions): Promise<EvNetwork> {
     );
   };
 
-  const slac = attachSlac(o.slac, ctx, (frame) => push({ kind: "slac-frame", frame, tMs: o.now() }));
+  let modem: PortModem | null = null;
+  const slac = attachSlac(o.slac, ctx, (frame) => {
+    if (modem?.receive(frame)) push({ kind: "slac-frame", frame, tMs: o.now() });
+  });
+  modem = createPortModem({
+    kind: o.modem ?? "none",
+    hostMac: o.hostMac ?? new Uint8Array(6),
+    send: (f) => slac.send(f),
+    onLinkUp: () => push({ kind: "modem-link", up: true, tMs: o.now() }),
+  });
   const sdpLocalPort = sock.address().port;
   log.info({ iface: o.iface, sdpLocalPort }, `ev: network on ${o.iface}: SDP to [${sdpTarget}]:${sdpPort}`);
 
@@ -185,6 +198,9 @@ export async function startEvNetwork(o: EvNetworkOptions): Promise<EvNetwork> {
       switch (f.kind) {
         case "slac-send":
           slac.send(f.frame);
+          break;
+        case "slac-set-key":
+          modem?.setKey(f.nmk, f.nid);
           break;
         case "sdp-send":
           sendSdp(f.datagram);
@@ -203,6 +219,7 @@ export async function startEvNetwork(o: EvNetworkOptions): Promise<EvNetwork> {
     async close() {
       if (closed) return;
       closed = true;
+      modem?.stop();
       slac.detach();
       slot.shutdown();
       await new Promise<void>((r) => sock.close(() => r()));

@@ -17,7 +17,6 @@
 import { createSocket, type RemoteInfo } from "node:dgram";
 import type { EvseDcEvent } from "../../../evse/dc/index.js";
 import type { FramePort } from "../../../slac/run/index.js";
-import { noneModem } from "../../../slac/run/index.js";
 import {
   parseIpv6,
   SDP_MULTICAST_ADDRESS,
@@ -35,6 +34,7 @@ import type { LinkEndpoint, ReceiveOptions, V2gServer } from "../../types.js";
 import { isLoopback, seccListenAddress } from "../cli-support.js";
 import type { EvseNetworkEffect } from "../controllers.js";
 import { type HostWireTap, sdpTap } from "../wire-tap.js";
+import { createPortModem, type ModemKind, type PortModem } from "./modem.js";
 import {
   attachSlac,
   boundEndpoint,
@@ -52,6 +52,9 @@ export interface EvseNetworkOptions {
   slac: FramePort | null;
   /** Attenuation (dB, every group) attached to each received CM_MNBC_SOUND.IND (default: noneModem's). */
   soundAttenuationDb?: number;
+  /** The local PLC modem (default "none"); "qca" needs `hostMac`, the MAC of `iface`. */
+  modem?: ModemKind;
+  hostMac?: Uint8Array;
   /** UDP port of SDP (default 15118; 0 = any, for tests). */
   sdpPort?: number;
   /**
@@ -131,10 +134,17 @@ export async function startEvseNetwork(o: EvseNetworkOptions): Promise<EvseNetwo
     throw e;
   }
 
-  const modem = noneModem(o.soundAttenuationDb);
+  let modem: PortModem | null = null;
   const slac = attachSlac(o.slac, ctx, (frame) => {
-    const atten = modem.attenuationFor(frame);
-    push({ kind: "slac-frame", frame, ...(atten ? { attenuationDb: atten } : {}), tMs: o.now() });
+    const r = modem?.receive(frame);
+    if (r) push({ kind: "slac-frame", frame, ...r, tMs: o.now() });
+  });
+  modem = createPortModem({
+    kind: o.modem ?? "none",
+    hostMac: o.hostMac ?? new Uint8Array(6),
+    ...(o.soundAttenuationDb !== undefined && { soundAttenuationDb: o.soundAttenuationDb }),
+    send: (f) => slac.send(f),
+    onLinkUp: () => push({ kind: "modem-link", up: true, tMs: o.now() }),
   });
 
   log.info(
@@ -153,6 +163,9 @@ export async function startEvseNetwork(o: EvseNetworkOptions): Promise<EvseNetwo
         case "slac-send":
           slac.send(f.frame);
           break;
+        case "slac-set-key":
+          modem?.setKey(f.nmk, f.nid);
+          break;
         case "sdp-reply":
           sdp.reply(f.datagram);
           break;
@@ -167,6 +180,7 @@ export async function startEvseNetwork(o: EvseNetworkOptions): Promise<EvseNetwo
     async close() {
       if (closed) return;
       closed = true;
+      modem?.stop();
       slac.detach();
       slot.shutdown();
       await Promise.all([server.close(), sdp.close()]);
