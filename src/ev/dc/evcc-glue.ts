@@ -51,6 +51,11 @@ export function evcc(s0: EvDcState, ev: EvccEvent, fx: EvDcEffect[]): EvDcState 
         break;
       case "session-end": {
         const normal = x.stopReason === "terminated" || x.stopReason === "paused";
+        fx.push({
+          kind: "log",
+          level: normal ? "info" : "warn",
+          msg: `V2G session end: ${x.stopReason}: ${x.detail}`,
+        });
         if (!normal && !out.stopReason) {
           const preCharge = x.stopReason === "timeout" && x.detail.includes("PreCharge");
           const named = preCharge

@@ -22,11 +22,14 @@ export interface ImdState {
   /** When the resistance last changed while monitoring (pending report). */
   readonly changedAtMs: number | null;
   readonly reading: IsolationReading;
+  /** How long a cable-check test takes (ms), {@link IMD_TEST_MS} unless a slower monitor is modelled. */
+  readonly testMs: number;
 }
 
-/** A monitor (idle) measuring `resistanceOhm`. */
-export function createImd(resistanceOhm = IMD_HEALTHY_OHM): ImdState {
+/** A monitor (idle) measuring `resistanceOhm`, whose test takes `testMs`. */
+export function createImd(resistanceOhm = IMD_HEALTHY_OHM, testMs = IMD_TEST_MS): ImdState {
   return {
+    testMs,
     resistanceOhm,
     testVoltageV: 0,
     testStartedAtMs: null,
@@ -60,7 +63,7 @@ export function imdSetResistance(m: ImdState, ohm: number, tMs: number): ImdStat
 
 /** Time at which the monitor's reading will next change, or null. */
 export function imdNextChangeMs(m: ImdState): number | null {
-  if (m.testStartedAtMs !== null && m.reading.state === "running") return m.testStartedAtMs + IMD_TEST_MS;
+  if (m.testStartedAtMs !== null && m.reading.state === "running") return m.testStartedAtMs + m.testMs;
   if (m.monitoring && m.changedAtMs !== null) return m.changedAtMs + IMD_MONITOR_RESPONSE_MS;
   return null;
 }

@@ -109,6 +109,16 @@ export class Controllers {
     });
   }
 
+  /**
+   * From `atMs` on, nothing the EVSE sends on the V2G connection reaches the EV, its messages nor its
+   * closing (the SECC falls silent to the EV): the EVCC's message timeouts can be measured against an
+   * otherwise identical session.
+   */
+  muteEvseV2gFrom(atMs: number): void {
+    this.evseMutedFromMs = atMs;
+  }
+  private evseMutedFromMs = Number.POSITIVE_INFINITY;
+
   /** The EV's computer hangs (fault `ev-unresponsive`): its host stops, no event or timer reaches it. */
   freezeEv(): void {
     this.evHost.stop();
@@ -213,10 +223,12 @@ export class Controllers {
         }
         break;
       case "v2g-send":
+        if (now >= this.evseMutedFromMs) break;
         this.count(f.name);
         this.send("ev", f.payloadType, f.bytes);
         break;
       case "v2g-close":
+        if (now >= this.evseMutedFromMs) break;
         this.close("ev", f.reason);
         break;
     }

@@ -4,9 +4,10 @@
  * welding detection, unlock. Pure and platform-neutral; the CLI adds the terminal, files and pacing.
  */
 
-import { dcBatteryConfig, type EvVoltageClass, evDcConfig } from "../../ev/dc/index.js";
+import { dcBatteryConfig, type EvDcConfig, type EvVoltageClass, evDcConfig } from "../../ev/dc/index.js";
 import {
   EVSE_DEFAULT_AC_SUPPLY,
+  type EvseDcConfig,
   evseDcConfig,
   type ModuleVariant,
   powerModuleConfig,
@@ -94,6 +95,10 @@ export interface DcSessionOptions {
   acMaxCurrentA?: number;
   /** AC: supply voltage behind the relay (V RMS); default 240. */
   acSupplyV?: number;
+  /** Configuration of the EVSE controller over the one built from these options (its `secc` merged). */
+  evseConfig?: Partial<EvseDcConfig>;
+  /** Configuration of the EV controller over the one built from these options (its `evcc` merged). */
+  evConfig?: Partial<EvDcConfig>;
 }
 
 /** Summary (the `--json` object): the AC fields plus protocol, messages, responseTimesMs, safety. */
@@ -191,16 +196,18 @@ export function createDcSim(o: DcSessionOptions): DcSim {
       },
       slac: { mac: DC_SIM_EVSE_MAC, random: seededPrng(seed ^ 0x5eed).bytes },
       sdp: { address: linkLocalOf(DC_SIM_EVSE_MAC), port: DC_SIM_SECC_PORT },
-      secc: { protocols: ["iso2", "din"], seed: seed >>> 0 || 1 },
+      ...o.evseConfig,
+      secc: { protocols: ["iso2", "din"], seed: seed >>> 0 || 1, ...o.evseConfig?.secc },
     }),
     ev: evDcConfig({
       battery,
       slac: { mac: DC_SIM_EV_MAC, random: seededPrng(seed ^ 0xe7).bytes },
-      evcc: { protocols: [o.protocol] },
       energy: o.evEnergy ?? o.energy ?? "dc",
       targetSocPercent: o.targetSoc,
       s2CloseDelayMs: o.s2CloseDelayMs ?? 0,
       autoStartV2g: o.driver?.autoStartV2g ?? true,
+      ...o.evConfig,
+      evcc: { protocols: [o.protocol], ...o.evConfig?.evcc },
     }),
   });
 }

@@ -1,7 +1,7 @@
 /**
  * V2G session machines: SECC and EVCC for DIN 70121 DC and ISO 15118-2 DC/AC (EIM) as pure
- * step functions, their events/effects, timing constants (digest §5.4), DC physics (§5.6), and a loopback
- * runner wiring both machines with the simple port models.
+ * step functions, their events/effects, timing constants (DIN 70121 §9.6, ISO 15118-2 §8.8.2) and DC
+ * physics. Whole sessions run in the EVSE and EV controllers (src/evse, src/ev) on any host.
  */
 export * from "./dc-physics.js";
 export { SessionError, type SessionErrorCode } from "./errors.js";
@@ -17,13 +17,6 @@ export {
   evccConfig,
 } from "./evcc-state.js";
 export { evccMsgTimeoutMs } from "./evcc-timeouts.js";
-export {
-  type LoopbackOptions,
-  type LoopbackResult,
-  runLoopback,
-  type ScriptStep,
-  type WireRecord,
-} from "./loopback.js";
 export { DC_SESSION_PHASES, type DcSessionPhase, dcPhaseAfter } from "./phases.js";
 export { type CommonUnit, num, pv } from "./physical.js";
 export { createSecc, stepSecc } from "./secc.js";
