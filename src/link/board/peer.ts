@@ -150,10 +150,20 @@ export function createPeer<R extends BoardRole, F extends BoardSender>(o: PeerOp
   };
 
   // One timer at the deadline lastRx + limit; when it fires early (data arrived since), it is re-armed.
+  // At the deadline the verdict waits one more turn of the event loop (a 0 ms timer runs after the I/O
+  // poll): when this process itself was stalled (CPU starvation, a long GC pause), the peer's heartbeats
+  // are already waiting in the stream and are read first, so only a silent peer is declared lost.
+  let graced = false;
   const check = (): void => {
     supTimer = undefined;
     if (disposed || !onExpire) return;
     const silent = timers.now() - lastRxMs;
+    if (silent >= o.heartbeatLimitMs && !graced) {
+      graced = true;
+      supTimer = timers.setTimeout(check, 0);
+      return;
+    }
+    graced = false;
     if (silent >= o.heartbeatLimitMs) {
       const cb = onExpire;
       onExpire = undefined;
