@@ -1,0 +1,138 @@
+/**
+ * A fleet of live J3400 charging pairs for the benches: N EVSE controllers (`startLiveEvse`) in one
+ * process and N EV controllers (`startLiveEv`) in another, each pair on its own simulated cable shared
+ * through a unix socket (`--board sim:SOCKET`, hosted by the EV process, which starts first), its V2G
+ * session over TCP or TLS on [::1], its own SDP port. Exactly what `nacs evse` + `nacs ev` run, N times
+ * over: the same controllers, board links and network ports, no SLAC (loopback has no PLC).
+ */
+
+import { openBoard } from "../../src/cli/live/board.js";
+import { dcBatteryConfig, evDcConfig, packTerminalV } from "../../src/ev/dc/index.js";
+import { evseDcConfig, powerModuleConfig } from "../../src/evse/dc/index.js";
+import type { EvBoardPort, EvseBoardPort } from "../../src/link/host/board-port.js";
+import { type LiveEv, startLiveEv } from "../../src/link/host/live-ev.js";
+import { type LiveEvse, startLiveEvse } from "../../src/link/host/live-evse.js";
+import type { LiveSessionSummary } from "../../src/link/host/live-session.js";
+import type { TlsClientConfig, TlsServerConfig } from "../../src/link/index.js";
+import { silentLogger } from "../../src/link/logger.js";
+
+/** What both sides of a fleet agree on. */
+export interface FleetSpec {
+  count: number;
+  /** Directory of the world sockets (`w<i>.sock`). */
+  dir: string;
+  /** SDP port of pair i: `sdpPortBase + i`. */
+  sdpPortBase: number;
+  protocol: "din" | "iso2";
+  /** Pause between CurrentDemandReq of one EV (ms). */
+  loopMs: number;
+  /** Energy time scale of the simulated battery (`--time-scale`). */
+  timeScale: number;
+}
+
+/** CurrentDemand samples dropped per session (connection warm-up, JIT). */
+export const FLEET_WARMUP = 5;
+
+const worldSpec = (s: FleetSpec, i: number) => `sim:${s.dir}/w${i}.sock`;
+const battery = () => dcBatteryConfig("800v", 200);
+const SOC_START = 10;
+
+/** One EVSE of the fleet, with its board; `sessions` collects its session reports. */
+export interface FleetEvse {
+  live: LiveEvse;
+  sessions: LiveSessionSummary[];
+  close(): Promise<void>;
+}
+
+/** Start EVSE `i` (its EV's world must be hosted already). */
+export async function startFleetEvse(s: FleetSpec, i: number, tls?: TlsServerConfig): Promise<FleetEvse> {
+  const module = powerModuleConfig("1000v", 150_000);
+  const board = await openBoard(
+    "evse",
+    worldSpec(s, i),
+    { module, battery: battery(), socPercent: SOC_START, seed: null, energyTimeScale: s.timeScale },
+    silentLogger,
+  );
+  const sessions: LiveSessionSummary[] = [];
+  const live = await startLiveEvse({
+    config: (sdp) =>
+      evseDcConfig({
+        module,
+        slac: { mac: Uint8Array.of(2, 0, 0, 1, i >> 8, i & 0xff), random: (n) => new Uint8Array(n).fill(i) },
+        sdp,
+        matching: "none",
+        secc: { protocols: [s.protocol], seed: i + 1 },
+      }),
+    board: board.port as EvseBoardPort,
+    network: {
+      iface: "lo",
+      slac: null,
+      sdpPort: s.sdpPortBase + i,
+      v2g: { host: "::1", ...(tls ? { tls } : {}) },
+      logger: silentLogger,
+    },
+    onSession: (x) => sessions.push(x),
+    logger: silentLogger,
+  });
+  return {
+    live,
+    sessions,
+    async close() {
+      await live.close();
+      await board.close();
+    },
+  };
+}
+
+/** One EV of the fleet, with its board (it hosts the pair's world). */
+export interface FleetEv {
+  live: LiveEv;
+  close(): Promise<void>;
+}
+
+/** Start EV `i`: it hosts the pair's world and plugs in; it charges from 10 % toward 100 % of 200 kWh. */
+export async function startFleetEv(s: FleetSpec, i: number, tls?: TlsClientConfig): Promise<FleetEv> {
+  const b = battery();
+  const board = await openBoard(
+    "ev",
+    worldSpec(s, i),
+    {
+      module: powerModuleConfig(),
+      battery: b,
+      socPercent: SOC_START,
+      seed: null,
+      energyTimeScale: s.timeScale,
+    },
+    silentLogger,
+  );
+  const live = await startLiveEv({
+    config: evDcConfig({
+      battery: b,
+      slac: { mac: Uint8Array.of(2, 0, 0, 2, i >> 8, i & 0xff), random: (n) => new Uint8Array(n).fill(i) },
+      evcc: { protocols: [s.protocol] },
+      targetSocPercent: 100,
+      currentDemandIntervalMs: s.loopMs,
+      matching: "none",
+    }),
+    socPercent: SOC_START,
+    batteryVoltageV: packTerminalV(b, SOC_START, 0),
+    energyTimeScale: s.timeScale,
+    board: board.port as EvBoardPort,
+    network: {
+      iface: "lo",
+      slac: null,
+      sdpServerPort: s.sdpPortBase + i,
+      ...(tls ? { tls } : {}),
+      logger: silentLogger,
+    },
+    logger: silentLogger,
+  });
+  return {
+    live,
+    async close() {
+      if (board.world?.cable.plugged) board.world.unplug();
+      await live.close();
+      await board.close();
+    },
+  };
+}
