@@ -101,8 +101,13 @@ async function scenario(
     await new Promise((r) => setTimeout(r, windowMs(n)));
     evs.child.stdin?.write("stop\n");
     const done = await evs.next("done");
+    const until = performance.now() + 10_000;
+    while (evses.some((e) => e.sessions.length === 0) && performance.now() < until)
+      await new Promise((r) => setTimeout(r, 50));
+    const sessions = evses.flatMap((e) => e.sessions.slice(0, 1));
+    for (const e of evses.splice(0)) await e.close();
+    evs.child.stdin?.write("exit\n");
     await new Promise<void>((r) => evs.child.on("close", () => r()));
-    const sessions = evses.flatMap((e) => e.sessions);
     const secc = sessions.flatMap((s) => (s.samplesByMessage.CurrentDemandRes ?? []).slice(FLEET_WARMUP));
     const st = timeStats(secc);
     const rt = timeStats(done.rtt ?? []);

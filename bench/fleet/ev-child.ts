@@ -3,8 +3,10 @@
  * EVSEs' event loop. Reads the {@link FleetSpec} (and the TLS root, if any) from NACS_FLEET, starts every
  * EV (each hosting its pair's simulated world), then talks JSON lines on stdout: `ready` (worlds hosted),
  * `in-loop` (every EV in the CurrentDemand loop, or ended), `done` (after `stop` on stdin: the
- * round trips of CurrentDemand past the warm-up, and how the sessions ended).
+ * round trips of CurrentDemand past the warm-up, and how the sessions ended). After `done` the cables
+ * are pulled; `exit` on stdin closes everything. `window-start` starts the CPU and event-loop figures.
  */
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { createInterface } from "node:readline";
 import { FLEET_WARMUP, type FleetEv, type FleetSpec, startFleetEv } from "./fleet.js";
 
@@ -28,11 +30,40 @@ async function main(): Promise<void> {
   while (!inLoop() && performance.now() < until) await new Promise((r) => setTimeout(r, 50));
   emit({ event: "in-loop", all: inLoop() });
   const rl = createInterface({ input: process.stdin });
-  await new Promise<void>((r) => rl.on("line", (l) => l.trim() === "stop" && r()));
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  let cpu0 = process.cpuUsage();
+  let w0 = performance.now();
+  await new Promise<void>((r) =>
+    rl.on("line", (l) => {
+      if (l.trim() === "window-start") {
+        delay.enable();
+        cpu0 = process.cpuUsage();
+        w0 = performance.now();
+      }
+      if (l.trim() === "stop") r();
+    }),
+  );
+  delay.disable();
+  const cpu = process.cpuUsage(cpu0);
+  const windowMs = performance.now() - w0;
   for (const e of evs) e.live.push({ kind: "stop" });
   const done = await Promise.all(evs.map((e) => e.live.done));
   const rtt = done.flatMap((d) => (d.samplesByMessage.CurrentDemandRes ?? []).slice(FLEET_WARMUP));
-  emit({ event: "done", rtt, ended: done.map((d) => d.stopReason) });
+  const ends: Record<string, number> = {};
+  for (const d of done) ends[d.stopReason ?? "none"] = (ends[d.stopReason ?? "none"] ?? 0) + 1;
+  emit({
+    event: "done",
+    rtt,
+    ended: done.map((d) => d.stopReason),
+    ends,
+    reachedLoop: done.filter((d) => (d.samplesByMessage.CurrentDemandRes?.length ?? 0) > 0).length,
+    cpuPercent: Math.round((100 * (cpu.user + cpu.system)) / 1000 / windowMs),
+    loopDelayP99Ms: Math.round(delay.percentile(99) / 1e4) / 100,
+    loopDelayMaxMs: Math.round(delay.max / 1e4) / 100,
+  });
+  // Unplug, so every EVSE sees state A and reports its session, and leave once told to.
+  for (const e of evs) e.unplug();
+  await new Promise<void>((r) => rl.on("line", (l) => l.trim() === "exit" && r()));
   for (const e of evs) await e.close();
   rl.close();
 }

@@ -24,8 +24,9 @@ export interface FleetSpec {
   /** SDP port of pair i: `sdpPortBase + i`. */
   sdpPortBase: number;
   protocol: "din" | "iso2";
-  /** Pause between CurrentDemandReq of one EV (ms). */
+  /** Pause between CurrentDemandReq of one EV (ms); with `loopMaxMs`, each EV draws its own in between. */
   loopMs: number;
+  loopMaxMs?: number;
   /** Energy time scale of the simulated battery (`--time-scale`). */
   timeScale: number;
 }
@@ -44,8 +45,13 @@ export interface FleetEvse {
   close(): Promise<void>;
 }
 
-/** Start EVSE `i` (its EV's world must be hosted already). */
-export async function startFleetEvse(s: FleetSpec, i: number, tls?: TlsServerConfig): Promise<FleetEvse> {
+/** Start EVSE `i` (its EV's world must be hosted already); `onResponseTime` gets every SECC sample. */
+export async function startFleetEvse(
+  s: FleetSpec,
+  i: number,
+  tls?: TlsServerConfig,
+  onResponseTime?: (name: string, ms: number) => void,
+): Promise<FleetEvse> {
   const module = powerModuleConfig("1000v", 150_000);
   const board = await openBoard(
     "evse",
@@ -72,6 +78,7 @@ export async function startFleetEvse(s: FleetSpec, i: number, tls?: TlsServerCon
       logger: silentLogger,
     },
     onSession: (x) => sessions.push(x),
+    ...(onResponseTime ? { onResponseTime } : {}),
     logger: silentLogger,
   });
   return {
@@ -84,9 +91,17 @@ export async function startFleetEvse(s: FleetSpec, i: number, tls?: TlsServerCon
   };
 }
 
+/** EV `i`'s pause between CurrentDemandReq: spread evenly over loopMs…loopMaxMs (deterministic). */
+function loopMsOf(s: FleetSpec, i: number): number {
+  const max = s.loopMaxMs ?? s.loopMs;
+  return s.count > 1 ? Math.round(s.loopMs + ((max - s.loopMs) * i) / (s.count - 1)) : s.loopMs;
+}
+
 /** One EV of the fleet, with its board (it hosts the pair's world). */
 export interface FleetEv {
   live: LiveEv;
+  /** Pull the simulated cable (the EVSE sees state A and reports its session). */
+  unplug(): void;
   close(): Promise<void>;
 }
 
@@ -111,7 +126,7 @@ export async function startFleetEv(s: FleetSpec, i: number, tls?: TlsClientConfi
       slac: { mac: Uint8Array.of(2, 0, 0, 2, i >> 8, i & 0xff), random: (n) => new Uint8Array(n).fill(i) },
       evcc: { protocols: [s.protocol] },
       targetSocPercent: 100,
-      currentDemandIntervalMs: s.loopMs,
+      currentDemandIntervalMs: loopMsOf(s, i),
       matching: "none",
     }),
     socPercent: SOC_START,
@@ -129,6 +144,9 @@ export async function startFleetEv(s: FleetSpec, i: number, tls?: TlsClientConfi
   });
   return {
     live,
+    unplug() {
+      if (board.world?.cable.plugged) board.world.unplug();
+    },
     async close() {
       if (board.world?.cable.plugged) board.world.unplug();
       await live.close();

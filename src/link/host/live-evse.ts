@@ -38,6 +38,8 @@ export interface LiveEvseOptions {
   /** Every record event (`--events`). */
   onRecord?(e: RecordEvent): void;
   onSession?(s: LiveSessionSummary): void;
+  /** Every response time (request received → response written, host clock ms) as it is measured. */
+  onResponseTime?(name: string, ms: number): void;
   /**
    * The board was lost (after the trip and the session report): this host cannot serve another session on
    * it. The board itself switches its outputs off when it loses the host (docs/board-protocol.md).
@@ -173,7 +175,11 @@ export async function startLiveEvse(o: LiveEvseOptions): Promise<LiveEvse> {
               session.protocol = host?.state().secc.protocol ?? session.protocol;
               session.message(f.name.replace(/Res$/, "Req"), "rx");
               session.message(f.name, "tx");
-              if (rxAt !== null) session.responseTime(f.name, hostNow() - rxAt);
+              if (rxAt !== null) {
+                const ms = hostNow() - rxAt;
+                session.responseTime(f.name, ms);
+                o.onResponseTime?.(f.name, ms);
+              }
             }
             break;
           case "trip": {
