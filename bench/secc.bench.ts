@@ -9,7 +9,6 @@
  * Each EV charges a 200 kWh battery from 10 % with one CurrentDemandReq every 100 ms for the whole window;
  * the first few loop samples of each session are dropped as warm-up.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,6 +16,7 @@ import { fileURLToPath } from "node:url";
 import { timeStats } from "../src/link/host/stats.js";
 import { makeTestPki } from "../tools/pki/make-test-pki.js";
 import { FLEET_WARMUP, type FleetEvse, type FleetSpec, startFleetEvse } from "./fleet/fleet.js";
+import { type Child, spawnChild } from "./load/config.js";
 import { type BenchResult, target } from "./types.js";
 
 /** Measurement window once every session is in the loop (ms): 1 session gets longer for ~100 samples. */
@@ -26,53 +26,9 @@ const LOOP_MS = 100;
 /** Whole-scenario limit (ms). */
 const SCENARIO_LIMIT_MS = 120_000;
 
-interface ChildLine {
-  event: string;
-  rtt?: number[];
-  ended?: (string | null)[];
-  all?: boolean;
-}
-
-/** The EV child: its JSON lines, one promise per awaited event. */
-function spawnEvs(
-  spec: FleetSpec,
-  ca: string | undefined,
-): { child: ChildProcess; next(e: string): Promise<ChildLine> } {
-  const script = fileURLToPath(new URL("./fleet/ev-child.ts", import.meta.url));
-  const child = spawn(process.execPath, ["--import", "tsx", script], {
-    stdio: ["pipe", "pipe", "inherit"],
-    env: { ...process.env, NACS_FLEET: JSON.stringify({ ...spec, ...(ca ? { ca } : {}) }) },
-  });
-  const seen: ChildLine[] = [];
-  const waiters: { e: string; r(x: ChildLine): void }[] = [];
-  let buf = "";
-  child.stdout?.on("data", (d: Buffer) => {
-    buf += d.toString();
-    for (let i = buf.indexOf("\n"); i >= 0; i = buf.indexOf("\n")) {
-      const line = buf.slice(0, i);
-      buf = buf.slice(i + 1);
-      if (!line.startsWith("{")) continue;
-      const x = JSON.parse(line) as ChildLine;
-      seen.push(x);
-      for (const w of waiters.filter((w) => w.e === x.event)) w.r(x);
-    }
-  });
-  const exited = new Promise<never>((_, reject) =>
-    child.on("close", (c) => reject(new Error(`EV fleet exited (${c}) early`))),
-  );
-  exited.catch(() => {});
-  return {
-    child,
-    next: (e) =>
-      Promise.race([
-        new Promise<ChildLine>((r) => {
-          const x = seen.find((s) => s.event === e);
-          if (x) r(x);
-          else waiters.push({ e, r });
-        }),
-        exited,
-      ]),
-  };
+/** The EV fleet's `done` line (bench/fleet/ev-child.ts). */
+interface EvDone {
+  rtt: number[];
 }
 
 async function scenario(
@@ -89,28 +45,32 @@ async function scenario(
     loopMs: LOOP_MS,
     timeScale: 1,
   };
-  const evs = spawnEvs(spec, tls ? pki.v2gRoot.certPem : undefined);
+  const ca = tls ? { ca: pki.v2gRoot.certPem } : {};
+  const evs: Child = spawnChild(fileURLToPath(new URL("./fleet/ev-child.ts", import.meta.url)), {
+    NACS_FLEET: JSON.stringify({ ...spec, ...ca }),
+  });
   const evses: FleetEvse[] = [];
-  const limit = setTimeout(() => evs.child.kill("SIGKILL"), SCENARIO_LIMIT_MS);
   try {
-    await evs.next("ready");
+    await evs.next("ready", SCENARIO_LIMIT_MS);
+    const inLoopSeen = evs.next<{ all: boolean }>("in-loop", SCENARIO_LIMIT_MS);
     const server = tls ? { key: pki.seccLeaf.keyPem, cert: pki.seccChainPem } : undefined;
     for (let i = 0; i < n; i++) evses.push(await startFleetEvse(spec, i, server));
-    const inLoop = await evs.next("in-loop");
+    const inLoop = await inLoopSeen;
     if (!inLoop.all) throw new Error("not every session reached the CurrentDemand loop");
     await new Promise((r) => setTimeout(r, windowMs(n)));
-    evs.child.stdin?.write("stop\n");
-    const done = await evs.next("done");
+    const finished = evs.next<EvDone>("done", SCENARIO_LIMIT_MS);
+    evs.send("stop");
+    const done = await finished;
     const until = performance.now() + 10_000;
     while (evses.some((e) => e.sessions.length === 0) && performance.now() < until)
       await new Promise((r) => setTimeout(r, 50));
     const sessions = evses.flatMap((e) => e.sessions.slice(0, 1));
     for (const e of evses.splice(0)) await e.close();
-    evs.child.stdin?.write("exit\n");
-    await new Promise<void>((r) => evs.child.on("close", () => r()));
+    evs.send("exit");
+    await evs.exited;
     const secc = sessions.flatMap((s) => (s.samplesByMessage.CurrentDemandRes ?? []).slice(FLEET_WARMUP));
     const st = timeStats(secc);
-    const rt = timeStats(done.rtt ?? []);
+    const rt = timeStats(done.rtt);
     const abnormal = sessions.filter((s) => s.stopReason !== "EV ended the session").length;
     const label = `${tls ? "TLS" : "TCP"} ${n} session${n > 1 ? "s" : ""}`;
     const r3 = (x: number) => Math.round(x * 1000) / 1000;
@@ -139,8 +99,7 @@ async function scenario(
       { name: `EV-observed CurrentDemand round trip, ${label} (p99)`, value: r3(rt.p99), unit: "ms" },
     ];
   } finally {
-    clearTimeout(limit);
-    if (evs.child.exitCode === null) evs.child.kill("SIGKILL");
+    evs.kill();
     for (const e of evses) await e.close();
     rmSync(dir, { recursive: true, force: true });
   }

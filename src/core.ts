@@ -22,10 +22,8 @@ export * from "./slac/index.js";
 // V2G (DIN SPEC 70121, ISO 15118-2): SDP, V2GTP, supportedAppProtocol, SECC and EVCC session machines.
 export * from "./v2g/index.js";
 
-// Names exported twice above, resolved explicitly: the pilot detector's CpEvent and the EV battery keep
-// the plain names; the SLAC CP input and the V2G port model of the battery get qualified aliases.
+// Names exported twice above, resolved explicitly: the pilot detector's CpEvent keeps the plain name, the
+// SLAC CP input gets a qualified alias.
 
-export { createBattery } from "./ev/index.js";
 export type { CpEvent } from "./pilot/index.js";
 export type { CpEvent as SlacCpEvent } from "./slac/index.js";
-export { createBattery as createBatteryModel } from "./v2g/index.js";

@@ -8,12 +8,11 @@
  */
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { createInterface } from "node:readline";
+import { emit, lateMs } from "../load/config.js";
 import { FLEET_WARMUP, type FleetEv, type FleetSpec, startFleetEv } from "./fleet.js";
 
 /** Give up waiting for every EV to reach the loop after this long (ms). */
 const IN_LOOP_LIMIT_MS = 60_000;
-
-const emit = (o: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(o)}\n`);
 
 async function main(): Promise<void> {
   const spec = JSON.parse(process.env.NACS_FLEET ?? "{}") as FleetSpec & { ca?: string };
@@ -58,8 +57,8 @@ async function main(): Promise<void> {
     ends,
     reachedLoop: done.filter((d) => (d.samplesByMessage.CurrentDemandRes?.length ?? 0) > 0).length,
     cpuPercent: Math.round((100 * (cpu.user + cpu.system)) / 1000 / windowMs),
-    loopDelayP99Ms: Math.round(delay.percentile(99) / 1e4) / 100,
-    loopDelayMaxMs: Math.round(delay.max / 1e4) / 100,
+    loopDelayP99Ms: lateMs(delay, 99, 1),
+    loopDelayMaxMs: lateMs(delay, 100, 1),
   });
   // Unplug, so every EVSE sees state A and reports its session, and leave once told to.
   for (const e of evs) e.unplug();

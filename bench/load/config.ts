@@ -173,15 +173,6 @@ export function emit(msg: { event: string } & Record<string, unknown>): void {
   process.stdout.write(`${JSON.stringify(msg)}\n`);
 }
 
-/** Process CPU time (user + system, ms) since `from` (a `process.cpuUsage()` result). */
-export function cpuMs(from?: NodeJS.CpuUsage): number {
-  const u = process.cpuUsage(from);
-  return (u.user + u.system) / 1000;
-}
-
-/** Bytes of one emergency-stop press datagram (estop-panel.ts): slot u32 LE + monotonic ns u64 LE. */
-export const PRESS_BYTES = 12;
-
 /**
  * Lateness (ms) at percentile `p` (or the max for p = 100) of a `monitorEventLoopDelay` histogram sampled
  * every `resolutionMs`: the histogram holds whole intervals, so the resolution is taken off.
@@ -189,6 +180,12 @@ export const PRESS_BYTES = 12;
 export function lateMs(h: IntervalHistogram, p: number, resolutionMs: number): number {
   const ns = p >= 100 ? h.max : h.percentile(p);
   return r3(Math.max(0, ns / 1e6 - resolutionMs));
+}
+
+/** Process CPU time (user + system, ms) since `from` (a `process.cpuUsage()` result). */
+export function cpuMs(from?: NodeJS.CpuUsage): number {
+  const u = process.cpuUsage(from);
+  return (u.user + u.system) / 1000;
 }
 
 /** Round to µs. */

@@ -70,7 +70,7 @@ export function tapFramePort(port: FramePort, tap: HostWireTap): FramePort {
   };
 }
 
-/** The session driver's view of a tap: one call per message, open and close (see SessionDriver). */
+/** A V2G connection's view of a tap: one call per message, open and close (the network ports use it). */
 export function v2gtpTapEvents(
   conn: V2gConnection,
   tap: HostWireTap,

@@ -1,6 +1,3 @@
-/** Abstract SECC/EVCC ports and their simple pure models. */
+/** Abstract SECC/EVCC ports: what the session machines read and command, as plain data. */
 export * from "./evcc-ports.js";
-export * from "./models/battery.js";
-export * from "./models/dc-plant.js";
-export * from "./models/isolation-monitor.js";
 export * from "./secc-ports.js";

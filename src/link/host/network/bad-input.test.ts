@@ -69,6 +69,45 @@ test(
   },
 );
 
+test(
+  "bad input: a wrong V2GTP version (0x02/0xfd) closes the connection → v2g-closed (protocol-error)",
+  T,
+  async () => {
+    const p = await startPair();
+    try {
+      const connected = p.evseEvents.next("v2g-connected");
+      const closed = p.evseEvents.next("v2g-closed");
+      const s = await rawSocket(p.evse.v2gPort);
+      await connected;
+      s.write(Uint8Array.of(0x02, 0xfd, 0x80, 0x01, 0x00, 0x00, 0x00, 0x02, 0x80, 0x00));
+      assert.match((await closed).reason, /protocol-error/);
+      await socketClosed(s);
+      assert.equal(p.evseEvents.of("v2g-message").length, 0, "nothing reached the controller");
+    } finally {
+      await p.close();
+    }
+  },
+);
+
+test("bad input: half a V2GTP header, then silence: closed by the read timeout → v2g-closed", T, async () => {
+  const READ_TIMEOUT_MS = 300;
+  const p = await startPair({ evse: { v2g: { host: "::1", readTimeoutMs: READ_TIMEOUT_MS } } });
+  try {
+    const connected = p.evseEvents.next("v2g-connected");
+    const closed = p.evseEvents.next("v2g-closed");
+    const s = await rawSocket(p.evse.v2gPort);
+    await connected;
+    const t0 = performance.now();
+    s.write(Uint8Array.of(0x01, 0xfe, 0x80, 0x01));
+    assert.match((await closed).reason, /read-timeout/);
+    const ms = performance.now() - t0;
+    assert.ok(ms >= READ_TIMEOUT_MS - 5 && ms < READ_TIMEOUT_MS + 2000, `closed after ${ms} ms`);
+    await socketClosed(s);
+  } finally {
+    await p.close();
+  }
+});
+
 test("v2g port outside 49152–65535 needs allowAnyPort (SDP could not advertise it)", T, async () => {
   const base = {
     iface: "lo",
