@@ -74,7 +74,7 @@ test("import 'nacs', 'nacs/core' and 'nacs/codecs' resolve through package.json 
     console.log(JSON.stringify({
       functions: Object.fromEntries(["stepEvseDc", "initialEvseDc", "evseDcConfig", "stepEvDc", "initialEvDc",
         "evDcConfig", "stepEvseAc", "stepEvAc", "dutyToCurrent", "resolve", "evseSlacStep", "createSecc", "stepEvcc",
-        "encodeSdpRequest", "decodeV2gtpMessage", "createBattery", "tcpConnect", "startSdpServer"]
+        "encodeSdpRequest", "decodeV2gtpMessage", "dcBatteryConfig", "tcpConnect", "startSdpServer"]
         .map((k) => [k, typeof n[k]])),
       captureReader: typeof n.capture.createCaptureReader,
       dinDecode: typeof n.codecs.din.decode,

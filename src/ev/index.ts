@@ -1,5 +1,4 @@
-/** EV controllers and vehicle models: basic AC controller, on-board charger, traction battery. */
+/** EV controllers and vehicle models: the EV controller (DC and ISO-2 AC), basic AC controller, on-board charger, traction battery (dc/battery.ts). */
 export * from "./basic-ac.js";
-export * from "./battery.js";
 export * from "./dc/index.js";
 export * from "./obc.js";

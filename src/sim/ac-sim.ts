@@ -1,6 +1,7 @@
 /**
  * Discrete-event simulator of a basic (PWM-only) AC charging set-up: EVSE controller, CP/PP circuit,
- * EV controller, OBC and battery, driven by a virtual clock (src/sim/queue.ts).
+ * EV controller, OBC and battery (the DC pack model of src/ev/dc/battery.ts behind the on-board charger),
+ * driven by the virtual clock of src/machine.
  *
  * Information flows only through the physics:
  *   EV switches (S2, ventilation, diode) → circuit plateaus (`cpSampleFor`) → EVSE ADC samples every
@@ -25,13 +26,7 @@ import {
   initialEvAc,
   stepEvAc,
 } from "../ev/basic-ac.js";
-import {
-  type BatteryConfig,
-  type BatteryState,
-  chargeBattery,
-  createBattery,
-  maxChargePowerW,
-} from "../ev/battery.js";
+import { bmsTargetCurrentA, type DcBatteryConfig, packTerminalV, socAfter } from "../ev/dc/battery.js";
 import { obcLossW } from "../ev/obc.js";
 import {
   type EvseAcConfig,
@@ -54,6 +49,7 @@ import {
   type PpState,
   ppVoltage,
 } from "../pilot/index.js";
+import { acCarPack } from "./ac-pack.js";
 import { type CableState, evMeasuredDuty, evseSample, ppSeenByEv, unpluggedCable } from "./cable.js";
 import {
   SIM_COARSE_SAMPLE_MS,
@@ -76,7 +72,8 @@ import type { TraceEntry, TraceKind } from "./trace.js";
 export interface AcSimConfig {
   evse: EvseAcConfig;
   ev: EvAcConfig;
-  battery: BatteryConfig;
+  /** The traction battery: usable capacity and the highest charge power its BMS accepts (DC side). */
+  battery: { capacityKwh: number; maxChargeW: number };
   socStart: number;
   targetSoc: number;
   /** Actual grid voltage (V AC); default the EVSE's nominal `supplyVoltageV`. */
@@ -110,7 +107,9 @@ export class AcSim {
   private evse: EvseAcState;
   private ev: EvAcState;
   private det: CpDetectorState = initialCpDetector;
-  private battery: BatteryState;
+  /** The pack (a 400 V class pack of the capacity, its BMS limited to the charge power) and its SOC (%). */
+  readonly pack: DcBatteryConfig;
+  private socPct: number;
   private relayClosed = false;
   private relayGen = 0;
   private sampleGen = 0;
@@ -141,7 +140,8 @@ export class AcSim {
     this.cable = unpluggedCable(this.rng);
     this.evse = initialEvseAc(cfg.evse);
     this.ev = initialEvAc(cfg.ev);
-    this.battery = createBattery(cfg.battery, cfg.socStart);
+    this.pack = acCarPack(cfg.battery.capacityKwh, cfg.battery.maxChargeW);
+    this.socPct = Math.min(100, Math.max(0, cfg.socStart));
     this.gridNominalV = cfg.gridVoltageV ?? cfg.evse.supplyVoltageV;
     this.gridV = this.gridNominalV;
     this.post(0, { k: "physics" });
@@ -158,7 +158,7 @@ export class AcSim {
   }
   /** State of charge (%). */
   get soc(): number {
-    return this.battery.soc;
+    return this.socPct;
   }
   /** Contactor contacts closed (physical, after relay delay). */
   get contactorClosed(): boolean {
@@ -274,7 +274,7 @@ export class AcSim {
     this.energyWh += p * hours;
     this.lossesWh += loss * hours;
     this.chargingMs += dt;
-    this.battery = chargeBattery(this.battery, (p - loss) * hours);
+    this.socPct = socAfter(this.pack, this.socPct, (p - loss) * hours);
   }
 
   // ------------------------------------------------------------------ internals
@@ -346,8 +346,10 @@ export class AcSim {
       this.gridV = this.gridNominalV * (1 + this.rng.uniform(-SIM_GRID_NOISE, SIM_GRID_NOISE));
       if (this.relayClosed && this.cable.plugged) this.post(this.nowMs, { k: "ev-supply" });
     }
-    const maxChargeW = maxChargePowerW(this.battery);
-    const targetReached = this.battery.soc >= this.cfg.targetSoc;
+    // What the BMS accepts now (DC side): its current at the terminal voltage it would take.
+    const i = bmsTargetCurrentA(this.pack, this.socPct);
+    const maxChargeW = i * packTerminalV(this.pack, this.socPct, i);
+    const targetReached = this.socPct >= this.cfg.targetSoc;
     if (maxChargeW !== this.ev.bmsMaxChargeW || targetReached !== this.ev.targetReached) {
       this.toEv({ kind: "bms", maxChargeW, targetReached, tMs: this.nowMs });
     }

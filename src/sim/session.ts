@@ -5,7 +5,6 @@
  */
 
 import { evAcConfig } from "../ev/basic-ac.js";
-import { BATTERY_TAPER_START_SOC } from "../ev/battery.js";
 import { OBC_DEFAULT_MAX_CURRENT_A } from "../ev/obc.js";
 import { evseAcConfig } from "../evse/basic-ac.js";
 import { DUTY_X1 } from "../pilot/index.js";
@@ -160,7 +159,7 @@ export class AcSession {
     let phase: SessionPhase = "connecting";
     if (this.finished) phase = "done";
     else if (this.stopReason !== null) phase = "stopping";
-    else if (sim.currentA > 0) phase = sim.soc >= BATTERY_TAPER_START_SOC ? "tapering" : "charging";
+    else if (sim.currentA > 0) phase = sim.soc >= sim.pack.bulkSocPercent ? "tapering" : "charging";
     return { tMs: sim.nowMs, soc: sim.soc, powerW: sim.powerW, phase };
   }
 

@@ -35,7 +35,7 @@ test("EVSE host: CP B reaches the board as 5 % duty; SLAC timers stay with the d
   const h = evseHost();
   h.host.push({ kind: "cp", state: "B", tMs: 0 });
   assert.deepEqual(h.board, [`duty ${DUTY_DIGITAL_COMM}`]);
-  assert.deepEqual(h.network, []);
+  assert.deepEqual(h.network, ["slac-set-key"], "plug-in: a fresh NMK/NID for the local modem");
   assert.ok(h.observed.includes("duty") && h.observed.includes("phase"), h.observed.join());
   assert.ok(!h.observed.includes("set-timer"), "timer effects are the driver's");
   assert.ok(h.clock.pending > 0, "SLAC init timer armed on the clock");
