@@ -39,7 +39,7 @@ function charging(): EvAcState {
     bms(0),
     { kind: "pp", state: "latched", tMs: 0 },
     { kind: "duty", duty: duty32, tMs: 10 },
-    { kind: "tick", tMs: 10 + cfg.s2CloseDelayMs },
+    { kind: "timer", id: "deadline", tMs: 10 + cfg.s2CloseDelayMs },
     { kind: "supply", volts: 240, tMs: 1100 },
   ]);
   return s;
@@ -53,7 +53,7 @@ test("closes S2 after its delay once latched with a usable PWM, then draws at mo
     { kind: "duty", duty: duty32, tMs: 10 },
   ]);
   assert.equal(s1.s2Closed, false);
-  assert.ok(fx1.some((f) => f.kind === "schedule" && f.atMs === 10 + cfg.s2CloseDelayMs));
+  assert.ok(fx1.some((f) => f.kind === "set-timer" && f.atMs === 10 + cfg.s2CloseDelayMs));
   const s = charging();
   assert.ok(s.s2Closed);
   const allowed = dutyToCurrent(duty32);
@@ -68,7 +68,7 @@ test("follows a lower duty after followDelayMs (≤ 5 s), not before", () => {
   assert.ok(s1.setpointA > 16, "not yet");
   assert.equal(s1.pendingAtMs, 5000 + s.cfg.followDelayMs);
   assert.ok(s.cfg.followDelayMs <= T_EV_FOLLOW_DUTY_MS);
-  const [s2] = run(s1, [{ kind: "tick", tMs: 5000 + s.cfg.followDelayMs }]);
+  const [s2] = run(s1, [{ kind: "timer", id: "deadline", tMs: 5000 + s.cfg.followDelayMs }]);
   assert.ok(s2.setpointA <= 16 && s2.setpointA > 15);
 });
 
@@ -92,7 +92,7 @@ test("OBC window 104–293 V: refuses outside (latched until unplug), accepts in
     assert.ok(fx.some((f) => f.kind === "stop" && f.reason === "supply voltage out of range"));
     const [again] = run(s, [
       { kind: "supply", volts: 0, tMs: 5100 },
-      { kind: "tick", tMs: 9000 },
+      { kind: "timer", id: "deadline", tMs: 9000 },
     ]);
     assert.equal(again.s2Closed, false, "refusal stays latched");
   }
@@ -106,7 +106,7 @@ test("5 % (HLC required) and X1: no S2; target SOC reached: stop", () => {
   const base = run(initialEvAc(evAcConfig()), [bms(0), { kind: "pp", state: "latched", tMs: 0 }])[0];
   const [dig] = run(base, [
     { kind: "duty", duty: 5, tMs: 10 },
-    { kind: "tick", tMs: 5000 },
+    { kind: "timer", id: "deadline", tMs: 5000 },
   ]);
   assert.equal(dig.s2Closed, false);
   const [x1] = run(charging(), [{ kind: "duty", duty: 100, tMs: 5000 }]);
@@ -133,7 +133,7 @@ test("property: never draws above the duty's allowance (after the follow delay) 
       maxChargeW: fc.integer({ min: 0, max: 20_000 }),
       targetReached: fc.boolean(),
     }),
-    fc.constant({ kind: "tick" as const }),
+    fc.constant({ kind: "timer", id: "deadline" as const }),
   );
   fc.assert(
     fc.property(fc.array(fc.tuple(anyEv, fc.integer({ min: 0, max: 3000 })), { maxLength: 40 }), (evs) => {

@@ -79,7 +79,8 @@ export type EvAcEvent =
   | { kind: "supply"; volts: number; tMs: number }
   /** BMS: DC power the battery accepts now, and whether the target SOC is reached. */
   | { kind: "bms"; maxChargeW: number; targetReached: boolean; tMs: number }
-  | { kind: "tick"; tMs: number };
+  /** A timer the controller set (`set-timer`) is due: its deadlines are checked. */
+  | { kind: "timer"; id: string; tMs: number };
 
 /** Outputs of the EV controller. */
 export type EvAcEffect =
@@ -87,7 +88,8 @@ export type EvAcEffect =
   | { kind: "vent"; closed: boolean }
   /** OBC AC input current setpoint (A). */
   | { kind: "current"; amps: number }
-  | { kind: "schedule"; atMs: number }
+  /** Deliver a `timer` event at `atMs` (one timer per deadline: `id` names the time). */
+  | { kind: "set-timer"; id: string; atMs: number }
   | { kind: "stop"; reason: EvStopReason }
   | { kind: "log"; level: "info" | "warn"; msg: string };
 
@@ -172,7 +174,7 @@ export function stepEvAc(s0: EvAcState, ev: EvAcEvent): [EvAcState, EvAcEffect[]
         s = { ...s, allowedA: amps, pendingAllowedA: null, pendingAtMs: null };
       } else {
         const at = s.pendingAtMs ?? s.nowMs + s.cfg.followDelayMs;
-        if (s.pendingAtMs === null) fx.push({ kind: "schedule", atMs: at });
+        if (s.pendingAtMs === null) fx.push({ kind: "set-timer", id: `deadline@${at}`, atMs: at });
         s = { ...s, pendingAllowedA: amps, pendingAtMs: at };
       }
       break;
@@ -195,7 +197,7 @@ export function stepEvAc(s0: EvAcState, ev: EvAcEvent): [EvAcState, EvAcEffect[]
     case "bms":
       s = { ...s, bmsMaxChargeW: ev.maxChargeW, targetReached: ev.targetReached };
       break;
-    case "tick":
+    case "timer":
       break;
   }
   if (s.pendingAtMs !== null && s.nowMs >= s.pendingAtMs) {
@@ -216,7 +218,7 @@ function settle(s0: EvAcState, fx: EvAcEffect[]): [EvAcState, EvAcEffect[]] {
     if (s.s2CloseAtMs === null) {
       const at = s.nowMs + s.cfg.s2CloseDelayMs;
       s = { ...s, s2CloseAtMs: at };
-      if (at > s.nowMs) fx.push({ kind: "schedule", atMs: at });
+      if (at > s.nowMs) fx.push({ kind: "set-timer", id: `deadline@${at}`, atMs: at });
     }
     if (s.nowMs >= (s.s2CloseAtMs ?? Number.POSITIVE_INFINITY)) {
       s2 = true;

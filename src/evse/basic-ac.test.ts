@@ -112,9 +112,12 @@ test("stop-pwm under load: X1 at once, power off exactly 6 s later if the EV sta
   assert.equal(s1.duty, 100);
   assert.ok(s1.contactorClosed);
   const deadline = 10_000 + T_POWER_OFF_UNDER_LOAD_MS;
-  assert.ok(fx1.some((e) => e.fx.kind === "schedule" && e.fx.atMs === deadline));
-  assert.ok(run(s1, [{ kind: "tick", tMs: deadline - 1 }])[0].contactorClosed, "still closed 1 ms before");
-  assert.equal(run(s1, [{ kind: "tick", tMs: deadline }])[0].contactorClosed, false);
+  assert.ok(fx1.some((e) => e.fx.kind === "set-timer" && e.fx.atMs === deadline));
+  assert.ok(
+    run(s1, [{ kind: "timer", id: "deadline", tMs: deadline - 1 }])[0].contactorClosed,
+    "still closed 1 ms before",
+  );
+  assert.equal(run(s1, [{ kind: "timer", id: "deadline", tMs: deadline }])[0].contactorClosed, false);
   assert.equal(run(s1, [cp("B", 10_500)])[0].contactorClosed, false, "C→B opens at once");
 });
 
@@ -129,9 +132,9 @@ test("PWM changes are rate limited; the latest request wins", () => {
   const duties = fx1.filter((e) => e.fx.kind === "set-duty");
   assert.deepEqual(duties, [{ tMs: t1, fx: { kind: "set-duty", duty: currentToDuty(16) } }]);
   const at = t1 + T_PWM_MIN_UPDATE_INTERVAL_MS;
-  assert.ok(fx1.some((e) => e.fx.kind === "schedule" && e.fx.atMs === at));
-  assert.equal(run(s1, [{ kind: "tick", tMs: at - 1 }])[1].length, 0);
-  const [s2, fx2] = run(s1, [{ kind: "tick", tMs: at }]);
+  assert.ok(fx1.some((e) => e.fx.kind === "set-timer" && e.fx.atMs === at));
+  assert.equal(run(s1, [{ kind: "timer", id: "deadline", tMs: at - 1 }])[1].length, 0);
+  const [s2, fx2] = run(s1, [{ kind: "timer", id: "deadline", tMs: at }]);
   assert.deepEqual(fx2, [{ tMs: at, fx: { kind: "set-duty", duty: currentToDuty(10) } }]);
   assert.equal(s2.duty, currentToDuty(10));
 });
@@ -153,7 +156,11 @@ const anyEvent: fc.Arbitrary<EvseAcEvent> = fc.oneof(
     fault: fc.constantFrom("diode-fault" as const, "cp-short" as const, "pilot-fault" as const),
   }),
   fc.record({ kind: fc.constant("set-current" as const), amps: fc.integer({ min: 0, max: 90 }) }),
-  fc.constantFrom({ kind: "stop-pwm" as const }, { kind: "resume-pwm" as const }, { kind: "tick" as const }),
+  fc.constantFrom(
+    { kind: "stop-pwm" as const },
+    { kind: "resume-pwm" as const },
+    { kind: "timer", id: "deadline" as const },
+  ),
   fc.constantFrom({ kind: "reset" as const }, { kind: "fault" as const, reason: "x" }),
 ) as fc.Arbitrary<EvseAcEvent>;
 

@@ -1,8 +1,8 @@
 /**
  * EVSE controller for basic (PWM-only) AC charging, digest §1.3–§1.5, as a pure step function
  * `stepEvseAc(state, event) → [state, effects]`. Time arrives with every event (`tMs`, injected clock);
- * deadlines live in the state and fire on `tick` events, which the host delivers when asked to by a
- * `schedule` effect.
+ * deadlines live in the state and are checked on `timer` events, which the host's machine driver
+ * delivers for each `set-timer` effect.
  *
  * Rules (digest §1.5, IEC 61851-1 Table A.6 via EV-IEC / EV-BU):
  * - A→B: offer PWM for the configured current (or 5 % when digital communication is configured, §1.4).
@@ -61,7 +61,8 @@ export type EvseAcEvent =
   | { kind: "cp-fault"; fault: EvseCpFault; tMs: number }
   /** The detector's diode check (`diodeVerified` of src/pilot) changed. */
   | { kind: "diode"; verified: boolean; tMs: number }
-  | { kind: "tick"; tMs: number }
+  /** A timer the controller set (`set-timer`) is due: its deadlines are checked. */
+  | { kind: "timer"; id: string; tMs: number }
   | { kind: "set-current"; amps: number; tMs: number }
   | { kind: "stop-pwm"; tMs: number }
   | { kind: "resume-pwm"; tMs: number }
@@ -73,7 +74,8 @@ export type EvseAcEvent =
 export type EvseAcEffect =
   | { kind: "set-duty"; duty: number }
   | { kind: "contactor"; closed: boolean }
-  | { kind: "schedule"; atMs: number }
+  /** Deliver a `timer` event at `atMs` (one timer per deadline: `id` names the time). */
+  | { kind: "set-timer"; id: string; atMs: number }
   | { kind: "log"; level: "info" | "warn"; msg: string };
 
 /** State of the EVSE controller (treat as opaque outside this module and tests). */
@@ -148,7 +150,7 @@ function wantsPower(s: EvseAcState): boolean {
 
 /**
  * One step of the EVSE controller. Pure: returns the next state and the effects to carry out
- * (set the generator duty, switch the contactor, schedule a `tick`, log).
+ * (set the generator duty, switch the contactor, set a timer, log).
  */
 export function stepEvseAc(s0: EvseAcState, ev: EvseAcEvent): [EvseAcState, EvseAcEffect[]] {
   const fx: EvseAcEffect[] = [];
@@ -198,7 +200,7 @@ export function stepEvseAc(s0: EvseAcState, ev: EvseAcEvent): [EvseAcState, Evse
       if (s.contactorClosed) {
         const at = s.nowMs + T_POWER_OFF_UNDER_LOAD_MS;
         s = { ...s, powerOffAtMs: at };
-        fx.push({ kind: "schedule", atMs: at });
+        fx.push({ kind: "set-timer", id: `deadline@${at}`, atMs: at });
       }
       break;
     case "resume-pwm":
@@ -207,7 +209,7 @@ export function stepEvseAc(s0: EvseAcState, ev: EvseAcEvent): [EvseAcState, Evse
     case "hlc-power":
       s = { ...s, hlcPowerAllowed: ev.allowed };
       break;
-    case "tick":
+    case "timer":
       break;
   }
   s = applyDuty(s, fx);
@@ -222,7 +224,8 @@ function applyDuty(s: EvseAcState, fx: EvseAcEffect[]): EvseAcState {
   if (rateLimited && s.lastPwmChangeMs !== null) {
     const earliest = s.lastPwmChangeMs + T_PWM_MIN_UPDATE_INTERVAL_MS;
     if (s.nowMs < earliest) {
-      if (s.pendingDutyAtMs !== earliest) fx.push({ kind: "schedule", atMs: earliest });
+      if (s.pendingDutyAtMs !== earliest)
+        fx.push({ kind: "set-timer", id: `deadline@${earliest}`, atMs: earliest });
       return { ...s, pendingDutyAtMs: earliest };
     }
   }

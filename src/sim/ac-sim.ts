@@ -36,7 +36,12 @@ import {
   initialEvseAc,
   stepEvseAc,
 } from "../evse/basic-ac.js";
-import { createVirtualClock, type VirtualClock } from "../machine/index.js";
+import {
+  createMachineDriver,
+  createVirtualClock,
+  type MachineDriver,
+  type VirtualClock,
+} from "../machine/index.js";
 import {
   CP_SAMPLE_INTERVAL_MS,
   type CpDetectorState,
@@ -85,8 +90,6 @@ export interface AcSimConfig {
 
 type SimEvent =
   | { k: "sample"; gen: number }
-  | { k: "evse-tick" }
-  | { k: "ev-tick" }
   | { k: "relay"; closed: boolean; gen: number }
   | { k: "ev-duty" }
   | { k: "ev-pp" }
@@ -104,8 +107,9 @@ export class AcSim {
   private readonly clock: VirtualClock = createVirtualClock();
   private readonly rng: Rng | null;
   private readonly cable: CableState;
-  private evse: EvseAcState;
-  private ev: EvAcState;
+  /** The two controllers on the machine driver, on this simulator's clock. */
+  private readonly evseHost: MachineDriver<EvseAcState, EvseAcEvent>;
+  private readonly evHost: MachineDriver<EvAcState, EvAcEvent>;
   private det: CpDetectorState = initialCpDetector;
   /** The pack (a 400 V class pack of the capacity, its BMS limited to the charge power) and its SOC (%). */
   readonly pack: DcBatteryConfig;
@@ -138,8 +142,18 @@ export class AcSim {
     this.rng = cfg.seed === null ? null : createRng(cfg.seed);
     this.traceLimit = cfg.traceLimit ?? SIM_TRACE_LIMIT;
     this.cable = unpluggedCable(this.rng);
-    this.evse = initialEvseAc(cfg.evse);
-    this.ev = initialEvAc(cfg.ev);
+    this.evseHost = createMachineDriver<EvseAcState, EvseAcEvent, EvseAcEffect>({
+      step: stepEvseAc,
+      state: initialEvseAc(cfg.evse),
+      clock: this.clock,
+      perform: (f) => this.evseEffect(f),
+    });
+    this.evHost = createMachineDriver<EvAcState, EvAcEvent, EvAcEffect>({
+      step: stepEvAc,
+      state: initialEvAc(cfg.ev),
+      clock: this.clock,
+      perform: (f) => this.evEffect(f),
+    });
     this.pack = acCarPack(cfg.battery.capacityKwh, cfg.battery.maxChargeW);
     this.socPct = Math.min(100, Math.max(0, cfg.socStart));
     this.gridNominalV = cfg.gridVoltageV ?? cfg.evse.supplyVoltageV;
@@ -174,7 +188,7 @@ export class AcSim {
   }
   /** CP state as reported by the EVSE detector. */
   get cpState(): string {
-    return this.evse.cp;
+    return this.evseHost.state().cp;
   }
   /** Duty the EVSE generator produces. */
   get duty(): number {
@@ -182,10 +196,10 @@ export class AcSim {
   }
   /** Read-only views of the controllers (for tests and the progress display). */
   get evseState(): EvseAcState {
-    return this.evse;
+    return this.evseHost.state();
   }
   get evState(): EvAcState {
-    return this.ev;
+    return this.evHost.state();
   }
   /** Time of the next pending event. */
   nextEventMs(): number | undefined {
@@ -288,12 +302,6 @@ export class AcSim {
       case "sample":
         if (e.gen === this.sampleGen) this.onSample();
         break;
-      case "evse-tick":
-        this.toEvse({ kind: "tick", tMs: this.nowMs });
-        break;
-      case "ev-tick":
-        this.toEv({ kind: "tick", tMs: this.nowMs });
-        break;
       case "relay":
         if (e.gen === this.relayGen && e.closed !== this.relayClosed) {
           this.integrate();
@@ -350,7 +358,8 @@ export class AcSim {
     const i = bmsTargetCurrentA(this.pack, this.socPct);
     const maxChargeW = i * packTerminalV(this.pack, this.socPct, i);
     const targetReached = this.socPct >= this.cfg.targetSoc;
-    if (maxChargeW !== this.ev.bmsMaxChargeW || targetReached !== this.ev.targetReached) {
+    const ev = this.evHost.state();
+    if (maxChargeW !== ev.bmsMaxChargeW || targetReached !== ev.targetReached) {
       this.toEv({ kind: "bms", maxChargeW, targetReached, tMs: this.nowMs });
     }
     this.post(this.nowMs + SIM_PHYSICS_STEP_MS, { k: "physics" });
@@ -409,9 +418,7 @@ export class AcSim {
   }
 
   private toEvse(ev: EvseAcEvent): void {
-    const [s, fx] = stepEvseAc(this.evse, ev);
-    this.evse = s;
-    for (const f of fx) this.evseEffect(f);
+    this.evseHost.push(ev);
   }
 
   private evseEffect(f: EvseAcEffect): void {
@@ -431,9 +438,6 @@ export class AcSim {
         });
         break;
       }
-      case "schedule":
-        this.post(f.atMs, { k: "evse-tick" });
-        break;
       case "log":
         this.record("evse-log", f.msg);
         break;
@@ -441,9 +445,7 @@ export class AcSim {
   }
 
   private toEv(ev: EvAcEvent): void {
-    const [s, fx] = stepEvAc(this.ev, ev);
-    this.ev = s;
-    for (const f of fx) this.evEffect(f);
+    this.evHost.push(ev);
   }
 
   private evEffect(f: EvAcEffect): void {
@@ -462,9 +464,6 @@ export class AcSim {
         this.integrate();
         this.evSetpointA = f.amps;
         this.noteCurrent();
-        break;
-      case "schedule":
-        this.post(f.atMs, { k: "ev-tick" });
         break;
       case "stop":
         this.evStops.push({ tMs: this.nowMs, reason: f.reason });
