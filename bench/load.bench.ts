@@ -73,15 +73,20 @@ export async function run(): Promise<BenchResult[]> {
     loopMaxMs: cfg.loopMaxMs,
     timeScale: cfg.timeScale,
   };
-  const ev: Child = spawnChild(fileURLToPath(new URL("./fleet/ev-child.ts", import.meta.url)), {
-    NACS_FLEET: JSON.stringify(spec),
-  });
+  const evProcs = Math.min(cfg.evProcs, cfg.sessions);
+  const evs: Child[] = [];
+  for (let k = 0, first = 0; k < evProcs; k++) {
+    const share = Math.floor(cfg.sessions / evProcs) + (k < cfg.sessions % evProcs ? 1 : 0);
+    const script = fileURLToPath(new URL("./fleet/ev-child.ts", import.meta.url));
+    evs.push(spawnChild(script, { NACS_FLEET: JSON.stringify({ ...spec, first, share }) }));
+    first += share;
+  }
   const evses: FleetEvse[] = [];
   const window = { open: false, samples: [] as number[] };
   const inLoop = () => evses.filter((e) => e.live.host.state().secc.powerDelivery === "start").length;
   const untrace = traceEverySecond("site", () => `started=${evses.length} inLoop=${inLoop()}`);
   try {
-    await ev.next("ready", 120_000);
+    await Promise.all(evs.map((c) => c.next("ready", 120_000)));
     const t0 = performance.now();
     const onSample = (name: string, ms: number) => {
       if (window.open && name === "CurrentDemandRes") window.samples.push(ms);
@@ -100,7 +105,7 @@ export async function run(): Promise<BenchResult[]> {
     const cpu0 = process.cpuUsage();
     const [j0, psi0, w0] = [cpuJiffies(), cpuPressureUs(), performance.now()];
     window.open = true;
-    ev.send("window-start");
+    for (const c of evs) c.send("window-start");
     const pressed = new Set<number>();
     const pressEveryMs = cfg.estopHz > 0 ? 1000 / cfg.estopHz : Number.POSITIVE_INFINITY;
     for (let next = w0 + pressEveryMs; performance.now() < w0 + cfg.windowS * 1000; ) {
@@ -119,16 +124,26 @@ export async function run(): Promise<BenchResult[]> {
     const cpu = process.cpuUsage(cpu0);
     const [j1, psi1] = [cpuJiffies(), cpuPressureUs()];
     const inLoopAtEnd = inLoop();
-    const done = ev.next<EvDone>("done", 120_000);
-    ev.send("stop");
-    const evDone = await done;
+    const done = Promise.all(evs.map((c) => c.next<EvDone>("done", 120_000)));
+    for (const c of evs) c.send("stop");
+    const parts = await done;
+    const evDone: EvDone = {
+      rtt: parts.flatMap((x) => x.rtt),
+      ends: {},
+      reachedLoop: parts.reduce((a, x) => a + x.reachedLoop, 0),
+      cpuPercent: Math.max(...parts.map((x) => x.cpuPercent)),
+      loopDelayP99Ms: Math.max(...parts.map((x) => x.loopDelayP99Ms)),
+      loopDelayMaxMs: Math.max(...parts.map((x) => x.loopDelayMaxMs)),
+    };
+    for (const x of parts)
+      for (const [k, v] of Object.entries(x.ends)) evDone.ends[k] = (evDone.ends[k] ?? 0) + v;
     const until = performance.now() + 10_000;
     while (evses.some((e) => e.sessions.length === 0) && performance.now() < until) await sleep(50);
     // The EVSEs leave first (their boards see `bye`), then the EV process.
     const reports = evses.map((e) => e.sessions[0]);
     for (const e of evses.splice(0)) await e.close();
-    ev.send("exit");
-    await ev.exited;
+    for (const c of evs) c.send("exit");
+    await Promise.all(evs.map((c) => c.exited));
 
     const sessions = reports.filter((x) => x !== undefined);
     const trips = sessions.flatMap((s) => s.safety);
@@ -206,6 +221,7 @@ export async function run(): Promise<BenchResult[]> {
         unit: "% of one core",
         detail: {
           evProcessPercentOfOneCore: evDone.cpuPercent,
+          evProcesses: evProcs,
           machineBusyPercentAllCores: machineBusyPercent(j0, j1),
           machineCpuPressureSomePercent: cpuPressurePercent(psi0, psi1, windowMs),
           note: "machine-wide figures include every other process on this shared machine",
@@ -221,7 +237,7 @@ export async function run(): Promise<BenchResult[]> {
     ];
   } finally {
     untrace();
-    ev.kill();
+    for (const c of evs) c.kill();
     for (const e of evses) await e.close();
     rmSync(dir, { recursive: true, force: true });
   }

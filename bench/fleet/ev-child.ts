@@ -11,6 +11,8 @@ import { createInterface } from "node:readline";
 import { emit, lateMs } from "../load/config.js";
 import { FLEET_WARMUP, type FleetEv, type FleetSpec, startFleetEv } from "./fleet.js";
 
+/** After `stop`, an EV's session must have ended within this long (ms). */
+const END_LIMIT_MS = 20_000;
 /** Give up waiting for every EV to reach the loop after this long (ms). */
 const IN_LOOP_LIMIT_MS = 60_000;
 
@@ -18,7 +20,9 @@ async function main(): Promise<void> {
   const spec = JSON.parse(process.env.NACS_FLEET ?? "{}") as FleetSpec & { ca?: string };
   const tls = spec.ca ? { ca: spec.ca } : undefined;
   const evs: FleetEv[] = [];
-  for (let i = 0; i < spec.count; i++) evs.push(await startFleetEv(spec, i, tls));
+  const first = spec.first ?? 0;
+  const share = spec.share ?? spec.count;
+  for (let i = first; i < first + share; i++) evs.push(await startFleetEv(spec, i, tls));
   emit({ event: "ready" });
   const inLoop = () =>
     evs.every((e) => {
@@ -46,10 +50,16 @@ async function main(): Promise<void> {
   const cpu = process.cpuUsage(cpu0);
   const windowMs = performance.now() - w0;
   for (const e of evs) e.live.push({ kind: "stop" });
-  const done = await Promise.all(evs.map((e) => e.live.done));
+  // An EV whose session never started (or never ends) is reported as such after a bound.
+  const bounded = (e: FleetEv) =>
+    Promise.race([e.live.done, new Promise<null>((r) => setTimeout(() => r(null), END_LIMIT_MS))]);
+  const results = await Promise.all(evs.map(bounded));
+  const unfinished = results.filter((d) => d === null).length;
+  const done = results.filter((d) => d !== null);
   const rtt = done.flatMap((d) => (d.samplesByMessage.CurrentDemandRes ?? []).slice(FLEET_WARMUP));
   const ends: Record<string, number> = {};
   for (const d of done) ends[d.stopReason ?? "none"] = (ends[d.stopReason ?? "none"] ?? 0) + 1;
+  if (unfinished > 0) ends["no session end (not started, or stuck)"] = unfinished;
   emit({
     event: "done",
     rtt,

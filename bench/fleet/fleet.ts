@@ -18,7 +18,11 @@ import { silentLogger } from "../../src/link/logger.js";
 
 /** What both sides of a fleet agree on. */
 export interface FleetSpec {
+  /** Pairs in the whole fleet. */
   count: number;
+  /** An EV process runs pairs `first` … `first + share − 1` (default: all of them). */
+  first?: number;
+  share?: number;
   /** Directory of the world sockets (`w<i>.sock`). */
   dir: string;
   /** SDP port of pair i: `sdpPortBase + i`. */
