@@ -4,9 +4,26 @@ import { test } from "node:test";
 import { LinkError } from "../../errors.js";
 import { rawSocket, socketClosed } from "../../test-support.js";
 import { startEvseNetwork } from "./evse-network.js";
-import { connect, discover, settle, startPair } from "./test-support.js";
+import { connect, discover, type Pair, settle, startPair } from "./test-support.js";
 
 const T = { timeout: 10_000 };
+
+/**
+ * A raw TCP peer on the EVSE's V2G port (the EVSE saw it connect), writing `bytes`; resolves with the
+ * EVSE's `v2g-closed` reason and how long after the write it came, once the socket is closed.
+ */
+async function rawPeer(p: Pair, bytes: Uint8Array): Promise<{ reason: string; ms: number }> {
+  const connected = p.evseEvents.next("v2g-connected");
+  const closed = p.evseEvents.next("v2g-closed");
+  const s = await rawSocket(p.evse.v2gPort);
+  await connected;
+  const t0 = performance.now();
+  s.write(bytes);
+  const { reason } = await closed;
+  const ms = performance.now() - t0;
+  await socketClosed(s);
+  return { reason, ms };
+}
 
 test(
   "bad input: an oversize V2GTP header closes the connection â†’ v2g-closed (protocol-error)",
@@ -14,15 +31,10 @@ test(
   async () => {
     const p = await startPair();
     try {
-      const connected = p.evseEvents.next("v2g-connected");
-      const closed = p.evseEvents.next("v2g-closed");
-      const s = await rawSocket(p.evse.v2gPort);
-      await connected;
       // Version 0x01/0xfe, payload type 0x8001, length 16 MiB: over V2GTP_DEFAULT_MAX_PAYLOAD (64 KiB,
       // a design choice).
-      s.write(Uint8Array.of(0x01, 0xfe, 0x80, 0x01, 0x01, 0x00, 0x00, 0x00));
-      assert.match((await closed).reason, /protocol-error/);
-      await socketClosed(s);
+      const r = await rawPeer(p, Uint8Array.of(0x01, 0xfe, 0x80, 0x01, 0x01, 0x00, 0x00, 0x00));
+      assert.match(r.reason, /protocol-error/);
     } finally {
       await p.close();
     }
@@ -75,13 +87,8 @@ test(
   async () => {
     const p = await startPair();
     try {
-      const connected = p.evseEvents.next("v2g-connected");
-      const closed = p.evseEvents.next("v2g-closed");
-      const s = await rawSocket(p.evse.v2gPort);
-      await connected;
-      s.write(Uint8Array.of(0x02, 0xfd, 0x80, 0x01, 0x00, 0x00, 0x00, 0x02, 0x80, 0x00));
-      assert.match((await closed).reason, /protocol-error/);
-      await socketClosed(s);
+      const r = await rawPeer(p, Uint8Array.of(0x02, 0xfd, 0x80, 0x01, 0x00, 0x00, 0x00, 0x02, 0x80, 0x00));
+      assert.match(r.reason, /protocol-error/);
       assert.equal(p.evseEvents.of("v2g-message").length, 0, "nothing reached the controller");
     } finally {
       await p.close();
@@ -93,16 +100,9 @@ test("bad input: half a V2GTP header, then silence: closed by the read timeout â
   const READ_TIMEOUT_MS = 300;
   const p = await startPair({ evse: { v2g: { host: "::1", readTimeoutMs: READ_TIMEOUT_MS } } });
   try {
-    const connected = p.evseEvents.next("v2g-connected");
-    const closed = p.evseEvents.next("v2g-closed");
-    const s = await rawSocket(p.evse.v2gPort);
-    await connected;
-    const t0 = performance.now();
-    s.write(Uint8Array.of(0x01, 0xfe, 0x80, 0x01));
-    assert.match((await closed).reason, /read-timeout/);
-    const ms = performance.now() - t0;
+    const { reason, ms } = await rawPeer(p, Uint8Array.of(0x01, 0xfe, 0x80, 0x01));
+    assert.match(reason, /read-timeout/);
     assert.ok(ms >= READ_TIMEOUT_MS - 5 && ms < READ_TIMEOUT_MS + 2000, `closed after ${ms} ms`);
-    await socketClosed(s);
   } finally {
     await p.close();
   }
