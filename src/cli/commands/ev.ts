@@ -20,7 +20,7 @@ import { isLoopback, stderrLogger, testPki } from "../../link/host/cli-support.j
 import { findLinkLocalAddress } from "../../link/iface.js";
 import type { TlsClientConfig } from "../../link/index.js";
 import { parseOptions, UsageError } from "../errors.js";
-import { runEvDc } from "../live/ev-dc.js";
+import { runEvHost } from "../live/ev-host.js";
 import { checkModeProtocols, openHostPcap, v2gCommonSchema } from "./evse.js";
 
 /** Options of `nacs ev`. */
@@ -91,7 +91,7 @@ export async function runEv(o: EvOptions): Promise<number> {
   const localIp = evLocalIp(o.iface, isLoopback(o.iface));
   const pcap = openHostPcap(o, "ev", localIp ? { localIp } : {});
   try {
-    return await runEvDc(o, log, tls, pcap);
+    return await runEvHost(o, log, tls, pcap);
   } finally {
     pcap?.close();
     if (pcap)

@@ -22,7 +22,7 @@ import { isLoopback, LOG_LEVELS, stderrLogger, testPki } from "../../link/host/c
 import type { TlsServerConfig } from "../../link/index.js";
 import { SDP_SERVER_PORT, type V2gProtocol } from "../../v2g/index.js";
 import { parseOptions, UsageError } from "../errors.js";
-import { runEvseDc } from "../live/evse-dc.js";
+import { runEvseHost } from "../live/evse-host.js";
 import { createHostPcapRecorder, type HostPcapRecorder } from "../record-pcap.js";
 
 const protocolList = z
@@ -192,7 +192,7 @@ export async function runEvse(o: EvseOptions): Promise<number> {
   const tls = await tlsConfig(o);
   const pcap = openHostPcap(o, "evse", { multicastSdp: !isLoopback(o.iface) });
   try {
-    return await runEvseDc(o, log, tls, pcap);
+    return await runEvseHost(o, log, tls, pcap);
   } finally {
     pcap?.close();
     if (pcap)

@@ -9,7 +9,7 @@ import { UsageError } from "../errors.js";
 import { startOperator } from "../operator.js";
 import { openBoard } from "./board.js";
 import { openEventsSink } from "./events.js";
-import { normalEnd } from "./evse-dc.js";
+import { normalEnd } from "./evse-host.js";
 import { random, slacLink } from "./slac-link.js";
 import { formatLiveSummary, liveSummaryJson } from "./summary.js";
 
@@ -17,7 +17,7 @@ import { formatLiveSummary, liveSummaryJson } from "./summary.js";
 const LIVE_EV_LEAVE_MS = 300;
 
 /** Run `nacs ev` on the EV controller (DC, or AC over ISO 15118-2); resolves with the exit code. */
-export async function runEvDc(
+export async function runEvHost(
   o: EvOptions,
   log: LinkLogger,
   tls: TlsClientConfig | undefined,

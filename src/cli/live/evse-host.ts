@@ -32,7 +32,7 @@ export function normalEnd(s: LiveSessionSummary): boolean {
 export const LIVE_EVSE_AC_SUPPLY_V = 240;
 
 /** Run `nacs evse` on the EVSE controller (DC, or AC over ISO 15118-2); resolves with the exit code. */
-export async function runEvseDc(
+export async function runEvseHost(
   o: EvseOptions,
   log: LinkLogger,
   tls: TlsServerConfig | undefined,
