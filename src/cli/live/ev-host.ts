@@ -38,7 +38,7 @@ export async function runEvHost(
     log,
   );
   const events = openEventsSink(o.events);
-  const { slac, mac } = slacLink(o, pcap);
+  const { slac, mac, close: closeSlac } = slacLink(o, pcap);
   let live: Awaited<ReturnType<typeof startLiveEv>>;
   try {
     live = await startLiveEv({
@@ -70,6 +70,7 @@ export async function runEvHost(
       logger: log,
     });
   } catch (e) {
+    closeSlac();
     await board.close();
     events?.close();
     throw e instanceof UsageError
@@ -97,6 +98,7 @@ export async function runEvHost(
     await new Promise((r) => setTimeout(r, LIVE_EV_LEAVE_MS));
   }
   await live.close();
+  closeSlac();
   await board.close();
   events?.close();
   return normalEnd(s) ? 0 : 1;

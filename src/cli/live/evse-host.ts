@@ -57,7 +57,7 @@ export async function runEvseHost(
     log,
   );
   const events = openEventsSink(o.events);
-  const { slac, mac } = slacLink(o, pcap);
+  const { slac, mac, close: closeSlac } = slacLink(o, pcap);
   const summaries: LiveSessionSummary[] = [];
   let done!: () => void;
   const finished = new Promise<void>((r) => {
@@ -117,6 +117,7 @@ export async function runEvseHost(
       logger: log,
     });
   } catch (e) {
+    closeSlac();
     await board.close();
     events?.close();
     throw e instanceof UsageError
@@ -154,6 +155,7 @@ export async function runEvseHost(
   process.off("SIGINT", stop);
   process.off("SIGTERM", stop);
   await live.close();
+  closeSlac();
   await board.close();
   events?.close();
   return !boardLost && summaries.every(normalEnd) ? 0 : 1;

@@ -10,13 +10,14 @@ export const random = (n: number): Uint8Array => webcrypto.getRandomValues(new U
 
 /**
  * The raw-socket SLAC port on `iface` and its MAC; with `--no-slac` no port and a random locally
- * administered MAC. The network port taps the frames for `--pcap` itself, so the socket is returned bare.
+ * administered MAC. The network port taps the frames for `--pcap` itself, so the socket is returned bare;
+ * `close` closes it once the host is done with it.
  */
 export function slacLink(
   o: { slac: boolean; iface: string },
   pcap: HostPcapFile | null,
-): { slac: FramePort | null; mac: Uint8Array } {
-  if (!o.slac) return { slac: null, mac: Uint8Array.of(0x02, ...random(5)) };
+): { slac: FramePort | null; mac: Uint8Array; close(): void } {
+  if (!o.slac) return { slac: null, mac: Uint8Array.of(0x02, ...random(5)), close() {} };
   let raw: RawEthernetSocket;
   try {
     raw = RawEthernetSocket.open({ ifname: o.iface });
@@ -29,6 +30,6 @@ export function slacLink(
   }
   const mac = Uint8Array.from(raw.mac);
   pcap?.recorder.learn({ localMac: mac });
-  raw.unref(); // never closed: must not keep the process alive once the session is over
-  return { slac: raw, mac };
+  raw.unref(); // the process may leave while it is open (a host that exits on a signal)
+  return { slac: raw, mac, close: () => raw.close() };
 }
