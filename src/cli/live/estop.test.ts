@@ -5,8 +5,8 @@
  * - EVSE: stop reason "emergency stop", one trip `emergency-stop` whose output-off command followed the
  *   detection within 1 ms on the host clock (J3400 allows 10 ms), and whose contactors were commanded
  *   open below 5 A; the stdin line's arrival is recorded too (input → output-off);
- * - EV: the session ended (the EVSE dropped the V2G connection and showed F on the pilot) before its
- *   target, and the inlet unlocked below 60 V;
+ * - EV: the session ended before its target (the EVSE showed F on the pilot and answered
+ *   EVSE_EmergencyShutdown, the EV wound the V2G session down), and the inlet unlocked below 60 V;
  * - exit codes: the EVSE 1 (a safety trip), the EV 1 (the charger's emergency shutdown is not a normal
  *   end). The EVSE keeps the cable until the EV has unlocked and left, so the EV never loses its board.
  */

@@ -134,3 +134,25 @@ test("EVSENotification StopCharging: the EV stops within NotificationMaxDelay", 
   assert.ok(r.summary.socEnd < 60, "stopped before the target");
   assert.deepEqual(r.summary.safety, []);
 });
+
+test("emergency stop while charging: output off at once, the EV hears EVSE_EmergencyShutdown and winds down", () => {
+  let trippedAt = 0;
+  const r = runFlow({ protocol: "iso2", socStart: 50, targetSoc: 60 }, (sim) =>
+    sim.atPhase("charging", 3_000, "e-stop", (s) => {
+      trippedAt = s.nowMs;
+      s.inject("emergency-stop");
+    }),
+  );
+  assert.equal(r.summary.stopReason, "emergency stop");
+  const t = r.summary.safety[0];
+  assert.ok(t && t.offAtMs !== null && t.offAtMs - t.detectedAtMs <= 10, JSON.stringify(t));
+  const after = r.sent.filter((m) => m.tMs > trippedAt).map((m) => m.name);
+  // The next CurrentDemandRes carries EVSE_EmergencyShutdown; the EV stops, checks welding, ends the session.
+  assert.ok(
+    inOrder(after, ["CurrentDemandRes", "PowerDeliveryReq", "SessionStopReq", "SessionStopRes"]),
+    after.join(","),
+  );
+  assert.equal(r.sim.ctl.ev.evcc.evse.statusCode, "EVSE_EmergencyShutdown");
+  assert.ok(!r.records.some((e) => e.type === "log" && /communication loss/.test(String(e.msg))));
+  assert.equal(r.sim.path.k1, false);
+});

@@ -11,6 +11,7 @@ import { iso2EvccModule as isoMod } from "../iso2/evcc/module.js";
 import { createSecc, stepSecc } from "./secc.js";
 import { ends, event, request, startSecc, through, withProgress } from "./testing/drive-secc.js";
 import {
+  SECC_EMERGENCY_WIND_DOWN_MS,
   V2G_SECC_COMMUNICATION_SETUP_TIMEOUT_MS,
   V2G_SECC_CP_STATE_DETECTION_TIMEOUT_MS,
   V2G_SECC_SEQUENCE_TIMEOUT_MS,
@@ -321,4 +322,33 @@ test("ISO-2: Contract payment selected → FAILED_PaymentSelectionInvalid; DIN A
   const bytes = dinMod.encode(d2.s.sessionId!, "ChargingStatusReq", {}).bytes;
   event(d2, { kind: "message", payloadType: 0x8001, bytes, tMs: d2.t + 50 });
   assert.equal(lastRes(d2).body.ResponseCode, "FAILED_SequenceError");
+});
+
+test("emergency stop: output off at once, EVSE_EmergencyShutdown in the next response; closed if the EV does not end the session in time", () => {
+  const d = startSecc("iso2");
+  through(d, TO_CPD);
+  const fx = event(d, { kind: "control", control: { op: "emergency-stop" }, tMs: d.t });
+  const cmds = fx.flatMap((f) => (f.kind === "port-command" ? [f.command] : []));
+  assert.deepEqual(cmds, [
+    { port: "power-stage", op: "off" },
+    { port: "contactors", op: "open" },
+  ]);
+  assert.ok(!fx.some((f) => f.kind === "close"), "the session stays for the EV to hear it");
+  assert.equal(d.s.conn, "session");
+  event(d, { kind: "cp", state: "F", tMs: d.t + 10 });
+  assert.equal(d.s.conn, "session", "the EVSE's own F on the pilot does not cut the wind-down short");
+  const r = request(d, "CableCheck");
+  assert.equal(
+    (r!.body.DC_EVSEStatus as { EVSEStatusCode: string }).EVSEStatusCode,
+    "EVSE_EmergencyShutdown",
+  );
+  const armed = d.all.find((x) => x.effect.kind === "set-timer" && x.effect.id === "emergency");
+  assert.ok(armed, "wind-down timer armed");
+  const at = armed.tMs + SECC_EMERGENCY_WIND_DOWN_MS;
+  assert.equal(d.s.timers.emergency, at);
+  const early = event(d, { kind: "timer", id: "emergency", tMs: at - 1 });
+  assert.ok(!early.some((f) => f.kind === "close"), "not before its time");
+  const late = event(d, { kind: "timer", id: "emergency", tMs: at });
+  assert.ok(late.some((f) => f.kind === "session-end" && f.stopReason === "emergency"));
+  assert.ok(late.some((f) => f.kind === "close"));
 });

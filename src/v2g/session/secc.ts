@@ -32,6 +32,7 @@ import {
 } from "./secc-state.js";
 import { allowedNext } from "./sequence.js";
 import { idHex, SESSION_ID_ZERO, sameId } from "./session-id.js";
+import { SECC_EMERGENCY_WIND_DOWN_MS } from "./timeouts.js";
 import type { SeccEffect, SeccEvent } from "./types.js";
 
 const MODULES: Readonly<Record<string, SeccProtocolModule>> = { din: dinSeccModule, iso2: iso2SeccModule };
@@ -141,6 +142,13 @@ function onTimer(s: SeccState, id: string, tMs: number, fx: SeccEffect[]): SeccS
           keepPaused: true,
         },
       );
+    case "emergency":
+      return endSession(
+        st,
+        "emergency",
+        `EV did not end the session within ${SECC_EMERGENCY_WIND_DOWN_MS} ms of EVSE_EmergencyShutdown`,
+        fx,
+      );
     case "cp-detect":
       if (cpReady(st)) return st;
       return endSession(
@@ -164,9 +172,10 @@ function onTimer(s: SeccState, id: string, tMs: number, fx: SeccEffect[]): SeccS
 function onCp(s0: SeccState, cp: SeccState["cp"], fx: SeccEffect[]): SeccState {
   let s: SeccState = { ...s0, cp };
   if (s.conn !== "session") return s;
-  if (cp === "A" || cp === "E" || cp === "F")
+  // After an emergency shutdown the EVSE itself shows F on the pilot; the session winds down regardless.
+  if (cp === "A" || cp === "E" || (cp === "F" && !s.emergency))
     return endSession(s, "cp-state", `CP state ${cp} during the session`, fx);
-  if (isAc(s) && s.powerDelivery === "start") {
+  if (isAc(s) && s.powerDelivery === "start" && !s.emergency) {
     if (cpReady(s) && s.contactors === "open") {
       fx.push({ kind: "port-command", command: { port: "contactors", op: "close" } });
       s = { ...s, contactors: "closed" };
@@ -186,9 +195,14 @@ function onControl(
 ) {
   if (op === "emergency-stop") {
     const st = { ...s, emergency: true };
-    return s.conn === "session" || s.conn === "sap"
-      ? endSession(st, "emergency", "emergency stop requested", fx)
-      : st;
+    if (s.conn === "sap") return endSession(st, "emergency", "emergency stop requested", fx);
+    if (s.conn !== "session" || s.emergency) return st;
+    // Output off and contactors open now; the session stays so the EV hears EVSE_EmergencyShutdown in its
+    // next response and winds down itself, within SECC_EMERGENCY_WIND_DOWN_MS.
+    fx.push({ kind: "port-command", command: { port: "power-stage", op: "off" } });
+    fx.push({ kind: "port-command", command: { port: "contactors", op: "open" } });
+    fx.push({ kind: "log", level: "warn", msg: "emergency shutdown: EVSE_EmergencyShutdown to the EV" });
+    return setTimer({ ...st, contactors: "open" }, "emergency", tMs + SECC_EMERGENCY_WIND_DOWN_MS, fx);
   }
   if (s.conn !== "session") return s;
   if (op === "renegotiate" && s.protocol !== "iso2") {

@@ -34,6 +34,13 @@ export const V2G_EVCC_MSG_TIMEOUT_CURRENT_DEMAND_ISO2_MS = 250;
 export const V2G_EVCC_MSG_TIMEOUT_CHARGE_LOOP_ISO20_MS = 500;
 /** CurrentDemand sequence timeout, DIN 70121:2024-11 per HOTW: 5 s (digest §5.4 — status U). */
 export const V2G_SECC_SEQUENCE_TIMEOUT_CURRENT_DEMAND_DIN_2024_MS = 5_000;
+/**
+ * After an emergency shutdown the SECC keeps the V2G session this long so the EV hears
+ * EVSE_EmergencyShutdown in its next response (DIN 70121 / ISO 15118-2 DC_EVSEStatusCode) and ends the
+ * session itself (PowerDelivery stop, WeldingDetection, SessionStop); then it closes the connection.
+ * The output is off from the first moment either way. Design choice (D).
+ */
+export const SECC_EMERGENCY_WIND_DOWN_MS = 5_000;
 /** V2G_SECC_Sequence_Timeout_{AC,DC}_CL, ISO-20: 0.5 s (digest §5.4, EG-TO). */
 export const V2G_SECC_SEQUENCE_TIMEOUT_CHARGE_LOOP_ISO20_MS = 500;
 /** V2G_EVCC_CableCheck_Timeout, DIN as in EG-TO / ISO-2 / ISO-20: 40 s (digest §5.4). */
