@@ -30,8 +30,20 @@ export async function run(argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * The reader of our output went away (`nacs decode … | head`): stop quietly with status 0, as Unix tools
+ * do, instead of an unhandled EPIPE with a stack trace.
+ */
+export function exitOnClosedOutput(stream: NodeJS.WriteStream = process.stdout): void {
+  stream.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code !== "EPIPE") throw err;
+    process.exit(0);
+  });
+}
+
 const isMain = process.argv[1] && /(?:^|[/\\])(?:main\.(?:ts|js)|nacs(?:\.js)?)$/.test(process.argv[1]);
 if (isMain) {
+  exitOnClosedOutput();
   run(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });
