@@ -46,3 +46,14 @@ test("--format xml and --fragment", () => {
 test("bad --schema is a usage error", () => {
   assert.throws(() => decodeOptionsSchema.parse({ schema: "iso3" }));
 });
+
+test("a multi-megabyte hex line gives the size-limit error (EXI_LIMIT), not a stack overflow", () => {
+  const opts = decodeOptionsSchema.parse({ schema: "din" });
+  const big = JSON.parse(decodeLine(opts, "80".repeat(5_000_000))) as {
+    error: { code: string; message: string };
+  };
+  assert.equal(big.error.code, "EXI_LIMIT", big.error.message);
+  assert.match(big.error.message, /65536 bytes/);
+  const odd = JSON.parse(decodeLine(opts, "8".repeat(5_000_001))) as { error: { code: string } };
+  assert.equal(odd.error.code, "EXI_HEADER");
+});

@@ -10,6 +10,7 @@ import { z } from "zod";
 import { appHandshake, din, iso2, iso20 } from "../../codecs/index.js";
 import { ExiDecodeError, ExiEncodeError } from "../../exi/errors.js";
 import { jsonReplacer } from "../../exi/xml.js";
+import { V2GTP_DEFAULT_MAX_PAYLOAD } from "../../v2g/index.js";
 import { parseOptions } from "../errors.js";
 import { addDecodeCaptureOptions, runDecodeCapture } from "./decode-capture.js";
 
@@ -73,8 +74,15 @@ const hexToBytes = (h: string) => Uint8Array.from(h.match(/../g) ?? [], (x) => N
 export function decodeLine(opts: DecodeOptions, line: string): string {
   const hex = line.trim().replace(/^0x/i, "");
   try {
-    if (!/^([0-9a-fA-F]{2})+$/.test(hex))
+    // Checked without a repeated group: a multi-megabyte line must not exhaust the regex engine's stack.
+    if (hex.length === 0 || hex.length % 2 !== 0 || !/^[0-9a-fA-F]+$/.test(hex))
       throw new ExiDecodeError("EXI_HEADER", "input is not an even number of hex digits", 0);
+    if (hex.length / 2 > V2GTP_DEFAULT_MAX_PAYLOAD)
+      throw new ExiDecodeError(
+        "EXI_LIMIT",
+        `input is ${hex.length / 2} bytes: more than a V2GTP message can carry (${V2GTP_DEFAULT_MAX_PAYLOAD} bytes)`,
+        0,
+      );
     const c = codecFor(opts.schema);
     const bytes = hexToBytes(hex);
     const warnings: string[] = [];
