@@ -97,6 +97,8 @@ export function initialEvDc(
 ): EvDcState {
   const evcc = createEvcc(
     {
+      // EVCCID: the MAC of the EV's PLC interface (ISO 15118-2 [V2G2-879], DIN SPEC 70121 §9.4.1.3.2).
+      evccId: Uint8Array.from(cfg.slac.mac),
       ...cfg.evcc,
       mode: cfg.energy === "ac" ? "AC_single_phase_core" : "DC_extended",
       pacing: { ...DEFAULT_EVCC_PACING, ...cfg.evcc.pacing, loopMs: cfg.currentDemandIntervalMs },
