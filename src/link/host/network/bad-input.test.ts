@@ -132,3 +132,35 @@ test("v2g port outside 49152–65535 needs allowAnyPort (SDP could not advertise
     }
   }
 });
+
+test(
+  "a second EVSE on this host's SDP port is refused with a clear error (never two SECCs answering)",
+  T,
+  async () => {
+    const base = { iface: "lo", slac: null, push: () => {}, now: () => 0, v2g: { host: "::1" } };
+    for (let i = 0; ; i++) {
+      const sdpPort = 20000 + Math.floor(Math.random() * 12000);
+      let first: Awaited<ReturnType<typeof startEvseNetwork>>;
+      try {
+        first = await startEvseNetwork({ ...base, sdpPort });
+      } catch (e) {
+        if (i < 5) continue; // port taken by someone else: try another
+        throw e;
+      }
+      try {
+        await assert.rejects(startEvseNetwork({ ...base, sdpPort }), (e: unknown) => {
+          assert.ok(e instanceof LinkError);
+          assert.equal(e.code, "sdp-socket");
+          assert.match(
+            e.message,
+            new RegExp(`UDP port ${sdpPort} is already in use on this host.*--sdp-port`),
+          );
+          return true;
+        });
+      } finally {
+        await first.close();
+      }
+      break;
+    }
+  },
+);

@@ -196,7 +196,9 @@ async function openSdp(
   stats: NetworkStats,
   onRequest: (datagram: Uint8Array) => void,
 ): Promise<{ port: number; reply(datagram: Uint8Array): void; close(): Promise<void> }> {
-  const sock = createSocket({ type: "udp6", reuseAddr: true, ipv6Only: true });
+  // No address reuse: a second SECC on this host's SDP port would answer the same multicast requests, and
+  // the EV would see two chargers. Refused with a clear error instead.
+  const sock = createSocket({ type: "udp6", reuseAddr: false, ipv6Only: true });
   const onDatagram = o.tap ? sdpTap(o.tap) : undefined;
   let last: LinkEndpoint | null = null;
   let open = true;
@@ -210,9 +212,13 @@ async function openSdp(
   const bindAddress = loop ? "::1" : "::";
   const want = o.sdpPort ?? SDP_SERVER_PORT;
   await new Promise<void>((resolve, reject) => {
-    sock.once("error", (e) => {
+    sock.once("error", (e: NodeJS.ErrnoException) => {
       sock.close();
-      reject(new LinkError("sdp-socket", `sdp: bind [${bindAddress}]:${want}: ${e.message}`, { cause: e }));
+      const why =
+        e.code === "EADDRINUSE"
+          ? `UDP port ${want} is already in use on this host (another EVSE's SDP server?): stop it, or give this one another port (--sdp-port)`
+          : e.message;
+      reject(new LinkError("sdp-socket", `sdp: bind [${bindAddress}]:${want}: ${why}`, { cause: e }));
     });
     sock.bind(want, bindAddress, () => {
       sock.removeAllListeners("error");
