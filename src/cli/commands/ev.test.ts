@@ -26,7 +26,7 @@ async function pair(extraEvse: string[], extraEv: string[]) {
     const [evCode, evseCode] = await Promise.all([ev.exit, evse.exit]);
     assert.equal(evCode, 0, ev.err);
     assert.equal(evseCode, 0, evse.err);
-    return { ev: JSON.parse(ev.out), evse: JSON.parse(evse.out) };
+    return { ev: JSON.parse(ev.out), evse: JSON.parse(evse.out), evseErr: evse.err };
   } finally {
     evse.child.kill();
     rmSync(dir, { recursive: true, force: true });
@@ -64,14 +64,22 @@ function checkPair(r: { ev: Record<string, unknown>; evse: Record<string, unknow
 }
 
 test("nacs evse --iface lo --no-slac ↔ nacs ev --iface lo --no-slac: DIN DC session over TCP", async () => {
-  checkPair(await pair(["--protocol", "din"], ["--protocol", "din"]), "din");
+  const r = await pair(["--protocol", "din"], ["--protocol", "din"]);
+  checkPair(r, "din");
+  // What the charger serves, said at start whatever the log level.
+  assert.match(
+    r.evseErr,
+    /nacs evse: ready on lo: DC, din, V2G tcp \(no TLS\) on \[::1\]:\d+, SDP UDP \d+, no SLAC, board sim/,
+  );
 });
 
 test("nacs evse/ev --tls --test-pki DIR: ISO-2 AC session over TLS", async () => {
   const dir = mkdtempSync(join(tmpdir(), "nacs-pki-"));
   try {
     const tls = ["--tls", "--test-pki", dir, "--mode", "ac"];
-    checkPair(await pair(tls, tls), "iso2");
+    const r = await pair(tls, tls);
+    checkPair(r, "iso2");
+    assert.match(r.evseErr, /nacs evse: ready on lo: AC, iso2,din, V2G tls \(TLS 1\.2\) on \[::1\]/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -130,6 +130,8 @@ export async function runEvseHost(
     { host, port: live.network.v2gPort, sdpPort: live.network.sdpPort, board: board.port.name },
     `evse ready: ${live.network.transport} on [${host}]:${live.network.v2gPort}, SDP on UDP ${live.network.sdpPort}, board ${board.port.name}`,
   );
+  // Always said, whatever the log level: what this charger serves, and where.
+  process.stderr.write(`${readyLine(o, host, live.network, board.port.name)}\n`);
   const stopOperator = startOperator(
     process.stdin,
     {
@@ -159,6 +161,20 @@ export async function runEvseHost(
   await board.close();
   events?.close();
   return !boardLost && summaries.every(normalEnd) ? 0 : 1;
+}
+
+/** The start-up line of `nacs evse` (stderr): interface, addresses, ports, protocols, TLS, board, mode. */
+export function readyLine(
+  o: Pick<EvseOptions, "iface" | "protocol" | "mode" | "slac" | "modem">,
+  host: string,
+  net: { transport: string; v2gPort: number; sdpPort: number },
+  board: string,
+): string {
+  const slac = o.slac ? `SLAC (modem ${o.modem})` : "no SLAC";
+  return (
+    `nacs evse: ready on ${o.iface}: ${o.mode.toUpperCase()}, ${o.protocol.join(",")}, V2G ${net.transport}` +
+    `${net.transport === "tls" ? " (TLS 1.2)" : " (no TLS)"} on [${host}]:${net.v2gPort}, SDP UDP ${net.sdpPort}, ${slac}, board ${board}`
+  );
 }
 
 /**
