@@ -52,7 +52,7 @@ async function main(): Promise<void> {
   for (const e of evs) e.live.push({ kind: "stop" });
   // An EV whose session never started (or never ends) is reported as such after a bound.
   const bounded = (e: FleetEv) =>
-    Promise.race([e.live.done, new Promise<null>((r) => setTimeout(() => r(null), END_LIMIT_MS))]);
+    Promise.race([e.live.done, new Promise<null>((r) => setTimeout(() => r(null), END_LIMIT_MS).unref())]);
   const results = await Promise.all(evs.map(bounded));
   const unfinished = results.filter((d) => d === null).length;
   const done = results.filter((d) => d !== null);

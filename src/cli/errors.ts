@@ -20,6 +20,15 @@ export class UsageError extends Error {
   }
 }
 
+/**
+ * What went wrong while using `flag value` (opening an interface, serving on it), as a UsageError naming
+ * both; a UsageError passes unchanged. `doing`: e.g. "cannot serve: ".
+ */
+export function optionError(e: unknown, flag: string, value: string, doing = ""): UsageError {
+  if (e instanceof UsageError) return e;
+  return new UsageError(`option ${flag} ${value}: ${doing}${(e as Error).message}`, flag, { cause: e });
+}
+
 /** Turn a camelCase option key back into the flag the user typed. */
 export function flagName(key: string): string {
   return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;

@@ -5,7 +5,7 @@ import type { TlsClientConfig } from "../../link/index.js";
 import type { LinkLogger } from "../../link/logger.js";
 import type { EvOptions } from "../commands/ev.js";
 import type { HostPcapFile } from "../commands/evse.js";
-import { UsageError } from "../errors.js";
+import { optionError } from "../errors.js";
 import { startOperator } from "../operator.js";
 import { openBoard } from "./board.js";
 import { openEventsSink } from "./events.js";
@@ -73,9 +73,7 @@ export async function runEvHost(
     closeSlac();
     await board.close();
     events?.close();
-    throw e instanceof UsageError
-      ? e
-      : new UsageError(`option --iface ${o.iface}: ${(e as Error).message}`, "--iface", { cause: e });
+    throw optionError(e, "--iface", o.iface);
   }
   const stopOperator = startOperator(
     process.stdin,

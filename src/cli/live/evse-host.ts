@@ -7,7 +7,7 @@ import type { LiveSessionSummary } from "../../link/host/live-session.js";
 import type { TlsServerConfig } from "../../link/index.js";
 import type { LinkLogger } from "../../link/logger.js";
 import type { EvseOptions, HostPcapFile } from "../commands/evse.js";
-import { UsageError } from "../errors.js";
+import { optionError } from "../errors.js";
 import { startOperator } from "../operator.js";
 import { openBoard } from "./board.js";
 import { openEventsSink } from "./events.js";
@@ -120,11 +120,7 @@ export async function runEvseHost(
     closeSlac();
     await board.close();
     events?.close();
-    throw e instanceof UsageError
-      ? e
-      : new UsageError(`option --iface ${o.iface}: cannot serve: ${(e as Error).message}`, "--iface", {
-          cause: e,
-        });
+    throw optionError(e, "--iface", o.iface, "cannot serve: ");
   }
   log.info(
     { host, port: live.network.v2gPort, sdpPort: live.network.sdpPort, board: board.port.name },

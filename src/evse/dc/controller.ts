@@ -322,22 +322,15 @@ function onMeasure(
     const ev = s.secc.ev;
     const { dc, ac } = s.secc.readings;
     // AC: the EV's on-board charger draws the current, at most EVSEMaxCurrent (ISO 15118-2 §8.5.3.3).
+    const evse = acPins(s)
+      ? { evseMaxVoltageV: ac.nominalVoltageV, evseMaxCurrentA: ac.maxCurrentA, regulationToleranceA: 0 }
+      : {
+          evseMaxVoltageV: dc.maxVoltageV,
+          evseMaxCurrentA: dc.maxCurrentA,
+          regulationToleranceA: dc.regulationToleranceA,
+        };
     const bad = checkOutput(
-      acPins(s)
-        ? {
-            evMaxVoltageV: ev.maxVoltageV,
-            evseMaxVoltageV: ac.nominalVoltageV,
-            evMaxCurrentA: ev.maxCurrentA,
-            evseMaxCurrentA: ac.maxCurrentA,
-            regulationToleranceA: 0,
-          }
-        : {
-            evMaxVoltageV: ev.maxVoltageV,
-            evseMaxVoltageV: dc.maxVoltageV,
-            evMaxCurrentA: ev.maxCurrentA,
-            evseMaxCurrentA: dc.maxCurrentA,
-            regulationToleranceA: dc.regulationToleranceA,
-          },
+      { evMaxVoltageV: ev.maxVoltageV, evMaxCurrentA: ev.maxCurrentA, ...evse },
       meas.voltageV,
       meas.currentA,
     );

@@ -5,7 +5,7 @@
  * with the limit flags of the charge loop. A trip also lives here: it ends the V2G session with
  * EVSE_EmergencyShutdown, and the SECC's own ends and the interlock can trip. Pure code.
  */
-import { type SeccEffect, type SeccEvent, stepSecc } from "../../v2g/index.js";
+import { isAcMode, type SeccEffect, type SeccEvent, stepSecc } from "../../v2g/index.js";
 import { type SafetyFault, safetyContactors } from "../safety/index.js";
 import { energise } from "./interlock.js";
 import { clampSetPoint } from "./power-module.js";
@@ -138,8 +138,7 @@ function portCommand(
       return s;
     case "contactors": {
       if (c.op === "close") {
-        const ac = s.secc.ev.mode === "AC_single_phase_core" || s.secc.ev.mode === "AC_three_phase_core";
-        const r = energise(s.interlock, ac ? "ac" : "dc");
+        const r = energise(s.interlock, isAcMode(s.secc.ev.mode) ? "ac" : "dc");
         if (!r.ok) return trip(s, "interlock", r.reason, s.nowMs, fx);
         const [safety, sfx] = safetyContactors(s.safety, true);
         return applySafety({ ...s, interlock: r.state, safety }, sfx, fx);

@@ -5,7 +5,7 @@
 import type { V2gProtocol } from "../handshake/namespaces.js";
 import { defaultEvccReadings, type EvccReadings } from "../ports/evcc-ports.js";
 import { PRECHARGE_TOLERANCE_IEC_V } from "./dc-physics.js";
-import type { EnergyTransferMode } from "./secc-state.js";
+import { type EnergyTransferMode, isAcMode } from "./secc-state.js";
 import {
   DEFAULT_DIN_EDITION,
   type DinEdition,
@@ -170,7 +170,7 @@ export function clearEvccTimer(s: EvccState, id: string, fx: EvccEffect[]): Evcc
 
 /** Whether the configured mode is AC. */
 export function evccIsAc(s: EvccState): boolean {
-  return s.cfg.mode === "AC_single_phase_core" || s.cfg.mode === "AC_three_phase_core";
+  return isAcMode(s.cfg.mode);
 }
 
 /** Re-export for convenience of the message builders. */

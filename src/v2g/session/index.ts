@@ -25,6 +25,7 @@ export {
   DEFAULT_NOTIFICATION_MAX_DELAY_S,
   type EnergyTransferMode,
   type EvView,
+  isAcMode,
   type SeccConfig,
   type SeccState,
   seccConfig,

@@ -21,6 +21,11 @@ export type EnergyTransferMode =
   | "DC_combo_core"
   | "DC_unique";
 
+/** True for the AC energy transfer modes (ISO 15118-2 AC_single_phase_core / AC_three_phase_core). */
+export function isAcMode(mode: EnergyTransferMode | string | null | undefined): boolean {
+  return mode === "AC_single_phase_core" || mode === "AC_three_phase_core";
+}
+
 /** Default NotificationMaxDelay announced with StopCharging/ReNegotiation (s) — implementation choice. */
 export const DEFAULT_NOTIFICATION_MAX_DELAY_S = 10;
 

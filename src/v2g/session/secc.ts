@@ -25,6 +25,7 @@ import {
   clearTimer,
   emptyEvView,
   endSession,
+  isAcMode,
   type SeccConfig,
   type SeccState,
   seccConfig,
@@ -65,7 +66,7 @@ export function createSecc(partial: Partial<SeccConfig> = {}, tMs = 0): SeccStat
 
 /** Whether the energy transfer of the session is AC. */
 function isAc(s: SeccState): boolean {
-  return s.ev.mode === "AC_single_phase_core" || s.ev.mode === "AC_three_phase_core";
+  return isAcMode(s.ev.mode);
 }
 
 /** Advance the SECC machine by one event. */

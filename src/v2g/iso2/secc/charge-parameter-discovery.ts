@@ -6,7 +6,7 @@
 import { num, pv } from "../../session/physical.js";
 import { onChargeParameters } from "../../session/secc-logic.js";
 import type { SeccHandler } from "../../session/secc-protocol.js";
-import type { SeccState } from "../../session/secc-state.js";
+import { isAcMode, type SeccState } from "../../session/secc-state.js";
 import { type iso2, isoAcStatus, isoDcStatus } from "./common.js";
 
 /** SAScheduleList duration: one day (s) — implementation choice, as EVerest. */
@@ -62,7 +62,7 @@ export const chargeParameterDiscovery: SeccHandler = {
   res: "ChargeParameterDiscoveryRes",
   handle(s, req: iso2.ChargeParameterDiscoveryReqType) {
     const mode = req.RequestedEnergyTransferMode;
-    const ac = mode === "AC_single_phase_core" || mode === "AC_three_phase_core";
+    const ac = isAcMode(mode);
     const a = req.AC_EVChargeParameter;
     const d = req.DC_EVChargeParameter;
     const r = onChargeParameters(s, {
@@ -81,7 +81,7 @@ export const chargeParameterDiscovery: SeccHandler = {
     return { state: r.state, body: response(r.state, code, processing, ac), processing };
   },
   failed: (s, code) => {
-    const ac = s.ev.mode === "AC_single_phase_core" || s.ev.mode === "AC_three_phase_core";
+    const ac = isAcMode(s.ev.mode);
     return response(s, code as iso2.responseCodeType, "Finished", ac);
   },
 };

@@ -1,7 +1,7 @@
 /** Shared pieces of the ISO 15118-2 SECC handlers: status builders, MeterInfo, schedule tuple. */
 import type { iso2 } from "../../../codecs/index.js";
 import { acEvseStatus, dcEvseStatus } from "../../session/secc-logic.js";
-import type { SeccState } from "../../session/secc-state.js";
+import { isAcMode, type SeccState } from "../../session/secc-state.js";
 
 export type { iso2 };
 /** ISO-2 responseCodeType. */
@@ -19,7 +19,7 @@ export function isoAcStatus(s: SeccState): iso2.AC_EVSEStatusType {
 
 /** Whether the session's energy transfer is AC. */
 export function sessionIsAc(s: SeccState): boolean {
-  return s.ev.mode === "AC_single_phase_core" || s.ev.mode === "AC_three_phase_core";
+  return isAcMode(s.ev.mode);
 }
 
 /** MeterInfo from the meter port: MeterID, reading (Wh), TMeter (Unix s). */
