@@ -11,6 +11,7 @@ import {
   type EvccEvent,
   type EvccReadings,
   type EvccState,
+  requestedDcCurrentA,
   SAFE_VOLTAGE_V,
   stepEvcc,
 } from "../../v2g/index.js";
@@ -24,7 +25,12 @@ function evccReadings(s: EvDcState): Partial<EvccReadings> {
     socPercent: s.socPercent,
     batteryVoltageV: s.batteryVoltageV,
     inletVoltageV: s.inlet.voltageV,
-    targetCurrentA: over ? over.currentA : s.stopReason ? 0 : bmsTargetCurrentA(s.cfg.battery, s.socPercent),
+    // Never more than the charger declared (DIN 70121 / ISO 15118-2 EVSEMaximumCurrentLimit, power limit).
+    targetCurrentA: over
+      ? over.currentA
+      : s.stopReason
+        ? 0
+        : requestedDcCurrentA(s.evcc, bmsTargetCurrentA(s.cfg.battery, s.socPercent)),
     targetVoltageV: over ? over.voltageV : s.cfg.battery.maxVoltageV,
     contactorsClosed: s.contactorsCmd,
   };
@@ -60,12 +66,15 @@ export function evcc(s0: EvDcState, ev: EvccEvent, fx: EvDcEffect[]): EvDcState 
           const preCharge = x.stopReason === "timeout" && x.detail.includes("PreCharge");
           const named = preCharge
             ? EV_STOP_PRECHARGE
-            : x.stopReason === "peer-closed"
-              ? "communication loss"
-              : x.stopReason === "timeout"
-                ? "communication timeout"
-                : `V2G ${x.stopReason}`;
-          out = { ...out, stopReason: `${named}: ${x.detail}` };
+            : x.stopReason === "incompatible"
+              ? null
+              : x.stopReason === "peer-closed"
+                ? "communication loss"
+                : x.stopReason === "timeout"
+                  ? "communication timeout"
+                  : `V2G ${x.stopReason}`;
+          // An incompatible charger: the detail is the named reason (e.g. "charger limits: …").
+          out = { ...out, stopReason: named ? `${named}: ${x.detail}` : x.detail };
           fx.push({ kind: "stop", reason: out.stopReason!, ...(preCharge && { fault: true }) });
         }
         out = checkWelded(out, st, fx);
@@ -148,7 +157,7 @@ function checkWelded(s: EvDcState, e: EvccState, fx: EvDcEffect[]): EvDcState {
  */
 export function refuseDc(s: EvDcState): string | null {
   if (dutyToCurrent(s.duty).kind !== "digital") return `DC refused: pilot at ${s.duty} %, not 5 %`;
-  if (!s.evcc.cfg.mode.startsWith("DC") || !s.evcc.evse.modes.some((m) => m.startsWith("DC")))
+  if (!s.evcc.mode.startsWith("DC") || !s.evcc.evse.modes.some((m) => m.startsWith("DC")))
     return "DC refused: no DC energy transfer mode negotiated";
   if (s.inlet.acPresent) return "DC refused: AC present on the inlet";
   return null;
@@ -161,6 +170,6 @@ export function refuseDc(s: EvDcState): string | null {
  */
 export function refuseAc(s: EvDcState): string | null {
   if (dutyToCurrent(s.duty).kind !== "digital") return `AC refused: pilot at ${s.duty} %, not 5 %`;
-  if (!s.evcc.cfg.mode.startsWith("AC")) return "AC refused: no AC energy transfer mode negotiated";
+  if (!s.evcc.mode.startsWith("AC")) return "AC refused: no AC energy transfer mode negotiated";
   return null;
 }

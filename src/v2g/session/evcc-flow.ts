@@ -5,8 +5,10 @@
  */
 
 import { SAFE_VOLTAGE_V } from "./dc-physics.js";
+import { checkChargerLimits } from "./evcc-limits.js";
 import type { ResponseView } from "./evcc-protocol.js";
 import {
+  chooseMode,
   clearEvccTimer,
   EVCC_WELDING_MAX_REQUESTS,
   type EvccState,
@@ -99,11 +101,13 @@ export function afterResponse(
     case "ServiceDiscovery": {
       if (!s.evse.paymentOptions.includes("ExternalPayment"))
         return { state: s, end: { reason: "incompatible", detail: "EVSE does not offer ExternalPayment" } };
-      const modeOk =
+      const mode =
         s.protocol === "din"
           ? s.evse.modes.some((m) => m.startsWith("DC"))
-          : s.evse.modes.includes(s.cfg.mode);
-      if (!modeOk)
+            ? s.cfg.mode
+            : null
+          : chooseMode(s.cfg.mode, s.evse.modes);
+      if (!mode)
         return {
           state: s,
           end: {
@@ -111,7 +115,13 @@ export function afterResponse(
             detail: `EVSE offers ${s.evse.modes.join("/")}, EV needs ${s.cfg.mode}`,
           },
         };
-      return { state: s, next: { name: "PaymentSelection", delayMs: 0 } };
+      if (mode !== s.cfg.mode)
+        fx.push({
+          kind: "log",
+          level: "warn",
+          msg: `EVSE offers only ${mode}: requesting it, the single-phase on-board charger draws on one phase`,
+        });
+      return { state: { ...s, mode }, next: { name: "PaymentSelection", delayMs: 0 } };
     }
     case "PaymentSelection":
       s = setEvccTimer(s, "ongoing", tMs + s.cfg.ongoingTimeoutMs, fx);
@@ -123,6 +133,19 @@ export function afterResponse(
     case "ChargeParameterDiscovery":
       if (ongoing) return { state: s, next: { name: "ChargeParameterDiscovery", delayMs: p.ongoingMs } };
       s = clearEvccTimer(s, "ongoing", fx);
+      if (!s.renegotiating) {
+        const verdict = checkChargerLimits(s);
+        // SessionStop may follow ChargeParameterDiscoveryRes (DIN SPEC 70121 / ISO 15118-2 message sequence):
+        // end the session cleanly, S2 still open, and name the reason.
+        if (verdict.kind === "refuse") {
+          fx.push({ kind: "log", level: "warn", msg: verdict.detail });
+          return {
+            state: { ...s, refusal: verdict.detail, stopRequested: "stop" },
+            next: { name: "SessionStop", delayMs: 0 },
+          };
+        }
+        for (const msg of verdict.notes) fx.push({ kind: "log", level: "info", msg });
+      }
       if (s.renegotiating || evccIsAc(s))
         return { state: { ...s, progress: "start" }, next: { name: "PowerDelivery", delayMs: 0 } };
       s = closeS2(s, fx);
@@ -180,6 +203,7 @@ export function afterResponse(
         ...s,
         paused: pause && s.sessionId && s.protocol ? { sessionId: s.sessionId, protocol: s.protocol } : null,
       };
+      if (s.refusal) return { state: s, end: { reason: "incompatible", detail: s.refusal } };
       return { state: s, end: { reason: pause ? "paused" : "terminated", detail: "SessionStopRes" } };
     }
     default:

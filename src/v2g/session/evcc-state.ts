@@ -86,6 +86,8 @@ export interface EvseView {
   presentVoltageV: number;
   presentCurrentA: number;
   maxVoltageV: number;
+  /** DC: EVSEMinimumVoltageLimit (0 when not declared). */
+  minVoltageV: number;
   maxCurrentA: number;
   maxPowerW: number;
   /** AC: EVSEMaxCurrent / nominal voltage. */
@@ -108,6 +110,7 @@ export function emptyEvseView(): EvseView {
     presentVoltageV: 0,
     presentCurrentA: 0,
     maxVoltageV: 0,
+    minVoltageV: 0,
     maxCurrentA: 0,
     maxPowerW: 0,
     acMaxCurrentA: 0,
@@ -130,6 +133,11 @@ export interface EvccState {
   readonly nowMs: number;
   readonly conn: "idle" | "sap" | "session" | "ended";
   readonly protocol: V2gProtocol | null;
+  /**
+   * Energy transfer mode requested in this session: the configured one, or AC_three_phase_core for a
+   * single-phase on-board charger when the charger offers only three-phase (the EV draws on one phase).
+   */
+  readonly mode: EnergyTransferMode;
   readonly sessionId: Uint8Array | null;
   /** Request sent and awaiting its response. */
   readonly pending: MsgName | "SAP" | null;
@@ -151,6 +159,8 @@ export interface EvccState {
   readonly paused: { sessionId: Uint8Array; protocol: V2gProtocol } | null;
   /** SessionSetupRes answered OK_OldSessionJoined. */
   readonly resumed: boolean;
+  /** Why the EV ends this session with SessionStop (the charger's limits cannot charge it), or null. */
+  readonly refusal: string | null;
 }
 
 /** Set timer `id`. */
@@ -171,6 +181,21 @@ export function clearEvccTimer(s: EvccState, id: string, fx: EvccEffect[]): Evcc
 /** Whether the configured mode is AC. */
 export function evccIsAc(s: EvccState): boolean {
   return isAcMode(s.cfg.mode);
+}
+
+/**
+ * The mode to request from what the charger offers (ServiceDiscoveryRes): the configured one when offered;
+ * for AC_single_phase_core, AC_three_phase_core when only that is offered (IEC 61851-1 §A.2: a single-phase
+ * EV on a three-phase supply draws on L1; real cars accept this offer); otherwise null (incompatible).
+ */
+export function chooseMode(
+  cfgMode: EnergyTransferMode,
+  offered: readonly string[],
+): EnergyTransferMode | null {
+  if (offered.includes(cfgMode)) return cfgMode;
+  if (cfgMode === "AC_single_phase_core" && offered.includes("AC_three_phase_core"))
+    return "AC_three_phase_core";
+  return null;
 }
 
 /** Re-export for convenience of the message builders. */

@@ -40,6 +40,7 @@ export function createEvcc(partial: Partial<EvccConfig> = {}, tMs = 0): EvccStat
     nowMs: tMs,
     conn: "idle",
     protocol: null,
+    mode: cfg.mode,
     sessionId: null,
     pending: null,
     next: null,
@@ -55,6 +56,7 @@ export function createEvcc(partial: Partial<EvccConfig> = {}, tMs = 0): EvccStat
     timers: {},
     paused: null,
     resumed: false,
+    refusal: null,
   };
 }
 
@@ -94,6 +96,7 @@ function onConnected(s0: EvccState, tMs: number, fx: EvccEffect[]): EvccState {
     ...s0,
     conn: "sap",
     protocol: null,
+    mode: s0.cfg.mode,
     sessionId: null,
     pending: "SAP",
     next: null,
@@ -105,6 +108,7 @@ function onConnected(s0: EvccState, tMs: number, fx: EvccEffect[]): EvccState {
     weldingRequests: 0,
     timers: {},
     resumed: false,
+    refusal: null,
   };
   s = setEvccTimer(s, "communication-setup", tMs + s.cfg.communicationSetupTimeoutMs, fx);
   const req = buildAppProtocolReq(s.cfg.protocols);

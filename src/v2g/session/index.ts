@@ -7,6 +7,12 @@ export * from "./dc-physics.js";
 export { SessionError, type SessionErrorCode } from "./errors.js";
 export { createEvcc, stepEvcc } from "./evcc.js";
 export {
+  type ChargerLimitsVerdict,
+  checkChargerLimits,
+  EV_STOP_CHARGER_LIMITS,
+  requestedDcCurrentA,
+} from "./evcc-limits.js";
+export {
   DEFAULT_EVCC_PACING,
   EVCC_PRECHARGE_CURRENT_A,
   EVCC_WELDING_MAX_REQUESTS,

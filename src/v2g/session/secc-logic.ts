@@ -4,7 +4,7 @@
  * enums), §5.6 (DC physical phases).
  */
 import { CABLE_CHECK_CURRENT_LIMIT_A, cableCheckVoltage, PRECHARGE_CURRENT_LIMIT_A } from "./dc-physics.js";
-import { clearTimer, type EnergyTransferMode, type SeccState, setTimer } from "./secc-state.js";
+import { clearTimer, type EnergyTransferMode, isAcMode, type SeccState, setTimer } from "./secc-state.js";
 import { isZeroId, newSessionId, sameId } from "./session-id.js";
 import type { SeccEffect } from "./types.js";
 
@@ -104,7 +104,7 @@ export function onChargeParameters(
     maxPowerW: number;
     socPercent?: number;
   },
-): { state: SeccState; processing: "Finished" | "Ongoing"; modeOk: boolean } {
+): { state: SeccState; processing: "Finished" | "Ongoing"; modeOk: boolean; wrongParameter: string | null } {
   const modeOk = s.cfg.energyModes.includes(ev.mode);
   const processing = s.readings.scheduleReady ? "Finished" : "Ongoing";
   const state: SeccState = {
@@ -112,7 +112,33 @@ export function onChargeParameters(
     ev: { ...s.ev, ...ev, socPercent: ev.socPercent ?? s.ev.socPercent },
     renegotiating: s.powerDelivery === "renegotiate" || s.renegotiating,
   };
-  return { state, processing, modeOk };
+  return { state, processing, modeOk, wrongParameter: modeOk ? wrongChargeParameter(s, ev) : null };
+}
+
+/**
+ * Tolerance of a supply's voltage around its nominal value, ±10 % (IEC 60038): an AC EV whose maximum is
+ * within it of the nominal voltage (e.g. 230 V at a 240 V supply) can be served.
+ */
+export const AC_SUPPLY_TOLERANCE = 0.1;
+
+/**
+ * Why the EV's charge parameters cannot be served by this charger, or null: the EV's maximum voltage below
+ * the charger's minimum (DC) or below the supply's nominal voltage (AC). The SECC answers such parameters with
+ * the response code ISO 15118-2 and DIN SPEC 70121 define for them, FAILED_WrongChargeParameter, and ends
+ * the session.
+ */
+export function wrongChargeParameter(
+  s: SeccState,
+  ev: { mode: EnergyTransferMode; maxVoltageV: number },
+): string | null {
+  if (isAcMode(ev.mode)) {
+    const v = s.readings.ac.nominalVoltageV;
+    return ev.maxVoltageV > 0 && ev.maxVoltageV < v * (1 - AC_SUPPLY_TOLERANCE)
+      ? `EV maximum ${ev.maxVoltageV} V below the supply's nominal ${v} V`
+      : null;
+  }
+  const min = s.readings.dc.minVoltageV;
+  return ev.maxVoltageV < min ? `EV maximum ${ev.maxVoltageV} V below the charger's minimum ${min} V` : null;
 }
 
 /** True for CP states in which the EV asks for power (digest §5.1). */

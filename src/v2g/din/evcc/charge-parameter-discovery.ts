@@ -15,7 +15,7 @@ export const chargeParameterDiscovery: EvccMessage = {
     const r = s.readings;
     const requestWh = Math.max(0, ((r.fullSocPercent - r.socPercent) / 100) * r.capacityWh);
     return {
-      EVRequestedEnergyTransferType: s.cfg.mode === "DC_core" ? "DC_core" : "DC_extended",
+      EVRequestedEnergyTransferType: s.mode === "DC_core" ? "DC_core" : "DC_extended",
       DC_EVChargeParameter: {
         DC_EVStatus: dinEvStatus(s),
         EVMaximumCurrentLimit: pv(r.maxCurrentA, "A"),
@@ -37,6 +37,7 @@ export const chargeParameterDiscovery: EvccMessage = {
       evse: {
         ...(p && {
           maxVoltageV: num(p.EVSEMaximumVoltageLimit),
+          minVoltageV: num(p.EVSEMinimumVoltageLimit),
           maxCurrentA: num(p.EVSEMaximumCurrentLimit),
           maxPowerW: num(p.EVSEMaximumPowerLimit, Number.POSITIVE_INFINITY),
         }),

@@ -71,6 +71,11 @@ export const chargeParameterDiscovery: SeccHandler = {
       socPercent: p?.DC_EVStatus.EVRESSSOC ?? 0,
     });
     const ok = r.modeOk && p !== undefined;
+    if (ok && r.wrongParameter) {
+      const detail = `ChargeParameterDiscoveryRes FAILED_WrongChargeParameter: ${r.wrongParameter}`;
+      const body = response(r.state, "FAILED_WrongChargeParameter", "Finished");
+      return { state: r.state, body, processing: "Finished", end: { reason: "failed-response", detail } };
+    }
     const processing = ok ? r.processing : "Finished";
     return {
       state: r.state,

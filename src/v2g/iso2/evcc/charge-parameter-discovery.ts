@@ -17,7 +17,7 @@ export const chargeParameterDiscovery: EvccMessage = {
     const requestWh = Math.round(Math.max(0, ((r.fullSocPercent - r.socPercent) / 100) * r.capacityWh));
     if (evccIsAc(s)) {
       return {
-        RequestedEnergyTransferMode: s.cfg.mode,
+        RequestedEnergyTransferMode: s.mode,
         AC_EVChargeParameter: {
           ...(s.cfg.departureTimeS !== undefined && { DepartureTime: s.cfg.departureTimeS }),
           EAmount: pv(requestWh, "Wh"),
@@ -28,7 +28,7 @@ export const chargeParameterDiscovery: EvccMessage = {
       };
     }
     return {
-      RequestedEnergyTransferMode: s.cfg.mode,
+      RequestedEnergyTransferMode: s.mode,
       DC_EVChargeParameter: {
         ...(s.cfg.departureTimeS !== undefined && { DepartureTime: s.cfg.departureTimeS }),
         DC_EVStatus: isoEvStatus(s),
@@ -52,6 +52,7 @@ export const chargeParameterDiscovery: EvccMessage = {
       evse: {
         ...(d && {
           maxVoltageV: num(d.EVSEMaximumVoltageLimit),
+          minVoltageV: num(d.EVSEMinimumVoltageLimit),
           maxCurrentA: num(d.EVSEMaximumCurrentLimit),
           maxPowerW: num(d.EVSEMaximumPowerLimit),
         }),

@@ -77,8 +77,13 @@ export const chargeParameterDiscovery: SeccHandler = {
     let code: iso2.responseCodeType = "OK";
     if (!r.modeOk) code = "FAILED_WrongEnergyTransferMode";
     else if (ac ? !a : !d) code = "FAILED_WrongChargeParameter";
+    else if (r.wrongParameter) code = "FAILED_WrongChargeParameter";
     const processing = code === "OK" ? r.processing : "Finished";
-    return { state: r.state, body: response(r.state, code, processing, ac), processing };
+    const body = response(r.state, code, processing, ac);
+    if (!r.wrongParameter || code !== "FAILED_WrongChargeParameter")
+      return { state: r.state, body, processing };
+    const detail = `ChargeParameterDiscoveryRes FAILED_WrongChargeParameter: ${r.wrongParameter}`;
+    return { state: r.state, body, processing, end: { reason: "failed-response", detail } };
   },
   failed: (s, code) => {
     const ac = isAcMode(s.ev.mode);
