@@ -35,6 +35,8 @@ export interface AcSessionOptions {
   maxDurationS?: number;
   obcMaxCurrentA?: number;
   batteryMaxChargeW?: number;
+  /** EV: delay from a usable PWM to closing S2 (ms, J3400 "delayed S2 closure"); default the EV's own. */
+  s2CloseDelayMs?: number;
 }
 
 /** One entry of the session timeline: written whenever CP state, duty, contactor or current changes. */
@@ -87,7 +89,10 @@ export class AcSession {
     this.maxMs = (opts.maxDurationS ?? SESSION_DEFAULT_MAX_DURATION_S) * 1000;
     this.sim = new AcSim({
       evse: evseAcConfig({ maxCurrentA: opts.maxCurrentA, supplyVoltageV: opts.supplyVoltageV }),
-      ev: evAcConfig({ maxCurrentA: opts.obcMaxCurrentA ?? OBC_DEFAULT_MAX_CURRENT_A }),
+      ev: evAcConfig({
+        maxCurrentA: opts.obcMaxCurrentA ?? OBC_DEFAULT_MAX_CURRENT_A,
+        ...(opts.s2CloseDelayMs !== undefined && { s2CloseDelayMs: opts.s2CloseDelayMs }),
+      }),
       battery: {
         capacityKwh: opts.batteryKwh,
         maxChargeW: opts.batteryMaxChargeW ?? SESSION_DEFAULT_BATTERY_MAX_CHARGE_W,

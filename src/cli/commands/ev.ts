@@ -16,12 +16,15 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { z } from "zod";
+import { EV_MAX_S2_CLOSE_DELAY_MS } from "../../ev/dc/types.js";
 import { isLoopback, stderrLogger, testPki } from "../../link/host/cli-support.js";
 import { findLinkLocalAddress } from "../../link/iface.js";
 import type { TlsClientConfig } from "../../link/index.js";
 import { parseOptions, UsageError } from "../errors.js";
 import { runEvHost } from "../live/ev-host.js";
 import { checkModeProtocols, openHostPcap, v2gCommonSchema } from "./evse.js";
+
+const MAX_S2_DELAY_S = EV_MAX_S2_CLOSE_DELAY_MS / 1000;
 
 /** Options of `nacs ev`. */
 export const evOptionsSchema = v2gCommonSchema
@@ -32,6 +35,7 @@ export const evOptionsSchema = v2gCommonSchema
     soc: z.coerce.number().min(0).max(100).default(30),
     targetSoc: z.coerce.number().min(0).max(100).default(80),
     evClass: z.enum(["400v", "800v"]).default("800v"),
+    s2Delay: z.coerce.number().min(0).max(MAX_S2_DELAY_S).default(0),
   })
   .superRefine((o, ctx) => {
     checkModeProtocols(o.mode, o.protocol, ctx);
@@ -121,6 +125,10 @@ export function registerEvCommand(program: Command): void {
     .option("--events <file>", "DC: write the session record (NDJSON) to FILE, - for stdout")
     .option("--seed <n>", "DC with the simulated board: component tolerances and noise")
     .option("--ev-class <class>", "DC: 800v (default) or 400v battery")
+    .option(
+      "--s2-delay <seconds>",
+      `close S2 no earlier than this long after plug-in (legacy "delayed S2 closure"), 0–${MAX_S2_DELAY_S} s`,
+    )
     .option("--sdp-target <addr>", "send SDP to this address instead of ff02::1 (default ::1 on lo)")
     .option("--sdp-port <n>", "UDP port of the SDP server (default 15118)")
     .option("--battery-kwh <kWh>", "battery capacity, 1–300 kWh (default 75)")

@@ -115,6 +115,8 @@ test("option validation (in process): every option is range-checked and named", 
     [{ unplugAfter: "x" }, "--unplug-after"],
     [{ soc: "90" }, "--target-soc"],
     [{ hlc: true }, "--hlc"],
+    [{ s2Delay: "-1" }, "--s2-delay"],
+    [{ s2Delay: "11" }, "--s2-delay"],
     [{ mode: "ac", hlc: true, protocol: "din" }, "--protocol"],
   ];
   for (const [raw, flag] of bad) {
@@ -309,4 +311,13 @@ test("--pcap: nacs decode counts the same V2G messages; tshark reads it", (t) =>
   assert.deepEqual(complaints, []);
   assert.doesNotMatch(ts.stdout, /Malformed|Bad checksum/i);
   assert.ok(ts.stdout.split("\n").length > total);
+});
+
+test("nacs simulate --s2-delay 3: the legacy S2 delay reaches the EV, the DC session charges", () => {
+  const r = nacs("--s2-delay", "3", "--soc", "20", "--target-soc", "21", "--no-record", "--json");
+  assert.equal(r.status, 0, r.stderr);
+  const j = JSON.parse(r.stdout);
+  assert.equal(j.stopReason, "target SOC reached");
+  const c = j.events.find((e: { cp: string }) => e.cp === "C");
+  assert.ok(c && c.tS >= 3, `S2 closed at ${c?.tS} s`);
 });

@@ -11,6 +11,7 @@ import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from "nod
 import { dirname, join, resolve } from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
+import { EV_MAX_S2_CLOSE_DELAY_MS } from "../../ev/dc/types.js";
 import { startTcpCarrier } from "../../link/tcp-carrier.js";
 import {
   DC_SIM_EV_MAC,
@@ -39,6 +40,7 @@ import { createPcapRecorder, type PcapRecorder } from "../record-pcap.js";
 
 const SEED_MAX = 2 ** 32 - 1;
 const MAX_UNPLUG_AFTER_S = 7 * 24 * 3600;
+const MAX_S2_DELAY_S = EV_MAX_S2_CLOSE_DELAY_MS / 1000;
 
 /** Options of `nacs simulate` (raw commander strings are coerced and range-checked). */
 export const simulateOptionsSchema = z
@@ -52,6 +54,7 @@ export const simulateOptionsSchema = z
     supplyVoltage: z.coerce.number().min(50).max(500).default(240),
     seed: z.coerce.number().int().min(0).max(SEED_MAX).default(1),
     unplugAfter: z.coerce.number().positive().max(MAX_UNPLUG_AFTER_S).optional(),
+    s2Delay: z.coerce.number().min(0).max(MAX_S2_DELAY_S).optional(),
     realtime: z.boolean().default(false),
     transport: z.enum(["memory", "tcp"], { error: 'must be "memory" or "tcp"' }).default("memory"),
     json: z.boolean().default(false),
@@ -136,6 +139,7 @@ export function sessionFor(o: SimulateOptions): AcSession {
     supplyVoltageV: o.supplyVoltage,
     seed: o.seed,
     ...(o.unplugAfter !== undefined ? { unplugAfterS: o.unplugAfter } : {}),
+    ...(o.s2Delay !== undefined && { s2CloseDelayMs: o.s2Delay * 1000 }),
   });
 }
 
@@ -266,6 +270,7 @@ export function dcSessionFor(
     seed: o.seed,
     ...(o.mode === "ac" && { energy: "ac", acMaxCurrentA: o.maxCurrent, acSupplyV: o.supplyVoltage }),
     ...(o.fault !== undefined && { fault: o.fault }),
+    ...(o.s2Delay !== undefined && { s2CloseDelayMs: o.s2Delay * 1000 }),
     script: scenario.steps,
     ...scenario.options,
     ...(onRecord && { onRecord }),
@@ -392,6 +397,10 @@ export function registerSimulateCommand(program: Command): void {
     .option(
       "--unplug-after <seconds>",
       "AC: press the handle button and unplug after this many virtual seconds",
+    )
+    .option(
+      "--s2-delay <seconds>",
+      `EV: close S2 no earlier than this long after plug-in (legacy "delayed S2 closure"), 0–${MAX_S2_DELAY_S} s`,
     )
     .option("--realtime", "pace the simulation by the wall clock")
     .option("--json", "print one JSON object instead of the summary")

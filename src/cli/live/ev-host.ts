@@ -48,6 +48,7 @@ export async function runEvHost(
         evcc: { protocols: o.protocol },
         energy: o.mode,
         targetSocPercent: o.targetSoc,
+        s2CloseDelayMs: o.s2Delay * 1000,
         matching: o.slac ? "slac" : "none",
         tls: o.tls,
       }),

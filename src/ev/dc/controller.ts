@@ -131,6 +131,7 @@ export function initialEvDc(
     chargerA: 0,
     s2: false,
     s2PendingAtMs: null,
+    pluggedAtMs: null,
     stopReason: null,
     readingsDirty: false,
     v2gStart: cfg.autoStartV2g,
@@ -224,7 +225,7 @@ function onPp(s0: EvDcState, pp: PpState, t: number, fx: EvDcEffect[]): EvDcStat
   let s: EvDcState = { ...s0, pp };
   if (pp === s0.pp) return s;
   if (pp === "latched" && s.phase === "unplugged") {
-    s = setPhase({ ...s, stopReason: null }, "plugged", fx);
+    s = setPhase({ ...s, stopReason: null, pluggedAtMs: t, readingsDirty: true }, "plugged", fx);
     fx.push({ kind: "lock", locked: true });
     s = { ...s, lockCmd: true };
     return onDuty(s, s.duty, t, fx);

@@ -16,7 +16,15 @@ import {
   stepEvcc,
 } from "../../v2g/index.js";
 import { bmsTargetCurrentA } from "./battery.js";
-import { type EvDcState, gateContactors, maybeUnlock, setCharger, setPhase, setS2 } from "./state.js";
+import {
+  type EvDcState,
+  gateContactors,
+  maybeUnlock,
+  s2ReadyAtMs,
+  setCharger,
+  setPhase,
+  setS2,
+} from "./state.js";
 import { EV_STOP_PRECHARGE, EV_STOP_WELDED, type EvDcEffect } from "./types.js";
 
 function evccReadings(s: EvDcState): Partial<EvccReadings> {
@@ -33,6 +41,7 @@ function evccReadings(s: EvDcState): Partial<EvccReadings> {
         : requestedDcCurrentA(s.evcc, bmsTargetCurrentA(s.cfg.battery, s.socPercent)),
     targetVoltageV: over ? over.voltageV : s.cfg.battery.maxVoltageV,
     contactorsClosed: s.contactorsCmd,
+    s2ReadyAtMs: s2ReadyAtMs(s),
   };
 }
 
@@ -108,8 +117,8 @@ function portCommand(
   switch (c.port) {
     case "s2":
       if (c.op === "open") return setS2(s, false, fx);
-      if (s.cfg.s2CloseDelayMs > 0 && !s.s2) {
-        const at = t + s.cfg.s2CloseDelayMs;
+      if (!s.s2 && s2ReadyAtMs(s) > t) {
+        const at = s2ReadyAtMs(s);
         fx.push({ kind: "set-timer", id: "ev:s2", atMs: at });
         return { ...s, s2PendingAtMs: at };
       }

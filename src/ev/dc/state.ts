@@ -28,6 +28,8 @@ export interface EvDcState {
   readonly chargerA: number;
   readonly s2: boolean;
   readonly s2PendingAtMs: number | null;
+  /** When the EV was plugged in (PP latched) this time: the legacy S2 delay counts from here. */
+  readonly pluggedAtMs: number | null;
   readonly stopReason: string | null;
   readonly readingsDirty: boolean;
   /** `start-v2g` received (or `autoStartV2g`). */
@@ -45,6 +47,15 @@ export function setPhase(s: EvDcState, phase: EvDcPhase, fx: EvDcEffect[]): EvDc
   if (phase === s.phase) return s;
   fx.push({ kind: "phase", phase });
   return { ...s, phase };
+}
+
+/**
+ * Earliest time S2 may close: {@link EvDcConfig.s2CloseDelayMs} after plug-in (J3400 "delayed S2 closure",
+ * so that a legacy single-wire-CAN charger completes its handshake while the pilot is in state B); 0 = now.
+ */
+export function s2ReadyAtMs(s: EvDcState): number {
+  if (s.cfg.s2CloseDelayMs <= 0 || s.pluggedAtMs === null) return 0;
+  return s.pluggedAtMs + s.cfg.s2CloseDelayMs;
 }
 
 export function setS2(s: EvDcState, closed: boolean, fx: EvDcEffect[]): EvDcState {

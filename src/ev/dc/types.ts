@@ -19,6 +19,12 @@ export const BOARD_LOST_STOP = "board lost";
 /** EV contactors open only once the inlet current is below this (A). Same figure as the EVSE's (digest §5.6, D). */
 export const EV_CONTACTOR_OPEN_MAX_A = 5;
 
+/**
+ * Longest legacy S2 delay the EV accepts (ms). J3400 names "delayed S2 closure" but publishes no figure;
+ * 10 s is our bound (D), above the 5 s the longest legacy handshake we model needs.
+ */
+export const EV_MAX_S2_CLOSE_DELAY_MS = 10_000;
+
 /** The on-board charger (AC energy transfer): input current range per phase and highest input voltage. */
 export interface EvObcConfig {
   maxCurrentA: number;
@@ -41,7 +47,11 @@ export interface EvDcConfig {
   slac: EvSlacConfig;
   /** Stop charging at this SOC (%). */
   targetSocPercent: number;
-  /** Legacy-charger option: delay closing S2 by this long (digest §3.3 "delayed S2 closure", U). 0 = off. */
+  /**
+   * Legacy-charger option (J3400 "delayed S2 closure"): S2 closes no earlier than this long after plug-in,
+   * and the request that needs state C waits for it. 0 = off. The figure a legacy charger needs is not
+   * published; `nacs ev` / `nacs simulate --s2-delay` set it.
+   */
   s2CloseDelayMs: number;
   currentDemandIntervalMs: number;
   /**

@@ -7,7 +7,9 @@
  *     "steps": [ { "phase": "charging", "delayS": 5, "action": "fault", "fault": "over-current" },
  *                { "atS": 600, "action": "ev-stop" } ] }
  */
+
 import { z } from "zod";
+import { EV_MAX_S2_CLOSE_DELAY_MS } from "../../ev/dc/types.js";
 import { FAULT_NAMES } from "./faults.js";
 import type { DcScriptAction, DcScriptStep, DcSessionOptions } from "./session.js";
 
@@ -39,7 +41,7 @@ export const dcScenarioOptionsSchema = z
     protocol: z.enum(["din", "iso2"]).optional(),
     chargerVariant: z.enum(["500v", "1000v"]).optional(),
     evClass: z.enum(["400v", "800v"]).optional(),
-    s2CloseDelayMs: z.number().min(0).max(10_000).optional(),
+    s2CloseDelayMs: z.number().min(0).max(EV_MAX_S2_CLOSE_DELAY_MS).optional(),
     maxDurationS: z
       .number()
       .positive()

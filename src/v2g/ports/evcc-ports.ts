@@ -38,6 +38,11 @@ export interface EvccReadings {
   /** SOC at which bulk charging is complete (BulkSOC). */
   bulkSocPercent: number;
   contactorsClosed: boolean;
+  /**
+   * Earliest time (ms) S2 may close (legacy "delayed S2 closure", J3400): the EVCC holds its first request
+   * that needs state C (CableCheck in DC, PowerDelivery Start in AC) until then. 0 = no hold.
+   */
+  s2ReadyAtMs: number;
   ready: boolean;
   errorCode: EvErrorCode;
   /** AC: maximum current per phase the on-board charger takes (A), minimum (A), and its max voltage (V). */
@@ -70,6 +75,7 @@ export function defaultEvccReadings(): EvccReadings {
     fullSocPercent: 100,
     bulkSocPercent: 80,
     contactorsClosed: false,
+    s2ReadyAtMs: 0,
     ready: true,
     errorCode: "NO_ERROR",
     acMaxCurrentA: 32,

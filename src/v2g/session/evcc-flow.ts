@@ -146,12 +146,17 @@ export function afterResponse(
         }
         for (const msg of verdict.notes) fx.push({ kind: "log", level: "info", msg });
       }
-      if (s.renegotiating || evccIsAc(s))
-        return { state: { ...s, progress: "start" }, next: { name: "PowerDelivery", delayMs: 0 } };
+      if (s.renegotiating || evccIsAc(s)) {
+        // AC closes S2 after PowerDeliveryRes(Start): a delayed S2 closure holds that request.
+        const delayMs = s.renegotiating ? 0 : Math.max(0, s.readings.s2ReadyAtMs - tMs);
+        return { state: { ...s, progress: "start" }, next: { name: "PowerDelivery", delayMs } };
+      }
       s = closeS2(s, fx);
       if (s.protocol === "din" && s.cfg.dinEdition === "2014") s = armReadyToCharge(s, tMs, fx);
       s = setEvccTimer(s, "cable-check", tMs + cableCheckTimeoutMs(s), fx);
-      return { state: s, next: { name: "CableCheck", delayMs: 0 } };
+      // The SECC waits only V2G_SECC_CPState_Detection_Timeout for state C once CableCheck has begun
+      // (ISO 15118-2 / DIN SPEC 70121): with a delayed S2 closure, ask for it only when S2 is closed.
+      return { state: s, next: { name: "CableCheck", delayMs: Math.max(0, s.readings.s2ReadyAtMs - tMs) } };
     case "CableCheck":
       if (ongoing) return { state: s, next: { name: "CableCheck", delayMs: p.ongoingMs } };
       if (s.evse.isolation === "Fault")
