@@ -2,3 +2,4 @@
 export * from "./basic-ac.js";
 export * from "./dc/index.js";
 export * from "./obc.js";
+export * from "./profiles.js";

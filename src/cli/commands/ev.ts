@@ -17,6 +17,7 @@ import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { z } from "zod";
 import { EV_MAX_S2_CLOSE_DELAY_MS } from "../../ev/dc/types.js";
+import { EV_PROFILE_NAMES } from "../../ev/profiles.js";
 import { isLoopback, stderrLogger, testPki } from "../../link/host/cli-support.js";
 import { findLinkLocalAddress } from "../../link/iface.js";
 import type { TlsClientConfig } from "../../link/index.js";
@@ -36,9 +37,19 @@ export const evOptionsSchema = v2gCommonSchema
     targetSoc: z.coerce.number().min(0).max(100).default(80),
     evClass: z.enum(["400v", "800v"]).default("800v"),
     s2Delay: z.coerce.number().min(0).max(MAX_S2_DELAY_S).default(0),
+    evProfile: z
+      .enum(EV_PROFILE_NAMES, { error: `must be one of ${EV_PROFILE_NAMES.join(", ")}` })
+      .default("default"),
   })
   .superRefine((o, ctx) => {
     checkModeProtocols(o.mode, o.protocol, ctx);
+    if (o.evProfile === "tesla" && o.mode !== "dc")
+      ctx.addIssue({
+        code: "custom",
+        path: ["evProfile"],
+        message:
+          "tesla charges DC over DIN SPEC 70121 only (Tesla cars offer no AC high-level communication)",
+      });
     if (o.tls && !o.trust && !o.testPki)
       ctx.addIssue({
         code: "custom",
@@ -125,6 +136,7 @@ export function registerEvCommand(program: Command): void {
     .option("--events <file>", "DC: write the session record (NDJSON) to FILE, - for stdout")
     .option("--seed <n>", "DC with the simulated board: component tolerances and noise")
     .option("--ev-class <class>", "DC: 800v (default) or 400v battery")
+    .option("--ev-profile <name>", "a real car's wire behaviour: default or tesla (DIN, Tesla SAP offer, …)")
     .option(
       "--s2-delay <seconds>",
       `close S2 no earlier than this long after plug-in (legacy "delayed S2 closure"), 0–${MAX_S2_DELAY_S} s`,

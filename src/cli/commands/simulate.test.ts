@@ -138,6 +138,7 @@ test("option validation (in process): every option is range-checked and named", 
       maxCurrent: 32,
       supplyVoltage: 240,
       seed: 1,
+      evProfile: "default",
       realtime: false,
       transport: "memory",
       json: false,
@@ -320,4 +321,16 @@ test("nacs simulate --s2-delay 3: the legacy S2 delay reaches the EV, the DC ses
   assert.equal(j.stopReason, "target SOC reached");
   const c = j.events.find((e: { cp: string }) => e.cp === "C");
   assert.ok(c && c.tS >= 3, `S2 closed at ${c?.tS} s`);
+});
+
+test("nacs simulate --ev-profile tesla: a DIN session with the Tesla car's offer; AC refused naming the flag", () => {
+  const r = nacs("--ev-profile", "tesla", "--soc", "20", "--target-soc", "21", "--no-record", "--json");
+  assert.equal(r.status, 0, r.stderr);
+  const j = JSON.parse(r.stdout);
+  assert.equal(j.protocol, "din");
+  assert.equal(j.stopReason, "target SOC reached");
+  assert.equal(j.messages.WeldingDetectionReq ?? 0, 0);
+  const bad = nacs("--ev-profile", "tesla", "--mode", "ac", "--hlc");
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--ev-profile/);
 });

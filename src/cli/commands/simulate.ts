@@ -12,6 +12,7 @@ import { dirname, join, resolve } from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
 import { EV_MAX_S2_CLOSE_DELAY_MS } from "../../ev/dc/types.js";
+import { EV_PROFILE_NAMES } from "../../ev/profiles.js";
 import { startTcpCarrier } from "../../link/tcp-carrier.js";
 import {
   DC_SIM_EV_MAC,
@@ -55,6 +56,9 @@ export const simulateOptionsSchema = z
     seed: z.coerce.number().int().min(0).max(SEED_MAX).default(1),
     unplugAfter: z.coerce.number().positive().max(MAX_UNPLUG_AFTER_S).optional(),
     s2Delay: z.coerce.number().min(0).max(MAX_S2_DELAY_S).optional(),
+    evProfile: z
+      .enum(EV_PROFILE_NAMES, { error: `must be one of ${EV_PROFILE_NAMES.join(", ")}` })
+      .default("default"),
     realtime: z.boolean().default(false),
     transport: z.enum(["memory", "tcp"], { error: 'must be "memory" or "tcp"' }).default("memory"),
     json: z.boolean().default(false),
@@ -86,6 +90,13 @@ export const simulateOptionsSchema = z
         code: "custom",
         path: ["protocol"],
         message: "--hlc needs iso2 (DIN 70121 is DC only)",
+      });
+    if (o.evProfile === "tesla" && o.mode !== "dc")
+      ctx.addIssue({
+        code: "custom",
+        path: ["evProfile"],
+        message:
+          "tesla charges DC over DIN SPEC 70121 only (Tesla cars offer no AC high-level communication)",
       });
     const basicAc = o.mode === "ac" && !o.hlc;
     if (o.transport === "tcp" && basicAc)
@@ -271,6 +282,7 @@ export function dcSessionFor(
     ...(o.mode === "ac" && { energy: "ac", acMaxCurrentA: o.maxCurrent, acSupplyV: o.supplyVoltage }),
     ...(o.fault !== undefined && { fault: o.fault }),
     ...(o.s2Delay !== undefined && { s2CloseDelayMs: o.s2Delay * 1000 }),
+    ...(o.evProfile !== "default" && { evProfile: o.evProfile }),
     script: scenario.steps,
     ...scenario.options,
     ...(onRecord && { onRecord }),
@@ -351,8 +363,11 @@ async function runDc(o: SimulateOptions): Promise<void> {
   const what =
     o.mode === "ac"
       ? `AC session over HLC: ${o.supplyVoltage} V / ${o.maxCurrent} A supply, ${o.evClass} EV`
-      : `DC session: ${o.chargerKw} kW ${o.chargerClass} charger, ${o.evClass} EV`;
-  const head = `${what}, ${o.protocol}, seed ${o.seed}${o.fault ? `, fault ${o.fault}` : ""}`;
+      : o.evProfile === "tesla"
+        ? `DC session: ${o.chargerKw} kW ${o.chargerClass} charger, Tesla profile EV (400v)`
+        : `DC session: ${o.chargerKw} kW ${o.chargerClass} charger, ${o.evClass} EV`;
+  const protocol = o.evProfile === "tesla" ? "din" : o.protocol;
+  const head = `${what}, ${protocol}, seed ${o.seed}${o.fault ? `, fault ${o.fault}` : ""}`;
   process.stdout.write(formatDcSummary(r, head, paths ?? {}));
   if (o.pcap) process.stdout.write(`  pcap  ${resolve(o.pcap)} (${pcap?.frames ?? 0} packets)\n`);
 }
@@ -401,6 +416,10 @@ export function registerSimulateCommand(program: Command): void {
     .option(
       "--s2-delay <seconds>",
       `EV: close S2 no earlier than this long after plug-in (legacy "delayed S2 closure"), 0–${MAX_S2_DELAY_S} s`,
+    )
+    .option(
+      "--ev-profile <name>",
+      "DC: a real car's wire behaviour: default or tesla (DIN, Tesla SAP offer, …)",
     )
     .option("--realtime", "pace the simulation by the wall clock")
     .option("--json", "print one JSON object instead of the summary")

@@ -1,4 +1,5 @@
 import { dcBatteryConfig, EV_DEFAULT_OBC, evDcConfig, packTerminalV } from "../../ev/dc/index.js";
+import { applyEvProfile, profileBattery } from "../../ev/profiles.js";
 import { powerModuleConfig } from "../../evse/dc/index.js";
 import { startLiveEv } from "../../link/host/live-ev.js";
 import type { TlsClientConfig } from "../../link/index.js";
@@ -23,7 +24,7 @@ export async function runEvHost(
   tls: TlsClientConfig | undefined,
   pcap: HostPcapFile | null,
 ): Promise<number> {
-  const battery = dcBatteryConfig(o.evClass, o.batteryKwh);
+  const battery = profileBattery(o.evProfile, dcBatteryConfig(o.evClass, o.batteryKwh));
   const board = await openBoard(
     "ev",
     o.board,
@@ -42,16 +43,19 @@ export async function runEvHost(
   let live: Awaited<ReturnType<typeof startLiveEv>>;
   try {
     live = await startLiveEv({
-      config: evDcConfig({
-        battery,
-        slac: { mac, random, modem: o.slac ? o.modem : "none" },
-        evcc: { protocols: o.protocol },
-        energy: o.mode,
-        targetSocPercent: o.targetSoc,
-        s2CloseDelayMs: o.s2Delay * 1000,
-        matching: o.slac ? "slac" : "none",
-        tls: o.tls,
-      }),
+      config: applyEvProfile(
+        o.evProfile,
+        evDcConfig({
+          battery,
+          slac: { mac, random, modem: o.slac ? o.modem : "none" },
+          evcc: { protocols: o.protocol },
+          energy: o.mode,
+          targetSocPercent: o.targetSoc,
+          s2CloseDelayMs: o.s2Delay * 1000,
+          matching: o.slac ? "slac" : "none",
+          tls: o.tls,
+        }),
+      ),
       socPercent: o.soc,
       ...(board.port.name.startsWith("sim") ? { energyTimeScale: o.timeScale } : {}),
       batteryVoltageV: packTerminalV(battery, o.soc, 0),

@@ -5,6 +5,7 @@
  */
 
 import { dcBatteryConfig, type EvDcConfig, type EvVoltageClass, evDcConfig } from "../../ev/dc/index.js";
+import { applyEvProfile, type EvProfileName } from "../../ev/profiles.js";
 import {
   EVSE_DEFAULT_AC_SUPPLY,
   type EvseDcConfig,
@@ -99,6 +100,8 @@ export interface DcSessionOptions {
   evseConfig?: Partial<EvseDcConfig>;
   /** Configuration of the EV controller over the one built from these options (its `evcc` merged). */
   evConfig?: Partial<EvDcConfig>;
+  /** A real car's wire behaviour over the EV (`--ev-profile`); default none. */
+  evProfile?: EvProfileName;
 }
 
 /** Summary (the `--json` object): the AC fields plus protocol, messages, responseTimesMs, safety. */
@@ -199,16 +202,19 @@ export function createDcSim(o: DcSessionOptions): DcSim {
       ...o.evseConfig,
       secc: { protocols: ["iso2", "din"], seed: seed >>> 0 || 1, ...o.evseConfig?.secc },
     }),
-    ev: evDcConfig({
-      battery,
-      slac: { mac: DC_SIM_EV_MAC, random: seededPrng(seed ^ 0xe7).bytes },
-      energy: o.evEnergy ?? o.energy ?? "dc",
-      targetSocPercent: o.targetSoc,
-      s2CloseDelayMs: o.s2CloseDelayMs ?? 0,
-      autoStartV2g: o.driver?.autoStartV2g ?? true,
-      ...o.evConfig,
-      evcc: { protocols: [o.protocol], ...o.evConfig?.evcc },
-    }),
+    ev: applyEvProfile(
+      o.evProfile ?? "default",
+      evDcConfig({
+        battery,
+        slac: { mac: DC_SIM_EV_MAC, random: seededPrng(seed ^ 0xe7).bytes },
+        energy: o.evEnergy ?? o.energy ?? "dc",
+        targetSocPercent: o.targetSoc,
+        s2CloseDelayMs: o.s2CloseDelayMs ?? 0,
+        autoStartV2g: o.driver?.autoStartV2g ?? true,
+        ...o.evConfig,
+        evcc: { protocols: [o.protocol], ...o.evConfig?.evcc },
+      }),
+    ),
   });
 }
 

@@ -57,6 +57,11 @@ export interface EvSlacConfig extends SlacCommonConfig {
   validationToggles?: number;
   /** TP_EV_vald_state_duration, 200–400 ms (default 300). */
   validationStateMs?: number;
+  /**
+   * A fixed RunID (8 bytes) instead of a random one per attempt. ISO 15118-3 asks for a random RunID; some
+   * cars use a constant (Tesla: ASCII "TESLA EV"), which our EVSE must accept. Default: random.
+   */
+  runId?: Uint8Array;
 }
 
 /** {@link EvSlacConfig} with every default filled in and checked. */
@@ -69,6 +74,7 @@ export interface EvSlacResolvedConfig {
   validation: boolean;
   validationToggles: number;
   validationStateMs: number;
+  runId: Uint8Array | null;
 }
 
 /** One EVSE that answered with CM_ATTEN_CHAR.IND. */
@@ -118,6 +124,12 @@ export interface EvSlacState {
   readonly timerSeq: number;
 }
 
+function requireRunId(v: unknown): Uint8Array {
+  if (!(v instanceof Uint8Array) || v.length !== RUN_ID_LENGTH)
+    throw new SlacConfigError(`ev.runId is not allowed: must be ${RUN_ID_LENGTH} bytes`);
+  return Uint8Array.from(v);
+}
+
 /** Fill defaults and check an {@link EvSlacConfig}; throws {@link SlacConfigError} naming the field. */
 export function resolveEvSlacConfig(c: EvSlacConfig): EvSlacResolvedConfig {
   if (typeof c.random !== "function")
@@ -142,6 +154,7 @@ export function resolveEvSlacConfig(c: EvSlacConfig): EvSlacResolvedConfig {
       0,
       255,
     ),
+    runId: c.runId === undefined ? null : requireRunId(c.runId),
     validation: c.validation ?? false,
     validationToggles: requireRange(
       "ev.validationToggles",
@@ -224,7 +237,8 @@ function randomBytes(c: Ctx, n: number): Uint8Array {
 
 function startAttempt(c: Ctx): void {
   c.s.attempts++;
-  c.s.runId = randomBytes(c, RUN_ID_LENGTH);
+  const fixed = c.s.config.runId;
+  c.s.runId = fixed ? Uint8Array.from(fixed) : randomBytes(c, RUN_ID_LENGTH);
   c.s.candidates = [];
   c.s.chosen = undefined;
   c.s.batchSent = 0;

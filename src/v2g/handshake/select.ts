@@ -72,3 +72,18 @@ export function acceptedProtocol(offer: readonly V2gProtocol[], res: SapRes): V2
   if (res.ResponseCode === "Failed_NoNegotiation" || res.SchemaID === undefined) return undefined;
   return offer[res.SchemaID - 1];
 }
+
+/**
+ * EVCC side, for an offer given entry by entry: the protocol of the entry whose SchemaID the SECC chose,
+ * if it is one we speak (`protocols`), else undefined.
+ */
+export function acceptedFromOffer(
+  offer: SapReq["AppProtocol"],
+  protocols: readonly V2gProtocol[],
+  res: SapRes,
+): V2gProtocol | undefined {
+  if (res.ResponseCode === "Failed_NoNegotiation" || res.SchemaID === undefined) return undefined;
+  const entry = offer.find((e) => e.SchemaID === res.SchemaID);
+  const protocol = entry ? protocolOfNamespace(entry.ProtocolNamespace) : undefined;
+  return protocol && protocols.includes(protocol) ? protocol : undefined;
+}

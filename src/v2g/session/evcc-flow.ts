@@ -247,5 +247,6 @@ function afterPowerDelivery(s0: EvccState, fx: EvccEffect[]): FlowDecision {
   }
   s = deEnergize(s, fx);
   s = openS2({ ...s, charging: false }, fx);
-  return { state: s, next: { name: evccIsAc(s) ? "SessionStop" : "WeldingDetection", delayMs: 0 } };
+  const welding = !evccIsAc(s) && s.cfg.weldingDetection;
+  return { state: s, next: { name: welding ? "WeldingDetection" : "SessionStop", delayMs: 0 } };
 }

@@ -60,6 +60,26 @@ export interface EvccConfig {
   departureTimeS?: number;
   readings: EvccReadings;
   trace: boolean;
+  /**
+   * The supportedAppProtocolReq entries as sent, when they differ from what `protocols` builds (a Tesla car
+   * offers DIN and `urn:tesla:din:2018:MsgDef`). The SECC's SchemaID is looked up in this list.
+   */
+  appProtocols?: AppProtocolOffer[];
+  /** DC: WeldingDetection after PowerDelivery Stop (default true; Tesla cars go straight to SessionStop). */
+  weldingDetection: boolean;
+  /** Zero bytes appended after the EXI stream of these requests (Tesla: one after ContractAuthenticationReq). */
+  trailingZeroBytes: Partial<Record<MsgName, number>>;
+  /** DIN: leave out the optional fields of ChargeParameterDiscoveryReq / CurrentDemandReq (Tesla). */
+  dinMandatoryOnly: boolean;
+}
+
+/** One supportedAppProtocolReq entry. */
+export interface AppProtocolOffer {
+  ProtocolNamespace: string;
+  VersionNumberMajor: number;
+  VersionNumberMinor: number;
+  SchemaID: number;
+  Priority: number;
 }
 
 /** Complete a partial configuration (ISO-2 then DIN, DC_extended, 20 V PreCharge tolerance, …). */
@@ -77,6 +97,9 @@ export function evccConfig(partial: Partial<EvccConfig> = {}): EvccConfig {
     preChargeTimeoutMs: V2G_EVCC_PRE_CHARGE_TIMEOUT_MS,
     readings: defaultEvccReadings(),
     trace: false,
+    weldingDetection: true,
+    trailingZeroBytes: {},
+    dinMandatoryOnly: false,
     ...partial,
   };
 }

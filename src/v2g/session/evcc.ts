@@ -12,7 +12,7 @@
  */
 import { appHandshake, ExiDecodeError, ExiEncodeError } from "../../codecs/index.js";
 import { dinEvccModule } from "../din/evcc/module.js";
-import { acceptedProtocol, buildAppProtocolReq } from "../handshake/select.js";
+import { acceptedFromOffer, acceptedProtocol, buildAppProtocolReq } from "../handshake/select.js";
 import { iso2EvccModule } from "../iso2/evcc/module.js";
 import { V2gtpPayloadType } from "../v2gtp.js";
 import { SessionError } from "./errors.js";
@@ -111,7 +111,7 @@ function onConnected(s0: EvccState, tMs: number, fx: EvccEffect[]): EvccState {
     refusal: null,
   };
   s = setEvccTimer(s, "communication-setup", tMs + s.cfg.communicationSetupTimeoutMs, fx);
-  const req = buildAppProtocolReq(s.cfg.protocols);
+  const req = s.cfg.appProtocols ? { AppProtocol: s.cfg.appProtocols } : buildAppProtocolReq(s.cfg.protocols);
   if (s.cfg.trace)
     fx.push({ kind: "trace", dir: "tx", protocol: "sap", name: "supportedAppProtocolReq", message: req });
   fx.push({
@@ -166,7 +166,9 @@ function sendRequest(s0: EvccState, name: MsgName, tMs: number, fx: EvccEffect[]
   }
   if (s0.cfg.trace)
     fx.push({ kind: "trace", dir: "tx", protocol: mod.protocol, name: msg.req, message: enc.message });
-  fx.push({ kind: "send", payloadType: V2gtpPayloadType.exi, bytes: enc.bytes, name: msg.req });
+  const pad = s0.cfg.trailingZeroBytes[name] ?? 0;
+  const bytes = pad > 0 ? Uint8Array.from([...enc.bytes, ...new Uint8Array(pad)]) : enc.bytes;
+  fx.push({ kind: "send", payloadType: V2gtpPayloadType.exi, bytes, name: msg.req });
   const s = { ...s0, pending: name };
   return setEvccTimer(s, "response", tMs + evccMsgTimeoutMs(s.protocol, name, s.cfg.dinEdition), fx);
 }
@@ -208,7 +210,9 @@ function onSapRes(s: EvccState, bytes: Uint8Array, tMs: number, fx: EvccEffect[]
   const res = doc.supportedAppProtocolRes;
   if (s.cfg.trace)
     fx.push({ kind: "trace", dir: "rx", protocol: "sap", name: "supportedAppProtocolRes", message: res });
-  const protocol = acceptedProtocol(s.cfg.protocols, res);
+  const protocol = s.cfg.appProtocols
+    ? acceptedFromOffer(s.cfg.appProtocols, s.cfg.protocols, res)
+    : acceptedProtocol(s.cfg.protocols, res);
   if (!protocol)
     return endEvcc(s, "no-negotiation", `${res.ResponseCode} (SchemaID ${res.SchemaID ?? "-"})`, fx);
   fx.push({ kind: "negotiated", protocol, schemaId: res.SchemaID ?? 0 });

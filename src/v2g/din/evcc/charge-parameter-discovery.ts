@@ -21,10 +21,12 @@ export const chargeParameterDiscovery: EvccMessage = {
         EVMaximumCurrentLimit: pv(r.maxCurrentA, "A"),
         EVMaximumPowerLimit: pv(r.maxPowerW, "W"),
         EVMaximumVoltageLimit: pv(r.maxVoltageV, "V"),
-        EVEnergyCapacity: pv(r.capacityWh, "Wh"),
-        EVEnergyRequest: pv(Math.round(requestWh), "Wh"),
-        FullSOC: Math.round(r.fullSocPercent),
-        BulkSOC: Math.round(r.bulkSocPercent),
+        ...(!s.cfg.dinMandatoryOnly && {
+          EVEnergyCapacity: pv(r.capacityWh, "Wh"),
+          EVEnergyRequest: pv(Math.round(requestWh), "Wh"),
+          FullSOC: Math.round(r.fullSocPercent),
+          BulkSOC: Math.round(r.bulkSocPercent),
+        }),
       },
     };
   },

@@ -21,9 +21,11 @@ export const currentDemand: EvccMessage = {
       EVMaximumVoltageLimit: pv(r.maxVoltageV, "V"),
       EVMaximumCurrentLimit: pv(r.maxCurrentA, "A"),
       EVMaximumPowerLimit: pv(r.maxPowerW, "W"),
-      BulkChargingComplete: r.socPercent >= r.bulkSocPercent,
+      ...(!s.cfg.dinMandatoryOnly && { BulkChargingComplete: r.socPercent >= r.bulkSocPercent }),
       ChargingComplete: r.socPercent >= r.fullSocPercent,
-      RemainingTimeToFullSoC: pv(Math.max(0, Math.min(32767, Math.round(remainingS))), "s"),
+      ...(!s.cfg.dinMandatoryOnly && {
+        RemainingTimeToFullSoC: pv(Math.max(0, Math.min(32767, Math.round(remainingS))), "s"),
+      }),
       EVTargetVoltage: pv(Math.round(r.targetVoltageV * 10) / 10, "V"),
     };
   },
