@@ -2,7 +2,11 @@
  * Runs scenario commands (commands.ts) against a DC session in virtual time, EVerest-style: commands run one
  * after the other; a wait blocks the script until its condition holds (checked after every simulator
  * event), `sleep N` for N virtual seconds. A `sleep` while the EV sits plugged in after its session is over
- * is cut short (nothing can happen until the next command). Implements `SessionDriver` (src/sim/dc).
+ * is cut short (nothing can happen until the next command). Each plug-in is a session of its own: waits
+ * look at the session of the current plug-in (`wait_phase` does not count a phase of an earlier one), a
+ * wait that needs the car plugged in (`iso_wait_slac_matched`, `iso_wait_pwm_is_running`, `wait_phase`)
+ * plugs it in first and says so in the record, and a plug-in right after an unplug waits until both sides
+ * have seen the connector out. Implements `SessionDriver` (src/sim/dc).
  */
 import type { DcSession, DcSim, FaultName, SessionDriver } from "../dc/index.js";
 import type { ScenarioCommand } from "./commands.js";
