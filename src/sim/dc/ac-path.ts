@@ -123,8 +123,7 @@ export class AcPath extends DcPath {
     this.soc = socAfter(this.battery, this.soc, stored);
     this.i = i1;
     this.vLink = this.evseVoltageV;
-    const p = this.powerW;
-    if (p > this.peakPowerW) this.peakPowerW = p;
+    this.notePower(this.powerW);
     if (this.i > this.peakCurrentA) this.peakCurrentA = this.i;
     if (this.evseVoltageV > this.peakVoltageV) this.peakVoltageV = this.evseVoltageV;
   }

@@ -20,6 +20,7 @@ import { SIM_PLC_ATTENUATION_DB } from "./constants.js";
 import { Controllers, type SimEvent } from "./controllers.js";
 import type { DcSimPhase, FaultName } from "./faults.js";
 import { applyFault } from "./inject.js";
+import type { PlugIn, PlugInFigures } from "./plug-ins.js";
 import type { WireTap } from "./wire.js";
 import { DcWorld, type WorldNote } from "./world.js";
 
@@ -64,6 +65,8 @@ export interface TripReport {
   voltageAtUnlockV: number | null;
 }
 
+const NONE = { evseStopReason: null, protocol: null } as const;
+
 /** A running DC simulation: the world, the in-memory network and the two controller hosts. */
 export class DcSim {
   readonly cfg: DcSimConfig;
@@ -80,6 +83,8 @@ export class DcSim {
   /** Limit flags the EVSE reported (CurrentDemandRes EVSE…LimitAchieved), when they changed. */
   readonly limitEvents: { tMs: number; current: boolean; voltage: boolean; power: boolean }[] = [];
   readonly injected: { tMs: number; name: FaultName }[] = [];
+  /** One entry per plug-in of the connector (plug-ins.ts). */
+  readonly plugIns: PlugIn[] = [];
   private readonly phaseActions = new Map<
     DcSimPhase,
     { delayMs: number; label: string; fn: (s: DcSim) => void }[]
@@ -164,8 +169,13 @@ export class DcSim {
     this.record("fault", { name });
     applyFault(this, name);
   }
-  /** Plug the connector in (latched). */
+  /**
+   * Plug the connector in (latched). Coming from unplugged this begins a new plug-in: the previous one's
+   * figures are taken, and the session phase starts again at "connecting" (a phase reached during an
+   * earlier plug-in says nothing about this one's session).
+   */
   plugIn(): void {
+    if (!this.cable.plugged) this.beginPlugIn();
     this.world.plugIn();
   }
   /** Press / release the handle button (PP unlatched / latched). */
@@ -174,7 +184,49 @@ export class DcSim {
   }
   /** Unplug (CP and PP disconnect). */
   unplug(): void {
+    const p = this.plugIns[this.plugIns.length - 1];
+    if (this.cable.plugged && p && p.unpluggedAtMs === null) p.unpluggedAtMs = this.nowMs;
     this.world.unplug();
+  }
+
+  /** Cumulative figures now (energy, SOC, messages; the peak since the last plug-in). */
+  plugInFigures(): PlugInFigures {
+    const p = this.world.path;
+    return {
+      tMs: this.nowMs,
+      soc: p.soc,
+      energyWh: p.energyWh,
+      lossesWh: p.lossesWh,
+      peakPowerW: p.plugInPeakPowerW,
+      messages: { ...this.ctl.messages },
+    };
+  }
+
+  /** What the EVSE says during the current plug-in: its first stop reason and its V2G protocol. */
+  notePlugIn(): void {
+    const p = this.plugIns[this.plugIns.length - 1];
+    if (!p) return;
+    const evse = this.ctl.evse;
+    p.evseStopReason ??= evse.stopReason;
+    // The SECC's protocol is this plug-in's once a SessionSetup followed this plug-in's handshake.
+    const setups = (this.ctl.messages.SessionSetupReq ?? 0) - (p.start.messages.SessionSetupReq ?? 0);
+    if (setups > 0) p.protocol ??= evse.secc.protocol ?? null;
+  }
+
+  private beginPlugIn(): void {
+    this.world.path.advance(this.nowMs);
+    const now = this.plugInFigures();
+    const prev = this.plugIns[this.plugIns.length - 1];
+    if (prev) {
+      this.notePlugIn();
+      prev.end = now;
+    }
+    this.world.path.plugInPeakPowerW = 0;
+    const start = { ...now, peakPowerW: 0 };
+    const phases: PlugIn["phases"] = [];
+    this.plugIns.push({ n: this.plugIns.length + 1, start, end: null, unpluggedAtMs: null, phases, ...NONE });
+    if (this.phase === "connecting") phases.push({ phase: "connecting", tMs: this.nowMs });
+    else this.setPhase("connecting");
   }
   /** Something physical changed on CP and/or PP (scripted S2 toggles). */
   physicalChange(cp: boolean, pp: boolean): void {
@@ -212,6 +264,7 @@ export class DcSim {
   setPhase(p: DcSimPhase): void {
     if (p === this.phase) return;
     this.phase = p;
+    this.plugIns[this.plugIns.length - 1]?.phases.push({ phase: p, tMs: this.nowMs });
     this.record("phase", { phase: p });
     for (const a of this.phaseActions.get(p) ?? []) this.at(this.nowMs + a.delayMs, a.label, a.fn);
     this.phaseActions.delete(p);

@@ -1,6 +1,7 @@
 /** Human summary table of a DC session (`nacs simulate` without `--json`). Pure string building. */
 import { formatDuration as duration } from "../format-time.js";
 import { FAULT_NAMES, FAULTS } from "./faults.js";
+import type { DcPlugInSummary } from "./plug-ins.js";
 import type { DcSessionSummary } from "./session.js";
 
 /** The summary table: energy, duration, peak power, stop reason, message counts, safety figures. */
@@ -38,10 +39,30 @@ export function formatDcSummary(
     const det = t.injectedAtMs === null ? "" : `, fault → detection ${t.detectedAtMs - t.injectedAtMs} ms`;
     rows.push(["safety trip", `${t.reason}: detection → output off ${off}${det}`]);
   }
+  if (r.sessions.length > 1) {
+    rows.push(["plug-ins", `${r.sessions.length} sessions (the figures above cover the whole run)`]);
+    for (const x of r.sessions) rows.push([`session ${x.n}`, sessionLine(x)]);
+  }
+  const at = r.script?.blockedAt;
+  if (at) rows.push(["script", `did not finish: the run ended at command ${at.pos} "${at.text}"`]);
   if (files.record) rows.push(["record", files.record]);
   if (files.plot) rows.push(["plot", files.plot]);
   const w = Math.max(...rows.map(([k]) => k.length));
   return `${head}\n${rows.map(([k, v]) => `  ${k.padEnd(w)}  ${v}`).join("\n")}\n`;
+}
+
+/** One plug-in on one line: when, stop reason, time charging, energy, SOC, peak power, V2G messages. */
+export function sessionLine(x: DcPlugInSummary): string {
+  const to = x.unpluggedS === null ? "end (plugged in)" : `${x.unpluggedS.toFixed(1)} s`;
+  const msgs = Object.values(x.messages).reduce((a, b) => a + b, 0);
+  return [
+    `${x.pluggedInS.toFixed(1)} s → ${to}: ${x.stopReason}`,
+    `charging ${x.chargingS.toFixed(1)} s`,
+    `${(x.energyDeliveredWh / 1000).toFixed(2)} kWh`,
+    `SOC ${x.socStart.toFixed(1)} → ${x.socEnd.toFixed(1)} %`,
+    `peak ${(x.peakPowerW / 1000).toFixed(1)} kW`,
+    `${msgs} V2G messages`,
+  ].join(", ");
 }
 
 /** `--list-faults`: one line per fault: name, description, stop reason. */

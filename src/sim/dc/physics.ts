@@ -50,6 +50,8 @@ export class DcPath {
   lossesWh = 0;
   chargingMs = 0;
   peakPowerW = 0;
+  /** Highest power since the simulator last reset it (at each plug-in: the per-plug-in figures), W. */
+  plugInPeakPowerW = 0;
   currentRunawayAtMs: number | null = null;
   voltageRunawayAtMs: number | null = null;
   /** AC voltage present on the pins (fault injection); 0 = none. */
@@ -187,8 +189,7 @@ export class DcPath {
       this.soc = socAfter(this.battery, this.soc, stored);
       this.i = i1;
       this.vLink = this.ocvV + i1 * this.battery.rIntOhm;
-      const p = this.powerW;
-      if (p > this.peakPowerW) this.peakPowerW = p;
+      this.notePower(this.powerW);
       this.notePeaks();
       return;
     }
@@ -198,6 +199,12 @@ export class DcPath {
     else if (this.vLink < target) this.vLink = Math.min(target, this.vLink + rate * dt);
     else this.vLink = Math.max(target, this.vLink - rate * dt);
     this.notePeaks();
+  }
+
+  /** Keep the highest power: of the whole run and since the last plug-in. */
+  protected notePower(p: number): void {
+    if (p > this.peakPowerW) this.peakPowerW = p;
+    if (p > this.plugInPeakPowerW) this.plugInPeakPowerW = p;
   }
 
   private notePeaks(): void {

@@ -23,6 +23,7 @@ import type { TraceEntry } from "../trace.js";
 import { SIM_DC_NET_LATENCY_MS, SIM_DC_TRACE_CURRENT_STEP_A } from "./constants.js";
 import { DcSim, type TripReport } from "./dc-sim.js";
 import { type DcSimPhase, FAULTS, type FaultName } from "./faults.js";
+import { type DcPlugInSummary, pickStopReason, plugInSummaries } from "./plug-ins.js";
 import type { WireTap } from "./wire.js";
 
 /**
@@ -36,6 +37,8 @@ export interface SessionDriver {
   readonly done: boolean;
   /** Blocked on a condition (not a sleep): the session may end if nothing can satisfy it. */
   readonly waiting: boolean;
+  /** The command running now (a wait or a sleep), by its 1-based position and text. */
+  readonly blockedAt?: { pos: number; text: string } | null;
   /** Start SDP / V2G after SLAC without a command (false when the script has `iso_start_v2g_session`). */
   readonly autoStartV2g: boolean;
 }
@@ -134,6 +137,13 @@ export interface DcSessionSummary {
   limitsAchieved: { current: boolean; voltage: boolean; power: boolean };
   /** `--transport tcp`: the real TCP connections and bytes that carried the V2G session. */
   v2gTransport?: { kind: "tcp"; connections: number; bytes: number };
+  /**
+   * One entry per plug-in (a script that unplugs and plugs in again runs several sessions): its own
+   * energy, SOC, stop reason, phases, messages and trips. The fields above cover the whole run.
+   */
+  sessions: DcPlugInSummary[];
+  /** With a scenario script: whether all its commands ran, else the one it ended on. */
+  script?: { done: boolean; blockedAt: { pos: number; text: string } | null };
 }
 
 /** Median / p99 / max of one message pair's SECC processing times (wall ms). */
@@ -158,8 +168,6 @@ export interface DcSessionStatus {
   powerW: number;
   phase: string;
 }
-
-const CONSEQUENCE_TRIPS = new Set(["ev-stop-cp", "comm-loss", "connection-lost", "session-error"]);
 
 const mac = (n: number) => Uint8Array.of(0x02, 0x00, 0x5e, 0x10, 0x00, n);
 /** MAC of the simulated EVSE's PLC modem (locally administered). */
@@ -293,10 +301,11 @@ export class DcSession {
       if (t === undefined || t > untilMs) break;
       if (t > this.maxMs) {
         sim.runUntil(this.maxMs);
-        this.finished = true;
+        this.finish();
         break;
       }
       sim.step();
+      sim.notePlugIn();
       this.opts.driver?.tick();
       const i = sim.currentA;
       if ((i === 0) !== (this.lastI === 0) || Math.abs(i - this.lastI) >= SIM_DC_TRACE_CURRENT_STEP_A) {
@@ -346,6 +355,19 @@ export class DcSession {
     return c.evse.phase === "ended" && evDone && !sim.path.k1 && !c.evse.safety.contactorsCmd;
   }
 
+  /** The run is over; a script that did not get to its end says where it stopped (record and summary). */
+  private finish(): void {
+    this.finished = true;
+    const d = this.opts.driver;
+    const at = d?.blockedAt;
+    if (d && !d.done && at)
+      this.sim.record("log", {
+        side: "script",
+        level: "warn",
+        msg: `script did not finish: the run ended (${this.stopReason()}) at command ${at.pos} "${at.text}"`,
+      });
+  }
+
   private checkEnd(): void {
     const sim = this.sim;
     const d = this.opts.driver;
@@ -358,7 +380,7 @@ export class DcSession {
       if (!d.done && !(d.waiting && sim.nowMs - this.overSinceMs >= DC_SCRIPT_STALL_MS)) return;
       if (!sim.cable.plugged) {
         sim.setPhase("ended");
-        this.finished = true;
+        this.finish();
         return;
       }
     }
@@ -371,7 +393,7 @@ export class DcSession {
     const unlocked = c.evFrozen || (!c.ev.lockCmd && !sim.lock.locked);
     if ((off && unlocked) || sim.nowMs - this.endSeenMs > DC_SESSION_SETTLE_MS) {
       if (off && unlocked) sim.setPhase("ended");
-      this.finished = true;
+      this.finish();
     }
   }
 
@@ -381,15 +403,8 @@ export class DcSession {
    */
   stopReason(): string {
     const sim = this.sim;
-    const ev = sim.evStops.find((e) => e.fault) ?? sim.evStops[0];
-    const trip = sim.trips[0];
-    // A trip that is only the EVSE's view of the EV's own decision (S2 opened, connection closed) does not
-    // name the cause when the EV stopped first; any other trip does.
-    const consequence =
-      trip && CONSEQUENCE_TRIPS.has(trip.fault) && ev !== undefined && ev.tMs < trip.detectedAtMs;
-    if (trip && !consequence) return trip.reason;
-    if (ev) return ev.reason;
-    return sim.ctl.evse.stopReason ?? (this.finished ? "time limit" : "not finished");
+    const fallback = this.finished ? "time limit" : "not finished";
+    return pickStopReason(sim.evStops, sim.trips, sim.ctl.evse.stopReason, fallback);
   }
 
   status(): DcSessionStatus {
@@ -409,6 +424,8 @@ export class DcSession {
     }
     const tot = timeStats(all);
     const rt: ResponseTimesMs = { median: roundMs(tot.median), p99: roundMs(tot.p99), perMessage };
+    const d = this.opts.driver;
+    const blocked = d && !d.done ? (d.blockedAt ?? null) : null;
     const lim = { current: false, voltage: false, power: false };
     for (const l of sim.limitEvents) {
       lim.current ||= l.current;
@@ -432,6 +449,16 @@ export class DcSession {
       safety: sim.trips.map((t) => ({ ...t })),
       outputPeak: { currentA: round(p.peakCurrentA, 1), voltageV: round(p.peakVoltageV, 1) },
       limitsAchieved: lim,
+      sessions: plugInSummaries({
+        plugIns: sim.plugIns,
+        evStops: sim.evStops,
+        trips: sim.trips,
+        now: sim.plugInFigures(),
+        fallback: this.finished ? "time limit" : "not finished",
+      }),
+      ...(d && {
+        script: { done: d.done, blockedAt: blocked ? { pos: blocked.pos, text: blocked.text } : null },
+      }),
     };
   }
 }

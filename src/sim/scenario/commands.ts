@@ -37,7 +37,12 @@ export const SCENARIO_COMMANDS: Readonly<Record<string, CommandSpec>> = Object.f
     [
       // ---------------------------------------------------------------- EVerest car simulator
       c("sleep", ["number"], { origin: "everest", blocking: true, help: "wait N seconds (virtual time)" }),
-      c("plugin", [], { origin: "everest", blocking: false, plugs: true, help: "plug the connector in" }),
+      c("plugin", [], {
+        origin: "everest",
+        blocking: false,
+        plugs: true,
+        help: "plug the connector in (right after an unplug: once the EVSE and the EV have seen it out, at most 5 s)",
+      }),
       c("wait_for_real_plugin", [], {
         origin: "everest",
         blocking: false,
@@ -158,7 +163,8 @@ export const SCENARIO_COMMANDS: Readonly<Record<string, CommandSpec>> = Object.f
       c("wait_phase", ["word"], {
         origin: "nacs",
         blocking: true,
-        help: "wait for a phase: connecting, cable-check, pre-charge, charging, stopping, ended",
+        plugs: true,
+        help: "wait until the session of the current plug-in is in a phase or a later one (connecting, cable-check, pre-charge, charging, stopping, ended); plugs in first if the connector is out",
       }),
       c("fault", ["word"], {
         origin: "nacs",

@@ -2,7 +2,11 @@
  * Runs scenario commands (commands.ts) against a DC session in virtual time, EVerest-style: commands run one
  * after the other; a wait blocks the script until its condition holds (checked after every simulator
  * event), `sleep N` for N virtual seconds. A `sleep` while the EV sits plugged in after its session is over
- * is cut short (nothing can happen until the next command). Implements `SessionDriver` (src/sim/dc).
+ * is cut short (nothing can happen until the next command). Each plug-in is a session of its own: waits
+ * look at the session of the current plug-in (`wait_phase` does not count a phase of an earlier one), a
+ * wait that needs the car plugged in (`iso_wait_slac_matched`, `iso_wait_pwm_is_running`, `wait_phase`)
+ * plugs it in first and says so in the record, and a plug-in right after an unplug waits until both sides
+ * have seen the connector out. Implements `SessionDriver` (src/sim/dc).
  */
 import type { DcSession, DcSim, FaultName, SessionDriver } from "../dc/index.js";
 import type { ScenarioCommand } from "./commands.js";
@@ -11,6 +15,12 @@ import type { ScenarioCommand } from "./commands.js";
 export const SCRIPT_UNPLUG_BUTTON_MS = 1_000;
 /** `unplug`: pull anyway (forced) if the inlet is still locked this long after the button (ms). Design choice (D). */
 export const SCRIPT_UNPLUG_FORCE_MS = 10_000;
+/**
+ * A plug-in right after an unplug waits until the EVSE and the EV have both seen the connector out (CP
+ * state A: EVSE idle, EV unplugged), so the plug-in begins a new session; at most this long (ms). Design
+ * choice (D): the EVSE's CP state detection takes well under a second.
+ */
+export const SCRIPT_REPLUG_WAIT_MS = 5_000;
 /** `iso_start_bcb_toggle`: each half (C, then B) lasts this long (ms). Design choice (D), ISO 15118-3 wake-up. */
 export const SCRIPT_BCB_HALF_MS = 300;
 /** `iso_start_bcb_toggle`: at most this many toggles (EVerest caps at 3). */
@@ -31,6 +41,8 @@ interface Running {
   /** Per-command scratch (deadline, counters). */
   untilMs?: number;
   step?: number;
+  /** A re-plug waiting for both sides to see the previous unplug: plug in anyway at this time. */
+  plugByMs?: number;
   started: boolean;
 }
 
@@ -103,8 +115,29 @@ export class ScenarioRunner implements SessionDriver {
     const now = sim.nowMs;
     const a = r.cmd.args;
     const num = (k: number) => Number(a[k]);
-    const ensurePlugged = () => {
-      if (!sim.cable.plugged) sim.plugIn();
+    // Plug in if the connector is out; false while a re-plug waits for both sides to see the unplug.
+    const plugIn = (implicit: boolean): boolean => {
+      if (sim.cable.plugged) return true;
+      if (c.evse.phase !== "idle" || ev.phase !== "unplugged") {
+        if (r.plugByMs === undefined) {
+          r.plugByMs = now + SCRIPT_REPLUG_WAIT_MS;
+          this.wake(sim, r.plugByMs);
+        }
+        if (now < r.plugByMs) return false;
+        sim.record("log", {
+          side: "script",
+          level: "warn",
+          msg: `${r.cmd.pos}: ${r.cmd.text}: plugged in before the EVSE and the EV saw the unplug`,
+        });
+      }
+      if (implicit)
+        sim.record("log", {
+          side: "script",
+          level: "info",
+          msg: `${r.cmd.pos}: ${r.cmd.text}: connector not plugged in, plugging in first (implicit plugin)`,
+        });
+      sim.plugIn();
+      return true;
     };
     const wait = (cond: boolean) => {
       this.blockedOnWait = !cond;
@@ -125,8 +158,7 @@ export class ScenarioRunner implements SessionDriver {
       }
       case "plugin":
       case "wait_for_real_plugin":
-        ensurePlugged();
-        return true;
+        return plugIn(false);
       case "unplug": {
         if (!sim.cable.plugged) return true;
         if (!r.started) {
@@ -150,7 +182,7 @@ export class ScenarioRunner implements SessionDriver {
         return true;
       }
       case "iso_wait_pwm_is_running":
-        ensurePlugged();
+        if (!plugIn(true)) return wait(false);
         return wait(ev.duty > 4 && ev.duty < 97);
       case "pause":
         sim.cable.s2Closed = false;
@@ -175,7 +207,7 @@ export class ScenarioRunner implements SessionDriver {
         return true;
       }
       case "iso_wait_slac_matched":
-        ensurePlugged();
+        if (!plugIn(true)) return wait(false);
         return wait(ev.phase === "sdp" || ev.phase === "session" || ev.phase === "paused");
       case "iso_start_v2g_session":
         if (ev.phase === "paused") c.toEv({ kind: "resume", tMs: now });
@@ -271,6 +303,9 @@ export class ScenarioRunner implements SessionDriver {
       case "wait_soc":
         return wait(sim.soc >= num(0));
       case "wait_phase":
+        // The phase of the current plug-in's session: with the connector out, plug in first (as
+        // iso_wait_slac_matched does); the simulator's phase starts again at "connecting" on each plug-in.
+        if (!plugIn(true)) return wait(false);
         return wait(reached(sim, String(a[0])));
       case "fault":
         sim.inject(String(a[0]) as FaultName);
@@ -292,7 +327,10 @@ export class ScenarioRunner implements SessionDriver {
 
 const ORDER = ["connecting", "cable-check", "pre-charge", "charging", "stopping", "ended"];
 
-/** True once the simulator's phase is `phase` or a later one (a resumed session passes them again). */
+/**
+ * True once the session of the current plug-in is in `phase` or a later one (the simulator's phase starts
+ * again at "connecting" on each plug-in; a resumed session passes the phases again).
+ */
 function reached(sim: DcSim, phase: string): boolean {
   return ORDER.indexOf(sim.phase) >= ORDER.indexOf(phase);
 }

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { DcSession, type DcSessionOptions } from "../dc/index.js";
+import type { RecordEvent } from "../record/types.js";
 import {
   parseEverestString,
   parseScenarioText,
@@ -167,4 +168,150 @@ test("runner: fault commands, rcd_current as an isolation leak, emergency stop +
   assert.equal(estop.r.safety.length, 1);
   const f = run("plugin;wait_phase charging;sleep 5;fault tcp-drop;iso_wait_v2g_session_stopped;unplug").r;
   assert.equal(f.stopReason, "V2G connection closed (TCP)");
+});
+
+const REPLUG = readFileSync(
+  new URL("../../../examples/scenarios/emergency-stop-replug.yaml", import.meta.url),
+  "utf8",
+);
+
+/** Run a parsed scenario, keeping the record events. */
+function runScenario(text: string, kind: "yaml" | "txt", over: Partial<DcSessionOptions> = {}) {
+  const scenario = parseScenarioText(text, kind);
+  const runner = new ScenarioRunner(scenario.commands);
+  const events: RecordEvent[] = [];
+  const session = new DcSession({
+    ...base,
+    ...scenario.options,
+    ...over,
+    driver: runner,
+    onRecord: (e) => events.push(e),
+  });
+  const r = session.run();
+  const starts = (name: string) => runner.log.filter((l) => l.event === "start" && l.text === name);
+  const phases = (p: string) =>
+    events.filter((e) => e.type === "phase" && e.phase === p).map((e) => e.t * 1000);
+  const logs = events.filter((e) => e.type === "log" && e.side === "script").map((e) => String(e.msg));
+  return { r, runner, events, starts, phases, logs };
+}
+
+test("wait_phase belongs to the current plug-in: the replug example's second charging period lasts as scripted", () => {
+  const { r, runner, starts, phases } = runScenario(REPLUG, "yaml");
+  assert.equal(runner.done, true);
+  const charging = phases("charging");
+  assert.equal(charging.length, 2, "two sessions reached charging");
+  const plugins = starts("plugin").map((l) => l.tMs);
+  assert.ok(charging[1]! > plugins[1]!, "the second charging phase comes after the second plug-in");
+  // plugin; wait_phase charging; sleep 10; … — from entering charging to the next command: 10 s each time.
+  const estop = starts("emergency_stop")[0]!.tMs;
+  const stop = starts("iso_stop_charging")[0]!.tMs;
+  assert.ok(Math.abs(estop - charging[0]! - 10_000) < 1, `first period ${estop - charging[0]!} ms`);
+  assert.ok(Math.abs(stop - charging[1]! - 10_000) < 1, `second period ${stop - charging[1]!} ms`);
+  const chargingS = r.sessions[1]!.chargingS;
+  assert.ok(chargingS >= 10 && chargingS < 10.25, `summary: second session charging ${chargingS} s`);
+});
+
+test("wait_phase with the connector out plugs in first and says so in the record (first command, after an unplug)", () => {
+  const { r, runner, logs } = runScenario(
+    "wait_phase charging;sleep 3;iso_stop_charging;iso_wait_v2g_session_stopped;unplug;wait_phase charging;sleep 4;iso_stop_charging;iso_wait_v2g_session_stopped;unplug",
+    "txt",
+  );
+  assert.equal(runner.done, true);
+  assert.equal(r.stopReason, "stopped by the driver");
+  assert.ok(r.durationS < 60, `ran ${r.durationS} s`);
+  const implicit = logs.filter((m) =>
+    /wait_phase charging: connector not plugged in.*implicit plugin/.test(m),
+  );
+  assert.deepEqual(
+    implicit.map((m) => m.split(":")[0]),
+    ["1", "6"],
+    "both waits said they plugged in",
+  );
+  // chargingS runs to the "stopping" phase: the stop is sent with the next charge-loop request.
+  assert.deepEqual(
+    r.sessions.map((s) => [s.n, s.stopReason, Math.round(s.chargingS * 4) / 4]),
+    [
+      [1, "stopped by the driver", 3],
+      [2, "stopped by the driver", 4],
+    ],
+  );
+});
+
+test("plugin right after unplug waits until both sides saw the connector out, so a second session runs (DC and AC)", () => {
+  const script =
+    "plugin;wait_phase charging;sleep 5;iso_stop_charging;iso_wait_v2g_session_stopped;unplug;plugin;wait_phase charging;sleep 5;iso_stop_charging;iso_wait_v2g_session_stopped;unplug";
+  for (const energy of ["dc", "ac"] as const) {
+    const { r, runner, starts } = runScenario(script, "txt", { energy });
+    assert.equal(runner.done, true, energy);
+    assert.equal(r.sessions.length, 2, energy);
+    const [a, b] = r.sessions;
+    assert.ok(b!.pluggedInS > a!.unpluggedS!, `${energy}: plugged in again after the unplug`);
+    assert.ok(b!.pluggedInS - a!.unpluggedS! < 1, `${energy}: re-plug ${b!.pluggedInS - a!.unpluggedS!} s`);
+    assert.ok(
+      b!.phases.some((p) => p.phase === "charging"),
+      `${energy}: second session charged: ${JSON.stringify(b!.phases)}`,
+    );
+    assert.equal(starts("iso_stop_charging").length, 2);
+    assert.equal(b!.messages.SessionSetupReq, 1);
+  }
+});
+
+test("summary: one entry per plug-in; the top-level fields still cover the whole run", () => {
+  const { r } = runScenario(REPLUG, "yaml");
+  assert.equal(r.stopReason, "emergency stop", "top level: the earliest reason, as before");
+  assert.equal(r.socStart, 20);
+  assert.equal(r.safety.length, 1);
+  const [a, b] = r.sessions;
+  assert.equal(r.sessions.length, 2);
+  assert.deepEqual([a!.n, b!.n], [1, 2]);
+  assert.equal(a!.stopReason, "emergency stop");
+  assert.equal(b!.stopReason, "stopped by the driver");
+  assert.deepEqual(
+    a!.safety.map((t) => t.fault),
+    ["emergency-stop"],
+  );
+  assert.deepEqual(b!.safety, []);
+  assert.equal(a!.protocol, "iso2");
+  assert.equal(b!.protocol, "iso2");
+  assert.equal(a!.socStart, 20);
+  assert.equal(a!.socEnd, b!.socStart);
+  assert.equal(b!.socEnd, r.socEnd);
+  assert.ok(Math.abs(a!.energyDeliveredWh + b!.energyDeliveredWh - r.energyDeliveredWh) < 0.01);
+  assert.ok(Math.abs(a!.lossesWh + b!.lossesWh - r.lossesWh) < 0.01);
+  assert.ok(a!.energyDeliveredWh > 100 && b!.energyDeliveredWh > 100);
+  assert.equal(Math.max(a!.peakPowerW, b!.peakPowerW), r.peakPowerW);
+  for (const [k, v] of Object.entries(r.messages))
+    assert.equal((a!.messages[k] ?? 0) + (b!.messages[k] ?? 0), v, k);
+  assert.equal(a!.pluggedInS, 0);
+  assert.ok(a!.unpluggedS! < b!.pluggedInS && b!.unpluggedS === r.durationS);
+  assert.deepEqual(
+    b!.phases.map((p) => p.phase),
+    ["connecting", "cable-check", "pre-charge", "charging", "stopping", "ended"],
+  );
+  assert.deepEqual(r.script, { done: true, blockedAt: null });
+  // One plug-in: the entry matches the top level.
+  const one = run(EXAMPLE).r;
+  assert.equal(one.sessions.length, 1);
+  const s = one.sessions[0]!;
+  assert.equal(s.stopReason, one.stopReason);
+  assert.equal(s.energyDeliveredWh, one.energyDeliveredWh);
+  assert.equal(s.socEnd, one.socEnd);
+  assert.equal(s.peakPowerW, one.peakPowerW);
+  assert.deepEqual(s.messages, one.messages);
+  assert.equal(s.pluggedInS, 1, "the script plugged in at its first wait, after sleep 1");
+});
+
+test("a script that ends on a wait says so: summary.script.blockedAt and a warning in the record", () => {
+  const { r, logs } = runScenario(
+    "iso_wait_slac_matched;iso_start_v2g_session DC;iso_wait_pause;unplug",
+    "txt",
+    {
+      targetSoc: 21,
+    },
+  );
+  assert.deepEqual(r.script, { done: false, blockedAt: { pos: 3, text: "iso_wait_pause" } });
+  assert.ok(
+    logs.some((m) => /script did not finish: .* at command 3 "iso_wait_pause"/.test(m)),
+    logs.join("\n"),
+  );
 });
