@@ -85,3 +85,16 @@ test("tesla profile: SLAC RunID 'TESLA EV'; ChargeParameterDiscoveryReq without 
     assert.equal(p[f], undefined, f);
   assert.ok(p.EVMaximumVoltageLimit);
 });
+
+test("tesla profile at a Supercharger-style EVSE handing out 4-byte SessionIDs: the session completes", () => {
+  const { r, wire } = run({ evseConfig: { secc: { sessionIdLength: 4 } } });
+  assert.equal(r.stopReason, "target SOC reached");
+  const setupRes = wire.find(
+    (w) => w.e.kind === "v2gtp" && w.e.from === "evse" && "SessionSetupRes" in dinBody(w.e.message),
+  );
+  assert.ok(setupRes && setupRes.e.kind === "v2gtp");
+  const doc = dinCodec.decodeDocument(setupRes.e.message.subarray(8)) as {
+    V2G_Message: { Header: { SessionID: Uint8Array } };
+  };
+  assert.equal(doc.V2G_Message.Header.SessionID.length, 4);
+});

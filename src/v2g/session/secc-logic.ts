@@ -70,7 +70,7 @@ export function onSessionSetup(
     st = { ...st, sessionId: st.paused.sessionId, paused: null };
     return { state: st, code: "OK_OldSessionJoined" };
   }
-  const { id, rng } = newSessionId(st.rng);
+  const { id, rng } = newSessionId(st.rng, st.cfg.sessionIdLength);
   return { state: { ...st, sessionId: id, rng, paused: null }, code: "OK_NewSessionEstablished" };
 }
 

@@ -5,6 +5,7 @@
 import type { CpState } from "../../pilot/index.js";
 import type { V2gProtocol } from "../handshake/namespaces.js";
 import { defaultSeccReadings, type SeccReadings } from "../ports/secc-ports.js";
+import { SESSION_ID_LENGTH } from "./session-id.js";
 import {
   V2G_SECC_COMMUNICATION_SETUP_TIMEOUT_MS,
   V2G_SECC_CP_STATE_DETECTION_TIMEOUT_MS,
@@ -49,6 +50,8 @@ export interface SeccConfig {
   cpStateDetectionTimeoutMs: number;
   /** Seed of the SessionID generator. */
   seed: number;
+  /** Length of the SessionIDs handed out, 1–8 bytes (default 8; a Tesla Supercharger uses 4). */
+  sessionIdLength: number;
   /** Unix time (s) at tMs = 0, for DateTimeNow / EVSETimeStamp / TMeter. */
   epochS: number;
   /** SAScheduleTupleID of the single schedule offered. */
@@ -74,6 +77,7 @@ export function seccConfig(partial: Partial<SeccConfig> = {}): SeccConfig {
     communicationSetupTimeoutMs: V2G_SECC_COMMUNICATION_SETUP_TIMEOUT_MS,
     cpStateDetectionTimeoutMs: V2G_SECC_CP_STATE_DETECTION_TIMEOUT_MS,
     seed: 0x2545f491,
+    sessionIdLength: SESSION_ID_LENGTH,
     epochS: 1_700_000_000,
     saScheduleTupleId: 1,
     readings: defaultSeccReadings(),

@@ -19,16 +19,19 @@ export function xorshift32(x: number): number {
   return y >>> 0;
 }
 
-/** A fresh non-zero SessionID from generator state `rng`; returns the ID and the next generator state. */
-export function newSessionId(rng: number): { id: Uint8Array; rng: number } {
-  const id = new Uint8Array(SESSION_ID_LENGTH);
+/**
+ * A fresh non-zero SessionID of `length` bytes (1–8; the schemas' hexBinary maxLength 8) from generator state
+ * `rng`; returns the ID and the next generator state. Shorter IDs exist in the field: a Tesla Supercharger
+ * hands out 4-byte SessionIDs (uhi22/pyPLC capture 2023-03-02_SuperCharger_CableCheck_error.pcapng).
+ */
+export function newSessionId(rng: number, length = SESSION_ID_LENGTH): { id: Uint8Array; rng: number } {
+  const n = Math.min(SESSION_ID_LENGTH, Math.max(1, Math.trunc(length)));
+  const id = new Uint8Array(n);
   let r = rng;
-  for (let i = 0; i < SESSION_ID_LENGTH; i += 4) {
+  for (let i = 0; i < n; i += 4) {
     r = xorshift32(r);
-    id[i] = r >>> 24;
-    id[i + 1] = (r >>> 16) & 0xff;
-    id[i + 2] = (r >>> 8) & 0xff;
-    id[i + 3] = r & 0xff;
+    const word = [r >>> 24, (r >>> 16) & 0xff, (r >>> 8) & 0xff, r & 0xff];
+    for (let k = 0; k < 4 && i + k < n; k++) id[i + k] = word[k]!;
   }
   if (isZeroId(id)) id[0] = 1;
   return { id, rng: r };
