@@ -23,8 +23,8 @@ import {
   TCP_SYN,
 } from "./ip.js";
 import { bytesToHex, KeyLog, keyLogTextOf } from "./keylog.js";
-import { decodeLink } from "./link.js";
-import type { CaptureRecord } from "./reader.js";
+import { decodeLink, isSupportedLinkType } from "./link.js";
+import type { CapturedDamage, CapturedPacket, CaptureRecord } from "./reader.js";
 import { createTcpReassembler, type TcpReassembler, type TcpStreamPiece } from "./tcp-reassembly.js";
 import type { TlsDecryptor, TlsPlaintext } from "./tls-types.js";
 import { decodeV2gPayload, type SchemaState } from "./v2g-schema.js";
@@ -97,7 +97,12 @@ export function createCaptureDecoder(opts: CaptureDecoderOptions = {}): CaptureD
     slac: 0,
     gaps: 0,
     keyLogLines: 0,
+    damaged: 0,
+    damagedBytes: 0,
+    unknownLinkPackets: 0,
   };
+  /** Interfaces already warned about for an unsupported link type. */
+  const warnedLink = new Set<number>();
   let t0Sec: number | undefined;
   let t0Nsec = 0;
   let t = 0;
@@ -403,10 +408,53 @@ export function createCaptureDecoder(opts: CaptureDecoderOptions = {}): CaptureD
     out.push(slacEvent(payload, src, t, frame, slacMacs, opts.hex));
   }
 
+  /** A damaged stretch of the file the reader skipped (it resynchronised after it). */
+  function damageEvent(rec: CapturedDamage): CaptureEvent {
+    stats.damaged++;
+    stats.damagedBytes += rec.skipped;
+    const last = rec.offset + rec.skipped - 1;
+    return {
+      t,
+      frame,
+      layer: "capture",
+      from: "unknown",
+      type: rec.truncated ? "CaptureTruncated" : "CaptureDamage",
+      message: { offset: rec.offset, skipped: rec.skipped, afterFrame: frame },
+      error: {
+        message: rec.truncated
+          ? `bytes ${rec.offset}–${last} (${rec.skipped} bytes) ignored: ${rec.reason}`
+          : `bytes ${rec.offset}–${last} (${rec.skipped} bytes) skipped: ${rec.reason}; resynchronised at byte ${last + 1}`,
+        code: rec.truncated ? "CAPTURE_TRUNCATED" : "CAPTURE_DAMAGED",
+      },
+    };
+  }
+
+  /** Packets of a link type we do not decode: counted, and one warning per interface. */
+  function unknownLink(rec: CapturedPacket, out: CaptureEvent[]): void {
+    stats.unknownLinkPackets++;
+    if (warnedLink.has(rec.interfaceId)) return;
+    warnedLink.add(rec.interfaceId);
+    out.push({
+      t,
+      frame,
+      layer: "capture",
+      from: "unknown",
+      type: "UnknownLinkType",
+      message: { interface: rec.interfaceId, linkType: rec.linkType },
+      warnings: [
+        `interface ${rec.interfaceId}: link type ${rec.linkType} is not supported (Ethernet 1, Linux cooked 113/276, raw IP 101/228/229, loopback 0/108): its packets are not decoded`,
+      ],
+    });
+  }
+
   function push(rec: CaptureRecord): CaptureEvent[] {
     const out: CaptureEvent[] = [];
     if (rec.kind === "secrets") {
       if (rec.text !== undefined) addSecrets(rec.text, "pcapng decryption secrets block", out);
+      return out;
+    }
+    if (rec.kind === "damage") {
+      out.push(damageEvent(rec));
       return out;
     }
     stats.packets++;
@@ -418,6 +466,10 @@ export function createCaptureDecoder(opts: CaptureDecoderOptions = {}): CaptureD
       stats.startTime = rec.tsSec + rec.tsNsec / 1e9;
     }
     t = rec.tsSec - t0Sec + (rec.tsNsec - t0Nsec) / 1e9;
+    if (!isSupportedLinkType(rec.linkType)) {
+      unknownLink(rec, out);
+      return out;
+    }
     const link = decodeLink(rec.linkType, rec.data);
     if (!link) return out;
     if (link.etherType === ETHERTYPE_HOMEPLUG_AV) {
