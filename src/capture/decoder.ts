@@ -4,10 +4,19 @@
  * with a {@link TlsDecryptorFactory} and secrets, TLS), each decoded with the codec its connection's
  * supportedAppProtocol handshake selected. Incremental: memory is bounded by the open connections, not by
  * the file. Nothing is dropped silently: undecodable payloads, junk bytes and capture gaps become events
- * with an `error` and the bytes as `hex`. Pure code. SLAC and SDP events are built in decoder-datagrams.ts.
+ * with an `error` and the bytes as `hex`. Pure code. SLAC, SDP and capture-file events are built in
+ * decoder-datagrams.ts.
  */
 import { formatIpv6 } from "../v2g/index.js";
-import { hexOf, isSdpDatagram, type SlacMacs, sdpEvent, slacEvent } from "./decoder-datagrams.js";
+import {
+  damageEvent,
+  hexOf,
+  isSdpDatagram,
+  type SlacMacs,
+  sdpEvent,
+  slacEvent,
+  unknownLinkEvent,
+} from "./decoder-datagrams.js";
 import type { CaptureDecoderOptions, CaptureDecoderStats, CaptureEvent, Party } from "./events.js";
 import { ETHERTYPE_HOMEPLUG_AV, ETHERTYPE_IPV4, ETHERTYPE_IPV6 } from "./formats.js";
 import {
@@ -355,6 +364,11 @@ export function createCaptureDecoder(opts: CaptureDecoderOptions = {}): CaptureD
     if (syn && conn.evSide === undefined) conn.evSide = ack ? (side === 0 ? 1 : 0) : side;
     const dir = conn.dirs[side];
     for (const p of dir.reasm.push(seg.seq, syn, seg.payload)) streamPiece(conn, side, p, out);
+    if (ack) {
+      const peer: 0 | 1 = side === 0 ? 1 : 0;
+      const r = conn.dirs[peer].reasm;
+      if (r.held > 0) for (const p of r.acked(seg.ack)) streamPiece(conn, peer, p, out);
+    }
     if (seg.flags & TCP_RST) {
       if (!dir.fin)
         out.push({ t, frame, layer: "tcp", from: partyOf(conn, side), conn: conn.id, type: "TcpReset" });
@@ -409,24 +423,10 @@ export function createCaptureDecoder(opts: CaptureDecoderOptions = {}): CaptureD
   }
 
   /** A damaged stretch of the file the reader skipped (it resynchronised after it). */
-  function damageEvent(rec: CapturedDamage): CaptureEvent {
+  function onDamage(rec: CapturedDamage): CaptureEvent {
     stats.damaged++;
     stats.damagedBytes += rec.skipped;
-    const last = rec.offset + rec.skipped - 1;
-    return {
-      t,
-      frame,
-      layer: "capture",
-      from: "unknown",
-      type: rec.truncated ? "CaptureTruncated" : "CaptureDamage",
-      message: { offset: rec.offset, skipped: rec.skipped, afterFrame: frame },
-      error: {
-        message: rec.truncated
-          ? `bytes ${rec.offset}–${last} (${rec.skipped} bytes) ignored: ${rec.reason}`
-          : `bytes ${rec.offset}–${last} (${rec.skipped} bytes) skipped: ${rec.reason}; resynchronised at byte ${last + 1}`,
-        code: rec.truncated ? "CAPTURE_TRUNCATED" : "CAPTURE_DAMAGED",
-      },
-    };
+    return damageEvent(rec, t, frame);
   }
 
   /** Packets of a link type we do not decode: counted, and one warning per interface. */
@@ -434,17 +434,7 @@ export function createCaptureDecoder(opts: CaptureDecoderOptions = {}): CaptureD
     stats.unknownLinkPackets++;
     if (warnedLink.has(rec.interfaceId)) return;
     warnedLink.add(rec.interfaceId);
-    out.push({
-      t,
-      frame,
-      layer: "capture",
-      from: "unknown",
-      type: "UnknownLinkType",
-      message: { interface: rec.interfaceId, linkType: rec.linkType },
-      warnings: [
-        `interface ${rec.interfaceId}: link type ${rec.linkType} is not supported (Ethernet 1, Linux cooked 113/276, raw IP 101/228/229, loopback 0/108): its packets are not decoded`,
-      ],
-    });
+    out.push(unknownLinkEvent(rec, t, frame));
   }
 
   function push(rec: CaptureRecord): CaptureEvent[] {
@@ -454,7 +444,7 @@ export function createCaptureDecoder(opts: CaptureDecoderOptions = {}): CaptureD
       return out;
     }
     if (rec.kind === "damage") {
-      out.push(damageEvent(rec));
+      out.push(onDamage(rec));
       return out;
     }
     stats.packets++;
