@@ -370,7 +370,6 @@ export function createChecker(): Checker {
           message: `${e.type} #${e.frame}: ${o.field} ${o.value} ${o.unit} is above the EVSE's ${o.limitField} ${o.limit} ${o.unit} (ChargeParameterDiscoveryRes)`,
         },
         e,
-        (old) => Number(/ (\S+) [AV] is above/.exec(old.message)?.[1]) < o.value,
       );
     }
   }
