@@ -3,7 +3,8 @@
  * connection from its supportedAppProtocol handshake; `--schema din|iso2|iso20` for captures that start
  * mid-session) — as a timeline (default), JSON lines (`--json`) or a compliance report (`--check`). TLS
  * sessions are decrypted with `--tls-keylog FILE` (NSS key-log format) and with secrets disclosed in the
- * capture. The file is streamed; progress is shown on a terminal.
+ * capture. The file is streamed; progress is shown on a terminal. A damaged file is read past its damage
+ * (each skipped stretch is reported); `--check` exits with status 1 when its report has errors.
  */
 import { existsSync, readFileSync } from "node:fs";
 import type { Command } from "commander";
@@ -43,7 +44,10 @@ export type DecodeCaptureOptions = z.infer<typeof decodeCaptureOptionsSchema>;
 export function addDecodeCaptureOptions(cmd: Command): Command {
   return cmd
     .option("--json", "with FILE: one JSON object per message")
-    .option("--check", "with FILE: compliance report (order, response times, timeouts, summary, quirks)")
+    .option(
+      "--check",
+      "with FILE: compliance report (order, response times, timeouts, summary, quirks); exit status 1 on errors",
+    )
     .option("--tls-keylog <file>", "with FILE: NSS key-log file to decrypt TLS sessions")
     .option("--no-progress", "with FILE: no progress line on stderr");
 }
