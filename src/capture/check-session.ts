@@ -44,6 +44,15 @@ export interface SessionState {
   reasons: string[];
   stopped: boolean;
   setupDone: boolean;
+  /** The capture began inside this session (no SYN seen, or its first message was a response). */
+  midSession: boolean;
+  /** Part of the session is missing from the capture (a TCP gap or file damage) since the last exchange. */
+  gap: boolean;
+  /** The EVSE's maxima from its last ChargeParameterDiscoveryRes (A, V). */
+  maxCurrentA?: number;
+  maxVoltageV?: number;
+  /** Names of the two maximum fields as the messages call them. */
+  maxFields?: [string, string];
 }
 
 /** A session seen for the first time at `t`. */
@@ -59,6 +68,8 @@ export function newSessionState(conn: number, t: number): SessionState {
     reasons: [],
     stopped: false,
     setupDone: false,
+    midSession: false,
+    gap: false,
   };
 }
 
@@ -144,4 +155,53 @@ export function summarizeSession(s: SessionState): SessionSummary {
   if (s.peakPowerW !== undefined) sum.peakPowerW = Math.round(s.peakPowerW);
   if (s.peakCurrentA !== undefined) sum.peakCurrentA = s.peakCurrentA;
   return sum;
+}
+
+/** A present value above the EVSE's advertised maximum: the field, its value and the limit. */
+export interface OverLimit {
+  field: string;
+  value: number;
+  unit: string;
+  limit: number;
+  limitField: string;
+}
+
+/**
+ * The EVSE's maximum current and voltage as advertised in ChargeParameterDiscoveryRes
+ * (DIN 70121 / ISO 15118-2 DC_EVSEChargeParameter: EVSEMaximumCurrentLimit, EVSEMaximumVoltageLimit;
+ * ISO 15118-20 DC_ChargeParameterDiscoveryRes: EVSEMaximumChargeCurrent, EVSEMaximumVoltage), and the present
+ * values of later responses (EVSEPresentCurrent / EVSEPresentVoltage of CurrentDemandRes, PreChargeRes,
+ * CableCheckRes, WeldingDetectionRes, DC_ChargeLoopRes, …) checked against them.
+ */
+export function checkPresentLimits(
+  s: SessionState,
+  type: string,
+  body: Record<string, unknown> | undefined,
+): OverLimit[] {
+  if (/ChargeParameterDiscoveryRes$/.test(type)) {
+    const i =
+      num("EVSEMaximumCurrentLimit", find(body, "EVSEMaximumCurrentLimit")) ??
+      num("EVSEMaximumChargeCurrent", find(body, "EVSEMaximumChargeCurrent"));
+    const v =
+      num("EVSEMaximumVoltageLimit", find(body, "EVSEMaximumVoltageLimit")) ??
+      num("EVSEMaximumVoltage", find(body, "EVSEMaximumVoltage"));
+    if (i !== undefined) s.maxCurrentA = i;
+    if (v !== undefined) s.maxVoltageV = v;
+    s.maxFields = [
+      find(body, "EVSEMaximumCurrentLimit") !== undefined
+        ? "EVSEMaximumCurrentLimit"
+        : "EVSEMaximumChargeCurrent",
+      find(body, "EVSEMaximumVoltageLimit") !== undefined ? "EVSEMaximumVoltageLimit" : "EVSEMaximumVoltage",
+    ];
+    return [];
+  }
+  const out: OverLimit[] = [];
+  const i = num("EVSEPresentCurrent", find(body, "EVSEPresentCurrent"));
+  const v = num("EVSEPresentVoltage", find(body, "EVSEPresentVoltage"));
+  const [fi, fv] = s.maxFields ?? ["EVSEMaximumCurrentLimit", "EVSEMaximumVoltageLimit"];
+  if (i !== undefined && s.maxCurrentA !== undefined && i > s.maxCurrentA)
+    out.push({ field: "EVSEPresentCurrent", value: i, unit: "A", limit: s.maxCurrentA, limitField: fi });
+  if (v !== undefined && s.maxVoltageV !== undefined && v > s.maxVoltageV)
+    out.push({ field: "EVSEPresentVoltage", value: v, unit: "V", limit: s.maxVoltageV, limitField: fv });
+  return out;
 }

@@ -21,6 +21,7 @@ import {
 } from "./check-limits.js";
 import type { CheckFinding, CheckReport, SessionSummary } from "./check-report.js";
 import {
+  checkPresentLimits,
   familyOf,
   find,
   idText,
@@ -88,6 +89,23 @@ export function createChecker(): Checker {
     add({ severity, code, message }, e);
   };
 
+  /** Notices about the capture file: damage skipped (every open session may miss messages), link types. */
+  function onCapture(e: CaptureEvent): void {
+    if (e.type === "CaptureDamage" || e.type === "CaptureTruncated") {
+      for (const s of sessions.values()) s.gap = true;
+      add(
+        {
+          severity: "warning",
+          code: e.type === "CaptureDamage" ? "CAPTURE_DAMAGED" : "CAPTURE_TRUNCATED",
+          message: e.error?.message ?? e.type,
+        },
+        e,
+      );
+    } else if (e.type === "UnknownLinkType") {
+      add({ severity: "warning", code: "UNKNOWN_LINK_TYPE", message: e.warnings?.join("; ") ?? e.type }, e);
+    }
+  }
+
   function session(conn: number, t: number): SessionState {
     let s = sessions.get(conn);
     if (!s) {
@@ -105,11 +123,17 @@ export function createChecker(): Checker {
   ): void {
     if (s.pending) {
       add(
-        {
-          severity: "error",
-          code: "NO_RESPONSE",
-          message: `${s.pending.base}Req got no response before ${base}Req`,
-        },
+        s.gap
+          ? {
+              severity: "info",
+              code: "NO_RESPONSE",
+              message: `${s.pending.base}Req: no response seen before ${base}Req, but part of the session is missing from the capture`,
+            }
+          : {
+              severity: "error",
+              code: "NO_RESPONSE",
+              message: `${s.pending.base}Req got no response before ${base}Req`,
+            },
         e,
       );
     }
@@ -135,12 +159,22 @@ export function createChecker(): Checker {
         e,
       );
     } else if (allowed && !allowed.includes(base) && table[base] !== undefined) {
+      const expected = allowed.map((a) => `${a}Req`).join(" | ") || "nothing";
+      const joined = s.last === "*start" && s.midSession;
       add(
-        {
-          severity: "error",
-          code: "ORDER",
-          message: `${base}Req after ${s.last}Req: expected ${allowed.map((a) => `${a}Req`).join(" | ") || "nothing"}`,
-        },
+        joined || s.gap
+          ? {
+              severity: "info",
+              code: "ORDER",
+              message: joined
+                ? `${base}Req first: the capture began mid-session`
+                : `${base}Req after ${s.last}Req (expected ${expected}): part of the session is missing from the capture`,
+            }
+          : {
+              severity: "error",
+              code: "ORDER",
+              message: `${base}Req after ${s.last}Req: expected ${expected}`,
+            },
         e,
       );
     }
@@ -173,16 +207,22 @@ export function createChecker(): Checker {
     body: Record<string, unknown> | undefined,
   ): void {
     const p = s.pending;
+    const first = !p && s.last === "*start";
     if (!p || p.base !== base) {
+      if (first) s.midSession = true;
+      const message = `${base}Res without a pending ${base}Req${p ? ` (pending: ${p.base}Req)` : ""}`;
       add(
-        {
-          severity: "error",
-          code: "UNEXPECTED_RESPONSE",
-          message: `${base}Res without a pending ${base}Req${p ? ` (pending: ${p.base}Req)` : ""}`,
-        },
+        first || s.gap
+          ? {
+              severity: "info",
+              code: "UNEXPECTED_RESPONSE",
+              message: `${message}: ${first ? "the capture began mid-session" : "part of the session is missing from the capture"}`,
+            }
+          : { severity: "error", code: "UNEXPECTED_RESPONSE", message },
         e,
       );
     } else {
+      s.gap = false;
       const dt = e.t - p.t;
       const fam = s.family ?? "iso2";
       const limit = base === "supportedAppProtocol" ? 2 : evccTimeoutS(fam, base);
@@ -218,10 +258,30 @@ export function createChecker(): Checker {
     s.pending = undefined;
     s.lastResT = e.t;
     const rc = body?.ResponseCode;
-    if (typeof rc === "string" && /^FAILED|Failed/.test(rc)) {
+    if (rc === "Failed_NoNegotiation") {
+      // the SECC's correct answer when it supports none of the offered protocols: a configuration
+      // mismatch, not a fault of either side (ISO 15118-2 / DIN 70121 supportedAppProtocolRes)
+      const offer = (s.offer ?? []).map((a) => a.ProtocolNamespace).join(", ") || "(offer not seen)";
+      addGrouped(
+        "NNoNegotiation",
+        {
+          severity: "warning",
+          code: "NO_COMMON_PROTOCOL",
+          message: `supportedAppProtocolRes Failed_NoNegotiation: the SECC supports none of the EV's protocols (${offer})`,
+        },
+        e,
+      );
+      s.reasons.push("no common protocol (Failed_NoNegotiation)");
+    } else if (typeof rc === "string" && /^FAILED|Failed/.test(rc)) {
       addGrouped(
         `F${base}${rc}`,
-        { severity: "error", code: "FAILED", message: `${base}Res ResponseCode=${rc}` },
+        first
+          ? {
+              severity: "info",
+              code: "FAILED",
+              message: `${base}Res ResponseCode=${rc} answers a request from before the capture began`,
+            }
+          : { severity: "error", code: "FAILED", message: `${base}Res ResponseCode=${rc}` },
         e,
       );
       s.reasons.push(`EVSE answered ${rc} to ${base}Req`);
@@ -301,15 +361,34 @@ export function createChecker(): Checker {
     )
       s.reasons.push(`EVSE: ${status}`);
     trackPower(s, e, body);
+    for (const o of checkPresentLimits(s, e.type, body)) {
+      addGrouped(
+        `L${o.field}`,
+        {
+          severity: "error",
+          code: "OVER_LIMIT",
+          message: `${e.type} #${e.frame}: ${o.field} ${o.value} ${o.unit} is above the EVSE's ${o.limitField} ${o.limit} ${o.unit} (ChargeParameterDiscoveryRes)`,
+        },
+        e,
+      );
+    }
   }
 
   return {
     push(e) {
       lastT = Math.max(lastT, e.t);
+      if (e.layer === "capture") {
+        onCapture(e);
+        return;
+      }
       if (e.conn === undefined) return;
       if (e.layer === "tcp") {
         const s = sessions.get(e.conn);
-        if (e.type === "TcpConnect" || e.type === "TcpConnection") session(e.conn, e.t).connectT = e.t;
+        if (e.type === "TcpConnect" || e.type === "TcpConnection") {
+          const ns = session(e.conn, e.t);
+          ns.connectT = e.t;
+          if (e.type === "TcpConnection") ns.midSession = true;
+        } else if (e.type === "gap" && s) s.gap = true;
         else if (s && (e.type === "TcpReset" || e.type === "TcpClose") && !s.stopped && s.messages > 0) {
           s.reasons.push(
             `connection ${e.type === "TcpReset" ? "reset" : "closed"} by the ${e.from === "unknown" ? "peer" : e.from.toUpperCase()} after ${s.last}${s.last === "*start" ? "" : "Req"}`,
@@ -357,12 +436,18 @@ export function createChecker(): Checker {
       for (const s of sessions.values()) {
         if (s.messages === 0) continue;
         if (s.pending) {
+          const p = s.pending;
+          const limit = p.base === "supportedAppProtocol" ? 2 : evccTimeoutS(s.family ?? "iso2", p.base);
+          const left = lastT - p.t;
+          const due = left > limit && !s.gap;
           findings.push({
-            severity: "error",
+            severity: due ? "error" : "info",
             code: "NO_RESPONSE",
-            message: `${s.pending.base}Req got no response (capture ends)`,
-            t: s.pending.t,
-            frame: s.pending.frame,
+            message: due
+              ? `${p.base}Req got no response within its ${limit} s timeout (the capture goes on ${left.toFixed(1)} s)`
+              : `${p.base}Req: no response in the capture, which ends ${left.toFixed(3)} s later${s.gap ? " and misses part of the session" : ` (within its ${limit} s timeout)`}`,
+            t: p.t,
+            frame: p.frame,
             conn: s.conn,
           });
         }

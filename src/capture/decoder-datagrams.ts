@@ -14,6 +14,7 @@ import {
 import type { CaptureEvent } from "./events.js";
 import type { UdpDatagram } from "./ip.js";
 import { bytesToHex } from "./keylog.js";
+import type { CapturedDamage, CapturedPacket } from "./reader-types.js";
 
 const SLAC_EV_KINDS = new Set([
   "CM_SLAC_PARM.REQ",
@@ -127,4 +128,38 @@ export function sdpEvent(
     ev.hex = hexOf(p);
   }
   return ev;
+}
+
+/** The event of a damaged stretch of the capture file the reader skipped (layer `capture`). */
+export function damageEvent(rec: CapturedDamage, t: number, frame: number): CaptureEvent {
+  const last = rec.offset + rec.skipped - 1;
+  return {
+    t,
+    frame,
+    layer: "capture",
+    from: "unknown",
+    type: rec.truncated ? "CaptureTruncated" : "CaptureDamage",
+    message: { offset: rec.offset, skipped: rec.skipped, afterFrame: frame },
+    error: {
+      message: rec.truncated
+        ? `bytes ${rec.offset}–${last} (${rec.skipped} bytes) ignored: ${rec.reason}`
+        : `bytes ${rec.offset}–${last} (${rec.skipped} bytes) skipped: ${rec.reason}; resynchronised at byte ${last + 1}`,
+      code: rec.truncated ? "CAPTURE_TRUNCATED" : "CAPTURE_DAMAGED",
+    },
+  };
+}
+
+/** The warning event for the first packet of an interface whose link type is not supported. */
+export function unknownLinkEvent(rec: CapturedPacket, t: number, frame: number): CaptureEvent {
+  return {
+    t,
+    frame,
+    layer: "capture",
+    from: "unknown",
+    type: "UnknownLinkType",
+    message: { interface: rec.interfaceId, linkType: rec.linkType },
+    warnings: [
+      `interface ${rec.interfaceId}: link type ${rec.linkType} is not supported (Ethernet 1, Linux cooked 113/276, raw IP 101/228/229, loopback 0/108): its packets are not decoded`,
+    ],
+  };
 }

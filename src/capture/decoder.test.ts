@@ -129,3 +129,25 @@ test("decoder: SAP picks the schema (ISO-2 here, so a DIN body fails loudly with
   assert.equal(forced.schema, "iso2");
   assert.ok(forced.error);
 });
+
+test("decoder: an unsupported link type is warned about once per interface, naming the number", () => {
+  const eth = frames();
+  const list: CapturedPacket[] = [
+    ...eth.slice(0, 3).map((f, i) => ({ ...pkt(i, 147, f), interfaceId: 1 })),
+    ...eth.map((f, i) => pkt(3 + i, LINKTYPE_ETHERNET, f)),
+    ...eth.slice(0, 2).map((f, i) => ({ ...pkt(20 + i, 105, f), interfaceId: 2 })),
+  ];
+  const d = createCaptureDecoder();
+  const ev = [...list.flatMap((p) => d.push(p)), ...d.end()];
+  const warn = ev.filter((e) => e.type === "UnknownLinkType");
+  assert.equal(warn.length, 2, "one warning per interface");
+  assert.equal(warn[0]?.layer, "capture");
+  assert.match(warn[0]?.warnings?.[0] ?? "", /^interface 1: link type 147 is not supported/);
+  assert.match(warn[1]?.warnings?.[0] ?? "", /^interface 2: link type 105 is not supported/);
+  assert.deepEqual(warn[0]?.message, { interface: 1, linkType: 147 });
+  assert.equal(d.stats.unknownLinkPackets, 5);
+  assert.ok(
+    ev.some((e) => e.type === "supportedAppProtocolRes"),
+    "the supported interface is decoded",
+  );
+});

@@ -4,10 +4,19 @@
  * with a {@link TlsDecryptorFactory} and secrets, TLS), each decoded with the codec its connection's
  * supportedAppProtocol handshake selected. Incremental: memory is bounded by the open connections, not by
  * the file. Nothing is dropped silently: undecodable payloads, junk bytes and capture gaps become events
- * with an `error` and the bytes as `hex`. Pure code. SLAC and SDP events are built in decoder-datagrams.ts.
+ * with an `error` and the bytes as `hex`. Pure code. SLAC, SDP and capture-file events are built in
+ * decoder-datagrams.ts.
  */
 import { formatIpv6 } from "../v2g/index.js";
-import { hexOf, isSdpDatagram, type SlacMacs, sdpEvent, slacEvent } from "./decoder-datagrams.js";
+import {
+  damageEvent,
+  hexOf,
+  isSdpDatagram,
+  type SlacMacs,
+  sdpEvent,
+  slacEvent,
+  unknownLinkEvent,
+} from "./decoder-datagrams.js";
 import type { CaptureDecoderOptions, CaptureDecoderStats, CaptureEvent, Party } from "./events.js";
 import { ETHERTYPE_HOMEPLUG_AV, ETHERTYPE_IPV4, ETHERTYPE_IPV6 } from "./formats.js";
 import {
@@ -23,8 +32,8 @@ import {
   TCP_SYN,
 } from "./ip.js";
 import { bytesToHex, KeyLog, keyLogTextOf } from "./keylog.js";
-import { decodeLink } from "./link.js";
-import type { CaptureRecord } from "./reader.js";
+import { decodeLink, isSupportedLinkType } from "./link.js";
+import type { CapturedDamage, CapturedPacket, CaptureRecord } from "./reader.js";
 import { createTcpReassembler, type TcpReassembler, type TcpStreamPiece } from "./tcp-reassembly.js";
 import type { TlsDecryptor, TlsPlaintext } from "./tls-types.js";
 import { decodeV2gPayload, type SchemaState } from "./v2g-schema.js";
@@ -97,7 +106,12 @@ export function createCaptureDecoder(opts: CaptureDecoderOptions = {}): CaptureD
     slac: 0,
     gaps: 0,
     keyLogLines: 0,
+    damaged: 0,
+    damagedBytes: 0,
+    unknownLinkPackets: 0,
   };
+  /** Interfaces already warned about for an unsupported link type. */
+  const warnedLink = new Set<number>();
   let t0Sec: number | undefined;
   let t0Nsec = 0;
   let t = 0;
@@ -350,6 +364,11 @@ export function createCaptureDecoder(opts: CaptureDecoderOptions = {}): CaptureD
     if (syn && conn.evSide === undefined) conn.evSide = ack ? (side === 0 ? 1 : 0) : side;
     const dir = conn.dirs[side];
     for (const p of dir.reasm.push(seg.seq, syn, seg.payload)) streamPiece(conn, side, p, out);
+    if (ack) {
+      const peer: 0 | 1 = side === 0 ? 1 : 0;
+      const r = conn.dirs[peer].reasm;
+      if (r.held > 0) for (const p of r.acked(seg.ack)) streamPiece(conn, peer, p, out);
+    }
     if (seg.flags & TCP_RST) {
       if (!dir.fin)
         out.push({ t, frame, layer: "tcp", from: partyOf(conn, side), conn: conn.id, type: "TcpReset" });
@@ -403,10 +422,29 @@ export function createCaptureDecoder(opts: CaptureDecoderOptions = {}): CaptureD
     out.push(slacEvent(payload, src, t, frame, slacMacs, opts.hex));
   }
 
+  /** A damaged stretch of the file the reader skipped (it resynchronised after it). */
+  function onDamage(rec: CapturedDamage): CaptureEvent {
+    stats.damaged++;
+    stats.damagedBytes += rec.skipped;
+    return damageEvent(rec, t, frame);
+  }
+
+  /** Packets of a link type we do not decode: counted, and one warning per interface. */
+  function unknownLink(rec: CapturedPacket, out: CaptureEvent[]): void {
+    stats.unknownLinkPackets++;
+    if (warnedLink.has(rec.interfaceId)) return;
+    warnedLink.add(rec.interfaceId);
+    out.push(unknownLinkEvent(rec, t, frame));
+  }
+
   function push(rec: CaptureRecord): CaptureEvent[] {
     const out: CaptureEvent[] = [];
     if (rec.kind === "secrets") {
       if (rec.text !== undefined) addSecrets(rec.text, "pcapng decryption secrets block", out);
+      return out;
+    }
+    if (rec.kind === "damage") {
+      out.push(onDamage(rec));
       return out;
     }
     stats.packets++;
@@ -418,6 +456,10 @@ export function createCaptureDecoder(opts: CaptureDecoderOptions = {}): CaptureD
       stats.startTime = rec.tsSec + rec.tsNsec / 1e9;
     }
     t = rec.tsSec - t0Sec + (rec.tsNsec - t0Nsec) / 1e9;
+    if (!isSupportedLinkType(rec.linkType)) {
+      unknownLink(rec, out);
+      return out;
+    }
     const link = decodeLink(rec.linkType, rec.data);
     if (!link) return out;
     if (link.etherType === ETHERTYPE_HOMEPLUG_AV) {

@@ -5,8 +5,11 @@ import type { V2gFamily } from "./v2g-schema.js";
 
 /** Who sent a message. */
 export type Party = "ev" | "evse" | "unknown";
-/** Event layers: the three protocol layers plus TCP/TLS notices (connections, gaps, encryption). */
-export type CaptureLayer = "slac" | "sdp" | "v2g" | "tcp" | "tls";
+/**
+ * Event layers: the three protocol layers plus TCP/TLS notices (connections, gaps, encryption) and notices
+ * about the capture file itself (`capture`: damaged stretches skipped, unsupported link types).
+ */
+export type CaptureLayer = "slac" | "sdp" | "v2g" | "tcp" | "tls" | "capture";
 
 /** One decoded (or undecodable) message or notice. */
 export interface CaptureEvent {
@@ -58,4 +61,10 @@ export interface CaptureDecoderStats {
   slac: number;
   gaps: number;
   keyLogLines: number;
+  /** Damaged stretches of the file skipped by the reader (it resynchronised after each). */
+  damaged: number;
+  /** Bytes in them. */
+  damagedBytes: number;
+  /** Packets of interfaces whose link type is not supported (not decoded). */
+  unknownLinkPackets: number;
 }

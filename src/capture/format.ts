@@ -21,7 +21,11 @@ export function formatTimelineLine(e: CaptureEvent): string {
   let fields: string[] = [];
   if (e.layer === "v2g" && e.message) fields = keyFields(e.type, messageBody(e.type, e.message));
   else if ((e.layer === "sdp" || e.layer === "slac") && e.message) fields = keyFieldsOther(e.type, e.message);
-  else if ((e.layer === "tcp" || e.layer === "tls") && e.message && typeof e.message === "object") {
+  else if (
+    (e.layer === "tcp" || e.layer === "tls" || e.layer === "capture") &&
+    e.message &&
+    typeof e.message === "object"
+  ) {
     fields = Object.entries(e.message as Record<string, unknown>)
       .filter(([k]) => k !== "labels")
       .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(",") : String(v)}`);

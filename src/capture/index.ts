@@ -30,12 +30,14 @@ export { DIRECTION_LABELS, eventToJson, formatTimelineLine } from "./format.js";
 export * from "./formats.js";
 export * from "./ip.js";
 export { KeyLog, keyLogTextOf } from "./keylog.js";
-export { decodeLink, type LinkFrame } from "./link.js";
+export { decodeLink, isSupportedLinkType, type LinkFrame } from "./link.js";
 export {
+  type CapturedDamage,
   type CapturedPacket,
   type CapturedSecrets,
   type CaptureInterface,
   type CaptureReader,
+  type CaptureReaderStats,
   type CaptureRecord,
   createCaptureReader,
 } from "./reader.js";

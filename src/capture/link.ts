@@ -45,6 +45,22 @@ function ipEtherType(b: Uint8Array, off: number): number {
   return v === 4 ? ETHERTYPE_IPV4 : v === 6 ? ETHERTYPE_IPV6 : -1;
 }
 
+const SUPPORTED_LINK_TYPES: ReadonlySet<number> = new Set([
+  LINKTYPE_ETHERNET,
+  LINKTYPE_LINUX_SLL,
+  LINKTYPE_LINUX_SLL2,
+  LINKTYPE_RAW,
+  LINKTYPE_IPV4,
+  LINKTYPE_IPV6,
+  LINKTYPE_NULL,
+  LINKTYPE_LOOP,
+]);
+
+/** Whether {@link decodeLink} knows link type `linkType` (LINKTYPE_* number). */
+export function isSupportedLinkType(linkType: number): boolean {
+  return SUPPORTED_LINK_TYPES.has(linkType);
+}
+
 /** Decode the link-layer header of a frame of link type `linkType`; null if the type is unsupported or short. */
 export function decodeLink(linkType: number, data: Uint8Array): LinkFrame | null {
   const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);

@@ -7,6 +7,10 @@
  * pcapng: several sections (each with its own byte order), several interfaces (if_tsresol both decimal and
  * binary, if_tsoffset, if_fcslen, if_name), EPB, SPB, obsolete PB, and Decryption Secrets Blocks (TLS key
  * logs). Unknown blocks are skipped.
+ *
+ * Damage (a record header or block that is not plausible, see resync.ts) does not end the reading: the
+ * reader reports the bad stretch (file offset, bytes skipped, the field and rule broken) as a `damage`
+ * record, scans forward for the next plausible record or block, and goes on from there.
  */
 import { CaptureError } from "./errors.js";
 import {
@@ -19,108 +23,40 @@ import {
   PCAPNG_DSB,
   PCAPNG_EPB,
   PCAPNG_IDB,
-  PCAPNG_OPT_IF_FCSLEN,
-  PCAPNG_OPT_IF_NAME,
-  PCAPNG_OPT_IF_TSOFFSET,
-  PCAPNG_OPT_IF_TSRESOL,
   PCAPNG_PB,
   PCAPNG_SECRETS_TLS_KEYLOG,
   PCAPNG_SHB,
   PCAPNG_SPB,
 } from "./formats.js";
+import { latin1, parseIdb, splitTimestamp } from "./pcapng-blocks.js";
+import type {
+  CapturedDamage,
+  CapturedPacket,
+  CapturedSecrets,
+  CaptureInterface,
+  CaptureReader,
+  CaptureReaderStats,
+  CaptureRecord,
+} from "./reader-types.js";
+import {
+  type PcapContext,
+  type PcapngContext,
+  pcapCandidate,
+  pcapHeaderProblem,
+  pcapngCandidate,
+  type ResyncVerdict,
+} from "./resync.js";
 
-/** One capture interface (pcap: the single one from the file header). */
-export interface CaptureInterface {
-  /** Link type (LINKTYPE_*). */
-  linkType: number;
-  /** Snapshot length (0 = unlimited). */
-  snapLen: number;
-  /** Timestamp units per second as a power: `base ** exp` (decimal 10^6 by default). */
-  tsBase: 2 | 10;
-  tsExp: number;
-  /** Seconds added to every timestamp (pcapng if_tsoffset). */
-  tsOffset: number;
-  /** Number of FCS bytes at the end of each frame (0 if none). */
-  fcsLen: number;
-  name?: string;
-}
-
-/** One captured packet. `data` may be a view into a pushed chunk: do not mutate pushed chunks. */
-export interface CapturedPacket {
-  kind: "packet";
-  /** 0-based index among the packets of the file (the frame number Wireshark shows, minus 1). */
-  index: number;
-  /** Index into {@link CaptureReader.interfaces} (pcapng: per section, made global here). */
-  interfaceId: number;
-  linkType: number;
-  /** Whole seconds since the epoch (offset applied). */
-  tsSec: number;
-  /** Nanoseconds within the second. */
-  tsNsec: number;
-  /** Captured bytes (FCS removed when the interface says there is one). */
-  data: Uint8Array;
-  /** Length of the packet on the wire. */
-  origLen: number;
-}
-
-/** Decryption secrets from a pcapng DSB (e.g. an NSS TLS key log). */
-export interface CapturedSecrets {
-  kind: "secrets";
-  secretsType: number;
-  /** The key-log text for TLS key logs; undefined for other types. */
-  text?: string;
-  data: Uint8Array;
-}
-
-/** What {@link CaptureReader.push} returns. */
-export type CaptureRecord = CapturedPacket | CapturedSecrets;
-
-/** Counters of the reader. */
-export interface CaptureReaderStats {
-  bytes: number;
-  packets: number;
-  blocks: number;
-  skippedBlocks: number;
-}
-
-/** Incremental reader; see {@link createCaptureReader}. */
-export interface CaptureReader {
-  /** Feed the next chunk; returns the records completed by it. Throws {@link CaptureError} on bad input. */
-  push(chunk: Uint8Array): CaptureRecord[];
-  /**
-   * Signal the end of the file. Returns the number of bytes of a partial last record (a capture cut short,
-   * e.g. by a full disk or a still-running capture: 0 for a clean file). Throws {@link CaptureError}
-   * "truncated" only when not even the file header arrived.
-   */
-  end(): number;
-  readonly format: "pcap" | "pcapng" | undefined;
-  readonly interfaces: readonly CaptureInterface[];
-  readonly stats: Readonly<CaptureReaderStats>;
-  /** Bytes held for an incomplete record. */
-  readonly buffered: number;
-}
-
-const TWO32 = 2 ** 32;
-
-/** Convert a 64-bit timestamp in `base^exp` units to seconds + nanoseconds. */
-function splitTimestamp(hi: number, lo: number, itf: CaptureInterface): [number, number] {
-  const units = itf.tsBase ** itf.tsExp;
-  const raw = hi * TWO32 + lo;
-  let sec: number;
-  let rem: number;
-  if (raw <= Number.MAX_SAFE_INTEGER) {
-    sec = Math.floor(raw / units);
-    rem = raw - sec * units;
-  } else {
-    const big = (BigInt(hi) << 32n) | BigInt(lo);
-    const u = BigInt(units);
-    sec = Number(big / u);
-    rem = Number(big % u);
-  }
-  const nsec =
-    itf.tsBase === 10 && itf.tsExp <= 9 ? rem * 10 ** (9 - itf.tsExp) : Math.floor((rem * 1e9) / units);
-  return [sec + itf.tsOffset, nsec];
-}
+export { latin1, splitTimestamp } from "./pcapng-blocks.js";
+export type {
+  CapturedDamage,
+  CapturedPacket,
+  CapturedSecrets,
+  CaptureInterface,
+  CaptureReader,
+  CaptureReaderStats,
+  CaptureRecord,
+} from "./reader-types.js";
 
 /** Create an incremental reader (the format is detected from the first 4 bytes). */
 export function createCaptureReader(): CaptureReader {
@@ -132,7 +68,23 @@ export function createCaptureReader(): CaptureReader {
   let pending: Uint8Array | null = null;
   let headerDone = false;
   let packetIndex = 0;
-  const stats: CaptureReaderStats = { bytes: 0, packets: 0, blocks: 0, skippedBlocks: 0 };
+  const stats: CaptureReaderStats = {
+    bytes: 0,
+    packets: 0,
+    blocks: 0,
+    skippedBlocks: 0,
+    damaged: 0,
+    skippedBytes: 0,
+  };
+  /** File offset of the first byte of the buffer being parsed (of `pending` between pushes). */
+  let base = 0;
+  /** Damage being skipped: where it started and why (tail: a record running past the end of the file). */
+  let resync: { start: number; reason: string; tail: boolean } | undefined;
+  /** File offset where the resynchronisation scan goes on. */
+  let scanAt = 0;
+  let lastTsSec: number | undefined;
+  let truncatedTail = 0;
+  let finished = false;
 
   function parsePcapHeader(buf: Uint8Array, dv: DataView): void {
     const magic = dv.getUint32(0, true);
@@ -160,34 +112,115 @@ export function createCaptureReader(): CaptureReader {
     );
   }
 
-  function checkLength(what: string, len: number, min: number): void {
-    if (len > CAPTURE_MAX_RECORD_BYTES) {
-      throw new CaptureError(
-        "too-large",
-        `${what} length ${len}: must be at most ${CAPTURE_MAX_RECORD_BYTES} bytes`,
-      );
+  function damage(out: CaptureRecord[], start: number, end: number, reason: string, truncated = false): void {
+    stats.damaged++;
+    stats.skippedBytes += end - start;
+    const rec: CapturedDamage = {
+      kind: "damage",
+      offset: start,
+      skipped: end - start,
+      reason,
+      beforePacket: packetIndex,
+    };
+    if (truncated) {
+      rec.truncated = true;
+      truncatedTail = end - start;
     }
-    if (len < min) throw new CaptureError("bad-block", `${what} length ${len}: must be at least ${min}`);
+    out.push(rec);
   }
 
-  /** Returns the offset after the consumed records. */
-  function parsePcap(buf: Uint8Array, dv: DataView, out: CaptureRecord[]): number {
+  /** Start resynchronising at `off` (relative to the buffer at file offset `base`). */
+  function lose(off: number, reason: string, tail = false): void {
+    resync = { start: base + off, reason, tail };
+    scanAt = base + off + 1;
+  }
+
+  /**
+   * While resynchronising: scan for the next plausible record from `scanAt`. Returns the offset to go on
+   * from, or the negative of the offset to keep (wait for more bytes from there).
+   */
+  function rescan(
+    buf: Uint8Array,
+    from: number,
+    out: CaptureRecord[],
+    final: boolean,
+    candidate: (off: number) => ResyncVerdict,
+  ): { next: number } | { keep: number } {
+    const r = resync!;
+    let c = Math.max(scanAt - base, from);
+    for (; c < buf.length; c++) {
+      const v = candidate(c);
+      if (v === "yes") {
+        damage(out, r.start, base + c, r.reason);
+        resync = undefined;
+        return { next: c };
+      }
+      if (v === "more") {
+        scanAt = base + c;
+        return { keep: c };
+      }
+    }
+    if (!final) {
+      scanAt = base + c;
+      return { keep: c };
+    }
+    resync = undefined;
+    damage(
+      out,
+      r.start,
+      base + buf.length,
+      r.tail ? `${r.reason}: the file ends inside it (cut short)` : `${r.reason}; no good record after it`,
+      r.tail,
+    );
+    return { next: buf.length };
+  }
+
+  /** Returns the offset after the consumed records (what is left is kept for the next chunk). */
+  function parsePcap(buf: Uint8Array, dv: DataView, out: CaptureRecord[], final: boolean): number {
     let off = 0;
     const itf = interfaces[0]!;
     const fracScale = pcapNs ? 1 : 1000;
-    while (buf.length - off >= PCAP_RECORD_HEADER_LENGTH) {
+    const ctx: PcapContext = { le, ns: pcapNs, snapLen: itf.snapLen };
+    const H = PCAP_RECORD_HEADER_LENGTH;
+    for (;;) {
+      if (resync) {
+        ctx.lastTsSec = lastTsSec;
+        const r = rescan(buf, off, out, final, (c) => pcapCandidate(dv, buf.length, c, ctx, final));
+        if ("keep" in r) return r.keep;
+        off = r.next;
+        continue;
+      }
+      const at = `pcap record ${packetIndex} at byte ${base + off}`;
+      if (buf.length - off < H) {
+        if (final && off < buf.length) {
+          lose(off, `${at}: ${buf.length - off} bytes, too short for a record header`, true);
+          continue;
+        }
+        return off;
+      }
+      const problem = pcapHeaderProblem(dv, off, ctx, false);
+      if (problem) {
+        lose(off, `${at}: ${problem}`);
+        continue;
+      }
       const incl = dv.getUint32(off + 8, le);
-      checkLength(`pcap record ${packetIndex} incl_len`, incl, 0);
-      const end = off + PCAP_RECORD_HEADER_LENGTH + incl;
-      if (end > buf.length) break;
-      let data = buf.subarray(off + PCAP_RECORD_HEADER_LENGTH, end);
+      const end = off + H + incl;
+      if (end > buf.length) {
+        if (final) {
+          lose(off, `${at}: incl_len ${incl}`, true);
+          continue;
+        }
+        return off;
+      }
+      let data = buf.subarray(off + H, end);
       if (itf.fcsLen > 0 && data.length >= itf.fcsLen) data = data.subarray(0, data.length - itf.fcsLen);
+      lastTsSec = dv.getUint32(off, le);
       out.push({
         kind: "packet",
         index: packetIndex++,
         interfaceId: 0,
         linkType: itf.linkType,
-        tsSec: dv.getUint32(off, le),
+        tsSec: lastTsSec,
         tsNsec: dv.getUint32(off + 4, le) * fracScale,
         data,
         origLen: dv.getUint32(off + 12, le),
@@ -195,41 +228,7 @@ export function createCaptureReader(): CaptureReader {
       stats.packets++;
       off = end;
     }
-    return off;
   }
-
-  function parseIdb(dv: DataView, off: number, len: number): void {
-    const itf: CaptureInterface = {
-      linkType: dv.getUint16(off + 8, le),
-      snapLen: dv.getUint32(off + 12, le),
-      tsBase: 10,
-      tsExp: 6,
-      tsOffset: 0,
-      fcsLen: 0,
-    };
-    let o = off + 16;
-    const end = off + len - 4;
-    while (o + 4 <= end) {
-      const code = dv.getUint16(o, le);
-      const olen = dv.getUint16(o + 2, le);
-      if (code === 0 || o + 4 + olen > end) break;
-      const v = o + 4;
-      if (code === PCAPNG_OPT_IF_TSRESOL && olen >= 1) {
-        const r = dv.getUint8(v);
-        itf.tsBase = r & 0x80 ? 2 : 10;
-        itf.tsExp = r & 0x7f;
-      } else if (code === PCAPNG_OPT_IF_TSOFFSET && olen >= 8) {
-        itf.tsOffset = Number(dv.getBigInt64(v, le));
-      } else if (code === PCAPNG_OPT_IF_FCSLEN && olen >= 1) {
-        itf.fcsLen = dv.getUint8(v);
-      } else if (code === PCAPNG_OPT_IF_NAME) {
-        itf.name = latin1(new Uint8Array(dv.buffer, dv.byteOffset + v, olen)).replace(/\0+$/, "");
-      }
-      o = v + ((olen + 3) & ~3);
-    }
-    interfaces.push(itf);
-  }
-
   function packetFrom(
     buf: Uint8Array,
     localIf: number,
@@ -238,16 +237,10 @@ export function createCaptureReader(): CaptureReader {
     dataOff: number,
     capLen: number,
     origLen: number,
-    what: string,
-  ): CapturedPacket {
+  ): CapturedPacket | undefined {
     const interfaceId = sectionBase + localIf;
     const itf = interfaces[interfaceId];
-    if (!itf || interfaceId >= interfaces.length) {
-      throw new CaptureError(
-        "bad-block",
-        `${what} interface ${localIf}: no such Interface Description Block`,
-      );
-    }
+    if (!itf) return undefined;
     const [tsSec, tsNsec] = splitTimestamp(hi, lo, itf);
     let data = buf.subarray(dataOff, dataOff + capLen);
     if (itf.fcsLen > 0 && data.length >= itf.fcsLen) data = data.subarray(0, data.length - itf.fcsLen);
@@ -264,86 +257,132 @@ export function createCaptureReader(): CaptureReader {
     };
   }
 
-  function parsePcapng(buf: Uint8Array, dv: DataView, out: CaptureRecord[]): number {
+  /** Why the structurally sound block at `off` cannot be used, or undefined when it can. */
+  function pcapngBlock(
+    buf: Uint8Array,
+    dv: DataView,
+    off: number,
+    type: number,
+    len: number,
+    out: CaptureRecord[],
+  ): string | undefined {
+    const tooShort = (min: number): string | undefined =>
+      len < min ? `block length ${len}: must be at least ${min} for this block type` : undefined;
+    let p: CapturedPacket | undefined;
+    let localIf = 0;
+    if (type === PCAPNG_SHB) {
+      sectionBase = interfaces.length;
+    } else if (type === PCAPNG_IDB) {
+      const bad = tooShort(20);
+      if (bad) return bad;
+      interfaces.push(parseIdb(dv, off, len, le));
+    } else if (type === PCAPNG_EPB || type === PCAPNG_PB) {
+      const bad = tooShort(32);
+      if (bad) return bad;
+      localIf = type === PCAPNG_EPB ? dv.getUint32(off + 8, le) : dv.getUint16(off + 8, le);
+      const cap = Math.min(dv.getUint32(off + 20, le), len - 32);
+      p = packetFrom(
+        buf,
+        localIf,
+        dv.getUint32(off + 12, le),
+        dv.getUint32(off + 16, le),
+        off + 28,
+        cap,
+        dv.getUint32(off + 24, le),
+      );
+    } else if (type === PCAPNG_SPB) {
+      const bad = tooShort(16);
+      if (bad) return bad;
+      const orig = dv.getUint32(off + 8, le);
+      const itf = interfaces[sectionBase];
+      const snap = itf && itf.snapLen > 0 ? itf.snapLen : orig;
+      const cap = Math.min(orig, snap, len - 16);
+      p = packetFrom(buf, 0, 0, 0, off + 12, cap, orig);
+    } else if (type === PCAPNG_DSB) {
+      const bad = tooShort(20);
+      if (bad) return bad;
+      const secretsType = dv.getUint32(off + 8, le);
+      const n = Math.min(dv.getUint32(off + 12, le), len - 20);
+      const data = buf.slice(off + 16, off + 16 + n);
+      const rec: CapturedSecrets = { kind: "secrets", secretsType, data };
+      if (secretsType === PCAPNG_SECRETS_TLS_KEYLOG) rec.text = latin1(data);
+      out.push(rec);
+      return undefined;
+    } else {
+      stats.skippedBlocks++;
+      return undefined;
+    }
+    if (type === PCAPNG_EPB || type === PCAPNG_PB || type === PCAPNG_SPB) {
+      if (!p) return `interface ${localIf}: no such Interface Description Block in this section`;
+      out.push(p);
+    }
+    return undefined;
+  }
+
+  function parsePcapng(buf: Uint8Array, dv: DataView, out: CaptureRecord[], final: boolean): number {
     let off = 0;
-    while (buf.length - off >= 12) {
-      const typeAny = dv.getUint32(off, true);
-      if (typeAny === PCAPNG_SHB) {
+    const ctx: PcapngContext = { le, sectionInterfaces: 0 };
+    for (;;) {
+      if (resync) {
+        ctx.le = le;
+        ctx.sectionInterfaces = interfaces.length - sectionBase;
+        const r = rescan(buf, off, out, final, (c) => pcapngCandidate(dv, buf.length, c, ctx, final));
+        if ("keep" in r) return r.keep;
+        off = r.next;
+        continue;
+      }
+      const at = `pcapng block at byte ${base + off}`;
+      if (buf.length - off < 12) {
+        if (final && off < buf.length) {
+          lose(off, `${at}: ${buf.length - off} bytes, too short for a block header`, true);
+          continue;
+        }
+        return off;
+      }
+      if (dv.getUint32(off, true) === PCAPNG_SHB) {
         const bom = dv.getUint32(off + 8, true);
         if (bom === PCAPNG_BYTE_ORDER_MAGIC) le = true;
         else if (dv.getUint32(off + 8, false) === PCAPNG_BYTE_ORDER_MAGIC) le = false;
-        else
-          throw new CaptureError(
-            "bad-block",
-            `pcapng section header: byte-order magic 0x${bom.toString(16)}`,
-          );
+        else {
+          lose(off, `${at}: section header byte-order magic 0x${bom.toString(16)}: must be 0x1a2b3c4d`);
+          continue;
+        }
       }
       const type = dv.getUint32(off, le);
       const len = dv.getUint32(off + 4, le);
-      checkLength(`pcapng block type 0x${type.toString(16)} at packet ${packetIndex}`, len, 12);
-      if (len % 4 !== 0)
-        throw new CaptureError("bad-block", `pcapng block length ${len}: must be a multiple of 4`);
-      if (off + len > buf.length) break;
-      if (dv.getUint32(off + len - 4, le) !== len) {
-        throw new CaptureError("bad-block", `pcapng block length ${len}: trailing length field differs`);
+      const what = `${at} (type 0x${type.toString(16)})`;
+      if (len > CAPTURE_MAX_RECORD_BYTES) {
+        lose(off, `${what}: block length ${len}: must be at most ${CAPTURE_MAX_RECORD_BYTES} bytes`);
+        continue;
+      }
+      if (len < 12 || len % 4 !== 0) {
+        lose(off, `${what}: block length ${len}: must be a multiple of 4 and at least 12`);
+        continue;
+      }
+      if (off + len > buf.length) {
+        if (final) {
+          lose(off, `${what}: block length ${len}`, true);
+          continue;
+        }
+        return off;
+      }
+      const trailer = dv.getUint32(off + len - 4, le);
+      if (trailer !== len) {
+        lose(off, `${what}: block length ${len}: the trailing length field (${trailer}) must repeat it`);
+        continue;
       }
       stats.blocks++;
-      const what = `pcapng block 0x${type.toString(16)}`;
-      if (type === PCAPNG_SHB) {
-        sectionBase = interfaces.length;
-      } else if (type === PCAPNG_IDB) {
-        checkLength(what, len, 20);
-        parseIdb(dv, off, len);
-      } else if (type === PCAPNG_EPB) {
-        checkLength(what, len, 32);
-        const cap = Math.min(dv.getUint32(off + 20, le), len - 32);
-        const p = packetFrom(
-          buf,
-          dv.getUint32(off + 8, le),
-          dv.getUint32(off + 12, le),
-          dv.getUint32(off + 16, le),
-          off + 28,
-          cap,
-          dv.getUint32(off + 24, le),
-          what,
-        );
-        out.push(p);
-      } else if (type === PCAPNG_PB) {
-        checkLength(what, len, 32);
-        const cap = Math.min(dv.getUint32(off + 20, le), len - 32);
-        const p = packetFrom(
-          buf,
-          dv.getUint16(off + 8, le),
-          dv.getUint32(off + 12, le),
-          dv.getUint32(off + 16, le),
-          off + 28,
-          cap,
-          dv.getUint32(off + 24, le),
-          what,
-        );
-        out.push(p);
-      } else if (type === PCAPNG_SPB) {
-        checkLength(what, len, 16);
-        const orig = dv.getUint32(off + 8, le);
-        const itf = interfaces[sectionBase];
-        const snap = itf && itf.snapLen > 0 ? itf.snapLen : orig;
-        const cap = Math.min(orig, snap, len - 16);
-        const p = packetFrom(buf, 0, 0, 0, off + 12, cap, orig, what);
-        out.push(p);
-      } else if (type === PCAPNG_DSB) {
-        checkLength(what, len, 20);
-        const secretsType = dv.getUint32(off + 8, le);
-        const n = Math.min(dv.getUint32(off + 12, le), len - 20);
-        const data = buf.slice(off + 16, off + 16 + n);
-        const rec: CapturedSecrets = { kind: "secrets", secretsType, data };
-        if (secretsType === PCAPNG_SECRETS_TLS_KEYLOG) rec.text = latin1(data);
-        out.push(rec);
-      } else {
-        stats.skippedBlocks++;
-      }
+      const unusable = pcapngBlock(buf, dv, off, type, len, out);
+      if (unusable) damage(out, base + off, base + off + len, `${what}: ${unusable}; block skipped`);
       off += len;
     }
-    return off;
+  }
+
+  function parse(buf: Uint8Array, out: CaptureRecord[], final: boolean): void {
+    const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    const used = format === "pcap" ? parsePcap(buf, dv, out, final) : parsePcapng(buf, dv, out, final);
+    base += used;
+    pending = used < buf.length ? buf.subarray(used) : null;
   }
 
   function push(chunk: Uint8Array): CaptureRecord[] {
@@ -356,12 +395,12 @@ export function createCaptureReader(): CaptureReader {
     } else buf = chunk;
     pending = null;
     const out: CaptureRecord[] = [];
-    let dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     if (!headerDone) {
       if (buf.length < 4) {
         pending = buf;
         return out;
       }
+      const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
       if (dv.getUint32(0, true) === PCAPNG_SHB) format = "pcapng";
       else {
         if (buf.length < PCAP_HEADER_LENGTH) {
@@ -371,17 +410,26 @@ export function createCaptureReader(): CaptureReader {
         parsePcapHeader(buf, dv);
         format = "pcap";
         buf = buf.subarray(PCAP_HEADER_LENGTH);
-        dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+        base = PCAP_HEADER_LENGTH;
       }
       headerDone = true;
     }
-    const used = format === "pcap" ? parsePcap(buf, dv, out) : parsePcapng(buf, dv, out);
-    if (used < buf.length) pending = buf.subarray(used);
+    parse(buf, out, false);
+    return out;
+  }
+
+  function finish(): CaptureRecord[] {
+    const out: CaptureRecord[] = [];
+    if (!headerDone || finished) return out;
+    finished = true;
+    parse(pending ?? new Uint8Array(0), out, true);
+    pending = null;
     return out;
   }
 
   return {
     push,
+    finish,
     end() {
       if (!headerDone) {
         throw new CaptureError(
@@ -389,7 +437,8 @@ export function createCaptureReader(): CaptureReader {
           `capture: ${pending?.length ?? 0} bytes, too short for a file header`,
         );
       }
-      return pending?.length ?? 0;
+      finish();
+      return truncatedTail;
     },
     get format() {
       return format;
@@ -400,11 +449,4 @@ export function createCaptureReader(): CaptureReader {
       return pending?.length ?? 0;
     },
   };
-}
-
-/** Bytes as a Latin-1 string (key logs and interface names are ASCII). */
-export function latin1(b: Uint8Array): string {
-  let s = "";
-  for (let i = 0; i < b.length; i += 8192) s += String.fromCharCode(...b.subarray(i, i + 8192));
-  return s;
 }

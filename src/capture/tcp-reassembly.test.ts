@@ -65,3 +65,18 @@ test("tcp reassembly: a missing segment becomes a gap once too much waits behind
     { kind: "data", data: Uint8Array.of(5) },
   ]);
 });
+
+test("reassembly: data the peer acknowledged beyond a hole makes the hole a gap at once, not at the end", () => {
+  const r = createTcpReassembler();
+  r.push(1000, true, new Uint8Array(0));
+  assert.deepEqual(r.push(1001, false, Uint8Array.of(1, 2)), [{ kind: "data", data: Uint8Array.of(1, 2) }]);
+  // 1003..1005 is lost by the capture; 1006.. arrives and waits behind the hole
+  assert.deepEqual(r.push(1006, false, Uint8Array.of(6, 7)), []);
+  assert.deepEqual(r.acked(1003), [], "an ACK below the held data proves nothing");
+  assert.deepEqual(r.acked(1008), [
+    { kind: "gap", bytes: 3 },
+    { kind: "data", data: Uint8Array.of(6, 7) },
+  ]);
+  assert.equal(r.held, 0);
+  assert.deepEqual(r.push(1008, false, Uint8Array.of(8)), [{ kind: "data", data: Uint8Array.of(8) }]);
+});

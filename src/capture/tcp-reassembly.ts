@@ -2,7 +2,8 @@
  * One direction of a TCP byte stream rebuilt from captured segments (RFC 9293 sequence arithmetic):
  * in-order data is passed through (as views, no copy), retransmitted and overlapping bytes are dropped,
  * out-of-order segments are held until the hole is filled. When more than `maxHeldBytes` wait behind a
- * hole (a segment the capture missed), the hole is declared a gap and skipped. Pure code.
+ * hole (a segment the capture missed), or once the peer acknowledges data beyond the hole, the hole is
+ * declared a gap and skipped. Pure code.
  */
 
 /** Default bound on bytes held behind a hole before it is declared a gap (per direction). */
@@ -25,6 +26,11 @@ export interface TcpReassemblyStats {
 export interface TcpReassembler {
   /** Feed a segment (its sequence number, SYN/FIN flags and payload). */
   push(seq: number, syn: boolean, payload: Uint8Array): TcpStreamPiece[];
+  /**
+   * The peer acknowledged up to `ack` (RFC 9293 §3.4): bytes it acknowledged were delivered, so a hole
+   * below `ack` is data the capture missed — declared a gap at once, and the held data behind it released.
+   */
+  acked(ack: number): TcpStreamPiece[];
   /** End of capture: skip any holes and return the held data. */
   flush(): TcpStreamPiece[];
   /** Next expected sequence number (undefined before the first SYN or data). */
@@ -127,6 +133,16 @@ export function createTcpReassembler(opts?: { maxHeldBytes?: number }): TcpReass
         return out;
       }
       if (held.length > 0) drain(out);
+      return out;
+    },
+    acked(ack) {
+      const out: TcpStreamPiece[] = [];
+      while (held.length > 0 && next !== undefined) {
+        let min = held[0]!;
+        for (const h of held) if (seqDiff(h.seq, min.seq) < 0) min = h;
+        if (seqDiff(ack, min.seq) < 0) break; // the hole itself may still be in flight
+        skipToEarliest(out);
+      }
       return out;
     },
     flush() {

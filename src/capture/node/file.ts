@@ -33,7 +33,8 @@ export async function* readCaptureFile(
     opts?.onProgress?.(read, total);
     if (recs.length > 0) yield recs;
   }
-  if (reader.end() > 0) return;
+  const rest = reader.finish();
+  if (rest.length > 0) yield rest;
 }
 
 /** Result of {@link decodeCaptureFile}. */
@@ -66,6 +67,7 @@ export async function decodeCaptureFile(
     }
     opts.onProgress?.(read, total);
   }
+  for (const rec of reader.finish()) for (const e of decoder.push(rec)) onEvent(e);
   const truncatedBytes = reader.end();
   for (const e of decoder.end()) onEvent(e);
   return { decoder: decoder.stats, reader: reader.stats, bytes: read, truncatedBytes };

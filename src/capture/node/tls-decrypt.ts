@@ -1,7 +1,8 @@
 /**
  * Node-only (node:crypto): decrypts one captured TLS 1.2 / 1.3 connection with NSS key-log secrets,
  * implementing the core's {@link TlsDecryptor} interface. Reads ClientHello / ServerHello in the clear
- * (client random, server random, cipher suite, supported_versions), follows ChangeCipherSpec (1.2) or the
+ * (client random, server random, cipher suite, supported_versions, encrypt_then_mac — RFC 7366, which
+ * Node/OpenSSL negotiates for CBC suites), follows ChangeCipherSpec (1.2) or the
  * handshake → application key switch at each side's Finished (1.3, RFC 8446 §7), and queues encrypted
  * records until their secret is known (test systems disclose secrets during the session), so the records
  * are decrypted in order as soon as the key-log line arrives.
@@ -32,6 +33,8 @@ const HS_CLIENT_HELLO = 1;
 const HS_SERVER_HELLO = 2;
 const HS_FINISHED = 20;
 const EXT_SUPPORTED_VERSIONS = 43;
+/** encrypt_then_mac extension (RFC 7366 §2): in the ServerHello it switches CBC suites to MAC-over-ciphertext. */
+const EXT_ENCRYPT_THEN_MAC = 22;
 const TLS13_VERSION = 0x0304;
 
 interface Rec {
@@ -67,6 +70,7 @@ export function createTlsDecryptor(keyLog: KeyLog): TlsDecryptor {
   let serverRandom: Uint8Array | undefined;
   let spec: CipherSpec | undefined;
   let tls13 = false;
+  let encryptThenMac = false;
   const mk = (client: boolean): Dir => ({
     client,
     buf: new Uint8Array(0),
@@ -98,6 +102,7 @@ export function createTlsDecryptor(keyLog: KeyLog): TlsDecryptor {
         const type = (b[o]! << 8) | b[o + 1]!;
         const len = (b[o + 2]! << 8) | b[o + 3]!;
         if (type === EXT_SUPPORTED_VERSIONS && len >= 2) version = (b[o + 4]! << 8) | b[o + 5]!;
+        if (type === EXT_ENCRYPT_THEN_MAC) encryptThenMac = true;
         o += 4 + len;
       }
     }
@@ -146,6 +151,7 @@ export function createTlsDecryptor(keyLog: KeyLog): TlsDecryptor {
       if (master) {
         const k = tls12Keys(spec, master, info.clientRandom, serverRandom);
         d.keys = d.client ? k.client : k.server;
+        if (spec.kind === "cbc" && encryptThenMac) d.keys.etm = true;
       }
     }
     return d.keys;

@@ -166,6 +166,8 @@ export interface DirectionKeys {
   macKey?: Uint8Array;
   seq: bigint;
   tls13: boolean;
+  /** CBC suites: the ServerHello accepted encrypt_then_mac (RFC 7366), so the MAC covers the ciphertext. */
+  etm?: boolean;
 }
 
 /** TLS 1.2 keys of both directions from the master secret (RFC 5246 §6.3). */
@@ -271,6 +273,7 @@ export function decryptRecord(
     const ct = body.subarray(0, body.length - 16);
     return { type, data: aead(k, xorNonce(k.iv, seq), hdr(ct.length), ct, body.subarray(body.length - 16)) };
   }
+  if (k.etm) return { type, data: decryptEncryptThenMac(k, body, hdr) };
   // CBC with explicit IV, then MAC-then-encrypt (RFC 5246 §6.2.3.2)
   if (body.length < 32 || body.length % 16 !== 0) throw new Error(`CBC record of ${body.length} bytes`);
   const d = createDecipheriv(s.algo, k.key, body.subarray(0, 16)).setAutoPadding(false);
@@ -283,4 +286,28 @@ export function decryptRecord(
   const want = createHmac(s.macHash!, k.macKey!).update(hdr(contentLen)).update(content).digest();
   if (!timingSafeEqual(mac, want)) throw new Error("record MAC does not verify (wrong secret?)");
   return { type, data: content };
+}
+
+/**
+ * CBC record with encrypt-then-MAC (RFC 7366 §3): IV ‖ ciphertext ‖ MAC, the MAC over the sequence number,
+ * the header (its length that of IV ‖ ciphertext) and IV ‖ ciphertext. The MAC is checked first, then the
+ * ciphertext is decrypted and its padding (RFC 5246 §6.2.3.2) removed.
+ */
+function decryptEncryptThenMac(k: DirectionKeys, body: Uint8Array, hdr: (len: number) => Buffer): Uint8Array {
+  const s = k.spec;
+  const ctLen = body.length - s.macLen;
+  if (ctLen < 32 || ctLen % 16 !== 0)
+    throw new Error(
+      `CBC record of ${body.length} bytes: IV and ciphertext must be whole blocks before the MAC`,
+    );
+  const ct = body.subarray(0, ctLen);
+  const want = createHmac(s.macHash!, k.macKey!).update(hdr(ctLen)).update(ct).digest();
+  if (!timingSafeEqual(body.subarray(ctLen), want))
+    throw new Error("record MAC (encrypt-then-MAC, RFC 7366) does not verify (wrong secret?)");
+  const d = createDecipheriv(s.algo, k.key, ct.subarray(0, 16)).setAutoPadding(false);
+  const pt = Buffer.concat([d.update(ct.subarray(16)), d.final()]);
+  const pad = pt[pt.length - 1]!;
+  if (pad + 1 > pt.length || pt.subarray(pt.length - pad - 1).some((b) => b !== pad))
+    throw new Error("bad CBC padding after a verified encrypt-then-MAC record");
+  return pt.subarray(0, pt.length - pad - 1);
 }

@@ -3,7 +3,8 @@
  * connection from its supportedAppProtocol handshake; `--schema din|iso2|iso20` for captures that start
  * mid-session) — as a timeline (default), JSON lines (`--json`) or a compliance report (`--check`). TLS
  * sessions are decrypted with `--tls-keylog FILE` (NSS key-log format) and with secrets disclosed in the
- * capture. The file is streamed; progress is shown on a terminal.
+ * capture. The file is streamed; progress is shown on a terminal. A damaged file is read past its damage
+ * (each skipped stretch is reported); `--check` exits with status 1 when its report has errors.
  */
 import { existsSync, readFileSync } from "node:fs";
 import type { Command } from "commander";
@@ -43,7 +44,10 @@ export type DecodeCaptureOptions = z.infer<typeof decodeCaptureOptionsSchema>;
 export function addDecodeCaptureOptions(cmd: Command): Command {
   return cmd
     .option("--json", "with FILE: one JSON object per message")
-    .option("--check", "with FILE: compliance report (order, response times, timeouts, summary, quirks)")
+    .option(
+      "--check",
+      "with FILE: compliance report (order, response times, timeouts, summary, quirks); exit status 1 on errors",
+    )
     .option("--tls-keylog <file>", "with FILE: NSS key-log file to decrypt TLS sessions")
     .option("--no-progress", "with FILE: no progress line on stderr");
 }
@@ -71,12 +75,16 @@ const defaultOutput: DecodeCaptureOutput = {
   isTty: Boolean(process.stderr.isTTY),
 };
 
-/** Run `nacs decode FILE` with raw commander options. */
+/**
+ * Run `nacs decode FILE` with raw commander options. Returns the exit status: 1 when `--check` reports
+ * errors (a fault of the session), otherwise 0 (warnings and notes, and damage the reader recovered from,
+ * do not fail it).
+ */
 export async function runDecodeCapture(
   file: string,
   raw: Record<string, unknown>,
   io: DecodeCaptureOutput = defaultOutput,
-): Promise<void> {
+): Promise<number> {
   const known = Object.fromEntries(
     Object.entries(raw).filter(([k]) => ["schema", "json", "check", "tlsKeylog", "progress"].includes(k)),
   );
@@ -131,6 +139,12 @@ export async function runDecodeCapture(
     },
   );
   if (showProgress) io.err("\r\x1b[K");
+  const tail = result.truncatedBytes > 0 ? 1 : 0;
+  if (result.reader.damaged > tail) {
+    io.err(
+      `warning: the capture is damaged: ${result.reader.skippedBytes - result.truncatedBytes} bytes in ${result.reader.damaged - tail} places skipped, reading resumed after each (see the CaptureDamage lines)\n`,
+    );
+  }
   if (result.truncatedBytes > 0) {
     io.err(
       `warning: the capture ends inside a record (${result.truncatedBytes} bytes ignored): file cut short\n`,
@@ -141,12 +155,17 @@ export async function runDecodeCapture(
     const report = checker.finish();
     if (opts.json) io.out(JSON.stringify(report));
     else for (const l of formatCheckReport(report)) io.out(l);
-    return;
+    return report.counts.errors > 0 ? 1 : 0;
   }
   if (!opts.json) {
     io.out(
       `-- ${s.packets} packets, ${s.v2gMessages} V2G messages (${s.v2gErrors} not decoded), ${s.sdp} SDP, ` +
-        `${s.slac} SLAC, ${s.connections} TCP connections (${s.tlsConnections} TLS), ${s.gaps} capture gaps`,
+        `${s.slac} SLAC, ${s.connections} TCP connections (${s.tlsConnections} TLS), ${s.gaps} capture gaps` +
+        (s.damaged > 0
+          ? `, ${s.damaged} damaged stretches of the file skipped (${s.damagedBytes} bytes)`
+          : "") +
+        (s.unknownLinkPackets > 0 ? `, ${s.unknownLinkPackets} packets of unsupported link types` : ""),
     );
   }
+  return 0;
 }

@@ -143,7 +143,11 @@ export function registerDecodeCommand(program: Command): void {
     .option("--format <format>", "json (default) or xml")
     .option("--fragment <kind>", "decode an EXI fragment: exi (whole-set fragment grammar) or xmldsig")
     .action(async (file: string | undefined, raw: Record<string, unknown>) => {
-      if (file) return runDecodeCapture(file, raw);
+      if (file) {
+        // --check gates CI: status 1 when the report has errors (warnings and notes keep 0)
+        if ((await runDecodeCapture(file, raw)) !== 0) process.exitCode = 1;
+        return;
+      }
       const opts = parseOptions(decodeOptionsSchema, raw);
       await eachLine(opts.hex, (l) => decodeLine(opts, l));
     });
