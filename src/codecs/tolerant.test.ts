@@ -64,7 +64,9 @@ function violation(g: Gen, t: SimpleMeta): unknown {
     case "bigint":
       return t.max !== undefined ? t.max + BigInt(g(fc.integer, { min: 1, max: 1000 })) : undefined;
     case "string":
-      return t.max < DEFAULT_MAX_STRING_LENGTH ? "x".repeat(t.max + g(fc.integer, { min: 1, max: 5 })) : undefined;
+      return t.max < DEFAULT_MAX_STRING_LENGTH
+        ? "x".repeat(t.max + g(fc.integer, { min: 1, max: 5 }))
+        : undefined;
     case "hexBinary":
     case "base64Binary":
       return t.max < DEFAULT_MAX_BINARY_LENGTH
