@@ -195,3 +195,49 @@ for (const [set, grammar] of OTHER) {
     );
   });
 }
+
+test("decode(): warnings and padding on the message (paths inside V2G_Message); encode and encodeDocument give the bytes back", async () => {
+  const { din } = await import("./index.js");
+  const message = {
+    Header: { SessionID: Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8]) },
+    Body: {
+      CurrentDemandReq: {
+        DC_EVStatus: { EVReady: true, EVErrorCode: 14 as never, EVRESSSOC: 101 },
+        EVTargetCurrent: { Multiplier: 0, Unit: "A" as const, Value: 40000 },
+        ChargingComplete: false,
+        EVTargetVoltage: { Multiplier: 0, Unit: "V" as const, Value: 400 },
+      },
+    },
+  };
+  assert.throws(() => din.encode(message), /EVErrorCode/);
+  const bytes = din.encode(message, { tolerant: true, paddingBytes: 1 });
+  assert.equal(bytes[bytes.length - 1], 0);
+  const seen: string[] = [];
+  const m = din.decode(bytes, { onWarning: (w) => seen.push(w.code === "EXI_FACET" ? w.path : w.code) });
+  const paths = [
+    "Body.CurrentDemandReq.DC_EVStatus.EVErrorCode",
+    "Body.CurrentDemandReq.DC_EVStatus.EVRESSSOC",
+    "Body.CurrentDemandReq.EVTargetCurrent.Value",
+  ];
+  assert.deepEqual(seen, ["EXI_TRAILING_ZERO_BYTES", ...paths]);
+  assert.deepEqual(
+    warningsOf(m).map((w) => [w.path, w.rule]),
+    [
+      [paths[0], "enumeration (12 values)"],
+      [paths[1], "maxInclusive 100"],
+      [paths[2], "maxInclusive 32767"],
+    ],
+  );
+  assert.equal(
+    m.Body.CurrentDemandReq!.DC_EVStatus.EVErrorCode,
+    14 as never,
+    "an unknown index stays a number",
+  );
+  assert.equal(Object.keys(m).includes("warnings"), false);
+  assert.deepEqual(din.encode(m), bytes);
+  assert.deepEqual(din.encodeDocument({ V2G_Message: m }), bytes);
+  assert.throws(
+    () => din.decode(bytes, { strict: true }),
+    (e) => e instanceof ExiDecodeError && e.code === "EXI_VALUE",
+  );
+});

@@ -4,6 +4,12 @@
  * (`warnings`, `paddingBytes`), set only when non-empty, so they stay out of the JSON and XML forms and of
  * deep equality; {@link warningsOf} and {@link paddingOf} read them. The encoders use them to give back the
  * decoded bytes: a message with warnings encodes tolerantly, and its padding is restored. Platform-neutral.
+ *
+ * Representation of kept values: integers, strings and binaries as usual (outside their facet); an
+ * enumeration index past the end of its enumeration (EXI 1.0 §7.2: the n-bit code can hold up to 2^n − 1) as
+ * that index, a number, where the field otherwise holds one of the enumeration's strings. The generated
+ * TypeScript types do not include the number: code that reads enumerations of tolerantly decoded messages
+ * should check `warningsOf` (or `typeof`) first.
  */
 import type { SetMeta, SimpleMeta } from "./meta.js";
 import type { ExiFacetWarning } from "./options.js";
@@ -24,6 +30,26 @@ export function paddingOf(decoded: unknown): number {
   return typeof p === "number" && !Object.prototype.propertyIsEnumerable.call(decoded, "paddingBytes")
     ? p
     : 0;
+}
+
+/** The value of a document's root element (`{ Root: value }` → value), or undefined. */
+export function rootValue(doc: unknown): unknown {
+  if (typeof doc !== "object" || doc === null) return undefined;
+  for (const k in doc) return (doc as Record<string, unknown>)[k];
+  return undefined;
+}
+
+/**
+ * Whether an encode of `doc` is tolerant by default: `doc`, or (for a document `{ Root: message }`) the message
+ * of its root element, carries facet warnings of a decode.
+ */
+export function decodedTolerant(doc: unknown): boolean {
+  return warningsOf(doc).length > 0 || warningsOf(rootValue(doc)).length > 0;
+}
+
+/** The padding bytes an encode of `doc` restores by default: those recorded on `doc` or on its root's value. */
+export function decodedPadding(doc: unknown): number {
+  return paddingOf(doc) || paddingOf(rootValue(doc));
 }
 
 /** Record warnings and padding on a decoded object (non-enumerable; nothing when both are empty). */

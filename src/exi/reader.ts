@@ -52,7 +52,7 @@ export class BitReader {
     this.end = buf.length * 8;
     this.count = 0;
     this.strict = strict;
-    this.facets.length = 0;
+    if (this.facets.length !== 0) this.facets.length = 0;
     return this;
   }
 

@@ -9,7 +9,7 @@ import { BitReader } from "../../exi/reader.js";
 import { BitWriter } from "../../exi/writer.js";
 import { ExiDecodeError, ExiEncodeError, withPath } from "../../exi/errors.js";
 import { arrErr, chkBig, chkBool, chkInt, ENCODE_MODE, enumIdx, missErr, structErr } from "../../exi/check.js";
-import { facetWarnings, markDecoded, paddingOf, underRoot, warningsOf } from "../../exi/decoded.js";
+import { decodedPadding, decodedTolerant, facetWarnings, markDecoded, underRoot } from "../../exi/decoded.js";
 import { MAX_EXI_MESSAGE_BYTES } from "../../exi/limits.js";
 import type { DecodeOptions, EncodeOptions } from "../../exi/options.js";
 import { META } from "./meta.js";
@@ -67,9 +67,9 @@ function done<D extends object>(r: BitReader, doc: D, opts?: DecodeOptions, root
   return doc;
 }
 
-/** Start an encode: tolerant when asked or when `doc` carries facet warnings of a decode (exi/check.ts). */
+/** Start an encode: tolerant when asked or when `doc` (or its root's value) carries facet warnings of a decode (exi/check.ts). */
 function start(doc: unknown, opts?: EncodeOptions): BitWriter {
-  const tolerant = opts?.tolerant ?? warningsOf(doc).length > 0;
+  const tolerant = opts?.tolerant ?? decodedTolerant(doc);
   ENCODE_MODE.tolerant = tolerant;
   const w = W_;
   w.reset(opts?.lenientLengths === true, tolerant);
@@ -79,7 +79,7 @@ function start(doc: unknown, opts?: EncodeOptions): BitWriter {
 
 /** End an encode: the bytes, then the zero padding bytes asked for or recorded by the decode of `doc`. */
 function finish(w: BitWriter, doc: unknown, opts?: EncodeOptions): Uint8Array {
-  const pad = opts?.paddingBytes ?? paddingOf(doc);
+  const pad = opts?.paddingBytes ?? decodedPadding(doc);
   const out = w.finish();
   if (pad === 0) return out;
   if (!Number.isInteger(pad) || pad < 0 || out.length + pad > MAX_EXI_MESSAGE_BYTES)
