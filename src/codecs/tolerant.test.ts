@@ -93,8 +93,10 @@ function leaves(meta: SetMeta, doc: Record<string, unknown>): Leaf[] {
     for (const f of tm.fields) {
       const fv = o[f.n];
       if (fv === undefined) continue;
-      if (f.a) (fv as unknown[]).forEach((_, i) => visit(f.t, fv as unknown[], i, `${path}.${f.n}[${i}]`));
-      else visit(f.t, o, f.n, `${path}.${f.n}`);
+      if (f.a) {
+        const items = fv as unknown[];
+        for (let i = 0; i < items.length; i++) visit(f.t, items, i, `${path}.${f.n}[${i}]`);
+      } else visit(f.t, o, f.n, `${path}.${f.n}`);
     }
   };
   for (const root in doc) {
@@ -112,7 +114,10 @@ function injected(codec: Codec, g: Gen, make: () => Record<string, unknown>): vo
   try {
     doc = make();
   } catch (e) {
-    if (e instanceof Stuck) return fc.pre(false);
+    if (e instanceof Stuck) {
+      fc.pre(false);
+      return;
+    }
     throw e;
   }
   const cands = leaves(codec.META, doc)
