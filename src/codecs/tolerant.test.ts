@@ -246,3 +246,37 @@ test("decode(): warnings and padding on the message (paths inside V2G_Message); 
     (e) => e instanceof ExiDecodeError && e.code === "EXI_VALUE",
   );
 });
+
+test("a tolerant encode still refuses what the EXI coding cannot carry", async () => {
+  const { din } = await import("./index.js");
+  const { ExiEncodeError } = await import("../exi/errors.js");
+  const msg = (status: Record<string, unknown>, multiplier = 0) => ({
+    Header: { SessionID: Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8]) },
+    Body: {
+      CurrentDemandReq: {
+        DC_EVStatus: { EVReady: true, EVErrorCode: "NO_ERROR", EVRESSSOC: 50, ...status },
+        EVTargetCurrent: { Multiplier: multiplier, Unit: "A", Value: 1 },
+        ChargingComplete: false,
+        EVTargetVoltage: { Multiplier: 0, Unit: "V", Value: 400 },
+      },
+    },
+  });
+  const refused = (m: unknown, code: string, field: RegExp) =>
+    assert.throws(
+      () => din.encode(m as never, { tolerant: true }),
+      (e) => e instanceof ExiEncodeError && e.code === code && field.test(e.path.join(".")),
+    );
+  // percentValueType [0, 100] is a 7-bit field: 127 fits, 128 does not (EXI 1.0 §7.1.9)
+  din.encode(msg({ EVRESSSOC: 127 }) as never, { tolerant: true });
+  refused(msg({ EVRESSSOC: 128 }), "EXI_RANGE", /EVRESSSOC$/);
+  // Multiplier [-3, 3] is a 3-bit field: 4 fits, -4 does not
+  din.encode(msg({}, 4) as never, { tolerant: true });
+  refused(msg({}, -4), "EXI_RANGE", /Multiplier$/);
+  // DC_EVErrorCodeType: 12 values in a 4-bit code, so 15 fits and 16 does not (EXI 1.0 §7.2)
+  din.encode(msg({ EVErrorCode: 15 }) as never, { tolerant: true });
+  refused(msg({ EVErrorCode: 16 }), "EXI_ENUM", /EVErrorCode$/);
+  refused(msg({ EVErrorCode: "NOT_A_CODE" }), "EXI_ENUM", /EVErrorCode$/);
+  // a binary over the hard limit (limits.ts)
+  const big = { ...msg({}), Header: { SessionID: new Uint8Array(70000) } };
+  refused(big, "EXI_LENGTH", /SessionID$/);
+});

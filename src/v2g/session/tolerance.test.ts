@@ -9,8 +9,10 @@ import { test } from "node:test";
 import { din, type ExiFacetWarning, iso2 } from "../../codecs/index.js";
 import { dinEvccModule } from "../din/evcc/module.js";
 import { iso2EvccModule } from "../iso2/evcc/module.js";
+import { SESSION_ID_ZERO } from "./session-id.js";
 import { ends, event, lastResponse, startSecc, through } from "./testing/drive-secc.js";
 import { clampPhysical, toleranceAction, tolerateRequest } from "./tolerance.js";
+import type { MsgName } from "./types.js";
 
 const warn = (path: string, value: unknown, rule: string): ExiFacetWarning => ({
   code: "EXI_FACET",
@@ -95,18 +97,23 @@ test("tolerateRequest clamps a copy (percent to its bound, a PhysicalValue to th
 const CODEC = { din, iso2 } as const;
 const EVCC = { din: dinEvccModule, iso2: iso2EvccModule } as const;
 
-/** Send ChargeParameterDiscoveryReq (the EVCC's own, patched), encoded tolerantly as a real car might send it. */
-function cpd(protocol: "din" | "iso2", patch: (p: Record<string, Record<string, unknown>>) => void) {
+/** Send request `name` (the EVCC's own, patched) after `before`, encoded tolerantly as a real car might send it. */
+function send(
+  protocol: "din" | "iso2",
+  before: MsgName[],
+  name: MsgName,
+  req: string,
+  patch: (body: Record<string, unknown>) => void,
+) {
   const d = startSecc(protocol);
-  through(d, ["SessionSetup", "ServiceDiscovery", "PaymentSelection", "Authorization"]);
-  const body = EVCC[protocol].messages.ChargeParameterDiscovery!.build({
-    ...d.ev,
-    sessionId: d.s.sessionId,
-  }) as {
-    DC_EVChargeParameter: Record<string, Record<string, unknown>>;
-  };
-  patch(body.DC_EVChargeParameter);
-  const message = { Header: { SessionID: d.s.sessionId! }, Body: { ChargeParameterDiscoveryReq: body } };
+  through(d, before);
+  const body = EVCC[protocol].messages[name]!.build({ ...d.ev, sessionId: d.s.sessionId }) as Record<
+    string,
+    unknown
+  >;
+  patch(body);
+  const id = d.s.sessionId ?? SESSION_ID_ZERO;
+  const message = { Header: { SessionID: id }, Body: { [req]: body } };
   const bytes = (CODEC[protocol].encode as (m: unknown, o: { tolerant: boolean }) => Uint8Array)(message, {
     tolerant: true,
   });
@@ -115,7 +122,27 @@ function cpd(protocol: "din" | "iso2", patch: (p: Record<string, Record<string, 
   return { d, res: lastResponse(d) };
 }
 
+/** ChargeParameterDiscoveryReq with its DC_EVChargeParameter patched. */
+const cpd = (protocol: "din" | "iso2", patch: (p: Record<string, Record<string, unknown>>) => void) =>
+  send(
+    protocol,
+    ["SessionSetup", "ServiceDiscovery", "PaymentSelection", "Authorization"],
+    "ChargeParameterDiscovery",
+    "ChargeParameterDiscoveryReq",
+    (b) => patch(b.DC_EVChargeParameter as Record<string, Record<string, unknown>>),
+  );
+
 for (const protocol of ["din", "iso2"] as const) {
+  test(`${protocol}: an EVCCID longer than its maxLength → SessionSetupRes OK (harmless, logged)`, () => {
+    const { d, res } = send(protocol, [], "SessionSetup", "SessionSetupReq", (b) => {
+      b.EVCCID = Uint8Array.from([2, 0, 0, 0, 0, 1, 7, 7, 7, 7]);
+    });
+    assert.equal(res?.element, "SessionSetupRes");
+    assert.match(String(res?.body.ResponseCode), /^OK/);
+    assert.deepEqual(ends(d), []);
+    assert.ok(d.fx.some((f) => f.kind === "log" && f.level === "warn" && /EVCCID/.test(f.msg)));
+  });
+
   test(`${protocol}: an EV maximum current above the PhysicalValue range and a SOC of 101 % → OK, both clamped`, () => {
     const { d, res } = cpd(protocol, (p) => {
       // 40000 × 10^3 A: Value above xs:short; the largest in range is 32767 × 10^3
