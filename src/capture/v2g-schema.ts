@@ -48,7 +48,7 @@ export const ISO20_SET_BY_PAYLOAD_TYPE: ReadonlyMap<number, V2gSchemaName> = new
 interface AnyCodec {
   decodeDocument(
     b: Uint8Array,
-    o?: { onWarning?: (w: { message: string }) => void },
+    o?: { onWarning?: (w: { message: string }) => void; strict?: boolean },
   ): Record<string, unknown>;
 }
 
@@ -99,9 +99,17 @@ export interface V2gDecoded {
   error?: { message: string; code?: string; bitOffset?: number };
 }
 
-function decodeWith(schema: V2gSchemaName, payload: Uint8Array): V2gDecoded {
+/**
+ * Decode with one schema; values outside a facet are kept and listed in `warnings` unless `strict` (used while
+ * guessing the schema, so that a grammar accepting the bytes only with warnings does not win over one that
+ * accepts them outright).
+ */
+function decodeWith(schema: V2gSchemaName, payload: Uint8Array, strict = false): V2gDecoded {
   const warnings: string[] = [];
-  const doc = codecOf(schema).decodeDocument(payload, { onWarning: (w) => warnings.push(w.message) });
+  const doc = codecOf(schema).decodeDocument(payload, {
+    onWarning: (w) => warnings.push(w.message),
+    strict,
+  });
   const [root, value] = Object.entries(doc)[0] as [string, Record<string, unknown>];
   let type = root;
   if (root === "V2G_Message") {
@@ -160,7 +168,7 @@ export function decodeV2gPayload(state: SchemaState, payloadType: number, payloa
     if (!fam || fam === "iso20" || state.guessed) {
       // the SAP handshake (or an ISO 15118-20 0x8001 message, which is always SAP)
       try {
-        const d = decodeWith("apphand", payload);
+        const d = decodeWith("apphand", payload, fam !== "iso20" || state.guessed === true);
         applySap(state, d);
         return d;
       } catch (e) {
@@ -170,17 +178,24 @@ export function decodeV2gPayload(state: SchemaState, payloadType: number, payloa
     }
     if (fam && fam !== "iso20") return decodeWith(fam, payload);
     // no SAP seen and nothing forced: guess DIN, then ISO-2
+    // (strictly first: a grammar that needs facet warnings to accept the bytes is the last resort)
     let first: unknown;
-    for (const f of ["din", "iso2"] as const) {
-      try {
-        const d = decodeWith(f, payload);
-        state.family = f;
-        state.guessed = true;
-        return d;
-      } catch (e) {
-        first ??= e;
+    for (const strict of [true, false])
+      for (const f of ["din", "iso2", "apphand"] as const) {
+        if (f === "apphand" && strict) continue;
+        try {
+          const d = decodeWith(f, payload, strict);
+          if (f === "apphand") {
+            applySap(state, d);
+            return d;
+          }
+          state.family = f;
+          state.guessed = true;
+          return d;
+        } catch (e) {
+          first ??= e;
+        }
       }
-    }
     return {
       type: "V2G_Message",
       error: {

@@ -10,8 +10,9 @@ import * as iso20Common from "./iso20_common/index.js";
 import * as iso20Dc from "./iso20_dc/index.js";
 import * as iso20Wpt from "./iso20_wpt/index.js";
 
+export { paddingOf, warningsOf } from "../exi/decoded.js";
 export { ExiDecodeError, ExiEncodeError } from "../exi/errors.js";
-export type { DecodeOptions, EncodeOptions, ExiWarning } from "../exi/options.js";
+export type { DecodeOptions, EncodeOptions, ExiFacetWarning, ExiWarning } from "../exi/options.js";
 export { jsonReplacer } from "../exi/xml.js";
 export * as appHandshake from "./apphand/index.js";
 export * as din from "./din/index.js";

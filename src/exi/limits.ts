@@ -1,6 +1,7 @@
 /**
- * Explicit resource limits of the EXI runtime. Schema facets (maxLength, maxOccurs, integer
- * ranges) are enforced by the generated codecs; these defaults apply where the schema is unbounded.
+ * Explicit resource limits of the EXI runtime. Schema facets (maxLength, integer ranges, enumerations) are
+ * checked by the generated codecs — a tolerant decode keeps a value outside its facet with a warning, a strict
+ * one throws; these defaults apply where the schema is unbounded and are hard limits for tolerant decodes.
  */
 
 /**
@@ -22,8 +23,9 @@ export const DEFAULT_MAX_OCCURS = 4096;
 export const EXI_HEADER_BYTE = 0x80;
 
 /**
- * Decoders accept strings up to max(maxLength facet, this) characters: real stacks exceed small facets
- * (an 18-character eMAID "DE-VAN-C00000001-6" against eMAIDType maxLength 15 in an EVerest/Josev ISO-2
- * interop run, iso2.jsonl). Encoders enforce the facet unless `lenientLengths` is set. Project default.
+ * Encoders with `lenientLengths` accept strings up to max(maxLength facet, this) characters: real stacks exceed
+ * small facets (an 18-character eMAID "DE-VAN-C00000001-6" against eMAIDType maxLength 15 in an EVerest/Josev
+ * ISO-2 interop run). Decoders keep any string up to DEFAULT_MAX_STRING_LENGTH with a facet warning (strict
+ * decoding refuses it). Project default.
  */
 export const DECODE_MIN_STRING_LIMIT = 64;

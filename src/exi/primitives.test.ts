@@ -104,7 +104,9 @@ test("truncated input and over-long values raise ExiDecodeError with the bit off
     (e) => e instanceof ExiDecodeError && e.bitOffset === 8,
   );
   assert.throws(() => new BitReader(fromHex("0561")).string(10, 0, "t"), ExiDecodeError);
-  assert.throws(() => new BitReader(fromHex("0a00")).binary(4, "t"), /exceeds maxLength 4/);
+  const strict = new BitReader(fromHex("0a00"));
+  strict.strict = true;
+  assert.throws(() => strict.binary(4, "t"), /exceeds maxLength 4/);
   assert.throws(
     () => new BitReader(fromHex("ffffffffffffffffff01")).uint(),
     (e) => e instanceof ExiDecodeError && e.code === "EXI_LIMIT",
@@ -124,6 +126,7 @@ test("CH bit + Integer in one read (chIntIn): values, range and a set CH bit, wi
       assert.equal(r.chIntIn(-(2 ** 40), 2 ** 40, "t"), v);
       assert.equal(r.bits(1), 0);
       const r2 = new BitReader(w.finish());
+      r2.strict = true;
       r2.bits(pad);
       assert.throws(
         () => r2.chIntIn(v + 1, v + 2, "t"),
@@ -146,6 +149,7 @@ test("CH bit + Integer in one read (chIntIn): values, range and a set CH bit, wi
 
 test("merged reads: badBits, enumErr and rangeErr report the offending bit offset", () => {
   const r = new BitReader(Uint8Array.from([0b0010_0100, 0]));
+  r.strict = true;
   const x = r.bits(6); // 001001
   assert.throws(
     () => r.badBits(x, 0b101000, 6, "t"), // CH at offset 0 (clear), EE at offset 2 (set)
@@ -181,4 +185,43 @@ test("writer: reused across streams without clearing, results never alias the bu
   r.bits(5);
   assert.equal(r.string(100, 0, "t"), "héllo wörld");
   assert.deepEqual([...r.binary(10, "t")], [1, 2, 3, 250]);
+});
+
+test("tolerant reader: facet violations are kept and their bit offsets recorded; strict throws; hard limits throw", () => {
+  const w = new BitWriter();
+  w.bits(0, 3);
+  w.bits(6, 3); // ranged(3, -3, 3): value 3
+  w.bits(7, 3); // ranged(3, -3, 3): value 4 > 3
+  w.bits(12, 4); // enumeration index 12 of 10 values (4-bit code)
+  w.uint(20 + 2); // string of 20 characters, maxLength 15
+  for (let k = 0; k < 20; k++) w.bits(0x41, 8);
+  w.uint(9); // binary of 9 bytes, maxLength 8
+  for (let k = 0; k < 9; k++) w.bits(k, 8);
+  w.int(40000); // short range
+  const bytes = w.finish();
+  const r = new BitReader(bytes);
+  r.bits(3);
+  assert.equal(r.ranged(3, -3, 3, "t"), 3);
+  assert.equal(r.ranged(3, -3, 3, "t"), 4);
+  assert.equal(r.enumValue(["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"], 4, "t"), 12);
+  assert.equal(r.string(15, 0, "t"), "A".repeat(20));
+  assert.deepEqual(r.binary(8, "t"), Uint8Array.from([0, 1, 2, 3, 4, 5, 6, 7, 8]));
+  assert.equal(r.intIn(-32768, 32767, "t"), 40000);
+  assert.deepEqual(r.facets, [6, 9, 13, 13 + 8 + 160, 13 + 8 + 160 + 8 + 72]);
+  const s = new BitReader(bytes, 6);
+  s.strict = true;
+  assert.throws(
+    () => s.ranged(3, -3, 3, "t"),
+    (e) => e instanceof ExiDecodeError && e.code === "EXI_VALUE" && e.bitOffset === 6,
+  );
+  // over the hard limit (limits.ts) even a tolerant reader throws
+  const big = new BitWriter();
+  big.uint(70000 + 2);
+  assert.throws(
+    () => new BitReader(big.finish()).string(15, 0, "t"),
+    (e) => e instanceof ExiDecodeError && e.code === "EXI_LIMIT",
+  );
+  // reset clears the recorded violations and sets the mode
+  assert.equal(r.reset(bytes, 0, true).facets.length, 0);
+  assert.equal(r.strict, true);
 });

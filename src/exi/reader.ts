@@ -4,6 +4,7 @@
  * string-table hits as sent by EXIficient-based peers), and Binary. Platform-neutral.
  */
 import { ExiDecodeError } from "./errors.js";
+import { DEFAULT_MAX_BINARY_LENGTH, DEFAULT_MAX_STRING_LENGTH } from "./limits.js";
 
 /** Scratch arrays for ASCII string decoding, one per length (String.fromCharCode.apply needs exact lengths). */
 const SCRATCH: number[][] = [];
@@ -29,19 +30,36 @@ export class BitReader {
   private tblQid: number[] = [];
   private count = 0;
 
+  /**
+   * Strict mode: a value outside its schema facet (range, enumeration, maxLength) raises ExiDecodeError
+   * (EXI_VALUE for ranges and enumerations, EXI_LIMIT for lengths). Otherwise the value is kept when its EXI
+   * coding can carry it and its bit offset goes to {@link BitReader.facets}.
+   */
+  strict = false;
+  /** Bit offsets of the facet violations tolerated since the last {@link BitReader.reset}, in stream order. */
+  readonly facets: number[] = [];
+
   constructor(buf: Uint8Array = new Uint8Array(0), startBit = 0) {
     this.buf = buf;
     this.pos = startBit;
     this.end = buf.length * 8;
   }
 
-  /** Start reading `buf` at `startBit` (clears the string table). */
-  reset(buf: Uint8Array, startBit: number): this {
+  /** Start reading `buf` at `startBit` (clears the string table and the tolerated violations). */
+  reset(buf: Uint8Array, startBit: number, strict = false): this {
     this.buf = buf;
     this.pos = startBit;
     this.end = buf.length * 8;
     this.count = 0;
+    this.strict = strict;
+    if (this.facets.length !== 0) this.facets.length = 0;
     return this;
+  }
+
+  /** A schema facet broken by a value whose bits start at `at`: throws in strict mode, else records `at`. */
+  facet(code: "EXI_VALUE" | "EXI_LIMIT", message: string, state: string, at: number): void {
+    if (this.strict) this.fail(code, message, state, undefined, at);
+    this.facets.push(at);
   }
 
   /** Fail at the current position. */
@@ -81,14 +99,14 @@ export class BitReader {
     void width;
   }
 
-  /** Enumeration index out of range (bits starting at `at`). */
-  enumErr(i: number, count: number, state: string, at: number): never {
-    this.fail("EXI_VALUE", `enumeration index ${i} out of range (${count} values)`, state, undefined, at);
+  /** Enumeration index out of range (bits starting at `at`): throws in strict mode (EXI 1.0 §7.2). */
+  enumErr(i: number, count: number, state: string, at: number): void {
+    this.facet("EXI_VALUE", `enumeration index ${i} out of range (${count} values)`, state, at);
   }
 
-  /** n-bit integer above the schema maximum (bits starting at `at`). */
-  rangeErr(v: number, max: number, state: string, at: number): never {
-    this.fail("EXI_VALUE", `value ${v} above the schema maximum ${max}`, state, undefined, at);
+  /** n-bit integer above the schema maximum (bits starting at `at`): throws in strict mode (EXI 1.0 §7.1.9). */
+  rangeErr(v: number, max: number, state: string, at: number): void {
+    this.facet("EXI_VALUE", `value ${v} above the schema maximum ${max}`, state, at);
   }
 
   /** Read an n-bit unsigned integer, 0 ≤ n ≤ 32 (EXI §7.1.9). */
@@ -197,7 +215,7 @@ export class BitReader {
   ranged(width: number, min: number, max: number, state: string): number {
     const at = this.pos;
     const v = this.bits(width) + min;
-    if (v > max) this.fail("EXI_VALUE", `value ${v} above the schema maximum ${max}`, state, undefined, at);
+    if (v > max) this.facet("EXI_VALUE", `value ${v} above the schema maximum ${max}`, state, at);
     return v;
   }
 
@@ -206,7 +224,7 @@ export class BitReader {
     const at = this.pos;
     const v = this.uint();
     if (v < min || v > max)
-      this.fail("EXI_VALUE", `value ${v} outside the schema range [${min}, ${max}]`, state, undefined, at);
+      this.facet("EXI_VALUE", `value ${v} outside the schema range [${min}, ${max}]`, state, at);
     return v;
   }
 
@@ -215,7 +233,7 @@ export class BitReader {
     const at = this.pos;
     const v = this.int();
     if (v < min || v > max)
-      this.fail("EXI_VALUE", `value ${v} outside the schema range [${min}, ${max}]`, state, undefined, at);
+      this.facet("EXI_VALUE", `value ${v} outside the schema range [${min}, ${max}]`, state, at);
     return v;
   }
 
@@ -236,7 +254,7 @@ export class BitReader {
       v = x > 255 ? -m - 1 : m;
     }
     if (v < min || v > max)
-      this.fail("EXI_VALUE", `value ${v} outside the schema range [${min}, ${max}]`, state, undefined, at);
+      this.facet("EXI_VALUE", `value ${v} outside the schema range [${min}, ${max}]`, state, at);
     return v;
   }
 
@@ -245,30 +263,48 @@ export class BitReader {
     const at = this.pos;
     const v = signed ? this.intBig() : this.uintBig();
     if ((min !== undefined && v < min) || (max !== undefined && v > max))
-      this.fail("EXI_VALUE", `value ${v} outside the schema range`, state, undefined, at);
+      this.facet("EXI_VALUE", `value ${v} outside the schema range`, state, at);
     return v;
   }
 
-  /** Enumeration index (EXI §7.2) with `count` values, returned as index. */
+  /** Enumeration index (EXI §7.2) with `count` values, returned as index (≥ count only when tolerated). */
   enumIndex(width: number, count: number, state: string): number {
     const at = this.pos;
     const i = this.bits(width);
     if (i >= count)
-      this.fail("EXI_VALUE", `enumeration index ${i} out of range (${count} values)`, state, undefined, at);
+      this.facet("EXI_VALUE", `enumeration index ${i} out of range (${count} values)`, state, at);
     return i;
   }
 
   /**
+   * Enumeration value (EXI §7.2): the string of `values`, or, for an index past the end that the n-bit code
+   * can hold (tolerant mode), the index itself as a number.
+   */
+  enumValue(values: readonly string[], width: number, state: string): string | number {
+    const i = this.enumIndex(width, values.length, state);
+    return i < values.length ? values[i]! : i;
+  }
+
+  /**
    * String (EXI §7.1.10 with the string table of §7.3): length+2 then code points; 0 = local hit, 1 = global hit.
-   * `qid` identifies the element/attribute qname (local partition). `maxLength` from the schema facet.
+   * `qid` identifies the element/attribute qname (local partition). `maxLength` from the schema facet: longer
+   * strings throw in strict mode, else are kept up to DEFAULT_MAX_STRING_LENGTH (the hard limit).
    */
   string(maxLength: number, qid: number, state: string): string {
     const at = this.pos;
     const n = this.uint();
-    if (n < 2) return this.stringHit(n, qid, state, at);
+    if (n < 2) {
+      const hit = this.stringHit(n, qid, state, at);
+      if (hit.length > maxLength && [...hit].length > maxLength)
+        this.facet("EXI_LIMIT", `string length ${[...hit].length} exceeds maxLength ${maxLength}`, state, at);
+      return hit;
+    }
     const len = n - 2;
-    if (len > maxLength)
-      this.fail("EXI_LIMIT", `string length ${len} exceeds maxLength ${maxLength}`, state, undefined, at);
+    if (len > maxLength) {
+      const msg = `string length ${len} exceeds maxLength ${maxLength}`;
+      if (len > DEFAULT_MAX_STRING_LENGTH) this.fail("EXI_LIMIT", msg, state, undefined, at);
+      this.facet("EXI_LIMIT", msg, state, at);
+    }
     if (len * 8 > this.end - this.pos)
       this.fail("EXI_EOF", `string of ${len} characters runs past the end`, state, undefined, at);
     if (len === 0) return "";
@@ -342,8 +378,11 @@ export class BitReader {
   binary(maxLength: number, state: string): Uint8Array {
     const at = this.pos;
     const len = this.uint();
-    if (len > maxLength)
-      this.fail("EXI_LIMIT", `binary length ${len} exceeds maxLength ${maxLength}`, state, undefined, at);
+    if (len > maxLength) {
+      const msg = `binary length ${len} exceeds maxLength ${maxLength}`;
+      if (len > DEFAULT_MAX_BINARY_LENGTH) this.fail("EXI_LIMIT", msg, state, undefined, at);
+      this.facet("EXI_LIMIT", msg, state, at);
+    }
     if (len * 8 > this.end - this.pos)
       this.fail("EXI_EOF", `binary of ${len} bytes runs past the end`, state, undefined, at);
     const p = this.pos;

@@ -4,7 +4,7 @@
  */
 import { ExiEncodeError } from "./errors.js";
 import { hexToBytes } from "./hex.js";
-import { DECODE_MIN_STRING_LIMIT } from "./limits.js";
+import { DECODE_MIN_STRING_LIMIT, DEFAULT_MAX_BINARY_LENGTH, DEFAULT_MAX_STRING_LENGTH } from "./limits.js";
 
 /**
  * Bit writer used by the generated encoders. Bytes past the current position may hold stale data from a
@@ -23,9 +23,13 @@ export class BitWriter {
   /** Accept strings longer than their maxLength facet (up to DECODE_MIN_STRING_LIMIT). */
   lenient = false;
 
+  /** Accept strings and binaries longer than their maxLength facet up to the hard limits (tolerant encode). */
+  tolerant = false;
+
   /** Start a new stream. */
-  reset(lenient = false): void {
+  reset(lenient = false, tolerant = false): void {
     this.lenient = lenient;
+    this.tolerant = tolerant;
     this.pos = 0;
   }
 
@@ -119,6 +123,7 @@ export class BitWriter {
     if (typeof s !== "string")
       throw new ExiEncodeError("EXI_TYPE", field, `expected a string, got ${typeof s}`);
     if (this.lenient && maxLength < DECODE_MIN_STRING_LIMIT) maxLength = DECODE_MIN_STRING_LIMIT;
+    if (this.tolerant && maxLength < DEFAULT_MAX_STRING_LENGTH) maxLength = DEFAULT_MAX_STRING_LENGTH;
     let ascii = true;
     for (let k = 0; k < s.length; k++) {
       if (s.charCodeAt(k) >= 128) {
@@ -154,6 +159,7 @@ export class BitWriter {
     const bytes = typeof b === "string" ? hexToBytes(b, field) : b;
     if (!(bytes instanceof Uint8Array))
       throw new ExiEncodeError("EXI_TYPE", field, "expected a Uint8Array or a hex string");
+    if (this.tolerant && maxLength < DEFAULT_MAX_BINARY_LENGTH) maxLength = DEFAULT_MAX_BINARY_LENGTH;
     if (bytes.length > maxLength)
       throw new ExiEncodeError(
         "EXI_LENGTH",

@@ -318,7 +318,7 @@ ${c.enc.join("\n")}
     return `
 /** ${title}: FragmentContent = SE(F0…F${mapped.length - 1}) | SE(*) | ED, ${w}-bit codes (exi.md §4, §5). */
 export function decode${fname}(bytes: Uint8Array, opts?: DecodeOptions): FragmentDocument {
-  const r = begin(bytes);
+  const r = begin(bytes, opts);
   const c = r.bits(${w});
   let doc: FragmentDocument;
   switch (c) {
@@ -328,19 +328,16 @@ ${c.dec.join("\n")}
   }
   const ed = r.bits(${w});
   if (ed !== ${mapped.length + 1}) r.badEvent(ed, ${w}, "FragmentContent", "ED (one element per fragment is supported)");
-  end(r, opts);
-  return doc;
+  return done(r, doc, opts);
 }
 
 /** Encode one element as an EXI fragment (${title}): header, SE code, content, ED code. */
 export function encode${fname}(doc: FragmentDocument, opts?: EncodeOptions): Uint8Array {
-  const w = W_;
-  w.reset(opts?.lenientLengths === true);
-  w.bits(0x80, 8);
+  const w = start(doc, opts);
   const W = ${w};
   frag${fname}(w, doc, W);
   w.bits(${mapped.length + 1}, W);
-  return w.finish();
+  return finish(w, doc, opts);
 }
 
 ${rootMap(c, `K_${fname}`)}
@@ -360,9 +357,11 @@ ${rootDispatch(c, `K_${fname}`)}
 import { BitReader } from "../../exi/reader.js";
 import { BitWriter } from "../../exi/writer.js";
 import { ExiDecodeError, ExiEncodeError, withPath } from "../../exi/errors.js";
-import { arrErr, chkBig, chkBool, chkInt, enumErr, missErr, structErr } from "../../exi/check.js";
+import { arrErr, chkBig, chkBool, chkInt, ENCODE_MODE, enumIdx, missErr, structErr } from "../../exi/check.js";
+import { decodedPadding, decodedTolerant, facetWarnings, markDecoded, underRoot } from "../../exi/decoded.js";
 import { MAX_EXI_MESSAGE_BYTES } from "../../exi/limits.js";
 import type { DecodeOptions, EncodeOptions } from "../../exi/options.js";
+import { META } from "./meta.js";
 import type * as T from "./types.js";
 
 export type { DecodeOptions, EncodeOptions };
@@ -377,14 +376,15 @@ export type FragmentDocument = Record<string, unknown>;
 const W_ = new BitWriter(8192);
 const R_ = new BitReader();
 
-function begin(bytes: Uint8Array): BitReader {
+function begin(bytes: Uint8Array, opts?: DecodeOptions): BitReader {
   if (!(bytes instanceof Uint8Array)) throw new ExiDecodeError("EXI_HEADER", "input is not a Uint8Array", 0);
   if (bytes.length > MAX_EXI_MESSAGE_BYTES) throw new ExiDecodeError("EXI_LIMIT", \`stream of \${bytes.length} bytes exceeds MAX_EXI_MESSAGE_BYTES \${MAX_EXI_MESSAGE_BYTES}\`, 0);
   if (bytes.length === 0 || bytes[0] !== 0x80) throw new ExiDecodeError("EXI_HEADER", \`EXI header must be 0x80 (no options, version 1), got \${bytes.length === 0 ? "nothing" : "0x" + bytes[0]!.toString(16)}\`, 0, "header", "0x80");
-  return R_.reset(bytes, 8);
+  return R_.reset(bytes, 8, opts?.strict === true);
 }
 
-function end(r: BitReader, opts?: DecodeOptions): void {
+/** Check End-Document padding; returns the number of zero bytes after it. */
+function end(r: BitReader, opts?: DecodeOptions): number {
   const p = r.pos;
   const rest = p & 7 ? 8 - (p & 7) : 0;
   if (rest && r.bits(rest) !== 0) r.fail("EXI_TRAILING", "non-zero padding bits after End-Document", "DocEnd", undefined, p);
@@ -393,6 +393,48 @@ function end(r: BitReader, opts?: DecodeOptions): void {
     for (let i = byteEnd; i < r.buf.length; i++) if (r.buf[i] !== 0) r.fail("EXI_TRAILING", \`\${r.buf.length - byteEnd} bytes after End-Document (not zero)\`, "DocEnd", undefined, byteEnd * 8);
     opts?.onWarning?.({ code: "EXI_TRAILING_ZERO_BYTES", message: \`\${r.buf.length - byteEnd} zero bytes after End-Document ignored\`, bitOffset: byteEnd * 8 });
   }
+  return r.buf.length - byteEnd;
+}
+
+/**
+ * End of a decode: the padding, then the facet warnings of a tolerant decode (paths from the root element,
+ * or from inside \`root\` when given), recorded on the result (see exi/decoded.ts).
+ */
+function done<D extends object>(r: BitReader, doc: D, opts?: DecodeOptions, root?: string): D {
+  const pad = end(r, opts);
+  if (r.facets.length === 0 && pad === 0) return doc;
+  let ws = r.facets.length === 0 ? [] : facetWarnings(META, doc as Record<string, unknown>, r.facets);
+  let target: object = doc;
+  const inner = root === undefined ? undefined : (doc as Record<string, unknown>)[root];
+  if (typeof inner === "object" && inner !== null) {
+    target = inner;
+    ws = underRoot(ws, root!);
+  }
+  if (opts?.onWarning) for (const x of ws) opts.onWarning(x);
+  markDecoded(target, ws, pad);
+  return doc;
+}
+
+/** Start an encode: tolerant when asked or when \`doc\` (or its root's value) carries facet warnings of a decode (exi/check.ts). */
+function start(doc: unknown, opts?: EncodeOptions): BitWriter {
+  const tolerant = opts?.tolerant ?? decodedTolerant(doc);
+  ENCODE_MODE.tolerant = tolerant;
+  const w = W_;
+  w.reset(opts?.lenientLengths === true, tolerant);
+  w.bits(0x80, 8);
+  return w;
+}
+
+/** End an encode: the bytes, then the zero padding bytes asked for or recorded by the decode of \`doc\`. */
+function finish(w: BitWriter, doc: unknown, opts?: EncodeOptions): Uint8Array {
+  const pad = opts?.paddingBytes ?? decodedPadding(doc);
+  const out = w.finish();
+  if (pad === 0) return out;
+  if (!Number.isInteger(pad) || pad < 0 || out.length + pad > MAX_EXI_MESSAGE_BYTES)
+    throw new ExiEncodeError("EXI_LIMIT", "paddingBytes", \`\${pad} padding bytes: not a count that fits MAX_EXI_MESSAGE_BYTES\`);
+  const padded = new Uint8Array(out.length + pad);
+  padded.set(out);
+  return padded;
 }
 ${enumConsts.join("\n")}
 `);
@@ -400,7 +442,11 @@ ${enumConsts.join("\n")}
   codec.push(`
 /** Decode an EXI document of this schema set (${docW}-bit DocContent code, ${globals.length} global elements + SE(*)). */
 export function decodeDocument(bytes: Uint8Array, opts?: DecodeOptions): Document {
-  const r = begin(bytes);
+  return decodeDoc(bytes, opts);
+}
+
+function decodeDoc(bytes: Uint8Array, opts?: DecodeOptions, root?: string): Document {
+  const r = begin(bytes, opts);
   const c = r.bits(${docW});
   let doc: Document;
   switch (c) {
@@ -408,18 +454,15 @@ ${doc.dec.join("\n")}
     default:
       return r.badEvent(c, ${docW}, "DocContent", "SE(global element)");
   }
-  end(r, opts);
-  return doc;
+  return done(r, doc, opts, root);
 }
 
 /** Encode a document ({ ElementName: value }) of this schema set. */
 export function encodeDocument(doc: Document, opts?: EncodeOptions): Uint8Array {
-  const w = W_;
-  w.reset(opts?.lenientLengths === true);
-  w.bits(0x80, 8);
+  const w = start(doc, opts);
   const W = ${docW};
   docContent(w, doc, W);
-  return w.finish();
+  return finish(w, doc, opts);
 }
 
 ${rootMap(doc, "K_Document")}
@@ -434,16 +477,24 @@ ${rootFast}${rootDispatch(doc, "K_Document")}
     const root = globals.find((d) => d.name.local === cfg.messageRoot)!;
     const tn = tsName.get(root.type)!;
     codec.push(`
-/** Decode a ${cfg.messageRoot} (the document root of every message of this set). */
+/**
+ * Decode a ${cfg.messageRoot} (the document root of every message of this set). A tolerant decode (the
+ * default) records facet warnings and padding on the message (exi/decoded.ts: \`warningsOf\`, \`paddingOf\`);
+ * an enumeration index past the end of its enumeration is kept as that index (a number).
+ */
 export function decode(bytes: Uint8Array, opts?: DecodeOptions): T.${tn} {
-  const doc = decodeDocument(bytes, opts);
+  const doc = decodeDoc(bytes, opts, ${JSON.stringify(cfg.messageRoot)});
   if (!(${JSON.stringify(cfg.messageRoot)} in doc)) throw new ExiDecodeError("EXI_EVENT", \`document root is \${Object.keys(doc)[0]}, not ${cfg.messageRoot}\`, 8, "DocContent", "SE(${cfg.messageRoot})");
   return doc.${cfg.messageRoot};
 }
 
-/** Encode a ${cfg.messageRoot}. */
+/** Encode a ${cfg.messageRoot} (tolerantly, with its padding, when it carries those of a decode). */
 export function encode(message: T.${tn}, opts?: EncodeOptions): Uint8Array {
-  return encodeDocument({ ${cfg.messageRoot}: message }, opts);
+  const w = start(message, opts);
+  const W = ${docW};
+  w.bits(${rootIdx}, W);
+  ${encElem(root, "message", JSON.stringify(cfg.messageRoot))}
+  return finish(w, message, opts);
 }
 `);
   }

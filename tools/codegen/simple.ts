@@ -3,7 +3,6 @@
  * fixed-width for merged reads), encoder writes (statements, or segments for merged writes), META entries,
  * and the enumeration tables (`E<n>` and their index functions `E<n>i`).
  */
-import { DECODE_MIN_STRING_LIMIT } from "../../src/exi/limits.js";
 import type { ValueRead } from "./decoder.js";
 import type { Seg } from "./encoder.js";
 import { codeWidth } from "./grammar.js";
@@ -39,7 +38,7 @@ export function simpleEmitters(
       enumName.set(key, n);
       enumConsts.push(
         // the index by a switch: comparing interned strings beats hashing them for a Map lookup
-        `const ${n}: readonly string[] = ${JSON.stringify(t.enumeration)};\nfunction ${n}i(v: unknown, f: string): number { switch (v) { ${t.enumeration!.map((x, i) => `case ${JSON.stringify(x)}: return ${i};`).join(" ")} } throw enumErr(v, ${n}, f); }`,
+        `const ${n}: readonly string[] = ${JSON.stringify(t.enumeration)};\nfunction ${n}i(v: unknown, f: string): number { switch (v) { ${t.enumeration!.map((x, i) => `case ${JSON.stringify(x)}: return ${i};`).join(" ")} } return enumIdx(v, ${n}, ${codeWidth(t.enumeration!.length)}, f); }`,
       );
     }
     return n;
@@ -61,6 +60,18 @@ export function simpleEmitters(
     return r;
   };
   const big = (x?: bigint) => (x === undefined ? "undefined" : `${x}n`);
+  /** chkInt with the bounds a tolerant encode accepts: what the EXI coding carries (EXI 1.0 §7.1.5, §7.1.6, §7.1.9). */
+  const chk = (k: Extract<IntK, { min: number }>, v: string, f: string): string => {
+    const [hmin, hmax] =
+      k.k === "nbit"
+        ? [k.min, k.min + 2 ** k.width - 1]
+        : k.k === "uint"
+          ? [0, Number.MAX_SAFE_INTEGER]
+          : [-Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER];
+    return hmin === k.min && hmax === k.max
+      ? `chkInt(${v}, ${k.min}, ${k.max}, ${f})`
+      : `chkInt(${v}, ${k.min}, ${k.max}, ${f}, ${hmin}, ${hmax})`;
+  };
   const simpleTs = (t0: SimpleType, named = true): string => {
     const t = canonSimple(t0);
     if (named && t.name && tsNameOf(t)) return tsNameOf(t)!;
@@ -82,8 +93,7 @@ export function simpleEmitters(
   const simpleDec = (t0: SimpleType, ctx: string, q: QN): string => {
     const t = canonSimple(t0);
     const c = JSON.stringify(ctx);
-    if (t.enumeration)
-      return `${enumOf(t)}[r.enumIndex(${codeWidth(t.enumeration.length)}, ${t.enumeration.length}, ${c})]!`;
+    if (t.enumeration) return `r.enumValue(${enumOf(t)}, ${codeWidth(t.enumeration.length)}, ${c})`;
     switch (t.builtin) {
       case "boolean":
         return "r.bit() === 1";
@@ -91,7 +101,7 @@ export function simpleEmitters(
       case "base64Binary":
         return `r.binary(${t.maxLength ?? DEFAULT_MAX_BINARY}, ${c})`;
       case "string":
-        return `r.string(${Math.max(t.maxLength ?? DEFAULT_MAX_STRING, DECODE_MIN_STRING_LIMIT)}, ${qid(q)}, ${c})`;
+        return `r.string(${t.maxLength ?? DEFAULT_MAX_STRING}, ${qid(q)}, ${c})`;
       case "integer": {
         const k = intKind(t);
         if (k.k === "nbit") return `r.ranged(${k.width}, ${k.min}, ${k.max}, ${c})`;
@@ -120,7 +130,8 @@ export function simpleEmitters(
         ...(n < 2 ** w
           ? { check: (x: string, at: string) => `if (${x} >= ${n}) r.enumErr(${x}, ${n}, ${c}, ${at});` }
           : {}),
-        conv: (x: string) => `${e}[${x}]!`,
+        // an index past the end (tolerant decode) stays a number
+        conv: (x: string) => (n < 2 ** w ? `(${x} < ${n} ? ${e}[${x}]! : ${x})` : `${e}[${x}]!`),
       };
     }
     if (t.builtin === "boolean") return { k: "fixed", w: 1, conv: (x: string) => `${x} === 1` };
@@ -158,12 +169,12 @@ export function simpleEmitters(
         return `w.string(${v}, ${t.maxLength ?? DEFAULT_MAX_STRING}, ${f});`;
       case "integer": {
         const k = intKind(t);
-        if (k.k === "nbit") return `w.bits(chkInt(${v}, ${k.min}, ${k.max}, ${f}) - ${k.min}, ${k.width});`;
-        if (k.k === "uint") return `w.uint(chkInt(${v}, ${k.min}, ${k.max}, ${f}));`;
-        if (k.k === "int") return `w.int(chkInt(${v}, ${k.min}, ${k.max}, ${f}));`;
+        if (k.k === "nbit") return `w.bits(${chk(k, v, f)} - ${k.min}, ${k.width});`;
+        if (k.k === "uint") return `w.uint(${chk(k, v, f)});`;
+        if (k.k === "int") return `w.int(${chk(k, v, f)});`;
         {
           const kb = k as { min?: bigint; max?: bigint };
-          return `w.${k.k}(chkBig(${v}, ${big(kb.min)}, ${big(kb.max)}, ${f}));`;
+          return `w.${k.k}(chkBig(${v}, ${big(kb.min)}, ${big(kb.max)}, ${f}${k.k === "uintBig" ? ", true" : ""}));`;
         }
       }
       default:
@@ -184,14 +195,14 @@ export function simpleEmitters(
         // the sign bit joins the preceding constant bits; the magnitude is an Unsigned Integer (EXI §7.1.5)
         const x = `${v}_i`;
         return [
-          { k: "pure", s: `const ${x} = chkInt(${v}, ${k.min}, ${k.max}, ${f});` },
+          { k: "pure", s: `const ${x} = ${chk(k, v, f)};` },
           { k: "bits", e: `(${x} < 0 ? 1 : 0)`, w: 1 },
           { k: "stmt", s: `w.uint(${x} < 0 ? -${x} - 1 : ${x});` },
         ];
       }
       if (k.k === "nbit") {
-        const chk = `chkInt(${v}, ${k.min}, ${k.max}, ${f})`;
-        const e = k.min === 0 ? chk : k.min < 0 ? `(${chk} + ${-k.min})` : `(${chk} - ${k.min})`;
+        const c = chk(k, v, f);
+        const e = k.min === 0 ? c : k.min < 0 ? `(${c} + ${-k.min})` : `(${c} - ${k.min})`;
         return [{ k: "bits", e, w: k.width }];
       }
     }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { loadVectors } from "../../../tools/codegen/vectors.js";
+import { din } from "../../codecs/index.js";
 import { decodeLine, decodeOptionsSchema } from "./decode.js";
 import { encodeLine } from "./encode.js";
 
@@ -56,4 +57,65 @@ test("a multi-megabyte hex line gives the size-limit error (EXI_LIMIT), not a st
   assert.match(big.error.message, /65536 bytes/);
   const odd = JSON.parse(decodeLine(opts, "8".repeat(5_000_001))) as { error: { code: string } };
   assert.equal(odd.error.code, "EXI_HEADER");
+});
+
+/** A DIN CurrentDemandReq with EVRESSSOC 101 (percentValueType maxInclusive 100), encoded tolerantly. */
+function socOver(): string {
+  const pv = (Value: number, Unit: "A" | "V") => ({ Multiplier: 0, Unit, Value });
+  const bytes = din.encode(
+    {
+      Header: { SessionID: Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8]) },
+      Body: {
+        CurrentDemandReq: {
+          DC_EVStatus: { EVReady: true, EVErrorCode: "NO_ERROR", EVRESSSOC: 101 },
+          EVTargetCurrent: pv(100, "A"),
+          ChargingComplete: false,
+          EVTargetVoltage: pv(400, "V"),
+        },
+      },
+    },
+    { tolerant: true },
+  );
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+test("a value outside its facet: decoded with warnings (JSON and XML), --strict refuses it, encode gives the bytes back", () => {
+  const hex = socOver();
+  const line = decodeLine(opts("din"), hex);
+  const obj = JSON.parse(line) as {
+    message: { Body: { CurrentDemandReq: { DC_EVStatus: { EVRESSSOC: number } } } };
+    warnings: string[];
+    facetWarnings: { path: string; value: unknown; rule: string; bitOffset: number }[];
+  };
+  assert.equal(obj.message.Body.CurrentDemandReq.DC_EVStatus.EVRESSSOC, 101);
+  assert.deepEqual(
+    obj.facetWarnings.map(({ path, value, rule }) => ({ path, value, rule })),
+    [
+      {
+        path: "V2G_Message.Body.CurrentDemandReq.DC_EVStatus.EVRESSSOC",
+        value: 101,
+        rule: "maxInclusive 100",
+      },
+    ],
+  );
+  assert.equal(typeof obj.facetWarnings[0]!.bitOffset, "number");
+  assert.match(obj.warnings[0]!, /EVRESSSOC: 101 breaks maxInclusive 100/);
+  assert.equal(encodeLine({ schema: "din" }, line), hex);
+  assert.match(
+    decodeLine(opts("din", { format: "xml" }), hex),
+    /<!-- warning: .*EVRESSSOC: 101 breaks maxInclusive 100 -->$/,
+  );
+  const err = JSON.parse(decodeLine(opts("din", { strict: true }), hex)) as { error: { code: string } };
+  assert.equal(err.error.code, "EXI_VALUE");
+  // the same message typed in, without the warnings, is refused unless --tolerant
+  const typed = JSON.stringify({ type: "CurrentDemandReq", message: obj.message });
+  assert.match(encodeLine({ schema: "din" }, typed), /"code":"EXI_RANGE"/);
+  assert.equal(encodeLine({ schema: "din", tolerant: true }, typed), hex);
+});
+
+test("trailing zero padding: paddingBytes in the JSON line, restored by encode", () => {
+  const hex = `${socOver()}00`;
+  const line = decodeLine(opts("din"), hex);
+  assert.equal((JSON.parse(line) as { paddingBytes: number }).paddingBytes, 1);
+  assert.equal(encodeLine({ schema: "din" }, line), hex);
 });

@@ -3,11 +3,17 @@
  * [--format json|xml] [--fragment exi|xmldsig]`: decodes one hex stream, or hex lines from
  * stdin, printing one JSON object per line — `{"type":"CurrentDemandReq","message":{…}}` — or
  * `{"error":{"message":…,"bitOffset":…}}` for a bad line (and goes on with the next line).
+ *
+ * Values outside a schema facet are decoded (tolerant reader) and listed: `warnings` (messages, with the
+ * padding warning) and `facetWarnings` (`{path, value, rule, bitOffset}`); the XML form gets one comment
+ * per warning after the root element. `--strict` makes them errors. `paddingBytes` (outside `message`)
+ * counts the zero bytes after End-Document, so that `nacs encode` gives the same bytes back.
  */
 import { createInterface } from "node:readline";
 import type { Command } from "commander";
 import { z } from "zod";
 import { appHandshake, din, iso2, iso20 } from "../../codecs/index.js";
+import { paddingOf, warningsOf } from "../../exi/decoded.js";
 import { ExiDecodeError, ExiEncodeError } from "../../exi/errors.js";
 import { jsonReplacer } from "../../exi/xml.js";
 import { V2GTP_DEFAULT_MAX_PAYLOAD } from "../../v2g/index.js";
@@ -29,16 +35,26 @@ export type ExiSchemaName = (typeof EXI_SCHEMAS)[number];
 
 /** The generic surface of a generated codec module used by the CLI. */
 export interface CliCodec {
-  decodeDocument(
-    b: Uint8Array,
-    o?: { onWarning?: (w: { message: string }) => void },
-  ): Record<string, unknown>;
+  decodeDocument(b: Uint8Array, o?: CliDecodeOptions): Record<string, unknown>;
   encodeDocument(d: never): Uint8Array;
   toXml(d: Record<string, unknown>): string;
-  decodeFragment?: (b: Uint8Array) => Record<string, unknown>;
-  encodeFragment?: (d: Record<string, unknown>) => Uint8Array;
-  decodeXmldsigFragment?: (b: Uint8Array) => Record<string, unknown>;
-  encodeXmldsigFragment?: (d: Record<string, unknown>) => Uint8Array;
+  decodeFragment?: (b: Uint8Array, o?: CliDecodeOptions) => Record<string, unknown>;
+  encodeFragment?: (d: Record<string, unknown>, o?: CliEncodeOptions) => Uint8Array;
+  decodeXmldsigFragment?: (b: Uint8Array, o?: CliDecodeOptions) => Record<string, unknown>;
+  encodeXmldsigFragment?: (d: Record<string, unknown>, o?: CliEncodeOptions) => Uint8Array;
+}
+
+/** Decode options the CLI passes to the generated codecs. */
+export interface CliDecodeOptions {
+  onWarning?: (w: { message: string }) => void;
+  strict?: boolean;
+}
+
+/** Encode options the CLI passes to the generated codecs. */
+export interface CliEncodeOptions {
+  lenientLengths?: boolean;
+  tolerant?: boolean;
+  paddingBytes?: number;
 }
 
 /** Codec module for a `--schema` name. */
@@ -65,6 +81,7 @@ export const decodeOptionsSchema = z.object({
     .optional(),
   format: z.enum(["json", "xml"]).default("json"),
   fragment: z.enum(["exi", "xmldsig"]).optional(),
+  strict: z.boolean().optional(),
 });
 export type DecodeOptions = z.infer<typeof decodeOptionsSchema>;
 
@@ -86,6 +103,10 @@ export function decodeLine(opts: DecodeOptions, line: string): string {
     const c = codecFor(opts.schema);
     const bytes = hexToBytes(hex);
     const warnings: string[] = [];
+    const dopts: CliDecodeOptions = {
+      onWarning: (w) => warnings.push(w.message),
+      strict: opts.strict === true,
+    };
     let doc: Record<string, unknown>;
     if (opts.fragment) {
       const f = opts.fragment === "exi" ? c.decodeFragment : c.decodeXmldsigFragment;
@@ -95,9 +116,10 @@ export function decodeLine(opts: DecodeOptions, line: string): string {
           `schema ${opts.schema} has no ${opts.fragment} fragment grammar`,
           0,
         );
-      doc = f(bytes);
-    } else doc = c.decodeDocument(bytes, { onWarning: (w) => warnings.push(w.message) });
-    if (opts.format === "xml") return c.toXml(doc);
+      doc = f(bytes, dopts);
+    } else doc = c.decodeDocument(bytes, dopts);
+    if (opts.format === "xml")
+      return c.toXml(doc) + warnings.map((w) => `<!-- warning: ${w.replace(/--/g, "- -")} -->`).join("");
     const [root, value] = Object.entries(doc)[0]!;
     const out: Record<string, unknown> = {};
     if (!opts.fragment && root === "V2G_Message") {
@@ -109,6 +131,16 @@ export function decodeLine(opts: DecodeOptions, line: string): string {
     }
     out.message = value;
     if (warnings.length > 0) out.warnings = warnings;
+    const facets = warningsOf(doc);
+    if (facets.length > 0)
+      out.facetWarnings = facets.map(({ path, value, rule, bitOffset }) => ({
+        path,
+        value,
+        rule,
+        bitOffset,
+      }));
+    const pad = paddingOf(doc);
+    if (pad > 0) out.paddingBytes = pad;
     return JSON.stringify(out, jsonReplacer);
   } catch (e) {
     return JSON.stringify({ error: errorInfo(e) });
@@ -142,6 +174,7 @@ export function registerDecodeCommand(program: Command): void {
     .option("--hex <hex>", "one EXI stream as hex (default: read hex lines from stdin)")
     .option("--format <format>", "json (default) or xml")
     .option("--fragment <kind>", "decode an EXI fragment: exi (whole-set fragment grammar) or xmldsig")
+    .option("--strict", "values outside a schema facet are errors (default: decoded and listed as warnings)")
     .action(async (file: string | undefined, raw: Record<string, unknown>) => {
       if (file) {
         // --check gates CI: status 1 when the report has errors (warnings and notes keep 0)

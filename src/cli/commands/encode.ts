@@ -1,13 +1,15 @@
 /**
  * `nacs encode --schema … [--fragment exi|xmldsig]`: reads the JSON lines printed by
  * `nacs decode` from stdin (or `--json`) and prints hex lines, so `decode | encode` round-trips. A bad line
- * prints `{"error":{"message":…,"path":…}}` and the command goes on.
+ * prints `{"error":{"message":…,"path":…}}` and the command goes on. A line with `facetWarnings` (values outside
+ * a schema facet, from `nacs decode`) is encoded tolerantly, as is every line with `--tolerant`; a line's
+ * `paddingBytes` zero bytes are appended after End-Document.
  */
 import type { Command } from "commander";
 import { z } from "zod";
 import { ExiEncodeError } from "../../exi/errors.js";
 import { parseOptions } from "../errors.js";
-import { codecFor, EXI_SCHEMAS, eachLine, errorInfo } from "./decode.js";
+import { type CliEncodeOptions, codecFor, EXI_SCHEMAS, eachLine, errorInfo } from "./decode.js";
 
 /** Options of `nacs encode`. */
 export const encodeOptionsSchema = z.object({
@@ -15,6 +17,7 @@ export const encodeOptionsSchema = z.object({
   json: z.string().optional(),
   fragment: z.enum(["exi", "xmldsig"]).optional(),
   lenientLengths: z.boolean().optional(),
+  tolerant: z.boolean().optional(),
 });
 export type EncodeCliOptions = z.infer<typeof encodeOptionsSchema>;
 
@@ -23,7 +26,13 @@ const HEX = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, "
 /** Encode one JSON line (`{"type":…,"message":…}`) to a hex line, or an error object line. */
 export function encodeLine(opts: EncodeCliOptions, line: string): string {
   try {
-    let obj: { type?: unknown; root?: unknown; message?: unknown };
+    let obj: {
+      type?: unknown;
+      root?: unknown;
+      message?: unknown;
+      facetWarnings?: unknown;
+      paddingBytes?: unknown;
+    };
     try {
       obj = JSON.parse(line) as typeof obj;
     } catch (e) {
@@ -32,7 +41,15 @@ export function encodeLine(opts: EncodeCliOptions, line: string): string {
     if (typeof obj !== "object" || obj === null || typeof obj.type !== "string" || obj.message === undefined)
       throw new ExiEncodeError("EXI_STRUCTURE", "", 'expected {"type": …, "message": …}');
     const c = codecFor(opts.schema) as ReturnType<typeof codecFor> & {
-      encodeDocument(d: Record<string, unknown>, o?: { lenientLengths?: boolean }): Uint8Array;
+      encodeDocument(d: Record<string, unknown>, o?: CliEncodeOptions): Uint8Array;
+    };
+    const pad = obj.paddingBytes;
+    if (pad !== undefined && !(Number.isInteger(pad) && (pad as number) >= 0 && (pad as number) <= 65536))
+      throw new ExiEncodeError("EXI_TYPE", "paddingBytes", "expected a count of zero bytes (0…65536)");
+    const eopts: CliEncodeOptions = {
+      lenientLengths: opts.lenientLengths === true,
+      tolerant: opts.tolerant === true || (Array.isArray(obj.facetWarnings) && obj.facetWarnings.length > 0),
+      paddingBytes: (pad as number | undefined) ?? 0,
     };
     let out: Uint8Array;
     if (opts.fragment) {
@@ -43,7 +60,7 @@ export function encodeLine(opts: EncodeCliOptions, line: string): string {
           "",
           `schema ${opts.schema} has no ${opts.fragment} fragment grammar`,
         );
-      out = f({ [obj.type]: obj.message });
+      out = f({ [obj.type]: obj.message }, eopts);
     } else {
       const root =
         typeof obj.root === "string"
@@ -51,7 +68,7 @@ export function encodeLine(opts: EncodeCliOptions, line: string): string {
           : opts.schema === "din" || opts.schema === "iso2"
             ? "V2G_Message"
             : obj.type;
-      out = c.encodeDocument({ [root]: obj.message }, { lenientLengths: opts.lenientLengths === true });
+      out = c.encodeDocument({ [root]: obj.message }, eopts);
     }
     return HEX(out);
   } catch (e) {
@@ -68,6 +85,7 @@ export function registerEncodeCommand(program: Command): void {
     .option("--json <json>", "one message as JSON (default: read JSON lines from stdin)")
     .option("--fragment <kind>", "encode an EXI fragment: exi or xmldsig")
     .option("--lenient-lengths", "allow strings longer than their maxLength facet (up to 64 characters)")
+    .option("--tolerant", "encode values outside a schema facet that their EXI coding can carry")
     .action(async (raw: Record<string, unknown>) => {
       const opts = parseOptions(encodeOptionsSchema, raw);
       await eachLine(opts.json, (l) => encodeLine(opts, l));

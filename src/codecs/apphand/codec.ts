@@ -8,9 +8,11 @@
 import { BitReader } from "../../exi/reader.js";
 import { BitWriter } from "../../exi/writer.js";
 import { ExiDecodeError, ExiEncodeError, withPath } from "../../exi/errors.js";
-import { arrErr, chkBig, chkBool, chkInt, enumErr, missErr, structErr } from "../../exi/check.js";
+import { arrErr, chkBig, chkBool, chkInt, ENCODE_MODE, enumIdx, missErr, structErr } from "../../exi/check.js";
+import { decodedPadding, decodedTolerant, facetWarnings, markDecoded, underRoot } from "../../exi/decoded.js";
 import { MAX_EXI_MESSAGE_BYTES } from "../../exi/limits.js";
 import type { DecodeOptions, EncodeOptions } from "../../exi/options.js";
+import { META } from "./meta.js";
 import type * as T from "./types.js";
 
 export type { DecodeOptions, EncodeOptions };
@@ -26,14 +28,15 @@ export type FragmentDocument = Record<string, unknown>;
 const W_ = new BitWriter(8192);
 const R_ = new BitReader();
 
-function begin(bytes: Uint8Array): BitReader {
+function begin(bytes: Uint8Array, opts?: DecodeOptions): BitReader {
   if (!(bytes instanceof Uint8Array)) throw new ExiDecodeError("EXI_HEADER", "input is not a Uint8Array", 0);
   if (bytes.length > MAX_EXI_MESSAGE_BYTES) throw new ExiDecodeError("EXI_LIMIT", `stream of ${bytes.length} bytes exceeds MAX_EXI_MESSAGE_BYTES ${MAX_EXI_MESSAGE_BYTES}`, 0);
   if (bytes.length === 0 || bytes[0] !== 0x80) throw new ExiDecodeError("EXI_HEADER", `EXI header must be 0x80 (no options, version 1), got ${bytes.length === 0 ? "nothing" : "0x" + bytes[0]!.toString(16)}`, 0, "header", "0x80");
-  return R_.reset(bytes, 8);
+  return R_.reset(bytes, 8, opts?.strict === true);
 }
 
-function end(r: BitReader, opts?: DecodeOptions): void {
+/** Check End-Document padding; returns the number of zero bytes after it. */
+function end(r: BitReader, opts?: DecodeOptions): number {
   const p = r.pos;
   const rest = p & 7 ? 8 - (p & 7) : 0;
   if (rest && r.bits(rest) !== 0) r.fail("EXI_TRAILING", "non-zero padding bits after End-Document", "DocEnd", undefined, p);
@@ -42,9 +45,51 @@ function end(r: BitReader, opts?: DecodeOptions): void {
     for (let i = byteEnd; i < r.buf.length; i++) if (r.buf[i] !== 0) r.fail("EXI_TRAILING", `${r.buf.length - byteEnd} bytes after End-Document (not zero)`, "DocEnd", undefined, byteEnd * 8);
     opts?.onWarning?.({ code: "EXI_TRAILING_ZERO_BYTES", message: `${r.buf.length - byteEnd} zero bytes after End-Document ignored`, bitOffset: byteEnd * 8 });
   }
+  return r.buf.length - byteEnd;
+}
+
+/**
+ * End of a decode: the padding, then the facet warnings of a tolerant decode (paths from the root element,
+ * or from inside `root` when given), recorded on the result (see exi/decoded.ts).
+ */
+function done<D extends object>(r: BitReader, doc: D, opts?: DecodeOptions, root?: string): D {
+  const pad = end(r, opts);
+  if (r.facets.length === 0 && pad === 0) return doc;
+  let ws = r.facets.length === 0 ? [] : facetWarnings(META, doc as Record<string, unknown>, r.facets);
+  let target: object = doc;
+  const inner = root === undefined ? undefined : (doc as Record<string, unknown>)[root];
+  if (typeof inner === "object" && inner !== null) {
+    target = inner;
+    ws = underRoot(ws, root!);
+  }
+  if (opts?.onWarning) for (const x of ws) opts.onWarning(x);
+  markDecoded(target, ws, pad);
+  return doc;
+}
+
+/** Start an encode: tolerant when asked or when `doc` (or its root's value) carries facet warnings of a decode (exi/check.ts). */
+function start(doc: unknown, opts?: EncodeOptions): BitWriter {
+  const tolerant = opts?.tolerant ?? decodedTolerant(doc);
+  ENCODE_MODE.tolerant = tolerant;
+  const w = W_;
+  w.reset(opts?.lenientLengths === true, tolerant);
+  w.bits(0x80, 8);
+  return w;
+}
+
+/** End an encode: the bytes, then the zero padding bytes asked for or recorded by the decode of `doc`. */
+function finish(w: BitWriter, doc: unknown, opts?: EncodeOptions): Uint8Array {
+  const pad = opts?.paddingBytes ?? decodedPadding(doc);
+  const out = w.finish();
+  if (pad === 0) return out;
+  if (!Number.isInteger(pad) || pad < 0 || out.length + pad > MAX_EXI_MESSAGE_BYTES)
+    throw new ExiEncodeError("EXI_LIMIT", "paddingBytes", `${pad} padding bytes: not a count that fits MAX_EXI_MESSAGE_BYTES`);
+  const padded = new Uint8Array(out.length + pad);
+  padded.set(out);
+  return padded;
 }
 const E0: readonly string[] = ["OK_SuccessfulNegotiation","OK_SuccessfulNegotiationWithMinorDeviation","Failed_NoNegotiation"];
-function E0i(v: unknown, f: string): number { switch (v) { case "OK_SuccessfulNegotiation": return 0; case "OK_SuccessfulNegotiationWithMinorDeviation": return 1; case "Failed_NoNegotiation": return 2; } throw enumErr(v, E0, f); }
+function E0i(v: unknown, f: string): number { switch (v) { case "OK_SuccessfulNegotiation": return 0; case "OK_SuccessfulNegotiationWithMinorDeviation": return 1; case "Failed_NoNegotiation": return 2; } return enumIdx(v, E0, 2, f); }
 
 function d_supportedAppProtocolReq(r: BitReader): T.supportedAppProtocolReq {
   const o: any = {};
@@ -184,19 +229,19 @@ function e_AppProtocolType(w: BitWriter, o: T.AppProtocolType): void {
   if (v1 === undefined) throw missErr("AppProtocolType", "VersionNumberMajor");
   s = 2;
   w.bits(0, 3);
-  w.uint(chkInt(v1, 0, 4294967295, "VersionNumberMajor"));
+  w.uint(chkInt(v1, 0, 4294967295, "VersionNumberMajor", 0, 9007199254740991));
   const v2: any = o.VersionNumberMinor;
   if (v2 === undefined) throw missErr("AppProtocolType", "VersionNumberMinor");
   s = 3;
   w.bits(0, 3);
-  w.uint(chkInt(v2, 0, 4294967295, "VersionNumberMinor"));
+  w.uint(chkInt(v2, 0, 4294967295, "VersionNumberMinor", 0, 9007199254740991));
   const v3: any = o.SchemaID;
   if (v3 === undefined) throw missErr("AppProtocolType", "SchemaID");
   s = 4;
   const v4: any = o.Priority;
   if (v4 === undefined) throw missErr("AppProtocolType", "Priority");
   s = 5;
-  w.bits((chkInt(v3, 0, 255, "SchemaID") << 10) | ((chkInt(v4, 1, 20, "Priority") - 1) << 2), 21);
+  w.bits((chkInt(v3, 0, 255, "SchemaID") << 10) | ((chkInt(v4, 1, 20, "Priority", 1, 32) - 1) << 2), 21);
 }
 const EXP_AppProtocolType: readonly string[] = ["SE(ProtocolNamespace)","SE(VersionNumberMajor)","SE(VersionNumberMinor)","SE(SchemaID)","SE(Priority)","EE"];
 
@@ -210,7 +255,7 @@ function d_supportedAppProtocolRes(r: BitReader): T.supportedAppProtocolRes {
   const y3 = ((x1 >>> 3) & 3);
   if ((x1 & 32) !== 0) r.badBits(x1, 32, 7, "supportedAppProtocolRes/ResponseCode");
   if (y3 >= 3) r.enumErr(y3, 3, "supportedAppProtocolRes/ResponseCode", r.pos - 5);
-  const v0 = E0[y3]!;
+  const v0 = (y3 < 3 ? E0[y3]! : y3);
   c = (x1 & 3);
   if ((x1 & 4) !== 0) r.badBits(x1, 4, 7, "supportedAppProtocolRes/ResponseCode");
   o.ResponseCode = v0;
@@ -258,7 +303,11 @@ const EXP_supportedAppProtocolRes: readonly string[] = ["SE(ResponseCode)","SE(S
 
 /** Decode an EXI document of this schema set (2-bit DocContent code, 2 global elements + SE(*)). */
 export function decodeDocument(bytes: Uint8Array, opts?: DecodeOptions): Document {
-  const r = begin(bytes);
+  return decodeDoc(bytes, opts);
+}
+
+function decodeDoc(bytes: Uint8Array, opts?: DecodeOptions, root?: string): Document {
+  const r = begin(bytes, opts);
   const c = r.bits(2);
   let doc: Document;
   switch (c) {
@@ -267,18 +316,15 @@ export function decodeDocument(bytes: Uint8Array, opts?: DecodeOptions): Documen
     default:
       return r.badEvent(c, 2, "DocContent", "SE(global element)");
   }
-  end(r, opts);
-  return doc;
+  return done(r, doc, opts, root);
 }
 
 /** Encode a document ({ ElementName: value }) of this schema set. */
 export function encodeDocument(doc: Document, opts?: EncodeOptions): Uint8Array {
-  const w = W_;
-  w.reset(opts?.lenientLengths === true);
-  w.bits(0x80, 8);
+  const w = start(doc, opts);
   const W = 2;
   docContent(w, doc, W);
-  return w.finish();
+  return finish(w, doc, opts);
 }
 
 const K_Document = new Map<string, number>([["supportedAppProtocolReq",0],["supportedAppProtocolRes",1]]);

@@ -8,9 +8,11 @@
 import { BitReader } from "../../exi/reader.js";
 import { BitWriter } from "../../exi/writer.js";
 import { ExiDecodeError, ExiEncodeError, withPath } from "../../exi/errors.js";
-import { arrErr, chkBig, chkBool, chkInt, enumErr, missErr, structErr } from "../../exi/check.js";
+import { arrErr, chkBig, chkBool, chkInt, ENCODE_MODE, enumIdx, missErr, structErr } from "../../exi/check.js";
+import { decodedPadding, decodedTolerant, facetWarnings, markDecoded, underRoot } from "../../exi/decoded.js";
 import { MAX_EXI_MESSAGE_BYTES } from "../../exi/limits.js";
 import type { DecodeOptions, EncodeOptions } from "../../exi/options.js";
+import { META } from "./meta.js";
 import type * as T from "./types.js";
 
 export type { DecodeOptions, EncodeOptions };
@@ -105,14 +107,15 @@ export type FragmentDocument = Record<string, unknown>;
 const W_ = new BitWriter(8192);
 const R_ = new BitReader();
 
-function begin(bytes: Uint8Array): BitReader {
+function begin(bytes: Uint8Array, opts?: DecodeOptions): BitReader {
   if (!(bytes instanceof Uint8Array)) throw new ExiDecodeError("EXI_HEADER", "input is not a Uint8Array", 0);
   if (bytes.length > MAX_EXI_MESSAGE_BYTES) throw new ExiDecodeError("EXI_LIMIT", `stream of ${bytes.length} bytes exceeds MAX_EXI_MESSAGE_BYTES ${MAX_EXI_MESSAGE_BYTES}`, 0);
   if (bytes.length === 0 || bytes[0] !== 0x80) throw new ExiDecodeError("EXI_HEADER", `EXI header must be 0x80 (no options, version 1), got ${bytes.length === 0 ? "nothing" : "0x" + bytes[0]!.toString(16)}`, 0, "header", "0x80");
-  return R_.reset(bytes, 8);
+  return R_.reset(bytes, 8, opts?.strict === true);
 }
 
-function end(r: BitReader, opts?: DecodeOptions): void {
+/** Check End-Document padding; returns the number of zero bytes after it. */
+function end(r: BitReader, opts?: DecodeOptions): number {
   const p = r.pos;
   const rest = p & 7 ? 8 - (p & 7) : 0;
   if (rest && r.bits(rest) !== 0) r.fail("EXI_TRAILING", "non-zero padding bits after End-Document", "DocEnd", undefined, p);
@@ -121,35 +124,77 @@ function end(r: BitReader, opts?: DecodeOptions): void {
     for (let i = byteEnd; i < r.buf.length; i++) if (r.buf[i] !== 0) r.fail("EXI_TRAILING", `${r.buf.length - byteEnd} bytes after End-Document (not zero)`, "DocEnd", undefined, byteEnd * 8);
     opts?.onWarning?.({ code: "EXI_TRAILING_ZERO_BYTES", message: `${r.buf.length - byteEnd} zero bytes after End-Document ignored`, bitOffset: byteEnd * 8 });
   }
+  return r.buf.length - byteEnd;
+}
+
+/**
+ * End of a decode: the padding, then the facet warnings of a tolerant decode (paths from the root element,
+ * or from inside `root` when given), recorded on the result (see exi/decoded.ts).
+ */
+function done<D extends object>(r: BitReader, doc: D, opts?: DecodeOptions, root?: string): D {
+  const pad = end(r, opts);
+  if (r.facets.length === 0 && pad === 0) return doc;
+  let ws = r.facets.length === 0 ? [] : facetWarnings(META, doc as Record<string, unknown>, r.facets);
+  let target: object = doc;
+  const inner = root === undefined ? undefined : (doc as Record<string, unknown>)[root];
+  if (typeof inner === "object" && inner !== null) {
+    target = inner;
+    ws = underRoot(ws, root!);
+  }
+  if (opts?.onWarning) for (const x of ws) opts.onWarning(x);
+  markDecoded(target, ws, pad);
+  return doc;
+}
+
+/** Start an encode: tolerant when asked or when `doc` (or its root's value) carries facet warnings of a decode (exi/check.ts). */
+function start(doc: unknown, opts?: EncodeOptions): BitWriter {
+  const tolerant = opts?.tolerant ?? decodedTolerant(doc);
+  ENCODE_MODE.tolerant = tolerant;
+  const w = W_;
+  w.reset(opts?.lenientLengths === true, tolerant);
+  w.bits(0x80, 8);
+  return w;
+}
+
+/** End an encode: the bytes, then the zero padding bytes asked for or recorded by the decode of `doc`. */
+function finish(w: BitWriter, doc: unknown, opts?: EncodeOptions): Uint8Array {
+  const pad = opts?.paddingBytes ?? decodedPadding(doc);
+  const out = w.finish();
+  if (pad === 0) return out;
+  if (!Number.isInteger(pad) || pad < 0 || out.length + pad > MAX_EXI_MESSAGE_BYTES)
+    throw new ExiEncodeError("EXI_LIMIT", "paddingBytes", `${pad} padding bytes: not a count that fits MAX_EXI_MESSAGE_BYTES`);
+  const padded = new Uint8Array(out.length + pad);
+  padded.set(out);
+  return padded;
 }
 const E0: readonly string[] = ["OK","OK_NewSessionEstablished","OK_OldSessionJoined","OK_CertificateExpiresSoon","FAILED","FAILED_SequenceError","FAILED_ServiceIDInvalid","FAILED_UnknownSession","FAILED_ServiceSelectionInvalid","FAILED_PaymentSelectionInvalid","FAILED_CertificateExpired","FAILED_SignatureError","FAILED_NoCertificateAvailable","FAILED_CertChainError","FAILED_ChallengeInvalid","FAILED_ContractCanceled","FAILED_WrongChargeParameter","FAILED_PowerDeliveryNotApplied","FAILED_TariffSelectionInvalid","FAILED_ChargingProfileInvalid","FAILED_EVSEPresentVoltageToLow","FAILED_MeteringSignatureNotValid","FAILED_WrongEnergyTransferType"];
-function E0i(v: unknown, f: string): number { switch (v) { case "OK": return 0; case "OK_NewSessionEstablished": return 1; case "OK_OldSessionJoined": return 2; case "OK_CertificateExpiresSoon": return 3; case "FAILED": return 4; case "FAILED_SequenceError": return 5; case "FAILED_ServiceIDInvalid": return 6; case "FAILED_UnknownSession": return 7; case "FAILED_ServiceSelectionInvalid": return 8; case "FAILED_PaymentSelectionInvalid": return 9; case "FAILED_CertificateExpired": return 10; case "FAILED_SignatureError": return 11; case "FAILED_NoCertificateAvailable": return 12; case "FAILED_CertChainError": return 13; case "FAILED_ChallengeInvalid": return 14; case "FAILED_ContractCanceled": return 15; case "FAILED_WrongChargeParameter": return 16; case "FAILED_PowerDeliveryNotApplied": return 17; case "FAILED_TariffSelectionInvalid": return 18; case "FAILED_ChargingProfileInvalid": return 19; case "FAILED_EVSEPresentVoltageToLow": return 20; case "FAILED_MeteringSignatureNotValid": return 21; case "FAILED_WrongEnergyTransferType": return 22; } throw enumErr(v, E0, f); }
+function E0i(v: unknown, f: string): number { switch (v) { case "OK": return 0; case "OK_NewSessionEstablished": return 1; case "OK_OldSessionJoined": return 2; case "OK_CertificateExpiresSoon": return 3; case "FAILED": return 4; case "FAILED_SequenceError": return 5; case "FAILED_ServiceIDInvalid": return 6; case "FAILED_UnknownSession": return 7; case "FAILED_ServiceSelectionInvalid": return 8; case "FAILED_PaymentSelectionInvalid": return 9; case "FAILED_CertificateExpired": return 10; case "FAILED_SignatureError": return 11; case "FAILED_NoCertificateAvailable": return 12; case "FAILED_CertChainError": return 13; case "FAILED_ChallengeInvalid": return 14; case "FAILED_ContractCanceled": return 15; case "FAILED_WrongChargeParameter": return 16; case "FAILED_PowerDeliveryNotApplied": return 17; case "FAILED_TariffSelectionInvalid": return 18; case "FAILED_ChargingProfileInvalid": return 19; case "FAILED_EVSEPresentVoltageToLow": return 20; case "FAILED_MeteringSignatureNotValid": return 21; case "FAILED_WrongEnergyTransferType": return 22; } return enumIdx(v, E0, 5, f); }
 const E1: readonly string[] = ["EVCharging","Internet","ContractCertificate","OtherCustom"];
-function E1i(v: unknown, f: string): number { switch (v) { case "EVCharging": return 0; case "Internet": return 1; case "ContractCertificate": return 2; case "OtherCustom": return 3; } throw enumErr(v, E1, f); }
+function E1i(v: unknown, f: string): number { switch (v) { case "EVCharging": return 0; case "Internet": return 1; case "ContractCertificate": return 2; case "OtherCustom": return 3; } return enumIdx(v, E1, 2, f); }
 const E2: readonly string[] = ["Contract","ExternalPayment"];
-function E2i(v: unknown, f: string): number { switch (v) { case "Contract": return 0; case "ExternalPayment": return 1; } throw enumErr(v, E2, f); }
+function E2i(v: unknown, f: string): number { switch (v) { case "Contract": return 0; case "ExternalPayment": return 1; } return enumIdx(v, E2, 1, f); }
 const E3: readonly string[] = ["AC_single_phase_core","AC_three_phase_core","DC_core","DC_extended","DC_combo_core","DC_dual","AC_core1p_DC_extended","AC_single_DC_core","AC_single_phase_three_phase_core_DC_extended","AC_core3p_DC_extended"];
-function E3i(v: unknown, f: string): number { switch (v) { case "AC_single_phase_core": return 0; case "AC_three_phase_core": return 1; case "DC_core": return 2; case "DC_extended": return 3; case "DC_combo_core": return 4; case "DC_dual": return 5; case "AC_core1p_DC_extended": return 6; case "AC_single_DC_core": return 7; case "AC_single_phase_three_phase_core_DC_extended": return 8; case "AC_core3p_DC_extended": return 9; } throw enumErr(v, E3, f); }
+function E3i(v: unknown, f: string): number { switch (v) { case "AC_single_phase_core": return 0; case "AC_three_phase_core": return 1; case "DC_core": return 2; case "DC_extended": return 3; case "DC_combo_core": return 4; case "DC_dual": return 5; case "AC_core1p_DC_extended": return 6; case "AC_single_DC_core": return 7; case "AC_single_phase_three_phase_core_DC_extended": return 8; case "AC_core3p_DC_extended": return 9; } return enumIdx(v, E3, 4, f); }
 const E4: readonly string[] = ["bool","byte","short","int","physicalValue","string"];
-function E4i(v: unknown, f: string): number { switch (v) { case "bool": return 0; case "byte": return 1; case "short": return 2; case "int": return 3; case "physicalValue": return 4; case "string": return 5; } throw enumErr(v, E4, f); }
+function E4i(v: unknown, f: string): number { switch (v) { case "bool": return 0; case "byte": return 1; case "short": return 2; case "int": return 3; case "physicalValue": return 4; case "string": return 5; } return enumIdx(v, E4, 3, f); }
 const E5: readonly string[] = ["h","m","s","A","Ah","V","VA","W","W/s","Wh"];
-function E5i(v: unknown, f: string): number { switch (v) { case "h": return 0; case "m": return 1; case "s": return 2; case "A": return 3; case "Ah": return 4; case "V": return 5; case "VA": return 6; case "W": return 7; case "W/s": return 8; case "Wh": return 9; } throw enumErr(v, E5, f); }
+function E5i(v: unknown, f: string): number { switch (v) { case "h": return 0; case "m": return 1; case "s": return 2; case "A": return 3; case "Ah": return 4; case "V": return 5; case "VA": return 6; case "W": return 7; case "W/s": return 8; case "Wh": return 9; } return enumIdx(v, E5, 4, f); }
 const E6: readonly string[] = ["Finished","Ongoing"];
-function E6i(v: unknown, f: string): number { switch (v) { case "Finished": return 0; case "Ongoing": return 1; } throw enumErr(v, E6, f); }
+function E6i(v: unknown, f: string): number { switch (v) { case "Finished": return 0; case "Ongoing": return 1; } return enumIdx(v, E6, 1, f); }
 const E7: readonly string[] = ["AC_single_phase_core","AC_three_phase_core","DC_core","DC_extended","DC_combo_core","DC_unique"];
-function E7i(v: unknown, f: string): number { switch (v) { case "AC_single_phase_core": return 0; case "AC_three_phase_core": return 1; case "DC_core": return 2; case "DC_extended": return 3; case "DC_combo_core": return 4; case "DC_unique": return 5; } throw enumErr(v, E7, f); }
+function E7i(v: unknown, f: string): number { switch (v) { case "AC_single_phase_core": return 0; case "AC_three_phase_core": return 1; case "DC_core": return 2; case "DC_extended": return 3; case "DC_combo_core": return 4; case "DC_unique": return 5; } return enumIdx(v, E7, 3, f); }
 const E8: readonly string[] = ["None","StopCharging","ReNegotiation"];
-function E8i(v: unknown, f: string): number { switch (v) { case "None": return 0; case "StopCharging": return 1; case "ReNegotiation": return 2; } throw enumErr(v, E8, f); }
+function E8i(v: unknown, f: string): number { switch (v) { case "None": return 0; case "StopCharging": return 1; case "ReNegotiation": return 2; } return enumIdx(v, E8, 2, f); }
 const E9: readonly string[] = ["NO_ERROR","FAILED_RESSTemperatureInhibit","FAILED_EVShiftPosition","FAILED_ChargerConnectorLockFault","FAILED_EVRESSMalfunction","FAILED_ChargingCurrentdifferential","FAILED_ChargingVoltageOutOfRange","Reserved_A","Reserved_B","Reserved_C","FAILED_ChargingSystemIncompatibility","NoData"];
-function E9i(v: unknown, f: string): number { switch (v) { case "NO_ERROR": return 0; case "FAILED_RESSTemperatureInhibit": return 1; case "FAILED_EVShiftPosition": return 2; case "FAILED_ChargerConnectorLockFault": return 3; case "FAILED_EVRESSMalfunction": return 4; case "FAILED_ChargingCurrentdifferential": return 5; case "FAILED_ChargingVoltageOutOfRange": return 6; case "Reserved_A": return 7; case "Reserved_B": return 8; case "Reserved_C": return 9; case "FAILED_ChargingSystemIncompatibility": return 10; case "NoData": return 11; } throw enumErr(v, E9, f); }
+function E9i(v: unknown, f: string): number { switch (v) { case "NO_ERROR": return 0; case "FAILED_RESSTemperatureInhibit": return 1; case "FAILED_EVShiftPosition": return 2; case "FAILED_ChargerConnectorLockFault": return 3; case "FAILED_EVRESSMalfunction": return 4; case "FAILED_ChargingCurrentdifferential": return 5; case "FAILED_ChargingVoltageOutOfRange": return 6; case "Reserved_A": return 7; case "Reserved_B": return 8; case "Reserved_C": return 9; case "FAILED_ChargingSystemIncompatibility": return 10; case "NoData": return 11; } return enumIdx(v, E9, 4, f); }
 const E10: readonly string[] = ["Invalid","Valid","Warning","Fault"];
-function E10i(v: unknown, f: string): number { switch (v) { case "Invalid": return 0; case "Valid": return 1; case "Warning": return 2; case "Fault": return 3; } throw enumErr(v, E10, f); }
+function E10i(v: unknown, f: string): number { switch (v) { case "Invalid": return 0; case "Valid": return 1; case "Warning": return 2; case "Fault": return 3; } return enumIdx(v, E10, 2, f); }
 const E11: readonly string[] = ["EVSE_NotReady","EVSE_Ready","EVSE_Shutdown","EVSE_UtilityInterruptEvent","EVSE_IsolationMonitoringActive","EVSE_EmergencyShutdown","EVSE_Malfunction","Reserved_8","Reserved_9","Reserved_A","Reserved_B","Reserved_C"];
-function E11i(v: unknown, f: string): number { switch (v) { case "EVSE_NotReady": return 0; case "EVSE_Ready": return 1; case "EVSE_Shutdown": return 2; case "EVSE_UtilityInterruptEvent": return 3; case "EVSE_IsolationMonitoringActive": return 4; case "EVSE_EmergencyShutdown": return 5; case "EVSE_Malfunction": return 6; case "Reserved_8": return 7; case "Reserved_9": return 8; case "Reserved_A": return 9; case "Reserved_B": return 10; case "Reserved_C": return 11; } throw enumErr(v, E11, f); }
+function E11i(v: unknown, f: string): number { switch (v) { case "EVSE_NotReady": return 0; case "EVSE_Ready": return 1; case "EVSE_Shutdown": return 2; case "EVSE_UtilityInterruptEvent": return 3; case "EVSE_IsolationMonitoringActive": return 4; case "EVSE_EmergencyShutdown": return 5; case "EVSE_Malfunction": return 6; case "Reserved_8": return 7; case "Reserved_9": return 8; case "Reserved_A": return 9; case "Reserved_B": return 10; case "Reserved_C": return 11; } return enumIdx(v, E11, 4, f); }
 const E12: readonly string[] = ["relativePricePercentage","RenewableGenerationPercentage","CarbonDioxideEmission"];
-function E12i(v: unknown, f: string): number { switch (v) { case "relativePricePercentage": return 0; case "RenewableGenerationPercentage": return 1; case "CarbonDioxideEmission": return 2; } throw enumErr(v, E12, f); }
+function E12i(v: unknown, f: string): number { switch (v) { case "relativePricePercentage": return 0; case "RenewableGenerationPercentage": return 1; case "CarbonDioxideEmission": return 2; } return enumIdx(v, E12, 2, f); }
 const E13: readonly string[] = ["ParsingError","NoTLSRootCertificatAvailable","UnknownError"];
-function E13i(v: unknown, f: string): number { switch (v) { case "ParsingError": return 0; case "NoTLSRootCertificatAvailable": return 1; case "UnknownError": return 2; } throw enumErr(v, E13, f); }
+function E13i(v: unknown, f: string): number { switch (v) { case "ParsingError": return 0; case "NoTLSRootCertificatAvailable": return 1; case "UnknownError": return 2; } return enumIdx(v, E13, 2, f); }
 
 function d_SessionSetupReqType(r: BitReader): T.SessionSetupReqType {
   const o: any = {};
@@ -221,7 +266,7 @@ function d_SessionSetupResType(r: BitReader): T.SessionSetupResType {
   const y4 = ((x2 >>> 3) & 31);
   if ((x2 & 256) !== 0) r.badBits(x2, 256, 10, "SessionSetupResType/ResponseCode");
   if (y4 >= 23) r.enumErr(y4, 23, "SessionSetupResType/ResponseCode", r.pos - 8);
-  const v0 = E0[y4]!;
+  const v0 = (y4 < 23 ? E0[y4]! : y4);
   if ((x2 & 4) !== 0) r.badBits(x2, 4, 10, "SessionSetupResType/ResponseCode");
   const y5 = ((x2 >>> 1) & 1);
   if (y5 !== 0) { r.pos -= 1; x_SessionSetupResType(r, 1, y5); }
@@ -291,7 +336,7 @@ function d_ServiceDiscoveryReqType(r: BitReader): T.ServiceDiscoveryReqType {
   if (c === 0) {
     const x1 = r.bits(1);
     if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "ServiceDiscoveryReqType/ServiceScope");
-    const v0 = r.string(64, 0, "ServiceDiscoveryReqType/ServiceScope");
+    const v0 = r.string(32, 0, "ServiceDiscoveryReqType/ServiceScope");
     const x2 = r.bits(3);
     c = (x2 & 3);
     if ((x2 & 4) !== 0) r.badBits(x2, 4, 3, "ServiceDiscoveryReqType/ServiceScope");
@@ -357,7 +402,7 @@ function d_ServiceDiscoveryResType(r: BitReader): T.ServiceDiscoveryResType {
   const y4 = ((x2 >>> 2) & 31);
   if ((x2 & 128) !== 0) r.badBits(x2, 128, 9, "ServiceDiscoveryResType/ResponseCode");
   if (y4 >= 23) r.enumErr(y4, 23, "ServiceDiscoveryResType/ResponseCode", r.pos - 7);
-  const v0 = E0[y4]!;
+  const v0 = (y4 < 23 ? E0[y4]! : y4);
   if ((x2 & 2) !== 0) r.badBits(x2, 2, 9, "ServiceDiscoveryResType/ResponseCode");
   const y5 = (x2 & 1);
   if (y5 !== 0) { x_ServiceDiscoveryResType(r, 1, y5); }
@@ -510,7 +555,7 @@ function d_ServiceChargeType(r: BitReader): T.ServiceChargeType {
   const y9 = ((x5 >>> 2) & 15);
   if ((x5 & 64) !== 0) r.badBits(x5, 64, 12, "ServiceChargeType/EnergyTransferType");
   if (y9 >= 10) r.enumErr(y9, 10, "ServiceChargeType/EnergyTransferType", r.pos - 6);
-  const v4 = E3[y9]!;
+  const v4 = (y9 < 10 ? E3[y9]! : y9);
   if ((x5 & 2) !== 0) r.badBits(x5, 2, 12, "ServiceChargeType/EnergyTransferType");
   const y10 = (x5 & 1);
   if (y10 !== 0) { x_ServiceChargeType(r, 3, y10); }
@@ -611,7 +656,7 @@ function d_ServiceTagType(r: BitReader): T.ServiceTagType {
   if (c === 0) {
     const x5 = r.bits(1);
     if ((x5 & 1) !== 0) r.badBits(x5, 1, 1, "ServiceTagType/ServiceName");
-    const v4 = r.string(64, 1, "ServiceTagType/ServiceName");
+    const v4 = r.string(32, 1, "ServiceTagType/ServiceName");
     const x6 = r.bits(2);
     c = (x6 & 1);
     if ((x6 & 2) !== 0) r.badBits(x6, 2, 2, "ServiceTagType/ServiceName");
@@ -629,7 +674,7 @@ function d_ServiceTagType(r: BitReader): T.ServiceTagType {
   if (c === 0) {
     const x11 = r.bits(1);
     if ((x11 & 1) !== 0) r.badBits(x11, 1, 1, "ServiceTagType/ServiceScope");
-    const v10 = r.string(64, 2, "ServiceTagType/ServiceScope");
+    const v10 = r.string(32, 2, "ServiceTagType/ServiceScope");
     const x12 = r.bits(2);
     c = (x12 & 1);
     if ((x12 & 2) !== 0) r.badBits(x12, 2, 2, "ServiceTagType/ServiceScope");
@@ -657,7 +702,7 @@ function e_ServiceTagType(w: BitWriter, o: T.ServiceTagType): void {
   if (v0 === undefined) throw missErr("ServiceTagType", "ServiceID");
   s = 1;
   w.bits(0, 2);
-  w.uint(chkInt(v0, 0, 65535, "ServiceID"));
+  w.uint(chkInt(v0, 0, 65535, "ServiceID", 0, 9007199254740991));
   const v1: any = o.ServiceName;
   w.bits(0, 1);
   if (v1 !== undefined) {
@@ -781,7 +826,7 @@ function e_ServiceDetailReqType(w: BitWriter, o: T.ServiceDetailReqType): void {
   if (v0 === undefined) throw missErr("ServiceDetailReqType", "ServiceID");
   s = 1;
   w.bits(0, 2);
-  w.uint(chkInt(v0, 0, 65535, "ServiceID"));
+  w.uint(chkInt(v0, 0, 65535, "ServiceID", 0, 9007199254740991));
   w.bits(0, 2);
 }
 const EXP_ServiceDetailReqType: readonly string[] = ["SE(ServiceID)","EE"];
@@ -796,7 +841,7 @@ function d_ServiceDetailResType(r: BitReader): T.ServiceDetailResType {
   const y4 = ((x2 >>> 3) & 31);
   if ((x2 & 256) !== 0) r.badBits(x2, 256, 10, "ServiceDetailResType/ResponseCode");
   if (y4 >= 23) r.enumErr(y4, 23, "ServiceDetailResType/ResponseCode", r.pos - 8);
-  const v0 = E0[y4]!;
+  const v0 = (y4 < 23 ? E0[y4]! : y4);
   if ((x2 & 4) !== 0) r.badBits(x2, 4, 10, "ServiceDetailResType/ResponseCode");
   const y5 = ((x2 >>> 1) & 1);
   if (y5 !== 0) { r.pos -= 1; x_ServiceDetailResType(r, 1, y5); }
@@ -839,7 +884,7 @@ function e_ServiceDetailResType(w: BitWriter, o: T.ServiceDetailResType): void {
   if (v1 === undefined) throw missErr("ServiceDetailResType", "ServiceID");
   s = 2;
   w.bits((E0i(v0, "ResponseCode") << 3), 10);
-  w.uint(chkInt(v1, 0, 65535, "ServiceID"));
+  w.uint(chkInt(v1, 0, 65535, "ServiceID", 0, 9007199254740991));
   const v2: any = o.ServiceParameterList;
   w.bits(0, 1);
   if (v2 !== undefined) {
@@ -970,7 +1015,7 @@ function e_ParameterSetType(w: BitWriter, o: T.ParameterSetType): void {
   const v0: any = o.ParameterSetID;
   if (v0 === undefined) throw missErr("ParameterSetType", "ParameterSetID");
   s = 1;
-  const v0_i = chkInt(v0, -32768, 32767, "ParameterSetID");
+  const v0_i = chkInt(v0, -32768, 32767, "ParameterSetID", -9007199254740991, 9007199254740991);
   w.bits((v0_i < 0 ? 1 : 0), 3);
   w.uint(v0_i < 0 ? -v0_i - 1 : v0_i);
   const v1: any = o.Parameter;
@@ -1007,7 +1052,7 @@ function d_ParameterType(r: BitReader): T.ParameterType {
   if (y5 !== 0) { r.pos -= 6; x_ParameterType(r, 1, y5); }
   const y6 = ((x4 >>> 3) & 7);
   if (y6 >= 6) r.enumErr(y6, 6, "ParameterType@ValueType", r.pos - 6);
-  const v3 = E4[y6]!;
+  const v3 = (y6 < 6 ? E4[y6]! : y6);
   c = (x4 & 7);
   o.ValueType = v3;
   s = 2;
@@ -1111,7 +1156,7 @@ function e_ParameterType(w: BitWriter, o: T.ParameterType): void {
       case 2: w.bits(4, 4); s = 5; break;
       default: throw structErr("ParameterType", "shortValue", EXP_ParameterType[s]!);
     }
-    const v4_i = chkInt(v4, -32768, 32767, "shortValue");
+    const v4_i = chkInt(v4, -32768, 32767, "shortValue", -9007199254740991, 9007199254740991);
     w.bits((v4_i < 0 ? 1 : 0), 1);
     w.uint(v4_i < 0 ? -v4_i - 1 : v4_i);
     w.bits(0, 1);
@@ -1122,7 +1167,7 @@ function e_ParameterType(w: BitWriter, o: T.ParameterType): void {
       case 2: w.bits(6, 4); s = 6; break;
       default: throw structErr("ParameterType", "intValue", EXP_ParameterType[s]!);
     }
-    const v5_i = chkInt(v5, -2147483648, 2147483647, "intValue");
+    const v5_i = chkInt(v5, -2147483648, 2147483647, "intValue", -9007199254740991, 9007199254740991);
     w.bits((v5_i < 0 ? 1 : 0), 1);
     w.uint(v5_i < 0 ? -v5_i - 1 : v5_i);
     w.bits(0, 1);
@@ -1176,7 +1221,7 @@ function d_PhysicalValueType(r: BitReader): T.PhysicalValueType {
     const y6 = ((x5 >>> 2) & 15);
     if ((x5 & 64) !== 0) r.badBits(x5, 64, 7, "PhysicalValueType/Unit");
     if (y6 >= 10) r.enumErr(y6, 10, "PhysicalValueType/Unit", r.pos - 6);
-    const v4 = E5[y6]!;
+    const v4 = (y6 < 10 ? E5[y6]! : y6);
     c = (x5 & 1);
     if ((x5 & 2) !== 0) r.badBits(x5, 2, 7, "PhysicalValueType/Unit");
     o.Unit = v4;
@@ -1209,7 +1254,7 @@ function e_PhysicalValueType(w: BitWriter, o: T.PhysicalValueType): void {
   if (v0 === undefined) throw missErr("PhysicalValueType", "Multiplier");
   s = 1;
   const v1: any = o.Unit;
-  w.bits(((chkInt(v0, -3, 3, "Multiplier") + 3) << 1), 6);
+  w.bits(((chkInt(v0, -3, 3, "Multiplier", -3, 4) + 3) << 1), 6);
   if (v1 !== undefined) {
     s = 2;
     w.bits((E5i(v1, "Unit") << 1), 8);
@@ -1221,7 +1266,7 @@ function e_PhysicalValueType(w: BitWriter, o: T.PhysicalValueType): void {
     case 2: w.bits(0, 2); s = 3; break;
     default: throw structErr("PhysicalValueType", "Value", EXP_PhysicalValueType[s]!);
   }
-  const v2_i = chkInt(v2, -32768, 32767, "Value");
+  const v2_i = chkInt(v2, -32768, 32767, "Value", -9007199254740991, 9007199254740991);
   w.bits((v2_i < 0 ? 1 : 0), 1);
   w.uint(v2_i < 0 ? -v2_i - 1 : v2_i);
   w.bits(0, 2);
@@ -1375,12 +1420,12 @@ function e_SelectedServiceType(w: BitWriter, o: T.SelectedServiceType): void {
   if (v0 === undefined) throw missErr("SelectedServiceType", "ServiceID");
   s = 1;
   w.bits(0, 2);
-  w.uint(chkInt(v0, 0, 65535, "ServiceID"));
+  w.uint(chkInt(v0, 0, 65535, "ServiceID", 0, 9007199254740991));
   const v1: any = o.ParameterSetID;
   w.bits(0, 1);
   if (v1 !== undefined) {
     s = 2;
-    const v1_i = chkInt(v1, -32768, 32767, "ParameterSetID");
+    const v1_i = chkInt(v1, -32768, 32767, "ParameterSetID", -9007199254740991, 9007199254740991);
     w.bits((v1_i < 0 ? 1 : 0), 4);
     w.uint(v1_i < 0 ? -v1_i - 1 : v1_i);
     w.bits(0, 1);
@@ -1403,7 +1448,7 @@ function d_ServicePaymentSelectionResType(r: BitReader): T.ServicePaymentSelecti
   const y3 = ((x1 >>> 2) & 31);
   if ((x1 & 128) !== 0) r.badBits(x1, 128, 9, "ServicePaymentSelectionResType/ResponseCode");
   if (y3 >= 23) r.enumErr(y3, 23, "ServicePaymentSelectionResType/ResponseCode", r.pos - 7);
-  const v0 = E0[y3]!;
+  const v0 = (y3 < 23 ? E0[y3]! : y3);
   if ((x1 & 2) !== 0) r.badBits(x1, 2, 9, "ServicePaymentSelectionResType/ResponseCode");
   const y4 = (x1 & 1);
   if (y4 !== 0) { x_ServicePaymentSelectionResType(r, 1, y4); }
@@ -1437,7 +1482,7 @@ function d_PaymentDetailsReqType(r: BitReader): T.PaymentDetailsReqType {
   const y2 = ((x1 >>> 1) & 1);
   if (y2 !== 0) { r.pos -= 1; x_PaymentDetailsReqType(r, 0, y2); }
   if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "PaymentDetailsReqType/ContractID");
-  const v0 = r.string(64, 5, "PaymentDetailsReqType/ContractID");
+  const v0 = r.string(24, 5, "PaymentDetailsReqType/ContractID");
   const x4 = r.bits(2);
   if ((x4 & 2) !== 0) r.badBits(x4, 2, 2, "PaymentDetailsReqType/ContractID");
   const y5 = (x4 & 1);
@@ -1611,7 +1656,7 @@ function d_PaymentDetailsResType(r: BitReader): T.PaymentDetailsResType {
   const y4 = ((x2 >>> 3) & 31);
   if ((x2 & 256) !== 0) r.badBits(x2, 256, 10, "PaymentDetailsResType/ResponseCode");
   if (y4 >= 23) r.enumErr(y4, 23, "PaymentDetailsResType/ResponseCode", r.pos - 8);
-  const v0 = E0[y4]!;
+  const v0 = (y4 < 23 ? E0[y4]! : y4);
   if ((x2 & 4) !== 0) r.badBits(x2, 4, 10, "PaymentDetailsResType/ResponseCode");
   const y5 = ((x2 >>> 1) & 1);
   if (y5 !== 0) { r.pos -= 1; x_PaymentDetailsResType(r, 1, y5); }
@@ -1736,7 +1781,7 @@ function d_ContractAuthenticationResType(r: BitReader): T.ContractAuthentication
   const y4 = ((x2 >>> 6) & 31);
   if ((x2 & 2048) !== 0) r.badBits(x2, 2048, 13, "ContractAuthenticationResType/ResponseCode");
   if (y4 >= 23) r.enumErr(y4, 23, "ContractAuthenticationResType/ResponseCode", r.pos - 11);
-  const v0 = E0[y4]!;
+  const v0 = (y4 < 23 ? E0[y4]! : y4);
   if ((x2 & 32) !== 0) r.badBits(x2, 32, 13, "ContractAuthenticationResType/ResponseCode");
   const y5 = ((x2 >>> 4) & 1);
   if (y5 !== 0) { r.pos -= 4; x_ContractAuthenticationResType(r, 1, y5); }
@@ -1783,7 +1828,7 @@ function d_ChargeParameterDiscoveryReqType(r: BitReader): T.ChargeParameterDisco
   const y3 = ((x1 >>> 3) & 7);
   if ((x1 & 64) !== 0) r.badBits(x1, 64, 8, "ChargeParameterDiscoveryReqType/EVRequestedEnergyTransferType");
   if (y3 >= 6) r.enumErr(y3, 6, "ChargeParameterDiscoveryReqType/EVRequestedEnergyTransferType", r.pos - 6);
-  const v0 = E7[y3]!;
+  const v0 = (y3 < 6 ? E7[y3]! : y3);
   c = (x1 & 3);
   if ((x1 & 4) !== 0) r.badBits(x1, 4, 8, "ChargeParameterDiscoveryReqType/EVRequestedEnergyTransferType");
   o.EVRequestedEnergyTransferType = v0;
@@ -1890,7 +1935,7 @@ function d_ChargeParameterDiscoveryResType(r: BitReader): T.ChargeParameterDisco
   const y4 = ((x2 >>> 7) & 31);
   if ((x2 & 4096) !== 0) r.badBits(x2, 4096, 14, "ChargeParameterDiscoveryResType/ResponseCode");
   if (y4 >= 23) r.enumErr(y4, 23, "ChargeParameterDiscoveryResType/ResponseCode", r.pos - 12);
-  const v0 = E0[y4]!;
+  const v0 = (y4 < 23 ? E0[y4]! : y4);
   if ((x2 & 64) !== 0) r.badBits(x2, 64, 14, "ChargeParameterDiscoveryResType/ResponseCode");
   const y5 = ((x2 >>> 5) & 1);
   if (y5 !== 0) { r.pos -= 5; x_ChargeParameterDiscoveryResType(r, 1, y5); }
@@ -2194,7 +2239,7 @@ function e_ChargingProfileType(w: BitWriter, o: T.ChargingProfileType): void {
   const v0: any = o.SAScheduleTupleID;
   if (v0 === undefined) throw missErr("ChargingProfileType", "SAScheduleTupleID");
   s = 1;
-  const v0_i = chkInt(v0, -32768, 32767, "SAScheduleTupleID");
+  const v0_i = chkInt(v0, -32768, 32767, "SAScheduleTupleID", -9007199254740991, 9007199254740991);
   w.bits((v0_i < 0 ? 1 : 0), 3);
   w.uint(v0_i < 0 ? -v0_i - 1 : v0_i);
   const v1: any = o.ProfileEntry;
@@ -2256,11 +2301,11 @@ function e_ProfileEntryType(w: BitWriter, o: T.ProfileEntryType): void {
   if (v0 === undefined) throw missErr("ProfileEntryType", "ChargingProfileEntryStart");
   s = 1;
   w.bits(0, 2);
-  w.uint(chkInt(v0, 0, 4294967295, "ChargingProfileEntryStart"));
+  w.uint(chkInt(v0, 0, 4294967295, "ChargingProfileEntryStart", 0, 9007199254740991));
   const v1: any = o.ChargingProfileEntryMaxPower;
   if (v1 === undefined) throw missErr("ProfileEntryType", "ChargingProfileEntryMaxPower");
   s = 2;
-  const v1_i = chkInt(v1, -32768, 32767, "ChargingProfileEntryMaxPower");
+  const v1_i = chkInt(v1, -32768, 32767, "ChargingProfileEntryMaxPower", -9007199254740991, 9007199254740991);
   w.bits((v1_i < 0 ? 1 : 0), 4);
   w.uint(v1_i < 0 ? -v1_i - 1 : v1_i);
   w.bits(0, 2);
@@ -2300,7 +2345,7 @@ function d_PowerDeliveryResType(r: BitReader): T.PowerDeliveryResType {
   const y3 = ((x1 >>> 3) & 31);
   if ((x1 & 256) !== 0) r.badBits(x1, 256, 10, "PowerDeliveryResType/ResponseCode");
   if (y3 >= 23) r.enumErr(y3, 23, "PowerDeliveryResType/ResponseCode", r.pos - 8);
-  const v0 = E0[y3]!;
+  const v0 = (y3 < 23 ? E0[y3]! : y3);
   c = (x1 & 3);
   if ((x1 & 4) !== 0) r.badBits(x1, 4, 10, "PowerDeliveryResType/ResponseCode");
   o.ResponseCode = v0;
@@ -2430,7 +2475,7 @@ function d_ChargingStatusResType(r: BitReader): T.ChargingStatusResType {
   const y4 = ((x2 >>> 3) & 31);
   if ((x2 & 256) !== 0) r.badBits(x2, 256, 10, "ChargingStatusResType/ResponseCode");
   if (y4 >= 23) r.enumErr(y4, 23, "ChargingStatusResType/ResponseCode", r.pos - 8);
-  const v0 = E0[y4]!;
+  const v0 = (y4 < 23 ? E0[y4]! : y4);
   if ((x2 & 4) !== 0) r.badBits(x2, 4, 10, "ChargingStatusResType/ResponseCode");
   const y5 = ((x2 >>> 1) & 1);
   if (y5 !== 0) { r.pos -= 1; x_ChargingStatusResType(r, 1, y5); }
@@ -2509,7 +2554,7 @@ function e_ChargingStatusResType(w: BitWriter, o: T.ChargingStatusResType): void
   const v2: any = o.SAScheduleTupleID;
   if (v2 === undefined) throw missErr("ChargingStatusResType", "SAScheduleTupleID");
   s = 3;
-  const v2_i = chkInt(v2, -32768, 32767, "SAScheduleTupleID");
+  const v2_i = chkInt(v2, -32768, 32767, "SAScheduleTupleID", -9007199254740991, 9007199254740991);
   w.bits((v2_i < 0 ? 1 : 0), 4);
   w.uint(v2_i < 0 ? -v2_i - 1 : v2_i);
   const v3: any = o.EVSEMaxCurrent;
@@ -2553,7 +2598,7 @@ function d_MeterInfoType(r: BitReader): T.MeterInfoType {
   const y2 = ((x1 >>> 1) & 1);
   if (y2 !== 0) { r.pos -= 1; x_MeterInfoType(r, 0, y2); }
   if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "MeterInfoType/MeterID");
-  const v0 = r.string(64, 8, "MeterInfoType/MeterID");
+  const v0 = r.string(32, 8, "MeterInfoType/MeterID");
   const x3 = r.bits(4);
   c = (x3 & 7);
   if ((x3 & 8) !== 0) r.badBits(x3, 8, 4, "MeterInfoType/MeterID");
@@ -2642,7 +2687,7 @@ function e_MeterInfoType(w: BitWriter, o: T.MeterInfoType): void {
       case 3: w.bits(0, 3); s = 4; break;
       default: throw structErr("MeterInfoType", "MeterStatus", EXP_MeterInfoType[s]!);
     }
-    const v3_i = chkInt(v3, -32768, 32767, "MeterStatus");
+    const v3_i = chkInt(v3, -32768, 32767, "MeterStatus", -9007199254740991, 9007199254740991);
     w.bits((v3_i < 0 ? 1 : 0), 1);
     w.uint(v3_i < 0 ? -v3_i - 1 : v3_i);
     w.bits(0, 1);
@@ -2700,7 +2745,7 @@ function d_AC_EVSEStatusType(r: BitReader): T.AC_EVSEStatusType {
   const y12 = ((x10 >>> 2) & 3);
   if ((x10 & 16) !== 0) r.badBits(x10, 16, 7, "AC_EVSEStatusType/EVSENotification");
   if (y12 >= 3) r.enumErr(y12, 3, "AC_EVSEStatusType/EVSENotification", r.pos - 4);
-  const v9 = E8[y12]!;
+  const v9 = (y12 < 3 ? E8[y12]! : y12);
   if ((x10 & 2) !== 0) r.badBits(x10, 2, 7, "AC_EVSEStatusType/EVSENotification");
   const y13 = (x10 & 1);
   if (y13 !== 0) { x_AC_EVSEStatusType(r, 4, y13); }
@@ -2734,7 +2779,7 @@ function e_AC_EVSEStatusType(w: BitWriter, o: T.AC_EVSEStatusType): void {
   if (v2 === undefined) throw missErr("AC_EVSEStatusType", "NotificationMaxDelay");
   s = 3;
   w.bits(((chkBool(v0, "PowerSwitchClosed") ? 1 : 0) << 7) | ((chkBool(v1, "RCD") ? 1 : 0) << 3), 10);
-  w.uint(chkInt(v2, 0, 4294967295, "NotificationMaxDelay"));
+  w.uint(chkInt(v2, 0, 4294967295, "NotificationMaxDelay", 0, 9007199254740991));
   const v3: any = o.EVSENotification;
   if (v3 === undefined) throw missErr("AC_EVSEStatusType", "EVSENotification");
   s = 4;
@@ -2811,7 +2856,7 @@ function e_MeteringReceiptReqType(w: BitWriter, o: T.MeteringReceiptReqType): vo
   w.bits(0, 1);
   if (v2 !== undefined) {
     s = 3;
-    const v2_i = chkInt(v2, -32768, 32767, "SAScheduleTupleID");
+    const v2_i = chkInt(v2, -32768, 32767, "SAScheduleTupleID", -9007199254740991, 9007199254740991);
     w.bits((v2_i < 0 ? 1 : 0), 4);
     w.uint(v2_i < 0 ? -v2_i - 1 : v2_i);
     w.bits(0, 1);
@@ -2838,7 +2883,7 @@ function d_MeteringReceiptResType(r: BitReader): T.MeteringReceiptResType {
   const y4 = ((x2 >>> 2) & 31);
   if ((x2 & 128) !== 0) r.badBits(x2, 128, 9, "MeteringReceiptResType/ResponseCode");
   if (y4 >= 23) r.enumErr(y4, 23, "MeteringReceiptResType/ResponseCode", r.pos - 7);
-  const v0 = E0[y4]!;
+  const v0 = (y4 < 23 ? E0[y4]! : y4);
   if ((x2 & 2) !== 0) r.badBits(x2, 2, 9, "MeteringReceiptResType/ResponseCode");
   const y5 = (x2 & 1);
   if (y5 !== 0) { x_MeteringReceiptResType(r, 1, y5); }
@@ -2909,7 +2954,7 @@ function d_SessionStopResType(r: BitReader): T.SessionStopResType {
   const y3 = ((x1 >>> 2) & 31);
   if ((x1 & 128) !== 0) r.badBits(x1, 128, 9, "SessionStopResType/ResponseCode");
   if (y3 >= 23) r.enumErr(y3, 23, "SessionStopResType/ResponseCode", r.pos - 7);
-  const v0 = E0[y3]!;
+  const v0 = (y3 < 23 ? E0[y3]! : y3);
   if ((x1 & 2) !== 0) r.badBits(x1, 2, 9, "SessionStopResType/ResponseCode");
   const y4 = (x1 & 1);
   if (y4 !== 0) { x_SessionStopResType(r, 1, y4); }
@@ -2954,7 +2999,7 @@ function d_CertificateUpdateReqType(r: BitReader): T.CertificateUpdateReqType {
   const y5 = ((x4 >>> 1) & 1);
   if (y5 !== 0) { r.pos -= 1; x_CertificateUpdateReqType(r, 2, y5); }
   if ((x4 & 1) !== 0) r.badBits(x4, 1, 2, "CertificateUpdateReqType/ContractID");
-  const v3 = r.string(64, 5, "CertificateUpdateReqType/ContractID");
+  const v3 = r.string(24, 5, "CertificateUpdateReqType/ContractID");
   const x7 = r.bits(2);
   if ((x7 & 2) !== 0) r.badBits(x7, 2, 2, "CertificateUpdateReqType/ContractID");
   const y8 = (x7 & 1);
@@ -3033,7 +3078,7 @@ function d_ListOfRootCertificateIDsType(r: BitReader): T.ListOfRootCertificateID
     if (s === 0 && c === 0) {
       const x1 = r.bits(1);
       if ((x1 & 1) !== 0) r.badBits(x1, 1, 1, "ListOfRootCertificateIDsType/RootCertificateID");
-      const v0 = r.string(64, 9, "ListOfRootCertificateIDsType/RootCertificateID");
+      const v0 = r.string(40, 9, "ListOfRootCertificateIDsType/RootCertificateID");
       const x2 = r.bits(3);
       c = (x2 & 3);
       if ((x2 & 4) !== 0) r.badBits(x2, 4, 3, "ListOfRootCertificateIDsType/RootCertificateID");
@@ -3046,7 +3091,7 @@ function d_ListOfRootCertificateIDsType(r: BitReader): T.ListOfRootCertificateID
     if (s === 1 && c === 0) {
       const x4 = r.bits(1);
       if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "ListOfRootCertificateIDsType/RootCertificateID");
-      const v3 = r.string(64, 9, "ListOfRootCertificateIDsType/RootCertificateID");
+      const v3 = r.string(40, 9, "ListOfRootCertificateIDsType/RootCertificateID");
       const x5 = r.bits(3);
       c = (x5 & 3);
       if ((x5 & 4) !== 0) r.badBits(x5, 4, 3, "ListOfRootCertificateIDsType/RootCertificateID");
@@ -3108,7 +3153,7 @@ function d_CertificateUpdateResType(r: BitReader): T.CertificateUpdateResType {
   const y7 = ((x5 >>> 2) & 31);
   if ((x5 & 128) !== 0) r.badBits(x5, 128, 9, "CertificateUpdateResType/ResponseCode");
   if (y7 >= 23) r.enumErr(y7, 23, "CertificateUpdateResType/ResponseCode", r.pos - 7);
-  const v3 = E0[y7]!;
+  const v3 = (y7 < 23 ? E0[y7]! : y7);
   if ((x5 & 2) !== 0) r.badBits(x5, 2, 9, "CertificateUpdateResType/ResponseCode");
   const y8 = (x5 & 1);
   if (y8 !== 0) { x_CertificateUpdateResType(r, 2, y8); }
@@ -3137,7 +3182,7 @@ function d_CertificateUpdateResType(r: BitReader): T.CertificateUpdateResType {
   if ((x16 & 1) !== 0) r.badBits(x16, 1, 3, "CertificateUpdateResType/ContractID");
   o.DHParams = v12;
   s = 5;
-  const v15 = r.string(64, 5, "CertificateUpdateResType/ContractID");
+  const v15 = r.string(24, 5, "CertificateUpdateResType/ContractID");
   const x19 = r.bits(2);
   if ((x19 & 2) !== 0) r.badBits(x19, 2, 2, "CertificateUpdateResType/ContractID");
   const y20 = (x19 & 1);
@@ -3201,7 +3246,7 @@ function e_CertificateUpdateResType(w: BitWriter, o: T.CertificateUpdateResType)
   const v6: any = o.RetryCounter;
   if (v6 === undefined) throw missErr("CertificateUpdateResType", "RetryCounter");
   s = 7;
-  const v6_i = chkInt(v6, -32768, 32767, "RetryCounter");
+  const v6_i = chkInt(v6, -32768, 32767, "RetryCounter", -9007199254740991, 9007199254740991);
   w.bits((v6_i < 0 ? 1 : 0), 4);
   w.uint(v6_i < 0 ? -v6_i - 1 : v6_i);
   w.bits(0, 2);
@@ -3303,7 +3348,7 @@ function d_CertificateInstallationResType(r: BitReader): T.CertificateInstallati
   const y7 = ((x5 >>> 2) & 31);
   if ((x5 & 128) !== 0) r.badBits(x5, 128, 9, "CertificateInstallationResType/ResponseCode");
   if (y7 >= 23) r.enumErr(y7, 23, "CertificateInstallationResType/ResponseCode", r.pos - 7);
-  const v3 = E0[y7]!;
+  const v3 = (y7 < 23 ? E0[y7]! : y7);
   if ((x5 & 2) !== 0) r.badBits(x5, 2, 9, "CertificateInstallationResType/ResponseCode");
   const y8 = (x5 & 1);
   if (y8 !== 0) { x_CertificateInstallationResType(r, 2, y8); }
@@ -3332,7 +3377,7 @@ function d_CertificateInstallationResType(r: BitReader): T.CertificateInstallati
   if ((x16 & 1) !== 0) r.badBits(x16, 1, 3, "CertificateInstallationResType/ContractID");
   o.DHParams = v12;
   s = 5;
-  const v15 = r.string(64, 5, "CertificateInstallationResType/ContractID");
+  const v15 = r.string(24, 5, "CertificateInstallationResType/ContractID");
   const x18 = r.bits(2);
   if ((x18 & 2) !== 0) r.badBits(x18, 2, 2, "CertificateInstallationResType/ContractID");
   const y19 = (x18 & 1);
@@ -3460,7 +3505,7 @@ function d_DC_EVStatusType(r: BitReader): T.DC_EVStatusType {
   const y13 = ((x12 >>> 12) & 15);
   if ((x12 & 65536) !== 0) r.badBits(x12, 65536, 17, "DC_EVStatusType/EVErrorCode");
   if (y13 >= 12) r.enumErr(y13, 12, "DC_EVStatusType/EVErrorCode", r.pos - 16);
-  const v10 = E9[y13]!;
+  const v10 = (y13 < 12 ? E9[y13]! : y13);
   if ((x12 & 2048) !== 0) r.badBits(x12, 2048, 17, "DC_EVStatusType/EVErrorCode");
   const y14 = ((x12 >>> 10) & 1);
   if (y14 !== 0) { r.pos -= 10; x_DC_EVStatusType(r, 4, y14); }
@@ -3521,7 +3566,7 @@ function e_DC_EVStatusType(w: BitWriter, o: T.DC_EVStatusType): void {
   const v4: any = o.EVRESSSOC;
   if (v4 === undefined) throw missErr("DC_EVStatusType", "EVRESSSOC");
   s = 5;
-  w.bits((E9i(v3, "EVErrorCode") << 12) | (chkInt(v4, 0, 100, "EVRESSSOC") << 2), 16);
+  w.bits((E9i(v3, "EVErrorCode") << 12) | (chkInt(v4, 0, 100, "EVRESSSOC", 0, 127) << 2), 16);
 }
 const EXP_DC_EVStatusType: readonly string[] = ["SE(EVReady)","SE(EVCabinConditioning)|SE(EVRESSConditioning)|SE(EVErrorCode)","SE(EVRESSConditioning)|SE(EVErrorCode)","SE(EVErrorCode)","SE(EVRESSSOC)","EE"];
 
@@ -3558,7 +3603,7 @@ function d_CableCheckResType(r: BitReader): T.CableCheckResType {
   const y4 = ((x2 >>> 2) & 31);
   if ((x2 & 128) !== 0) r.badBits(x2, 128, 9, "CableCheckResType/ResponseCode");
   if (y4 >= 23) r.enumErr(y4, 23, "CableCheckResType/ResponseCode", r.pos - 7);
-  const v0 = E0[y4]!;
+  const v0 = (y4 < 23 ? E0[y4]! : y4);
   if ((x2 & 2) !== 0) r.badBits(x2, 2, 9, "CableCheckResType/ResponseCode");
   const y5 = (x2 & 1);
   if (y5 !== 0) { x_CableCheckResType(r, 1, y5); }
@@ -3625,7 +3670,7 @@ function d_DC_EVSEStatusType(r: BitReader): T.DC_EVSEStatusType {
   const y6 = ((x5 >>> 3) & 15);
   if ((x5 & 128) !== 0) r.badBits(x5, 128, 8, "DC_EVSEStatusType/EVSEStatusCode");
   if (y6 >= 12) r.enumErr(y6, 12, "DC_EVSEStatusType/EVSEStatusCode", r.pos - 7);
-  const v3 = E11[y6]!;
+  const v3 = (y6 < 12 ? E11[y6]! : y6);
   if ((x5 & 4) !== 0) r.badBits(x5, 4, 8, "DC_EVSEStatusType/EVSEStatusCode");
   const y7 = ((x5 >>> 1) & 1);
   if (y7 !== 0) { r.pos -= 1; x_DC_EVSEStatusType(r, 2, y7); }
@@ -3640,7 +3685,7 @@ function d_DC_EVSEStatusType(r: BitReader): T.DC_EVSEStatusType {
   const y11 = ((x9 >>> 2) & 3);
   if ((x9 & 16) !== 0) r.badBits(x9, 16, 7, "DC_EVSEStatusType/EVSENotification");
   if (y11 >= 3) r.enumErr(y11, 3, "DC_EVSEStatusType/EVSENotification", r.pos - 4);
-  const v8 = E8[y11]!;
+  const v8 = (y11 < 3 ? E8[y11]! : y11);
   if ((x9 & 2) !== 0) r.badBits(x9, 2, 7, "DC_EVSEStatusType/EVSENotification");
   const y12 = (x9 & 1);
   if (y12 !== 0) { x_DC_EVSEStatusType(r, 4, y12); }
@@ -3680,7 +3725,7 @@ function e_DC_EVSEStatusType(w: BitWriter, o: T.DC_EVSEStatusType): void {
   if (v2 === undefined) throw missErr("DC_EVSEStatusType", "NotificationMaxDelay");
   s = 3;
   w.bits((E11i(v1, "EVSEStatusCode") << 3), 7);
-  w.uint(chkInt(v2, 0, 4294967295, "NotificationMaxDelay"));
+  w.uint(chkInt(v2, 0, 4294967295, "NotificationMaxDelay", 0, 9007199254740991));
   const v3: any = o.EVSENotification;
   if (v3 === undefined) throw missErr("DC_EVSEStatusType", "EVSENotification");
   s = 4;
@@ -3757,7 +3802,7 @@ function d_PreChargeResType(r: BitReader): T.PreChargeResType {
   const y4 = ((x2 >>> 2) & 31);
   if ((x2 & 128) !== 0) r.badBits(x2, 128, 9, "PreChargeResType/ResponseCode");
   if (y4 >= 23) r.enumErr(y4, 23, "PreChargeResType/ResponseCode", r.pos - 7);
-  const v0 = E0[y4]!;
+  const v0 = (y4 < 23 ? E0[y4]! : y4);
   if ((x2 & 2) !== 0) r.badBits(x2, 2, 9, "PreChargeResType/ResponseCode");
   const y5 = (x2 & 1);
   if (y5 !== 0) { x_PreChargeResType(r, 1, y5); }
@@ -4001,7 +4046,7 @@ function d_CurrentDemandResType(r: BitReader): T.CurrentDemandResType {
   const y4 = ((x2 >>> 2) & 31);
   if ((x2 & 128) !== 0) r.badBits(x2, 128, 9, "CurrentDemandResType/ResponseCode");
   if (y4 >= 23) r.enumErr(y4, 23, "CurrentDemandResType/ResponseCode", r.pos - 7);
-  const v0 = E0[y4]!;
+  const v0 = (y4 < 23 ? E0[y4]! : y4);
   if ((x2 & 2) !== 0) r.badBits(x2, 2, 9, "CurrentDemandResType/ResponseCode");
   const y5 = (x2 & 1);
   if (y5 !== 0) { x_CurrentDemandResType(r, 1, y5); }
@@ -4197,7 +4242,7 @@ function d_WeldingDetectionResType(r: BitReader): T.WeldingDetectionResType {
   const y4 = ((x2 >>> 2) & 31);
   if ((x2 & 128) !== 0) r.badBits(x2, 128, 9, "WeldingDetectionResType/ResponseCode");
   if (y4 >= 23) r.enumErr(y4, 23, "WeldingDetectionResType/ResponseCode", r.pos - 7);
-  const v0 = E0[y4]!;
+  const v0 = (y4 < 23 ? E0[y4]! : y4);
   if ((x2 & 2) !== 0) r.badBits(x2, 2, 9, "WeldingDetectionResType/ResponseCode");
   const y5 = (x2 & 1);
   if (y5 !== 0) { x_WeldingDetectionResType(r, 1, y5); }
@@ -4352,7 +4397,7 @@ function e_SAScheduleTupleType(w: BitWriter, o: T.SAScheduleTupleType): void {
   const v0: any = o.SAScheduleTupleID;
   if (v0 === undefined) throw missErr("SAScheduleTupleType", "SAScheduleTupleID");
   s = 1;
-  const v0_i = chkInt(v0, -32768, 32767, "SAScheduleTupleID");
+  const v0_i = chkInt(v0, -32768, 32767, "SAScheduleTupleID", -9007199254740991, 9007199254740991);
   w.bits((v0_i < 0 ? 1 : 0), 3);
   w.uint(v0_i < 0 ? -v0_i - 1 : v0_i);
   const v1: any = o.PMaxSchedule;
@@ -4429,7 +4474,7 @@ function e_PMaxScheduleType(w: BitWriter, o: T.PMaxScheduleType): void {
   const v0: any = o.PMaxScheduleID;
   if (v0 === undefined) throw missErr("PMaxScheduleType", "PMaxScheduleID");
   s = 1;
-  const v0_i = chkInt(v0, -32768, 32767, "PMaxScheduleID");
+  const v0_i = chkInt(v0, -32768, 32767, "PMaxScheduleID", -9007199254740991, 9007199254740991);
   w.bits((v0_i < 0 ? 1 : 0), 3);
   w.uint(v0_i < 0 ? -v0_i - 1 : v0_i);
   const v1: any = o.PMaxScheduleEntry;
@@ -4511,7 +4556,7 @@ function e_PMaxScheduleEntryType(w: BitWriter, o: T.PMaxScheduleEntryType): void
     case 1: w.bits(0, 2); s = 2; break;
     default: throw structErr("PMaxScheduleEntryType", "PMax", EXP_PMaxScheduleEntryType[s]!);
   }
-  const v2_i = chkInt(v2, -32768, 32767, "PMax");
+  const v2_i = chkInt(v2, -32768, 32767, "PMax", -9007199254740991, 9007199254740991);
   w.bits((v2_i < 0 ? 1 : 0), 1);
   w.uint(v2_i < 0 ? -v2_i - 1 : v2_i);
   w.bits(0, 2);
@@ -4616,7 +4661,7 @@ function d_SalesTariffType(r: BitReader): T.SalesTariffType {
   if (c === 0) {
     const x8 = r.bits(1);
     if ((x8 & 1) !== 0) r.badBits(x8, 1, 1, "SalesTariffType/SalesTariffDescription");
-    const v7 = r.string(64, 10, "SalesTariffType/SalesTariffDescription");
+    const v7 = r.string(32, 10, "SalesTariffType/SalesTariffDescription");
     const x9 = r.bits(2);
     c = (x9 & 1);
     if ((x9 & 2) !== 0) r.badBits(x9, 2, 2, "SalesTariffType/SalesTariffDescription");
@@ -4681,7 +4726,7 @@ function e_SalesTariffType(w: BitWriter, o: T.SalesTariffType): void {
   const v1: any = o.SalesTariffID;
   if (v1 === undefined) throw missErr("SalesTariffType", "SalesTariffID");
   s = 2;
-  const v1_i = chkInt(v1, -32768, 32767, "SalesTariffID");
+  const v1_i = chkInt(v1, -32768, 32767, "SalesTariffID", -9007199254740991, 9007199254740991);
   w.bits((v1_i < 0 ? 1 : 0), 3);
   w.uint(v1_i < 0 ? -v1_i - 1 : v1_i);
   const v2: any = o.SalesTariffDescription;
@@ -4881,7 +4926,7 @@ function e_ConsumptionCostType(w: BitWriter, o: T.ConsumptionCostType): void {
   if (v0 === undefined) throw missErr("ConsumptionCostType", "startValue");
   s = 1;
   w.bits(0, 2);
-  w.uint(chkInt(v0, 0, 4294967295, "startValue"));
+  w.uint(chkInt(v0, 0, 4294967295, "startValue", 0, 9007199254740991));
   const v1: any = o.Cost;
   w.bits(0, 1);
   if (v1 !== undefined) {
@@ -4914,7 +4959,7 @@ function d_CostType(r: BitReader): T.CostType {
   const y4 = ((x2 >>> 3) & 3);
   if ((x2 & 32) !== 0) r.badBits(x2, 32, 7, "CostType/costKind");
   if (y4 >= 3) r.enumErr(y4, 3, "CostType/costKind", r.pos - 5);
-  const v0 = E12[y4]!;
+  const v0 = (y4 < 3 ? E12[y4]! : y4);
   if ((x2 & 4) !== 0) r.badBits(x2, 4, 7, "CostType/costKind");
   const y5 = ((x2 >>> 1) & 1);
   if (y5 !== 0) { r.pos -= 1; x_CostType(r, 1, y5); }
@@ -4961,12 +5006,12 @@ function e_CostType(w: BitWriter, o: T.CostType): void {
   if (v1 === undefined) throw missErr("CostType", "amount");
   s = 2;
   w.bits((E12i(v0, "costKind") << 3), 7);
-  w.uint(chkInt(v1, 0, 4294967295, "amount"));
+  w.uint(chkInt(v1, 0, 4294967295, "amount", 0, 9007199254740991));
   const v2: any = o.amountMultiplier;
   w.bits(0, 1);
   if (v2 !== undefined) {
     s = 3;
-    w.bits(((chkInt(v2, -3, 3, "amountMultiplier") + 3) << 1), 7);
+    w.bits(((chkInt(v2, -3, 3, "amountMultiplier", -3, 4) + 3) << 1), 7);
   }
   switch (s) {
     case 2: w.bits(1, 2); return;
@@ -5019,13 +5064,13 @@ function e_RelativeTimeIntervalType(w: BitWriter, o: T.RelativeTimeIntervalType)
   if (v0 === undefined) throw missErr("RelativeTimeIntervalType", "start");
   s = 1;
   w.bits(0, 2);
-  w.uint(chkInt(v0, 0, 4294967295, "start"));
+  w.uint(chkInt(v0, 0, 4294967295, "start", 0, 9007199254740991));
   const v1: any = o.duration;
   w.bits(0, 1);
   if (v1 !== undefined) {
     s = 2;
     w.bits(0, 3);
-    w.uint(chkInt(v1, 0, 4294967295, "duration"));
+    w.uint(chkInt(v1, 0, 4294967295, "duration", 0, 9007199254740991));
     w.bits(0, 1);
   }
   switch (s) {
@@ -5096,7 +5141,7 @@ function e_AC_EVChargeParameterType(w: BitWriter, o: T.AC_EVChargeParameterType)
   if (v0 === undefined) throw missErr("AC_EVChargeParameterType", "DepartureTime");
   s = 1;
   w.bits(0, 2);
-  w.uint(chkInt(v0, 0, 4294967295, "DepartureTime"));
+  w.uint(chkInt(v0, 0, 4294967295, "DepartureTime", 0, 9007199254740991));
   const v1: any = o.EAmount;
   if (v1 === undefined) throw missErr("AC_EVChargeParameterType", "EAmount");
   s = 2;
@@ -5256,7 +5301,7 @@ function e_DC_EVChargeParameterType(w: BitWriter, o: T.DC_EVChargeParameterType)
       case 6: w.bits(0, 3); s = 7; break;
       default: throw structErr("DC_EVChargeParameterType", "FullSOC", EXP_DC_EVChargeParameterType[s]!);
     }
-    w.bits((chkInt(v6, 0, 100, "FullSOC") << 1), 8);
+    w.bits((chkInt(v6, 0, 100, "FullSOC", 0, 127) << 1), 8);
   }
   const v7: any = o.BulkSOC;
   if (v7 !== undefined) {
@@ -5267,7 +5312,7 @@ function e_DC_EVChargeParameterType(w: BitWriter, o: T.DC_EVChargeParameterType)
       case 7: w.bits(0, 3); s = 8; break;
       default: throw structErr("DC_EVChargeParameterType", "BulkSOC", EXP_DC_EVChargeParameterType[s]!);
     }
-    w.bits((chkInt(v7, 0, 100, "BulkSOC") << 1), 8);
+    w.bits((chkInt(v7, 0, 100, "BulkSOC", 0, 127) << 1), 8);
   }
   switch (s) {
     case 4: w.bits(4, 3); return;
@@ -7833,7 +7878,7 @@ function d_NotificationType(r: BitReader): T.NotificationType {
   const y3 = ((x1 >>> 3) & 3);
   if ((x1 & 32) !== 0) r.badBits(x1, 32, 7, "NotificationType/FaultCode");
   if (y3 >= 3) r.enumErr(y3, 3, "NotificationType/FaultCode", r.pos - 5);
-  const v0 = E13[y3]!;
+  const v0 = (y3 < 3 ? E13[y3]! : y3);
   c = (x1 & 3);
   if ((x1 & 4) !== 0) r.badBits(x1, 4, 7, "NotificationType/FaultCode");
   o.FaultCode = v0;
@@ -8440,7 +8485,11 @@ const F_BodyType = new Map<string, number>([["BodyElement",0],["CableCheckReq",1
 
 /** Decode an EXI document of this schema set (7-bit DocContent code, 81 global elements + SE(*)). */
 export function decodeDocument(bytes: Uint8Array, opts?: DecodeOptions): Document {
-  const r = begin(bytes);
+  return decodeDoc(bytes, opts);
+}
+
+function decodeDoc(bytes: Uint8Array, opts?: DecodeOptions, root?: string): Document {
+  const r = begin(bytes, opts);
   const c = r.bits(7);
   let doc: Document;
   switch (c) {
@@ -8528,18 +8577,15 @@ export function decodeDocument(bytes: Uint8Array, opts?: DecodeOptions): Documen
     default:
       return r.badEvent(c, 7, "DocContent", "SE(global element)");
   }
-  end(r, opts);
-  return doc;
+  return done(r, doc, opts, root);
 }
 
 /** Encode a document ({ ElementName: value }) of this schema set. */
 export function encodeDocument(doc: Document, opts?: EncodeOptions): Uint8Array {
-  const w = W_;
-  w.reset(opts?.lenientLengths === true);
-  w.bits(0x80, 8);
+  const w = start(doc, opts);
   const W = 7;
   docContent(w, doc, W);
-  return w.finish();
+  return finish(w, doc, opts);
 }
 
 const K_Document = new Map<string, number>([["AC_EVChargeParameter",0],["AC_EVSEChargeParameter",1],["AC_EVSEStatus",2],["BodyElement",3],["CableCheckReq",4],["CableCheckRes",5],["CanonicalizationMethod",6],["CertificateInstallationReq",7],["CertificateInstallationRes",8],["CertificateUpdateReq",9],["CertificateUpdateRes",10],["ChargeParameterDiscoveryReq",11],["ChargeParameterDiscoveryRes",12],["ChargingStatusReq",13],["ChargingStatusRes",14],["ContractAuthenticationReq",15],["ContractAuthenticationRes",16],["CurrentDemandReq",17],["CurrentDemandRes",18],["DC_EVChargeParameter",19],["DC_EVPowerDeliveryParameter",20],["DC_EVSEChargeParameter",21],["DC_EVSEStatus",22],["DC_EVStatus",23],["DSAKeyValue",24],["DigestMethod",25],["DigestValue",26],["EVChargeParameter",27],["EVPowerDeliveryParameter",28],["EVSEChargeParameter",29],["EVSEStatus",30],["EVStatus",31],["Entry",32],["KeyInfo",33],["KeyName",34],["KeyValue",35],["Manifest",36],["MeteringReceiptReq",37],["MeteringReceiptRes",38],["MgmtData",39],["Object",40],["PGPData",41],["PMaxScheduleEntry",42],["PaymentDetailsReq",43],["PaymentDetailsRes",44],["PowerDeliveryReq",45],["PowerDeliveryRes",46],["PreChargeReq",47],["PreChargeRes",48],["RSAKeyValue",49],["Reference",50],["RelativeTimeInterval",51],["RetrievalMethod",52],["SAScheduleList",53],["SASchedules",54],["SPKIData",55],["SalesTariffEntry",56],["ServiceCharge",57],["ServiceDetailReq",58],["ServiceDetailRes",59],["ServiceDiscoveryReq",60],["ServiceDiscoveryRes",61],["ServicePaymentSelectionReq",62],["ServicePaymentSelectionRes",63],["SessionSetupReq",64],["SessionSetupRes",65],["SessionStopReq",66],["SessionStopRes",67],["Signature",68],["SignatureMethod",69],["SignatureProperties",70],["SignatureProperty",71],["SignatureValue",72],["SignedInfo",73],["TimeInterval",74],["Transform",75],["Transforms",76],["V2G_Message",77],["WeldingDetectionReq",78],["WeldingDetectionRes",79],["X509Data",80]]);
@@ -8636,15 +8682,23 @@ function docContent(w: BitWriter, doc: Document, W: number): void {
 }
 
 
-/** Decode a V2G_Message (the document root of every message of this set). */
+/**
+ * Decode a V2G_Message (the document root of every message of this set). A tolerant decode (the
+ * default) records facet warnings and padding on the message (exi/decoded.ts: `warningsOf`, `paddingOf`);
+ * an enumeration index past the end of its enumeration is kept as that index (a number).
+ */
 export function decode(bytes: Uint8Array, opts?: DecodeOptions): T.V2G_Message {
-  const doc = decodeDocument(bytes, opts);
+  const doc = decodeDoc(bytes, opts, "V2G_Message");
   if (!("V2G_Message" in doc)) throw new ExiDecodeError("EXI_EVENT", `document root is ${Object.keys(doc)[0]}, not V2G_Message`, 8, "DocContent", "SE(V2G_Message)");
   return doc.V2G_Message;
 }
 
-/** Encode a V2G_Message. */
+/** Encode a V2G_Message (tolerantly, with its padding, when it carries those of a decode). */
 export function encode(message: T.V2G_Message, opts?: EncodeOptions): Uint8Array {
-  return encodeDocument({ V2G_Message: message }, opts);
+  const w = start(message, opts);
+  const W = 7;
+  w.bits(77, W);
+  try { e_V2G_Message(w, message); } catch (err) { throw withPath(err, "V2G_Message"); }
+  return finish(w, message, opts);
 }
 

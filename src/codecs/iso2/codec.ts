@@ -8,9 +8,11 @@
 import { BitReader } from "../../exi/reader.js";
 import { BitWriter } from "../../exi/writer.js";
 import { ExiDecodeError, ExiEncodeError, withPath } from "../../exi/errors.js";
-import { arrErr, chkBig, chkBool, chkInt, enumErr, missErr, structErr } from "../../exi/check.js";
+import { arrErr, chkBig, chkBool, chkInt, ENCODE_MODE, enumIdx, missErr, structErr } from "../../exi/check.js";
+import { decodedPadding, decodedTolerant, facetWarnings, markDecoded, underRoot } from "../../exi/decoded.js";
 import { MAX_EXI_MESSAGE_BYTES } from "../../exi/limits.js";
 import type { DecodeOptions, EncodeOptions } from "../../exi/options.js";
+import { META } from "./meta.js";
 import type * as T from "./types.js";
 
 export type { DecodeOptions, EncodeOptions };
@@ -104,14 +106,15 @@ export type FragmentDocument = Record<string, unknown>;
 const W_ = new BitWriter(8192);
 const R_ = new BitReader();
 
-function begin(bytes: Uint8Array): BitReader {
+function begin(bytes: Uint8Array, opts?: DecodeOptions): BitReader {
   if (!(bytes instanceof Uint8Array)) throw new ExiDecodeError("EXI_HEADER", "input is not a Uint8Array", 0);
   if (bytes.length > MAX_EXI_MESSAGE_BYTES) throw new ExiDecodeError("EXI_LIMIT", `stream of ${bytes.length} bytes exceeds MAX_EXI_MESSAGE_BYTES ${MAX_EXI_MESSAGE_BYTES}`, 0);
   if (bytes.length === 0 || bytes[0] !== 0x80) throw new ExiDecodeError("EXI_HEADER", `EXI header must be 0x80 (no options, version 1), got ${bytes.length === 0 ? "nothing" : "0x" + bytes[0]!.toString(16)}`, 0, "header", "0x80");
-  return R_.reset(bytes, 8);
+  return R_.reset(bytes, 8, opts?.strict === true);
 }
 
-function end(r: BitReader, opts?: DecodeOptions): void {
+/** Check End-Document padding; returns the number of zero bytes after it. */
+function end(r: BitReader, opts?: DecodeOptions): number {
   const p = r.pos;
   const rest = p & 7 ? 8 - (p & 7) : 0;
   if (rest && r.bits(rest) !== 0) r.fail("EXI_TRAILING", "non-zero padding bits after End-Document", "DocEnd", undefined, p);
@@ -120,35 +123,77 @@ function end(r: BitReader, opts?: DecodeOptions): void {
     for (let i = byteEnd; i < r.buf.length; i++) if (r.buf[i] !== 0) r.fail("EXI_TRAILING", `${r.buf.length - byteEnd} bytes after End-Document (not zero)`, "DocEnd", undefined, byteEnd * 8);
     opts?.onWarning?.({ code: "EXI_TRAILING_ZERO_BYTES", message: `${r.buf.length - byteEnd} zero bytes after End-Document ignored`, bitOffset: byteEnd * 8 });
   }
+  return r.buf.length - byteEnd;
+}
+
+/**
+ * End of a decode: the padding, then the facet warnings of a tolerant decode (paths from the root element,
+ * or from inside `root` when given), recorded on the result (see exi/decoded.ts).
+ */
+function done<D extends object>(r: BitReader, doc: D, opts?: DecodeOptions, root?: string): D {
+  const pad = end(r, opts);
+  if (r.facets.length === 0 && pad === 0) return doc;
+  let ws = r.facets.length === 0 ? [] : facetWarnings(META, doc as Record<string, unknown>, r.facets);
+  let target: object = doc;
+  const inner = root === undefined ? undefined : (doc as Record<string, unknown>)[root];
+  if (typeof inner === "object" && inner !== null) {
+    target = inner;
+    ws = underRoot(ws, root!);
+  }
+  if (opts?.onWarning) for (const x of ws) opts.onWarning(x);
+  markDecoded(target, ws, pad);
+  return doc;
+}
+
+/** Start an encode: tolerant when asked or when `doc` (or its root's value) carries facet warnings of a decode (exi/check.ts). */
+function start(doc: unknown, opts?: EncodeOptions): BitWriter {
+  const tolerant = opts?.tolerant ?? decodedTolerant(doc);
+  ENCODE_MODE.tolerant = tolerant;
+  const w = W_;
+  w.reset(opts?.lenientLengths === true, tolerant);
+  w.bits(0x80, 8);
+  return w;
+}
+
+/** End an encode: the bytes, then the zero padding bytes asked for or recorded by the decode of `doc`. */
+function finish(w: BitWriter, doc: unknown, opts?: EncodeOptions): Uint8Array {
+  const pad = opts?.paddingBytes ?? decodedPadding(doc);
+  const out = w.finish();
+  if (pad === 0) return out;
+  if (!Number.isInteger(pad) || pad < 0 || out.length + pad > MAX_EXI_MESSAGE_BYTES)
+    throw new ExiEncodeError("EXI_LIMIT", "paddingBytes", `${pad} padding bytes: not a count that fits MAX_EXI_MESSAGE_BYTES`);
+  const padded = new Uint8Array(out.length + pad);
+  padded.set(out);
+  return padded;
 }
 const E0: readonly string[] = ["h","m","s","A","V","W","Wh"];
-function E0i(v: unknown, f: string): number { switch (v) { case "h": return 0; case "m": return 1; case "s": return 2; case "A": return 3; case "V": return 4; case "W": return 5; case "Wh": return 6; } throw enumErr(v, E0, f); }
+function E0i(v: unknown, f: string): number { switch (v) { case "h": return 0; case "m": return 1; case "s": return 2; case "A": return 3; case "V": return 4; case "W": return 5; case "Wh": return 6; } return enumIdx(v, E0, 3, f); }
 const E1: readonly string[] = ["relativePricePercentage","RenewableGenerationPercentage","CarbonDioxideEmission"];
-function E1i(v: unknown, f: string): number { switch (v) { case "relativePricePercentage": return 0; case "RenewableGenerationPercentage": return 1; case "CarbonDioxideEmission": return 2; } throw enumErr(v, E1, f); }
+function E1i(v: unknown, f: string): number { switch (v) { case "relativePricePercentage": return 0; case "RenewableGenerationPercentage": return 1; case "CarbonDioxideEmission": return 2; } return enumIdx(v, E1, 2, f); }
 const E2: readonly string[] = ["None","StopCharging","ReNegotiation"];
-function E2i(v: unknown, f: string): number { switch (v) { case "None": return 0; case "StopCharging": return 1; case "ReNegotiation": return 2; } throw enumErr(v, E2, f); }
+function E2i(v: unknown, f: string): number { switch (v) { case "None": return 0; case "StopCharging": return 1; case "ReNegotiation": return 2; } return enumIdx(v, E2, 2, f); }
 const E3: readonly string[] = ["Invalid","Valid","Warning","Fault","No_IMD"];
-function E3i(v: unknown, f: string): number { switch (v) { case "Invalid": return 0; case "Valid": return 1; case "Warning": return 2; case "Fault": return 3; case "No_IMD": return 4; } throw enumErr(v, E3, f); }
+function E3i(v: unknown, f: string): number { switch (v) { case "Invalid": return 0; case "Valid": return 1; case "Warning": return 2; case "Fault": return 3; case "No_IMD": return 4; } return enumIdx(v, E3, 3, f); }
 const E4: readonly string[] = ["EVSE_NotReady","EVSE_Ready","EVSE_Shutdown","EVSE_UtilityInterruptEvent","EVSE_IsolationMonitoringActive","EVSE_EmergencyShutdown","EVSE_Malfunction","Reserved_8","Reserved_9","Reserved_A","Reserved_B","Reserved_C"];
-function E4i(v: unknown, f: string): number { switch (v) { case "EVSE_NotReady": return 0; case "EVSE_Ready": return 1; case "EVSE_Shutdown": return 2; case "EVSE_UtilityInterruptEvent": return 3; case "EVSE_IsolationMonitoringActive": return 4; case "EVSE_EmergencyShutdown": return 5; case "EVSE_Malfunction": return 6; case "Reserved_8": return 7; case "Reserved_9": return 8; case "Reserved_A": return 9; case "Reserved_B": return 10; case "Reserved_C": return 11; } throw enumErr(v, E4, f); }
+function E4i(v: unknown, f: string): number { switch (v) { case "EVSE_NotReady": return 0; case "EVSE_Ready": return 1; case "EVSE_Shutdown": return 2; case "EVSE_UtilityInterruptEvent": return 3; case "EVSE_IsolationMonitoringActive": return 4; case "EVSE_EmergencyShutdown": return 5; case "EVSE_Malfunction": return 6; case "Reserved_8": return 7; case "Reserved_9": return 8; case "Reserved_A": return 9; case "Reserved_B": return 10; case "Reserved_C": return 11; } return enumIdx(v, E4, 4, f); }
 const E5: readonly string[] = ["NO_ERROR","FAILED_RESSTemperatureInhibit","FAILED_EVShiftPosition","FAILED_ChargerConnectorLockFault","FAILED_EVRESSMalfunction","FAILED_ChargingCurrentdifferential","FAILED_ChargingVoltageOutOfRange","Reserved_A","Reserved_B","Reserved_C","FAILED_ChargingSystemIncompatibility","NoData"];
-function E5i(v: unknown, f: string): number { switch (v) { case "NO_ERROR": return 0; case "FAILED_RESSTemperatureInhibit": return 1; case "FAILED_EVShiftPosition": return 2; case "FAILED_ChargerConnectorLockFault": return 3; case "FAILED_EVRESSMalfunction": return 4; case "FAILED_ChargingCurrentdifferential": return 5; case "FAILED_ChargingVoltageOutOfRange": return 6; case "Reserved_A": return 7; case "Reserved_B": return 8; case "Reserved_C": return 9; case "FAILED_ChargingSystemIncompatibility": return 10; case "NoData": return 11; } throw enumErr(v, E5, f); }
+function E5i(v: unknown, f: string): number { switch (v) { case "NO_ERROR": return 0; case "FAILED_RESSTemperatureInhibit": return 1; case "FAILED_EVShiftPosition": return 2; case "FAILED_ChargerConnectorLockFault": return 3; case "FAILED_EVRESSMalfunction": return 4; case "FAILED_ChargingCurrentdifferential": return 5; case "FAILED_ChargingVoltageOutOfRange": return 6; case "Reserved_A": return 7; case "Reserved_B": return 8; case "Reserved_C": return 9; case "FAILED_ChargingSystemIncompatibility": return 10; case "NoData": return 11; } return enumIdx(v, E5, 4, f); }
 const E6: readonly string[] = ["OK","OK_NewSessionEstablished","OK_OldSessionJoined","OK_CertificateExpiresSoon","FAILED","FAILED_SequenceError","FAILED_ServiceIDInvalid","FAILED_UnknownSession","FAILED_ServiceSelectionInvalid","FAILED_PaymentSelectionInvalid","FAILED_CertificateExpired","FAILED_SignatureError","FAILED_NoCertificateAvailable","FAILED_CertChainError","FAILED_ChallengeInvalid","FAILED_ContractCanceled","FAILED_WrongChargeParameter","FAILED_PowerDeliveryNotApplied","FAILED_TariffSelectionInvalid","FAILED_ChargingProfileInvalid","FAILED_MeteringSignatureNotValid","FAILED_NoChargeServiceSelected","FAILED_WrongEnergyTransferMode","FAILED_ContactorError","FAILED_CertificateNotAllowedAtThisEVSE","FAILED_CertificateRevoked"];
-function E6i(v: unknown, f: string): number { switch (v) { case "OK": return 0; case "OK_NewSessionEstablished": return 1; case "OK_OldSessionJoined": return 2; case "OK_CertificateExpiresSoon": return 3; case "FAILED": return 4; case "FAILED_SequenceError": return 5; case "FAILED_ServiceIDInvalid": return 6; case "FAILED_UnknownSession": return 7; case "FAILED_ServiceSelectionInvalid": return 8; case "FAILED_PaymentSelectionInvalid": return 9; case "FAILED_CertificateExpired": return 10; case "FAILED_SignatureError": return 11; case "FAILED_NoCertificateAvailable": return 12; case "FAILED_CertChainError": return 13; case "FAILED_ChallengeInvalid": return 14; case "FAILED_ContractCanceled": return 15; case "FAILED_WrongChargeParameter": return 16; case "FAILED_PowerDeliveryNotApplied": return 17; case "FAILED_TariffSelectionInvalid": return 18; case "FAILED_ChargingProfileInvalid": return 19; case "FAILED_MeteringSignatureNotValid": return 20; case "FAILED_NoChargeServiceSelected": return 21; case "FAILED_WrongEnergyTransferMode": return 22; case "FAILED_ContactorError": return 23; case "FAILED_CertificateNotAllowedAtThisEVSE": return 24; case "FAILED_CertificateRevoked": return 25; } throw enumErr(v, E6, f); }
+function E6i(v: unknown, f: string): number { switch (v) { case "OK": return 0; case "OK_NewSessionEstablished": return 1; case "OK_OldSessionJoined": return 2; case "OK_CertificateExpiresSoon": return 3; case "FAILED": return 4; case "FAILED_SequenceError": return 5; case "FAILED_ServiceIDInvalid": return 6; case "FAILED_UnknownSession": return 7; case "FAILED_ServiceSelectionInvalid": return 8; case "FAILED_PaymentSelectionInvalid": return 9; case "FAILED_CertificateExpired": return 10; case "FAILED_SignatureError": return 11; case "FAILED_NoCertificateAvailable": return 12; case "FAILED_CertChainError": return 13; case "FAILED_ChallengeInvalid": return 14; case "FAILED_ContractCanceled": return 15; case "FAILED_WrongChargeParameter": return 16; case "FAILED_PowerDeliveryNotApplied": return 17; case "FAILED_TariffSelectionInvalid": return 18; case "FAILED_ChargingProfileInvalid": return 19; case "FAILED_MeteringSignatureNotValid": return 20; case "FAILED_NoChargeServiceSelected": return 21; case "FAILED_WrongEnergyTransferMode": return 22; case "FAILED_ContactorError": return 23; case "FAILED_CertificateNotAllowedAtThisEVSE": return 24; case "FAILED_CertificateRevoked": return 25; } return enumIdx(v, E6, 5, f); }
 const E7: readonly string[] = ["EVCharging","Internet","ContractCertificate","OtherCustom"];
-function E7i(v: unknown, f: string): number { switch (v) { case "EVCharging": return 0; case "Internet": return 1; case "ContractCertificate": return 2; case "OtherCustom": return 3; } throw enumErr(v, E7, f); }
+function E7i(v: unknown, f: string): number { switch (v) { case "EVCharging": return 0; case "Internet": return 1; case "ContractCertificate": return 2; case "OtherCustom": return 3; } return enumIdx(v, E7, 2, f); }
 const E8: readonly string[] = ["Contract","ExternalPayment"];
-function E8i(v: unknown, f: string): number { switch (v) { case "Contract": return 0; case "ExternalPayment": return 1; } throw enumErr(v, E8, f); }
+function E8i(v: unknown, f: string): number { switch (v) { case "Contract": return 0; case "ExternalPayment": return 1; } return enumIdx(v, E8, 1, f); }
 const E9: readonly string[] = ["AC_single_phase_core","AC_three_phase_core","DC_core","DC_extended","DC_combo_core","DC_unique"];
-function E9i(v: unknown, f: string): number { switch (v) { case "AC_single_phase_core": return 0; case "AC_three_phase_core": return 1; case "DC_core": return 2; case "DC_extended": return 3; case "DC_combo_core": return 4; case "DC_unique": return 5; } throw enumErr(v, E9, f); }
+function E9i(v: unknown, f: string): number { switch (v) { case "AC_single_phase_core": return 0; case "AC_three_phase_core": return 1; case "DC_core": return 2; case "DC_extended": return 3; case "DC_combo_core": return 4; case "DC_unique": return 5; } return enumIdx(v, E9, 3, f); }
 const E10: readonly string[] = ["Finished","Ongoing","Ongoing_WaitingForCustomerInteraction"];
-function E10i(v: unknown, f: string): number { switch (v) { case "Finished": return 0; case "Ongoing": return 1; case "Ongoing_WaitingForCustomerInteraction": return 2; } throw enumErr(v, E10, f); }
+function E10i(v: unknown, f: string): number { switch (v) { case "Finished": return 0; case "Ongoing": return 1; case "Ongoing_WaitingForCustomerInteraction": return 2; } return enumIdx(v, E10, 2, f); }
 const E11: readonly string[] = ["Start","Stop","Renegotiate"];
-function E11i(v: unknown, f: string): number { switch (v) { case "Start": return 0; case "Stop": return 1; case "Renegotiate": return 2; } throw enumErr(v, E11, f); }
+function E11i(v: unknown, f: string): number { switch (v) { case "Start": return 0; case "Stop": return 1; case "Renegotiate": return 2; } return enumIdx(v, E11, 2, f); }
 const E12: readonly string[] = ["Terminate","Pause"];
-function E12i(v: unknown, f: string): number { switch (v) { case "Terminate": return 0; case "Pause": return 1; } throw enumErr(v, E12, f); }
+function E12i(v: unknown, f: string): number { switch (v) { case "Terminate": return 0; case "Pause": return 1; } return enumIdx(v, E12, 1, f); }
 const E13: readonly string[] = ["ParsingError","NoTLSRootCertificatAvailable","UnknownError"];
-function E13i(v: unknown, f: string): number { switch (v) { case "ParsingError": return 0; case "NoTLSRootCertificatAvailable": return 1; case "UnknownError": return 2; } throw enumErr(v, E13, f); }
+function E13i(v: unknown, f: string): number { switch (v) { case "ParsingError": return 0; case "NoTLSRootCertificatAvailable": return 1; case "UnknownError": return 2; } return enumIdx(v, E13, 2, f); }
 
 function d_SignatureType(r: BitReader): T.SignatureType {
   const o: any = {};
@@ -2426,7 +2471,7 @@ function e_SAScheduleTupleType(w: BitWriter, o: T.SAScheduleTupleType): void {
   const v1: any = o.PMaxSchedule;
   if (v1 === undefined) throw missErr("SAScheduleTupleType", "PMaxSchedule");
   s = 2;
-  w.bits(((chkInt(v0, 1, 255, "SAScheduleTupleID") - 1) << 2), 12);
+  w.bits(((chkInt(v0, 1, 255, "SAScheduleTupleID", 1, 256) - 1) << 2), 12);
   try { e_PMaxScheduleType(w, v1); } catch (err) { throw withPath(err, "PMaxSchedule"); }
   const v2: any = o.SalesTariff;
   if (v2 !== undefined) {
@@ -2664,7 +2709,7 @@ function d_PhysicalValueType(r: BitReader): T.PhysicalValueType {
   const y7 = ((x3 >>> 2) & 7);
   if ((x3 & 32) !== 0) r.badBits(x3, 32, 13, "PhysicalValueType/Unit");
   if (y7 >= 7) r.enumErr(y7, 7, "PhysicalValueType/Unit", r.pos - 5);
-  const v1 = E0[y7]!;
+  const v1 = (y7 < 7 ? E0[y7]! : y7);
   if ((x3 & 2) !== 0) r.badBits(x3, 2, 13, "PhysicalValueType/Unit");
   const y8 = (x3 & 1);
   if (y8 !== 0) { x_PhysicalValueType(r, 2, y8); }
@@ -2703,8 +2748,8 @@ function e_PhysicalValueType(w: BitWriter, o: T.PhysicalValueType): void {
   const v2: any = o.Value;
   if (v2 === undefined) throw missErr("PhysicalValueType", "Value");
   s = 3;
-  const v2_i = chkInt(v2, -32768, 32767, "Value");
-  w.bits(((chkInt(v0, -3, 3, "Multiplier") + 3) << 10) | (E0i(v1, "Unit") << 4) | (v2_i < 0 ? 1 : 0), 15);
+  const v2_i = chkInt(v2, -32768, 32767, "Value", -9007199254740991, 9007199254740991);
+  w.bits(((chkInt(v0, -3, 3, "Multiplier", -3, 4) + 3) << 10) | (E0i(v1, "Unit") << 4) | (v2_i < 0 ? 1 : 0), 15);
   w.uint(v2_i < 0 ? -v2_i - 1 : v2_i);
   w.bits(0, 2);
 }
@@ -2734,7 +2779,7 @@ function d_SalesTariffType(r: BitReader): T.SalesTariffType {
   if (c === 0) {
     const x6 = r.bits(1);
     if ((x6 & 1) !== 0) r.badBits(x6, 1, 1, "SalesTariffType/SalesTariffDescription");
-    const v5 = r.string(64, 13, "SalesTariffType/SalesTariffDescription");
+    const v5 = r.string(32, 13, "SalesTariffType/SalesTariffDescription");
     const x7 = r.bits(3);
     c = (x7 & 3);
     if ((x7 & 4) !== 0) r.badBits(x7, 4, 3, "SalesTariffType/SalesTariffDescription");
@@ -2827,7 +2872,7 @@ function e_SalesTariffType(w: BitWriter, o: T.SalesTariffType): void {
     default: throw structErr("SalesTariffType", "SalesTariffID", EXP_SalesTariffType[s]!);
   }
   const v2: any = o.SalesTariffDescription;
-  w.bits(((chkInt(v1, 1, 255, "SalesTariffID") - 1) << 1), 9);
+  w.bits(((chkInt(v1, 1, 255, "SalesTariffID", 1, 256) - 1) << 1), 9);
   if (v2 !== undefined) {
     s = 3;
     w.bits(0, 3);
@@ -3079,7 +3124,7 @@ function d_CostType(r: BitReader): T.CostType {
   const y4 = ((x2 >>> 3) & 3);
   if ((x2 & 32) !== 0) r.badBits(x2, 32, 7, "CostType/costKind");
   if (y4 >= 3) r.enumErr(y4, 3, "CostType/costKind", r.pos - 5);
-  const v0 = E1[y4]!;
+  const v0 = (y4 < 3 ? E1[y4]! : y4);
   if ((x2 & 4) !== 0) r.badBits(x2, 4, 7, "CostType/costKind");
   const y5 = ((x2 >>> 1) & 1);
   if (y5 !== 0) { r.pos -= 1; x_CostType(r, 1, y5); }
@@ -3126,12 +3171,12 @@ function e_CostType(w: BitWriter, o: T.CostType): void {
   if (v1 === undefined) throw missErr("CostType", "amount");
   s = 2;
   w.bits((E1i(v0, "costKind") << 3), 7);
-  w.uint(chkInt(v1, 0, 4294967295, "amount"));
+  w.uint(chkInt(v1, 0, 4294967295, "amount", 0, 9007199254740991));
   const v2: any = o.amountMultiplier;
   w.bits(0, 1);
   if (v2 !== undefined) {
     s = 3;
-    w.bits(((chkInt(v2, -3, 3, "amountMultiplier") + 3) << 1), 7);
+    w.bits(((chkInt(v2, -3, 3, "amountMultiplier", -3, 4) + 3) << 1), 7);
   }
   switch (s) {
     case 2: w.bits(1, 2); return;
@@ -3184,13 +3229,13 @@ function e_RelativeTimeIntervalType(w: BitWriter, o: T.RelativeTimeIntervalType)
   if (v0 === undefined) throw missErr("RelativeTimeIntervalType", "start");
   s = 1;
   w.bits(0, 2);
-  w.uint(chkInt(v0, 0, 16777214, "start"));
+  w.uint(chkInt(v0, 0, 16777214, "start", 0, 9007199254740991));
   const v1: any = o.duration;
   w.bits(0, 1);
   if (v1 !== undefined) {
     s = 2;
     w.bits(0, 3);
-    w.uint(chkInt(v1, 0, 86400, "duration"));
+    w.uint(chkInt(v1, 0, 86400, "duration", 0, 9007199254740991));
     w.bits(0, 1);
   }
   switch (s) {
@@ -3217,7 +3262,7 @@ function d_EVSEStatusType(r: BitReader): T.EVSEStatusType {
   const y6 = ((x4 >>> 2) & 3);
   if ((x4 & 16) !== 0) r.badBits(x4, 16, 7, "EVSEStatusType/EVSENotification");
   if (y6 >= 3) r.enumErr(y6, 3, "EVSEStatusType/EVSENotification", r.pos - 4);
-  const v3 = E2[y6]!;
+  const v3 = (y6 < 3 ? E2[y6]! : y6);
   if ((x4 & 2) !== 0) r.badBits(x4, 2, 7, "EVSEStatusType/EVSENotification");
   const y7 = (x4 & 1);
   if (y7 !== 0) { x_EVSEStatusType(r, 2, y7); }
@@ -3243,7 +3288,7 @@ function e_EVSEStatusType(w: BitWriter, o: T.EVSEStatusType): void {
   if (v0 === undefined) throw missErr("EVSEStatusType", "NotificationMaxDelay");
   s = 1;
   w.bits(0, 2);
-  w.uint(chkInt(v0, 0, 65535, "NotificationMaxDelay"));
+  w.uint(chkInt(v0, 0, 65535, "NotificationMaxDelay", 0, 9007199254740991));
   const v1: any = o.EVSENotification;
   if (v1 === undefined) throw missErr("EVSEStatusType", "EVSENotification");
   s = 2;
@@ -3267,7 +3312,7 @@ function d_AC_EVSEStatusType(r: BitReader): T.AC_EVSEStatusType {
   const y7 = ((x5 >>> 6) & 3);
   if ((x5 & 256) !== 0) r.badBits(x5, 256, 11, "AC_EVSEStatusType/EVSENotification");
   if (y7 >= 3) r.enumErr(y7, 3, "AC_EVSEStatusType/EVSENotification", r.pos - 8);
-  const v3 = E2[y7]!;
+  const v3 = (y7 < 3 ? E2[y7]! : y7);
   if ((x5 & 32) !== 0) r.badBits(x5, 32, 11, "AC_EVSEStatusType/EVSENotification");
   const y8 = ((x5 >>> 4) & 1);
   if (y8 !== 0) { r.pos -= 4; x_AC_EVSEStatusType(r, 2, y8); }
@@ -3301,7 +3346,7 @@ function e_AC_EVSEStatusType(w: BitWriter, o: T.AC_EVSEStatusType): void {
   if (v0 === undefined) throw missErr("AC_EVSEStatusType", "NotificationMaxDelay");
   s = 1;
   w.bits(0, 2);
-  w.uint(chkInt(v0, 0, 65535, "NotificationMaxDelay"));
+  w.uint(chkInt(v0, 0, 65535, "NotificationMaxDelay", 0, 9007199254740991));
   const v1: any = o.EVSENotification;
   if (v1 === undefined) throw missErr("AC_EVSEStatusType", "EVSENotification");
   s = 2;
@@ -3351,7 +3396,7 @@ function d_DC_EVSEStatusType(r: BitReader): T.DC_EVSEStatusType {
   const y6 = ((x4 >>> 3) & 3);
   if ((x4 & 32) !== 0) r.badBits(x4, 32, 8, "DC_EVSEStatusType/EVSENotification");
   if (y6 >= 3) r.enumErr(y6, 3, "DC_EVSEStatusType/EVSENotification", r.pos - 5);
-  const v3 = E2[y6]!;
+  const v3 = (y6 < 3 ? E2[y6]! : y6);
   c = (x4 & 3);
   if ((x4 & 4) !== 0) r.badBits(x4, 4, 8, "DC_EVSEStatusType/EVSENotification");
   o.NotificationMaxDelay = v0;
@@ -3363,7 +3408,7 @@ function d_DC_EVSEStatusType(r: BitReader): T.DC_EVSEStatusType {
     const y9 = ((x8 >>> 2) & 7);
     if ((x8 & 32) !== 0) r.badBits(x8, 32, 6, "DC_EVSEStatusType/EVSEIsolationStatus");
     if (y9 >= 5) r.enumErr(y9, 5, "DC_EVSEStatusType/EVSEIsolationStatus", r.pos - 5);
-    const v7 = E3[y9]!;
+    const v7 = (y9 < 5 ? E3[y9]! : y9);
     c = (x8 & 1);
     if ((x8 & 2) !== 0) r.badBits(x8, 2, 6, "DC_EVSEStatusType/EVSEIsolationStatus");
     o.EVSEIsolationStatus = v7;
@@ -3374,7 +3419,7 @@ function d_DC_EVSEStatusType(r: BitReader): T.DC_EVSEStatusType {
   const y12 = ((x11 >>> 2) & 15);
   if ((x11 & 64) !== 0) r.badBits(x11, 64, 7, "DC_EVSEStatusType/EVSEStatusCode");
   if (y12 >= 12) r.enumErr(y12, 12, "DC_EVSEStatusType/EVSEStatusCode", r.pos - 6);
-  const v10 = E4[y12]!;
+  const v10 = (y12 < 12 ? E4[y12]! : y12);
   if ((x11 & 2) !== 0) r.badBits(x11, 2, 7, "DC_EVSEStatusType/EVSEStatusCode");
   const y13 = (x11 & 1);
   if (y13 !== 0) { x_DC_EVSEStatusType(r, 4, y13); }
@@ -3400,7 +3445,7 @@ function e_DC_EVSEStatusType(w: BitWriter, o: T.DC_EVSEStatusType): void {
   if (v0 === undefined) throw missErr("DC_EVSEStatusType", "NotificationMaxDelay");
   s = 1;
   w.bits(0, 2);
-  w.uint(chkInt(v0, 0, 65535, "NotificationMaxDelay"));
+  w.uint(chkInt(v0, 0, 65535, "NotificationMaxDelay", 0, 9007199254740991));
   const v1: any = o.EVSENotification;
   if (v1 === undefined) throw missErr("DC_EVSEStatusType", "EVSENotification");
   s = 2;
@@ -3436,7 +3481,7 @@ function d_DC_EVStatusType(r: BitReader): T.DC_EVStatusType {
   const y7 = ((x3 >>> 12) & 15);
   if ((x3 & 65536) !== 0) r.badBits(x3, 65536, 22, "DC_EVStatusType/EVErrorCode");
   if (y7 >= 12) r.enumErr(y7, 12, "DC_EVStatusType/EVErrorCode", r.pos - 16);
-  const v1 = E5[y7]!;
+  const v1 = (y7 < 12 ? E5[y7]! : y7);
   if ((x3 & 2048) !== 0) r.badBits(x3, 2048, 22, "DC_EVStatusType/EVErrorCode");
   const y8 = ((x3 >>> 10) & 1);
   if (y8 !== 0) { r.pos -= 10; x_DC_EVStatusType(r, 2, y8); }
@@ -3477,7 +3522,7 @@ function e_DC_EVStatusType(w: BitWriter, o: T.DC_EVStatusType): void {
   const v2: any = o.EVRESSSOC;
   if (v2 === undefined) throw missErr("DC_EVStatusType", "EVRESSSOC");
   s = 3;
-  w.bits(((chkBool(v0, "EVReady") ? 1 : 0) << 19) | (E5i(v1, "EVErrorCode") << 12) | (chkInt(v2, 0, 100, "EVRESSSOC") << 2), 22);
+  w.bits(((chkBool(v0, "EVReady") ? 1 : 0) << 19) | (E5i(v1, "EVErrorCode") << 12) | (chkInt(v2, 0, 100, "EVRESSSOC", 0, 127) << 2), 22);
 }
 const EXP_DC_EVStatusType: readonly string[] = ["SE(EVReady)","SE(EVErrorCode)","SE(EVRESSSOC)","EE"];
 
@@ -3513,7 +3558,7 @@ function e_EVChargeParameterType(w: BitWriter, o: T.EVChargeParameterType): void
   if (v0 !== undefined) {
     s = 1;
     w.bits(0, 3);
-    w.uint(chkInt(v0, 0, 4294967295, "DepartureTime"));
+    w.uint(chkInt(v0, 0, 4294967295, "DepartureTime", 0, 9007199254740991));
     w.bits(0, 1);
   }
   switch (s) {
@@ -3584,7 +3629,7 @@ function e_AC_EVChargeParameterType(w: BitWriter, o: T.AC_EVChargeParameterType)
   if (v0 !== undefined) {
     s = 1;
     w.bits(0, 3);
-    w.uint(chkInt(v0, 0, 4294967295, "DepartureTime"));
+    w.uint(chkInt(v0, 0, 4294967295, "DepartureTime", 0, 9007199254740991));
     w.bits(0, 1);
   }
   const v1: any = o.EAmount;
@@ -3715,7 +3760,7 @@ function e_DC_EVChargeParameterType(w: BitWriter, o: T.DC_EVChargeParameterType)
   if (v0 !== undefined) {
     s = 1;
     w.bits(0, 3);
-    w.uint(chkInt(v0, 0, 4294967295, "DepartureTime"));
+    w.uint(chkInt(v0, 0, 4294967295, "DepartureTime", 0, 9007199254740991));
     w.bits(0, 1);
   }
   const v1: any = o.DC_EVStatus;
@@ -3768,7 +3813,7 @@ function e_DC_EVChargeParameterType(w: BitWriter, o: T.DC_EVChargeParameterType)
       case 7: w.bits(0, 3); s = 8; break;
       default: throw structErr("DC_EVChargeParameterType", "FullSOC", EXP_DC_EVChargeParameterType[s]!);
     }
-    w.bits((chkInt(v7, 0, 100, "FullSOC") << 1), 8);
+    w.bits((chkInt(v7, 0, 100, "FullSOC", 0, 127) << 1), 8);
   }
   const v8: any = o.BulkSOC;
   if (v8 !== undefined) {
@@ -3779,7 +3824,7 @@ function e_DC_EVChargeParameterType(w: BitWriter, o: T.DC_EVChargeParameterType)
       case 8: w.bits(0, 3); s = 9; break;
       default: throw structErr("DC_EVChargeParameterType", "BulkSOC", EXP_DC_EVChargeParameterType[s]!);
     }
-    w.bits((chkInt(v8, 0, 100, "BulkSOC") << 1), 8);
+    w.bits((chkInt(v8, 0, 100, "BulkSOC", 0, 127) << 1), 8);
   }
   switch (s) {
     case 5: w.bits(4, 3); return;
@@ -4175,14 +4220,14 @@ function d_SessionSetupResType(r: BitReader): T.SessionSetupResType {
   const y4 = ((x2 >>> 3) & 31);
   if ((x2 & 256) !== 0) r.badBits(x2, 256, 10, "SessionSetupResType/ResponseCode");
   if (y4 >= 26) r.enumErr(y4, 26, "SessionSetupResType/ResponseCode", r.pos - 8);
-  const v0 = E6[y4]!;
+  const v0 = (y4 < 26 ? E6[y4]! : y4);
   if ((x2 & 4) !== 0) r.badBits(x2, 4, 10, "SessionSetupResType/ResponseCode");
   const y5 = ((x2 >>> 1) & 1);
   if (y5 !== 0) { r.pos -= 1; x_SessionSetupResType(r, 1, y5); }
   if ((x2 & 1) !== 0) r.badBits(x2, 1, 10, "SessionSetupResType/EVSEID");
   o.ResponseCode = v0;
   s = 1;
-  const v1 = r.string(64, 14, "SessionSetupResType/EVSEID");
+  const v1 = r.string(37, 14, "SessionSetupResType/EVSEID");
   const x6 = r.bits(3);
   c = (x6 & 3);
   if ((x6 & 4) !== 0) r.badBits(x6, 4, 3, "SessionSetupResType/EVSEID");
@@ -4311,7 +4356,7 @@ function d_ServiceDiscoveryResType(r: BitReader): T.ServiceDiscoveryResType {
   const y4 = ((x2 >>> 2) & 31);
   if ((x2 & 128) !== 0) r.badBits(x2, 128, 9, "ServiceDiscoveryResType/ResponseCode");
   if (y4 >= 26) r.enumErr(y4, 26, "ServiceDiscoveryResType/ResponseCode", r.pos - 7);
-  const v0 = E6[y4]!;
+  const v0 = (y4 < 26 ? E6[y4]! : y4);
   if ((x2 & 2) !== 0) r.badBits(x2, 2, 9, "ServiceDiscoveryResType/ResponseCode");
   const y5 = (x2 & 1);
   if (y5 !== 0) { x_ServiceDiscoveryResType(r, 1, y5); }
@@ -4466,7 +4511,7 @@ function d_ChargeServiceType(r: BitReader): T.ChargeServiceType {
   if (c === 0) {
     const x5 = r.bits(1);
     if ((x5 & 1) !== 0) r.badBits(x5, 1, 1, "ChargeServiceType/ServiceName");
-    const v4 = r.string(64, 16, "ChargeServiceType/ServiceName");
+    const v4 = r.string(32, 16, "ChargeServiceType/ServiceName");
     const x6 = r.bits(2);
     c = (x6 & 1);
     if ((x6 & 2) !== 0) r.badBits(x6, 2, 2, "ChargeServiceType/ServiceName");
@@ -4528,7 +4573,7 @@ function e_ChargeServiceType(w: BitWriter, o: T.ChargeServiceType): void {
   if (v0 === undefined) throw missErr("ChargeServiceType", "ServiceID");
   s = 1;
   w.bits(0, 2);
-  w.uint(chkInt(v0, 0, 65535, "ServiceID"));
+  w.uint(chkInt(v0, 0, 65535, "ServiceID", 0, 9007199254740991));
   const v1: any = o.ServiceName;
   w.bits(0, 1);
   if (v1 !== undefined) {
@@ -4585,7 +4630,7 @@ function d_ServiceType(r: BitReader): T.ServiceType {
   if (c === 0) {
     const x5 = r.bits(1);
     if ((x5 & 1) !== 0) r.badBits(x5, 1, 1, "ServiceType/ServiceName");
-    const v4 = r.string(64, 16, "ServiceType/ServiceName");
+    const v4 = r.string(32, 16, "ServiceType/ServiceName");
     const x6 = r.bits(2);
     c = (x6 & 1);
     if ((x6 & 2) !== 0) r.badBits(x6, 2, 2, "ServiceType/ServiceName");
@@ -4640,7 +4685,7 @@ function e_ServiceType(w: BitWriter, o: T.ServiceType): void {
   if (v0 === undefined) throw missErr("ServiceType", "ServiceID");
   s = 1;
   w.bits(0, 2);
-  w.uint(chkInt(v0, 0, 65535, "ServiceID"));
+  w.uint(chkInt(v0, 0, 65535, "ServiceID", 0, 9007199254740991));
   const v1: any = o.ServiceName;
   w.bits(0, 1);
   if (v1 !== undefined) {
@@ -4685,7 +4730,7 @@ function d_SupportedEnergyTransferModeType(r: BitReader): T.SupportedEnergyTrans
       const y2 = ((x1 >>> 3) & 7);
       if ((x1 & 64) !== 0) r.badBits(x1, 64, 7, "SupportedEnergyTransferModeType/EnergyTransferMode");
       if (y2 >= 6) r.enumErr(y2, 6, "SupportedEnergyTransferModeType/EnergyTransferMode", r.pos - 6);
-      const v0 = E9[y2]!;
+      const v0 = (y2 < 6 ? E9[y2]! : y2);
       c = (x1 & 3);
       if ((x1 & 4) !== 0) r.badBits(x1, 4, 7, "SupportedEnergyTransferModeType/EnergyTransferMode");
       const av0 = o.EnergyTransferMode;
@@ -4699,7 +4744,7 @@ function d_SupportedEnergyTransferModeType(r: BitReader): T.SupportedEnergyTrans
       const y5 = ((x4 >>> 1) & 7);
       if ((x4 & 16) !== 0) r.badBits(x4, 16, 5, "SupportedEnergyTransferModeType/EnergyTransferMode");
       if (y5 >= 6) r.enumErr(y5, 6, "SupportedEnergyTransferModeType/EnergyTransferMode", r.pos - 4);
-      const v3 = E9[y5]!;
+      const v3 = (y5 < 6 ? E9[y5]! : y5);
       if ((x4 & 1) !== 0) r.badBits(x4, 1, 5, "SupportedEnergyTransferModeType/EnergyTransferMode");
       const av3 = o.EnergyTransferMode;
       if (av3 === undefined) o.EnergyTransferMode = [v3];
@@ -4846,7 +4891,7 @@ function e_ServiceDetailReqType(w: BitWriter, o: T.ServiceDetailReqType): void {
   if (v0 === undefined) throw missErr("ServiceDetailReqType", "ServiceID");
   s = 1;
   w.bits(0, 2);
-  w.uint(chkInt(v0, 0, 65535, "ServiceID"));
+  w.uint(chkInt(v0, 0, 65535, "ServiceID", 0, 9007199254740991));
   w.bits(0, 2);
 }
 const EXP_ServiceDetailReqType: readonly string[] = ["SE(ServiceID)","EE"];
@@ -4861,7 +4906,7 @@ function d_ServiceDetailResType(r: BitReader): T.ServiceDetailResType {
   const y4 = ((x2 >>> 3) & 31);
   if ((x2 & 256) !== 0) r.badBits(x2, 256, 10, "ServiceDetailResType/ResponseCode");
   if (y4 >= 26) r.enumErr(y4, 26, "ServiceDetailResType/ResponseCode", r.pos - 8);
-  const v0 = E6[y4]!;
+  const v0 = (y4 < 26 ? E6[y4]! : y4);
   if ((x2 & 4) !== 0) r.badBits(x2, 4, 10, "ServiceDetailResType/ResponseCode");
   const y5 = ((x2 >>> 1) & 1);
   if (y5 !== 0) { r.pos -= 1; x_ServiceDetailResType(r, 1, y5); }
@@ -4904,7 +4949,7 @@ function e_ServiceDetailResType(w: BitWriter, o: T.ServiceDetailResType): void {
   if (v1 === undefined) throw missErr("ServiceDetailResType", "ServiceID");
   s = 2;
   w.bits((E6i(v0, "ResponseCode") << 3), 10);
-  w.uint(chkInt(v1, 0, 65535, "ServiceID"));
+  w.uint(chkInt(v1, 0, 65535, "ServiceID", 0, 9007199254740991));
   const v2: any = o.ServiceParameterList;
   w.bits(0, 1);
   if (v2 !== undefined) {
@@ -5041,7 +5086,7 @@ function e_ParameterSetType(w: BitWriter, o: T.ParameterSetType): void {
   const v0: any = o.ParameterSetID;
   if (v0 === undefined) throw missErr("ParameterSetType", "ParameterSetID");
   s = 1;
-  const v0_i = chkInt(v0, -32768, 32767, "ParameterSetID");
+  const v0_i = chkInt(v0, -32768, 32767, "ParameterSetID", -9007199254740991, 9007199254740991);
   w.bits((v0_i < 0 ? 1 : 0), 3);
   w.uint(v0_i < 0 ? -v0_i - 1 : v0_i);
   const v1: any = o.Parameter;
@@ -5174,7 +5219,7 @@ function e_ParameterType(w: BitWriter, o: T.ParameterType): void {
       case 1: w.bits(4, 4); s = 4; break;
       default: throw structErr("ParameterType", "shortValue", EXP_ParameterType[s]!);
     }
-    const v3_i = chkInt(v3, -32768, 32767, "shortValue");
+    const v3_i = chkInt(v3, -32768, 32767, "shortValue", -9007199254740991, 9007199254740991);
     w.bits((v3_i < 0 ? 1 : 0), 1);
     w.uint(v3_i < 0 ? -v3_i - 1 : v3_i);
     w.bits(0, 1);
@@ -5185,7 +5230,7 @@ function e_ParameterType(w: BitWriter, o: T.ParameterType): void {
       case 1: w.bits(6, 4); s = 5; break;
       default: throw structErr("ParameterType", "intValue", EXP_ParameterType[s]!);
     }
-    const v4_i = chkInt(v4, -2147483648, 2147483647, "intValue");
+    const v4_i = chkInt(v4, -2147483648, 2147483647, "intValue", -9007199254740991, 9007199254740991);
     w.bits((v4_i < 0 ? 1 : 0), 1);
     w.uint(v4_i < 0 ? -v4_i - 1 : v4_i);
     w.bits(0, 1);
@@ -5371,12 +5416,12 @@ function e_SelectedServiceType(w: BitWriter, o: T.SelectedServiceType): void {
   if (v0 === undefined) throw missErr("SelectedServiceType", "ServiceID");
   s = 1;
   w.bits(0, 2);
-  w.uint(chkInt(v0, 0, 65535, "ServiceID"));
+  w.uint(chkInt(v0, 0, 65535, "ServiceID", 0, 9007199254740991));
   const v1: any = o.ParameterSetID;
   w.bits(0, 1);
   if (v1 !== undefined) {
     s = 2;
-    const v1_i = chkInt(v1, -32768, 32767, "ParameterSetID");
+    const v1_i = chkInt(v1, -32768, 32767, "ParameterSetID", -9007199254740991, 9007199254740991);
     w.bits((v1_i < 0 ? 1 : 0), 4);
     w.uint(v1_i < 0 ? -v1_i - 1 : v1_i);
     w.bits(0, 1);
@@ -5399,7 +5444,7 @@ function d_PaymentServiceSelectionResType(r: BitReader): T.PaymentServiceSelecti
   const y3 = ((x1 >>> 2) & 31);
   if ((x1 & 128) !== 0) r.badBits(x1, 128, 9, "PaymentServiceSelectionResType/ResponseCode");
   if (y3 >= 26) r.enumErr(y3, 26, "PaymentServiceSelectionResType/ResponseCode", r.pos - 7);
-  const v0 = E6[y3]!;
+  const v0 = (y3 < 26 ? E6[y3]! : y3);
   if ((x1 & 2) !== 0) r.badBits(x1, 2, 9, "PaymentServiceSelectionResType/ResponseCode");
   const y4 = (x1 & 1);
   if (y4 !== 0) { x_PaymentServiceSelectionResType(r, 1, y4); }
@@ -5433,7 +5478,7 @@ function d_PaymentDetailsReqType(r: BitReader): T.PaymentDetailsReqType {
   const y2 = ((x1 >>> 1) & 1);
   if (y2 !== 0) { r.pos -= 1; x_PaymentDetailsReqType(r, 0, y2); }
   if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "PaymentDetailsReqType/eMAID");
-  const v0 = r.string(64, 20, "PaymentDetailsReqType/eMAID");
+  const v0 = r.string(15, 20, "PaymentDetailsReqType/eMAID");
   const x4 = r.bits(2);
   if ((x4 & 2) !== 0) r.badBits(x4, 2, 2, "PaymentDetailsReqType/eMAID");
   const y5 = (x4 & 1);
@@ -5629,7 +5674,7 @@ function d_PaymentDetailsResType(r: BitReader): T.PaymentDetailsResType {
   const y4 = ((x2 >>> 3) & 31);
   if ((x2 & 256) !== 0) r.badBits(x2, 256, 10, "PaymentDetailsResType/ResponseCode");
   if (y4 >= 26) r.enumErr(y4, 26, "PaymentDetailsResType/ResponseCode", r.pos - 8);
-  const v0 = E6[y4]!;
+  const v0 = (y4 < 26 ? E6[y4]! : y4);
   if ((x2 & 4) !== 0) r.badBits(x2, 4, 10, "PaymentDetailsResType/ResponseCode");
   const y5 = ((x2 >>> 1) & 1);
   if (y5 !== 0) { r.pos -= 1; x_PaymentDetailsResType(r, 1, y5); }
@@ -5754,14 +5799,14 @@ function d_AuthorizationResType(r: BitReader): T.AuthorizationResType {
   const y4 = ((x2 >>> 7) & 31);
   if ((x2 & 4096) !== 0) r.badBits(x2, 4096, 14, "AuthorizationResType/ResponseCode");
   if (y4 >= 26) r.enumErr(y4, 26, "AuthorizationResType/ResponseCode", r.pos - 12);
-  const v0 = E6[y4]!;
+  const v0 = (y4 < 26 ? E6[y4]! : y4);
   if ((x2 & 64) !== 0) r.badBits(x2, 64, 14, "AuthorizationResType/ResponseCode");
   const y5 = ((x2 >>> 5) & 1);
   if (y5 !== 0) { r.pos -= 5; x_AuthorizationResType(r, 1, y5); }
   const y6 = ((x2 >>> 2) & 3);
   if ((x2 & 16) !== 0) r.badBits(x2, 16, 14, "AuthorizationResType/EVSEProcessing");
   if (y6 >= 3) r.enumErr(y6, 3, "AuthorizationResType/EVSEProcessing", r.pos - 4);
-  const v1 = E10[y6]!;
+  const v1 = (y6 < 3 ? E10[y6]! : y6);
   if ((x2 & 2) !== 0) r.badBits(x2, 2, 14, "AuthorizationResType/EVSEProcessing");
   const y7 = (x2 & 1);
   if (y7 !== 0) { x_AuthorizationResType(r, 2, y7); }
@@ -5812,7 +5857,7 @@ function d_ChargeParameterDiscoveryReqType(r: BitReader): T.ChargeParameterDisco
   const y5 = ((x4 >>> 3) & 7);
   if ((x4 & 64) !== 0) r.badBits(x4, 64, 7, "ChargeParameterDiscoveryReqType/RequestedEnergyTransferMode");
   if (y5 >= 6) r.enumErr(y5, 6, "ChargeParameterDiscoveryReqType/RequestedEnergyTransferMode", r.pos - 6);
-  const v3 = E9[y5]!;
+  const v3 = (y5 < 6 ? E9[y5]! : y5);
   c = (x4 & 3);
   if ((x4 & 4) !== 0) r.badBits(x4, 4, 7, "ChargeParameterDiscoveryReqType/RequestedEnergyTransferMode");
   o.RequestedEnergyTransferMode = v3;
@@ -5858,7 +5903,7 @@ function e_ChargeParameterDiscoveryReqType(w: BitWriter, o: T.ChargeParameterDis
   if (v0 !== undefined) {
     s = 1;
     w.bits(0, 3);
-    w.uint(chkInt(v0, 0, 65535, "MaxEntriesSAScheduleTuple"));
+    w.uint(chkInt(v0, 0, 65535, "MaxEntriesSAScheduleTuple", 0, 9007199254740991));
     w.bits(0, 1);
   }
   const v1: any = o.RequestedEnergyTransferMode;
@@ -5908,14 +5953,14 @@ function d_ChargeParameterDiscoveryResType(r: BitReader): T.ChargeParameterDisco
   const y4 = ((x2 >>> 9) & 31);
   if ((x2 & 16384) !== 0) r.badBits(x2, 16384, 16, "ChargeParameterDiscoveryResType/ResponseCode");
   if (y4 >= 26) r.enumErr(y4, 26, "ChargeParameterDiscoveryResType/ResponseCode", r.pos - 14);
-  const v0 = E6[y4]!;
+  const v0 = (y4 < 26 ? E6[y4]! : y4);
   if ((x2 & 256) !== 0) r.badBits(x2, 256, 16, "ChargeParameterDiscoveryResType/ResponseCode");
   const y5 = ((x2 >>> 7) & 1);
   if (y5 !== 0) { r.pos -= 7; x_ChargeParameterDiscoveryResType(r, 1, y5); }
   const y6 = ((x2 >>> 4) & 3);
   if ((x2 & 64) !== 0) r.badBits(x2, 64, 16, "ChargeParameterDiscoveryResType/EVSEProcessing");
   if (y6 >= 3) r.enumErr(y6, 3, "ChargeParameterDiscoveryResType/EVSEProcessing", r.pos - 6);
-  const v1 = E10[y6]!;
+  const v1 = (y6 < 3 ? E10[y6]! : y6);
   c = (x2 & 7);
   if ((x2 & 8) !== 0) r.badBits(x2, 8, 16, "ChargeParameterDiscoveryResType/EVSEProcessing");
   o.ResponseCode = v0;
@@ -6039,7 +6084,7 @@ function d_PowerDeliveryReqType(r: BitReader): T.PowerDeliveryReqType {
   const y4 = ((x2 >>> 15) & 3);
   if ((x2 & 131072) !== 0) r.badBits(x2, 131072, 19, "PowerDeliveryReqType/ChargeProgress");
   if (y4 >= 3) r.enumErr(y4, 3, "PowerDeliveryReqType/ChargeProgress", r.pos - 17);
-  const v0 = E11[y4]!;
+  const v0 = (y4 < 3 ? E11[y4]! : y4);
   if ((x2 & 16384) !== 0) r.badBits(x2, 16384, 19, "PowerDeliveryReqType/ChargeProgress");
   const y5 = ((x2 >>> 13) & 1);
   if (y5 !== 0) { r.pos -= 13; x_PowerDeliveryReqType(r, 1, y5); }
@@ -6098,7 +6143,7 @@ function e_PowerDeliveryReqType(w: BitWriter, o: T.PowerDeliveryReqType): void {
   if (v1 === undefined) throw missErr("PowerDeliveryReqType", "SAScheduleTupleID");
   s = 2;
   const v2: any = o.ChargingProfile;
-  w.bits((E11i(v0, "ChargeProgress") << 12) | ((chkInt(v1, 1, 255, "SAScheduleTupleID") - 1) << 1), 16);
+  w.bits((E11i(v0, "ChargeProgress") << 12) | ((chkInt(v1, 1, 255, "SAScheduleTupleID", 1, 256) - 1) << 1), 16);
   if (v2 !== undefined) {
     s = 3;
     w.bits(0, 3);
@@ -6247,7 +6292,7 @@ function e_ProfileEntryType(w: BitWriter, o: T.ProfileEntryType): void {
   if (v0 === undefined) throw missErr("ProfileEntryType", "ChargingProfileEntryStart");
   s = 1;
   w.bits(0, 2);
-  w.uint(chkInt(v0, 0, 4294967295, "ChargingProfileEntryStart"));
+  w.uint(chkInt(v0, 0, 4294967295, "ChargingProfileEntryStart", 0, 9007199254740991));
   const v1: any = o.ChargingProfileEntryMaxPower;
   if (v1 === undefined) throw missErr("ProfileEntryType", "ChargingProfileEntryMaxPower");
   s = 2;
@@ -6256,7 +6301,7 @@ function e_ProfileEntryType(w: BitWriter, o: T.ProfileEntryType): void {
   const v2: any = o.ChargingProfileEntryMaxNumberOfPhasesInUse;
   if (v2 !== undefined) {
     s = 3;
-    w.bits(((chkInt(v2, 1, 3, "ChargingProfileEntryMaxNumberOfPhasesInUse") - 1) << 1), 6);
+    w.bits(((chkInt(v2, 1, 3, "ChargingProfileEntryMaxNumberOfPhasesInUse", 1, 4) - 1) << 1), 6);
   }
   switch (s) {
     case 2: w.bits(1, 2); return;
@@ -6276,7 +6321,7 @@ function d_PowerDeliveryResType(r: BitReader): T.PowerDeliveryResType {
   const y3 = ((x1 >>> 3) & 31);
   if ((x1 & 256) !== 0) r.badBits(x1, 256, 10, "PowerDeliveryResType/ResponseCode");
   if (y3 >= 26) r.enumErr(y3, 26, "PowerDeliveryResType/ResponseCode", r.pos - 8);
-  const v0 = E6[y3]!;
+  const v0 = (y3 < 26 ? E6[y3]! : y3);
   c = (x1 & 3);
   if ((x1 & 4) !== 0) r.badBits(x1, 4, 10, "PowerDeliveryResType/ResponseCode");
   o.ResponseCode = v0;
@@ -6422,7 +6467,7 @@ function e_MeteringReceiptReqType(w: BitWriter, o: T.MeteringReceiptReqType): vo
   w.bits(0, 1);
   if (v2 !== undefined) {
     s = 3;
-    w.bits(((chkInt(v2, 1, 255, "SAScheduleTupleID") - 1) << 1), 12);
+    w.bits(((chkInt(v2, 1, 255, "SAScheduleTupleID", 1, 256) - 1) << 1), 12);
   }
   const v3: any = o.MeterInfo;
   if (v3 === undefined) throw missErr("MeteringReceiptReqType", "MeterInfo");
@@ -6444,7 +6489,7 @@ function d_MeterInfoType(r: BitReader): T.MeterInfoType {
   const y2 = ((x1 >>> 1) & 1);
   if (y2 !== 0) { r.pos -= 1; x_MeterInfoType(r, 0, y2); }
   if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "MeterInfoType/MeterID");
-  const v0 = r.string(64, 22, "MeterInfoType/MeterID");
+  const v0 = r.string(32, 22, "MeterInfoType/MeterID");
   const x3 = r.bits(4);
   c = (x3 & 7);
   if ((x3 & 8) !== 0) r.badBits(x3, 8, 4, "MeterInfoType/MeterID");
@@ -6516,7 +6561,7 @@ function e_MeterInfoType(w: BitWriter, o: T.MeterInfoType): void {
   if (v1 !== undefined) {
     s = 2;
     w.bits(0, 4);
-    w.uintBig(chkBig(v1, 0n, 18446744073709551615n, "MeterReading"));
+    w.uintBig(chkBig(v1, 0n, 18446744073709551615n, "MeterReading", true));
     w.bits(0, 1);
   }
   const v2: any = o.SigMeterReading;
@@ -6537,7 +6582,7 @@ function e_MeterInfoType(w: BitWriter, o: T.MeterInfoType): void {
       case 3: w.bits(0, 3); s = 4; break;
       default: throw structErr("MeterInfoType", "MeterStatus", EXP_MeterInfoType[s]!);
     }
-    const v3_i = chkInt(v3, -32768, 32767, "MeterStatus");
+    const v3_i = chkInt(v3, -32768, 32767, "MeterStatus", -9007199254740991, 9007199254740991);
     w.bits((v3_i < 0 ? 1 : 0), 1);
     w.uint(v3_i < 0 ? -v3_i - 1 : v3_i);
     w.bits(0, 1);
@@ -6575,7 +6620,7 @@ function d_MeteringReceiptResType(r: BitReader): T.MeteringReceiptResType {
   const y3 = ((x1 >>> 3) & 31);
   if ((x1 & 256) !== 0) r.badBits(x1, 256, 10, "MeteringReceiptResType/ResponseCode");
   if (y3 >= 26) r.enumErr(y3, 26, "MeteringReceiptResType/ResponseCode", r.pos - 8);
-  const v0 = E6[y3]!;
+  const v0 = (y3 < 26 ? E6[y3]! : y3);
   c = (x1 & 3);
   if ((x1 & 4) !== 0) r.badBits(x1, 4, 10, "MeteringReceiptResType/ResponseCode");
   o.ResponseCode = v0;
@@ -6693,7 +6738,7 @@ function d_SessionStopResType(r: BitReader): T.SessionStopResType {
   const y3 = ((x1 >>> 2) & 31);
   if ((x1 & 128) !== 0) r.badBits(x1, 128, 9, "SessionStopResType/ResponseCode");
   if (y3 >= 26) r.enumErr(y3, 26, "SessionStopResType/ResponseCode", r.pos - 7);
-  const v0 = E6[y3]!;
+  const v0 = (y3 < 26 ? E6[y3]! : y3);
   if ((x1 & 2) !== 0) r.badBits(x1, 2, 9, "SessionStopResType/ResponseCode");
   const y4 = (x1 & 1);
   if (y4 !== 0) { x_SessionStopResType(r, 1, y4); }
@@ -6739,7 +6784,7 @@ function d_CertificateUpdateReqType(r: BitReader): T.CertificateUpdateReqType {
   const y8 = ((x7 >>> 1) & 1);
   if (y8 !== 0) { r.pos -= 1; x_CertificateUpdateReqType(r, 2, y8); }
   if ((x7 & 1) !== 0) r.badBits(x7, 1, 2, "CertificateUpdateReqType/eMAID");
-  const v6 = r.string(64, 20, "CertificateUpdateReqType/eMAID");
+  const v6 = r.string(15, 20, "CertificateUpdateReqType/eMAID");
   const x10 = r.bits(2);
   if ((x10 & 2) !== 0) r.badBits(x10, 2, 2, "CertificateUpdateReqType/eMAID");
   const y11 = (x10 & 1);
@@ -6867,7 +6912,7 @@ function d_CertificateUpdateResType(r: BitReader): T.CertificateUpdateResType {
   const y4 = ((x2 >>> 2) & 31);
   if ((x2 & 128) !== 0) r.badBits(x2, 128, 9, "CertificateUpdateResType/ResponseCode");
   if (y4 >= 26) r.enumErr(y4, 26, "CertificateUpdateResType/ResponseCode", r.pos - 7);
-  const v0 = E6[y4]!;
+  const v0 = (y4 < 26 ? E6[y4]! : y4);
   if ((x2 & 2) !== 0) r.badBits(x2, 2, 9, "CertificateUpdateResType/ResponseCode");
   const y5 = (x2 & 1);
   if (y5 !== 0) { x_CertificateUpdateResType(r, 1, y5); }
@@ -6961,7 +7006,7 @@ function e_CertificateUpdateResType(w: BitWriter, o: T.CertificateUpdateResType)
   const v6: any = o.RetryCounter;
   if (v6 !== undefined) {
     s = 7;
-    const v6_i = chkInt(v6, -32768, 32767, "RetryCounter");
+    const v6_i = chkInt(v6, -32768, 32767, "RetryCounter", -9007199254740991, 9007199254740991);
     w.bits((v6_i < 0 ? 1 : 0), 4);
     w.uint(v6_i < 0 ? -v6_i - 1 : v6_i);
     w.bits(0, 1);
@@ -7081,7 +7126,7 @@ function d_EMAIDType(r: BitReader): T.EMAIDType {
   const x4 = r.bits(1);
   const y5 = x4;
   if (y5 !== 0) { x_EMAIDType(r, 1, y5); }
-  const v3 = r.string(64, 23, "EMAIDType");
+  const v3 = r.string(15, 23, "EMAIDType");
   o.CONTENT = v3;
   s = 2;
   const x6 = r.bits(1);
@@ -7186,7 +7231,7 @@ function d_CertificateInstallationResType(r: BitReader): T.CertificateInstallati
   const y4 = ((x2 >>> 2) & 31);
   if ((x2 & 128) !== 0) r.badBits(x2, 128, 9, "CertificateInstallationResType/ResponseCode");
   if (y4 >= 26) r.enumErr(y4, 26, "CertificateInstallationResType/ResponseCode", r.pos - 7);
-  const v0 = E6[y4]!;
+  const v0 = (y4 < 26 ? E6[y4]! : y4);
   if ((x2 & 2) !== 0) r.badBits(x2, 2, 9, "CertificateInstallationResType/ResponseCode");
   const y5 = (x2 & 1);
   if (y5 !== 0) { x_CertificateInstallationResType(r, 1, y5); }
@@ -7305,14 +7350,14 @@ function d_ChargingStatusResType(r: BitReader): T.ChargingStatusResType {
   const y4 = ((x2 >>> 3) & 31);
   if ((x2 & 256) !== 0) r.badBits(x2, 256, 10, "ChargingStatusResType/ResponseCode");
   if (y4 >= 26) r.enumErr(y4, 26, "ChargingStatusResType/ResponseCode", r.pos - 8);
-  const v0 = E6[y4]!;
+  const v0 = (y4 < 26 ? E6[y4]! : y4);
   if ((x2 & 4) !== 0) r.badBits(x2, 4, 10, "ChargingStatusResType/ResponseCode");
   const y5 = ((x2 >>> 1) & 1);
   if (y5 !== 0) { r.pos -= 1; x_ChargingStatusResType(r, 1, y5); }
   if ((x2 & 1) !== 0) r.badBits(x2, 1, 10, "ChargingStatusResType/EVSEID");
   o.ResponseCode = v0;
   s = 1;
-  const v1 = r.string(64, 14, "ChargingStatusResType/EVSEID");
+  const v1 = r.string(37, 14, "ChargingStatusResType/EVSEID");
   const x7 = r.bits(15);
   if ((x7 & 16384) !== 0) r.badBits(x7, 16384, 15, "ChargingStatusResType/EVSEID");
   const y8 = ((x7 >>> 13) & 1);
@@ -7388,7 +7433,7 @@ function e_ChargingStatusResType(w: BitWriter, o: T.ChargingStatusResType): void
   if (v2 === undefined) throw missErr("ChargingStatusResType", "SAScheduleTupleID");
   s = 3;
   const v3: any = o.EVSEMaxCurrent;
-  w.bits(((chkInt(v2, 1, 255, "SAScheduleTupleID") - 1) << 1), 12);
+  w.bits(((chkInt(v2, 1, 255, "SAScheduleTupleID", 1, 256) - 1) << 1), 12);
   if (v3 !== undefined) {
     s = 4;
     w.bits(0, 3);
@@ -7472,7 +7517,7 @@ function d_CableCheckResType(r: BitReader): T.CableCheckResType {
   const y4 = ((x2 >>> 2) & 31);
   if ((x2 & 128) !== 0) r.badBits(x2, 128, 9, "CableCheckResType/ResponseCode");
   if (y4 >= 26) r.enumErr(y4, 26, "CableCheckResType/ResponseCode", r.pos - 7);
-  const v0 = E6[y4]!;
+  const v0 = (y4 < 26 ? E6[y4]! : y4);
   if ((x2 & 2) !== 0) r.badBits(x2, 2, 9, "CableCheckResType/ResponseCode");
   const y5 = (x2 & 1);
   if (y5 !== 0) { x_CableCheckResType(r, 1, y5); }
@@ -7487,7 +7532,7 @@ function d_CableCheckResType(r: BitReader): T.CableCheckResType {
   const y9 = ((x7 >>> 2) & 3);
   if ((x7 & 16) !== 0) r.badBits(x7, 16, 6, "CableCheckResType/EVSEProcessing");
   if (y9 >= 3) r.enumErr(y9, 3, "CableCheckResType/EVSEProcessing", r.pos - 4);
-  const v6 = E10[y9]!;
+  const v6 = (y9 < 3 ? E10[y9]! : y9);
   if ((x7 & 2) !== 0) r.badBits(x7, 2, 6, "CableCheckResType/EVSEProcessing");
   const y10 = (x7 & 1);
   if (y10 !== 0) { x_CableCheckResType(r, 3, y10); }
@@ -7592,7 +7637,7 @@ function d_PreChargeResType(r: BitReader): T.PreChargeResType {
   const y4 = ((x2 >>> 2) & 31);
   if ((x2 & 128) !== 0) r.badBits(x2, 128, 9, "PreChargeResType/ResponseCode");
   if (y4 >= 26) r.enumErr(y4, 26, "PreChargeResType/ResponseCode", r.pos - 7);
-  const v0 = E6[y4]!;
+  const v0 = (y4 < 26 ? E6[y4]! : y4);
   if ((x2 & 2) !== 0) r.badBits(x2, 2, 9, "PreChargeResType/ResponseCode");
   const y5 = (x2 & 1);
   if (y5 !== 0) { x_PreChargeResType(r, 1, y5); }
@@ -7836,7 +7881,7 @@ function d_CurrentDemandResType(r: BitReader): T.CurrentDemandResType {
   const y4 = ((x2 >>> 2) & 31);
   if ((x2 & 128) !== 0) r.badBits(x2, 128, 9, "CurrentDemandResType/ResponseCode");
   if (y4 >= 26) r.enumErr(y4, 26, "CurrentDemandResType/ResponseCode", r.pos - 7);
-  const v0 = E6[y4]!;
+  const v0 = (y4 < 26 ? E6[y4]! : y4);
   if ((x2 & 2) !== 0) r.badBits(x2, 2, 9, "CurrentDemandResType/ResponseCode");
   const y5 = (x2 & 1);
   if (y5 !== 0) { x_CurrentDemandResType(r, 1, y5); }
@@ -7904,7 +7949,7 @@ function d_CurrentDemandResType(r: BitReader): T.CurrentDemandResType {
   if (!((s === 7 && c === 3) || (s === 8 && c === 2) || (s === 9 && c === 1) || (s === 10 && c === 0))) x_CurrentDemandResType(r, s, c);
   const x29 = r.bits(1);
   if ((x29 & 1) !== 0) r.badBits(x29, 1, 1, "CurrentDemandResType/EVSEID");
-  const v28 = r.string(64, 14, "CurrentDemandResType/EVSEID");
+  const v28 = r.string(37, 14, "CurrentDemandResType/EVSEID");
   const x31 = r.bits(14);
   if ((x31 & 8192) !== 0) r.badBits(x31, 8192, 14, "CurrentDemandResType/EVSEID");
   const y32 = ((x31 >>> 12) & 1);
@@ -8029,7 +8074,7 @@ function e_CurrentDemandResType(w: BitWriter, o: T.CurrentDemandResType): void {
   if (v11 === undefined) throw missErr("CurrentDemandResType", "SAScheduleTupleID");
   s = 12;
   const v12: any = o.MeterInfo;
-  w.bits(((chkInt(v11, 1, 255, "SAScheduleTupleID") - 1) << 1), 12);
+  w.bits(((chkInt(v11, 1, 255, "SAScheduleTupleID", 1, 256) - 1) << 1), 12);
   if (v12 !== undefined) {
     s = 13;
     w.bits(0, 2);
@@ -8098,7 +8143,7 @@ function d_WeldingDetectionResType(r: BitReader): T.WeldingDetectionResType {
   const y4 = ((x2 >>> 2) & 31);
   if ((x2 & 128) !== 0) r.badBits(x2, 128, 9, "WeldingDetectionResType/ResponseCode");
   if (y4 >= 26) r.enumErr(y4, 26, "WeldingDetectionResType/ResponseCode", r.pos - 7);
-  const v0 = E6[y4]!;
+  const v0 = (y4 < 26 ? E6[y4]! : y4);
   if ((x2 & 2) !== 0) r.badBits(x2, 2, 9, "WeldingDetectionResType/ResponseCode");
   const y5 = (x2 & 1);
   if (y5 !== 0) { x_WeldingDetectionResType(r, 1, y5); }
@@ -8279,7 +8324,7 @@ function d_NotificationType(r: BitReader): T.NotificationType {
   const y3 = ((x1 >>> 3) & 3);
   if ((x1 & 32) !== 0) r.badBits(x1, 32, 7, "NotificationType/FaultCode");
   if (y3 >= 3) r.enumErr(y3, 3, "NotificationType/FaultCode", r.pos - 5);
-  const v0 = E13[y3]!;
+  const v0 = (y3 < 3 ? E13[y3]! : y3);
   c = (x1 & 3);
   if ((x1 & 4) !== 0) r.badBits(x1, 4, 7, "NotificationType/FaultCode");
   o.FaultCode = v0;
@@ -8886,7 +8931,11 @@ const F_BodyType = new Map<string, number>([["AuthorizationReq",0],["Authorizati
 
 /** Decode an EXI document of this schema set (7-bit DocContent code, 80 global elements + SE(*)). */
 export function decodeDocument(bytes: Uint8Array, opts?: DecodeOptions): Document {
-  const r = begin(bytes);
+  return decodeDoc(bytes, opts);
+}
+
+function decodeDoc(bytes: Uint8Array, opts?: DecodeOptions, root?: string): Document {
+  const r = begin(bytes, opts);
   const c = r.bits(7);
   let doc: Document;
   switch (c) {
@@ -8973,18 +9022,15 @@ export function decodeDocument(bytes: Uint8Array, opts?: DecodeOptions): Documen
     default:
       return r.badEvent(c, 7, "DocContent", "SE(global element)");
   }
-  end(r, opts);
-  return doc;
+  return done(r, doc, opts, root);
 }
 
 /** Encode a document ({ ElementName: value }) of this schema set. */
 export function encodeDocument(doc: Document, opts?: EncodeOptions): Uint8Array {
-  const w = W_;
-  w.reset(opts?.lenientLengths === true);
-  w.bits(0x80, 8);
+  const w = start(doc, opts);
   const W = 7;
   docContent(w, doc, W);
-  return w.finish();
+  return finish(w, doc, opts);
 }
 
 const K_Document = new Map<string, number>([["AC_EVChargeParameter",0],["AC_EVSEChargeParameter",1],["AC_EVSEStatus",2],["AuthorizationReq",3],["AuthorizationRes",4],["BodyElement",5],["CableCheckReq",6],["CableCheckRes",7],["CanonicalizationMethod",8],["CertificateInstallationReq",9],["CertificateInstallationRes",10],["CertificateUpdateReq",11],["CertificateUpdateRes",12],["ChargeParameterDiscoveryReq",13],["ChargeParameterDiscoveryRes",14],["ChargingStatusReq",15],["ChargingStatusRes",16],["CurrentDemandReq",17],["CurrentDemandRes",18],["DC_EVChargeParameter",19],["DC_EVPowerDeliveryParameter",20],["DC_EVSEChargeParameter",21],["DC_EVSEStatus",22],["DC_EVStatus",23],["DSAKeyValue",24],["DigestMethod",25],["DigestValue",26],["EVChargeParameter",27],["EVPowerDeliveryParameter",28],["EVSEChargeParameter",29],["EVSEStatus",30],["EVStatus",31],["Entry",32],["KeyInfo",33],["KeyName",34],["KeyValue",35],["Manifest",36],["MeteringReceiptReq",37],["MeteringReceiptRes",38],["MgmtData",39],["Object",40],["PGPData",41],["PMaxScheduleEntry",42],["PaymentDetailsReq",43],["PaymentDetailsRes",44],["PaymentServiceSelectionReq",45],["PaymentServiceSelectionRes",46],["PowerDeliveryReq",47],["PowerDeliveryRes",48],["PreChargeReq",49],["PreChargeRes",50],["RSAKeyValue",51],["Reference",52],["RelativeTimeInterval",53],["RetrievalMethod",54],["SAScheduleList",55],["SASchedules",56],["SPKIData",57],["SalesTariffEntry",58],["ServiceDetailReq",59],["ServiceDetailRes",60],["ServiceDiscoveryReq",61],["ServiceDiscoveryRes",62],["SessionSetupReq",63],["SessionSetupRes",64],["SessionStopReq",65],["SessionStopRes",66],["Signature",67],["SignatureMethod",68],["SignatureProperties",69],["SignatureProperty",70],["SignatureValue",71],["SignedInfo",72],["TimeInterval",73],["Transform",74],["Transforms",75],["V2G_Message",76],["WeldingDetectionReq",77],["WeldingDetectionRes",78],["X509Data",79]]);
@@ -9080,22 +9126,30 @@ function docContent(w: BitWriter, doc: Document, W: number): void {
 }
 
 
-/** Decode a V2G_Message (the document root of every message of this set). */
+/**
+ * Decode a V2G_Message (the document root of every message of this set). A tolerant decode (the
+ * default) records facet warnings and padding on the message (exi/decoded.ts: `warningsOf`, `paddingOf`);
+ * an enumeration index past the end of its enumeration is kept as that index (a number).
+ */
 export function decode(bytes: Uint8Array, opts?: DecodeOptions): T.V2G_Message {
-  const doc = decodeDocument(bytes, opts);
+  const doc = decodeDoc(bytes, opts, "V2G_Message");
   if (!("V2G_Message" in doc)) throw new ExiDecodeError("EXI_EVENT", `document root is ${Object.keys(doc)[0]}, not V2G_Message`, 8, "DocContent", "SE(V2G_Message)");
   return doc.V2G_Message;
 }
 
-/** Encode a V2G_Message. */
+/** Encode a V2G_Message (tolerantly, with its padding, when it carries those of a decode). */
 export function encode(message: T.V2G_Message, opts?: EncodeOptions): Uint8Array {
-  return encodeDocument({ V2G_Message: message }, opts);
+  const w = start(message, opts);
+  const W = 7;
+  w.bits(76, W);
+  try { e_V2G_Message(w, message); } catch (err) { throw withPath(err, "V2G_Message"); }
+  return finish(w, message, opts);
 }
 
 
 /** exiFragment: fragment grammar of the whole schema set: FragmentContent = SE(F0…F242) | SE(*) | ED, 8-bit codes (exi.md §4, §5). */
 export function decodeFragment(bytes: Uint8Array, opts?: DecodeOptions): FragmentDocument {
-  const r = begin(bytes);
+  const r = begin(bytes, opts);
   const c = r.bits(8);
   let doc: FragmentDocument;
   switch (c) {
@@ -9120,7 +9174,7 @@ export function decodeFragment(bytes: Uint8Array, opts?: DecodeOptions): Fragmen
     case 18: { const v = d_CertificateUpdateResType(r); const o: any = {}; o["CertificateUpdateRes"] = v; doc = o; break; }
     case 19: { const v = d_ChargeParameterDiscoveryReqType(r); const o: any = {}; o["ChargeParameterDiscoveryReq"] = v; doc = o; break; }
     case 20: { const v = d_ChargeParameterDiscoveryResType(r); const o: any = {}; o["ChargeParameterDiscoveryRes"] = v; doc = o; break; }
-    case 21: { const v = (r.zero("Fragment/ChargeProgress", "CH"), E11[r.enumIndex(2, 3, "Fragment/ChargeProgress")]!); r.zero("Fragment/ChargeProgress", "EE"); const o: any = {}; o["ChargeProgress"] = v; doc = o; break; }
+    case 21: { const v = (r.zero("Fragment/ChargeProgress", "CH"), r.enumValue(E11, 2, "Fragment/ChargeProgress")); r.zero("Fragment/ChargeProgress", "EE"); const o: any = {}; o["ChargeProgress"] = v; doc = o; break; }
     case 22: { const v = d_ChargeServiceType(r); const o: any = {}; o["ChargeService"] = v; doc = o; break; }
     case 23: { const v = (r.zero("Fragment/ChargingComplete", "CH"), r.bit() === 1); r.zero("Fragment/ChargingComplete", "EE"); const o: any = {}; o["ChargingComplete"] = v; doc = o; break; }
     case 24: { const v = (r.zero("Fragment/ChargingComplete", "CH"), r.bit() === 1); r.zero("Fragment/ChargingComplete", "EE"); const o: any = {}; o["ChargingComplete"] = v; doc = o; break; }
@@ -9128,7 +9182,7 @@ export function decodeFragment(bytes: Uint8Array, opts?: DecodeOptions): Fragmen
     case 26: { const v = (r.zero("Fragment/ChargingProfileEntryMaxNumberOfPhasesInUse", "CH"), r.ranged(2, 1, 3, "Fragment/ChargingProfileEntryMaxNumberOfPhasesInUse")); r.zero("Fragment/ChargingProfileEntryMaxNumberOfPhasesInUse", "EE"); const o: any = {}; o["ChargingProfileEntryMaxNumberOfPhasesInUse"] = v; doc = o; break; }
     case 27: { const v = d_PhysicalValueType(r); const o: any = {}; o["ChargingProfileEntryMaxPower"] = v; doc = o; break; }
     case 28: { const v = (r.zero("Fragment/ChargingProfileEntryStart", "CH"), r.uintIn(0, 4294967295, "Fragment/ChargingProfileEntryStart")); r.zero("Fragment/ChargingProfileEntryStart", "EE"); const o: any = {}; o["ChargingProfileEntryStart"] = v; doc = o; break; }
-    case 29: { const v = (r.zero("Fragment/ChargingSession", "CH"), E12[r.enumIndex(1, 2, "Fragment/ChargingSession")]!); r.zero("Fragment/ChargingSession", "EE"); const o: any = {}; o["ChargingSession"] = v; doc = o; break; }
+    case 29: { const v = (r.zero("Fragment/ChargingSession", "CH"), r.enumValue(E12, 1, "Fragment/ChargingSession")); r.zero("Fragment/ChargingSession", "EE"); const o: any = {}; o["ChargingSession"] = v; doc = o; break; }
     case 30: { const v = d_ChargingStatusReqType(r); const o: any = {}; o["ChargingStatusReq"] = v; doc = o; break; }
     case 31: { const v = d_ChargingStatusResType(r); const o: any = {}; o["ChargingStatusRes"] = v; doc = o; break; }
     case 32: { const v = d_ConsumptionCostType(r); const o: any = {}; o["ConsumptionCost"] = v; doc = o; break; }
@@ -9155,7 +9209,7 @@ export function decodeFragment(bytes: Uint8Array, opts?: DecodeOptions): Fragmen
     case 53: { const v = d_EVChargeParameterType(r); const o: any = {}; o["EVChargeParameter"] = v; doc = o; break; }
     case 54: { const v = d_PhysicalValueType(r); const o: any = {}; o["EVEnergyCapacity"] = v; doc = o; break; }
     case 55: { const v = d_PhysicalValueType(r); const o: any = {}; o["EVEnergyRequest"] = v; doc = o; break; }
-    case 56: { const v = (r.zero("Fragment/EVErrorCode", "CH"), E5[r.enumIndex(4, 12, "Fragment/EVErrorCode")]!); r.zero("Fragment/EVErrorCode", "EE"); const o: any = {}; o["EVErrorCode"] = v; doc = o; break; }
+    case 56: { const v = (r.zero("Fragment/EVErrorCode", "CH"), r.enumValue(E5, 4, "Fragment/EVErrorCode")); r.zero("Fragment/EVErrorCode", "EE"); const o: any = {}; o["EVErrorCode"] = v; doc = o; break; }
     case 57: { const v = d_PhysicalValueType(r); const o: any = {}; o["EVMaxCurrent"] = v; doc = o; break; }
     case 58: { const v = d_PhysicalValueType(r); const o: any = {}; o["EVMaxVoltage"] = v; doc = o; break; }
     case 59: { const v = d_PhysicalValueType(r); const o: any = {}; o["EVMaximumCurrentLimit"] = v; doc = o; break; }
@@ -9172,8 +9226,8 @@ export function decodeFragment(bytes: Uint8Array, opts?: DecodeOptions): Fragmen
     case 70: { const v = (r.zero("Fragment/EVSECurrentLimitAchieved", "CH"), r.bit() === 1); r.zero("Fragment/EVSECurrentLimitAchieved", "EE"); const o: any = {}; o["EVSECurrentLimitAchieved"] = v; doc = o; break; }
     case 71: { const v = d_PhysicalValueType(r); const o: any = {}; o["EVSECurrentRegulationTolerance"] = v; doc = o; break; }
     case 72: { const v = d_PhysicalValueType(r); const o: any = {}; o["EVSEEnergyToBeDelivered"] = v; doc = o; break; }
-    case 73: { const v = (r.zero("Fragment/EVSEID", "CH"), r.string(64, 14, "Fragment/EVSEID")); r.zero("Fragment/EVSEID", "EE"); const o: any = {}; o["EVSEID"] = v; doc = o; break; }
-    case 74: { const v = (r.zero("Fragment/EVSEIsolationStatus", "CH"), E3[r.enumIndex(3, 5, "Fragment/EVSEIsolationStatus")]!); r.zero("Fragment/EVSEIsolationStatus", "EE"); const o: any = {}; o["EVSEIsolationStatus"] = v; doc = o; break; }
+    case 73: { const v = (r.zero("Fragment/EVSEID", "CH"), r.string(37, 14, "Fragment/EVSEID")); r.zero("Fragment/EVSEID", "EE"); const o: any = {}; o["EVSEID"] = v; doc = o; break; }
+    case 74: { const v = (r.zero("Fragment/EVSEIsolationStatus", "CH"), r.enumValue(E3, 3, "Fragment/EVSEIsolationStatus")); r.zero("Fragment/EVSEIsolationStatus", "EE"); const o: any = {}; o["EVSEIsolationStatus"] = v; doc = o; break; }
     case 75: { const v = d_PhysicalValueType(r); const o: any = {}; o["EVSEMaxCurrent"] = v; doc = o; break; }
     case 76: { const v = d_PhysicalValueType(r); const o: any = {}; o["EVSEMaxCurrent"] = v; doc = o; break; }
     case 77: { const v = d_PhysicalValueType(r); const o: any = {}; o["EVSEMaximumCurrentLimit"] = v; doc = o; break; }
@@ -9185,23 +9239,23 @@ export function decodeFragment(bytes: Uint8Array, opts?: DecodeOptions): Fragmen
     case 83: { const v = d_PhysicalValueType(r); const o: any = {}; o["EVSEMinimumCurrentLimit"] = v; doc = o; break; }
     case 84: { const v = d_PhysicalValueType(r); const o: any = {}; o["EVSEMinimumVoltageLimit"] = v; doc = o; break; }
     case 85: { const v = d_PhysicalValueType(r); const o: any = {}; o["EVSENominalVoltage"] = v; doc = o; break; }
-    case 86: { const v = (r.zero("Fragment/EVSENotification", "CH"), E2[r.enumIndex(2, 3, "Fragment/EVSENotification")]!); r.zero("Fragment/EVSENotification", "EE"); const o: any = {}; o["EVSENotification"] = v; doc = o; break; }
+    case 86: { const v = (r.zero("Fragment/EVSENotification", "CH"), r.enumValue(E2, 2, "Fragment/EVSENotification")); r.zero("Fragment/EVSENotification", "EE"); const o: any = {}; o["EVSENotification"] = v; doc = o; break; }
     case 87: { const v = d_PhysicalValueType(r); const o: any = {}; o["EVSEPeakCurrentRipple"] = v; doc = o; break; }
     case 88: { const v = (r.zero("Fragment/EVSEPowerLimitAchieved", "CH"), r.bit() === 1); r.zero("Fragment/EVSEPowerLimitAchieved", "EE"); const o: any = {}; o["EVSEPowerLimitAchieved"] = v; doc = o; break; }
     case 89: { const v = d_PhysicalValueType(r); const o: any = {}; o["EVSEPresentCurrent"] = v; doc = o; break; }
     case 90: { const v = d_PhysicalValueType(r); const o: any = {}; o["EVSEPresentVoltage"] = v; doc = o; break; }
-    case 91: { const v = (r.zero("Fragment/EVSEProcessing", "CH"), E10[r.enumIndex(2, 3, "Fragment/EVSEProcessing")]!); r.zero("Fragment/EVSEProcessing", "EE"); const o: any = {}; o["EVSEProcessing"] = v; doc = o; break; }
+    case 91: { const v = (r.zero("Fragment/EVSEProcessing", "CH"), r.enumValue(E10, 2, "Fragment/EVSEProcessing")); r.zero("Fragment/EVSEProcessing", "EE"); const o: any = {}; o["EVSEProcessing"] = v; doc = o; break; }
     case 92: { const v = d_EVSEStatusType(r); const o: any = {}; o["EVSEStatus"] = v; doc = o; break; }
-    case 93: { const v = (r.zero("Fragment/EVSEStatusCode", "CH"), E4[r.enumIndex(4, 12, "Fragment/EVSEStatusCode")]!); r.zero("Fragment/EVSEStatusCode", "EE"); const o: any = {}; o["EVSEStatusCode"] = v; doc = o; break; }
+    case 93: { const v = (r.zero("Fragment/EVSEStatusCode", "CH"), r.enumValue(E4, 4, "Fragment/EVSEStatusCode")); r.zero("Fragment/EVSEStatusCode", "EE"); const o: any = {}; o["EVSEStatusCode"] = v; doc = o; break; }
     case 94: { const v = (r.zero("Fragment/EVSETimeStamp", "CH"), r.bigIn(true, -9223372036854775808n, 9223372036854775807n, "Fragment/EVSETimeStamp")); r.zero("Fragment/EVSETimeStamp", "EE"); const o: any = {}; o["EVSETimeStamp"] = v; doc = o; break; }
     case 95: { const v = (r.zero("Fragment/EVSEVoltageLimitAchieved", "CH"), r.bit() === 1); r.zero("Fragment/EVSEVoltageLimitAchieved", "EE"); const o: any = {}; o["EVSEVoltageLimitAchieved"] = v; doc = o; break; }
     case 96: { const v = d_EVStatusType(r); const o: any = {}; o["EVStatus"] = v; doc = o; break; }
     case 97: { const v = d_PhysicalValueType(r); const o: any = {}; o["EVTargetCurrent"] = v; doc = o; break; }
     case 98: { const v = d_PhysicalValueType(r); const o: any = {}; o["EVTargetVoltage"] = v; doc = o; break; }
-    case 99: { const v = (r.zero("Fragment/EnergyTransferMode", "CH"), E9[r.enumIndex(3, 6, "Fragment/EnergyTransferMode")]!); r.zero("Fragment/EnergyTransferMode", "EE"); const o: any = {}; o["EnergyTransferMode"] = v; doc = o; break; }
+    case 99: { const v = (r.zero("Fragment/EnergyTransferMode", "CH"), r.enumValue(E9, 3, "Fragment/EnergyTransferMode")); r.zero("Fragment/EnergyTransferMode", "EE"); const o: any = {}; o["EnergyTransferMode"] = v; doc = o; break; }
     case 100: { const v = d_EntryType(r); const o: any = {}; o["Entry"] = v; doc = o; break; }
     case 101: { const v = (r.zero("Fragment/Exponent", "CH"), r.binary(65536, "Fragment/Exponent")); r.zero("Fragment/Exponent", "EE"); const o: any = {}; o["Exponent"] = v; doc = o; break; }
-    case 102: { const v = (r.zero("Fragment/FaultCode", "CH"), E13[r.enumIndex(2, 3, "Fragment/FaultCode")]!); r.zero("Fragment/FaultCode", "EE"); const o: any = {}; o["FaultCode"] = v; doc = o; break; }
+    case 102: { const v = (r.zero("Fragment/FaultCode", "CH"), r.enumValue(E13, 2, "Fragment/FaultCode")); r.zero("Fragment/FaultCode", "EE"); const o: any = {}; o["FaultCode"] = v; doc = o; break; }
     case 103: { const v = (r.zero("Fragment/FaultMsg", "CH"), r.string(64, 24, "Fragment/FaultMsg")); r.zero("Fragment/FaultMsg", "EE"); const o: any = {}; o["FaultMsg"] = v; doc = o; break; }
     case 104: { const v = (r.zero("Fragment/FreeService", "CH"), r.bit() === 1); r.zero("Fragment/FreeService", "EE"); const o: any = {}; o["FreeService"] = v; doc = o; break; }
     case 105: { const v = (r.zero("Fragment/FullSOC", "CH"), r.ranged(7, 0, 100, "Fragment/FullSOC")); r.zero("Fragment/FullSOC", "EE"); const o: any = {}; o["FullSOC"] = v; doc = o; break; }
@@ -9216,7 +9270,7 @@ export function decodeFragment(bytes: Uint8Array, opts?: DecodeOptions): Fragmen
     case 114: { const v = d_ListOfRootCertificateIDsType(r); const o: any = {}; o["ListOfRootCertificateIDs"] = v; doc = o; break; }
     case 115: { const v = d_ManifestType(r); const o: any = {}; o["Manifest"] = v; doc = o; break; }
     case 116: { const v = (r.zero("Fragment/MaxEntriesSAScheduleTuple", "CH"), r.uintIn(0, 65535, "Fragment/MaxEntriesSAScheduleTuple")); r.zero("Fragment/MaxEntriesSAScheduleTuple", "EE"); const o: any = {}; o["MaxEntriesSAScheduleTuple"] = v; doc = o; break; }
-    case 117: { const v = (r.zero("Fragment/MeterID", "CH"), r.string(64, 22, "Fragment/MeterID")); r.zero("Fragment/MeterID", "EE"); const o: any = {}; o["MeterID"] = v; doc = o; break; }
+    case 117: { const v = (r.zero("Fragment/MeterID", "CH"), r.string(32, 22, "Fragment/MeterID")); r.zero("Fragment/MeterID", "EE"); const o: any = {}; o["MeterID"] = v; doc = o; break; }
     case 118: { const v = d_MeterInfoType(r); const o: any = {}; o["MeterInfo"] = v; doc = o; break; }
     case 119: { const v = (r.zero("Fragment/MeterReading", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "Fragment/MeterReading")); r.zero("Fragment/MeterReading", "EE"); const o: any = {}; o["MeterReading"] = v; doc = o; break; }
     case 120: { const v = (r.zero("Fragment/MeterStatus", "CH"), r.intIn(-32768, 32767, "Fragment/MeterStatus")); r.zero("Fragment/MeterStatus", "EE"); const o: any = {}; o["MeterStatus"] = v; doc = o; break; }
@@ -9242,7 +9296,7 @@ export function decodeFragment(bytes: Uint8Array, opts?: DecodeOptions): Fragmen
     case 140: { const v = (r.zero("Fragment/ParameterSetID", "CH"), r.intIn(-32768, 32767, "Fragment/ParameterSetID")); r.zero("Fragment/ParameterSetID", "EE"); const o: any = {}; o["ParameterSetID"] = v; doc = o; break; }
     case 141: { const v = d_PaymentDetailsReqType(r); const o: any = {}; o["PaymentDetailsReq"] = v; doc = o; break; }
     case 142: { const v = d_PaymentDetailsResType(r); const o: any = {}; o["PaymentDetailsRes"] = v; doc = o; break; }
-    case 143: { const v = (r.zero("Fragment/PaymentOption", "CH"), E8[r.enumIndex(1, 2, "Fragment/PaymentOption")]!); r.zero("Fragment/PaymentOption", "EE"); const o: any = {}; o["PaymentOption"] = v; doc = o; break; }
+    case 143: { const v = (r.zero("Fragment/PaymentOption", "CH"), r.enumValue(E8, 1, "Fragment/PaymentOption")); r.zero("Fragment/PaymentOption", "EE"); const o: any = {}; o["PaymentOption"] = v; doc = o; break; }
     case 144: { const v = d_PaymentOptionListType(r); const o: any = {}; o["PaymentOptionList"] = v; doc = o; break; }
     case 145: { const v = d_PaymentServiceSelectionReqType(r); const o: any = {}; o["PaymentServiceSelectionReq"] = v; doc = o; break; }
     case 146: { const v = d_PaymentServiceSelectionResType(r); const o: any = {}; o["PaymentServiceSelectionRes"] = v; doc = o; break; }
@@ -9260,8 +9314,8 @@ export function decodeFragment(bytes: Uint8Array, opts?: DecodeOptions): Fragmen
     case 158: { const v = d_RelativeTimeIntervalType(r); const o: any = {}; o["RelativeTimeInterval"] = v; doc = o; break; }
     case 159: { const v = d_PhysicalValueType(r); const o: any = {}; o["RemainingTimeToBulkSoC"] = v; doc = o; break; }
     case 160: { const v = d_PhysicalValueType(r); const o: any = {}; o["RemainingTimeToFullSoC"] = v; doc = o; break; }
-    case 161: { const v = (r.zero("Fragment/RequestedEnergyTransferMode", "CH"), E9[r.enumIndex(3, 6, "Fragment/RequestedEnergyTransferMode")]!); r.zero("Fragment/RequestedEnergyTransferMode", "EE"); const o: any = {}; o["RequestedEnergyTransferMode"] = v; doc = o; break; }
-    case 162: { const v = (r.zero("Fragment/ResponseCode", "CH"), E6[r.enumIndex(5, 26, "Fragment/ResponseCode")]!); r.zero("Fragment/ResponseCode", "EE"); const o: any = {}; o["ResponseCode"] = v; doc = o; break; }
+    case 161: { const v = (r.zero("Fragment/RequestedEnergyTransferMode", "CH"), r.enumValue(E9, 3, "Fragment/RequestedEnergyTransferMode")); r.zero("Fragment/RequestedEnergyTransferMode", "EE"); const o: any = {}; o["RequestedEnergyTransferMode"] = v; doc = o; break; }
+    case 162: { const v = (r.zero("Fragment/ResponseCode", "CH"), r.enumValue(E6, 5, "Fragment/ResponseCode")); r.zero("Fragment/ResponseCode", "EE"); const o: any = {}; o["ResponseCode"] = v; doc = o; break; }
     case 163: { const v = d_RetrievalMethodType(r); const o: any = {}; o["RetrievalMethod"] = v; doc = o; break; }
     case 164: { const v = (r.zero("Fragment/RetryCounter", "CH"), r.intIn(-32768, 32767, "Fragment/RetryCounter")); r.zero("Fragment/RetryCounter", "EE"); const o: any = {}; o["RetryCounter"] = v; doc = o; break; }
     case 165: { const v = d_X509IssuerSerialType(r); const o: any = {}; o["RootCertificateID"] = v; doc = o; break; }
@@ -9274,16 +9328,16 @@ export function decodeFragment(bytes: Uint8Array, opts?: DecodeOptions): Fragmen
     case 172: { const v = d_SPKIDataType(r); const o: any = {}; o["SPKIData"] = v; doc = o; break; }
     case 173: { const v = (r.zero("Fragment/SPKISexp", "CH"), r.binary(65536, "Fragment/SPKISexp")); r.zero("Fragment/SPKISexp", "EE"); const o: any = {}; o["SPKISexp"] = v; doc = o; break; }
     case 174: { const v = d_SalesTariffType(r); const o: any = {}; o["SalesTariff"] = v; doc = o; break; }
-    case 175: { const v = (r.zero("Fragment/SalesTariffDescription", "CH"), r.string(64, 13, "Fragment/SalesTariffDescription")); r.zero("Fragment/SalesTariffDescription", "EE"); const o: any = {}; o["SalesTariffDescription"] = v; doc = o; break; }
+    case 175: { const v = (r.zero("Fragment/SalesTariffDescription", "CH"), r.string(32, 13, "Fragment/SalesTariffDescription")); r.zero("Fragment/SalesTariffDescription", "EE"); const o: any = {}; o["SalesTariffDescription"] = v; doc = o; break; }
     case 176: { const v = d_SalesTariffEntryType(r); const o: any = {}; o["SalesTariffEntry"] = v; doc = o; break; }
     case 177: { const v = (r.zero("Fragment/SalesTariffID", "CH"), r.ranged(8, 1, 255, "Fragment/SalesTariffID")); r.zero("Fragment/SalesTariffID", "EE"); const o: any = {}; o["SalesTariffID"] = v; doc = o; break; }
     case 178: { const v = (r.zero("Fragment/Seed", "CH"), r.binary(65536, "Fragment/Seed")); r.zero("Fragment/Seed", "EE"); const o: any = {}; o["Seed"] = v; doc = o; break; }
-    case 179: { const v = (r.zero("Fragment/SelectedPaymentOption", "CH"), E8[r.enumIndex(1, 2, "Fragment/SelectedPaymentOption")]!); r.zero("Fragment/SelectedPaymentOption", "EE"); const o: any = {}; o["SelectedPaymentOption"] = v; doc = o; break; }
+    case 179: { const v = (r.zero("Fragment/SelectedPaymentOption", "CH"), r.enumValue(E8, 1, "Fragment/SelectedPaymentOption")); r.zero("Fragment/SelectedPaymentOption", "EE"); const o: any = {}; o["SelectedPaymentOption"] = v; doc = o; break; }
     case 180: { const v = d_SelectedServiceType(r); const o: any = {}; o["SelectedService"] = v; doc = o; break; }
     case 181: { const v = d_SelectedServiceListType(r); const o: any = {}; o["SelectedServiceList"] = v; doc = o; break; }
     case 182: { const v = d_ServiceType(r); const o: any = {}; o["Service"] = v; doc = o; break; }
-    case 183: { const v = (r.zero("Fragment/ServiceCategory", "CH"), E7[r.enumIndex(2, 4, "Fragment/ServiceCategory")]!); r.zero("Fragment/ServiceCategory", "EE"); const o: any = {}; o["ServiceCategory"] = v; doc = o; break; }
-    case 184: { const v = (r.zero("Fragment/ServiceCategory", "CH"), E7[r.enumIndex(2, 4, "Fragment/ServiceCategory")]!); r.zero("Fragment/ServiceCategory", "EE"); const o: any = {}; o["ServiceCategory"] = v; doc = o; break; }
+    case 183: { const v = (r.zero("Fragment/ServiceCategory", "CH"), r.enumValue(E7, 2, "Fragment/ServiceCategory")); r.zero("Fragment/ServiceCategory", "EE"); const o: any = {}; o["ServiceCategory"] = v; doc = o; break; }
+    case 184: { const v = (r.zero("Fragment/ServiceCategory", "CH"), r.enumValue(E7, 2, "Fragment/ServiceCategory")); r.zero("Fragment/ServiceCategory", "EE"); const o: any = {}; o["ServiceCategory"] = v; doc = o; break; }
     case 185: { const v = d_ServiceDetailReqType(r); const o: any = {}; o["ServiceDetailReq"] = v; doc = o; break; }
     case 186: { const v = d_ServiceDetailResType(r); const o: any = {}; o["ServiceDetailRes"] = v; doc = o; break; }
     case 187: { const v = d_ServiceDiscoveryReqType(r); const o: any = {}; o["ServiceDiscoveryReq"] = v; doc = o; break; }
@@ -9291,7 +9345,7 @@ export function decodeFragment(bytes: Uint8Array, opts?: DecodeOptions): Fragmen
     case 189: { const v = (r.zero("Fragment/ServiceID", "CH"), r.uintIn(0, 65535, "Fragment/ServiceID")); r.zero("Fragment/ServiceID", "EE"); const o: any = {}; o["ServiceID"] = v; doc = o; break; }
     case 190: { const v = (r.zero("Fragment/ServiceID", "CH"), r.uintIn(0, 65535, "Fragment/ServiceID")); r.zero("Fragment/ServiceID", "EE"); const o: any = {}; o["ServiceID"] = v; doc = o; break; }
     case 191: { const v = d_ServiceListType(r); const o: any = {}; o["ServiceList"] = v; doc = o; break; }
-    case 192: { const v = (r.zero("Fragment/ServiceName", "CH"), r.string(64, 16, "Fragment/ServiceName")); r.zero("Fragment/ServiceName", "EE"); const o: any = {}; o["ServiceName"] = v; doc = o; break; }
+    case 192: { const v = (r.zero("Fragment/ServiceName", "CH"), r.string(32, 16, "Fragment/ServiceName")); r.zero("Fragment/ServiceName", "EE"); const o: any = {}; o["ServiceName"] = v; doc = o; break; }
     case 193: { const v = d_ServiceParameterListType(r); const o: any = {}; o["ServiceParameterList"] = v; doc = o; break; }
     case 194: { const v = (r.zero("Fragment/ServiceScope", "CH"), r.string(64, 15, "Fragment/ServiceScope")); r.zero("Fragment/ServiceScope", "EE"); const o: any = {}; o["ServiceScope"] = v; doc = o; break; }
     case 195: { const v = (r.zero("Fragment/ServiceScope", "CH"), r.string(64, 17, "Fragment/ServiceScope")); r.zero("Fragment/ServiceScope", "EE"); const o: any = {}; o["ServiceScope"] = v; doc = o; break; }
@@ -9314,7 +9368,7 @@ export function decodeFragment(bytes: Uint8Array, opts?: DecodeOptions): Fragmen
     case 212: { const v = d_IntervalType(r); const o: any = {}; o["TimeInterval"] = v; doc = o; break; }
     case 213: { const v = d_TransformType(r); const o: any = {}; o["Transform"] = v; doc = o; break; }
     case 214: { const v = d_TransformsType(r); const o: any = {}; o["Transforms"] = v; doc = o; break; }
-    case 215: { const v = (r.zero("Fragment/Unit", "CH"), E0[r.enumIndex(3, 7, "Fragment/Unit")]!); r.zero("Fragment/Unit", "EE"); const o: any = {}; o["Unit"] = v; doc = o; break; }
+    case 215: { const v = (r.zero("Fragment/Unit", "CH"), r.enumValue(E0, 3, "Fragment/Unit")); r.zero("Fragment/Unit", "EE"); const o: any = {}; o["Unit"] = v; doc = o; break; }
     case 216: { const v = d_V2G_Message(r); const o: any = {}; o["V2G_Message"] = v; doc = o; break; }
     case 217: { const v = (r.zero("Fragment/Value", "CH"), r.intIn(-32768, 32767, "Fragment/Value")); r.zero("Fragment/Value", "EE"); const o: any = {}; o["Value"] = v; doc = o; break; }
     case 218: { const v = d_WeldingDetectionReqType(r); const o: any = {}; o["WeldingDetectionReq"] = v; doc = o; break; }
@@ -9333,7 +9387,7 @@ export function decodeFragment(bytes: Uint8Array, opts?: DecodeOptions): Fragmen
     case 231: { const v = (r.zero("Fragment/amountMultiplier", "CH"), r.ranged(3, -3, 3, "Fragment/amountMultiplier")); r.zero("Fragment/amountMultiplier", "EE"); const o: any = {}; o["amountMultiplier"] = v; doc = o; break; }
     case 232: { const v = (r.zero("Fragment/boolValue", "CH"), r.bit() === 1); r.zero("Fragment/boolValue", "EE"); const o: any = {}; o["boolValue"] = v; doc = o; break; }
     case 233: { const v = (r.zero("Fragment/byteValue", "CH"), r.ranged(8, -128, 127, "Fragment/byteValue")); r.zero("Fragment/byteValue", "EE"); const o: any = {}; o["byteValue"] = v; doc = o; break; }
-    case 234: { const v = (r.zero("Fragment/costKind", "CH"), E1[r.enumIndex(2, 3, "Fragment/costKind")]!); r.zero("Fragment/costKind", "EE"); const o: any = {}; o["costKind"] = v; doc = o; break; }
+    case 234: { const v = (r.zero("Fragment/costKind", "CH"), r.enumValue(E1, 2, "Fragment/costKind")); r.zero("Fragment/costKind", "EE"); const o: any = {}; o["costKind"] = v; doc = o; break; }
     case 235: { const v = (r.zero("Fragment/duration", "CH"), r.uintIn(0, 86400, "Fragment/duration")); r.zero("Fragment/duration", "EE"); const o: any = {}; o["duration"] = v; doc = o; break; }
     case 236: return r.fail("EXI_UNSUPPORTED", "fragment element eMAID has several declarations (relaxed grammar not supported)", "Fragment");
     case 237: { const v = (r.zero("Fragment/intValue", "CH"), r.intIn(-2147483648, 2147483647, "Fragment/intValue")); r.zero("Fragment/intValue", "EE"); const o: any = {}; o["intValue"] = v; doc = o; break; }
@@ -9347,19 +9401,16 @@ export function decodeFragment(bytes: Uint8Array, opts?: DecodeOptions): Fragmen
   }
   const ed = r.bits(8);
   if (ed !== 244) r.badEvent(ed, 8, "FragmentContent", "ED (one element per fragment is supported)");
-  end(r, opts);
-  return doc;
+  return done(r, doc, opts);
 }
 
 /** Encode one element as an EXI fragment (exiFragment: fragment grammar of the whole schema set): header, SE code, content, ED code. */
 export function encodeFragment(doc: FragmentDocument, opts?: EncodeOptions): Uint8Array {
-  const w = W_;
-  w.reset(opts?.lenientLengths === true);
-  w.bits(0x80, 8);
+  const w = start(doc, opts);
   const W = 8;
   fragFragment(w, doc, W);
   w.bits(244, W);
-  return w.finish();
+  return finish(w, doc, opts);
 }
 
 const K_Fragment = new Map<string, number>([["AC_EVChargeParameter",0],["AC_EVSEChargeParameter",1],["AC_EVSEStatus",2],["AC_EVSEStatus",3],["AuthorizationReq",4],["AuthorizationRes",5],["Body",6],["BodyElement",7],["BulkChargingComplete",8],["BulkChargingComplete",9],["BulkSOC",10],["CableCheckReq",11],["CableCheckRes",12],["CanonicalizationMethod",13],["Certificate",14],["CertificateInstallationReq",15],["CertificateInstallationRes",16],["CertificateUpdateReq",17],["CertificateUpdateRes",18],["ChargeParameterDiscoveryReq",19],["ChargeParameterDiscoveryRes",20],["ChargeProgress",21],["ChargeService",22],["ChargingComplete",23],["ChargingComplete",24],["ChargingProfile",25],["ChargingProfileEntryMaxNumberOfPhasesInUse",26],["ChargingProfileEntryMaxPower",27],["ChargingProfileEntryStart",28],["ChargingSession",29],["ChargingStatusReq",30],["ChargingStatusRes",31],["ConsumptionCost",32],["ContractSignatureCertChain",33],["ContractSignatureEncryptedPrivateKey",34],["Cost",35],["CurrentDemandReq",36],["CurrentDemandRes",37],["DC_EVChargeParameter",38],["DC_EVPowerDeliveryParameter",39],["DC_EVSEChargeParameter",40],["DC_EVSEStatus",41],["DC_EVSEStatus",42],["DC_EVStatus",43],["DC_EVStatus",44],["DHpublickey",45],["DSAKeyValue",46],["DepartureTime",47],["DigestMethod",48],["DigestValue",49],["EAmount",50],["EPriceLevel",51],["EVCCID",52],["EVChargeParameter",53],["EVEnergyCapacity",54],["EVEnergyRequest",55],["EVErrorCode",56],["EVMaxCurrent",57],["EVMaxVoltage",58],["EVMaximumCurrentLimit",59],["EVMaximumCurrentLimit",60],["EVMaximumPowerLimit",61],["EVMaximumPowerLimit",62],["EVMaximumVoltageLimit",63],["EVMaximumVoltageLimit",64],["EVMinCurrent",65],["EVPowerDeliveryParameter",66],["EVRESSSOC",67],["EVReady",68],["EVSEChargeParameter",69],["EVSECurrentLimitAchieved",70],["EVSECurrentRegulationTolerance",71],["EVSEEnergyToBeDelivered",72],["EVSEID",73],["EVSEIsolationStatus",74],["EVSEMaxCurrent",75],["EVSEMaxCurrent",76],["EVSEMaximumCurrentLimit",77],["EVSEMaximumCurrentLimit",78],["EVSEMaximumPowerLimit",79],["EVSEMaximumPowerLimit",80],["EVSEMaximumVoltageLimit",81],["EVSEMaximumVoltageLimit",82],["EVSEMinimumCurrentLimit",83],["EVSEMinimumVoltageLimit",84],["EVSENominalVoltage",85],["EVSENotification",86],["EVSEPeakCurrentRipple",87],["EVSEPowerLimitAchieved",88],["EVSEPresentCurrent",89],["EVSEPresentVoltage",90],["EVSEProcessing",91],["EVSEStatus",92],["EVSEStatusCode",93],["EVSETimeStamp",94],["EVSEVoltageLimitAchieved",95],["EVStatus",96],["EVTargetCurrent",97],["EVTargetVoltage",98],["EnergyTransferMode",99],["Entry",100],["Exponent",101],["FaultCode",102],["FaultMsg",103],["FreeService",104],["FullSOC",105],["G",106],["GenChallenge",107],["HMACOutputLength",108],["Header",109],["J",110],["KeyInfo",111],["KeyName",112],["KeyValue",113],["ListOfRootCertificateIDs",114],["Manifest",115],["MaxEntriesSAScheduleTuple",116],["MeterID",117],["MeterInfo",118],["MeterReading",119],["MeterStatus",120],["MeteringReceiptReq",121],["MeteringReceiptRes",122],["MgmtData",123],["Modulus",124],["Multiplier",125],["Notification",126],["NotificationMaxDelay",127],["NumEPriceLevels",128],["OEMProvisioningCert",129],["Object",130],["P",131],["PGPData",132],["PGPKeyID",133],["PGPKeyPacket",134],["PMax",135],["PMaxSchedule",136],["PMaxScheduleEntry",137],["Parameter",138],["ParameterSet",139],["ParameterSetID",140],["PaymentDetailsReq",141],["PaymentDetailsRes",142],["PaymentOption",143],["PaymentOptionList",144],["PaymentServiceSelectionReq",145],["PaymentServiceSelectionRes",146],["PgenCounter",147],["PowerDeliveryReq",148],["PowerDeliveryRes",149],["PreChargeReq",150],["PreChargeRes",151],["ProfileEntry",152],["Q",153],["RCD",154],["RSAKeyValue",155],["ReceiptRequired",156],["Reference",157],["RelativeTimeInterval",158],["RemainingTimeToBulkSoC",159],["RemainingTimeToFullSoC",160],["RequestedEnergyTransferMode",161],["ResponseCode",162],["RetrievalMethod",163],["RetryCounter",164],["RootCertificateID",165],["SAProvisioningCertificateChain",166],["SAScheduleList",167],["SAScheduleTuple",168],["SAScheduleTupleID",169],["SAScheduleTupleID",170],["SASchedules",171],["SPKIData",172],["SPKISexp",173],["SalesTariff",174],["SalesTariffDescription",175],["SalesTariffEntry",176],["SalesTariffID",177],["Seed",178],["SelectedPaymentOption",179],["SelectedService",180],["SelectedServiceList",181],["Service",182],["ServiceCategory",183],["ServiceCategory",184],["ServiceDetailReq",185],["ServiceDetailRes",186],["ServiceDiscoveryReq",187],["ServiceDiscoveryRes",188],["ServiceID",189],["ServiceID",190],["ServiceList",191],["ServiceName",192],["ServiceParameterList",193],["ServiceScope",194],["ServiceScope",195],["SessionID",196],["SessionID",197],["SessionSetupReq",198],["SessionSetupRes",199],["SessionStopReq",200],["SessionStopRes",201],["SigMeterReading",202],["Signature",203],["SignatureMethod",204],["SignatureProperties",205],["SignatureProperty",206],["SignatureValue",207],["SignedInfo",208],["SubCertificates",209],["SupportedEnergyTransferMode",210],["TMeter",211],["TimeInterval",212],["Transform",213],["Transforms",214],["Unit",215],["V2G_Message",216],["Value",217],["WeldingDetectionReq",218],["WeldingDetectionRes",219],["X509CRL",220],["X509Certificate",221],["X509Data",222],["X509IssuerName",223],["X509IssuerSerial",224],["X509SKI",225],["X509SerialNumber",226],["X509SubjectName",227],["XPath",228],["Y",229],["amount",230],["amountMultiplier",231],["boolValue",232],["byteValue",233],["costKind",234],["duration",235],["intValue",237],["physicalValue",238],["shortValue",239],["start",240],["startValue",241],["stringValue",242]]);
@@ -9378,7 +9429,7 @@ function fragFragment(w: BitWriter, doc: FragmentDocument, W: number): void {
       case 7: { w.bits(7, W); try { e_BodyBaseType(w, (doc as any)["BodyElement"]); } catch (err) { throw withPath(err, "BodyElement"); } return; }
       case 8: { w.bits(8, W); w.bits(0, 1); w.bits(chkBool((doc as any)["BulkChargingComplete"], "BulkChargingComplete") ? 1 : 0, 1); w.bits(0, 1); return; }
       case 9: { w.bits(9, W); w.bits(0, 1); w.bits(chkBool((doc as any)["BulkChargingComplete"], "BulkChargingComplete") ? 1 : 0, 1); w.bits(0, 1); return; }
-      case 10: { w.bits(10, W); w.bits(0, 1); w.bits(chkInt((doc as any)["BulkSOC"], 0, 100, "BulkSOC") - 0, 7); w.bits(0, 1); return; }
+      case 10: { w.bits(10, W); w.bits(0, 1); w.bits(chkInt((doc as any)["BulkSOC"], 0, 100, "BulkSOC", 0, 127) - 0, 7); w.bits(0, 1); return; }
       case 11: { w.bits(11, W); try { e_CableCheckReqType(w, (doc as any)["CableCheckReq"]); } catch (err) { throw withPath(err, "CableCheckReq"); } return; }
       case 12: { w.bits(12, W); try { e_CableCheckResType(w, (doc as any)["CableCheckRes"]); } catch (err) { throw withPath(err, "CableCheckRes"); } return; }
       case 13: { w.bits(13, W); try { e_CanonicalizationMethodType(w, (doc as any)["CanonicalizationMethod"]); } catch (err) { throw withPath(err, "CanonicalizationMethod"); } return; }
@@ -9394,9 +9445,9 @@ function fragFragment(w: BitWriter, doc: FragmentDocument, W: number): void {
       case 23: { w.bits(23, W); w.bits(0, 1); w.bits(chkBool((doc as any)["ChargingComplete"], "ChargingComplete") ? 1 : 0, 1); w.bits(0, 1); return; }
       case 24: { w.bits(24, W); w.bits(0, 1); w.bits(chkBool((doc as any)["ChargingComplete"], "ChargingComplete") ? 1 : 0, 1); w.bits(0, 1); return; }
       case 25: { w.bits(25, W); try { e_ChargingProfileType(w, (doc as any)["ChargingProfile"]); } catch (err) { throw withPath(err, "ChargingProfile"); } return; }
-      case 26: { w.bits(26, W); w.bits(0, 1); w.bits(chkInt((doc as any)["ChargingProfileEntryMaxNumberOfPhasesInUse"], 1, 3, "ChargingProfileEntryMaxNumberOfPhasesInUse") - 1, 2); w.bits(0, 1); return; }
+      case 26: { w.bits(26, W); w.bits(0, 1); w.bits(chkInt((doc as any)["ChargingProfileEntryMaxNumberOfPhasesInUse"], 1, 3, "ChargingProfileEntryMaxNumberOfPhasesInUse", 1, 4) - 1, 2); w.bits(0, 1); return; }
       case 27: { w.bits(27, W); try { e_PhysicalValueType(w, (doc as any)["ChargingProfileEntryMaxPower"]); } catch (err) { throw withPath(err, "ChargingProfileEntryMaxPower"); } return; }
-      case 28: { w.bits(28, W); w.bits(0, 1); w.uint(chkInt((doc as any)["ChargingProfileEntryStart"], 0, 4294967295, "ChargingProfileEntryStart")); w.bits(0, 1); return; }
+      case 28: { w.bits(28, W); w.bits(0, 1); w.uint(chkInt((doc as any)["ChargingProfileEntryStart"], 0, 4294967295, "ChargingProfileEntryStart", 0, 9007199254740991)); w.bits(0, 1); return; }
       case 29: { w.bits(29, W); w.bits(0, 1); w.bits(E12i((doc as any)["ChargingSession"], "ChargingSession"), 1); w.bits(0, 1); return; }
       case 30: { w.bits(30, W); try { e_ChargingStatusReqType(w, (doc as any)["ChargingStatusReq"]); } catch (err) { throw withPath(err, "ChargingStatusReq"); } return; }
       case 31: { w.bits(31, W); try { e_ChargingStatusResType(w, (doc as any)["ChargingStatusRes"]); } catch (err) { throw withPath(err, "ChargingStatusRes"); } return; }
@@ -9415,7 +9466,7 @@ function fragFragment(w: BitWriter, doc: FragmentDocument, W: number): void {
       case 44: { w.bits(44, W); try { e_DC_EVStatusType(w, (doc as any)["DC_EVStatus"]); } catch (err) { throw withPath(err, "DC_EVStatus"); } return; }
       case 45: { w.bits(45, W); try { e_DiffieHellmanPublickeyType(w, (doc as any)["DHpublickey"]); } catch (err) { throw withPath(err, "DHpublickey"); } return; }
       case 46: { w.bits(46, W); try { e_DSAKeyValueType(w, (doc as any)["DSAKeyValue"]); } catch (err) { throw withPath(err, "DSAKeyValue"); } return; }
-      case 47: { w.bits(47, W); w.bits(0, 1); w.uint(chkInt((doc as any)["DepartureTime"], 0, 4294967295, "DepartureTime")); w.bits(0, 1); return; }
+      case 47: { w.bits(47, W); w.bits(0, 1); w.uint(chkInt((doc as any)["DepartureTime"], 0, 4294967295, "DepartureTime", 0, 9007199254740991)); w.bits(0, 1); return; }
       case 48: { w.bits(48, W); try { e_DigestMethodType(w, (doc as any)["DigestMethod"]); } catch (err) { throw withPath(err, "DigestMethod"); } return; }
       case 49: { w.bits(49, W); w.bits(0, 1); w.binary((doc as any)["DigestValue"], 65536, "DigestValue"); w.bits(0, 1); return; }
       case 50: { w.bits(50, W); try { e_PhysicalValueType(w, (doc as any)["EAmount"]); } catch (err) { throw withPath(err, "EAmount"); } return; }
@@ -9435,7 +9486,7 @@ function fragFragment(w: BitWriter, doc: FragmentDocument, W: number): void {
       case 64: { w.bits(64, W); try { e_PhysicalValueType(w, (doc as any)["EVMaximumVoltageLimit"]); } catch (err) { throw withPath(err, "EVMaximumVoltageLimit"); } return; }
       case 65: { w.bits(65, W); try { e_PhysicalValueType(w, (doc as any)["EVMinCurrent"]); } catch (err) { throw withPath(err, "EVMinCurrent"); } return; }
       case 66: { w.bits(66, W); try { e_EVPowerDeliveryParameterType(w, (doc as any)["EVPowerDeliveryParameter"]); } catch (err) { throw withPath(err, "EVPowerDeliveryParameter"); } return; }
-      case 67: { w.bits(67, W); w.bits(0, 1); w.bits(chkInt((doc as any)["EVRESSSOC"], 0, 100, "EVRESSSOC") - 0, 7); w.bits(0, 1); return; }
+      case 67: { w.bits(67, W); w.bits(0, 1); w.bits(chkInt((doc as any)["EVRESSSOC"], 0, 100, "EVRESSSOC", 0, 127) - 0, 7); w.bits(0, 1); return; }
       case 68: { w.bits(68, W); w.bits(0, 1); w.bits(chkBool((doc as any)["EVReady"], "EVReady") ? 1 : 0, 1); w.bits(0, 1); return; }
       case 69: { w.bits(69, W); try { e_EVSEChargeParameterType(w, (doc as any)["EVSEChargeParameter"]); } catch (err) { throw withPath(err, "EVSEChargeParameter"); } return; }
       case 70: { w.bits(70, W); w.bits(0, 1); w.bits(chkBool((doc as any)["EVSECurrentLimitAchieved"], "EVSECurrentLimitAchieved") ? 1 : 0, 1); w.bits(0, 1); return; }
@@ -9473,7 +9524,7 @@ function fragFragment(w: BitWriter, doc: FragmentDocument, W: number): void {
       case 102: { w.bits(102, W); w.bits(0, 1); w.bits(E13i((doc as any)["FaultCode"], "FaultCode"), 2); w.bits(0, 1); return; }
       case 103: { w.bits(103, W); w.bits(0, 1); w.string((doc as any)["FaultMsg"], 64, "FaultMsg"); w.bits(0, 1); return; }
       case 104: { w.bits(104, W); w.bits(0, 1); w.bits(chkBool((doc as any)["FreeService"], "FreeService") ? 1 : 0, 1); w.bits(0, 1); return; }
-      case 105: { w.bits(105, W); w.bits(0, 1); w.bits(chkInt((doc as any)["FullSOC"], 0, 100, "FullSOC") - 0, 7); w.bits(0, 1); return; }
+      case 105: { w.bits(105, W); w.bits(0, 1); w.bits(chkInt((doc as any)["FullSOC"], 0, 100, "FullSOC", 0, 127) - 0, 7); w.bits(0, 1); return; }
       case 106: { w.bits(106, W); w.bits(0, 1); w.binary((doc as any)["G"], 65536, "G"); w.bits(0, 1); return; }
       case 107: { w.bits(107, W); w.bits(0, 1); w.binary((doc as any)["GenChallenge"], 16, "GenChallenge"); w.bits(0, 1); return; }
       case 108: { w.bits(108, W); w.bits(0, 1); w.intBig(chkBig((doc as any)["HMACOutputLength"], undefined, undefined, "HMACOutputLength")); w.bits(0, 1); return; }
@@ -9484,18 +9535,18 @@ function fragFragment(w: BitWriter, doc: FragmentDocument, W: number): void {
       case 113: { w.bits(113, W); try { e_KeyValueType(w, (doc as any)["KeyValue"]); } catch (err) { throw withPath(err, "KeyValue"); } return; }
       case 114: { w.bits(114, W); try { e_ListOfRootCertificateIDsType(w, (doc as any)["ListOfRootCertificateIDs"]); } catch (err) { throw withPath(err, "ListOfRootCertificateIDs"); } return; }
       case 115: { w.bits(115, W); try { e_ManifestType(w, (doc as any)["Manifest"]); } catch (err) { throw withPath(err, "Manifest"); } return; }
-      case 116: { w.bits(116, W); w.bits(0, 1); w.uint(chkInt((doc as any)["MaxEntriesSAScheduleTuple"], 0, 65535, "MaxEntriesSAScheduleTuple")); w.bits(0, 1); return; }
+      case 116: { w.bits(116, W); w.bits(0, 1); w.uint(chkInt((doc as any)["MaxEntriesSAScheduleTuple"], 0, 65535, "MaxEntriesSAScheduleTuple", 0, 9007199254740991)); w.bits(0, 1); return; }
       case 117: { w.bits(117, W); w.bits(0, 1); w.string((doc as any)["MeterID"], 32, "MeterID"); w.bits(0, 1); return; }
       case 118: { w.bits(118, W); try { e_MeterInfoType(w, (doc as any)["MeterInfo"]); } catch (err) { throw withPath(err, "MeterInfo"); } return; }
-      case 119: { w.bits(119, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["MeterReading"], 0n, 18446744073709551615n, "MeterReading")); w.bits(0, 1); return; }
-      case 120: { w.bits(120, W); w.bits(0, 1); w.int(chkInt((doc as any)["MeterStatus"], -32768, 32767, "MeterStatus")); w.bits(0, 1); return; }
+      case 119: { w.bits(119, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["MeterReading"], 0n, 18446744073709551615n, "MeterReading", true)); w.bits(0, 1); return; }
+      case 120: { w.bits(120, W); w.bits(0, 1); w.int(chkInt((doc as any)["MeterStatus"], -32768, 32767, "MeterStatus", -9007199254740991, 9007199254740991)); w.bits(0, 1); return; }
       case 121: { w.bits(121, W); try { e_MeteringReceiptReqType(w, (doc as any)["MeteringReceiptReq"]); } catch (err) { throw withPath(err, "MeteringReceiptReq"); } return; }
       case 122: { w.bits(122, W); try { e_MeteringReceiptResType(w, (doc as any)["MeteringReceiptRes"]); } catch (err) { throw withPath(err, "MeteringReceiptRes"); } return; }
       case 123: { w.bits(123, W); w.bits(0, 1); w.string((doc as any)["MgmtData"], 65536, "MgmtData"); w.bits(0, 1); return; }
       case 124: { w.bits(124, W); w.bits(0, 1); w.binary((doc as any)["Modulus"], 65536, "Modulus"); w.bits(0, 1); return; }
-      case 125: { w.bits(125, W); w.bits(0, 1); w.bits(chkInt((doc as any)["Multiplier"], -3, 3, "Multiplier") - -3, 3); w.bits(0, 1); return; }
+      case 125: { w.bits(125, W); w.bits(0, 1); w.bits(chkInt((doc as any)["Multiplier"], -3, 3, "Multiplier", -3, 4) - -3, 3); w.bits(0, 1); return; }
       case 126: { w.bits(126, W); try { e_NotificationType(w, (doc as any)["Notification"]); } catch (err) { throw withPath(err, "Notification"); } return; }
-      case 127: { w.bits(127, W); w.bits(0, 1); w.uint(chkInt((doc as any)["NotificationMaxDelay"], 0, 65535, "NotificationMaxDelay")); w.bits(0, 1); return; }
+      case 127: { w.bits(127, W); w.bits(0, 1); w.uint(chkInt((doc as any)["NotificationMaxDelay"], 0, 65535, "NotificationMaxDelay", 0, 9007199254740991)); w.bits(0, 1); return; }
       case 128: { w.bits(128, W); w.bits(0, 1); w.bits(chkInt((doc as any)["NumEPriceLevels"], 0, 255, "NumEPriceLevels") - 0, 8); w.bits(0, 1); return; }
       case 129: { w.bits(129, W); w.bits(0, 1); w.binary((doc as any)["OEMProvisioningCert"], 800, "OEMProvisioningCert"); w.bits(0, 1); return; }
       case 130: { w.bits(130, W); try { e_ObjectType(w, (doc as any)["Object"]); } catch (err) { throw withPath(err, "Object"); } return; }
@@ -9508,7 +9559,7 @@ function fragFragment(w: BitWriter, doc: FragmentDocument, W: number): void {
       case 137: { w.bits(137, W); try { e_PMaxScheduleEntryType(w, (doc as any)["PMaxScheduleEntry"]); } catch (err) { throw withPath(err, "PMaxScheduleEntry"); } return; }
       case 138: { w.bits(138, W); try { e_ParameterType(w, (doc as any)["Parameter"]); } catch (err) { throw withPath(err, "Parameter"); } return; }
       case 139: { w.bits(139, W); try { e_ParameterSetType(w, (doc as any)["ParameterSet"]); } catch (err) { throw withPath(err, "ParameterSet"); } return; }
-      case 140: { w.bits(140, W); w.bits(0, 1); w.int(chkInt((doc as any)["ParameterSetID"], -32768, 32767, "ParameterSetID")); w.bits(0, 1); return; }
+      case 140: { w.bits(140, W); w.bits(0, 1); w.int(chkInt((doc as any)["ParameterSetID"], -32768, 32767, "ParameterSetID", -9007199254740991, 9007199254740991)); w.bits(0, 1); return; }
       case 141: { w.bits(141, W); try { e_PaymentDetailsReqType(w, (doc as any)["PaymentDetailsReq"]); } catch (err) { throw withPath(err, "PaymentDetailsReq"); } return; }
       case 142: { w.bits(142, W); try { e_PaymentDetailsResType(w, (doc as any)["PaymentDetailsRes"]); } catch (err) { throw withPath(err, "PaymentDetailsRes"); } return; }
       case 143: { w.bits(143, W); w.bits(0, 1); w.bits(E8i((doc as any)["PaymentOption"], "PaymentOption"), 1); w.bits(0, 1); return; }
@@ -9532,20 +9583,20 @@ function fragFragment(w: BitWriter, doc: FragmentDocument, W: number): void {
       case 161: { w.bits(161, W); w.bits(0, 1); w.bits(E9i((doc as any)["RequestedEnergyTransferMode"], "RequestedEnergyTransferMode"), 3); w.bits(0, 1); return; }
       case 162: { w.bits(162, W); w.bits(0, 1); w.bits(E6i((doc as any)["ResponseCode"], "ResponseCode"), 5); w.bits(0, 1); return; }
       case 163: { w.bits(163, W); try { e_RetrievalMethodType(w, (doc as any)["RetrievalMethod"]); } catch (err) { throw withPath(err, "RetrievalMethod"); } return; }
-      case 164: { w.bits(164, W); w.bits(0, 1); w.int(chkInt((doc as any)["RetryCounter"], -32768, 32767, "RetryCounter")); w.bits(0, 1); return; }
+      case 164: { w.bits(164, W); w.bits(0, 1); w.int(chkInt((doc as any)["RetryCounter"], -32768, 32767, "RetryCounter", -9007199254740991, 9007199254740991)); w.bits(0, 1); return; }
       case 165: { w.bits(165, W); try { e_X509IssuerSerialType(w, (doc as any)["RootCertificateID"]); } catch (err) { throw withPath(err, "RootCertificateID"); } return; }
       case 166: { w.bits(166, W); try { e_CertificateChainType(w, (doc as any)["SAProvisioningCertificateChain"]); } catch (err) { throw withPath(err, "SAProvisioningCertificateChain"); } return; }
       case 167: { w.bits(167, W); try { e_SAScheduleListType(w, (doc as any)["SAScheduleList"]); } catch (err) { throw withPath(err, "SAScheduleList"); } return; }
       case 168: { w.bits(168, W); try { e_SAScheduleTupleType(w, (doc as any)["SAScheduleTuple"]); } catch (err) { throw withPath(err, "SAScheduleTuple"); } return; }
-      case 169: { w.bits(169, W); w.bits(0, 1); w.bits(chkInt((doc as any)["SAScheduleTupleID"], 1, 255, "SAScheduleTupleID") - 1, 8); w.bits(0, 1); return; }
-      case 170: { w.bits(170, W); w.bits(0, 1); w.bits(chkInt((doc as any)["SAScheduleTupleID"], 1, 255, "SAScheduleTupleID") - 1, 8); w.bits(0, 1); return; }
+      case 169: { w.bits(169, W); w.bits(0, 1); w.bits(chkInt((doc as any)["SAScheduleTupleID"], 1, 255, "SAScheduleTupleID", 1, 256) - 1, 8); w.bits(0, 1); return; }
+      case 170: { w.bits(170, W); w.bits(0, 1); w.bits(chkInt((doc as any)["SAScheduleTupleID"], 1, 255, "SAScheduleTupleID", 1, 256) - 1, 8); w.bits(0, 1); return; }
       case 171: { w.bits(171, W); try { e_SASchedulesType(w, (doc as any)["SASchedules"]); } catch (err) { throw withPath(err, "SASchedules"); } return; }
       case 172: { w.bits(172, W); try { e_SPKIDataType(w, (doc as any)["SPKIData"]); } catch (err) { throw withPath(err, "SPKIData"); } return; }
       case 173: { w.bits(173, W); w.bits(0, 1); w.binary((doc as any)["SPKISexp"], 65536, "SPKISexp"); w.bits(0, 1); return; }
       case 174: { w.bits(174, W); try { e_SalesTariffType(w, (doc as any)["SalesTariff"]); } catch (err) { throw withPath(err, "SalesTariff"); } return; }
       case 175: { w.bits(175, W); w.bits(0, 1); w.string((doc as any)["SalesTariffDescription"], 32, "SalesTariffDescription"); w.bits(0, 1); return; }
       case 176: { w.bits(176, W); try { e_SalesTariffEntryType(w, (doc as any)["SalesTariffEntry"]); } catch (err) { throw withPath(err, "SalesTariffEntry"); } return; }
-      case 177: { w.bits(177, W); w.bits(0, 1); w.bits(chkInt((doc as any)["SalesTariffID"], 1, 255, "SalesTariffID") - 1, 8); w.bits(0, 1); return; }
+      case 177: { w.bits(177, W); w.bits(0, 1); w.bits(chkInt((doc as any)["SalesTariffID"], 1, 255, "SalesTariffID", 1, 256) - 1, 8); w.bits(0, 1); return; }
       case 178: { w.bits(178, W); w.bits(0, 1); w.binary((doc as any)["Seed"], 65536, "Seed"); w.bits(0, 1); return; }
       case 179: { w.bits(179, W); w.bits(0, 1); w.bits(E8i((doc as any)["SelectedPaymentOption"], "SelectedPaymentOption"), 1); w.bits(0, 1); return; }
       case 180: { w.bits(180, W); try { e_SelectedServiceType(w, (doc as any)["SelectedService"]); } catch (err) { throw withPath(err, "SelectedService"); } return; }
@@ -9557,8 +9608,8 @@ function fragFragment(w: BitWriter, doc: FragmentDocument, W: number): void {
       case 186: { w.bits(186, W); try { e_ServiceDetailResType(w, (doc as any)["ServiceDetailRes"]); } catch (err) { throw withPath(err, "ServiceDetailRes"); } return; }
       case 187: { w.bits(187, W); try { e_ServiceDiscoveryReqType(w, (doc as any)["ServiceDiscoveryReq"]); } catch (err) { throw withPath(err, "ServiceDiscoveryReq"); } return; }
       case 188: { w.bits(188, W); try { e_ServiceDiscoveryResType(w, (doc as any)["ServiceDiscoveryRes"]); } catch (err) { throw withPath(err, "ServiceDiscoveryRes"); } return; }
-      case 189: { w.bits(189, W); w.bits(0, 1); w.uint(chkInt((doc as any)["ServiceID"], 0, 65535, "ServiceID")); w.bits(0, 1); return; }
-      case 190: { w.bits(190, W); w.bits(0, 1); w.uint(chkInt((doc as any)["ServiceID"], 0, 65535, "ServiceID")); w.bits(0, 1); return; }
+      case 189: { w.bits(189, W); w.bits(0, 1); w.uint(chkInt((doc as any)["ServiceID"], 0, 65535, "ServiceID", 0, 9007199254740991)); w.bits(0, 1); return; }
+      case 190: { w.bits(190, W); w.bits(0, 1); w.uint(chkInt((doc as any)["ServiceID"], 0, 65535, "ServiceID", 0, 9007199254740991)); w.bits(0, 1); return; }
       case 191: { w.bits(191, W); try { e_ServiceListType(w, (doc as any)["ServiceList"]); } catch (err) { throw withPath(err, "ServiceList"); } return; }
       case 192: { w.bits(192, W); w.bits(0, 1); w.string((doc as any)["ServiceName"], 32, "ServiceName"); w.bits(0, 1); return; }
       case 193: { w.bits(193, W); try { e_ServiceParameterListType(w, (doc as any)["ServiceParameterList"]); } catch (err) { throw withPath(err, "ServiceParameterList"); } return; }
@@ -9585,7 +9636,7 @@ function fragFragment(w: BitWriter, doc: FragmentDocument, W: number): void {
       case 214: { w.bits(214, W); try { e_TransformsType(w, (doc as any)["Transforms"]); } catch (err) { throw withPath(err, "Transforms"); } return; }
       case 215: { w.bits(215, W); w.bits(0, 1); w.bits(E0i((doc as any)["Unit"], "Unit"), 3); w.bits(0, 1); return; }
       case 216: { w.bits(216, W); try { e_V2G_Message(w, (doc as any)["V2G_Message"]); } catch (err) { throw withPath(err, "V2G_Message"); } return; }
-      case 217: { w.bits(217, W); w.bits(0, 1); w.int(chkInt((doc as any)["Value"], -32768, 32767, "Value")); w.bits(0, 1); return; }
+      case 217: { w.bits(217, W); w.bits(0, 1); w.int(chkInt((doc as any)["Value"], -32768, 32767, "Value", -9007199254740991, 9007199254740991)); w.bits(0, 1); return; }
       case 218: { w.bits(218, W); try { e_WeldingDetectionReqType(w, (doc as any)["WeldingDetectionReq"]); } catch (err) { throw withPath(err, "WeldingDetectionReq"); } return; }
       case 219: { w.bits(219, W); try { e_WeldingDetectionResType(w, (doc as any)["WeldingDetectionRes"]); } catch (err) { throw withPath(err, "WeldingDetectionRes"); } return; }
       case 220: { w.bits(220, W); w.bits(0, 1); w.binary((doc as any)["X509CRL"], 65536, "X509CRL"); w.bits(0, 1); return; }
@@ -9598,16 +9649,16 @@ function fragFragment(w: BitWriter, doc: FragmentDocument, W: number): void {
       case 227: { w.bits(227, W); w.bits(0, 1); w.string((doc as any)["X509SubjectName"], 65536, "X509SubjectName"); w.bits(0, 1); return; }
       case 228: { w.bits(228, W); w.bits(0, 1); w.string((doc as any)["XPath"], 65536, "XPath"); w.bits(0, 1); return; }
       case 229: { w.bits(229, W); w.bits(0, 1); w.binary((doc as any)["Y"], 65536, "Y"); w.bits(0, 1); return; }
-      case 230: { w.bits(230, W); w.bits(0, 1); w.uint(chkInt((doc as any)["amount"], 0, 4294967295, "amount")); w.bits(0, 1); return; }
-      case 231: { w.bits(231, W); w.bits(0, 1); w.bits(chkInt((doc as any)["amountMultiplier"], -3, 3, "amountMultiplier") - -3, 3); w.bits(0, 1); return; }
+      case 230: { w.bits(230, W); w.bits(0, 1); w.uint(chkInt((doc as any)["amount"], 0, 4294967295, "amount", 0, 9007199254740991)); w.bits(0, 1); return; }
+      case 231: { w.bits(231, W); w.bits(0, 1); w.bits(chkInt((doc as any)["amountMultiplier"], -3, 3, "amountMultiplier", -3, 4) - -3, 3); w.bits(0, 1); return; }
       case 232: { w.bits(232, W); w.bits(0, 1); w.bits(chkBool((doc as any)["boolValue"], "boolValue") ? 1 : 0, 1); w.bits(0, 1); return; }
       case 233: { w.bits(233, W); w.bits(0, 1); w.bits(chkInt((doc as any)["byteValue"], -128, 127, "byteValue") - -128, 8); w.bits(0, 1); return; }
       case 234: { w.bits(234, W); w.bits(0, 1); w.bits(E1i((doc as any)["costKind"], "costKind"), 2); w.bits(0, 1); return; }
-      case 235: { w.bits(235, W); w.bits(0, 1); w.uint(chkInt((doc as any)["duration"], 0, 86400, "duration")); w.bits(0, 1); return; }
-      case 237: { w.bits(237, W); w.bits(0, 1); w.int(chkInt((doc as any)["intValue"], -2147483648, 2147483647, "intValue")); w.bits(0, 1); return; }
+      case 235: { w.bits(235, W); w.bits(0, 1); w.uint(chkInt((doc as any)["duration"], 0, 86400, "duration", 0, 9007199254740991)); w.bits(0, 1); return; }
+      case 237: { w.bits(237, W); w.bits(0, 1); w.int(chkInt((doc as any)["intValue"], -2147483648, 2147483647, "intValue", -9007199254740991, 9007199254740991)); w.bits(0, 1); return; }
       case 238: { w.bits(238, W); try { e_PhysicalValueType(w, (doc as any)["physicalValue"]); } catch (err) { throw withPath(err, "physicalValue"); } return; }
-      case 239: { w.bits(239, W); w.bits(0, 1); w.int(chkInt((doc as any)["shortValue"], -32768, 32767, "shortValue")); w.bits(0, 1); return; }
-      case 240: { w.bits(240, W); w.bits(0, 1); w.uint(chkInt((doc as any)["start"], 0, 16777214, "start")); w.bits(0, 1); return; }
+      case 239: { w.bits(239, W); w.bits(0, 1); w.int(chkInt((doc as any)["shortValue"], -32768, 32767, "shortValue", -9007199254740991, 9007199254740991)); w.bits(0, 1); return; }
+      case 240: { w.bits(240, W); w.bits(0, 1); w.uint(chkInt((doc as any)["start"], 0, 16777214, "start", 0, 9007199254740991)); w.bits(0, 1); return; }
       case 241: { w.bits(241, W); try { e_PhysicalValueType(w, (doc as any)["startValue"]); } catch (err) { throw withPath(err, "startValue"); } return; }
       case 242: { w.bits(242, W); w.bits(0, 1); w.string((doc as any)["stringValue"], 65536, "stringValue"); w.bits(0, 1); return; }
     }
@@ -9618,7 +9669,7 @@ function fragFragment(w: BitWriter, doc: FragmentDocument, W: number): void {
 
 /** xmldsig fragment: fragment grammar of xmldsig-core-schema.xsd alone (used to sign SignedInfo): FragmentContent = SE(F0…F44) | SE(*) | ED, 6-bit codes (exi.md §4, §5). */
 export function decodeXmldsigFragment(bytes: Uint8Array, opts?: DecodeOptions): FragmentDocument {
-  const r = begin(bytes);
+  const r = begin(bytes, opts);
   const c = r.bits(6);
   let doc: FragmentDocument;
   switch (c) {
@@ -9672,19 +9723,16 @@ export function decodeXmldsigFragment(bytes: Uint8Array, opts?: DecodeOptions): 
   }
   const ed = r.bits(6);
   if (ed !== 46) r.badEvent(ed, 6, "FragmentContent", "ED (one element per fragment is supported)");
-  end(r, opts);
-  return doc;
+  return done(r, doc, opts);
 }
 
 /** Encode one element as an EXI fragment (xmldsig fragment: fragment grammar of xmldsig-core-schema.xsd alone (used to sign SignedInfo)): header, SE code, content, ED code. */
 export function encodeXmldsigFragment(doc: FragmentDocument, opts?: EncodeOptions): Uint8Array {
-  const w = W_;
-  w.reset(opts?.lenientLengths === true);
-  w.bits(0x80, 8);
+  const w = start(doc, opts);
   const W = 6;
   fragXmldsigFragment(w, doc, W);
   w.bits(46, W);
-  return w.finish();
+  return finish(w, doc, opts);
 }
 
 const K_XmldsigFragment = new Map<string, number>([["CanonicalizationMethod",0],["DSAKeyValue",1],["DigestMethod",2],["DigestValue",3],["Exponent",4],["G",5],["HMACOutputLength",6],["J",7],["KeyInfo",8],["KeyName",9],["KeyValue",10],["Manifest",11],["MgmtData",12],["Modulus",13],["Object",14],["P",15],["PGPData",16],["PGPKeyID",17],["PGPKeyPacket",18],["PgenCounter",19],["Q",20],["RSAKeyValue",21],["Reference",22],["RetrievalMethod",23],["SPKIData",24],["SPKISexp",25],["Seed",26],["Signature",27],["SignatureMethod",28],["SignatureProperties",29],["SignatureProperty",30],["SignatureValue",31],["SignedInfo",32],["Transform",33],["Transforms",34],["X509CRL",35],["X509Certificate",36],["X509Data",37],["X509IssuerName",38],["X509IssuerSerial",39],["X509SKI",40],["X509SerialNumber",41],["X509SubjectName",42],["XPath",43],["Y",44]]);

@@ -8,9 +8,11 @@
 import { BitReader } from "../../exi/reader.js";
 import { BitWriter } from "../../exi/writer.js";
 import { ExiDecodeError, ExiEncodeError, withPath } from "../../exi/errors.js";
-import { arrErr, chkBig, chkBool, chkInt, enumErr, missErr, structErr } from "../../exi/check.js";
+import { arrErr, chkBig, chkBool, chkInt, ENCODE_MODE, enumIdx, missErr, structErr } from "../../exi/check.js";
+import { decodedPadding, decodedTolerant, facetWarnings, markDecoded, underRoot } from "../../exi/decoded.js";
 import { MAX_EXI_MESSAGE_BYTES } from "../../exi/limits.js";
 import type { DecodeOptions, EncodeOptions } from "../../exi/options.js";
+import { META } from "./meta.js";
 import type * as T from "./types.js";
 
 export type { DecodeOptions, EncodeOptions };
@@ -66,14 +68,15 @@ export type FragmentDocument = Record<string, unknown>;
 const W_ = new BitWriter(8192);
 const R_ = new BitReader();
 
-function begin(bytes: Uint8Array): BitReader {
+function begin(bytes: Uint8Array, opts?: DecodeOptions): BitReader {
   if (!(bytes instanceof Uint8Array)) throw new ExiDecodeError("EXI_HEADER", "input is not a Uint8Array", 0);
   if (bytes.length > MAX_EXI_MESSAGE_BYTES) throw new ExiDecodeError("EXI_LIMIT", `stream of ${bytes.length} bytes exceeds MAX_EXI_MESSAGE_BYTES ${MAX_EXI_MESSAGE_BYTES}`, 0);
   if (bytes.length === 0 || bytes[0] !== 0x80) throw new ExiDecodeError("EXI_HEADER", `EXI header must be 0x80 (no options, version 1), got ${bytes.length === 0 ? "nothing" : "0x" + bytes[0]!.toString(16)}`, 0, "header", "0x80");
-  return R_.reset(bytes, 8);
+  return R_.reset(bytes, 8, opts?.strict === true);
 }
 
-function end(r: BitReader, opts?: DecodeOptions): void {
+/** Check End-Document padding; returns the number of zero bytes after it. */
+function end(r: BitReader, opts?: DecodeOptions): number {
   const p = r.pos;
   const rest = p & 7 ? 8 - (p & 7) : 0;
   if (rest && r.bits(rest) !== 0) r.fail("EXI_TRAILING", "non-zero padding bits after End-Document", "DocEnd", undefined, p);
@@ -82,11 +85,53 @@ function end(r: BitReader, opts?: DecodeOptions): void {
     for (let i = byteEnd; i < r.buf.length; i++) if (r.buf[i] !== 0) r.fail("EXI_TRAILING", `${r.buf.length - byteEnd} bytes after End-Document (not zero)`, "DocEnd", undefined, byteEnd * 8);
     opts?.onWarning?.({ code: "EXI_TRAILING_ZERO_BYTES", message: `${r.buf.length - byteEnd} zero bytes after End-Document ignored`, bitOffset: byteEnd * 8 });
   }
+  return r.buf.length - byteEnd;
+}
+
+/**
+ * End of a decode: the padding, then the facet warnings of a tolerant decode (paths from the root element,
+ * or from inside `root` when given), recorded on the result (see exi/decoded.ts).
+ */
+function done<D extends object>(r: BitReader, doc: D, opts?: DecodeOptions, root?: string): D {
+  const pad = end(r, opts);
+  if (r.facets.length === 0 && pad === 0) return doc;
+  let ws = r.facets.length === 0 ? [] : facetWarnings(META, doc as Record<string, unknown>, r.facets);
+  let target: object = doc;
+  const inner = root === undefined ? undefined : (doc as Record<string, unknown>)[root];
+  if (typeof inner === "object" && inner !== null) {
+    target = inner;
+    ws = underRoot(ws, root!);
+  }
+  if (opts?.onWarning) for (const x of ws) opts.onWarning(x);
+  markDecoded(target, ws, pad);
+  return doc;
+}
+
+/** Start an encode: tolerant when asked or when `doc` (or its root's value) carries facet warnings of a decode (exi/check.ts). */
+function start(doc: unknown, opts?: EncodeOptions): BitWriter {
+  const tolerant = opts?.tolerant ?? decodedTolerant(doc);
+  ENCODE_MODE.tolerant = tolerant;
+  const w = W_;
+  w.reset(opts?.lenientLengths === true, tolerant);
+  w.bits(0x80, 8);
+  return w;
+}
+
+/** End an encode: the bytes, then the zero padding bytes asked for or recorded by the decode of `doc`. */
+function finish(w: BitWriter, doc: unknown, opts?: EncodeOptions): Uint8Array {
+  const pad = opts?.paddingBytes ?? decodedPadding(doc);
+  const out = w.finish();
+  if (pad === 0) return out;
+  if (!Number.isInteger(pad) || pad < 0 || out.length + pad > MAX_EXI_MESSAGE_BYTES)
+    throw new ExiEncodeError("EXI_LIMIT", "paddingBytes", `${pad} padding bytes: not a count that fits MAX_EXI_MESSAGE_BYTES`);
+  const padded = new Uint8Array(out.length + pad);
+  padded.set(out);
+  return padded;
 }
 const E0: readonly string[] = ["OK","OK_CertificateExpiresSoon","OK_NewSessionEstablished","OK_OldSessionJoined","OK_PowerToleranceConfirmed","WARNING_AuthorizationSelectionInvalid","WARNING_CertificateExpired","WARNING_CertificateNotYetValid","WARNING_CertificateRevoked","WARNING_CertificateValidationError","WARNING_ChallengeInvalid","WARNING_EIMAuthorizationFailure","WARNING_eMSPUnknown","WARNING_EVPowerProfileViolation","WARNING_GeneralPnCAuthorizationError","WARNING_NoCertificateAvailable","WARNING_NoContractMatchingPCIDFound","WARNING_PowerToleranceNotConfirmed","WARNING_ScheduleRenegotiationFailed","WARNING_StandbyNotAllowed","WARNING_WPT","FAILED","FAILED_AssociationError","FAILED_ContactorError","FAILED_EVPowerProfileInvalid","FAILED_EVPowerProfileViolation","FAILED_MeteringSignatureNotValid","FAILED_NoEnergyTransferServiceSelected","FAILED_NoServiceRenegotiationSupported","FAILED_PauseNotAllowed","FAILED_PowerDeliveryNotApplied","FAILED_PowerToleranceNotConfirmed","FAILED_ScheduleRenegotiation","FAILED_ScheduleSelectionInvalid","FAILED_SequenceError","FAILED_ServiceIDInvalid","FAILED_ServiceSelectionInvalid","FAILED_SignatureError","FAILED_UnknownSession","FAILED_WrongChargeParameter"];
-function E0i(v: unknown, f: string): number { switch (v) { case "OK": return 0; case "OK_CertificateExpiresSoon": return 1; case "OK_NewSessionEstablished": return 2; case "OK_OldSessionJoined": return 3; case "OK_PowerToleranceConfirmed": return 4; case "WARNING_AuthorizationSelectionInvalid": return 5; case "WARNING_CertificateExpired": return 6; case "WARNING_CertificateNotYetValid": return 7; case "WARNING_CertificateRevoked": return 8; case "WARNING_CertificateValidationError": return 9; case "WARNING_ChallengeInvalid": return 10; case "WARNING_EIMAuthorizationFailure": return 11; case "WARNING_eMSPUnknown": return 12; case "WARNING_EVPowerProfileViolation": return 13; case "WARNING_GeneralPnCAuthorizationError": return 14; case "WARNING_NoCertificateAvailable": return 15; case "WARNING_NoContractMatchingPCIDFound": return 16; case "WARNING_PowerToleranceNotConfirmed": return 17; case "WARNING_ScheduleRenegotiationFailed": return 18; case "WARNING_StandbyNotAllowed": return 19; case "WARNING_WPT": return 20; case "FAILED": return 21; case "FAILED_AssociationError": return 22; case "FAILED_ContactorError": return 23; case "FAILED_EVPowerProfileInvalid": return 24; case "FAILED_EVPowerProfileViolation": return 25; case "FAILED_MeteringSignatureNotValid": return 26; case "FAILED_NoEnergyTransferServiceSelected": return 27; case "FAILED_NoServiceRenegotiationSupported": return 28; case "FAILED_PauseNotAllowed": return 29; case "FAILED_PowerDeliveryNotApplied": return 30; case "FAILED_PowerToleranceNotConfirmed": return 31; case "FAILED_ScheduleRenegotiation": return 32; case "FAILED_ScheduleSelectionInvalid": return 33; case "FAILED_SequenceError": return 34; case "FAILED_ServiceIDInvalid": return 35; case "FAILED_ServiceSelectionInvalid": return 36; case "FAILED_SignatureError": return 37; case "FAILED_UnknownSession": return 38; case "FAILED_WrongChargeParameter": return 39; } throw enumErr(v, E0, f); }
+function E0i(v: unknown, f: string): number { switch (v) { case "OK": return 0; case "OK_CertificateExpiresSoon": return 1; case "OK_NewSessionEstablished": return 2; case "OK_OldSessionJoined": return 3; case "OK_PowerToleranceConfirmed": return 4; case "WARNING_AuthorizationSelectionInvalid": return 5; case "WARNING_CertificateExpired": return 6; case "WARNING_CertificateNotYetValid": return 7; case "WARNING_CertificateRevoked": return 8; case "WARNING_CertificateValidationError": return 9; case "WARNING_ChallengeInvalid": return 10; case "WARNING_EIMAuthorizationFailure": return 11; case "WARNING_eMSPUnknown": return 12; case "WARNING_EVPowerProfileViolation": return 13; case "WARNING_GeneralPnCAuthorizationError": return 14; case "WARNING_NoCertificateAvailable": return 15; case "WARNING_NoContractMatchingPCIDFound": return 16; case "WARNING_PowerToleranceNotConfirmed": return 17; case "WARNING_ScheduleRenegotiationFailed": return 18; case "WARNING_StandbyNotAllowed": return 19; case "WARNING_WPT": return 20; case "FAILED": return 21; case "FAILED_AssociationError": return 22; case "FAILED_ContactorError": return 23; case "FAILED_EVPowerProfileInvalid": return 24; case "FAILED_EVPowerProfileViolation": return 25; case "FAILED_MeteringSignatureNotValid": return 26; case "FAILED_NoEnergyTransferServiceSelected": return 27; case "FAILED_NoServiceRenegotiationSupported": return 28; case "FAILED_PauseNotAllowed": return 29; case "FAILED_PowerDeliveryNotApplied": return 30; case "FAILED_PowerToleranceNotConfirmed": return 31; case "FAILED_ScheduleRenegotiation": return 32; case "FAILED_ScheduleSelectionInvalid": return 33; case "FAILED_SequenceError": return 34; case "FAILED_ServiceIDInvalid": return 35; case "FAILED_ServiceSelectionInvalid": return 36; case "FAILED_SignatureError": return 37; case "FAILED_UnknownSession": return 38; case "FAILED_WrongChargeParameter": return 39; } return enumIdx(v, E0, 6, f); }
 const E1: readonly string[] = ["Pause","ExitStandby","Terminate","ScheduleRenegotiation","ServiceRenegotiation","MeteringConfirmation"];
-function E1i(v: unknown, f: string): number { switch (v) { case "Pause": return 0; case "ExitStandby": return 1; case "Terminate": return 2; case "ScheduleRenegotiation": return 3; case "ServiceRenegotiation": return 4; case "MeteringConfirmation": return 5; } throw enumErr(v, E1, f); }
+function E1i(v: unknown, f: string): number { switch (v) { case "Pause": return 0; case "ExitStandby": return 1; case "Terminate": return 2; case "ScheduleRenegotiation": return 3; case "ServiceRenegotiation": return 4; case "MeteringConfirmation": return 5; } return enumIdx(v, E1, 3, f); }
 
 function d_SignatureType(r: BitReader): T.SignatureType {
   const o: any = {};
@@ -2498,7 +2543,7 @@ function e_MessageHeaderType(w: BitWriter, o: T.MessageHeaderType): void {
   if (v1 === undefined) throw missErr("MessageHeaderType", "TimeStamp");
   s = 2;
   w.bits(0, 3);
-  w.uintBig(chkBig(v1, 0n, 18446744073709551615n, "TimeStamp"));
+  w.uintBig(chkBig(v1, 0n, 18446744073709551615n, "TimeStamp", true));
   const v2: any = o.Signature;
   w.bits(0, 1);
   if (v2 !== undefined) {
@@ -2673,7 +2718,7 @@ function e_RationalNumberType(w: BitWriter, o: T.RationalNumberType): void {
   const v1: any = o.Value;
   if (v1 === undefined) throw missErr("RationalNumberType", "Value");
   s = 2;
-  const v1_i = chkInt(v1, -32768, 32767, "Value");
+  const v1_i = chkInt(v1, -32768, 32767, "Value", -9007199254740991, 9007199254740991);
   w.bits(((chkInt(v0, -128, 127, "Exponent") + 128) << 4) | (v1_i < 0 ? 1 : 0), 14);
   w.uint(v1_i < 0 ? -v1_i - 1 : v1_i);
   w.bits(0, 2);
@@ -2696,7 +2741,7 @@ function d_AC_ChargeParameterDiscoveryResType(r: BitReader): T.AC_ChargeParamete
   const y6 = ((x4 >>> 3) & 63);
   if ((x4 & 512) !== 0) r.badBits(x4, 512, 11, "AC_ChargeParameterDiscoveryResType/ResponseCode");
   if (y6 >= 40) r.enumErr(y6, 40, "AC_ChargeParameterDiscoveryResType/ResponseCode", r.pos - 9);
-  const v3 = E0[y6]!;
+  const v3 = (y6 < 40 ? E0[y6]! : y6);
   c = (x4 & 3);
   if ((x4 & 4) !== 0) r.badBits(x4, 4, 11, "AC_ChargeParameterDiscoveryResType/ResponseCode");
   o.ResponseCode = v3;
@@ -2777,7 +2822,7 @@ function d_ChargeParameterDiscoveryResType(r: BitReader): T.ChargeParameterDisco
   const y6 = ((x4 >>> 2) & 63);
   if ((x4 & 256) !== 0) r.badBits(x4, 256, 10, "ChargeParameterDiscoveryResType/ResponseCode");
   if (y6 >= 40) r.enumErr(y6, 40, "ChargeParameterDiscoveryResType/ResponseCode", r.pos - 8);
-  const v3 = E0[y6]!;
+  const v3 = (y6 < 40 ? E0[y6]! : y6);
   if ((x4 & 2) !== 0) r.badBits(x4, 2, 10, "ChargeParameterDiscoveryResType/ResponseCode");
   const y7 = (x4 & 1);
   if (y7 !== 0) { x_ChargeParameterDiscoveryResType(r, 2, y7); }
@@ -2825,7 +2870,7 @@ function d_V2GResponseType(r: BitReader): T.V2GResponseType {
   const y6 = ((x4 >>> 2) & 63);
   if ((x4 & 256) !== 0) r.badBits(x4, 256, 10, "V2GResponseType/ResponseCode");
   if (y6 >= 40) r.enumErr(y6, 40, "V2GResponseType/ResponseCode", r.pos - 8);
-  const v3 = E0[y6]!;
+  const v3 = (y6 < 40 ? E0[y6]! : y6);
   if ((x4 & 2) !== 0) r.badBits(x4, 2, 10, "V2GResponseType/ResponseCode");
   const y7 = (x4 & 1);
   if (y7 !== 0) { x_V2GResponseType(r, 2, y7); }
@@ -3425,7 +3470,7 @@ function e_DisplayParametersType(w: BitWriter, o: T.DisplayParametersType): void
   const v0: any = m0 & 1 ? o.PresentSOC : undefined;
   if (v0 !== undefined) {
     s = 1;
-    w.bits((chkInt(v0, 0, 100, "PresentSOC") << 1), 13);
+    w.bits((chkInt(v0, 0, 100, "PresentSOC", 0, 127) << 1), 13);
   }
   const v1: any = m0 & 2 ? o.MinimumSOC : undefined;
   if (v1 !== undefined) {
@@ -3434,7 +3479,7 @@ function e_DisplayParametersType(w: BitWriter, o: T.DisplayParametersType): void
       case 1: w.bits(0, 5); s = 2; break;
       default: throw structErr("DisplayParametersType", "MinimumSOC", EXP_DisplayParametersType[s]!);
     }
-    w.bits((chkInt(v1, 0, 100, "MinimumSOC") << 1), 8);
+    w.bits((chkInt(v1, 0, 100, "MinimumSOC", 0, 127) << 1), 8);
   }
   const v2: any = m0 & 4 ? o.TargetSOC : undefined;
   if (v2 !== undefined) {
@@ -3444,7 +3489,7 @@ function e_DisplayParametersType(w: BitWriter, o: T.DisplayParametersType): void
       case 2: w.bits(0, 5); s = 3; break;
       default: throw structErr("DisplayParametersType", "TargetSOC", EXP_DisplayParametersType[s]!);
     }
-    w.bits((chkInt(v2, 0, 100, "TargetSOC") << 1), 8);
+    w.bits((chkInt(v2, 0, 100, "TargetSOC", 0, 127) << 1), 8);
   }
   const v3: any = m0 & 8 ? o.MaximumSOC : undefined;
   if (v3 !== undefined) {
@@ -3455,7 +3500,7 @@ function e_DisplayParametersType(w: BitWriter, o: T.DisplayParametersType): void
       case 3: w.bits(0, 5); s = 4; break;
       default: throw structErr("DisplayParametersType", "MaximumSOC", EXP_DisplayParametersType[s]!);
     }
-    w.bits((chkInt(v3, 0, 100, "MaximumSOC") << 1), 8);
+    w.bits((chkInt(v3, 0, 100, "MaximumSOC", 0, 127) << 1), 8);
   }
   const v4: any = m0 & 16 ? o.RemainingTimeToMinimumSOC : undefined;
   if (v4 !== undefined) {
@@ -3467,7 +3512,7 @@ function e_DisplayParametersType(w: BitWriter, o: T.DisplayParametersType): void
       case 4: w.bits(0, 4); s = 5; break;
       default: throw structErr("DisplayParametersType", "RemainingTimeToMinimumSOC", EXP_DisplayParametersType[s]!);
     }
-    w.uint(chkInt(v4, 0, 4294967295, "RemainingTimeToMinimumSOC"));
+    w.uint(chkInt(v4, 0, 4294967295, "RemainingTimeToMinimumSOC", 0, 9007199254740991));
     w.bits(0, 1);
   }
   const v5: any = m0 & 32 ? o.RemainingTimeToTargetSOC : undefined;
@@ -3481,7 +3526,7 @@ function e_DisplayParametersType(w: BitWriter, o: T.DisplayParametersType): void
       case 5: w.bits(0, 4); s = 6; break;
       default: throw structErr("DisplayParametersType", "RemainingTimeToTargetSOC", EXP_DisplayParametersType[s]!);
     }
-    w.uint(chkInt(v5, 0, 4294967295, "RemainingTimeToTargetSOC"));
+    w.uint(chkInt(v5, 0, 4294967295, "RemainingTimeToTargetSOC", 0, 9007199254740991));
     w.bits(0, 1);
   }
   const v6: any = m0 & 64 ? o.RemainingTimeToMaximumSOC : undefined;
@@ -3496,7 +3541,7 @@ function e_DisplayParametersType(w: BitWriter, o: T.DisplayParametersType): void
       case 6: w.bits(0, 4); s = 7; break;
       default: throw structErr("DisplayParametersType", "RemainingTimeToMaximumSOC", EXP_DisplayParametersType[s]!);
     }
-    w.uint(chkInt(v6, 0, 4294967295, "RemainingTimeToMaximumSOC"));
+    w.uint(chkInt(v6, 0, 4294967295, "RemainingTimeToMaximumSOC", 0, 9007199254740991));
     w.bits(0, 1);
   }
   const v7: any = m0 & 128 ? o.ChargingComplete : undefined;
@@ -3581,7 +3626,7 @@ function d_AC_ChargeLoopResType(r: BitReader): T.AC_ChargeLoopResType {
   const y6 = ((x4 >>> 5) & 63);
   if ((x4 & 2048) !== 0) r.badBits(x4, 2048, 13, "AC_ChargeLoopResType/ResponseCode");
   if (y6 >= 40) r.enumErr(y6, 40, "AC_ChargeLoopResType/ResponseCode", r.pos - 11);
-  const v3 = E0[y6]!;
+  const v3 = (y6 < 40 ? E0[y6]! : y6);
   c = (x4 & 15);
   if ((x4 & 16) !== 0) r.badBits(x4, 16, 13, "AC_ChargeLoopResType/ResponseCode");
   o.ResponseCode = v3;
@@ -3797,7 +3842,7 @@ function d_ChargeLoopResType(r: BitReader): T.ChargeLoopResType {
   const y6 = ((x4 >>> 4) & 63);
   if ((x4 & 1024) !== 0) r.badBits(x4, 1024, 12, "ChargeLoopResType/ResponseCode");
   if (y6 >= 40) r.enumErr(y6, 40, "ChargeLoopResType/ResponseCode", r.pos - 10);
-  const v3 = E0[y6]!;
+  const v3 = (y6 < 40 ? E0[y6]! : y6);
   c = (x4 & 7);
   if ((x4 & 8) !== 0) r.badBits(x4, 8, 12, "ChargeLoopResType/ResponseCode");
   o.ResponseCode = v3;
@@ -3901,7 +3946,7 @@ function d_EVSEStatusType(r: BitReader): T.EVSEStatusType {
   const y6 = ((x4 >>> 2) & 7);
   if ((x4 & 32) !== 0) r.badBits(x4, 32, 8, "EVSEStatusType/EVSENotification");
   if (y6 >= 6) r.enumErr(y6, 6, "EVSEStatusType/EVSENotification", r.pos - 5);
-  const v3 = E1[y6]!;
+  const v3 = (y6 < 6 ? E1[y6]! : y6);
   if ((x4 & 2) !== 0) r.badBits(x4, 2, 8, "EVSEStatusType/EVSENotification");
   const y7 = (x4 & 1);
   if (y7 !== 0) { x_EVSEStatusType(r, 2, y7); }
@@ -3927,7 +3972,7 @@ function e_EVSEStatusType(w: BitWriter, o: T.EVSEStatusType): void {
   if (v0 === undefined) throw missErr("EVSEStatusType", "NotificationMaxDelay");
   s = 1;
   w.bits(0, 2);
-  w.uint(chkInt(v0, 0, 65535, "NotificationMaxDelay"));
+  w.uint(chkInt(v0, 0, 65535, "NotificationMaxDelay", 0, 9007199254740991));
   const v1: any = o.EVSENotification;
   if (v1 === undefined) throw missErr("EVSEStatusType", "EVSENotification");
   s = 2;
@@ -3943,7 +3988,7 @@ function d_MeterInfoType(r: BitReader): T.MeterInfoType {
   const y2 = ((x1 >>> 1) & 1);
   if (y2 !== 0) { r.pos -= 1; x_MeterInfoType(r, 0, y2); }
   if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "MeterInfoType/MeterID");
-  const v0 = r.string(64, 12, "MeterInfoType/MeterID");
+  const v0 = r.string(32, 12, "MeterInfoType/MeterID");
   const x4 = r.bits(3);
   if ((x4 & 4) !== 0) r.badBits(x4, 4, 3, "MeterInfoType/MeterID");
   const y5 = ((x4 >>> 1) & 1);
@@ -4045,13 +4090,13 @@ function e_MeterInfoType(w: BitWriter, o: T.MeterInfoType): void {
   if (v1 === undefined) throw missErr("MeterInfoType", "ChargedEnergyReadingWh");
   s = 2;
   w.bits(0, 3);
-  w.uintBig(chkBig(v1, 0n, 18446744073709551615n, "ChargedEnergyReadingWh"));
+  w.uintBig(chkBig(v1, 0n, 18446744073709551615n, "ChargedEnergyReadingWh", true));
   const v2: any = o.BPT_DischargedEnergyReadingWh;
   w.bits(0, 1);
   if (v2 !== undefined) {
     s = 3;
     w.bits(0, 4);
-    w.uintBig(chkBig(v2, 0n, 18446744073709551615n, "BPT_DischargedEnergyReadingWh"));
+    w.uintBig(chkBig(v2, 0n, 18446744073709551615n, "BPT_DischargedEnergyReadingWh", true));
     w.bits(0, 1);
   }
   const v3: any = o.CapacitiveEnergyReadingVARh;
@@ -4061,7 +4106,7 @@ function e_MeterInfoType(w: BitWriter, o: T.MeterInfoType): void {
       case 3: w.bits(0, 4); s = 4; break;
       default: throw structErr("MeterInfoType", "CapacitiveEnergyReadingVARh", EXP_MeterInfoType[s]!);
     }
-    w.uintBig(chkBig(v3, 0n, 18446744073709551615n, "CapacitiveEnergyReadingVARh"));
+    w.uintBig(chkBig(v3, 0n, 18446744073709551615n, "CapacitiveEnergyReadingVARh", true));
     w.bits(0, 1);
   }
   const v4: any = o.BPT_InductiveEnergyReadingVARh;
@@ -4072,7 +4117,7 @@ function e_MeterInfoType(w: BitWriter, o: T.MeterInfoType): void {
       case 4: w.bits(0, 4); s = 5; break;
       default: throw structErr("MeterInfoType", "BPT_InductiveEnergyReadingVARh", EXP_MeterInfoType[s]!);
     }
-    w.uintBig(chkBig(v4, 0n, 18446744073709551615n, "BPT_InductiveEnergyReadingVARh"));
+    w.uintBig(chkBig(v4, 0n, 18446744073709551615n, "BPT_InductiveEnergyReadingVARh", true));
     w.bits(0, 1);
   }
   const v5: any = o.MeterSignature;
@@ -4097,7 +4142,7 @@ function e_MeterInfoType(w: BitWriter, o: T.MeterInfoType): void {
       case 6: w.bits(0, 3); s = 7; break;
       default: throw structErr("MeterInfoType", "MeterStatus", EXP_MeterInfoType[s]!);
     }
-    const v6_i = chkInt(v6, -32768, 32767, "MeterStatus");
+    const v6_i = chkInt(v6, -32768, 32767, "MeterStatus", -9007199254740991, 9007199254740991);
     w.bits((v6_i < 0 ? 1 : 0), 1);
     w.uint(v6_i < 0 ? -v6_i - 1 : v6_i);
     w.bits(0, 1);
@@ -4113,7 +4158,7 @@ function e_MeterInfoType(w: BitWriter, o: T.MeterInfoType): void {
       case 7: w.bits(0, 3); s = 8; break;
       default: throw structErr("MeterInfoType", "MeterTimestamp", EXP_MeterInfoType[s]!);
     }
-    w.uintBig(chkBig(v7, 0n, 18446744073709551615n, "MeterTimestamp"));
+    w.uintBig(chkBig(v7, 0n, 18446744073709551615n, "MeterTimestamp", true));
     w.bits(0, 1);
   }
   switch (s) {
@@ -4258,7 +4303,7 @@ function e_ReceiptType(w: BitWriter, o: T.ReceiptType): void {
   if (v0 === undefined) throw missErr("ReceiptType", "TimeAnchor");
   s = 1;
   w.bits(0, 2);
-  w.uintBig(chkBig(v0, 0n, 18446744073709551615n, "TimeAnchor"));
+  w.uintBig(chkBig(v0, 0n, 18446744073709551615n, "TimeAnchor", true));
   const v1: any = o.EnergyCosts;
   w.bits(0, 1);
   if (v1 !== undefined) {
@@ -4412,7 +4457,7 @@ function e_DetailedTaxType(w: BitWriter, o: T.DetailedTaxType): void {
   if (v0 === undefined) throw missErr("DetailedTaxType", "TaxRuleID");
   s = 1;
   w.bits(0, 2);
-  w.uint(chkInt(v0, 1, 4294967295, "TaxRuleID"));
+  w.uint(chkInt(v0, 1, 4294967295, "TaxRuleID", 0, 9007199254740991));
   const v1: any = o.Amount;
   if (v1 === undefined) throw missErr("DetailedTaxType", "Amount");
   s = 2;
@@ -6416,7 +6461,7 @@ function e_Dynamic_AC_CLReqControlModeType(w: BitWriter, o: T.Dynamic_AC_CLReqCo
   if (v0 !== undefined) {
     s = 1;
     w.bits(0, 3);
-    w.uint(chkInt(v0, 0, 4294967295, "DepartureTime"));
+    w.uint(chkInt(v0, 0, 4294967295, "DepartureTime", 0, 9007199254740991));
     w.bits(0, 1);
   }
   const v1: any = o.EVTargetEnergyRequest;
@@ -6591,7 +6636,7 @@ function e_Dynamic_CLReqControlModeType(w: BitWriter, o: T.Dynamic_CLReqControlM
   if (v0 !== undefined) {
     s = 1;
     w.bits(0, 3);
-    w.uint(chkInt(v0, 0, 4294967295, "DepartureTime"));
+    w.uint(chkInt(v0, 0, 4294967295, "DepartureTime", 0, 9007199254740991));
     w.bits(0, 1);
   }
   const v1: any = o.EVTargetEnergyRequest;
@@ -6754,7 +6799,7 @@ function e_Dynamic_AC_CLResControlModeType(w: BitWriter, o: T.Dynamic_AC_CLResCo
   if (v0 !== undefined) {
     s = 1;
     w.bits(0, 4);
-    w.uint(chkInt(v0, 0, 4294967295, "DepartureTime"));
+    w.uint(chkInt(v0, 0, 4294967295, "DepartureTime", 0, 9007199254740991));
     w.bits(0, 1);
   }
   const v1: any = o.MinimumSOC;
@@ -6764,7 +6809,7 @@ function e_Dynamic_AC_CLResControlModeType(w: BitWriter, o: T.Dynamic_AC_CLResCo
       case 1: w.bits(0, 4); s = 2; break;
       default: throw structErr("Dynamic_AC_CLResControlModeType", "MinimumSOC", EXP_Dynamic_AC_CLResControlModeType[s]!);
     }
-    w.bits((chkInt(v1, 0, 100, "MinimumSOC") << 1), 8);
+    w.bits((chkInt(v1, 0, 100, "MinimumSOC", 0, 127) << 1), 8);
   }
   const v2: any = o.TargetSOC;
   if (v2 !== undefined) {
@@ -6774,7 +6819,7 @@ function e_Dynamic_AC_CLResControlModeType(w: BitWriter, o: T.Dynamic_AC_CLResCo
       case 2: w.bits(0, 3); s = 3; break;
       default: throw structErr("Dynamic_AC_CLResControlModeType", "TargetSOC", EXP_Dynamic_AC_CLResControlModeType[s]!);
     }
-    w.bits((chkInt(v2, 0, 100, "TargetSOC") << 1), 8);
+    w.bits((chkInt(v2, 0, 100, "TargetSOC", 0, 127) << 1), 8);
   }
   const v3: any = o.AckMaxDelay;
   if (v3 !== undefined) {
@@ -6785,7 +6830,7 @@ function e_Dynamic_AC_CLResControlModeType(w: BitWriter, o: T.Dynamic_AC_CLResCo
       case 3: w.bits(0, 3); s = 4; break;
       default: throw structErr("Dynamic_AC_CLResControlModeType", "AckMaxDelay", EXP_Dynamic_AC_CLResControlModeType[s]!);
     }
-    w.uint(chkInt(v3, 0, 65535, "AckMaxDelay"));
+    w.uint(chkInt(v3, 0, 65535, "AckMaxDelay", 0, 9007199254740991));
     w.bits(0, 1);
   }
   const v4: any = o.EVSETargetActivePower;
@@ -6971,7 +7016,7 @@ function e_Dynamic_CLResControlModeType(w: BitWriter, o: T.Dynamic_CLResControlM
   if (v0 !== undefined) {
     s = 1;
     w.bits(0, 4);
-    w.uint(chkInt(v0, 0, 4294967295, "DepartureTime"));
+    w.uint(chkInt(v0, 0, 4294967295, "DepartureTime", 0, 9007199254740991));
     w.bits(0, 1);
   }
   const v1: any = o.MinimumSOC;
@@ -6981,7 +7026,7 @@ function e_Dynamic_CLResControlModeType(w: BitWriter, o: T.Dynamic_CLResControlM
       case 1: w.bits(0, 4); s = 2; break;
       default: throw structErr("Dynamic_CLResControlModeType", "MinimumSOC", EXP_Dynamic_CLResControlModeType[s]!);
     }
-    w.bits((chkInt(v1, 0, 100, "MinimumSOC") << 1), 8);
+    w.bits((chkInt(v1, 0, 100, "MinimumSOC", 0, 127) << 1), 8);
   }
   const v2: any = o.TargetSOC;
   if (v2 !== undefined) {
@@ -6991,7 +7036,7 @@ function e_Dynamic_CLResControlModeType(w: BitWriter, o: T.Dynamic_CLResControlM
       case 2: w.bits(0, 3); s = 3; break;
       default: throw structErr("Dynamic_CLResControlModeType", "TargetSOC", EXP_Dynamic_CLResControlModeType[s]!);
     }
-    w.bits((chkInt(v2, 0, 100, "TargetSOC") << 1), 8);
+    w.bits((chkInt(v2, 0, 100, "TargetSOC", 0, 127) << 1), 8);
   }
   const v3: any = o.AckMaxDelay;
   if (v3 !== undefined) {
@@ -7002,7 +7047,7 @@ function e_Dynamic_CLResControlModeType(w: BitWriter, o: T.Dynamic_CLResControlM
       case 3: w.bits(0, 3); s = 4; break;
       default: throw structErr("Dynamic_CLResControlModeType", "AckMaxDelay", EXP_Dynamic_CLResControlModeType[s]!);
     }
-    w.uint(chkInt(v3, 0, 65535, "AckMaxDelay"));
+    w.uint(chkInt(v3, 0, 65535, "AckMaxDelay", 0, 9007199254740991));
     w.bits(0, 1);
   }
   switch (s) {
@@ -7223,7 +7268,7 @@ function e_BPT_Dynamic_AC_CLReqControlModeType(w: BitWriter, o: T.BPT_Dynamic_AC
   if (v0 !== undefined) {
     s = 1;
     w.bits(0, 3);
-    w.uint(chkInt(v0, 0, 4294967295, "DepartureTime"));
+    w.uint(chkInt(v0, 0, 4294967295, "DepartureTime", 0, 9007199254740991));
     w.bits(0, 1);
   }
   const v1: any = o.EVTargetEnergyRequest;
@@ -7554,7 +7599,7 @@ function e_BPT_Dynamic_AC_CLResControlModeType(w: BitWriter, o: T.BPT_Dynamic_AC
   if (v0 !== undefined) {
     s = 1;
     w.bits(0, 4);
-    w.uint(chkInt(v0, 0, 4294967295, "DepartureTime"));
+    w.uint(chkInt(v0, 0, 4294967295, "DepartureTime", 0, 9007199254740991));
     w.bits(0, 1);
   }
   const v1: any = o.MinimumSOC;
@@ -7564,7 +7609,7 @@ function e_BPT_Dynamic_AC_CLResControlModeType(w: BitWriter, o: T.BPT_Dynamic_AC
       case 1: w.bits(0, 4); s = 2; break;
       default: throw structErr("BPT_Dynamic_AC_CLResControlModeType", "MinimumSOC", EXP_BPT_Dynamic_AC_CLResControlModeType[s]!);
     }
-    w.bits((chkInt(v1, 0, 100, "MinimumSOC") << 1), 8);
+    w.bits((chkInt(v1, 0, 100, "MinimumSOC", 0, 127) << 1), 8);
   }
   const v2: any = o.TargetSOC;
   if (v2 !== undefined) {
@@ -7574,7 +7619,7 @@ function e_BPT_Dynamic_AC_CLResControlModeType(w: BitWriter, o: T.BPT_Dynamic_AC
       case 2: w.bits(0, 3); s = 3; break;
       default: throw structErr("BPT_Dynamic_AC_CLResControlModeType", "TargetSOC", EXP_BPT_Dynamic_AC_CLResControlModeType[s]!);
     }
-    w.bits((chkInt(v2, 0, 100, "TargetSOC") << 1), 8);
+    w.bits((chkInt(v2, 0, 100, "TargetSOC", 0, 127) << 1), 8);
   }
   const v3: any = o.AckMaxDelay;
   if (v3 !== undefined) {
@@ -7585,7 +7630,7 @@ function e_BPT_Dynamic_AC_CLResControlModeType(w: BitWriter, o: T.BPT_Dynamic_AC
       case 3: w.bits(0, 3); s = 4; break;
       default: throw structErr("BPT_Dynamic_AC_CLResControlModeType", "AckMaxDelay", EXP_BPT_Dynamic_AC_CLResControlModeType[s]!);
     }
-    w.uint(chkInt(v3, 0, 65535, "AckMaxDelay"));
+    w.uint(chkInt(v3, 0, 65535, "AckMaxDelay", 0, 9007199254740991));
     w.bits(0, 1);
   }
   const v4: any = o.EVSETargetActivePower;
@@ -7771,7 +7816,11 @@ const EXP_ListOfRootCertificateIDsType: readonly string[] = ["SE(RootCertificate
 
 /** Decode an EXI document of this schema set (6-bit DocContent code, 42 global elements + SE(*)). */
 export function decodeDocument(bytes: Uint8Array, opts?: DecodeOptions): Document {
-  const r = begin(bytes);
+  return decodeDoc(bytes, opts);
+}
+
+function decodeDoc(bytes: Uint8Array, opts?: DecodeOptions, root?: string): Document {
+  const r = begin(bytes, opts);
   const c = r.bits(6);
   let doc: Document;
   switch (c) {
@@ -7820,18 +7869,15 @@ export function decodeDocument(bytes: Uint8Array, opts?: DecodeOptions): Documen
     default:
       return r.badEvent(c, 6, "DocContent", "SE(global element)");
   }
-  end(r, opts);
-  return doc;
+  return done(r, doc, opts, root);
 }
 
 /** Encode a document ({ ElementName: value }) of this schema set. */
 export function encodeDocument(doc: Document, opts?: EncodeOptions): Uint8Array {
-  const w = W_;
-  w.reset(opts?.lenientLengths === true);
-  w.bits(0x80, 8);
+  const w = start(doc, opts);
   const W = 6;
   docContent(w, doc, W);
-  return w.finish();
+  return finish(w, doc, opts);
 }
 
 const K_Document = new Map<string, number>([["AC_CPDReqEnergyTransferMode",0],["AC_CPDResEnergyTransferMode",1],["AC_ChargeLoopReq",2],["AC_ChargeLoopRes",3],["AC_ChargeParameterDiscoveryReq",4],["AC_ChargeParameterDiscoveryRes",5],["BPT_AC_CPDReqEnergyTransferMode",6],["BPT_AC_CPDResEnergyTransferMode",7],["BPT_Dynamic_AC_CLReqControlMode",8],["BPT_Dynamic_AC_CLResControlMode",9],["BPT_Scheduled_AC_CLReqControlMode",10],["BPT_Scheduled_AC_CLResControlMode",11],["CLReqControlMode",12],["CLResControlMode",13],["CanonicalizationMethod",14],["DSAKeyValue",15],["DigestMethod",16],["DigestValue",17],["Dynamic_AC_CLReqControlMode",18],["Dynamic_AC_CLResControlMode",19],["KeyInfo",20],["KeyName",21],["KeyValue",22],["Manifest",23],["MgmtData",24],["Object",25],["PGPData",26],["RSAKeyValue",27],["Reference",28],["RetrievalMethod",29],["SPKIData",30],["Scheduled_AC_CLReqControlMode",31],["Scheduled_AC_CLResControlMode",32],["Signature",33],["SignatureMethod",34],["SignatureProperties",35],["SignatureProperty",36],["SignatureValue",37],["SignedInfo",38],["Transform",39],["Transforms",40],["X509Data",41]]);
@@ -7890,7 +7936,7 @@ function docContent(w: BitWriter, doc: Document, W: number): void {
 
 /** exiFragment: fragment grammar of the whole schema set: FragmentContent = SE(F0…F153) | SE(*) | ED, 8-bit codes (exi.md §4, §5). */
 export function decodeFragment(bytes: Uint8Array, opts?: DecodeOptions): FragmentDocument {
-  const r = begin(bytes);
+  const r = begin(bytes, opts);
   const c = r.bits(8);
   let doc: FragmentDocument;
   switch (c) {
@@ -7961,7 +8007,7 @@ export function decodeFragment(bytes: Uint8Array, opts?: DecodeOptions): Fragmen
     case 64: { const v = d_RationalNumberType(r); const o: any = {}; o["EVSEMinimumDischargePower_L2"] = v; doc = o; break; }
     case 65: { const v = d_RationalNumberType(r); const o: any = {}; o["EVSEMinimumDischargePower_L3"] = v; doc = o; break; }
     case 66: { const v = d_RationalNumberType(r); const o: any = {}; o["EVSENominalFrequency"] = v; doc = o; break; }
-    case 67: { const v = (r.zero("Fragment/EVSENotification", "CH"), E1[r.enumIndex(3, 6, "Fragment/EVSENotification")]!); r.zero("Fragment/EVSENotification", "EE"); const o: any = {}; o["EVSENotification"] = v; doc = o; break; }
+    case 67: { const v = (r.zero("Fragment/EVSENotification", "CH"), r.enumValue(E1, 3, "Fragment/EVSENotification")); r.zero("Fragment/EVSENotification", "EE"); const o: any = {}; o["EVSENotification"] = v; doc = o; break; }
     case 68: { const v = d_RationalNumberType(r); const o: any = {}; o["EVSEPowerRampLimitation"] = v; doc = o; break; }
     case 69: { const v = d_RationalNumberType(r); const o: any = {}; o["EVSEPresentActivePower"] = v; doc = o; break; }
     case 70: { const v = d_RationalNumberType(r); const o: any = {}; o["EVSEPresentActivePower_L2"] = v; doc = o; break; }
@@ -7989,7 +8035,7 @@ export function decodeFragment(bytes: Uint8Array, opts?: DecodeOptions): Fragmen
     case 92: { const v = d_ManifestType(r); const o: any = {}; o["Manifest"] = v; doc = o; break; }
     case 93: { const v = d_RationalNumberType(r); const o: any = {}; o["MaximumPowerAsymmetry"] = v; doc = o; break; }
     case 94: { const v = (r.zero("Fragment/MaximumSOC", "CH"), r.ranged(7, 0, 100, "Fragment/MaximumSOC")); r.zero("Fragment/MaximumSOC", "EE"); const o: any = {}; o["MaximumSOC"] = v; doc = o; break; }
-    case 95: { const v = (r.zero("Fragment/MeterID", "CH"), r.string(64, 12, "Fragment/MeterID")); r.zero("Fragment/MeterID", "EE"); const o: any = {}; o["MeterID"] = v; doc = o; break; }
+    case 95: { const v = (r.zero("Fragment/MeterID", "CH"), r.string(32, 12, "Fragment/MeterID")); r.zero("Fragment/MeterID", "EE"); const o: any = {}; o["MeterID"] = v; doc = o; break; }
     case 96: { const v = d_MeterInfoType(r); const o: any = {}; o["MeterInfo"] = v; doc = o; break; }
     case 97: { const v = (r.zero("Fragment/MeterInfoRequested", "CH"), r.bit() === 1); r.zero("Fragment/MeterInfoRequested", "EE"); const o: any = {}; o["MeterInfoRequested"] = v; doc = o; break; }
     case 98: { const v = (r.zero("Fragment/MeterSignature", "CH"), r.binary(64, "Fragment/MeterSignature")); r.zero("Fragment/MeterSignature", "EE"); const o: any = {}; o["MeterSignature"] = v; doc = o; break; }
@@ -8015,7 +8061,7 @@ export function decodeFragment(bytes: Uint8Array, opts?: DecodeOptions): Fragmen
     case 118: { const v = (r.zero("Fragment/RemainingTimeToMaximumSOC", "CH"), r.uintIn(0, 4294967295, "Fragment/RemainingTimeToMaximumSOC")); r.zero("Fragment/RemainingTimeToMaximumSOC", "EE"); const o: any = {}; o["RemainingTimeToMaximumSOC"] = v; doc = o; break; }
     case 119: { const v = (r.zero("Fragment/RemainingTimeToMinimumSOC", "CH"), r.uintIn(0, 4294967295, "Fragment/RemainingTimeToMinimumSOC")); r.zero("Fragment/RemainingTimeToMinimumSOC", "EE"); const o: any = {}; o["RemainingTimeToMinimumSOC"] = v; doc = o; break; }
     case 120: { const v = (r.zero("Fragment/RemainingTimeToTargetSOC", "CH"), r.uintIn(0, 4294967295, "Fragment/RemainingTimeToTargetSOC")); r.zero("Fragment/RemainingTimeToTargetSOC", "EE"); const o: any = {}; o["RemainingTimeToTargetSOC"] = v; doc = o; break; }
-    case 121: { const v = (r.zero("Fragment/ResponseCode", "CH"), E0[r.enumIndex(6, 40, "Fragment/ResponseCode")]!); r.zero("Fragment/ResponseCode", "EE"); const o: any = {}; o["ResponseCode"] = v; doc = o; break; }
+    case 121: { const v = (r.zero("Fragment/ResponseCode", "CH"), r.enumValue(E0, 6, "Fragment/ResponseCode")); r.zero("Fragment/ResponseCode", "EE"); const o: any = {}; o["ResponseCode"] = v; doc = o; break; }
     case 122: { const v = d_RetrievalMethodType(r); const o: any = {}; o["RetrievalMethod"] = v; doc = o; break; }
     case 123: { const v = d_X509IssuerSerialType(r); const o: any = {}; o["RootCertificateID"] = v; doc = o; break; }
     case 124: { const v = d_SPKIDataType(r); const o: any = {}; o["SPKIData"] = v; doc = o; break; }
@@ -8053,19 +8099,16 @@ export function decodeFragment(bytes: Uint8Array, opts?: DecodeOptions): Fragmen
   }
   const ed = r.bits(8);
   if (ed !== 155) r.badEvent(ed, 8, "FragmentContent", "ED (one element per fragment is supported)");
-  end(r, opts);
-  return doc;
+  return done(r, doc, opts);
 }
 
 /** Encode one element as an EXI fragment (exiFragment: fragment grammar of the whole schema set): header, SE code, content, ED code. */
 export function encodeFragment(doc: FragmentDocument, opts?: EncodeOptions): Uint8Array {
-  const w = W_;
-  w.reset(opts?.lenientLengths === true);
-  w.bits(0x80, 8);
+  const w = start(doc, opts);
   const W = 8;
   fragFragment(w, doc, W);
   w.bits(155, W);
-  return w.finish();
+  return finish(w, doc, opts);
 }
 
 const K_Fragment = new Map<string, number>([["AC_CPDReqEnergyTransferMode",0],["AC_CPDResEnergyTransferMode",1],["AC_ChargeLoopReq",2],["AC_ChargeLoopRes",3],["AC_ChargeParameterDiscoveryReq",4],["AC_ChargeParameterDiscoveryRes",5],["AckMaxDelay",6],["AdditionalServicesCosts",7],["Amount",8],["BPT_AC_CPDReqEnergyTransferMode",9],["BPT_AC_CPDResEnergyTransferMode",10],["BPT_DischargedEnergyReadingWh",11],["BPT_Dynamic_AC_CLReqControlMode",12],["BPT_Dynamic_AC_CLResControlMode",13],["BPT_InductiveEnergyReadingVARh",14],["BPT_Scheduled_AC_CLReqControlMode",15],["BPT_Scheduled_AC_CLResControlMode",16],["BatteryEnergyCapacity",17],["CLReqControlMode",18],["CLResControlMode",19],["CanonicalizationMethod",20],["CapacitiveEnergyReadingVARh",21],["ChargedEnergyReadingWh",22],["ChargingComplete",23],["CostPerUnit",24],["DSAKeyValue",25],["DepartureTime",26],["DigestMethod",27],["DigestValue",28],["DisplayParameters",29],["Dynamic_AC_CLReqControlMode",30],["Dynamic_AC_CLResControlMode",31],["EVMaximumChargePower",32],["EVMaximumChargePower_L2",33],["EVMaximumChargePower_L3",34],["EVMaximumDischargePower",35],["EVMaximumDischargePower_L2",36],["EVMaximumDischargePower_L3",37],["EVMaximumEnergyRequest",38],["EVMaximumV2XEnergyRequest",39],["EVMinimumChargePower",40],["EVMinimumChargePower_L2",41],["EVMinimumChargePower_L3",42],["EVMinimumDischargePower",43],["EVMinimumDischargePower_L2",44],["EVMinimumDischargePower_L3",45],["EVMinimumEnergyRequest",46],["EVMinimumV2XEnergyRequest",47],["EVPresentActivePower",48],["EVPresentActivePower_L2",49],["EVPresentActivePower_L3",50],["EVPresentReactivePower",51],["EVPresentReactivePower_L2",52],["EVPresentReactivePower_L3",53],["EVSEMaximumChargePower",54],["EVSEMaximumChargePower_L2",55],["EVSEMaximumChargePower_L3",56],["EVSEMaximumDischargePower",57],["EVSEMaximumDischargePower_L2",58],["EVSEMaximumDischargePower_L3",59],["EVSEMinimumChargePower",60],["EVSEMinimumChargePower_L2",61],["EVSEMinimumChargePower_L3",62],["EVSEMinimumDischargePower",63],["EVSEMinimumDischargePower_L2",64],["EVSEMinimumDischargePower_L3",65],["EVSENominalFrequency",66],["EVSENotification",67],["EVSEPowerRampLimitation",68],["EVSEPresentActivePower",69],["EVSEPresentActivePower_L2",70],["EVSEPresentActivePower_L3",71],["EVSEStatus",72],["EVSETargetActivePower",73],["EVSETargetActivePower_L2",74],["EVSETargetActivePower_L3",75],["EVSETargetFrequency",76],["EVSETargetReactivePower",77],["EVSETargetReactivePower_L2",78],["EVSETargetReactivePower_L3",79],["EVTargetEnergyRequest",80],["EnergyCosts",81],["Exponent",82],["Exponent",83],["G",84],["HMACOutputLength",85],["Header",86],["InletHot",87],["J",88],["KeyInfo",89],["KeyName",90],["KeyValue",91],["Manifest",92],["MaximumPowerAsymmetry",93],["MaximumSOC",94],["MeterID",95],["MeterInfo",96],["MeterInfoRequested",97],["MeterSignature",98],["MeterStatus",99],["MeterTimestamp",100],["MgmtData",101],["MinimumSOC",102],["Modulus",103],["NotificationMaxDelay",104],["Object",105],["OccupancyCosts",106],["OverstayCosts",107],["P",108],["PGPData",109],["PGPKeyID",110],["PGPKeyPacket",111],["PgenCounter",112],["PresentSOC",113],["Q",114],["RSAKeyValue",115],["Receipt",116],["Reference",117],["RemainingTimeToMaximumSOC",118],["RemainingTimeToMinimumSOC",119],["RemainingTimeToTargetSOC",120],["ResponseCode",121],["RetrievalMethod",122],["RootCertificateID",123],["SPKIData",124],["SPKISexp",125],["Scheduled_AC_CLReqControlMode",126],["Scheduled_AC_CLResControlMode",127],["Seed",128],["SessionID",129],["Signature",130],["SignatureMethod",131],["SignatureProperties",132],["SignatureProperty",133],["SignatureValue",134],["SignedInfo",135],["TargetSOC",136],["TaxCosts",137],["TaxRuleID",138],["TimeAnchor",139],["TimeStamp",140],["Transform",141],["Transforms",142],["Value",143],["X509CRL",144],["X509Certificate",145],["X509Data",146],["X509IssuerName",147],["X509IssuerSerial",148],["X509SKI",149],["X509SerialNumber",150],["X509SubjectName",151],["XPath",152],["Y",153]]);
@@ -8080,27 +8123,27 @@ function fragFragment(w: BitWriter, doc: FragmentDocument, W: number): void {
       case 3: { w.bits(3, W); try { e_AC_ChargeLoopResType(w, (doc as any)["AC_ChargeLoopRes"]); } catch (err) { throw withPath(err, "AC_ChargeLoopRes"); } return; }
       case 4: { w.bits(4, W); try { e_AC_ChargeParameterDiscoveryReqType(w, (doc as any)["AC_ChargeParameterDiscoveryReq"]); } catch (err) { throw withPath(err, "AC_ChargeParameterDiscoveryReq"); } return; }
       case 5: { w.bits(5, W); try { e_AC_ChargeParameterDiscoveryResType(w, (doc as any)["AC_ChargeParameterDiscoveryRes"]); } catch (err) { throw withPath(err, "AC_ChargeParameterDiscoveryRes"); } return; }
-      case 6: { w.bits(6, W); w.bits(0, 1); w.uint(chkInt((doc as any)["AckMaxDelay"], 0, 65535, "AckMaxDelay")); w.bits(0, 1); return; }
+      case 6: { w.bits(6, W); w.bits(0, 1); w.uint(chkInt((doc as any)["AckMaxDelay"], 0, 65535, "AckMaxDelay", 0, 9007199254740991)); w.bits(0, 1); return; }
       case 7: { w.bits(7, W); try { e_DetailedCostType(w, (doc as any)["AdditionalServicesCosts"]); } catch (err) { throw withPath(err, "AdditionalServicesCosts"); } return; }
       case 8: { w.bits(8, W); try { e_RationalNumberType(w, (doc as any)["Amount"]); } catch (err) { throw withPath(err, "Amount"); } return; }
       case 9: { w.bits(9, W); try { e_BPT_AC_CPDReqEnergyTransferModeType(w, (doc as any)["BPT_AC_CPDReqEnergyTransferMode"]); } catch (err) { throw withPath(err, "BPT_AC_CPDReqEnergyTransferMode"); } return; }
       case 10: { w.bits(10, W); try { e_BPT_AC_CPDResEnergyTransferModeType(w, (doc as any)["BPT_AC_CPDResEnergyTransferMode"]); } catch (err) { throw withPath(err, "BPT_AC_CPDResEnergyTransferMode"); } return; }
-      case 11: { w.bits(11, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["BPT_DischargedEnergyReadingWh"], 0n, 18446744073709551615n, "BPT_DischargedEnergyReadingWh")); w.bits(0, 1); return; }
+      case 11: { w.bits(11, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["BPT_DischargedEnergyReadingWh"], 0n, 18446744073709551615n, "BPT_DischargedEnergyReadingWh", true)); w.bits(0, 1); return; }
       case 12: { w.bits(12, W); try { e_BPT_Dynamic_AC_CLReqControlModeType(w, (doc as any)["BPT_Dynamic_AC_CLReqControlMode"]); } catch (err) { throw withPath(err, "BPT_Dynamic_AC_CLReqControlMode"); } return; }
       case 13: { w.bits(13, W); try { e_BPT_Dynamic_AC_CLResControlModeType(w, (doc as any)["BPT_Dynamic_AC_CLResControlMode"]); } catch (err) { throw withPath(err, "BPT_Dynamic_AC_CLResControlMode"); } return; }
-      case 14: { w.bits(14, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["BPT_InductiveEnergyReadingVARh"], 0n, 18446744073709551615n, "BPT_InductiveEnergyReadingVARh")); w.bits(0, 1); return; }
+      case 14: { w.bits(14, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["BPT_InductiveEnergyReadingVARh"], 0n, 18446744073709551615n, "BPT_InductiveEnergyReadingVARh", true)); w.bits(0, 1); return; }
       case 15: { w.bits(15, W); try { e_BPT_Scheduled_AC_CLReqControlModeType(w, (doc as any)["BPT_Scheduled_AC_CLReqControlMode"]); } catch (err) { throw withPath(err, "BPT_Scheduled_AC_CLReqControlMode"); } return; }
       case 16: { w.bits(16, W); try { e_BPT_Scheduled_AC_CLResControlModeType(w, (doc as any)["BPT_Scheduled_AC_CLResControlMode"]); } catch (err) { throw withPath(err, "BPT_Scheduled_AC_CLResControlMode"); } return; }
       case 17: { w.bits(17, W); try { e_RationalNumberType(w, (doc as any)["BatteryEnergyCapacity"]); } catch (err) { throw withPath(err, "BatteryEnergyCapacity"); } return; }
       case 18: { w.bits(18, W); try { e_CLReqControlModeType(w, (doc as any)["CLReqControlMode"]); } catch (err) { throw withPath(err, "CLReqControlMode"); } return; }
       case 19: { w.bits(19, W); try { e_CLResControlModeType(w, (doc as any)["CLResControlMode"]); } catch (err) { throw withPath(err, "CLResControlMode"); } return; }
       case 20: { w.bits(20, W); try { e_CanonicalizationMethodType(w, (doc as any)["CanonicalizationMethod"]); } catch (err) { throw withPath(err, "CanonicalizationMethod"); } return; }
-      case 21: { w.bits(21, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["CapacitiveEnergyReadingVARh"], 0n, 18446744073709551615n, "CapacitiveEnergyReadingVARh")); w.bits(0, 1); return; }
-      case 22: { w.bits(22, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["ChargedEnergyReadingWh"], 0n, 18446744073709551615n, "ChargedEnergyReadingWh")); w.bits(0, 1); return; }
+      case 21: { w.bits(21, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["CapacitiveEnergyReadingVARh"], 0n, 18446744073709551615n, "CapacitiveEnergyReadingVARh", true)); w.bits(0, 1); return; }
+      case 22: { w.bits(22, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["ChargedEnergyReadingWh"], 0n, 18446744073709551615n, "ChargedEnergyReadingWh", true)); w.bits(0, 1); return; }
       case 23: { w.bits(23, W); w.bits(0, 1); w.bits(chkBool((doc as any)["ChargingComplete"], "ChargingComplete") ? 1 : 0, 1); w.bits(0, 1); return; }
       case 24: { w.bits(24, W); try { e_RationalNumberType(w, (doc as any)["CostPerUnit"]); } catch (err) { throw withPath(err, "CostPerUnit"); } return; }
       case 25: { w.bits(25, W); try { e_DSAKeyValueType(w, (doc as any)["DSAKeyValue"]); } catch (err) { throw withPath(err, "DSAKeyValue"); } return; }
-      case 26: { w.bits(26, W); w.bits(0, 1); w.uint(chkInt((doc as any)["DepartureTime"], 0, 4294967295, "DepartureTime")); w.bits(0, 1); return; }
+      case 26: { w.bits(26, W); w.bits(0, 1); w.uint(chkInt((doc as any)["DepartureTime"], 0, 4294967295, "DepartureTime", 0, 9007199254740991)); w.bits(0, 1); return; }
       case 27: { w.bits(27, W); try { e_DigestMethodType(w, (doc as any)["DigestMethod"]); } catch (err) { throw withPath(err, "DigestMethod"); } return; }
       case 28: { w.bits(28, W); w.bits(0, 1); w.binary((doc as any)["DigestValue"], 65536, "DigestValue"); w.bits(0, 1); return; }
       case 29: { w.bits(29, W); try { e_DisplayParametersType(w, (doc as any)["DisplayParameters"]); } catch (err) { throw withPath(err, "DisplayParameters"); } return; }
@@ -8168,17 +8211,17 @@ function fragFragment(w: BitWriter, doc: FragmentDocument, W: number): void {
       case 91: { w.bits(91, W); try { e_KeyValueType(w, (doc as any)["KeyValue"]); } catch (err) { throw withPath(err, "KeyValue"); } return; }
       case 92: { w.bits(92, W); try { e_ManifestType(w, (doc as any)["Manifest"]); } catch (err) { throw withPath(err, "Manifest"); } return; }
       case 93: { w.bits(93, W); try { e_RationalNumberType(w, (doc as any)["MaximumPowerAsymmetry"]); } catch (err) { throw withPath(err, "MaximumPowerAsymmetry"); } return; }
-      case 94: { w.bits(94, W); w.bits(0, 1); w.bits(chkInt((doc as any)["MaximumSOC"], 0, 100, "MaximumSOC") - 0, 7); w.bits(0, 1); return; }
+      case 94: { w.bits(94, W); w.bits(0, 1); w.bits(chkInt((doc as any)["MaximumSOC"], 0, 100, "MaximumSOC", 0, 127) - 0, 7); w.bits(0, 1); return; }
       case 95: { w.bits(95, W); w.bits(0, 1); w.string((doc as any)["MeterID"], 32, "MeterID"); w.bits(0, 1); return; }
       case 96: { w.bits(96, W); try { e_MeterInfoType(w, (doc as any)["MeterInfo"]); } catch (err) { throw withPath(err, "MeterInfo"); } return; }
       case 97: { w.bits(97, W); w.bits(0, 1); w.bits(chkBool((doc as any)["MeterInfoRequested"], "MeterInfoRequested") ? 1 : 0, 1); w.bits(0, 1); return; }
       case 98: { w.bits(98, W); w.bits(0, 1); w.binary((doc as any)["MeterSignature"], 64, "MeterSignature"); w.bits(0, 1); return; }
-      case 99: { w.bits(99, W); w.bits(0, 1); w.int(chkInt((doc as any)["MeterStatus"], -32768, 32767, "MeterStatus")); w.bits(0, 1); return; }
-      case 100: { w.bits(100, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["MeterTimestamp"], 0n, 18446744073709551615n, "MeterTimestamp")); w.bits(0, 1); return; }
+      case 99: { w.bits(99, W); w.bits(0, 1); w.int(chkInt((doc as any)["MeterStatus"], -32768, 32767, "MeterStatus", -9007199254740991, 9007199254740991)); w.bits(0, 1); return; }
+      case 100: { w.bits(100, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["MeterTimestamp"], 0n, 18446744073709551615n, "MeterTimestamp", true)); w.bits(0, 1); return; }
       case 101: { w.bits(101, W); w.bits(0, 1); w.string((doc as any)["MgmtData"], 65536, "MgmtData"); w.bits(0, 1); return; }
-      case 102: { w.bits(102, W); w.bits(0, 1); w.bits(chkInt((doc as any)["MinimumSOC"], 0, 100, "MinimumSOC") - 0, 7); w.bits(0, 1); return; }
+      case 102: { w.bits(102, W); w.bits(0, 1); w.bits(chkInt((doc as any)["MinimumSOC"], 0, 100, "MinimumSOC", 0, 127) - 0, 7); w.bits(0, 1); return; }
       case 103: { w.bits(103, W); w.bits(0, 1); w.binary((doc as any)["Modulus"], 65536, "Modulus"); w.bits(0, 1); return; }
-      case 104: { w.bits(104, W); w.bits(0, 1); w.uint(chkInt((doc as any)["NotificationMaxDelay"], 0, 65535, "NotificationMaxDelay")); w.bits(0, 1); return; }
+      case 104: { w.bits(104, W); w.bits(0, 1); w.uint(chkInt((doc as any)["NotificationMaxDelay"], 0, 65535, "NotificationMaxDelay", 0, 9007199254740991)); w.bits(0, 1); return; }
       case 105: { w.bits(105, W); try { e_ObjectType(w, (doc as any)["Object"]); } catch (err) { throw withPath(err, "Object"); } return; }
       case 106: { w.bits(106, W); try { e_DetailedCostType(w, (doc as any)["OccupancyCosts"]); } catch (err) { throw withPath(err, "OccupancyCosts"); } return; }
       case 107: { w.bits(107, W); try { e_DetailedCostType(w, (doc as any)["OverstayCosts"]); } catch (err) { throw withPath(err, "OverstayCosts"); } return; }
@@ -8187,14 +8230,14 @@ function fragFragment(w: BitWriter, doc: FragmentDocument, W: number): void {
       case 110: { w.bits(110, W); w.bits(0, 1); w.binary((doc as any)["PGPKeyID"], 65536, "PGPKeyID"); w.bits(0, 1); return; }
       case 111: { w.bits(111, W); w.bits(0, 1); w.binary((doc as any)["PGPKeyPacket"], 65536, "PGPKeyPacket"); w.bits(0, 1); return; }
       case 112: { w.bits(112, W); w.bits(0, 1); w.binary((doc as any)["PgenCounter"], 65536, "PgenCounter"); w.bits(0, 1); return; }
-      case 113: { w.bits(113, W); w.bits(0, 1); w.bits(chkInt((doc as any)["PresentSOC"], 0, 100, "PresentSOC") - 0, 7); w.bits(0, 1); return; }
+      case 113: { w.bits(113, W); w.bits(0, 1); w.bits(chkInt((doc as any)["PresentSOC"], 0, 100, "PresentSOC", 0, 127) - 0, 7); w.bits(0, 1); return; }
       case 114: { w.bits(114, W); w.bits(0, 1); w.binary((doc as any)["Q"], 65536, "Q"); w.bits(0, 1); return; }
       case 115: { w.bits(115, W); try { e_RSAKeyValueType(w, (doc as any)["RSAKeyValue"]); } catch (err) { throw withPath(err, "RSAKeyValue"); } return; }
       case 116: { w.bits(116, W); try { e_ReceiptType(w, (doc as any)["Receipt"]); } catch (err) { throw withPath(err, "Receipt"); } return; }
       case 117: { w.bits(117, W); try { e_ReferenceType(w, (doc as any)["Reference"]); } catch (err) { throw withPath(err, "Reference"); } return; }
-      case 118: { w.bits(118, W); w.bits(0, 1); w.uint(chkInt((doc as any)["RemainingTimeToMaximumSOC"], 0, 4294967295, "RemainingTimeToMaximumSOC")); w.bits(0, 1); return; }
-      case 119: { w.bits(119, W); w.bits(0, 1); w.uint(chkInt((doc as any)["RemainingTimeToMinimumSOC"], 0, 4294967295, "RemainingTimeToMinimumSOC")); w.bits(0, 1); return; }
-      case 120: { w.bits(120, W); w.bits(0, 1); w.uint(chkInt((doc as any)["RemainingTimeToTargetSOC"], 0, 4294967295, "RemainingTimeToTargetSOC")); w.bits(0, 1); return; }
+      case 118: { w.bits(118, W); w.bits(0, 1); w.uint(chkInt((doc as any)["RemainingTimeToMaximumSOC"], 0, 4294967295, "RemainingTimeToMaximumSOC", 0, 9007199254740991)); w.bits(0, 1); return; }
+      case 119: { w.bits(119, W); w.bits(0, 1); w.uint(chkInt((doc as any)["RemainingTimeToMinimumSOC"], 0, 4294967295, "RemainingTimeToMinimumSOC", 0, 9007199254740991)); w.bits(0, 1); return; }
+      case 120: { w.bits(120, W); w.bits(0, 1); w.uint(chkInt((doc as any)["RemainingTimeToTargetSOC"], 0, 4294967295, "RemainingTimeToTargetSOC", 0, 9007199254740991)); w.bits(0, 1); return; }
       case 121: { w.bits(121, W); w.bits(0, 1); w.bits(E0i((doc as any)["ResponseCode"], "ResponseCode"), 6); w.bits(0, 1); return; }
       case 122: { w.bits(122, W); try { e_RetrievalMethodType(w, (doc as any)["RetrievalMethod"]); } catch (err) { throw withPath(err, "RetrievalMethod"); } return; }
       case 123: { w.bits(123, W); try { e_X509IssuerSerialType(w, (doc as any)["RootCertificateID"]); } catch (err) { throw withPath(err, "RootCertificateID"); } return; }
@@ -8210,14 +8253,14 @@ function fragFragment(w: BitWriter, doc: FragmentDocument, W: number): void {
       case 133: { w.bits(133, W); try { e_SignaturePropertyType(w, (doc as any)["SignatureProperty"]); } catch (err) { throw withPath(err, "SignatureProperty"); } return; }
       case 134: { w.bits(134, W); try { e_SignatureValueType(w, (doc as any)["SignatureValue"]); } catch (err) { throw withPath(err, "SignatureValue"); } return; }
       case 135: { w.bits(135, W); try { e_SignedInfoType(w, (doc as any)["SignedInfo"]); } catch (err) { throw withPath(err, "SignedInfo"); } return; }
-      case 136: { w.bits(136, W); w.bits(0, 1); w.bits(chkInt((doc as any)["TargetSOC"], 0, 100, "TargetSOC") - 0, 7); w.bits(0, 1); return; }
+      case 136: { w.bits(136, W); w.bits(0, 1); w.bits(chkInt((doc as any)["TargetSOC"], 0, 100, "TargetSOC", 0, 127) - 0, 7); w.bits(0, 1); return; }
       case 137: { w.bits(137, W); try { e_DetailedTaxType(w, (doc as any)["TaxCosts"]); } catch (err) { throw withPath(err, "TaxCosts"); } return; }
-      case 138: { w.bits(138, W); w.bits(0, 1); w.uint(chkInt((doc as any)["TaxRuleID"], 1, 4294967295, "TaxRuleID")); w.bits(0, 1); return; }
-      case 139: { w.bits(139, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["TimeAnchor"], 0n, 18446744073709551615n, "TimeAnchor")); w.bits(0, 1); return; }
-      case 140: { w.bits(140, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["TimeStamp"], 0n, 18446744073709551615n, "TimeStamp")); w.bits(0, 1); return; }
+      case 138: { w.bits(138, W); w.bits(0, 1); w.uint(chkInt((doc as any)["TaxRuleID"], 1, 4294967295, "TaxRuleID", 0, 9007199254740991)); w.bits(0, 1); return; }
+      case 139: { w.bits(139, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["TimeAnchor"], 0n, 18446744073709551615n, "TimeAnchor", true)); w.bits(0, 1); return; }
+      case 140: { w.bits(140, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["TimeStamp"], 0n, 18446744073709551615n, "TimeStamp", true)); w.bits(0, 1); return; }
       case 141: { w.bits(141, W); try { e_TransformType(w, (doc as any)["Transform"]); } catch (err) { throw withPath(err, "Transform"); } return; }
       case 142: { w.bits(142, W); try { e_TransformsType(w, (doc as any)["Transforms"]); } catch (err) { throw withPath(err, "Transforms"); } return; }
-      case 143: { w.bits(143, W); w.bits(0, 1); w.int(chkInt((doc as any)["Value"], -32768, 32767, "Value")); w.bits(0, 1); return; }
+      case 143: { w.bits(143, W); w.bits(0, 1); w.int(chkInt((doc as any)["Value"], -32768, 32767, "Value", -9007199254740991, 9007199254740991)); w.bits(0, 1); return; }
       case 144: { w.bits(144, W); w.bits(0, 1); w.binary((doc as any)["X509CRL"], 65536, "X509CRL"); w.bits(0, 1); return; }
       case 145: { w.bits(145, W); w.bits(0, 1); w.binary((doc as any)["X509Certificate"], 65536, "X509Certificate"); w.bits(0, 1); return; }
       case 146: { w.bits(146, W); try { e_X509DataType(w, (doc as any)["X509Data"]); } catch (err) { throw withPath(err, "X509Data"); } return; }
@@ -8236,7 +8279,7 @@ function fragFragment(w: BitWriter, doc: FragmentDocument, W: number): void {
 
 /** xmldsig fragment: fragment grammar of xmldsig-core-schema.xsd alone (used to sign SignedInfo): FragmentContent = SE(F0…F44) | SE(*) | ED, 6-bit codes (exi.md §4, §5). */
 export function decodeXmldsigFragment(bytes: Uint8Array, opts?: DecodeOptions): FragmentDocument {
-  const r = begin(bytes);
+  const r = begin(bytes, opts);
   const c = r.bits(6);
   let doc: FragmentDocument;
   switch (c) {
@@ -8290,19 +8333,16 @@ export function decodeXmldsigFragment(bytes: Uint8Array, opts?: DecodeOptions): 
   }
   const ed = r.bits(6);
   if (ed !== 46) r.badEvent(ed, 6, "FragmentContent", "ED (one element per fragment is supported)");
-  end(r, opts);
-  return doc;
+  return done(r, doc, opts);
 }
 
 /** Encode one element as an EXI fragment (xmldsig fragment: fragment grammar of xmldsig-core-schema.xsd alone (used to sign SignedInfo)): header, SE code, content, ED code. */
 export function encodeXmldsigFragment(doc: FragmentDocument, opts?: EncodeOptions): Uint8Array {
-  const w = W_;
-  w.reset(opts?.lenientLengths === true);
-  w.bits(0x80, 8);
+  const w = start(doc, opts);
   const W = 6;
   fragXmldsigFragment(w, doc, W);
   w.bits(46, W);
-  return w.finish();
+  return finish(w, doc, opts);
 }
 
 const K_XmldsigFragment = new Map<string, number>([["CanonicalizationMethod",0],["DSAKeyValue",1],["DigestMethod",2],["DigestValue",3],["Exponent",4],["G",5],["HMACOutputLength",6],["J",7],["KeyInfo",8],["KeyName",9],["KeyValue",10],["Manifest",11],["MgmtData",12],["Modulus",13],["Object",14],["P",15],["PGPData",16],["PGPKeyID",17],["PGPKeyPacket",18],["PgenCounter",19],["Q",20],["RSAKeyValue",21],["Reference",22],["RetrievalMethod",23],["SPKIData",24],["SPKISexp",25],["Seed",26],["Signature",27],["SignatureMethod",28],["SignatureProperties",29],["SignatureProperty",30],["SignatureValue",31],["SignedInfo",32],["Transform",33],["Transforms",34],["X509CRL",35],["X509Certificate",36],["X509Data",37],["X509IssuerName",38],["X509IssuerSerial",39],["X509SKI",40],["X509SerialNumber",41],["X509SubjectName",42],["XPath",43],["Y",44]]);

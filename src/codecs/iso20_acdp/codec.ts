@@ -8,9 +8,11 @@
 import { BitReader } from "../../exi/reader.js";
 import { BitWriter } from "../../exi/writer.js";
 import { ExiDecodeError, ExiEncodeError, withPath } from "../../exi/errors.js";
-import { arrErr, chkBig, chkBool, chkInt, enumErr, missErr, structErr } from "../../exi/check.js";
+import { arrErr, chkBig, chkBool, chkInt, ENCODE_MODE, enumIdx, missErr, structErr } from "../../exi/check.js";
+import { decodedPadding, decodedTolerant, facetWarnings, markDecoded, underRoot } from "../../exi/decoded.js";
 import { MAX_EXI_MESSAGE_BYTES } from "../../exi/limits.js";
 import type { DecodeOptions, EncodeOptions } from "../../exi/options.js";
+import { META } from "./meta.js";
 import type * as T from "./types.js";
 
 export type { DecodeOptions, EncodeOptions };
@@ -58,14 +60,15 @@ export type FragmentDocument = Record<string, unknown>;
 const W_ = new BitWriter(8192);
 const R_ = new BitReader();
 
-function begin(bytes: Uint8Array): BitReader {
+function begin(bytes: Uint8Array, opts?: DecodeOptions): BitReader {
   if (!(bytes instanceof Uint8Array)) throw new ExiDecodeError("EXI_HEADER", "input is not a Uint8Array", 0);
   if (bytes.length > MAX_EXI_MESSAGE_BYTES) throw new ExiDecodeError("EXI_LIMIT", `stream of ${bytes.length} bytes exceeds MAX_EXI_MESSAGE_BYTES ${MAX_EXI_MESSAGE_BYTES}`, 0);
   if (bytes.length === 0 || bytes[0] !== 0x80) throw new ExiDecodeError("EXI_HEADER", `EXI header must be 0x80 (no options, version 1), got ${bytes.length === 0 ? "nothing" : "0x" + bytes[0]!.toString(16)}`, 0, "header", "0x80");
-  return R_.reset(bytes, 8);
+  return R_.reset(bytes, 8, opts?.strict === true);
 }
 
-function end(r: BitReader, opts?: DecodeOptions): void {
+/** Check End-Document padding; returns the number of zero bytes after it. */
+function end(r: BitReader, opts?: DecodeOptions): number {
   const p = r.pos;
   const rest = p & 7 ? 8 - (p & 7) : 0;
   if (rest && r.bits(rest) !== 0) r.fail("EXI_TRAILING", "non-zero padding bits after End-Document", "DocEnd", undefined, p);
@@ -74,23 +77,65 @@ function end(r: BitReader, opts?: DecodeOptions): void {
     for (let i = byteEnd; i < r.buf.length; i++) if (r.buf[i] !== 0) r.fail("EXI_TRAILING", `${r.buf.length - byteEnd} bytes after End-Document (not zero)`, "DocEnd", undefined, byteEnd * 8);
     opts?.onWarning?.({ code: "EXI_TRAILING_ZERO_BYTES", message: `${r.buf.length - byteEnd} zero bytes after End-Document ignored`, bitOffset: byteEnd * 8 });
   }
+  return r.buf.length - byteEnd;
+}
+
+/**
+ * End of a decode: the padding, then the facet warnings of a tolerant decode (paths from the root element,
+ * or from inside `root` when given), recorded on the result (see exi/decoded.ts).
+ */
+function done<D extends object>(r: BitReader, doc: D, opts?: DecodeOptions, root?: string): D {
+  const pad = end(r, opts);
+  if (r.facets.length === 0 && pad === 0) return doc;
+  let ws = r.facets.length === 0 ? [] : facetWarnings(META, doc as Record<string, unknown>, r.facets);
+  let target: object = doc;
+  const inner = root === undefined ? undefined : (doc as Record<string, unknown>)[root];
+  if (typeof inner === "object" && inner !== null) {
+    target = inner;
+    ws = underRoot(ws, root!);
+  }
+  if (opts?.onWarning) for (const x of ws) opts.onWarning(x);
+  markDecoded(target, ws, pad);
+  return doc;
+}
+
+/** Start an encode: tolerant when asked or when `doc` (or its root's value) carries facet warnings of a decode (exi/check.ts). */
+function start(doc: unknown, opts?: EncodeOptions): BitWriter {
+  const tolerant = opts?.tolerant ?? decodedTolerant(doc);
+  ENCODE_MODE.tolerant = tolerant;
+  const w = W_;
+  w.reset(opts?.lenientLengths === true, tolerant);
+  w.bits(0x80, 8);
+  return w;
+}
+
+/** End an encode: the bytes, then the zero padding bytes asked for or recorded by the decode of `doc`. */
+function finish(w: BitWriter, doc: unknown, opts?: EncodeOptions): Uint8Array {
+  const pad = opts?.paddingBytes ?? decodedPadding(doc);
+  const out = w.finish();
+  if (pad === 0) return out;
+  if (!Number.isInteger(pad) || pad < 0 || out.length + pad > MAX_EXI_MESSAGE_BYTES)
+    throw new ExiEncodeError("EXI_LIMIT", "paddingBytes", `${pad} padding bytes: not a count that fits MAX_EXI_MESSAGE_BYTES`);
+  const padded = new Uint8Array(out.length + pad);
+  padded.set(out);
+  return padded;
 }
 const E0: readonly string[] = ["OK","OK_CertificateExpiresSoon","OK_NewSessionEstablished","OK_OldSessionJoined","OK_PowerToleranceConfirmed","WARNING_AuthorizationSelectionInvalid","WARNING_CertificateExpired","WARNING_CertificateNotYetValid","WARNING_CertificateRevoked","WARNING_CertificateValidationError","WARNING_ChallengeInvalid","WARNING_EIMAuthorizationFailure","WARNING_eMSPUnknown","WARNING_EVPowerProfileViolation","WARNING_GeneralPnCAuthorizationError","WARNING_NoCertificateAvailable","WARNING_NoContractMatchingPCIDFound","WARNING_PowerToleranceNotConfirmed","WARNING_ScheduleRenegotiationFailed","WARNING_StandbyNotAllowed","WARNING_WPT","FAILED","FAILED_AssociationError","FAILED_ContactorError","FAILED_EVPowerProfileInvalid","FAILED_EVPowerProfileViolation","FAILED_MeteringSignatureNotValid","FAILED_NoEnergyTransferServiceSelected","FAILED_NoServiceRenegotiationSupported","FAILED_PauseNotAllowed","FAILED_PowerDeliveryNotApplied","FAILED_PowerToleranceNotConfirmed","FAILED_ScheduleRenegotiation","FAILED_ScheduleSelectionInvalid","FAILED_SequenceError","FAILED_ServiceIDInvalid","FAILED_ServiceSelectionInvalid","FAILED_SignatureError","FAILED_UnknownSession","FAILED_WrongChargeParameter"];
-function E0i(v: unknown, f: string): number { switch (v) { case "OK": return 0; case "OK_CertificateExpiresSoon": return 1; case "OK_NewSessionEstablished": return 2; case "OK_OldSessionJoined": return 3; case "OK_PowerToleranceConfirmed": return 4; case "WARNING_AuthorizationSelectionInvalid": return 5; case "WARNING_CertificateExpired": return 6; case "WARNING_CertificateNotYetValid": return 7; case "WARNING_CertificateRevoked": return 8; case "WARNING_CertificateValidationError": return 9; case "WARNING_ChallengeInvalid": return 10; case "WARNING_EIMAuthorizationFailure": return 11; case "WARNING_eMSPUnknown": return 12; case "WARNING_EVPowerProfileViolation": return 13; case "WARNING_GeneralPnCAuthorizationError": return 14; case "WARNING_NoCertificateAvailable": return 15; case "WARNING_NoContractMatchingPCIDFound": return 16; case "WARNING_PowerToleranceNotConfirmed": return 17; case "WARNING_ScheduleRenegotiationFailed": return 18; case "WARNING_StandbyNotAllowed": return 19; case "WARNING_WPT": return 20; case "FAILED": return 21; case "FAILED_AssociationError": return 22; case "FAILED_ContactorError": return 23; case "FAILED_EVPowerProfileInvalid": return 24; case "FAILED_EVPowerProfileViolation": return 25; case "FAILED_MeteringSignatureNotValid": return 26; case "FAILED_NoEnergyTransferServiceSelected": return 27; case "FAILED_NoServiceRenegotiationSupported": return 28; case "FAILED_PauseNotAllowed": return 29; case "FAILED_PowerDeliveryNotApplied": return 30; case "FAILED_PowerToleranceNotConfirmed": return 31; case "FAILED_ScheduleRenegotiation": return 32; case "FAILED_ScheduleSelectionInvalid": return 33; case "FAILED_SequenceError": return 34; case "FAILED_ServiceIDInvalid": return 35; case "FAILED_ServiceSelectionInvalid": return 36; case "FAILED_SignatureError": return 37; case "FAILED_UnknownSession": return 38; case "FAILED_WrongChargeParameter": return 39; } throw enumErr(v, E0, f); }
+function E0i(v: unknown, f: string): number { switch (v) { case "OK": return 0; case "OK_CertificateExpiresSoon": return 1; case "OK_NewSessionEstablished": return 2; case "OK_OldSessionJoined": return 3; case "OK_PowerToleranceConfirmed": return 4; case "WARNING_AuthorizationSelectionInvalid": return 5; case "WARNING_CertificateExpired": return 6; case "WARNING_CertificateNotYetValid": return 7; case "WARNING_CertificateRevoked": return 8; case "WARNING_CertificateValidationError": return 9; case "WARNING_ChallengeInvalid": return 10; case "WARNING_EIMAuthorizationFailure": return 11; case "WARNING_eMSPUnknown": return 12; case "WARNING_EVPowerProfileViolation": return 13; case "WARNING_GeneralPnCAuthorizationError": return 14; case "WARNING_NoCertificateAvailable": return 15; case "WARNING_NoContractMatchingPCIDFound": return 16; case "WARNING_PowerToleranceNotConfirmed": return 17; case "WARNING_ScheduleRenegotiationFailed": return 18; case "WARNING_StandbyNotAllowed": return 19; case "WARNING_WPT": return 20; case "FAILED": return 21; case "FAILED_AssociationError": return 22; case "FAILED_ContactorError": return 23; case "FAILED_EVPowerProfileInvalid": return 24; case "FAILED_EVPowerProfileViolation": return 25; case "FAILED_MeteringSignatureNotValid": return 26; case "FAILED_NoEnergyTransferServiceSelected": return 27; case "FAILED_NoServiceRenegotiationSupported": return 28; case "FAILED_PauseNotAllowed": return 29; case "FAILED_PowerDeliveryNotApplied": return 30; case "FAILED_PowerToleranceNotConfirmed": return 31; case "FAILED_ScheduleRenegotiation": return 32; case "FAILED_ScheduleSelectionInvalid": return 33; case "FAILED_SequenceError": return 34; case "FAILED_ServiceIDInvalid": return 35; case "FAILED_ServiceSelectionInvalid": return 36; case "FAILED_SignatureError": return 37; case "FAILED_UnknownSession": return 38; case "FAILED_WrongChargeParameter": return 39; } return enumIdx(v, E0, 6, f); }
 const E1: readonly string[] = ["Finished","Ongoing","Ongoing_WaitingForCustomerInteraction"];
-function E1i(v: unknown, f: string): number { switch (v) { case "Finished": return 0; case "Ongoing": return 1; case "Ongoing_WaitingForCustomerInteraction": return 2; } throw enumErr(v, E1, f); }
+function E1i(v: unknown, f: string): number { switch (v) { case "Finished": return 0; case "Ongoing": return 1; case "Ongoing_WaitingForCustomerInteraction": return 2; } return enumIdx(v, E1, 2, f); }
 const E2: readonly string[] = ["State_A","State_B","State_C","State_D"];
-function E2i(v: unknown, f: string): number { switch (v) { case "State_A": return 0; case "State_B": return 1; case "State_C": return 2; case "State_D": return 3; } throw enumErr(v, E2, f); }
+function E2i(v: unknown, f: string): number { switch (v) { case "State_A": return 0; case "State_B": return 1; case "State_C": return 2; case "State_D": return 3; } return enumIdx(v, E2, 2, f); }
 const E3: readonly string[] = ["Home","Moving","EndPosition"];
-function E3i(v: unknown, f: string): number { switch (v) { case "Home": return 0; case "Moving": return 1; case "EndPosition": return 2; } throw enumErr(v, E3, f); }
+function E3i(v: unknown, f: string): number { switch (v) { case "Home": return 0; case "Moving": return 1; case "EndPosition": return 2; } return enumIdx(v, E3, 2, f); }
 const E4: readonly string[] = ["StateA","StateB","StateC","StateD","StateE"];
-function E4i(v: unknown, f: string): number { switch (v) { case "StateA": return 0; case "StateB": return 1; case "StateC": return 2; case "StateD": return 3; case "StateE": return 4; } throw enumErr(v, E4, f); }
+function E4i(v: unknown, f: string): number { switch (v) { case "StateA": return 0; case "StateB": return 1; case "StateC": return 2; case "StateD": return 3; case "StateE": return 4; } return enumIdx(v, E4, 3, f); }
 const E5: readonly string[] = ["OK_NoEVError","FAILED","FAILED_EmergencyEvent","FAILED_Breaker","FAILED_RESSTemperatureInhibit","FAILED_RESS","FAILED_ChargingCurrentDifferential","FAILED_ChargingVoltageOutOfRange","FAILED_Reserved1","FAILED_Reserved2"];
-function E5i(v: unknown, f: string): number { switch (v) { case "OK_NoEVError": return 0; case "FAILED": return 1; case "FAILED_EmergencyEvent": return 2; case "FAILED_Breaker": return 3; case "FAILED_RESSTemperatureInhibit": return 4; case "FAILED_RESS": return 5; case "FAILED_ChargingCurrentDifferential": return 6; case "FAILED_ChargingVoltageOutOfRange": return 7; case "FAILED_Reserved1": return 8; case "FAILED_Reserved2": return 9; } throw enumErr(v, E5, f); }
+function E5i(v: unknown, f: string): number { switch (v) { case "OK_NoEVError": return 0; case "FAILED": return 1; case "FAILED_EmergencyEvent": return 2; case "FAILED_Breaker": return 3; case "FAILED_RESSTemperatureInhibit": return 4; case "FAILED_RESS": return 5; case "FAILED_ChargingCurrentDifferential": return 6; case "FAILED_ChargingVoltageOutOfRange": return 7; case "FAILED_Reserved1": return 8; case "FAILED_Reserved2": return 9; } return enumIdx(v, E5, 4, f); }
 const E6: readonly string[] = ["Invalid","Safe","Warning","Fault"];
-function E6i(v: unknown, f: string): number { switch (v) { case "Invalid": return 0; case "Safe": return 1; case "Warning": return 2; case "Fault": return 3; } throw enumErr(v, E6, f); }
+function E6i(v: unknown, f: string): number { switch (v) { case "Invalid": return 0; case "Safe": return 1; case "Warning": return 2; case "Fault": return 3; } return enumIdx(v, E6, 2, f); }
 const E7: readonly string[] = ["Pause","ExitStandby","Terminate","ScheduleRenegotiation","ServiceRenegotiation","MeteringConfirmation"];
-function E7i(v: unknown, f: string): number { switch (v) { case "Pause": return 0; case "ExitStandby": return 1; case "Terminate": return 2; case "ScheduleRenegotiation": return 3; case "ServiceRenegotiation": return 4; case "MeteringConfirmation": return 5; } throw enumErr(v, E7, f); }
+function E7i(v: unknown, f: string): number { switch (v) { case "Pause": return 0; case "ExitStandby": return 1; case "Terminate": return 2; case "ScheduleRenegotiation": return 3; case "ServiceRenegotiation": return 4; case "MeteringConfirmation": return 5; } return enumIdx(v, E7, 3, f); }
 
 function d_SignatureType(r: BitReader): T.SignatureType {
   const o: any = {};
@@ -2457,7 +2502,7 @@ function e_MessageHeaderType(w: BitWriter, o: T.MessageHeaderType): void {
   if (v1 === undefined) throw missErr("MessageHeaderType", "TimeStamp");
   s = 2;
   w.bits(0, 3);
-  w.uintBig(chkBig(v1, 0n, 18446744073709551615n, "TimeStamp"));
+  w.uintBig(chkBig(v1, 0n, 18446744073709551615n, "TimeStamp", true));
   const v2: any = o.Signature;
   w.bits(0, 1);
   if (v2 !== undefined) {
@@ -2489,14 +2534,14 @@ function d_ACDP_VehiclePositioningResType(r: BitReader): T.ACDP_VehiclePositioni
   const y9 = ((x7 >>> 11) & 63);
   if ((x7 & 131072) !== 0) r.badBits(x7, 131072, 19, "ACDP_VehiclePositioningResType/ResponseCode");
   if (y9 >= 40) r.enumErr(y9, 40, "ACDP_VehiclePositioningResType/ResponseCode", r.pos - 17);
-  const v3 = E0[y9]!;
+  const v3 = (y9 < 40 ? E0[y9]! : y9);
   if ((x7 & 1024) !== 0) r.badBits(x7, 1024, 19, "ACDP_VehiclePositioningResType/ResponseCode");
   const y10 = ((x7 >>> 9) & 1);
   if (y10 !== 0) { r.pos -= 9; x_ACDP_VehiclePositioningResType(r, 2, y10); }
   const y11 = ((x7 >>> 6) & 3);
   if ((x7 & 256) !== 0) r.badBits(x7, 256, 19, "ACDP_VehiclePositioningResType/EVSEProcessing");
   if (y11 >= 3) r.enumErr(y11, 3, "ACDP_VehiclePositioningResType/EVSEProcessing", r.pos - 8);
-  const v4 = E1[y11]!;
+  const v4 = (y11 < 3 ? E1[y11]! : y11);
   if ((x7 & 32) !== 0) r.badBits(x7, 32, 19, "ACDP_VehiclePositioningResType/EVSEProcessing");
   const y12 = ((x7 >>> 4) & 1);
   if (y12 !== 0) { r.pos -= 4; x_ACDP_VehiclePositioningResType(r, 3, y12); }
@@ -2584,25 +2629,25 @@ function e_ACDP_VehiclePositioningResType(w: BitWriter, o: T.ACDP_VehiclePositio
   const v4: any = o.EVRelativeXDeviation;
   if (v4 === undefined) throw missErr("ACDP_VehiclePositioningResType", "EVRelativeXDeviation");
   s = 5;
-  const v4_i = chkInt(v4, -32768, 32767, "EVRelativeXDeviation");
+  const v4_i = chkInt(v4, -32768, 32767, "EVRelativeXDeviation", -9007199254740991, 9007199254740991);
   w.bits((E0i(v1, "ResponseCode") << 13) | (E1i(v2, "EVSEProcessing") << 8) | ((chkBool(v3, "EVSEPositioningSupport") ? 1 : 0) << 4) | (v4_i < 0 ? 1 : 0), 21);
   w.uint(v4_i < 0 ? -v4_i - 1 : v4_i);
   const v5: any = o.EVRelativeYDeviation;
   if (v5 === undefined) throw missErr("ACDP_VehiclePositioningResType", "EVRelativeYDeviation");
   s = 6;
-  const v5_i = chkInt(v5, -32768, 32767, "EVRelativeYDeviation");
+  const v5_i = chkInt(v5, -32768, 32767, "EVRelativeYDeviation", -9007199254740991, 9007199254740991);
   w.bits((v5_i < 0 ? 1 : 0), 4);
   w.uint(v5_i < 0 ? -v5_i - 1 : v5_i);
   const v6: any = o.ContactWindowXc;
   if (v6 === undefined) throw missErr("ACDP_VehiclePositioningResType", "ContactWindowXc");
   s = 7;
-  const v6_i = chkInt(v6, -32768, 32767, "ContactWindowXc");
+  const v6_i = chkInt(v6, -32768, 32767, "ContactWindowXc", -9007199254740991, 9007199254740991);
   w.bits((v6_i < 0 ? 1 : 0), 4);
   w.uint(v6_i < 0 ? -v6_i - 1 : v6_i);
   const v7: any = o.ContactWindowYc;
   if (v7 === undefined) throw missErr("ACDP_VehiclePositioningResType", "ContactWindowYc");
   s = 8;
-  const v7_i = chkInt(v7, -32768, 32767, "ContactWindowYc");
+  const v7_i = chkInt(v7, -32768, 32767, "ContactWindowYc", -9007199254740991, 9007199254740991);
   w.bits((v7_i < 0 ? 1 : 0), 4);
   w.uint(v7_i < 0 ? -v7_i - 1 : v7_i);
   const v8: any = o.EVInChargePosition;
@@ -2628,7 +2673,7 @@ function d_V2GResponseType(r: BitReader): T.V2GResponseType {
   const y6 = ((x4 >>> 2) & 63);
   if ((x4 & 256) !== 0) r.badBits(x4, 256, 10, "V2GResponseType/ResponseCode");
   if (y6 >= 40) r.enumErr(y6, 40, "V2GResponseType/ResponseCode", r.pos - 8);
-  const v3 = E0[y6]!;
+  const v3 = (y6 < 40 ? E0[y6]! : y6);
   if ((x4 & 2) !== 0) r.badBits(x4, 2, 10, "V2GResponseType/ResponseCode");
   const y7 = (x4 & 1);
   if (y7 !== 0) { x_V2GResponseType(r, 2, y7); }
@@ -2722,14 +2767,14 @@ function d_ACDP_ConnectResType(r: BitReader): T.ACDP_ConnectResType {
   const y9 = ((x7 >>> 16) & 63);
   if ((x7 & 4194304) !== 0) r.badBits(x7, 4194304, 24, "ACDP_ConnectResType/ResponseCode");
   if (y9 >= 40) r.enumErr(y9, 40, "ACDP_ConnectResType/ResponseCode", r.pos - 22);
-  const v3 = E0[y9]!;
+  const v3 = (y9 < 40 ? E0[y9]! : y9);
   if ((x7 & 32768) !== 0) r.badBits(x7, 32768, 24, "ACDP_ConnectResType/ResponseCode");
   const y10 = ((x7 >>> 14) & 1);
   if (y10 !== 0) { r.pos -= 14; x_ACDP_ConnectResType(r, 2, y10); }
   const y11 = ((x7 >>> 11) & 3);
   if ((x7 & 8192) !== 0) r.badBits(x7, 8192, 24, "ACDP_ConnectResType/EVSEProcessing");
   if (y11 >= 3) r.enumErr(y11, 3, "ACDP_ConnectResType/EVSEProcessing", r.pos - 13);
-  const v4 = E1[y11]!;
+  const v4 = (y11 < 3 ? E1[y11]! : y11);
   if ((x7 & 1024) !== 0) r.badBits(x7, 1024, 24, "ACDP_ConnectResType/EVSEProcessing");
   const y12 = ((x7 >>> 9) & 1);
   if (y12 !== 0) { r.pos -= 9; x_ACDP_ConnectResType(r, 3, y12); }
@@ -2741,7 +2786,7 @@ function d_ACDP_ConnectResType(r: BitReader): T.ACDP_ConnectResType {
   const y15 = ((x7 >>> 1) & 3);
   if ((x7 & 8) !== 0) r.badBits(x7, 8, 24, "ACDP_ConnectResType/EVSEMechanicalChargingDeviceStatus");
   if (y15 >= 3) r.enumErr(y15, 3, "ACDP_ConnectResType/EVSEMechanicalChargingDeviceStatus", r.pos - 3);
-  const v6 = E3[y15]!;
+  const v6 = (y15 < 3 ? E3[y15]! : y15);
   if ((x7 & 1) !== 0) r.badBits(x7, 1, 24, "ACDP_ConnectResType/EVSEMechanicalChargingDeviceStatus");
   o.ResponseCode = v3;
   s = 2;
@@ -2881,7 +2926,7 @@ function d_EVTechnicalStatusType(r: BitReader): T.EVTechnicalStatusType {
     const y14 = ((x13 >>> 4) & 7);
     if ((x13 & 128) !== 0) r.badBits(x13, 128, 8, "EVTechnicalStatusType/EVCPStatus");
     if (y14 >= 5) r.enumErr(y14, 5, "EVTechnicalStatusType/EVCPStatus", r.pos - 7);
-    const v12 = E4[y14]!;
+    const v12 = (y14 < 5 ? E4[y14]! : y14);
     c = (x13 & 7);
     if ((x13 & 8) !== 0) r.badBits(x13, 8, 8, "EVTechnicalStatusType/EVCPStatus");
     o.EVCPStatus = v12;
@@ -2903,7 +2948,7 @@ function d_EVTechnicalStatusType(r: BitReader): T.EVTechnicalStatusType {
     const y20 = ((x19 >>> 3) & 15);
     if ((x19 & 128) !== 0) r.badBits(x19, 128, 8, "EVTechnicalStatusType/EVErrorCode");
     if (y20 >= 10) r.enumErr(y20, 10, "EVTechnicalStatusType/EVErrorCode", r.pos - 7);
-    const v18 = E5[y20]!;
+    const v18 = (y20 < 10 ? E5[y20]! : y20);
     c = (x19 & 3);
     if ((x19 & 4) !== 0) r.badBits(x19, 4, 8, "EVTechnicalStatusType/EVErrorCode");
     o.EVErrorCode = v18;
@@ -2979,7 +3024,7 @@ function e_EVTechnicalStatusType(w: BitWriter, o: T.EVTechnicalStatusType): void
       case 5: w.bits(0, 4); s = 6; break;
       default: throw structErr("EVTechnicalStatusType", "EVSOC", EXP_EVTechnicalStatusType[s]!);
     }
-    w.bits((chkInt(v5, 0, 100, "EVSOC") << 1), 8);
+    w.bits((chkInt(v5, 0, 100, "EVSOC", 0, 127) << 1), 8);
   }
   const v6: any = o.EVErrorCode;
   if (v6 !== undefined) {
@@ -3060,7 +3105,7 @@ function e_RationalNumberType(w: BitWriter, o: T.RationalNumberType): void {
   const v1: any = o.Value;
   if (v1 === undefined) throw missErr("RationalNumberType", "Value");
   s = 2;
-  const v1_i = chkInt(v1, -32768, 32767, "Value");
+  const v1_i = chkInt(v1, -32768, 32767, "Value", -9007199254740991, 9007199254740991);
   w.bits(((chkInt(v0, -128, 127, "Exponent") + 128) << 4) | (v1_i < 0 ? 1 : 0), 14);
   w.uint(v1_i < 0 ? -v1_i - 1 : v1_i);
   w.bits(0, 2);
@@ -3083,14 +3128,14 @@ function d_ACDP_SystemStatusResType(r: BitReader): T.ACDP_SystemStatusResType {
   const y10 = ((x8 >>> 16) & 63);
   if ((x8 & 4194304) !== 0) r.badBits(x8, 4194304, 24, "ACDP_SystemStatusResType/ResponseCode");
   if (y10 >= 40) r.enumErr(y10, 40, "ACDP_SystemStatusResType/ResponseCode", r.pos - 22);
-  const v3 = E0[y10]!;
+  const v3 = (y10 < 40 ? E0[y10]! : y10);
   if ((x8 & 32768) !== 0) r.badBits(x8, 32768, 24, "ACDP_SystemStatusResType/ResponseCode");
   const y11 = ((x8 >>> 14) & 1);
   if (y11 !== 0) { r.pos -= 14; x_ACDP_SystemStatusResType(r, 2, y11); }
   const y12 = ((x8 >>> 11) & 3);
   if ((x8 & 8192) !== 0) r.badBits(x8, 8192, 24, "ACDP_SystemStatusResType/EVSEMechanicalChargingDeviceStatus");
   if (y12 >= 3) r.enumErr(y12, 3, "ACDP_SystemStatusResType/EVSEMechanicalChargingDeviceStatus", r.pos - 13);
-  const v4 = E3[y12]!;
+  const v4 = (y12 < 3 ? E3[y12]! : y12);
   if ((x8 & 1024) !== 0) r.badBits(x8, 1024, 24, "ACDP_SystemStatusResType/EVSEMechanicalChargingDeviceStatus");
   const y13 = ((x8 >>> 9) & 1);
   if (y13 !== 0) { r.pos -= 9; x_ACDP_SystemStatusResType(r, 3, y13); }
@@ -3269,7 +3314,7 @@ function d_ChargeParameterDiscoveryResType(r: BitReader): T.ChargeParameterDisco
   const y6 = ((x4 >>> 2) & 63);
   if ((x4 & 256) !== 0) r.badBits(x4, 256, 10, "ChargeParameterDiscoveryResType/ResponseCode");
   if (y6 >= 40) r.enumErr(y6, 40, "ChargeParameterDiscoveryResType/ResponseCode", r.pos - 8);
-  const v3 = E0[y6]!;
+  const v3 = (y6 < 40 ? E0[y6]! : y6);
   if ((x4 & 2) !== 0) r.badBits(x4, 2, 10, "ChargeParameterDiscoveryResType/ResponseCode");
   const y7 = (x4 & 1);
   if (y7 !== 0) { x_ChargeParameterDiscoveryResType(r, 2, y7); }
@@ -3501,7 +3546,7 @@ function e_DisplayParametersType(w: BitWriter, o: T.DisplayParametersType): void
   const v0: any = m0 & 1 ? o.PresentSOC : undefined;
   if (v0 !== undefined) {
     s = 1;
-    w.bits((chkInt(v0, 0, 100, "PresentSOC") << 1), 13);
+    w.bits((chkInt(v0, 0, 100, "PresentSOC", 0, 127) << 1), 13);
   }
   const v1: any = m0 & 2 ? o.MinimumSOC : undefined;
   if (v1 !== undefined) {
@@ -3510,7 +3555,7 @@ function e_DisplayParametersType(w: BitWriter, o: T.DisplayParametersType): void
       case 1: w.bits(0, 5); s = 2; break;
       default: throw structErr("DisplayParametersType", "MinimumSOC", EXP_DisplayParametersType[s]!);
     }
-    w.bits((chkInt(v1, 0, 100, "MinimumSOC") << 1), 8);
+    w.bits((chkInt(v1, 0, 100, "MinimumSOC", 0, 127) << 1), 8);
   }
   const v2: any = m0 & 4 ? o.TargetSOC : undefined;
   if (v2 !== undefined) {
@@ -3520,7 +3565,7 @@ function e_DisplayParametersType(w: BitWriter, o: T.DisplayParametersType): void
       case 2: w.bits(0, 5); s = 3; break;
       default: throw structErr("DisplayParametersType", "TargetSOC", EXP_DisplayParametersType[s]!);
     }
-    w.bits((chkInt(v2, 0, 100, "TargetSOC") << 1), 8);
+    w.bits((chkInt(v2, 0, 100, "TargetSOC", 0, 127) << 1), 8);
   }
   const v3: any = m0 & 8 ? o.MaximumSOC : undefined;
   if (v3 !== undefined) {
@@ -3531,7 +3576,7 @@ function e_DisplayParametersType(w: BitWriter, o: T.DisplayParametersType): void
       case 3: w.bits(0, 5); s = 4; break;
       default: throw structErr("DisplayParametersType", "MaximumSOC", EXP_DisplayParametersType[s]!);
     }
-    w.bits((chkInt(v3, 0, 100, "MaximumSOC") << 1), 8);
+    w.bits((chkInt(v3, 0, 100, "MaximumSOC", 0, 127) << 1), 8);
   }
   const v4: any = m0 & 16 ? o.RemainingTimeToMinimumSOC : undefined;
   if (v4 !== undefined) {
@@ -3543,7 +3588,7 @@ function e_DisplayParametersType(w: BitWriter, o: T.DisplayParametersType): void
       case 4: w.bits(0, 4); s = 5; break;
       default: throw structErr("DisplayParametersType", "RemainingTimeToMinimumSOC", EXP_DisplayParametersType[s]!);
     }
-    w.uint(chkInt(v4, 0, 4294967295, "RemainingTimeToMinimumSOC"));
+    w.uint(chkInt(v4, 0, 4294967295, "RemainingTimeToMinimumSOC", 0, 9007199254740991));
     w.bits(0, 1);
   }
   const v5: any = m0 & 32 ? o.RemainingTimeToTargetSOC : undefined;
@@ -3557,7 +3602,7 @@ function e_DisplayParametersType(w: BitWriter, o: T.DisplayParametersType): void
       case 5: w.bits(0, 4); s = 6; break;
       default: throw structErr("DisplayParametersType", "RemainingTimeToTargetSOC", EXP_DisplayParametersType[s]!);
     }
-    w.uint(chkInt(v5, 0, 4294967295, "RemainingTimeToTargetSOC"));
+    w.uint(chkInt(v5, 0, 4294967295, "RemainingTimeToTargetSOC", 0, 9007199254740991));
     w.bits(0, 1);
   }
   const v6: any = m0 & 64 ? o.RemainingTimeToMaximumSOC : undefined;
@@ -3572,7 +3617,7 @@ function e_DisplayParametersType(w: BitWriter, o: T.DisplayParametersType): void
       case 6: w.bits(0, 4); s = 7; break;
       default: throw structErr("DisplayParametersType", "RemainingTimeToMaximumSOC", EXP_DisplayParametersType[s]!);
     }
-    w.uint(chkInt(v6, 0, 4294967295, "RemainingTimeToMaximumSOC"));
+    w.uint(chkInt(v6, 0, 4294967295, "RemainingTimeToMaximumSOC", 0, 9007199254740991));
     w.bits(0, 1);
   }
   const v7: any = m0 & 128 ? o.ChargingComplete : undefined;
@@ -3657,7 +3702,7 @@ function d_ChargeLoopResType(r: BitReader): T.ChargeLoopResType {
   const y6 = ((x4 >>> 4) & 63);
   if ((x4 & 1024) !== 0) r.badBits(x4, 1024, 12, "ChargeLoopResType/ResponseCode");
   if (y6 >= 40) r.enumErr(y6, 40, "ChargeLoopResType/ResponseCode", r.pos - 10);
-  const v3 = E0[y6]!;
+  const v3 = (y6 < 40 ? E0[y6]! : y6);
   c = (x4 & 7);
   if ((x4 & 8) !== 0) r.badBits(x4, 8, 12, "ChargeLoopResType/ResponseCode");
   o.ResponseCode = v3;
@@ -3761,7 +3806,7 @@ function d_EVSEStatusType(r: BitReader): T.EVSEStatusType {
   const y6 = ((x4 >>> 2) & 7);
   if ((x4 & 32) !== 0) r.badBits(x4, 32, 8, "EVSEStatusType/EVSENotification");
   if (y6 >= 6) r.enumErr(y6, 6, "EVSEStatusType/EVSENotification", r.pos - 5);
-  const v3 = E7[y6]!;
+  const v3 = (y6 < 6 ? E7[y6]! : y6);
   if ((x4 & 2) !== 0) r.badBits(x4, 2, 8, "EVSEStatusType/EVSENotification");
   const y7 = (x4 & 1);
   if (y7 !== 0) { x_EVSEStatusType(r, 2, y7); }
@@ -3787,7 +3832,7 @@ function e_EVSEStatusType(w: BitWriter, o: T.EVSEStatusType): void {
   if (v0 === undefined) throw missErr("EVSEStatusType", "NotificationMaxDelay");
   s = 1;
   w.bits(0, 2);
-  w.uint(chkInt(v0, 0, 65535, "NotificationMaxDelay"));
+  w.uint(chkInt(v0, 0, 65535, "NotificationMaxDelay", 0, 9007199254740991));
   const v1: any = o.EVSENotification;
   if (v1 === undefined) throw missErr("EVSEStatusType", "EVSENotification");
   s = 2;
@@ -3803,7 +3848,7 @@ function d_MeterInfoType(r: BitReader): T.MeterInfoType {
   const y2 = ((x1 >>> 1) & 1);
   if (y2 !== 0) { r.pos -= 1; x_MeterInfoType(r, 0, y2); }
   if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "MeterInfoType/MeterID");
-  const v0 = r.string(64, 12, "MeterInfoType/MeterID");
+  const v0 = r.string(32, 12, "MeterInfoType/MeterID");
   const x4 = r.bits(3);
   if ((x4 & 4) !== 0) r.badBits(x4, 4, 3, "MeterInfoType/MeterID");
   const y5 = ((x4 >>> 1) & 1);
@@ -3905,13 +3950,13 @@ function e_MeterInfoType(w: BitWriter, o: T.MeterInfoType): void {
   if (v1 === undefined) throw missErr("MeterInfoType", "ChargedEnergyReadingWh");
   s = 2;
   w.bits(0, 3);
-  w.uintBig(chkBig(v1, 0n, 18446744073709551615n, "ChargedEnergyReadingWh"));
+  w.uintBig(chkBig(v1, 0n, 18446744073709551615n, "ChargedEnergyReadingWh", true));
   const v2: any = o.BPT_DischargedEnergyReadingWh;
   w.bits(0, 1);
   if (v2 !== undefined) {
     s = 3;
     w.bits(0, 4);
-    w.uintBig(chkBig(v2, 0n, 18446744073709551615n, "BPT_DischargedEnergyReadingWh"));
+    w.uintBig(chkBig(v2, 0n, 18446744073709551615n, "BPT_DischargedEnergyReadingWh", true));
     w.bits(0, 1);
   }
   const v3: any = o.CapacitiveEnergyReadingVARh;
@@ -3921,7 +3966,7 @@ function e_MeterInfoType(w: BitWriter, o: T.MeterInfoType): void {
       case 3: w.bits(0, 4); s = 4; break;
       default: throw structErr("MeterInfoType", "CapacitiveEnergyReadingVARh", EXP_MeterInfoType[s]!);
     }
-    w.uintBig(chkBig(v3, 0n, 18446744073709551615n, "CapacitiveEnergyReadingVARh"));
+    w.uintBig(chkBig(v3, 0n, 18446744073709551615n, "CapacitiveEnergyReadingVARh", true));
     w.bits(0, 1);
   }
   const v4: any = o.BPT_InductiveEnergyReadingVARh;
@@ -3932,7 +3977,7 @@ function e_MeterInfoType(w: BitWriter, o: T.MeterInfoType): void {
       case 4: w.bits(0, 4); s = 5; break;
       default: throw structErr("MeterInfoType", "BPT_InductiveEnergyReadingVARh", EXP_MeterInfoType[s]!);
     }
-    w.uintBig(chkBig(v4, 0n, 18446744073709551615n, "BPT_InductiveEnergyReadingVARh"));
+    w.uintBig(chkBig(v4, 0n, 18446744073709551615n, "BPT_InductiveEnergyReadingVARh", true));
     w.bits(0, 1);
   }
   const v5: any = o.MeterSignature;
@@ -3957,7 +4002,7 @@ function e_MeterInfoType(w: BitWriter, o: T.MeterInfoType): void {
       case 6: w.bits(0, 3); s = 7; break;
       default: throw structErr("MeterInfoType", "MeterStatus", EXP_MeterInfoType[s]!);
     }
-    const v6_i = chkInt(v6, -32768, 32767, "MeterStatus");
+    const v6_i = chkInt(v6, -32768, 32767, "MeterStatus", -9007199254740991, 9007199254740991);
     w.bits((v6_i < 0 ? 1 : 0), 1);
     w.uint(v6_i < 0 ? -v6_i - 1 : v6_i);
     w.bits(0, 1);
@@ -3973,7 +4018,7 @@ function e_MeterInfoType(w: BitWriter, o: T.MeterInfoType): void {
       case 7: w.bits(0, 3); s = 8; break;
       default: throw structErr("MeterInfoType", "MeterTimestamp", EXP_MeterInfoType[s]!);
     }
-    w.uintBig(chkBig(v7, 0n, 18446744073709551615n, "MeterTimestamp"));
+    w.uintBig(chkBig(v7, 0n, 18446744073709551615n, "MeterTimestamp", true));
     w.bits(0, 1);
   }
   switch (s) {
@@ -4118,7 +4163,7 @@ function e_ReceiptType(w: BitWriter, o: T.ReceiptType): void {
   if (v0 === undefined) throw missErr("ReceiptType", "TimeAnchor");
   s = 1;
   w.bits(0, 2);
-  w.uintBig(chkBig(v0, 0n, 18446744073709551615n, "TimeAnchor"));
+  w.uintBig(chkBig(v0, 0n, 18446744073709551615n, "TimeAnchor", true));
   const v1: any = o.EnergyCosts;
   w.bits(0, 1);
   if (v1 !== undefined) {
@@ -4272,7 +4317,7 @@ function e_DetailedTaxType(w: BitWriter, o: T.DetailedTaxType): void {
   if (v0 === undefined) throw missErr("DetailedTaxType", "TaxRuleID");
   s = 1;
   w.bits(0, 2);
-  w.uint(chkInt(v0, 1, 4294967295, "TaxRuleID"));
+  w.uint(chkInt(v0, 1, 4294967295, "TaxRuleID", 0, 9007199254740991));
   const v1: any = o.Amount;
   if (v1 === undefined) throw missErr("DetailedTaxType", "Amount");
   s = 2;
@@ -4434,7 +4479,7 @@ function e_Dynamic_CLReqControlModeType(w: BitWriter, o: T.Dynamic_CLReqControlM
   if (v0 !== undefined) {
     s = 1;
     w.bits(0, 3);
-    w.uint(chkInt(v0, 0, 4294967295, "DepartureTime"));
+    w.uint(chkInt(v0, 0, 4294967295, "DepartureTime", 0, 9007199254740991));
     w.bits(0, 1);
   }
   const v1: any = o.EVTargetEnergyRequest;
@@ -4526,7 +4571,7 @@ function e_Dynamic_CLResControlModeType(w: BitWriter, o: T.Dynamic_CLResControlM
   if (v0 !== undefined) {
     s = 1;
     w.bits(0, 4);
-    w.uint(chkInt(v0, 0, 4294967295, "DepartureTime"));
+    w.uint(chkInt(v0, 0, 4294967295, "DepartureTime", 0, 9007199254740991));
     w.bits(0, 1);
   }
   const v1: any = o.MinimumSOC;
@@ -4536,7 +4581,7 @@ function e_Dynamic_CLResControlModeType(w: BitWriter, o: T.Dynamic_CLResControlM
       case 1: w.bits(0, 4); s = 2; break;
       default: throw structErr("Dynamic_CLResControlModeType", "MinimumSOC", EXP_Dynamic_CLResControlModeType[s]!);
     }
-    w.bits((chkInt(v1, 0, 100, "MinimumSOC") << 1), 8);
+    w.bits((chkInt(v1, 0, 100, "MinimumSOC", 0, 127) << 1), 8);
   }
   const v2: any = o.TargetSOC;
   if (v2 !== undefined) {
@@ -4546,7 +4591,7 @@ function e_Dynamic_CLResControlModeType(w: BitWriter, o: T.Dynamic_CLResControlM
       case 2: w.bits(0, 3); s = 3; break;
       default: throw structErr("Dynamic_CLResControlModeType", "TargetSOC", EXP_Dynamic_CLResControlModeType[s]!);
     }
-    w.bits((chkInt(v2, 0, 100, "TargetSOC") << 1), 8);
+    w.bits((chkInt(v2, 0, 100, "TargetSOC", 0, 127) << 1), 8);
   }
   const v3: any = o.AckMaxDelay;
   if (v3 !== undefined) {
@@ -4557,7 +4602,7 @@ function e_Dynamic_CLResControlModeType(w: BitWriter, o: T.Dynamic_CLResControlM
       case 3: w.bits(0, 3); s = 4; break;
       default: throw structErr("Dynamic_CLResControlModeType", "AckMaxDelay", EXP_Dynamic_CLResControlModeType[s]!);
     }
-    w.uint(chkInt(v3, 0, 65535, "AckMaxDelay"));
+    w.uint(chkInt(v3, 0, 65535, "AckMaxDelay", 0, 9007199254740991));
     w.bits(0, 1);
   }
   switch (s) {
@@ -4638,7 +4683,11 @@ const EXP_ListOfRootCertificateIDsType: readonly string[] = ["SE(RootCertificate
 
 /** Decode an EXI document of this schema set (6-bit DocContent code, 34 global elements + SE(*)). */
 export function decodeDocument(bytes: Uint8Array, opts?: DecodeOptions): Document {
-  const r = begin(bytes);
+  return decodeDoc(bytes, opts);
+}
+
+function decodeDoc(bytes: Uint8Array, opts?: DecodeOptions, root?: string): Document {
+  const r = begin(bytes, opts);
   const c = r.bits(6);
   let doc: Document;
   switch (c) {
@@ -4679,18 +4728,15 @@ export function decodeDocument(bytes: Uint8Array, opts?: DecodeOptions): Documen
     default:
       return r.badEvent(c, 6, "DocContent", "SE(global element)");
   }
-  end(r, opts);
-  return doc;
+  return done(r, doc, opts, root);
 }
 
 /** Encode a document ({ ElementName: value }) of this schema set. */
 export function encodeDocument(doc: Document, opts?: EncodeOptions): Uint8Array {
-  const w = W_;
-  w.reset(opts?.lenientLengths === true);
-  w.bits(0x80, 8);
+  const w = start(doc, opts);
   const W = 6;
   docContent(w, doc, W);
-  return w.finish();
+  return finish(w, doc, opts);
 }
 
 const K_Document = new Map<string, number>([["ACDP_ConnectReq",0],["ACDP_ConnectRes",1],["ACDP_DisconnectReq",2],["ACDP_DisconnectRes",3],["ACDP_SystemStatusReq",4],["ACDP_SystemStatusRes",5],["ACDP_VehiclePositioningReq",6],["ACDP_VehiclePositioningRes",7],["CLReqControlMode",8],["CLResControlMode",9],["CanonicalizationMethod",10],["DSAKeyValue",11],["DigestMethod",12],["DigestValue",13],["KeyInfo",14],["KeyName",15],["KeyValue",16],["Manifest",17],["MgmtData",18],["Object",19],["PGPData",20],["RSAKeyValue",21],["Reference",22],["RetrievalMethod",23],["SPKIData",24],["Signature",25],["SignatureMethod",26],["SignatureProperties",27],["SignatureProperty",28],["SignatureValue",29],["SignedInfo",30],["Transform",31],["Transforms",32],["X509Data",33]]);

@@ -8,9 +8,11 @@
 import { BitReader } from "../../exi/reader.js";
 import { BitWriter } from "../../exi/writer.js";
 import { ExiDecodeError, ExiEncodeError, withPath } from "../../exi/errors.js";
-import { arrErr, chkBig, chkBool, chkInt, enumErr, missErr, structErr } from "../../exi/check.js";
+import { arrErr, chkBig, chkBool, chkInt, ENCODE_MODE, enumIdx, missErr, structErr } from "../../exi/check.js";
+import { decodedPadding, decodedTolerant, facetWarnings, markDecoded, underRoot } from "../../exi/decoded.js";
 import { MAX_EXI_MESSAGE_BYTES } from "../../exi/limits.js";
 import type { DecodeOptions, EncodeOptions } from "../../exi/options.js";
+import { META } from "./meta.js";
 import type * as T from "./types.js";
 
 export type { DecodeOptions, EncodeOptions };
@@ -78,14 +80,15 @@ export type FragmentDocument = Record<string, unknown>;
 const W_ = new BitWriter(8192);
 const R_ = new BitReader();
 
-function begin(bytes: Uint8Array): BitReader {
+function begin(bytes: Uint8Array, opts?: DecodeOptions): BitReader {
   if (!(bytes instanceof Uint8Array)) throw new ExiDecodeError("EXI_HEADER", "input is not a Uint8Array", 0);
   if (bytes.length > MAX_EXI_MESSAGE_BYTES) throw new ExiDecodeError("EXI_LIMIT", `stream of ${bytes.length} bytes exceeds MAX_EXI_MESSAGE_BYTES ${MAX_EXI_MESSAGE_BYTES}`, 0);
   if (bytes.length === 0 || bytes[0] !== 0x80) throw new ExiDecodeError("EXI_HEADER", `EXI header must be 0x80 (no options, version 1), got ${bytes.length === 0 ? "nothing" : "0x" + bytes[0]!.toString(16)}`, 0, "header", "0x80");
-  return R_.reset(bytes, 8);
+  return R_.reset(bytes, 8, opts?.strict === true);
 }
 
-function end(r: BitReader, opts?: DecodeOptions): void {
+/** Check End-Document padding; returns the number of zero bytes after it. */
+function end(r: BitReader, opts?: DecodeOptions): number {
   const p = r.pos;
   const rest = p & 7 ? 8 - (p & 7) : 0;
   if (rest && r.bits(rest) !== 0) r.fail("EXI_TRAILING", "non-zero padding bits after End-Document", "DocEnd", undefined, p);
@@ -94,33 +97,75 @@ function end(r: BitReader, opts?: DecodeOptions): void {
     for (let i = byteEnd; i < r.buf.length; i++) if (r.buf[i] !== 0) r.fail("EXI_TRAILING", `${r.buf.length - byteEnd} bytes after End-Document (not zero)`, "DocEnd", undefined, byteEnd * 8);
     opts?.onWarning?.({ code: "EXI_TRAILING_ZERO_BYTES", message: `${r.buf.length - byteEnd} zero bytes after End-Document ignored`, bitOffset: byteEnd * 8 });
   }
+  return r.buf.length - byteEnd;
+}
+
+/**
+ * End of a decode: the padding, then the facet warnings of a tolerant decode (paths from the root element,
+ * or from inside `root` when given), recorded on the result (see exi/decoded.ts).
+ */
+function done<D extends object>(r: BitReader, doc: D, opts?: DecodeOptions, root?: string): D {
+  const pad = end(r, opts);
+  if (r.facets.length === 0 && pad === 0) return doc;
+  let ws = r.facets.length === 0 ? [] : facetWarnings(META, doc as Record<string, unknown>, r.facets);
+  let target: object = doc;
+  const inner = root === undefined ? undefined : (doc as Record<string, unknown>)[root];
+  if (typeof inner === "object" && inner !== null) {
+    target = inner;
+    ws = underRoot(ws, root!);
+  }
+  if (opts?.onWarning) for (const x of ws) opts.onWarning(x);
+  markDecoded(target, ws, pad);
+  return doc;
+}
+
+/** Start an encode: tolerant when asked or when `doc` (or its root's value) carries facet warnings of a decode (exi/check.ts). */
+function start(doc: unknown, opts?: EncodeOptions): BitWriter {
+  const tolerant = opts?.tolerant ?? decodedTolerant(doc);
+  ENCODE_MODE.tolerant = tolerant;
+  const w = W_;
+  w.reset(opts?.lenientLengths === true, tolerant);
+  w.bits(0x80, 8);
+  return w;
+}
+
+/** End an encode: the bytes, then the zero padding bytes asked for or recorded by the decode of `doc`. */
+function finish(w: BitWriter, doc: unknown, opts?: EncodeOptions): Uint8Array {
+  const pad = opts?.paddingBytes ?? decodedPadding(doc);
+  const out = w.finish();
+  if (pad === 0) return out;
+  if (!Number.isInteger(pad) || pad < 0 || out.length + pad > MAX_EXI_MESSAGE_BYTES)
+    throw new ExiEncodeError("EXI_LIMIT", "paddingBytes", `${pad} padding bytes: not a count that fits MAX_EXI_MESSAGE_BYTES`);
+  const padded = new Uint8Array(out.length + pad);
+  padded.set(out);
+  return padded;
 }
 const E0: readonly string[] = ["OK","OK_CertificateExpiresSoon","OK_NewSessionEstablished","OK_OldSessionJoined","OK_PowerToleranceConfirmed","WARNING_AuthorizationSelectionInvalid","WARNING_CertificateExpired","WARNING_CertificateNotYetValid","WARNING_CertificateRevoked","WARNING_CertificateValidationError","WARNING_ChallengeInvalid","WARNING_EIMAuthorizationFailure","WARNING_eMSPUnknown","WARNING_EVPowerProfileViolation","WARNING_GeneralPnCAuthorizationError","WARNING_NoCertificateAvailable","WARNING_NoContractMatchingPCIDFound","WARNING_PowerToleranceNotConfirmed","WARNING_ScheduleRenegotiationFailed","WARNING_StandbyNotAllowed","WARNING_WPT","FAILED","FAILED_AssociationError","FAILED_ContactorError","FAILED_EVPowerProfileInvalid","FAILED_EVPowerProfileViolation","FAILED_MeteringSignatureNotValid","FAILED_NoEnergyTransferServiceSelected","FAILED_NoServiceRenegotiationSupported","FAILED_PauseNotAllowed","FAILED_PowerDeliveryNotApplied","FAILED_PowerToleranceNotConfirmed","FAILED_ScheduleRenegotiation","FAILED_ScheduleSelectionInvalid","FAILED_SequenceError","FAILED_ServiceIDInvalid","FAILED_ServiceSelectionInvalid","FAILED_SignatureError","FAILED_UnknownSession","FAILED_WrongChargeParameter"];
-function E0i(v: unknown, f: string): number { switch (v) { case "OK": return 0; case "OK_CertificateExpiresSoon": return 1; case "OK_NewSessionEstablished": return 2; case "OK_OldSessionJoined": return 3; case "OK_PowerToleranceConfirmed": return 4; case "WARNING_AuthorizationSelectionInvalid": return 5; case "WARNING_CertificateExpired": return 6; case "WARNING_CertificateNotYetValid": return 7; case "WARNING_CertificateRevoked": return 8; case "WARNING_CertificateValidationError": return 9; case "WARNING_ChallengeInvalid": return 10; case "WARNING_EIMAuthorizationFailure": return 11; case "WARNING_eMSPUnknown": return 12; case "WARNING_EVPowerProfileViolation": return 13; case "WARNING_GeneralPnCAuthorizationError": return 14; case "WARNING_NoCertificateAvailable": return 15; case "WARNING_NoContractMatchingPCIDFound": return 16; case "WARNING_PowerToleranceNotConfirmed": return 17; case "WARNING_ScheduleRenegotiationFailed": return 18; case "WARNING_StandbyNotAllowed": return 19; case "WARNING_WPT": return 20; case "FAILED": return 21; case "FAILED_AssociationError": return 22; case "FAILED_ContactorError": return 23; case "FAILED_EVPowerProfileInvalid": return 24; case "FAILED_EVPowerProfileViolation": return 25; case "FAILED_MeteringSignatureNotValid": return 26; case "FAILED_NoEnergyTransferServiceSelected": return 27; case "FAILED_NoServiceRenegotiationSupported": return 28; case "FAILED_PauseNotAllowed": return 29; case "FAILED_PowerDeliveryNotApplied": return 30; case "FAILED_PowerToleranceNotConfirmed": return 31; case "FAILED_ScheduleRenegotiation": return 32; case "FAILED_ScheduleSelectionInvalid": return 33; case "FAILED_SequenceError": return 34; case "FAILED_ServiceIDInvalid": return 35; case "FAILED_ServiceSelectionInvalid": return 36; case "FAILED_SignatureError": return 37; case "FAILED_UnknownSession": return 38; case "FAILED_WrongChargeParameter": return 39; } throw enumErr(v, E0, f); }
+function E0i(v: unknown, f: string): number { switch (v) { case "OK": return 0; case "OK_CertificateExpiresSoon": return 1; case "OK_NewSessionEstablished": return 2; case "OK_OldSessionJoined": return 3; case "OK_PowerToleranceConfirmed": return 4; case "WARNING_AuthorizationSelectionInvalid": return 5; case "WARNING_CertificateExpired": return 6; case "WARNING_CertificateNotYetValid": return 7; case "WARNING_CertificateRevoked": return 8; case "WARNING_CertificateValidationError": return 9; case "WARNING_ChallengeInvalid": return 10; case "WARNING_EIMAuthorizationFailure": return 11; case "WARNING_eMSPUnknown": return 12; case "WARNING_EVPowerProfileViolation": return 13; case "WARNING_GeneralPnCAuthorizationError": return 14; case "WARNING_NoCertificateAvailable": return 15; case "WARNING_NoContractMatchingPCIDFound": return 16; case "WARNING_PowerToleranceNotConfirmed": return 17; case "WARNING_ScheduleRenegotiationFailed": return 18; case "WARNING_StandbyNotAllowed": return 19; case "WARNING_WPT": return 20; case "FAILED": return 21; case "FAILED_AssociationError": return 22; case "FAILED_ContactorError": return 23; case "FAILED_EVPowerProfileInvalid": return 24; case "FAILED_EVPowerProfileViolation": return 25; case "FAILED_MeteringSignatureNotValid": return 26; case "FAILED_NoEnergyTransferServiceSelected": return 27; case "FAILED_NoServiceRenegotiationSupported": return 28; case "FAILED_PauseNotAllowed": return 29; case "FAILED_PowerDeliveryNotApplied": return 30; case "FAILED_PowerToleranceNotConfirmed": return 31; case "FAILED_ScheduleRenegotiation": return 32; case "FAILED_ScheduleSelectionInvalid": return 33; case "FAILED_SequenceError": return 34; case "FAILED_ServiceIDInvalid": return 35; case "FAILED_ServiceSelectionInvalid": return 36; case "FAILED_SignatureError": return 37; case "FAILED_UnknownSession": return 38; case "FAILED_WrongChargeParameter": return 39; } return enumIdx(v, E0, 6, f); }
 const E1: readonly string[] = ["EIM","PnC"];
-function E1i(v: unknown, f: string): number { switch (v) { case "EIM": return 0; case "PnC": return 1; } throw enumErr(v, E1, f); }
+function E1i(v: unknown, f: string): number { switch (v) { case "EIM": return 0; case "PnC": return 1; } return enumIdx(v, E1, 1, f); }
 const E2: readonly string[] = ["Finished","Ongoing","Ongoing_WaitingForCustomerInteraction"];
-function E2i(v: unknown, f: string): number { switch (v) { case "Finished": return 0; case "Ongoing": return 1; case "Ongoing_WaitingForCustomerInteraction": return 2; } throw enumErr(v, E2, f); }
+function E2i(v: unknown, f: string): number { switch (v) { case "Finished": return 0; case "Ongoing": return 1; case "Ongoing_WaitingForCustomerInteraction": return 2; } return enumIdx(v, E2, 2, f); }
 const E3: readonly string[] = ["Start","Stop","Standby","ScheduleRenegotiation"];
-function E3i(v: unknown, f: string): number { switch (v) { case "Start": return 0; case "Stop": return 1; case "Standby": return 2; case "ScheduleRenegotiation": return 3; } throw enumErr(v, E3, f); }
+function E3i(v: unknown, f: string): number { switch (v) { case "Start": return 0; case "Stop": return 1; case "Standby": return 2; case "ScheduleRenegotiation": return 3; } return enumIdx(v, E3, 2, f); }
 const E4: readonly string[] = ["Charge","Discharge"];
-function E4i(v: unknown, f: string): number { switch (v) { case "Charge": return 0; case "Discharge": return 1; } throw enumErr(v, E4, f); }
+function E4i(v: unknown, f: string): number { switch (v) { case "Charge": return 0; case "Discharge": return 1; } return enumIdx(v, E4, 1, f); }
 const E5: readonly string[] = ["PowerToleranceNotConfirmed","PowerToleranceConfirmed"];
-function E5i(v: unknown, f: string): number { switch (v) { case "PowerToleranceNotConfirmed": return 0; case "PowerToleranceConfirmed": return 1; } throw enumErr(v, E5, f); }
+function E5i(v: unknown, f: string): number { switch (v) { case "PowerToleranceNotConfirmed": return 0; case "PowerToleranceConfirmed": return 1; } return enumIdx(v, E5, 1, f); }
 const E6: readonly string[] = ["Pause","ExitStandby","Terminate","ScheduleRenegotiation","ServiceRenegotiation","MeteringConfirmation"];
-function E6i(v: unknown, f: string): number { switch (v) { case "Pause": return 0; case "ExitStandby": return 1; case "Terminate": return 2; case "ScheduleRenegotiation": return 3; case "ServiceRenegotiation": return 4; case "MeteringConfirmation": return 5; } throw enumErr(v, E6, f); }
+function E6i(v: unknown, f: string): number { switch (v) { case "Pause": return 0; case "ExitStandby": return 1; case "Terminate": return 2; case "ScheduleRenegotiation": return 3; case "ServiceRenegotiation": return 4; case "MeteringConfirmation": return 5; } return enumIdx(v, E6, 3, f); }
 const E7: readonly string[] = ["Pause","Terminate","ServiceRenegotiation"];
-function E7i(v: unknown, f: string): number { switch (v) { case "Pause": return 0; case "Terminate": return 1; case "ServiceRenegotiation": return 2; } throw enumErr(v, E7, f); }
+function E7i(v: unknown, f: string): number { switch (v) { case "Pause": return 0; case "Terminate": return 1; case "ServiceRenegotiation": return 2; } return enumIdx(v, E7, 2, f); }
 const E8: readonly string[] = ["SECP521","X448"];
-function E8i(v: unknown, f: string): number { switch (v) { case "SECP521": return 0; case "X448": return 1; } throw enumErr(v, E8, f); }
+function E8i(v: unknown, f: string): number { switch (v) { case "SECP521": return 0; case "X448": return 1; } return enumIdx(v, E8, 1, f); }
 const E9: readonly string[] = ["CheckIn","Processing","Completed"];
-function E9i(v: unknown, f: string): number { switch (v) { case "CheckIn": return 0; case "Processing": return 1; case "Completed": return 2; } throw enumErr(v, E9, f); }
+function E9i(v: unknown, f: string): number { switch (v) { case "CheckIn": return 0; case "Processing": return 1; case "Completed": return 2; } return enumIdx(v, E9, 2, f); }
 const E10: readonly string[] = ["AutoParking","MVGuideManual","Manual"];
-function E10i(v: unknown, f: string): number { switch (v) { case "AutoParking": return 0; case "MVGuideManual": return 1; case "Manual": return 2; } throw enumErr(v, E10, f); }
+function E10i(v: unknown, f: string): number { switch (v) { case "AutoParking": return 0; case "MVGuideManual": return 1; case "Manual": return 2; } return enumIdx(v, E10, 2, f); }
 const E11: readonly string[] = ["CheckOut","Processing","Completed"];
-function E11i(v: unknown, f: string): number { switch (v) { case "CheckOut": return 0; case "Processing": return 1; case "Completed": return 2; } throw enumErr(v, E11, f); }
+function E11i(v: unknown, f: string): number { switch (v) { case "CheckOut": return 0; case "Processing": return 1; case "Completed": return 2; } return enumIdx(v, E11, 2, f); }
 const E12: readonly string[] = ["Scheduled","Completed"];
-function E12i(v: unknown, f: string): number { switch (v) { case "Scheduled": return 0; case "Completed": return 1; } throw enumErr(v, E12, f); }
+function E12i(v: unknown, f: string): number { switch (v) { case "Scheduled": return 0; case "Completed": return 1; } return enumIdx(v, E12, 1, f); }
 
 function d_SignatureType(r: BitReader): T.SignatureType {
   const o: any = {};
@@ -2479,7 +2524,7 @@ function e_MessageHeaderType(w: BitWriter, o: T.MessageHeaderType): void {
   if (v1 === undefined) throw missErr("MessageHeaderType", "TimeStamp");
   s = 2;
   w.bits(0, 3);
-  w.uintBig(chkBig(v1, 0n, 18446744073709551615n, "TimeStamp"));
+  w.uintBig(chkBig(v1, 0n, 18446744073709551615n, "TimeStamp", true));
   const v2: any = o.Signature;
   w.bits(0, 1);
   if (v2 !== undefined) {
@@ -2511,7 +2556,7 @@ function d_SessionSetupResType(r: BitReader): T.SessionSetupResType {
   const y7 = ((x5 >>> 3) & 63);
   if ((x5 & 512) !== 0) r.badBits(x5, 512, 11, "SessionSetupResType/ResponseCode");
   if (y7 >= 40) r.enumErr(y7, 40, "SessionSetupResType/ResponseCode", r.pos - 9);
-  const v3 = E0[y7]!;
+  const v3 = (y7 < 40 ? E0[y7]! : y7);
   if ((x5 & 4) !== 0) r.badBits(x5, 4, 11, "SessionSetupResType/ResponseCode");
   const y8 = ((x5 >>> 1) & 1);
   if (y8 !== 0) { r.pos -= 1; x_SessionSetupResType(r, 2, y8); }
@@ -2573,7 +2618,7 @@ function d_V2GResponseType(r: BitReader): T.V2GResponseType {
   const y6 = ((x4 >>> 2) & 63);
   if ((x4 & 256) !== 0) r.badBits(x4, 256, 10, "V2GResponseType/ResponseCode");
   if (y6 >= 40) r.enumErr(y6, 40, "V2GResponseType/ResponseCode", r.pos - 8);
-  const v3 = E0[y6]!;
+  const v3 = (y6 < 40 ? E0[y6]! : y6);
   if ((x4 & 2) !== 0) r.badBits(x4, 2, 10, "V2GResponseType/ResponseCode");
   const y7 = (x4 & 1);
   if (y7 !== 0) { x_V2GResponseType(r, 2, y7); }
@@ -2656,7 +2701,7 @@ function d_AuthorizationSetupResType(r: BitReader): T.AuthorizationSetupResType 
   const y6 = ((x4 >>> 2) & 63);
   if ((x4 & 256) !== 0) r.badBits(x4, 256, 10, "AuthorizationSetupResType/ResponseCode");
   if (y6 >= 40) r.enumErr(y6, 40, "AuthorizationSetupResType/ResponseCode", r.pos - 8);
-  const v3 = E0[y6]!;
+  const v3 = (y6 < 40 ? E0[y6]! : y6);
   c = (x4 & 1);
   if ((x4 & 2) !== 0) r.badBits(x4, 2, 10, "AuthorizationSetupResType/ResponseCode");
   o.ResponseCode = v3;
@@ -3240,14 +3285,14 @@ function d_AuthorizationResType(r: BitReader): T.AuthorizationResType {
   const y7 = ((x5 >>> 7) & 63);
   if ((x5 & 8192) !== 0) r.badBits(x5, 8192, 15, "AuthorizationResType/ResponseCode");
   if (y7 >= 40) r.enumErr(y7, 40, "AuthorizationResType/ResponseCode", r.pos - 13);
-  const v3 = E0[y7]!;
+  const v3 = (y7 < 40 ? E0[y7]! : y7);
   if ((x5 & 64) !== 0) r.badBits(x5, 64, 15, "AuthorizationResType/ResponseCode");
   const y8 = ((x5 >>> 5) & 1);
   if (y8 !== 0) { r.pos -= 5; x_AuthorizationResType(r, 2, y8); }
   const y9 = ((x5 >>> 2) & 3);
   if ((x5 & 16) !== 0) r.badBits(x5, 16, 15, "AuthorizationResType/EVSEProcessing");
   if (y9 >= 3) r.enumErr(y9, 3, "AuthorizationResType/EVSEProcessing", r.pos - 4);
-  const v4 = E2[y9]!;
+  const v4 = (y9 < 3 ? E2[y9]! : y9);
   if ((x5 & 2) !== 0) r.badBits(x5, 2, 15, "AuthorizationResType/EVSEProcessing");
   const y10 = (x5 & 1);
   if (y10 !== 0) { x_AuthorizationResType(r, 3, y10); }
@@ -3399,7 +3444,7 @@ function e_ServiceIDListType(w: BitWriter, o: T.ServiceIDListType): void {
         case 1: w.bits(0, 3); n++; s = n < 16 ? 1 : 2; break;
         default: throw structErr("ServiceIDListType", "ServiceID", EXP_ServiceIDListType[s]!);
       }
-      w.uint(chkInt(x, 0, 65535, "ServiceID"));
+      w.uint(chkInt(x, 0, 65535, "ServiceID", 0, 9007199254740991));
       w.bits(0, 1);
     }
   }
@@ -3427,7 +3472,7 @@ function d_ServiceDiscoveryResType(r: BitReader): T.ServiceDiscoveryResType {
   const y8 = ((x6 >>> 6) & 63);
   if ((x6 & 4096) !== 0) r.badBits(x6, 4096, 14, "ServiceDiscoveryResType/ResponseCode");
   if (y8 >= 40) r.enumErr(y8, 40, "ServiceDiscoveryResType/ResponseCode", r.pos - 12);
-  const v3 = E0[y8]!;
+  const v3 = (y8 < 40 ? E0[y8]! : y8);
   if ((x6 & 32) !== 0) r.badBits(x6, 32, 14, "ServiceDiscoveryResType/ResponseCode");
   const y9 = ((x6 >>> 4) & 1);
   if (y9 !== 0) { r.pos -= 4; x_ServiceDiscoveryResType(r, 2, y9); }
@@ -3605,7 +3650,7 @@ function e_ServiceType(w: BitWriter, o: T.ServiceType): void {
   if (v0 === undefined) throw missErr("ServiceType", "ServiceID");
   s = 1;
   w.bits(0, 2);
-  w.uint(chkInt(v0, 0, 65535, "ServiceID"));
+  w.uint(chkInt(v0, 0, 65535, "ServiceID", 0, 9007199254740991));
   const v1: any = o.FreeService;
   if (v1 === undefined) throw missErr("ServiceType", "FreeService");
   s = 2;
@@ -3657,7 +3702,7 @@ function e_ServiceDetailReqType(w: BitWriter, o: T.ServiceDetailReqType): void {
   if (v1 === undefined) throw missErr("ServiceDetailReqType", "ServiceID");
   s = 2;
   w.bits(0, 2);
-  w.uint(chkInt(v1, 0, 65535, "ServiceID"));
+  w.uint(chkInt(v1, 0, 65535, "ServiceID", 0, 9007199254740991));
   w.bits(0, 2);
 }
 const EXP_ServiceDetailReqType: readonly string[] = ["SE(Header)","SE(ServiceID)","EE"];
@@ -3678,7 +3723,7 @@ function d_ServiceDetailResType(r: BitReader): T.ServiceDetailResType {
   const y7 = ((x5 >>> 3) & 63);
   if ((x5 & 512) !== 0) r.badBits(x5, 512, 11, "ServiceDetailResType/ResponseCode");
   if (y7 >= 40) r.enumErr(y7, 40, "ServiceDetailResType/ResponseCode", r.pos - 9);
-  const v3 = E0[y7]!;
+  const v3 = (y7 < 40 ? E0[y7]! : y7);
   if ((x5 & 4) !== 0) r.badBits(x5, 4, 11, "ServiceDetailResType/ResponseCode");
   const y8 = ((x5 >>> 1) & 1);
   if (y8 !== 0) { r.pos -= 1; x_ServiceDetailResType(r, 2, y8); }
@@ -3726,7 +3771,7 @@ function e_ServiceDetailResType(w: BitWriter, o: T.ServiceDetailResType): void {
   if (v2 === undefined) throw missErr("ServiceDetailResType", "ServiceID");
   s = 3;
   w.bits((E0i(v1, "ResponseCode") << 3), 11);
-  w.uint(chkInt(v2, 0, 65535, "ServiceID"));
+  w.uint(chkInt(v2, 0, 65535, "ServiceID", 0, 9007199254740991));
   const v3: any = o.ServiceParameterList;
   if (v3 === undefined) throw missErr("ServiceDetailResType", "ServiceParameterList");
   s = 4;
@@ -3859,7 +3904,7 @@ function e_ParameterSetType(w: BitWriter, o: T.ParameterSetType): void {
   if (v0 === undefined) throw missErr("ParameterSetType", "ParameterSetID");
   s = 1;
   w.bits(0, 2);
-  w.uint(chkInt(v0, 0, 65535, "ParameterSetID"));
+  w.uint(chkInt(v0, 0, 65535, "ParameterSetID", 0, 9007199254740991));
   const v1: any = o.Parameter;
   w.bits(0, 1);
   if (v1 === undefined || (Array.isArray(v1) && v1.length === 0)) throw missErr("ParameterSetType", "Parameter");
@@ -3990,7 +4035,7 @@ function e_ParameterType(w: BitWriter, o: T.ParameterType): void {
       case 1: w.bits(4, 4); s = 4; break;
       default: throw structErr("ParameterType", "shortValue", EXP_ParameterType[s]!);
     }
-    const v3_i = chkInt(v3, -32768, 32767, "shortValue");
+    const v3_i = chkInt(v3, -32768, 32767, "shortValue", -9007199254740991, 9007199254740991);
     w.bits((v3_i < 0 ? 1 : 0), 1);
     w.uint(v3_i < 0 ? -v3_i - 1 : v3_i);
     w.bits(0, 1);
@@ -4001,7 +4046,7 @@ function e_ParameterType(w: BitWriter, o: T.ParameterType): void {
       case 1: w.bits(6, 4); s = 5; break;
       default: throw structErr("ParameterType", "intValue", EXP_ParameterType[s]!);
     }
-    const v4_i = chkInt(v4, -2147483648, 2147483647, "intValue");
+    const v4_i = chkInt(v4, -2147483648, 2147483647, "intValue", -9007199254740991, 9007199254740991);
     w.bits((v4_i < 0 ? 1 : 0), 1);
     w.uint(v4_i < 0 ? -v4_i - 1 : v4_i);
     w.bits(0, 1);
@@ -4076,7 +4121,7 @@ function e_RationalNumberType(w: BitWriter, o: T.RationalNumberType): void {
   const v1: any = o.Value;
   if (v1 === undefined) throw missErr("RationalNumberType", "Value");
   s = 2;
-  const v1_i = chkInt(v1, -32768, 32767, "Value");
+  const v1_i = chkInt(v1, -32768, 32767, "Value", -9007199254740991, 9007199254740991);
   w.bits(((chkInt(v0, -128, 127, "Exponent") + 128) << 4) | (v1_i < 0 ? 1 : 0), 14);
   w.uint(v1_i < 0 ? -v1_i - 1 : v1_i);
   w.bits(0, 2);
@@ -4189,12 +4234,12 @@ function e_SelectedServiceType(w: BitWriter, o: T.SelectedServiceType): void {
   if (v0 === undefined) throw missErr("SelectedServiceType", "ServiceID");
   s = 1;
   w.bits(0, 2);
-  w.uint(chkInt(v0, 0, 65535, "ServiceID"));
+  w.uint(chkInt(v0, 0, 65535, "ServiceID", 0, 9007199254740991));
   const v1: any = o.ParameterSetID;
   if (v1 === undefined) throw missErr("SelectedServiceType", "ParameterSetID");
   s = 2;
   w.bits(0, 3);
-  w.uint(chkInt(v1, 0, 65535, "ParameterSetID"));
+  w.uint(chkInt(v1, 0, 65535, "ParameterSetID", 0, 9007199254740991));
   w.bits(0, 2);
 }
 const EXP_SelectedServiceType: readonly string[] = ["SE(ServiceID)","SE(ParameterSetID)","EE"];
@@ -4280,7 +4325,7 @@ function d_ServiceSelectionResType(r: BitReader): T.ServiceSelectionResType {
   const y6 = ((x4 >>> 2) & 63);
   if ((x4 & 256) !== 0) r.badBits(x4, 256, 10, "ServiceSelectionResType/ResponseCode");
   if (y6 >= 40) r.enumErr(y6, 40, "ServiceSelectionResType/ResponseCode", r.pos - 8);
-  const v3 = E0[y6]!;
+  const v3 = (y6 < 40 ? E0[y6]! : y6);
   if ((x4 & 2) !== 0) r.badBits(x4, 2, 10, "ServiceSelectionResType/ResponseCode");
   const y7 = (x4 & 1);
   if (y7 !== 0) { x_ServiceSelectionResType(r, 2, y7); }
@@ -4373,7 +4418,7 @@ function e_ScheduleExchangeReqType(w: BitWriter, o: T.ScheduleExchangeReqType): 
   if (v1 === undefined) throw missErr("ScheduleExchangeReqType", "MaximumSupportingPoints");
   s = 2;
   const v2: any = o.Dynamic_SEReqControlMode;
-  w.bits(((chkInt(v1, 12, 1024, "MaximumSupportingPoints") - 12) << 1), 13);
+  w.bits(((chkInt(v1, 12, 1024, "MaximumSupportingPoints", 12, 1035) - 12) << 1), 13);
   if (v2 !== undefined) {
     s = 3;
     w.bits(0, 2);
@@ -4488,12 +4533,12 @@ function e_Dynamic_SEReqControlModeType(w: BitWriter, o: T.Dynamic_SEReqControlM
   if (v0 === undefined) throw missErr("Dynamic_SEReqControlModeType", "DepartureTime");
   s = 1;
   w.bits(0, 2);
-  w.uint(chkInt(v0, 0, 4294967295, "DepartureTime"));
+  w.uint(chkInt(v0, 0, 4294967295, "DepartureTime", 0, 9007199254740991));
   const v1: any = o.MinimumSOC;
   w.bits(0, 1);
   if (v1 !== undefined) {
     s = 2;
-    w.bits((chkInt(v1, 0, 100, "MinimumSOC") << 1), 11);
+    w.bits((chkInt(v1, 0, 100, "MinimumSOC", 0, 127) << 1), 11);
   }
   const v2: any = o.TargetSOC;
   if (v2 !== undefined) {
@@ -4502,7 +4547,7 @@ function e_Dynamic_SEReqControlModeType(w: BitWriter, o: T.Dynamic_SEReqControlM
       case 2: w.bits(0, 3); s = 3; break;
       default: throw structErr("Dynamic_SEReqControlModeType", "TargetSOC", EXP_Dynamic_SEReqControlModeType[s]!);
     }
-    w.bits((chkInt(v2, 0, 100, "TargetSOC") << 1), 8);
+    w.bits((chkInt(v2, 0, 100, "TargetSOC", 0, 127) << 1), 8);
   }
   const v3: any = o.EVTargetEnergyRequest;
   if (v3 === undefined) throw missErr("Dynamic_SEReqControlModeType", "EVTargetEnergyRequest");
@@ -4611,7 +4656,7 @@ function e_Scheduled_SEReqControlModeType(w: BitWriter, o: T.Scheduled_SEReqCont
   if (v0 !== undefined) {
     s = 1;
     w.bits(0, 4);
-    w.uint(chkInt(v0, 0, 4294967295, "DepartureTime"));
+    w.uint(chkInt(v0, 0, 4294967295, "DepartureTime", 0, 9007199254740991));
     w.bits(0, 1);
   }
   const v1: any = o.EVTargetEnergyRequest;
@@ -4754,7 +4799,7 @@ function e_EVPowerScheduleType(w: BitWriter, o: T.EVPowerScheduleType): void {
   if (v0 === undefined) throw missErr("EVPowerScheduleType", "TimeAnchor");
   s = 1;
   w.bits(0, 2);
-  w.uintBig(chkBig(v0, 0n, 18446744073709551615n, "TimeAnchor"));
+  w.uintBig(chkBig(v0, 0n, 18446744073709551615n, "TimeAnchor", true));
   const v1: any = o.EVPowerScheduleEntries;
   if (v1 === undefined) throw missErr("EVPowerScheduleType", "EVPowerScheduleEntries");
   s = 2;
@@ -4868,7 +4913,7 @@ function e_EVPowerScheduleEntryType(w: BitWriter, o: T.EVPowerScheduleEntryType)
   if (v0 === undefined) throw missErr("EVPowerScheduleEntryType", "Duration");
   s = 1;
   w.bits(0, 2);
-  w.uint(chkInt(v0, 0, 4294967295, "Duration"));
+  w.uint(chkInt(v0, 0, 4294967295, "Duration", 0, 9007199254740991));
   const v1: any = o.Power;
   if (v1 === undefined) throw missErr("EVPowerScheduleEntryType", "Power");
   s = 2;
@@ -4894,7 +4939,7 @@ function d_EVAbsolutePriceScheduleType(r: BitReader): T.EVAbsolutePriceScheduleT
   if ((x4 & 1) !== 0) r.badBits(x4, 1, 3, "EVAbsolutePriceScheduleType/Currency");
   o.TimeAnchor = v0;
   s = 1;
-  const v3 = r.string(64, 18, "EVAbsolutePriceScheduleType/Currency");
+  const v3 = r.string(3, 18, "EVAbsolutePriceScheduleType/Currency");
   const x7 = r.bits(3);
   if ((x7 & 4) !== 0) r.badBits(x7, 4, 3, "EVAbsolutePriceScheduleType/Currency");
   const y8 = ((x7 >>> 1) & 1);
@@ -4935,7 +4980,7 @@ function e_EVAbsolutePriceScheduleType(w: BitWriter, o: T.EVAbsolutePriceSchedul
   if (v0 === undefined) throw missErr("EVAbsolutePriceScheduleType", "TimeAnchor");
   s = 1;
   w.bits(0, 2);
-  w.uintBig(chkBig(v0, 0n, 18446744073709551615n, "TimeAnchor"));
+  w.uintBig(chkBig(v0, 0n, 18446744073709551615n, "TimeAnchor", true));
   const v1: any = o.Currency;
   if (v1 === undefined) throw missErr("EVAbsolutePriceScheduleType", "Currency");
   s = 2;
@@ -5078,7 +5123,7 @@ function e_EVPriceRuleStackType(w: BitWriter, o: T.EVPriceRuleStackType): void {
   if (v0 === undefined) throw missErr("EVPriceRuleStackType", "Duration");
   s = 1;
   w.bits(0, 2);
-  w.uint(chkInt(v0, 0, 4294967295, "Duration"));
+  w.uint(chkInt(v0, 0, 4294967295, "Duration", 0, 9007199254740991));
   const v1: any = o.EVPriceRule;
   w.bits(0, 1);
   if (v1 === undefined || (Array.isArray(v1) && v1.length === 0)) throw missErr("EVPriceRuleStackType", "EVPriceRule");
@@ -5165,14 +5210,14 @@ function d_ScheduleExchangeResType(r: BitReader): T.ScheduleExchangeResType {
   const y7 = ((x5 >>> 8) & 63);
   if ((x5 & 16384) !== 0) r.badBits(x5, 16384, 16, "ScheduleExchangeResType/ResponseCode");
   if (y7 >= 40) r.enumErr(y7, 40, "ScheduleExchangeResType/ResponseCode", r.pos - 14);
-  const v3 = E0[y7]!;
+  const v3 = (y7 < 40 ? E0[y7]! : y7);
   if ((x5 & 128) !== 0) r.badBits(x5, 128, 16, "ScheduleExchangeResType/ResponseCode");
   const y8 = ((x5 >>> 6) & 1);
   if (y8 !== 0) { r.pos -= 6; x_ScheduleExchangeResType(r, 2, y8); }
   const y9 = ((x5 >>> 3) & 3);
   if ((x5 & 32) !== 0) r.badBits(x5, 32, 16, "ScheduleExchangeResType/EVSEProcessing");
   if (y9 >= 3) r.enumErr(y9, 3, "ScheduleExchangeResType/EVSEProcessing", r.pos - 5);
-  const v4 = E2[y9]!;
+  const v4 = (y9 < 3 ? E2[y9]! : y9);
   c = (x5 & 3);
   if ((x5 & 4) !== 0) r.badBits(x5, 4, 16, "ScheduleExchangeResType/EVSEProcessing");
   o.ResponseCode = v3;
@@ -5336,7 +5381,7 @@ function e_Dynamic_SEResControlModeType(w: BitWriter, o: T.Dynamic_SEResControlM
   if (v0 !== undefined) {
     s = 1;
     w.bits(0, 4);
-    w.uint(chkInt(v0, 0, 4294967295, "DepartureTime"));
+    w.uint(chkInt(v0, 0, 4294967295, "DepartureTime", 0, 9007199254740991));
     w.bits(0, 1);
   }
   const v1: any = o.MinimumSOC;
@@ -5346,7 +5391,7 @@ function e_Dynamic_SEResControlModeType(w: BitWriter, o: T.Dynamic_SEResControlM
       case 1: w.bits(0, 4); s = 2; break;
       default: throw structErr("Dynamic_SEResControlModeType", "MinimumSOC", EXP_Dynamic_SEResControlModeType[s]!);
     }
-    w.bits((chkInt(v1, 0, 100, "MinimumSOC") << 1), 8);
+    w.bits((chkInt(v1, 0, 100, "MinimumSOC", 0, 127) << 1), 8);
   }
   const v2: any = o.TargetSOC;
   if (v2 !== undefined) {
@@ -5356,7 +5401,7 @@ function e_Dynamic_SEResControlModeType(w: BitWriter, o: T.Dynamic_SEResControlM
       case 2: w.bits(0, 4); s = 3; break;
       default: throw structErr("Dynamic_SEResControlModeType", "TargetSOC", EXP_Dynamic_SEResControlModeType[s]!);
     }
-    w.bits((chkInt(v2, 0, 100, "TargetSOC") << 1), 8);
+    w.bits((chkInt(v2, 0, 100, "TargetSOC", 0, 127) << 1), 8);
   }
   const v3: any = o.AbsolutePriceSchedule;
   if (v3 !== undefined) {
@@ -5433,7 +5478,7 @@ function d_AbsolutePriceScheduleType(r: BitReader): T.AbsolutePriceScheduleType 
   if (!((s === 3 && c === 1) || (s === 4 && c === 0))) x_AbsolutePriceScheduleType(r, s, c);
   const x12 = r.bits(1);
   if ((x12 & 1) !== 0) r.badBits(x12, 1, 1, "AbsolutePriceScheduleType/Currency");
-  const v11 = r.string(64, 18, "AbsolutePriceScheduleType/Currency");
+  const v11 = r.string(3, 18, "AbsolutePriceScheduleType/Currency");
   const x14 = r.bits(3);
   if ((x14 & 4) !== 0) r.badBits(x14, 4, 3, "AbsolutePriceScheduleType/Currency");
   const y15 = ((x14 >>> 1) & 1);
@@ -5441,7 +5486,7 @@ function d_AbsolutePriceScheduleType(r: BitReader): T.AbsolutePriceScheduleType 
   if ((x14 & 1) !== 0) r.badBits(x14, 1, 3, "AbsolutePriceScheduleType/Language");
   o.Currency = v11;
   s = 5;
-  const v13 = r.string(64, 21, "AbsolutePriceScheduleType/Language");
+  const v13 = r.string(3, 21, "AbsolutePriceScheduleType/Language");
   const x17 = r.bits(3);
   if ((x17 & 4) !== 0) r.badBits(x17, 4, 3, "AbsolutePriceScheduleType/Language");
   const y18 = ((x17 >>> 1) & 1);
@@ -5535,12 +5580,12 @@ function e_AbsolutePriceScheduleType(w: BitWriter, o: T.AbsolutePriceScheduleTyp
     case 1: w.bits(0, 2); s = 2; break;
     default: throw structErr("AbsolutePriceScheduleType", "TimeAnchor", EXP_AbsolutePriceScheduleType[s]!);
   }
-  w.uintBig(chkBig(v1, 0n, 18446744073709551615n, "TimeAnchor"));
+  w.uintBig(chkBig(v1, 0n, 18446744073709551615n, "TimeAnchor", true));
   const v2: any = o.PriceScheduleID;
   if (v2 === undefined) throw missErr("AbsolutePriceScheduleType", "PriceScheduleID");
   s = 3;
   w.bits(0, 3);
-  w.uint(chkInt(v2, 1, 4294967295, "PriceScheduleID"));
+  w.uint(chkInt(v2, 1, 4294967295, "PriceScheduleID", 0, 9007199254740991));
   const v3: any = o.PriceScheduleDescription;
   w.bits(0, 1);
   if (v3 !== undefined) {
@@ -5679,12 +5724,12 @@ function e_PriceScheduleType(w: BitWriter, o: T.PriceScheduleType): void {
   if (v0 === undefined) throw missErr("PriceScheduleType", "TimeAnchor");
   s = 1;
   w.bits(0, 2);
-  w.uintBig(chkBig(v0, 0n, 18446744073709551615n, "TimeAnchor"));
+  w.uintBig(chkBig(v0, 0n, 18446744073709551615n, "TimeAnchor", true));
   const v1: any = o.PriceScheduleID;
   if (v1 === undefined) throw missErr("PriceScheduleType", "PriceScheduleID");
   s = 2;
   w.bits(0, 3);
-  w.uint(chkInt(v1, 1, 4294967295, "PriceScheduleID"));
+  w.uint(chkInt(v1, 1, 4294967295, "PriceScheduleID", 0, 9007199254740991));
   const v2: any = o.PriceScheduleDescription;
   w.bits(0, 1);
   if (v2 !== undefined) {
@@ -5859,7 +5904,7 @@ function e_TaxRuleType(w: BitWriter, o: T.TaxRuleType): void {
   if (v0 === undefined) throw missErr("TaxRuleType", "TaxRuleID");
   s = 1;
   w.bits(0, 2);
-  w.uint(chkInt(v0, 1, 4294967295, "TaxRuleID"));
+  w.uint(chkInt(v0, 1, 4294967295, "TaxRuleID", 0, 9007199254740991));
   const v1: any = o.TaxRuleName;
   w.bits(0, 1);
   if (v1 !== undefined) {
@@ -6024,7 +6069,7 @@ function e_PriceRuleStackType(w: BitWriter, o: T.PriceRuleStackType): void {
   if (v0 === undefined) throw missErr("PriceRuleStackType", "Duration");
   s = 1;
   w.bits(0, 2);
-  w.uint(chkInt(v0, 0, 4294967295, "Duration"));
+  w.uint(chkInt(v0, 0, 4294967295, "Duration", 0, 9007199254740991));
   const v1: any = o.PriceRule;
   w.bits(0, 1);
   if (v1 === undefined || (Array.isArray(v1) && v1.length === 0)) throw missErr("PriceRuleStackType", "PriceRule");
@@ -6139,7 +6184,7 @@ function e_PriceRuleType(w: BitWriter, o: T.PriceRuleType): void {
       case 2: w.bits(0, 4); s = 3; break;
       default: throw structErr("PriceRuleType", "ParkingFeePeriod", EXP_PriceRuleType[s]!);
     }
-    w.uint(chkInt(v2, 0, 4294967295, "ParkingFeePeriod"));
+    w.uint(chkInt(v2, 0, 4294967295, "ParkingFeePeriod", 0, 9007199254740991));
     w.bits(0, 1);
   }
   const v3: any = o.CarbonDioxideEmission;
@@ -6150,7 +6195,7 @@ function e_PriceRuleType(w: BitWriter, o: T.PriceRuleType): void {
       case 3: w.bits(0, 3); s = 4; break;
       default: throw structErr("PriceRuleType", "CarbonDioxideEmission", EXP_PriceRuleType[s]!);
     }
-    w.uint(chkInt(v3, 0, 65535, "CarbonDioxideEmission"));
+    w.uint(chkInt(v3, 0, 65535, "CarbonDioxideEmission", 0, 9007199254740991));
     w.bits(0, 1);
   }
   const v4: any = o.RenewableGenerationPercentage;
@@ -6265,7 +6310,7 @@ function e_OverstayRuleListType(w: BitWriter, o: T.OverstayRuleListType): void {
   if (v0 !== undefined) {
     s = 1;
     w.bits(0, 3);
-    w.uint(chkInt(v0, 0, 4294967295, "OverstayTimeThreshold"));
+    w.uint(chkInt(v0, 0, 4294967295, "OverstayTimeThreshold", 0, 9007199254740991));
     w.bits(0, 1);
   }
   const v1: any = o.OverstayPowerThreshold;
@@ -6369,7 +6414,7 @@ function e_OverstayRuleType(w: BitWriter, o: T.OverstayRuleType): void {
     case 1: w.bits(0, 2); s = 2; break;
     default: throw structErr("OverstayRuleType", "StartTime", EXP_OverstayRuleType[s]!);
   }
-  w.uint(chkInt(v1, 0, 4294967295, "StartTime"));
+  w.uint(chkInt(v1, 0, 4294967295, "StartTime", 0, 9007199254740991));
   const v2: any = o.OverstayFee;
   if (v2 === undefined) throw missErr("OverstayRuleType", "OverstayFee");
   s = 3;
@@ -6379,7 +6424,7 @@ function e_OverstayRuleType(w: BitWriter, o: T.OverstayRuleType): void {
   if (v3 === undefined) throw missErr("OverstayRuleType", "OverstayFeePeriod");
   s = 4;
   w.bits(0, 2);
-  w.uint(chkInt(v3, 0, 4294967295, "OverstayFeePeriod"));
+  w.uint(chkInt(v3, 0, 4294967295, "OverstayFeePeriod", 0, 9007199254740991));
   w.bits(0, 2);
 }
 const EXP_OverstayRuleType: readonly string[] = ["SE(OverstayRuleDescription)|SE(StartTime)","SE(StartTime)","SE(OverstayFee)","SE(OverstayFeePeriod)","EE"];
@@ -6582,12 +6627,12 @@ function e_PriceLevelScheduleType(w: BitWriter, o: T.PriceLevelScheduleType): vo
     case 1: w.bits(0, 2); s = 2; break;
     default: throw structErr("PriceLevelScheduleType", "TimeAnchor", EXP_PriceLevelScheduleType[s]!);
   }
-  w.uintBig(chkBig(v1, 0n, 18446744073709551615n, "TimeAnchor"));
+  w.uintBig(chkBig(v1, 0n, 18446744073709551615n, "TimeAnchor", true));
   const v2: any = o.PriceScheduleID;
   if (v2 === undefined) throw missErr("PriceLevelScheduleType", "PriceScheduleID");
   s = 3;
   w.bits(0, 3);
-  w.uint(chkInt(v2, 1, 4294967295, "PriceScheduleID"));
+  w.uint(chkInt(v2, 1, 4294967295, "PriceScheduleID", 0, 9007199254740991));
   const v3: any = o.PriceScheduleDescription;
   w.bits(0, 1);
   if (v3 !== undefined) {
@@ -6717,7 +6762,7 @@ function e_PriceLevelScheduleEntryType(w: BitWriter, o: T.PriceLevelScheduleEntr
   if (v0 === undefined) throw missErr("PriceLevelScheduleEntryType", "Duration");
   s = 1;
   w.bits(0, 2);
-  w.uint(chkInt(v0, 0, 4294967295, "Duration"));
+  w.uint(chkInt(v0, 0, 4294967295, "Duration", 0, 9007199254740991));
   const v1: any = o.PriceLevel;
   if (v1 === undefined) throw missErr("PriceLevelScheduleEntryType", "PriceLevel");
   s = 2;
@@ -6837,7 +6882,7 @@ function e_ScheduleTupleType(w: BitWriter, o: T.ScheduleTupleType): void {
   if (v0 === undefined) throw missErr("ScheduleTupleType", "ScheduleTupleID");
   s = 1;
   w.bits(0, 2);
-  w.uint(chkInt(v0, 1, 4294967295, "ScheduleTupleID"));
+  w.uint(chkInt(v0, 1, 4294967295, "ScheduleTupleID", 0, 9007199254740991));
   const v1: any = o.ChargingSchedule;
   if (v1 === undefined) throw missErr("ScheduleTupleType", "ChargingSchedule");
   s = 2;
@@ -6982,7 +7027,7 @@ function e_PowerScheduleType(w: BitWriter, o: T.PowerScheduleType): void {
   if (v0 === undefined) throw missErr("PowerScheduleType", "TimeAnchor");
   s = 1;
   w.bits(0, 2);
-  w.uintBig(chkBig(v0, 0n, 18446744073709551615n, "TimeAnchor"));
+  w.uintBig(chkBig(v0, 0n, 18446744073709551615n, "TimeAnchor", true));
   const v1: any = o.AvailableEnergy;
   w.bits(0, 1);
   if (v1 !== undefined) {
@@ -7132,7 +7177,7 @@ function e_PowerScheduleEntryType(w: BitWriter, o: T.PowerScheduleEntryType): vo
   if (v0 === undefined) throw missErr("PowerScheduleEntryType", "Duration");
   s = 1;
   w.bits(0, 2);
-  w.uint(chkInt(v0, 0, 4294967295, "Duration"));
+  w.uint(chkInt(v0, 0, 4294967295, "Duration", 0, 9007199254740991));
   const v1: any = o.Power;
   if (v1 === undefined) throw missErr("PowerScheduleEntryType", "Power");
   s = 2;
@@ -7178,7 +7223,7 @@ function d_PowerDeliveryReqType(r: BitReader): T.PowerDeliveryReqType {
   const y7 = ((x5 >>> 8) & 3);
   if ((x5 & 1024) !== 0) r.badBits(x5, 1024, 12, "PowerDeliveryReqType/EVProcessing");
   if (y7 >= 3) r.enumErr(y7, 3, "PowerDeliveryReqType/EVProcessing", r.pos - 10);
-  const v3 = E2[y7]!;
+  const v3 = (y7 < 3 ? E2[y7]! : y7);
   if ((x5 & 128) !== 0) r.badBits(x5, 128, 12, "PowerDeliveryReqType/EVProcessing");
   const y8 = ((x5 >>> 6) & 1);
   if (y8 !== 0) { r.pos -= 6; x_PowerDeliveryReqType(r, 2, y8); }
@@ -7315,7 +7360,7 @@ function e_EVPowerProfileType(w: BitWriter, o: T.EVPowerProfileType): void {
   if (v0 === undefined) throw missErr("EVPowerProfileType", "TimeAnchor");
   s = 1;
   w.bits(0, 2);
-  w.uintBig(chkBig(v0, 0n, 18446744073709551615n, "TimeAnchor"));
+  w.uintBig(chkBig(v0, 0n, 18446744073709551615n, "TimeAnchor", true));
   const v1: any = o.Dynamic_EVPPTControlMode;
   w.bits(0, 1);
   if (v1 !== undefined) {
@@ -7408,7 +7453,7 @@ function e_Scheduled_EVPPTControlModeType(w: BitWriter, o: T.Scheduled_EVPPTCont
   if (v0 === undefined) throw missErr("Scheduled_EVPPTControlModeType", "SelectedScheduleTupleID");
   s = 1;
   w.bits(0, 2);
-  w.uint(chkInt(v0, 1, 4294967295, "SelectedScheduleTupleID"));
+  w.uint(chkInt(v0, 1, 4294967295, "SelectedScheduleTupleID", 0, 9007199254740991));
   const v1: any = o.PowerToleranceAcceptance;
   w.bits(0, 1);
   if (v1 !== undefined) {
@@ -7504,7 +7549,7 @@ function d_PowerDeliveryResType(r: BitReader): T.PowerDeliveryResType {
   const y6 = ((x4 >>> 3) & 63);
   if ((x4 & 512) !== 0) r.badBits(x4, 512, 11, "PowerDeliveryResType/ResponseCode");
   if (y6 >= 40) r.enumErr(y6, 40, "PowerDeliveryResType/ResponseCode", r.pos - 9);
-  const v3 = E0[y6]!;
+  const v3 = (y6 < 40 ? E0[y6]! : y6);
   c = (x4 & 3);
   if ((x4 & 4) !== 0) r.badBits(x4, 4, 11, "PowerDeliveryResType/ResponseCode");
   o.ResponseCode = v3;
@@ -7571,7 +7616,7 @@ function d_EVSEStatusType(r: BitReader): T.EVSEStatusType {
   const y6 = ((x4 >>> 2) & 7);
   if ((x4 & 32) !== 0) r.badBits(x4, 32, 8, "EVSEStatusType/EVSENotification");
   if (y6 >= 6) r.enumErr(y6, 6, "EVSEStatusType/EVSENotification", r.pos - 5);
-  const v3 = E6[y6]!;
+  const v3 = (y6 < 6 ? E6[y6]! : y6);
   if ((x4 & 2) !== 0) r.badBits(x4, 2, 8, "EVSEStatusType/EVSENotification");
   const y7 = (x4 & 1);
   if (y7 !== 0) { x_EVSEStatusType(r, 2, y7); }
@@ -7597,7 +7642,7 @@ function e_EVSEStatusType(w: BitWriter, o: T.EVSEStatusType): void {
   if (v0 === undefined) throw missErr("EVSEStatusType", "NotificationMaxDelay");
   s = 1;
   w.bits(0, 2);
-  w.uint(chkInt(v0, 0, 65535, "NotificationMaxDelay"));
+  w.uint(chkInt(v0, 0, 65535, "NotificationMaxDelay", 0, 9007199254740991));
   const v1: any = o.EVSENotification;
   if (v1 === undefined) throw missErr("EVSEStatusType", "EVSENotification");
   s = 2;
@@ -7773,7 +7818,7 @@ function d_MeterInfoType(r: BitReader): T.MeterInfoType {
   const y2 = ((x1 >>> 1) & 1);
   if (y2 !== 0) { r.pos -= 1; x_MeterInfoType(r, 0, y2); }
   if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "MeterInfoType/MeterID");
-  const v0 = r.string(64, 25, "MeterInfoType/MeterID");
+  const v0 = r.string(32, 25, "MeterInfoType/MeterID");
   const x4 = r.bits(3);
   if ((x4 & 4) !== 0) r.badBits(x4, 4, 3, "MeterInfoType/MeterID");
   const y5 = ((x4 >>> 1) & 1);
@@ -7875,13 +7920,13 @@ function e_MeterInfoType(w: BitWriter, o: T.MeterInfoType): void {
   if (v1 === undefined) throw missErr("MeterInfoType", "ChargedEnergyReadingWh");
   s = 2;
   w.bits(0, 3);
-  w.uintBig(chkBig(v1, 0n, 18446744073709551615n, "ChargedEnergyReadingWh"));
+  w.uintBig(chkBig(v1, 0n, 18446744073709551615n, "ChargedEnergyReadingWh", true));
   const v2: any = o.BPT_DischargedEnergyReadingWh;
   w.bits(0, 1);
   if (v2 !== undefined) {
     s = 3;
     w.bits(0, 4);
-    w.uintBig(chkBig(v2, 0n, 18446744073709551615n, "BPT_DischargedEnergyReadingWh"));
+    w.uintBig(chkBig(v2, 0n, 18446744073709551615n, "BPT_DischargedEnergyReadingWh", true));
     w.bits(0, 1);
   }
   const v3: any = o.CapacitiveEnergyReadingVARh;
@@ -7891,7 +7936,7 @@ function e_MeterInfoType(w: BitWriter, o: T.MeterInfoType): void {
       case 3: w.bits(0, 4); s = 4; break;
       default: throw structErr("MeterInfoType", "CapacitiveEnergyReadingVARh", EXP_MeterInfoType[s]!);
     }
-    w.uintBig(chkBig(v3, 0n, 18446744073709551615n, "CapacitiveEnergyReadingVARh"));
+    w.uintBig(chkBig(v3, 0n, 18446744073709551615n, "CapacitiveEnergyReadingVARh", true));
     w.bits(0, 1);
   }
   const v4: any = o.BPT_InductiveEnergyReadingVARh;
@@ -7902,7 +7947,7 @@ function e_MeterInfoType(w: BitWriter, o: T.MeterInfoType): void {
       case 4: w.bits(0, 4); s = 5; break;
       default: throw structErr("MeterInfoType", "BPT_InductiveEnergyReadingVARh", EXP_MeterInfoType[s]!);
     }
-    w.uintBig(chkBig(v4, 0n, 18446744073709551615n, "BPT_InductiveEnergyReadingVARh"));
+    w.uintBig(chkBig(v4, 0n, 18446744073709551615n, "BPT_InductiveEnergyReadingVARh", true));
     w.bits(0, 1);
   }
   const v5: any = o.MeterSignature;
@@ -7927,7 +7972,7 @@ function e_MeterInfoType(w: BitWriter, o: T.MeterInfoType): void {
       case 6: w.bits(0, 3); s = 7; break;
       default: throw structErr("MeterInfoType", "MeterStatus", EXP_MeterInfoType[s]!);
     }
-    const v6_i = chkInt(v6, -32768, 32767, "MeterStatus");
+    const v6_i = chkInt(v6, -32768, 32767, "MeterStatus", -9007199254740991, 9007199254740991);
     w.bits((v6_i < 0 ? 1 : 0), 1);
     w.uint(v6_i < 0 ? -v6_i - 1 : v6_i);
     w.bits(0, 1);
@@ -7943,7 +7988,7 @@ function e_MeterInfoType(w: BitWriter, o: T.MeterInfoType): void {
       case 7: w.bits(0, 3); s = 8; break;
       default: throw structErr("MeterInfoType", "MeterTimestamp", EXP_MeterInfoType[s]!);
     }
-    w.uintBig(chkBig(v7, 0n, 18446744073709551615n, "MeterTimestamp"));
+    w.uintBig(chkBig(v7, 0n, 18446744073709551615n, "MeterTimestamp", true));
     w.bits(0, 1);
   }
   switch (s) {
@@ -8088,7 +8133,7 @@ function e_ReceiptType(w: BitWriter, o: T.ReceiptType): void {
   if (v0 === undefined) throw missErr("ReceiptType", "TimeAnchor");
   s = 1;
   w.bits(0, 2);
-  w.uintBig(chkBig(v0, 0n, 18446744073709551615n, "TimeAnchor"));
+  w.uintBig(chkBig(v0, 0n, 18446744073709551615n, "TimeAnchor", true));
   const v1: any = o.EnergyCosts;
   w.bits(0, 1);
   if (v1 !== undefined) {
@@ -8242,7 +8287,7 @@ function e_DetailedTaxType(w: BitWriter, o: T.DetailedTaxType): void {
   if (v0 === undefined) throw missErr("DetailedTaxType", "TaxRuleID");
   s = 1;
   w.bits(0, 2);
-  w.uint(chkInt(v0, 1, 4294967295, "TaxRuleID"));
+  w.uint(chkInt(v0, 1, 4294967295, "TaxRuleID", 0, 9007199254740991));
   const v1: any = o.Amount;
   if (v1 === undefined) throw missErr("DetailedTaxType", "Amount");
   s = 2;
@@ -8307,7 +8352,7 @@ function e_Scheduled_SMDTControlModeType(w: BitWriter, o: T.Scheduled_SMDTContro
   if (v0 === undefined) throw missErr("Scheduled_SMDTControlModeType", "SelectedScheduleTupleID");
   s = 1;
   w.bits(0, 2);
-  w.uint(chkInt(v0, 1, 4294967295, "SelectedScheduleTupleID"));
+  w.uint(chkInt(v0, 1, 4294967295, "SelectedScheduleTupleID", 0, 9007199254740991));
   w.bits(0, 2);
 }
 const EXP_Scheduled_SMDTControlModeType: readonly string[] = ["SE(SelectedScheduleTupleID)","EE"];
@@ -8328,7 +8373,7 @@ function d_MeteringConfirmationResType(r: BitReader): T.MeteringConfirmationResT
   const y6 = ((x4 >>> 2) & 63);
   if ((x4 & 256) !== 0) r.badBits(x4, 256, 10, "MeteringConfirmationResType/ResponseCode");
   if (y6 >= 40) r.enumErr(y6, 40, "MeteringConfirmationResType/ResponseCode", r.pos - 8);
-  const v3 = E0[y6]!;
+  const v3 = (y6 < 40 ? E0[y6]! : y6);
   if ((x4 & 2) !== 0) r.badBits(x4, 2, 10, "MeteringConfirmationResType/ResponseCode");
   const y7 = (x4 & 1);
   if (y7 !== 0) { x_MeteringConfirmationResType(r, 2, y7); }
@@ -8376,7 +8421,7 @@ function d_SessionStopReqType(r: BitReader): T.SessionStopReqType {
   const y6 = ((x4 >>> 3) & 3);
   if ((x4 & 32) !== 0) r.badBits(x4, 32, 7, "SessionStopReqType/ChargingSession");
   if (y6 >= 3) r.enumErr(y6, 3, "SessionStopReqType/ChargingSession", r.pos - 5);
-  const v3 = E7[y6]!;
+  const v3 = (y6 < 3 ? E7[y6]! : y6);
   c = (x4 & 3);
   if ((x4 & 4) !== 0) r.badBits(x4, 4, 7, "SessionStopReqType/ChargingSession");
   o.ChargingSession = v3;
@@ -8469,7 +8514,7 @@ function d_SessionStopResType(r: BitReader): T.SessionStopResType {
   const y6 = ((x4 >>> 2) & 63);
   if ((x4 & 256) !== 0) r.badBits(x4, 256, 10, "SessionStopResType/ResponseCode");
   if (y6 >= 40) r.enumErr(y6, 40, "SessionStopResType/ResponseCode", r.pos - 8);
-  const v3 = E0[y6]!;
+  const v3 = (y6 < 40 ? E0[y6]! : y6);
   if ((x4 & 2) !== 0) r.badBits(x4, 2, 10, "SessionStopResType/ResponseCode");
   const y7 = (x4 & 1);
   if (y7 !== 0) { x_SessionStopResType(r, 2, y7); }
@@ -8812,14 +8857,14 @@ function d_CertificateInstallationResType(r: BitReader): T.CertificateInstallati
   const y8 = ((x6 >>> 7) & 63);
   if ((x6 & 8192) !== 0) r.badBits(x6, 8192, 15, "CertificateInstallationResType/ResponseCode");
   if (y8 >= 40) r.enumErr(y8, 40, "CertificateInstallationResType/ResponseCode", r.pos - 13);
-  const v3 = E0[y8]!;
+  const v3 = (y8 < 40 ? E0[y8]! : y8);
   if ((x6 & 64) !== 0) r.badBits(x6, 64, 15, "CertificateInstallationResType/ResponseCode");
   const y9 = ((x6 >>> 5) & 1);
   if (y9 !== 0) { r.pos -= 5; x_CertificateInstallationResType(r, 2, y9); }
   const y10 = ((x6 >>> 2) & 3);
   if ((x6 & 16) !== 0) r.badBits(x6, 16, 15, "CertificateInstallationResType/EVSEProcessing");
   if (y10 >= 3) r.enumErr(y10, 3, "CertificateInstallationResType/EVSEProcessing", r.pos - 4);
-  const v4 = E2[y10]!;
+  const v4 = (y10 < 3 ? E2[y10]! : y10);
   if ((x6 & 2) !== 0) r.badBits(x6, 2, 15, "CertificateInstallationResType/EVSEProcessing");
   const y11 = (x6 & 1);
   if (y11 !== 0) { x_CertificateInstallationResType(r, 3, y11); }
@@ -9100,14 +9145,14 @@ function d_VehicleCheckInReqType(r: BitReader): T.VehicleCheckInReqType {
   const y7 = ((x5 >>> 9) & 3);
   if ((x5 & 2048) !== 0) r.badBits(x5, 2048, 13, "VehicleCheckInReqType/EVCheckInStatus");
   if (y7 >= 3) r.enumErr(y7, 3, "VehicleCheckInReqType/EVCheckInStatus", r.pos - 11);
-  const v3 = E9[y7]!;
+  const v3 = (y7 < 3 ? E9[y7]! : y7);
   if ((x5 & 256) !== 0) r.badBits(x5, 256, 13, "VehicleCheckInReqType/EVCheckInStatus");
   const y8 = ((x5 >>> 7) & 1);
   if (y8 !== 0) { r.pos -= 7; x_VehicleCheckInReqType(r, 2, y8); }
   const y9 = ((x5 >>> 4) & 3);
   if ((x5 & 64) !== 0) r.badBits(x5, 64, 13, "VehicleCheckInReqType/ParkingMethod");
   if (y9 >= 3) r.enumErr(y9, 3, "VehicleCheckInReqType/ParkingMethod", r.pos - 6);
-  const v4 = E10[y9]!;
+  const v4 = (y9 < 3 ? E10[y9]! : y9);
   c = (x5 & 7);
   if ((x5 & 8) !== 0) r.badBits(x5, 8, 13, "VehicleCheckInReqType/ParkingMethod");
   o.EVCheckInStatus = v3;
@@ -9172,7 +9217,7 @@ function e_VehicleCheckInReqType(w: BitWriter, o: T.VehicleCheckInReqType): void
   w.bits((E9i(v1, "EVCheckInStatus") << 6) | (E10i(v2, "ParkingMethod") << 1), 10);
   if (v3 !== undefined) {
     s = 4;
-    const v3_i = chkInt(v3, -32768, 32767, "VehicleFrame");
+    const v3_i = chkInt(v3, -32768, 32767, "VehicleFrame", -9007199254740991, 9007199254740991);
     w.bits((v3_i < 0 ? 1 : 0), 5);
     w.uint(v3_i < 0 ? -v3_i - 1 : v3_i);
     w.bits(0, 1);
@@ -9184,7 +9229,7 @@ function e_VehicleCheckInReqType(w: BitWriter, o: T.VehicleCheckInReqType): void
       case 4: w.bits(0, 3); s = 5; break;
       default: throw structErr("VehicleCheckInReqType", "DeviceOffset", EXP_VehicleCheckInReqType[s]!);
     }
-    const v4_i = chkInt(v4, -32768, 32767, "DeviceOffset");
+    const v4_i = chkInt(v4, -32768, 32767, "DeviceOffset", -9007199254740991, 9007199254740991);
     w.bits((v4_i < 0 ? 1 : 0), 1);
     w.uint(v4_i < 0 ? -v4_i - 1 : v4_i);
     w.bits(0, 1);
@@ -9197,7 +9242,7 @@ function e_VehicleCheckInReqType(w: BitWriter, o: T.VehicleCheckInReqType): void
       case 5: w.bits(0, 3); s = 6; break;
       default: throw structErr("VehicleCheckInReqType", "VehicleTravel", EXP_VehicleCheckInReqType[s]!);
     }
-    const v5_i = chkInt(v5, -32768, 32767, "VehicleTravel");
+    const v5_i = chkInt(v5, -32768, 32767, "VehicleTravel", -9007199254740991, 9007199254740991);
     w.bits((v5_i < 0 ? 1 : 0), 1);
     w.uint(v5_i < 0 ? -v5_i - 1 : v5_i);
     w.bits(0, 1);
@@ -9228,7 +9273,7 @@ function d_VehicleCheckInResType(r: BitReader): T.VehicleCheckInResType {
   const y6 = ((x4 >>> 4) & 63);
   if ((x4 & 1024) !== 0) r.badBits(x4, 1024, 12, "VehicleCheckInResType/ResponseCode");
   if (y6 >= 40) r.enumErr(y6, 40, "VehicleCheckInResType/ResponseCode", r.pos - 10);
-  const v3 = E0[y6]!;
+  const v3 = (y6 < 40 ? E0[y6]! : y6);
   c = (x4 & 7);
   if ((x4 & 8) !== 0) r.badBits(x4, 8, 12, "VehicleCheckInResType/ResponseCode");
   o.ResponseCode = v3;
@@ -9287,7 +9332,7 @@ function e_VehicleCheckInResType(w: BitWriter, o: T.VehicleCheckInResType): void
   w.bits((E0i(v1, "ResponseCode") << 1), 9);
   if (v2 !== undefined) {
     s = 3;
-    const v2_i = chkInt(v2, -32768, 32767, "ParkingSpace");
+    const v2_i = chkInt(v2, -32768, 32767, "ParkingSpace", -9007199254740991, 9007199254740991);
     w.bits((v2_i < 0 ? 1 : 0), 5);
     w.uint(v2_i < 0 ? -v2_i - 1 : v2_i);
     w.bits(0, 1);
@@ -9299,7 +9344,7 @@ function e_VehicleCheckInResType(w: BitWriter, o: T.VehicleCheckInResType): void
       case 3: w.bits(0, 3); s = 4; break;
       default: throw structErr("VehicleCheckInResType", "DeviceLocation", EXP_VehicleCheckInResType[s]!);
     }
-    const v3_i = chkInt(v3, -32768, 32767, "DeviceLocation");
+    const v3_i = chkInt(v3, -32768, 32767, "DeviceLocation", -9007199254740991, 9007199254740991);
     w.bits((v3_i < 0 ? 1 : 0), 1);
     w.uint(v3_i < 0 ? -v3_i - 1 : v3_i);
     w.bits(0, 1);
@@ -9312,7 +9357,7 @@ function e_VehicleCheckInResType(w: BitWriter, o: T.VehicleCheckInResType): void
       case 4: w.bits(0, 3); s = 5; break;
       default: throw structErr("VehicleCheckInResType", "TargetDistance", EXP_VehicleCheckInResType[s]!);
     }
-    const v4_i = chkInt(v4, -32768, 32767, "TargetDistance");
+    const v4_i = chkInt(v4, -32768, 32767, "TargetDistance", -9007199254740991, 9007199254740991);
     w.bits((v4_i < 0 ? 1 : 0), 1);
     w.uint(v4_i < 0 ? -v4_i - 1 : v4_i);
     w.bits(0, 1);
@@ -9343,7 +9388,7 @@ function d_VehicleCheckOutReqType(r: BitReader): T.VehicleCheckOutReqType {
   const y7 = ((x5 >>> 3) & 3);
   if ((x5 & 32) !== 0) r.badBits(x5, 32, 7, "VehicleCheckOutReqType/EVCheckOutStatus");
   if (y7 >= 3) r.enumErr(y7, 3, "VehicleCheckOutReqType/EVCheckOutStatus", r.pos - 5);
-  const v3 = E11[y7]!;
+  const v3 = (y7 < 3 ? E11[y7]! : y7);
   if ((x5 & 4) !== 0) r.badBits(x5, 4, 7, "VehicleCheckOutReqType/EVCheckOutStatus");
   const y8 = ((x5 >>> 1) & 1);
   if (y8 !== 0) { r.pos -= 1; x_VehicleCheckOutReqType(r, 2, y8); }
@@ -9384,7 +9429,7 @@ function e_VehicleCheckOutReqType(w: BitWriter, o: T.VehicleCheckOutReqType): vo
   if (v2 === undefined) throw missErr("VehicleCheckOutReqType", "CheckOutTime");
   s = 3;
   w.bits((E11i(v1, "EVCheckOutStatus") << 3), 7);
-  w.uintBig(chkBig(v2, 0n, 18446744073709551615n, "CheckOutTime"));
+  w.uintBig(chkBig(v2, 0n, 18446744073709551615n, "CheckOutTime", true));
   w.bits(0, 2);
 }
 const EXP_VehicleCheckOutReqType: readonly string[] = ["SE(Header)","SE(EVCheckOutStatus)","SE(CheckOutTime)","EE"];
@@ -9405,7 +9450,7 @@ function d_VehicleCheckOutResType(r: BitReader): T.VehicleCheckOutResType {
   const y7 = ((x5 >>> 6) & 63);
   if ((x5 & 4096) !== 0) r.badBits(x5, 4096, 14, "VehicleCheckOutResType/ResponseCode");
   if (y7 >= 40) r.enumErr(y7, 40, "VehicleCheckOutResType/ResponseCode", r.pos - 12);
-  const v3 = E0[y7]!;
+  const v3 = (y7 < 40 ? E0[y7]! : y7);
   if ((x5 & 32) !== 0) r.badBits(x5, 32, 14, "VehicleCheckOutResType/ResponseCode");
   const y8 = ((x5 >>> 4) & 1);
   if (y8 !== 0) { r.pos -= 4; x_VehicleCheckOutResType(r, 2, y8); }
@@ -9499,7 +9544,7 @@ function d_ChargeParameterDiscoveryResType(r: BitReader): T.ChargeParameterDisco
   const y6 = ((x4 >>> 2) & 63);
   if ((x4 & 256) !== 0) r.badBits(x4, 256, 10, "ChargeParameterDiscoveryResType/ResponseCode");
   if (y6 >= 40) r.enumErr(y6, 40, "ChargeParameterDiscoveryResType/ResponseCode", r.pos - 8);
-  const v3 = E0[y6]!;
+  const v3 = (y6 < 40 ? E0[y6]! : y6);
   if ((x4 & 2) !== 0) r.badBits(x4, 2, 10, "ChargeParameterDiscoveryResType/ResponseCode");
   const y7 = (x4 & 1);
   if (y7 !== 0) { x_ChargeParameterDiscoveryResType(r, 2, y7); }
@@ -9731,7 +9776,7 @@ function e_DisplayParametersType(w: BitWriter, o: T.DisplayParametersType): void
   const v0: any = m0 & 1 ? o.PresentSOC : undefined;
   if (v0 !== undefined) {
     s = 1;
-    w.bits((chkInt(v0, 0, 100, "PresentSOC") << 1), 13);
+    w.bits((chkInt(v0, 0, 100, "PresentSOC", 0, 127) << 1), 13);
   }
   const v1: any = m0 & 2 ? o.MinimumSOC : undefined;
   if (v1 !== undefined) {
@@ -9740,7 +9785,7 @@ function e_DisplayParametersType(w: BitWriter, o: T.DisplayParametersType): void
       case 1: w.bits(0, 5); s = 2; break;
       default: throw structErr("DisplayParametersType", "MinimumSOC", EXP_DisplayParametersType[s]!);
     }
-    w.bits((chkInt(v1, 0, 100, "MinimumSOC") << 1), 8);
+    w.bits((chkInt(v1, 0, 100, "MinimumSOC", 0, 127) << 1), 8);
   }
   const v2: any = m0 & 4 ? o.TargetSOC : undefined;
   if (v2 !== undefined) {
@@ -9750,7 +9795,7 @@ function e_DisplayParametersType(w: BitWriter, o: T.DisplayParametersType): void
       case 2: w.bits(0, 5); s = 3; break;
       default: throw structErr("DisplayParametersType", "TargetSOC", EXP_DisplayParametersType[s]!);
     }
-    w.bits((chkInt(v2, 0, 100, "TargetSOC") << 1), 8);
+    w.bits((chkInt(v2, 0, 100, "TargetSOC", 0, 127) << 1), 8);
   }
   const v3: any = m0 & 8 ? o.MaximumSOC : undefined;
   if (v3 !== undefined) {
@@ -9761,7 +9806,7 @@ function e_DisplayParametersType(w: BitWriter, o: T.DisplayParametersType): void
       case 3: w.bits(0, 5); s = 4; break;
       default: throw structErr("DisplayParametersType", "MaximumSOC", EXP_DisplayParametersType[s]!);
     }
-    w.bits((chkInt(v3, 0, 100, "MaximumSOC") << 1), 8);
+    w.bits((chkInt(v3, 0, 100, "MaximumSOC", 0, 127) << 1), 8);
   }
   const v4: any = m0 & 16 ? o.RemainingTimeToMinimumSOC : undefined;
   if (v4 !== undefined) {
@@ -9773,7 +9818,7 @@ function e_DisplayParametersType(w: BitWriter, o: T.DisplayParametersType): void
       case 4: w.bits(0, 4); s = 5; break;
       default: throw structErr("DisplayParametersType", "RemainingTimeToMinimumSOC", EXP_DisplayParametersType[s]!);
     }
-    w.uint(chkInt(v4, 0, 4294967295, "RemainingTimeToMinimumSOC"));
+    w.uint(chkInt(v4, 0, 4294967295, "RemainingTimeToMinimumSOC", 0, 9007199254740991));
     w.bits(0, 1);
   }
   const v5: any = m0 & 32 ? o.RemainingTimeToTargetSOC : undefined;
@@ -9787,7 +9832,7 @@ function e_DisplayParametersType(w: BitWriter, o: T.DisplayParametersType): void
       case 5: w.bits(0, 4); s = 6; break;
       default: throw structErr("DisplayParametersType", "RemainingTimeToTargetSOC", EXP_DisplayParametersType[s]!);
     }
-    w.uint(chkInt(v5, 0, 4294967295, "RemainingTimeToTargetSOC"));
+    w.uint(chkInt(v5, 0, 4294967295, "RemainingTimeToTargetSOC", 0, 9007199254740991));
     w.bits(0, 1);
   }
   const v6: any = m0 & 64 ? o.RemainingTimeToMaximumSOC : undefined;
@@ -9802,7 +9847,7 @@ function e_DisplayParametersType(w: BitWriter, o: T.DisplayParametersType): void
       case 6: w.bits(0, 4); s = 7; break;
       default: throw structErr("DisplayParametersType", "RemainingTimeToMaximumSOC", EXP_DisplayParametersType[s]!);
     }
-    w.uint(chkInt(v6, 0, 4294967295, "RemainingTimeToMaximumSOC"));
+    w.uint(chkInt(v6, 0, 4294967295, "RemainingTimeToMaximumSOC", 0, 9007199254740991));
     w.bits(0, 1);
   }
   const v7: any = m0 & 128 ? o.ChargingComplete : undefined;
@@ -9887,7 +9932,7 @@ function d_ChargeLoopResType(r: BitReader): T.ChargeLoopResType {
   const y6 = ((x4 >>> 4) & 63);
   if ((x4 & 1024) !== 0) r.badBits(x4, 1024, 12, "ChargeLoopResType/ResponseCode");
   if (y6 >= 40) r.enumErr(y6, 40, "ChargeLoopResType/ResponseCode", r.pos - 10);
-  const v3 = E0[y6]!;
+  const v3 = (y6 < 40 ? E0[y6]! : y6);
   c = (x4 & 7);
   if ((x4 & 8) !== 0) r.badBits(x4, 8, 12, "ChargeLoopResType/ResponseCode");
   o.ResponseCode = v3;
@@ -10127,7 +10172,7 @@ function e_Dynamic_CLReqControlModeType(w: BitWriter, o: T.Dynamic_CLReqControlM
   if (v0 !== undefined) {
     s = 1;
     w.bits(0, 3);
-    w.uint(chkInt(v0, 0, 4294967295, "DepartureTime"));
+    w.uint(chkInt(v0, 0, 4294967295, "DepartureTime", 0, 9007199254740991));
     w.bits(0, 1);
   }
   const v1: any = o.EVTargetEnergyRequest;
@@ -10219,7 +10264,7 @@ function e_Dynamic_CLResControlModeType(w: BitWriter, o: T.Dynamic_CLResControlM
   if (v0 !== undefined) {
     s = 1;
     w.bits(0, 4);
-    w.uint(chkInt(v0, 0, 4294967295, "DepartureTime"));
+    w.uint(chkInt(v0, 0, 4294967295, "DepartureTime", 0, 9007199254740991));
     w.bits(0, 1);
   }
   const v1: any = o.MinimumSOC;
@@ -10229,7 +10274,7 @@ function e_Dynamic_CLResControlModeType(w: BitWriter, o: T.Dynamic_CLResControlM
       case 1: w.bits(0, 4); s = 2; break;
       default: throw structErr("Dynamic_CLResControlModeType", "MinimumSOC", EXP_Dynamic_CLResControlModeType[s]!);
     }
-    w.bits((chkInt(v1, 0, 100, "MinimumSOC") << 1), 8);
+    w.bits((chkInt(v1, 0, 100, "MinimumSOC", 0, 127) << 1), 8);
   }
   const v2: any = o.TargetSOC;
   if (v2 !== undefined) {
@@ -10239,7 +10284,7 @@ function e_Dynamic_CLResControlModeType(w: BitWriter, o: T.Dynamic_CLResControlM
       case 2: w.bits(0, 3); s = 3; break;
       default: throw structErr("Dynamic_CLResControlModeType", "TargetSOC", EXP_Dynamic_CLResControlModeType[s]!);
     }
-    w.bits((chkInt(v2, 0, 100, "TargetSOC") << 1), 8);
+    w.bits((chkInt(v2, 0, 100, "TargetSOC", 0, 127) << 1), 8);
   }
   const v3: any = o.AckMaxDelay;
   if (v3 !== undefined) {
@@ -10250,7 +10295,7 @@ function e_Dynamic_CLResControlModeType(w: BitWriter, o: T.Dynamic_CLResControlM
       case 3: w.bits(0, 3); s = 4; break;
       default: throw structErr("Dynamic_CLResControlModeType", "AckMaxDelay", EXP_Dynamic_CLResControlModeType[s]!);
     }
-    w.uint(chkInt(v3, 0, 65535, "AckMaxDelay"));
+    w.uint(chkInt(v3, 0, 65535, "AckMaxDelay", 0, 9007199254740991));
     w.bits(0, 1);
   }
   switch (s) {
@@ -10305,19 +10350,23 @@ function e_TargetPositionType(w: BitWriter, o: T.TargetPositionType): void {
   if (v0 === undefined) throw missErr("TargetPositionType", "TargetOffsetX");
   s = 1;
   w.bits(0, 2);
-  w.uint(chkInt(v0, 0, 65535, "TargetOffsetX"));
+  w.uint(chkInt(v0, 0, 65535, "TargetOffsetX", 0, 9007199254740991));
   const v1: any = o.TargetOffsetY;
   if (v1 === undefined) throw missErr("TargetPositionType", "TargetOffsetY");
   s = 2;
   w.bits(0, 3);
-  w.uint(chkInt(v1, 0, 65535, "TargetOffsetY"));
+  w.uint(chkInt(v1, 0, 65535, "TargetOffsetY", 0, 9007199254740991));
   w.bits(0, 2);
 }
 const EXP_TargetPositionType: readonly string[] = ["SE(TargetOffsetX)","SE(TargetOffsetY)","EE"];
 
 /** Decode an EXI document of this schema set (6-bit DocContent code, 54 global elements + SE(*)). */
 export function decodeDocument(bytes: Uint8Array, opts?: DecodeOptions): Document {
-  const r = begin(bytes);
+  return decodeDoc(bytes, opts);
+}
+
+function decodeDoc(bytes: Uint8Array, opts?: DecodeOptions, root?: string): Document {
+  const r = begin(bytes, opts);
   const c = r.bits(6);
   let doc: Document;
   switch (c) {
@@ -10378,18 +10427,15 @@ export function decodeDocument(bytes: Uint8Array, opts?: DecodeOptions): Documen
     default:
       return r.badEvent(c, 6, "DocContent", "SE(global element)");
   }
-  end(r, opts);
-  return doc;
+  return done(r, doc, opts, root);
 }
 
 /** Encode a document ({ ElementName: value }) of this schema set. */
 export function encodeDocument(doc: Document, opts?: EncodeOptions): Uint8Array {
-  const w = W_;
-  w.reset(opts?.lenientLengths === true);
-  w.bits(0x80, 8);
+  const w = start(doc, opts);
   const W = 6;
   docContent(w, doc, W);
-  return w.finish();
+  return finish(w, doc, opts);
 }
 
 const K_Document = new Map<string, number>([["AuthorizationReq",0],["AuthorizationRes",1],["AuthorizationSetupReq",2],["AuthorizationSetupRes",3],["CLReqControlMode",4],["CLResControlMode",5],["CanonicalizationMethod",6],["CertificateInstallationReq",7],["CertificateInstallationRes",8],["DSAKeyValue",9],["DigestMethod",10],["DigestValue",11],["KeyInfo",12],["KeyName",13],["KeyValue",14],["Manifest",15],["MeteringConfirmationReq",16],["MeteringConfirmationRes",17],["MgmtData",18],["Object",19],["PGPData",20],["PowerDeliveryReq",21],["PowerDeliveryRes",22],["RSAKeyValue",23],["Reference",24],["RetrievalMethod",25],["SPKIData",26],["ScheduleExchangeReq",27],["ScheduleExchangeRes",28],["ServiceDetailReq",29],["ServiceDetailRes",30],["ServiceDiscoveryReq",31],["ServiceDiscoveryRes",32],["ServiceSelectionReq",33],["ServiceSelectionRes",34],["SessionSetupReq",35],["SessionSetupRes",36],["SessionStopReq",37],["SessionStopRes",38],["Signature",39],["SignatureMethod",40],["SignatureProperties",41],["SignatureProperty",42],["SignatureValue",43],["SignedInfo",44],["SignedInstallationData",45],["SignedMeteringData",46],["Transform",47],["Transforms",48],["VehicleCheckInReq",49],["VehicleCheckInRes",50],["VehicleCheckOutReq",51],["VehicleCheckOutRes",52],["X509Data",53]]);
@@ -10460,7 +10506,7 @@ function docContent(w: BitWriter, doc: Document, W: number): void {
 
 /** exiFragment: fragment grammar of the whole schema set: FragmentContent = SE(F0…F280) | SE(*) | ED, 9-bit codes (exi.md §4, §5). */
 export function decodeFragment(bytes: Uint8Array, opts?: DecodeOptions): FragmentDocument {
-  const r = begin(bytes);
+  const r = begin(bytes, opts);
   const c = r.bits(9);
   let doc: FragmentDocument;
   switch (c) {
@@ -10476,11 +10522,11 @@ export function decodeFragment(bytes: Uint8Array, opts?: DecodeOptions): Fragmen
     case 9: { const v = (r.zero("Fragment/AppliesToParkingFee", "CH"), r.bit() === 1); r.zero("Fragment/AppliesToParkingFee", "EE"); const o: any = {}; o["AppliesToParkingFee"] = v; doc = o; break; }
     case 10: { const v = d_AuthorizationReqType(r); const o: any = {}; o["AuthorizationReq"] = v; doc = o; break; }
     case 11: { const v = d_AuthorizationResType(r); const o: any = {}; o["AuthorizationRes"] = v; doc = o; break; }
-    case 12: { const v = (r.zero("Fragment/AuthorizationServices", "CH"), E1[r.enumIndex(1, 2, "Fragment/AuthorizationServices")]!); r.zero("Fragment/AuthorizationServices", "EE"); const o: any = {}; o["AuthorizationServices"] = v; doc = o; break; }
+    case 12: { const v = (r.zero("Fragment/AuthorizationServices", "CH"), r.enumValue(E1, 1, "Fragment/AuthorizationServices")); r.zero("Fragment/AuthorizationServices", "EE"); const o: any = {}; o["AuthorizationServices"] = v; doc = o; break; }
     case 13: { const v = d_AuthorizationSetupReqType(r); const o: any = {}; o["AuthorizationSetupReq"] = v; doc = o; break; }
     case 14: { const v = d_AuthorizationSetupResType(r); const o: any = {}; o["AuthorizationSetupRes"] = v; doc = o; break; }
     case 15: { const v = d_RationalNumberType(r); const o: any = {}; o["AvailableEnergy"] = v; doc = o; break; }
-    case 16: { const v = (r.zero("Fragment/BPT_ChannelSelection", "CH"), E4[r.enumIndex(1, 2, "Fragment/BPT_ChannelSelection")]!); r.zero("Fragment/BPT_ChannelSelection", "EE"); const o: any = {}; o["BPT_ChannelSelection"] = v; doc = o; break; }
+    case 16: { const v = (r.zero("Fragment/BPT_ChannelSelection", "CH"), r.enumValue(E4, 1, "Fragment/BPT_ChannelSelection")); r.zero("Fragment/BPT_ChannelSelection", "EE"); const o: any = {}; o["BPT_ChannelSelection"] = v; doc = o; break; }
     case 17: { const v = (r.zero("Fragment/BPT_DischargedEnergyReadingWh", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "Fragment/BPT_DischargedEnergyReadingWh")); r.zero("Fragment/BPT_DischargedEnergyReadingWh", "EE"); const o: any = {}; o["BPT_DischargedEnergyReadingWh"] = v; doc = o; break; }
     case 18: { const v = (r.zero("Fragment/BPT_InductiveEnergyReadingVARh", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "Fragment/BPT_InductiveEnergyReadingVARh")); r.zero("Fragment/BPT_InductiveEnergyReadingVARh", "EE"); const o: any = {}; o["BPT_InductiveEnergyReadingVARh"] = v; doc = o; break; }
     case 19: { const v = d_RationalNumberType(r); const o: any = {}; o["BatteryEnergyCapacity"] = v; doc = o; break; }
@@ -10494,15 +10540,15 @@ export function decodeFragment(bytes: Uint8Array, opts?: DecodeOptions): Fragmen
     case 27: { const v = d_CertificateInstallationReqType(r); const o: any = {}; o["CertificateInstallationReq"] = v; doc = o; break; }
     case 28: { const v = d_CertificateInstallationResType(r); const o: any = {}; o["CertificateInstallationRes"] = v; doc = o; break; }
     case 29: { const v = (r.zero("Fragment/CertificateInstallationService", "CH"), r.bit() === 1); r.zero("Fragment/CertificateInstallationService", "EE"); const o: any = {}; o["CertificateInstallationService"] = v; doc = o; break; }
-    case 30: { const v = (r.zero("Fragment/ChargeProgress", "CH"), E3[r.enumIndex(2, 4, "Fragment/ChargeProgress")]!); r.zero("Fragment/ChargeProgress", "EE"); const o: any = {}; o["ChargeProgress"] = v; doc = o; break; }
+    case 30: { const v = (r.zero("Fragment/ChargeProgress", "CH"), r.enumValue(E3, 2, "Fragment/ChargeProgress")); r.zero("Fragment/ChargeProgress", "EE"); const o: any = {}; o["ChargeProgress"] = v; doc = o; break; }
     case 31: { const v = (r.zero("Fragment/ChargedEnergyReadingWh", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "Fragment/ChargedEnergyReadingWh")); r.zero("Fragment/ChargedEnergyReadingWh", "EE"); const o: any = {}; o["ChargedEnergyReadingWh"] = v; doc = o; break; }
     case 32: { const v = (r.zero("Fragment/ChargingComplete", "CH"), r.bit() === 1); r.zero("Fragment/ChargingComplete", "EE"); const o: any = {}; o["ChargingComplete"] = v; doc = o; break; }
     case 33: { const v = d_ChargingScheduleType(r); const o: any = {}; o["ChargingSchedule"] = v; doc = o; break; }
-    case 34: { const v = (r.zero("Fragment/ChargingSession", "CH"), E7[r.enumIndex(2, 3, "Fragment/ChargingSession")]!); r.zero("Fragment/ChargingSession", "EE"); const o: any = {}; o["ChargingSession"] = v; doc = o; break; }
+    case 34: { const v = (r.zero("Fragment/ChargingSession", "CH"), r.enumValue(E7, 2, "Fragment/ChargingSession")); r.zero("Fragment/ChargingSession", "EE"); const o: any = {}; o["ChargingSession"] = v; doc = o; break; }
     case 35: { const v = (r.zero("Fragment/CheckOutTime", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "Fragment/CheckOutTime")); r.zero("Fragment/CheckOutTime", "EE"); const o: any = {}; o["CheckOutTime"] = v; doc = o; break; }
     case 36: { const v = d_ContractCertificateChainType(r); const o: any = {}; o["ContractCertificateChain"] = v; doc = o; break; }
     case 37: { const v = d_RationalNumberType(r); const o: any = {}; o["CostPerUnit"] = v; doc = o; break; }
-    case 38: { const v = (r.zero("Fragment/Currency", "CH"), r.string(64, 18, "Fragment/Currency")); r.zero("Fragment/Currency", "EE"); const o: any = {}; o["Currency"] = v; doc = o; break; }
+    case 38: { const v = (r.zero("Fragment/Currency", "CH"), r.string(3, 18, "Fragment/Currency")); r.zero("Fragment/Currency", "EE"); const o: any = {}; o["Currency"] = v; doc = o; break; }
     case 39: { const v = (r.zero("Fragment/DHPublicKey", "CH"), r.binary(133, "Fragment/DHPublicKey")); r.zero("Fragment/DHPublicKey", "EE"); const o: any = {}; o["DHPublicKey"] = v; doc = o; break; }
     case 40: { const v = d_DSAKeyValueType(r); const o: any = {}; o["DSAKeyValue"] = v; doc = o; break; }
     case 41: { const v = (r.zero("Fragment/DepartureTime", "CH"), r.uintIn(0, 4294967295, "Fragment/DepartureTime")); r.zero("Fragment/DepartureTime", "EE"); const o: any = {}; o["DepartureTime"] = v; doc = o; break; }
@@ -10518,14 +10564,14 @@ export function decodeFragment(bytes: Uint8Array, opts?: DecodeOptions): Fragmen
     case 51: { const v = d_Dynamic_SEReqControlModeType(r); const o: any = {}; o["Dynamic_SEReqControlMode"] = v; doc = o; break; }
     case 52: { const v = d_Dynamic_SEResControlModeType(r); const o: any = {}; o["Dynamic_SEResControlMode"] = v; doc = o; break; }
     case 53: { const v = d_Dynamic_SMDTControlModeType(r); const o: any = {}; o["Dynamic_SMDTControlMode"] = v; doc = o; break; }
-    case 54: { const v = (r.zero("Fragment/ECDHCurve", "CH"), E8[r.enumIndex(1, 2, "Fragment/ECDHCurve")]!); r.zero("Fragment/ECDHCurve", "EE"); const o: any = {}; o["ECDHCurve"] = v; doc = o; break; }
+    case 54: { const v = (r.zero("Fragment/ECDHCurve", "CH"), r.enumValue(E8, 1, "Fragment/ECDHCurve")); r.zero("Fragment/ECDHCurve", "EE"); const o: any = {}; o["ECDHCurve"] = v; doc = o; break; }
     case 55: { const v = d_EIM_AReqAuthorizationModeType(r); const o: any = {}; o["EIM_AReqAuthorizationMode"] = v; doc = o; break; }
     case 56: { const v = d_EIM_ASResAuthorizationModeType(r); const o: any = {}; o["EIM_ASResAuthorizationMode"] = v; doc = o; break; }
     case 57: { const v = (r.zero("Fragment/EMAID", "CH"), r.string(255, 28, "Fragment/EMAID")); r.zero("Fragment/EMAID", "EE"); const o: any = {}; o["EMAID"] = v; doc = o; break; }
     case 58: { const v = d_EVAbsolutePriceScheduleType(r); const o: any = {}; o["EVAbsolutePriceSchedule"] = v; doc = o; break; }
     case 59: { const v = (r.zero("Fragment/EVCCID", "CH"), r.string(255, 12, "Fragment/EVCCID")); r.zero("Fragment/EVCCID", "EE"); const o: any = {}; o["EVCCID"] = v; doc = o; break; }
-    case 60: { const v = (r.zero("Fragment/EVCheckInStatus", "CH"), E9[r.enumIndex(2, 3, "Fragment/EVCheckInStatus")]!); r.zero("Fragment/EVCheckInStatus", "EE"); const o: any = {}; o["EVCheckInStatus"] = v; doc = o; break; }
-    case 61: { const v = (r.zero("Fragment/EVCheckOutStatus", "CH"), E11[r.enumIndex(2, 3, "Fragment/EVCheckOutStatus")]!); r.zero("Fragment/EVCheckOutStatus", "EE"); const o: any = {}; o["EVCheckOutStatus"] = v; doc = o; break; }
+    case 60: { const v = (r.zero("Fragment/EVCheckInStatus", "CH"), r.enumValue(E9, 2, "Fragment/EVCheckInStatus")); r.zero("Fragment/EVCheckInStatus", "EE"); const o: any = {}; o["EVCheckInStatus"] = v; doc = o; break; }
+    case 61: { const v = (r.zero("Fragment/EVCheckOutStatus", "CH"), r.enumValue(E11, 2, "Fragment/EVCheckOutStatus")); r.zero("Fragment/EVCheckOutStatus", "EE"); const o: any = {}; o["EVCheckOutStatus"] = v; doc = o; break; }
     case 62: { const v = d_EVEnergyOfferType(r); const o: any = {}; o["EVEnergyOffer"] = v; doc = o; break; }
     case 63: { const v = d_RationalNumberType(r); const o: any = {}; o["EVMaximumEnergyRequest"] = v; doc = o; break; }
     case 64: { const v = d_RationalNumberType(r); const o: any = {}; o["EVMaximumEnergyRequest"] = v; doc = o; break; }
@@ -10542,11 +10588,11 @@ export function decodeFragment(bytes: Uint8Array, opts?: DecodeOptions): Fragmen
     case 75: { const v = d_EVPriceRuleType(r); const o: any = {}; o["EVPriceRule"] = v; doc = o; break; }
     case 76: { const v = d_EVPriceRuleStackType(r); const o: any = {}; o["EVPriceRuleStack"] = v; doc = o; break; }
     case 77: { const v = d_EVPriceRuleStackListType(r); const o: any = {}; o["EVPriceRuleStacks"] = v; doc = o; break; }
-    case 78: { const v = (r.zero("Fragment/EVProcessing", "CH"), E2[r.enumIndex(2, 3, "Fragment/EVProcessing")]!); r.zero("Fragment/EVProcessing", "EE"); const o: any = {}; o["EVProcessing"] = v; doc = o; break; }
-    case 79: { const v = (r.zero("Fragment/EVSECheckOutStatus", "CH"), E12[r.enumIndex(1, 2, "Fragment/EVSECheckOutStatus")]!); r.zero("Fragment/EVSECheckOutStatus", "EE"); const o: any = {}; o["EVSECheckOutStatus"] = v; doc = o; break; }
+    case 78: { const v = (r.zero("Fragment/EVProcessing", "CH"), r.enumValue(E2, 2, "Fragment/EVProcessing")); r.zero("Fragment/EVProcessing", "EE"); const o: any = {}; o["EVProcessing"] = v; doc = o; break; }
+    case 79: { const v = (r.zero("Fragment/EVSECheckOutStatus", "CH"), r.enumValue(E12, 1, "Fragment/EVSECheckOutStatus")); r.zero("Fragment/EVSECheckOutStatus", "EE"); const o: any = {}; o["EVSECheckOutStatus"] = v; doc = o; break; }
     case 80: { const v = (r.zero("Fragment/EVSEID", "CH"), r.string(255, 13, "Fragment/EVSEID")); r.zero("Fragment/EVSEID", "EE"); const o: any = {}; o["EVSEID"] = v; doc = o; break; }
-    case 81: { const v = (r.zero("Fragment/EVSENotification", "CH"), E6[r.enumIndex(3, 6, "Fragment/EVSENotification")]!); r.zero("Fragment/EVSENotification", "EE"); const o: any = {}; o["EVSENotification"] = v; doc = o; break; }
-    case 82: { const v = (r.zero("Fragment/EVSEProcessing", "CH"), E2[r.enumIndex(2, 3, "Fragment/EVSEProcessing")]!); r.zero("Fragment/EVSEProcessing", "EE"); const o: any = {}; o["EVSEProcessing"] = v; doc = o; break; }
+    case 81: { const v = (r.zero("Fragment/EVSENotification", "CH"), r.enumValue(E6, 3, "Fragment/EVSENotification")); r.zero("Fragment/EVSENotification", "EE"); const o: any = {}; o["EVSENotification"] = v; doc = o; break; }
+    case 82: { const v = (r.zero("Fragment/EVSEProcessing", "CH"), r.enumValue(E2, 2, "Fragment/EVSEProcessing")); r.zero("Fragment/EVSEProcessing", "EE"); const o: any = {}; o["EVSEProcessing"] = v; doc = o; break; }
     case 83: { const v = d_EVSEStatusType(r); const o: any = {}; o["EVSEStatus"] = v; doc = o; break; }
     case 84: { const v = d_EVSEStatusType(r); const o: any = {}; o["EVSEStatus"] = v; doc = o; break; }
     case 85: { const v = d_RationalNumberType(r); const o: any = {}; o["EVTargetEnergyRequest"] = v; doc = o; break; }
@@ -10569,14 +10615,14 @@ export function decodeFragment(bytes: Uint8Array, opts?: DecodeOptions): Fragmen
     case 102: { const v = d_KeyInfoType(r); const o: any = {}; o["KeyInfo"] = v; doc = o; break; }
     case 103: { const v = (r.zero("Fragment/KeyName", "CH"), r.string(65536, 5, "Fragment/KeyName")); r.zero("Fragment/KeyName", "EE"); const o: any = {}; o["KeyName"] = v; doc = o; break; }
     case 104: { const v = d_KeyValueType(r); const o: any = {}; o["KeyValue"] = v; doc = o; break; }
-    case 105: { const v = (r.zero("Fragment/Language", "CH"), r.string(64, 21, "Fragment/Language")); r.zero("Fragment/Language", "EE"); const o: any = {}; o["Language"] = v; doc = o; break; }
+    case 105: { const v = (r.zero("Fragment/Language", "CH"), r.string(3, 21, "Fragment/Language")); r.zero("Fragment/Language", "EE"); const o: any = {}; o["Language"] = v; doc = o; break; }
     case 106: { const v = d_ListOfRootCertificateIDsType(r); const o: any = {}; o["ListOfRootCertificateIDs"] = v; doc = o; break; }
     case 107: { const v = d_ManifestType(r); const o: any = {}; o["Manifest"] = v; doc = o; break; }
     case 108: { const v = (r.zero("Fragment/MaximumContractCertificateChains", "CH"), r.ranged(8, 0, 255, "Fragment/MaximumContractCertificateChains")); r.zero("Fragment/MaximumContractCertificateChains", "EE"); const o: any = {}; o["MaximumContractCertificateChains"] = v; doc = o; break; }
     case 109: { const v = d_RationalNumberType(r); const o: any = {}; o["MaximumCost"] = v; doc = o; break; }
     case 110: { const v = (r.zero("Fragment/MaximumSOC", "CH"), r.ranged(7, 0, 100, "Fragment/MaximumSOC")); r.zero("Fragment/MaximumSOC", "EE"); const o: any = {}; o["MaximumSOC"] = v; doc = o; break; }
     case 111: { const v = (r.zero("Fragment/MaximumSupportingPoints", "CH"), r.ranged(10, 12, 1024, "Fragment/MaximumSupportingPoints")); r.zero("Fragment/MaximumSupportingPoints", "EE"); const o: any = {}; o["MaximumSupportingPoints"] = v; doc = o; break; }
-    case 112: { const v = (r.zero("Fragment/MeterID", "CH"), r.string(64, 25, "Fragment/MeterID")); r.zero("Fragment/MeterID", "EE"); const o: any = {}; o["MeterID"] = v; doc = o; break; }
+    case 112: { const v = (r.zero("Fragment/MeterID", "CH"), r.string(32, 25, "Fragment/MeterID")); r.zero("Fragment/MeterID", "EE"); const o: any = {}; o["MeterID"] = v; doc = o; break; }
     case 113: { const v = d_MeterInfoType(r); const o: any = {}; o["MeterInfo"] = v; doc = o; break; }
     case 114: { const v = d_MeterInfoType(r); const o: any = {}; o["MeterInfo"] = v; doc = o; break; }
     case 115: { const v = (r.zero("Fragment/MeterInfoRequested", "CH"), r.bit() === 1); r.zero("Fragment/MeterInfoRequested", "EE"); const o: any = {}; o["MeterInfoRequested"] = v; doc = o; break; }
@@ -10612,7 +10658,7 @@ export function decodeFragment(bytes: Uint8Array, opts?: DecodeOptions): Fragmen
     case 145: { const v = (r.zero("Fragment/ParameterSetID", "CH"), r.uintIn(0, 65535, "Fragment/ParameterSetID")); r.zero("Fragment/ParameterSetID", "EE"); const o: any = {}; o["ParameterSetID"] = v; doc = o; break; }
     case 146: { const v = d_RationalNumberType(r); const o: any = {}; o["ParkingFee"] = v; doc = o; break; }
     case 147: { const v = (r.zero("Fragment/ParkingFeePeriod", "CH"), r.uintIn(0, 4294967295, "Fragment/ParkingFeePeriod")); r.zero("Fragment/ParkingFeePeriod", "EE"); const o: any = {}; o["ParkingFeePeriod"] = v; doc = o; break; }
-    case 148: { const v = (r.zero("Fragment/ParkingMethod", "CH"), E10[r.enumIndex(2, 3, "Fragment/ParkingMethod")]!); r.zero("Fragment/ParkingMethod", "EE"); const o: any = {}; o["ParkingMethod"] = v; doc = o; break; }
+    case 148: { const v = (r.zero("Fragment/ParkingMethod", "CH"), r.enumValue(E10, 2, "Fragment/ParkingMethod")); r.zero("Fragment/ParkingMethod", "EE"); const o: any = {}; o["ParkingMethod"] = v; doc = o; break; }
     case 149: { const v = (r.zero("Fragment/ParkingSpace", "CH"), r.intIn(-32768, 32767, "Fragment/ParkingSpace")); r.zero("Fragment/ParkingSpace", "EE"); const o: any = {}; o["ParkingSpace"] = v; doc = o; break; }
     case 150: { const v = (r.zero("Fragment/PgenCounter", "CH"), r.binary(65536, "Fragment/PgenCounter")); r.zero("Fragment/PgenCounter", "EE"); const o: any = {}; o["PgenCounter"] = v; doc = o; break; }
     case 151: { const v = d_PnC_AReqAuthorizationModeType(r); const o: any = {}; o["PnC_AReqAuthorizationMode"] = v; doc = o; break; }
@@ -10625,7 +10671,7 @@ export function decodeFragment(bytes: Uint8Array, opts?: DecodeOptions): Fragmen
     case 158: { const v = d_PowerScheduleEntryListType(r); const o: any = {}; o["PowerScheduleEntries"] = v; doc = o; break; }
     case 159: { const v = d_PowerScheduleEntryType(r); const o: any = {}; o["PowerScheduleEntry"] = v; doc = o; break; }
     case 160: { const v = d_RationalNumberType(r); const o: any = {}; o["PowerTolerance"] = v; doc = o; break; }
-    case 161: { const v = (r.zero("Fragment/PowerToleranceAcceptance", "CH"), E5[r.enumIndex(1, 2, "Fragment/PowerToleranceAcceptance")]!); r.zero("Fragment/PowerToleranceAcceptance", "EE"); const o: any = {}; o["PowerToleranceAcceptance"] = v; doc = o; break; }
+    case 161: { const v = (r.zero("Fragment/PowerToleranceAcceptance", "CH"), r.enumValue(E5, 1, "Fragment/PowerToleranceAcceptance")); r.zero("Fragment/PowerToleranceAcceptance", "EE"); const o: any = {}; o["PowerToleranceAcceptance"] = v; doc = o; break; }
     case 162: { const v = d_RationalNumberType(r); const o: any = {}; o["Power_L2"] = v; doc = o; break; }
     case 163: { const v = d_RationalNumberType(r); const o: any = {}; o["Power_L3"] = v; doc = o; break; }
     case 164: { const v = (r.zero("Fragment/PresentSOC", "CH"), r.ranged(7, 0, 100, "Fragment/PresentSOC")); r.zero("Fragment/PresentSOC", "EE"); const o: any = {}; o["PresentSOC"] = v; doc = o; break; }
@@ -10651,7 +10697,7 @@ export function decodeFragment(bytes: Uint8Array, opts?: DecodeOptions): Fragmen
     case 184: { const v = (r.zero("Fragment/RemainingTimeToMinimumSOC", "CH"), r.uintIn(0, 4294967295, "Fragment/RemainingTimeToMinimumSOC")); r.zero("Fragment/RemainingTimeToMinimumSOC", "EE"); const o: any = {}; o["RemainingTimeToMinimumSOC"] = v; doc = o; break; }
     case 185: { const v = (r.zero("Fragment/RemainingTimeToTargetSOC", "CH"), r.uintIn(0, 4294967295, "Fragment/RemainingTimeToTargetSOC")); r.zero("Fragment/RemainingTimeToTargetSOC", "EE"); const o: any = {}; o["RemainingTimeToTargetSOC"] = v; doc = o; break; }
     case 186: { const v = (r.zero("Fragment/RenewableGenerationPercentage", "CH"), r.ranged(8, 0, 255, "Fragment/RenewableGenerationPercentage")); r.zero("Fragment/RenewableGenerationPercentage", "EE"); const o: any = {}; o["RenewableGenerationPercentage"] = v; doc = o; break; }
-    case 187: { const v = (r.zero("Fragment/ResponseCode", "CH"), E0[r.enumIndex(6, 40, "Fragment/ResponseCode")]!); r.zero("Fragment/ResponseCode", "EE"); const o: any = {}; o["ResponseCode"] = v; doc = o; break; }
+    case 187: { const v = (r.zero("Fragment/ResponseCode", "CH"), r.enumValue(E0, 6, "Fragment/ResponseCode")); r.zero("Fragment/ResponseCode", "EE"); const o: any = {}; o["ResponseCode"] = v; doc = o; break; }
     case 188: { const v = d_RetrievalMethodType(r); const o: any = {}; o["RetrievalMethod"] = v; doc = o; break; }
     case 189: { const v = d_X509IssuerSerialType(r); const o: any = {}; o["RootCertificateID"] = v; doc = o; break; }
     case 190: { const v = (r.zero("Fragment/SECP521_EncryptedPrivateKey", "CH"), r.binary(94, "Fragment/SECP521_EncryptedPrivateKey")); r.zero("Fragment/SECP521_EncryptedPrivateKey", "EE"); const o: any = {}; o["SECP521_EncryptedPrivateKey"] = v; doc = o; break; }
@@ -10666,7 +10712,7 @@ export function decodeFragment(bytes: Uint8Array, opts?: DecodeOptions): Fragmen
     case 199: { const v = d_Scheduled_SEResControlModeType(r); const o: any = {}; o["Scheduled_SEResControlMode"] = v; doc = o; break; }
     case 200: { const v = d_Scheduled_SMDTControlModeType(r); const o: any = {}; o["Scheduled_SMDTControlMode"] = v; doc = o; break; }
     case 201: { const v = (r.zero("Fragment/Seed", "CH"), r.binary(65536, "Fragment/Seed")); r.zero("Fragment/Seed", "EE"); const o: any = {}; o["Seed"] = v; doc = o; break; }
-    case 202: { const v = (r.zero("Fragment/SelectedAuthorizationService", "CH"), E1[r.enumIndex(1, 2, "Fragment/SelectedAuthorizationService")]!); r.zero("Fragment/SelectedAuthorizationService", "EE"); const o: any = {}; o["SelectedAuthorizationService"] = v; doc = o; break; }
+    case 202: { const v = (r.zero("Fragment/SelectedAuthorizationService", "CH"), r.enumValue(E1, 1, "Fragment/SelectedAuthorizationService")); r.zero("Fragment/SelectedAuthorizationService", "EE"); const o: any = {}; o["SelectedAuthorizationService"] = v; doc = o; break; }
     case 203: { const v = d_SelectedServiceType(r); const o: any = {}; o["SelectedEnergyTransferService"] = v; doc = o; break; }
     case 204: { const v = (r.zero("Fragment/SelectedScheduleTupleID", "CH"), r.uintIn(1, 4294967295, "Fragment/SelectedScheduleTupleID")); r.zero("Fragment/SelectedScheduleTupleID", "EE"); const o: any = {}; o["SelectedScheduleTupleID"] = v; doc = o; break; }
     case 205: { const v = d_SelectedServiceType(r); const o: any = {}; o["SelectedService"] = v; doc = o; break; }
@@ -10750,19 +10796,16 @@ export function decodeFragment(bytes: Uint8Array, opts?: DecodeOptions): Fragmen
   }
   const ed = r.bits(9);
   if (ed !== 282) r.badEvent(ed, 9, "FragmentContent", "ED (one element per fragment is supported)");
-  end(r, opts);
-  return doc;
+  return done(r, doc, opts);
 }
 
 /** Encode one element as an EXI fragment (exiFragment: fragment grammar of the whole schema set): header, SE code, content, ED code. */
 export function encodeFragment(doc: FragmentDocument, opts?: EncodeOptions): Uint8Array {
-  const w = W_;
-  w.reset(opts?.lenientLengths === true);
-  w.bits(0x80, 8);
+  const w = start(doc, opts);
   const W = 9;
   fragFragment(w, doc, W);
   w.bits(282, W);
-  return w.finish();
+  return finish(w, doc, opts);
 }
 
 const K_Fragment = new Map<string, number>([["AbsolutePriceSchedule",0],["AckMaxDelay",1],["AdditionalSelectedServices",2],["AdditionalService",3],["AdditionalServicesCosts",4],["Amount",5],["AppliesMinimumMaximumCost",6],["AppliesToEnergyFee",7],["AppliesToOverstayFee",8],["AppliesToParkingFee",9],["AuthorizationReq",10],["AuthorizationRes",11],["AuthorizationServices",12],["AuthorizationSetupReq",13],["AuthorizationSetupRes",14],["AvailableEnergy",15],["BPT_ChannelSelection",16],["BPT_DischargedEnergyReadingWh",17],["BPT_InductiveEnergyReadingVARh",18],["BatteryEnergyCapacity",19],["CLReqControlMode",20],["CLResControlMode",21],["CPSCertificateChain",22],["CanonicalizationMethod",23],["CapacitiveEnergyReadingVARh",24],["CarbonDioxideEmission",25],["Certificate",26],["CertificateInstallationReq",27],["CertificateInstallationRes",28],["CertificateInstallationService",29],["ChargeProgress",30],["ChargedEnergyReadingWh",31],["ChargingComplete",32],["ChargingSchedule",33],["ChargingSession",34],["CheckOutTime",35],["ContractCertificateChain",36],["CostPerUnit",37],["Currency",38],["DHPublicKey",39],["DSAKeyValue",40],["DepartureTime",41],["DepartureTime",42],["DeviceLocation",43],["DeviceOffset",44],["DigestMethod",45],["DigestValue",46],["DischargingSchedule",47],["DisplayParameters",48],["Duration",49],["Dynamic_EVPPTControlMode",50],["Dynamic_SEReqControlMode",51],["Dynamic_SEResControlMode",52],["Dynamic_SMDTControlMode",53],["ECDHCurve",54],["EIM_AReqAuthorizationMode",55],["EIM_ASResAuthorizationMode",56],["EMAID",57],["EVAbsolutePriceSchedule",58],["EVCCID",59],["EVCheckInStatus",60],["EVCheckOutStatus",61],["EVEnergyOffer",62],["EVMaximumEnergyRequest",63],["EVMaximumEnergyRequest",64],["EVMaximumV2XEnergyRequest",65],["EVMinimumEnergyRequest",66],["EVMinimumEnergyRequest",67],["EVMinimumV2XEnergyRequest",68],["EVPowerProfile",69],["EVPowerProfileEntries",70],["EVPowerProfileEntry",71],["EVPowerSchedule",72],["EVPowerScheduleEntries",73],["EVPowerScheduleEntry",74],["EVPriceRule",75],["EVPriceRuleStack",76],["EVPriceRuleStacks",77],["EVProcessing",78],["EVSECheckOutStatus",79],["EVSEID",80],["EVSENotification",81],["EVSEProcessing",82],["EVSEStatus",83],["EVSEStatus",84],["EVTargetEnergyRequest",85],["EVTargetEnergyRequest",86],["EVTerminationCode",87],["EVTerminationExplanation",88],["EnergyCosts",89],["EnergyFee",90],["EnergyTransferServiceList",91],["Exponent",92],["Exponent",93],["FreeService",94],["G",95],["GenChallenge",96],["GoToPause",97],["HMACOutputLength",98],["Header",99],["InletHot",100],["J",101],["KeyInfo",102],["KeyName",103],["KeyValue",104],["Language",105],["ListOfRootCertificateIDs",106],["Manifest",107],["MaximumContractCertificateChains",108],["MaximumCost",109],["MaximumSOC",110],["MaximumSupportingPoints",111],["MeterID",112],["MeterInfo",113],["MeterInfo",114],["MeterInfoRequested",115],["MeterSignature",116],["MeterStatus",117],["MeterTimestamp",118],["MeteringConfirmationReq",119],["MeteringConfirmationRes",120],["MgmtData",121],["MinimumCost",122],["MinimumSOC",123],["MinimumSOC",124],["Modulus",125],["NotificationMaxDelay",126],["NumberOfPriceLevels",127],["OEMProvisioningCertificateChain",128],["Object",129],["OccupancyCosts",130],["OverstayCosts",131],["OverstayFee",132],["OverstayFeePeriod",133],["OverstayPowerThreshold",134],["OverstayRule",135],["OverstayRuleDescription",136],["OverstayRules",137],["OverstayTimeThreshold",138],["P",139],["PGPData",140],["PGPKeyID",141],["PGPKeyPacket",142],["Parameter",143],["ParameterSet",144],["ParameterSetID",145],["ParkingFee",146],["ParkingFeePeriod",147],["ParkingMethod",148],["ParkingSpace",149],["PgenCounter",150],["PnC_AReqAuthorizationMode",151],["PnC_ASResAuthorizationMode",152],["Power",153],["PowerDeliveryReq",154],["PowerDeliveryRes",155],["PowerRangeStart",156],["PowerSchedule",157],["PowerScheduleEntries",158],["PowerScheduleEntry",159],["PowerTolerance",160],["PowerToleranceAcceptance",161],["Power_L2",162],["Power_L3",163],["PresentSOC",164],["PriceAlgorithm",165],["PriceLevel",166],["PriceLevelSchedule",167],["PriceLevelScheduleEntries",168],["PriceLevelScheduleEntry",169],["PriceRule",170],["PriceRuleStack",171],["PriceRuleStacks",172],["PriceScheduleDescription",173],["PriceScheduleID",174],["PrioritizedEMAIDs",175],["ProviderID",176],["Q",177],["RSAKeyValue",178],["Receipt",179],["Receipt",180],["Reference",181],["RemainingContractCertificateChains",182],["RemainingTimeToMaximumSOC",183],["RemainingTimeToMinimumSOC",184],["RemainingTimeToTargetSOC",185],["RenewableGenerationPercentage",186],["ResponseCode",187],["RetrievalMethod",188],["RootCertificateID",189],["SECP521_EncryptedPrivateKey",190],["SPKIData",191],["SPKISexp",192],["ScheduleExchangeReq",193],["ScheduleExchangeRes",194],["ScheduleTuple",195],["ScheduleTupleID",196],["Scheduled_EVPPTControlMode",197],["Scheduled_SEReqControlMode",198],["Scheduled_SEResControlMode",199],["Scheduled_SMDTControlMode",200],["Seed",201],["SelectedAuthorizationService",202],["SelectedEnergyTransferService",203],["SelectedScheduleTupleID",204],["SelectedService",205],["SelectedVASList",206],["Service",207],["ServiceDetailReq",208],["ServiceDetailRes",209],["ServiceDiscoveryReq",210],["ServiceDiscoveryRes",211],["ServiceFee",212],["ServiceID",213],["ServiceName",214],["ServiceParameterList",215],["ServiceRenegotiationSupported",216],["ServiceSelectionReq",217],["ServiceSelectionRes",218],["SessionID",219],["SessionID",220],["SessionSetupReq",221],["SessionSetupRes",222],["SessionStopReq",223],["SessionStopRes",224],["Signature",225],["SignatureMethod",226],["SignatureProperties",227],["SignatureProperty",228],["SignatureValue",229],["SignedInfo",230],["SignedInstallationData",231],["SignedMeteringData",232],["StartTime",233],["SubCertificates",234],["SupportedProviders",235],["SupportedServiceIDs",236],["TPM_EncryptedPrivateKey",237],["TargetDistance",238],["TargetOffsetX",239],["TargetOffsetY",240],["TargetSOC",241],["TargetSOC",242],["TaxCosts",243],["TaxIncludedInPrice",244],["TaxRate",245],["TaxRule",246],["TaxRuleID",247],["TaxRuleID",248],["TaxRuleName",249],["TaxRules",250],["TimeAnchor",251],["TimeAnchor",252],["TimeStamp",253],["Transform",254],["Transforms",255],["VASList",256],["Value",257],["VehicleCheckInReq",258],["VehicleCheckInRes",259],["VehicleCheckOutReq",260],["VehicleCheckOutRes",261],["VehicleFrame",262],["VehicleTravel",263],["X448_EncryptedPrivateKey",264],["X509CRL",265],["X509Certificate",266],["X509Data",267],["X509IssuerName",268],["X509IssuerSerial",269],["X509SKI",270],["X509SerialNumber",271],["X509SubjectName",272],["XPath",273],["Y",274],["boolValue",275],["byteValue",276],["finiteString",277],["intValue",278],["rationalNumber",279],["shortValue",280]]);
@@ -10772,7 +10815,7 @@ function fragFragment(w: BitWriter, doc: FragmentDocument, W: number): void {
   for (const k in doc) {
     switch (K_Fragment.get(k)) {
       case 0: { w.bits(0, W); try { e_AbsolutePriceScheduleType(w, (doc as any)["AbsolutePriceSchedule"]); } catch (err) { throw withPath(err, "AbsolutePriceSchedule"); } return; }
-      case 1: { w.bits(1, W); w.bits(0, 1); w.uint(chkInt((doc as any)["AckMaxDelay"], 0, 65535, "AckMaxDelay")); w.bits(0, 1); return; }
+      case 1: { w.bits(1, W); w.bits(0, 1); w.uint(chkInt((doc as any)["AckMaxDelay"], 0, 65535, "AckMaxDelay", 0, 9007199254740991)); w.bits(0, 1); return; }
       case 2: { w.bits(2, W); try { e_AdditionalServiceListType(w, (doc as any)["AdditionalSelectedServices"]); } catch (err) { throw withPath(err, "AdditionalSelectedServices"); } return; }
       case 3: { w.bits(3, W); try { e_AdditionalServiceType(w, (doc as any)["AdditionalService"]); } catch (err) { throw withPath(err, "AdditionalService"); } return; }
       case 4: { w.bits(4, W); try { e_DetailedCostType(w, (doc as any)["AdditionalServicesCosts"]); } catch (err) { throw withPath(err, "AdditionalServicesCosts"); } return; }
@@ -10788,39 +10831,39 @@ function fragFragment(w: BitWriter, doc: FragmentDocument, W: number): void {
       case 14: { w.bits(14, W); try { e_AuthorizationSetupResType(w, (doc as any)["AuthorizationSetupRes"]); } catch (err) { throw withPath(err, "AuthorizationSetupRes"); } return; }
       case 15: { w.bits(15, W); try { e_RationalNumberType(w, (doc as any)["AvailableEnergy"]); } catch (err) { throw withPath(err, "AvailableEnergy"); } return; }
       case 16: { w.bits(16, W); w.bits(0, 1); w.bits(E4i((doc as any)["BPT_ChannelSelection"], "BPT_ChannelSelection"), 1); w.bits(0, 1); return; }
-      case 17: { w.bits(17, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["BPT_DischargedEnergyReadingWh"], 0n, 18446744073709551615n, "BPT_DischargedEnergyReadingWh")); w.bits(0, 1); return; }
-      case 18: { w.bits(18, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["BPT_InductiveEnergyReadingVARh"], 0n, 18446744073709551615n, "BPT_InductiveEnergyReadingVARh")); w.bits(0, 1); return; }
+      case 17: { w.bits(17, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["BPT_DischargedEnergyReadingWh"], 0n, 18446744073709551615n, "BPT_DischargedEnergyReadingWh", true)); w.bits(0, 1); return; }
+      case 18: { w.bits(18, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["BPT_InductiveEnergyReadingVARh"], 0n, 18446744073709551615n, "BPT_InductiveEnergyReadingVARh", true)); w.bits(0, 1); return; }
       case 19: { w.bits(19, W); try { e_RationalNumberType(w, (doc as any)["BatteryEnergyCapacity"]); } catch (err) { throw withPath(err, "BatteryEnergyCapacity"); } return; }
       case 20: { w.bits(20, W); try { e_CLReqControlModeType(w, (doc as any)["CLReqControlMode"]); } catch (err) { throw withPath(err, "CLReqControlMode"); } return; }
       case 21: { w.bits(21, W); try { e_CLResControlModeType(w, (doc as any)["CLResControlMode"]); } catch (err) { throw withPath(err, "CLResControlMode"); } return; }
       case 22: { w.bits(22, W); try { e_CertificateChainType(w, (doc as any)["CPSCertificateChain"]); } catch (err) { throw withPath(err, "CPSCertificateChain"); } return; }
       case 23: { w.bits(23, W); try { e_CanonicalizationMethodType(w, (doc as any)["CanonicalizationMethod"]); } catch (err) { throw withPath(err, "CanonicalizationMethod"); } return; }
-      case 24: { w.bits(24, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["CapacitiveEnergyReadingVARh"], 0n, 18446744073709551615n, "CapacitiveEnergyReadingVARh")); w.bits(0, 1); return; }
-      case 25: { w.bits(25, W); w.bits(0, 1); w.uint(chkInt((doc as any)["CarbonDioxideEmission"], 0, 65535, "CarbonDioxideEmission")); w.bits(0, 1); return; }
+      case 24: { w.bits(24, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["CapacitiveEnergyReadingVARh"], 0n, 18446744073709551615n, "CapacitiveEnergyReadingVARh", true)); w.bits(0, 1); return; }
+      case 25: { w.bits(25, W); w.bits(0, 1); w.uint(chkInt((doc as any)["CarbonDioxideEmission"], 0, 65535, "CarbonDioxideEmission", 0, 9007199254740991)); w.bits(0, 1); return; }
       case 26: { w.bits(26, W); w.bits(0, 1); w.binary((doc as any)["Certificate"], 1600, "Certificate"); w.bits(0, 1); return; }
       case 27: { w.bits(27, W); try { e_CertificateInstallationReqType(w, (doc as any)["CertificateInstallationReq"]); } catch (err) { throw withPath(err, "CertificateInstallationReq"); } return; }
       case 28: { w.bits(28, W); try { e_CertificateInstallationResType(w, (doc as any)["CertificateInstallationRes"]); } catch (err) { throw withPath(err, "CertificateInstallationRes"); } return; }
       case 29: { w.bits(29, W); w.bits(0, 1); w.bits(chkBool((doc as any)["CertificateInstallationService"], "CertificateInstallationService") ? 1 : 0, 1); w.bits(0, 1); return; }
       case 30: { w.bits(30, W); w.bits(0, 1); w.bits(E3i((doc as any)["ChargeProgress"], "ChargeProgress"), 2); w.bits(0, 1); return; }
-      case 31: { w.bits(31, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["ChargedEnergyReadingWh"], 0n, 18446744073709551615n, "ChargedEnergyReadingWh")); w.bits(0, 1); return; }
+      case 31: { w.bits(31, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["ChargedEnergyReadingWh"], 0n, 18446744073709551615n, "ChargedEnergyReadingWh", true)); w.bits(0, 1); return; }
       case 32: { w.bits(32, W); w.bits(0, 1); w.bits(chkBool((doc as any)["ChargingComplete"], "ChargingComplete") ? 1 : 0, 1); w.bits(0, 1); return; }
       case 33: { w.bits(33, W); try { e_ChargingScheduleType(w, (doc as any)["ChargingSchedule"]); } catch (err) { throw withPath(err, "ChargingSchedule"); } return; }
       case 34: { w.bits(34, W); w.bits(0, 1); w.bits(E7i((doc as any)["ChargingSession"], "ChargingSession"), 2); w.bits(0, 1); return; }
-      case 35: { w.bits(35, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["CheckOutTime"], 0n, 18446744073709551615n, "CheckOutTime")); w.bits(0, 1); return; }
+      case 35: { w.bits(35, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["CheckOutTime"], 0n, 18446744073709551615n, "CheckOutTime", true)); w.bits(0, 1); return; }
       case 36: { w.bits(36, W); try { e_ContractCertificateChainType(w, (doc as any)["ContractCertificateChain"]); } catch (err) { throw withPath(err, "ContractCertificateChain"); } return; }
       case 37: { w.bits(37, W); try { e_RationalNumberType(w, (doc as any)["CostPerUnit"]); } catch (err) { throw withPath(err, "CostPerUnit"); } return; }
       case 38: { w.bits(38, W); w.bits(0, 1); w.string((doc as any)["Currency"], 3, "Currency"); w.bits(0, 1); return; }
       case 39: { w.bits(39, W); w.bits(0, 1); w.binary((doc as any)["DHPublicKey"], 133, "DHPublicKey"); w.bits(0, 1); return; }
       case 40: { w.bits(40, W); try { e_DSAKeyValueType(w, (doc as any)["DSAKeyValue"]); } catch (err) { throw withPath(err, "DSAKeyValue"); } return; }
-      case 41: { w.bits(41, W); w.bits(0, 1); w.uint(chkInt((doc as any)["DepartureTime"], 0, 4294967295, "DepartureTime")); w.bits(0, 1); return; }
-      case 42: { w.bits(42, W); w.bits(0, 1); w.uint(chkInt((doc as any)["DepartureTime"], 0, 4294967295, "DepartureTime")); w.bits(0, 1); return; }
-      case 43: { w.bits(43, W); w.bits(0, 1); w.int(chkInt((doc as any)["DeviceLocation"], -32768, 32767, "DeviceLocation")); w.bits(0, 1); return; }
-      case 44: { w.bits(44, W); w.bits(0, 1); w.int(chkInt((doc as any)["DeviceOffset"], -32768, 32767, "DeviceOffset")); w.bits(0, 1); return; }
+      case 41: { w.bits(41, W); w.bits(0, 1); w.uint(chkInt((doc as any)["DepartureTime"], 0, 4294967295, "DepartureTime", 0, 9007199254740991)); w.bits(0, 1); return; }
+      case 42: { w.bits(42, W); w.bits(0, 1); w.uint(chkInt((doc as any)["DepartureTime"], 0, 4294967295, "DepartureTime", 0, 9007199254740991)); w.bits(0, 1); return; }
+      case 43: { w.bits(43, W); w.bits(0, 1); w.int(chkInt((doc as any)["DeviceLocation"], -32768, 32767, "DeviceLocation", -9007199254740991, 9007199254740991)); w.bits(0, 1); return; }
+      case 44: { w.bits(44, W); w.bits(0, 1); w.int(chkInt((doc as any)["DeviceOffset"], -32768, 32767, "DeviceOffset", -9007199254740991, 9007199254740991)); w.bits(0, 1); return; }
       case 45: { w.bits(45, W); try { e_DigestMethodType(w, (doc as any)["DigestMethod"]); } catch (err) { throw withPath(err, "DigestMethod"); } return; }
       case 46: { w.bits(46, W); w.bits(0, 1); w.binary((doc as any)["DigestValue"], 65536, "DigestValue"); w.bits(0, 1); return; }
       case 47: { w.bits(47, W); try { e_ChargingScheduleType(w, (doc as any)["DischargingSchedule"]); } catch (err) { throw withPath(err, "DischargingSchedule"); } return; }
       case 48: { w.bits(48, W); try { e_DisplayParametersType(w, (doc as any)["DisplayParameters"]); } catch (err) { throw withPath(err, "DisplayParameters"); } return; }
-      case 49: { w.bits(49, W); w.bits(0, 1); w.uint(chkInt((doc as any)["Duration"], 0, 4294967295, "Duration")); w.bits(0, 1); return; }
+      case 49: { w.bits(49, W); w.bits(0, 1); w.uint(chkInt((doc as any)["Duration"], 0, 4294967295, "Duration", 0, 9007199254740991)); w.bits(0, 1); return; }
       case 50: { w.bits(50, W); try { e_Dynamic_EVPPTControlModeType(w, (doc as any)["Dynamic_EVPPTControlMode"]); } catch (err) { throw withPath(err, "Dynamic_EVPPTControlMode"); } return; }
       case 51: { w.bits(51, W); try { e_Dynamic_SEReqControlModeType(w, (doc as any)["Dynamic_SEReqControlMode"]); } catch (err) { throw withPath(err, "Dynamic_SEReqControlMode"); } return; }
       case 52: { w.bits(52, W); try { e_Dynamic_SEResControlModeType(w, (doc as any)["Dynamic_SEResControlMode"]); } catch (err) { throw withPath(err, "Dynamic_SEResControlMode"); } return; }
@@ -10881,46 +10924,46 @@ function fragFragment(w: BitWriter, doc: FragmentDocument, W: number): void {
       case 107: { w.bits(107, W); try { e_ManifestType(w, (doc as any)["Manifest"]); } catch (err) { throw withPath(err, "Manifest"); } return; }
       case 108: { w.bits(108, W); w.bits(0, 1); w.bits(chkInt((doc as any)["MaximumContractCertificateChains"], 0, 255, "MaximumContractCertificateChains") - 0, 8); w.bits(0, 1); return; }
       case 109: { w.bits(109, W); try { e_RationalNumberType(w, (doc as any)["MaximumCost"]); } catch (err) { throw withPath(err, "MaximumCost"); } return; }
-      case 110: { w.bits(110, W); w.bits(0, 1); w.bits(chkInt((doc as any)["MaximumSOC"], 0, 100, "MaximumSOC") - 0, 7); w.bits(0, 1); return; }
-      case 111: { w.bits(111, W); w.bits(0, 1); w.bits(chkInt((doc as any)["MaximumSupportingPoints"], 12, 1024, "MaximumSupportingPoints") - 12, 10); w.bits(0, 1); return; }
+      case 110: { w.bits(110, W); w.bits(0, 1); w.bits(chkInt((doc as any)["MaximumSOC"], 0, 100, "MaximumSOC", 0, 127) - 0, 7); w.bits(0, 1); return; }
+      case 111: { w.bits(111, W); w.bits(0, 1); w.bits(chkInt((doc as any)["MaximumSupportingPoints"], 12, 1024, "MaximumSupportingPoints", 12, 1035) - 12, 10); w.bits(0, 1); return; }
       case 112: { w.bits(112, W); w.bits(0, 1); w.string((doc as any)["MeterID"], 32, "MeterID"); w.bits(0, 1); return; }
       case 113: { w.bits(113, W); try { e_MeterInfoType(w, (doc as any)["MeterInfo"]); } catch (err) { throw withPath(err, "MeterInfo"); } return; }
       case 114: { w.bits(114, W); try { e_MeterInfoType(w, (doc as any)["MeterInfo"]); } catch (err) { throw withPath(err, "MeterInfo"); } return; }
       case 115: { w.bits(115, W); w.bits(0, 1); w.bits(chkBool((doc as any)["MeterInfoRequested"], "MeterInfoRequested") ? 1 : 0, 1); w.bits(0, 1); return; }
       case 116: { w.bits(116, W); w.bits(0, 1); w.binary((doc as any)["MeterSignature"], 64, "MeterSignature"); w.bits(0, 1); return; }
-      case 117: { w.bits(117, W); w.bits(0, 1); w.int(chkInt((doc as any)["MeterStatus"], -32768, 32767, "MeterStatus")); w.bits(0, 1); return; }
-      case 118: { w.bits(118, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["MeterTimestamp"], 0n, 18446744073709551615n, "MeterTimestamp")); w.bits(0, 1); return; }
+      case 117: { w.bits(117, W); w.bits(0, 1); w.int(chkInt((doc as any)["MeterStatus"], -32768, 32767, "MeterStatus", -9007199254740991, 9007199254740991)); w.bits(0, 1); return; }
+      case 118: { w.bits(118, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["MeterTimestamp"], 0n, 18446744073709551615n, "MeterTimestamp", true)); w.bits(0, 1); return; }
       case 119: { w.bits(119, W); try { e_MeteringConfirmationReqType(w, (doc as any)["MeteringConfirmationReq"]); } catch (err) { throw withPath(err, "MeteringConfirmationReq"); } return; }
       case 120: { w.bits(120, W); try { e_MeteringConfirmationResType(w, (doc as any)["MeteringConfirmationRes"]); } catch (err) { throw withPath(err, "MeteringConfirmationRes"); } return; }
       case 121: { w.bits(121, W); w.bits(0, 1); w.string((doc as any)["MgmtData"], 65536, "MgmtData"); w.bits(0, 1); return; }
       case 122: { w.bits(122, W); try { e_RationalNumberType(w, (doc as any)["MinimumCost"]); } catch (err) { throw withPath(err, "MinimumCost"); } return; }
-      case 123: { w.bits(123, W); w.bits(0, 1); w.bits(chkInt((doc as any)["MinimumSOC"], 0, 100, "MinimumSOC") - 0, 7); w.bits(0, 1); return; }
-      case 124: { w.bits(124, W); w.bits(0, 1); w.bits(chkInt((doc as any)["MinimumSOC"], 0, 100, "MinimumSOC") - 0, 7); w.bits(0, 1); return; }
+      case 123: { w.bits(123, W); w.bits(0, 1); w.bits(chkInt((doc as any)["MinimumSOC"], 0, 100, "MinimumSOC", 0, 127) - 0, 7); w.bits(0, 1); return; }
+      case 124: { w.bits(124, W); w.bits(0, 1); w.bits(chkInt((doc as any)["MinimumSOC"], 0, 100, "MinimumSOC", 0, 127) - 0, 7); w.bits(0, 1); return; }
       case 125: { w.bits(125, W); w.bits(0, 1); w.binary((doc as any)["Modulus"], 65536, "Modulus"); w.bits(0, 1); return; }
-      case 126: { w.bits(126, W); w.bits(0, 1); w.uint(chkInt((doc as any)["NotificationMaxDelay"], 0, 65535, "NotificationMaxDelay")); w.bits(0, 1); return; }
+      case 126: { w.bits(126, W); w.bits(0, 1); w.uint(chkInt((doc as any)["NotificationMaxDelay"], 0, 65535, "NotificationMaxDelay", 0, 9007199254740991)); w.bits(0, 1); return; }
       case 127: { w.bits(127, W); w.bits(0, 1); w.bits(chkInt((doc as any)["NumberOfPriceLevels"], 0, 255, "NumberOfPriceLevels") - 0, 8); w.bits(0, 1); return; }
       case 128: { w.bits(128, W); try { e_SignedCertificateChainType(w, (doc as any)["OEMProvisioningCertificateChain"]); } catch (err) { throw withPath(err, "OEMProvisioningCertificateChain"); } return; }
       case 129: { w.bits(129, W); try { e_ObjectType(w, (doc as any)["Object"]); } catch (err) { throw withPath(err, "Object"); } return; }
       case 130: { w.bits(130, W); try { e_DetailedCostType(w, (doc as any)["OccupancyCosts"]); } catch (err) { throw withPath(err, "OccupancyCosts"); } return; }
       case 131: { w.bits(131, W); try { e_DetailedCostType(w, (doc as any)["OverstayCosts"]); } catch (err) { throw withPath(err, "OverstayCosts"); } return; }
       case 132: { w.bits(132, W); try { e_RationalNumberType(w, (doc as any)["OverstayFee"]); } catch (err) { throw withPath(err, "OverstayFee"); } return; }
-      case 133: { w.bits(133, W); w.bits(0, 1); w.uint(chkInt((doc as any)["OverstayFeePeriod"], 0, 4294967295, "OverstayFeePeriod")); w.bits(0, 1); return; }
+      case 133: { w.bits(133, W); w.bits(0, 1); w.uint(chkInt((doc as any)["OverstayFeePeriod"], 0, 4294967295, "OverstayFeePeriod", 0, 9007199254740991)); w.bits(0, 1); return; }
       case 134: { w.bits(134, W); try { e_RationalNumberType(w, (doc as any)["OverstayPowerThreshold"]); } catch (err) { throw withPath(err, "OverstayPowerThreshold"); } return; }
       case 135: { w.bits(135, W); try { e_OverstayRuleType(w, (doc as any)["OverstayRule"]); } catch (err) { throw withPath(err, "OverstayRule"); } return; }
       case 136: { w.bits(136, W); w.bits(0, 1); w.string((doc as any)["OverstayRuleDescription"], 160, "OverstayRuleDescription"); w.bits(0, 1); return; }
       case 137: { w.bits(137, W); try { e_OverstayRuleListType(w, (doc as any)["OverstayRules"]); } catch (err) { throw withPath(err, "OverstayRules"); } return; }
-      case 138: { w.bits(138, W); w.bits(0, 1); w.uint(chkInt((doc as any)["OverstayTimeThreshold"], 0, 4294967295, "OverstayTimeThreshold")); w.bits(0, 1); return; }
+      case 138: { w.bits(138, W); w.bits(0, 1); w.uint(chkInt((doc as any)["OverstayTimeThreshold"], 0, 4294967295, "OverstayTimeThreshold", 0, 9007199254740991)); w.bits(0, 1); return; }
       case 139: { w.bits(139, W); w.bits(0, 1); w.binary((doc as any)["P"], 65536, "P"); w.bits(0, 1); return; }
       case 140: { w.bits(140, W); try { e_PGPDataType(w, (doc as any)["PGPData"]); } catch (err) { throw withPath(err, "PGPData"); } return; }
       case 141: { w.bits(141, W); w.bits(0, 1); w.binary((doc as any)["PGPKeyID"], 65536, "PGPKeyID"); w.bits(0, 1); return; }
       case 142: { w.bits(142, W); w.bits(0, 1); w.binary((doc as any)["PGPKeyPacket"], 65536, "PGPKeyPacket"); w.bits(0, 1); return; }
       case 143: { w.bits(143, W); try { e_ParameterType(w, (doc as any)["Parameter"]); } catch (err) { throw withPath(err, "Parameter"); } return; }
       case 144: { w.bits(144, W); try { e_ParameterSetType(w, (doc as any)["ParameterSet"]); } catch (err) { throw withPath(err, "ParameterSet"); } return; }
-      case 145: { w.bits(145, W); w.bits(0, 1); w.uint(chkInt((doc as any)["ParameterSetID"], 0, 65535, "ParameterSetID")); w.bits(0, 1); return; }
+      case 145: { w.bits(145, W); w.bits(0, 1); w.uint(chkInt((doc as any)["ParameterSetID"], 0, 65535, "ParameterSetID", 0, 9007199254740991)); w.bits(0, 1); return; }
       case 146: { w.bits(146, W); try { e_RationalNumberType(w, (doc as any)["ParkingFee"]); } catch (err) { throw withPath(err, "ParkingFee"); } return; }
-      case 147: { w.bits(147, W); w.bits(0, 1); w.uint(chkInt((doc as any)["ParkingFeePeriod"], 0, 4294967295, "ParkingFeePeriod")); w.bits(0, 1); return; }
+      case 147: { w.bits(147, W); w.bits(0, 1); w.uint(chkInt((doc as any)["ParkingFeePeriod"], 0, 4294967295, "ParkingFeePeriod", 0, 9007199254740991)); w.bits(0, 1); return; }
       case 148: { w.bits(148, W); w.bits(0, 1); w.bits(E10i((doc as any)["ParkingMethod"], "ParkingMethod"), 2); w.bits(0, 1); return; }
-      case 149: { w.bits(149, W); w.bits(0, 1); w.int(chkInt((doc as any)["ParkingSpace"], -32768, 32767, "ParkingSpace")); w.bits(0, 1); return; }
+      case 149: { w.bits(149, W); w.bits(0, 1); w.int(chkInt((doc as any)["ParkingSpace"], -32768, 32767, "ParkingSpace", -9007199254740991, 9007199254740991)); w.bits(0, 1); return; }
       case 150: { w.bits(150, W); w.bits(0, 1); w.binary((doc as any)["PgenCounter"], 65536, "PgenCounter"); w.bits(0, 1); return; }
       case 151: { w.bits(151, W); try { e_PnC_AReqAuthorizationModeType(w, (doc as any)["PnC_AReqAuthorizationMode"]); } catch (err) { throw withPath(err, "PnC_AReqAuthorizationMode"); } return; }
       case 152: { w.bits(152, W); try { e_PnC_ASResAuthorizationModeType(w, (doc as any)["PnC_ASResAuthorizationMode"]); } catch (err) { throw withPath(err, "PnC_ASResAuthorizationMode"); } return; }
@@ -10935,7 +10978,7 @@ function fragFragment(w: BitWriter, doc: FragmentDocument, W: number): void {
       case 161: { w.bits(161, W); w.bits(0, 1); w.bits(E5i((doc as any)["PowerToleranceAcceptance"], "PowerToleranceAcceptance"), 1); w.bits(0, 1); return; }
       case 162: { w.bits(162, W); try { e_RationalNumberType(w, (doc as any)["Power_L2"]); } catch (err) { throw withPath(err, "Power_L2"); } return; }
       case 163: { w.bits(163, W); try { e_RationalNumberType(w, (doc as any)["Power_L3"]); } catch (err) { throw withPath(err, "Power_L3"); } return; }
-      case 164: { w.bits(164, W); w.bits(0, 1); w.bits(chkInt((doc as any)["PresentSOC"], 0, 100, "PresentSOC") - 0, 7); w.bits(0, 1); return; }
+      case 164: { w.bits(164, W); w.bits(0, 1); w.bits(chkInt((doc as any)["PresentSOC"], 0, 100, "PresentSOC", 0, 127) - 0, 7); w.bits(0, 1); return; }
       case 165: { w.bits(165, W); w.bits(0, 1); w.string((doc as any)["PriceAlgorithm"], 255, "PriceAlgorithm"); w.bits(0, 1); return; }
       case 166: { w.bits(166, W); w.bits(0, 1); w.bits(chkInt((doc as any)["PriceLevel"], 0, 255, "PriceLevel") - 0, 8); w.bits(0, 1); return; }
       case 167: { w.bits(167, W); try { e_PriceLevelScheduleType(w, (doc as any)["PriceLevelSchedule"]); } catch (err) { throw withPath(err, "PriceLevelSchedule"); } return; }
@@ -10945,7 +10988,7 @@ function fragFragment(w: BitWriter, doc: FragmentDocument, W: number): void {
       case 171: { w.bits(171, W); try { e_PriceRuleStackType(w, (doc as any)["PriceRuleStack"]); } catch (err) { throw withPath(err, "PriceRuleStack"); } return; }
       case 172: { w.bits(172, W); try { e_PriceRuleStackListType(w, (doc as any)["PriceRuleStacks"]); } catch (err) { throw withPath(err, "PriceRuleStacks"); } return; }
       case 173: { w.bits(173, W); w.bits(0, 1); w.string((doc as any)["PriceScheduleDescription"], 160, "PriceScheduleDescription"); w.bits(0, 1); return; }
-      case 174: { w.bits(174, W); w.bits(0, 1); w.uint(chkInt((doc as any)["PriceScheduleID"], 1, 4294967295, "PriceScheduleID")); w.bits(0, 1); return; }
+      case 174: { w.bits(174, W); w.bits(0, 1); w.uint(chkInt((doc as any)["PriceScheduleID"], 1, 4294967295, "PriceScheduleID", 0, 9007199254740991)); w.bits(0, 1); return; }
       case 175: { w.bits(175, W); try { e_EMAIDListType(w, (doc as any)["PrioritizedEMAIDs"]); } catch (err) { throw withPath(err, "PrioritizedEMAIDs"); } return; }
       case 176: { w.bits(176, W); w.bits(0, 1); w.string((doc as any)["ProviderID"], 80, "ProviderID"); w.bits(0, 1); return; }
       case 177: { w.bits(177, W); w.bits(0, 1); w.binary((doc as any)["Q"], 65536, "Q"); w.bits(0, 1); return; }
@@ -10954,9 +10997,9 @@ function fragFragment(w: BitWriter, doc: FragmentDocument, W: number): void {
       case 180: { w.bits(180, W); try { e_ReceiptType(w, (doc as any)["Receipt"]); } catch (err) { throw withPath(err, "Receipt"); } return; }
       case 181: { w.bits(181, W); try { e_ReferenceType(w, (doc as any)["Reference"]); } catch (err) { throw withPath(err, "Reference"); } return; }
       case 182: { w.bits(182, W); w.bits(0, 1); w.bits(chkInt((doc as any)["RemainingContractCertificateChains"], 0, 255, "RemainingContractCertificateChains") - 0, 8); w.bits(0, 1); return; }
-      case 183: { w.bits(183, W); w.bits(0, 1); w.uint(chkInt((doc as any)["RemainingTimeToMaximumSOC"], 0, 4294967295, "RemainingTimeToMaximumSOC")); w.bits(0, 1); return; }
-      case 184: { w.bits(184, W); w.bits(0, 1); w.uint(chkInt((doc as any)["RemainingTimeToMinimumSOC"], 0, 4294967295, "RemainingTimeToMinimumSOC")); w.bits(0, 1); return; }
-      case 185: { w.bits(185, W); w.bits(0, 1); w.uint(chkInt((doc as any)["RemainingTimeToTargetSOC"], 0, 4294967295, "RemainingTimeToTargetSOC")); w.bits(0, 1); return; }
+      case 183: { w.bits(183, W); w.bits(0, 1); w.uint(chkInt((doc as any)["RemainingTimeToMaximumSOC"], 0, 4294967295, "RemainingTimeToMaximumSOC", 0, 9007199254740991)); w.bits(0, 1); return; }
+      case 184: { w.bits(184, W); w.bits(0, 1); w.uint(chkInt((doc as any)["RemainingTimeToMinimumSOC"], 0, 4294967295, "RemainingTimeToMinimumSOC", 0, 9007199254740991)); w.bits(0, 1); return; }
+      case 185: { w.bits(185, W); w.bits(0, 1); w.uint(chkInt((doc as any)["RemainingTimeToTargetSOC"], 0, 4294967295, "RemainingTimeToTargetSOC", 0, 9007199254740991)); w.bits(0, 1); return; }
       case 186: { w.bits(186, W); w.bits(0, 1); w.bits(chkInt((doc as any)["RenewableGenerationPercentage"], 0, 255, "RenewableGenerationPercentage") - 0, 8); w.bits(0, 1); return; }
       case 187: { w.bits(187, W); w.bits(0, 1); w.bits(E0i((doc as any)["ResponseCode"], "ResponseCode"), 6); w.bits(0, 1); return; }
       case 188: { w.bits(188, W); try { e_RetrievalMethodType(w, (doc as any)["RetrievalMethod"]); } catch (err) { throw withPath(err, "RetrievalMethod"); } return; }
@@ -10967,7 +11010,7 @@ function fragFragment(w: BitWriter, doc: FragmentDocument, W: number): void {
       case 193: { w.bits(193, W); try { e_ScheduleExchangeReqType(w, (doc as any)["ScheduleExchangeReq"]); } catch (err) { throw withPath(err, "ScheduleExchangeReq"); } return; }
       case 194: { w.bits(194, W); try { e_ScheduleExchangeResType(w, (doc as any)["ScheduleExchangeRes"]); } catch (err) { throw withPath(err, "ScheduleExchangeRes"); } return; }
       case 195: { w.bits(195, W); try { e_ScheduleTupleType(w, (doc as any)["ScheduleTuple"]); } catch (err) { throw withPath(err, "ScheduleTuple"); } return; }
-      case 196: { w.bits(196, W); w.bits(0, 1); w.uint(chkInt((doc as any)["ScheduleTupleID"], 1, 4294967295, "ScheduleTupleID")); w.bits(0, 1); return; }
+      case 196: { w.bits(196, W); w.bits(0, 1); w.uint(chkInt((doc as any)["ScheduleTupleID"], 1, 4294967295, "ScheduleTupleID", 0, 9007199254740991)); w.bits(0, 1); return; }
       case 197: { w.bits(197, W); try { e_Scheduled_EVPPTControlModeType(w, (doc as any)["Scheduled_EVPPTControlMode"]); } catch (err) { throw withPath(err, "Scheduled_EVPPTControlMode"); } return; }
       case 198: { w.bits(198, W); try { e_Scheduled_SEReqControlModeType(w, (doc as any)["Scheduled_SEReqControlMode"]); } catch (err) { throw withPath(err, "Scheduled_SEReqControlMode"); } return; }
       case 199: { w.bits(199, W); try { e_Scheduled_SEResControlModeType(w, (doc as any)["Scheduled_SEResControlMode"]); } catch (err) { throw withPath(err, "Scheduled_SEResControlMode"); } return; }
@@ -10975,7 +11018,7 @@ function fragFragment(w: BitWriter, doc: FragmentDocument, W: number): void {
       case 201: { w.bits(201, W); w.bits(0, 1); w.binary((doc as any)["Seed"], 65536, "Seed"); w.bits(0, 1); return; }
       case 202: { w.bits(202, W); w.bits(0, 1); w.bits(E1i((doc as any)["SelectedAuthorizationService"], "SelectedAuthorizationService"), 1); w.bits(0, 1); return; }
       case 203: { w.bits(203, W); try { e_SelectedServiceType(w, (doc as any)["SelectedEnergyTransferService"]); } catch (err) { throw withPath(err, "SelectedEnergyTransferService"); } return; }
-      case 204: { w.bits(204, W); w.bits(0, 1); w.uint(chkInt((doc as any)["SelectedScheduleTupleID"], 1, 4294967295, "SelectedScheduleTupleID")); w.bits(0, 1); return; }
+      case 204: { w.bits(204, W); w.bits(0, 1); w.uint(chkInt((doc as any)["SelectedScheduleTupleID"], 1, 4294967295, "SelectedScheduleTupleID", 0, 9007199254740991)); w.bits(0, 1); return; }
       case 205: { w.bits(205, W); try { e_SelectedServiceType(w, (doc as any)["SelectedService"]); } catch (err) { throw withPath(err, "SelectedService"); } return; }
       case 206: { w.bits(206, W); try { e_SelectedServiceListType(w, (doc as any)["SelectedVASList"]); } catch (err) { throw withPath(err, "SelectedVASList"); } return; }
       case 207: { w.bits(207, W); try { e_ServiceType(w, (doc as any)["Service"]); } catch (err) { throw withPath(err, "Service"); } return; }
@@ -10984,7 +11027,7 @@ function fragFragment(w: BitWriter, doc: FragmentDocument, W: number): void {
       case 210: { w.bits(210, W); try { e_ServiceDiscoveryReqType(w, (doc as any)["ServiceDiscoveryReq"]); } catch (err) { throw withPath(err, "ServiceDiscoveryReq"); } return; }
       case 211: { w.bits(211, W); try { e_ServiceDiscoveryResType(w, (doc as any)["ServiceDiscoveryRes"]); } catch (err) { throw withPath(err, "ServiceDiscoveryRes"); } return; }
       case 212: { w.bits(212, W); try { e_RationalNumberType(w, (doc as any)["ServiceFee"]); } catch (err) { throw withPath(err, "ServiceFee"); } return; }
-      case 213: { w.bits(213, W); w.bits(0, 1); w.uint(chkInt((doc as any)["ServiceID"], 0, 65535, "ServiceID")); w.bits(0, 1); return; }
+      case 213: { w.bits(213, W); w.bits(0, 1); w.uint(chkInt((doc as any)["ServiceID"], 0, 65535, "ServiceID", 0, 9007199254740991)); w.bits(0, 1); return; }
       case 214: { w.bits(214, W); w.bits(0, 1); w.string((doc as any)["ServiceName"], 80, "ServiceName"); w.bits(0, 1); return; }
       case 215: { w.bits(215, W); try { e_ServiceParameterListType(w, (doc as any)["ServiceParameterList"]); } catch (err) { throw withPath(err, "ServiceParameterList"); } return; }
       case 216: { w.bits(216, W); w.bits(0, 1); w.bits(chkBool((doc as any)["ServiceRenegotiationSupported"], "ServiceRenegotiationSupported") ? 1 : 0, 1); w.bits(0, 1); return; }
@@ -11004,37 +11047,37 @@ function fragFragment(w: BitWriter, doc: FragmentDocument, W: number): void {
       case 230: { w.bits(230, W); try { e_SignedInfoType(w, (doc as any)["SignedInfo"]); } catch (err) { throw withPath(err, "SignedInfo"); } return; }
       case 231: { w.bits(231, W); try { e_SignedInstallationDataType(w, (doc as any)["SignedInstallationData"]); } catch (err) { throw withPath(err, "SignedInstallationData"); } return; }
       case 232: { w.bits(232, W); try { e_SignedMeteringDataType(w, (doc as any)["SignedMeteringData"]); } catch (err) { throw withPath(err, "SignedMeteringData"); } return; }
-      case 233: { w.bits(233, W); w.bits(0, 1); w.uint(chkInt((doc as any)["StartTime"], 0, 4294967295, "StartTime")); w.bits(0, 1); return; }
+      case 233: { w.bits(233, W); w.bits(0, 1); w.uint(chkInt((doc as any)["StartTime"], 0, 4294967295, "StartTime", 0, 9007199254740991)); w.bits(0, 1); return; }
       case 234: { w.bits(234, W); try { e_SubCertificatesType(w, (doc as any)["SubCertificates"]); } catch (err) { throw withPath(err, "SubCertificates"); } return; }
       case 235: { w.bits(235, W); try { e_SupportedProvidersListType(w, (doc as any)["SupportedProviders"]); } catch (err) { throw withPath(err, "SupportedProviders"); } return; }
       case 236: { w.bits(236, W); try { e_ServiceIDListType(w, (doc as any)["SupportedServiceIDs"]); } catch (err) { throw withPath(err, "SupportedServiceIDs"); } return; }
       case 237: { w.bits(237, W); w.bits(0, 1); w.binary((doc as any)["TPM_EncryptedPrivateKey"], 206, "TPM_EncryptedPrivateKey"); w.bits(0, 1); return; }
-      case 238: { w.bits(238, W); w.bits(0, 1); w.int(chkInt((doc as any)["TargetDistance"], -32768, 32767, "TargetDistance")); w.bits(0, 1); return; }
-      case 239: { w.bits(239, W); w.bits(0, 1); w.uint(chkInt((doc as any)["TargetOffsetX"], 0, 65535, "TargetOffsetX")); w.bits(0, 1); return; }
-      case 240: { w.bits(240, W); w.bits(0, 1); w.uint(chkInt((doc as any)["TargetOffsetY"], 0, 65535, "TargetOffsetY")); w.bits(0, 1); return; }
-      case 241: { w.bits(241, W); w.bits(0, 1); w.bits(chkInt((doc as any)["TargetSOC"], 0, 100, "TargetSOC") - 0, 7); w.bits(0, 1); return; }
-      case 242: { w.bits(242, W); w.bits(0, 1); w.bits(chkInt((doc as any)["TargetSOC"], 0, 100, "TargetSOC") - 0, 7); w.bits(0, 1); return; }
+      case 238: { w.bits(238, W); w.bits(0, 1); w.int(chkInt((doc as any)["TargetDistance"], -32768, 32767, "TargetDistance", -9007199254740991, 9007199254740991)); w.bits(0, 1); return; }
+      case 239: { w.bits(239, W); w.bits(0, 1); w.uint(chkInt((doc as any)["TargetOffsetX"], 0, 65535, "TargetOffsetX", 0, 9007199254740991)); w.bits(0, 1); return; }
+      case 240: { w.bits(240, W); w.bits(0, 1); w.uint(chkInt((doc as any)["TargetOffsetY"], 0, 65535, "TargetOffsetY", 0, 9007199254740991)); w.bits(0, 1); return; }
+      case 241: { w.bits(241, W); w.bits(0, 1); w.bits(chkInt((doc as any)["TargetSOC"], 0, 100, "TargetSOC", 0, 127) - 0, 7); w.bits(0, 1); return; }
+      case 242: { w.bits(242, W); w.bits(0, 1); w.bits(chkInt((doc as any)["TargetSOC"], 0, 100, "TargetSOC", 0, 127) - 0, 7); w.bits(0, 1); return; }
       case 243: { w.bits(243, W); try { e_DetailedTaxType(w, (doc as any)["TaxCosts"]); } catch (err) { throw withPath(err, "TaxCosts"); } return; }
       case 244: { w.bits(244, W); w.bits(0, 1); w.bits(chkBool((doc as any)["TaxIncludedInPrice"], "TaxIncludedInPrice") ? 1 : 0, 1); w.bits(0, 1); return; }
       case 245: { w.bits(245, W); try { e_RationalNumberType(w, (doc as any)["TaxRate"]); } catch (err) { throw withPath(err, "TaxRate"); } return; }
       case 246: { w.bits(246, W); try { e_TaxRuleType(w, (doc as any)["TaxRule"]); } catch (err) { throw withPath(err, "TaxRule"); } return; }
-      case 247: { w.bits(247, W); w.bits(0, 1); w.uint(chkInt((doc as any)["TaxRuleID"], 1, 4294967295, "TaxRuleID")); w.bits(0, 1); return; }
-      case 248: { w.bits(248, W); w.bits(0, 1); w.uint(chkInt((doc as any)["TaxRuleID"], 1, 4294967295, "TaxRuleID")); w.bits(0, 1); return; }
+      case 247: { w.bits(247, W); w.bits(0, 1); w.uint(chkInt((doc as any)["TaxRuleID"], 1, 4294967295, "TaxRuleID", 0, 9007199254740991)); w.bits(0, 1); return; }
+      case 248: { w.bits(248, W); w.bits(0, 1); w.uint(chkInt((doc as any)["TaxRuleID"], 1, 4294967295, "TaxRuleID", 0, 9007199254740991)); w.bits(0, 1); return; }
       case 249: { w.bits(249, W); w.bits(0, 1); w.string((doc as any)["TaxRuleName"], 80, "TaxRuleName"); w.bits(0, 1); return; }
       case 250: { w.bits(250, W); try { e_TaxRuleListType(w, (doc as any)["TaxRules"]); } catch (err) { throw withPath(err, "TaxRules"); } return; }
-      case 251: { w.bits(251, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["TimeAnchor"], 0n, 18446744073709551615n, "TimeAnchor")); w.bits(0, 1); return; }
-      case 252: { w.bits(252, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["TimeAnchor"], 0n, 18446744073709551615n, "TimeAnchor")); w.bits(0, 1); return; }
-      case 253: { w.bits(253, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["TimeStamp"], 0n, 18446744073709551615n, "TimeStamp")); w.bits(0, 1); return; }
+      case 251: { w.bits(251, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["TimeAnchor"], 0n, 18446744073709551615n, "TimeAnchor", true)); w.bits(0, 1); return; }
+      case 252: { w.bits(252, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["TimeAnchor"], 0n, 18446744073709551615n, "TimeAnchor", true)); w.bits(0, 1); return; }
+      case 253: { w.bits(253, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["TimeStamp"], 0n, 18446744073709551615n, "TimeStamp", true)); w.bits(0, 1); return; }
       case 254: { w.bits(254, W); try { e_TransformType(w, (doc as any)["Transform"]); } catch (err) { throw withPath(err, "Transform"); } return; }
       case 255: { w.bits(255, W); try { e_TransformsType(w, (doc as any)["Transforms"]); } catch (err) { throw withPath(err, "Transforms"); } return; }
       case 256: { w.bits(256, W); try { e_ServiceListType(w, (doc as any)["VASList"]); } catch (err) { throw withPath(err, "VASList"); } return; }
-      case 257: { w.bits(257, W); w.bits(0, 1); w.int(chkInt((doc as any)["Value"], -32768, 32767, "Value")); w.bits(0, 1); return; }
+      case 257: { w.bits(257, W); w.bits(0, 1); w.int(chkInt((doc as any)["Value"], -32768, 32767, "Value", -9007199254740991, 9007199254740991)); w.bits(0, 1); return; }
       case 258: { w.bits(258, W); try { e_VehicleCheckInReqType(w, (doc as any)["VehicleCheckInReq"]); } catch (err) { throw withPath(err, "VehicleCheckInReq"); } return; }
       case 259: { w.bits(259, W); try { e_VehicleCheckInResType(w, (doc as any)["VehicleCheckInRes"]); } catch (err) { throw withPath(err, "VehicleCheckInRes"); } return; }
       case 260: { w.bits(260, W); try { e_VehicleCheckOutReqType(w, (doc as any)["VehicleCheckOutReq"]); } catch (err) { throw withPath(err, "VehicleCheckOutReq"); } return; }
       case 261: { w.bits(261, W); try { e_VehicleCheckOutResType(w, (doc as any)["VehicleCheckOutRes"]); } catch (err) { throw withPath(err, "VehicleCheckOutRes"); } return; }
-      case 262: { w.bits(262, W); w.bits(0, 1); w.int(chkInt((doc as any)["VehicleFrame"], -32768, 32767, "VehicleFrame")); w.bits(0, 1); return; }
-      case 263: { w.bits(263, W); w.bits(0, 1); w.int(chkInt((doc as any)["VehicleTravel"], -32768, 32767, "VehicleTravel")); w.bits(0, 1); return; }
+      case 262: { w.bits(262, W); w.bits(0, 1); w.int(chkInt((doc as any)["VehicleFrame"], -32768, 32767, "VehicleFrame", -9007199254740991, 9007199254740991)); w.bits(0, 1); return; }
+      case 263: { w.bits(263, W); w.bits(0, 1); w.int(chkInt((doc as any)["VehicleTravel"], -32768, 32767, "VehicleTravel", -9007199254740991, 9007199254740991)); w.bits(0, 1); return; }
       case 264: { w.bits(264, W); w.bits(0, 1); w.binary((doc as any)["X448_EncryptedPrivateKey"], 84, "X448_EncryptedPrivateKey"); w.bits(0, 1); return; }
       case 265: { w.bits(265, W); w.bits(0, 1); w.binary((doc as any)["X509CRL"], 65536, "X509CRL"); w.bits(0, 1); return; }
       case 266: { w.bits(266, W); w.bits(0, 1); w.binary((doc as any)["X509Certificate"], 65536, "X509Certificate"); w.bits(0, 1); return; }
@@ -11049,9 +11092,9 @@ function fragFragment(w: BitWriter, doc: FragmentDocument, W: number): void {
       case 275: { w.bits(275, W); w.bits(0, 1); w.bits(chkBool((doc as any)["boolValue"], "boolValue") ? 1 : 0, 1); w.bits(0, 1); return; }
       case 276: { w.bits(276, W); w.bits(0, 1); w.bits(chkInt((doc as any)["byteValue"], -128, 127, "byteValue") - -128, 8); w.bits(0, 1); return; }
       case 277: { w.bits(277, W); w.bits(0, 1); w.string((doc as any)["finiteString"], 80, "finiteString"); w.bits(0, 1); return; }
-      case 278: { w.bits(278, W); w.bits(0, 1); w.int(chkInt((doc as any)["intValue"], -2147483648, 2147483647, "intValue")); w.bits(0, 1); return; }
+      case 278: { w.bits(278, W); w.bits(0, 1); w.int(chkInt((doc as any)["intValue"], -2147483648, 2147483647, "intValue", -9007199254740991, 9007199254740991)); w.bits(0, 1); return; }
       case 279: { w.bits(279, W); try { e_RationalNumberType(w, (doc as any)["rationalNumber"]); } catch (err) { throw withPath(err, "rationalNumber"); } return; }
-      case 280: { w.bits(280, W); w.bits(0, 1); w.int(chkInt((doc as any)["shortValue"], -32768, 32767, "shortValue")); w.bits(0, 1); return; }
+      case 280: { w.bits(280, W); w.bits(0, 1); w.int(chkInt((doc as any)["shortValue"], -32768, 32767, "shortValue", -9007199254740991, 9007199254740991)); w.bits(0, 1); return; }
     }
   }
   throw new ExiEncodeError("EXI_STRUCTURE", Object.keys(doc)[0] ?? "", "not an element of the fragment grammar");
@@ -11060,7 +11103,7 @@ function fragFragment(w: BitWriter, doc: FragmentDocument, W: number): void {
 
 /** xmldsig fragment: fragment grammar of xmldsig-core-schema.xsd alone (used to sign SignedInfo): FragmentContent = SE(F0…F44) | SE(*) | ED, 6-bit codes (exi.md §4, §5). */
 export function decodeXmldsigFragment(bytes: Uint8Array, opts?: DecodeOptions): FragmentDocument {
-  const r = begin(bytes);
+  const r = begin(bytes, opts);
   const c = r.bits(6);
   let doc: FragmentDocument;
   switch (c) {
@@ -11114,19 +11157,16 @@ export function decodeXmldsigFragment(bytes: Uint8Array, opts?: DecodeOptions): 
   }
   const ed = r.bits(6);
   if (ed !== 46) r.badEvent(ed, 6, "FragmentContent", "ED (one element per fragment is supported)");
-  end(r, opts);
-  return doc;
+  return done(r, doc, opts);
 }
 
 /** Encode one element as an EXI fragment (xmldsig fragment: fragment grammar of xmldsig-core-schema.xsd alone (used to sign SignedInfo)): header, SE code, content, ED code. */
 export function encodeXmldsigFragment(doc: FragmentDocument, opts?: EncodeOptions): Uint8Array {
-  const w = W_;
-  w.reset(opts?.lenientLengths === true);
-  w.bits(0x80, 8);
+  const w = start(doc, opts);
   const W = 6;
   fragXmldsigFragment(w, doc, W);
   w.bits(46, W);
-  return w.finish();
+  return finish(w, doc, opts);
 }
 
 const K_XmldsigFragment = new Map<string, number>([["CanonicalizationMethod",0],["DSAKeyValue",1],["DigestMethod",2],["DigestValue",3],["Exponent",4],["G",5],["HMACOutputLength",6],["J",7],["KeyInfo",8],["KeyName",9],["KeyValue",10],["Manifest",11],["MgmtData",12],["Modulus",13],["Object",14],["P",15],["PGPData",16],["PGPKeyID",17],["PGPKeyPacket",18],["PgenCounter",19],["Q",20],["RSAKeyValue",21],["Reference",22],["RetrievalMethod",23],["SPKIData",24],["SPKISexp",25],["Seed",26],["Signature",27],["SignatureMethod",28],["SignatureProperties",29],["SignatureProperty",30],["SignatureValue",31],["SignedInfo",32],["Transform",33],["Transforms",34],["X509CRL",35],["X509Certificate",36],["X509Data",37],["X509IssuerName",38],["X509IssuerSerial",39],["X509SKI",40],["X509SerialNumber",41],["X509SubjectName",42],["XPath",43],["Y",44]]);

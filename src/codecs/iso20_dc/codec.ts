@@ -8,9 +8,11 @@
 import { BitReader } from "../../exi/reader.js";
 import { BitWriter } from "../../exi/writer.js";
 import { ExiDecodeError, ExiEncodeError, withPath } from "../../exi/errors.js";
-import { arrErr, chkBig, chkBool, chkInt, enumErr, missErr, structErr } from "../../exi/check.js";
+import { arrErr, chkBig, chkBool, chkInt, ENCODE_MODE, enumIdx, missErr, structErr } from "../../exi/check.js";
+import { decodedPadding, decodedTolerant, facetWarnings, markDecoded, underRoot } from "../../exi/decoded.js";
 import { MAX_EXI_MESSAGE_BYTES } from "../../exi/limits.js";
 import type { DecodeOptions, EncodeOptions } from "../../exi/options.js";
+import { META } from "./meta.js";
 import type * as T from "./types.js";
 
 export type { DecodeOptions, EncodeOptions };
@@ -72,14 +74,15 @@ export type FragmentDocument = Record<string, unknown>;
 const W_ = new BitWriter(8192);
 const R_ = new BitReader();
 
-function begin(bytes: Uint8Array): BitReader {
+function begin(bytes: Uint8Array, opts?: DecodeOptions): BitReader {
   if (!(bytes instanceof Uint8Array)) throw new ExiDecodeError("EXI_HEADER", "input is not a Uint8Array", 0);
   if (bytes.length > MAX_EXI_MESSAGE_BYTES) throw new ExiDecodeError("EXI_LIMIT", `stream of ${bytes.length} bytes exceeds MAX_EXI_MESSAGE_BYTES ${MAX_EXI_MESSAGE_BYTES}`, 0);
   if (bytes.length === 0 || bytes[0] !== 0x80) throw new ExiDecodeError("EXI_HEADER", `EXI header must be 0x80 (no options, version 1), got ${bytes.length === 0 ? "nothing" : "0x" + bytes[0]!.toString(16)}`, 0, "header", "0x80");
-  return R_.reset(bytes, 8);
+  return R_.reset(bytes, 8, opts?.strict === true);
 }
 
-function end(r: BitReader, opts?: DecodeOptions): void {
+/** Check End-Document padding; returns the number of zero bytes after it. */
+function end(r: BitReader, opts?: DecodeOptions): number {
   const p = r.pos;
   const rest = p & 7 ? 8 - (p & 7) : 0;
   if (rest && r.bits(rest) !== 0) r.fail("EXI_TRAILING", "non-zero padding bits after End-Document", "DocEnd", undefined, p);
@@ -88,13 +91,55 @@ function end(r: BitReader, opts?: DecodeOptions): void {
     for (let i = byteEnd; i < r.buf.length; i++) if (r.buf[i] !== 0) r.fail("EXI_TRAILING", `${r.buf.length - byteEnd} bytes after End-Document (not zero)`, "DocEnd", undefined, byteEnd * 8);
     opts?.onWarning?.({ code: "EXI_TRAILING_ZERO_BYTES", message: `${r.buf.length - byteEnd} zero bytes after End-Document ignored`, bitOffset: byteEnd * 8 });
   }
+  return r.buf.length - byteEnd;
+}
+
+/**
+ * End of a decode: the padding, then the facet warnings of a tolerant decode (paths from the root element,
+ * or from inside `root` when given), recorded on the result (see exi/decoded.ts).
+ */
+function done<D extends object>(r: BitReader, doc: D, opts?: DecodeOptions, root?: string): D {
+  const pad = end(r, opts);
+  if (r.facets.length === 0 && pad === 0) return doc;
+  let ws = r.facets.length === 0 ? [] : facetWarnings(META, doc as Record<string, unknown>, r.facets);
+  let target: object = doc;
+  const inner = root === undefined ? undefined : (doc as Record<string, unknown>)[root];
+  if (typeof inner === "object" && inner !== null) {
+    target = inner;
+    ws = underRoot(ws, root!);
+  }
+  if (opts?.onWarning) for (const x of ws) opts.onWarning(x);
+  markDecoded(target, ws, pad);
+  return doc;
+}
+
+/** Start an encode: tolerant when asked or when `doc` (or its root's value) carries facet warnings of a decode (exi/check.ts). */
+function start(doc: unknown, opts?: EncodeOptions): BitWriter {
+  const tolerant = opts?.tolerant ?? decodedTolerant(doc);
+  ENCODE_MODE.tolerant = tolerant;
+  const w = W_;
+  w.reset(opts?.lenientLengths === true, tolerant);
+  w.bits(0x80, 8);
+  return w;
+}
+
+/** End an encode: the bytes, then the zero padding bytes asked for or recorded by the decode of `doc`. */
+function finish(w: BitWriter, doc: unknown, opts?: EncodeOptions): Uint8Array {
+  const pad = opts?.paddingBytes ?? decodedPadding(doc);
+  const out = w.finish();
+  if (pad === 0) return out;
+  if (!Number.isInteger(pad) || pad < 0 || out.length + pad > MAX_EXI_MESSAGE_BYTES)
+    throw new ExiEncodeError("EXI_LIMIT", "paddingBytes", `${pad} padding bytes: not a count that fits MAX_EXI_MESSAGE_BYTES`);
+  const padded = new Uint8Array(out.length + pad);
+  padded.set(out);
+  return padded;
 }
 const E0: readonly string[] = ["OK","OK_CertificateExpiresSoon","OK_NewSessionEstablished","OK_OldSessionJoined","OK_PowerToleranceConfirmed","WARNING_AuthorizationSelectionInvalid","WARNING_CertificateExpired","WARNING_CertificateNotYetValid","WARNING_CertificateRevoked","WARNING_CertificateValidationError","WARNING_ChallengeInvalid","WARNING_EIMAuthorizationFailure","WARNING_eMSPUnknown","WARNING_EVPowerProfileViolation","WARNING_GeneralPnCAuthorizationError","WARNING_NoCertificateAvailable","WARNING_NoContractMatchingPCIDFound","WARNING_PowerToleranceNotConfirmed","WARNING_ScheduleRenegotiationFailed","WARNING_StandbyNotAllowed","WARNING_WPT","FAILED","FAILED_AssociationError","FAILED_ContactorError","FAILED_EVPowerProfileInvalid","FAILED_EVPowerProfileViolation","FAILED_MeteringSignatureNotValid","FAILED_NoEnergyTransferServiceSelected","FAILED_NoServiceRenegotiationSupported","FAILED_PauseNotAllowed","FAILED_PowerDeliveryNotApplied","FAILED_PowerToleranceNotConfirmed","FAILED_ScheduleRenegotiation","FAILED_ScheduleSelectionInvalid","FAILED_SequenceError","FAILED_ServiceIDInvalid","FAILED_ServiceSelectionInvalid","FAILED_SignatureError","FAILED_UnknownSession","FAILED_WrongChargeParameter"];
-function E0i(v: unknown, f: string): number { switch (v) { case "OK": return 0; case "OK_CertificateExpiresSoon": return 1; case "OK_NewSessionEstablished": return 2; case "OK_OldSessionJoined": return 3; case "OK_PowerToleranceConfirmed": return 4; case "WARNING_AuthorizationSelectionInvalid": return 5; case "WARNING_CertificateExpired": return 6; case "WARNING_CertificateNotYetValid": return 7; case "WARNING_CertificateRevoked": return 8; case "WARNING_CertificateValidationError": return 9; case "WARNING_ChallengeInvalid": return 10; case "WARNING_EIMAuthorizationFailure": return 11; case "WARNING_eMSPUnknown": return 12; case "WARNING_EVPowerProfileViolation": return 13; case "WARNING_GeneralPnCAuthorizationError": return 14; case "WARNING_NoCertificateAvailable": return 15; case "WARNING_NoContractMatchingPCIDFound": return 16; case "WARNING_PowerToleranceNotConfirmed": return 17; case "WARNING_ScheduleRenegotiationFailed": return 18; case "WARNING_StandbyNotAllowed": return 19; case "WARNING_WPT": return 20; case "FAILED": return 21; case "FAILED_AssociationError": return 22; case "FAILED_ContactorError": return 23; case "FAILED_EVPowerProfileInvalid": return 24; case "FAILED_EVPowerProfileViolation": return 25; case "FAILED_MeteringSignatureNotValid": return 26; case "FAILED_NoEnergyTransferServiceSelected": return 27; case "FAILED_NoServiceRenegotiationSupported": return 28; case "FAILED_PauseNotAllowed": return 29; case "FAILED_PowerDeliveryNotApplied": return 30; case "FAILED_PowerToleranceNotConfirmed": return 31; case "FAILED_ScheduleRenegotiation": return 32; case "FAILED_ScheduleSelectionInvalid": return 33; case "FAILED_SequenceError": return 34; case "FAILED_ServiceIDInvalid": return 35; case "FAILED_ServiceSelectionInvalid": return 36; case "FAILED_SignatureError": return 37; case "FAILED_UnknownSession": return 38; case "FAILED_WrongChargeParameter": return 39; } throw enumErr(v, E0, f); }
+function E0i(v: unknown, f: string): number { switch (v) { case "OK": return 0; case "OK_CertificateExpiresSoon": return 1; case "OK_NewSessionEstablished": return 2; case "OK_OldSessionJoined": return 3; case "OK_PowerToleranceConfirmed": return 4; case "WARNING_AuthorizationSelectionInvalid": return 5; case "WARNING_CertificateExpired": return 6; case "WARNING_CertificateNotYetValid": return 7; case "WARNING_CertificateRevoked": return 8; case "WARNING_CertificateValidationError": return 9; case "WARNING_ChallengeInvalid": return 10; case "WARNING_EIMAuthorizationFailure": return 11; case "WARNING_eMSPUnknown": return 12; case "WARNING_EVPowerProfileViolation": return 13; case "WARNING_GeneralPnCAuthorizationError": return 14; case "WARNING_NoCertificateAvailable": return 15; case "WARNING_NoContractMatchingPCIDFound": return 16; case "WARNING_PowerToleranceNotConfirmed": return 17; case "WARNING_ScheduleRenegotiationFailed": return 18; case "WARNING_StandbyNotAllowed": return 19; case "WARNING_WPT": return 20; case "FAILED": return 21; case "FAILED_AssociationError": return 22; case "FAILED_ContactorError": return 23; case "FAILED_EVPowerProfileInvalid": return 24; case "FAILED_EVPowerProfileViolation": return 25; case "FAILED_MeteringSignatureNotValid": return 26; case "FAILED_NoEnergyTransferServiceSelected": return 27; case "FAILED_NoServiceRenegotiationSupported": return 28; case "FAILED_PauseNotAllowed": return 29; case "FAILED_PowerDeliveryNotApplied": return 30; case "FAILED_PowerToleranceNotConfirmed": return 31; case "FAILED_ScheduleRenegotiation": return 32; case "FAILED_ScheduleSelectionInvalid": return 33; case "FAILED_SequenceError": return 34; case "FAILED_ServiceIDInvalid": return 35; case "FAILED_ServiceSelectionInvalid": return 36; case "FAILED_SignatureError": return 37; case "FAILED_UnknownSession": return 38; case "FAILED_WrongChargeParameter": return 39; } return enumIdx(v, E0, 6, f); }
 const E1: readonly string[] = ["Finished","Ongoing","Ongoing_WaitingForCustomerInteraction"];
-function E1i(v: unknown, f: string): number { switch (v) { case "Finished": return 0; case "Ongoing": return 1; case "Ongoing_WaitingForCustomerInteraction": return 2; } throw enumErr(v, E1, f); }
+function E1i(v: unknown, f: string): number { switch (v) { case "Finished": return 0; case "Ongoing": return 1; case "Ongoing_WaitingForCustomerInteraction": return 2; } return enumIdx(v, E1, 2, f); }
 const E2: readonly string[] = ["Pause","ExitStandby","Terminate","ScheduleRenegotiation","ServiceRenegotiation","MeteringConfirmation"];
-function E2i(v: unknown, f: string): number { switch (v) { case "Pause": return 0; case "ExitStandby": return 1; case "Terminate": return 2; case "ScheduleRenegotiation": return 3; case "ServiceRenegotiation": return 4; case "MeteringConfirmation": return 5; } throw enumErr(v, E2, f); }
+function E2i(v: unknown, f: string): number { switch (v) { case "Pause": return 0; case "ExitStandby": return 1; case "Terminate": return 2; case "ScheduleRenegotiation": return 3; case "ServiceRenegotiation": return 4; case "MeteringConfirmation": return 5; } return enumIdx(v, E2, 3, f); }
 
 function d_SignatureType(r: BitReader): T.SignatureType {
   const o: any = {};
@@ -2506,7 +2551,7 @@ function e_MessageHeaderType(w: BitWriter, o: T.MessageHeaderType): void {
   if (v1 === undefined) throw missErr("MessageHeaderType", "TimeStamp");
   s = 2;
   w.bits(0, 3);
-  w.uintBig(chkBig(v1, 0n, 18446744073709551615n, "TimeStamp"));
+  w.uintBig(chkBig(v1, 0n, 18446744073709551615n, "TimeStamp", true));
   const v2: any = o.Signature;
   w.bits(0, 1);
   if (v2 !== undefined) {
@@ -2628,7 +2673,7 @@ function e_DC_CPDReqEnergyTransferModeType(w: BitWriter, o: T.DC_CPDReqEnergyTra
   const v6: any = o.TargetSOC;
   if (v6 !== undefined) {
     s = 7;
-    w.bits((chkInt(v6, 0, 100, "TargetSOC") << 1), 11);
+    w.bits((chkInt(v6, 0, 100, "TargetSOC", 0, 127) << 1), 11);
   }
   switch (s) {
     case 6: w.bits(1, 2); return;
@@ -2679,7 +2724,7 @@ function e_RationalNumberType(w: BitWriter, o: T.RationalNumberType): void {
   const v1: any = o.Value;
   if (v1 === undefined) throw missErr("RationalNumberType", "Value");
   s = 2;
-  const v1_i = chkInt(v1, -32768, 32767, "Value");
+  const v1_i = chkInt(v1, -32768, 32767, "Value", -9007199254740991, 9007199254740991);
   w.bits(((chkInt(v0, -128, 127, "Exponent") + 128) << 4) | (v1_i < 0 ? 1 : 0), 14);
   w.uint(v1_i < 0 ? -v1_i - 1 : v1_i);
   w.bits(0, 2);
@@ -2702,7 +2747,7 @@ function d_DC_ChargeParameterDiscoveryResType(r: BitReader): T.DC_ChargeParamete
   const y6 = ((x4 >>> 3) & 63);
   if ((x4 & 512) !== 0) r.badBits(x4, 512, 11, "DC_ChargeParameterDiscoveryResType/ResponseCode");
   if (y6 >= 40) r.enumErr(y6, 40, "DC_ChargeParameterDiscoveryResType/ResponseCode", r.pos - 9);
-  const v3 = E0[y6]!;
+  const v3 = (y6 < 40 ? E0[y6]! : y6);
   c = (x4 & 3);
   if ((x4 & 4) !== 0) r.badBits(x4, 4, 11, "DC_ChargeParameterDiscoveryResType/ResponseCode");
   o.ResponseCode = v3;
@@ -2783,7 +2828,7 @@ function d_ChargeParameterDiscoveryResType(r: BitReader): T.ChargeParameterDisco
   const y6 = ((x4 >>> 2) & 63);
   if ((x4 & 256) !== 0) r.badBits(x4, 256, 10, "ChargeParameterDiscoveryResType/ResponseCode");
   if (y6 >= 40) r.enumErr(y6, 40, "ChargeParameterDiscoveryResType/ResponseCode", r.pos - 8);
-  const v3 = E0[y6]!;
+  const v3 = (y6 < 40 ? E0[y6]! : y6);
   if ((x4 & 2) !== 0) r.badBits(x4, 2, 10, "ChargeParameterDiscoveryResType/ResponseCode");
   const y7 = (x4 & 1);
   if (y7 !== 0) { x_ChargeParameterDiscoveryResType(r, 2, y7); }
@@ -2831,7 +2876,7 @@ function d_V2GResponseType(r: BitReader): T.V2GResponseType {
   const y6 = ((x4 >>> 2) & 63);
   if ((x4 & 256) !== 0) r.badBits(x4, 256, 10, "V2GResponseType/ResponseCode");
   if (y6 >= 40) r.enumErr(y6, 40, "V2GResponseType/ResponseCode", r.pos - 8);
-  const v3 = E0[y6]!;
+  const v3 = (y6 < 40 ? E0[y6]! : y6);
   if ((x4 & 2) !== 0) r.badBits(x4, 2, 10, "V2GResponseType/ResponseCode");
   const y7 = (x4 & 1);
   if (y7 !== 0) { x_V2GResponseType(r, 2, y7); }
@@ -3027,14 +3072,14 @@ function d_DC_CableCheckResType(r: BitReader): T.DC_CableCheckResType {
   const y7 = ((x5 >>> 7) & 63);
   if ((x5 & 8192) !== 0) r.badBits(x5, 8192, 15, "DC_CableCheckResType/ResponseCode");
   if (y7 >= 40) r.enumErr(y7, 40, "DC_CableCheckResType/ResponseCode", r.pos - 13);
-  const v3 = E0[y7]!;
+  const v3 = (y7 < 40 ? E0[y7]! : y7);
   if ((x5 & 64) !== 0) r.badBits(x5, 64, 15, "DC_CableCheckResType/ResponseCode");
   const y8 = ((x5 >>> 5) & 1);
   if (y8 !== 0) { r.pos -= 5; x_DC_CableCheckResType(r, 2, y8); }
   const y9 = ((x5 >>> 2) & 3);
   if ((x5 & 16) !== 0) r.badBits(x5, 16, 15, "DC_CableCheckResType/EVSEProcessing");
   if (y9 >= 3) r.enumErr(y9, 3, "DC_CableCheckResType/EVSEProcessing", r.pos - 4);
-  const v4 = E1[y9]!;
+  const v4 = (y9 < 3 ? E1[y9]! : y9);
   if ((x5 & 2) !== 0) r.badBits(x5, 2, 15, "DC_CableCheckResType/EVSEProcessing");
   const y10 = (x5 & 1);
   if (y10 !== 0) { x_DC_CableCheckResType(r, 3, y10); }
@@ -3088,7 +3133,7 @@ function d_DC_PreChargeReqType(r: BitReader): T.DC_PreChargeReqType {
   const y7 = ((x5 >>> 2) & 3);
   if ((x5 & 16) !== 0) r.badBits(x5, 16, 6, "DC_PreChargeReqType/EVProcessing");
   if (y7 >= 3) r.enumErr(y7, 3, "DC_PreChargeReqType/EVProcessing", r.pos - 4);
-  const v3 = E1[y7]!;
+  const v3 = (y7 < 3 ? E1[y7]! : y7);
   if ((x5 & 2) !== 0) r.badBits(x5, 2, 6, "DC_PreChargeReqType/EVProcessing");
   const y8 = (x5 & 1);
   if (y8 !== 0) { x_DC_PreChargeReqType(r, 2, y8); }
@@ -3160,7 +3205,7 @@ function d_DC_PreChargeResType(r: BitReader): T.DC_PreChargeResType {
   const y7 = ((x5 >>> 2) & 63);
   if ((x5 & 256) !== 0) r.badBits(x5, 256, 10, "DC_PreChargeResType/ResponseCode");
   if (y7 >= 40) r.enumErr(y7, 40, "DC_PreChargeResType/ResponseCode", r.pos - 8);
-  const v3 = E0[y7]!;
+  const v3 = (y7 < 40 ? E0[y7]! : y7);
   if ((x5 & 2) !== 0) r.badBits(x5, 2, 10, "DC_PreChargeResType/ResponseCode");
   const y8 = (x5 & 1);
   if (y8 !== 0) { x_DC_PreChargeResType(r, 2, y8); }
@@ -3558,7 +3603,7 @@ function e_DisplayParametersType(w: BitWriter, o: T.DisplayParametersType): void
   const v0: any = m0 & 1 ? o.PresentSOC : undefined;
   if (v0 !== undefined) {
     s = 1;
-    w.bits((chkInt(v0, 0, 100, "PresentSOC") << 1), 13);
+    w.bits((chkInt(v0, 0, 100, "PresentSOC", 0, 127) << 1), 13);
   }
   const v1: any = m0 & 2 ? o.MinimumSOC : undefined;
   if (v1 !== undefined) {
@@ -3567,7 +3612,7 @@ function e_DisplayParametersType(w: BitWriter, o: T.DisplayParametersType): void
       case 1: w.bits(0, 5); s = 2; break;
       default: throw structErr("DisplayParametersType", "MinimumSOC", EXP_DisplayParametersType[s]!);
     }
-    w.bits((chkInt(v1, 0, 100, "MinimumSOC") << 1), 8);
+    w.bits((chkInt(v1, 0, 100, "MinimumSOC", 0, 127) << 1), 8);
   }
   const v2: any = m0 & 4 ? o.TargetSOC : undefined;
   if (v2 !== undefined) {
@@ -3577,7 +3622,7 @@ function e_DisplayParametersType(w: BitWriter, o: T.DisplayParametersType): void
       case 2: w.bits(0, 5); s = 3; break;
       default: throw structErr("DisplayParametersType", "TargetSOC", EXP_DisplayParametersType[s]!);
     }
-    w.bits((chkInt(v2, 0, 100, "TargetSOC") << 1), 8);
+    w.bits((chkInt(v2, 0, 100, "TargetSOC", 0, 127) << 1), 8);
   }
   const v3: any = m0 & 8 ? o.MaximumSOC : undefined;
   if (v3 !== undefined) {
@@ -3588,7 +3633,7 @@ function e_DisplayParametersType(w: BitWriter, o: T.DisplayParametersType): void
       case 3: w.bits(0, 5); s = 4; break;
       default: throw structErr("DisplayParametersType", "MaximumSOC", EXP_DisplayParametersType[s]!);
     }
-    w.bits((chkInt(v3, 0, 100, "MaximumSOC") << 1), 8);
+    w.bits((chkInt(v3, 0, 100, "MaximumSOC", 0, 127) << 1), 8);
   }
   const v4: any = m0 & 16 ? o.RemainingTimeToMinimumSOC : undefined;
   if (v4 !== undefined) {
@@ -3600,7 +3645,7 @@ function e_DisplayParametersType(w: BitWriter, o: T.DisplayParametersType): void
       case 4: w.bits(0, 4); s = 5; break;
       default: throw structErr("DisplayParametersType", "RemainingTimeToMinimumSOC", EXP_DisplayParametersType[s]!);
     }
-    w.uint(chkInt(v4, 0, 4294967295, "RemainingTimeToMinimumSOC"));
+    w.uint(chkInt(v4, 0, 4294967295, "RemainingTimeToMinimumSOC", 0, 9007199254740991));
     w.bits(0, 1);
   }
   const v5: any = m0 & 32 ? o.RemainingTimeToTargetSOC : undefined;
@@ -3614,7 +3659,7 @@ function e_DisplayParametersType(w: BitWriter, o: T.DisplayParametersType): void
       case 5: w.bits(0, 4); s = 6; break;
       default: throw structErr("DisplayParametersType", "RemainingTimeToTargetSOC", EXP_DisplayParametersType[s]!);
     }
-    w.uint(chkInt(v5, 0, 4294967295, "RemainingTimeToTargetSOC"));
+    w.uint(chkInt(v5, 0, 4294967295, "RemainingTimeToTargetSOC", 0, 9007199254740991));
     w.bits(0, 1);
   }
   const v6: any = m0 & 64 ? o.RemainingTimeToMaximumSOC : undefined;
@@ -3629,7 +3674,7 @@ function e_DisplayParametersType(w: BitWriter, o: T.DisplayParametersType): void
       case 6: w.bits(0, 4); s = 7; break;
       default: throw structErr("DisplayParametersType", "RemainingTimeToMaximumSOC", EXP_DisplayParametersType[s]!);
     }
-    w.uint(chkInt(v6, 0, 4294967295, "RemainingTimeToMaximumSOC"));
+    w.uint(chkInt(v6, 0, 4294967295, "RemainingTimeToMaximumSOC", 0, 9007199254740991));
     w.bits(0, 1);
   }
   const v7: any = m0 & 128 ? o.ChargingComplete : undefined;
@@ -3714,7 +3759,7 @@ function d_DC_ChargeLoopResType(r: BitReader): T.DC_ChargeLoopResType {
   const y6 = ((x4 >>> 4) & 63);
   if ((x4 & 1024) !== 0) r.badBits(x4, 1024, 12, "DC_ChargeLoopResType/ResponseCode");
   if (y6 >= 40) r.enumErr(y6, 40, "DC_ChargeLoopResType/ResponseCode", r.pos - 10);
-  const v3 = E0[y6]!;
+  const v3 = (y6 < 40 ? E0[y6]! : y6);
   c = (x4 & 7);
   if ((x4 & 8) !== 0) r.badBits(x4, 8, 12, "DC_ChargeLoopResType/ResponseCode");
   o.ResponseCode = v3;
@@ -3952,7 +3997,7 @@ function d_ChargeLoopResType(r: BitReader): T.ChargeLoopResType {
   const y6 = ((x4 >>> 4) & 63);
   if ((x4 & 1024) !== 0) r.badBits(x4, 1024, 12, "ChargeLoopResType/ResponseCode");
   if (y6 >= 40) r.enumErr(y6, 40, "ChargeLoopResType/ResponseCode", r.pos - 10);
-  const v3 = E0[y6]!;
+  const v3 = (y6 < 40 ? E0[y6]! : y6);
   c = (x4 & 7);
   if ((x4 & 8) !== 0) r.badBits(x4, 8, 12, "ChargeLoopResType/ResponseCode");
   o.ResponseCode = v3;
@@ -4056,7 +4101,7 @@ function d_EVSEStatusType(r: BitReader): T.EVSEStatusType {
   const y6 = ((x4 >>> 2) & 7);
   if ((x4 & 32) !== 0) r.badBits(x4, 32, 8, "EVSEStatusType/EVSENotification");
   if (y6 >= 6) r.enumErr(y6, 6, "EVSEStatusType/EVSENotification", r.pos - 5);
-  const v3 = E2[y6]!;
+  const v3 = (y6 < 6 ? E2[y6]! : y6);
   if ((x4 & 2) !== 0) r.badBits(x4, 2, 8, "EVSEStatusType/EVSENotification");
   const y7 = (x4 & 1);
   if (y7 !== 0) { x_EVSEStatusType(r, 2, y7); }
@@ -4082,7 +4127,7 @@ function e_EVSEStatusType(w: BitWriter, o: T.EVSEStatusType): void {
   if (v0 === undefined) throw missErr("EVSEStatusType", "NotificationMaxDelay");
   s = 1;
   w.bits(0, 2);
-  w.uint(chkInt(v0, 0, 65535, "NotificationMaxDelay"));
+  w.uint(chkInt(v0, 0, 65535, "NotificationMaxDelay", 0, 9007199254740991));
   const v1: any = o.EVSENotification;
   if (v1 === undefined) throw missErr("EVSEStatusType", "EVSENotification");
   s = 2;
@@ -4098,7 +4143,7 @@ function d_MeterInfoType(r: BitReader): T.MeterInfoType {
   const y2 = ((x1 >>> 1) & 1);
   if (y2 !== 0) { r.pos -= 1; x_MeterInfoType(r, 0, y2); }
   if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "MeterInfoType/MeterID");
-  const v0 = r.string(64, 12, "MeterInfoType/MeterID");
+  const v0 = r.string(32, 12, "MeterInfoType/MeterID");
   const x4 = r.bits(3);
   if ((x4 & 4) !== 0) r.badBits(x4, 4, 3, "MeterInfoType/MeterID");
   const y5 = ((x4 >>> 1) & 1);
@@ -4200,13 +4245,13 @@ function e_MeterInfoType(w: BitWriter, o: T.MeterInfoType): void {
   if (v1 === undefined) throw missErr("MeterInfoType", "ChargedEnergyReadingWh");
   s = 2;
   w.bits(0, 3);
-  w.uintBig(chkBig(v1, 0n, 18446744073709551615n, "ChargedEnergyReadingWh"));
+  w.uintBig(chkBig(v1, 0n, 18446744073709551615n, "ChargedEnergyReadingWh", true));
   const v2: any = o.BPT_DischargedEnergyReadingWh;
   w.bits(0, 1);
   if (v2 !== undefined) {
     s = 3;
     w.bits(0, 4);
-    w.uintBig(chkBig(v2, 0n, 18446744073709551615n, "BPT_DischargedEnergyReadingWh"));
+    w.uintBig(chkBig(v2, 0n, 18446744073709551615n, "BPT_DischargedEnergyReadingWh", true));
     w.bits(0, 1);
   }
   const v3: any = o.CapacitiveEnergyReadingVARh;
@@ -4216,7 +4261,7 @@ function e_MeterInfoType(w: BitWriter, o: T.MeterInfoType): void {
       case 3: w.bits(0, 4); s = 4; break;
       default: throw structErr("MeterInfoType", "CapacitiveEnergyReadingVARh", EXP_MeterInfoType[s]!);
     }
-    w.uintBig(chkBig(v3, 0n, 18446744073709551615n, "CapacitiveEnergyReadingVARh"));
+    w.uintBig(chkBig(v3, 0n, 18446744073709551615n, "CapacitiveEnergyReadingVARh", true));
     w.bits(0, 1);
   }
   const v4: any = o.BPT_InductiveEnergyReadingVARh;
@@ -4227,7 +4272,7 @@ function e_MeterInfoType(w: BitWriter, o: T.MeterInfoType): void {
       case 4: w.bits(0, 4); s = 5; break;
       default: throw structErr("MeterInfoType", "BPT_InductiveEnergyReadingVARh", EXP_MeterInfoType[s]!);
     }
-    w.uintBig(chkBig(v4, 0n, 18446744073709551615n, "BPT_InductiveEnergyReadingVARh"));
+    w.uintBig(chkBig(v4, 0n, 18446744073709551615n, "BPT_InductiveEnergyReadingVARh", true));
     w.bits(0, 1);
   }
   const v5: any = o.MeterSignature;
@@ -4252,7 +4297,7 @@ function e_MeterInfoType(w: BitWriter, o: T.MeterInfoType): void {
       case 6: w.bits(0, 3); s = 7; break;
       default: throw structErr("MeterInfoType", "MeterStatus", EXP_MeterInfoType[s]!);
     }
-    const v6_i = chkInt(v6, -32768, 32767, "MeterStatus");
+    const v6_i = chkInt(v6, -32768, 32767, "MeterStatus", -9007199254740991, 9007199254740991);
     w.bits((v6_i < 0 ? 1 : 0), 1);
     w.uint(v6_i < 0 ? -v6_i - 1 : v6_i);
     w.bits(0, 1);
@@ -4268,7 +4313,7 @@ function e_MeterInfoType(w: BitWriter, o: T.MeterInfoType): void {
       case 7: w.bits(0, 3); s = 8; break;
       default: throw structErr("MeterInfoType", "MeterTimestamp", EXP_MeterInfoType[s]!);
     }
-    w.uintBig(chkBig(v7, 0n, 18446744073709551615n, "MeterTimestamp"));
+    w.uintBig(chkBig(v7, 0n, 18446744073709551615n, "MeterTimestamp", true));
     w.bits(0, 1);
   }
   switch (s) {
@@ -4413,7 +4458,7 @@ function e_ReceiptType(w: BitWriter, o: T.ReceiptType): void {
   if (v0 === undefined) throw missErr("ReceiptType", "TimeAnchor");
   s = 1;
   w.bits(0, 2);
-  w.uintBig(chkBig(v0, 0n, 18446744073709551615n, "TimeAnchor"));
+  w.uintBig(chkBig(v0, 0n, 18446744073709551615n, "TimeAnchor", true));
   const v1: any = o.EnergyCosts;
   w.bits(0, 1);
   if (v1 !== undefined) {
@@ -4567,7 +4612,7 @@ function e_DetailedTaxType(w: BitWriter, o: T.DetailedTaxType): void {
   if (v0 === undefined) throw missErr("DetailedTaxType", "TaxRuleID");
   s = 1;
   w.bits(0, 2);
-  w.uint(chkInt(v0, 1, 4294967295, "TaxRuleID"));
+  w.uint(chkInt(v0, 1, 4294967295, "TaxRuleID", 0, 9007199254740991));
   const v1: any = o.Amount;
   if (v1 === undefined) throw missErr("DetailedTaxType", "Amount");
   s = 2;
@@ -4593,7 +4638,7 @@ function d_DC_WeldingDetectionReqType(r: BitReader): T.DC_WeldingDetectionReqTyp
   const y6 = ((x4 >>> 2) & 3);
   if ((x4 & 16) !== 0) r.badBits(x4, 16, 6, "DC_WeldingDetectionReqType/EVProcessing");
   if (y6 >= 3) r.enumErr(y6, 3, "DC_WeldingDetectionReqType/EVProcessing", r.pos - 4);
-  const v3 = E1[y6]!;
+  const v3 = (y6 < 3 ? E1[y6]! : y6);
   if ((x4 & 2) !== 0) r.badBits(x4, 2, 6, "DC_WeldingDetectionReqType/EVProcessing");
   const y7 = (x4 & 1);
   if (y7 !== 0) { x_DC_WeldingDetectionReqType(r, 2, y7); }
@@ -4641,7 +4686,7 @@ function d_DC_WeldingDetectionResType(r: BitReader): T.DC_WeldingDetectionResTyp
   const y7 = ((x5 >>> 2) & 63);
   if ((x5 & 256) !== 0) r.badBits(x5, 256, 10, "DC_WeldingDetectionResType/ResponseCode");
   if (y7 >= 40) r.enumErr(y7, 40, "DC_WeldingDetectionResType/ResponseCode", r.pos - 8);
-  const v3 = E0[y7]!;
+  const v3 = (y7 < 40 ? E0[y7]! : y7);
   if ((x5 & 2) !== 0) r.badBits(x5, 2, 10, "DC_WeldingDetectionResType/ResponseCode");
   const y8 = (x5 & 1);
   if (y8 !== 0) { x_DC_WeldingDetectionResType(r, 2, y8); }
@@ -4819,7 +4864,7 @@ function e_BPT_DC_CPDReqEnergyTransferModeType(w: BitWriter, o: T.BPT_DC_CPDReqE
   const v6: any = o.TargetSOC;
   if (v6 !== undefined) {
     s = 7;
-    w.bits((chkInt(v6, 0, 100, "TargetSOC") << 1), 11);
+    w.bits((chkInt(v6, 0, 100, "TargetSOC", 0, 127) << 1), 11);
   }
   const v7: any = o.EVMaximumDischargePower;
   if (v7 === undefined) throw missErr("BPT_DC_CPDReqEnergyTransferModeType", "EVMaximumDischargePower");
@@ -5943,7 +5988,7 @@ function e_Dynamic_DC_CLReqControlModeType(w: BitWriter, o: T.Dynamic_DC_CLReqCo
   if (v0 !== undefined) {
     s = 1;
     w.bits(0, 3);
-    w.uint(chkInt(v0, 0, 4294967295, "DepartureTime"));
+    w.uint(chkInt(v0, 0, 4294967295, "DepartureTime", 0, 9007199254740991));
     w.bits(0, 1);
   }
   const v1: any = o.EVTargetEnergyRequest;
@@ -6046,7 +6091,7 @@ function e_Dynamic_CLReqControlModeType(w: BitWriter, o: T.Dynamic_CLReqControlM
   if (v0 !== undefined) {
     s = 1;
     w.bits(0, 3);
-    w.uint(chkInt(v0, 0, 4294967295, "DepartureTime"));
+    w.uint(chkInt(v0, 0, 4294967295, "DepartureTime", 0, 9007199254740991));
     w.bits(0, 1);
   }
   const v1: any = o.EVTargetEnergyRequest;
@@ -6166,7 +6211,7 @@ function e_Dynamic_DC_CLResControlModeType(w: BitWriter, o: T.Dynamic_DC_CLResCo
   if (v0 !== undefined) {
     s = 1;
     w.bits(0, 4);
-    w.uint(chkInt(v0, 0, 4294967295, "DepartureTime"));
+    w.uint(chkInt(v0, 0, 4294967295, "DepartureTime", 0, 9007199254740991));
     w.bits(0, 1);
   }
   const v1: any = o.MinimumSOC;
@@ -6176,7 +6221,7 @@ function e_Dynamic_DC_CLResControlModeType(w: BitWriter, o: T.Dynamic_DC_CLResCo
       case 1: w.bits(0, 4); s = 2; break;
       default: throw structErr("Dynamic_DC_CLResControlModeType", "MinimumSOC", EXP_Dynamic_DC_CLResControlModeType[s]!);
     }
-    w.bits((chkInt(v1, 0, 100, "MinimumSOC") << 1), 8);
+    w.bits((chkInt(v1, 0, 100, "MinimumSOC", 0, 127) << 1), 8);
   }
   const v2: any = o.TargetSOC;
   if (v2 !== undefined) {
@@ -6186,7 +6231,7 @@ function e_Dynamic_DC_CLResControlModeType(w: BitWriter, o: T.Dynamic_DC_CLResCo
       case 2: w.bits(0, 3); s = 3; break;
       default: throw structErr("Dynamic_DC_CLResControlModeType", "TargetSOC", EXP_Dynamic_DC_CLResControlModeType[s]!);
     }
-    w.bits((chkInt(v2, 0, 100, "TargetSOC") << 1), 8);
+    w.bits((chkInt(v2, 0, 100, "TargetSOC", 0, 127) << 1), 8);
   }
   const v3: any = o.AckMaxDelay;
   if (v3 !== undefined) {
@@ -6197,7 +6242,7 @@ function e_Dynamic_DC_CLResControlModeType(w: BitWriter, o: T.Dynamic_DC_CLResCo
       case 3: w.bits(0, 3); s = 4; break;
       default: throw structErr("Dynamic_DC_CLResControlModeType", "AckMaxDelay", EXP_Dynamic_DC_CLResControlModeType[s]!);
     }
-    w.uint(chkInt(v3, 0, 65535, "AckMaxDelay"));
+    w.uint(chkInt(v3, 0, 65535, "AckMaxDelay", 0, 9007199254740991));
     w.bits(0, 1);
   }
   const v4: any = o.EVSEMaximumChargePower;
@@ -6297,7 +6342,7 @@ function e_Dynamic_CLResControlModeType(w: BitWriter, o: T.Dynamic_CLResControlM
   if (v0 !== undefined) {
     s = 1;
     w.bits(0, 4);
-    w.uint(chkInt(v0, 0, 4294967295, "DepartureTime"));
+    w.uint(chkInt(v0, 0, 4294967295, "DepartureTime", 0, 9007199254740991));
     w.bits(0, 1);
   }
   const v1: any = o.MinimumSOC;
@@ -6307,7 +6352,7 @@ function e_Dynamic_CLResControlModeType(w: BitWriter, o: T.Dynamic_CLResControlM
       case 1: w.bits(0, 4); s = 2; break;
       default: throw structErr("Dynamic_CLResControlModeType", "MinimumSOC", EXP_Dynamic_CLResControlModeType[s]!);
     }
-    w.bits((chkInt(v1, 0, 100, "MinimumSOC") << 1), 8);
+    w.bits((chkInt(v1, 0, 100, "MinimumSOC", 0, 127) << 1), 8);
   }
   const v2: any = o.TargetSOC;
   if (v2 !== undefined) {
@@ -6317,7 +6362,7 @@ function e_Dynamic_CLResControlModeType(w: BitWriter, o: T.Dynamic_CLResControlM
       case 2: w.bits(0, 3); s = 3; break;
       default: throw structErr("Dynamic_CLResControlModeType", "TargetSOC", EXP_Dynamic_CLResControlModeType[s]!);
     }
-    w.bits((chkInt(v2, 0, 100, "TargetSOC") << 1), 8);
+    w.bits((chkInt(v2, 0, 100, "TargetSOC", 0, 127) << 1), 8);
   }
   const v3: any = o.AckMaxDelay;
   if (v3 !== undefined) {
@@ -6328,7 +6373,7 @@ function e_Dynamic_CLResControlModeType(w: BitWriter, o: T.Dynamic_CLResControlM
       case 3: w.bits(0, 3); s = 4; break;
       default: throw structErr("Dynamic_CLResControlModeType", "AckMaxDelay", EXP_Dynamic_CLResControlModeType[s]!);
     }
-    w.uint(chkInt(v3, 0, 65535, "AckMaxDelay"));
+    w.uint(chkInt(v3, 0, 65535, "AckMaxDelay", 0, 9007199254740991));
     w.bits(0, 1);
   }
   switch (s) {
@@ -6467,7 +6512,7 @@ function e_BPT_Dynamic_DC_CLReqControlModeType(w: BitWriter, o: T.BPT_Dynamic_DC
   if (v0 !== undefined) {
     s = 1;
     w.bits(0, 3);
-    w.uint(chkInt(v0, 0, 4294967295, "DepartureTime"));
+    w.uint(chkInt(v0, 0, 4294967295, "DepartureTime", 0, 9007199254740991));
     w.bits(0, 1);
   }
   const v1: any = o.EVTargetEnergyRequest;
@@ -6675,7 +6720,7 @@ function e_BPT_Dynamic_DC_CLResControlModeType(w: BitWriter, o: T.BPT_Dynamic_DC
   if (v0 !== undefined) {
     s = 1;
     w.bits(0, 4);
-    w.uint(chkInt(v0, 0, 4294967295, "DepartureTime"));
+    w.uint(chkInt(v0, 0, 4294967295, "DepartureTime", 0, 9007199254740991));
     w.bits(0, 1);
   }
   const v1: any = o.MinimumSOC;
@@ -6685,7 +6730,7 @@ function e_BPT_Dynamic_DC_CLResControlModeType(w: BitWriter, o: T.BPT_Dynamic_DC
       case 1: w.bits(0, 4); s = 2; break;
       default: throw structErr("BPT_Dynamic_DC_CLResControlModeType", "MinimumSOC", EXP_BPT_Dynamic_DC_CLResControlModeType[s]!);
     }
-    w.bits((chkInt(v1, 0, 100, "MinimumSOC") << 1), 8);
+    w.bits((chkInt(v1, 0, 100, "MinimumSOC", 0, 127) << 1), 8);
   }
   const v2: any = o.TargetSOC;
   if (v2 !== undefined) {
@@ -6695,7 +6740,7 @@ function e_BPT_Dynamic_DC_CLResControlModeType(w: BitWriter, o: T.BPT_Dynamic_DC
       case 2: w.bits(0, 3); s = 3; break;
       default: throw structErr("BPT_Dynamic_DC_CLResControlModeType", "TargetSOC", EXP_BPT_Dynamic_DC_CLResControlModeType[s]!);
     }
-    w.bits((chkInt(v2, 0, 100, "TargetSOC") << 1), 8);
+    w.bits((chkInt(v2, 0, 100, "TargetSOC", 0, 127) << 1), 8);
   }
   const v3: any = o.AckMaxDelay;
   if (v3 !== undefined) {
@@ -6706,7 +6751,7 @@ function e_BPT_Dynamic_DC_CLResControlModeType(w: BitWriter, o: T.BPT_Dynamic_DC
       case 3: w.bits(0, 3); s = 4; break;
       default: throw structErr("BPT_Dynamic_DC_CLResControlModeType", "AckMaxDelay", EXP_BPT_Dynamic_DC_CLResControlModeType[s]!);
     }
-    w.uint(chkInt(v3, 0, 65535, "AckMaxDelay"));
+    w.uint(chkInt(v3, 0, 65535, "AckMaxDelay", 0, 9007199254740991));
     w.bits(0, 1);
   }
   const v4: any = o.EVSEMaximumChargePower;
@@ -6826,7 +6871,11 @@ const EXP_ListOfRootCertificateIDsType: readonly string[] = ["SE(RootCertificate
 
 /** Decode an EXI document of this schema set (6-bit DocContent code, 48 global elements + SE(*)). */
 export function decodeDocument(bytes: Uint8Array, opts?: DecodeOptions): Document {
-  const r = begin(bytes);
+  return decodeDoc(bytes, opts);
+}
+
+function decodeDoc(bytes: Uint8Array, opts?: DecodeOptions, root?: string): Document {
+  const r = begin(bytes, opts);
   const c = r.bits(6);
   let doc: Document;
   switch (c) {
@@ -6881,18 +6930,15 @@ export function decodeDocument(bytes: Uint8Array, opts?: DecodeOptions): Documen
     default:
       return r.badEvent(c, 6, "DocContent", "SE(global element)");
   }
-  end(r, opts);
-  return doc;
+  return done(r, doc, opts, root);
 }
 
 /** Encode a document ({ ElementName: value }) of this schema set. */
 export function encodeDocument(doc: Document, opts?: EncodeOptions): Uint8Array {
-  const w = W_;
-  w.reset(opts?.lenientLengths === true);
-  w.bits(0x80, 8);
+  const w = start(doc, opts);
   const W = 6;
   docContent(w, doc, W);
-  return w.finish();
+  return finish(w, doc, opts);
 }
 
 const K_Document = new Map<string, number>([["BPT_DC_CPDReqEnergyTransferMode",0],["BPT_DC_CPDResEnergyTransferMode",1],["BPT_Dynamic_DC_CLReqControlMode",2],["BPT_Dynamic_DC_CLResControlMode",3],["BPT_Scheduled_DC_CLReqControlMode",4],["BPT_Scheduled_DC_CLResControlMode",5],["CLReqControlMode",6],["CLResControlMode",7],["CanonicalizationMethod",8],["DC_CPDReqEnergyTransferMode",9],["DC_CPDResEnergyTransferMode",10],["DC_CableCheckReq",11],["DC_CableCheckRes",12],["DC_ChargeLoopReq",13],["DC_ChargeLoopRes",14],["DC_ChargeParameterDiscoveryReq",15],["DC_ChargeParameterDiscoveryRes",16],["DC_PreChargeReq",17],["DC_PreChargeRes",18],["DC_WeldingDetectionReq",19],["DC_WeldingDetectionRes",20],["DSAKeyValue",21],["DigestMethod",22],["DigestValue",23],["Dynamic_DC_CLReqControlMode",24],["Dynamic_DC_CLResControlMode",25],["KeyInfo",26],["KeyName",27],["KeyValue",28],["Manifest",29],["MgmtData",30],["Object",31],["PGPData",32],["RSAKeyValue",33],["Reference",34],["RetrievalMethod",35],["SPKIData",36],["Scheduled_DC_CLReqControlMode",37],["Scheduled_DC_CLResControlMode",38],["Signature",39],["SignatureMethod",40],["SignatureProperties",41],["SignatureProperty",42],["SignatureValue",43],["SignedInfo",44],["Transform",45],["Transforms",46],["X509Data",47]]);
@@ -6957,7 +7003,7 @@ function docContent(w: BitWriter, doc: Document, W: number): void {
 
 /** exiFragment: fragment grammar of the whole schema set: FragmentContent = SE(F0…F148) | SE(*) | ED, 8-bit codes (exi.md §4, §5). */
 export function decodeFragment(bytes: Uint8Array, opts?: DecodeOptions): FragmentDocument {
-  const r = begin(bytes);
+  const r = begin(bytes, opts);
   const c = r.bits(8);
   let doc: FragmentDocument;
   switch (c) {
@@ -7014,7 +7060,7 @@ export function decodeFragment(bytes: Uint8Array, opts?: DecodeOptions): Fragmen
     case 50: { const v = d_RationalNumberType(r); const o: any = {}; o["EVMinimumV2XEnergyRequest"] = v; doc = o; break; }
     case 51: { const v = d_RationalNumberType(r); const o: any = {}; o["EVMinimumVoltage"] = v; doc = o; break; }
     case 52: { const v = d_RationalNumberType(r); const o: any = {}; o["EVPresentVoltage"] = v; doc = o; break; }
-    case 53: { const v = (r.zero("Fragment/EVProcessing", "CH"), E1[r.enumIndex(2, 3, "Fragment/EVProcessing")]!); r.zero("Fragment/EVProcessing", "EE"); const o: any = {}; o["EVProcessing"] = v; doc = o; break; }
+    case 53: { const v = (r.zero("Fragment/EVProcessing", "CH"), r.enumValue(E1, 2, "Fragment/EVProcessing")); r.zero("Fragment/EVProcessing", "EE"); const o: any = {}; o["EVProcessing"] = v; doc = o; break; }
     case 54: { const v = (r.zero("Fragment/EVSECurrentLimitAchieved", "CH"), r.bit() === 1); r.zero("Fragment/EVSECurrentLimitAchieved", "EE"); const o: any = {}; o["EVSECurrentLimitAchieved"] = v; doc = o; break; }
     case 55: { const v = d_RationalNumberType(r); const o: any = {}; o["EVSEMaximumChargeCurrent"] = v; doc = o; break; }
     case 56: { const v = d_RationalNumberType(r); const o: any = {}; o["EVSEMaximumChargePower"] = v; doc = o; break; }
@@ -7026,12 +7072,12 @@ export function decodeFragment(bytes: Uint8Array, opts?: DecodeOptions): Fragmen
     case 62: { const v = d_RationalNumberType(r); const o: any = {}; o["EVSEMinimumDischargeCurrent"] = v; doc = o; break; }
     case 63: { const v = d_RationalNumberType(r); const o: any = {}; o["EVSEMinimumDischargePower"] = v; doc = o; break; }
     case 64: { const v = d_RationalNumberType(r); const o: any = {}; o["EVSEMinimumVoltage"] = v; doc = o; break; }
-    case 65: { const v = (r.zero("Fragment/EVSENotification", "CH"), E2[r.enumIndex(3, 6, "Fragment/EVSENotification")]!); r.zero("Fragment/EVSENotification", "EE"); const o: any = {}; o["EVSENotification"] = v; doc = o; break; }
+    case 65: { const v = (r.zero("Fragment/EVSENotification", "CH"), r.enumValue(E2, 3, "Fragment/EVSENotification")); r.zero("Fragment/EVSENotification", "EE"); const o: any = {}; o["EVSENotification"] = v; doc = o; break; }
     case 66: { const v = (r.zero("Fragment/EVSEPowerLimitAchieved", "CH"), r.bit() === 1); r.zero("Fragment/EVSEPowerLimitAchieved", "EE"); const o: any = {}; o["EVSEPowerLimitAchieved"] = v; doc = o; break; }
     case 67: { const v = d_RationalNumberType(r); const o: any = {}; o["EVSEPowerRampLimitation"] = v; doc = o; break; }
     case 68: { const v = d_RationalNumberType(r); const o: any = {}; o["EVSEPresentCurrent"] = v; doc = o; break; }
     case 69: { const v = d_RationalNumberType(r); const o: any = {}; o["EVSEPresentVoltage"] = v; doc = o; break; }
-    case 70: { const v = (r.zero("Fragment/EVSEProcessing", "CH"), E1[r.enumIndex(2, 3, "Fragment/EVSEProcessing")]!); r.zero("Fragment/EVSEProcessing", "EE"); const o: any = {}; o["EVSEProcessing"] = v; doc = o; break; }
+    case 70: { const v = (r.zero("Fragment/EVSEProcessing", "CH"), r.enumValue(E1, 2, "Fragment/EVSEProcessing")); r.zero("Fragment/EVSEProcessing", "EE"); const o: any = {}; o["EVSEProcessing"] = v; doc = o; break; }
     case 71: { const v = d_EVSEStatusType(r); const o: any = {}; o["EVSEStatus"] = v; doc = o; break; }
     case 72: { const v = (r.zero("Fragment/EVSEVoltageLimitAchieved", "CH"), r.bit() === 1); r.zero("Fragment/EVSEVoltageLimitAchieved", "EE"); const o: any = {}; o["EVSEVoltageLimitAchieved"] = v; doc = o; break; }
     case 73: { const v = d_RationalNumberType(r); const o: any = {}; o["EVTargetCurrent"] = v; doc = o; break; }
@@ -7050,7 +7096,7 @@ export function decodeFragment(bytes: Uint8Array, opts?: DecodeOptions): Fragmen
     case 86: { const v = d_KeyValueType(r); const o: any = {}; o["KeyValue"] = v; doc = o; break; }
     case 87: { const v = d_ManifestType(r); const o: any = {}; o["Manifest"] = v; doc = o; break; }
     case 88: { const v = (r.zero("Fragment/MaximumSOC", "CH"), r.ranged(7, 0, 100, "Fragment/MaximumSOC")); r.zero("Fragment/MaximumSOC", "EE"); const o: any = {}; o["MaximumSOC"] = v; doc = o; break; }
-    case 89: { const v = (r.zero("Fragment/MeterID", "CH"), r.string(64, 12, "Fragment/MeterID")); r.zero("Fragment/MeterID", "EE"); const o: any = {}; o["MeterID"] = v; doc = o; break; }
+    case 89: { const v = (r.zero("Fragment/MeterID", "CH"), r.string(32, 12, "Fragment/MeterID")); r.zero("Fragment/MeterID", "EE"); const o: any = {}; o["MeterID"] = v; doc = o; break; }
     case 90: { const v = d_MeterInfoType(r); const o: any = {}; o["MeterInfo"] = v; doc = o; break; }
     case 91: { const v = (r.zero("Fragment/MeterInfoRequested", "CH"), r.bit() === 1); r.zero("Fragment/MeterInfoRequested", "EE"); const o: any = {}; o["MeterInfoRequested"] = v; doc = o; break; }
     case 92: { const v = (r.zero("Fragment/MeterSignature", "CH"), r.binary(64, "Fragment/MeterSignature")); r.zero("Fragment/MeterSignature", "EE"); const o: any = {}; o["MeterSignature"] = v; doc = o; break; }
@@ -7076,7 +7122,7 @@ export function decodeFragment(bytes: Uint8Array, opts?: DecodeOptions): Fragmen
     case 112: { const v = (r.zero("Fragment/RemainingTimeToMaximumSOC", "CH"), r.uintIn(0, 4294967295, "Fragment/RemainingTimeToMaximumSOC")); r.zero("Fragment/RemainingTimeToMaximumSOC", "EE"); const o: any = {}; o["RemainingTimeToMaximumSOC"] = v; doc = o; break; }
     case 113: { const v = (r.zero("Fragment/RemainingTimeToMinimumSOC", "CH"), r.uintIn(0, 4294967295, "Fragment/RemainingTimeToMinimumSOC")); r.zero("Fragment/RemainingTimeToMinimumSOC", "EE"); const o: any = {}; o["RemainingTimeToMinimumSOC"] = v; doc = o; break; }
     case 114: { const v = (r.zero("Fragment/RemainingTimeToTargetSOC", "CH"), r.uintIn(0, 4294967295, "Fragment/RemainingTimeToTargetSOC")); r.zero("Fragment/RemainingTimeToTargetSOC", "EE"); const o: any = {}; o["RemainingTimeToTargetSOC"] = v; doc = o; break; }
-    case 115: { const v = (r.zero("Fragment/ResponseCode", "CH"), E0[r.enumIndex(6, 40, "Fragment/ResponseCode")]!); r.zero("Fragment/ResponseCode", "EE"); const o: any = {}; o["ResponseCode"] = v; doc = o; break; }
+    case 115: { const v = (r.zero("Fragment/ResponseCode", "CH"), r.enumValue(E0, 6, "Fragment/ResponseCode")); r.zero("Fragment/ResponseCode", "EE"); const o: any = {}; o["ResponseCode"] = v; doc = o; break; }
     case 116: { const v = d_RetrievalMethodType(r); const o: any = {}; o["RetrievalMethod"] = v; doc = o; break; }
     case 117: { const v = d_X509IssuerSerialType(r); const o: any = {}; o["RootCertificateID"] = v; doc = o; break; }
     case 118: { const v = d_SPKIDataType(r); const o: any = {}; o["SPKIData"] = v; doc = o; break; }
@@ -7115,19 +7161,16 @@ export function decodeFragment(bytes: Uint8Array, opts?: DecodeOptions): Fragmen
   }
   const ed = r.bits(8);
   if (ed !== 150) r.badEvent(ed, 8, "FragmentContent", "ED (one element per fragment is supported)");
-  end(r, opts);
-  return doc;
+  return done(r, doc, opts);
 }
 
 /** Encode one element as an EXI fragment (exiFragment: fragment grammar of the whole schema set): header, SE code, content, ED code. */
 export function encodeFragment(doc: FragmentDocument, opts?: EncodeOptions): Uint8Array {
-  const w = W_;
-  w.reset(opts?.lenientLengths === true);
-  w.bits(0x80, 8);
+  const w = start(doc, opts);
   const W = 8;
   fragFragment(w, doc, W);
   w.bits(150, W);
-  return w.finish();
+  return finish(w, doc, opts);
 }
 
 const K_Fragment = new Map<string, number>([["AckMaxDelay",0],["AdditionalServicesCosts",1],["Amount",2],["BPT_DC_CPDReqEnergyTransferMode",3],["BPT_DC_CPDResEnergyTransferMode",4],["BPT_DischargedEnergyReadingWh",5],["BPT_Dynamic_DC_CLReqControlMode",6],["BPT_Dynamic_DC_CLResControlMode",7],["BPT_InductiveEnergyReadingVARh",8],["BPT_Scheduled_DC_CLReqControlMode",9],["BPT_Scheduled_DC_CLResControlMode",10],["BatteryEnergyCapacity",11],["CLReqControlMode",12],["CLResControlMode",13],["CanonicalizationMethod",14],["CapacitiveEnergyReadingVARh",15],["ChargedEnergyReadingWh",16],["ChargingComplete",17],["CostPerUnit",18],["DC_CPDReqEnergyTransferMode",19],["DC_CPDResEnergyTransferMode",20],["DC_CableCheckReq",21],["DC_CableCheckRes",22],["DC_ChargeLoopReq",23],["DC_ChargeLoopRes",24],["DC_ChargeParameterDiscoveryReq",25],["DC_ChargeParameterDiscoveryRes",26],["DC_PreChargeReq",27],["DC_PreChargeRes",28],["DC_WeldingDetectionReq",29],["DC_WeldingDetectionRes",30],["DSAKeyValue",31],["DepartureTime",32],["DigestMethod",33],["DigestValue",34],["DisplayParameters",35],["Dynamic_DC_CLReqControlMode",36],["Dynamic_DC_CLResControlMode",37],["EVMaximumChargeCurrent",38],["EVMaximumChargePower",39],["EVMaximumDischargeCurrent",40],["EVMaximumDischargePower",41],["EVMaximumEnergyRequest",42],["EVMaximumV2XEnergyRequest",43],["EVMaximumVoltage",44],["EVMinimumChargeCurrent",45],["EVMinimumChargePower",46],["EVMinimumDischargeCurrent",47],["EVMinimumDischargePower",48],["EVMinimumEnergyRequest",49],["EVMinimumV2XEnergyRequest",50],["EVMinimumVoltage",51],["EVPresentVoltage",52],["EVProcessing",53],["EVSECurrentLimitAchieved",54],["EVSEMaximumChargeCurrent",55],["EVSEMaximumChargePower",56],["EVSEMaximumDischargeCurrent",57],["EVSEMaximumDischargePower",58],["EVSEMaximumVoltage",59],["EVSEMinimumChargeCurrent",60],["EVSEMinimumChargePower",61],["EVSEMinimumDischargeCurrent",62],["EVSEMinimumDischargePower",63],["EVSEMinimumVoltage",64],["EVSENotification",65],["EVSEPowerLimitAchieved",66],["EVSEPowerRampLimitation",67],["EVSEPresentCurrent",68],["EVSEPresentVoltage",69],["EVSEProcessing",70],["EVSEStatus",71],["EVSEVoltageLimitAchieved",72],["EVTargetCurrent",73],["EVTargetEnergyRequest",74],["EVTargetVoltage",75],["EnergyCosts",76],["Exponent",77],["Exponent",78],["G",79],["HMACOutputLength",80],["Header",81],["InletHot",82],["J",83],["KeyInfo",84],["KeyName",85],["KeyValue",86],["Manifest",87],["MaximumSOC",88],["MeterID",89],["MeterInfo",90],["MeterInfoRequested",91],["MeterSignature",92],["MeterStatus",93],["MeterTimestamp",94],["MgmtData",95],["MinimumSOC",96],["Modulus",97],["NotificationMaxDelay",98],["Object",99],["OccupancyCosts",100],["OverstayCosts",101],["P",102],["PGPData",103],["PGPKeyID",104],["PGPKeyPacket",105],["PgenCounter",106],["PresentSOC",107],["Q",108],["RSAKeyValue",109],["Receipt",110],["Reference",111],["RemainingTimeToMaximumSOC",112],["RemainingTimeToMinimumSOC",113],["RemainingTimeToTargetSOC",114],["ResponseCode",115],["RetrievalMethod",116],["RootCertificateID",117],["SPKIData",118],["SPKISexp",119],["Scheduled_DC_CLReqControlMode",120],["Scheduled_DC_CLResControlMode",121],["Seed",122],["SessionID",123],["Signature",124],["SignatureMethod",125],["SignatureProperties",126],["SignatureProperty",127],["SignatureValue",128],["SignedInfo",129],["TargetSOC",130],["TargetSOC",131],["TaxCosts",132],["TaxRuleID",133],["TimeAnchor",134],["TimeStamp",135],["Transform",136],["Transforms",137],["Value",138],["X509CRL",139],["X509Certificate",140],["X509Data",141],["X509IssuerName",142],["X509IssuerSerial",143],["X509SKI",144],["X509SerialNumber",145],["X509SubjectName",146],["XPath",147],["Y",148]]);
@@ -7136,23 +7179,23 @@ function fragFragment(w: BitWriter, doc: FragmentDocument, W: number): void {
   if (typeof doc !== "object" || doc === null) throw new ExiEncodeError("EXI_TYPE", "", "expected { ElementName: value }");
   for (const k in doc) {
     switch (K_Fragment.get(k)) {
-      case 0: { w.bits(0, W); w.bits(0, 1); w.uint(chkInt((doc as any)["AckMaxDelay"], 0, 65535, "AckMaxDelay")); w.bits(0, 1); return; }
+      case 0: { w.bits(0, W); w.bits(0, 1); w.uint(chkInt((doc as any)["AckMaxDelay"], 0, 65535, "AckMaxDelay", 0, 9007199254740991)); w.bits(0, 1); return; }
       case 1: { w.bits(1, W); try { e_DetailedCostType(w, (doc as any)["AdditionalServicesCosts"]); } catch (err) { throw withPath(err, "AdditionalServicesCosts"); } return; }
       case 2: { w.bits(2, W); try { e_RationalNumberType(w, (doc as any)["Amount"]); } catch (err) { throw withPath(err, "Amount"); } return; }
       case 3: { w.bits(3, W); try { e_BPT_DC_CPDReqEnergyTransferModeType(w, (doc as any)["BPT_DC_CPDReqEnergyTransferMode"]); } catch (err) { throw withPath(err, "BPT_DC_CPDReqEnergyTransferMode"); } return; }
       case 4: { w.bits(4, W); try { e_BPT_DC_CPDResEnergyTransferModeType(w, (doc as any)["BPT_DC_CPDResEnergyTransferMode"]); } catch (err) { throw withPath(err, "BPT_DC_CPDResEnergyTransferMode"); } return; }
-      case 5: { w.bits(5, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["BPT_DischargedEnergyReadingWh"], 0n, 18446744073709551615n, "BPT_DischargedEnergyReadingWh")); w.bits(0, 1); return; }
+      case 5: { w.bits(5, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["BPT_DischargedEnergyReadingWh"], 0n, 18446744073709551615n, "BPT_DischargedEnergyReadingWh", true)); w.bits(0, 1); return; }
       case 6: { w.bits(6, W); try { e_BPT_Dynamic_DC_CLReqControlModeType(w, (doc as any)["BPT_Dynamic_DC_CLReqControlMode"]); } catch (err) { throw withPath(err, "BPT_Dynamic_DC_CLReqControlMode"); } return; }
       case 7: { w.bits(7, W); try { e_BPT_Dynamic_DC_CLResControlModeType(w, (doc as any)["BPT_Dynamic_DC_CLResControlMode"]); } catch (err) { throw withPath(err, "BPT_Dynamic_DC_CLResControlMode"); } return; }
-      case 8: { w.bits(8, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["BPT_InductiveEnergyReadingVARh"], 0n, 18446744073709551615n, "BPT_InductiveEnergyReadingVARh")); w.bits(0, 1); return; }
+      case 8: { w.bits(8, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["BPT_InductiveEnergyReadingVARh"], 0n, 18446744073709551615n, "BPT_InductiveEnergyReadingVARh", true)); w.bits(0, 1); return; }
       case 9: { w.bits(9, W); try { e_BPT_Scheduled_DC_CLReqControlModeType(w, (doc as any)["BPT_Scheduled_DC_CLReqControlMode"]); } catch (err) { throw withPath(err, "BPT_Scheduled_DC_CLReqControlMode"); } return; }
       case 10: { w.bits(10, W); try { e_BPT_Scheduled_DC_CLResControlModeType(w, (doc as any)["BPT_Scheduled_DC_CLResControlMode"]); } catch (err) { throw withPath(err, "BPT_Scheduled_DC_CLResControlMode"); } return; }
       case 11: { w.bits(11, W); try { e_RationalNumberType(w, (doc as any)["BatteryEnergyCapacity"]); } catch (err) { throw withPath(err, "BatteryEnergyCapacity"); } return; }
       case 12: { w.bits(12, W); try { e_CLReqControlModeType(w, (doc as any)["CLReqControlMode"]); } catch (err) { throw withPath(err, "CLReqControlMode"); } return; }
       case 13: { w.bits(13, W); try { e_CLResControlModeType(w, (doc as any)["CLResControlMode"]); } catch (err) { throw withPath(err, "CLResControlMode"); } return; }
       case 14: { w.bits(14, W); try { e_CanonicalizationMethodType(w, (doc as any)["CanonicalizationMethod"]); } catch (err) { throw withPath(err, "CanonicalizationMethod"); } return; }
-      case 15: { w.bits(15, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["CapacitiveEnergyReadingVARh"], 0n, 18446744073709551615n, "CapacitiveEnergyReadingVARh")); w.bits(0, 1); return; }
-      case 16: { w.bits(16, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["ChargedEnergyReadingWh"], 0n, 18446744073709551615n, "ChargedEnergyReadingWh")); w.bits(0, 1); return; }
+      case 15: { w.bits(15, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["CapacitiveEnergyReadingVARh"], 0n, 18446744073709551615n, "CapacitiveEnergyReadingVARh", true)); w.bits(0, 1); return; }
+      case 16: { w.bits(16, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["ChargedEnergyReadingWh"], 0n, 18446744073709551615n, "ChargedEnergyReadingWh", true)); w.bits(0, 1); return; }
       case 17: { w.bits(17, W); w.bits(0, 1); w.bits(chkBool((doc as any)["ChargingComplete"], "ChargingComplete") ? 1 : 0, 1); w.bits(0, 1); return; }
       case 18: { w.bits(18, W); try { e_RationalNumberType(w, (doc as any)["CostPerUnit"]); } catch (err) { throw withPath(err, "CostPerUnit"); } return; }
       case 19: { w.bits(19, W); try { e_DC_CPDReqEnergyTransferModeType(w, (doc as any)["DC_CPDReqEnergyTransferMode"]); } catch (err) { throw withPath(err, "DC_CPDReqEnergyTransferMode"); } return; }
@@ -7168,7 +7211,7 @@ function fragFragment(w: BitWriter, doc: FragmentDocument, W: number): void {
       case 29: { w.bits(29, W); try { e_DC_WeldingDetectionReqType(w, (doc as any)["DC_WeldingDetectionReq"]); } catch (err) { throw withPath(err, "DC_WeldingDetectionReq"); } return; }
       case 30: { w.bits(30, W); try { e_DC_WeldingDetectionResType(w, (doc as any)["DC_WeldingDetectionRes"]); } catch (err) { throw withPath(err, "DC_WeldingDetectionRes"); } return; }
       case 31: { w.bits(31, W); try { e_DSAKeyValueType(w, (doc as any)["DSAKeyValue"]); } catch (err) { throw withPath(err, "DSAKeyValue"); } return; }
-      case 32: { w.bits(32, W); w.bits(0, 1); w.uint(chkInt((doc as any)["DepartureTime"], 0, 4294967295, "DepartureTime")); w.bits(0, 1); return; }
+      case 32: { w.bits(32, W); w.bits(0, 1); w.uint(chkInt((doc as any)["DepartureTime"], 0, 4294967295, "DepartureTime", 0, 9007199254740991)); w.bits(0, 1); return; }
       case 33: { w.bits(33, W); try { e_DigestMethodType(w, (doc as any)["DigestMethod"]); } catch (err) { throw withPath(err, "DigestMethod"); } return; }
       case 34: { w.bits(34, W); w.bits(0, 1); w.binary((doc as any)["DigestValue"], 65536, "DigestValue"); w.bits(0, 1); return; }
       case 35: { w.bits(35, W); try { e_DisplayParametersType(w, (doc as any)["DisplayParameters"]); } catch (err) { throw withPath(err, "DisplayParameters"); } return; }
@@ -7224,17 +7267,17 @@ function fragFragment(w: BitWriter, doc: FragmentDocument, W: number): void {
       case 85: { w.bits(85, W); w.bits(0, 1); w.string((doc as any)["KeyName"], 65536, "KeyName"); w.bits(0, 1); return; }
       case 86: { w.bits(86, W); try { e_KeyValueType(w, (doc as any)["KeyValue"]); } catch (err) { throw withPath(err, "KeyValue"); } return; }
       case 87: { w.bits(87, W); try { e_ManifestType(w, (doc as any)["Manifest"]); } catch (err) { throw withPath(err, "Manifest"); } return; }
-      case 88: { w.bits(88, W); w.bits(0, 1); w.bits(chkInt((doc as any)["MaximumSOC"], 0, 100, "MaximumSOC") - 0, 7); w.bits(0, 1); return; }
+      case 88: { w.bits(88, W); w.bits(0, 1); w.bits(chkInt((doc as any)["MaximumSOC"], 0, 100, "MaximumSOC", 0, 127) - 0, 7); w.bits(0, 1); return; }
       case 89: { w.bits(89, W); w.bits(0, 1); w.string((doc as any)["MeterID"], 32, "MeterID"); w.bits(0, 1); return; }
       case 90: { w.bits(90, W); try { e_MeterInfoType(w, (doc as any)["MeterInfo"]); } catch (err) { throw withPath(err, "MeterInfo"); } return; }
       case 91: { w.bits(91, W); w.bits(0, 1); w.bits(chkBool((doc as any)["MeterInfoRequested"], "MeterInfoRequested") ? 1 : 0, 1); w.bits(0, 1); return; }
       case 92: { w.bits(92, W); w.bits(0, 1); w.binary((doc as any)["MeterSignature"], 64, "MeterSignature"); w.bits(0, 1); return; }
-      case 93: { w.bits(93, W); w.bits(0, 1); w.int(chkInt((doc as any)["MeterStatus"], -32768, 32767, "MeterStatus")); w.bits(0, 1); return; }
-      case 94: { w.bits(94, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["MeterTimestamp"], 0n, 18446744073709551615n, "MeterTimestamp")); w.bits(0, 1); return; }
+      case 93: { w.bits(93, W); w.bits(0, 1); w.int(chkInt((doc as any)["MeterStatus"], -32768, 32767, "MeterStatus", -9007199254740991, 9007199254740991)); w.bits(0, 1); return; }
+      case 94: { w.bits(94, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["MeterTimestamp"], 0n, 18446744073709551615n, "MeterTimestamp", true)); w.bits(0, 1); return; }
       case 95: { w.bits(95, W); w.bits(0, 1); w.string((doc as any)["MgmtData"], 65536, "MgmtData"); w.bits(0, 1); return; }
-      case 96: { w.bits(96, W); w.bits(0, 1); w.bits(chkInt((doc as any)["MinimumSOC"], 0, 100, "MinimumSOC") - 0, 7); w.bits(0, 1); return; }
+      case 96: { w.bits(96, W); w.bits(0, 1); w.bits(chkInt((doc as any)["MinimumSOC"], 0, 100, "MinimumSOC", 0, 127) - 0, 7); w.bits(0, 1); return; }
       case 97: { w.bits(97, W); w.bits(0, 1); w.binary((doc as any)["Modulus"], 65536, "Modulus"); w.bits(0, 1); return; }
-      case 98: { w.bits(98, W); w.bits(0, 1); w.uint(chkInt((doc as any)["NotificationMaxDelay"], 0, 65535, "NotificationMaxDelay")); w.bits(0, 1); return; }
+      case 98: { w.bits(98, W); w.bits(0, 1); w.uint(chkInt((doc as any)["NotificationMaxDelay"], 0, 65535, "NotificationMaxDelay", 0, 9007199254740991)); w.bits(0, 1); return; }
       case 99: { w.bits(99, W); try { e_ObjectType(w, (doc as any)["Object"]); } catch (err) { throw withPath(err, "Object"); } return; }
       case 100: { w.bits(100, W); try { e_DetailedCostType(w, (doc as any)["OccupancyCosts"]); } catch (err) { throw withPath(err, "OccupancyCosts"); } return; }
       case 101: { w.bits(101, W); try { e_DetailedCostType(w, (doc as any)["OverstayCosts"]); } catch (err) { throw withPath(err, "OverstayCosts"); } return; }
@@ -7243,14 +7286,14 @@ function fragFragment(w: BitWriter, doc: FragmentDocument, W: number): void {
       case 104: { w.bits(104, W); w.bits(0, 1); w.binary((doc as any)["PGPKeyID"], 65536, "PGPKeyID"); w.bits(0, 1); return; }
       case 105: { w.bits(105, W); w.bits(0, 1); w.binary((doc as any)["PGPKeyPacket"], 65536, "PGPKeyPacket"); w.bits(0, 1); return; }
       case 106: { w.bits(106, W); w.bits(0, 1); w.binary((doc as any)["PgenCounter"], 65536, "PgenCounter"); w.bits(0, 1); return; }
-      case 107: { w.bits(107, W); w.bits(0, 1); w.bits(chkInt((doc as any)["PresentSOC"], 0, 100, "PresentSOC") - 0, 7); w.bits(0, 1); return; }
+      case 107: { w.bits(107, W); w.bits(0, 1); w.bits(chkInt((doc as any)["PresentSOC"], 0, 100, "PresentSOC", 0, 127) - 0, 7); w.bits(0, 1); return; }
       case 108: { w.bits(108, W); w.bits(0, 1); w.binary((doc as any)["Q"], 65536, "Q"); w.bits(0, 1); return; }
       case 109: { w.bits(109, W); try { e_RSAKeyValueType(w, (doc as any)["RSAKeyValue"]); } catch (err) { throw withPath(err, "RSAKeyValue"); } return; }
       case 110: { w.bits(110, W); try { e_ReceiptType(w, (doc as any)["Receipt"]); } catch (err) { throw withPath(err, "Receipt"); } return; }
       case 111: { w.bits(111, W); try { e_ReferenceType(w, (doc as any)["Reference"]); } catch (err) { throw withPath(err, "Reference"); } return; }
-      case 112: { w.bits(112, W); w.bits(0, 1); w.uint(chkInt((doc as any)["RemainingTimeToMaximumSOC"], 0, 4294967295, "RemainingTimeToMaximumSOC")); w.bits(0, 1); return; }
-      case 113: { w.bits(113, W); w.bits(0, 1); w.uint(chkInt((doc as any)["RemainingTimeToMinimumSOC"], 0, 4294967295, "RemainingTimeToMinimumSOC")); w.bits(0, 1); return; }
-      case 114: { w.bits(114, W); w.bits(0, 1); w.uint(chkInt((doc as any)["RemainingTimeToTargetSOC"], 0, 4294967295, "RemainingTimeToTargetSOC")); w.bits(0, 1); return; }
+      case 112: { w.bits(112, W); w.bits(0, 1); w.uint(chkInt((doc as any)["RemainingTimeToMaximumSOC"], 0, 4294967295, "RemainingTimeToMaximumSOC", 0, 9007199254740991)); w.bits(0, 1); return; }
+      case 113: { w.bits(113, W); w.bits(0, 1); w.uint(chkInt((doc as any)["RemainingTimeToMinimumSOC"], 0, 4294967295, "RemainingTimeToMinimumSOC", 0, 9007199254740991)); w.bits(0, 1); return; }
+      case 114: { w.bits(114, W); w.bits(0, 1); w.uint(chkInt((doc as any)["RemainingTimeToTargetSOC"], 0, 4294967295, "RemainingTimeToTargetSOC", 0, 9007199254740991)); w.bits(0, 1); return; }
       case 115: { w.bits(115, W); w.bits(0, 1); w.bits(E0i((doc as any)["ResponseCode"], "ResponseCode"), 6); w.bits(0, 1); return; }
       case 116: { w.bits(116, W); try { e_RetrievalMethodType(w, (doc as any)["RetrievalMethod"]); } catch (err) { throw withPath(err, "RetrievalMethod"); } return; }
       case 117: { w.bits(117, W); try { e_X509IssuerSerialType(w, (doc as any)["RootCertificateID"]); } catch (err) { throw withPath(err, "RootCertificateID"); } return; }
@@ -7266,15 +7309,15 @@ function fragFragment(w: BitWriter, doc: FragmentDocument, W: number): void {
       case 127: { w.bits(127, W); try { e_SignaturePropertyType(w, (doc as any)["SignatureProperty"]); } catch (err) { throw withPath(err, "SignatureProperty"); } return; }
       case 128: { w.bits(128, W); try { e_SignatureValueType(w, (doc as any)["SignatureValue"]); } catch (err) { throw withPath(err, "SignatureValue"); } return; }
       case 129: { w.bits(129, W); try { e_SignedInfoType(w, (doc as any)["SignedInfo"]); } catch (err) { throw withPath(err, "SignedInfo"); } return; }
-      case 130: { w.bits(130, W); w.bits(0, 1); w.bits(chkInt((doc as any)["TargetSOC"], 0, 100, "TargetSOC") - 0, 7); w.bits(0, 1); return; }
-      case 131: { w.bits(131, W); w.bits(0, 1); w.bits(chkInt((doc as any)["TargetSOC"], 0, 100, "TargetSOC") - 0, 7); w.bits(0, 1); return; }
+      case 130: { w.bits(130, W); w.bits(0, 1); w.bits(chkInt((doc as any)["TargetSOC"], 0, 100, "TargetSOC", 0, 127) - 0, 7); w.bits(0, 1); return; }
+      case 131: { w.bits(131, W); w.bits(0, 1); w.bits(chkInt((doc as any)["TargetSOC"], 0, 100, "TargetSOC", 0, 127) - 0, 7); w.bits(0, 1); return; }
       case 132: { w.bits(132, W); try { e_DetailedTaxType(w, (doc as any)["TaxCosts"]); } catch (err) { throw withPath(err, "TaxCosts"); } return; }
-      case 133: { w.bits(133, W); w.bits(0, 1); w.uint(chkInt((doc as any)["TaxRuleID"], 1, 4294967295, "TaxRuleID")); w.bits(0, 1); return; }
-      case 134: { w.bits(134, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["TimeAnchor"], 0n, 18446744073709551615n, "TimeAnchor")); w.bits(0, 1); return; }
-      case 135: { w.bits(135, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["TimeStamp"], 0n, 18446744073709551615n, "TimeStamp")); w.bits(0, 1); return; }
+      case 133: { w.bits(133, W); w.bits(0, 1); w.uint(chkInt((doc as any)["TaxRuleID"], 1, 4294967295, "TaxRuleID", 0, 9007199254740991)); w.bits(0, 1); return; }
+      case 134: { w.bits(134, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["TimeAnchor"], 0n, 18446744073709551615n, "TimeAnchor", true)); w.bits(0, 1); return; }
+      case 135: { w.bits(135, W); w.bits(0, 1); w.uintBig(chkBig((doc as any)["TimeStamp"], 0n, 18446744073709551615n, "TimeStamp", true)); w.bits(0, 1); return; }
       case 136: { w.bits(136, W); try { e_TransformType(w, (doc as any)["Transform"]); } catch (err) { throw withPath(err, "Transform"); } return; }
       case 137: { w.bits(137, W); try { e_TransformsType(w, (doc as any)["Transforms"]); } catch (err) { throw withPath(err, "Transforms"); } return; }
-      case 138: { w.bits(138, W); w.bits(0, 1); w.int(chkInt((doc as any)["Value"], -32768, 32767, "Value")); w.bits(0, 1); return; }
+      case 138: { w.bits(138, W); w.bits(0, 1); w.int(chkInt((doc as any)["Value"], -32768, 32767, "Value", -9007199254740991, 9007199254740991)); w.bits(0, 1); return; }
       case 139: { w.bits(139, W); w.bits(0, 1); w.binary((doc as any)["X509CRL"], 65536, "X509CRL"); w.bits(0, 1); return; }
       case 140: { w.bits(140, W); w.bits(0, 1); w.binary((doc as any)["X509Certificate"], 65536, "X509Certificate"); w.bits(0, 1); return; }
       case 141: { w.bits(141, W); try { e_X509DataType(w, (doc as any)["X509Data"]); } catch (err) { throw withPath(err, "X509Data"); } return; }
@@ -7293,7 +7336,7 @@ function fragFragment(w: BitWriter, doc: FragmentDocument, W: number): void {
 
 /** xmldsig fragment: fragment grammar of xmldsig-core-schema.xsd alone (used to sign SignedInfo): FragmentContent = SE(F0…F44) | SE(*) | ED, 6-bit codes (exi.md §4, §5). */
 export function decodeXmldsigFragment(bytes: Uint8Array, opts?: DecodeOptions): FragmentDocument {
-  const r = begin(bytes);
+  const r = begin(bytes, opts);
   const c = r.bits(6);
   let doc: FragmentDocument;
   switch (c) {
@@ -7347,19 +7390,16 @@ export function decodeXmldsigFragment(bytes: Uint8Array, opts?: DecodeOptions): 
   }
   const ed = r.bits(6);
   if (ed !== 46) r.badEvent(ed, 6, "FragmentContent", "ED (one element per fragment is supported)");
-  end(r, opts);
-  return doc;
+  return done(r, doc, opts);
 }
 
 /** Encode one element as an EXI fragment (xmldsig fragment: fragment grammar of xmldsig-core-schema.xsd alone (used to sign SignedInfo)): header, SE code, content, ED code. */
 export function encodeXmldsigFragment(doc: FragmentDocument, opts?: EncodeOptions): Uint8Array {
-  const w = W_;
-  w.reset(opts?.lenientLengths === true);
-  w.bits(0x80, 8);
+  const w = start(doc, opts);
   const W = 6;
   fragXmldsigFragment(w, doc, W);
   w.bits(46, W);
-  return w.finish();
+  return finish(w, doc, opts);
 }
 
 const K_XmldsigFragment = new Map<string, number>([["CanonicalizationMethod",0],["DSAKeyValue",1],["DigestMethod",2],["DigestValue",3],["Exponent",4],["G",5],["HMACOutputLength",6],["J",7],["KeyInfo",8],["KeyName",9],["KeyValue",10],["Manifest",11],["MgmtData",12],["Modulus",13],["Object",14],["P",15],["PGPData",16],["PGPKeyID",17],["PGPKeyPacket",18],["PgenCounter",19],["Q",20],["RSAKeyValue",21],["Reference",22],["RetrievalMethod",23],["SPKIData",24],["SPKISexp",25],["Seed",26],["Signature",27],["SignatureMethod",28],["SignatureProperties",29],["SignatureProperty",30],["SignatureValue",31],["SignedInfo",32],["Transform",33],["Transforms",34],["X509CRL",35],["X509Certificate",36],["X509Data",37],["X509IssuerName",38],["X509IssuerSerial",39],["X509SKI",40],["X509SerialNumber",41],["X509SubjectName",42],["XPath",43],["Y",44]]);

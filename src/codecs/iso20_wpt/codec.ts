@@ -8,9 +8,11 @@
 import { BitReader } from "../../exi/reader.js";
 import { BitWriter } from "../../exi/writer.js";
 import { ExiDecodeError, ExiEncodeError, withPath } from "../../exi/errors.js";
-import { arrErr, chkBig, chkBool, chkInt, enumErr, missErr, structErr } from "../../exi/check.js";
+import { arrErr, chkBig, chkBool, chkInt, ENCODE_MODE, enumIdx, missErr, structErr } from "../../exi/check.js";
+import { decodedPadding, decodedTolerant, facetWarnings, markDecoded, underRoot } from "../../exi/decoded.js";
 import { MAX_EXI_MESSAGE_BYTES } from "../../exi/limits.js";
 import type { DecodeOptions, EncodeOptions } from "../../exi/options.js";
+import { META } from "./meta.js";
 import type * as T from "./types.js";
 
 export type { DecodeOptions, EncodeOptions };
@@ -62,14 +64,15 @@ export type FragmentDocument = Record<string, unknown>;
 const W_ = new BitWriter(8192);
 const R_ = new BitReader();
 
-function begin(bytes: Uint8Array): BitReader {
+function begin(bytes: Uint8Array, opts?: DecodeOptions): BitReader {
   if (!(bytes instanceof Uint8Array)) throw new ExiDecodeError("EXI_HEADER", "input is not a Uint8Array", 0);
   if (bytes.length > MAX_EXI_MESSAGE_BYTES) throw new ExiDecodeError("EXI_LIMIT", `stream of ${bytes.length} bytes exceeds MAX_EXI_MESSAGE_BYTES ${MAX_EXI_MESSAGE_BYTES}`, 0);
   if (bytes.length === 0 || bytes[0] !== 0x80) throw new ExiDecodeError("EXI_HEADER", `EXI header must be 0x80 (no options, version 1), got ${bytes.length === 0 ? "nothing" : "0x" + bytes[0]!.toString(16)}`, 0, "header", "0x80");
-  return R_.reset(bytes, 8);
+  return R_.reset(bytes, 8, opts?.strict === true);
 }
 
-function end(r: BitReader, opts?: DecodeOptions): void {
+/** Check End-Document padding; returns the number of zero bytes after it. */
+function end(r: BitReader, opts?: DecodeOptions): number {
   const p = r.pos;
   const rest = p & 7 ? 8 - (p & 7) : 0;
   if (rest && r.bits(rest) !== 0) r.fail("EXI_TRAILING", "non-zero padding bits after End-Document", "DocEnd", undefined, p);
@@ -78,27 +81,69 @@ function end(r: BitReader, opts?: DecodeOptions): void {
     for (let i = byteEnd; i < r.buf.length; i++) if (r.buf[i] !== 0) r.fail("EXI_TRAILING", `${r.buf.length - byteEnd} bytes after End-Document (not zero)`, "DocEnd", undefined, byteEnd * 8);
     opts?.onWarning?.({ code: "EXI_TRAILING_ZERO_BYTES", message: `${r.buf.length - byteEnd} zero bytes after End-Document ignored`, bitOffset: byteEnd * 8 });
   }
+  return r.buf.length - byteEnd;
+}
+
+/**
+ * End of a decode: the padding, then the facet warnings of a tolerant decode (paths from the root element,
+ * or from inside `root` when given), recorded on the result (see exi/decoded.ts).
+ */
+function done<D extends object>(r: BitReader, doc: D, opts?: DecodeOptions, root?: string): D {
+  const pad = end(r, opts);
+  if (r.facets.length === 0 && pad === 0) return doc;
+  let ws = r.facets.length === 0 ? [] : facetWarnings(META, doc as Record<string, unknown>, r.facets);
+  let target: object = doc;
+  const inner = root === undefined ? undefined : (doc as Record<string, unknown>)[root];
+  if (typeof inner === "object" && inner !== null) {
+    target = inner;
+    ws = underRoot(ws, root!);
+  }
+  if (opts?.onWarning) for (const x of ws) opts.onWarning(x);
+  markDecoded(target, ws, pad);
+  return doc;
+}
+
+/** Start an encode: tolerant when asked or when `doc` (or its root's value) carries facet warnings of a decode (exi/check.ts). */
+function start(doc: unknown, opts?: EncodeOptions): BitWriter {
+  const tolerant = opts?.tolerant ?? decodedTolerant(doc);
+  ENCODE_MODE.tolerant = tolerant;
+  const w = W_;
+  w.reset(opts?.lenientLengths === true, tolerant);
+  w.bits(0x80, 8);
+  return w;
+}
+
+/** End an encode: the bytes, then the zero padding bytes asked for or recorded by the decode of `doc`. */
+function finish(w: BitWriter, doc: unknown, opts?: EncodeOptions): Uint8Array {
+  const pad = opts?.paddingBytes ?? decodedPadding(doc);
+  const out = w.finish();
+  if (pad === 0) return out;
+  if (!Number.isInteger(pad) || pad < 0 || out.length + pad > MAX_EXI_MESSAGE_BYTES)
+    throw new ExiEncodeError("EXI_LIMIT", "paddingBytes", `${pad} padding bytes: not a count that fits MAX_EXI_MESSAGE_BYTES`);
+  const padded = new Uint8Array(out.length + pad);
+  padded.set(out);
+  return padded;
 }
 const E0: readonly string[] = ["Finished","Ongoing","Ongoing_WaitingForCustomerInteraction"];
-function E0i(v: unknown, f: string): number { switch (v) { case "Finished": return 0; case "Ongoing": return 1; case "Ongoing_WaitingForCustomerInteraction": return 2; } throw enumErr(v, E0, f); }
+function E0i(v: unknown, f: string): number { switch (v) { case "Finished": return 0; case "Ongoing": return 1; case "Ongoing_WaitingForCustomerInteraction": return 2; } return enumIdx(v, E0, 2, f); }
 const E1: readonly string[] = ["Manual","LF_TxEV","LF_TxPrimaryDevice","LPE","Proprietary"];
-function E1i(v: unknown, f: string): number { switch (v) { case "Manual": return 0; case "LF_TxEV": return 1; case "LF_TxPrimaryDevice": return 2; case "LPE": return 3; case "Proprietary": return 4; } throw enumErr(v, E1, f); }
+function E1i(v: unknown, f: string): number { switch (v) { case "Manual": return 0; case "LF_TxEV": return 1; case "LF_TxPrimaryDevice": return 2; case "LPE": return 3; case "Proprietary": return 4; } return enumIdx(v, E1, 3, f); }
 const E2: readonly string[] = ["External confirmation","LPE","LF_TxEV","LF_TxPrimaryDevice","Optical","Proprietary"];
-function E2i(v: unknown, f: string): number { switch (v) { case "External confirmation": return 0; case "LPE": return 1; case "LF_TxEV": return 2; case "LF_TxPrimaryDevice": return 3; case "Optical": return 4; case "Proprietary": return 5; } throw enumErr(v, E2, f); }
+function E2i(v: unknown, f: string): number { switch (v) { case "External confirmation": return 0; case "LPE": return 1; case "LF_TxEV": return 2; case "LF_TxPrimaryDevice": return 3; case "Optical": return 4; case "Proprietary": return 5; } return enumIdx(v, E2, 3, f); }
 const E3: readonly string[] = ["PowerCheck","LPE","Proprietary"];
-function E3i(v: unknown, f: string): number { switch (v) { case "PowerCheck": return 0; case "LPE": return 1; case "Proprietary": return 2; } throw enumErr(v, E3, f); }
+function E3i(v: unknown, f: string): number { switch (v) { case "PowerCheck": return 0; case "LPE": return 1; case "Proprietary": return 2; } return enumIdx(v, E3, 2, f); }
 const E4: readonly string[] = ["OK","OK_CertificateExpiresSoon","OK_NewSessionEstablished","OK_OldSessionJoined","OK_PowerToleranceConfirmed","WARNING_AuthorizationSelectionInvalid","WARNING_CertificateExpired","WARNING_CertificateNotYetValid","WARNING_CertificateRevoked","WARNING_CertificateValidationError","WARNING_ChallengeInvalid","WARNING_EIMAuthorizationFailure","WARNING_eMSPUnknown","WARNING_EVPowerProfileViolation","WARNING_GeneralPnCAuthorizationError","WARNING_NoCertificateAvailable","WARNING_NoContractMatchingPCIDFound","WARNING_PowerToleranceNotConfirmed","WARNING_ScheduleRenegotiationFailed","WARNING_StandbyNotAllowed","WARNING_WPT","FAILED","FAILED_AssociationError","FAILED_ContactorError","FAILED_EVPowerProfileInvalid","FAILED_EVPowerProfileViolation","FAILED_MeteringSignatureNotValid","FAILED_NoEnergyTransferServiceSelected","FAILED_NoServiceRenegotiationSupported","FAILED_PauseNotAllowed","FAILED_PowerDeliveryNotApplied","FAILED_PowerToleranceNotConfirmed","FAILED_ScheduleRenegotiation","FAILED_ScheduleSelectionInvalid","FAILED_SequenceError","FAILED_ServiceIDInvalid","FAILED_ServiceSelectionInvalid","FAILED_SignatureError","FAILED_UnknownSession","FAILED_WrongChargeParameter"];
-function E4i(v: unknown, f: string): number { switch (v) { case "OK": return 0; case "OK_CertificateExpiresSoon": return 1; case "OK_NewSessionEstablished": return 2; case "OK_OldSessionJoined": return 3; case "OK_PowerToleranceConfirmed": return 4; case "WARNING_AuthorizationSelectionInvalid": return 5; case "WARNING_CertificateExpired": return 6; case "WARNING_CertificateNotYetValid": return 7; case "WARNING_CertificateRevoked": return 8; case "WARNING_CertificateValidationError": return 9; case "WARNING_ChallengeInvalid": return 10; case "WARNING_EIMAuthorizationFailure": return 11; case "WARNING_eMSPUnknown": return 12; case "WARNING_EVPowerProfileViolation": return 13; case "WARNING_GeneralPnCAuthorizationError": return 14; case "WARNING_NoCertificateAvailable": return 15; case "WARNING_NoContractMatchingPCIDFound": return 16; case "WARNING_PowerToleranceNotConfirmed": return 17; case "WARNING_ScheduleRenegotiationFailed": return 18; case "WARNING_StandbyNotAllowed": return 19; case "WARNING_WPT": return 20; case "FAILED": return 21; case "FAILED_AssociationError": return 22; case "FAILED_ContactorError": return 23; case "FAILED_EVPowerProfileInvalid": return 24; case "FAILED_EVPowerProfileViolation": return 25; case "FAILED_MeteringSignatureNotValid": return 26; case "FAILED_NoEnergyTransferServiceSelected": return 27; case "FAILED_NoServiceRenegotiationSupported": return 28; case "FAILED_PauseNotAllowed": return 29; case "FAILED_PowerDeliveryNotApplied": return 30; case "FAILED_PowerToleranceNotConfirmed": return 31; case "FAILED_ScheduleRenegotiation": return 32; case "FAILED_ScheduleSelectionInvalid": return 33; case "FAILED_SequenceError": return 34; case "FAILED_ServiceIDInvalid": return 35; case "FAILED_ServiceSelectionInvalid": return 36; case "FAILED_SignatureError": return 37; case "FAILED_UnknownSession": return 38; case "FAILED_WrongChargeParameter": return 39; } throw enumErr(v, E4, f); }
+function E4i(v: unknown, f: string): number { switch (v) { case "OK": return 0; case "OK_CertificateExpiresSoon": return 1; case "OK_NewSessionEstablished": return 2; case "OK_OldSessionJoined": return 3; case "OK_PowerToleranceConfirmed": return 4; case "WARNING_AuthorizationSelectionInvalid": return 5; case "WARNING_CertificateExpired": return 6; case "WARNING_CertificateNotYetValid": return 7; case "WARNING_CertificateRevoked": return 8; case "WARNING_CertificateValidationError": return 9; case "WARNING_ChallengeInvalid": return 10; case "WARNING_EIMAuthorizationFailure": return 11; case "WARNING_eMSPUnknown": return 12; case "WARNING_EVPowerProfileViolation": return 13; case "WARNING_GeneralPnCAuthorizationError": return 14; case "WARNING_NoCertificateAvailable": return 15; case "WARNING_NoContractMatchingPCIDFound": return 16; case "WARNING_PowerToleranceNotConfirmed": return 17; case "WARNING_ScheduleRenegotiationFailed": return 18; case "WARNING_StandbyNotAllowed": return 19; case "WARNING_WPT": return 20; case "FAILED": return 21; case "FAILED_AssociationError": return 22; case "FAILED_ContactorError": return 23; case "FAILED_EVPowerProfileInvalid": return 24; case "FAILED_EVPowerProfileViolation": return 25; case "FAILED_MeteringSignatureNotValid": return 26; case "FAILED_NoEnergyTransferServiceSelected": return 27; case "FAILED_NoServiceRenegotiationSupported": return 28; case "FAILED_PauseNotAllowed": return 29; case "FAILED_PowerDeliveryNotApplied": return 30; case "FAILED_PowerToleranceNotConfirmed": return 31; case "FAILED_ScheduleRenegotiation": return 32; case "FAILED_ScheduleSelectionInvalid": return 33; case "FAILED_SequenceError": return 34; case "FAILED_ServiceIDInvalid": return 35; case "FAILED_ServiceSelectionInvalid": return 36; case "FAILED_SignatureError": return 37; case "FAILED_UnknownSession": return 38; case "FAILED_WrongChargeParameter": return 39; } return enumIdx(v, E4, 6, f); }
 const E5: readonly string[] = ["EVResultUnknown","EVResultSuccess","EVResultFailed"];
-function E5i(v: unknown, f: string): number { switch (v) { case "EVResultUnknown": return 0; case "EVResultSuccess": return 1; case "EVResultFailed": return 2; } throw enumErr(v, E5, f); }
+function E5i(v: unknown, f: string): number { switch (v) { case "EVResultUnknown": return 0; case "EVResultSuccess": return 1; case "EVResultFailed": return 2; } return enumIdx(v, E5, 2, f); }
 const E6: readonly string[] = ["MF-WPT1","MF-WPT2","MF-WPT3","MF-WPT4"];
-function E6i(v: unknown, f: string): number { switch (v) { case "MF-WPT1": return 0; case "MF-WPT2": return 1; case "MF-WPT3": return 2; case "MF-WPT4": return 3; } throw enumErr(v, E6, f); }
+function E6i(v: unknown, f: string): number { switch (v) { case "MF-WPT1": return 0; case "MF-WPT2": return 1; case "MF-WPT3": return 2; case "MF-WPT4": return 3; } return enumIdx(v, E6, 2, f); }
 const E7: readonly string[] = ["EVPCNoIssue","EVPCTempOverheatDetected","EVPCPowerTransferAnomalyDetected","EVPCAnomalyDetected"];
-function E7i(v: unknown, f: string): number { switch (v) { case "EVPCNoIssue": return 0; case "EVPCTempOverheatDetected": return 1; case "EVPCPowerTransferAnomalyDetected": return 2; case "EVPCAnomalyDetected": return 3; } throw enumErr(v, E7, f); }
+function E7i(v: unknown, f: string): number { switch (v) { case "EVPCNoIssue": return 0; case "EVPCTempOverheatDetected": return 1; case "EVPCPowerTransferAnomalyDetected": return 2; case "EVPCAnomalyDetected": return 3; } return enumIdx(v, E7, 2, f); }
 const E8: readonly string[] = ["SPCNoIssue","SPCFODDetected","SPCLOPDetected","SPCTempOverheatDetected","SPCPowerTransferAnomalyDetected","SPCAnomalyDetected"];
-function E8i(v: unknown, f: string): number { switch (v) { case "SPCNoIssue": return 0; case "SPCFODDetected": return 1; case "SPCLOPDetected": return 2; case "SPCTempOverheatDetected": return 3; case "SPCPowerTransferAnomalyDetected": return 4; case "SPCAnomalyDetected": return 5; } throw enumErr(v, E8, f); }
+function E8i(v: unknown, f: string): number { switch (v) { case "SPCNoIssue": return 0; case "SPCFODDetected": return 1; case "SPCLOPDetected": return 2; case "SPCTempOverheatDetected": return 3; case "SPCPowerTransferAnomalyDetected": return 4; case "SPCAnomalyDetected": return 5; } return enumIdx(v, E8, 3, f); }
 const E9: readonly string[] = ["Pause","ExitStandby","Terminate","ScheduleRenegotiation","ServiceRenegotiation","MeteringConfirmation"];
-function E9i(v: unknown, f: string): number { switch (v) { case "Pause": return 0; case "ExitStandby": return 1; case "Terminate": return 2; case "ScheduleRenegotiation": return 3; case "ServiceRenegotiation": return 4; case "MeteringConfirmation": return 5; } throw enumErr(v, E9, f); }
+function E9i(v: unknown, f: string): number { switch (v) { case "Pause": return 0; case "ExitStandby": return 1; case "Terminate": return 2; case "ScheduleRenegotiation": return 3; case "ServiceRenegotiation": return 4; case "MeteringConfirmation": return 5; } return enumIdx(v, E9, 3, f); }
 
 function d_SignatureType(r: BitReader): T.SignatureType {
   const o: any = {};
@@ -2300,7 +2345,7 @@ function d_WPT_FinePositioningSetupReqType(r: BitReader): T.WPT_FinePositioningS
   const y7 = ((x5 >>> 2) & 3);
   if ((x5 & 16) !== 0) r.badBits(x5, 16, 6, "WPT_FinePositioningSetupReqType/EVProcessing");
   if (y7 >= 3) r.enumErr(y7, 3, "WPT_FinePositioningSetupReqType/EVProcessing", r.pos - 4);
-  const v3 = E0[y7]!;
+  const v3 = (y7 < 3 ? E0[y7]! : y7);
   if ((x5 & 2) !== 0) r.badBits(x5, 2, 6, "WPT_FinePositioningSetupReqType/EVProcessing");
   const y8 = (x5 & 1);
   if (y8 !== 0) { x_WPT_FinePositioningSetupReqType(r, 2, y8); }
@@ -2417,7 +2462,7 @@ function e_WPT_FinePositioningSetupReqType(w: BitWriter, o: T.WPT_FinePositionin
   if (v5 === undefined) throw missErr("WPT_FinePositioningSetupReqType", "NaturalOffset");
   s = 6;
   w.bits(0, 2);
-  w.uint(chkInt(v5, 0, 65535, "NaturalOffset"));
+  w.uint(chkInt(v5, 0, 65535, "NaturalOffset", 0, 9007199254740991));
   const v6: any = o.VendorSpecificDataContainer;
   w.bits(0, 1);
   if (v6 !== undefined) {
@@ -2577,7 +2622,7 @@ function e_MessageHeaderType(w: BitWriter, o: T.MessageHeaderType): void {
   if (v1 === undefined) throw missErr("MessageHeaderType", "TimeStamp");
   s = 2;
   w.bits(0, 3);
-  w.uintBig(chkBig(v1, 0n, 18446744073709551615n, "TimeStamp"));
+  w.uintBig(chkBig(v1, 0n, 18446744073709551615n, "TimeStamp", true));
   const v2: any = o.Signature;
   w.bits(0, 1);
   if (v2 !== undefined) {
@@ -2603,7 +2648,7 @@ function d_WPT_FinePositioningMethodListType(r: BitReader): T.WPT_FinePositionin
       const y2 = ((x1 >>> 3) & 7);
       if ((x1 & 64) !== 0) r.badBits(x1, 64, 7, "WPT_FinePositioningMethodListType/WPT_FinePositioningMethod");
       if (y2 >= 5) r.enumErr(y2, 5, "WPT_FinePositioningMethodListType/WPT_FinePositioningMethod", r.pos - 6);
-      const v0 = E1[y2]!;
+      const v0 = (y2 < 5 ? E1[y2]! : y2);
       c = (x1 & 3);
       if ((x1 & 4) !== 0) r.badBits(x1, 4, 7, "WPT_FinePositioningMethodListType/WPT_FinePositioningMethod");
       const av0 = o.WPT_FinePositioningMethod;
@@ -2617,7 +2662,7 @@ function d_WPT_FinePositioningMethodListType(r: BitReader): T.WPT_FinePositionin
       const y5 = ((x4 >>> 1) & 7);
       if ((x4 & 16) !== 0) r.badBits(x4, 16, 5, "WPT_FinePositioningMethodListType/WPT_FinePositioningMethod");
       if (y5 >= 5) r.enumErr(y5, 5, "WPT_FinePositioningMethodListType/WPT_FinePositioningMethod", r.pos - 4);
-      const v3 = E1[y5]!;
+      const v3 = (y5 < 5 ? E1[y5]! : y5);
       if ((x4 & 1) !== 0) r.badBits(x4, 1, 5, "WPT_FinePositioningMethodListType/WPT_FinePositioningMethod");
       const av3 = o.WPT_FinePositioningMethod;
       if (av3 === undefined) o.WPT_FinePositioningMethod = [v3];
@@ -2677,7 +2722,7 @@ function d_WPT_PairingMethodListType(r: BitReader): T.WPT_PairingMethodListType 
       const y2 = ((x1 >>> 3) & 7);
       if ((x1 & 64) !== 0) r.badBits(x1, 64, 7, "WPT_PairingMethodListType/WPT_PairingMethod");
       if (y2 >= 6) r.enumErr(y2, 6, "WPT_PairingMethodListType/WPT_PairingMethod", r.pos - 6);
-      const v0 = E2[y2]!;
+      const v0 = (y2 < 6 ? E2[y2]! : y2);
       c = (x1 & 3);
       if ((x1 & 4) !== 0) r.badBits(x1, 4, 7, "WPT_PairingMethodListType/WPT_PairingMethod");
       const av0 = o.WPT_PairingMethod;
@@ -2691,7 +2736,7 @@ function d_WPT_PairingMethodListType(r: BitReader): T.WPT_PairingMethodListType 
       const y5 = ((x4 >>> 1) & 7);
       if ((x4 & 16) !== 0) r.badBits(x4, 16, 5, "WPT_PairingMethodListType/WPT_PairingMethod");
       if (y5 >= 6) r.enumErr(y5, 6, "WPT_PairingMethodListType/WPT_PairingMethod", r.pos - 4);
-      const v3 = E2[y5]!;
+      const v3 = (y5 < 6 ? E2[y5]! : y5);
       if ((x4 & 1) !== 0) r.badBits(x4, 1, 5, "WPT_PairingMethodListType/WPT_PairingMethod");
       const av3 = o.WPT_PairingMethod;
       if (av3 === undefined) o.WPT_PairingMethod = [v3];
@@ -2751,7 +2796,7 @@ function d_WPT_AlignmentCheckMethodListType(r: BitReader): T.WPT_AlignmentCheckM
       const y2 = ((x1 >>> 3) & 3);
       if ((x1 & 32) !== 0) r.badBits(x1, 32, 6, "WPT_AlignmentCheckMethodListType/WPT_AlignmentCheckMethod");
       if (y2 >= 3) r.enumErr(y2, 3, "WPT_AlignmentCheckMethodListType/WPT_AlignmentCheckMethod", r.pos - 5);
-      const v0 = E3[y2]!;
+      const v0 = (y2 < 3 ? E3[y2]! : y2);
       c = (x1 & 3);
       if ((x1 & 4) !== 0) r.badBits(x1, 4, 6, "WPT_AlignmentCheckMethodListType/WPT_AlignmentCheckMethod");
       const av0 = o.WPT_AlignmentCheckMethod;
@@ -2765,7 +2810,7 @@ function d_WPT_AlignmentCheckMethodListType(r: BitReader): T.WPT_AlignmentCheckM
       const y5 = ((x4 >>> 1) & 3);
       if ((x4 & 8) !== 0) r.badBits(x4, 8, 4, "WPT_AlignmentCheckMethodListType/WPT_AlignmentCheckMethod");
       if (y5 >= 3) r.enumErr(y5, 3, "WPT_AlignmentCheckMethodListType/WPT_AlignmentCheckMethod", r.pos - 3);
-      const v3 = E3[y5]!;
+      const v3 = (y5 < 3 ? E3[y5]! : y5);
       if ((x4 & 1) !== 0) r.badBits(x4, 1, 4, "WPT_AlignmentCheckMethodListType/WPT_AlignmentCheckMethod");
       const av3 = o.WPT_AlignmentCheckMethod;
       if (av3 === undefined) o.WPT_AlignmentCheckMethod = [v3];
@@ -3030,7 +3075,7 @@ function e_RationalNumberType(w: BitWriter, o: T.RationalNumberType): void {
   const v1: any = o.Value;
   if (v1 === undefined) throw missErr("RationalNumberType", "Value");
   s = 2;
-  const v1_i = chkInt(v1, -32768, 32767, "Value");
+  const v1_i = chkInt(v1, -32768, 32767, "Value", -9007199254740991, 9007199254740991);
   w.bits(((chkInt(v0, -128, 127, "Exponent") + 128) << 4) | (v1_i < 0 ? 1 : 0), 14);
   w.uint(v1_i < 0 ? -v1_i - 1 : v1_i);
   w.bits(0, 2);
@@ -3083,7 +3128,7 @@ function e_WPT_TxRxSpecDataType(w: BitWriter, o: T.WPT_TxRxSpecDataType): void {
   if (v0 === undefined) throw missErr("WPT_TxRxSpecDataType", "TxRxIdentifier");
   s = 1;
   w.bits(0, 2);
-  w.uint(chkInt(v0, 1, 4294967295, "TxRxIdentifier"));
+  w.uint(chkInt(v0, 1, 4294967295, "TxRxIdentifier", 0, 9007199254740991));
   const v1: any = o.TxRxPosition;
   if (v1 === undefined) throw missErr("WPT_TxRxSpecDataType", "TxRxPosition");
   s = 2;
@@ -3144,19 +3189,19 @@ function e_WPT_CoordinateXYZType(w: BitWriter, o: T.WPT_CoordinateXYZType): void
   const v0: any = o.Coord_X;
   if (v0 === undefined) throw missErr("WPT_CoordinateXYZType", "Coord_X");
   s = 1;
-  const v0_i = chkInt(v0, -32768, 32767, "Coord_X");
+  const v0_i = chkInt(v0, -32768, 32767, "Coord_X", -9007199254740991, 9007199254740991);
   w.bits((v0_i < 0 ? 1 : 0), 3);
   w.uint(v0_i < 0 ? -v0_i - 1 : v0_i);
   const v1: any = o.Coord_Y;
   if (v1 === undefined) throw missErr("WPT_CoordinateXYZType", "Coord_Y");
   s = 2;
-  const v1_i = chkInt(v1, -32768, 32767, "Coord_Y");
+  const v1_i = chkInt(v1, -32768, 32767, "Coord_Y", -9007199254740991, 9007199254740991);
   w.bits((v1_i < 0 ? 1 : 0), 4);
   w.uint(v1_i < 0 ? -v1_i - 1 : v1_i);
   const v2: any = o.Coord_Z;
   if (v2 === undefined) throw missErr("WPT_CoordinateXYZType", "Coord_Z");
   s = 3;
-  const v2_i = chkInt(v2, -32768, 32767, "Coord_Z");
+  const v2_i = chkInt(v2, -32768, 32767, "Coord_Z", -9007199254740991, 9007199254740991);
   w.bits((v2_i < 0 ? 1 : 0), 4);
   w.uint(v2_i < 0 ? -v2_i - 1 : v2_i);
   w.bits(0, 2);
@@ -3266,17 +3311,17 @@ function e_WPT_TxRxPackageSpecDataType(w: BitWriter, o: T.WPT_TxRxPackageSpecDat
     case 3: w.bits(2, 3); s = 4; break;
     default: throw structErr("WPT_TxRxPackageSpecDataType", "PulseSeparationTime", EXP_WPT_TxRxPackageSpecDataType[s]!);
   }
-  w.uint(chkInt(v1, 0, 65535, "PulseSeparationTime"));
+  w.uint(chkInt(v1, 0, 65535, "PulseSeparationTime", 0, 9007199254740991));
   const v2: any = o.PulseDuration;
   if (v2 === undefined) throw missErr("WPT_TxRxPackageSpecDataType", "PulseDuration");
   s = 5;
   w.bits(0, 3);
-  w.uint(chkInt(v2, 0, 65535, "PulseDuration"));
+  w.uint(chkInt(v2, 0, 65535, "PulseDuration", 0, 9007199254740991));
   const v3: any = o.PackageSeparationTime;
   if (v3 === undefined) throw missErr("WPT_TxRxPackageSpecDataType", "PackageSeparationTime");
   s = 6;
   w.bits(0, 3);
-  w.uint(chkInt(v3, 0, 65535, "PackageSeparationTime"));
+  w.uint(chkInt(v3, 0, 65535, "PackageSeparationTime", 0, 9007199254740991));
   w.bits(0, 2);
 }
 const EXP_WPT_TxRxPackageSpecDataType: readonly string[] = ["SE(PulseSequenceOrder)","SE(PulseSequenceOrder)","SE(PulseSeparationTime)","SE(PulseSequenceOrder)|SE(PulseSeparationTime)","SE(PulseDuration)","SE(PackageSeparationTime)","EE"];
@@ -3322,12 +3367,12 @@ function e_WPT_TxRxPulseOrderType(w: BitWriter, o: T.WPT_TxRxPulseOrderType): vo
   if (v0 === undefined) throw missErr("WPT_TxRxPulseOrderType", "IndexNumber");
   s = 1;
   w.bits(0, 2);
-  w.uint(chkInt(v0, 0, 65535, "IndexNumber"));
+  w.uint(chkInt(v0, 0, 65535, "IndexNumber", 0, 9007199254740991));
   const v1: any = o.TxRxIdentifier;
   if (v1 === undefined) throw missErr("WPT_TxRxPulseOrderType", "TxRxIdentifier");
   s = 2;
   w.bits(0, 3);
-  w.uint(chkInt(v1, 1, 4294967295, "TxRxIdentifier"));
+  w.uint(chkInt(v1, 1, 4294967295, "TxRxIdentifier", 0, 9007199254740991));
   w.bits(0, 2);
 }
 const EXP_WPT_TxRxPulseOrderType: readonly string[] = ["SE(IndexNumber)","SE(TxRxIdentifier)","EE"];
@@ -3438,7 +3483,7 @@ function d_WPT_FinePositioningSetupResType(r: BitReader): T.WPT_FinePositioningS
   const y7 = ((x5 >>> 2) & 63);
   if ((x5 & 256) !== 0) r.badBits(x5, 256, 10, "WPT_FinePositioningSetupResType/ResponseCode");
   if (y7 >= 40) r.enumErr(y7, 40, "WPT_FinePositioningSetupResType/ResponseCode", r.pos - 8);
-  const v3 = E4[y7]!;
+  const v3 = (y7 < 40 ? E4[y7]! : y7);
   if ((x5 & 2) !== 0) r.badBits(x5, 2, 10, "WPT_FinePositioningSetupResType/ResponseCode");
   const y8 = (x5 & 1);
   if (y8 !== 0) { x_WPT_FinePositioningSetupResType(r, 2, y8); }
@@ -3555,7 +3600,7 @@ function e_WPT_FinePositioningSetupResType(w: BitWriter, o: T.WPT_FinePositionin
   if (v5 === undefined) throw missErr("WPT_FinePositioningSetupResType", "NaturalOffset");
   s = 6;
   w.bits(0, 2);
-  w.uint(chkInt(v5, 0, 65535, "NaturalOffset"));
+  w.uint(chkInt(v5, 0, 65535, "NaturalOffset", 0, 9007199254740991));
   const v6: any = o.VendorSpecificDataContainer;
   w.bits(0, 1);
   if (v6 !== undefined) {
@@ -3607,7 +3652,7 @@ function d_V2GResponseType(r: BitReader): T.V2GResponseType {
   const y6 = ((x4 >>> 2) & 63);
   if ((x4 & 256) !== 0) r.badBits(x4, 256, 10, "V2GResponseType/ResponseCode");
   if (y6 >= 40) r.enumErr(y6, 40, "V2GResponseType/ResponseCode", r.pos - 8);
-  const v3 = E4[y6]!;
+  const v3 = (y6 < 40 ? E4[y6]! : y6);
   if ((x4 & 2) !== 0) r.badBits(x4, 2, 10, "V2GResponseType/ResponseCode");
   const y7 = (x4 & 1);
   if (y7 !== 0) { x_V2GResponseType(r, 2, y7); }
@@ -3655,14 +3700,14 @@ function d_WPT_FinePositioningReqType(r: BitReader): T.WPT_FinePositioningReqTyp
   const y7 = ((x5 >>> 8) & 3);
   if ((x5 & 1024) !== 0) r.badBits(x5, 1024, 12, "WPT_FinePositioningReqType/EVProcessing");
   if (y7 >= 3) r.enumErr(y7, 3, "WPT_FinePositioningReqType/EVProcessing", r.pos - 10);
-  const v3 = E0[y7]!;
+  const v3 = (y7 < 3 ? E0[y7]! : y7);
   if ((x5 & 128) !== 0) r.badBits(x5, 128, 12, "WPT_FinePositioningReqType/EVProcessing");
   const y8 = ((x5 >>> 6) & 1);
   if (y8 !== 0) { r.pos -= 6; x_WPT_FinePositioningReqType(r, 2, y8); }
   const y9 = ((x5 >>> 3) & 3);
   if ((x5 & 32) !== 0) r.badBits(x5, 32, 12, "WPT_FinePositioningReqType/EVResultCode");
   if (y9 >= 3) r.enumErr(y9, 3, "WPT_FinePositioningReqType/EVResultCode", r.pos - 5);
-  const v4 = E5[y9]!;
+  const v4 = (y9 < 3 ? E5[y9]! : y9);
   c = (x5 & 3);
   if ((x5 & 4) !== 0) r.badBits(x5, 4, 12, "WPT_FinePositioningReqType/EVResultCode");
   o.EVProcessing = v3;
@@ -3960,7 +4005,7 @@ function e_WPT_LF_TxDataType(w: BitWriter, o: T.WPT_LF_TxDataType): void {
   if (v0 === undefined) throw missErr("WPT_LF_TxDataType", "TxIdentifier");
   s = 1;
   w.bits(0, 2);
-  w.uint(chkInt(v0, 1, 4294967295, "TxIdentifier"));
+  w.uint(chkInt(v0, 1, 4294967295, "TxIdentifier", 0, 9007199254740991));
   const v1: any = o.EIRP;
   if (v1 === undefined) throw missErr("WPT_LF_TxDataType", "EIRP");
   s = 2;
@@ -4044,7 +4089,7 @@ function e_WPT_LF_RxDataType(w: BitWriter, o: T.WPT_LF_RxDataType): void {
   if (v0 === undefined) throw missErr("WPT_LF_RxDataType", "RxIdentifier");
   s = 1;
   w.bits(0, 2);
-  w.uint(chkInt(v0, 1, 4294967295, "RxIdentifier"));
+  w.uint(chkInt(v0, 1, 4294967295, "RxIdentifier", 0, 9007199254740991));
   const v1: any = o.RSSIData;
   if (v1 === undefined) throw missErr("WPT_LF_RxDataType", "RSSIData");
   s = 2;
@@ -4128,7 +4173,7 @@ function e_WPT_LF_RxRSSIType(w: BitWriter, o: T.WPT_LF_RxRSSIType): void {
   if (v0 === undefined) throw missErr("WPT_LF_RxRSSIType", "TxIdentifier");
   s = 1;
   w.bits(0, 2);
-  w.uint(chkInt(v0, 1, 4294967295, "TxIdentifier"));
+  w.uint(chkInt(v0, 1, 4294967295, "TxIdentifier", 0, 9007199254740991));
   const v1: any = o.RSSI;
   if (v1 === undefined) throw missErr("WPT_LF_RxRSSIType", "RSSI");
   s = 2;
@@ -4154,14 +4199,14 @@ function d_WPT_FinePositioningResType(r: BitReader): T.WPT_FinePositioningResTyp
   const y7 = ((x5 >>> 8) & 63);
   if ((x5 & 16384) !== 0) r.badBits(x5, 16384, 16, "WPT_FinePositioningResType/ResponseCode");
   if (y7 >= 40) r.enumErr(y7, 40, "WPT_FinePositioningResType/ResponseCode", r.pos - 14);
-  const v3 = E4[y7]!;
+  const v3 = (y7 < 40 ? E4[y7]! : y7);
   if ((x5 & 128) !== 0) r.badBits(x5, 128, 16, "WPT_FinePositioningResType/ResponseCode");
   const y8 = ((x5 >>> 6) & 1);
   if (y8 !== 0) { r.pos -= 6; x_WPT_FinePositioningResType(r, 2, y8); }
   const y9 = ((x5 >>> 3) & 3);
   if ((x5 & 32) !== 0) r.badBits(x5, 32, 16, "WPT_FinePositioningResType/EVSEProcessing");
   if (y9 >= 3) r.enumErr(y9, 3, "WPT_FinePositioningResType/EVSEProcessing", r.pos - 5);
-  const v4 = E0[y9]!;
+  const v4 = (y9 < 3 ? E0[y9]! : y9);
   c = (x5 & 3);
   if ((x5 & 4) !== 0) r.badBits(x5, 4, 16, "WPT_FinePositioningResType/EVSEProcessing");
   o.ResponseCode = v3;
@@ -4286,7 +4331,7 @@ function d_WPT_PairingReqType(r: BitReader): T.WPT_PairingReqType {
   const y6 = ((x4 >>> 3) & 3);
   if ((x4 & 32) !== 0) r.badBits(x4, 32, 7, "WPT_PairingReqType/EVProcessing");
   if (y6 >= 3) r.enumErr(y6, 3, "WPT_PairingReqType/EVProcessing", r.pos - 5);
-  const v3 = E0[y6]!;
+  const v3 = (y6 < 3 ? E0[y6]! : y6);
   c = (x4 & 3);
   if ((x4 & 4) !== 0) r.badBits(x4, 4, 7, "WPT_PairingReqType/EVProcessing");
   o.EVProcessing = v3;
@@ -4306,7 +4351,7 @@ function d_WPT_PairingReqType(r: BitReader): T.WPT_PairingReqType {
   const y12 = ((x11 >>> 3) & 3);
   if ((x11 & 32) !== 0) r.badBits(x11, 32, 6, "WPT_PairingReqType/EVResultCode");
   if (y12 >= 3) r.enumErr(y12, 3, "WPT_PairingReqType/EVResultCode", r.pos - 5);
-  const v10 = E5[y12]!;
+  const v10 = (y12 < 3 ? E5[y12]! : y12);
   c = (x11 & 3);
   if ((x11 & 4) !== 0) r.badBits(x11, 4, 6, "WPT_PairingReqType/EVResultCode");
   o.EVResultCode = v10;
@@ -4373,7 +4418,7 @@ function e_WPT_PairingReqType(w: BitWriter, o: T.WPT_PairingReqType): void {
   if (v2 !== undefined) {
     s = 3;
     w.bits(0, 3);
-    w.uint(chkInt(v2, 1, 4294967295, "ObservedIDCode"));
+    w.uint(chkInt(v2, 1, 4294967295, "ObservedIDCode", 0, 9007199254740991));
     w.bits(0, 1);
   }
   const v3: any = o.EVResultCode;
@@ -4423,14 +4468,14 @@ function d_WPT_PairingResType(r: BitReader): T.WPT_PairingResType {
   const y7 = ((x5 >>> 9) & 63);
   if ((x5 & 32768) !== 0) r.badBits(x5, 32768, 17, "WPT_PairingResType/ResponseCode");
   if (y7 >= 40) r.enumErr(y7, 40, "WPT_PairingResType/ResponseCode", r.pos - 15);
-  const v3 = E4[y7]!;
+  const v3 = (y7 < 40 ? E4[y7]! : y7);
   if ((x5 & 256) !== 0) r.badBits(x5, 256, 17, "WPT_PairingResType/ResponseCode");
   const y8 = ((x5 >>> 7) & 1);
   if (y8 !== 0) { r.pos -= 7; x_WPT_PairingResType(r, 2, y8); }
   const y9 = ((x5 >>> 4) & 3);
   if ((x5 & 64) !== 0) r.badBits(x5, 64, 17, "WPT_PairingResType/EVSEProcessing");
   if (y9 >= 3) r.enumErr(y9, 3, "WPT_PairingResType/EVSEProcessing", r.pos - 6);
-  const v4 = E0[y9]!;
+  const v4 = (y9 < 3 ? E0[y9]! : y9);
   c = (x5 & 7);
   if ((x5 & 8) !== 0) r.badBits(x5, 8, 17, "WPT_PairingResType/EVSEProcessing");
   o.ResponseCode = v3;
@@ -4546,7 +4591,7 @@ function e_WPT_PairingResType(w: BitWriter, o: T.WPT_PairingResType): void {
   if (v3 !== undefined) {
     s = 4;
     w.bits(0, 4);
-    w.uint(chkInt(v3, 1, 4294967295, "ObservedIDCode"));
+    w.uint(chkInt(v3, 1, 4294967295, "ObservedIDCode", 0, 9007199254740991));
     w.bits(0, 1);
   }
   const v4: any = o.AlternativeSECCList;
@@ -4667,7 +4712,7 @@ function d_AlternativeSECCType(r: BitReader): T.AlternativeSECCType {
   if ((s === 0 && c === 1) || (s === 1 && c === 0)) {
     const x4 = r.bits(1);
     if ((x4 & 1) !== 0) r.badBits(x4, 1, 1, "AlternativeSECCType/BSSID");
-    const v3 = r.string(64, 13, "AlternativeSECCType/BSSID");
+    const v3 = r.string(12, 13, "AlternativeSECCType/BSSID");
     const x5 = r.bits(3);
     c = (x5 & 3);
     if ((x5 & 4) !== 0) r.badBits(x5, 4, 3, "AlternativeSECCType/BSSID");
@@ -4677,7 +4722,7 @@ function d_AlternativeSECCType(r: BitReader): T.AlternativeSECCType {
   if ((s === 0 && c === 2) || (s === 1 && c === 1) || (s === 2 && c === 0)) {
     const x7 = r.bits(1);
     if ((x7 & 1) !== 0) r.badBits(x7, 1, 1, "AlternativeSECCType/IPAddress");
-    const v6 = r.string(64, 14, "AlternativeSECCType/IPAddress");
+    const v6 = r.string(39, 14, "AlternativeSECCType/IPAddress");
     const x8 = r.bits(3);
     c = (x8 & 3);
     if ((x8 & 4) !== 0) r.badBits(x8, 4, 3, "AlternativeSECCType/IPAddress");
@@ -4748,7 +4793,7 @@ function e_AlternativeSECCType(w: BitWriter, o: T.AlternativeSECCType): void {
       case 3: w.bits(0, 3); s = 4; break;
       default: throw structErr("AlternativeSECCType", "Port", EXP_AlternativeSECCType[s]!);
     }
-    w.uint(chkInt(v3, 0, 65535, "Port"));
+    w.uint(chkInt(v3, 0, 65535, "Port", 0, 9007199254740991));
     w.bits(0, 1);
   }
   switch (s) {
@@ -4874,12 +4919,12 @@ function e_WPT_ChargeParameterDiscoveryReqType(w: BitWriter, o: T.WPT_ChargePara
   if (v2 === undefined) throw missErr("WPT_ChargeParameterDiscoveryReqType", "SDMaxGroundClearence");
   s = 3;
   w.bits(0, 2);
-  w.uint(chkInt(v2, 0, 65535, "SDMaxGroundClearence"));
+  w.uint(chkInt(v2, 0, 65535, "SDMaxGroundClearence", 0, 9007199254740991));
   const v3: any = o.SDMinGroundClearence;
   if (v3 === undefined) throw missErr("WPT_ChargeParameterDiscoveryReqType", "SDMinGroundClearence");
   s = 4;
   w.bits(0, 3);
-  w.uint(chkInt(v3, 0, 65535, "SDMinGroundClearence"));
+  w.uint(chkInt(v3, 0, 65535, "SDMinGroundClearence", 0, 9007199254740991));
   const v4: any = o.EVPCNaturalFrequency;
   if (v4 === undefined) throw missErr("WPT_ChargeParameterDiscoveryReqType", "EVPCNaturalFrequency");
   s = 5;
@@ -4963,7 +5008,7 @@ function d_WPT_ChargeParameterDiscoveryResType(r: BitReader): T.WPT_ChargeParame
   const y8 = ((x6 >>> 7) & 63);
   if ((x6 & 8192) !== 0) r.badBits(x6, 8192, 15, "WPT_ChargeParameterDiscoveryResType/ResponseCode");
   if (y8 >= 40) r.enumErr(y8, 40, "WPT_ChargeParameterDiscoveryResType/ResponseCode", r.pos - 13);
-  const v3 = E4[y8]!;
+  const v3 = (y8 < 40 ? E4[y8]! : y8);
   if ((x6 & 64) !== 0) r.badBits(x6, 64, 15, "WPT_ChargeParameterDiscoveryResType/ResponseCode");
   const y9 = ((x6 >>> 5) & 1);
   if (y9 !== 0) { r.pos -= 5; x_WPT_ChargeParameterDiscoveryResType(r, 2, y9); }
@@ -5094,12 +5139,12 @@ function e_WPT_ChargeParameterDiscoveryResType(w: BitWriter, o: T.WPT_ChargePara
   if (v5 === undefined) throw missErr("WPT_ChargeParameterDiscoveryResType", "SDMaxGroundClearanceSupport");
   s = 6;
   w.bits(0, 2);
-  w.uint(chkInt(v5, 0, 65535, "SDMaxGroundClearanceSupport"));
+  w.uint(chkInt(v5, 0, 65535, "SDMaxGroundClearanceSupport", 0, 9007199254740991));
   const v6: any = o.SDMinGroundClearanceSupport;
   if (v6 === undefined) throw missErr("WPT_ChargeParameterDiscoveryResType", "SDMinGroundClearanceSupport");
   s = 7;
   w.bits(0, 3);
-  w.uint(chkInt(v6, 0, 65535, "SDMinGroundClearanceSupport"));
+  w.uint(chkInt(v6, 0, 65535, "SDMinGroundClearanceSupport", 0, 9007199254740991));
   const v7: any = o.PDMinCoilCurrent;
   if (v7 === undefined) throw missErr("WPT_ChargeParameterDiscoveryResType", "PDMinCoilCurrent");
   s = 8;
@@ -5149,7 +5194,7 @@ function d_ChargeParameterDiscoveryResType(r: BitReader): T.ChargeParameterDisco
   const y6 = ((x4 >>> 2) & 63);
   if ((x4 & 256) !== 0) r.badBits(x4, 256, 10, "ChargeParameterDiscoveryResType/ResponseCode");
   if (y6 >= 40) r.enumErr(y6, 40, "ChargeParameterDiscoveryResType/ResponseCode", r.pos - 8);
-  const v3 = E4[y6]!;
+  const v3 = (y6 < 40 ? E4[y6]! : y6);
   if ((x4 & 2) !== 0) r.badBits(x4, 2, 10, "ChargeParameterDiscoveryResType/ResponseCode");
   const y7 = (x4 & 1);
   if (y7 !== 0) { x_ChargeParameterDiscoveryResType(r, 2, y7); }
@@ -5197,7 +5242,7 @@ function d_WPT_AlignmentCheckReqType(r: BitReader): T.WPT_AlignmentCheckReqType 
   const y6 = ((x4 >>> 3) & 3);
   if ((x4 & 32) !== 0) r.badBits(x4, 32, 7, "WPT_AlignmentCheckReqType/EVProcessing");
   if (y6 >= 3) r.enumErr(y6, 3, "WPT_AlignmentCheckReqType/EVProcessing", r.pos - 5);
-  const v3 = E0[y6]!;
+  const v3 = (y6 < 3 ? E0[y6]! : y6);
   c = (x4 & 3);
   if ((x4 & 4) !== 0) r.badBits(x4, 4, 7, "WPT_AlignmentCheckReqType/EVProcessing");
   o.EVProcessing = v3;
@@ -5214,7 +5259,7 @@ function d_WPT_AlignmentCheckReqType(r: BitReader): T.WPT_AlignmentCheckReqType 
   const y11 = ((x10 >>> 3) & 3);
   if ((x10 & 32) !== 0) r.badBits(x10, 32, 6, "WPT_AlignmentCheckReqType/EVResultCode");
   if (y11 >= 3) r.enumErr(y11, 3, "WPT_AlignmentCheckReqType/EVResultCode", r.pos - 5);
-  const v9 = E5[y11]!;
+  const v9 = (y11 < 3 ? E5[y11]! : y11);
   c = (x10 & 3);
   if ((x10 & 4) !== 0) r.badBits(x10, 4, 6, "WPT_AlignmentCheckReqType/EVResultCode");
   o.EVResultCode = v9;
@@ -5330,14 +5375,14 @@ function d_WPT_AlignmentCheckResType(r: BitReader): T.WPT_AlignmentCheckResType 
   const y7 = ((x5 >>> 9) & 63);
   if ((x5 & 32768) !== 0) r.badBits(x5, 32768, 17, "WPT_AlignmentCheckResType/ResponseCode");
   if (y7 >= 40) r.enumErr(y7, 40, "WPT_AlignmentCheckResType/ResponseCode", r.pos - 15);
-  const v3 = E4[y7]!;
+  const v3 = (y7 < 40 ? E4[y7]! : y7);
   if ((x5 & 256) !== 0) r.badBits(x5, 256, 17, "WPT_AlignmentCheckResType/ResponseCode");
   const y8 = ((x5 >>> 7) & 1);
   if (y8 !== 0) { r.pos -= 7; x_WPT_AlignmentCheckResType(r, 2, y8); }
   const y9 = ((x5 >>> 4) & 3);
   if ((x5 & 64) !== 0) r.badBits(x5, 64, 17, "WPT_AlignmentCheckResType/EVSEProcessing");
   if (y9 >= 3) r.enumErr(y9, 3, "WPT_AlignmentCheckResType/EVSEProcessing", r.pos - 6);
-  const v4 = E0[y9]!;
+  const v4 = (y9 < 3 ? E0[y9]! : y9);
   c = (x5 & 7);
   if ((x5 & 8) !== 0) r.badBits(x5, 8, 17, "WPT_AlignmentCheckResType/EVSEProcessing");
   o.ResponseCode = v3;
@@ -5901,7 +5946,7 @@ function e_DisplayParametersType(w: BitWriter, o: T.DisplayParametersType): void
   const v0: any = m0 & 1 ? o.PresentSOC : undefined;
   if (v0 !== undefined) {
     s = 1;
-    w.bits((chkInt(v0, 0, 100, "PresentSOC") << 1), 13);
+    w.bits((chkInt(v0, 0, 100, "PresentSOC", 0, 127) << 1), 13);
   }
   const v1: any = m0 & 2 ? o.MinimumSOC : undefined;
   if (v1 !== undefined) {
@@ -5910,7 +5955,7 @@ function e_DisplayParametersType(w: BitWriter, o: T.DisplayParametersType): void
       case 1: w.bits(0, 5); s = 2; break;
       default: throw structErr("DisplayParametersType", "MinimumSOC", EXP_DisplayParametersType[s]!);
     }
-    w.bits((chkInt(v1, 0, 100, "MinimumSOC") << 1), 8);
+    w.bits((chkInt(v1, 0, 100, "MinimumSOC", 0, 127) << 1), 8);
   }
   const v2: any = m0 & 4 ? o.TargetSOC : undefined;
   if (v2 !== undefined) {
@@ -5920,7 +5965,7 @@ function e_DisplayParametersType(w: BitWriter, o: T.DisplayParametersType): void
       case 2: w.bits(0, 5); s = 3; break;
       default: throw structErr("DisplayParametersType", "TargetSOC", EXP_DisplayParametersType[s]!);
     }
-    w.bits((chkInt(v2, 0, 100, "TargetSOC") << 1), 8);
+    w.bits((chkInt(v2, 0, 100, "TargetSOC", 0, 127) << 1), 8);
   }
   const v3: any = m0 & 8 ? o.MaximumSOC : undefined;
   if (v3 !== undefined) {
@@ -5931,7 +5976,7 @@ function e_DisplayParametersType(w: BitWriter, o: T.DisplayParametersType): void
       case 3: w.bits(0, 5); s = 4; break;
       default: throw structErr("DisplayParametersType", "MaximumSOC", EXP_DisplayParametersType[s]!);
     }
-    w.bits((chkInt(v3, 0, 100, "MaximumSOC") << 1), 8);
+    w.bits((chkInt(v3, 0, 100, "MaximumSOC", 0, 127) << 1), 8);
   }
   const v4: any = m0 & 16 ? o.RemainingTimeToMinimumSOC : undefined;
   if (v4 !== undefined) {
@@ -5943,7 +5988,7 @@ function e_DisplayParametersType(w: BitWriter, o: T.DisplayParametersType): void
       case 4: w.bits(0, 4); s = 5; break;
       default: throw structErr("DisplayParametersType", "RemainingTimeToMinimumSOC", EXP_DisplayParametersType[s]!);
     }
-    w.uint(chkInt(v4, 0, 4294967295, "RemainingTimeToMinimumSOC"));
+    w.uint(chkInt(v4, 0, 4294967295, "RemainingTimeToMinimumSOC", 0, 9007199254740991));
     w.bits(0, 1);
   }
   const v5: any = m0 & 32 ? o.RemainingTimeToTargetSOC : undefined;
@@ -5957,7 +6002,7 @@ function e_DisplayParametersType(w: BitWriter, o: T.DisplayParametersType): void
       case 5: w.bits(0, 4); s = 6; break;
       default: throw structErr("DisplayParametersType", "RemainingTimeToTargetSOC", EXP_DisplayParametersType[s]!);
     }
-    w.uint(chkInt(v5, 0, 4294967295, "RemainingTimeToTargetSOC"));
+    w.uint(chkInt(v5, 0, 4294967295, "RemainingTimeToTargetSOC", 0, 9007199254740991));
     w.bits(0, 1);
   }
   const v6: any = m0 & 64 ? o.RemainingTimeToMaximumSOC : undefined;
@@ -5972,7 +6017,7 @@ function e_DisplayParametersType(w: BitWriter, o: T.DisplayParametersType): void
       case 6: w.bits(0, 4); s = 7; break;
       default: throw structErr("DisplayParametersType", "RemainingTimeToMaximumSOC", EXP_DisplayParametersType[s]!);
     }
-    w.uint(chkInt(v6, 0, 4294967295, "RemainingTimeToMaximumSOC"));
+    w.uint(chkInt(v6, 0, 4294967295, "RemainingTimeToMaximumSOC", 0, 9007199254740991));
     w.bits(0, 1);
   }
   const v7: any = m0 & 128 ? o.ChargingComplete : undefined;
@@ -6128,7 +6173,7 @@ function d_WPT_ChargeLoopResType(r: BitReader): T.WPT_ChargeLoopResType {
   const y6 = ((x4 >>> 4) & 63);
   if ((x4 & 1024) !== 0) r.badBits(x4, 1024, 12, "WPT_ChargeLoopResType/ResponseCode");
   if (y6 >= 40) r.enumErr(y6, 40, "WPT_ChargeLoopResType/ResponseCode", r.pos - 10);
-  const v3 = E4[y6]!;
+  const v3 = (y6 < 40 ? E4[y6]! : y6);
   c = (x4 & 7);
   if ((x4 & 8) !== 0) r.badBits(x4, 8, 12, "WPT_ChargeLoopResType/ResponseCode");
   o.ResponseCode = v3;
@@ -6183,7 +6228,7 @@ function d_WPT_ChargeLoopResType(r: BitReader): T.WPT_ChargeLoopResType {
   const y24 = ((x22 >>> 4) & 7);
   if ((x22 & 128) !== 0) r.badBits(x22, 128, 9, "WPT_ChargeLoopResType/SPCChargeDiagnostics");
   if (y24 >= 6) r.enumErr(y24, 6, "WPT_ChargeLoopResType/SPCChargeDiagnostics", r.pos - 7);
-  const v21 = E8[y24]!;
+  const v21 = (y24 < 6 ? E8[y24]! : y24);
   c = (x22 & 7);
   if ((x22 & 8) !== 0) r.badBits(x22, 8, 9, "WPT_ChargeLoopResType/SPCChargeDiagnostics");
   o.SPCChargeDiagnostics = v21;
@@ -6410,7 +6455,7 @@ function d_ChargeLoopResType(r: BitReader): T.ChargeLoopResType {
   const y6 = ((x4 >>> 4) & 63);
   if ((x4 & 1024) !== 0) r.badBits(x4, 1024, 12, "ChargeLoopResType/ResponseCode");
   if (y6 >= 40) r.enumErr(y6, 40, "ChargeLoopResType/ResponseCode", r.pos - 10);
-  const v3 = E4[y6]!;
+  const v3 = (y6 < 40 ? E4[y6]! : y6);
   c = (x4 & 7);
   if ((x4 & 8) !== 0) r.badBits(x4, 8, 12, "ChargeLoopResType/ResponseCode");
   o.ResponseCode = v3;
@@ -6514,7 +6559,7 @@ function d_EVSEStatusType(r: BitReader): T.EVSEStatusType {
   const y6 = ((x4 >>> 2) & 7);
   if ((x4 & 32) !== 0) r.badBits(x4, 32, 8, "EVSEStatusType/EVSENotification");
   if (y6 >= 6) r.enumErr(y6, 6, "EVSEStatusType/EVSENotification", r.pos - 5);
-  const v3 = E9[y6]!;
+  const v3 = (y6 < 6 ? E9[y6]! : y6);
   if ((x4 & 2) !== 0) r.badBits(x4, 2, 8, "EVSEStatusType/EVSENotification");
   const y7 = (x4 & 1);
   if (y7 !== 0) { x_EVSEStatusType(r, 2, y7); }
@@ -6540,7 +6585,7 @@ function e_EVSEStatusType(w: BitWriter, o: T.EVSEStatusType): void {
   if (v0 === undefined) throw missErr("EVSEStatusType", "NotificationMaxDelay");
   s = 1;
   w.bits(0, 2);
-  w.uint(chkInt(v0, 0, 65535, "NotificationMaxDelay"));
+  w.uint(chkInt(v0, 0, 65535, "NotificationMaxDelay", 0, 9007199254740991));
   const v1: any = o.EVSENotification;
   if (v1 === undefined) throw missErr("EVSEStatusType", "EVSENotification");
   s = 2;
@@ -6556,7 +6601,7 @@ function d_MeterInfoType(r: BitReader): T.MeterInfoType {
   const y2 = ((x1 >>> 1) & 1);
   if (y2 !== 0) { r.pos -= 1; x_MeterInfoType(r, 0, y2); }
   if ((x1 & 1) !== 0) r.badBits(x1, 1, 2, "MeterInfoType/MeterID");
-  const v0 = r.string(64, 15, "MeterInfoType/MeterID");
+  const v0 = r.string(32, 15, "MeterInfoType/MeterID");
   const x4 = r.bits(3);
   if ((x4 & 4) !== 0) r.badBits(x4, 4, 3, "MeterInfoType/MeterID");
   const y5 = ((x4 >>> 1) & 1);
@@ -6658,13 +6703,13 @@ function e_MeterInfoType(w: BitWriter, o: T.MeterInfoType): void {
   if (v1 === undefined) throw missErr("MeterInfoType", "ChargedEnergyReadingWh");
   s = 2;
   w.bits(0, 3);
-  w.uintBig(chkBig(v1, 0n, 18446744073709551615n, "ChargedEnergyReadingWh"));
+  w.uintBig(chkBig(v1, 0n, 18446744073709551615n, "ChargedEnergyReadingWh", true));
   const v2: any = o.BPT_DischargedEnergyReadingWh;
   w.bits(0, 1);
   if (v2 !== undefined) {
     s = 3;
     w.bits(0, 4);
-    w.uintBig(chkBig(v2, 0n, 18446744073709551615n, "BPT_DischargedEnergyReadingWh"));
+    w.uintBig(chkBig(v2, 0n, 18446744073709551615n, "BPT_DischargedEnergyReadingWh", true));
     w.bits(0, 1);
   }
   const v3: any = o.CapacitiveEnergyReadingVARh;
@@ -6674,7 +6719,7 @@ function e_MeterInfoType(w: BitWriter, o: T.MeterInfoType): void {
       case 3: w.bits(0, 4); s = 4; break;
       default: throw structErr("MeterInfoType", "CapacitiveEnergyReadingVARh", EXP_MeterInfoType[s]!);
     }
-    w.uintBig(chkBig(v3, 0n, 18446744073709551615n, "CapacitiveEnergyReadingVARh"));
+    w.uintBig(chkBig(v3, 0n, 18446744073709551615n, "CapacitiveEnergyReadingVARh", true));
     w.bits(0, 1);
   }
   const v4: any = o.BPT_InductiveEnergyReadingVARh;
@@ -6685,7 +6730,7 @@ function e_MeterInfoType(w: BitWriter, o: T.MeterInfoType): void {
       case 4: w.bits(0, 4); s = 5; break;
       default: throw structErr("MeterInfoType", "BPT_InductiveEnergyReadingVARh", EXP_MeterInfoType[s]!);
     }
-    w.uintBig(chkBig(v4, 0n, 18446744073709551615n, "BPT_InductiveEnergyReadingVARh"));
+    w.uintBig(chkBig(v4, 0n, 18446744073709551615n, "BPT_InductiveEnergyReadingVARh", true));
     w.bits(0, 1);
   }
   const v5: any = o.MeterSignature;
@@ -6710,7 +6755,7 @@ function e_MeterInfoType(w: BitWriter, o: T.MeterInfoType): void {
       case 6: w.bits(0, 3); s = 7; break;
       default: throw structErr("MeterInfoType", "MeterStatus", EXP_MeterInfoType[s]!);
     }
-    const v6_i = chkInt(v6, -32768, 32767, "MeterStatus");
+    const v6_i = chkInt(v6, -32768, 32767, "MeterStatus", -9007199254740991, 9007199254740991);
     w.bits((v6_i < 0 ? 1 : 0), 1);
     w.uint(v6_i < 0 ? -v6_i - 1 : v6_i);
     w.bits(0, 1);
@@ -6726,7 +6771,7 @@ function e_MeterInfoType(w: BitWriter, o: T.MeterInfoType): void {
       case 7: w.bits(0, 3); s = 8; break;
       default: throw structErr("MeterInfoType", "MeterTimestamp", EXP_MeterInfoType[s]!);
     }
-    w.uintBig(chkBig(v7, 0n, 18446744073709551615n, "MeterTimestamp"));
+    w.uintBig(chkBig(v7, 0n, 18446744073709551615n, "MeterTimestamp", true));
     w.bits(0, 1);
   }
   switch (s) {
@@ -6871,7 +6916,7 @@ function e_ReceiptType(w: BitWriter, o: T.ReceiptType): void {
   if (v0 === undefined) throw missErr("ReceiptType", "TimeAnchor");
   s = 1;
   w.bits(0, 2);
-  w.uintBig(chkBig(v0, 0n, 18446744073709551615n, "TimeAnchor"));
+  w.uintBig(chkBig(v0, 0n, 18446744073709551615n, "TimeAnchor", true));
   const v1: any = o.EnergyCosts;
   w.bits(0, 1);
   if (v1 !== undefined) {
@@ -7025,7 +7070,7 @@ function e_DetailedTaxType(w: BitWriter, o: T.DetailedTaxType): void {
   if (v0 === undefined) throw missErr("DetailedTaxType", "TaxRuleID");
   s = 1;
   w.bits(0, 2);
-  w.uint(chkInt(v0, 1, 4294967295, "TaxRuleID"));
+  w.uint(chkInt(v0, 1, 4294967295, "TaxRuleID", 0, 9007199254740991));
   const v1: any = o.Amount;
   if (v1 === undefined) throw missErr("DetailedTaxType", "Amount");
   s = 2;
@@ -7222,7 +7267,7 @@ function e_Dynamic_CLReqControlModeType(w: BitWriter, o: T.Dynamic_CLReqControlM
   if (v0 !== undefined) {
     s = 1;
     w.bits(0, 3);
-    w.uint(chkInt(v0, 0, 4294967295, "DepartureTime"));
+    w.uint(chkInt(v0, 0, 4294967295, "DepartureTime", 0, 9007199254740991));
     w.bits(0, 1);
   }
   const v1: any = o.EVTargetEnergyRequest;
@@ -7314,7 +7359,7 @@ function e_Dynamic_CLResControlModeType(w: BitWriter, o: T.Dynamic_CLResControlM
   if (v0 !== undefined) {
     s = 1;
     w.bits(0, 4);
-    w.uint(chkInt(v0, 0, 4294967295, "DepartureTime"));
+    w.uint(chkInt(v0, 0, 4294967295, "DepartureTime", 0, 9007199254740991));
     w.bits(0, 1);
   }
   const v1: any = o.MinimumSOC;
@@ -7324,7 +7369,7 @@ function e_Dynamic_CLResControlModeType(w: BitWriter, o: T.Dynamic_CLResControlM
       case 1: w.bits(0, 4); s = 2; break;
       default: throw structErr("Dynamic_CLResControlModeType", "MinimumSOC", EXP_Dynamic_CLResControlModeType[s]!);
     }
-    w.bits((chkInt(v1, 0, 100, "MinimumSOC") << 1), 8);
+    w.bits((chkInt(v1, 0, 100, "MinimumSOC", 0, 127) << 1), 8);
   }
   const v2: any = o.TargetSOC;
   if (v2 !== undefined) {
@@ -7334,7 +7379,7 @@ function e_Dynamic_CLResControlModeType(w: BitWriter, o: T.Dynamic_CLResControlM
       case 2: w.bits(0, 3); s = 3; break;
       default: throw structErr("Dynamic_CLResControlModeType", "TargetSOC", EXP_Dynamic_CLResControlModeType[s]!);
     }
-    w.bits((chkInt(v2, 0, 100, "TargetSOC") << 1), 8);
+    w.bits((chkInt(v2, 0, 100, "TargetSOC", 0, 127) << 1), 8);
   }
   const v3: any = o.AckMaxDelay;
   if (v3 !== undefined) {
@@ -7345,7 +7390,7 @@ function e_Dynamic_CLResControlModeType(w: BitWriter, o: T.Dynamic_CLResControlM
       case 3: w.bits(0, 3); s = 4; break;
       default: throw structErr("Dynamic_CLResControlModeType", "AckMaxDelay", EXP_Dynamic_CLResControlModeType[s]!);
     }
-    w.uint(chkInt(v3, 0, 65535, "AckMaxDelay"));
+    w.uint(chkInt(v3, 0, 65535, "AckMaxDelay", 0, 9007199254740991));
     w.bits(0, 1);
   }
   switch (s) {
@@ -7426,7 +7471,11 @@ const EXP_ListOfRootCertificateIDsType: readonly string[] = ["SE(RootCertificate
 
 /** Decode an EXI document of this schema set (6-bit DocContent code, 38 global elements + SE(*)). */
 export function decodeDocument(bytes: Uint8Array, opts?: DecodeOptions): Document {
-  const r = begin(bytes);
+  return decodeDoc(bytes, opts);
+}
+
+function decodeDoc(bytes: Uint8Array, opts?: DecodeOptions, root?: string): Document {
+  const r = begin(bytes, opts);
   const c = r.bits(6);
   let doc: Document;
   switch (c) {
@@ -7471,18 +7520,15 @@ export function decodeDocument(bytes: Uint8Array, opts?: DecodeOptions): Documen
     default:
       return r.badEvent(c, 6, "DocContent", "SE(global element)");
   }
-  end(r, opts);
-  return doc;
+  return done(r, doc, opts, root);
 }
 
 /** Encode a document ({ ElementName: value }) of this schema set. */
 export function encodeDocument(doc: Document, opts?: EncodeOptions): Uint8Array {
-  const w = W_;
-  w.reset(opts?.lenientLengths === true);
-  w.bits(0x80, 8);
+  const w = start(doc, opts);
   const W = 6;
   docContent(w, doc, W);
-  return w.finish();
+  return finish(w, doc, opts);
 }
 
 const K_Document = new Map<string, number>([["CLReqControlMode",0],["CLResControlMode",1],["CanonicalizationMethod",2],["DSAKeyValue",3],["DigestMethod",4],["DigestValue",5],["KeyInfo",6],["KeyName",7],["KeyValue",8],["Manifest",9],["MgmtData",10],["Object",11],["PGPData",12],["RSAKeyValue",13],["Reference",14],["RetrievalMethod",15],["SPKIData",16],["Signature",17],["SignatureMethod",18],["SignatureProperties",19],["SignatureProperty",20],["SignatureValue",21],["SignedInfo",22],["Transform",23],["Transforms",24],["WPT_AlignmentCheckReq",25],["WPT_AlignmentCheckRes",26],["WPT_ChargeLoopReq",27],["WPT_ChargeLoopRes",28],["WPT_ChargeParameterDiscoveryReq",29],["WPT_ChargeParameterDiscoveryRes",30],["WPT_FinePositioningReq",31],["WPT_FinePositioningRes",32],["WPT_FinePositioningSetupReq",33],["WPT_FinePositioningSetupRes",34],["WPT_PairingReq",35],["WPT_PairingRes",36],["X509Data",37]]);

@@ -13,7 +13,7 @@
  *   every response; CP-state detection during CableCheck; NotificationMaxDelay after StopCharging /
  *   ReNegotiation. Timer events whose deadline does not match the state are ignored (stale).
  */
-import { appHandshake, ExiDecodeError, ExiEncodeError } from "../../codecs/index.js";
+import { appHandshake, ExiDecodeError, ExiEncodeError, warningsOf } from "../../codecs/index.js";
 import { dinSeccModule } from "../din/secc/module.js";
 import { selectAppProtocol } from "../handshake/select.js";
 import { iso2SeccModule } from "../iso2/secc/module.js";
@@ -34,6 +34,7 @@ import {
 import { allowedNext } from "./sequence.js";
 import { idHex, SESSION_ID_ZERO, sameId } from "./session-id.js";
 import { SECC_EMERGENCY_WIND_DOWN_MS } from "./timeouts.js";
+import { tolerateRequest } from "./tolerance.js";
 import type { SeccEffect, SeccEvent } from "./types.js";
 
 const MODULES: Readonly<Record<string, SeccProtocolModule>> = { din: dinSeccModule, iso2: iso2SeccModule };
@@ -318,7 +319,20 @@ function onRequest(s0: SeccState, bytes: Uint8Array, tMs: number, fx: SeccEffect
       detail,
     });
   }
-  const out = h.handle(s, req.body as never, { tMs, sessionId: req.sessionId }, fx);
+  // values outside a schema facet (tolerant decode): answer, clamp or refuse per field (tolerance.ts)
+  const warnings = warningsOf(req.message);
+  let body = req.body;
+  if (warnings.length > 0) {
+    const v = tolerateRequest(mod.protocol, req.element, req.body, warnings);
+    fx.push(...v.logs);
+    if (v.kind === "refuse")
+      return reply(s, mod, replyId, h.res, h.failed(s, v.code, tMs), fx, {
+        reason: "failed-response",
+        detail: `${h.res} ${v.code}: ${v.detail}`,
+      });
+    body = v.body;
+  }
+  const out = h.handle(s, body as never, { tMs, sessionId: req.sessionId }, fx);
   s = { ...out.state, last: h.name, processing: out.processing ?? out.state.processing };
   const code = out.body.ResponseCode;
   const end =
