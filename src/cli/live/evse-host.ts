@@ -4,6 +4,7 @@ import { seccListenAddress } from "../../link/host/cli-support.js";
 import { EV_NORMAL_STOP_REASONS } from "../../link/host/live-ev.js";
 import { startLiveEvse } from "../../link/host/live-evse.js";
 import type { LiveSessionSummary } from "../../link/host/live-session.js";
+import { formatConnectionTally } from "../../link/host/network/index.js";
 import type { TlsServerConfig } from "../../link/index.js";
 import type { LinkLogger } from "../../link/logger.js";
 import type { EvseOptions, HostPcapFile } from "../commands/evse.js";
@@ -26,6 +27,14 @@ const LEAVE_POLL_MS = 20;
 export function normalEnd(s: LiveSessionSummary): boolean {
   if (s.safety.length > 0 || s.stopReason === null) return false;
   return s.side === "secc" || EV_NORMAL_STOP_REASONS.includes(s.stopReason);
+}
+
+/**
+ * A session counts towards `--sessions` once supportedAppProtocol succeeded on it (a protocol was
+ * negotiated): a plug-in without one, or a stray connection, is reported but does not use up a session.
+ */
+export function countsAsSession(s: LiveSessionSummary): boolean {
+  return s.protocol !== null;
 }
 
 /** AC supply voltage of `nacs evse --mode ac` (V RMS): 240 V split phase, digest §3.1 "typical 120/240 V". */
@@ -107,7 +116,7 @@ export async function runEvseHost(
       onSession(s) {
         summaries.push(s);
         process.stdout.write(o.json ? `${JSON.stringify(liveSummaryJson(s))}\n` : formatLiveSummary(s));
-        if (o.sessions > 0 && summaries.length >= o.sessions) done();
+        if (o.sessions > 0 && summaries.filter(countsAsSession).length >= o.sessions) done();
       },
       onBoardLost(detail) {
         boardLost = true;
@@ -153,6 +162,9 @@ export async function runEvseHost(
   process.off("SIGINT", stop);
   process.off("SIGTERM", stop);
   await live.close();
+  const tally = live.network.connections;
+  if (tally.accepted > 0)
+    process.stderr.write(`nacs evse: V2G connections: ${formatConnectionTally(tally)}\n`);
   closeSlac();
   await board.close();
   events?.close();

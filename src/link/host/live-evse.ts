@@ -13,7 +13,12 @@ import type { LinkLogger } from "../logger.js";
 import type { EvseBoardPort } from "./board-port.js";
 import { createEvseHost } from "./controllers.js";
 import { LiveSession, type LiveSessionSummary, recordOn } from "./live-session.js";
-import { type EvseNetwork, type EvseNetworkOptions, startEvseNetwork } from "./network/index.js";
+import {
+  copyConnectionTally,
+  type EvseNetwork,
+  type EvseNetworkOptions,
+  startEvseNetwork,
+} from "./network/index.js";
 import type { RecordEvent } from "./record.js";
 
 /** An EVSE event without its time (the host stamps it). */
@@ -114,7 +119,19 @@ export async function startLiveEvse(o: LiveEvseOptions): Promise<LiveEvse> {
     host.push(ev);
     rxAt = null;
   };
-  const network = await startEvseNetwork({ ...o.network, push, now });
+  // A V2G connection reaches the controller only once it sent a supportedAppProtocolReq, and only while
+  // the controller expects an EV: waiting for one (SDP), or in a session with nothing energised (the EV
+  // reconnected). Never with a trip standing or while energy is being transferred.
+  const ready = () => {
+    const s = host?.state();
+    return !!s && !s.safety.trip && (s.phase === "sdp" || (s.phase === "session" && !evseLive(s)));
+  };
+  const network = await startEvseNetwork({
+    ...o.network,
+    v2g: { ...o.network.v2g, admission: { ready } },
+    push,
+    now,
+  });
   const mode = (): "dc" | "ac" => (cfg.pins === "ac" ? "ac" : "dc");
   const cfg = o.config({
     address: network.sdpAddress,
@@ -129,6 +146,7 @@ export async function startLiveEvse(o: LiveEvseOptions): Promise<LiveEvse> {
     if (settle !== null) clock.clearTimeout(settle);
     settle = null;
     const summary = s.summary(o.board.name, network.transport);
+    summary.connections = copyConnectionTally(network.connections);
     record("summary", { summary });
     o.onSession?.(summary);
   };

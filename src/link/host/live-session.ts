@@ -5,6 +5,7 @@
  * Shared by the EVSE and the EV host. Platform-neutral.
  */
 import { type DcSessionPhase, dcPhaseAfter, type V2gProtocol } from "../../v2g/index.js";
+import type { ConnectionTally } from "./network/gate.js";
 import type { RecordEvent, RecordType } from "./record.js";
 import { addSample, roundMs, type TimeStats, timeStats } from "./stats.js";
 
@@ -54,6 +55,8 @@ export interface LiveSessionSummary {
   socStartPercent?: number;
   socEndPercent?: number;
   unlock?: { atMs: number; inletVoltageV: number };
+  /** EVSE: the V2G connections since the host started (accepted, sessions, refused by reason). */
+  connections?: ConnectionTally;
 }
 
 /** Bookkeeping of one session while it runs. */
