@@ -1,12 +1,18 @@
 import assert from "node:assert/strict";
-import { test } from "node:test";
+import { before, test } from "node:test";
+import { makeTestPki, type TestPki } from "../../../../tools/pki/make-test-pki.js";
 import { appHandshake } from "../../../codecs/index.js";
 import { buildAppProtocolReq, encodeV2gtpMessage } from "../../../v2g/index.js";
 import { rawSocket, socketClosed } from "../../test-support.js";
 import { emptyConnectionTally, formatConnectionTally, refusalOf } from "./gate.js";
-import { EXI, settle, startPair } from "./test-support.js";
+import { connect, discover, EXI, settle, startPair } from "./test-support.js";
 
 const T = { timeout: 10_000 };
+let pki: TestPki;
+
+before(() => {
+  pki = makeTestPki({ seccId: "ZZNACS1" });
+});
 const SAP_REQ = appHandshake.encodeDocument({ supportedAppProtocolReq: buildAppProtocolReq(["din"]) });
 const SAP_OK = appHandshake.encodeDocument({
   supportedAppProtocolRes: { ResponseCode: "OK_SuccessfulNegotiation", SchemaID: 1 },
@@ -106,3 +112,44 @@ test("gate: without admission every connection is handed over at once and still 
     await p.close();
   }
 });
+
+test(
+  "gate, TLS: 30 idle and half-ClientHello sockets are closed at the setup bound and counted idle; the EV then connects",
+  T,
+  async () => {
+    const p = await startPair({
+      evse: {
+        v2g: {
+          host: "::1",
+          tls: { key: pki.seccLeaf.keyPem, cert: pki.seccChainPem, maxPendingHandshakes: 64 },
+          setupTimeoutMs: 300,
+          admission: { ready: () => true },
+        },
+      },
+      ev: { tls: { ca: pki.v2gRoot.certPem } },
+    });
+    try {
+      const socks = await Promise.all(Array.from({ length: 30 }, () => rawSocket(p.evse.v2gPort)));
+      socks.forEach((s, i) => {
+        if (i % 2) s.write(Uint8Array.of(0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc));
+      });
+      const t0 = performance.now();
+      await Promise.all(socks.map(socketClosed));
+      const ms = performance.now() - t0;
+      assert.ok(ms >= 250 && ms < 3000, `closed after ${ms.toFixed(0)} ms`);
+      assert.equal(p.evse.connections.refused.idle, 30);
+      assert.equal(p.evse.connections.accepted, 30);
+
+      const to = await discover(p);
+      const atEv = p.evEvents.next("v2g-connected");
+      p.ev.perform({ kind: "v2g-connect", address: to.address, port: to.port });
+      await atEv;
+      const atEvse = p.evseEvents.next("v2g-connected");
+      p.ev.perform({ kind: "v2g-send", payloadType: EXI, bytes: SAP_REQ, name: "supportedAppProtocolReq" });
+      await atEvse;
+      assert.deepEqual([...(await p.evseEvents.next("v2g-message", 0)).bytes], [...SAP_REQ]);
+    } finally {
+      await p.close();
+    }
+  },
+);
