@@ -5,7 +5,7 @@ import { appHandshake } from "../../../codecs/index.js";
 import { buildAppProtocolReq, encodeV2gtpMessage } from "../../../v2g/index.js";
 import { rawSocket, socketClosed } from "../../test-support.js";
 import { emptyConnectionTally, formatConnectionTally, refusalOf } from "./gate.js";
-import { connect, discover, EXI, settle, startPair } from "./test-support.js";
+import { discover, EXI, settle, startPair } from "./test-support.js";
 
 const T = { timeout: 10_000 };
 let pki: TestPki;
