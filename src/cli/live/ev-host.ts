@@ -10,6 +10,7 @@ import { startOperator } from "../operator.js";
 import { openBoard } from "./board.js";
 import { openEventsSink } from "./events.js";
 import { normalEnd } from "./evse-host.js";
+import { startProgressLine } from "./progress.js";
 import { random, slacLink } from "./slac-link.js";
 import { formatLiveSummary, liveSummaryJson } from "./summary.js";
 
@@ -83,10 +84,17 @@ export async function runEvHost(
       else process.stderr.write(`nacs ev: ${r.error}\n`);
     },
   );
+  const progress = startProgressLine({
+    stderr: process.stderr,
+    stdout: process.stdout,
+    stdoutLines: o.json || o.events === "-",
+    sample: () => live.progress(),
+  });
   const stop = () => live.push({ kind: "stop" });
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
   const s = await live.done;
+  progress.stop();
   process.off("SIGINT", stop);
   process.off("SIGTERM", stop);
   stopOperator();

@@ -12,6 +12,7 @@ import { optionError } from "../errors.js";
 import { startOperator } from "../operator.js";
 import { openBoard } from "./board.js";
 import { openEventsSink } from "./events.js";
+import { type ProgressLine, startProgressLine } from "./progress.js";
 import { random, slacLink } from "./slac-link.js";
 import { formatLiveSummary, liveSummaryJson } from "./summary.js";
 
@@ -76,6 +77,7 @@ export async function runEvseHost(
   let signalled = false;
   let live: Awaited<ReturnType<typeof startLiveEvse>>;
   let host: string;
+  let progress: ProgressLine = { clear() {}, stop() {} };
   try {
     host = await seccListenAddress(o.iface);
     pcap?.recorder.learn({ localIp: host });
@@ -115,6 +117,7 @@ export async function runEvseHost(
       ...(events ? { onRecord: (e) => events.write(e) } : {}),
       onSession(s) {
         summaries.push(s);
+        progress.clear();
         process.stdout.write(o.json ? `${JSON.stringify(liveSummaryJson(s))}\n` : formatLiveSummary(s));
         if (o.sessions > 0 && summaries.filter(countsAsSession).length >= o.sessions) done();
       },
@@ -137,6 +140,12 @@ export async function runEvseHost(
   );
   // Always said, whatever the log level: what this charger serves, and where.
   process.stderr.write(`${readyLine(o, host, live.network, board.port.name)}\n`);
+  progress = startProgressLine({
+    stderr: process.stderr,
+    stdout: process.stdout,
+    stdoutLines: o.json || o.events === "-",
+    sample: () => live.progress(),
+  });
   const stopOperator = startOperator(
     process.stdin,
     {
@@ -157,6 +166,7 @@ export async function runEvseHost(
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
   await finished;
+  progress.stop();
   stopOperator();
   if (board.world && !boardLost && !signalled) await evLeft(board.world, () => signalled);
   process.off("SIGINT", stop);

@@ -12,7 +12,7 @@ import { type Clock, clockFrom, type MachineDriver, realClock } from "../../mach
 import type { LinkLogger } from "../logger.js";
 import type { EvseBoardPort } from "./board-port.js";
 import { createEvseHost } from "./controllers.js";
-import { LiveSession, type LiveSessionSummary, recordOn } from "./live-session.js";
+import { type LiveProgress, LiveSession, type LiveSessionSummary, recordOn } from "./live-session.js";
 import {
   copyConnectionTally,
   type EvseNetwork,
@@ -65,6 +65,11 @@ export interface LiveEvse {
   push(ev: EvseInput, receivedAtMs?: number): void;
   /** Milliseconds since the host started. */
   now(): number;
+  /**
+   * How the session in progress stands (phase, output V/A, meter energy, the EV's SOC once a DC_EVStatus
+   * carried it); null between sessions.
+   */
+  progress(): LiveProgress | null;
   close(): Promise<void>;
 }
 
@@ -246,6 +251,13 @@ export async function startLiveEvse(o: LiveEvseOptions): Promise<LiveEvse> {
     host,
     network,
     now,
+    progress() {
+      const s = host?.state();
+      if (!session || !s) return null;
+      // DC_EVStatus (with EVRESSSOC) comes with every DC request from CableCheck on; AC carries no SOC.
+      const soc = mode() === "dc" && session.phase !== "connecting" ? s.secc.ev.socPercent : null;
+      return session.progress(s.meas.voltageV, s.meas.currentA, soc);
+    },
     push(ev, receivedAtMs) {
       inputAt = receivedAtMs === undefined ? null : hostNow() - (now() - receivedAtMs);
       try {

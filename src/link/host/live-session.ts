@@ -59,6 +59,21 @@ export interface LiveSessionSummary {
   connections?: ConnectionTally;
 }
 
+/** How a running session stands (the live progress line of `nacs evse` / `nacs ev`). */
+export interface LiveProgress {
+  side: "secc" | "evcc";
+  mode: "dc" | "ac";
+  phase: DcSessionPhase;
+  /** Present output (EVSE) or inlet (EV) voltage and current. */
+  voltageV: number;
+  currentA: number;
+  /** Energy delivered so far in this session. */
+  energyWh: number;
+  /** The EV's state of charge, when known. */
+  socPercent: number | null;
+  elapsedMs: number;
+}
+
 /** Bookkeeping of one session while it runs. */
 export class LiveSession {
   readonly startMs: number;
@@ -158,6 +173,20 @@ export class LiveSession {
   end(reason: string, detail: string): void {
     this.stopReason ??= reason;
     this.stopDetail ||= detail;
+  }
+
+  /** How the session stands now, with the present voltage and current and the SOC if known. */
+  progress(voltageV: number, currentA: number, socPercent: number | null): LiveProgress {
+    return {
+      side: this.side,
+      mode: this.mode,
+      phase: this.phase,
+      voltageV,
+      currentA,
+      energyWh: Math.max(0, this.energyWh - (this.energyStartWh ?? this.energyWh)),
+      socPercent,
+      elapsedMs: this.now() - this.startMs,
+    };
   }
 
   /** The report. */
