@@ -4,7 +4,7 @@ import { makeTestPki, type TestPki } from "../../../../tools/pki/make-test-pki.j
 import { appHandshake } from "../../../codecs/index.js";
 import { buildAppProtocolReq, encodeV2gtpMessage } from "../../../v2g/index.js";
 import { rawSocket, socketClosed } from "../../test-support.js";
-import { emptyConnectionTally, formatConnectionTally, refusalOf } from "./gate.js";
+import { emptyConnectionTally, formatConnectionTally, GATE_MAX_PENDING, refusalOf } from "./gate.js";
 import { discover, EXI, settle, startPair } from "./test-support.js";
 
 const T = { timeout: 10_000 };
@@ -148,6 +148,28 @@ test(
       p.ev.perform({ kind: "v2g-send", payloadType: EXI, bytes: SAP_REQ, name: "supportedAppProtocolReq" });
       await atEvse;
       assert.deepEqual([...(await p.evseEvents.next("v2g-message", 0)).bytes], [...SAP_REQ]);
+    } finally {
+      await p.close();
+    }
+  },
+);
+
+test(
+  "gate: more connections waiting for their first message than allowed → the oldest are dropped (overload)",
+  T,
+  async () => {
+    const p = await startPair({ evse: { v2g: { host: "::1", admission: { ready: () => true } } } });
+    try {
+      const socks = [];
+      for (let i = 0; i < GATE_MAX_PENDING + 2; i++) socks.push(await rawSocket(p.evse.v2gPort));
+      await Promise.all(socks.slice(0, 2).map(socketClosed));
+      await settle(50);
+      assert.equal(p.evse.connections.refused.overload, 2);
+      assert.ok(socks.slice(2).every((s) => !s.destroyed));
+      // The newest one is still served.
+      socks.at(-1)!.write(encodeV2gtpMessage(EXI, SAP_REQ));
+      await p.evseEvents.next("v2g-connected", 0);
+      for (const s of socks) s.destroy();
     } finally {
       await p.close();
     }
