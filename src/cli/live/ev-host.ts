@@ -1,5 +1,6 @@
 import { dcBatteryConfig, EV_DEFAULT_OBC, evDcConfig, packTerminalV } from "../../ev/dc/index.js";
 import { powerModuleConfig } from "../../evse/dc/index.js";
+import { beforeStderrLog } from "../../link/host/cli-support.js";
 import { startLiveEv } from "../../link/host/live-ev.js";
 import type { TlsClientConfig } from "../../link/index.js";
 import type { LinkLogger } from "../../link/logger.js";
@@ -90,11 +91,13 @@ export async function runEvHost(
     stdoutLines: o.json || o.events === "-",
     sample: () => live.progress(),
   });
+  const stopClearing = beforeStderrLog(() => progress.clear());
   const stop = () => live.push({ kind: "stop" });
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
   const s = await live.done;
   progress.stop();
+  stopClearing();
   process.off("SIGINT", stop);
   process.off("SIGTERM", stop);
   stopOperator();

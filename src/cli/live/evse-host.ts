@@ -1,6 +1,6 @@
 import { dcBatteryConfig } from "../../ev/dc/index.js";
 import { EVSE_DEFAULT_AC_SUPPLY, evseDcConfig, powerModuleConfig } from "../../evse/dc/index.js";
-import { seccListenAddress } from "../../link/host/cli-support.js";
+import { beforeStderrLog, seccListenAddress } from "../../link/host/cli-support.js";
 import { EV_NORMAL_STOP_REASONS } from "../../link/host/live-ev.js";
 import { startLiveEvse } from "../../link/host/live-evse.js";
 import type { LiveSessionSummary } from "../../link/host/live-session.js";
@@ -146,6 +146,7 @@ export async function runEvseHost(
     stdoutLines: o.json || o.events === "-",
     sample: () => live.progress(),
   });
+  const stopClearing = beforeStderrLog(() => progress.clear());
   const stopOperator = startOperator(
     process.stdin,
     {
@@ -167,6 +168,7 @@ export async function runEvseHost(
   process.once("SIGTERM", stop);
   await finished;
   progress.stop();
+  stopClearing();
   stopOperator();
   if (board.world && !boardLost && !signalled) await evLeft(board.world, () => signalled);
   process.off("SIGINT", stop);
