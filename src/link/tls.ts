@@ -141,6 +141,8 @@ const common = {
 
 /** A connection accepted by the TLS server whose handshake has not finished. */
 interface PendingHandshake {
+  /** {@link socketKey} taken at accept (a destroyed socket no longer knows its remote address). */
+  key: string;
   raw: Socket;
   remote: LinkEndpoint;
   atMs: number;
@@ -194,9 +196,8 @@ export async function startTlsServer(opts: TcpServerOptions & { tls: TlsServerCo
   });
   /** Forget a pending handshake; with a refusal: report it and destroy the socket. */
   function drop(p: PendingHandshake, refusal: Omit<ServerRefusal, "remote"> | null): void {
-    const key = socketKey(p.raw);
-    if (pending.get(key) !== p) return;
-    pending.delete(key);
+    if (pending.get(p.key) !== p) return;
+    pending.delete(p.key);
     if (p.timer !== undefined) timers.clearTimeout(p.timer);
     if (refusal) core.refuse({ ...refusal, remote: p.remote });
     p.raw.destroy();
@@ -210,7 +211,7 @@ export async function startTlsServer(opts: TcpServerOptions & { tls: TlsServerCo
         detail: `${maxPending} TLS handshakes pending: the oldest is dropped for a new connection`,
       });
     }
-    const p: PendingHandshake = { raw, remote, atMs: timers.now(), timer: undefined };
+    const p: PendingHandshake = { key: socketKey(raw), raw, remote, atMs: timers.now(), timer: undefined };
     if (handshakeMs > 0)
       p.timer = timers.setTimeout(
         () =>
@@ -220,7 +221,7 @@ export async function startTlsServer(opts: TcpServerOptions & { tls: TlsServerCo
           }),
         handshakeMs,
       );
-    pending.set(socketKey(raw), p);
+    pending.set(p.key, p);
     raw.once("close", () =>
       drop(p, { kind: "tls-handshake", detail: "closed by the peer during the TLS handshake" }),
     );
@@ -228,9 +229,10 @@ export async function startTlsServer(opts: TcpServerOptions & { tls: TlsServerCo
   if (opts.tls.keylogFile) server.on("keylog", keylogAppender(opts.tls.keylogFile));
   server.on("secureConnection", (s: TLSSocket) => {
     const p = pending.get(socketKey(s));
+    if (!p && s.destroyed) return; // dropped (overload, timeout) as the handshake finished
     let setupLeft = 0;
     if (p) {
-      pending.delete(socketKey(s));
+      pending.delete(p.key);
       if (p.timer !== undefined) timers.clearTimeout(p.timer);
       // The rest of the setup bound is for the first V2GTP message (at least 1 ms: the bound is on).
       if (setupMs > 0) setupLeft = Math.max(1, Math.ceil(setupMs - (timers.now() - p.atMs)));
