@@ -44,6 +44,11 @@ export interface ConnectionCoreParams {
   options?: ReceiveOptions;
   timers?: Clock;
   hooks: TransportHooks;
+  /**
+   * Server side: close with "setup-timeout" unless a complete V2GTP message arrives within this many ms
+   * (from construction). Omitted or 0: no such bound.
+   */
+  setupTimeoutMs?: number;
 }
 
 function checkMs(name: string, v: number | undefined, dflt: number): number {
@@ -93,6 +98,7 @@ export class ConnectionCore implements V2gConnection {
   private closeInfo: CloseInfo | undefined;
   private readTimer: unknown;
   private idleTimer: unknown;
+  private setupTimer: unknown;
   private lastRx: number;
 
   constructor(p: ConnectionCoreParams) {
@@ -117,6 +123,8 @@ export class ConnectionCore implements V2gConnection {
     });
     this.lastRx = this.timers.now();
     if (this.idleTimeoutMs > 0) this.armIdle(this.idleTimeoutMs);
+    const setupMs = checkMs("setupTimeoutMs", p.setupTimeoutMs, 0);
+    if (setupMs > 0) this.setupTimer = this.timers.setTimeout(() => this.onSetupTimeout(setupMs), setupMs);
   }
 
   get isClosed(): boolean {
@@ -193,6 +201,7 @@ export class ConnectionCore implements V2gConnection {
     if (this.closeInfo) return;
     this.lastRx = this.timers.now();
     const msgs = this.deframer.push(chunk);
+    if (msgs.length > 0) this.clearSetup();
     for (const m of msgs) this.deliver(m);
     const err = this.deframer.error;
     if (err) {
@@ -214,6 +223,7 @@ export class ConnectionCore implements V2gConnection {
     if (this.closeInfo) return;
     this.closeInfo = info;
     this.clearRead();
+    this.clearSetup();
     if (this.idleTimer !== undefined) this.timers.clearTimeout(this.idleTimer);
     this.idleTimer = undefined;
     const fields = {
@@ -261,6 +271,23 @@ export class ConnectionCore implements V2gConnection {
       this.flushScheduled = false;
       while (this.pending.length > 0 && this.consumers.size > 0) this.dispatch(this.pending.shift()!);
     });
+  }
+
+  private clearSetup(): void {
+    if (this.setupTimer !== undefined) this.timers.clearTimeout(this.setupTimer);
+    this.setupTimer = undefined;
+  }
+
+  private onSetupTimeout(ms: number): void {
+    this.setupTimer = undefined;
+    if (this.closeInfo) return;
+    const buffered = this.deframer.buffered;
+    const reason = `setup-timeout: no complete V2GTP message within ${ms} ms of accept (${buffered} bytes buffered)`;
+    this.log.warn(
+      { ...this.logFields(), code: "setup-timeout", buffered },
+      `link: closing ${this.id}: ${reason}`,
+    );
+    this.finish({ code: "setup-timeout", reason }, false);
   }
 
   private clearRead(): void {

@@ -25,6 +25,8 @@ export { LINK_DYNAMIC_PORT_ATTEMPTS } from "./server.js";
 export { LINK_CLOSE_GRACE_MS } from "./socket-connection.js";
 export {
   LINK_CONNECT_TIMEOUT_MS,
+  LINK_MAX_PENDING_HANDSHAKES,
+  LINK_SECC_SETUP_TIMEOUT_MS,
   startTcpServer,
   type TcpConnectOptions,
   type TcpServerOptions,
@@ -50,6 +52,7 @@ export {
   type LinkEndpoint,
   type LinkTransport,
   type ReceiveOptions,
+  type ServerRefusal,
   type TlsInfo,
   type V2gConnection,
   type V2gServer,

@@ -4,7 +4,7 @@ import { SDP_SECC_PORT_MAX, SDP_SECC_PORT_MIN } from "../v2g/index.js";
 import type { ConnectionCore } from "./connection-core.js";
 import { LinkError } from "./errors.js";
 import type { LinkLogger } from "./logger.js";
-import type { LinkEndpoint, LinkTransport, V2gConnection, V2gServer } from "./types.js";
+import type { LinkEndpoint, LinkTransport, ServerRefusal, V2gConnection, V2gServer } from "./types.js";
 
 /** Attempts at a random port in 49152–65535 before giving up (each fails only on EADDRINUSE). */
 export const LINK_DYNAMIC_PORT_ATTEMPTS = 32;
@@ -62,6 +62,7 @@ export class ServerCore implements V2gServer {
   readonly local: LinkEndpoint;
   readonly connections = new Set<V2gConnection>();
   private readonly handlers = new Set<(c: V2gConnection) => void>();
+  private readonly refusalHandlers = new Set<(r: ServerRefusal) => void>();
   private readonly backlog: V2gConnection[] = [];
   private closing = false;
 
@@ -94,6 +95,30 @@ export class ServerCore implements V2gServer {
     return () => {
       this.handlers.delete(cb);
     };
+  }
+
+  onRefused(cb: (r: ServerRefusal) => void): () => void {
+    this.refusalHandlers.add(cb);
+    return () => {
+      this.refusalHandlers.delete(cb);
+    };
+  }
+
+  /** The concrete server dropped a connection before `add` (see {@link ServerRefusal}): log and report it. */
+  refuse(r: ServerRefusal): void {
+    if (this.closing) return;
+    const remote = `[${r.remote.address}]:${r.remote.port}`;
+    this.log.warn(
+      { remote, kind: r.kind, detail: r.detail },
+      `link: ${this.transport} ${remote} dropped: ${r.detail}`,
+    );
+    for (const h of [...this.refusalHandlers]) {
+      try {
+        h(r);
+      } catch (e) {
+        this.log.error({ remote, err: String(e) }, "link: refusal handler threw");
+      }
+    }
   }
 
   async close(): Promise<void> {

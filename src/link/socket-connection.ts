@@ -18,7 +18,7 @@ export function wrapSocket(
   socket: Socket,
   transport: LinkTransport,
   options?: ReceiveOptions,
-  extra?: { tls?: TlsInfo; timers?: Clock },
+  extra?: { tls?: TlsInfo; timers?: Clock; setupTimeoutMs?: number },
 ): ConnectionCore {
   socket.setNoDelay(true);
   const params: ConstructorParameters<typeof ConnectionCore>[0] = {
@@ -45,6 +45,7 @@ export function wrapSocket(
   if (options) params.options = options;
   if (extra?.tls) params.tls = extra.tls;
   if (extra?.timers) params.timers = extra.timers;
+  if (extra?.setupTimeoutMs) params.setupTimeoutMs = extra.setupTimeoutMs;
   const conn = new ConnectionCore(params);
   socket.on("data", (chunk: Buffer) => {
     conn.receive(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));

@@ -4,6 +4,7 @@
  */
 import { connect, createServer } from "node:net";
 import type { Clock } from "../machine/index.js";
+import { V2G_SECC_COMMUNICATION_SETUP_TIMEOUT_MS } from "../v2g/index.js";
 import { checkReceiveOptions } from "./connection-core.js";
 import { LinkError } from "./errors.js";
 import { silentLogger } from "./logger.js";
@@ -18,6 +19,40 @@ export interface TcpServerOptions extends ReceiveOptions {
   /** Port; omitted → random free port in 49152–65535 (advertisable by SDP); 0 → OS choice. */
   port?: number;
   timers?: Clock;
+  /**
+   * Close an accepted connection that has not delivered a complete V2GTP message (with TLS: finished its
+   * handshake and delivered one) within this many ms of accept. Default {@link LINK_SECC_SETUP_TIMEOUT_MS};
+   * 0 disables.
+   */
+  setupTimeoutMs?: number;
+}
+
+/**
+ * Bound from accept to the first complete V2GTP message, TLS handshake included: an SECC-side connection
+ * that has not got that far by then is closed. V2G_SECC_CommunicationSetup, 18 s (ISO 15118-2 [V2G2-723];
+ * DIN 70121 uses the same communication setup time): the SECC's share of the EV's 20 s
+ * V2G_EVCC_CommunicationSetup_Timeout, which runs from before the TCP connect to SessionSetupRes — an EV
+ * that has not sent supportedAppProtocolReq within 18 s of connecting has given up itself, so closing then
+ * never cuts off a live EV. Not V2G_SECC_Sequence_Timeout (60 s): that one runs between a response and the
+ * next request of a session, and before the first request there is none; it would also hold every stray
+ * socket three times as long. No standard has a separate SECC timer for the TLS handshake (it is part of
+ * the communication setup).
+ */
+export const LINK_SECC_SETUP_TIMEOUT_MS = V2G_SECC_COMMUNICATION_SETUP_TIMEOUT_MS;
+
+/**
+ * At most this many accepted connections may be waiting for their TLS handshake at once; one more drops
+ * the oldest (so a burst of stray sockets cannot exhaust file descriptors, and the newest arrival — the EV
+ * that just connected — is the one kept). Design choice: an EVSE serves one EV at a time.
+ */
+export const LINK_MAX_PENDING_HANDSHAKES = 16;
+
+/** The checked setup bound of a server (default {@link LINK_SECC_SETUP_TIMEOUT_MS}). */
+export function setupTimeoutOf(o: { setupTimeoutMs?: number }): number {
+  const ms = o.setupTimeoutMs ?? LINK_SECC_SETUP_TIMEOUT_MS;
+  if (!Number.isFinite(ms) || ms < 0)
+    throw new LinkError("bad-option", `setupTimeoutMs: ${o.setupTimeoutMs}, must be a number ≥ 0`);
+  return ms;
 }
 
 /** Client options. */
@@ -37,14 +72,15 @@ export interface TcpConnectOptions extends ReceiveOptions {
  */
 export const LINK_CONNECT_TIMEOUT_MS = 5000;
 
-function extra(timers: Clock | undefined): { timers?: Clock } {
-  return timers ? { timers } : {};
+function extra(timers: Clock | undefined, setupTimeoutMs = 0): { timers?: Clock; setupTimeoutMs?: number } {
+  return { ...(timers ? { timers } : {}), ...(setupTimeoutMs > 0 ? { setupTimeoutMs } : {}) };
 }
 
 /** Start a plain TCP V2G server. */
 export async function startTcpServer(opts: TcpServerOptions): Promise<V2gServer> {
   const log = opts.logger ?? silentLogger;
   checkReceiveOptions(opts);
+  const setupMs = setupTimeoutOf(opts);
   const server = createServer();
   const port = await listenV2g(server, opts.host, opts.port);
   const core = new ServerCore(
@@ -53,7 +89,7 @@ export async function startTcpServer(opts: TcpServerOptions): Promise<V2gServer>
     log,
     () => new Promise<void>((r) => server.close(() => r())),
   );
-  server.on("connection", (socket) => core.add(wrapSocket(socket, "tcp", opts, extra(opts.timers))));
+  server.on("connection", (socket) => core.add(wrapSocket(socket, "tcp", opts, extra(opts.timers, setupMs))));
   server.on("error", (e) => log.error({ err: e.message }, "link: tcp server error"));
   log.info({ host: opts.host, port }, `link: tcp server listening on [${opts.host}]:${port}`);
   return core;

@@ -18,13 +18,21 @@ import {
   type TLSSocket,
   connect as tlsConnectSocket,
 } from "node:tls";
+import { realClock } from "../machine/index.js";
 import { checkReceiveOptions } from "./connection-core.js";
 import { LinkError, TlsTrustError } from "./errors.js";
 import { type LinkLogger, silentLogger } from "./logger.js";
 import { listenV2g, ServerCore } from "./server.js";
 import { wrapSocket } from "./socket-connection.js";
-import { LINK_CONNECT_TIMEOUT_MS, type TcpConnectOptions, type TcpServerOptions } from "./tcp.js";
-import type { TlsInfo, V2gConnection, V2gServer } from "./types.js";
+import {
+  LINK_CONNECT_TIMEOUT_MS,
+  LINK_MAX_PENDING_HANDSHAKES,
+  LINK_SECC_SETUP_TIMEOUT_MS,
+  setupTimeoutOf,
+  type TcpConnectOptions,
+  type TcpServerOptions,
+} from "./tcp.js";
+import type { LinkEndpoint, ServerRefusal, TlsInfo, V2gConnection, V2gServer } from "./types.js";
 
 /** OpenSSL name of TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256 (0xC023), the ISO 15118-2 suite Node offers. */
 export const ISO15118_2_TLS_CIPHERS = "ECDHE-ECDSA-AES128-SHA256";
@@ -36,8 +44,13 @@ export const ISO15118_2_TLS_CURVE = "prime256v1";
 export const ISO15118_2_TLS_SIGALGS = "ECDSA+SHA256";
 /** ISO 15118-2 uses TLS 1.2 only (TLS 1.3 is ISO 15118-20). */
 export const ISO15118_2_TLS_VERSION = "TLSv1.2";
-/** Server: drop a TCP connection whose TLS handshake has not finished after this many ms (status U, ours). */
-export const LINK_TLS_HANDSHAKE_TIMEOUT_MS = 5000;
+/**
+ * Server: drop an accepted TCP connection whose TLS handshake has not finished this long after accept (ms):
+ * the SECC's communication setup bound {@link LINK_SECC_SETUP_TIMEOUT_MS} (18 s, ISO 15118-2 [V2G2-723]),
+ * of which the handshake is the first part. Measured from accept, not from the last byte, so a peer
+ * dribbling a ClientHello byte by byte is dropped all the same.
+ */
+export const LINK_TLS_HANDSHAKE_TIMEOUT_MS = LINK_SECC_SETUP_TIMEOUT_MS;
 
 /**
  * OpenSSL X.509 verification codes as Node reports them on `err.code` (node src/crypto/crypto_common.cc);
@@ -84,7 +97,13 @@ export interface TlsServerConfig {
   ciphers?: string;
   /** Append NSS key-log lines to this file. */
   keylogFile?: string;
+  /**
+   * Drop a connection whose handshake has not finished this long after accept (ms; default the server's
+   * `setupTimeoutMs`, itself {@link LINK_TLS_HANDSHAKE_TIMEOUT_MS} by default; 0 = no bound).
+   */
   handshakeTimeoutMs?: number;
+  /** At most this many handshakes pending at once; one more drops the oldest (default {@link LINK_MAX_PENDING_HANDSHAKES}). */
+  maxPendingHandshakes?: number;
 }
 
 /** EVCC TLS trust settings. */
@@ -120,35 +139,128 @@ const common = {
   sigalgs: ISO15118_2_TLS_SIGALGS,
 } as const;
 
-/** Start a TLS 1.2 V2G server (SECC). Connections are reported after a successful handshake. */
+/** A connection accepted by the TLS server whose handshake has not finished. */
+interface PendingHandshake {
+  /** {@link socketKey} taken at accept (a destroyed socket no longer knows its remote address). */
+  key: string;
+  raw: Socket;
+  remote: LinkEndpoint;
+  atMs: number;
+  timer: unknown;
+}
+
+/** "address|port": the key of an accepted socket (unique among the server's open connections). */
+function socketKey(s: { remoteAddress?: string | undefined; remotePort?: number | undefined }): string {
+  return `${s.remoteAddress ?? ""}|${s.remotePort ?? 0}`;
+}
+
+function checkCount(name: string, v: number | undefined, dflt: number): number {
+  const n = v ?? dflt;
+  if (!Number.isInteger(n) || n < 1)
+    throw new LinkError("bad-option", `${name}: ${v}, must be an integer ≥ 1`);
+  return n;
+}
+
+/**
+ * Start a TLS 1.2 V2G server (SECC). Connections are reported after a successful handshake; those that
+ * fail it, close during it, or do not finish it within the handshake bound are destroyed and reported to
+ * `onRefused` instead. After the handshake the rest of the setup bound is left for the first V2GTP message.
+ */
 export async function startTlsServer(opts: TcpServerOptions & { tls: TlsServerConfig }): Promise<V2gServer> {
   checkReceiveOptions(opts);
   const log: LinkLogger = opts.logger ?? silentLogger;
+  const setupMs = setupTimeoutOf(opts);
+  const handshakeMs = setupTimeoutOf({ setupTimeoutMs: opts.tls.handshakeTimeoutMs ?? setupMs });
+  const maxPending = checkCount(
+    "maxPendingHandshakes",
+    opts.tls.maxPendingHandshakes,
+    LINK_MAX_PENDING_HANDSHAKES,
+  );
+  const timers = opts.timers ?? realClock;
   const server = createTlsServer({
     ...common,
     key: opts.tls.key,
     cert: opts.tls.cert,
     ciphers: opts.tls.ciphers ?? ISO15118_2_TLS_CIPHERS,
-    handshakeTimeout: opts.tls.handshakeTimeoutMs ?? LINK_TLS_HANDSHAKE_TIMEOUT_MS,
+    // Node's own handshake timer restarts on every byte received and, once it fires, only emits
+    // tlsClientError without closing the socket: the bound is ours (below).
+    handshakeTimeout: 0,
     requestCert: false,
   });
+  /** Accepted, handshake not finished; insertion order = accept order. */
+  const pending = new Map<string, PendingHandshake>();
   const port = await listenV2g(server, opts.host, opts.port);
-  const core = new ServerCore(
-    "tls",
-    { address: opts.host, port },
-    log,
-    () => new Promise<void>((r) => server.close(() => r())),
-  );
+  const core = new ServerCore("tls", { address: opts.host, port }, log, () => {
+    for (const p of [...pending.values()]) drop(p, null);
+    return new Promise<void>((r) => server.close(() => r()));
+  });
+  /** Forget a pending handshake; with a refusal: report it and destroy the socket. */
+  function drop(p: PendingHandshake, refusal: Omit<ServerRefusal, "remote"> | null): void {
+    if (pending.get(p.key) !== p) return;
+    pending.delete(p.key);
+    if (p.timer !== undefined) timers.clearTimeout(p.timer);
+    if (refusal) core.refuse({ ...refusal, remote: p.remote });
+    p.raw.destroy();
+  }
+  server.on("connection", (raw: Socket) => {
+    const remote = { address: raw.remoteAddress ?? "", port: raw.remotePort ?? 0 };
+    while (pending.size >= maxPending) {
+      const oldest = pending.values().next().value as PendingHandshake;
+      drop(oldest, {
+        kind: "overload",
+        detail: `${maxPending} TLS handshakes pending: the oldest is dropped for a new connection`,
+      });
+    }
+    const p: PendingHandshake = { key: socketKey(raw), raw, remote, atMs: timers.now(), timer: undefined };
+    if (handshakeMs > 0)
+      p.timer = timers.setTimeout(
+        () =>
+          drop(p, {
+            kind: "setup-timeout",
+            detail: `no TLS session within ${handshakeMs} ms of accept`,
+          }),
+        handshakeMs,
+      );
+    pending.set(p.key, p);
+    raw.once("close", () =>
+      drop(p, { kind: "tls-handshake", detail: "closed by the peer during the TLS handshake" }),
+    );
+  });
   if (opts.tls.keylogFile) server.on("keylog", keylogAppender(opts.tls.keylogFile));
   server.on("secureConnection", (s: TLSSocket) => {
-    const extra = opts.timers ? { tls: tlsInfo(s), timers: opts.timers } : { tls: tlsInfo(s) };
+    const p = pending.get(socketKey(s));
+    if (!p && s.destroyed) return; // dropped (overload, timeout) as the handshake finished
+    let setupLeft = 0;
+    if (p) {
+      pending.delete(p.key);
+      if (p.timer !== undefined) timers.clearTimeout(p.timer);
+      // The rest of the setup bound is for the first V2GTP message (at least 1 ms: the bound is on).
+      if (setupMs > 0) setupLeft = Math.max(1, Math.ceil(setupMs - (timers.now() - p.atMs)));
+    }
+    const extra = {
+      tls: tlsInfo(s),
+      ...(opts.timers ? { timers: opts.timers } : {}),
+      ...(setupLeft > 0 ? { setupTimeoutMs: setupLeft } : {}),
+    };
     core.add(wrapSocket(s, "tls", opts, extra));
   });
   server.on("tlsClientError", (err: Error & { code?: string }, s: TLSSocket) => {
+    const where = `[${s.remoteAddress}]:${s.remotePort}`;
+    const p = pending.get(socketKey(s));
+    // Node does not close the socket on a handshake error it reports here: we do.
+    s.destroy();
+    if (!p) return; // already dropped (timeout, overload) or counted
+    const peerGone = err.code === "ECONNRESET";
     log.warn(
-      { remote: `[${s.remoteAddress}]:${s.remotePort}`, code: err.code, err: err.message },
-      `link: tls handshake with [${s.remoteAddress}]:${s.remotePort} failed: ${err.message}`,
+      { remote: where, code: err.code, err: err.message },
+      `link: tls handshake with ${where} failed: ${err.message}`,
     );
+    drop(p, {
+      kind: "tls-handshake",
+      detail: peerGone
+        ? "closed by the peer during the TLS handshake"
+        : `TLS handshake failed: ${err.message}`,
+    });
   });
   server.on("error", (e) => log.error({ err: e.message }, "link: tls server error"));
   log.info({ host: opts.host, port }, `link: tls server listening on [${opts.host}]:${port}`);

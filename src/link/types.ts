@@ -26,6 +26,11 @@ export type CloseCode =
   | "read-timeout"
   /** No byte arrived within `idleTimeoutMs`. */
   | "idle-timeout"
+  /**
+   * An accepted connection delivered no complete V2GTP message (with TLS: did not finish its handshake and
+   * send one) within the server's `setupTimeoutMs` of being accepted.
+   */
+  | "setup-timeout"
   /** The socket failed (reset, write error). */
   | "socket-error"
   /** The server this connection belongs to was closed. */
@@ -74,6 +79,17 @@ export interface V2gConnection {
   readonly isClosed: boolean;
 }
 
+/**
+ * A connection the server dropped before handing it to `onConnection`: the TLS handshake failed
+ * (`tls-handshake`), did not finish within the setup bound (`setup-timeout`), or too many handshakes were
+ * pending and this was the oldest (`overload`).
+ */
+export interface ServerRefusal {
+  kind: "tls-handshake" | "setup-timeout" | "overload";
+  remote: LinkEndpoint;
+  detail: string;
+}
+
 /** A listening V2G server (SECC side). */
 export interface V2gServer {
   readonly transport: LinkTransport;
@@ -83,6 +99,8 @@ export interface V2gServer {
   onConnection(cb: (conn: V2gConnection) => void): () => void;
   /** Open connections. */
   readonly connections: ReadonlySet<V2gConnection>;
+  /** Register a handler for connections dropped before `onConnection` (see {@link ServerRefusal}). */
+  onRefused?(cb: (r: ServerRefusal) => void): () => void;
   /** Stop listening and close open connections (code "server-close"). */
   close(): Promise<void>;
 }

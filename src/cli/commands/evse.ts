@@ -228,7 +228,10 @@ export function registerEvseCommand(program: Command): void {
     .option("--sdp-port <n>", "UDP port of the SDP server (default 15118)")
     .option("--max-power-kw <kW>", "DC power limit (default 150)")
     .option("--max-current <A>", "DC current limit (default 200) or AC current per phase (default 48)")
-    .option("--sessions <n>", "serve N sessions then exit (default 1; 0 = until interrupted)")
+    .option(
+      "--sessions <n>",
+      "serve N sessions then exit (default 1; 0 = until interrupted); a session counts once supportedAppProtocol succeeded",
+    )
     .option("--time-scale <n>", "model time runs N× faster than real time (default 1)")
     .option("--json", "print one JSON object per session")
     .option("--pcap <file>", "record SLAC, SDP and the V2G sessions as pcapng (TLS: decrypted payloads)")

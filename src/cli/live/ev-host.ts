@@ -1,6 +1,7 @@
 import { dcBatteryConfig, EV_DEFAULT_OBC, evDcConfig, packTerminalV } from "../../ev/dc/index.js";
 import { applyEvProfile, profileBattery } from "../../ev/profiles.js";
 import { powerModuleConfig } from "../../evse/dc/index.js";
+import { beforeStderrLog } from "../../link/host/cli-support.js";
 import { startLiveEv } from "../../link/host/live-ev.js";
 import type { TlsClientConfig } from "../../link/index.js";
 import type { LinkLogger } from "../../link/logger.js";
@@ -11,6 +12,7 @@ import { startOperator } from "../operator.js";
 import { openBoard } from "./board.js";
 import { openEventsSink } from "./events.js";
 import { normalEnd } from "./evse-host.js";
+import { startProgressLine } from "./progress.js";
 import { random, slacLink } from "./slac-link.js";
 import { formatLiveSummary, liveSummaryJson } from "./summary.js";
 
@@ -88,10 +90,19 @@ export async function runEvHost(
       else process.stderr.write(`nacs ev: ${r.error}\n`);
     },
   );
+  const progress = startProgressLine({
+    stderr: process.stderr,
+    stdout: process.stdout,
+    stdoutLines: o.json || o.events === "-",
+    sample: () => live.progress(),
+  });
+  const stopClearing = beforeStderrLog(() => progress.clear());
   const stop = () => live.push({ kind: "stop" });
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
   const s = await live.done;
+  progress.stop();
+  stopClearing();
   process.off("SIGINT", stop);
   process.off("SIGTERM", stop);
   stopOperator();

@@ -1,9 +1,10 @@
 import { dcBatteryConfig } from "../../ev/dc/index.js";
 import { EVSE_DEFAULT_AC_SUPPLY, evseDcConfig, powerModuleConfig } from "../../evse/dc/index.js";
-import { seccListenAddress } from "../../link/host/cli-support.js";
+import { beforeStderrLog, seccListenAddress } from "../../link/host/cli-support.js";
 import { EV_NORMAL_STOP_REASONS } from "../../link/host/live-ev.js";
 import { startLiveEvse } from "../../link/host/live-evse.js";
 import type { LiveSessionSummary } from "../../link/host/live-session.js";
+import { formatConnectionTally } from "../../link/host/network/index.js";
 import type { TlsServerConfig } from "../../link/index.js";
 import type { LinkLogger } from "../../link/logger.js";
 import type { EvseOptions, HostPcapFile } from "../commands/evse.js";
@@ -11,6 +12,7 @@ import { optionError } from "../errors.js";
 import { startOperator } from "../operator.js";
 import { openBoard } from "./board.js";
 import { openEventsSink } from "./events.js";
+import { type ProgressLine, startProgressLine } from "./progress.js";
 import { random, slacLink } from "./slac-link.js";
 import { formatLiveSummary, liveSummaryJson } from "./summary.js";
 
@@ -26,6 +28,14 @@ const LEAVE_POLL_MS = 20;
 export function normalEnd(s: LiveSessionSummary): boolean {
   if (s.safety.length > 0 || s.stopReason === null) return false;
   return s.side === "secc" || EV_NORMAL_STOP_REASONS.includes(s.stopReason);
+}
+
+/**
+ * A session counts towards `--sessions` once supportedAppProtocol succeeded on it (a protocol was
+ * negotiated): a plug-in without one, or a stray connection, is reported but does not use up a session.
+ */
+export function countsAsSession(s: LiveSessionSummary): boolean {
+  return s.protocol !== null;
 }
 
 /** AC supply voltage of `nacs evse --mode ac` (V RMS): 240 V split phase, digest §3.1 "typical 120/240 V". */
@@ -67,6 +77,7 @@ export async function runEvseHost(
   let signalled = false;
   let live: Awaited<ReturnType<typeof startLiveEvse>>;
   let host: string;
+  let progress: ProgressLine = { clear() {}, stop() {} };
   try {
     host = await seccListenAddress(o.iface);
     pcap?.recorder.learn({ localIp: host });
@@ -106,8 +117,9 @@ export async function runEvseHost(
       ...(events ? { onRecord: (e) => events.write(e) } : {}),
       onSession(s) {
         summaries.push(s);
+        progress.clear();
         process.stdout.write(o.json ? `${JSON.stringify(liveSummaryJson(s))}\n` : formatLiveSummary(s));
-        if (o.sessions > 0 && summaries.length >= o.sessions) done();
+        if (o.sessions > 0 && summaries.filter(countsAsSession).length >= o.sessions) done();
       },
       onBoardLost(detail) {
         boardLost = true;
@@ -128,6 +140,13 @@ export async function runEvseHost(
   );
   // Always said, whatever the log level: what this charger serves, and where.
   process.stderr.write(`${readyLine(o, host, live.network, board.port.name)}\n`);
+  progress = startProgressLine({
+    stderr: process.stderr,
+    stdout: process.stdout,
+    stdoutLines: o.json || o.events === "-",
+    sample: () => live.progress(),
+  });
+  const stopClearing = beforeStderrLog(() => progress.clear());
   const stopOperator = startOperator(
     process.stdin,
     {
@@ -148,11 +167,16 @@ export async function runEvseHost(
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
   await finished;
+  progress.stop();
+  stopClearing();
   stopOperator();
   if (board.world && !boardLost && !signalled) await evLeft(board.world, () => signalled);
   process.off("SIGINT", stop);
   process.off("SIGTERM", stop);
   await live.close();
+  const tally = live.network.connections;
+  if (tally.accepted > 0)
+    process.stderr.write(`nacs evse: V2G connections: ${formatConnectionTally(tally)}\n`);
   closeSlac();
   await board.close();
   events?.close();

@@ -1,5 +1,6 @@
 /** The text and `--json` forms of a live session report (`nacs evse` / `nacs ev` in DC). */
 import type { LiveSessionSummary } from "../../link/host/live-session.js";
+import { formatConnectionTally } from "../../link/host/network/index.js";
 
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
 const PROTOCOL_NAMES: Record<string, string> = { din: "DIN 70121", iso2: "ISO 15118-2" };
@@ -8,7 +9,10 @@ const PROTOCOL_NAMES: Record<string, string> = { din: "DIN 70121", iso2: "ISO 15
  * The `--json` object: the fields every `nacs evse` / `nacs ev` summary has had (protocol, mode, messages,
  * energyDeliveredWh, stopReason, responseTimesMs) plus the J3400 ones the simulator reports too: `safety`
  * (each trip, with detection → output-off on the host's clock, and stdin line → output-off when an
- * operator command caused it), `phases`, the board and the transport.
+ * operator command caused it), `phases`, the board and the transport. EVSE: `connections`, the V2G
+ * connections since the EVSE started — `accepted`, `sessions` (supportedAppProtocol succeeded) and
+ * `refused` by reason (`tlsHandshake`, `idle`, `closedBeforeSap`, `badV2gtp`, `notSap`, `sapFailed`,
+ * `notReady`, `overload`, `replaced`).
  */
 export function liveSummaryJson(s: LiveSessionSummary): Record<string, unknown> {
   return {
@@ -31,6 +35,7 @@ export function liveSummaryJson(s: LiveSessionSummary): Record<string, unknown> 
     ...(s.socStartPercent !== undefined ? { socStart: r3(s.socStartPercent) } : {}),
     ...(s.socEndPercent !== undefined ? { socEnd: r3(s.socEndPercent) } : {}),
     ...(s.unlock ? { unlock: { atMs: s.unlock.atMs, inletVoltageV: r3(s.unlock.inletVoltageV) } } : {}),
+    ...(s.connections ? { connections: s.connections } : {}),
   };
 }
 
@@ -54,6 +59,7 @@ export function formatLiveSummary(s: LiveSessionSummary): string {
   ];
   if (s.socStartPercent !== undefined && s.socEndPercent !== undefined)
     rows.push(["SOC", `${s.socStartPercent.toFixed(1)} % → ${s.socEndPercent.toFixed(1)} %`]);
+  if (s.connections) rows.push(["connections", formatConnectionTally(s.connections)]);
   if (s.unlock) rows.push(["unlocked", `at ${s.unlock.inletVoltageV.toFixed(1)} V on the inlet`]);
   for (const t of s.safety)
     rows.push([

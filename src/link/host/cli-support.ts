@@ -12,9 +12,35 @@ import type { LinkLogger } from "../logger.js";
 /** pino log levels the CLI accepts. */
 export const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const;
 
-/** A pino logger writing JSON lines to stderr synchronously (nothing is lost on exit). */
-export function stderrLogger(level: (typeof LOG_LEVELS)[number], name: string): LinkLogger & pino.Logger {
-  return pino({ level, name }, pino.destination({ fd: 2, sync: true }));
+/** Called before each line a {@link stderrLogger} writes (a progress line on the terminal erases itself). */
+const beforeLogLine = new Set<() => void>();
+
+/** Run `fn` before every log line written to stderr from now on; returns the function that stops it. */
+export function beforeStderrLog(fn: () => void): () => void {
+  beforeLogLine.add(fn);
+  return () => {
+    beforeLogLine.delete(fn);
+  };
+}
+
+/**
+ * A pino logger writing JSON lines to stderr synchronously (nothing is lost on exit); `out` replaces
+ * stderr (tests). Each line is preceded by the {@link beforeStderrLog} hooks.
+ */
+export function stderrLogger(
+  level: (typeof LOG_LEVELS)[number],
+  name: string,
+  out: { write(s: string): unknown } = pino.destination({ fd: 2, sync: true }),
+): LinkLogger & pino.Logger {
+  return pino(
+    { level, name },
+    {
+      write(s: string) {
+        for (const f of [...beforeLogLine]) f();
+        out.write(s);
+      },
+    },
+  );
 }
 
 /** True when `iface` is a loopback interface (no link-local address, no multicast: use ::1). */

@@ -11,7 +11,7 @@ import { type Clock, clockFrom, type MachineDriver, realClock } from "../../mach
 import type { LinkLogger } from "../logger.js";
 import type { EvBoardPort } from "./board-port.js";
 import { createEvHost } from "./controllers.js";
-import { LiveSession, type LiveSessionSummary, recordOn } from "./live-session.js";
+import { type LiveProgress, LiveSession, type LiveSessionSummary, recordOn } from "./live-session.js";
 import { type EvNetwork, type EvNetworkOptions, startEvNetwork } from "./network/index.js";
 import type { RecordEvent } from "./record.js";
 
@@ -70,6 +70,8 @@ export interface LiveEv {
   /** Driver input (stop, pause, resume, set-target-soc, …), stamped now (`receivedAtMs` is not used). */
   push(ev: EvInput, receivedAtMs?: number): void;
   now(): number;
+  /** How the session stands (phase, inlet V/A, energy into the inlet, battery SOC); null before plug-in. */
+  progress(): LiveProgress | null;
   close(): Promise<void>;
 }
 
@@ -179,6 +181,10 @@ export async function startLiveEv(o: LiveEvOptions): Promise<LiveEv> {
     network,
     done,
     now,
+    progress() {
+      if (host?.state().phase === "unplugged" && session.phases.length === 0) return null;
+      return session.progress(inlet.voltageV, inlet.currentA, session.socEndPercent ?? null);
+    },
     push: (ev) => push({ ...ev, tMs: now() } as EvDcEvent),
     async close() {
       finish();

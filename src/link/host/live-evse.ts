@@ -12,8 +12,13 @@ import { type Clock, clockFrom, type MachineDriver, realClock } from "../../mach
 import type { LinkLogger } from "../logger.js";
 import type { EvseBoardPort } from "./board-port.js";
 import { createEvseHost } from "./controllers.js";
-import { LiveSession, type LiveSessionSummary, recordOn } from "./live-session.js";
-import { type EvseNetwork, type EvseNetworkOptions, startEvseNetwork } from "./network/index.js";
+import { type LiveProgress, LiveSession, type LiveSessionSummary, recordOn } from "./live-session.js";
+import {
+  copyConnectionTally,
+  type EvseNetwork,
+  type EvseNetworkOptions,
+  startEvseNetwork,
+} from "./network/index.js";
 import type { RecordEvent } from "./record.js";
 
 /** An EVSE event without its time (the host stamps it). */
@@ -60,6 +65,11 @@ export interface LiveEvse {
   push(ev: EvseInput, receivedAtMs?: number): void;
   /** Milliseconds since the host started. */
   now(): number;
+  /**
+   * How the session in progress stands (phase, output V/A, meter energy, the EV's SOC once a DC_EVStatus
+   * carried it); null between sessions.
+   */
+  progress(): LiveProgress | null;
   close(): Promise<void>;
 }
 
@@ -114,7 +124,19 @@ export async function startLiveEvse(o: LiveEvseOptions): Promise<LiveEvse> {
     host.push(ev);
     rxAt = null;
   };
-  const network = await startEvseNetwork({ ...o.network, push, now });
+  // A V2G connection reaches the controller only once it sent a supportedAppProtocolReq, and only while
+  // the controller expects an EV: waiting for one (SDP), or in a session with nothing energised (the EV
+  // reconnected). Never with a trip standing or while energy is being transferred.
+  const ready = () => {
+    const s = host?.state();
+    return !!s && !s.safety.trip && (s.phase === "sdp" || (s.phase === "session" && !evseLive(s)));
+  };
+  const network = await startEvseNetwork({
+    ...o.network,
+    v2g: { ...o.network.v2g, admission: { ready } },
+    push,
+    now,
+  });
   const mode = (): "dc" | "ac" => (cfg.pins === "ac" ? "ac" : "dc");
   const cfg = o.config({
     address: network.sdpAddress,
@@ -129,6 +151,7 @@ export async function startLiveEvse(o: LiveEvseOptions): Promise<LiveEvse> {
     if (settle !== null) clock.clearTimeout(settle);
     settle = null;
     const summary = s.summary(o.board.name, network.transport);
+    summary.connections = copyConnectionTally(network.connections);
     record("summary", { summary });
     o.onSession?.(summary);
   };
@@ -228,6 +251,13 @@ export async function startLiveEvse(o: LiveEvseOptions): Promise<LiveEvse> {
     host,
     network,
     now,
+    progress() {
+      const s = host?.state();
+      if (!session || !s) return null;
+      // DC_EVStatus (with EVRESSSOC) comes with every DC request from CableCheck on; AC carries no SOC.
+      const soc = mode() === "dc" && session.phase !== "connecting" ? s.secc.ev.socPercent : null;
+      return session.progress(s.meas.voltageV, s.meas.currentA, soc);
+    },
     push(ev, receivedAtMs) {
       inputAt = receivedAtMs === undefined ? null : hostNow() - (now() - receivedAtMs);
       try {

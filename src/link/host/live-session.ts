@@ -5,6 +5,7 @@
  * Shared by the EVSE and the EV host. Platform-neutral.
  */
 import { type DcSessionPhase, dcPhaseAfter, type V2gProtocol } from "../../v2g/index.js";
+import type { ConnectionTally } from "./network/gate.js";
 import type { RecordEvent, RecordType } from "./record.js";
 import { addSample, roundMs, type TimeStats, timeStats } from "./stats.js";
 
@@ -54,6 +55,23 @@ export interface LiveSessionSummary {
   socStartPercent?: number;
   socEndPercent?: number;
   unlock?: { atMs: number; inletVoltageV: number };
+  /** EVSE: the V2G connections since the host started (accepted, sessions, refused by reason). */
+  connections?: ConnectionTally;
+}
+
+/** How a running session stands (the live progress line of `nacs evse` / `nacs ev`). */
+export interface LiveProgress {
+  side: "secc" | "evcc";
+  mode: "dc" | "ac";
+  phase: DcSessionPhase;
+  /** Present output (EVSE) or inlet (EV) voltage and current. */
+  voltageV: number;
+  currentA: number;
+  /** Energy delivered so far in this session. */
+  energyWh: number;
+  /** The EV's state of charge, when known. */
+  socPercent: number | null;
+  elapsedMs: number;
 }
 
 /** Bookkeeping of one session while it runs. */
@@ -155,6 +173,20 @@ export class LiveSession {
   end(reason: string, detail: string): void {
     this.stopReason ??= reason;
     this.stopDetail ||= detail;
+  }
+
+  /** How the session stands now, with the present voltage and current and the SOC if known. */
+  progress(voltageV: number, currentA: number, socPercent: number | null): LiveProgress {
+    return {
+      side: this.side,
+      mode: this.mode,
+      phase: this.phase,
+      voltageV,
+      currentA,
+      energyWh: Math.max(0, this.energyWh - (this.energyStartWh ?? this.energyWh)),
+      socPercent,
+      elapsedMs: this.now() - this.startMs,
+    };
   }
 
   /** The report. */

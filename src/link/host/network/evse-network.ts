@@ -8,8 +8,10 @@
  *   interface; each datagram becomes an `sdp-request` (the controller decodes it and builds the reply);
  *   `sdp-reply` goes to the sender of the last request.
  * - V2G (ISO 15118-2 §7.7 transport layer; DIN 70121 TCP only): a TCP or TLS 1.2 server; one connection at a
- *   time, a newly accepted connection replaces the open one (design choice: the EV reconnected, the old one
- *   is dead).
+ *   time, a newly admitted connection replaces the open one (design choice: the EV reconnected, the old one
+ *   is dead). With `v2g.admission` a connection is admitted only once its first message is a
+ *   supportedAppProtocolReq and the controller is ready (gate.ts); every connection is tallied
+ *   (`connections`: accepted, sessions, refused by reason).
  *
  * Bad input from the wire never throws: undecodable SLAC frames are counted, bad V2GTP closes its
  * connection (→ `v2g-closed`). Node-only code.
@@ -34,6 +36,7 @@ import type { LinkEndpoint, ReceiveOptions, V2gServer } from "../../types.js";
 import { isLoopback, seccListenAddress } from "../cli-support.js";
 import type { EvseNetworkEffect } from "../controllers.js";
 import { type HostWireTap, sdpTap } from "../wire-tap.js";
+import { ConnectionGate, type ConnectionTally } from "./gate.js";
 import { createPortModem, type ModemKind, type PortModem } from "./modem.js";
 import {
   attachSlac,
@@ -62,10 +65,19 @@ export interface EvseNetworkOptions {
    * address, advertising the link-local one); `port` omitted → random 49152–65535. Without
    * `allowAnyPort` the port must lie in 49152–65535, the range SDP may advertise (ISO 15118-2 §7.10.1).
    */
-  v2g: { host: string; port?: number; tls?: TlsServerConfig; allowAnyPort?: boolean } & Omit<
-    ReceiveOptions,
-    "logger"
-  >;
+  v2g: {
+    host: string;
+    port?: number;
+    tls?: TlsServerConfig;
+    allowAnyPort?: boolean;
+    /** Bound from accept to the first complete V2GTP message, TLS handshake included (link default 18 s). */
+    setupTimeoutMs?: number;
+    /**
+     * Admit a connection to the controller only once its first message is a supportedAppProtocolReq and
+     * `ready()` (the controller expects an EV); without it every accepted connection is handed over at once.
+     */
+    admission?: { ready(): boolean };
+  } & Omit<ReceiveOptions, "logger">;
   /** Deliver an event to the controller host (`host.push`). */
   push(ev: EvseDcEvent): void;
   /** Controller time for the events' `tMs`. */
@@ -87,6 +99,8 @@ export interface EvseNetwork {
   readonly sdpPort: number;
   readonly transport: "tcp" | "tls";
   readonly stats: NetworkStats;
+  /** The V2G connections so far: accepted, sessions (supportedAppProtocol succeeded), refused by reason. */
+  readonly connections: ConnectionTally;
   /** Stop SLAC, SDP and the V2G server; nothing is pushed after this. */
   close(): Promise<void>;
 }
@@ -106,7 +120,7 @@ export async function startEvseNetwork(o: EvseNetworkOptions): Promise<EvseNetwo
   };
   const ctx: NetworkContext = { push, now: o.now, tap: o.tap, log, stats, side: "evse" };
 
-  const { host: rawHost, port, tls, allowAnyPort, ...receive } = o.v2g;
+  const { host: rawHost, port, tls, allowAnyPort, admission, ...receive } = o.v2g;
   const host = loop ? rawHost : withScope(rawHost, o.iface);
   const advertised = loop ? "::1" : isUnspecified(host) ? await seccListenAddress(o.iface) : host;
   const sdpAddress = parseIpv6(splitIpv6Zone(advertised).address);
@@ -122,7 +136,13 @@ export async function startEvseNetwork(o: EvseNetworkOptions): Promise<EvseNetwo
     );
   }
   const slot = new V2gSlot(ctx);
-  server.onConnection((conn) => slot.adopt(conn, slot.next("replaced by a new connection")));
+  const gate = new ConnectionGate({
+    admission,
+    adopt: (conn, first) => slot.adopt(conn, slot.next("replaced by a new connection"), first),
+    log,
+  });
+  server.onRefused?.((r) => gate.serverRefused(r));
+  server.onConnection((conn) => gate.accept(conn));
 
   let sdp: Awaited<ReturnType<typeof openSdp>>;
   try {
@@ -157,6 +177,7 @@ export async function startEvseNetwork(o: EvseNetworkOptions): Promise<EvseNetwo
     sdpPort: sdp.port,
     transport: tls ? "tls" : "tcp",
     stats,
+    connections: gate.tally,
     perform(f) {
       if (closed) return;
       switch (f.kind) {
@@ -170,6 +191,7 @@ export async function startEvseNetwork(o: EvseNetworkOptions): Promise<EvseNetwo
           sdp.reply(f.datagram);
           break;
         case "v2g-send":
+          if (f.name === "supportedAppProtocolRes") gate.sapAnswered(f.bytes);
           slot.send(f.payloadType, f.bytes, f.name);
           break;
         case "v2g-close":
@@ -182,6 +204,7 @@ export async function startEvseNetwork(o: EvseNetworkOptions): Promise<EvseNetwo
       closed = true;
       modem?.stop();
       slac.detach();
+      gate.shutdown();
       slot.shutdown();
       await Promise.all([server.close(), sdp.close()]);
     },

@@ -5,4 +5,13 @@
  */
 export { type EvNetwork, type EvNetworkOptions, startEvNetwork } from "./ev-network.js";
 export { type EvseNetwork, type EvseNetworkOptions, startEvseNetwork } from "./evse-network.js";
+export {
+  type ConnectionTally,
+  copyConnectionTally,
+  emptyConnectionTally,
+  formatConnectionTally,
+  GATE_MAX_PENDING,
+  type RefusedConnections,
+  refusedTotal,
+} from "./gate.js";
 export { emptyNetworkStats, type NetworkStats } from "./shared.js";

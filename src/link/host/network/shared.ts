@@ -5,6 +5,7 @@
  */
 import { decodeSlacFrame, encodeSlacFrame, type SlacFrame } from "../../../slac/index.js";
 import type { FramePort } from "../../../slac/run/index.js";
+import type { V2gtpMessage } from "../../../v2g/index.js";
 import type { LinkLogger } from "../../logger.js";
 import type { LinkEndpoint, V2gConnection } from "../../types.js";
 import { type HostWireTap, tapFramePort, v2gtpTapEvents } from "../wire-tap.js";
@@ -153,8 +154,11 @@ export class V2gSlot {
     return this.gen;
   }
 
-  /** Take `conn` as the current connection of generation `gen`; a stale one is closed at once. */
-  adopt(conn: V2gConnection, gen: number): void {
+  /**
+   * Take `conn` as the current connection of generation `gen`; a stale one is closed at once. `first`: a
+   * message already received on it (held back until now), delivered right after `v2g-connected`.
+   */
+  adopt(conn: V2gConnection, gen: number, first: V2gtpMessage | null = null): void {
     if (this.shut || gen !== this.gen) {
       conn.close("superseded");
       return;
@@ -169,12 +173,14 @@ export class V2gSlot {
       `${ctx.side}: V2G ${conn.transport} connection ${conn.id} with ${endpointText(conn.remote)}`,
     );
     ctx.push({ kind: "v2g-connected", tMs: ctx.now() });
-    conn.onMessage((m) => {
+    const receive = (m: V2gtpMessage) => {
       wire?.message("rx", m);
       if (this.current !== conn) return;
       ctx.stats.v2gReceived++;
       ctx.push({ kind: "v2g-message", payloadType: m.payloadType, bytes: m.payload.slice(), tMs: ctx.now() });
-    });
+    };
+    if (first) receive(first);
+    conn.onMessage(receive);
     void conn.closed.then((info) => {
       wire?.close(info.code);
       if (this.current !== conn) return;
