@@ -63,11 +63,15 @@ function checkPair(r: { ev: Record<string, unknown>; evse: Record<string, unknow
   assert.ok(t.median > 0 && t.p99 >= t.median);
 }
 
-test("nacs evse --no-slac ↔ nacs ev --no-slac --ev-profile tesla --s2-delay 2: DIN DC session over TCP", async () => {
+test("nacs evse --session-id-bytes 4 ↔ nacs ev --ev-profile tesla --s2-delay 2 (no SLAC): DIN DC session over TCP", async () => {
   // A 2 s legacy S2 delay: the EV holds CableCheck until S2 is closed, so the charger's 1.5 s
   // CPState_Detection_Timeout does not end the session ("control pilot lost"). The Tesla profile offers
   // DIN and urn:tesla:din:2018:MsgDef; the charger chooses DIN.
-  const r = await pair(["--protocol", "din"], ["--ev-profile", "tesla", "--s2-delay", "2"]);
+  // The EVSE hands out 4-byte SessionIDs, as a Tesla Supercharger does.
+  const r = await pair(
+    ["--protocol", "din", "--session-id-bytes", "4"],
+    ["--ev-profile", "tesla", "--s2-delay", "2"],
+  );
   checkPair(r, "din");
   // What the charger serves, said at start whatever the log level.
   assert.match(

@@ -77,6 +77,7 @@ export const evseOptionsSchema = v2gCommonSchema
     maxCurrent: z.coerce.number().positive().max(1000).optional(),
     sessions: z.coerce.number().int().min(0).default(1),
     chargerClass: z.enum(["500v", "1000v"]).default("1000v"),
+    sessionIdBytes: z.coerce.number().int().min(1).max(8).default(8),
   })
   .superRefine((o, ctx) => {
     checkModeProtocols(o.mode, o.protocol, ctx);
@@ -224,6 +225,10 @@ export function registerEvseCommand(program: Command): void {
     .option("--events <file>", "DC: write the session record (NDJSON) to FILE, - for stdout")
     .option("--seed <n>", "DC with the simulated board: component tolerances and noise")
     .option("--charger-class <class>", "DC: 1000v (J3400, default) or 500v (legacy) power module")
+    .option(
+      "--session-id-bytes <n>",
+      "length of the SessionIDs handed out, 1–8 (default 8; a Supercharger uses 4)",
+    )
     .option("--port <n>", "TCP port (default random 49152–65535, advertised by SDP)")
     .option("--sdp-port <n>", "UDP port of the SDP server (default 15118)")
     .option("--max-power-kw <kW>", "DC power limit (default 150)")

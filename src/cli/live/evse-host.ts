@@ -97,6 +97,7 @@ export async function runEvseHost(
             protocols: o.protocol,
             epochS: Math.floor(Date.now() / 1000),
             seed: random(4).reduce((a, b) => a * 256 + b, 0) >>> 0 || 1,
+            sessionIdLength: o.sessionIdBytes,
           },
         }),
       board: board.port,
