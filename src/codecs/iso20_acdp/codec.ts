@@ -8,9 +8,8 @@
 import { BitReader } from "../../exi/reader.js";
 import { BitWriter } from "../../exi/writer.js";
 import { ExiDecodeError, ExiEncodeError, withPath } from "../../exi/errors.js";
-import { arrErr, chkBig, chkBool, chkInt, ENCODE_MODE, enumIdx, missErr, structErr } from "../../exi/check.js";
-import { decodedPadding, decodedTolerant, facetWarnings, markDecoded, underRoot } from "../../exi/decoded.js";
-import { MAX_EXI_MESSAGE_BYTES } from "../../exi/limits.js";
+import { arrErr, chkBig, chkBool, chkInt, enumIdx, missErr, structErr } from "../../exi/check.js";
+import { beginDecode, finishDecode, finishEncode, startEncode } from "../../exi/document.js";
 import type { DecodeOptions, EncodeOptions } from "../../exi/options.js";
 import { META } from "./meta.js";
 import type * as T from "./types.js";
@@ -60,66 +59,11 @@ export type FragmentDocument = Record<string, unknown>;
 const W_ = new BitWriter(8192);
 const R_ = new BitReader();
 
-function begin(bytes: Uint8Array, opts?: DecodeOptions): BitReader {
-  if (!(bytes instanceof Uint8Array)) throw new ExiDecodeError("EXI_HEADER", "input is not a Uint8Array", 0);
-  if (bytes.length > MAX_EXI_MESSAGE_BYTES) throw new ExiDecodeError("EXI_LIMIT", `stream of ${bytes.length} bytes exceeds MAX_EXI_MESSAGE_BYTES ${MAX_EXI_MESSAGE_BYTES}`, 0);
-  if (bytes.length === 0 || bytes[0] !== 0x80) throw new ExiDecodeError("EXI_HEADER", `EXI header must be 0x80 (no options, version 1), got ${bytes.length === 0 ? "nothing" : "0x" + bytes[0]!.toString(16)}`, 0, "header", "0x80");
-  return R_.reset(bytes, 8, opts?.strict === true);
-}
-
-/** Check End-Document padding; returns the number of zero bytes after it. */
-function end(r: BitReader, opts?: DecodeOptions): number {
-  const p = r.pos;
-  const rest = p & 7 ? 8 - (p & 7) : 0;
-  if (rest && r.bits(rest) !== 0) r.fail("EXI_TRAILING", "non-zero padding bits after End-Document", "DocEnd", undefined, p);
-  const byteEnd = r.pos >>> 3;
-  if (byteEnd < r.buf.length) {
-    for (let i = byteEnd; i < r.buf.length; i++) if (r.buf[i] !== 0) r.fail("EXI_TRAILING", `${r.buf.length - byteEnd} bytes after End-Document (not zero)`, "DocEnd", undefined, byteEnd * 8);
-    opts?.onWarning?.({ code: "EXI_TRAILING_ZERO_BYTES", message: `${r.buf.length - byteEnd} zero bytes after End-Document ignored`, bitOffset: byteEnd * 8 });
-  }
-  return r.buf.length - byteEnd;
-}
-
-/**
- * End of a decode: the padding, then the facet warnings of a tolerant decode (paths from the root element,
- * or from inside `root` when given), recorded on the result (see exi/decoded.ts).
- */
-function done<D extends object>(r: BitReader, doc: D, opts?: DecodeOptions, root?: string): D {
-  const pad = end(r, opts);
-  if (r.facets.length === 0 && pad === 0) return doc;
-  let ws = r.facets.length === 0 ? [] : facetWarnings(META, doc as Record<string, unknown>, r.facets);
-  let target: object = doc;
-  const inner = root === undefined ? undefined : (doc as Record<string, unknown>)[root];
-  if (typeof inner === "object" && inner !== null) {
-    target = inner;
-    ws = underRoot(ws, root!);
-  }
-  if (opts?.onWarning) for (const x of ws) opts.onWarning(x);
-  markDecoded(target, ws, pad);
-  return doc;
-}
-
-/** Start an encode: tolerant when asked or when `doc` (or its root's value) carries facet warnings of a decode (exi/check.ts). */
-function start(doc: unknown, opts?: EncodeOptions): BitWriter {
-  const tolerant = opts?.tolerant ?? decodedTolerant(doc);
-  ENCODE_MODE.tolerant = tolerant;
-  const w = W_;
-  w.reset(opts?.lenientLengths === true, tolerant);
-  w.bits(0x80, 8);
-  return w;
-}
-
-/** End an encode: the bytes, then the zero padding bytes asked for or recorded by the decode of `doc`. */
-function finish(w: BitWriter, doc: unknown, opts?: EncodeOptions): Uint8Array {
-  const pad = opts?.paddingBytes ?? decodedPadding(doc);
-  const out = w.finish();
-  if (pad === 0) return out;
-  if (!Number.isInteger(pad) || pad < 0 || out.length + pad > MAX_EXI_MESSAGE_BYTES)
-    throw new ExiEncodeError("EXI_LIMIT", "paddingBytes", `${pad} padding bytes: not a count that fits MAX_EXI_MESSAGE_BYTES`);
-  const padded = new Uint8Array(out.length + pad);
-  padded.set(out);
-  return padded;
-}
+const begin = (bytes: Uint8Array, opts?: DecodeOptions): BitReader => beginDecode(R_, bytes, opts);
+const done = <D extends object>(r: BitReader, doc: D, opts?: DecodeOptions, root?: string): D =>
+  finishDecode(r, doc, META, opts, root);
+const start = (doc: unknown, opts?: EncodeOptions): BitWriter => startEncode(W_, doc, opts);
+const finish = finishEncode;
 const E0: readonly string[] = ["OK","OK_CertificateExpiresSoon","OK_NewSessionEstablished","OK_OldSessionJoined","OK_PowerToleranceConfirmed","WARNING_AuthorizationSelectionInvalid","WARNING_CertificateExpired","WARNING_CertificateNotYetValid","WARNING_CertificateRevoked","WARNING_CertificateValidationError","WARNING_ChallengeInvalid","WARNING_EIMAuthorizationFailure","WARNING_eMSPUnknown","WARNING_EVPowerProfileViolation","WARNING_GeneralPnCAuthorizationError","WARNING_NoCertificateAvailable","WARNING_NoContractMatchingPCIDFound","WARNING_PowerToleranceNotConfirmed","WARNING_ScheduleRenegotiationFailed","WARNING_StandbyNotAllowed","WARNING_WPT","FAILED","FAILED_AssociationError","FAILED_ContactorError","FAILED_EVPowerProfileInvalid","FAILED_EVPowerProfileViolation","FAILED_MeteringSignatureNotValid","FAILED_NoEnergyTransferServiceSelected","FAILED_NoServiceRenegotiationSupported","FAILED_PauseNotAllowed","FAILED_PowerDeliveryNotApplied","FAILED_PowerToleranceNotConfirmed","FAILED_ScheduleRenegotiation","FAILED_ScheduleSelectionInvalid","FAILED_SequenceError","FAILED_ServiceIDInvalid","FAILED_ServiceSelectionInvalid","FAILED_SignatureError","FAILED_UnknownSession","FAILED_WrongChargeParameter"];
 function E0i(v: unknown, f: string): number { switch (v) { case "OK": return 0; case "OK_CertificateExpiresSoon": return 1; case "OK_NewSessionEstablished": return 2; case "OK_OldSessionJoined": return 3; case "OK_PowerToleranceConfirmed": return 4; case "WARNING_AuthorizationSelectionInvalid": return 5; case "WARNING_CertificateExpired": return 6; case "WARNING_CertificateNotYetValid": return 7; case "WARNING_CertificateRevoked": return 8; case "WARNING_CertificateValidationError": return 9; case "WARNING_ChallengeInvalid": return 10; case "WARNING_EIMAuthorizationFailure": return 11; case "WARNING_eMSPUnknown": return 12; case "WARNING_EVPowerProfileViolation": return 13; case "WARNING_GeneralPnCAuthorizationError": return 14; case "WARNING_NoCertificateAvailable": return 15; case "WARNING_NoContractMatchingPCIDFound": return 16; case "WARNING_PowerToleranceNotConfirmed": return 17; case "WARNING_ScheduleRenegotiationFailed": return 18; case "WARNING_StandbyNotAllowed": return 19; case "WARNING_WPT": return 20; case "FAILED": return 21; case "FAILED_AssociationError": return 22; case "FAILED_ContactorError": return 23; case "FAILED_EVPowerProfileInvalid": return 24; case "FAILED_EVPowerProfileViolation": return 25; case "FAILED_MeteringSignatureNotValid": return 26; case "FAILED_NoEnergyTransferServiceSelected": return 27; case "FAILED_NoServiceRenegotiationSupported": return 28; case "FAILED_PauseNotAllowed": return 29; case "FAILED_PowerDeliveryNotApplied": return 30; case "FAILED_PowerToleranceNotConfirmed": return 31; case "FAILED_ScheduleRenegotiation": return 32; case "FAILED_ScheduleSelectionInvalid": return 33; case "FAILED_SequenceError": return 34; case "FAILED_ServiceIDInvalid": return 35; case "FAILED_ServiceSelectionInvalid": return 36; case "FAILED_SignatureError": return 37; case "FAILED_UnknownSession": return 38; case "FAILED_WrongChargeParameter": return 39; } return enumIdx(v, E0, 6, f); }
 const E1: readonly string[] = ["Finished","Ongoing","Ongoing_WaitingForCustomerInteraction"];
