@@ -64,13 +64,18 @@ export function profileBattery(name: EvProfileName, battery: DcBatteryConfig): D
   return { ...dcBatteryConfig("400v", battery.capacityWh / 1000), ...TESLA_MODEL3_LIMITS };
 }
 
+/** Why profile `name` cannot drive an EV charging with `energy`, or null. */
+export function evProfileProblem(name: EvProfileName, energy: "dc" | "ac"): string | null {
+  return name === "tesla" && energy !== "dc"
+    ? "tesla charges DC over DIN SPEC 70121 only (Tesla cars offer no AC high-level communication)"
+    : null;
+}
+
 /** Apply profile `name` over `cfg`. */
 export function applyEvProfile(name: EvProfileName, cfg: EvDcConfig): EvDcConfig {
   if (name === "default") return cfg;
-  if (cfg.energy !== "dc")
-    throw new EvProfileError(
-      "the tesla profile charges DC over DIN SPEC 70121 only (Tesla cars offer no AC HLC)",
-    );
+  const problem = evProfileProblem(name, cfg.energy);
+  if (problem) throw new EvProfileError(problem);
   return {
     ...cfg,
     battery: profileBattery(name, cfg.battery),

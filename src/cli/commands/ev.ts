@@ -17,7 +17,7 @@ import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { z } from "zod";
 import { EV_MAX_S2_CLOSE_DELAY_MS } from "../../ev/dc/types.js";
-import { EV_PROFILE_NAMES } from "../../ev/profiles.js";
+import { EV_PROFILE_NAMES, evProfileProblem } from "../../ev/profiles.js";
 import { isLoopback, stderrLogger, testPki } from "../../link/host/cli-support.js";
 import { findLinkLocalAddress } from "../../link/iface.js";
 import type { TlsClientConfig } from "../../link/index.js";
@@ -43,13 +43,8 @@ export const evOptionsSchema = v2gCommonSchema
   })
   .superRefine((o, ctx) => {
     checkModeProtocols(o.mode, o.protocol, ctx);
-    if (o.evProfile === "tesla" && o.mode !== "dc")
-      ctx.addIssue({
-        code: "custom",
-        path: ["evProfile"],
-        message:
-          "tesla charges DC over DIN SPEC 70121 only (Tesla cars offer no AC high-level communication)",
-      });
+    const profileProblem = evProfileProblem(o.evProfile, o.mode);
+    if (profileProblem) ctx.addIssue({ code: "custom", path: ["evProfile"], message: profileProblem });
     if (o.tls && !o.trust && !o.testPki)
       ctx.addIssue({
         code: "custom",

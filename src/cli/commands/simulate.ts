@@ -12,7 +12,7 @@ import { dirname, join, resolve } from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
 import { EV_MAX_S2_CLOSE_DELAY_MS } from "../../ev/dc/types.js";
-import { EV_PROFILE_NAMES } from "../../ev/profiles.js";
+import { EV_PROFILE_NAMES, evProfileProblem } from "../../ev/profiles.js";
 import { startTcpCarrier } from "../../link/tcp-carrier.js";
 import {
   DC_SIM_EV_MAC,
@@ -91,13 +91,8 @@ export const simulateOptionsSchema = z
         path: ["protocol"],
         message: "--hlc needs iso2 (DIN 70121 is DC only)",
       });
-    if (o.evProfile === "tesla" && o.mode !== "dc")
-      ctx.addIssue({
-        code: "custom",
-        path: ["evProfile"],
-        message:
-          "tesla charges DC over DIN SPEC 70121 only (Tesla cars offer no AC high-level communication)",
-      });
+    const profileProblem = evProfileProblem(o.evProfile, o.mode);
+    if (profileProblem) ctx.addIssue({ code: "custom", path: ["evProfile"], message: profileProblem });
     const basicAc = o.mode === "ac" && !o.hlc;
     if (o.transport === "tcp" && basicAc)
       ctx.addIssue({
