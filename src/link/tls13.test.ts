@@ -9,7 +9,7 @@ import { makeTestPki, type TestPki } from "../../tools/pki/make-test-pki.js";
 import { V2gtpPayloadType } from "../v2g/index.js";
 import { LinkError, TlsTrustError } from "./errors.js";
 import { createCaptureLogger } from "./logger.js";
-import { echo, firstConnection, LOOPBACK, nextMessages } from "./test-support.js";
+import { echo, firstConnection, LOOPBACK, nextMessages, rawSocket, socketClosed } from "./test-support.js";
 import { startTlsServer, type TlsClientConfig, type TlsServerConfig, tlsConnect } from "./tls.js";
 import {
   clientHelloVersions,
@@ -384,3 +384,43 @@ test("tls13: clientHelloVersions never throws and never reads past the record (f
     { numRuns: 2000 },
   );
 });
+
+test(
+  "tls13: both versions on one port — plaintext, silence and a close before the ClientHello are refused, each once; TLS 1.3 is served after them",
+  { timeout: 10_000 },
+  async () => {
+    const refused: ServerRefusal[] = [];
+    const s = await server(
+      { versions: ["1.2", "1.3"], tls13: tls13Material(), handshakeTimeoutMs: 200 },
+      refused,
+    );
+    try {
+      const plain = await rawSocket(s.local.port);
+      plain.write(Uint8Array.of(0x01, 0xfe, 0x80, 0x01, 0, 0, 0, 2, 0x80, 0x00));
+      const silent = await rawSocket(s.local.port);
+      const closer = await rawSocket(s.local.port);
+      closer.write(Uint8Array.of(0x16, 0x03, 0x01)); // half a record header, then gone
+      closer.end();
+      await Promise.all([socketClosed(plain), socketClosed(silent)]);
+      for (let i = 0; i < 100 && refused.length < 3; i++) await new Promise((r) => setTimeout(r, 10));
+      assert.deepEqual(refused.map((r) => r.kind).sort(), [
+        "setup-timeout",
+        "tls-handshake",
+        "tls-handshake",
+      ]);
+      assert.ok(
+        refused.some((r) => /TLS handshake failed/.test(r.detail)),
+        "plaintext: handshake failure",
+      );
+      assert.ok(
+        refused.some((r) => /closed by the peer/.test(r.detail)),
+        "close during the ClientHello",
+      );
+      assert.equal(s.connections.size, 0);
+      // …and the port still serves a TLS 1.3 EVCC.
+      assert.equal((await roundTrip(s, client13())).client.protocol, "TLSv1.3");
+    } finally {
+      await s.close();
+    }
+  },
+);
