@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { connect as rawTlsConnect, type TLSSocket } from "node:tls";
 import fc from "fast-check";
-import { makeTestPki, type TestPki } from "../../tools/pki/make-test-pki.js";
+import { issue, makeTestPki, type TestPki } from "../../tools/pki/make-test-pki.js";
 import { V2gtpPayloadType } from "../v2g/index.js";
 import { LinkError, TlsTrustError } from "./errors.js";
 import { createCaptureLogger } from "./logger.js";
@@ -421,6 +421,61 @@ test(
       assert.equal((await roundTrip(s, client13())).client.protocol, "TLSv1.3");
     } finally {
       await s.close();
+    }
+  },
+);
+
+test(
+  "tls13: the EVCC refuses a -20 SECC leaf without DC=CPO, and a chain of more than leaf + 2 Sub-CAs",
+  { timeout: 10_000 },
+  async () => {
+    const p = pki.iso20;
+    const at = (d: number) => new Date(Date.now() + d * 86_400_000);
+    const leaf = (name: { CN: string; DC?: string }, issuer: typeof p.cpoSubCa2) =>
+      issue({ name, notBefore: at(-1), notAfter: at(30), ca: false, issuer, keyType: "p521" });
+    const noCpo = leaf({ CN: "ZZNACS20", DC: "V2G" }, p.cpoSubCa2);
+    // A root with three Sub-CAs without path-length limits: valid for OpenSSL, too deep for ISO 15118-20.
+    const ca = (CN: string, issuer?: typeof p.v2gRoot) =>
+      issue({
+        name: { CN, DC: "V2G" },
+        notBefore: at(-1),
+        notAfter: at(30),
+        ca: null,
+        keyType: "p521",
+        ...(issuer ? { issuer } : {}),
+      });
+    const root = ca("deep root");
+    const a = ca("deep Sub-CA a", root);
+    const b = ca("deep Sub-CA b", a);
+    const c3 = ca("deep Sub-CA c", b);
+    const deep = leaf({ CN: "ZZNACS20", DC: "CPO" }, c3);
+    const cases = [
+      {
+        key: noCpo.keyPem,
+        cert: noCpo.certPem + p.cpoSubCa2.certPem + p.cpoSubCa1.certPem,
+        rule: /DC=V2G: ISO 15118-20 needs DC=CPO/,
+      },
+      {
+        key: deep.keyPem,
+        cert: deep.certPem + c3.certPem + b.certPem + a.certPem,
+        rule: /4 certificates below the root: at most 3/,
+      },
+    ];
+    for (const c of cases) {
+      const s = await server({ versions: ["1.3"], tls13: tls13Material({ key: c.key, cert: c.cert }) });
+      try {
+        await assert.rejects(
+          tlsConnect({
+            host: LOOPBACK,
+            port: s.local.port,
+            tls: client13({ ca: [p.v2gRoot.certPem, root.certPem] }),
+          }),
+          (e: unknown) =>
+            e instanceof TlsTrustError && e.code === "SECC_CERT_REJECTED" && c.rule.test(e.message),
+        );
+      } finally {
+        await s.close();
+      }
     }
   },
 );
