@@ -230,7 +230,7 @@ test(
 );
 
 test(
-  "tls13: one port, both versions — a TLS 1.2 EVCC gets the -2 P-256 leaf, a TLS 1.3 EVCC the -20 P-521 leaf, a dual EVCC TLS 1.3",
+  "tls13: one port, both versions — a TLS 1.2 EVCC gets the -2 P-256 leaf, a TLS 1.3 EVCC the -20 P-521 leaf, a dual EVCC TLS 1.3 (and TLS 1.2 from a 1.2-only SECC)",
   { timeout: 10_000 },
   async () => {
     const refused: ServerRefusal[] = [];
@@ -249,6 +249,17 @@ test(
       assert.deepEqual(refused, []);
     } finally {
       await s.close();
+    }
+    // The dual EVCC against a TLS 1.2-only SECC: TLS 1.2 with the -2 chain (no -20 leaf rules there).
+    const s12 = await server({});
+    try {
+      const r = await roundTrip(
+        s12,
+        client13({ versions: ["1.2", "1.3"], ca: [pki.v2gRoot.certPem, pki.iso20.v2gRoot.certPem] }),
+      );
+      assert.deepEqual([r.client.protocol, r.client.peerCommonName], ["TLSv1.2", "ZZNACS20"]);
+    } finally {
+      await s12.close();
     }
   },
 );
