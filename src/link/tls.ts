@@ -42,13 +42,12 @@ import {
 import {
   checkIso20SeccCertificate,
   checkTlsVersions,
-  clientHelloVersions,
   ISO15118_20_REQUIRE_CLIENT_CERT,
   ISO15118_20_TLS_CIPHERS,
   ISO15118_20_TLS_GROUPS,
   ISO15118_20_TLS_SIGALGS,
   ISO15118_20_TLS_VERSION,
-  TLS13_WIRE_VERSION,
+  routeByClientHello,
   type TlsVersion,
 } from "./tls13.js";
 import type { LinkEndpoint, ServerRefusal, TlsInfo, V2gConnection, V2gServer } from "./types.js";
@@ -403,28 +402,6 @@ export async function startTlsServer(opts: TcpServerOptions & { tls: TlsServerCo
     `link: tls server (TLS ${versions.join(" + ")}) listening on [${opts.host}]:${port}`,
   );
   return core;
-}
-
-/**
- * Read the first TLS record of `raw` and call `route(offers13)` once: true when the ClientHello's
- * `supported_versions` lists TLS 1.3 (RFC 8446 §4.2.1). The bytes read are put back (`unshift`), so the
- * TLS server the socket is handed to sees the whole stream; Node's TLSSocket takes bytes already buffered
- * on the socket it wraps. Anything that is not a ClientHello goes to the TLS 1.2 side, which fails the
- * handshake and reports it. Bounded by the first record (at most 16 640 bytes + header).
- */
-function routeByClientHello(raw: Socket, route: (offers13: boolean) => void): void {
-  let buf: Buffer = Buffer.alloc(0);
-  const onData = (d: Buffer) => {
-    buf = buf.length === 0 ? d : Buffer.concat([buf, d]);
-    const hello = clientHelloVersions(buf);
-    if (hello.kind === "incomplete") return;
-    raw.off("data", onData);
-    raw.pause();
-    raw.unshift(buf);
-    route(hello.kind === "hello" && hello.versions.includes(TLS13_WIRE_VERSION));
-  };
-  raw.on("data", onData);
-  raw.on("error", () => {}); // reported through "close" (pending) or by the TLS socket
 }
 
 /**

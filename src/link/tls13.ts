@@ -28,6 +28,7 @@
  * {@link ISO15118_20_ALLOW_WITHOUT_TLS13}.
  */
 import { X509Certificate } from "node:crypto";
+import type { Socket } from "node:net";
 import type { PeerCertificate } from "node:tls";
 import { LinkError } from "./errors.js";
 
@@ -55,7 +56,7 @@ export const ISO15118_20_TLS_SIGALGS = "ecdsa_secp521r1_sha512:ed448";
 export const ISO15118_20_REQUIRE_CLIENT_CERT = true;
 /**
  * Allow an ISO 15118-20 namespace in supportedAppProtocol over TCP or TLS 1.2. Off: the standard gives -20
- * no such mode ([V2G20-2356]); every public stack allows it in the lab (digest of the public stacks).
+ * no such mode ([V2G20-2356]); Josev and EVerest's libiso15118 allow it in the lab.
  */
 export const ISO15118_20_ALLOW_WITHOUT_TLS13 = false;
 /** Certificates in an ISO 15118-20 SECC chain below the root: the leaf and at most two Sub-CAs. */
@@ -145,6 +146,28 @@ export function clientHelloVersions(b: Uint8Array): ClientHelloVersions {
     o += n;
   }
   return legacyOnly;
+}
+
+/**
+ * Read the first TLS record of `raw` and call `route(offers13)` once: true when the ClientHello's
+ * `supported_versions` lists TLS 1.3 (RFC 8446 §4.2.1). The bytes read are put back (`unshift`), so the
+ * TLS server the socket is handed to sees the whole stream; Node's TLSSocket takes bytes already buffered
+ * on the socket it wraps. Anything that is not a ClientHello goes to the TLS 1.2 side, which fails the
+ * handshake and reports it. Bounded by the first record (at most 16 640 bytes + header).
+ */
+export function routeByClientHello(raw: Socket, route: (offers13: boolean) => void): void {
+  let buf: Buffer = Buffer.alloc(0);
+  const onData = (d: Buffer) => {
+    buf = buf.length === 0 ? d : Buffer.concat([buf, d]);
+    const hello = clientHelloVersions(buf);
+    if (hello.kind === "incomplete") return;
+    raw.off("data", onData);
+    raw.pause();
+    raw.unshift(buf);
+    route(hello.kind === "hello" && hello.versions.includes(TLS13_WIRE_VERSION));
+  };
+  raw.on("data", onData);
+  raw.on("error", () => {}); // reported through "close" (pending) or by the TLS socket
 }
 
 function hex(n: number): string {
