@@ -1,6 +1,9 @@
 /**
  * SECC response time for CurrentDemandReq: this process runs 1 and 100 EVSE controllers (`nacs evse`'s
- * live host: controller, board link, network port), over TCP and over TLS 1.2 on [::1]; the EVs are the EV
+ * live host: controller, board link, network port), over TCP, over TLS 1.2 and over TLS 1.3 (the
+ * ISO 15118-20 profile: P-521 chain, TLS_AES_256_GCM_SHA384, mutual TLS with the vehicle certificate) on
+ * [::1]. Inside TLS 1.3 runs today's ISO 15118-2 CurrentDemand until the -20 session machines land (the
+ * label says so). The EVs are the EV
  * controllers of `nacs ev` in a child process (bench/fleet/ev-child.ts), so their work does not share the
  * EVSEs' event loop. Each pair has its own simulated cable (a board link to the world the EV process
  * hosts). Measured at each EVSE: request fully received → response written to the socket (median, p99),
@@ -31,8 +34,19 @@ interface EvDone {
   rtt: number[];
 }
 
+/** The V2G transport of a scenario. */
+type Transport = "tcp" | "tls1.2" | "tls1.3";
+/** Every transport; `NACS_SECC_BENCH_TRANSPORTS=tls1.3` (comma list) runs a subset. */
+const TRANSPORTS: readonly Transport[] = ["tcp", "tls1.2", "tls1.3"];
+
+const LABELS: Record<Transport, string> = {
+  tcp: "TCP",
+  "tls1.2": "TLS",
+  "tls1.3": "TLS 1.3 (ISO 15118-20 profile, mutual TLS; ISO-2 CurrentDemand inside until -20 lands)",
+};
+
 async function scenario(
-  tls: boolean,
+  transport: Transport,
   n: number,
   pki: ReturnType<typeof makeTestPki>,
 ): Promise<BenchResult[]> {
@@ -45,7 +59,17 @@ async function scenario(
     loopMs: LOOP_MS,
     timeScale: 1,
   };
-  const ca = tls ? { ca: pki.v2gRoot.certPem } : {};
+  const ca =
+    transport === "tls1.2"
+      ? { ca: pki.v2gRoot.certPem }
+      : transport === "tls1.3"
+        ? {
+            ca: pki.iso20.v2gRoot.certPem,
+            versions: ["1.3"],
+            cert: pki.iso20.vehicleChainPem,
+            key: pki.iso20.vehicleLeaf.keyPem,
+          }
+        : {};
   const evs: Child = spawnChild(fileURLToPath(new URL("./fleet/ev-child.ts", import.meta.url)), {
     NACS_FLEET: JSON.stringify({ ...spec, ...ca }),
   });
@@ -53,7 +77,21 @@ async function scenario(
   try {
     await evs.next("ready", SCENARIO_LIMIT_MS);
     const inLoopSeen = evs.next<{ all: boolean }>("in-loop", SCENARIO_LIMIT_MS);
-    const server = tls ? { key: pki.seccLeaf.keyPem, cert: pki.seccChainPem } : undefined;
+    const server =
+      transport === "tls1.2"
+        ? { key: pki.seccLeaf.keyPem, cert: pki.seccChainPem }
+        : transport === "tls1.3"
+          ? {
+              key: pki.seccLeaf.keyPem,
+              cert: pki.seccChainPem,
+              versions: ["1.3" as const],
+              tls13: {
+                key: pki.iso20.seccLeaf.keyPem,
+                cert: pki.iso20.seccChainPem,
+                clientCa: pki.iso20.oemRoot.certPem,
+              },
+            }
+          : undefined;
     for (let i = 0; i < n; i++) evses.push(await startFleetEvse(spec, i, server));
     const inLoop = await inLoopSeen;
     if (!inLoop.all) throw new Error("not every session reached the CurrentDemand loop");
@@ -72,7 +110,7 @@ async function scenario(
     const st = timeStats(secc);
     const rt = timeStats(done.rtt);
     const abnormal = sessions.filter((s) => s.stopReason !== "EV ended the session").length;
-    const label = `${tls ? "TLS" : "TCP"} ${n} session${n > 1 ? "s" : ""}`;
+    const label = `${LABELS[transport]} ${n} session${n > 1 ? "s" : ""}`;
     const r3 = (x: number) => Math.round(x * 1000) / 1000;
     const detail = { samples: st.count, sessions: sessions.length, abnormalEnds: abnormal, max: r3(st.max) };
     return [
@@ -109,6 +147,8 @@ async function scenario(
 export async function run(): Promise<BenchResult[]> {
   const pki = makeTestPki();
   const out: BenchResult[] = [];
-  for (const tls of [false, true]) for (const n of [1, 100]) out.push(...(await scenario(tls, n, pki)));
+  const only = process.env.NACS_SECC_BENCH_TRANSPORTS?.split(",");
+  for (const t of TRANSPORTS.filter((x) => !only || only.includes(x)))
+    for (const n of [1, 100]) out.push(...(await scenario(t, n, pki)));
   return out;
 }

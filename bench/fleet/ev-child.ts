@@ -1,6 +1,7 @@
 /**
  * The EV side of a bench fleet, run as a child process so the EVs' work does not share the measured
- * EVSEs' event loop. Reads the {@link FleetSpec} (and the TLS root, if any) from NACS_FLEET, starts every
+ * EVSEs' event loop. Reads the {@link FleetSpec} (and the TLS root, versions and vehicle certificate, if
+ * any) from NACS_FLEET, starts every
  * EV (each hosting its pair's simulated world), then talks JSON lines on stdout: `ready` (worlds hosted),
  * `in-loop` (every EV in the CurrentDemand loop, or ended), `done` (after `stop` on stdin: the
  * round trips of CurrentDemand past the warm-up, and how the sessions ended). After `done` the cables
@@ -8,6 +9,7 @@
  */
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { createInterface } from "node:readline";
+import type { TlsClientConfig } from "../../src/link/index.js";
 import { emit, lateMs } from "../load/config.js";
 import { FLEET_WARMUP, type FleetEv, type FleetSpec, startFleetEv } from "./fleet.js";
 
@@ -17,8 +19,16 @@ const END_LIMIT_MS = 20_000;
 const IN_LOOP_LIMIT_MS = 60_000;
 
 async function main(): Promise<void> {
-  const spec = JSON.parse(process.env.NACS_FLEET ?? "{}") as FleetSpec & { ca?: string };
-  const tls = spec.ca ? { ca: spec.ca } : undefined;
+  const spec = JSON.parse(process.env.NACS_FLEET ?? "{}") as FleetSpec &
+    Partial<Pick<TlsClientConfig, "versions" | "cert" | "key">> & { ca?: string };
+  // TLS 1.3 (ISO 15118-20): the versions and the vehicle certificate come along with the root.
+  const tls: TlsClientConfig | undefined = spec.ca
+    ? {
+        ca: spec.ca,
+        ...(spec.versions ? { versions: spec.versions } : {}),
+        ...(spec.cert && spec.key ? { cert: spec.cert, key: spec.key } : {}),
+      }
+    : undefined;
   const evs: FleetEv[] = [];
   const first = spec.first ?? 0;
   const share = spec.share ?? spec.count;

@@ -1,5 +1,11 @@
 /**
- * TLS 1.2 V2G transport (ISO 15118-2 §7.7.3.x): the SECC presents its leaf certificate and the
+ * TLS V2G transport. TLS 1.2 for ISO 15118-2 / DIN 70121 (the default, unchanged), TLS 1.3 for ISO 15118-20
+ * (`versions: ["1.3"]`, profile and mutual TLS in `tls13.ts`), or both on one port (`["1.2","1.3"]`: the
+ * server reads the ClientHello's `supported_versions` and hands the connection to its TLS 1.3 or its
+ * TLS 1.2 context, each with its own certificate — OpenSSL keeps one ECDSA certificate per context, and
+ * the -2 leaf is P-256 while the -20 leaf is P-521).
+ *
+ * TLS 1.2 (ISO 15118-2 §7.7.3.x): the SECC presents its leaf certificate and the
  * CPO sub-CA chain; the EVCC trusts only the V2G root(s) and refuses any other chain with a
  * {@link TlsTrustError}. `keylogFile` appends NSS key-log lines ("CLIENT_RANDOM …") so Wireshark can
  * decrypt captured sessions (the CLI's `--tls-keylog FILE`).
@@ -11,11 +17,12 @@
  * therefore cannot talk to us (handshake failure, logged); all real EVCCs we know offer 0xC023 too.
  */
 import { appendFileSync } from "node:fs";
-import type { Socket } from "node:net";
+import { createServer as createNetServer, type Server, type Socket } from "node:net";
 import {
   createServer as createTlsServer,
   type PeerCertificate,
   type TLSSocket,
+  type Server as TlsNodeServer,
   connect as tlsConnectSocket,
 } from "node:tls";
 import { realClock } from "../machine/index.js";
@@ -32,6 +39,17 @@ import {
   type TcpConnectOptions,
   type TcpServerOptions,
 } from "./tcp.js";
+import {
+  checkIso20SeccCertificate,
+  checkTlsVersions,
+  ISO15118_20_REQUIRE_CLIENT_CERT,
+  ISO15118_20_TLS_CIPHERS,
+  ISO15118_20_TLS_GROUPS,
+  ISO15118_20_TLS_SIGALGS,
+  ISO15118_20_TLS_VERSION,
+  routeByClientHello,
+  type TlsVersion,
+} from "./tls13.js";
 import type { LinkEndpoint, ServerRefusal, TlsInfo, V2gConnection, V2gServer } from "./types.js";
 
 /** OpenSSL name of TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256 (0xC023), the ISO 15118-2 suite Node offers. */
@@ -104,6 +122,33 @@ export interface TlsServerConfig {
   handshakeTimeoutMs?: number;
   /** At most this many handshakes pending at once; one more drops the oldest (default {@link LINK_MAX_PENDING_HANDSHAKES}). */
   maxPendingHandshakes?: number;
+  /**
+   * TLS versions accepted (default ["1.2"]): "1.2" serves `key`/`cert` with the ISO 15118-2 profile,
+   * "1.3" serves `tls13` with the ISO 15118-20 profile; both → chosen per connection by the ClientHello
+   * (TLS 1.3 when the client offers it).
+   */
+  versions?: readonly TlsVersion[];
+  /** ISO 15118-20 TLS 1.3 material and profile; required when `versions` includes "1.3". */
+  tls13?: Tls13ServerConfig;
+}
+
+/** SECC TLS 1.3 (ISO 15118-20) material and profile overrides. */
+export interface Tls13ServerConfig {
+  /** SECC -20 leaf private key (P-521 or Ed448, PEM). */
+  key: Pem;
+  /** SECC -20 leaf followed by its CPO Sub-CAs (PEM, leaf first, root omitted). */
+  cert: Pem;
+  /** Roots a vehicle certificate may chain to (OEM and/or V2G roots, [V2G20-2339]). */
+  clientCa?: Pem | Pem[];
+  /**
+   * Refuse a client without a valid vehicle certificate (default {@link ISO15118_20_REQUIRE_CLIENT_CERT}).
+   * false: the CertificateRequest is still sent ([V2G20-2400]), a client without a certificate is served.
+   */
+  requireClientCert?: boolean;
+  /** Defaults: {@link ISO15118_20_TLS_CIPHERS}, {@link ISO15118_20_TLS_GROUPS}, {@link ISO15118_20_TLS_SIGALGS}. */
+  ciphers?: string;
+  groups?: string;
+  sigalgs?: string;
 }
 
 /** EVCC TLS trust settings. */
@@ -118,6 +163,19 @@ export interface TlsClientConfig {
    * is its SECC ID / EVSEID, not a host name (ISO 15118-2 Annex F certificate profile).
    */
   checkSeccCertificate?: (cert: PeerCertificate) => Error | undefined;
+  /**
+   * TLS versions offered (default ["1.2"]). With "1.3" the ISO 15118-20 suites, groups and signature
+   * schemes are offered too, and a TLS 1.3 session's SECC leaf must pass {@link checkIso20SeccCertificate}.
+   * `ca` then holds the root(s) of the -20 SECC chain as well.
+   */
+  versions?: readonly TlsVersion[];
+  /** Vehicle certificate chain (PEM, leaf first) and key for ISO 15118-20 mutual TLS. */
+  cert?: Pem;
+  key?: Pem;
+  /** TLS 1.3 overrides (defaults as {@link Tls13ServerConfig}). */
+  tls13Ciphers?: string;
+  groups?: string;
+  sigalgs?: string;
 }
 
 /** Returns a `keylog` listener that appends each NSS key-log line to `file` (synchronously, in order). */
@@ -125,10 +183,11 @@ export function keylogAppender(file: string): (line: Buffer) => void {
   return (line) => appendFileSync(file, line);
 }
 
-function tlsInfo(s: TLSSocket): TlsInfo {
+function tlsInfo(s: TLSSocket, clientCertRequested = false): TlsInfo {
   const info: TlsInfo = { protocol: s.getProtocol() ?? "", cipher: s.getCipher()?.name ?? "" };
   const cn = s.getPeerCertificate()?.subject?.CN;
   if (typeof cn === "string") info.peerCommonName = cn;
+  if (clientCertRequested) info.peerAuthorized = s.authorized;
   return info;
 }
 
@@ -138,6 +197,36 @@ const common = {
   ecdhCurve: ISO15118_2_TLS_CURVE,
   sigalgs: ISO15118_2_TLS_SIGALGS,
 } as const;
+
+/** Node secure-context options of the ISO 15118-20 TLS 1.3 profile. */
+function profile13(o: {
+  ciphers?: string | undefined;
+  groups?: string | undefined;
+  sigalgs?: string | undefined;
+}) {
+  return {
+    minVersion: ISO15118_20_TLS_VERSION,
+    maxVersion: ISO15118_20_TLS_VERSION,
+    ciphers: o.ciphers ?? ISO15118_20_TLS_CIPHERS,
+    ecdhCurve: o.groups ?? ISO15118_20_TLS_GROUPS,
+    sigalgs: o.sigalgs ?? ISO15118_20_TLS_SIGALGS,
+  } as const;
+}
+
+/** Client profile for `versions`: one profile, or the union of both (TLS 1.3 preferred by OpenSSL). */
+function clientProfile(versions: readonly TlsVersion[], c: TlsClientConfig) {
+  const p12 = { ...common, ciphers: c.ciphers ?? ISO15118_2_TLS_CIPHERS };
+  const p13 = profile13({ ciphers: c.tls13Ciphers, groups: c.groups, sigalgs: c.sigalgs });
+  if (!versions.includes("1.3")) return p12;
+  if (!versions.includes("1.2")) return p13;
+  return {
+    minVersion: ISO15118_2_TLS_VERSION,
+    maxVersion: ISO15118_20_TLS_VERSION,
+    ciphers: `${p13.ciphers}:${p12.ciphers}`,
+    ecdhCurve: `${p13.ecdhCurve}:${p12.ecdhCurve}`,
+    sigalgs: `${p13.sigalgs}:${p12.sigalgs}`,
+  } as const;
+}
 
 /** A connection accepted by the TLS server whose handshake has not finished. */
 interface PendingHandshake {
@@ -162,12 +251,23 @@ function checkCount(name: string, v: number | undefined, dflt: number): number {
 }
 
 /**
- * Start a TLS 1.2 V2G server (SECC). Connections are reported after a successful handshake; those that
- * fail it, close during it, or do not finish it within the handshake bound are destroyed and reported to
- * `onRefused` instead. After the handshake the rest of the setup bound is left for the first V2GTP message.
+ * Start a TLS V2G server (SECC): TLS 1.2 by default, TLS 1.3 or both per `tls.versions`. Connections are
+ * reported after a successful handshake; those that fail it, close during it, or do not finish it within
+ * the handshake bound are destroyed and reported to `onRefused` instead. After the handshake the rest of
+ * the setup bound is left for the first V2GTP message.
  */
 export async function startTlsServer(opts: TcpServerOptions & { tls: TlsServerConfig }): Promise<V2gServer> {
   checkReceiveOptions(opts);
+  const versions = checkTlsVersions("tls.versions", opts.tls.versions);
+  const t13 = opts.tls.tls13;
+  if (versions.includes("1.3") && !t13)
+    throw new LinkError("bad-option", "tls.tls13: TLS 1.3 needs the ISO 15118-20 key and certificate chain");
+  const requireClientCert = t13?.requireClientCert ?? ISO15118_20_REQUIRE_CLIENT_CERT;
+  if (versions.includes("1.3") && requireClientCert && t13?.clientCa === undefined)
+    throw new LinkError(
+      "bad-option",
+      "tls.tls13.clientCa: mutual TLS (requireClientCert) needs the roots of the vehicle certificates",
+    );
   const log: LinkLogger = opts.logger ?? silentLogger;
   const setupMs = setupTimeoutOf(opts);
   const handshakeMs = setupTimeoutOf({ setupTimeoutMs: opts.tls.handshakeTimeoutMs ?? setupMs });
@@ -177,22 +277,40 @@ export async function startTlsServer(opts: TcpServerOptions & { tls: TlsServerCo
     LINK_MAX_PENDING_HANDSHAKES,
   );
   const timers = opts.timers ?? realClock;
-  const server = createTlsServer({
-    ...common,
-    key: opts.tls.key,
-    cert: opts.tls.cert,
-    ciphers: opts.tls.ciphers ?? ISO15118_2_TLS_CIPHERS,
-    // Node's own handshake timer restarts on every byte received and, once it fires, only emits
-    // tlsClientError without closing the socket: the bound is ours (below).
-    handshakeTimeout: 0,
-    requestCert: false,
-  });
+  // Node's own handshake timer restarts on every byte received and, once it fires, only emits
+  // tlsClientError without closing the socket: the bound is ours (below).
+  const server12 = versions.includes("1.2")
+    ? createTlsServer({
+        ...common,
+        key: opts.tls.key,
+        cert: opts.tls.cert,
+        ciphers: opts.tls.ciphers ?? ISO15118_2_TLS_CIPHERS,
+        handshakeTimeout: 0,
+        requestCert: false,
+      })
+    : undefined;
+  const server13 =
+    t13 && versions.includes("1.3")
+      ? createTlsServer({
+          ...profile13(t13),
+          key: t13.key,
+          cert: t13.cert,
+          handshakeTimeout: 0,
+          // [V2G20-2400]: the SECC always sends a CertificateRequest.
+          requestCert: true,
+          rejectUnauthorized: requireClientCert,
+          ...(t13.clientCa !== undefined ? { ca: t13.clientCa } : {}),
+        })
+      : undefined;
+  const only = server12 && server13 ? undefined : (server12 ?? server13)!;
+  /** Both versions: a plain TCP listener reads the ClientHello and hands the socket to one of them. */
+  const listener: Server = only ?? createNetServer();
   /** Accepted, handshake not finished; insertion order = accept order. */
   const pending = new Map<string, PendingHandshake>();
-  const port = await listenV2g(server, opts.host, opts.port);
+  const port = await listenV2g(listener, opts.host, opts.port);
   const core = new ServerCore("tls", { address: opts.host, port }, log, () => {
     for (const p of [...pending.values()]) drop(p, null);
-    return new Promise<void>((r) => server.close(() => r()));
+    return new Promise<void>((r) => listener.close(() => r()));
   });
   /** Forget a pending handshake; with a refusal: report it and destroy the socket. */
   function drop(p: PendingHandshake, refusal: Omit<ServerRefusal, "remote"> | null): void {
@@ -202,7 +320,7 @@ export async function startTlsServer(opts: TcpServerOptions & { tls: TlsServerCo
     if (refusal) core.refuse({ ...refusal, remote: p.remote });
     p.raw.destroy();
   }
-  server.on("connection", (raw: Socket) => {
+  function accepted(raw: Socket): PendingHandshake {
     const remote = { address: raw.remoteAddress ?? "", port: raw.remotePort ?? 0 };
     while (pending.size >= maxPending) {
       const oldest = pending.values().next().value as PendingHandshake;
@@ -225,45 +343,64 @@ export async function startTlsServer(opts: TcpServerOptions & { tls: TlsServerCo
     raw.once("close", () =>
       drop(p, { kind: "tls-handshake", detail: "closed by the peer during the TLS handshake" }),
     );
-  });
-  if (opts.tls.keylogFile) server.on("keylog", keylogAppender(opts.tls.keylogFile));
-  server.on("secureConnection", (s: TLSSocket) => {
-    const p = pending.get(socketKey(s));
-    if (!p && s.destroyed) return; // dropped (overload, timeout) as the handshake finished
-    let setupLeft = 0;
-    if (p) {
-      pending.delete(p.key);
-      if (p.timer !== undefined) timers.clearTimeout(p.timer);
-      // The rest of the setup bound is for the first V2GTP message (at least 1 ms: the bound is on).
-      if (setupMs > 0) setupLeft = Math.max(1, Math.ceil(setupMs - (timers.now() - p.atMs)));
-    }
-    const extra = {
-      tls: tlsInfo(s),
-      ...(opts.timers ? { timers: opts.timers } : {}),
-      ...(setupLeft > 0 ? { setupTimeoutMs: setupLeft } : {}),
-    };
-    core.add(wrapSocket(s, "tls", opts, extra));
-  });
-  server.on("tlsClientError", (err: Error & { code?: string }, s: TLSSocket) => {
-    const where = `[${s.remoteAddress}]:${s.remotePort}`;
-    const p = pending.get(socketKey(s));
-    // Node does not close the socket on a handshake error it reports here: we do.
-    s.destroy();
-    if (!p) return; // already dropped (timeout, overload) or counted
-    const peerGone = err.code === "ECONNRESET";
-    log.warn(
-      { remote: where, code: err.code, err: err.message },
-      `link: tls handshake with ${where} failed: ${err.message}`,
-    );
-    drop(p, {
-      kind: "tls-handshake",
-      detail: peerGone
-        ? "closed by the peer during the TLS handshake"
-        : `TLS handshake failed: ${err.message}`,
+    return p;
+  }
+  if (only) only.on("connection", accepted);
+  else
+    listener.on("connection", (raw: Socket) => {
+      const p = accepted(raw);
+      routeByClientHello(raw, (offers13) => {
+        if (pending.get(p.key) !== p) return;
+        (offers13 ? server13! : server12!).emit("connection", raw);
+      });
     });
-  });
-  server.on("error", (e) => log.error({ err: e.message }, "link: tls server error"));
-  log.info({ host: opts.host, port }, `link: tls server listening on [${opts.host}]:${port}`);
+  for (const server of [server12, server13]) {
+    if (server) wire(server, server === server13);
+  }
+  function wire(server: TlsNodeServer, certRequested: boolean): void {
+    if (opts.tls.keylogFile) server.on("keylog", keylogAppender(opts.tls.keylogFile));
+    server.on("secureConnection", (s: TLSSocket) => {
+      const p = pending.get(socketKey(s));
+      if (!p && s.destroyed) return; // dropped (overload, timeout) as the handshake finished
+      let setupLeft = 0;
+      if (p) {
+        pending.delete(p.key);
+        if (p.timer !== undefined) timers.clearTimeout(p.timer);
+        // The rest of the setup bound is for the first V2GTP message (at least 1 ms: the bound is on).
+        if (setupMs > 0) setupLeft = Math.max(1, Math.ceil(setupMs - (timers.now() - p.atMs)));
+      }
+      const extra = {
+        tls: tlsInfo(s, certRequested),
+        ...(opts.timers ? { timers: opts.timers } : {}),
+        ...(setupLeft > 0 ? { setupTimeoutMs: setupLeft } : {}),
+      };
+      core.add(wrapSocket(s, "tls", opts, extra));
+    });
+    server.on("tlsClientError", (err: Error & { code?: string }, s: TLSSocket) => {
+      const where = `[${s.remoteAddress}]:${s.remotePort}`;
+      const p = pending.get(socketKey(s));
+      // Node does not close the socket on a handshake error it reports here: we do.
+      s.destroy();
+      if (!p) return; // already dropped (timeout, overload) or counted
+      const peerGone = err.code === "ECONNRESET";
+      log.warn(
+        { remote: where, code: err.code, err: err.message },
+        `link: tls handshake with ${where} failed: ${err.message}`,
+      );
+      drop(p, {
+        kind: "tls-handshake",
+        detail: peerGone
+          ? "closed by the peer during the TLS handshake"
+          : `TLS handshake failed: ${err.message}`,
+      });
+    });
+    server.on("error", (e) => log.error({ err: e.message }, "link: tls server error"));
+  }
+  if (!only) listener.on("error", (e) => log.error({ err: e.message }, "link: tls server error"));
+  log.info(
+    { host: opts.host, port, versions },
+    `link: tls server (TLS ${versions.join(" + ")}) listening on [${opts.host}]:${port}`,
+  );
   return core;
 }
 
@@ -278,20 +415,31 @@ export function tlsConnect(opts: TcpConnectOptions & { tls: TlsClientConfig }): 
   } catch (e) {
     return Promise.reject(e);
   }
+  let versions: readonly TlsVersion[];
+  try {
+    versions = checkTlsVersions("tls.versions", opts.tls.versions);
+    if ((opts.tls.cert === undefined) !== (opts.tls.key === undefined))
+      throw new LinkError("bad-option", "tls.cert / tls.key: the vehicle certificate needs both");
+  } catch (e) {
+    return Promise.reject(e);
+  }
   const timeoutMs = opts.connectTimeoutMs ?? LINK_CONNECT_TIMEOUT_MS;
   const where = `[${opts.host}]:${opts.port}`;
   const check = opts.tls.checkSeccCertificate;
   let checkError: Error | undefined;
   return new Promise((resolve, reject) => {
-    const socket = tlsConnectSocket({
-      ...common,
+    const socket: TLSSocket = tlsConnectSocket({
+      ...clientProfile(versions, opts.tls),
       host: opts.host,
       port: opts.port,
       ca: opts.tls.ca,
-      ciphers: opts.tls.ciphers ?? ISO15118_2_TLS_CIPHERS,
+      ...(opts.tls.cert !== undefined ? { cert: opts.tls.cert, key: opts.tls.key } : {}),
       rejectUnauthorized: true,
       checkServerIdentity: (_host, cert) => {
-        checkError = check?.(cert);
+        // ISO 15118-20 SECC leaf and chain rules on a TLS 1.3 session, then the caller's own check.
+        const rule =
+          socket.getProtocol() === ISO15118_20_TLS_VERSION ? checkIso20SeccCertificate(cert) : undefined;
+        checkError = rule ?? check?.(cert);
         return checkError;
       },
     });

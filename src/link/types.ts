@@ -50,6 +50,11 @@ export interface TlsInfo {
   cipher: string;
   /** Subject CN of the peer's leaf certificate, if it sent one (the SECC ID / EVSEID for an SECC). */
   peerCommonName?: string;
+  /**
+   * Server side, when a client certificate was requested (ISO 15118-20 mutual TLS): true when the client
+   * sent one that verified against the configured roots.
+   */
+  peerAuthorized?: boolean;
 }
 
 /** A V2G transport connection (TCP, TLS or in-memory). */

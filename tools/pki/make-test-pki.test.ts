@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { makeTestPki, writeTestPki } from "./make-test-pki.js";
+import { makeTestPki, PKI20_FILES, writeTestPki } from "./make-test-pki.js";
 
 const pki = makeTestPki({ seccId: "ZZ00042", now: new Date() });
 const x = (pem: string) => new X509Certificate(pem);
@@ -80,6 +80,57 @@ test("pki: openssl verify -x509_strict accepts the chain and refuses the expired
     ).stdout;
     assert.match(text, /Digital Signature, Key Agreement/);
     assert.match(text, /CA:FALSE/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("pki -20: P-521 / ecdsa-with-SHA512 V2G and OEM chains, Ed448 SECC leaf, vehicle CN = EVCCID", () => {
+  const p = makeTestPki({ seccId: "ZZ00042", evccId: "ZZEVCCID0000042" }).iso20;
+  const curve = (i: { certPem: string }) => x(i.certPem).publicKey.asymmetricKeyDetails?.namedCurve;
+  for (const i of [p.v2gRoot, p.cpoSubCa1, p.cpoSubCa2, p.seccLeaf, p.oemRoot, p.oemSubCa2, p.vehicleLeaf])
+    assert.equal(curve(i), "secp521r1");
+  assert.equal(x(p.seccEd448Leaf.certPem).publicKey.asymmetricKeyType, "ed448");
+  assert.ok(x(p.seccLeaf.certPem).verify(x(p.cpoSubCa2.certPem).publicKey));
+  assert.ok(x(p.seccEd448Leaf.certPem).verify(x(p.cpoSubCa2.certPem).publicKey));
+  assert.ok(x(p.vehicleLeaf.certPem).checkIssued(x(p.oemSubCa2.certPem)));
+  assert.match(x(p.vehicleLeaf.certPem).subject, /CN=ZZEVCCID0000042/);
+  assert.match(x(p.vehicleLeaf.certPem).subject, /O=nacs test OEM/);
+  assert.match(x(p.seccLeaf.certPem).subject, /DC=CPO/);
+  assert.equal(p.seccChainPem.match(/BEGIN CERTIFICATE/g)?.length, 3);
+  assert.equal(p.vehicleChainPem.match(/BEGIN CERTIFICATE/g)?.length, 3);
+});
+
+test("pki -20: openssl verify -x509_strict accepts the SECC (P-521, Ed448) and vehicle chains; signatures ecdsa-with-SHA512 (skipped without openssl)", (t) => {
+  if (spawnSync("openssl", ["version"]).status !== 0) {
+    t.skip("openssl CLI not installed");
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), "nacs-pki20-"));
+  try {
+    writeTestPki(dir, pki);
+    const f = PKI20_FILES;
+    const verify = (root: string, subs: string[], leaves: string[]) =>
+      spawnSync(
+        "openssl",
+        ["verify", "-x509_strict", "-CAfile", root, ...subs.flatMap((s) => ["-untrusted", s]), ...leaves],
+        { cwd: dir, encoding: "utf8" },
+      );
+    const secc = verify(f.v2gRoot, [f.cpoSubCa2, f.cpoSubCa1], [f.seccLeaf, f.seccEd448Leaf]);
+    assert.equal(secc.status, 0, secc.stderr + secc.stdout);
+    assert.match(secc.stdout, new RegExp(`${f.seccEd448Leaf}: OK`));
+    const vehicle = verify(f.oemRoot, [f.oemSubCa2, f.oemSubCa1], [f.vehicleLeaf]);
+    assert.equal(vehicle.status, 0, vehicle.stderr + vehicle.stdout);
+    // The -20 SECC leaf does not verify against the -2 root (separate trees).
+    const cross = verify("v2g-root.pem", [f.cpoSubCa2, f.cpoSubCa1], [f.seccLeaf]);
+    assert.notEqual(cross.status, 0);
+    const text = (file: string) =>
+      spawnSync("openssl", ["x509", "-in", file, "-noout", "-text"], { cwd: dir, encoding: "utf8" }).stdout;
+    const leaf = text(f.seccLeaf);
+    assert.match(leaf, /Signature Algorithm: ecdsa-with-SHA512/);
+    assert.match(leaf, /NIST CURVE: P-521/);
+    assert.match(leaf, /Key Usage: critical\s+Digital Signature\n/);
+    assert.match(text(f.seccEd448Leaf), /Public Key Algorithm: ED448/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -92,6 +92,59 @@ test("nacs evse/ev --tls --test-pki DIR: ISO-2 AC session over TLS", async () =>
   }
 });
 
+test("nacs evse/ev --tls --tls-version 1.3 --test-pki DIR: ISO-2 AC session over ISO 15118-20 TLS 1.3 (mutual TLS); the start line says so", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "nacs-pki13-"));
+  try {
+    const tls = ["--tls", "--tls-version", "1.3", "--test-pki", dir, "--mode", "ac"];
+    const r = await pair(tls, tls);
+    checkPair(r, "iso2");
+    assert.match(
+      r.evseErr,
+      /nacs evse: ready on lo: AC, iso2,din, V2G tls \(TLS 1\.3, vehicle certificate required\) on \[::1\]/,
+    );
+    // The SECC's connection log names the negotiated version and the vehicle certificate's CN.
+    assert.match(r.evseErr, /TLSv1\.3/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("nacs evse --tls-version both serves a TLS 1.2 EV (nacs ev --tls, the -2 P-256 chain) on its one port", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "nacs-pkiboth-"));
+  try {
+    const r = await pair(["--tls", "--tls-version", "both", "--test-pki", dir], ["--tls", "--test-pki", dir]);
+    checkPair(r, "iso2");
+    assert.match(r.evseErr, /V2G tls \(TLS 1\.2 \+ 1\.3, vehicle certificate required\)/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+for (const [cmd, args, option] of [
+  ["evse", ["--iface", "lo", "--tls", "--test-pki", "/tmp/x", "--tls-version", "1.4"], "--tls-version"],
+  ["evse", ["--iface", "lo", "--tls-version", "1.3"], "--tls-version"],
+  [
+    "evse",
+    ["--iface", "lo", "--tls", "--tls-version", "1.3", "--tls13-cert", "a.pem", "--tls13-key", "a.key"],
+    "--tls13-client-ca",
+  ],
+  ["evse", ["--iface", "lo", "--tls", "--tls-version", "1.3"], "--tls-version"],
+  [
+    "evse",
+    ["--iface", "lo", "--tls", "--test-pki", "/tmp/x", "--tls13-client-cert", "maybe"],
+    "--tls13-client-cert",
+  ],
+  ["ev", ["--iface", "lo", "--tls", "--test-pki", "/tmp/x", "--tls-version", "tls13"], "--tls-version"],
+  ["ev", ["--iface", "lo", "--tls", "--test-pki", "/tmp/x", "--vehicle-cert", "v.pem"], "--vehicle-key"],
+] as const) {
+  test(`nacs ${cmd} ${args.join(" ")} ⇒ exit 2 naming ${option}`, () => {
+    const r = spawnSync(process.execPath, ["bin/nacs.js", cmd, ...args], { encoding: "utf8" });
+    assert.equal(r.status, 2, r.stderr);
+    assert.ok(r.stderr.includes(option), r.stderr);
+    assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
+  });
+}
+
 for (const [cmd, args, option] of [
   ["evse", ["--no-slac"], "--iface"],
   ["evse", ["--iface", "lo", "--mode", "xx"], "--mode"],

@@ -8,22 +8,23 @@
  * stopped in an orderly way, 1 otherwise, 2 on bad options.
  *
  * TLS: `--tls` with `--trust ROOT.pem` (the V2G root(s) to trust), or `--test-pki DIR` (DIR/v2g-root.pem
- * of the EVSE's `--test-pki DIR`). The EV refuses an SECC whose chain does not verify.
+ * of the EVSE's `--test-pki DIR`). The EV refuses an SECC whose chain does not verify. `--tls-version 1.3|both`
+ * offers ISO 15118-20 TLS 1.3 with the vehicle certificate (`--vehicle-cert/--vehicle-key`, or
+ * DIR/iso20-vehicle-*.pem of the test PKI).
  *
  * `--pcap FILE`: records SLAC, SDP and the V2G session as pcapng as it happens (evse.ts
  * `openHostPcap`).
  */
-import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { z } from "zod";
 import { EV_MAX_S2_CLOSE_DELAY_MS } from "../../ev/dc/types.js";
 import { EV_PROFILE_NAMES, evProfileProblem } from "../../ev/profiles.js";
-import { isLoopback, stderrLogger, testPki } from "../../link/host/cli-support.js";
+import { isLoopback, stderrLogger } from "../../link/host/cli-support.js";
 import { findLinkLocalAddress } from "../../link/iface.js";
-import type { TlsClientConfig } from "../../link/index.js";
-import { parseOptions, UsageError } from "../errors.js";
+import { parseOptions } from "../errors.js";
 import { runEvHost } from "../live/ev-host.js";
 import { checkModeProtocols, openHostPcap, v2gCommonSchema } from "./evse.js";
+import { checkEvTlsOptions, evTlsConfig } from "./tls-options.js";
 
 const MAX_S2_DELAY_S = EV_MAX_S2_CLOSE_DELAY_MS / 1000;
 
@@ -31,6 +32,8 @@ const MAX_S2_DELAY_S = EV_MAX_S2_CLOSE_DELAY_MS / 1000;
 export const evOptionsSchema = v2gCommonSchema
   .extend({
     trust: z.string().min(1).optional(),
+    vehicleCert: z.string().min(1).optional(),
+    vehicleKey: z.string().min(1).optional(),
     sdpTarget: z.string().min(1).optional(),
     batteryKwh: z.coerce.number().min(1).max(300).default(75),
     soc: z.coerce.number().min(0).max(100).default(30),
@@ -45,12 +48,7 @@ export const evOptionsSchema = v2gCommonSchema
     checkModeProtocols(o.mode, o.protocol, ctx);
     const profileProblem = evProfileProblem(o.evProfile, o.mode);
     if (profileProblem) ctx.addIssue({ code: "custom", path: ["evProfile"], message: profileProblem });
-    if (o.tls && !o.trust && !o.testPki)
-      ctx.addIssue({
-        code: "custom",
-        path: ["tls"],
-        message: "--tls needs --trust ROOT.pem or --test-pki DIR",
-      });
+    checkEvTlsOptions(o, ctx);
     if (o.targetSoc <= o.soc)
       ctx.addIssue({
         code: "custom",
@@ -67,23 +65,6 @@ export function parseEvOptions(raw: Record<string, unknown>): EvOptions {
   return parseOptions(evOptionsSchema, raw);
 }
 
-async function tlsConfig(o: EvOptions): Promise<TlsClientConfig | undefined> {
-  if (!o.tls) return undefined;
-  const keylog = o.tlsKeylog ? { keylogFile: o.tlsKeylog } : {};
-  if (o.trust) {
-    try {
-      return { ca: readFileSync(o.trust, "utf8"), ...keylog };
-    } catch (e) {
-      throw new UsageError(`option --trust: cannot read ${o.trust}: ${(e as Error).message}`, "--trust");
-    }
-  }
-  try {
-    return { ca: (await testPki(o.testPki!, false)).root, ...keylog };
-  } catch (e) {
-    throw new UsageError(`option --test-pki: ${(e as Error).message}`, "--test-pki");
-  }
-}
-
 /** Our address for the SDP socket bound to "::": ::1 on loopback, else the link-local one (if any yet). */
 function evLocalIp(iface: string, loop: boolean): string | undefined {
   if (loop) return "::1";
@@ -97,7 +78,7 @@ function evLocalIp(iface: string, loop: boolean): string | undefined {
 /** Run `nacs ev`; resolves with the exit code. */
 export async function runEv(o: EvOptions): Promise<number> {
   const log = stderrLogger(o.logLevel, "ev");
-  const tls = await tlsConfig(o);
+  const tls = await evTlsConfig(o);
   const localIp = evLocalIp(o.iface, isLoopback(o.iface));
   const pcap = openHostPcap(o, "ev", localIp ? { localIp } : {});
   try {
@@ -117,7 +98,13 @@ export function registerEvCommand(program: Command): void {
     .option("--iface <name>", "network interface (lo: loopback, SDP to ::1, needs --no-slac)")
     .option("--protocol <list>", "protocols offered in priority order: din,iso2 (default iso2,din)")
     .option("--mode <mode>", "dc or ac (default dc)")
-    .option("--tls", "require TLS 1.2 (needs --trust ROOT.pem or --test-pki DIR)")
+    .option("--tls", "require TLS (needs --trust ROOT.pem or --test-pki DIR)")
+    .option(
+      "--tls-version <v>",
+      "with --tls: offer 1.2 (ISO 15118-2/DIN, default), 1.3 (ISO 15118-20, vehicle certificate) or both",
+    )
+    .option("--vehicle-cert <file>", "TLS 1.3: vehicle certificate chain for mutual TLS (PEM, leaf first)")
+    .option("--vehicle-key <file>", "TLS 1.3: its private key (PEM)")
     .option("--trust <file>", "V2G root certificate(s) to trust (PEM)")
     .option("--test-pki <dir>", "trust DIR/v2g-root.pem of the EVSE's --test-pki DIR")
     .option("--tls-keylog <file>", "append TLS secrets (NSS key log) for Wireshark")

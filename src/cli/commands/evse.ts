@@ -8,22 +8,24 @@
  *
  * TLS: `--tls` with `--cert LEAF.pem --key LEAF.key [--chain SUBCAS.pem]`, or `--test-pki DIR`, which
  * writes a throwaway test PKI into DIR (tools/pki/make-test-pki.ts layout) unless one is there; give the
- * EV the same DIR (`nacs ev --tls --test-pki DIR`) so it trusts DIR/v2g-root.pem.
+ * EV the same DIR (`nacs ev --tls --test-pki DIR`) so it trusts DIR/v2g-root.pem. `--tls-version 1.3|both`
+ * serves ISO 15118-20 TLS 1.3 (tls-options.ts): `--tls13-cert/--tls13-key/--tls13-chain/--tls13-client-ca`, or
+ * the -20 trees of the same test PKI (DIR/iso20-*.pem, added to an older DIR when missing).
  *
  * `--pcap FILE`: records the SLAC frames, SDP datagrams and V2G sessions as pcapng, one packet
  * written to the file as it happens (see {@link createHostPcapRecorder}; shared with `nacs ev`).
  */
-import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
+import { closeSync, openSync, writeSync } from "node:fs";
 import { networkInterfaces } from "node:os";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
-import { isLoopback, LOG_LEVELS, stderrLogger, testPki } from "../../link/host/cli-support.js";
-import type { TlsServerConfig } from "../../link/index.js";
+import { isLoopback, LOG_LEVELS, stderrLogger } from "../../link/host/cli-support.js";
 import { SDP_SERVER_PORT, type V2gProtocol } from "../../v2g/index.js";
 import { parseOptions, UsageError } from "../errors.js";
 import { runEvseHost } from "../live/evse-host.js";
 import { createHostPcapRecorder, type HostPcapRecorder } from "../record-pcap.js";
+import { checkEvseTlsOptions, evseTlsConfig, tlsVersionSchema } from "./tls-options.js";
 
 const protocolList = z
   .string()
@@ -43,6 +45,7 @@ export const v2gCommonSchema = z.object({
   tls: z.boolean().default(false),
   testPki: z.string().min(1).optional(),
   tlsKeylog: z.string().min(1).optional(),
+  tlsVersion: tlsVersionSchema,
   slac: z.boolean().default(true),
   modem: z.enum(["none", "qca"]).default("none"),
   cp: z.enum(["sim"], { error: 'must be "sim" (the pilot is the board\'s: see --board)' }).default("sim"),
@@ -72,6 +75,13 @@ export const evseOptionsSchema = v2gCommonSchema
     cert: z.string().min(1).optional(),
     key: z.string().min(1).optional(),
     chain: z.string().min(1).optional(),
+    tls13Cert: z.string().min(1).optional(),
+    tls13Key: z.string().min(1).optional(),
+    tls13Chain: z.string().min(1).optional(),
+    tls13ClientCa: z.string().min(1).optional(),
+    tls13ClientCert: z
+      .enum(["required", "optional"], { error: "must be required or optional" })
+      .default("required"),
     port: z.coerce.number().int().min(0).max(65535).optional(),
     maxPowerKw: z.coerce.number().positive().max(1000).default(150),
     maxCurrent: z.coerce.number().positive().max(1000).optional(),
@@ -81,12 +91,7 @@ export const evseOptionsSchema = v2gCommonSchema
   })
   .superRefine((o, ctx) => {
     checkModeProtocols(o.mode, o.protocol, ctx);
-    if (o.tls && !o.testPki && !(o.cert && o.key))
-      ctx.addIssue({
-        code: "custom",
-        path: ["tls"],
-        message: "--tls needs --cert and --key (and --chain for the sub-CAs), or --test-pki DIR",
-      });
+    checkEvseTlsOptions(o, ctx);
     if (o.mode === "ac" && o.maxCurrent !== undefined && o.maxCurrent > 80)
       ctx.addIssue({ code: "custom", path: ["maxCurrent"], message: "must be at most 80 A with --mode ac" });
   });
@@ -97,24 +102,6 @@ export type EvseOptions = z.infer<typeof evseOptionsSchema>;
 /** Validate raw options (UsageError naming the option, the value and the rule). */
 export function parseEvseOptions(raw: Record<string, unknown>): EvseOptions {
   return parseOptions(evseOptionsSchema, raw);
-}
-
-async function tlsConfig(o: EvseOptions): Promise<TlsServerConfig | undefined> {
-  if (!o.tls) return undefined;
-  const keylog = o.tlsKeylog ? { keylogFile: o.tlsKeylog } : {};
-  if (o.cert && o.key) {
-    const read = (flag: string, f: string) => {
-      try {
-        return readFileSync(f, "utf8");
-      } catch (e) {
-        throw new UsageError(`option ${flag}: cannot read ${f}: ${(e as Error).message}`, flag);
-      }
-    };
-    const chain = o.chain ? read("--chain", o.chain) : "";
-    return { key: read("--key", o.key), cert: read("--cert", o.cert) + chain, ...keylog };
-  }
-  const pki = await testPki(o.testPki!, true);
-  return { key: pki.key, cert: pki.cert, ...keylog };
 }
 
 /** How long a fresh link-local address may stay unusable (tentative during DAD) before we give up (ms). */
@@ -190,7 +177,7 @@ export function openHostPcap(
 /** Run `nacs evse`; resolves with the exit code. */
 export async function runEvse(o: EvseOptions): Promise<number> {
   const log = stderrLogger(o.logLevel, "evse");
-  const tls = await tlsConfig(o);
+  const tls = await evseTlsConfig(o);
   const pcap = openHostPcap(o, "evse", { multicastSdp: !isLoopback(o.iface) });
   try {
     return await runEvseHost(o, log, tls, pcap);
@@ -209,10 +196,19 @@ export function registerEvseCommand(program: Command): void {
     .option("--iface <name>", "network interface (lo: loopback on ::1, needs --no-slac)")
     .option("--protocol <list>", "protocols offered, comma-separated: din,iso2 (default iso2,din)")
     .option("--mode <mode>", "dc or ac (default dc)")
-    .option("--tls", "serve TLS 1.2 (needs --cert/--key[/--chain] or --test-pki DIR)")
+    .option("--tls", "serve TLS (needs --cert/--key[/--chain] or --test-pki DIR)")
+    .option(
+      "--tls-version <v>",
+      "with --tls: 1.2 (ISO 15118-2/DIN, default), 1.3 (ISO 15118-20: mutual TLS, P-521/Ed448) or both on one port",
+    )
     .option("--cert <file>", "SECC leaf certificate (PEM)")
     .option("--key <file>", "SECC leaf private key (PEM)")
     .option("--chain <file>", "CPO sub-CA certificates (PEM), sent after the leaf")
+    .option("--tls13-cert <file>", "TLS 1.3: SECC ISO 15118-20 leaf certificate (PEM, P-521 or Ed448)")
+    .option("--tls13-key <file>", "TLS 1.3: its private key (PEM)")
+    .option("--tls13-chain <file>", "TLS 1.3: its CPO sub-CA certificates (PEM), sent after the leaf")
+    .option("--tls13-client-ca <file>", "TLS 1.3: OEM / V2G roots the vehicle certificate may chain to (PEM)")
+    .option("--tls13-client-cert <policy>", "TLS 1.3: required (default) or optional vehicle certificate")
     .option("--test-pki <dir>", "use (or create) a throwaway test PKI in DIR; give the EV the same DIR")
     .option("--tls-keylog <file>", "append TLS secrets (NSS key log) for Wireshark")
     .option("--no-slac", "skip SLAC (plain Ethernet / loopback)")

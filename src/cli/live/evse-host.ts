@@ -8,6 +8,7 @@ import { formatConnectionTally } from "../../link/host/network/index.js";
 import type { TlsServerConfig } from "../../link/index.js";
 import type { LinkLogger } from "../../link/logger.js";
 import type { EvseOptions, HostPcapFile } from "../commands/evse.js";
+import { tlsVersionLabel } from "../commands/tls-options.js";
 import { optionError } from "../errors.js";
 import { startOperator } from "../operator.js";
 import { openBoard } from "./board.js";
@@ -184,9 +185,18 @@ export async function runEvseHost(
   return !boardLost && summaries.every(normalEnd) ? 0 : 1;
 }
 
+/** "TLS 1.2", "TLS 1.3, vehicle certificate required", "TLS 1.2 + 1.3, vehicle certificate optional". */
+function tlsLabel(o: Partial<Pick<EvseOptions, "tlsVersion" | "tls13ClientCert">>): string {
+  const label = tlsVersionLabel(o.tlsVersion);
+  return o.tlsVersion === "1.3" || o.tlsVersion === "both"
+    ? `${label}, vehicle certificate ${o.tls13ClientCert ?? "required"}`
+    : label;
+}
+
 /** The start-up line of `nacs evse` (stderr): interface, addresses, ports, protocols, TLS, board, mode. */
 export function readyLine(
-  o: Pick<EvseOptions, "iface" | "protocol" | "mode" | "slac" | "modem">,
+  o: Pick<EvseOptions, "iface" | "protocol" | "mode" | "slac" | "modem"> &
+    Partial<Pick<EvseOptions, "tlsVersion" | "tls13ClientCert">>,
   host: string,
   net: { transport: string; v2gPort: number; sdpPort: number },
   board: string,
@@ -194,7 +204,7 @@ export function readyLine(
   const slac = o.slac ? `SLAC (modem ${o.modem})` : "no SLAC";
   return (
     `nacs evse: ready on ${o.iface}: ${o.mode.toUpperCase()}, ${o.protocol.join(",")}, V2G ${net.transport}` +
-    `${net.transport === "tls" ? " (TLS 1.2)" : " (no TLS)"} on [${host}]:${net.v2gPort}, SDP UDP ${net.sdpPort}, ${slac}, board ${board}`
+    `${net.transport === "tls" ? ` (${tlsLabel(o)})` : " (no TLS)"} on [${host}]:${net.v2gPort}, SDP UDP ${net.sdpPort}, ${slac}, board ${board}`
   );
 }
 

@@ -75,25 +75,76 @@ export interface TestPkiFiles {
   root: string;
 }
 
+/** ISO 15118-20 (TLS 1.3) material of the test PKI (tools/pki/make-test-pki.ts `PKI20_FILES`). */
+export interface TestPki20Files {
+  /** SECC -20 leaf key and chain (P-521), the -20 V2G root. */
+  key: string;
+  cert: string;
+  root: string;
+  /** OEM root (the SECC's trust for vehicle certificates), the vehicle chain and key (EV side). */
+  oemRoot: string;
+  vehicleCert: string;
+  vehicleKey: string;
+}
+
 /** File names of tools/pki/make-test-pki.ts `writeTestPki`. */
 const PKI_FILES = { key: "secc-leaf.key", cert: "secc-chain.pem", root: "v2g-root.pem" } as const;
+/** File names of tools/pki/make-test-pki.ts `writeTestPki20` (PKI20_FILES there). */
+const PKI20_FILES = {
+  key: "iso20-secc-leaf.key",
+  cert: "iso20-secc-chain.pem",
+  root: "iso20-v2g-root.pem",
+  oemRoot: "iso20-oem-root.pem",
+  vehicleCert: "iso20-vehicle-chain.pem",
+  vehicleKey: "iso20-vehicle-leaf.key",
+} as const;
+
+interface PkiTool {
+  makeTestPki(): unknown;
+  writeTestPki(dir: string, pki: unknown): string[];
+  makeTestPki20(): unknown;
+  writeTestPki20(dir: string, pki: unknown): string[];
+}
+
+/** The generator lives in the source tree (tools/), so generating needs a source checkout. */
+async function pkiTool(): Promise<PkiTool> {
+  const spec = new URL("../../../tools/pki/make-test-pki.js", import.meta.url).href;
+  return (await import(spec)) as PkiTool;
+}
 
 /**
  * The test PKI in `dir` (tools/pki/make-test-pki.ts): reused when present, generated when `create` and
- * missing. The generator lives in the source tree (tools/), so generating needs a source checkout.
+ * missing.
  */
 export async function testPki(dir: string, create: boolean): Promise<TestPkiFiles> {
   const p = (f: string) => join(dir, f);
   if (!existsSync(p(PKI_FILES.root)) || !existsSync(p(PKI_FILES.cert)) || !existsSync(p(PKI_FILES.key))) {
     if (!create)
       throw new Error(`test PKI: ${p(PKI_FILES.root)} not found (start the EVSE with --test-pki first)`);
-    const spec = new URL("../../../tools/pki/make-test-pki.js", import.meta.url).href;
-    const mod = (await import(spec)) as {
-      makeTestPki(): unknown;
-      writeTestPki(dir: string, pki: unknown): string[];
-    };
+    const mod = await pkiTool();
     mod.writeTestPki(dir, mod.makeTestPki());
   }
   const read = (f: string) => readFileSync(p(f), "utf8");
   return { key: read(PKI_FILES.key), cert: read(PKI_FILES.cert), root: read(PKI_FILES.root) };
+}
+
+/**
+ * The ISO 15118-20 part of the test PKI in `dir`: reused when present; when `create` and missing (a
+ * directory made before TLS 1.3 support) only the -20 trees are added — they have their own roots, so the
+ * ISO 15118-2 files stay valid.
+ */
+export async function testPki20(dir: string, create: boolean): Promise<TestPki20Files> {
+  const p = (f: string) => join(dir, f);
+  if (Object.values(PKI20_FILES).some((f) => !existsSync(p(f)))) {
+    if (!create)
+      throw new Error(
+        `test PKI: ${p(PKI20_FILES.root)} not found (start the EVSE with --test-pki and --tls-version 1.3 or both first)`,
+      );
+    const mod = await pkiTool();
+    mod.writeTestPki20(dir, mod.makeTestPki20());
+  }
+  const read = (f: string) => readFileSync(p(f), "utf8");
+  const out = {} as Record<keyof TestPki20Files, string>;
+  for (const [k, f] of Object.entries(PKI20_FILES)) out[k as keyof TestPki20Files] = read(f);
+  return out;
 }
