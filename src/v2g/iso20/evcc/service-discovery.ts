@@ -1,0 +1,15 @@
+/** ISO 15118-20 ServiceDiscoveryReq / Res (EnergyTransferServiceList), digest §3.3. */
+import type { EvccMessage } from "../../session/evcc-protocol.js";
+import type { Body, iso20Common } from "./common.js";
+
+/** EVCC side of ServiceDiscovery. */
+export const serviceDiscovery: EvccMessage = {
+  name: "ServiceDiscovery",
+  req: "ServiceDiscoveryReq",
+  res: "ServiceDiscoveryRes",
+  build: (): Body<iso20Common.ServiceDiscoveryReqType> => ({}),
+  read: (r: iso20Common.ServiceDiscoveryResType) => ({
+    code: r.ResponseCode,
+    evse: { services: r.EnergyTransferServiceList.Service.map((x) => x.ServiceID) },
+  }),
+};
