@@ -63,9 +63,7 @@ export const simulateOptionsSchema = z
     transport: z.enum(["memory", "tcp"], { error: 'must be "memory" or "tcp"' }).default("memory"),
     json: z.boolean().default(false),
     chargerKw: z.coerce.number().min(10).max(1000).default(250),
-    protocol: z
-      .enum(["din", "iso2", "iso20"], { error: 'must be "din", "iso2" or "iso20"' })
-      .default("iso2"),
+    protocol: z.enum(["din", "iso2", "iso20"], { error: 'must be "din", "iso2" or "iso20"' }).default("iso2"),
     control: z
       .enum(["scheduled", "dynamic"], { error: 'must be "scheduled" or "dynamic"' })
       .default("scheduled"),

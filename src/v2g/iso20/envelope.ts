@@ -73,9 +73,14 @@ export function encodeIso20(
   return { bytes: codecOf(payloadType).encodeDocument(message as never), message, payloadType };
 }
 
-/** A RationalNumber for `x`, rounded to 0.1 (ISO 15118-20 RationalNumberType, Value × 10^Exponent). */
+/**
+ * A RationalNumber for `x`, rounded to 0.1 (ISO 15118-20 RationalNumberType, Value × 10^Exponent): Exponent 0
+ * for whole numbers that fit xs:short (as the stacks in the -20 captures send them), else the closest form.
+ */
 export function rn(x: number): { Exponent: number; Value: number } {
-  return numberToRational(Math.round(x * 10) / 10);
+  const v = Math.round(x * 10) / 10;
+  if (Number.isInteger(v) && v >= -32768 && v <= 32767) return { Exponent: 0, Value: v === 0 ? 0 : v };
+  return numberToRational(v);
 }
 
 /** The number a RationalNumber stands for; `fallback` when absent. */

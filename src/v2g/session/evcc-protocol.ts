@@ -4,8 +4,8 @@
  * into a protocol-neutral view.
  */
 import type { V2gProtocol } from "../handshake/namespaces.js";
-import type { EncodedMessage } from "./secc-protocol.js";
 import type { EvccState, EvseView } from "./evcc-state.js";
+import type { EncodedMessage } from "./secc-protocol.js";
 import type { MsgName } from "./types.js";
 
 /** A response read into neutral terms. */

@@ -255,7 +255,9 @@ function onResponse(
   }
   if (!view.code.startsWith("OK")) return endEvcc(s, "failed-response", `${dec.element} ${view.code}`, fx);
   const d =
-    s.protocol === "iso20" ? afterResponseIso20(s, name, view, tMs, fx) : afterResponse(s, name, view, tMs, fx);
+    s.protocol === "iso20"
+      ? afterResponseIso20(s, name, view, tMs, fx)
+      : afterResponse(s, name, view, tMs, fx);
   if (d.end) return endEvcc(d.state, d.end.reason, d.end.detail, fx);
   if (!d.next) return d.state;
   if (d.next.delayMs <= 0) return sendRequest(d.state, d.next.name, tMs, fx);

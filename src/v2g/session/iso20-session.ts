@@ -9,7 +9,10 @@ export type Iso20ControlMode = "scheduled" | "dynamic";
 /** ServiceID of the DC energy transfer service (ISO 15118-20 digest §4.1, C). */
 export const ISO20_SERVICE_DC = 2;
 /** ControlMode parameter values (digest §4.3, C). */
-export const ISO20_CONTROL_MODE_VALUE: Readonly<Record<Iso20ControlMode, number>> = { scheduled: 1, dynamic: 2 };
+export const ISO20_CONTROL_MODE_VALUE: Readonly<Record<Iso20ControlMode, number>> = {
+  scheduled: 1,
+  dynamic: 2,
+};
 /** Connector parameter of the DC service: 2 = Extended (digest §4.3, C; CCS/J3400 DC pins). */
 export const ISO20_DC_CONNECTOR_EXTENDED = 2;
 /** MobilityNeedsMode 1: provided by the EVCC (digest §4.3; forced to 1 in Scheduled mode). */

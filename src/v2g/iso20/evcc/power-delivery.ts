@@ -27,10 +27,15 @@ export const powerDelivery: EvccMessage = {
           ? { Dynamic_EVPPTControlMode: {} }
           : { Scheduled_EVPPTControlMode: { SelectedScheduleTupleID: s.evse.saScheduleTupleId } }),
         EVPowerProfileEntries: {
-          EVPowerProfileEntry: [{ Duration: ISO20_POWER_PROFILE_DURATION_S, Power: rn(s.readings.maxPowerW) }],
+          EVPowerProfileEntry: [
+            { Duration: ISO20_POWER_PROFILE_DURATION_S, Power: rn(s.readings.maxPowerW) },
+          ],
         },
       },
     };
   },
-  read: (r: iso20Common.PowerDeliveryResType) => ({ code: r.ResponseCode, evse: readEvseStatus(r.EVSEStatus) }),
+  read: (r: iso20Common.PowerDeliveryResType) => ({
+    code: r.ResponseCode,
+    evse: readEvseStatus(r.EVSEStatus),
+  }),
 };

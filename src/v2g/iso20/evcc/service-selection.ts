@@ -10,7 +10,10 @@ export const serviceSelection: EvccMessage = {
   req: "ServiceSelectionReq",
   res: "ServiceSelectionRes",
   build: (s): Body<iso20Common.ServiceSelectionReqType> => ({
-    SelectedEnergyTransferService: { ServiceID: ISO20_SERVICE_DC, ParameterSetID: evcc20(s).parameterSetId ?? 0 },
+    SelectedEnergyTransferService: {
+      ServiceID: ISO20_SERVICE_DC,
+      ParameterSetID: evcc20(s).parameterSetId ?? 0,
+    },
   }),
   read: (r: iso20Common.ServiceSelectionResType) => ({ code: r.ResponseCode }),
 };

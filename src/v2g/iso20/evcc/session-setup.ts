@@ -4,7 +4,9 @@ import type { Body, iso20Common } from "./common.js";
 
 /** EVCCID as a string: the EV's MAC address in hex (identifierType, ≤ 255 characters). */
 export function evccIdString(id: Uint8Array): string {
-  return Array.from(id, (b) => b.toString(16).padStart(2, "0")).join("").toUpperCase();
+  return Array.from(id, (b) => b.toString(16).padStart(2, "0"))
+    .join("")
+    .toUpperCase();
 }
 
 /** EVCC side of SessionSetup. */

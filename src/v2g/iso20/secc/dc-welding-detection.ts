@@ -8,7 +8,10 @@ import type { SeccState } from "../../session/secc-state.js";
 import { rn } from "../envelope.js";
 import { type Body, evProcessing, type iso20Common } from "./common.js";
 
-function response(s: SeccState, code: iso20Common.responseCodeType): Body<iso20Dc.DC_WeldingDetectionResType> {
+function response(
+  s: SeccState,
+  code: iso20Common.responseCodeType,
+): Body<iso20Dc.DC_WeldingDetectionResType> {
   return { ResponseCode: code, EVSEPresentVoltage: rn(s.readings.presentVoltageV) };
 }
 

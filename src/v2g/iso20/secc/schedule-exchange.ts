@@ -4,8 +4,9 @@
  * ScheduleTuple whose PowerSchedule allows the EVSE's maximum power for a day; Dynamic: the empty
  * Dynamic_SEResControlMode (no price schedule, digest §8 "Price schedule").
  */
-import { epochSeconds, type SeccState } from "../../session/secc-state.js";
+
 import type { SeccHandler } from "../../session/secc-protocol.js";
+import { epochSeconds, type SeccState } from "../../session/secc-state.js";
 import { rn } from "../envelope.js";
 import { type Body, type iso20Common, session20 } from "./common.js";
 
@@ -31,7 +32,9 @@ function response(
             PowerSchedule: {
               TimeAnchor: epochSeconds(s, tMs),
               PowerScheduleEntries: {
-                PowerScheduleEntry: [{ Duration: ISO20_SCHEDULE_DURATION_S, Power: rn(s.readings.dc.maxPowerW) }],
+                PowerScheduleEntry: [
+                  { Duration: ISO20_SCHEDULE_DURATION_S, Power: rn(s.readings.dc.maxPowerW) },
+                ],
               },
             },
           },

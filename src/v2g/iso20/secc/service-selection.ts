@@ -23,8 +23,7 @@ export const serviceSelection: SeccHandler = {
     const set = dcParameterSets(s).find((p) => p.ParameterSetID === sel.ParameterSetID);
     if (!set || req.SelectedVASList) return { state: s, body: res("FAILED_ServiceSelectionInvalid") };
     const cm = set.Parameter.find((p) => p.Name === "ControlMode")?.intValue;
-    const controlMode: Iso20ControlMode =
-      cm === ISO20_CONTROL_MODE_VALUE.dynamic ? "dynamic" : "scheduled";
+    const controlMode: Iso20ControlMode = cm === ISO20_CONTROL_MODE_VALUE.dynamic ? "dynamic" : "scheduled";
     const st = with20(s, { serviceId: sel.ServiceID, parameterSetId: sel.ParameterSetID, controlMode });
     return { state: st, body: res("OK") };
   },

@@ -15,8 +15,7 @@ export const sessionSetup: SeccHandler = {
   handle(s, _req: iso20Common.SessionSetupReqType, ctx, fx) {
     const kept = s.paused?.iso20;
     const { state, code } = onSessionSetup(s, ctx.sessionId, fx);
-    const iso20 =
-      code === "OK_OldSessionJoined" && kept ? { ...kept, resumed: true } : emptyIso20Session();
+    const iso20 = code === "OK_OldSessionJoined" && kept ? { ...kept, resumed: true } : emptyIso20Session();
     const body: Body<iso20Common.SessionSetupResType> = { ResponseCode: code, EVSEID: s.cfg.evseId };
     return { state: { ...state, iso20 }, body };
   },

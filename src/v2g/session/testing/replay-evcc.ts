@@ -33,7 +33,10 @@ export interface EvccReplayResult {
 
 type Codec = { decode(b: Uint8Array): { Header: { SessionID: Uint8Array }; Body: object } };
 /** DIN and ISO-2 only: -20 conversations are replayed by replay-iso20.ts (their own envelope). */
-const CODECS: Record<"din" | "iso2", Codec> = { din: din as unknown as Codec, iso2: iso2 as unknown as Codec };
+const CODECS: Record<"din" | "iso2", Codec> = {
+  din: din as unknown as Codec,
+  iso2: iso2 as unknown as Codec,
+};
 
 const NAME_OF: Record<string, MsgName> = {
   SessionSetupReq: "SessionSetup",

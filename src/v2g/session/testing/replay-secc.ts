@@ -38,7 +38,10 @@ type Codec = {
   encode(m: never): Uint8Array;
 };
 /** DIN and ISO-2 only: -20 conversations are replayed by replay-iso20.ts (their own envelope). */
-const CODECS: Record<"din" | "iso2", Codec> = { din: din as unknown as Codec, iso2: iso2 as unknown as Codec };
+const CODECS: Record<"din" | "iso2", Codec> = {
+  din: din as unknown as Codec,
+  iso2: iso2 as unknown as Codec,
+};
 
 function element(body: object): [string, Record<string, unknown>] {
   const k = Object.keys(body).find((x) => (body as Record<string, unknown>)[x] !== undefined)!;
