@@ -64,9 +64,7 @@ export const simulateOptionsSchema = z
     json: z.boolean().default(false),
     chargerKw: z.coerce.number().min(10).max(1000).default(250),
     protocol: z.enum(["din", "iso2", "iso20"], { error: 'must be "din", "iso2" or "iso20"' }).default("iso2"),
-    control: z
-      .enum(["scheduled", "dynamic"], { error: 'must be "scheduled" or "dynamic"' })
-      .default("scheduled"),
+    control: z.enum(["scheduled", "dynamic"], { error: 'must be "scheduled" or "dynamic"' }).optional(),
     chargerClass: z
       .enum(["500v", "1000v"], { error: 'must be "500v" (legacy) or "1000v" (J3400)' })
       .default("1000v"),
@@ -285,7 +283,7 @@ export function dcSessionFor(
     targetSoc: o.targetSoc,
     chargerKw: o.chargerKw,
     protocol: o.protocol,
-    ...(o.protocol === "iso20" && { control: o.control }),
+    ...(o.protocol === "iso20" && { control: o.control ?? "scheduled" }),
     chargerVariant: o.chargerClass,
     evClass: o.evClass,
     seed: o.seed,
