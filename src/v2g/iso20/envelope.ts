@@ -68,7 +68,8 @@ export function encodeIso20(
   timeStampS = 0n,
 ): EncodedMessage {
   const payloadType = iso20PayloadTypeOf(element);
-  const full = { Header: { SessionID: sessionId, TimeStamp: timeStampS }, ...(body as object) };
+  const { Header: _ignored, ...rest } = body as { Header?: unknown };
+  const full = { Header: { SessionID: sessionId, TimeStamp: timeStampS }, ...rest };
   const message = { [element]: full };
   return { bytes: codecOf(payloadType).encodeDocument(message as never), message, payloadType };
 }

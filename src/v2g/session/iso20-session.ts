@@ -20,11 +20,6 @@ export const ISO20_MOBILITY_NEEDS_EVCC = 1;
 /** Pricing 0: none (digest §4.3). */
 export const ISO20_PRICING_NONE = 0;
 
-/** The parameter set ID the SECC gives a control mode (1 = Scheduled, 2 = Dynamic; any unsignedShort is legal). */
-export function parameterSetIdOf(mode: Iso20ControlMode): number {
-  return ISO20_CONTROL_MODE_VALUE[mode];
-}
-
 /** What a -20 session has agreed so far. */
 export interface Iso20Session {
   /** AuthorizationSetup answered. */
