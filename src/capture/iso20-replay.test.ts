@@ -24,8 +24,8 @@ async function conversations(path: string): Promise<Conversation[]> {
   const byConn = new Map<number, Conversation>();
   await decodeCaptureFile(path, { tls: createTlsDecryptor, hex: true }, (e: CaptureEvent) => {
     if (e.layer !== "v2g" || !e.hex || e.conn === undefined || e.payloadType === undefined) return;
-    let c = byConn.get(e.conn);
-    if (!c) byConn.set(e.conn, (c = { record: e.frame, client: [], server: [] }));
+    const c = byConn.get(e.conn) ?? { record: e.frame, client: [], server: [] };
+    byConn.set(e.conn, c);
     const m = {
       payloadType: e.payloadType,
       payload: Uint8Array.from(Buffer.from(e.hex, "hex")),
@@ -51,7 +51,7 @@ for (const f of DC) {
         const e = replayIso20ToEvcc(c);
         assert.deepEqual(e.problems, [], "EVCC replay problems");
         assert.ok(e.requestsValid >= 10, `EVCC requests valid: ${e.requestsValid}`);
-      assert.equal(e.endReason, "terminated", `our EVCC ended at ${e.lastRequest}`);
+        assert.equal(e.endReason, "terminated", `our EVCC ended at ${e.lastRequest}`);
         t.diagnostic(
           `${f}: SECC ${s.matched}/${s.requests} matched, EVSEProcessing equal ${s.processingEqual}/${s.processingCompared}, end ${s.endReason}; EVCC fed ${e.fed}, valid ${e.requestsValid}, skipped ${e.skipped}, last ${e.lastRequest}, end ${e.endReason ?? "-"}`,
         );

@@ -138,7 +138,8 @@ export function replayIso20ToSecc(conv: Conversation): Iso20SeccReplay {
     return fx;
   };
   step({ kind: "connected", tMs: t });
-  let fx = step({ kind: "message", payloadType: 0x8001, bytes: conv.client[0]!.payload, tMs: (t += 20) });
+  t += 20;
+  let fx = step({ kind: "message", payloadType: 0x8001, bytes: conv.client[0]!.payload, tMs: t });
   res.requests++;
   const sap = fx.find((f) => f.kind === "send");
   if (sap?.kind === "send" && s.conn === "session" && res.negotiated) res.matched++;
@@ -245,7 +246,8 @@ export function replayIso20ToEvcc(conv: Conversation): Iso20EvccReplay {
   const sapRes = appHandshake.encodeDocument({
     supportedAppProtocolRes: { ResponseCode: "OK_SuccessfulNegotiation", SchemaID: 1 },
   });
-  let fx = run({ kind: "message", payloadType: 0x8001, bytes: sapRes, tMs: (t += 10) });
+  t += 10;
+  let fx = run({ kind: "message", payloadType: 0x8001, bytes: sapRes, tMs: t });
   res.fed++;
   let last: MsgName | null = null;
   let processing: "Finished" | "Ongoing" = "Finished";
