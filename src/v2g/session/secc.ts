@@ -287,7 +287,9 @@ function onSap(s: SeccState, bytes: Uint8Array, fx: SeccEffect[]): SeccState {
   const req = doc.supportedAppProtocolReq;
   if (s.cfg.trace)
     fx.push({ kind: "trace", dir: "rx", protocol: "sap", name: "supportedAppProtocolReq", message: req });
-  const sel = selectAppProtocol(req, s.cfg.protocols);
+  // ISO 15118-20 digest §1.2: filter by what the station really supports — -20 only with a DC mode (DC only here)
+  const dc = s.cfg.energyModes.some((m) => m.startsWith("DC"));
+  const sel = selectAppProtocol(req, dc ? s.cfg.protocols : s.cfg.protocols.filter((p) => p !== "iso20"));
   const out = appHandshake.encodeDocument({ supportedAppProtocolRes: sel.res });
   if (s.cfg.trace)
     fx.push({ kind: "trace", dir: "tx", protocol: "sap", name: "supportedAppProtocolRes", message: sel.res });

@@ -272,3 +272,14 @@ test("iso20: a DC message sent in the CommonMessages payload type does not decod
     e?.kind === "session-end" && (e.stopReason === "decode-error" || e.stopReason === "unexpected-message"),
   );
 });
+
+test("iso20: an AC-only SECC does not choose -20 (digest §1.2: filter by what the station supports) → ISO-2", () => {
+  const s0 = createSecc({ energyModes: ["AC_three_phase_core"] });
+  const [s1] = stepSecc(s0, { kind: "connected", tMs: 0 });
+  const sap = appHandshake.encodeDocument({
+    supportedAppProtocolReq: buildAppProtocolReq(["iso20", "iso2"]),
+  });
+  const [s2, fx] = stepSecc(s1, { kind: "message", payloadType: 0x8001, bytes: sap, tMs: 5 });
+  assert.equal(s2.protocol, "iso2");
+  assert.ok(fx.some((f) => f.kind === "negotiated" && f.protocol === "iso2"));
+});
