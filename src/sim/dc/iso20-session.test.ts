@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { type DcSessionOptions, runDcSession } from "./session.js";
+import { DcSession, type DcSessionOptions, runDcSession } from "./session.js";
 
 const base: DcSessionOptions = {
   batteryKwh: 75,
@@ -51,6 +51,14 @@ for (const control of ["scheduled", "dynamic"] as const) {
     );
   });
 }
+
+test("the simulated session runs in the control mode asked for (the SECC's selected parameter set)", () => {
+  for (const control of ["scheduled", "dynamic"] as const) {
+    const s = new DcSession({ ...base, control, targetSoc: 41 });
+    assert.equal(s.run().stopReason, "target SOC reached");
+    assert.equal(s.sim.ctl.evse.secc.iso20?.controlMode, control);
+  }
+});
 
 for (const [offer, got] of [
   [["iso2", "din"], "iso2"],
