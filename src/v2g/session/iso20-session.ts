@@ -22,8 +22,10 @@ export const ISO20_PRICING_NONE = 0;
 
 /** What a -20 session has agreed so far. */
 export interface Iso20Session {
-  /** AuthorizationSetup answered. */
+  /** Authorization answered Finished + OK. */
   authorized: boolean;
+  /** When the first Authorization answered Ongoing was answered (EIM budget), or null. */
+  authOngoingSinceMs: number | null;
   /** Energy services offered in ServiceDiscoveryRes. */
   offeredServices: number[];
   /** Chosen at ServiceSelection. */
@@ -38,6 +40,7 @@ export interface Iso20Session {
 export function emptyIso20Session(): Iso20Session {
   return {
     authorized: false,
+    authOngoingSinceMs: null,
     offeredServices: [],
     serviceId: null,
     parameterSetId: null,

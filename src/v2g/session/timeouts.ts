@@ -36,8 +36,6 @@ export const V2G_EVCC_MSG_TIMEOUT_SERVICE_DETAIL_ISO20_MS = 5_000;
 export const V2G_EVCC_CABLE_CHECK_TIMEOUT_ISO20_MS = 40_000;
 /** EIM authorisation Ongoing budget of the SECC, ISO-20: 180 s, then FAILED (ISO 15118-20 digest §5.1, LI — S). */
 export const V2G_SECC_EIM_ONGOING_TIMEOUT_ISO20_MS = 180_000;
-/** After SessionStopRes the SECC closes TCP within 5 s, ISO-20 [V2G20-1643] (ISO 15118-20 digest §5.1, LI). */
-export const V2G_SECC_CLOSE_AFTER_SESSION_STOP_ISO20_MS = 5_000;
 /** V2G_EVCC_Msg_Timeout AC & DC charge loop, ISO-20: 0.5 s (digest §5.4, EG-TO). */
 export const V2G_EVCC_MSG_TIMEOUT_CHARGE_LOOP_ISO20_MS = 500;
 /** CurrentDemand sequence timeout, DIN 70121:2024-11 per HOTW: 5 s (digest §5.4 — status U). */

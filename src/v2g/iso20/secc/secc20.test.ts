@@ -283,3 +283,16 @@ test("iso20: an AC-only SECC does not choose -20 (digest §1.2: filter by what t
   assert.equal(s2.protocol, "iso2");
   assert.ok(fx.some((f) => f.kind === "negotiated" && f.protocol === "iso2"));
 });
+
+test("iso20: EIM still pending after the 180 s budget → AuthorizationRes FAILED, session ends", () => {
+  const d = startSecc("iso20", { readings: { ...createSecc().readings, authorization: "pending" } });
+  codes(d, ["SessionSetup", "AuthorizationSetup"]);
+  assert.equal(request(d, "Authorization")?.body.EVSEProcessing, "Ongoing");
+  assert.equal(request(d, "Authorization", { dtMs: 100_000 })?.body.EVSEProcessing, "Ongoing");
+  const r = request(d, "Authorization", { dtMs: 81_000 });
+  assert.deepEqual([r?.body.ResponseCode, r?.body.EVSEProcessing], ["FAILED", "Finished"]);
+  assert.deepEqual(
+    ends(d).map((e) => e.reason),
+    ["failed-response"],
+  );
+});
