@@ -54,7 +54,8 @@ function checkPair(r: { ev: Record<string, unknown>; evse: Record<string, unknow
   );
   assert.deepEqual(r.ev.messageCounts, r.evse.messageCounts);
   const counts = r.evse.messageCounts as Record<string, number>;
-  assert.ok((counts[ac ? "ChargingStatusReq" : "CurrentDemandReq"] ?? 0) > 0, JSON.stringify(counts));
+  const loop = ac ? "ChargingStatusReq" : protocol === "iso20" ? "DC_ChargeLoopReq" : "CurrentDemandReq";
+  assert.ok((counts[loop] ?? 0) > 0, JSON.stringify(counts));
   const unlock = r.ev.unlock as { inletVoltageV: number };
   assert.ok(unlock.inletVoltageV < 60, `EV unlocked at ${unlock.inletVoltageV} V`);
   assert.equal(r.ev.messages, r.evse.messages);
@@ -148,7 +149,8 @@ for (const [cmd, args, option] of [
 for (const [cmd, args, option] of [
   ["evse", ["--no-slac"], "--iface"],
   ["evse", ["--iface", "lo", "--mode", "xx"], "--mode"],
-  ["evse", ["--iface", "lo", "--protocol", "din,iso20"], "--protocol"],
+  ["evse", ["--iface", "lo", "--protocol", "din,iso21"], "--protocol"],
+  ["evse", ["--iface", "lo", "--protocol", "iso20,iso2", "--mode", "ac"], "--protocol"],
   ["evse", ["--iface", "lo", "--tls"], "--tls"],
   ["evse", ["--iface", "lo", "--sessions", "-1"], "--sessions"],
   ["evse", ["--iface", "lo", "--protocol", "din", "--mode", "ac"], "--protocol"],
@@ -164,3 +166,9 @@ for (const [cmd, args, option] of [
     assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
   });
 }
+
+test("nacs evse --protocol iso20,iso2,din ↔ nacs ev --protocol iso20 (no SLAC): ISO 15118-20 DC session over plain TCP", async () => {
+  const r = await pair(["--protocol", "iso20,iso2,din"], ["--protocol", "iso20"]);
+  checkPair(r, "iso20");
+  assert.match(r.evseErr, /nacs evse: ready on lo: DC, iso20,iso2,din, V2G tcp \(no TLS\)/);
+});

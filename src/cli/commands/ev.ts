@@ -96,7 +96,10 @@ export function registerEvCommand(program: Command): void {
     .command("ev")
     .description("run our EV (EVCC) against any EVSE on a network interface: SLAC, SDP, V2G session")
     .option("--iface <name>", "network interface (lo: loopback, SDP to ::1, needs --no-slac)")
-    .option("--protocol <list>", "protocols offered in priority order: din,iso2 (default iso2,din)")
+    .option(
+      "--protocol <list>",
+      "protocols offered in priority order: din,iso2,iso20 (default iso2,din; iso20 = ISO 15118-20 DC)",
+    )
     .option("--mode <mode>", "dc or ac (default dc)")
     .option("--tls", "require TLS (needs --trust ROOT.pem or --test-pki DIR)")
     .option(

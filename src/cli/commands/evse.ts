@@ -32,7 +32,7 @@ const protocolList = z
   .transform((s) => s.split(",").map((x) => x.trim()))
   .pipe(
     z
-      .array(z.enum(["din", "iso2"], { error: 'each protocol must be "din" or "iso2"' }))
+      .array(z.enum(["din", "iso2", "iso20"], { error: 'each protocol must be "din", "iso2" or "iso20"' }))
       .min(1)
       .refine((a) => new Set(a).size === a.length, "a protocol is listed twice"),
   );
@@ -66,6 +66,12 @@ export function checkModeProtocols(mode: "dc" | "ac", protocols: V2gProtocol[], 
       code: "custom",
       path: ["protocol"],
       message: "--mode ac needs iso2 in --protocol (DIN 70121 is DC only)",
+    });
+  if (mode === "ac" && protocols.includes("iso20"))
+    ctx.addIssue({
+      code: "custom",
+      path: ["protocol"],
+      message: "--mode ac cannot offer iso20 (ISO 15118-20 is DC only here)",
     });
 }
 
@@ -194,7 +200,10 @@ export function registerEvseCommand(program: Command): void {
     .command("evse")
     .description("run our EVSE (SECC) against any EV on a network interface: SLAC, SDP, V2G session")
     .option("--iface <name>", "network interface (lo: loopback on ::1, needs --no-slac)")
-    .option("--protocol <list>", "protocols offered, comma-separated: din,iso2 (default iso2,din)")
+    .option(
+      "--protocol <list>",
+      "protocols offered, comma-separated: din,iso2,iso20 (default iso2,din; iso20 = ISO 15118-20 DC, plain TCP)",
+    )
     .option("--mode <mode>", "dc or ac (default dc)")
     .option("--tls", "serve TLS (needs --cert/--key[/--chain] or --test-pki DIR)")
     .option(

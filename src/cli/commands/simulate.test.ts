@@ -44,6 +44,30 @@ test("nacs simulate --mode ac --json: target SOC reached, energy balance within 
   assert.ok(j.events.some((e: { contactor: boolean; currentA: number }) => e.contactor && e.currentA > 0));
 });
 
+test("nacs simulate --protocol iso20 --control dynamic --json: ISO 15118-20 DC session, target SOC reached", () => {
+  const r = nacs(
+    "--protocol",
+    "iso20",
+    "--control",
+    "dynamic",
+    "--json",
+    "--no-record",
+    "--soc",
+    "60",
+    "--target-soc",
+    "62",
+  );
+  assert.equal(r.status, 0, r.stderr);
+  const j = JSON.parse(r.stdout);
+  assert.equal(j.protocol, "iso20");
+  assert.equal(j.stopReason, "target SOC reached");
+  assert.ok(j.messages.DC_ChargeLoopReq > 10, JSON.stringify(j.messages));
+  assert.deepEqual(j.safety, []);
+  const ac = nacs("--mode", "ac", "--hlc", "--protocol", "iso20");
+  assert.equal(ac.status, 2);
+  assert.match(ac.stderr, /--protocol.*DC only/);
+});
+
 test("nacs simulate --mode ac --hlc --json: ISO 15118-2 AC over SLAC/SDP/V2G through the same controllers", () => {
   const r = nacs(
     "--mode",
@@ -87,7 +111,8 @@ for (const [args, option] of [
   [["--battery-kwh", "abc"], "--battery-kwh"],
   [["--mode", "hydrogen"], "--mode"],
   [["--fault", "meteor"], "--fault"],
-  [["--protocol", "iso20"], "--protocol"],
+  [["--protocol", "iso15118"], "--protocol"],
+  [["--protocol", "iso20", "--control", "smart"], "--control"],
   [["--mode", "ac", "--fault", "cp-short"], "--fault"],
   [["--soc", "50", "--target-soc", "40"], "--target-soc"],
 ] as const) {

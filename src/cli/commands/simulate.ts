@@ -63,7 +63,8 @@ export const simulateOptionsSchema = z
     transport: z.enum(["memory", "tcp"], { error: 'must be "memory" or "tcp"' }).default("memory"),
     json: z.boolean().default(false),
     chargerKw: z.coerce.number().min(10).max(1000).default(250),
-    protocol: z.enum(["din", "iso2"], { error: 'must be "din" or "iso2"' }).default("iso2"),
+    protocol: z.enum(["din", "iso2", "iso20"], { error: 'must be "din", "iso2" or "iso20"' }).default("iso2"),
+    control: z.enum(["scheduled", "dynamic"], { error: 'must be "scheduled" or "dynamic"' }).optional(),
     chargerClass: z
       .enum(["500v", "1000v"], { error: 'must be "500v" (legacy) or "1000v" (J3400)' })
       .default("1000v"),
@@ -90,6 +91,12 @@ export const simulateOptionsSchema = z
         code: "custom",
         path: ["protocol"],
         message: "--hlc needs iso2 (DIN 70121 is DC only)",
+      });
+    if (o.protocol === "iso20" && o.mode !== "dc")
+      ctx.addIssue({
+        code: "custom",
+        path: ["protocol"],
+        message: "iso20 is DC only here (ISO 15118-20 AC is not implemented)",
       });
     const profileProblem = evProfileProblem(o.evProfile, o.mode);
     if (profileProblem) ctx.addIssue({ code: "custom", path: ["evProfile"], message: profileProblem });
@@ -271,6 +278,7 @@ export function dcSessionFor(
     targetSoc: o.targetSoc,
     chargerKw: o.chargerKw,
     protocol: o.protocol,
+    ...(o.protocol === "iso20" && { control: o.control ?? "scheduled" }),
     chargerVariant: o.chargerClass,
     evClass: o.evClass,
     seed: o.seed,
@@ -388,7 +396,11 @@ export function registerSimulateCommand(program: Command): void {
     .option("--charger-kw <kw>", "DC: charger power, 10–1000 kW (default 250)")
     .option("--charger-class <class>", "DC: 500v (legacy) or 1000v (J3400, default)")
     .option("--ev-class <class>", "DC: vehicle pack, 400v or 800v (default)")
-    .option("--protocol <name>", "DC: din or iso2 (default iso2)")
+    .option("--protocol <name>", "DC: din, iso2 or iso20 (ISO 15118-20 DC, EIM) (default iso2)")
+    .option(
+      "--control <mode>",
+      "DC with --protocol iso20: scheduled or dynamic control mode (default scheduled)",
+    )
     .option("--fault <name>", "DC: inject a named fault (see --list-faults)")
     .option("--list-faults", "list the fault names and their stop reasons, then exit")
     .option(

@@ -16,6 +16,7 @@ import {
 import { roundMs, timeStats } from "../../link/host/stats.js";
 import type { V2gCarrier } from "../../link/tcp-carrier.js";
 import { seededPrng } from "../../slac/index.js";
+import type { Iso20ControlMode } from "../../v2g/index.js";
 import type { RecordSink } from "../record/types.js";
 import type { TimelineEntry } from "../session.js";
 import { timelineOf } from "../session.js";
@@ -69,7 +70,9 @@ export interface DcSessionOptions {
   socStart: number;
   targetSoc: number;
   chargerKw: number;
-  protocol: "din" | "iso2";
+  protocol: "din" | "iso2" | "iso20";
+  /** ISO 15118-20: the control mode the EV selects (default scheduled). */
+  control?: Iso20ControlMode;
   chargerVariant?: ModuleVariant;
   evClass?: EvVoltageClass;
   seed: number | null;
@@ -208,7 +211,7 @@ export function createDcSim(o: DcSessionOptions): DcSim {
       slac: { mac: DC_SIM_EVSE_MAC, random: seededPrng(seed ^ 0x5eed).bytes },
       sdp: { address: linkLocalOf(DC_SIM_EVSE_MAC), port: DC_SIM_SECC_PORT },
       ...o.evseConfig,
-      secc: { protocols: ["iso2", "din"], seed: seed >>> 0 || 1, ...o.evseConfig?.secc },
+      secc: { protocols: ["iso20", "iso2", "din"], seed: seed >>> 0 || 1, ...o.evseConfig?.secc },
     }),
     ev: applyEvProfile(
       o.evProfile ?? "default",
@@ -220,7 +223,11 @@ export function createDcSim(o: DcSessionOptions): DcSim {
         s2CloseDelayMs: o.s2CloseDelayMs ?? 0,
         autoStartV2g: o.driver?.autoStartV2g ?? true,
         ...o.evConfig,
-        evcc: { protocols: [o.protocol], ...o.evConfig?.evcc },
+        evcc: {
+          protocols: [o.protocol],
+          ...(o.control && { iso20ControlMode: o.control }),
+          ...o.evConfig?.evcc,
+        },
       }),
     ),
   });

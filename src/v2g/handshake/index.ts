@@ -2,6 +2,8 @@
 export {
   NS_DIN_70121,
   NS_ISO_15118_2,
+  NS_ISO_15118_20_AC,
+  NS_ISO_15118_20_DC,
   NS_TESLA_DIN_2018,
   PROTOCOL_VERSIONS,
   protocolOfNamespace,

@@ -2,8 +2,8 @@
  * supportedAppProtocol namespaces and versions (digest §5.5 "Namespaces", §3.3 Tesla SAP offer).
  */
 
-/** A V2G application protocol nacs implements a session machine for. */
-export type V2gProtocol = "din" | "iso2";
+/** A V2G application protocol nacs implements a session machine for (`iso20`: ISO 15118-20 DC, EIM). */
+export type V2gProtocol = "din" | "iso2" | "iso20";
 
 /** DIN SPEC 70121 message-set namespace (digest §5.5, EG-DT). */
 export const NS_DIN_70121 = "urn:din:70121:2012:MsgDef";
@@ -12,17 +12,28 @@ export const NS_ISO_15118_2 = "urn:iso:15118:2:2013:MsgDef";
 /** Tesla's proprietary DIN variant, offered by Tesla cars at higher priority than DIN (digest §3.3, PYPLC). */
 export const NS_TESLA_DIN_2018 = "urn:tesla:din:2018:MsgDef";
 
-/** Namespace and version of each protocol nacs speaks (DIN 70121 and ISO 15118-2 are both version 2.0). */
+/**
+ * ISO 15118-20 DC namespace a -20 EV offers for the DC service family (digest §1.2: real EVs offer `-20:DC` or
+ * `-20:AC`, never `-20:CommonMessages`).
+ */
+export const NS_ISO_15118_20_DC = "urn:iso:std:iso:15118:-20:DC";
+/** ISO 15118-20 AC namespace (digest §1.2); recognised, not served (nacs runs -20 DC only). */
+export const NS_ISO_15118_20_AC = "urn:iso:std:iso:15118:-20:AC";
+
+/** Namespace and version of each protocol nacs speaks (DIN 70121 and ISO 15118-2 are version 2.0, ISO 15118-20 1.0). */
 export const PROTOCOL_VERSIONS: Readonly<
   Record<V2gProtocol, { namespace: string; major: number; minor: number }>
 > = {
   din: { namespace: NS_DIN_70121, major: 2, minor: 0 },
   iso2: { namespace: NS_ISO_15118_2, major: 2, minor: 0 },
+  /** ISO 15118-20: VersionNumber 1.0 (digest §1.2, C). */
+  iso20: { namespace: NS_ISO_15118_20_DC, major: 1, minor: 0 },
 };
 
 /** The protocol a namespace stands for, or undefined when nacs has no machine for it. */
 export function protocolOfNamespace(ns: string): V2gProtocol | undefined {
   if (ns === NS_DIN_70121) return "din";
   if (ns === NS_ISO_15118_2) return "iso2";
+  if (ns === NS_ISO_15118_20_DC) return "iso20";
   return undefined;
 }

@@ -2,7 +2,13 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
 import { appHandshake } from "../../codecs/index.js";
-import { NS_DIN_70121, NS_ISO_15118_2, NS_TESLA_DIN_2018 } from "./namespaces.js";
+import {
+  NS_DIN_70121,
+  NS_ISO_15118_2,
+  NS_ISO_15118_20_AC,
+  NS_ISO_15118_20_DC,
+  NS_TESLA_DIN_2018,
+} from "./namespaces.js";
 import { acceptedProtocol, buildAppProtocolReq, selectAppProtocol } from "./select.js";
 
 const ap = (ns: string, prio: number, schema: number, major = 2, minor = 0) => ({
@@ -69,4 +75,22 @@ test("property: the chosen entry is the supported one with the best (lowest) Pri
     ),
     { numRuns: 300 },
   );
+});
+
+test("ISO 15118-20: the -20:DC namespace (version 1.0) is iso20; the EV's Priority decides; -20:AC is not served", () => {
+  const offer = buildAppProtocolReq(["iso20", "iso2", "din"]);
+  assert.deepEqual(offer.AppProtocol[0], {
+    ProtocolNamespace: NS_ISO_15118_20_DC,
+    VersionNumberMajor: 1,
+    VersionNumberMinor: 0,
+    SchemaID: 1,
+    Priority: 1,
+  });
+  assert.equal(selectAppProtocol(offer, ["iso20", "iso2", "din"]).protocol, "iso20");
+  assert.equal(selectAppProtocol(offer, ["iso2", "din"]).protocol, "iso2");
+  assert.equal(selectAppProtocol(offer, ["din"]).protocol, "din");
+  const ac = { AppProtocol: [ap(NS_ISO_15118_20_AC, 1, 1, 1), ap(NS_ISO_15118_2, 2, 2)] };
+  assert.equal(selectAppProtocol(ac, ["iso20", "iso2"]).protocol, "iso2");
+  const minor = selectAppProtocol({ AppProtocol: [ap(NS_ISO_15118_20_DC, 1, 4, 1, 1)] }, ["iso20"]);
+  assert.equal(minor.res.ResponseCode, "OK_SuccessfulNegotiationWithMinorDeviation");
 });

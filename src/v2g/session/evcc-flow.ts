@@ -62,7 +62,7 @@ const EVSE_STOP_CODES = new Set([
   "EVSE_UtilityInterruptEvent",
 ]);
 
-function loopDecision(s: EvccState, loop: MsgName, lastWasReceipt: boolean): FlowDecision {
+export function loopDecision(s: EvccState, loop: MsgName, lastWasReceipt: boolean): FlowDecision {
   const e = s.evse;
   const r = s.readings;
   const evseStops =
@@ -203,7 +203,7 @@ export function afterResponse(
       };
     }
     case "SessionStop": {
-      const pause = s.stopRequested === "pause" && s.protocol === "iso2" && s.sessionId;
+      const pause = s.stopRequested === "pause" && s.protocol !== "din" && s.sessionId;
       s = {
         ...s,
         paused: pause && s.sessionId && s.protocol ? { sessionId: s.sessionId, protocol: s.protocol } : null,

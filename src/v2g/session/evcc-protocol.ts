@@ -5,6 +5,7 @@
  */
 import type { V2gProtocol } from "../handshake/namespaces.js";
 import type { EvccState, EvseView } from "./evcc-state.js";
+import type { EncodedMessage } from "./secc-protocol.js";
 import type { MsgName } from "./types.js";
 
 /** A response read into neutral terms. */
@@ -28,8 +29,14 @@ export interface EvccMessage {
 export interface EvccProtocolModule {
   protocol: V2gProtocol;
   messages: Readonly<Partial<Record<MsgName, EvccMessage>>>;
-  decode(bytes: Uint8Array): { sessionId: Uint8Array; element: string; body: unknown; message: unknown };
-  encode(sessionId: Uint8Array, element: string, body: unknown): { bytes: Uint8Array; message: unknown };
+  /** V2GTP payload types responses may arrive in (absent: EXI 0x8001 only; ISO-20: one per schema set). */
+  payloadTypes?: readonly number[];
+  decode(
+    bytes: Uint8Array,
+    payloadType?: number,
+  ): { sessionId: Uint8Array; element: string; body: unknown; message: unknown };
+  /** Encode; `timeStampS` is the header TimeStamp of protocols that carry one (ISO-20). */
+  encode(sessionId: Uint8Array, element: string, body: unknown, timeStampS?: bigint): EncodedMessage;
 }
 
 /** DC status fields common to DIN/ISO-2 DC_EVSEStatus. */

@@ -5,6 +5,7 @@
 import type { V2gProtocol } from "../handshake/namespaces.js";
 import { defaultEvccReadings, type EvccReadings } from "../ports/evcc-ports.js";
 import { PRECHARGE_TOLERANCE_IEC_V } from "./dc-physics.js";
+import type { Iso20ControlMode } from "./iso20-session.js";
 import { type EnergyTransferMode, isAcMode } from "./secc-state.js";
 import {
   DEFAULT_DIN_EDITION,
@@ -71,6 +72,10 @@ export interface EvccConfig {
   trailingZeroBytes: Partial<Record<MsgName, number>>;
   /** DIN: leave out the optional fields of ChargeParameterDiscoveryReq / CurrentDemandReq (Tesla). */
   dinMandatoryOnly: boolean;
+  /** ISO-20: the control mode the EV selects (a parameter set with it must be offered). */
+  iso20ControlMode: Iso20ControlMode;
+  /** Unix time (s) at tMs = 0, for the ISO-20 header TimeStamp. */
+  epochS: number;
 }
 
 /** One supportedAppProtocolReq entry. */
@@ -100,6 +105,8 @@ export function evccConfig(partial: Partial<EvccConfig> = {}): EvccConfig {
     weldingDetection: true,
     trailingZeroBytes: {},
     dinMandatoryOnly: false,
+    iso20ControlMode: "scheduled",
+    epochS: 1_700_000_000,
     ...partial,
   };
 }
@@ -125,6 +132,12 @@ export interface EvseView {
   modes: string[];
   receiptRequired: boolean;
   meter: { id: string; readingWh?: number; tMeter?: bigint } | null;
+  /** ISO-20: authorisation services offered (AuthorizationSetupRes). */
+  authServices: string[];
+  /** ISO-20: energy services offered (ServiceDiscoveryRes). */
+  services: number[];
+  /** ISO-20: parameter sets of the DC service (ServiceDetailRes) with their ControlMode value. */
+  parameterSets: { id: number; controlMode?: number }[];
 }
 
 /** Initial EVSE view. */
@@ -147,7 +160,19 @@ export function emptyEvseView(): EvseView {
     modes: [],
     receiptRequired: false,
     meter: null,
+    authServices: [],
+    services: [],
+    parameterSets: [],
   };
+}
+
+/** ISO-20 facts of the EVCC's session. */
+export interface EvccIso20 {
+  /** Parameter set selected at ServiceSelection. */
+  parameterSetId: number | null;
+  controlMode: Iso20ControlMode;
+  /** The DC_PreChargeReq with EVProcessing Finished has been answered ([V2G20-2006]). */
+  preChargeFinished: boolean;
 }
 
 /** State of the EVCC machine. */
@@ -184,6 +209,8 @@ export interface EvccState {
   readonly resumed: boolean;
   /** Why the EV ends this session with SessionStop (the charger's limits cannot charge it), or null. */
   readonly refusal: string | null;
+  /** ISO-20 session facts (kept over a pause for the resumed session). */
+  readonly iso20: EvccIso20 | null;
 }
 
 /** Set timer `id`. */

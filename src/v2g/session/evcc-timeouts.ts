@@ -3,11 +3,14 @@ import type { V2gProtocol } from "../handshake/namespaces.js";
 import {
   type DinEdition,
   dinEvccTimeouts,
+  V2G_EVCC_MSG_TIMEOUT_CHARGE_LOOP_ISO20_MS,
   V2G_EVCC_MSG_TIMEOUT_CURRENT_DEMAND_ISO2_MS,
   V2G_EVCC_MSG_TIMEOUT_DEFAULT_MS,
   V2G_EVCC_MSG_TIMEOUT_ISO2_LONG_MS,
   V2G_EVCC_MSG_TIMEOUT_POWER_DELIVERY_DIN_MS,
   V2G_EVCC_MSG_TIMEOUT_POWER_DELIVERY_ISO2_MS,
+  V2G_EVCC_MSG_TIMEOUT_POWER_DELIVERY_ISO20_MS,
+  V2G_EVCC_MSG_TIMEOUT_SERVICE_DETAIL_ISO20_MS,
 } from "./timeouts.js";
 import type { MsgName } from "./types.js";
 
@@ -36,6 +39,11 @@ export function evccMsgTimeoutMs(
       default:
         return V2G_EVCC_MSG_TIMEOUT_DEFAULT_MS;
     }
+  }
+  if (protocol === "iso20") {
+    if (name === "CurrentDemand") return V2G_EVCC_MSG_TIMEOUT_CHARGE_LOOP_ISO20_MS;
+    if (name === "PowerDelivery") return V2G_EVCC_MSG_TIMEOUT_POWER_DELIVERY_ISO20_MS;
+    if (name === "ServiceDetail") return V2G_EVCC_MSG_TIMEOUT_SERVICE_DETAIL_ISO20_MS;
   }
   return V2G_EVCC_MSG_TIMEOUT_DEFAULT_MS;
 }

@@ -1,5 +1,5 @@
 /**
- * The EVCC session machine: supportedAppProtocol, then DIN 70121 DC or ISO 15118-2 DC/AC
+ * The EVCC session machine: supportedAppProtocol, then DIN 70121 DC, ISO 15118-2 DC/AC or ISO 15118-20 DC
  * (EIM), as a pure step function `stepEvcc(state, event) → [state, effects]`.
  *
  * - Each request arms the per-message timeout of digest §5.4 (`response` timer, {@link evccMsgTimeoutMs});
@@ -14,9 +14,11 @@ import { appHandshake, ExiDecodeError, ExiEncodeError } from "../../codecs/index
 import { dinEvccModule } from "../din/evcc/module.js";
 import { acceptedFromOffer, acceptedProtocol, buildAppProtocolReq } from "../handshake/select.js";
 import { iso2EvccModule } from "../iso2/evcc/module.js";
+import { iso20EvccModule } from "../iso20/evcc/module.js";
 import { V2gtpPayloadType } from "../v2gtp.js";
 import { SessionError } from "./errors.js";
 import { afterResponse, deEnergize, openS2 } from "./evcc-flow.js";
+import { afterResponseIso20 } from "./evcc-flow-iso20.js";
 import type { EvccProtocolModule } from "./evcc-protocol.js";
 import {
   clearEvccTimer,
@@ -30,7 +32,11 @@ import { evccMsgTimeoutMs } from "./evcc-timeouts.js";
 import { SESSION_ID_ZERO, sameId } from "./session-id.js";
 import type { EvccEffect, EvccEvent, MsgName, StopReason } from "./types.js";
 
-const MODULES: Readonly<Record<string, EvccProtocolModule>> = { din: dinEvccModule, iso2: iso2EvccModule };
+const MODULES: Readonly<Record<string, EvccProtocolModule>> = {
+  din: dinEvccModule,
+  iso2: iso2EvccModule,
+  iso20: iso20EvccModule,
+};
 
 /** A new EVCC machine, waiting for its connection. `partial` completes with {@link evccConfig} defaults. */
 export function createEvcc(partial: Partial<EvccConfig> = {}, tMs = 0): EvccState {
@@ -57,6 +63,7 @@ export function createEvcc(partial: Partial<EvccConfig> = {}, tMs = 0): EvccStat
     paused: null,
     resumed: false,
     refusal: null,
+    iso20: null,
   };
 }
 
@@ -157,9 +164,9 @@ function sendRequest(s0: EvccState, name: MsgName, tMs: number, fx: EvccEffect[]
         ? s0.paused.sessionId
         : SESSION_ID_ZERO
       : (s0.sessionId ?? SESSION_ID_ZERO);
-  let enc: { bytes: Uint8Array; message: unknown };
+  let enc: ReturnType<EvccProtocolModule["encode"]>;
   try {
-    enc = mod.encode(id, msg.req, msg.build(s0));
+    enc = mod.encode(id, msg.req, msg.build(s0), BigInt(Math.floor(s0.cfg.epochS + tMs / 1000)));
   } catch (err) {
     if (!(err instanceof ExiEncodeError)) throw err;
     return endEvcc(s0, "internal-error", `${msg.req}: ${err.message}`, fx);
@@ -168,7 +175,7 @@ function sendRequest(s0: EvccState, name: MsgName, tMs: number, fx: EvccEffect[]
     fx.push({ kind: "trace", dir: "tx", protocol: mod.protocol, name: msg.req, message: enc.message });
   const pad = s0.cfg.trailingZeroBytes[name] ?? 0;
   const bytes = pad > 0 ? Uint8Array.from([...enc.bytes, ...new Uint8Array(pad)]) : enc.bytes;
-  fx.push({ kind: "send", payloadType: V2gtpPayloadType.exi, bytes, name: msg.req });
+  fx.push({ kind: "send", payloadType: enc.payloadType ?? V2gtpPayloadType.exi, bytes, name: msg.req });
   const s = { ...s0, pending: name };
   return setEvccTimer(s, "response", tMs + evccMsgTimeoutMs(s.protocol, name, s.cfg.dinEdition), fx);
 }
@@ -181,13 +188,14 @@ function onMessage(
   fx: EvccEffect[],
 ): EvccState {
   if (s0.conn !== "sap" && s0.conn !== "session") return s0;
-  if (payloadType !== V2gtpPayloadType.exi)
+  const accepted = s0.conn === "session" ? MODULES[s0.protocol ?? ""]?.payloadTypes : undefined;
+  if (accepted ? !accepted.includes(payloadType) : payloadType !== V2gtpPayloadType.exi)
     return endEvcc(s0, "unexpected-message", `payload type 0x${payloadType.toString(16)}`, fx);
   if (!s0.pending)
     return endEvcc(s0, "unexpected-message", "a message arrived while no request was pending", fx);
   const s = clearEvccTimer(s0, "response", fx);
   try {
-    return s.conn === "sap" ? onSapRes(s, bytes, tMs, fx) : onResponse(s, bytes, tMs, fx);
+    return s.conn === "sap" ? onSapRes(s, bytes, tMs, fx) : onResponse(s, bytes, payloadType, tMs, fx);
   } catch (err) {
     if (err instanceof ExiDecodeError) {
       fx.push({
@@ -219,12 +227,18 @@ function onSapRes(s: EvccState, bytes: Uint8Array, tMs: number, fx: EvccEffect[]
   return sendRequest({ ...s, conn: "session", protocol }, "SessionSetup", tMs, fx);
 }
 
-function onResponse(s0: EvccState, bytes: Uint8Array, tMs: number, fx: EvccEffect[]): EvccState {
+function onResponse(
+  s0: EvccState,
+  bytes: Uint8Array,
+  payloadType: number,
+  tMs: number,
+  fx: EvccEffect[],
+): EvccState {
   const mod = MODULES[s0.protocol ?? ""];
   const name = s0.pending as MsgName;
   const msg = mod?.messages[name];
   if (!mod || !msg) return endEvcc(s0, "internal-error", `no ${name} for ${s0.protocol}`, fx);
-  const dec = mod.decode(bytes);
+  const dec = mod.decode(bytes, payloadType);
   if (s0.cfg.trace)
     fx.push({ kind: "trace", dir: "rx", protocol: mod.protocol, name: dec.element, message: dec.message });
   if (dec.element !== msg.res)
@@ -240,7 +254,10 @@ function onResponse(s0: EvccState, bytes: Uint8Array, tMs: number, fx: EvccEffec
     });
   }
   if (!view.code.startsWith("OK")) return endEvcc(s, "failed-response", `${dec.element} ${view.code}`, fx);
-  const d = afterResponse(s, name, view, tMs, fx);
+  const d =
+    s.protocol === "iso20"
+      ? afterResponseIso20(s, name, view, tMs, fx)
+      : afterResponse(s, name, view, tMs, fx);
   if (d.end) return endEvcc(d.state, d.end.reason, d.end.detail, fx);
   if (!d.next) return d.state;
   if (d.next.delayMs <= 0) return sendRequest(d.state, d.next.name, tMs, fx);

@@ -1,5 +1,5 @@
 /**
- * V2G session machines: SECC and EVCC for DIN 70121 DC and ISO 15118-2 DC/AC (EIM) as pure
+ * V2G session machines: SECC and EVCC for DIN 70121 DC, ISO 15118-2 DC/AC and ISO 15118-20 DC (EIM) as pure
  * step functions, their events/effects, timing constants (DIN 70121 §9.6, ISO 15118-2 §8.8.2) and DC
  * physics. Whole sessions run in the EVSE and EV controllers (src/evse, src/ev) on any host.
  */
@@ -23,6 +23,12 @@ export {
   evccConfig,
 } from "./evcc-state.js";
 export { evccMsgTimeoutMs } from "./evcc-timeouts.js";
+export {
+  emptyIso20Session,
+  ISO20_SERVICE_DC,
+  type Iso20ControlMode,
+  type Iso20Session,
+} from "./iso20-session.js";
 export { DC_SESSION_PHASES, type DcSessionPhase, dcPhaseAfter } from "./phases.js";
 export { type CommonUnit, num, pv } from "./physical.js";
 export { createSecc, stepSecc } from "./secc.js";

@@ -24,3 +24,23 @@ test("DC phases follow the message sequence, forward only", () => {
   }
   assert.deepEqual(seen, ["cable-check", "pre-charge", "charging", "stopping", "cable-check"]);
 });
+
+test("ISO 15118-20 DC messages name the same phases (DC_CableCheck, DC_PreCharge, DC_ChargeLoop)", () => {
+  const seq = [
+    "ScheduleExchangeRes",
+    "DC_CableCheckReq",
+    "DC_PreChargeRes",
+    "PowerDeliveryRes",
+    "DC_ChargeLoopReq",
+    "PowerDeliveryReq",
+    "DC_WeldingDetectionRes",
+  ];
+  const seen: string[] = [];
+  let p = "connecting" as Parameters<typeof dcPhaseAfter>[0];
+  for (const n of seq) {
+    const q = dcPhaseAfter(p, n);
+    if (q !== p) seen.push(q);
+    p = q;
+  }
+  assert.deepEqual(seen, ["cable-check", "pre-charge", "charging", "stopping"]);
+});

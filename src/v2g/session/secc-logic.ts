@@ -57,7 +57,7 @@ export function acEvseStatus(s: SeccState) {
 }
 
 /**
- * SessionSetup: a new SessionID, or (ISO-2) the paused one when the EV presents it (OK_OldSessionJoined).
+ * SessionSetup: a new SessionID, or (ISO-2, ISO-20) the paused one when the EV presents it (OK_OldSessionJoined).
  * Clears the CommunicationSetup timer.
  */
 export function onSessionSetup(
@@ -66,7 +66,7 @@ export function onSessionSetup(
   fx: SeccEffect[],
 ): { state: SeccState; code: "OK_NewSessionEstablished" | "OK_OldSessionJoined" } {
   let st = clearTimer(s, "communication-setup", fx);
-  if (st.protocol === "iso2" && st.paused && !isZeroId(reqId) && sameId(reqId, st.paused.sessionId)) {
+  if (st.protocol !== "din" && st.paused && !isZeroId(reqId) && sameId(reqId, st.paused.sessionId)) {
     st = { ...st, sessionId: st.paused.sessionId, paused: null };
     return { state: st, code: "OK_OldSessionJoined" };
   }
@@ -270,7 +270,7 @@ export function onCurrentDemand(
 }
 
 /**
- * SessionStop: remember the session for a later OK_OldSessionJoined when paused (ISO-2 only); the caller
+ * SessionStop: remember the session for a later OK_OldSessionJoined when paused (ISO-2, ISO-20); the caller
  * ends the session (power off, contactors open, close) after sending the response.
  */
 export function onSessionStop(
@@ -278,6 +278,8 @@ export function onSessionStop(
   pause: boolean,
 ): { state: SeccState; reason: "terminated" | "paused" } {
   const keep =
-    pause && s.protocol === "iso2" && s.sessionId ? { sessionId: s.sessionId, protocol: s.protocol } : null;
+    pause && s.protocol && s.protocol !== "din" && s.sessionId
+      ? { sessionId: s.sessionId, protocol: s.protocol, ...(s.iso20 && { iso20: s.iso20 }) }
+      : null;
   return { state: { ...s, paused: keep }, reason: keep ? "paused" : "terminated" };
 }

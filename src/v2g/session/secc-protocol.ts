@@ -44,15 +44,32 @@ export interface DecodedRequest {
   message: unknown;
 }
 
+/** An encoded message and the V2GTP payload type it travels in (absent: EXI 0x8001). */
+export interface EncodedMessage {
+  bytes: Uint8Array;
+  message: unknown;
+  payloadType?: number;
+}
+
 /** A protocol plugged into the SECC core. */
 export interface SeccProtocolModule {
   protocol: V2gProtocol;
-  /** Decode a V2G_Message (throws ExiDecodeError). */
-  decode(bytes: Uint8Array): DecodedRequest;
-  /** Encode a V2G_Message with `element: body` (throws ExiEncodeError). */
-  encode(sessionId: Uint8Array, element: string, body: unknown): { bytes: Uint8Array; message: unknown };
+  /**
+   * V2GTP payload types requests may arrive in (absent: EXI 0x8001 only). ISO 15118-20 uses one per schema
+   * set (ISO 15118-20 digest §1.1).
+   */
+  payloadTypes?: readonly number[];
+  /** Decode a message (throws ExiDecodeError); `payloadType` selects the schema set where there are several. */
+  decode(bytes: Uint8Array, payloadType?: number): DecodedRequest;
+  /**
+   * Encode a message with `element: body` (throws ExiEncodeError); `timeStampS` is the Unix time for
+   * protocols whose header carries one (ISO 15118-20).
+   */
+  encode(sessionId: Uint8Array, element: string, body: unknown, timeStampS?: bigint): EncodedMessage;
   /** Handlers by request element name. */
   handlers: Readonly<Record<string, SeccHandler>>;
+  /** Sequence timeout after sending `resElement` (absent: the configured V2G_SECC_Sequence_Timeout). */
+  sequenceTimeoutMs?(s: SeccState, resElement: string): number;
 }
 
 /** The body element of a decoded Body (the one key present). */

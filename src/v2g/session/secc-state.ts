@@ -5,10 +5,12 @@
 import type { CpState } from "../../pilot/index.js";
 import type { V2gProtocol } from "../handshake/namespaces.js";
 import { defaultSeccReadings, type SeccReadings } from "../ports/secc-ports.js";
+import type { Iso20ControlMode, Iso20Session } from "./iso20-session.js";
 import { SESSION_ID_LENGTH } from "./session-id.js";
 import {
   V2G_SECC_COMMUNICATION_SETUP_TIMEOUT_MS,
   V2G_SECC_CP_STATE_DETECTION_TIMEOUT_MS,
+  V2G_SECC_SEQUENCE_TIMEOUT_CHARGE_LOOP_ISO20_MS,
   V2G_SECC_SEQUENCE_TIMEOUT_MS,
 } from "./timeouts.js";
 import type { MsgName, SeccEffect, StopReason } from "./types.js";
@@ -60,12 +62,16 @@ export interface SeccConfig {
   readings: SeccReadings;
   /** Emit `trace` effects with every decoded/encoded message. */
   trace: boolean;
+  /** ISO-20: control modes offered as DC parameter sets (digest §4.3: offer a set for each). */
+  iso20ControlModes: Iso20ControlMode[];
+  /** ISO-20: V2G_SECC_Sequence_Timeout after a DC_ChargeLoopRes (digest §5.1: 0.5 s; lab peers wait 60 s). */
+  iso20ChargeLoopSequenceTimeoutMs: number;
 }
 
-/** Complete a partial configuration: DIN + ISO-2, DC_extended, EIM, 60 s sequence timeout, … */
+/** Complete a partial configuration: ISO-20 + ISO-2 + DIN (the EV's Priority decides), DC_extended, EIM, 60 s sequence timeout, … */
 export function seccConfig(partial: Partial<SeccConfig> = {}): SeccConfig {
   return {
-    protocols: ["iso2", "din"],
+    protocols: ["iso20", "iso2", "din"],
     evseId: "US*NAC*E0001",
     energyModes: ["DC_extended"],
     paymentOptions: ["ExternalPayment"],
@@ -82,6 +88,8 @@ export function seccConfig(partial: Partial<SeccConfig> = {}): SeccConfig {
     saScheduleTupleId: 1,
     readings: defaultSeccReadings(),
     trace: false,
+    iso20ControlModes: ["scheduled", "dynamic"],
+    iso20ChargeLoopSequenceTimeoutMs: V2G_SECC_SEQUENCE_TIMEOUT_CHARGE_LOOP_ISO20_MS,
     ...partial,
   };
 }
@@ -121,8 +129,10 @@ export interface SeccState {
   readonly notification: "None" | "StopCharging" | "ReNegotiation";
   /** Timer deadlines by id (a timer event is honoured only if it matches). */
   readonly timers: Readonly<Record<string, number>>;
-  /** ISO-2 session kept by SessionStop(Pause) for OK_OldSessionJoined. */
-  readonly paused: { sessionId: Uint8Array; protocol: V2gProtocol } | null;
+  /** ISO-2 / ISO-20 session kept by SessionStop(Pause) for OK_OldSessionJoined (-20: with its service). */
+  readonly paused: { sessionId: Uint8Array; protocol: V2gProtocol; iso20?: Iso20Session } | null;
+  /** ISO-20 session facts (null outside a -20 session). */
+  readonly iso20: Iso20Session | null;
   readonly emergency: boolean;
   /** What the machine last commanded the EVSE contactors to be. */
   readonly contactors: "open" | "closed";

@@ -282,7 +282,7 @@ test("SAP: malformed supportedAppProtocolReq → no response, decode-error; no c
     supportedAppProtocolReq: {
       AppProtocol: [
         {
-          ProtocolNamespace: "urn:iso:std:iso:15118:-20:DC",
+          ProtocolNamespace: "urn:iso:std:iso:15118:-20:AC",
           VersionNumberMajor: 1,
           VersionNumberMinor: 0,
           SchemaID: 1,

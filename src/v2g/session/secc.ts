@@ -1,5 +1,5 @@
 /**
- * The SECC session machine: supportedAppProtocol, then DIN 70121 DC or ISO 15118-2 DC/AC
+ * The SECC session machine: supportedAppProtocol, then DIN 70121 DC, ISO 15118-2 DC/AC or ISO 15118-20 DC
  * (EIM), as a pure step function `stepSecc(state, event) → [state, effects]`.
  *
  * Rules implemented here (the per-message behaviour lives in `din/secc/*` and `iso2/secc/*`):
@@ -17,6 +17,7 @@ import { appHandshake, ExiDecodeError, ExiEncodeError, warningsOf } from "../../
 import { dinSeccModule } from "../din/secc/module.js";
 import { selectAppProtocol } from "../handshake/select.js";
 import { iso2SeccModule } from "../iso2/secc/module.js";
+import { iso20SeccModule } from "../iso20/secc/module.js";
 import { V2gtpPayloadType } from "../v2gtp.js";
 import { SessionError } from "./errors.js";
 import { cpReady } from "./secc-logic.js";
@@ -25,6 +26,7 @@ import {
   clearTimer,
   emptyEvView,
   endSession,
+  epochSeconds,
   isAcMode,
   type SeccConfig,
   type SeccState,
@@ -37,7 +39,11 @@ import { SECC_EMERGENCY_WIND_DOWN_MS } from "./timeouts.js";
 import { tolerateRequest } from "./tolerance.js";
 import type { SeccEffect, SeccEvent } from "./types.js";
 
-const MODULES: Readonly<Record<string, SeccProtocolModule>> = { din: dinSeccModule, iso2: iso2SeccModule };
+const MODULES: Readonly<Record<string, SeccProtocolModule>> = {
+  din: dinSeccModule,
+  iso2: iso2SeccModule,
+  iso20: iso20SeccModule,
+};
 
 /** A new SECC machine, waiting for a connection. `partial` completes with {@link seccConfig} defaults. */
 export function createSecc(partial: Partial<SeccConfig> = {}, tMs = 0): SeccState {
@@ -60,6 +66,7 @@ export function createSecc(partial: Partial<SeccConfig> = {}, tMs = 0): SeccStat
     notification: "None",
     timers: {},
     paused: null,
+    iso20: null,
     emergency: false,
     contactors: "open",
   };
@@ -116,6 +123,7 @@ function onConnected(s0: SeccState, tMs: number, fx: SeccEffect[]): SeccState {
     notification: "None",
     timers: {},
     emergency: false,
+    iso20: null,
   };
   s = setTimer(s, "communication-setup", tMs + s.cfg.communicationSetupTimeoutMs, fx);
   fx.push({ kind: "log", level: "info", msg: "EVCC connected; waiting for supportedAppProtocolReq" });
@@ -138,7 +146,7 @@ function onTimer(s: SeccState, id: string, tMs: number, fx: SeccEffect[]): SeccS
       return endSession(
         st,
         "timeout",
-        `V2G_SECC_Sequence_Timeout (${s.cfg.sequenceTimeoutMs} ms) after ${s.last}`,
+        `V2G_SECC_Sequence_Timeout (${s.protocol === "iso20" && s.last === "CurrentDemand" ? s.cfg.iso20ChargeLoopSequenceTimeoutMs : s.cfg.sequenceTimeoutMs} ms) after ${s.last}`,
         fx,
         {
           keepPaused: true,
@@ -226,7 +234,17 @@ function onMessage(
     fx.push({ kind: "log", level: "warn", msg: `message while ${s.conn}: ignored` });
     return s;
   }
-  if (payloadType !== V2gtpPayloadType.exi) {
+  const accepted = s.conn === "session" ? MODULES[s.protocol ?? ""]?.payloadTypes : undefined;
+  if (accepted && !accepted.includes(payloadType)) {
+    const list = accepted.map((t) => `0x${t.toString(16)}`).join("/");
+    return endSession(
+      s,
+      "unexpected-message",
+      `V2GTP payload type 0x${payloadType.toString(16)} is not one of ${s.protocol}'s (${list})`,
+      fx,
+    );
+  }
+  if (!accepted && payloadType !== V2gtpPayloadType.exi) {
     return endSession(
       s,
       "unexpected-message",
@@ -234,7 +252,7 @@ function onMessage(
       fx,
     );
   }
-  return s.conn === "sap" ? onSap(s, bytes, fx) : onRequest(s, bytes, tMs, fx);
+  return s.conn === "sap" ? onSap(s, bytes, fx) : onRequest(s, bytes, payloadType, tMs, fx);
 }
 
 function decodeFailure(s: SeccState, err: unknown, fx: SeccEffect[]): SeccState {
@@ -269,7 +287,9 @@ function onSap(s: SeccState, bytes: Uint8Array, fx: SeccEffect[]): SeccState {
   const req = doc.supportedAppProtocolReq;
   if (s.cfg.trace)
     fx.push({ kind: "trace", dir: "rx", protocol: "sap", name: "supportedAppProtocolReq", message: req });
-  const sel = selectAppProtocol(req, s.cfg.protocols);
+  // ISO 15118-20 digest §1.2: filter by what the station really supports — -20 only with a DC mode (DC only here)
+  const dc = s.cfg.energyModes.some((m) => m.startsWith("DC"));
+  const sel = selectAppProtocol(req, dc ? s.cfg.protocols : s.cfg.protocols.filter((p) => p !== "iso20"));
   const out = appHandshake.encodeDocument({ supportedAppProtocolRes: sel.res });
   if (s.cfg.trace)
     fx.push({ kind: "trace", dir: "tx", protocol: "sap", name: "supportedAppProtocolRes", message: sel.res });
@@ -282,12 +302,18 @@ function onSap(s: SeccState, bytes: Uint8Array, fx: SeccEffect[]): SeccState {
   return { ...s, conn: "session", protocol: sel.protocol };
 }
 
-function onRequest(s0: SeccState, bytes: Uint8Array, tMs: number, fx: SeccEffect[]): SeccState {
+function onRequest(
+  s0: SeccState,
+  bytes: Uint8Array,
+  payloadType: number,
+  tMs: number,
+  fx: SeccEffect[],
+): SeccState {
   const mod = MODULES[s0.protocol ?? ""];
   if (!mod) throw new SessionError("CONFIG", `protocol ${s0.protocol}: no SECC module`);
   let req: ReturnType<SeccProtocolModule["decode"]>;
   try {
-    req = mod.decode(bytes);
+    req = mod.decode(bytes, payloadType);
   } catch (err) {
     return decodeFailure(s0, err, fx);
   }
@@ -311,6 +337,7 @@ function onRequest(s0: SeccState, bytes: Uint8Array, tMs: number, fx: SeccEffect
     powerDelivery: s.powerDelivery,
     ac: isAc(s),
     renegotiating: s.renegotiating,
+    resumed: s.iso20?.resumed ?? false,
   });
   if (!allowed.includes(h.name)) {
     const detail = `${req.element} after ${s.last ?? "supportedAppProtocol"} (expected ${allowed.join("/") || "nothing"})`;
@@ -352,9 +379,9 @@ function reply(
   fx: SeccEffect[],
   end: { reason: Parameters<typeof endSession>[1]; detail: string } | undefined,
 ): SeccState {
-  let enc: { bytes: Uint8Array; message: unknown };
+  let enc: ReturnType<SeccProtocolModule["encode"]>;
   try {
-    enc = mod.encode(sessionId, element, body);
+    enc = mod.encode(sessionId, element, body, epochSeconds(s, s.nowMs));
   } catch (err) {
     if (!(err instanceof ExiEncodeError)) throw err;
     fx.push({
@@ -367,7 +394,9 @@ function reply(
   }
   if (s.cfg.trace)
     fx.push({ kind: "trace", dir: "tx", protocol: mod.protocol, name: element, message: enc.message });
-  fx.push({ kind: "send", payloadType: V2gtpPayloadType.exi, bytes: enc.bytes, name: element });
+  const payloadType = enc.payloadType ?? V2gtpPayloadType.exi;
+  fx.push({ kind: "send", payloadType, bytes: enc.bytes, name: element });
   if (end) return endSession(s, end.reason, end.detail, fx, { keepPaused: end.reason === "paused" });
-  return setTimer(s, "sequence", s.nowMs + s.cfg.sequenceTimeoutMs, fx);
+  const timeoutMs = mod.sequenceTimeoutMs?.(s, element) ?? s.cfg.sequenceTimeoutMs;
+  return setTimer(s, "sequence", s.nowMs + timeoutMs, fx);
 }

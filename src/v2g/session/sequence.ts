@@ -1,5 +1,5 @@
 /**
- * Message sequence tables of DIN 70121 DC and ISO 15118-2 DC/AC EIM (digest §5.2, §5.3): which request may
+ * Message sequence tables of DIN 70121 DC, ISO 15118-2 DC/AC EIM (digest §5.2, §5.3) and ISO 15118-20 DC EIM: which request may
  * follow the last one answered. Shared by the SECC (sequence-error detection, [V2G2-459]/[V2G2-538]) and the
  * EVCC (validating its own next request in replay tests).
  */
@@ -18,10 +18,63 @@ export interface SequencePosition {
   ac: boolean;
   /** A ChargeParameterDiscovery after PowerDelivery(Renegotiate) (ISO-2), which leads back to PowerDelivery. */
   renegotiating: boolean;
+  /** ISO-20: the session was resumed (OK_OldSessionJoined), so DC_ChargeParameterDiscovery follows SessionSetup. */
+  resumed?: boolean;
+}
+
+/**
+ * ISO 15118-20 DC EIM (ISO 15118-20 digest §3.2): AuthorizationSetup → Authorization* → ServiceDiscovery →
+ * ServiceDetail+ → ServiceSelection → DC_ChargeParameterDiscovery → ScheduleExchange* → DC_CableCheck* →
+ * DC_PreCharge* (EVProcessing Ongoing → PreCharge again, Finished → PowerDelivery) → PowerDelivery →
+ * DC_ChargeLoop* → PowerDelivery(Stop) → DC_WeldingDetection* → SessionStop. `processing` is the
+ * EVSEProcessing of the last Authorization/ScheduleExchange/CableCheck response, or the EV's EVProcessing of the
+ * last PreCharge/PowerDelivery/WeldingDetection request.
+ */
+function allowedNextIso20(p: SequencePosition): readonly MsgName[] {
+  const stop: MsgName = "SessionStop";
+  const ongoing = p.processing === "Ongoing";
+  switch (p.last) {
+    case null:
+      return ["SessionSetup"];
+    case "SessionSetup":
+      return p.resumed ? ["ChargeParameterDiscovery", stop] : ["AuthorizationSetup", stop];
+    case "AuthorizationSetup":
+      return ["Authorization", stop];
+    case "Authorization":
+      // [V2G20-2230]: after WARNING_EIMAuthorizationFailure the EV may ask again
+      return ongoing ? ["Authorization", stop] : ["ServiceDiscovery", "Authorization", stop];
+    case "ServiceDiscovery":
+      return ["ServiceDetail", stop];
+    case "ServiceDetail":
+      return ["ServiceDetail", "PaymentSelection", stop];
+    case "PaymentSelection":
+      return ["ChargeParameterDiscovery", stop];
+    case "ChargeParameterDiscovery":
+      return ["ScheduleExchange", stop];
+    case "ScheduleExchange":
+      return ongoing ? ["ScheduleExchange", stop] : ["CableCheck", stop];
+    case "CableCheck":
+      return ongoing ? ["CableCheck", stop] : ["PreCharge", stop];
+    case "PreCharge":
+      return ongoing ? ["PreCharge", stop] : ["PowerDelivery", stop];
+    case "PowerDelivery":
+      if (ongoing) return ["PowerDelivery", stop];
+      if (p.powerDelivery === "stop") return ["WeldingDetection", stop];
+      return ["CurrentDemand", "PowerDelivery", stop];
+    case "CurrentDemand":
+      return ["CurrentDemand", "PowerDelivery", stop];
+    case "WeldingDetection":
+      return ongoing ? ["WeldingDetection", stop] : [stop];
+    case "SessionStop":
+      return [];
+    default:
+      return [stop];
+  }
 }
 
 /** Requests allowed next (SessionStop is allowed from every state after SessionSetup). */
 export function allowedNext(p: SequencePosition): readonly MsgName[] {
+  if (p.protocol === "iso20") return allowedNextIso20(p);
   const iso = p.protocol === "iso2";
   const stop: MsgName = "SessionStop";
   switch (p.last) {
@@ -65,5 +118,8 @@ export function allowedNext(p: SequencePosition): readonly MsgName[] {
       return ["WeldingDetection", stop];
     case "SessionStop":
       return [];
+    case "AuthorizationSetup":
+    case "ScheduleExchange":
+      return [stop]; // ISO-20 only
   }
 }

@@ -30,6 +30,12 @@ export const V2G_EVCC_MSG_TIMEOUT_CURRENT_DEMAND_DIN_2014_MS = 250;
 export const V2G_EVCC_MSG_TIMEOUT_CURRENT_DEMAND_DIN_2024_MS = 500;
 /** V2G_EVCC_Msg_Timeout CurrentDemand, ISO-2: 0.25 s (digest §5.4, EG-TO). */
 export const V2G_EVCC_MSG_TIMEOUT_CURRENT_DEMAND_ISO2_MS = 250;
+/** V2G_EVCC_Msg_Timeout ServiceDetail, ISO-20: 5 s (ISO 15118-20 digest §5.2, EG-TO, EVEV). */
+export const V2G_EVCC_MSG_TIMEOUT_SERVICE_DETAIL_ISO20_MS = 5_000;
+/** V2G_EVCC_CableCheck_Timeout, ISO-20: 40 s (ISO 15118-20 digest §5.2, EG-TO, EVEV). */
+export const V2G_EVCC_CABLE_CHECK_TIMEOUT_ISO20_MS = 40_000;
+/** EIM authorisation Ongoing budget of the SECC, ISO-20: 180 s, then FAILED (ISO 15118-20 digest §5.1, LI — S). */
+export const V2G_SECC_EIM_ONGOING_TIMEOUT_ISO20_MS = 180_000;
 /** V2G_EVCC_Msg_Timeout AC & DC charge loop, ISO-20: 0.5 s (digest §5.4, EG-TO). */
 export const V2G_EVCC_MSG_TIMEOUT_CHARGE_LOOP_ISO20_MS = 500;
 /** CurrentDemand sequence timeout, DIN 70121:2024-11 per HOTW: 5 s (digest §5.4 — status U). */

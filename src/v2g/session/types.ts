@@ -8,20 +8,33 @@ import type { V2gProtocol } from "../handshake/namespaces.js";
 import type { EvccPortCommand, EvccReadings } from "../ports/evcc-ports.js";
 import type { SeccPortCommand, SeccReadings } from "../ports/secc-ports.js";
 
-/** Protocol-neutral names of the request/response pairs of DIN 70121 and ISO 15118-2 (digest §5.2/§5.3). */
+/**
+ * Protocol-neutral names of the request/response pairs of DIN 70121, ISO 15118-2 (digest §5.2/§5.3) and
+ * ISO 15118-20 DC (ISO 15118-20 digest §3.2): a -20 message takes the name of the DIN/ISO-2 one with the
+ * same meaning (DC_ChargeLoop ↔ CurrentDemand, DC_CableCheck ↔ CableCheck, ServiceSelection ↔
+ * PaymentSelection, …); AuthorizationSetup and ScheduleExchange exist only in -20.
+ */
 export type MsgName =
   | "SessionSetup"
+  /** ISO-20 AuthorizationSetup. */
+  | "AuthorizationSetup"
   | "ServiceDiscovery"
   | "ServiceDetail"
-  /** DIN ServicePaymentSelection / ISO-2 PaymentServiceSelection. */
+  /** DIN ServicePaymentSelection / ISO-2 PaymentServiceSelection / ISO-20 ServiceSelection. */
   | "PaymentSelection"
   | "PaymentDetails"
-  /** DIN ContractAuthentication / ISO-2 Authorization. */
+  /** DIN ContractAuthentication / ISO-2 Authorization / ISO-20 Authorization. */
   | "Authorization"
+  /** ISO-20: DC_ChargeParameterDiscovery. */
   | "ChargeParameterDiscovery"
+  /** ISO-20 ScheduleExchange. */
+  | "ScheduleExchange"
+  /** ISO-20: DC_CableCheck. */
   | "CableCheck"
+  /** ISO-20: DC_PreCharge. */
   | "PreCharge"
   | "PowerDelivery"
+  /** ISO-20: DC_ChargeLoop. */
   | "CurrentDemand"
   | "ChargingStatus"
   | "MeteringReceipt"
@@ -34,7 +47,7 @@ export type MsgName =
 export type StopReason =
   /** SessionStop(Terminate) completed. */
   | "terminated"
-  /** ISO-2 SessionStop(Pause) completed; the SessionID stays valid for a later SessionSetupReq. */
+  /** ISO-2 / ISO-20 SessionStop(Pause) completed; the SessionID stays valid for a later SessionSetupReq. */
   | "paused"
   | "no-negotiation"
   | "sequence-error"

@@ -7,6 +7,7 @@ import { dinEvccModule } from "../../din/evcc/module.js";
 import type { V2gProtocol } from "../../handshake/namespaces.js";
 import { buildAppProtocolReq } from "../../handshake/select.js";
 import { iso2EvccModule } from "../../iso2/evcc/module.js";
+import { iso20EvccModule } from "../../iso20/evcc/module.js";
 import { createEvcc } from "../evcc.js";
 import type { EvccConfig, EvccState } from "../evcc-state.js";
 import { createSecc, stepSecc } from "../secc.js";
@@ -26,7 +27,7 @@ export interface Driver {
   all: { tMs: number; effect: SeccEffect }[];
 }
 
-const MODS = { din: dinEvccModule, iso2: iso2EvccModule };
+const MODS = { din: dinEvccModule, iso2: iso2EvccModule, iso20: iso20EvccModule };
 
 /** Start: connected + supportedAppProtocol for `protocol`. */
 export function startSecc(
@@ -65,7 +66,7 @@ export function lastResponse(
 ): { element: string; body: Record<string, unknown>; sessionId: Uint8Array } | undefined {
   const send = d.fx.find((f) => f.kind === "send");
   if (!send || send.kind !== "send") return undefined;
-  const dec = MODS[d.protocol].decode(send.bytes);
+  const dec = MODS[d.protocol].decode(send.bytes, send.payloadType);
   return { element: dec.element, body: dec.body as Record<string, unknown>, sessionId: dec.sessionId };
 }
 
@@ -88,9 +89,9 @@ export function request(
   const body = msg.build({ ...d.ev, sessionId: d.s.sessionId }) as Record<string, unknown>;
   const id =
     opts.sessionId ?? (name === "SessionSetup" ? SESSION_ID_ZERO : (d.s.sessionId ?? SESSION_ID_ZERO));
-  const bytes = mod.encode(id, msg.req, opts.patch ? opts.patch(body) : body).bytes;
+  const enc = mod.encode(id, msg.req, opts.patch ? opts.patch(body) : body);
   d.t += opts.dtMs ?? 50;
-  event(d, { kind: "message", payloadType: 0x8001, bytes, tMs: d.t });
+  event(d, { kind: "message", payloadType: enc.payloadType ?? 0x8001, bytes: enc.bytes, tMs: d.t });
   return lastResponse(d);
 }
 

@@ -32,7 +32,11 @@ export interface EvccReplayResult {
 }
 
 type Codec = { decode(b: Uint8Array): { Header: { SessionID: Uint8Array }; Body: object } };
-const CODECS: Record<V2gProtocol, Codec> = { din: din as unknown as Codec, iso2: iso2 as unknown as Codec };
+/** DIN and ISO-2 only: -20 conversations are replayed by replay-iso20.ts (their own envelope). */
+const CODECS: Record<"din" | "iso2", Codec> = {
+  din: din as unknown as Codec,
+  iso2: iso2 as unknown as Codec,
+};
 
 const NAME_OF: Record<string, MsgName> = {
   SessionSetupReq: "SessionSetup",
@@ -64,7 +68,7 @@ function carLike(protocol: V2gProtocol, client: { payload: Uint8Array }[]): Evcc
   let batteryV = 0;
   let soc = 50;
   for (const m of client.slice(1)) {
-    const [el, b] = element(CODECS[protocol].decode(m.payload).Body);
+    const [el, b] = element(CODECS[protocol as "din" | "iso2"].decode(m.payload).Body);
     if (el === "ChargeParameterDiscoveryReq") {
       mode = (b.RequestedEnergyTransferMode ?? b.EVRequestedEnergyTransferType) as EnergyTransferMode;
       const st = (b.DC_EVChargeParameter as { DC_EVStatus?: { EVRESSSOC: number } } | undefined)?.DC_EVStatus;
@@ -104,7 +108,7 @@ export function replayToEvcc(conv: Conversation): EvccReplayResult {
     problems: [],
   };
   if (!protocol) return res;
-  const codec = CODECS[protocol];
+  const codec = CODECS[protocol as "din" | "iso2"];
   let s = carLike(protocol, conv.client);
   let t = 0;
   const timers: Record<string, number> = {};

@@ -37,7 +37,11 @@ type Codec = {
   decode(b: Uint8Array): { Header: { SessionID: Uint8Array }; Body: object };
   encode(m: never): Uint8Array;
 };
-const CODECS: Record<V2gProtocol, Codec> = { din: din as unknown as Codec, iso2: iso2 as unknown as Codec };
+/** DIN and ISO-2 only: -20 conversations are replayed by replay-iso20.ts (their own envelope). */
+const CODECS: Record<"din" | "iso2", Codec> = {
+  din: din as unknown as Codec,
+  iso2: iso2 as unknown as Codec,
+};
 
 function element(body: object): [string, Record<string, unknown>] {
   const k = Object.keys(body).find((x) => (body as Record<string, unknown>)[x] !== undefined)!;
@@ -71,7 +75,7 @@ function offeredModes(
 ): EnergyTransferMode[] | undefined {
   for (const m of server.slice(1)) {
     try {
-      const [el, body] = element(CODECS[protocol].decode(m.payload).Body);
+      const [el, body] = element(CODECS[protocol as "din" | "iso2"].decode(m.payload).Body);
       if (el !== "ServiceDiscoveryRes") continue;
       const cs = body.ChargeService as Record<string, unknown>;
       if (protocol === "din") return [cs.EnergyTransferType as EnergyTransferMode];
@@ -137,7 +141,7 @@ export function replayToSecc(
     else res.problems.push(`SAP: ours ${JSON.stringify(ours)} vs ${theirs}`);
   }
   if (!protocol) return { res: { ...res, endReason: "no-negotiation" }, state: s };
-  const codec = CODECS[protocol];
+  const codec = CODECS[protocol as "din" | "iso2"];
   for (let i = 1; i < conv.client.length; i++) {
     if (s.conn !== "session") {
       res.problems.push(`request ${i}: our session already ended`);

@@ -1,0 +1,15 @@
+/** ISO 15118-20 AuthorizationSetupReq (empty) / Res (AuthorizationServices), digest §3.3. */
+import type { EvccMessage } from "../../session/evcc-protocol.js";
+import type { Body, iso20Common } from "./common.js";
+
+/** EVCC side of AuthorizationSetup. */
+export const authorizationSetup: EvccMessage = {
+  name: "AuthorizationSetup",
+  req: "AuthorizationSetupReq",
+  res: "AuthorizationSetupRes",
+  build: (): Body<iso20Common.AuthorizationSetupReqType> => ({}),
+  read: (r: iso20Common.AuthorizationSetupResType) => ({
+    code: r.ResponseCode,
+    evse: { authServices: [...r.AuthorizationServices] },
+  }),
+};

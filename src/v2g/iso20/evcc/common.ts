@@ -1,0 +1,23 @@
+/** Shared pieces of the ISO 15118-20 EVCC messages: EVSEStatus in neutral terms, energy request, types. */
+import type { iso20Common, iso20Dc } from "../../../codecs/index.js";
+import type { EvccState, EvseView } from "../../session/evcc-state.js";
+
+export type { iso20Common, iso20Dc };
+/** A request body as a builder makes it: the envelope adds the Header. */
+export type Body<T> = Omit<T, "Header">;
+
+/**
+ * EVSEStatus in neutral terms (ISO 15118-20 digest §3.5): Terminate and Pause ask the EV to stop charging
+ * (the neutral StopCharging); other notifications are not acted upon; no EVSEStatus = no notification.
+ */
+export function readEvseStatus(st: iso20Common.EVSEStatusType | undefined): Partial<EvseView> {
+  if (!st) return { notification: "None", notificationMaxDelayS: 0 };
+  const stop = st.EVSENotification === "Terminate" || st.EVSENotification === "Pause";
+  return { notification: stop ? "StopCharging" : "None", notificationMaxDelayS: st.NotificationMaxDelay };
+}
+
+/** Energy (Wh) from the present SOC to the full SOC. */
+export function energyRequestWh(s: EvccState): number {
+  const r = s.readings;
+  return Math.round(Math.max(0, ((r.fullSocPercent - r.socPercent) / 100) * r.capacityWh));
+}

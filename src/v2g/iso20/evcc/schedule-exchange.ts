@@ -1,0 +1,50 @@
+/**
+ * ISO 15118-20 ScheduleExchangeReq (the session's control mode with the EV's energy requests) / Res
+ * (EVSEProcessing; Scheduled: the first ScheduleTuple's ID is the one PowerDelivery selects), digest §3.3.
+ */
+import { evcc20 } from "../../session/evcc-flow-iso20.js";
+import type { EvccMessage } from "../../session/evcc-protocol.js";
+import { rn } from "../envelope.js";
+import { type Body, energyRequestWh, type iso20Common } from "./common.js";
+
+/** MaximumSupportingPoints the EV accepts (12..1024, XSD) — implementation choice. */
+export const ISO20_MAX_SUPPORTING_POINTS = 24;
+
+/** EVCC side of ScheduleExchange. */
+export const scheduleExchange: EvccMessage = {
+  name: "ScheduleExchange",
+  req: "ScheduleExchangeReq",
+  res: "ScheduleExchangeRes",
+  build(s): Body<iso20Common.ScheduleExchangeReqType> {
+    const wh = energyRequestWh(s);
+    const requests = {
+      EVTargetEnergyRequest: rn(wh),
+      EVMaximumEnergyRequest: rn(wh),
+      EVMinimumEnergyRequest: rn(0),
+    };
+    if (evcc20(s).controlMode === "dynamic")
+      return {
+        MaximumSupportingPoints: ISO20_MAX_SUPPORTING_POINTS,
+        Dynamic_SEReqControlMode: {
+          DepartureTime: s.cfg.departureTimeS ?? 0,
+          TargetSOC: Math.round(Math.min(100, s.readings.fullSocPercent)),
+          ...requests,
+        },
+      };
+    return {
+      MaximumSupportingPoints: ISO20_MAX_SUPPORTING_POINTS,
+      Scheduled_SEReqControlMode: {
+        ...(s.cfg.departureTimeS !== undefined && { DepartureTime: s.cfg.departureTimeS }),
+        ...requests,
+      },
+    };
+  },
+  read(r: iso20Common.ScheduleExchangeResType) {
+    const tuple = r.Scheduled_SEResControlMode?.ScheduleTuple[0];
+    return {
+      code: r.ResponseCode,
+      processing: r.EVSEProcessing,
+      evse: tuple ? { saScheduleTupleId: tuple.ScheduleTupleID } : {},
+    };
+  },
+};

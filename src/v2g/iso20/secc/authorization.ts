@@ -1,0 +1,50 @@
+/**
+ * ISO 15118-20 AuthorizationReq → Res (ISO 15118-20 digest §3.3): the selected service must be EIM (else
+ * WARNING_AuthorizationSelectionInvalid, [V2G20-2209]); Ongoing while the payment port is pending; a rejection is
+ * Finished + WARNING_EIMAuthorizationFailure ([V2G20-2219]/[V2G20-2230]), after which the EV may ask again;
+ * still pending after the EIM budget (180 s, digest §5.1) → FAILED and the session ends.
+ */
+import { onAuthorization } from "../../session/secc-logic.js";
+import type { SeccHandler } from "../../session/secc-protocol.js";
+import { V2G_SECC_EIM_ONGOING_TIMEOUT_ISO20_MS } from "../../session/timeouts.js";
+import { type Body, type iso20Common, session20, with20 } from "./common.js";
+
+/** SECC handler of AuthorizationReq. */
+export const authorization: SeccHandler = {
+  name: "Authorization",
+  res: "AuthorizationRes",
+  handle(s, req: iso20Common.AuthorizationReqType, ctx) {
+    if (req.SelectedAuthorizationService !== "EIM") {
+      const body: Body<iso20Common.AuthorizationResType> = {
+        ResponseCode: "WARNING_AuthorizationSelectionInvalid",
+        EVSEProcessing: "Finished",
+      };
+      return { state: s, body, processing: "Finished" };
+    }
+    const { processing, failed } = onAuthorization(s);
+    const since = session20(s).authOngoingSinceMs;
+    if (
+      processing === "Ongoing" &&
+      since !== null &&
+      ctx.tMs - since > V2G_SECC_EIM_ONGOING_TIMEOUT_ISO20_MS
+    ) {
+      const detail = `EIM authorisation still pending after ${V2G_SECC_EIM_ONGOING_TIMEOUT_ISO20_MS} ms`;
+      const body: Body<iso20Common.AuthorizationResType> = {
+        ResponseCode: "FAILED",
+        EVSEProcessing: "Finished",
+      };
+      return { state: s, body, processing: "Finished", end: { reason: "failed-response", detail } };
+    }
+    const body: Body<iso20Common.AuthorizationResType> = {
+      ResponseCode: failed ? "WARNING_EIMAuthorizationFailure" : "OK",
+      EVSEProcessing: processing,
+    };
+    const ok = processing === "Finished" && !failed;
+    const st = with20(s, {
+      authorized: ok,
+      authOngoingSinceMs: processing === "Ongoing" ? (since ?? ctx.tMs) : null,
+    });
+    return { state: st, body, processing };
+  },
+  failed: (_s, code) => ({ ResponseCode: code as iso20Common.responseCodeType, EVSEProcessing: "Finished" }),
+};

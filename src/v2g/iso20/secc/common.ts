@@ -1,0 +1,40 @@
+/** Shared pieces of the ISO 15118-20 SECC handlers: EVSEStatus, processing, the selected service. */
+import type { iso20Common } from "../../../codecs/index.js";
+import { emptyIso20Session, type Iso20Session } from "../../session/iso20-session.js";
+import type { SeccState } from "../../session/secc-state.js";
+
+export type { iso20Common };
+/** ISO-20 responseCodeType. */
+export type Iso20Code = iso20Common.responseCodeType;
+
+/** The session's -20 facts (fresh ones before SessionSetup). */
+export function session20(s: SeccState): Iso20Session {
+  return s.iso20 ?? emptyIso20Session();
+}
+
+/** Update the session's -20 facts. */
+export function with20(s: SeccState, patch: Partial<Iso20Session>): SeccState {
+  return { ...s, iso20: { ...session20(s), ...patch } };
+}
+
+/**
+ * EVSEStatus (ISO 15118-20 digest §3.5): a pending stop, an emergency or a fault is EVSENotification Terminate
+ * (NotificationMaxDelay 0 for an emergency or fault); undefined when there is nothing to notify.
+ */
+export function evseStatus(s: SeccState): iso20Common.EVSEStatusType | undefined {
+  const f = s.readings.fault;
+  if (s.emergency || f) return { NotificationMaxDelay: 0, EVSENotification: "Terminate" };
+  if (s.notification === "StopCharging")
+    return { NotificationMaxDelay: s.cfg.notificationMaxDelayS, EVSENotification: "Terminate" };
+  if (s.notification === "ReNegotiation")
+    return { NotificationMaxDelay: s.cfg.notificationMaxDelayS, EVSENotification: "ScheduleRenegotiation" };
+  return undefined;
+}
+
+/** The EV's EVProcessing as the sequence table reads it (Ongoing_WaitingForCustomerInteraction is Ongoing). */
+export function evProcessing(p: iso20Common.processingType): "Finished" | "Ongoing" {
+  return p === "Finished" ? "Finished" : "Ongoing";
+}
+
+/** A message body as a handler builds it: the envelope adds the Header. */
+export type Body<T> = Omit<T, "Header">;

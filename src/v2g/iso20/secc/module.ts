@@ -1,0 +1,50 @@
+/**
+ * The ISO 15118-20 DC protocol module of the SECC core: decode by payload type (CommonMessages 0x8002, DC
+ * 0x8004), encode with Header {SessionID, TimeStamp}, the handler table, and the 0.5 s sequence timeout after a
+ * DC_ChargeLoopRes (V2G_SECC_Sequence_Timeout_DC_CL, ISO 15118-20 digest §5.1).
+ */
+import type { SeccHandler, SeccProtocolModule } from "../../session/secc-protocol.js";
+import { decodeIso20, encodeIso20, ISO20_DC_PAYLOAD_TYPES } from "../envelope.js";
+import { authorization } from "./authorization.js";
+import { authorizationSetup } from "./authorization-setup.js";
+import { dcCableCheck } from "./dc-cable-check.js";
+import { dcChargeLoop } from "./dc-charge-loop.js";
+import { dcChargeParameterDiscovery } from "./dc-charge-parameter-discovery.js";
+import { dcPreCharge } from "./dc-pre-charge.js";
+import { dcWeldingDetection } from "./dc-welding-detection.js";
+import { powerDelivery } from "./power-delivery.js";
+import { scheduleExchange } from "./schedule-exchange.js";
+import { serviceDetail } from "./service-detail.js";
+import { serviceDiscovery } from "./service-discovery.js";
+import { serviceSelection } from "./service-selection.js";
+import { sessionSetup } from "./session-setup.js";
+import { sessionStop } from "./session-stop.js";
+
+/** ISO-20 request element → handler. */
+export const ISO20_SECC_HANDLERS: Readonly<Record<string, SeccHandler>> = {
+  SessionSetupReq: sessionSetup,
+  AuthorizationSetupReq: authorizationSetup,
+  AuthorizationReq: authorization,
+  ServiceDiscoveryReq: serviceDiscovery,
+  ServiceDetailReq: serviceDetail,
+  ServiceSelectionReq: serviceSelection,
+  DC_ChargeParameterDiscoveryReq: dcChargeParameterDiscovery,
+  ScheduleExchangeReq: scheduleExchange,
+  DC_CableCheckReq: dcCableCheck,
+  DC_PreChargeReq: dcPreCharge,
+  PowerDeliveryReq: powerDelivery,
+  DC_ChargeLoopReq: dcChargeLoop,
+  DC_WeldingDetectionReq: dcWeldingDetection,
+  SessionStopReq: sessionStop,
+};
+
+/** ISO 15118-20 DC for the SECC core. */
+export const iso20SeccModule: SeccProtocolModule = {
+  protocol: "iso20",
+  payloadTypes: ISO20_DC_PAYLOAD_TYPES,
+  decode: (bytes, payloadType) => decodeIso20(bytes, payloadType, "request"),
+  encode: encodeIso20,
+  handlers: ISO20_SECC_HANDLERS,
+  sequenceTimeoutMs: (s, res) =>
+    res === "DC_ChargeLoopRes" ? s.cfg.iso20ChargeLoopSequenceTimeoutMs : s.cfg.sequenceTimeoutMs,
+};

@@ -1,0 +1,41 @@
+/**
+ * ISO 15118-20 PowerDeliveryReq → Res (ISO 15118-20 digest §3.2/§3.3): EVProcessing Ongoing → OK and nothing
+ * happens (the EV sends another PowerDeliveryReq); Start / Stop as ISO-2 DC (current flows with the charge loop;
+ * Stop ramps to 0 A and keeps the contactors for welding detection). Scheduled: the selected ScheduleTupleID
+ * must be the offered one (FAILED_ScheduleSelectionInvalid). Standby → WARNING_StandbyNotAllowed;
+ * ScheduleRenegotiation → WARNING_ScheduleRenegotiationFailed (not supported, digest §7.4).
+ */
+import { onPowerDelivery } from "../../session/secc-logic.js";
+import type { SeccHandler } from "../../session/secc-protocol.js";
+import type { SeccState } from "../../session/secc-state.js";
+import { type Body, evProcessing, evseStatus, type iso20Common, session20 } from "./common.js";
+
+function response(s: SeccState, code: iso20Common.responseCodeType): Body<iso20Common.PowerDeliveryResType> {
+  const st = evseStatus(s);
+  return st ? { ResponseCode: code, EVSEStatus: st } : { ResponseCode: code };
+}
+
+/** SECC handler of PowerDeliveryReq. */
+export const powerDelivery: SeccHandler = {
+  name: "PowerDelivery",
+  res: "PowerDeliveryRes",
+  handle(s, req: iso20Common.PowerDeliveryReqType, _ctx, fx) {
+    const processing = evProcessing(req.EVProcessing);
+    if (req.ChargeProgress === "Standby")
+      return { state: s, body: response(s, "WARNING_StandbyNotAllowed"), processing: "Finished" };
+    if (req.ChargeProgress === "ScheduleRenegotiation")
+      return { state: s, body: response(s, "WARNING_ScheduleRenegotiationFailed"), processing: "Finished" };
+    const tuple = req.EVPowerProfile?.Scheduled_EVPPTControlMode?.SelectedScheduleTupleID;
+    if (
+      req.ChargeProgress === "Start" &&
+      session20(s).controlMode === "scheduled" &&
+      tuple !== undefined &&
+      tuple !== s.cfg.saScheduleTupleId
+    )
+      return { state: s, body: response(s, "FAILED_ScheduleSelectionInvalid"), processing };
+    if (processing === "Ongoing") return { state: s, body: response(s, "OK"), processing };
+    const st = onPowerDelivery(s, req.ChargeProgress === "Start" ? "start" : "stop", false, fx);
+    return { state: st, body: response(st, "OK"), processing };
+  },
+  failed: (s, code) => response(s, code as iso20Common.responseCodeType),
+};

@@ -1,0 +1,29 @@
+/**
+ * ISO 15118-20 SessionStopReq → Res (ISO 15118-20 digest §3.3, §7.2): Terminate ends the session; Pause keeps
+ * the SessionID and the selected service for a later OK_OldSessionJoined; ServiceRenegotiation is not supported
+ * (FAILED_NoServiceRenegotiationSupported, ServiceDiscoveryRes said so).
+ */
+import { onSessionStop } from "../../session/secc-logic.js";
+import type { SeccHandler } from "../../session/secc-protocol.js";
+import type { Body, iso20Common } from "./common.js";
+
+const res = (code: iso20Common.responseCodeType): Body<iso20Common.SessionStopResType> => ({
+  ResponseCode: code,
+});
+
+/** SECC handler of SessionStopReq. */
+export const sessionStop: SeccHandler = {
+  name: "SessionStop",
+  res: "SessionStopRes",
+  handle(s, req: iso20Common.SessionStopReqType) {
+    if (req.ChargingSession === "ServiceRenegotiation")
+      return { state: s, body: res("FAILED_NoServiceRenegotiationSupported") };
+    const r = onSessionStop(s, req.ChargingSession === "Pause");
+    return {
+      state: r.state,
+      body: res("OK"),
+      end: { reason: r.reason, detail: `SessionStopReq ${req.ChargingSession}` },
+    };
+  },
+  failed: (_s, code) => res(code as iso20Common.responseCodeType),
+};

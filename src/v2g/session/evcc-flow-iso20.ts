@@ -1,0 +1,112 @@
+/**
+ * EVCC decisions of an ISO 15118-20 DC EIM session (ISO 15118-20 digest §3.2): the -20 steps before the cable
+ * check (AuthorizationSetup, Authorization, ServiceDiscovery, ServiceDetail, ServiceSelection,
+ * DC_ChargeParameterDiscovery, ScheduleExchange) and the -20 ends of PreCharge (one last DC_PreChargeReq with
+ * EVProcessing Finished, [V2G20-2006]); everything from the cable check on is the DIN/ISO-2 DC flow of
+ * `evcc-flow.ts` (S2, contactors, pre-charge match, charge loop, welding detection, SessionStop).
+ */
+import { afterResponse, closeS2, type FlowDecision } from "./evcc-flow.js";
+import { checkChargerLimits } from "./evcc-limits.js";
+import type { ResponseView } from "./evcc-protocol.js";
+import { clearEvccTimer, type EvccIso20, type EvccState, setEvccTimer } from "./evcc-state.js";
+import { ISO20_CONTROL_MODE_VALUE, ISO20_SERVICE_DC } from "./iso20-session.js";
+import { V2G_EVCC_CABLE_CHECK_TIMEOUT_ISO20_MS, V2G_EVCC_PRE_CHARGE_TIMEOUT_ISO20_MS } from "./timeouts.js";
+import type { EvccEffect, MsgName } from "./types.js";
+
+/** The session's -20 facts (fresh ones for a new session). */
+export function evcc20(s: EvccState): EvccIso20 {
+  return s.iso20 ?? { parameterSetId: null, controlMode: s.cfg.iso20ControlMode, preChargeFinished: false };
+}
+
+function next(state: EvccState, name: MsgName, delayMs = 0): FlowDecision {
+  return { state, next: { name, delayMs } };
+}
+
+/** Decide what follows the (successful) -20 response to `name`. */
+export function afterResponseIso20(
+  s0: EvccState,
+  name: MsgName,
+  view: ResponseView,
+  tMs: number,
+  fx: EvccEffect[],
+): FlowDecision {
+  let s = s0;
+  const p = s.cfg.pacing;
+  const ongoing = view.processing !== undefined && view.processing !== "Finished";
+  switch (name) {
+    case "SessionSetup": {
+      s = clearEvccTimer(s, "communication-setup", fx);
+      const resumed = view.code === "OK_OldSessionJoined" && s.iso20?.parameterSetId != null;
+      const iso20: EvccIso20 = resumed
+        ? { ...evcc20(s), preChargeFinished: false }
+        : { parameterSetId: null, controlMode: s.cfg.iso20ControlMode, preChargeFinished: false };
+      s = { ...s, resumed, paused: null, iso20 };
+      // digest §7.3: a resumed session continues at DC_ChargeParameterDiscovery
+      return next(s, resumed ? "ChargeParameterDiscovery" : "AuthorizationSetup");
+    }
+    case "AuthorizationSetup":
+      if (!s.evse.authServices.includes("EIM"))
+        return { state: s, end: { reason: "incompatible", detail: "EVSE does not offer EIM authorization" } };
+      s = setEvccTimer(s, "ongoing", tMs + s.cfg.ongoingTimeoutMs, fx);
+      return next(s, "Authorization");
+    case "Authorization":
+      if (ongoing) return next(s, "Authorization", p.ongoingMs);
+      return next(clearEvccTimer(s, "ongoing", fx), "ServiceDiscovery");
+    case "ServiceDiscovery":
+      if (!s.evse.services.includes(ISO20_SERVICE_DC))
+        return {
+          state: s,
+          end: {
+            reason: "incompatible",
+            detail: `EVSE offers services ${s.evse.services.join("/") || "none"}, EV needs DC (${ISO20_SERVICE_DC})`,
+          },
+        };
+      return next(s, "ServiceDetail");
+    case "ServiceDetail": {
+      const want = evcc20(s).controlMode;
+      const set = s.evse.parameterSets.find((x) => x.controlMode === ISO20_CONTROL_MODE_VALUE[want]);
+      if (!set)
+        return {
+          state: s,
+          end: { reason: "incompatible", detail: `EVSE offers no DC parameter set with ControlMode ${want}` },
+        };
+      return next({ ...s, iso20: { ...evcc20(s), parameterSetId: set.id } }, "PaymentSelection");
+    }
+    case "PaymentSelection":
+      return next(s, "ChargeParameterDiscovery");
+    case "ChargeParameterDiscovery": {
+      const verdict = checkChargerLimits(s);
+      if (verdict.kind === "refuse") {
+        fx.push({ kind: "log", level: "warn", msg: verdict.detail });
+        return next({ ...s, refusal: verdict.detail, stopRequested: "stop" }, "SessionStop");
+      }
+      for (const msg of verdict.notes) fx.push({ kind: "log", level: "info", msg });
+      s = setEvccTimer(s, "ongoing", tMs + s.cfg.ongoingTimeoutMs, fx);
+      return next(s, "ScheduleExchange");
+    }
+    case "ScheduleExchange":
+      if (ongoing) return next(s, "ScheduleExchange", p.ongoingMs);
+      s = clearEvccTimer(s, "ongoing", fx);
+      s = closeS2(s, fx);
+      s = setEvccTimer(s, "cable-check", tMs + V2G_EVCC_CABLE_CHECK_TIMEOUT_ISO20_MS, fx);
+      return next(s, "CableCheck", Math.max(0, s.readings.s2ReadyAtMs - tMs));
+    case "CableCheck": {
+      const d = afterResponse(s, name, view, tMs, fx);
+      if (d.next?.name !== "PreCharge") return d;
+      // -20 pre-charge budget: 10 s (digest §5.2, V2G_EVCC_PreCharge_Timeout)
+      const st = setEvccTimer(d.state, "pre-charge", tMs + V2G_EVCC_PRE_CHARGE_TIMEOUT_ISO20_MS, fx);
+      return { ...d, state: { ...st, iso20: { ...evcc20(st), preChargeFinished: false } } };
+    }
+    case "PreCharge": {
+      // the answer to the Finished request: on to PowerDelivery(Start), contactors already closed
+      if (evcc20(s).preChargeFinished) return next({ ...s, progress: "start" }, "PowerDelivery");
+      const d = afterResponse(s, name, view, tMs, fx);
+      if (d.next?.name !== "PowerDelivery") return d;
+      // matched: one more DC_PreChargeReq carrying EVProcessing Finished, then PowerDelivery ([V2G20-2006]);
+      // the contactors closed by the DIN/ISO-2 decision stay closed
+      return next({ ...d.state, iso20: { ...evcc20(d.state), preChargeFinished: true } }, "PreCharge");
+    }
+    default:
+      return afterResponse(s, name, view, tMs, fx);
+  }
+}

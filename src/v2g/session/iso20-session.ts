@@ -1,0 +1,50 @@
+/**
+ * ISO 15118-20 session facts both machines keep besides the DIN/ISO-2 ones (ISO 15118-20 digest §3.3, §4):
+ * the energy service and parameter set chosen at ServiceSelection, which fix the control mode for the session.
+ */
+
+/** -20 control mode (digest §4.3 ControlMode: 1 Scheduled, 2 Dynamic). */
+export type Iso20ControlMode = "scheduled" | "dynamic";
+
+/** ServiceID of the DC energy transfer service (ISO 15118-20 digest §4.1, C). */
+export const ISO20_SERVICE_DC = 2;
+/** ControlMode parameter values (digest §4.3, C). */
+export const ISO20_CONTROL_MODE_VALUE: Readonly<Record<Iso20ControlMode, number>> = {
+  scheduled: 1,
+  dynamic: 2,
+};
+/** Connector parameter of the DC service: 2 = Extended (digest §4.3, C; CCS/J3400 DC pins). */
+export const ISO20_DC_CONNECTOR_EXTENDED = 2;
+/** MobilityNeedsMode 1: provided by the EVCC (digest §4.3; forced to 1 in Scheduled mode). */
+export const ISO20_MOBILITY_NEEDS_EVCC = 1;
+/** Pricing 0: none (digest §4.3). */
+export const ISO20_PRICING_NONE = 0;
+
+/** What a -20 session has agreed so far. */
+export interface Iso20Session {
+  /** Authorization answered Finished + OK. */
+  authorized: boolean;
+  /** When the first Authorization answered Ongoing was answered (EIM budget), or null. */
+  authOngoingSinceMs: number | null;
+  /** Energy services offered in ServiceDiscoveryRes. */
+  offeredServices: number[];
+  /** Chosen at ServiceSelection. */
+  serviceId: number | null;
+  parameterSetId: number | null;
+  controlMode: Iso20ControlMode | null;
+  /** SessionSetupRes was OK_OldSessionJoined: the next request is DC_ChargeParameterDiscovery (digest §7.3). */
+  resumed: boolean;
+}
+
+/** A fresh -20 session. */
+export function emptyIso20Session(): Iso20Session {
+  return {
+    authorized: false,
+    authOngoingSinceMs: null,
+    offeredServices: [],
+    serviceId: null,
+    parameterSetId: null,
+    controlMode: null,
+    resumed: false,
+  };
+}
