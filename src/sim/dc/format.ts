@@ -14,7 +14,9 @@ export function formatDcSummary(
   const avgW = r.durationS > 0 ? (r.energyDeliveredWh * 3600) / r.durationS : 0;
   const total = Object.values(r.messages).reduce((a, b) => a + b, 0);
   const ac = r.mode === "ac";
-  const loop = ac ? "ChargingStatus" : "CurrentDemand";
+  // The charge-loop request: ISO 15118-20 DC_ChargeLoop / AC_ChargeLoop, DIN / ISO-2 CurrentDemand / ChargingStatus.
+  const iso20 = r.protocol === "iso20";
+  const loop = ac ? (iso20 ? "AC_ChargeLoop" : "ChargingStatus") : iso20 ? "DC_ChargeLoop" : "CurrentDemand";
   const cd = r.messages[`${loop}Req`] ?? 0;
   const rt = r.responseTimesMs.perMessage[loop];
   const rows: [string, string][] = [

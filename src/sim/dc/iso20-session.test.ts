@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { formatDcSummary } from "./format.js";
 import { DcSession, type DcSessionOptions, runDcSession } from "./session.js";
 
 const base: DcSessionOptions = {
@@ -75,3 +76,12 @@ for (const [offer, got] of [
     assert.deepEqual(r.safety, []);
   });
 }
+
+test("summary table of a -20 session counts DC_ChargeLoopReq and shows its SECC processing time", () => {
+  const r = runDcSession({ ...base, targetSoc: 41 });
+  const table = formatDcSummary(r, "head");
+  const n = r.messages.DC_ChargeLoopReq ?? 0;
+  assert.ok(n > 0);
+  assert.match(table, new RegExp(`V2G messages\\s+\\d+ \\(${n} DC_ChargeLoopReq\\)`));
+  assert.match(table, /SECC processing\s+DC_ChargeLoop median/);
+});
