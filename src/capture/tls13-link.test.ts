@@ -7,7 +7,6 @@
  */
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { connect, createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -20,28 +19,7 @@ import { KeyLog } from "./keylog.js";
 import { decodeCaptureFile } from "./node/file.js";
 import { createTlsDecryptor } from "./node/tls-decrypt.js";
 import { createPacketSynthesizer, framesToPcapng, type TimedFrame } from "./synth.js";
-
-interface Chunk {
-  from: "ev" | "evse";
-  t: number;
-  data: Buffer;
-}
-
-/** A TCP proxy on [::1] to [::1]:target, recording each chunk with its direction. */
-async function recordingProxy(target: number, chunks: Chunk[]): Promise<{ server: Server; port: number }> {
-  const server = createServer((c) => {
-    const up = connect(target, "::1");
-    const rec = (from: Chunk["from"]) => (d: Buffer) => chunks.push({ from, t: Date.now() / 1000, data: d });
-    c.on("data", rec("ev"));
-    up.on("data", rec("evse"));
-    c.pipe(up);
-    up.pipe(c);
-    c.on("error", () => up.destroy());
-    up.on("error", () => c.destroy());
-  });
-  await new Promise<void>((r) => server.listen(0, "::1", () => r()));
-  return { server, port: (server.address() as { port: number }).port };
-}
+import { type ProxyChunk as Chunk, recordingProxy } from "./testing/recording-proxy.js";
 
 const sapReq = appHandshake.encodeDocument({
   supportedAppProtocolReq: {

@@ -10,43 +10,15 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { createSocket } from "node:dgram";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { connect, createServer, type Server } from "node:net";
+import type { Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { createPacketSynthesizer, framesToPcapng, type TimedFrame } from "../../capture/index.js";
+import { type ProxyChunk as Chunk, recordingProxy } from "../../capture/testing/recording-proxy.js";
 import { encodeSdpResponse, parseIpv6, SDP_SECURITY_TLS, SDP_TRANSPORT_TCP } from "../../v2g/index.js";
 import { randomSdpPort } from "../testing/live-pair.js";
 import { spawnNacs, waitForStderr } from "../testing/spawn-nacs.js";
-
-interface Chunk {
-  from: "ev" | "evse";
-  t: number;
-  data: Buffer;
-}
-
-/** A TCP proxy on [::1] (a port in 49152–65535, as SDP requires) to [::1]:target, recording each chunk. */
-async function recordingProxy(target: number, chunks: Chunk[]): Promise<{ server: Server; port: number }> {
-  const server = createServer((c) => {
-    const up = connect(target, "::1");
-    const rec = (from: Chunk["from"]) => (d: Buffer) => chunks.push({ from, t: Date.now() / 1000, data: d });
-    c.on("data", rec("ev"));
-    up.on("data", rec("evse"));
-    c.pipe(up);
-    up.pipe(c);
-    c.on("error", () => up.destroy());
-    up.on("error", () => c.destroy());
-  });
-  for (let i = 0; i < 20; i++) {
-    const port = 49152 + Math.floor(Math.random() * 16000);
-    const ok = await new Promise<boolean>((r) => {
-      server.once("error", () => r(false));
-      server.listen(port, "::1", () => r(true));
-    });
-    if (ok) return { server, port };
-  }
-  throw new Error("no free port for the proxy in 20 tries");
-}
 
 for (const [version, what] of [
   ["1.2", "TLS 1.2 CBC with encrypt_then_mac"],
