@@ -167,8 +167,18 @@ for (const [cmd, args, option] of [
   });
 }
 
-test("nacs evse --protocol iso20,iso2,din ↔ nacs ev --protocol iso20 (no SLAC): ISO 15118-20 DC session over plain TCP", async () => {
-  const r = await pair(["--protocol", "iso20,iso2,din"], ["--protocol", "iso20"]);
-  checkPair(r, "iso20");
-  assert.match(r.evseErr, /nacs evse: ready on lo: DC, iso20,iso2,din, V2G tcp \(no TLS\)/);
+test("nacs evse --protocol iso20,iso2,din ↔ nacs ev --protocol iso20 (no SLAC): ISO 15118-20 DC session over TLS 1.3 with mutual TLS", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "nacs-pki20-"));
+  try {
+    const tls = ["--tls", "--tls-version", "1.3", "--test-pki", dir];
+    const r = await pair(["--protocol", "iso20,iso2,din", ...tls], ["--protocol", "iso20", ...tls]);
+    checkPair(r, "iso20");
+    assert.match(
+      r.evseErr,
+      /nacs evse: ready on lo: DC, iso20,iso2,din, V2G tls \(TLS 1\.3, vehicle certificate required\)/,
+    );
+    assert.match(r.evseErr, /TLSv1\.3/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
