@@ -182,3 +182,13 @@ test("nacs evse --protocol iso20,iso2,din ↔ nacs ev --protocol iso20 (no SLAC)
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("plain TCP: nacs evse --protocol iso20,iso2,din ↔ nacs ev --protocol iso20,iso2 falls back to ISO-2 (-20 only on TLS 1.3); --iso20-without-tls allows -20", async () => {
+  const plain = await pair(["--protocol", "iso20,iso2,din"], ["--protocol", "iso20,iso2"]);
+  checkPair(plain, "iso2");
+  const lab = await pair(
+    ["--protocol", "iso20,iso2,din", "--iso20-without-tls"],
+    ["--protocol", "iso20,iso2"],
+  );
+  checkPair(lab, "iso20");
+});

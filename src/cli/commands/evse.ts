@@ -94,6 +94,7 @@ export const evseOptionsSchema = v2gCommonSchema
     sessions: z.coerce.number().int().min(0).default(1),
     chargerClass: z.enum(["500v", "1000v"]).default("1000v"),
     sessionIdBytes: z.coerce.number().int().min(1).max(8).default(8),
+    iso20WithoutTls: z.boolean().default(false),
   })
   .superRefine((o, ctx) => {
     checkModeProtocols(o.mode, o.protocol, ctx);
@@ -233,6 +234,10 @@ export function registerEvseCommand(program: Command): void {
     .option(
       "--session-id-bytes <n>",
       "length of the SessionIDs handed out, 1–8 (default 8; a Supercharger uses 4)",
+    )
+    .option(
+      "--iso20-without-tls",
+      "lab switch: choose ISO 15118-20 on a connection that is not TLS 1.3 (the standard allows it only there)",
     )
     .option("--port <n>", "TCP port (default random 49152–65535, advertised by SDP)")
     .option("--sdp-port <n>", "UDP port of the SDP server (default 15118)")

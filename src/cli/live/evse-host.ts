@@ -99,6 +99,7 @@ export async function runEvseHost(
             epochS: Math.floor(Date.now() / 1000),
             seed: random(4).reduce((a, b) => a * 256 + b, 0) >>> 0 || 1,
             sessionIdLength: o.sessionIdBytes,
+            iso20WithoutTls: o.iso20WithoutTls,
           },
         }),
       board: board.port,

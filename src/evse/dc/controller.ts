@@ -169,7 +169,11 @@ export function stepEvseDc(s0: EvseDcState, ev: EvseDcEvent): [EvseDcState, Evse
       if (s.cfg.matching === "slac") s = slac(s, { kind: "modem", ev: "link", up: ev.up, tMs: t }, fx);
       break;
     case "v2g-connected":
-      s = secc({ ...s, phase: setPhase(s, "session", fx) }, { kind: "connected", tMs: t }, fx);
+      s = secc(
+        { ...s, phase: setPhase(s, "session", fx) },
+        { kind: "connected", tMs: t, ...(ev.tls && { tls: ev.tls }) },
+        fx,
+      );
       break;
     case "v2g-message":
       s = secc(s, { kind: "message", payloadType: ev.payloadType, bytes: ev.bytes, tMs: t }, fx);

@@ -211,7 +211,13 @@ export function createDcSim(o: DcSessionOptions): DcSim {
       slac: { mac: DC_SIM_EVSE_MAC, random: seededPrng(seed ^ 0x5eed).bytes },
       sdp: { address: linkLocalOf(DC_SIM_EVSE_MAC), port: DC_SIM_SECC_PORT },
       ...o.evseConfig,
-      secc: { protocols: ["iso20", "iso2", "din"], seed: seed >>> 0 || 1, ...o.evseConfig?.secc },
+      // The simulator models no TLS, so ISO 15118-20 runs on its plain link (the lab switch).
+      secc: {
+        protocols: ["iso20", "iso2", "din"],
+        seed: seed >>> 0 || 1,
+        iso20WithoutTls: true,
+        ...o.evseConfig?.secc,
+      },
     }),
     ev: applyEvProfile(
       o.evProfile ?? "default",

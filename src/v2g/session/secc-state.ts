@@ -54,6 +54,11 @@ export interface SeccConfig {
   seed: number;
   /** Length of the SessionIDs handed out, 1–8 bytes (default 8; a Tesla Supercharger uses 4). */
   sessionIdLength: number;
+  /**
+   * Lab switch: choose ISO 15118-20 on a connection that is not TLS 1.3. The standard allows -20 only on
+   * TLS 1.3 ([V2G20-2356]); every public stack runs it over plain TCP for lab interop. Default off.
+   */
+  iso20WithoutTls: boolean;
   /** Unix time (s) at tMs = 0, for DateTimeNow / EVSETimeStamp / TMeter. */
   epochS: number;
   /** SAScheduleTupleID of the single schedule offered. */
@@ -84,6 +89,7 @@ export function seccConfig(partial: Partial<SeccConfig> = {}): SeccConfig {
     cpStateDetectionTimeoutMs: V2G_SECC_CP_STATE_DETECTION_TIMEOUT_MS,
     seed: 0x2545f491,
     sessionIdLength: SESSION_ID_LENGTH,
+    iso20WithoutTls: false,
     epochS: 1_700_000_000,
     saScheduleTupleId: 1,
     readings: defaultSeccReadings(),
@@ -111,6 +117,8 @@ export interface SeccState {
   readonly nowMs: number;
   /** idle: no connection; sap: waiting for supportedAppProtocolReq; session: V2G session; ended. */
   readonly conn: "idle" | "sap" | "session" | "ended";
+  /** TLS version of the current connection (null: plain TCP or none). */
+  readonly connTls: "1.2" | "1.3" | null;
   readonly protocol: V2gProtocol | null;
   readonly sessionId: Uint8Array | null;
   readonly rng: number;

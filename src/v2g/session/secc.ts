@@ -52,6 +52,7 @@ export function createSecc(partial: Partial<SeccConfig> = {}, tMs = 0): SeccStat
     cfg,
     nowMs: tMs,
     conn: "idle",
+    connTls: null,
     protocol: null,
     sessionId: null,
     rng: cfg.seed >>> 0 || 1,
@@ -83,7 +84,7 @@ export function stepSecc(state: SeccState, ev: SeccEvent): [SeccState, SeccEffec
   let s: SeccState = { ...state, nowMs: ev.tMs };
   switch (ev.kind) {
     case "connected":
-      s = onConnected(s, ev.tMs, fx);
+      s = onConnected(s, ev.tMs, fx, ev.tls ?? null);
       break;
     case "closed":
       if (s.conn === "sap" || s.conn === "session")
@@ -108,10 +109,11 @@ export function stepSecc(state: SeccState, ev: SeccEvent): [SeccState, SeccEffec
   return [s, fx];
 }
 
-function onConnected(s0: SeccState, tMs: number, fx: SeccEffect[]): SeccState {
+function onConnected(s0: SeccState, tMs: number, fx: SeccEffect[], tls: "1.2" | "1.3" | null): SeccState {
   let s: SeccState = {
     ...s0,
     conn: "sap",
+    connTls: tls,
     protocol: null,
     sessionId: null,
     last: null,
@@ -287,9 +289,11 @@ function onSap(s: SeccState, bytes: Uint8Array, fx: SeccEffect[]): SeccState {
   const req = doc.supportedAppProtocolReq;
   if (s.cfg.trace)
     fx.push({ kind: "trace", dir: "rx", protocol: "sap", name: "supportedAppProtocolReq", message: req });
-  // ISO 15118-20 digest §1.2: filter by what the station really supports — -20 only with a DC mode (DC only here)
+  // Filter by what this station and this connection support: -20 only with a DC mode (DC only here), and
+  // only on TLS 1.3 ([V2G20-2356]) unless the lab switch `iso20WithoutTls` allows it on any connection.
   const dc = s.cfg.energyModes.some((m) => m.startsWith("DC"));
-  const sel = selectAppProtocol(req, dc ? s.cfg.protocols : s.cfg.protocols.filter((p) => p !== "iso20"));
+  const iso20 = dc && (s.connTls === "1.3" || s.cfg.iso20WithoutTls);
+  const sel = selectAppProtocol(req, iso20 ? s.cfg.protocols : s.cfg.protocols.filter((p) => p !== "iso20"));
   const out = appHandshake.encodeDocument({ supportedAppProtocolRes: sel.res });
   if (s.cfg.trace)
     fx.push({ kind: "trace", dir: "tx", protocol: "sap", name: "supportedAppProtocolRes", message: sel.res });

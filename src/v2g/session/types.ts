@@ -108,8 +108,11 @@ export type SeccControl =
 
 /** Inputs of the SECC machine. */
 export type SeccEvent =
-  /** A TCP/TLS connection from an EVCC was accepted (the first message will be supportedAppProtocolReq). */
-  | { kind: "connected"; tMs: number }
+  /**
+   * A TCP/TLS connection from an EVCC was accepted (the first message will be supportedAppProtocolReq);
+   * `tls`: the TLS version of the connection, absent for plain TCP.
+   */
+  | { kind: "connected"; tMs: number; tls?: "1.2" | "1.3" }
   /** A complete V2GTP message; `bytes` is the raw payload (EXI), so decode errors are the machine's. */
   | { kind: "message"; payloadType: number; bytes: Uint8Array; tMs: number }
   | { kind: "timer"; id: string; tMs: number }

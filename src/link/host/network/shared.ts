@@ -50,7 +50,7 @@ export function emptyNetworkStats(): NetworkStats {
 
 /** Network events common to both controllers (each side adds its own SDP event). */
 export type CommonNetworkEvent =
-  | { kind: "v2g-connected"; tMs: number }
+  | { kind: "v2g-connected"; tMs: number; tls?: "1.2" | "1.3" }
   | { kind: "v2g-message"; payloadType: number; bytes: Uint8Array; tMs: number }
   | { kind: "v2g-closed"; reason: string; tMs: number };
 
@@ -172,7 +172,8 @@ export class V2gSlot {
       { conn: conn.id, remote: endpointText(conn.remote) },
       `${ctx.side}: V2G ${conn.transport} connection ${conn.id} with ${endpointText(conn.remote)}`,
     );
-    ctx.push({ kind: "v2g-connected", tMs: ctx.now() });
+    const tls = tlsVersionOf(conn.tls?.protocol);
+    ctx.push({ kind: "v2g-connected", tMs: ctx.now(), ...(tls && { tls }) });
     const receive = (m: V2gtpMessage) => {
       wire?.message("rx", m);
       if (this.current !== conn) return;
@@ -242,4 +243,9 @@ export function boundEndpoint(sock: { address(): { address: string; port: number
   } catch {
     return { address: "::", port: 0 };
   }
+}
+
+/** "1.2" / "1.3" from Node's TLS protocol name ("TLSv1.3"), or undefined for plain TCP and other versions. */
+export function tlsVersionOf(protocol: string | undefined): "1.2" | "1.3" | undefined {
+  return protocol === "TLSv1.3" ? "1.3" : protocol === "TLSv1.2" ? "1.2" : undefined;
 }

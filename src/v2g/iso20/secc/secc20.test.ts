@@ -239,7 +239,7 @@ test("iso20: pause, then a new connection with the same SessionID → OK_OldSess
   );
   // new TCP connection, SAP again
   d.t += 1000;
-  event(d, { kind: "connected", tMs: d.t });
+  event(d, { kind: "connected", tMs: d.t, tls: "1.3" });
   const sap = appHandshake.encodeDocument({ supportedAppProtocolReq: buildAppProtocolReq(["iso20"]) });
   event(d, { kind: "message", payloadType: 0x8001, bytes: sap, tMs: d.t });
   const r = request(d, "SessionSetup", { sessionId: id });
@@ -275,7 +275,7 @@ test("iso20: a DC message sent in the CommonMessages payload type does not decod
 
 test("iso20: an AC-only SECC does not choose -20 (digest §1.2: filter by what the station supports) → ISO-2", () => {
   const s0 = createSecc({ energyModes: ["AC_three_phase_core"] });
-  const [s1] = stepSecc(s0, { kind: "connected", tMs: 0 });
+  const [s1] = stepSecc(s0, { kind: "connected", tMs: 0, tls: "1.3" });
   const sap = appHandshake.encodeDocument({
     supportedAppProtocolReq: buildAppProtocolReq(["iso20", "iso2"]),
   });
@@ -296,3 +296,21 @@ test("iso20: EIM still pending after the 180 s budget → AuthorizationRes FAILE
     ["failed-response"],
   );
 });
+
+for (const [tls, allowed, expect] of [
+  [undefined, false, "iso2"],
+  ["1.2", false, "iso2"],
+  ["1.3", false, "iso20"],
+  [undefined, true, "iso20"],
+] as const) {
+  test(`iso20 only on TLS 1.3 ([V2G20-2356]): connection ${tls ?? "plain TCP"}, lab switch ${allowed ? "on" : "off"} → ${expect}`, () => {
+    const s0 = createSecc({ iso20WithoutTls: allowed });
+    const [s1] = stepSecc(s0, { kind: "connected", tMs: 0, ...(tls && { tls }) });
+    const sap = appHandshake.encodeDocument({
+      supportedAppProtocolReq: buildAppProtocolReq(["iso20", "iso2"]),
+    });
+    const [s2, fx] = stepSecc(s1, { kind: "message", payloadType: 0x8001, bytes: sap, tMs: 10 });
+    assert.equal(s2.protocol, expect);
+    assert.ok(fx.some((f) => f.kind === "send"));
+  });
+}

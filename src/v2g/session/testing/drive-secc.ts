@@ -43,7 +43,7 @@ export function startSecc(
     fx: [],
     all: [],
   };
-  event(d, { kind: "connected", tMs: 0 });
+  event(d, { kind: "connected", tMs: 0, ...(protocol === "iso20" && { tls: "1.3" as const }) });
   const sap = appHandshake.encodeDocument({ supportedAppProtocolReq: buildAppProtocolReq([protocol]) });
   d.t = 10;
   event(d, { kind: "message", payloadType: 0x8001, bytes: sap, tMs: d.t });

@@ -108,7 +108,8 @@ export function runPair(
         push({ at: t, to: "evse", ev: { kind: "cp", state: f.command.op === "close" ? "C" : "B", tMs: t } });
     }
   };
-  let [s1, f1] = stepSecc(evse, { kind: "connected", tMs: 0 });
+  // Our pair stands for a TLS 1.3 link: ISO 15118-20 is chosen only there ([V2G20-2356]).
+  let [s1, f1] = stepSecc(evse, { kind: "connected", tMs: 0, tls: "1.3" });
   evse = s1;
   onEvse(f1, 0);
   let [e1, g1] = stepEvcc(ev, { kind: "connected", tMs: 0 });

@@ -137,7 +137,7 @@ export function replayIso20ToSecc(conv: Conversation): Iso20SeccReplay {
     for (const f of fx) if (f.kind === "session-end") res.endReason = f.stopReason;
     return fx;
   };
-  step({ kind: "connected", tMs: t });
+  step({ kind: "connected", tMs: t, tls: "1.3" }); // the -20 captures are TLS 1.3 sessions
   t += 20;
   let fx = step({ kind: "message", payloadType: 0x8001, bytes: conv.client[0]!.payload, tMs: t });
   res.requests++;
