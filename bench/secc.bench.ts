@@ -18,7 +18,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { timeStats } from "../src/link/host/stats.js";
 import { makeTestPki } from "../tools/pki/make-test-pki.js";
-import { FLEET_WARMUP, type FleetEvse, type FleetSpec, startFleetEvse } from "./fleet/fleet.js";
+import { FLEET_WARMUP, type FleetEvse, type FleetSpec, loopResponse, startFleetEvse } from "./fleet/fleet.js";
 import { type Child, spawnChild } from "./load/config.js";
 import { type BenchResult, target } from "./types.js";
 
@@ -42,7 +42,7 @@ const TRANSPORTS: readonly Transport[] = ["tcp", "tls1.2", "tls1.3"];
 const LABELS: Record<Transport, string> = {
   tcp: "TCP",
   "tls1.2": "TLS",
-  "tls1.3": "TLS 1.3 (ISO 15118-20 profile, mutual TLS; ISO-2 CurrentDemand inside until -20 lands)",
+  "tls1.3": "TLS 1.3 (ISO 15118-20 DC, -20 TLS profile, mutual TLS)",
 };
 
 async function scenario(
@@ -55,7 +55,8 @@ async function scenario(
     count: n,
     dir,
     sdpPortBase: 20_000 + Math.floor(Math.random() * 10_000),
-    protocol: "iso2",
+    // ISO 15118-20 runs only on TLS 1.3 ([V2G20-2356]); TCP and TLS 1.2 carry ISO 15118-2.
+    protocol: transport === "tls1.3" ? "iso20" : "iso2",
     loopMs: LOOP_MS,
     timeScale: 1,
   };
@@ -106,7 +107,8 @@ async function scenario(
     for (const e of evses.splice(0)) await e.close();
     evs.send("exit");
     await evs.exited;
-    const secc = sessions.flatMap((s) => (s.samplesByMessage.CurrentDemandRes ?? []).slice(FLEET_WARMUP));
+    const loop = loopResponse(spec.protocol);
+    const secc = sessions.flatMap((s) => (s.samplesByMessage[loop] ?? []).slice(FLEET_WARMUP));
     const st = timeStats(secc);
     const rt = timeStats(done.rtt);
     const abnormal = sessions.filter((s) => s.stopReason !== "EV ended the session").length;
@@ -115,26 +117,30 @@ async function scenario(
     const detail = { samples: st.count, sessions: sessions.length, abnormalEnds: abnormal, max: r3(st.max) };
     return [
       {
-        name: `SECC CurrentDemandReq received → CurrentDemandRes written, ${label} (median)`,
+        name: `SECC ${loop.replace(/Res$/, "Req")} received → ${loop} written, ${label} (median)`,
         value: r3(st.median),
         unit: "ms",
         ...(n >= 100 ? { target: target("<=", 0.5, st.median) } : {}),
         detail,
       },
       {
-        name: `SECC CurrentDemandReq received → CurrentDemandRes written, ${label} (p99)`,
+        name: `SECC ${loop.replace(/Res$/, "Req")} received → ${loop} written, ${label} (p99)`,
         value: r3(st.p99),
         unit: "ms",
         ...(n >= 100 ? { target: target("<=", 2, st.p99) } : {}),
         detail,
       },
       {
-        name: `EV-observed CurrentDemand round trip, ${label} (median)`,
+        name: `EV-observed ${loop.replace(/Res$/, "")} round trip, ${label} (median)`,
         value: r3(rt.median),
         unit: "ms",
         detail: { samples: rt.count, p99: r3(rt.p99), max: r3(rt.max) },
       },
-      { name: `EV-observed CurrentDemand round trip, ${label} (p99)`, value: r3(rt.p99), unit: "ms" },
+      {
+        name: `EV-observed ${loop.replace(/Res$/, "")} round trip, ${label} (p99)`,
+        value: r3(rt.p99),
+        unit: "ms",
+      },
     ];
   } finally {
     evs.kill();

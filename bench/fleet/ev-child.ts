@@ -11,7 +11,7 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import { createInterface } from "node:readline";
 import type { TlsClientConfig } from "../../src/link/index.js";
 import { emit, lateMs } from "../load/config.js";
-import { FLEET_WARMUP, type FleetEv, type FleetSpec, startFleetEv } from "./fleet.js";
+import { FLEET_WARMUP, type FleetEv, type FleetSpec, loopResponse, startFleetEv } from "./fleet.js";
 
 /** After `stop`, an EV's session must have ended within this long (ms). */
 const END_LIMIT_MS = 20_000;
@@ -66,7 +66,9 @@ async function main(): Promise<void> {
   const results = await Promise.all(evs.map(bounded));
   const unfinished = results.filter((d) => d === null).length;
   const done = results.filter((d) => d !== null);
-  const rtt = done.flatMap((d) => (d.samplesByMessage.CurrentDemandRes ?? []).slice(FLEET_WARMUP));
+  const rtt = done.flatMap((d) =>
+    (d.samplesByMessage[loopResponse(spec.protocol)] ?? []).slice(FLEET_WARMUP),
+  );
   const ends: Record<string, number> = {};
   for (const d of done) ends[d.stopReason ?? "none"] = (ends[d.stopReason ?? "none"] ?? 0) + 1;
   if (unfinished > 0) ends["no session end (not started, or stuck)"] = unfinished;
@@ -75,7 +77,8 @@ async function main(): Promise<void> {
     rtt,
     ended: done.map((d) => d.stopReason),
     ends,
-    reachedLoop: done.filter((d) => (d.samplesByMessage.CurrentDemandRes?.length ?? 0) > 0).length,
+    reachedLoop: done.filter((d) => (d.samplesByMessage[loopResponse(spec.protocol)]?.length ?? 0) > 0)
+      .length,
     cpuPercent: Math.round((100 * (cpu.user + cpu.system)) / 1000 / windowMs),
     loopDelayP99Ms: lateMs(delay, 99, 1),
     loopDelayMaxMs: lateMs(delay, 100, 1),

@@ -27,12 +27,17 @@ export interface FleetSpec {
   dir: string;
   /** SDP port of pair i: `sdpPortBase + i`. */
   sdpPortBase: number;
-  protocol: "din" | "iso2";
+  protocol: "din" | "iso2" | "iso20";
   /** Pause between CurrentDemandReq of one EV (ms); with `loopMaxMs`, each EV draws its own in between. */
   loopMs: number;
   loopMaxMs?: number;
   /** Energy time scale of the simulated battery (`--time-scale`). */
   timeScale: number;
+}
+
+/** The charge-loop response whose timing the benches read: ISO 15118-20 DC_ChargeLoopRes, else CurrentDemandRes. */
+export function loopResponse(protocol: FleetSpec["protocol"]): string {
+  return protocol === "iso20" ? "DC_ChargeLoopRes" : "CurrentDemandRes";
 }
 
 /** CurrentDemand samples dropped per session (connection warm-up, JIT). */
