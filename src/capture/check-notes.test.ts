@@ -126,3 +126,31 @@ test("check: EVSEPresentCurrent / EVSEPresentVoltage above the ChargeParameterDi
     "30.0 A is at the limit, 30.1 A above it",
   );
 });
+
+test("check: within the EVSE's advertised EVSECurrentRegulationTolerance the present current is no error", () => {
+  const ev = [
+    v2g(0, "ev", "ChargeParameterDiscoveryReq"),
+    v2g(0.05, "evse", "ChargeParameterDiscoveryRes", {
+      ResponseCode: "OK",
+      DC_EVSEChargeParameter: {
+        EVSEMaximumCurrentLimit: pv(30, "A"),
+        EVSEMaximumVoltageLimit: pv(500, "V"),
+        EVSECurrentRegulationTolerance: pv(5, "A"),
+      },
+    }),
+    v2g(0.2, "ev", "CurrentDemandReq"),
+    v2g(0.22, "evse", "CurrentDemandRes", { ResponseCode: "OK", EVSEPresentCurrent: pv(34, "A") }),
+    v2g(0.3, "ev", "CurrentDemandReq"),
+    v2g(0.32, "evse", "CurrentDemandRes", { ResponseCode: "OK", EVSEPresentCurrent: pv(36, "A") }),
+  ];
+  const over = buildCheckReport(ev).findings.filter((f) => f.code === "OVER_LIMIT");
+  assert.deepEqual(
+    over.map((f) => [f.frame, f.message]),
+    [
+      [
+        32,
+        "CurrentDemandRes #32: EVSEPresentCurrent 36 A is above the EVSE's EVSEMaximumCurrentLimit + EVSECurrentRegulationTolerance (30 + 5) 35 A (ChargeParameterDiscoveryRes)",
+      ],
+    ],
+  );
+});

@@ -51,6 +51,11 @@ export interface SessionState {
   /** The EVSE's maxima from its last ChargeParameterDiscoveryRes (A, V). */
   maxCurrentA?: number;
   maxVoltageV?: number;
+  /**
+   * EVSECurrentRegulationTolerance of that response (A), when the EVSE advertised one: the present current
+   * may exceed the maximum by this much (DIN SPEC 70121 / ISO 15118-2 DC_EVSEChargeParameter).
+   */
+  currentToleranceA?: number;
   /** Names of the two maximum fields as the messages call them. */
   maxFields?: [string, string];
 }
@@ -187,6 +192,7 @@ export function checkPresentLimits(
       num("EVSEMaximumVoltage", find(body, "EVSEMaximumVoltage"));
     if (i !== undefined) s.maxCurrentA = i;
     if (v !== undefined) s.maxVoltageV = v;
+    s.currentToleranceA = num("EVSECurrentRegulationTolerance", find(body, "EVSECurrentRegulationTolerance"));
     s.maxFields = [
       find(body, "EVSEMaximumCurrentLimit") !== undefined
         ? "EVSEMaximumCurrentLimit"
@@ -199,8 +205,15 @@ export function checkPresentLimits(
   const i = num("EVSEPresentCurrent", find(body, "EVSEPresentCurrent"));
   const v = num("EVSEPresentVoltage", find(body, "EVSEPresentVoltage"));
   const [fi, fv] = s.maxFields ?? ["EVSEMaximumCurrentLimit", "EVSEMaximumVoltageLimit"];
-  if (i !== undefined && s.maxCurrentA !== undefined && i > s.maxCurrentA)
-    out.push({ field: "EVSEPresentCurrent", value: i, unit: "A", limit: s.maxCurrentA, limitField: fi });
+  const tol = s.currentToleranceA ?? 0;
+  if (i !== undefined && s.maxCurrentA !== undefined && i > s.maxCurrentA + tol)
+    out.push({
+      field: "EVSEPresentCurrent",
+      value: i,
+      unit: "A",
+      limit: s.maxCurrentA + tol,
+      limitField: tol > 0 ? `${fi} + EVSECurrentRegulationTolerance (${s.maxCurrentA} + ${tol})` : fi,
+    });
   if (v !== undefined && s.maxVoltageV !== undefined && v > s.maxVoltageV)
     out.push({ field: "EVSEPresentVoltage", value: v, unit: "V", limit: s.maxVoltageV, limitField: fv });
   return out;
