@@ -34,6 +34,8 @@ export interface Iso20Session {
   controlMode: Iso20ControlMode | null;
   /** SessionSetupRes was OK_OldSessionJoined: the next request is DC_ChargeParameterDiscovery (digest §7.3). */
   resumed: boolean;
+  /** EVCCID of the SessionSetupReq (hex): a resumed session must come from the same EVCC ([V2G20-2545]). */
+  evccId: string;
 }
 
 /** A fresh -20 session. */
@@ -46,5 +48,6 @@ export function emptyIso20Session(): Iso20Session {
     parameterSetId: null,
     controlMode: null,
     resumed: false,
+    evccId: "",
   };
 }

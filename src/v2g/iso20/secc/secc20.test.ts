@@ -314,3 +314,20 @@ for (const [tls, allowed, expect] of [
     assert.ok(fx.some((f) => f.kind === "send"));
   });
 }
+
+test("iso20: another EVCC presenting the paused SessionID gets a new session, not the paused one ([V2G20-2545])", () => {
+  const d = start();
+  codes(d, TO_CPD);
+  const id = d.s.sessionId!;
+  d.ev = { ...d.ev, stopRequested: "pause" };
+  assert.equal(request(d, "SessionStop")?.body.ResponseCode, "OK");
+  d.t += 1000;
+  event(d, { kind: "connected", tMs: d.t, tls: "1.3" });
+  const sap = appHandshake.encodeDocument({ supportedAppProtocolReq: buildAppProtocolReq(["iso20"]) });
+  event(d, { kind: "message", payloadType: 0x8001, bytes: sap, tMs: d.t });
+  d.ev = { ...d.ev, cfg: { ...d.ev.cfg, evccId: Uint8Array.of(0x0a, 0xbb, 0xcc, 0xdd, 0xee, 0xff) } };
+  const r = request(d, "SessionSetup", { sessionId: id });
+  assert.equal(r?.body.ResponseCode, "OK_NewSessionEstablished");
+  assert.notDeepEqual(r?.sessionId, id);
+  assert.ok(d.fx.some((f) => f.kind === "log" && /paused SessionID from EVCCID/.test(f.msg)));
+});

@@ -2,22 +2,51 @@
  * ISO 15118-20 SessionSetupReq → Res (ISO 15118-20 digest §3.3, §7.1/§7.3): a new random SessionID
  * (OK_NewSessionEstablished); the paused session's ID → OK_OldSessionJoined with its service kept, and the next
  * request is DC_ChargeParameterDiscovery; any other non-zero ID → a new session, not an error ([V2G20-2626]).
+ * The SECC verifies that a resuming EVCC is the one that paused ([V2G20-2545]) by its EVCCID; another EVCC
+ * presenting the paused ID gets a new session (OK_NewSessionEstablished).
  */
 import { emptyIso20Session } from "../../session/iso20-session.js";
 import { onSessionSetup } from "../../session/secc-logic.js";
 import type { SeccHandler } from "../../session/secc-protocol.js";
+import { sameId } from "../../session/session-id.js";
 import type { Body, iso20Common } from "./common.js";
 
 /** SECC handler of SessionSetupReq. */
 export const sessionSetup: SeccHandler = {
   name: "SessionSetup",
   res: "SessionSetupRes",
-  handle(s, _req: iso20Common.SessionSetupReqType, ctx, fx) {
+  handle(s, req: iso20Common.SessionSetupReqType, ctx, fx) {
     const kept = s.paused?.iso20;
-    const { state, code } = onSessionSetup(s, ctx.sessionId, fx);
-    const iso20 = code === "OK_OldSessionJoined" && kept ? { ...kept, resumed: true } : emptyIso20Session();
+    const evccId = evccIdHex(req.EVCCID);
+    const stranger =
+      kept !== undefined && kept.evccId !== evccId && sameId(ctx.sessionId, s.paused?.sessionId);
+    if (stranger)
+      fx.push({
+        kind: "log",
+        level: "warn",
+        msg: `SessionSetupReq presents the paused SessionID from EVCCID ${evccId}, paused by ${kept.evccId}: new session`,
+      });
+    const { state, code } = stranger
+      ? {
+          state: onSessionSetup({ ...s, paused: null }, ctx.sessionId, fx).state,
+          code: "OK_NewSessionEstablished" as const,
+        }
+      : onSessionSetup(s, ctx.sessionId, fx);
+    const iso20 =
+      code === "OK_OldSessionJoined" && kept
+        ? { ...kept, resumed: true }
+        : { ...emptyIso20Session(), evccId };
     const body: Body<iso20Common.SessionSetupResType> = { ResponseCode: code, EVSEID: s.cfg.evseId };
     return { state: { ...state, iso20 }, body };
   },
   failed: (s, code) => ({ ResponseCode: code as iso20Common.responseCodeType, EVSEID: s.cfg.evseId }),
 };
+
+/** The EVCCID as upper-case hex (a string EVCCID as is). */
+function evccIdHex(id: unknown): string {
+  if (id instanceof Uint8Array)
+    return Array.from(id, (b) => b.toString(16).padStart(2, "0"))
+      .join("")
+      .toUpperCase();
+  return typeof id === "string" ? id : "";
+}
