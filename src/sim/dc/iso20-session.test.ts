@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { formatDcSummary } from "./format.js";
+import { parseDcScenarioObject } from "./scenario.js";
 import { DcSession, type DcSessionOptions, runDcSession } from "./session.js";
 
 const base: DcSessionOptions = {
@@ -84,4 +85,17 @@ test("summary table of a -20 session counts DC_ChargeLoopReq and shows its SECC 
   assert.ok(n > 0);
   assert.match(table, new RegExp(`V2G messages\\s+\\d+ \\(${n} DC_ChargeLoopReq\\)`));
   assert.match(table, /SECC processing\s+DC_ChargeLoop median/);
+});
+
+test("a scenario can ask for ISO 15118-20 and its control mode in its options", () => {
+  const sc = parseDcScenarioObject({ options: { protocol: "iso20", control: "dynamic" } });
+  assert.deepEqual(sc.options, { protocol: "iso20", control: "dynamic" });
+  const s = new DcSession({ ...base, ...sc.options, targetSoc: 40.5 });
+  const r = s.run();
+  assert.equal(r.protocol, "iso20");
+  assert.equal(s.sim.ctl.evse.secc.iso20?.controlMode, "dynamic");
+  assert.throws(
+    () => parseDcScenarioObject({ options: { control: "adaptive" } }),
+    /scenario options\.control/,
+  );
 });
