@@ -4,25 +4,19 @@
  * welding detection, unlock. Pure and platform-neutral; the CLI adds the terminal, files and pacing.
  */
 
-import { dcBatteryConfig, type EvDcConfig, type EvVoltageClass, evDcConfig } from "../../ev/dc/index.js";
-import { applyEvProfile, type EvProfileName } from "../../ev/profiles.js";
-import {
-  EVSE_DEFAULT_AC_SUPPLY,
-  type EvseDcConfig,
-  evseDcConfig,
-  type ModuleVariant,
-  powerModuleConfig,
-} from "../../evse/dc/index.js";
+import type { EvDcConfig, EvVoltageClass } from "../../ev/dc/index.js";
+import type { EvProfileName } from "../../ev/profiles.js";
+import type { EvseDcConfig, ModuleVariant } from "../../evse/dc/index.js";
 import { roundMs, timeStats } from "../../link/host/stats.js";
 import type { V2gCarrier } from "../../link/tcp-carrier.js";
-import { seededPrng } from "../../slac/index.js";
 import type { Iso20ControlMode } from "../../v2g/index.js";
 import type { RecordSink } from "../record/types.js";
 import type { TimelineEntry } from "../session.js";
 import { timelineOf } from "../session.js";
 import type { TraceEntry } from "../trace.js";
+import { createDcSim } from "./build.js";
 import { SIM_DC_NET_LATENCY_MS, SIM_DC_TRACE_CURRENT_STEP_A } from "./constants.js";
-import { DcSim, type TripReport } from "./dc-sim.js";
+import type { DcSim, TripReport } from "./dc-sim.js";
 import { type DcSimPhase, FAULTS, type FaultName } from "./faults.js";
 import { type DcPlugInSummary, pickStopReason, plugInSummaries } from "./plug-ins.js";
 import type { WireTap } from "./wire.js";
@@ -172,72 +166,7 @@ export interface DcSessionStatus {
   phase: string;
 }
 
-const mac = (n: number) => Uint8Array.of(0x02, 0x00, 0x5e, 0x10, 0x00, n);
-/** MAC of the simulated EVSE's PLC modem (locally administered). */
-export const DC_SIM_EVSE_MAC = mac(1);
-/** MAC of the simulated EV's PLC modem (locally administered). */
-export const DC_SIM_EV_MAC = mac(2);
-/** SECC TCP port announced in the simulator's SDP response. */
-export const DC_SIM_SECC_PORT = 50_000;
-
-/** IPv6 link-local address of a MAC (EUI-64, universal/local bit flipped; RFC 4291 App. A). */
-export function linkLocalOf(m: Uint8Array): Uint8Array {
-  const a = new Uint8Array(16);
-  a[0] = 0xfe;
-  a[1] = 0x80;
-  a.set([m[0]! ^ 0x02, m[1]!, m[2]!, 0xff, 0xfe, m[3]!, m[4]!, m[5]!], 8);
-  return a;
-}
-
-/** Build the simulator for `o` (not yet run). */
-export function createDcSim(o: DcSessionOptions): DcSim {
-  const seed = o.seed ?? 1;
-  const module = powerModuleConfig(o.chargerVariant ?? "1000v", o.chargerKw * 1000);
-  const battery = dcBatteryConfig(o.evClass ?? "800v", o.batteryKwh);
-  return new DcSim({
-    socStart: o.socStart,
-    seed: o.seed,
-    ...(o.onRecord && { onRecord: o.onRecord }),
-    ...(o.onWire && { onWire: o.onWire }),
-    ...(o.hostClock && { hostClock: o.hostClock }),
-    ...(o.v2gCarrier && { v2gCarrier: o.v2gCarrier }),
-    evse: evseDcConfig({
-      module,
-      pins: o.energy ?? "dc",
-      ac: {
-        nominalVoltageV: o.acSupplyV ?? EVSE_DEFAULT_AC_SUPPLY.nominalVoltageV,
-        maxCurrentA: o.acMaxCurrentA ?? EVSE_DEFAULT_AC_SUPPLY.maxCurrentA,
-      },
-      slac: { mac: DC_SIM_EVSE_MAC, random: seededPrng(seed ^ 0x5eed).bytes },
-      sdp: { address: linkLocalOf(DC_SIM_EVSE_MAC), port: DC_SIM_SECC_PORT },
-      ...o.evseConfig,
-      // The simulator models no TLS, so ISO 15118-20 runs on its plain link (the lab switch).
-      secc: {
-        protocols: ["iso20", "iso2", "din"],
-        seed: seed >>> 0 || 1,
-        iso20WithoutTls: true,
-        ...o.evseConfig?.secc,
-      },
-    }),
-    ev: applyEvProfile(
-      o.evProfile ?? "default",
-      evDcConfig({
-        battery,
-        slac: { mac: DC_SIM_EV_MAC, random: seededPrng(seed ^ 0xe7).bytes },
-        energy: o.evEnergy ?? o.energy ?? "dc",
-        targetSocPercent: o.targetSoc,
-        s2CloseDelayMs: o.s2CloseDelayMs ?? 0,
-        autoStartV2g: o.driver?.autoStartV2g ?? true,
-        ...o.evConfig,
-        evcc: {
-          protocols: [o.protocol],
-          ...(o.control && { iso20ControlMode: o.control }),
-          ...o.evConfig?.evcc,
-        },
-      }),
-    ),
-  });
-}
+export { createDcSim, DC_SIM_EV_MAC, DC_SIM_EVSE_MAC, DC_SIM_SECC_PORT, linkLocalOf } from "./build.js";
 
 /** How long the simulator waits in wall time for in-flight V2G bytes on a real carrier (ms). Design choice. */
 export const DC_CARRIER_WAIT_MS = 5_000;

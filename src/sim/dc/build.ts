@@ -1,0 +1,78 @@
+/**
+ * The simulator of one DC session built from its options: the simulated EVSE (power module, AC supply,
+ * SLAC, SDP, SECC) and EV (battery, profile, SLAC, EVCC) controller configurations and the world between
+ * them. Pure and platform-neutral.
+ */
+import { dcBatteryConfig, evDcConfig } from "../../ev/dc/index.js";
+import { applyEvProfile } from "../../ev/profiles.js";
+import { EVSE_DEFAULT_AC_SUPPLY, evseDcConfig, powerModuleConfig } from "../../evse/dc/index.js";
+import { seededPrng } from "../../slac/index.js";
+import { DcSim } from "./dc-sim.js";
+import type { DcSessionOptions } from "./session.js";
+
+const mac = (n: number) => Uint8Array.of(0x02, 0x00, 0x5e, 0x10, 0x00, n);
+/** MAC of the simulated EVSE's PLC modem (locally administered). */
+export const DC_SIM_EVSE_MAC = mac(1);
+/** MAC of the simulated EV's PLC modem (locally administered). */
+export const DC_SIM_EV_MAC = mac(2);
+/** SECC TCP port announced in the simulator's SDP response. */
+export const DC_SIM_SECC_PORT = 50_000;
+
+/** IPv6 link-local address of a MAC (EUI-64, universal/local bit flipped; RFC 4291 App. A). */
+export function linkLocalOf(m: Uint8Array): Uint8Array {
+  const a = new Uint8Array(16);
+  a[0] = 0xfe;
+  a[1] = 0x80;
+  a.set([m[0]! ^ 0x02, m[1]!, m[2]!, 0xff, 0xfe, m[3]!, m[4]!, m[5]!], 8);
+  return a;
+}
+
+/** Build the simulator for `o` (not yet run). */
+export function createDcSim(o: DcSessionOptions): DcSim {
+  const seed = o.seed ?? 1;
+  const module = powerModuleConfig(o.chargerVariant ?? "1000v", o.chargerKw * 1000);
+  const battery = dcBatteryConfig(o.evClass ?? "800v", o.batteryKwh);
+  return new DcSim({
+    socStart: o.socStart,
+    seed: o.seed,
+    ...(o.onRecord && { onRecord: o.onRecord }),
+    ...(o.onWire && { onWire: o.onWire }),
+    ...(o.hostClock && { hostClock: o.hostClock }),
+    ...(o.v2gCarrier && { v2gCarrier: o.v2gCarrier }),
+    evse: evseDcConfig({
+      module,
+      pins: o.energy ?? "dc",
+      ac: {
+        nominalVoltageV: o.acSupplyV ?? EVSE_DEFAULT_AC_SUPPLY.nominalVoltageV,
+        maxCurrentA: o.acMaxCurrentA ?? EVSE_DEFAULT_AC_SUPPLY.maxCurrentA,
+      },
+      slac: { mac: DC_SIM_EVSE_MAC, random: seededPrng(seed ^ 0x5eed).bytes },
+      sdp: { address: linkLocalOf(DC_SIM_EVSE_MAC), port: DC_SIM_SECC_PORT },
+      ...o.evseConfig,
+      // The simulator models no TLS, so ISO 15118-20 runs on its plain link (the lab switch).
+      secc: {
+        protocols: ["iso20", "iso2", "din"],
+        seed: seed >>> 0 || 1,
+        iso20WithoutTls: true,
+        ...o.evseConfig?.secc,
+      },
+    }),
+    ev: applyEvProfile(
+      o.evProfile ?? "default",
+      evDcConfig({
+        battery,
+        slac: { mac: DC_SIM_EV_MAC, random: seededPrng(seed ^ 0xe7).bytes },
+        energy: o.evEnergy ?? o.energy ?? "dc",
+        targetSocPercent: o.targetSoc,
+        s2CloseDelayMs: o.s2CloseDelayMs ?? 0,
+        autoStartV2g: o.driver?.autoStartV2g ?? true,
+        ...o.evConfig,
+        evcc: {
+          protocols: [o.protocol],
+          ...(o.control && { iso20ControlMode: o.control }),
+          ...o.evConfig?.evcc,
+        },
+      }),
+    ),
+  });
+}
