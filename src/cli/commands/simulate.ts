@@ -65,6 +65,9 @@ export const simulateOptionsSchema = z
     chargerKw: z.coerce.number().min(10).max(1000).default(250),
     protocol: z.enum(["din", "iso2", "iso20"], { error: 'must be "din", "iso2" or "iso20"' }).default("iso2"),
     control: z.enum(["scheduled", "dynamic"], { error: 'must be "scheduled" or "dynamic"' }).optional(),
+    service: z
+      .enum(["dc", "dc-bpt", "ac", "ac-bpt"], { error: 'must be "dc", "dc-bpt", "ac" or "ac-bpt"' })
+      .optional(),
     chargerClass: z
       .enum(["500v", "1000v"], { error: 'must be "500v" (legacy) or "1000v" (J3400)' })
       .default("1000v"),
@@ -97,6 +100,12 @@ export const simulateOptionsSchema = z
         code: "custom",
         path: ["protocol"],
         message: "iso20 is DC only here (ISO 15118-20 AC is not implemented)",
+      });
+    if (o.service !== undefined && o.protocol !== "iso20")
+      ctx.addIssue({
+        code: "custom",
+        path: ["service"],
+        message: "needs --protocol iso20 (the energy services are ISO 15118-20's)",
       });
     const profileProblem = evProfileProblem(o.evProfile, o.mode);
     if (profileProblem) ctx.addIssue({ code: "custom", path: ["evProfile"], message: profileProblem });
@@ -279,6 +288,7 @@ export function dcSessionFor(
     chargerKw: o.chargerKw,
     protocol: o.protocol,
     ...(o.protocol === "iso20" && { control: o.control ?? "scheduled" }),
+    ...(o.service !== undefined && { service: o.service }),
     chargerVariant: o.chargerClass,
     evClass: o.evClass,
     seed: o.seed,
@@ -400,6 +410,10 @@ export function registerSimulateCommand(program: Command): void {
     .option(
       "--control <mode>",
       "DC with --protocol iso20: scheduled or dynamic control mode (default scheduled)",
+    )
+    .option(
+      "--service <name>",
+      "with --protocol iso20: energy service dc (default), dc-bpt (bidirectional DC), ac or ac-bpt",
     )
     .option("--fault <name>", "DC: inject a named fault (see --list-faults)")
     .option("--list-faults", "list the fault names and their stop reasons, then exit")

@@ -41,6 +41,12 @@ export interface PowerModuleConfig {
   minVoltageV: number;
   maxCurrentA: number;
   maxPowerW: number;
+  /**
+   * Discharge limits (positive magnitudes): a bidirectional module sinks up to this current and power from the
+   * EV (ISO 15118-20 DC_BPT). 0 = unidirectional.
+   */
+  maxDischargeCurrentA: number;
+  maxDischargePowerW: number;
   rampAps: number;
   shutdownAps: number;
   voltageSlewVps: number;
@@ -61,6 +67,8 @@ export function powerModuleConfig(
     minVoltageV: DC_MODULE_MIN_VOLTAGE_V,
     maxCurrentA: NACS_MAX_DC_CURRENT_A,
     maxPowerW,
+    maxDischargeCurrentA: NACS_MAX_DC_CURRENT_A,
+    maxDischargePowerW: maxPowerW,
     rampAps: DC_MODULE_RAMP_A_PER_S,
     shutdownAps: DC_MODULE_SHUTDOWN_A_PER_S,
     voltageSlewVps: DC_MODULE_VOLTAGE_SLEW_V_PER_S,
@@ -79,6 +87,8 @@ export function moduleDcLimits(c: PowerModuleConfig): DcLimits {
     maxPowerW: c.maxPowerW,
     minVoltageV: c.minVoltageV,
     minCurrentA: 0,
+    maxDischargeCurrentA: c.maxDischargeCurrentA,
+    maxDischargePowerW: c.maxDischargePowerW,
     regulationToleranceA: c.regulationToleranceA,
     peakCurrentRippleA: c.peakRippleA,
   };

@@ -32,6 +32,7 @@ export function createDcSim(o: DcSessionOptions): DcSim {
   const seed = o.seed ?? 1;
   const module = powerModuleConfig(o.chargerVariant ?? "1000v", o.chargerKw * 1000);
   const battery = dcBatteryConfig(o.evClass ?? "800v", o.batteryKwh);
+  const bidirectional = o.service === "dc-bpt" || o.service === "ac-bpt";
   return new DcSim({
     socStart: o.socStart,
     seed: o.seed,
@@ -54,6 +55,7 @@ export function createDcSim(o: DcSessionOptions): DcSim {
         protocols: ["iso20", "iso2", "din"],
         seed: seed >>> 0 || 1,
         iso20WithoutTls: true,
+        ...(bidirectional && { bidirectional }),
         ...o.evseConfig?.secc,
       },
     }),
@@ -70,6 +72,7 @@ export function createDcSim(o: DcSessionOptions): DcSim {
         evcc: {
           protocols: [o.protocol],
           ...(o.control && { iso20ControlMode: o.control }),
+          ...(bidirectional && { bidirectional }),
           ...o.evConfig?.evcc,
         },
       }),

@@ -9,7 +9,7 @@ import type { EvProfileName } from "../../ev/profiles.js";
 import type { EvseDcConfig, ModuleVariant } from "../../evse/dc/index.js";
 import { roundMs, timeStats } from "../../link/host/stats.js";
 import type { V2gCarrier } from "../../link/tcp-carrier.js";
-import type { Iso20ControlMode } from "../../v2g/index.js";
+import type { Iso20ControlMode, Iso20ServiceName } from "../../v2g/index.js";
 import type { RecordSink } from "../record/types.js";
 import type { TimelineEntry } from "../session.js";
 import { timelineOf } from "../session.js";
@@ -67,6 +67,11 @@ export interface DcSessionOptions {
   protocol: "din" | "iso2" | "iso20";
   /** ISO 15118-20: the control mode the EV selects (default scheduled). */
   control?: Iso20ControlMode;
+  /**
+   * ISO 15118-20: the energy service (default dc). The BPT ones make both sides bidirectional: the EVSE offers
+   * DC_BPT / AC_BPT and the EV selects it.
+   */
+  service?: Iso20ServiceName;
   chargerVariant?: ModuleVariant;
   evClass?: EvVoltageClass;
   seed: number | null;

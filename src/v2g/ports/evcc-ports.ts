@@ -35,6 +35,16 @@ export interface EvccReadings {
   targetVoltageV: number;
   /** SOC at which the EV stops charging (FullSOC). */
   fullSocPercent: number;
+  /** SOC below which a bidirectional EV gives no energy back (ISO 15118-20 MinimumSOC). */
+  minSocPercent: number;
+  /** Discharge limits of a bidirectional EV (positive magnitudes; ISO 15118-20 BPT). */
+  maxDischargeCurrentA: number;
+  maxDischargePowerW: number;
+  /**
+   * The EV wants to give energy back (ISO 15118-20 BPT): it selects the Discharge channel at PowerDelivery
+   * and asks for a negative current (Scheduled) or offers its energy above `minSocPercent` (Dynamic).
+   */
+  dischargeRequested: boolean;
   /** SOC at which bulk charging is complete (BulkSOC). */
   bulkSocPercent: number;
   contactorsClosed: boolean;
@@ -57,7 +67,7 @@ export type EvccPortCommand =
   | { port: "contactors"; op: "close" | "open" }
   /** CP switch S2: close = state C (ready for power), open = state B (digest §5.1 step 4/5). */
   | { port: "s2"; op: "close" | "open" }
-  /** AC: on-board charger draws at most `currentA` (0 = stop). */
+  /** AC: on-board charger draws at most `currentA` (0 = stop; negative = feeds that current back, BPT). */
   | { port: "charger"; op: "set"; currentA: number };
 
 /** Defaults: a 400 V-class 75 kWh battery at 30 % SOC, 200 A / 150 kW max, 32 A AC on-board charger. */
@@ -74,6 +84,10 @@ export function defaultEvccReadings(): EvccReadings {
     targetVoltageV: 420,
     fullSocPercent: 100,
     bulkSocPercent: 80,
+    minSocPercent: 20,
+    maxDischargeCurrentA: 200,
+    maxDischargePowerW: 150_000,
+    dischargeRequested: false,
     contactorsClosed: false,
     s2ReadyAtMs: 0,
     ready: true,

@@ -17,6 +17,9 @@ export interface DcLimits {
   maxPowerW: number;
   minVoltageV: number;
   minCurrentA: number;
+  /** Discharge limits of a bidirectional stage (ISO 15118-20 BPT; positive magnitudes). 0 = cannot discharge. */
+  maxDischargeCurrentA: number;
+  maxDischargePowerW: number;
   /** EVSECurrentRegulationTolerance (A). */
   regulationToleranceA: number;
   /** EVSEPeakCurrentRipple (A). */
@@ -27,6 +30,8 @@ export interface DcLimits {
 export interface AcSupply {
   nominalVoltageV: number;
   maxCurrentA: number;
+  /** Most power the supply takes back from a bidirectional EV (W, positive; ISO 15118-20 AC_BPT). 0 = none. */
+  maxDischargePowerW: number;
   /** Residual current device tripped (AC_EVSEStatus.RCD). */
   rcdTripped: boolean;
 }
@@ -44,8 +49,12 @@ export interface SeccReadings {
   presentVoltageV: number;
   presentCurrentA: number;
   isolation: IsolationReading;
-  /** Meter reading (Wh). */
+  /**
+   * Meter reading (Wh): the energy that went into the EV (ChargedEnergyReadingWh). With a bidirectional EV,
+   * `dischargedWh` is the energy that came back out (BPT_DischargedEnergyReadingWh); both only grow.
+   */
   energyWh: number;
+  dischargedWh: number;
   contactorsClosed: boolean;
   fault: SeccFault | null;
   dc: DcLimits;
@@ -58,7 +67,10 @@ export interface SeccReadings {
 
 /** Commands the SECC machine issues to its ports. */
 export type SeccPortCommand =
-  /** Regulate the DC output to `voltageV` with current limit `currentA`. */
+  /**
+   * Regulate the DC output to `voltageV` with current limit `currentA`. A negative `currentA` is a discharge
+   * set point (ISO 15118-20 BPT: the stage sinks that current from the EV; `voltageV` is then its lowest voltage).
+   */
   | { port: "power-stage"; op: "set"; voltageV: number; currentA: number }
   /** Ramp the output down to 0 A and discharge. */
   | { port: "power-stage"; op: "off" }
@@ -73,6 +85,7 @@ export function defaultSeccReadings(): SeccReadings {
     presentCurrentA: 0,
     isolation: { state: "idle", level: "Invalid" },
     energyWh: 0,
+    dischargedWh: 0,
     contactorsClosed: false,
     fault: null,
     dc: {
@@ -81,10 +94,12 @@ export function defaultSeccReadings(): SeccReadings {
       maxPowerW: 150_000,
       minVoltageV: 150,
       minCurrentA: 0,
+      maxDischargeCurrentA: 200,
+      maxDischargePowerW: 150_000,
       regulationToleranceA: 5,
       peakCurrentRippleA: 5,
     },
-    ac: { nominalVoltageV: 240, maxCurrentA: 48, rcdTripped: false },
+    ac: { nominalVoltageV: 240, maxCurrentA: 48, maxDischargePowerW: 11_000, rcdTripped: false },
     authorization: "accepted",
     scheduleReady: true,
   };

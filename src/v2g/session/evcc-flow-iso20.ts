@@ -9,13 +9,23 @@ import { afterResponse, closeS2, type FlowDecision } from "./evcc-flow.js";
 import { checkChargerLimits } from "./evcc-limits.js";
 import type { ResponseView } from "./evcc-protocol.js";
 import { clearEvccTimer, type EvccIso20, type EvccState, setEvccTimer } from "./evcc-state.js";
-import { ISO20_CONTROL_MODE_VALUE, ISO20_SERVICE_DC } from "./iso20-session.js";
+import { ISO20_CONTROL_MODE_VALUE, isBptService, wantedIso20Service } from "./iso20-session.js";
+import { isAcMode } from "./secc-state.js";
 import { V2G_EVCC_CABLE_CHECK_TIMEOUT_ISO20_MS, V2G_EVCC_PRE_CHARGE_TIMEOUT_ISO20_MS } from "./timeouts.js";
 import type { EvccEffect, MsgName } from "./types.js";
 
 /** The session's -20 facts (fresh ones for a new session). */
 export function evcc20(s: EvccState): EvccIso20 {
-  return s.iso20 ?? { parameterSetId: null, controlMode: s.cfg.iso20ControlMode, preChargeFinished: false };
+  return s.iso20 ?? freshIso20(s);
+}
+
+function freshIso20(s: EvccState): EvccIso20 {
+  return {
+    serviceId: null,
+    parameterSetId: null,
+    controlMode: s.cfg.iso20ControlMode,
+    preChargeFinished: false,
+  };
 }
 
 function next(state: EvccState, name: MsgName, delayMs = 0): FlowDecision {
@@ -37,9 +47,7 @@ export function afterResponseIso20(
     case "SessionSetup": {
       s = clearEvccTimer(s, "communication-setup", fx);
       const resumed = view.code === "OK_OldSessionJoined" && s.iso20?.parameterSetId != null;
-      const iso20: EvccIso20 = resumed
-        ? { ...evcc20(s), preChargeFinished: false }
-        : { parameterSetId: null, controlMode: s.cfg.iso20ControlMode, preChargeFinished: false };
+      const iso20: EvccIso20 = resumed ? { ...evcc20(s), preChargeFinished: false } : freshIso20(s);
       s = { ...s, resumed, paused: null, iso20 };
       // digest §7.3: a resumed session continues at DC_ChargeParameterDiscovery
       return next(s, resumed ? "ChargeParameterDiscovery" : "AuthorizationSetup");
@@ -52,16 +60,24 @@ export function afterResponseIso20(
     case "Authorization":
       if (ongoing) return next(s, "Authorization", p.ongoingMs);
       return next(clearEvccTimer(s, "ongoing", fx), "ServiceDiscovery");
-    case "ServiceDiscovery":
-      if (!s.evse.services.includes(ISO20_SERVICE_DC))
+    case "ServiceDiscovery": {
+      const want = wantedIso20Service(isAcMode(s.cfg.mode), s.cfg.bidirectional, s.evse.services);
+      if (!s.evse.services.includes(want))
         return {
           state: s,
           end: {
             reason: "incompatible",
-            detail: `EVSE offers services ${s.evse.services.join("/") || "none"}, EV needs DC (${ISO20_SERVICE_DC})`,
+            detail: `EVSE offers services ${s.evse.services.join("/") || "none"}, EV needs service ${want}`,
           },
         };
-      return next(s, "ServiceDetail");
+      if (s.cfg.bidirectional && !isBptService(want))
+        fx.push({
+          kind: "log",
+          level: "warn",
+          msg: `EVSE offers no bidirectional service: charging only (service ${want})`,
+        });
+      return next({ ...s, iso20: { ...evcc20(s), serviceId: want } }, "ServiceDetail");
+    }
     case "ServiceDetail": {
       const want = evcc20(s).controlMode;
       const set = s.evse.parameterSets.find((x) => x.controlMode === ISO20_CONTROL_MODE_VALUE[want]);

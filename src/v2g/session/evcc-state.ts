@@ -72,6 +72,8 @@ export interface EvccConfig {
   trailingZeroBytes: Partial<Record<MsgName, number>>;
   /** DIN: leave out the optional fields of ChargeParameterDiscoveryReq / CurrentDemandReq (Tesla). */
   dinMandatoryOnly: boolean;
+  /** ISO-20: the EV selects the bidirectional service (DC_BPT / AC_BPT) when the EVSE offers it. */
+  bidirectional: boolean;
   /** ISO-20: the control mode the EV selects (a parameter set with it must be offered). */
   iso20ControlMode: Iso20ControlMode;
   /** Unix time (s) at tMs = 0, for the ISO-20 header TimeStamp. */
@@ -105,6 +107,7 @@ export function evccConfig(partial: Partial<EvccConfig> = {}): EvccConfig {
     weldingDetection: true,
     trailingZeroBytes: {},
     dinMandatoryOnly: false,
+    bidirectional: false,
     iso20ControlMode: "scheduled",
     epochS: 1_700_000_000,
     ...partial,
@@ -136,7 +139,7 @@ export interface EvseView {
   authServices: string[];
   /** ISO-20: energy services offered (ServiceDiscoveryRes). */
   services: number[];
-  /** ISO-20: parameter sets of the DC service (ServiceDetailRes) with their ControlMode value. */
+  /** ISO-20: parameter sets of the selected service (ServiceDetailRes) with their ControlMode value. */
   parameterSets: { id: number; controlMode?: number }[];
 }
 
@@ -168,6 +171,8 @@ export function emptyEvseView(): EvseView {
 
 /** ISO-20 facts of the EVCC's session. */
 export interface EvccIso20 {
+  /** Energy service selected at ServiceSelection (null before ServiceDiscovery). */
+  serviceId: number | null;
   /** Parameter set selected at ServiceSelection. */
   parameterSetId: number | null;
   controlMode: Iso20ControlMode;

@@ -25,9 +25,14 @@ export {
 export { evccMsgTimeoutMs } from "./evcc-timeouts.js";
 export {
   emptyIso20Session,
+  ISO20_SERVICE,
   ISO20_SERVICE_DC,
+  ISO20_SERVICE_ID,
   type Iso20ControlMode,
+  type Iso20ServiceName,
   type Iso20Session,
+  isAcService,
+  isBptService,
 } from "./iso20-session.js";
 export { DC_SESSION_PHASES, type DcSessionPhase, dcPhaseAfter } from "./phases.js";
 export { type CommonUnit, num, pv } from "./physical.js";

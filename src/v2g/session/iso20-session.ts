@@ -6,8 +6,46 @@
 /** -20 control mode (digest §4.3 ControlMode: 1 Scheduled, 2 Dynamic). */
 export type Iso20ControlMode = "scheduled" | "dynamic";
 
-/** ServiceID of the DC energy transfer service (ISO 15118-20 digest §4.1, C). */
-export const ISO20_SERVICE_DC = 2;
+/** ServiceIDs of the energy transfer services (ISO 15118-20 Table 204, as the digest §4.1 gives them, C). */
+export const ISO20_SERVICE = { AC: 1, DC: 2, AC_BPT: 5, DC_BPT: 6 } as const;
+/** ServiceID of the DC energy transfer service. */
+export const ISO20_SERVICE_DC = ISO20_SERVICE.DC;
+
+/** The -20 energy services nacs runs, by their CLI names. */
+export type Iso20ServiceName = "dc" | "dc-bpt" | "ac" | "ac-bpt";
+
+/** ServiceID of a service name. */
+export const ISO20_SERVICE_ID: Readonly<Record<Iso20ServiceName, number>> = {
+  dc: ISO20_SERVICE.DC,
+  "dc-bpt": ISO20_SERVICE.DC_BPT,
+  ac: ISO20_SERVICE.AC,
+  "ac-bpt": ISO20_SERVICE.AC_BPT,
+};
+
+/** True for the bidirectional power transfer services AC_BPT (5) and DC_BPT (6). */
+export function isBptService(id: number | null | undefined): boolean {
+  return id === ISO20_SERVICE.AC_BPT || id === ISO20_SERVICE.DC_BPT;
+}
+
+/** True for the AC services AC (1) and AC_BPT (5). */
+export function isAcService(id: number | null | undefined): boolean {
+  return id === ISO20_SERVICE.AC || id === ISO20_SERVICE.AC_BPT;
+}
+
+/**
+ * The service an EV asks for: AC or DC by its energy transfer mode, the BPT variant when it is bidirectional
+ * and the EVSE offers it (else the unidirectional one).
+ */
+export function wantedIso20Service(ac: boolean, bidirectional: boolean, offered: readonly number[]): number {
+  const plain = ac ? ISO20_SERVICE.AC : ISO20_SERVICE.DC;
+  const bpt = ac ? ISO20_SERVICE.AC_BPT : ISO20_SERVICE.DC_BPT;
+  return bidirectional && offered.includes(bpt) ? bpt : plain;
+}
+
+/** BPTChannel parameter: 1 Unified (digest §4.3, C). */
+export const ISO20_BPT_CHANNEL_UNIFIED = 1;
+/** GeneratorMode parameter: 1 GridFollowing (digest §4.3, C). */
+export const ISO20_GENERATOR_MODE_GRID_FOLLOWING = 1;
 /** ControlMode parameter values (digest §4.3, C). */
 export const ISO20_CONTROL_MODE_VALUE: Readonly<Record<Iso20ControlMode, number>> = {
   scheduled: 1,

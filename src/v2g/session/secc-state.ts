@@ -67,6 +67,11 @@ export interface SeccConfig {
   readings: SeccReadings;
   /** Emit `trace` effects with every decoded/encoded message. */
   trace: boolean;
+  /**
+   * ISO-20: also offer the bidirectional services (DC_BPT beside DC, AC_BPT beside AC; ISO 15118-20 digest
+   * §4.1). Default off.
+   */
+  bidirectional: boolean;
   /** ISO-20: control modes offered as DC parameter sets (digest §4.3: offer a set for each). */
   iso20ControlModes: Iso20ControlMode[];
   /** ISO-20: V2G_SECC_Sequence_Timeout after a DC_ChargeLoopRes (digest §5.1: 0.5 s; lab peers wait 60 s). */
@@ -94,6 +99,7 @@ export function seccConfig(partial: Partial<SeccConfig> = {}): SeccConfig {
     saScheduleTupleId: 1,
     readings: defaultSeccReadings(),
     trace: false,
+    bidirectional: false,
     iso20ControlModes: ["scheduled", "dynamic"],
     iso20ChargeLoopSequenceTimeoutMs: V2G_SECC_SEQUENCE_TIMEOUT_CHARGE_LOOP_ISO20_MS,
     ...partial,

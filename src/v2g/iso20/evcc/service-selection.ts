@@ -1,4 +1,4 @@
-/** ISO 15118-20 ServiceSelectionReq (DC service, the parameter set of the EV's control mode) / Res, digest §3.3. */
+/** ISO 15118-20 ServiceSelectionReq (the chosen service, the parameter set of the EV's control mode) / Res, digest §3.3. */
 import { evcc20 } from "../../session/evcc-flow-iso20.js";
 import type { EvccMessage } from "../../session/evcc-protocol.js";
 import { ISO20_SERVICE_DC } from "../../session/iso20-session.js";
@@ -11,7 +11,7 @@ export const serviceSelection: EvccMessage = {
   res: "ServiceSelectionRes",
   build: (s): Body<iso20Common.ServiceSelectionReqType> => ({
     SelectedEnergyTransferService: {
-      ServiceID: ISO20_SERVICE_DC,
+      ServiceID: evcc20(s).serviceId ?? ISO20_SERVICE_DC,
       ParameterSetID: evcc20(s).parameterSetId ?? 0,
     },
   }),

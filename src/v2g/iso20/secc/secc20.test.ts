@@ -37,7 +37,12 @@ function start(mode: Iso20ControlMode = "scheduled"): Driver {
   const d = startSecc("iso20", {}, { iso20ControlMode: mode });
   d.ev = {
     ...d.ev,
-    iso20: { parameterSetId: mode === "dynamic" ? 2 : 1, controlMode: mode, preChargeFinished: false },
+    iso20: {
+      serviceId: 2,
+      parameterSetId: mode === "dynamic" ? 2 : 1,
+      controlMode: mode,
+      preChargeFinished: false,
+    },
   };
   return d;
 }

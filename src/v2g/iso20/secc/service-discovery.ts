@@ -1,16 +1,25 @@
 /**
- * ISO 15118-20 ServiceDiscoveryReq → Res (ISO 15118-20 digest §3.3): the DC energy service (ServiceID 2) when a
- * DC mode is configured; no service renegotiation, no value-added services. The EV must be authorised first
- * (an EIM rejection answered WARNING_EIMAuthorizationFailure leaves it unauthorised → FAILED).
+ * ISO 15118-20 ServiceDiscoveryReq → Res (ISO 15118-20 digest §3.3): the energy services of the configured
+ * modes — DC (2) for a DC mode, AC (1) for an AC mode, and with `bidirectional` also DC_BPT (6) / AC_BPT (5);
+ * no service renegotiation, no value-added services. The EV must be authorised first (an EIM rejection
+ * answered WARNING_EIMAuthorizationFailure leaves it unauthorised → FAILED).
  */
-import { ISO20_SERVICE_DC } from "../../session/iso20-session.js";
+import { ISO20_SERVICE } from "../../session/iso20-session.js";
 import type { SeccHandler } from "../../session/secc-protocol.js";
-import type { SeccState } from "../../session/secc-state.js";
+import { isAcMode, type SeccState } from "../../session/secc-state.js";
 import { type Body, type iso20Common, session20, with20 } from "./common.js";
 
-/** Energy services this SECC offers: DC (2) when a DC mode is configured. */
+/** Energy services this SECC offers, in ServiceID order. */
 export function offeredServices(s: SeccState): number[] {
-  return s.cfg.energyModes.some((m) => m.startsWith("DC")) ? [ISO20_SERVICE_DC] : [];
+  const dc = s.cfg.energyModes.some((m) => m.startsWith("DC"));
+  const ac = s.cfg.energyModes.some((m) => isAcMode(m));
+  const bpt = s.cfg.bidirectional;
+  const ids: number[] = [];
+  if (ac) ids.push(ISO20_SERVICE.AC);
+  if (dc) ids.push(ISO20_SERVICE.DC);
+  if (ac && bpt) ids.push(ISO20_SERVICE.AC_BPT);
+  if (dc && bpt) ids.push(ISO20_SERVICE.DC_BPT);
+  return ids;
 }
 
 function response(s: SeccState, code: iso20Common.responseCodeType) {
@@ -19,7 +28,7 @@ function response(s: SeccState, code: iso20Common.responseCodeType) {
     ResponseCode: code,
     ServiceRenegotiationSupported: false,
     EnergyTransferServiceList: {
-      Service: (services.length ? services : [ISO20_SERVICE_DC]).map((id) => ({
+      Service: (services.length ? services : [ISO20_SERVICE.DC]).map((id) => ({
         ServiceID: id,
         FreeService: s.cfg.freeService,
       })),

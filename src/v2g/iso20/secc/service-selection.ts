@@ -6,7 +6,7 @@
 import { ISO20_CONTROL_MODE_VALUE, type Iso20ControlMode } from "../../session/iso20-session.js";
 import type { SeccHandler } from "../../session/secc-protocol.js";
 import { type Body, type iso20Common, session20, with20 } from "./common.js";
-import { dcParameterSets } from "./service-detail.js";
+import { parameterSets } from "./service-detail.js";
 
 const res = (code: iso20Common.responseCodeType): Body<iso20Common.ServiceSelectionResType> => ({
   ResponseCode: code,
@@ -20,7 +20,7 @@ export const serviceSelection: SeccHandler = {
     const sel = req.SelectedEnergyTransferService;
     if (!session20(s).offeredServices.includes(sel.ServiceID))
       return { state: s, body: res("FAILED_NoEnergyTransferServiceSelected") };
-    const set = dcParameterSets(s).find((p) => p.ParameterSetID === sel.ParameterSetID);
+    const set = parameterSets(s, sel.ServiceID).find((p) => p.ParameterSetID === sel.ParameterSetID);
     if (!set || req.SelectedVASList) return { state: s, body: res("FAILED_ServiceSelectionInvalid") };
     const cm = set.Parameter.find((p) => p.Name === "ControlMode")?.intValue;
     const controlMode: Iso20ControlMode = cm === ISO20_CONTROL_MODE_VALUE.dynamic ? "dynamic" : "scheduled";
