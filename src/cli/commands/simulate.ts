@@ -11,6 +11,7 @@ import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from "nod
 import { dirname, join, resolve } from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
+import { EV_DEFAULT_MIN_SOC_PERCENT } from "../../ev/dc/controller.js";
 import { EV_MAX_S2_CLOSE_DELAY_MS } from "../../ev/dc/types.js";
 import { EV_PROFILE_NAMES, evProfileProblem } from "../../ev/profiles.js";
 import { startTcpCarrier } from "../../link/tcp-carrier.js";
@@ -51,6 +52,7 @@ export const simulateOptionsSchema = z
     batteryKwh: z.coerce.number().min(10).max(300).default(75),
     soc: z.coerce.number().min(0).max(100).default(20),
     targetSoc: z.coerce.number().min(0).max(100).default(80),
+    minSoc: z.coerce.number().min(0).max(100).optional(),
     maxCurrent: z.coerce.number().min(6).max(80).default(32),
     supplyVoltage: z.coerce.number().min(50).max(500).default(240),
     seed: z.coerce.number().int().min(0).max(SEED_MAX).default(1),
@@ -134,6 +136,15 @@ export const simulateOptionsSchema = z
       });
     if (o.scenario !== undefined && scenarioKindOf(o.scenario) === null)
       ctx.addIssue({ code: "custom", path: ["scenario"], message: "must end in .yaml, .yml, .json or .txt" });
+    const bpt = o.service === "dc-bpt" || o.service === "ac-bpt";
+    if (o.minSoc !== undefined && !bpt)
+      ctx.addIssue({ code: "custom", path: ["minSoc"], message: "needs --service dc-bpt or ac-bpt" });
+    if (bpt && (o.minSoc ?? EV_DEFAULT_MIN_SOC_PERCENT) >= o.soc)
+      ctx.addIssue({
+        code: "custom",
+        path: ["minSoc"],
+        message: `must be below --soc (${o.soc}): the EV gives energy back down to it (min ${o.minSoc ?? EV_DEFAULT_MIN_SOC_PERCENT})`,
+      });
     if (o.targetSoc <= o.soc) {
       ctx.addIssue({
         code: "custom",
@@ -148,8 +159,16 @@ export type SimulateOptions = z.infer<typeof simulateOptionsSchema>;
 
 /** Validate raw options (throws UsageError naming the option, the value and the rule). */
 export function parseSimulateOptions(raw: Record<string, unknown>): SimulateOptions {
-  return parseOptions(simulateOptionsSchema, raw);
+  // a bidirectional service gives energy back from --soc down to --min-soc: start high unless told otherwise
+  const bpt = raw.service === "dc-bpt" || raw.service === "ac-bpt";
+  const defaults = bpt ? { soc: BPT_DEFAULT_START_SOC, targetSoc: BPT_DEFAULT_TARGET_SOC } : {};
+  return parseOptions(simulateOptionsSchema, { ...defaults, ...raw });
 }
+
+/** Start SOC of a bidirectional simulated session (%), when --soc is not given. Design choice (D). */
+export const BPT_DEFAULT_START_SOC = 80;
+/** Target SOC of a bidirectional simulated session (%), when --target-soc is not given. Design choice (D). */
+export const BPT_DEFAULT_TARGET_SOC = 90;
 
 /** Build the AC session described by the options. */
 export function sessionFor(o: SimulateOptions): AcSession {
@@ -289,6 +308,7 @@ export function dcSessionFor(
     protocol: o.protocol,
     ...(o.protocol === "iso20" && { control: o.control ?? "scheduled" }),
     ...(o.service !== undefined && { service: o.service }),
+    ...(o.minSoc !== undefined && { minSoc: o.minSoc }),
     chargerVariant: o.chargerClass,
     evClass: o.evClass,
     seed: o.seed,
@@ -379,7 +399,12 @@ async function runDc(o: SimulateOptions): Promise<void> {
       : o.evProfile === "tesla"
         ? `DC session: ${o.chargerKw} kW ${o.chargerClass} charger, Tesla profile EV (400v)`
         : `DC session: ${o.chargerKw} kW ${o.chargerClass} charger, ${o.evClass} EV`;
-  const protocol = o.evProfile === "tesla" ? "din" : o.protocol;
+  const protocol =
+    o.evProfile === "tesla"
+      ? "din"
+      : o.protocol === "iso20"
+        ? `iso20 ${o.service ?? "dc"} ${o.control ?? "scheduled"}`
+        : o.protocol;
   const head = `${what}, ${protocol}, seed ${o.seed}${o.fault ? `, fault ${o.fault}` : ""}`;
   process.stdout.write(formatDcSummary(r, head, paths ?? {}));
   if (o.pcap) process.stdout.write(`  pcap  ${resolve(o.pcap)} (${pcap?.frames ?? 0} packets)\n`);
@@ -414,6 +439,10 @@ export function registerSimulateCommand(program: Command): void {
     .option(
       "--service <name>",
       "with --protocol iso20: energy service dc (default), dc-bpt (bidirectional DC), ac or ac-bpt",
+    )
+    .option(
+      "--min-soc <percent>",
+      `with --service dc-bpt/ac-bpt: the EV gives energy back down to this SOC (default ${EV_DEFAULT_MIN_SOC_PERCENT}; --soc defaults to ${BPT_DEFAULT_START_SOC} there)`,
     )
     .option("--fault <name>", "DC: inject a named fault (see --list-faults)")
     .option("--list-faults", "list the fault names and their stop reasons, then exit")

@@ -118,7 +118,7 @@ export function bmsTargetCurrentA(c: DcBatteryConfig, soc: number): number {
   return Math.max(0, Math.min(taper, cv, pw));
 }
 
-/** SOC after storing `storedWh` (OCV·I·t) at `soc` %, capped at 100 %. */
+/** SOC after storing `storedWh` (OCV·I·t; negative when discharging) at `soc` %, kept within 0–100 %. */
 export function socAfter(c: DcBatteryConfig, soc: number, storedWh: number): number {
-  return Math.min(100, soc + (100 * storedWh) / c.capacityWh);
+  return Math.max(0, Math.min(100, soc + (100 * storedWh) / c.capacityWh));
 }

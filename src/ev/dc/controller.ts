@@ -27,6 +27,7 @@ import {
   createEvcc,
   DEFAULT_EVCC_PACING,
   decodeSdpResponse,
+  dischargingNow,
   type EvccReadings,
   encodeSdpRequest,
   SDP_MAX_REQUESTS,
@@ -57,13 +58,18 @@ export const EV_DEFAULT_OBC: EvDcConfig["obc"] = Object.freeze({
   maxVoltageV: 250,
 });
 
-/** Complete a partial configuration (DC, 80 % target, SLAC, no TLS). */
+/** Minimum SOC of a bidirectional EV (%): it gives no energy back below it. Design choice (D). */
+export const EV_DEFAULT_MIN_SOC_PERCENT = 30;
+
+/** Complete a partial configuration (DC, 80 % target, 30 % minimum, SLAC, no TLS). */
 export function evDcConfig(partial: Partial<EvDcConfig> & Pick<EvDcConfig, "battery" | "slac">): EvDcConfig {
   return {
     energy: "dc",
     obc: EV_DEFAULT_OBC,
     evcc: {},
     targetSocPercent: 80,
+    minSocPercent: EV_DEFAULT_MIN_SOC_PERCENT,
+    discharge: false,
     s2CloseDelayMs: 0,
     currentDemandIntervalMs: DC_CURRENT_DEMAND_INTERVAL_MS,
     autoStartV2g: true,
@@ -85,6 +91,9 @@ function staticReadings(b: DcBatteryConfig, obc: EvDcConfig["obc"]): Partial<Evc
     targetVoltageV: b.maxVoltageV,
     bulkSocPercent: b.bulkSocPercent,
     fullSocPercent: b.fullSocPercent,
+    // a bidirectional pack gives back what it takes
+    maxDischargeCurrentA: b.maxCurrentA,
+    maxDischargePowerW: b.maxPowerW,
   };
 }
 
@@ -166,7 +175,9 @@ export function stepEvDc(s0: EvDcState, ev: EvDcEvent): [EvDcState, EvDcEffect[]
       break;
     case "bms":
       s = { ...s, socPercent: ev.socPercent, batteryVoltageV: ev.batteryVoltageV, readingsDirty: true };
-      if (s.evcc.charging && !s.stopReason && ev.socPercent >= s.cfg.targetSocPercent)
+      if (s.evcc.charging && !s.stopReason && dischargingNow(s.evcc)) {
+        if (ev.socPercent <= s.cfg.minSocPercent) s = evStop(s, "minimum SOC reached", t, fx, false);
+      } else if (s.evcc.charging && !s.stopReason && ev.socPercent >= s.cfg.targetSocPercent)
         s = evStop(s, "target SOC reached", t, fx, false);
       break;
     case "slac-frame":
@@ -216,6 +227,9 @@ export function stepEvDc(s0: EvDcState, ev: EvDcEvent): [EvDcState, EvDcEffect[]
       break;
     case "set-target-soc":
       s = { ...s, cfg: { ...s.cfg, targetSocPercent: ev.percent } };
+      break;
+    case "set-discharge":
+      s = { ...s, cfg: { ...s.cfg, discharge: ev.discharge }, readingsDirty: true };
       break;
   }
   return [s, fx];

@@ -42,6 +42,8 @@ function evccReadings(s: EvDcState): Partial<EvccReadings> {
     targetVoltageV: over ? over.voltageV : s.cfg.battery.maxVoltageV,
     contactorsClosed: s.contactorsCmd,
     s2ReadyAtMs: s2ReadyAtMs(s),
+    dischargeRequested: s.cfg.discharge,
+    minSocPercent: s.cfg.minSocPercent,
   };
 }
 

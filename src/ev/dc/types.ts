@@ -47,6 +47,13 @@ export interface EvDcConfig {
   slac: EvSlacConfig;
   /** Stop charging at this SOC (%). */
   targetSocPercent: number;
+  /** Bidirectional EV (ISO 15118-20 BPT): stop giving energy back at this SOC (%). */
+  minSocPercent: number;
+  /**
+   * Bidirectional EV: give energy back from the start of the charge loop (the BMS asks for discharge); a
+   * `set-discharge` event changes it during the session. Takes effect only in a DC_BPT / AC_BPT session.
+   */
+  discharge: boolean;
   /**
    * Legacy-charger option (J3400 "delayed S2 closure"): S2 closes no earlier than this long after plug-in,
    * and the request that needs state C waits for it. 0 = off. The figure a legacy charger needs is not
@@ -103,7 +110,9 @@ export type EvDcEvent =
   /** The board stopped answering: the EV stops (S2 open, session stopped). */
   | { kind: "board-lost"; detail: string; tMs: number }
   /** The driver changes the charging target (stop at this SOC, %). */
-  | { kind: "set-target-soc"; percent: number; tMs: number };
+  | { kind: "set-target-soc"; percent: number; tMs: number }
+  /** Bidirectional EV (ISO 15118-20 BPT): start (true) or stop (false) giving energy back. */
+  | { kind: "set-discharge"; discharge: boolean; tMs: number };
 
 /** Outputs of the EV DC controller. */
 export type EvDcEffect =

@@ -312,7 +312,9 @@ function onMeasure(
       readings: {
         presentVoltageV: meas.voltageV,
         presentCurrentA: meas.currentA,
-        energyWh: meas.energyWh,
+        // the SECC's meter counts both ways: charged = net + discharged (ISO 15118-20 MeterInfo)
+        energyWh: meas.energyWh + (meas.dischargedWh ?? 0),
+        dischargedWh: meas.dischargedWh ?? 0,
         isolation: meas.isolation,
         contactorsClosed: meas.contactorsClosed,
       },
@@ -332,9 +334,15 @@ function onMeasure(
           evseMaxVoltageV: dc.maxVoltageV,
           evseMaxCurrentA: dc.maxCurrentA,
           regulationToleranceA: dc.regulationToleranceA,
+          evseMaxDischargeCurrentA: dc.maxDischargeCurrentA,
         };
     const bad = checkOutput(
-      { evMaxVoltageV: ev.maxVoltageV, evMaxCurrentA: ev.maxCurrentA, ...evse },
+      {
+        evMaxVoltageV: ev.maxVoltageV,
+        evMaxCurrentA: ev.maxCurrentA,
+        ...(ev.maxDischargeCurrentA !== undefined && { evMaxDischargeCurrentA: ev.maxDischargeCurrentA }),
+        ...evse,
+      },
       meas.voltageV,
       meas.currentA,
     );

@@ -118,6 +118,14 @@ function portCommand(
         return { ...s, moduleOn: false };
       }
       if (s.safety.trip) return s;
+      if (c.currentA < 0) {
+        // discharge set point (ISO 15118-20 BPT): within the module's discharge current and power ratings
+        const m = s.cfg.module;
+        const v = Math.max(s.meas.voltageV, m.minVoltageV);
+        const i = Math.min(-c.currentA, m.maxDischargeCurrentA, m.maxDischargePowerW / v);
+        fx.push({ kind: "module", op: "set", voltageV: Math.min(c.voltageV, m.maxVoltageV), currentA: -i });
+        return { ...s, moduleOn: true };
+      }
       {
         // In the charge loop the SECC caps the current by power at the EV's *target* voltage; the module
         // can do better at the voltage actually present, so re-derive the cap from the EV's request.

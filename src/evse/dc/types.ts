@@ -61,8 +61,12 @@ export type EvseDcPhase = "idle" | "slac" | "sdp" | "session" | "ended";
  */
 export interface EvseMeasurements {
   voltageV: number;
+  /** Output current (A); negative while a bidirectional module takes energy back from the EV (BPT). */
   currentA: number;
+  /** Net meter energy (Wh): into the EV positive, back out negative. */
   energyWh: number;
+  /** Energy the meter counted back into the grid (Wh, ≥ 0; ISO 15118-20 BPT). Absent = 0. */
+  dischargedWh?: number;
   isolation: IsolationReading;
   contactorsClosed: boolean;
 }

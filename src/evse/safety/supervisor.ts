@@ -183,6 +183,13 @@ export interface SafetyLimits {
   evMaxCurrentA: number;
   evseMaxCurrentA: number;
   regulationToleranceA: number;
+  /**
+   * Discharge limits (A, positive) of a bidirectional session (ISO 15118-20 BPT): a negative current beyond
+   * the negotiated one plus the same margin is an over-current too. Absent = no discharge allowed beyond the
+   * charge limits.
+   */
+  evMaxDischargeCurrentA?: number;
+  evseMaxDischargeCurrentA?: number;
 }
 
 /** Over-voltage (digest §5.6 table) or over-current (negotiated limit + margin) in one measurement, or null. */
@@ -201,6 +208,14 @@ export function checkOutput(
     return {
       fault: "over-current",
       detail: `${currentA.toFixed(1)} A > ${oc.toFixed(1)} A (negotiated ${iMax} A)`,
+    };
+  // the limits apply in both directions: discharge current against the negotiated discharge maximum
+  const dMax = negotiated(l.evMaxDischargeCurrentA ?? iMax, l.evseMaxDischargeCurrentA ?? iMax);
+  const doc = overCurrentThresholdA(dMax, l.regulationToleranceA);
+  if (-currentA > doc)
+    return {
+      fault: "over-current",
+      detail: `discharge ${(-currentA).toFixed(1)} A > ${doc.toFixed(1)} A (negotiated ${dMax} A)`,
     };
   return null;
 }

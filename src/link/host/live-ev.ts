@@ -26,13 +26,14 @@ export const EV_STOP_EVSE_ENDED = "EVSE ended the session";
 
 /**
  * The stop reasons of a session that ended the way it should (`nacs ev` exits 0): the EV reached its
- * target, the driver stopped, or the EVSE stopped charging in an orderly way. Anything else — the
+ * target (or, giving energy back, its minimum SOC), the driver stopped, or the EVSE stopped charging in an orderly way. Anything else — the
  * charger's emergency shutdown (the connection dropped, the pilot at F), a lost board, a welded contactor,
  * a failed pre-charge, an unplug mid-session — is an abnormal end. The first two are the EV controller's
  * own words (src/ev/dc/controller.ts).
  */
 export const EV_NORMAL_STOP_REASONS: readonly string[] = Object.freeze([
   "target SOC reached",
+  "minimum SOC reached",
   "stopped by the driver",
   EV_STOP_EVSE_ENDED,
 ]);

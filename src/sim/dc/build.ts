@@ -66,6 +66,8 @@ export function createDcSim(o: DcSessionOptions): DcSim {
         slac: { mac: DC_SIM_EV_MAC, random: seededPrng(seed ^ 0xe7).bytes },
         energy: o.evEnergy ?? o.energy ?? "dc",
         targetSocPercent: o.targetSoc,
+        ...(o.minSoc !== undefined && { minSocPercent: o.minSoc }),
+        ...(bidirectional && { discharge: o.discharge ?? true }),
         s2CloseDelayMs: o.s2CloseDelayMs ?? 0,
         autoStartV2g: o.driver?.autoStartV2g ?? true,
         ...o.evConfig,

@@ -26,9 +26,17 @@ export function formatDcSummary(
     ["SOC", `${r.socStart.toFixed(1)} % → ${r.socEnd.toFixed(1)} % of ${r.batteryKwh} kWh`],
     ["energy delivered", `${kwh(r.energyDeliveredWh)} (EVSE meter, ${ac ? "AC" : "DC"})`],
     ["losses", `${kwh(r.lossesWh)} (${ac ? "on-board charger" : "cable + battery internal resistance"})`],
-    ["energy to battery", kwh(r.energyDeliveredWh - r.lossesWh)],
+    r.energyDeliveredWh - r.lossesWh < 0
+      ? ["energy from battery", kwh(r.lossesWh - r.energyDeliveredWh)]
+      : ["energy to battery", kwh(r.energyDeliveredWh - r.lossesWh)],
     ["average power", `${(avgW / 1000).toFixed(1)} kW`],
     ["peak power", `${(r.peakPowerW / 1000).toFixed(1)} kW`],
+    ...(r.energyDischargedWh > 0
+      ? ([
+          ["energy to grid", `${kwh(r.energyDischargedWh)} (EVSE meter, the EV gave it back)`],
+          ["peak discharge", `${(r.peakDischargePowerW / 1000).toFixed(1)} kW`],
+        ] as [string, string][])
+      : []),
     ["V2G messages", `${total} (${cd} ${loop}Req)`],
   ];
   if (rt)

@@ -8,6 +8,9 @@
  *   delivered (EVSE meter, at the EVSE output) = stored + losses
  *   stored  = ∫ OCV·I dt   (moves the SOC: ΔSOC = stored / capacity)
  *   losses  = ∫ I²·(R_cable + R_internal) dt   (EVSE-to-battery losses: cable and internal-resistance heat)
+ * A negative current is a discharge (ISO 15118-20 DC_BPT: the bidirectional module sinks it into the grid):
+ * `stored` is then negative and `delivered` = stored + losses is the (negative) net energy at the meter;
+ * `dischargedWh` counts the energy that went back through the meter.
  *
  * Fault hooks: a current-regulation runaway (current ramps past every limit) and a voltage runaway (the
  * measured output voltage climbs), used by the safety tests; AC on the pins (interlock tests).
@@ -45,11 +48,16 @@ export class DcPath {
   /** Cable node voltage (EVSE sensor side of K1 = EV inlet side of K2), without runaway offset. */
   vLink = 0;
   soc: number;
+  /** Net energy through the EVSE meter (Wh): into the EV positive, back out negative. */
   energyWh = 0;
+  /** Energy that went back through the EVSE meter into the grid (Wh, ≥ 0). */
+  dischargedWh = 0;
   storedWh = 0;
   lossesWh = 0;
   chargingMs = 0;
   peakPowerW = 0;
+  /** Highest power fed back into the grid (W, positive). */
+  peakDischargePowerW = 0;
   /** Highest power since the simulator last reset it (at each plug-in: the per-plug-in figures), W. */
   plugInPeakPowerW = 0;
   currentRunawayAtMs: number | null = null;
@@ -61,6 +69,8 @@ export class DcPath {
   /** Highest output current and EVSE-side voltage seen (A, V): the "never above the limits" checks. */
   peakCurrentA = 0;
   peakVoltageV = 0;
+  /** Highest discharge current seen (A, positive). */
+  peakDischargeCurrentA = 0;
   /**
    * Energy (and so SOC) moves this many times faster than the current alone would move it: a live host's
    * simulated battery fills in minutes instead of hours while ramps, contactors and timeouts keep real time.
@@ -119,7 +129,7 @@ export class DcPath {
   }
   /** Current still flowing with the output commanded off (the module ramping down after a stop or trip). */
   get windingDown(): boolean {
-    return !this.on && this.i > 0;
+    return !this.on && this.i !== 0;
   }
   /** AC on the pins, as the EV's inlet sensing sees it. */
   get acPresent(): boolean {
@@ -140,6 +150,14 @@ export class DcPath {
       return { target: this.module.maxCurrentA * 4, rate: SIM_RUNAWAY_A_PER_MS };
     if (!this.on) return { target: 0, rate: this.module.shutdownAps / 1000 };
     const ocv = this.ocvV;
+    if (this.setI < 0) {
+      // discharge: the module sinks the set current, within its discharge current and power ratings
+      const iMax = Math.min(
+        this.module.maxDischargeCurrentA,
+        this.module.maxDischargePowerW / Math.max(ocv, 1),
+      );
+      return { target: Math.max(this.setI, -iMax), rate: this.module.rampAps / 1000 };
+    }
     const r = this.rTotal;
     const cv = Math.max(0, (this.setV - ocv) / r);
     const p = this.module.maxPowerW;
@@ -185,7 +203,8 @@ export class DcPath {
       this.storedWh += stored;
       this.lossesWh += losses;
       this.energyWh += stored + losses;
-      if (intI > 0) this.chargingMs += dt;
+      if (stored + losses < 0) this.dischargedWh -= stored + losses;
+      if (intI !== 0) this.chargingMs += dt;
       this.soc = socAfter(this.battery, this.soc, stored);
       this.i = i1;
       this.vLink = this.ocvV + i1 * this.battery.rIntOhm;
@@ -205,10 +224,12 @@ export class DcPath {
   protected notePower(p: number): void {
     if (p > this.peakPowerW) this.peakPowerW = p;
     if (p > this.plugInPeakPowerW) this.plugInPeakPowerW = p;
+    if (-p > this.peakDischargePowerW) this.peakDischargePowerW = -p;
   }
 
   private notePeaks(): void {
     if (this.i > this.peakCurrentA) this.peakCurrentA = this.i;
+    if (-this.i > this.peakDischargeCurrentA) this.peakDischargeCurrentA = -this.i;
     const v = this.evseVoltageV;
     if (v > this.peakVoltageV) this.peakVoltageV = v;
   }

@@ -72,6 +72,10 @@ export interface DcSessionOptions {
    * DC_BPT / AC_BPT and the EV selects it.
    */
   service?: Iso20ServiceName;
+  /** Bidirectional EV: it gives energy back down to this SOC (%; default the EV controller's, 30). */
+  minSoc?: number;
+  /** Bidirectional EV: give energy back from the start (default: true with a *-bpt service). */
+  discharge?: boolean;
   chargerVariant?: ModuleVariant;
   evClass?: EvVoltageClass;
   seed: number | null;
@@ -114,14 +118,18 @@ export interface DcSessionSummary {
   /** "dc", or "ac" for ISO 15118-2 AC over high-level communication (`protocol` says which). */
   mode: "dc" | "ac";
   batteryKwh: number;
-  /** Energy through the EVSE meter, DC output (Wh). */
+  /** Net energy through the EVSE meter, DC output (Wh): negative when the EV gave more back than it took. */
   energyDeliveredWh: number;
+  /** Energy the EV gave back through the EVSE meter into the grid (Wh, ≥ 0; ISO 15118-20 BPT). */
+  energyDischargedWh: number;
   /** EVSE-to-battery losses: cable and battery internal resistance (Wh). */
   lossesWh: number;
   durationS: number;
   socStart: number;
   socEnd: number;
   peakPowerW: number;
+  /** Highest power fed back into the grid (W, ≥ 0; ISO 15118-20 BPT). */
+  peakDischargePowerW: number;
   stopReason: string;
   events: TimelineEntry[];
   protocol: string;
@@ -383,11 +391,13 @@ export class DcSession {
       mode: this.opts.energy ?? "dc",
       batteryKwh: this.opts.batteryKwh,
       energyDeliveredWh: round(p.energyWh, 3),
+      energyDischargedWh: round(p.dischargedWh, 3),
       lossesWh: round(p.lossesWh, 3),
       durationS: round(sim.nowMs / 1000, 3),
       socStart: this.opts.socStart,
       socEnd: round(p.soc, 4),
       peakPowerW: round(p.peakPowerW, 1),
+      peakDischargePowerW: round(p.peakDischargePowerW, 1),
       stopReason: this.stopReason(),
       events: timelineOf(this.trace),
       protocol: sim.ctl.evse.secc.protocol ?? this.opts.protocol,

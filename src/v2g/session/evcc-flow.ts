@@ -10,6 +10,7 @@ import type { ResponseView } from "./evcc-protocol.js";
 import {
   chooseMode,
   clearEvccTimer,
+  dischargingNow,
   EVCC_WELDING_MAX_REQUESTS,
   type EvccState,
   evccIsAc,
@@ -67,7 +68,9 @@ export function loopDecision(s: EvccState, loop: MsgName, lastWasReceipt: boolea
   const r = s.readings;
   const evseStops =
     e.notification === "StopCharging" || (e.statusCode !== null && EVSE_STOP_CODES.has(e.statusCode));
-  if (evseStops || s.stopRequested || r.errorCode !== "NO_ERROR" || r.socPercent >= r.fullSocPercent) {
+  // a discharging EV (ISO 15118-20 BPT) stops at its minimum SOC instead of its full SOC
+  const done = dischargingNow(s) ? r.socPercent <= r.minSocPercent : r.socPercent >= r.fullSocPercent;
+  if (evseStops || s.stopRequested || r.errorCode !== "NO_ERROR" || done) {
     return { state: { ...s, progress: "stop" }, next: { name: "PowerDelivery", delayMs: 0 } };
   }
   if (e.notification === "ReNegotiation" && s.protocol === "iso2") {

@@ -5,7 +5,7 @@
 import type { V2gProtocol } from "../handshake/namespaces.js";
 import { defaultEvccReadings, type EvccReadings } from "../ports/evcc-ports.js";
 import { PRECHARGE_TOLERANCE_IEC_V } from "./dc-physics.js";
-import type { Iso20ControlMode } from "./iso20-session.js";
+import { type Iso20ControlMode, isBptService } from "./iso20-session.js";
 import { type EnergyTransferMode, isAcMode } from "./secc-state.js";
 import {
   DEFAULT_DIN_EDITION,
@@ -135,6 +135,9 @@ export interface EvseView {
   modes: string[];
   receiptRequired: boolean;
   meter: { id: string; readingWh?: number; tMeter?: bigint } | null;
+  /** ISO-20 BPT: the EVSE's discharge limits (positive magnitudes; 0 = none declared). */
+  maxDischargeCurrentA: number;
+  maxDischargePowerW: number;
   /** ISO-20: authorisation services offered (AuthorizationSetupRes). */
   authServices: string[];
   /** ISO-20: energy services offered (ServiceDiscoveryRes). */
@@ -163,6 +166,8 @@ export function emptyEvseView(): EvseView {
     modes: [],
     receiptRequired: false,
     meter: null,
+    maxDischargeCurrentA: 0,
+    maxDischargePowerW: 0,
     authServices: [],
     services: [],
     parameterSets: [],
@@ -216,6 +221,14 @@ export interface EvccState {
   readonly refusal: string | null;
   /** ISO-20 session facts (kept over a pause for the resumed session). */
   readonly iso20: EvccIso20 | null;
+}
+
+/**
+ * The EV gives energy back now: a bidirectional -20 service (DC_BPT / AC_BPT) was selected and the BMS asks
+ * for discharge (ISO 15118-20 BPT).
+ */
+export function dischargingNow(s: EvccState): boolean {
+  return s.readings.dischargeRequested && isBptService(s.iso20?.serviceId);
 }
 
 /** Set timer `id`. */

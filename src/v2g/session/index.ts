@@ -14,6 +14,7 @@ export {
 } from "./evcc-limits.js";
 export {
   DEFAULT_EVCC_PACING,
+  dischargingNow,
   EVCC_PRECHARGE_CURRENT_A,
   EVCC_WELDING_MAX_REQUESTS,
   type EvccConfig,

@@ -74,6 +74,8 @@ export interface Iso20Session {
   resumed: boolean;
   /** EVCCID of the SessionSetupReq (hex): a resumed session must come from the same EVCC ([V2G20-2545]). */
   evccId: string;
+  /** BPT: the channel of the last PowerDeliveryReq(Start) (BPT_ChannelSelection; Charge when absent). */
+  channel: "Charge" | "Discharge";
 }
 
 /** A fresh -20 session. */
@@ -87,5 +89,6 @@ export function emptyIso20Session(): Iso20Session {
     controlMode: null,
     resumed: false,
     evccId: "",
+    channel: "Charge",
   };
 }

@@ -234,7 +234,10 @@ export interface CurrentDemandOutcome {
   powerLimitAchieved: boolean;
 }
 
-/** CurrentDemand: clamp the EV's targets to the EVSE limits and command the power stage. */
+/**
+ * CurrentDemand: clamp the EV's targets to the EVSE limits and command the power stage. A negative target
+ * current is a discharge (ISO 15118-20 BPT): clamped to the EVSE's discharge current and power, never beyond.
+ */
 export function onCurrentDemand(
   s: SeccState,
   req: {
@@ -249,8 +252,11 @@ export function onCurrentDemand(
 ): CurrentDemandOutcome {
   const dc = s.readings.dc;
   const v = Math.min(req.targetVoltageV, dc.maxVoltageV);
-  const iPowerCap = dc.maxPowerW / Math.max(v, 1);
-  const i = Math.max(0, Math.min(req.targetCurrentA, dc.maxCurrentA, iPowerCap));
+  const discharge = req.targetCurrentA < 0;
+  const iPowerCap = (discharge ? dc.maxDischargePowerW : dc.maxPowerW) / Math.max(v, 1);
+  const iMax = discharge ? dc.maxDischargeCurrentA : dc.maxCurrentA;
+  const want = Math.abs(req.targetCurrentA);
+  const i = Math.max(0, Math.min(want, iMax, iPowerCap)) * (discharge ? -1 : 1);
   fx.push({ kind: "port-command", command: { port: "power-stage", op: "set", voltageV: v, currentA: i } });
   const ev = {
     ...s.ev,
@@ -264,8 +270,8 @@ export function onCurrentDemand(
   return {
     state: { ...s, ev },
     voltageLimitAchieved: req.targetVoltageV > dc.maxVoltageV,
-    currentLimitAchieved: req.targetCurrentA > dc.maxCurrentA,
-    powerLimitAchieved: req.targetCurrentA > iPowerCap && iPowerCap < dc.maxCurrentA,
+    currentLimitAchieved: want > iMax,
+    powerLimitAchieved: want > iPowerCap && iPowerCap < iMax,
   };
 }
 

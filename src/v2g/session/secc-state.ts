@@ -115,6 +115,9 @@ export interface EvView {
   targetVoltageV: number;
   targetCurrentA: number;
   socPercent: number;
+  /** ISO 15118-20 BPT: the EV's discharge limits (positive magnitudes), when it declared them. */
+  maxDischargeCurrentA?: number;
+  maxDischargePowerW?: number;
 }
 
 /** State of the SECC machine. */

@@ -1,11 +1,18 @@
 /**
- * ISO 15118-20 DC_ChargeLoopReq → Res (ISO 15118-20 digest §3.3/§3.4). The control-mode element must be the
- * session's (else FAILED). Scheduled: the EV's EVTargetVoltage/EVTargetCurrent, clamped to the EVSE limits.
- * Dynamic: the EVSE sets the power — the EV's maximum current, or its maximum power at its present voltage if
- * lower, at its maximum voltage, again within the EVSE limits ([V2G20-2188]). MeterInfo when asked
- * ([V2G20-1082]); EVSEStatus Terminate for a pending stop, an emergency or a fault.
+ * ISO 15118-20 DC_ChargeLoopReq → Res (ISO 15118-20 digest §3.3/§3.4, §6). The control-mode element must be
+ * the session's — Scheduled or Dynamic, BPT_* for a DC_BPT service — else FAILED.
+ * - Scheduled: the EV's EVTargetVoltage/EVTargetCurrent, clamped to the EVSE limits; with DC_BPT a negative
+ *   EVTargetCurrent is a discharge set point (digest §6.2: sign of the DC target current unconfirmed, we
+ *   take negative = discharge), clamped to the EVSE's discharge limits.
+ * - Dynamic: the EVSE sets the power ([V2G20-2188]) — the EV's maximum current, or its maximum power at its
+ *   present voltage if lower, within the EVSE limits. With DC_BPT our SECC discharges while the EV's
+ *   EVTargetEnergyRequest is negative (the EV wants to give energy: it is above the SOC it asks for), at the
+ *   EV's maximum discharge current or power, within the EVSE's.
+ * MeterInfo when asked ([V2G20-1082]), with BPT_DischargedEnergyReadingWh in a BPT session; EVSEPresentCurrent
+ * is negative while discharging; EVSEStatus Terminate for a pending stop, an emergency or a fault.
  */
 import type { iso20Dc } from "../../../codecs/index.js";
+import { isBptService } from "../../session/iso20-session.js";
 import { onCurrentDemand } from "../../session/secc-logic.js";
 import type { HandlerCtx, SeccHandler } from "../../session/secc-protocol.js";
 import type { SeccState } from "../../session/secc-state.js";
@@ -13,20 +20,42 @@ import { rn, rnum } from "../envelope.js";
 import { type Body, evseStatus, type iso20Common, session20 } from "./common.js";
 
 type Flags = { v: boolean; i: boolean; p: boolean };
+type Res = Body<iso20Dc.DC_ChargeLoopResType>;
+
+function controlMode(s: SeccState): Partial<Res> {
+  const dc = s.readings.dc;
+  const limits = {
+    EVSEMaximumChargePower: rn(dc.maxPowerW),
+    EVSEMaximumChargeCurrent: rn(dc.maxCurrentA),
+    EVSEMaximumVoltage: rn(dc.maxVoltageV),
+  };
+  const discharge = {
+    EVSEMaximumDischargePower: rn(dc.maxDischargePowerW),
+    EVSEMinimumDischargePower: rn(0),
+    EVSEMaximumDischargeCurrent: rn(dc.maxDischargeCurrentA),
+    EVSEMinimumVoltage: rn(dc.minVoltageV),
+  };
+  const bpt = isBptService(session20(s).serviceId);
+  if (session20(s).controlMode === "dynamic") {
+    const d = { ...limits, EVSEMinimumChargePower: rn(0) };
+    return bpt
+      ? { BPT_Dynamic_DC_CLResControlMode: { ...d, ...discharge } }
+      : { Dynamic_DC_CLResControlMode: d };
+  }
+  return bpt
+    ? { BPT_Scheduled_DC_CLResControlMode: { ...limits, ...discharge } }
+    : { Scheduled_DC_CLResControlMode: limits };
+}
 
 function response(
   s: SeccState,
   code: iso20Common.responseCodeType,
   meter: boolean,
   flags: Flags = { v: false, i: false, p: false },
-): Body<iso20Dc.DC_ChargeLoopResType> {
+): Res {
   const r = s.readings;
   const st = evseStatus(s);
-  const limits = {
-    EVSEMaximumChargePower: rn(r.dc.maxPowerW),
-    EVSEMaximumChargeCurrent: rn(r.dc.maxCurrentA),
-    EVSEMaximumVoltage: rn(r.dc.maxVoltageV),
-  };
+  const bpt = isBptService(session20(s).serviceId);
   return {
     ResponseCode: code,
     ...(st && { EVSEStatus: st }),
@@ -34,6 +63,7 @@ function response(
       MeterInfo: {
         MeterID: s.cfg.meterId,
         ChargedEnergyReadingWh: BigInt(Math.max(0, Math.round(r.energyWh))),
+        ...(bpt && { BPT_DischargedEnergyReadingWh: BigInt(Math.max(0, Math.round(r.dischargedWh))) }),
       },
     }),
     EVSEPresentCurrent: rn(r.presentCurrentA),
@@ -41,44 +71,58 @@ function response(
     EVSEPowerLimitAchieved: flags.p,
     EVSECurrentLimitAchieved: flags.i,
     EVSEVoltageLimitAchieved: flags.v,
-    ...(session20(s).controlMode === "dynamic"
-      ? {
-          Dynamic_DC_CLResControlMode: {
-            EVSEMaximumChargePower: limits.EVSEMaximumChargePower,
-            EVSEMinimumChargePower: rn(0),
-            EVSEMaximumChargeCurrent: limits.EVSEMaximumChargeCurrent,
-            EVSEMaximumVoltage: limits.EVSEMaximumVoltage,
-          },
-        }
-      : { Scheduled_DC_CLResControlMode: limits }),
-  };
+    ...controlMode(s),
+  } as Res;
+}
+
+type Targets = {
+  targetVoltageV: number;
+  targetCurrentA: number;
+  maxVoltageV?: number;
+  maxCurrentA?: number;
+  maxPowerW?: number;
+};
+
+function dynamicTargets(
+  req: iso20Dc.DC_ChargeLoopReqType,
+  d: iso20Dc.Dynamic_DC_CLReqControlModeType | iso20Dc.BPT_Dynamic_DC_CLReqControlModeType,
+): Targets {
+  const vPresent = Math.max(rnum(req.EVPresentVoltage), 1);
+  const iMax = rnum(d.EVMaximumChargeCurrent);
+  const pMax = rnum(d.EVMaximumChargePower);
+  const base = { targetVoltageV: rnum(d.EVMaximumVoltage), maxVoltageV: rnum(d.EVMaximumVoltage) };
+  if ("EVMaximumDischargeCurrent" in d && rnum(d.EVTargetEnergyRequest) < 0) {
+    const iDis = Math.abs(rnum(d.EVMaximumDischargeCurrent));
+    const pDis = Math.abs(rnum(d.EVMaximumDischargePower));
+    return { ...base, targetCurrentA: -Math.min(iDis, pDis / vPresent), maxCurrentA: iMax, maxPowerW: pMax };
+  }
+  return { ...base, targetCurrentA: Math.min(iMax, pMax / vPresent), maxCurrentA: iMax, maxPowerW: pMax };
 }
 
 /** The EV's targets from the request's control mode, or undefined when it is not the session's. */
-function targets(s: SeccState, req: iso20Dc.DC_ChargeLoopReqType) {
+function targets(s: SeccState, req: iso20Dc.DC_ChargeLoopReqType): Targets | undefined {
+  const bpt = isBptService(session20(s).serviceId);
   if (session20(s).controlMode === "dynamic") {
-    const d = req.Dynamic_DC_CLReqControlMode;
-    if (!d) return undefined;
-    const vPresent = Math.max(rnum(req.EVPresentVoltage), 1);
-    const iMax = rnum(d.EVMaximumChargeCurrent);
-    const pMax = rnum(d.EVMaximumChargePower);
-    return {
-      targetVoltageV: rnum(d.EVMaximumVoltage),
-      targetCurrentA: Math.min(iMax, pMax / vPresent),
-      maxVoltageV: rnum(d.EVMaximumVoltage),
-      maxCurrentA: iMax,
-      maxPowerW: pMax,
-    };
+    const d = bpt ? req.BPT_Dynamic_DC_CLReqControlMode : req.Dynamic_DC_CLReqControlMode;
+    return d ? dynamicTargets(req, d) : undefined;
   }
-  const c = req.Scheduled_DC_CLReqControlMode;
+  const c = bpt ? req.BPT_Scheduled_DC_CLReqControlMode : req.Scheduled_DC_CLReqControlMode;
   if (!c) return undefined;
+  const i = rnum(c.EVTargetCurrent);
   return {
     targetVoltageV: rnum(c.EVTargetVoltage),
-    targetCurrentA: rnum(c.EVTargetCurrent),
+    // a negative target current discharges only in a BPT session
+    targetCurrentA: bpt ? i : Math.max(0, i),
     ...(c.EVMaximumVoltage && { maxVoltageV: rnum(c.EVMaximumVoltage) }),
     ...(c.EVMaximumChargeCurrent && { maxCurrentA: rnum(c.EVMaximumChargeCurrent) }),
     ...(c.EVMaximumChargePower && { maxPowerW: rnum(c.EVMaximumChargePower) }),
   };
+}
+
+/** The control-mode element the session expects, for the error detail. */
+function expectedElement(s: SeccState): string {
+  const bpt = isBptService(session20(s).serviceId) ? "BPT_" : "";
+  return `${bpt}${session20(s).controlMode === "dynamic" ? "Dynamic" : "Scheduled"}_DC_CLReqControlMode`;
 }
 
 /** SECC handler of DC_ChargeLoopReq (neutral name CurrentDemand). */
@@ -88,7 +132,7 @@ export const dcChargeLoop: SeccHandler = {
   handle(s, req: iso20Dc.DC_ChargeLoopReqType, _ctx: HandlerCtx, fx) {
     const t = targets(s, req);
     if (!t) {
-      const detail = `DC_ChargeLoopReq without the ${session20(s).controlMode} control mode of the session`;
+      const detail = `DC_ChargeLoopReq without ${expectedElement(s)}, the control mode of the session`;
       return {
         state: s,
         body: response(s, "FAILED", req.MeterInfoRequested),

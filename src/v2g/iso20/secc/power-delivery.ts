@@ -8,7 +8,7 @@
 import { onPowerDelivery } from "../../session/secc-logic.js";
 import type { SeccHandler } from "../../session/secc-protocol.js";
 import type { SeccState } from "../../session/secc-state.js";
-import { type Body, evProcessing, evseStatus, type iso20Common, session20 } from "./common.js";
+import { type Body, evProcessing, evseStatus, type iso20Common, session20, with20 } from "./common.js";
 
 function response(s: SeccState, code: iso20Common.responseCodeType): Body<iso20Common.PowerDeliveryResType> {
   const st = evseStatus(s);
@@ -34,7 +34,10 @@ export const powerDelivery: SeccHandler = {
     )
       return { state: s, body: response(s, "FAILED_ScheduleSelectionInvalid"), processing };
     if (processing === "Ongoing") return { state: s, body: response(s, "OK"), processing };
-    const st = onPowerDelivery(s, req.ChargeProgress === "Start" ? "start" : "stop", false, fx);
+    const start = req.ChargeProgress === "Start";
+    // BPT: the channel the EV selected (ISO 15118-20 digest §6.1); the loop requests carry the set points
+    const channel = start && req.BPT_ChannelSelection === "Discharge" ? "Discharge" : "Charge";
+    const st = onPowerDelivery(with20(s, { channel }), start ? "start" : "stop", false, fx);
     return { state: st, body: response(st, "OK"), processing };
   },
   failed: (s, code) => response(s, code as iso20Common.responseCodeType),

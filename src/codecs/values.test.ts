@@ -1,0 +1,25 @@
+/** Scaled-number helpers: a RationalNumber (ISO 15118-20) stands for the number it was made from. */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import fc from "fast-check";
+import { numberToRational, rationalToNumber } from "./values.js";
+
+test("numberToRational: -37499 Wh is not rounded to 0 × 10^14 (an exact-looking fit of a vanishing value)", () => {
+  const r = numberToRational(-37499);
+  assert.ok(Math.abs(rationalToNumber(r) + 37499) <= 5, JSON.stringify(r));
+  assert.deepEqual(numberToRational(37499), { Exponent: 1, Value: 3750 });
+});
+
+test("numberToRational: within half a unit of its exponent of the number (fast-check)", () => {
+  fc.assert(
+    fc.property(fc.double({ min: -3e8, max: 3e8, noNaN: true }), (x) => {
+      const r = numberToRational(x);
+      const back = rationalToNumber(r);
+      const unit = 10 ** r.Exponent;
+      assert.ok(Math.abs(back - x) <= unit / 2 + 1e-9 * Math.abs(x), `${x} → ${JSON.stringify(r)} = ${back}`);
+      // the coarsest exponent that still fits a short: never a zero Value for a number of at least 1
+      if (Math.abs(x) >= 1) assert.notEqual(r.Value, 0, `${x} → ${JSON.stringify(r)}`);
+    }),
+    { numRuns: 2000 },
+  );
+});
