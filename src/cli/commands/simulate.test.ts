@@ -125,6 +125,67 @@ for (const [args, option] of [
   });
 }
 
+test("nacs simulate --protocol iso20 --service dc-bpt --json: energy back to the grid, SOC down to the EV's minimum, balance within 1 %", () => {
+  const r = nacs(
+    "--protocol",
+    "iso20",
+    "--service",
+    "dc-bpt",
+    "--soc",
+    "60",
+    "--min-soc",
+    "52",
+    "--json",
+    "--no-record",
+  );
+  assert.equal(r.status, 0, r.stderr);
+  const j = JSON.parse(r.stdout);
+  assert.equal(j.protocol, "iso20");
+  assert.equal(j.stopReason, "minimum SOC reached");
+  assert.ok(
+    j.energyDeliveredWh < -5000,
+    `net meter energy ${j.energyDeliveredWh} Wh (negative: to the grid)`,
+  );
+  assert.ok(j.energyDischargedWh > 5000, `discharged ${j.energyDischargedWh} Wh`);
+  assert.ok(j.socEnd <= 52 && j.socEnd > 51.5, `SOC ${j.socStart} → ${j.socEnd}`);
+  const battery = (j.batteryKwh * 1000 * (j.socEnd - j.socStart)) / 100;
+  const err = Math.abs(j.energyDeliveredWh - j.lossesWh - battery) / Math.abs(battery);
+  assert.ok(err < 0.01, `balance ${err}`);
+  assert.deepEqual(j.safety, []);
+  const table = nacs(
+    "--protocol",
+    "iso20",
+    "--service",
+    "dc-bpt",
+    "--soc",
+    "40",
+    "--min-soc",
+    "39",
+    "--no-record",
+  );
+  assert.equal(table.status, 0, table.stderr);
+  assert.match(table.stdout, /iso20 dc-bpt scheduled/);
+  assert.match(table.stdout, /energy to grid/);
+});
+
+test("--service and --min-soc: validated and named; a BPT service starts at 80 % unless --soc is given", () => {
+  for (const [raw, flag] of [
+    [{ service: "dc-bpt" }, "--service"],
+    [{ protocol: "iso20", service: "wpt" }, "--service"],
+    [{ protocol: "iso20", minSoc: "20" }, "--min-soc"],
+    [{ protocol: "iso20", service: "dc-bpt", soc: "25" }, "--min-soc"],
+    [{ protocol: "iso20", service: "dc-bpt", minSoc: "85" }, "--min-soc"],
+  ] as [Record<string, unknown>, string][])
+    assert.throws(
+      () => parseSimulateOptions(raw),
+      (e: unknown) => e instanceof UsageError && e.message.includes(flag),
+      `${JSON.stringify(raw)} should name ${flag}`,
+    );
+  const o = parseSimulateOptions({ protocol: "iso20", service: "dc-bpt" });
+  assert.equal(o.soc, 80);
+  assert.equal(parseSimulateOptions({ protocol: "iso20", service: "dc-bpt", soc: "70" }).soc, 70);
+});
+
 test("option validation (in process): every option is range-checked and named", () => {
   const bad: [Record<string, unknown>, string][] = [
     [{ maxCurrent: "5" }, "--max-current"],

@@ -97,3 +97,22 @@ test("safetyReset: refused while energised; latching faults need the operator", 
   assert.equal(safetyReset(e, false).trip?.fault, "emergency-stop", "latched");
   assert.equal(safetyReset(e, true).trip, null, "operator reset");
 });
+
+test("checkOutput: the limits apply in both directions — a discharge current beyond the negotiated discharge maximum trips", () => {
+  const l = {
+    evMaxVoltageV: 500,
+    evseMaxVoltageV: 1000,
+    evMaxCurrentA: 200,
+    evseMaxCurrentA: 400,
+    regulationToleranceA: 5,
+    evMaxDischargeCurrentA: 150,
+    evseMaxDischargeCurrentA: 100,
+  };
+  assert.equal(checkOutput(l, 400, -100), null);
+  const bad = checkOutput(l, 400, -130);
+  assert.equal(bad?.fault, "over-current");
+  assert.match(bad?.detail ?? "", /discharge 130\.0 A > 110\.0 A \(negotiated 100 A\)/);
+  // without declared discharge limits the charge limits bound the discharge current too
+  const { evMaxDischargeCurrentA: _a, evseMaxDischargeCurrentA: _b, ...plain } = l;
+  assert.equal(checkOutput(plain, 400, -230)?.fault, "over-current");
+});
