@@ -51,3 +51,24 @@ test("plotSvg marks every phase and trip and scales the time axis to the session
   assert.match(svg, />30 s</);
   assert.match(svg, /0 … 31 s/);
 });
+
+test("plotSvg: current and power of a discharging (BPT) session get a signed axis with a zero line", () => {
+  const events: RecordEvent[] = [
+    { t: 0, type: "sample", v: 700, i: 0, p: 0, soc: 80 },
+    { t: 10, type: "sample", v: 690, i: -300, p: -207_000, soc: 79 },
+    { t: 20, type: "sample", v: 690, i: -300, p: -207_000, soc: 78 },
+  ] as RecordEvent[];
+  const svg = plotSvg(events);
+  // current axis −500 … 1 A, power axis −250 … 1 kW; the curves go below the zero line, not flat on it
+  assert.match(svg, />-500</);
+  assert.match(svg, />-250</);
+  const paths = [...svg.matchAll(/<path d="([^"]+)"/g)].map((m) => m[1]!);
+  const ys = (d: string) => [...d.matchAll(/[ML][\d.]+,([\d.]+)/g)].map((m) => Number(m[1]));
+  const current = ys(paths[1]!);
+  assert.ok(current[1]! > current[0]!, `the discharge current is drawn below zero: ${current}`);
+  // a charge-only session keeps its 0-based axes
+  assert.doesNotMatch(
+    plotSvg([{ t: 0, type: "sample", v: 400, i: 100, p: 40_000, soc: 20 }] as RecordEvent[]),
+    />-\d/,
+  );
+});

@@ -32,11 +32,22 @@ function niceMax(x: number): number {
   return 10 * p;
 }
 
-function panel(s: Series, y0: number, tMax: number, yMax: number, step: boolean, ticks?: string[]): string {
+/**
+ * One panel from `yMin` (0, or negative for quantities that flow both ways: current and power of a
+ * bidirectional session, drawn with a zero line) to `yMax`.
+ */
+function panel(
+  s: Series,
+  y0: number,
+  tMax: number,
+  [yMin, yMax]: [number, number],
+  step: boolean,
+  ticks?: string[],
+): string {
   const w = PLOT_WIDTH - LEFT - RIGHT;
   const h = PLOT_PANEL_HEIGHT;
   const x = (t: number) => LEFT + (tMax > 0 ? (t / tMax) * w : 0);
-  const y = (v: number) => y0 + h - (Math.max(0, Math.min(v, yMax)) / yMax) * h;
+  const y = (v: number) => y0 + h - ((Math.max(yMin, Math.min(v, yMax)) - yMin) / (yMax - yMin)) * h;
   let d = "";
   let prevY: number | null = null;
   for (const [t, v] of s.points) {
@@ -52,7 +63,10 @@ function panel(s: Series, y0: number, tMax: number, yMax: number, step: boolean,
     ? ticks
         .map((tk, k) => `<text x="${LEFT - 6}" y="${y(k) + 4}" text-anchor="end">${esc(tk)}</text>`)
         .join("")
-    : `<text x="${LEFT - 6}" y="${y0 + 10}" text-anchor="end">${yMax}</text><text x="${LEFT - 6}" y="${y0 + h}" text-anchor="end">0</text>`;
+    : `<text x="${LEFT - 6}" y="${y0 + 10}" text-anchor="end">${yMax}</text><text x="${LEFT - 6}" y="${y0 + h}" text-anchor="end">${yMin}</text>` +
+      (yMin < 0
+        ? `<text x="${LEFT - 6}" y="${y(0) + 4}" text-anchor="end">0</text><line x1="${LEFT}" x2="${LEFT + w}" y1="${y(0).toFixed(1)}" y2="${y(0).toFixed(1)}" stroke="#999"/>`
+        : "");
   return (
     `<g><rect x="${LEFT}" y="${y0}" width="${w}" height="${h}" fill="none" stroke="#ccc"/>` +
     `<text x="${LEFT + 4}" y="${y0 - 6}" font-weight="bold">${esc(s.label)} (${esc(s.unit)})</text>${labels}` +
@@ -111,16 +125,22 @@ export function plotSvg(events: readonly RecordEvent[]): string {
     points: events.filter((e) => e.type === "cp").map((e) => [e.t, CP_LEVEL[String(e.state)] ?? 0]),
   };
   const tMax = Math.max(1, ...events.map((e) => e.t));
-  const panels: [Series, number, boolean, string[]?][] = [
-    [series("Voltage", "V", "#1f78b4", "v"), niceMax(Math.max(...samples.map((e) => num(e, "v")), 1)), false],
-    [series("Current", "A", "#e31a1c", "i"), niceMax(Math.max(...samples.map((e) => num(e, "i")), 1)), false],
+  // a quantity that went negative (energy out of the car) gets a signed axis
+  const range = (k: string, scale = 1): [number, number] => {
+    const vs = samples.map((e) => num(e, k) * scale);
+    const lo = Math.min(0, ...vs);
+    return [lo < 0 ? -niceMax(-lo) : 0, niceMax(Math.max(...vs, 1))];
+  };
+  const panels: [Series, [number, number], boolean, string[]?][] = [
     [
-      series("Power", "kW", "#33a02c", "p", 1 / 1000),
-      niceMax(Math.max(...samples.map((e) => num(e, "p") / 1000), 1)),
+      series("Voltage", "V", "#1f78b4", "v"),
+      [0, niceMax(Math.max(...samples.map((e) => num(e, "v")), 1))],
       false,
     ],
-    [series("SOC", "%", "#ff7f00", "soc"), 100, false],
-    [cp, 5, true, ["F", "E", "D", "C", "B", "A"]],
+    [series("Current", "A", "#e31a1c", "i"), range("i"), false],
+    [series("Power", "kW", "#33a02c", "p", 1 / 1000), range("p", 1 / 1000), false],
+    [series("SOC", "%", "#ff7f00", "soc"), [0, 100], false],
+    [cp, [0, 5], true, ["F", "E", "D", "C", "B", "A"]],
   ];
   const w = PLOT_WIDTH - LEFT - RIGHT;
   const xOf = (t: number) => LEFT + (t / tMax) * w;
