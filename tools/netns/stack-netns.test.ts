@@ -10,6 +10,7 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { test } from "node:test";
+import { checkIso20Row, iso20MatrixRows } from "../../src/cli/testing/iso20-matrix.js";
 import type { RecordEvent } from "../../src/link/host/record.js";
 import { rawAddonPath } from "../../src/link/raw/addon.js";
 import { listNetns, netnsSkipReason } from "./netns.js";
@@ -104,6 +105,64 @@ for (const [label, opts] of [
           `ChargingStatus ${r.ev.messageCounts?.ChargingStatusReq}, ` +
           `WeldingDetection ${r.ev.messageCounts?.WeldingDetectionReq}), ${r.evse.energyDeliveredWh} Wh, ` +
           `SECC median ${r.evse.responseTimesMs.median} ms`,
+      );
+    },
+  );
+}
+
+/**
+ * ISO 15118-20 over the veth with SLAC: the matrix rows (src/cli/testing/iso20-matrix.ts) on TLS 1.3 with
+ * mutual TLS (the -20 profile, a test PKI of the run) — every service in scheduled and dynamic control mode
+ * plus pause and resume — and one scheduled row over plain TCP (`--iso20-without-tls`). One row at a time:
+ * the namespaces are named after this process.
+ */
+const ISO20_VETH_ROWS = [
+  ...iso20MatrixRows(["tls13"]),
+  ...iso20MatrixRows(["tcp"]).filter((r) => r.control === "scheduled" && !r.pauseResume),
+];
+const matrixStarted = performance.now();
+let matrixDone = 0;
+for (const row of ISO20_VETH_ROWS) {
+  test(
+    `netns: ISO 15118-20 with SLAC, SDP and the session over the veth: ${row.label}`,
+    { skip, timeout: RUN_TIMEOUT_MS + 15_000 },
+    async () => {
+      const t0 = performance.now();
+      let r: StackNetnsResult | undefined;
+      try {
+        r = await runStackNetns({ iso20: row, timeoutMs: RUN_TIMEOUT_MS });
+      } finally {
+        assert.deepEqual(ours(), [], "namespaces of this run are gone");
+      }
+      try {
+        checkIso20Row(row, r);
+      } catch (e) {
+        throw new Error(
+          `${(e as Error).message}\nEV stderr: ${r.evStderr.slice(-2000)}\nEVSE stderr: ${r.evseStderr.slice(-2000)}`,
+          { cause: e },
+        );
+      }
+      // SLAC ran on the veth before SDP, in both controllers (a --no-slac run goes straight to SDP).
+      for (const [events, who] of [
+        [r.evEvents, "EV"],
+        [r.evseEvents, "EVSE"],
+      ] as const) {
+        const ph = controllerPhases(events, who);
+        assert.ok(ph.indexOf("slac") >= 0 && ph.indexOf("slac") < ph.indexOf("sdp"), `${who}: ${ph}`);
+      }
+      assert.match(r.evseStderr, new RegExp(`evse: slac: evse: matched with ${reEscape(bare(r.evMac))}`));
+      const transport = row.transport === "tcp" ? "tcp" : "tls";
+      assert.match(
+        r.evStderr,
+        new RegExp(`ev: V2G ${transport} connect to \\[${reEscape(r.evseLinkLocal)}%veth-ev\\]`),
+      );
+      if (row.transport === "tls13") assert.match(r.evseStderr, /TLSv1\.3/);
+      matrixDone++;
+      console.log(
+        `# ${row.label} (veth, SLAC): ${((performance.now() - t0) / 1000).toFixed(1)} s wall ` +
+          `(EV process ${(r.evWallMs / 1000).toFixed(1)} s), session ${((r.ev.durationMs ?? 0) / 1000).toFixed(1)} s, ` +
+          `${r.ev.messages} messages, ${r.evse.energyDeliveredWh} Wh; ` +
+          `-20 veth rows so far ${matrixDone}/${ISO20_VETH_ROWS.length} in ${((performance.now() - matrixStarted) / 1000).toFixed(1)} s`,
       );
     },
   );

@@ -85,6 +85,8 @@ export function iso20MatrixRows(
 /** Options of `nacs evse` for a row (besides interface, ports, board, JSON). `pki`: the test PKI directory. */
 export function iso20EvseArgs(row: Iso20MatrixRow, pki: string): string[] {
   return [
+    "--mode",
+    row.service.service.startsWith("ac") ? "ac" : "dc",
     "--protocol",
     "iso20,iso2,din",
     ...(row.service.service.endsWith("-bpt") ? ["--bidirectional"] : []),
@@ -118,7 +120,7 @@ function transportArgs(row: Iso20MatrixRow, pki: string, side: "ev" | "evse"): s
 }
 
 /** A `--json` summary of either side (src/cli/live/summary.ts). */
-export type MatrixSummary = Record<string, unknown> & {
+export interface MatrixSummary {
   protocol: string | null;
   messages: number;
   messageCounts?: Record<string, number>;
@@ -131,7 +133,8 @@ export type MatrixSummary = Record<string, unknown> & {
   resumed?: boolean;
   v2gConnections?: number;
   connections?: { accepted: number; sessions: number };
-};
+  durationMs?: number;
+}
 
 /** A record event of `--events` (only `type`, `dir` and `name` of `msg` events are read). */
 export type MatrixRecord = { type: string } & Record<string, unknown>;
