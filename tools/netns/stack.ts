@@ -89,6 +89,8 @@ export interface StackNetnsOptions {
    * `tls` and the SOC come from the row.
    */
   iso20?: Iso20MatrixRow;
+  /** Namespace tag (netns.ts createVethPair): `<pid>-<n>` lets runs go in parallel (default the pid). */
+  tag?: string;
 }
 
 interface Proc {
@@ -170,7 +172,7 @@ const readEvents = (file: string): RecordEvent[] =>
 /** Run EVSE and EV in two namespaces until both processes have left; throws with both stderr on failure. */
 export async function runStackNetns(o: StackNetnsOptions = {}): Promise<StackNetnsResult> {
   const deadline = performance.now() + (o.timeoutMs ?? 60_000);
-  const pair = createVethPair();
+  const pair = createVethPair(o.tag ?? process.pid);
   const dir = mkdtempSync(join(tmpdir(), "nacs-stack-"));
   let evse: Proc | undefined;
   let ev: Proc | undefined;

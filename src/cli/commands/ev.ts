@@ -46,11 +46,8 @@ export const EV_ISO20_LIVE_SERVICES: readonly string[] = ["dc", "dc-bpt"];
 /** `--mode` a `--service` implies: ac for AC / AC_BPT, dc for DC / DC_BPT. */
 export const serviceMode = (service: string): "ac" | "dc" => (service.startsWith("ac") ? "ac" : "dc");
 
-const seconds = (what: string) =>
-  z.coerce
-    .number({ error: `must be a number of seconds (${what})` })
-    .min(0)
-    .max(LIVE_PAUSE_MAX_S);
+/** A number of seconds, 0 to {@link LIVE_PAUSE_MAX_S}. */
+const seconds = () => z.coerce.number().min(0).max(LIVE_PAUSE_MAX_S);
 
 /** Options of `nacs ev`. */
 export const evOptionsSchema = v2gCommonSchema
@@ -71,8 +68,8 @@ export const evOptionsSchema = v2gCommonSchema
       .enum(EV_ISO20_SERVICES, { error: `must be one of ${EV_ISO20_SERVICES.join(", ")}` })
       .optional(),
     control: z.enum(["scheduled", "dynamic"], { error: 'must be "scheduled" or "dynamic"' }).optional(),
-    pauseAfter: seconds("into the charge loop").optional(),
-    resumeAfter: seconds("after the pause").optional(),
+    pauseAfter: seconds().optional(),
+    resumeAfter: seconds().optional(),
   })
   .superRefine((o, ctx) => {
     checkModeProtocols(o.mode, o.protocol, ctx);
