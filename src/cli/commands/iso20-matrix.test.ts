@@ -24,6 +24,8 @@ import { type NacsProc, spawnNacs, waitForStderr } from "../testing/spawn-nacs.j
 const MATRIX_CONCURRENCY = Number(process.env.NACS_MATRIX_CONCURRENCY) || 3;
 /** Limit of one row (both processes start to exit); the test allows 10 s more. */
 const ROW_TIMEOUT_MS = 60_000;
+/** After the EV left, the EVSE reports and leaves (it waits for the cable at most 10 s, evse-host.ts). */
+const EVSE_AFTER_EV_MS = 20_000;
 
 const rows = iso20MatrixRows();
 /** Distinct SDP ports per row (below the ephemeral range). */
@@ -85,10 +87,11 @@ describe(
           ]);
           await waitForStderr(evse, /evse ready/, 20_000);
           ev = spawnNacs(["ev", ...common, "--events", evEvents, ...iso20EvArgs(row, pki)]);
-          const [evExit, evseExit] = await Promise.all([
-            exitBy(ev, "nacs ev", deadline),
-            exitBy(evse, "nacs evse", deadline),
-          ]);
+          const evExit = await exitBy(ev, "nacs ev", deadline);
+          // An EV that failed leaves the EVSE waiting for it: fail now, with the EV's words.
+          assert.equal(evExit, 0, `nacs ev exit code; stderr: ${ev.err.slice(-2000)}`);
+          const evseDeadline = Math.min(deadline, performance.now() + EVSE_AFTER_EV_MS);
+          const evseExit = await exitBy(evse, "nacs evse", evseDeadline);
           const r = {
             ev: summaryOf("EV", ev),
             evse: summaryOf("EVSE", evse),
