@@ -48,11 +48,14 @@ const alive = (pid: number): boolean => {
   }
 };
 
-/** Delete `nacs-ev-<pid>` / `nacs-evse-<pid>` namespaces whose process is gone; returns their names. */
+/**
+ * Delete `nacs-ev-<pid>[-<n>]` / `nacs-evse-<pid>[-<n>]` namespaces whose process is gone; returns their
+ * names.
+ */
 export function sweepStaleNetns(): string[] {
   const gone: string[] = [];
   for (const n of listNetns()) {
-    const m = /^nacs-(?:ev|evse)-(\d+)$/.exec(n);
+    const m = /^nacs-(?:ev|evse)-(\d+)(?:-\d+)?$/.exec(n);
     if (!m || alive(Number(m[1]))) continue;
     try {
       ip(["netns", "del", n]);
@@ -76,7 +79,7 @@ export interface VethPair {
 
 /**
  * Create `nacs-ev-<tag>` and `nacs-evse-<tag>` joined by a veth pair (veth-ev ↔ veth-evse), bring both
- * ends and both loopbacks up. On any failure everything made so far is removed before the error is thrown.
+ * ends and both loopbacks up. `tag`: the process id, or `<pid>-<n>` for the n-th of parallel pairs. On any failure everything made so far is removed before the error is thrown.
  */
 export function createVethPair(tag: string | number = process.pid): VethPair {
   sweepStaleNetns();

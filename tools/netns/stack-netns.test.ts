@@ -9,7 +9,8 @@
  */
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
-import { test } from "node:test";
+import { before, describe, it, test } from "node:test";
+import { checkIso20Row, iso20MatrixRows } from "../../src/cli/testing/iso20-matrix.js";
 import type { RecordEvent } from "../../src/link/host/record.js";
 import { rawAddonPath } from "../../src/link/raw/addon.js";
 import { listNetns, netnsSkipReason } from "./netns.js";
@@ -20,7 +21,7 @@ const skip =
   (existsSync(rawAddonPath()) ? undefined : `raw Ethernet addon not built (${rawAddonPath()}): run npm ci`);
 if (skip) console.log(`# netns stack test skipped: ${skip}`);
 
-const ours = () => listNetns().filter((n) => n.endsWith(`-${process.pid}`));
+const ours = (tag: string | number = process.pid) => listNetns().filter((n) => n.endsWith(`-${tag}`));
 /** MAC "aa:bb:cc:dd:ee:ff" as the SLAC logs print it ("aabbccddeeff"). */
 const bare = (mac: string) => mac.replaceAll(":", "").toLowerCase();
 /** The controller's phase log lines of a record ("EV phase slac" → "slac"), in order. */
@@ -108,6 +109,73 @@ for (const [label, opts] of [
     },
   );
 }
+
+/**
+ * ISO 15118-20 over the veth with SLAC: the matrix rows (src/cli/testing/iso20-matrix.ts) on TLS 1.3 with
+ * mutual TLS (the -20 profile, a test PKI of the run) — every service in scheduled and dynamic control mode
+ * plus pause and resume — and one scheduled row over plain TCP (`--iso20-without-tls`). Rows run
+ * {@link VETH_CONCURRENCY} at a time, each in its own namespace pair (`nacs-ev-<pid>-<row>`).
+ */
+const ISO20_VETH_ROWS = [
+  ...iso20MatrixRows(["tls13"]),
+  ...iso20MatrixRows(["tcp"]).filter((r) => r.control === "scheduled" && !r.pauseResume),
+];
+/** -20 veth rows at once, each in its own namespace pair (`NACS_VETH_CONCURRENCY`, default 2). */
+const VETH_CONCURRENCY = Number(process.env.NACS_VETH_CONCURRENCY) || 2;
+let matrixStarted = 0;
+let matrixDone = 0;
+describe(
+  "netns: ISO 15118-20 with SLAC, SDP and the session over the veth",
+  { skip, concurrency: VETH_CONCURRENCY },
+  () => {
+    before(() => {
+      matrixStarted = performance.now();
+    });
+    ISO20_VETH_ROWS.forEach((row, i) => {
+      it(row.label, { timeout: RUN_TIMEOUT_MS + 15_000 }, async () => {
+        const t0 = performance.now();
+        const tag = `${process.pid}-${i}`;
+        let r: StackNetnsResult | undefined;
+        try {
+          r = await runStackNetns({ iso20: row, timeoutMs: RUN_TIMEOUT_MS, tag });
+        } finally {
+          assert.deepEqual(ours(tag), [], "namespaces of this run are gone");
+        }
+        try {
+          checkIso20Row(row, r);
+        } catch (e) {
+          throw new Error(
+            `${(e as Error).message}\nEV stderr: ${r.evStderr.slice(-2000)}\nEVSE stderr: ${r.evseStderr.slice(-2000)}`,
+            { cause: e },
+          );
+        }
+        // SLAC ran on the veth before SDP, in both controllers (a --no-slac run goes straight to SDP).
+        for (const [events, who] of [
+          [r.evEvents, "EV"],
+          [r.evseEvents, "EVSE"],
+        ] as const) {
+          const ph = controllerPhases(events, who);
+          assert.ok(ph.indexOf("slac") >= 0 && ph.indexOf("slac") < ph.indexOf("sdp"), `${who}: ${ph}`);
+        }
+        assert.match(r.evseStderr, new RegExp(`evse: slac: evse: matched with ${reEscape(bare(r.evMac))}`));
+        const transport = row.transport === "tcp" ? "tcp" : "tls";
+        assert.match(
+          r.evStderr,
+          new RegExp(`ev: V2G ${transport} connect to \\[${reEscape(r.evseLinkLocal)}%veth-ev\\]`),
+        );
+        if (row.transport === "tls13") assert.match(r.evseStderr, /TLSv1\.3/);
+        matrixDone++;
+        console.log(
+          `# ${row.label} (veth, SLAC): ${((performance.now() - t0) / 1000).toFixed(1)} s wall ` +
+            `(EV process ${(r.evWallMs / 1000).toFixed(1)} s), session ${((r.ev.durationMs ?? 0) / 1000).toFixed(1)} s, ` +
+            `${r.ev.messages} messages, ${r.evse.energyDeliveredWh} Wh; ` +
+            `-20 veth rows so far ${matrixDone}/${ISO20_VETH_ROWS.length} in ${((performance.now() - matrixStarted) / 1000).toFixed(1)} s ` +
+            `(${VETH_CONCURRENCY} at a time)`,
+        );
+      });
+    });
+  },
+);
 
 test("netns: a stack run that cannot finish still removes its namespaces", { skip }, async () => {
   await assert.rejects(runStackNetns({ timeoutMs: 1 }), /timed out|exited first/);

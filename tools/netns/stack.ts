@@ -14,6 +14,12 @@ import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import {
+  type Iso20MatrixRow,
+  iso20EvArgs,
+  iso20EvseArgs,
+  type MatrixSummary,
+} from "../../src/cli/testing/iso20-matrix.js";
 import { parseNdjson, type RecordEvent } from "../../src/link/host/record.js";
 import { createVethPair, findIp } from "./netns.js";
 import { REPO_ROOT } from "./slac-netns.js";
@@ -36,6 +42,12 @@ export interface StackSummary {
   socStart?: number;
   socEnd?: number;
   unlock?: { atMs: number; inletVoltageV: number };
+  /** ISO 15118-20, resume and connection fields (src/cli/live/summary.ts). */
+  iso20?: MatrixSummary["iso20"];
+  sessionSetups?: number;
+  resumed?: boolean;
+  v2gConnections?: number;
+  connections?: { accepted: number; sessions: number };
 }
 
 /** Result of {@link runStackNetns}. */
@@ -71,6 +83,14 @@ export interface StackNetnsOptions {
   timeoutMs?: number;
   /** The EV sends SDP unicast to the EVSE's link-local address (`--sdp-target`) instead of ff02::1. */
   sdpUnicast?: boolean;
+  /**
+   * An ISO 15118-20 matrix row (src/cli/testing/iso20-matrix.ts): its service, control mode, transport (TLS 1.3
+   * with a test PKI of this run, or plain TCP with `--iso20-without-tls`) and pause/resume; `protocol`,
+   * `tls` and the SOC come from the row.
+   */
+  iso20?: Iso20MatrixRow;
+  /** Namespace tag (netns.ts createVethPair): `<pid>-<n>` lets runs go in parallel (default the pid). */
+  tag?: string;
 }
 
 interface Proc {
@@ -152,7 +172,7 @@ const readEvents = (file: string): RecordEvent[] =>
 /** Run EVSE and EV in two namespaces until both processes have left; throws with both stderr on failure. */
 export async function runStackNetns(o: StackNetnsOptions = {}): Promise<StackNetnsResult> {
   const deadline = performance.now() + (o.timeoutMs ?? 60_000);
-  const pair = createVethPair();
+  const pair = createVethPair(o.tag ?? process.pid);
   const dir = mkdtempSync(join(tmpdir(), "nacs-stack-"));
   let evse: Proc | undefined;
   let ev: Proc | undefined;
@@ -164,16 +184,17 @@ export async function runStackNetns(o: StackNetnsOptions = {}): Promise<StackNet
     );
     const node = [process.execPath, "bin/nacs.js"];
     const events = { ev: join(dir, "ev.ndjson"), evse: join(dir, "evse.ndjson") };
+    const pki = join(dir, "pki");
+    const row = o.iso20;
     const common = [
       "--json",
       "--log-level",
       "info",
       "--time-scale",
       String(o.timeScale ?? 300),
-      "--mode",
-      o.mode ?? "dc",
-      ...(o.protocol ? ["--protocol", o.protocol] : []),
-      ...(o.tls ? ["--tls", "--test-pki", join(dir, "pki")] : []),
+      ...(row ? [] : ["--mode", o.mode ?? "dc"]),
+      ...(o.protocol && !row ? ["--protocol", o.protocol] : []),
+      ...(o.tls && !row ? ["--tls", "--test-pki", pki] : []),
       "--board",
       `sim:${join(dir, "world.sock")}`,
     ];
@@ -185,6 +206,7 @@ export async function runStackNetns(o: StackNetnsOptions = {}): Promise<StackNet
       "--sessions",
       "1",
       ...common,
+      ...(row ? iso20EvseArgs(row, pki) : []),
       "--events",
       events.evse,
     ]);
@@ -197,10 +219,7 @@ export async function runStackNetns(o: StackNetnsOptions = {}): Promise<StackNet
       "ev",
       "--iface",
       pair.ifEv,
-      "--soc",
-      "50",
-      "--target-soc",
-      "51",
+      ...(row ? iso20EvArgs(row, pki) : ["--soc", "50", "--target-soc", "51"]),
       ...(o.sdpUnicast ? ["--sdp-target", linkLocalOf(pair.nsEvse, pair.ifEvse)] : []),
       ...common,
       "--events",

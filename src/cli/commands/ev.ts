@@ -14,6 +14,12 @@
  *
  * `--pcap FILE`: records SLAC, SDP and the V2G session as pcapng as it happens (evse.ts
  * `openHostPcap`).
+ *
+ * ISO 15118-20 (`--protocol` with iso20): `--service dc|dc-bpt|ac|ac-bpt` is the energy service the EV
+ * selects (ISO 15118-20 digest §4.1; an AC one implies `--mode ac`, a DC one `--mode dc`), `--control
+ * scheduled|dynamic` its control mode (digest §4.3). `--pause-after S` pauses the session (SessionStop
+ * Pause) S seconds into the charge loop, `--resume-after S` resumes it S seconds later with the same
+ * SessionID (SDP, a new connection, OK_OldSessionJoined; the same as the `pause` / `resume` lines on stdin).
  */
 import type { Command } from "commander";
 import { z } from "zod";
@@ -23,10 +29,25 @@ import { isLoopback, stderrLogger } from "../../link/host/cli-support.js";
 import { findLinkLocalAddress } from "../../link/iface.js";
 import { parseOptions } from "../errors.js";
 import { runEvHost } from "../live/ev-host.js";
+import { LIVE_PAUSE_MAX_S } from "../live/pause-plan.js";
 import { checkModeProtocols, openHostPcap, v2gCommonSchema } from "./evse.js";
 import { checkEvTlsOptions, evTlsConfig } from "./tls-options.js";
 
 const MAX_S2_DELAY_S = EV_MAX_S2_CLOSE_DELAY_MS / 1000;
+
+/** The -20 energy services `--service` names (ISO 15118-20 digest §4.1). */
+export const EV_ISO20_SERVICES = ["dc", "dc-bpt", "ac", "ac-bpt"] as const;
+/**
+ * The -20 services the live EV runs end to end. ISO 15118-20 AC (AC, AC_BPT) is not there yet: add "ac" and
+ * "ac-bpt" here (and lift the iso20 rule of {@link checkModeProtocols}) once it is.
+ */
+export const EV_ISO20_LIVE_SERVICES: readonly string[] = ["dc", "dc-bpt"];
+
+/** `--mode` a `--service` implies: ac for AC / AC_BPT, dc for DC / DC_BPT. */
+export const serviceMode = (service: string): "ac" | "dc" => (service.startsWith("ac") ? "ac" : "dc");
+
+/** A number of seconds, 0 to {@link LIVE_PAUSE_MAX_S}. */
+const seconds = () => z.coerce.number().min(0).max(LIVE_PAUSE_MAX_S);
 
 /** Options of `nacs ev`. */
 export const evOptionsSchema = v2gCommonSchema
@@ -43,9 +64,16 @@ export const evOptionsSchema = v2gCommonSchema
     evProfile: z
       .enum(EV_PROFILE_NAMES, { error: `must be one of ${EV_PROFILE_NAMES.join(", ")}` })
       .default("default"),
+    service: z
+      .enum(EV_ISO20_SERVICES, { error: `must be one of ${EV_ISO20_SERVICES.join(", ")}` })
+      .optional(),
+    control: z.enum(["scheduled", "dynamic"], { error: 'must be "scheduled" or "dynamic"' }).optional(),
+    pauseAfter: seconds().optional(),
+    resumeAfter: seconds().optional(),
   })
   .superRefine((o, ctx) => {
     checkModeProtocols(o.mode, o.protocol, ctx);
+    checkIso20Options(o, ctx);
     const profileProblem = evProfileProblem(o.evProfile, o.mode);
     if (profileProblem) ctx.addIssue({ code: "custom", path: ["evProfile"], message: profileProblem });
     checkEvTlsOptions(o, ctx);
@@ -57,12 +85,54 @@ export const evOptionsSchema = v2gCommonSchema
       });
   });
 
+/** `--service`, `--control`, `--pause-after`, `--resume-after`: their rules. */
+function checkIso20Options(
+  o: {
+    mode: "dc" | "ac";
+    protocol: string[];
+    service?: string | undefined;
+    control?: string | undefined;
+    pauseAfter?: number | undefined;
+    resumeAfter?: number | undefined;
+  },
+  ctx: z.RefinementCtx,
+): void {
+  const issue = (key: string, message: string) => ctx.addIssue({ code: "custom", path: [key], message });
+  const iso20 = o.protocol.includes("iso20");
+  for (const key of ["service", "control"] as const)
+    if (o[key] !== undefined && !iso20)
+      issue(key, "needs iso20 in --protocol (the energy services and control modes are ISO 15118-20's)");
+  if (o.service !== undefined) {
+    if (serviceMode(o.service) !== o.mode)
+      issue(
+        "mode",
+        `contradicts --service ${o.service}: an ${serviceMode(o.service).toUpperCase()} service runs in --mode ${serviceMode(o.service)}`,
+      );
+    else if (iso20 && !EV_ISO20_LIVE_SERVICES.includes(o.service))
+      issue(
+        "service",
+        `ISO 15118-20 ${o.service} is not implemented yet (live: ${EV_ISO20_LIVE_SERVICES.join(", ")})`,
+      );
+  }
+  if (o.resumeAfter !== undefined && o.pauseAfter === undefined)
+    issue("resumeAfter", "needs --pause-after (resume what was paused)");
+}
+
 /** Validated options of `nacs ev`. */
 export type EvOptions = z.infer<typeof evOptionsSchema>;
 
-/** Validate raw options (UsageError naming the option, the value and the rule). */
+/**
+ * Validate raw options (UsageError naming the option, the value and the rule). A `--service` without
+ * `--mode` sets the mode it implies; a `--mode` given that contradicts it is an error.
+ */
 export function parseEvOptions(raw: Record<string, unknown>): EvOptions {
-  return parseOptions(evOptionsSchema, raw);
+  const implied =
+    typeof raw.service === "string" &&
+    raw.mode === undefined &&
+    (EV_ISO20_SERVICES as readonly string[]).includes(raw.service)
+      ? { mode: serviceMode(raw.service) }
+      : {};
+  return parseOptions(evOptionsSchema, { ...raw, ...implied });
 }
 
 /** Our address for the SDP socket bound to "::": ::1 on loopback, else the link-local one (if any yet). */
@@ -100,7 +170,20 @@ export function registerEvCommand(program: Command): void {
       "--protocol <list>",
       "protocols offered in priority order: din,iso2,iso20 (default iso2,din; iso20 = ISO 15118-20 DC)",
     )
-    .option("--mode <mode>", "dc or ac (default dc)")
+    .option("--mode <mode>", "dc or ac (default dc; --service implies it)")
+    .option(
+      "--service <name>",
+      "with iso20 in --protocol: the energy service to select, dc (default), dc-bpt (bidirectional DC), ac or ac-bpt",
+    )
+    .option("--control <mode>", "with iso20 in --protocol: scheduled (default) or dynamic control mode")
+    .option(
+      "--pause-after <seconds>",
+      "pause the session (SessionStop Pause; DIN: stop) this long after the charge loop started",
+    )
+    .option(
+      "--resume-after <seconds>",
+      "with --pause-after: resume the paused session this long after the pause (same SessionID)",
+    )
     .option("--tls", "require TLS (needs --trust ROOT.pem or --test-pki DIR)")
     .option(
       "--tls-version <v>",

@@ -12,6 +12,9 @@
  * serves ISO 15118-20 TLS 1.3 (tls-options.ts): `--tls13-cert/--tls13-key/--tls13-chain/--tls13-client-ca`, or
  * the -20 trees of the same test PKI (DIR/iso20-*.pem, added to an older DIR when missing).
  *
+ * ISO 15118-20: `--bidirectional` offers the BPT services (DC_BPT beside DC, AC_BPT beside AC; ISO 15118-20
+ * digest §4.1), `--control scheduled,dynamic` the control modes offered as parameter sets (digest §4.3).
+ *
  * `--pcap FILE`: records the SLAC frames, SDP datagrams and V2G sessions as pcapng, one packet
  * written to the file as it happens (see {@link createHostPcapRecorder}; shared with `nacs ev`).
  */
@@ -95,9 +98,29 @@ export const evseOptionsSchema = v2gCommonSchema
     chargerClass: z.enum(["500v", "1000v"]).default("1000v"),
     sessionIdBytes: z.coerce.number().int().min(1).max(8).default(8),
     iso20WithoutTls: z.boolean().default(false),
+    bidirectional: z.boolean().default(false),
+    control: z
+      .string()
+      .transform((s) => s.split(",").map((x) => x.trim()))
+      .pipe(
+        z
+          .array(
+            z.enum(["scheduled", "dynamic"], { error: 'each control mode must be "scheduled" or "dynamic"' }),
+          )
+          .min(1)
+          .refine((a) => new Set(a).size === a.length, "a control mode is listed twice"),
+      )
+      .optional(),
   })
   .superRefine((o, ctx) => {
     checkModeProtocols(o.mode, o.protocol, ctx);
+    for (const key of ["bidirectional", "control"] as const)
+      if ((o[key] === true || Array.isArray(o[key])) && !o.protocol.includes("iso20"))
+        ctx.addIssue({
+          code: "custom",
+          path: [key],
+          message: "needs iso20 in --protocol (ISO 15118-20 services and control modes)",
+        });
     checkEvseTlsOptions(o, ctx);
     if (o.mode === "ac" && o.maxCurrent !== undefined && o.maxCurrent > 80)
       ctx.addIssue({ code: "custom", path: ["maxCurrent"], message: "must be at most 80 A with --mode ac" });
@@ -238,6 +261,14 @@ export function registerEvseCommand(program: Command): void {
     .option(
       "--iso20-without-tls",
       "lab switch: choose ISO 15118-20 on a connection that is not TLS 1.3 (the standard allows it only there)",
+    )
+    .option(
+      "--bidirectional",
+      "ISO 15118-20: offer DC_BPT (AC_BPT) besides DC (AC): bidirectional power transfer",
+    )
+    .option(
+      "--control <list>",
+      "ISO 15118-20: control modes offered as parameter sets, scheduled,dynamic (default both)",
     )
     .option("--port <n>", "TCP port (default random 49152–65535, advertised by SDP)")
     .option("--sdp-port <n>", "UDP port of the SDP server (default 15118)")

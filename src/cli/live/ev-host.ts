@@ -12,6 +12,7 @@ import { startOperator } from "../operator.js";
 import { openBoard } from "./board.js";
 import { openEventsSink } from "./events.js";
 import { normalEnd } from "./evse-host.js";
+import { createPausePlan } from "./pause-plan.js";
 import { startProgressLine } from "./progress.js";
 import { random, slacLink } from "./slac-link.js";
 import { formatLiveSummary, liveSummaryJson } from "./summary.js";
@@ -42,7 +43,15 @@ export async function runEvHost(
   );
   const events = openEventsSink(o.events);
   const { slac, mac, close: closeSlac } = slacLink(o, pcap);
-  let live: Awaited<ReturnType<typeof startLiveEv>>;
+  let live: Awaited<ReturnType<typeof startLiveEv>> | undefined;
+  const plan = createPausePlan(
+    { pauseAfterS: o.pauseAfter, resumeAfterS: o.resumeAfter },
+    (input) => {
+      log.info({}, `ev: ${input} (--${input}-after)`);
+      live?.push({ kind: input });
+    },
+    { setTimeout: (f, ms) => setTimeout(f, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) },
+  );
   try {
     live = await startLiveEv({
       config: applyEvProfile(
@@ -50,7 +59,11 @@ export async function runEvHost(
         evDcConfig({
           battery,
           slac: { mac, random, modem: o.slac ? o.modem : "none" },
-          evcc: { protocols: o.protocol },
+          evcc: {
+            protocols: o.protocol,
+            ...(o.control && { iso20ControlMode: o.control }),
+            ...(o.service?.endsWith("-bpt") && { bidirectional: true }),
+          },
           energy: o.mode,
           targetSocPercent: o.targetSoc,
           s2CloseDelayMs: o.s2Delay * 1000,
@@ -74,9 +87,12 @@ export async function runEvHost(
         logger: log,
       },
       ...(events ? { onRecord: (e) => events.write(e) } : {}),
+      onPhase: (p) => plan.onEvPhase(p),
+      onSessionPhase: (p) => plan.onSessionPhase(p),
       logger: log,
     });
   } catch (e) {
+    plan.cancel();
     closeSlac();
     await board.close();
     events?.close();
@@ -101,6 +117,7 @@ export async function runEvHost(
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
   const s = await live.done;
+  plan.cancel();
   progress.stop();
   stopClearing();
   process.off("SIGINT", stop);

@@ -100,6 +100,8 @@ export async function runEvseHost(
             seed: random(4).reduce((a, b) => a * 256 + b, 0) >>> 0 || 1,
             sessionIdLength: o.sessionIdBytes,
             iso20WithoutTls: o.iso20WithoutTls,
+            bidirectional: o.bidirectional,
+            ...(o.control && { iso20ControlModes: o.control }),
           },
         }),
       board: board.port,

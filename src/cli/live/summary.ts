@@ -3,7 +3,11 @@ import type { LiveSessionSummary } from "../../link/host/live-session.js";
 import { formatConnectionTally } from "../../link/host/network/index.js";
 
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
-const PROTOCOL_NAMES: Record<string, string> = { din: "DIN 70121", iso2: "ISO 15118-2" };
+const PROTOCOL_NAMES: Record<string, string> = {
+  din: "DIN 70121",
+  iso2: "ISO 15118-2",
+  iso20: "ISO 15118-20",
+};
 
 /**
  * The `--json` object: the fields every `nacs evse` / `nacs ev` summary has had (protocol, mode, messages,
@@ -12,7 +16,10 @@ const PROTOCOL_NAMES: Record<string, string> = { din: "DIN 70121", iso2: "ISO 15
  * operator command caused it), `phases`, the board and the transport. EVSE: `connections`, the V2G
  * connections since the EVSE started — `accepted`, `sessions` (supportedAppProtocol succeeded) and
  * `refused` by reason (`tlsHandshake`, `idle`, `closedBeforeSap`, `badV2gtp`, `notSap`, `sapFailed`,
- * `notReady`, `overload`, `replaced`).
+ * `notReady`, `overload`, `replaced`). ISO 15118-20: `iso20` — `serviceId`, `service` ("dc", "dc-bpt", "ac",
+ * "ac-bpt") and `controlMode` ("scheduled" | "dynamic") as selected at ServiceSelection. `sessionSetups` and
+ * `resumed` (a later SessionSetup joined the paused session: OK_OldSessionJoined); EV: `v2gConnections`, the
+ * V2G connections it opened (2 for a paused and resumed session).
  */
 export function liveSummaryJson(s: LiveSessionSummary): Record<string, unknown> {
   return {
@@ -36,6 +43,10 @@ export function liveSummaryJson(s: LiveSessionSummary): Record<string, unknown> 
     ...(s.socEndPercent !== undefined ? { socEnd: r3(s.socEndPercent) } : {}),
     ...(s.unlock ? { unlock: { atMs: s.unlock.atMs, inletVoltageV: r3(s.unlock.inletVoltageV) } } : {}),
     ...(s.connections ? { connections: s.connections } : {}),
+    ...(s.iso20 ? { iso20: s.iso20 } : {}),
+    sessionSetups: s.sessionSetups,
+    resumed: s.resumed,
+    ...(s.v2gConnections !== undefined ? { v2gConnections: s.v2gConnections } : {}),
   };
 }
 
@@ -45,7 +56,7 @@ export function formatLiveSummary(s: LiveSessionSummary): string {
   const what =
     s.side === "secc" ? "request received → response written" : "request written → response received";
   const rows: [string, string][] = [
-    ["protocol", `${s.protocol ? PROTOCOL_NAMES[s.protocol] : "none negotiated"}, DC`],
+    ["protocol", `${s.protocol ? PROTOCOL_NAMES[s.protocol] : "none negotiated"}, ${s.mode.toUpperCase()}`],
     ["stop reason", s.stopReason ?? "none"],
     ["messages", String(s.messages)],
     ["phases", s.phases.map((p) => `${p.phase} @${(p.atMs / 1000).toFixed(2)} s`).join(" → ") || "none"],
@@ -59,6 +70,10 @@ export function formatLiveSummary(s: LiveSessionSummary): string {
   ];
   if (s.socStartPercent !== undefined && s.socEndPercent !== undefined)
     rows.push(["SOC", `${s.socStartPercent.toFixed(1)} % → ${s.socEndPercent.toFixed(1)} %`]);
+  if (s.iso20)
+    rows.push(["service", `${s.iso20.service ?? `ServiceID ${s.iso20.serviceId}`}, ${s.iso20.controlMode}`]);
+  if (s.resumed) rows.push(["resumed", `yes (${s.sessionSetups} SessionSetups, OK_OldSessionJoined)`]);
+  if (s.v2gConnections !== undefined) rows.push(["V2G connections", String(s.v2gConnections)]);
   if (s.connections) rows.push(["connections", formatConnectionTally(s.connections)]);
   if (s.unlock) rows.push(["unlocked", `at ${s.unlock.inletVoltageV.toFixed(1)} V on the inlet`]);
   for (const t of s.safety)

@@ -5,9 +5,10 @@
  * until the controller has ended it and the inlet is unlocked (or the cable is gone; or, the board lost,
  * once the V2G session has ended).
  */
-import type { EvDcConfig, EvDcEvent, EvDcState } from "../../ev/dc/index.js";
+import type { EvDcConfig, EvDcEvent, EvDcPhase, EvDcState } from "../../ev/dc/index.js";
 import { initialEvDc } from "../../ev/dc/index.js";
 import { type Clock, clockFrom, type MachineDriver, realClock } from "../../machine/index.js";
+import type { DcSessionPhase } from "../../v2g/index.js";
 import type { LinkLogger } from "../logger.js";
 import type { EvBoardPort } from "./board-port.js";
 import { createEvHost } from "./controllers.js";
@@ -59,6 +60,10 @@ export interface LiveEvOptions {
   /** The simulated board's energy time scale, so the inlet energy matches the EVSE meter (default 1). */
   energyTimeScale?: number;
   onRecord?(e: RecordEvent): void;
+  /** The controller entered `phase` (called after the step that made it: pushing an input is safe). */
+  onPhase?(phase: EvDcPhase): void;
+  /** The session entered `phase` (cable-check, pre-charge, charging, stopping; after the step, too). */
+  onSessionPhase?(phase: DcSessionPhase): void;
   logger?: LinkLogger;
 }
 
@@ -81,7 +86,12 @@ export async function startLiveEv(o: LiveEvOptions): Promise<LiveEv> {
   const clock = clockFrom(o.clock ?? realClock);
   const now = () => clock.now();
   const hostNow = o.hostClock ?? now;
-  const record = recordOn(now, 0, o.onRecord, "ev");
+  const recordEvent = recordOn(now, 0, o.onRecord, "ev");
+  const record: typeof recordEvent = (type, fields) => {
+    recordEvent(type, fields);
+    const phase = fields?.phase as DcSessionPhase | undefined;
+    if (type === "phase" && phase && o.onSessionPhase) queueMicrotask(() => o.onSessionPhase?.(phase));
+  };
   const session = new LiveSession("evcc", hostNow, record, o.config.energy);
   let host: MachineDriver<EvDcState, EvDcEvent> | null = null;
   let sentAt: { name: string; at: number } | null = null;
@@ -95,14 +105,23 @@ export async function startLiveEv(o: LiveEvOptions): Promise<LiveEv> {
 
   const push = (ev: EvDcEvent) => {
     if (!host) return;
+    let answered: string | null = null;
     if (ev.kind === "v2g-message" && sentAt) {
-      const name = sentAt.name.replace(/Req$/, "Res");
-      session.message(name, "rx");
-      session.responseTime(name, hostNow() - sentAt.at);
+      answered = sentAt.name.replace(/Req$/, "Res");
+      session.message(answered, "rx");
+      session.responseTime(answered, hostNow() - sentAt.at);
       sentAt = null;
     }
     host.push(ev);
+    if (answered === "SessionSetupRes" || answered === "ServiceSelectionRes") noteSetup(answered);
     checkOver();
+  };
+  /** What the EVCC made of a SessionSetupRes (joined the paused session?) or a -20 ServiceSelectionRes. */
+  const noteSetup = (name: string) => {
+    const e = host?.state().evcc;
+    if (!e || e.conn !== "session") return;
+    if (name === "SessionSetupRes") session.sessionSetup(e.resumed);
+    if (e.protocol === "iso20") session.noteIso20(e.iso20?.serviceId, e.iso20?.controlMode);
   };
   const network = await startEvNetwork({ ...o.network, push, now });
   const finish = () => {
@@ -150,8 +169,12 @@ export async function startLiveEv(o: LiveEvOptions): Promise<LiveEv> {
         } else if (f.kind === "stop") {
           session.end(f.reason, f.fault ? "safety" : "");
           record("stop", { reason: f.reason });
-        } else if (f.kind === "phase") record("log", { level: "info", msg: `EV phase ${f.phase}` });
-        else if (f.kind === "log") o.logger?.[f.level]({}, `ev: ${f.msg}`);
+        } else if (f.kind === "v2g-connect") session.v2gConnections = (session.v2gConnections ?? 0) + 1;
+        else if (f.kind === "phase") {
+          record("log", { level: "info", msg: `EV phase ${f.phase}` });
+          const phase = f.phase;
+          if (o.onPhase) queueMicrotask(() => o.onPhase?.(phase));
+        } else if (f.kind === "log") o.logger?.[f.level]({}, `ev: ${f.msg}`);
       },
     },
   });

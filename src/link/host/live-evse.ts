@@ -100,6 +100,8 @@ export async function startLiveEvse(o: LiveEvseOptions): Promise<LiveEvse> {
   /** While an operator input is being stepped: when it arrived (host clock). */
   let inputAt: number | null = null;
   let boardLost = false;
+  /** SessionID (hex) handed out by the last SessionSetupRes of this session (ISO-2 resume check). */
+  let setupId: string | null = null;
   /** A trip seen (detection time taken) and not yet booked into the session. */
   let tripSeen: {
     fault: string;
@@ -148,12 +150,29 @@ export async function startLiveEvse(o: LiveEvseOptions): Promise<LiveEvse> {
     if (!session) return;
     const s = session;
     session = null;
+    setupId = null;
     if (settle !== null) clock.clearTimeout(settle);
     settle = null;
     const summary = s.summary(o.board.name, network.transport);
     summary.connections = copyConnectionTally(network.connections);
     record("summary", { summary });
     o.onSession?.(summary);
+  };
+  /**
+   * A SessionSetupRes: joined the paused session (OK_OldSessionJoined) when -20 says so, or (ISO-2) when it
+   * handed back the SessionID of this session's earlier SessionSetup; a -20 ServiceSelectionRes: the service.
+   */
+  const noteSetup = (name: string) => {
+    const sc = host?.state().secc;
+    if (!sc || !session) return;
+    if (name === "SessionSetupRes") {
+      const id = sc.sessionId
+        ? Array.from(sc.sessionId, (b) => b.toString(16).padStart(2, "0")).join("")
+        : "";
+      session.sessionSetup(sc.iso20?.resumed ?? (setupId !== null && id === setupId));
+      setupId = id;
+    }
+    if (sc.protocol === "iso20") session.noteIso20(sc.iso20?.serviceId, sc.iso20?.controlMode);
   };
   host = createEvseHost({
     state: initialEvseDc(cfg, now()),
@@ -203,6 +222,7 @@ export async function startLiveEvse(o: LiveEvseOptions): Promise<LiveEvse> {
                 session.responseTime(f.name, ms);
                 o.onResponseTime?.(f.name, ms);
               }
+              if (f.name === "SessionSetupRes" || f.name === "ServiceSelectionRes") noteSetup(f.name);
             }
             break;
           case "trip": {

@@ -4,7 +4,14 @@
  * contactors were commanded open, inlet voltage at unlock), and the record events of `--events`.
  * Shared by the EVSE and the EV host. Platform-neutral.
  */
-import { type DcSessionPhase, dcPhaseAfter, type V2gProtocol } from "../../v2g/index.js";
+import {
+  type DcSessionPhase,
+  dcPhaseAfter,
+  ISO20_SERVICE_ID,
+  type Iso20ControlMode,
+  type Iso20ServiceName,
+  type V2gProtocol,
+} from "../../v2g/index.js";
 import type { ConnectionTally } from "./network/gate.js";
 import type { RecordEvent, RecordType } from "./record.js";
 import { addSample, roundMs, type TimeStats, timeStats } from "./stats.js";
@@ -27,6 +34,23 @@ export interface LiveTrip {
   /** The contactors were commanded open, and the output current measured then (A). */
   contactorsOpenAtMs: number | null;
   currentAtOpenA: number | null;
+}
+
+/**
+ * The ISO 15118-20 energy service and control mode a session actually ran with (ServiceSelection, ISO 15118-20
+ * digest §4.1, §4.3), as the side's own machine holds them.
+ */
+export interface LiveIso20Facts {
+  serviceId: number;
+  /** Its CLI name ("dc", "dc-bpt", "ac", "ac-bpt"), or null for a ServiceID nacs does not name. */
+  service: Iso20ServiceName | null;
+  controlMode: Iso20ControlMode;
+}
+
+/** The CLI name of a -20 energy service ID, or null. */
+export function iso20ServiceName(id: number): Iso20ServiceName | null {
+  const hit = Object.entries(ISO20_SERVICE_ID).find(([, v]) => v === id);
+  return hit ? (hit[0] as Iso20ServiceName) : null;
 }
 
 /** End-of-session report of a live host (`nacs evse` / `nacs ev`). */
@@ -57,6 +81,16 @@ export interface LiveSessionSummary {
   unlock?: { atMs: number; inletVoltageV: number };
   /** EVSE: the V2G connections since the host started (accepted, sessions, refused by reason). */
   connections?: ConnectionTally;
+  /** ISO 15118-20: the energy service and control mode selected (absent before ServiceSelection). */
+  iso20?: LiveIso20Facts;
+  /**
+   * SessionSetups of this session (a paused and resumed session has two or more), and whether a later one
+   * joined the paused session (OK_OldSessionJoined, ISO 15118-2 [V2G2-741] / ISO 15118-20 digest §7.3).
+   */
+  sessionSetups: number;
+  resumed: boolean;
+  /** EV: the V2G connections it opened for this session (a resumed session opens a second one). */
+  v2gConnections?: number;
 }
 
 /** How a running session stands (the live progress line of `nacs evse` / `nacs ev`). */
@@ -91,6 +125,10 @@ export class LiveSession {
   socStartPercent?: number;
   socEndPercent?: number;
   unlock?: { atMs: number; inletVoltageV: number };
+  iso20?: LiveIso20Facts;
+  sessionSetups = 0;
+  resumed = false;
+  v2gConnections?: number;
 
   constructor(
     readonly side: "secc" | "evcc",
@@ -211,7 +249,23 @@ export class LiveSession {
       ...(this.socStartPercent !== undefined ? { socStartPercent: this.socStartPercent } : {}),
       ...(this.socEndPercent !== undefined ? { socEndPercent: this.socEndPercent } : {}),
       ...(this.unlock ? { unlock: this.unlock } : {}),
+      ...(this.iso20 ? { iso20: { ...this.iso20 } } : {}),
+      sessionSetups: this.sessionSetups,
+      resumed: this.resumed,
+      ...(this.v2gConnections !== undefined ? { v2gConnections: this.v2gConnections } : {}),
     };
+  }
+
+  /** A SessionSetup was answered; `joined`: with OK_OldSessionJoined. */
+  sessionSetup(joined: boolean): void {
+    this.sessionSetups += 1;
+    if (joined) this.resumed = true;
+  }
+
+  /** The -20 service selected, when `serviceId` is known (null: not yet). */
+  noteIso20(serviceId: number | null | undefined, controlMode: Iso20ControlMode | null | undefined): void {
+    if (serviceId == null || controlMode == null) return;
+    this.iso20 = { serviceId, service: iso20ServiceName(serviceId), controlMode };
   }
 }
 

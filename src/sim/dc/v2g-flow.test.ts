@@ -116,6 +116,26 @@ test("ISO-2 pause and resume: SessionStop(Pause), SDP again, OK_OldSessionJoined
   assert.equal(stops, 2, "SessionStop(Pause), later SessionStop(Terminate)");
 });
 
+test("ISO-20 pause and resume through the EV controller: OK_OldSessionJoined, DC_ChargeParameterDiscovery next, the DC decision still sees DC, charging again", () => {
+  const r = runFlow({ protocol: "iso20", socStart: 70, targetSoc: 70.3 }, (sim) => {
+    sim.atPhase("charging", 2_000, "pause", (s) => {
+      s.ctl.toEv({ kind: "pause", tMs: s.nowMs });
+    });
+    sim.atPhase("charging", 5_000, "resume", (s) => {
+      s.ctl.toEv({ kind: "resume", tMs: s.nowMs });
+    });
+  });
+  assert.equal(r.summary.stopReason, "target SOC reached");
+  assert.equal(r.sim.ctl.ev.evcc.resumed, true, "OK_OldSessionJoined");
+  const sent = namesFrom(r, "ev");
+  const second = sent.lastIndexOf("SessionSetupReq");
+  assert.ok(second > sent.indexOf("SessionSetupReq"), "a second SessionSetup");
+  // digest §7.3: the resumed session goes on at DC_ChargeParameterDiscovery, then charges again
+  assert.equal(sent[second + 1], "DC_ChargeParameterDiscoveryReq", sent.slice(second).join(","));
+  assert.ok(sent.slice(second).includes("DC_ChargeLoopReq"), sent.slice(second).join(","));
+  assert.deepEqual(r.summary.safety, []);
+});
+
 test("EVSENotification StopCharging: the EV stops within NotificationMaxDelay", () => {
   let askedAt = 0;
   const r = runFlow(

@@ -9,7 +9,7 @@ import { afterResponse, closeS2, type FlowDecision } from "./evcc-flow.js";
 import { checkChargerLimits } from "./evcc-limits.js";
 import type { ResponseView } from "./evcc-protocol.js";
 import { clearEvccTimer, type EvccIso20, type EvccState, setEvccTimer } from "./evcc-state.js";
-import { ISO20_CONTROL_MODE_VALUE, isBptService, wantedIso20Service } from "./iso20-session.js";
+import { ISO20_CONTROL_MODE_VALUE, isAcService, isBptService, wantedIso20Service } from "./iso20-session.js";
 import { isAcMode } from "./secc-state.js";
 import { V2G_EVCC_CABLE_CHECK_TIMEOUT_ISO20_MS, V2G_EVCC_PRE_CHARGE_TIMEOUT_ISO20_MS } from "./timeouts.js";
 import type { EvccEffect, MsgName } from "./types.js";
@@ -26,6 +26,13 @@ function freshIso20(s: EvccState): EvccIso20 {
     controlMode: s.cfg.iso20ControlMode,
     preChargeFinished: false,
   };
+}
+
+/** The EvseView offer of a resumed session: the service joined and its energy transfer modes. */
+function resumedOffer(serviceId: number | null): { services: number[]; modes: string[] } {
+  if (serviceId === null) return { services: [], modes: [] };
+  const modes = isAcService(serviceId) ? ["AC_single_phase_core", "AC_three_phase_core"] : ["DC_extended"];
+  return { services: [serviceId], modes };
 }
 
 function next(state: EvccState, name: MsgName, delayMs = 0): FlowDecision {
@@ -49,6 +56,9 @@ export function afterResponseIso20(
       const resumed = view.code === "OK_OldSessionJoined" && s.iso20?.parameterSetId != null;
       const iso20: EvccIso20 = resumed ? { ...evcc20(s), preChargeFinished: false } : freshIso20(s);
       s = { ...s, resumed, paused: null, iso20 };
+      // The resumed session skips ServiceDiscovery: what the EVSE offers is the service joined, so the EV's
+      // DC / AC decision sees the energy transfer mode agreed before the pause.
+      if (resumed) s = { ...s, evse: { ...s.evse, ...resumedOffer(iso20.serviceId) } };
       // digest §7.3: a resumed session continues at DC_ChargeParameterDiscovery
       return next(s, resumed ? "ChargeParameterDiscovery" : "AuthorizationSetup");
     }
