@@ -23,6 +23,7 @@
  */
 import type { Command } from "commander";
 import { z } from "zod";
+import { EV_DEFAULT_MIN_SOC_PERCENT } from "../../ev/dc/controller.js";
 import { EV_MAX_S2_CLOSE_DELAY_MS } from "../../ev/dc/types.js";
 import { EV_PROFILE_NAMES, evProfileProblem } from "../../ev/profiles.js";
 import { isLoopback, stderrLogger } from "../../link/host/cli-support.js";
@@ -70,6 +71,7 @@ export const evOptionsSchema = v2gCommonSchema
     control: z.enum(["scheduled", "dynamic"], { error: 'must be "scheduled" or "dynamic"' }).optional(),
     pauseAfter: seconds().optional(),
     resumeAfter: seconds().optional(),
+    minSoc: z.coerce.number().min(0).max(100).optional(),
   })
   .superRefine((o, ctx) => {
     checkModeProtocols(o.mode, o.protocol, ctx);
@@ -94,6 +96,8 @@ function checkIso20Options(
     control?: string | undefined;
     pauseAfter?: number | undefined;
     resumeAfter?: number | undefined;
+    minSoc?: number | undefined;
+    soc: number;
   },
   ctx: z.RefinementCtx,
 ): void {
@@ -114,6 +118,13 @@ function checkIso20Options(
         `ISO 15118-20 ${o.service} is not implemented yet (live: ${EV_ISO20_LIVE_SERVICES.join(", ")})`,
       );
   }
+  const bpt = o.service?.endsWith("-bpt") ?? false;
+  if (o.minSoc !== undefined && !bpt) issue("minSoc", "needs --service dc-bpt or ac-bpt");
+  if (bpt && (o.minSoc ?? EV_DEFAULT_MIN_SOC_PERCENT) >= o.soc)
+    issue(
+      "minSoc",
+      `must be below --soc (${o.soc}): a bidirectional EV gives energy back down to it (min ${o.minSoc ?? EV_DEFAULT_MIN_SOC_PERCENT})`,
+    );
   if (o.resumeAfter !== undefined && o.pauseAfter === undefined)
     issue("resumeAfter", "needs --pause-after (resume what was paused)");
 }
@@ -176,6 +187,10 @@ export function registerEvCommand(program: Command): void {
       "with iso20 in --protocol: the energy service to select, dc (default), dc-bpt (bidirectional DC), ac or ac-bpt",
     )
     .option("--control <mode>", "with iso20 in --protocol: scheduled (default) or dynamic control mode")
+    .option(
+      "--min-soc <percent>",
+      `with --service dc-bpt/ac-bpt: give energy back down to this SOC (default ${EV_DEFAULT_MIN_SOC_PERCENT})`,
+    )
     .option(
       "--pause-after <seconds>",
       "pause the session (SessionStop Pause; DIN: stop) this long after the charge loop started",

@@ -66,6 +66,9 @@ export async function runEvHost(
           },
           energy: o.mode,
           targetSocPercent: o.targetSoc,
+          // a bidirectional EV gives energy back from the start, down to its minimum SOC (ISO 15118-20 BPT)
+          ...(o.service?.endsWith("-bpt") && { discharge: true }),
+          ...(o.minSoc !== undefined && { minSocPercent: o.minSoc }),
           s2CloseDelayMs: o.s2Delay * 1000,
           matching: o.slac ? "slac" : "none",
           tls: o.tls,

@@ -28,6 +28,7 @@ export interface Iso20MatrixService {
  */
 export const ISO20_MATRIX_SERVICES: readonly Iso20MatrixService[] = [
   { service: "dc", energy: "charge", loop: "DC_ChargeLoopReq" },
+  { service: "dc-bpt", energy: "discharge", loop: "DC_ChargeLoopReq" },
 ];
 
 /** How the V2G bytes travel: plain TCP (the lab switch `--iso20-without-tls`) or TLS 1.3 (mutual TLS). */
@@ -107,6 +108,10 @@ export function iso20EvArgs(row: Iso20MatrixRow, pki: string): string[] {
     String(MATRIX_SOC),
     "--target-soc",
     String(MATRIX_SOC + (row.pauseResume ? 3 : 1)),
+    // a discharging EV gives energy back down to its minimum SOC
+    ...(row.service.energy === "discharge"
+      ? ["--min-soc", String(MATRIX_SOC - (row.pauseResume ? 3 : 1))]
+      : []),
     ...(row.pauseResume
       ? ["--pause-after", String(MATRIX_PAUSE_AFTER_S), "--resume-after", String(MATRIX_RESUME_AFTER_S)]
       : []),
@@ -173,7 +178,10 @@ export function checkIso20Row(
     assert.equal(s.resumed, row.pauseResume, `${who} resumed`);
     assert.equal(s.sessionSetups, row.pauseResume ? 2 : 1, `${who} SessionSetups`);
   }
-  assert.equal(r.ev.stopReason, "target SOC reached");
+  assert.equal(
+    r.ev.stopReason,
+    row.service.energy === "charge" ? "target SOC reached" : "minimum SOC reached",
+  );
   assert.equal(r.evse.stopReason, "EV ended the session");
   assert.deepEqual(r.ev.messageCounts, r.evse.messageCounts, "same message counts on both sides");
   assert.equal(r.ev.messages, r.evse.messages);

@@ -221,7 +221,7 @@ export class LiveSession {
       phase: this.phase,
       voltageV,
       currentA,
-      energyWh: Math.max(0, this.energyWh - (this.energyStartWh ?? this.energyWh)),
+      energyWh: this.energyWh - (this.energyStartWh ?? this.energyWh),
       socPercent,
       elapsedMs: this.now() - this.startMs,
     };
@@ -236,7 +236,7 @@ export class LiveSession {
       protocol: this.protocol,
       messages,
       messageCounts: { ...this.counts },
-      energyDeliveredWh: Math.max(0, this.energyWh - (this.energyStartWh ?? this.energyWh)),
+      energyDeliveredWh: this.energyWh - (this.energyStartWh ?? this.energyWh),
       stopReason: this.stopReason,
       stopDetail: this.stopDetail,
       responseTimesMs: timeStats(this.samples),
