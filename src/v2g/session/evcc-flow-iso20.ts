@@ -14,6 +14,17 @@ import { isAcMode } from "./secc-state.js";
 import { V2G_EVCC_CABLE_CHECK_TIMEOUT_ISO20_MS, V2G_EVCC_PRE_CHARGE_TIMEOUT_ISO20_MS } from "./timeouts.js";
 import type { EvccEffect, MsgName } from "./types.js";
 
+/**
+ * ISO-20 WARNING_* response codes after which the EVCC carries on as after OK (WARNING* is not fatal, the EV
+ * decides, digest §3.1): the SECC does not support Standby or schedule renegotiation (digest §7.2, §7.4), so
+ * the EV keeps charging: its flow continues as after OK (PowerDelivery(Start) answered this way goes on to
+ * the charge loop). Every other WARNING_* ends the session as FAILED_* does.
+ */
+export const ISO20_EVCC_CONTINUE_ON: readonly string[] = Object.freeze([
+  "WARNING_StandbyNotAllowed",
+  "WARNING_ScheduleRenegotiationFailed",
+]);
+
 /** The session's -20 facts (fresh ones for a new session). */
 export function evcc20(s: EvccState): EvccIso20 {
   return s.iso20 ?? freshIso20(s);

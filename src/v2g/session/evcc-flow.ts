@@ -67,6 +67,13 @@ export function loopDecision(s: EvccState, loop: MsgName, lastWasReceipt: boolea
   const r = s.readings;
   const evseStops =
     e.notification === "StopCharging" || (e.statusCode !== null && EVSE_STOP_CODES.has(e.statusCode));
+  if (e.notification === "Pause" && !s.stopRequested) {
+    // ISO-20 EVSE-initiated pause (digest §7.2): PowerDelivery(Stop) → (DC) WeldingDetection → SessionStop(Pause)
+    return {
+      state: { ...s, progress: "stop", stopRequested: "pause" },
+      next: { name: "PowerDelivery", delayMs: 0 },
+    };
+  }
   if (evseStops || s.stopRequested || r.errorCode !== "NO_ERROR" || r.socPercent >= r.fullSocPercent) {
     return { state: { ...s, progress: "stop" }, next: { name: "PowerDelivery", delayMs: 0 } };
   }

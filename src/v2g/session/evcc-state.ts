@@ -128,7 +128,8 @@ export interface EvseView {
   acNominalVoltageV: number;
   statusCode: string | null;
   isolation: string | null;
-  notification: "None" | "StopCharging" | "ReNegotiation";
+  /** "Pause": ISO-20 EVSENotification Pause (the EV stops and ends with SessionStop Pause, digest §7.2). */
+  notification: "None" | "StopCharging" | "ReNegotiation" | "Pause";
   notificationMaxDelayS: number;
   saScheduleTupleId: number;
   paymentOptions: string[];

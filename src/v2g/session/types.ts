@@ -103,6 +103,13 @@ export type SeccControl =
   | { op: "stop-charging" }
   /** Ask the EV to renegotiate (ISO-2): EVSENotification ReNegotiation. */
   | { op: "renegotiate" }
+  /**
+   * Ask the EV to pause (ISO 15118-20 digest §3.5/§7.2, [V2G20-3308]): EVSENotification Pause with
+   * NotificationMaxDelay (`pauseNotificationMaxDelayS`); the EV runs PowerDelivery(Stop) → (DC)
+   * WeldingDetection → SessionStop(Pause) and the SECC keeps the session for OK_OldSessionJoined. DIN 70121
+   * and ISO 15118-2 have no EVSE-initiated pause: there this is StopCharging (the session ends).
+   */
+  | { op: "pause" }
   /** Immediate stop: power off, contactors open, EVSE_EmergencyShutdown, session closed. */
   | { op: "emergency-stop" };
 

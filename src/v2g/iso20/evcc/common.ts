@@ -7,13 +7,15 @@ export type { iso20Common, iso20Dc };
 export type Body<T> = Omit<T, "Header">;
 
 /**
- * EVSEStatus in neutral terms (ISO 15118-20 digest §3.5): Terminate and Pause ask the EV to stop charging
- * (the neutral StopCharging); other notifications are not acted upon; no EVSEStatus = no notification.
+ * EVSEStatus in neutral terms (ISO 15118-20 digest §3.5): Terminate asks the EV to stop charging (the neutral
+ * StopCharging, then SessionStop Terminate); Pause to stop and pause (SessionStop Pause, digest §7.2); other
+ * notifications are not acted upon; no EVSEStatus = no notification.
  */
 export function readEvseStatus(st: iso20Common.EVSEStatusType | undefined): Partial<EvseView> {
   if (!st) return { notification: "None", notificationMaxDelayS: 0 };
-  const stop = st.EVSENotification === "Terminate" || st.EVSENotification === "Pause";
-  return { notification: stop ? "StopCharging" : "None", notificationMaxDelayS: st.NotificationMaxDelay };
+  const n = st.EVSENotification;
+  const notification = n === "Terminate" ? "StopCharging" : n === "Pause" ? "Pause" : "None";
+  return { notification, notificationMaxDelayS: st.NotificationMaxDelay };
 }
 
 /** Energy (Wh) from the present SOC to the full SOC. */
