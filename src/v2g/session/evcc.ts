@@ -87,7 +87,10 @@ export function stepEvcc(state: EvccState, ev: EvccEvent): [EvccState, EvccEffec
       break;
     }
     case "control":
-      if (s.conn === "session" || s.conn === "sap") {
+      if (ev.control.op === "departure") {
+        const { departureAtMs: _old, ...cfg } = s.cfg;
+        s = { ...s, cfg: ev.control.atMs === null ? cfg : { ...cfg, departureAtMs: ev.control.atMs } };
+      } else if (s.conn === "session" || s.conn === "sap") {
         const pause = ev.control.op === "pause" && s.protocol !== "din";
         s = { ...s, stopRequested: pause ? "pause" : "stop" };
       }

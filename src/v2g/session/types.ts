@@ -136,7 +136,13 @@ export type EvccControl =
   /** Stop charging and terminate the session. */
   | { op: "stop" }
   /** ISO-2: stop charging and pause the session (SessionStop Pause), keeping the SessionID. */
-  | { op: "pause" };
+  | { op: "pause" }
+  /**
+   * The driver's departure time (`atMs` on the machine's clock, null = none): the DepartureTime of the
+   * following requests counts down to it (ISO-2 ChargeParameterDiscoveryReq, ISO-20 ScheduleExchangeReq and
+   * Dynamic DC_ChargeLoopReq). Taken in any state; it does not stop anything.
+   */
+  | { op: "departure"; atMs: number | null };
 
 /** Inputs of the EVCC machine. */
 export type EvccEvent =

@@ -1,6 +1,6 @@
 /** Shared pieces of the ISO 15118-20 EVCC messages: EVSEStatus in neutral terms, energy request, types. */
 import type { iso20Common, iso20Dc } from "../../../codecs/index.js";
-import type { EvccState, EvseView } from "../../session/evcc-state.js";
+import { type EvccState, type EvseView, evccDepartureTimeS } from "../../session/evcc-state.js";
 
 export type { iso20Common, iso20Dc };
 /** A request body as a builder makes it: the envelope adds the Header. */
@@ -16,6 +16,12 @@ export function readEvseStatus(st: iso20Common.EVSEStatusType | undefined): Part
   const n = st.EVSENotification;
   const notification = n === "Terminate" ? "StopCharging" : n === "Pause" ? "Pause" : "None";
   return { notification, notificationMaxDelayS: st.NotificationMaxDelay };
+}
+
+/** The optional DepartureTime field (s from now) of a -20 request, when the EV has a departure time. */
+export function departureTime(s: EvccState): { DepartureTime?: number } {
+  const d = evccDepartureTimeS(s);
+  return d === undefined ? {} : { DepartureTime: d };
 }
 
 /** Energy (Wh) from the present SOC to the full SOC. */

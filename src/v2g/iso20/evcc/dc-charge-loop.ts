@@ -6,7 +6,7 @@
 import { evcc20 } from "../../session/evcc-flow-iso20.js";
 import type { EvccMessage } from "../../session/evcc-protocol.js";
 import { rn, rnum } from "../envelope.js";
-import { type Body, energyRequestWh, type iso20Dc, readEvseStatus } from "./common.js";
+import { type Body, departureTime, energyRequestWh, type iso20Dc, readEvseStatus } from "./common.js";
 
 /** EVCC side of DC_ChargeLoop (neutral name CurrentDemand). */
 export const dcChargeLoop: EvccMessage = {
@@ -29,6 +29,7 @@ export const dcChargeLoop: EvccMessage = {
       return {
         ...base,
         Dynamic_DC_CLReqControlMode: {
+          ...departureTime(s),
           EVTargetEnergyRequest: rn(wh),
           EVMaximumEnergyRequest: rn(wh),
           EVMinimumEnergyRequest: rn(0),
