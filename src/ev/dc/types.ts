@@ -103,7 +103,16 @@ export type EvDcEvent =
   /** The board stopped answering: the EV stops (S2 open, session stopped). */
   | { kind: "board-lost"; detail: string; tMs: number }
   /** The driver changes the charging target (stop at this SOC, %). */
-  | { kind: "set-target-soc"; percent: number; tMs: number };
+  | { kind: "set-target-soc"; percent: number; tMs: number }
+  /**
+   * The driver wants energy given back, or no longer (ISO 15118-20 BPT): the EVCC reading `dischargeRequested`;
+   * what the session does with it is the BPT logic's. Kept until the next plug-in.
+   */
+  | { kind: "discharge"; requested: boolean; tMs: number }
+  /** The driver's departure time (ms, the controller's clock; null = none): DepartureTime in the requests. */
+  | { kind: "departure"; atMs: number | null; tMs: number }
+  /** ISO 15118-20: ask for the bidirectional service (DC_BPT) from the next session on, or not. */
+  | { kind: "bidirectional"; on: boolean; tMs: number };
 
 /** Outputs of the EV DC controller. */
 export type EvDcEffect =

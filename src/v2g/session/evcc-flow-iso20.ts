@@ -9,7 +9,7 @@ import { afterResponse, closeS2, type FlowDecision } from "./evcc-flow.js";
 import { checkChargerLimits } from "./evcc-limits.js";
 import type { ResponseView } from "./evcc-protocol.js";
 import { clearEvccTimer, type EvccIso20, type EvccState, setEvccTimer } from "./evcc-state.js";
-import { ISO20_CONTROL_MODE_VALUE, isBptService, wantedIso20Service } from "./iso20-session.js";
+import { ISO20_CONTROL_MODE_VALUE, isAcService, isBptService, wantedIso20Service } from "./iso20-session.js";
 import { isAcMode } from "./secc-state.js";
 import { V2G_EVCC_CABLE_CHECK_TIMEOUT_ISO20_MS, V2G_EVCC_PRE_CHARGE_TIMEOUT_ISO20_MS } from "./timeouts.js";
 import type { EvccEffect, MsgName } from "./types.js";
@@ -24,6 +24,17 @@ export const ISO20_EVCC_CONTINUE_ON: readonly string[] = Object.freeze([
   "WARNING_StandbyNotAllowed",
   "WARNING_ScheduleRenegotiationFailed",
 ]);
+
+/**
+ * The DIN/ISO-2 energy transfer modes that stand for -20 energy services in the EVSE view: the DC services
+ * (2, 6) for DC_extended (Connector Extended), the AC ones (1, 5) for the AC modes.
+ */
+export function iso20ModesOf(services: readonly number[]): string[] {
+  return [
+    ...(services.some((id) => !isAcService(id)) ? ["DC_extended"] : []),
+    ...(services.some((id) => isAcService(id)) ? ["AC_single_phase_core", "AC_three_phase_core"] : []),
+  ];
+}
 
 /** The session's -20 facts (fresh ones for a new session). */
 export function evcc20(s: EvccState): EvccIso20 {
@@ -60,6 +71,10 @@ export function afterResponseIso20(
       const resumed = view.code === "OK_OldSessionJoined" && s.iso20?.parameterSetId != null;
       const iso20: EvccIso20 = resumed ? { ...evcc20(s), preChargeFinished: false } : freshIso20(s);
       s = { ...s, resumed, paused: null, iso20 };
+      // a resumed session skips ServiceDiscovery (digest §7.3): the service selected before the pause stands
+      // for what the EVSE offers (the EV's DC/AC decision reads it)
+      const kept = resumed && iso20.serviceId !== null ? [iso20.serviceId] : null;
+      if (kept) s = { ...s, evse: { ...s.evse, services: kept, modes: iso20ModesOf(kept) } };
       // digest §7.3: a resumed session continues at DC_ChargeParameterDiscovery
       return next(s, resumed ? "ChargeParameterDiscovery" : "AuthorizationSetup");
     }

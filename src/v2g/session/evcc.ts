@@ -90,6 +90,8 @@ export function stepEvcc(state: EvccState, ev: EvccEvent): [EvccState, EvccEffec
       if (ev.control.op === "departure") {
         const { departureAtMs: _old, ...cfg } = s.cfg;
         s = { ...s, cfg: ev.control.atMs === null ? cfg : { ...cfg, departureAtMs: ev.control.atMs } };
+      } else if (ev.control.op === "bidirectional") {
+        s = { ...s, cfg: { ...s.cfg, bidirectional: ev.control.on } };
       } else if (s.conn === "session" || s.conn === "sap") {
         const pause = ev.control.op === "pause" && s.protocol !== "din";
         s = { ...s, stopRequested: pause ? "pause" : "stop" };

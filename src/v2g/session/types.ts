@@ -142,7 +142,13 @@ export type EvccControl =
    * following requests counts down to it (ISO-2 ChargeParameterDiscoveryReq, ISO-20 ScheduleExchangeReq and
    * Dynamic DC_ChargeLoopReq). Taken in any state; it does not stop anything.
    */
-  | { op: "departure"; atMs: number | null };
+  | { op: "departure"; atMs: number | null }
+  /**
+   * ISO-20: select the bidirectional service (DC_BPT / AC_BPT, when offered) at the next ServiceDiscovery, or
+   * not (EvccConfig `bidirectional`). Taken in any state; a session already past ServiceSelection keeps its
+   * service.
+   */
+  | { op: "bidirectional"; on: boolean };
 
 /** Inputs of the EVCC machine. */
 export type EvccEvent =
