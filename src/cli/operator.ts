@@ -37,8 +37,8 @@ export interface OperatorTarget {
 export type OperatorResult = { ok: true; did: string } | { ok: false; error: string };
 
 const WORDS: Record<"evse" | "ev", string> = {
-  evse: "emergency_stop, emergency_release (reset), evse_stop (stop_charging), unplug, fault NAME",
-  ev: "iso_stop_charging (stop_charging), pause, resume, set_target_soc N, unplug, fault NAME",
+  evse: "emergency_stop, emergency_release (reset), evse_stop (stop_charging), evse_pause, unplug, fault NAME",
+  ev: "iso_stop_charging (stop_charging), pause, resume, set_target_soc N, iso_start_bpt_discharge, iso_stop_bpt_discharge, unplug, fault NAME",
 };
 
 /**
@@ -76,6 +76,20 @@ export function runOperatorLine(line: string, t: OperatorTarget, receivedAtMs?: 
       if (t.role !== "evse") return no("an EVSE command; the EV stops with iso_stop_charging");
       t.push({ kind: "stop-charging" });
       return { ok: true, did: "stop charging (EVSENotification StopCharging)" };
+    case "evse_pause":
+      if (t.role !== "evse") return no("an EVSE command; the EV pauses with iso_pause_charging");
+      t.push({ kind: "pause-charging" });
+      return {
+        ok: true,
+        did: "pause (ISO 15118-20 EVSENotification Pause; DIN / ISO 15118-2: StopCharging)",
+      };
+    case "iso_start_bpt_discharge":
+    case "iso_stop_bpt_discharge": {
+      if (t.role !== "ev") return no("an EV command (its dischargeRequested reading)");
+      const on = cmd.name === "iso_start_bpt_discharge";
+      t.push({ kind: "discharge", requested: on });
+      return { ok: true, did: `discharge ${on ? "requested" : "no longer requested"} (ISO 15118-20 BPT)` };
+    }
     case "iso_stop_charging":
       if (t.role !== "ev") return no("an EV command; the EVSE stops with evse_stop");
       t.push({ kind: "stop" });

@@ -76,3 +76,13 @@ test("a script that ends on a wait nothing satisfies names the command in the ta
   assert.match(r.stdout, /script\s+did not finish: the run ended at command 3 "iso_wait_pause"/);
   assert.doesNotMatch(r.stdout, /plug-ins/, "one plug-in: no per-session rows");
 });
+
+test("an ISO 15118-20 command in a session of another protocol is a usage error naming the command and the rule", () => {
+  const r = nacs("--protocol", "iso2", "--scenario-string", "iso_wait_slac_matched;iso_start_bpt_discharge");
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(
+    r.stderr,
+    /option --scenario-string: scenario command 2 "iso_start_bpt_discharge": .*needs protocol iso20, this session's protocol is iso2/,
+  );
+  assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
+});

@@ -300,6 +300,23 @@ export function dcSessionFor(
 ): DcSession {
   const scenario = scenarioFor(o);
   const driver = scenario.commands.length > 0 ? new ScenarioRunner(scenario.commands) : undefined;
+  try {
+    return newDcSession(o, scenario, driver, onRecord, extra);
+  } catch (err) {
+    // a command the session's protocol cannot run (checked when the script is attached)
+    if (!(err instanceof ScenarioError)) throw err;
+    const flag = o.scenario !== undefined ? "--scenario" : "--scenario-string";
+    throw new UsageError(`option ${flag}: ${err.message}`, flag, { cause: err });
+  }
+}
+
+function newDcSession(
+  o: SimulateOptions,
+  scenario: Scenario,
+  driver: ScenarioRunner | undefined,
+  onRecord: ((e: RecordEvent) => void) | undefined,
+  extra: Partial<DcSessionOptions>,
+): DcSession {
   return new DcSession({
     batteryKwh: o.batteryKwh,
     socStart: o.soc,

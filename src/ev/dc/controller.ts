@@ -228,8 +228,21 @@ export function stepEvDc(s0: EvDcState, ev: EvDcEvent): [EvDcState, EvDcEffect[]
     case "set-target-soc":
       s = { ...s, cfg: { ...s.cfg, targetSocPercent: ev.percent } };
       break;
-    case "set-discharge":
-      s = { ...s, cfg: { ...s.cfg, discharge: ev.discharge }, readingsDirty: true };
+    case "discharge":
+      // the BMS asks for discharge, or no longer (ISO 15118-20 BPT): the EVCC reads it with the next readings
+      s = { ...s, cfg: { ...s.cfg, discharge: ev.requested }, readingsDirty: true };
+      break;
+    case "departure": {
+      // kept in the configuration too, so that the EVCC of a later plug-in has it
+      const { departureAtMs: _old, ...rest } = s.cfg.evcc;
+      const evccCfg = ev.atMs === null ? rest : { ...rest, departureAtMs: ev.atMs };
+      s = { ...s, cfg: { ...s.cfg, evcc: evccCfg } };
+      s = evcc(s, { kind: "control", control: { op: "departure", atMs: ev.atMs }, tMs: t }, fx);
+      break;
+    }
+    case "bidirectional":
+      s = { ...s, cfg: { ...s.cfg, evcc: { ...s.cfg.evcc, bidirectional: ev.on } } };
+      s = evcc(s, { kind: "control", control: { op: "bidirectional", on: ev.on }, tMs: t }, fx);
       break;
   }
   return [s, fx];

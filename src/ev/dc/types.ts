@@ -51,7 +51,7 @@ export interface EvDcConfig {
   minSocPercent: number;
   /**
    * Bidirectional EV: give energy back from the start of the charge loop (the BMS asks for discharge); a
-   * `set-discharge` event changes it during the session. Takes effect only in a DC_BPT / AC_BPT session.
+   * `discharge` event changes it during the session. Takes effect only in a DC_BPT / AC_BPT session.
    */
   discharge: boolean;
   /**
@@ -111,8 +111,15 @@ export type EvDcEvent =
   | { kind: "board-lost"; detail: string; tMs: number }
   /** The driver changes the charging target (stop at this SOC, %). */
   | { kind: "set-target-soc"; percent: number; tMs: number }
-  /** Bidirectional EV (ISO 15118-20 BPT): start (true) or stop (false) giving energy back. */
-  | { kind: "set-discharge"; discharge: boolean; tMs: number };
+  /**
+   * The driver wants energy given back, or no longer (ISO 15118-20 BPT): `discharge` of the configuration, the
+   * EVCC reading `dischargeRequested`. Takes effect only in a DC_BPT / AC_BPT session; kept until changed.
+   */
+  | { kind: "discharge"; requested: boolean; tMs: number }
+  /** The driver's departure time (ms, the controller's clock; null = none): DepartureTime in the requests. */
+  | { kind: "departure"; atMs: number | null; tMs: number }
+  /** ISO 15118-20: ask for the bidirectional service (DC_BPT) from the next session on, or not. */
+  | { kind: "bidirectional"; on: boolean; tMs: number };
 
 /** Outputs of the EV DC controller. */
 export type EvDcEffect =

@@ -200,6 +200,9 @@ export function stepEvseDc(s0: EvseDcState, ev: EvseDcEvent): [EvseDcState, Evse
     case "stop-charging":
       s = secc(s, { kind: "control", control: { op: "stop-charging" }, tMs: t }, fx);
       break;
+    case "pause-charging":
+      s = secc(s, { kind: "control", control: { op: "pause" }, tMs: t }, fx);
+      break;
     case "board-lost":
       s = trip(s, "board-lost", `board lost: ${ev.detail}`, t, fx);
       break;

@@ -93,6 +93,11 @@ export type EvseDcEvent =
   | { kind: "emergency-stop"; tMs: number }
   /** Operator asks the EV to stop (EVSENotification StopCharging). */
   | { kind: "stop-charging"; tMs: number }
+  /**
+   * Operator asks the EV to pause: ISO 15118-20 EVSENotification Pause (the EV ends with SessionStop Pause,
+   * the session kept for a resume); DIN 70121 / ISO 15118-2 have no EVSE pause: StopCharging there.
+   */
+  | { kind: "pause-charging"; tMs: number }
   /** Operator reset of a latched trip (emergency-stop button released, interlock fixed). */
   | { kind: "safety-reset"; tMs: number }
   /** The board stopped answering (heartbeat, closed link): nothing it measures can be trusted. */

@@ -58,9 +58,7 @@ for (const control of ["scheduled", "dynamic"] as const) {
   test(`DC_BPT ${control}: the EV charges first, then gives energy back once its BMS asks for discharge`, () => {
     const s = new DcSession({ ...base, control, discharge: false, targetSoc: 90 });
     // after 30 s of charging (about +2 % at 250 kW) the EV switches to discharge
-    s.sim.at(40_000, "discharge", (x) =>
-      x.ctl.toEv({ kind: "set-discharge", discharge: true, tMs: x.nowMs }),
-    );
+    s.sim.at(40_000, "discharge", (x) => x.ctl.toEv({ kind: "discharge", requested: true, tMs: x.nowMs }));
     const r = s.run();
     assert.equal(r.stopReason, "minimum SOC reached");
     assert.ok(r.energyDischargedWh > 3000, `discharged ${r.energyDischargedWh} Wh`);

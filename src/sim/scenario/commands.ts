@@ -95,11 +95,11 @@ export const SCENARIO_COMMANDS: Readonly<Record<string, CommandSpec>> = Object.f
         plugs: true,
         help: "wait until SLAC has matched",
       }),
-      c("iso_start_v2g_session", ["word", "word"], {
+      c("iso_start_v2g_session", ["word", "word", "word", "word"], {
         origin: "everest",
-        optional: 1,
+        optional: 3,
         blocking: false,
-        help: "start SDP + the V2G session (energy mode DC / DC_extended / DC_core; payment ExternalPayment); resumes a paused session",
+        help: "start SDP + the V2G session; resumes a paused session. Arguments as EVerest's: MODE | MODE,PAYMENT | MODE,DEPARTURE_S,EAMOUNT_WH | MODE,PAYMENT,DEPARTURE_S,EAMOUNT_WH — MODE DC / DC_extended / DC_core or the ISO 15118-20 service DC_BPT (the EV asks for bidirectional DC; AC / AC_BPT: --mode ac), PAYMENT ExternalPayment or auto, DEPARTURE_S as iso_set_departure_time, EAMOUNT_WH is logged (the EV asks for what fills it to its target)",
       }),
       c("iso_wait_pwr_ready", [], {
         origin: "everest",
@@ -175,6 +175,26 @@ export const SCENARIO_COMMANDS: Readonly<Record<string, CommandSpec>> = Object.f
         origin: "nacs",
         blocking: false,
         help: "the operator stops the session (EVSENotification StopCharging)",
+      }),
+      c("evse_pause", [], {
+        origin: "nacs",
+        blocking: false,
+        help: "the operator pauses the session: ISO 15118-20 EVSENotification Pause (the EV stops and ends with SessionStop Pause; resume with iso_wait_for_resume N or iso_start_v2g_session); DIN / ISO 15118-2 have no EVSE pause: StopCharging",
+      }),
+      c("iso_start_bpt_discharge", [], {
+        origin: "nacs",
+        blocking: false,
+        help: "ISO 15118-20 only: the EV wants to give energy back (its dischargeRequested reading; needs the DC_BPT service)",
+      }),
+      c("iso_stop_bpt_discharge", [], {
+        origin: "nacs",
+        blocking: false,
+        help: "ISO 15118-20 only: the EV no longer gives energy back (dischargeRequested off)",
+      }),
+      c("iso_set_departure_time", ["number"], {
+        origin: "nacs",
+        blocking: false,
+        help: "the driver leaves in N s: DepartureTime (counting down) in ISO 15118-20 ScheduleExchangeReq and the Dynamic DC_ChargeLoopReq, ISO 15118-2 ChargeParameterDiscoveryReq; not DIN 70121",
       }),
       c("emergency_stop", [], {
         origin: "nacs",

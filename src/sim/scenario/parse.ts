@@ -24,14 +24,23 @@ export interface Scenario extends DcScenario {
   commands: ScenarioCommand[];
 }
 
-/** Energy modes `iso_start_v2g_session` accepts in a DC session (EVerest `DC`, ISO EnergyTransferMode). */
+/**
+ * Energy modes `iso_start_v2g_session` accepts in a DC session: EVerest's `DC`, the ISO 15118-2
+ * EnergyTransferMode names, and the ISO 15118-20 service `DC_BPT` (EVerest's -20 service names DC, DC_BPT,
+ * AC, AC_BPT; the EV then asks for bidirectional DC).
+ */
 export const DC_ENERGY_MODES: readonly string[] = Object.freeze([
   "dc",
   "dc_extended",
   "dc_core",
   "dc_combo_core",
   "dc_unique",
+  "dc_bpt",
 ]);
+/** The energy modes that need an ISO 15118-20 session (its BPT services). */
+export const ISO20_ONLY_ENERGY_MODES: readonly string[] = Object.freeze(["dc_bpt"]);
+/** Payment options `iso_start_v2g_session` accepts (EVerest: `auto` when left out). */
+const PAYMENTS = ["externalpayment", "auto"];
 const DC_PHASES = ["connecting", "cable-check", "pre-charge", "charging", "stopping", "ended"];
 
 function fail(pos: number, text: string, rule: string): never {
@@ -72,11 +81,30 @@ export function makeCommand(
       fail(
         pos,
         text,
-        `energy mode "${args[0]}": the DC simulator runs DC sessions (${DC_ENERGY_MODES.join(", ")}); AC: --mode ac`,
+        `energy mode "${args[0]}": the DC simulator runs DC sessions (${DC_ENERGY_MODES.join(", ")}); AC, AC_BPT: --mode ac`,
       );
-    if (args.length > 1 && word(1) !== "externalpayment")
-      fail(pos, text, `payment "${args[1]}": only ExternalPayment is simulated (no Plug & Charge)`);
+    // EVerest's shapes: MODE | MODE,PAYMENT | MODE,DEPARTURE,EAMOUNT | MODE,PAYMENT,DEPARTURE,EAMOUNT
+    const payment = args.length === 2 || args.length === 4 ? 1 : -1;
+    if (payment > 0 && !PAYMENTS.includes(word(payment)))
+      fail(
+        pos,
+        text,
+        `payment "${args[payment]}": only ExternalPayment (or auto) is simulated (no Plug & Charge)`,
+      );
+    if (args.length >= 3) {
+      const first = args.length - 2;
+      for (const [k, what] of [
+        [first, "departure time (s)"],
+        [first + 1, "energy amount EAmount (Wh)"],
+      ] as const) {
+        const n = Number(args[k]);
+        if (String(args[k]).trim() === "" || !Number.isInteger(n) || n < 0)
+          fail(pos, text, `argument ${k + 1}, the ${what}, must be an integer ≥ 0, got "${args[k]}"`);
+      }
+    }
   }
+  if (name === "iso_set_departure_time" && !Number.isInteger(args[0]))
+    fail(pos, text, `the departure time must be a whole number of seconds ≥ 0, got "${args[0]}"`);
   if (name === "fault" && !(FAULT_NAMES as readonly string[]).includes(word(0)))
     fail(pos, text, `unknown fault "${args[0]}"; faults: ${FAULT_NAMES.join(", ")}`);
   if (name === "wait_phase" && !DC_PHASES.includes(word(0)))
@@ -85,8 +113,39 @@ export function makeCommand(
     fail(pos, text, "SOC must be 0–100 %");
   if (name === "iso_start_bcb_toggle" && (Number(args[0]) < 1 || !Number.isInteger(args[0])))
     fail(pos, text, "toggle count must be an integer ≥ 1");
-  const norm = spec.args.map((k, i) => (k === "word" && i < args.length ? word(i) : args[i]));
+  // iso_start_v2g_session with 3 or 4 arguments: the last two are numbers (departure time, EAmount)
+  const numeric = (i: number) => name === "iso_start_v2g_session" && args.length >= 3 && i >= args.length - 2;
+  const norm = spec.args.map((k, i) =>
+    k === "word" && i < args.length ? (numeric(i) ? Number(args[i]) : word(i)) : args[i],
+  );
   return { name, args: norm.slice(0, args.length) as (number | string)[], pos, text };
+}
+
+/** Commands that need an ISO 15118-20 session, with why. */
+const ISO20_ONLY: Readonly<Record<string, string>> = {
+  iso_start_bpt_discharge: "giving energy back is ISO 15118-20 BPT (the DC_BPT service)",
+  iso_stop_bpt_discharge: "giving energy back is ISO 15118-20 BPT (the DC_BPT service)",
+};
+
+/**
+ * Check `commands` against the session's protocol (`--protocol` or the scenario options): the ISO 15118-20
+ * commands (BPT discharge, the DC_BPT energy mode) need `iso20`; DIN 70121 has no DepartureTime. Throws
+ * {@link ScenarioError} naming the command, its position and the rule.
+ */
+export function checkScenarioProtocol(commands: readonly ScenarioCommand[], protocol: string): void {
+  for (const c of commands) {
+    const why =
+      ISO20_ONLY[c.name] ??
+      (c.name === "iso_start_v2g_session" && ISO20_ONLY_ENERGY_MODES.includes(String(c.args[0]))
+        ? `energy mode ${String(c.args[0]).toUpperCase()} is an ISO 15118-20 service`
+        : undefined);
+    if (why && protocol !== "iso20")
+      fail(c.pos, c.text, `${why}: needs protocol iso20, this session's protocol is ${protocol}`);
+    const departs =
+      c.name === "iso_set_departure_time" || (c.name === "iso_start_v2g_session" && c.args.length >= 3);
+    if (departs && protocol === "din")
+      fail(c.pos, c.text, "DIN 70121 has no DepartureTime: needs protocol iso2 or iso20");
+  }
 }
 
 /** Parse one command in EVerest syntax (`name a,b` or `name a b`). */

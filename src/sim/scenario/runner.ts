@@ -10,6 +10,7 @@
  */
 import type { DcSession, DcSim, FaultName, SessionDriver } from "../dc/index.js";
 import type { ScenarioCommand } from "./commands.js";
+import { checkScenarioProtocol } from "./parse.js";
 
 /** `unplug`: handle button held this long before pulling (ms). Design choice (D). */
 export const SCRIPT_UNPLUG_BUTTON_MS = 1_000;
@@ -72,7 +73,9 @@ export class ScenarioRunner implements SessionDriver {
     return this.cur?.cmd ?? null;
   }
 
+  /** Throws {@link ScenarioError} when a command needs another protocol than the session's. */
   attach(session: DcSession): void {
+    checkScenarioProtocol(this.commands, session.opts.protocol);
     this.session = session;
     session.sim.at(0, "script start", () => this.tick());
   }
@@ -139,6 +142,8 @@ export class ScenarioRunner implements SessionDriver {
       sim.plugIn();
       return true;
     };
+    const note = (msg: string, level: "info" | "warn" = "info") =>
+      sim.record("log", { side: "script", level, msg: `${r.cmd.pos}: ${r.cmd.text}: ${msg}` });
     const wait = (cond: boolean) => {
       this.blockedOnWait = !cond;
       return cond;
@@ -209,10 +214,18 @@ export class ScenarioRunner implements SessionDriver {
       case "iso_wait_slac_matched":
         if (!plugIn(true)) return wait(false);
         return wait(ev.phase === "sdp" || ev.phase === "session" || ev.phase === "paused");
-      case "iso_start_v2g_session":
+      case "iso_start_v2g_session": {
+        if (a[0] === "dc_bpt") c.toEv({ kind: "bidirectional", on: true, tMs: now });
+        if (a.length >= 3) {
+          // EVerest's MODE[,PAYMENT],DEPARTURE_S,EAMOUNT_WH
+          c.toEv({ kind: "departure", atMs: now + num(a.length - 2) * 1000, tMs: now });
+          if (num(a.length - 1) > 0)
+            note(`EAmount ${num(a.length - 1)} Wh not used: the EV asks for what fills it`);
+        }
         if (ev.phase === "paused") c.toEv({ kind: "resume", tMs: now });
         else c.toEv({ kind: "start-v2g", tMs: now });
         return true;
+      }
       case "iso_wait_pwr_ready":
         return wait(ev.evcc.charging);
       case "iso_dc_power_on":
@@ -312,6 +325,23 @@ export class ScenarioRunner implements SessionDriver {
         return true;
       case "evse_stop":
         c.toEvse({ kind: "stop-charging", tMs: now });
+        return true;
+      case "evse_pause":
+        c.toEvse({ kind: "pause-charging", tMs: now });
+        return true;
+      case "iso_start_bpt_discharge":
+      case "iso_stop_bpt_discharge": {
+        // the session may have fallen back from -20 (a charger without it): then there is nothing to ask
+        const p = ev.evcc.protocol;
+        if (p !== null && p !== "iso20") {
+          note(`ignored: the session runs ${p}, giving energy back needs ISO 15118-20 (DC_BPT)`, "warn");
+          return true;
+        }
+        c.toEv({ kind: "discharge", requested: r.cmd.name === "iso_start_bpt_discharge", tMs: now });
+        return true;
+      }
+      case "iso_set_departure_time":
+        c.toEv({ kind: "departure", atMs: now + num(0) * 1000, tMs: now });
         return true;
       case "emergency_stop":
         sim.pressEmergencyStop();

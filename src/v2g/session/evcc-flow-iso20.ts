@@ -14,6 +14,28 @@ import { isAcMode } from "./secc-state.js";
 import { V2G_EVCC_CABLE_CHECK_TIMEOUT_ISO20_MS, V2G_EVCC_PRE_CHARGE_TIMEOUT_ISO20_MS } from "./timeouts.js";
 import type { EvccEffect, MsgName } from "./types.js";
 
+/**
+ * ISO-20 WARNING_* response codes after which the EVCC carries on as after OK (WARNING* is not fatal, the EV
+ * decides, digest §3.1): the SECC does not support Standby or schedule renegotiation (digest §7.2, §7.4), so
+ * the EV keeps charging: its flow continues as after OK (PowerDelivery(Start) answered this way goes on to
+ * the charge loop). Every other WARNING_* ends the session as FAILED_* does.
+ */
+export const ISO20_EVCC_CONTINUE_ON: readonly string[] = Object.freeze([
+  "WARNING_StandbyNotAllowed",
+  "WARNING_ScheduleRenegotiationFailed",
+]);
+
+/**
+ * The DIN/ISO-2 energy transfer modes that stand for -20 energy services in the EVSE view: the DC services
+ * (2, 6) for DC_extended (Connector Extended), the AC ones (1, 5) for the AC modes.
+ */
+export function iso20ModesOf(services: readonly number[]): string[] {
+  return [
+    ...(services.some((id) => !isAcService(id)) ? ["DC_extended"] : []),
+    ...(services.some((id) => isAcService(id)) ? ["AC_single_phase_core", "AC_three_phase_core"] : []),
+  ];
+}
+
 /** The session's -20 facts (fresh ones for a new session). */
 export function evcc20(s: EvccState): EvccIso20 {
   return s.iso20 ?? freshIso20(s);
@@ -26,13 +48,6 @@ function freshIso20(s: EvccState): EvccIso20 {
     controlMode: s.cfg.iso20ControlMode,
     preChargeFinished: false,
   };
-}
-
-/** The EvseView offer of a resumed session: the service joined and its energy transfer modes. */
-function resumedOffer(serviceId: number | null): { services: number[]; modes: string[] } {
-  if (serviceId === null) return { services: [], modes: [] };
-  const modes = isAcService(serviceId) ? ["AC_single_phase_core", "AC_three_phase_core"] : ["DC_extended"];
-  return { services: [serviceId], modes };
 }
 
 function next(state: EvccState, name: MsgName, delayMs = 0): FlowDecision {
@@ -56,9 +71,10 @@ export function afterResponseIso20(
       const resumed = view.code === "OK_OldSessionJoined" && s.iso20?.parameterSetId != null;
       const iso20: EvccIso20 = resumed ? { ...evcc20(s), preChargeFinished: false } : freshIso20(s);
       s = { ...s, resumed, paused: null, iso20 };
-      // The resumed session skips ServiceDiscovery: what the EVSE offers is the service joined, so the EV's
-      // DC / AC decision sees the energy transfer mode agreed before the pause.
-      if (resumed) s = { ...s, evse: { ...s.evse, ...resumedOffer(iso20.serviceId) } };
+      // a resumed session skips ServiceDiscovery (digest §7.3): the service selected before the pause stands
+      // for what the EVSE offers (the EV's DC/AC decision reads it)
+      const kept = resumed && iso20.serviceId !== null ? [iso20.serviceId] : null;
+      if (kept) s = { ...s, evse: { ...s.evse, services: kept, modes: iso20ModesOf(kept) } };
       // digest §7.3: a resumed session continues at DC_ChargeParameterDiscovery
       return next(s, resumed ? "ChargeParameterDiscovery" : "AuthorizationSetup");
     }

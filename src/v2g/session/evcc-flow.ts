@@ -68,6 +68,13 @@ export function loopDecision(s: EvccState, loop: MsgName, lastWasReceipt: boolea
   const r = s.readings;
   const evseStops =
     e.notification === "StopCharging" || (e.statusCode !== null && EVSE_STOP_CODES.has(e.statusCode));
+  if (e.notification === "Pause" && !s.stopRequested) {
+    // ISO-20 EVSE-initiated pause (digest §7.2): PowerDelivery(Stop) → (DC) WeldingDetection → SessionStop(Pause)
+    return {
+      state: { ...s, progress: "stop", stopRequested: "pause" },
+      next: { name: "PowerDelivery", delayMs: 0 },
+    };
+  }
   // a discharging EV (ISO 15118-20 BPT) stops at its minimum SOC instead of its full SOC
   const done = dischargingNow(s) ? r.socPercent <= r.minSocPercent : r.socPercent >= r.fullSocPercent;
   if (evseStops || s.stopRequested || r.errorCode !== "NO_ERROR" || done) {

@@ -57,8 +57,16 @@ export interface EvccConfig {
   communicationSetupTimeoutMs: number;
   ongoingTimeoutMs: number;
   preChargeTimeoutMs: number;
-  /** Energy the EV asks for in AC (EAmount, Wh) — defaults to what fills the battery. */
+  /**
+   * DepartureTime (s from now, ISO 15118-2 ChargeParameterDiscoveryReq / ISO 15118-20 ScheduleExchangeReq and
+   * Dynamic ChargeLoopReq): a fixed figure sent as is. Absent: none (Dynamic -20 ScheduleExchangeReq sends 0).
+   */
   departureTimeS?: number;
+  /**
+   * The time the EV wants to leave (ms, the machine's clock; EvccControl `departure`): DepartureTime then
+   * counts down to it. Wins over {@link departureTimeS}.
+   */
+  departureAtMs?: number;
   readings: EvccReadings;
   trace: boolean;
   /**
@@ -128,7 +136,8 @@ export interface EvseView {
   acNominalVoltageV: number;
   statusCode: string | null;
   isolation: string | null;
-  notification: "None" | "StopCharging" | "ReNegotiation";
+  /** "Pause": ISO-20 EVSENotification Pause (the EV stops and ends with SessionStop Pause, digest §7.2). */
+  notification: "None" | "StopCharging" | "ReNegotiation" | "Pause";
   notificationMaxDelayS: number;
   saScheduleTupleId: number;
   paymentOptions: string[];
@@ -244,6 +253,19 @@ export function clearEvccTimer(s: EvccState, id: string, fx: EvccEffect[]): Evcc
   const timers = { ...s.timers };
   delete timers[id];
   return { ...s, timers };
+}
+
+/** Largest DepartureTime (XSD unsignedInt). */
+const DEPARTURE_TIME_MAX_S = 4_294_967_295;
+
+/**
+ * DepartureTime (s from now) to send, or undefined when the EV has none: the seconds left until
+ * `departureAtMs` (0 once past), else the fixed `departureTimeS`.
+ */
+export function evccDepartureTimeS(s: EvccState): number | undefined {
+  const at = s.cfg.departureAtMs;
+  const sec = at !== undefined ? Math.ceil((at - s.nowMs) / 1000) : s.cfg.departureTimeS;
+  return sec === undefined ? undefined : Math.min(DEPARTURE_TIME_MAX_S, Math.max(0, Math.round(sec)));
 }
 
 /** Whether the configured mode is AC. */

@@ -6,7 +6,8 @@
  *   phase timers: CommunicationSetup (connected → SessionSetupRes), Ongoing (Authorization and
  *   ChargeParameterDiscovery loops), CableCheck, PreCharge, ReadyToCharge (DIN). Any timeout ends the
  *   session: the EV opens its contactors and S2 and closes the connection.
- * - A response that is not the one awaited, that does not decode, or carries a FAILED_* code ends the session.
+ * - A response that is not the one awaited, that does not decode, or carries a FAILED_* code ends the session;
+ *   so does a WARNING_* code, except the ISO-20 ones of {@link ISO20_EVCC_CONTINUE_ON}.
  * - Loops (Ongoing, PreCharge, CurrentDemand/ChargingStatus, WeldingDetection) are paced by the `next` timer
  *   ({@link EvccPacing}); everything else is sent at once.
  */
@@ -18,7 +19,7 @@ import { iso20EvccModule } from "../iso20/evcc/module.js";
 import { V2gtpPayloadType } from "../v2gtp.js";
 import { SessionError } from "./errors.js";
 import { afterResponse, deEnergize, openS2 } from "./evcc-flow.js";
-import { afterResponseIso20 } from "./evcc-flow-iso20.js";
+import { afterResponseIso20, ISO20_EVCC_CONTINUE_ON } from "./evcc-flow-iso20.js";
 import type { EvccProtocolModule } from "./evcc-protocol.js";
 import {
   clearEvccTimer,
@@ -86,7 +87,12 @@ export function stepEvcc(state: EvccState, ev: EvccEvent): [EvccState, EvccEffec
       break;
     }
     case "control":
-      if (s.conn === "session" || s.conn === "sap") {
+      if (ev.control.op === "departure") {
+        const { departureAtMs: _old, ...cfg } = s.cfg;
+        s = { ...s, cfg: ev.control.atMs === null ? cfg : { ...cfg, departureAtMs: ev.control.atMs } };
+      } else if (ev.control.op === "bidirectional") {
+        s = { ...s, cfg: { ...s.cfg, bidirectional: ev.control.on } };
+      } else if (s.conn === "session" || s.conn === "sap") {
         const pause = ev.control.op === "pause" && s.protocol !== "din";
         s = { ...s, stopRequested: pause ? "pause" : "stop" };
       }
@@ -253,7 +259,12 @@ function onResponse(
       msg: `${dec.element} carries another SessionID than the session's`,
     });
   }
-  if (!view.code.startsWith("OK")) return endEvcc(s, "failed-response", `${dec.element} ${view.code}`, fx);
+  if (!view.code.startsWith("OK")) {
+    if (!(s.protocol === "iso20" && ISO20_EVCC_CONTINUE_ON.includes(view.code)))
+      return endEvcc(s, "failed-response", `${dec.element} ${view.code}`, fx);
+    // ISO-20 WARNING* is not fatal, the EV decides (digest §3.1): on these it carries on as after OK
+    fx.push({ kind: "log", level: "warn", msg: `${dec.element} ${view.code}: continuing` });
+  }
   const d =
     s.protocol === "iso20"
       ? afterResponseIso20(s, name, view, tMs, fx)

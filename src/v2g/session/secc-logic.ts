@@ -24,7 +24,7 @@ export function dcStatusCode(s: SeccState): DcEvseStatusCode {
   if (s.emergency || f === "emergency-shutdown") return "EVSE_EmergencyShutdown";
   if (f === "malfunction") return "EVSE_Malfunction";
   if (f === "utility-interrupt") return "EVSE_UtilityInterruptEvent";
-  if (f === "shutdown" || s.notification === "StopCharging") return "EVSE_Shutdown";
+  if (f === "shutdown" || legacyNotification(s) === "StopCharging") return "EVSE_Shutdown";
   if (s.readings.isolation.state === "running") return "EVSE_IsolationMonitoringActive";
   if (s.cableCheck && !s.cableCheck.isolationStarted) return "EVSE_NotReady";
   return "EVSE_Ready";
@@ -32,7 +32,13 @@ export function dcStatusCode(s: SeccState): DcEvseStatusCode {
 
 /** NotificationMaxDelay (s) to announce: the configured delay while a notification is pending, else 0. */
 export function notificationMaxDelay(s: SeccState): number {
+  if (s.notification === "Pause") return s.cfg.pauseNotificationMaxDelayS;
   return s.notification === "None" ? 0 : s.cfg.notificationMaxDelayS;
+}
+
+/** EVSENotification of DIN 70121 / ISO 15118-2, which have no Pause (an EVSE pause is StopCharging there). */
+function legacyNotification(s: SeccState): "None" | "StopCharging" | "ReNegotiation" {
+  return s.notification === "Pause" ? "StopCharging" : s.notification;
 }
 
 /** DC_EVSEStatus (DIN and ISO-2 share the shape; DIN has no No_IMD, so the optional field is left out). */
@@ -41,7 +47,7 @@ export function dcEvseStatus(s: SeccState) {
   const status = {
     EVSEStatusCode: dcStatusCode(s),
     NotificationMaxDelay: notificationMaxDelay(s),
-    EVSENotification: s.notification,
+    EVSENotification: legacyNotification(s),
   };
   if (level === "No_IMD") return s.protocol === "din" ? status : { ...status, EVSEIsolationStatus: level };
   return { ...status, EVSEIsolationStatus: level };
@@ -51,7 +57,7 @@ export function dcEvseStatus(s: SeccState) {
 export function acEvseStatus(s: SeccState) {
   return {
     NotificationMaxDelay: notificationMaxDelay(s),
-    EVSENotification: s.notification,
+    EVSENotification: legacyNotification(s),
     RCD: s.readings.ac.rcdTripped,
   };
 }

@@ -32,6 +32,12 @@ export function isAcMode(mode: EnergyTransferMode | string | null | undefined): 
 /** Default NotificationMaxDelay announced with StopCharging/ReNegotiation (s) — implementation choice. */
 export const DEFAULT_NOTIFICATION_MAX_DELAY_S = 10;
 
+/**
+ * NotificationMaxDelay announced with an ISO 15118-20 EVSENotification Pause (s): 60 s as [V2G20-3308] and
+ * EVerest's -20 SECC (digest §3.5; older libiso15118 sent 0 in Scheduled mode — configurable).
+ */
+export const ISO20_PAUSE_NOTIFICATION_MAX_DELAY_S = 60;
+
 /** SECC configuration. */
 export interface SeccConfig {
   /** Protocols the SECC supports (the EV's Priority decides among them). */
@@ -44,6 +50,8 @@ export interface SeccConfig {
   paymentOptions: ("ExternalPayment" | "Contract")[];
   freeService: boolean;
   notificationMaxDelayS: number;
+  /** ISO-20: NotificationMaxDelay with EVSENotification Pause (s); default {@link ISO20_PAUSE_NOTIFICATION_MAX_DELAY_S}. */
+  pauseNotificationMaxDelayS: number;
   /** AC / ISO-2: ask the EV for a MeteringReceipt in ChargingStatusRes/CurrentDemandRes. */
   receiptRequired: boolean;
   meterId: string;
@@ -87,6 +95,7 @@ export function seccConfig(partial: Partial<SeccConfig> = {}): SeccConfig {
     paymentOptions: ["ExternalPayment"],
     freeService: true,
     notificationMaxDelayS: DEFAULT_NOTIFICATION_MAX_DELAY_S,
+    pauseNotificationMaxDelayS: ISO20_PAUSE_NOTIFICATION_MAX_DELAY_S,
     receiptRequired: false,
     meterId: "NACS-METER-1",
     sequenceTimeoutMs: V2G_SECC_SEQUENCE_TIMEOUT_MS,
@@ -143,7 +152,8 @@ export interface SeccState {
   readonly cp: CpState | null;
   /** Cable check: when it started and whether the isolation test was commanded. */
   readonly cableCheck: { startedAtMs: number; isolationStarted: boolean; voltageV: number } | null;
-  readonly notification: "None" | "StopCharging" | "ReNegotiation";
+  /** Pending EVSENotification; "Pause" only in ISO-20 (an EVSE-initiated pause, digest §7.2). */
+  readonly notification: "None" | "StopCharging" | "ReNegotiation" | "Pause";
   /** Timer deadlines by id (a timer event is honoured only if it matches). */
   readonly timers: Readonly<Record<string, number>>;
   /** ISO-2 / ISO-20 session kept by SessionStop(Pause) for OK_OldSessionJoined (-20: with its service). */

@@ -11,7 +11,7 @@
  *   FAILED_SequenceError, then end. Any other FAILED_* response also ends the session.
  * - Timers: V2G_SECC_CommunicationSetup from `connected` to SessionSetupRes; V2G_SECC_Sequence_Timeout after
  *   every response; CP-state detection during CableCheck; NotificationMaxDelay after StopCharging /
- *   ReNegotiation. Timer events whose deadline does not match the state are ignored (stale).
+ *   ReNegotiation / (ISO-20) Pause. Timer events whose deadline does not match the state are ignored (stale).
  */
 import { appHandshake, ExiDecodeError, ExiEncodeError, warningsOf } from "../../codecs/index.js";
 import { dinSeccModule } from "../din/secc/module.js";
@@ -37,7 +37,7 @@ import { allowedNext } from "./sequence.js";
 import { idHex, SESSION_ID_ZERO, sameId } from "./session-id.js";
 import { SECC_EMERGENCY_WIND_DOWN_MS } from "./timeouts.js";
 import { tolerateRequest } from "./tolerance.js";
-import type { SeccEffect, SeccEvent } from "./types.js";
+import type { SeccControl, SeccEffect, SeccEvent } from "./types.js";
 
 const MODULES: Readonly<Record<string, SeccProtocolModule>> = {
   din: dinSeccModule,
@@ -199,12 +199,7 @@ function onCp(s0: SeccState, cp: SeccState["cp"], fx: SeccEffect[]): SeccState {
   return s;
 }
 
-function onControl(
-  s: SeccState,
-  op: "stop-charging" | "renegotiate" | "emergency-stop",
-  tMs: number,
-  fx: SeccEffect[],
-) {
+function onControl(s: SeccState, op: SeccControl["op"], tMs: number, fx: SeccEffect[]) {
   if (op === "emergency-stop") {
     const st = { ...s, emergency: true };
     if (s.conn === "sap") return endSession(st, "emergency", "emergency stop requested", fx);
@@ -221,7 +216,19 @@ function onControl(
     fx.push({ kind: "log", level: "warn", msg: "ReNegotiation is not defined for DIN 70121; ignored" });
     return s;
   }
-  const st: SeccState = { ...s, notification: op === "stop-charging" ? "StopCharging" : "ReNegotiation" };
+  if (op === "pause") {
+    if (s.protocol === "iso20") {
+      // digest §3.5/§7.2: EVSENotification Pause; the EV ends with SessionStop(Pause), the session is kept
+      const st: SeccState = { ...s, notification: "Pause" };
+      return setTimer(st, "notification", tMs + s.cfg.pauseNotificationMaxDelayS * 1000, fx);
+    }
+    fx.push({
+      kind: "log",
+      level: "info",
+      msg: `${s.protocol === "din" ? "DIN 70121" : "ISO 15118-2"} has no EVSE-initiated pause: StopCharging`,
+    });
+  }
+  const st: SeccState = { ...s, notification: op === "renegotiate" ? "ReNegotiation" : "StopCharging" };
   return setTimer(st, "notification", tMs + s.cfg.notificationMaxDelayS * 1000, fx);
 }
 

@@ -103,6 +103,13 @@ export type SeccControl =
   | { op: "stop-charging" }
   /** Ask the EV to renegotiate (ISO-2): EVSENotification ReNegotiation. */
   | { op: "renegotiate" }
+  /**
+   * Ask the EV to pause (ISO 15118-20 digest §3.5/§7.2, [V2G20-3308]): EVSENotification Pause with
+   * NotificationMaxDelay (`pauseNotificationMaxDelayS`); the EV runs PowerDelivery(Stop) → (DC)
+   * WeldingDetection → SessionStop(Pause) and the SECC keeps the session for OK_OldSessionJoined. DIN 70121
+   * and ISO 15118-2 have no EVSE-initiated pause: there this is StopCharging (the session ends).
+   */
+  | { op: "pause" }
   /** Immediate stop: power off, contactors open, EVSE_EmergencyShutdown, session closed. */
   | { op: "emergency-stop" };
 
@@ -129,7 +136,19 @@ export type EvccControl =
   /** Stop charging and terminate the session. */
   | { op: "stop" }
   /** ISO-2: stop charging and pause the session (SessionStop Pause), keeping the SessionID. */
-  | { op: "pause" };
+  | { op: "pause" }
+  /**
+   * The driver's departure time (`atMs` on the machine's clock, null = none): the DepartureTime of the
+   * following requests counts down to it (ISO-2 ChargeParameterDiscoveryReq, ISO-20 ScheduleExchangeReq and
+   * Dynamic DC_ChargeLoopReq). Taken in any state; it does not stop anything.
+   */
+  | { op: "departure"; atMs: number | null }
+  /**
+   * ISO-20: select the bidirectional service (DC_BPT / AC_BPT, when offered) at the next ServiceDiscovery, or
+   * not (EvccConfig `bidirectional`). Taken in any state; a session already past ServiceSelection keeps its
+   * service.
+   */
+  | { op: "bidirectional"; on: boolean };
 
 /** Inputs of the EVCC machine. */
 export type EvccEvent =

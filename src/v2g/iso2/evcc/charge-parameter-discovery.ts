@@ -3,7 +3,7 @@
  * AC_EVChargeParameter by the configured mode; reads the EVSE's DC limits or AC max current / nominal voltage.
  */
 import type { EvccMessage } from "../../session/evcc-protocol.js";
-import { evccIsAc } from "../../session/evcc-state.js";
+import { evccDepartureTimeS, evccIsAc } from "../../session/evcc-state.js";
 import { num, pv } from "../../session/physical.js";
 import { type iso2, isoEvStatus } from "./common.js";
 
@@ -14,12 +14,13 @@ export const chargeParameterDiscovery: EvccMessage = {
   res: "ChargeParameterDiscoveryRes",
   build(s): iso2.ChargeParameterDiscoveryReqType {
     const r = s.readings;
+    const departure = evccDepartureTimeS(s);
     const requestWh = Math.round(Math.max(0, ((r.fullSocPercent - r.socPercent) / 100) * r.capacityWh));
     if (evccIsAc(s)) {
       return {
         RequestedEnergyTransferMode: s.mode,
         AC_EVChargeParameter: {
-          ...(s.cfg.departureTimeS !== undefined && { DepartureTime: s.cfg.departureTimeS }),
+          ...(departure !== undefined && { DepartureTime: departure }),
           EAmount: pv(requestWh, "Wh"),
           EVMaxVoltage: pv(r.acMaxVoltageV, "V"),
           EVMaxCurrent: pv(r.acMaxCurrentA, "A"),
@@ -30,7 +31,7 @@ export const chargeParameterDiscovery: EvccMessage = {
     return {
       RequestedEnergyTransferMode: s.mode,
       DC_EVChargeParameter: {
-        ...(s.cfg.departureTimeS !== undefined && { DepartureTime: s.cfg.departureTimeS }),
+        ...(departure !== undefined && { DepartureTime: departure }),
         DC_EVStatus: isoEvStatus(s),
         EVMaximumCurrentLimit: pv(r.maxCurrentA, "A"),
         EVMaximumPowerLimit: pv(r.maxPowerW, "W"),

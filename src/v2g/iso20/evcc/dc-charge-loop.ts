@@ -11,7 +11,7 @@ import type { EvccMessage } from "../../session/evcc-protocol.js";
 import { dischargingNow, type EvccState } from "../../session/evcc-state.js";
 import { isBptService } from "../../session/iso20-session.js";
 import { rn, rnum } from "../envelope.js";
-import { type Body, energyRequestWh, type iso20Dc, readEvseStatus } from "./common.js";
+import { type Body, departureTime, energyRequestWh, type iso20Dc, readEvseStatus } from "./common.js";
 
 type Req = Body<iso20Dc.DC_ChargeLoopReqType>;
 
@@ -35,6 +35,7 @@ function dynamicMode(s: EvccState) {
   const r = s.readings;
   const wh = energyRequestWh(s);
   const common = {
+    ...departureTime(s),
     EVMaximumEnergyRequest: rn(wh),
     EVMaximumChargePower: rn(r.maxPowerW),
     EVMinimumChargePower: rn(0),

@@ -4,8 +4,9 @@
  */
 import { evcc20 } from "../../session/evcc-flow-iso20.js";
 import type { EvccMessage } from "../../session/evcc-protocol.js";
+import { evccDepartureTimeS } from "../../session/evcc-state.js";
 import { rn } from "../envelope.js";
-import { type Body, energyRequestWh, type iso20Common } from "./common.js";
+import { type Body, departureTime, energyRequestWh, type iso20Common } from "./common.js";
 
 /** MaximumSupportingPoints the EV accepts (12..1024, XSD) — implementation choice. */
 export const ISO20_MAX_SUPPORTING_POINTS = 24;
@@ -26,7 +27,7 @@ export const scheduleExchange: EvccMessage = {
       return {
         MaximumSupportingPoints: ISO20_MAX_SUPPORTING_POINTS,
         Dynamic_SEReqControlMode: {
-          DepartureTime: s.cfg.departureTimeS ?? 0,
+          DepartureTime: evccDepartureTimeS(s) ?? 0,
           TargetSOC: Math.round(Math.min(100, s.readings.fullSocPercent)),
           ...requests,
         },
@@ -34,7 +35,7 @@ export const scheduleExchange: EvccMessage = {
     return {
       MaximumSupportingPoints: ISO20_MAX_SUPPORTING_POINTS,
       Scheduled_SEReqControlMode: {
-        ...(s.cfg.departureTimeS !== undefined && { DepartureTime: s.cfg.departureTimeS }),
+        ...departureTime(s),
         ...requests,
       },
     };

@@ -9,6 +9,12 @@ import { onPowerDelivery } from "../../session/secc-logic.js";
 import type { SeccHandler } from "../../session/secc-protocol.js";
 import type { SeccState } from "../../session/secc-state.js";
 import { type Body, evProcessing, evseStatus, type iso20Common, session20, with20 } from "./common.js";
+import {
+  ISO20_SCHEDULE_RENEGOTIATION_ANSWER,
+  ISO20_SCHEDULE_RENEGOTIATION_SUPPORTED,
+  ISO20_STANDBY_ANSWER,
+  ISO20_STANDBY_SUPPORTED,
+} from "./unsupported.js";
 
 function response(s: SeccState, code: iso20Common.responseCodeType): Body<iso20Common.PowerDeliveryResType> {
   const st = evseStatus(s);
@@ -21,10 +27,10 @@ export const powerDelivery: SeccHandler = {
   res: "PowerDeliveryRes",
   handle(s, req: iso20Common.PowerDeliveryReqType, _ctx, fx) {
     const processing = evProcessing(req.EVProcessing);
-    if (req.ChargeProgress === "Standby")
-      return { state: s, body: response(s, "WARNING_StandbyNotAllowed"), processing: "Finished" };
-    if (req.ChargeProgress === "ScheduleRenegotiation")
-      return { state: s, body: response(s, "WARNING_ScheduleRenegotiationFailed"), processing: "Finished" };
+    if (req.ChargeProgress === "Standby" && !ISO20_STANDBY_SUPPORTED)
+      return { state: s, body: response(s, ISO20_STANDBY_ANSWER), processing: "Finished" };
+    if (req.ChargeProgress === "ScheduleRenegotiation" && !ISO20_SCHEDULE_RENEGOTIATION_SUPPORTED)
+      return { state: s, body: response(s, ISO20_SCHEDULE_RENEGOTIATION_ANSWER), processing: "Finished" };
     const tuple = req.EVPowerProfile?.Scheduled_EVPPTControlMode?.SelectedScheduleTupleID;
     if (
       req.ChargeProgress === "Start" &&

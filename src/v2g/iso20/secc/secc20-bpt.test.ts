@@ -91,13 +91,9 @@ test("iso20 BPT: the plain DC_CPD variant in a DC_BPT session → FAILED_WrongCh
   for (const n of TO_CPD) request(d, n);
   const r = request(d, "ChargeParameterDiscovery", {
     patch: ({ BPT_DC_CPDReqEnergyTransferMode: b, ...rest }) => {
-      const {
-        EVMaximumDischargePower,
-        EVMinimumDischargePower,
-        EVMaximumDischargeCurrent,
-        EVMinimumDischargeCurrent,
-        ...dc
-      } = b as Record<string, unknown>;
+      const dc = Object.fromEntries(
+        Object.entries(b as Record<string, unknown>).filter(([k]) => !k.includes("Discharge")),
+      );
       return { ...rest, DC_CPDReqEnergyTransferMode: dc };
     },
   });

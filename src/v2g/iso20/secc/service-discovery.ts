@@ -8,6 +8,7 @@ import { ISO20_SERVICE } from "../../session/iso20-session.js";
 import type { SeccHandler } from "../../session/secc-protocol.js";
 import { isAcMode, type SeccState } from "../../session/secc-state.js";
 import { type Body, type iso20Common, session20, with20 } from "./common.js";
+import { ISO20_SERVICE_RENEGOTIATION_SUPPORTED } from "./unsupported.js";
 
 /** Energy services this SECC offers, in ServiceID order. */
 export function offeredServices(s: SeccState): number[] {
@@ -26,7 +27,7 @@ function response(s: SeccState, code: iso20Common.responseCodeType) {
   const services = offeredServices(s);
   const body: Body<iso20Common.ServiceDiscoveryResType> = {
     ResponseCode: code,
-    ServiceRenegotiationSupported: false,
+    ServiceRenegotiationSupported: ISO20_SERVICE_RENEGOTIATION_SUPPORTED,
     EnergyTransferServiceList: {
       Service: (services.length ? services : [ISO20_SERVICE.DC]).map((id) => ({
         ServiceID: id,

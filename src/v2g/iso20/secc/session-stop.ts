@@ -6,6 +6,7 @@
 import { onSessionStop } from "../../session/secc-logic.js";
 import type { SeccHandler } from "../../session/secc-protocol.js";
 import type { Body, iso20Common } from "./common.js";
+import { ISO20_SERVICE_RENEGOTIATION_ANSWER, ISO20_SERVICE_RENEGOTIATION_SUPPORTED } from "./unsupported.js";
 
 const res = (code: iso20Common.responseCodeType): Body<iso20Common.SessionStopResType> => ({
   ResponseCode: code,
@@ -16,8 +17,8 @@ export const sessionStop: SeccHandler = {
   name: "SessionStop",
   res: "SessionStopRes",
   handle(s, req: iso20Common.SessionStopReqType) {
-    if (req.ChargingSession === "ServiceRenegotiation")
-      return { state: s, body: res("FAILED_NoServiceRenegotiationSupported") };
+    if (req.ChargingSession === "ServiceRenegotiation" && !ISO20_SERVICE_RENEGOTIATION_SUPPORTED)
+      return { state: s, body: res(ISO20_SERVICE_RENEGOTIATION_ANSWER) };
     const r = onSessionStop(s, req.ChargingSession === "Pause");
     return {
       state: r.state,
