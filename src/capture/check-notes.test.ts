@@ -154,3 +154,35 @@ test("check: within the EVSE's advertised EVSECurrentRegulationTolerance the pre
     ],
   );
 });
+
+test("check: an ISO 15118-20 BPT discharge current beyond the EVSE's EVSEMaximumDischargeCurrent is OVER_LIMIT (either sign of the limit)", () => {
+  const rn = (Value: number, Exponent = 0) => ({ Value, Exponent });
+  for (const limit of [100, -100]) {
+    const ev = [
+      v2g(0, "ev", "DC_ChargeParameterDiscoveryReq"),
+      v2g(0.05, "evse", "DC_ChargeParameterDiscoveryRes", {
+        ResponseCode: "OK",
+        BPT_DC_CPDResEnergyTransferMode: {
+          EVSEMaximumChargeCurrent: rn(200),
+          EVSEMaximumVoltage: rn(500),
+          EVSEMaximumDischargeCurrent: rn(limit),
+        },
+      }),
+      v2g(0.2, "ev", "DC_ChargeLoopReq"),
+      v2g(0.22, "evse", "DC_ChargeLoopRes", { ResponseCode: "OK", EVSEPresentCurrent: rn(-1000, -1) }),
+      v2g(0.3, "ev", "DC_ChargeLoopReq"),
+      v2g(0.32, "evse", "DC_ChargeLoopRes", { ResponseCode: "OK", EVSEPresentCurrent: rn(-1012, -1) }),
+    ];
+    const over = buildCheckReport(ev).findings.filter((f) => f.code === "OVER_LIMIT");
+    assert.deepEqual(
+      over.map((f) => [f.frame, f.message]),
+      [
+        [
+          32,
+          "DC_ChargeLoopRes #32: EVSEPresentCurrent (discharge) 101.2 A is above the EVSE's EVSEMaximumDischargeCurrent 100 A (ChargeParameterDiscoveryRes)",
+        ],
+      ],
+      `limit sent as ${limit}`,
+    );
+  }
+});

@@ -56,6 +56,8 @@ export interface SessionState {
    * may exceed the maximum by this much (DIN SPEC 70121 / ISO 15118-2 DC_EVSEChargeParameter).
    */
   currentToleranceA?: number;
+  /** ISO 15118-20 BPT: EVSEMaximumDischargeCurrent of the ChargeParameterDiscoveryRes (A, magnitude). */
+  maxDischargeCurrentA?: number;
   /** Names of the two maximum fields as the messages call them. */
   maxFields?: [string, string];
 }
@@ -192,6 +194,9 @@ export function checkPresentLimits(
       num("EVSEMaximumVoltage", find(body, "EVSEMaximumVoltage"));
     if (i !== undefined) s.maxCurrentA = i;
     if (v !== undefined) s.maxVoltageV = v;
+    // BPT: discharge limits are positive or negative depending on the stack (ISO 15118-20 digest §6.2)
+    const d = num("EVSEMaximumDischargeCurrent", find(body, "EVSEMaximumDischargeCurrent"));
+    if (d !== undefined) s.maxDischargeCurrentA = Math.abs(d);
     s.currentToleranceA = num("EVSECurrentRegulationTolerance", find(body, "EVSECurrentRegulationTolerance"));
     s.maxFields = [
       find(body, "EVSEMaximumCurrentLimit") !== undefined
@@ -213,6 +218,19 @@ export function checkPresentLimits(
       unit: "A",
       limit: s.maxCurrentA + tol,
       limitField: tol > 0 ? `${fi} + EVSECurrentRegulationTolerance (${s.maxCurrentA} + ${tol})` : fi,
+    });
+  // a negative present current is a discharge (ISO 15118-20 BPT): against the EVSE's discharge maximum
+  const dMax = s.maxDischargeCurrentA;
+  if (i !== undefined && i < 0 && dMax !== undefined && -i > dMax + tol)
+    out.push({
+      field: "EVSEPresentCurrent (discharge)",
+      value: -i,
+      unit: "A",
+      limit: dMax + tol,
+      limitField:
+        tol > 0
+          ? `EVSEMaximumDischargeCurrent + EVSECurrentRegulationTolerance (${dMax} + ${tol})`
+          : "EVSEMaximumDischargeCurrent",
     });
   if (v !== undefined && s.maxVoltageV !== undefined && v > s.maxVoltageV)
     out.push({ field: "EVSEPresentVoltage", value: v, unit: "V", limit: s.maxVoltageV, limitField: fv });
