@@ -16,6 +16,7 @@
  * `tls.getCiphers()` nor `openssl ciphers ALL` lists ECDH-ECDSA-AES128-SHA256. An EVCC offering only 0xC025
  * therefore cannot talk to us (handshake failure, logged); all real EVCCs we know offer 0xC023 too.
  */
+import { createHash } from "node:crypto";
 import { appendFileSync } from "node:fs";
 import { createServer as createNetServer, type Server, type Socket } from "node:net";
 import {
@@ -185,8 +186,10 @@ export function keylogAppender(file: string): (line: Buffer) => void {
 
 function tlsInfo(s: TLSSocket, clientCertRequested = false): TlsInfo {
   const info: TlsInfo = { protocol: s.getProtocol() ?? "", cipher: s.getCipher()?.name ?? "" };
-  const cn = s.getPeerCertificate()?.subject?.CN;
+  const peer = s.getPeerCertificate();
+  const cn = peer?.subject?.CN;
   if (typeof cn === "string") info.peerCommonName = cn;
+  if (peer?.raw?.length) info.peerCertSha512 = createHash("sha512").update(peer.raw).digest("hex");
   if (clientCertRequested) info.peerAuthorized = s.authorized;
   return info;
 }

@@ -55,6 +55,11 @@ export interface TlsInfo {
    * sent one that verified against the configured roots.
    */
   peerAuthorized?: boolean;
+  /**
+   * SHA-512 (hex) of the peer's leaf certificate (DER), when it sent one: an ISO 15118-20 SECC tells a resuming
+   * EVCC by its vehicle certificate ([V2G20-2545]).
+   */
+  peerCertSha512?: string;
 }
 
 /** A V2G transport connection (TCP, TLS or in-memory). */

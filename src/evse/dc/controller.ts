@@ -171,7 +171,12 @@ export function stepEvseDc(s0: EvseDcState, ev: EvseDcEvent): [EvseDcState, Evse
     case "v2g-connected":
       s = secc(
         { ...s, phase: setPhase(s, "session", fx) },
-        { kind: "connected", tMs: t, ...(ev.tls && { tls: ev.tls }) },
+        {
+          kind: "connected",
+          tMs: t,
+          ...(ev.tls && { tls: ev.tls }),
+          ...(ev.peerCertSha512 && { peerCertSha512: ev.peerCertSha512 }),
+        },
         fx,
       );
       break;

@@ -80,7 +80,8 @@ export type EvseDcEvent =
   | { kind: "slac-frame"; frame: SlacFrame; attenuationDb?: readonly number[]; tMs: number }
   | { kind: "sdp-request"; datagram: Uint8Array; tMs: number }
   /** A V2G connection is up; `tls`: its TLS version, absent for plain TCP. */
-  | { kind: "v2g-connected"; tMs: number; tls?: "1.2" | "1.3" }
+  /** The EV's V2G connection is up; TLS version and the SHA-512 of the vehicle certificate, if any. */
+  | { kind: "v2g-connected"; tMs: number; tls?: "1.2" | "1.3"; peerCertSha512?: string }
   | { kind: "v2g-message"; payloadType: number; bytes: Uint8Array; tMs: number }
   | { kind: "v2g-closed"; reason: string; tMs: number }
   /** The PLC link dropped (modem link status). */

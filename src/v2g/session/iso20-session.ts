@@ -74,6 +74,11 @@ export interface Iso20Session {
   resumed: boolean;
   /** EVCCID of the SessionSetupReq (hex): a resumed session must come from the same EVCC ([V2G20-2545]). */
   evccId: string;
+  /**
+   * SHA-512 (hex) of the vehicle certificate of the connection that set the session up (mutual TLS), else
+   * null: a resuming EVCC must present the same certificate ([V2G20-2545]).
+   */
+  vehicleCert: string | null;
   /** BPT: the channel of the last PowerDeliveryReq(Start) (BPT_ChannelSelection; Charge when absent). */
   channel: "Charge" | "Discharge";
 }
@@ -89,6 +94,7 @@ export function emptyIso20Session(): Iso20Session {
     controlMode: null,
     resumed: false,
     evccId: "",
+    vehicleCert: null,
     channel: "Charge",
   };
 }

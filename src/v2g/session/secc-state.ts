@@ -137,6 +137,8 @@ export interface SeccState {
   readonly conn: "idle" | "sap" | "session" | "ended";
   /** TLS version of the current connection (null: plain TCP or none). */
   readonly connTls: "1.2" | "1.3" | null;
+  /** SHA-512 (hex) of the vehicle certificate the connection presented (mutual TLS), else null. */
+  readonly connPeerCert: string | null;
   readonly protocol: V2gProtocol | null;
   readonly sessionId: Uint8Array | null;
   readonly rng: number;

@@ -53,6 +53,7 @@ export function createSecc(partial: Partial<SeccConfig> = {}, tMs = 0): SeccStat
     nowMs: tMs,
     conn: "idle",
     connTls: null,
+    connPeerCert: null,
     protocol: null,
     sessionId: null,
     rng: cfg.seed >>> 0 || 1,
@@ -84,7 +85,7 @@ export function stepSecc(state: SeccState, ev: SeccEvent): [SeccState, SeccEffec
   let s: SeccState = { ...state, nowMs: ev.tMs };
   switch (ev.kind) {
     case "connected":
-      s = onConnected(s, ev.tMs, fx, ev.tls ?? null);
+      s = onConnected(s, ev.tMs, fx, ev.tls ?? null, ev.peerCertSha512 ?? null);
       break;
     case "closed":
       if (s.conn === "sap" || s.conn === "session")
@@ -109,11 +110,18 @@ export function stepSecc(state: SeccState, ev: SeccEvent): [SeccState, SeccEffec
   return [s, fx];
 }
 
-function onConnected(s0: SeccState, tMs: number, fx: SeccEffect[], tls: "1.2" | "1.3" | null): SeccState {
+function onConnected(
+  s0: SeccState,
+  tMs: number,
+  fx: SeccEffect[],
+  tls: "1.2" | "1.3" | null,
+  peerCert: string | null = null,
+): SeccState {
   let s: SeccState = {
     ...s0,
     conn: "sap",
     connTls: tls,
+    connPeerCert: peerCert,
     protocol: null,
     sessionId: null,
     last: null,

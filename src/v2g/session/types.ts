@@ -117,9 +117,10 @@ export type SeccControl =
 export type SeccEvent =
   /**
    * A TCP/TLS connection from an EVCC was accepted (the first message will be supportedAppProtocolReq);
-   * `tls`: the TLS version of the connection, absent for plain TCP.
+   * `tls`: the TLS version of the connection, absent for plain TCP; `peerCertSha512`: SHA-512 (hex) of the
+   * vehicle certificate of a mutual-TLS connection.
    */
-  | { kind: "connected"; tMs: number; tls?: "1.2" | "1.3" }
+  | { kind: "connected"; tMs: number; tls?: "1.2" | "1.3"; peerCertSha512?: string }
   /** A complete V2GTP message; `bytes` is the raw payload (EXI), so decode errors are the machine's. */
   | { kind: "message"; payloadType: number; bytes: Uint8Array; tMs: number }
   | { kind: "timer"; id: string; tMs: number }

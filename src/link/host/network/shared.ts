@@ -50,7 +50,7 @@ export function emptyNetworkStats(): NetworkStats {
 
 /** Network events common to both controllers (each side adds its own SDP event). */
 export type CommonNetworkEvent =
-  | { kind: "v2g-connected"; tMs: number; tls?: "1.2" | "1.3" }
+  | { kind: "v2g-connected"; tMs: number; tls?: "1.2" | "1.3"; peerCertSha512?: string }
   | { kind: "v2g-message"; payloadType: number; bytes: Uint8Array; tMs: number }
   | { kind: "v2g-closed"; reason: string; tMs: number };
 
@@ -173,7 +173,13 @@ export class V2gSlot {
       `${ctx.side}: V2G ${conn.transport} connection ${conn.id} with ${endpointText(conn.remote)}`,
     );
     const tls = tlsVersionOf(conn.tls?.protocol);
-    ctx.push({ kind: "v2g-connected", tMs: ctx.now(), ...(tls && { tls }) });
+    const peerCertSha512 = conn.tls?.peerCertSha512;
+    ctx.push({
+      kind: "v2g-connected",
+      tMs: ctx.now(),
+      ...(tls && { tls }),
+      ...(peerCertSha512 && { peerCertSha512 }),
+    });
     const receive = (m: V2gtpMessage) => {
       wire?.message("rx", m);
       if (this.current !== conn) return;

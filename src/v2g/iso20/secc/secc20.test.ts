@@ -334,5 +334,31 @@ test("iso20: another EVCC presenting the paused SessionID gets a new session, no
   const r = request(d, "SessionSetup", { sessionId: id });
   assert.equal(r?.body.ResponseCode, "OK_NewSessionEstablished");
   assert.notDeepEqual(r?.sessionId, id);
-  assert.ok(d.fx.some((f) => f.kind === "log" && /paused SessionID from EVCCID/.test(f.msg)));
+  assert.ok(d.fx.some((f) => f.kind === "log" && /paused SessionID, but it comes from EVCCID/.test(f.msg)));
+});
+
+/** A -20 session set up over a connection with vehicle certificate `cert`, paused; then a new connection. */
+function pausedWithCert(cert: string, resumeCert: string | undefined) {
+  const d = start();
+  const sap = appHandshake.encodeDocument({ supportedAppProtocolReq: buildAppProtocolReq(["iso20"]) });
+  event(d, { kind: "connected", tMs: d.t, tls: "1.3", peerCertSha512: cert });
+  event(d, { kind: "message", payloadType: 0x8001, bytes: sap, tMs: d.t });
+  codes(d, TO_CPD);
+  const id = d.s.sessionId!;
+  d.ev = { ...d.ev, stopRequested: "pause" };
+  assert.equal(request(d, "SessionStop")?.body.ResponseCode, "OK");
+  d.t += 1000;
+  event(d, { kind: "connected", tMs: d.t, tls: "1.3", ...(resumeCert && { peerCertSha512: resumeCert }) });
+  event(d, { kind: "message", payloadType: 0x8001, bytes: sap, tMs: d.t });
+  return { d, r: request(d, "SessionSetup", { sessionId: id }) };
+}
+
+test("iso20: a session set up over mutual TLS resumes only with the same vehicle certificate ([V2G20-2545])", () => {
+  assert.equal(pausedWithCert("aa11", "aa11").r?.body.ResponseCode, "OK_OldSessionJoined");
+  const other = pausedWithCert("aa11", "bb22");
+  assert.equal(other.r?.body.ResponseCode, "OK_NewSessionEstablished");
+  assert.ok(other.d.fx.some((f) => f.kind === "log" && /vehicle certificate is not the one/.test(f.msg)));
+  const none = pausedWithCert("aa11", undefined);
+  assert.equal(none.r?.body.ResponseCode, "OK_NewSessionEstablished");
+  assert.ok(none.d.fx.some((f) => f.kind === "log" && /this connection has none/.test(f.msg)));
 });

@@ -2,10 +2,12 @@
  * ISO 15118-20 SessionSetupReq → Res (ISO 15118-20 digest §3.3, §7.1/§7.3): a new random SessionID
  * (OK_NewSessionEstablished); the paused session's ID → OK_OldSessionJoined with its service kept, and the next
  * request is DC_ChargeParameterDiscovery; any other non-zero ID → a new session, not an error ([V2G20-2626]).
- * The SECC verifies that a resuming EVCC is the one that paused ([V2G20-2545]) by its EVCCID; another EVCC
- * presenting the paused ID gets a new session (OK_NewSessionEstablished).
+ * The SECC verifies that a resuming EVCC is the one that paused ([V2G20-2545]): by its EVCCID and, when the
+ * session was set up over mutual TLS, by its vehicle certificate (the standard's example method hashes the
+ * SessionID with the certificate's SHA-512; we keep the certificate's SHA-512 with the paused session and
+ * compare). Another EVCC presenting the paused ID gets a new session (OK_NewSessionEstablished).
  */
-import { emptyIso20Session } from "../../session/iso20-session.js";
+import { emptyIso20Session, type Iso20Session } from "../../session/iso20-session.js";
 import { onSessionSetup } from "../../session/secc-logic.js";
 import type { SeccHandler } from "../../session/secc-protocol.js";
 import { sameId } from "../../session/session-id.js";
@@ -18,13 +20,16 @@ export const sessionSetup: SeccHandler = {
   handle(s, req: iso20Common.SessionSetupReqType, ctx, fx) {
     const kept = s.paused?.iso20;
     const evccId = evccIdHex(req.EVCCID);
-    const stranger =
-      kept !== undefined && kept.evccId !== evccId && sameId(ctx.sessionId, s.paused?.sessionId);
-    if (stranger)
+    const why =
+      kept && sameId(ctx.sessionId, s.paused?.sessionId)
+        ? strangerReason(kept, evccId, s.connPeerCert)
+        : null;
+    const stranger = why !== null;
+    if (why)
       fx.push({
         kind: "log",
         level: "warn",
-        msg: `SessionSetupReq presents the paused SessionID from EVCCID ${evccId}, paused by ${kept.evccId}: new session`,
+        msg: `SessionSetupReq presents the paused SessionID, but ${why}: new session`,
       });
     const { state, code } = stranger
       ? {
@@ -35,12 +40,23 @@ export const sessionSetup: SeccHandler = {
     const iso20 =
       code === "OK_OldSessionJoined" && kept
         ? { ...kept, resumed: true }
-        : { ...emptyIso20Session(), evccId };
+        : { ...emptyIso20Session(), evccId, vehicleCert: s.connPeerCert };
     const body: Body<iso20Common.SessionSetupResType> = { ResponseCode: code, EVSEID: s.cfg.evseId };
     return { state: { ...state, iso20 }, body };
   },
   failed: (s, code) => ({ ResponseCode: code as iso20Common.responseCodeType, EVSEID: s.cfg.evseId }),
 };
+
+/** Why the EVCC presenting a paused SessionID is not the one that paused, or null ([V2G20-2545]). */
+function strangerReason(kept: Iso20Session, evccId: string, cert: string | null): string | null {
+  if (kept.evccId !== evccId)
+    return `it comes from EVCCID ${evccId}, the session was paused by ${kept.evccId}`;
+  if (kept.vehicleCert !== null && kept.vehicleCert !== cert)
+    return cert === null
+      ? "the session was set up with a vehicle certificate and this connection has none"
+      : "this connection's vehicle certificate is not the one the session was set up with";
+  return null;
+}
 
 /** The EVCCID as upper-case hex (a string EVCCID as is). */
 function evccIdHex(id: unknown): string {
