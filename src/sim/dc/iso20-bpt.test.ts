@@ -9,6 +9,7 @@ import { test } from "node:test";
 import { ISO20_SERVICE } from "../../v2g/index.js";
 import { formatDcSummary } from "./format.js";
 import { DcSession, type DcSessionOptions } from "./session.js";
+import { balanceError } from "./v2g-test-support.js";
 
 const base: DcSessionOptions = {
   batteryKwh: 75,
@@ -20,18 +21,6 @@ const base: DcSessionOptions = {
   service: "dc-bpt",
   seed: 1,
 };
-
-/** |delivered − losses − stored| / |stored|, stored from the SOC change. */
-function balanceError(r: {
-  batteryKwh: number;
-  socEnd: number;
-  socStart: number;
-  energyDeliveredWh: number;
-  lossesWh: number;
-}) {
-  const battery = (r.batteryKwh * 1000 * (r.socEnd - r.socStart)) / 100;
-  return Math.abs(r.energyDeliveredWh - r.lossesWh - battery) / Math.abs(battery);
-}
 
 for (const control of ["scheduled", "dynamic"] as const) {
   test(`DC_BPT ${control}: 60 → 55 % (the EV's minimum), energy back to the grid, balance within 1 %, no safety finding`, (t) => {

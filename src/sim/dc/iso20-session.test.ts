@@ -8,6 +8,7 @@ import { test } from "node:test";
 import { formatDcSummary } from "./format.js";
 import { parseDcScenarioObject } from "./scenario.js";
 import { DcSession, type DcSessionOptions, runDcSession } from "./session.js";
+import { balanceError } from "./v2g-test-support.js";
 
 const base: DcSessionOptions = {
   batteryKwh: 75,
@@ -17,17 +18,6 @@ const base: DcSessionOptions = {
   protocol: "iso20",
   seed: 1,
 };
-
-function balanceError(r: {
-  batteryKwh: number;
-  socEnd: number;
-  socStart: number;
-  energyDeliveredWh: number;
-  lossesWh: number;
-}) {
-  const battery = (r.batteryKwh * 1000 * (r.socEnd - r.socStart)) / 100;
-  return Math.abs(r.energyDeliveredWh - r.lossesWh - battery) / battery;
-}
 
 for (const control of ["scheduled", "dynamic"] as const) {
   test(`DC session iso20 ${control}: 40 → 50 %, target SOC reached, energy balance, safety list empty`, (t) => {

@@ -9,6 +9,7 @@ import { EVCC_WELDING_MAX_REQUESTS } from "../../v2g/index.js";
 import type { RecordEvent } from "../record/types.js";
 import { FAULT_NAMES, FAULTS, type FaultName } from "./faults.js";
 import { DcSession, type DcSessionOptions, type DcSessionSummary, runDcSession } from "./session.js";
+import { balanceError } from "./v2g-test-support.js";
 
 const base: DcSessionOptions = {
   batteryKwh: 75,
@@ -18,17 +19,6 @@ const base: DcSessionOptions = {
   protocol: "iso2",
   seed: 1,
 };
-
-function balanceError(r: {
-  batteryKwh: number;
-  socEnd: number;
-  socStart: number;
-  energyDeliveredWh: number;
-  lossesWh: number;
-}) {
-  const battery = (r.batteryKwh * 1000 * (r.socEnd - r.socStart)) / 100;
-  return Math.abs(r.energyDeliveredWh - r.lossesWh - battery) / battery;
-}
 
 for (const protocol of ["iso2", "din"] as const) {
   test(`DC session ${protocol}: 10 → 80 % of 75 kWh at up to 250 kW, target SOC reached, energy balance`, () => {

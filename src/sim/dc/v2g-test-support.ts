@@ -81,3 +81,18 @@ export function sentAt(r: FlowRun, name: string, which: "first" | "last" = "firs
   if (!m) throw new Error(`${name} was never sent: ${r.sent.map((x) => x.name).join(",")}`);
   return m.tMs;
 }
+
+/**
+ * Relative error of the energy balance of a summary: |delivered − losses − stored| / |stored|, stored from the
+ * SOC change (negative when the EV gave energy back).
+ */
+export function balanceError(r: {
+  batteryKwh: number;
+  socEnd: number;
+  socStart: number;
+  energyDeliveredWh: number;
+  lossesWh: number;
+}): number {
+  const battery = (r.batteryKwh * 1000 * (r.socEnd - r.socStart)) / 100;
+  return Math.abs(r.energyDeliveredWh - r.lossesWh - battery) / Math.abs(battery);
+}

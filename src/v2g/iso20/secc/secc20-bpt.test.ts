@@ -13,20 +13,14 @@ import {
   type Driver,
   ends,
   event,
+  ISO20_THROUGH_SELECTION,
   request,
   startSecc,
   withProgress,
 } from "../../session/testing/drive-secc.js";
 import type { MsgName } from "../../session/types.js";
 
-const TO_CPD: MsgName[] = [
-  "SessionSetup",
-  "AuthorizationSetup",
-  "Authorization",
-  "ServiceDiscovery",
-  "ServiceDetail",
-  "PaymentSelection",
-];
+const TO_CPD: readonly MsgName[] = ISO20_THROUGH_SELECTION;
 
 /** A bidirectional -20 SECC and an EV that selected `serviceId` with parameter set 1 (Scheduled) or 2. */
 function start(mode: Iso20ControlMode, serviceId: number = ISO20_SERVICE.DC_BPT, discharge = true): Driver {

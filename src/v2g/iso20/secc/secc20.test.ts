@@ -14,6 +14,7 @@ import {
   type Driver,
   ends,
   event,
+  ISO20_THROUGH_SELECTION,
   request,
   startSecc,
   withProgress,
@@ -22,15 +23,7 @@ import { V2G_SECC_SEQUENCE_TIMEOUT_CHARGE_LOOP_ISO20_MS } from "../../session/ti
 import type { MsgName } from "../../session/types.js";
 import { encodeIso20 } from "../envelope.js";
 
-const TO_CPD: MsgName[] = [
-  "SessionSetup",
-  "AuthorizationSetup",
-  "Authorization",
-  "ServiceDiscovery",
-  "ServiceDetail",
-  "PaymentSelection",
-  "ChargeParameterDiscovery",
-];
+const TO_CPD: MsgName[] = [...ISO20_THROUGH_SELECTION, "ChargeParameterDiscovery"];
 
 /** A -20 SECC and an EV of control mode `mode` that selects parameter set 1 (Scheduled) or 2 (Dynamic). */
 function start(mode: Iso20ControlMode = "scheduled"): Driver {

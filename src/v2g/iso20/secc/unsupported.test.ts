@@ -11,6 +11,7 @@ import {
   type Driver,
   ends,
   event,
+  ISO20_THROUGH_SELECTION,
   request,
   startSecc,
   withProgress,
@@ -22,16 +23,7 @@ import {
   ISO20_STANDBY_ANSWER,
 } from "./unsupported.js";
 
-const TO_SE: MsgName[] = [
-  "SessionSetup",
-  "AuthorizationSetup",
-  "Authorization",
-  "ServiceDiscovery",
-  "ServiceDetail",
-  "PaymentSelection",
-  "ChargeParameterDiscovery",
-  "ScheduleExchange",
-];
+const TO_SE: MsgName[] = [...ISO20_THROUGH_SELECTION, "ChargeParameterDiscovery", "ScheduleExchange"];
 
 /** A -20 SECC driven into the charge loop (PowerDelivery Start answered, one DC_ChargeLoopReq). */
 function charging(mode: Iso20ControlMode): Driver {

@@ -118,3 +118,13 @@ export function ends(d: Driver): { tMs: number; reason: string; detail: string }
 
 /** Re-export for tests. */
 export type { EvccConfig };
+
+/** ISO 15118-20 requests from SessionSetup through ServiceSelection (neutral name PaymentSelection). */
+export const ISO20_THROUGH_SELECTION: readonly MsgName[] = [
+  "SessionSetup",
+  "AuthorizationSetup",
+  "Authorization",
+  "ServiceDiscovery",
+  "ServiceDetail",
+  "PaymentSelection",
+];
