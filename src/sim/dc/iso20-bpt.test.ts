@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { ISO20_SERVICE } from "../../v2g/index.js";
 import { formatDcSummary } from "./format.js";
+import { parseDcScenarioObject } from "./scenario.js";
 import { DcSession, type DcSessionOptions } from "./session.js";
 import { balanceError } from "./v2g-test-support.js";
 
@@ -73,4 +74,14 @@ test("a unidirectional EV at a bidirectional charger selects DC (2) and charges 
   const r = s.run();
   assert.equal(s.sim.ctl.evse.secc.iso20?.serviceId, ISO20_SERVICE.DC);
   assert.equal(r.stopReason, "target SOC reached");
+});
+
+test("a scenario can ask for DC_BPT and the EV's minimum SOC in its options", () => {
+  const sc = parseDcScenarioObject({ options: { protocol: "iso20", service: "dc-bpt", minSoc: 58 } });
+  const s = new DcSession({ ...base, ...sc.options });
+  const r = s.run();
+  assert.equal(s.sim.ctl.evse.secc.iso20?.serviceId, ISO20_SERVICE.DC_BPT);
+  assert.equal(r.stopReason, "minimum SOC reached");
+  assert.ok(r.socEnd <= 58 && r.socEnd > 57.5, `socEnd ${r.socEnd}`);
+  assert.throws(() => parseDcScenarioObject({ options: { service: "wpt" } }), /scenario options\.service/);
 });

@@ -40,6 +40,8 @@ export const dcScenarioOptionsSchema = z
     chargerKw: z.number().min(10).max(1000).optional(),
     protocol: z.enum(["din", "iso2", "iso20"]).optional(),
     control: z.enum(["scheduled", "dynamic"]).optional(),
+    service: z.enum(["dc", "dc-bpt", "ac", "ac-bpt"]).optional(),
+    minSoc: z.number().min(0).max(100).optional(),
     chargerVariant: z.enum(["500v", "1000v"]).optional(),
     evClass: z.enum(["400v", "800v"]).optional(),
     s2CloseDelayMs: z.number().min(0).max(EV_MAX_S2_CLOSE_DELAY_MS).optional(),
