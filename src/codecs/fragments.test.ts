@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { test } from "node:test";
 import { fromHex, loadVectors, toHex } from "../../tools/codegen/vectors.js";
-import { ExiDecodeError } from "../exi/errors.js";
+import { ExiDecodeError, ExiEncodeError } from "../exi/errors.js";
 import * as iso2 from "./iso2/index.js";
 
 test("fragments.jsonl: decode, byte-exact re-encode, SHA-256, values", (t) => {
@@ -43,4 +43,32 @@ test("SignedInfo: xmldsig-alone fragment grammar uses 6-bit codes and differs fr
   assert.notEqual(toHex(ds), v.hex.toLowerCase());
   // exiFragment of ISO-2 has 8-bit element codes (exi.md §3)
   assert.throws(() => iso2.decodeXmldsigFragment(fromHex(v.hex)), ExiDecodeError);
+});
+
+test("eMAID: relaxed element-fragment grammar (EXI §8.5.3) reproduces RISE-V2G's fragment and digest", () => {
+  // eMAID is declared twice in ISO-2 (a string and EMAIDType = string + Id), so its fragment uses the relaxed
+  // grammar: 8-bit SE(eMAID) = 236, then 9-bit AT({MsgDataTypes}Id) = 4, 9-bit CH = 256, 8-bit EE = 244
+  const v = loadVectors("undecoded").find((x) => x.message === "eMAID" && x.kind === "fragment");
+  assert.ok(v, "undecoded.jsonl has RISE-V2G's eMAID fragment");
+  const bytes = fromHex(v.hex);
+  const doc = iso2.decodeFragment(bytes);
+  assert.deepEqual(doc, { eMAID: { Id: "id4", CONTENT: "DEABCC123ABC56" } });
+  assert.equal(toHex(iso2.encodeFragment(doc)), v.hex.toLowerCase());
+  assert.equal(createHash("sha256").update(bytes).digest("hex"), v.sha256!.toLowerCase());
+  // the hand-built form of the PnC digest (Id ID4, eMAID DEABC123456789Y)
+  assert.equal(
+    toHex(iso2.encodeFragment({ eMAID: { Id: "ID4", CONTENT: "DEABC123456789Y" } })),
+    "80ec0202a4a21a40045111505090cc4c8ccd0d4d8dce0e567d3d00",
+  );
+  // the string declaration: character content only, decodes back to a string
+  const plain = iso2.encodeFragment({ eMAID: "DEABC123456789Y" });
+  assert.deepEqual(iso2.decodeFragment(plain), { eMAID: "DEABC123456789Y" });
+  // a field of no declaration is named
+  assert.throws(
+    () => iso2.encodeFragment({ eMAID: { Id: "x", Foo: 1 } }),
+    (e: Error) => e instanceof ExiEncodeError && /eMAID\.Foo/.test(e.message),
+  );
+  // truncated input is an ExiDecodeError, not a crash
+  for (let n = 2; n < bytes.length - 1; n++)
+    assert.throws(() => iso2.decodeFragment(bytes.subarray(0, n)), ExiDecodeError);
 });

@@ -11,8 +11,10 @@ import { buildTypeGrammar, codeWidth, type Prod, type State, type TypeGrammar } 
 import { grammarTable } from "./grammar-meta.js";
 import { simpleEmitters } from "./simple.js";
 import {
+  type AttrUse,
   type ComplexType,
   type ElementDecl,
+  type Particle,
   type QN,
   qcompare,
   qkey,
@@ -228,16 +230,30 @@ export function emitSet(cfg: SetConfig, set: SchemaSet, xmldsigSet?: SchemaSet):
   // ---- document and fragment grammars ---------------------------------------------------------------------
   const globals = set.globals();
   const docW = codeWidth(globals.length + 1);
-  const rootCases = (list: { d: ElementDecl; supported: boolean }[], mode: "doc" | "frag") => {
+  const rootCases = (
+    list: { d: ElementDecl; supported: boolean; relaxed?: ElementDecl[] }[],
+    mode: "doc" | "frag",
+    fname = "",
+  ) => {
     const dec: string[] = [];
     const enc: string[] = [];
     const keys: [string, number][] = [];
-    list.forEach(({ d, supported }, i) => {
+    list.forEach(({ d, supported, relaxed }, i) => {
       const key = JSON.stringify(d.name.local);
       const ctx = mode === "doc" ? "Document" : "Fragment";
+      if (relaxed) {
+        dec.push(
+          `    case ${i}: { const v = decodeRelaxed(r, RF_${fname}, RE_${fname}_${i}); const o: any = {}; o[${key}] = v; doc = o; break; }`,
+        );
+        enc.push(
+          `      case ${i}: { w.bits(${i}, W); try { encodeRelaxed(w, RF_${fname}, RE_${fname}_${i}, (doc as any)[${key}]); } catch (err) { throw withPath(err, ${key}); } return; }`,
+        );
+        keys.push([d.name.local, i]);
+        return;
+      }
       if (!supported) {
         dec.push(
-          `    case ${i}: return r.fail("EXI_UNSUPPORTED", "fragment element ${d.name.local} has several declarations (relaxed grammar not supported)", "${ctx}");`,
+          `    case ${i}: return r.fail("EXI_UNSUPPORTED", "fragment element ${d.name.local} has no type in this schema set", "${ctx}");`,
         );
         return;
       }
@@ -269,22 +285,46 @@ ${c.enc.join("\n")}
       ? `  if ((doc as any).${cfg.messageRoot} !== undefined) { w.bits(${rootIdx}, W); ${encElem(globals[rootIdx]!, `(doc as any).${cfg.messageRoot}`, JSON.stringify(cfg.messageRoot))} return; }\n`
       : "";
 
-  const fragList = (s: SchemaSet): { d: ElementDecl; supported: boolean }[] => {
+  /** A fragment element: its first declaration, and all of them when they differ (relaxed grammar). */
+  type FragEntry = { d: ElementDecl; supported: boolean; relaxed?: ElementDecl[] };
+  /**
+   * F of FragmentContent (EXI §8.5.2): every element declaration, global and local, unique by qname, sorted.
+   * A qname declared with different types (or nillability) gets the relaxed grammar of §8.5.3.
+   */
+  const fragList = (s: SchemaSet): FragEntry[] => {
     const by = new Map<string, ElementDecl[]>();
     for (const d of s.allDecls) {
       const k = qkey(d.name);
       by.set(k, [...(by.get(k) ?? []), d]);
     }
     return [...by.values()]
-      .map((ds) => {
+      .map((ds): FragEntry => {
         const t0 = ds[0]!.type;
         const sameType = ds.every(
           (x) =>
             x.type === t0 || (x.type.kind === "simple" && t0.kind === "simple" && sameSimple(x.type, t0)),
         );
-        return { d: ds[0]!, supported: sameType };
+        return sameType ? { d: ds[0]!, supported: true } : { d: ds[0]!, supported: true, relaxed: ds };
       })
       .sort((a, b) => qcompare(a.d.name, b.d.name));
+  };
+  /** A of ElementFragment0 (EXI §8.5.3): every attribute qname of the set, unique, sorted. */
+  const attrList = (s: SchemaSet): AttrUse[] => {
+    const by = new Map<string, AttrUse>();
+    for (const t of s.complexTypes)
+      for (const a of t.attributes) if (!by.has(qkey(a.name))) by.set(qkey(a.name), a);
+    return [...by.values()].sort((a, b) => qcompare(a.name, b.name));
+  };
+  /** Element particles of a type's content, in particle order. */
+  const childDecls = (t: TypeDef): ElementDecl[] => {
+    if (t.kind !== "complex" || t.content.kind !== "particle") return [];
+    const out: ElementDecl[] = [];
+    const walk = (p: Particle) => {
+      if (p.kind === "element") out.push(p.decl);
+      else if (p.kind !== "any") for (const x of p.items) walk(x);
+    };
+    walk(t.content.particle);
+    return out;
   };
 
   const docTypeUnion = globals
@@ -301,9 +341,14 @@ ${c.enc.join("\n")}
       : s;
   }
 
-  const fragFns = (fname: string, list: { d: ElementDecl; supported: boolean }[], title: string) => {
+  const fragFns = (fname: string, list: FragEntry[], attrs: AttrUse[], title: string) => {
     // map declarations of another set (xmldsig alone) onto this set's type functions
-    const mapped = list.map(({ d, supported }) => {
+    const mapped = list.map((e): FragEntry => {
+      const { d, supported } = e;
+      if (e.relaxed)
+        return e.relaxed.every((x) => x.type.kind === "simple" || tsName.has(x.type))
+          ? e
+          : { d, supported: false };
       if (d.type.kind === "complex" && !tsName.has(d.type)) {
         const same = complexTypes.find(
           (t) => t.name && d.type.kind === "complex" && d.type.name && qkey(t.name) === qkey(d.type.name),
@@ -313,7 +358,8 @@ ${c.enc.join("\n")}
       }
       return { d, supported };
     });
-    const c = rootCases(mapped, "frag");
+    const c = rootCases(mapped, "frag", fname);
+    const relaxed = mapped.some((e) => e.relaxed) ? relaxedTables(fname, mapped, attrs) : "";
     const w = codeWidth(mapped.length + 2);
     return `
 /** ${title}: FragmentContent = SE(F0…F${mapped.length - 1}) | SE(*) | ED, ${w}-bit codes (exi.md §4, §5). */
@@ -347,9 +393,77 @@ function frag${fname}(w: BitWriter, doc: FragmentDocument, W: number): void {
 ${rootDispatch(c, `K_${fname}`)}
   throw new ExiEncodeError("EXI_STRUCTURE", Object.keys(doc)[0] ?? "", "not an element of the fragment grammar");
 }
+${relaxed}`;
+  };
+
+  /**
+   * Tables and child dispatch of the relaxed element-fragment grammar (EXI §8.5.3, runtime in exi/relaxed.ts)
+   * for the fragment elements declared with several types.
+   */
+  const relaxedTables = (fname: string, list: FragEntry[], attrs: AttrUse[]): string => {
+    for (const a of attrs)
+      if (a.type.builtin !== "string")
+        throw new Error(`relaxed fragment grammar: attribute ${qkey(a.name)} is not string-valued`);
+    const attrIdx = new Map(attrs.map((a, i) => [qkey(a.name), i]));
+    const elemIdx = new Map(list.map((e, i) => [qkey(e.d.name), i]));
+    const tables: string[] = [];
+    const dec: string[] = [];
+    const enc: string[] = [];
+    list.forEach((e, i) => {
+      const key = JSON.stringify(e.d.name.local);
+      if (e.relaxed) {
+        const at: Record<string, number> = {};
+        const children: [string, number][] = [];
+        for (const x of e.relaxed) {
+          if (x.type.kind === "complex")
+            for (const a of x.type.attributes) at[a.name.local] ??= attrIdx.get(qkey(a.name))!;
+          for (const cd of childDecls(x.type))
+            if (!children.some(([n]) => n === cd.name.local))
+              children.push([cd.name.local, elemIdx.get(qkey(cd.name))!]);
+        }
+        tables.push(
+          `const RE_${fname}_${i}: RelaxedElement = { name: ${key}, qid: ${qid(e.d.name)}, attrs: ${JSON.stringify(at)}, children: ${JSON.stringify(children)} };`,
+        );
+        dec.push(`    case ${i}: return decodeRelaxed(r, RF_${fname}, RE_${fname}_${i});`);
+        enc.push(`    case ${i}: encodeRelaxed(w, RF_${fname}, RE_${fname}_${i}, v); return;`);
+        return;
+      }
+      if (!e.supported) return;
+      dec.push(
+        `    case ${i}: { const v = ${decElem(e.d, "Fragment")};${endAfterSimple(e.d, "Fragment")} return v; }`,
+      );
+      enc.push(`    case ${i}: { ${encElem(e.d, "v", key)} return; }`);
+    });
+    return `
+/** Relaxed element-fragment grammar (EXI §8.5.3) of ${fname}: ${attrs.length} attributes, ${list.length} elements. */
+const RF_${fname}: RelaxedFragment = {
+  attrNames: ${JSON.stringify(attrs.map((a) => a.name.local))},
+  attrQids: ${JSON.stringify(attrs.map((a) => qid(a.name)))},
+  elemNames: ${JSON.stringify(list.map((e) => e.d.name.local))},
+  decChild: fragDec_${fname},
+  encChild: fragEnc_${fname},
+};
+${tables.join("\n")}
+
+function fragDec_${fname}(r: BitReader, j: number): unknown {
+  switch (j) {
+${dec.join("\n")}
+    default:
+      return r.fail("EXI_UNSUPPORTED", "fragment element " + RF_${fname}.elemNames[j] + " is not supported", "ElementFragment");
+  }
+}
+
+function fragEnc_${fname}(w: BitWriter, j: number, v: any): void {
+  switch (j) {
+${enc.join("\n")}
+    default:
+      throw new ExiEncodeError("EXI_STRUCTURE", RF_${fname}.elemNames[j] ?? "", "fragment element is not supported");
+  }
+}
 `;
   };
 
+  const needsRelaxed = cfg.exiFragment === true && fragList(set).some((e) => e.relaxed);
   const codec: string[] = [];
   codec.push(header);
   codec.push(`// biome-ignore-all lint: generated code
@@ -359,7 +473,7 @@ import { BitWriter } from "../../exi/writer.js";
 import { ExiDecodeError, ExiEncodeError, withPath } from "../../exi/errors.js";
 import { arrErr, chkBig, chkBool, chkInt, enumIdx, missErr, structErr } from "../../exi/check.js";
 import { beginDecode, finishDecode, finishEncode, startEncode } from "../../exi/document.js";
-import type { DecodeOptions, EncodeOptions } from "../../exi/options.js";
+import type { DecodeOptions, EncodeOptions } from "../../exi/options.js";${needsRelaxed ? '\nimport { decodeRelaxed, encodeRelaxed, type RelaxedElement, type RelaxedFragment } from "../../exi/relaxed.js";' : ""}
 import { META } from "./meta.js";
 import type * as T from "./types.js";
 
@@ -443,12 +557,20 @@ export function encode(message: T.${tn}, opts?: EncodeOptions): Uint8Array {
 `);
   }
   if (cfg.exiFragment)
-    codec.push(fragFns("Fragment", fragList(set), "exiFragment: fragment grammar of the whole schema set"));
+    codec.push(
+      fragFns(
+        "Fragment",
+        fragList(set),
+        attrList(set),
+        "exiFragment: fragment grammar of the whole schema set",
+      ),
+    );
   if (cfg.xmldsigFragment && xmldsigSet)
     codec.push(
       fragFns(
         "XmldsigFragment",
         fragList(xmldsigSet),
+        attrList(xmldsigSet),
         "xmldsig fragment: fragment grammar of xmldsig-core-schema.xsd alone (used to sign SignedInfo)",
       ),
     );
@@ -505,8 +627,13 @@ export function encode(message: T.${tn}, opts?: EncodeOptions): Uint8Array {
   meta.push(`  },`);
   meta.push(`  elements: {`);
   const elementNames = new Set<string>();
-  for (const { d, supported } of fragList(set)) {
-    if (!supported || (d.type.kind === "complex" && d.type.urType) || elementNames.has(d.name.local))
+  for (const { d, supported, relaxed } of fragList(set)) {
+    if (
+      !supported ||
+      relaxed ||
+      (d.type.kind === "complex" && d.type.urType) ||
+      elementNames.has(d.name.local)
+    )
       continue;
     elementNames.add(d.name.local);
     const ty =

@@ -11,6 +11,7 @@ import { ExiDecodeError, ExiEncodeError, withPath } from "../../exi/errors.js";
 import { arrErr, chkBig, chkBool, chkInt, enumIdx, missErr, structErr } from "../../exi/check.js";
 import { beginDecode, finishDecode, finishEncode, startEncode } from "../../exi/document.js";
 import type { DecodeOptions, EncodeOptions } from "../../exi/options.js";
+import { decodeRelaxed, encodeRelaxed, type RelaxedElement, type RelaxedFragment } from "../../exi/relaxed.js";
 import { META } from "./meta.js";
 import type * as T from "./types.js";
 
@@ -9333,7 +9334,7 @@ export function decodeFragment(bytes: Uint8Array, opts?: DecodeOptions): Fragmen
     case 233: { const v = (r.zero("Fragment/byteValue", "CH"), r.ranged(8, -128, 127, "Fragment/byteValue")); r.zero("Fragment/byteValue", "EE"); const o: any = {}; o["byteValue"] = v; doc = o; break; }
     case 234: { const v = (r.zero("Fragment/costKind", "CH"), r.enumValue(E1, 2, "Fragment/costKind")); r.zero("Fragment/costKind", "EE"); const o: any = {}; o["costKind"] = v; doc = o; break; }
     case 235: { const v = (r.zero("Fragment/duration", "CH"), r.uintIn(0, 86400, "Fragment/duration")); r.zero("Fragment/duration", "EE"); const o: any = {}; o["duration"] = v; doc = o; break; }
-    case 236: return r.fail("EXI_UNSUPPORTED", "fragment element eMAID has several declarations (relaxed grammar not supported)", "Fragment");
+    case 236: { const v = decodeRelaxed(r, RF_Fragment, RE_Fragment_236); const o: any = {}; o["eMAID"] = v; doc = o; break; }
     case 237: { const v = (r.zero("Fragment/intValue", "CH"), r.intIn(-2147483648, 2147483647, "Fragment/intValue")); r.zero("Fragment/intValue", "EE"); const o: any = {}; o["intValue"] = v; doc = o; break; }
     case 238: { const v = d_PhysicalValueType(r); const o: any = {}; o["physicalValue"] = v; doc = o; break; }
     case 239: { const v = (r.zero("Fragment/shortValue", "CH"), r.intIn(-32768, 32767, "Fragment/shortValue")); r.zero("Fragment/shortValue", "EE"); const o: any = {}; o["shortValue"] = v; doc = o; break; }
@@ -9357,7 +9358,7 @@ export function encodeFragment(doc: FragmentDocument, opts?: EncodeOptions): Uin
   return finish(w, doc, opts);
 }
 
-const K_Fragment = new Map<string, number>([["AC_EVChargeParameter",0],["AC_EVSEChargeParameter",1],["AC_EVSEStatus",2],["AC_EVSEStatus",3],["AuthorizationReq",4],["AuthorizationRes",5],["Body",6],["BodyElement",7],["BulkChargingComplete",8],["BulkChargingComplete",9],["BulkSOC",10],["CableCheckReq",11],["CableCheckRes",12],["CanonicalizationMethod",13],["Certificate",14],["CertificateInstallationReq",15],["CertificateInstallationRes",16],["CertificateUpdateReq",17],["CertificateUpdateRes",18],["ChargeParameterDiscoveryReq",19],["ChargeParameterDiscoveryRes",20],["ChargeProgress",21],["ChargeService",22],["ChargingComplete",23],["ChargingComplete",24],["ChargingProfile",25],["ChargingProfileEntryMaxNumberOfPhasesInUse",26],["ChargingProfileEntryMaxPower",27],["ChargingProfileEntryStart",28],["ChargingSession",29],["ChargingStatusReq",30],["ChargingStatusRes",31],["ConsumptionCost",32],["ContractSignatureCertChain",33],["ContractSignatureEncryptedPrivateKey",34],["Cost",35],["CurrentDemandReq",36],["CurrentDemandRes",37],["DC_EVChargeParameter",38],["DC_EVPowerDeliveryParameter",39],["DC_EVSEChargeParameter",40],["DC_EVSEStatus",41],["DC_EVSEStatus",42],["DC_EVStatus",43],["DC_EVStatus",44],["DHpublickey",45],["DSAKeyValue",46],["DepartureTime",47],["DigestMethod",48],["DigestValue",49],["EAmount",50],["EPriceLevel",51],["EVCCID",52],["EVChargeParameter",53],["EVEnergyCapacity",54],["EVEnergyRequest",55],["EVErrorCode",56],["EVMaxCurrent",57],["EVMaxVoltage",58],["EVMaximumCurrentLimit",59],["EVMaximumCurrentLimit",60],["EVMaximumPowerLimit",61],["EVMaximumPowerLimit",62],["EVMaximumVoltageLimit",63],["EVMaximumVoltageLimit",64],["EVMinCurrent",65],["EVPowerDeliveryParameter",66],["EVRESSSOC",67],["EVReady",68],["EVSEChargeParameter",69],["EVSECurrentLimitAchieved",70],["EVSECurrentRegulationTolerance",71],["EVSEEnergyToBeDelivered",72],["EVSEID",73],["EVSEIsolationStatus",74],["EVSEMaxCurrent",75],["EVSEMaxCurrent",76],["EVSEMaximumCurrentLimit",77],["EVSEMaximumCurrentLimit",78],["EVSEMaximumPowerLimit",79],["EVSEMaximumPowerLimit",80],["EVSEMaximumVoltageLimit",81],["EVSEMaximumVoltageLimit",82],["EVSEMinimumCurrentLimit",83],["EVSEMinimumVoltageLimit",84],["EVSENominalVoltage",85],["EVSENotification",86],["EVSEPeakCurrentRipple",87],["EVSEPowerLimitAchieved",88],["EVSEPresentCurrent",89],["EVSEPresentVoltage",90],["EVSEProcessing",91],["EVSEStatus",92],["EVSEStatusCode",93],["EVSETimeStamp",94],["EVSEVoltageLimitAchieved",95],["EVStatus",96],["EVTargetCurrent",97],["EVTargetVoltage",98],["EnergyTransferMode",99],["Entry",100],["Exponent",101],["FaultCode",102],["FaultMsg",103],["FreeService",104],["FullSOC",105],["G",106],["GenChallenge",107],["HMACOutputLength",108],["Header",109],["J",110],["KeyInfo",111],["KeyName",112],["KeyValue",113],["ListOfRootCertificateIDs",114],["Manifest",115],["MaxEntriesSAScheduleTuple",116],["MeterID",117],["MeterInfo",118],["MeterReading",119],["MeterStatus",120],["MeteringReceiptReq",121],["MeteringReceiptRes",122],["MgmtData",123],["Modulus",124],["Multiplier",125],["Notification",126],["NotificationMaxDelay",127],["NumEPriceLevels",128],["OEMProvisioningCert",129],["Object",130],["P",131],["PGPData",132],["PGPKeyID",133],["PGPKeyPacket",134],["PMax",135],["PMaxSchedule",136],["PMaxScheduleEntry",137],["Parameter",138],["ParameterSet",139],["ParameterSetID",140],["PaymentDetailsReq",141],["PaymentDetailsRes",142],["PaymentOption",143],["PaymentOptionList",144],["PaymentServiceSelectionReq",145],["PaymentServiceSelectionRes",146],["PgenCounter",147],["PowerDeliveryReq",148],["PowerDeliveryRes",149],["PreChargeReq",150],["PreChargeRes",151],["ProfileEntry",152],["Q",153],["RCD",154],["RSAKeyValue",155],["ReceiptRequired",156],["Reference",157],["RelativeTimeInterval",158],["RemainingTimeToBulkSoC",159],["RemainingTimeToFullSoC",160],["RequestedEnergyTransferMode",161],["ResponseCode",162],["RetrievalMethod",163],["RetryCounter",164],["RootCertificateID",165],["SAProvisioningCertificateChain",166],["SAScheduleList",167],["SAScheduleTuple",168],["SAScheduleTupleID",169],["SAScheduleTupleID",170],["SASchedules",171],["SPKIData",172],["SPKISexp",173],["SalesTariff",174],["SalesTariffDescription",175],["SalesTariffEntry",176],["SalesTariffID",177],["Seed",178],["SelectedPaymentOption",179],["SelectedService",180],["SelectedServiceList",181],["Service",182],["ServiceCategory",183],["ServiceCategory",184],["ServiceDetailReq",185],["ServiceDetailRes",186],["ServiceDiscoveryReq",187],["ServiceDiscoveryRes",188],["ServiceID",189],["ServiceID",190],["ServiceList",191],["ServiceName",192],["ServiceParameterList",193],["ServiceScope",194],["ServiceScope",195],["SessionID",196],["SessionID",197],["SessionSetupReq",198],["SessionSetupRes",199],["SessionStopReq",200],["SessionStopRes",201],["SigMeterReading",202],["Signature",203],["SignatureMethod",204],["SignatureProperties",205],["SignatureProperty",206],["SignatureValue",207],["SignedInfo",208],["SubCertificates",209],["SupportedEnergyTransferMode",210],["TMeter",211],["TimeInterval",212],["Transform",213],["Transforms",214],["Unit",215],["V2G_Message",216],["Value",217],["WeldingDetectionReq",218],["WeldingDetectionRes",219],["X509CRL",220],["X509Certificate",221],["X509Data",222],["X509IssuerName",223],["X509IssuerSerial",224],["X509SKI",225],["X509SerialNumber",226],["X509SubjectName",227],["XPath",228],["Y",229],["amount",230],["amountMultiplier",231],["boolValue",232],["byteValue",233],["costKind",234],["duration",235],["intValue",237],["physicalValue",238],["shortValue",239],["start",240],["startValue",241],["stringValue",242]]);
+const K_Fragment = new Map<string, number>([["AC_EVChargeParameter",0],["AC_EVSEChargeParameter",1],["AC_EVSEStatus",2],["AC_EVSEStatus",3],["AuthorizationReq",4],["AuthorizationRes",5],["Body",6],["BodyElement",7],["BulkChargingComplete",8],["BulkChargingComplete",9],["BulkSOC",10],["CableCheckReq",11],["CableCheckRes",12],["CanonicalizationMethod",13],["Certificate",14],["CertificateInstallationReq",15],["CertificateInstallationRes",16],["CertificateUpdateReq",17],["CertificateUpdateRes",18],["ChargeParameterDiscoveryReq",19],["ChargeParameterDiscoveryRes",20],["ChargeProgress",21],["ChargeService",22],["ChargingComplete",23],["ChargingComplete",24],["ChargingProfile",25],["ChargingProfileEntryMaxNumberOfPhasesInUse",26],["ChargingProfileEntryMaxPower",27],["ChargingProfileEntryStart",28],["ChargingSession",29],["ChargingStatusReq",30],["ChargingStatusRes",31],["ConsumptionCost",32],["ContractSignatureCertChain",33],["ContractSignatureEncryptedPrivateKey",34],["Cost",35],["CurrentDemandReq",36],["CurrentDemandRes",37],["DC_EVChargeParameter",38],["DC_EVPowerDeliveryParameter",39],["DC_EVSEChargeParameter",40],["DC_EVSEStatus",41],["DC_EVSEStatus",42],["DC_EVStatus",43],["DC_EVStatus",44],["DHpublickey",45],["DSAKeyValue",46],["DepartureTime",47],["DigestMethod",48],["DigestValue",49],["EAmount",50],["EPriceLevel",51],["EVCCID",52],["EVChargeParameter",53],["EVEnergyCapacity",54],["EVEnergyRequest",55],["EVErrorCode",56],["EVMaxCurrent",57],["EVMaxVoltage",58],["EVMaximumCurrentLimit",59],["EVMaximumCurrentLimit",60],["EVMaximumPowerLimit",61],["EVMaximumPowerLimit",62],["EVMaximumVoltageLimit",63],["EVMaximumVoltageLimit",64],["EVMinCurrent",65],["EVPowerDeliveryParameter",66],["EVRESSSOC",67],["EVReady",68],["EVSEChargeParameter",69],["EVSECurrentLimitAchieved",70],["EVSECurrentRegulationTolerance",71],["EVSEEnergyToBeDelivered",72],["EVSEID",73],["EVSEIsolationStatus",74],["EVSEMaxCurrent",75],["EVSEMaxCurrent",76],["EVSEMaximumCurrentLimit",77],["EVSEMaximumCurrentLimit",78],["EVSEMaximumPowerLimit",79],["EVSEMaximumPowerLimit",80],["EVSEMaximumVoltageLimit",81],["EVSEMaximumVoltageLimit",82],["EVSEMinimumCurrentLimit",83],["EVSEMinimumVoltageLimit",84],["EVSENominalVoltage",85],["EVSENotification",86],["EVSEPeakCurrentRipple",87],["EVSEPowerLimitAchieved",88],["EVSEPresentCurrent",89],["EVSEPresentVoltage",90],["EVSEProcessing",91],["EVSEStatus",92],["EVSEStatusCode",93],["EVSETimeStamp",94],["EVSEVoltageLimitAchieved",95],["EVStatus",96],["EVTargetCurrent",97],["EVTargetVoltage",98],["EnergyTransferMode",99],["Entry",100],["Exponent",101],["FaultCode",102],["FaultMsg",103],["FreeService",104],["FullSOC",105],["G",106],["GenChallenge",107],["HMACOutputLength",108],["Header",109],["J",110],["KeyInfo",111],["KeyName",112],["KeyValue",113],["ListOfRootCertificateIDs",114],["Manifest",115],["MaxEntriesSAScheduleTuple",116],["MeterID",117],["MeterInfo",118],["MeterReading",119],["MeterStatus",120],["MeteringReceiptReq",121],["MeteringReceiptRes",122],["MgmtData",123],["Modulus",124],["Multiplier",125],["Notification",126],["NotificationMaxDelay",127],["NumEPriceLevels",128],["OEMProvisioningCert",129],["Object",130],["P",131],["PGPData",132],["PGPKeyID",133],["PGPKeyPacket",134],["PMax",135],["PMaxSchedule",136],["PMaxScheduleEntry",137],["Parameter",138],["ParameterSet",139],["ParameterSetID",140],["PaymentDetailsReq",141],["PaymentDetailsRes",142],["PaymentOption",143],["PaymentOptionList",144],["PaymentServiceSelectionReq",145],["PaymentServiceSelectionRes",146],["PgenCounter",147],["PowerDeliveryReq",148],["PowerDeliveryRes",149],["PreChargeReq",150],["PreChargeRes",151],["ProfileEntry",152],["Q",153],["RCD",154],["RSAKeyValue",155],["ReceiptRequired",156],["Reference",157],["RelativeTimeInterval",158],["RemainingTimeToBulkSoC",159],["RemainingTimeToFullSoC",160],["RequestedEnergyTransferMode",161],["ResponseCode",162],["RetrievalMethod",163],["RetryCounter",164],["RootCertificateID",165],["SAProvisioningCertificateChain",166],["SAScheduleList",167],["SAScheduleTuple",168],["SAScheduleTupleID",169],["SAScheduleTupleID",170],["SASchedules",171],["SPKIData",172],["SPKISexp",173],["SalesTariff",174],["SalesTariffDescription",175],["SalesTariffEntry",176],["SalesTariffID",177],["Seed",178],["SelectedPaymentOption",179],["SelectedService",180],["SelectedServiceList",181],["Service",182],["ServiceCategory",183],["ServiceCategory",184],["ServiceDetailReq",185],["ServiceDetailRes",186],["ServiceDiscoveryReq",187],["ServiceDiscoveryRes",188],["ServiceID",189],["ServiceID",190],["ServiceList",191],["ServiceName",192],["ServiceParameterList",193],["ServiceScope",194],["ServiceScope",195],["SessionID",196],["SessionID",197],["SessionSetupReq",198],["SessionSetupRes",199],["SessionStopReq",200],["SessionStopRes",201],["SigMeterReading",202],["Signature",203],["SignatureMethod",204],["SignatureProperties",205],["SignatureProperty",206],["SignatureValue",207],["SignedInfo",208],["SubCertificates",209],["SupportedEnergyTransferMode",210],["TMeter",211],["TimeInterval",212],["Transform",213],["Transforms",214],["Unit",215],["V2G_Message",216],["Value",217],["WeldingDetectionReq",218],["WeldingDetectionRes",219],["X509CRL",220],["X509Certificate",221],["X509Data",222],["X509IssuerName",223],["X509IssuerSerial",224],["X509SKI",225],["X509SerialNumber",226],["X509SubjectName",227],["XPath",228],["Y",229],["amount",230],["amountMultiplier",231],["boolValue",232],["byteValue",233],["costKind",234],["duration",235],["eMAID",236],["intValue",237],["physicalValue",238],["shortValue",239],["start",240],["startValue",241],["stringValue",242]]);
 
 function fragFragment(w: BitWriter, doc: FragmentDocument, W: number): void {
   if (typeof doc !== "object" || doc === null) throw new ExiEncodeError("EXI_TYPE", "", "expected { ElementName: value }");
@@ -9599,6 +9600,7 @@ function fragFragment(w: BitWriter, doc: FragmentDocument, W: number): void {
       case 233: { w.bits(233, W); w.bits(0, 1); w.bits(chkInt((doc as any)["byteValue"], -128, 127, "byteValue") - -128, 8); w.bits(0, 1); return; }
       case 234: { w.bits(234, W); w.bits(0, 1); w.bits(E1i((doc as any)["costKind"], "costKind"), 2); w.bits(0, 1); return; }
       case 235: { w.bits(235, W); w.bits(0, 1); w.uint(chkInt((doc as any)["duration"], 0, 86400, "duration", 0, 9007199254740991)); w.bits(0, 1); return; }
+      case 236: { w.bits(236, W); try { encodeRelaxed(w, RF_Fragment, RE_Fragment_236, (doc as any)["eMAID"]); } catch (err) { throw withPath(err, "eMAID"); } return; }
       case 237: { w.bits(237, W); w.bits(0, 1); w.int(chkInt((doc as any)["intValue"], -2147483648, 2147483647, "intValue", -9007199254740991, 9007199254740991)); w.bits(0, 1); return; }
       case 238: { w.bits(238, W); try { e_PhysicalValueType(w, (doc as any)["physicalValue"]); } catch (err) { throw withPath(err, "physicalValue"); } return; }
       case 239: { w.bits(239, W); w.bits(0, 1); w.int(chkInt((doc as any)["shortValue"], -32768, 32767, "shortValue", -9007199254740991, 9007199254740991)); w.bits(0, 1); return; }
@@ -9608,6 +9610,516 @@ function fragFragment(w: BitWriter, doc: FragmentDocument, W: number): void {
     }
   }
   throw new ExiEncodeError("EXI_STRUCTURE", Object.keys(doc)[0] ?? "", "not an element of the fragment grammar");
+}
+
+/** Relaxed element-fragment grammar (EXI §8.5.3) of Fragment: 10 attributes, 243 elements. */
+const RF_Fragment: RelaxedFragment = {
+  attrNames: ["Algorithm","Encoding","Id","Id","Id","MimeType","Name","Target","Type","URI"],
+  attrQids: [1,9,0,21,12,10,18,11,2,3],
+  elemNames: ["AC_EVChargeParameter","AC_EVSEChargeParameter","AC_EVSEStatus","AC_EVSEStatus","AuthorizationReq","AuthorizationRes","Body","BodyElement","BulkChargingComplete","BulkChargingComplete","BulkSOC","CableCheckReq","CableCheckRes","CanonicalizationMethod","Certificate","CertificateInstallationReq","CertificateInstallationRes","CertificateUpdateReq","CertificateUpdateRes","ChargeParameterDiscoveryReq","ChargeParameterDiscoveryRes","ChargeProgress","ChargeService","ChargingComplete","ChargingComplete","ChargingProfile","ChargingProfileEntryMaxNumberOfPhasesInUse","ChargingProfileEntryMaxPower","ChargingProfileEntryStart","ChargingSession","ChargingStatusReq","ChargingStatusRes","ConsumptionCost","ContractSignatureCertChain","ContractSignatureEncryptedPrivateKey","Cost","CurrentDemandReq","CurrentDemandRes","DC_EVChargeParameter","DC_EVPowerDeliveryParameter","DC_EVSEChargeParameter","DC_EVSEStatus","DC_EVSEStatus","DC_EVStatus","DC_EVStatus","DHpublickey","DSAKeyValue","DepartureTime","DigestMethod","DigestValue","EAmount","EPriceLevel","EVCCID","EVChargeParameter","EVEnergyCapacity","EVEnergyRequest","EVErrorCode","EVMaxCurrent","EVMaxVoltage","EVMaximumCurrentLimit","EVMaximumCurrentLimit","EVMaximumPowerLimit","EVMaximumPowerLimit","EVMaximumVoltageLimit","EVMaximumVoltageLimit","EVMinCurrent","EVPowerDeliveryParameter","EVRESSSOC","EVReady","EVSEChargeParameter","EVSECurrentLimitAchieved","EVSECurrentRegulationTolerance","EVSEEnergyToBeDelivered","EVSEID","EVSEIsolationStatus","EVSEMaxCurrent","EVSEMaxCurrent","EVSEMaximumCurrentLimit","EVSEMaximumCurrentLimit","EVSEMaximumPowerLimit","EVSEMaximumPowerLimit","EVSEMaximumVoltageLimit","EVSEMaximumVoltageLimit","EVSEMinimumCurrentLimit","EVSEMinimumVoltageLimit","EVSENominalVoltage","EVSENotification","EVSEPeakCurrentRipple","EVSEPowerLimitAchieved","EVSEPresentCurrent","EVSEPresentVoltage","EVSEProcessing","EVSEStatus","EVSEStatusCode","EVSETimeStamp","EVSEVoltageLimitAchieved","EVStatus","EVTargetCurrent","EVTargetVoltage","EnergyTransferMode","Entry","Exponent","FaultCode","FaultMsg","FreeService","FullSOC","G","GenChallenge","HMACOutputLength","Header","J","KeyInfo","KeyName","KeyValue","ListOfRootCertificateIDs","Manifest","MaxEntriesSAScheduleTuple","MeterID","MeterInfo","MeterReading","MeterStatus","MeteringReceiptReq","MeteringReceiptRes","MgmtData","Modulus","Multiplier","Notification","NotificationMaxDelay","NumEPriceLevels","OEMProvisioningCert","Object","P","PGPData","PGPKeyID","PGPKeyPacket","PMax","PMaxSchedule","PMaxScheduleEntry","Parameter","ParameterSet","ParameterSetID","PaymentDetailsReq","PaymentDetailsRes","PaymentOption","PaymentOptionList","PaymentServiceSelectionReq","PaymentServiceSelectionRes","PgenCounter","PowerDeliveryReq","PowerDeliveryRes","PreChargeReq","PreChargeRes","ProfileEntry","Q","RCD","RSAKeyValue","ReceiptRequired","Reference","RelativeTimeInterval","RemainingTimeToBulkSoC","RemainingTimeToFullSoC","RequestedEnergyTransferMode","ResponseCode","RetrievalMethod","RetryCounter","RootCertificateID","SAProvisioningCertificateChain","SAScheduleList","SAScheduleTuple","SAScheduleTupleID","SAScheduleTupleID","SASchedules","SPKIData","SPKISexp","SalesTariff","SalesTariffDescription","SalesTariffEntry","SalesTariffID","Seed","SelectedPaymentOption","SelectedService","SelectedServiceList","Service","ServiceCategory","ServiceCategory","ServiceDetailReq","ServiceDetailRes","ServiceDiscoveryReq","ServiceDiscoveryRes","ServiceID","ServiceID","ServiceList","ServiceName","ServiceParameterList","ServiceScope","ServiceScope","SessionID","SessionID","SessionSetupReq","SessionSetupRes","SessionStopReq","SessionStopRes","SigMeterReading","Signature","SignatureMethod","SignatureProperties","SignatureProperty","SignatureValue","SignedInfo","SubCertificates","SupportedEnergyTransferMode","TMeter","TimeInterval","Transform","Transforms","Unit","V2G_Message","Value","WeldingDetectionReq","WeldingDetectionRes","X509CRL","X509Certificate","X509Data","X509IssuerName","X509IssuerSerial","X509SKI","X509SerialNumber","X509SubjectName","XPath","Y","amount","amountMultiplier","boolValue","byteValue","costKind","duration","eMAID","intValue","physicalValue","shortValue","start","startValue","stringValue"],
+  decChild: fragDec_Fragment,
+  encChild: fragEnc_Fragment,
+};
+const RE_Fragment_236: RelaxedElement = { name: "eMAID", qid: 20, attrs: {"Id":4}, children: [] };
+
+function fragDec_Fragment(r: BitReader, j: number): unknown {
+  switch (j) {
+    case 0: { const v = d_AC_EVChargeParameterType(r); return v; }
+    case 1: { const v = d_AC_EVSEChargeParameterType(r); return v; }
+    case 2: { const v = d_AC_EVSEStatusType(r); return v; }
+    case 3: { const v = d_AC_EVSEStatusType(r); return v; }
+    case 4: { const v = d_AuthorizationReqType(r); return v; }
+    case 5: { const v = d_AuthorizationResType(r); return v; }
+    case 6: { const v = d_BodyType(r); return v; }
+    case 7: { const v = d_BodyBaseType(r); return v; }
+    case 8: { const v = (r.zero("Fragment/BulkChargingComplete", "CH"), r.bit() === 1); r.zero("Fragment/BulkChargingComplete", "EE"); return v; }
+    case 9: { const v = (r.zero("Fragment/BulkChargingComplete", "CH"), r.bit() === 1); r.zero("Fragment/BulkChargingComplete", "EE"); return v; }
+    case 10: { const v = (r.zero("Fragment/BulkSOC", "CH"), r.ranged(7, 0, 100, "Fragment/BulkSOC")); r.zero("Fragment/BulkSOC", "EE"); return v; }
+    case 11: { const v = d_CableCheckReqType(r); return v; }
+    case 12: { const v = d_CableCheckResType(r); return v; }
+    case 13: { const v = d_CanonicalizationMethodType(r); return v; }
+    case 14: { const v = (r.zero("Fragment/Certificate", "CH"), r.binary(800, "Fragment/Certificate")); r.zero("Fragment/Certificate", "EE"); return v; }
+    case 15: { const v = d_CertificateInstallationReqType(r); return v; }
+    case 16: { const v = d_CertificateInstallationResType(r); return v; }
+    case 17: { const v = d_CertificateUpdateReqType(r); return v; }
+    case 18: { const v = d_CertificateUpdateResType(r); return v; }
+    case 19: { const v = d_ChargeParameterDiscoveryReqType(r); return v; }
+    case 20: { const v = d_ChargeParameterDiscoveryResType(r); return v; }
+    case 21: { const v = (r.zero("Fragment/ChargeProgress", "CH"), r.enumValue(E11, 2, "Fragment/ChargeProgress")); r.zero("Fragment/ChargeProgress", "EE"); return v; }
+    case 22: { const v = d_ChargeServiceType(r); return v; }
+    case 23: { const v = (r.zero("Fragment/ChargingComplete", "CH"), r.bit() === 1); r.zero("Fragment/ChargingComplete", "EE"); return v; }
+    case 24: { const v = (r.zero("Fragment/ChargingComplete", "CH"), r.bit() === 1); r.zero("Fragment/ChargingComplete", "EE"); return v; }
+    case 25: { const v = d_ChargingProfileType(r); return v; }
+    case 26: { const v = (r.zero("Fragment/ChargingProfileEntryMaxNumberOfPhasesInUse", "CH"), r.ranged(2, 1, 3, "Fragment/ChargingProfileEntryMaxNumberOfPhasesInUse")); r.zero("Fragment/ChargingProfileEntryMaxNumberOfPhasesInUse", "EE"); return v; }
+    case 27: { const v = d_PhysicalValueType(r); return v; }
+    case 28: { const v = (r.zero("Fragment/ChargingProfileEntryStart", "CH"), r.uintIn(0, 4294967295, "Fragment/ChargingProfileEntryStart")); r.zero("Fragment/ChargingProfileEntryStart", "EE"); return v; }
+    case 29: { const v = (r.zero("Fragment/ChargingSession", "CH"), r.enumValue(E12, 1, "Fragment/ChargingSession")); r.zero("Fragment/ChargingSession", "EE"); return v; }
+    case 30: { const v = d_ChargingStatusReqType(r); return v; }
+    case 31: { const v = d_ChargingStatusResType(r); return v; }
+    case 32: { const v = d_ConsumptionCostType(r); return v; }
+    case 33: { const v = d_CertificateChainType(r); return v; }
+    case 34: { const v = d_ContractSignatureEncryptedPrivateKeyType(r); return v; }
+    case 35: { const v = d_CostType(r); return v; }
+    case 36: { const v = d_CurrentDemandReqType(r); return v; }
+    case 37: { const v = d_CurrentDemandResType(r); return v; }
+    case 38: { const v = d_DC_EVChargeParameterType(r); return v; }
+    case 39: { const v = d_DC_EVPowerDeliveryParameterType(r); return v; }
+    case 40: { const v = d_DC_EVSEChargeParameterType(r); return v; }
+    case 41: { const v = d_DC_EVSEStatusType(r); return v; }
+    case 42: { const v = d_DC_EVSEStatusType(r); return v; }
+    case 43: { const v = d_DC_EVStatusType(r); return v; }
+    case 44: { const v = d_DC_EVStatusType(r); return v; }
+    case 45: { const v = d_DiffieHellmanPublickeyType(r); return v; }
+    case 46: { const v = d_DSAKeyValueType(r); return v; }
+    case 47: { const v = (r.zero("Fragment/DepartureTime", "CH"), r.uintIn(0, 4294967295, "Fragment/DepartureTime")); r.zero("Fragment/DepartureTime", "EE"); return v; }
+    case 48: { const v = d_DigestMethodType(r); return v; }
+    case 49: { const v = (r.zero("Fragment/DigestValue", "CH"), r.binary(65536, "Fragment/DigestValue")); r.zero("Fragment/DigestValue", "EE"); return v; }
+    case 50: { const v = d_PhysicalValueType(r); return v; }
+    case 51: { const v = (r.zero("Fragment/EPriceLevel", "CH"), r.ranged(8, 0, 255, "Fragment/EPriceLevel")); r.zero("Fragment/EPriceLevel", "EE"); return v; }
+    case 52: { const v = (r.zero("Fragment/EVCCID", "CH"), r.binary(6, "Fragment/EVCCID")); r.zero("Fragment/EVCCID", "EE"); return v; }
+    case 53: { const v = d_EVChargeParameterType(r); return v; }
+    case 54: { const v = d_PhysicalValueType(r); return v; }
+    case 55: { const v = d_PhysicalValueType(r); return v; }
+    case 56: { const v = (r.zero("Fragment/EVErrorCode", "CH"), r.enumValue(E5, 4, "Fragment/EVErrorCode")); r.zero("Fragment/EVErrorCode", "EE"); return v; }
+    case 57: { const v = d_PhysicalValueType(r); return v; }
+    case 58: { const v = d_PhysicalValueType(r); return v; }
+    case 59: { const v = d_PhysicalValueType(r); return v; }
+    case 60: { const v = d_PhysicalValueType(r); return v; }
+    case 61: { const v = d_PhysicalValueType(r); return v; }
+    case 62: { const v = d_PhysicalValueType(r); return v; }
+    case 63: { const v = d_PhysicalValueType(r); return v; }
+    case 64: { const v = d_PhysicalValueType(r); return v; }
+    case 65: { const v = d_PhysicalValueType(r); return v; }
+    case 66: { const v = d_EVPowerDeliveryParameterType(r); return v; }
+    case 67: { const v = (r.zero("Fragment/EVRESSSOC", "CH"), r.ranged(7, 0, 100, "Fragment/EVRESSSOC")); r.zero("Fragment/EVRESSSOC", "EE"); return v; }
+    case 68: { const v = (r.zero("Fragment/EVReady", "CH"), r.bit() === 1); r.zero("Fragment/EVReady", "EE"); return v; }
+    case 69: { const v = d_EVSEChargeParameterType(r); return v; }
+    case 70: { const v = (r.zero("Fragment/EVSECurrentLimitAchieved", "CH"), r.bit() === 1); r.zero("Fragment/EVSECurrentLimitAchieved", "EE"); return v; }
+    case 71: { const v = d_PhysicalValueType(r); return v; }
+    case 72: { const v = d_PhysicalValueType(r); return v; }
+    case 73: { const v = (r.zero("Fragment/EVSEID", "CH"), r.string(37, 14, "Fragment/EVSEID")); r.zero("Fragment/EVSEID", "EE"); return v; }
+    case 74: { const v = (r.zero("Fragment/EVSEIsolationStatus", "CH"), r.enumValue(E3, 3, "Fragment/EVSEIsolationStatus")); r.zero("Fragment/EVSEIsolationStatus", "EE"); return v; }
+    case 75: { const v = d_PhysicalValueType(r); return v; }
+    case 76: { const v = d_PhysicalValueType(r); return v; }
+    case 77: { const v = d_PhysicalValueType(r); return v; }
+    case 78: { const v = d_PhysicalValueType(r); return v; }
+    case 79: { const v = d_PhysicalValueType(r); return v; }
+    case 80: { const v = d_PhysicalValueType(r); return v; }
+    case 81: { const v = d_PhysicalValueType(r); return v; }
+    case 82: { const v = d_PhysicalValueType(r); return v; }
+    case 83: { const v = d_PhysicalValueType(r); return v; }
+    case 84: { const v = d_PhysicalValueType(r); return v; }
+    case 85: { const v = d_PhysicalValueType(r); return v; }
+    case 86: { const v = (r.zero("Fragment/EVSENotification", "CH"), r.enumValue(E2, 2, "Fragment/EVSENotification")); r.zero("Fragment/EVSENotification", "EE"); return v; }
+    case 87: { const v = d_PhysicalValueType(r); return v; }
+    case 88: { const v = (r.zero("Fragment/EVSEPowerLimitAchieved", "CH"), r.bit() === 1); r.zero("Fragment/EVSEPowerLimitAchieved", "EE"); return v; }
+    case 89: { const v = d_PhysicalValueType(r); return v; }
+    case 90: { const v = d_PhysicalValueType(r); return v; }
+    case 91: { const v = (r.zero("Fragment/EVSEProcessing", "CH"), r.enumValue(E10, 2, "Fragment/EVSEProcessing")); r.zero("Fragment/EVSEProcessing", "EE"); return v; }
+    case 92: { const v = d_EVSEStatusType(r); return v; }
+    case 93: { const v = (r.zero("Fragment/EVSEStatusCode", "CH"), r.enumValue(E4, 4, "Fragment/EVSEStatusCode")); r.zero("Fragment/EVSEStatusCode", "EE"); return v; }
+    case 94: { const v = (r.zero("Fragment/EVSETimeStamp", "CH"), r.bigIn(true, -9223372036854775808n, 9223372036854775807n, "Fragment/EVSETimeStamp")); r.zero("Fragment/EVSETimeStamp", "EE"); return v; }
+    case 95: { const v = (r.zero("Fragment/EVSEVoltageLimitAchieved", "CH"), r.bit() === 1); r.zero("Fragment/EVSEVoltageLimitAchieved", "EE"); return v; }
+    case 96: { const v = d_EVStatusType(r); return v; }
+    case 97: { const v = d_PhysicalValueType(r); return v; }
+    case 98: { const v = d_PhysicalValueType(r); return v; }
+    case 99: { const v = (r.zero("Fragment/EnergyTransferMode", "CH"), r.enumValue(E9, 3, "Fragment/EnergyTransferMode")); r.zero("Fragment/EnergyTransferMode", "EE"); return v; }
+    case 100: { const v = d_EntryType(r); return v; }
+    case 101: { const v = (r.zero("Fragment/Exponent", "CH"), r.binary(65536, "Fragment/Exponent")); r.zero("Fragment/Exponent", "EE"); return v; }
+    case 102: { const v = (r.zero("Fragment/FaultCode", "CH"), r.enumValue(E13, 2, "Fragment/FaultCode")); r.zero("Fragment/FaultCode", "EE"); return v; }
+    case 103: { const v = (r.zero("Fragment/FaultMsg", "CH"), r.string(64, 24, "Fragment/FaultMsg")); r.zero("Fragment/FaultMsg", "EE"); return v; }
+    case 104: { const v = (r.zero("Fragment/FreeService", "CH"), r.bit() === 1); r.zero("Fragment/FreeService", "EE"); return v; }
+    case 105: { const v = (r.zero("Fragment/FullSOC", "CH"), r.ranged(7, 0, 100, "Fragment/FullSOC")); r.zero("Fragment/FullSOC", "EE"); return v; }
+    case 106: { const v = (r.zero("Fragment/G", "CH"), r.binary(65536, "Fragment/G")); r.zero("Fragment/G", "EE"); return v; }
+    case 107: { const v = (r.zero("Fragment/GenChallenge", "CH"), r.binary(16, "Fragment/GenChallenge")); r.zero("Fragment/GenChallenge", "EE"); return v; }
+    case 108: { const v = (r.zero("Fragment/HMACOutputLength", "CH"), r.bigIn(true, undefined, undefined, "Fragment/HMACOutputLength")); r.zero("Fragment/HMACOutputLength", "EE"); return v; }
+    case 109: { const v = d_MessageHeaderType(r); return v; }
+    case 110: { const v = (r.zero("Fragment/J", "CH"), r.binary(65536, "Fragment/J")); r.zero("Fragment/J", "EE"); return v; }
+    case 111: { const v = d_KeyInfoType(r); return v; }
+    case 112: { const v = (r.zero("Fragment/KeyName", "CH"), r.string(65536, 5, "Fragment/KeyName")); r.zero("Fragment/KeyName", "EE"); return v; }
+    case 113: { const v = d_KeyValueType(r); return v; }
+    case 114: { const v = d_ListOfRootCertificateIDsType(r); return v; }
+    case 115: { const v = d_ManifestType(r); return v; }
+    case 116: { const v = (r.zero("Fragment/MaxEntriesSAScheduleTuple", "CH"), r.uintIn(0, 65535, "Fragment/MaxEntriesSAScheduleTuple")); r.zero("Fragment/MaxEntriesSAScheduleTuple", "EE"); return v; }
+    case 117: { const v = (r.zero("Fragment/MeterID", "CH"), r.string(32, 22, "Fragment/MeterID")); r.zero("Fragment/MeterID", "EE"); return v; }
+    case 118: { const v = d_MeterInfoType(r); return v; }
+    case 119: { const v = (r.zero("Fragment/MeterReading", "CH"), r.bigIn(false, 0n, 18446744073709551615n, "Fragment/MeterReading")); r.zero("Fragment/MeterReading", "EE"); return v; }
+    case 120: { const v = (r.zero("Fragment/MeterStatus", "CH"), r.intIn(-32768, 32767, "Fragment/MeterStatus")); r.zero("Fragment/MeterStatus", "EE"); return v; }
+    case 121: { const v = d_MeteringReceiptReqType(r); return v; }
+    case 122: { const v = d_MeteringReceiptResType(r); return v; }
+    case 123: { const v = (r.zero("Fragment/MgmtData", "CH"), r.string(65536, 6, "Fragment/MgmtData")); r.zero("Fragment/MgmtData", "EE"); return v; }
+    case 124: { const v = (r.zero("Fragment/Modulus", "CH"), r.binary(65536, "Fragment/Modulus")); r.zero("Fragment/Modulus", "EE"); return v; }
+    case 125: { const v = (r.zero("Fragment/Multiplier", "CH"), r.ranged(3, -3, 3, "Fragment/Multiplier")); r.zero("Fragment/Multiplier", "EE"); return v; }
+    case 126: { const v = d_NotificationType(r); return v; }
+    case 127: { const v = (r.zero("Fragment/NotificationMaxDelay", "CH"), r.uintIn(0, 65535, "Fragment/NotificationMaxDelay")); r.zero("Fragment/NotificationMaxDelay", "EE"); return v; }
+    case 128: { const v = (r.zero("Fragment/NumEPriceLevels", "CH"), r.ranged(8, 0, 255, "Fragment/NumEPriceLevels")); r.zero("Fragment/NumEPriceLevels", "EE"); return v; }
+    case 129: { const v = (r.zero("Fragment/OEMProvisioningCert", "CH"), r.binary(800, "Fragment/OEMProvisioningCert")); r.zero("Fragment/OEMProvisioningCert", "EE"); return v; }
+    case 130: { const v = d_ObjectType(r); return v; }
+    case 131: { const v = (r.zero("Fragment/P", "CH"), r.binary(65536, "Fragment/P")); r.zero("Fragment/P", "EE"); return v; }
+    case 132: { const v = d_PGPDataType(r); return v; }
+    case 133: { const v = (r.zero("Fragment/PGPKeyID", "CH"), r.binary(65536, "Fragment/PGPKeyID")); r.zero("Fragment/PGPKeyID", "EE"); return v; }
+    case 134: { const v = (r.zero("Fragment/PGPKeyPacket", "CH"), r.binary(65536, "Fragment/PGPKeyPacket")); r.zero("Fragment/PGPKeyPacket", "EE"); return v; }
+    case 135: { const v = d_PhysicalValueType(r); return v; }
+    case 136: { const v = d_PMaxScheduleType(r); return v; }
+    case 137: { const v = d_PMaxScheduleEntryType(r); return v; }
+    case 138: { const v = d_ParameterType(r); return v; }
+    case 139: { const v = d_ParameterSetType(r); return v; }
+    case 140: { const v = (r.zero("Fragment/ParameterSetID", "CH"), r.intIn(-32768, 32767, "Fragment/ParameterSetID")); r.zero("Fragment/ParameterSetID", "EE"); return v; }
+    case 141: { const v = d_PaymentDetailsReqType(r); return v; }
+    case 142: { const v = d_PaymentDetailsResType(r); return v; }
+    case 143: { const v = (r.zero("Fragment/PaymentOption", "CH"), r.enumValue(E8, 1, "Fragment/PaymentOption")); r.zero("Fragment/PaymentOption", "EE"); return v; }
+    case 144: { const v = d_PaymentOptionListType(r); return v; }
+    case 145: { const v = d_PaymentServiceSelectionReqType(r); return v; }
+    case 146: { const v = d_PaymentServiceSelectionResType(r); return v; }
+    case 147: { const v = (r.zero("Fragment/PgenCounter", "CH"), r.binary(65536, "Fragment/PgenCounter")); r.zero("Fragment/PgenCounter", "EE"); return v; }
+    case 148: { const v = d_PowerDeliveryReqType(r); return v; }
+    case 149: { const v = d_PowerDeliveryResType(r); return v; }
+    case 150: { const v = d_PreChargeReqType(r); return v; }
+    case 151: { const v = d_PreChargeResType(r); return v; }
+    case 152: { const v = d_ProfileEntryType(r); return v; }
+    case 153: { const v = (r.zero("Fragment/Q", "CH"), r.binary(65536, "Fragment/Q")); r.zero("Fragment/Q", "EE"); return v; }
+    case 154: { const v = (r.zero("Fragment/RCD", "CH"), r.bit() === 1); r.zero("Fragment/RCD", "EE"); return v; }
+    case 155: { const v = d_RSAKeyValueType(r); return v; }
+    case 156: { const v = (r.zero("Fragment/ReceiptRequired", "CH"), r.bit() === 1); r.zero("Fragment/ReceiptRequired", "EE"); return v; }
+    case 157: { const v = d_ReferenceType(r); return v; }
+    case 158: { const v = d_RelativeTimeIntervalType(r); return v; }
+    case 159: { const v = d_PhysicalValueType(r); return v; }
+    case 160: { const v = d_PhysicalValueType(r); return v; }
+    case 161: { const v = (r.zero("Fragment/RequestedEnergyTransferMode", "CH"), r.enumValue(E9, 3, "Fragment/RequestedEnergyTransferMode")); r.zero("Fragment/RequestedEnergyTransferMode", "EE"); return v; }
+    case 162: { const v = (r.zero("Fragment/ResponseCode", "CH"), r.enumValue(E6, 5, "Fragment/ResponseCode")); r.zero("Fragment/ResponseCode", "EE"); return v; }
+    case 163: { const v = d_RetrievalMethodType(r); return v; }
+    case 164: { const v = (r.zero("Fragment/RetryCounter", "CH"), r.intIn(-32768, 32767, "Fragment/RetryCounter")); r.zero("Fragment/RetryCounter", "EE"); return v; }
+    case 165: { const v = d_X509IssuerSerialType(r); return v; }
+    case 166: { const v = d_CertificateChainType(r); return v; }
+    case 167: { const v = d_SAScheduleListType(r); return v; }
+    case 168: { const v = d_SAScheduleTupleType(r); return v; }
+    case 169: { const v = (r.zero("Fragment/SAScheduleTupleID", "CH"), r.ranged(8, 1, 255, "Fragment/SAScheduleTupleID")); r.zero("Fragment/SAScheduleTupleID", "EE"); return v; }
+    case 170: { const v = (r.zero("Fragment/SAScheduleTupleID", "CH"), r.ranged(8, 1, 255, "Fragment/SAScheduleTupleID")); r.zero("Fragment/SAScheduleTupleID", "EE"); return v; }
+    case 171: { const v = d_SASchedulesType(r); return v; }
+    case 172: { const v = d_SPKIDataType(r); return v; }
+    case 173: { const v = (r.zero("Fragment/SPKISexp", "CH"), r.binary(65536, "Fragment/SPKISexp")); r.zero("Fragment/SPKISexp", "EE"); return v; }
+    case 174: { const v = d_SalesTariffType(r); return v; }
+    case 175: { const v = (r.zero("Fragment/SalesTariffDescription", "CH"), r.string(32, 13, "Fragment/SalesTariffDescription")); r.zero("Fragment/SalesTariffDescription", "EE"); return v; }
+    case 176: { const v = d_SalesTariffEntryType(r); return v; }
+    case 177: { const v = (r.zero("Fragment/SalesTariffID", "CH"), r.ranged(8, 1, 255, "Fragment/SalesTariffID")); r.zero("Fragment/SalesTariffID", "EE"); return v; }
+    case 178: { const v = (r.zero("Fragment/Seed", "CH"), r.binary(65536, "Fragment/Seed")); r.zero("Fragment/Seed", "EE"); return v; }
+    case 179: { const v = (r.zero("Fragment/SelectedPaymentOption", "CH"), r.enumValue(E8, 1, "Fragment/SelectedPaymentOption")); r.zero("Fragment/SelectedPaymentOption", "EE"); return v; }
+    case 180: { const v = d_SelectedServiceType(r); return v; }
+    case 181: { const v = d_SelectedServiceListType(r); return v; }
+    case 182: { const v = d_ServiceType(r); return v; }
+    case 183: { const v = (r.zero("Fragment/ServiceCategory", "CH"), r.enumValue(E7, 2, "Fragment/ServiceCategory")); r.zero("Fragment/ServiceCategory", "EE"); return v; }
+    case 184: { const v = (r.zero("Fragment/ServiceCategory", "CH"), r.enumValue(E7, 2, "Fragment/ServiceCategory")); r.zero("Fragment/ServiceCategory", "EE"); return v; }
+    case 185: { const v = d_ServiceDetailReqType(r); return v; }
+    case 186: { const v = d_ServiceDetailResType(r); return v; }
+    case 187: { const v = d_ServiceDiscoveryReqType(r); return v; }
+    case 188: { const v = d_ServiceDiscoveryResType(r); return v; }
+    case 189: { const v = (r.zero("Fragment/ServiceID", "CH"), r.uintIn(0, 65535, "Fragment/ServiceID")); r.zero("Fragment/ServiceID", "EE"); return v; }
+    case 190: { const v = (r.zero("Fragment/ServiceID", "CH"), r.uintIn(0, 65535, "Fragment/ServiceID")); r.zero("Fragment/ServiceID", "EE"); return v; }
+    case 191: { const v = d_ServiceListType(r); return v; }
+    case 192: { const v = (r.zero("Fragment/ServiceName", "CH"), r.string(32, 16, "Fragment/ServiceName")); r.zero("Fragment/ServiceName", "EE"); return v; }
+    case 193: { const v = d_ServiceParameterListType(r); return v; }
+    case 194: { const v = (r.zero("Fragment/ServiceScope", "CH"), r.string(64, 15, "Fragment/ServiceScope")); r.zero("Fragment/ServiceScope", "EE"); return v; }
+    case 195: { const v = (r.zero("Fragment/ServiceScope", "CH"), r.string(64, 17, "Fragment/ServiceScope")); r.zero("Fragment/ServiceScope", "EE"); return v; }
+    case 196: { const v = (r.zero("Fragment/SessionID", "CH"), r.binary(8, "Fragment/SessionID")); r.zero("Fragment/SessionID", "EE"); return v; }
+    case 197: { const v = (r.zero("Fragment/SessionID", "CH"), r.binary(8, "Fragment/SessionID")); r.zero("Fragment/SessionID", "EE"); return v; }
+    case 198: { const v = d_SessionSetupReqType(r); return v; }
+    case 199: { const v = d_SessionSetupResType(r); return v; }
+    case 200: { const v = d_SessionStopReqType(r); return v; }
+    case 201: { const v = d_SessionStopResType(r); return v; }
+    case 202: { const v = (r.zero("Fragment/SigMeterReading", "CH"), r.binary(64, "Fragment/SigMeterReading")); r.zero("Fragment/SigMeterReading", "EE"); return v; }
+    case 203: { const v = d_SignatureType(r); return v; }
+    case 204: { const v = d_SignatureMethodType(r); return v; }
+    case 205: { const v = d_SignaturePropertiesType(r); return v; }
+    case 206: { const v = d_SignaturePropertyType(r); return v; }
+    case 207: { const v = d_SignatureValueType(r); return v; }
+    case 208: { const v = d_SignedInfoType(r); return v; }
+    case 209: { const v = d_SubCertificatesType(r); return v; }
+    case 210: { const v = d_SupportedEnergyTransferModeType(r); return v; }
+    case 211: { const v = (r.zero("Fragment/TMeter", "CH"), r.bigIn(true, -9223372036854775808n, 9223372036854775807n, "Fragment/TMeter")); r.zero("Fragment/TMeter", "EE"); return v; }
+    case 212: { const v = d_IntervalType(r); return v; }
+    case 213: { const v = d_TransformType(r); return v; }
+    case 214: { const v = d_TransformsType(r); return v; }
+    case 215: { const v = (r.zero("Fragment/Unit", "CH"), r.enumValue(E0, 3, "Fragment/Unit")); r.zero("Fragment/Unit", "EE"); return v; }
+    case 216: { const v = d_V2G_Message(r); return v; }
+    case 217: { const v = (r.zero("Fragment/Value", "CH"), r.intIn(-32768, 32767, "Fragment/Value")); r.zero("Fragment/Value", "EE"); return v; }
+    case 218: { const v = d_WeldingDetectionReqType(r); return v; }
+    case 219: { const v = d_WeldingDetectionResType(r); return v; }
+    case 220: { const v = (r.zero("Fragment/X509CRL", "CH"), r.binary(65536, "Fragment/X509CRL")); r.zero("Fragment/X509CRL", "EE"); return v; }
+    case 221: { const v = (r.zero("Fragment/X509Certificate", "CH"), r.binary(65536, "Fragment/X509Certificate")); r.zero("Fragment/X509Certificate", "EE"); return v; }
+    case 222: { const v = d_X509DataType(r); return v; }
+    case 223: { const v = (r.zero("Fragment/X509IssuerName", "CH"), r.string(65536, 8, "Fragment/X509IssuerName")); r.zero("Fragment/X509IssuerName", "EE"); return v; }
+    case 224: { const v = d_X509IssuerSerialType(r); return v; }
+    case 225: { const v = (r.zero("Fragment/X509SKI", "CH"), r.binary(65536, "Fragment/X509SKI")); r.zero("Fragment/X509SKI", "EE"); return v; }
+    case 226: { const v = (r.zero("Fragment/X509SerialNumber", "CH"), r.bigIn(true, undefined, undefined, "Fragment/X509SerialNumber")); r.zero("Fragment/X509SerialNumber", "EE"); return v; }
+    case 227: { const v = (r.zero("Fragment/X509SubjectName", "CH"), r.string(65536, 7, "Fragment/X509SubjectName")); r.zero("Fragment/X509SubjectName", "EE"); return v; }
+    case 228: { const v = (r.zero("Fragment/XPath", "CH"), r.string(65536, 4, "Fragment/XPath")); r.zero("Fragment/XPath", "EE"); return v; }
+    case 229: { const v = (r.zero("Fragment/Y", "CH"), r.binary(65536, "Fragment/Y")); r.zero("Fragment/Y", "EE"); return v; }
+    case 230: { const v = (r.zero("Fragment/amount", "CH"), r.uintIn(0, 4294967295, "Fragment/amount")); r.zero("Fragment/amount", "EE"); return v; }
+    case 231: { const v = (r.zero("Fragment/amountMultiplier", "CH"), r.ranged(3, -3, 3, "Fragment/amountMultiplier")); r.zero("Fragment/amountMultiplier", "EE"); return v; }
+    case 232: { const v = (r.zero("Fragment/boolValue", "CH"), r.bit() === 1); r.zero("Fragment/boolValue", "EE"); return v; }
+    case 233: { const v = (r.zero("Fragment/byteValue", "CH"), r.ranged(8, -128, 127, "Fragment/byteValue")); r.zero("Fragment/byteValue", "EE"); return v; }
+    case 234: { const v = (r.zero("Fragment/costKind", "CH"), r.enumValue(E1, 2, "Fragment/costKind")); r.zero("Fragment/costKind", "EE"); return v; }
+    case 235: { const v = (r.zero("Fragment/duration", "CH"), r.uintIn(0, 86400, "Fragment/duration")); r.zero("Fragment/duration", "EE"); return v; }
+    case 236: return decodeRelaxed(r, RF_Fragment, RE_Fragment_236);
+    case 237: { const v = (r.zero("Fragment/intValue", "CH"), r.intIn(-2147483648, 2147483647, "Fragment/intValue")); r.zero("Fragment/intValue", "EE"); return v; }
+    case 238: { const v = d_PhysicalValueType(r); return v; }
+    case 239: { const v = (r.zero("Fragment/shortValue", "CH"), r.intIn(-32768, 32767, "Fragment/shortValue")); r.zero("Fragment/shortValue", "EE"); return v; }
+    case 240: { const v = (r.zero("Fragment/start", "CH"), r.uintIn(0, 16777214, "Fragment/start")); r.zero("Fragment/start", "EE"); return v; }
+    case 241: { const v = d_PhysicalValueType(r); return v; }
+    case 242: { const v = (r.zero("Fragment/stringValue", "CH"), r.string(65536, 19, "Fragment/stringValue")); r.zero("Fragment/stringValue", "EE"); return v; }
+    default:
+      return r.fail("EXI_UNSUPPORTED", "fragment element " + RF_Fragment.elemNames[j] + " is not supported", "ElementFragment");
+  }
+}
+
+function fragEnc_Fragment(w: BitWriter, j: number, v: any): void {
+  switch (j) {
+    case 0: { try { e_AC_EVChargeParameterType(w, v); } catch (err) { throw withPath(err, "AC_EVChargeParameter"); } return; }
+    case 1: { try { e_AC_EVSEChargeParameterType(w, v); } catch (err) { throw withPath(err, "AC_EVSEChargeParameter"); } return; }
+    case 2: { try { e_AC_EVSEStatusType(w, v); } catch (err) { throw withPath(err, "AC_EVSEStatus"); } return; }
+    case 3: { try { e_AC_EVSEStatusType(w, v); } catch (err) { throw withPath(err, "AC_EVSEStatus"); } return; }
+    case 4: { try { e_AuthorizationReqType(w, v); } catch (err) { throw withPath(err, "AuthorizationReq"); } return; }
+    case 5: { try { e_AuthorizationResType(w, v); } catch (err) { throw withPath(err, "AuthorizationRes"); } return; }
+    case 6: { try { e_BodyType(w, v); } catch (err) { throw withPath(err, "Body"); } return; }
+    case 7: { try { e_BodyBaseType(w, v); } catch (err) { throw withPath(err, "BodyElement"); } return; }
+    case 8: { w.bits(0, 1); w.bits(chkBool(v, "BulkChargingComplete") ? 1 : 0, 1); w.bits(0, 1); return; }
+    case 9: { w.bits(0, 1); w.bits(chkBool(v, "BulkChargingComplete") ? 1 : 0, 1); w.bits(0, 1); return; }
+    case 10: { w.bits(0, 1); w.bits(chkInt(v, 0, 100, "BulkSOC", 0, 127) - 0, 7); w.bits(0, 1); return; }
+    case 11: { try { e_CableCheckReqType(w, v); } catch (err) { throw withPath(err, "CableCheckReq"); } return; }
+    case 12: { try { e_CableCheckResType(w, v); } catch (err) { throw withPath(err, "CableCheckRes"); } return; }
+    case 13: { try { e_CanonicalizationMethodType(w, v); } catch (err) { throw withPath(err, "CanonicalizationMethod"); } return; }
+    case 14: { w.bits(0, 1); w.binary(v, 800, "Certificate"); w.bits(0, 1); return; }
+    case 15: { try { e_CertificateInstallationReqType(w, v); } catch (err) { throw withPath(err, "CertificateInstallationReq"); } return; }
+    case 16: { try { e_CertificateInstallationResType(w, v); } catch (err) { throw withPath(err, "CertificateInstallationRes"); } return; }
+    case 17: { try { e_CertificateUpdateReqType(w, v); } catch (err) { throw withPath(err, "CertificateUpdateReq"); } return; }
+    case 18: { try { e_CertificateUpdateResType(w, v); } catch (err) { throw withPath(err, "CertificateUpdateRes"); } return; }
+    case 19: { try { e_ChargeParameterDiscoveryReqType(w, v); } catch (err) { throw withPath(err, "ChargeParameterDiscoveryReq"); } return; }
+    case 20: { try { e_ChargeParameterDiscoveryResType(w, v); } catch (err) { throw withPath(err, "ChargeParameterDiscoveryRes"); } return; }
+    case 21: { w.bits(0, 1); w.bits(E11i(v, "ChargeProgress"), 2); w.bits(0, 1); return; }
+    case 22: { try { e_ChargeServiceType(w, v); } catch (err) { throw withPath(err, "ChargeService"); } return; }
+    case 23: { w.bits(0, 1); w.bits(chkBool(v, "ChargingComplete") ? 1 : 0, 1); w.bits(0, 1); return; }
+    case 24: { w.bits(0, 1); w.bits(chkBool(v, "ChargingComplete") ? 1 : 0, 1); w.bits(0, 1); return; }
+    case 25: { try { e_ChargingProfileType(w, v); } catch (err) { throw withPath(err, "ChargingProfile"); } return; }
+    case 26: { w.bits(0, 1); w.bits(chkInt(v, 1, 3, "ChargingProfileEntryMaxNumberOfPhasesInUse", 1, 4) - 1, 2); w.bits(0, 1); return; }
+    case 27: { try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "ChargingProfileEntryMaxPower"); } return; }
+    case 28: { w.bits(0, 1); w.uint(chkInt(v, 0, 4294967295, "ChargingProfileEntryStart", 0, 9007199254740991)); w.bits(0, 1); return; }
+    case 29: { w.bits(0, 1); w.bits(E12i(v, "ChargingSession"), 1); w.bits(0, 1); return; }
+    case 30: { try { e_ChargingStatusReqType(w, v); } catch (err) { throw withPath(err, "ChargingStatusReq"); } return; }
+    case 31: { try { e_ChargingStatusResType(w, v); } catch (err) { throw withPath(err, "ChargingStatusRes"); } return; }
+    case 32: { try { e_ConsumptionCostType(w, v); } catch (err) { throw withPath(err, "ConsumptionCost"); } return; }
+    case 33: { try { e_CertificateChainType(w, v); } catch (err) { throw withPath(err, "ContractSignatureCertChain"); } return; }
+    case 34: { try { e_ContractSignatureEncryptedPrivateKeyType(w, v); } catch (err) { throw withPath(err, "ContractSignatureEncryptedPrivateKey"); } return; }
+    case 35: { try { e_CostType(w, v); } catch (err) { throw withPath(err, "Cost"); } return; }
+    case 36: { try { e_CurrentDemandReqType(w, v); } catch (err) { throw withPath(err, "CurrentDemandReq"); } return; }
+    case 37: { try { e_CurrentDemandResType(w, v); } catch (err) { throw withPath(err, "CurrentDemandRes"); } return; }
+    case 38: { try { e_DC_EVChargeParameterType(w, v); } catch (err) { throw withPath(err, "DC_EVChargeParameter"); } return; }
+    case 39: { try { e_DC_EVPowerDeliveryParameterType(w, v); } catch (err) { throw withPath(err, "DC_EVPowerDeliveryParameter"); } return; }
+    case 40: { try { e_DC_EVSEChargeParameterType(w, v); } catch (err) { throw withPath(err, "DC_EVSEChargeParameter"); } return; }
+    case 41: { try { e_DC_EVSEStatusType(w, v); } catch (err) { throw withPath(err, "DC_EVSEStatus"); } return; }
+    case 42: { try { e_DC_EVSEStatusType(w, v); } catch (err) { throw withPath(err, "DC_EVSEStatus"); } return; }
+    case 43: { try { e_DC_EVStatusType(w, v); } catch (err) { throw withPath(err, "DC_EVStatus"); } return; }
+    case 44: { try { e_DC_EVStatusType(w, v); } catch (err) { throw withPath(err, "DC_EVStatus"); } return; }
+    case 45: { try { e_DiffieHellmanPublickeyType(w, v); } catch (err) { throw withPath(err, "DHpublickey"); } return; }
+    case 46: { try { e_DSAKeyValueType(w, v); } catch (err) { throw withPath(err, "DSAKeyValue"); } return; }
+    case 47: { w.bits(0, 1); w.uint(chkInt(v, 0, 4294967295, "DepartureTime", 0, 9007199254740991)); w.bits(0, 1); return; }
+    case 48: { try { e_DigestMethodType(w, v); } catch (err) { throw withPath(err, "DigestMethod"); } return; }
+    case 49: { w.bits(0, 1); w.binary(v, 65536, "DigestValue"); w.bits(0, 1); return; }
+    case 50: { try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "EAmount"); } return; }
+    case 51: { w.bits(0, 1); w.bits(chkInt(v, 0, 255, "EPriceLevel") - 0, 8); w.bits(0, 1); return; }
+    case 52: { w.bits(0, 1); w.binary(v, 6, "EVCCID"); w.bits(0, 1); return; }
+    case 53: { try { e_EVChargeParameterType(w, v); } catch (err) { throw withPath(err, "EVChargeParameter"); } return; }
+    case 54: { try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "EVEnergyCapacity"); } return; }
+    case 55: { try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "EVEnergyRequest"); } return; }
+    case 56: { w.bits(0, 1); w.bits(E5i(v, "EVErrorCode"), 4); w.bits(0, 1); return; }
+    case 57: { try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "EVMaxCurrent"); } return; }
+    case 58: { try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "EVMaxVoltage"); } return; }
+    case 59: { try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "EVMaximumCurrentLimit"); } return; }
+    case 60: { try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "EVMaximumCurrentLimit"); } return; }
+    case 61: { try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "EVMaximumPowerLimit"); } return; }
+    case 62: { try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "EVMaximumPowerLimit"); } return; }
+    case 63: { try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "EVMaximumVoltageLimit"); } return; }
+    case 64: { try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "EVMaximumVoltageLimit"); } return; }
+    case 65: { try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "EVMinCurrent"); } return; }
+    case 66: { try { e_EVPowerDeliveryParameterType(w, v); } catch (err) { throw withPath(err, "EVPowerDeliveryParameter"); } return; }
+    case 67: { w.bits(0, 1); w.bits(chkInt(v, 0, 100, "EVRESSSOC", 0, 127) - 0, 7); w.bits(0, 1); return; }
+    case 68: { w.bits(0, 1); w.bits(chkBool(v, "EVReady") ? 1 : 0, 1); w.bits(0, 1); return; }
+    case 69: { try { e_EVSEChargeParameterType(w, v); } catch (err) { throw withPath(err, "EVSEChargeParameter"); } return; }
+    case 70: { w.bits(0, 1); w.bits(chkBool(v, "EVSECurrentLimitAchieved") ? 1 : 0, 1); w.bits(0, 1); return; }
+    case 71: { try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "EVSECurrentRegulationTolerance"); } return; }
+    case 72: { try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "EVSEEnergyToBeDelivered"); } return; }
+    case 73: { w.bits(0, 1); w.string(v, 37, "EVSEID"); w.bits(0, 1); return; }
+    case 74: { w.bits(0, 1); w.bits(E3i(v, "EVSEIsolationStatus"), 3); w.bits(0, 1); return; }
+    case 75: { try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "EVSEMaxCurrent"); } return; }
+    case 76: { try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "EVSEMaxCurrent"); } return; }
+    case 77: { try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "EVSEMaximumCurrentLimit"); } return; }
+    case 78: { try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "EVSEMaximumCurrentLimit"); } return; }
+    case 79: { try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "EVSEMaximumPowerLimit"); } return; }
+    case 80: { try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "EVSEMaximumPowerLimit"); } return; }
+    case 81: { try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "EVSEMaximumVoltageLimit"); } return; }
+    case 82: { try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "EVSEMaximumVoltageLimit"); } return; }
+    case 83: { try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "EVSEMinimumCurrentLimit"); } return; }
+    case 84: { try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "EVSEMinimumVoltageLimit"); } return; }
+    case 85: { try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "EVSENominalVoltage"); } return; }
+    case 86: { w.bits(0, 1); w.bits(E2i(v, "EVSENotification"), 2); w.bits(0, 1); return; }
+    case 87: { try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "EVSEPeakCurrentRipple"); } return; }
+    case 88: { w.bits(0, 1); w.bits(chkBool(v, "EVSEPowerLimitAchieved") ? 1 : 0, 1); w.bits(0, 1); return; }
+    case 89: { try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "EVSEPresentCurrent"); } return; }
+    case 90: { try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "EVSEPresentVoltage"); } return; }
+    case 91: { w.bits(0, 1); w.bits(E10i(v, "EVSEProcessing"), 2); w.bits(0, 1); return; }
+    case 92: { try { e_EVSEStatusType(w, v); } catch (err) { throw withPath(err, "EVSEStatus"); } return; }
+    case 93: { w.bits(0, 1); w.bits(E4i(v, "EVSEStatusCode"), 4); w.bits(0, 1); return; }
+    case 94: { w.bits(0, 1); w.intBig(chkBig(v, -9223372036854775808n, 9223372036854775807n, "EVSETimeStamp")); w.bits(0, 1); return; }
+    case 95: { w.bits(0, 1); w.bits(chkBool(v, "EVSEVoltageLimitAchieved") ? 1 : 0, 1); w.bits(0, 1); return; }
+    case 96: { try { e_EVStatusType(w, v); } catch (err) { throw withPath(err, "EVStatus"); } return; }
+    case 97: { try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "EVTargetCurrent"); } return; }
+    case 98: { try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "EVTargetVoltage"); } return; }
+    case 99: { w.bits(0, 1); w.bits(E9i(v, "EnergyTransferMode"), 3); w.bits(0, 1); return; }
+    case 100: { try { e_EntryType(w, v); } catch (err) { throw withPath(err, "Entry"); } return; }
+    case 101: { w.bits(0, 1); w.binary(v, 65536, "Exponent"); w.bits(0, 1); return; }
+    case 102: { w.bits(0, 1); w.bits(E13i(v, "FaultCode"), 2); w.bits(0, 1); return; }
+    case 103: { w.bits(0, 1); w.string(v, 64, "FaultMsg"); w.bits(0, 1); return; }
+    case 104: { w.bits(0, 1); w.bits(chkBool(v, "FreeService") ? 1 : 0, 1); w.bits(0, 1); return; }
+    case 105: { w.bits(0, 1); w.bits(chkInt(v, 0, 100, "FullSOC", 0, 127) - 0, 7); w.bits(0, 1); return; }
+    case 106: { w.bits(0, 1); w.binary(v, 65536, "G"); w.bits(0, 1); return; }
+    case 107: { w.bits(0, 1); w.binary(v, 16, "GenChallenge"); w.bits(0, 1); return; }
+    case 108: { w.bits(0, 1); w.intBig(chkBig(v, undefined, undefined, "HMACOutputLength")); w.bits(0, 1); return; }
+    case 109: { try { e_MessageHeaderType(w, v); } catch (err) { throw withPath(err, "Header"); } return; }
+    case 110: { w.bits(0, 1); w.binary(v, 65536, "J"); w.bits(0, 1); return; }
+    case 111: { try { e_KeyInfoType(w, v); } catch (err) { throw withPath(err, "KeyInfo"); } return; }
+    case 112: { w.bits(0, 1); w.string(v, 65536, "KeyName"); w.bits(0, 1); return; }
+    case 113: { try { e_KeyValueType(w, v); } catch (err) { throw withPath(err, "KeyValue"); } return; }
+    case 114: { try { e_ListOfRootCertificateIDsType(w, v); } catch (err) { throw withPath(err, "ListOfRootCertificateIDs"); } return; }
+    case 115: { try { e_ManifestType(w, v); } catch (err) { throw withPath(err, "Manifest"); } return; }
+    case 116: { w.bits(0, 1); w.uint(chkInt(v, 0, 65535, "MaxEntriesSAScheduleTuple", 0, 9007199254740991)); w.bits(0, 1); return; }
+    case 117: { w.bits(0, 1); w.string(v, 32, "MeterID"); w.bits(0, 1); return; }
+    case 118: { try { e_MeterInfoType(w, v); } catch (err) { throw withPath(err, "MeterInfo"); } return; }
+    case 119: { w.bits(0, 1); w.uintBig(chkBig(v, 0n, 18446744073709551615n, "MeterReading", true)); w.bits(0, 1); return; }
+    case 120: { w.bits(0, 1); w.int(chkInt(v, -32768, 32767, "MeterStatus", -9007199254740991, 9007199254740991)); w.bits(0, 1); return; }
+    case 121: { try { e_MeteringReceiptReqType(w, v); } catch (err) { throw withPath(err, "MeteringReceiptReq"); } return; }
+    case 122: { try { e_MeteringReceiptResType(w, v); } catch (err) { throw withPath(err, "MeteringReceiptRes"); } return; }
+    case 123: { w.bits(0, 1); w.string(v, 65536, "MgmtData"); w.bits(0, 1); return; }
+    case 124: { w.bits(0, 1); w.binary(v, 65536, "Modulus"); w.bits(0, 1); return; }
+    case 125: { w.bits(0, 1); w.bits(chkInt(v, -3, 3, "Multiplier", -3, 4) - -3, 3); w.bits(0, 1); return; }
+    case 126: { try { e_NotificationType(w, v); } catch (err) { throw withPath(err, "Notification"); } return; }
+    case 127: { w.bits(0, 1); w.uint(chkInt(v, 0, 65535, "NotificationMaxDelay", 0, 9007199254740991)); w.bits(0, 1); return; }
+    case 128: { w.bits(0, 1); w.bits(chkInt(v, 0, 255, "NumEPriceLevels") - 0, 8); w.bits(0, 1); return; }
+    case 129: { w.bits(0, 1); w.binary(v, 800, "OEMProvisioningCert"); w.bits(0, 1); return; }
+    case 130: { try { e_ObjectType(w, v); } catch (err) { throw withPath(err, "Object"); } return; }
+    case 131: { w.bits(0, 1); w.binary(v, 65536, "P"); w.bits(0, 1); return; }
+    case 132: { try { e_PGPDataType(w, v); } catch (err) { throw withPath(err, "PGPData"); } return; }
+    case 133: { w.bits(0, 1); w.binary(v, 65536, "PGPKeyID"); w.bits(0, 1); return; }
+    case 134: { w.bits(0, 1); w.binary(v, 65536, "PGPKeyPacket"); w.bits(0, 1); return; }
+    case 135: { try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "PMax"); } return; }
+    case 136: { try { e_PMaxScheduleType(w, v); } catch (err) { throw withPath(err, "PMaxSchedule"); } return; }
+    case 137: { try { e_PMaxScheduleEntryType(w, v); } catch (err) { throw withPath(err, "PMaxScheduleEntry"); } return; }
+    case 138: { try { e_ParameterType(w, v); } catch (err) { throw withPath(err, "Parameter"); } return; }
+    case 139: { try { e_ParameterSetType(w, v); } catch (err) { throw withPath(err, "ParameterSet"); } return; }
+    case 140: { w.bits(0, 1); w.int(chkInt(v, -32768, 32767, "ParameterSetID", -9007199254740991, 9007199254740991)); w.bits(0, 1); return; }
+    case 141: { try { e_PaymentDetailsReqType(w, v); } catch (err) { throw withPath(err, "PaymentDetailsReq"); } return; }
+    case 142: { try { e_PaymentDetailsResType(w, v); } catch (err) { throw withPath(err, "PaymentDetailsRes"); } return; }
+    case 143: { w.bits(0, 1); w.bits(E8i(v, "PaymentOption"), 1); w.bits(0, 1); return; }
+    case 144: { try { e_PaymentOptionListType(w, v); } catch (err) { throw withPath(err, "PaymentOptionList"); } return; }
+    case 145: { try { e_PaymentServiceSelectionReqType(w, v); } catch (err) { throw withPath(err, "PaymentServiceSelectionReq"); } return; }
+    case 146: { try { e_PaymentServiceSelectionResType(w, v); } catch (err) { throw withPath(err, "PaymentServiceSelectionRes"); } return; }
+    case 147: { w.bits(0, 1); w.binary(v, 65536, "PgenCounter"); w.bits(0, 1); return; }
+    case 148: { try { e_PowerDeliveryReqType(w, v); } catch (err) { throw withPath(err, "PowerDeliveryReq"); } return; }
+    case 149: { try { e_PowerDeliveryResType(w, v); } catch (err) { throw withPath(err, "PowerDeliveryRes"); } return; }
+    case 150: { try { e_PreChargeReqType(w, v); } catch (err) { throw withPath(err, "PreChargeReq"); } return; }
+    case 151: { try { e_PreChargeResType(w, v); } catch (err) { throw withPath(err, "PreChargeRes"); } return; }
+    case 152: { try { e_ProfileEntryType(w, v); } catch (err) { throw withPath(err, "ProfileEntry"); } return; }
+    case 153: { w.bits(0, 1); w.binary(v, 65536, "Q"); w.bits(0, 1); return; }
+    case 154: { w.bits(0, 1); w.bits(chkBool(v, "RCD") ? 1 : 0, 1); w.bits(0, 1); return; }
+    case 155: { try { e_RSAKeyValueType(w, v); } catch (err) { throw withPath(err, "RSAKeyValue"); } return; }
+    case 156: { w.bits(0, 1); w.bits(chkBool(v, "ReceiptRequired") ? 1 : 0, 1); w.bits(0, 1); return; }
+    case 157: { try { e_ReferenceType(w, v); } catch (err) { throw withPath(err, "Reference"); } return; }
+    case 158: { try { e_RelativeTimeIntervalType(w, v); } catch (err) { throw withPath(err, "RelativeTimeInterval"); } return; }
+    case 159: { try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "RemainingTimeToBulkSoC"); } return; }
+    case 160: { try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "RemainingTimeToFullSoC"); } return; }
+    case 161: { w.bits(0, 1); w.bits(E9i(v, "RequestedEnergyTransferMode"), 3); w.bits(0, 1); return; }
+    case 162: { w.bits(0, 1); w.bits(E6i(v, "ResponseCode"), 5); w.bits(0, 1); return; }
+    case 163: { try { e_RetrievalMethodType(w, v); } catch (err) { throw withPath(err, "RetrievalMethod"); } return; }
+    case 164: { w.bits(0, 1); w.int(chkInt(v, -32768, 32767, "RetryCounter", -9007199254740991, 9007199254740991)); w.bits(0, 1); return; }
+    case 165: { try { e_X509IssuerSerialType(w, v); } catch (err) { throw withPath(err, "RootCertificateID"); } return; }
+    case 166: { try { e_CertificateChainType(w, v); } catch (err) { throw withPath(err, "SAProvisioningCertificateChain"); } return; }
+    case 167: { try { e_SAScheduleListType(w, v); } catch (err) { throw withPath(err, "SAScheduleList"); } return; }
+    case 168: { try { e_SAScheduleTupleType(w, v); } catch (err) { throw withPath(err, "SAScheduleTuple"); } return; }
+    case 169: { w.bits(0, 1); w.bits(chkInt(v, 1, 255, "SAScheduleTupleID", 1, 256) - 1, 8); w.bits(0, 1); return; }
+    case 170: { w.bits(0, 1); w.bits(chkInt(v, 1, 255, "SAScheduleTupleID", 1, 256) - 1, 8); w.bits(0, 1); return; }
+    case 171: { try { e_SASchedulesType(w, v); } catch (err) { throw withPath(err, "SASchedules"); } return; }
+    case 172: { try { e_SPKIDataType(w, v); } catch (err) { throw withPath(err, "SPKIData"); } return; }
+    case 173: { w.bits(0, 1); w.binary(v, 65536, "SPKISexp"); w.bits(0, 1); return; }
+    case 174: { try { e_SalesTariffType(w, v); } catch (err) { throw withPath(err, "SalesTariff"); } return; }
+    case 175: { w.bits(0, 1); w.string(v, 32, "SalesTariffDescription"); w.bits(0, 1); return; }
+    case 176: { try { e_SalesTariffEntryType(w, v); } catch (err) { throw withPath(err, "SalesTariffEntry"); } return; }
+    case 177: { w.bits(0, 1); w.bits(chkInt(v, 1, 255, "SalesTariffID", 1, 256) - 1, 8); w.bits(0, 1); return; }
+    case 178: { w.bits(0, 1); w.binary(v, 65536, "Seed"); w.bits(0, 1); return; }
+    case 179: { w.bits(0, 1); w.bits(E8i(v, "SelectedPaymentOption"), 1); w.bits(0, 1); return; }
+    case 180: { try { e_SelectedServiceType(w, v); } catch (err) { throw withPath(err, "SelectedService"); } return; }
+    case 181: { try { e_SelectedServiceListType(w, v); } catch (err) { throw withPath(err, "SelectedServiceList"); } return; }
+    case 182: { try { e_ServiceType(w, v); } catch (err) { throw withPath(err, "Service"); } return; }
+    case 183: { w.bits(0, 1); w.bits(E7i(v, "ServiceCategory"), 2); w.bits(0, 1); return; }
+    case 184: { w.bits(0, 1); w.bits(E7i(v, "ServiceCategory"), 2); w.bits(0, 1); return; }
+    case 185: { try { e_ServiceDetailReqType(w, v); } catch (err) { throw withPath(err, "ServiceDetailReq"); } return; }
+    case 186: { try { e_ServiceDetailResType(w, v); } catch (err) { throw withPath(err, "ServiceDetailRes"); } return; }
+    case 187: { try { e_ServiceDiscoveryReqType(w, v); } catch (err) { throw withPath(err, "ServiceDiscoveryReq"); } return; }
+    case 188: { try { e_ServiceDiscoveryResType(w, v); } catch (err) { throw withPath(err, "ServiceDiscoveryRes"); } return; }
+    case 189: { w.bits(0, 1); w.uint(chkInt(v, 0, 65535, "ServiceID", 0, 9007199254740991)); w.bits(0, 1); return; }
+    case 190: { w.bits(0, 1); w.uint(chkInt(v, 0, 65535, "ServiceID", 0, 9007199254740991)); w.bits(0, 1); return; }
+    case 191: { try { e_ServiceListType(w, v); } catch (err) { throw withPath(err, "ServiceList"); } return; }
+    case 192: { w.bits(0, 1); w.string(v, 32, "ServiceName"); w.bits(0, 1); return; }
+    case 193: { try { e_ServiceParameterListType(w, v); } catch (err) { throw withPath(err, "ServiceParameterList"); } return; }
+    case 194: { w.bits(0, 1); w.string(v, 64, "ServiceScope"); w.bits(0, 1); return; }
+    case 195: { w.bits(0, 1); w.string(v, 64, "ServiceScope"); w.bits(0, 1); return; }
+    case 196: { w.bits(0, 1); w.binary(v, 8, "SessionID"); w.bits(0, 1); return; }
+    case 197: { w.bits(0, 1); w.binary(v, 8, "SessionID"); w.bits(0, 1); return; }
+    case 198: { try { e_SessionSetupReqType(w, v); } catch (err) { throw withPath(err, "SessionSetupReq"); } return; }
+    case 199: { try { e_SessionSetupResType(w, v); } catch (err) { throw withPath(err, "SessionSetupRes"); } return; }
+    case 200: { try { e_SessionStopReqType(w, v); } catch (err) { throw withPath(err, "SessionStopReq"); } return; }
+    case 201: { try { e_SessionStopResType(w, v); } catch (err) { throw withPath(err, "SessionStopRes"); } return; }
+    case 202: { w.bits(0, 1); w.binary(v, 64, "SigMeterReading"); w.bits(0, 1); return; }
+    case 203: { try { e_SignatureType(w, v); } catch (err) { throw withPath(err, "Signature"); } return; }
+    case 204: { try { e_SignatureMethodType(w, v); } catch (err) { throw withPath(err, "SignatureMethod"); } return; }
+    case 205: { try { e_SignaturePropertiesType(w, v); } catch (err) { throw withPath(err, "SignatureProperties"); } return; }
+    case 206: { try { e_SignaturePropertyType(w, v); } catch (err) { throw withPath(err, "SignatureProperty"); } return; }
+    case 207: { try { e_SignatureValueType(w, v); } catch (err) { throw withPath(err, "SignatureValue"); } return; }
+    case 208: { try { e_SignedInfoType(w, v); } catch (err) { throw withPath(err, "SignedInfo"); } return; }
+    case 209: { try { e_SubCertificatesType(w, v); } catch (err) { throw withPath(err, "SubCertificates"); } return; }
+    case 210: { try { e_SupportedEnergyTransferModeType(w, v); } catch (err) { throw withPath(err, "SupportedEnergyTransferMode"); } return; }
+    case 211: { w.bits(0, 1); w.intBig(chkBig(v, -9223372036854775808n, 9223372036854775807n, "TMeter")); w.bits(0, 1); return; }
+    case 212: { try { e_IntervalType(w, v); } catch (err) { throw withPath(err, "TimeInterval"); } return; }
+    case 213: { try { e_TransformType(w, v); } catch (err) { throw withPath(err, "Transform"); } return; }
+    case 214: { try { e_TransformsType(w, v); } catch (err) { throw withPath(err, "Transforms"); } return; }
+    case 215: { w.bits(0, 1); w.bits(E0i(v, "Unit"), 3); w.bits(0, 1); return; }
+    case 216: { try { e_V2G_Message(w, v); } catch (err) { throw withPath(err, "V2G_Message"); } return; }
+    case 217: { w.bits(0, 1); w.int(chkInt(v, -32768, 32767, "Value", -9007199254740991, 9007199254740991)); w.bits(0, 1); return; }
+    case 218: { try { e_WeldingDetectionReqType(w, v); } catch (err) { throw withPath(err, "WeldingDetectionReq"); } return; }
+    case 219: { try { e_WeldingDetectionResType(w, v); } catch (err) { throw withPath(err, "WeldingDetectionRes"); } return; }
+    case 220: { w.bits(0, 1); w.binary(v, 65536, "X509CRL"); w.bits(0, 1); return; }
+    case 221: { w.bits(0, 1); w.binary(v, 65536, "X509Certificate"); w.bits(0, 1); return; }
+    case 222: { try { e_X509DataType(w, v); } catch (err) { throw withPath(err, "X509Data"); } return; }
+    case 223: { w.bits(0, 1); w.string(v, 65536, "X509IssuerName"); w.bits(0, 1); return; }
+    case 224: { try { e_X509IssuerSerialType(w, v); } catch (err) { throw withPath(err, "X509IssuerSerial"); } return; }
+    case 225: { w.bits(0, 1); w.binary(v, 65536, "X509SKI"); w.bits(0, 1); return; }
+    case 226: { w.bits(0, 1); w.intBig(chkBig(v, undefined, undefined, "X509SerialNumber")); w.bits(0, 1); return; }
+    case 227: { w.bits(0, 1); w.string(v, 65536, "X509SubjectName"); w.bits(0, 1); return; }
+    case 228: { w.bits(0, 1); w.string(v, 65536, "XPath"); w.bits(0, 1); return; }
+    case 229: { w.bits(0, 1); w.binary(v, 65536, "Y"); w.bits(0, 1); return; }
+    case 230: { w.bits(0, 1); w.uint(chkInt(v, 0, 4294967295, "amount", 0, 9007199254740991)); w.bits(0, 1); return; }
+    case 231: { w.bits(0, 1); w.bits(chkInt(v, -3, 3, "amountMultiplier", -3, 4) - -3, 3); w.bits(0, 1); return; }
+    case 232: { w.bits(0, 1); w.bits(chkBool(v, "boolValue") ? 1 : 0, 1); w.bits(0, 1); return; }
+    case 233: { w.bits(0, 1); w.bits(chkInt(v, -128, 127, "byteValue") - -128, 8); w.bits(0, 1); return; }
+    case 234: { w.bits(0, 1); w.bits(E1i(v, "costKind"), 2); w.bits(0, 1); return; }
+    case 235: { w.bits(0, 1); w.uint(chkInt(v, 0, 86400, "duration", 0, 9007199254740991)); w.bits(0, 1); return; }
+    case 236: encodeRelaxed(w, RF_Fragment, RE_Fragment_236, v); return;
+    case 237: { w.bits(0, 1); w.int(chkInt(v, -2147483648, 2147483647, "intValue", -9007199254740991, 9007199254740991)); w.bits(0, 1); return; }
+    case 238: { try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "physicalValue"); } return; }
+    case 239: { w.bits(0, 1); w.int(chkInt(v, -32768, 32767, "shortValue", -9007199254740991, 9007199254740991)); w.bits(0, 1); return; }
+    case 240: { w.bits(0, 1); w.uint(chkInt(v, 0, 16777214, "start", 0, 9007199254740991)); w.bits(0, 1); return; }
+    case 241: { try { e_PhysicalValueType(w, v); } catch (err) { throw withPath(err, "startValue"); } return; }
+    case 242: { w.bits(0, 1); w.string(v, 65536, "stringValue"); w.bits(0, 1); return; }
+    default:
+      throw new ExiEncodeError("EXI_STRUCTURE", RF_Fragment.elemNames[j] ?? "", "fragment element is not supported");
+  }
 }
 
 
