@@ -87,7 +87,11 @@ export async function runPkiShow(
     );
   }
   const certs = readCertificates(bytes, file);
-  const infos = await Promise.all(certs.map((c) => describeCertificate(c, now)));
+  const infos = await Promise.all(
+    certs.map((c, i) =>
+      describeCertificate(c, now, certs.length > 1 ? `${file}: certificate ${i + 1}` : file),
+    ),
+  );
   const chain = certs.length > 1 ? await checkChain(certs) : null;
   if (opts.json) return `${JSON.stringify({ file, certificates: infos, chain }, null, 2)}\n`;
   const parts = infos.map((info, i) => formatCertificate(info, i, infos.length));

@@ -99,22 +99,32 @@ export function readCertificates(bytes: Uint8Array, file: string): x509.X509Cert
   });
 }
 
-/** Describe one certificate at time `now`. */
+/**
+ * Describe one certificate at time `now`. A malformed extension is a PkiError naming `label` (e.g.
+ * "chain.pem: certificate 2") and the extension.
+ */
 export async function describeCertificate(
   cert: x509.X509Certificate,
   now = new Date(),
+  label = "certificate",
 ): Promise<CertificateInfo> {
-  const bc = cert.getExtension(x509.BasicConstraintsExtension);
-  const ku = cert.getExtension(x509.KeyUsagesExtension);
-  const eku = cert.getExtension(x509.ExtendedKeyUsageExtension);
-  const ski = cert.getExtension(x509.SubjectKeyIdentifierExtension);
-  const aki = cert.getExtension(x509.AuthorityKeyIdentifierExtension);
+  const bc = readExtension(cert, x509.BasicConstraintsExtension, "BasicConstraints", label);
+  const ku = readExtension(cert, x509.KeyUsagesExtension, "KeyUsage", label);
+  const eku = readExtension(cert, x509.ExtendedKeyUsageExtension, "ExtendedKeyUsage", label);
+  const ski = readExtension(cert, x509.SubjectKeyIdentifierExtension, "SubjectKeyIdentifier", label);
+  const aki = readExtension(cert, x509.AuthorityKeyIdentifierExtension, "AuthorityKeyIdentifier", label);
+  const sanExt = readExtension(cert, x509.SubjectAlternativeNameExtension, "SubjectAltName", label);
   let san: string[] | null = null;
   try {
-    const s = cert.getExtension(x509.SubjectAlternativeNameExtension);
-    san = s ? s.names.items.map((n) => `${n.type}:${n.value}`) : null;
+    san = sanExt ? sanExt.names.items.map((n) => `${n.type}:${n.value}`) : null;
   } catch (err) {
-    san = [`(unreadable: ${reason(err)})`];
+    throw new PkiError(
+      "bad-certificate",
+      `${label}: extension SubjectAltName is malformed (${reason(err)})`,
+      {
+        cause: err,
+      },
+    );
   }
   const validity = now < cert.notBefore ? "not yet valid" : now > cert.notAfter ? "expired" : "valid";
   return {
@@ -153,6 +163,22 @@ export async function checkChain(certs: readonly x509.X509Certificate[]): Promis
     });
   }
   return links;
+}
+
+/** `cert.getExtension(type)`, with a malformed extension turned into a PkiError naming it. */
+function readExtension<T extends x509.Extension>(
+  cert: x509.X509Certificate,
+  type: new (raw: BufferSource) => T,
+  name: string,
+  label: string,
+): T | null {
+  try {
+    return cert.getExtension(type);
+  } catch (err) {
+    throw new PkiError("bad-certificate", `${label}: extension ${name} is malformed (${reason(err)})`, {
+      cause: err,
+    });
+  }
 }
 
 async function isSelfSigned(cert: x509.X509Certificate): Promise<boolean> {
