@@ -8,17 +8,7 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { z } from "zod";
-import {
-  type CertificateInfo,
-  type ChainLink,
-  checkChain,
-  describeCertificate,
-  issuePncPki,
-  PkiError,
-  type PncManifest,
-  readCertificates,
-  writePncPki,
-} from "../../link/pki/index.js";
+import type { CertificateInfo, ChainLink, PncManifest } from "../../link/pki/index.js";
 import { parseOptions, UsageError } from "../errors.js";
 
 /** Options of `nacs pki init`. */
@@ -38,8 +28,15 @@ const FLAG_OF: Record<string, string> = {
   "--secc-id": "--secc-id",
 };
 
+/**
+ * The PKI module, loaded on first use: @peculiar/x509 and reflect-metadata cost about 0.2 s to load,
+ * which every other `nacs` command would otherwise pay.
+ */
+const loadPki = () => import("../../link/pki/index.js");
+
 /** Run `nacs pki init`; returns the text to print. */
 export async function runPkiInit(dir: string, opts: z.infer<typeof pkiInitOptionsSchema>): Promise<string> {
+  const { issuePncPki, PkiError, writePncPki } = await loadPki();
   let manifest: PncManifest;
   try {
     const pki = await issuePncPki({
@@ -74,6 +71,7 @@ export async function runPkiShow(
   opts: z.infer<typeof pkiShowOptionsSchema>,
   now = new Date(),
 ): Promise<string> {
+  const { checkChain, describeCertificate, PkiError, readCertificates } = await loadPki();
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(file);
