@@ -6,6 +6,7 @@ import { registerDecodeCommand } from "./decode.js";
 import { registerEncodeCommand } from "./encode.js";
 import { registerEvCommand } from "./ev.js";
 import { registerEvseCommand } from "./evse.js";
+import { registerPkiCommand } from "./pki.js";
 import { registerSimulateCommand } from "./simulate.js";
 
 export function registerCommands(_program: Command): void {
@@ -17,4 +18,5 @@ export function registerCommands(_program: Command): void {
   registerEvseCommand(_program);
   registerEvCommand(_program);
   registerBoardSimCommand(_program);
+  registerPkiCommand(_program);
 }

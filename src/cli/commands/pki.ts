@@ -1,0 +1,181 @@
+/**
+ * `nacs pki init DIR [--emaid E] [--pcid P] [--secc-id S] [--force] [--json]`: issue the ISO 15118-2
+ * Plug & Charge test PKI (V2G root with CPO and CPS branches, MO and OEM trees) into DIR, with
+ * `manifest.json`. `nacs pki show FILE [--json]`: print a certificate or a chain (PEM or DER) readably.
+ * Existing files are kept unless `--force` (exit 2 naming the flag); bad identifiers exit 2 naming the
+ * option; an unreadable certificate file is one line naming the file and the problem (exit 1).
+ */
+import { readFileSync } from "node:fs";
+import type { Command } from "commander";
+import { z } from "zod";
+import type { CertificateInfo, ChainLink, PncManifest } from "../../link/pki/index.js";
+import { parseOptions, UsageError } from "../errors.js";
+
+/** Options of `nacs pki init`. */
+export const pkiInitOptionsSchema = z.object({
+  emaid: z.string().optional(),
+  pcid: z.string().optional(),
+  seccId: z.string().optional(),
+  force: z.boolean().optional(),
+  json: z.boolean().optional(),
+});
+/** Options of `nacs pki show`. */
+export const pkiShowOptionsSchema = z.object({ json: z.boolean().optional() });
+
+const FLAG_OF: Record<string, string> = {
+  "--emaid": "--emaid",
+  "--pcid": "--pcid",
+  "--secc-id": "--secc-id",
+};
+
+/**
+ * The PKI module, loaded on first use: @peculiar/x509 and reflect-metadata cost about 0.2 s to load,
+ * which every other `nacs` command would otherwise pay.
+ */
+const loadPki = () => import("../../link/pki/index.js");
+
+/** Run `nacs pki init`; returns the text to print. */
+export async function runPkiInit(dir: string, opts: z.infer<typeof pkiInitOptionsSchema>): Promise<string> {
+  const { issuePncPki, PkiError, writePncPki } = await loadPki();
+  let manifest: PncManifest;
+  try {
+    const pki = await issuePncPki({
+      ...(opts.emaid !== undefined && { emaid: opts.emaid }),
+      ...(opts.pcid !== undefined && { pcid: opts.pcid }),
+      ...(opts.seccId !== undefined && { seccId: opts.seccId }),
+    });
+    manifest = await writePncPki(dir, pki, { force: opts.force === true });
+  } catch (err) {
+    if (err instanceof PkiError && err.code === "exists")
+      throw new UsageError(`${err.message}; pass --force to overwrite`, "--force", { cause: err });
+    if (err instanceof PkiError && err.code === "bad-identifier") {
+      const flag = Object.keys(FLAG_OF).find((f) => err.message.startsWith(`${f} `)) ?? "options";
+      throw new UsageError(`option ${err.message}`, flag, { cause: err });
+    }
+    throw err;
+  }
+  if (opts.json) return `${JSON.stringify({ dir, ...manifest }, null, 2)}\n`;
+  const rows = Object.entries(manifest.files).map(([file, e]) => {
+    if (e.kind === "certificate") return `  ${file.padEnd(26)} ${e.role.padEnd(14)} ${e.subject}`;
+    if (e.kind === "chain")
+      return `  ${file.padEnd(26)} ${e.role.padEnd(14)} chain ${e.certificates.join(" → ")} (anchor ${e.trustAnchor})`;
+    return `  ${file.padEnd(26)} ${e.role.padEnd(14)} private key (${e.format})`;
+  });
+  const id = manifest.identifiers;
+  return `PnC test PKI written to ${dir}\n  eMAID ${id.emaid}  PCID ${id.pcid}  SECC ID ${id.seccId}\n${rows.join("\n")}\n  manifest.json\ncheck a leaf: openssl verify -CAfile ${dir}/v2g-root.pem -untrusted ${dir}/secc-leaf.chain.pem ${dir}/secc-leaf.pem\n`;
+}
+
+/** Run `nacs pki show`; returns the text to print. */
+export async function runPkiShow(
+  file: string,
+  opts: z.infer<typeof pkiShowOptionsSchema>,
+  now = new Date(),
+): Promise<string> {
+  const { checkChain, describeCertificate, PkiError, readCertificates } = await loadPki();
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(file);
+  } catch (err) {
+    throw new PkiError(
+      "io",
+      `${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+      {
+        cause: err,
+      },
+    );
+  }
+  const certs = readCertificates(bytes, file);
+  const infos = await Promise.all(
+    certs.map((c, i) =>
+      describeCertificate(c, now, certs.length > 1 ? `${file}: certificate ${i + 1}` : file),
+    ),
+  );
+  const chain = certs.length > 1 ? await checkChain(certs) : null;
+  if (opts.json) return `${JSON.stringify({ file, certificates: infos, chain }, null, 2)}\n`;
+  const parts = infos.map((info, i) => formatCertificate(info, i, infos.length));
+  if (chain) parts.push(formatChain(chain, infos));
+  return `${parts.join("\n")}`;
+}
+
+/** One certificate as aligned text. */
+export function formatCertificate(c: CertificateInfo, index: number, count: number): string {
+  const bc = c.basicConstraints
+    ? `${c.basicConstraints.critical ? "critical" : "NOT critical"}, ${
+        c.basicConstraints.ca
+          ? `CA, ${c.basicConstraints.pathLen === null ? "no pathLen" : `pathLen ${c.basicConstraints.pathLen}`}`
+          : "not a CA"
+      }`
+    : "absent";
+  const ku = c.keyUsage
+    ? `${c.keyUsage.critical ? "critical" : "NOT critical"}: ${c.keyUsage.usages.join(", ") || "(none)"}`
+    : "absent";
+  const state = c.validity === "valid" ? "valid" : c.validity.toUpperCase();
+  const rows: [string, string][] = [
+    ["subject", c.subject],
+    ["issuer", c.issuer],
+    ["serial", c.serial],
+    ["validity", `${c.notBefore} → ${c.notAfter} (${state})`],
+    ["public key", c.publicKey],
+    ["signature", c.signatureAlgorithm],
+    ["basic constraints", bc],
+    ["key usage", ku],
+    ["ext. key usage", c.extendedKeyUsage ? c.extendedKeyUsage.join(", ") : "absent"],
+    ["subject key id", c.subjectKeyId ?? "absent"],
+    ["authority key id", c.authorityKeyId ?? "absent"],
+    ["subject alt names", c.subjectAltNames ? c.subjectAltNames.join(", ") : "absent"],
+    ["self-signed", c.selfSigned ? "yes" : "no"],
+    ["SHA-256", c.sha256],
+    ["DER size", `${c.derLength} bytes`],
+  ];
+  const head = count > 1 ? `certificate ${index + 1} of ${count}` : "certificate";
+  return `${head}\n${rows.map(([k, v]) => `  ${k.padEnd(18)} ${v}`).join("\n")}\n`;
+}
+
+/** The chain links as text. */
+export function formatChain(links: readonly ChainLink[], infos: readonly CertificateInfo[]): string {
+  const lines = links.map((l) => {
+    const ok = l.signedByNext && l.issuerMatches;
+    const why = !l.issuerMatches
+      ? "issuer name differs from the next subject"
+      : !l.signedByNext
+        ? "signature does not verify with the next key"
+        : "signed by the next";
+    return `  ${l.index + 1} → ${l.index + 2}: ${ok ? "ok" : "BROKEN"}, ${why}`;
+  });
+  const last = infos.at(-1);
+  const end = last?.selfSigned
+    ? "  last certificate is self-signed (a root)"
+    : "  last certificate is not self-signed: the root is not in the file";
+  return `chain\n${lines.join("\n")}\n${end}\n`;
+}
+
+/** Register `nacs pki` (init, show). */
+export function registerPkiCommand(program: Command): void {
+  const pki = program
+    .command("pki")
+    .description("ISO 15118-2 Plug & Charge test PKI: issue one (init) or read certificates (show)");
+  pki
+    .command("init")
+    .description(
+      "issue the V2G root (CPO and CPS branches), MO and OEM trees into DIR: certificates, PKCS#8 keys, chains, manifest.json",
+    )
+    .argument("<dir>", "output directory (created if missing)")
+    .option("--emaid <id>", "eMAID, the contract leaf CN (14–15 characters without '-')")
+    .option("--pcid <id>", "PCID, the OEM provisioning leaf CN (17–18 alphanumerics)")
+    .option("--secc-id <id>", "SECC ID, the SECC leaf CN")
+    .option("--force", "overwrite existing files")
+    .option("--json", "print the manifest as JSON")
+    .action(async (dir: string, raw: Record<string, unknown>) => {
+      const opts = parseOptions(pkiInitOptionsSchema, raw);
+      process.stdout.write(await runPkiInit(dir, opts));
+    });
+  pki
+    .command("show")
+    .description("print a certificate or a chain (PEM, several PEM certificates, or DER) and check the chain")
+    .argument("<file>", "certificate file")
+    .option("--json", "print JSON")
+    .action(async (file: string, raw: Record<string, unknown>) => {
+      const opts = parseOptions(pkiShowOptionsSchema, raw);
+      process.stdout.write(await runPkiShow(file, opts));
+    });
+}

@@ -1,0 +1,112 @@
+/**
+ * Write an issued PnC PKI into a directory: `<role>.pem` and `<role>.key.pem` (PKCS#8) for every
+ * certificate, `<leaf>.chain.pem` for each leaf (leaf, Sub-CA 2, Sub-CA 1: the order and content of the
+ * wire chains, root never sent, [V2G2-871]), and `manifest.json` describing every file.
+ */
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { PkiError } from "./errors.js";
+import { describeCertificate } from "./inspect.js";
+import type { PncPki } from "./issuer.js";
+import { chainRoles, PNC_PROFILES, type PncRole } from "./profiles.js";
+
+/** Name of the manifest file. */
+export const PNC_MANIFEST_FILE = "manifest.json";
+
+/** One file of the manifest. */
+export type ManifestEntry =
+  | {
+      kind: "certificate";
+      role: PncRole;
+      subject: string;
+      issuer: string;
+      serial: string;
+      notBefore: string;
+      notAfter: string;
+      sha256: string;
+    }
+  | { kind: "private-key"; role: PncRole; format: "PKCS#8 PEM"; algorithm: "EC P-256" }
+  | { kind: "chain"; role: PncRole; certificates: PncRole[]; trustAnchor: PncRole };
+
+/** `manifest.json`. */
+export interface PncManifest {
+  generator: "nacs pki init";
+  createdAt: string;
+  identifiers: { emaid: string; pcid: string; seccId: string };
+  files: Record<string, ManifestEntry>;
+}
+
+/** File names for a role. */
+export const pncFileNames = (role: PncRole) => ({
+  cert: `${role}.pem`,
+  key: `${role}.key.pem`,
+  chain: `${role}.chain.pem`,
+});
+
+/** Every file {@link writePncPki} writes (the manifest last). */
+export function pncFileList(): string[] {
+  const out: string[] = [];
+  for (const p of PNC_PROFILES) {
+    const f = pncFileNames(p.role);
+    out.push(f.cert, f.key);
+    if (!p.ca) out.push(f.chain);
+  }
+  out.push(PNC_MANIFEST_FILE);
+  return out;
+}
+
+/**
+ * Write `pki` into `dir` (created if missing). Without `force`, refuses when any of the files exists
+ * (PkiError "exists"). Returns the manifest.
+ */
+export async function writePncPki(dir: string, pki: PncPki, opts: { force?: boolean; now?: Date } = {}) {
+  const existing = pncFileList().filter((f) => existsSync(join(dir, f)));
+  if (existing.length > 0 && !opts.force)
+    throw new PkiError(
+      "exists",
+      `${dir}: already holds ${existing.slice(0, 3).join(", ")}${existing.length > 3 ? ` and ${existing.length - 3} more` : ""}`,
+    );
+  const files: Record<string, ManifestEntry> = {};
+  const writes: [string, string, number][] = [];
+  for (const p of PNC_PROFILES) {
+    const issued = pki[p.role];
+    const f = pncFileNames(p.role);
+    const info = await describeCertificate(issued.cert);
+    files[f.cert] = {
+      kind: "certificate",
+      role: p.role,
+      subject: info.subject,
+      issuer: info.issuer,
+      serial: info.serial,
+      notBefore: info.notBefore,
+      notAfter: info.notAfter,
+      sha256: info.sha256,
+    };
+    files[f.key] = { kind: "private-key", role: p.role, format: "PKCS#8 PEM", algorithm: "EC P-256" };
+    writes.push([f.cert, issued.certPem, 0o644], [f.key, issued.keyPem, 0o600]);
+    if (!p.ca) {
+      const roles = chainRoles(p.role);
+      const sent = roles.slice(0, -1);
+      files[f.chain] = { kind: "chain", role: p.role, certificates: sent, trustAnchor: roles.at(-1)! };
+      writes.push([f.chain, sent.map((r) => pki[r].certPem).join(""), 0o644]);
+    }
+  }
+  const manifest: PncManifest = {
+    generator: "nacs pki init",
+    createdAt: (opts.now ?? new Date()).toISOString(),
+    identifiers: {
+      emaid: pki["contract-leaf"].cert.subjectName.getField("CN")[0] ?? "",
+      pcid: pki["oem-prov-leaf"].cert.subjectName.getField("CN")[0] ?? "",
+      seccId: pki["secc-leaf"].cert.subjectName.getField("CN")[0] ?? "",
+    },
+    files,
+  };
+  writes.push([PNC_MANIFEST_FILE, `${JSON.stringify(manifest, null, 2)}\n`, 0o644]);
+  try {
+    mkdirSync(dir, { recursive: true });
+    for (const [name, text, mode] of writes) writeFileSync(join(dir, name), text, { mode });
+  } catch (err) {
+    throw new PkiError("io", `${dir}: cannot write the PKI (${(err as Error).message})`, { cause: err });
+  }
+  return manifest;
+}

@@ -1,0 +1,21 @@
+/** The ISO 15118-2 Plug & Charge test PKI: profiles, issuer, files with manifest, certificate inspection. */
+export { PkiError, type PkiErrorCode } from "./errors.js";
+export {
+  type ManifestEntry,
+  PNC_MANIFEST_FILE,
+  type PncManifest,
+  pncFileList,
+  pncFileNames,
+  writePncPki,
+} from "./files.js";
+export { checkEmaid, checkPcid, checkSeccId, EMAID_PATTERN, PCID_PATTERN } from "./identifiers.js";
+export {
+  type CertificateInfo,
+  type ChainLink,
+  checkChain,
+  describeCertificate,
+  KEY_USAGE_NAMES,
+  readCertificates,
+} from "./inspect.js";
+export { type IssuedPncCert, issuePncCert, issuePncPki, type PncPki, type PncPkiOptions } from "./issuer.js";
+export * from "./profiles.js";
