@@ -5,7 +5,7 @@
 import type { V2gProtocol } from "../handshake/namespaces.js";
 import { defaultEvccReadings, type EvccReadings } from "../ports/evcc-ports.js";
 import { PRECHARGE_TOLERANCE_IEC_V } from "./dc-physics.js";
-import type { Iso20ControlMode } from "./iso20-session.js";
+import type { Iso20BptChannel, Iso20ControlMode } from "./iso20-session.js";
 import { type EnergyTransferMode, isAcMode } from "./secc-state.js";
 import {
   DEFAULT_DIN_EDITION,
@@ -123,9 +123,15 @@ export interface EvseView {
   minVoltageV: number;
   maxCurrentA: number;
   maxPowerW: number;
-  /** AC: EVSEMaxCurrent / nominal voltage. */
+  /** AC: EVSEMaxCurrent / nominal voltage (ISO-20: EVSEMaximumChargePower over the nominal voltage). */
   acMaxCurrentA: number;
   acNominalVoltageV: number;
+  /** ISO-20 AC: EVSEMaximumChargePower (W). */
+  acMaxChargePowerW: number;
+  /** ISO-20 AC_BPT: EVSEMaximumDischargePower (W, magnitude; 0 = none). */
+  acMaxDischargePowerW: number;
+  /** ISO-20 AC: EVSETargetActivePower of the last AC_ChargeLoopRes (W, negative = discharge), or null. */
+  acTargetPowerW: number | null;
   statusCode: string | null;
   isolation: string | null;
   notification: "None" | "StopCharging" | "ReNegotiation";
@@ -154,6 +160,9 @@ export function emptyEvseView(): EvseView {
     maxPowerW: 0,
     acMaxCurrentA: 0,
     acNominalVoltageV: 0,
+    acMaxChargePowerW: 0,
+    acMaxDischargePowerW: 0,
+    acTargetPowerW: null,
     statusCode: null,
     isolation: null,
     notification: "None",
@@ -178,6 +187,10 @@ export interface EvccIso20 {
   controlMode: Iso20ControlMode;
   /** The DC_PreChargeReq with EVProcessing Finished has been answered ([V2G20-2006]). */
   preChargeFinished: boolean;
+  /** BPT services: the direction chosen at PowerDelivery(Start) (BPT_ChannelSelection). */
+  bptChannel: Iso20BptChannel;
+  /** AC: the current last commanded to the on-board charger (A, negative = feeding back). */
+  acCurrentA: number;
 }
 
 /** State of the EVCC machine. */

@@ -19,7 +19,7 @@ import { V2gtpPayloadType } from "../v2gtp.js";
 import { SessionError } from "./errors.js";
 import { afterResponse, deEnergize, openS2 } from "./evcc-flow.js";
 import { afterResponseIso20 } from "./evcc-flow-iso20.js";
-import type { EvccProtocolModule } from "./evcc-protocol.js";
+import { type EvccProtocolModule, messageOf } from "./evcc-protocol.js";
 import {
   clearEvccTimer,
   type EvccConfig,
@@ -156,7 +156,7 @@ function onTimer(s0: EvccState, id: string, tMs: number, fx: EvccEffect[]): Evcc
 
 function sendRequest(s0: EvccState, name: MsgName, tMs: number, fx: EvccEffect[]): EvccState {
   const mod = MODULES[s0.protocol ?? ""];
-  const msg = mod?.messages[name];
+  const msg = mod && messageOf(mod, s0, name);
   if (!mod || !msg) return endEvcc(s0, "internal-error", `no ${name} for protocol ${s0.protocol}`, fx);
   const id =
     name === "SessionSetup"
@@ -236,7 +236,7 @@ function onResponse(
 ): EvccState {
   const mod = MODULES[s0.protocol ?? ""];
   const name = s0.pending as MsgName;
-  const msg = mod?.messages[name];
+  const msg = mod && messageOf(mod, s0, name);
   if (!mod || !msg) return endEvcc(s0, "internal-error", `no ${name} for ${s0.protocol}`, fx);
   const dec = mod.decode(bytes, payloadType);
   if (s0.cfg.trace)

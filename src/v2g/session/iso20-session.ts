@@ -74,7 +74,17 @@ export interface Iso20Session {
   resumed: boolean;
   /** EVCCID of the SessionSetupReq (hex): a resumed session must come from the same EVCC ([V2G20-2545]). */
   evccId: string;
+  /**
+   * BPT services: the direction the EV chose at PowerDelivery(Start) (BPT_ChannelSelection, digest §6.1);
+   * Charge until it chooses.
+   */
+  bptChannel: Iso20BptChannel;
+  /** AC_BPT: the EV's maximum discharge power from BPT_AC_CPDReqEnergyTransferMode (W, magnitude). */
+  evMaxDischargePowerW: number;
 }
+
+/** BPT_ChannelSelection of PowerDeliveryReq (ISO 15118-20 digest §6.1). */
+export type Iso20BptChannel = "Charge" | "Discharge";
 
 /** A fresh -20 session. */
 export function emptyIso20Session(): Iso20Session {
@@ -87,5 +97,7 @@ export function emptyIso20Session(): Iso20Session {
     controlMode: null,
     resumed: false,
     evccId: "",
+    bptChannel: "Charge",
+    evMaxDischargePowerW: 0,
   };
 }

@@ -1,9 +1,12 @@
 /**
  * ISO 15118-20 PowerDeliveryReq (ChargeProgress Start with an EVPowerProfile of the session's control mode —
- * Scheduled: the selected ScheduleTupleID — or Stop) / Res (EVSEStatus), digest §3.3.
+ * Scheduled: the selected ScheduleTupleID — or Stop; BPT services: BPT_ChannelSelection Charge / Discharge,
+ * digest §6.1) / Res (EVSEStatus), digest §3.3.
  */
+import { evAcMaxChargeW, evAcMaxDischargeW } from "../../session/evcc-ac20.js";
 import { evcc20 } from "../../session/evcc-flow-iso20.js";
 import type { EvccMessage } from "../../session/evcc-protocol.js";
+import { isAcService, isBptService } from "../../session/iso20-session.js";
 import { rn } from "../envelope.js";
 import { type Body, type iso20Common, readEvseStatus } from "./common.js";
 
@@ -17,7 +20,15 @@ export const powerDelivery: EvccMessage = {
   res: "PowerDeliveryRes",
   build(s): Body<iso20Common.PowerDeliveryReqType> {
     if (s.progress !== "start") return { EVProcessing: "Finished", ChargeProgress: "Stop" };
-    const dynamic = evcc20(s).controlMode === "dynamic";
+    const i = evcc20(s);
+    const dynamic = i.controlMode === "dynamic";
+    const discharge = i.bptChannel === "Discharge";
+    // the profile's power: AC the on-board charger's, DC the battery's; negative when discharging (digest §6.2)
+    const power = isAcService(i.serviceId)
+      ? discharge
+        ? -evAcMaxDischargeW(s)
+        : evAcMaxChargeW(s)
+      : s.readings.maxPowerW;
     return {
       EVProcessing: "Finished",
       ChargeProgress: "Start",
@@ -27,11 +38,10 @@ export const powerDelivery: EvccMessage = {
           ? { Dynamic_EVPPTControlMode: {} }
           : { Scheduled_EVPPTControlMode: { SelectedScheduleTupleID: s.evse.saScheduleTupleId } }),
         EVPowerProfileEntries: {
-          EVPowerProfileEntry: [
-            { Duration: ISO20_POWER_PROFILE_DURATION_S, Power: rn(s.readings.maxPowerW) },
-          ],
+          EVPowerProfileEntry: [{ Duration: ISO20_POWER_PROFILE_DURATION_S, Power: rn(power) }],
         },
       },
+      ...(isBptService(i.serviceId) && { BPT_ChannelSelection: discharge ? "Discharge" : "Charge" }),
     };
   },
   read: (r: iso20Common.PowerDeliveryResType) => ({

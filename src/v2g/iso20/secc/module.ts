@@ -1,10 +1,12 @@
 /**
- * The ISO 15118-20 DC protocol module of the SECC core: decode by payload type (CommonMessages 0x8002, DC
- * 0x8004), encode with Header {SessionID, TimeStamp}, the handler table, and the 0.5 s sequence timeout after a
- * DC_ChargeLoopRes (V2G_SECC_Sequence_Timeout_DC_CL, ISO 15118-20 digest §5.1).
+ * The ISO 15118-20 protocol module of the SECC core: decode by payload type (CommonMessages 0x8002, AC 0x8003,
+ * DC 0x8004), encode with Header {SessionID, TimeStamp}, the handler table, and the 0.5 s sequence timeout after
+ * an AC_ChargeLoopRes / DC_ChargeLoopRes (V2G_SECC_Sequence_Timeout_{AC,DC}_CL, ISO 15118-20 digest §5.1).
  */
 import type { SeccHandler, SeccProtocolModule } from "../../session/secc-protocol.js";
-import { decodeIso20, encodeIso20, ISO20_DC_PAYLOAD_TYPES } from "../envelope.js";
+import { decodeIso20, encodeIso20, ISO20_PAYLOAD_TYPES } from "../envelope.js";
+import { acChargeLoop } from "./ac-charge-loop.js";
+import { acChargeParameterDiscovery } from "./ac-charge-parameter-discovery.js";
 import { authorization } from "./authorization.js";
 import { authorizationSetup } from "./authorization-setup.js";
 import { dcCableCheck } from "./dc-cable-check.js";
@@ -20,7 +22,10 @@ import { serviceSelection } from "./service-selection.js";
 import { sessionSetup } from "./session-setup.js";
 import { sessionStop } from "./session-stop.js";
 
-/** ISO-20 request element → handler. */
+/**
+ * ISO-20 request element → handler: one table for the AC and DC schema sets, the element name (AC_* / DC_*)
+ * chooses; whether it fits the selected service is the handler's and the sequence table's concern.
+ */
 export const ISO20_SECC_HANDLERS: Readonly<Record<string, SeccHandler>> = {
   SessionSetupReq: sessionSetup,
   AuthorizationSetupReq: authorizationSetup,
@@ -29,22 +34,26 @@ export const ISO20_SECC_HANDLERS: Readonly<Record<string, SeccHandler>> = {
   ServiceDetailReq: serviceDetail,
   ServiceSelectionReq: serviceSelection,
   DC_ChargeParameterDiscoveryReq: dcChargeParameterDiscovery,
+  AC_ChargeParameterDiscoveryReq: acChargeParameterDiscovery,
   ScheduleExchangeReq: scheduleExchange,
   DC_CableCheckReq: dcCableCheck,
   DC_PreChargeReq: dcPreCharge,
   PowerDeliveryReq: powerDelivery,
   DC_ChargeLoopReq: dcChargeLoop,
+  AC_ChargeLoopReq: acChargeLoop,
   DC_WeldingDetectionReq: dcWeldingDetection,
   SessionStopReq: sessionStop,
 };
 
-/** ISO 15118-20 DC for the SECC core. */
+/** ISO 15118-20 (AC, AC_BPT, DC, DC_BPT) for the SECC core. */
 export const iso20SeccModule: SeccProtocolModule = {
   protocol: "iso20",
-  payloadTypes: ISO20_DC_PAYLOAD_TYPES,
+  payloadTypes: ISO20_PAYLOAD_TYPES,
   decode: (bytes, payloadType) => decodeIso20(bytes, payloadType, "request"),
   encode: encodeIso20,
   handlers: ISO20_SECC_HANDLERS,
   sequenceTimeoutMs: (s, res) =>
-    res === "DC_ChargeLoopRes" ? s.cfg.iso20ChargeLoopSequenceTimeoutMs : s.cfg.sequenceTimeoutMs,
+    res === "DC_ChargeLoopRes" || res === "AC_ChargeLoopRes"
+      ? s.cfg.iso20ChargeLoopSequenceTimeoutMs
+      : s.cfg.sequenceTimeoutMs,
 };

@@ -9,6 +9,7 @@ import { buildAppProtocolReq } from "../../handshake/select.js";
 import { iso2EvccModule } from "../../iso2/evcc/module.js";
 import { iso20EvccModule } from "../../iso20/evcc/module.js";
 import { createEvcc } from "../evcc.js";
+import { messageOf } from "../evcc-protocol.js";
 import type { EvccConfig, EvccState } from "../evcc-state.js";
 import { createSecc, stepSecc } from "../secc.js";
 import type { SeccConfig, SeccState } from "../secc-state.js";
@@ -84,7 +85,7 @@ export function request(
   } = {},
 ): ReturnType<typeof lastResponse> {
   const mod = MODS[d.protocol];
-  const msg = mod.messages[name];
+  const msg = messageOf(mod, d.ev, name);
   if (!msg) throw new Error(`no ${name} builder for ${d.protocol}`);
   const body = msg.build({ ...d.ev, sessionId: d.s.sessionId }) as Record<string, unknown>;
   const id =
