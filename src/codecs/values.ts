@@ -60,7 +60,8 @@ function toScaled(
   for (let e = Math.max(minE, -6); e <= maxE; e++) {
     const v = scale(x, -e);
     const r = Math.round(v);
-    if (r >= minV && r <= maxV && Math.abs(v - r) < 1e-9 * Math.max(1, Math.abs(v)))
+    // exact — but a non-zero x scaled below the 1e-9 tolerance is not "exactly 0" (29999.4 is not 0 × 10^14)
+    if (r >= minV && r <= maxV && (r !== 0 || x === 0) && Math.abs(v - r) < 1e-9 * Math.max(1, Math.abs(v)))
       return { exp: e, value: r };
   }
   for (let e = Math.max(minE, -6); e <= maxE; e++) {
