@@ -312,7 +312,10 @@ function onMeasure(
       readings: {
         presentVoltageV: meas.voltageV,
         presentCurrentA: meas.currentA,
-        energyWh: meas.energyWh,
+        // the SECC reports what went in and what came back out separately (ISO 15118-20 MeterInfo
+        // ChargedEnergyReadingWh / BPT_DischargedEnergyReadingWh): in = net + fed back
+        energyWh: meas.energyWh + (meas.dischargedWh ?? 0),
+        dischargedWh: meas.dischargedWh ?? 0,
         isolation: meas.isolation,
         contactorsClosed: meas.contactorsClosed,
       },

@@ -61,8 +61,12 @@ export type EvseDcPhase = "idle" | "slac" | "sdp" | "session" | "ended";
  */
 export interface EvseMeasurements {
   voltageV: number;
+  /** Output current (A); negative while a bidirectional EV feeds back (ISO 15118-20 BPT). */
   currentA: number;
+  /** Meter reading, net (Wh): energy delivered minus energy fed back — negative after a net discharge. */
   energyWh: number;
+  /** Energy fed back through the meter (Wh, grows; 0 / absent without a bidirectional EV). */
+  dischargedWh?: number;
   isolation: IsolationReading;
   contactorsClosed: boolean;
 }

@@ -7,6 +7,7 @@ import { dcBatteryConfig, evDcConfig } from "../../ev/dc/index.js";
 import { applyEvProfile } from "../../ev/profiles.js";
 import { EVSE_DEFAULT_AC_SUPPLY, evseDcConfig, powerModuleConfig } from "../../evse/dc/index.js";
 import { seededPrng } from "../../slac/index.js";
+import type { EvccReadings } from "../../v2g/index.js";
 import { DcSim } from "./dc-sim.js";
 import type { DcSessionOptions } from "./session.js";
 
@@ -27,12 +28,33 @@ export function linkLocalOf(m: Uint8Array): Uint8Array {
   return a;
 }
 
+/** ISO 15118-20 AC_BPT: the EV's minimum SOC when the options name none (%), the end of a discharge run. */
+export const SIM_BPT_DEFAULT_MIN_SOC = 30;
+
+/** True for the bidirectional service names (dc-bpt, ac-bpt). */
+export function isBptServiceName(service: DcSessionOptions["service"]): boolean {
+  return service === "dc-bpt" || service === "ac-bpt";
+}
+
+/** The options with the power path the -20 service implies (ac, ac-bpt → the AC path), unless one is named. */
+export function withServiceEnergy(o: DcSessionOptions): DcSessionOptions {
+  const ac = o.service === "ac" || o.service === "ac-bpt";
+  return ac && o.energy === undefined ? { ...o, energy: "ac" } : o;
+}
+
 /** Build the simulator for `o` (not yet run). */
 export function createDcSim(o: DcSessionOptions): DcSim {
   const seed = o.seed ?? 1;
   const module = powerModuleConfig(o.chargerVariant ?? "1000v", o.chargerKw * 1000);
   const battery = dcBatteryConfig(o.evClass ?? "800v", o.batteryKwh);
-  const bidirectional = o.service === "dc-bpt" || o.service === "ac-bpt";
+  const bidirectional = isBptServiceName(o.service);
+  // AC_BPT: the EV asks to give energy back down to its minimum SOC (DC_BPT discharge is the DC path's)
+  const discharge = o.service === "ac-bpt" && (o.discharge ?? true);
+  const evccReadings = discharge
+    ? { dischargeRequested: true, minSocPercent: o.minSoc ?? SIM_BPT_DEFAULT_MIN_SOC }
+    : o.minSoc !== undefined
+      ? { minSocPercent: o.minSoc }
+      : {};
   return new DcSim({
     socStart: o.socStart,
     seed: o.seed,
@@ -74,6 +96,9 @@ export function createDcSim(o: DcSessionOptions): DcSim {
           ...(o.control && { iso20ControlMode: o.control }),
           ...(bidirectional && { bidirectional }),
           ...o.evConfig?.evcc,
+          ...((discharge || o.minSoc !== undefined) && {
+            readings: { ...o.evConfig?.evcc?.readings, ...evccReadings } as EvccReadings,
+          }),
         },
       }),
     ),

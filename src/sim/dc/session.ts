@@ -14,7 +14,8 @@ import type { RecordSink } from "../record/types.js";
 import type { TimelineEntry } from "../session.js";
 import { timelineOf } from "../session.js";
 import type { TraceEntry } from "../trace.js";
-import { createDcSim } from "./build.js";
+import { AcPath } from "./ac-path.js";
+import { createDcSim, isBptServiceName, withServiceEnergy } from "./build.js";
 import { SIM_DC_NET_LATENCY_MS, SIM_DC_TRACE_CURRENT_STEP_A } from "./constants.js";
 import type { DcSim, TripReport } from "./dc-sim.js";
 import { type DcSimPhase, FAULTS, type FaultName } from "./faults.js";
@@ -95,6 +96,13 @@ export interface DcSessionOptions {
    * communication: the charger's pins on the mains relay, the EV's on-board charger).
    */
   energy?: "dc" | "ac";
+  /**
+   * ISO 15118-20 AC_BPT: the EV discharges from `socStart` down to this SOC (%). Default 30 with service
+   * ac-bpt (unless `discharge` is false).
+   */
+  minSoc?: number;
+  /** ISO 15118-20 AC_BPT: the EV asks to discharge (default true with service ac-bpt). */
+  discharge?: boolean;
   /** The EV asks for this path instead of `energy` (interlock tests: an EV the charger cannot serve). */
   evEnergy?: "dc" | "ac";
   /** AC: current the EVSE offers (EVSEMaxCurrent, A); default 48. */
@@ -114,8 +122,13 @@ export interface DcSessionSummary {
   /** "dc", or "ac" for ISO 15118-2 AC over high-level communication (`protocol` says which). */
   mode: "dc" | "ac";
   batteryKwh: number;
-  /** Energy through the EVSE meter, DC output (Wh). */
+  /**
+   * Energy through the EVSE meter (Wh), DC output or AC relay; net, so negative after a discharge
+   * (ISO 15118-20 AC_BPT).
+   */
   energyDeliveredWh: number;
+  /** ISO 15118-20 AC_BPT: energy fed back through the EVSE meter (Wh, positive); absent without BPT. */
+  energyDischargedWh?: number;
   /** EVSE-to-battery losses: cable and battery internal resistance (Wh). */
   lossesWh: number;
   durationS: number;
@@ -187,7 +200,8 @@ export class DcSession {
   private readonly maxMs: number;
   private readonly trace: TraceEntry[] = [];
 
-  constructor(opts: DcSessionOptions) {
+  constructor(opts0: DcSessionOptions) {
+    const opts = withServiceEnergy(opts0);
     this.opts = opts;
     this.maxMs = (opts.maxDurationS ?? DC_SESSION_MAX_DURATION_S) * 1000;
     const user = opts.onRecord;
@@ -383,6 +397,10 @@ export class DcSession {
       mode: this.opts.energy ?? "dc",
       batteryKwh: this.opts.batteryKwh,
       energyDeliveredWh: round(p.energyWh, 3),
+      ...(p instanceof AcPath &&
+        isBptServiceName(this.opts.service) && {
+          energyDischargedWh: round(p.dischargedWh, 3),
+        }),
       lossesWh: round(p.lossesWh, 3),
       durationS: round(sim.nowMs / 1000, 3),
       socStart: this.opts.socStart,

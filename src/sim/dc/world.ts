@@ -362,6 +362,7 @@ export class DcWorld {
         voltageV: p.evseVoltageV,
         currentA: this.currentA,
         energyWh: p.energyWh,
+        ...(p instanceof AcPath && { dischargedWh: p.dischargedWh }),
         isolation: this.imd.reading,
         contactorsClosed: p.k1,
       },

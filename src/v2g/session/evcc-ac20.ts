@@ -52,5 +52,17 @@ export function acChargerCurrentA(s: EvccState, i: EvccIso20): number {
 /** Energy (Wh) from the present SOC to `socPercent` (negative below it: energy the EV can give). */
 export function energyToSocWh(s: EvccState, socPercent: number): number {
   const r = s.readings;
-  return Math.round(((socPercent - r.socPercent) / 100) * r.capacityWh);
+  return ((socPercent - r.socPercent) / 100) * r.capacityWh;
+}
+
+/**
+ * Energy left to give (Wh) below which a discharging EV is done: the 1 Wh resolution of the meter readings
+ * (MeterInfo *EnergyReadingWh are whole Wh) — a design choice, so an EVSE that sets the power from the energy
+ * requests (Dynamic) never leaves the EV a fraction of a Wh short of its minimum SOC.
+ */
+export const ISO20_DISCHARGE_DONE_WH = 1;
+
+/** A discharging EV has reached its minimum SOC (within {@link ISO20_DISCHARGE_DONE_WH}). */
+export function dischargeDone(socPercent: number, minSocPercent: number, capacityWh: number): boolean {
+  return ((socPercent - minSocPercent) / 100) * capacityWh < ISO20_DISCHARGE_DONE_WH;
 }

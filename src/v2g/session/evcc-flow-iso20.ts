@@ -8,7 +8,7 @@
  * the EVSE's target power, negative = feeding back) → PowerDelivery(Stop) at the full SOC, or at the minimum
  * SOC when discharging → SessionStop.
  */
-import { acChargerCurrentA, acNominalV, wantsDischarge } from "./evcc-ac20.js";
+import { acChargerCurrentA, acNominalV, dischargeDone, wantsDischarge } from "./evcc-ac20.js";
 import { afterResponse, closeS2, type FlowDecision, loopDecision } from "./evcc-flow.js";
 import { checkChargerLimits } from "./evcc-limits.js";
 import type { ResponseView } from "./evcc-protocol.js";
@@ -146,7 +146,7 @@ export function afterResponseIso20(
       const r = s.readings;
       // a discharging EV stops at its minimum SOC (the charging one at its full SOC, in loopDecision)
       const d =
-        evcc20(s).bptChannel === "Discharge" && r.socPercent <= r.minSocPercent
+        evcc20(s).bptChannel === "Discharge" && dischargeDone(r.socPercent, r.minSocPercent, r.capacityWh)
           ? next({ ...s, progress: "stop" }, "PowerDelivery")
           : loopDecision(s, "ChargingStatus", false);
       if (d.next?.name === "ChargingStatus") return { ...d, state: setAcCurrent(d.state, fx) };
