@@ -24,6 +24,7 @@ import {
   FAULTS,
   formatDcSummary,
   formatFaultList,
+  SIM_BPT_DEFAULT_MIN_SOC,
 } from "../../sim/dc/index.js";
 import { formatDuration } from "../../sim/format-time.js";
 import { ndjsonLine, plotHtml, type RecordEvent } from "../../sim/record/index.js";
@@ -50,6 +51,7 @@ export const simulateOptionsSchema = z
     hlc: z.boolean().default(false),
     batteryKwh: z.coerce.number().min(10).max(300).default(75),
     soc: z.coerce.number().min(0).max(100).default(20),
+    minSoc: z.coerce.number().min(0).max(100).optional(),
     targetSoc: z.coerce.number().min(0).max(100).default(80),
     maxCurrent: z.coerce.number().min(6).max(80).default(32),
     supplyVoltage: z.coerce.number().min(50).max(500).default(240),
@@ -89,18 +91,29 @@ export const simulateOptionsSchema = z
       });
     if (o.hlc && o.mode !== "ac")
       ctx.addIssue({ code: "custom", path: ["hlc"], message: "needs --mode ac (DC always uses HLC)" });
-    if (o.hlc && o.protocol !== "iso2")
+    if (o.hlc && o.protocol === "din")
       ctx.addIssue({
         code: "custom",
         path: ["protocol"],
-        message: "--hlc needs iso2 (DIN 70121 is DC only)",
+        message: "--hlc needs iso2 or iso20 (DIN 70121 is DC only)",
       });
-    if (o.protocol === "iso20" && o.mode !== "dc")
+    if (o.protocol === "iso20" && o.mode === "ac" && !o.hlc)
       ctx.addIssue({
         code: "custom",
         path: ["protocol"],
-        message: "iso20 is DC only here (ISO 15118-20 AC is not implemented)",
+        message: "iso20 with --mode ac needs --hlc (ISO 15118-20 is high-level communication)",
       });
+    const acService = o.service === "ac" || o.service === "ac-bpt";
+    if (o.service !== undefined && o.protocol === "iso20" && acService !== (o.mode === "ac"))
+      ctx.addIssue({
+        code: "custom",
+        path: ["service"],
+        message: acService
+          ? `${o.service} needs --mode ac (it is an AC service)`
+          : `${o.service} needs --mode dc (it is a DC service)`,
+      });
+    if (o.minSoc !== undefined && o.service !== "ac-bpt")
+      ctx.addIssue({ code: "custom", path: ["minSoc"], message: "needs --service ac-bpt (a discharge)" });
     if (o.service !== undefined && o.protocol !== "iso20")
       ctx.addIssue({
         code: "custom",
@@ -134,7 +147,15 @@ export const simulateOptionsSchema = z
       });
     if (o.scenario !== undefined && scenarioKindOf(o.scenario) === null)
       ctx.addIssue({ code: "custom", path: ["scenario"], message: "must end in .yaml, .yml, .json or .txt" });
-    if (o.targetSoc <= o.soc) {
+    if (o.service === "ac-bpt") {
+      const min = o.minSoc ?? SIM_BPT_DEFAULT_MIN_SOC;
+      if (min >= o.soc)
+        ctx.addIssue({
+          code: "custom",
+          path: ["minSoc"],
+          message: `must be below --soc (${o.soc}): the EV discharges from --soc down to it (minimum ${min})`,
+        });
+    } else if (o.targetSoc <= o.soc) {
       ctx.addIssue({
         code: "custom",
         path: ["targetSoc"],
@@ -146,10 +167,27 @@ export const simulateOptionsSchema = z
 /** Validated options of `nacs simulate`. */
 export type SimulateOptions = z.infer<typeof simulateOptionsSchema>;
 
-/** Validate raw options (throws UsageError naming the option, the value and the rule). */
+/**
+ * Validate raw options (throws UsageError naming the option, the value and the rule). An ISO 15118-20 AC
+ * service implies AC over high-level communication (`--mode ac --hlc`, unless given); ac-bpt discharges from
+ * a default start SOC of {@link SIM_BPT_DEFAULT_START_SOC} % down to the minimum SOC (default
+ * {@link SIM_BPT_DEFAULT_MIN_SOC} %).
+ */
 export function parseSimulateOptions(raw: Record<string, unknown>): SimulateOptions {
-  return parseOptions(simulateOptionsSchema, raw);
+  const ac = raw.service === "ac" || raw.service === "ac-bpt";
+  const implied = ac
+    ? {
+        ...raw,
+        mode: raw.mode ?? "ac",
+        hlc: raw.hlc ?? (raw.mode ?? "ac") === "ac",
+        ...(raw.service === "ac-bpt" && { soc: raw.soc ?? SIM_BPT_DEFAULT_START_SOC }),
+      }
+    : raw;
+  return parseOptions(simulateOptionsSchema, implied);
 }
+
+/** `--service ac-bpt`: the start SOC when `--soc` is not given (%), so the default run has energy to give. */
+export const SIM_BPT_DEFAULT_START_SOC = 80;
 
 /** Build the AC session described by the options. */
 export function sessionFor(o: SimulateOptions): AcSession {
@@ -289,6 +327,7 @@ export function dcSessionFor(
     protocol: o.protocol,
     ...(o.protocol === "iso20" && { control: o.control ?? "scheduled" }),
     ...(o.service !== undefined && { service: o.service }),
+    ...(o.minSoc !== undefined && { minSoc: o.minSoc }),
     chargerVariant: o.chargerClass,
     evClass: o.evClass,
     seed: o.seed,
@@ -393,11 +432,18 @@ export function registerSimulateCommand(program: Command): void {
       "run a simulated J3400 charging session (DC by default, --mode ac for basic AC) in virtual time",
     )
     .option("--mode <mode>", "charging mode: dc (default) or ac")
-    .option("--hlc", "AC: charge over ISO 15118-2 (SLAC, SDP, V2G) instead of basic PWM; DC options apply")
+    .option(
+      "--hlc",
+      "AC: charge over ISO 15118-2 or -20 (SLAC, SDP, V2G) instead of basic PWM; DC options apply",
+    )
     .option("--transport <kind>", "DC: V2G bytes over memory (default) or tcp (real TCP on [::1])")
     .option("--battery-kwh <kwh>", "battery capacity, 10–300 kWh (default 75)")
     .option("--soc <percent>", "start state of charge, 0–100 % (default 20)")
     .option("--target-soc <percent>", "target state of charge, > --soc, ≤ 100 % (default 80)")
+    .option(
+      "--min-soc <percent>",
+      `with --service ac-bpt: the EV discharges down to this SOC, < --soc (default ${SIM_BPT_DEFAULT_MIN_SOC}; --soc defaults to ${SIM_BPT_DEFAULT_START_SOC})`,
+    )
     .option("--max-current <amps>", "AC: current the EVSE offers on the pilot, 6–80 A (default 32)")
     .option(
       "--supply-voltage <volts>",
@@ -409,11 +455,11 @@ export function registerSimulateCommand(program: Command): void {
     .option("--protocol <name>", "DC: din, iso2 or iso20 (ISO 15118-20 DC, EIM) (default iso2)")
     .option(
       "--control <mode>",
-      "DC with --protocol iso20: scheduled or dynamic control mode (default scheduled)",
+      "with --protocol iso20: scheduled or dynamic control mode (default scheduled)",
     )
     .option(
       "--service <name>",
-      "with --protocol iso20: energy service dc (default), dc-bpt (bidirectional DC), ac or ac-bpt",
+      "with --protocol iso20: energy service dc (default), dc-bpt (bidirectional DC), ac or ac-bpt (AC over HLC; ac-bpt discharges, see --min-soc)",
     )
     .option("--fault <name>", "DC: inject a named fault (see --list-faults)")
     .option("--list-faults", "list the fault names and their stop reasons, then exit")

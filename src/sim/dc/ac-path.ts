@@ -137,7 +137,7 @@ export class AcPath extends DcPath {
     this.soc = socAfter(this.battery, this.soc, stored);
     this.i = i1;
     this.vLink = this.evseVoltageV;
-    this.notePower(this.powerW);
+    this.notePower(Math.abs(this.powerW)); // the peak of either direction
     if (Math.abs(this.i) > this.peakCurrentA) this.peakCurrentA = Math.abs(this.i);
     if (this.evseVoltageV > this.peakVoltageV) this.peakVoltageV = this.evseVoltageV;
   }

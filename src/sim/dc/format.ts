@@ -27,6 +27,14 @@ export function formatDcSummary(
     ["energy delivered", `${kwh(r.energyDeliveredWh)} (EVSE meter, ${ac ? "AC" : "DC"})`],
     ["losses", `${kwh(r.lossesWh)} (${ac ? "on-board charger" : "cable + battery internal resistance"})`],
     ["energy to battery", kwh(r.energyDeliveredWh - r.lossesWh)],
+    ...(r.energyDischargedWh !== undefined
+      ? [
+          ["energy discharged", `${kwh(r.energyDischargedWh)} (fed back through the EVSE meter, AC_BPT)`] as [
+            string,
+            string,
+          ],
+        ]
+      : []),
     ["average power", `${(avgW / 1000).toFixed(1)} kW`],
     ["peak power", `${(r.peakPowerW / 1000).toFixed(1)} kW`],
     ["V2G messages", `${total} (${cd} ${loop}Req)`],

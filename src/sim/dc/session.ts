@@ -44,6 +44,11 @@ export const DC_SCRIPT_STALL_MS = 60_000;
 
 /** Default virtual-time limit of a DC session (s): 4 hours. */
 export const DC_SESSION_MAX_DURATION_S = 4 * 3600;
+/**
+ * Default virtual-time limit of an AC session over high-level communication (s): 12 hours — an AC charge or
+ * an AC_BPT discharge of tens of kWh at 7–11 kW takes hours (design choice).
+ */
+export const AC_HLC_SESSION_MAX_DURATION_S = 12 * 3600;
 /** After both sides ended, wait at most this long for the inlet to discharge and unlock (ms). */
 export const DC_SESSION_SETTLE_MS = 5_000;
 
@@ -184,7 +189,14 @@ export interface DcSessionStatus {
   phase: string;
 }
 
-export { createDcSim, DC_SIM_EV_MAC, DC_SIM_EVSE_MAC, DC_SIM_SECC_PORT, linkLocalOf } from "./build.js";
+export {
+  createDcSim,
+  DC_SIM_EV_MAC,
+  DC_SIM_EVSE_MAC,
+  DC_SIM_SECC_PORT,
+  linkLocalOf,
+  SIM_BPT_DEFAULT_MIN_SOC,
+} from "./build.js";
 
 /** How long the simulator waits in wall time for in-flight V2G bytes on a real carrier (ms). Design choice. */
 export const DC_CARRIER_WAIT_MS = 5_000;
@@ -203,7 +215,8 @@ export class DcSession {
   constructor(opts0: DcSessionOptions) {
     const opts = withServiceEnergy(opts0);
     this.opts = opts;
-    this.maxMs = (opts.maxDurationS ?? DC_SESSION_MAX_DURATION_S) * 1000;
+    const limitS = opts.energy === "ac" ? AC_HLC_SESSION_MAX_DURATION_S : DC_SESSION_MAX_DURATION_S;
+    this.maxMs = (opts.maxDurationS ?? limitS) * 1000;
     const user = opts.onRecord;
     const trace = this.trace;
     this.sim = createDcSim({

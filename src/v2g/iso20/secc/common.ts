@@ -45,12 +45,13 @@ export type Body<T> = Omit<T, "Header">;
  */
 export const ISO20_AC_NOMINAL_FREQUENCY_HZ = 60;
 
-/** The AC supply's power limits (W): charge = nominal voltage × maximum current × phases; discharge (BPT). */
+/**
+ * The AC supply's power limits (W): charge = nominal voltage × maximum current × phases; discharge (BPT) = the
+ * supply's discharge limit, within the same current rating (the relay and cable carry it either way).
+ */
 export function acSupplyPowerW(s: SeccState): { chargeW: number; dischargeW: number } {
   const ac = s.readings.ac;
   const phases = s.cfg.energyModes.includes("AC_three_phase_core") ? 3 : 1;
-  return {
-    chargeW: ac.nominalVoltageV * ac.maxCurrentA * phases,
-    dischargeW: Math.max(0, Math.abs(ac.maxDischargePowerW)),
-  };
+  const chargeW = ac.nominalVoltageV * ac.maxCurrentA * phases;
+  return { chargeW, dischargeW: Math.min(chargeW, Math.max(0, Math.abs(ac.maxDischargePowerW))) };
 }
