@@ -98,7 +98,7 @@ export function registerEvCommand(program: Command): void {
     .option("--iface <name>", "network interface (lo: loopback, SDP to ::1, needs --no-slac)")
     .option(
       "--protocol <list>",
-      "protocols offered in priority order: din,iso2,iso20 (default iso2,din; iso20 = ISO 15118-20 DC)",
+      "protocols offered in priority order: din,iso2,iso20 (default iso2,din; iso20 = ISO 15118-20, DC or with --mode ac AC)",
     )
     .option("--mode <mode>", "dc or ac (default dc)")
     .option("--tls", "require TLS (needs --trust ROOT.pem or --test-pki DIR)")

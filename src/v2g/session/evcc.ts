@@ -26,6 +26,7 @@ import {
   type EvccState,
   emptyEvseView,
   evccConfig,
+  evccIsAc,
   setEvccTimer,
 } from "./evcc-state.js";
 import { evccMsgTimeoutMs } from "./evcc-timeouts.js";
@@ -118,7 +119,9 @@ function onConnected(s0: EvccState, tMs: number, fx: EvccEffect[]): EvccState {
     refusal: null,
   };
   s = setEvccTimer(s, "communication-setup", tMs + s.cfg.communicationSetupTimeoutMs, fx);
-  const req = s.cfg.appProtocols ? { AppProtocol: s.cfg.appProtocols } : buildAppProtocolReq(s.cfg.protocols);
+  const req = s.cfg.appProtocols
+    ? { AppProtocol: s.cfg.appProtocols }
+    : buildAppProtocolReq(s.cfg.protocols, evccIsAc(s) ? "AC" : "DC");
   if (s.cfg.trace)
     fx.push({ kind: "trace", dir: "tx", protocol: "sap", name: "supportedAppProtocolReq", message: req });
   fx.push({

@@ -15,6 +15,7 @@
  */
 import { appHandshake, ExiDecodeError, ExiEncodeError, warningsOf } from "../../codecs/index.js";
 import { dinSeccModule } from "../din/secc/module.js";
+import type { Iso20Family } from "../handshake/namespaces.js";
 import { selectAppProtocol } from "../handshake/select.js";
 import { iso2SeccModule } from "../iso2/secc/module.js";
 import { iso20SeccModule } from "../iso20/secc/module.js";
@@ -292,9 +293,17 @@ function onSap(s: SeccState, bytes: Uint8Array, fx: SeccEffect[]): SeccState {
     fx.push({ kind: "trace", dir: "rx", protocol: "sap", name: "supportedAppProtocolReq", message: req });
   // Filter by what this station and this connection support: -20 only with an energy mode it has a service for
   // (AC or DC), and only on TLS 1.3 ([V2G20-2356]) unless the lab switch `iso20WithoutTls` allows it anywhere.
-  const served = s.cfg.energyModes.some((m) => m.startsWith("DC") || isAcMode(m));
-  const iso20 = served && (s.connTls === "1.3" || s.cfg.iso20WithoutTls);
-  const sel = selectAppProtocol(req, iso20 ? s.cfg.protocols : s.cfg.protocols.filter((p) => p !== "iso20"));
+  // -20:AC with an AC mode, -20:DC with a DC mode (digest §1.2: filter by the station's hardware)
+  const families: Iso20Family[] = [
+    ...(s.cfg.energyModes.some((m) => isAcMode(m)) ? (["AC"] as const) : []),
+    ...(s.cfg.energyModes.some((m) => m.startsWith("DC")) ? (["DC"] as const) : []),
+  ];
+  const iso20 = families.length > 0 && (s.connTls === "1.3" || s.cfg.iso20WithoutTls);
+  const sel = selectAppProtocol(
+    req,
+    iso20 ? s.cfg.protocols : s.cfg.protocols.filter((p) => p !== "iso20"),
+    families,
+  );
   const out = appHandshake.encodeDocument({ supportedAppProtocolRes: sel.res });
   if (s.cfg.trace)
     fx.push({ kind: "trace", dir: "tx", protocol: "sap", name: "supportedAppProtocolRes", message: sel.res });

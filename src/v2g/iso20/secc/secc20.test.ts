@@ -280,18 +280,20 @@ test("iso20: a DC message sent in the CommonMessages payload type does not decod
   );
 });
 
-test("iso20: an AC-only SECC chooses -20 (it has the AC service); one with no energy mode it serves → ISO-2", () => {
-  const sap = appHandshake.encodeDocument({
-    supportedAppProtocolReq: buildAppProtocolReq(["iso20", "iso2"]),
-  });
-  for (const [modes, want] of [
-    [["AC_three_phase_core"], "iso20"],
-    [[], "iso2"],
+test("iso20: an AC-only SECC chooses -20 for an EV offering -20:AC, not -20:DC (digest §1.2: filter by the station's hardware) → ISO-2", () => {
+  for (const [family, modes, want] of [
+    ["AC", ["AC_three_phase_core"], "iso20"],
+    ["DC", ["AC_three_phase_core"], "iso2"],
+    ["AC", ["DC_extended"], "iso2"],
+    ["AC", [], "iso2"],
   ] as const) {
+    const sap = appHandshake.encodeDocument({
+      supportedAppProtocolReq: buildAppProtocolReq(["iso20", "iso2"], family),
+    });
     const s0 = createSecc({ energyModes: [...modes] });
     const [s1] = stepSecc(s0, { kind: "connected", tMs: 0, tls: "1.3" });
     const [s2, fx] = stepSecc(s1, { kind: "message", payloadType: 0x8001, bytes: sap, tMs: 5 });
-    assert.equal(s2.protocol, want, `modes ${modes.join("/") || "none"}`);
+    assert.equal(s2.protocol, want, `-20:${family} at ${modes.join("/") || "no modes"}`);
     assert.ok(fx.some((f) => f.kind === "negotiated" && f.protocol === want));
   }
 });

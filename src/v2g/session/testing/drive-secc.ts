@@ -13,6 +13,7 @@ import { messageOf } from "../evcc-protocol.js";
 import type { EvccConfig, EvccState } from "../evcc-state.js";
 import { createSecc, stepSecc } from "../secc.js";
 import type { SeccConfig, SeccState } from "../secc-state.js";
+import { isAcMode } from "../secc-state.js";
 import { SESSION_ID_ZERO } from "../session-id.js";
 import type { MsgName, SeccEffect, SeccEvent } from "../types.js";
 
@@ -45,7 +46,10 @@ export function startSecc(
     all: [],
   };
   event(d, { kind: "connected", tMs: 0, ...(protocol === "iso20" && { tls: "1.3" as const }) });
-  const sap = appHandshake.encodeDocument({ supportedAppProtocolReq: buildAppProtocolReq([protocol]) });
+  const family = isAcMode(evcfg.mode) ? "AC" : "DC";
+  const sap = appHandshake.encodeDocument({
+    supportedAppProtocolReq: buildAppProtocolReq([protocol], family),
+  });
   d.t = 10;
   event(d, { kind: "message", payloadType: 0x8001, bytes: sap, tMs: d.t });
   d.ev = { ...d.ev, protocol, conn: "session" };
