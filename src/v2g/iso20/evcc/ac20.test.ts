@@ -9,10 +9,13 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { defaultEvccReadings } from "../../ports/evcc-ports.js";
 import { defaultSeccReadings } from "../../ports/secc-ports.js";
+import { createEvcc } from "../../session/evcc.js";
 import type { EvccConfig } from "../../session/evcc-state.js";
 import type { Iso20ControlMode } from "../../session/iso20-session.js";
 import type { SeccConfig } from "../../session/secc-state.js";
 import { type PairResult, runPair } from "../../session/testing/pair.js";
+import { rnum } from "../envelope.js";
+import { scheduleExchange } from "./schedule-exchange.js";
 
 function flow(wire: { from: string; name: string }[]): string[] {
   const out: string[] = [];
@@ -173,4 +176,35 @@ test("iso20 AC: pause, then resume with the same SessionID → OK_OldSessionJoin
     charger(again).some((x) => x.a > 0),
     "charging again after the resume",
   );
+});
+
+test("iso20 AC_BPT ScheduleExchangeReq: a discharging EV's EVMinimumEnergyRequest is negative (the energy above its minimum SOC)", () => {
+  const e = createEvcc({
+    ...ev("scheduled", { bidirectional: true }),
+    readings: {
+      ...defaultEvccReadings(),
+      socPercent: 80,
+      minSocPercent: 30,
+      capacityWh: 60_000,
+      dischargeRequested: true,
+    },
+  });
+  const s = {
+    ...e,
+    iso20: {
+      serviceId: 5,
+      parameterSetId: 1,
+      controlMode: "scheduled" as const,
+      preChargeFinished: false,
+      bptChannel: "Charge" as const,
+      acCurrentA: 0,
+    },
+  };
+  const body = scheduleExchange.build(s) as { Scheduled_SEReqControlMode: { EVMinimumEnergyRequest: never } };
+  assert.equal(rnum(body.Scheduled_SEReqControlMode.EVMinimumEnergyRequest), -30_000);
+  const charging = { ...s, readings: { ...s.readings, dischargeRequested: false } };
+  const b2 = scheduleExchange.build(charging) as {
+    Scheduled_SEReqControlMode: { EVMinimumEnergyRequest: never };
+  };
+  assert.equal(rnum(b2.Scheduled_SEReqControlMode.EVMinimumEnergyRequest), 0);
 });

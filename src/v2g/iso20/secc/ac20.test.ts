@@ -64,6 +64,11 @@ function codes(d: Driver, names: MsgName[]): string[] {
   });
 }
 
+type Schedule = { PowerSchedule: { PowerScheduleEntries: { PowerScheduleEntry: { Power: never }[] } } };
+type ScheduleTuple = { ChargingSchedule: Schedule; DischargingSchedule?: Schedule };
+const powerOf = (x: Schedule | undefined) =>
+  rnum(x?.PowerSchedule.PowerScheduleEntries.PowerScheduleEntry[0]?.Power);
+
 const contactor = (d: Driver) =>
   d.fx.flatMap((f) => (f.kind === "port-command" && f.command.port === "contactors" ? [f.command.op] : []));
 
@@ -81,7 +86,14 @@ for (const mode of ["scheduled", "dynamic"] as const) {
     const m = cpd?.body.AC_CPDResEnergyTransferMode as Record<string, never>;
     assert.equal(rnum(m.EVSEMaximumChargePower), 240 * 48);
     assert.equal(rnum(m.EVSENominalFrequency), 60);
-    assert.equal(request(d, "ScheduleExchange")?.body.EVSEProcessing, "Finished");
+    const se = request(d, "ScheduleExchange");
+    assert.equal(se?.body.EVSEProcessing, "Finished");
+    if (mode === "scheduled") {
+      const tuple = (se?.body.Scheduled_SEResControlMode as { ScheduleTuple: ScheduleTuple[] })
+        .ScheduleTuple[0]!;
+      assert.equal(powerOf(tuple.ChargingSchedule), 240 * 48, "the AC supply's power, not the DC stage's");
+      assert.equal(tuple.DischargingSchedule, undefined);
+    }
     event(d, { kind: "cp", state: "C", tMs: d.t });
     withProgress(d, "start");
     assert.equal(request(d, "PowerDelivery")?.body.ResponseCode, "OK");
@@ -261,7 +273,16 @@ for (const mode of ["scheduled", "dynamic"] as const) {
     assert.equal(cpd?.body.ResponseCode, "OK");
     const bm = cpd?.body.BPT_AC_CPDResEnergyTransferMode as Record<string, never>;
     assert.equal(rnum(bm.EVSEMaximumDischargePower), 11_000, "the supply's discharge limit, positive");
-    request(d, "ScheduleExchange");
+    const se = request(d, "ScheduleExchange");
+    if (mode === "scheduled") {
+      const tuple = (se?.body.Scheduled_SEResControlMode as { ScheduleTuple: ScheduleTuple[] })
+        .ScheduleTuple[0]!;
+      assert.equal(
+        powerOf(tuple.DischargingSchedule),
+        -11_000,
+        "DischargingSchedule, negative (digest §6.2)",
+      );
+    }
     event(d, { kind: "cp", state: "C", tMs: d.t });
     withProgress(d, "start");
     assert.equal(request(d, "PowerDelivery")?.body.ResponseCode, "OK");
