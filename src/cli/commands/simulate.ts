@@ -268,7 +268,9 @@ async function runSession(
     const now = Date.now();
     if (!force && now - lastDraw < 100) return;
     lastDraw = now;
-    progress(`\r${progressLine(session.status(), o.soc, o.targetSoc)}\x1b[K`);
+    // an AC_BPT discharge runs the bar from --soc down to --min-soc
+    const end = o.service === "ac-bpt" ? (o.minSoc ?? SIM_BPT_DEFAULT_MIN_SOC) : o.targetSoc;
+    progress(`\r${progressLine(session.status(), o.soc, end)}\x1b[K`);
   };
   if (o.realtime) {
     const t0 = Date.now();
