@@ -318,3 +318,17 @@ test("iso20 AC_BPT dynamic: the EV at its minimum SOC (EVMinimumEnergyRequest â‰
   const res = cl?.body.BPT_Dynamic_AC_CLResControlMode as Record<string, never>;
   assert.equal(rnum(res.EVSETargetActivePower), 0);
 });
+
+test("iso20 DC_ChargeParameterDiscovery after the AC service was selected â†’ FAILED_WrongChargeParameter", () => {
+  const d = start(1);
+  codes(d, TO_CPD);
+  // the EV sends the DC message although it selected AC (1)
+  d.ev = { ...d.ev, iso20: { ...d.ev.iso20!, serviceId: 2 } };
+  const r = request(d, "ChargeParameterDiscovery");
+  assert.equal(r?.element, "DC_ChargeParameterDiscoveryRes");
+  assert.equal(r?.body.ResponseCode, "FAILED_WrongChargeParameter");
+  assert.deepEqual(
+    ends(d).map((e) => e.reason),
+    ["failed-response"],
+  );
+});

@@ -3,12 +3,14 @@
  * DC 0x8004), encode with Header {SessionID, TimeStamp}, the handler table, and the 0.5 s sequence timeout after
  * an AC_ChargeLoopRes / DC_ChargeLoopRes (V2G_SECC_Sequence_Timeout_{AC,DC}_CL, ISO 15118-20 digest §5.1).
  */
+import { isAcService } from "../../session/iso20-session.js";
 import type { SeccHandler, SeccProtocolModule } from "../../session/secc-protocol.js";
 import { decodeIso20, encodeIso20, ISO20_PAYLOAD_TYPES } from "../envelope.js";
 import { acChargeLoop } from "./ac-charge-loop.js";
 import { acChargeParameterDiscovery } from "./ac-charge-parameter-discovery.js";
 import { authorization } from "./authorization.js";
 import { authorizationSetup } from "./authorization-setup.js";
+import { session20 } from "./common.js";
 import { dcCableCheck } from "./dc-cable-check.js";
 import { dcChargeLoop } from "./dc-charge-loop.js";
 import { dcChargeParameterDiscovery } from "./dc-charge-parameter-discovery.js";
@@ -23,6 +25,27 @@ import { sessionSetup } from "./session-setup.js";
 import { sessionStop } from "./session-stop.js";
 
 /**
+ * A DC message's handler that first checks the selected service is a DC one: DC_ChargeParameterDiscovery
+ * after an AC service was selected → FAILED_WrongChargeParameter and the session ends (digest §3.3, the
+ * variant check). The other DC_* messages cannot follow an AC selection (the sequence table).
+ */
+function dcOnly(h: SeccHandler): SeccHandler {
+  return {
+    ...h,
+    handle(s, body, ctx, fx) {
+      const id = session20(s).serviceId;
+      if (!isAcService(id)) return h.handle(s, body, ctx, fx);
+      const detail = `${h.res} FAILED_WrongChargeParameter: ${h.res.replace(/Res$/, "Req")} for the selected AC service ${id}`;
+      return {
+        state: s,
+        body: h.failed(s, "FAILED_WrongChargeParameter", ctx.tMs),
+        end: { reason: "failed-response", detail },
+      };
+    },
+  };
+}
+
+/**
  * ISO-20 request element → handler: one table for the AC and DC schema sets, the element name (AC_* / DC_*)
  * chooses; whether it fits the selected service is the handler's and the sequence table's concern.
  */
@@ -33,7 +56,7 @@ export const ISO20_SECC_HANDLERS: Readonly<Record<string, SeccHandler>> = {
   ServiceDiscoveryReq: serviceDiscovery,
   ServiceDetailReq: serviceDetail,
   ServiceSelectionReq: serviceSelection,
-  DC_ChargeParameterDiscoveryReq: dcChargeParameterDiscovery,
+  DC_ChargeParameterDiscoveryReq: dcOnly(dcChargeParameterDiscovery),
   AC_ChargeParameterDiscoveryReq: acChargeParameterDiscovery,
   ScheduleExchangeReq: scheduleExchange,
   DC_CableCheckReq: dcCableCheck,
