@@ -208,3 +208,20 @@ test("iso20 AC_BPT ScheduleExchangeReq: a discharging EV's EVMinimumEnergyReques
   };
   assert.equal(rnum(b2.Scheduled_SEReqControlMode.EVMinimumEnergyRequest), 0);
 });
+
+test("iso20 AC: the EVSE asks to stop (EVSEStatus Terminate in AC_ChargeLoopRes) → the EV stops: 0 A, PowerDelivery(Stop), SessionStop", () => {
+  let asked = false;
+  const r = runPair(ev("dynamic"), evse, {
+    onStep: (p, t) => {
+      if (asked || p.wire.filter((m) => m.name === "AC_ChargeLoopReq").length < 3) return undefined;
+      asked = true;
+      return [{ at: t, to: "evse", ev: { kind: "control", control: { op: "stop-charging" }, tMs: t } }];
+    },
+  });
+  assert.ok(asked);
+  assert.deepEqual(flow(r.wire), AC_FLOW);
+  assert.equal(r.evEnd?.reason, "terminated");
+  assert.equal(charger(r).at(-1)?.a, 0);
+  const loops = r.wire.filter((m) => m.name === "AC_ChargeLoopReq").length;
+  assert.ok(loops <= 5, `the EV stopped within a loop or two (${loops} AC_ChargeLoopReq)`);
+});
