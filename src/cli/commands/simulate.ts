@@ -39,6 +39,7 @@ import { AcSession, type AcSessionSummary } from "../../sim/session.js";
 import { ensureDir } from "../ensure-dir.js";
 import { parseOptions, UsageError } from "../errors.js";
 import { createPcapRecorder, type PcapRecorder } from "../record-pcap.js";
+import { checkIso20Service, impliedByService, SIM_BPT_DEFAULT_START_SOC } from "./simulate-iso20.js";
 
 const SEED_MAX = 2 ** 32 - 1;
 const MAX_UNPLUG_AFTER_S = 7 * 24 * 3600;
@@ -97,29 +98,7 @@ export const simulateOptionsSchema = z
         path: ["protocol"],
         message: "--hlc needs iso2 or iso20 (DIN 70121 is DC only)",
       });
-    if (o.protocol === "iso20" && o.mode === "ac" && !o.hlc)
-      ctx.addIssue({
-        code: "custom",
-        path: ["protocol"],
-        message: "iso20 with --mode ac needs --hlc (ISO 15118-20 is high-level communication)",
-      });
-    const acService = o.service === "ac" || o.service === "ac-bpt";
-    if (o.service !== undefined && o.protocol === "iso20" && acService !== (o.mode === "ac"))
-      ctx.addIssue({
-        code: "custom",
-        path: ["service"],
-        message: acService
-          ? `${o.service} needs --mode ac (it is an AC service)`
-          : `${o.service} needs --mode dc (it is a DC service)`,
-      });
-    if (o.minSoc !== undefined && o.service !== "ac-bpt")
-      ctx.addIssue({ code: "custom", path: ["minSoc"], message: "needs --service ac-bpt (a discharge)" });
-    if (o.service !== undefined && o.protocol !== "iso20")
-      ctx.addIssue({
-        code: "custom",
-        path: ["service"],
-        message: "needs --protocol iso20 (the energy services are ISO 15118-20's)",
-      });
+    checkIso20Service(o, ctx);
     const profileProblem = evProfileProblem(o.evProfile, o.mode);
     if (profileProblem) ctx.addIssue({ code: "custom", path: ["evProfile"], message: profileProblem });
     const basicAc = o.mode === "ac" && !o.hlc;
@@ -147,15 +126,7 @@ export const simulateOptionsSchema = z
       });
     if (o.scenario !== undefined && scenarioKindOf(o.scenario) === null)
       ctx.addIssue({ code: "custom", path: ["scenario"], message: "must end in .yaml, .yml, .json or .txt" });
-    if (o.service === "ac-bpt") {
-      const min = o.minSoc ?? SIM_BPT_DEFAULT_MIN_SOC;
-      if (min >= o.soc)
-        ctx.addIssue({
-          code: "custom",
-          path: ["minSoc"],
-          message: `must be below --soc (${o.soc}): the EV discharges from --soc down to it (minimum ${min})`,
-        });
-    } else if (o.targetSoc <= o.soc) {
+    if (o.service !== "ac-bpt" && o.targetSoc <= o.soc) {
       ctx.addIssue({
         code: "custom",
         path: ["targetSoc"],
@@ -174,20 +145,8 @@ export type SimulateOptions = z.infer<typeof simulateOptionsSchema>;
  * {@link SIM_BPT_DEFAULT_MIN_SOC} %).
  */
 export function parseSimulateOptions(raw: Record<string, unknown>): SimulateOptions {
-  const ac = raw.service === "ac" || raw.service === "ac-bpt";
-  const implied = ac
-    ? {
-        ...raw,
-        mode: raw.mode ?? "ac",
-        hlc: raw.hlc ?? (raw.mode ?? "ac") === "ac",
-        ...(raw.service === "ac-bpt" && { soc: raw.soc ?? SIM_BPT_DEFAULT_START_SOC }),
-      }
-    : raw;
-  return parseOptions(simulateOptionsSchema, implied);
+  return parseOptions(simulateOptionsSchema, impliedByService(raw));
 }
-
-/** `--service ac-bpt`: the start SOC when `--soc` is not given (%), so the default run has energy to give. */
-export const SIM_BPT_DEFAULT_START_SOC = 80;
 
 /** Build the AC session described by the options. */
 export function sessionFor(o: SimulateOptions): AcSession {
