@@ -1,10 +1,10 @@
 /**
  * Replay of the ISO 15118-20 captures (TLS 1.3, decrypted with the secrets the captures disclose): every -20 car
  * request sent to our SECC gets a response of the right type and payload type whose OK-ness is the charger's;
- * every -20 charger response sent to our EVCC gives a next request the -20 sequence table allows. DC captures
- * are replayed; the AC_BPT capture is decoded but not replayed (AC/BPT is not implemented). The rules of an
- * honest replay are in src/v2g/session/testing/replay-iso20.ts. Lives in src/capture because the TLS
- * decryption belongs to this layer.
+ * every -20 charger response sent to our EVCC gives a next request the -20 sequence table allows. The DC
+ * captures (TLS 1.3) and the AC_BPT capture (Scheduled, plain TCP, dSPACE DS5366 charger / Josev car) are
+ * replayed. The rules of an honest replay are in src/v2g/session/testing/replay-iso20.ts. Lives in src/capture
+ * because the TLS decryption belongs to this layer.
  */
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
@@ -59,3 +59,29 @@ for (const f of DC) {
     },
   );
 }
+
+const AC_BPT = "ISO-20_BPT_AC_DS5366_Josev.pcapng";
+
+test(
+  `replay ${AC_BPT}: AC_BPT (Scheduled, plain TCP) car requests → our SECC, charger responses → our EVCC`,
+  { skip: !existsSync(dir + AC_BPT) && `missing ${dir + AC_BPT} (shared reference material)` },
+  async (t) => {
+    const convs = await conversations(dir + AC_BPT);
+    assert.equal(convs.length, 1, "one V2G conversation");
+    const c = convs[0]!;
+    // the capture runs on plain TCP: our SECC takes -20 there only with its lab switch
+    const s = replayIso20ToSecc(c, { tls: false });
+    assert.ok(s.negotiated, "the capture negotiated -20");
+    assert.deepEqual(s.problems, [], "SECC replay problems");
+    assert.equal(s.matched, s.requests);
+    assert.equal(s.endReason, "terminated");
+    const e = replayIso20ToEvcc(c);
+    // dSPACE sends its discharge limits negative (EVSEMaximumDischargePower −2990 W): read as magnitudes
+    assert.deepEqual(e.problems, [], "EVCC replay problems");
+    assert.ok(e.requestsValid >= 10, `EVCC requests valid: ${e.requestsValid}`);
+    assert.equal(e.endReason, "terminated", `our EVCC ended at ${e.lastRequest}`);
+    t.diagnostic(
+      `${AC_BPT}: SECC ${s.matched}/${s.requests} matched, EVSEProcessing equal ${s.processingEqual}/${s.processingCompared}, end ${s.endReason}; EVCC fed ${e.fed}, valid ${e.requestsValid}, skipped ${e.skipped}, last ${e.lastRequest}, end ${e.endReason ?? "-"}`,
+    );
+  },
+);

@@ -29,7 +29,6 @@ for (const [raw, option, rule] of [
   [{ protocol: "iso20", service: "dc-uni" }, "--service", /dc, dc-bpt, ac, ac-bpt/],
   [{ protocol: "iso20", service: "dc", mode: "ac" }, "--mode", /contradicts --service dc/],
   [{ protocol: "iso20,iso2", service: "ac-bpt", mode: "dc" }, "--mode", /contradicts --service ac-bpt/],
-  [{ protocol: "iso20,iso2", service: "ac" }, "--service", /not implemented yet/],
   [{ protocol: "iso20", resumeAfter: "1" }, "--resume-after", /needs --pause-after/],
   [{ protocol: "iso20", pauseAfter: "-1" }, "--pause-after", /at least 0/],
   [{ protocol: "iso20", pauseAfter: "soon" }, "--pause-after", /expected a number/],

@@ -150,7 +150,6 @@ for (const [cmd, args, option] of [
   ["evse", ["--no-slac"], "--iface"],
   ["evse", ["--iface", "lo", "--mode", "xx"], "--mode"],
   ["evse", ["--iface", "lo", "--protocol", "din,iso21"], "--protocol"],
-  ["evse", ["--iface", "lo", "--protocol", "iso20,iso2", "--mode", "ac"], "--protocol"],
   ["evse", ["--iface", "lo", "--tls"], "--tls"],
   ["evse", ["--iface", "lo", "--sessions", "-1"], "--sessions"],
   ["evse", ["--iface", "lo", "--protocol", "din", "--mode", "ac"], "--protocol"],

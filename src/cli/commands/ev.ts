@@ -38,11 +38,6 @@ const MAX_S2_DELAY_S = EV_MAX_S2_CLOSE_DELAY_MS / 1000;
 
 /** The -20 energy services `--service` names (ISO 15118-20 digest §4.1). */
 export const EV_ISO20_SERVICES = ["dc", "dc-bpt", "ac", "ac-bpt"] as const;
-/**
- * The -20 services the live EV runs end to end. ISO 15118-20 AC (AC, AC_BPT) is not there yet: add "ac" and
- * "ac-bpt" here (and lift the iso20 rule of {@link checkModeProtocols}) once it is.
- */
-export const EV_ISO20_LIVE_SERVICES: readonly string[] = ["dc", "dc-bpt"];
 
 /** `--mode` a `--service` implies: ac for AC / AC_BPT, dc for DC / DC_BPT. */
 export const serviceMode = (service: string): "ac" | "dc" => (service.startsWith("ac") ? "ac" : "dc");
@@ -112,11 +107,6 @@ function checkIso20Options(
         "mode",
         `contradicts --service ${o.service}: an ${serviceMode(o.service).toUpperCase()} service runs in --mode ${serviceMode(o.service)}`,
       );
-    else if (iso20 && !EV_ISO20_LIVE_SERVICES.includes(o.service))
-      issue(
-        "service",
-        `ISO 15118-20 ${o.service} is not implemented yet (live: ${EV_ISO20_LIVE_SERVICES.join(", ")})`,
-      );
   }
   const bpt = o.service?.endsWith("-bpt") ?? false;
   if (o.minSoc !== undefined && !bpt) issue("minSoc", "needs --service dc-bpt or ac-bpt");
@@ -179,7 +169,7 @@ export function registerEvCommand(program: Command): void {
     .option("--iface <name>", "network interface (lo: loopback, SDP to ::1, needs --no-slac)")
     .option(
       "--protocol <list>",
-      "protocols offered in priority order: din,iso2,iso20 (default iso2,din; iso20 = ISO 15118-20 DC)",
+      "protocols offered in priority order: din,iso2,iso20 (default iso2,din; iso20 = ISO 15118-20, DC or with --mode ac AC)",
     )
     .option("--mode <mode>", "dc or ac (default dc; --service implies it)")
     .option(

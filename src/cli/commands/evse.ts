@@ -62,19 +62,13 @@ export const v2gCommonSchema = z.object({
   pcap: z.string().min(1).optional(),
 });
 
-/** `--mode ac` needs ISO 15118-2 (DIN 70121 is DC only). */
+/** `--mode ac` needs ISO 15118-2 or ISO 15118-20 (DIN 70121 is DC only). */
 export function checkModeProtocols(mode: "dc" | "ac", protocols: V2gProtocol[], ctx: z.RefinementCtx): void {
-  if (mode === "ac" && !protocols.includes("iso2"))
+  if (mode === "ac" && !protocols.includes("iso2") && !protocols.includes("iso20"))
     ctx.addIssue({
       code: "custom",
       path: ["protocol"],
-      message: "--mode ac needs iso2 in --protocol (DIN 70121 is DC only)",
-    });
-  if (mode === "ac" && protocols.includes("iso20"))
-    ctx.addIssue({
-      code: "custom",
-      path: ["protocol"],
-      message: "--mode ac cannot offer iso20 (ISO 15118-20 is DC only here)",
+      message: "--mode ac needs iso2 or iso20 in --protocol (DIN 70121 is DC only)",
     });
 }
 

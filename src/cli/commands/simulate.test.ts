@@ -63,9 +63,24 @@ test("nacs simulate --protocol iso20 --control dynamic --json: ISO 15118-20 DC s
   assert.equal(j.stopReason, "target SOC reached");
   assert.ok(j.messages.DC_ChargeLoopReq > 10, JSON.stringify(j.messages));
   assert.deepEqual(j.safety, []);
-  const ac = nacs("--mode", "ac", "--hlc", "--protocol", "iso20");
-  assert.equal(ac.status, 2);
-  assert.match(ac.stderr, /--protocol.*DC only/);
+  // ISO 15118-20 AC: `--mode ac --hlc --protocol iso20` is the same as `--protocol iso20 --service ac`
+  const ac = nacs(
+    "--mode",
+    "ac",
+    "--hlc",
+    "--protocol",
+    "iso20",
+    "--json",
+    "--no-record",
+    "--soc",
+    "50",
+    "--target-soc",
+    "50.5",
+  );
+  assert.equal(ac.status, 0, ac.stderr);
+  const a = JSON.parse(ac.stdout);
+  assert.deepEqual([a.mode, a.protocol, a.stopReason], ["ac", "iso20", "target SOC reached"]);
+  assert.ok(a.messages.AC_ChargeLoopReq > 10, JSON.stringify(a.messages));
 });
 
 test("nacs simulate --mode ac --hlc --json: ISO 15118-2 AC over SLAC/SDP/V2G through the same controllers", () => {
@@ -94,6 +109,9 @@ test("nacs simulate --mode ac --hlc --json: ISO 15118-2 AC over SLAC/SDP/V2G thr
   const bad = nacs("--mode", "ac", "--hlc", "--protocol", "din");
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /--protocol.*DIN 70121 is DC only/);
+  const basic = nacs("--mode", "ac", "--protocol", "iso20");
+  assert.equal(basic.status, 2);
+  assert.match(basic.stderr, /--protocol.*needs --hlc/);
 });
 
 test("nacs simulate prints a summary table; --unplug-after stops by unplugging", () => {
@@ -419,4 +437,69 @@ test("nacs simulate --ev-profile tesla: a DIN session with the Tesla car's offer
   const bad = nacs("--ev-profile", "tesla", "--mode", "ac", "--hlc");
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /--ev-profile/);
+});
+
+test("nacs simulate --protocol iso20 --service ac|ac-bpt: a -20 AC charge; an AC_BPT discharge to the minimum SOC with the meter negative", () => {
+  const ac = nacs(
+    "--protocol",
+    "iso20",
+    "--service",
+    "ac",
+    "--control",
+    "dynamic",
+    "--json",
+    "--no-record",
+    "--soc",
+    "50",
+    "--target-soc",
+    "50.5",
+  );
+  assert.equal(ac.status, 0, ac.stderr);
+  const a = JSON.parse(ac.stdout);
+  assert.deepEqual([a.mode, a.protocol, a.stopReason], ["ac", "iso20", "target SOC reached"]);
+  assert.ok(a.messages.AC_ChargeLoopReq > 10 && !a.messages.DC_ChargeLoopReq, JSON.stringify(a.messages));
+  assert.deepEqual(a.safety, []);
+  const bpt = nacs(
+    "--protocol",
+    "iso20",
+    "--service",
+    "ac-bpt",
+    "--json",
+    "--no-record",
+    "--soc",
+    "31",
+    "--min-soc",
+    "30",
+    "--max-current",
+    "48",
+  );
+  assert.equal(bpt.status, 0, bpt.stderr);
+  const b = JSON.parse(bpt.stdout);
+  assert.deepEqual([b.mode, b.protocol, b.stopReason], ["ac", "iso20", "minimum SOC reached"]);
+  assert.ok(b.socEnd < b.socStart && b.socEnd <= 30.01, `SOC ${b.socStart} → ${b.socEnd}`);
+  assert.ok(b.energyDeliveredWh < 0 && b.energyDischargedWh > 0, `meter ${b.energyDeliveredWh} Wh`);
+  const battery = (b.batteryKwh * 1000 * (b.socEnd - b.socStart)) / 100;
+  assert.ok(
+    Math.abs(b.energyDeliveredWh - b.lossesWh - battery) / Math.abs(battery) < 0.01,
+    "energy balance",
+  );
+  assert.deepEqual(b.safety, []);
+});
+
+test("nacs simulate --service ac-bpt defaults: AC over HLC, start 80 %, minimum 30 %; the rules name the option", () => {
+  const o = parseSimulateOptions({ protocol: "iso20", service: "ac-bpt" });
+  assert.deepEqual([o.mode, o.hlc, o.soc, o.minSoc], ["ac", true, 80, undefined]);
+  const bad: [Record<string, unknown>, string, RegExp][] = [
+    [{ protocol: "iso20", service: "ac", mode: "dc" }, "--service", /needs --mode ac/],
+    [{ protocol: "iso20", service: "dc", mode: "ac", hlc: true }, "--service", /needs --mode dc/],
+    [{ protocol: "iso20", service: "ac", minSoc: "30" }, "--min-soc", /needs --service dc-bpt or ac-bpt/],
+    [{ protocol: "iso20", service: "ac-bpt", soc: "25" }, "--min-soc", /below --soc/],
+    [{ protocol: "iso20", service: "ac-bpt", minSoc: "85" }, "--min-soc", /below --soc \(80\)/],
+  ];
+  for (const [raw, flag, rule] of bad)
+    assert.throws(
+      () => parseSimulateOptions(raw),
+      (e: unknown) => e instanceof UsageError && e.message.includes(flag) && rule.test(e.message),
+      JSON.stringify(raw),
+    );
 });

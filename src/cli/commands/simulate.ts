@@ -11,7 +11,6 @@ import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from "nod
 import { dirname, join, resolve } from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
-import { EV_DEFAULT_MIN_SOC_PERCENT } from "../../ev/dc/controller.js";
 import { EV_MAX_S2_CLOSE_DELAY_MS } from "../../ev/dc/types.js";
 import { EV_PROFILE_NAMES, evProfileProblem } from "../../ev/profiles.js";
 import { startTcpCarrier } from "../../link/tcp-carrier.js";
@@ -25,6 +24,8 @@ import {
   FAULTS,
   formatDcSummary,
   formatFaultList,
+  isBptServiceName,
+  SIM_BPT_DEFAULT_MIN_SOC,
 } from "../../sim/dc/index.js";
 import { formatDuration } from "../../sim/format-time.js";
 import { ndjsonLine, plotHtml, type RecordEvent } from "../../sim/record/index.js";
@@ -39,6 +40,7 @@ import { AcSession, type AcSessionSummary } from "../../sim/session.js";
 import { ensureDir } from "../ensure-dir.js";
 import { parseOptions, UsageError } from "../errors.js";
 import { createPcapRecorder, type PcapRecorder } from "../record-pcap.js";
+import { checkIso20Service, impliedByService, SIM_BPT_DEFAULT_START_SOC } from "./simulate-iso20.js";
 
 const SEED_MAX = 2 ** 32 - 1;
 const MAX_UNPLUG_AFTER_S = 7 * 24 * 3600;
@@ -91,24 +93,13 @@ export const simulateOptionsSchema = z
       });
     if (o.hlc && o.mode !== "ac")
       ctx.addIssue({ code: "custom", path: ["hlc"], message: "needs --mode ac (DC always uses HLC)" });
-    if (o.hlc && o.protocol !== "iso2")
+    if (o.hlc && o.protocol === "din")
       ctx.addIssue({
         code: "custom",
         path: ["protocol"],
-        message: "--hlc needs iso2 (DIN 70121 is DC only)",
+        message: "--hlc needs iso2 or iso20 (DIN 70121 is DC only)",
       });
-    if (o.protocol === "iso20" && o.mode !== "dc")
-      ctx.addIssue({
-        code: "custom",
-        path: ["protocol"],
-        message: "iso20 is DC only here (ISO 15118-20 AC is not implemented)",
-      });
-    if (o.service !== undefined && o.protocol !== "iso20")
-      ctx.addIssue({
-        code: "custom",
-        path: ["service"],
-        message: "needs --protocol iso20 (the energy services are ISO 15118-20's)",
-      });
+    checkIso20Service(o, ctx);
     const profileProblem = evProfileProblem(o.evProfile, o.mode);
     if (profileProblem) ctx.addIssue({ code: "custom", path: ["evProfile"], message: profileProblem });
     const basicAc = o.mode === "ac" && !o.hlc;
@@ -136,16 +127,8 @@ export const simulateOptionsSchema = z
       });
     if (o.scenario !== undefined && scenarioKindOf(o.scenario) === null)
       ctx.addIssue({ code: "custom", path: ["scenario"], message: "must end in .yaml, .yml, .json or .txt" });
-    const bpt = o.service === "dc-bpt" || o.service === "ac-bpt";
-    if (o.minSoc !== undefined && !bpt)
-      ctx.addIssue({ code: "custom", path: ["minSoc"], message: "needs --service dc-bpt or ac-bpt" });
-    if (bpt && (o.minSoc ?? EV_DEFAULT_MIN_SOC_PERCENT) >= o.soc)
-      ctx.addIssue({
-        code: "custom",
-        path: ["minSoc"],
-        message: `must be below --soc (${o.soc}): the EV gives energy back down to it (min ${o.minSoc ?? EV_DEFAULT_MIN_SOC_PERCENT})`,
-      });
-    if (o.targetSoc <= o.soc) {
+    // a bidirectional service runs from --soc down to --min-soc: the target SOC does not bind there
+    if (!isBptServiceName(o.service) && o.targetSoc <= o.soc) {
       ctx.addIssue({
         code: "custom",
         path: ["targetSoc"],
@@ -157,18 +140,15 @@ export const simulateOptionsSchema = z
 /** Validated options of `nacs simulate`. */
 export type SimulateOptions = z.infer<typeof simulateOptionsSchema>;
 
-/** Validate raw options (throws UsageError naming the option, the value and the rule). */
+/**
+ * Validate raw options (throws UsageError naming the option, the value and the rule). An ISO 15118-20 AC
+ * service implies AC over high-level communication (`--mode ac --hlc`, unless given); ac-bpt discharges from
+ * a default start SOC of {@link SIM_BPT_DEFAULT_START_SOC} % down to the minimum SOC (default
+ * {@link SIM_BPT_DEFAULT_MIN_SOC} %).
+ */
 export function parseSimulateOptions(raw: Record<string, unknown>): SimulateOptions {
-  // a bidirectional service gives energy back from --soc down to --min-soc: start high unless told otherwise
-  const bpt = raw.service === "dc-bpt" || raw.service === "ac-bpt";
-  const defaults = bpt ? { soc: BPT_DEFAULT_START_SOC, targetSoc: BPT_DEFAULT_TARGET_SOC } : {};
-  return parseOptions(simulateOptionsSchema, { ...defaults, ...raw });
+  return parseOptions(simulateOptionsSchema, impliedByService(raw));
 }
-
-/** Start SOC of a bidirectional simulated session (%), when --soc is not given. Design choice (D). */
-export const BPT_DEFAULT_START_SOC = 80;
-/** Target SOC of a bidirectional simulated session (%), when --target-soc is not given. Design choice (D). */
-export const BPT_DEFAULT_TARGET_SOC = 90;
 
 /** Build the AC session described by the options. */
 export function sessionFor(o: SimulateOptions): AcSession {
@@ -249,7 +229,9 @@ async function runSession(
     const now = Date.now();
     if (!force && now - lastDraw < 100) return;
     lastDraw = now;
-    progress(`\r${progressLine(session.status(), o.soc, o.targetSoc)}\x1b[K`);
+    // a BPT discharge runs the bar from --soc down to --min-soc
+    const end = isBptServiceName(o.service) ? (o.minSoc ?? SIM_BPT_DEFAULT_MIN_SOC) : o.targetSoc;
+    progress(`\r${progressLine(session.status(), o.soc, end)}\x1b[K`);
   };
   if (o.realtime) {
     const t0 = Date.now();
@@ -435,11 +417,18 @@ export function registerSimulateCommand(program: Command): void {
       "run a simulated J3400 charging session (DC by default, --mode ac for basic AC) in virtual time",
     )
     .option("--mode <mode>", "charging mode: dc (default) or ac")
-    .option("--hlc", "AC: charge over ISO 15118-2 (SLAC, SDP, V2G) instead of basic PWM; DC options apply")
+    .option(
+      "--hlc",
+      "AC: charge over ISO 15118-2 or -20 (SLAC, SDP, V2G) instead of basic PWM; DC options apply",
+    )
     .option("--transport <kind>", "DC: V2G bytes over memory (default) or tcp (real TCP on [::1])")
     .option("--battery-kwh <kwh>", "battery capacity, 10–300 kWh (default 75)")
     .option("--soc <percent>", "start state of charge, 0–100 % (default 20)")
     .option("--target-soc <percent>", "target state of charge, > --soc, ≤ 100 % (default 80)")
+    .option(
+      "--min-soc <percent>",
+      `with --service dc-bpt/ac-bpt: the EV gives energy back down to this SOC, < --soc (default ${SIM_BPT_DEFAULT_MIN_SOC}; --soc defaults to ${SIM_BPT_DEFAULT_START_SOC} there)`,
+    )
     .option("--max-current <amps>", "AC: current the EVSE offers on the pilot, 6–80 A (default 32)")
     .option(
       "--supply-voltage <volts>",
@@ -451,15 +440,11 @@ export function registerSimulateCommand(program: Command): void {
     .option("--protocol <name>", "DC: din, iso2 or iso20 (ISO 15118-20 DC, EIM) (default iso2)")
     .option(
       "--control <mode>",
-      "DC with --protocol iso20: scheduled or dynamic control mode (default scheduled)",
+      "with --protocol iso20: scheduled or dynamic control mode (default scheduled)",
     )
     .option(
       "--service <name>",
-      "with --protocol iso20: energy service dc (default), dc-bpt (bidirectional DC), ac or ac-bpt",
-    )
-    .option(
-      "--min-soc <percent>",
-      `with --service dc-bpt/ac-bpt: the EV gives energy back down to this SOC (default ${EV_DEFAULT_MIN_SOC_PERCENT}; --soc defaults to ${BPT_DEFAULT_START_SOC} there)`,
+      "with --protocol iso20: energy service dc (default), dc-bpt (bidirectional DC), ac or ac-bpt (AC over HLC; ac-bpt discharges, see --min-soc)",
     )
     .option("--fault <name>", "DC: inject a named fault (see --list-faults)")
     .option("--list-faults", "list the fault names and their stop reasons, then exit")

@@ -23,8 +23,8 @@ import { type NacsProc, spawnNacs, waitForStderr } from "../testing/spawn-nacs.j
 
 /** The options both runs share. */
 interface Case {
-  protocol: "din" | "iso2";
-  /** "ac": ISO 15118-2 AC (`--mode ac`, the simulator with `--hlc`). */
+  protocol: "din" | "iso2" | "iso20";
+  /** "ac": ISO 15118-2 / -20 AC (`--mode ac`, the simulator with `--hlc`). */
   mode: "dc" | "ac";
   seed: number;
   soc: number;
@@ -76,7 +76,7 @@ const sequence = (names: string[]) => collapse(exchanges(names));
 
 /** How often each looping request was sent, for the log ("CableCheck 12, …"). */
 const loops = (names: string[]) =>
-  ["CableCheck", "PreCharge", "CurrentDemand", "ChargingStatus", "WeldingDetection"]
+  ["CableCheck", "PreCharge", "CurrentDemand", "ChargingStatus", "AC_ChargeLoop", "WeldingDetection"]
     .map((x) => `${x} ${names.filter((n) => n === `${x}Req`).length}`)
     .join(", ");
 
@@ -173,6 +173,8 @@ async function livePair(c: Case, dir: string) {
       String(c.chargerKw),
       "--events",
       files.evse,
+      // the live pair runs on plain TCP: -20 there only with the lab switch
+      ...(c.protocol === "iso20" ? ["--iso20-without-tls"] : []),
     ]);
     await waitForStderr(evse, /evse ready/, 15_000);
     const t0 = performance.now();
@@ -220,6 +222,7 @@ for (const c of [
   { protocol: "din", mode: "dc", seed: 7, soc: 50, targetSoc: 51, batteryKwh: 75, chargerKw: 150 },
   { protocol: "iso2", mode: "dc", seed: 11, soc: 50, targetSoc: 51, batteryKwh: 75, chargerKw: 150 },
   { protocol: "iso2", mode: "ac", seed: 13, soc: 50, targetSoc: 50.5, batteryKwh: 60, chargerKw: 150 },
+  { protocol: "iso20", mode: "ac", seed: 17, soc: 50, targetSoc: 50.5, batteryKwh: 60, chargerKw: 150 },
 ] as const satisfies readonly Case[]) {
   test(
     `${c.protocol} ${c.mode}: nacs simulate --seed ${c.seed} and the live pair exchange the same V2G message types in the same order`,
@@ -236,7 +239,8 @@ for (const c of [
         // Both live sides saw the very same messages (not only the same types).
         assert.deepEqual(live.ev, live.evse, "EV and EVSE records list the same messages");
         const expected = sequence(sim);
-        const loop = c.mode === "ac" ? "ChargingStatus" : "CurrentDemand";
+        const loop =
+          c.mode === "ac" ? (c.protocol === "iso20" ? "AC_ChargeLoop" : "ChargingStatus") : "CurrentDemand";
         assert.ok(expected.includes(loop) && expected.at(-1) === "SessionStop", `${expected}`);
         assert.deepEqual(sequence(live.evse), expected);
         assert.deepEqual(sequence(live.ev), expected);

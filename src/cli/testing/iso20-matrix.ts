@@ -29,6 +29,8 @@ export interface Iso20MatrixService {
 export const ISO20_MATRIX_SERVICES: readonly Iso20MatrixService[] = [
   { service: "dc", energy: "charge", loop: "DC_ChargeLoopReq" },
   { service: "dc-bpt", energy: "discharge", loop: "DC_ChargeLoopReq" },
+  { service: "ac", energy: "charge", loop: "AC_ChargeLoopReq" },
+  { service: "ac-bpt", energy: "discharge", loop: "AC_ChargeLoopReq" },
 ];
 
 /** How the V2G bytes travel: plain TCP (the lab switch `--iso20-without-tls`) or TLS 1.3 (mutual TLS). */

@@ -27,6 +27,7 @@ import {
   createEvcc,
   DEFAULT_EVCC_PACING,
   decodeSdpResponse,
+  dischargeDone,
   dischargingNow,
   type EvccReadings,
   encodeSdpRequest,
@@ -43,6 +44,7 @@ import { active, type EvDcState, gateContactors, maybeUnlock, setCharger, setPha
 import {
   BOARD_LOST_STOP,
   DC_CURRENT_DEMAND_INTERVAL_MS,
+  EV_STOP_MIN_SOC,
   type EvDcConfig,
   type EvDcEffect,
   type EvDcEvent,
@@ -113,6 +115,8 @@ export function initialEvDc(
       pacing: { ...DEFAULT_EVCC_PACING, ...cfg.evcc.pacing, loopMs: cfg.currentDemandIntervalMs },
       readings: {
         ...createEvcc().readings,
+        // what the configuration says beyond the battery and OBC (e.g. a bidirectional EV's minimum SOC)
+        ...cfg.evcc.readings,
         ...staticReadings(cfg.battery, cfg.obc),
         socPercent,
         batteryVoltageV,
@@ -175,10 +179,13 @@ export function stepEvDc(s0: EvDcState, ev: EvDcEvent): [EvDcState, EvDcEffect[]
       break;
     case "bms":
       s = { ...s, socPercent: ev.socPercent, batteryVoltageV: ev.batteryVoltageV, readingsDirty: true };
-      if (s.evcc.charging && !s.stopReason && dischargingNow(s.evcc)) {
-        if (ev.socPercent <= s.cfg.minSocPercent) s = evStop(s, "minimum SOC reached", t, fx, false);
-      } else if (s.evcc.charging && !s.stopReason && ev.socPercent >= s.cfg.targetSocPercent)
-        s = evStop(s, "target SOC reached", t, fx, false);
+      if (s.evcc.charging && !s.stopReason) {
+        // ISO 15118-20 BPT: a discharging EV gives energy back down to its minimum SOC
+        if (dischargingNow(s.evcc)) {
+          if (dischargeDone(ev.socPercent, s.cfg.minSocPercent, s.cfg.battery.capacityWh))
+            s = evStop(s, EV_STOP_MIN_SOC, t, fx, false);
+        } else if (ev.socPercent >= s.cfg.targetSocPercent) s = evStop(s, "target SOC reached", t, fx, false);
+      }
       break;
     case "slac-frame":
       s = slac(s, { kind: "frame", frame: ev.frame, tMs: t }, fx);

@@ -137,13 +137,13 @@ function portCommand(
       return gateContactors({ ...s, contactorsWant: true }, fx);
     }
     case "charger":
-      // The on-board charger never draws once the EV has stopped; it draws only AC (refuseAc).
-      if (c.currentA > 0 && (s.stopReason || refuseAc(s))) {
+      // The on-board charger never draws (nor feeds back, BPT) once the EV has stopped; only on AC (refuseAc).
+      if (c.currentA !== 0 && (s.stopReason || refuseAc(s))) {
         const why = s.stopReason ? null : refuseAc(s);
         if (why) fx.push({ kind: "log", level: "warn", msg: why });
         return setCharger(s, 0, fx);
       }
-      return setCharger(s, Math.min(c.currentA, s.cfg.obc.maxCurrentA), fx);
+      return setCharger(s, Math.max(-s.cfg.obc.maxCurrentA, Math.min(c.currentA, s.cfg.obc.maxCurrentA)), fx);
   }
 }
 

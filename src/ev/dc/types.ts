@@ -12,6 +12,8 @@ import type { DcBatteryConfig } from "./battery.js";
 export const DC_CURRENT_DEMAND_INTERVAL_MS = 200;
 /** Stop reason when WeldingDetection shows the inlet still live with the EV contactors open. */
 export const EV_STOP_WELDED = "welded contactor";
+/** Stop reason when a discharging EV (ISO 15118-20 BPT) reaches its minimum SOC: a normal end. */
+export const EV_STOP_MIN_SOC = "minimum SOC reached";
 /** Stop reason prefix when pre-charge does not reach the battery voltage in time. */
 export const EV_STOP_PRECHARGE = "pre-charge failed";
 /** Stop reason when the board stops answering (same words as the EVSE's `board-lost` stop reason). */

@@ -135,7 +135,8 @@ const bye = z.object({ type: z.literal("bye") });
 /** Pilot duty %: 100 = steady +12 V (X1), 0 = steady −12 V (state F), else PWM (IEC 61851-1 Annex A). */
 const evseDuty = z.object({ type: z.literal("duty"), duty: percent });
 const evseModule = z.discriminatedUnion("op", [
-  z.object({ type: z.literal("module"), op: z.literal("set"), voltageV: nonNegative, currentA: nonNegative }),
+  // a negative current is a discharge set point: the bidirectional module sinks it (ISO 15118-20 DC_BPT)
+  z.object({ type: z.literal("module"), op: z.literal("set"), voltageV: nonNegative, currentA: z.number() }),
   z.object({ type: z.literal("module"), op: z.literal("off"), emergency: z.boolean() }),
 ]);
 const contactors = z.object({ type: z.literal("contactors"), closed: z.boolean() });
@@ -184,8 +185,11 @@ const bms = z.object({ type: z.literal("bms"), socPercent: percent, batteryVolta
 const evReadings = [evDuty, pp, lock, inlet, bms] as const;
 
 const s2 = z.object({ type: z.literal("s2"), closed: z.boolean() });
-/** AC: the on-board charger draws at most this current (A RMS; 0 = off). */
-const charger = z.object({ type: z.literal("charger"), currentA: nonNegative });
+/**
+ * AC: the on-board charger draws at most this current (A RMS; 0 = off); negative: it feeds that current back
+ * into the supply (ISO 15118-20 AC_BPT).
+ */
+const charger = z.object({ type: z.literal("charger"), currentA: z.number() });
 const evCommands = [s2, contactors, charger, lock] as const;
 
 /** Command schemas per role (host → board, without envelope). */

@@ -44,6 +44,8 @@ const SAMPLES: Record<BoardRole, Record<BoardSender, readonly AnyBoardBody[]>> =
       { type: "duty", duty: 100 },
       { type: "duty", duty: 53.3 },
       { type: "module", op: "set", voltageV: 400, currentA: 125.5 },
+      // ISO 15118-20 DC_BPT: a discharge set point
+      { type: "module", op: "set", voltageV: 400, currentA: -80 },
       { type: "module", op: "off", emergency: true },
       { type: "contactors", closed: true },
       { type: "isolation", op: "start", voltageV: 500 },
@@ -73,6 +75,8 @@ const SAMPLES: Record<BoardRole, Record<BoardSender, readonly AnyBoardBody[]>> =
       ...control.host.slice(1),
       { type: "s2", closed: true },
       { type: "charger", currentA: 32 },
+      // ISO 15118-20 AC_BPT: the on-board charger feeds 16 A back
+      { type: "charger", currentA: -16 },
       { type: "contactors", closed: false },
       { type: "lock", locked: true },
     ],

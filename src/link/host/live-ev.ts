@@ -6,7 +6,7 @@
  * once the V2G session has ended).
  */
 import type { EvDcConfig, EvDcEvent, EvDcPhase, EvDcState } from "../../ev/dc/index.js";
-import { initialEvDc } from "../../ev/dc/index.js";
+import { EV_STOP_MIN_SOC, initialEvDc } from "../../ev/dc/index.js";
 import { type Clock, clockFrom, type MachineDriver, realClock } from "../../machine/index.js";
 import type { DcSessionPhase } from "../../v2g/index.js";
 import type { LinkLogger } from "../logger.js";
@@ -34,7 +34,7 @@ export const EV_STOP_EVSE_ENDED = "EVSE ended the session";
  */
 export const EV_NORMAL_STOP_REASONS: readonly string[] = Object.freeze([
   "target SOC reached",
-  "minimum SOC reached",
+  EV_STOP_MIN_SOC,
   "stopped by the driver",
   EV_STOP_EVSE_ENDED,
 ]);

@@ -5,9 +5,14 @@
  * the relay is closed and the inlet voltage is within its input window (digest §3.1, ANSI C84.1 range B).
  *
  * Energy definitions, as for DC:
- *   delivered (EVSE meter, at the relay) = stored + losses
+ *   delivered (EVSE meter, at the relay, net) = stored + losses
  *   losses = OBC conversion loss (src/ev/obc.ts) — the cable loss of a 48 A AC circuit is neglected
  *   stored = what reaches the battery (moves the SOC)
+ *
+ * A bidirectional OBC (ISO 15118-20 AC_BPT) feeds current back when commanded a negative current: the meter
+ * runs backwards (delivered goes negative), `dischargedWh` counts the export, the battery gives the exported
+ * energy plus the conversion loss — energy at the meter = −(energy out of the battery − losses), the same
+ * balance with a negative `stored`.
  *
  * The same class shape as {@link DcPath}, so the world, the faults and the reports read both alike: `k1` is
  * the relay, `k2` (the EV's DC contactors) stays open, `i` is the AC RMS current.
@@ -31,7 +36,7 @@ export class AcPath extends DcPath {
   readonly supplyV: number;
   /** Current the OBC was commanded to draw at most (A). */
   obcSetA = 0;
-  /** The OBC's own maximum input current (A). */
+  /** The OBC's own maximum input current (A); also its most fed back. */
   readonly obcMaxA: number;
 
   constructor(
@@ -52,7 +57,7 @@ export class AcPath extends DcPath {
 
   /** The on-board charger ramps down while the relay is still closed. */
   override get windingDown(): boolean {
-    return this.k1 && this.i > this.target();
+    return this.k1 && Math.abs(this.i) > Math.abs(this.target());
   }
 
   /** The relay is closed: AC on the pins. */
@@ -76,15 +81,17 @@ export class AcPath extends DcPath {
     return this.ocvV + (pOut / Math.max(this.ocvV, 1)) * this.battery.rIntOhm;
   }
 
-  /** OBC output (W) at input current `i` (A). */
+  /** Battery-side power (W) at input current `i` (A): charging input minus loss, discharging −(export + loss). */
   private outputW(i: number): number {
     const pin = this.supplyV * i;
-    return pin > 0 ? Math.max(0, pin - OBC_NO_LOAD_LOSS_W - OBC_PROPORTIONAL_LOSS * pin) : 0;
+    if (pin > 0) return Math.max(0, pin - OBC_NO_LOAD_LOSS_W - OBC_PROPORTIONAL_LOSS * pin);
+    if (pin < 0) return pin - OBC_NO_LOAD_LOSS_W + OBC_PROPORTIONAL_LOSS * pin;
+    return 0;
   }
 
   private target(): number {
     if (!this.k1 || obcSupplyVerdict(this.supplyV) !== "ok") return 0;
-    return Math.max(0, Math.min(this.obcSetA, this.obcMaxA));
+    return Math.max(-this.obcMaxA, Math.min(this.obcSetA, this.obcMaxA));
   }
 
   override transient(): boolean {
@@ -105,26 +112,32 @@ export class AcPath extends DcPath {
     }
     const target = this.target();
     const i0 = this.i;
-    const rate = target >= i0 ? SIM_OBC_RAMP_A_PER_MS : SIM_OBC_RAMP_DOWN_A_PER_MS;
+    // slow toward a larger magnitude (either direction), fast toward zero
+    const rate = Math.abs(target) > Math.abs(i0) ? SIM_OBC_RAMP_A_PER_MS : SIM_OBC_RAMP_DOWN_A_PER_MS;
     const reach = Math.abs(target - i0) / rate;
     const d1 = Math.min(dt, reach);
     const i1 = d1 === reach ? target : i0 + Math.sign(target - i0) * rate * d1;
+    // one interval stays on one side of zero in practice (the OBC is stopped before it turns round); the
+    // integral is signed, the loss goes with the magnitude
     const intI = ((i0 + i1) / 2) * d1 + i1 * (dt - d1);
-    const drawMs = (i0 > 0 || i1 > 0 ? d1 : 0) + (i1 > 0 ? dt - d1 : 0);
+    const drawMs = (i0 !== 0 || i1 !== 0 ? d1 : 0) + (i1 !== 0 ? dt - d1 : 0);
     const scale = this.energyTimeScale;
     const inputWh = (this.supplyV * intI * scale) / MS_PER_H;
-    const lossWh = ((OBC_NO_LOAD_LOSS_W * drawMs) / MS_PER_H) * scale + OBC_PROPORTIONAL_LOSS * inputWh;
-    const losses = Math.min(inputWh, lossWh);
+    const lossWh =
+      ((OBC_NO_LOAD_LOSS_W * drawMs) / MS_PER_H) * scale + OBC_PROPORTIONAL_LOSS * Math.abs(inputWh);
+    const losses = inputWh > 0 ? Math.min(inputWh, lossWh) : inputWh < 0 ? lossWh : 0;
     const stored = inputWh - losses;
     this.energyWh += inputWh;
+    if (inputWh < 0) this.dischargedWh -= inputWh;
     this.lossesWh += losses;
     this.storedWh += stored;
-    if (intI > 0) this.chargingMs += dt;
+    if (intI !== 0) this.chargingMs += dt;
     this.soc = socAfter(this.battery, this.soc, stored);
     this.i = i1;
     this.vLink = this.evseVoltageV;
-    this.notePower(this.powerW);
+    this.notePower(this.powerW); // charge peak, or the discharge peak when negative
     if (this.i > this.peakCurrentA) this.peakCurrentA = this.i;
+    if (-this.i > this.peakDischargeCurrentA) this.peakDischargeCurrentA = -this.i;
     if (this.evseVoltageV > this.peakVoltageV) this.peakVoltageV = this.evseVoltageV;
   }
 }

@@ -3,7 +3,7 @@
  * SLAC, SDP, SECC) and EV (battery, profile, SLAC, EVCC) controller configurations and the world between
  * them. Pure and platform-neutral.
  */
-import { dcBatteryConfig, evDcConfig } from "../../ev/dc/index.js";
+import { dcBatteryConfig, EV_DEFAULT_MIN_SOC_PERCENT, evDcConfig } from "../../ev/dc/index.js";
 import { applyEvProfile } from "../../ev/profiles.js";
 import { EVSE_DEFAULT_AC_SUPPLY, evseDcConfig, powerModuleConfig } from "../../evse/dc/index.js";
 import { seededPrng } from "../../slac/index.js";
@@ -27,12 +27,28 @@ export function linkLocalOf(m: Uint8Array): Uint8Array {
   return a;
 }
 
+/** ISO 15118-20 BPT: the EV's minimum SOC when the options name none (%), the end of a discharge run. */
+export const SIM_BPT_DEFAULT_MIN_SOC = EV_DEFAULT_MIN_SOC_PERCENT;
+
+/** True for the bidirectional service names (dc-bpt, ac-bpt). */
+export function isBptServiceName(service: DcSessionOptions["service"]): boolean {
+  return service === "dc-bpt" || service === "ac-bpt";
+}
+
+/** The options with the power path the -20 service implies (ac, ac-bpt → the AC path), unless one is named. */
+export function withServiceEnergy(o: DcSessionOptions): DcSessionOptions {
+  const ac = o.service === "ac" || o.service === "ac-bpt";
+  return ac && o.energy === undefined ? { ...o, energy: "ac" } : o;
+}
+
 /** Build the simulator for `o` (not yet run). */
 export function createDcSim(o: DcSessionOptions): DcSim {
   const seed = o.seed ?? 1;
   const module = powerModuleConfig(o.chargerVariant ?? "1000v", o.chargerKw * 1000);
   const battery = dcBatteryConfig(o.evClass ?? "800v", o.batteryKwh);
-  const bidirectional = o.service === "dc-bpt" || o.service === "ac-bpt";
+  // DC_BPT / AC_BPT: both sides bidirectional; the EV gives energy back from the start (unless told not to)
+  // down to its minimum SOC
+  const bidirectional = isBptServiceName(o.service);
   return new DcSim({
     socStart: o.socStart,
     seed: o.seed,

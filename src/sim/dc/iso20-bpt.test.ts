@@ -55,7 +55,7 @@ for (const control of ["scheduled", "dynamic"] as const) {
     // the meter saw energy in both directions: what went in is the net plus what came back
     assert.ok(r.energyDeliveredWh + r.energyDischargedWh > 1000, JSON.stringify(r.energyDeliveredWh));
     assert.ok(r.peakPowerW > 100_000 && r.peakDischargePowerW > 100_000);
-    assert.ok(r.socEnd <= 55, `socEnd ${r.socEnd}`);
+    assert.ok(r.socEnd < 55.01, `socEnd ${r.socEnd}`);
     assert.ok(balanceError(r) < 0.01, `balance ${balanceError(r)}`);
     assert.deepEqual(r.safety, []);
   });

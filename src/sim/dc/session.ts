@@ -14,7 +14,8 @@ import type { RecordSink } from "../record/types.js";
 import type { TimelineEntry } from "../session.js";
 import { timelineOf } from "../session.js";
 import type { TraceEntry } from "../trace.js";
-import { createDcSim } from "./build.js";
+import { AcPath } from "./ac-path.js";
+import { createDcSim, isBptServiceName, withServiceEnergy } from "./build.js";
 import { SIM_DC_NET_LATENCY_MS, SIM_DC_TRACE_CURRENT_STEP_A } from "./constants.js";
 import type { DcSim, TripReport } from "./dc-sim.js";
 import { type DcSimPhase, FAULTS, type FaultName } from "./faults.js";
@@ -43,6 +44,11 @@ export const DC_SCRIPT_STALL_MS = 60_000;
 
 /** Default virtual-time limit of a DC session (s): 4 hours. */
 export const DC_SESSION_MAX_DURATION_S = 4 * 3600;
+/**
+ * Default virtual-time limit of an AC session over high-level communication (s): 12 hours — an AC charge or
+ * an AC_BPT discharge of tens of kWh at 7–11 kW takes hours (design choice).
+ */
+export const AC_HLC_SESSION_MAX_DURATION_S = 12 * 3600;
 /** After both sides ended, wait at most this long for the inlet to discharge and unlock (ms). */
 export const DC_SESSION_SETTLE_MS = 5_000;
 
@@ -142,7 +148,8 @@ export interface DcSessionSummary {
   responseTimesMs: ResponseTimesMs;
   safety: TripReport[];
   /** Highest output current and voltage at the EVSE (A, V) — never above the EVSE limits. */
-  outputPeak: { currentA: number; voltageV: number };
+  /** Highest output current and voltage; `dischargeCurrentA`: highest current fed back (A, ISO 15118-20 BPT). */
+  outputPeak: { currentA: number; voltageV: number; dischargeCurrentA: number };
   /** EVSE…LimitAchieved flags reported in CurrentDemandRes (true if ever set). */
   limitsAchieved: { current: boolean; voltage: boolean; power: boolean };
   /** `--transport tcp`: the real TCP connections and bytes that carried the V2G session. */
@@ -179,7 +186,15 @@ export interface DcSessionStatus {
   phase: string;
 }
 
-export { createDcSim, DC_SIM_EV_MAC, DC_SIM_EVSE_MAC, DC_SIM_SECC_PORT, linkLocalOf } from "./build.js";
+export {
+  createDcSim,
+  DC_SIM_EV_MAC,
+  DC_SIM_EVSE_MAC,
+  DC_SIM_SECC_PORT,
+  isBptServiceName,
+  linkLocalOf,
+  SIM_BPT_DEFAULT_MIN_SOC,
+} from "./build.js";
 
 /** How long the simulator waits in wall time for in-flight V2G bytes on a real carrier (ms). Design choice. */
 export const DC_CARRIER_WAIT_MS = 5_000;
@@ -195,9 +210,11 @@ export class DcSession {
   private readonly maxMs: number;
   private readonly trace: TraceEntry[] = [];
 
-  constructor(opts: DcSessionOptions) {
+  constructor(opts0: DcSessionOptions) {
+    const opts = withServiceEnergy(opts0);
     this.opts = opts;
-    this.maxMs = (opts.maxDurationS ?? DC_SESSION_MAX_DURATION_S) * 1000;
+    const limitS = opts.energy === "ac" ? AC_HLC_SESSION_MAX_DURATION_S : DC_SESSION_MAX_DURATION_S;
+    this.maxMs = (opts.maxDurationS ?? limitS) * 1000;
     const user = opts.onRecord;
     const trace = this.trace;
     this.sim = createDcSim({
@@ -404,7 +421,11 @@ export class DcSession {
       messages: { ...sim.ctl.messages },
       responseTimesMs: rt,
       safety: sim.trips.map((t) => ({ ...t })),
-      outputPeak: { currentA: round(p.peakCurrentA, 1), voltageV: round(p.peakVoltageV, 1) },
+      outputPeak: {
+        currentA: round(p.peakCurrentA, 1),
+        voltageV: round(p.peakVoltageV, 1),
+        dischargeCurrentA: round(p.peakDischargeCurrentA, 1),
+      },
       limitsAchieved: lim,
       sessions: plugInSummaries({
         plugIns: sim.plugIns,

@@ -1,5 +1,8 @@
 /** supportedAppProtocol handshake: namespaces and the SECC/EVCC negotiation functions. */
 export {
+  ISO20_NAMESPACE,
+  type Iso20Family,
+  iso20FamilyOf,
   NS_DIN_70121,
   NS_ISO_15118_2,
   NS_ISO_15118_20_AC,

@@ -2,7 +2,7 @@
  * supportedAppProtocol namespaces and versions (digest §5.5 "Namespaces", §3.3 Tesla SAP offer).
  */
 
-/** A V2G application protocol nacs implements a session machine for (`iso20`: ISO 15118-20 DC, EIM). */
+/** A V2G application protocol nacs implements a session machine for (`iso20`: ISO 15118-20 AC and DC, EIM). */
 export type V2gProtocol = "din" | "iso2" | "iso20";
 
 /** DIN SPEC 70121 message-set namespace (digest §5.5, EG-DT). */
@@ -17,8 +17,24 @@ export const NS_TESLA_DIN_2018 = "urn:tesla:din:2018:MsgDef";
  * `-20:AC`, never `-20:CommonMessages`).
  */
 export const NS_ISO_15118_20_DC = "urn:iso:std:iso:15118:-20:DC";
-/** ISO 15118-20 AC namespace (digest §1.2); recognised, not served (nacs runs -20 DC only). */
+/** ISO 15118-20 AC namespace a -20 EV offers for the AC service family (digest §1.2). */
 export const NS_ISO_15118_20_AC = "urn:iso:std:iso:15118:-20:AC";
+
+/** The -20 energy families nacs serves, by their supportedAppProtocol namespace (digest §1.2). */
+export type Iso20Family = "AC" | "DC";
+
+/** The -20 namespace of a family. */
+export const ISO20_NAMESPACE: Readonly<Record<Iso20Family, string>> = {
+  AC: NS_ISO_15118_20_AC,
+  DC: NS_ISO_15118_20_DC,
+};
+
+/** The -20 family a namespace stands for, or undefined (not a -20 namespace nacs serves). */
+export function iso20FamilyOf(ns: string): Iso20Family | undefined {
+  if (ns === NS_ISO_15118_20_DC) return "DC";
+  if (ns === NS_ISO_15118_20_AC) return "AC";
+  return undefined;
+}
 
 /** Namespace and version of each protocol nacs speaks (DIN 70121 and ISO 15118-2 are version 2.0, ISO 15118-20 1.0). */
 export const PROTOCOL_VERSIONS: Readonly<
@@ -34,6 +50,6 @@ export const PROTOCOL_VERSIONS: Readonly<
 export function protocolOfNamespace(ns: string): V2gProtocol | undefined {
   if (ns === NS_DIN_70121) return "din";
   if (ns === NS_ISO_15118_2) return "iso2";
-  if (ns === NS_ISO_15118_20_DC) return "iso20";
+  if (iso20FamilyOf(ns)) return "iso20";
   return undefined;
 }

@@ -77,7 +77,7 @@ test("property: the chosen entry is the supported one with the best (lowest) Pri
   );
 });
 
-test("ISO 15118-20: the -20:DC namespace (version 1.0) is iso20; the EV's Priority decides; -20:AC is not served", () => {
+test("ISO 15118-20: the -20:DC and -20:AC namespaces (version 1.0) are iso20, each only where the station has that hardware; the EV's Priority decides", () => {
   const offer = buildAppProtocolReq(["iso20", "iso2", "din"]);
   assert.deepEqual(offer.AppProtocol[0], {
     ProtocolNamespace: NS_ISO_15118_20_DC,
@@ -90,7 +90,14 @@ test("ISO 15118-20: the -20:DC namespace (version 1.0) is iso20; the EV's Priori
   assert.equal(selectAppProtocol(offer, ["iso2", "din"]).protocol, "iso2");
   assert.equal(selectAppProtocol(offer, ["din"]).protocol, "din");
   const ac = { AppProtocol: [ap(NS_ISO_15118_20_AC, 1, 1, 1), ap(NS_ISO_15118_2, 2, 2)] };
-  assert.equal(selectAppProtocol(ac, ["iso20", "iso2"]).protocol, "iso2");
+  assert.equal(selectAppProtocol(ac, ["iso20", "iso2"], ["DC"]).protocol, "iso2", "-20:AC at a DC station");
+  assert.equal(selectAppProtocol(ac, ["iso20", "iso2"], ["AC"]).protocol, "iso20");
+  assert.equal(
+    selectAppProtocol(offer, ["iso20", "iso2"], ["AC"]).protocol,
+    "iso2",
+    "-20:DC at an AC station",
+  );
+  assert.equal(buildAppProtocolReq(["iso20"], "AC").AppProtocol[0]?.ProtocolNamespace, NS_ISO_15118_20_AC);
   const minor = selectAppProtocol({ AppProtocol: [ap(NS_ISO_15118_20_DC, 1, 4, 1, 1)] }, ["iso20"]);
   assert.equal(minor.res.ResponseCode, "OK_SuccessfulNegotiationWithMinorDeviation");
 });

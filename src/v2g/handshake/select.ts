@@ -4,7 +4,14 @@
  * `urn:tesla:din:2018:MsgDef` offer is simply unsupported, so DIN wins. No match → Failed_NoNegotiation.
  */
 import type { appHandshake } from "../../codecs/index.js";
-import { PROTOCOL_VERSIONS, protocolOfNamespace, type V2gProtocol } from "./namespaces.js";
+import {
+  ISO20_NAMESPACE,
+  type Iso20Family,
+  iso20FamilyOf,
+  PROTOCOL_VERSIONS,
+  protocolOfNamespace,
+  type V2gProtocol,
+} from "./namespaces.js";
 
 type SapReq = appHandshake.supportedAppProtocolReq;
 type SapRes = appHandshake.supportedAppProtocolRes;
@@ -21,13 +28,20 @@ export interface SapSelection {
 /**
  * SECC side: choose among `supported` (any order; the EV's Priority decides) the EV's best-priority entry
  * whose namespace and major version match. A minor-version difference gives
- * OK_SuccessfulNegotiationWithMinorDeviation.
+ * OK_SuccessfulNegotiationWithMinorDeviation. ISO 15118-20 entries count only for the energy families the
+ * station serves (`iso20Families`: -20:AC with AC hardware, -20:DC with DC; ISO 15118-20 digest §1.2).
  */
-export function selectAppProtocol(req: SapReq, supported: readonly V2gProtocol[]): SapSelection {
+export function selectAppProtocol(
+  req: SapReq,
+  supported: readonly V2gProtocol[],
+  iso20Families: readonly Iso20Family[] = ["AC", "DC"],
+): SapSelection {
   let best: { protocol: V2gProtocol; schemaId: number; priority: number; minorDiffers: boolean } | undefined;
   for (const ap of req.AppProtocol) {
     const protocol = protocolOfNamespace(ap.ProtocolNamespace);
     if (!protocol || !supported.includes(protocol)) continue;
+    const family = iso20FamilyOf(ap.ProtocolNamespace);
+    if (family && !iso20Families.includes(family)) continue;
     const v = PROTOCOL_VERSIONS[protocol];
     if (ap.VersionNumberMajor !== v.major) continue;
     if (best && best.priority <= ap.Priority) continue;
@@ -53,12 +67,15 @@ export function selectAppProtocol(req: SapReq, supported: readonly V2gProtocol[]
 
 /**
  * EVCC side: the request offering `protocols` in the given priority order (first = Priority 1), SchemaIDs
- * 1, 2, … in the same order.
+ * 1, 2, … in the same order; ISO 15118-20 under the namespace of the EV's energy family (digest §1.2).
  */
-export function buildAppProtocolReq(protocols: readonly V2gProtocol[]): SapReq {
+export function buildAppProtocolReq(
+  protocols: readonly V2gProtocol[],
+  iso20Family: Iso20Family = "DC",
+): SapReq {
   return {
     AppProtocol: protocols.map((p, i) => ({
-      ProtocolNamespace: PROTOCOL_VERSIONS[p].namespace,
+      ProtocolNamespace: p === "iso20" ? ISO20_NAMESPACE[iso20Family] : PROTOCOL_VERSIONS[p].namespace,
       VersionNumberMajor: PROTOCOL_VERSIONS[p].major,
       VersionNumberMinor: PROTOCOL_VERSIONS[p].minor,
       SchemaID: i + 1,

@@ -9,14 +9,23 @@ import { SessionError } from "../session/errors.js";
 import type { DecodedRequest, EncodedMessage } from "../session/secc-protocol.js";
 import { V2gtpPayloadType } from "../v2gtp.js";
 
-/** Payload types a -20 DC session accepts (digest §1.1; 0x8001 as CommonMessages, digest §8). */
-export const ISO20_DC_PAYLOAD_TYPES: readonly number[] = [
+/**
+ * Payload types a -20 session accepts (digest §1.1: CommonMessages 0x8002, AC 0x8003, DC 0x8004; 0x8001 as
+ * CommonMessages, digest §8). The service selected decides which of AC_* / DC_* messages may follow.
+ */
+export const ISO20_PAYLOAD_TYPES: readonly number[] = [
   V2gtpPayloadType.mainstream20,
+  V2gtpPayloadType.ac20,
   V2gtpPayloadType.dc20,
   V2gtpPayloadType.exi,
 ];
+/** @deprecated The -20 payload types are {@link ISO20_PAYLOAD_TYPES} (AC and DC). */
+export const ISO20_DC_PAYLOAD_TYPES = ISO20_PAYLOAD_TYPES;
 
-/** The payload type of a -20 element: DC_* messages travel in the DC set (0x8004), the rest in CommonMessages. */
+/**
+ * The payload type of a -20 element: DC_* messages travel in the DC set (0x8004), AC_* in the AC set (0x8003),
+ * the rest in CommonMessages.
+ */
 export function iso20PayloadTypeOf(element: string): number {
   if (element.startsWith("DC_")) return V2gtpPayloadType.dc20;
   if (element.startsWith("AC_")) return V2gtpPayloadType.ac20;

@@ -1,11 +1,15 @@
 /**
- * EVCC decisions of an ISO 15118-20 DC EIM session (ISO 15118-20 digest §3.2): the -20 steps before the cable
+ * EVCC decisions of an ISO 15118-20 EIM session (ISO 15118-20 digest §3.2): the -20 steps before the cable
  * check (AuthorizationSetup, Authorization, ServiceDiscovery, ServiceDetail, ServiceSelection,
- * DC_ChargeParameterDiscovery, ScheduleExchange) and the -20 ends of PreCharge (one last DC_PreChargeReq with
- * EVProcessing Finished, [V2G20-2006]); everything from the cable check on is the DIN/ISO-2 DC flow of
- * `evcc-flow.ts` (S2, contactors, pre-charge match, charge loop, welding detection, SessionStop).
+ * AC/DC_ChargeParameterDiscovery, ScheduleExchange) and the -20 ends of PreCharge (one last DC_PreChargeReq
+ * with EVProcessing Finished, [V2G20-2006]); everything from the cable check on is the DIN/ISO-2 DC flow of
+ * `evcc-flow.ts` (S2, contactors, pre-charge match, charge loop, welding detection, SessionStop). AC and
+ * AC_BPT: ScheduleExchange → S2 closed → PowerDelivery(Start) → AC_ChargeLoop (the on-board charger follows
+ * the EVSE's target power, negative = feeding back) → PowerDelivery(Stop) at the full SOC, or at the minimum
+ * SOC when discharging → SessionStop.
  */
-import { afterResponse, closeS2, type FlowDecision } from "./evcc-flow.js";
+import { acChargerCurrentA, acNominalV, dischargeDone, wantsDischarge } from "./evcc-ac20.js";
+import { afterResponse, closeS2, type FlowDecision, loopDecision } from "./evcc-flow.js";
 import { checkChargerLimits } from "./evcc-limits.js";
 import type { ResponseView } from "./evcc-protocol.js";
 import { clearEvccTimer, type EvccIso20, type EvccState, setEvccTimer } from "./evcc-state.js";
@@ -47,6 +51,8 @@ function freshIso20(s: EvccState): EvccIso20 {
     parameterSetId: null,
     controlMode: s.cfg.iso20ControlMode,
     preChargeFinished: false,
+    bptChannel: "Charge",
+    acCurrentA: 0,
   };
 }
 
@@ -110,13 +116,19 @@ export function afterResponseIso20(
       if (!set)
         return {
           state: s,
-          end: { reason: "incompatible", detail: `EVSE offers no DC parameter set with ControlMode ${want}` },
+          end: {
+            reason: "incompatible",
+            detail: `EVSE offers no parameter set of service ${evcc20(s).serviceId} with ControlMode ${want}`,
+          },
         };
       return next({ ...s, iso20: { ...evcc20(s), parameterSetId: set.id } }, "PaymentSelection");
     }
     case "PaymentSelection":
       return next(s, "ChargeParameterDiscovery");
     case "ChargeParameterDiscovery": {
+      // -20 AC gives power; the on-board charger checks the current it makes at the nominal voltage
+      if (isAcService(evcc20(s).serviceId))
+        s = { ...s, evse: { ...s.evse, acMaxCurrentA: s.evse.acMaxChargePowerW / acNominalV(s) } };
       const verdict = checkChargerLimits(s);
       if (verdict.kind === "refuse") {
         fx.push({ kind: "log", level: "warn", msg: verdict.detail });
@@ -129,6 +141,7 @@ export function afterResponseIso20(
     case "ScheduleExchange":
       if (ongoing) return next(s, "ScheduleExchange", p.ongoingMs);
       s = clearEvccTimer(s, "ongoing", fx);
+      if (isAcService(evcc20(s).serviceId)) return acStart(s, tMs, fx);
       s = closeS2(s, fx);
       s = setEvccTimer(s, "cable-check", tMs + V2G_EVCC_CABLE_CHECK_TIMEOUT_ISO20_MS, fx);
       return next(s, "CableCheck", Math.max(0, s.readings.s2ReadyAtMs - tMs));
@@ -148,7 +161,49 @@ export function afterResponseIso20(
       // the contactors closed by the DIN/ISO-2 decision stay closed
       return next({ ...d.state, iso20: { ...evcc20(d.state), preChargeFinished: true } }, "PreCharge");
     }
+    case "PowerDelivery":
+      if (!isAcService(evcc20(s).serviceId)) return afterResponse(s, name, view, tMs, fx);
+      if (s.progress === "start") {
+        s = closeS2({ ...s, charging: true }, fx);
+        return next(setAcCurrent(s, fx), "ChargingStatus");
+      }
+      return afterResponse({ ...s, iso20: { ...evcc20(s), acCurrentA: 0 } }, name, view, tMs, fx);
+    case "ChargingStatus": {
+      const r = s.readings;
+      // a discharging EV stops at its minimum SOC (the charging one at its full SOC, in loopDecision)
+      const d =
+        evcc20(s).bptChannel === "Discharge" && dischargeDone(r.socPercent, r.minSocPercent, r.capacityWh)
+          ? next({ ...s, progress: "stop" }, "PowerDelivery")
+          : loopDecision(s, "ChargingStatus", false);
+      if (d.next?.name === "ChargingStatus") return { ...d, state: setAcCurrent(d.state, fx) };
+      // stopping: the on-board charger to 0 A first, so the contactor never breaks the load (IEC 61851-1)
+      const i = evcc20(d.state);
+      if (i.acCurrentA !== 0)
+        fx.push({ kind: "port-command", command: { port: "charger", op: "set", currentA: 0 } });
+      return { ...d, state: { ...d.state, iso20: { ...i, acCurrentA: 0 } } };
+    }
     default:
       return afterResponse(s, name, view, tMs, fx);
   }
+}
+
+/**
+ * -20 AC after ScheduleExchange (digest §3.2): the direction (BPT_ChannelSelection Discharge when the EV wants
+ * to give energy back), S2 closed (CP C) so the EVSE can close its contactor before it answers
+ * PowerDelivery(Start) (digest §5.1), a delayed S2 closure holding that request.
+ */
+function acStart(s0: EvccState, tMs: number, fx: EvccEffect[]): FlowDecision {
+  const i = evcc20(s0);
+  const bptChannel = wantsDischarge(s0, i) ? "Discharge" : "Charge";
+  const s = closeS2({ ...s0, progress: "start", iso20: { ...i, bptChannel } }, fx);
+  return next(s, "PowerDelivery", Math.max(0, s.readings.s2ReadyAtMs - tMs));
+}
+
+/** Tell the on-board charger the current of the EVSE's target power ({@link acChargerCurrentA}). */
+function setAcCurrent(s: EvccState, fx: EvccEffect[]): EvccState {
+  const i = evcc20(s);
+  const currentA = Math.round(acChargerCurrentA(s, i) * 10) / 10;
+  if (currentA !== i.acCurrentA)
+    fx.push({ kind: "port-command", command: { port: "charger", op: "set", currentA } });
+  return { ...s, iso20: { ...i, acCurrentA: currentA } };
 }

@@ -29,6 +29,11 @@ export interface EvccMessage {
 export interface EvccProtocolModule {
   protocol: V2gProtocol;
   messages: Readonly<Partial<Record<MsgName, EvccMessage>>>;
+  /**
+   * The message for `name` in this session when it depends on more than the name (ISO-20: AC_ or
+   * DC_ChargeParameterDiscovery by the selected service); undefined → `messages[name]`.
+   */
+  messageFor?(s: EvccState, name: MsgName): EvccMessage | undefined;
   /** V2GTP payload types responses may arrive in (absent: EXI 0x8001 only; ISO-20: one per schema set). */
   payloadTypes?: readonly number[];
   decode(
@@ -63,4 +68,9 @@ export function readAcStatus(st: {
     notification: st.EVSENotification as EvseView["notification"],
     notificationMaxDelayS: st.NotificationMaxDelay,
   };
+}
+
+/** The message `name` of `mod` in session `s` ({@link EvccProtocolModule.messageFor}, else by name). */
+export function messageOf(mod: EvccProtocolModule, s: EvccState, name: MsgName): EvccMessage | undefined {
+  return mod.messageFor?.(s, name) ?? mod.messages[name];
 }

@@ -5,7 +5,7 @@
 import type { V2gProtocol } from "../handshake/namespaces.js";
 import { defaultEvccReadings, type EvccReadings } from "../ports/evcc-ports.js";
 import { PRECHARGE_TOLERANCE_IEC_V } from "./dc-physics.js";
-import { type Iso20ControlMode, isBptService } from "./iso20-session.js";
+import { type Iso20BptChannel, type Iso20ControlMode, isBptService } from "./iso20-session.js";
 import { type EnergyTransferMode, isAcMode } from "./secc-state.js";
 import {
   DEFAULT_DIN_EDITION,
@@ -131,9 +131,15 @@ export interface EvseView {
   minVoltageV: number;
   maxCurrentA: number;
   maxPowerW: number;
-  /** AC: EVSEMaxCurrent / nominal voltage. */
+  /** AC: EVSEMaxCurrent / nominal voltage (ISO-20: EVSEMaximumChargePower over the nominal voltage). */
   acMaxCurrentA: number;
   acNominalVoltageV: number;
+  /** ISO-20 AC: EVSEMaximumChargePower (W). */
+  acMaxChargePowerW: number;
+  /** ISO-20 AC_BPT: EVSEMaximumDischargePower (W, magnitude; 0 = none). */
+  acMaxDischargePowerW: number;
+  /** ISO-20 AC: EVSETargetActivePower of the last AC_ChargeLoopRes (W, negative = discharge), or null. */
+  acTargetPowerW: number | null;
   statusCode: string | null;
   isolation: string | null;
   /** "Pause": ISO-20 EVSENotification Pause (the EV stops and ends with SessionStop Pause, digest §7.2). */
@@ -166,6 +172,9 @@ export function emptyEvseView(): EvseView {
     maxPowerW: 0,
     acMaxCurrentA: 0,
     acNominalVoltageV: 0,
+    acMaxChargePowerW: 0,
+    acMaxDischargePowerW: 0,
+    acTargetPowerW: null,
     statusCode: null,
     isolation: null,
     notification: "None",
@@ -192,6 +201,10 @@ export interface EvccIso20 {
   controlMode: Iso20ControlMode;
   /** The DC_PreChargeReq with EVProcessing Finished has been answered ([V2G20-2006]). */
   preChargeFinished: boolean;
+  /** BPT services: the direction chosen at PowerDelivery(Start) (BPT_ChannelSelection). */
+  bptChannel: Iso20BptChannel;
+  /** AC: the current last commanded to the on-board charger (A, negative = feeding back). */
+  acCurrentA: number;
 }
 
 /** State of the EVCC machine. */

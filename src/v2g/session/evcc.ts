@@ -20,13 +20,14 @@ import { V2gtpPayloadType } from "../v2gtp.js";
 import { SessionError } from "./errors.js";
 import { afterResponse, deEnergize, openS2 } from "./evcc-flow.js";
 import { afterResponseIso20, ISO20_EVCC_CONTINUE_ON } from "./evcc-flow-iso20.js";
-import type { EvccProtocolModule } from "./evcc-protocol.js";
+import { type EvccProtocolModule, messageOf } from "./evcc-protocol.js";
 import {
   clearEvccTimer,
   type EvccConfig,
   type EvccState,
   emptyEvseView,
   evccConfig,
+  evccIsAc,
   setEvccTimer,
 } from "./evcc-state.js";
 import { evccMsgTimeoutMs } from "./evcc-timeouts.js";
@@ -124,7 +125,9 @@ function onConnected(s0: EvccState, tMs: number, fx: EvccEffect[]): EvccState {
     refusal: null,
   };
   s = setEvccTimer(s, "communication-setup", tMs + s.cfg.communicationSetupTimeoutMs, fx);
-  const req = s.cfg.appProtocols ? { AppProtocol: s.cfg.appProtocols } : buildAppProtocolReq(s.cfg.protocols);
+  const req = s.cfg.appProtocols
+    ? { AppProtocol: s.cfg.appProtocols }
+    : buildAppProtocolReq(s.cfg.protocols, evccIsAc(s) ? "AC" : "DC");
   if (s.cfg.trace)
     fx.push({ kind: "trace", dir: "tx", protocol: "sap", name: "supportedAppProtocolReq", message: req });
   fx.push({
@@ -162,7 +165,7 @@ function onTimer(s0: EvccState, id: string, tMs: number, fx: EvccEffect[]): Evcc
 
 function sendRequest(s0: EvccState, name: MsgName, tMs: number, fx: EvccEffect[]): EvccState {
   const mod = MODULES[s0.protocol ?? ""];
-  const msg = mod?.messages[name];
+  const msg = mod && messageOf(mod, s0, name);
   if (!mod || !msg) return endEvcc(s0, "internal-error", `no ${name} for protocol ${s0.protocol}`, fx);
   const id =
     name === "SessionSetup"
@@ -242,7 +245,7 @@ function onResponse(
 ): EvccState {
   const mod = MODULES[s0.protocol ?? ""];
   const name = s0.pending as MsgName;
-  const msg = mod?.messages[name];
+  const msg = mod && messageOf(mod, s0, name);
   if (!mod || !msg) return endEvcc(s0, "internal-error", `no ${name} for ${s0.protocol}`, fx);
   const dec = mod.decode(bytes, payloadType);
   if (s0.cfg.trace)

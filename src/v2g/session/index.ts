@@ -6,6 +6,7 @@
 export * from "./dc-physics.js";
 export { SessionError, type SessionErrorCode } from "./errors.js";
 export { createEvcc, stepEvcc } from "./evcc.js";
+export { dischargeDone, ISO20_DISCHARGE_DONE_WH } from "./evcc-ac20.js";
 export {
   type ChargerLimitsVerdict,
   checkChargerLimits,

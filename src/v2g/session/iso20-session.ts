@@ -79,9 +79,17 @@ export interface Iso20Session {
    * null: a resuming EVCC must present the same certificate ([V2G20-2545]).
    */
   vehicleCert: string | null;
-  /** BPT: the channel of the last PowerDeliveryReq(Start) (BPT_ChannelSelection; Charge when absent). */
-  channel: "Charge" | "Discharge";
+  /**
+   * BPT services: the direction the EV chose at PowerDelivery(Start) (BPT_ChannelSelection, digest §6.1);
+   * Charge until it chooses.
+   */
+  bptChannel: Iso20BptChannel;
+  /** AC_BPT: the EV's maximum discharge power from BPT_AC_CPDReqEnergyTransferMode (W, magnitude). */
+  evMaxDischargePowerW: number;
 }
+
+/** BPT_ChannelSelection of PowerDeliveryReq (ISO 15118-20 digest §6.1). */
+export type Iso20BptChannel = "Charge" | "Discharge";
 
 /** A fresh -20 session. */
 export function emptyIso20Session(): Iso20Session {
@@ -95,6 +103,7 @@ export function emptyIso20Session(): Iso20Session {
     resumed: false,
     evccId: "",
     vehicleCert: null,
-    channel: "Charge",
+    bptChannel: "Charge",
+    evMaxDischargePowerW: 0,
   };
 }

@@ -44,3 +44,15 @@ test("ISO 15118-20 DC messages name the same phases (DC_CableCheck, DC_PreCharge
   }
   assert.deepEqual(seen, ["cable-check", "pre-charge", "charging", "stopping"]);
 });
+
+test("ISO 15118-20 AC: AC_ChargeLoop is the AC loop (connecting → charging → stopping, no cable check)", () => {
+  const seq = ["AC_ChargeParameterDiscoveryRes", "PowerDeliveryReq", "AC_ChargeLoopReq", "PowerDeliveryReq"];
+  const seen: string[] = [];
+  let p = "connecting" as Parameters<typeof dcPhaseAfter>[0];
+  for (const n of seq) {
+    const q = dcPhaseAfter(p, n);
+    if (q !== p) seen.push(q);
+    p = q;
+  }
+  assert.deepEqual(seen, ["charging", "stopping"]);
+});

@@ -15,11 +15,13 @@
  */
 import { appHandshake, ExiDecodeError, ExiEncodeError, warningsOf } from "../../codecs/index.js";
 import { dinSeccModule } from "../din/secc/module.js";
+import type { Iso20Family } from "../handshake/namespaces.js";
 import { selectAppProtocol } from "../handshake/select.js";
 import { iso2SeccModule } from "../iso2/secc/module.js";
 import { iso20SeccModule } from "../iso20/secc/module.js";
 import { V2gtpPayloadType } from "../v2gtp.js";
 import { SessionError } from "./errors.js";
+import { isAcService } from "./iso20-session.js";
 import { cpReady } from "./secc-logic.js";
 import type { SeccProtocolModule } from "./secc-protocol.js";
 import {
@@ -156,7 +158,7 @@ function onTimer(s: SeccState, id: string, tMs: number, fx: SeccEffect[]): SeccS
       return endSession(
         st,
         "timeout",
-        `V2G_SECC_Sequence_Timeout (${s.protocol === "iso20" && s.last === "CurrentDemand" ? s.cfg.iso20ChargeLoopSequenceTimeoutMs : s.cfg.sequenceTimeoutMs} ms) after ${s.last}`,
+        `V2G_SECC_Sequence_Timeout (${s.protocol === "iso20" && (s.last === "CurrentDemand" || s.last === "ChargingStatus") ? s.cfg.iso20ChargeLoopSequenceTimeoutMs : s.cfg.sequenceTimeoutMs} ms) after ${s.last}`,
         fx,
         {
           keepPaused: true,
@@ -304,11 +306,19 @@ function onSap(s: SeccState, bytes: Uint8Array, fx: SeccEffect[]): SeccState {
   const req = doc.supportedAppProtocolReq;
   if (s.cfg.trace)
     fx.push({ kind: "trace", dir: "rx", protocol: "sap", name: "supportedAppProtocolReq", message: req });
-  // Filter by what this station and this connection support: -20 only with a DC mode (DC only here), and
-  // only on TLS 1.3 ([V2G20-2356]) unless the lab switch `iso20WithoutTls` allows it on any connection.
-  const dc = s.cfg.energyModes.some((m) => m.startsWith("DC"));
-  const iso20 = dc && (s.connTls === "1.3" || s.cfg.iso20WithoutTls);
-  const sel = selectAppProtocol(req, iso20 ? s.cfg.protocols : s.cfg.protocols.filter((p) => p !== "iso20"));
+  // Filter by what this station and this connection support: -20 only with an energy mode it has a service for
+  // (AC or DC), and only on TLS 1.3 ([V2G20-2356]) unless the lab switch `iso20WithoutTls` allows it anywhere.
+  // -20:AC with an AC mode, -20:DC with a DC mode (digest §1.2: filter by the station's hardware)
+  const families: Iso20Family[] = [
+    ...(s.cfg.energyModes.some((m) => isAcMode(m)) ? (["AC"] as const) : []),
+    ...(s.cfg.energyModes.some((m) => m.startsWith("DC")) ? (["DC"] as const) : []),
+  ];
+  const iso20 = families.length > 0 && (s.connTls === "1.3" || s.cfg.iso20WithoutTls);
+  const sel = selectAppProtocol(
+    req,
+    iso20 ? s.cfg.protocols : s.cfg.protocols.filter((p) => p !== "iso20"),
+    families,
+  );
   const out = appHandshake.encodeDocument({ supportedAppProtocolRes: sel.res });
   if (s.cfg.trace)
     fx.push({ kind: "trace", dir: "tx", protocol: "sap", name: "supportedAppProtocolRes", message: sel.res });
@@ -354,7 +364,7 @@ function onRequest(
     last: s.last,
     processing: s.processing,
     powerDelivery: s.powerDelivery,
-    ac: isAc(s),
+    ac: isAc(s) || isAcService(s.iso20?.serviceId),
     renegotiating: s.renegotiating,
     resumed: s.iso20?.resumed ?? false,
   });

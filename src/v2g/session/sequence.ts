@@ -14,11 +14,11 @@ export interface SequencePosition {
   /** EVSEProcessing of the last Authorization / ChargeParameterDiscovery / CableCheck response. */
   processing: "Finished" | "Ongoing";
   powerDelivery: "start" | "stop" | "renegotiate" | null;
-  /** AC energy transfer (ISO-2 AC) instead of DC. */
+  /** AC energy transfer (ISO-2 AC; ISO-20 AC / AC_BPT service) instead of DC. */
   ac: boolean;
   /** A ChargeParameterDiscovery after PowerDelivery(Renegotiate) (ISO-2), which leads back to PowerDelivery. */
   renegotiating: boolean;
-  /** ISO-20: the session was resumed (OK_OldSessionJoined), so DC_ChargeParameterDiscovery follows SessionSetup. */
+  /** ISO-20: the session was resumed (OK_OldSessionJoined), so AC/DC_ChargeParameterDiscovery follows SessionSetup. */
   resumed?: boolean;
 }
 
@@ -26,7 +26,9 @@ export interface SequencePosition {
  * ISO 15118-20 DC EIM (ISO 15118-20 digest §3.2): AuthorizationSetup → Authorization* → ServiceDiscovery →
  * ServiceDetail+ → ServiceSelection → DC_ChargeParameterDiscovery → ScheduleExchange* → DC_CableCheck* →
  * DC_PreCharge* (EVProcessing Ongoing → PreCharge again, Finished → PowerDelivery) → PowerDelivery →
- * DC_ChargeLoop* → PowerDelivery(Stop) → DC_WeldingDetection* → SessionStop. `processing` is the
+ * DC_ChargeLoop* → PowerDelivery(Stop) → DC_WeldingDetection* → SessionStop; AC and AC_BPT (`ac`): after
+ * ScheduleExchange → PowerDelivery(Start) → AC_ChargeLoop* (ChargingStatus) → PowerDelivery(Stop) → SessionStop,
+ * no CableCheck, PreCharge or WeldingDetection (digest §3.2). `processing` is the
  * EVSEProcessing of the last Authorization/ScheduleExchange/CableCheck response, or the EV's EVProcessing of the
  * last PreCharge/PowerDelivery/WeldingDetection request.
  */
@@ -52,17 +54,20 @@ function allowedNextIso20(p: SequencePosition): readonly MsgName[] {
     case "ChargeParameterDiscovery":
       return ["ScheduleExchange", stop];
     case "ScheduleExchange":
-      return ongoing ? ["ScheduleExchange", stop] : ["CableCheck", stop];
+      if (ongoing) return ["ScheduleExchange", stop];
+      return p.ac ? ["PowerDelivery", stop] : ["CableCheck", stop];
     case "CableCheck":
       return ongoing ? ["CableCheck", stop] : ["PreCharge", stop];
     case "PreCharge":
       return ongoing ? ["PreCharge", stop] : ["PowerDelivery", stop];
     case "PowerDelivery":
       if (ongoing) return ["PowerDelivery", stop];
-      if (p.powerDelivery === "stop") return ["WeldingDetection", stop];
-      return ["CurrentDemand", "PowerDelivery", stop];
+      if (p.powerDelivery === "stop") return p.ac ? [stop] : ["WeldingDetection", stop];
+      return p.ac ? ["ChargingStatus", "PowerDelivery", stop] : ["CurrentDemand", "PowerDelivery", stop];
     case "CurrentDemand":
       return ["CurrentDemand", "PowerDelivery", stop];
+    case "ChargingStatus":
+      return ["ChargingStatus", "PowerDelivery", stop];
     case "WeldingDetection":
       return ongoing ? ["WeldingDetection", stop] : [stop];
     case "SessionStop":

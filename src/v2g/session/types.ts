@@ -10,9 +10,10 @@ import type { SeccPortCommand, SeccReadings } from "../ports/secc-ports.js";
 
 /**
  * Protocol-neutral names of the request/response pairs of DIN 70121, ISO 15118-2 (digest §5.2/§5.3) and
- * ISO 15118-20 DC (ISO 15118-20 digest §3.2): a -20 message takes the name of the DIN/ISO-2 one with the
- * same meaning (DC_ChargeLoop ↔ CurrentDemand, DC_CableCheck ↔ CableCheck, ServiceSelection ↔
- * PaymentSelection, …); AuthorizationSetup and ScheduleExchange exist only in -20.
+ * ISO 15118-20 AC and DC (ISO 15118-20 digest §3.2): a -20 message takes the name of the DIN/ISO-2 one with
+ * the same meaning (DC_ChargeLoop ↔ CurrentDemand, AC_ChargeLoop ↔ ChargingStatus, AC/DC_ChargeParameterDiscovery
+ * ↔ ChargeParameterDiscovery, DC_CableCheck ↔ CableCheck, ServiceSelection ↔ PaymentSelection, …);
+ * AuthorizationSetup and ScheduleExchange exist only in -20.
  */
 export type MsgName =
   | "SessionSetup"
@@ -25,7 +26,7 @@ export type MsgName =
   | "PaymentDetails"
   /** DIN ContractAuthentication / ISO-2 Authorization / ISO-20 Authorization. */
   | "Authorization"
-  /** ISO-20: DC_ChargeParameterDiscovery. */
+  /** ISO-20: AC_ / DC_ChargeParameterDiscovery (by the selected service). */
   | "ChargeParameterDiscovery"
   /** ISO-20 ScheduleExchange. */
   | "ScheduleExchange"
@@ -36,6 +37,7 @@ export type MsgName =
   | "PowerDelivery"
   /** ISO-20: DC_ChargeLoop. */
   | "CurrentDemand"
+  /** ISO-20: AC_ChargeLoop. */
   | "ChargingStatus"
   | "MeteringReceipt"
   | "WeldingDetection"

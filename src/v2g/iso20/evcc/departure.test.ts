@@ -21,7 +21,14 @@ function evcc(mode: Iso20ControlMode, inS: number | null): EvccState {
     ...s,
     protocol: "iso20",
     conn: "session",
-    iso20: { serviceId: 2, parameterSetId: 1, controlMode: mode, preChargeFinished: false },
+    iso20: {
+      serviceId: 2,
+      parameterSetId: 1,
+      controlMode: mode,
+      preChargeFinished: false,
+      bptChannel: "Charge",
+      acCurrentA: 0,
+    },
   };
   [s] = stepEvcc(s, {
     kind: "control",

@@ -32,7 +32,14 @@ function ev(mode: Iso20ControlMode, discharge: boolean, serviceId: number = ISO2
       maxDischargePowerW: 100_000,
     },
     evse: { ...s.evse, maxDischargeCurrentA: 150, maxDischargePowerW: 50_000 },
-    iso20: { serviceId, parameterSetId: 1, controlMode: mode, preChargeFinished: false },
+    iso20: {
+      serviceId,
+      parameterSetId: 1,
+      controlMode: mode,
+      preChargeFinished: false,
+      bptChannel: discharge ? "Discharge" : "Charge",
+      acCurrentA: 0,
+    },
   };
 }
 

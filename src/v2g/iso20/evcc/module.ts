@@ -1,6 +1,15 @@
-/** The ISO 15118-20 DC protocol module of the EVCC core: messages, decode by payload type, encode with Header. */
+/**
+ * The ISO 15118-20 protocol module of the EVCC core (AC, AC_BPT, DC, DC_BPT): messages, decode by payload type,
+ * encode with Header. The selected service chooses AC_ or DC_ChargeParameterDiscovery; the AC loop is the
+ * neutral ChargingStatus, the DC loop CurrentDemand.
+ */
+
+import { evcc20 } from "../../session/evcc-flow-iso20.js";
 import type { EvccProtocolModule } from "../../session/evcc-protocol.js";
-import { decodeIso20, encodeIso20, ISO20_DC_PAYLOAD_TYPES } from "../envelope.js";
+import { isAcService } from "../../session/iso20-session.js";
+import { decodeIso20, encodeIso20, ISO20_PAYLOAD_TYPES } from "../envelope.js";
+import { acChargeLoop } from "./ac-charge-loop.js";
+import { acChargeParameterDiscovery } from "./ac-charge-parameter-discovery.js";
 import { authorization } from "./authorization.js";
 import { authorizationSetup } from "./authorization-setup.js";
 import { dcCableCheck } from "./dc-cable-check.js";
@@ -16,7 +25,7 @@ import { serviceSelection } from "./service-selection.js";
 import { sessionSetup } from "./session-setup.js";
 import { sessionStop } from "./session-stop.js";
 
-/** ISO 15118-20 DC for the EVCC core. */
+/** ISO 15118-20 for the EVCC core. */
 export const iso20EvccModule: EvccProtocolModule = {
   protocol: "iso20",
   messages: {
@@ -32,10 +41,15 @@ export const iso20EvccModule: EvccProtocolModule = {
     PreCharge: dcPreCharge,
     PowerDelivery: powerDelivery,
     CurrentDemand: dcChargeLoop,
+    ChargingStatus: acChargeLoop,
     WeldingDetection: dcWeldingDetection,
     SessionStop: sessionStop,
   },
-  payloadTypes: ISO20_DC_PAYLOAD_TYPES,
+  messageFor: (s, name) =>
+    name === "ChargeParameterDiscovery" && isAcService(evcc20(s).serviceId)
+      ? acChargeParameterDiscovery
+      : undefined,
+  payloadTypes: ISO20_PAYLOAD_TYPES,
   decode: (bytes, payloadType) => decodeIso20(bytes, payloadType, "response"),
   encode: encodeIso20,
 };

@@ -1,13 +1,12 @@
 /**
  * ISO 15118-20 PowerDeliveryReq (ChargeProgress Start with an EVPowerProfile of the session's control mode —
- * Scheduled: the selected ScheduleTupleID — or Stop) / Res (EVSEStatus), digest §3.3. In a BPT session the
- * EV selects its channel (BPT_ChannelSelection Charge or Discharge) and a discharging EV's profile power is
- * negative (digest §6.2).
+ * Scheduled: the selected ScheduleTupleID — or Stop; BPT services: BPT_ChannelSelection Charge / Discharge,
+ * digest §6.1) / Res (EVSEStatus), digest §3.3. A discharging EV's profile power is negative (digest §6.2).
  */
+import { evAcMaxChargeW, evAcMaxDischargeW } from "../../session/evcc-ac20.js";
 import { evcc20 } from "../../session/evcc-flow-iso20.js";
 import type { EvccMessage } from "../../session/evcc-protocol.js";
-import { dischargingNow } from "../../session/evcc-state.js";
-import { isBptService } from "../../session/iso20-session.js";
+import { isAcService, isBptService } from "../../session/iso20-session.js";
 import { rn } from "../envelope.js";
 import { type Body, type iso20Common, readEvseStatus } from "./common.js";
 
@@ -21,9 +20,17 @@ export const powerDelivery: EvccMessage = {
   res: "PowerDeliveryRes",
   build(s): Body<iso20Common.PowerDeliveryReqType> {
     if (s.progress !== "start") return { EVProcessing: "Finished", ChargeProgress: "Stop" };
-    const dynamic = evcc20(s).controlMode === "dynamic";
-    const discharge = dischargingNow(s);
-    const power = discharge ? -s.readings.maxDischargePowerW : s.readings.maxPowerW;
+    const i = evcc20(s);
+    const dynamic = i.controlMode === "dynamic";
+    const discharge = i.bptChannel === "Discharge";
+    // the profile's power: AC the on-board charger's, DC the battery's; negative when discharging (digest §6.2)
+    const power = isAcService(i.serviceId)
+      ? discharge
+        ? -evAcMaxDischargeW(s)
+        : evAcMaxChargeW(s)
+      : discharge
+        ? -s.readings.maxDischargePowerW
+        : s.readings.maxPowerW;
     return {
       EVProcessing: "Finished",
       ChargeProgress: "Start",
@@ -37,6 +44,7 @@ export const powerDelivery: EvccMessage = {
           EVPowerProfileEntry: [{ Duration: ISO20_POWER_PROFILE_DURATION_S, Power: rn(power) }],
         },
       },
+      ...(isBptService(i.serviceId) && { BPT_ChannelSelection: discharge ? "Discharge" : "Charge" }),
     };
   },
   read: (r: iso20Common.PowerDeliveryResType) => ({

@@ -2,6 +2,7 @@
  * ISO 15118-20 ScheduleExchangeReq (the session's control mode with the EV's energy requests) / Res
  * (EVSEProcessing; Scheduled: the first ScheduleTuple's ID is the one PowerDelivery selects), digest §3.3.
  */
+import { energyToSocWh, wantsDischarge } from "../../session/evcc-ac20.js";
 import { evcc20 } from "../../session/evcc-flow-iso20.js";
 import type { EvccMessage } from "../../session/evcc-protocol.js";
 import { evccDepartureTimeS } from "../../session/evcc-state.js";
@@ -18,12 +19,15 @@ export const scheduleExchange: EvccMessage = {
   res: "ScheduleExchangeRes",
   build(s): Body<iso20Common.ScheduleExchangeReqType> {
     const wh = energyRequestWh(s);
+    const i = evcc20(s);
+    // a bidirectional EV above its minimum SOC can give energy: a negative minimum request (digest §3.4)
+    const minWh = wantsDischarge(s, i) ? Math.min(0, energyToSocWh(s, s.readings.minSocPercent)) : 0;
     const requests = {
       EVTargetEnergyRequest: rn(wh),
       EVMaximumEnergyRequest: rn(wh),
-      EVMinimumEnergyRequest: rn(0),
+      EVMinimumEnergyRequest: rn(minWh),
     };
-    if (evcc20(s).controlMode === "dynamic")
+    if (i.controlMode === "dynamic")
       return {
         MaximumSupportingPoints: ISO20_MAX_SUPPORTING_POINTS,
         Dynamic_SEReqControlMode: {

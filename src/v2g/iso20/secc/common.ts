@@ -41,3 +41,20 @@ export function evProcessing(p: iso20Common.processingType): "Finished" | "Ongoi
 
 /** A message body as a handler builds it: the envelope adds the Header. */
 export type Body<T> = Omit<T, "Header">;
+
+/**
+ * EVSENominalFrequency of the AC supply (Hz): J3400 is a North American connector, on a 60 Hz grid (ANSI
+ * C84.1 supplies) — the response needs a value, the supply port does not give one.
+ */
+export const ISO20_AC_NOMINAL_FREQUENCY_HZ = 60;
+
+/**
+ * The AC supply's power limits (W): charge = nominal voltage × maximum current × phases; discharge (BPT) = the
+ * supply's discharge limit, within the same current rating (the relay and cable carry it either way).
+ */
+export function acSupplyPowerW(s: SeccState): { chargeW: number; dischargeW: number } {
+  const ac = s.readings.ac;
+  const phases = s.cfg.energyModes.includes("AC_three_phase_core") ? 3 : 1;
+  const chargeW = ac.nominalVoltageV * ac.maxCurrentA * phases;
+  return { chargeW, dischargeW: Math.min(chargeW, Math.max(0, Math.abs(ac.maxDischargePowerW))) };
+}

@@ -3,8 +3,11 @@
  * happens (the EV sends another PowerDeliveryReq); Start / Stop as ISO-2 DC (current flows with the charge loop;
  * Stop ramps to 0 A and keeps the contactors for welding detection). Scheduled: the selected ScheduleTupleID
  * must be the offered one (FAILED_ScheduleSelectionInvalid). Standby → WARNING_StandbyNotAllowed;
- * ScheduleRenegotiation → WARNING_ScheduleRenegotiationFailed (not supported, digest §7.4).
+ * ScheduleRenegotiation → WARNING_ScheduleRenegotiationFailed (not supported, digest §7.4). AC services: Start
+ * closes the contactor once CP is C/D (now, or when the EV switches to C, [V2G20-847]), Stop opens it; the
+ * BPT services take the direction from BPT_ChannelSelection (Charge when absent, digest §6.1).
  */
+import { isAcService, isBptService } from "../../session/iso20-session.js";
 import { onPowerDelivery } from "../../session/secc-logic.js";
 import type { SeccHandler } from "../../session/secc-protocol.js";
 import type { SeccState } from "../../session/secc-state.js";
@@ -41,9 +44,13 @@ export const powerDelivery: SeccHandler = {
       return { state: s, body: response(s, "FAILED_ScheduleSelectionInvalid"), processing };
     if (processing === "Ongoing") return { state: s, body: response(s, "OK"), processing };
     const start = req.ChargeProgress === "Start";
-    // BPT: the channel the EV selected (ISO 15118-20 digest §6.1); the loop requests carry the set points
-    const channel = start && req.BPT_ChannelSelection === "Discharge" ? "Discharge" : "Charge";
-    const st = onPowerDelivery(with20(s, { channel }), start ? "start" : "stop", false, fx);
+    // BPT: the channel the EV selected (ISO 15118-20 digest §6.1); the DC loop requests carry the set points
+    const i20 = session20(s);
+    const s1 =
+      start && isBptService(i20.serviceId)
+        ? with20(s, { bptChannel: req.BPT_ChannelSelection === "Discharge" ? "Discharge" : "Charge" })
+        : s;
+    const st = onPowerDelivery(s1, start ? "start" : "stop", isAcService(i20.serviceId), fx);
     return { state: st, body: response(st, "OK"), processing };
   },
   failed: (s, code) => response(s, code as iso20Common.responseCodeType),

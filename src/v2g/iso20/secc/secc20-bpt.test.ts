@@ -33,6 +33,8 @@ function start(mode: Iso20ControlMode, serviceId: number = ISO20_SERVICE.DC_BPT,
       parameterSetId: mode === "dynamic" ? 2 : 1,
       controlMode: mode,
       preChargeFinished: false,
+      bptChannel: discharge ? "Discharge" : "Charge",
+      acCurrentA: 0,
     },
   };
   return d;
@@ -180,8 +182,8 @@ test("iso20: in a plain DC session a negative EVTargetCurrent never discharges (
 test("iso20 BPT: PowerDelivery(Start) records the channel the EV selected", () => {
   const d = start("scheduled");
   toLoop(d);
-  assert.equal(d.s.iso20?.channel, "Discharge");
+  assert.equal(d.s.iso20?.bptChannel, "Discharge");
   const c = start("scheduled", ISO20_SERVICE.DC_BPT, false);
   toLoop(c);
-  assert.equal(c.s.iso20?.channel, "Charge");
+  assert.equal(c.s.iso20?.bptChannel, "Charge");
 });

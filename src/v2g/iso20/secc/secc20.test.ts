@@ -35,6 +35,8 @@ function start(mode: Iso20ControlMode = "scheduled"): Driver {
       parameterSetId: mode === "dynamic" ? 2 : 1,
       controlMode: mode,
       preChargeFinished: false,
+      bptChannel: "Charge",
+      acCurrentA: 0,
     },
   };
   return d;
@@ -271,15 +273,22 @@ test("iso20: a DC message sent in the CommonMessages payload type does not decod
   );
 });
 
-test("iso20: an AC-only SECC does not choose -20 (digest §1.2: filter by what the station supports) → ISO-2", () => {
-  const s0 = createSecc({ energyModes: ["AC_three_phase_core"] });
-  const [s1] = stepSecc(s0, { kind: "connected", tMs: 0, tls: "1.3" });
-  const sap = appHandshake.encodeDocument({
-    supportedAppProtocolReq: buildAppProtocolReq(["iso20", "iso2"]),
-  });
-  const [s2, fx] = stepSecc(s1, { kind: "message", payloadType: 0x8001, bytes: sap, tMs: 5 });
-  assert.equal(s2.protocol, "iso2");
-  assert.ok(fx.some((f) => f.kind === "negotiated" && f.protocol === "iso2"));
+test("iso20: an AC-only SECC chooses -20 for an EV offering -20:AC, not -20:DC (digest §1.2: filter by the station's hardware) → ISO-2", () => {
+  for (const [family, modes, want] of [
+    ["AC", ["AC_three_phase_core"], "iso20"],
+    ["DC", ["AC_three_phase_core"], "iso2"],
+    ["AC", ["DC_extended"], "iso2"],
+    ["AC", [], "iso2"],
+  ] as const) {
+    const sap = appHandshake.encodeDocument({
+      supportedAppProtocolReq: buildAppProtocolReq(["iso20", "iso2"], family),
+    });
+    const s0 = createSecc({ energyModes: [...modes] });
+    const [s1] = stepSecc(s0, { kind: "connected", tMs: 0, tls: "1.3" });
+    const [s2, fx] = stepSecc(s1, { kind: "message", payloadType: 0x8001, bytes: sap, tMs: 5 });
+    assert.equal(s2.protocol, want, `-20:${family} at ${modes.join("/") || "no modes"}`);
+    assert.ok(fx.some((f) => f.kind === "negotiated" && f.protocol === want));
+  }
 });
 
 test("iso20: EIM still pending after the 180 s budget → AuthorizationRes FAILED, session ends", () => {

@@ -35,6 +35,8 @@ function charging(mode: Iso20ControlMode): Driver {
       parameterSetId: mode === "dynamic" ? 2 : 1,
       controlMode: mode,
       preChargeFinished: false,
+      bptChannel: "Charge",
+      acCurrentA: 0,
     },
   };
   for (const n of TO_SE) request(d, n);

@@ -9,9 +9,11 @@ import { buildAppProtocolReq } from "../../handshake/select.js";
 import { iso2EvccModule } from "../../iso2/evcc/module.js";
 import { iso20EvccModule } from "../../iso20/evcc/module.js";
 import { createEvcc } from "../evcc.js";
+import { messageOf } from "../evcc-protocol.js";
 import type { EvccConfig, EvccState } from "../evcc-state.js";
 import { createSecc, stepSecc } from "../secc.js";
 import type { SeccConfig, SeccState } from "../secc-state.js";
+import { isAcMode } from "../secc-state.js";
 import { SESSION_ID_ZERO } from "../session-id.js";
 import type { MsgName, SeccEffect, SeccEvent } from "../types.js";
 
@@ -44,7 +46,10 @@ export function startSecc(
     all: [],
   };
   event(d, { kind: "connected", tMs: 0, ...(protocol === "iso20" && { tls: "1.3" as const }) });
-  const sap = appHandshake.encodeDocument({ supportedAppProtocolReq: buildAppProtocolReq([protocol]) });
+  const family = isAcMode(evcfg.mode) ? "AC" : "DC";
+  const sap = appHandshake.encodeDocument({
+    supportedAppProtocolReq: buildAppProtocolReq([protocol], family),
+  });
   d.t = 10;
   event(d, { kind: "message", payloadType: 0x8001, bytes: sap, tMs: d.t });
   d.ev = { ...d.ev, protocol, conn: "session" };
@@ -84,7 +89,7 @@ export function request(
   } = {},
 ): ReturnType<typeof lastResponse> {
   const mod = MODS[d.protocol];
-  const msg = mod.messages[name];
+  const msg = messageOf(mod, d.ev, name);
   if (!msg) throw new Error(`no ${name} builder for ${d.protocol}`);
   const body = msg.build({ ...d.ev, sessionId: d.s.sessionId }) as Record<string, unknown>;
   const id =

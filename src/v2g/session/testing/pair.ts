@@ -3,6 +3,8 @@
  * the power stage's set voltage appears at once as present voltage, the isolation monitor reports Valid on the
  * next event, S2 closed is CP C, the EVSE meter counts V × I. Every loop is bounded by `maxSteps`.
  */
+
+import type { EvccPortCommand } from "../../ports/evcc-ports.js";
 import { createEvcc, stepEvcc } from "../evcc.js";
 import type { EvccConfig, EvccState } from "../evcc-state.js";
 import { createSecc, stepSecc } from "../secc.js";
@@ -25,6 +27,8 @@ export interface PairResult {
   evEnd?: { reason: string; detail: string };
   evseEnd?: { reason: string; detail: string };
   negotiated?: string;
+  /** The EV's port commands (S2, contactors, on-board charger), in order. */
+  evPort: { tMs: number; command: EvccPortCommand }[];
 }
 
 type Item = { at: number; to: "ev"; ev: EvccEvent } | { at: number; to: "evse"; ev: SeccEvent };
@@ -42,7 +46,7 @@ export function runPair(
 ): PairResult {
   let ev = opts.from?.ev ?? createEvcc({ verifyInletVoltage: false, ...evCfg });
   let evse = opts.from?.evse ?? createSecc(evseCfg);
-  const r: PairResult = { ev, evse, wire: [] };
+  const r: PairResult = { ev, evse, wire: [], evPort: [] };
   const queue: Item[] = [];
   const timersEv: Record<string, number> = {};
   const timersEvse: Record<string, number> = {};
@@ -104,7 +108,8 @@ export function runPair(
       else if (f.kind === "session-end") r.evEnd = { reason: f.stopReason, detail: f.detail };
       else if (f.kind === "close")
         push({ at: t + 1, to: "evse", ev: { kind: "closed", reason: f.reason, tMs: t + 1 } });
-      else if (f.kind === "port-command" && f.command.port === "s2")
+      if (f.kind === "port-command") r.evPort.push({ tMs: t, command: f.command });
+      if (f.kind === "port-command" && f.command.port === "s2")
         push({ at: t, to: "evse", ev: { kind: "cp", state: f.command.op === "close" ? "C" : "B", tMs: t } });
     }
   };

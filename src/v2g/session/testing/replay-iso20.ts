@@ -2,13 +2,15 @@
  * Test-only: replay of ISO 15118-20 conversations (decrypted by the capture decoder, see
  * src/capture/iso20-replay.test.ts) to our SECC and our EVCC, by the honest-replay rules of replay-secc.ts /
  * replay-evcc.ts:
- * - Our SECC supports -20 and offers the DC parameter sets the capture's charger offered (its ServiceDetailRes,
- *   same order, so the car's ParameterSetID means the same control mode); the physical world comes from the
- *   charger's answers (isolation test running/done, authorisation, schedule ready, present V/I); CP is C from
- *   the first DC_CableCheckReq on. Header SessionIDs are rewritten from the charger's to ours; nothing else.
- * - Our EVCC is configured like the car (control mode of the set it selected, battery voltage from its pre-charge
- *   target, SOC from its DisplayParameters) and is fed the charger's responses; every request it sends must be
- *   allowed by the -20 sequence table.
+ * - Our SECC supports -20 and offers the parameter sets the capture's charger offered (its ServiceDetailRes,
+ *   same order, so the car's ParameterSetID means the same control mode), AC or DC as the service the car
+ *   selected, the BPT services when the charger offered them, and the charger's ScheduleTupleID; the physical
+ *   world comes from the charger's answers (isolation test running/done, authorisation, schedule ready,
+ *   present V/I); CP is C from the first DC_CableCheckReq on (AC: from PowerDeliveryReq). Header SessionIDs are
+ *   rewritten from the charger's to ours; nothing else.
+ * - Our EVCC is configured like the car (service and control mode of the set it selected, battery voltage from
+ *   its pre-charge target, SOC from its DisplayParameters) and is fed the charger's responses; every request it
+ *   sends must be allowed by the -20 sequence table.
  */
 import { appHandshake, iso20 } from "../../../codecs/index.js";
 import { protocolOfNamespace } from "../../handshake/namespaces.js";
@@ -16,7 +18,12 @@ import { decodeIso20, rnum } from "../../iso20/envelope.js";
 import type { SeccReadings } from "../../ports/secc-ports.js";
 import { createEvcc, stepEvcc } from "../evcc.js";
 import type { EvccState } from "../evcc-state.js";
-import { ISO20_CONTROL_MODE_VALUE, type Iso20ControlMode } from "../iso20-session.js";
+import {
+  ISO20_CONTROL_MODE_VALUE,
+  type Iso20ControlMode,
+  isAcService,
+  isBptService,
+} from "../iso20-session.js";
 import { createSecc, stepSecc } from "../secc.js";
 import type { SeccState } from "../secc-state.js";
 import { allowedNext } from "../sequence.js";
@@ -52,11 +59,13 @@ const NAME_OF: Record<string, MsgName> = {
   ServiceDetailReq: "ServiceDetail",
   ServiceSelectionReq: "PaymentSelection",
   DC_ChargeParameterDiscoveryReq: "ChargeParameterDiscovery",
+  AC_ChargeParameterDiscoveryReq: "ChargeParameterDiscovery",
   ScheduleExchangeReq: "ScheduleExchange",
   DC_CableCheckReq: "CableCheck",
   DC_PreChargeReq: "PreCharge",
   PowerDeliveryReq: "PowerDelivery",
   DC_ChargeLoopReq: "CurrentDemand",
+  AC_ChargeLoopReq: "ChargingStatus",
   DC_WeldingDetectionReq: "WeldingDetection",
   SessionStopReq: "SessionStop",
 };
@@ -78,6 +87,38 @@ function chargerControlModes(conv: Conversation): Iso20ControlMode[] | undefined
         ? "dynamic"
         : "scheduled",
     );
+  }
+  return undefined;
+}
+
+/** The energy service the car selected (ServiceSelectionReq), and the services the charger offered. */
+function services(conv: Conversation): { selected: number | null; offered: number[] } {
+  let selected: number | null = null;
+  let offered: number[] = [];
+  for (const m of conv.client.slice(1)) {
+    const d = dec(m, "request");
+    if (d.element === "ServiceSelectionReq")
+      selected = (d.body.SelectedEnergyTransferService as { ServiceID: number }).ServiceID;
+  }
+  for (const m of conv.server.slice(1)) {
+    const d = dec(m, "response");
+    if (d.element === "ServiceDiscoveryRes")
+      offered = (d.body.EnergyTransferServiceList as { Service: { ServiceID: number }[] }).Service.map(
+        (x) => x.ServiceID,
+      );
+  }
+  return { selected, offered };
+}
+
+/** The ScheduleTupleID the charger offered first (Scheduled ScheduleExchangeRes), if any. */
+function chargerTupleId(conv: Conversation): number | undefined {
+  for (const m of conv.server.slice(1)) {
+    const d = dec(m, "response");
+    const mode = d.body.Scheduled_SEResControlMode as
+      | { ScheduleTuple?: { ScheduleTupleID: number }[] }
+      | undefined;
+    if (d.element === "ScheduleExchangeRes" && mode?.ScheduleTuple?.[0])
+      return mode.ScheduleTuple[0].ScheduleTupleID;
   }
   return undefined;
 }
@@ -110,12 +151,16 @@ function reencode(m: { payload: Uint8Array; payloadType: number }, id: Uint8Arra
   const d = dec(m, "request");
   const header = d.body.Header as Body;
   const doc = { [d.element]: { ...d.body, Header: { ...header, SessionID: id } } };
-  const codec = m.payloadType === 0x8004 ? iso20.dc : iso20.common;
-  return codec.encodeDocument(doc as never);
+  if (m.payloadType === 0x8004) return iso20.dc.encodeDocument(doc as never);
+  if (m.payloadType === 0x8003) return iso20.ac.encodeDocument(doc as never);
+  return iso20.common.encodeDocument(doc as never);
 }
 
-/** Replay a -20 conversation's car requests to a fresh SECC. */
-export function replayIso20ToSecc(conv: Conversation): Iso20SeccReplay {
+/**
+ * Replay a -20 conversation's car requests to a fresh SECC. `tls`: the capture ran over TLS 1.3 (default);
+ * false for a plain-TCP lab capture, which our SECC takes with its `iso20WithoutTls` lab switch.
+ */
+export function replayIso20ToSecc(conv: Conversation, opts: { tls?: boolean } = {}): Iso20SeccReplay {
   const res: Iso20SeccReplay = {
     negotiated: negotiatedIso20(conv),
     requests: 0,
@@ -125,9 +170,18 @@ export function replayIso20ToSecc(conv: Conversation): Iso20SeccReplay {
     problems: [],
   };
   const modes = chargerControlModes(conv);
+  const svc = services(conv);
+  const ac = isAcService(svc.selected);
+  const tuple = chargerTupleId(conv);
+  const tls = opts.tls ?? true;
   let s: SeccState = createSecc({
     protocols: ["iso20"],
     ...(modes && { iso20ControlModes: modes }),
+    // the charger's station: AC or DC as the service the car selected, bidirectional if it offered BPT
+    ...(ac && { energyModes: ["AC_single_phase_core"] }),
+    ...(svc.offered.some((id) => isBptService(id)) && { bidirectional: true }),
+    ...(tuple !== undefined && { saScheduleTupleId: tuple }),
+    ...(!tls && { iso20WithoutTls: true }),
     readings: { ...createSecc().readings, authorization: "accepted" },
   });
   let t = 1_000;
@@ -137,7 +191,7 @@ export function replayIso20ToSecc(conv: Conversation): Iso20SeccReplay {
     for (const f of fx) if (f.kind === "session-end") res.endReason = f.stopReason;
     return fx;
   };
-  step({ kind: "connected", tMs: t, tls: "1.3" }); // the -20 captures are TLS 1.3 sessions
+  step({ kind: "connected", tMs: t, ...(tls && { tls: "1.3" as const }) });
   t += 20;
   let fx = step({ kind: "message", payloadType: 0x8001, bytes: conv.client[0]!.payload, tMs: t });
   res.requests++;
@@ -149,7 +203,9 @@ export function replayIso20ToSecc(conv: Conversation): Iso20SeccReplay {
     const theirs = conv.server[i] ? dec(conv.server[i]!, "response") : undefined;
     if (theirs) {
       const world = worldFrom(theirs.element, theirs.body);
-      if (req.element === "DC_CableCheckReq" && s.cp !== "C") step({ kind: "cp", state: "C", tMs: t });
+      // CP C: from the first DC_CableCheckReq (DC), before PowerDeliveryReq(Start) (AC: the EV closes S2 first)
+      const needsC = req.element === "DC_CableCheckReq" || (ac && req.element === "PowerDeliveryReq");
+      if (needsC && s.cp !== "C") step({ kind: "cp", state: "C", tMs: t });
       if (Object.keys(world).length) step({ kind: "port", readings: world, tMs: t });
     }
     const bytes =
@@ -198,6 +254,7 @@ export function replayIso20ToSecc(conv: Conversation): Iso20SeccReplay {
  */
 function carLike(conv: Conversation): EvccState {
   const modes = chargerControlModes(conv) ?? ["scheduled"];
+  const svc = services(conv);
   let control: Iso20ControlMode = "scheduled";
   let batteryV = 0;
   let soc = 50;
@@ -211,10 +268,17 @@ function carLike(conv: Conversation): EvccState {
       const r = dec(conv.server[i]!, "response");
       if (r.body.EVSEPresentVoltage) batteryV = rnum(r.body.EVSEPresentVoltage as never);
     }
-    if (d.element === "DC_ChargeLoopReq")
+    if (d.element === "DC_ChargeLoopReq" || d.element === "AC_ChargeLoopReq")
       soc = (d.body.DisplayParameters as { PresentSOC?: number } | undefined)?.PresentSOC ?? soc;
   }
-  const e = createEvcc({ protocols: ["iso20"], iso20ControlMode: control, verifyInletVoltage: false });
+  const e = createEvcc({
+    protocols: ["iso20"],
+    iso20ControlMode: control,
+    verifyInletVoltage: false,
+    // the car's service: AC or DC, bidirectional if it selected BPT
+    ...(isAcService(svc.selected) && { mode: "AC_single_phase_core" as const }),
+    ...(isBptService(svc.selected) && { bidirectional: true }),
+  });
   return {
     ...e,
     readings: {
@@ -230,6 +294,7 @@ function carLike(conv: Conversation): EvccState {
 export function replayIso20ToEvcc(conv: Conversation): Iso20EvccReplay {
   const res: Iso20EvccReplay = { fed: 0, skipped: 0, requestsValid: 0, problems: [] };
   let s = carLike(conv);
+  const ac = isAcService(services(conv).selected);
   let t = 0;
   const timers: Record<string, number> = {};
   const run = (ev: Parameters<typeof stepEvcc>[1]): EvccEffect[] => {
@@ -269,7 +334,7 @@ export function replayIso20ToEvcc(conv: Conversation): Iso20EvccReplay {
       last,
       processing,
       powerDelivery: last === "PowerDelivery" ? (s.progress === "start" ? "start" : "stop") : null,
-      ac: false,
+      ac,
       renegotiating: false,
       resumed: s.resumed,
     });
@@ -285,7 +350,7 @@ export function replayIso20ToEvcc(conv: Conversation): Iso20EvccReplay {
     if (j >= conv.server.length) break;
     const theirs = dec(conv.server[j]!, "response");
     const nextEl = conv.server[j + 1] ? dec(conv.server[j + 1]!, "response").element : "";
-    if (name === "CurrentDemand" && nextEl === "PowerDeliveryRes")
+    if ((name === "CurrentDemand" || name === "ChargingStatus") && nextEl === "PowerDeliveryRes")
       run({ kind: "control", control: { op: "stop" }, tMs: t });
     t += 20;
     fx = run({
