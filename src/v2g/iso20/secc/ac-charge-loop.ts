@@ -13,7 +13,7 @@ import { isBptService } from "../../session/iso20-session.js";
 import type { HandlerCtx, SeccHandler } from "../../session/secc-protocol.js";
 import type { SeccState } from "../../session/secc-state.js";
 import { rn, rnum } from "../envelope.js";
-import { acSupplyPowerW, type Body, evseStatus, type iso20Common, session20 } from "./common.js";
+import { acSupplyPowerW, type Body, evseStatus, type iso20Common, meterInfo, session20 } from "./common.js";
 
 type Req = iso20Ac.AC_ChargeLoopReqType;
 type AnyMode = NonNullable<
@@ -70,13 +70,7 @@ function response(
   return {
     ResponseCode: code,
     ...(st && { EVSEStatus: st }),
-    ...(meter && {
-      MeterInfo: {
-        MeterID: s.cfg.meterId,
-        ChargedEnergyReadingWh: BigInt(Math.max(0, Math.round(r.energyWh))),
-        ...(bpt && { BPT_DischargedEnergyReadingWh: BigInt(Math.max(0, Math.round(r.dischargedWh))) }),
-      },
-    }),
+    ...(meter && { MeterInfo: meterInfo(s) }),
     [key]: mode,
   };
 }

@@ -1,6 +1,6 @@
 /** Shared pieces of the ISO 15118-20 SECC handlers: EVSEStatus, processing, the selected service. */
 import type { iso20Common } from "../../../codecs/index.js";
-import { emptyIso20Session, type Iso20Session } from "../../session/iso20-session.js";
+import { emptyIso20Session, type Iso20Session, isBptService } from "../../session/iso20-session.js";
 import type { SeccState } from "../../session/secc-state.js";
 
 export type { iso20Common };
@@ -57,4 +57,19 @@ export function acSupplyPowerW(s: SeccState): { chargeW: number; dischargeW: num
   const phases = s.cfg.energyModes.includes("AC_three_phase_core") ? 3 : 1;
   const chargeW = ac.nominalVoltageV * ac.maxCurrentA * phases;
   return { chargeW, dischargeW: Math.min(chargeW, Math.max(0, Math.abs(ac.maxDischargePowerW))) };
+}
+
+/**
+ * MeterInfo of a charge-loop response, sent when the EV asks for it ([V2G20-1082]): the energy that went into
+ * the EV, and in a BPT session the energy that came back out (BPT_DischargedEnergyReadingWh).
+ */
+export function meterInfo(s: SeccState): iso20Common.MeterInfoType {
+  const r = s.readings;
+  return {
+    MeterID: s.cfg.meterId,
+    ChargedEnergyReadingWh: BigInt(Math.max(0, Math.round(r.energyWh))),
+    ...(isBptService(session20(s).serviceId) && {
+      BPT_DischargedEnergyReadingWh: BigInt(Math.max(0, Math.round(r.dischargedWh))),
+    }),
+  };
 }

@@ -17,7 +17,7 @@ import { onCurrentDemand } from "../../session/secc-logic.js";
 import type { HandlerCtx, SeccHandler } from "../../session/secc-protocol.js";
 import type { SeccState } from "../../session/secc-state.js";
 import { rn, rnum } from "../envelope.js";
-import { type Body, evseStatus, type iso20Common, session20 } from "./common.js";
+import { type Body, evseStatus, type iso20Common, meterInfo, session20 } from "./common.js";
 
 type Flags = { v: boolean; i: boolean; p: boolean };
 type Res = Body<iso20Dc.DC_ChargeLoopResType>;
@@ -55,17 +55,10 @@ function response(
 ): Res {
   const r = s.readings;
   const st = evseStatus(s);
-  const bpt = isBptService(session20(s).serviceId);
   return {
     ResponseCode: code,
     ...(st && { EVSEStatus: st }),
-    ...(meter && {
-      MeterInfo: {
-        MeterID: s.cfg.meterId,
-        ChargedEnergyReadingWh: BigInt(Math.max(0, Math.round(r.energyWh))),
-        ...(bpt && { BPT_DischargedEnergyReadingWh: BigInt(Math.max(0, Math.round(r.dischargedWh))) }),
-      },
-    }),
+    ...(meter && { MeterInfo: meterInfo(s) }),
     EVSEPresentCurrent: rn(r.presentCurrentA),
     EVSEPresentVoltage: rn(r.presentVoltageV),
     EVSEPowerLimitAchieved: flags.p,
