@@ -17,6 +17,7 @@ test("nacs ev --service implies --mode (dc*, ac*); --control and pause/resume pa
   assert.equal(o.control, "dynamic");
   const bpt = parseEvOptions({ iface: "lo", protocol: "iso20,iso2", service: "dc-bpt", mode: "dc" });
   assert.equal(bpt.service, "dc-bpt");
+  assert.equal(bpt.soc, 80, "a bidirectional EV starts at 80 % unless --soc says otherwise");
   const p = parseEvOptions({ iface: "lo", protocol: "iso20", pauseAfter: "0.3", resumeAfter: "2" });
   assert.equal(p.pauseAfter, 0.3);
   assert.equal(p.resumeAfter, 2);

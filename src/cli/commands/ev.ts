@@ -39,6 +39,9 @@ const MAX_S2_DELAY_S = EV_MAX_S2_CLOSE_DELAY_MS / 1000;
 /** The -20 energy services `--service` names (ISO 15118-20 digest §4.1). */
 export const EV_ISO20_SERVICES = ["dc", "dc-bpt", "ac", "ac-bpt"] as const;
 
+/** `nacs ev --service dc-bpt|ac-bpt`: the start SOC when `--soc` is not given (%). Design choice (D). */
+export const EV_BPT_DEFAULT_SOC = 80;
+
 /** `--mode` a `--service` implies: ac for AC / AC_BPT, dc for DC / DC_BPT. */
 export const serviceMode = (service: string): "ac" | "dc" => (service.startsWith("ac") ? "ac" : "dc");
 
@@ -74,7 +77,8 @@ export const evOptionsSchema = v2gCommonSchema
     const profileProblem = evProfileProblem(o.evProfile, o.mode);
     if (profileProblem) ctx.addIssue({ code: "custom", path: ["evProfile"], message: profileProblem });
     checkEvTlsOptions(o, ctx);
-    if (o.targetSoc <= o.soc)
+    // a bidirectional EV runs from --soc down to --min-soc: the target SOC does not bind there
+    if (!o.service?.endsWith("-bpt") && o.targetSoc <= o.soc)
       ctx.addIssue({
         code: "custom",
         path: ["targetSoc"],
@@ -133,7 +137,9 @@ export function parseEvOptions(raw: Record<string, unknown>): EvOptions {
     (EV_ISO20_SERVICES as readonly string[]).includes(raw.service)
       ? { mode: serviceMode(raw.service) }
       : {};
-  return parseOptions(evOptionsSchema, { ...raw, ...implied });
+  // a bidirectional EV gives energy back from --soc down to --min-soc: it starts full unless told otherwise
+  const bpt = typeof raw.service === "string" && raw.service.endsWith("-bpt") && raw.soc === undefined;
+  return parseOptions(evOptionsSchema, { ...raw, ...implied, ...(bpt && { soc: EV_BPT_DEFAULT_SOC }) });
 }
 
 /** Our address for the SDP socket bound to "::": ::1 on loopback, else the link-local one (if any yet). */
@@ -217,7 +223,7 @@ export function registerEvCommand(program: Command): void {
     .option("--sdp-target <addr>", "send SDP to this address instead of ff02::1 (default ::1 on lo)")
     .option("--sdp-port <n>", "UDP port of the SDP server (default 15118)")
     .option("--battery-kwh <kWh>", "battery capacity, 1–300 kWh (default 75)")
-    .option("--soc <percent>", "start state of charge (default 30)")
+    .option("--soc <percent>", "start state of charge (default 30; 80 with --service dc-bpt|ac-bpt)")
     .option("--target-soc <percent>", "stop charging at this SOC, > --soc (default 80)")
     .option("--time-scale <n>", "model time runs N× faster than real time (default 1)")
     .option("--json", "print one JSON object")
