@@ -35,17 +35,38 @@ export function rootCertificateIds(roots: readonly RootCertificate[]): iso2.List
   };
 }
 
+/** The CertificateInstallationReq body (unsigned). */
+export function installationReqBody(
+  oemCert: Uint8Array,
+  roots: readonly RootCertificate[],
+): iso2.CertificateInstallationReqType {
+  return {
+    Id: EVCC_REQUEST_ID,
+    OEMProvisioningCert: oemCert,
+    ListOfRootCertificateIDs: rootCertificateIds(roots),
+  };
+}
+
+/** The CertificateUpdateReq body (unsigned): the old contract chain and its eMAID without separators. */
+export function updateReqBody(
+  old: InstalledContract,
+  roots: readonly RootCertificate[],
+): iso2.CertificateUpdateReqType {
+  return {
+    Id: EVCC_REQUEST_ID,
+    ContractSignatureCertChain: chainElement(old.chain),
+    eMAID: old.emaid.replace(/-/g, ""),
+    ListOfRootCertificateIDs: rootCertificateIds(roots),
+  };
+}
+
 /** CertificateInstallationReq and its header Signature (OEM provisioning key). */
 export function buildInstallationReq(
   oemCert: Uint8Array,
   oemPrivateKey: Uint8Array,
   roots: readonly RootCertificate[],
 ): { body: iso2.CertificateInstallationReqType; signature: iso2.SignatureType } {
-  const body: iso2.CertificateInstallationReqType = {
-    Id: EVCC_REQUEST_ID,
-    OEMProvisioningCert: oemCert,
-    ListOfRootCertificateIDs: rootCertificateIds(roots),
-  };
+  const body = installationReqBody(oemCert, roots);
   return { body, signature: signFragments([{ CertificateInstallationReq: body }], oemPrivateKey) };
 }
 
@@ -54,12 +75,7 @@ export function buildUpdateReq(
   old: InstalledContract,
   roots: readonly RootCertificate[],
 ): { body: iso2.CertificateUpdateReqType; signature: iso2.SignatureType } {
-  const body: iso2.CertificateUpdateReqType = {
-    Id: EVCC_REQUEST_ID,
-    ContractSignatureCertChain: chainElement(old.chain),
-    eMAID: old.emaid.replace(/-/g, ""),
-    ListOfRootCertificateIDs: rootCertificateIds(roots),
-  };
+  const body = updateReqBody(old, roots);
   return { body, signature: signFragments([{ CertificateUpdateReq: body }], old.privateKey) };
 }
 

@@ -4,9 +4,10 @@
  * verify with the CPS leaf (DC=CPS, valid), and the contract key opens with the OEM provisioning key and
  * matches the contract certificate ([V2G2-823]); the new contract goes into the EVCC's contract store.
  */
-import { acceptCertRes, buildInstallationReq } from "../../pnc/cert-evcc.js";
+import { acceptCertRes, installationReqBody } from "../../pnc/cert-evcc.js";
 import { putContract } from "../../pnc/installed-contract.js";
 import { PncError } from "../../pnc/pnc-errors.js";
+import { signFragments } from "../../pnc/xmldsig.js";
 import type { EvccMessage } from "../../session/evcc-protocol.js";
 import type { EvccPncConfig, EvccState } from "../../session/evcc-state.js";
 import type { iso2 } from "./common.js";
@@ -39,14 +40,9 @@ export const certificateInstallation: EvccMessage = {
   name: "CertificateInstallation",
   req: "CertificateInstallationReq",
   res: "CertificateInstallationRes",
-  build: (s) => {
-    const c = pncConfig(s);
-    return buildInstallationReq(c.oemCert, c.oemPrivateKey, c.roots).body;
-  },
-  signature: (s) => {
-    const c = pncConfig(s);
-    return buildInstallationReq(c.oemCert, c.oemPrivateKey, c.roots).signature;
-  },
+  build: (s) => installationReqBody(pncConfig(s).oemCert, pncConfig(s).roots),
+  // the whole request element is signed with the OEM provisioning key (pnc digest §3.3)
+  signature: (s, body) => signFragments([{ CertificateInstallationReq: body }], pncConfig(s).oemPrivateKey),
   read: (r: iso2.CertificateInstallationResType) => ({ code: r.ResponseCode }),
   accept: (s, message, tMs) => acceptInto(s, message, pncConfig(s).oemPrivateKey, tMs),
 };

@@ -3,9 +3,10 @@
  * old contract chain and eMAID and is signed with the old contract key; the response is accepted as the
  * installation's, its contract key opened with the old contract key ([V2G2-821]).
  */
-import { buildUpdateReq } from "../../pnc/cert-evcc.js";
+import { updateReqBody } from "../../pnc/cert-evcc.js";
 import { currentContract, type InstalledContract } from "../../pnc/installed-contract.js";
 import { PncError } from "../../pnc/pnc-errors.js";
+import { signFragments } from "../../pnc/xmldsig.js";
 import type { EvccMessage } from "../../session/evcc-protocol.js";
 import type { EvccState } from "../../session/evcc-state.js";
 import { acceptInto, evccNowS, pncConfig } from "./certificate-installation.js";
@@ -23,8 +24,9 @@ export const certificateUpdate: EvccMessage = {
   name: "CertificateUpdate",
   req: "CertificateUpdateReq",
   res: "CertificateUpdateRes",
-  build: (s) => buildUpdateReq(oldContract(s), pncConfig(s).roots).body,
-  signature: (s) => buildUpdateReq(oldContract(s), pncConfig(s).roots).signature,
+  build: (s) => updateReqBody(oldContract(s), pncConfig(s).roots),
+  // signed with the old contract key (pnc digest §3.3)
+  signature: (s, body) => signFragments([{ CertificateUpdateReq: body }], oldContract(s).privateKey),
   read: (r: iso2.CertificateUpdateResType) => ({ code: r.ResponseCode }),
   // the old key is kept in the state until this returns: open the envelope with it
   accept: (s, message, tMs) => acceptInto(s, message, oldContract(s).privateKey, tMs),
