@@ -18,4 +18,5 @@ export {
   readCertificates,
 } from "./inspect.js";
 export { type IssuedPncCert, issuePncCert, issuePncPki, type PncPki, type PncPkiOptions } from "./issuer.js";
+export { loadEvccPnc, loadLocalCps, pemCertificates, pemPrivateScalar } from "./pnc-load.js";
 export * from "./profiles.js";

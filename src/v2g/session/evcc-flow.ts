@@ -4,6 +4,8 @@
  * EV does to its S2 switch, contactors and on-board charger in between.
  */
 
+import { CONTRACT_CERTIFICATE_SERVICE_ID } from "../pnc/cps.js";
+import { contractAction, createInstalledContracts } from "../pnc/installed-contract.js";
 import { SAFE_VOLTAGE_V } from "./dc-physics.js";
 import { checkChargerLimits } from "./evcc-limits.js";
 import type { ResponseView } from "./evcc-protocol.js";
@@ -109,7 +111,10 @@ export function afterResponse(
         next: { name: "ServiceDiscovery", delayMs: 0 },
       };
     case "ServiceDiscovery": {
-      if (!s.evse.paymentOptions.includes("ExternalPayment"))
+      const pnc = s.protocol === "iso2" ? choosePnc(s, tMs) : null;
+      if (pnc && "end" in pnc) return { state: s, end: pnc.end };
+      s = { ...s, pnc };
+      if (!pnc && !s.evse.paymentOptions.includes("ExternalPayment"))
         return { state: s, end: { reason: "incompatible", detail: "EVSE does not offer ExternalPayment" } };
       const mode =
         s.protocol === "din"
@@ -134,6 +139,21 @@ export function afterResponse(
       return { state: { ...s, mode }, next: { name: "PaymentSelection", delayMs: 0 } };
     }
     case "PaymentSelection":
+      if (s.pnc?.action === "install")
+        return { state: s, next: { name: "CertificateInstallation", delayMs: 0 } };
+      if (s.pnc?.action === "update") return { state: s, next: { name: "CertificateUpdate", delayMs: 0 } };
+      if (s.pnc?.payment === "Contract") return { state: s, next: { name: "PaymentDetails", delayMs: 0 } };
+      s = setEvccTimer(s, "ongoing", tMs + s.cfg.ongoingTimeoutMs, fx);
+      return { state: s, next: { name: "Authorization", delayMs: 0 } };
+    case "CertificateInstallation":
+    case "CertificateUpdate":
+      fx.push({
+        kind: "log",
+        level: "info",
+        msg: `contract ${name === "CertificateUpdate" ? "updated" : "installed"}`,
+      });
+      return { state: s, next: { name: "PaymentDetails", delayMs: 0 } };
+    case "PaymentDetails":
       s = setEvccTimer(s, "ongoing", tMs + s.cfg.ongoingTimeoutMs, fx);
       return { state: s, next: { name: "Authorization", delayMs: 0 } };
     case "Authorization":
@@ -224,6 +244,33 @@ export function afterResponse(
     default:
       return { state: s, end: { reason: "unexpected-message", detail: `no EVCC flow after ${name}` } };
   }
+}
+
+/**
+ * ISO-2 Plug & Charge choice after ServiceDiscoveryRes: Contract when the EV is configured for it and the
+ * EVSE offers it; then Installation (no valid contract) or Update (expiring within the renew period) when
+ * the EVSE offers the ContractCertificate service (pnc digest §3.1 rows 1–3, §4.3). Without a contract and
+ * without that service the EV falls back to ExternalPayment when offered. null: EIM as before.
+ */
+function choosePnc(
+  s: EvccState,
+  tMs: number,
+): EvccState["pnc"] | { end: { reason: StopReason; detail: string } } {
+  const cfg = s.cfg.pnc;
+  if (!cfg || !s.evse.paymentOptions.includes("Contract")) return null;
+  const offered = s.evse.services.includes(CONTRACT_CERTIFICATE_SERVICE_ID);
+  const nowS = Math.floor(s.cfg.epochS + tMs / 1000);
+  const action = contractAction(s.contracts ?? createInstalledContracts(), nowS, cfg.renewDays);
+  if (action === "install" && !offered) {
+    if (s.evse.paymentOptions.includes("ExternalPayment")) return null;
+    return {
+      end: {
+        reason: "incompatible",
+        detail: "no contract and the EVSE offers no ContractCertificate service",
+      },
+    };
+  }
+  return { payment: "Contract", action: offered ? action : null };
 }
 
 /**

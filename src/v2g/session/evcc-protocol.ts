@@ -23,6 +23,13 @@ export interface EvccMessage {
   res: string;
   build(s: EvccState): unknown;
   read(body: never): ResponseView;
+  /** ISO-2: the header Signature of the request built by `build` (throws PncError / XmlDsigError). */
+  signature?(s: EvccState, body: unknown): unknown;
+  /**
+   * Check an OK response as a whole message (its header Signature) and take what it delivers; throws
+   * PncError to discard it ([V2G2-891]).
+   */
+  accept?(s: EvccState, message: unknown, tMs: number): EvccState;
 }
 
 /** A protocol plugged into the EVCC core. */
@@ -40,8 +47,17 @@ export interface EvccProtocolModule {
     bytes: Uint8Array,
     payloadType?: number,
   ): { sessionId: Uint8Array; element: string; body: unknown; message: unknown };
-  /** Encode; `timeStampS` is the header TimeStamp of protocols that carry one (ISO-20). */
-  encode(sessionId: Uint8Array, element: string, body: unknown, timeStampS?: bigint): EncodedMessage;
+  /**
+   * Encode; `timeStampS` is the header TimeStamp of protocols that carry one (ISO-20), `signature` the
+   * ISO-2 header Signature.
+   */
+  encode(
+    sessionId: Uint8Array,
+    element: string,
+    body: unknown,
+    timeStampS?: bigint,
+    signature?: unknown,
+  ): EncodedMessage;
 }
 
 /** DC status fields common to DIN/ISO-2 DC_EVSEStatus. */

@@ -3,6 +3,8 @@
  * builders. Treat the state as opaque outside src/v2g.
  */
 import type { V2gProtocol } from "../handshake/namespaces.js";
+import type { ChainValidator } from "../pnc/cert-fields.js";
+import type { InstalledContracts } from "../pnc/installed-contract.js";
 import { defaultEvccReadings, type EvccReadings } from "../ports/evcc-ports.js";
 import { PRECHARGE_TOLERANCE_IEC_V } from "./dc-physics.js";
 import { type Iso20BptChannel, type Iso20ControlMode, isBptService } from "./iso20-session.js";
@@ -86,6 +88,23 @@ export interface EvccConfig {
   iso20ControlMode: Iso20ControlMode;
   /** Unix time (s) at tMs = 0, for the ISO-20 header TimeStamp. */
   epochS: number;
+  /** ISO-2 Plug & Charge (Contract payment with contract installation/update); absent: EIM only. */
+  pnc?: EvccPncConfig;
+}
+
+/** ISO-2 Plug & Charge configuration of the EVCC. */
+export interface EvccPncConfig {
+  /** OEM provisioning certificate (DER) and its private scalar (32 B): sign CertificateInstallationReq. */
+  oemCert: Uint8Array;
+  oemPrivateKey: Uint8Array;
+  /** The V2G roots the EV trusts (DER): ListOfRootCertificateIDs. */
+  roots: Uint8Array[];
+  /** Contracts held at start (kept in the state across sessions, `EvccState.contracts`). */
+  contracts?: InstalledContracts;
+  /** Ask for an update this many days before the contract expires (default EVCC_CONTRACT_RENEW_DAYS). */
+  renewDays?: number;
+  /** Seam: full path validation of the CPS chain to one of `roots` (absent: signature, validity, DC=CPS). */
+  validateCpsChain?: ChainValidator;
 }
 
 /** One supportedAppProtocolReq entry. */
@@ -155,7 +174,7 @@ export interface EvseView {
   maxDischargePowerW: number;
   /** ISO-20: authorisation services offered (AuthorizationSetupRes). */
   authServices: string[];
-  /** ISO-20: energy services offered (ServiceDiscoveryRes). */
+  /** ISO-20: energy services offered (ServiceDiscoveryRes); ISO-2: the value-added ServiceList IDs. */
   services: number[];
   /** ISO-20: parameter sets of the selected service (ServiceDetailRes) with their ControlMode value. */
   parameterSets: { id: number; controlMode?: number }[];
@@ -243,6 +262,10 @@ export interface EvccState {
   readonly refusal: string | null;
   /** ISO-20 session facts (kept over a pause for the resumed session). */
   readonly iso20: EvccIso20 | null;
+  /** ISO-2 PnC: the contracts held (kept across sessions; installed/updated ones are added). */
+  readonly contracts?: InstalledContracts;
+  /** ISO-2 PnC decisions of this session: payment option and certificate action. */
+  readonly pnc?: { payment: "ExternalPayment" | "Contract"; action: "install" | "update" | null } | null;
 }
 
 /**

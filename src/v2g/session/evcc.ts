@@ -16,6 +16,9 @@ import { dinEvccModule } from "../din/evcc/module.js";
 import { acceptedFromOffer, acceptedProtocol, buildAppProtocolReq } from "../handshake/select.js";
 import { iso2EvccModule } from "../iso2/evcc/module.js";
 import { iso20EvccModule } from "../iso20/evcc/module.js";
+import { createInstalledContracts } from "../pnc/installed-contract.js";
+import { PncError } from "../pnc/pnc-errors.js";
+import { XmlDsigError } from "../pnc/xmldsig-errors.js";
 import { V2gtpPayloadType } from "../v2gtp.js";
 import { SessionError } from "./errors.js";
 import { afterResponse, deEnergize, openS2 } from "./evcc-flow.js";
@@ -66,6 +69,8 @@ export function createEvcc(partial: Partial<EvccConfig> = {}, tMs = 0): EvccStat
     resumed: false,
     refusal: null,
     iso20: null,
+    contracts: cfg.pnc?.contracts ?? createInstalledContracts(),
+    pnc: null,
   };
 }
 
@@ -123,6 +128,7 @@ function onConnected(s0: EvccState, tMs: number, fx: EvccEffect[]): EvccState {
     timers: {},
     resumed: false,
     refusal: null,
+    pnc: null,
   };
   s = setEvccTimer(s, "communication-setup", tMs + s.cfg.communicationSetupTimeoutMs, fx);
   const req = s.cfg.appProtocols
@@ -175,9 +181,11 @@ function sendRequest(s0: EvccState, name: MsgName, tMs: number, fx: EvccEffect[]
       : (s0.sessionId ?? SESSION_ID_ZERO);
   let enc: ReturnType<EvccProtocolModule["encode"]>;
   try {
-    enc = mod.encode(id, msg.req, msg.build(s0), BigInt(Math.floor(s0.cfg.epochS + tMs / 1000)));
+    const body = msg.build(s0);
+    const signature = msg.signature?.(s0, body);
+    enc = mod.encode(id, msg.req, body, BigInt(Math.floor(s0.cfg.epochS + tMs / 1000)), signature);
   } catch (err) {
-    if (!(err instanceof ExiEncodeError)) throw err;
+    if (!(err instanceof ExiEncodeError || err instanceof PncError || err instanceof XmlDsigError)) throw err;
     return endEvcc(s0, "internal-error", `${msg.req}: ${err.message}`, fx);
   }
   if (s0.cfg.trace)
@@ -267,6 +275,14 @@ function onResponse(
       return endEvcc(s, "failed-response", `${dec.element} ${view.code}`, fx);
     // ISO-20 WARNING* is not fatal, the EV decides (digest §3.1): on these it carries on as after OK
     fx.push({ kind: "log", level: "warn", msg: `${dec.element} ${view.code}: continuing` });
+  }
+  if (msg.accept) {
+    try {
+      s = msg.accept(s, dec.message, tMs);
+    } catch (err) {
+      if (!(err instanceof PncError)) throw err;
+      return endEvcc(s, "certificate-rejected", `${dec.element} discarded: ${err.message}`, fx);
+    }
   }
   const d =
     s.protocol === "iso20"

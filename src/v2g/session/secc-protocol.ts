@@ -15,6 +15,8 @@ export interface SeccOutcome {
   processing?: "Finished" | "Ongoing";
   /** End the session after sending (SessionStop, or a FAILED code with a more specific reason). */
   end?: { reason: StopReason; detail: string };
+  /** ISO-2: the header Signature of the response (CertificateInstallationRes / CertificateUpdateRes). */
+  signature?: unknown;
 }
 
 /** Per-request context handed to a handler. */
@@ -22,6 +24,8 @@ export interface HandlerCtx {
   tMs: number;
   /** Header SessionID of the request. */
   sessionId: Uint8Array;
+  /** The whole decoded V2G_Message (its header carries the Signature of a signed request). */
+  message?: unknown;
 }
 
 /** Handler of one request element. */
@@ -63,9 +67,15 @@ export interface SeccProtocolModule {
   decode(bytes: Uint8Array, payloadType?: number): DecodedRequest;
   /**
    * Encode a message with `element: body` (throws ExiEncodeError); `timeStampS` is the Unix time for
-   * protocols whose header carries one (ISO 15118-20).
+   * protocols whose header carries one (ISO 15118-20); `signature` the ISO-2 header Signature, if any.
    */
-  encode(sessionId: Uint8Array, element: string, body: unknown, timeStampS?: bigint): EncodedMessage;
+  encode(
+    sessionId: Uint8Array,
+    element: string,
+    body: unknown,
+    timeStampS?: bigint,
+    signature?: unknown,
+  ): EncodedMessage;
   /** Handlers by request element name. */
   handlers: Readonly<Record<string, SeccHandler>>;
   /** Sequence timeout after sending `resElement` (absent: the configured V2G_SECC_Sequence_Timeout). */
@@ -107,8 +117,9 @@ export function messageEnvelope<M extends { Header: { SessionID: Uint8Array }; B
         );
       return { sessionId: message.Header.SessionID, element: el[0], body: el[1], message };
     },
-    encode(sessionId, element, body) {
-      const message = { Header: { SessionID: sessionId }, Body: { [element]: body } } as unknown as M;
+    encode(sessionId, element, body, _timeStampS, signature) {
+      const Header = signature ? { SessionID: sessionId, Signature: signature } : { SessionID: sessionId };
+      const message = { Header, Body: { [element]: body } } as unknown as M;
       return { bytes: codec.encode(message), message };
     },
   };

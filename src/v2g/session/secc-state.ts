@@ -4,6 +4,8 @@
  */
 import type { CpState } from "../../pilot/index.js";
 import type { V2gProtocol } from "../handshake/namespaces.js";
+import type { ChainValidator } from "../pnc/cert-fields.js";
+import type { LocalCps } from "../pnc/cps.js";
 import { defaultSeccReadings, type SeccReadings } from "../ports/secc-ports.js";
 import type { Iso20ControlMode, Iso20Session } from "./iso20-session.js";
 import { SESSION_ID_LENGTH } from "./session-id.js";
@@ -84,6 +86,16 @@ export interface SeccConfig {
   iso20ControlModes: Iso20ControlMode[];
   /** ISO-20: V2G_SECC_Sequence_Timeout after a DC_ChargeLoopRes (digest §5.1: 0.5 s; lab peers wait 60 s). */
   iso20ChargeLoopSequenceTimeoutMs: number;
+  /**
+   * ISO-2 Plug & Charge: the local CPS answering CertificateInstallationReq / CertificateUpdateReq. When set,
+   * ServiceDiscoveryRes offers the ContractCertificate service (ServiceID 2, pnc digest §3.1 row 1); absent,
+   * both requests get FAILED_NoCertificateAvailable.
+   */
+  cps?: LocalCps;
+  /** Seam for full path validation of the OEM provisioning certificate (absent: signature, validity, DC only). */
+  validateOemChain?: ChainValidator;
+  /** Seam for full path validation of the old contract chain of CertificateUpdateReq (absent: leaf checks only). */
+  validateContractChain?: ChainValidator;
 }
 
 /** Complete a partial configuration: ISO-20 + ISO-2 + DIN (the EV's Priority decides), DC_extended, EIM, 60 s sequence timeout, … */
@@ -146,6 +158,8 @@ export interface SeccState {
   readonly last: MsgName | null;
   /** EVSEProcessing of the last Authorization / ChargeParameterDiscovery / CableCheck response. */
   readonly processing: "Finished" | "Ongoing";
+  /** Payment option selected in this session's PaymentServiceSelectionReq (ISO-2), null before. */
+  readonly payment?: "ExternalPayment" | "Contract" | null;
   readonly powerDelivery: "start" | "stop" | "renegotiate" | null;
   /** A ChargeParameterDiscovery after PowerDelivery(Renegotiate) is going on (ISO-2). */
   readonly renegotiating: boolean;

@@ -128,6 +128,7 @@ function onConnected(
     sessionId: null,
     last: null,
     processing: "Finished",
+    payment: null,
     powerDelivery: null,
     renegotiating: false,
     ev: emptyEvView(),
@@ -388,7 +389,7 @@ function onRequest(
       });
     body = v.body;
   }
-  const out = h.handle(s, body as never, { tMs, sessionId: req.sessionId }, fx);
+  const out = h.handle(s, body as never, { tMs, sessionId: req.sessionId, message: req.message }, fx);
   s = { ...out.state, last: h.name, processing: out.processing ?? out.state.processing };
   const code = out.body.ResponseCode;
   const end =
@@ -396,7 +397,7 @@ function onRequest(
     (code.startsWith("FAILED")
       ? { reason: "failed-response" as const, detail: `${h.res} ${code}` }
       : undefined);
-  return reply(s, mod, s.sessionId ?? SESSION_ID_ZERO, h.res, out.body, fx, end);
+  return reply(s, mod, s.sessionId ?? SESSION_ID_ZERO, h.res, out.body, fx, end, out.signature);
 }
 
 function reply(
@@ -407,10 +408,11 @@ function reply(
   body: unknown,
   fx: SeccEffect[],
   end: { reason: Parameters<typeof endSession>[1]; detail: string } | undefined,
+  signature?: unknown,
 ): SeccState {
   let enc: ReturnType<SeccProtocolModule["encode"]>;
   try {
-    enc = mod.encode(sessionId, element, body, epochSeconds(s, s.nowMs));
+    enc = mod.encode(sessionId, element, body, epochSeconds(s, s.nowMs), signature);
   } catch (err) {
     if (!(err instanceof ExiEncodeError)) throw err;
     fx.push({

@@ -67,6 +67,11 @@ export type StopReason =
   | "ev-error"
   /** The EVSE does not offer what the EV needs (payment option, energy transfer mode). */
   | "incompatible"
+  /**
+   * ISO-2 PnC: a CertificateInstallationRes / CertificateUpdateRes whose signature, CPS certificate or
+   * contract key did not check out; the message is discarded ([V2G2-891]).
+   */
+  | "certificate-rejected"
   /** A message we built did not encode (a bug or an out-of-range port value); logged with the field path. */
   | "internal-error";
 

@@ -4,10 +4,13 @@ import type { EvccProtocolModule } from "../../session/evcc-protocol.js";
 import { messageEnvelope } from "../../session/secc-protocol.js";
 import { authorization } from "./authorization.js";
 import { cableCheck } from "./cable-check.js";
+import { certificateInstallation } from "./certificate-installation.js";
+import { certificateUpdate } from "./certificate-update.js";
 import { chargeParameterDiscovery } from "./charge-parameter-discovery.js";
 import { chargingStatus } from "./charging-status.js";
 import { currentDemand } from "./current-demand.js";
 import { meteringReceipt } from "./metering-receipt.js";
+import { paymentDetails } from "./payment-details.js";
 import { paymentServiceSelection } from "./payment-service-selection.js";
 import { powerDelivery } from "./power-delivery.js";
 import { preCharge } from "./pre-charge.js";
@@ -23,6 +26,9 @@ export const iso2EvccModule: EvccProtocolModule = {
     SessionSetup: sessionSetup,
     ServiceDiscovery: serviceDiscovery,
     PaymentSelection: paymentServiceSelection,
+    CertificateInstallation: certificateInstallation,
+    CertificateUpdate: certificateUpdate,
+    PaymentDetails: paymentDetails,
     Authorization: authorization,
     ChargeParameterDiscovery: chargeParameterDiscovery,
     CableCheck: cableCheck,

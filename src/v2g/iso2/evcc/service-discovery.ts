@@ -13,6 +13,7 @@ export const serviceDiscovery: EvccMessage = {
     evse: {
       paymentOptions: r.PaymentOptionList.PaymentOption,
       modes: r.ChargeService.SupportedEnergyTransferMode.EnergyTransferMode,
+      services: (r.ServiceList?.Service ?? []).map((x) => x.ServiceID),
     },
   }),
 };

@@ -1,22 +1,34 @@
 /**
  * ISO 15118-2 PaymentServiceSelectionReq → Res (digest §5.2 row 3): the option must be offered
- * (FAILED_PaymentSelectionInvalid) and the charge service selected (FAILED_NoChargeServiceSelected).
+ * (FAILED_PaymentSelectionInvalid) and the charge service selected (FAILED_NoChargeServiceSelected); a
+ * ContractCertificate selection (ServiceID 2) needs a configured CPS, Contract payment and parameter set 1
+ * or 2 (FAILED_ServiceSelectionInvalid, pnc digest §3.1 row 3). The selected option is kept for the
+ * certificate services.
  */
+import { CONTRACT_CERTIFICATE_SERVICE_ID, CONTRACT_CERTIFICATE_SET } from "../../pnc/cps.js";
 import { paymentSelectionCode } from "../../session/secc-logic.js";
 import type { SeccHandler } from "../../session/secc-protocol.js";
 import type { iso2 } from "./common.js";
+
+const SETS: readonly number[] = [CONTRACT_CERTIFICATE_SET.install, CONTRACT_CERTIFICATE_SET.update];
 
 /** SECC handler of PaymentServiceSelectionReq. */
 export const paymentServiceSelection: SeccHandler = {
   name: "PaymentSelection",
   res: "PaymentServiceSelectionRes",
   handle(s, req: iso2.PaymentServiceSelectionReqType) {
-    const ids = req.SelectedServiceList.SelectedService.map((x) => x.ServiceID);
-    const c = paymentSelectionCode(s, req.SelectedPaymentOption, ids);
-    const body: iso2.PaymentServiceSelectionResType = {
-      ResponseCode: c === "FAILED_ServiceSelectionInvalid" ? "FAILED_NoChargeServiceSelected" : c,
-    };
-    return { state: s, body };
+    const selected = req.SelectedServiceList.SelectedService;
+    const ids = selected.map((x) => x.ServiceID);
+    let c: iso2.responseCodeType = paymentSelectionCode(s, req.SelectedPaymentOption, ids);
+    if (c === "FAILED_ServiceSelectionInvalid") c = "FAILED_NoChargeServiceSelected";
+    const badExtra = selected.some(
+      (x) =>
+        x.ServiceID === CONTRACT_CERTIFICATE_SERVICE_ID &&
+        (!s.cfg.cps || req.SelectedPaymentOption !== "Contract" || !SETS.includes(x.ParameterSetID ?? -1)),
+    );
+    if (c === "OK" && badExtra) c = "FAILED_ServiceSelectionInvalid";
+    const body: iso2.PaymentServiceSelectionResType = { ResponseCode: c };
+    return { state: c === "OK" ? { ...s, payment: req.SelectedPaymentOption } : s, body };
   },
   failed: (_s, code) => ({ ResponseCode: code as iso2.responseCodeType }),
 };

@@ -1,4 +1,8 @@
-/** ISO 15118-2 ServiceDiscoveryReq → Res (digest §5.2 row 2): PaymentOptionList and the charge service's modes. */
+/**
+ * ISO 15118-2 ServiceDiscoveryReq → Res (digest §5.2 row 2): PaymentOptionList and the charge service's modes;
+ * with a CPS configured, the ContractCertificate service (ServiceID 2).
+ */
+import { CONTRACT_CERTIFICATE_SERVICE_ID } from "../../pnc/cps.js";
 import { CHARGE_SERVICE_ID } from "../../session/secc-logic.js";
 import type { SeccHandler } from "../../session/secc-protocol.js";
 import type { SeccState } from "../../session/secc-state.js";
@@ -14,6 +18,20 @@ function response(s: SeccState, code: iso2.responseCodeType): iso2.ServiceDiscov
       FreeService: s.cfg.freeService,
       SupportedEnergyTransferMode: { EnergyTransferMode: [...s.cfg.energyModes] },
     },
+    // Plug & Charge: the ContractCertificate service when a CPS is configured (pnc digest §3.1 row 1)
+    ...(s.cfg.cps
+      ? {
+          ServiceList: {
+            Service: [
+              {
+                ServiceID: CONTRACT_CERTIFICATE_SERVICE_ID,
+                ServiceCategory: "ContractCertificate",
+                FreeService: true,
+              },
+            ],
+          },
+        }
+      : {}),
   };
 }
 

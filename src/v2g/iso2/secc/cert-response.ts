@@ -1,0 +1,62 @@
+/**
+ * Shared by the ISO 15118-2 CertificateInstallation / CertificateUpdate handlers: the FAILED response with
+ * schema-valid placeholders in every mandatory field ([V2G2-736]) and the mapping of a refused request to
+ * its ResponseCode (pnc digest §4.3, §5.3).
+ */
+import { PncError } from "../../pnc/pnc-errors.js";
+import type { SeccOutcome } from "../../session/secc-protocol.js";
+import type { SeccState } from "../../session/secc-state.js";
+import type { iso2 } from "./common.js";
+
+const EMPTY = new Uint8Array(0);
+/** Placeholder eMAID (the schema asks for 14–15 characters). */
+const NO_EMAID = "ZZ000000000000";
+
+/** A FAILED CertificateInstallationRes / CertificateUpdateRes body. */
+export function failedCertRes(code: iso2.responseCodeType): iso2.CertificateInstallationResType {
+  return {
+    ResponseCode: code,
+    SAProvisioningCertificateChain: { Certificate: EMPTY },
+    ContractSignatureCertChain: { Certificate: EMPTY },
+    ContractSignatureEncryptedPrivateKey: { Id: "id1", CONTENT: EMPTY },
+    DHpublickey: { Id: "id2", CONTENT: EMPTY },
+    eMAID: { Id: "id3", CONTENT: NO_EMAID },
+  };
+}
+
+/** The request's V2G_Message from the handler context. */
+export function requestMessage(message: unknown, element: string): iso2.V2G_Message {
+  const m = message as iso2.V2G_Message | undefined;
+  if (!m?.Body) throw new PncError("FIELD", `${element}: no V2G_Message in the handler context`);
+  return m;
+}
+
+/**
+ * Run the checks and the CPS; a PncError becomes its FAILED code (logged with the field and rule), other
+ * errors propagate (bugs).
+ */
+export function certOutcome(
+  s: SeccState,
+  element: string,
+  run: () => { body: { ResponseCode: string }; signature: iso2.SignatureType; emaid: string },
+): SeccOutcome {
+  if (!s.cfg.cps) return { state: s, body: failedCertRes("FAILED_NoCertificateAvailable") };
+  if (s.payment !== "Contract")
+    return {
+      state: s,
+      body: failedCertRes("FAILED"),
+      end: { reason: "failed-response", detail: `${element}: Contract payment was not selected` },
+    };
+  try {
+    const r = run();
+    return { state: s, body: r.body, signature: r.signature };
+  } catch (err) {
+    if (!(err instanceof PncError)) throw err;
+    const code = err.responseCode as iso2.responseCodeType;
+    return {
+      state: s,
+      body: failedCertRes(code),
+      end: { reason: "failed-response", detail: `${element} ${code}: ${err.message}` },
+    };
+  }
+}
