@@ -18,4 +18,5 @@ export {
   readCertificates,
 } from "./inspect.js";
 export { type IssuedPncCert, issuePncCert, issuePncPki, type PncPki, type PncPkiOptions } from "./issuer.js";
+export { loadPncMaterial, materialFromPki, type PncMaterial } from "./material.js";
 export * from "./profiles.js";

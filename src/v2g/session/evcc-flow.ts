@@ -4,6 +4,7 @@
  * EV does to its S2 switch, contactors and on-board charger in between.
  */
 
+import { contractUsable } from "../pnc/contract-store.js";
 import { SAFE_VOLTAGE_V } from "./dc-physics.js";
 import { checkChargerLimits } from "./evcc-limits.js";
 import type { ResponseView } from "./evcc-protocol.js";
@@ -109,8 +110,14 @@ export function afterResponse(
         next: { name: "ServiceDiscovery", delayMs: 0 },
       };
     case "ServiceDiscovery": {
-      if (!s.evse.paymentOptions.includes("ExternalPayment"))
+      // Contract when the EV holds a valid contract and the SECC offers it (ISO-2 only), else ExternalPayment
+      const contract =
+        s.protocol === "iso2" &&
+        s.evse.paymentOptions.includes("Contract") &&
+        contractUsable(s.cfg.contract, s.cfg.epochS * 1000 + tMs);
+      if (!contract && !s.evse.paymentOptions.includes("ExternalPayment"))
         return { state: s, end: { reason: "incompatible", detail: "EVSE does not offer ExternalPayment" } };
+      s = { ...s, payment: contract ? "Contract" : "ExternalPayment" };
       const mode =
         s.protocol === "din"
           ? s.evse.modes.some((m) => m.startsWith("DC"))
@@ -134,7 +141,16 @@ export function afterResponse(
       return { state: { ...s, mode }, next: { name: "PaymentSelection", delayMs: 0 } };
     }
     case "PaymentSelection":
+      if (s.payment === "Contract") return { state: s, next: { name: "PaymentDetails", delayMs: 0 } };
       s = setEvccTimer(s, "ongoing", tMs + s.cfg.ongoingTimeoutMs, fx);
+      return { state: s, next: { name: "Authorization", delayMs: 0 } };
+    case "PaymentDetails":
+      s = setEvccTimer(
+        { ...s, genChallenge: view.genChallenge ?? null },
+        "ongoing",
+        tMs + s.cfg.ongoingTimeoutMs,
+        fx,
+      );
       return { state: s, next: { name: "Authorization", delayMs: 0 } };
     case "Authorization":
       if (ongoing) return { state: s, next: { name: "Authorization", delayMs: p.ongoingMs } };

@@ -14,6 +14,8 @@ export interface ResponseView {
   processing?: string;
   /** EVSE facts this response carries. */
   evse?: Partial<EvseView>;
+  /** ISO-2 PaymentDetailsRes: the GenChallenge to sign. */
+  genChallenge?: Uint8Array;
 }
 
 /** One request/response pair from the EVCC's side. */
@@ -22,6 +24,8 @@ export interface EvccMessage {
   req: string;
   res: string;
   build(s: EvccState): unknown;
+  /** ISO-2 Plug & Charge: the Header/Signature for `body` (XMLDSig), or undefined for an unsigned request. */
+  signature?(s: EvccState, body: never): unknown;
   read(body: never): ResponseView;
 }
 
@@ -35,8 +39,17 @@ export interface EvccProtocolModule {
     bytes: Uint8Array,
     payloadType?: number,
   ): { sessionId: Uint8Array; element: string; body: unknown; message: unknown };
-  /** Encode; `timeStampS` is the header TimeStamp of protocols that carry one (ISO-20). */
-  encode(sessionId: Uint8Array, element: string, body: unknown, timeStampS?: bigint): EncodedMessage;
+  /**
+   * Encode; `timeStampS` is the header TimeStamp of protocols that carry one (ISO-20); `signature` the
+   * ISO-2 Header/Signature.
+   */
+  encode(
+    sessionId: Uint8Array,
+    element: string,
+    body: unknown,
+    timeStampS?: bigint,
+    signature?: unknown,
+  ): EncodedMessage;
 }
 
 /** DC status fields common to DIN/ISO-2 DC_EVSEStatus. */

@@ -2,7 +2,9 @@
  * EVCC machine configuration and state, shared by the DIN 70121 and ISO 15118-2 message
  * builders. Treat the state as opaque outside src/v2g.
  */
+
 import type { V2gProtocol } from "../handshake/namespaces.js";
+import type { Contract } from "../pnc/contract-store.js";
 import { defaultEvccReadings, type EvccReadings } from "../ports/evcc-ports.js";
 import { PRECHARGE_TOLERANCE_IEC_V } from "./dc-physics.js";
 import { type Iso20ControlMode, isBptService } from "./iso20-session.js";
@@ -86,6 +88,13 @@ export interface EvccConfig {
   iso20ControlMode: Iso20ControlMode;
   /** Unix time (s) at tMs = 0, for the ISO-20 header TimeStamp. */
   epochS: number;
+  /** ISO-2 Plug & Charge: the contract; Contract is selected when it is valid and the SECC offers it. */
+  contract?: Contract;
+  /**
+   * Plug & Charge misbehaviour for fault tests: `bad-signature` flips a bit of the AuthorizationReq
+   * signature; `replayed-challenge` signs an AuthorizationReq with a GenChallenge of an earlier session.
+   */
+  pncFault?: "bad-signature" | "replayed-challenge";
 }
 
 /** One supportedAppProtocolReq entry. */
@@ -217,6 +226,10 @@ export interface EvccState {
   readonly renegotiating: boolean;
   readonly readings: EvccReadings;
   readonly evse: EvseView;
+  /** ISO-2 payment option selected (null before ServiceDiscovery). */
+  readonly payment: "ExternalPayment" | "Contract" | null;
+  /** Contract: the GenChallenge of PaymentDetailsRes until the signed AuthorizationReq is sent. */
+  readonly genChallenge: Uint8Array | null;
   readonly stopRequested: "stop" | "pause" | null;
   readonly s2: "open" | "closed";
   readonly contactors: "open" | "closed";

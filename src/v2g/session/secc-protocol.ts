@@ -22,6 +22,8 @@ export interface HandlerCtx {
   tMs: number;
   /** Header SessionID of the request. */
   sessionId: Uint8Array;
+  /** The whole decoded V2G_Message (its Header carries the XMLDSig signature, ISO 15118-2). */
+  message?: unknown;
 }
 
 /** Handler of one request element. */
@@ -65,7 +67,13 @@ export interface SeccProtocolModule {
    * Encode a message with `element: body` (throws ExiEncodeError); `timeStampS` is the Unix time for
    * protocols whose header carries one (ISO 15118-20).
    */
-  encode(sessionId: Uint8Array, element: string, body: unknown, timeStampS?: bigint): EncodedMessage;
+  encode(
+    sessionId: Uint8Array,
+    element: string,
+    body: unknown,
+    timeStampS?: bigint,
+    signature?: unknown,
+  ): EncodedMessage;
   /** Handlers by request element name. */
   handlers: Readonly<Record<string, SeccHandler>>;
   /** Sequence timeout after sending `resElement` (absent: the configured V2G_SECC_Sequence_Timeout). */
@@ -107,8 +115,9 @@ export function messageEnvelope<M extends { Header: { SessionID: Uint8Array }; B
         );
       return { sessionId: message.Header.SessionID, element: el[0], body: el[1], message };
     },
-    encode(sessionId, element, body) {
-      const message = { Header: { SessionID: sessionId }, Body: { [element]: body } } as unknown as M;
+    encode(sessionId, element, body, _timeStampS, signature) {
+      const Header = signature ? { SessionID: sessionId, Signature: signature } : { SessionID: sessionId };
+      const message = { Header, Body: { [element]: body } } as unknown as M;
       return { bytes: codec.encode(message), message };
     },
   };

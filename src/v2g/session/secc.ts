@@ -71,6 +71,8 @@ export function createSecc(partial: Partial<SeccConfig> = {}, tMs = 0): SeccStat
     iso20: null,
     emergency: false,
     contactors: "open",
+    payment: null,
+    usedChallenges: [],
   };
 }
 
@@ -378,7 +380,7 @@ function onRequest(
       });
     body = v.body;
   }
-  const out = h.handle(s, body as never, { tMs, sessionId: req.sessionId }, fx);
+  const out = h.handle(s, body as never, { tMs, sessionId: req.sessionId, message: req.message }, fx);
   s = { ...out.state, last: h.name, processing: out.processing ?? out.state.processing };
   const code = out.body.ResponseCode;
   const end =

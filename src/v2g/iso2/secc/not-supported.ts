@@ -1,11 +1,9 @@
 /**
- * ISO 15118-2 Plug & Charge requests nacs does not serve until PnC lands: PaymentDetails,
- * CertificateInstallation, CertificateUpdate. They decode and get the "not supported" answer —
- * PaymentDetails: FAILED_PaymentSelectionInvalid (only ExternalPayment is offered), the certificate
- * services: FAILED_NoCertificateAvailable — with every mandatory field at a minimal schema-valid value.
+ * ISO 15118-2 Plug & Charge requests nacs does not serve yet: CertificateInstallation, CertificateUpdate.
+ * They decode and get FAILED_NoCertificateAvailable with every mandatory field at a minimal schema-valid
+ * value. (PaymentDetails is served by `payment-details.ts`.)
  */
 import type { SeccHandler } from "../../session/secc-protocol.js";
-import { epochSeconds } from "../../session/secc-state.js";
 import type { iso2 } from "./common.js";
 
 const EMPTY = new Uint8Array(0);
@@ -22,26 +20,6 @@ function certRes(code: iso2.responseCodeType): iso2.CertificateInstallationResTy
     eMAID: { Id: "id3", CONTENT: NO_EMAID },
   };
 }
-
-/** PaymentDetailsReq: Contract payment is not offered. */
-export const paymentDetails: SeccHandler = {
-  name: "PaymentDetails",
-  res: "PaymentDetailsRes",
-  handle: (s, _req: iso2.PaymentDetailsReqType, ctx) => ({
-    state: s,
-    body: {
-      ResponseCode: "FAILED_PaymentSelectionInvalid",
-      GenChallenge: new Uint8Array(16),
-      EVSETimeStamp: epochSeconds(s, ctx.tMs),
-    } satisfies iso2.PaymentDetailsResType,
-  }),
-  failed: (s, code, tMs) =>
-    ({
-      ResponseCode: code as iso2.responseCodeType,
-      GenChallenge: new Uint8Array(16),
-      EVSETimeStamp: epochSeconds(s, tMs),
-    }) satisfies iso2.PaymentDetailsResType,
-};
 
 /** CertificateInstallationReq: no certificate service. */
 export const certificateInstallation: SeccHandler = {

@@ -1,0 +1,25 @@
+/**
+ * ISO 15118-2 PaymentDetailsReq (Plug & Charge: eMAID + ContractSignatureCertChain, leaf then Sub-CA 2,
+ * Sub-CA 1; the root is never sent) / Res with the GenChallenge to sign (Plug & Charge digest §3.1 rows 5–6).
+ */
+import type { EvccMessage } from "../../session/evcc-protocol.js";
+import type { iso2 } from "./common.js";
+
+/** EVCC side of PaymentDetails. */
+export const paymentDetails: EvccMessage = {
+  name: "PaymentDetails",
+  req: "PaymentDetailsReq",
+  res: "PaymentDetailsRes",
+  build(s): iso2.PaymentDetailsReqType {
+    const c = s.cfg.contract;
+    const [leaf, ...subs] = c?.chain ?? [new Uint8Array(0)];
+    return {
+      eMAID: c?.emaid ?? "",
+      ContractSignatureCertChain: {
+        Certificate: leaf!,
+        ...(subs.length > 0 && { SubCertificates: { Certificate: subs } }),
+      },
+    };
+  },
+  read: (r: iso2.PaymentDetailsResType) => ({ code: r.ResponseCode, genChallenge: r.GenChallenge }),
+};
