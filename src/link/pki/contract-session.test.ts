@@ -42,7 +42,11 @@ function seccPnc(m: PncMaterial, extra: object = {}) {
     pnc: {
       moRoots: m.moRoots,
       v2gRoots: m.v2gRoots,
-      randomBytes: (k: number) => Uint8Array.from({ length: k }, () => (n = (n * 73 + 41) & 0xff)),
+      randomBytes: (k: number) =>
+        Uint8Array.from({ length: k }, () => {
+          n = (n * 73 + 41) & 0xff;
+          return n;
+        }),
       ...extra,
     },
     protocols: ["iso2" as const],
