@@ -127,6 +127,17 @@ describe("ISO-2 Contract payment", async () => {
       assert.match(r.evEnd?.detail ?? "", new RegExp(code));
     });
 
+  test("MeteringReceiptReq with a signature that does not verify: FAILED_MeteringSignatureNotValid", () => {
+    const r = runPair(
+      evPnc(m, { pncFault: "bad-metering-signature" }),
+      { ...seccPnc(m), receiptRequired: true },
+      stopAfterLoops(3),
+    );
+    assert.equal(r.evseEnd?.reason, "metering-signature-invalid", r.evseEnd?.detail);
+    assert.match(r.evseEnd?.detail ?? "", /FAILED_MeteringSignatureNotValid: SIG_VALUE/);
+    assert.match(r.evEnd?.detail ?? "", /MeteringReceiptRes FAILED_MeteringSignatureNotValid/);
+  });
+
   /** Drive the SECC through PaymentDetails with our EVCC's builders; returns the driver. */
   function toPaymentDetails() {
     const d = startSecc("iso2", { ...seccPnc(m), pnc: { ...seccPnc(m).pnc, withoutTls: true } }, evPnc(m));

@@ -92,9 +92,10 @@ export interface EvccConfig {
   contract?: Contract;
   /**
    * Plug & Charge misbehaviour for fault tests: `bad-signature` flips a bit of the AuthorizationReq
-   * signature; `replayed-challenge` signs an AuthorizationReq with a GenChallenge of an earlier session.
+   * signature; `replayed-challenge` signs an AuthorizationReq with a GenChallenge of an earlier session;
+   * `bad-metering-signature` flips a bit of the MeteringReceiptReq signature.
    */
-  pncFault?: "bad-signature" | "replayed-challenge";
+  pncFault?: "bad-signature" | "replayed-challenge" | "bad-metering-signature";
 }
 
 /** One supportedAppProtocolReq entry. */

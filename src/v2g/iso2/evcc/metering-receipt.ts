@@ -30,7 +30,9 @@ export const meteringReceipt: EvccMessage = {
   signature(s, body: iso2.MeteringReceiptReqType) {
     const key = s.cfg.contract?.privateKey;
     if (s.payment !== "Contract" || !key || !body.Id) return undefined;
-    return signFragments([{ MeteringReceiptReq: body }], key);
+    const sig = signFragments([{ MeteringReceiptReq: body }], key);
+    if (s.cfg.pncFault === "bad-metering-signature") sig.SignatureValue.CONTENT[0]! ^= 0x01;
+    return sig;
   },
   read: (r: iso2.MeteringReceiptResType) => ({
     code: r.ResponseCode,
