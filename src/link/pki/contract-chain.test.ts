@@ -99,7 +99,7 @@ describe("contract chain validation", async () => {
     assert.equal(none.responseCode, "FAILED_NoCertificateAvailable");
   });
 
-  test("mutated issued certificates give CertError or a result, never another exception", () => {
+  test("every one-byte mutation of a contract leaf gives CertError or a failed result, never OK or another exception", () => {
     const base = der(pki, "contract-leaf");
     fc.assert(
       fc.property(fc.integer({ min: 0, max: base.length - 1 }), fc.integer({ min: 1, max: 255 }), (i, x) => {
@@ -111,7 +111,7 @@ describe("contract chain validation", async () => {
           assert.ok(err instanceof CertError, String(err));
         }
         const r = validateChain({ leaf: m, subCas: contract(pki).subCas, roots, nowMs });
-        assert.notEqual(r.code === "OK" && i > 0 && x !== 0 && r.leaf?.signature, undefined);
+        assert.notEqual(r.code, "OK", `byte ${i} ^ ${x} still validates`);
       }),
       { numRuns: 300 },
     );
