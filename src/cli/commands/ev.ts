@@ -70,6 +70,10 @@ export const evOptionsSchema = v2gCommonSchema
     pauseAfter: seconds().optional(),
     resumeAfter: seconds().optional(),
     minSoc: z.coerce.number().min(0).max(100).optional(),
+    pki: z.string().min(1).optional(),
+    payment: z
+      .enum(["external", "contract"], { error: 'must be "external" or "contract"' })
+      .default("external"),
   })
   .superRefine((o, ctx) => {
     checkModeProtocols(o.mode, o.protocol, ctx);
@@ -77,6 +81,18 @@ export const evOptionsSchema = v2gCommonSchema
     const profileProblem = evProfileProblem(o.evProfile, o.mode);
     if (profileProblem) ctx.addIssue({ code: "custom", path: ["evProfile"], message: profileProblem });
     checkEvTlsOptions(o, ctx);
+    if (o.payment === "contract" && o.pki === undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["payment"],
+        message: "contract needs --pki DIR (the contract chain and key)",
+      });
+    if (o.payment === "contract" && !o.protocol.includes("iso2"))
+      ctx.addIssue({
+        code: "custom",
+        path: ["payment"],
+        message: "contract needs iso2 in --protocol (ISO 15118-2 Plug & Charge)",
+      });
     // a bidirectional EV runs from --soc down to --min-soc: the target SOC does not bind there
     if (!o.service?.endsWith("-bpt") && o.targetSoc <= o.soc)
       ctx.addIssue({
@@ -183,6 +199,11 @@ export function registerEvCommand(program: Command): void {
       "with iso20 in --protocol: the energy service to select, dc (default), dc-bpt (bidirectional DC), ac or ac-bpt",
     )
     .option("--control <mode>", "with iso20 in --protocol: scheduled (default) or dynamic control mode")
+    .option("--pki <dir>", "ISO 15118-2 Plug & Charge: the contract chain and key of a nacs pki init DIR")
+    .option(
+      "--payment <option>",
+      "external (default) or contract: with --pki, select Contract when the EVSE offers it (ISO 15118-2, TLS)",
+    )
     .option(
       "--min-soc <percent>",
       `with --service dc-bpt/ac-bpt: give energy back down to this SOC (default ${EV_DEFAULT_MIN_SOC_PERCENT})`,

@@ -92,6 +92,8 @@ export const evseOptionsSchema = v2gCommonSchema
     chargerClass: z.enum(["500v", "1000v"]).default("1000v"),
     sessionIdBytes: z.coerce.number().int().min(1).max(8).default(8),
     iso20WithoutTls: z.boolean().default(false),
+    pki: z.string().min(1).optional(),
+    pncWithoutTls: z.boolean().default(false),
     bidirectional: z.boolean().default(false),
     control: z
       .string()
@@ -116,6 +118,14 @@ export const evseOptionsSchema = v2gCommonSchema
           message: "needs iso20 in --protocol (ISO 15118-20 services and control modes)",
         });
     checkEvseTlsOptions(o, ctx);
+    if (o.pki !== undefined && !o.protocol.includes("iso2"))
+      ctx.addIssue({
+        code: "custom",
+        path: ["pki"],
+        message: "needs iso2 in --protocol (ISO 15118-2 Plug & Charge)",
+      });
+    if (o.pncWithoutTls && o.pki === undefined)
+      ctx.addIssue({ code: "custom", path: ["pncWithoutTls"], message: "needs --pki DIR" });
     if (o.mode === "ac" && o.maxCurrent !== undefined && o.maxCurrent > 80)
       ctx.addIssue({ code: "custom", path: ["maxCurrent"], message: "must be at most 80 A with --mode ac" });
   });
@@ -256,6 +266,11 @@ export function registerEvseCommand(program: Command): void {
       "--iso20-without-tls",
       "lab switch: choose ISO 15118-20 on a connection that is not TLS 1.3 (the standard allows it only there)",
     )
+    .option(
+      "--pki <dir>",
+      "ISO 15118-2 Plug & Charge: offer Contract payment (on TLS) and trust DIR/mo-root.pem + DIR/v2g-root.pem (a nacs pki init DIR)",
+    )
+    .option("--pnc-without-tls", "lab switch: offer Contract payment on a connection without TLS")
     .option(
       "--bidirectional",
       "ISO 15118-20: offer DC_BPT (AC_BPT) besides DC (AC): bidirectional power transfer",

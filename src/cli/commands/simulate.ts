@@ -20,11 +20,14 @@ import {
   DcSession,
   type DcSessionOptions,
   type DcSessionSummary,
+  type DcSimPnc,
   FAULT_NAMES,
   FAULTS,
+  type FaultName,
   formatDcSummary,
   formatFaultList,
   isBptServiceName,
+  PNC_FAULTS,
   SIM_BPT_DEFAULT_MIN_SOC,
 } from "../../sim/dc/index.js";
 import { formatDuration } from "../../sim/format-time.js";
@@ -78,6 +81,8 @@ export const simulateOptionsSchema = z
     evClass: z.enum(["400v", "800v"], { error: 'must be "400v" or "800v"' }).default("800v"),
     fault: z.enum(FAULT_NAMES, { error: "must be a fault name (see --list-faults)" }).optional(),
     listFaults: z.boolean().default(false),
+    payment: z.enum(["external", "contract"], { error: 'must be "external" or "contract"' }).optional(),
+    pki: z.string().min(1).optional(),
     scenario: z.string().min(1).optional(),
     scenarioString: z.string().min(1).optional(),
     pcap: z.string().min(1).optional(),
@@ -100,6 +105,20 @@ export const simulateOptionsSchema = z
         message: "--hlc needs iso2 or iso20 (DIN 70121 is DC only)",
       });
     checkIso20Service(o, ctx);
+    if (contractPayment(o) && (o.protocol !== "iso2" || o.mode !== "dc"))
+      ctx.addIssue({
+        code: "custom",
+        path: ["payment"],
+        message: "contract payment (and its faults) needs --protocol iso2, DC (ISO 15118-2 Plug & Charge)",
+      });
+    if (o.payment === "external" && o.fault !== undefined && PNC_FAULTS.includes(o.fault))
+      ctx.addIssue({
+        code: "custom",
+        path: ["fault"],
+        message: "is a Plug & Charge fault: needs --payment contract",
+      });
+    if (o.pki !== undefined && !contractPayment(o))
+      ctx.addIssue({ code: "custom", path: ["pki"], message: "needs --payment contract" });
     const profileProblem = evProfileProblem(o.evProfile, o.mode);
     if (profileProblem) ctx.addIssue({ code: "custom", path: ["evProfile"], message: profileProblem });
     const basicAc = o.mode === "ac" && !o.hlc;
@@ -274,6 +293,27 @@ export function scenarioFor(o: SimulateOptions): Scenario {
   }
 }
 
+/** `--payment contract`, or a Plug & Charge fault (which implies it). */
+export function contractPayment(o: { payment?: string | undefined; fault?: string | undefined }): boolean {
+  return o.payment === "contract" || (o.payment === undefined && PNC_FAULTS.includes(o.fault as FaultName));
+}
+
+/** Unix time of a simulated Plug & Charge session with an issued PKI (the SECC's default epoch). */
+export const SIM_PNC_EPOCH_S = 1_700_000_000;
+
+/**
+ * The Plug & Charge material of `nacs simulate --payment contract`: `--pki DIR` (a `nacs pki init` tree,
+ * the session then runs at the current time), else a PKI issued now for the simulator's epoch.
+ */
+export async function simulatePnc(o: SimulateOptions): Promise<DcSimPnc | undefined> {
+  if (!contractPayment(o)) return undefined;
+  const pki = await import("../../link/pki/index.js");
+  if (o.pki !== undefined)
+    return { ...(await pki.loadPncMaterial(o.pki)), epochS: Math.floor(Date.now() / 1000) };
+  const issued = await pki.issuePncPki({ now: new Date(SIM_PNC_EPOCH_S * 1000) });
+  return { ...(await pki.materialFromPki(issued)), epochS: SIM_PNC_EPOCH_S };
+}
+
 /** The DC session described by the options (scenario options override the flags). */
 export function dcSessionFor(
   o: SimulateOptions,
@@ -368,7 +408,9 @@ async function runDc(o: SimulateOptions): Promise<void> {
   let r: DcSessionSummary;
   const carrier = o.transport === "tcp" ? await startTcpCarrier() : null;
   try {
+    const pnc = await simulatePnc(o);
     const session = dcSessionFor(o, onRecord, {
+      ...(pnc && { pnc }),
       ...(pcap ? { onWire: pcap.tap } : {}),
       ...(carrier ? { v2gCarrier: carrier } : {}),
     });
@@ -448,6 +490,11 @@ export function registerSimulateCommand(program: Command): void {
     )
     .option("--fault <name>", "DC: inject a named fault (see --list-faults)")
     .option("--list-faults", "list the fault names and their stop reasons, then exit")
+    .option(
+      "--payment <option>",
+      "ISO-2 DC: external (default) or contract (Plug & Charge with a PnC PKI issued for the run, or --pki DIR)",
+    )
+    .option("--pki <dir>", "with --payment contract: the PnC PKI of a nacs pki init DIR")
     .option(
       "--scenario <file>",
       "DC: scenario file: .yaml/.yml/.json (list of commands, or {options, commands}) or .txt (EVerest string)",

@@ -27,6 +27,15 @@ export async function runEvHost(
   tls: TlsClientConfig | undefined,
   pcap: HostPcapFile | null,
 ): Promise<number> {
+  // ISO 15118-2 Plug & Charge: the contract of a `nacs pki init` directory (the PKI module loads on first use)
+  const contract =
+    o.payment === "contract" && o.pki
+      ? await (async () => {
+          const m = await (await import("../../link/pki/index.js")).loadPncMaterial(o.pki as string);
+          const { createContract } = await import("../../v2g/pnc/contract-store.js");
+          return createContract(m.contractChain, m.contractKey);
+        })()
+      : undefined;
   const battery = profileBattery(o.evProfile, dcBatteryConfig(o.evClass, o.batteryKwh));
   const board = await openBoard(
     "ev",
@@ -63,6 +72,7 @@ export async function runEvHost(
             protocols: o.protocol,
             ...(o.control && { iso20ControlMode: o.control }),
             ...(o.service?.endsWith("-bpt") && { bidirectional: true }),
+            ...(contract && { contract, epochS: Math.floor(Date.now() / 1000) }),
           },
           energy: o.mode,
           targetSocPercent: o.targetSoc,

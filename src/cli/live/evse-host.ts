@@ -49,6 +49,16 @@ export async function runEvseHost(
   tls: TlsServerConfig | undefined,
   pcap: HostPcapFile | null,
 ): Promise<number> {
+  // ISO 15118-2 Plug & Charge: the roots of a `nacs pki init` directory (the PKI module loads on first use)
+  const pncMaterial = o.pki
+    ? await (await import("../../link/pki/index.js")).loadPncMaterial(o.pki)
+    : undefined;
+  const pnc = pncMaterial && {
+    moRoots: pncMaterial.moRoots,
+    v2gRoots: pncMaterial.v2gRoots,
+    randomBytes: (n: number) => new Uint8Array(random(n)),
+    withoutTls: o.pncWithoutTls,
+  };
   const module = powerModuleConfig(
     o.chargerClass,
     o.maxPowerKw * 1000,
@@ -102,6 +112,7 @@ export async function runEvseHost(
             iso20WithoutTls: o.iso20WithoutTls,
             bidirectional: o.bidirectional,
             ...(o.control && { iso20ControlModes: o.control }),
+            ...(pnc && { pnc }),
           },
         }),
       board: board.port,

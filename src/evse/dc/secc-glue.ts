@@ -35,6 +35,19 @@ const SECC_END_FAULT: Readonly<Partial<Record<string, SafetyFault>>> = {
   "cp-state": "cp-lost",
 };
 
+/**
+ * ISO 15118-2 Plug & Charge refusals: the SECC answered with a FAILED code before anything was energised.
+ * They end the session with a named stop reason (and the response code), not a safety trip.
+ */
+export const PNC_STOP_REASONS: Readonly<Partial<Record<string, string>>> = {
+  "contract-invalid": "contract rejected",
+  "contract-expired": "contract expired",
+  "contract-revoked": "contract revoked",
+  "challenge-invalid": "challenge invalid",
+  "signature-invalid": "authorization signature invalid",
+  "metering-signature-invalid": "metering receipt signature invalid",
+};
+
 /** Step the SECC with one event and carry out its effects. */
 export function secc(s: EvseDcState, ev: SeccEvent, fx: EvseDcEffect[]): EvseDcState {
   const [st, sfx] = stepSecc(s.secc, ev);
@@ -68,7 +81,11 @@ export function secc(s: EvseDcState, ev: SeccEvent, fx: EvseDcEffect[]): EvseDcS
             stopReason: out.stopReason ?? "EV ended the session",
             phase: setPhase(out, "ended", fx),
           };
-        else if (!out.safety.trip && e.stopReason !== "emergency") {
+        else if (PNC_STOP_REASONS[e.stopReason] && !out.safety.trip && !out.safety.contactorsCmd) {
+          const code = /FAILED_\w+/.exec(e.detail)?.[0];
+          const reason = `${PNC_STOP_REASONS[e.stopReason]}${code ? ` (${code})` : ""}`;
+          out = { ...out, stopReason: out.stopReason ?? reason, phase: setPhase(out, "ended", fx) };
+        } else if (!out.safety.trip && e.stopReason !== "emergency") {
           const f = SECC_END_FAULT[e.stopReason] ?? "session-error";
           out = trip(out, f, `SECC ${e.stopReason}: ${e.detail}`, st.nowMs, fx);
         }

@@ -18,5 +18,6 @@ export {
   readCertificates,
 } from "./inspect.js";
 export { type IssuedPncCert, issuePncCert, issuePncPki, type PncPki, type PncPkiOptions } from "./issuer.js";
+export { loadPncMaterial, materialFromPki, type PncMaterial } from "./material.js";
 export { loadEvccPnc, loadLocalCps, pemCertificates, pemPrivateScalar } from "./pnc-load.js";
 export * from "./profiles.js";

@@ -7,6 +7,7 @@ import { dcBatteryConfig, EV_DEFAULT_MIN_SOC_PERCENT, evDcConfig } from "../../e
 import { applyEvProfile } from "../../ev/profiles.js";
 import { EVSE_DEFAULT_AC_SUPPLY, evseDcConfig, powerModuleConfig } from "../../evse/dc/index.js";
 import { seededPrng } from "../../slac/index.js";
+import { createContract } from "../../v2g/pnc/contract-store.js";
 import { DcSim } from "./dc-sim.js";
 import type { DcSessionOptions } from "./session.js";
 
@@ -49,6 +50,7 @@ export function createDcSim(o: DcSessionOptions): DcSim {
   // DC_BPT / AC_BPT: both sides bidirectional; the EV gives energy back from the start (unless told not to)
   // down to its minimum SOC
   const bidirectional = isBptServiceName(o.service);
+  const pnc = pncConfigs(o, seed);
   return new DcSim({
     socStart: o.socStart,
     seed: o.seed,
@@ -72,6 +74,7 @@ export function createDcSim(o: DcSessionOptions): DcSim {
         seed: seed >>> 0 || 1,
         iso20WithoutTls: true,
         ...(bidirectional && { bidirectional }),
+        ...pnc?.secc,
         ...o.evseConfig?.secc,
       },
     }),
@@ -91,9 +94,45 @@ export function createDcSim(o: DcSessionOptions): DcSim {
           protocols: [o.protocol],
           ...(o.control && { iso20ControlMode: o.control }),
           ...(bidirectional && { bidirectional }),
+          ...pnc?.evcc,
           ...o.evConfig?.evcc,
         },
       }),
     ),
   });
+}
+
+const DAY_S = 86_400;
+
+/**
+ * SECC and EVCC settings of a Plug & Charge session, with the contract faults applied: `contract-expired`
+ * runs the charger a day after the contract leaf expired (the EV's clock still trusts it);
+ * `unknown-mo-root` leaves the MO root out of the SECC's trust store; `revoked-certificate` makes the SECC's
+ * revocation check say revoked; `bad-signature` / `replayed-challenge` are the EV's misbehaviour.
+ */
+function pncConfigs(o: DcSessionOptions, seed: number) {
+  const p = o.pnc;
+  if (!p) return undefined;
+  let contract = createContract(p.contractChain, p.contractKey);
+  let seccEpochS = p.epochS;
+  if (o.fault === "contract-expired") {
+    seccEpochS = Math.floor(contract.notAfterMs / 1000) + DAY_S;
+    contract = { ...contract, notAfterMs: Number.MAX_SAFE_INTEGER };
+  }
+  const evFault =
+    o.fault === "bad-signature" || o.fault === "replayed-challenge" ? { pncFault: o.fault } : {};
+  return {
+    secc: {
+      epochS: seccEpochS,
+      pnc: {
+        moRoots: o.fault === "unknown-mo-root" ? [] : p.moRoots,
+        v2gRoots: p.v2gRoots,
+        // a seeded generator: the simulator is reproducible (a live SECC injects a CSPRNG, [V2G2-825])
+        randomBytes: seededPrng(seed ^ 0xc4a11e).bytes,
+        withoutTls: true,
+        ...(o.fault === "revoked-certificate" && { isRevoked: () => true }),
+      },
+    },
+    evcc: { contract, epochS: p.epochS, ...evFault },
+  };
 }

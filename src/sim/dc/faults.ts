@@ -32,7 +32,21 @@ export const FAULT_NAMES = [
   "malformed-message",
   "ev-over-limit",
   "ac-on-dc-pins",
+  "contract-expired",
+  "unknown-mo-root",
+  "bad-signature",
+  "replayed-challenge",
+  "revoked-certificate",
 ] as const;
+
+/** The Plug & Charge faults: they need `--payment contract` (ISO-2) and act on configuration, not physics. */
+export const PNC_FAULTS: readonly FaultName[] = [
+  "contract-expired",
+  "unknown-mo-root",
+  "bad-signature",
+  "replayed-challenge",
+  "revoked-certificate",
+];
 
 /** A fault name. */
 export type FaultName = (typeof FAULT_NAMES)[number];
@@ -211,7 +225,49 @@ export const FAULTS: Readonly<Record<FaultName, FaultSpec>> = Object.freeze({
     ),
     delayMs: 0,
   },
+  "contract-expired": pnc(
+    "contract-expired",
+    "the contract certificate expired (the EV's clock still trusts it): PaymentDetailsRes FAILED_CertificateExpired",
+    "contract expired (FAILED_CertificateExpired)",
+  ),
+  "unknown-mo-root": pnc(
+    "unknown-mo-root",
+    "the contract chains to an MO root the SECC does not trust: PaymentDetailsRes FAILED_CertChainError",
+    "contract rejected (FAILED_CertChainError)",
+  ),
+  "bad-signature": pnc(
+    "bad-signature",
+    "the EV's AuthorizationReq signature does not verify: AuthorizationRes FAILED_SignatureError",
+    "authorization signature invalid (FAILED_SignatureError)",
+  ),
+  "replayed-challenge": pnc(
+    "replayed-challenge",
+    "the EV echoes a GenChallenge of an earlier session: AuthorizationRes FAILED_ChallengeInvalid",
+    "challenge invalid (FAILED_ChallengeInvalid)",
+  ),
+  "revoked-certificate": pnc(
+    "revoked-certificate",
+    "the SECC's revocation check reports the contract revoked: PaymentDetailsRes FAILED_CertificateRevoked",
+    "contract revoked (FAILED_CertificateRevoked)",
+  ),
 });
+
+/** A Plug & Charge fault: set up before plug-in, nothing energised, the session ends with `stopReason`. */
+function pnc(name: FaultName, description: string, stopReason: string): FaultSpec {
+  const code = /FAILED_\w+/.exec(stopReason)?.[0];
+  return {
+    ...f(
+      name,
+      description,
+      "connecting",
+      stopReason,
+      "evse",
+      `SECC answers ${code} and ends the session before any energy flows`,
+    ),
+    delayMs: 0,
+    trips: false,
+  };
+}
 
 function f(
   name: FaultName,

@@ -6,6 +6,7 @@
  * and safety trips. What happens from one plug-in up to the next belongs to the first (a trip detected
  * just after an unplug is a consequence of that session). Pure bookkeeping.
  */
+import { PNC_STOP_REASONS } from "../../evse/dc/secc-glue.js";
 import type { TripReport } from "./dc-sim.js";
 import type { DcSimPhase } from "./faults.js";
 
@@ -68,6 +69,8 @@ export interface EvStopNote {
   fault: boolean;
 }
 
+const PNC_REASONS = Object.values(PNC_STOP_REASONS) as string[];
+
 /** A trip that is only the EVSE's view of the EV's own decision (S2 opened, connection closed). */
 const CONSEQUENCE_TRIPS = new Set(["ev-stop-cp", "comm-loss", "connection-lost", "session-error"]);
 
@@ -87,6 +90,8 @@ export function pickStopReason(
   const consequence =
     trip && CONSEQUENCE_TRIPS.has(trip.fault) && ev !== undefined && ev.tMs < trip.detectedAtMs;
   if (trip && !consequence) return trip.reason;
+  // a Plug & Charge refusal: the SECC's named reason says why (the EV only saw the FAILED code)
+  if (evseReason && PNC_REASONS.some((r) => evseReason.startsWith(r))) return evseReason;
   if (ev) return ev.reason;
   return evseReason ?? fallback;
 }

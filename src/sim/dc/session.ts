@@ -116,6 +116,24 @@ export interface DcSessionOptions {
   evConfig?: Partial<EvDcConfig>;
   /** A real car's wire behaviour over the EV (`--ev-profile`); default none. */
   evProfile?: EvProfileName;
+  /** ISO-2 Plug & Charge (`--payment contract`): the PKI as bytes; the EV pays with the contract. */
+  pnc?: DcSimPnc;
+}
+
+/**
+ * Plug & Charge material of a simulated session, as bytes (the host issues or loads the PKI): the SECC's
+ * trusted roots, the EV's contract chain and key, and the Unix time the session runs at (inside the
+ * certificates' validity). The simulator models no TLS, so the SECC offers Contract on its plain link.
+ */
+export interface DcSimPnc {
+  moRoots: Uint8Array[];
+  v2gRoots: Uint8Array[];
+  /** DER, leaf first (leaf, MO Sub-CA 2, MO Sub-CA 1). */
+  contractChain: Uint8Array[];
+  /** P-256 scalar of the contract leaf. */
+  contractKey: Uint8Array;
+  /** Unix time (s) at the start of the session. */
+  epochS: number;
 }
 
 /** Summary (the `--json` object): the AC fields plus protocol, messages, responseTimesMs, safety. */

@@ -10,6 +10,7 @@ import { SAFE_VOLTAGE_V } from "./dc-physics.js";
 import { checkChargerLimits } from "./evcc-limits.js";
 import type { ResponseView } from "./evcc-protocol.js";
 import {
+  activeContract,
   chooseMode,
   clearEvccTimer,
   dischargingNow,
@@ -113,8 +114,15 @@ export function afterResponse(
     case "ServiceDiscovery": {
       const pnc = s.protocol === "iso2" ? choosePnc(s, tMs) : null;
       if (pnc && "end" in pnc) return { state: s, end: pnc.end };
-      s = { ...s, pnc };
-      if (!pnc && !s.evse.paymentOptions.includes("ExternalPayment"))
+      // Contract when the EV holds a valid contract (configured or installed) and the SECC offers it (ISO-2
+      // only), or is about to install one; else ExternalPayment
+      const contract =
+        s.protocol === "iso2" &&
+        s.evse.paymentOptions.includes("Contract") &&
+        activeContract(s, tMs) !== undefined;
+      const payment = pnc?.payment ?? (contract ? "Contract" : "ExternalPayment");
+      s = { ...s, pnc, payment };
+      if (payment !== "Contract" && !s.evse.paymentOptions.includes("ExternalPayment"))
         return { state: s, end: { reason: "incompatible", detail: "EVSE does not offer ExternalPayment" } };
       const mode =
         s.protocol === "din"
@@ -142,7 +150,7 @@ export function afterResponse(
       if (s.pnc?.action === "install")
         return { state: s, next: { name: "CertificateInstallation", delayMs: 0 } };
       if (s.pnc?.action === "update") return { state: s, next: { name: "CertificateUpdate", delayMs: 0 } };
-      if (s.pnc?.payment === "Contract") return { state: s, next: { name: "PaymentDetails", delayMs: 0 } };
+      if (s.payment === "Contract") return { state: s, next: { name: "PaymentDetails", delayMs: 0 } };
       s = setEvccTimer(s, "ongoing", tMs + s.cfg.ongoingTimeoutMs, fx);
       return { state: s, next: { name: "Authorization", delayMs: 0 } };
     case "CertificateInstallation":
@@ -154,7 +162,12 @@ export function afterResponse(
       });
       return { state: s, next: { name: "PaymentDetails", delayMs: 0 } };
     case "PaymentDetails":
-      s = setEvccTimer(s, "ongoing", tMs + s.cfg.ongoingTimeoutMs, fx);
+      s = setEvccTimer(
+        { ...s, genChallenge: view.genChallenge ?? null },
+        "ongoing",
+        tMs + s.cfg.ongoingTimeoutMs,
+        fx,
+      );
       return { state: s, next: { name: "Authorization", delayMs: 0 } };
     case "Authorization":
       if (ongoing) return { state: s, next: { name: "Authorization", delayMs: p.ongoingMs } };

@@ -14,6 +14,8 @@ export interface ResponseView {
   processing?: string;
   /** EVSE facts this response carries. */
   evse?: Partial<EvseView>;
+  /** ISO-2 PaymentDetailsRes: the GenChallenge to sign. */
+  genChallenge?: Uint8Array;
 }
 
 /** One request/response pair from the EVCC's side. */
@@ -22,6 +24,8 @@ export interface EvccMessage {
   req: string;
   res: string;
   build(s: EvccState): unknown;
+  /** ISO-2 Plug & Charge: the Header/Signature for `body` (XMLDSig), or undefined for an unsigned request. */
+  signature?(s: EvccState, body: never): unknown;
   read(body: never): ResponseView;
   /** ISO-2: the header Signature of the request built by `build` (throws PncError / XmlDsigError). */
   signature?(s: EvccState, body: unknown): unknown;

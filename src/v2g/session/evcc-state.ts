@@ -2,9 +2,11 @@
  * EVCC machine configuration and state, shared by the DIN 70121 and ISO 15118-2 message
  * builders. Treat the state as opaque outside src/v2g.
  */
+
 import type { V2gProtocol } from "../handshake/namespaces.js";
 import type { ChainValidator } from "../pnc/cert-fields.js";
-import type { InstalledContracts } from "../pnc/installed-contract.js";
+import { type Contract, contractUsable } from "../pnc/contract-store.js";
+import { currentContract, type InstalledContracts } from "../pnc/installed-contract.js";
 import { defaultEvccReadings, type EvccReadings } from "../ports/evcc-ports.js";
 import { PRECHARGE_TOLERANCE_IEC_V } from "./dc-physics.js";
 import { type Iso20BptChannel, type Iso20ControlMode, isBptService } from "./iso20-session.js";
@@ -88,6 +90,14 @@ export interface EvccConfig {
   iso20ControlMode: Iso20ControlMode;
   /** Unix time (s) at tMs = 0, for the ISO-20 header TimeStamp. */
   epochS: number;
+  /** ISO-2 Plug & Charge: the contract; Contract is selected when it is valid and the SECC offers it. */
+  contract?: Contract;
+  /**
+   * Plug & Charge misbehaviour for fault tests: `bad-signature` flips a bit of the AuthorizationReq
+   * signature; `replayed-challenge` signs an AuthorizationReq with a GenChallenge of an earlier session;
+   * `bad-metering-signature` flips a bit of the MeteringReceiptReq signature.
+   */
+  pncFault?: "bad-signature" | "replayed-challenge" | "bad-metering-signature";
   /** ISO-2 Plug & Charge (Contract payment with contract installation/update); absent: EIM only. */
   pnc?: EvccPncConfig;
 }
@@ -249,6 +259,10 @@ export interface EvccState {
   readonly renegotiating: boolean;
   readonly readings: EvccReadings;
   readonly evse: EvseView;
+  /** ISO-2 payment option selected (null before ServiceDiscovery). */
+  readonly payment: "ExternalPayment" | "Contract" | null;
+  /** Contract: the GenChallenge of PaymentDetailsRes until the signed AuthorizationReq is sent. */
+  readonly genChallenge: Uint8Array | null;
   readonly stopRequested: "stop" | "pause" | null;
   readonly s2: "open" | "closed";
   readonly contactors: "open" | "closed";
@@ -326,3 +340,23 @@ export function chooseMode(
 
 /** Re-export for convenience of the message builders. */
 export { V2G_EVCC_COMMUNICATION_SETUP_TIMEOUT_MS };
+
+/**
+ * The contract the EV pays with (ISO 15118-2 Plug & Charge): the newest installed one still valid
+ * (CertificateInstallation / CertificateUpdate), else the configured one while it is valid; undefined when
+ * it has none.
+ */
+export function activeContract(
+  s: EvccState,
+  tMs: number = s.nowMs,
+): { chain: Uint8Array[]; privateKey: Uint8Array; emaid: string } | undefined {
+  const nowS = Math.floor(s.cfg.epochS + tMs / 1000);
+  const installed = s.contracts ? currentContract(s.contracts, nowS) : undefined;
+  if (installed)
+    return {
+      chain: [installed.chain.leaf, ...installed.chain.subCas],
+      privateKey: installed.privateKey,
+      emaid: installed.emaid.replaceAll("-", ""),
+    };
+  return contractUsable(s.cfg.contract, nowS * 1000) ? s.cfg.contract : undefined;
+}

@@ -11,6 +11,7 @@
  * - Loops (Ongoing, PreCharge, CurrentDemand/ChargingStatus, WeldingDetection) are paced by the `next` timer
  *   ({@link EvccPacing}); everything else is sent at once.
  */
+
 import { appHandshake, ExiDecodeError, ExiEncodeError } from "../../codecs/index.js";
 import { dinEvccModule } from "../din/evcc/module.js";
 import { acceptedFromOffer, acceptedProtocol, buildAppProtocolReq } from "../handshake/select.js";
@@ -66,6 +67,8 @@ export function createEvcc(partial: Partial<EvccConfig> = {}, tMs = 0): EvccStat
     weldingRequests: 0,
     timers: {},
     paused: null,
+    payment: null,
+    genChallenge: null,
     resumed: false,
     refusal: null,
     iso20: null,
@@ -180,12 +183,16 @@ function sendRequest(s0: EvccState, name: MsgName, tMs: number, fx: EvccEffect[]
         : SESSION_ID_ZERO
       : (s0.sessionId ?? SESSION_ID_ZERO);
   let enc: ReturnType<EvccProtocolModule["encode"]>;
+  let signed = false;
   try {
     const body = msg.build(s0);
-    const signature = msg.signature?.(s0, body);
-    enc = mod.encode(id, msg.req, body, BigInt(Math.floor(s0.cfg.epochS + tMs / 1000)), signature);
+    const sig = msg.signature?.(s0, body as never);
+    signed = sig !== undefined;
+    enc = mod.encode(id, msg.req, body, BigInt(Math.floor(s0.cfg.epochS + tMs / 1000)), sig);
   } catch (err) {
-    if (!(err instanceof ExiEncodeError || err instanceof PncError || err instanceof XmlDsigError)) throw err;
+    if (err instanceof XmlDsigError || err instanceof PncError)
+      return endEvcc(s0, "internal-error", `${msg.req}: signing: ${err.message}`, fx);
+    if (!(err instanceof ExiEncodeError)) throw err;
     return endEvcc(s0, "internal-error", `${msg.req}: ${err.message}`, fx);
   }
   if (s0.cfg.trace)
@@ -193,7 +200,8 @@ function sendRequest(s0: EvccState, name: MsgName, tMs: number, fx: EvccEffect[]
   const pad = s0.cfg.trailingZeroBytes[name] ?? 0;
   const bytes = pad > 0 ? Uint8Array.from([...enc.bytes, ...new Uint8Array(pad)]) : enc.bytes;
   fx.push({ kind: "send", payloadType: enc.payloadType ?? V2gtpPayloadType.exi, bytes, name: msg.req });
-  const s = { ...s0, pending: name };
+  // the GenChallenge is used once: only the first AuthorizationReq is signed ([V2G2-684])
+  const s = { ...s0, pending: name, ...(signed && name === "Authorization" && { genChallenge: null }) };
   return setEvccTimer(s, "response", tMs + evccMsgTimeoutMs(s.protocol, name, s.cfg.dinEdition), fx);
 }
 

@@ -80,13 +80,27 @@ export function onSessionSetup(
   return { state: { ...st, sessionId: id, rng, paused: null }, code: "OK_NewSessionEstablished" };
 }
 
+/**
+ * Payment options offered in ServiceDiscoveryRes: the configured ones, plus Contract when Plug & Charge is
+ * configured and the connection is TLS (ISO 15118-2 offers Contract only on a TLS session; `pnc.withoutTls`
+ * is the lab switch for the simulator, which models no TLS).
+ */
+export function offeredPaymentOptions(s: SeccState): ("ExternalPayment" | "Contract")[] {
+  const out = [...s.cfg.paymentOptions];
+  const pnc = s.cfg.pnc;
+  if (s.protocol === "iso2" && pnc && (s.connTls !== null || pnc.withoutTls) && !out.includes("Contract"))
+    out.push("Contract");
+  return out;
+}
+
 /** PaymentSelection: the option must be offered and the charge service (ServiceID 1) selected. */
 export function paymentSelectionCode(
   s: SeccState,
   option: string,
   serviceIds: readonly number[],
 ): "OK" | "FAILED_PaymentSelectionInvalid" | "FAILED_ServiceSelectionInvalid" {
-  if (!s.cfg.paymentOptions.includes(option as "ExternalPayment")) return "FAILED_PaymentSelectionInvalid";
+  if (!offeredPaymentOptions(s).includes(option as "ExternalPayment"))
+    return "FAILED_PaymentSelectionInvalid";
   if (!serviceIds.includes(CHARGE_SERVICE_ID)) return "FAILED_ServiceSelectionInvalid";
   return "OK";
 }

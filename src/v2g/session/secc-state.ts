@@ -4,6 +4,7 @@
  */
 import type { CpState } from "../../pilot/index.js";
 import type { V2gProtocol } from "../handshake/namespaces.js";
+import type { Certificate } from "../pnc/cert.js";
 import type { ChainValidator } from "../pnc/cert-fields.js";
 import type { LocalCps } from "../pnc/cps.js";
 import { defaultSeccReadings, type SeccReadings } from "../ports/secc-ports.js";
@@ -39,6 +40,23 @@ export const DEFAULT_NOTIFICATION_MAX_DELAY_S = 10;
  * EVerest's -20 SECC (digest §3.5; older libiso15118 sent 0 in Scheduled mode — configurable).
  */
 export const ISO20_PAUSE_NOTIFICATION_MAX_DELAY_S = 60;
+
+/**
+ * ISO 15118-2 Plug & Charge (Contract payment) on the SECC. The host injects the trust anchors and a CSPRNG
+ * for GenChallenge ([V2G2-825]: at least 120 bits of entropy; a simulator may inject a seeded generator).
+ */
+export interface SeccPncConfig {
+  /** Trusted MO roots (DER). A contract chain may end at an MO root or at a V2G root. */
+  moRoots: Uint8Array[];
+  /** Trusted V2G roots (DER). */
+  v2gRoots: Uint8Array[];
+  /** `n` random bytes (GenChallenge). */
+  randomBytes: (n: number) => Uint8Array;
+  /** Revocation check (OCSP / backend): true = revoked. Absent: nothing is revoked. */
+  isRevoked?: (cert: Certificate) => boolean;
+  /** Lab switch: offer Contract on a connection without TLS (the simulator models no TLS). Default off. */
+  withoutTls?: boolean;
+}
 
 /** SECC configuration. */
 export interface SeccConfig {
@@ -96,6 +114,8 @@ export interface SeccConfig {
   validateOemChain?: ChainValidator;
   /** Seam for full path validation of the old contract chain of CertificateUpdateReq (absent: leaf checks only). */
   validateContractChain?: ChainValidator;
+  /** ISO-2 Plug & Charge; absent: Contract is never offered. */
+  pnc?: SeccPncConfig;
 }
 
 /** Complete a partial configuration: ISO-20 + ISO-2 + DIN (the EV's Priority decides), DC_extended, EIM, 60 s sequence timeout, … */
@@ -158,8 +178,6 @@ export interface SeccState {
   readonly last: MsgName | null;
   /** EVSEProcessing of the last Authorization / ChargeParameterDiscovery / CableCheck response. */
   readonly processing: "Finished" | "Ongoing";
-  /** Payment option selected in this session's PaymentServiceSelectionReq (ISO-2), null before. */
-  readonly payment?: "ExternalPayment" | "Contract" | null;
   readonly powerDelivery: "start" | "stop" | "renegotiate" | null;
   /** A ChargeParameterDiscovery after PowerDelivery(Renegotiate) is going on (ISO-2). */
   readonly renegotiating: boolean;
@@ -179,6 +197,19 @@ export interface SeccState {
   readonly emergency: boolean;
   /** What the machine last commanded the EVSE contactors to be. */
   readonly contactors: "open" | "closed";
+  /** ISO-2 payment of the session (null before PaymentServiceSelection). */
+  readonly payment: SeccPayment | null;
+  /** GenChallenges already consumed (newest last, bounded): a replayed one fails. */
+  readonly usedChallenges: readonly Uint8Array[];
+}
+
+/** The ISO-2 payment chosen in PaymentServiceSelection and, for Contract, what PaymentDetails established. */
+export interface SeccPayment {
+  option: "ExternalPayment" | "Contract";
+  /** Contract: the validated leaf (DER) and its eMAID. */
+  contract?: { leaf: Uint8Array; emaid: string };
+  /** Contract: the GenChallenge issued in PaymentDetailsRes, until the first AuthorizationReq uses it. */
+  challenge?: Uint8Array;
 }
 
 /** Initial EV view before ChargeParameterDiscovery. */

@@ -73,6 +73,8 @@ export function createSecc(partial: Partial<SeccConfig> = {}, tMs = 0): SeccStat
     iso20: null,
     emergency: false,
     contactors: "open",
+    payment: null,
+    usedChallenges: [],
   };
 }
 

@@ -72,6 +72,18 @@ export type StopReason =
    * contract key did not check out; the message is discarded ([V2G2-891]).
    */
   | "certificate-rejected"
+  /** ISO-2 Plug & Charge: the contract chain failed validation (FAILED_CertChainError / FAILED_NoCertificateAvailable). */
+  | "contract-invalid"
+  /** ISO-2 Plug & Charge: a certificate of the contract chain is expired or not yet valid (FAILED_CertificateExpired). */
+  | "contract-expired"
+  /** ISO-2 Plug & Charge: a certificate of the contract chain is revoked (FAILED_CertificateRevoked). */
+  | "contract-revoked"
+  /** ISO-2 Plug & Charge: GenChallenge missing, wrong or replayed (FAILED_ChallengeInvalid). */
+  | "challenge-invalid"
+  /** ISO-2 Plug & Charge: AuthorizationReq signature missing or invalid (FAILED_SignatureError). */
+  | "signature-invalid"
+  /** ISO-2 Plug & Charge: MeteringReceiptReq signature invalid (FAILED_MeteringSignatureNotValid). */
+  | "metering-signature-invalid"
   /** A message we built did not encode (a bug or an out-of-range port value); logged with the field path. */
   | "internal-error";
 

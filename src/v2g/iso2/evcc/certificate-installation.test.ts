@@ -94,3 +94,43 @@ test("EVCC without a contract: installs where the service is offered, falls back
   assert.ok(!names(r).includes("CertificateInstallationReq"));
   assert.ok(names(r).includes("AuthorizationReq"));
 });
+
+test("EVCC ↔ SECC: an EV without a contract installs one, then pays with it in the same session (signed Authorization and MeteringReceipt)", async () => {
+  const f = await pncFixture();
+  const c = configs(f);
+  let n = 0;
+  let stopAsked = false;
+  const evse: Partial<SeccConfig> = {
+    ...c.evse,
+    receiptRequired: true,
+    pnc: {
+      moRoots: [new Uint8Array(f.pki["mo-root"].cert.rawData)],
+      v2gRoots: f.roots,
+      randomBytes: (k: number) => Uint8Array.from({ length: k }, () => (n = (n * 73 + 41) & 0xff)),
+    },
+  };
+  const r = runPair(c.ev, evse, {
+    maxSteps: 4_000,
+    onStep: (p, t) => {
+      if (stopAsked || p.wire.filter((w) => w.name === "CurrentDemandReq").length < 3) return undefined;
+      stopAsked = true;
+      return [{ at: t, to: "ev", ev: { kind: "control", control: { op: "stop" }, tMs: t } }];
+    },
+  });
+  const seq = names(r);
+  const at = (m: string) => seq.indexOf(m);
+  for (const m of [
+    "CertificateInstallationRes",
+    "PaymentDetailsRes",
+    "AuthorizationRes",
+    "MeteringReceiptRes",
+  ])
+    assert.ok(at(m) > 0, `${m} in ${seq.join(" ")}`);
+  assert.ok(at("CertificateInstallationRes") < at("PaymentDetailsReq"));
+  assert.ok(at("PaymentDetailsRes") < at("AuthorizationReq"));
+  // the SECC took the installed contract: the chain validated against the MO root, the signature verified
+  assert.equal(r.evse.payment?.option, "Contract");
+  assert.ok(eq(r.evse.payment?.contract?.leaf ?? new Uint8Array(0), f.contracts[0].chain.leaf));
+  assert.equal(r.evseEnd?.reason, "terminated", r.evseEnd?.detail);
+  assert.equal(r.evEnd?.reason, "terminated", r.evEnd?.detail);
+});

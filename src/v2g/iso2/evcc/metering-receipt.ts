@@ -1,8 +1,16 @@
-/** ISO 15118-2 MeteringReceiptReq (SessionID, SAScheduleTupleID, MeterInfo as received) / Res, digest §5.3. */
+/**
+ * ISO 15118-2 MeteringReceiptReq (SessionID, SAScheduleTupleID, MeterInfo as received) / Res, digest §5.3.
+ * Contract: with `Id`, signed with the contract key ([V2G2-903]).
+ */
+import { signFragments } from "../../pnc/xmldsig.js";
 import { type EvccMessage, readAcStatus, readDcStatus } from "../../session/evcc-protocol.js";
+import { activeContract } from "../../session/evcc-state.js";
 import type { iso2 } from "./common.js";
 
-/** EVCC side of MeteringReceipt (EIM: unsigned). */
+/** Id of the signed MeteringReceiptReq. */
+export const METERING_RECEIPT_REQ_ID = "ID1";
+
+/** EVCC side of MeteringReceipt (EIM: unsigned; Contract: signed). */
 export const meteringReceipt: EvccMessage = {
   name: "MeteringReceipt",
   req: "MeteringReceiptReq",
@@ -10,6 +18,7 @@ export const meteringReceipt: EvccMessage = {
   build(s): iso2.MeteringReceiptReqType {
     const m = s.evse.meter;
     return {
+      ...(s.payment === "Contract" && activeContract(s) !== undefined && { Id: METERING_RECEIPT_REQ_ID }),
       SessionID: s.sessionId ?? new Uint8Array(1),
       SAScheduleTupleID: s.evse.saScheduleTupleId,
       MeterInfo: {
@@ -18,6 +27,13 @@ export const meteringReceipt: EvccMessage = {
         ...(m?.tMeter !== undefined && { TMeter: m.tMeter }),
       },
     };
+  },
+  signature(s, body: iso2.MeteringReceiptReqType) {
+    const key = activeContract(s)?.privateKey;
+    if (s.payment !== "Contract" || !key || !body.Id) return undefined;
+    const sig = signFragments([{ MeteringReceiptReq: body }], key);
+    if (s.cfg.pncFault === "bad-metering-signature") sig.SignatureValue.CONTENT[0]! ^= 0x01;
+    return sig;
   },
   read: (r: iso2.MeteringReceiptResType) => ({
     code: r.ResponseCode,

@@ -1,13 +1,11 @@
 /**
- * ISO 15118-2 PaymentDetailsReq / Res on the EVCC (pnc digest §3.1 rows 5–6): eMAID and the contract chain
- * of the contract in use (the one just installed or updated). Minimal: Contract payment proper (signed
- * AuthorizationReq with GenChallenge) is built elsewhere.
+ * ISO 15118-2 PaymentDetailsReq (Plug & Charge: eMAID + ContractSignatureCertChain, leaf then Sub-CA 2,
+ * Sub-CA 1; the root is never sent) / Res with the GenChallenge to sign (Plug & Charge digest §3.1 rows 5–6).
+ * The contract is the one in use: just installed or updated, else the configured one.
  */
-import { chainElement } from "../../pnc/cps.js";
-import { currentContract } from "../../pnc/installed-contract.js";
 import { PncError } from "../../pnc/pnc-errors.js";
 import type { EvccMessage } from "../../session/evcc-protocol.js";
-import { evccNowS } from "./certificate-installation.js";
+import { activeContract } from "../../session/evcc-state.js";
 import type { iso2 } from "./common.js";
 
 /** EVCC side of PaymentDetails. */
@@ -15,10 +13,17 @@ export const paymentDetails: EvccMessage = {
   name: "PaymentDetails",
   req: "PaymentDetailsReq",
   res: "PaymentDetailsRes",
-  build: (s): iso2.PaymentDetailsReqType => {
-    const c = currentContract(s.contracts ?? { contracts: [] }, evccNowS(s, s.nowMs));
+  build(s): iso2.PaymentDetailsReqType {
+    const c = activeContract(s);
     if (!c) throw new PncError("NO_CONTRACT", "PaymentDetailsReq: the EV holds no valid contract");
-    return { eMAID: c.emaid.replace(/-/g, ""), ContractSignatureCertChain: chainElement(c.chain) };
+    const [leaf, ...subs] = c.chain;
+    return {
+      eMAID: c.emaid,
+      ContractSignatureCertChain: {
+        Certificate: leaf!,
+        ...(subs.length > 0 && { SubCertificates: { Certificate: subs } }),
+      },
+    };
   },
-  read: (r: iso2.PaymentDetailsResType) => ({ code: r.ResponseCode }),
+  read: (r: iso2.PaymentDetailsResType) => ({ code: r.ResponseCode, genChallenge: r.GenChallenge }),
 };

@@ -22,7 +22,7 @@ export const paymentServiceSelection: EvccMessage = {
         ParameterSetID: CONTRACT_CERTIFICATE_SET[action],
       });
     return {
-      SelectedPaymentOption: s.pnc?.payment ?? "ExternalPayment",
+      SelectedPaymentOption: s.payment ?? "ExternalPayment",
       SelectedServiceList: { SelectedService: selected },
     };
   },

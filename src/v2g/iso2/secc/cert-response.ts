@@ -41,7 +41,7 @@ export function certOutcome(
   run: () => { body: { ResponseCode: string }; signature: iso2.SignatureType; emaid: string },
 ): SeccOutcome {
   if (!s.cfg.cps) return { state: s, body: failedCertRes("FAILED_NoCertificateAvailable") };
-  if (s.payment !== "Contract")
+  if (s.payment?.option !== "Contract")
     return {
       state: s,
       body: failedCertRes("FAILED"),

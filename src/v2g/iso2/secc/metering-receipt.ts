@@ -1,7 +1,11 @@
 /**
  * ISO 15118-2 MeteringReceiptReq → MeteringReceiptRes (digest §5.3): the receipt's SessionID must be the
- * session's (FAILED_UnknownSession otherwise); the EIM receipt carries no signature to check.
+ * session's (FAILED_UnknownSession otherwise); the EIM receipt carries no signature to check. In a Contract
+ * session a signature, when present, is verified with the contract leaf ([V2G2-904]; the EVCC signs it,
+ * [V2G2-903]): FAILED_MeteringSignatureNotValid when it does not verify or does not cover the receipt.
  */
+import type * as iso2codec from "../../../codecs/iso2/index.js";
+import { verifySignature } from "../../pnc/xmldsig.js";
 import type { SeccHandler } from "../../session/secc-protocol.js";
 import type { SeccState } from "../../session/secc-state.js";
 import { sameId } from "../../session/session-id.js";
@@ -17,7 +21,26 @@ function response(s: SeccState, code: iso2.responseCodeType): iso2.MeteringRecei
 export const meteringReceipt: SeccHandler = {
   name: "MeteringReceipt",
   res: "MeteringReceiptRes",
-  handle(s, req: iso2.MeteringReceiptReqType) {
+  handle(s, req: iso2.MeteringReceiptReqType, ctx) {
+    const leaf = s.payment?.option === "Contract" ? s.payment.contract?.leaf : undefined;
+    const m = ctx.message as iso2codec.V2G_Message | undefined;
+    if (leaf && m?.Header?.Signature) {
+      const v = verifySignature(m, leaf);
+      const why = !v.ok
+        ? `${v.error.code}: ${v.error.message}`
+        : v.references.some((r) => r.element === "MeteringReceiptReq")
+          ? null
+          : "the signature does not cover MeteringReceiptReq";
+      if (why)
+        return {
+          state: s,
+          body: response(s, "FAILED_MeteringSignatureNotValid"),
+          end: {
+            reason: "metering-signature-invalid",
+            detail: `MeteringReceiptRes FAILED_MeteringSignatureNotValid: ${why}`,
+          },
+        };
+    }
     return {
       state: s,
       body: response(s, sameId(req.SessionID, s.sessionId) ? "OK" : "FAILED_UnknownSession"),

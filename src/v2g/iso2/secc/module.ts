@@ -9,7 +9,7 @@ import { chargeParameterDiscovery } from "./charge-parameter-discovery.js";
 import { chargingStatus } from "./charging-status.js";
 import { currentDemand } from "./current-demand.js";
 import { meteringReceipt } from "./metering-receipt.js";
-import { paymentDetails } from "./not-supported.js";
+import { paymentDetails } from "./payment-details.js";
 import { paymentServiceSelection } from "./payment-service-selection.js";
 import { powerDelivery } from "./power-delivery.js";
 import { preCharge } from "./pre-charge.js";

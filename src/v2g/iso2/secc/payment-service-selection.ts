@@ -2,8 +2,8 @@
  * ISO 15118-2 PaymentServiceSelectionReq → Res (digest §5.2 row 3): the option must be offered
  * (FAILED_PaymentSelectionInvalid) and the charge service selected (FAILED_NoChargeServiceSelected); a
  * ContractCertificate selection (ServiceID 2) needs a configured CPS, Contract payment and parameter set 1
- * or 2 (FAILED_ServiceSelectionInvalid, pnc digest §3.1 row 3). The selected option is kept for the
- * certificate services.
+ * or 2 (FAILED_ServiceSelectionInvalid, pnc digest §3.1 row 3). The chosen option is kept for the certificate
+ * services, PaymentDetails, Authorization and MeteringReceipt.
  */
 import { CONTRACT_CERTIFICATE_SERVICE_ID, CONTRACT_CERTIFICATE_SET } from "../../pnc/cps.js";
 import { paymentSelectionCode } from "../../session/secc-logic.js";
@@ -28,7 +28,8 @@ export const paymentServiceSelection: SeccHandler = {
     );
     if (c === "OK" && badExtra) c = "FAILED_ServiceSelectionInvalid";
     const body: iso2.PaymentServiceSelectionResType = { ResponseCode: c };
-    return { state: c === "OK" ? { ...s, payment: req.SelectedPaymentOption } : s, body };
+    const option = req.SelectedPaymentOption === "Contract" ? "Contract" : "ExternalPayment";
+    return { state: c === "OK" ? { ...s, payment: { option } } : s, body };
   },
   failed: (_s, code) => ({ ResponseCode: code as iso2.responseCodeType }),
 };

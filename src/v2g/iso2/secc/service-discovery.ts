@@ -1,9 +1,10 @@
 /**
- * ISO 15118-2 ServiceDiscoveryReq → Res (digest §5.2 row 2): PaymentOptionList and the charge service's modes;
- * with a CPS configured, the ContractCertificate service (ServiceID 2).
+ * ISO 15118-2 ServiceDiscoveryReq → Res (digest §5.2 row 2): PaymentOptionList (Contract only with Plug &
+ * Charge configured on a TLS connection) and the charge service's modes; with a CPS configured, the
+ * ContractCertificate service (ServiceID 2).
  */
 import { CONTRACT_CERTIFICATE_SERVICE_ID } from "../../pnc/cps.js";
-import { CHARGE_SERVICE_ID } from "../../session/secc-logic.js";
+import { CHARGE_SERVICE_ID, offeredPaymentOptions } from "../../session/secc-logic.js";
 import type { SeccHandler } from "../../session/secc-protocol.js";
 import type { SeccState } from "../../session/secc-state.js";
 import type { iso2 } from "./common.js";
@@ -11,7 +12,7 @@ import type { iso2 } from "./common.js";
 function response(s: SeccState, code: iso2.responseCodeType): iso2.ServiceDiscoveryResType {
   return {
     ResponseCode: code,
-    PaymentOptionList: { PaymentOption: [...s.cfg.paymentOptions] },
+    PaymentOptionList: { PaymentOption: offeredPaymentOptions(s) },
     ChargeService: {
       ServiceID: CHARGE_SERVICE_ID,
       ServiceCategory: "EVCharging",
