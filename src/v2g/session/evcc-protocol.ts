@@ -24,11 +24,12 @@ export interface EvccMessage {
   req: string;
   res: string;
   build(s: EvccState): unknown;
-  /** ISO-2 Plug & Charge: the Header/Signature for `body` (XMLDSig), or undefined for an unsigned request. */
+  /**
+   * ISO-2 Plug & Charge: the Header/Signature (XMLDSig) for `body`, the request `build` made, or undefined
+   * for an unsigned request (throws PncError / XmlDsigError).
+   */
   signature?(s: EvccState, body: never): unknown;
   read(body: never): ResponseView;
-  /** ISO-2: the header Signature of the request built by `build` (throws PncError / XmlDsigError). */
-  signature?(s: EvccState, body: unknown): unknown;
   /**
    * Check an OK response as a whole message (its header Signature) and take what it delivers; throws
    * PncError to discard it ([V2G2-891]).

@@ -106,7 +106,11 @@ test("EVCC ↔ SECC: an EV without a contract installs one, then pays with it in
     pnc: {
       moRoots: [new Uint8Array(f.pki["mo-root"].cert.rawData)],
       v2gRoots: f.roots,
-      randomBytes: (k: number) => Uint8Array.from({ length: k }, () => (n = (n * 73 + 41) & 0xff)),
+      randomBytes: (k: number) =>
+        Uint8Array.from({ length: k }, () => {
+          n = (n * 73 + 41) & 0xff;
+          return n;
+        }),
     },
   };
   const r = runPair(c.ev, evse, {
