@@ -31,6 +31,7 @@ for (const [raw, option, rule] of [
   [{ protocol: "iso20", service: "dc", mode: "ac" }, "--mode", /contradicts --service dc/],
   [{ protocol: "iso20,iso2", service: "ac-bpt", mode: "dc" }, "--mode", /contradicts --service ac-bpt/],
   [{ protocol: "iso20", resumeAfter: "1" }, "--resume-after", /needs --pause-after/],
+  [{ protocol: "iso2", installContract: true }, "--install-contract", /needs --payment contract/],
   [{ protocol: "iso20", pauseAfter: "-1" }, "--pause-after", /at least 0/],
   [{ protocol: "iso20", pauseAfter: "soon" }, "--pause-after", /expected a number/],
 ] as const) {

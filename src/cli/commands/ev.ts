@@ -74,6 +74,7 @@ export const evOptionsSchema = v2gCommonSchema
     payment: z
       .enum(["external", "contract"], { error: 'must be "external" or "contract"' })
       .default("external"),
+    installContract: z.boolean().default(false),
   })
   .superRefine((o, ctx) => {
     checkModeProtocols(o.mode, o.protocol, ctx);
@@ -86,6 +87,12 @@ export const evOptionsSchema = v2gCommonSchema
         code: "custom",
         path: ["payment"],
         message: "contract needs --pki DIR (the contract chain and key)",
+      });
+    if (o.installContract && o.payment !== "contract")
+      ctx.addIssue({
+        code: "custom",
+        path: ["installContract"],
+        message: "needs --payment contract (the contract is installed to pay with it)",
       });
     if (o.payment === "contract" && !o.protocol.includes("iso2"))
       ctx.addIssue({
@@ -200,6 +207,10 @@ export function registerEvCommand(program: Command): void {
     )
     .option("--control <mode>", "with iso20 in --protocol: scheduled (default) or dynamic control mode")
     .option("--pki <dir>", "ISO 15118-2 Plug & Charge: the contract chain and key of a nacs pki init DIR")
+    .option(
+      "--install-contract",
+      "with --payment contract --pki DIR: start without a contract and install one (CertificateInstallation with DIR's OEM provisioning certificate)",
+    )
     .option(
       "--payment <option>",
       "external (default) or contract: with --pki, select Contract when the EVSE offers it (ISO 15118-2, TLS)",

@@ -268,7 +268,7 @@ export function registerEvseCommand(program: Command): void {
     )
     .option(
       "--pki <dir>",
-      "ISO 15118-2 Plug & Charge: offer Contract payment (on TLS) and trust DIR/mo-root.pem + DIR/v2g-root.pem (a nacs pki init DIR)",
+      "ISO 15118-2 Plug & Charge: offer Contract payment (on TLS), trust DIR/mo-root.pem + DIR/v2g-root.pem, and install contracts with DIR's CPS leaf (a nacs pki init DIR)",
     )
     .option("--pnc-without-tls", "lab switch: offer Contract payment on a connection without TLS")
     .option(

@@ -28,8 +28,12 @@ export async function runEvHost(
   pcap: HostPcapFile | null,
 ): Promise<number> {
   // ISO 15118-2 Plug & Charge: the contract of a `nacs pki init` directory (the PKI module loads on first use)
+  const pkiDir = o.payment === "contract" ? o.pki : undefined;
+  // --install-contract: no contract at start, the OEM provisioning material to install one
+  const installFrom =
+    pkiDir && o.installContract ? (await import("../../link/pki/index.js")).loadEvccPnc(pkiDir) : undefined;
   const contract =
-    o.payment === "contract" && o.pki
+    pkiDir && !o.installContract
       ? await (async () => {
           const m = await (await import("../../link/pki/index.js")).loadPncMaterial(o.pki as string);
           const { createContract } = await import("../../v2g/pnc/contract-store.js");
@@ -73,6 +77,7 @@ export async function runEvHost(
             ...(o.control && { iso20ControlMode: o.control }),
             ...(o.service?.endsWith("-bpt") && { bidirectional: true }),
             ...(contract && { contract, epochS: Math.floor(Date.now() / 1000) }),
+            ...(installFrom && { pnc: installFrom, epochS: Math.floor(Date.now() / 1000) }),
           },
           energy: o.mode,
           targetSocPercent: o.targetSoc,

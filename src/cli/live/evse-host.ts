@@ -53,6 +53,8 @@ export async function runEvseHost(
   const pncMaterial = o.pki
     ? await (await import("../../link/pki/index.js")).loadPncMaterial(o.pki)
     : undefined;
+  // the local CPS answering CertificateInstallation / CertificateUpdate with DIR's CPS leaf and contract
+  const cps = o.pki ? (await import("../../link/pki/index.js")).loadLocalCps(o.pki) : undefined;
   const pnc = pncMaterial && {
     moRoots: pncMaterial.moRoots,
     v2gRoots: pncMaterial.v2gRoots,
@@ -113,6 +115,7 @@ export async function runEvseHost(
             bidirectional: o.bidirectional,
             ...(o.control && { iso20ControlModes: o.control }),
             ...(pnc && { pnc }),
+            ...(cps && { cps }),
           },
         }),
       board: board.port,
