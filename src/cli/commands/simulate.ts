@@ -10,9 +10,6 @@
 import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type { Command } from "commander";
-import { z } from "zod";
-import { EV_MAX_S2_CLOSE_DELAY_MS } from "../../ev/dc/types.js";
-import { EV_PROFILE_NAMES, evProfileProblem } from "../../ev/profiles.js";
 import { startTcpCarrier } from "../../link/tcp-carrier.js";
 import {
   DC_SIM_EV_MAC,
@@ -23,11 +20,9 @@ import {
   type DcSimPnc,
   FAULT_NAMES,
   FAULTS,
-  type FaultName,
   formatDcSummary,
   formatFaultList,
   isBptServiceName,
-  PNC_FAULTS,
   SIM_BPT_DEFAULT_MIN_SOC,
 } from "../../sim/dc/index.js";
 import { formatDuration } from "../../sim/format-time.js";
@@ -41,133 +36,23 @@ import {
 } from "../../sim/scenario/index.js";
 import { AcSession, type AcSessionSummary } from "../../sim/session.js";
 import { ensureDir } from "../ensure-dir.js";
-import { parseOptions, UsageError } from "../errors.js";
+import { UsageError } from "../errors.js";
 import { createPcapRecorder, type PcapRecorder } from "../record-pcap.js";
-import { checkIso20Service, impliedByService, SIM_BPT_DEFAULT_START_SOC } from "./simulate-iso20.js";
+import { SIM_BPT_DEFAULT_START_SOC } from "./simulate-iso20.js";
 
-const SEED_MAX = 2 ** 32 - 1;
-const MAX_UNPLUG_AFTER_S = 7 * 24 * 3600;
-const MAX_S2_DELAY_S = EV_MAX_S2_CLOSE_DELAY_MS / 1000;
+import {
+  contractPayment,
+  MAX_S2_DELAY_S,
+  parseSimulateOptions,
+  type SimulateOptions,
+} from "./simulate-options.js";
 
-/** Options of `nacs simulate` (raw commander strings are coerced and range-checked). */
-export const simulateOptionsSchema = z
-  .object({
-    mode: z.enum(["dc", "ac"], { error: 'must be "dc" or "ac"' }).default("dc"),
-    hlc: z.boolean().default(false),
-    batteryKwh: z.coerce.number().min(10).max(300).default(75),
-    soc: z.coerce.number().min(0).max(100).default(20),
-    targetSoc: z.coerce.number().min(0).max(100).default(80),
-    minSoc: z.coerce.number().min(0).max(100).optional(),
-    maxCurrent: z.coerce.number().min(6).max(80).default(32),
-    supplyVoltage: z.coerce.number().min(50).max(500).default(240),
-    seed: z.coerce.number().int().min(0).max(SEED_MAX).default(1),
-    unplugAfter: z.coerce.number().positive().max(MAX_UNPLUG_AFTER_S).optional(),
-    s2Delay: z.coerce.number().min(0).max(MAX_S2_DELAY_S).optional(),
-    evProfile: z
-      .enum(EV_PROFILE_NAMES, { error: `must be one of ${EV_PROFILE_NAMES.join(", ")}` })
-      .default("default"),
-    realtime: z.boolean().default(false),
-    transport: z.enum(["memory", "tcp"], { error: 'must be "memory" or "tcp"' }).default("memory"),
-    json: z.boolean().default(false),
-    chargerKw: z.coerce.number().min(10).max(1000).default(250),
-    protocol: z.enum(["din", "iso2", "iso20"], { error: 'must be "din", "iso2" or "iso20"' }).default("iso2"),
-    control: z.enum(["scheduled", "dynamic"], { error: 'must be "scheduled" or "dynamic"' }).optional(),
-    service: z
-      .enum(["dc", "dc-bpt", "ac", "ac-bpt"], { error: 'must be "dc", "dc-bpt", "ac" or "ac-bpt"' })
-      .optional(),
-    chargerClass: z
-      .enum(["500v", "1000v"], { error: 'must be "500v" (legacy) or "1000v" (J3400)' })
-      .default("1000v"),
-    evClass: z.enum(["400v", "800v"], { error: 'must be "400v" or "800v"' }).default("800v"),
-    fault: z.enum(FAULT_NAMES, { error: "must be a fault name (see --list-faults)" }).optional(),
-    listFaults: z.boolean().default(false),
-    payment: z.enum(["external", "contract"], { error: 'must be "external" or "contract"' }).optional(),
-    pki: z.string().min(1).optional(),
-    scenario: z.string().min(1).optional(),
-    scenarioString: z.string().min(1).optional(),
-    pcap: z.string().min(1).optional(),
-    record: z.union([z.string().min(1), z.boolean()]).default(true),
-    outDir: z.string().min(1).default("nacs-out"),
-  })
-  .superRefine((o, ctx) => {
-    if (o.transport === "tcp" && o.realtime)
-      ctx.addIssue({
-        code: "custom",
-        path: ["transport"],
-        message: "tcp cannot be combined with --realtime",
-      });
-    if (o.hlc && o.mode !== "ac")
-      ctx.addIssue({ code: "custom", path: ["hlc"], message: "needs --mode ac (DC always uses HLC)" });
-    if (o.hlc && o.protocol === "din")
-      ctx.addIssue({
-        code: "custom",
-        path: ["protocol"],
-        message: "--hlc needs iso2 or iso20 (DIN 70121 is DC only)",
-      });
-    checkIso20Service(o, ctx);
-    if (contractPayment(o) && (o.protocol !== "iso2" || o.mode !== "dc"))
-      ctx.addIssue({
-        code: "custom",
-        path: ["payment"],
-        message: "contract payment (and its faults) needs --protocol iso2, DC (ISO 15118-2 Plug & Charge)",
-      });
-    if (o.payment === "external" && o.fault !== undefined && PNC_FAULTS.includes(o.fault))
-      ctx.addIssue({
-        code: "custom",
-        path: ["fault"],
-        message: "is a Plug & Charge fault: needs --payment contract",
-      });
-    if (o.pki !== undefined && !contractPayment(o))
-      ctx.addIssue({ code: "custom", path: ["pki"], message: "needs --payment contract" });
-    const profileProblem = evProfileProblem(o.evProfile, o.mode);
-    if (profileProblem) ctx.addIssue({ code: "custom", path: ["evProfile"], message: profileProblem });
-    const basicAc = o.mode === "ac" && !o.hlc;
-    if (o.transport === "tcp" && basicAc)
-      ctx.addIssue({
-        code: "custom",
-        path: ["transport"],
-        message: "tcp is only available with high-level communication (DC, or --mode ac --hlc)",
-      });
-    for (const k of ["fault", "scenario", "scenarioString", "pcap"] as const) {
-      if (basicAc && o[k] !== undefined) {
-        ctx.addIssue({
-          code: "custom",
-          path: [k],
-          message: "is only available with high-level communication (DC, or --mode ac --hlc)",
-        });
-        break;
-      }
-    }
-    if (o.scenario !== undefined && o.scenarioString !== undefined)
-      ctx.addIssue({
-        code: "custom",
-        path: ["scenarioString"],
-        message: "give --scenario or --scenario-string, not both",
-      });
-    if (o.scenario !== undefined && scenarioKindOf(o.scenario) === null)
-      ctx.addIssue({ code: "custom", path: ["scenario"], message: "must end in .yaml, .yml, .json or .txt" });
-    // a bidirectional service runs from --soc down to --min-soc: the target SOC does not bind there
-    if (!isBptServiceName(o.service) && o.targetSoc <= o.soc) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["targetSoc"],
-        message: `must be greater than --soc (${o.soc}) and at most 100 (target ${o.targetSoc})`,
-      });
-    }
-  });
-
-/** Validated options of `nacs simulate`. */
-export type SimulateOptions = z.infer<typeof simulateOptionsSchema>;
-
-/**
- * Validate raw options (throws UsageError naming the option, the value and the rule). An ISO 15118-20 AC
- * service implies AC over high-level communication (`--mode ac --hlc`, unless given); ac-bpt discharges from
- * a default start SOC of {@link SIM_BPT_DEFAULT_START_SOC} % down to the minimum SOC (default
- * {@link SIM_BPT_DEFAULT_MIN_SOC} %).
- */
-export function parseSimulateOptions(raw: Record<string, unknown>): SimulateOptions {
-  return parseOptions(simulateOptionsSchema, impliedByService(raw));
-}
+export {
+  contractPayment,
+  parseSimulateOptions,
+  type SimulateOptions,
+  simulateOptionsSchema,
+} from "./simulate-options.js";
 
 /** Build the AC session described by the options. */
 export function sessionFor(o: SimulateOptions): AcSession {
@@ -291,11 +176,6 @@ export function scenarioFor(o: SimulateOptions): Scenario {
       throw new UsageError(`option ${flag}: ${err.message}`, flag, { cause: err });
     throw err;
   }
-}
-
-/** `--payment contract`, or a Plug & Charge fault (which implies it). */
-export function contractPayment(o: { payment?: string | undefined; fault?: string | undefined }): boolean {
-  return o.payment === "contract" || (o.payment === undefined && PNC_FAULTS.includes(o.fault as FaultName));
 }
 
 /** Unix time of a simulated Plug & Charge session with an issued PKI (the SECC's default epoch). */
