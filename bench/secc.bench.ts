@@ -1,9 +1,8 @@
 /**
- * SECC response time for CurrentDemandReq: this process runs 1 and 100 EVSE controllers (`nacs evse`'s
- * live host: controller, board link, network port), over TCP, over TLS 1.2 and over TLS 1.3 (the
- * ISO 15118-20 profile: P-521 chain, TLS_AES_256_GCM_SHA384, mutual TLS with the vehicle certificate) on
- * [::1]. Inside TLS 1.3 runs today's ISO 15118-2 CurrentDemand until the -20 session machines land (the
- * label says so). The EVs are the EV
+ * SECC response time in the charge loop: this process runs 1 and 100 EVSE controllers (`nacs evse`'s
+ * live host: controller, board link, network port), over TCP and TLS 1.2 (ISO 15118-2 CurrentDemandReq) and
+ * over TLS 1.3 (the ISO 15118-20 profile: P-521 chain, TLS_AES_256_GCM_SHA384, mutual TLS with the vehicle
+ * certificate; ISO 15118-20 DC_ChargeLoopReq) on [::1]. The EVs are the EV
  * controllers of `nacs ev` in a child process (bench/fleet/ev-child.ts), so their work does not share the
  * EVSEs' event loop. Each pair has its own simulated cable (a board link to the world the EV process
  * hosts). Measured at each EVSE: request fully received → response written to the socket (median, p99),
