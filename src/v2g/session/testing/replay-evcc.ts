@@ -9,14 +9,16 @@
  * PowerDeliveryRes while we are in the charge loop, the driver asks our EVCC to stop (the car's user stopped).
  * Our EVCC takes the charger's SessionID from its SessionSetupRes, so nothing is rewritten.
  */
+
 import { appHandshake, din, iso2 } from "../../../codecs/index.js";
 import { protocolOfNamespace, type V2gProtocol } from "../../handshake/namespaces.js";
-import { createEvcc, stepEvcc } from "../evcc.js";
+import { createEvcc } from "../evcc.js";
 import type { EvccState } from "../evcc-state.js";
 import { num } from "../physical.js";
 import type { EnergyTransferMode } from "../secc-state.js";
 import { allowedNext } from "../sequence.js";
-import type { EvccEffect, MsgName } from "../types.js";
+import type { MsgName } from "../types.js";
+import { createEvccDriver, openWithSap, SAP_ANSWER_AT_MS } from "./evcc-driver.js";
 import type { Conversation } from "./tcp-streams.js";
 
 /** Outcome of one conversation. */
@@ -109,35 +111,19 @@ export function replayToEvcc(conv: Conversation): EvccReplayResult {
   };
   if (!protocol) return res;
   const codec = CODECS[protocol as "din" | "iso2"];
-  let s = carLike(protocol, conv.client);
-  let t = 0;
-  const timers: Record<string, number> = {};
-  const run = (ev: Parameters<typeof stepEvcc>[1]): EvccEffect[] => {
-    const [n, fx] = stepEvcc(s, ev);
-    s = n;
-    for (const f of fx) {
-      if (f.kind === "set-timer") timers[f.id] = f.atMs;
-      else if (f.kind === "clear-timer") delete timers[f.id];
-      else if (f.kind === "session-end") res.endReason = f.stopReason;
-    }
-    return fx;
-  };
+  const d = createEvccDriver(carLike(protocol, conv.client));
   // the SAP response, adapted to our offer (SchemaID 1 = our only protocol)
-  run({ kind: "connected", tMs: t });
-  const ourSapRes = appHandshake.encodeDocument({
-    supportedAppProtocolRes: { ResponseCode: "OK_SuccessfulNegotiation", SchemaID: 1 },
-  });
-  t += 10;
-  let fx = run({ kind: "message", payloadType: 0x8001, bytes: ourSapRes, tMs: t });
+  let t = SAP_ANSWER_AT_MS;
+  let fx = openWithSap(d);
   res.fed++;
   let last: MsgName | null = null;
   let processing: "Finished" | "Ongoing" = "Finished";
-  const ac = s.cfg.mode.startsWith("AC");
-  for (let j = 1; j < conv.server.length && s.conn === "session"; ) {
+  const ac = d.state.cfg.mode.startsWith("AC");
+  for (let j = 1; j < conv.server.length && d.state.conn === "session"; ) {
     let send = fx.find((f) => f.kind === "send");
-    if (!send && timers.next !== undefined) {
-      t = timers.next;
-      fx = run({ kind: "timer", id: "next", tMs: t });
+    if (!send && d.timers.next !== undefined) {
+      t = d.timers.next;
+      fx = d.run({ kind: "timer", id: "next", tMs: t });
       send = fx.find((f) => f.kind === "send");
     }
     if (!send || send.kind !== "send") {
@@ -150,9 +136,9 @@ export function replayToEvcc(conv: Conversation): EvccReplayResult {
       protocol,
       last,
       processing,
-      powerDelivery: last === "PowerDelivery" ? s.progress : null,
+      powerDelivery: last === "PowerDelivery" ? d.state.progress : null,
       ac,
-      renegotiating: s.renegotiating,
+      renegotiating: d.state.renegotiating,
     });
     if (name && allowed.includes(name)) res.requestsValid++;
     else res.problems.push(`${reqEl} after ${last} not allowed (${allowed.join("/")})`);
@@ -166,9 +152,9 @@ export function replayToEvcc(conv: Conversation): EvccReplayResult {
     const [, body] = element(codec.decode(conv.server[j]!.payload).Body);
     const nextEl = conv.server[j + 1] ? element(codec.decode(conv.server[j + 1]!.payload).Body)[0] : "";
     if ((name === "CurrentDemand" || name === "ChargingStatus") && nextEl === "PowerDeliveryRes")
-      run({ kind: "control", control: { op: "stop" }, tMs: t });
+      d.run({ kind: "control", control: { op: "stop" }, tMs: t });
     t += 20;
-    fx = run({ kind: "message", payloadType: 0x8001, bytes: conv.server[j]!.payload, tMs: t });
+    fx = d.run({ kind: "message", payloadType: 0x8001, bytes: conv.server[j]!.payload, tMs: t });
     res.fed++;
     last = name ?? null;
     processing =
@@ -177,5 +163,6 @@ export function replayToEvcc(conv: Conversation): EvccReplayResult {
         : "Finished";
     j++;
   }
+  res.endReason = d.endReason;
   return res;
 }

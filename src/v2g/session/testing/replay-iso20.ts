@@ -12,11 +12,12 @@
  *   its pre-charge target, SOC from its DisplayParameters) and is fed the charger's responses; every request it
  *   sends must be allowed by the -20 sequence table.
  */
+
 import { appHandshake, iso20 } from "../../../codecs/index.js";
 import { protocolOfNamespace } from "../../handshake/namespaces.js";
 import { decodeIso20, rnum } from "../../iso20/envelope.js";
 import type { SeccReadings } from "../../ports/secc-ports.js";
-import { createEvcc, stepEvcc } from "../evcc.js";
+import { createEvcc } from "../evcc.js";
 import type { EvccState } from "../evcc-state.js";
 import {
   ISO20_CONTROL_MODE_VALUE,
@@ -27,7 +28,8 @@ import {
 import { createSecc, stepSecc } from "../secc.js";
 import type { SeccState } from "../secc-state.js";
 import { allowedNext } from "../sequence.js";
-import type { EvccEffect, MsgName, SeccEffect } from "../types.js";
+import type { MsgName, SeccEffect } from "../types.js";
+import { createEvccDriver, openWithSap, SAP_ANSWER_AT_MS } from "./evcc-driver.js";
 import type { Conversation } from "./tcp-streams.js";
 
 /** Outcome of one -20 conversation replayed to our SECC. */
@@ -293,34 +295,18 @@ function carLike(conv: Conversation): EvccState {
 /** Feed a -20 conversation's charger responses to a fresh EVCC configured like the car. */
 export function replayIso20ToEvcc(conv: Conversation): Iso20EvccReplay {
   const res: Iso20EvccReplay = { fed: 0, skipped: 0, requestsValid: 0, problems: [] };
-  let s = carLike(conv);
+  const d = createEvccDriver(carLike(conv));
   const ac = isAcService(services(conv).selected);
-  let t = 0;
-  const timers: Record<string, number> = {};
-  const run = (ev: Parameters<typeof stepEvcc>[1]): EvccEffect[] => {
-    const [n, fx] = stepEvcc(s, ev);
-    s = n;
-    for (const f of fx) {
-      if (f.kind === "set-timer") timers[f.id] = f.atMs;
-      else if (f.kind === "clear-timer") delete timers[f.id];
-      else if (f.kind === "session-end") res.endReason = f.stopReason;
-    }
-    return fx;
-  };
-  run({ kind: "connected", tMs: t });
-  const sapRes = appHandshake.encodeDocument({
-    supportedAppProtocolRes: { ResponseCode: "OK_SuccessfulNegotiation", SchemaID: 1 },
-  });
-  t += 10;
-  let fx = run({ kind: "message", payloadType: 0x8001, bytes: sapRes, tMs: t });
+  let t = SAP_ANSWER_AT_MS;
+  let fx = openWithSap(d);
   res.fed++;
   let last: MsgName | null = null;
   let processing: "Finished" | "Ongoing" = "Finished";
-  for (let j = 1; j < conv.server.length && s.conn === "session"; ) {
+  for (let j = 1; j < conv.server.length && d.state.conn === "session"; ) {
     let send = fx.find((f) => f.kind === "send");
-    if (!send && timers.next !== undefined) {
-      t = timers.next;
-      fx = run({ kind: "timer", id: "next", tMs: t });
+    if (!send && d.timers.next !== undefined) {
+      t = d.timers.next;
+      fx = d.run({ kind: "timer", id: "next", tMs: t });
       send = fx.find((f) => f.kind === "send");
     }
     if (!send || send.kind !== "send") {
@@ -333,10 +319,10 @@ export function replayIso20ToEvcc(conv: Conversation): Iso20EvccReplay {
       protocol: "iso20",
       last,
       processing,
-      powerDelivery: last === "PowerDelivery" ? (s.progress === "start" ? "start" : "stop") : null,
+      powerDelivery: last === "PowerDelivery" ? (d.state.progress === "start" ? "start" : "stop") : null,
       ac,
       renegotiating: false,
-      resumed: s.resumed,
+      resumed: d.state.resumed,
     });
     if (name && allowed.includes(name)) res.requestsValid++;
     else res.problems.push(`${ours.element} after ${last} not allowed (${allowed.join("/")})`);
@@ -351,9 +337,9 @@ export function replayIso20ToEvcc(conv: Conversation): Iso20EvccReplay {
     const theirs = dec(conv.server[j]!, "response");
     const nextEl = conv.server[j + 1] ? dec(conv.server[j + 1]!, "response").element : "";
     if ((name === "CurrentDemand" || name === "ChargingStatus") && nextEl === "PowerDeliveryRes")
-      run({ kind: "control", control: { op: "stop" }, tMs: t });
+      d.run({ kind: "control", control: { op: "stop" }, tMs: t });
     t += 20;
-    fx = run({
+    fx = d.run({
       kind: "message",
       payloadType: conv.server[j]!.payloadType,
       bytes: conv.server[j]!.payload,
@@ -365,5 +351,6 @@ export function replayIso20ToEvcc(conv: Conversation): Iso20EvccReplay {
     processing = p === "Ongoing" || p === "Ongoing_WaitingForCustomerInteraction" ? "Ongoing" : "Finished";
     j++;
   }
+  res.endReason = d.endReason;
   return res;
 }
