@@ -96,7 +96,10 @@ export function acceptCertRes(
     ? "CertificateInstallationRes"
     : "CertificateUpdateRes";
   if (!res) throw new PncError("FIELD", "Body: no CertificateInstallationRes / CertificateUpdateRes");
-  if (!res.ResponseCode.startsWith("OK"))
+  // The ResponseCode lies outside the signed fragments; "OK" is the only success code ISO 15118-2 defines
+  // for these responses (OK_NewSessionEstablished / OK_OldSessionJoined belong to SessionSetupRes,
+  // OK_CertificateExpiresSoon to PaymentDetailsRes), so any other value is a failure.
+  if (res.ResponseCode !== "OK")
     throw new PncError("FIELD", `${name}.ResponseCode: ${res.ResponseCode}, no contract delivered`);
   const sid = message.Header.SessionID;
   if (sessionId && (sid.length !== sessionId.length || sid.some((b, i) => b !== sessionId[i])))
