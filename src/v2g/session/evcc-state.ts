@@ -7,6 +7,7 @@ import type { V2gProtocol } from "../handshake/namespaces.js";
 import type { ChainValidator } from "../pnc/cert-fields.js";
 import { type Contract, contractUsable } from "../pnc/contract-store.js";
 import { currentContract, type InstalledContracts } from "../pnc/installed-contract.js";
+import type { SalesTariffCheck } from "../pnc/sales-tariff.js";
 import { defaultEvccReadings, type EvccReadings } from "../ports/evcc-ports.js";
 import { PRECHARGE_TOLERANCE_IEC_V } from "./dc-physics.js";
 import { type Iso20BptChannel, type Iso20ControlMode, isBptService } from "./iso20-session.js";
@@ -280,6 +281,8 @@ export interface EvccState {
   readonly contracts?: InstalledContracts;
   /** ISO-2 PnC decisions of this session: payment option and certificate action. */
   readonly pnc?: { payment: "ExternalPayment" | "Contract"; action: "install" | "update" | null } | null;
+  /** ISO-2: what the EV made of the SalesTariffs of ChargeParameterDiscoveryRes (absent: none were sent). */
+  readonly salesTariff?: SalesTariffCheck;
 }
 
 /**

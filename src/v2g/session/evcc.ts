@@ -291,6 +291,14 @@ function onResponse(
       if (!(err instanceof PncError)) throw err;
       return endEvcc(s, "certificate-rejected", `${dec.element} discarded: ${err.message}`, fx);
     }
+    if (s.salesTariff && s.salesTariff !== s0.salesTariff) {
+      const t = s.salesTariff;
+      fx.push({
+        kind: "log",
+        level: t.kind === "ignored" ? "warn" : "info",
+        msg: `SalesTariff ${t.kind}: ${t.detail}`,
+      });
+    }
   }
   const d =
     s.protocol === "iso20"

@@ -2,11 +2,13 @@
  * SECC machine configuration and state, shared by the DIN 70121 and ISO 15118-2 handlers.
  * Treat the state as opaque outside src/v2g; hosts only create it and pass it back to `stepSecc`.
  */
+
 import type { CpState } from "../../pilot/index.js";
 import type { V2gProtocol } from "../handshake/namespaces.js";
 import type { Certificate } from "../pnc/cert.js";
 import type { ChainValidator } from "../pnc/cert-fields.js";
 import type { LocalCps } from "../pnc/cps.js";
+import type { SignedSalesTariff } from "../pnc/sales-tariff.js";
 import { defaultSeccReadings, type SeccReadings } from "../ports/secc-ports.js";
 import type { Iso20ControlMode, Iso20Session } from "./iso20-session.js";
 import { SESSION_ID_LENGTH } from "./session-id.js";
@@ -56,6 +58,11 @@ export interface SeccPncConfig {
   isRevoked?: (cert: Certificate) => boolean;
   /** Lab switch: offer Contract on a connection without TLS (the simulator models no TLS). Default off. */
   withoutTls?: boolean;
+  /**
+   * A SalesTariff signed by the mobility operator (its MO Sub-CA 2), as the backend delivers it: sent in
+   * ChargeParameterDiscoveryRes of Contract sessions with its signature unchanged. Absent: no SalesTariff.
+   */
+  salesTariff?: SignedSalesTariff;
 }
 
 /** SECC configuration. */

@@ -1,9 +1,12 @@
 /**
  * ISO 15118-2 ChargeParameterDiscoveryReq / Res (digest §5.2 row 5, §5.3): DC_EVChargeParameter or
  * AC_EVChargeParameter by the configured mode; reads the EVSE's DC limits or AC max current / nominal voltage.
+ * With Contract payment, SalesTariffs are verified with the MO Sub-CA 2 of the EV's contract chain and ignored
+ * (not fatal) when the signature is missing or wrong (ISO 15118-2 §7.9.2.4.2; RISE-V2G `verifySalesTariffs`).
  */
+import { checkSalesTariffs } from "../../pnc/sales-tariff.js";
 import type { EvccMessage } from "../../session/evcc-protocol.js";
-import { evccDepartureTimeS, evccIsAc } from "../../session/evcc-state.js";
+import { activeContract, evccDepartureTimeS, evccIsAc } from "../../session/evcc-state.js";
 import { num, pv } from "../../session/physical.js";
 import { type iso2, isoEvStatus } from "./common.js";
 
@@ -42,6 +45,14 @@ export const chargeParameterDiscovery: EvccMessage = {
         BulkSOC: Math.round(r.bulkSocPercent),
       },
     };
+  },
+  accept(s, message, tMs) {
+    const check = checkSalesTariffs(
+      message as iso2.V2G_Message,
+      s.payment,
+      s.payment === "Contract" ? activeContract(s, tMs)?.chain : undefined,
+    );
+    return check ? { ...s, salesTariff: check } : s;
   },
   read(r: iso2.ChargeParameterDiscoveryResType) {
     const d = r.DC_EVSEChargeParameter;

@@ -1,8 +1,11 @@
 /**
  * ISO 15118-2 ChargeParameterDiscoveryReq → Res (digest §5.2 row 5, §5.3): the requested mode must be offered
  * (FAILED_WrongEnergyTransferMode) and carry the matching AC/DC parameters (FAILED_WrongChargeParameter);
- * Ongoing until the schedule is ready; one SAScheduleTuple (PMax = EVSE max power) when Finished.
+ * Ongoing until the schedule is ready; one SAScheduleTuple (PMax = EVSE max power) when Finished. With
+ * Contract payment and a signed SalesTariff from the backend, the tuple carries it and the header its
+ * signature, both unchanged (ISO 15118-2 §7.9.2.4.2: the secondary actor signs SalesTariffs).
  */
+import type { SignedSalesTariff } from "../../pnc/sales-tariff.js";
 import { num, pv } from "../../session/physical.js";
 import { onChargeParameters } from "../../session/secc-logic.js";
 import type { SeccHandler } from "../../session/secc-protocol.js";
@@ -40,6 +43,7 @@ function response(
   }
   if (processing === "Finished" && code === "OK") {
     const pmax = ac ? r.ac.nominalVoltageV * r.ac.maxCurrentA : r.dc.maxPowerW;
+    const tariff = salesTariffOf(s);
     body.SAScheduleList = {
       SAScheduleTuple: [
         {
@@ -49,11 +53,17 @@ function response(
               { RelativeTimeInterval: { start: 0, duration: ISO2_SCHEDULE_DURATION_S }, PMax: pv(pmax, "W") },
             ],
           },
+          ...(tariff && { SalesTariff: tariff.tariff }),
         },
       ],
     };
   }
   return body;
+}
+
+/** The signed SalesTariff to send: only with Contract payment (it is the contract's MO that signed it). */
+function salesTariffOf(s: SeccState): SignedSalesTariff | undefined {
+  return s.payment?.option === "Contract" ? s.cfg.pnc?.salesTariff : undefined;
 }
 
 /** SECC handler of ChargeParameterDiscoveryReq. */
@@ -80,6 +90,8 @@ export const chargeParameterDiscovery: SeccHandler = {
     else if (r.wrongParameter) code = "FAILED_WrongChargeParameter";
     const processing = code === "OK" ? r.processing : "Finished";
     const body = response(r.state, code, processing, ac);
+    const tariff = body.SAScheduleList ? salesTariffOf(r.state) : undefined;
+    if (tariff) return { state: r.state, body, processing, signature: tariff.signature };
     if (!r.wrongParameter || code !== "FAILED_WrongChargeParameter")
       return { state: r.state, body, processing };
     const detail = `ChargeParameterDiscoveryRes FAILED_WrongChargeParameter: ${r.wrongParameter}`;
