@@ -50,7 +50,11 @@ describe("ISO-2 Contract session with a signed SalesTariff", async () => {
       pnc: {
         moRoots: m.moRoots,
         v2gRoots: m.v2gRoots,
-        randomBytes: (k: number) => Uint8Array.from({ length: k }, () => (n = (n * 73 + 41) & 0xff)),
+        randomBytes: (k: number) =>
+          Uint8Array.from({ length: k }, () => {
+            n = (n * 73 + 41) & 0xff;
+            return n;
+          }),
         salesTariff: signSalesTariff(flatSalesTariff(86_400), signingKey),
       },
     };
