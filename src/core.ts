@@ -21,6 +21,8 @@ export * from "./pilot/index.js";
 export * from "./slac/index.js";
 // V2G (DIN SPEC 70121, ISO 15118-2): SDP, V2GTP, supportedAppProtocol, SECC and EVCC session machines.
 export * from "./v2g/index.js";
+// ISO 15118-2 Plug & Charge (XMLDSig over EXI, certificates, contract envelope, local CPS) as the namespace `pnc`.
+export * as pnc from "./v2g/pnc/index.js";
 
 // Names exported twice above, resolved explicitly: the pilot detector's CpEvent keeps the plain name, the
 // SLAC CP input gets a qualified alias.

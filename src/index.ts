@@ -9,3 +9,5 @@ export * from "./core.js";
 export * from "./link/host/controllers.js";
 // V2G transports for Node (ISO 15118-2): TCP and TLS 1.2 over IPv6, in-memory link, SDP server and client.
 export * from "./link/index.js";
+// Plug & Charge test PKI for Node (issue, write, read and inspect certificates) as the namespace `pki`.
+export * as pki from "./link/pki/index.js";

@@ -134,3 +134,31 @@ test("examples/embed-evse.ts type-checks against dist/*.d.ts and shows the 5 % d
   assert.match(r.out, /\{"kind":"phase","phase":"slac"\}/);
   assert.match(r.out, /slac-send CM_SLAC_PARM\.CNF/);
 });
+
+test("Plug & Charge from the entries: nacs.pki issues a PKI, nacs/core's pnc signs and verifies with it", () => {
+  const script = `
+    import * as n from "nacs";
+    import * as core from "nacs/core";
+    const pki = await n.pki.issuePncPki({ now: new Date("2026-12-01T00:00:00Z") });
+    const m = await n.pki.materialFromPki(pki);
+    const body = { AuthorizationReq: { Id: "ID1", GenChallenge: new Uint8Array(16).fill(7) } };
+    const sig = core.pnc.signFragments([body], m.contractKey);
+    const msg = { Header: { SessionID: new Uint8Array(8), Signature: sig }, Body: body };
+    const ok = core.pnc.verifySignature(msg, m.contractChain[0]).ok;
+    body.AuthorizationReq.GenChallenge[0] ^= 1;
+    const flipped = core.pnc.verifySignature(msg, m.contractChain[0]);
+    console.log(JSON.stringify({
+      ok, flipped: flipped.ok ? "accepted" : flipped.error.code,
+      emaid: core.pnc.createContract(m.contractChain, m.contractKey).emaid.length > 0,
+      sameInNode: n.pnc === core.pnc, coreHasPki: "pki" in core,
+    }));`;
+  const r = run(["--input-type=module", "-e", script]);
+  assert.equal(r.status, 0, r.out);
+  assert.deepEqual(JSON.parse(r.out), {
+    ok: true,
+    flipped: "SIG_DIGEST",
+    emaid: true,
+    sameInNode: true,
+    coreHasPki: false,
+  });
+});
