@@ -11,29 +11,8 @@ import type * as iso2 from "../src/codecs/iso2/index.js";
 import { acceptCertRes, buildInstallationReq } from "../src/v2g/pnc/cert-evcc.js";
 import { checkInstallationReq } from "../src/v2g/pnc/cert-requests.js";
 import { pncFixture } from "../src/v2g/pnc/testing/fixture.js";
+import { cpuRate } from "./cpu-rate.js";
 import type { BenchResult } from "./types.js";
-
-function cpuMs(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-}
-
-function rate(op: () => void): { median: number; min: number; max: number } {
-  const w0 = cpuMs();
-  while (cpuMs() - w0 < 500) op();
-  const rates: number[] = [];
-  for (let s = 0; s < 7; s++) {
-    const t0 = cpuMs();
-    let n = 0;
-    while (cpuMs() - t0 < 200) {
-      op();
-      n++;
-    }
-    rates.push((n * 1000) / (cpuMs() - t0));
-  }
-  rates.sort((a, b) => a - b);
-  return { median: Math.round(rates[3]!), min: Math.round(rates[0]!), max: Math.round(rates[6]!) };
-}
 
 export async function run(): Promise<BenchResult[]> {
   const f = await pncFixture();
@@ -50,11 +29,11 @@ export async function run(): Promise<BenchResult[]> {
     Body: { CertificateInstallationRes: a.body },
   };
   acceptCertRes(resMsg, f.oem.key, nowS);
-  const build = rate(() => {
+  const build = cpuRate(() => {
     f.cps.install(req.body);
   });
-  const check = rate(() => checkInstallationReq(reqMsg, nowS));
-  const accept = rate(() => {
+  const check = cpuRate(() => checkInstallationReq(reqMsg, nowS));
+  const accept = cpuRate(() => {
     acceptCertRes(resMsg, f.oem.key, nowS);
   });
   return [

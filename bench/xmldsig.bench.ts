@@ -10,29 +10,8 @@ import { p256 } from "@noble/curves/nist.js";
 import type * as iso2 from "../src/codecs/iso2/index.js";
 import { checkSessionSignatures } from "../src/v2g/pnc/signed-session.js";
 import { signFragments, type VerifyKey, verifySignature } from "../src/v2g/pnc/xmldsig.js";
+import { cpuRate } from "./cpu-rate.js";
 import type { BenchResult } from "./types.js";
-
-function cpuMs(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-}
-
-function rate(op: () => void): { median: number; min: number; max: number } {
-  const w0 = cpuMs();
-  while (cpuMs() - w0 < 500) op();
-  const rates: number[] = [];
-  for (let s = 0; s < 7; s++) {
-    const t0 = cpuMs();
-    let n = 0;
-    while (cpuMs() - t0 < 200) {
-      for (let i = 0; i < 10; i++) op();
-      n += 10;
-    }
-    rates.push((n * 1000) / (cpuMs() - t0));
-  }
-  rates.sort((a, b) => a - b);
-  return { median: Math.round(rates[3]!), min: Math.round(rates[0]!), max: Math.round(rates[6]!) };
-}
 
 /** A real signed AuthorizationReq and its contract certificate, from the shared vectors if present. */
 async function realAuthorization(): Promise<
@@ -71,12 +50,12 @@ export async function run(): Promise<BenchResult[]> {
   };
   const real = (await realAuthorization()) ?? own;
   if (!verifySignature(real.m, real.key).ok) throw new Error("bench: the AuthorizationReq does not verify");
-  const v = rate(() => {
+  const v = cpuRate(() => {
     if (!verifySignature(real.m, real.key).ok) throw new Error("verify failed");
-  });
-  const s = rate(() => {
+  }, 10);
+  const s = cpuRate(() => {
     signFragments([el], priv);
-  });
+  }, 10);
   return [
     {
       name: "xmldsig AuthorizationReq verifications/s",
