@@ -8,23 +8,13 @@ import { test } from "node:test";
 import { UsageError } from "../errors.js";
 import { parseSimulateOptions } from "./simulate.js";
 
-function nacs(...args: string[]) {
-  return spawnSync(process.execPath, ["bin/nacs.js", "simulate", ...args], { encoding: "utf8" });
+/** `nacs simulate` with `flags` (space-separated, no quoting needed). */
+function nacs(flags: string) {
+  return spawnSync(process.execPath, ["bin/nacs.js", "simulate", ...flags.split(" ")], { encoding: "utf8" });
 }
 
 test("nacs simulate --protocol iso20 --control dynamic --json: ISO 15118-20 DC session, target SOC reached", () => {
-  const r = nacs(
-    "--protocol",
-    "iso20",
-    "--control",
-    "dynamic",
-    "--json",
-    "--no-record",
-    "--soc",
-    "60",
-    "--target-soc",
-    "62",
-  );
+  const r = nacs("--protocol iso20 --control dynamic --json --no-record --soc 60 --target-soc 62");
   assert.equal(r.status, 0, r.stderr);
   const j = JSON.parse(r.stdout);
   assert.equal(j.protocol, "iso20");
@@ -32,19 +22,7 @@ test("nacs simulate --protocol iso20 --control dynamic --json: ISO 15118-20 DC s
   assert.ok(j.messages.DC_ChargeLoopReq > 10, JSON.stringify(j.messages));
   assert.deepEqual(j.safety, []);
   // ISO 15118-20 AC: `--mode ac --hlc --protocol iso20` is the same as `--protocol iso20 --service ac`
-  const ac = nacs(
-    "--mode",
-    "ac",
-    "--hlc",
-    "--protocol",
-    "iso20",
-    "--json",
-    "--no-record",
-    "--soc",
-    "50",
-    "--target-soc",
-    "50.5",
-  );
+  const ac = nacs("--mode ac --hlc --protocol iso20 --json --no-record --soc 50 --target-soc 50.5");
   assert.equal(ac.status, 0, ac.stderr);
   const a = JSON.parse(ac.stdout);
   assert.deepEqual([a.mode, a.protocol, a.stopReason], ["ac", "iso20", "target SOC reached"]);
@@ -52,18 +30,7 @@ test("nacs simulate --protocol iso20 --control dynamic --json: ISO 15118-20 DC s
 });
 
 test("nacs simulate --protocol iso20 --service dc-bpt --json: energy back to the grid, SOC down to the EV's minimum, balance within 1 %", () => {
-  const r = nacs(
-    "--protocol",
-    "iso20",
-    "--service",
-    "dc-bpt",
-    "--soc",
-    "60",
-    "--min-soc",
-    "52",
-    "--json",
-    "--no-record",
-  );
+  const r = nacs("--protocol iso20 --service dc-bpt --soc 60 --min-soc 52 --json --no-record");
   assert.equal(r.status, 0, r.stderr);
   const j = JSON.parse(r.stdout);
   assert.equal(j.protocol, "iso20");
@@ -78,17 +45,7 @@ test("nacs simulate --protocol iso20 --service dc-bpt --json: energy back to the
   const err = Math.abs(j.energyDeliveredWh - j.lossesWh - battery) / Math.abs(battery);
   assert.ok(err < 0.01, `balance ${err}`);
   assert.deepEqual(j.safety, []);
-  const table = nacs(
-    "--protocol",
-    "iso20",
-    "--service",
-    "dc-bpt",
-    "--soc",
-    "40",
-    "--min-soc",
-    "39",
-    "--no-record",
-  );
+  const table = nacs("--protocol iso20 --service dc-bpt --soc 40 --min-soc 39 --no-record");
   assert.equal(table.status, 0, table.stderr);
   assert.match(table.stdout, /iso20 dc-bpt scheduled/);
   assert.match(table.stdout, /energy to grid/);
@@ -114,18 +71,7 @@ test("--service and --min-soc: validated and named; a BPT service starts at 80 %
 
 test("nacs simulate --protocol iso20 --service ac|ac-bpt: a -20 AC charge; an AC_BPT discharge to the minimum SOC with the meter negative", () => {
   const ac = nacs(
-    "--protocol",
-    "iso20",
-    "--service",
-    "ac",
-    "--control",
-    "dynamic",
-    "--json",
-    "--no-record",
-    "--soc",
-    "50",
-    "--target-soc",
-    "50.5",
+    "--protocol iso20 --service ac --control dynamic --json --no-record --soc 50 --target-soc 50.5",
   );
   assert.equal(ac.status, 0, ac.stderr);
   const a = JSON.parse(ac.stdout);
@@ -133,18 +79,7 @@ test("nacs simulate --protocol iso20 --service ac|ac-bpt: a -20 AC charge; an AC
   assert.ok(a.messages.AC_ChargeLoopReq > 10 && !a.messages.DC_ChargeLoopReq, JSON.stringify(a.messages));
   assert.deepEqual(a.safety, []);
   const bpt = nacs(
-    "--protocol",
-    "iso20",
-    "--service",
-    "ac-bpt",
-    "--json",
-    "--no-record",
-    "--soc",
-    "31",
-    "--min-soc",
-    "30",
-    "--max-current",
-    "48",
+    "--protocol iso20 --service ac-bpt --json --no-record --soc 31 --min-soc 30 --max-current 48",
   );
   assert.equal(bpt.status, 0, bpt.stderr);
   const b = JSON.parse(bpt.stdout);
