@@ -10,13 +10,15 @@ import assert from "node:assert/strict";
 import { existsSync, readdirSync } from "node:fs";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
+import fc from "fast-check";
 import * as iso2 from "../codecs/iso2/index.js";
 import { issuePncPki } from "../link/pki/index.js";
 import { buildInstallationReq, buildUpdateReq } from "../v2g/pnc/cert-evcc.js";
 import { der, pncFixture, scalar } from "../v2g/pnc/testing/fixture.js";
-import { signFragments } from "../v2g/pnc/xmldsig.js";
+import { fragmentBytes, signedInfoBytes, signFragments } from "../v2g/pnc/xmldsig.js";
 import { buildCheckReport, type CheckReport } from "./check.js";
 import type { CaptureEvent } from "./decoder.js";
+import { bytesToHex as toHex } from "./keylog.js";
 import { decodeCaptureFile } from "./node/file.js";
 import { createTlsDecryptor } from "./node/tls-decrypt.js";
 
@@ -336,4 +338,91 @@ test("our PnC messages with another PKI's roots: every signer's chain fails (a f
     signatures: { certificates: Object.values(fx.pki).map((c) => der(c)) },
   });
   assert.ok(late.signatures.every((s) => s.chain?.code === "EXPIRED"));
+});
+
+test("our PnC messages without their Signature: SIGNATURE_MISSING errors where the standard requires one", async () => {
+  const { fx, messages } = await pncSession();
+  const unsigned = messages.map((m) => {
+    const c = structuredClone(m);
+    delete c.Header.Signature;
+    return c;
+  });
+  const r = buildCheckReport(eventsOf(unsigned), { startTime: fx.epochS + 60 });
+  const missing = r.signatures.filter((s) => s.outcome === "missing").map((s) => s.message);
+  // the SalesTariff may come unsigned (the EVCC then ignores it); every other signed type must be signed
+  assert.deepEqual(
+    missing,
+    ALL.filter((x) => x !== "ChargeParameterDiscoveryRes"),
+  );
+  const f = r.findings.filter((x) => x.code === "SIGNATURE_MISSING");
+  assert.ok(f.every((x) => x.severity === "error"));
+  assert.match(f.find((x) => /AuthorizationReq/.test(x.message))!.message, /GenChallenge.*\[V2G2-684\]/);
+  // an Ongoing repeat (no GenChallenge) and a FAILED certificate response need none ([V2G2-684], [V2G2-736])
+  const repeat = structuredClone(unsigned);
+  repeat[5] = { Header: repeat[5]!.Header, Body: { AuthorizationReq: {} } } as iso2.V2G_Message;
+  repeat[1]!.Body.CertificateInstallationRes!.ResponseCode = "FAILED";
+  const r2 = buildCheckReport(eventsOf(repeat), { startTime: fx.epochS + 60 });
+  assert.ok(
+    !r2.signatures.some(
+      (s) => s.message === "AuthorizationReq" || s.message === "CertificateInstallationRes",
+    ),
+  );
+});
+
+/** What a message's signature covers, as bytes: the SignedInfo fragment and each referenced element's fragment. */
+function signedParts(m: iso2.V2G_Message): string[] {
+  const sig = m.Header.Signature!;
+  const named = (v: unknown, id: string, name = ""): Record<string, unknown> | undefined => {
+    if (typeof v !== "object" || v === null || v instanceof Uint8Array) return undefined;
+    if ((v as { Id?: unknown }).Id === id) return { [name]: v };
+    for (const [k, x] of Object.entries(v))
+      for (const y of Array.isArray(x) ? x : [x]) {
+        const f = named(y, id, k);
+        if (f) return f;
+      }
+    return undefined;
+  };
+  return [
+    toHex(signedInfoBytes(sig.SignedInfo)),
+    ...sig.SignedInfo.Reference.map((r) => {
+      const el = named(m.Body, (r.URI ?? "").slice(1));
+      return el ? toHex(fragmentBytes(el)) : "(none)";
+    }),
+  ];
+}
+
+test("property: one bit flipped anywhere in the EXI of a signed message never crashes the check, and verifies only when what is signed is unchanged", async (t) => {
+  const { fx, messages } = await pncSession();
+  const signed = messages
+    .map((m, i) => ({ m, i }))
+    .filter(({ m }) => m.Header.Signature && !m.Body.ChargeParameterDiscoveryRes);
+  const bytes = signed.map(({ m }) => iso2.encode(m));
+  let decodable = 0;
+  let verified = 0;
+  fc.assert(
+    fc.property(fc.nat(signed.length - 1), fc.nat(), (k, bit) => {
+      const b = bytes[k]!.slice();
+      const at = bit % (b.length * 8);
+      b[at >> 3]! ^= 0x80 >> (at & 7);
+      let m: iso2.V2G_Message;
+      try {
+        m = iso2.decode(b);
+      } catch {
+        return; // not decodable: the decoder's UNDECODABLE finding, not the signature check's
+      }
+      decodable++;
+      const events = eventsOf(messages.map((x, j) => (j === signed[k]!.i ? m : x)));
+      const r = buildCheckReport(events, { startTime: fx.epochS + 60 });
+      const s = r.signatures.find((x) => x.frame === 10 + signed[k]!.i);
+      if (s?.outcome === "verified") {
+        verified++;
+        assert.deepEqual(signedParts(m), signedParts(signed[k]!.m), `bit ${at} of ${s.message}`);
+      }
+    }),
+    { numRuns: 300, seed: 15118 },
+  );
+  assert.ok(decodable > 50, `${decodable} decodable`);
+  t.diagnostic(
+    `300 flips: ${decodable} decodable, ${verified} still verified (each with its signed bytes unchanged)`,
+  );
 });

@@ -34,7 +34,9 @@ export type SignatureOutcome =
   | "no-certificate"
   | "chain-error"
   /** A header Signature whose References name nothing in a body that is not signed (ignored). */
-  | "stray";
+  | "stray"
+  /** A message the standard requires to be signed came without a Signature. */
+  | "missing";
 
 /** One signed message of the report (`signatures` in `--json`). */
 export interface SignatureCheck {
@@ -234,6 +236,31 @@ export function createSignatureChecker(opts: SignatureCheckOptions = {}): Signat
       : undefined;
   }
 
+  /** An unsigned message that must be signed: an error finding, and its entry. */
+  function missing(e: CaptureEvent, m: iso2.V2G_Message, body: string, index: number): CheckFinding[] {
+    const why = mustBeSigned(m, body, contractByConn.has(e.conn!));
+    if (!why) return [];
+    const rule = RULES[body] ?? "[V2G2-771]";
+    checks.push({
+      conn: e.conn!,
+      index,
+      frame: e.frame,
+      t: e.t,
+      message: body,
+      outcome: "missing",
+      rule,
+      references: [],
+      detail: why,
+    });
+    return [
+      {
+        severity: "error",
+        code: "SIGNATURE_MISSING",
+        message: `${body} (message #${index}): no header Signature: ${why} (${rule})`,
+      },
+    ];
+  }
+
   return {
     push(e, index) {
       const m = e.message as iso2.V2G_Message | undefined;
@@ -245,7 +272,7 @@ export function createSignatureChecker(opts: SignatureCheckOptions = {}): Signat
         contractBySession.set(sessionKey(m), pdr);
       }
       const sig = m.Header?.Signature;
-      if (!sig) return [];
+      if (!sig) return missing(e, m, body, index);
       const contract = contractByConn.get(e.conn) ?? contractBySession.get(sessionKey(m));
       const { result, signer, der, tried } = verify(m, body, contract);
       const rule = RULES[body] ?? "[V2G2-771]";
@@ -293,6 +320,8 @@ export function createSignatureChecker(opts: SignatureCheckOptions = {}): Signat
       check.detail = err.message;
       if (err.code === "SIG_REFERENCE" && !SIGNED.has(body) && /no element with that Id/.test(err.message)) {
         check.outcome = "stray";
+        delete check.signer;
+        delete check.signerSubject;
         return [
           {
             severity: "warning",
@@ -356,6 +385,21 @@ export function createSignatureChecker(opts: SignatureCheckOptions = {}): Signat
       return { findings, signatures: checks };
     },
   };
+}
+
+/** Why `m` (unsigned) must carry a Signature, or undefined when it need not. */
+function mustBeSigned(m: iso2.V2G_Message, body: string, contractSession: boolean): string | undefined {
+  const b = m.Body;
+  if (body === "AuthorizationReq" && b.AuthorizationReq?.GenChallenge !== undefined)
+    return "an AuthorizationReq carrying GenChallenge is signed with the contract key ([V2G2-684])";
+  if (body === "MeteringReceiptReq" && contractSession)
+    return "with Contract payment the MeteringReceiptReq is signed with the contract key";
+  if (body === "CertificateInstallationReq" || body === "CertificateUpdateReq")
+    return `the ${body} element is signed by the EVCC`;
+  const res = b.CertificateInstallationRes ?? b.CertificateUpdateRes;
+  if (res && /^OK/.test(res.ResponseCode))
+    return "the EVCC discards a certificate response whose signature does not verify";
+  return undefined;
 }
 
 const refList = (c: SignatureCheck) =>
