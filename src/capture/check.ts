@@ -3,7 +3,8 @@
  * message order against the standard's sequence, each response time against the EVCC timeout and the SECC
  * performance time, sequence / phase timeouts, a session summary (energy, peak power, duration, stop
  * reason), and known field quirks (Tesla's trailing byte and namespace offer, EVSEID `00`, 4-byte
- * SessionIDs). Incremental: push events, then finish. Pure code. The report's types are in check-report.ts,
+ * SessionIDs), and the ISO 15118-2 Plug & Charge signatures (check-signatures.ts). Incremental: push events,
+ * then finish. Pure code. The report's types are in check-report.ts,
  * the per-session bookkeeping in check-session.ts, the limits and sequence tables in check-limits.ts.
  */
 import {
