@@ -1,4 +1,5 @@
 /** The report of `nacs decode --check`: findings, response-time statistics and session summaries. Pure types. */
+import type { SignatureCheck } from "./check-signatures.js";
 
 /** One finding of the report. */
 export interface CheckFinding {
@@ -46,4 +47,6 @@ export interface CheckReport {
   responseTimes: ResponseTimeStat[];
   findings: CheckFinding[];
   counts: { errors: number; warnings: number; infos: number };
+  /** Every signed ISO 15118-2 message and what became of its signature (Plug & Charge). */
+  signatures: SignatureCheck[];
 }

@@ -3,7 +3,8 @@
  * message order against the standard's sequence, each response time against the EVCC timeout and the SECC
  * performance time, sequence / phase timeouts, a session summary (energy, peak power, duration, stop
  * reason), and known field quirks (Tesla's trailing byte and namespace offer, EVSEID `00`, 4-byte
- * SessionIDs). Incremental: push events, then finish. Pure code. The report's types are in check-report.ts,
+ * SessionIDs), and the ISO 15118-2 Plug & Charge signatures (check-signatures.ts). Incremental: push events,
+ * then finish. Pure code. The report's types are in check-report.ts,
  * the per-session bookkeeping in check-session.ts, the limits and sequence tables in check-limits.ts.
  */
 import {
@@ -30,21 +31,31 @@ import {
   summarizeSession,
   trackPower,
 } from "./check-session.js";
+import { createSignatureChecker, type SignatureCheckOptions } from "./check-signatures.js";
 import type { CaptureEvent } from "./decoder.js";
 import { messageBody } from "./fields.js";
 import { bytesToHex } from "./keylog.js";
 
 export type { CheckFinding, CheckReport, ResponseTimeStat, SessionSummary } from "./check-report.js";
+export type { SignatureCheck, SignatureCheckOptions, SignatureOutcome } from "./check-signatures.js";
 
 /** The incremental checker; see {@link createChecker}. */
 export interface Checker {
   push(e: CaptureEvent): void;
-  finish(): CheckReport;
+  /** `startTime`: Unix s of the capture's first packet (chains are validated at the messages' times). */
+  finish(capture?: { startTime?: number | undefined }): CheckReport;
+}
+
+/** Options of {@link createChecker}. */
+export interface CheckerOptions {
+  /** Plug & Charge signatures: certificates and trust anchors given by the user. */
+  signatures?: SignatureCheckOptions;
 }
 
 /** Create an incremental checker. */
-export function createChecker(): Checker {
+export function createChecker(opts: CheckerOptions = {}): Checker {
   const findings: CheckFinding[] = [];
+  const sig = createSignatureChecker(opts.signatures);
   const sessions = new Map<number, SessionState>();
   const rt = new Map<string, { count: number; sum: number; max: number; limit: number; over: number }>();
   const seen = new Set<string>();
@@ -421,6 +432,10 @@ export function createChecker(): Checker {
           `${e.type} (${e.from.toUpperCase()}) has bytes after the EXI end (Tesla's trailing byte)`,
         );
       }
+      for (const f of sig.push(e, s.messages)) {
+        if (f.code === "SIGNATURE_STRAY") addGrouped(f.code, f, e);
+        else add(f, e);
+      }
       const body = messageBody(e.type, e.message);
       if (e.type === "supportedAppProtocolReq") s.offer = (body?.AppProtocol as SessionState["offer"]) ?? [];
       if (e.type === "supportedAppProtocolRes") {
@@ -431,7 +446,7 @@ export function createChecker(): Checker {
       if (m[2] === "Req") onRequest(s, e, m[1]!, body);
       else onResponse(s, e, m[1]!, body);
     },
-    finish() {
+    finish(capture) {
       const out: SessionSummary[] = [];
       for (const s of sessions.values()) {
         if (s.messages === 0) continue;
@@ -462,18 +477,23 @@ export function createChecker(): Checker {
         limitS: r.limit,
         over: r.over,
       }));
+      const signed = sig.finish(capture?.startTime);
+      findings.push(...signed.findings);
       const counts = { errors: 0, warnings: 0, infos: 0 };
       for (const f of findings)
         counts[f.severity === "error" ? "errors" : f.severity === "warning" ? "warnings" : "infos"] +=
           f.count ?? 1;
-      return { sessions: out, responseTimes, findings, counts };
+      return { sessions: out, responseTimes, findings, counts, signatures: signed.signatures };
     },
   };
 }
 
 /** Build the report of a whole event list. */
-export function buildCheckReport(events: Iterable<CaptureEvent>): CheckReport {
-  const c = createChecker();
+export function buildCheckReport(
+  events: Iterable<CaptureEvent>,
+  opts: CheckerOptions & { startTime?: number } = {},
+): CheckReport {
+  const c = createChecker(opts);
   for (const e of events) c.push(e);
-  return c.finish();
+  return c.finish({ startTime: opts.startTime });
 }

@@ -7,12 +7,20 @@
 export {
   buildCheckReport,
   type Checker,
+  type CheckerOptions,
   type CheckFinding,
   type CheckReport,
   createChecker,
   type ResponseTimeStat,
   type SessionSummary,
 } from "./check.js";
+export {
+  createSignatureChecker,
+  type SignatureCheck,
+  type SignatureChecker,
+  type SignatureCheckOptions,
+  type SignatureOutcome,
+} from "./check-signatures.js";
 export { formatCheckReport } from "./check-text.js";
 export {
   type CaptureDecoder,

@@ -4,7 +4,9 @@
  * mid-session) — as a timeline (default), JSON lines (`--json`) or a compliance report (`--check`). TLS
  * sessions are decrypted with `--tls-keylog FILE` (NSS key-log format) and with secrets disclosed in the
  * capture. The file is streamed; progress is shown on a terminal. A damaged file is read past its damage
- * (each skipped stretch is reported); `--check` exits with status 1 when its report has errors.
+ * (each skipped stretch is reported); `--check` exits with status 1 when its report has errors. `--check`
+ * verifies the ISO 15118-2 Plug & Charge signatures it sees (capture/check-signatures.ts); `--certs PATH`
+ * (repeatable) adds certificates and trust anchors for them (decode-certs.ts).
  */
 import { existsSync, readFileSync } from "node:fs";
 import type { Command } from "commander";
@@ -17,6 +19,7 @@ import { decodeCaptureFile } from "../../capture/node/file.js";
 import { createTlsDecryptor } from "../../capture/node/tls-decrypt.js";
 import type { V2gFamily } from "../../capture/v2g-schema.js";
 import { parseOptions, UsageError } from "../errors.js";
+import { readCertPaths } from "./decode-certs.js";
 
 /** `--schema` values accepted with a FILE (the ISO 15118-20 set names all mean "iso20"). */
 const FILE_SCHEMAS = [
@@ -37,6 +40,7 @@ export const decodeCaptureOptionsSchema = z.object({
   check: z.boolean().default(false),
   tlsKeylog: z.string().optional(),
   progress: z.boolean().default(true),
+  certs: z.array(z.string().min(1)).optional(),
 });
 export type DecodeCaptureOptions = z.infer<typeof decodeCaptureOptionsSchema>;
 
@@ -49,6 +53,11 @@ export function addDecodeCaptureOptions(cmd: Command): Command {
       "with FILE: compliance report (order, response times, timeouts, summary, quirks); exit status 1 on errors",
     )
     .option("--tls-keylog <file>", "with FILE: NSS key-log file to decrypt TLS sessions")
+    .option(
+      "--certs <path>",
+      "with --check: PEM/DER certificates or a `nacs pki init` directory (repeatable): trust anchors to validate the signers' chains, and signer certificates the session does not carry",
+      (v: string, prev: string[] | undefined) => [...(prev ?? []), v],
+    )
     .option("--no-progress", "with FILE: no progress line on stderr");
 }
 
@@ -86,7 +95,9 @@ export async function runDecodeCapture(
   io: DecodeCaptureOutput = defaultOutput,
 ): Promise<number> {
   const known = Object.fromEntries(
-    Object.entries(raw).filter(([k]) => ["schema", "json", "check", "tlsKeylog", "progress"].includes(k)),
+    Object.entries(raw).filter(([k]) =>
+      ["schema", "json", "check", "tlsKeylog", "progress", "certs"].includes(k),
+    ),
   );
   const opts = parseOptions(decodeCaptureOptionsSchema, known);
   for (const k of ["hex", "format", "fragment"]) {
@@ -94,6 +105,9 @@ export async function runDecodeCapture(
       throw new UsageError(`option --${k}: not allowed with a FILE (it is for hex input)`, `--${k}`);
   }
   if (!existsSync(file)) throw new UsageError(`argument FILE: "${file}" does not exist`, "FILE");
+  if (opts.certs !== undefined && !opts.check)
+    throw new UsageError("option --certs: only with --check (it is for the signature check)", "--certs");
+  const certificates = opts.certs ? readCertPaths(opts.certs) : [];
   const keyLog = new KeyLog();
   if (opts.tlsKeylog !== undefined) {
     if (!existsSync(opts.tlsKeylog)) {
@@ -113,7 +127,7 @@ export async function runDecodeCapture(
   const schema: V2gFamily | undefined = opts.schema?.startsWith("iso20")
     ? "iso20"
     : (opts.schema as V2gFamily | undefined);
-  const checker = opts.check ? createChecker() : undefined;
+  const checker = opts.check ? createChecker({ signatures: { certificates } }) : undefined;
   const showProgress = opts.progress && io.isTty;
   let lastProgress = 0;
   const result = await decodeCaptureFile(
@@ -152,7 +166,7 @@ export async function runDecodeCapture(
   }
   const s = result.decoder;
   if (checker) {
-    const report = checker.finish();
+    const report = checker.finish({ startTime: s.startTime });
     if (opts.json) io.out(JSON.stringify(report));
     else for (const l of formatCheckReport(report)) io.out(l);
     return report.counts.errors > 0 ? 1 : 0;
