@@ -33,3 +33,4 @@ export { type IssuedPncCert, issuePncCert, issuePncPki, type PncPki, type PncPki
 export { loadPncMaterial, materialFromPki, type PncMaterial } from "./material.js";
 export { loadEvccPnc, loadLocalCps, localCpsConfig, pemCertificates, pemPrivateScalar } from "./pnc-load.js";
 export * from "./profiles.js";
+export { loadPncProvisioning, type PncProvisioning, provisioningFromPki } from "./provisioning.js";
