@@ -229,7 +229,7 @@ export function registerEvCommand(program: Command): void {
     .option("--pki <dir>", "ISO 15118-2 Plug & Charge: the contract chain and key of a nacs pki init DIR")
     .option(
       "--install-contract",
-      "with --payment contract --pki DIR: start without a contract and install one (CertificateInstallation with DIR's OEM provisioning certificate)",
+      "with --payment contract --pki DIR: start without a contract and install one (CertificateInstallation with DIR's OEM provisioning certificate); a valid contract in --contract-store is used instead",
     )
     .option(
       "--contract-store <file|dir>",
