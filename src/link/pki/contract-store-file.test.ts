@@ -11,6 +11,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
+import fc from "fast-check";
 import * as iso2 from "../../codecs/iso2/index.js";
 import { acceptCertRes, buildUpdateReq } from "../../v2g/pnc/cert-evcc.js";
 import { checkUpdateReq } from "../../v2g/pnc/cert-requests.js";
@@ -124,4 +125,40 @@ test("local CPS with renewal: CertificateUpdate of DIR's contract → a new leaf
   const subCa2 = new X509Certificate(pki["mo-sub-ca-2"].certPem);
   assert.ok(leaf.verify(subCa2.publicKey), "the new leaf is signed by MO Sub-CA 2");
   assert.deepEqual(fresh.chain.subCas, contract.chain.subCas);
+});
+
+test("contract store: any JSON in the file reads or is a PkiError, never another exception (property)", async (t) => {
+  const { contract } = await pkiPromise;
+  const file = join(tmp(t), "p.json");
+  writeContractStore(file, [{ contract, origin: "installed" }]);
+  const good = JSON.parse(readFileSync(file, "utf8"));
+  const entry = fc.record(
+    {
+      emaid: fc.oneof(fc.string(), fc.integer()),
+      origin: fc.oneof(fc.constantFrom("pki", "installed", "updated"), fc.string()),
+      savedAt: fc.oneof(fc.string(), fc.constant("2026-01-01T00:00:00Z")),
+      chainPem: fc.oneof(fc.constant(good.contracts[0].chainPem), fc.string(), fc.integer()),
+      keyPem: fc.oneof(fc.constant(good.contracts[0].keyPem), fc.string(), fc.constant(null)),
+    },
+    { requiredKeys: [] },
+  );
+  const body = fc.oneof(
+    fc.jsonValue(),
+    fc.record({
+      format: fc.constantFrom("nacs-contract-store", "x"),
+      version: fc.constantFrom(1, 2),
+      contracts: fc.array(fc.oneof(entry, fc.jsonValue()), { maxLength: 3 }),
+    }),
+  );
+  fc.assert(
+    fc.property(body, (b) => {
+      writeFileSync(file, JSON.stringify(b));
+      try {
+        readContractStore(file);
+      } catch (e) {
+        if (!(e instanceof PkiError)) throw e;
+      }
+    }),
+    { seed: 0x5703e, numRuns: 300 },
+  );
 });
