@@ -193,7 +193,12 @@ function certConfigs(o: DcSessionOptions, p: DcSimPnc, contract: Contract) {
   const oemRoots = o.fault === "oem-unknown-root" ? p.moRoots : [v.oemRoot];
   const validateOemChain: ChainValidator = (chain, nowS) => {
     const r = validateChain({ leaf: chain.leaf, subCas: v.oemSubCas, roots: oemRoots, nowMs: nowS * 1000 });
-    if (r.code !== "OK") throw new PncError("CERT_CHAIN", `OEMProvisioningCert: ${r.code} (${r.detail})`);
+    if (r.code === "OK") return;
+    const expired = r.code === "EXPIRED" || r.code === "NOT_YET_VALID"; // [V2G2-468] / [V2G2-824]
+    throw new PncError(
+      expired ? "CERT_EXPIRED" : "CERT_CHAIN",
+      `OEMProvisioningCert: ${r.code} (${r.detail})`,
+    );
   };
   const oemNotAfterS = readCertFields(v.oemCert, "OEMProvisioningCert").notAfterS;
   const held: InstalledContract = {
