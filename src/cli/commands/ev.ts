@@ -12,6 +12,13 @@
  * offers ISO 15118-20 TLS 1.3 with the vehicle certificate (`--vehicle-cert/--vehicle-key`, or
  * DIR/iso20-vehicle-*.pem of the test PKI).
  *
+ * Plug & Charge (ISO 15118-2, `--payment contract --pki DIR`): the EV pays with the contract of
+ * `--contract-store FILE_OR_DIR` when that holds a valid one, else with DIR's, else (`--install-contract`)
+ * installs one first; it asks for a CertificateUpdate when the contract expires within `--renew-days`.
+ * A contract installed or updated is written to the store. `--install-contract` with a valid contract in the
+ * store uses that one (and logs so). The `--json` summary's `contract` says which: `source` ("store", "pki",
+ * "installed", "updated"), `emaid`, `notAfter`, `stored` (the file written) and, for an update, `previous`.
+ *
  * `--pcap FILE`: records SLAC, SDP and the V2G session as pcapng as it happens (evse.ts
  * `openHostPcap`).
  *
@@ -28,6 +35,7 @@ import { EV_MAX_S2_CLOSE_DELAY_MS } from "../../ev/dc/types.js";
 import { EV_PROFILE_NAMES, evProfileProblem } from "../../ev/profiles.js";
 import { isLoopback, stderrLogger } from "../../link/host/cli-support.js";
 import { findLinkLocalAddress } from "../../link/iface.js";
+import { EVCC_CONTRACT_RENEW_DAYS } from "../../v2g/pnc/installed-contract.js";
 import { parseOptions } from "../errors.js";
 import { runEvHost } from "../live/ev-host.js";
 import { LIVE_PAUSE_MAX_S } from "../live/pause-plan.js";
@@ -35,6 +43,9 @@ import { checkModeProtocols, openHostPcap, v2gCommonSchema } from "./evse.js";
 import { checkEvTlsOptions, evTlsConfig } from "./tls-options.js";
 
 const MAX_S2_DELAY_S = EV_MAX_S2_CLOSE_DELAY_MS / 1000;
+
+/** `--renew-days` at most: ten years, the validity of the test PKI's roots. Design choice (D). */
+export const EV_MAX_RENEW_DAYS = 3650;
 
 /** The -20 energy services `--service` names (ISO 15118-20 digest §4.1). */
 export const EV_ISO20_SERVICES = ["dc", "dc-bpt", "ac", "ac-bpt"] as const;
@@ -75,6 +86,8 @@ export const evOptionsSchema = v2gCommonSchema
       .enum(["external", "contract"], { error: 'must be "external" or "contract"' })
       .default("external"),
     installContract: z.boolean().default(false),
+    contractStore: z.string().min(1).optional(),
+    renewDays: z.coerce.number().int().min(0).max(EV_MAX_RENEW_DAYS).optional(),
   })
   .superRefine((o, ctx) => {
     checkModeProtocols(o.mode, o.protocol, ctx);
@@ -94,6 +107,13 @@ export const evOptionsSchema = v2gCommonSchema
         path: ["installContract"],
         message: "needs --payment contract (the contract is installed to pay with it)",
       });
+    for (const key of ["contractStore", "renewDays"] as const)
+      if (o[key] !== undefined && o.payment !== "contract")
+        ctx.addIssue({
+          code: "custom",
+          path: [key],
+          message: "needs --payment contract (the contract the EV keeps and renews)",
+        });
     if (o.payment === "contract" && !o.protocol.includes("iso2"))
       ctx.addIssue({
         code: "custom",
@@ -209,7 +229,15 @@ export function registerEvCommand(program: Command): void {
     .option("--pki <dir>", "ISO 15118-2 Plug & Charge: the contract chain and key of a nacs pki init DIR")
     .option(
       "--install-contract",
-      "with --payment contract --pki DIR: start without a contract and install one (CertificateInstallation with DIR's OEM provisioning certificate)",
+      "with --payment contract --pki DIR: start without a contract and install one (CertificateInstallation with DIR's OEM provisioning certificate); a valid contract in --contract-store is used instead",
+    )
+    .option(
+      "--contract-store <file|dir>",
+      "with --payment contract: keep the contracts the EV installs or updates in FILE (or DIR/contracts.json; JSON, PKCS#8 keys, mode 0600); a valid one there is used first, also with --install-contract",
+    )
+    .option(
+      "--renew-days <n>",
+      `with --payment contract: ask for a CertificateUpdate when the contract expires within N days (default ${EVCC_CONTRACT_RENEW_DAYS})`,
     )
     .option(
       "--payment <option>",

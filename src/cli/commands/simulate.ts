@@ -12,6 +12,7 @@ import { dirname, join, resolve } from "node:path";
 import type { Command } from "commander";
 import { startTcpCarrier } from "../../link/tcp-carrier.js";
 import {
+  CERT_FAULT_START,
   DC_SIM_EV_MAC,
   DC_SIM_EVSE_MAC,
   DcSession,
@@ -188,10 +189,23 @@ export const SIM_PNC_EPOCH_S = 1_700_000_000;
 export async function simulatePnc(o: SimulateOptions): Promise<DcSimPnc | undefined> {
   if (!contractPayment(o)) return undefined;
   const pki = await import("../../link/pki/index.js");
-  if (o.pki !== undefined)
-    return { ...(await pki.loadPncMaterial(o.pki)), epochS: Math.floor(Date.now() / 1000) };
-  const issued = await pki.issuePncPki({ now: new Date(SIM_PNC_EPOCH_S * 1000) });
-  return { ...(await pki.materialFromPki(issued)), epochS: SIM_PNC_EPOCH_S };
+  // the certificate faults (CertificateInstallation / CertificateUpdate) also need the OEM and CPS material
+  const cert = o.fault !== undefined && o.fault in CERT_FAULT_START;
+  if (o.pki !== undefined) {
+    const now = new Date();
+    return {
+      ...(await pki.loadPncMaterial(o.pki)),
+      epochS: Math.floor(now.getTime() / 1000),
+      ...(cert && { provisioning: await pki.loadPncProvisioning(o.pki, now) }),
+    };
+  }
+  const now = new Date(SIM_PNC_EPOCH_S * 1000);
+  const issued = await pki.issuePncPki({ now });
+  return {
+    ...(await pki.materialFromPki(issued)),
+    epochS: SIM_PNC_EPOCH_S,
+    ...(cert && { provisioning: await pki.provisioningFromPki(issued, now) }),
+  };
 }
 
 /** The DC session described by the options (scenario options override the flags). */

@@ -10,6 +10,7 @@ import type { HostPcapFile } from "../commands/evse.js";
 import { optionError } from "../errors.js";
 import { startOperator } from "../operator.js";
 import { openBoard } from "./board.js";
+import { formatEvContract, planEvContract, settleEvContract } from "./ev-contract.js";
 import { openEventsSink } from "./events.js";
 import { normalEnd } from "./evse-host.js";
 import { createPausePlan } from "./pause-plan.js";
@@ -27,18 +28,20 @@ export async function runEvHost(
   tls: TlsClientConfig | undefined,
   pcap: HostPcapFile | null,
 ): Promise<number> {
-  // ISO 15118-2 Plug & Charge: the contract of a `nacs pki init` directory (the PKI module loads on first use)
-  const pkiDir = o.payment === "contract" ? o.pki : undefined;
-  // --install-contract: no contract at start, the OEM provisioning material to install one
-  const installFrom =
-    pkiDir && o.installContract ? (await import("../../link/pki/index.js")).loadEvccPnc(pkiDir) : undefined;
-  const contract =
-    pkiDir && !o.installContract
-      ? await (async () => {
-          const m = await (await import("../../link/pki/index.js")).loadPncMaterial(o.pki as string);
-          const { createContract } = await import("../../v2g/pnc/contract-store.js");
-          return createContract(m.contractChain, m.contractKey);
-        })()
+  // ISO 15118-2 Plug & Charge: the contract of the store or of a `nacs pki init` directory, or none to install
+  const epochS = Math.floor(Date.now() / 1000);
+  const contractPlan =
+    o.payment === "contract" && o.pki !== undefined
+      ? await planEvContract(
+          {
+            pki: o.pki,
+            installContract: o.installContract,
+            contractStore: o.contractStore,
+            renewDays: o.renewDays,
+          },
+          epochS,
+          log,
+        )
       : undefined;
   const battery = profileBattery(o.evProfile, dcBatteryConfig(o.evClass, o.batteryKwh));
   const board = await openBoard(
@@ -76,8 +79,7 @@ export async function runEvHost(
             protocols: o.protocol,
             ...(o.control && { iso20ControlMode: o.control }),
             ...(o.service?.endsWith("-bpt") && { bidirectional: true }),
-            ...(contract && { contract, epochS: Math.floor(Date.now() / 1000) }),
-            ...(installFrom && { pnc: installFrom, epochS: Math.floor(Date.now() / 1000) }),
+            ...(contractPlan && { pnc: contractPlan.pnc, epochS }),
           },
           energy: o.mode,
           targetSocPercent: o.targetSoc,
@@ -141,7 +143,14 @@ export async function runEvHost(
   process.off("SIGINT", stop);
   process.off("SIGTERM", stop);
   stopOperator();
-  process.stdout.write(o.json ? `${JSON.stringify(liveSummaryJson(s))}\n` : formatLiveSummary(s));
+  const contract =
+    contractPlan &&
+    (await settleEvContract(contractPlan, live.host.state().evcc, Math.floor(Date.now() / 1000), log));
+  process.stdout.write(
+    o.json
+      ? `${JSON.stringify({ ...liveSummaryJson(s), ...(contract && { contract }) })}\n`
+      : formatLiveSummary(s) + (contract ? formatEvContract(contract) : ""),
+  );
   if (board.world?.cable.plugged) {
     board.world.unplug();
     await new Promise((r) => setTimeout(r, LIVE_EV_LEAVE_MS));

@@ -12,6 +12,7 @@ import { tlsVersionLabel } from "../commands/tls-options.js";
 import { optionError } from "../errors.js";
 import { startOperator } from "../operator.js";
 import { openBoard } from "./board.js";
+import { sha256Hex } from "./ev-contract.js";
 import { openEventsSink } from "./events.js";
 import { type ProgressLine, startProgressLine } from "./progress.js";
 import { random, slacLink } from "./slac-link.js";
@@ -53,8 +54,11 @@ export async function runEvseHost(
   const pncMaterial = o.pki
     ? await (await import("../../link/pki/index.js")).loadPncMaterial(o.pki)
     : undefined;
-  // the local CPS answering CertificateInstallation / CertificateUpdate with DIR's CPS leaf and contract
-  const cps = o.pki ? (await import("../../link/pki/index.js")).loadLocalCps(o.pki) : undefined;
+  // the local CPS answering CertificateInstallation / CertificateUpdate with DIR's CPS leaf and contract, and
+  // a renewal contract (same eMAID, new leaf by DIR's MO Sub-CA 2) for CertificateUpdate
+  const cps = o.pki
+    ? await (await import("../../link/pki/index.js")).loadLocalCpsWithRenewal(o.pki)
+    : undefined;
   const pnc = pncMaterial && {
     moRoots: pncMaterial.moRoots,
     v2gRoots: pncMaterial.v2gRoots,
@@ -90,6 +94,8 @@ export async function runEvseHost(
   let signalled = false;
   let live: Awaited<ReturnType<typeof startLiveEvse>>;
   let host: string;
+  // ISO-2 Contract payment: the contract PaymentDetailsReq presented and the SECC validated, this session
+  let paid: { leaf: Uint8Array; emaid: string } | undefined;
   let progress: ProgressLine = { clear() {}, stop() {} };
   try {
     host = await seccListenAddress(o.iface);
@@ -133,11 +139,28 @@ export async function runEvseHost(
         ...(pcap ? { tap: pcap.recorder.tap } : {}),
         logger: log,
       },
-      ...(events ? { onRecord: (e) => events.write(e) } : {}),
+      ...(events || cps
+        ? {
+            onRecord: (e) => {
+              events?.write(e);
+              // the SECC starts afresh once the EV has gone: note the contract while the session runs
+              if (e.type === "msg") paid = live?.host.state().secc.payment?.contract ?? paid;
+            },
+          }
+        : {}),
       onSession(s) {
         summaries.push(s);
         progress.clear();
-        process.stdout.write(o.json ? `${JSON.stringify(liveSummaryJson(s))}\n` : formatLiveSummary(s));
+        const contract = paid && { emaid: paid.emaid, leafSha256: sha256Hex(paid.leaf) };
+        paid = undefined;
+        process.stdout.write(
+          o.json
+            ? `${JSON.stringify({ ...liveSummaryJson(s), ...(contract && { contract }) })}\n`
+            : formatLiveSummary(s) +
+                (contract
+                  ? `  contract  eMAID ${contract.emaid}, leaf SHA-256 ${contract.leafSha256}\n`
+                  : ""),
+        );
         if (o.sessions > 0 && summaries.filter(countsAsSession).length >= o.sessions) done();
       },
       onBoardLost(detail) {

@@ -81,9 +81,11 @@ export function evcc(s0: EvDcState, ev: EvccEvent, fx: EvDcEffect[]): EvDcState 
               ? null
               : x.stopReason === "peer-closed"
                 ? "communication loss"
-                : x.stopReason === "timeout"
-                  ? "communication timeout"
-                  : `V2G ${x.stopReason}`;
+                : x.stopReason === "certificate-rejected"
+                  ? "contract certificate rejected"
+                  : x.stopReason === "timeout"
+                    ? "communication timeout"
+                    : `V2G ${x.stopReason}`;
           // An incompatible charger: the detail is the named reason (e.g. "charger limits: …").
           out = { ...out, stopReason: named ? `${named}: ${x.detail}` : x.detail };
           fx.push({ kind: "stop", reason: out.stopReason!, ...(preCharge && { fault: true }) });

@@ -46,6 +46,8 @@ export const PNC_STOP_REASONS: Readonly<Partial<Record<string, string>>> = {
   "challenge-invalid": "challenge invalid",
   "signature-invalid": "authorization signature invalid",
   "metering-signature-invalid": "metering receipt signature invalid",
+  "certificate-installation-refused": "contract installation refused",
+  "certificate-update-refused": "contract update refused",
 };
 
 /** Step the SECC with one event and carry out its effects. */

@@ -1,4 +1,16 @@
 /** The ISO 15118-2 Plug & Charge test PKI: profiles, issuer, files with manifest, certificate inspection. */
+
+export {
+  CONTRACT_STORE_FILE,
+  type ContractStoreFile,
+  contractStorePath,
+  readContractStore,
+  type StoredContract,
+  type StoredContractOrigin,
+  scalarToPkcs8Pem,
+  writeContractStore,
+} from "./contract-store-file.js";
+export { issueRenewalContract, loadLocalCpsWithRenewal } from "./cps-renewal.js";
 export { PkiError, type PkiErrorCode } from "./errors.js";
 export {
   type ManifestEntry,
@@ -19,5 +31,6 @@ export {
 } from "./inspect.js";
 export { type IssuedPncCert, issuePncCert, issuePncPki, type PncPki, type PncPkiOptions } from "./issuer.js";
 export { loadPncMaterial, materialFromPki, type PncMaterial } from "./material.js";
-export { loadEvccPnc, loadLocalCps, pemCertificates, pemPrivateScalar } from "./pnc-load.js";
+export { loadEvccPnc, loadLocalCps, localCpsConfig, pemCertificates, pemPrivateScalar } from "./pnc-load.js";
 export * from "./profiles.js";
+export { loadPncProvisioning, type PncProvisioning, provisioningFromPki } from "./provisioning.js";

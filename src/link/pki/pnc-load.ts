@@ -7,7 +7,13 @@
 import { createPrivateKey, X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type CpsContract, createLocalCps, type DerChain, type LocalCps } from "../../v2g/pnc/cps.js";
+import {
+  type CpsContract,
+  createLocalCps,
+  type DerChain,
+  type LocalCps,
+  type LocalCpsConfig,
+} from "../../v2g/pnc/cps.js";
 import type { EvccPncConfig } from "../../v2g/session/evcc-state.js";
 import { PkiError } from "./errors.js";
 import { PNC_MANIFEST_FILE, type PncManifest, pncFileNames } from "./files.js";
@@ -56,19 +62,24 @@ function chainOf(dir: string, role: PncRole): DerChain {
   return { leaf: leaf!, subCas };
 }
 
-/** The local CPS of a `nacs pki init` directory: CPS leaf chain + key, and its contract leaf as the pool. */
-export function loadLocalCps(dir: string): LocalCps {
+/** The local CPS configuration of a `nacs pki init` directory: CPS leaf chain + key, its contract leaf as the pool. */
+export function localCpsConfig(dir: string): LocalCpsConfig {
   const manifest = JSON.parse(read(dir, PNC_MANIFEST_FILE)) as PncManifest;
   const contract: CpsContract = {
     chain: chainOf(dir, "contract-leaf"),
     privateKey: pemPrivateScalar(read(dir, pncFileNames("contract-leaf").key), "contract-leaf key"),
     emaid: manifest.identifiers.emaid,
   };
-  return createLocalCps({
+  return {
     chain: chainOf(dir, "cps-leaf"),
     privateKey: pemPrivateScalar(read(dir, pncFileNames("cps-leaf").key), "cps-leaf key"),
     contracts: [contract],
-  });
+  };
+}
+
+/** The local CPS of a `nacs pki init` directory: CPS leaf chain + key, and its contract leaf as the pool. */
+export function loadLocalCps(dir: string): LocalCps {
+  return createLocalCps(localCpsConfig(dir));
 }
 
 /** The EV's provisioning material of a `nacs pki init` directory: OEM provisioning certificate + key, V2G root. */

@@ -7,9 +7,16 @@ import { dcBatteryConfig, EV_DEFAULT_MIN_SOC_PERCENT, evDcConfig } from "../../e
 import { applyEvProfile } from "../../ev/profiles.js";
 import { EVSE_DEFAULT_AC_SUPPLY, evseDcConfig, powerModuleConfig } from "../../evse/dc/index.js";
 import { seededPrng } from "../../slac/index.js";
-import { createContract } from "../../v2g/pnc/contract-store.js";
+import type { ChainValidator } from "../../v2g/pnc/cert-fields.js";
+import { readCertFields } from "../../v2g/pnc/cert-fields.js";
+import { validateChain } from "../../v2g/pnc/chain.js";
+import { type Contract, createContract } from "../../v2g/pnc/contract-store.js";
+import { type CpsContract, createLocalCps } from "../../v2g/pnc/cps.js";
+import { createInstalledContracts, type InstalledContract } from "../../v2g/pnc/installed-contract.js";
+import { PncError } from "../../v2g/pnc/pnc-errors.js";
 import { DcSim } from "./dc-sim.js";
-import type { DcSessionOptions } from "./session.js";
+import { CERT_FAULT_START } from "./faults.js";
+import type { DcSessionOptions, DcSimPnc } from "./session.js";
 
 const mac = (n: number) => Uint8Array.of(0x02, 0x00, 0x5e, 0x10, 0x00, n);
 /** MAC of the simulated EVSE's PLC modem (locally administered). */
@@ -103,12 +110,15 @@ export function createDcSim(o: DcSessionOptions): DcSim {
 }
 
 const DAY_S = 86_400;
+/** "update": the EV asks for a CertificateUpdate whatever its contract's validity (100 years). */
+const SIM_RENEW_ALWAYS_DAYS = 36_500;
 
 /**
  * SECC and EVCC settings of a Plug & Charge session, with the contract faults applied: `contract-expired`
  * runs the charger a day after the contract leaf expired (the EV's clock still trusts it);
  * `unknown-mo-root` leaves the MO root out of the SECC's trust store; `revoked-certificate` makes the SECC's
- * revocation check say revoked; `bad-signature` / `replayed-challenge` are the EV's misbehaviour.
+ * revocation check say revoked; `bad-signature` / `replayed-challenge` are the EV's misbehaviour. With
+ * CertificateInstallation / CertificateUpdate ({@link certConfigs}) the certificate faults.
  */
 function pncConfigs(o: DcSessionOptions, seed: number) {
   const p = o.pnc;
@@ -121,9 +131,10 @@ function pncConfigs(o: DcSessionOptions, seed: number) {
   }
   const evFault =
     o.fault === "bad-signature" || o.fault === "replayed-challenge" ? { pncFault: o.fault } : {};
+  const cert = certConfigs(o, p, contract);
   return {
     secc: {
-      epochS: seccEpochS,
+      epochS: cert?.seccEpochS ?? seccEpochS,
       pnc: {
         moRoots: o.fault === "unknown-mo-root" ? [] : p.moRoots,
         v2gRoots: p.v2gRoots,
@@ -132,7 +143,81 @@ function pncConfigs(o: DcSessionOptions, seed: number) {
         withoutTls: true,
         ...(o.fault === "revoked-certificate" && { isRevoked: () => true }),
       },
+      ...cert?.secc,
     },
-    evcc: { contract, epochS: p.epochS, ...evFault },
+    evcc: cert ? { ...cert.evcc, epochS: p.epochS } : { contract, epochS: p.epochS, ...evFault },
+  };
+}
+
+/**
+ * CertificateInstallation / CertificateUpdate (`pnc.start`, or what a certificate fault needs): the SECC's
+ * local CPS (pool: the PKI's contract, and for an update its renewal) and its OEM chain check, the EV's OEM
+ * provisioning material and the contract it starts with (none to install; the PKI's to update, renewed
+ * whatever its validity). The faults: `cps-no-certificate` an empty pool; `cps-bad-signature` a CPS signing
+ * with a key that is not its certificate's; `oem-cert-expired` the SECC a day after the OEM provisioning
+ * certificate expired; `oem-unknown-root` the SECC trusting another OEM root; `cert-update-failed` no renewal
+ * contract in the pool. undefined when the EV simply holds its contract.
+ */
+function certConfigs(o: DcSessionOptions, p: DcSimPnc, contract: Contract) {
+  const start =
+    (o.fault !== undefined && (CERT_FAULT_START as Partial<Record<string, "install" | "update">>)[o.fault]) ||
+    p.start;
+  if (start !== "install" && start !== "update") return undefined;
+  const v = p.provisioning;
+  if (!v)
+    throw new PncError(
+      "FIELD",
+      `pnc.provisioning: absent, but ${o.fault ?? `pnc.start ${start}`} needs the OEM provisioning and CPS material`,
+    );
+  const own: CpsContract = {
+    chain: { leaf: contract.chain[0]!, subCas: contract.chain.slice(1) },
+    privateKey: contract.privateKey,
+    emaid: contract.emaid,
+  };
+  const renewal: CpsContract[] =
+    start === "update" && v.renewal && o.fault !== "cert-update-failed"
+      ? [
+          {
+            chain: { leaf: v.renewal.chain[0]!, subCas: v.renewal.chain.slice(1) },
+            privateKey: v.renewal.key,
+            emaid: contract.emaid,
+          },
+        ]
+      : [];
+  const cps = createLocalCps({
+    chain: { leaf: v.cpsChain[0]!, subCas: v.cpsChain.slice(1) },
+    // cps-bad-signature: a key that is not the CPS certificate's (the OEM key is at hand)
+    privateKey: o.fault === "cps-bad-signature" ? v.oemKey : v.cpsKey,
+    contracts: o.fault === "cps-no-certificate" ? [] : [own, ...renewal],
+  });
+  const oemRoots = o.fault === "oem-unknown-root" ? p.moRoots : [v.oemRoot];
+  const validateOemChain: ChainValidator = (chain, nowS) => {
+    const r = validateChain({ leaf: chain.leaf, subCas: v.oemSubCas, roots: oemRoots, nowMs: nowS * 1000 });
+    if (r.code === "OK") return;
+    const expired = r.code === "EXPIRED" || r.code === "NOT_YET_VALID"; // [V2G2-468] / [V2G2-824]
+    throw new PncError(
+      expired ? "CERT_EXPIRED" : "CERT_CHAIN",
+      `OEMProvisioningCert: ${r.code} (${r.detail})`,
+    );
+  };
+  const oemNotAfterS = readCertFields(v.oemCert, "OEMProvisioningCert").notAfterS;
+  const held: InstalledContract = {
+    chain: own.chain,
+    privateKey: own.privateKey,
+    emaid: own.emaid,
+    notAfterS: Math.floor(contract.notAfterMs / 1000),
+  };
+  return {
+    ...(o.fault === "oem-cert-expired" && { seccEpochS: oemNotAfterS + DAY_S }),
+    secc: { cps, validateOemChain },
+    evcc: {
+      pnc: {
+        oemCert: v.oemCert,
+        oemPrivateKey: v.oemKey,
+        roots: p.v2gRoots,
+        contracts: createInstalledContracts(start === "update" ? [held] : []),
+        ...(start === "update" && { renewDays: SIM_RENEW_ALWAYS_DAYS }),
+      },
+    },
   };
 }

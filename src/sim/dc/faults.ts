@@ -37,7 +37,27 @@ export const FAULT_NAMES = [
   "bad-signature",
   "replayed-challenge",
   "revoked-certificate",
+  "cps-no-certificate",
+  "cps-bad-signature",
+  "oem-cert-expired",
+  "oem-unknown-root",
+  "cert-update-failed",
 ] as const;
+
+/**
+ * The certificate-service faults (ISO 15118-2 CertificateInstallation / CertificateUpdate, pnc digest §4.3,
+ * §5.3) and how the EV comes by its contract in them: it installs one, or it renews the one it holds.
+ */
+export const CERT_FAULT_START = {
+  "cps-no-certificate": "install",
+  "cps-bad-signature": "install",
+  "oem-cert-expired": "install",
+  "oem-unknown-root": "install",
+  "cert-update-failed": "update",
+} as const satisfies Partial<Record<FaultName, "install" | "update">>;
+
+/** The certificate-service faults. */
+export const CERT_FAULTS = Object.keys(CERT_FAULT_START) as (keyof typeof CERT_FAULT_START)[];
 
 /** The Plug & Charge faults: they need `--payment contract` (ISO-2) and act on configuration, not physics. */
 export const PNC_FAULTS: readonly FaultName[] = [
@@ -46,6 +66,7 @@ export const PNC_FAULTS: readonly FaultName[] = [
   "bad-signature",
   "replayed-challenge",
   "revoked-certificate",
+  ...CERT_FAULTS,
 ];
 
 /** A fault name. */
@@ -87,6 +108,13 @@ export const FAULT_OVER_LIMIT_MS = 20_000;
 export const FAULT_WELDED_STOP_AFTER_MS = 5_000;
 
 const R = SAFETY_STOP_REASONS;
+/**
+ * `cps-bad-signature`: the EV's stop reason — it discards the response ([V2G2-891]) and names the
+ * XMLDSig check that failed.
+ */
+export const CPS_BAD_SIGNATURE_STOP =
+  "contract certificate rejected: CertificateInstallationRes discarded: CertificateInstallationRes: SignatureValue: ECDSA P-256 over the SignedInfo EXI fragment does not verify (SIG_VALUE, [V2G2-891])";
+("contract installation rejected: CertificateInstallationRes signature invalid");
 const CHARGING_DELAY_MS = 30_000;
 
 /** The catalogue, by name. */
@@ -249,6 +277,38 @@ export const FAULTS: Readonly<Record<FaultName, FaultSpec>> = Object.freeze({
     "revoked-certificate",
     "the SECC's revocation check reports the contract revoked: PaymentDetailsRes FAILED_CertificateRevoked",
     "contract revoked (FAILED_CertificateRevoked)",
+  ),
+  "cps-no-certificate": pnc(
+    "cps-no-certificate",
+    "the EV has no contract and the CPS has none for it: CertificateInstallationRes FAILED_NoCertificateAvailable",
+    "contract installation refused (FAILED_NoCertificateAvailable)",
+  ),
+  "cps-bad-signature": {
+    ...pnc(
+      "cps-bad-signature",
+      "the CertificateInstallationRes signature does not verify with the CPS certificate: the EV discards it ([V2G2-891])",
+      CPS_BAD_SIGNATURE_STOP,
+    ),
+    detectedBy: "ev",
+    // the EVSE sees the EV close the connection: its supervisor trips (connection lost), nothing energised
+    trips: true,
+    outcome:
+      "EV verifies the response signature before opening the contract key, discards the message and closes the connection; the EVSE trips on the lost connection with nothing energised",
+  },
+  "oem-cert-expired": pnc(
+    "oem-cert-expired",
+    "the EV's OEM provisioning certificate expired (the EV's clock still trusts it): CertificateInstallationRes FAILED_CertificateExpired",
+    "contract installation refused (FAILED_CertificateExpired)",
+  ),
+  "oem-unknown-root": pnc(
+    "oem-unknown-root",
+    "the OEM provisioning certificate chains to an OEM root the SECC does not trust: CertificateInstallationRes FAILED_CertChainError",
+    "contract installation refused (FAILED_CertChainError)",
+  ),
+  "cert-update-failed": pnc(
+    "cert-update-failed",
+    "the EV's contract expires soon and the CPS has no new one for its eMAID: CertificateUpdateRes FAILED_NoCertificateAvailable",
+    "contract update refused (FAILED_NoCertificateAvailable)",
   ),
 });
 

@@ -72,6 +72,13 @@ export type StopReason =
    * contract key did not check out; the message is discarded ([V2G2-891]).
    */
   | "certificate-rejected"
+  /**
+   * ISO-2 Plug & Charge, SECC: CertificateInstallationReq refused with a FAILED code (request signature, OEM
+   * provisioning certificate, no contract at the CPS; pnc digest §4.3).
+   */
+  | "certificate-installation-refused"
+  /** ISO-2 Plug & Charge, SECC: CertificateUpdateReq refused with a FAILED code (pnc digest §5.3). */
+  | "certificate-update-refused"
   /** ISO-2 Plug & Charge: the contract chain failed validation (FAILED_CertChainError / FAILED_NoCertificateAvailable). */
   | "contract-invalid"
   /** ISO-2 Plug & Charge: a certificate of the contract chain is expired or not yet valid (FAILED_CertificateExpired). */

@@ -32,8 +32,9 @@ export function requestMessage(message: unknown, element: string): iso2.V2G_Mess
 }
 
 /**
- * Run the checks and the CPS; a PncError becomes its FAILED code (logged with the field and rule), other
- * errors propagate (bugs).
+ * Run the checks and the CPS; a PncError becomes its FAILED code and ends the session with
+ * `certificate-installation-refused` / `certificate-update-refused` (the detail names the code, the field and
+ * the rule); other errors propagate (bugs).
  */
 export function certOutcome(
   s: SeccState,
@@ -53,10 +54,12 @@ export function certOutcome(
   } catch (err) {
     if (!(err instanceof PncError)) throw err;
     const code = err.responseCode as iso2.responseCodeType;
+    const reason =
+      element === "CertificateUpdateReq" ? "certificate-update-refused" : "certificate-installation-refused";
     return {
       state: s,
       body: failedCertRes(code),
-      end: { reason: "failed-response", detail: `${element} ${code}: ${err.message}` },
+      end: { reason, detail: `${element} ${code}: ${err.message}` },
     };
   }
 }

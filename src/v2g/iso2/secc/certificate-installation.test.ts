@@ -108,7 +108,7 @@ test("CertificateInstallationReq failure codes: SignatureError, CertificateExpir
   assert.equal(code(res), "FAILED_SignatureError");
   assert.deepEqual(
     ends(d).map((e) => e.reason),
-    ["failed-response"],
+    ["certificate-installation-refused"],
   );
   // a body changed after signing
   d = start(f);
