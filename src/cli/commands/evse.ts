@@ -94,6 +94,7 @@ export const evseOptionsSchema = v2gCommonSchema
     iso20WithoutTls: z.boolean().default(false),
     pki: z.string().min(1).optional(),
     pncWithoutTls: z.boolean().default(false),
+    salesTariff: z.boolean().default(false),
     bidirectional: z.boolean().default(false),
     control: z
       .string()
@@ -126,6 +127,12 @@ export const evseOptionsSchema = v2gCommonSchema
       });
     if (o.pncWithoutTls && o.pki === undefined)
       ctx.addIssue({ code: "custom", path: ["pncWithoutTls"], message: "needs --pki DIR" });
+    if (o.salesTariff && o.pki === undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["salesTariff"],
+        message: "needs --pki DIR (its MO Sub-CA 2 key signs the tariff)",
+      });
     if (o.mode === "ac" && o.maxCurrent !== undefined && o.maxCurrent > 80)
       ctx.addIssue({ code: "custom", path: ["maxCurrent"], message: "must be at most 80 A with --mode ac" });
   });
@@ -271,6 +278,10 @@ export function registerEvseCommand(program: Command): void {
       "ISO 15118-2 Plug & Charge: offer Contract payment (on TLS), trust DIR/mo-root.pem + DIR/v2g-root.pem, and install contracts with DIR's CPS leaf (a nacs pki init DIR)",
     )
     .option("--pnc-without-tls", "lab switch: offer Contract payment on a connection without TLS")
+    .option(
+      "--sales-tariff",
+      "with --pki DIR: send a SalesTariff signed with DIR's MO Sub-CA 2 key in Contract sessions (the EV verifies it)",
+    )
     .option(
       "--bidirectional",
       "ISO 15118-20: offer DC_BPT (AC_BPT) besides DC (AC): bidirectional power transfer",

@@ -63,11 +63,14 @@ async function pkiDir(): Promise<{ dir: string; pnc: string }> {
   return { dir, pnc };
 }
 
-/** One session: `nacs evse --sessions 1` ↔ `nacs ev --payment contract EV_EXTRA`; both must exit 0. */
+/**
+ * One session: `nacs evse --sessions 1 EVSE_EXTRA` ↔ `nacs ev --payment contract EV_EXTRA`; both must exit 0.
+ */
 async function pncSession(
   dir: string,
   pnc: string,
   evExtra: readonly string[],
+  evseExtra: readonly string[] = [],
 ): Promise<{ e: Summary; s: Summary; ev: NacsProc }> {
   let evse: NacsProc | undefined;
   let ev: NacsProc | undefined;
@@ -85,7 +88,12 @@ async function pncSession(
     ];
     common.push("--sdp-port", String(20000 + Math.floor(Math.random() * 11000)));
     common.push("--time-scale", "300", "--board", `sim:${join(dir, "world.sock")}`);
-    evse = spawnNacs(["evse", ...common, "--protocol", "iso2", "--sessions", "1", "--log-level", "info"]);
+    evse = spawnNacs([
+      "evse",
+      ...common,
+      ...["--protocol", "iso2", "--sessions", "1", "--log-level", "info"],
+      ...evseExtra,
+    ]);
     await waitForStderr(evse, /evse ready/, 20_000);
     ev = spawnNacs([
       "ev",
@@ -110,7 +118,7 @@ async function pncSession(
 }
 
 for (const [label, extra] of [
-  ["a contract from DIR", []],
+  ["a contract from DIR, and a signed SalesTariff", []],
   ["--install-contract: CertificateInstallation first", ["--install-contract"]],
 ] as const) {
   test(
@@ -119,7 +127,10 @@ for (const [label, extra] of [
     async () => {
       const { dir, pnc } = await pkiDir();
       try {
-        const { e, s } = await pncSession(dir, pnc, extra);
+        // the first run also has the EVSE send a SalesTariff signed by DIR's MO Sub-CA 2 (ISO 15118-2 §7.9.2.4.2)
+        const { e, s, ev } = await pncSession(dir, pnc, extra, extra.length > 0 ? [] : ["--sales-tariff"]);
+        if (extra.length === 0)
+          assert.match(ev.err, /SalesTariff verified: 1 SalesTariff signed by the contract's MO Sub-CA 2/);
         for (const x of [e, s]) {
           assert.equal(x.transport, "tls");
           assert.equal(x.messageCounts.PaymentDetailsReq, 1, "Contract payment: one PaymentDetailsReq");

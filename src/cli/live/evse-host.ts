@@ -7,6 +7,7 @@ import type { LiveSessionSummary } from "../../link/host/live-session.js";
 import { formatConnectionTally } from "../../link/host/network/index.js";
 import type { TlsServerConfig } from "../../link/index.js";
 import type { LinkLogger } from "../../link/logger.js";
+import { ISO2_SCHEDULE_DURATION_S } from "../../v2g/iso2/secc/charge-parameter-discovery.js";
 import type { EvseOptions, HostPcapFile } from "../commands/evse.js";
 import { tlsVersionLabel } from "../commands/tls-options.js";
 import { optionError } from "../errors.js";
@@ -64,6 +65,13 @@ export async function runEvseHost(
     v2gRoots: pncMaterial.v2gRoots,
     randomBytes: (n: number) => new Uint8Array(random(n)),
     withoutTls: o.pncWithoutTls,
+    ...(o.salesTariff &&
+      o.pki && {
+        salesTariff: (await import("../../link/pki/index.js")).loadSignedSalesTariff(
+          o.pki,
+          ISO2_SCHEDULE_DURATION_S,
+        ),
+      }),
   };
   const module = powerModuleConfig(
     o.chargerClass,

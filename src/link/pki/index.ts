@@ -34,3 +34,4 @@ export { loadPncMaterial, materialFromPki, type PncMaterial } from "./material.j
 export { loadEvccPnc, loadLocalCps, localCpsConfig, pemCertificates, pemPrivateScalar } from "./pnc-load.js";
 export * from "./profiles.js";
 export { loadPncProvisioning, type PncProvisioning, provisioningFromPki } from "./provisioning.js";
+export { loadSignedSalesTariff } from "./sales-tariff-file.js";

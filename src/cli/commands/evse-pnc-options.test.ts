@@ -1,0 +1,24 @@
+/**
+ * The Plug & Charge options of `nacs evse`: `--pnc-without-tls` and `--sales-tariff` need `--pki DIR` (its
+ * MO Sub-CA 2 key signs the tariff); the refusal names the option.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { UsageError } from "../errors.js";
+import { parseEvseOptions } from "./evse.js";
+
+test("nacs evse --sales-tariff parses with --pki and is refused without it, naming the option", () => {
+  const o = parseEvseOptions({ iface: "lo", protocol: "iso2", pki: "/tmp/pnc", salesTariff: true });
+  assert.equal(o.salesTariff, true);
+  assert.equal(parseEvseOptions({ iface: "lo", protocol: "iso2" }).salesTariff, false);
+  for (const [raw, option] of [
+    [{ salesTariff: true }, "--sales-tariff"],
+    [{ pncWithoutTls: true }, "--pnc-without-tls"],
+  ] as const)
+    assert.throws(
+      () => parseEvseOptions({ iface: "lo", protocol: "iso2", ...raw }),
+      (e: unknown) =>
+        e instanceof UsageError && e.message.includes(option) && /needs --pki DIR/.test(e.message),
+      option,
+    );
+});
