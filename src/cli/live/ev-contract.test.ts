@@ -21,7 +21,7 @@ import {
   type InstalledContract,
 } from "../../v2g/pnc/installed-contract.js";
 import type { EvccState } from "../../v2g/session/evcc-state.js";
-import { planEvContract, settleEvContract } from "./ev-contract.js";
+import { persistNewContract, planEvContract, settleEvContract } from "./ev-contract.js";
 
 const setup = (async () => {
   const now = new Date();
@@ -113,4 +113,25 @@ test("end: an update is reported with the contract it replaced and written to th
   assert.equal(r?.stored, undefined);
   assert.ok(log.records.some((x) => x.level === "error" && /cannot write the contract store/.test(x.msg)));
   assert.equal(readFileSync(blocker, "utf8"), "x");
+});
+
+test("mid-session: a new contract is written as soon as the EVCC holds it, once; the end reports it stored", async () => {
+  const { pnc, dir, nowS, renewal } = await setup;
+  const log = createCaptureLogger();
+  const store = join(dir, "s3", "contracts.json");
+  const plan = await planEvContract({ pki: pnc, installContract: false, contractStore: store }, nowS, log);
+  const old = plan.initial!.contract;
+  // before the update: nothing to write
+  assert.equal(persistNewContract(plan, evccWith([old], "update"), nowS, log), undefined);
+  assert.deepEqual(readContractStore(store), []);
+  // the update arrived (the session goes on): written now
+  assert.equal(persistNewContract(plan, evccWith([renewal], "update"), nowS, log), store);
+  assert.deepEqual(readContractStore(store)[0]?.contract.chain.leaf, renewal.chain.leaf);
+  const writes = () => log.records.filter((r) => /written to/.test(r.msg)).length;
+  assert.equal(writes(), 1);
+  // later phases and the end do not write it again, and the summary says where it is
+  assert.equal(persistNewContract(plan, evccWith([renewal], "update"), nowS, log), store);
+  const end = await settleEvContract(plan, evccWith([renewal], "update"), nowS, log);
+  assert.equal(end?.stored, store);
+  assert.equal(writes(), 1);
 });

@@ -3,12 +3,12 @@
  * the contract store (`--contract-store`) when it holds a valid contract, else the contract of the
  * `nacs pki init` DIR (`--pki`), else none with `--install-contract` (CertificateInstallation first). The
  * EVCC asks for a CertificateUpdate when the contract expires within `--renew-days` (ISO 15118-2 digest §4.3
- * "When to update"). After the session the contract the EVCC holds is compared with the one it started
- * with: a new one was installed or updated, and is written to the store.
+ * "When to update"). As soon as the EVCC holds a contract other than the one it started with (installed or
+ * updated), it is written to the store — not only at the end, so a host killed mid-session keeps it.
  */
 import { createHash } from "node:crypto";
 import type { LinkLogger } from "../../link/logger.js";
-import type { StoredContract } from "../../link/pki/contract-store-file.js";
+import { type StoredContract, writeContractStore } from "../../link/pki/contract-store-file.js";
 import {
   currentContract,
   EVCC_CONTRACT_RENEW_DAYS,
@@ -41,6 +41,8 @@ export interface EvContractPlan {
   initial: { contract: InstalledContract; source: "store" | "pki" } | null;
   /** The store file, with what it held at start. */
   store?: { path: string; entries: StoredContract[] };
+  /** Store path and leaf SHA-256 last written by {@link persistNewContract} (mutable). */
+  written?: string;
 }
 
 /** The options this needs. */
@@ -139,23 +141,45 @@ export async function settleEvContract(
     ...(source === "updated" &&
       start && { previous: { emaid: start.emaid, notAfter: iso(start.notAfterS) } }),
   };
-  if (!plan.store) return out;
+  const stored = persistNewContract(plan, evcc, nowS, log);
+  return stored ? { ...out, stored } : out;
+}
+
+/**
+ * Write the contract the EVCC holds to the store when it is new (installed or updated this session) and not
+ * written yet; returns the store path once written. Called on every session phase and at the end. A store that
+ * cannot be written is logged (once per contract) and the session goes on.
+ */
+export function persistNewContract(
+  plan: EvContractPlan,
+  evcc: EvccState | undefined,
+  nowS: number,
+  log: LinkLogger,
+): string | undefined {
+  if (!plan.store) return undefined;
+  const held = evcc?.contracts ? currentContract(evcc.contracts, nowS) : undefined;
+  if (!held || sameLeaf(held, plan.initial?.contract)) return undefined;
+  const leaf = `${plan.store.path}\n${sha256Hex(held.chain.leaf)}`;
+  if (plan.written === leaf) return plan.store.path;
+  if (plan.written === `failed\n${leaf}`) return undefined;
+  const origin: EvContractSource = evcc?.pnc?.action === "update" && plan.initial ? "updated" : "installed";
   const norm = (e: string) => e.replaceAll("-", "").toUpperCase();
   const entries: StoredContract[] = [
     ...plan.store.entries.filter((e) => norm(e.contract.emaid) !== norm(held.emaid)),
-    { contract: held, origin: source },
+    { contract: held, origin },
   ];
   try {
-    const { writeContractStore } = await import("../../link/pki/contract-store-file.js");
     writeContractStore(plan.store.path, entries);
+    plan.written = leaf;
     log.info(
-      { store: plan.store.path, emaid: out.emaid },
-      `ev: contract ${source}, written to ${plan.store.path}`,
+      { store: plan.store.path, emaid: held.emaid },
+      `ev: contract ${origin}, written to ${plan.store.path}`,
     );
-    return { ...out, stored: plan.store.path };
+    return plan.store.path;
   } catch (err) {
+    plan.written = `failed\n${leaf}`;
     log.error({ store: plan.store.path }, `ev: ${(err as Error).message}`);
-    return out;
+    return undefined;
   }
 }
 

@@ -10,7 +10,7 @@ import type { HostPcapFile } from "../commands/evse.js";
 import { optionError } from "../errors.js";
 import { startOperator } from "../operator.js";
 import { openBoard } from "./board.js";
-import { formatEvContract, planEvContract, settleEvContract } from "./ev-contract.js";
+import { formatEvContract, persistNewContract, planEvContract, settleEvContract } from "./ev-contract.js";
 import { openEventsSink } from "./events.js";
 import { normalEnd } from "./evse-host.js";
 import { createPausePlan } from "./pause-plan.js";
@@ -108,7 +108,12 @@ export async function runEvHost(
       },
       ...(events ? { onRecord: (e) => events.write(e) } : {}),
       onPhase: (p) => plan.onEvPhase(p),
-      onSessionPhase: (p) => plan.onSessionPhase(p),
+      onSessionPhase: (p) => {
+        plan.onSessionPhase(p);
+        // a contract installed or updated in this session is stored now, not only at the end
+        if (contractPlan && live)
+          persistNewContract(contractPlan, live.host.state().evcc, Math.floor(Date.now() / 1000), log);
+      },
       logger: log,
     });
   } catch (e) {
