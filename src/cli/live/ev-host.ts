@@ -13,6 +13,7 @@ import { openBoard } from "./board.js";
 import { openEventsSink } from "./events.js";
 import { normalEnd } from "./evse-host.js";
 import { createPausePlan } from "./pause-plan.js";
+import { evContract20 } from "./pnc20-load.js";
 import { startProgressLine } from "./progress.js";
 import { random, slacLink } from "./slac-link.js";
 import { formatLiveSummary, liveSummaryJson } from "./summary.js";
@@ -40,6 +41,8 @@ export async function runEvHost(
           return createContract(m.contractChain, m.contractKey);
         })()
       : undefined;
+  // ISO 15118-20 Plug & Charge: the P-521 contract of DIR/iso20
+  const contract20 = await evContract20(o);
   const battery = profileBattery(o.evProfile, dcBatteryConfig(o.evClass, o.batteryKwh));
   const board = await openBoard(
     "ev",
@@ -77,6 +80,7 @@ export async function runEvHost(
             ...(o.control && { iso20ControlMode: o.control }),
             ...(o.service?.endsWith("-bpt") && { bidirectional: true }),
             ...(contract && { contract, epochS: Math.floor(Date.now() / 1000) }),
+            ...(contract20 && { contract20, epochS: Math.floor(Date.now() / 1000) }),
             ...(installFrom && { pnc: installFrom, epochS: Math.floor(Date.now() / 1000) }),
           },
           energy: o.mode,

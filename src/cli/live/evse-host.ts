@@ -13,6 +13,7 @@ import { optionError } from "../errors.js";
 import { startOperator } from "../operator.js";
 import { openBoard } from "./board.js";
 import { openEventsSink } from "./events.js";
+import { seccPnc20 } from "./pnc20-load.js";
 import { type ProgressLine, startProgressLine } from "./progress.js";
 import { random, slacLink } from "./slac-link.js";
 import { formatLiveSummary, liveSummaryJson } from "./summary.js";
@@ -55,6 +56,8 @@ export async function runEvseHost(
     : undefined;
   // the local CPS answering CertificateInstallation / CertificateUpdate with DIR's CPS leaf and contract
   const cps = o.pki ? (await import("../../link/pki/index.js")).loadLocalCps(o.pki) : undefined;
+  // ISO 15118-20 Plug & Charge: DIR/iso20 (P-521), offered on TLS 1.3 only
+  const pnc20 = await seccPnc20(o, (n) => new Uint8Array(random(n)));
   const pnc = pncMaterial && {
     moRoots: pncMaterial.moRoots,
     v2gRoots: pncMaterial.v2gRoots,
@@ -115,6 +118,7 @@ export async function runEvseHost(
             bidirectional: o.bidirectional,
             ...(o.control && { iso20ControlModes: o.control }),
             ...(pnc && { pnc }),
+            ...(pnc20 && { pnc20 }),
             ...(cps && { cps }),
           },
         }),
