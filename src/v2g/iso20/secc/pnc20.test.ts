@@ -6,13 +6,16 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import fc from "fast-check";
 import { issuePnc20Pki, issuePncPki, materialFromPki } from "../../../link/pki/index.js";
 import { createContract20 } from "../../pnc/contract20.js";
 import type { EvccConfig } from "../../session/evcc-state.js";
 import { createSecc } from "../../session/secc.js";
 import type { SeccConfig, SeccPnc20Config } from "../../session/secc-state.js";
-import { request, startSecc } from "../../session/testing/drive-secc.js";
+import { event, lastResponse, request, startSecc } from "../../session/testing/drive-secc.js";
 import { type PairResult, runPair } from "../../session/testing/pair.js";
+import { encodeIso20 } from "../envelope.js";
+import { iso20EvccModule } from "../evcc/module.js";
 import { pncOffered } from "./authorization-setup.js";
 
 const NOW = new Date("2031-03-01T00:00:00Z");
@@ -160,5 +163,51 @@ describe("ISO 15118-20 Plug & Charge", async () => {
     const ok = run({ contract20: lab }, { pnc20: { ...pnc20, ...roots, labP256: true } });
     assert.equal(ok.evse.iso20?.authService, "PnC");
     assert.equal(ok.evseEnd?.reason, "terminated", ok.evseEnd?.detail);
+  });
+
+  test("a signed PnC AuthorizationReq with one flipped bit never crashes the SECC and is never accepted changed (property)", () => {
+    // the request our EVCC signs for this session's challenge
+    const base = startSecc("iso20", { pnc20, epochS: EPOCH_S }, { contract20, epochS: EPOCH_S });
+    const ev = { ...base.ev, iso20: { ...base.ev.iso20!, auth: "PnC" as const, pncChallenge: CHALLENGE } };
+    const msg = iso20EvccModule.messages.Authorization!;
+    const body = msg.build(ev) as Record<string, unknown>;
+    const sig = msg.signature?.(ev, body as never);
+    request(base, "SessionSetup");
+    const sid = base.s.sessionId!;
+    const good = encodeIso20(sid, "AuthorizationReq", body, 0n, sig).bytes;
+    const original = JSON.stringify(iso20EvccModule.decode(good).body, (_k, v) =>
+      typeof v === "bigint" ? String(v) : v instanceof Uint8Array ? Array.from(v) : v,
+    );
+    const answer = (bytes: Uint8Array) => {
+      const d = startSecc("iso20", { pnc20, epochS: EPOCH_S }, { contract20, epochS: EPOCH_S });
+      request(d, "SessionSetup");
+      request(d, "AuthorizationSetup");
+      d.t += 50;
+      event(d, { kind: "message", payloadType: 0x8002, bytes, tMs: d.t }); // must not throw
+      return lastResponse(d);
+    };
+    // the unchanged request is accepted
+    assert.equal(answer(good)?.body.ResponseCode, "OK");
+    let refused = 0;
+    fc.assert(
+      fc.property(fc.nat(good.length * 8 - 1), (bit) => {
+        const bytes = good.slice();
+        bytes[bit >> 3]! ^= 0x80 >> (bit & 7);
+        const res = answer(bytes);
+        if (res?.element === "AuthorizationRes" && !String(res.body.ResponseCode).startsWith("OK")) refused++;
+        if (res?.element !== "AuthorizationRes" || !String(res.body.ResponseCode).startsWith("OK")) return;
+        // accepted: only what the signature does not cover (Header SessionID/TimeStamp) may differ
+        const got = iso20EvccModule.decode(bytes).body as Record<string, unknown>;
+        const { Header: _h, ...rest } = got;
+        const { Header: _o, ...orig } = JSON.parse(original) as Record<string, unknown>;
+        assert.equal(
+          JSON.stringify(rest, (_k, v) => (v instanceof Uint8Array ? Array.from(v) : v)),
+          JSON.stringify(orig),
+          `bit ${bit}: a changed signed request was accepted`,
+        );
+      }),
+      { numRuns: 60, seed: 2026 },
+    );
+    assert.ok(refused > 10, `${refused} mutations reached the PnC checks and were refused`);
   });
 });
