@@ -210,4 +210,41 @@ describe("ISO 15118-20 Plug & Charge", async () => {
     );
     assert.ok(refused > 10, `${refused} mutations reached the PnC checks and were refused`);
   });
+
+  test("PnC with the payment port pending: Ongoing, the repeated signed request is not re-checked; a rejection is WARNING_GeneralPnCAuthorizationError", () => {
+    for (const final of ["accepted", "rejected"] as const) {
+      const d = startSecc("iso20", { pnc20, epochS: EPOCH_S }, { contract20, epochS: EPOCH_S });
+      event(d, { kind: "port", readings: { authorization: "pending" }, tMs: 1 });
+      request(d, "SessionSetup");
+      request(d, "AuthorizationSetup");
+      const ev = { ...d.ev, iso20: { ...d.ev.iso20!, auth: "PnC" as const, pncChallenge: CHALLENGE } };
+      const msg = iso20EvccModule.messages.Authorization!;
+      const body = msg.build(ev) as Record<string, unknown>;
+      const bytes = encodeIso20(
+        d.s.sessionId!,
+        "AuthorizationReq",
+        body,
+        0n,
+        msg.signature?.(ev, body as never),
+      ).bytes;
+      const send = () => {
+        d.t += 200;
+        event(d, { kind: "message", payloadType: 0x8002, bytes, tMs: d.t });
+        const b = lastResponse(d)?.body;
+        return { ResponseCode: b?.ResponseCode, EVSEProcessing: b?.EVSEProcessing };
+      };
+      assert.deepEqual(send(), { ResponseCode: "OK", EVSEProcessing: "Ongoing" });
+      assert.deepEqual(
+        send(),
+        { ResponseCode: "OK", EVSEProcessing: "Ongoing" },
+        "the repeat is not a replay",
+      );
+      event(d, { kind: "port", readings: { authorization: final }, tMs: d.t });
+      const last = send();
+      assert.equal(last?.EVSEProcessing, "Finished");
+      assert.equal(last?.ResponseCode, final === "accepted" ? "OK" : "WARNING_GeneralPnCAuthorizationError");
+      assert.equal(d.s.iso20?.authorized, final === "accepted");
+      assert.equal(d.s.iso20?.authService, final === "accepted" ? "PnC" : null);
+    }
+  });
 });
