@@ -1,5 +1,5 @@
 /**
- * The ISO 15118-20 Plug & Charge test PKI (`nacs pki init DIR --iso20`): P-521 keys and ecdsa-with-SHA512
+ * The ISO 15118-20 Plug & Charge test PKI (what `nacs pki init DIR --iso20` writes): P-521 keys and ecdsa-with-SHA512
  * certificates ([V2G20-2674]) in DIR/iso20 beside the untouched ISO-2 set; the contract chain validates with
  * the -20 profile of chain.ts (and not with the ISO-2 one); the contract key signs a -20 AuthorizationReq
  * that verifies with the leaf certificate; a chain from another MO root does not validate.
@@ -9,15 +9,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
-import { runPkiInit } from "../../cli/commands/pki.js";
 import { ISO20_CERT_PROFILE, ISO20_LAB_CERT_PROFILE, parseCertificateWith } from "../../v2g/pnc/cert.js";
 import { validateChain } from "../../v2g/pnc/chain.js";
 import { createContract20 } from "../../v2g/pnc/contract20.js";
 import { signIso20, verifyIso20Signature } from "../../v2g/pnc/xmldsig20.js";
 import { PkiError } from "./errors.js";
-import { PNC_MANIFEST_FILE, type PncManifest, pncFileList } from "./files.js";
-import { hasPnc20, issuePnc20Pki, loadPnc20Material } from "./iso20.js";
-import type { PncPki } from "./issuer.js";
+import { PNC_MANIFEST_FILE, type PncManifest, pncFileList, writePncPki } from "./files.js";
+import { hasPnc20, issuePnc20Pki, loadPnc20Material, writePnc20Pki } from "./iso20.js";
+import { issuePncPki, type PncPki } from "./issuer.js";
 import { loadPncMaterial } from "./material.js";
 
 const der = (p: PncPki, role: keyof PncPki) => new Uint8Array(p[role].cert.rawData);
@@ -70,12 +69,10 @@ describe("ISO 15118-20 PnC PKI", async () => {
   });
 
   test("the contract key signs a -20 PnC_AReqAuthorizationMode that verifies with the leaf certificate", async () => {
-    const m = await loadPnc20Material(
-      await (async () => {
-        await runPkiInit(dir, { iso20: true });
-        return dir;
-      })(),
-    );
+    // what `nacs pki init DIR --iso20` writes: the ISO-2 set in DIR, the -20 set in DIR/iso20
+    await writePncPki(dir, await issuePncPki());
+    await writePnc20Pki(dir, await issuePnc20Pki());
+    const m = await loadPnc20Material(dir);
     assert.equal(m.contractKey.length, 66, "P-521 scalar");
     const contract = createContract20(m.contractChain, m.contractKey);
     const mode = {
@@ -108,7 +105,7 @@ describe("ISO 15118-20 PnC PKI", async () => {
     assert.equal(r.code, "OK", r.detail);
   });
 
-  test("pki init --iso20 keeps the ISO-2 files as they are and writes the -20 set under the same names", async () => {
+  test("the -20 set sits beside the ISO-2 files under the same names", async () => {
     for (const f of pncFileList()) {
       assert.ok(existsSync(join(dir, f)), `ISO-2 ${f}`);
       assert.ok(existsSync(join(dir, "iso20", f)), `-20 ${f}`);
@@ -119,14 +116,17 @@ describe("ISO 15118-20 PnC PKI", async () => {
     const keys = Object.values(man.files).filter((e) => e.kind === "private-key");
     assert.ok(keys.length > 0 && keys.every((e) => e.kind === "private-key" && e.algorithm === "EC P-521"));
     assert.ok(hasPnc20(dir));
-    // a second run without --force is refused, naming --force
-    await assert.rejects(runPkiInit(dir, { iso20: true }), /--force/);
+    // a second write without force is refused
+    await assert.rejects(
+      writePnc20Pki(dir, pki),
+      (e: unknown) => e instanceof PkiError && e.code === "exists",
+    );
   });
 
   test("a directory without the -20 set names the command that makes it", async () => {
     const d = mkdtempSync(join(tmpdir(), "nacs-pki20-none-"));
     try {
-      await runPkiInit(d, {});
+      await writePncPki(d, await issuePncPki());
       assert.equal(hasPnc20(d), false);
       await assert.rejects(
         loadPnc20Material(d),
