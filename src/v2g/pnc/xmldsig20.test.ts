@@ -171,3 +171,41 @@ test("xmldsig20: the ISO-2 profile and the -20 profile do not accept each other'
   assert.equal(ECDSA_P521_SHA512.curve, "P-521");
   assert.equal(ISO2_ECDSA_P256_SHA256.curve, "P-256");
 });
+
+test("xmldsig20: a -20 CertificateInstallationReq signs its OEMProvisioningCertificateChain; leaving it out is refused", () => {
+  const chain = {
+    Id: "OEM1",
+    Certificate: new Uint8Array(600).fill(9),
+    SubCertificates: { Certificate: [new Uint8Array(500).fill(8)] },
+  };
+  const body = {
+    OEMProvisioningCertificateChain: chain,
+    ListOfRootCertificateIDs: {
+      RootCertificateID: [{ X509IssuerName: "CN=V2G Root CA", X509SerialNumber: 1n }],
+    },
+    MaximumContractCertificateChains: 1,
+  };
+  const Signature = signIso20([{ OEMProvisioningCertificateChain: chain }], KEY);
+  const doc = {
+    CertificateInstallationReq: {
+      Header: { SessionID: new Uint8Array(8), TimeStamp: 0n, Signature },
+      ...body,
+    },
+  };
+  const back = iso20Common.decodeDocument(iso20Common.encodeDocument(doc as never)) as Record<
+    string,
+    unknown
+  >;
+  const r = verifyIso20Signature(back, PUB);
+  assert.ok(r.ok, r.ok ? "" : r.error.message);
+  assert.deepEqual(r.references, [{ uri: "#OEM1", element: "OEMProvisioningCertificateChain" }]);
+  // the same signature over a request whose chain carries another Id covers nothing of it
+  const moved = {
+    CertificateInstallationReq: {
+      ...doc.CertificateInstallationReq,
+      OEMProvisioningCertificateChain: { ...chain, Id: "OEM2" },
+    },
+  };
+  const bad = verifyIso20Signature(moved, PUB);
+  assert.ok(!bad.ok && bad.error.code === "SIG_REFERENCE");
+});
