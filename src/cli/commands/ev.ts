@@ -114,11 +114,18 @@ export const evOptionsSchema = v2gCommonSchema
           path: [key],
           message: "needs --payment contract (the contract the EV keeps and renews)",
         });
-    if (o.payment === "contract" && !o.protocol.includes("iso2"))
+    if (o.payment === "contract" && !o.protocol.includes("iso2") && !o.protocol.includes("iso20"))
       ctx.addIssue({
         code: "custom",
         path: ["payment"],
-        message: "contract needs iso2 in --protocol (ISO 15118-2 Plug & Charge)",
+        message: "contract needs iso2 or iso20 in --protocol (ISO 15118-2 / -20 Plug & Charge)",
+      });
+    // ISO 15118-20 CertificateInstallation is not implemented: installing needs ISO-2
+    if (o.installContract && !o.protocol.includes("iso2"))
+      ctx.addIssue({
+        code: "custom",
+        path: ["installContract"],
+        message: "needs iso2 in --protocol (ISO 15118-2 CertificateInstallation)",
       });
     // a bidirectional EV runs from --soc down to --min-soc: the target SOC does not bind there
     if (!o.service?.endsWith("-bpt") && o.targetSoc <= o.soc)
@@ -241,7 +248,7 @@ export function registerEvCommand(program: Command): void {
     )
     .option(
       "--payment <option>",
-      "external (default) or contract: with --pki, select Contract when the EVSE offers it (ISO 15118-2, TLS)",
+      "external (default) or contract: with --pki, select Contract when the EVSE offers it (ISO 15118-2, TLS), or PnC (ISO 15118-20, TLS 1.3, DIR/iso20 contract)",
     )
     .option(
       "--min-soc <percent>",

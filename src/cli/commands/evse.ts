@@ -119,11 +119,11 @@ export const evseOptionsSchema = v2gCommonSchema
           message: "needs iso20 in --protocol (ISO 15118-20 services and control modes)",
         });
     checkEvseTlsOptions(o, ctx);
-    if (o.pki !== undefined && !o.protocol.includes("iso2"))
+    if (o.pki !== undefined && !o.protocol.includes("iso2") && !o.protocol.includes("iso20"))
       ctx.addIssue({
         code: "custom",
         path: ["pki"],
-        message: "needs iso2 in --protocol (ISO 15118-2 Plug & Charge)",
+        message: "needs iso2 or iso20 in --protocol (ISO 15118-2 / -20 Plug & Charge)",
       });
     if (o.pncWithoutTls && o.pki === undefined)
       ctx.addIssue({ code: "custom", path: ["pncWithoutTls"], message: "needs --pki DIR" });
@@ -275,7 +275,7 @@ export function registerEvseCommand(program: Command): void {
     )
     .option(
       "--pki <dir>",
-      "ISO 15118-2 Plug & Charge: offer Contract payment (on TLS), trust DIR/mo-root.pem + DIR/v2g-root.pem, and install contracts with DIR's CPS leaf (a nacs pki init DIR)",
+      "ISO 15118-2 Plug & Charge: offer Contract payment (on TLS), trust DIR/mo-root.pem + DIR/v2g-root.pem, and install contracts with DIR's CPS leaf (a nacs pki init DIR); with iso20: offer PnC on TLS 1.3, trusting DIR/iso20/mo-root.pem + v2g-root.pem (nacs pki init DIR --iso20)",
     )
     .option("--pnc-without-tls", "lab switch: offer Contract payment on a connection without TLS")
     .option(

@@ -1,7 +1,8 @@
 /**
- * `nacs pki init DIR [--emaid E] [--pcid P] [--secc-id S] [--force] [--json]`: issue the ISO 15118-2
+ * `nacs pki init DIR [--emaid E] [--pcid P] [--secc-id S] [--iso20] [--force] [--json]`: issue the ISO 15118-2
  * Plug & Charge test PKI (V2G root with CPO and CPS branches, MO and OEM trees) into DIR, with
- * `manifest.json`. `nacs pki show FILE [--json]`: print a certificate or a chain (PEM or DER) readably.
+ * `manifest.json`; with `--iso20` also the ISO 15118-20 set (the same trees with P-521 keys and
+ * ecdsa-with-SHA512, [V2G20-2674]) into DIR/iso20 under the same names. `nacs pki show FILE [--json]`: print a certificate or a chain (PEM or DER) readably.
  * Existing files are kept unless `--force` (exit 2 naming the flag); bad identifiers exit 2 naming the
  * option; an unreadable certificate file is one line naming the file and the problem (exit 1).
  */
@@ -16,6 +17,7 @@ export const pkiInitOptionsSchema = z.object({
   emaid: z.string().optional(),
   pcid: z.string().optional(),
   seccId: z.string().optional(),
+  iso20: z.boolean().optional(),
   force: z.boolean().optional(),
   json: z.boolean().optional(),
 });
@@ -36,15 +38,28 @@ const loadPki = () => import("../../link/pki/index.js");
 
 /** Run `nacs pki init`; returns the text to print. */
 export async function runPkiInit(dir: string, opts: z.infer<typeof pkiInitOptionsSchema>): Promise<string> {
-  const { issuePncPki, PkiError, writePncPki } = await loadPki();
+  const { issuePncPki, issuePnc20Pki, PkiError, pnc20Dir, writePncPki, writePnc20Pki } = await loadPki();
   let manifest: PncManifest;
+  let manifest20: PncManifest | undefined;
   try {
-    const pki = await issuePncPki({
+    const ids = {
       ...(opts.emaid !== undefined && { emaid: opts.emaid }),
       ...(opts.pcid !== undefined && { pcid: opts.pcid }),
       ...(opts.seccId !== undefined && { seccId: opts.seccId }),
-    });
+    };
+    const pki = await issuePncPki(ids);
+    // both sets are issued before anything is written: a refused -20 set leaves DIR as it was
+    const pki20 = opts.iso20 ? await issuePnc20Pki(ids) : undefined;
+    if (pki20) {
+      const { existsSync } = await import("node:fs");
+      const { join } = await import("node:path");
+      const { pncFileList } = await loadPki();
+      const taken = pncFileList().find((f) => existsSync(join(pnc20Dir(dir), f)));
+      if (taken && opts.force !== true)
+        throw new PkiError("exists", `${pnc20Dir(dir)}: already holds ${taken}`);
+    }
     manifest = await writePncPki(dir, pki, { force: opts.force === true });
+    if (pki20) manifest20 = await writePnc20Pki(dir, pki20, { force: opts.force === true });
   } catch (err) {
     if (err instanceof PkiError && err.code === "exists")
       throw new UsageError(`${err.message}; pass --force to overwrite`, "--force", { cause: err });
@@ -54,7 +69,8 @@ export async function runPkiInit(dir: string, opts: z.infer<typeof pkiInitOption
     }
     throw err;
   }
-  if (opts.json) return `${JSON.stringify({ dir, ...manifest }, null, 2)}\n`;
+  if (opts.json)
+    return `${JSON.stringify({ dir, ...manifest, ...(manifest20 && { iso20: { dir: pnc20Dir(dir), ...manifest20 } }) }, null, 2)}\n`;
   const rows = Object.entries(manifest.files).map(([file, e]) => {
     if (e.kind === "certificate") return `  ${file.padEnd(26)} ${e.role.padEnd(14)} ${e.subject}`;
     if (e.kind === "chain")
@@ -62,7 +78,10 @@ export async function runPkiInit(dir: string, opts: z.infer<typeof pkiInitOption
     return `  ${file.padEnd(26)} ${e.role.padEnd(14)} private key (${e.format})`;
   });
   const id = manifest.identifiers;
-  return `PnC test PKI written to ${dir}\n  eMAID ${id.emaid}  PCID ${id.pcid}  SECC ID ${id.seccId}\n${rows.join("\n")}\n  manifest.json\ncheck a leaf: openssl verify -CAfile ${dir}/v2g-root.pem -untrusted ${dir}/secc-leaf.chain.pem ${dir}/secc-leaf.pem\n`;
+  const iso20 = manifest20
+    ? `ISO 15118-20 set (P-521, ecdsa-with-SHA512) written to ${pnc20Dir(dir)}: the same ${Object.keys(manifest20.files).length} files\n`
+    : "";
+  return `PnC test PKI written to ${dir}\n  eMAID ${id.emaid}  PCID ${id.pcid}  SECC ID ${id.seccId}\n${rows.join("\n")}\n  manifest.json\n${iso20}check a leaf: openssl verify -CAfile ${dir}/v2g-root.pem -untrusted ${dir}/secc-leaf.chain.pem ${dir}/secc-leaf.pem\n`;
 }
 
 /** Run `nacs pki show`; returns the text to print. */
@@ -163,6 +182,10 @@ export function registerPkiCommand(program: Command): void {
     .option("--emaid <id>", "eMAID, the contract leaf CN (14–15 characters without '-')")
     .option("--pcid <id>", "PCID, the OEM provisioning leaf CN (17–18 alphanumerics)")
     .option("--secc-id <id>", "SECC ID, the SECC leaf CN")
+    .option(
+      "--iso20",
+      "also issue the ISO 15118-20 set (P-521 keys, ecdsa-with-SHA512) into DIR/iso20, same file names",
+    )
     .option("--force", "overwrite existing files")
     .option("--json", "print the manifest as JSON")
     .action(async (dir: string, raw: Record<string, unknown>) => {

@@ -14,6 +14,7 @@ import { formatEvContract, persistNewContract, planEvContract, settleEvContract 
 import { openEventsSink } from "./events.js";
 import { normalEnd } from "./evse-host.js";
 import { createPausePlan } from "./pause-plan.js";
+import { evContract20 } from "./pnc20-load.js";
 import { startProgressLine } from "./progress.js";
 import { random, slacLink } from "./slac-link.js";
 import { formatLiveSummary, liveSummaryJson } from "./summary.js";
@@ -43,6 +44,8 @@ export async function runEvHost(
           log,
         )
       : undefined;
+  // ISO 15118-20 Plug & Charge: the P-521 contract of DIR/iso20
+  const contract20 = await evContract20(o);
   const battery = profileBattery(o.evProfile, dcBatteryConfig(o.evClass, o.batteryKwh));
   const board = await openBoard(
     "ev",
@@ -80,6 +83,7 @@ export async function runEvHost(
             ...(o.control && { iso20ControlMode: o.control }),
             ...(o.service?.endsWith("-bpt") && { bidirectional: true }),
             ...(contractPlan && { pnc: contractPlan.pnc, epochS }),
+            ...(contract20 && { contract20, epochS }),
           },
           energy: o.mode,
           targetSocPercent: o.targetSoc,

@@ -15,6 +15,7 @@ import { startOperator } from "../operator.js";
 import { openBoard } from "./board.js";
 import { sha256Hex } from "./ev-contract.js";
 import { openEventsSink } from "./events.js";
+import { seccPnc20 } from "./pnc20-load.js";
 import { type ProgressLine, startProgressLine } from "./progress.js";
 import { random, slacLink } from "./slac-link.js";
 import { formatLiveSummary, liveSummaryJson } from "./summary.js";
@@ -60,6 +61,8 @@ export async function runEvseHost(
   const cps = o.pki
     ? await (await import("../../link/pki/index.js")).loadLocalCpsWithRenewal(o.pki)
     : undefined;
+  // ISO 15118-20 Plug & Charge: DIR/iso20 (P-521), offered on TLS 1.3 only
+  const pnc20 = await seccPnc20(o, (n) => new Uint8Array(random(n)));
   const pnc = pncMaterial && {
     moRoots: pncMaterial.moRoots,
     v2gRoots: pncMaterial.v2gRoots,
@@ -129,6 +132,7 @@ export async function runEvseHost(
             bidirectional: o.bidirectional,
             ...(o.control && { iso20ControlModes: o.control }),
             ...(pnc && { pnc }),
+            ...(pnc20 && { pnc20 }),
             ...(cps && { cps }),
           },
         }),

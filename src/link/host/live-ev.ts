@@ -121,7 +121,8 @@ export async function startLiveEv(o: LiveEvOptions): Promise<LiveEv> {
     const e = host?.state().evcc;
     if (!e || e.conn !== "session") return;
     if (name === "SessionSetupRes") session.sessionSetup(e.resumed);
-    if (e.protocol === "iso20") session.noteIso20(e.iso20?.serviceId, e.iso20?.controlMode);
+    if (e.protocol === "iso20")
+      session.noteIso20(e.iso20?.serviceId, e.iso20?.controlMode, e.iso20?.auth ?? "EIM");
   };
   const network = await startEvNetwork({ ...o.network, push, now });
   const finish = () => {

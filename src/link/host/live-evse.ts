@@ -172,7 +172,8 @@ export async function startLiveEvse(o: LiveEvseOptions): Promise<LiveEvse> {
       session.sessionSetup(sc.iso20?.resumed ?? (setupId !== null && id === setupId));
       setupId = id;
     }
-    if (sc.protocol === "iso20") session.noteIso20(sc.iso20?.serviceId, sc.iso20?.controlMode);
+    if (sc.protocol === "iso20")
+      session.noteIso20(sc.iso20?.serviceId, sc.iso20?.controlMode, sc.iso20?.authService);
   };
   host = createEvseHost({
     state: initialEvseDc(cfg, now()),

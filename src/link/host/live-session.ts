@@ -45,6 +45,8 @@ export interface LiveIso20Facts {
   /** Its CLI name ("dc", "dc-bpt", "ac", "ac-bpt"), or null for a ServiceID nacs does not name. */
   service: Iso20ServiceName | null;
   controlMode: Iso20ControlMode;
+  /** The authorization service the session was authorised with (AuthorizationReq answered OK): EIM or PnC. */
+  authorization?: "EIM" | "PnC";
 }
 
 /** The CLI name of a -20 energy service ID, or null. */
@@ -263,9 +265,18 @@ export class LiveSession {
   }
 
   /** The -20 service selected, when `serviceId` is known (null: not yet). */
-  noteIso20(serviceId: number | null | undefined, controlMode: Iso20ControlMode | null | undefined): void {
+  noteIso20(
+    serviceId: number | null | undefined,
+    controlMode: Iso20ControlMode | null | undefined,
+    authorization?: "EIM" | "PnC" | null,
+  ): void {
     if (serviceId == null || controlMode == null) return;
-    this.iso20 = { serviceId, service: iso20ServiceName(serviceId), controlMode };
+    this.iso20 = {
+      serviceId,
+      service: iso20ServiceName(serviceId),
+      controlMode,
+      ...(authorization && { authorization }),
+    };
   }
 }
 

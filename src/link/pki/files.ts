@@ -25,7 +25,7 @@ export type ManifestEntry =
       notAfter: string;
       sha256: string;
     }
-  | { kind: "private-key"; role: PncRole; format: "PKCS#8 PEM"; algorithm: "EC P-256" }
+  | { kind: "private-key"; role: PncRole; format: "PKCS#8 PEM"; algorithm: "EC P-256" | "EC P-521" }
   | { kind: "chain"; role: PncRole; certificates: PncRole[]; trustAnchor: PncRole };
 
 /** `manifest.json`. */
@@ -82,7 +82,13 @@ export async function writePncPki(dir: string, pki: PncPki, opts: { force?: bool
       notAfter: info.notAfter,
       sha256: info.sha256,
     };
-    files[f.key] = { kind: "private-key", role: p.role, format: "PKCS#8 PEM", algorithm: "EC P-256" };
+    const curve = (issued.keys.privateKey.algorithm as EcKeyAlgorithm).namedCurve;
+    files[f.key] = {
+      kind: "private-key",
+      role: p.role,
+      format: "PKCS#8 PEM",
+      algorithm: curve === "P-521" ? "EC P-521" : "EC P-256",
+    };
     writes.push([f.cert, issued.certPem, 0o644], [f.key, issued.keyPem, 0o600]);
     if (!p.ca) {
       const roles = chainRoles(p.role);

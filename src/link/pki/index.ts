@@ -29,7 +29,15 @@ export {
   KEY_USAGE_NAMES,
   readCertificates,
 } from "./inspect.js";
-export { type IssuedPncCert, issuePncCert, issuePncPki, type PncPki, type PncPkiOptions } from "./issuer.js";
+export { hasPnc20, issuePnc20Pki, loadPnc20Material, PNC20_DIR, pnc20Dir, writePnc20Pki } from "./iso20.js";
+export {
+  type IssuedPncCert,
+  issuePncCert,
+  issuePncPki,
+  type PncCurve,
+  type PncPki,
+  type PncPkiOptions,
+} from "./issuer.js";
 export { loadPncMaterial, materialFromPki, type PncMaterial } from "./material.js";
 export { loadEvccPnc, loadLocalCps, localCpsConfig, pemCertificates, pemPrivateScalar } from "./pnc-load.js";
 export * from "./profiles.js";

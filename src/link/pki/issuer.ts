@@ -2,7 +2,8 @@
  * Issue the ISO 15118-2 Plug & Charge test PKIs ({@link PNC_PROFILES}) with @peculiar/x509 over WebCrypto:
  * EC P-256 keys, ecdsa-with-SHA256, critical BasicConstraints and KeyUsage, SKI on every certificate and
  * AKI on every issued one (RFC 5280 §4.2.1.1/§4.2.1.2), no EKU. Keys are fresh each time and exported as
- * PKCS#8 PEM.
+ * PKCS#8 PEM. With `curve: "P-521"` the same trees for ISO 15118-20: secp521r1 keys and ecdsa-with-SHA512
+ * ([V2G20-2674]).
  */
 import "reflect-metadata";
 import { webcrypto } from "node:crypto";
@@ -21,6 +22,12 @@ x509.cryptoProvider.set(crypto);
 
 /** ECDSA P-256 with SHA-256 ([V2G2-006], [V2G2-007]). */
 const ALG = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" } as const;
+/** ECDSA P-521 with SHA-512, the ISO 15118-20 certificates ([V2G20-2674]). */
+const ALG_20 = { name: "ECDSA", namedCurve: "P-521", hash: "SHA-512" } as const;
+
+/** Key curve of an issued PKI: P-256 (ISO 15118-2) or P-521 (ISO 15118-20). */
+export type PncCurve = "P-256" | "P-521";
+const algOf = (curve: PncCurve | undefined) => (curve === "P-521" ? ALG_20 : ALG);
 const DAY_MS = 86_400_000;
 /** Serial number length in bytes (RFC 5280 §4.1.2.2 allows up to 20; positive). */
 const SERIAL_BYTES = 8;
@@ -46,6 +53,8 @@ export interface PncPkiOptions {
   seccId?: string;
   /** issuing time (default: now); notBefore = now − {@link PNC_BACKDATE_MS} */
   now?: Date;
+  /** key curve (default P-256; P-521 for the ISO 15118-20 set) */
+  curve?: PncCurve;
 }
 
 /** The issued trees, by role. */
@@ -62,7 +71,12 @@ export async function issuePncPki(opts: PncPkiOptions = {}): Promise<PncPki> {
   for (const profile of PNC_PROFILES) {
     const issuer = profile.issuer ? out[profile.issuer] : undefined;
     if (profile.issuer && !issuer) throw new Error(`profile order: ${profile.role} before ${profile.issuer}`);
-    out[profile.role] = await issuePncCert(profile, { cn: cns[profile.role] ?? profile.cn, now, issuer });
+    out[profile.role] = await issuePncCert(profile, {
+      cn: cns[profile.role] ?? profile.cn,
+      now,
+      issuer,
+      ...(opts.curve && { curve: opts.curve }),
+    });
   }
   return out as PncPki;
 }
@@ -70,9 +84,10 @@ export async function issuePncPki(opts: PncPkiOptions = {}): Promise<PncPki> {
 /** Issue one certificate of `profile`, self-signed when `issuer` is absent. */
 export async function issuePncCert(
   profile: PncProfile,
-  o: { cn: string; now: Date; issuer?: IssuedPncCert | undefined; keys?: CryptoKeyPair },
+  o: { cn: string; now: Date; issuer?: IssuedPncCert | undefined; keys?: CryptoKeyPair; curve?: PncCurve },
 ): Promise<IssuedPncCert> {
-  const keys = o.keys ?? ((await crypto.subtle.generateKey(ALG, true, ["sign", "verify"])) as CryptoKeyPair);
+  const alg = algOf(o.curve);
+  const keys = o.keys ?? ((await crypto.subtle.generateKey(alg, true, ["sign", "verify"])) as CryptoKeyPair);
   const notBefore = new Date(o.now.getTime() - PNC_BACKDATE_MS);
   const notAfter = new Date(notBefore.getTime() + profile.validityDays * DAY_MS);
   const subject: x509.JsonName = [{ O: [PNC_ORGANIZATION] }, { CN: [o.cn] }, { DC: [profile.dc] }];
@@ -83,7 +98,7 @@ export async function issuePncCert(
     new x509.KeyUsagesExtension(profile.keyUsage, true),
     await x509.SubjectKeyIdentifierExtension.create(keys.publicKey, false, crypto),
   ];
-  const base = { serialNumber: randomSerial(), notBefore, notAfter, signingAlgorithm: ALG };
+  const base = { serialNumber: randomSerial(), notBefore, notAfter, signingAlgorithm: alg };
   let cert: x509.X509Certificate;
   if (o.issuer) {
     extensions.push(

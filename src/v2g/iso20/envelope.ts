@@ -69,16 +69,25 @@ export function decodeIso20(
   return { sessionId: body.Header.SessionID, element, body, message: doc };
 }
 
-/** Encode `element: body` with Header {SessionID, TimeStamp} in the schema set its name belongs to. */
+/**
+ * Encode `element: body` with Header {SessionID, TimeStamp} in the schema set its name belongs to; `signature`
+ * is the header `ds:Signature` of a signed message (Plug & Charge AuthorizationReq).
+ */
 export function encodeIso20(
   sessionId: Uint8Array,
   element: string,
   body: unknown,
   timeStampS = 0n,
+  signature?: unknown,
 ): EncodedMessage {
   const payloadType = iso20PayloadTypeOf(element);
   const { Header: _ignored, ...rest } = body as { Header?: unknown };
-  const full = { Header: { SessionID: sessionId, TimeStamp: timeStampS }, ...rest };
+  const Header = {
+    SessionID: sessionId,
+    TimeStamp: timeStampS,
+    ...(signature !== undefined && { Signature: signature }),
+  };
+  const full = { Header, ...rest };
   const message = { [element]: full };
   return { bytes: codecOf(payloadType).encodeDocument(message as never), message, payloadType };
 }

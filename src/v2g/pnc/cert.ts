@@ -3,7 +3,8 @@
  * ITU-T X.690 §8.1/§10 definite lengths): tbsCertificate bytes, serial, issuer and subject (DC, CN, O),
  * validity, the P-256 subject key, BasicConstraints, KeyUsage, SKI/AKI, and the ecdsa-with-SHA256 signature
  * ([V2G2-006]). Every failure is a {@link CertError} naming the field; nothing else is thrown on any input.
- * Platform-neutral.
+ * A {@link CertProfile} widens the accepted keys and signatures: {@link ISO20_CERT_PROFILE} is the ISO 15118-20
+ * one (secp521r1 keys, ecdsa-with-SHA512, [V2G20-2674]). Platform-neutral.
  */
 import { NacsError } from "../../errors.js";
 
@@ -17,6 +18,38 @@ export class CertError extends NacsError<CertErrorCode> {
 
 /** Largest certificate accepted ([V2G2-010], XSD certificateType maxLength 800), with room for foreign chains. */
 export const MAX_CERT_BYTES = 4096;
+
+/** Key curves of V2G certificates. */
+export type CertCurve = "P-256" | "P-521";
+/** Certificate signature algorithms of V2G certificates (RFC 5758 §3.2). */
+export type CertSignatureAlgorithm = "ecdsa-with-SHA256" | "ecdsa-with-SHA512";
+
+/** What a certificate may use: key curves and signature algorithms. */
+export interface CertProfile {
+  curves: readonly CertCurve[];
+  signatureAlgorithms: readonly CertSignatureAlgorithm[];
+  /** Requirement cited when a certificate is outside the profile. */
+  rule: string;
+}
+
+/** ISO 15118-2: P-256 keys ([V2G2-007]), ecdsa-with-SHA256 ([V2G2-006]). */
+export const ISO2_CERT_PROFILE: CertProfile = {
+  curves: ["P-256"],
+  signatureAlgorithms: ["ecdsa-with-SHA256"],
+  rule: "[V2G2-006], [V2G2-007]",
+};
+/** ISO 15118-20: secp521r1 keys with ecdsa-with-SHA512 ([V2G20-2674]). */
+export const ISO20_CERT_PROFILE: CertProfile = {
+  curves: ["P-521"],
+  signatureAlgorithms: ["ecdsa-with-SHA512"],
+  rule: "[V2G20-2674]",
+};
+/** ISO 15118-20 with lab peers' P-256 / ecdsa-with-SHA256 PKIs accepted too (see xmldsig20.ts). */
+export const ISO20_LAB_CERT_PROFILE: CertProfile = {
+  curves: ["P-521", "P-256"],
+  signatureAlgorithms: ["ecdsa-with-SHA512", "ecdsa-with-SHA256"],
+  rule: "[V2G20-2674] or the lab P-256 profile",
+};
 
 /** A distinguished name: the raw DER (for comparison) and the attributes ISO 15118-2 uses. */
 export interface CertName {
@@ -49,8 +82,12 @@ export interface Certificate {
   /** Validity, Unix ms. */
   notBefore: number;
   notAfter: number;
-  /** SEC 1 uncompressed P-256 point (65 B). */
+  /** SEC 1 uncompressed point (65 B for P-256, 133 B for P-521). */
   publicKey: Uint8Array;
+  /** Curve of {@link publicKey}; absent means P-256 (certificates built elsewhere). */
+  curve?: CertCurve;
+  /** Signature algorithm; absent means ecdsa-with-SHA256. */
+  signatureAlgorithm?: CertSignatureAlgorithm;
   /** BasicConstraints, when present. */
   basicConstraints?: { critical: boolean; ca: boolean; pathLen?: number };
   keyUsage?: KeyUsage;
@@ -111,8 +148,18 @@ const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, "
 const bytes = (b: Uint8Array, t: Tlv) => b.slice(t.start, t.end);
 
 const OID_ECDSA_SHA256 = "2a8648ce3d040302"; // 1.2.840.10045.4.3.2 (RFC 5758 §3.2)
+const OID_ECDSA_SHA512 = "2a8648ce3d040304"; // 1.2.840.10045.4.3.4 (RFC 5758 §3.2)
 const OID_EC_PUBLIC_KEY = "2a8648ce3d0201"; // 1.2.840.10045.2.1 (RFC 5480 §2.1.1)
 const OID_P256 = "2a8648ce3d030107"; // secp256r1 (RFC 5480 §2.1.1.1)
+const OID_P521 = "2b81040023"; // secp521r1 (RFC 5480 §2.1.1.1)
+const SIG_OIDS: Readonly<Record<string, CertSignatureAlgorithm>> = {
+  [OID_ECDSA_SHA256]: "ecdsa-with-SHA256",
+  [OID_ECDSA_SHA512]: "ecdsa-with-SHA512",
+};
+const CURVE_OIDS: Readonly<Record<string, { curve: CertCurve; name: string; point: number }>> = {
+  [OID_P256]: { curve: "P-256", name: "secp256r1", point: 65 },
+  [OID_P521]: { curve: "P-521", name: "secp521r1", point: 133 },
+};
 const OID_CN = "550403";
 const OID_O = "55040a";
 const OID_DC = "0992268993f22c640119"; // 0.9.2342.19200300.100.1.25 (RFC 4519 §2.4)
@@ -177,18 +224,21 @@ function readTime(b: Uint8Array, t: Tlv | undefined, field: string): number {
   return Date.UTC(y, mo - 1, d, h, mi, se);
 }
 
-function readSpki(b: Uint8Array, t: Tlv): Uint8Array {
+function readSpki(b: Uint8Array, t: Tlv, profile: CertProfile): { key: Uint8Array; curve: CertCurve } {
   const f = "subjectPublicKeyInfo";
   const [alg, bits] = kids(b, expect(t, 0x30, f), f);
   const [oid, curve] = kids(b, expect(alg, 0x30, `${f}.algorithm`), f);
   if (hex(bytes(b, expect(oid, 0x06, `${f}.algorithm`))) !== OID_EC_PUBLIC_KEY)
-    throw new CertError("CERT_PROFILE", `${f}.algorithm: not id-ecPublicKey ([V2G2-007])`);
-  if (!curve || curve.tag !== 0x06 || hex(bytes(b, curve)) !== OID_P256)
-    throw new CertError("CERT_PROFILE", `${f}.parameters: not namedCurve secp256r1 ([V2G2-007])`);
+    throw new CertError("CERT_PROFILE", `${f}.algorithm: not id-ecPublicKey (${profile.rule})`);
+  const c = curve && curve.tag === 0x06 ? CURVE_OIDS[hex(bytes(b, curve))] : undefined;
+  if (!c || !profile.curves.includes(c.curve)) {
+    const names = profile.curves.map((x) => (x === "P-256" ? "secp256r1" : "secp521r1")).join(" or ");
+    throw new CertError("CERT_PROFILE", `${f}.parameters: not namedCurve ${names} (${profile.rule})`);
+  }
   const k = expect(bits, 0x03, `${f}.subjectPublicKey`);
-  if (k.end - k.start !== 66 || b[k.start] !== 0 || b[k.start + 1] !== 4)
-    fail(`${f}.subjectPublicKey`, "not an uncompressed P-256 point of 65 B (SEC 1 §2.3.3)");
-  return b.slice(k.start + 1, k.end);
+  if (k.end - k.start !== c.point + 1 || b[k.start] !== 0 || b[k.start + 1] !== 4)
+    fail(`${f}.subjectPublicKey`, `not an uncompressed ${c.curve} point of ${c.point} B (SEC 1 §2.3.3)`);
+  return { key: b.slice(k.start + 1, k.end), curve: c.curve };
 }
 
 function readBool(b: Uint8Array, t: Tlv, field: string): boolean {
@@ -246,8 +296,13 @@ function readExtensions(b: Uint8Array, c: Certificate, t: Tlv): void {
   }
 }
 
-/** Parse one DER certificate. Throws {@link CertError} naming the field. */
+/** Parse one DER certificate of the ISO 15118-2 profile. Throws {@link CertError} naming the field. */
 export function parseCertificate(der: Uint8Array): Certificate {
+  return parseCertificateWith(der, ISO2_CERT_PROFILE);
+}
+
+/** Parse one DER certificate of `profile` (e.g. {@link ISO20_CERT_PROFILE}). Throws {@link CertError}. */
+export function parseCertificateWith(der: Uint8Array, profile: CertProfile): Certificate {
   if (!(der instanceof Uint8Array) || der.length === 0) fail("certificate", "empty");
   if (der.length > MAX_CERT_BYTES) fail("certificate", `${der.length} B, more than ${MAX_CERT_BYTES} B`);
   const top = expect(tlv(der, 0, der.length, "certificate"), 0x30, "certificate");
@@ -259,8 +314,12 @@ export function parseCertificate(der: Uint8Array): Certificate {
   const algOid = hex(
     bytes(der, expect(kids(der, algSeq, "signatureAlgorithm")[0], 0x06, "signatureAlgorithm")),
   );
-  if (algOid !== OID_ECDSA_SHA256)
-    throw new CertError("CERT_PROFILE", `signatureAlgorithm: not ecdsa-with-SHA256 ([V2G2-006])`);
+  const sigAlg = SIG_OIDS[algOid];
+  if (!sigAlg || !profile.signatureAlgorithms.includes(sigAlg))
+    throw new CertError(
+      "CERT_PROFILE",
+      `signatureAlgorithm: not ${profile.signatureAlgorithms.join(" or ")} (${profile.rule})`,
+    );
   if (sigBits.end - sigBits.start < 2 || der[sigBits.start] !== 0)
     fail("signatureValue", "BIT STRING with unused bits");
   const t = kids(der, tbsSeq, "tbsCertificate");
@@ -277,7 +336,7 @@ export function parseCertificate(der: Uint8Array): Certificate {
   const notBefore = readTime(der, validity[0], "validity.notBefore");
   const notAfter = readTime(der, validity[1], "validity.notAfter");
   const subject = readName(der, expect(t[i + 4], 0x30, "subject"), "subject");
-  const publicKey = readSpki(der, expect(t[i + 5], 0x30, "subjectPublicKeyInfo"));
+  const spki = readSpki(der, expect(t[i + 5], 0x30, "subjectPublicKeyInfo"), profile);
   const c: Certificate = {
     der,
     tbs: der.slice(tbsSeq.at, tbsSeq.end),
@@ -286,7 +345,9 @@ export function parseCertificate(der: Uint8Array): Certificate {
     subject,
     notBefore,
     notAfter,
-    publicKey,
+    publicKey: spki.key,
+    curve: spki.curve,
+    signatureAlgorithm: sigAlg,
     signature: der.slice(sigBits.start + 1, sigBits.end),
   };
   const ext = t.slice(i + 6).find((x) => x.tag === 0xa3);

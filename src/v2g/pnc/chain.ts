@@ -3,10 +3,19 @@
  * profiled by [V2G2-885]): leaf → Sub-CA 2 → Sub-CA 1 → a trusted root, at most 2 Sub-CAs ([V2G2-009]);
  * the anchor is chosen by name **and** signature ([V2G2-878]); every certificate valid at the given time;
  * CA flags, pathLenConstraint and KeyUsage (RFC 5280 §4.2.1.3/§4.2.1.9); revocation by an injected check.
- * Results are named codes with the ISO-2 ResponseCode each maps to. Platform-neutral.
+ * Results are named codes with the ISO-2 ResponseCode each maps to. The same validation serves ISO 15118-20
+ * contracts with `profile: ISO20_CERT_PROFILE` (P-521 keys, ecdsa-with-SHA512). Platform-neutral.
  */
-import { p256 } from "@noble/curves/nist.js";
-import { CertError, type Certificate, parseCertificate, sameName } from "./cert.js";
+import { p256, p521 } from "@noble/curves/nist.js";
+import { sha256, sha512 } from "@noble/hashes/sha2.js";
+import {
+  CertError,
+  type Certificate,
+  type CertProfile,
+  ISO2_CERT_PROFILE,
+  parseCertificateWith,
+  sameName,
+} from "./cert.js";
 
 /** Outcome of a validation. */
 export type ChainCode =
@@ -60,6 +69,8 @@ export interface ChainInput {
   isRevoked?: (cert: Certificate) => boolean;
   /** Contract leaf: digitalSignature required (it signs AuthorizationReq / MeteringReceiptReq). */
   purpose?: LeafPurpose;
+  /** Keys and signature algorithms accepted (default: ISO 15118-2, P-256 / ecdsa-with-SHA256). */
+  profile?: CertProfile;
 }
 
 /** Result of {@link validateChain}. */
@@ -80,11 +91,16 @@ const result = (code: ChainCode, detail: string, extra: Partial<ChainResult> = {
   ...extra,
 });
 
-/** True when `cert`'s signature verifies with `issuer`'s key (ecdsa-with-SHA256 over tbsCertificate). */
+/**
+ * True when `cert`'s signature verifies with `issuer`'s key (ECDSA with the certificate's hash, SHA-256 or
+ * SHA-512, over tbsCertificate, on the issuer's curve).
+ */
 export function signedBy(cert: Certificate, issuer: Certificate): boolean {
   try {
-    return p256.verify(cert.signature, cert.tbs, issuer.publicKey, {
-      prehash: true,
+    const hash = cert.signatureAlgorithm === "ecdsa-with-SHA512" ? sha512(cert.tbs) : sha256(cert.tbs);
+    const curve = issuer.curve === "P-521" ? p521 : p256;
+    return curve.verify(cert.signature, hash, issuer.publicKey, {
+      prehash: false,
       format: "der",
       lowS: false,
     });
@@ -103,7 +119,7 @@ export function validateChain(input: ChainInput): ChainResult {
   const ders = [input.leaf, ...input.subCas];
   for (let i = 0; i < ders.length; i++) {
     try {
-      path.push(parseCertificate(ders[i]!));
+      path.push(parseCertificateWith(ders[i]!, input.profile ?? ISO2_CERT_PROFILE));
     } catch (err) {
       if (!(err instanceof CertError)) throw err;
       const what = i === 0 ? "leaf" : `SubCertificates[${i - 1}]`;
@@ -116,7 +132,7 @@ export function validateChain(input: ChainInput): ChainResult {
   const roots: Certificate[] = [];
   for (const r of input.roots) {
     try {
-      roots.push(parseCertificate(r));
+      roots.push(parseCertificateWith(r, input.profile ?? ISO2_CERT_PROFILE));
     } catch {
       // an unusable root anchors nothing
     }

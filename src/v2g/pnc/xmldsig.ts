@@ -11,15 +11,20 @@
  * - at most 4 References ([V2G2-909]); no SignedInfo/@Id, HMACOutputLength, XPath, Reference/@Type,
  *   SignatureValue/@Id, KeyInfo or Object ([V2G2-771]).
  *
+ * The same code serves ISO 15118-20 (`xmldsig20.ts`): an {@link XmlDsigProfile} names the schema set whose
+ * fragment grammar digests the References (and the xmldsig-only grammar of SignedInfo), the elements each
+ * message must sign, and a {@link SignatureAlgorithm} the digest, signature method and curve. The ISO-2
+ * functions below are that code with {@link ISO2_XMLDSIG} and {@link ISO2_ECDSA_P256_SHA256}.
+ *
  * Platform-neutral: @noble/curves and @noble/hashes, no Node built-ins.
  */
-import { p256 } from "@noble/curves/nist.js";
-import { sha256 } from "@noble/hashes/sha2.js";
+import { p256, p521 } from "@noble/curves/nist.js";
+import { sha256, sha512 } from "@noble/hashes/sha2.js";
 import * as iso2 from "../../codecs/iso2/index.js";
-import { publicKeyFromDer } from "./xmldsig-der.js";
+import { type DerCurve, publicKeyFromDer } from "./xmldsig-der.js";
 import { XmlDsigError } from "./xmldsig-errors.js";
 
-export { publicKeyFromDer, rawToDerSignature } from "./xmldsig-der.js";
+export { type DerCurve, publicKeyFromDer, rawToDerSignature } from "./xmldsig-der.js";
 export { XmlDsigError, type XmlDsigErrorCode } from "./xmldsig-errors.js";
 
 /** Canonical EXI (W3C), used as CanonicalizationMethod and as the one Transform. */
@@ -28,8 +33,68 @@ export const C14N_EXI = "http://www.w3.org/TR/canonical-exi/";
 export const ECDSA_SHA256 = "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256";
 /** SHA-256 digest (XML Encryption §5.7.2). */
 export const DIGEST_SHA256 = "http://www.w3.org/2001/04/xmlenc#sha256";
+/** ECDSA with SHA-512 (RFC 4051 §2.3.6). */
+export const ECDSA_SHA512 = "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha512";
+/** SHA-512 digest (XML Encryption §5.7.4). */
+export const DIGEST_SHA512 = "http://www.w3.org/2001/04/xmlenc#sha512";
 /** References per signature ([V2G2-909]). */
 export const MAX_REFERENCES = 4;
+
+/**
+ * One signature suite: the DigestMethod of every Reference, the SignatureMethod over SignedInfo, and the
+ * curve of the signer's key (SignatureValue is r‖s, each the curve's scalar width).
+ */
+export interface SignatureAlgorithm {
+  /** Short name for messages, e.g. "ECDSA P-256/SHA-256". */
+  name: string;
+  signatureMethod: string;
+  digestMethod: string;
+  curve: DerCurve;
+  /** Byte width of a scalar (private key, r, s): 32 for P-256, 66 for P-521. */
+  scalarBytes: number;
+  /** The Reference digest. */
+  digest(bytes: Uint8Array): Uint8Array;
+}
+
+/** ISO 15118-2: ECDSA over P-256 with SHA-256 digests ([V2G2-006], [V2G2-007]). */
+export const ISO2_ECDSA_P256_SHA256: SignatureAlgorithm = Object.freeze({
+  name: "ECDSA P-256/SHA-256",
+  signatureMethod: ECDSA_SHA256,
+  digestMethod: DIGEST_SHA256,
+  curve: "P-256",
+  scalarBytes: 32,
+  digest: (b: Uint8Array) => sha256(b),
+});
+
+/** ISO 15118-20: ECDSA over P-521 (secp521r1) with SHA-512 digests ([V2G20-2674]). */
+export const ECDSA_P521_SHA512: SignatureAlgorithm = Object.freeze({
+  name: "ECDSA P-521/SHA-512",
+  signatureMethod: ECDSA_SHA512,
+  digestMethod: DIGEST_SHA512,
+  curve: "P-521",
+  scalarBytes: 66,
+  digest: (b: Uint8Array) => sha512(b),
+});
+
+/**
+ * Where a signature lives and what it signs: the schema set whose fragment grammar encodes the referenced
+ * elements (EXI 1.0 §8.5.2), the xmldsig-only grammar of SignedInfo, and the elements each signed message
+ * type must reference.
+ */
+export interface XmlDsigProfile {
+  /** e.g. "ISO 15118-2": named in error messages. */
+  standard: string;
+  /** The EXI fragment of one element (`{ Name: value }`) in the message schema set. */
+  fragment(element: SignedElement): Uint8Array;
+  /** SignedInfo as an EXI fragment of xmldsig-core-schema.xsd alone. */
+  signedInfo(signedInfo: iso2.SignedInfoType): Uint8Array;
+  /** Body element → the elements its signature must reference. */
+  expected: Readonly<Record<string, readonly string[]>>;
+  /** Every expected element must be present (not only referenced when present). */
+  expectedRequired: boolean;
+  /** Requirement ID cited for the reference count. */
+  maxReferencesRule: string;
+}
 
 /** One element to sign or verify: `{ ElementName: value }` where the value carries its `Id`. */
 export type SignedElement = Record<string, unknown>;
@@ -49,18 +114,7 @@ const idOf = (name: string, v: unknown): string => {
 
 /** The EXI fragment of one element (ISO-2 fragment grammar), as digested. */
 export function fragmentBytes(element: SignedElement): Uint8Array {
-  const name = nameOf(element);
-  try {
-    return iso2.encodeFragment(element);
-  } catch (err) {
-    throw new XmlDsigError(
-      "SIG_REFERENCE",
-      `${name}: not encodable as an ISO-2 EXI fragment: ${(err as Error).message}`,
-      {
-        cause: err,
-      },
-    );
-  }
+  return ISO2_XMLDSIG.fragment(element);
 }
 
 /** SHA-256 of an element's EXI fragment (the DigestValue of its Reference). */
@@ -70,28 +124,50 @@ export function digestElement(element: SignedElement): Uint8Array {
 
 /** The bytes ECDSA signs: SignedInfo as an EXI fragment of xmldsig-core-schema.xsd alone. */
 export function signedInfoBytes(signedInfo: iso2.SignedInfoType): Uint8Array {
+  return ISO2_XMLDSIG.signedInfo(signedInfo);
+}
+
+/** Wrap an encoder's failure as the XmlDsigError naming the element. */
+export function encodeOrThrow(
+  standard: string,
+  name: string,
+  encode: () => Uint8Array,
+  code: "SIG_REFERENCE" | "SIG_PROFILE" = "SIG_REFERENCE",
+): Uint8Array {
   try {
-    return iso2.encodeXmldsigFragment({ SignedInfo: signedInfo });
+    return encode();
   } catch (err) {
-    throw new XmlDsigError(
-      "SIG_PROFILE",
-      `SignedInfo: not encodable as an xmldsig EXI fragment: ${(err as Error).message}`,
-      {
-        cause: err,
-      },
-    );
+    const what = name === "SignedInfo" ? "an xmldsig EXI fragment" : `an ${standard} EXI fragment`;
+    throw new XmlDsigError(code, `${name}: not encodable as ${what}: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
 }
 
-/** Left-pad a big-endian scalar to 32 bytes (keys and r, s lose leading zeros in some stacks). */
-function pad32(b: Uint8Array, what: string): Uint8Array {
-  if (b.length === 32) return b;
-  if (b.length > 32 || b.length === 0)
-    throw new XmlDsigError("SIG_KEY", `${what}: ${b.length} B, not a P-256 scalar`);
-  const out = new Uint8Array(32);
-  out.set(b, 32 - b.length);
+/** The ISO 15118-2 profile: the ISO-2 schema set, the elements of the "who signs what" table. */
+export const ISO2_XMLDSIG: XmlDsigProfile = Object.freeze({
+  standard: "ISO-2",
+  fragment: (e: SignedElement) => encodeOrThrow("ISO-2", nameOf(e), () => iso2.encodeFragment(e)),
+  signedInfo: (si: iso2.SignedInfoType) =>
+    encodeOrThrow("ISO-2", "SignedInfo", () => iso2.encodeXmldsigFragment({ SignedInfo: si }), "SIG_PROFILE"),
+  get expected() {
+    return EXPECTED;
+  },
+  expectedRequired: false,
+  maxReferencesRule: "[V2G2-909]",
+});
+
+/** Left-pad a big-endian scalar to `n` bytes (keys and r, s lose leading zeros in some stacks). */
+function padTo(b: Uint8Array, n: number, what: string, curve: string): Uint8Array {
+  if (b.length === n) return b;
+  if (b.length > n || b.length === 0)
+    throw new XmlDsigError("SIG_KEY", `${what}: ${b.length} B, not a ${curve} scalar`);
+  const out = new Uint8Array(n);
+  out.set(b, n - b.length);
   return out;
 }
+
+const curveOf = (alg: SignatureAlgorithm) => (alg.curve === "P-521" ? p521 : p256);
 
 /**
  * Sign elements (each `{ Name: value }` with an `Id`) with a P-256 private key (32-byte scalar): one
@@ -101,10 +177,23 @@ export function signFragments(
   elements: readonly SignedElement[],
   privateKey: Uint8Array,
 ): iso2.SignatureType {
+  return signElements(elements, privateKey, ISO2_XMLDSIG, ISO2_ECDSA_P256_SHA256);
+}
+
+/**
+ * Sign elements under `profile` with `algorithm` (the private key is a scalar of the algorithm's curve): one
+ * Reference per element, in the given order. Returns the header `Signature`.
+ */
+export function signElements(
+  elements: readonly SignedElement[],
+  privateKey: Uint8Array,
+  profile: XmlDsigProfile,
+  algorithm: SignatureAlgorithm,
+): iso2.SignatureType {
   if (elements.length === 0 || elements.length > MAX_REFERENCES)
     throw new XmlDsigError(
       "SIG_PROFILE",
-      `${elements.length} references: 1 to ${MAX_REFERENCES} allowed ([V2G2-909])`,
+      `${elements.length} references: 1 to ${MAX_REFERENCES} allowed (${profile.maxReferencesRule})`,
     );
   const ids = new Set<string>();
   const Reference: iso2.ReferenceType[] = elements.map((e) => {
@@ -115,18 +204,19 @@ export function signFragments(
     return {
       URI: `#${id}`,
       Transforms: { Transform: [{ Algorithm: C14N_EXI }] },
-      DigestMethod: { Algorithm: DIGEST_SHA256 },
-      DigestValue: digestElement(e),
+      DigestMethod: { Algorithm: algorithm.digestMethod },
+      DigestValue: algorithm.digest(profile.fragment(e)),
     };
   });
   const SignedInfo: iso2.SignedInfoType = {
     CanonicalizationMethod: { Algorithm: C14N_EXI },
-    SignatureMethod: { Algorithm: ECDSA_SHA256 },
+    SignatureMethod: { Algorithm: algorithm.signatureMethod },
     Reference,
   };
   let sig: Uint8Array;
   try {
-    sig = p256.sign(signedInfoBytes(SignedInfo), pad32(privateKey, "private key"), { prehash: true });
+    const key = padTo(privateKey, algorithm.scalarBytes, "private key", algorithm.curve);
+    sig = curveOf(algorithm).sign(profile.signedInfo(SignedInfo), key, { prehash: true });
   } catch (err) {
     if (err instanceof XmlDsigError) throw err;
     throw new XmlDsigError("SIG_KEY", `private key: ${(err as Error).message}`, { cause: err });
@@ -137,13 +227,18 @@ export function signFragments(
 /** A P-256 public key (SEC 1 point, 65 or 33 bytes) or a DER certificate / SubjectPublicKeyInfo holding one. */
 export type VerifyKey = Uint8Array;
 
-function publicKeyOf(key: VerifyKey): Uint8Array {
+/** The SEC 1 point of `key` on `curve` (raw point, certificate or SubjectPublicKeyInfo). */
+function publicKeyOf(key: VerifyKey, curve: DerCurve = "P-256"): Uint8Array {
   if (!(key instanceof Uint8Array))
     throw new XmlDsigError("SIG_KEY", "key: expected bytes (SEC 1 point or DER)");
-  if (key[0] === 0x30) return publicKeyFromDer(key);
-  if ((key.length === 65 && key[0] === 0x04) || (key.length === 33 && (key[0] === 0x02 || key[0] === 0x03)))
+  if (key[0] === 0x30) return publicKeyFromDer(key, curve);
+  const n = curve === "P-521" ? 66 : 32;
+  if (
+    (key.length === 2 * n + 1 && key[0] === 0x04) ||
+    (key.length === n + 1 && (key[0] === 0x02 || key[0] === 0x03))
+  )
     return key;
-  throw new XmlDsigError("SIG_KEY", `key: ${key.length} B is neither a SEC 1 P-256 point nor DER`);
+  throw new XmlDsigError("SIG_KEY", `key: ${key.length} B is neither a SEC 1 ${curve} point nor DER`);
 }
 
 /** The elements each signed ISO-2 body message must reference (pnc: who signs what). */
@@ -168,7 +263,7 @@ const EXPECTED: Record<string, readonly string[]> = {
 };
 
 /** Every element with an `Id` under `body` (bounded by the tree; depth ≤ 32). */
-function elementsWithId(body: Record<string, unknown>): Map<string, SignedElement> {
+export function elementsWithId(body: Record<string, unknown>): Map<string, SignedElement> {
   const out = new Map<string, SignedElement>();
   const walk = (name: string, v: unknown, depth: number) => {
     if (depth > 32 || typeof v !== "object" || v === null || v instanceof Uint8Array) return;
@@ -219,8 +314,23 @@ export function verifySignature(message: iso2.V2G_Message, key: VerifyKey): Veri
 export function checkSignature(message: iso2.V2G_Message, key: VerifyKey): VerifiedSignature {
   const sig = message?.Header?.Signature;
   if (!sig) throw new XmlDsigError("SIG_MISSING", "V2G_Message.Header.Signature is missing");
-  checkProfile(sig);
   const body = (message.Body ?? {}) as Record<string, unknown>;
+  return checkSignatureOf(sig, body, key, ISO2_XMLDSIG, [ISO2_ECDSA_P256_SHA256]);
+}
+
+/**
+ * The checks of {@link checkSignature} for any profile: `sig` is the header Signature, `body` the signed
+ * message as `{ BodyElement: value }` (without its header), `algorithms` the suites accepted (the
+ * SignedInfo's SignatureMethod picks one; its References must use that suite's DigestMethod).
+ */
+export function checkSignatureOf(
+  sig: iso2.SignatureType,
+  body: Record<string, unknown>,
+  key: VerifyKey,
+  profile: XmlDsigProfile,
+  algorithms: readonly SignatureAlgorithm[],
+): VerifiedSignature {
+  const alg = checkProfile(sig, algorithms, profile);
   const byId = elementsWithId(body);
   const refs = sig.SignedInfo.Reference;
   const covered = new Set<string>();
@@ -240,17 +350,18 @@ export function checkSignature(message: iso2.V2G_Message, key: VerifyKey): Verif
       throw new XmlDsigError("SIG_REFERENCE", `Reference ${uri}: listed twice`, { reference: uri });
     covered.add(uri);
     const name = nameOf(el);
-    const got = digestElement(el);
+    const got = alg.digest(profile.fragment(el));
     if (!equal(got, ref.DigestValue))
       throw new XmlDsigError(
         "SIG_DIGEST",
-        `Reference ${uri} (${name}): DigestValue does not match the SHA-256 of its EXI fragment`,
+        `Reference ${uri} (${name}): DigestValue does not match the ${alg.name.split("/")[1]} of its EXI fragment`,
         { reference: uri },
       );
     references.push({ uri, element: name });
   }
   const bodyName = Object.keys(body)[0] ?? "";
-  for (const want of EXPECTED[bodyName] ?? []) {
+  const expected = profile.expected[bodyName] ?? [];
+  for (const want of expected) {
     for (const [id, el] of byId)
       if (nameOf(el) === want && !covered.has(`#${id}`))
         throw new XmlDsigError(
@@ -260,16 +371,23 @@ export function checkSignature(message: iso2.V2G_Message, key: VerifyKey): Verif
             reference: `#${id}`,
           },
         );
-    if ((EXPECTED[bodyName]?.length ?? 0) > 1 && ![...byId.values()].some((el) => nameOf(el) === want))
+    if (
+      (expected.length > 1 || profile.expectedRequired) &&
+      ![...byId.values()].some((el) => nameOf(el) === want)
+    )
       throw new XmlDsigError("SIG_REFERENCE", `${bodyName}: ${want} has no Id to reference`);
   }
   const value = sig.SignatureValue.CONTENT;
-  if (!(value instanceof Uint8Array) || value.length !== 64)
-    throw new XmlDsigError("SIG_VALUE", `SignatureValue: ${value?.length ?? 0} B, expected r‖s of 64 B`);
-  const pub = publicKeyOf(key);
+  const width = 2 * alg.scalarBytes;
+  if (!(value instanceof Uint8Array) || value.length !== width)
+    throw new XmlDsigError(
+      "SIG_VALUE",
+      `SignatureValue: ${value?.length ?? 0} B, expected r‖s of ${width} B (${alg.curve})`,
+    );
+  const pub = publicKeyOf(key, alg.curve);
   let ok: boolean;
   try {
-    ok = p256.verify(value, signedInfoBytes(sig.SignedInfo), pub, { prehash: true, lowS: false });
+    ok = curveOf(alg).verify(value, profile.signedInfo(sig.SignedInfo), pub, { prehash: true, lowS: false });
   } catch (err) {
     if (err instanceof XmlDsigError) throw err;
     throw new XmlDsigError("SIG_KEY", `public key: ${(err as Error).message}`, { cause: err });
@@ -277,21 +395,30 @@ export function checkSignature(message: iso2.V2G_Message, key: VerifyKey): Verif
   if (!ok)
     throw new XmlDsigError(
       "SIG_VALUE",
-      "SignatureValue: ECDSA P-256 over the SignedInfo EXI fragment does not verify",
+      `SignatureValue: ECDSA ${alg.curve} over the SignedInfo EXI fragment does not verify`,
     );
   return { ok: true, references };
 }
 
-function checkProfile(sig: iso2.SignatureType): void {
+/** Check the profile rules; returns the algorithm the SignatureMethod names. */
+function checkProfile(
+  sig: iso2.SignatureType,
+  algorithms: readonly SignatureAlgorithm[],
+  profile: XmlDsigProfile,
+): SignatureAlgorithm {
   const si = sig.SignedInfo;
-  const bad = (field: string, rule: string) => {
+  const bad = (field: string, rule: string): never => {
     throw new XmlDsigError("SIG_PROFILE", `${field}: ${rule}`);
   };
   if (!si) bad("Signature.SignedInfo", "missing");
   if (si.CanonicalizationMethod?.Algorithm !== C14N_EXI)
     bad("SignedInfo.CanonicalizationMethod", `Algorithm must be ${C14N_EXI}`);
-  if (si.SignatureMethod?.Algorithm !== ECDSA_SHA256)
-    bad("SignedInfo.SignatureMethod", `Algorithm must be ${ECDSA_SHA256}`);
+  const alg = algorithms.find((a) => a.signatureMethod === si.SignatureMethod?.Algorithm);
+  if (!alg)
+    return bad(
+      "SignedInfo.SignatureMethod",
+      `Algorithm must be ${algorithms.map((a) => a.signatureMethod).join(" or ")}`,
+    );
   if (si.Id !== undefined) bad("SignedInfo.Id", "not used ([V2G2-771])");
   if (si.SignatureMethod.HMACOutputLength !== undefined)
     bad("SignatureMethod.HMACOutputLength", "not used ([V2G2-771])");
@@ -300,18 +427,23 @@ function checkProfile(sig: iso2.SignatureType): void {
   if (sig.SignatureValue?.Id !== undefined) bad("SignatureValue.Id", "not used ([V2G2-771])");
   const refs = si.Reference ?? [];
   if (refs.length === 0 || refs.length > MAX_REFERENCES)
-    bad("SignedInfo.Reference", `${refs.length} references: 1 to ${MAX_REFERENCES} allowed ([V2G2-909])`);
+    bad(
+      "SignedInfo.Reference",
+      `${refs.length} references: 1 to ${MAX_REFERENCES} allowed (${profile.maxReferencesRule})`,
+    );
+  const digestBytes = alg.digest(new Uint8Array(0)).length;
   for (const r of refs) {
     const at = `Reference ${r.URI ?? "(no URI)"}`;
     if (r.Type !== undefined) bad(`${at}.Type`, "not used ([V2G2-771])");
     const ts = r.Transforms?.Transform ?? [];
     if (ts.length !== 1 || ts[0]!.Algorithm !== C14N_EXI || ts[0]!.XPath !== undefined)
       bad(`${at}.Transforms`, `exactly one Transform ${C14N_EXI}`);
-    if (r.DigestMethod?.Algorithm !== DIGEST_SHA256)
-      bad(`${at}.DigestMethod`, `Algorithm must be ${DIGEST_SHA256}`);
-    if (!(r.DigestValue instanceof Uint8Array) || r.DigestValue.length !== 32)
-      bad(`${at}.DigestValue`, "must be 32 bytes (SHA-256)");
+    if (r.DigestMethod?.Algorithm !== alg.digestMethod)
+      bad(`${at}.DigestMethod`, `Algorithm must be ${alg.digestMethod}`);
+    if (!(r.DigestValue instanceof Uint8Array) || r.DigestValue.length !== digestBytes)
+      bad(`${at}.DigestValue`, `must be ${digestBytes} bytes (${alg.name.split("/")[1]})`);
   }
+  return alg;
 }
 
 function equal(a: Uint8Array, b: Uint8Array): boolean {

@@ -8,6 +8,8 @@
  * the EVSE's target power, negative = feeding back) → PowerDelivery(Stop) at the full SOC, or at the minimum
  * SOC when discharging → SessionStop.
  */
+
+import { contractUsable } from "../pnc/contract-store.js";
 import { acChargerCurrentA, acNominalV, dischargeDone, wantsDischarge } from "./evcc-ac20.js";
 import { afterResponse, closeS2, type FlowDecision, loopDecision } from "./evcc-flow.js";
 import { checkChargerLimits } from "./evcc-limits.js";
@@ -84,11 +86,30 @@ export function afterResponseIso20(
       // digest §7.3: a resumed session continues at DC_ChargeParameterDiscovery
       return next(s, resumed ? "ChargeParameterDiscovery" : "AuthorizationSetup");
     }
-    case "AuthorizationSetup":
-      if (!s.evse.authServices.includes("EIM"))
-        return { state: s, end: { reason: "incompatible", detail: "EVSE does not offer EIM authorization" } };
+    case "AuthorizationSetup": {
+      // PnC when offered (with its GenChallenge) and the EV holds a valid -20 contract, else EIM
+      const nowMs = (s.cfg.epochS + tMs / 1000) * 1000;
+      const pnc =
+        s.evse.authServices.includes("PnC") &&
+        view.genChallenge !== undefined &&
+        contractUsable(s.cfg.contract20, nowMs);
+      if (!pnc && !s.evse.authServices.includes("EIM"))
+        return {
+          state: s,
+          end: {
+            reason: "incompatible",
+            detail: s.cfg.contract20
+              ? "EVSE offers neither EIM nor PnC authorization the EV can use"
+              : "EVSE does not offer EIM authorization",
+          },
+        };
+      const auth = pnc
+        ? { auth: "PnC" as const, pncChallenge: view.genChallenge! }
+        : { auth: "EIM" as const };
+      s = { ...s, iso20: { ...evcc20(s), ...auth } };
       s = setEvccTimer(s, "ongoing", tMs + s.cfg.ongoingTimeoutMs, fx);
       return next(s, "Authorization");
+    }
     case "Authorization":
       if (ongoing) return next(s, "Authorization", p.ongoingMs);
       return next(clearEvccTimer(s, "ongoing", fx), "ServiceDiscovery");

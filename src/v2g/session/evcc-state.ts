@@ -94,6 +94,11 @@ export interface EvccConfig {
   /** ISO-2 Plug & Charge: the contract; Contract is selected when it is valid and the SECC offers it. */
   contract?: Contract;
   /**
+   * ISO-20 Plug & Charge: the -20 contract (P-521, contract20.ts); PnC is selected when it is valid and
+   * AuthorizationSetupRes offers PnC, else EIM.
+   */
+  contract20?: Contract;
+  /**
    * Plug & Charge misbehaviour for fault tests: `bad-signature` flips a bit of the AuthorizationReq
    * signature; `replayed-challenge` signs an AuthorizationReq with a GenChallenge of an earlier session;
    * `bad-metering-signature` flips a bit of the MeteringReceiptReq signature.
@@ -235,6 +240,10 @@ export interface EvccIso20 {
   bptChannel: Iso20BptChannel;
   /** AC: the current last commanded to the on-board charger (A, negative = feeding back). */
   acCurrentA: number;
+  /** The authorization service selected after AuthorizationSetupRes (absent: EIM). */
+  auth?: "EIM" | "PnC";
+  /** PnC: the GenChallenge of AuthorizationSetupRes, signed in every PnC AuthorizationReq of the session. */
+  pncChallenge?: Uint8Array;
 }
 
 /** State of the EVCC machine. */

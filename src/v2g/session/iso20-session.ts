@@ -86,7 +86,18 @@ export interface Iso20Session {
   bptChannel: Iso20BptChannel;
   /** AC_BPT: the EV's maximum discharge power from BPT_AC_CPDReqEnergyTransferMode (W, magnitude). */
   evMaxDischargePowerW: number;
+  /** AuthorizationServices offered in AuthorizationSetupRes (EIM; PnC only on TLS with a PKI). */
+  authServices: Iso20AuthService[];
+  /** PnC: the GenChallenge of AuthorizationSetupRes until the first PnC AuthorizationReq uses it. */
+  pncChallenge: Uint8Array | null;
+  /** PnC: the contract passed the checks (eMAID of its leaf); repeats while Ongoing are not re-checked. */
+  pncContract: { emaid: string } | null;
+  /** The authorization service of the AuthorizationReq answered Finished + OK (null before). */
+  authService: Iso20AuthService | null;
 }
+
+/** -20 authorization services (authorizationType). */
+export type Iso20AuthService = "EIM" | "PnC";
 
 /** BPT_ChannelSelection of PowerDeliveryReq (ISO 15118-20 digest §6.1). */
 export type Iso20BptChannel = "Charge" | "Discharge";
@@ -105,5 +116,9 @@ export function emptyIso20Session(): Iso20Session {
     vehicleCert: null,
     bptChannel: "Charge",
     evMaxDischargePowerW: 0,
+    authServices: ["EIM"],
+    pncChallenge: null,
+    pncContract: null,
+    authService: null,
   };
 }

@@ -65,6 +65,26 @@ export interface SeccPncConfig {
   salesTariff?: SignedSalesTariff;
 }
 
+/**
+ * ISO 15118-20 Plug & Charge on the SECC: the -20 trust anchors (P-521, [V2G20-2674]) and a CSPRNG for the
+ * GenChallenge of AuthorizationSetupRes ([V2G20-698]: 128 bits, at least 120 bits of entropy). PnC is offered
+ * only on TLS 1.3 (ISO 15118-20 digest §2.2).
+ */
+export interface SeccPnc20Config {
+  /** Trusted MO roots (DER). A contract chain may end at an MO root or at a V2G root. */
+  moRoots: Uint8Array[];
+  /** Trusted V2G roots (DER). */
+  v2gRoots: Uint8Array[];
+  /** `n` random bytes (GenChallenge). */
+  randomBytes: (n: number) => Uint8Array;
+  /** Revocation check (OCSP / backend): true = revoked. Absent: nothing is revoked. */
+  isRevoked?: (cert: Certificate) => boolean;
+  /** Lab switch: offer PnC on a connection that is not TLS 1.3 (the simulator models no TLS). Default off. */
+  withoutTls?: boolean;
+  /** Lab switch: accept P-256 contracts and ECDSA P-256/SHA-256 signatures (lab peers' -20 PKIs). Default off. */
+  labP256?: boolean;
+}
+
 /** SECC configuration. */
 export interface SeccConfig {
   /** Protocols the SECC supports (the EV's Priority decides among them). */
@@ -123,6 +143,8 @@ export interface SeccConfig {
   validateContractChain?: ChainValidator;
   /** ISO-2 Plug & Charge; absent: Contract is never offered. */
   pnc?: SeccPncConfig;
+  /** ISO-20 Plug & Charge; absent: AuthorizationSetupRes offers EIM only. */
+  pnc20?: SeccPnc20Config;
 }
 
 /** Complete a partial configuration: ISO-20 + ISO-2 + DIN (the EV's Priority decides), DC_extended, EIM, 60 s sequence timeout, … */

@@ -79,15 +79,21 @@ export type StopReason =
   | "certificate-installation-refused"
   /** ISO-2 Plug & Charge, SECC: CertificateUpdateReq refused with a FAILED code (pnc digest §5.3). */
   | "certificate-update-refused"
-  /** ISO-2 Plug & Charge: the contract chain failed validation (FAILED_CertChainError / FAILED_NoCertificateAvailable). */
+  /**
+   * Plug & Charge: the contract chain failed validation (ISO-2 FAILED_CertChainError / FAILED_NoCertificateAvailable;
+   * ISO-20 WARNING_CertificateValidationError / WARNING_eMSPUnknown).
+   */
   | "contract-invalid"
-  /** ISO-2 Plug & Charge: a certificate of the contract chain is expired or not yet valid (FAILED_CertificateExpired). */
+  /**
+   * Plug & Charge: a certificate of the contract chain is expired or not yet valid (ISO-2 FAILED_CertificateExpired;
+   * ISO-20 WARNING_CertificateExpired / WARNING_CertificateNotYetValid).
+   */
   | "contract-expired"
-  /** ISO-2 Plug & Charge: a certificate of the contract chain is revoked (FAILED_CertificateRevoked). */
+  /** Plug & Charge: a certificate of the contract chain is revoked (ISO-2 FAILED_ / ISO-20 WARNING_CertificateRevoked). */
   | "contract-revoked"
-  /** ISO-2 Plug & Charge: GenChallenge missing, wrong or replayed (FAILED_ChallengeInvalid). */
+  /** Plug & Charge: GenChallenge missing, wrong or replayed (ISO-2 FAILED_ / ISO-20 WARNING_ChallengeInvalid). */
   | "challenge-invalid"
-  /** ISO-2 Plug & Charge: AuthorizationReq signature missing or invalid (FAILED_SignatureError). */
+  /** Plug & Charge: AuthorizationReq signature missing or invalid (FAILED_SignatureError, ISO-2 and ISO-20). */
   | "signature-invalid"
   /** ISO-2 Plug & Charge: MeteringReceiptReq signature invalid (FAILED_MeteringSignatureNotValid). */
   | "metering-signature-invalid"

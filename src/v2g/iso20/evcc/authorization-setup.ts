@@ -1,4 +1,7 @@
-/** ISO 15118-20 AuthorizationSetupReq (empty) / Res (AuthorizationServices), digest §3.3. */
+/**
+ * ISO 15118-20 AuthorizationSetupReq (empty) / Res (AuthorizationServices; with PnC the GenChallenge of
+ * PnC_ASResAuthorizationMode), digest §3.3.
+ */
 import type { EvccMessage } from "../../session/evcc-protocol.js";
 import type { Body, iso20Common } from "./common.js";
 
@@ -11,5 +14,6 @@ export const authorizationSetup: EvccMessage = {
   read: (r: iso20Common.AuthorizationSetupResType) => ({
     code: r.ResponseCode,
     evse: { authServices: [...r.AuthorizationServices] },
+    ...(r.PnC_ASResAuthorizationMode && { genChallenge: r.PnC_ASResAuthorizationMode.GenChallenge }),
   }),
 };
