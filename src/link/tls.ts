@@ -41,6 +41,13 @@ import {
   type TcpServerOptions,
 } from "./tcp.js";
 import {
+  type ChainAnchor,
+  type ChainChoice,
+  chooseChain,
+  type PeekedHello,
+  peekClientHello,
+} from "./tls-route.js";
+import {
   checkIso20SeccCertificate,
   checkTlsVersions,
   ISO15118_20_REQUIRE_CLIENT_CERT,
@@ -48,7 +55,7 @@ import {
   ISO15118_20_TLS_GROUPS,
   ISO15118_20_TLS_SIGALGS,
   ISO15118_20_TLS_VERSION,
-  routeByClientHello,
+  TLS13_WIRE_VERSION,
   type TlsVersion,
 } from "./tls13.js";
 import type { LinkEndpoint, ServerRefusal, TlsInfo, V2gConnection, V2gServer } from "./types.js";
@@ -131,6 +138,36 @@ export interface TlsServerConfig {
   versions?: readonly TlsVersion[];
   /** ISO 15118-20 TLS 1.3 material and profile; required when `versions` includes "1.3". */
   tls13?: Tls13ServerConfig;
+  /**
+   * The V2G root `cert` is anchored at (PEM): lets a `trusted_ca_keys` entry name it ([V2G2-871]). Without
+   * it the default chain is still sent when no entry names another chain ([V2G2-923]).
+   */
+  root?: Pem;
+  /** OCSP response (DER) for the leaf of `cert`, stapled when the client sends status_request (RFC 6066 §8). */
+  ocsp?: OcspStaple;
+  /**
+   * More TLS 1.2 server chains, one per V2G root ([V2G2-871]): the ClientHello's `trusted_ca_keys` picks
+   * one; `key`/`cert` stay the default chain ([V2G2-923]).
+   */
+  chains?: readonly SeccChain[];
+}
+
+/**
+ * An OCSP response (DER OCSPResponse, RFC 6960 §4.2.1) to staple, or a function returning the current one
+ * (called on each status_request, so a long-running SECC can refresh it; undefined = staple nothing).
+ */
+export type OcspStaple = Uint8Array | (() => Uint8Array | undefined);
+
+/** One SECC server chain with the V2G root it is anchored at ([V2G2-871]). */
+export interface SeccChain {
+  /** leaf private key (PEM) */
+  key: Pem;
+  /** leaf followed by its sub-CAs (PEM, root omitted) */
+  cert: Pem;
+  /** the root the chain is anchored at (PEM) */
+  root: Pem;
+  /** OCSP response for the leaf */
+  ocsp?: OcspStaple;
 }
 
 /** SECC TLS 1.3 (ISO 15118-20) material and profile overrides. */
@@ -150,6 +187,10 @@ export interface Tls13ServerConfig {
   ciphers?: string;
   groups?: string;
   sigalgs?: string;
+  /** As {@link TlsServerConfig.root}, {@link TlsServerConfig.ocsp}, {@link TlsServerConfig.chains}, for TLS 1.3. */
+  root?: Pem;
+  ocsp?: OcspStaple;
+  chains?: readonly SeccChain[];
 }
 
 /** EVCC TLS trust settings. */
@@ -231,6 +272,15 @@ function clientProfile(versions: readonly TlsVersion[], c: TlsClientConfig) {
   } as const;
 }
 
+/** One server chain as {@link startTlsServer} builds it; `field` names it in errors. */
+interface ChainSpec {
+  key: Pem;
+  cert: Pem;
+  root?: Pem | undefined;
+  ocsp?: OcspStaple | undefined;
+  field: string;
+}
+
 /** A connection accepted by the TLS server whose handshake has not finished. */
 interface PendingHandshake {
   /** {@link socketKey} taken at accept (a destroyed socket no longer knows its remote address). */
@@ -282,31 +332,53 @@ export async function startTlsServer(opts: TcpServerOptions & { tls: TlsServerCo
   const timers = opts.timers ?? realClock;
   // Node's own handshake timer restarts on every byte received and, once it fires, only emits
   // tlsClientError without closing the socket: the bound is ours (below).
-  const server12 = versions.includes("1.2")
-    ? createTlsServer({
-        ...common,
-        key: opts.tls.key,
-        cert: opts.tls.cert,
-        ciphers: opts.tls.ciphers ?? ISO15118_2_TLS_CIPHERS,
-        handshakeTimeout: 0,
-        requestCert: false,
-      })
-    : undefined;
-  const server13 =
+  // One tls.Server per chain (index 0 = the default chain): OpenSSL keeps one ECDSA certificate per context.
+  const chains12: ChainSpec[] = versions.includes("1.2")
+    ? [
+        { ...opts.tls, field: "tls" },
+        ...(opts.tls.chains ?? []).map((c, i) => ({ ...c, field: `tls.chains[${i}]` })),
+      ]
+    : [];
+  const chains13: ChainSpec[] =
     t13 && versions.includes("1.3")
-      ? createTlsServer({
-          ...profile13(t13),
-          key: t13.key,
-          cert: t13.cert,
-          handshakeTimeout: 0,
-          // [V2G20-2400]: the SECC always sends a CertificateRequest.
-          requestCert: true,
-          rejectUnauthorized: requireClientCert,
-          ...(t13.clientCa !== undefined ? { ca: t13.clientCa } : {}),
-        })
-      : undefined;
-  const only = server12 && server13 ? undefined : (server12 ?? server13)!;
-  /** Both versions: a plain TCP listener reads the ClientHello and hands the socket to one of them. */
+      ? [
+          { ...t13, field: "tls.tls13" },
+          ...(t13.chains ?? []).map((c, i) => ({ ...c, field: `tls.tls13.chains[${i}]` })),
+        ]
+      : [];
+  const servers12 = chains12.map((c) =>
+    createTlsServer({
+      ...common,
+      key: c.key,
+      cert: c.cert,
+      ciphers: opts.tls.ciphers ?? ISO15118_2_TLS_CIPHERS,
+      handshakeTimeout: 0,
+      requestCert: false,
+    }),
+  );
+  const servers13 = chains13.map((c) =>
+    createTlsServer({
+      ...profile13(t13!),
+      key: c.key,
+      cert: c.cert,
+      handshakeTimeout: 0,
+      // [V2G20-2400]: the SECC always sends a CertificateRequest.
+      requestCert: true,
+      rejectUnauthorized: requireClientCert,
+      ...(t13!.clientCa !== undefined ? { ca: t13!.clientCa } : {}),
+    }),
+  );
+  const withRoot = [...chains12, ...chains13].some((c) => c.root !== undefined);
+  // The anchors' identifiers are read with @peculiar/asn1-x509, loaded only when there are roots.
+  const anchorOf = withRoot ? (await import("./tls-anchor.js")).chainAnchor : undefined;
+  const anchors = (list: ChainSpec[]) =>
+    list.map((c) => (c.root !== undefined ? anchorOf!(c.root, `${c.field}.root`) : undefined));
+  const anchors12 = anchors(chains12);
+  const anchors13 = anchors(chains13);
+  const all = [...servers12, ...servers13];
+  /** A single chain without a root needs no look at the ClientHello: the TLS server listens itself. */
+  const only = all.length === 1 && !withRoot ? all[0]! : undefined;
+  /** Otherwise a plain TCP listener reads the ClientHello and hands the socket to one of them. */
   const listener: Server = only ?? createNetServer();
   /** Accepted, handshake not finished; insertion order = accept order. */
   const pending = new Map<string, PendingHandshake>();
@@ -352,16 +424,52 @@ export async function startTlsServer(opts: TcpServerOptions & { tls: TlsServerCo
   else
     listener.on("connection", (raw: Socket) => {
       const p = accepted(raw);
-      routeByClientHello(raw, (offers13) => {
+      peekClientHello(raw, (peeked) => {
         if (pending.get(p.key) !== p) return;
-        (offers13 ? server13! : server12!).emit("connection", raw);
+        const hello = peeked.kind === "hello" ? peeked.hello : undefined;
+        // TLS 1.3 when the client offers it (RFC 8446 §4.2.1); anything else goes to the TLS 1.2 side.
+        const offers13 = hello?.supportedVersions?.includes(TLS13_WIRE_VERSION) === true;
+        const use13 = servers13.length > 0 && (offers13 || servers12.length === 0);
+        const choice = chooseChain(hello?.trustedCaKeys, use13 ? anchors13 : anchors12);
+        logChoice(p, choice, use13 ? anchors13 : anchors12, peeked);
+        (use13 ? servers13 : servers12)[choice.chain]!.emit("connection", raw);
       });
     });
-  for (const server of [server12, server13]) {
-    if (server) wire(server, server === server13);
+  function logChoice(
+    p: PendingHandshake,
+    c: ChainChoice,
+    anchors: readonly (ChainAnchor | undefined)[],
+    peeked: PeekedHello,
+  ): void {
+    const remote = `[${p.remote.address}]:${p.remote.port}`;
+    if (peeked.kind === "bad") {
+      log.debug({ remote, err: peeked.error.message }, `link: tls ${remote}: ${peeked.error.message}`);
+      return;
+    }
+    if (c.offered === undefined) return;
+    const root = anchors[c.chain]?.subject;
+    const what = c.entry
+      ? `entry ${c.entry.index} (${c.entry.kind}) names root ${root}: chain ${c.chain} ([V2G2-871])`
+      : `none of ${c.offered} entries names a root we hold: default chain ([V2G2-923])`;
+    log.info(
+      { remote, trustedCaKeys: c.offered, chain: c.chain, ...(c.entry ? { entry: c.entry, root } : {}) },
+      `link: tls ${remote}: trusted_ca_keys ${what}`,
+    );
   }
-  function wire(server: TlsNodeServer, certRequested: boolean): void {
+  for (const [i, s] of servers12.entries()) wire(s, false, chains12[i]!.ocsp);
+  for (const [i, s] of servers13.entries()) wire(s, true, chains13[i]!.ocsp);
+  function wire(server: TlsNodeServer, certRequested: boolean, ocsp: OcspStaple | undefined): void {
     if (opts.tls.keylogFile) server.on("keylog", keylogAppender(opts.tls.keylogFile));
+    // RFC 6066 §8: staple the leaf's OCSP response when the client sends status_request. Node/OpenSSL
+    // have no status_request_v2 (RFC 6961), which ISO 15118-2 names ([V2G2-871]): one response, the leaf's.
+    if (ocsp !== undefined)
+      server.on(
+        "OCSPRequest",
+        (_cert: Buffer, _issuer: Buffer, done: (e: Error | null, r?: Buffer) => void) => {
+          const r = typeof ocsp === "function" ? ocsp() : ocsp;
+          done(null, r ? Buffer.from(r.buffer, r.byteOffset, r.byteLength) : undefined);
+        },
+      );
     server.on("secureConnection", (s: TLSSocket) => {
       const p = pending.get(socketKey(s));
       if (!p && s.destroyed) return; // dropped (overload, timeout) as the handshake finished
