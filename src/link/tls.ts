@@ -410,9 +410,10 @@ export async function startTlsServer(opts: TcpServerOptions & { tls: TlsServerCo
     server.on("error", (e) => log.error({ err: e.message }, "link: tls server error"));
   }
   if (!only) listener.on("error", (e) => log.error({ err: e.message }, "link: tls server error"));
+  const nChains = Math.max(servers12.length, servers13.length);
   log.info(
-    { host: opts.host, port, versions },
-    `link: tls server (TLS ${versions.join(" + ")}) listening on [${opts.host}]:${port}`,
+    { host: opts.host, port, versions, ...(nChains > 1 ? { chains: nChains } : {}) },
+    `link: tls server (TLS ${versions.join(" + ")}${nChains > 1 ? `, ${nChains} server chains chosen by trusted_ca_keys` : ""}) listening on [${opts.host}]:${port}`,
   );
   return core;
 }
@@ -498,7 +499,18 @@ export function tlsConnect(opts: TcpConnectOptions & { tls: TlsClientConfig }): 
       const done = (staple?: StapleOutcome) => {
         socket.removeAllListeners("error");
         const tls = tlsInfo(socket);
-        if (staple) tls.ocsp = staple.kind;
+        if (staple) {
+          tls.ocsp = staple.kind;
+          (opts.logger ?? silentLogger).info(
+            {
+              ocsp: staple.kind,
+              ...(staple.kind === "good" ? { nextUpdate: staple.nextUpdate?.toISOString() } : {}),
+            },
+            staple.kind === "good"
+              ? `link: tls ${where}: OCSP staple for the SECC leaf checked: good${staple.nextUpdate ? ` until ${staple.nextUpdate.toISOString()}` : ""}`
+              : `link: tls ${where}: no OCSP staple from the SECC (ocsp "prefer": going on)`,
+          );
+        }
         resolve(wrapSocket(socket, "tls", opts, opts.timers ? { tls, timers: opts.timers } : { tls }));
       };
       if (ocspMode === "off") return done();

@@ -32,7 +32,7 @@ import { parseOptions } from "../errors.js";
 import { runEvHost } from "../live/ev-host.js";
 import { LIVE_PAUSE_MAX_S } from "../live/pause-plan.js";
 import { checkModeProtocols, openHostPcap, v2gCommonSchema } from "./evse.js";
-import { checkEvTlsOptions, evTlsConfig } from "./tls-options.js";
+import { checkEvTlsOptions, evTlsConfig, ocspModeSchema } from "./tls-options.js";
 
 const MAX_S2_DELAY_S = EV_MAX_S2_CLOSE_DELAY_MS / 1000;
 
@@ -54,6 +54,7 @@ export const evOptionsSchema = v2gCommonSchema
     trust: z.string().min(1).optional(),
     vehicleCert: z.string().min(1).optional(),
     vehicleKey: z.string().min(1).optional(),
+    ocsp: ocspModeSchema,
     sdpTarget: z.string().min(1).optional(),
     batteryKwh: z.coerce.number().min(1).max(300).default(75),
     soc: z.coerce.number().min(0).max(100).default(30),
@@ -237,6 +238,10 @@ export function registerEvCommand(program: Command): void {
     .option("--trust <file>", "V2G root certificate(s) to trust (PEM)")
     .option("--test-pki <dir>", "trust DIR/v2g-root.pem of the EVSE's --test-pki DIR")
     .option("--tls-keylog <file>", "append TLS secrets (NSS key log) for Wireshark")
+    .option(
+      "--ocsp <mode>",
+      "with --tls: OCSP stapling require, prefer or off (default): check the SECC leaf's status",
+    )
     .option("--no-slac", "skip SLAC (plain Ethernet / loopback)")
     .option("--modem <kind>", "PLC modem: none (plain Ethernet, default) or qca")
     .option("--cp <kind>", "pilot: sim (kept for compatibility; the pilot is the board's)")
