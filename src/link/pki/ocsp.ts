@@ -213,16 +213,16 @@ export function checkOcspResponse(response: Der, c: OcspCheck): OcspGood {
     );
   const basic = parse(res.responseBytes.response.buffer, BasicOCSPResponse, "BasicOCSPResponse");
   const data = basic.tbsResponseData;
-  const leafTbs = parse(c.leaf, Certificate, "leaf certificate").tbsCertificate;
-  const issuerTbs = parse(c.issuer, Certificate, "issuer certificate").tbsCertificate;
+  const leafTbs = certFacts(c.leaf, "leaf certificate");
+  const issuerTbs = certFacts(c.issuer, "issuer certificate");
   // RFC 6960 §4.1.1 CertID: issuer name and key hashes with the response's own hash algorithm, serial.
   const single = data.responses.find((r) => {
     const h = HASH_OF_OID[r.certID.hashAlgorithm.algorithm];
     return (
       h !== undefined &&
-      same(r.certID.serialNumber, leafTbs.serialNumber) &&
-      same(r.certID.issuerNameHash.buffer, digest(h, AsnConvert.serialize(issuerTbs.subject))) &&
-      same(r.certID.issuerKeyHash.buffer, digest(h, issuerTbs.subjectPublicKeyInfo.subjectPublicKey))
+      same(r.certID.serialNumber, leafTbs.serial) &&
+      same(r.certID.issuerNameHash.buffer, digest(h, issuerTbs.subject)) &&
+      same(r.certID.issuerKeyHash.buffer, digest(h, issuerTbs.keyBits))
     );
   });
   if (!single)
@@ -271,22 +271,51 @@ export function checkOcspResponse(response: Der, c: OcspCheck): OcspGood {
   };
 }
 
+/** What CertID matching needs of a certificate (RFC 6960 §4.1.1): serial, subject DER, key bits. */
+interface CertFacts {
+  serial: ArrayBuffer;
+  subject: Uint8Array;
+  keyBits: ArrayBuffer;
+}
+
+const factsOf = (c: Certificate): CertFacts => ({
+  serial: c.tbsCertificate.serialNumber,
+  subject: buf(AsnConvert.serialize(c.tbsCertificate.subject)),
+  keyBits: c.tbsCertificate.subjectPublicKeyInfo.subjectPublicKey,
+});
+
+/**
+ * {@link CertFacts} of a DER certificate, remembered for the last few certificates: an EVCC meets the same
+ * SECC chain session after session, and parsing one certificate costs ~1.5 ms.
+ */
+const factsCache = new Map<string, CertFacts>();
+const FACTS_CACHE_SIZE = 16;
+function certFacts(der: Uint8Array, field: string): CertFacts {
+  const key = createHash("sha256").update(der).digest("hex");
+  const hit = factsCache.get(key);
+  if (hit) return hit;
+  const f = factsOf(parse(der, Certificate, field));
+  if (factsCache.size >= FACTS_CACHE_SIZE) factsCache.delete(factsCache.keys().next().value!);
+  factsCache.set(key, f);
+  return f;
+}
+
 /** The signer's key: the issuing CA's (ResponderID names it), or an authorised delegated responder's. */
 function responderKey(
   basic: BasicOCSPResponse,
   c: OcspCheck,
-  issuerTbs: Certificate["tbsCertificate"],
+  issuerTbs: CertFacts,
 ): { key: KeyObject; name: string } {
   const rid = basic.tbsResponseData.responderID;
-  const names = (tbs: Certificate["tbsCertificate"]) =>
+  const names = (tbs: CertFacts) =>
     rid.byKey
-      ? same(rid.byKey.buffer, digest("sha1", tbs.subjectPublicKeyInfo.subjectPublicKey))
-      : rid.byName !== undefined && same(AsnConvert.serialize(rid.byName), AsnConvert.serialize(tbs.subject));
+      ? same(rid.byKey.buffer, digest("sha1", tbs.keyBits))
+      : rid.byName !== undefined && same(AsnConvert.serialize(rid.byName), tbs.subject);
   const issuer = new X509Certificate(c.issuer);
   if (names(issuerTbs)) return { key: issuer.publicKey, name: "issuing CA" };
   // RFC 6960 §4.2.2.2: a delegated responder is issued directly by the CA and carries id-kp-OCSPSigning.
   for (const cert of basic.certs ?? []) {
-    if (!names(cert.tbsCertificate)) continue;
+    if (!names(factsOf(cert))) continue;
     const der = buf(AsnConvert.serialize(cert));
     const x = new X509Certificate(der);
     const subject = x.subject.split("\n").reverse().join(",");
