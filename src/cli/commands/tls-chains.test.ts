@@ -150,16 +150,27 @@ test("nacs ev --ocsp require/prefer: a revoked staple and a missing one abort na
   }
 });
 
-for (const [cmd, args, option] of [
-  ["ev", ["--iface", "lo", "--ocsp", "require"], "--ocsp"],
-  ["ev", ["--iface", "lo", "--tls", "--test-pki", "/tmp/x", "--ocsp", "always"], "--ocsp"],
-  ["evse", ["--iface", "lo", "--secc-chain", "/tmp/x"], "--secc-chain"],
-  ["evse", ["--iface", "lo", "--no-slac", "--tls", "--secc-chain", "/nonexistent-nacs-dir"], "--secc-chain"],
+for (const [cmd, args, option, rule] of [
+  ["ev", ["--iface", "lo", "--ocsp", "require"], "--ocsp", /--ocsp needs --tls/],
+  [
+    "ev",
+    ["--iface", "lo", "--tls", "--test-pki", "/tmp/x", "--ocsp", "always"],
+    "--ocsp",
+    /must be require, prefer or off/,
+  ],
+  ["evse", ["--iface", "lo", "--secc-chain", "/tmp/x"], "--secc-chain", /--secc-chain needs --tls/],
+  [
+    "evse",
+    ["--iface", "lo", "--no-slac", "--tls", "--secc-chain", "/nonexistent-nacs-dir"],
+    "--secc-chain",
+    /holds neither secc-leaf\.chain\.pem/,
+  ],
 ] as const) {
-  test(`nacs ${cmd} ${args.join(" ")} ⇒ exit 2 naming ${option}`, () => {
+  test(`nacs ${cmd} ${args.join(" ")} ⇒ exit 2 naming ${option} and the rule`, () => {
     const r = nacs(cmd, ...args);
     assert.equal(r.status, 2, r.stderr);
-    assert.ok(r.stderr.includes(option), r.stderr);
+    assert.ok(r.stderr.includes(`option ${option}`), r.stderr);
+    assert.match(r.stderr, rule);
     assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
   });
 }
