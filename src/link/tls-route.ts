@@ -77,17 +77,28 @@ export type PeekedHello = { kind: "hello"; hello: ClientHello } | { kind: "bad";
 /**
  * Read the ClientHello from `raw` (every record carrying it, however the TCP segments fall), put the bytes
  * back and call `route` once with it, the socket paused. Bounded: {@link readClientHello} refuses more than
- * one ClientHello's worth of records. Bad bytes are routed too (`kind: "bad"`): the TLS server they go to
+ * one ClientHello's worth of bytes or records. Bad bytes are routed too (`kind: "bad"`): the TLS server they go to
  * fails the handshake and reports it.
  */
 export function peekClientHello(raw: Socket, route: (hello: PeekedHello) => void): void {
-  let buf: Buffer = Buffer.alloc(0);
+  // Chunks are joined only when a record boundary is reached (`need`), so a peer sending one byte per
+  // segment costs one join per record, not one per byte.
+  let chunks: Buffer[] = [];
+  let total = 0;
+  let need = 5;
   const onData = (d: Buffer) => {
-    buf = buf.length === 0 ? d : Buffer.concat([buf, d]);
+    chunks.push(d);
+    total += d.length;
+    if (total < need) return;
+    const buf = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
+    chunks = [buf];
     let peeked: PeekedHello;
     try {
       const r = readClientHello(buf);
-      if (r.kind === "incomplete") return;
+      if (r.kind === "incomplete") {
+        need = r.need;
+        return;
+      }
       peeked = { kind: "hello", hello: r.hello };
     } catch (e) {
       if (!(e instanceof ClientHelloError)) throw e;

@@ -10,6 +10,11 @@
  * {@link TlsTrustError}. `keylogFile` appends NSS key-log lines ("CLIENT_RANDOM …") so Wireshark can
  * decrypt captured sessions (the CLI's `--tls-keylog FILE`).
  *
+ * Several server chains, one per V2G root (`chains`, `root`; [V2G2-871]): the server reads the whole
+ * ClientHello first (`tls-route.ts`) and hands the connection to the chain whose root its `trusted_ca_keys`
+ * names, else to the default chain ([V2G2-923]). OCSP stapling: `ocsp` per chain (the SECC), `ocsp` mode
+ * (the EVCC, `tls-ocsp.ts`); status_request only — Node has no status_request_v2.
+ *
  * Cipher suites: ISO 15118-2 allows exactly TLS_ECDH_ECDSA_WITH_AES_128_CBC_SHA256 (0xC025, static ECDH)
  * and TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256 (0xC023), both on secp256r1. Node's OpenSSL (3.0.x, Node 20)
  * has only the ECDHE one: static-ECDH suites were removed in OpenSSL 1.1.0 — neither
@@ -21,7 +26,6 @@ import { appendFileSync } from "node:fs";
 import { createServer as createNetServer, type Server, type Socket } from "node:net";
 import {
   createServer as createTlsServer,
-  type PeerCertificate,
   type TLSSocket,
   type Server as TlsNodeServer,
   connect as tlsConnectSocket,
@@ -41,7 +45,7 @@ import {
   type TcpServerOptions,
 } from "./tcp.js";
 import type { OcspStaple, Pem, TlsClientConfig, TlsServerConfig } from "./tls-config.js";
-import { checkStapledOcsp, OCSP_MODES, type OcspMode, type StapleOutcome } from "./tls-ocsp.js";
+import { checkStapledOcsp, OCSP_MODES, type StapleOutcome } from "./tls-ocsp.js";
 import {
   type ChainAnchor,
   type ChainChoice,

@@ -16,6 +16,7 @@ import {
   encodeStatusRequest,
   encodeSupportedVersions,
   encodeTrustedCaKeys,
+  HANDSHAKE_MAX_RECORDS,
   handshakeMessage,
   readClientHello,
   TLS_MAX_RECORD_LENGTH,
@@ -88,8 +89,12 @@ test("a ClientHello split over several records and fed byte by byte is incomplet
   const msg = encodeClientHello(hello([{ type: EXT_TRUSTED_CA_KEYS, data: encodeTrustedCaKeys(ALL_KINDS) }]));
   // 3-byte first fragment: even the handshake header spans two records.
   const stream = encodeHandshakeRecords(msg, [3, 10, 1, 50]);
-  for (let n = 0; n < stream.length; n++)
-    assert.deepEqual(readClientHello(stream.subarray(0, n)), { kind: "incomplete" });
+  for (let n = 0; n < stream.length; n++) {
+    const r = readClientHello(stream.subarray(0, n));
+    assert.equal(r.kind, "incomplete");
+    // `need` is the next record boundary past n (header end or record end)
+    if (r.kind === "incomplete") assert.ok(r.need > n && r.need <= stream.length, `${n} → ${r.need}`);
+  }
   assert.deepEqual(read(stream).trustedCaKeys, ALL_KINDS);
 });
 
@@ -144,6 +149,10 @@ test("bad input is refused with ClientHelloError naming the field", () => {
     "malformed",
     /client_hello\.random: needs 32 bytes/,
   );
+  // a ClientHello cut into more records than HANDSHAKE_MAX_RECORDS
+  const tiny = encodeHandshakeRecords(encodeClientHello(hello(undefined)), new Array(80).fill(1));
+  refused(tiny, "oversized", /record\[64\]: the handshake message spans more than 64 records/);
+  assert.equal(HANDSHAKE_MAX_RECORDS, 64);
   assert.equal(CLIENT_HELLO_MAX_LENGTH, 131_396);
   assert.equal(TLS_MAX_RECORD_LENGTH, 16_384);
 });
@@ -228,7 +237,7 @@ test("property: encode → split into records and TCP segments → parse gives b
         const stream = encodeHandshakeRecords(encodeClientHello({ ...base, extensions }), recordSizes);
         for (const c of cuts) {
           const n = c % stream.length; // any strict prefix is incomplete
-          assert.deepEqual(readClientHello(stream.subarray(0, n)), { kind: "incomplete" });
+          assert.equal(readClientHello(stream.subarray(0, n)).kind, "incomplete");
         }
         const h = read(stream);
         assert.equal(h.legacyVersion, base.legacyVersion);

@@ -36,6 +36,11 @@ export const TLS_MAX_RECORD_LENGTH = 16_384;
  * (ssl/statem/statem_local.h), the limit the TLS stack behind us applies anyway.
  */
 export const CLIENT_HELLO_MAX_LENGTH = 131_396;
+/**
+ * Most records one handshake message may span here (our bound): a maximal ClientHello needs 9 full
+ * records; a peer cutting one into hundreds of tiny records is refused instead of costing the reader.
+ */
+export const HANDSHAKE_MAX_RECORDS = 64;
 
 /** Extension types (IANA TLS ExtensionType registry). */
 export const EXT_SERVER_NAME = 0;
@@ -93,14 +98,14 @@ export interface ClientHello {
 
 /** What {@link readClientHello} found at the start of a stream. */
 export type ClientHelloRead =
-  /** more bytes are needed */
-  | { kind: "incomplete" }
+  /** more bytes are needed: nothing changes before the stream holds `need` bytes (the next record boundary) */
+  | { kind: "incomplete"; need: number }
   /** the ClientHello and how many stream bytes (whole records) carried it */
   | { kind: "hello"; hello: ClientHello; consumed: number };
 
 /** One reassembled handshake message. */
 export type HandshakeRead =
-  | { kind: "incomplete" }
+  | { kind: "incomplete"; need: number }
   | { kind: "message"; type: number; body: Uint8Array; consumed: number };
 
 /** A bounds-checked cursor; every read names the field it reads. */
@@ -165,7 +170,12 @@ export function readHandshakeMessage(stream: Uint8Array, maxBody = CLIENT_HELLO_
   let have = 0;
   let want = -1;
   for (let record = 0; ; record++) {
-    if (stream.length - o < 5) return { kind: "incomplete" };
+    if (record >= HANDSHAKE_MAX_RECORDS)
+      throw new ClientHelloError(
+        "oversized",
+        `record[${record}]: the handshake message spans more than ${HANDSHAKE_MAX_RECORDS} records`,
+      );
+    if (stream.length - o < 5) return { kind: "incomplete", need: o + 5 };
     const type = stream[o]!;
     if (type !== TLS_CONTENT_HANDSHAKE)
       throw new ClientHelloError(
@@ -188,7 +198,7 @@ export function readHandshakeMessage(stream: Uint8Array, maxBody = CLIENT_HELLO_
         "oversized",
         `record[${record}].length: ${len}, must be at most ${TLS_MAX_RECORD_LENGTH}`,
       );
-    if (stream.length - o - 5 < len) return { kind: "incomplete" };
+    if (stream.length - o - 5 < len) return { kind: "incomplete", need: o + 5 + len };
     const frag = stream.subarray(o + 5, o + 5 + len);
     o += 5 + len;
     parts.push(frag);
