@@ -10,7 +10,8 @@
  * TLS: `--tls` with `--trust ROOT.pem` (the V2G root(s) to trust), or `--test-pki DIR` (DIR/v2g-root.pem
  * of the EVSE's `--test-pki DIR`). The EV refuses an SECC whose chain does not verify. `--tls-version 1.3|both`
  * offers ISO 15118-20 TLS 1.3 with the vehicle certificate (`--vehicle-cert/--vehicle-key`, or
- * DIR/iso20-vehicle-*.pem of the test PKI).
+ * DIR/iso20-vehicle-*.pem of the test PKI). `--ocsp require|prefer` asks for the SECC's OCSP staple and
+ * checks it ([V2G2-873]; link/tls-ocsp.ts).
  *
  * `--pcap FILE`: records SLAC, SDP and the V2G session as pcapng as it happens (evse.ts
  * `openHostPcap`).
