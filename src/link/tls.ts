@@ -10,6 +10,11 @@
  * {@link TlsTrustError}. `keylogFile` appends NSS key-log lines ("CLIENT_RANDOM …") so Wireshark can
  * decrypt captured sessions (the CLI's `--tls-keylog FILE`).
  *
+ * Several server chains, one per V2G root (`chains`, `root`; [V2G2-871]): the server reads the whole
+ * ClientHello first (`tls-route.ts`) and hands the connection to the chain whose root its `trusted_ca_keys`
+ * names, else to the default chain ([V2G2-923]). OCSP stapling: `ocsp` per chain (the SECC), `ocsp` mode
+ * (the EVCC, `tls-ocsp.ts`); status_request only — Node has no status_request_v2.
+ *
  * Cipher suites: ISO 15118-2 allows exactly TLS_ECDH_ECDSA_WITH_AES_128_CBC_SHA256 (0xC025, static ECDH)
  * and TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256 (0xC023), both on secp256r1. Node's OpenSSL (3.0.x, Node 20)
  * has only the ECDHE one: static-ECDH suites were removed in OpenSSL 1.1.0 — neither
@@ -21,7 +26,6 @@ import { appendFileSync } from "node:fs";
 import { createServer as createNetServer, type Server, type Socket } from "node:net";
 import {
   createServer as createTlsServer,
-  type PeerCertificate,
   type TLSSocket,
   type Server as TlsNodeServer,
   connect as tlsConnectSocket,
@@ -40,6 +44,15 @@ import {
   type TcpConnectOptions,
   type TcpServerOptions,
 } from "./tcp.js";
+import type { OcspStaple, Pem, TlsClientConfig, TlsServerConfig } from "./tls-config.js";
+import { checkStapledOcsp, OCSP_MODES, type StapleOutcome } from "./tls-ocsp.js";
+import {
+  type ChainAnchor,
+  type ChainChoice,
+  chooseChain,
+  type PeekedHello,
+  peekClientHello,
+} from "./tls-route.js";
 import {
   checkIso20SeccCertificate,
   checkTlsVersions,
@@ -48,10 +61,19 @@ import {
   ISO15118_20_TLS_GROUPS,
   ISO15118_20_TLS_SIGALGS,
   ISO15118_20_TLS_VERSION,
-  routeByClientHello,
+  TLS13_WIRE_VERSION,
   type TlsVersion,
 } from "./tls13.js";
 import type { LinkEndpoint, ServerRefusal, TlsInfo, V2gConnection, V2gServer } from "./types.js";
+
+export type {
+  OcspStaple,
+  Pem,
+  SeccChain,
+  Tls13ServerConfig,
+  TlsClientConfig,
+  TlsServerConfig,
+} from "./tls-config.js";
 
 /** OpenSSL name of TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256 (0xC023), the ISO 15118-2 suite Node offers. */
 export const ISO15118_2_TLS_CIPHERS = "ECDHE-ECDSA-AES128-SHA256";
@@ -103,81 +125,6 @@ const X509_VERIFY_CODES: ReadonlySet<string> = new Set([
   "CERT_UNTRUSTED",
   "CERT_REJECTED",
 ]);
-
-type Pem = string | Buffer;
-
-/** SECC TLS material. */
-export interface TlsServerConfig {
-  /** SECC leaf private key (PEM). */
-  key: Pem;
-  /** SECC leaf certificate followed by the CPO sub-CA certificates (PEM, leaf first, root omitted). */
-  cert: Pem;
-  /** Override the cipher list (default {@link ISO15118_2_TLS_CIPHERS}). */
-  ciphers?: string;
-  /** Append NSS key-log lines to this file. */
-  keylogFile?: string;
-  /**
-   * Drop a connection whose handshake has not finished this long after accept (ms; default the server's
-   * `setupTimeoutMs`, itself {@link LINK_TLS_HANDSHAKE_TIMEOUT_MS} by default; 0 = no bound).
-   */
-  handshakeTimeoutMs?: number;
-  /** At most this many handshakes pending at once; one more drops the oldest (default {@link LINK_MAX_PENDING_HANDSHAKES}). */
-  maxPendingHandshakes?: number;
-  /**
-   * TLS versions accepted (default ["1.2"]): "1.2" serves `key`/`cert` with the ISO 15118-2 profile,
-   * "1.3" serves `tls13` with the ISO 15118-20 profile; both → chosen per connection by the ClientHello
-   * (TLS 1.3 when the client offers it).
-   */
-  versions?: readonly TlsVersion[];
-  /** ISO 15118-20 TLS 1.3 material and profile; required when `versions` includes "1.3". */
-  tls13?: Tls13ServerConfig;
-}
-
-/** SECC TLS 1.3 (ISO 15118-20) material and profile overrides. */
-export interface Tls13ServerConfig {
-  /** SECC -20 leaf private key (P-521 or Ed448, PEM). */
-  key: Pem;
-  /** SECC -20 leaf followed by its CPO Sub-CAs (PEM, leaf first, root omitted). */
-  cert: Pem;
-  /** Roots a vehicle certificate may chain to (OEM and/or V2G roots, [V2G20-2339]). */
-  clientCa?: Pem | Pem[];
-  /**
-   * Refuse a client without a valid vehicle certificate (default {@link ISO15118_20_REQUIRE_CLIENT_CERT}).
-   * false: the CertificateRequest is still sent ([V2G20-2400]), a client without a certificate is served.
-   */
-  requireClientCert?: boolean;
-  /** Defaults: {@link ISO15118_20_TLS_CIPHERS}, {@link ISO15118_20_TLS_GROUPS}, {@link ISO15118_20_TLS_SIGALGS}. */
-  ciphers?: string;
-  groups?: string;
-  sigalgs?: string;
-}
-
-/** EVCC TLS trust settings. */
-export interface TlsClientConfig {
-  /** Trusted V2G root certificate(s) (PEM). Nothing else is trusted (no system store). */
-  ca: Pem | Pem[];
-  ciphers?: string;
-  keylogFile?: string;
-  /**
-   * Extra check of the SECC leaf after chain validation; return an Error to refuse. Default: none. There is
-   * no hostname check: the EVCC reaches the SECC by the address SDP returned, and the SECC certificate's CN
-   * is its SECC ID / EVSEID, not a host name (ISO 15118-2 Annex F certificate profile).
-   */
-  checkSeccCertificate?: (cert: PeerCertificate) => Error | undefined;
-  /**
-   * TLS versions offered (default ["1.2"]). With "1.3" the ISO 15118-20 suites, groups and signature
-   * schemes are offered too, and a TLS 1.3 session's SECC leaf must pass {@link checkIso20SeccCertificate}.
-   * `ca` then holds the root(s) of the -20 SECC chain as well.
-   */
-  versions?: readonly TlsVersion[];
-  /** Vehicle certificate chain (PEM, leaf first) and key for ISO 15118-20 mutual TLS. */
-  cert?: Pem;
-  key?: Pem;
-  /** TLS 1.3 overrides (defaults as {@link Tls13ServerConfig}). */
-  tls13Ciphers?: string;
-  groups?: string;
-  sigalgs?: string;
-}
 
 /** Returns a `keylog` listener that appends each NSS key-log line to `file` (synchronously, in order). */
 export function keylogAppender(file: string): (line: Buffer) => void {
@@ -231,6 +178,15 @@ function clientProfile(versions: readonly TlsVersion[], c: TlsClientConfig) {
   } as const;
 }
 
+/** One server chain as {@link startTlsServer} builds it; `field` names it in errors. */
+interface ChainSpec {
+  key: Pem;
+  cert: Pem;
+  root?: Pem | undefined;
+  ocsp?: OcspStaple | undefined;
+  field: string;
+}
+
 /** A connection accepted by the TLS server whose handshake has not finished. */
 interface PendingHandshake {
   /** {@link socketKey} taken at accept (a destroyed socket no longer knows its remote address). */
@@ -282,31 +238,53 @@ export async function startTlsServer(opts: TcpServerOptions & { tls: TlsServerCo
   const timers = opts.timers ?? realClock;
   // Node's own handshake timer restarts on every byte received and, once it fires, only emits
   // tlsClientError without closing the socket: the bound is ours (below).
-  const server12 = versions.includes("1.2")
-    ? createTlsServer({
-        ...common,
-        key: opts.tls.key,
-        cert: opts.tls.cert,
-        ciphers: opts.tls.ciphers ?? ISO15118_2_TLS_CIPHERS,
-        handshakeTimeout: 0,
-        requestCert: false,
-      })
-    : undefined;
-  const server13 =
+  // One tls.Server per chain (index 0 = the default chain): OpenSSL keeps one ECDSA certificate per context.
+  const chains12: ChainSpec[] = versions.includes("1.2")
+    ? [
+        { ...opts.tls, field: "tls" },
+        ...(opts.tls.chains ?? []).map((c, i) => ({ ...c, field: `tls.chains[${i}]` })),
+      ]
+    : [];
+  const chains13: ChainSpec[] =
     t13 && versions.includes("1.3")
-      ? createTlsServer({
-          ...profile13(t13),
-          key: t13.key,
-          cert: t13.cert,
-          handshakeTimeout: 0,
-          // [V2G20-2400]: the SECC always sends a CertificateRequest.
-          requestCert: true,
-          rejectUnauthorized: requireClientCert,
-          ...(t13.clientCa !== undefined ? { ca: t13.clientCa } : {}),
-        })
-      : undefined;
-  const only = server12 && server13 ? undefined : (server12 ?? server13)!;
-  /** Both versions: a plain TCP listener reads the ClientHello and hands the socket to one of them. */
+      ? [
+          { ...t13, field: "tls.tls13" },
+          ...(t13.chains ?? []).map((c, i) => ({ ...c, field: `tls.tls13.chains[${i}]` })),
+        ]
+      : [];
+  const servers12 = chains12.map((c) =>
+    createTlsServer({
+      ...common,
+      key: c.key,
+      cert: c.cert,
+      ciphers: opts.tls.ciphers ?? ISO15118_2_TLS_CIPHERS,
+      handshakeTimeout: 0,
+      requestCert: false,
+    }),
+  );
+  const servers13 = chains13.map((c) =>
+    createTlsServer({
+      ...profile13(t13!),
+      key: c.key,
+      cert: c.cert,
+      handshakeTimeout: 0,
+      // [V2G20-2400]: the SECC always sends a CertificateRequest.
+      requestCert: true,
+      rejectUnauthorized: requireClientCert,
+      ...(t13!.clientCa !== undefined ? { ca: t13!.clientCa } : {}),
+    }),
+  );
+  const withRoot = [...chains12, ...chains13].some((c) => c.root !== undefined);
+  // The anchors' identifiers are read with @peculiar/asn1-x509, loaded only when there are roots.
+  const anchorOf = withRoot ? (await import("./tls-anchor.js")).chainAnchor : undefined;
+  const anchors = (list: ChainSpec[]) =>
+    list.map((c) => (c.root !== undefined ? anchorOf!(c.root, `${c.field}.root`) : undefined));
+  const anchors12 = anchors(chains12);
+  const anchors13 = anchors(chains13);
+  const all = [...servers12, ...servers13];
+  /** A single chain without a root needs no look at the ClientHello: the TLS server listens itself. */
+  const only = all.length === 1 && !withRoot ? all[0]! : undefined;
+  /** Otherwise a plain TCP listener reads the ClientHello and hands the socket to one of them. */
   const listener: Server = only ?? createNetServer();
   /** Accepted, handshake not finished; insertion order = accept order. */
   const pending = new Map<string, PendingHandshake>();
@@ -352,16 +330,52 @@ export async function startTlsServer(opts: TcpServerOptions & { tls: TlsServerCo
   else
     listener.on("connection", (raw: Socket) => {
       const p = accepted(raw);
-      routeByClientHello(raw, (offers13) => {
+      peekClientHello(raw, (peeked) => {
         if (pending.get(p.key) !== p) return;
-        (offers13 ? server13! : server12!).emit("connection", raw);
+        const hello = peeked.kind === "hello" ? peeked.hello : undefined;
+        // TLS 1.3 when the client offers it (RFC 8446 §4.2.1); anything else goes to the TLS 1.2 side.
+        const offers13 = hello?.supportedVersions?.includes(TLS13_WIRE_VERSION) === true;
+        const use13 = servers13.length > 0 && (offers13 || servers12.length === 0);
+        const choice = chooseChain(hello?.trustedCaKeys, use13 ? anchors13 : anchors12);
+        logChoice(p, choice, use13 ? anchors13 : anchors12, peeked);
+        (use13 ? servers13 : servers12)[choice.chain]!.emit("connection", raw);
       });
     });
-  for (const server of [server12, server13]) {
-    if (server) wire(server, server === server13);
+  function logChoice(
+    p: PendingHandshake,
+    c: ChainChoice,
+    anchors: readonly (ChainAnchor | undefined)[],
+    peeked: PeekedHello,
+  ): void {
+    const remote = `[${p.remote.address}]:${p.remote.port}`;
+    if (peeked.kind === "bad") {
+      log.debug({ remote, err: peeked.error.message }, `link: tls ${remote}: ${peeked.error.message}`);
+      return;
+    }
+    if (c.offered === undefined) return;
+    const root = anchors[c.chain]?.subject;
+    const what = c.entry
+      ? `entry ${c.entry.index} (${c.entry.kind}) names root ${root}: chain ${c.chain} ([V2G2-871])`
+      : `none of ${c.offered} entries names a root we hold: default chain ([V2G2-923])`;
+    log.info(
+      { remote, trustedCaKeys: c.offered, chain: c.chain, ...(c.entry ? { entry: c.entry, root } : {}) },
+      `link: tls ${remote}: trusted_ca_keys ${what}`,
+    );
   }
-  function wire(server: TlsNodeServer, certRequested: boolean): void {
+  for (const [i, s] of servers12.entries()) wire(s, false, chains12[i]!.ocsp);
+  for (const [i, s] of servers13.entries()) wire(s, true, chains13[i]!.ocsp);
+  function wire(server: TlsNodeServer, certRequested: boolean, ocsp: OcspStaple | undefined): void {
     if (opts.tls.keylogFile) server.on("keylog", keylogAppender(opts.tls.keylogFile));
+    // RFC 6066 §8: staple the leaf's OCSP response when the client sends status_request. Node/OpenSSL
+    // have no status_request_v2 (RFC 6961), which ISO 15118-2 names ([V2G2-871]): one response, the leaf's.
+    if (ocsp !== undefined)
+      server.on(
+        "OCSPRequest",
+        (_cert: Buffer, _issuer: Buffer, done: (e: Error | null, r?: Buffer) => void) => {
+          const r = typeof ocsp === "function" ? ocsp() : ocsp;
+          done(null, r ? Buffer.from(r.buffer, r.byteOffset, r.byteLength) : undefined);
+        },
+      );
     server.on("secureConnection", (s: TLSSocket) => {
       const p = pending.get(socketKey(s));
       if (!p && s.destroyed) return; // dropped (overload, timeout) as the handshake finished
@@ -400,9 +414,10 @@ export async function startTlsServer(opts: TcpServerOptions & { tls: TlsServerCo
     server.on("error", (e) => log.error({ err: e.message }, "link: tls server error"));
   }
   if (!only) listener.on("error", (e) => log.error({ err: e.message }, "link: tls server error"));
+  const nChains = Math.max(servers12.length, servers13.length);
   log.info(
-    { host: opts.host, port, versions },
-    `link: tls server (TLS ${versions.join(" + ")}) listening on [${opts.host}]:${port}`,
+    { host: opts.host, port, versions, ...(nChains > 1 ? { chains: nChains } : {}) },
+    `link: tls server (TLS ${versions.join(" + ")}${nChains > 1 ? `, ${nChains} server chains chosen by trusted_ca_keys` : ""}) listening on [${opts.host}]:${port}`,
   );
   return core;
 }
@@ -426,6 +441,11 @@ export function tlsConnect(opts: TcpConnectOptions & { tls: TlsClientConfig }): 
   } catch (e) {
     return Promise.reject(e);
   }
+  const ocspMode = opts.tls.ocsp ?? "off";
+  if (!OCSP_MODES.includes(ocspMode))
+    return Promise.reject(
+      new LinkError("bad-option", `tls.ocsp: "${ocspMode}", must be ${OCSP_MODES.join(", ")}`),
+    );
   const timeoutMs = opts.connectTimeoutMs ?? LINK_CONNECT_TIMEOUT_MS;
   const where = `[${opts.host}]:${opts.port}`;
   const check = opts.tls.checkSeccCertificate;
@@ -438,6 +458,7 @@ export function tlsConnect(opts: TcpConnectOptions & { tls: TlsClientConfig }): 
       ca: opts.tls.ca,
       ...(opts.tls.cert !== undefined ? { cert: opts.tls.cert, key: opts.tls.key } : {}),
       rejectUnauthorized: true,
+      ...(ocspMode !== "off" ? { requestOCSP: true } : {}),
       checkServerIdentity: (_host, cert) => {
         // ISO 15118-20 SECC leaf and chain rules on a TLS 1.3 session, then the caller's own check.
         const rule =
@@ -447,6 +468,11 @@ export function tlsConnect(opts: TcpConnectOptions & { tls: TlsClientConfig }): 
       },
     });
     if (opts.tls.keylogFile) socket.on("keylog", keylogAppender(opts.tls.keylogFile));
+    let stapled: Buffer | undefined;
+    if (ocspMode !== "off")
+      socket.on("OCSPResponse", (r: Buffer) => {
+        stapled = r;
+      });
     let connected = false;
     const fail = (e: Error & { code?: string }) => {
       socket.destroy();
@@ -474,9 +500,31 @@ export function tlsConnect(opts: TcpConnectOptions & { tls: TlsClientConfig }): 
     });
     socket.once("secureConnect", () => {
       clearTimeout(timer);
-      socket.removeAllListeners("error");
-      const extra = opts.timers ? { tls: tlsInfo(socket), timers: opts.timers } : { tls: tlsInfo(socket) };
-      resolve(wrapSocket(socket, "tls", opts, extra));
+      const done = (staple?: StapleOutcome) => {
+        socket.removeAllListeners("error");
+        const tls = tlsInfo(socket);
+        if (staple) {
+          tls.ocsp = staple.kind;
+          (opts.logger ?? silentLogger).info(
+            {
+              ocsp: staple.kind,
+              ...(staple.kind === "good" ? { nextUpdate: staple.nextUpdate?.toISOString() } : {}),
+            },
+            staple.kind === "good"
+              ? `link: tls ${where}: OCSP staple for the SECC leaf checked: good${staple.nextUpdate ? ` until ${staple.nextUpdate.toISOString()}` : ""}`
+              : `link: tls ${where}: no OCSP staple from the SECC (ocsp "prefer": going on)`,
+          );
+        }
+        resolve(wrapSocket(socket, "tls", opts, opts.timers ? { tls, timers: opts.timers } : { tls }));
+      };
+      if (ocspMode === "off") return done();
+      checkStapledOcsp(socket, stapled, ocspMode, (opts.tls.now ?? Date.now)(), where).then(
+        done,
+        (e: Error) => {
+          socket.destroy();
+          reject(e);
+        },
+      );
     });
   });
 }

@@ -60,6 +60,11 @@ export interface TlsInfo {
    * EVCC by its vehicle certificate ([V2G20-2545]).
    */
   peerCertSha512?: string;
+  /**
+   * Client side, when OCSP stapling was asked for: "good" (a stapled response checked good) or "absent"
+   * (none stapled, accepted in "prefer" mode).
+   */
+  ocsp?: "good" | "absent";
 }
 
 /** A V2G transport connection (TCP, TLS or in-memory). */

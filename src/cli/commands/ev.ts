@@ -10,7 +10,8 @@
  * TLS: `--tls` with `--trust ROOT.pem` (the V2G root(s) to trust), or `--test-pki DIR` (DIR/v2g-root.pem
  * of the EVSE's `--test-pki DIR`). The EV refuses an SECC whose chain does not verify. `--tls-version 1.3|both`
  * offers ISO 15118-20 TLS 1.3 with the vehicle certificate (`--vehicle-cert/--vehicle-key`, or
- * DIR/iso20-vehicle-*.pem of the test PKI).
+ * DIR/iso20-vehicle-*.pem of the test PKI). `--ocsp require|prefer` asks for the SECC's OCSP staple and
+ * checks it ([V2G2-873]; link/tls-ocsp.ts).
  *
  * Plug & Charge (ISO 15118-2, `--payment contract --pki DIR`): the EV pays with the contract of
  * `--contract-store FILE_OR_DIR` when that holds a valid one, else with DIR's, else (`--install-contract`)
@@ -40,7 +41,7 @@ import { parseOptions } from "../errors.js";
 import { runEvHost } from "../live/ev-host.js";
 import { LIVE_PAUSE_MAX_S } from "../live/pause-plan.js";
 import { checkModeProtocols, openHostPcap, v2gCommonSchema } from "./evse.js";
-import { checkEvTlsOptions, evTlsConfig } from "./tls-options.js";
+import { checkEvTlsOptions, evTlsConfig, ocspModeSchema } from "./tls-options.js";
 
 const MAX_S2_DELAY_S = EV_MAX_S2_CLOSE_DELAY_MS / 1000;
 
@@ -65,6 +66,7 @@ export const evOptionsSchema = v2gCommonSchema
     trust: z.string().min(1).optional(),
     vehicleCert: z.string().min(1).optional(),
     vehicleKey: z.string().min(1).optional(),
+    ocsp: ocspModeSchema,
     sdpTarget: z.string().min(1).optional(),
     batteryKwh: z.coerce.number().min(1).max(300).default(75),
     soc: z.coerce.number().min(0).max(100).default(30),
@@ -272,6 +274,10 @@ export function registerEvCommand(program: Command): void {
     .option("--trust <file>", "V2G root certificate(s) to trust (PEM)")
     .option("--test-pki <dir>", "trust DIR/v2g-root.pem of the EVSE's --test-pki DIR")
     .option("--tls-keylog <file>", "append TLS secrets (NSS key log) for Wireshark")
+    .option(
+      "--ocsp <mode>",
+      "with --tls: OCSP stapling require, prefer or off (default): check the SECC leaf's status",
+    )
     .option("--no-slac", "skip SLAC (plain Ethernet / loopback)")
     .option("--modem <kind>", "PLC modem: none (plain Ethernet, default) or qca")
     .option("--cp <kind>", "pilot: sim (kept for compatibility; the pilot is the board's)")

@@ -10,7 +10,9 @@
  * writes a throwaway test PKI into DIR (tools/pki/make-test-pki.ts layout) unless one is there; give the
  * EV the same DIR (`nacs ev --tls --test-pki DIR`) so it trusts DIR/v2g-root.pem. `--tls-version 1.3|both`
  * serves ISO 15118-20 TLS 1.3 (tls-options.ts): `--tls13-cert/--tls13-key/--tls13-chain/--tls13-client-ca`, or
- * the -20 trees of the same test PKI (DIR/iso20-*.pem, added to an older DIR when missing).
+ * the -20 trees of the same test PKI (DIR/iso20-*.pem, added to an older DIR when missing). `--secc-chain DIR`
+ * (repeatable) adds a chain per V2G root for the EV's trusted_ca_keys, `--ocsp-staple FILE` an OCSP staple
+ * (tls-options.ts).
  *
  * ISO 15118-20: `--bidirectional` offers the BPT services (DC_BPT beside DC, AC_BPT beside AC; ISO 15118-20
  * digest §4.1), `--control scheduled,dynamic` the control modes offered as parameter sets (digest §4.3).
@@ -85,6 +87,8 @@ export const evseOptionsSchema = v2gCommonSchema
     tls13ClientCert: z
       .enum(["required", "optional"], { error: "must be required or optional" })
       .default("required"),
+    seccChain: z.array(z.string().min(1)).optional(),
+    ocspStaple: z.string().min(1).optional(),
     port: z.coerce.number().int().min(0).max(65535).optional(),
     maxPowerKw: z.coerce.number().positive().max(1000).default(150),
     maxCurrent: z.coerce.number().positive().max(1000).optional(),
@@ -255,6 +259,15 @@ export function registerEvseCommand(program: Command): void {
     .option("--tls13-client-cert <policy>", "TLS 1.3: required (default) or optional vehicle certificate")
     .option("--test-pki <dir>", "use (or create) a throwaway test PKI in DIR; give the EV the same DIR")
     .option("--tls-keylog <file>", "append TLS secrets (NSS key log) for Wireshark")
+    .option(
+      "--secc-chain <dir>",
+      "another SECC chain, anchored at DIR/v2g-root.pem (a nacs pki init or --test-pki DIR; repeatable): the EV's trusted_ca_keys picks one ([V2G2-871])",
+      (v: string, prev: string[] | undefined) => [...(prev ?? []), v],
+    )
+    .option(
+      "--ocsp-staple <file>",
+      "OCSP response (DER) stapled for the default chain's leaf (re-read on each request)",
+    )
     .option("--no-slac", "skip SLAC (plain Ethernet / loopback)")
     .option("--modem <kind>", "PLC modem: none (plain Ethernet, default) or qca")
     .option("--cp <kind>", "pilot: sim (kept for compatibility; the pilot is the board's)")

@@ -1,12 +1,17 @@
 /**
  * `nacs pki init DIR [--emaid E] [--pcid P] [--secc-id S] [--iso20] [--force] [--json]`: issue the ISO 15118-2
  * Plug & Charge test PKI (V2G root with CPO and CPS branches, MO and OEM trees) into DIR, with
- * `manifest.json`; with `--iso20` also the ISO 15118-20 set (the same trees with P-521 keys and
- * ecdsa-with-SHA512, [V2G20-2674]) into DIR/iso20 under the same names. `nacs pki show FILE [--json]`: print a certificate or a chain (PEM or DER) readably.
+ * `manifest.json` and the SECC leaf's OCSP response `secc-leaf.ocsp.der` (RFC 6960, one week); with `--iso20`
+ * also the ISO 15118-20 set (the same trees with P-521 keys and ecdsa-with-SHA512, [V2G20-2674]) into
+ * DIR/iso20 under the same names. `nacs pki ocsp DIR [--status good|revoked|unknown] [--days N] [--out FILE]`:
+ * issue a fresh OCSP response ([V2G2-876]: refreshed at least weekly), signed by DIR's CPO Sub-CA 2.
+ * `nacs pki show FILE [--json]`: print a certificate or a chain (PEM or DER) readably.
  * Existing files are kept unless `--force` (exit 2 naming the flag); bad identifiers exit 2 naming the
  * option; an unreadable certificate file is one line naming the file and the problem (exit 1).
  */
-import { readFileSync } from "node:fs";
+import { X509Certificate } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
 import type { CertificateInfo, ChainLink, PncManifest } from "../../link/pki/index.js";
@@ -20,6 +25,12 @@ export const pkiInitOptionsSchema = z.object({
   iso20: z.boolean().optional(),
   force: z.boolean().optional(),
   json: z.boolean().optional(),
+});
+/** Options of `nacs pki ocsp`. */
+export const pkiOcspOptionsSchema = z.object({
+  status: z.enum(["good", "revoked", "unknown"], { error: "must be good, revoked or unknown" }).optional(),
+  days: z.coerce.number().int().min(1, { error: "must be an integer ≥ 1" }).max(366).optional(),
+  out: z.string().optional(),
 });
 /** Options of `nacs pki show`. */
 export const pkiShowOptionsSchema = z.object({ json: z.boolean().optional() });
@@ -75,6 +86,8 @@ export async function runPkiInit(dir: string, opts: z.infer<typeof pkiInitOption
     if (e.kind === "certificate") return `  ${file.padEnd(26)} ${e.role.padEnd(14)} ${e.subject}`;
     if (e.kind === "chain")
       return `  ${file.padEnd(26)} ${e.role.padEnd(14)} chain ${e.certificates.join(" → ")} (anchor ${e.trustAnchor})`;
+    if (e.kind === "ocsp-response")
+      return `  ${file.padEnd(26)} ${e.role.padEnd(14)} OCSP response ${e.status}, signed by ${e.signer}, until ${e.nextUpdate}`;
     return `  ${file.padEnd(26)} ${e.role.padEnd(14)} private key (${e.format})`;
   });
   const id = manifest.identifiers;
@@ -82,6 +95,48 @@ export async function runPkiInit(dir: string, opts: z.infer<typeof pkiInitOption
     ? `ISO 15118-20 set (P-521, ecdsa-with-SHA512) written to ${pnc20Dir(dir)}: the same ${Object.keys(manifest20.files).length} files\n`
     : "";
   return `PnC test PKI written to ${dir}\n  eMAID ${id.emaid}  PCID ${id.pcid}  SECC ID ${id.seccId}\n${rows.join("\n")}\n  manifest.json\n${iso20}check a leaf: openssl verify -CAfile ${dir}/v2g-root.pem -untrusted ${dir}/secc-leaf.chain.pem ${dir}/secc-leaf.pem\n`;
+}
+
+/**
+ * Run `nacs pki ocsp`: the SECC leaf's OCSP response from DIR's `secc-leaf.pem`, signed with
+ * `cpo-sub-ca-2.key.pem`, into `--out` (default DIR/secc-leaf.ocsp.der, and its manifest entry).
+ */
+export async function runPkiOcsp(dir: string, opts: z.infer<typeof pkiOcspOptionsSchema>): Promise<string> {
+  const { PNC_MANIFEST_FILE, pncFileNames, pncOcspResponse, PkiError } = await loadPki();
+  const read = (f: string) => {
+    try {
+      return readFileSync(join(dir, f), "utf8");
+    } catch (err) {
+      throw new PkiError(
+        "io",
+        `${join(dir, f)}: cannot read (${(err as NodeJS.ErrnoException).code}); run nacs pki init ${dir} first`,
+        {
+          cause: err,
+        },
+      );
+    }
+  };
+  const der = (pem: string) => new Uint8Array(new X509Certificate(pem).raw);
+  const leaf = { certDer: der(read(pncFileNames("secc-leaf").cert)) };
+  const sub2 = pncFileNames("cpo-sub-ca-2");
+  const issuer = { certDer: der(read(sub2.cert)), keyPem: read(sub2.key) };
+  const r = pncOcspResponse(leaf, issuer, {
+    ...(opts.status ? { status: opts.status } : {}),
+    ...(opts.days ? { days: opts.days } : {}),
+  });
+  const file = opts.out ?? join(dir, pncFileNames("secc-leaf").ocsp);
+  try {
+    writeFileSync(file, r.der);
+    if (opts.out === undefined && existsSync(join(dir, PNC_MANIFEST_FILE))) {
+      const m = JSON.parse(read(PNC_MANIFEST_FILE)) as PncManifest;
+      m.files[pncFileNames("secc-leaf").ocsp] = r.entry;
+      writeFileSync(join(dir, PNC_MANIFEST_FILE), `${JSON.stringify(m, null, 2)}\n`);
+    }
+  } catch (err) {
+    throw new PkiError("io", `${file}: cannot write (${(err as Error).message})`, { cause: err });
+  }
+  const e = r.entry as Extract<PncManifest["files"][string], { kind: "ocsp-response" }>;
+  return `OCSP response for the SECC leaf written to ${file}: ${e.status}, signed by CPO Sub-CA 2, ${e.thisUpdate} → ${e.nextUpdate}\ncheck it: openssl ocsp -respin ${file} -issuer ${join(dir, sub2.cert)} -cert ${join(dir, "secc-leaf.pem")} -CAfile ${join(dir, "v2g-root.pem")} -verify_other ${join(dir, "secc-leaf.chain.pem")}\n`;
 }
 
 /** Run `nacs pki show`; returns the text to print. */
@@ -168,11 +223,13 @@ export function formatChain(links: readonly ChainLink[], infos: readonly Certifi
   return `chain\n${lines.join("\n")}\n${end}\n`;
 }
 
-/** Register `nacs pki` (init, show). */
+/** Register `nacs pki` (init, ocsp, show). */
 export function registerPkiCommand(program: Command): void {
   const pki = program
     .command("pki")
-    .description("ISO 15118-2 Plug & Charge test PKI: issue one (init) or read certificates (show)");
+    .description(
+      "ISO 15118-2 Plug & Charge test PKI: issue one (init), a fresh SECC OCSP response (ocsp), or read certificates (show)",
+    );
   pki
     .command("init")
     .description(
@@ -191,6 +248,19 @@ export function registerPkiCommand(program: Command): void {
     .action(async (dir: string, raw: Record<string, unknown>) => {
       const opts = parseOptions(pkiInitOptionsSchema, raw);
       process.stdout.write(await runPkiInit(dir, opts));
+    });
+  pki
+    .command("ocsp")
+    .description(
+      "issue the SECC leaf's OCSP response (RFC 6960, signed by CPO Sub-CA 2) from a pki init DIR; the SECC staples it",
+    )
+    .argument("<dir>", "a nacs pki init directory")
+    .option("--status <s>", "certificate status: good (default), revoked or unknown")
+    .option("--days <n>", "validity in days, thisUpdate → nextUpdate (default 7, [V2G2-876])")
+    .option("--out <file>", "write here instead of DIR/secc-leaf.ocsp.der (the manifest is then left alone)")
+    .action(async (dir: string, raw: Record<string, unknown>) => {
+      const opts = parseOptions(pkiOcspOptionsSchema, raw);
+      process.stdout.write(await runPkiOcsp(dir, opts));
     });
   pki
     .command("show")

@@ -1,13 +1,16 @@
 /**
  * Write an issued PnC PKI into a directory: `<role>.pem` and `<role>.key.pem` (PKCS#8) for every
  * certificate, `<leaf>.chain.pem` for each leaf (leaf, Sub-CA 2, Sub-CA 1: the order and content of the
- * wire chains, root never sent, [V2G2-871]), and `manifest.json` describing every file.
+ * wire chains, root never sent, [V2G2-871]), `secc-leaf.ocsp.der` (the SECC leaf's OCSP response, signed by
+ * CPO Sub-CA 2, valid {@link PNC_OCSP_VALIDITY_DAYS} days, [V2G2-876]) and `manifest.json` describing every
+ * file.
  */
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PkiError } from "./errors.js";
 import { describeCertificate } from "./inspect.js";
 import type { PncPki } from "./issuer.js";
+import { issueOcspResponse } from "./ocsp.js";
 import { chainRoles, PNC_PROFILES, type PncRole } from "./profiles.js";
 
 /** Name of the manifest file. */
@@ -26,7 +29,15 @@ export type ManifestEntry =
       sha256: string;
     }
   | { kind: "private-key"; role: PncRole; format: "PKCS#8 PEM"; algorithm: "EC P-256" | "EC P-521" }
-  | { kind: "chain"; role: PncRole; certificates: PncRole[]; trustAnchor: PncRole };
+  | { kind: "chain"; role: PncRole; certificates: PncRole[]; trustAnchor: PncRole }
+  | {
+      kind: "ocsp-response";
+      role: PncRole;
+      signer: PncRole;
+      status: "good" | "revoked" | "unknown";
+      thisUpdate: string;
+      nextUpdate: string;
+    };
 
 /** `manifest.json`. */
 export interface PncManifest {
@@ -41,7 +52,50 @@ export const pncFileNames = (role: PncRole) => ({
   cert: `${role}.pem`,
   key: `${role}.key.pem`,
   chain: `${role}.chain.pem`,
+  ocsp: `${role}.ocsp.der`,
 });
+
+/**
+ * Validity of the SECC leaf's OCSP response (nextUpdate − thisUpdate): a week, the refresh interval of
+ * [V2G2-876]; `nacs pki ocsp DIR` issues a fresh one.
+ */
+export const PNC_OCSP_VALIDITY_DAYS = 7;
+
+/** What {@link pncOcspResponse} states. */
+export interface PncOcspOptions {
+  status?: "good" | "revoked" | "unknown";
+  now?: Date;
+  days?: number;
+}
+
+/** The SECC leaf's OCSP response signed by its issuer CPO Sub-CA 2, and its manifest entry. */
+export function pncOcspResponse(
+  leaf: { certDer: Uint8Array },
+  issuer: { certDer: Uint8Array; keyPem: string },
+  o: PncOcspOptions = {},
+): { der: Uint8Array; entry: ManifestEntry } {
+  const now = o.now ?? new Date();
+  const thisUpdate = new Date(Math.floor(now.getTime() / 1000) * 1000 - 60_000);
+  const nextUpdate = new Date(thisUpdate.getTime() + (o.days ?? PNC_OCSP_VALIDITY_DAYS) * 86_400_000);
+  const status = o.status ?? "good";
+  const der = issueOcspResponse({
+    cert: leaf.certDer,
+    issuer: issuer.certDer,
+    signerKey: issuer.keyPem,
+    status,
+    thisUpdate,
+    nextUpdate,
+  });
+  const entry: ManifestEntry = {
+    kind: "ocsp-response",
+    role: "secc-leaf",
+    signer: "cpo-sub-ca-2",
+    status,
+    thisUpdate: thisUpdate.toISOString(),
+    nextUpdate: nextUpdate.toISOString(),
+  };
+  return { der, entry };
+}
 
 /** Every file {@link writePncPki} writes (the manifest last). */
 export function pncFileList(): string[] {
@@ -51,7 +105,7 @@ export function pncFileList(): string[] {
     out.push(f.cert, f.key);
     if (!p.ca) out.push(f.chain);
   }
-  out.push(PNC_MANIFEST_FILE);
+  out.push(pncFileNames("secc-leaf").ocsp, PNC_MANIFEST_FILE);
   return out;
 }
 
@@ -67,7 +121,7 @@ export async function writePncPki(dir: string, pki: PncPki, opts: { force?: bool
       `${dir}: already holds ${existing.slice(0, 3).join(", ")}${existing.length > 3 ? ` and ${existing.length - 3} more` : ""}`,
     );
   const files: Record<string, ManifestEntry> = {};
-  const writes: [string, string, number][] = [];
+  const writes: [string, string | Uint8Array, number][] = [];
   for (const p of PNC_PROFILES) {
     const issued = pki[p.role];
     const f = pncFileNames(p.role);
@@ -97,6 +151,13 @@ export async function writePncPki(dir: string, pki: PncPki, opts: { force?: bool
       writes.push([f.chain, sent.map((r) => pki[r].certPem).join(""), 0o644]);
     }
   }
+  const ocsp = pncOcspResponse(
+    { certDer: new Uint8Array(pki["secc-leaf"].cert.rawData) },
+    { certDer: new Uint8Array(pki["cpo-sub-ca-2"].cert.rawData), keyPem: pki["cpo-sub-ca-2"].keyPem },
+    opts.now ? { now: opts.now } : {},
+  );
+  files[pncFileNames("secc-leaf").ocsp] = ocsp.entry;
+  writes.push([pncFileNames("secc-leaf").ocsp, ocsp.der, 0o644]);
   const manifest: PncManifest = {
     generator: "nacs pki init",
     createdAt: (opts.now ?? new Date()).toISOString(),

@@ -15,9 +15,12 @@ export { PkiError, type PkiErrorCode } from "./errors.js";
 export {
   type ManifestEntry,
   PNC_MANIFEST_FILE,
+  PNC_OCSP_VALIDITY_DAYS,
   type PncManifest,
+  type PncOcspOptions,
   pncFileList,
   pncFileNames,
+  pncOcspResponse,
   writePncPki,
 } from "./files.js";
 export { checkEmaid, checkPcid, checkSeccId, EMAID_PATTERN, PCID_PATTERN } from "./identifiers.js";
@@ -39,6 +42,18 @@ export {
   type PncPkiOptions,
 } from "./issuer.js";
 export { loadPncMaterial, materialFromPki, type PncMaterial } from "./material.js";
+export {
+  checkOcspResponse,
+  issueOcspResponse,
+  OCSP_CLOCK_SKEW_MS,
+  OCSP_MAX_AGE_MS,
+  type OcspCheck,
+  OcspError,
+  type OcspErrorCode,
+  type OcspGood,
+  type OcspIssue,
+  ocspCertId,
+} from "./ocsp.js";
 export { loadEvccPnc, loadLocalCps, localCpsConfig, pemCertificates, pemPrivateScalar } from "./pnc-load.js";
 export * from "./profiles.js";
 export { loadPncProvisioning, type PncProvisioning, provisioningFromPki } from "./provisioning.js";
