@@ -39,7 +39,8 @@ export function v2gtpPayload(b: Uint8Array): { payloadType?: number; payload: Ui
 
 /** Candidate schemas, most likely first. */
 export function schemaCandidates(name: string, protocol: string | undefined, payloadType?: number) {
-  if (/^supportedAppProtocol/i.test(name) || payloadType === 0x8001) return ["apphand"] as V2gSchemaName[];
+  // 0x8001 carries every DIN / ISO-2 message (and the SAP handshake of all): the name tells the SAP apart
+  if (/^supportedAppProtocol/i.test(name)) return ["apphand"] as V2gSchemaName[];
   const bySet = payloadType !== undefined ? SET_BY_PAYLOAD_TYPE[payloadType] : undefined;
   if (bySet) return [bySet];
   const all: V2gSchemaName[] = ["din", "iso2", ...ISO20_SETS];
