@@ -49,6 +49,9 @@ test("msg decode: the session's protocol decides DIN vs ISO-2; the SAP handshake
   assert.ok(d.ok && d.schema === "din" && d.type === "SessionSetupReq");
   const i = decodeMsgHex(ISO2_HEX, "SessionSetupReq", "iso2");
   assert.ok(i.ok && i.schema === "iso2" && i.type === "SessionSetupReq");
+  // a wrong or missing protocol hint only changes the order tried
+  const w = decodeMsgHex(ISO2_HEX, "SessionSetupReq", "iso20");
+  assert.ok(w.ok && w.schema === "iso2");
   const s = decodeMsgHex(SAP_HEX, "supportedAppProtocolReq");
   assert.ok(s.ok && s.schema === "apphand");
   assert.equal(
