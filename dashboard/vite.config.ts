@@ -20,13 +20,16 @@ export default defineConfig(({ mode }) => {
     esbuild: { jsx: "automatic", jsxImportSource: "preact" },
     define: { __NACS_OFFLINE__: JSON.stringify(offline) },
     plugins: offline ? [viteSingleFile({ removeViteModuleLoader: true })] : [],
-    resolve: offline
-      ? {
-          alias: [
-            { find: /^\.\.\/capture\/runner\.js$/, replacement: `${root}src/capture/runner-inline.ts` },
-          ],
-        }
-      : {},
+    resolve: {
+      alias: [
+        // the core's TLS decryptor runs on a small node:crypto over @noble (src/shims)
+        { find: /^node:crypto$/, replacement: `${root}src/shims/node-crypto.ts` },
+        // one file: decode on the page's thread instead of in a worker file
+        ...(offline
+          ? [{ find: /^\.\.\/capture\/runner\.js$/, replacement: `${root}src/capture/runner-inline.ts` }]
+          : []),
+      ],
+    },
     worker: { format: "es" },
     build: {
       outDir,

@@ -55,7 +55,7 @@ function readFrames(buf: Buffer): [string[], Buffer, boolean] {
     if (buf.length - p < 4 + len) break;
     const mask = buf.subarray(p, p + 4);
     const data = Buffer.from(buf.subarray(p + 4, p + 4 + len));
-    for (let i = 0; i < data.length; i++) data[i]! ^= mask[i & 3];
+    for (let i = 0; i < data.length; i++) data[i] = data[i]! ^ mask[i & 3]!;
     off = p + 4 + len;
     if (op === 8) return [out, Buffer.alloc(0), true];
     if (op === 1) out.push(data.toString("utf8"));

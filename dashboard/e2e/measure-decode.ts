@@ -71,12 +71,14 @@ async function main(): Promise<void> {
       const wall = Date.now() - t0;
       const count = Number(await p.locator('[data-testid="message-count"]').textContent());
       const ms = await p.locator('[data-testid="decode-time"]').textContent();
+      const v2g = await p.locator('[data-testid="v2g-message-count"]').textContent();
       const where = (await p.locator('[data-testid="capture-summary"]').textContent())?.match(
         /\((worker|page)\)/,
       )?.[1];
       console.log(
         `  ${label}: decode ${ms} ms in the ${where}, ${wall} ms until shown; message-count ${count}` +
-          (count === node.events.length ? " = nacs decode --json lines" : ` ≠ ${node.events.length}`),
+          (count === node.events.length ? " = nacs decode --json lines" : ` ≠ ${node.events.length}`) +
+          `, ${v2g} V2G (${node.decoder.v2gMessages} in node)`,
       );
       await p.close();
     }

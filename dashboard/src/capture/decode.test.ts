@@ -44,6 +44,24 @@ test(
   },
 );
 
+const TLS = fileURLToPath(
+  new URL(
+    "../../../../shared/captures/dsV2Gshark/ISO-2_DC_PnC_TLS_Contract_DS5366_RiseV2G.pcapng",
+    import.meta.url,
+  ),
+);
+test(
+  "capture viewer: TLS decrypted with the secrets disclosed in the capture, as nacs decode does",
+  { skip: existsSync(TLS) ? false : "../shared/captures is not present" },
+  async () => {
+    const r = await decodeCaptureBytes(new Uint8Array(readFileSync(TLS)));
+    assert.equal(r.decoder.tlsConnections, 1);
+    assert.equal(r.decoder.v2gMessages, 190);
+    assert.equal(r.decoder.v2gErrors, 0);
+    assert.ok(r.events.some((e) => e.type === "PaymentDetailsReq" && e.tls));
+  },
+);
+
 test("capture viewer: sample values from DIN PhysicalValues with multipliers", () => {
   assert.deepEqual(
     sampleValues({

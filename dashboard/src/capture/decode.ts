@@ -1,8 +1,9 @@
 /**
  * Decoding a pcap/pcapng in the browser with the core capture reader, decoder and checker — the same
  * pipeline as `nacs decode FILE [--json] [--check]` — in chunks, yielding between them so the page (or the
- * worker's message loop) stays responsive. TLS sessions are reported as encrypted: the core's decryptor
- * needs node:crypto.
+ * worker's message loop) stays responsive. TLS sessions are decrypted with the key-log secrets given or
+ * disclosed in the capture by the core's TLS decryptor (in the browser build its `node:crypto` is the
+ * shim in ../shims/node-crypto.ts).
  */
 
 import { buildCheckReport, type CheckReport } from "../../../src/capture/check.js";
@@ -14,6 +15,7 @@ import {
   createCaptureReader,
 } from "../../../src/capture/index.js";
 import { KeyLog } from "../../../src/capture/keylog.js";
+import { createTlsDecryptor } from "../../../src/capture/node/tls-decrypt.js";
 
 /** Chunk fed to the reader between yields (bytes). */
 export const DECODE_CHUNK_BYTES = 64 * 1024;
@@ -48,7 +50,7 @@ export async function decodeCaptureBytes(
   const t0 = now();
   const keyLog = new KeyLog();
   const keyLogLines = opts.keyLogText ? keyLog.add(opts.keyLogText) : 0;
-  const decoder = createCaptureDecoder({ keyLog });
+  const decoder = createCaptureDecoder({ keyLog, tls: createTlsDecryptor });
   const reader = createCaptureReader();
   const events: CaptureEvent[] = [];
   const yieldFn = opts.yieldFn ?? defaultYield;

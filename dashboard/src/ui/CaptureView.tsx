@@ -70,8 +70,7 @@ export function CaptureView() {
             {loaded.name}: <b data-testid="message-count">{r.events.length}</b> messages and notices (
             <span data-testid="v2g-message-count">{r.decoder.v2gMessages}</span> V2G, {r.decoder.v2gErrors}{" "}
             not decoded, {r.decoder.sdp} SDP, {r.decoder.slac} SLAC), {r.decoder.packets} packets,{" "}
-            {r.decoder.connections} TCP connections ({r.decoder.tlsConnections} TLS
-            {r.decoder.tlsConnections > 0 ? ": not decrypted in the browser" : ""}) — decoded in{" "}
+            {r.decoder.connections} TCP connections ({r.decoder.tlsConnections} TLS) — decoded in{" "}
             <span data-testid="decode-time">{r.decodeMs.toFixed(0)}</span> ms ({r.where})
           </p>
           <Findings report={r.report} />
