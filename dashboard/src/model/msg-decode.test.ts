@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { appHandshake, din, iso2 } from "../../../src/codecs/index.js";
 import { bytesToHex } from "../../../src/exi/hex.js";
-import { decodeMsgHex, schemaCandidates, v2gtpPayload } from "./msg-decode.js";
+import { decodeMsgHex, negotiatedFamily, schemaCandidates, v2gtpPayload } from "./msg-decode.js";
 
 const setup = {
   V2G_Message: {
@@ -76,4 +76,47 @@ test("msg decode: bad bytes are reported naming the field, never thrown", () => 
   assert.ok(!r.ok && /^field bytes: /.test(r.error));
   const g = decodeMsgHex("FFFFFFFF", "SessionSetupReq", "din");
   assert.ok(!g.ok && /no schema decodes it/.test(g.error));
+});
+
+test("msg decode: the negotiated family from the recorded SAP handshake", () => {
+  const offer = (ns: string, id: number) =>
+    bytesToHex(
+      appHandshake.encodeDocument({
+        supportedAppProtocolReq: {
+          AppProtocol: [
+            {
+              ProtocolNamespace: "urn:din:70121:2012:MsgDef",
+              VersionNumberMajor: 2,
+              VersionNumberMinor: 0,
+              SchemaID: 1,
+              Priority: 2,
+            },
+            {
+              ProtocolNamespace: ns,
+              VersionNumberMajor: 2,
+              VersionNumberMinor: 0,
+              SchemaID: id,
+              Priority: 1,
+            },
+          ],
+        },
+      } as never),
+    );
+  const answer = (id: number) =>
+    bytesToHex(
+      appHandshake.encodeDocument({
+        supportedAppProtocolRes: { ResponseCode: "OK_SuccessfulNegotiation", SchemaID: id },
+      } as never),
+    );
+  const session = (req: string, res: string) => [
+    { name: "supportedAppProtocolReq", bytes: req },
+    { name: "supportedAppProtocolRes", bytes: res },
+    { name: "SessionSetupReq" },
+  ];
+  assert.equal(negotiatedFamily(session(offer("urn:iso:15118:2:2013:MsgDef", 7), answer(7))), "iso2");
+  assert.equal(negotiatedFamily(session(offer("urn:iso:15118:2:2013:MsgDef", 7), answer(1))), "din");
+  assert.equal(
+    negotiatedFamily([{ name: "supportedAppProtocolReq" }, { name: "supportedAppProtocolRes" }]),
+    undefined,
+  );
 });

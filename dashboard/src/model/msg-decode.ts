@@ -5,7 +5,7 @@
  * the ISO 15118-20 schema set by the V2GTP payload type (ISO 15118-20 Table 10), else the session's protocol
  * first and the others after it; the schema whose document is the named message wins.
  */
-import { codecOf, type V2gSchemaName } from "../../../src/capture/v2g-schema.js";
+import { codecOf, familyOfNamespace, type V2gSchemaName } from "../../../src/capture/v2g-schema.js";
 import { jsonReplacer } from "../../../src/codecs/index.js";
 import { hexToBytes } from "../../../src/exi/hex.js";
 
@@ -93,4 +93,23 @@ export function decodeMsgHex(hex: string, name: string, protocol?: string): MsgD
 /** Pretty JSON of a decoded message (bytes as hex, bigints as numbers, as `nacs decode --json` prints). */
 export function messageJson(message: unknown): string {
   return JSON.stringify(message, jsonReplacer, 2);
+}
+
+/**
+ * The protocol family a session negotiated, from its recorded supportedAppProtocol handshake (the request's
+ * AppProtocol list and the SchemaID of the response, ISO 15118-2 §8.2 / DIN 70121 §8.3), when both carry
+ * bytes; undefined otherwise.
+ */
+export function negotiatedFamily(msgs: readonly { name: string; bytes?: string }[]): string | undefined {
+  const req = msgs.find((m) => m.name === "supportedAppProtocolReq" && m.bytes);
+  const res = msgs.find((m) => m.name === "supportedAppProtocolRes" && m.bytes);
+  if (!req?.bytes || !res?.bytes) return undefined;
+  const q = decodeMsgHex(req.bytes, req.name);
+  const r = decodeMsgHex(res.bytes, res.name);
+  if (!q.ok || !r.ok) return undefined;
+  const id = (r.message as { SchemaID?: number }).SchemaID;
+  const offer = (q.message as { AppProtocol?: { ProtocolNamespace: string; SchemaID: number }[] })
+    .AppProtocol;
+  const ns = offer?.find((a) => a.SchemaID === id)?.ProtocolNamespace;
+  return ns === undefined ? undefined : familyOfNamespace(ns);
 }

@@ -1,11 +1,13 @@
 /** The selected message decoded with the core codecs (or as the capture decoder already decoded it). */
 import { useMemo } from "preact/hooks";
-import { decodeMsgHex, messageJson } from "../model/msg-decode.js";
+import { decodeMsgHex, messageJson, negotiatedFamily } from "../model/msg-decode.js";
 import type { SessionModel } from "../model/session-model.js";
 
 export function MessageDetail({ model, index }: { model: SessionModel; index: number | undefined }) {
   const m = index === undefined ? undefined : model.messages[index];
-  const protocol = typeof model.config?.protocol === "string" ? model.config.protocol : undefined;
+  // the protocol the session negotiated: the host's start config, else the recorded SAP handshake
+  const protocol =
+    typeof model.config?.protocol === "string" ? model.config.protocol : negotiatedFamily(model.messages);
   const body = useMemo(() => {
     if (!m) return undefined;
     if (m.decoded !== undefined) return { head: m.schema ?? "", text: messageJson(m.decoded) };
