@@ -26,12 +26,14 @@ export function CaptureView() {
   const [busy, setBusy] = useState("");
   const [error, setError] = useState("");
   const [loaded, setLoaded] = useState<Loaded | undefined>();
-  const open = async (f: File) => {
+  const [capture, setCapture] = useState<File | undefined>();
+  const open = async (f: File, keys = keyLog) => {
+    setCapture(f);
     setError("");
     setBusy(`reading ${f.name}`);
     try {
       const bytes = new Uint8Array(await f.arrayBuffer());
-      const result = await runDecode(bytes, keyLog?.text, (done, total) =>
+      const result = await runDecode(bytes, keys?.text, (done, total) =>
         setBusy(`decoding ${f.name}: ${Math.floor((done / total) * 100)} %`),
       );
       const model = applyEvents(createSessionModel(), captureToRecord(result.events));
@@ -50,12 +52,17 @@ export function CaptureView() {
         <FilePicker
           testid="capture-file"
           label="Drop a capture (.pcap, .pcapng, .dump) here or pick one "
-          onFile={open}
+          onFile={(f) => open(f)}
         />
         <FilePicker
           testid="keylog-file"
           label={keyLog ? `key log: ${keyLog.name} ` : "TLS key log (optional) "}
-          onFile={async (f) => setKeyLog({ name: f.name, text: await f.text() })}
+          onFile={async (f) => {
+            // a key log given after the capture decodes the capture again with it
+            const keys = { name: f.name, text: await f.text() };
+            setKeyLog(keys);
+            if (capture) await open(capture, keys);
+          }}
         />
       </div>
       {busy && <p data-testid="capture-busy">{busy}</p>}
