@@ -3,7 +3,8 @@
  * channel language as a `control` frame to the side that takes it; the host's answer is shown per line.
  */
 import { useState } from "preact/hooks";
-import { FAULT_NAMES, FAULTS } from "../../../src/sim/dc/faults.js";
+import { FAULT_NAMES, FAULTS, type FaultName } from "../../../src/sim/dc/faults.js";
+import { WORLD_FAULTS } from "../../../src/sim/dc/inject.js";
 import type { Role } from "../live/protocol.js";
 
 export interface ControlLog {
@@ -19,6 +20,16 @@ interface Props {
   log: ControlLog[];
   send(role: Role, line: string): void;
 }
+
+/**
+ * The fault catalogue (`nacs simulate --list-faults`), split into what a live host with the simulated
+ * board takes (hardware faults, the TCP drop, the emergency stop) and what only the simulator injects.
+ */
+const LIVE_FAULTS: readonly FaultName[] = [...WORLD_FAULTS, "tcp-drop"];
+const FAULT_GROUPS: readonly [string, readonly FaultName[]][] = [
+  ["live hosts (simulated board)", LIVE_FAULTS],
+  ["simulator only", FAULT_NAMES.filter((f) => !LIVE_FAULTS.includes(f))],
+];
 
 /** Control line for the charger power (kW); the host answers with an error if it does not take it. */
 export const CHARGER_POWER_WORD = "set_charger_kw";
@@ -57,10 +68,14 @@ export function ControlPanel({ roles, commands, log, send }: Props) {
       </div>
       <div class="row">
         <select data-testid="fault-select" value={fault} onChange={(e) => setFault(e.currentTarget.value)}>
-          {FAULT_NAMES.map((f) => (
-            <option key={f} value={f} title={FAULTS[f].description}>
-              {f}
-            </option>
+          {FAULT_GROUPS.map(([label, names]) => (
+            <optgroup key={label} label={label}>
+              {names.map((f) => (
+                <option key={f} value={f} title={FAULTS[f].description}>
+                  {f}
+                </option>
+              ))}
+            </optgroup>
           ))}
         </select>
         {btn("ctl-fault", "Inject fault", evse ?? either, `fault ${fault}`, "danger")}
