@@ -47,6 +47,7 @@ function drawBands(u: uPlot, model: SessionModel): void {
   ctx.font = `${LABEL_FONT_PX * dpr}px system-ui, sans-serif`;
   ctx.fillStyle = "#57606a";
   ctx.textBaseline = "top";
+  ctx.textAlign = "left"; // uPlot leaves the alignment of the last axis it drew
   const visible = bands.filter((b) => px(b.t1) > bbox.left && px(b.t0) < bbox.left + bbox.width);
   const labels = layoutPhaseLabels(
     visible.map((b) => ({ ...b, t0: Math.max(b.t0, u.posToVal(0, "x")) })),
