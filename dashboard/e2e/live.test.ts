@@ -53,3 +53,33 @@ test(
     }
   },
 );
+
+test(
+  "live view: reconnects when the host comes back, and starts the history afresh",
+  { skip: browserSkipReason("index.html") },
+  async () => {
+    let host = await startFakeHost(RECORD, { speed: 20 });
+    const port = Number(new URL(host.url).port);
+    const browser = await launch();
+    try {
+      const p = await browser.newPage();
+      await p.goto(host.url);
+      await p.waitForSelector('[data-testid="live-ended"]', { timeout: 15000 });
+      host.close();
+      await p.waitForFunction(
+        () => document.querySelector('[data-testid="connection-status"]')?.textContent === "closed",
+      );
+      const second = RECORD.split("\n").slice(0, 10).join("\n");
+      host = await startFakeHost(second, { port, speed: 20 });
+      await p.waitForFunction(
+        () => document.querySelector('[data-testid="message-list"]')?.getAttribute("data-count") === "5",
+        undefined,
+        { timeout: 15000 },
+      );
+      assert.equal(await p.locator('[data-testid="session-view"]').getAttribute("data-events"), "10");
+    } finally {
+      await browser.close();
+      host.close();
+    }
+  },
+);

@@ -7,7 +7,8 @@ import { type ControlLog, ControlPanel } from "./ControlPanel.js";
 import { SessionView } from "./SessionView.js";
 
 export function LiveView() {
-  const model = useRef(createSessionModel()).current;
+  const modelRef = useRef(createSessionModel());
+  const model = modelRef.current;
   const [version, setVersion] = useState(0);
   const [status, setStatus] = useState("connecting");
   const [ended, setEnded] = useState(false);
@@ -22,8 +23,13 @@ export function LiveView() {
 
   useEffect(() => {
     conn.current = connectLive(liveUrl(location), {
-      onHello: (h) => setHello(h),
-      onEvents: (events) => setVersion(applyEvents(model, events).version),
+      onHello: (h) => {
+        // every hello starts the history afresh (a reconnect gets it again)
+        if (modelRef.current.count > 0) modelRef.current = createSessionModel();
+        setEnded(false);
+        setHello(h);
+      },
+      onEvents: (events) => setVersion(applyEvents(modelRef.current, events).version),
       onEnd: () => setEnded(true),
       onResult: (r) =>
         setLog((l) =>
