@@ -42,7 +42,27 @@ test("phase labels: close phases go to further rows instead of piling up", () =>
   );
 });
 
-test("phase labels: no two labels of a row overlap (property)", () => {
+test("phase labels: a label at the right edge moves left instead of being cut off", () => {
+  const labels = layoutPhaseLabels(
+    [
+      { phase: "stopping", t0: 33.8, t1: 34.9 },
+      { phase: "ended", t0: 34.9, t1: 35 },
+    ],
+    (t) => t * 20,
+    (s) => s.length * 6,
+    4,
+    700,
+  );
+  assert.deepEqual(
+    labels.map((l) => [l.x, l.row]),
+    [
+      [652, 0],
+      [670, 1],
+    ],
+  );
+});
+
+test("phase labels: no two labels of a row overlap, none past the right edge (property)", () => {
   fc.assert(
     fc.property(
       fc.array(fc.tuple(fc.double({ min: 0, max: 1000, noNaN: true }), fc.string({ maxLength: 14 })), {

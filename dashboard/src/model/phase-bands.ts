@@ -31,18 +31,20 @@ export interface PlacedLabel {
 
 /**
  * Place one label per band: `toPx` maps time to pixels, `measure` gives a label's width, `gap` the
- * minimum space between labels of a row. Returns the labels with their row (0 = top).
+ * minimum space between labels of a row, `maxX` the right edge a label must not pass (a label near it is
+ * moved left). Returns the labels with their row (0 = top).
  */
 export function layoutPhaseLabels(
   bands: readonly PhaseBand[],
   toPx: (t: number) => number,
   measure: (text: string) => number,
   gap = 4,
+  maxX = Number.POSITIVE_INFINITY,
 ): PlacedLabel[] {
   const rowEnds: number[] = [];
   return bands.map((b) => {
-    const x = toPx(b.t0) + 2;
     const width = measure(b.phase);
+    const x = Math.min(toPx(b.t0) + 2, maxX - width);
     let row = rowEnds.findIndex((end) => end + gap <= x);
     if (row < 0) {
       row = rowEnds.length;

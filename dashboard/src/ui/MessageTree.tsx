@@ -1,27 +1,11 @@
 /** Decoded capture as a tree: layer / TCP connection → message → decoded fields (lazily rendered). */
-import { useState } from "preact/hooks";
-import { DIRECTION_LABELS } from "../../../src/capture/format.js";
 import type { CaptureEvent } from "../../../src/capture/index.js";
-import { messageJson } from "../model/msg-decode.js";
+import { MessageTreeLeaf } from "./MessageTreeLeaf.js";
 
 function groupKey(e: CaptureEvent): string {
   return e.conn !== undefined && (e.layer === "v2g" || e.layer === "tcp" || e.layer === "tls")
     ? `TCP connection #${e.conn}`
     : e.layer.toUpperCase();
-}
-
-function Leaf({ e }: { e: CaptureEvent }) {
-  const [open, setOpen] = useState(false);
-  return (
-    <details onToggle={(ev) => setOpen((ev.currentTarget as HTMLDetailsElement).open)}>
-      <summary>
-        {e.t.toFixed(3)} {DIRECTION_LABELS[e.from]} {e.schema ? `${e.schema} ` : ""}
-        {e.type}
-        {e.error ? ` !! ${e.error.message}` : ""}
-      </summary>
-      {open && <pre class="mono small">{messageJson(e.message ?? e.error ?? {})}</pre>}
-    </details>
-  );
 }
 
 export function MessageTree({ events }: { events: readonly CaptureEvent[] }) {
@@ -41,7 +25,7 @@ export function MessageTree({ events }: { events: readonly CaptureEvent[] }) {
           </summary>
           <div class="tree-body">
             {list.slice(0, 2000).map((e, i) => (
-              <Leaf key={i} e={e} />
+              <MessageTreeLeaf key={i} e={e} />
             ))}
             {list.length > 2000 && <p class="muted">… {list.length - 2000} more (see the timeline)</p>}
           </div>

@@ -54,6 +54,7 @@ function drawBands(u: uPlot, model: SessionModel): void {
     px,
     (s) => ctx.measureText(s).width,
     4 * dpr,
+    bbox.left + bbox.width,
   );
   for (const l of labels) ctx.fillText(l.text, l.x, bbox.top + 2 * dpr + l.row * (LABEL_FONT_PX + 2) * dpr);
   ctx.restore();
