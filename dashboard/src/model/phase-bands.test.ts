@@ -69,14 +69,17 @@ test("phase labels: no two labels of a row overlap, none past the right edge (pr
         maxLength: 40,
       }),
       fc.double({ min: 0.01, max: 50, noNaN: true }),
-      (marks, scale) => {
+      fc.double({ min: 200, max: 60000, noNaN: true }),
+      (marks, scale, maxX) => {
         const phases = marks.map(([t, phase]) => ({ t, phase })).sort((a, b) => a.t - b.t);
         const labels = layoutPhaseLabels(
           phaseBands(phases, 1000),
           (t) => t * scale,
           (s) => s.length * 7,
           4,
+          maxX,
         );
+        for (const l of labels) assert.ok(l.x + l.width <= maxX);
         for (let a = 0; a < labels.length; a++)
           for (let b = a + 1; b < labels.length; b++) {
             const p = labels[a]!;
