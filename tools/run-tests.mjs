@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs every *.test.ts under src/ and tools/ with node:test through tsx.
+// Runs every *.test.ts under src/, tools/, bench/ and dashboard/ with node:test through tsx.
 // Node 20's test runner takes no glob patterns, so we hand it the files.
 import { spawnSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
@@ -22,7 +22,7 @@ function find(dir, out) {
 }
 
 const filter = process.argv.slice(2);
-let files = [...find("src", []), ...find("tools", []), ...find("bench", [])].sort();
+let files = [...find("src", []), ...find("tools", []), ...find("bench", []), ...find("dashboard", [])].sort();
 if (filter.length > 0) files = files.filter((f) => filter.some((x) => f.includes(x)));
 if (files.length === 0) {
   console.error("run-tests: no test files found");
