@@ -9,6 +9,7 @@ import type { TlsServerConfig } from "../../link/index.js";
 import type { LinkLogger } from "../../link/logger.js";
 import type { EvseOptions, HostPcapFile } from "../commands/evse.js";
 import { tlsVersionLabel } from "../commands/tls-options.js";
+import { sharedTarget, startLiveUi, withUiRecord } from "../dashboard/live-ui.js";
 import { optionError } from "../errors.js";
 import { startOperator } from "../operator.js";
 import { openBoard } from "./board.js";
@@ -80,6 +81,8 @@ export async function runEvseHost(
     log,
   );
   const events = openEventsSink(o.events);
+  const ui = await startLiveUi(o, "evse");
+  const onRecord = withUiRecord(events ? (e) => events.write(e) : undefined, ui);
   const { slac, mac, close: closeSlac } = slacLink(o, pcap);
   const summaries: LiveSessionSummary[] = [];
   let done!: () => void;
@@ -133,7 +136,7 @@ export async function runEvseHost(
         ...(pcap ? { tap: pcap.recorder.tap } : {}),
         logger: log,
       },
-      ...(events ? { onRecord: (e) => events.write(e) } : {}),
+      ...(onRecord ? { onRecord } : {}),
       onSession(s) {
         summaries.push(s);
         progress.clear();
@@ -151,6 +154,7 @@ export async function runEvseHost(
     closeSlac();
     await board.close();
     events?.close();
+    await ui?.close();
     throw optionError(e, "--iface", o.iface, "cannot serve: ");
   }
   log.info(
@@ -168,12 +172,15 @@ export async function runEvseHost(
   const stopClearing = beforeStderrLog(() => progress.clear());
   const stopOperator = startOperator(
     process.stdin,
-    {
-      role: "evse",
-      push: (ev, at) => live.push(ev as never, at),
-      now: () => live.now(),
-      world: board.world,
-    },
+    sharedTarget(
+      {
+        role: "evse",
+        push: (ev, at) => live.push(ev as never, at),
+        now: () => live.now(),
+        world: board.world,
+      },
+      ui,
+    ),
     (line, r, at) => {
       if (r.ok) log.info({ line, receivedAtMs: at }, `evse: ${r.did}`);
       else process.stderr.write(`nacs evse: ${r.error}\n`);
@@ -199,6 +206,7 @@ export async function runEvseHost(
   closeSlac();
   await board.close();
   events?.close();
+  await ui?.close();
   return !boardLost && summaries.every(normalEnd) ? 0 : 1;
 }
 
