@@ -135,15 +135,20 @@ export const simulateOptionsSchema = z
 
 /** `--ui`, `--speed`, `--ui-linger`, `--ui-host`: the paced, in-process dashboard of a HLC session. */
 function checkUiOptions(
-  o: { realtime: boolean; transport: string; mode: string; hlc: boolean } & Partial<
-    Record<"ui" | "speed" | "uiLinger", number>
-  >,
+  o: {
+    realtime: boolean;
+    transport: string;
+    mode: string;
+    hlc: boolean;
+    uiHost?: string | undefined;
+  } & Partial<Record<"ui" | "speed" | "uiLinger", number>>,
   ctx: z.RefinementCtx,
 ): void {
   const issue = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
   if (o.ui === undefined) {
     if (o.speed !== undefined && !o.realtime) issue("speed", "needs --ui or --realtime (paced runs)");
     if (o.uiLinger !== undefined) issue("uiLinger", "needs --ui");
+    if (o.uiHost !== undefined) issue("uiHost", "needs --ui");
     return;
   }
   if (o.transport === "tcp") issue("ui", "cannot be combined with --transport tcp");

@@ -10,7 +10,13 @@ import { type OperatorResult, type OperatorTarget, runOperatorLine } from "../op
 import { APP_BUILD_HINT } from "./fallback-page.js";
 import { createEventHub, type EventHub } from "./hub.js";
 import type { ControlRole, DashboardCommand } from "./protocol.js";
-import { type ControlHandler, type DashboardServer, isLoopbackHost, startDashboardServer } from "./server.js";
+import {
+  type ControlHandler,
+  DASHBOARD_DEFAULT_HOST,
+  type DashboardServer,
+  isLoopbackHost,
+  startDashboardServer,
+} from "./server.js";
 
 /** The help text of the control words of each side, as the control channel's `help` prints it. */
 export function controlHelp(): Record<ControlRole, string> {
@@ -40,7 +46,8 @@ export interface HostUiOptions {
   command: DashboardCommand;
   roles: ControlRole[];
   port: number;
-  host: string;
+  /** Bind address (default loopback, {@link DASHBOARD_DEFAULT_HOST}). */
+  host?: string | undefined;
   /** Own control handler (else lines go to the attached targets). */
   control?: ControlHandler;
   appDir?: string;
@@ -54,6 +61,7 @@ export interface HostUiOptions {
  */
 export async function startHostUi(o: HostUiOptions): Promise<HostUi> {
   const say = o.say ?? ((l: string) => process.stderr.write(`${l}\n`));
+  const host = o.host ?? DASHBOARD_DEFAULT_HOST;
   const hub = createEventHub();
   const targets = new Map<ControlRole, OperatorTarget>();
   const control: ControlHandler =
@@ -73,22 +81,18 @@ export async function startHostUi(o: HostUiOptions): Promise<HostUi> {
       commands: controlHelp(),
       control,
       ...(o.appDir !== undefined && { appDir: o.appDir }),
-      host: o.host,
+      host,
       port: o.port,
     });
   } catch (e) {
     hub.close();
-    throw new UsageError(
-      `option --ui ${o.port}: cannot serve on ${o.host}: ${(e as Error).message}`,
-      "--ui",
-      {
-        cause: e,
-      },
-    );
+    throw new UsageError(`option --ui ${o.port}: cannot serve on ${host}: ${(e as Error).message}`, "--ui", {
+      cause: e,
+    });
   }
-  if (!isLoopbackHost(o.host))
+  if (!isLoopbackHost(host))
     say(
-      `nacs ${o.command}: warning: the dashboard listens on ${o.host}, not loopback: whoever reaches it sees the session and can send control lines`,
+      `nacs ${o.command}: warning: the dashboard listens on ${host}, not loopback: whoever reaches it sees the session and can send control lines`,
     );
   say(`nacs ${o.command}: dashboard at ${server.url}`);
   if (!server.appBuilt)

@@ -9,7 +9,7 @@ import { type HostUi, startHostUi } from "./host-ui.js";
 /** The `--ui` flags (validated). */
 export interface LiveUiOptions {
   ui?: number | undefined;
-  uiHost: string;
+  uiHost?: string | undefined;
 }
 
 /** Start the dashboard of a live host; null without `--ui`. */

@@ -21,7 +21,8 @@ export const uiPortSchema = z
 /** The zod fields of the dashboard flags (spread into a command's option schema). */
 export const uiOptionShape = {
   ui: uiPortSchema.optional(),
-  uiHost: z.string().min(1).default(DASHBOARD_DEFAULT_HOST),
+  /** Default {@link DASHBOARD_DEFAULT_HOST} (applied where the server starts: parsed options stay as given). */
+  uiHost: z.string().min(1).optional(),
 };
 
 /** `nacs simulate` only: after the session, keep serving this long (s) and exit; default until SIGINT. */

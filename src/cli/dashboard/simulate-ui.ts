@@ -12,7 +12,7 @@ import { runSimControlLine } from "./sim-control.js";
 /** The `--ui` flags of `nacs simulate` (validated). */
 export interface SimulateUiOptions {
   ui?: number | undefined;
-  uiHost: string;
+  uiHost?: string | undefined;
   uiLinger?: number | undefined;
   speed?: number | undefined;
 }
