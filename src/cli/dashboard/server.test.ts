@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import fc from "fast-check";
-import type { RecordEvent } from "../../link/host/record.js";
+import { parseNdjson, type RecordEvent } from "../../link/host/record.js";
 import { createEventHub } from "./hub.js";
 import { type DashboardServer, startDashboardServer } from "./server.js";
 import { connectFrames } from "./ws-client.js";
@@ -46,6 +46,10 @@ before(async () => {
   writeFileSync(join(app, "assets", "main-1.js"), "console.log(1)");
   writeFileSync(join(app, "assets", "main-1.css"), "body{}");
   writeFileSync(join(dir, "secret.txt"), "secret");
+  writeFileSync(
+    join(app, "offline.html"),
+    '<!doctype html><body><script id="nacs-record" type="application/x-ndjson"></script></body>',
+  );
   symlinkSync(join(dir, "secret.txt"), join(app, "assets", "link.txt"));
   hub.publish({ t: 0, type: "start", config: {} });
   hub.publish({ t: 0.5, type: "sample", v: 1, i: 2, p: 3, soc: 20 });
@@ -225,6 +229,15 @@ test("server: /ws from another site's page (Origin) and other upgrade paths are 
   ok.close();
 });
 
+test("server: /report.html is offline.html with the record so far (a one-file report)", async () => {
+  const r = await get(srv.port, "/report.html");
+  assert.equal(r.status, 200);
+  assert.equal(r.type, "text/html; charset=utf-8");
+  const text =
+    /<script id="nacs-record" type="application\/x-ndjson">([\s\S]*?)<\/script>/.exec(r.body)?.[1] ?? "";
+  assert.deepEqual(parseNdjson(text), hub.history());
+});
+
 test("server: without a built app, / serves the built-in page (how to build, raw stream)", async () => {
   const bare = await startDashboardServer({
     hub,
@@ -242,6 +255,7 @@ test("server: without a built app, / serves the built-in page (how to build, raw
     assert.match(r.body, /dashboard app is not built/);
     assert.match(r.body, /npm run build:dashboard/);
     assert.match(r.body, /new WebSocket/);
+    assert.equal((await get(bare.port, "/report.html")).status, 404);
     const info = JSON.parse((await get(bare.port, "/api/info")).body);
     assert.equal(info.live, false);
     assert.equal(info.command, "dashboard");

@@ -19,6 +19,7 @@ import {
   parseClientFrame,
   type ServerFrame,
 } from "./protocol.js";
+import { fillOfflineReport, ReportError } from "./report.js";
 import { contentTypeOf, defaultAppDir, packageVersion, resolveStatic } from "./static.js";
 
 /** Default port of `nacs dashboard` / `--ui` without a port. */
@@ -68,7 +69,7 @@ export async function startDashboardServer(o: DashboardServerOptions): Promise<D
   const info: DashboardInfo = { command: o.command, live: o.live, roles: o.roles, version: packageVersion() };
   const http = createServer((req, res) => {
     try {
-      serveHttp(req, res, appDir, info);
+      serveHttp(req, res, appDir, info, o.hub);
     } catch (e) {
       if (!res.headersSent)
         send(res, 500, "text/plain; charset=utf-8", `internal error: ${(e as Error).message}`);
@@ -107,9 +108,15 @@ export async function startDashboardServer(o: DashboardServerOptions): Promise<D
   };
 }
 
-function serveHttp(req: IncomingMessage, res: ServerResponse, appDir: string, info: DashboardInfo): void {
-  const r = answerHttp(req, appDir, info);
-  if (r.allow) res.setHeader("Allow", r.allow);
+function serveHttp(
+  req: IncomingMessage,
+  res: ServerResponse,
+  appDir: string,
+  info: DashboardInfo,
+  hub: EventHub,
+): void {
+  const r = answerHttp(req, appDir, info, hub);
+  for (const [k, v] of Object.entries(r.headers ?? {})) res.setHeader(k, v);
   send(res, r.code, r.type, r.body);
 }
 
@@ -118,19 +125,48 @@ function answerHttp(
   req: IncomingMessage,
   appDir: string,
   info: DashboardInfo,
-): { code: number; type: string; body: string | Buffer; allow?: string } {
+  hub: EventHub,
+): { code: number; type: string; body: string | Buffer; headers?: Record<string, string> } {
   const text = "text/plain; charset=utf-8";
   if (req.method !== "GET" && req.method !== "HEAD")
-    return { code: 405, type: text, body: "method not allowed: GET or HEAD only\n", allow: "GET, HEAD" };
+    return {
+      code: 405,
+      type: text,
+      body: "method not allowed: GET or HEAD only\n",
+      headers: { Allow: "GET, HEAD" },
+    };
   const path = (req.url ?? "/").split("?")[0] ?? "/";
   if (path === "/api/info")
     return { code: 200, type: "application/json; charset=utf-8", body: JSON.stringify(info) };
+  if (path === "/report.html") return report(appDir, info, hub);
   if ((path === "/" || path === "/index.html") && !existsSync(join(appDir, "index.html")))
     return { code: 200, type: "text/html; charset=utf-8", body: fallbackPage(appDir) };
   const r = resolveStatic(appDir, path === "/" ? "/index.html" : path);
   if (r.ok) return { code: 200, type: contentTypeOf(r.file), body: readFileSync(r.file) };
   const code = r.why === "not-found" ? 404 : r.why === "outside" ? 403 : 400;
   return { code, type: text, body: `${code === 404 ? "not found" : `refused (${r.why})`}: ${path}\n` };
+}
+
+/** `GET /report.html`: the app's offline.html with this host's record so far (a one-file report). */
+function report(
+  appDir: string,
+  info: DashboardInfo,
+  hub: EventHub,
+): { code: number; type: string; body: string; headers?: Record<string, string> } {
+  const file = join(appDir, "offline.html");
+  if (!existsSync(file))
+    return { code: 404, type: "text/plain; charset=utf-8", body: `no report: ${file} is not built\n` };
+  try {
+    return {
+      code: 200,
+      type: "text/html; charset=utf-8",
+      body: fillOfflineReport(readFileSync(file, "utf8"), hub.history()),
+      headers: { "Content-Disposition": `attachment; filename="nacs-${info.command}-report.html"` },
+    };
+  } catch (e) {
+    if (!(e instanceof ReportError)) throw e;
+    return { code: 500, type: "text/plain; charset=utf-8", body: `no report: ${e.message}\n` };
+  }
 }
 
 function send(res: ServerResponse, code: number, type: string, body: string | Buffer): void {
