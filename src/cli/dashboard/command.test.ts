@@ -29,6 +29,12 @@ test(
         const hello = await c.waitFor((f) => f.kind === "hello", WAIT_MS);
         assert.equal(hello.live, false);
         await c.waitFor((f) => f.kind === "end", WAIT_MS);
+        assert.deepEqual(
+          c.frames.map((f) => f.kind),
+          ["hello", "events", "end"],
+          "hello, the (empty) history, end",
+        );
+        assert.deepEqual(c.frames[1]?.events, []);
         c.send({ kind: "control", id: 3, role: "evse", line: "emergency_stop" });
         const r = await c.waitFor((f) => f.kind === "control-result", WAIT_MS);
         assert.equal(r.ok, false);

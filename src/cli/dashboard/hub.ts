@@ -11,8 +11,8 @@ import type { RecordEvent } from "../../link/host/record.js";
 
 /** Live batches go out at most this often (ms): the dashboard contract's 50 ms. */
 export const HUB_BATCH_MS = 50;
-/** History kept for subscribers that join late (events); beyond it the oldest are dropped, with a marker. */
-export const HUB_HISTORY_CAP = 500_000;
+/** History kept for subscribers that join late (events: hours of a charge loop); beyond it the oldest are dropped, with a marker. */
+export const HUB_HISTORY_CAP = 200_000;
 /** Events per history frame sent to a new subscriber. */
 export const HUB_HISTORY_FRAME = 5_000;
 

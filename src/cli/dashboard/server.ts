@@ -204,10 +204,23 @@ function onSocket(ws: WebSocket, o: DashboardServerOptions): void {
   };
   ws.on("error", () => ws.terminate());
   out({ kind: "hello", command: o.command, live: o.live, roles: o.roles, commands: o.commands });
+  // the history comes first, in one frame or more (an empty history is one empty frame), then any `end`
+  let sent = false;
+  let subscribing = true;
+  let endDue = false;
   const unsubscribe = o.hub.subscribe({
-    events: (events) => out({ kind: "events", events }),
-    end: () => out({ kind: "end" }),
+    events: (events) => {
+      sent = true;
+      out({ kind: "events", events });
+    },
+    end: () => {
+      if (subscribing) endDue = true;
+      else out({ kind: "end" });
+    },
   });
+  subscribing = false;
+  if (!sent) out({ kind: "events", events: [] });
+  if (endDue) out({ kind: "end" });
   ws.on("close", unsubscribe);
   ws.on("message", (data, isBinary) => {
     if (isBinary) return out({ kind: "error", error: "frame: must be a JSON text frame, not binary" });

@@ -2,10 +2,12 @@
  * Event-resolution `sample` records: besides the one every second, the simulator records a sample whenever
  * voltage / current / power / SOC / CP / an EV target moved, at most one per millisecond and a bounded
  * number per second — so an over-current trip's spike is in the record, with the EV's targets and the
- * EVSE's limits beside it.
+ * EVSE's limits beside it. V2G messages carry their EXI payload so a viewer can decode them.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { iso2 } from "../../codecs/index.js";
+import { hexToBytes } from "../../exi/hex.js";
 import type { RecordEvent } from "../record/types.js";
 import { SIM_RECORD_CHANGE_CAP_PER_S, SIM_RECORD_MIN_SPACING_MS } from "./constants.js";
 import { runDcSession } from "./session.js";
@@ -67,4 +69,18 @@ test("record: samples carry the EV's targets and the EVSE's limits; spacing ≥ 
   assert.ok(most <= SIM_RECORD_CHANGE_CAP_PER_S + 1, `${most} samples in one second`);
   // the current ramp is sampled finer than once a second
   assert.ok(most > 5, `at most ${most} samples in any second`);
+});
+
+test("record: every V2G message carries its EXI payload (hex), which decodes to the message it names", () => {
+  const { rec } = run();
+  const msgs = rec.filter((e) => e.type === "msg");
+  assert.ok(msgs.length > 20);
+  for (const m of msgs) {
+    assert.match(String(m.bytes), /^([0-9A-F]{2})+$/, `${m.name}: hex payload`);
+    assert.equal(m.dir, m.from === "evse" ? "tx" : "rx");
+    assert.equal(m.payloadType, 0x8001);
+    if (String(m.name).startsWith("supportedAppProtocol")) continue;
+    const body = iso2.decode(hexToBytes(String(m.bytes))).Body as Record<string, unknown>;
+    assert.ok(String(m.name) in body, `${m.name} decodes to ${Object.keys(body)}`);
+  }
 });
