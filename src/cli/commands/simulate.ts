@@ -123,11 +123,15 @@ export function formatSummary(r: AcSessionSummary, o: SimulateOptions): string {
 
 const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
 
-/** Run the session: accelerated in chunks (progress between them) or paced by the wall clock. */
+/**
+ * Run the session: accelerated in chunks (progress between them), paced by the wall clock, or by `pace`
+ * (`--ui`: the dashboard's pacing, the progress line drawn after each of its steps).
+ */
 async function runSession(
   session: AcSession | DcSession,
   o: SimulateOptions,
   progress: ((s: string) => void) | null,
+  pace?: (onTick: () => void) => Promise<void>,
 ) {
   let lastDraw = 0;
   const draw = (force = false) => {
@@ -139,7 +143,8 @@ async function runSession(
     const end = isBptServiceName(o.service) ? (o.minSoc ?? SIM_BPT_DEFAULT_MIN_SOC) : o.targetSoc;
     progress(`\r${progressLine(session.status(), o.soc, end)}\x1b[K`);
   };
-  if (o.realtime) {
+  if (pace) await pace(() => draw());
+  else if (o.realtime) {
     const t0 = Date.now();
     while (!session.done) {
       session.advance((Date.now() - t0) * (o.speed ?? 1));
@@ -300,8 +305,7 @@ async function runDc(o: SimulateOptions): Promise<void> {
     });
     const progress = process.stderr.isTTY && !o.json ? (s: string) => process.stderr.write(s) : null;
     if (carrier) await session.runAsync();
-    else if (ui) await ui.run(session);
-    else await runSession(session, o, progress);
+    else await runSession(session, o, progress, ui ? (tick) => ui.run(session, tick) : undefined);
     r = session.summary();
     if (carrier) r = { ...r, v2gTransport: { kind: "tcp", ...carrier.stats } };
     session.sim.record("summary", { summary: { ...r, events: r.events.length } });
