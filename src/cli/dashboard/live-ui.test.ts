@@ -83,3 +83,48 @@ test(
     }
   },
 );
+
+test(
+  "nacs ev --ui: the EV's control lines over /ws (set_target_soc), the EVSE's refused as on stdin",
+  { timeout: 3 * WAIT_MS },
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), "nacs-ev-ui-"));
+    const ev = spawnNacsPiped([
+      "ev",
+      "--iface",
+      "lo",
+      "--no-slac",
+      "--sdp-port",
+      randomSdpPort(),
+      "--board",
+      `sim:${join(dir, "world.sock")}`,
+      "--ui",
+      "0",
+    ]);
+    try {
+      const m = await waitForStderr(ev, /nacs ev: dashboard at http:\/\/127\.0\.0\.1:(\d+)\//, WAIT_MS);
+      const c = await connectFrames(`ws://127.0.0.1:${m[1]}/ws`);
+      try {
+        const hello = await c.waitFor((f) => f.kind === "hello", WAIT_MS);
+        assert.deepEqual([hello.command, hello.roles], ["ev", ["ev"]]);
+        // until the host has attached its control target (after its network is up) the answer says so
+        let r: Record<string, unknown> = {};
+        for (let id = 1, until = Date.now() + WAIT_MS; ; id++) {
+          c.send({ kind: "control", id, role: "ev", line: "set_target_soc 90" });
+          r = await c.waitFor((f) => f.id === id, WAIT_MS);
+          if (!/not ready/.test(String(r.error)) || Date.now() > until) break;
+          await new Promise((res) => setTimeout(res, 100));
+        }
+        assert.deepEqual([r.ok, r.did], [true, "target SOC 90 %"]);
+        c.send({ kind: "control", id: 1000, role: "ev", line: "emergency_stop" });
+        const refused = await c.waitFor((f) => f.id === 1000, WAIT_MS);
+        assert.equal(refused.error, "emergency_stop: the emergency-stop button is the EVSE's");
+      } finally {
+        c.close();
+      }
+    } finally {
+      await stopProcs([ev]);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);
