@@ -37,6 +37,7 @@ import { EV_PROFILE_NAMES, evProfileProblem } from "../../ev/profiles.js";
 import { isLoopback, stderrLogger } from "../../link/host/cli-support.js";
 import { findLinkLocalAddress } from "../../link/iface.js";
 import { EVCC_CONTRACT_RENEW_DAYS } from "../../v2g/pnc/installed-contract.js";
+import { addUiOptions } from "../dashboard/options.js";
 import { parseOptions } from "../errors.js";
 import { runEvHost } from "../live/ev-host.js";
 import { LIVE_PAUSE_MAX_S } from "../live/pause-plan.js";
@@ -221,8 +222,7 @@ export async function runEv(o: EvOptions): Promise<number> {
 
 /** Register `nacs ev`. */
 export function registerEvCommand(program: Command): void {
-  program
-    .command("ev")
+  addUiOptions(program.command("ev"))
     .description("run our EV (EVCC) against any EVSE on a network interface: SLAC, SDP, V2G session")
     .option("--iface <name>", "network interface (lo: loopback, SDP to ::1, needs --no-slac)")
     .option(

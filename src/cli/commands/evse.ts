@@ -27,6 +27,7 @@ import type { Command } from "commander";
 import { z } from "zod";
 import { isLoopback, LOG_LEVELS, stderrLogger } from "../../link/host/cli-support.js";
 import { SDP_SERVER_PORT, type V2gProtocol } from "../../v2g/index.js";
+import { addUiOptions, uiOptionShape } from "../dashboard/options.js";
 import { parseOptions, UsageError } from "../errors.js";
 import { runEvseHost } from "../live/evse-host.js";
 import { createHostPcapRecorder, type HostPcapRecorder } from "../record-pcap.js";
@@ -62,6 +63,7 @@ export const v2gCommonSchema = z.object({
   json: z.boolean().default(false),
   logLevel: z.enum(LOG_LEVELS).default("warn"),
   pcap: z.string().min(1).optional(),
+  ...uiOptionShape,
 });
 
 /** `--mode ac` needs ISO 15118-2 or ISO 15118-20 (DIN 70121 is DC only). */
@@ -235,8 +237,7 @@ export async function runEvse(o: EvseOptions): Promise<number> {
 
 /** Register `nacs evse`. */
 export function registerEvseCommand(program: Command): void {
-  program
-    .command("evse")
+  addUiOptions(program.command("evse"))
     .description("run our EVSE (SECC) against any EV on a network interface: SLAC, SDP, V2G session")
     .option("--iface <name>", "network interface (lo: loopback on ::1, needs --no-slac)")
     .option(

@@ -1,5 +1,6 @@
 /** Registers every `nacs` sub-command. Add one line per command file. */
 import type { Command } from "commander";
+import { registerDashboardCommand } from "../dashboard/command.js";
 import { registerBoardSimCommand } from "./board-sim.js";
 import { registerConnectorsCommand } from "./connectors.js";
 import { registerDecodeCommand } from "./decode.js";
@@ -19,4 +20,5 @@ export function registerCommands(_program: Command): void {
   registerEvCommand(_program);
   registerBoardSimCommand(_program);
   registerPkiCommand(_program);
+  registerDashboardCommand(_program);
 }

@@ -14,6 +14,7 @@ import {
   SIM_BPT_DEFAULT_MIN_SOC,
 } from "../../sim/dc/index.js";
 import { scenarioKindOf } from "../../sim/scenario/index.js";
+import { uiLingerShape, uiOptionShape } from "../dashboard/options.js";
 import { parseOptions } from "../errors.js";
 import { checkIso20Service, impliedByService, SIM_BPT_DEFAULT_START_SOC } from "./simulate-iso20.js";
 
@@ -60,8 +61,12 @@ export const simulateOptionsSchema = z
     pcap: z.string().min(1).optional(),
     record: z.union([z.string().min(1), z.boolean()]).default(true),
     outDir: z.string().min(1).default("nacs-out"),
+    ...uiOptionShape,
+    ...uiLingerShape,
+    speed: z.coerce.number().min(0.01).max(100_000).optional(),
   })
   .superRefine((o, ctx) => {
+    checkUiOptions(o, ctx);
     if (o.transport === "tcp" && o.realtime)
       ctx.addIssue({
         code: "custom",
@@ -127,6 +132,29 @@ export const simulateOptionsSchema = z
       });
     }
   });
+
+/** `--ui`, `--speed`, `--ui-linger`, `--ui-host`: the paced, in-process dashboard of a HLC session. */
+function checkUiOptions(
+  o: {
+    realtime: boolean;
+    transport: string;
+    mode: string;
+    hlc: boolean;
+    uiHost?: string | undefined;
+  } & Partial<Record<"ui" | "speed" | "uiLinger", number>>,
+  ctx: z.RefinementCtx,
+): void {
+  const issue = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
+  if (o.ui === undefined) {
+    if (o.speed !== undefined && !o.realtime) issue("speed", "needs --ui or --realtime (paced runs)");
+    if (o.uiLinger !== undefined) issue("uiLinger", "needs --ui");
+    if (o.uiHost !== undefined) issue("uiHost", "needs --ui");
+    return;
+  }
+  if (o.transport === "tcp") issue("ui", "cannot be combined with --transport tcp");
+  if (o.realtime) issue("ui", "paces the run itself: drop --realtime (use --speed N)");
+  if (o.mode === "ac" && !o.hlc) issue("ui", "needs high-level communication (DC, or --mode ac --hlc)");
+}
 
 /** Validated options of `nacs simulate`. */
 export type SimulateOptions = z.infer<typeof simulateOptionsSchema>;

@@ -36,6 +36,8 @@ import {
   scenarioKindOf,
 } from "../../sim/scenario/index.js";
 import { AcSession, type AcSessionSummary } from "../../sim/session.js";
+import { addUiOptions } from "../dashboard/options.js";
+import { startSimulateUi } from "../dashboard/simulate-ui.js";
 import { ensureDir } from "../ensure-dir.js";
 import { UsageError } from "../errors.js";
 import { createPcapRecorder, type PcapRecorder } from "../record-pcap.js";
@@ -122,11 +124,15 @@ export function formatSummary(r: AcSessionSummary, o: SimulateOptions): string {
 
 const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
 
-/** Run the session: accelerated in chunks (progress between them) or paced by the wall clock. */
+/**
+ * Run the session: accelerated in chunks (progress between them), paced by the wall clock, or by `pace`
+ * (`--ui`: the dashboard's pacing, the progress line drawn after each of its steps).
+ */
 async function runSession(
   session: AcSession | DcSession,
   o: SimulateOptions,
   progress: ((s: string) => void) | null,
+  pace?: (onTick: () => void) => Promise<void>,
 ) {
   let lastDraw = 0;
   const draw = (force = false) => {
@@ -138,10 +144,11 @@ async function runSession(
     const end = isBptServiceName(o.service) ? (o.minSoc ?? SIM_BPT_DEFAULT_MIN_SOC) : o.targetSoc;
     progress(`\r${progressLine(session.status(), o.soc, end)}\x1b[K`);
   };
-  if (o.realtime) {
+  if (pace) await pace(() => draw());
+  else if (o.realtime) {
     const t0 = Date.now();
     while (!session.done) {
-      session.advance(Date.now() - t0);
+      session.advance((Date.now() - t0) * (o.speed ?? 1));
       draw();
       await sleep(100);
     }
@@ -295,8 +302,10 @@ async function runDc(o: SimulateOptions): Promise<void> {
     ensureDir(dirname(paths.record), typeof o.record === "string" ? "--record" : "--out-dir");
     fd = openSync(paths.record, "w");
   }
+  const ui = await startSimulateUi(o);
   const onRecord = (e: RecordEvent) => {
     if (fd !== null) writeSync(fd, ndjsonLine(e));
+    ui?.record(e);
     if (e.type !== "msg" && e.type !== "log") kept.push(e);
   };
   let r: DcSessionSummary;
@@ -310,7 +319,7 @@ async function runDc(o: SimulateOptions): Promise<void> {
     });
     const progress = process.stderr.isTTY && !o.json ? (s: string) => process.stderr.write(s) : null;
     if (carrier) await session.runAsync();
-    else await runSession(session, o, progress);
+    else await runSession(session, o, progress, ui ? (tick) => ui.run(session, tick) : undefined);
     r = session.summary();
     if (carrier) r = { ...r, v2gTransport: { kind: "tcp", ...carrier.stats } };
     session.sim.record("summary", { summary: { ...r, events: r.events.length } });
@@ -319,6 +328,17 @@ async function runDc(o: SimulateOptions): Promise<void> {
     if (pcapFd !== null) closeSync(pcapFd);
     await carrier?.close();
   }
+  printDcResult(o, r, { paths, pcap, kept });
+  await ui?.linger();
+}
+
+/** The plot file, then the summary (or the `--json` object) of a DC / HLC session. */
+function printDcResult(
+  o: SimulateOptions,
+  r: DcSessionSummary,
+  out: { paths: { record: string; plot: string } | null; pcap: PcapRecorder | null; kept: RecordEvent[] },
+): void {
+  const { paths, pcap, kept } = out;
   if (paths) {
     const line = `${r.stopReason}; ${(r.energyDeliveredWh / 1000).toFixed(2)} kWh in ${formatDuration(r.durationS)}; SOC ${r.socStart} → ${r.socEnd.toFixed(1)} %; peak ${(r.peakPowerW / 1000).toFixed(1)} kW; ${r.protocol}`;
     writeFileSync(paths.plot, plotHtml(kept, "nacs simulate: J3400 DC session", line));
@@ -347,8 +367,9 @@ async function runDc(o: SimulateOptions): Promise<void> {
 
 /** Register `nacs simulate`. */
 export function registerSimulateCommand(program: Command): void {
-  program
-    .command("simulate")
+  const cmd = program.command("simulate");
+  addUiOptions(cmd);
+  cmd
     .description(
       "run a simulated J3400 charging session (DC by default, --mode ac for basic AC) in virtual time",
     )
@@ -414,7 +435,12 @@ export function registerSimulateCommand(program: Command): void {
       "--ev-profile <name>",
       "DC: a real car's wire behaviour: default or tesla (DIN, Tesla SAP offer, …)",
     )
-    .option("--realtime", "pace the simulation by the wall clock")
+    .option("--realtime", "pace the simulation by the wall clock (× --speed)")
+    .option("--speed <n>", "with --ui or --realtime: virtual time runs N× the wall clock (default 1)")
+    .option(
+      "--ui-linger <seconds>",
+      "with --ui: after the session, keep serving this long and exit (default: until Ctrl-C)",
+    )
     .option("--json", "print one JSON object instead of the summary")
     .action(async (raw: Record<string, unknown>) => {
       const o = parseSimulateOptions(raw);

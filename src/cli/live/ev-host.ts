@@ -7,6 +7,7 @@ import type { TlsClientConfig } from "../../link/index.js";
 import type { LinkLogger } from "../../link/logger.js";
 import type { EvOptions } from "../commands/ev.js";
 import type { HostPcapFile } from "../commands/evse.js";
+import { sharedTarget, startLiveUi, withUiRecord } from "../dashboard/live-ui.js";
 import { optionError } from "../errors.js";
 import { startOperator } from "../operator.js";
 import { openBoard } from "./board.js";
@@ -61,6 +62,8 @@ export async function runEvHost(
     log,
   );
   const events = openEventsSink(o.events);
+  const ui = await startLiveUi(o, "ev");
+  const onRecord = withUiRecord(events ? (e) => events.write(e) : undefined, ui);
   const { slac, mac, close: closeSlac } = slacLink(o, pcap);
   let live: Awaited<ReturnType<typeof startLiveEv>> | undefined;
   const plan = createPausePlan(
@@ -110,7 +113,7 @@ export async function runEvHost(
         ...(pcap ? { tap: pcap.recorder.tap } : {}),
         logger: log,
       },
-      ...(events ? { onRecord: (e) => events.write(e) } : {}),
+      ...(onRecord ? { onRecord } : {}),
       onPhase: (p) => plan.onEvPhase(p),
       onSessionPhase: (p) => {
         plan.onSessionPhase(p);
@@ -125,11 +128,12 @@ export async function runEvHost(
     closeSlac();
     await board.close();
     events?.close();
+    await ui?.close();
     throw optionError(e, "--iface", o.iface);
   }
   const stopOperator = startOperator(
     process.stdin,
-    { role: "ev", push: (ev) => live.push(ev as never), world: board.world },
+    sharedTarget({ role: "ev", push: (ev) => live.push(ev as never), world: board.world }, ui),
     (line, r) => {
       if (r.ok) log.info({ line }, `ev: ${r.did}`);
       else process.stderr.write(`nacs ev: ${r.error}\n`);
@@ -168,5 +172,6 @@ export async function runEvHost(
   closeSlac();
   await board.close();
   events?.close();
+  await ui?.close();
   return normalEnd(s) ? 0 : 1;
 }

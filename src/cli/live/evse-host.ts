@@ -5,11 +5,13 @@ import { EV_NORMAL_STOP_REASONS } from "../../link/host/live-ev.js";
 import { startLiveEvse } from "../../link/host/live-evse.js";
 import type { LiveSessionSummary } from "../../link/host/live-session.js";
 import { formatConnectionTally } from "../../link/host/network/index.js";
+import type { RecordEvent } from "../../link/host/record.js";
 import type { TlsServerConfig } from "../../link/index.js";
 import type { LinkLogger } from "../../link/logger.js";
 import { ISO2_SCHEDULE_DURATION_S } from "../../v2g/iso2/secc/charge-parameter-discovery.js";
 import type { EvseOptions, HostPcapFile } from "../commands/evse.js";
 import { tlsVersionLabel } from "../commands/tls-options.js";
+import { sharedTarget, startLiveUi, withUiRecord } from "../dashboard/live-ui.js";
 import { optionError } from "../errors.js";
 import { startOperator } from "../operator.js";
 import { openBoard } from "./board.js";
@@ -95,6 +97,8 @@ export async function runEvseHost(
     log,
   );
   const events = openEventsSink(o.events);
+  const ui = await startLiveUi(o, "evse");
+  const onRecord = withUiRecord(events ? (e) => events.write(e) : undefined, ui);
   const { slac, mac, close: closeSlac } = slacLink(o, pcap);
   const summaries: LiveSessionSummary[] = [];
   let done!: () => void;
@@ -151,10 +155,10 @@ export async function runEvseHost(
         ...(pcap ? { tap: pcap.recorder.tap } : {}),
         logger: log,
       },
-      ...(events || cps
+      ...(onRecord || cps
         ? {
-            onRecord: (e) => {
-              events?.write(e);
+            onRecord: (e: RecordEvent) => {
+              onRecord?.(e);
               // the SECC starts afresh once the EV has gone: note the contract while the session runs
               if (e.type === "msg") paid = live?.host.state().secc.payment?.contract ?? paid;
             },
@@ -186,6 +190,7 @@ export async function runEvseHost(
     closeSlac();
     await board.close();
     events?.close();
+    await ui?.close();
     throw optionError(e, "--iface", o.iface, "cannot serve: ");
   }
   log.info(
@@ -203,12 +208,15 @@ export async function runEvseHost(
   const stopClearing = beforeStderrLog(() => progress.clear());
   const stopOperator = startOperator(
     process.stdin,
-    {
-      role: "evse",
-      push: (ev, at) => live.push(ev as never, at),
-      now: () => live.now(),
-      world: board.world,
-    },
+    sharedTarget(
+      {
+        role: "evse",
+        push: (ev, at) => live.push(ev as never, at),
+        now: () => live.now(),
+        world: board.world,
+      },
+      ui,
+    ),
     (line, r, at) => {
       if (r.ok) log.info({ line, receivedAtMs: at }, `evse: ${r.did}`);
       else process.stderr.write(`nacs evse: ${r.error}\n`);
@@ -234,6 +242,7 @@ export async function runEvseHost(
   closeSlac();
   await board.close();
   events?.close();
+  await ui?.close();
   return !boardLost && summaries.every(normalEnd) ? 0 : 1;
 }
 

@@ -3,8 +3,12 @@
  * line. Every event has `t` (seconds since the host started: virtual in the simulator, wall clock live) and
  * `type`; the other fields depend on the type:
  *   start {config} · phase {phase} · cp {state} · duty {duty} · contactor {side, closed} · s2 {closed}
- *   lock {locked} · msg {dir, name, bytes} · sample {v, i, p, soc, cp} · fault {name} · trip {fault, reason,
- *   detail} · off {fault, latencyMs, inputToOffMs?} · stop {side, reason} · log {side, level, msg} · summary {summary}.
+ *   lock {locked} · msg {dir, name, bytes?, from?, payloadType?} · sample {v, i, p, soc, cp, evTargetV?,
+ *   evTargetA?, evseMaxA?, evseMaxW?} · fault {name} · trip {fault, reason, detail} · off {fault, latencyMs,
+ *   inputToOffMs?} · stop {side, reason} · log {side, level, msg} · summary {summary}.
+ * The simulator writes `bytes` (the V2GTP payload, hex), `from` and `payloadType` on every `msg`, and a
+ * `sample` at event resolution (whenever a value moved) besides the one per second; the live hosts write
+ * `msg {dir, name}`.
  */
 
 /** Record event types. */

@@ -23,6 +23,17 @@ export const SIM_FAST_SAMPLE_MS = 1;
 export const SIM_SLOW_SAMPLE_MS = 10;
 /** A `sample` record event (V, I, P, SOC, CP) every this many ms of virtual time. */
 export const SIM_RECORD_SAMPLE_MS = 1_000;
+/**
+ * Event-resolution `sample` records between the 1 s ones (design choice, D): one whenever a value moved at
+ * least this much since the last sample — voltage (V), current (A), power (W), SOC (%), an EV target
+ * (V / A) — or the CP state changed, at most one per {@link SIM_RECORD_MIN_SPACING_MS} and at most
+ * {@link SIM_RECORD_CHANGE_CAP_PER_S} per second of virtual time, so a trip's spike is in the record.
+ */
+export const SIM_RECORD_CHANGE_STEP = Object.freeze({ v: 2, i: 2, p: 1_000, soc: 0.5 });
+/** Least spacing of two change samples (ms of virtual time). */
+export const SIM_RECORD_MIN_SPACING_MS = 1;
+/** Most change samples in one second of virtual time. */
+export const SIM_RECORD_CHANGE_CAP_PER_S = 500;
 /** Current changes smaller than this (A) are not put in the timeline, except to or from zero. */
 export const SIM_DC_TRACE_CURRENT_STEP_A = 25;
 /** PLC coupling between EV and EVSE on the in-memory medium (dB). Design choice (D), inside 40 dB. */

@@ -13,6 +13,7 @@ import {
 } from "../../ev/dc/index.js";
 import { type EvseDcEffect, type EvseDcEvent, type EvseDcState, initialEvseDc } from "../../evse/dc/index.js";
 import { SAFETY_CONTACTOR_OPEN_MAX_A } from "../../evse/safety/index.js";
+import { bytesToHex } from "../../exi/hex.js";
 import {
   createEvHost,
   createEvseHost,
@@ -224,7 +225,7 @@ export class Controllers {
         break;
       case "v2g-send":
         if (now >= this.evseMutedFromMs) break;
-        this.count(f.name);
+        this.count(f.name, "evse", f.payloadType, f.bytes);
         this.send("ev", f.payloadType, f.bytes);
         break;
       case "v2g-close":
@@ -314,14 +315,14 @@ export class Controllers {
         sim.post(now + 2 * L, { k: "to-ev", ev: { kind: "v2g-connected", tMs: 0 } });
         break;
       case "v2g-send": {
-        this.count(f.name);
-        this.notePhase(f.name);
         let bytes = f.bytes;
         if (this.corruptNextEvMessage) {
           this.corruptNextEvMessage = false;
           bytes = MALFORMED_EXI;
           sim.record("log", { side: "sim", level: "warn", msg: `${f.name} replaced by malformed EXI` });
         }
+        this.count(f.name, "ev", f.payloadType, bytes);
+        this.notePhase(f.name);
         this.send("evse", f.payloadType, bytes);
         break;
       }
@@ -356,9 +357,20 @@ export class Controllers {
     this.sim.setPhase(dcPhaseAfter(this.sim.phase, name));
   }
 
-  private count(name: string): void {
+  /**
+   * Count a V2G message and record it: `dir` as the EVSE sees it (as `nacs evse --events` writes it), `from`
+   * the sender, `payloadType` and `bytes` (hex) the V2GTP payload type and payload — the EXI stream as sent
+   * (ISO 15118-2 §7.8.3, DIN 70121 §8.7.3), so a viewer can decode it with the codecs.
+   */
+  private count(name: string, from: "evse" | "ev", payloadType: number, bytes: Uint8Array): void {
     this.messages[name] = (this.messages[name] ?? 0) + 1;
-    this.sim.record("msg", { name });
+    this.sim.record("msg", {
+      dir: from === "evse" ? "tx" : "rx",
+      from,
+      name,
+      payloadType,
+      bytes: bytesToHex(bytes),
+    });
   }
 
   private transmit(from: "evse" | "ev", frame: SlacFrame): void {

@@ -102,6 +102,8 @@ export class DcSim {
       record: (type, fields) => this.record(type, fields),
       measureHint: () => this.measureHint(),
       onNote: (n) => this.onWorldNote(n),
+      changeSamples: true,
+      sampleExtras: () => this.sampleExtras(),
       ...(cfg.evse.pins === "ac" && {
         ac: { supplyV: cfg.evse.ac.nominalVoltageV, obcMaxA: cfg.ev.obc.maxCurrentA },
       }),
@@ -278,6 +280,26 @@ export class DcSim {
   }
 
   /**
+   * Fields of a `sample` record beyond the world's readings: the EV's requested voltage and current as the
+   * SECC last received them (EVTargetVoltage / EVTargetCurrent of the DIN 70121 / ISO 15118-2
+   * CurrentDemandReq, the ISO 15118-20 DC_ChargeLoopReq targets; absent before the EV asked for anything)
+   * and the EVSE's maximum
+   * current and power (the power module's, or the AC supply's).
+   */
+  private sampleExtras(): Record<string, number> {
+    const ev = this.ctl?.evse.secc.ev;
+    const c = this.cfg.evse;
+    const maxA = c.pins === "ac" ? c.ac.maxCurrentA : c.module.maxCurrentA;
+    const maxW = c.pins === "ac" ? c.ac.maxCurrentA * c.ac.nominalVoltageV : c.module.maxPowerW;
+    const asked = ev && (ev.targetVoltageV > 0 || ev.targetCurrentA !== 0);
+    return {
+      ...(asked && { evTargetV: round1(ev.targetVoltageV), evTargetA: round1(ev.targetCurrentA) }),
+      evseMaxA: maxA,
+      evseMaxW: Math.round(maxW),
+    };
+  }
+
+  /**
    * The simulator knows when a controller waits on a measurement: a tripped EVSE while current flows or its
    * contactors are commanded closed (fast), an EV waiting for the inlet to fall below 60 V to unlock.
    */
@@ -305,4 +327,8 @@ export class DcSim {
       trip.voltageAtUnlockV = n.inletVoltageV;
     }
   }
+}
+
+function round1(x: number): number {
+  return Math.round(x * 10) / 10;
 }

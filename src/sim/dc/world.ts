@@ -54,6 +54,9 @@ import {
   SIM_LOCK_ACTUATE_MS,
   SIM_LOCK_FEEDBACK_MS,
   SIM_MODULE_CMD_LATENCY_MS,
+  SIM_RECORD_CHANGE_CAP_PER_S,
+  SIM_RECORD_CHANGE_STEP,
+  SIM_RECORD_MIN_SPACING_MS,
   SIM_RECORD_SAMPLE_MS,
 } from "./constants.js";
 import type { DcPath } from "./physics.js";
@@ -89,6 +92,13 @@ export interface DcWorldConfig {
   /** Send measurements to both sides at least this often (ms); 0 = only on change (virtual time). */
   measureEveryMs?: number;
   onNote?(note: WorldNote): void;
+  /**
+   * Record a `sample` whenever a value moved (event resolution, bounded: see SIM_RECORD_CHANGE_STEP), not
+   * only every {@link SIM_RECORD_SAMPLE_MS}; `sampleExtras` adds fields the world does not know (the EV's
+   * targets, the EVSE's limits). Default off (the live board simulator).
+   */
+  changeSamples?: boolean;
+  sampleExtras?(): Record<string, number>;
   /** Energy moves this many times faster than real time (live hosts' `--time-scale`); default 1. */
   energyTimeScale?: number;
   /**
@@ -145,6 +155,9 @@ export class DcWorld {
   /** The EV's on-board charger maximum (A), kept for a later switch to an AC supply. */
   private obcMaxA: number;
   private stopped = false;
+  /** The last recorded sample, and the change-sample budget of the current virtual second. */
+  private lastSample: { tMs: number; v: Record<string, number | string> } | null = null;
+  private changeWindow = { second: -1, count: 0 };
 
   constructor(cfg: DcWorldConfig) {
     this.cfg = cfg;
@@ -176,6 +189,7 @@ export class DcWorld {
       this.path.advance(c.now());
       fn();
       this.ensureMeasure();
+      if (this.cfg.changeSamples) this.changeSample();
     }, tMs - c.now());
   }
 
@@ -393,15 +407,42 @@ export class DcWorld {
     this.sides.evse({ kind: "pp", state: pp, tMs: this.now });
   }
 
-  private recordSample(): void {
-    this.cfg.record("sample", {
+  /** The values of a `sample` record now. */
+  private sampleValues(): Record<string, number | string> {
+    return {
       v: round1(this.path.evseVoltageV),
       i: round1(this.currentA),
       p: Math.round(this.path.powerW),
       soc: Math.round(this.path.soc * 1000) / 1000,
       cp: this.cp,
-    });
+      ...this.cfg.sampleExtras?.(),
+    };
+  }
+
+  private recordSample(): void {
+    const last = this.lastSample;
+    // a change sample in this very millisecond already says it all
+    if (!last || this.now - last.tMs >= SIM_RECORD_MIN_SPACING_MS) {
+      const v = this.sampleValues();
+      this.cfg.record("sample", v);
+      this.lastSample = { tMs: this.now, v };
+    }
     this.at(this.now + SIM_RECORD_SAMPLE_MS, () => this.recordSample());
+  }
+
+  /** A `sample` now if a value moved enough since the last one (within the spacing and the budget). */
+  private changeSample(): void {
+    const now = this.now;
+    const last = this.lastSample;
+    if (last && now - last.tMs < SIM_RECORD_MIN_SPACING_MS) return;
+    const v = this.sampleValues();
+    if (last && !movedEnough(last.v, v)) return;
+    const second = Math.floor(now / 1000);
+    if (second !== this.changeWindow.second) this.changeWindow = { second, count: 0 };
+    if (this.changeWindow.count >= SIM_RECORD_CHANGE_CAP_PER_S) return;
+    this.changeWindow.count++;
+    this.cfg.record("sample", v);
+    this.lastSample = { tMs: now, v };
   }
 
   private periodicMeasure(): void {
@@ -478,6 +519,21 @@ export class DcWorld {
     }
     if (pp) this.at(now + SIM_EV_PP_SAMPLE_MS, () => this.samplePp());
   }
+}
+
+/** Whether sample `b` differs from `a` by at least one step of SIM_RECORD_CHANGE_STEP (or in CP / fields). */
+function movedEnough(a: Record<string, number | string>, b: Record<string, number | string>): boolean {
+  const step = SIM_RECORD_CHANGE_STEP;
+  const far = (k: string, d: number) => Math.abs(Number(a[k] ?? 0) - Number(b[k] ?? 0)) >= d;
+  if (a.cp !== b.cp || Object.keys(a).length !== Object.keys(b).length) return true;
+  return (
+    far("v", step.v) ||
+    far("i", step.i) ||
+    far("p", step.p) ||
+    far("soc", step.soc) ||
+    far("evTargetV", step.v) ||
+    far("evTargetA", step.i)
+  );
 }
 
 function round1(x: number): number {

@@ -1,0 +1,47 @@
+/**
+ * Paced running of a simulated session for `--ui`: virtual time follows the wall clock × `speed`, advanced
+ * from a timer in small steps so the event loop stays free (the server, control lines) and the plots
+ * advance live. Clock and timer are injected.
+ */
+
+/** What is paced: the simulator's `advance(untilMs)` (DcSession). */
+export interface Advanceable {
+  advance(untilMs: number): void;
+  readonly done: boolean;
+}
+
+/** Timer period of the pacing (ms of wall time). */
+export const PACE_TICK_MS = 20;
+/**
+ * Most virtual time one tick may advance (ms, at least): after a stall (a slow tick, a suspended process)
+ * the run continues from where it is instead of racing to catch up. Design choice.
+ */
+export const PACE_MAX_STEP_WALL_MS = 250;
+
+/** Pacing options. */
+export interface PaceOptions {
+  speed: number;
+  tickMs?: number;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  /** After every tick (progress display). */
+  onTick?: () => void;
+}
+
+/** Run `s` paced until it is done. */
+export async function runPaced(s: Advanceable, o: PaceOptions): Promise<void> {
+  const now = o.now ?? (() => performance.now());
+  const tick = o.tickMs ?? PACE_TICK_MS;
+  const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const maxStep = Math.max(PACE_MAX_STEP_WALL_MS, tick) * o.speed;
+  let virtual = 0;
+  let wall = now();
+  while (!s.done) {
+    const w = now();
+    virtual += Math.min((w - wall) * o.speed, maxStep);
+    wall = w;
+    s.advance(virtual);
+    o.onTick?.();
+    if (!s.done) await sleep(tick);
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * `nacs simulate --ui [PORT]`: the dashboard in-process, the session paced by the wall clock × `--speed`
+ * (default 1) with control lines from the app acting on the simulated EVSE and EV, and after the session
+ * the dashboard kept serving until SIGINT / SIGTERM, or for `--ui-linger S` seconds.
+ */
+import type { RecordEvent } from "../../link/host/record.js";
+import type { DcSession } from "../../sim/dc/session.js";
+import { type HostUi, startHostUi } from "./host-ui.js";
+import { runPaced } from "./paced.js";
+import { runSimControlLine } from "./sim-control.js";
+
+/** The `--ui` flags of `nacs simulate` (validated). */
+export interface SimulateUiOptions {
+  ui?: number | undefined;
+  uiHost?: string | undefined;
+  uiLinger?: number | undefined;
+  speed?: number | undefined;
+}
+
+/** The running dashboard of a simulation. */
+export interface SimulateUi {
+  /** A record event of the session. */
+  record(e: RecordEvent): void;
+  /** Run the session paced; control lines reach it meanwhile. */
+  run(session: DcSession, onTick?: () => void): Promise<void>;
+  /** The session is over (after its summary event): keep serving, then close. */
+  linger(): Promise<void>;
+}
+
+/** Start the dashboard of `nacs simulate --ui`; null without `--ui`. */
+export async function startSimulateUi(o: SimulateUiOptions): Promise<SimulateUi | null> {
+  if (o.ui === undefined) return null;
+  let session: DcSession | null = null;
+  const ui: HostUi = await startHostUi({
+    command: "simulate",
+    roles: ["evse", "ev"],
+    port: o.ui,
+    host: o.uiHost,
+    control: (role, line) =>
+      session
+        ? runSimControlLine(session, role, line)
+        : { ok: false, error: "the session has not started yet" },
+  });
+  return {
+    record: (e) => ui.record(e),
+    async run(s, onTick) {
+      session = s;
+      await runPaced(s, { speed: o.speed ?? 1, ...(onTick && { onTick }) });
+    },
+    async linger() {
+      ui.end();
+      const forS = o.uiLinger;
+      process.stderr.write(
+        `nacs simulate: session over; dashboard at ${ui.url} ${forS === undefined ? "until Ctrl-C" : `for ${forS} s more`}\n`,
+      );
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          process.off("SIGINT", stop);
+          process.off("SIGTERM", stop);
+          if (timer) clearTimeout(timer);
+          resolve();
+        };
+        const timer = forS === undefined ? null : setTimeout(stop, forS * 1000);
+        process.once("SIGINT", stop);
+        process.once("SIGTERM", stop);
+      });
+      await ui.close();
+    },
+  };
+}
