@@ -1,11 +1,12 @@
 /**
  * `nacs decode FILE --check --certs PATH`: read the certificates given for the Plug & Charge signature check —
  * PEM (every `CERTIFICATE` block; RFC 7468 §5) or DER files (`.pem .crt .cer .der`), or a directory of them
- * such as one written by `nacs pki init` (its private keys and manifest are skipped). Every certificate must
+ * such as one written by `nacs pki init` (of such a directory, only the files its `manifest.json` lists as
+ * certificates or chains: its keys, OCSP responses and manifest are skipped). Every certificate must
  * parse as an ISO 15118-2 certificate (ecdsa-with-SHA256, P-256; [V2G2-006], [V2G2-007]); a file that does
  * not is a usage error naming the file and the field.
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { CertError, parseCertificate } from "../../v2g/pnc/cert.js";
 import { UsageError } from "../errors.js";
@@ -40,6 +41,29 @@ export function certificatesOfFile(bytes: Uint8Array, what: string): Uint8Array[
   return ders;
 }
 
+/** The certificate files of a directory: those a `nacs pki init` manifest lists as such, else by name. */
+function certificateFilesOf(dir: string): string[] {
+  const listed = manifestCertificates(dir);
+  return (listed ?? readdirSync(dir).filter((f) => CERT_FILE_PATTERN.test(f)))
+    .sort()
+    .map((f) => join(dir, f));
+}
+
+/** The certificate and chain files of DIR/manifest.json, or undefined when there is none (or it does not parse). */
+function manifestCertificates(dir: string): string[] | undefined {
+  const file = join(dir, "manifest.json");
+  if (!existsSync(file)) return undefined;
+  try {
+    const m = JSON.parse(readFileSync(file, "utf8")) as { files?: Record<string, { kind?: string }> };
+    if (!m.files || typeof m.files !== "object") return undefined;
+    return Object.entries(m.files)
+      .filter(([f, e]) => (e?.kind === "certificate" || e?.kind === "chain") && CERT_FILE_PATTERN.test(f))
+      .map(([f]) => f);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Every certificate of the `--certs` paths (files or directories), in the order given. */
 export function readCertPaths(paths: readonly string[]): Uint8Array[] {
   const out: Uint8Array[] = [];
@@ -53,12 +77,7 @@ export function readCertPaths(paths: readonly string[]): Uint8Array[] {
         "--certs",
       );
     }
-    const files = isDir
-      ? readdirSync(p)
-          .filter((f) => CERT_FILE_PATTERN.test(f))
-          .sort()
-          .map((f) => join(p, f))
-      : [p];
+    const files = isDir ? certificateFilesOf(p) : [p];
     let n = 0;
     for (const f of files) {
       let bytes: Uint8Array;
