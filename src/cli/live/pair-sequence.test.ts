@@ -49,6 +49,16 @@ function messageNames(ndjson: string, side?: string): string[] {
     .map((e) => e.name ?? "?");
 }
 
+/** The `bytes` (hex EXI payload) of the `msg` events of one side's record, in order ("" when absent). */
+function messageBytes(ndjson: string, side: string): string[] {
+  return ndjson
+    .split("\n")
+    .filter((l) => l.trim() !== "")
+    .map((l) => JSON.parse(l) as { type: string; side?: string; bytes?: string })
+    .filter((e) => e.type === "msg" && e.side === side)
+    .map((e) => e.bytes ?? "");
+}
+
 /**
  * The exchanges of a message list: each request with the response right after it becomes one entry
  * ("CableCheckReq", "CableCheckRes" → "CableCheck"); a message without its partner stays as it is.
@@ -212,6 +222,8 @@ async function livePair(c: Case, dir: string) {
       wallMs,
       ev: messageNames(readFileSync(files.ev, "utf8"), "ev"),
       evse: messageNames(readFileSync(files.evse, "utf8"), "evse"),
+      evBytes: messageBytes(readFileSync(files.ev, "utf8"), "ev"),
+      evseBytes: messageBytes(readFileSync(files.evse, "utf8"), "evse"),
     };
   } finally {
     await Promise.all([stop(ev), stop(evse)]);
@@ -238,6 +250,12 @@ for (const c of [
         assert.equal(live.summary.evse.stopReason, "EV ended the session");
         // Both live sides saw the very same messages (not only the same types).
         assert.deepEqual(live.ev, live.evse, "EV and EVSE records list the same messages");
+        // … with the same bytes: every message's EXI payload, as sent by one side and received by the other
+        assert.ok(
+          live.evBytes.every((b) => /^[0-9A-F]+$/i.test(b)),
+          "every msg event carries its bytes",
+        );
+        assert.deepEqual(live.evBytes, live.evseBytes, "EV and EVSE records carry the same message bytes");
         const expected = sequence(sim);
         const loop =
           c.mode === "ac" ? (c.protocol === "iso20" ? "AC_ChargeLoop" : "ChargingStatus") : "CurrentDemand";

@@ -108,7 +108,7 @@ export async function startLiveEv(o: LiveEvOptions): Promise<LiveEv> {
     let answered: string | null = null;
     if (ev.kind === "v2g-message" && sentAt) {
       answered = sentAt.name.replace(/Req$/, "Res");
-      session.message(answered, "rx");
+      session.message(answered, "rx", ev);
       session.responseTime(answered, hostNow() - sentAt.at);
       sentAt = null;
     }
@@ -165,7 +165,7 @@ export async function startLiveEv(o: LiveEvOptions): Promise<LiveEv> {
       network: (e) => network.perform(e),
       observe(f) {
         if (f.kind === "v2g-send") {
-          session.message(f.name, "tx");
+          session.message(f.name, "tx", f);
           sentAt = { name: f.name, at: hostNow() };
         } else if (f.kind === "stop") {
           session.end(f.reason, f.fault ? "safety" : "");

@@ -97,6 +97,8 @@ export async function startLiveEvse(o: LiveEvseOptions): Promise<LiveEvse> {
   let lastCurrentA = 0;
   let host: MachineDriver<EvseDcState, EvseDcEvent> | null = null;
   let rxAt: number | null = null;
+  /** The request being answered (its bytes go into the record with the response's). */
+  let rxWire: { payloadType: number; bytes: Uint8Array } | null = null;
   /** While an operator input is being stepped: when it arrived (host clock). */
   let inputAt: number | null = null;
   let boardLost = false;
@@ -123,8 +125,10 @@ export async function startLiveEvse(o: LiveEvseOptions): Promise<LiveEvse> {
     if (!host) return;
     if (ev.kind !== "v2g-message") return host.push(ev);
     rxAt = hostNow();
+    rxWire = ev;
     host.push(ev);
     rxAt = null;
+    rxWire = null;
   };
   // A V2G connection reaches the controller only once it sent a supportedAppProtocolReq, and only while
   // the controller expects an EV: waiting for one (SDP), or in a session with nothing energised (the EV
@@ -216,8 +220,8 @@ export async function startLiveEvse(o: LiveEvseOptions): Promise<LiveEvse> {
           case "v2g-send":
             if (session) {
               session.protocol = host?.state().secc.protocol ?? session.protocol;
-              session.message(f.name.replace(/Res$/, "Req"), "rx");
-              session.message(f.name, "tx");
+              session.message(f.name.replace(/Res$/, "Req"), "rx", rxWire ?? undefined);
+              session.message(f.name, "tx", f);
               if (rxAt !== null) {
                 const ms = hostNow() - rxAt;
                 session.responseTime(f.name, ms);

@@ -4,6 +4,7 @@
  * contactors were commanded open, inlet voltage at unlock), and the record events of `--events`.
  * Shared by the EVSE and the EV host. Platform-neutral.
  */
+import { bytesToHex } from "../../exi/hex.js";
 import {
   type DcSessionPhase,
   dcPhaseAfter,
@@ -141,10 +142,18 @@ export class LiveSession {
     this.startMs = now();
   }
 
-  /** A V2G message sent or received (its name, e.g. "CurrentDemandReq"). */
-  message(name: string, dir: "tx" | "rx"): void {
+  /**
+   * A V2G message sent or received (its name, e.g. "CurrentDemandReq"); `wire`: its V2GTP payload type and
+   * payload (the EXI stream as sent, ISO 15118-2 §7.8.3), recorded as `payloadType` and `bytes` (hex) so a
+   * viewer can decode it with the codecs.
+   */
+  message(name: string, dir: "tx" | "rx", wire?: { payloadType: number; bytes: Uint8Array }): void {
     this.counts[name] = (this.counts[name] ?? 0) + 1;
-    this.record("msg", { dir, name });
+    this.record("msg", {
+      dir,
+      name,
+      ...(wire && { payloadType: wire.payloadType, bytes: bytesToHex(wire.bytes) }),
+    });
     const next = dcPhaseAfter(this.phase, name);
     if (next !== this.phase) {
       this.phase = next;
