@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { FAULT_NAMES, FAULTS } from "../../sim/dc/faults.js";
 import { parseNdjson } from "../../sim/record/types.js";
+import { defaultAppDir } from "../dashboard/static.js";
 import { UsageError } from "../errors.js";
 import {
   formatClock,
@@ -217,7 +218,15 @@ test("nacs simulate --json (DC default): target SOC reached, energy balance with
   assert.equal(rec[0]?.type, "start");
   assert.equal(rec[rec.length - 1]?.type, "summary");
   assert.ok(rec.some((e) => e.type === "sample"));
-  assert.match(readFileSync(j.files.plot, "utf8"), /<svg[^>]*>.*Voltage.*Current.*Power.*SOC.*CP state/s);
+  const plot = readFileSync(j.files.plot, "utf8");
+  if (existsSync(join(defaultAppDir(), "offline.html"))) {
+    // the dashboard's one-file report with the whole record in it (messages included)
+    const m = /<script id="nacs-record" type="application\/x-ndjson">([\s\S]*?)<\/script>/.exec(plot);
+    assert.ok(m, "the report's record element");
+    const inReport = parseNdjson(m[1]!.replace(/<\\\//g, "</"));
+    assert.equal(inReport.length, rec.length, "every event of the record is in the report");
+    assert.ok(inReport.some((e) => e.type === "msg" && e.name === "CurrentDemandReq" && e.bytes));
+  } else assert.match(plot, /<svg[^>]*>.*Voltage.*Current.*Power.*SOC.*CP state/s);
 });
 
 test("nacs simulate --fault NAME --json ends with the fault's stop reason; --list-faults; --no-record", () => {

@@ -7,7 +7,7 @@
  * is validated with zod; bad input exits 2.
  */
 
-import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync, writeFileSync, writeSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type { Command } from "commander";
 import { startTcpCarrier } from "../../link/tcp-carrier.js";
@@ -37,7 +37,9 @@ import {
 } from "../../sim/scenario/index.js";
 import { AcSession, type AcSessionSummary } from "../../sim/session.js";
 import { addUiOptions } from "../dashboard/options.js";
+import { fillOfflineReport } from "../dashboard/report.js";
 import { startSimulateUi } from "../dashboard/simulate-ui.js";
+import { defaultAppDir } from "../dashboard/static.js";
 import { ensureDir } from "../ensure-dir.js";
 import { UsageError } from "../errors.js";
 import { createPcapRecorder, type PcapRecorder } from "../record-pcap.js";
@@ -298,6 +300,7 @@ async function runDc(o: SimulateOptions): Promise<void> {
     });
   }
   const kept: RecordEvent[] = [];
+  const template = paths ? reportTemplate() : undefined;
   if (paths) {
     ensureDir(dirname(paths.record), typeof o.record === "string" ? "--record" : "--out-dir");
     fd = openSync(paths.record, "w");
@@ -306,7 +309,8 @@ async function runDc(o: SimulateOptions): Promise<void> {
   const onRecord = (e: RecordEvent) => {
     if (fd !== null) writeSync(fd, ndjsonLine(e));
     ui?.record(e);
-    if (e.type !== "msg" && e.type !== "log") kept.push(e);
+    // the whole record when the plot is the dashboard's one-file report (it lists the messages too)
+    if (paths && (template !== undefined || (e.type !== "msg" && e.type !== "log"))) kept.push(e);
   };
   let r: DcSessionSummary;
   const carrier = o.transport === "tcp" ? await startTcpCarrier() : null;
@@ -328,20 +332,48 @@ async function runDc(o: SimulateOptions): Promise<void> {
     if (pcapFd !== null) closeSync(pcapFd);
     await carrier?.close();
   }
-  printDcResult(o, r, { paths, pcap, kept });
+  printDcResult(o, r, { paths, pcap, kept, template });
   await ui?.linger();
+}
+
+/**
+ * The dashboard's `offline.html` (one self-contained file) when the app is built: the plot file is then that
+ * page with the session's record in it (plots at event resolution, messages, trips); else the SVG plot.
+ */
+function reportTemplate(): string | undefined {
+  const file = join(defaultAppDir(), "offline.html");
+  try {
+    return existsSync(file) ? readFileSync(file, "utf8") : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The plot file, then the summary (or the `--json` object) of a DC / HLC session. */
 function printDcResult(
   o: SimulateOptions,
   r: DcSessionSummary,
-  out: { paths: { record: string; plot: string } | null; pcap: PcapRecorder | null; kept: RecordEvent[] },
+  out: {
+    paths: { record: string; plot: string } | null;
+    pcap: PcapRecorder | null;
+    kept: RecordEvent[];
+    /** The dashboard's offline.html, when built. */
+    template: string | undefined;
+  },
 ): void {
-  const { paths, pcap, kept } = out;
+  const { paths, pcap, kept, template } = out;
   if (paths) {
     const line = `${r.stopReason}; ${(r.energyDeliveredWh / 1000).toFixed(2)} kWh in ${formatDuration(r.durationS)}; SOC ${r.socStart} → ${r.socEnd.toFixed(1)} %; peak ${(r.peakPowerW / 1000).toFixed(1)} kW; ${r.protocol}`;
-    writeFileSync(paths.plot, plotHtml(kept, "nacs simulate: J3400 DC session", line));
+    writeFileSync(
+      paths.plot,
+      template !== undefined
+        ? fillOfflineReport(template, kept)
+        : plotHtml(
+            kept.filter((e) => e.type !== "msg" && e.type !== "log"),
+            "nacs simulate: J3400 DC session",
+            line,
+          ),
+    );
   }
   if (o.json) {
     const files = paths || o.pcap ? { ...paths, ...(o.pcap && { pcap: resolve(o.pcap) }) } : null;
