@@ -4,7 +4,8 @@
  * Chromium, the build or ../shared/captures.
  */
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { eventToJson } from "../../src/capture/format.js";
@@ -19,6 +20,7 @@ const FILES = [
   `${DIR}EVerest-logfiles/MG__MG4_electric__dinspec-DC.dump`,
   `${DIR}dsV2Gshark/ISO-2_DC_PnC_TLS_Contract_DS5366_RiseV2G.pcapng`,
 ];
+const OUT = fileURLToPath(new URL("../../test-output/", import.meta.url));
 const skip =
   browserSkipReason("index.html") || (existsSync(FILES[0]!) ? false : "../shared/captures is not present");
 
@@ -49,6 +51,8 @@ test("capture viewer in Chromium: message count as nacs decode --json, TLS decry
         (await p.locator('[data-testid="capture-summary"]').textContent()) ?? "",
         /, 0 not decoded/,
       );
+      mkdirSync(OUT, { recursive: true });
+      await p.screenshot({ path: join(OUT, `dashboard-capture-${FILES.indexOf(file) + 1}.png`) });
     }
   } finally {
     await browser.close();
