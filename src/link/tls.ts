@@ -47,6 +47,13 @@ import {
 import type { OcspStaple, Pem, TlsClientConfig, TlsServerConfig } from "./tls-config.js";
 import { checkStapledOcsp, OCSP_MODES, type StapleOutcome } from "./tls-ocsp.js";
 import {
+  clientProfile,
+  common,
+  ISO15118_2_TLS_CIPHERS,
+  profile13,
+  X509_VERIFY_CODES,
+} from "./tls-profile.js";
+import {
   type ChainAnchor,
   type ChainChoice,
   chooseChain,
@@ -57,9 +64,6 @@ import {
   checkIso20SeccCertificate,
   checkTlsVersions,
   ISO15118_20_REQUIRE_CLIENT_CERT,
-  ISO15118_20_TLS_CIPHERS,
-  ISO15118_20_TLS_GROUPS,
-  ISO15118_20_TLS_SIGALGS,
   ISO15118_20_TLS_VERSION,
   TLS13_WIRE_VERSION,
   type TlsVersion,
@@ -74,17 +78,14 @@ export type {
   TlsClientConfig,
   TlsServerConfig,
 } from "./tls-config.js";
+export {
+  ISO15118_2_STATIC_ECDH_CIPHER,
+  ISO15118_2_TLS_CIPHERS,
+  ISO15118_2_TLS_CURVE,
+  ISO15118_2_TLS_SIGALGS,
+  ISO15118_2_TLS_VERSION,
+} from "./tls-profile.js";
 
-/** OpenSSL name of TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256 (0xC023), the ISO 15118-2 suite Node offers. */
-export const ISO15118_2_TLS_CIPHERS = "ECDHE-ECDSA-AES128-SHA256";
-/** OpenSSL name of the static-ECDH ISO 15118-2 suite (0xC025) — absent from Node's OpenSSL 3 (see above). */
-export const ISO15118_2_STATIC_ECDH_CIPHER = "ECDH-ECDSA-AES128-SHA256";
-/** ISO 15118-2 key exchange curve secp256r1 (OpenSSL "prime256v1"). */
-export const ISO15118_2_TLS_CURVE = "prime256v1";
-/** Signature algorithm for ISO 15118-2 certificates: ECDSA with SHA-256. */
-export const ISO15118_2_TLS_SIGALGS = "ECDSA+SHA256";
-/** ISO 15118-2 uses TLS 1.2 only (TLS 1.3 is ISO 15118-20). */
-export const ISO15118_2_TLS_VERSION = "TLSv1.2";
 /**
  * Server: drop an accepted TCP connection whose TLS handshake has not finished this long after accept (ms):
  * the SECC's communication setup bound {@link LINK_SECC_SETUP_TIMEOUT_MS} (18 s, ISO 15118-2 [V2G2-723]),
@@ -92,39 +93,6 @@ export const ISO15118_2_TLS_VERSION = "TLSv1.2";
  * dribbling a ClientHello byte by byte is dropped all the same.
  */
 export const LINK_TLS_HANDSHAKE_TIMEOUT_MS = LINK_SECC_SETUP_TIMEOUT_MS;
-
-/**
- * OpenSSL X.509 verification codes as Node reports them on `err.code` (node src/crypto/crypto_common.cc);
- * an error with one of these is a trust failure, anything else a handshake failure.
- */
-const X509_VERIFY_CODES: ReadonlySet<string> = new Set([
-  "UNABLE_TO_GET_ISSUER_CERT",
-  "UNABLE_TO_GET_CRL",
-  "UNABLE_TO_DECRYPT_CERT_SIGNATURE",
-  "UNABLE_TO_DECRYPT_CRL_SIGNATURE",
-  "UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY",
-  "CERT_SIGNATURE_FAILURE",
-  "CRL_SIGNATURE_FAILURE",
-  "CERT_NOT_YET_VALID",
-  "CERT_HAS_EXPIRED",
-  "CRL_NOT_YET_VALID",
-  "CRL_HAS_EXPIRED",
-  "ERROR_IN_CERT_NOT_BEFORE_FIELD",
-  "ERROR_IN_CERT_NOT_AFTER_FIELD",
-  "ERROR_IN_CRL_LAST_UPDATE_FIELD",
-  "ERROR_IN_CRL_NEXT_UPDATE_FIELD",
-  "DEPTH_ZERO_SELF_SIGNED_CERT",
-  "SELF_SIGNED_CERT_IN_CHAIN",
-  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
-  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
-  "CERT_CHAIN_TOO_LONG",
-  "CERT_REVOKED",
-  "INVALID_CA",
-  "PATH_LENGTH_EXCEEDED",
-  "INVALID_PURPOSE",
-  "CERT_UNTRUSTED",
-  "CERT_REJECTED",
-]);
 
 /** Returns a `keylog` listener that appends each NSS key-log line to `file` (synchronously, in order). */
 export function keylogAppender(file: string): (line: Buffer) => void {
@@ -139,43 +107,6 @@ function tlsInfo(s: TLSSocket, clientCertRequested = false): TlsInfo {
   if (peer?.raw?.length) info.peerCertSha512 = createHash("sha512").update(peer.raw).digest("hex");
   if (clientCertRequested) info.peerAuthorized = s.authorized;
   return info;
-}
-
-const common = {
-  minVersion: ISO15118_2_TLS_VERSION,
-  maxVersion: ISO15118_2_TLS_VERSION,
-  ecdhCurve: ISO15118_2_TLS_CURVE,
-  sigalgs: ISO15118_2_TLS_SIGALGS,
-} as const;
-
-/** Node secure-context options of the ISO 15118-20 TLS 1.3 profile. */
-function profile13(o: {
-  ciphers?: string | undefined;
-  groups?: string | undefined;
-  sigalgs?: string | undefined;
-}) {
-  return {
-    minVersion: ISO15118_20_TLS_VERSION,
-    maxVersion: ISO15118_20_TLS_VERSION,
-    ciphers: o.ciphers ?? ISO15118_20_TLS_CIPHERS,
-    ecdhCurve: o.groups ?? ISO15118_20_TLS_GROUPS,
-    sigalgs: o.sigalgs ?? ISO15118_20_TLS_SIGALGS,
-  } as const;
-}
-
-/** Client profile for `versions`: one profile, or the union of both (TLS 1.3 preferred by OpenSSL). */
-function clientProfile(versions: readonly TlsVersion[], c: TlsClientConfig) {
-  const p12 = { ...common, ciphers: c.ciphers ?? ISO15118_2_TLS_CIPHERS };
-  const p13 = profile13({ ciphers: c.tls13Ciphers, groups: c.groups, sigalgs: c.sigalgs });
-  if (!versions.includes("1.3")) return p12;
-  if (!versions.includes("1.2")) return p13;
-  return {
-    minVersion: ISO15118_2_TLS_VERSION,
-    maxVersion: ISO15118_20_TLS_VERSION,
-    ciphers: `${p13.ciphers}:${p12.ciphers}`,
-    ecdhCurve: `${p13.ecdhCurve}:${p12.ecdhCurve}`,
-    sigalgs: `${p13.sigalgs}:${p12.sigalgs}`,
-  } as const;
 }
 
 /** One server chain as {@link startTlsServer} builds it; `field` names it in errors. */

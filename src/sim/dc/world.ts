@@ -1,14 +1,3 @@
-/**
- * The simulated hardware of a J3400 DC session: what a board measures and switches on each side of the
- * cable, and the cable, inlet and battery between them. The EVSE side has the pilot generator and CP
- * detector (IEC 61851-1 Annex A), the PP detector, the power module, the EVSE contactors, the isolation
- * monitor, the meter and the emergency-stop button; the EV side has S2 and the EV's CP network, the PP
- * reading, the inlet lock, the EV contactors, the inlet sensing and the BMS. The world takes the
- * controllers' board effects as commands and produces their board events as readings; it never looks
- * into a controller. It runs on any {@link Clock}: virtual in `nacs simulate`, the wall clock behind
- * `--board sim` and `nacs board-sim`.
- */
-import type { DcBatteryConfig } from "../../ev/dc/index.js";
 import { OBC_DEFAULT_MAX_CURRENT_A } from "../../ev/obc.js";
 import {
   createImd,
@@ -19,14 +8,8 @@ import {
   imdStart,
   imdStop,
 } from "../../evse/dc/index.js";
-import type { PowerModuleConfig } from "../../evse/dc/power-module.js";
-import type {
-  EvBoardEffect,
-  EvBoardEvent,
-  EvseBoardEffect,
-  EvseBoardEvent,
-} from "../../link/host/controllers.js";
-import type { Clock, TimerHandle } from "../../machine/index.js";
+import type { EvBoardEffect, EvseBoardEffect } from "../../link/host/controllers.js";
+import type { TimerHandle } from "../../machine/index.js";
 import {
   CP_SAMPLE_INTERVAL_MS,
   type CpDetectorState,
@@ -45,8 +28,6 @@ import {
   SIM_EV_PWM_MEASURE_MS,
   SIM_FINE_WINDOW_MS,
 } from "../constants.js";
-import type { RecordEvent } from "../record/types.js";
-import type { Rng } from "../rng.js";
 import { AcPath } from "./ac-path.js";
 import {
   SIM_DC_CONTACTOR_CLOSE_MS,
@@ -54,77 +35,15 @@ import {
   SIM_LOCK_ACTUATE_MS,
   SIM_LOCK_FEEDBACK_MS,
   SIM_MODULE_CMD_LATENCY_MS,
-  SIM_RECORD_CHANGE_CAP_PER_S,
-  SIM_RECORD_CHANGE_STEP,
-  SIM_RECORD_MIN_SPACING_MS,
   SIM_RECORD_SAMPLE_MS,
 } from "./constants.js";
 import type { DcPath } from "./physics.js";
+import { RecordSampler, type SampleValues } from "./record-sampler.js";
 import { newPath, rebuildPath } from "./world-path.js";
 
-/** Where the world's readings go: the controller (in-process host) or a board link, per side. */
-export interface WorldSides {
-  evse(reading: EvseBoardEvent): void;
-  ev(reading: EvBoardEvent): void;
-}
+import type { DcWorldConfig, DcWorldSettings, WorldSides } from "./world-types.js";
 
-/** What the hardware did, for the safety figures of a report (trip → output off, contactors, unlock). */
-export type WorldNote =
-  | { kind: "module-off"; emergency: boolean }
-  | { kind: "contactors-command"; closed: boolean; currentA: number }
-  | { kind: "unlock-command"; inletVoltageV: number };
-
-/** World configuration. */
-export interface DcWorldConfig {
-  module: PowerModuleConfig;
-  battery: DcBatteryConfig;
-  socStart: number;
-  clock: Clock;
-  /** Component tolerances and ADC noise; null = nominal, noiseless. */
-  rng: Rng | null;
-  record(type: RecordEvent["type"], fields?: Record<string, unknown>): void;
-  /**
-   * Keep measuring even if the power path looks settled: "fast" (1 ms) or "slow" (10 ms). The simulator
-   * knows when a controller waits on a measurement (a tripped EVSE with current flowing or contactors
-   * closed, an EV waiting to unlock); a real-time board measures every `measureEveryMs` instead.
-   */
-  measureHint?(): "fast" | "slow" | undefined;
-  /** Send measurements to both sides at least this often (ms); 0 = only on change (virtual time). */
-  measureEveryMs?: number;
-  onNote?(note: WorldNote): void;
-  /**
-   * Record a `sample` whenever a value moved (event resolution, bounded: see SIM_RECORD_CHANGE_STEP), not
-   * only every {@link SIM_RECORD_SAMPLE_MS}; `sampleExtras` adds fields the world does not know (the EV's
-   * targets, the EVSE's limits). Default off (the live board simulator).
-   */
-  changeSamples?: boolean;
-  sampleExtras?(): Record<string, number>;
-  /** Energy moves this many times faster than real time (live hosts' `--time-scale`); default 1. */
-  energyTimeScale?: number;
-  /**
-   * The charger's pins are wired to the mains (an AC charger): the supply voltage behind its relay and the
-   * EV's on-board charger maximum. Absent: a DC charger (power module).
-   */
-  ac?: WorldAcSupply;
-}
-
-/** An AC charger's supply and the EV's on-board charger, as the world simulates them. */
-export interface WorldAcSupply {
-  supplyV: number;
-  obcMaxA: number;
-}
-
-/** What {@link DcWorld.configure} may change (while unplugged). */
-export interface DcWorldSettings {
-  module?: PowerModuleConfig;
-  battery?: DcBatteryConfig;
-  /** State of charge (%, 0…100). */
-  socPercent?: number;
-  /** The charger's pins: on the power module ("dc") or on the mains relay ("ac", supply voltage V RMS). */
-  supply?: { kind: "dc" } | { kind: "ac"; voltageV: number };
-  /** The EV's on-board charger maximum input current (A). */
-  obcMaxCurrentA?: number;
-}
+export type { DcWorldConfig, DcWorldSettings, WorldAcSupply, WorldNote, WorldSides } from "./world-types.js";
 
 /** The simulated hardware of both sides of the cable. */
 export class DcWorld {
@@ -155,9 +74,7 @@ export class DcWorld {
   /** The EV's on-board charger maximum (A), kept for a later switch to an AC supply. */
   private obcMaxA: number;
   private stopped = false;
-  /** The last recorded sample, and the change-sample budget of the current virtual second. */
-  private lastSample: { tMs: number; v: Record<string, number | string> } | null = null;
-  private changeWindow = { second: -1, count: 0 };
+  private readonly sampler = new RecordSampler();
 
   constructor(cfg: DcWorldConfig) {
     this.cfg = cfg;
@@ -408,7 +325,7 @@ export class DcWorld {
   }
 
   /** The values of a `sample` record now. */
-  private sampleValues(): Record<string, number | string> {
+  private sampleValues(): SampleValues {
     return {
       v: round1(this.path.evseVoltageV),
       i: round1(this.currentA),
@@ -420,29 +337,15 @@ export class DcWorld {
   }
 
   private recordSample(): void {
-    const last = this.lastSample;
-    // a change sample in this very millisecond already says it all
-    if (!last || this.now - last.tMs >= SIM_RECORD_MIN_SPACING_MS) {
-      const v = this.sampleValues();
-      this.cfg.record("sample", v);
-      this.lastSample = { tMs: this.now, v };
-    }
+    const v = this.sampler.periodic(this.now, () => this.sampleValues());
+    if (v) this.cfg.record("sample", v);
     this.at(this.now + SIM_RECORD_SAMPLE_MS, () => this.recordSample());
   }
 
-  /** A `sample` now if a value moved enough since the last one (within the spacing and the budget). */
+  /** A `sample` now if a value moved enough since the last one (see {@link RecordSampler}). */
   private changeSample(): void {
-    const now = this.now;
-    const last = this.lastSample;
-    if (last && now - last.tMs < SIM_RECORD_MIN_SPACING_MS) return;
-    const v = this.sampleValues();
-    if (last && !movedEnough(last.v, v)) return;
-    const second = Math.floor(now / 1000);
-    if (second !== this.changeWindow.second) this.changeWindow = { second, count: 0 };
-    if (this.changeWindow.count >= SIM_RECORD_CHANGE_CAP_PER_S) return;
-    this.changeWindow.count++;
-    this.cfg.record("sample", v);
-    this.lastSample = { tMs: now, v };
+    const v = this.sampler.change(this.now, () => this.sampleValues());
+    if (v) this.cfg.record("sample", v);
   }
 
   private periodicMeasure(): void {
@@ -519,21 +422,6 @@ export class DcWorld {
     }
     if (pp) this.at(now + SIM_EV_PP_SAMPLE_MS, () => this.samplePp());
   }
-}
-
-/** Whether sample `b` differs from `a` by at least one step of SIM_RECORD_CHANGE_STEP (or in CP / fields). */
-function movedEnough(a: Record<string, number | string>, b: Record<string, number | string>): boolean {
-  const step = SIM_RECORD_CHANGE_STEP;
-  const far = (k: string, d: number) => Math.abs(Number(a[k] ?? 0) - Number(b[k] ?? 0)) >= d;
-  if (a.cp !== b.cp || Object.keys(a).length !== Object.keys(b).length) return true;
-  return (
-    far("v", step.v) ||
-    far("i", step.i) ||
-    far("p", step.p) ||
-    far("soc", step.soc) ||
-    far("evTargetV", step.v) ||
-    far("evTargetA", step.i)
-  );
 }
 
 function round1(x: number): number {
