@@ -18,7 +18,11 @@ import {
   type MatrixSummary,
 } from "../testing/iso20-matrix.js";
 import { readRecords } from "../testing/live-pair.js";
-import { type NacsProc, spawnNacs, waitForStderr } from "../testing/spawn-nacs.js";
+import { exitWithin, killIfRunning, type NacsProc, spawnNacs, waitForStderr } from "../testing/spawn-nacs.js";
+
+/** Resolves with `p`'s exit code, or rejects naming `who` once `deadline` (performance.now) passes. */
+const exitBy = (p: NacsProc, who: string, deadline: number) =>
+  exitWithin(p, who, Math.max(0, deadline - performance.now()));
 
 /** Rows at once (`NACS_MATRIX_CONCURRENCY`, default 3): each row is two mostly idle processes. */
 const MATRIX_CONCURRENCY = Number(process.env.NACS_MATRIX_CONCURRENCY) || 3;
@@ -34,26 +38,6 @@ const started = performance.now();
 const walls: string[] = [];
 
 /** SIGKILL the process we started (by its PID) if it is still there. */
-const killIfRunning = (p: NacsProc | undefined) => {
-  if (p && p.child.exitCode === null && p.child.signalCode === null) p.child.kill("SIGKILL");
-};
-
-/** Resolves with `p`'s exit code, or rejects naming `who` once `deadline` (performance.now) passes. */
-async function exitBy(p: NacsProc, who: string, deadline: number): Promise<number | null> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`${who} still running after the row limit: ${p.err.slice(-2000)}`)),
-      Math.max(0, deadline - performance.now()),
-    );
-  });
-  try {
-    return await Promise.race([p.exit, late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 const summaryOf = (who: string, p: NacsProc): MatrixSummary => {
   const line = p.out.split("\n").find((l) => l.startsWith("{"));
   assert.ok(line, `${who}: no JSON summary; stderr: ${p.err.slice(-2000)}`);

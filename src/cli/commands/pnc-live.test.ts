@@ -14,25 +14,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { CONTRACT_STORE_FILE, readContractStore } from "../../link/pki/contract-store-file.js";
-import { type NacsProc, spawnNacs, waitForStderr } from "../testing/spawn-nacs.js";
+import { exitWithin, killIfRunning, type NacsProc, spawnNacs, waitForStderr } from "../testing/spawn-nacs.js";
 
 const LIMIT_MS = 60_000;
-
-const killIfRunning = (p: NacsProc | undefined) => {
-  if (p && p.child.exitCode === null && p.child.signalCode === null) p.child.kill("SIGKILL");
-};
-
-async function exitBy(p: NacsProc, who: string, ms: number): Promise<number | null> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${who} still running: ${p.err.slice(-2000)}`)), ms);
-  });
-  try {
-    return await Promise.race([p.exit, late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 interface Summary {
   transport: string;
@@ -59,7 +43,7 @@ async function pkiDir(): Promise<{ dir: string; pnc: string }> {
   const dir = mkdtempSync(join(tmpdir(), "nacs-pnc-"));
   const pnc = join(dir, "pnc");
   const init = spawnNacs(["pki", "init", pnc]);
-  assert.equal(await exitBy(init, "nacs pki init", 30_000), 0, init.err);
+  assert.equal(await exitWithin(init, "nacs pki init", 30_000), 0, init.err);
   return { dir, pnc };
 }
 
@@ -108,8 +92,8 @@ async function pncSession(
       "info",
       ...evExtra,
     ]);
-    assert.equal(await exitBy(ev, "nacs ev", LIMIT_MS), 0, `nacs ev: ${ev.err.slice(-2000)}`);
-    assert.equal(await exitBy(evse, "nacs evse", 20_000), 0, `nacs evse: ${evse.err.slice(-2000)}`);
+    assert.equal(await exitWithin(ev, "nacs ev", LIMIT_MS), 0, `nacs ev: ${ev.err.slice(-2000)}`);
+    assert.equal(await exitWithin(evse, "nacs evse", 20_000), 0, `nacs evse: ${evse.err.slice(-2000)}`);
     return { e: summary("EV", ev), s: summary("EVSE", evse), ev };
   } finally {
     killIfRunning(ev);

@@ -12,25 +12,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { type NacsProc, spawnNacs, waitForStderr } from "../testing/spawn-nacs.js";
+import { exitWithin, killIfRunning, type NacsProc, spawnNacs, waitForStderr } from "../testing/spawn-nacs.js";
 
 const LIMIT_MS = 60_000;
-
-const killIfRunning = (p: NacsProc | undefined) => {
-  if (p && p.child.exitCode === null && p.child.signalCode === null) p.child.kill("SIGKILL");
-};
-
-async function exitBy(p: NacsProc, who: string, ms: number): Promise<number | null> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${who} still running: ${p.err.slice(-2000)}`)), ms);
-  });
-  try {
-    return await Promise.race([p.exit, late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 interface Summary {
   protocol: string;
@@ -62,8 +46,8 @@ async function session(
     evse = spawnNacs(["evse", ...common, "--pki", evsePki, "--sessions", "1", "--log-level", "info"]);
     await waitForStderr(evse, /evse ready/, 20_000);
     ev = spawnNacs(["ev", ...common, "--pki", evPki, "--payment", "contract", "--target-soc", "40"]);
-    const evCode = await exitBy(ev, "nacs ev", LIMIT_MS);
-    const evseCode = await exitBy(evse, "nacs evse", 20_000);
+    const evCode = await exitWithin(ev, "nacs ev", LIMIT_MS);
+    const evseCode = await exitWithin(evse, "nacs evse", 20_000);
     return { ev: summary("EV", ev), evse: summary("EVSE", evse), evCode, evseCode };
   } finally {
     killIfRunning(ev);
@@ -79,7 +63,7 @@ test(
     try {
       for (const name of ["pnc", "other"]) {
         const init = spawnNacs(["pki", "init", join(dir, name), "--iso20"]);
-        assert.equal(await exitBy(init, "nacs pki init", 30_000), 0, init.err);
+        assert.equal(await exitWithin(init, "nacs pki init", 30_000), 0, init.err);
       }
       const ok = await session(dir, join(dir, "pnc"), join(dir, "pnc"));
       assert.equal(ok.evCode, 0);

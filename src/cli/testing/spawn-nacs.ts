@@ -33,3 +33,24 @@ export async function waitForStderr(p: NacsProc, re: RegExp, ms: number): Promis
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/** SIGKILL `p` if it is still running (test cleanup). */
+export function killIfRunning(p: NacsProc | undefined): void {
+  if (p && p.child.exitCode === null && p.child.signalCode === null) p.child.kill("SIGKILL");
+}
+
+/** Resolves with `p`'s exit code, or rejects naming `who` (with its last stderr) after `ms`. */
+export async function exitWithin(p: NacsProc, who: string, ms: number): Promise<number | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`${who} still running after ${ms} ms: ${p.err.slice(-2000)}`)),
+      ms,
+    );
+  });
+  try {
+    return await Promise.race([p.exit, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

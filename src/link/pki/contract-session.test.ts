@@ -10,25 +10,7 @@ import * as iso2 from "../../codecs/iso2/index.js";
 import { createContract } from "../../v2g/pnc/contract-store.js";
 import { signFragments } from "../../v2g/pnc/xmldsig.js";
 import { ends, request, startSecc, through } from "../../v2g/session/testing/drive-secc.js";
-import { runPair } from "../../v2g/session/testing/pair.js";
-
-/** Stop the EV after a few charge loop requests (both sides then terminate normally). */
-const stopAfterLoops = (n: number) => {
-  let asked = false;
-  return {
-    onStep: (p: { wire: { name: string }[] }, t: number) => {
-      if (asked || p.wire.filter((w) => w.name === "CurrentDemandReq").length < n) return undefined;
-      asked = true;
-      return [
-        {
-          at: t,
-          to: "ev" as const,
-          ev: { kind: "control" as const, control: { op: "stop" as const }, tMs: t },
-        },
-      ];
-    },
-  };
-};
+import { runPair, stopEvAfterLoops } from "../../v2g/session/testing/pair.js";
 
 import { issuePncPki } from "./issuer.js";
 import { materialFromPki, type PncMaterial } from "./material.js";
@@ -65,7 +47,7 @@ describe("ISO-2 Contract payment", async () => {
   const other = await materialFromPki(await issuePncPki({ now: NOW }));
 
   test("a full DC session with Contract payment: PaymentDetails, signed Authorization, terminated", () => {
-    const r = runPair(evPnc(m), { ...seccPnc(m), receiptRequired: true }, stopAfterLoops(3));
+    const r = runPair(evPnc(m), { ...seccPnc(m), receiptRequired: true }, stopEvAfterLoops(3));
     const names = r.wire.map((w) => w.name);
     assert.ok(names.includes("PaymentDetailsReq"), names.join(","));
     assert.ok(names.includes("MeteringReceiptReq"), "the signed receipt is verified");
@@ -88,7 +70,7 @@ describe("ISO-2 Contract payment", async () => {
       "Contract",
     ]);
     // the EVCC without a contract chooses ExternalPayment
-    const eim = runPair({ protocols: ["iso2"], epochS: EPOCH_S }, seccPnc(m), stopAfterLoops(2));
+    const eim = runPair({ protocols: ["iso2"], epochS: EPOCH_S }, seccPnc(m), stopEvAfterLoops(2));
     assert.equal(eim.evse.payment?.option, "ExternalPayment");
     assert.equal(eim.evseEnd?.reason, "terminated");
   });
@@ -131,7 +113,7 @@ describe("ISO-2 Contract payment", async () => {
     const r = runPair(
       evPnc(m, { pncFault: "bad-metering-signature" }),
       { ...seccPnc(m), receiptRequired: true },
-      stopAfterLoops(3),
+      stopEvAfterLoops(3),
     );
     assert.equal(r.evseEnd?.reason, "metering-signature-invalid", r.evseEnd?.detail);
     assert.match(r.evseEnd?.detail ?? "", /FAILED_MeteringSignatureNotValid: SIG_VALUE/);

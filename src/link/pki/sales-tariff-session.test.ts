@@ -8,7 +8,7 @@ import { webcrypto } from "node:crypto";
 import { describe, test } from "node:test";
 import { createContract } from "../../v2g/pnc/contract-store.js";
 import { flatSalesTariff, signSalesTariff } from "../../v2g/pnc/sales-tariff.js";
-import { runPair } from "../../v2g/session/testing/pair.js";
+import { runPair, stopEvAfterLoops } from "../../v2g/session/testing/pair.js";
 import { issuePncPki, type PncPki } from "./issuer.js";
 import { materialFromPki } from "./material.js";
 
@@ -19,23 +19,6 @@ async function subCa2Key(pki: PncPki): Promise<Uint8Array> {
   const jwk = await webcrypto.subtle.exportKey("jwk", pki["mo-sub-ca-2"].keys.privateKey);
   return new Uint8Array(Buffer.from(jwk.d!, "base64url"));
 }
-
-const stopAfterLoops = (n: number) => {
-  let asked = false;
-  return {
-    onStep: (p: { wire: { name: string }[] }, t: number) => {
-      if (asked || p.wire.filter((w) => w.name === "CurrentDemandReq").length < n) return undefined;
-      asked = true;
-      return [
-        {
-          at: t,
-          to: "ev" as const,
-          ev: { kind: "control" as const, control: { op: "stop" as const }, tMs: t },
-        },
-      ];
-    },
-  };
-};
 
 describe("ISO-2 Contract session with a signed SalesTariff", async () => {
   const pki = await issuePncPki({ now: NOW });
@@ -63,7 +46,7 @@ describe("ISO-2 Contract session with a signed SalesTariff", async () => {
       epochS: EPOCH_S,
       ...(payment === "Contract" && { contract: createContract(m.contractChain, m.contractKey) }),
     };
-    return runPair(ev, secc, stopAfterLoops(2));
+    return runPair(ev, secc, stopEvAfterLoops(2));
   };
 
   test("the tariff signed by the contract's MO Sub-CA 2 is verified, and the session ends normally", async () => {
