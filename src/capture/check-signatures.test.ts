@@ -15,6 +15,7 @@ import * as iso2 from "../codecs/iso2/index.js";
 import { issuePncPki } from "../link/pki/index.js";
 import { buildInstallationReq, buildUpdateReq } from "../v2g/pnc/cert-evcc.js";
 import { der, pncFixture, scalar } from "../v2g/pnc/testing/fixture.js";
+import { findById, flipOneBit } from "../v2g/pnc/testing/flip.js";
 import { fragmentBytes, signedInfoBytes, signFragments } from "../v2g/pnc/xmldsig.js";
 import { buildCheckReport, type CheckReport } from "./check.js";
 import type { CaptureEvent } from "./decoder.js";
@@ -69,39 +70,6 @@ test(
     assert.equal(verified, 10, "the 10 PnC signatures of the dsV2Gshark captures");
   },
 );
-
-/** Flip the lowest bit of the last byte of the first byte string (or the last char of a string) in `v`. */
-function flipOneBit(v: unknown): boolean {
-  if (typeof v !== "object" || v === null) return false;
-  const o = v as Record<string, unknown>;
-  for (const [k, x] of Object.entries(o)) {
-    if (k === "Id") continue;
-    if (x instanceof Uint8Array && x.length > 0) {
-      x[x.length - 1]! ^= 1;
-      return true;
-    }
-    if (typeof x === "string" && x.length > 0 && k !== "CONTENT") {
-      o[k] = x.slice(0, -1) + String.fromCharCode(x.charCodeAt(x.length - 1) ^ 1);
-      return true;
-    }
-    if (typeof x === "string" && k === "CONTENT" && /^[A-Z0-9]+$/.test(x)) {
-      o[k] = x.slice(0, -1) + (x.endsWith("A") ? "B" : "A");
-      return true;
-    }
-    if (flipOneBit(Array.isArray(x) ? x[0] : x)) return true;
-  }
-  return false;
-}
-
-function findById(v: unknown, id: string): unknown {
-  if (typeof v !== "object" || v === null || v instanceof Uint8Array) return undefined;
-  if ((v as { Id?: unknown }).Id === id) return v;
-  for (const x of Object.values(v)) {
-    const f = Array.isArray(x) ? x.map((y) => findById(y, id)).find(Boolean) : findById(x, id);
-    if (f) return f;
-  }
-  return undefined;
-}
 
 test(
   "captures: one flipped bit inside a signed fragment of the decrypted payload is a failing finding naming the Reference",

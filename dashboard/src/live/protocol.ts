@@ -3,32 +3,27 @@
  * sends, checked field by field (a bad frame is reported, never thrown into the UI), and the control frame
  * the app sends.
  */
+import type {
+  DashboardInfo as ApiInfo,
+  ControlFrame,
+  ServerFrame as HostFrame,
+  ControlRole as Role,
+} from "../../../src/cli/dashboard/protocol.js";
 import type { RecordEvent } from "../../../src/sim/record/types.js";
 
-export type Role = "evse" | "ev";
+export type { ApiInfo, ControlFrame, Role };
 
-/** `GET /api/info`. */
-export interface ApiInfo {
-  command: "simulate" | "evse" | "ev" | "dashboard";
-  live: boolean;
-  roles: Role[];
-  version: string;
-}
-
+/**
+ * A server frame as the app keeps it: the host's frames (src/cli/dashboard/protocol.ts), read leniently —
+ * the hello's command as text and its help per role only where the host sent one.
+ */
 export type ServerFrame =
-  | { kind: "hello"; command: string; live: boolean; roles: Role[]; commands: Partial<Record<Role, string>> }
-  | { kind: "events"; events: RecordEvent[] }
-  | { kind: "end" }
-  | { kind: "control-result"; id: number; ok: true; did: string }
-  | { kind: "control-result"; id: number; ok: false; error: string }
-  | { kind: "error"; error: string };
-
-export interface ControlFrame {
-  kind: "control";
-  id: number;
-  role: Role;
-  line: string;
-}
+  | Exclude<HostFrame, { kind: "hello" | "events" }>
+  | (Omit<Extract<HostFrame, { kind: "hello" }>, "command" | "commands"> & {
+      command: string;
+      commands: Partial<Record<Role, string>>;
+    })
+  | { kind: "events"; events: RecordEvent[] };
 
 const roles = (v: unknown): Role[] =>
   Array.isArray(v) ? v.filter((r): r is Role => r === "evse" || r === "ev") : [];

@@ -55,6 +55,25 @@ export function ControlPanel({ roles, commands, log, send }: Props) {
       {label}
     </button>
   );
+  const numberField = (
+    id: string,
+    label: string,
+    range: [number, number],
+    value: string,
+    set: (v: string) => void,
+  ) => (
+    <label>
+      {label}{" "}
+      <input
+        data-testid={id}
+        type="number"
+        min={range[0]}
+        max={range[1]}
+        value={value}
+        onInput={(e) => set(e.currentTarget.value)}
+      />
+    </label>
+  );
   return (
     <div class="controls" data-testid="control-panel">
       <div class="row">
@@ -79,29 +98,9 @@ export function ControlPanel({ roles, commands, log, send }: Props) {
           ))}
         </select>
         {btn("ctl-fault", "Inject fault", evse ?? either, `fault ${fault}`, "danger")}
-        <label>
-          target SOC %{" "}
-          <input
-            data-testid="target-soc-input"
-            type="number"
-            min={0}
-            max={100}
-            value={soc}
-            onInput={(e) => setSoc(e.currentTarget.value)}
-          />
-        </label>
+        {numberField("target-soc-input", "target SOC %", [0, 100], soc, setSoc)}
         {btn("ctl-target-soc", "Set", has("ev") ? "ev" : undefined, `set_target_soc ${soc}`)}
-        <label>
-          charger kW{" "}
-          <input
-            data-testid="charger-power-input"
-            type="number"
-            min={10}
-            max={1000}
-            value={kw}
-            onInput={(e) => setKw(e.currentTarget.value)}
-          />
-        </label>
+        {numberField("charger-power-input", "charger kW", [10, 1000], kw, setKw)}
         {btn("ctl-charger-power", "Set", evse, `${CHARGER_POWER_WORD} ${kw}`)}
       </div>
       <form

@@ -12,10 +12,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import fc from "fast-check";
-import * as iso2 from "../../codecs/iso2/index.js";
 import { acceptCertRes, buildUpdateReq } from "../../v2g/pnc/cert-evcc.js";
 import { checkUpdateReq } from "../../v2g/pnc/cert-requests.js";
 import type { InstalledContract } from "../../v2g/pnc/installed-contract.js";
+import { throughCodec } from "../../v2g/pnc/testing/fixture.js";
 import {
   CONTRACT_STORE_FILE,
   contractStorePath,
@@ -111,12 +111,7 @@ test("local CPS with renewal: CertificateUpdate of DIR's contract → a new leaf
     nowS,
   );
   const a = cps.update(req.body);
-  const m = iso2.decode(
-    iso2.encode({
-      Header: { SessionID: sid, Signature: a.signature },
-      Body: { CertificateUpdateRes: a.body },
-    }),
-  );
+  const m = throughCodec(sid, a.signature, { CertificateUpdateRes: a.body });
   const fresh = acceptCertRes(m, contract.privateKey, nowS, undefined, sid);
   assert.equal(fresh.emaid, contract.emaid);
   assert.notDeepEqual(fresh.chain.leaf, contract.chain.leaf);

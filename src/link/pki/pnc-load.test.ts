@@ -8,9 +8,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import * as iso2 from "../../codecs/iso2/index.js";
 import { acceptCertRes, buildInstallationReq } from "../../v2g/pnc/cert-evcc.js";
 import { checkInstallationReq } from "../../v2g/pnc/cert-requests.js";
+import { throughCodec } from "../../v2g/pnc/testing/fixture.js";
 import { PkiError } from "./errors.js";
 import { writePncPki } from "./files.js";
 import { issuePncPki } from "./issuer.js";
@@ -32,12 +32,7 @@ test("loadLocalCps / loadEvccPnc: an installation with the loaded PKI verifies a
     nowS,
   );
   const a = cps.install(req.body);
-  const m = iso2.decode(
-    iso2.encode({
-      Header: { SessionID: sid, Signature: a.signature },
-      Body: { CertificateInstallationRes: a.body },
-    }),
-  );
+  const m = throughCodec(sid, a.signature, { CertificateInstallationRes: a.body });
   const c = acceptCertRes(m, ev.oemPrivateKey, nowS, undefined, sid);
   assert.deepEqual(c.privateKey, pemPrivateScalar(pki["contract-leaf"].keyPem, "contract key"));
   assert.equal(c.emaid, pki["contract-leaf"].cert.subjectName.getField("CN")[0]);

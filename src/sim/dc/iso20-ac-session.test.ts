@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { SAFETY_CONTACTOR_OPEN_MAX_A } from "../../evse/safety/index.js";
+import { ISO20_AC_REQUEST_FLOW } from "../../v2g/session/testing/iso20-flows.js";
 import type { RecordEvent } from "../record/types.js";
 import { DcSession, type DcSessionOptions, type DcSessionSummary } from "./session.js";
 import { inOrder, namesFrom, runFlow } from "./v2g-test-support.js";
@@ -20,21 +21,7 @@ const base: DcSessionOptions = {
   seed: 3,
 };
 
-const AC_SEQUENCE = [
-  "supportedAppProtocolReq",
-  "SessionSetupReq",
-  "AuthorizationSetupReq",
-  "AuthorizationReq",
-  "ServiceDiscoveryReq",
-  "ServiceDetailReq",
-  "ServiceSelectionReq",
-  "AC_ChargeParameterDiscoveryReq",
-  "ScheduleExchangeReq",
-  "PowerDeliveryReq",
-  "AC_ChargeLoopReq",
-  "PowerDeliveryReq",
-  "SessionStopReq",
-];
+const AC_SEQUENCE = ISO20_AC_REQUEST_FLOW;
 
 /** |delivered − losses − stored| / |stored| (stored from the SOC change; negative when discharging). */
 function balanceError(r: DcSessionSummary): number {

@@ -1,10 +1,10 @@
 /**
  * The EVCC's contract (ISO 15118-2 Plug & Charge): the contract certificate chain (leaf first, then MO
  * Sub-CA 2, Sub-CA 1; the root is never sent), the contract private key (P-256 scalar), the eMAID (the leaf
- * CN without separators, digest §1.3) and the expiry. Platform-neutral: the host reads the files.
+ * CN without separators, [V2G2-108]) and the expiry. Platform-neutral: the host reads the files.
  */
-import { p256 } from "@noble/curves/nist.js";
-import { CertError, parseCertificate } from "./cert.js";
+import { p256, p521 } from "@noble/curves/nist.js";
+import { CertError, type CertProfile, ISO2_CERT_PROFILE, parseCertificateWith } from "./cert.js";
 
 /** A contract held by the EV. */
 export interface Contract {
@@ -25,19 +25,39 @@ export interface Contract {
  * key is not the leaf's (`CERT_PROFILE`).
  */
 export function createContract(chain: readonly Uint8Array[], privateKey: Uint8Array): Contract {
-  if (chain.length === 0 || chain.length > 3)
-    throw new CertError("CERT_PROFILE", `contract chain: ${chain.length} certificates, expected 1 to 3`);
-  const leaf = parseCertificate(chain[0]!);
-  for (let i = 1; i < chain.length; i++) parseCertificate(chain[i]!);
+  return contractOf(chain, privateKey, { profile: ISO2_CERT_PROFILE, maxChain: 3, cnRule: " ([V2G2-108])" });
+}
+
+/**
+ * The checks of a contract for either protocol: 1 to `maxChain` certificates in `profile`, a leaf CN (the
+ * eMAID), and a private scalar on the leaf's curve whose public key is the leaf's.
+ */
+export function contractOf(
+  chain: readonly Uint8Array[],
+  privateKey: Uint8Array,
+  o: { profile: CertProfile; maxChain: number; cnRule?: string },
+): Contract {
+  if (chain.length === 0 || chain.length > o.maxChain)
+    throw new CertError(
+      "CERT_PROFILE",
+      `contract chain: ${chain.length} certificates, expected 1 to ${o.maxChain}`,
+    );
+  const leaf = parseCertificateWith(chain[0]!, o.profile);
+  for (let i = 1; i < chain.length; i++) parseCertificateWith(chain[i]!, o.profile);
   const cn = leaf.subject.cn;
-  if (!cn) throw new CertError("CERT_PROFILE", "contract leaf: no CN (the eMAID, [V2G2-108])");
+  if (!cn) throw new CertError("CERT_PROFILE", `contract leaf: no CN (the eMAID${o.cnRule ?? ""})`);
+  const curveName = leaf.curve ?? "P-256";
   let pub: Uint8Array;
   try {
-    pub = p256.getPublicKey(privateKey, false);
+    pub = (curveName === "P-521" ? p521 : p256).getPublicKey(privateKey, false);
   } catch (err) {
-    throw new CertError("CERT_PROFILE", `contract key: not a P-256 scalar: ${(err as Error).message}`, {
-      cause: err,
-    });
+    throw new CertError(
+      "CERT_PROFILE",
+      `contract key: not a ${curveName} scalar: ${(err as Error).message}`,
+      {
+        cause: err,
+      },
+    );
   }
   if (pub.length !== leaf.publicKey.length || pub.some((b, i) => b !== leaf.publicKey[i]))
     throw new CertError("CERT_PROFILE", "contract key: does not match the contract leaf's public key");

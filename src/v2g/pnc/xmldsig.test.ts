@@ -16,6 +16,7 @@ import fc from "fast-check";
 import { fromHex, loadVectors, SHARED, toHex } from "../../../tools/codegen/vectors.js";
 import * as iso2 from "../../codecs/iso2/index.js";
 import { checkSessionSignatures, type SignedMessageCheck } from "./signed-session.js";
+import { findById, flipOneBit } from "./testing/flip.js";
 import {
   digestElement,
   publicKeyFromDer,
@@ -103,35 +104,6 @@ test(
     for (const o of other) t.diagnostic(`not verifiable here: ${o}`);
   },
 );
-
-/** Flip the lowest bit of the first byte string (or string) found in `v`. */
-function flipOneBit(v: unknown): boolean {
-  if (typeof v !== "object" || v === null) return false;
-  const o = v as Record<string, unknown>;
-  for (const [k, x] of Object.entries(o)) {
-    if (k === "Id") continue;
-    if (x instanceof Uint8Array && x.length > 0) {
-      x[x.length - 1]! ^= 1;
-      return true;
-    }
-    if (typeof x === "string" && x.length > 0) {
-      o[k] = x.slice(0, -1) + String.fromCharCode(x.charCodeAt(x.length - 1) ^ 1);
-      return true;
-    }
-    if (flipOneBit(Array.isArray(x) ? x[0] : x)) return true;
-  }
-  return false;
-}
-
-function findById(v: unknown, id: string): unknown {
-  if (typeof v !== "object" || v === null || v instanceof Uint8Array) return undefined;
-  if ((v as { Id?: unknown }).Id === id) return v;
-  for (const x of Object.values(v)) {
-    const f = Array.isArray(x) ? x.map((y) => findById(y, id)).find(Boolean) : findById(x, id);
-    if (f) return f;
-  }
-  return undefined;
-}
 
 test(
   "vectors: one flipped bit in a digested element or in SignatureValue is rejected with the named error",

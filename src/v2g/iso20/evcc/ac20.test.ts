@@ -13,7 +13,8 @@ import { createEvcc } from "../../session/evcc.js";
 import type { EvccConfig } from "../../session/evcc-state.js";
 import type { Iso20ControlMode } from "../../session/iso20-session.js";
 import type { SeccConfig } from "../../session/secc-state.js";
-import { type PairResult, runPair } from "../../session/testing/pair.js";
+import { ISO20_AC_REQUEST_FLOW } from "../../session/testing/iso20-flows.js";
+import { type PairResult, runPair, stopEvAfterLoops } from "../../session/testing/pair.js";
 import { rnum } from "../envelope.js";
 import { scheduleExchange } from "./schedule-exchange.js";
 
@@ -23,21 +24,7 @@ function flow(wire: { from: string; name: string }[]): string[] {
   return out;
 }
 
-const AC_FLOW = [
-  "supportedAppProtocolReq",
-  "SessionSetupReq",
-  "AuthorizationSetupReq",
-  "AuthorizationReq",
-  "ServiceDiscoveryReq",
-  "ServiceDetailReq",
-  "ServiceSelectionReq",
-  "AC_ChargeParameterDiscoveryReq",
-  "ScheduleExchangeReq",
-  "PowerDeliveryReq",
-  "AC_ChargeLoopReq",
-  "PowerDeliveryReq",
-  "SessionStopReq",
-];
+const AC_FLOW = ISO20_AC_REQUEST_FLOW;
 
 const evse: Partial<SeccConfig> = { energyModes: ["AC_single_phase_core"], bidirectional: true };
 
@@ -146,18 +133,10 @@ test("iso20 AC: pause, then resume with the same SessionID → OK_OldSessionJoin
   assert.equal(first.evseEnd?.reason, "paused");
   assert.ok(first.ev.paused && first.evse.paused);
   const id = first.evse.paused.sessionId;
-  let stop = false;
   const again = runPair(
     {},
     {},
-    {
-      from: { ev: first.ev, evse: first.evse },
-      onStep: (p, t) => {
-        if (stop || !p.wire.some((m) => m.name === "AC_ChargeLoopReq")) return undefined;
-        stop = true;
-        return [{ at: t, to: "ev", ev: { kind: "control", control: { op: "stop" }, tMs: t } }];
-      },
-    },
+    { from: { ev: first.ev, evse: first.evse }, ...stopEvAfterLoops(1, "AC_ChargeLoopReq") },
   );
   assert.deepEqual(again.evse.sessionId, id, "the same SessionID");
   assert.ok(again.ev.resumed);

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { runPair } from "../../session/testing/pair.js";
+import { runPair, stopEvAfterLoops } from "../../session/testing/pair.js";
 
 /** The request names our EVCC sent, with consecutive repeats collapsed. */
 function flow(wire: { from: string; name: string }[]): string[] {
@@ -139,18 +139,10 @@ test("iso20: pause after the charge, then resume with the same SessionID → OK_
   assert.equal(first.evseEnd?.reason, "paused");
   assert.ok(first.ev.paused && first.evse.paused);
   const id = first.evse.paused.sessionId;
-  let stop = false;
   const again = runPair(
     {},
     {},
-    {
-      from: { ev: first.ev, evse: first.evse },
-      onStep: (p, t) => {
-        if (stop || !p.wire.some((m) => m.name === "DC_ChargeLoopReq")) return undefined;
-        stop = true;
-        return [{ at: t, to: "ev", ev: { kind: "control", control: { op: "stop" }, tMs: t } }];
-      },
-    },
+    { from: { ev: first.ev, evse: first.evse }, ...stopEvAfterLoops(1, "DC_ChargeLoopReq") },
   );
   assert.deepEqual(again.evse.sessionId, id, "the same SessionID");
   assert.ok(again.ev.resumed);

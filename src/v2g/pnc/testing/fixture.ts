@@ -3,7 +3,9 @@
  * core takes: DER chains and raw P-256 scalars, a local CPS with two contracts of the same eMAID (the second
  * one for CertificateUpdate), the EV's OEM provisioning certificate and key and its V2G root.
  */
+
 import { X509Certificate } from "node:crypto";
+import * as iso2 from "../../../codecs/iso2/index.js";
 import {
   type IssuedPncCert,
   issuePncCert,
@@ -103,4 +105,13 @@ export function x509ChainValidator(roots: readonly Uint8Array[]) {
         );
     }
   };
+}
+
+/** A signed ISO-2 message (header SessionID + Signature, one body element) after an encode → decode round trip. */
+export function throughCodec(
+  sessionId: Uint8Array,
+  signature: iso2.SignatureType,
+  body: iso2.BodyType,
+): iso2.V2G_Message {
+  return iso2.decode(iso2.encode({ Header: { SessionID: sessionId, Signature: signature }, Body: body }));
 }

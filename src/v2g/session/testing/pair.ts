@@ -33,12 +33,18 @@ export interface PairResult {
 
 type Item = { at: number; to: "ev"; ev: EvccEvent } | { at: number; to: "evse"; ev: SeccEvent };
 
-/** `runPair` options that stop the EV (a driver's stop) once it sent `n` CurrentDemandReq: both sides then end normally. */
-export function stopEvAfterLoops(n: number): { onStep: (r: PairResult, t: number) => Item[] | undefined } {
+/**
+ * `runPair` options that stop the EV (a driver's stop) once `n` `loop` requests (default CurrentDemandReq) are on
+ * the wire: both sides then end normally.
+ */
+export function stopEvAfterLoops(
+  n: number,
+  loop = "CurrentDemandReq",
+): { onStep: (r: PairResult, t: number) => Item[] | undefined } {
   let asked = false;
   return {
     onStep: (p, t) => {
-      if (asked || p.wire.filter((w) => w.name === "CurrentDemandReq").length < n) return undefined;
+      if (asked || p.wire.filter((w) => w.name === loop).length < n) return undefined;
       asked = true;
       return [{ at: t, to: "ev", ev: { kind: "control", control: { op: "stop" }, tMs: t } }];
     },
