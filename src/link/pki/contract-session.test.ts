@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import * as iso2 from "../../codecs/iso2/index.js";
 import { createContract } from "../../v2g/pnc/contract-store.js";
+import { predictableBytes } from "../../v2g/pnc/testing/fixture.js";
 import { signFragments } from "../../v2g/pnc/xmldsig.js";
 import { ends, request, startSecc, through } from "../../v2g/session/testing/drive-secc.js";
 import { runPair, stopEvAfterLoops } from "../../v2g/session/testing/pair.js";
@@ -19,16 +20,11 @@ const EPOCH_S = 1_700_000_000;
 const NOW = new Date(EPOCH_S * 1000);
 
 function seccPnc(m: PncMaterial, extra: object = {}) {
-  let n = 0;
   return {
     pnc: {
       moRoots: m.moRoots,
       v2gRoots: m.v2gRoots,
-      randomBytes: (k: number) =>
-        Uint8Array.from({ length: k }, () => {
-          n = (n * 73 + 41) & 0xff;
-          return n;
-        }),
+      randomBytes: predictableBytes(),
       ...extra,
     },
     protocols: ["iso2" as const],

@@ -8,6 +8,7 @@ import { webcrypto } from "node:crypto";
 import { describe, test } from "node:test";
 import { createContract } from "../../v2g/pnc/contract-store.js";
 import { flatSalesTariff, signSalesTariff } from "../../v2g/pnc/sales-tariff.js";
+import { predictableBytes } from "../../v2g/pnc/testing/fixture.js";
 import { runPair, stopEvAfterLoops } from "../../v2g/session/testing/pair.js";
 import { issuePncPki, type PncPki } from "./issuer.js";
 import { materialFromPki } from "./material.js";
@@ -25,7 +26,6 @@ describe("ISO-2 Contract session with a signed SalesTariff", async () => {
   const otherPki = await issuePncPki({ now: NOW });
   const m = await materialFromPki(pki);
   const run = (signingKey: Uint8Array, payment: "Contract" | "ExternalPayment" = "Contract") => {
-    let n = 0;
     const secc = {
       protocols: ["iso2" as const],
       epochS: EPOCH_S,
@@ -33,11 +33,7 @@ describe("ISO-2 Contract session with a signed SalesTariff", async () => {
       pnc: {
         moRoots: m.moRoots,
         v2gRoots: m.v2gRoots,
-        randomBytes: (k: number) =>
-          Uint8Array.from({ length: k }, () => {
-            n = (n * 73 + 41) & 0xff;
-            return n;
-          }),
+        randomBytes: predictableBytes(),
         salesTariff: signSalesTariff(flatSalesTariff(86_400), signingKey),
       },
     };

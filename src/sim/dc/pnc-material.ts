@@ -1,4 +1,5 @@
 /** The Plug & Charge material a simulated session runs with (ISO 15118-2 Contract payment, certificate services). */
+import type { PncProvisioning } from "../../link/pki/provisioning.js";
 
 /**
  * Plug & Charge material of a simulated session, as bytes (the host issues or loads the PKI): the SECC's
@@ -24,17 +25,10 @@ export interface DcSimPnc {
   provisioning?: DcSimPncProvisioning;
 }
 
-/** The certificate-provisioning material of a simulated session, as bytes (DER chains leaf first, P-256 scalars). */
-export interface DcSimPncProvisioning {
-  /** The EV's OEM provisioning certificate and key: it signs CertificateInstallationReq ([V2G2-820]). */
-  oemCert: Uint8Array;
-  oemKey: Uint8Array;
-  /** OEM Sub-CA 2, Sub-CA 1 and root: the SECC validates the OEM provisioning certificate with them. */
-  oemSubCas: Uint8Array[];
-  oemRoot: Uint8Array;
-  /** The SECC's local CPS: its leaf chain (leaf, Sub-CA 2, Sub-CA 1) and key ([V2G2-891]). */
-  cpsChain: Uint8Array[];
-  cpsKey: Uint8Array;
-  /** A second contract for the same eMAID: the CPS's answer to CertificateUpdateReq ([V2G2-821]). */
-  renewal?: { chain: Uint8Array[]; key: Uint8Array };
-}
+/**
+ * The certificate-provisioning material of a simulated session: the EV's OEM provisioning certificate and key
+ * (it signs CertificateInstallationReq, [V2G2-820]), the OEM chain the SECC validates it with, the local CPS's
+ * chain and key ([V2G2-891]) and a renewal contract for CertificateUpdate ([V2G2-821]) — as `src/link/pki`
+ * loads or issues it.
+ */
+export type DcSimPncProvisioning = PncProvisioning;

@@ -115,3 +115,13 @@ export function throughCodec(
 ): iso2.V2G_Message {
   return iso2.decode(iso2.encode({ Header: { SessionID: sessionId, Signature: signature }, Body: body }));
 }
+
+/** A predictable stand-in for the SECC's CSPRNG (tests only): a fresh byte sequence per generator. */
+export function predictableBytes(): (n: number) => Uint8Array {
+  let x = 0;
+  return (n) =>
+    Uint8Array.from({ length: n }, () => {
+      x = (x * 73 + 41) & 0xff;
+      return x;
+    });
+}
