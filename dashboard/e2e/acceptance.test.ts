@@ -89,6 +89,65 @@ test(
 );
 
 test(
+  "nacs simulate --ui control panel in Chromium: charger power, a scenario file, unplug and plug in again",
+  { skip, timeout: 6 * STEP_MS },
+  async () => {
+    mkdirSync(OUT, { recursive: true });
+    // speed 5: the run holds 60 s of simulated time (12 s here) after the unplug for the plug-in
+    const p = spawnNacs(["simulate", "--ui", "0", "--speed", "5", "--no-record", "--json"]);
+    const browser = skip ? undefined : await launch();
+    try {
+      const m = await waitForStderr(p, /dashboard at (http:\/\/127\.0\.0\.1:\d+\/)/, STEP_MS);
+      const page = await browser!.newPage({ viewport: { width: 1400, height: 1000 } });
+      const errors: string[] = [];
+      page.on("pageerror", (e) => errors.push(e.message));
+      await page.goto(m[1]!);
+      const phase = (re: RegExp) =>
+        page.waitForFunction(
+          (src) =>
+            new RegExp(src).test(document.querySelector('[data-testid="session-phase"]')?.textContent ?? ""),
+          re.source,
+          { timeout: STEP_MS },
+        );
+      /** The host's answer to the newest control line, once it came. */
+      const answer = async (re: RegExp) => {
+        const first = page.locator('[data-testid="control-result"]').first();
+        await page.waitForFunction(
+          () => !document.querySelector('[data-testid="control-result"]')?.classList.contains("wait"),
+          undefined,
+          { timeout: STEP_MS },
+        );
+        assert.match((await first.textContent()) ?? "", re);
+      };
+      await phase(/charging/);
+      await page.fill('[data-testid="charger-power-input"]', "50");
+      await page.click('[data-testid="ctl-charger-power"]');
+      await answer(/evse> set_charger_kw 50 → charger power limited to 50 kW/);
+      await page.setInputFiles('[data-testid="scenario-file"]', {
+        name: "later.txt",
+        mimeType: "text/plain",
+        buffer: Buffer.from("set_target_soc 90\n"),
+      });
+      await answer(/scenario later\.txt → scenario later\.txt: 1 commands queued/);
+      await page.click('[data-testid="ctl-unplug"]');
+      await answer(/plug in within 60 s \(simulated\) for the next session/);
+      await phase(/ended/);
+      await page.click('[data-testid="ctl-plug"]');
+      await answer(/plug in: the next session/);
+      // the next plug-in's session: connecting again, then charging
+      await phase(/charging/);
+      await page.screenshot({ path: join(OUT, "dashboard-controls.png") });
+      await page.click('[data-testid="ctl-estop"]');
+      await page.waitForSelector('[data-testid="live-ended"]', { timeout: STEP_MS });
+      assert.deepEqual(errors, []);
+    } finally {
+      await browser?.close();
+      await stop(p);
+    }
+  },
+);
+
+test(
   "nacs dashboard's record viewer and nacs simulate's one-file report: an over-current run shows its current spike and trip",
   { skip, timeout: 4 * STEP_MS },
   async () => {

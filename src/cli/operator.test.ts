@@ -36,3 +36,26 @@ test("operator: iso_start_bpt_discharge / iso_stop_bpt_discharge on the EV → d
   assert.equal(runOperatorLine("iso_start_bpt_discharge", evse).ok, false);
   assert.deepEqual(evse.pushed, []);
 });
+
+test("operator: set_charger_kw N on the EVSE → set-power-limit (0 clears); the EV and a bad N are refused", () => {
+  const evse = target("evse");
+  assert.deepEqual(runOperatorLine("set_charger_kw 50", evse), {
+    ok: true,
+    did: "charger power limited to 50 kW",
+  });
+  assert.deepEqual(runOperatorLine("set_charger_kw 0", evse), {
+    ok: true,
+    did: "charger power limit cleared",
+  });
+  assert.deepEqual(evse.pushed, [
+    { kind: "set-power-limit", maxPowerW: 50_000 },
+    { kind: "set-power-limit", maxPowerW: null },
+  ]);
+  const bad = runOperatorLine("set_charger_kw -5", evse);
+  assert.ok(!bad.ok && /set_charger_kw -5.*must be a number ≥ 0/.test(bad.error), JSON.stringify(bad));
+  const ev = target("ev");
+  const no = runOperatorLine("set_charger_kw 50", ev);
+  assert.ok(!no.ok && /the charger's power limit is the EVSE's/.test(no.error), JSON.stringify(no));
+  assert.deepEqual(ev.pushed, []);
+  assert.match(String((runOperatorLine("help", evse) as { did: string }).did), /set_charger_kw N/);
+});

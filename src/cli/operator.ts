@@ -37,7 +37,7 @@ export interface OperatorTarget {
 export type OperatorResult = { ok: true; did: string } | { ok: false; error: string };
 
 const WORDS: Record<"evse" | "ev", string> = {
-  evse: "emergency_stop, emergency_release (reset), evse_stop (stop_charging), evse_pause, unplug, fault NAME",
+  evse: "emergency_stop, emergency_release (reset), evse_stop (stop_charging), evse_pause, set_charger_kw N, unplug, fault NAME",
   ev: "iso_stop_charging (stop_charging), pause, resume, set_target_soc N, iso_start_bpt_discharge, iso_stop_bpt_discharge, unplug, fault NAME",
 };
 
@@ -103,6 +103,12 @@ export function runOperatorLine(line: string, t: OperatorTarget, receivedAtMs?: 
       if (t.role !== "ev") return no("the EV's charging target");
       t.push({ kind: "set-target-soc", percent: Number(cmd.args[0]) });
       return { ok: true, did: `target SOC ${cmd.args[0]} %` };
+    case "set_charger_kw": {
+      if (t.role !== "evse") return no("the charger's power limit is the EVSE's");
+      const kw = Number(cmd.args[0]);
+      t.push({ kind: "set-power-limit", maxPowerW: kw > 0 ? kw * 1000 : null });
+      return { ok: true, did: kw > 0 ? `charger power limited to ${kw} kW` : "charger power limit cleared" };
+    }
     case "unplug":
       if (!t.world) return no("needs the simulated board in this process (--board sim)");
       t.world.unplug();

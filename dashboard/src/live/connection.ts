@@ -3,7 +3,7 @@
  * to the view once per animation frame, so a burst of events costs one render.
  */
 import type { RecordEvent } from "../../../src/sim/record/types.js";
-import { type ControlFrame, parseServerFrame, type Role, type ServerFrame } from "./protocol.js";
+import { type ClientFrame, parseServerFrame, type Role, type ServerFrame } from "./protocol.js";
 
 export interface LiveHandlers {
   onHello(h: Extract<ServerFrame, { kind: "hello" }>): void;
@@ -18,6 +18,8 @@ export interface LiveHandlers {
 export interface LiveConnection {
   /** Send a control line; returns its id. */
   control(role: Role, line: string): number;
+  /** Send a scenario file to run (`nacs simulate --ui`); returns its id (answered like a control line). */
+  scenario(name: string, text: string): number;
   close(): void;
 }
 
@@ -77,17 +79,18 @@ export function connectLive(url: string, h: LiveHandlers): LiveConnection {
     };
   };
   open();
+  const send = (frame: (id: number) => ClientFrame): number => {
+    const id = nextId++;
+    if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(frame(id)));
+    else
+      setTimeout(() =>
+        h.onResult({ kind: "control-result", id, ok: false, error: "not connected to the host" }),
+      );
+    return id;
+  };
   return {
-    control(role, line) {
-      const id = nextId++;
-      const frame: ControlFrame = { kind: "control", id, role, line };
-      if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(frame));
-      else
-        setTimeout(() =>
-          h.onResult({ kind: "control-result", id, ok: false, error: "not connected to the host" }),
-        );
-      return id;
-    },
+    control: (role, line) => send((id) => ({ kind: "control", id, role, line })),
+    scenario: (name, text) => send((id) => ({ kind: "scenario", id, name, text })),
     close: () => {
       closed = true;
       ws.close();

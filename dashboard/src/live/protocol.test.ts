@@ -13,8 +13,12 @@ test("live protocol: server frames of the contract", () => {
       live: true,
       roles: ["evse", "ev"],
       commands: { evse: "commands: a", ev: "commands: b" },
+      scenarios: false,
     },
   );
+  // a host that runs scenario files says so (an older host says nothing: false)
+  const h = parseServerFrame('{"kind":"hello","command":"simulate","live":true,"roles":[],"scenarios":true}');
+  assert.equal(h.kind === "hello" && h.scenarios, true);
   assert.deepEqual(parseServerFrame('{"kind":"events","events":[{"t":1,"type":"cp","state":"B"}]}'), {
     kind: "events",
     events: [{ t: 1, type: "cp", state: "B" }],

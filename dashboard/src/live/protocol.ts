@@ -5,13 +5,14 @@
  */
 import type {
   DashboardInfo as ApiInfo,
+  ClientFrame,
   ControlFrame,
   ServerFrame as HostFrame,
   ControlRole as Role,
 } from "../../../src/cli/dashboard/protocol.js";
 import type { RecordEvent } from "../../../src/sim/record/types.js";
 
-export type { ApiInfo, ControlFrame, Role };
+export type { ApiInfo, ClientFrame, ControlFrame, Role };
 
 /**
  * A server frame as the app keeps it: the host's frames (src/cli/dashboard/protocol.ts), read leniently —
@@ -53,6 +54,7 @@ export function parseServerFrame(text: string): ServerFrame | { kind: "bad"; err
         live: o.live === true,
         roles: roles(o.roles),
         commands,
+        scenarios: o.scenarios === true,
       };
     }
     case "events": {

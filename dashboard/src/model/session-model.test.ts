@@ -68,6 +68,10 @@ test("session model: messages paired with their request time; state follows cp/d
   assert.deepEqual(m.status.stop, { side: "ev", reason: "done", t: 9 });
   assert.equal(m.version, 2);
   assert.equal(m.count, 7);
+  // a plug-in after the unplug: the next session of the run starts with no stop reason
+  applyEvents(m, [ev(20, "phase", { phase: "connecting" })]);
+  assert.equal(m.status.stop, undefined);
+  assert.deepEqual(m.phases.at(-1), { t: 20, phase: "connecting" });
 });
 
 test("session model: SLAC / SDP progress from the hosts' phase log lines", () => {

@@ -202,6 +202,8 @@ export function applyEvent(m: SessionModel, e: RecordEvent): void {
     case "phase":
       m.phases.push({ t: e.t, phase: str(e.phase) });
       st.phase = str(e.phase);
+      // a plug-in after an unplug begins the next session of the run: the last one's stop is history
+      if (st.phase === "connecting") st.stop = undefined;
       break;
     case "cp":
       st.cp = str(e.state);

@@ -19,6 +19,8 @@ interface Props {
   commands: Partial<Record<Role, string>>;
   log: ControlLog[];
   send(role: Role, line: string): void;
+  /** Run a scenario file (the host runs them: `nacs simulate --ui`); absent when it does not. */
+  runScenario?: ((name: string, text: string) => void) | undefined;
 }
 
 /**
@@ -31,10 +33,10 @@ const FAULT_GROUPS: readonly [string, readonly FaultName[]][] = [
   ["simulator only", FAULT_NAMES.filter((f) => !LIVE_FAULTS.includes(f))],
 ];
 
-/** Control line for the charger power (kW); the host answers with an error if it does not take it. */
+/** Control line for the charger power limit (kW, 0 clears it); the host answers with an error if it does not take it. */
 export const CHARGER_POWER_WORD = "set_charger_kw";
 
-export function ControlPanel({ roles, commands, log, send }: Props) {
+export function ControlPanel({ roles, commands, log, send, runScenario }: Props) {
   const [fault, setFault] = useState<string>("over-current");
   const [soc, setSoc] = useState("90");
   const [kw, setKw] = useState("150");
@@ -100,8 +102,25 @@ export function ControlPanel({ roles, commands, log, send }: Props) {
         {btn("ctl-fault", "Inject fault", evse ?? either, `fault ${fault}`, "danger")}
         {numberField("target-soc-input", "target SOC %", [0, 100], soc, setSoc)}
         {btn("ctl-target-soc", "Set", has("ev") ? "ev" : undefined, `set_target_soc ${soc}`)}
-        {numberField("charger-power-input", "charger kW", [10, 1000], kw, setKw)}
+        {numberField("charger-power-input", "charger kW (0: rating)", [0, 1000], kw, setKw)}
         {btn("ctl-charger-power", "Set", evse, `${CHARGER_POWER_WORD} ${kw}`)}
+      </div>
+      <div class="row">
+        <label title="a scenario file (.yaml / .json, or EVerest's text form): its commands run after any still running">
+          Run scenario{" "}
+          <input
+            type="file"
+            data-testid="scenario-file"
+            accept=".yaml,.yml,.json,.txt"
+            disabled={!runScenario}
+            onChange={async (e) => {
+              const f = e.currentTarget.files?.[0];
+              e.currentTarget.value = "";
+              if (f && runScenario) runScenario(f.name, await f.text());
+            }}
+          />
+        </label>
+        {!runScenario && <span class="muted small">(scenario files: nacs simulate --ui)</span>}
       </div>
       <form
         class="row"

@@ -16,6 +16,7 @@ export function LiveView() {
     roles: Role[];
     commands: Partial<Record<Role, string>>;
     command: string;
+    scenarios: boolean;
   }>();
   const [log, setLog] = useState<ControlLog[]>([]);
   const [error, setError] = useState("");
@@ -46,6 +47,12 @@ export function LiveView() {
     const id = conn.current.control(role, line);
     setLog((l) => [...l.slice(-50), { id, role, line }]);
   };
+  const runScenario = (name: string, text: string) => {
+    if (!conn.current) return;
+    const id = conn.current.scenario(name, text);
+    // shown in the log under the side that runs the simulation's script (both sides: the EV's driver)
+    setLog((l) => [...l.slice(-50), { id, role: "ev", line: `scenario ${name}` }]);
+  };
   return (
     <div data-testid="live-view">
       <p class="muted">
@@ -60,7 +67,13 @@ export function LiveView() {
         {error && <span class="error"> {error}</span>}
       </p>
       {hello && hello.roles.length > 0 && (
-        <ControlPanel roles={hello.roles} commands={hello.commands} log={log} send={send} />
+        <ControlPanel
+          roles={hello.roles}
+          commands={hello.commands}
+          log={log}
+          send={send}
+          runScenario={hello.scenarios ? runScenario : undefined}
+        />
       )}
       <SessionView model={model} version={version} />
     </div>

@@ -24,11 +24,13 @@ import {
   formatDcSummary,
   formatFaultList,
   isBptServiceName,
+  type SessionDriver,
   SIM_BPT_DEFAULT_MIN_SOC,
 } from "../../sim/dc/index.js";
 import { formatDuration } from "../../sim/format-time.js";
 import { ndjsonLine, plotHtml, type RecordEvent } from "../../sim/record/index.js";
 import {
+  InteractiveDriver,
   parseScenarioText,
   type Scenario,
   ScenarioError,
@@ -217,14 +219,22 @@ export async function simulatePnc(o: SimulateOptions): Promise<DcSimPnc | undefi
   };
 }
 
-/** The DC session described by the options (scenario options override the flags). */
+/**
+ * The DC session described by the options (scenario options override the flags). `interactive` (with
+ * `--ui`): the session's driver takes commands while it runs (plug-in, scenario files from the dashboard).
+ */
 export function dcSessionFor(
   o: SimulateOptions,
   onRecord?: (e: RecordEvent) => void,
   extra: Partial<DcSessionOptions> = {},
+  interactive = false,
 ): DcSession {
   const scenario = scenarioFor(o);
-  const driver = scenario.commands.length > 0 ? new ScenarioRunner(scenario.commands) : undefined;
+  const driver = interactive
+    ? new InteractiveDriver(scenario.commands)
+    : scenario.commands.length > 0
+      ? new ScenarioRunner(scenario.commands)
+      : undefined;
   try {
     return newDcSession(o, scenario, driver, onRecord, extra);
   } catch (err) {
@@ -238,7 +248,7 @@ export function dcSessionFor(
 function newDcSession(
   o: SimulateOptions,
   scenario: Scenario,
-  driver: ScenarioRunner | undefined,
+  driver: SessionDriver | undefined,
   onRecord: ((e: RecordEvent) => void) | undefined,
   extra: Partial<DcSessionOptions>,
 ): DcSession {
@@ -316,11 +326,16 @@ async function runDc(o: SimulateOptions): Promise<void> {
   const carrier = o.transport === "tcp" ? await startTcpCarrier() : null;
   try {
     const pnc = await simulatePnc(o);
-    const session = dcSessionFor(o, onRecord, {
-      ...(pnc && { pnc }),
-      ...(pcap ? { onWire: pcap.tap } : {}),
-      ...(carrier ? { v2gCarrier: carrier } : {}),
-    });
+    const session = dcSessionFor(
+      o,
+      onRecord,
+      {
+        ...(pnc && { pnc }),
+        ...(pcap ? { onWire: pcap.tap } : {}),
+        ...(carrier ? { v2gCarrier: carrier } : {}),
+      },
+      ui !== null && !carrier,
+    );
     const progress = process.stderr.isTTY && !o.json ? (s: string) => process.stderr.write(s) : null;
     if (carrier) await session.runAsync();
     else await runSession(session, o, progress, ui ? (tick) => ui.run(session, tick) : undefined);

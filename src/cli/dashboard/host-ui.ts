@@ -15,6 +15,7 @@ import {
   DASHBOARD_DEFAULT_HOST,
   type DashboardServer,
   isLoopbackHost,
+  type ScenarioHandler,
   startDashboardServer,
 } from "./server.js";
 
@@ -50,6 +51,8 @@ export interface HostUiOptions {
   host?: string | undefined;
   /** Own control handler (else lines go to the attached targets). */
   control?: ControlHandler;
+  /** Runs scenario files from the app (the simulator); without it they are refused. */
+  scenario?: ScenarioHandler;
   appDir?: string;
   /** Where the URL line and warnings go (default stderr). */
   say?: (line: string) => void;
@@ -80,6 +83,7 @@ export async function startHostUi(o: HostUiOptions): Promise<HostUi> {
       roles: o.roles,
       commands: controlHelp(),
       control,
+      ...(o.scenario && { scenario: o.scenario }),
       ...(o.appDir !== undefined && { appDir: o.appDir }),
       host,
       port: o.port,

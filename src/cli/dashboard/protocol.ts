@@ -25,6 +25,8 @@ export type ServerFrame =
       live: boolean;
       roles: ControlRole[];
       commands: Record<ControlRole, string>;
+      /** The host runs scenario files sent as `scenario` frames (`nacs simulate --ui`). */
+      scenarios: boolean;
     }
   | { kind: "events"; events: readonly RecordEvent[] }
   | { kind: "end" }
@@ -40,13 +42,30 @@ export interface ControlFrame {
   line: string;
 }
 
+/**
+ * Client → server: a scenario file to run in the simulated session (its commands queued after any still
+ * running), answered with a `control-result` of the same id. `name` is the file's name: its extension
+ * says the format (.yaml / .yml / .json, else the EVerest text form).
+ */
+export interface ScenarioFrame {
+  kind: "scenario";
+  id: number;
+  name: string;
+  text: string;
+}
+
+/** What a client sends. */
+export type ClientFrame = ControlFrame | ScenarioFrame;
+
 /** Longest control line accepted (characters); a command line is a few words. */
 export const CONTROL_LINE_MAX = 1_000;
+/** Longest scenario text accepted (characters): well inside the largest frame the server takes. */
+export const SCENARIO_TEXT_MAX = 60_000;
 
-/** Check a client text frame: the control frame, or an error naming the field and the rule. */
+/** Check a client text frame: a control or scenario frame, or an error naming the field and the rule. */
 export function parseClientFrame(
   text: string,
-): { ok: true; frame: ControlFrame } | { ok: false; error: string } {
+): { ok: true; frame: ClientFrame } | { ok: false; error: string } {
   let v: unknown;
   try {
     v = JSON.parse(text);
@@ -56,10 +75,21 @@ export function parseClientFrame(
   if (typeof v !== "object" || v === null || Array.isArray(v))
     return { ok: false, error: "frame: must be a JSON object" };
   const o = v as Record<string, unknown>;
-  if (o.kind !== "control")
-    return { ok: false, error: `kind: must be "control" (got ${JSON.stringify(o.kind) ?? "nothing"})` };
+  if (o.kind !== "control" && o.kind !== "scenario")
+    return {
+      ok: false,
+      error: `kind: must be "control" or "scenario" (got ${JSON.stringify(o.kind) ?? "nothing"})`,
+    };
   if (typeof o.id !== "number" || !Number.isSafeInteger(o.id))
     return { ok: false, error: "id: must be an integer (it is echoed in the control-result)" };
+  if (o.kind === "scenario") {
+    if (typeof o.name !== "string" || o.name.length > 255)
+      return { ok: false, error: "name: must be a file name (a string of at most 255 characters)" };
+    if (typeof o.text !== "string") return { ok: false, error: "text: must be a string (the scenario file)" };
+    if (o.text.length > SCENARIO_TEXT_MAX)
+      return { ok: false, error: `text: at most ${SCENARIO_TEXT_MAX} characters` };
+    return { ok: true, frame: { kind: "scenario", id: o.id, name: o.name, text: o.text } };
+  }
   if (o.role !== "evse" && o.role !== "ev") return { ok: false, error: 'role: must be "evse" or "ev"' };
   if (typeof o.line !== "string") return { ok: false, error: "line: must be a string (one command line)" };
   if (o.line.length > CONTROL_LINE_MAX)

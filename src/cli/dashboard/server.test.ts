@@ -132,6 +132,7 @@ test("server: /ws says hello, sends the history, then live events and end", asyn
       live: true,
       roles: ["evse"],
       commands: { evse: "commands: emergency_stop", ev: "commands: pause" },
+      scenarios: false,
     });
     assert.equal(c.frames[0]?.kind, "hello", "hello comes first");
     const hist = await c.waitFor((f) => f.kind === "events", 3000);
@@ -188,7 +189,9 @@ test("server: malformed frames get an error frame naming the field; the server k
     const cases: [unknown, RegExp][] = [
       ["not json", /^frame: not JSON/],
       ["[1]", /^frame: must be a JSON object/],
-      [{ kind: "hello" }, /^kind: must be "control"/],
+      [{ kind: "hello" }, /^kind: must be "control" or "scenario"/],
+      [{ kind: "scenario", id: 1, name: 5, text: "" }, /^name: must be a file name/],
+      [{ kind: "scenario", id: 1, name: "a.txt", text: "x".repeat(60_001) }, /^text: at most 60000/],
       [{ kind: "control", id: "x", role: "evse", line: "a" }, /^id: must be an integer/],
       [{ kind: "control", id: 1, role: "car", line: "a" }, /^role: must be "evse" or "ev"/],
       [{ kind: "control", id: 1, role: "evse", line: 5 }, /^line: must be a string/],

@@ -31,6 +31,8 @@ export const DASHBOARD_MAX_FRAME = 64 * 1024;
 
 /** Carries out one control line for one side. */
 export type ControlHandler = (role: ControlRole, line: string) => OperatorResult | Promise<OperatorResult>;
+/** Runs one scenario file (its name says the format). */
+export type ScenarioHandler = (name: string, text: string) => OperatorResult | Promise<OperatorResult>;
 
 /** Server options. */
 export interface DashboardServerOptions {
@@ -42,6 +44,8 @@ export interface DashboardServerOptions {
   /** Help text of the control words per side (the control channel's `help`). */
   commands: Record<ControlRole, string>;
   control?: ControlHandler;
+  /** Scenario files from the app (`scenario` frames); without it they are refused. */
+  scenario?: ScenarioHandler;
   /** Where the built app is (default `dist/dashboard/` of the package). */
   appDir?: string;
   host?: string;
@@ -203,7 +207,14 @@ function onSocket(ws: WebSocket, o: DashboardServerOptions): void {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(f));
   };
   ws.on("error", () => ws.terminate());
-  out({ kind: "hello", command: o.command, live: o.live, roles: o.roles, commands: o.commands });
+  out({
+    kind: "hello",
+    command: o.command,
+    live: o.live,
+    roles: o.roles,
+    commands: o.commands,
+    scenarios: o.scenario !== undefined,
+  });
   // the history comes first, in one frame or more (an empty history is one empty frame), then any `end`
   let sent = false;
   let subscribing = true;
@@ -226,13 +237,28 @@ function onSocket(ws: WebSocket, o: DashboardServerOptions): void {
     if (isBinary) return out({ kind: "error", error: "frame: must be a JSON text frame, not binary" });
     const p = parseClientFrame(String(data));
     if (!p.ok) return out({ kind: "error", error: p.error });
-    const { id, role, line } = p.frame;
+    const f = p.frame;
+    const id = f.id;
     const answer = (r: OperatorResult) =>
       out(
         r.ok
           ? { kind: "control-result", id, ok: true, did: r.did }
           : { kind: "control-result", id, ok: false, error: r.error },
       );
+    const fail = (e: unknown) => answer({ ok: false, error: (e as Error)?.message ?? String(e) });
+    if (f.kind === "scenario") {
+      if (!o.scenario)
+        return answer({
+          ok: false,
+          error: "scenario: this host runs no scenario files (nacs simulate --ui does)",
+        });
+      const run = o.scenario;
+      Promise.resolve()
+        .then(() => run(f.name, f.text))
+        .then(answer, fail);
+      return;
+    }
+    const { role, line } = f;
     if (!o.control || !o.roles.includes(role))
       return answer({
         ok: false,
@@ -240,7 +266,7 @@ function onSocket(ws: WebSocket, o: DashboardServerOptions): void {
       });
     Promise.resolve()
       .then(() => o.control?.(role, line) ?? { ok: false as const, error: "no control channel" })
-      .then(answer, (e: unknown) => answer({ ok: false, error: (e as Error)?.message ?? String(e) }));
+      .then(answer, fail);
   });
 }
 

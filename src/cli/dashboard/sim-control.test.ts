@@ -2,19 +2,22 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { RecordEvent } from "../../link/host/record.js";
 import { DcSession } from "../../sim/dc/session.js";
+import { INTERACTIVE_REPLUG_HOLD_MS, InteractiveDriver } from "../../sim/scenario/index.js";
 import { runPaced } from "./paced.js";
-import { runSimControlLine } from "./sim-control.js";
+import { runSimControlLine, runSimScenario } from "./sim-control.js";
 
-function charging(): { s: DcSession; rec: RecordEvent[] } {
+/** A session charging, with the interactive driver of `--ui` or (`interactive` false) none. */
+function charging(interactive = false, targetSoc = 80): { s: DcSession; rec: RecordEvent[] } {
   const rec: RecordEvent[] = [];
   const s = new DcSession({
     batteryKwh: 75,
     socStart: 20,
-    targetSoc: 80,
+    targetSoc,
     chargerKw: 250,
     protocol: "iso2",
     seed: 1,
     onRecord: (e) => rec.push(e),
+    ...(interactive && { driver: new InteractiveDriver() }),
   });
   for (let t = 1000; !rec.some((e) => e.type === "phase" && e.phase === "charging"); t += 1000) {
     assert.ok(t < 60_000, "charging within a minute");
@@ -69,6 +72,67 @@ test("sim control: unplug presses the button and pulls the plug a second later; 
     ok: false,
     error: "the simulated session is over",
   });
+});
+
+test("sim control (--ui): unplug, then plugin begins the next session of the same run, which charges", () => {
+  const { s } = charging(true, 30);
+  const r = runSimControlLine(s, "ev", "unplug");
+  assert.ok(r.ok && /plug in within 60 s \(simulated\)/.test(r.did), JSON.stringify(r));
+  assert.deepEqual(runSimControlLine(s, "ev", "plugin"), {
+    ok: false,
+    error: "plugin: the connector is plugged in already",
+  });
+  s.advance(s.sim.nowMs + 20_000);
+  assert.equal(s.done, false, "the run waits for a plug-in");
+  assert.equal(s.sim.cable.plugged, false);
+  const p = runSimControlLine(s, "evse", "plugin");
+  assert.ok(p.ok, JSON.stringify(p));
+  s.run();
+  const sessions = s.summary().sessions;
+  assert.equal(sessions.length, 2, JSON.stringify(sessions));
+  assert.equal(sessions[0]?.stopReason, "connector unlatched (PP)", "the first: the handle button");
+  assert.equal(sessions[1]?.stopReason, "target SOC reached");
+  assert.ok(
+    (sessions[1]?.energyDeliveredWh ?? 0) > 1000,
+    `second session: ${sessions[1]?.energyDeliveredWh} Wh`,
+  );
+});
+
+test("sim control (--ui): after an unplug with no plug-in the run ends once the hold is over", () => {
+  const { s } = charging(true);
+  runSimControlLine(s, "ev", "unplug");
+  const from = s.sim.nowMs;
+  s.run();
+  const waited = s.sim.nowMs - from;
+  assert.ok(
+    waited >= INTERACTIVE_REPLUG_HOLD_MS && waited < INTERACTIVE_REPLUG_HOLD_MS + 15_000,
+    `ended ${waited} ms after the unplug`,
+  );
+  assert.equal(s.summary().sessions.length, 1);
+  // without the interactive driver an unplug ends the run at once, and nothing plugs in
+  const plain = charging(false);
+  assert.match(String((runSimControlLine(plain.s, "ev", "plugin") as { error: string }).error), /plugged in/);
+  runSimControlLine(plain.s, "ev", "unplug");
+  const t0 = plain.s.sim.nowMs;
+  plain.s.run();
+  assert.ok(plain.s.sim.nowMs - t0 < 15_000, `plain run ended ${plain.s.sim.nowMs - t0} ms after the unplug`);
+});
+
+test("sim control (--ui): a scenario file's commands are queued and run; options, steps and bad commands are refused", () => {
+  const { s, rec } = charging(true);
+  assert.deepEqual(runSimScenario(s, "limit.yaml", "options: { chargerKw: 50 }\ncommands: [sleep 1]\n"), {
+    ok: false,
+    error: "scenario limit.yaml: options (chargerKw) set up a run; give them to nacs simulate --scenario",
+  });
+  const bad = runSimScenario(s, "x.txt", "sleep 1;no_such_command");
+  assert.ok(!bad.ok && /^scenario x\.txt: .*no_such_command/.test(bad.error), JSON.stringify(bad));
+  const ok = runSimScenario(s, "limit.txt", "set_charger_kw 50;sleep 10;set_target_soc 25");
+  assert.deepEqual(ok, { ok: true, did: "scenario limit.txt: 3 commands queued (as commands 1–3)" });
+  s.run();
+  const lastSample = rec.filter((e) => e.type === "sample" && Number(e.p) > 0).at(-1);
+  assert.equal(lastSample?.evseMaxW, 50_000, "the charger power limit took effect");
+  assert.equal(s.summary().stopReason, "target SOC reached");
+  assert.ok(s.summary().socEnd >= 25 && s.summary().socEnd < 27, `SOC ${s.summary().socEnd}`);
 });
 
 test("paced run: virtual time follows the (fake) wall clock × speed, with a bounded step after a stall", async () => {

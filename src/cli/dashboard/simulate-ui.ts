@@ -1,13 +1,14 @@
 /**
  * `nacs simulate --ui [PORT]`: the dashboard in-process, the session paced by the wall clock × `--speed`
- * (default 1) with control lines from the app acting on the simulated EVSE and EV, and after the session
+ * (default 1) with control lines and scenario files from the app acting on the simulated EVSE and EV (a
+ * plug-in after an unplug begins the next session of the same run), and after the run
  * the dashboard kept serving until SIGINT / SIGTERM, or for `--ui-linger S` seconds.
  */
 import type { RecordEvent } from "../../link/host/record.js";
 import type { DcSession } from "../../sim/dc/session.js";
 import { type HostUi, startHostUi } from "./host-ui.js";
 import { runPaced } from "./paced.js";
-import { runSimControlLine } from "./sim-control.js";
+import { runSimControlLine, runSimScenario } from "./sim-control.js";
 
 /** The `--ui` flags of `nacs simulate` (validated). */
 export interface SimulateUiOptions {
@@ -40,6 +41,8 @@ export async function startSimulateUi(o: SimulateUiOptions): Promise<SimulateUi 
       session
         ? runSimControlLine(session, role, line)
         : { ok: false, error: "the session has not started yet" },
+    scenario: (name, text) =>
+      session ? runSimScenario(session, name, text) : { ok: false, error: "the session has not started yet" },
   });
   return {
     record: (e) => ui.record(e),

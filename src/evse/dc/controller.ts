@@ -31,6 +31,7 @@ import {
 } from "../../v2g/index.js";
 import { checkOutput, initialSafety, safetyMeasure } from "../safety/index.js";
 import { createInterlock } from "./interlock.js";
+import { setPowerLimit } from "./power-limit.js";
 import { moduleDcLimits } from "./power-module.js";
 import { secc, trip } from "./secc-glue.js";
 import { acPins, type EvseDcState, evseLive, inProgress, setDuty, setPhase } from "./state.js";
@@ -121,6 +122,7 @@ export function initialEvseDc(cfg0: EvseDcConfig, tMs = 0): EvseDcState {
     },
     watchdogAtMs: null,
     stopReason: null,
+    powerLimitW: null,
     limits: { current: false, voltage: false, power: false },
   };
 }
@@ -210,6 +212,9 @@ export function stepEvseDc(s0: EvseDcState, ev: EvseDcEvent): [EvseDcState, Evse
       break;
     case "board-lost":
       s = trip(s, "board-lost", `board lost: ${ev.detail}`, t, fx);
+      break;
+    case "set-power-limit":
+      s = setPowerLimit(s, ev.maxPowerW, fx);
       break;
   }
   return [s, fx];

@@ -8,6 +8,7 @@
 import { isAcMode, type SeccEffect, type SeccEvent, stepSecc } from "../../v2g/index.js";
 import { type SafetyFault, safetyContactors } from "../safety/index.js";
 import { energise } from "./interlock.js";
+import { limitedModule } from "./power-limit.js";
 import { clampSetPoint } from "./power-module.js";
 import { type EvseDcState, setPhase } from "./state.js";
 import { applySafety, tripPilot, tripSupervisor } from "./trip.js";
@@ -112,7 +113,7 @@ export function secc(s: EvseDcState, ev: SeccEvent, fx: EvseDcEffect[]): EvseDcS
  */
 function noteLimits(s: EvseDcState, wantA: number, fx: EvseDcEffect[]): EvseDcState {
   const dc = s.secc.readings.dc;
-  const m = s.cfg.module;
+  const m = limitedModule(s);
   const v = Math.max(s.meas.voltageV, m.minVoltageV);
   const limits = {
     current: wantA > m.maxCurrentA,
@@ -125,7 +126,8 @@ function noteLimits(s: EvseDcState, wantA: number, fx: EvseDcEffect[]): EvseDcSt
   return { ...s, limits };
 }
 
-function portCommand(
+/** Carry out one port command of the SECC (exported for the controller's tests). */
+export function portCommand(
   s: EvseDcState,
   c: Extract<SeccEffect, { kind: "port-command" }>["command"],
   fx: EvseDcEffect[],
@@ -139,7 +141,7 @@ function portCommand(
       if (s.safety.trip) return s;
       if (c.currentA < 0) {
         // discharge set point (ISO 15118-20 BPT): within the module's discharge current and power ratings
-        const m = s.cfg.module;
+        const m = limitedModule(s);
         const v = Math.max(s.meas.voltageV, m.minVoltageV);
         const i = Math.min(-c.currentA, m.maxDischargeCurrentA, m.maxDischargePowerW / v);
         fx.push({ kind: "module", op: "set", voltageV: Math.min(c.voltageV, m.maxVoltageV), currentA: -i });
@@ -150,9 +152,10 @@ function portCommand(
         // can do better at the voltage actually present, so re-derive the cap from the EV's request.
         const loop = s.secc.powerDelivery === "start";
         const want = loop ? Math.max(c.currentA, s.secc.ev.targetCurrentA) : c.currentA;
-        const vCap = loop ? Math.max(s.meas.voltageV, s.cfg.module.minVoltageV) : c.voltageV;
-        const sp = clampSetPoint(s.cfg.module, c.voltageV, want);
-        if (loop) sp.currentA = Math.min(want, s.cfg.module.maxCurrentA, s.cfg.module.maxPowerW / vCap);
+        const m = limitedModule(s);
+        const vCap = loop ? Math.max(s.meas.voltageV, m.minVoltageV) : c.voltageV;
+        const sp = clampSetPoint(m, c.voltageV, want);
+        if (loop) sp.currentA = Math.min(want, m.maxCurrentA, m.maxPowerW / vCap);
         fx.push({ kind: "module", op: "set", voltageV: sp.voltageV, currentA: sp.currentA });
         return loop ? noteLimits({ ...s, moduleOn: true }, want, fx) : { ...s, moduleOn: true };
       }

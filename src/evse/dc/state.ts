@@ -25,6 +25,8 @@ export interface EvseDcState {
   readonly meas: EvseMeasurements;
   readonly watchdogAtMs: number | null;
   readonly stopReason: string | null;
+  /** Run-time power limit (W) of the operator or backend, null = the module's rating (power-limit.ts). */
+  readonly powerLimitW: number | null;
   /** Last limit flags reported (`limits` effect). */
   readonly limits: { current: boolean; voltage: boolean; power: boolean };
 }

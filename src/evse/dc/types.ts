@@ -99,6 +99,11 @@ export type EvseDcEvent =
    * the session kept for a resume); DIN 70121 / ISO 15118-2 have no EVSE pause: StopCharging there.
    */
   | { kind: "pause-charging"; tMs: number }
+  /**
+   * Operator or backend power limit (W; null clears it): the charger announces and delivers at most this
+   * power from now on, in either direction (e.g. OCPP 2.0.1 SetChargingProfile, a site load manager).
+   */
+  | { kind: "set-power-limit"; maxPowerW: number | null; tMs: number }
   /** Operator reset of a latched trip (emergency-stop button released, interlock fixed). */
   | { kind: "safety-reset"; tMs: number }
   /** The board stopped answering (heartbeat, closed link): nothing it measures can be trusted. */

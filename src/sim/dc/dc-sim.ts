@@ -284,13 +284,17 @@ export class DcSim {
    * SECC last received them (EVTargetVoltage / EVTargetCurrent of the DIN 70121 / ISO 15118-2
    * CurrentDemandReq, the ISO 15118-20 DC_ChargeLoopReq targets; absent before the EV asked for anything)
    * and the EVSE's maximum
-   * current and power (the power module's, or the AC supply's).
+   * current and power as the SECC announces them (the power module's or the AC supply's rating, or lower
+   * under a run-time power limit).
    */
   private sampleExtras(): Record<string, number> {
     const ev = this.ctl?.evse.secc.ev;
     const c = this.cfg.evse;
-    const maxA = c.pins === "ac" ? c.ac.maxCurrentA : c.module.maxCurrentA;
-    const maxW = c.pins === "ac" ? c.ac.maxCurrentA * c.ac.nominalVoltageV : c.module.maxPowerW;
+    // what the SECC announces now: the ratings, or lower under a run-time power limit
+    const r = this.ctl?.evse.secc.readings;
+    const acA = r?.ac.maxCurrentA ?? c.ac.maxCurrentA;
+    const maxA = c.pins === "ac" ? acA : c.module.maxCurrentA;
+    const maxW = c.pins === "ac" ? acA * c.ac.nominalVoltageV : (r?.dc.maxPowerW ?? c.module.maxPowerW);
     const asked = ev && (ev.targetVoltageV > 0 || ev.targetCurrentA !== 0);
     return {
       ...(asked && { evTargetV: round1(ev.targetVoltageV), evTargetA: round1(ev.targetCurrentA) }),

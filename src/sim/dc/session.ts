@@ -347,7 +347,9 @@ export class DcSession {
   private checkEnd(): void {
     const sim = this.sim;
     const d = this.opts.driver;
-    if (d) {
+    // A script still running (or holding for a plug-in) keeps the run going while anything can happen; a
+    // finished script with the cable in ends the run as a session without a script does.
+    if (d && !(d.done && sim.cable.plugged)) {
       if (!this.idle()) {
         this.overSinceMs = null;
         return;
@@ -363,7 +365,10 @@ export class DcSession {
     const c = sim.ctl;
     const evDone = c.evFrozen || c.ev.phase === "ended" || c.ev.phase === "unplugged";
     const ended = c.evse.phase === "ended" && evDone;
-    if (!ended) return;
+    if (!ended) {
+      this.endSeenMs = null; // a later plug-in's session is timed from its own end
+      return;
+    }
     this.endSeenMs ??= sim.nowMs;
     const off = !sim.path.k1 && !c.evse.safety.contactorsCmd && sim.currentA === 0;
     const unlocked = c.evFrozen || (!c.ev.lockCmd && !sim.lock.locked);

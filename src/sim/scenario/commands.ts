@@ -159,6 +159,11 @@ export const SCENARIO_COMMANDS: Readonly<Record<string, CommandSpec>> = Object.f
         blocking: false,
         help: "set the SOC (%) at which the EV stops",
       }),
+      c("set_charger_kw", ["number"], {
+        origin: "nacs",
+        blocking: false,
+        help: "limit the charger to N kW in either direction (0: back to its rating), as an operator or backend would (OCPP SetChargingProfile); the SECC announces it (EVSEMaximumPowerLimit, ISO 15118-20 EVSEMaximumChargePower)",
+      }),
       c("wait_soc", ["number"], { origin: "nacs", blocking: true, help: "wait until the SOC reaches N %" }),
       c("wait_phase", ["word"], {
         origin: "nacs",

@@ -49,7 +49,7 @@ interface Running {
 
 /** Script runner; give it to `DcSession` as `driver`. */
 export class ScenarioRunner implements SessionDriver {
-  readonly commands: readonly ScenarioCommand[];
+  private readonly list: ScenarioCommand[];
   readonly log: ScriptLogEntry[] = [];
   readonly autoStartV2g: boolean;
   private index = 0;
@@ -58,12 +58,31 @@ export class ScenarioRunner implements SessionDriver {
   private blockedOnWait = false;
 
   constructor(commands: readonly ScenarioCommand[]) {
-    this.commands = commands;
+    this.list = [...commands];
     this.autoStartV2g = !commands.some((c) => c.name === "iso_start_v2g_session");
   }
 
+  /** The commands, in order (with any appended). */
+  get commands(): readonly ScenarioCommand[] {
+    return this.list;
+  }
+
+  /**
+   * Queue more commands after the ones given (a scenario run from the dashboard while the session runs):
+   * they run once the ones before them have, numbered on from the last. Whether V2G starts on its own
+   * after SLAC was fixed when the session was built. Throws {@link ScenarioError} when a command needs
+   * another protocol than the session's.
+   */
+  append(commands: readonly ScenarioCommand[]): void {
+    const session = this.session;
+    if (session) checkScenarioProtocol(commands, session.opts.protocol);
+    const from = this.list.length;
+    this.list.push(...commands.map((c, k) => ({ ...c, pos: from + k + 1 })));
+    if (session) this.wake(session.sim, session.sim.nowMs);
+  }
+
   get done(): boolean {
-    return this.index >= this.commands.length && this.cur === null;
+    return this.index >= this.list.length && this.cur === null;
   }
   get waiting(): boolean {
     return this.blockedOnWait;
@@ -85,7 +104,7 @@ export class ScenarioRunner implements SessionDriver {
     if (!session) return;
     for (;;) {
       if (!this.cur) {
-        const cmd = this.commands[this.index];
+        const cmd = this.list[this.index];
         if (!cmd) return;
         this.index++;
         this.cur = { cmd, started: false };
@@ -312,6 +331,9 @@ export class ScenarioRunner implements SessionDriver {
       }
       case "set_target_soc":
         c.toEv({ kind: "set-target-soc", percent: num(0), tMs: now });
+        return true;
+      case "set_charger_kw":
+        c.toEvse({ kind: "set-power-limit", maxPowerW: num(0) > 0 ? num(0) * 1000 : null, tMs: now });
         return true;
       case "wait_soc":
         return wait(sim.soc >= num(0));
