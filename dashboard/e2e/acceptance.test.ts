@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import type { Page } from "playwright-core";
 import { type NacsProc, spawnNacs, waitForStderr } from "../../src/cli/testing/spawn-nacs.js";
 import { browserSkipReason, launch } from "./browser.js";
 
@@ -38,19 +39,33 @@ function overCurrentRun(dir: string): { record: string; report: string } {
   return { record: j.files.record, report: j.files.plot };
 }
 
+/**
+ * `nacs simulate --ui --speed SPEED` with its page open in Chromium: `run` drives the page; no page error
+ * may occur. The host and the browser are closed afterwards whatever happened.
+ */
+async function withSimulateUi(speed: string, run: (page: Page) => Promise<void>): Promise<void> {
+  mkdirSync(OUT, { recursive: true });
+  const p = spawnNacs(["simulate", "--ui", "0", "--speed", speed, "--no-record", "--json"]);
+  const browser = skip ? undefined : await launch();
+  try {
+    const m = await waitForStderr(p, /dashboard at (http:\/\/127\.0\.0\.1:\d+\/)/, STEP_MS);
+    const page = await browser!.newPage({ viewport: { width: 1400, height: 1000 } });
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(m[1]!);
+    await run(page);
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser?.close();
+    await stop(p);
+  }
+}
+
 test(
   "nacs simulate --ui in Chromium: the plot advances, Emergency stop trips the EVSE, the trip marker shows and the session ends",
   { skip, timeout: 5 * STEP_MS },
   async () => {
-    mkdirSync(OUT, { recursive: true });
-    const p = spawnNacs(["simulate", "--ui", "0", "--speed", "10", "--no-record", "--json"]);
-    const browser = skip ? undefined : await launch();
-    try {
-      const m = await waitForStderr(p, /dashboard at (http:\/\/127\.0\.0\.1:\d+\/)/, STEP_MS);
-      const page = await browser!.newPage({ viewport: { width: 1400, height: 1000 } });
-      const errors: string[] = [];
-      page.on("pageerror", (e) => errors.push(e.message));
-      await page.goto(m[1]!);
+    await withSimulateUi("10", async (page) => {
       await page.waitForSelector('[data-testid="plot-current"] canvas', { timeout: STEP_MS });
       const events = async () =>
         Number(await page.locator('[data-testid="session-view"]').getAttribute("data-events"));
@@ -80,11 +95,7 @@ test(
       );
       assert.match((await page.locator('[data-testid="trip-list"]').textContent()) ?? "", /emergency-stop/);
       await page.screenshot({ path: join(OUT, "dashboard-estop.png") });
-      assert.deepEqual(errors, []);
-    } finally {
-      await browser?.close();
-      await stop(p);
-    }
+    });
   },
 );
 
@@ -92,16 +103,8 @@ test(
   "nacs simulate --ui control panel in Chromium: charger power, a scenario file, unplug and plug in again",
   { skip, timeout: 6 * STEP_MS },
   async () => {
-    mkdirSync(OUT, { recursive: true });
     // speed 5: the run holds 60 s of simulated time (12 s here) after the unplug for the plug-in
-    const p = spawnNacs(["simulate", "--ui", "0", "--speed", "5", "--no-record", "--json"]);
-    const browser = skip ? undefined : await launch();
-    try {
-      const m = await waitForStderr(p, /dashboard at (http:\/\/127\.0\.0\.1:\d+\/)/, STEP_MS);
-      const page = await browser!.newPage({ viewport: { width: 1400, height: 1000 } });
-      const errors: string[] = [];
-      page.on("pageerror", (e) => errors.push(e.message));
-      await page.goto(m[1]!);
+    await withSimulateUi("5", async (page) => {
       const phase = (re: RegExp) =>
         page.waitForFunction(
           (src) =>
@@ -139,11 +142,7 @@ test(
       await page.screenshot({ path: join(OUT, "dashboard-controls.png") });
       await page.click('[data-testid="ctl-estop"]');
       await page.waitForSelector('[data-testid="live-ended"]', { timeout: STEP_MS });
-      assert.deepEqual(errors, []);
-    } finally {
-      await browser?.close();
-      await stop(p);
-    }
+    });
   },
 );
 
