@@ -43,7 +43,10 @@ export function createInterceptor(o: InterceptorOptions): Interceptor {
   let deviationAtMs: number | null = null;
   let silent = false;
   let hideNext = false;
-  let hiddenPending = 0;
+  // V2G is request/response: the n-th message received answers the n-th request sent
+  let requests = 0;
+  let answers = 0;
+  const hidden = new Set<number>();
   let deferred: { name: string; payloadType: number; bytes: Uint8Array } | null = null;
   let awaitingDeferred = false;
 
@@ -55,8 +58,9 @@ export function createInterceptor(o: InterceptorOptions): Interceptor {
   const carryOut = (conn: V2gConnection, name: string, actions: WireAction[]) => {
     for (const a of actions) {
       if (a.kind === "send") {
+        requests++;
         if (hideNext) {
-          hiddenPending++;
+          hidden.add(requests);
           hideNext = false;
         }
         tx(conn, name, a.payloadType, a.bytes, {
@@ -111,13 +115,16 @@ export function createInterceptor(o: InterceptorOptions): Interceptor {
       }
     },
     receive(conn, _m) {
-      if (hiddenPending > 0) {
-        hiddenPending--;
+      answers++;
+      if (hidden.delete(answers)) {
         if (awaitingDeferred && deferred) {
           const d = deferred;
           deferred = null;
           awaitingDeferred = false;
-          if (!conn.isClosed) tx(conn, d.name, d.payloadType, d.bytes, {});
+          if (!conn.isClosed) {
+            requests++;
+            tx(conn, d.name, d.payloadType, d.bytes, {});
+          }
         }
         return false;
       }

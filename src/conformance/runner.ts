@@ -89,15 +89,15 @@ function observationDone(c: ConformanceCase, events: TraceEvent[], devAt: number
  * The SUT is not ready for a session when, with no V2G connection yet, the pilot stays at 0 % (−12 V: state
  * F after a trip, or no pilot) this long (ms)… Design choice (D).
  */
-export const SUT_NOT_READY_MS = 1_000;
+export const SUT_NOT_READY_MS = 600;
 /**
  * …or shows no PWM at all (steady +12 V: the EVSE waits for the previous EV to leave) this long (ms). Design
  * choice (D): a charger switches its oscillator on well within this after it sees state B.
  */
 export const SUT_NO_PWM_MS = 2_500;
 /** Attempts of a case whose SUT was not ready, and the pause between them (ms). Design choice (D). */
-export const CASE_ATTEMPTS = 4;
-export const NOT_READY_RETRY_MS = 1_000;
+export const CASE_ATTEMPTS = 6;
+export const NOT_READY_RETRY_MS = 600;
 
 /** One attempt of a case: the trace, or null when the SUT was not ready for a session. */
 async function runAttempt(

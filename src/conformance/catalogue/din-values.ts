@@ -80,12 +80,13 @@ export const DIN_VALUES: readonly ConformanceCase[] = [
   }),
   c({
     id: "secc-din-value-007",
-    title: "ServicePaymentSelectionReq selecting ServiceID 9999 → FAILED_ServiceSelectionInvalid",
+    title:
+      "ServicePaymentSelectionReq selecting the charge service and ServiceID 9999 (never offered) → FAILED_ServiceSelectionInvalid",
     requirement: ["DIN 70121 ResponseCode FAILED_ServiceSelectionInvalid"],
     tester: {
       kind: "mutate",
       at: at("ServicePaymentSelectionReq"),
-      set: { "SelectedServiceList.SelectedService": [{ ServiceID: 9999 }] },
+      set: { "SelectedServiceList.SelectedService": [{ ServiceID: 1 }, { ServiceID: 9999 }] },
     },
     expect: failedThenClose("ServicePaymentSelectionRes", ["FAILED_ServiceSelectionInvalid"]),
   }),

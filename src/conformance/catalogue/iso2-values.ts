@@ -81,12 +81,13 @@ export const ISO2_VALUES: readonly ConformanceCase[] = [
   }),
   c({
     id: "secc-iso2-value-007",
-    title: "PaymentServiceSelectionReq selecting ServiceID 9999 → FAILED_ServiceSelectionInvalid",
+    title:
+      "PaymentServiceSelectionReq selecting the charge service and ServiceID 9999 (never offered) → FAILED_ServiceSelectionInvalid",
     requirement: ["ISO 15118-2 ResponseCode FAILED_ServiceSelectionInvalid"],
     tester: {
       kind: "mutate",
       at: at("PaymentServiceSelectionReq"),
-      set: { "SelectedServiceList.SelectedService": [{ ServiceID: 9999 }] },
+      set: { "SelectedServiceList.SelectedService": [{ ServiceID: 1 }, { ServiceID: 9999 }] },
     },
     expect: failedThenClose("PaymentServiceSelectionRes", ["FAILED_ServiceSelectionInvalid"]),
   }),
