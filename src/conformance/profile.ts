@@ -35,6 +35,7 @@ export function defaultLimits(): SutLimits {
       default: V2G_SECC_PERFORMANCE_TIME_DEFAULT_MS,
     },
     toleranceMs: DEFAULT_TOLERANCE_MS,
+    recoveryMs: 0,
   };
 }
 
@@ -52,6 +53,7 @@ const profileSchema = z.strictObject({
       connectionLossOffMs: ms().optional(),
       performanceMs: z.record(z.string(), ms()).optional(),
       toleranceMs: ms().optional(),
+      recoveryMs: ms().optional(),
     })
     .default({}),
   skip: z.record(z.string(), z.string().min(1, "give the reason")).default({}),
@@ -89,6 +91,7 @@ export function parseProfile(text: string, source = "profile"): SutProfile {
       connectionLossOffMs: l.connectionLossOffMs ?? d.connectionLossOffMs,
       performanceMs: { ...d.performanceMs, ...l.performanceMs },
       toleranceMs: l.toleranceMs ?? d.toleranceMs,
+      recoveryMs: l.recoveryMs ?? d.recoveryMs,
     },
     skip: r.data.skip,
   };

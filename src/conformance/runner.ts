@@ -305,8 +305,12 @@ export async function runCase(
     setupError: `the SUT was not ready for a session in ${CASE_ATTEMPTS} attempts (pilot at 0 %: state F or no pilot)`,
     durationMs: 0,
   };
-  await new Promise((r) => setTimeout(r, o.betweenCasesMs ?? 300));
   const limits = o.limits;
+  // a charger that ended the session abnormally may need a while (its fault state) before the next plug-in
+  const aborted = trace.events.some(
+    (e) => (e.kind === "close" && e.by === "remote") || (e.kind === "rx" && e.code?.startsWith("FAILED")),
+  );
+  await new Promise((r) => setTimeout(r, (o.betweenCasesMs ?? 300) + (aborted ? limits.recoveryMs : 0)));
   return {
     id: c.protocols.length > 1 ? `${c.id}@${protocol}` : c.id,
     title: c.title,

@@ -163,6 +163,8 @@ export interface SutLimits {
   performanceMs: Record<string, number>;
   /** Allowance for the measurement (loopback scheduling, the board's 100 ms report period). */
   toleranceMs: number;
+  /** Pause after a case the SUT ended abnormally (FAILED, closed by it) before the next plug-in. */
+  recoveryMs: number;
 }
 
 /** The SUT profile (file given with `--profile`): what it supports, its limits, cases to skip. */

@@ -11,13 +11,22 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import type { RunSummary } from "../../conformance/report.js";
+import { EVSE_CHARGE_LOOP_WATCHDOG_MS, EVSE_TRIP_F_HOLD_MS } from "../../evse/dc/types.js";
 import { randomSdpPort } from "../testing/live-pair.js";
 import { exitWithin, killIfRunning, type NacsProc, spawnNacs, waitForStderr } from "../testing/spawn-nacs.js";
 
-/** Our SECC as the profile describes it (`--sequence-timeout 2`; watchdog EVSE_CHARGE_LOOP_WATCHDOG_MS). */
+/**
+ * Our SECC as the profile describes it: `--sequence-timeout 2`, the charge-loop watchdog
+ * (EVSE_CHARGE_LOOP_WATCHDOG_MS), and the pilot held at F for EVSE_TRIP_F_HOLD_MS after a trip.
+ */
 const PROFILE = {
   name: "nacs evse --sequence-timeout 2",
-  limits: { sequenceTimeoutMs: 2000, chargeLoopTimeoutMs: 500, connectionLossOffMs: 500 },
+  limits: {
+    sequenceTimeoutMs: 2000,
+    chargeLoopTimeoutMs: EVSE_CHARGE_LOOP_WATCHDOG_MS,
+    connectionLossOffMs: 500,
+    recoveryMs: EVSE_TRIP_F_HOLD_MS,
+  },
 };
 
 test("nacs conformance --sut secc: the DIN and ISO-2 DC catalogue against nacs evse: every case passes or is a known deviation", async (t) => {
