@@ -99,3 +99,65 @@ test("nacs conformance --sut secc: the DIN and ISO-2 DC catalogue against nacs e
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("nacs conformance --tls --secc [::1]:PORT: the SECC's address given (SDP answered locally), TLS 1.2", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "nacs-conformance-tls-"));
+  const pki = join(dir, "pki");
+  const v2gPort = String(50000 + Math.floor(Math.random() * 10000));
+  const board = ["--board", `sim:${join(dir, "world.sock")}`];
+  let evse: NacsProc | undefined;
+  let conf: NacsProc | undefined;
+  try {
+    evse = spawnNacs([
+      "evse",
+      "--iface",
+      "lo",
+      "--no-slac",
+      "--sdp-port",
+      randomSdpPort(),
+      ...board,
+      "--sessions",
+      "0",
+      "--protocol",
+      "din,iso2",
+      "--tls",
+      "--test-pki",
+      pki,
+      "--port",
+      v2gPort,
+    ]);
+    await waitForStderr(evse, /ready on lo: .*V2G tls/, 30_000);
+    conf = spawnNacs([
+      "conformance",
+      "--sut",
+      "secc",
+      "--iface",
+      "lo",
+      "--no-slac",
+      ...board,
+      "--tls",
+      "--test-pki",
+      pki,
+      "--secc",
+      `[::1]:${v2gPort}`,
+      "--cases",
+      "secc-iso2-normal-001,secc-din-seq-007",
+      "--json",
+    ]);
+    const code = await exitWithin(conf, "nacs conformance", 120_000);
+    const s = JSON.parse(conf.out) as RunSummary;
+    assert.deepEqual(
+      s.cases.map((c) => [c.id, c.verdict]),
+      [
+        ["secc-din-seq-007", "pass"],
+        ["secc-iso2-normal-001", "pass"],
+      ],
+      conf.err,
+    );
+    assert.equal(code, 0);
+  } finally {
+    killIfRunning(conf);
+    killIfRunning(evse);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
