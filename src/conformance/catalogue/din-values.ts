@@ -52,7 +52,8 @@ export const DIN_VALUES: readonly ConformanceCase[] = [
   }),
   c({
     id: "secc-din-value-005",
-    title: "PreCharge EVTargetVoltage above the EV's own EVMaximumVoltageLimit: refused or not delivered",
+    title:
+      "PreCharge EVTargetVoltage above the EV's own EVMaximumVoltageLimit: refused, or its answer shows no voltage above the EV maximum",
     requirement: [
       "DIN 70121 ResponseCode FAILED_WrongChargeParameter",
       "DIN 70121 ChargeParameterDiscoveryReq EVMaximumVoltageLimit",

@@ -8,7 +8,7 @@ export const ISO2_NORMAL: readonly ConformanceCase[] = [
   c({
     id: "secc-iso2-normal-001",
     title: "DC EIM session from SessionSetup to SessionStop, every response OK within its performance time",
-    requirement: ["ISO 15118-2 V2G_SECC_Msg_Performance_Time", "[V2G2-538]"],
+    requirement: ["ISO 15118-2 V2G_SECC_Msg_Performance_Time", "ISO 15118-2 DC EIM message sequence"],
     tester: { kind: "normal" },
     expect: { kind: "session-ok" },
   }),
@@ -38,7 +38,7 @@ export const ISO2_NORMAL: readonly ConformanceCase[] = [
   c({
     id: "secc-iso2-normal-004",
     title: "PowerDeliveryRes (Start) within 4.5 s",
-    requirement: ["ISO 15118-2 V2G_SECC_Msg_Performance_Time (PowerDeliveryRes)", "[V2G2-860]"],
+    requirement: ["ISO 15118-2 V2G_SECC_Msg_Performance_Time (PowerDeliveryRes)"],
     tester: { kind: "observe", at: at("PowerDeliveryReq") },
     expect: answered("PowerDeliveryRes", ["OK"]),
   }),
@@ -52,7 +52,7 @@ export const ISO2_NORMAL: readonly ConformanceCase[] = [
   c({
     id: "secc-iso2-normal-006",
     title: "a repeated CurrentDemandReq is part of the loop: answered OK",
-    requirement: ["[V2G2-538]", "ISO 15118-2 CurrentDemandReq (charge loop)"],
+    requirement: ["ISO 15118-2 CurrentDemandReq (charge loop)"],
     tester: { kind: "repeat", at: at("CurrentDemandReq", 2) },
     expect: answered("CurrentDemandRes", ["OK"]),
   }),

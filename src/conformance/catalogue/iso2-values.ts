@@ -53,7 +53,8 @@ export const ISO2_VALUES: readonly ConformanceCase[] = [
   }),
   c({
     id: "secc-iso2-value-005",
-    title: "PreCharge EVTargetVoltage above the EV's own EVMaximumVoltageLimit: refused or not delivered",
+    title:
+      "PreCharge EVTargetVoltage above the EV's own EVMaximumVoltageLimit: refused, or its answer shows no voltage above the EV maximum",
     requirement: [
       "ISO 15118-2 ResponseCode FAILED_WrongChargeParameter",
       "ISO 15118-2 ChargeParameterDiscoveryReq EVMaximumVoltageLimit",
