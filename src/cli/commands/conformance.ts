@@ -58,7 +58,8 @@ export const conformanceOptionsSchema = z
     secc: z.string().min(1).optional(),
     sdpPort: z.coerce.number().int().min(1).max(65535).default(SDP_SERVER_PORT),
     board: z.string().min(1).default("sim"),
-    logLevel: z.enum(LOG_LEVELS).default("warn"),
+    // the tester EV's own warnings (a session the SECC ended) are what the cases provoke: errors only by default
+    logLevel: z.enum(LOG_LEVELS).default("error"),
   })
   .superRefine((o, ctx) => {
     if (o.tls && !o.trust && !o.testPki)
@@ -259,7 +260,7 @@ export function registerConformanceCommand(program: Command): void {
       "--board <spec>",
       "the tester EV's board: sim[:SOCKET] (default, shared with nacs evse), serial:DEV, tcp:HOST:PORT, …",
     )
-    .option("--log-level <level>", "pino log level on stderr (default warn)")
+    .option("--log-level <level>", "pino log level on stderr (default error)")
     .action(async (raw: Record<string, unknown>) => {
       process.exitCode = await runConformance(parseConformanceOptions(raw));
     });
