@@ -97,6 +97,7 @@ export const evseOptionsSchema = v2gCommonSchema
     sessions: z.coerce.number().int().min(0).default(1),
     chargerClass: z.enum(["500v", "1000v"]).default("1000v"),
     sessionIdBytes: z.coerce.number().int().min(1).max(8).default(8),
+    sequenceTimeout: z.coerce.number().min(0.1).max(600).optional(),
     iso20WithoutTls: z.boolean().default(false),
     pki: z.string().min(1).optional(),
     pncWithoutTls: z.boolean().default(false),
@@ -282,6 +283,10 @@ export function registerEvseCommand(program: Command): void {
     .option(
       "--session-id-bytes <n>",
       "length of the SessionIDs handed out, 1–8 (default 8; a Supercharger uses 4)",
+    )
+    .option(
+      "--sequence-timeout <seconds>",
+      "lab switch: V2G_SECC_Sequence_Timeout in seconds, 0.1–600 (default 60, the standard's)",
     )
     .option(
       "--iso20-without-tls",

@@ -2,6 +2,7 @@
 import type { Command } from "commander";
 import { registerDashboardCommand } from "../dashboard/command.js";
 import { registerBoardSimCommand } from "./board-sim.js";
+import { registerConformanceCommand } from "./conformance.js";
 import { registerConnectorsCommand } from "./connectors.js";
 import { registerDecodeCommand } from "./decode.js";
 import { registerEncodeCommand } from "./encode.js";
@@ -21,4 +22,5 @@ export function registerCommands(_program: Command): void {
   registerBoardSimCommand(_program);
   registerPkiCommand(_program);
   registerDashboardCommand(_program);
+  registerConformanceCommand(_program);
 }

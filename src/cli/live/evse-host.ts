@@ -132,6 +132,9 @@ export async function runEvseHost(
             epochS: Math.floor(Date.now() / 1000),
             seed: random(4).reduce((a, b) => a * 256 + b, 0) >>> 0 || 1,
             sessionIdLength: o.sessionIdBytes,
+            ...(o.sequenceTimeout !== undefined && {
+              sequenceTimeoutMs: Math.round(o.sequenceTimeout * 1000),
+            }),
             iso20WithoutTls: o.iso20WithoutTls,
             bidirectional: o.bidirectional,
             ...(o.control && { iso20ControlModes: o.control }),

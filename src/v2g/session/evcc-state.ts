@@ -63,6 +63,12 @@ export interface EvccConfig {
   ongoingTimeoutMs: number;
   preChargeTimeoutMs: number;
   /**
+   * Conformance tester: wait this long for every response instead of V2G_EVCC_Msg_Timeout (digest §5.4), so
+   * a tester that holds a request back to watch the SECC's own timeouts does not give up first. Absent in
+   * normal runs.
+   */
+  responseTimeoutMs?: number;
+  /**
    * DepartureTime (s from now, ISO 15118-2 ChargeParameterDiscoveryReq / ISO 15118-20 ScheduleExchangeReq and
    * Dynamic ChargeLoopReq): a fixed figure sent as is. Absent: none (Dynamic -20 ScheduleExchangeReq sends 0).
    */

@@ -27,3 +27,22 @@ test("CommunicationSetup: armed for 20 s at connection", () => {
   assert.ok(timer && timer.kind === "set-timer");
   assert.equal(timer.atMs - 500, V2G_EVCC_COMMUNICATION_SETUP_TIMEOUT_MS);
 });
+
+test("a conformance tester's responseTimeoutMs replaces V2G_EVCC_Msg_Timeout for its requests", () => {
+  const responseAt = (s: ReturnType<typeof createEvcc>) => {
+    const [, fx] = stepEvcc(s, { kind: "connected", tMs: 500 });
+    const t = fx.find((f) => f.kind === "set-timer" && f.id === "response");
+    assert.ok(t && t.kind === "set-timer", "supportedAppProtocolReq arms the response timer");
+    return t.atMs - 500;
+  };
+  assert.equal(responseAt(createEvcc()), evccMsgTimeoutMs(null, "SAP", "2014"));
+  assert.equal(responseAt(createEvcc({ responseTimeoutMs: 70_000 })), 70_000);
+  // the default timeout has passed: a tester that waits longer is still in its session
+  const [s1] = stepEvcc(createEvcc({ responseTimeoutMs: 70_000 }), { kind: "connected", tMs: 0 });
+  const [s2, fx2] = stepEvcc(s1, { kind: "timer", id: "response", tMs: 2_000 });
+  assert.equal(
+    fx2.some((f) => f.kind === "session-end"),
+    false,
+  );
+  assert.equal(s2.conn, s1.conn);
+});

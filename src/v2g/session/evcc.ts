@@ -145,7 +145,7 @@ function onConnected(s0: EvccState, tMs: number, fx: EvccEffect[]): EvccState {
     bytes: appHandshake.encodeDocument({ supportedAppProtocolReq: req }),
     name: "supportedAppProtocolReq",
   });
-  return setEvccTimer(s, "response", tMs + evccMsgTimeoutMs(null, "SAP", s.cfg.dinEdition), fx);
+  return setEvccTimer(s, "response", tMs + responseTimeoutMs(s, null, "SAP"), fx);
 }
 
 const PHASE_TIMERS: Readonly<Record<string, string>> = {
@@ -165,7 +165,7 @@ function onTimer(s0: EvccState, id: string, tMs: number, fx: EvccEffect[]): Evcc
     return sendRequest({ ...s, next: null }, s.next, tMs, fx);
   }
   if (id === "response") {
-    const ms = evccMsgTimeoutMs(s.protocol, s.pending ?? "SAP", s.cfg.dinEdition);
+    const ms = responseTimeoutMs(s, s.protocol, s.pending ?? "SAP");
     return endEvcc(s, "timeout", `V2G_EVCC_Msg_Timeout: no ${s.pending}Res within ${ms} ms`, fx);
   }
   const name = PHASE_TIMERS[id];
@@ -202,7 +202,12 @@ function sendRequest(s0: EvccState, name: MsgName, tMs: number, fx: EvccEffect[]
   fx.push({ kind: "send", payloadType: enc.payloadType ?? V2gtpPayloadType.exi, bytes, name: msg.req });
   // the GenChallenge is used once: only the first AuthorizationReq is signed ([V2G2-684])
   const s = { ...s0, pending: name, ...(signed && name === "Authorization" && { genChallenge: null }) };
-  return setEvccTimer(s, "response", tMs + evccMsgTimeoutMs(s.protocol, name, s.cfg.dinEdition), fx);
+  return setEvccTimer(s, "response", tMs + responseTimeoutMs(s, s.protocol, name), fx);
+}
+
+/** V2G_EVCC_Msg_Timeout of the request `name` (digest §5.4), or the configured override of a tester. */
+function responseTimeoutMs(s: EvccState, protocol: EvccState["protocol"], name: MsgName | "SAP"): number {
+  return s.cfg.responseTimeoutMs ?? evccMsgTimeoutMs(protocol, name, s.cfg.dinEdition);
 }
 
 function onMessage(

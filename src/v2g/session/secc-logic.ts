@@ -105,6 +105,15 @@ export function paymentSelectionCode(
   return "OK";
 }
 
+/**
+ * A selected ServiceID that ServiceDiscoveryRes did not offer (`offered`): the selection is invalid,
+ * FAILED_ServiceSelectionInvalid (ISO 15118-2 / DIN 70121 PaymentServiceSelectionRes /
+ * ServicePaymentSelectionRes ResponseCode). Null when every selected ID was offered.
+ */
+export function unofferedService(serviceIds: readonly number[], offered: readonly number[]): number | null {
+  return serviceIds.find((id) => !offered.includes(id)) ?? null;
+}
+
 /** ServiceID of the charge service (digest §5.2 row 2, "ChargeService {ServiceID 1}"). */
 export const CHARGE_SERVICE_ID = 1;
 

@@ -324,6 +324,30 @@ test("ISO-2: Contract payment selected → FAILED_PaymentSelectionInvalid; DIN A
   assert.equal(lastRes(d2).body.ResponseCode, "FAILED_SequenceError");
 });
 
+test("a ServiceID never offered beside the charge service → FAILED_ServiceSelectionInvalid (ISO-2 and DIN)", () => {
+  const d = startSecc("iso2");
+  through(d, ["SessionSetup", "ServiceDiscovery"]);
+  const r = request(d, "PaymentSelection", {
+    patch: (b) => ({
+      ...b,
+      SelectedServiceList: { SelectedService: [{ ServiceID: 1 }, { ServiceID: 9999 }] },
+    }),
+  });
+  assert.equal(r?.body.ResponseCode, "FAILED_ServiceSelectionInvalid");
+  const d2 = startSecc("din");
+  through(d2, ["SessionSetup", "ServiceDiscovery"]);
+  const r2 = request(d2, "PaymentSelection", {
+    patch: (b) => ({
+      ...b,
+      SelectedServiceList: { SelectedService: [{ ServiceID: 1 }, { ServiceID: 9999 }] },
+    }),
+  });
+  assert.equal(r2?.body.ResponseCode, "FAILED_ServiceSelectionInvalid");
+  const ok = startSecc("iso2");
+  through(ok, ["SessionSetup", "ServiceDiscovery"]);
+  assert.equal(request(ok, "PaymentSelection")?.body.ResponseCode, "OK", "the charge service alone is fine");
+});
+
 test("emergency stop: output off at once, EVSE_EmergencyShutdown in the next response; closed if the EV does not end the session in time", () => {
   const d = startSecc("iso2");
   through(d, TO_CPD);

@@ -36,6 +36,7 @@ import {
   type NetworkContext,
   type NetworkStats,
   V2gSlot,
+  type V2gWireHook,
 } from "./shared.js";
 
 /** Options of {@link startEvNetwork}. */
@@ -66,6 +67,8 @@ export interface EvNetworkOptions {
   now(): number;
   /** Wire tap (`--pcap`): SLAC frames, SDP datagrams, V2GTP messages. */
   tap?: HostWireTap;
+  /** Test-only hook between the controller's V2G bytes and the socket (the conformance tester). */
+  wireHook?: V2gWireHook;
   logger?: LinkLogger;
 }
 
@@ -93,7 +96,7 @@ export async function startEvNetwork(o: EvNetworkOptions): Promise<EvNetwork> {
   const push = (ev: EvDcEvent) => {
     if (!closed) o.push(ev);
   };
-  const ctx: NetworkContext = { push, now: o.now, tap: o.tap, log, stats, side: "ev" };
+  const ctx: NetworkContext = { push, now: o.now, tap: o.tap, log, stats, side: "ev", hook: o.wireHook };
   const onDatagram = o.tap ? sdpTap(o.tap) : undefined;
 
   const sock = createSocket({ type: "udp6", ipv6Only: true });

@@ -14,4 +14,4 @@ export {
   type RefusedConnections,
   refusedTotal,
 } from "./gate.js";
-export { emptyNetworkStats, type NetworkStats } from "./shared.js";
+export { emptyNetworkStats, type NetworkStats, type V2gWireHook } from "./shared.js";

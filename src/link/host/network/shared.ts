@@ -54,6 +54,21 @@ export type CommonNetworkEvent =
   | { kind: "v2g-message"; payloadType: number; bytes: Uint8Array; tMs: number }
   | { kind: "v2g-closed"; reason: string; tMs: number };
 
+/**
+ * Test-only hook at the wire of a V2G connection (the conformance tester, src/conformance): it sees the
+ * controller's outgoing V2GTP messages before the socket and what arrives before the controller, and may
+ * change, hold, repeat or replace them, or keep a connection open that the controller closes. Absent in
+ * normal runs.
+ */
+export interface V2gWireHook {
+  /** The controller's outgoing message on `conn`: the hook sends it (changed, repeated, raw) or holds it. */
+  send(conn: V2gConnection, m: { payloadType: number; bytes: Uint8Array; name: string }): void;
+  /** A message arrived on `conn` (after the wire tap saw it); false: the controller does not see it. */
+  receive?(conn: V2gConnection, m: V2gtpMessage): boolean;
+  /** The controller closes `conn`; true: the hook keeps it open (and closes it itself later). */
+  close?(conn: V2gConnection, reason: string): boolean;
+}
+
 /** Context handed to the shared pieces. */
 export interface NetworkContext {
   push(ev: CommonNetworkEvent): void;
@@ -63,6 +78,8 @@ export interface NetworkContext {
   stats: NetworkStats;
   /** Log prefix: "evse" / "ev". */
   side: string;
+  /** Test-only wire hook (the conformance tester); absent in normal runs. */
+  hook?: V2gWireHook | undefined;
 }
 
 /** The SLAC side of a network port. */
@@ -150,7 +167,7 @@ export class V2gSlot {
     this.gen++;
     const old = this.current;
     this.current = null;
-    old?.close(reason);
+    if (old && !this.ctx.hook?.close?.(old, reason)) old.close(reason);
     return this.gen;
   }
 
@@ -183,6 +200,7 @@ export class V2gSlot {
     const receive = (m: V2gtpMessage) => {
       wire?.message("rx", m);
       if (this.current !== conn) return;
+      if (ctx.hook?.receive && !ctx.hook.receive(conn, m)) return;
       ctx.stats.v2gReceived++;
       ctx.push({ kind: "v2g-message", payloadType: m.payloadType, bytes: m.payload.slice(), tMs: ctx.now() });
     };
@@ -214,14 +232,16 @@ export class V2gSlot {
       return;
     }
     try {
-      conn.send(payloadType, bytes);
+      if (ctx.hook) ctx.hook.send(conn, { payloadType, bytes, name });
+      else conn.send(payloadType, bytes);
     } catch (e) {
       ctx.stats.v2gDropped++;
       ctx.log.warn({ name, err: (e as Error).message }, `${ctx.side}: v2g-send ${name} failed`);
       return;
     }
     ctx.stats.v2gSent++;
-    if (ctx.tap) v2gtpTapEvents(conn, ctx.tap).message("tx", { payloadType, payload: bytes });
+    // with a hook, what went on the wire is the hook's to report
+    if (ctx.tap && !ctx.hook) v2gtpTapEvents(conn, ctx.tap).message("tx", { payloadType, payload: bytes });
   }
 
   /** Carry out `v2g-close`: close the current connection (no event on this side) and cancel a connect. */

@@ -1,5 +1,8 @@
-/** DIN 70121 ServicePaymentSelectionReq → Res (digest §5.2 row 3): ExternalPayment and ServiceID 1 required. */
-import { paymentSelectionCode } from "../../session/secc-logic.js";
+/**
+ * DIN 70121 ServicePaymentSelectionReq → Res (digest §5.2 row 3): ExternalPayment and ServiceID 1 required;
+ * a ServiceID never offered (DIN offers the charge service only) → FAILED_ServiceSelectionInvalid.
+ */
+import { CHARGE_SERVICE_ID, paymentSelectionCode, unofferedService } from "../../session/secc-logic.js";
 import type { SeccHandler } from "../../session/secc-protocol.js";
 import type { din } from "./common.js";
 
@@ -9,9 +12,10 @@ export const servicePaymentSelection: SeccHandler = {
   res: "ServicePaymentSelectionRes",
   handle(s, req: din.ServicePaymentSelectionReqType) {
     const ids = req.SelectedServiceList.SelectedService.map((x) => x.ServiceID);
-    const body: din.ServicePaymentSelectionResType = {
-      ResponseCode: paymentSelectionCode(s, req.SelectedPaymentOption, ids),
-    };
+    let code: din.responseCodeType = paymentSelectionCode(s, req.SelectedPaymentOption, ids);
+    if (code === "OK" && unofferedService(ids, [CHARGE_SERVICE_ID]) !== null)
+      code = "FAILED_ServiceSelectionInvalid";
+    const body: din.ServicePaymentSelectionResType = { ResponseCode: code };
     return { state: s, body };
   },
   failed: (_s, code) => ({ ResponseCode: code as din.responseCodeType }),

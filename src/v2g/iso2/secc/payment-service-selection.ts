@@ -2,11 +2,12 @@
  * ISO 15118-2 PaymentServiceSelectionReq → Res (digest §5.2 row 3): the option must be offered
  * (FAILED_PaymentSelectionInvalid) and the charge service selected (FAILED_NoChargeServiceSelected); a
  * ContractCertificate selection (ServiceID 2) needs a configured CPS, Contract payment and parameter set 1
- * or 2 (FAILED_ServiceSelectionInvalid, pnc digest §3.1 row 3). The chosen option is kept for the certificate
+ * or 2 (FAILED_ServiceSelectionInvalid, pnc digest §3.1 row 3); any other ServiceID was never offered
+ * (FAILED_ServiceSelectionInvalid). The chosen option is kept for the certificate
  * services, PaymentDetails, Authorization and MeteringReceipt.
  */
 import { CONTRACT_CERTIFICATE_SERVICE_ID, CONTRACT_CERTIFICATE_SET } from "../../pnc/cps.js";
-import { paymentSelectionCode } from "../../session/secc-logic.js";
+import { CHARGE_SERVICE_ID, paymentSelectionCode, unofferedService } from "../../session/secc-logic.js";
 import type { SeccHandler } from "../../session/secc-protocol.js";
 import type { iso2 } from "./common.js";
 
@@ -27,6 +28,9 @@ export const paymentServiceSelection: SeccHandler = {
         (!s.cfg.cps || req.SelectedPaymentOption !== "Contract" || !SETS.includes(x.ParameterSetID ?? -1)),
     );
     if (c === "OK" && badExtra) c = "FAILED_ServiceSelectionInvalid";
+    // a ServiceID ServiceDiscoveryRes did not offer (the charge service, the ContractCertificate service with a CPS)
+    const offered = [CHARGE_SERVICE_ID, ...(s.cfg.cps ? [CONTRACT_CERTIFICATE_SERVICE_ID] : [])];
+    if (c === "OK" && unofferedService(ids, offered) !== null) c = "FAILED_ServiceSelectionInvalid";
     const body: iso2.PaymentServiceSelectionResType = { ResponseCode: c };
     const option = req.SelectedPaymentOption === "Contract" ? "Contract" : "ExternalPayment";
     return { state: c === "OK" ? { ...s, payment: { option } } : s, body };

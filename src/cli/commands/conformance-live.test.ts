@@ -1,0 +1,163 @@
+/**
+ * `nacs conformance --sut secc` against our own `nacs evse` (one process, `--sessions 0`, loopback, no
+ * SLAC, the simulated cable shared over a unix socket): the whole DIN 70121 and ISO 15118-2 DC catalogue,
+ * one case after the other. Every case passes, or names the requirement our SECC deviates from in a known
+ * deviation. The SECC runs with the lab switch `--sequence-timeout 2` and the profile says so (and gives
+ * its 0.5 s charge-loop watchdog), so the timing cases take seconds, not minutes. Prints the wall time.
+ */
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import type { RunSummary } from "../../conformance/report.js";
+import { EVSE_CHARGE_LOOP_WATCHDOG_MS, EVSE_TRIP_F_HOLD_MS } from "../../evse/dc/types.js";
+import { randomSdpPort } from "../testing/live-pair.js";
+import { exitWithin, killIfRunning, type NacsProc, spawnNacs, waitForStderr } from "../testing/spawn-nacs.js";
+
+/**
+ * Our SECC as the profile describes it: `--sequence-timeout 2`, the charge-loop watchdog
+ * (EVSE_CHARGE_LOOP_WATCHDOG_MS), and the pilot held at F for EVSE_TRIP_F_HOLD_MS after a trip.
+ */
+const PROFILE = {
+  name: "nacs evse --sequence-timeout 2",
+  limits: {
+    sequenceTimeoutMs: 2000,
+    chargeLoopTimeoutMs: EVSE_CHARGE_LOOP_WATCHDOG_MS,
+    connectionLossOffMs: 500,
+    recoveryMs: EVSE_TRIP_F_HOLD_MS,
+  },
+};
+
+test("nacs conformance --sut secc: the DIN and ISO-2 DC catalogue against nacs evse: every case passes or is a known deviation", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "nacs-conformance-"));
+  const port = randomSdpPort();
+  const common = [
+    "--iface",
+    "lo",
+    "--no-slac",
+    "--sdp-port",
+    port,
+    "--board",
+    `sim:${join(dir, "world.sock")}`,
+  ];
+  let evse: NacsProc | undefined;
+  let conf: NacsProc | undefined;
+  const t0 = Date.now();
+  try {
+    evse = spawnNacs([
+      "evse",
+      ...common,
+      "--sessions",
+      "0",
+      "--protocol",
+      "din,iso2",
+      "--sequence-timeout",
+      "2",
+    ]);
+    await waitForStderr(evse, /ready on lo/, 15_000);
+    writeFileSync(join(dir, "profile.json"), JSON.stringify(PROFILE));
+    const report = join(dir, "report");
+    conf = spawnNacs([
+      "conformance",
+      "--sut",
+      "secc",
+      ...common,
+      "--profile",
+      join(dir, "profile.json"),
+      "--json",
+      "--report",
+      report,
+    ]);
+    const code = await exitWithin(conf, "nacs conformance", 900_000);
+    const s = JSON.parse(conf.out) as RunSummary;
+    const wallS = (Date.now() - t0) / 1000;
+    t.diagnostic(
+      `${s.total} cases in ${wallS.toFixed(1)} s wall (${(s.durationMs / 1000).toFixed(1)} s of cases)`,
+    );
+    const bad = s.cases.filter((c) => c.verdict !== "pass" && !c.knownDeviation);
+    assert.deepEqual(
+      bad.map((c) => `${c.id} ${c.verdict}: ${JSON.stringify(c.details)}`),
+      [],
+      conf.err.slice(-3000),
+    );
+    assert.ok(s.total >= 40, `${s.total} cases`);
+    assert.deepEqual([...new Set(s.cases.map((c) => c.protocol))].sort(), ["din", "iso2"]);
+    assert.equal(code, s.passed === s.total ? 0 : 1);
+    // the progress line of every case on stderr
+    assert.equal(conf.err.match(/^nacs conformance: \[\d+\/\d+\] /gm)?.length, s.total);
+    const junit = readFileSync(join(report, "junit.xml"), "utf8");
+    assert.equal(junit.match(/<testcase /g)?.length, s.total);
+    assert.match(junit, /<testsuite name="secc-din" tests="\d+"/);
+    const html = readFileSync(join(report, "report.html"), "utf8");
+    assert.equal(html.match(/<tr class="(pass|fail|inconclusive)">/g)?.length, s.total);
+    assert.ok(!/<script|src="http/.test(html), "self-contained: no scripts, no external resources");
+    assert.ok(existsSync(join(report, "report.html")));
+  } finally {
+    killIfRunning(conf);
+    killIfRunning(evse);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("nacs conformance --tls --secc [::1]:PORT: the SECC's address given (SDP answered locally), TLS 1.2", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "nacs-conformance-tls-"));
+  const pki = join(dir, "pki");
+  const v2gPort = String(50000 + Math.floor(Math.random() * 10000));
+  const board = ["--board", `sim:${join(dir, "world.sock")}`];
+  let evse: NacsProc | undefined;
+  let conf: NacsProc | undefined;
+  try {
+    evse = spawnNacs([
+      "evse",
+      "--iface",
+      "lo",
+      "--no-slac",
+      "--sdp-port",
+      randomSdpPort(),
+      ...board,
+      "--sessions",
+      "0",
+      "--protocol",
+      "din,iso2",
+      "--tls",
+      "--test-pki",
+      pki,
+      "--port",
+      v2gPort,
+    ]);
+    await waitForStderr(evse, /ready on lo: .*V2G tls/, 30_000);
+    conf = spawnNacs([
+      "conformance",
+      "--sut",
+      "secc",
+      "--iface",
+      "lo",
+      "--no-slac",
+      ...board,
+      "--tls",
+      "--test-pki",
+      pki,
+      "--secc",
+      `[::1]:${v2gPort}`,
+      "--cases",
+      "secc-iso2-normal-001,secc-din-seq-007",
+      "--json",
+    ]);
+    const code = await exitWithin(conf, "nacs conformance", 120_000);
+    const s = JSON.parse(conf.out) as RunSummary;
+    assert.deepEqual(
+      s.cases.map((c) => [c.id, c.verdict]),
+      [
+        ["secc-din-seq-007", "pass"],
+        ["secc-iso2-normal-001", "pass"],
+      ],
+      conf.err,
+    );
+    assert.equal(code, 0);
+  } finally {
+    killIfRunning(conf);
+    killIfRunning(evse);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,95 @@
+/**
+ * `nacs conformance` options: usage errors name the flag (exit 2), `--sut evcc` is not built yet (exit 2),
+ * `--list` prints the selection, the profile's skips and `transport` cases leave the run, `--secc` parses.
+ * `nacs evse --sequence-timeout` (the lab switch the live test uses) parses to the SECC's figure.
+ */
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { test } from "node:test";
+import { defaultProfile } from "../../conformance/profile.js";
+import { parseSeccAddress } from "../../conformance/sdp-responder.js";
+import { UsageError } from "../errors.js";
+import { parseConformanceOptions, selectCases } from "./conformance.js";
+import { parseEvseOptions } from "./evse.js";
+
+const nacs = (args: string[]) =>
+  spawnSync(process.execPath, ["bin/nacs.js", ...args], { encoding: "utf8", timeout: 30_000 });
+
+test("usage errors name the flag", () => {
+  const base = { sut: "secc", iface: "lo", slac: false };
+  for (const [raw, re] of [
+    [{ iface: "lo", slac: false }, /--sut/],
+    [{ ...base, sut: "car" }, /--sut/],
+    [{ ...base, iface: undefined }, /--iface/],
+    [{ ...base, tls: true }, /--tls.*--trust ROOT\.pem or --test-pki DIR/],
+    [{ ...base, secc: "localhost" }, /--secc.*\[IPV6\]:PORT/],
+    [{ ...base, protocol: "din,iso20" }, /--protocol/],
+    [{ ...base, slac: true }, /--no-slac/],
+  ] as const)
+    assert.throws(
+      () => parseConformanceOptions(raw as Record<string, unknown>),
+      (e: unknown) => e instanceof UsageError && re.test(e.message),
+      JSON.stringify(raw),
+    );
+  const o = parseConformanceOptions({ ...base, secc: "[::1]:50000", protocol: "iso2" });
+  assert.deepEqual([o.secc, o.protocol, o.json], ["[::1]:50000", ["iso2"], false]);
+});
+
+test("nacs conformance: a bad flag exits 2 naming it; --sut evcc exits 2 (not yet)", () => {
+  const bad = nacs(["conformance", "--sut", "secc", "--iface", "lo", "--no-slac", "--sdp-port", "0"]);
+  assert.equal(bad.status, 2, bad.stderr);
+  assert.match(bad.stderr, /--sdp-port/);
+  const evcc = nacs(["conformance", "--sut", "evcc", "--iface", "lo", "--no-slac"]);
+  assert.equal(evcc.status, 2, evcc.stderr);
+  assert.match(evcc.stderr, /--sut evcc: not yet/);
+});
+
+test("nacs conformance --list: one line per selected case (ID, protocols, requirement, title)", () => {
+  const r = nacs([
+    "conformance",
+    "--sut",
+    "secc",
+    "--iface",
+    "lo",
+    "--no-slac",
+    "--list",
+    "--cases",
+    "secc-din-seq-*",
+  ]);
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stdout.trim().split("\n");
+  assert.equal(lines.length, 10);
+  assert.ok(
+    lines.every((l) => /^secc-din-seq-\d{3}\tdin\t.+\t.+$/.test(l)),
+    lines.join("\n"),
+  );
+});
+
+test("selection: --cases, --protocol, the profile's skips (with the reason) and transport-bound cases", () => {
+  const profile = { ...defaultProfile(), skip: { "secc-iso2-seq-001": "known firmware bug" } };
+  const s = selectCases({ cases: "secc-iso2-*", protocol: undefined, tls: true }, profile);
+  assert.ok(s.run.every((c) => c.id.startsWith("secc-iso2-")));
+  assert.deepEqual(
+    s.skipped.find((x) => x.id === "secc-iso2-seq-001"),
+    { id: "secc-iso2-seq-001", why: "known firmware bug" },
+  );
+  assert.ok(s.skipped.some((x) => x.id === "secc-iso2-value-008" && x.why === "needs tcp"));
+  const din = selectCases({ cases: undefined, protocol: ["din"], tls: false }, defaultProfile());
+  assert.ok(din.run.length > 0 && din.run.every((c) => c.protocols.includes("din")));
+});
+
+test("--secc [ADDR]:PORT", () => {
+  assert.deepEqual(parseSeccAddress("[fe80::1%eth1]:50000"), { address: "fe80::1%eth1", port: 50000 });
+  assert.deepEqual(parseSeccAddress("[::1]:61000"), { address: "::1", port: 61000 });
+  assert.throws(() => parseSeccAddress("[::1]:0"), /--secc/);
+  assert.throws(() => parseSeccAddress("charger:15118"), /--secc/);
+});
+
+test("nacs evse --sequence-timeout S: the SECC's V2G_SECC_Sequence_Timeout (lab switch), 0.1–600 s", () => {
+  assert.equal(parseEvseOptions({ iface: "lo", slac: false, sequenceTimeout: "2" }).sequenceTimeout, 2);
+  assert.equal(parseEvseOptions({ iface: "lo", slac: false }).sequenceTimeout, undefined);
+  assert.throws(
+    () => parseEvseOptions({ iface: "lo", slac: false, sequenceTimeout: "0" }),
+    (e: unknown) => e instanceof UsageError && /--sequence-timeout/.test(e.message),
+  );
+});

@@ -1,0 +1,47 @@
+/**
+ * The catalogue of conformance cases: one file per protocol and group. IDs are unique and stable (reports
+ * and profiles refer to them).
+ */
+import type { ConformanceCase } from "../types.js";
+import { DIN_NORMAL } from "./din-normal.js";
+import { DIN_SEQUENCE } from "./din-sequence.js";
+import { DIN_TIMING } from "./din-timing.js";
+import { DIN_TRANSPORT } from "./din-transport.js";
+import { DIN_VALUES } from "./din-values.js";
+import { ISO2_NORMAL } from "./iso2-normal.js";
+import { ISO2_SEQUENCE } from "./iso2-sequence.js";
+import { ISO2_TIMING } from "./iso2-timing.js";
+import { ISO2_TRANSPORT } from "./iso2-transport.js";
+import { ISO2_VALUES } from "./iso2-values.js";
+
+/** Every case, DIN first, then ISO 15118-2; normal, sequence, value, timing, transport. */
+export const CATALOGUE: readonly ConformanceCase[] = [
+  ...DIN_NORMAL,
+  ...DIN_SEQUENCE,
+  ...DIN_VALUES,
+  ...DIN_TIMING,
+  ...DIN_TRANSPORT,
+  ...ISO2_NORMAL,
+  ...ISO2_SEQUENCE,
+  ...ISO2_VALUES,
+  ...ISO2_TIMING,
+  ...ISO2_TRANSPORT,
+];
+
+/** A glob over case IDs (`*` any run, `?` one character; comma-separated alternatives) as a predicate. */
+export function caseGlob(glob: string): (id: string) => boolean {
+  const res = glob
+    .split(",")
+    .map((g) => g.trim())
+    .filter(Boolean)
+    .map(
+      (g) =>
+        new RegExp(
+          `^${g
+            .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+            .replace(/\*/g, ".*")
+            .replace(/\?/g, ".")}$`,
+        ),
+    );
+  return (id) => res.some((r) => r.test(id));
+}

@@ -1,0 +1,48 @@
+/**
+ * SECC under test, ISO 15118-2 DC: timing. The tester falls silent with the connection open; the SECC must
+ * end the session at its V2G_SECC_Sequence_Timeout (ISO 15118-2: 60 s, or the profile's figure) — not
+ * before — and, in the charge loop, switch its output off within the profile's charge-loop limit.
+ */
+import type { ConformanceCase } from "../types.js";
+import { at, seccCase } from "./shape.js";
+
+const c = (x: Parameters<typeof seccCase>[2]) => seccCase("iso2", "timing", x);
+const SEQ_TIMEOUT = "ISO 15118-2 V2G_SECC_Sequence_Timeout";
+
+export const ISO2_TIMING: readonly ConformanceCase[] = [
+  c({
+    id: "secc-iso2-timing-001",
+    title: "silent after SessionSetupRes: the SECC closes at its sequence timeout",
+    requirement: [SEQ_TIMEOUT],
+    tester: { kind: "silent", at: at("ServiceDiscoveryReq") },
+    expect: { kind: "closes", withinMs: "sequenceTimeout", notBeforeMs: "sequenceTimeout" },
+  }),
+  c({
+    id: "secc-iso2-timing-002",
+    title: "silent after ChargeParameterDiscoveryRes: the SECC closes at its sequence timeout",
+    requirement: [SEQ_TIMEOUT],
+    tester: { kind: "silent", at: at("CableCheckReq") },
+    expect: { kind: "closes", withinMs: "sequenceTimeout", notBeforeMs: "sequenceTimeout" },
+  }),
+  c({
+    id: "secc-iso2-timing-003",
+    title: "silent in the charge loop: the SECC switches its output off",
+    requirement: [SEQ_TIMEOUT],
+    tester: { kind: "silent", at: at("CurrentDemandReq", 3) },
+    expect: { kind: "output-off", withinMs: "chargeLoopTimeout" },
+  }),
+  c({
+    id: "secc-iso2-timing-004",
+    title: "silent in the charge loop: the SECC ends the session by its sequence timeout",
+    requirement: [SEQ_TIMEOUT],
+    tester: { kind: "silent", at: at("CurrentDemandReq", 3) },
+    expect: { kind: "closes", withinMs: "sequenceTimeout" },
+  }),
+  c({
+    id: "secc-iso2-timing-005",
+    title: "silent after PowerDeliveryRes (Stop): the SECC closes at its sequence timeout",
+    requirement: [SEQ_TIMEOUT],
+    tester: { kind: "silent", at: at("WeldingDetectionReq") },
+    expect: { kind: "closes", withinMs: "sequenceTimeout" },
+  }),
+];

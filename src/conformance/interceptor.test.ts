@@ -1,0 +1,148 @@
+/**
+ * The interceptor on a connection: requests pass until the trigger, then the deviation; a repeated
+ * request's second answer is kept from the controller; an injected request's answer is kept and the
+ * request itself follows it; a silent tester keeps the connection open when the controller closes it.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { createMemoryLink } from "../link/memory.js";
+import { createInterceptor } from "./interceptor.js";
+import type { TesterBehaviour, TraceEvent } from "./types.js";
+import { bytesOfHex, decodeWire, encodeWire } from "./wire-codec.js";
+
+const tick = () => new Promise((r) => setTimeout(r, 5));
+const SID = bytesOfHex("0102030405060708");
+const STATUS = { DC_EVStatus: { EVReady: true, EVErrorCode: "NO_ERROR", EVRESSSOC: 50 } };
+const BODIES: Record<string, Record<string, unknown>> = {
+  ServiceDiscoveryReq: {},
+  CableCheckReq: STATUS,
+  SessionStopReq: { ChargingSession: "Terminate" },
+  PaymentServiceSelectionReq: {
+    SelectedPaymentOption: "ExternalPayment",
+    SelectedServiceList: { SelectedService: [{ ServiceID: 1 }] },
+  },
+};
+/** A request the controller hands over: its name, and valid bytes (CableCheckReq's for the others). */
+const req = (name: string) => ({
+  name,
+  payloadType: 0x8001,
+  bytes: encodeWire("iso2", SID, BODIES[name] ? name : "CableCheckReq", BODIES[name] ?? STATUS),
+});
+
+function setup(behaviour: TesterBehaviour, extra: { silentAfterDeviation?: boolean } = {}) {
+  const events: TraceEvent[] = [];
+  const hook = createInterceptor({
+    protocol: "iso2",
+    behaviour,
+    now: () => 0,
+    record: (e) => events.push(e),
+    ...extra,
+  });
+  const [ours, peer] = createMemoryLink();
+  const atPeer: string[] = [];
+  peer.onMessage((m) => atPeer.push(decodeWire("iso2", m.payload).name));
+  return { hook, ours, peer, atPeer, events };
+}
+
+test("requests pass until the trigger; the deviation applies once, to the named occurrence", async () => {
+  const s = setup({
+    kind: "session-id",
+    at: { message: "CurrentDemandReq", occurrence: 2 },
+    sessionIdHex: "ff",
+  });
+  for (let i = 0; i < 3; i++) s.hook.send(s.ours, req("CurrentDemandReq"));
+  await tick();
+  assert.equal(s.atPeer.length, 3);
+  const tx = s.events.filter((e) => e.kind === "tx");
+  assert.deepEqual(
+    tx.map((e) => e.kind === "tx" && (e.deviation ?? false)),
+    [false, true, false],
+  );
+  assert.equal(s.hook.deviationAtMs, 0);
+});
+
+test("repeat: two copies on the wire, the SECC's second answer is kept from the controller", async () => {
+  const s = setup({ kind: "repeat", at: { message: "ServiceDiscoveryReq" } });
+  s.hook.send(s.ours, req("ServiceDiscoveryReq"));
+  await tick();
+  assert.deepEqual(s.atPeer, ["ServiceDiscoveryReq", "ServiceDiscoveryReq"]);
+  const res = { payloadType: 0x8001, payload: new Uint8Array(1) };
+  assert.equal(s.hook.receive?.(s.ours, res), true);
+  assert.equal(s.hook.receive?.(s.ours, res), false);
+  assert.equal(s.hook.receive?.(s.ours, res), true);
+});
+
+test("inject: the injected request first; its answer kept; then the controller's request", async () => {
+  const s = setup({
+    kind: "inject",
+    at: { message: "PaymentServiceSelectionReq" },
+    message: "ServiceDetailReq",
+    body: { ServiceID: 9999 },
+  });
+  s.hook.send(s.ours, req("PaymentServiceSelectionReq"));
+  await tick();
+  assert.deepEqual(s.atPeer, ["ServiceDetailReq"]);
+  assert.equal(s.hook.receive?.(s.ours, { payloadType: 0x8001, payload: new Uint8Array(1) }), false);
+  await tick();
+  assert.deepEqual(s.atPeer, ["ServiceDetailReq", "PaymentServiceSelectionReq"]);
+});
+
+test("inject with silentAfterDeviation: the controller's request never follows", async () => {
+  const s = setup(
+    {
+      kind: "inject",
+      at: { message: "PaymentServiceSelectionReq" },
+      message: "ServiceDetailReq",
+      body: { ServiceID: 9999 },
+    },
+    { silentAfterDeviation: true },
+  );
+  s.hook.send(s.ours, req("PaymentServiceSelectionReq"));
+  s.hook.receive?.(s.ours, { payloadType: 0x8001, payload: new Uint8Array(1) });
+  s.hook.send(s.ours, req("AuthorizationReq"));
+  await tick();
+  assert.deepEqual(s.atPeer, ["ServiceDetailReq"]);
+});
+
+test("silent: nothing more is sent, the connection is kept open when the controller closes it, released at the end", async () => {
+  const s = setup({ kind: "silent", at: { message: "CableCheckReq" } });
+  s.hook.send(s.ours, req("SessionStopReq"));
+  s.hook.send(s.ours, req("CableCheckReq"));
+  s.hook.send(s.ours, req("CableCheckReq"));
+  await tick();
+  assert.deepEqual(s.atPeer, ["SessionStopReq"]);
+  assert.equal(s.hook.close?.(s.ours, "EV timeout"), true);
+  assert.equal(s.hook.holding, true);
+  s.hook.release();
+  await tick();
+  assert.equal(s.ours.isClosed, true);
+  assert.equal(s.hook.holding, false);
+});
+
+test("drop: the tester closes the connection instead of sending, and says so on the trace", async () => {
+  const s = setup({ kind: "drop", at: { message: "CurrentDemandReq" } });
+  s.hook.send(s.ours, req("CurrentDemandReq"));
+  await tick();
+  assert.equal(s.ours.isClosed, true);
+  assert.deepEqual(s.atPeer, []);
+  assert.ok(s.events.some((e) => e.kind === "close" && e.by === "tester"));
+});
+
+test("a deviation the tester cannot build is reported, and the request goes out unchanged", async () => {
+  const errors: string[] = [];
+  const hook = createInterceptor({
+    protocol: "iso2",
+    behaviour: { kind: "replay", at: { message: "CableCheckReq" }, message: "PowerDeliveryReq" },
+    now: () => 0,
+    record: () => {},
+    onTesterError: (m) => errors.push(m),
+  });
+  const [ours, peer] = createMemoryLink();
+  const got: string[] = [];
+  peer.onMessage((m) => got.push(decodeWire("iso2", m.payload).name));
+  hook.send(ours, req("CableCheckReq"));
+  await tick();
+  assert.deepEqual(got, ["CableCheckReq"]);
+  assert.match(errors[0] ?? "", /no PowerDeliveryReq was sent/);
+  assert.equal(hook.deviationAtMs, null);
+});

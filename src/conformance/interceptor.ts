@@ -1,0 +1,144 @@
+/**
+ * The conformance tester's wire interceptor: the test-only {@link V2gWireHook} of the EV's live network
+ * port. It passes the EV controller's requests through until the case's trigger, then applies the case's
+ * deviation ({@link deviate}), and records on the trace what went on the wire. What the SUT sends back is
+ * recorded from the wire tap (runner.ts). Platform-neutral (it sees connections through their interface).
+ */
+import type { V2gWireHook } from "../link/host/network/index.js";
+import type { V2gConnection } from "../link/types.js";
+import { deviate, matches, type Outgoing, triggerOf, type WireAction } from "./deviate.js";
+import type { ConformanceProtocol, TesterBehaviour, TraceEvent } from "./types.js";
+
+/** Options of {@link createInterceptor}. */
+export interface InterceptorOptions {
+  protocol: ConformanceProtocol;
+  behaviour: TesterBehaviour;
+  /** ms since the case started. */
+  now(): number;
+  record(e: TraceEvent): void;
+  /** After the deviation the tester sends nothing more and keeps the connection open (the SUT must close). */
+  silentAfterDeviation?: boolean;
+  /** The tester's own deviation could not be built (the case is inconclusive). */
+  onTesterError?(message: string): void;
+}
+
+/** The hook and what it knows of the case. */
+export interface Interceptor extends V2gWireHook {
+  /** When the deviation was applied (ms since the case started), or null. */
+  readonly deviationAtMs: number | null;
+  /** Requests the controller handed over, by name (how far the session got). */
+  readonly sent: ReadonlyMap<string, number>;
+  /** The interceptor keeps a connection open that the controller has closed. */
+  readonly holding: boolean;
+  /** Close the connections the interceptor kept open (case end). */
+  release(): void;
+}
+
+/** Create the interceptor of one case. */
+export function createInterceptor(o: InterceptorOptions): Interceptor {
+  const trigger = triggerOf(o.behaviour);
+  const counts = new Map<string, number>();
+  const earlier = new Map<string, Uint8Array>();
+  const kept = new Set<V2gConnection>();
+  let deviationAtMs: number | null = null;
+  let silent = false;
+  let hideNext = false;
+  // V2G is request/response: the n-th message received answers the n-th request sent
+  let requests = 0;
+  let answers = 0;
+  const hidden = new Set<number>();
+  let deferred: { name: string; payloadType: number; bytes: Uint8Array } | null = null;
+  let awaitingDeferred = false;
+
+  const tx = (conn: V2gConnection, name: string, payloadType: number, bytes: Uint8Array, extra: object) => {
+    conn.send(payloadType, bytes);
+    o.record({ kind: "tx", tMs: o.now(), name, bytes: bytes.length + 8, ...extra });
+  };
+
+  const carryOut = (conn: V2gConnection, name: string, actions: WireAction[]) => {
+    for (const a of actions) {
+      if (a.kind === "send") {
+        requests++;
+        if (hideNext) {
+          hidden.add(requests);
+          hideNext = false;
+        }
+        tx(conn, name, a.payloadType, a.bytes, {
+          ...(a.note && { note: a.note }),
+          ...(a.deviation && { deviation: true }),
+        });
+      } else if (a.kind === "raw") {
+        conn.sendRaw(a.bytes);
+        o.record({ kind: "tx", tMs: o.now(), name, bytes: a.bytes.length, note: a.note, deviation: true });
+      } else if (a.kind === "silent") {
+        silent = true;
+        o.record({ kind: "tx", tMs: o.now(), name: `(${name} not sent)`, bytes: 0, note: a.note });
+      } else if (a.kind === "close") {
+        silent = true;
+        o.record({ kind: "close", tMs: o.now(), by: "tester" });
+        conn.close(a.note);
+      } else if (a.kind === "hide-response") hideNext = true;
+      else {
+        deferred = { name, payloadType: a.payloadType, bytes: a.bytes };
+        awaitingDeferred = true;
+      }
+    }
+  };
+
+  return {
+    get deviationAtMs() {
+      return deviationAtMs;
+    },
+    sent: counts,
+    get holding() {
+      return [...kept].some((c) => !c.isClosed);
+    },
+    send(conn, m) {
+      if (silent) return;
+      const occurrence = (counts.get(m.name) ?? 0) + 1;
+      counts.set(m.name, occurrence);
+      const out: Outgoing = { name: m.name, payloadType: m.payloadType, bytes: m.bytes, occurrence };
+      let actions: WireAction[] = [{ kind: "send", payloadType: m.payloadType, bytes: m.bytes }];
+      if (trigger && deviationAtMs === null && matches(trigger, out)) {
+        try {
+          actions = deviate(o.behaviour, o.protocol, out, earlier);
+          deviationAtMs = o.now();
+        } catch (e) {
+          o.onTesterError?.(`${m.name}: ${(e as Error).message}`);
+        }
+      }
+      earlier.set(m.name, m.bytes);
+      carryOut(conn, m.name, actions);
+      if (deviationAtMs !== null && o.silentAfterDeviation) {
+        silent = true;
+        deferred = null;
+      }
+    },
+    receive(conn, _m) {
+      answers++;
+      if (hidden.delete(answers)) {
+        if (awaitingDeferred && deferred) {
+          const d = deferred;
+          deferred = null;
+          awaitingDeferred = false;
+          if (!conn.isClosed) {
+            requests++;
+            tx(conn, d.name, d.payloadType, d.bytes, {});
+          }
+        }
+        return false;
+      }
+      return true;
+    },
+    close(conn) {
+      // a silent tester keeps the connection open: the SUT's timeouts are under test, not the EV's
+      if (!silent || conn.isClosed) return false;
+      kept.add(conn);
+      return true;
+    },
+    release() {
+      for (const c of kept) c.close("case over");
+      kept.clear();
+    },
+  };
+}

@@ -1,0 +1,163 @@
+/**
+ * Reports of a conformance run: the `--json` summary, JUnit XML (`junit.xml`: one testsuite per protocol,
+ * one testcase per case; a fail is a <failure>, an inconclusive case <skipped>), and one self-contained
+ * HTML page (`report.html`: a row per case with its verdict, the requirement, and its message sequence
+ * with times). Pure string building.
+ */
+import type { CaseResult } from "./runner.js";
+import type { TraceEvent, Verdict } from "./types.js";
+
+/** One case in the `--json` summary. */
+export interface CaseSummary {
+  id: string;
+  title: string;
+  protocol: string;
+  group: string;
+  requirement: string[];
+  verdict: Verdict["verdict"];
+  details: Omit<Verdict, "verdict"> | null;
+  knownDeviation?: string;
+  durationMs: number;
+  /** Response times of the SUT in this case (ms), by message. */
+  responseTimesMs: Record<string, number[]>;
+}
+
+/** The `--json` summary. */
+export interface RunSummary {
+  sut: "secc" | "evcc";
+  profile: string;
+  total: number;
+  passed: number;
+  failed: number;
+  inconclusive: number;
+  durationMs: number;
+  cases: CaseSummary[];
+}
+
+function responseTimes(events: readonly TraceEvent[]): Record<string, number[]> {
+  const out: Record<string, number[]> = {};
+  for (const e of events) {
+    if (e.kind !== "rx" || e.afterMs === null) continue;
+    const list = out[e.name] ?? [];
+    list.push(e.afterMs);
+    out[e.name] = list;
+  }
+  return out;
+}
+
+/** The `--json` summary of a run. */
+export function summarize(results: readonly CaseResult[], profile: string, durationMs: number): RunSummary {
+  const count = (v: string) => results.filter((r) => r.verdict.verdict === v).length;
+  return {
+    sut: "secc",
+    profile,
+    total: results.length,
+    passed: count("pass"),
+    failed: count("fail"),
+    inconclusive: count("inconclusive"),
+    durationMs: Math.round(durationMs),
+    cases: results.map((r) => {
+      const { verdict, ...details } = r.verdict;
+      return {
+        id: r.id,
+        title: r.title,
+        protocol: r.protocol,
+        group: r.group,
+        requirement: r.requirement,
+        verdict,
+        details: verdict === "pass" ? null : details,
+        ...(r.knownDeviation && { knownDeviation: r.knownDeviation }),
+        durationMs: r.durationMs,
+        responseTimesMs: responseTimes(r.trace.events),
+      };
+    }),
+  };
+}
+
+/** Escape text for XML / HTML. */
+export function escapeXml(s: string): string {
+  return s.replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[c] ?? c,
+  );
+}
+
+/** One line of a trace event for reports. */
+export function traceLine(e: TraceEvent): string {
+  const t = `${e.tMs.toFixed(1).padStart(9)} ms`;
+  switch (e.kind) {
+    case "open":
+      return `${t}  connection open`;
+    case "tx":
+      return `${t}  → ${e.name} (${e.bytes} B)${e.note ? ` [${e.note}]` : ""}`;
+    case "rx":
+      return `${t}  ← ${e.name}${e.code ? ` ${e.code}` : ""}${e.afterMs !== null ? ` after ${e.afterMs} ms` : ""}`;
+    case "rx-bad":
+      return `${t}  ← undecodable: ${e.error}`;
+    case "close":
+      return `${t}  connection closed by the ${e.by === "remote" ? "SUT" : e.by === "tester" ? "tester" : "tester's EV"}`;
+    case "inlet":
+      return `${t}  inlet ${e.currentA.toFixed(1)} A, ${e.voltageV.toFixed(0)} V`;
+    case "ev-stop":
+      return `${t}  tester's EV stopped: ${e.reason}`;
+  }
+}
+
+function failureText(v: Verdict): string {
+  if (v.verdict === "fail")
+    return `${v.rule}: ${v.message}: ${v.field}: expected ${v.expected}, seen ${v.seen}`;
+  if (v.verdict === "inconclusive") return v.why;
+  return "";
+}
+
+/** JUnit XML of a run. */
+export function junitXml(results: readonly CaseResult[]): string {
+  const protocols = [...new Set(results.map((r) => r.protocol))];
+  const suites = protocols.map((p) => {
+    const rs = results.filter((r) => r.protocol === p);
+    const secs = (ms: number) => (ms / 1000).toFixed(3);
+    const cases = rs.map((r) => {
+      const name = escapeXml(`${r.id}: ${r.title}`);
+      const trace = escapeXml(r.trace.events.map(traceLine).join("\n"));
+      const body =
+        r.verdict.verdict === "fail"
+          ? `<failure message="${escapeXml(failureText(r.verdict))}" type="${escapeXml(r.verdict.rule)}">${escapeXml(failureText(r.verdict))}</failure>`
+          : r.verdict.verdict === "inconclusive"
+            ? `<skipped message="${escapeXml(`inconclusive: ${r.verdict.why}`)}"/>`
+            : "";
+      return `    <testcase classname="nacs.conformance.secc.${p}.${r.group}" name="${name}" time="${secs(r.durationMs)}">${body}<system-out>${trace}</system-out></testcase>`;
+    });
+    const failures = rs.filter((r) => r.verdict.verdict === "fail").length;
+    const skipped = rs.filter((r) => r.verdict.verdict === "inconclusive").length;
+    const time = secs(rs.reduce((a, r) => a + r.durationMs, 0));
+    return `  <testsuite name="secc-${p}" tests="${rs.length}" failures="${failures}" errors="0" skipped="${skipped}" time="${time}">\n${cases.join("\n")}\n  </testsuite>`;
+  });
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="nacs conformance">\n${suites.join("\n")}\n</testsuites>\n`;
+}
+
+/** A self-contained HTML report (inline CSS, no scripts, no external resources). */
+export function htmlReport(results: readonly CaseResult[], summary: RunSummary): string {
+  const rows = results
+    .map((r) => {
+      const v = r.verdict.verdict;
+      const details = failureText(r.verdict);
+      const trace = escapeXml(r.trace.events.map(traceLine).join("\n"));
+      return `<tr class="${v}"><td><code>${escapeXml(r.id)}</code></td><td>${escapeXml(r.title)}</td><td>${escapeXml(r.requirement.join(", "))}</td><td class="v">${v}${r.knownDeviation ? `<br><small>known deviation: ${escapeXml(r.knownDeviation)}</small>` : ""}</td><td>${escapeXml(details)}</td><td>${(r.durationMs / 1000).toFixed(1)} s</td><td><details><summary>${r.trace.events.length} events</summary><pre>${trace}</pre></details></td></tr>`;
+    })
+    .join("\n");
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>nacs conformance: ${escapeXml(summary.profile)}</title>
+<style>
+body{font:14px system-ui,sans-serif;margin:1.5em}table{border-collapse:collapse;width:100%}
+td,th{border:1px solid #ccc;padding:4px 6px;vertical-align:top;text-align:left}
+tr.pass td.v{background:#d9f2d9}tr.fail td.v{background:#f7d4d4}tr.inconclusive td.v{background:#f5ecc8}
+pre{margin:0;font-size:12px}
+</style></head><body>
+<h1>nacs conformance — SECC under test: ${escapeXml(summary.profile)}</h1>
+<p>${summary.total} cases: ${summary.passed} passed, ${summary.failed} failed, ${summary.inconclusive} inconclusive, in ${(summary.durationMs / 1000).toFixed(1)} s.</p>
+<table><thead><tr><th>Case</th><th>Title</th><th>Requirement</th><th>Verdict</th><th>Details</th><th>Time</th><th>Message sequence</th></tr></thead>
+<tbody>
+${rows}
+</tbody></table></body></html>
+`;
+}

@@ -1,0 +1,344 @@
+/**
+ * The case runner of `nacs conformance --sut secc`: each case is a fresh session of our own EV — the EV DC
+ * controller on the live EV host (src/link/host/live-ev.ts), exactly as `nacs ev` runs it — against the SECC
+ * under test, with the case's deviation applied at the wire by the interceptor and everything the SECC sent
+ * recorded from the wire tap. Cases run one after the other; each is bounded by a deadline. Node-only (it
+ * drives the live hosts).
+ */
+import { webcrypto } from "node:crypto";
+import { dcBatteryConfig, evDcConfig, packTerminalV } from "../ev/dc/index.js";
+import type { EvBoardPort } from "../link/host/board-port.js";
+import { startLiveEv } from "../link/host/live-ev.js";
+import type { HostWireTap } from "../link/host/wire-tap.js";
+import { type LinkLogger, silentLogger } from "../link/logger.js";
+import type { TlsClientConfig } from "../link/tls.js";
+import type { FramePort } from "../slac/run/index.js";
+import { createInterceptor } from "./interceptor.js";
+import type {
+  CaseTrace,
+  ConformanceCase,
+  ConformanceProtocol,
+  SutLimits,
+  TraceEvent,
+  Verdict,
+} from "./types.js";
+import { judge, limitMs } from "./verdict.js";
+import { decodeWire } from "./wire-codec.js";
+
+/** A board the tester's EV runs on for one case (the simulated cable, or a real EV board). */
+export interface CaseBoard {
+  port: EvBoardPort;
+  close(): Promise<void>;
+}
+
+/** How the runner reaches the SECC under test. */
+export interface RunnerOptions {
+  iface: string;
+  /** Open the EV's board for one case (a fresh plug-in). */
+  openBoard(): Promise<CaseBoard>;
+  /** SLAC frame port (null: `--no-slac`) and the EV's MAC (its EVCCID). */
+  slac: FramePort | null;
+  mac: Uint8Array;
+  sdpServerPort?: number;
+  sdpTarget?: string;
+  tls?: TlsClientConfig;
+  limits: SutLimits;
+  /** CurrentDemandReq messages before the tester's EV stops a normal session (default 3). */
+  loopMessages?: number;
+  /** Bound of a case beyond its own limits (ms; default 30 s). */
+  caseBudgetMs?: number;
+  /** Pause between two cases so the SECC is ready for the next plug-in (ms; default 300). */
+  betweenCasesMs?: number;
+  logger?: LinkLogger;
+}
+
+/** The outcome of one case on one protocol. */
+export interface CaseResult {
+  id: string;
+  title: string;
+  protocol: ConformanceProtocol;
+  group: string;
+  requirement: string[];
+  verdict: Verdict;
+  knownDeviation?: string;
+  durationMs: number;
+  trace: CaseTrace;
+}
+
+/** How long the tester's EV waits for a response while it holds a request back (ms). */
+const silentResponseTimeoutMs = (limits: SutLimits) =>
+  Math.max(limits.sequenceTimeoutMs, limits.chargeLoopTimeoutMs) + 10_000;
+
+/** Expectations whose observation ends when the connection closes / the output goes off. */
+function observationDone(c: ConformanceCase, events: TraceEvent[], devAt: number | null): boolean {
+  if (devAt === null) return false;
+  const after = events.filter((e) => e.tMs >= devAt);
+  switch (c.expect.kind) {
+    case "closes":
+      return after.some((e) => e.kind === "close");
+    case "response":
+      return c.expect.thenClose !== undefined && after.some((e) => e.kind === "close");
+    case "output-off":
+      return after.some((e) => e.kind === "inlet" && e.currentA < 1);
+    default:
+      return false;
+  }
+}
+
+/**
+ * The SUT is not ready for a session when, with no V2G connection yet, the pilot stays at 0 % (−12 V: state
+ * F after a trip, or no pilot) this long (ms)… Design choice (D).
+ */
+export const SUT_NOT_READY_MS = 600;
+/**
+ * …or shows no PWM at all (steady +12 V: the EVSE waits for the previous EV to leave) this long (ms). Design
+ * choice (D): a charger switches its oscillator on well within this after it sees state B.
+ */
+export const SUT_NO_PWM_MS = 2_500;
+/** Attempts of a case whose SUT was not ready, and the pause between them (ms). Design choice (D). */
+export const CASE_ATTEMPTS = 6;
+export const NOT_READY_RETRY_MS = 600;
+
+/** One attempt of a case: the trace, or null when the SUT was not ready for a session. */
+async function runAttempt(
+  c: ConformanceCase,
+  protocol: ConformanceProtocol,
+  o: RunnerOptions,
+): Promise<CaseTrace | null> {
+  const log = o.logger ?? silentLogger;
+  const t0 = performance.now();
+  const wall0 = performance.timeOrigin + t0;
+  const now = () => performance.now() - t0;
+  const events: TraceEvent[] = [];
+  const record = (e: TraceEvent) => events.push(e);
+  let testerError: string | null = null;
+  const silentAfter = c.expect.kind === "response" && c.expect.thenClose !== undefined;
+  const intercept = createInterceptor({
+    protocol,
+    behaviour: c.tester,
+    now,
+    record,
+    silentAfterDeviation: silentAfter,
+    onTesterError: (m) => {
+      testerError ??= `tester: ${m}`;
+    },
+  });
+  const rxCount = new Map<string, number>();
+  const tap: HostWireTap = (atMs, e) => {
+    const tMs = atMs - wall0;
+    if (e.kind === "tcp-open") record({ kind: "open", tMs });
+    else if (e.kind === "tcp-close") {
+      // the tester's own close is on the trace already
+      if (!events.some((x) => x.kind === "close" && x.by === "tester"))
+        record({ kind: "close", tMs, by: e.by });
+    } else if (e.kind === "v2gtp" && e.dir === "rx") {
+      const n = rxCount.get(e.conn) ?? 0;
+      rxCount.set(e.conn, n + 1);
+      const lastTx = [...events].reverse().find((x) => x.kind === "tx" && x.bytes > 0);
+      const afterMs = lastTx ? Math.round((tMs - lastTx.tMs) * 10) / 10 : null;
+      try {
+        const w = decodeWire(protocol, e.message.subarray(8), n === 0);
+        const code = w.body.ResponseCode;
+        record({
+          kind: "rx",
+          tMs,
+          name: w.name,
+          ...(typeof code === "string" && { code }),
+          body: w.body,
+          afterMs,
+        });
+      } catch (err) {
+        record({ kind: "rx-bad", tMs, error: (err as Error).message });
+      }
+    }
+  };
+  const battery = dcBatteryConfig("800v", 75);
+  const silent = ["silent", "length", "truncate"].includes(c.tester.kind);
+  const limits = o.limits;
+  const deadlineMs =
+    (o.caseBudgetMs ?? 30_000) +
+    (c.expect.kind === "closes" || c.expect.kind === "output-off"
+      ? limitMs(c.expect.withinMs, limits) + limits.toleranceMs
+      : c.expect.kind === "response" && c.expect.thenClose
+        ? limitMs(c.expect.thenClose.withinMs, limits) + limits.toleranceMs
+        : 0);
+  let board: CaseBoard | null = null;
+  let live: Awaited<ReturnType<typeof startLiveEv>> | null = null;
+  let setupError: string | undefined;
+  let stopReason: string | null = null;
+  let notReady = false;
+  try {
+    board = await o.openBoard();
+    const port = board.port;
+    let lastA = -1;
+    let dutyZeroSince: number | null = null;
+    let noPwmSince: number | null = 0;
+    const tapped: EvBoardPort = {
+      name: port.name,
+      command: (x) => port.command(x),
+      close: () => port.close(),
+      attach(onReading, onLost) {
+        port.attach((r) => {
+          if (r.kind === "duty") {
+            dutyZeroSince = r.duty === 0 ? (dutyZeroSince ?? now()) : null;
+            noPwmSince = r.duty === 0 || r.duty === 100 ? (noPwmSince ?? now()) : null;
+          }
+          if (r.kind === "inlet") {
+            const on = r.currentA >= 1;
+            if (lastA < 0 || on !== lastA >= 1)
+              record({ kind: "inlet", tMs: now(), currentA: r.currentA, voltageV: r.voltageV });
+            lastA = r.currentA;
+          }
+          onReading(r);
+        }, onLost);
+      },
+    };
+    live = await startLiveEv({
+      config: evDcConfig({
+        battery,
+        slac: {
+          mac: o.mac,
+          random: (n) => webcrypto.getRandomValues(new Uint8Array(n)),
+          modem: "none",
+        },
+        evcc: {
+          protocols: [protocol],
+          ...(silent && { responseTimeoutMs: silentResponseTimeoutMs(limits) }),
+        },
+        energy: "dc",
+        targetSocPercent: 90,
+        matching: o.slac ? "slac" : "none",
+        tls: o.tls !== undefined,
+      }),
+      socPercent: 50,
+      batteryVoltageV: packTerminalV(battery, 50, 0),
+      board: tapped,
+      network: {
+        iface: o.iface,
+        slac: o.slac,
+        modem: "none",
+        hostMac: o.mac,
+        ...(o.sdpServerPort !== undefined && { sdpServerPort: o.sdpServerPort }),
+        ...(o.sdpTarget !== undefined && { sdpTarget: o.sdpTarget }),
+        ...(o.tls && { tls: o.tls }),
+        tap,
+        wireHook: intercept,
+        logger: log,
+      },
+      logger: log,
+    });
+    const ev = live;
+    let over = false;
+    void ev.done.then((s) => {
+      stopReason = s.stopReason;
+      over = true;
+    });
+    const trigger = c.tester.kind === "normal" ? null : c.tester.at;
+    const loops =
+      (o.loopMessages ?? 3) + (trigger?.message === "CurrentDemandReq" ? (trigger.occurrence ?? 1) : 0);
+    let stopped = false;
+    for (;;) {
+      await new Promise((r) => setTimeout(r, 20));
+      if (now() > deadlineMs) break;
+      const zeroFor = dutyZeroSince === null ? 0 : now() - dutyZeroSince;
+      const noPwmFor = noPwmSince === null ? 0 : now() - noPwmSince;
+      if (
+        !events.some((e) => e.kind === "open") &&
+        (zeroFor > SUT_NOT_READY_MS || noPwmFor > SUT_NO_PWM_MS)
+      ) {
+        notReady = true;
+        break;
+      }
+      if (observationDone(c, events, intercept.deviationAtMs)) {
+        await new Promise((r) => setTimeout(r, 100));
+        break;
+      }
+      if (over && !intercept.holding) break;
+      if (!stopped && (intercept.sent.get("CurrentDemandReq") ?? 0) >= loops) {
+        stopped = true;
+        ev.push({ kind: "stop" });
+      }
+    }
+    if (!events.some((e) => e.kind === "open"))
+      setupError = `no V2G connection to the SECC (${stopReason ?? "SDP or connect failed"})`;
+    else if (!events.some((e) => e.kind === "rx" && e.name === "supportedAppProtocolRes"))
+      setupError = "no supportedAppProtocolRes";
+    else {
+      const sap = events.find((e) => e.kind === "rx" && e.name === "supportedAppProtocolRes");
+      if (sap?.kind === "rx" && sap.code !== "OK_SuccessfulNegotiation")
+        setupError = `the SECC did not accept ${protocol} (supportedAppProtocolRes ${sap.code})`;
+    }
+  } catch (e) {
+    setupError = `setup: ${(e as Error).message}`;
+  } finally {
+    intercept.release();
+    if (stopReason) record({ kind: "ev-stop", tMs: now(), reason: stopReason });
+    await live?.close().catch(() => {});
+    await board?.close().catch(() => {});
+  }
+  if (notReady) return null;
+  if (testerError && !setupError) setupError = testerError;
+  return {
+    protocol,
+    events,
+    deviationAtMs: intercept.deviationAtMs,
+    ...(setupError !== undefined && { setupError }),
+    durationMs: Math.round(now()),
+  };
+}
+
+/** Run one case on `protocol`. Never throws: a failure to set up is an inconclusive verdict. */
+export async function runCase(
+  c: ConformanceCase,
+  protocol: ConformanceProtocol,
+  o: RunnerOptions,
+): Promise<CaseResult> {
+  let trace: CaseTrace | null = null;
+  for (let i = 0; i < CASE_ATTEMPTS && !trace; i++) {
+    if (i > 0) await new Promise((r) => setTimeout(r, NOT_READY_RETRY_MS));
+    trace = await runAttempt(c, protocol, o);
+  }
+  trace ??= {
+    protocol,
+    events: [],
+    deviationAtMs: null,
+    setupError: `the SUT was not ready for a session in ${CASE_ATTEMPTS} attempts (pilot at 0 %: state F or no pilot)`,
+    durationMs: 0,
+  };
+  const limits = o.limits;
+  // a charger that ended the session abnormally may need a while (its fault state) before the next plug-in
+  const aborted = trace.events.some(
+    (e) => (e.kind === "close" && e.by === "remote") || (e.kind === "rx" && e.code?.startsWith("FAILED")),
+  );
+  await new Promise((r) => setTimeout(r, (o.betweenCasesMs ?? 300) + (aborted ? limits.recoveryMs : 0)));
+  return {
+    id: c.protocols.length > 1 ? `${c.id}@${protocol}` : c.id,
+    title: c.title,
+    protocol,
+    group: c.group,
+    requirement: c.requirement,
+    verdict: judge(c, trace, limits),
+    ...(c.knownDeviation && { knownDeviation: c.knownDeviation }),
+    durationMs: trace.durationMs,
+    trace,
+  };
+}
+
+/** Run `cases` one after the other on the protocols each names that the SUT offers. */
+export async function runCases(
+  cases: readonly ConformanceCase[],
+  protocols: readonly ConformanceProtocol[],
+  o: RunnerOptions,
+  onResult?: (r: CaseResult, index: number, total: number) => void,
+): Promise<CaseResult[]> {
+  const runs = cases.flatMap((c) =>
+    c.protocols.filter((p) => protocols.includes(p)).map((p) => [c, p] as const),
+  );
+  const out: CaseResult[] = [];
+  for (const [i, [c, p]] of runs.entries()) {
+    const r = await runCase(c, p, o);
+    out.push(r);
+    onResult?.(r, i, runs.length);
+  }
+  return out;
+}

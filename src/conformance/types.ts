@@ -1,0 +1,177 @@
+/**
+ * The conformance harness's data model (`nacs conformance`): a test case (what it checks, the requirement
+ * it cites, how the tester deviates from a normal EV at the wire, what the system under test must be seen
+ * to do), the trace observed while it ran, the verdict, and the SUT profile. Platform-neutral data.
+ */
+
+/** The protocols this slice of the harness tests. */
+export type ConformanceProtocol = "din" | "iso2";
+
+/** Which side is the system under test. */
+export type SutRole = "secc" | "evcc";
+
+/** Case groups, one catalogue file each per protocol. */
+export type CaseGroup = "normal" | "sequence" | "value" | "timing" | "transport";
+
+/** The tester's request the deviation applies to: its name and which occurrence (1-based, default 1). */
+export interface MessageRef {
+  message: string;
+  occurrence?: number;
+}
+
+/** A field value in a mutation: plain JSON, or a PhysicalValue written as number + unit. */
+export type FieldValue = string | number | boolean | null | { [k: string]: FieldValue } | FieldValue[];
+
+/**
+ * How the tester deviates from a normal EV, applied by the wire interceptor to the controller's outgoing
+ * V2G bytes (the EV controller itself runs unchanged).
+ */
+export type TesterBehaviour =
+  /** A normal session: the tester stops after a few charge-loop messages. */
+  | { kind: "normal" }
+  /** A normal session; the request is marked so its response can be checked. */
+  | { kind: "observe"; at: MessageRef }
+  /** Decode the request, set the fields at the dotted paths (below the message body), re-encode. */
+  | { kind: "mutate"; at: MessageRef; set: Record<string, FieldValue> }
+  /** Send the request with another SessionID (hex). */
+  | { kind: "session-id"; at: MessageRef; sessionIdHex: string }
+  /** Send the request twice; the SECC's answer to the copy is kept from the controller. */
+  | { kind: "repeat"; at: MessageRef }
+  /**
+   * Before the request, send request `message` with `body` (the SECC's answer is kept from the controller),
+   * then, once answered, the request itself.
+   */
+  | { kind: "inject"; at: MessageRef; message: string; body: Record<string, FieldValue> }
+  /** Send, in place of the request, the earlier request `message` again (with the current SessionID). */
+  | { kind: "replay"; at: MessageRef; message: string }
+  /** Send the request with another V2GTP payload type. */
+  | { kind: "payload-type"; at: MessageRef; payloadType: number }
+  /** Send the request with another V2GTP protocol version / inverse version byte. */
+  | { kind: "header-version"; at: MessageRef; version: number; inverse: number }
+  /** Send the V2GTP header with this payload length (or the actual one plus `extra`), then the payload as it is. */
+  | { kind: "length"; at: MessageRef; length: number | { extra: number } }
+  /** Send only the first `bytes` bytes of the message, then nothing. */
+  | { kind: "truncate"; at: MessageRef; bytes: number }
+  /** Hold the request back: the tester falls silent with the connection open. */
+  | { kind: "silent"; at: MessageRef }
+  /** Close the TCP connection instead of sending the request. */
+  | { kind: "drop"; at: MessageRef };
+
+/** A named limit of the SUT profile, or a figure in ms. */
+export type LimitRef = "sequenceTimeout" | "chargeLoopTimeout" | "connectionLossOff" | number;
+
+/** Check on a field of a response body (dotted path below the message body). */
+export interface FieldCheck {
+  path: string;
+  /** The value must be one of these (compared as JSON). */
+  oneOf?: FieldValue[];
+  /** The numeric (PhysicalValue: Value × 10^Multiplier) value must be at most this. */
+  atMost?: number;
+}
+
+/** What the system under test must be seen to do. */
+export type Expectation =
+  /** The whole session runs: every response OK and within its performance time, through SessionStop. */
+  | { kind: "session-ok" }
+  /**
+   * The response to the deviated request: a ResponseCode among `codes`, within its performance time; then
+   * (optionally) the SECC ends the session: it closes the connection within `closeWithinMs`, and no charge
+   * loop follows.
+   */
+  | {
+      kind: "response";
+      response: string;
+      codes: string[];
+      fields?: FieldCheck[];
+      thenClose?: { withinMs: LimitRef };
+      /** The session may go on (a code that is not an error); no close needed. */
+      continues?: boolean;
+    }
+  /** No response to the deviated request; the SECC closes the connection within the limit. */
+  | { kind: "closes"; withinMs: LimitRef; notBeforeMs?: LimitRef }
+  /** The SECC switches its output off (inlet current below 1 A) within the limit. */
+  | { kind: "output-off"; withinMs: LimitRef };
+
+/** One conformance test case (catalogue data). */
+export interface ConformanceCase {
+  /** Stable ID: `<sut>-<protocol>-<group>-<nnn>`, e.g. "secc-din-seq-001". */
+  id: string;
+  title: string;
+  sut: SutRole;
+  protocols: ConformanceProtocol[];
+  group: CaseGroup;
+  /** Requirement IDs (`[V2G2-538]`, `DIN 70121 [V2G-DC-625]`) or, where no ID is known, the clause. */
+  requirement: string[];
+  tester: TesterBehaviour;
+  expect: Expectation;
+  /** The case runs with TLS only / without TLS only; absent: either. */
+  transport?: "tls" | "tcp";
+  /** Our own SECC deviates here on purpose (the reason); the verdict is still reported. */
+  knownDeviation?: string;
+}
+
+/** One event of a case's trace (times in ms since the case started). */
+export type TraceEvent =
+  | { kind: "open"; tMs: number }
+  /** What the tester put on the wire (after the interceptor); `note` says how it deviates. */
+  | { kind: "tx"; tMs: number; name: string; bytes: number; note?: string; deviation?: boolean }
+  /**
+   * A message of the SUT: its name, ResponseCode, body, the time since the tester's last request and
+   * whether the controller saw it.
+   */
+  | {
+      kind: "rx";
+      tMs: number;
+      name: string;
+      code?: string;
+      body?: Record<string, unknown>;
+      afterMs: number | null;
+      hidden?: boolean;
+    }
+  | { kind: "rx-bad"; tMs: number; error: string }
+  | { kind: "close"; tMs: number; by: "local" | "remote" | "tester" }
+  /** The inlet current crossed 1 A (up or down) on the tester's board. */
+  | { kind: "inlet"; tMs: number; currentA: number; voltageV: number }
+  | { kind: "ev-stop"; tMs: number; reason: string };
+
+/** What was observed while a case ran. */
+export interface CaseTrace {
+  protocol: ConformanceProtocol;
+  events: TraceEvent[];
+  /** When the deviation was applied (ms since the case started); null: its message never came. */
+  deviationAtMs: number | null;
+  /** The case could not be set up (no SDP answer, no connection, the SUT chose another protocol). */
+  setupError?: string;
+  durationMs: number;
+}
+
+/** The outcome of a case. */
+export type Verdict =
+  | { verdict: "pass" }
+  | { verdict: "fail"; rule: string; message: string; field: string; expected: string; seen: string }
+  | { verdict: "inconclusive"; why: string };
+
+/** Limits of the SUT (ms); the profile may set its own, else the standard's. */
+export interface SutLimits {
+  /** V2G_SECC_Sequence_Timeout (DIN 70121 / ISO 15118-2: 60 s). */
+  sequenceTimeoutMs: number;
+  /** Output off after the charge loop falls silent (default: the sequence timeout). */
+  chargeLoopTimeoutMs: number;
+  /** Output off after the connection is lost in the charge loop. */
+  connectionLossOffMs: number;
+  /** SECC performance time of each response (ms), by response name; `default` for the others. */
+  performanceMs: Record<string, number>;
+  /** Allowance for the measurement (loopback scheduling, the board's 100 ms report period). */
+  toleranceMs: number;
+  /** Pause after a case the SUT ended abnormally (FAILED, closed by it) before the next plug-in. */
+  recoveryMs: number;
+}
+
+/** The SUT profile (file given with `--profile`): what it supports, its limits, cases to skip. */
+export interface SutProfile {
+  name: string;
+  protocols: ConformanceProtocol[];
+  limits: SutLimits;
+  /** Case ID → why it is skipped (not run, not counted). */
+  skip: Record<string, string>;
+}
