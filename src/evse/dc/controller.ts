@@ -216,6 +216,10 @@ export function stepEvseDc(s0: EvseDcState, ev: EvseDcEvent): [EvseDcState, Evse
     case "set-power-limit":
       s = setPowerLimit(s, ev.maxPowerW, fx);
       break;
+    case "authorization":
+      fx.push({ kind: "log", level: "info", msg: `authorization ${ev.result}` });
+      s = secc(s, { kind: "port", readings: { authorization: ev.result }, tMs: t }, fx);
+      break;
   }
   return [s, fx];
 }

@@ -104,6 +104,13 @@ export type EvseDcEvent =
    * power from now on, in either direction (e.g. OCPP 2.0.1 SetChargingProfile, a site load manager).
    */
   | { kind: "set-power-limit"; maxPowerW: number | null; tMs: number }
+  /**
+   * The backend's answer on EIM authorisation (e.g. OCPP 2.0.1 AuthorizeResponse, or a
+   * RequestStartTransaction): while "pending" the SECC answers AuthorizationRes / ContractAuthenticationRes
+   * with EVSEProcessing Ongoing; "rejected" makes it refuse (ISO 15118-2 / DIN 70121: FAILED; ISO 15118-20:
+   * WARNING_EIMAuthorizationFailure, [V2G20-2219]).
+   */
+  | { kind: "authorization"; result: "pending" | "accepted" | "rejected"; tMs: number }
   /** Operator reset of a latched trip (emergency-stop button released, interlock fixed). */
   | { kind: "safety-reset"; tMs: number }
   /** The board stopped answering (heartbeat, closed link): nothing it measures can be trusted. */
