@@ -27,6 +27,9 @@ export const STATION_ACTIONS = [
 
 type Payload = Record<string, unknown>;
 
+/** The session's stop reason after an accepted RequestStopTransaction (our text; OCPP: Remote). */
+export const REMOTE_STOP_REASON = "remote stop (CSMS RequestStopTransaction)";
+
 /** Handle one CSMS request (schema-valid: the port validated it). */
 export function onRequest(
   s: StationState,
@@ -65,7 +68,7 @@ function requestStop(s: StationState, id: string, reply: (p: Payload) => void, f
     return s;
   }
   reply({ status: "Accepted" });
-  fx.push({ kind: "evse", command: { kind: "stop-charging" } });
+  fx.push({ kind: "evse", command: { kind: "stop-charging", reason: REMOTE_STOP_REASON } });
   fx.push({ kind: "log", level: "info", msg: `RequestStopTransaction ${id}: stopping` });
   return { ...s, tx: { ...s.tx, remoteStop: true } };
 }

@@ -176,7 +176,10 @@ test("RequestStopTransaction: accepted for the running transaction, the EVSE sto
     tMs: T0 + 201_000,
   });
   assert.equal(h.replies().at(-1)!.status, "Accepted");
-  assert.deepEqual(h.evse().at(-1), { kind: "stop-charging" });
+  assert.deepEqual(h.evse().at(-1), {
+    kind: "stop-charging",
+    reason: "remote stop (CSMS RequestStopTransaction)",
+  });
   // the EV answers the EVSE's StopCharging with its own stop: still a remote stop
   h.step({ kind: "session-end", cause: { kind: "ev", reason: "EVSE asked to stop" }, tMs: T0 + 203_000 });
   const ended = h.txEvents().at(-1)!;

@@ -202,7 +202,8 @@ function onPlugged(s0: StationState, fx: StationEffect[]): StationState {
 /** C01: the driver's token is authorised with the CSMS before the EVSE lets the EV charge. */
 function onIdToken(s: StationState, idToken: IdToken, fx: StationEffect[]): StationState {
   if (s.tx?.authorized || s.authorizing) return s;
-  const [s1, callId] = enqueue(s, "Authorize", { idToken }, fx);
+  // the driver and the EV wait on this one: ahead of the queued events
+  const [s1, callId] = enqueue(s, "Authorize", { idToken }, fx, { first: true });
   return { ...s1, authorizing: { callId, idToken } };
 }
 

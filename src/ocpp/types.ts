@@ -168,7 +168,7 @@ export interface OcppCall {
 /** A command to the EVSE controller (src/evse/dc inputs without the time). */
 export type EvseCommand =
   | { kind: "set-power-limit"; maxPowerW: number | null }
-  | { kind: "stop-charging" }
+  | { kind: "stop-charging"; reason: string }
   | { kind: "authorization"; result: "pending" | "accepted" | "rejected" };
 
 /** Inputs of the station machine; each carries the OCPP clock `tMs`. */

@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { registerDashboardCommand } from "../dashboard/command.js";
 import { registerBoardSimCommand } from "./board-sim.js";
 import { registerConnectorsCommand } from "./connectors.js";
+import { registerCsmsCommand } from "./csms.js";
 import { registerDecodeCommand } from "./decode.js";
 import { registerEncodeCommand } from "./encode.js";
 import { registerEvCommand } from "./ev.js";
@@ -21,4 +22,5 @@ export function registerCommands(_program: Command): void {
   registerBoardSimCommand(_program);
   registerPkiCommand(_program);
   registerDashboardCommand(_program);
+  registerCsmsCommand(_program);
 }

@@ -205,6 +205,8 @@ export function stepEvseDc(s0: EvseDcState, ev: EvseDcEvent): [EvseDcState, Evse
       s = resetAfterTrip(s, true, fx);
       break;
     case "stop-charging":
+      if (ev.reason !== undefined && s.stopReason === null && inProgress(s))
+        s = { ...s, stopReason: ev.reason };
       s = secc(s, { kind: "control", control: { op: "stop-charging" }, tMs: t }, fx);
       break;
     case "pause-charging":

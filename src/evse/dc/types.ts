@@ -92,8 +92,11 @@ export type EvseDcEvent =
   | { kind: "measure"; m: Partial<EvseMeasurements>; tMs: number }
   /** Emergency-stop input (mushroom button, site controller). */
   | { kind: "emergency-stop"; tMs: number }
-  /** Operator asks the EV to stop (EVSENotification StopCharging). */
-  | { kind: "stop-charging"; tMs: number }
+  /**
+   * Operator asks the EV to stop (EVSENotification StopCharging). `reason`: the session's stop reason when
+   * nothing else names one first (e.g. a backend's remote stop); without it the EV's end names it.
+   */
+  | { kind: "stop-charging"; reason?: string; tMs: number }
   /**
    * Operator asks the EV to pause: ISO 15118-20 EVSENotification Pause (the EV ends with SessionStop Pause,
    * the session kept for a resume); DIN 70121 / ISO 15118-2 have no EVSE pause: StopCharging there.

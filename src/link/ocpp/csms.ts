@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import { RPCServer } from "ocpp-rpc";
 import { type CsmsStep, stepMatches, substitute } from "./csms-script.js";
 import { OcppLinkError } from "./errors.js";
+import { warmOcppSchemas } from "./warm.js";
 
 /** One record line: wall time, station, direction and what went over the wire (or went wrong). */
 export interface CsmsRecord {
@@ -90,6 +91,7 @@ function energyOf(p: Record<string, unknown>): number | null {
 
 /** Start the CSMS on `host:port` (0: any free port). Throws OcppLinkError("listen-failed"). */
 export async function startCsms(o: CsmsOptions): Promise<Csms> {
+  warmOcppSchemas();
   const server = new RPCServer({ protocols: ["ocpp2.0.1"], strictMode: true });
   const records: CsmsRecord[] = [];
   const clients = new Map<string, Client>();

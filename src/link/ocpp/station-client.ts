@@ -17,6 +17,7 @@ import {
 } from "../../ocpp/index.js";
 import { OcppLinkError } from "./errors.js";
 import { splitCsmsUrl } from "./url.js";
+import { warmOcppSchemas } from "./warm.js";
 
 /** One strict-mode schema failure (a message not sent, or refused on arrival). */
 export interface SchemaFailure {
@@ -56,6 +57,8 @@ export interface OcppStation {
   readonly schemaFailures: readonly SchemaFailure[];
   /** Nothing queued nor in flight. */
   idle(): boolean;
+  /** Wait until the CSMS accepted the BootNotification (or `ms` of wall time). Returns whether it did. */
+  registered(ms: number): Promise<boolean>;
   /** Wait until idle (or `ms` of wall time). Returns whether it is. */
   drain(ms: number): Promise<boolean>;
   close(): Promise<void>;
@@ -70,6 +73,7 @@ function errorCode(err: unknown): string {
 /** Connect to the CSMS and start the station (BootNotification first). Throws OcppLinkError. */
 export async function startOcppStation(o: OcppStationOptions): Promise<OcppStation> {
   const { endpoint, identity } = splitCsmsUrl(o.url);
+  warmOcppSchemas();
   const client = new RPCClient({
     endpoint,
     identity,
@@ -168,6 +172,12 @@ export async function startOcppStation(o: OcppStationOptions): Promise<OcppStati
     },
     schemaFailures: failures,
     idle,
+    async registered(ms) {
+      const until = Date.now() + ms;
+      while (state.registration !== "Accepted" && Date.now() < until)
+        await new Promise((r) => setTimeout(r, 10));
+      return state.registration === "Accepted";
+    },
     async drain(ms) {
       const until = Date.now() + ms;
       while (!idle() && Date.now() < until) await new Promise((r) => setTimeout(r, 10));

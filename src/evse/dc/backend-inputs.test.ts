@@ -1,4 +1,4 @@
-/** The backend's EIM answer as an EVSE input: the SECC's authorisation reading follows it. */
+/** The backend's inputs to the EVSE: the EIM answer reaches the SECC's readings; a stop request names the stop. */
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { defaultSeccReadings } from "../../v2g/index.js";
@@ -21,4 +21,19 @@ test("authorization input: pending → accepted / rejected reaches the SECC's re
   assert.equal(s2.secc.readings.authorization, "rejected");
   // other readings untouched
   assert.deepEqual({ ...s2.secc.readings, authorization: "pending" }, s0.secc.readings);
+});
+
+test("stop-charging with a reason: it names the session's stop, unless one was named before", () => {
+  const running = { ...initialEvseDc(cfg), phase: "session" as const };
+  const [s1] = stepEvseDc(running, { kind: "stop-charging", reason: "remote stop", tMs: 1 });
+  assert.equal(s1.stopReason, "remote stop");
+  const [s2] = stepEvseDc(
+    { ...running, stopReason: "earlier" },
+    { kind: "stop-charging", reason: "remote stop", tMs: 1 },
+  );
+  assert.equal(s2.stopReason, "earlier");
+  const [s3] = stepEvseDc(running, { kind: "stop-charging", tMs: 1 });
+  assert.equal(s3.stopReason, null, "without a reason: as before");
+  const [s4] = stepEvseDc(initialEvseDc(cfg), { kind: "stop-charging", reason: "remote stop", tMs: 1 });
+  assert.equal(s4.stopReason, null, "no session: nothing to name");
 });
