@@ -1,7 +1,7 @@
 /**
  * What the station does with each CALL from the CSMS (OCPP 2.0.1 Part 2): RequestStartTransaction (F01 /
  * F02), RequestStopTransaction (F03), SetChargingProfile (K01), ClearChargingProfile (K10), TriggerMessage
- * (F06). Every request is answered in the same step (a `reply` effect). Pure code.
+ * (F06), GetVariables / SetVariables (B06 / B05), Reset (B11 / B12). Every request is answered in the same step (a `reply` effect). Pure code.
  */
 import { profileProblem } from "./profiles.js";
 import {
@@ -15,6 +15,7 @@ import {
   txContext,
 } from "./station-state.js";
 import type { ChargingProfile, IdToken, StationEffect } from "./types.js";
+import { getVariables, setVariables } from "./variables.js";
 
 /** The CSMS-initiated messages this station implements (others are answered NotImplemented by the port). */
 export const STATION_ACTIONS = [
@@ -23,6 +24,9 @@ export const STATION_ACTIONS = [
   "SetChargingProfile",
   "ClearChargingProfile",
   "TriggerMessage",
+  "GetVariables",
+  "SetVariables",
+  "Reset",
 ] as const;
 
 type Payload = Record<string, unknown>;
@@ -50,6 +54,22 @@ export function onRequest(
       return clearProfiles(s, p, reply, fx);
     case "TriggerMessage":
       return trigger(s, String(p.requestedMessage), reply, fx);
+    case "GetVariables":
+      reply(getVariables(s, p));
+      return s;
+    case "SetVariables": {
+      const [s1, r] = setVariables(s, p);
+      reply(r);
+      return s1;
+    }
+    case "Reset":
+      return reset(
+        s,
+        p.type === "Immediate" ? "Immediate" : "OnIdle",
+        p.evseId as number | undefined,
+        reply,
+        fx,
+      );
     default:
       // the port registers only STATION_ACTIONS; anything else is a bug of the caller
       reply({ status: "Rejected", statusInfo: { reasonCode: "UnknownAction" } });
@@ -209,4 +229,51 @@ function trigger(s: StationState, what: string, reply: (p: Payload) => void, fx:
       reply({ status: "NotImplemented" });
       return s;
   }
+}
+
+/** The session's stop reason after an accepted Reset Immediate during a transaction (our text). */
+export const RESET_STOP_REASON = "reset (CSMS Reset Immediate)";
+
+/**
+ * B11 / B12: without a transaction the station reboots now (a new BootNotification, reason RemoteReset);
+ * with one, Immediate stops it first (stoppedReason ImmediateReset) and OnIdle waits for its end
+ * (Scheduled). A reset of one EVSE is not supported (Rejected).
+ */
+function reset(
+  s: StationState,
+  type: "Immediate" | "OnIdle",
+  evseId: number | undefined,
+  reply: (p: Payload) => void,
+  fx: StationEffect[],
+): StationState {
+  if (evseId !== undefined) {
+    reply({
+      status: "Rejected",
+      statusInfo: { reasonCode: "UnsupportedRequest", additionalInfo: "EVSE reset" },
+    });
+    return s;
+  }
+  if (!s.tx) {
+    reply({ status: "Accepted" });
+    return reboot(s, fx);
+  }
+  if (type === "OnIdle") {
+    reply({ status: "Scheduled" });
+    return { ...s, resetPending: true };
+  }
+  reply({ status: "Accepted" });
+  fx.push({ kind: "evse", command: { kind: "stop-charging", reason: RESET_STOP_REASON } });
+  return { ...s, resetPending: true, tx: { ...s.tx, resetStop: true } };
+}
+
+/** The station starts again: registered anew (B01, reason RemoteReset); profiles and queued events kept. */
+export function reboot(s: StationState, fx: StationEffect[]): StationState {
+  fx.push({ kind: "log", level: "info", msg: "reset: booting again" });
+  return enqueue(
+    { ...s, registration: "none", resetPending: false },
+    "BootNotification",
+    { chargingStation: s.cfg.chargingStation, reason: "RemoteReset" },
+    fx,
+    { first: true },
+  )[0];
 }

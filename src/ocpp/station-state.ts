@@ -29,6 +29,8 @@ export interface StationTx {
   chargingState: ChargingState;
   /** A RequestStopTransaction was accepted (F03): the end is reported as Remote. */
   remoteStop: boolean;
+  /** A Reset Immediate stopped it (B12): the end is reported as ImmediateReset. */
+  resetStop: boolean;
   /** When the last meter values were sent (ms). */
   lastSampleMs: number;
 }
@@ -58,6 +60,8 @@ export interface StationState {
   readonly profiles: readonly InstalledProfile[];
   /** The composite limit last given to the EVSE (W; null = none). */
   readonly limitW: number | null;
+  /** A Reset waits for the transaction to end (B12). */
+  readonly resetPending: boolean;
 }
 
 /** A station that has not connected yet. */
@@ -81,6 +85,7 @@ export function createStation(cfg: StationConfig, nowMs: number): StationState {
     authorizing: null,
     profiles: [],
     limitW: null,
+    resetPending: false,
   };
 }
 
@@ -239,6 +244,7 @@ export function startTx(
     remoteStartId: extra.remoteStartId ?? null,
     chargingState,
     remoteStop: false,
+    resetStop: false,
     lastSampleMs: s0.nowMs,
   };
   const s = { ...s0, txCount: n };

@@ -289,3 +289,98 @@ test("heartbeat only after an idle interval (G02)", () => {
   h.step({ kind: "tick", tMs: T0 + 120_000 });
   assert.equal(h.actions().at(-1), "Heartbeat");
 });
+
+const ref = (component: string, variable: string) => ({
+  component: { name: component },
+  variable: { name: variable },
+});
+
+test("GetVariables / SetVariables: the meter interval set and used; unknown, read-only and bad values named (B05, B06)", () => {
+  const h = new Harness();
+  session(h);
+  h.step({
+    kind: "request",
+    reqId: "g",
+    action: "GetVariables",
+    payload: {
+      getVariableData: [
+        ref("SampledDataCtrlr", "TxUpdatedInterval"),
+        ref("SampledDataCtrlr", "Nope"),
+        ref("NoSuchCtrlr", "X"),
+        { ...ref("OCPPCommCtrlr", "HeartbeatInterval"), attributeType: "MaxSet" },
+      ],
+    },
+    tMs: T0 + 201_000,
+  });
+  const got = h.replies().at(-1)!.getVariableResult as { attributeStatus: string; attributeValue?: string }[];
+  assert.deepEqual(
+    got.map((r) => [r.attributeStatus, r.attributeValue]),
+    [
+      ["Accepted", "60"],
+      ["UnknownVariable", undefined],
+      ["UnknownComponent", undefined],
+      ["NotSupportedAttributeType", undefined],
+    ],
+  );
+  h.step({
+    kind: "request",
+    reqId: "s",
+    action: "SetVariables",
+    payload: {
+      setVariableData: [
+        { ...ref("SampledDataCtrlr", "TxUpdatedInterval"), attributeValue: "5" },
+        { ...ref("OCPPCommCtrlr", "HeartbeatInterval"), attributeValue: "-3" },
+        { ...ref("AuthCtrlr", "AuthorizeRemoteStart"), attributeValue: "true" },
+      ],
+    },
+    tMs: T0 + 201_000,
+  });
+  const set = h.replies().at(-1)!.setVariableResult as {
+    attributeStatus: string;
+    attributeStatusInfo?: { reasonCode: string };
+  }[];
+  assert.deepEqual(
+    set.map((r) => [r.attributeStatus, r.attributeStatusInfo?.reasonCode]),
+    [
+      ["Accepted", undefined],
+      ["Rejected", "ValueOutOfRange"],
+      ["Rejected", "ReadOnly"],
+    ],
+  );
+  const before = h.txEvents().length;
+  h.step({ kind: "tick", tMs: T0 + 206_000 });
+  assert.equal(h.txEvents().length, before + 1, "meter values every 5 s now");
+});
+
+test("Reset OnIdle during a transaction: Scheduled, a new BootNotification after the Ended event (B12)", () => {
+  const h = new Harness();
+  session(h);
+  h.step({ kind: "request", reqId: "r", action: "Reset", payload: { type: "OnIdle" }, tMs: T0 + 201_000 });
+  assert.equal(h.replies().at(-1)!.status, "Scheduled");
+  const boots = () => h.sent.filter((c) => c.action === "BootNotification").map((c) => c.payload.reason);
+  assert.deepEqual(boots(), ["PowerUp"]);
+  h.step({ kind: "session-end", cause: { kind: "ev", reason: "done" }, tMs: T0 + 202_000 });
+  assert.deepEqual(boots(), ["PowerUp", "RemoteReset"]);
+  assert.equal(h.txEvents().at(-1)!.eventType, "Ended");
+});
+
+test("Reset Immediate during a transaction: the EVSE stops, Ended as ImmediateReset / ResetCommand, then boot (B12)", () => {
+  const h = new Harness();
+  session(h);
+  h.step({ kind: "request", reqId: "r", action: "Reset", payload: { type: "Immediate" }, tMs: T0 + 201_000 });
+  assert.equal(h.replies().at(-1)!.status, "Accepted");
+  assert.deepEqual(h.evse().at(-1), { kind: "stop-charging", reason: "reset (CSMS Reset Immediate)" });
+  h.step({ kind: "session-end", cause: { kind: "evse", reason: "reset" }, tMs: T0 + 202_000 });
+  const ended = h.txEvents().at(-1)!;
+  assert.equal((ended.transactionInfo as { stoppedReason: string }).stoppedReason, "ImmediateReset");
+  assert.equal(ended.triggerReason, "ResetCommand");
+  assert.equal(h.sent.at(-2)!.action, "BootNotification");
+  h.step({
+    kind: "request",
+    reqId: "r2",
+    action: "Reset",
+    payload: { type: "Immediate", evseId: 1 },
+    tMs: T0 + 203_000,
+  });
+  assert.equal(h.replies().at(-1)!.status, "Rejected");
+});

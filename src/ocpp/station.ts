@@ -2,11 +2,11 @@
  * The OCPP 2.0.1 charging station as a pure step machine: `stepStation(state, event) → [state, effects]`.
  * Boot and registration (B01–B03), heartbeat (G02), connector status (G01), local authorisation (C01), the
  * transaction of the one EVSE with its TransactionEvents and meter values (E01–E07, J02), remote start and
- * stop (F01–F03), smart charging (K01, K08, K10). The transport is a port: `send` effects go to the CSMS
+ * stop (F01–F03), smart charging (K01, K08, K10), device model variables (B05, B06), reset (B11, B12). The transport is a port: `send` effects go to the CSMS
  * and come back as `result` / `call-error`; CSMS requests come in as `request` and leave as `reply`.
  */
 
-import { onRequest } from "./requests.js";
+import { onRequest, reboot } from "./requests.js";
 import {
   applyLimit,
   enqueue,
@@ -234,7 +234,9 @@ function onAuthorized(
 /** E06 / F03: the Ended event with the final meter reading and the mapped stop reason. */
 function endTx(s0: StationState, cause: StopCause, fx: StationEffect[]): StationState {
   const tx0 = s0.tx!;
-  const { stoppedReason, triggerReason } = ocppStopReason(cause, tx0.remoteStop);
+  const { stoppedReason, triggerReason } = tx0.resetStop
+    ? { stoppedReason: "ImmediateReset" as const, triggerReason: "ResetCommand" as const }
+    : ocppStopReason(cause, tx0.remoteStop);
   const tx = { ...tx0, chargingState: s0.plugged ? ("EVConnected" as const) : ("Idle" as const) };
   const [s1] = sendTxEvent(
     { ...s0, tx },
@@ -251,5 +253,6 @@ function endTx(s0: StationState, cause: StopCause, fx: StationEffect[]): Station
   });
   // TxProfiles end with their transaction (K01)
   const profiles = s1.profiles.filter((x) => x.profile.chargingProfilePurpose !== "TxProfile");
-  return applyLimit({ ...s1, tx: null, profiles }, fx);
+  const s2 = applyLimit({ ...s1, tx: null, profiles }, fx);
+  return s2.resetPending ? reboot(s2, fx) : s2;
 }

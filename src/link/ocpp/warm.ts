@@ -23,6 +23,9 @@ export const OCPP201_WARM_ACTIONS = [
   "SetChargingProfile",
   "ClearChargingProfile",
   "TriggerMessage",
+  "GetVariables",
+  "SetVariables",
+  "Reset",
 ];
 
 let warmed = false;
