@@ -2,7 +2,8 @@
  * Scripts of the test CSMS (`nacs csms --script FILE`): a JSON list of steps run in order for each
  * connected station. A step waits for a CALL from the station (`when`: its action and fields, dotted paths
  * into the payload), then after `delayMs` (wall) sends `call` with `payload` — where the strings
- * "$transactionId" and "$identity" become the station's last transactionId and its identity. Pure code.
+ * "$transactionId" and "$identity" become the station's last transactionId and its identity. A step
+ * without `when` follows the one before, its `delayMs` counted from when that one fired. Pure code.
  */
 import { OcppLinkError } from "./errors.js";
 

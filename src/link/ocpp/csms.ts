@@ -112,7 +112,9 @@ export async function startCsms(o: CsmsOptions): Promise<Csms> {
     let cursor = 0;
     const script = o.script ?? [];
     const runDue = (action: string, payload: unknown) => {
-      // run every step now due, in order (a step without `when` follows the one before at once)
+      // run every step now due, in order: a step without `when` follows the one before, its delay counted
+      // from that one's (the delays add up)
+      let wait = 0;
       while (cursor < script.length && stepMatches(script[cursor]!, action, payload)) {
         const step = script[cursor++]!;
         const fire = () => {
@@ -130,11 +132,12 @@ export async function startCsms(o: CsmsOptions): Promise<Csms> {
             // recorded by the callError / strictValidationFailure events
           });
         };
-        if (step.delayMs) {
+        wait += step.delayMs ?? 0;
+        if (wait > 0) {
           const t = setTimeout(() => {
             timers.delete(t);
             fire();
-          }, step.delayMs);
+          }, wait);
           timers.add(t);
         } else fire();
         action = "";

@@ -3,6 +3,7 @@
  * (a deliberately wrong payload is refused and recorded), and a scripted CSMS stopping and limiting.
  */
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { RPCClient } from "ocpp-rpc";
 import type { EvseCommand, StationConfig } from "../../ocpp/index.js";
@@ -188,4 +189,29 @@ test("CSMS script: errors name the step and the field", () => {
     () => parseCsmsScript('[{"call":"X y","payload":{}}]'),
     /step 1: "call" must be an OCPP action/,
   );
+});
+
+test("the example script (examples/ocpp): limit once charging, the stop its delay after the limit", async () => {
+  const steps = JSON.parse(readFileSync("examples/ocpp/limit-then-stop.json", "utf8")) as {
+    delayMs?: number;
+  }[];
+  steps[0]!.delayMs = 150;
+  steps[1]!.delayMs = 200; // counted from the first step's firing: ≥ 350 ms after the match
+  const { csms, station, commands, now } = await pair(JSON.stringify(steps));
+  try {
+    await until("boot", () => station.state.registration === "Accepted");
+    station.push({ kind: "plugged", tMs: now() });
+    station.push({ kind: "id-token", idToken: { idToken: "T", type: "ISO14443" }, tMs: now() });
+    const t0 = Date.now();
+    station.push({ kind: "charging", state: "Charging", tMs: now() });
+    const at: Record<string, number> = {};
+    await until("stop", () => {
+      for (const c of commands) at[c.kind] ??= Date.now() - t0;
+      return at["stop-charging"] !== undefined;
+    });
+    assert.ok(at["set-power-limit"]! >= 140, `limit after ${at["set-power-limit"]} ms`);
+    assert.ok(at["stop-charging"]! >= 340, `stop after ${at["stop-charging"]} ms`);
+  } finally {
+    await close(csms, station);
+  }
 });
