@@ -10,7 +10,8 @@ import { splitCsmsUrl } from "../../link/ocpp/url.js";
 /** The zod fields of the OCPP flags (spread into a command's option schema). */
 export const ocppOptionShape = {
   ocpp: z.string().min(1).optional(),
-  ocppVersion: z.enum(["2.0.1", "1.6"], { error: 'must be "2.0.1" or "1.6"' }).default("2.0.1"),
+  /** Absent: 2.0.1 (no default in the parsed options: the options of a run without --ocpp stay as they were). */
+  ocppVersion: z.enum(["2.0.1", "1.6"], { error: 'must be "2.0.1" or "1.6"' }).optional(),
   /** IdTokenType.idToken: at most 36 characters (OCPP 2.0.1 identifierString). */
   ocppIdToken: z.string().min(1).max(36).optional(),
   ocppMeterInterval: z.coerce.number().int().min(0).max(86_400).optional(),
@@ -19,7 +20,7 @@ export const ocppOptionShape = {
 /** The OCPP flags as parsed. */
 export interface OcppFlags {
   ocpp?: string | undefined;
-  ocppVersion: "2.0.1" | "1.6";
+  ocppVersion?: "2.0.1" | "1.6" | undefined;
   ocppIdToken?: string | undefined;
   ocppMeterInterval?: number | undefined;
 }
@@ -28,7 +29,7 @@ export interface OcppFlags {
 export function checkOcppOptions(o: OcppFlags, ctx: z.RefinementCtx): void {
   const issue = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
   if (o.ocpp === undefined) {
-    for (const k of ["ocppIdToken", "ocppMeterInterval"] as const)
+    for (const k of ["ocppVersion", "ocppIdToken", "ocppMeterInterval"] as const)
       if (o[k] !== undefined) issue(k, "needs --ocpp");
     return;
   }
