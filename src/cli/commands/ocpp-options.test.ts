@@ -19,6 +19,11 @@ test("--ocpp flags: URL, version, the flags that need --ocpp, the combinations r
     [{ ocpp: url, realtime: true }, /--ocpp: .*paces the run itself/],
     [{ ocpp: url, mode: "ac" }, /--ocpp: .*high-level communication/],
     [{ ocpp: url, payment: "contract" }, /--ocpp: .*Plug & Charge/],
+    [{ ocppRemoteStart: true }, /--ocpp-remote-start: .*needs --ocpp/],
+    [
+      { ocpp: url, ocppRemoteStart: true, ocppIdToken: "T" },
+      /--ocpp-id-token: .*no token with --ocpp-remote-start/,
+    ],
   ];
   for (const [raw, re] of bad)
     assert.throws(

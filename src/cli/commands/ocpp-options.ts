@@ -15,6 +15,7 @@ export const ocppOptionShape = {
   /** IdTokenType.idToken: at most 36 characters (OCPP 2.0.1 identifierString). */
   ocppIdToken: z.string().min(1).max(36).optional(),
   ocppMeterInterval: z.coerce.number().int().min(0).max(86_400).optional(),
+  ocppRemoteStart: z.boolean().optional(),
 };
 
 /** The OCPP flags as parsed. */
@@ -23,13 +24,14 @@ export interface OcppFlags {
   ocppVersion?: "2.0.1" | "1.6" | undefined;
   ocppIdToken?: string | undefined;
   ocppMeterInterval?: number | undefined;
+  ocppRemoteStart?: boolean | undefined;
 }
 
 /** The rules that tie the OCPP flags together (zod superRefine). */
 export function checkOcppOptions(o: OcppFlags, ctx: z.RefinementCtx): void {
   const issue = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
   if (o.ocpp === undefined) {
-    for (const k of ["ocppVersion", "ocppIdToken", "ocppMeterInterval"] as const)
+    for (const k of ["ocppVersion", "ocppIdToken", "ocppMeterInterval", "ocppRemoteStart"] as const)
       if (o[k] !== undefined) issue(k, "needs --ocpp");
     return;
   }
@@ -38,6 +40,8 @@ export function checkOcppOptions(o: OcppFlags, ctx: z.RefinementCtx): void {
   } catch (err) {
     issue("ocpp", (err as Error).message.replace(/^--ocpp:? ?/, ""));
   }
+  if (o.ocppRemoteStart && o.ocppIdToken !== undefined)
+    issue("ocppIdToken", "the driver presents no token with --ocpp-remote-start (the CSMS sends one)");
   if (o.ocppVersion === "1.6") issue("ocppVersion", "OCPP 1.6J is not implemented yet: use 2.0.1");
 }
 
@@ -52,6 +56,10 @@ export function addOcppOptions(cmd: Command): Command {
     .option(
       "--ocpp-id-token <token>",
       "with --ocpp: the driver's RFID token sent in Authorize (default NACS-SIM-0001)",
+    )
+    .option(
+      "--ocpp-remote-start",
+      "with --ocpp: no token at plug-in; the session waits for the CSMS's RequestStartTransaction (app start)",
     )
     .option(
       "--ocpp-meter-interval <s>",

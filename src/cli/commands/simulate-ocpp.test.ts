@@ -23,6 +23,7 @@ const SESSION = ["--battery-kwh", "20", "--soc", "20", "--target-soc", "40", "--
 type Rec = { t: number; type: string } & Record<string, unknown>;
 type SimJson = {
   stopReason: string;
+  messages: Record<string, number>;
   energyDeliveredWh: number;
   socEnd: number;
   ocpp: {
@@ -30,6 +31,7 @@ type SimJson = {
     schemaFailures: unknown[];
     undelivered: number;
     received: Record<string, number>;
+    sent: Record<string, number>;
   };
 };
 
@@ -37,6 +39,7 @@ type SimJson = {
 async function run(
   script: unknown[] | null,
   name: string,
+  extra: string[] = [],
 ): Promise<{ sim: SimJson; csms: CsmsSummary; record: Rec[] }> {
   const args = ["csms", "--port", "0", "--json"];
   if (script) {
@@ -50,7 +53,7 @@ async function run(
     csms = spawnNacs(args);
     const [, url] = await waitForStderr(csms, /listening on (ws:\/\/\S+)/, 30_000);
     const record = join(dir, `${name}.ndjson`);
-    sim = spawnNacs(["simulate", "--ocpp", `${url}/CP1`, ...SESSION, "--json", "--record", record]);
+    sim = spawnNacs(["simulate", "--ocpp", `${url}/CP1`, ...SESSION, "--json", "--record", record, ...extra]);
     assert.equal(await exitWithin(sim, "nacs simulate", 60_000), 0, sim.err);
     csms.child.kill("SIGTERM");
     assert.equal(await exitWithin(csms, "nacs csms", 10_000), 0, csms.err);
@@ -182,4 +185,24 @@ test("simulate --ocpp: RequestStopTransaction stops the charge loop (remote stop
   // the EV left the charge loop: PowerDelivery(stop) and SessionStop after the request
   const names = r.record.filter((e) => e.type === "msg").map((e) => String(e.name));
   assert.ok(names.lastIndexOf("SessionStopReq") > names.lastIndexOf("CurrentDemandReq"));
+});
+
+test("simulate --ocpp --ocpp-remote-start: the EV waits (Ongoing) until the CSMS's RequestStartTransaction", async () => {
+  const start = {
+    when: { action: "TransactionEvent", match: { eventType: "Started" } },
+    delayMs: 100,
+    call: "RequestStartTransaction",
+    payload: { idToken: { idToken: "APP-USER-1", type: "Central" }, remoteStartId: 7 },
+  };
+  const r = await run([start], "remote-start", ["--ocpp-remote-start"]);
+  const tx = checkClean(r);
+  assert.equal(r.sim.ocpp.sent.Authorize, undefined, "no token at plug-in");
+  assert.equal(r.sim.ocpp.received.RequestStartTransaction, 1);
+  assert.ok(
+    (r.sim.messages.AuthorizationReq ?? 0) > 1,
+    `AuthorizationReq ${r.sim.messages.AuthorizationReq}× (Ongoing)`,
+  );
+  assert.ok(tx.events.some((e) => e.triggerReason === "RemoteStart"));
+  assert.equal(r.sim.stopReason, "target SOC reached");
+  assert.equal(tx.stoppedReason, "StoppedByEV");
 });

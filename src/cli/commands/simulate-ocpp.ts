@@ -122,15 +122,20 @@ export async function startSimOcpp(
     const c = sim.ctl;
     if (sim.cable.plugged !== plugged) {
       plugged = sim.cable.plugged;
+      // each plug-in waits for its own authorisation, unless a remote start already gave it (F02)
+      if (plugged && !station.state.tx?.authorized)
+        sim.ctl.toEvse({ kind: "authorization", result: "pending", tMs: sim.nowMs });
       push({ kind: plugged ? "plugged" : "unplugged", tMs: t });
-      // the driver presents the card at plug-in (C01); the SECC answers Ongoing until the CSMS accepted it
+      // the driver presents the card at plug-in (C01); the SECC answers Ongoing until the CSMS accepted it.
+      // With --ocpp-remote-start the driver starts from an app instead: the CSMS's RequestStartTransaction.
       if (plugged) {
         ended = false;
-        push({
-          kind: "id-token",
-          idToken: { idToken: o.ocppIdToken ?? SIM_OCPP_ID_TOKEN, type: "ISO14443" },
-          tMs: t,
-        });
+        if (!o.ocppRemoteStart)
+          push({
+            kind: "id-token",
+            idToken: { idToken: o.ocppIdToken ?? SIM_OCPP_ID_TOKEN, type: "ISO14443" },
+            tMs: t,
+          });
       }
     }
     push({
