@@ -78,7 +78,10 @@ export function onRequest(
   }
 }
 
-/** F03: stop the running transaction the CSMS names; the EVSE asks the EV to stop (EVSENotification). */
+/**
+ * F03 / F04: stop the running transaction the CSMS names; over ISO 15118 / DIN 70121 the EVSE asks the EV to
+ * stop (EVSENotification StopCharging) and the EV ends its charge loop.
+ */
 function requestStop(s: StationState, id: string, reply: (p: Payload) => void, fx: StationEffect[]) {
   if (!s.tx || s.tx.transactionId !== id) {
     reply({

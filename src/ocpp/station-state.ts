@@ -175,7 +175,10 @@ export interface TxEventExtra {
   stoppedReason?: StoppedReason;
 }
 
-/** Queue a TransactionEvent of the running transaction (seqNo incremented); `offline` when not connected. */
+/**
+ * Queue a TransactionEvent of the running transaction (seqNo incremented); `offline` when made while not
+ * connected (E11 Connection Loss During Transaction).
+ */
 export function sendTxEvent(
   s: StationState,
   tx: StationTx,

@@ -258,7 +258,7 @@ test("RequestStartTransaction with the cable plugged: authorises it (F01), the r
   assert.deepEqual(h.evse().at(-1), { kind: "authorization", result: "accepted" });
 });
 
-test("connection lost: transaction events stay queued in order and go out on reconnect, marked offline (E04)", () => {
+test("connection lost: transaction events stay queued in order and go out on reconnect, marked offline (E11)", () => {
   const h = new Harness();
   session(h);
   const sentBefore = h.sent.length;

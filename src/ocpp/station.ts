@@ -30,7 +30,7 @@ export function stepStation(s0: StationState, ev: StationEvent): [StationState, 
       s = onConnected(s, fx);
       break;
     case "disconnected":
-      // what is not transaction-related is stale by the next connection; transaction events stay queued (E04)
+      // what is not transaction-related is stale by the next connection; transaction events stay queued (E11)
       s = {
         ...s,
         online: false,
@@ -91,7 +91,7 @@ function onConnected(s0: StationState, fx: StationEffect[]): StationState {
       s = enqueue(s, "BootNotification", bootPayload(s, "PowerUp"), fx, { first: true })[0];
     return s;
   }
-  // after a reconnection: the connector's status again (G01), then what waited (E04)
+  // after a reconnection: the connector's status again (G01), then what waited (E11)
   return sendStatus(s, fx);
 }
 
@@ -145,7 +145,8 @@ function onResult(
 
 /**
  * A CALLERROR (or a failed send). A TransactionEvent the CSMS refused is dropped after a warning (sending
- * it again would be refused again); a BootNotification is retried after `bootRetryS`.
+ * it again would be refused again; E13 allows a bounded retry, not done yet); a BootNotification is
+ * retried after `bootRetryS`.
  */
 function onCallError(
   s0: StationState,
@@ -199,7 +200,10 @@ function onPlugged(s0: StationState, fx: StationEffect[]): StationState {
   return applyLimit(s, fx);
 }
 
-/** C01: the driver's token is authorised with the CSMS before the EVSE lets the EV charge. */
+/**
+ * C01 / C08: the driver's token (RFID: external identification means for ISO 15118) is authorised with the
+ * CSMS before the EVSE lets the EV charge.
+ */
 function onIdToken(s: StationState, idToken: IdToken, fx: StationEffect[]): StationState {
   if (s.tx?.authorized || s.authorizing) return s;
   // the driver and the EV wait on this one: ahead of the queued events

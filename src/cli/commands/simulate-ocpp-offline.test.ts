@@ -1,7 +1,7 @@
 /**
  * `nacs simulate --ocpp` when the CSMS dies mid-session (SIGKILL): the session goes on, the station queues
  * its transaction events (in memory for now) and, when a CSMS is back on the same address, sends them in
- * order, marked offline (OCPP 2.0.1 E04), the Ended event with the session's meter energy.
+ * order, marked offline (OCPP 2.0.1 E11 Connection Loss During Transaction), the Ended event with the session's meter energy.
  */
 import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
