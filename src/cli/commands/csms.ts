@@ -20,6 +20,8 @@ export const csmsOptionsSchema = z.object({
   port: z.coerce.number().int().min(0).max(65535).default(9220),
   host: z.string().min(1).default("127.0.0.1"),
   heartbeat: z.coerce.number().int().min(1).max(86_400).default(300),
+  /** Security profile 1: OCPP 2.0.1 passwords are 16–40 characters (OCPP 2.0.1 SecurityCtrlr.BasicAuthPassword). */
+  password: z.string().min(16).max(40).optional(),
   script: z.string().min(1).optional(),
   record: z.string().min(1).optional(),
   json: z.boolean().default(false),
@@ -69,6 +71,10 @@ export function registerCsmsCommand(program: Command): void {
     .option("--port <n>", "TCP port, 0 = any free port (default 9220)")
     .option("--host <addr>", "bind address (default 127.0.0.1)")
     .option("--heartbeat <s>", "heartbeat interval given in BootNotificationResponse (default 300)")
+    .option(
+      "--password <pw>",
+      "security profile 1: require HTTP Basic auth with this password (16–40 characters)",
+    )
     .option("--script <file>", "JSON list of steps run for each station: {when?, delayMs?, call, payload}")
     .option("--record <file>", "write every message and schema failure here (NDJSON)")
     .option("--json", "on exit, print one JSON summary object")
@@ -102,6 +108,7 @@ export function registerCsmsCommand(program: Command): void {
         port: o.port,
         host: o.host,
         heartbeatIntervalS: o.heartbeat,
+        ...(o.password !== undefined && { password: o.password }),
         ...(script && { script }),
         ...(out !== null && { onRecord: (r) => writeSync(out, `${JSON.stringify(r)}\n`) }),
       });

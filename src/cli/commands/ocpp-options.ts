@@ -16,6 +16,8 @@ export const ocppOptionShape = {
   ocppIdToken: z.string().min(1).max(36).optional(),
   ocppMeterInterval: z.coerce.number().int().min(0).max(86_400).optional(),
   ocppRemoteStart: z.boolean().optional(),
+  /** Security profile 1: HTTP Basic password, 16–40 characters (SecurityCtrlr.BasicAuthPassword). */
+  ocppPassword: z.string().min(16).max(40).optional(),
 };
 
 /** The OCPP flags as parsed. */
@@ -25,13 +27,20 @@ export interface OcppFlags {
   ocppIdToken?: string | undefined;
   ocppMeterInterval?: number | undefined;
   ocppRemoteStart?: boolean | undefined;
+  ocppPassword?: string | undefined;
 }
 
 /** The rules that tie the OCPP flags together (zod superRefine). */
 export function checkOcppOptions(o: OcppFlags, ctx: z.RefinementCtx): void {
   const issue = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
   if (o.ocpp === undefined) {
-    for (const k of ["ocppVersion", "ocppIdToken", "ocppMeterInterval", "ocppRemoteStart"] as const)
+    for (const k of [
+      "ocppVersion",
+      "ocppIdToken",
+      "ocppMeterInterval",
+      "ocppRemoteStart",
+      "ocppPassword",
+    ] as const)
       if (o[k] !== undefined) issue(k, "needs --ocpp");
     return;
   }
@@ -56,6 +65,10 @@ export function addOcppOptions(cmd: Command): Command {
     .option(
       "--ocpp-id-token <token>",
       "with --ocpp: the driver's RFID token sent in Authorize (default NACS-SIM-0001)",
+    )
+    .option(
+      "--ocpp-password <pw>",
+      "with --ocpp: security profile 1, HTTP Basic auth (user: the station ID; 16–40 characters)",
     )
     .option(
       "--ocpp-remote-start",

@@ -94,6 +94,7 @@ export async function startSimOcpp(
     url: o.ocpp,
     config,
     now,
+    ...(o.ocppPassword !== undefined && { password: o.ocppPassword }),
     onEvse: (c) => {
       sim.record("log", { side: "ocpp", level: "info", msg: `EVSE ${c.kind} ${JSON.stringify(c)}` });
       sim.ctl.toEvse({ ...c, tMs: sim.nowMs });

@@ -14,7 +14,16 @@ import { warmOcppSchemas } from "./warm.js";
 export interface CsmsRecord {
   t: string;
   identity: string;
-  kind: "connect" | "disconnect" | "call" | "result" | "error" | "schema-error" | "bad-message" | "script";
+  kind:
+    | "connect"
+    | "disconnect"
+    | "call"
+    | "result"
+    | "error"
+    | "schema-error"
+    | "bad-message"
+    | "auth-failed"
+    | "script";
   dir?: "rx" | "tx";
   action?: string;
   payload?: unknown;
@@ -39,6 +48,8 @@ export interface CsmsSummary {
   schemaErrors: number;
   badMessages: number;
   callErrors: number;
+  /** Connections refused by the Basic-auth check (security profile 1). */
+  authFailures: number;
   transactions: Record<string, CsmsTransaction>;
 }
 
@@ -49,6 +60,11 @@ export interface CsmsOptions {
   /** Endpoint path before the identity (default "/nacs"), only used to print the URL. */
   path?: string;
   heartbeatIntervalS?: number;
+  /**
+   * Security profile 1 (OCPP 2.0.1 Part 2 functional block A; HTTP Basic authentication, RFC 7617): the
+   * password every station must give (its identity is the user name); absent = no authentication.
+   */
+  password?: string;
   script?: CsmsStep[];
   onRecord?: (r: CsmsRecord) => void;
 }
@@ -103,6 +119,19 @@ export async function startCsms(o: CsmsOptions): Promise<Csms> {
     records.push(full);
     o.onRecord?.(full);
   };
+  const pw = o.password;
+  if (pw !== undefined)
+    server.auth((accept, reject, handshake) => {
+      if (handshake.password !== undefined && handshake.password.toString("utf8") === pw) accept();
+      else {
+        rec({
+          identity: handshake.identity,
+          kind: "auth-failed",
+          detail: "HTTP Basic authentication failed",
+        });
+        reject(401, "Unauthorized");
+      }
+    });
   const now = () => new Date().toISOString();
 
   server.on("client", (c: Client) => {
@@ -259,6 +288,7 @@ export async function startCsms(o: CsmsOptions): Promise<Csms> {
         schemaErrors: records.filter((r) => r.kind === "schema-error").length,
         badMessages: records.filter((r) => r.kind === "bad-message").length,
         callErrors: records.filter((r) => r.kind === "error").length,
+        authFailures: records.filter((r) => r.kind === "auth-failed").length,
         transactions,
       };
     },

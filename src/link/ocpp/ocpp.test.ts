@@ -215,3 +215,39 @@ test("the example script (examples/ocpp): limit once charging, the stop its dela
     await close(csms, station);
   }
 });
+
+test(
+  "security profile 1: the right Basic-auth password connects, a wrong or missing one is refused (401)",
+  { timeout: 20_000 },
+  async () => {
+    const password = "0123456789abcdef-right";
+    const csms = await startCsms({ port: 0, password });
+    const start = (pw?: string) =>
+      startOcppStation({
+        url: `${csms.url}/SP1`,
+        config: cfg,
+        now: () => Date.UTC(2026, 11, 5),
+        onEvse: () => {},
+        ...(pw !== undefined && { password: pw }),
+      });
+    try {
+      const ok = await start(password);
+      assert.ok(await ok.registered(5_000));
+      await ok.close();
+      // a connection that gets through is closed (the test fails instead of hanging on it)
+      const refused = async (pw?: string) => {
+        try {
+          await (await start(pw)).close();
+          return "connected";
+        } catch (err) {
+          return (err as Error).message;
+        }
+      };
+      assert.match(await refused("0123456789abcdef-wrong"), /cannot connect: Unauthorized/);
+      assert.match(await refused(), /cannot connect: Unauthorized/);
+      assert.equal(csms.summary().authFailures, 2);
+    } finally {
+      await csms.close();
+    }
+  },
+);
