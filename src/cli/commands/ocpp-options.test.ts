@@ -20,6 +20,8 @@ test("--ocpp flags: URL, version, the flags that need --ocpp, the combinations r
     [{ ocpp: url, mode: "ac" }, /--ocpp: .*high-level communication/],
     [{ ocpp: url, payment: "contract" }, /--ocpp: .*Plug & Charge/],
     [{ ocppRemoteStart: true }, /--ocpp-remote-start: .*needs --ocpp/],
+    [{ ocppPassword: "0123456789abcdef" }, /--ocpp-password: .*needs --ocpp/],
+    [{ ocpp: url, ocppPassword: "short" }, /--ocpp-password/],
     [
       { ocpp: url, ocppRemoteStart: true, ocppIdToken: "T" },
       /--ocpp-id-token: .*no token with --ocpp-remote-start/,
