@@ -120,7 +120,7 @@ test("schema: a wrong payload is refused both ways and recorded (strict mode)", 
       identity: "RAW",
       protocols: ["ocpp2.0.1"],
       strictMode: false,
-    } as never);
+    } as unknown as ConstructorParameters<typeof RPCClient>[0]);
     await raw.connect();
     await assert.rejects(
       raw.call("BootNotification", { reason: "Nope", chargingStation: { vendorName: "x", model: "y" } }),

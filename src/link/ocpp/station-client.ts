@@ -74,7 +74,8 @@ function errorCode(err: unknown): string {
 export async function startOcppStation(o: OcppStationOptions): Promise<OcppStation> {
   const { endpoint, identity } = splitCsmsUrl(o.url);
   warmOcppSchemas();
-  const client = new RPCClient({
+  // ocpp-rpc's typings list every option as required; the library fills in the ones not given
+  const options: Partial<ConstructorParameters<typeof RPCClient>[0]> = {
     endpoint,
     identity,
     protocols: ["ocpp2.0.1"],
@@ -83,7 +84,8 @@ export async function startOcppStation(o: OcppStationOptions): Promise<OcppStati
     callTimeoutMs: o.callTimeoutMs ?? 30_000,
     ...(o.password !== undefined && { password: o.password }),
     backoff: { initialDelay: 200, maxDelay: 5_000, factor: 2, randomisationFactor: 0.25 },
-  } as never);
+  };
+  const client = new RPCClient(options as ConstructorParameters<typeof RPCClient>[0]);
   let state = createStation(o.config, o.now());
   const failures: SchemaFailure[] = [];
   const log = (level: string, msg: string) => o.onLog?.(level, msg);
