@@ -384,3 +384,23 @@ test("Reset Immediate during a transaction: the EVSE stops, Ended as ImmediateRe
   });
   assert.equal(h.replies().at(-1)!.status, "Rejected");
 });
+
+test("connection lost while authorising: the Authorize goes out again on reconnect, then the EVSE is told", () => {
+  const h = new Harness((c) => (c.action === "Authorize" ? null : answer(c)));
+  h.step({ kind: "connected", tMs: T0 });
+  h.step({ kind: "plugged", tMs: T0 + 1_000 });
+  h.step({ kind: "id-token", idToken: token, tMs: T0 + 1_000 });
+  const first = h.sent.filter((c) => c.action === "Authorize");
+  assert.equal(first.length, 1, "sent, unanswered");
+  h.step({ kind: "disconnected", reason: "test", tMs: T0 + 2_000 });
+  h.step({ kind: "connected", tMs: T0 + 3_000 });
+  const again = h.sent.filter((c) => c.action === "Authorize");
+  assert.equal(again.length, 2, "sent again after the reconnection");
+  h.step({
+    kind: "result",
+    id: again[1]!.id,
+    payload: { idTokenInfo: { status: "Accepted" } },
+    tMs: T0 + 3_100,
+  });
+  assert.deepEqual(h.evse().at(-1), { kind: "authorization", result: "accepted" });
+});

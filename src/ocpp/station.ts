@@ -1,9 +1,10 @@
 /**
  * The OCPP 2.0.1 charging station as a pure step machine: `stepStation(state, event) → [state, effects]`.
  * Boot and registration (B01–B03), heartbeat (G02), connector status (G01), local authorisation (C01), the
- * transaction of the one EVSE with its TransactionEvents and meter values (E01–E07, J02), remote start and
- * stop (F01–F03), smart charging (K01, K08, K10), device model variables (B05, B06), reset (B11, B12). The transport is a port: `send` effects go to the CSMS
- * and come back as `result` / `call-error`; CSMS requests come in as `request` and leave as `reply`.
+ * transaction of the one EVSE with its TransactionEvents and meter values (E01–E07, E11, J02), remote
+ * start and stop (F01–F04), smart charging (K01, K08, K10), device model variables (B05, B06), reset (B11,
+ * B12). The transport is a port: `send` effects go to the CSMS and come back as `result` / `call-error`;
+ * CSMS requests come in as `request` and leave as `reply`.
  */
 
 import { onRequest, reboot } from "./requests.js";
@@ -30,13 +31,13 @@ export function stepStation(s0: StationState, ev: StationEvent): [StationState, 
       s = onConnected(s, fx);
       break;
     case "disconnected":
-      // what is not transaction-related is stale by the next connection; transaction events stay queued (E11)
+      // what is not transaction-related is stale by the next connection; transaction events stay queued
+      // (E11), and so does the Authorize the driver and the EV wait on (sent again when the link is back)
       s = {
         ...s,
         online: false,
         inFlight: null,
-        outbox: s.outbox.filter((c) => c.txRelated),
-        authorizing: null,
+        outbox: s.outbox.filter((c) => c.txRelated || c.id === s.authorizing?.callId),
       };
       fx.push({ kind: "log", level: "warn", msg: `CSMS connection lost: ${ev.reason}` });
       break;
