@@ -4,6 +4,7 @@ import { registerDashboardCommand } from "../dashboard/command.js";
 import { registerBoardSimCommand } from "./board-sim.js";
 import { registerConformanceCommand } from "./conformance.js";
 import { registerConnectorsCommand } from "./connectors.js";
+import { registerCsmsCommand } from "./csms.js";
 import { registerDecodeCommand } from "./decode.js";
 import { registerEncodeCommand } from "./encode.js";
 import { registerEvCommand } from "./ev.js";
@@ -23,4 +24,5 @@ export function registerCommands(_program: Command): void {
   registerPkiCommand(_program);
   registerDashboardCommand(_program);
   registerConformanceCommand(_program);
+  registerCsmsCommand(_program);
 }

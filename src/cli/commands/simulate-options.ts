@@ -16,6 +16,7 @@ import {
 import { scenarioKindOf } from "../../sim/scenario/index.js";
 import { uiLingerShape, uiOptionShape } from "../dashboard/options.js";
 import { parseOptions } from "../errors.js";
+import { checkOcppOptions, ocppOptionShape } from "./ocpp-options.js";
 import { checkIso20Service, impliedByService, SIM_BPT_DEFAULT_START_SOC } from "./simulate-iso20.js";
 
 const SEED_MAX = 2 ** 32 - 1;
@@ -64,9 +65,18 @@ export const simulateOptionsSchema = z
     ...uiOptionShape,
     ...uiLingerShape,
     speed: z.coerce.number().min(0.01).max(100_000).optional(),
+    ...ocppOptionShape,
   })
   .superRefine((o, ctx) => {
     checkUiOptions(o, ctx);
+    checkOcppOptions(o, ctx);
+    if (o.ocpp !== undefined) {
+      const issue = (message: string) => ctx.addIssue({ code: "custom", path: ["ocpp"], message });
+      if (o.transport === "tcp") issue("cannot be combined with --transport tcp (yet)");
+      if (o.realtime) issue("paces the run itself: drop --realtime (use --speed N)");
+      if (o.mode === "ac" && !o.hlc) issue("needs high-level communication (DC, or --mode ac --hlc)");
+      if (contractPayment(o)) issue("Plug & Charge (--payment contract) with OCPP is not implemented yet");
+    }
     if (o.transport === "tcp" && o.realtime)
       ctx.addIssue({
         code: "custom",
@@ -141,12 +151,14 @@ function checkUiOptions(
     mode: string;
     hlc: boolean;
     uiHost?: string | undefined;
+    ocpp?: string | undefined;
   } & Partial<Record<"ui" | "speed" | "uiLinger", number>>,
   ctx: z.RefinementCtx,
 ): void {
   const issue = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
   if (o.ui === undefined) {
-    if (o.speed !== undefined && !o.realtime) issue("speed", "needs --ui or --realtime (paced runs)");
+    if (o.speed !== undefined && !o.realtime && o.ocpp === undefined)
+      issue("speed", "needs --ui or --realtime (paced runs), or --ocpp");
     if (o.uiLinger !== undefined) issue("uiLinger", "needs --ui");
     if (o.uiHost !== undefined) issue("uiHost", "needs --ui");
     return;

@@ -39,13 +39,16 @@ import {
 } from "../../sim/scenario/index.js";
 import { AcSession, type AcSessionSummary } from "../../sim/session.js";
 import { addUiOptions } from "../dashboard/options.js";
+import { runPaced } from "../dashboard/paced.js";
 import { fillOfflineReport } from "../dashboard/report.js";
 import { startSimulateUi } from "../dashboard/simulate-ui.js";
 import { defaultAppDir } from "../dashboard/static.js";
 import { ensureDir } from "../ensure-dir.js";
 import { UsageError } from "../errors.js";
 import { createPcapRecorder, type PcapRecorder } from "../record-pcap.js";
+import { addOcppOptions } from "./ocpp-options.js";
 import { SIM_BPT_DEFAULT_START_SOC } from "./simulate-iso20.js";
+import { ocppEvseConfig, type SimOcppReport, startSimOcpp } from "./simulate-ocpp.js";
 
 import {
   contractPayment,
@@ -322,7 +325,7 @@ async function runDc(o: SimulateOptions): Promise<void> {
     // the whole record when the plot is the dashboard's one-file report (it lists the messages too)
     if (paths && (template !== undefined || (e.type !== "msg" && e.type !== "log"))) kept.push(e);
   };
-  let r: DcSessionSummary;
+  let r: DcSessionSummary & { ocpp?: SimOcppReport };
   const carrier = o.transport === "tcp" ? await startTcpCarrier() : null;
   try {
     const pnc = await simulatePnc(o);
@@ -333,14 +336,27 @@ async function runDc(o: SimulateOptions): Promise<void> {
         ...(pnc && { pnc }),
         ...(pcap ? { onWire: pcap.tap } : {}),
         ...(carrier ? { v2gCarrier: carrier } : {}),
+        ...(o.ocpp !== undefined && { evseConfig: ocppEvseConfig() }),
       },
       ui !== null && !carrier,
     );
     const progress = process.stderr.isTTY && !o.json ? (s: string) => process.stderr.write(s) : null;
+    // --ocpp: a CSMS answers in wall time, so the session is paced (as with --ui)
+    const ocpp = o.ocpp !== undefined ? await startSimOcpp({ ...o, ocpp: o.ocpp }, session) : null;
+    const both = (tick: () => void) => () => {
+      tick();
+      ocpp?.tick();
+    };
+    const pace = ui
+      ? (tick: () => void) => ui.run(session, both(tick))
+      : ocpp
+        ? (tick: () => void) => runPaced(session, { speed: o.speed ?? 1, onTick: both(tick) })
+        : undefined;
     if (carrier) await session.runAsync();
-    else await runSession(session, o, progress, ui ? (tick) => ui.run(session, tick) : undefined);
+    else await runSession(session, o, progress, pace);
     r = session.summary();
     if (carrier) r = { ...r, v2gTransport: { kind: "tcp", ...carrier.stats } };
+    if (ocpp) r = { ...r, ocpp: await ocpp.finish() };
     session.sim.record("summary", { summary: { ...r, events: r.events.length } });
   } finally {
     if (fd !== null) closeSync(fd);
@@ -367,7 +383,7 @@ function reportTemplate(): string | undefined {
 /** The plot file, then the summary (or the `--json` object) of a DC / HLC session. */
 function printDcResult(
   o: SimulateOptions,
-  r: DcSessionSummary,
+  r: DcSessionSummary & { ocpp?: SimOcppReport },
   out: {
     paths: { record: string; plot: string } | null;
     pcap: PcapRecorder | null;
@@ -409,6 +425,12 @@ function printDcResult(
         : o.protocol;
   const head = `${what}, ${protocol}, seed ${o.seed}${o.fault ? `, fault ${o.fault}` : ""}`;
   process.stdout.write(formatDcSummary(r, head, paths ?? {}));
+  if (r.ocpp) {
+    const x = r.ocpp;
+    process.stdout.write(
+      `  ocpp  ${x.url}: transactions ${x.transactions.join(", ") || "none"}; sent ${Object.values(x.sent).reduce((a, b) => a + b, 0)}, undelivered ${x.undelivered}, schema failures ${x.schemaFailures.length}\n`,
+    );
+  }
   if (o.pcap) process.stdout.write(`  pcap  ${resolve(o.pcap)} (${pcap?.frames ?? 0} packets)\n`);
 }
 
@@ -416,6 +438,7 @@ function printDcResult(
 export function registerSimulateCommand(program: Command): void {
   const cmd = program.command("simulate");
   addUiOptions(cmd);
+  addOcppOptions(cmd);
   cmd
     .description(
       "run a simulated J3400 charging session (DC by default, --mode ac for basic AC) in virtual time",
@@ -483,7 +506,7 @@ export function registerSimulateCommand(program: Command): void {
       "DC: a real car's wire behaviour: default or tesla (DIN, Tesla SAP offer, …)",
     )
     .option("--realtime", "pace the simulation by the wall clock (× --speed)")
-    .option("--speed <n>", "with --ui or --realtime: virtual time runs N× the wall clock (default 1)")
+    .option("--speed <n>", "with --ui, --ocpp or --realtime: virtual time runs N× the wall clock (default 1)")
     .option(
       "--ui-linger <seconds>",
       "with --ui: after the session, keep serving this long and exit (default: until Ctrl-C)",

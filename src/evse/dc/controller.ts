@@ -205,6 +205,8 @@ export function stepEvseDc(s0: EvseDcState, ev: EvseDcEvent): [EvseDcState, Evse
       s = resetAfterTrip(s, true, fx);
       break;
     case "stop-charging":
+      if (ev.reason !== undefined && s.stopReason === null && inProgress(s))
+        s = { ...s, stopReason: ev.reason };
       s = secc(s, { kind: "control", control: { op: "stop-charging" }, tMs: t }, fx);
       break;
     case "pause-charging":
@@ -215,6 +217,10 @@ export function stepEvseDc(s0: EvseDcState, ev: EvseDcEvent): [EvseDcState, Evse
       break;
     case "set-power-limit":
       s = setPowerLimit(s, ev.maxPowerW, fx);
+      break;
+    case "authorization":
+      fx.push({ kind: "log", level: "info", msg: `authorization ${ev.result}` });
+      s = secc(s, { kind: "port", readings: { authorization: ev.result }, tMs: t }, fx);
       break;
   }
   return [s, fx];

@@ -92,8 +92,11 @@ export type EvseDcEvent =
   | { kind: "measure"; m: Partial<EvseMeasurements>; tMs: number }
   /** Emergency-stop input (mushroom button, site controller). */
   | { kind: "emergency-stop"; tMs: number }
-  /** Operator asks the EV to stop (EVSENotification StopCharging). */
-  | { kind: "stop-charging"; tMs: number }
+  /**
+   * Operator asks the EV to stop (EVSENotification StopCharging). `reason`: the session's stop reason when
+   * nothing else names one first (e.g. a backend's remote stop); without it the EV's end names it.
+   */
+  | { kind: "stop-charging"; reason?: string; tMs: number }
   /**
    * Operator asks the EV to pause: ISO 15118-20 EVSENotification Pause (the EV ends with SessionStop Pause,
    * the session kept for a resume); DIN 70121 / ISO 15118-2 have no EVSE pause: StopCharging there.
@@ -104,6 +107,13 @@ export type EvseDcEvent =
    * power from now on, in either direction (e.g. OCPP 2.0.1 SetChargingProfile, a site load manager).
    */
   | { kind: "set-power-limit"; maxPowerW: number | null; tMs: number }
+  /**
+   * The backend's answer on EIM authorisation (e.g. OCPP 2.0.1 AuthorizeResponse, or a
+   * RequestStartTransaction): while "pending" the SECC answers AuthorizationRes / ContractAuthenticationRes
+   * with EVSEProcessing Ongoing; "rejected" makes it refuse (ISO 15118-2 / DIN 70121: FAILED; ISO 15118-20:
+   * WARNING_EIMAuthorizationFailure, [V2G20-2219]).
+   */
+  | { kind: "authorization"; result: "pending" | "accepted" | "rejected"; tMs: number }
   /** Operator reset of a latched trip (emergency-stop button released, interlock fixed). */
   | { kind: "safety-reset"; tMs: number }
   /** The board stopped answering (heartbeat, closed link): nothing it measures can be trusted. */

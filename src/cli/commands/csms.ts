@@ -1,0 +1,141 @@
+/**
+ * `nacs csms`: a small local CSMS for tests and demos (OCPP 2.0.1, ocpp-rpc strict mode: every message
+ * either way checked against the official JSON schemas). It prints its URL on stderr, accepts every
+ * station and token, records every message (`--record FILE`, NDJSON), runs a `--script FILE` for each
+ * station, takes control lines on stdin (`call ID ACTION {json}`), and on SIGINT / SIGTERM prints its
+ * summary (`--json`: one object) and exits.
+ */
+import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { createInterface } from "node:readline";
+import type { Command } from "commander";
+import { z } from "zod";
+import { type CsmsSummary, startCsms } from "../../link/ocpp/csms.js";
+import { type CsmsStep, parseCsmsScript } from "../../link/ocpp/csms-script.js";
+import { ensureDir } from "../ensure-dir.js";
+import { parseOptions, UsageError } from "../errors.js";
+
+/** Options of `nacs csms`. */
+export const csmsOptionsSchema = z.object({
+  port: z.coerce.number().int().min(0).max(65535).default(9220),
+  host: z.string().min(1).default("127.0.0.1"),
+  heartbeat: z.coerce.number().int().min(1).max(86_400).default(300),
+  /** Security profile 1: OCPP 2.0.1 passwords are 16–40 characters (OCPP 2.0.1 SecurityCtrlr.BasicAuthPassword). */
+  password: z.string().min(16).max(40).optional(),
+  script: z.string().min(1).optional(),
+  record: z.string().min(1).optional(),
+  json: z.boolean().default(false),
+});
+
+/** A control line: `call ID ACTION {payload}` → the call; anything else → an error text. */
+export function parseControlLine(
+  line: string,
+): { identity: string; action: string; payload: Record<string, unknown> } | { error: string } {
+  const m = /^call\s+(\S+)\s+([A-Za-z0-9]+)\s*(.*)$/.exec(line.trim());
+  if (!m) return { error: 'expected "call ID ACTION {json payload}"' };
+  try {
+    const payload = JSON.parse(m[3] || "{}") as unknown;
+    if (typeof payload !== "object" || payload === null || Array.isArray(payload))
+      return { error: "the payload must be a JSON object" };
+    return { identity: m[1]!, action: m[2]!, payload: payload as Record<string, unknown> };
+  } catch (err) {
+    return { error: `payload: ${(err as Error).message}` };
+  }
+}
+
+/** The human summary. */
+function formatCsmsSummary(s: CsmsSummary): string {
+  const lines = [
+    `nacs csms ${s.url}: stations ${s.stations.join(", ") || "none"}`,
+    `  messages      ${
+      Object.entries(s.messages)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(", ") || "none"
+    }`,
+    `  schema errors ${s.schemaErrors}, bad messages ${s.badMessages}, call errors ${s.callErrors}`,
+  ];
+  for (const [id, tx] of Object.entries(s.transactions))
+    lines.push(
+      `  transaction ${id} (${tx.identity}): ${tx.events.map((e) => e.eventType).join(" → ")}; energy ${tx.endedEnergyWh ?? tx.lastEnergyWh ?? "?"} Wh; ${tx.stoppedReason ?? "open"}`,
+    );
+  return `${lines.join("\n")}\n`;
+}
+
+/** Register `nacs csms`. */
+export function registerCsmsCommand(program: Command): void {
+  program
+    .command("csms")
+    .description(
+      "run a small local OCPP 2.0.1 CSMS for tests and demos (schema-validated, recorded, scriptable)",
+    )
+    .option("--port <n>", "TCP port, 0 = any free port (default 9220)")
+    .option("--host <addr>", "bind address (default 127.0.0.1)")
+    .option("--heartbeat <s>", "heartbeat interval given in BootNotificationResponse (default 300)")
+    .option(
+      "--password <pw>",
+      "security profile 1: require HTTP Basic auth with this password (16–40 characters)",
+    )
+    .option("--script <file>", "JSON list of steps run for each station: {when?, delayMs?, call, payload}")
+    .option("--record <file>", "write every message and schema failure here (NDJSON)")
+    .option("--json", "on exit, print one JSON summary object")
+    .action(async (raw: Record<string, unknown>) => {
+      const o = parseOptions(csmsOptionsSchema, raw);
+      let script: CsmsStep[] | undefined;
+      if (o.script !== undefined) {
+        let text: string;
+        try {
+          text = readFileSync(o.script, "utf8");
+        } catch (err) {
+          throw new UsageError(
+            `option --script: cannot read ${JSON.stringify(o.script)}: ${(err as Error).message}`,
+            "--script",
+          );
+        }
+        try {
+          script = parseCsmsScript(text, o.script);
+        } catch (err) {
+          throw new UsageError(`option --script: ${(err as Error).message}`, "--script", { cause: err });
+        }
+      }
+      let fd: number | null = null;
+      if (o.record !== undefined) {
+        const file = resolve(o.record);
+        ensureDir(dirname(file), "--record");
+        fd = openSync(file, "w");
+      }
+      const out = fd;
+      const csms = await startCsms({
+        port: o.port,
+        host: o.host,
+        heartbeatIntervalS: o.heartbeat,
+        ...(o.password !== undefined && { password: o.password }),
+        ...(script && { script }),
+        ...(out !== null && { onRecord: (r) => writeSync(out, `${JSON.stringify(r)}\n`) }),
+      });
+      process.stderr.write(`nacs csms: listening on ${csms.url} (stations connect to ${csms.url}/ID)\n`);
+      const rl = process.stdin.readable ? createInterface({ input: process.stdin }) : null;
+      rl?.on("line", (line) => {
+        if (!line.trim()) return;
+        const c = parseControlLine(line);
+        if ("error" in c) {
+          process.stderr.write(`nacs csms: control line: ${c.error}\n`);
+          return;
+        }
+        csms.call(c.identity, c.action, c.payload).then(
+          (res) => process.stderr.write(`nacs csms: ${c.action} → ${JSON.stringify(res)}\n`),
+          (err: Error) => process.stderr.write(`nacs csms: ${c.action} failed: ${err.message}\n`),
+        );
+      });
+      await new Promise<void>((done) => {
+        process.once("SIGINT", () => done());
+        process.once("SIGTERM", () => done());
+      });
+      rl?.close();
+      await csms.close();
+      if (fd !== null) closeSync(fd);
+      const s = csms.summary();
+      process.stdout.write(o.json ? `${JSON.stringify(s)}\n` : formatCsmsSummary(s));
+      // the stdin reader and the server's sockets are closed; leave nothing holding the loop
+      process.exit(s.schemaErrors > 0 ? 1 : 0);
+    });
+}

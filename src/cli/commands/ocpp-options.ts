@@ -1,0 +1,81 @@
+/**
+ * The OCPP flags of the charger side (`nacs simulate` now, `nacs evse` later): `--ocpp ws[s]://HOST/PATH/ID`
+ * (connect to that CSMS as charging station ID), `--ocpp-version`, the driver's `--ocpp-id-token` and the
+ * `--ocpp-meter-interval` of the transaction's periodic meter values.
+ */
+import type { Command } from "commander";
+import { z } from "zod";
+import { splitCsmsUrl } from "../../link/ocpp/url.js";
+
+/** The zod fields of the OCPP flags (spread into a command's option schema). */
+export const ocppOptionShape = {
+  ocpp: z.string().min(1).optional(),
+  /** Absent: 2.0.1 (no default in the parsed options: the options of a run without --ocpp stay as they were). */
+  ocppVersion: z.enum(["2.0.1", "1.6"], { error: 'must be "2.0.1" or "1.6"' }).optional(),
+  /** IdTokenType.idToken: at most 36 characters (OCPP 2.0.1 identifierString). */
+  ocppIdToken: z.string().min(1).max(36).optional(),
+  ocppMeterInterval: z.coerce.number().int().min(0).max(86_400).optional(),
+  ocppRemoteStart: z.boolean().optional(),
+  /** Security profile 1: HTTP Basic password, 16–40 characters (SecurityCtrlr.BasicAuthPassword). */
+  ocppPassword: z.string().min(16).max(40).optional(),
+};
+
+/** The OCPP flags as parsed. */
+export interface OcppFlags {
+  ocpp?: string | undefined;
+  ocppVersion?: "2.0.1" | "1.6" | undefined;
+  ocppIdToken?: string | undefined;
+  ocppMeterInterval?: number | undefined;
+  ocppRemoteStart?: boolean | undefined;
+  ocppPassword?: string | undefined;
+}
+
+/** The rules that tie the OCPP flags together (zod superRefine). */
+export function checkOcppOptions(o: OcppFlags, ctx: z.RefinementCtx): void {
+  const issue = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
+  if (o.ocpp === undefined) {
+    for (const k of [
+      "ocppVersion",
+      "ocppIdToken",
+      "ocppMeterInterval",
+      "ocppRemoteStart",
+      "ocppPassword",
+    ] as const)
+      if (o[k] !== undefined) issue(k, "needs --ocpp");
+    return;
+  }
+  try {
+    splitCsmsUrl(o.ocpp);
+  } catch (err) {
+    issue("ocpp", (err as Error).message.replace(/^--ocpp:? ?/, ""));
+  }
+  if (o.ocppRemoteStart && o.ocppIdToken !== undefined)
+    issue("ocppIdToken", "the driver presents no token with --ocpp-remote-start (the CSMS sends one)");
+  if (o.ocppVersion === "1.6") issue("ocppVersion", "OCPP 1.6J is not implemented yet: use 2.0.1");
+}
+
+/** Register the OCPP flags on `cmd`. */
+export function addOcppOptions(cmd: Command): Command {
+  return cmd
+    .option(
+      "--ocpp <url>",
+      "connect the charger to a CSMS as charging station ID: ws[s]://HOST[:PORT]/PATH/ID (paced: --speed)",
+    )
+    .option("--ocpp-version <v>", "with --ocpp: OCPP version, 2.0.1 (default; 1.6 not yet)")
+    .option(
+      "--ocpp-id-token <token>",
+      "with --ocpp: the driver's RFID token sent in Authorize (default NACS-SIM-0001)",
+    )
+    .option(
+      "--ocpp-password <pw>",
+      "with --ocpp: security profile 1, HTTP Basic auth (user: the station ID; 16–40 characters)",
+    )
+    .option(
+      "--ocpp-remote-start",
+      "with --ocpp: no token at plug-in; the session waits for the CSMS's RequestStartTransaction (app start)",
+    )
+    .option(
+      "--ocpp-meter-interval <s>",
+      "with --ocpp: TransactionEvent meter values every S seconds of the session (default 60; 0 = none)",
+    );
+}

@@ -1,0 +1,305 @@
+/**
+ * A small test CSMS (`nacs csms`): OCPP 2.0.1 over OCPP-J with `ocpp-rpc` in strict mode (every CALL and
+ * CALLRESULT either way checked against the official JSON schemas). It accepts every station and token,
+ * records everything it sends and receives (and every schema failure), and can be scripted
+ * (csms-script.ts) or driven (`call`) to start and stop transactions and set charging profiles.
+ */
+import type { AddressInfo } from "node:net";
+import { RPCServer } from "ocpp-rpc";
+import { type CsmsStep, stepMatches, substitute } from "./csms-script.js";
+import { OcppLinkError } from "./errors.js";
+import { warmOcppSchemas } from "./warm.js";
+
+/** One record line: wall time, station, direction and what went over the wire (or went wrong). */
+export interface CsmsRecord {
+  t: string;
+  identity: string;
+  kind:
+    | "connect"
+    | "disconnect"
+    | "call"
+    | "result"
+    | "error"
+    | "schema-error"
+    | "bad-message"
+    | "auth-failed"
+    | "script";
+  dir?: "rx" | "tx";
+  action?: string;
+  payload?: unknown;
+  detail?: string;
+}
+
+/** What the CSMS saw of one transaction (from its TransactionEvents). */
+export interface CsmsTransaction {
+  identity: string;
+  events: { eventType: string; triggerReason: string; seqNo: number; offline?: boolean }[];
+  /** The last Energy.Active.Import.Register (Wh) reported, and the one of the Ended event. */
+  lastEnergyWh: number | null;
+  endedEnergyWh: number | null;
+  stoppedReason: string | null;
+}
+
+/** The `--json` summary. */
+export interface CsmsSummary {
+  url: string;
+  stations: string[];
+  messages: Record<string, number>;
+  schemaErrors: number;
+  badMessages: number;
+  callErrors: number;
+  /** Connections refused by the Basic-auth check (security profile 1). */
+  authFailures: number;
+  transactions: Record<string, CsmsTransaction>;
+}
+
+/** Options of the test CSMS. */
+export interface CsmsOptions {
+  port: number;
+  host?: string;
+  /** Endpoint path before the identity (default "/nacs"), only used to print the URL. */
+  path?: string;
+  heartbeatIntervalS?: number;
+  /**
+   * Security profile 1 (OCPP 2.0.1 Part 2 functional block A; HTTP Basic authentication, RFC 7617): the
+   * password every station must give (its identity is the user name); absent = no authentication.
+   */
+  password?: string;
+  script?: CsmsStep[];
+  onRecord?: (r: CsmsRecord) => void;
+}
+
+/** A running test CSMS. */
+export interface Csms {
+  readonly url: string;
+  readonly port: number;
+  readonly records: readonly CsmsRecord[];
+  summary(): CsmsSummary;
+  /** Send a CALL to a connected station ("$transactionId" substituted); resolves with its result. */
+  call(identity: string, action: string, payload: Record<string, unknown>): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+type Client = {
+  identity: string;
+  call(method: string, params: unknown): Promise<unknown>;
+  handle(method: string, h: (o: { params: Record<string, unknown> }) => unknown): void;
+  on(ev: string, f: (e: never) => void): void;
+};
+
+/** Energy.Active.Import.Register of a TransactionEvent's meter values (the last one), or null. */
+function energyOf(p: Record<string, unknown>): number | null {
+  let wh: number | null = null;
+  for (const mv of (p.meterValue ?? []) as {
+    sampledValue: {
+      value: number;
+      measurand?: string;
+      unitOfMeasure?: { unit?: string; multiplier?: number };
+    }[];
+  }[])
+    for (const sv of mv.sampledValue)
+      if ((sv.measurand ?? "Energy.Active.Import.Register") === "Energy.Active.Import.Register") {
+        const unit = sv.unitOfMeasure?.unit ?? "Wh";
+        wh = sv.value * 10 ** (sv.unitOfMeasure?.multiplier ?? 0) * (unit === "kWh" ? 1000 : 1);
+      }
+  return wh;
+}
+
+/** Start the CSMS on `host:port` (0: any free port). Throws OcppLinkError("listen-failed"). */
+export async function startCsms(o: CsmsOptions): Promise<Csms> {
+  warmOcppSchemas();
+  const server = new RPCServer({ protocols: ["ocpp2.0.1"], strictMode: true });
+  const records: CsmsRecord[] = [];
+  const clients = new Map<string, Client>();
+  const lastTx = new Map<string, string>();
+  const transactions: Record<string, CsmsTransaction> = {};
+  const timers = new Set<NodeJS.Timeout>();
+  const rec = (r: Omit<CsmsRecord, "t">) => {
+    const full = { t: new Date().toISOString(), ...r };
+    records.push(full);
+    o.onRecord?.(full);
+  };
+  const pw = o.password;
+  if (pw !== undefined)
+    server.auth((accept, reject, handshake) => {
+      if (handshake.password !== undefined && handshake.password.toString("utf8") === pw) accept();
+      else {
+        rec({
+          identity: handshake.identity,
+          kind: "auth-failed",
+          detail: "HTTP Basic authentication failed",
+        });
+        reject(401, "Unauthorized");
+      }
+    });
+  const now = () => new Date().toISOString();
+
+  server.on("client", (c: Client) => {
+    const id = c.identity;
+    clients.set(id, c);
+    rec({ identity: id, kind: "connect" });
+    let cursor = 0;
+    const script = o.script ?? [];
+    const runDue = (action: string, payload: unknown) => {
+      // run every step now due, in order: a step without `when` follows the one before, its delay counted
+      // from that one's (the delays add up)
+      let wait = 0;
+      while (cursor < script.length && stepMatches(script[cursor]!, action, payload)) {
+        const step = script[cursor++]!;
+        const fire = () => {
+          const p = substitute(step.payload, { transactionId: lastTx.get(id), identity: id }) as Record<
+            string,
+            unknown
+          >;
+          rec({
+            identity: id,
+            kind: "script",
+            action: step.call,
+            detail: `step ${script.indexOf(step) + 1}`,
+          });
+          c.call(step.call, p).catch(() => {
+            // recorded by the callError / strictValidationFailure events
+          });
+        };
+        wait += step.delayMs ?? 0;
+        if (wait > 0) {
+          const t = setTimeout(() => {
+            timers.delete(t);
+            fire();
+          }, wait);
+          timers.add(t);
+        } else fire();
+        action = "";
+      }
+    };
+    c.on("call", (e: { outbound: boolean; payload: unknown[] }) =>
+      rec({
+        identity: id,
+        kind: "call",
+        dir: e.outbound ? "tx" : "rx",
+        action: String(e.payload[2]),
+        payload: e.payload[3],
+      }),
+    );
+    c.on("callResult", (e: { outbound: boolean; method: string; result: unknown }) =>
+      rec({
+        identity: id,
+        kind: "result",
+        // `outbound`: the CALL was ours, so its result / error came in
+        dir: e.outbound ? "rx" : "tx",
+        action: e.method,
+        payload: e.result,
+      }),
+    );
+    c.on("callError", (e: { outbound: boolean; method: string; error: Error }) =>
+      rec({
+        identity: id,
+        kind: "error",
+        // `outbound`: the CALL was ours, so its result / error came in
+        dir: e.outbound ? "rx" : "tx",
+        action: e.method,
+        detail: e.error.message,
+      }),
+    );
+    c.on(
+      "strictValidationFailure",
+      (e: { outbound: boolean; method: string; isCall: boolean; error: Error }) =>
+        rec({
+          identity: id,
+          kind: "schema-error",
+          dir: e.outbound ? "tx" : "rx",
+          action: e.method,
+          detail: `${e.isCall ? "call" : "result"}: ${e.error.message}`,
+        }),
+    );
+    c.on("badMessage", (e: { error: Error }) =>
+      rec({ identity: id, kind: "bad-message", detail: e.error.message }),
+    );
+    c.on("disconnect", () => {
+      clients.delete(id);
+      rec({ identity: id, kind: "disconnect" });
+    });
+
+    const answer = (action: string, f: (p: Record<string, unknown>) => Record<string, unknown>) =>
+      c.handle(action, ({ params }) => {
+        const r = f(params);
+        setImmediate(() => runDue(action, params));
+        return r;
+      });
+    answer("BootNotification", () => ({
+      status: "Accepted",
+      interval: o.heartbeatIntervalS ?? 300,
+      currentTime: now(),
+    }));
+    answer("Heartbeat", () => ({ currentTime: now() }));
+    answer("StatusNotification", () => ({}));
+    answer("MeterValues", () => ({}));
+    answer("Authorize", () => ({ idTokenInfo: { status: "Accepted" } }));
+    answer("TransactionEvent", (p) => {
+      const info = p.transactionInfo as { transactionId: string; stoppedReason?: string };
+      lastTx.set(id, info.transactionId);
+      const tx: CsmsTransaction = transactions[info.transactionId] ?? {
+        identity: id,
+        events: [],
+        lastEnergyWh: null,
+        endedEnergyWh: null,
+        stoppedReason: null,
+      };
+      transactions[info.transactionId] = tx;
+      tx.events.push({
+        eventType: String(p.eventType),
+        triggerReason: String(p.triggerReason),
+        seqNo: Number(p.seqNo),
+        ...(p.offline === true && { offline: true }),
+      });
+      const wh = energyOf(p);
+      if (wh !== null) tx.lastEnergyWh = wh;
+      if (p.eventType === "Ended") {
+        tx.endedEnergyWh = wh;
+        tx.stoppedReason = info.stoppedReason ?? null;
+      }
+      return p.idToken ? { idTokenInfo: { status: "Accepted" } } : {};
+    });
+  });
+
+  let http: import("node:http").Server;
+  try {
+    http = await server.listen(o.port, o.host ?? "127.0.0.1");
+  } catch (err) {
+    throw new OcppLinkError("listen-failed", `--port ${o.port}: cannot listen: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+  const port = (http.address() as AddressInfo).port;
+  const host = o.host ?? "127.0.0.1";
+  const url = `ws://${host.includes(":") ? `[${host}]` : host}:${port}${o.path ?? "/nacs"}`;
+  return {
+    url,
+    port,
+    records,
+    summary() {
+      const messages: Record<string, number> = {};
+      for (const r of records)
+        if (r.kind === "call") messages[`${r.dir}:${r.action}`] = (messages[`${r.dir}:${r.action}`] ?? 0) + 1;
+      return {
+        url,
+        stations: [...new Set(records.filter((r) => r.kind === "connect").map((r) => r.identity))],
+        messages,
+        schemaErrors: records.filter((r) => r.kind === "schema-error").length,
+        badMessages: records.filter((r) => r.kind === "bad-message").length,
+        callErrors: records.filter((r) => r.kind === "error").length,
+        authFailures: records.filter((r) => r.kind === "auth-failed").length,
+        transactions,
+      };
+    },
+    async call(identity, action, payload) {
+      const c = clients.get(identity);
+      if (!c) throw new OcppLinkError("connect-failed", `station ${identity} is not connected`);
+      return c.call(action, substitute(payload, { transactionId: lastTx.get(identity), identity }));
+    },
+    async close() {
+      for (const t of timers) clearTimeout(t);
+      await server.close({ code: 1001, reason: "CSMS shutting down", awaitPending: false, force: true });
+    },
+  };
+}

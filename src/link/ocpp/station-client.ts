@@ -1,0 +1,192 @@
+/**
+ * The charging station's port to a CSMS: OCPP-J over WebSocket with `ocpp-rpc` (subprotocol "ocpp2.0.1",
+ * `strictMode`: every CALL and CALLRESULT either way checked against the official OCPP 2.0.1 JSON schemas),
+ * driving the pure station machine of src/ocpp. The host gives it the EVSE's events (`push`) and the OCPP
+ * clock (`now`), and gets the EVSE commands back (`onEvse`).
+ */
+import { RPCClient } from "ocpp-rpc";
+import {
+  createStation,
+  type EvseCommand,
+  STATION_ACTIONS,
+  type StationConfig,
+  type StationEffect,
+  type StationEvent,
+  type StationState,
+  stepStation,
+} from "../../ocpp/index.js";
+import { OcppLinkError } from "./errors.js";
+import { splitCsmsUrl } from "./url.js";
+import { warmOcppSchemas } from "./warm.js";
+
+/** One strict-mode schema failure (a message not sent, or refused on arrival). */
+export interface SchemaFailure {
+  method: string;
+  outbound: boolean;
+  isCall: boolean;
+  message: string;
+}
+
+/** Options of the station client. */
+export interface OcppStationOptions {
+  /** `ws[s]://HOST/PATH/IDENTITY`. */
+  url: string;
+  config: StationConfig;
+  /** The OCPP clock (Unix ms). */
+  now: () => number;
+  /** EVSE commands of the station (power limit, stop, authorisation). */
+  onEvse: (c: EvseCommand) => void;
+  onLog?: (level: string, msg: string) => void;
+  /** Every message on the wire, both directions (the record). */
+  onWire?: (m: {
+    dir: "tx" | "rx";
+    kind: "call" | "result" | "error";
+    action: string;
+    payload: unknown;
+  }) => void;
+  /** Security profile 1: HTTP Basic password (the username is the identity). */
+  password?: string;
+  callTimeoutMs?: number;
+}
+
+/** The running station client. */
+export interface OcppStation {
+  /** An EVSE event (plugged, meter, charging, id-token, session-end, tick). */
+  push(ev: StationEvent): void;
+  readonly state: StationState;
+  readonly schemaFailures: readonly SchemaFailure[];
+  /** Nothing queued nor in flight. */
+  idle(): boolean;
+  /** Wait until the CSMS accepted the BootNotification (or `ms` of wall time). Returns whether it did. */
+  registered(ms: number): Promise<boolean>;
+  /** Wait until idle (or `ms` of wall time). Returns whether it is. */
+  drain(ms: number): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** RPC error code of a failed call, "Timeout" / "Disconnected" for the framework's own failures. */
+function errorCode(err: unknown): string {
+  const e = err as { rpcErrorCode?: string; name?: string };
+  return e.rpcErrorCode ?? (e.name === "TimeoutError" ? "Timeout" : "Failed");
+}
+
+/** Connect to the CSMS and start the station (BootNotification first). Throws OcppLinkError. */
+export async function startOcppStation(o: OcppStationOptions): Promise<OcppStation> {
+  const { endpoint, identity } = splitCsmsUrl(o.url);
+  warmOcppSchemas();
+  // ocpp-rpc's typings list every option as required; the library fills in the ones not given
+  const options: Partial<ConstructorParameters<typeof RPCClient>[0]> = {
+    endpoint,
+    identity,
+    protocols: ["ocpp2.0.1"],
+    strictMode: true,
+    reconnect: true,
+    callTimeoutMs: o.callTimeoutMs ?? 30_000,
+    ...(o.password !== undefined && { password: o.password }),
+    backoff: { initialDelay: 200, maxDelay: 5_000, factor: 2, randomisationFactor: 0.25 },
+  };
+  const client = new RPCClient(options as ConstructorParameters<typeof RPCClient>[0]);
+  let state = createStation(o.config, o.now());
+  const failures: SchemaFailure[] = [];
+  const log = (level: string, msg: string) => o.onLog?.(level, msg);
+
+  const run = (ev: StationEvent): StationEffect[] => {
+    const [s, fx] = stepStation(state, ev);
+    state = s;
+    for (const f of fx) {
+      if (f.kind === "evse") o.onEvse(f.command);
+      else if (f.kind === "log") log(f.level, f.msg);
+      // a CALL goes out after this turn: a reply produced in the same step is sent first
+      else if (f.kind === "send") setImmediate(() => send(f.call.id, f.call.action, f.call.payload));
+    }
+    return fx;
+  };
+
+  const send = (id: string, action: string, payload: Record<string, unknown>) => {
+    client.call(action, payload).then(
+      (result) =>
+        run({ kind: "result", id, payload: (result ?? {}) as Record<string, unknown>, tMs: o.now() }),
+      (err: unknown) => {
+        // a lost connection: the call stays queued in the station (disconnected re-sends it)
+        if (client.state !== RPCClient.OPEN && !(err as { rpcErrorCode?: string }).rpcErrorCode) return;
+        run({ kind: "call-error", id, code: errorCode(err), message: (err as Error).message, tMs: o.now() });
+      },
+    );
+  };
+
+  client.on(
+    "strictValidationFailure",
+    (e: { method: string; outbound: boolean; isCall: boolean; error: Error }) => {
+      failures.push({ method: e.method, outbound: e.outbound, isCall: e.isCall, message: e.error.message });
+      log(
+        "error",
+        `schema: ${e.outbound ? "outbound" : "inbound"} ${e.method} ${e.isCall ? "call" : "result"}: ${e.error.message}`,
+      );
+    },
+  );
+  client.on("call", (e: { outbound: boolean; payload: unknown[] }) =>
+    o.onWire?.({
+      dir: e.outbound ? "tx" : "rx",
+      kind: "call",
+      action: String(e.payload[2]),
+      payload: e.payload[3],
+    }),
+  );
+  client.on("callResult", (e: { outbound: boolean; method: string; result: unknown }) =>
+    o.onWire?.({ dir: e.outbound ? "rx" : "tx", kind: "result", action: e.method, payload: e.result }),
+  );
+  client.on("callError", (e: { outbound: boolean; method: string; error: Error }) =>
+    o.onWire?.({ dir: e.outbound ? "rx" : "tx", kind: "error", action: e.method, payload: e.error.message }),
+  );
+  client.on("open", () => run({ kind: "connected", tMs: o.now() }));
+  client.on("disconnect", (e: { code?: number; reason?: string }) =>
+    run({ kind: "disconnected", reason: `close ${e?.code ?? "?"} ${e?.reason ?? ""}`.trim(), tMs: o.now() }),
+  );
+
+  for (const action of STATION_ACTIONS)
+    client.handle(action, async ({ params, messageId }) => {
+      const fx = run({
+        kind: "request",
+        reqId: String(messageId),
+        action,
+        payload: (params ?? {}) as Record<string, unknown>,
+        tMs: o.now(),
+      });
+      const reply = fx.find((f) => f.kind === "reply");
+      return reply && reply.kind === "reply" ? reply.payload : {};
+    });
+
+  try {
+    await client.connect();
+  } catch (err) {
+    throw new OcppLinkError("connect-failed", `--ocpp ${o.url}: cannot connect: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+
+  const idle = () => state.outbox.length === 0 && state.inFlight === null;
+  return {
+    push: (ev) => {
+      run(ev);
+    },
+    get state() {
+      return state;
+    },
+    schemaFailures: failures,
+    idle,
+    async registered(ms) {
+      const until = Date.now() + ms;
+      while (state.registration !== "Accepted" && Date.now() < until)
+        await new Promise((r) => setTimeout(r, 10));
+      return state.registration === "Accepted";
+    },
+    async drain(ms) {
+      const until = Date.now() + ms;
+      while (!idle() && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+      return idle();
+    },
+    async close() {
+      await client.close({ code: 1000, reason: "station done", awaitPending: false });
+    },
+  };
+}

@@ -1,0 +1,269 @@
+/**
+ * State of the OCPP 2.0.1 charging-station machine, and the helpers the step functions share: the outbox
+ * (one CALL in flight at a time, OCPP 2.0.1 Part 4 OCPP-J "synchronicity"), TransactionEvent construction
+ * (E01–E07, J02) and the composite-limit update (K01 / K08). Pure code.
+ */
+import { compositeLimitW, type TxContext } from "./profiles.js";
+import type {
+  ChargingState,
+  ConnectorStatus,
+  IdToken,
+  InstalledProfile,
+  MeterReading,
+  OcppCall,
+  StationConfig,
+  StationEffect,
+  StoppedReason,
+  TriggerReason,
+} from "./types.js";
+
+/** The transaction of the station's one EVSE. */
+export interface StationTx {
+  transactionId: string;
+  startedMs: number;
+  /** seqNo of the next TransactionEvent of this transaction (0 for Started). */
+  seqNo: number;
+  idToken: IdToken | null;
+  authorized: boolean;
+  remoteStartId: number | null;
+  chargingState: ChargingState;
+  /** A RequestStopTransaction was accepted (F03): the end is reported as Remote. */
+  remoteStop: boolean;
+  /** A Reset Immediate stopped it (B12): the end is reported as ImmediateReset. */
+  resetStop: boolean;
+  /** When the last meter values were sent (ms). */
+  lastSampleMs: number;
+}
+
+/** The whole station state. */
+export interface StationState {
+  readonly cfg: StationConfig;
+  readonly nowMs: number;
+  readonly online: boolean;
+  /** BootNotification registration status (B01–B03); "none" before the first answer. */
+  readonly registration: "none" | "Accepted" | "Pending" | "Rejected";
+  readonly bootRetryAtMs: number | null;
+  readonly heartbeatIntervalS: number;
+  /** When the last CALL was sent (ms), for the heartbeat. */
+  readonly lastSendMs: number;
+  readonly nextCallNo: number;
+  readonly txCount: number;
+  /** CALLs waiting, in order; the head is in flight when `inFlight` is its id. */
+  readonly outbox: readonly OcppCall[];
+  readonly inFlight: string | null;
+  readonly connector: ConnectorStatus;
+  readonly plugged: boolean;
+  readonly meter: MeterReading;
+  readonly tx: StationTx | null;
+  /** The Authorize CALL waiting for its answer, and its token (C01). */
+  readonly authorizing: { callId: string; idToken: IdToken } | null;
+  readonly profiles: readonly InstalledProfile[];
+  /** The composite limit last given to the EVSE (W; null = none). */
+  readonly limitW: number | null;
+  /** A Reset waits for the transaction to end (B12). */
+  readonly resetPending: boolean;
+}
+
+/** A station that has not connected yet. */
+export function createStation(cfg: StationConfig, nowMs: number): StationState {
+  return {
+    cfg,
+    nowMs,
+    online: false,
+    registration: "none",
+    bootRetryAtMs: null,
+    heartbeatIntervalS: cfg.heartbeatIntervalS,
+    lastSendMs: nowMs,
+    nextCallNo: 1,
+    txCount: 0,
+    outbox: [],
+    inFlight: null,
+    connector: "Available",
+    plugged: false,
+    meter: { energyWh: 0, powerW: 0 },
+    tx: null,
+    authorizing: null,
+    profiles: [],
+    limitW: null,
+    resetPending: false,
+  };
+}
+
+/** RFC 3339 timestamp of the OCPP clock (OCPP 2.0.1 Part 2 §2 dateTime: UTC, with milliseconds). */
+export function isoTime(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/** Queue a CALL (at the end, or first) and send what may be sent. Returns the new state and the call's id. */
+export function enqueue(
+  s0: StationState,
+  action: string,
+  payload: Record<string, unknown>,
+  fx: StationEffect[],
+  opts: { txRelated?: boolean; first?: boolean } = {},
+): [StationState, string] {
+  const id = `${action}-${s0.nextCallNo}`;
+  const call: OcppCall = { id, action, payload, txRelated: opts.txRelated ?? false };
+  // "first": ahead of everything waiting (behind the one in flight)
+  const at = opts.first ? (s0.inFlight === null ? 0 : 1) : s0.outbox.length;
+  const outbox = [...s0.outbox.slice(0, at), call, ...s0.outbox.slice(at)];
+  return [pump({ ...s0, nextCallNo: s0.nextCallNo + 1, outbox }, fx), id];
+}
+
+/**
+ * Send the head of the outbox when connected and nothing is in flight. Before the CSMS accepted the
+ * BootNotification only BootNotification goes out (B02 / B03: Pending and Rejected hold other messages).
+ */
+export function pump(s: StationState, fx: StationEffect[]): StationState {
+  if (!s.online || s.inFlight !== null) return s;
+  const head = s.outbox[0];
+  if (!head) return s;
+  if (s.registration !== "Accepted" && head.action !== "BootNotification") return s;
+  fx.push({ kind: "send", call: head });
+  return { ...s, inFlight: head.id, lastSendMs: s.nowMs };
+}
+
+/** The transaction as the profile code sees it. */
+export function txContext(s: StationState): TxContext | null {
+  return s.tx && { transactionId: s.tx.transactionId, startedMs: s.tx.startedMs };
+}
+
+/** Give the EVSE the composite limit of the installed profiles if it changed (K01, K08). */
+export function applyLimit(s: StationState, fx: StationEffect[]): StationState {
+  const { limitW, ids } = compositeLimitW(s.profiles, s.cfg.evseId, s.nowMs, txContext(s));
+  if (limitW === s.limitW) return s;
+  // the EVSE controller takes a limit > 0: a 0 W period holds the output at (practically) nothing
+  const maxPowerW = limitW === null ? null : Math.max(limitW, 1);
+  fx.push({ kind: "evse", command: { kind: "set-power-limit", maxPowerW } });
+  fx.push({
+    kind: "log",
+    level: "info",
+    msg:
+      limitW === null
+        ? "charging profiles: no limit"
+        : `charging profiles ${ids.join(", ")}: composite limit ${limitW} W`,
+  });
+  return { ...s, limitW };
+}
+
+/** SampledValueType list of one meter reading (J02: Energy.Active.Import.Register, power, SoC). */
+export function sampledValues(m: MeterReading, context: string): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [
+    {
+      value: round(m.energyWh, 3),
+      context,
+      measurand: "Energy.Active.Import.Register",
+      unitOfMeasure: { unit: "Wh" },
+    },
+    { value: round(m.powerW, 1), context, measurand: "Power.Active.Import", unitOfMeasure: { unit: "W" } },
+  ];
+  if (m.socPercent !== undefined)
+    out.push({
+      value: round(m.socPercent, 2),
+      context,
+      measurand: "SoC",
+      location: "EV",
+      unitOfMeasure: { unit: "Percent" },
+    });
+  return out;
+}
+
+/** What one TransactionEvent carries besides its type and trigger. */
+export interface TxEventExtra {
+  meterContext?: string;
+  idToken?: IdToken;
+  stoppedReason?: StoppedReason;
+}
+
+/**
+ * Queue a TransactionEvent of the running transaction (seqNo incremented); `offline` when made while not
+ * connected (E11 Connection Loss During Transaction).
+ */
+export function sendTxEvent(
+  s: StationState,
+  tx: StationTx,
+  eventType: "Started" | "Updated" | "Ended",
+  triggerReason: TriggerReason,
+  extra: TxEventExtra,
+  fx: StationEffect[],
+): [StationState, StationTx] {
+  const payload: Record<string, unknown> = {
+    eventType,
+    timestamp: isoTime(s.nowMs),
+    triggerReason,
+    seqNo: tx.seqNo,
+    transactionInfo: {
+      transactionId: tx.transactionId,
+      chargingState: tx.chargingState,
+      ...(extra.stoppedReason && { stoppedReason: extra.stoppedReason }),
+      ...(tx.remoteStartId !== null && { remoteStartId: tx.remoteStartId }),
+    },
+    evse: { id: s.cfg.evseId, connectorId: s.cfg.connectorId },
+    ...(extra.idToken && { idToken: extra.idToken }),
+    ...(extra.meterContext && {
+      meterValue: [{ timestamp: isoTime(s.nowMs), sampledValue: sampledValues(s.meter, extra.meterContext) }],
+    }),
+    ...(!s.online && { offline: true }),
+  };
+  const tx1: StationTx = {
+    ...tx,
+    seqNo: tx.seqNo + 1,
+    ...(extra.meterContext && { lastSampleMs: s.nowMs }),
+  };
+  const [s1] = enqueue({ ...s, tx: tx1 }, "TransactionEvent", payload, fx, { txRelated: true });
+  return [s1, tx1];
+}
+
+/** Queue a StatusNotification of the connector (G01). */
+export function sendStatus(s: StationState, fx: StationEffect[]): StationState {
+  return enqueue(
+    s,
+    "StatusNotification",
+    {
+      timestamp: isoTime(s.nowMs),
+      connectorStatus: s.connector,
+      evseId: s.cfg.evseId,
+      connectorId: s.cfg.connectorId,
+    },
+    fx,
+  )[0];
+}
+
+/** Start a transaction (E01 / E02 / F01) and queue its Started event. */
+export function startTx(
+  s0: StationState,
+  trigger: TriggerReason,
+  chargingState: ChargingState,
+  extra: { idToken?: IdToken; remoteStartId?: number },
+  fx: StationEffect[],
+): StationState {
+  const n = s0.txCount + 1;
+  const tx: StationTx = {
+    transactionId: `${s0.cfg.transactionPrefix}-${n}`,
+    startedMs: s0.nowMs,
+    seqNo: 0,
+    idToken: extra.idToken ?? null,
+    authorized: extra.idToken !== undefined,
+    remoteStartId: extra.remoteStartId ?? null,
+    chargingState,
+    remoteStop: false,
+    resetStop: false,
+    lastSampleMs: s0.nowMs,
+  };
+  const s = { ...s0, txCount: n };
+  const [s1] = sendTxEvent(
+    s,
+    tx,
+    "Started",
+    trigger,
+    { meterContext: "Transaction.Begin", ...(extra.idToken && { idToken: extra.idToken }) },
+    fx,
+  );
+  fx.push({ kind: "log", level: "info", msg: `transaction ${tx.transactionId} started (${trigger})` });
+  return s1;
+}
+
+function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}

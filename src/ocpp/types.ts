@@ -1,0 +1,199 @@
+/**
+ * OCPP 2.0.1 charging-station logic, platform-neutral: the message shapes the station sends and accepts
+ * (field names as in OCPP 2.0.1 Part 2 and its JSON schemas), and the events and effects of the pure step
+ * machine {@link stepStation}. The RPC transport (OCPP-J over WebSocket) is a port outside (src/link/ocpp).
+ * Times are Unix epoch milliseconds of the OCPP clock: the host decides how they map to its own clock.
+ */
+
+/** IdTokenType (OCPP 2.0.1 Part 2 §2 datatypes). */
+export interface IdToken {
+  idToken: string;
+  type:
+    | "Central"
+    | "eMAID"
+    | "ISO14443"
+    | "ISO15693"
+    | "KeyCode"
+    | "Local"
+    | "MacAddress"
+    | "NoAuthorization";
+}
+
+/** ChargingSchedulePeriodType. */
+export interface ChargingSchedulePeriod {
+  startPeriod: number;
+  limit: number;
+  numberPhases?: number;
+  phaseToUse?: number;
+}
+
+/** ChargingScheduleType (the parts the station evaluates). */
+export interface ChargingSchedule {
+  id: number;
+  startSchedule?: string;
+  duration?: number;
+  chargingRateUnit: "W" | "A";
+  chargingSchedulePeriod: ChargingSchedulePeriod[];
+  minChargingRate?: number;
+}
+
+/** ChargingProfilePurposeEnumType. */
+export type ChargingProfilePurpose =
+  | "ChargingStationExternalConstraints"
+  | "ChargingStationMaxProfile"
+  | "TxDefaultProfile"
+  | "TxProfile";
+
+/** ChargingProfileType. */
+export interface ChargingProfile {
+  id: number;
+  stackLevel: number;
+  chargingProfilePurpose: ChargingProfilePurpose;
+  chargingProfileKind: "Absolute" | "Recurring" | "Relative";
+  recurrencyKind?: "Daily" | "Weekly";
+  validFrom?: string;
+  validTo?: string;
+  chargingSchedule: ChargingSchedule[];
+  transactionId?: string;
+}
+
+/** A profile as installed: the EVSE it was set for (0 = the whole station) and when it arrived (ms). */
+export interface InstalledProfile {
+  evseId: number;
+  receivedMs: number;
+  profile: ChargingProfile;
+}
+
+/** ConnectorStatusEnumType. */
+export type ConnectorStatus = "Available" | "Occupied" | "Reserved" | "Unavailable" | "Faulted";
+
+/** ChargingStateEnumType. */
+export type ChargingState = "Charging" | "EVConnected" | "SuspendedEV" | "SuspendedEVSE" | "Idle";
+
+/** TriggerReasonEnumType. */
+export type TriggerReason =
+  | "Authorized"
+  | "CablePluggedIn"
+  | "ChargingRateChanged"
+  | "ChargingStateChanged"
+  | "Deauthorized"
+  | "EnergyLimitReached"
+  | "EVCommunicationLost"
+  | "EVConnectTimeout"
+  | "MeterValueClock"
+  | "MeterValuePeriodic"
+  | "TimeLimitReached"
+  | "Trigger"
+  | "UnlockCommand"
+  | "StopAuthorized"
+  | "EVDeparted"
+  | "EVDetected"
+  | "RemoteStop"
+  | "RemoteStart"
+  | "AbnormalCondition"
+  | "SignedDataReceived"
+  | "ResetCommand";
+
+/** ReasonEnumType (TransactionType.stoppedReason). */
+export type StoppedReason =
+  | "DeAuthorized"
+  | "EmergencyStop"
+  | "EnergyLimitReached"
+  | "EVDisconnected"
+  | "GroundFault"
+  | "ImmediateReset"
+  | "Local"
+  | "LocalOutOfCredit"
+  | "MasterPass"
+  | "Other"
+  | "OvercurrentFault"
+  | "PowerLoss"
+  | "PowerQuality"
+  | "Reboot"
+  | "Remote"
+  | "SOCLimitReached"
+  | "StoppedByEV"
+  | "TimeLimitReached"
+  | "Timeout";
+
+/** One meter reading of the EVSE (what the host measures). */
+export interface MeterReading {
+  /** Energy.Active.Import.Register (Wh, only grows while charging). */
+  energyWh: number;
+  /** Power.Active.Import (W). */
+  powerW: number;
+  /** SoC (%), when the EV reports it. */
+  socPercent?: number;
+}
+
+/** Why a charging session ended, as the host knows it (mapped to OCPP in stop-reasons.ts). */
+export type StopCause =
+  /** The EV ended the session (target SOC, the driver in the car); `reason` our text. */
+  | { kind: "ev"; reason: string }
+  /** The EVSE stopped on its own side (operator, stop request); `reason` our text. */
+  | { kind: "evse"; reason: string }
+  /** A safety trip of the EVSE (src/evse/safety SafetyFault name). */
+  | { kind: "trip"; fault: string; reason: string }
+  /** The cable was unplugged. */
+  | { kind: "unplugged" }
+  /** The host's time limit. */
+  | { kind: "time-limit" };
+
+/** What the station is configured with. */
+export interface StationConfig {
+  /** ChargingStationType of BootNotificationRequest. */
+  chargingStation: { vendorName: string; model: string; serialNumber?: string; firmwareVersion?: string };
+  /** The EVSE and connector this station models (one of each for now). */
+  evseId: number;
+  connectorId: number;
+  /** SampledDataCtrlr.TxUpdatedInterval (s): periodic meter values during a transaction; 0 = none. */
+  txUpdatedIntervalS: number;
+  /** Heartbeat interval (s) until the CSMS sets one in BootNotificationResponse. */
+  heartbeatIntervalS: number;
+  /** After a BootNotification Pending / Rejected or a failed one, retry after this long (s) at the least. */
+  bootRetryS: number;
+  /** Prefix of the transactionIds this station makes (unique per station). */
+  transactionPrefix: string;
+}
+
+/** One outbound CALL: `id` is the station's own (correlates the result), `action` the OCPP message. */
+export interface OcppCall {
+  id: string;
+  action: string;
+  payload: Record<string, unknown>;
+  /** Transaction-related (TransactionEvent): kept and sent in order even across a connection loss. */
+  txRelated: boolean;
+}
+
+/** A command to the EVSE controller (src/evse/dc inputs without the time). */
+export type EvseCommand =
+  | { kind: "set-power-limit"; maxPowerW: number | null }
+  | { kind: "stop-charging"; reason: string }
+  | { kind: "authorization"; result: "pending" | "accepted" | "rejected" };
+
+/** Inputs of the station machine; each carries the OCPP clock `tMs`. */
+export type StationEvent =
+  /** The RPC connection to the CSMS is up / down. */
+  | { kind: "connected"; tMs: number }
+  | { kind: "disconnected"; reason: string; tMs: number }
+  /** The CSMS answered call `id` (CALLRESULT) or refused it (CALLERROR, or a failed send). */
+  | { kind: "result"; id: string; payload: Record<string, unknown>; tMs: number }
+  | { kind: "call-error"; id: string; code: string; message: string; tMs: number }
+  /** A CALL from the CSMS (already schema-valid); answer with a `reply` effect of the same `reqId`. */
+  | { kind: "request"; reqId: string; action: string; payload: Record<string, unknown>; tMs: number }
+  /** Time passed (periodic meter values, heartbeats, schedule periods). */
+  | { kind: "tick"; tMs: number }
+  /** The EVSE side: cable, meter, charging state, the driver's token, the end of the session. */
+  | { kind: "plugged"; tMs: number }
+  | { kind: "unplugged"; tMs: number }
+  | { kind: "meter"; reading: MeterReading; tMs: number }
+  | { kind: "charging"; state: ChargingState; tMs: number }
+  | { kind: "id-token"; idToken: IdToken; tMs: number }
+  | { kind: "session-end"; cause: StopCause; tMs: number };
+
+/** Outputs of the station machine. */
+export type StationEffect =
+  | { kind: "send"; call: OcppCall }
+  | { kind: "reply"; reqId: string; payload: Record<string, unknown> }
+  | { kind: "evse"; command: EvseCommand }
+  | { kind: "log"; level: "debug" | "info" | "warn" | "error"; msg: string };
