@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 // Runs every *.test.ts under src/, tools/, bench/ and dashboard/ with node:test through tsx.
 // Node 20's test runner takes no glob patterns, so we hand it the files.
+// First the transpiled copy of the sources that bin/nacs.js runs instead of tsx while it is up to date
+// (tools/prebuild-cli.mjs): the `nacs` processes the tests start then skip tsx's start-up.
 import { spawnSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { prebuildCli } from "./prebuild-cli.mjs";
 
 function find(dir, out) {
   let entries;
@@ -27,6 +30,13 @@ if (filter.length > 0) files = files.filter((f) => filter.some((x) => f.includes
 if (files.length === 0) {
   console.error("run-tests: no test files found");
   process.exit(1);
+}
+try {
+  const p = await prebuildCli();
+  console.log(`# prebuild-cli: ${p.transpiled} transpiled, ${p.reused} unchanged in ${p.ms.toFixed(0)} ms`);
+} catch (e) {
+  // without the copy every `nacs` process runs through tsx: slower, same code
+  console.log(`# prebuild-cli failed, nacs processes use tsx: ${e instanceof Error ? e.message : e}`);
 }
 const r = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-reporter=spec", ...files], {
   stdio: "inherit",
