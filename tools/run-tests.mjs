@@ -38,7 +38,12 @@ try {
   // without the copy every `nacs` process runs through tsx: slower, same code
   console.log(`# prebuild-cli failed, nacs processes use tsx: ${e instanceof Error ? e.message : e}`);
 }
-const r = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-reporter=spec", ...files], {
+// Test files at once: node's default (cores − 1) unless NACS_TEST_CONCURRENCY says otherwise.
+const concurrency = process.env.NACS_TEST_CONCURRENCY
+  ? [`--test-concurrency=${Number(process.env.NACS_TEST_CONCURRENCY)}`]
+  : [];
+const args = ["--import", "tsx", "--test", ...concurrency, "--test-reporter=spec", ...files];
+const r = spawnSync(process.execPath, args, {
   stdio: "inherit",
 });
 process.exit(r.status ?? 1);
