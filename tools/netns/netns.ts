@@ -67,6 +67,9 @@ export function sweepStaleNetns(): string[] {
   return gone;
 }
 
+/** The namespace's default for new links: no duplicate address detection. */
+const NO_DAD_SYSCTL = "/proc/sys/net/ipv6/conf/default/accept_dad";
+
 /** A created EV/EVSE namespace pair. */
 export interface VethPair {
   nsEv: string;
@@ -79,7 +82,8 @@ export interface VethPair {
 
 /**
  * Create `nacs-ev-<tag>` and `nacs-evse-<tag>` joined by a veth pair (veth-ev ↔ veth-evse), bring both
- * ends and both loopbacks up. `tag`: the process id, or `<pid>-<n>` for the n-th of parallel pairs. On any failure everything made so far is removed before the error is thrown.
+ * ends and both loopbacks up; DAD is off in both namespaces, so the IPv6 link-local addresses are usable at
+ * once. `tag`: the process id, or `<pid>-<n>` for the n-th of parallel pairs. On any failure everything made so far is removed before the error is thrown.
  */
 export function createVethPair(tag: string | number = process.pid): VethPair {
   sweepStaleNetns();
@@ -103,6 +107,10 @@ export function createVethPair(tag: string | number = process.pid): VethPair {
       if (listNetns().includes(n)) ip(["netns", "del", n]);
       ip(["netns", "add", n]);
       made.push(n);
+      // No duplicate address detection on the namespace's links (RFC 4862 §5.4: DupAddrDetectTransmits 0):
+      // each veth end is alone on its link, and its link-local address is then usable as soon as the link
+      // is up instead of after DAD's 1–2 s, which every run would wait out.
+      ip(["netns", "exec", n, "sh", "-c", `echo 0 > ${NO_DAD_SYSCTL}`]);
     }
     ip(["link", "add", VETH_EV, "netns", nsEv, "type", "veth", "peer", "name", VETH_EVSE, "netns", nsEvse]);
     for (const [n, i] of [
