@@ -5,7 +5,7 @@
  * deviation. The SECC runs with the lab switch `--sequence-timeout 2` and the profile says so (and gives
  * its 0.5 s charge-loop watchdog), so the timing cases take seconds, not minutes. Prints the wall time.
  *
- * `npm test` runs {@link CI_CASES}: each group of each protocol at least once, about 40 s. The whole
+ * `npm test` runs {@link CI_CONFORMANCE_CASES}: each group of each protocol at least once, about 40 s. The whole
  * catalogue takes about five minutes (most cases are a real-time session on the simulated board), so it
  * runs with `NACS_CONFORMANCE_FULL=1 node tools/run-tests.mjs conformance-live`.
  */
@@ -15,23 +15,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import type { RunSummary } from "../../conformance/report.js";
-import { runConformanceAgainstEvse } from "../testing/conformance-pair.js";
+import { CI_CONFORMANCE_CASES, runConformanceAgainstEvse } from "../testing/conformance-pair.js";
 import { randomSdpPort } from "../testing/live-pair.js";
 import { exitWithin, killIfRunning, type NacsProc, spawnNacs, waitForStderr } from "../testing/spawn-nacs.js";
 
-/** The cases `npm test` runs: every group of both protocols (normal, sequence, value, timing, transport). */
-const CI_CASES = [
-  "secc-din-normal-001",
-  "secc-din-seq-007",
-  "secc-din-value-007",
-  "secc-din-timing-003",
-  "secc-din-transport-001",
-  "secc-iso2-normal-005",
-  "secc-iso2-seq-002",
-  "secc-iso2-value-003",
-  "secc-iso2-timing-001",
-  "secc-iso2-transport-007",
-];
+const CI_CASES = CI_CONFORMANCE_CASES;
 const FULL = process.env.NACS_CONFORMANCE_FULL === "1";
 
 test(`nacs conformance --sut secc: the DIN and ISO-2 DC catalogue (${FULL ? "all cases" : `${CI_CASES.length} cases, NACS_CONFORMANCE_FULL=1 for all`}) against nacs evse: every case passes or is a known deviation`, async (t) => {

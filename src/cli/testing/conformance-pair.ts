@@ -32,6 +32,23 @@ export const NACS_EVSE_PROFILE = {
   },
 };
 
+/**
+ * The cases the live conformance test runs in `npm test` against `nacs evse` (each must pass): every group
+ * of both protocols (normal, sequence, value, timing, transport).
+ */
+export const CI_CONFORMANCE_CASES: readonly string[] = [
+  "secc-din-normal-001",
+  "secc-din-seq-007",
+  "secc-din-value-007",
+  "secc-din-timing-003",
+  "secc-din-transport-001",
+  "secc-iso2-normal-005",
+  "secc-iso2-seq-002",
+  "secc-iso2-value-003",
+  "secc-iso2-timing-001",
+  "secc-iso2-transport-007",
+];
+
 /** A finished run: the summary, the exit code, both processes' stderr, the wall time. */
 export interface ConformanceRun {
   summary: RunSummary;
