@@ -1,7 +1,8 @@
 /**
  * The interceptor on a connection: requests pass until the trigger, then the deviation; a repeated
  * request's second answer is kept from the controller; an injected request's answer is kept and the
- * request itself follows it; a silent tester keeps the connection open when the controller closes it.
+ * request itself follows it; a silent tester keeps the connection open when the controller closes it
+ * (until the case is released); a connection the tester drops is kept from the controller.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -145,4 +146,25 @@ test("a deviation the tester cannot build is reported, and the request goes out 
   assert.deepEqual(got, ["CableCheckReq"]);
   assert.match(errors[0] ?? "", /no PowerDeliveryReq was sent/);
   assert.equal(hook.deviationAtMs, null);
+});
+
+test("drop: the tester's own close is kept from the controller (it goes on waiting), a close by the SECC is not", async () => {
+  const s = setup({ kind: "drop", at: { message: "CurrentDemandReq", occurrence: 2 } });
+  const [other] = createMemoryLink();
+  s.hook.send(s.ours, req("CurrentDemandReq"));
+  assert.equal(s.hook.closed?.(s.ours), true, "not yet dropped");
+  s.hook.send(s.ours, req("CurrentDemandReq"));
+  await tick();
+  assert.equal(s.ours.isClosed, true);
+  assert.equal(s.hook.closed?.(s.ours), false, "the controller is not told of the tester's drop");
+  other.close("by the SECC");
+  assert.equal(s.hook.closed?.(other), true, "another connection's close reaches the controller");
+});
+
+test("after release, the controller's close goes through (a case over while the EV still waits)", async () => {
+  const s = setup({ kind: "silent", at: { message: "CableCheckReq" } });
+  s.hook.send(s.ours, req("CableCheckReq"));
+  s.hook.release();
+  assert.equal(s.hook.close?.(s.ours, "EV host closed"), false);
+  assert.equal(s.hook.holding, false);
 });

@@ -40,8 +40,10 @@ export function createInterceptor(o: InterceptorOptions): Interceptor {
   const counts = new Map<string, number>();
   const earlier = new Map<string, Uint8Array>();
   const kept = new Set<V2gConnection>();
+  const dropped = new Set<V2gConnection>();
   let deviationAtMs: number | null = null;
   let silent = false;
+  let released = false;
   let hideNext = false;
   // V2G is request/response: the n-th message received answers the n-th request sent
   let requests = 0;
@@ -75,6 +77,7 @@ export function createInterceptor(o: InterceptorOptions): Interceptor {
         o.record({ kind: "tx", tMs: o.now(), name: `(${name} not sent)`, bytes: 0, note: a.note });
       } else if (a.kind === "close") {
         silent = true;
+        dropped.add(conn);
         o.record({ kind: "close", tMs: o.now(), by: "tester" });
         conn.close(a.note);
       } else if (a.kind === "hide-response") hideNext = true;
@@ -132,11 +135,17 @@ export function createInterceptor(o: InterceptorOptions): Interceptor {
     },
     close(conn) {
       // a silent tester keeps the connection open: the SUT's timeouts are under test, not the EV's
-      if (!silent || conn.isClosed) return false;
+      if (!silent || released || conn.isClosed) return false;
       kept.add(conn);
       return true;
     },
+    closed(conn) {
+      // the connection the tester dropped: the EV controller goes on as if it were still waiting for its
+      // response (contactors closed), so what is observed is the SUT's reaction to the loss, not the EV's
+      return !dropped.has(conn);
+    },
     release() {
+      released = true; // from now on the controller's closes go through (the case is over)
       for (const c of kept) c.close("case over");
       kept.clear();
     },

@@ -69,9 +69,51 @@ export interface CaseResult {
 const silentResponseTimeoutMs = (limits: SutLimits) =>
   Math.max(limits.sequenceTimeoutMs, limits.chargeLoopTimeoutMs) + 10_000;
 
-/** Expectations whose observation ends when the connection closes / the output goes off. */
-function observationDone(c: ConformanceCase, events: TraceEvent[], devAt: number | null): boolean {
+/**
+ * How long the tester's EV waits for any other response (ms): past the longest SECC performance time and
+ * the tolerance, so that a late response is received and judged (a fail naming the performance time), not
+ * cut short by the EV's own V2G_EVCC_Msg_Timeout (DIN 70121 CurrentDemandRes: 250 ms). Design choice (D).
+ */
+const measuringResponseTimeoutMs = (limits: SutLimits) =>
+  Math.max(
+    2_000,
+    ...Object.values(limits.performanceMs)
+      .filter(Number.isFinite)
+      .map((ms) => ms + limits.toleranceMs + 1_000),
+  );
+
+/**
+ * How long after the deviation the verdict of a case with a time limit is decided (ms): its limit, the
+ * tolerance, for a response the longest performance time, and a margin of {@link VERDICT_MARGIN_MS}.
+ * Null: no time limit (the case runs until the session ends).
+ */
+function decidedAfterMs(c: ConformanceCase, limits: SutLimits): number | null {
+  const e = c.expect;
+  const slowest = Math.max(0, ...Object.values(limits.performanceMs).filter(Number.isFinite));
+  if (e.kind === "closes" || e.kind === "output-off")
+    return limitMs(e.withinMs, limits) + limits.toleranceMs + VERDICT_MARGIN_MS;
+  if (e.kind === "response" && e.thenClose)
+    return slowest + limitMs(e.thenClose.withinMs, limits) + 2 * limits.toleranceMs + VERDICT_MARGIN_MS;
+  return null;
+}
+
+/** Margin after a case's time limit before the runner stops observing (ms). Design choice (D). */
+export const VERDICT_MARGIN_MS = 500;
+
+/**
+ * Expectations whose observation ends when the connection closes / the output goes off, or once their time
+ * limit has passed (the verdict is decided: nothing later can change it).
+ */
+function observationDone(
+  c: ConformanceCase,
+  events: TraceEvent[],
+  devAt: number | null,
+  nowMs: number,
+  limits: SutLimits,
+): boolean {
   if (devAt === null) return false;
+  const decided = decidedAfterMs(c, limits);
+  if (decided !== null && nowMs - devAt > decided) return true;
   const after = events.filter((e) => e.tMs >= devAt);
   switch (c.expect.kind) {
     case "closes":
@@ -153,7 +195,8 @@ async function runAttempt(
     }
   };
   const battery = dcBatteryConfig("800v", 75);
-  const silent = ["silent", "length", "truncate"].includes(c.tester.kind);
+  // the tester holds back (or drops) a request: the EV waits for the SUT's reaction, not its own timeout
+  const silent = ["silent", "length", "truncate", "drop"].includes(c.tester.kind);
   const limits = o.limits;
   const deadlineMs =
     (o.caseBudgetMs ?? 30_000) +
@@ -203,7 +246,7 @@ async function runAttempt(
         },
         evcc: {
           protocols: [protocol],
-          ...(silent && { responseTimeoutMs: silentResponseTimeoutMs(limits) }),
+          responseTimeoutMs: silent ? silentResponseTimeoutMs(limits) : measuringResponseTimeoutMs(limits),
         },
         energy: "dc",
         targetSocPercent: 90,
@@ -249,7 +292,7 @@ async function runAttempt(
         notReady = true;
         break;
       }
-      if (observationDone(c, events, intercept.deviationAtMs)) {
+      if (observationDone(c, events, intercept.deviationAtMs, now(), limits)) {
         await new Promise((r) => setTimeout(r, 100));
         break;
       }

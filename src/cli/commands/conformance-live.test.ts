@@ -5,120 +5,56 @@
  * deviation. The SECC runs with the lab switch `--sequence-timeout 2` and the profile says so (and gives
  * its 0.5 s charge-loop watchdog), so the timing cases take seconds, not minutes. Prints the wall time.
  *
- * `npm test` runs {@link CI_CASES}: each group of each protocol at least once, about 40 s. The whole
+ * `npm test` runs {@link CI_CONFORMANCE_CASES}: each group of each protocol at least once, about 40 s. The whole
  * catalogue takes about five minutes (most cases are a real-time session on the simulated board), so it
  * runs with `NACS_CONFORMANCE_FULL=1 node tools/run-tests.mjs conformance-live`.
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import type { RunSummary } from "../../conformance/report.js";
-import { EVSE_CHARGE_LOOP_WATCHDOG_MS, EVSE_TRIP_F_HOLD_MS } from "../../evse/dc/types.js";
+import { CI_CONFORMANCE_CASES, runConformanceAgainstEvse } from "../testing/conformance-pair.js";
 import { randomSdpPort } from "../testing/live-pair.js";
 import { exitWithin, killIfRunning, type NacsProc, spawnNacs, waitForStderr } from "../testing/spawn-nacs.js";
 
-/**
- * Our SECC as the profile describes it: `--sequence-timeout 2`, the charge-loop watchdog
- * (EVSE_CHARGE_LOOP_WATCHDOG_MS), and the pilot held at F for EVSE_TRIP_F_HOLD_MS after a trip.
- */
-const PROFILE = {
-  name: "nacs evse --sequence-timeout 2",
-  limits: {
-    sequenceTimeoutMs: 2000,
-    chargeLoopTimeoutMs: EVSE_CHARGE_LOOP_WATCHDOG_MS,
-    connectionLossOffMs: 500,
-    recoveryMs: EVSE_TRIP_F_HOLD_MS,
-  },
-};
-
-/** The cases `npm test` runs: every group of both protocols (normal, sequence, value, timing, transport). */
-const CI_CASES = [
-  "secc-din-normal-001",
-  "secc-din-seq-007",
-  "secc-din-value-007",
-  "secc-din-timing-003",
-  "secc-din-transport-001",
-  "secc-iso2-normal-005",
-  "secc-iso2-seq-002",
-  "secc-iso2-value-003",
-  "secc-iso2-timing-001",
-  "secc-iso2-transport-007",
-];
+const CI_CASES = CI_CONFORMANCE_CASES;
 const FULL = process.env.NACS_CONFORMANCE_FULL === "1";
 
 test(`nacs conformance --sut secc: the DIN and ISO-2 DC catalogue (${FULL ? "all cases" : `${CI_CASES.length} cases, NACS_CONFORMANCE_FULL=1 for all`}) against nacs evse: every case passes or is a known deviation`, async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), "nacs-conformance-"));
-  const port = randomSdpPort();
-  const common = [
-    "--iface",
-    "lo",
-    "--no-slac",
-    "--sdp-port",
-    port,
-    "--board",
-    `sim:${join(dir, "world.sock")}`,
-  ];
-  let evse: NacsProc | undefined;
-  let conf: NacsProc | undefined;
-  const t0 = Date.now();
-  try {
-    evse = spawnNacs([
-      "evse",
-      ...common,
-      "--sessions",
-      "0",
-      "--protocol",
-      "din,iso2",
-      "--sequence-timeout",
-      "2",
-    ]);
-    await waitForStderr(evse, /ready on lo/, 15_000);
-    writeFileSync(join(dir, "profile.json"), JSON.stringify(PROFILE));
-    const report = join(dir, "report");
-    conf = spawnNacs([
-      "conformance",
-      "--sut",
-      "secc",
-      ...common,
-      "--profile",
-      join(dir, "profile.json"),
-      "--json",
-      "--report",
-      report,
-      ...(FULL ? [] : ["--cases", CI_CASES.join(",")]),
-    ]);
-    const code = await exitWithin(conf, "nacs conformance", 900_000);
-    const s = JSON.parse(conf.out) as RunSummary;
-    const wallS = (Date.now() - t0) / 1000;
-    t.diagnostic(
-      `${s.total} cases in ${wallS.toFixed(1)} s wall (${(s.durationMs / 1000).toFixed(1)} s of cases)`,
-    );
-    const bad = s.cases.filter((c) => c.verdict !== "pass" && !c.knownDeviation);
-    assert.deepEqual(
-      bad.map((c) => `${c.id} ${c.verdict}: ${JSON.stringify(c.details)}`),
-      [],
-      conf.err.slice(-3000),
-    );
-    if (FULL) assert.ok(s.total >= 40, `${s.total} cases`);
-    else assert.deepEqual(s.cases.map((c) => c.id).sort(), [...CI_CASES].sort());
-    assert.deepEqual([...new Set(s.cases.map((c) => c.protocol))].sort(), ["din", "iso2"]);
-    assert.equal(code, s.passed === s.total ? 0 : 1);
-    // the progress line of every case on stderr
-    assert.equal(conf.err.match(/^nacs conformance: \[\d+\/\d+\] /gm)?.length, s.total);
-    const junit = readFileSync(join(report, "junit.xml"), "utf8");
-    assert.equal(junit.match(/<testcase /g)?.length, s.total);
-    assert.match(junit, /<testsuite name="secc-din" tests="\d+"/);
-    const html = readFileSync(join(report, "report.html"), "utf8");
-    assert.equal(html.match(/<tr class="(pass|fail|inconclusive)">/g)?.length, s.total);
-    assert.ok(!/<script|src="http/.test(html), "self-contained: no scripts, no external resources");
-    assert.ok(existsSync(join(report, "report.html")));
-  } finally {
-    killIfRunning(conf);
-    killIfRunning(evse);
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const {
+    summary: s,
+    code,
+    confErr,
+    wallMs,
+  } = await runConformanceAgainstEvse({
+    ...(!FULL && { cases: CI_CASES }),
+    onReport(report, s) {
+      const junit = readFileSync(join(report, "junit.xml"), "utf8");
+      assert.equal(junit.match(/<testcase /g)?.length, s.total);
+      assert.match(junit, /<testsuite name="secc-din" tests="\d+"/);
+      const html = readFileSync(join(report, "report.html"), "utf8");
+      assert.equal(html.match(/<tr class="(pass|fail|inconclusive)">/g)?.length, s.total);
+      assert.ok(!/<script|src="http/.test(html), "self-contained: no scripts, no external resources");
+      assert.ok(existsSync(join(report, "report.html")));
+    },
+  });
+  t.diagnostic(
+    `${s.total} cases in ${(wallMs / 1000).toFixed(1)} s wall (${(s.durationMs / 1000).toFixed(1)} s of cases)`,
+  );
+  const bad = s.cases.filter((c) => c.verdict !== "pass" && !c.knownDeviation);
+  assert.deepEqual(
+    bad.map((c) => `${c.id} ${c.verdict}: ${JSON.stringify(c.details)}`),
+    [],
+    confErr.slice(-3000),
+  );
+  if (FULL) assert.ok(s.total >= 40, `${s.total} cases`);
+  else assert.deepEqual(s.cases.map((c) => c.id).sort(), [...CI_CASES].sort());
+  assert.deepEqual([...new Set(s.cases.map((c) => c.protocol))].sort(), ["din", "iso2"]);
+  assert.equal(code, s.passed === s.total ? 0 : 1);
+  // the progress line of every case on stderr
+  assert.equal(confErr.match(/^nacs conformance: \[\d+\/\d+\] /gm)?.length, s.total);
 });
 
 test("nacs conformance --tls --secc [::1]:PORT: the SECC's address given (SDP answered locally), TLS 1.2", async () => {

@@ -19,12 +19,13 @@ import { CATALOGUE, caseGlob } from "../../conformance/catalogue/index.js";
 import { ConformanceError } from "../../conformance/errors.js";
 import { defaultProfile, parseProfile } from "../../conformance/profile.js";
 import { htmlReport, junitXml, summarize } from "../../conformance/report.js";
-import { type CaseResult, runCases } from "../../conformance/runner.js";
+import { type CaseResult, type RunnerOptions, runCases } from "../../conformance/runner.js";
 import { parseSeccAddress, type SdpResponder, startSdpResponder } from "../../conformance/sdp-responder.js";
 import type { ConformanceCase, ConformanceProtocol, SutProfile } from "../../conformance/types.js";
 import { dcBatteryConfig, EV_DEFAULT_OBC } from "../../ev/dc/index.js";
 import { powerModuleConfig } from "../../evse/dc/index.js";
 import { LOG_LEVELS, stderrLogger } from "../../link/host/cli-support.js";
+import type { LinkLogger } from "../../link/logger.js";
 import { SDP_SERVER_PORT } from "../../v2g/index.js";
 import { parseOptions, UsageError } from "../errors.js";
 import { openBoard } from "../live/board.js";
@@ -138,6 +139,36 @@ function progressLine(r: CaseResult, i: number, total: number): string {
   return `nacs conformance: [${i + 1}/${total}] ${r.id} ${v.verdict.toUpperCase()} (${(r.durationMs / 1000).toFixed(1)} s)${why}\n`;
 }
 
+/**
+ * The tester EV's board for one case (`--board`: a fresh plug-in of the simulated cable, or the real EV
+ * board), as `nacs ev` opens it: an 800 V pack at 50 %.
+ */
+export function testerBoardOpener(spec: string, log: LinkLogger): RunnerOptions["openBoard"] {
+  const battery = dcBatteryConfig("800v", 75);
+  return async () => {
+    const b = await openBoard(
+      "ev",
+      spec,
+      {
+        module: powerModuleConfig(),
+        battery,
+        socPercent: 50,
+        seed: null,
+        energyTimeScale: 1,
+        obcMaxCurrentA: EV_DEFAULT_OBC.maxCurrentA,
+      },
+      log,
+    );
+    return {
+      port: b.port,
+      close: async () => {
+        if (b.world?.cable.plugged) b.world.unplug();
+        await b.close();
+      },
+    };
+  };
+}
+
 /** Run `nacs conformance`; resolves with the exit code. */
 export async function runConformance(o: ConformanceOptions): Promise<number> {
   if (o.sut === "evcc") {
@@ -168,7 +199,6 @@ export async function runConformance(o: ConformanceOptions): Promise<number> {
       throw e;
     }
   }
-  const battery = dcBatteryConfig("800v", 75);
   const t0 = performance.now();
   let results: CaseResult[];
   try {
@@ -185,28 +215,7 @@ export async function runConformance(o: ConformanceOptions): Promise<number> {
           : { sdpServerPort: o.sdpPort }),
         ...(tls && { tls }),
         logger: log,
-        openBoard: async () => {
-          const b = await openBoard(
-            "ev",
-            o.board,
-            {
-              module: powerModuleConfig(),
-              battery,
-              socPercent: 50,
-              seed: null,
-              energyTimeScale: 1,
-              obcMaxCurrentA: EV_DEFAULT_OBC.maxCurrentA,
-            },
-            log,
-          );
-          return {
-            port: b.port,
-            close: async () => {
-              if (b.world?.cable.plugged) b.world.unplug();
-              await b.close();
-            },
-          };
-        },
+        openBoard: testerBoardOpener(o.board, log),
       },
       (r, i, total) => process.stderr.write(progressLine(r, i, total)),
     );

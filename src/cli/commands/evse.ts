@@ -23,10 +23,11 @@
 import { closeSync, openSync, writeSync } from "node:fs";
 import { networkInterfaces } from "node:os";
 import { resolve } from "node:path";
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import { z } from "zod";
 import { isLoopback, LOG_LEVELS, stderrLogger } from "../../link/host/cli-support.js";
 import { SDP_SERVER_PORT, type V2gProtocol } from "../../v2g/index.js";
+import { SECC_DEFECT_NAMES, type SeccDefectName } from "../../v2g/session/defects.js";
 import { addUiOptions, uiOptionShape } from "../dashboard/options.js";
 import { parseOptions, UsageError } from "../errors.js";
 import { runEvseHost } from "../live/evse-host.js";
@@ -115,9 +116,21 @@ export const evseOptionsSchema = v2gCommonSchema
           .refine((a) => new Set(a).size === a.length, "a control mode is listed twice"),
       )
       .optional(),
+    defect: z
+      .enum(SECC_DEFECT_NAMES as [SeccDefectName, ...SeccDefectName[]], {
+        error: `must be one of ${SECC_DEFECT_NAMES.join(", ")}`,
+      })
+      .optional(),
+    lab: z.boolean().default(false),
   })
   .superRefine((o, ctx) => {
     checkModeProtocols(o.mode, o.protocol, ctx);
+    if (o.defect !== undefined && !o.lab)
+      ctx.addIssue({
+        code: "custom",
+        path: ["defect"],
+        message: "test-only: injects a defect into the SECC; refused without --lab (never on a real charger)",
+      });
     for (const key of ["bidirectional", "control"] as const)
       if ((o[key] === true || Array.isArray(o[key])) && !o.protocol.includes("iso20"))
         ctx.addIssue({
@@ -225,6 +238,8 @@ export function openHostPcap(
 /** Run `nacs evse`; resolves with the exit code. */
 export async function runEvse(o: EvseOptions): Promise<number> {
   const log = stderrLogger(o.logLevel, "evse");
+  if (o.defect !== undefined)
+    process.stderr.write(`nacs evse: TEST-ONLY defect ${o.defect} injected into the SECC (--lab)\n`);
   const tls = await evseTlsConfig(o);
   const pcap = openHostPcap(o, "evse", { multicastSdp: !isLoopback(o.iface) });
   try {
@@ -321,6 +336,13 @@ export function registerEvseCommand(program: Command): void {
     .option("--json", "print one JSON object per session")
     .option("--pcap <file>", "record SLAC, SDP and the V2G sessions as pcapng (TLS: decrypted payloads)")
     .option("--log-level <level>", "pino log level on stderr (default warn)")
+    .addOption(
+      new Option(
+        "--defect <name>",
+        "TEST-ONLY: inject one named defect into the SECC (the conformance harness's mutation check); needs --lab",
+      ).hideHelp(),
+    )
+    .addOption(new Option("--lab", "TEST-ONLY: allow --defect").hideHelp())
     .action(async (raw: Record<string, unknown>) => {
       process.exitCode = await runEvse(parseEvseOptions(raw));
     });

@@ -141,6 +141,7 @@ export async function runEvseHost(
             ...(pnc && { pnc }),
             ...(pnc20 && { pnc20 }),
             ...(cps && { cps }),
+            ...(o.defect !== undefined && { defect: o.defect }), // TEST-ONLY (--defect, --lab)
           },
         }),
       board: board.port,

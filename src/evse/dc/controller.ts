@@ -187,6 +187,8 @@ export function stepEvseDc(s0: EvseDcState, ev: EvseDcEvent): [EvseDcState, Evse
       s = armWatchdog(s, t, fx);
       break;
     case "v2g-closed":
+      // TEST-ONLY defect ignore-connection-loss (v2g/session/defects.ts): the lost connection is not noticed
+      if (s.cfg.secc.defect === "ignore-connection-loss") break;
       s = secc(s, { kind: "closed", reason: ev.reason, tMs: t }, fx);
       break;
     case "link-lost":
@@ -308,6 +310,9 @@ function onTimer(s: EvseDcState, id: string, t: number, fx: EvseDcEffect[]): Evs
 
 function armWatchdog(s: EvseDcState, t: number, fx: EvseDcEffect[]): EvseDcState {
   if (s.secc.conn !== "session" || s.secc.powerDelivery !== "start" || s.safety.trip) return s;
+  // TEST-ONLY defects (v2g/session/defects.ts): no charge-loop watchdog
+  const d = s.cfg.secc.defect;
+  if (d === "no-charge-loop-watchdog" || d === "ignore-connection-loss") return s;
   // The DC_CL figure is for the DC charge loop; an AC supply is guarded by the pilot (IEC 61851-1 Annex A)
   // and the V2G sequence timeout.
   if (acPins(s)) return s;

@@ -9,6 +9,7 @@
 import type { EvseDcConfig, EvseDcEvent, EvseDcState } from "../../evse/dc/index.js";
 import { evseLive, initialEvseDc } from "../../evse/dc/index.js";
 import { type Clock, clockFrom, type MachineDriver, realClock } from "../../machine/index.js";
+import { DEFECT_SLOW_RESPONSE_MS } from "../../v2g/session/defects.js";
 import type { LinkLogger } from "../logger.js";
 import type { EvseBoardPort } from "./board-port.js";
 import { createEvseHost } from "./controllers.js";
@@ -202,7 +203,16 @@ export async function startLiveEvse(o: LiveEvseOptions): Promise<LiveEvse> {
         if (c.kind === "duty") record("duty", { duty: c.duty });
         else if (c.kind === "contactors") record("contactor", { side: "evse", closed: c.closed });
       },
-      network: (e) => network.perform(e),
+      network: (e) => {
+        // TEST-ONLY defect slow-current-demand (v2g/session/defects.ts): CurrentDemandRes sent late
+        if (
+          cfg.secc.defect === "slow-current-demand" &&
+          e.kind === "v2g-send" &&
+          e.name === "CurrentDemandRes"
+        )
+          clock.setTimeout(() => network.perform(e), DEFECT_SLOW_RESPONSE_MS);
+        else network.perform(e);
+      },
       observe(f) {
         if (f.kind !== "trip") bookTrip();
         switch (f.kind) {

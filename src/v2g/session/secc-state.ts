@@ -10,6 +10,7 @@ import type { ChainValidator } from "../pnc/cert-fields.js";
 import type { LocalCps } from "../pnc/cps.js";
 import type { SignedSalesTariff } from "../pnc/sales-tariff.js";
 import { defaultSeccReadings, type SeccReadings } from "../ports/secc-ports.js";
+import type { SeccDefectName } from "./defects.js";
 import type { Iso20ControlMode, Iso20Session } from "./iso20-session.js";
 import { SESSION_ID_LENGTH } from "./session-id.js";
 import {
@@ -145,6 +146,11 @@ export interface SeccConfig {
   pnc?: SeccPncConfig;
   /** ISO-20 Plug & Charge; absent: AuthorizationSetupRes offers EIM only. */
   pnc20?: SeccPnc20Config;
+  /**
+   * TEST-ONLY: one injected defect (defects.ts) for the mutation check of the conformance harness. Absent:
+   * none — never set outside a test (`nacs evse --defect` needs `--lab`).
+   */
+  defect?: SeccDefectName;
 }
 
 /** Complete a partial configuration: ISO-20 + ISO-2 + DIN (the EV's Priority decides), DC_extended, EIM, 60 s sequence timeout, … */

@@ -20,6 +20,7 @@ import { selectAppProtocol } from "../handshake/select.js";
 import { iso2SeccModule } from "../iso2/secc/module.js";
 import { iso20SeccModule } from "../iso20/secc/module.js";
 import { V2gtpPayloadType } from "../v2gtp.js";
+import { defectResponse } from "./defects.js";
 import { SessionError } from "./errors.js";
 import { isAcService } from "./iso20-session.js";
 import { cpReady } from "./secc-logic.js";
@@ -257,7 +258,8 @@ function onMessage(
     return s;
   }
   const accepted = s.conn === "session" ? MODULES[s.protocol ?? ""]?.payloadTypes : undefined;
-  if (accepted && !accepted.includes(payloadType)) {
+  // TEST-ONLY defect accept-wrong-payload-type: the payload type is not checked
+  if (accepted && !accepted.includes(payloadType) && s.cfg.defect !== "accept-wrong-payload-type") {
     const list = accepted.map((t) => `0x${t.toString(16)}`).join("/");
     return endSession(
       s,
@@ -266,7 +268,7 @@ function onMessage(
       fx,
     );
   }
-  if (!accepted && payloadType !== V2gtpPayloadType.exi) {
+  if (!accepted && payloadType !== V2gtpPayloadType.exi && s.cfg.defect !== "accept-wrong-payload-type") {
     return endSession(
       s,
       "unexpected-message",
@@ -355,7 +357,12 @@ function onRequest(
     fx.push({ kind: "trace", dir: "rx", protocol: mod.protocol, name: req.element, message: req.message });
   let s = clearTimer(s0, "sequence", fx);
   const replyId = s.sessionId ?? req.sessionId;
-  if (h.name !== "SessionSetup" && s.sessionId && !sameId(req.sessionId, s.sessionId)) {
+  if (
+    h.name !== "SessionSetup" &&
+    s.sessionId &&
+    !sameId(req.sessionId, s.sessionId) &&
+    s.cfg.defect !== "accept-unknown-session" // TEST-ONLY defect
+  ) {
     const detail = `${req.element} with SessionID ${idHex(req.sessionId)}, session is ${idHex(s.sessionId)}`;
     return reply(s, mod, replyId, h.res, h.failed(s, "FAILED_UnknownSession", tMs), fx, {
       reason: "unknown-session",
@@ -371,7 +378,8 @@ function onRequest(
     renegotiating: s.renegotiating,
     resumed: s.iso20?.resumed ?? false,
   });
-  if (!allowed.includes(h.name)) {
+  // TEST-ONLY defect ok-on-sequence-error: no sequence check
+  if (!allowed.includes(h.name) && s.cfg.defect !== "ok-on-sequence-error") {
     const detail = `${req.element} after ${s.last ?? "supportedAppProtocol"} (expected ${allowed.join("/") || "nothing"})`;
     return reply(s, mod, replyId, h.res, h.failed(s, "FAILED_SequenceError", tMs), fx, {
       reason: "sequence-error",
@@ -393,13 +401,15 @@ function onRequest(
   }
   const out = h.handle(s, body as never, { tMs, sessionId: req.sessionId, message: req.message }, fx);
   s = { ...out.state, last: h.name, processing: out.processing ?? out.state.processing };
-  const code = out.body.ResponseCode;
+  // TEST-ONLY defect: the response as an injected defect distorts it (absent: unchanged)
+  const res = defectResponse(s.cfg.defect, mod.protocol, h.res, out.body);
+  const code = res.body.ResponseCode;
   const end =
     out.end ??
     (code.startsWith("FAILED")
       ? { reason: "failed-response" as const, detail: `${h.res} ${code}` }
       : undefined);
-  return reply(s, mod, s.sessionId ?? SESSION_ID_ZERO, h.res, out.body, fx, end, out.signature);
+  return reply(s, mod, s.sessionId ?? SESSION_ID_ZERO, res.element, res.body, fx, end, out.signature);
 }
 
 function reply(
@@ -431,5 +441,8 @@ function reply(
   fx.push({ kind: "send", payloadType, bytes: enc.bytes, name: element });
   if (end) return endSession(s, end.reason, end.detail, fx, { keepPaused: end.reason === "paused" });
   const timeoutMs = mod.sequenceTimeoutMs?.(s, element) ?? s.cfg.sequenceTimeoutMs;
+  // TEST-ONLY defects: no sequence timeout / half of it
+  if (s.cfg.defect === "no-sequence-timeout") return s;
+  if (s.cfg.defect === "early-sequence-timeout") return setTimer(s, "sequence", s.nowMs + timeoutMs / 2, fx);
   return setTimer(s, "sequence", s.nowMs + timeoutMs, fx);
 }

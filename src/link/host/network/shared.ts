@@ -67,6 +67,8 @@ export interface V2gWireHook {
   receive?(conn: V2gConnection, m: V2gtpMessage): boolean;
   /** The controller closes `conn`; true: the hook keeps it open (and closes it itself later). */
   close?(conn: V2gConnection, reason: string): boolean;
+  /** `conn` is closed; false: the controller is not told (it goes on waiting for its response). */
+  closed?(conn: V2gConnection): boolean;
 }
 
 /** Context handed to the shared pieces. */
@@ -211,6 +213,7 @@ export class V2gSlot {
       if (this.current !== conn) return;
       this.current = null;
       ctx.log.info({ conn: conn.id, code: info.code }, `${ctx.side}: ${conn.id} closed: ${info.reason}`);
+      if (ctx.hook?.closed && !ctx.hook.closed(conn)) return;
       ctx.push({ kind: "v2g-closed", reason: `${info.code}: ${info.reason}`, tMs: ctx.now() });
     });
   }

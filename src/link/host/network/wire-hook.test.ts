@@ -2,7 +2,8 @@
  * The test-only wire hook of a network port's V2G slot (the conformance tester's interceptor): with a hook,
  * the controller's sends go to the hook instead of the socket, a received message the hook refuses never
  * reaches the controller (the wire tap still sees it), and a connection the hook keeps is not closed when
- * the controller closes it. Without a hook nothing changes.
+ * the controller closes it; a close the hook hides does not reach the controller. Without a hook nothing
+ * changes.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -86,4 +87,16 @@ test("without a hook the controller's bytes go to the peer as they are", async (
   slot.send(0x8001, Uint8Array.of(1, 2, 3), "SessionSetupReq");
   await tick();
   assert.deepEqual(atPeer, [[1, 2, 3]]);
+});
+
+test("a close the hook hides is tapped but not pushed to the controller (v2g-closed); otherwise it is", async () => {
+  const a = slotWith({ send: () => {}, closed: () => false });
+  a.ours.close("dropped by the tester");
+  await tick();
+  assert.equal(a.pushed.filter((e) => e.kind === "v2g-closed").length, 0);
+  assert.ok(a.tapped.some((e) => e.kind === "tcp-close"));
+  const b = slotWith({ send: () => {}, closed: () => true });
+  b.ours.close("closed by the peer");
+  await tick();
+  assert.equal(b.pushed.filter((e) => e.kind === "v2g-closed").length, 1);
 });
