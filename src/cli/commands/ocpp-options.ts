@@ -63,7 +63,10 @@ export function addOcppOptions(cmd: Command): Command {
       "--ocpp <url>",
       "connect the charger to a CSMS as charging station ID: ws[s]://HOST[:PORT]/PATH/ID (paced: --speed)",
     )
-    .option("--ocpp-version <v>", "with --ocpp: OCPP version, 2.0.1 (default) or 1.6 (1.6J: Core and Smart Charging)")
+    .option(
+      "--ocpp-version <v>",
+      "with --ocpp: OCPP version, 2.0.1 (default) or 1.6 (1.6J: Core and Smart Charging)",
+    )
     .option(
       "--ocpp-id-token <token>",
       "with --ocpp: the driver's RFID token sent in Authorize (default NACS-SIM-0001)",

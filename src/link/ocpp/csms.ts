@@ -116,7 +116,8 @@ function energyOf(p: Record<string, unknown>): number | null {
       if ((sv.measurand ?? "Energy.Active.Import.Register") === "Energy.Active.Import.Register") {
         const unit = sv.unitOfMeasure?.unit ?? sv.unit ?? "Wh";
         const v = Number(sv.value);
-        if (Number.isFinite(v)) wh = v * 10 ** (sv.unitOfMeasure?.multiplier ?? 0) * (unit === "kWh" ? 1000 : 1);
+        if (Number.isFinite(v))
+          wh = v * 10 ** (sv.unitOfMeasure?.multiplier ?? 0) * (unit === "kWh" ? 1000 : 1);
       }
   return wh;
 }
@@ -130,7 +131,11 @@ type Answer = (action: string, f: (p: Record<string, unknown>) => Record<string,
 function answer16(
   id: string,
   answer: Answer,
-  o: { lastTx: Map<string, string | number>; transactions: Record<string, CsmsTransaction>; next: () => number },
+  o: {
+    lastTx: Map<string, string | number>;
+    transactions: Record<string, CsmsTransaction>;
+    next: () => number;
+  },
 ): void {
   const accepted = { idTagInfo: { status: "Accepted" } };
   const event = (txId: number, eventType: string, triggerReason: string) => {

@@ -100,7 +100,10 @@ export async function startOcppStation(o: OcppStationOptions): Promise<OcppStati
   const client = new RPCClient(options as ConstructorParameters<typeof RPCClient>[0]);
   // one machine or the other: the same events and effects, each with its own state
   type AnyState = StationState | StationState16;
-  const step = (v16 ? stepStation16 : stepStation) as (s: AnyState, e: StationEvent) => [AnyState, StationEffect[]];
+  const step = (v16 ? stepStation16 : stepStation) as (
+    s: AnyState,
+    e: StationEvent,
+  ) => [AnyState, StationEffect[]];
   let state: AnyState = v16 ? createStation16(o.config, o.now()) : createStation(o.config, o.now());
   const failures: SchemaFailure[] = [];
   const log = (level: string, msg: string) => o.onLog?.(level, msg);

@@ -9,14 +9,19 @@ import type { ChargingProfile } from "../types.js";
 import { type ChargingProfile16, DEFAULT_NOMINAL_VOLTAGE_V } from "./types.js";
 
 /** The 2.0.1 form of a 1.6 profile, limits in W. */
-export function toProfile201(p: ChargingProfile16, nominalVoltageV = DEFAULT_NOMINAL_VOLTAGE_V): ChargingProfile {
+export function toProfile201(
+  p: ChargingProfile16,
+  nominalVoltageV = DEFAULT_NOMINAL_VOLTAGE_V,
+): ChargingProfile {
   const s = p.chargingSchedule;
   const k = s.chargingRateUnit === "A" ? nominalVoltageV : 1;
   return {
     id: p.chargingProfileId,
     stackLevel: p.stackLevel,
     chargingProfilePurpose:
-      p.chargingProfilePurpose === "ChargePointMaxProfile" ? "ChargingStationMaxProfile" : p.chargingProfilePurpose,
+      p.chargingProfilePurpose === "ChargePointMaxProfile"
+        ? "ChargingStationMaxProfile"
+        : p.chargingProfilePurpose,
     chargingProfileKind: p.chargingProfileKind,
     ...(p.recurrencyKind !== undefined && { recurrencyKind: p.recurrencyKind }),
     ...(p.validFrom !== undefined && { validFrom: p.validFrom }),
@@ -52,5 +57,7 @@ export function profileProblem16(
   if (p.chargingProfilePurpose === "ChargePointMaxProfile" && connectorId !== 0)
     return "ChargePointMaxProfile: connectorId must be 0 (OCPP 1.6 §3.13.2)";
   const problem = profileProblem(connectorId, toProfile201(p, nominalVoltageV), stationConnectorId, tx);
-  return problem && problem.text.replace("evseId", "connectorId").replace("(K01)", "(OCPP 1.6 §5.16)");
+  return problem === null
+    ? null
+    : problem.text.replace("evseId", "connectorId").replace("(K01)", "(OCPP 1.6 §5.16)");
 }

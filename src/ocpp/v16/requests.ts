@@ -4,6 +4,9 @@
  * §9.4 Smart Charging keys, Reset (§5.14), TriggerMessage (§5.17), SetChargingProfile (§5.16) /
  * ClearChargingProfile (§5.5). Every request is answered in the same step. Pure code.
  */
+
+import type { StationEffect } from "../types.js";
+import { profileProblem16, toProfile201 } from "./profiles.js";
 import {
   applyLimit16,
   enqueue16,
@@ -13,8 +16,6 @@ import {
   startTx16,
   txContext16,
 } from "./state.js";
-import type { StationEffect } from "../types.js";
-import { profileProblem16, toProfile201 } from "./profiles.js";
 import type { ChargingProfile16 } from "./types.js";
 
 /** The CSMS-initiated messages this charge point implements (others: NotImplemented by the port). */
@@ -105,7 +106,11 @@ export function onRequest16(
       const next = k.set?.(s, String(p.value)) ?? null;
       reply({ status: next ? "Accepted" : "Rejected" });
       if (!next)
-        fx.push({ kind: "log", level: "warn", msg: `ChangeConfiguration ${p.key}=${p.value}: read-only or out of range` });
+        fx.push({
+          kind: "log",
+          level: "warn",
+          msg: `ChangeConfiguration ${p.key}=${p.value}: read-only or out of range`,
+        });
       return next ?? s;
     }
     case "GetConfiguration": {
@@ -181,7 +186,11 @@ function setProfile(
   const problem = profileProblem16(connectorId, p, s.cfg.connectorId, txContext16(s), s.cfg.nominalVoltageV);
   if (problem) {
     reply({ status: "Rejected" });
-    fx.push({ kind: "log", level: "warn", msg: `SetChargingProfile ${p.chargingProfileId} rejected: ${problem}` });
+    fx.push({
+      kind: "log",
+      level: "warn",
+      msg: `SetChargingProfile ${p.chargingProfileId} rejected: ${problem}`,
+    });
     return s;
   }
   reply({ status: "Accepted" });
@@ -189,11 +198,16 @@ function setProfile(
   const kept = s.profiles.filter(
     (x) =>
       x.profile.id !== profile.id &&
-      !(x.evseId === connectorId &&
+      !(
+        x.evseId === connectorId &&
         x.profile.chargingProfilePurpose === profile.chargingProfilePurpose &&
-        x.profile.stackLevel === profile.stackLevel),
+        x.profile.stackLevel === profile.stackLevel
+      ),
   );
-  return applyLimit16({ ...s, profiles: [...kept, { evseId: connectorId, receivedMs: s.nowMs, profile }] }, fx);
+  return applyLimit16(
+    { ...s, profiles: [...kept, { evseId: connectorId, receivedMs: s.nowMs, profile }] },
+    fx,
+  );
 }
 
 const PURPOSE_201: Record<string, string> = {

@@ -98,17 +98,23 @@ export function pump16(s0: StationState16, fx: StationEffect[]): StationState16 
   for (;;) {
     const head = s.outbox[0];
     if (!s.online || s.inFlight !== null || !head || head.txLocal === undefined) break;
-    if (head.payload.transactionId !== undefined) break;
+    // StartTransaction carries its transaction's number (for its result), not a transactionId
+    if (head.action === "StartTransaction" || head.payload.transactionId !== undefined) break;
     const id = s.txIds[head.txLocal];
     if (id === undefined) {
-      // StartTransaction still in flight or queued: it is ahead of this call, so only a refused one gets here
-      if (s.tx?.local === head.txLocal && s.tx.transactionId === null && s.outbox.some((c) => c.action === "StartTransaction"))
-        break;
-      fx.push({ kind: "log", level: "warn", msg: `${head.action}: transaction has no transactionId, dropped` });
+      // the StartTransaction is ahead of the calls of its transaction: only a refused one gets here
+      fx.push({
+        kind: "log",
+        level: "warn",
+        msg: `${head.action}: transaction has no transactionId, dropped`,
+      });
       s = { ...s, outbox: s.outbox.slice(1) };
       continue;
     }
-    s = { ...s, outbox: [{ ...head, payload: { ...head.payload, transactionId: id } }, ...s.outbox.slice(1)] };
+    s = {
+      ...s,
+      outbox: [{ ...head, payload: { ...head.payload, transactionId: id } }, ...s.outbox.slice(1)],
+    };
     break;
   }
   return pumpAny(s, fx);
@@ -156,7 +162,9 @@ export function setStatus16(
 
 /** The transaction as the 2.0.1 profile code sees it (its id the CSMS's, as a string). */
 export function txContext16(s: StationState16): { transactionId: string; startedMs: number } | null {
-  return s.tx && { transactionId: String(s.tx.transactionId ?? `local-${s.tx.local}`), startedMs: s.tx.startedMs };
+  return (
+    s.tx && { transactionId: String(s.tx.transactionId ?? `local-${s.tx.local}`), startedMs: s.tx.startedMs }
+  );
 }
 
 /** Give the EVSE the composite limit (§3.13.4 stacking, the 2.0.1 arithmetic) if it changed. */
@@ -185,7 +193,6 @@ export function sendMeterValues16(s: StationState16, context: string, fx: Statio
   return enqueue16(s1, "MeterValues", payload, fx, { txRelated: true, txLocal: tx.local })[0];
 }
 
-
 /**
  * §4.8: plugged and authorised: StartTransaction.req (meterStart: the EVSE meter, Wh), then the
  * Transaction.Begin sample as MeterValues; a TxProfile of the remote start is installed for it.
@@ -212,7 +219,7 @@ export function startTx16(s0: StationState16, idTag: string, fx: StationEffect[]
     "StartTransaction",
     { connectorId: s.cfg.connectorId, idTag, meterStart: tx.meterStartWh, timestamp: isoTime(s.nowMs) },
     fx,
-    { txRelated: true },
+    { txRelated: true, txLocal: local },
   )[0];
   s = enqueue16(s, "MeterValues", { connectorId: s.cfg.connectorId, meterValue: [beginSample] }, fx, {
     txRelated: true,
@@ -223,4 +230,3 @@ export function startTx16(s0: StationState16, idTag: string, fx: StationEffect[]
   fx.push({ kind: "log", level: "info", msg: `transaction ${local} started (idTag ${idTag})` });
   return applyLimit16(s, fx);
 }
-

@@ -6,8 +6,9 @@
  * the reason and transactionData; the CSMS's requests in requests.ts (§5). Transaction-related calls stay
  * queued across a connection loss (§3.6 / OCPP-J §4.1.1).
  */
-import { ocpp16StopReason } from "../stop-reasons.js";
+
 import { isoTime } from "../station-state.js";
+import { ocpp16StopReason } from "../stop-reasons.js";
 import type { ChargingState, IdToken, StationEffect, StationEvent, StopCause } from "../types.js";
 import { onRequest16, reboot16 } from "./requests.js";
 import {
@@ -113,7 +114,11 @@ function onConnected(s0: StationState16, fx: StationEffect[]): StationState16 {
       return enqueue16(s, "BootNotification", bootPayload16(s), fx, { first: true })[0];
     return s;
   }
-  return setStatus16(pump16(s, fx), s.status, fx, s.errorCode, true);
+  // after a reconnection: the connector's status again (§4.9), unless one waits already; then what waited
+  const s1 = pump16(s, fx);
+  return s1.outbox.some((c) => c.action === "StatusNotification")
+    ? s1
+    : setStatus16(s1, s1.status, fx, s1.errorCode, true);
 }
 
 function onResult(
@@ -135,7 +140,11 @@ function onResult(
       s = { ...s, registration: status };
       if (status === "Accepted") {
         s = { ...s, bootRetryAtMs: null, heartbeatIntervalS: interval > 0 ? interval : s.heartbeatIntervalS };
-        fx.push({ kind: "log", level: "info", msg: `BootNotification accepted; heartbeat ${s.heartbeatIntervalS} s` });
+        fx.push({
+          kind: "log",
+          level: "info",
+          msg: `BootNotification accepted; heartbeat ${s.heartbeatIntervalS} s`,
+        });
         // §4.9: the connector's status once registered
         if (!s.outbox.some((c) => c.action === "StatusNotification"))
           s = setStatus16(s, s.status, fx, s.errorCode, true);
@@ -158,7 +167,10 @@ function onResult(
       fx.push({ kind: "log", level: "info", msg: `StartTransaction: transactionId ${txId} (${status})` });
       if (status !== "Accepted" && s.tx?.local === local) {
         // §4.8: an idTag not Accepted: the charge point stops the energy transfer (StopTransaction DeAuthorized)
-        fx.push({ kind: "evse", command: { kind: "stop-charging", reason: `idTag ${status} (StartTransaction)` } });
+        fx.push({
+          kind: "evse",
+          command: { kind: "stop-charging", reason: `idTag ${status} (StartTransaction)` },
+        });
         s = endTx16(s, { kind: "evse", reason: "deauthorized" }, fx, "DeAuthorized");
       }
       s = applyLimit16(s, fx);
@@ -215,7 +227,9 @@ function onTick(s0: StationState16, fx: StationEffect[]): StationState16 {
 /** §4.1: the driver's idTag (IdToken, CiString20) is authorised before the transaction starts. */
 function onIdToken(s: StationState16, idToken: IdToken, fx: StationEffect[]): StationState16 {
   if (s.tx || s.authorizing || s.authorizedTag !== null) return s;
-  const [s1, callId] = enqueue16(s, "Authorize", { idTag: idToken.idToken.slice(0, 20) }, fx, { first: true });
+  const [s1, callId] = enqueue16(s, "Authorize", { idTag: idToken.idToken.slice(0, 20) }, fx, {
+    first: true,
+  });
   return { ...s1, authorizing: { callId, idToken } };
 }
 
@@ -231,7 +245,11 @@ function onAuthorized(
   const status = (p.idTagInfo as { status: string }).status;
   const ok = status === "Accepted";
   fx.push({ kind: "evse", command: { kind: "authorization", result: ok ? "accepted" : "rejected" } });
-  fx.push({ kind: "log", level: ok ? "info" : "warn", msg: `Authorize ${pending.idToken.idToken}: ${status}` });
+  fx.push({
+    kind: "log",
+    level: ok ? "info" : "warn",
+    msg: `Authorize ${pending.idToken.idToken}: ${status}`,
+  });
   if (!ok) return s;
   const tag = pending.idToken.idToken.slice(0, 20);
   return s.plugged && !s.tx ? startTx16(s, tag, fx) : { ...s, authorizedTag: tag };
@@ -269,7 +287,11 @@ export function endTx16(
   const tx = s0.tx!;
   const reason =
     forced ??
-    (tx.resetStop === "Hard" ? "HardReset" : tx.resetStop === "Soft" ? "SoftReset" : ocpp16StopReason(cause, tx.remoteStop));
+    (tx.resetStop === "Hard"
+      ? "HardReset"
+      : tx.resetStop === "Soft"
+        ? "SoftReset"
+        : ocpp16StopReason(cause, tx.remoteStop));
   const end = meterValue16(s0.meter, "Transaction.End", s0.nowMs);
   let s: StationState16 = enqueue16(
     s0,
@@ -284,7 +306,11 @@ export function endTx16(
     fx,
     { txRelated: true, txLocal: tx.local },
   )[0];
-  fx.push({ kind: "log", level: "info", msg: `transaction ${tx.transactionId ?? tx.local} ended: ${reason}` });
+  fx.push({
+    kind: "log",
+    level: "info",
+    msg: `transaction ${tx.transactionId ?? tx.local} ended: ${reason}`,
+  });
   const errorCode = cause.kind === "trip" ? tripErrorCode16(cause.fault) : null;
   const profiles = s.profiles.filter((x) => x.profile.chargingProfilePurpose !== "TxProfile");
   s = { ...s, tx: null, profiles };
