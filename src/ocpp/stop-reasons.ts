@@ -55,7 +55,7 @@ export function ocppStopReason(
   }
 }
 
-/** OCPP 1.6 StopTransaction.req `reason` (OCPP 1.6 §7.41 Reason). */
+/** OCPP 1.6 StopTransaction.req `reason` (OCPP 1.6 §7.36 Reason). */
 export type Reason16 =
   | "EmergencyStop"
   | "EVDisconnected"
@@ -97,9 +97,9 @@ const REASON_16: Readonly<Record<StoppedReason, Reason16>> = {
 };
 
 /**
- * The OCPP 1.6 StopTransaction reason of a cause (OCPP 1.6 §4.10 Stop Transaction, §7.41 Reason): the
+ * The OCPP 1.6 StopTransaction reason of a cause (OCPP 1.6 §4.10 Stop Transaction, §7.36 Reason): the
  * 2.0.1 mapping of {@link ocppStopReason}, then {@link REASON_16}. A stop by the EV (target SOC, the
- * driver in the car) is "Local": 1.6 §7.41 names Local "stopped at the Charge Point", the EV's request
+ * driver in the car) is "Local": 1.6 §7.36 names Local "stopped at the Charge Point", the EV's request
  * reaching the charge point over ISO 15118 / DIN 70121.
  */
 export function ocpp16StopReason(cause: StopCause, remote: boolean): Reason16 {

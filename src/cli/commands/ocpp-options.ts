@@ -51,7 +51,7 @@ export function checkOcppOptions(o: OcppFlags, ctx: z.RefinementCtx): void {
   }
   if (o.ocppRemoteStart && o.ocppIdToken !== undefined)
     issue("ocppIdToken", "the driver presents no token with --ocpp-remote-start (the CSMS sends one)");
-  // OCPP 1.6 §7.22 IdToken: CiString20Type
+  // OCPP 1.6 §7.28 IdToken: CiString20Type
   if (o.ocppVersion === "1.6" && o.ocppIdToken !== undefined && o.ocppIdToken.length > 20)
     issue("ocppIdToken", "OCPP 1.6 idTag: at most 20 characters (CiString20Type)");
 }

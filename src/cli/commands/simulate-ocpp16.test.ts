@@ -110,7 +110,7 @@ test("simulate --ocpp-version 1.6: StartTransaction, MeterValues, StopTransactio
   const contexts = tx.events.filter((e) => e.eventType === "Updated").map((e) => e.triggerReason);
   assert.ok(contexts.includes("Transaction.Begin"), `MeterValues contexts ${contexts}`);
   assert.ok(r.sim.energyDeliveredWh > 1000);
-  assert.equal(tx.stoppedReason, "Local", "a stop by the EV: Local (§7.41)");
+  assert.equal(tx.stoppedReason, "Local", "a stop by the EV: Local (§7.36)");
   assert.equal(r.sim.stopReason, "target SOC reached");
   assert.ok(
     (r.sim.ocpp.sent.StatusNotification ?? 0) >= 4,

@@ -176,7 +176,7 @@ function answer16(
     if (tx) {
       tx.meterStopWh = Number(p.meterStop);
       tx.endedEnergyWh = Number(p.meterStop);
-      // §7.41: an absent reason means Local
+      // §7.36: an absent reason means Local
       tx.stoppedReason = typeof p.reason === "string" ? p.reason : "Local";
     }
     return p.idTag !== undefined ? accepted : {};

@@ -45,7 +45,7 @@ export function toProfile201(
 
 /**
  * Why a SetChargingProfile.req cannot be installed (§5.16: ChargePointMaxProfile only on connectorId 0,
- * TxProfile only on a connector with a transaction, §3.13.2), or null. The text names the rule.
+ * TxProfile only on a connector with a transaction, §3.13.1), or null. The text names the rule.
  */
 export function profileProblem16(
   connectorId: number,
@@ -55,7 +55,7 @@ export function profileProblem16(
   nominalVoltageV?: number,
 ): string | null {
   if (p.chargingProfilePurpose === "ChargePointMaxProfile" && connectorId !== 0)
-    return "ChargePointMaxProfile: connectorId must be 0 (OCPP 1.6 §3.13.2)";
+    return "ChargePointMaxProfile: connectorId must be 0 (OCPP 1.6 §3.13.1)";
   const problem = profileProblem(connectorId, toProfile201(p, nominalVoltageV), stationConnectorId, tx);
   return problem === null
     ? null

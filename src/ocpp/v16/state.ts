@@ -10,7 +10,7 @@ import { enqueue as enqueueAny, isoTime, pump as pumpAny, sampledValues } from "
 import type { IdToken, InstalledProfile, MeterReading, OcppCall, StationEffect } from "../types.js";
 import type { ChargePointStatus16, ErrorCode16, StationConfig16 } from "./types.js";
 
-/** The transaction of connector 1 (OCPP 1.6 §3.6 Transaction). */
+/** The transaction of connector 1 (OCPP 1.6 §3.7 transaction-related messages). */
 export interface StationTx16 {
   /** The station's own number of the transaction (1, 2, …). */
   local: number;
@@ -131,7 +131,7 @@ export function enqueue16(
   return enqueueAny(s, action, payload, fx, opts, pump16);
 }
 
-/** A MeterValue (§7.29) of one reading: the 2.0.1 sampled values with value and unit as 1.6 strings. */
+/** A MeterValue (§7.33) of one reading: the 2.0.1 sampled values with value and unit as 1.6 strings. */
 export function meterValue16(m: MeterReading, context: string, tMs: number): Record<string, unknown> {
   return {
     timestamp: isoTime(tMs),
@@ -167,7 +167,7 @@ export function txContext16(s: StationState16): { transactionId: string; started
   );
 }
 
-/** Give the EVSE the composite limit (§3.13.4 stacking, the 2.0.1 arithmetic) if it changed. */
+/** Give the EVSE the composite limit (§3.13.2 stacking, §3.13.3 combining, the 2.0.1 arithmetic) if it changed. */
 export function applyLimit16(s: StationState16, fx: StationEffect[]): StationState16 {
   const { limitW, ids } = compositeLimitW(s.profiles, s.cfg.connectorId, s.nowMs, txContext16(s));
   if (limitW === s.limitW) return s;

@@ -4,7 +4,7 @@
  * (§4.6), StatusNotification of connector 1 (§4.9), Authorize (§4.1), StartTransaction (§4.8) with the
  * CSMS's transactionId, MeterValues during the transaction (§4.7), StopTransaction (§4.10) with meterStop,
  * the reason and transactionData; the CSMS's requests in requests.ts (§5). Transaction-related calls stay
- * queued across a connection loss (§3.6 / OCPP-J §4.1.1).
+ * queued across a connection loss (§3.7 / OCPP-J §4.1.1).
  */
 
 import { isoTime } from "../station-state.js";
@@ -276,7 +276,7 @@ export function tripErrorCode16(fault: string): ErrorCode16 | null {
 /**
  * §4.10: StopTransaction.req with meterStop (the EVSE meter, Wh), the mapped reason and transactionData
  * (the Begin and End samples); then Finishing (plugged), Faulted (a trip) or Available. TxProfiles end
- * with their transaction (§3.13.2).
+ * with their transaction (§3.13.1).
  */
 export function endTx16(
   s0: StationState16,
