@@ -3,5 +3,5 @@ export * from "./profiles.js";
 export { STATION_ACTIONS } from "./requests.js";
 export { createStation, type StationState, type StationTx, stepStation } from "./station.js";
 export { isoTime } from "./station-state.js";
-export { ocppStopReason } from "./stop-reasons.js";
+export { ocpp16StopReason, ocppStopReason, type Reason16 } from "./stop-reasons.js";
 export * from "./types.js";

@@ -94,27 +94,45 @@ export function isoTime(ms: number): string {
   return new Date(ms).toISOString();
 }
 
+/** What the outbox helpers need of a station state (OCPP 2.0.1 and 1.6 alike). */
+export interface OutboxState {
+  readonly nowMs: number;
+  readonly online: boolean;
+  readonly registration: "none" | "Accepted" | "Pending" | "Rejected";
+  readonly lastSendMs: number;
+  readonly nextCallNo: number;
+  readonly outbox: readonly OcppCall[];
+  readonly inFlight: string | null;
+}
+
 /** Queue a CALL (at the end, or first) and send what may be sent. Returns the new state and the call's id. */
-export function enqueue(
-  s0: StationState,
+export function enqueue<S extends OutboxState>(
+  s0: S,
   action: string,
   payload: Record<string, unknown>,
   fx: StationEffect[],
-  opts: { txRelated?: boolean; first?: boolean } = {},
-): [StationState, string] {
+  opts: { txRelated?: boolean; first?: boolean; txLocal?: number } = {},
+  send: (s: S, fx: StationEffect[]) => S = pump,
+): [S, string] {
   const id = `${action}-${s0.nextCallNo}`;
-  const call: OcppCall = { id, action, payload, txRelated: opts.txRelated ?? false };
+  const call: OcppCall = {
+    id,
+    action,
+    payload,
+    txRelated: opts.txRelated ?? false,
+    ...(opts.txLocal !== undefined && { txLocal: opts.txLocal }),
+  };
   // "first": ahead of everything waiting (behind the one in flight)
   const at = opts.first ? (s0.inFlight === null ? 0 : 1) : s0.outbox.length;
   const outbox = [...s0.outbox.slice(0, at), call, ...s0.outbox.slice(at)];
-  return [pump({ ...s0, nextCallNo: s0.nextCallNo + 1, outbox }, fx), id];
+  return [send({ ...s0, nextCallNo: s0.nextCallNo + 1, outbox }, fx), id];
 }
 
 /**
  * Send the head of the outbox when connected and nothing is in flight. Before the CSMS accepted the
  * BootNotification only BootNotification goes out (B02 / B03: Pending and Rejected hold other messages).
  */
-export function pump(s: StationState, fx: StationEffect[]): StationState {
+export function pump<S extends OutboxState>(s: S, fx: StationEffect[]): S {
   if (!s.online || s.inFlight !== null) return s;
   const head = s.outbox[0];
   if (!head) return s;

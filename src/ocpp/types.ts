@@ -163,6 +163,11 @@ export interface OcppCall {
   payload: Record<string, unknown>;
   /** Transaction-related (TransactionEvent): kept and sent in order even across a connection loss. */
   txRelated: boolean;
+  /**
+   * OCPP 1.6: the station's own number of the transaction the call belongs to; its `transactionId` (the
+   * CSMS's, from StartTransaction.conf) is filled in when the call is sent.
+   */
+  txLocal?: number;
 }
 
 /** A command to the EVSE controller (src/evse/dc inputs without the time). */

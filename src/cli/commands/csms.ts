@@ -1,6 +1,6 @@
 /**
- * `nacs csms`: a small local CSMS for tests and demos (OCPP 2.0.1, ocpp-rpc strict mode: every message
- * either way checked against the official JSON schemas). It prints its URL on stderr, accepts every
+ * `nacs csms`: a small local CSMS for tests and demos (OCPP 2.0.1 and 1.6J, the station's subprotocol
+ * decides; ocpp-rpc strict mode: every message either way checked against the official JSON schemas). It prints its URL on stderr, accepts every
  * station and token, records every message (`--record FILE`, NDJSON), runs a `--script FILE` for each
  * station, takes control lines on stdin (`call ID ACTION {json}`), and on SIGINT / SIGTERM prints its
  * summary (`--json`: one object) and exits.
@@ -46,7 +46,7 @@ export function parseControlLine(
 /** The human summary. */
 function formatCsmsSummary(s: CsmsSummary): string {
   const lines = [
-    `nacs csms ${s.url}: stations ${s.stations.join(", ") || "none"}`,
+    `nacs csms ${s.url}: stations ${s.stations.map((x) => `${x} (${s.protocols[x] ?? "?"})`).join(", ") || "none"}`,
     `  messages      ${
       Object.entries(s.messages)
         .map(([k, v]) => `${k} ${v}`)
@@ -66,7 +66,7 @@ export function registerCsmsCommand(program: Command): void {
   program
     .command("csms")
     .description(
-      "run a small local OCPP 2.0.1 CSMS for tests and demos (schema-validated, recorded, scriptable)",
+      "run a small local OCPP 2.0.1 / 1.6J CSMS for tests and demos (schema-validated, recorded, scriptable)",
     )
     .option("--port <n>", "TCP port, 0 = any free port (default 9220)")
     .option("--host <addr>", "bind address (default 127.0.0.1)")

@@ -9,7 +9,7 @@ test("--ocpp flags: URL, version, the flags that need --ocpp, the combinations r
   const bad: [Record<string, unknown>, RegExp][] = [
     [{ ocpp: "http://x/CP1" }, /--ocpp: .*scheme must be ws or wss/],
     [{ ocpp: "ws://x/" }, /--ocpp: .*station identity/],
-    [{ ocpp: url, ocppVersion: "1.6" }, /--ocpp-version: .*not implemented yet/],
+    [{ ocpp: url, ocppVersion: "1.6", ocppIdToken: "x".repeat(21) }, /--ocpp-id-token: .*at most 20/],
     [{ ocpp: url, ocppVersion: "2.1" }, /--ocpp-version: .*must be "2.0.1" or "1.6"/],
     [{ ocppIdToken: "T" }, /--ocpp-id-token: .*needs --ocpp/],
     [{ ocppMeterInterval: "5" }, /--ocpp-meter-interval: .*needs --ocpp/],
@@ -37,6 +37,8 @@ test("--ocpp flags: URL, version, the flags that need --ocpp, the combinations r
   assert.equal(ok.ocpp, url);
   assert.equal(ok.speed, 50, "--speed paces an --ocpp run");
   assert.equal(ok.ocppVersion, undefined);
+  const v16 = parseSimulateOptions({ ocpp: url, ocppVersion: "1.6", ocppIdToken: "x".repeat(20) });
+  assert.equal(v16.ocppVersion, "1.6", "--ocpp-version 1.6 is taken");
   const plain = parseSimulateOptions({});
   assert.ok(!Object.keys(plain).some((k) => k.startsWith("ocpp")), "nothing added without --ocpp");
 });

@@ -51,7 +51,9 @@ export function checkOcppOptions(o: OcppFlags, ctx: z.RefinementCtx): void {
   }
   if (o.ocppRemoteStart && o.ocppIdToken !== undefined)
     issue("ocppIdToken", "the driver presents no token with --ocpp-remote-start (the CSMS sends one)");
-  if (o.ocppVersion === "1.6") issue("ocppVersion", "OCPP 1.6J is not implemented yet: use 2.0.1");
+  // OCPP 1.6 §7.28 IdToken: CiString20Type
+  if (o.ocppVersion === "1.6" && o.ocppIdToken !== undefined && o.ocppIdToken.length > 20)
+    issue("ocppIdToken", "OCPP 1.6 idTag: at most 20 characters (CiString20Type)");
 }
 
 /** Register the OCPP flags on `cmd`. */
@@ -61,7 +63,10 @@ export function addOcppOptions(cmd: Command): Command {
       "--ocpp <url>",
       "connect the charger to a CSMS as charging station ID: ws[s]://HOST[:PORT]/PATH/ID (paced: --speed)",
     )
-    .option("--ocpp-version <v>", "with --ocpp: OCPP version, 2.0.1 (default; 1.6 not yet)")
+    .option(
+      "--ocpp-version <v>",
+      "with --ocpp: OCPP version, 2.0.1 (default) or 1.6 (1.6J: Core and Smart Charging)",
+    )
     .option(
       "--ocpp-id-token <token>",
       "with --ocpp: the driver's RFID token sent in Authorize (default NACS-SIM-0001)",
@@ -76,6 +81,6 @@ export function addOcppOptions(cmd: Command): Command {
     )
     .option(
       "--ocpp-meter-interval <s>",
-      "with --ocpp: TransactionEvent meter values every S seconds of the session (default 60; 0 = none)",
+      "with --ocpp: meter values every S seconds of the session (TransactionEvent; 1.6: MeterValues) (default 60; 0 = none)",
     );
 }

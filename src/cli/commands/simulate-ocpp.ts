@@ -1,6 +1,6 @@
 /**
- * `nacs simulate --ocpp URL`: the simulated charger as an OCPP 2.0.1 charging station (src/ocpp through the
- * src/link/ocpp port). The session is paced (wall clock × `--speed`, default 1) because a CSMS answers in
+ * `nacs simulate --ocpp URL [--ocpp-version 1.6]`: the simulated charger as an OCPP 2.0.1 charging station
+ * (src/ocpp) or an OCPP 1.6J charge point (src/ocpp/v16), through the src/link/ocpp port. The session is paced (wall clock × `--speed`, default 1) because a CSMS answers in
  * wall time. The OCPP clock is the wall-clock time at the start of the run plus the session's virtual
  * elapsed time, so timestamps are real at `--speed 1` and compressed in proportion above it.
  * After every paced step the EVSE is observed (cable, meter, charging state, the end of the session) and
@@ -29,7 +29,8 @@ export const SIM_OCPP_DRAIN_MS = 10_000;
 export interface SimOcppReport {
   url: string;
   identity: string;
-  version: "2.0.1";
+  /** The OCPP version spoken (`--ocpp-version`). */
+  version: "2.0.1" | "1.6";
   transactions: string[];
   /** Calls the station sent, by action. */
   sent: Record<string, number>;
@@ -90,8 +91,10 @@ export async function startSimOcpp(
   };
   const sent: Record<string, number> = {};
   const received: Record<string, number> = {};
+  const version = o.ocppVersion ?? "2.0.1";
   const station = await startOcppStation({
     url: o.ocpp,
+    version,
     config,
     now,
     ...(o.ocppPassword !== undefined && { password: o.ocppPassword }),
@@ -150,7 +153,8 @@ export async function startSimOcpp(
       push({ kind: "charging", state: on ? "Charging" : "EVConnected", tMs: t });
     }
     const tx = station.state.tx;
-    if (tx) transactions.add(tx.transactionId);
+    // 1.6: the CSMS's transactionId, once StartTransaction.conf gave it
+    if (tx && tx.transactionId !== null) transactions.add(String(tx.transactionId));
     if (!ended && (session.done || c.evse.phase === "ended") && sim.currentA === 0 && station.state.tx) {
       ended = true;
       push({ kind: "session-end", cause: stopCause(session), tMs: t });
@@ -168,7 +172,7 @@ export async function startSimOcpp(
       return {
         url: o.ocpp,
         identity,
-        version: "2.0.1",
+        version,
         transactions: [...transactions],
         sent,
         received,

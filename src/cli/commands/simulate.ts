@@ -428,7 +428,7 @@ function printDcResult(
   if (r.ocpp) {
     const x = r.ocpp;
     process.stdout.write(
-      `  ocpp  ${x.url}: transactions ${x.transactions.join(", ") || "none"}; sent ${Object.values(x.sent).reduce((a, b) => a + b, 0)}, undelivered ${x.undelivered}, schema failures ${x.schemaFailures.length}\n`,
+      `  ocpp  ${x.url} (OCPP ${x.version}): transactions ${x.transactions.join(", ") || "none"}; sent ${Object.values(x.sent).reduce((a, b) => a + b, 0)}, undelivered ${x.undelivered}, schema failures ${x.schemaFailures.length}\n`,
     );
   }
   if (o.pcap) process.stdout.write(`  pcap  ${resolve(o.pcap)} (${pcap?.frames ?? 0} packets)\n`);

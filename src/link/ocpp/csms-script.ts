@@ -62,8 +62,11 @@ export function stepMatches(step: CsmsStep, action: string, payload: unknown): b
   return Object.entries(step.when.match ?? {}).every(([k, v]) => at(payload, k) === v);
 }
 
-/** The payload with "$transactionId" / "$identity" replaced. */
-export function substitute(v: unknown, vars: Record<string, string | undefined>): unknown {
+/**
+ * The payload with "$transactionId" / "$identity" replaced (a 1.6 transactionId is an integer, and stays
+ * one).
+ */
+export function substitute(v: unknown, vars: Record<string, string | number | undefined>): unknown {
   if (typeof v === "string" && v.startsWith("$") && v.slice(1) in vars) return vars[v.slice(1)] ?? v;
   if (Array.isArray(v)) return v.map((x) => substitute(x, vars));
   if (v !== null && typeof v === "object")

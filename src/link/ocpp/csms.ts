@@ -1,6 +1,7 @@
 /**
- * A small test CSMS (`nacs csms`): OCPP 2.0.1 over OCPP-J with `ocpp-rpc` in strict mode (every CALL and
- * CALLRESULT either way checked against the official JSON schemas). It accepts every station and token,
+ * A small test CSMS (`nacs csms`): OCPP 2.0.1 and OCPP 1.6J over OCPP-J with `ocpp-rpc` in strict mode
+ * (every CALL and CALLRESULT either way checked against the official JSON schemas of the subprotocol the
+ * station chose, "ocpp2.0.1" first when it offers both). It accepts every station and token,
  * records everything it sends and receives (and every schema failure), and can be scripted
  * (csms-script.ts) or driven (`call`) to start and stop transactions and set charging profiles.
  */
@@ -30,10 +31,19 @@ export interface CsmsRecord {
   detail?: string;
 }
 
-/** What the CSMS saw of one transaction (from its TransactionEvents). */
+/**
+ * What the CSMS saw of one transaction: from its TransactionEvents (2.0.1), or from StartTransaction /
+ * MeterValues / StopTransaction (1.6: events Started / Updated / Ended, triggerReason the message or the
+ * meter values' context, seqNo their order).
+ */
 export interface CsmsTransaction {
   identity: string;
+  /** The station's subprotocol ("ocpp2.0.1" or "ocpp1.6"). */
+  protocol?: string;
   events: { eventType: string; triggerReason: string; seqNo: number; offline?: boolean }[];
+  /** 1.6: StartTransaction meterStart and StopTransaction meterStop (Wh). */
+  meterStartWh?: number;
+  meterStopWh?: number;
   /** The last Energy.Active.Import.Register (Wh) reported, and the one of the Ended event. */
   lastEnergyWh: number | null;
   endedEnergyWh: number | null;
@@ -44,6 +54,8 @@ export interface CsmsTransaction {
 export interface CsmsSummary {
   url: string;
   stations: string[];
+  /** Each station's subprotocol (the last connection's). */
+  protocols: Record<string, string>;
   messages: Record<string, number>;
   schemaErrors: number;
   badMessages: number;
@@ -82,6 +94,7 @@ export interface Csms {
 
 type Client = {
   identity: string;
+  protocol?: string;
   call(method: string, params: unknown): Promise<unknown>;
   handle(method: string, h: (o: { params: Record<string, unknown> }) => unknown): void;
   on(ev: string, f: (e: never) => void): void;
@@ -90,28 +103,95 @@ type Client = {
 /** Energy.Active.Import.Register of a TransactionEvent's meter values (the last one), or null. */
 function energyOf(p: Record<string, unknown>): number | null {
   let wh: number | null = null;
-  for (const mv of (p.meterValue ?? []) as {
+  for (const mv of (p.meterValue ?? p.transactionData ?? []) as {
     sampledValue: {
-      value: number;
+      value: number | string;
       measurand?: string;
+      /** 1.6: the unit, a string */
+      unit?: string;
       unitOfMeasure?: { unit?: string; multiplier?: number };
     }[];
   }[])
     for (const sv of mv.sampledValue)
       if ((sv.measurand ?? "Energy.Active.Import.Register") === "Energy.Active.Import.Register") {
-        const unit = sv.unitOfMeasure?.unit ?? "Wh";
-        wh = sv.value * 10 ** (sv.unitOfMeasure?.multiplier ?? 0) * (unit === "kWh" ? 1000 : 1);
+        const unit = sv.unitOfMeasure?.unit ?? sv.unit ?? "Wh";
+        const v = Number(sv.value);
+        if (Number.isFinite(v))
+          wh = v * 10 ** (sv.unitOfMeasure?.multiplier ?? 0) * (unit === "kWh" ? 1000 : 1);
       }
   return wh;
+}
+
+type Answer = (action: string, f: (p: Record<string, unknown>) => Record<string, unknown>) => void;
+
+/**
+ * The OCPP 1.6 Core answers (OCPP 1.6 §4): every idTag Accepted, transactionIds 1, 2, … of this CSMS; the
+ * transaction record from StartTransaction (§4.8), MeterValues (§4.7) and StopTransaction (§4.10).
+ */
+function answer16(
+  id: string,
+  answer: Answer,
+  o: {
+    lastTx: Map<string, string | number>;
+    transactions: Record<string, CsmsTransaction>;
+    next: () => number;
+  },
+): void {
+  const accepted = { idTagInfo: { status: "Accepted" } };
+  const event = (txId: number, eventType: string, triggerReason: string) => {
+    const tx = o.transactions[String(txId)];
+    if (!tx) return null;
+    tx.events.push({ eventType, triggerReason, seqNo: tx.events.length });
+    return tx;
+  };
+  answer("StatusNotification", () => ({}));
+  answer("Authorize", () => accepted);
+  answer("StartTransaction", (p) => {
+    const txId = o.next();
+    o.lastTx.set(id, txId);
+    o.transactions[String(txId)] = {
+      identity: id,
+      protocol: "ocpp1.6",
+      events: [],
+      meterStartWh: Number(p.meterStart),
+      lastEnergyWh: Number(p.meterStart),
+      endedEnergyWh: null,
+      stoppedReason: null,
+    };
+    event(txId, "Started", "StartTransaction");
+    return { transactionId: txId, ...accepted };
+  });
+  answer("MeterValues", (p) => {
+    if (p.transactionId === undefined) return {};
+    const context =
+      ((p.meterValue as { sampledValue: { context?: string }[] }[])[0]?.sampledValue[0]?.context as string) ??
+      "Sample.Periodic";
+    const tx = event(Number(p.transactionId), "Updated", context);
+    const wh = energyOf(p);
+    if (tx && wh !== null) tx.lastEnergyWh = wh;
+    return {};
+  });
+  answer("StopTransaction", (p) => {
+    const tx = event(Number(p.transactionId), "Ended", "StopTransaction");
+    if (tx) {
+      tx.meterStopWh = Number(p.meterStop);
+      tx.endedEnergyWh = Number(p.meterStop);
+      // §7.36: an absent reason means Local
+      tx.stoppedReason = typeof p.reason === "string" ? p.reason : "Local";
+    }
+    return p.idTag !== undefined ? accepted : {};
+  });
 }
 
 /** Start the CSMS on `host:port` (0: any free port). Throws OcppLinkError("listen-failed"). */
 export async function startCsms(o: CsmsOptions): Promise<Csms> {
   warmOcppSchemas();
-  const server = new RPCServer({ protocols: ["ocpp2.0.1"], strictMode: true });
+  const server = new RPCServer({ protocols: ["ocpp2.0.1", "ocpp1.6"], strictMode: true });
   const records: CsmsRecord[] = [];
   const clients = new Map<string, Client>();
-  const lastTx = new Map<string, string>();
+  const lastTx = new Map<string, string | number>();
+  const protocols: Record<string, string> = {};
+  let nextTxId16 = 1;
   const transactions: Record<string, CsmsTransaction> = {};
   const timers = new Set<NodeJS.Timeout>();
   const rec = (r: Omit<CsmsRecord, "t">) => {
@@ -136,8 +216,10 @@ export async function startCsms(o: CsmsOptions): Promise<Csms> {
 
   server.on("client", (c: Client) => {
     const id = c.identity;
+    const protocol = c.protocol ?? "ocpp2.0.1";
+    protocols[id] = protocol;
     clients.set(id, c);
-    rec({ identity: id, kind: "connect" });
+    rec({ identity: id, kind: "connect", detail: protocol });
     let cursor = 0;
     const script = o.script ?? [];
     const runDue = (action: string, payload: unknown) => {
@@ -232,6 +314,10 @@ export async function startCsms(o: CsmsOptions): Promise<Csms> {
       currentTime: now(),
     }));
     answer("Heartbeat", () => ({ currentTime: now() }));
+    if (protocol === "ocpp1.6") {
+      answer16(id, answer, { lastTx, transactions, next: () => nextTxId16++ });
+      return;
+    }
     answer("StatusNotification", () => ({}));
     answer("MeterValues", () => ({}));
     answer("Authorize", () => ({ idTokenInfo: { status: "Accepted" } }));
@@ -284,6 +370,7 @@ export async function startCsms(o: CsmsOptions): Promise<Csms> {
       return {
         url,
         stations: [...new Set(records.filter((r) => r.kind === "connect").map((r) => r.identity))],
+        protocols: { ...protocols },
         messages,
         schemaErrors: records.filter((r) => r.kind === "schema-error").length,
         badMessages: records.filter((r) => r.kind === "bad-message").length,

@@ -1,7 +1,7 @@
 /**
- * The charging station's port to a CSMS: OCPP-J over WebSocket with `ocpp-rpc` (subprotocol "ocpp2.0.1",
- * `strictMode`: every CALL and CALLRESULT either way checked against the official OCPP 2.0.1 JSON schemas),
- * driving the pure station machine of src/ocpp. The host gives it the EVSE's events (`push`) and the OCPP
+ * The charging station's port to a CSMS: OCPP-J over WebSocket with `ocpp-rpc` (subprotocol "ocpp2.0.1" or
+ * "ocpp1.6", `strictMode`: every CALL and CALLRESULT either way checked against the official OCPP JSON
+ * schemas of that version), driving the pure station machine of src/ocpp (2.0.1) or src/ocpp/v16 (1.6J). The host gives it the EVSE's events (`push`) and the OCPP
  * clock (`now`), and gets the EVSE commands back (`onEvse`).
  */
 import { RPCClient } from "ocpp-rpc";
@@ -15,6 +15,13 @@ import {
   type StationState,
   stepStation,
 } from "../../ocpp/index.js";
+import {
+  createStation16,
+  STATION_ACTIONS_16,
+  type StationConfig16,
+  type StationState16,
+  stepStation16,
+} from "../../ocpp/v16/index.js";
 import { OcppLinkError } from "./errors.js";
 import { splitCsmsUrl } from "./url.js";
 import { warmOcppSchemas } from "./warm.js";
@@ -31,7 +38,10 @@ export interface SchemaFailure {
 export interface OcppStationOptions {
   /** `ws[s]://HOST/PATH/IDENTITY`. */
   url: string;
-  config: StationConfig;
+  /** OCPP version (subprotocol and station machine); default "2.0.1". */
+  version?: "2.0.1" | "1.6";
+  /** The station's configuration (1.6: may add the nominal voltage of A schedules). */
+  config: StationConfig | StationConfig16;
   /** The OCPP clock (Unix ms). */
   now: () => number;
   /** EVSE commands of the station (power limit, stop, authorisation). */
@@ -53,7 +63,8 @@ export interface OcppStationOptions {
 export interface OcppStation {
   /** An EVSE event (plugged, meter, charging, id-token, session-end, tick). */
   push(ev: StationEvent): void;
-  readonly state: StationState;
+  /** The machine's state: 2.0.1 {@link StationState} or 1.6 {@link StationState16}. */
+  readonly state: StationState | StationState16;
   readonly schemaFailures: readonly SchemaFailure[];
   /** Nothing queued nor in flight. */
   idle(): boolean;
@@ -75,10 +86,11 @@ export async function startOcppStation(o: OcppStationOptions): Promise<OcppStati
   const { endpoint, identity } = splitCsmsUrl(o.url);
   warmOcppSchemas();
   // ocpp-rpc's typings list every option as required; the library fills in the ones not given
+  const v16 = o.version === "1.6";
   const options: Partial<ConstructorParameters<typeof RPCClient>[0]> = {
     endpoint,
     identity,
-    protocols: ["ocpp2.0.1"],
+    protocols: [v16 ? "ocpp1.6" : "ocpp2.0.1"],
     strictMode: true,
     reconnect: true,
     callTimeoutMs: o.callTimeoutMs ?? 30_000,
@@ -86,12 +98,18 @@ export async function startOcppStation(o: OcppStationOptions): Promise<OcppStati
     backoff: { initialDelay: 200, maxDelay: 5_000, factor: 2, randomisationFactor: 0.25 },
   };
   const client = new RPCClient(options as ConstructorParameters<typeof RPCClient>[0]);
-  let state = createStation(o.config, o.now());
+  // one machine or the other: the same events and effects, each with its own state
+  type AnyState = StationState | StationState16;
+  const step = (v16 ? stepStation16 : stepStation) as (
+    s: AnyState,
+    e: StationEvent,
+  ) => [AnyState, StationEffect[]];
+  let state: AnyState = v16 ? createStation16(o.config, o.now()) : createStation(o.config, o.now());
   const failures: SchemaFailure[] = [];
   const log = (level: string, msg: string) => o.onLog?.(level, msg);
 
   const run = (ev: StationEvent): StationEffect[] => {
-    const [s, fx] = stepStation(state, ev);
+    const [s, fx] = step(state, ev);
     state = s;
     for (const f of fx) {
       if (f.kind === "evse") o.onEvse(f.command);
@@ -143,7 +161,7 @@ export async function startOcppStation(o: OcppStationOptions): Promise<OcppStati
     run({ kind: "disconnected", reason: `close ${e?.code ?? "?"} ${e?.reason ?? ""}`.trim(), tMs: o.now() }),
   );
 
-  for (const action of STATION_ACTIONS)
+  for (const action of v16 ? STATION_ACTIONS_16 : STATION_ACTIONS)
     client.handle(action, async ({ params, messageId }) => {
       const fx = run({
         kind: "request",

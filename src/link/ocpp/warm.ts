@@ -28,22 +28,46 @@ export const OCPP201_WARM_ACTIONS = [
   "Reset",
 ];
 
+/** The messages of the OCPP 1.6J Core and Smart Charging slice. */
+export const OCPP16_WARM_ACTIONS = [
+  "BootNotification",
+  "Heartbeat",
+  "StatusNotification",
+  "Authorize",
+  "StartTransaction",
+  "StopTransaction",
+  "MeterValues",
+  "RemoteStartTransaction",
+  "RemoteStopTransaction",
+  "ChangeConfiguration",
+  "GetConfiguration",
+  "Reset",
+  "TriggerMessage",
+  "SetChargingProfile",
+  "ClearChargingProfile",
+];
+
 let warmed = false;
 
-/** Compile the schemas of {@link OCPP201_WARM_ACTIONS} once per process (best effort). */
+/** Compile the schemas of {@link OCPP201_WARM_ACTIONS} and {@link OCPP16_WARM_ACTIONS} once per process (best effort). */
 export function warmOcppSchemas(): void {
   if (warmed) return;
   warmed = true;
   try {
     const validators = createRequire(import.meta.url)("ocpp-rpc/lib/standard-validators.js") as Validator[];
-    const v = validators.find((x) => x.subprotocol === "ocpp2.0.1");
-    for (const a of OCPP201_WARM_ACTIONS)
-      for (const kind of ["req", "conf"])
-        try {
-          v?.validate(`urn:${a}.${kind}`, {});
-        } catch {
-          // an empty payload is invalid: only the compilation was wanted
-        }
+    for (const [protocol, actions] of [
+      ["ocpp2.0.1", OCPP201_WARM_ACTIONS],
+      ["ocpp1.6", OCPP16_WARM_ACTIONS],
+    ] as const) {
+      const v = validators.find((x) => x.subprotocol === protocol);
+      for (const a of actions)
+        for (const kind of ["req", "conf"])
+          try {
+            v?.validate(`urn:${a}.${kind}`, {});
+          } catch {
+            // an empty payload is invalid: only the compilation was wanted
+          }
+    }
   } catch {
     // another ocpp-rpc layout: validation still works, compiled on first use
   }

@@ -1,0 +1,202 @@
+/**
+ * Acceptance of `nacs simulate --ocpp URL --ocpp-version 1.6` against `nacs csms` (both spawned, loopback):
+ * the session's StartTransaction / MeterValues / StopTransaction (OCPP 1.6 §4.8, §4.7, §4.10) with
+ * meterStop − meterStart the session's meter energy, every message schema-valid both ways (subprotocol
+ * ocpp1.6); a scripted SetChargingProfile (§5.16) of 50 kW announced within one charge-loop cycle; a
+ * scripted RemoteStopTransaction (§5.12) ends the session with reason Remote.
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, test } from "node:test";
+import { iso2 } from "../../codecs/index.js";
+import { hexToBytes } from "../../exi/hex.js";
+import type { CsmsSummary } from "../../link/ocpp/csms.js";
+import { exitWithin, killIfRunning, type NacsProc, spawnNacs, waitForStderr } from "../testing/spawn-nacs.js";
+
+const dir = mkdtempSync(join(tmpdir(), "nacs-ocpp16-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A short session: 20 kWh pack from 20 % to 40 % at up to 250 kW, paced 100× (a few seconds of wall time). */
+const SESSION = ["--battery-kwh", "20", "--soc", "20", "--target-soc", "40", "--speed", "100"];
+
+type Rec = { t: number; type: string } & Record<string, unknown>;
+type SimJson = {
+  stopReason: string;
+  energyDeliveredWh: number;
+  socEnd: number;
+  ocpp: {
+    version: string;
+    transactions: string[];
+    schemaFailures: unknown[];
+    undelivered: number;
+    received: Record<string, number>;
+    sent: Record<string, number>;
+  };
+};
+
+/** Run a CSMS (with a script), one simulated 1.6 session against it; the CSMS's summary after SIGTERM. */
+async function run(
+  script: unknown[] | null,
+  name: string,
+  extra: string[] = [],
+): Promise<{ sim: SimJson; csms: CsmsSummary; record: Rec[] }> {
+  const args = ["csms", "--port", "0", "--json"];
+  if (script) {
+    const file = join(dir, `${name}.json`);
+    writeFileSync(file, JSON.stringify(script));
+    args.push("--script", file);
+  }
+  let csms: NacsProc | undefined;
+  let sim: NacsProc | undefined;
+  try {
+    csms = spawnNacs(args);
+    const [, url] = await waitForStderr(csms, /listening on (ws:\/\/\S+)/, 30_000);
+    const record = join(dir, `${name}.ndjson`);
+    sim = spawnNacs([
+      "simulate",
+      "--ocpp",
+      `${url}/CP16`,
+      "--ocpp-version",
+      "1.6",
+      ...SESSION,
+      "--json",
+      "--record",
+      record,
+      ...extra,
+    ]);
+    assert.equal(await exitWithin(sim, "nacs simulate", 60_000), 0, sim.err);
+    csms.child.kill("SIGTERM");
+    assert.equal(await exitWithin(csms, "nacs csms", 10_000), 0, csms.err);
+    const lines = readFileSync(record, "utf8").trim().split("\n");
+    return {
+      sim: JSON.parse(sim.out) as SimJson,
+      csms: JSON.parse(csms.out) as CsmsSummary,
+      record: lines.map((l) => JSON.parse(l) as Rec),
+    };
+  } finally {
+    killIfRunning(sim);
+    killIfRunning(csms);
+  }
+}
+
+/** Both sides saw no schema error over ocpp1.6, everything was delivered, one transaction Started … Ended. */
+function checkClean(r: { sim: SimJson; csms: CsmsSummary }) {
+  assert.equal(r.csms.protocols.CP16, "ocpp1.6", "the station chose ocpp1.6");
+  assert.equal(r.sim.ocpp.version, "1.6");
+  assert.equal(r.csms.schemaErrors, 0, "CSMS schema errors");
+  assert.equal(r.csms.badMessages, 0);
+  assert.equal(r.csms.callErrors, 0);
+  assert.deepEqual(r.sim.ocpp.schemaFailures, [], "station schema failures");
+  assert.equal(r.sim.ocpp.undelivered, 0);
+  assert.equal(r.sim.ocpp.transactions.length, 1);
+  const tx = r.csms.transactions[r.sim.ocpp.transactions[0]!]!;
+  assert.equal(tx.events[0]!.eventType, "Started");
+  assert.equal(tx.events.at(-1)!.eventType, "Ended");
+  // meterStop − meterStart is the session's EVSE meter energy (integer Wh: within 0.1 %)
+  const wh = tx.meterStopWh! - tx.meterStartWh!;
+  const err = Math.abs(wh - r.sim.energyDeliveredWh) / r.sim.energyDeliveredWh;
+  assert.ok(err <= 0.001, `meterStop − meterStart ${wh} Wh vs meter ${r.sim.energyDeliveredWh} Wh`);
+  return tx;
+}
+
+const whenCharging = { action: "StatusNotification", match: { status: "Charging" } };
+
+test("simulate --ocpp-version 1.6: StartTransaction, MeterValues, StopTransaction; meterStop − meterStart is the meter (0.1 %); schema-clean", async () => {
+  const r = await run(null, "plain");
+  const tx = checkClean(r);
+  assert.equal(r.sim.ocpp.sent.Authorize, 1, "the driver's idTag authorised first (§4.1)");
+  const contexts = tx.events.filter((e) => e.eventType === "Updated").map((e) => e.triggerReason);
+  assert.ok(contexts.includes("Transaction.Begin"), `MeterValues contexts ${contexts}`);
+  assert.ok(r.sim.energyDeliveredWh > 1000);
+  assert.equal(tx.stoppedReason, "Local", "a stop by the EV: Local (§7.36)");
+  assert.equal(r.sim.stopReason, "target SOC reached");
+  assert.ok(
+    (r.sim.ocpp.sent.StatusNotification ?? 0) >= 4,
+    "Available, Preparing, Charging, Finishing (§4.9)",
+  );
+});
+
+/** ISO 15118-2 CurrentDemandRes EVSEMaximumPowerLimit (W). */
+function announcedW(m: Rec): number | undefined {
+  const body = iso2.decode(hexToBytes(String(m.bytes))).Body as {
+    CurrentDemandRes?: { EVSEMaximumPowerLimit?: { Value: number; Multiplier: number } };
+  };
+  const v = body.CurrentDemandRes?.EVSEMaximumPowerLimit;
+  return v && v.Value * 10 ** v.Multiplier;
+}
+
+test("simulate --ocpp-version 1.6: SetChargingProfile ChargePointMaxProfile 50 kW is announced within one charge-loop cycle", async () => {
+  const profile = {
+    connectorId: 0,
+    csChargingProfiles: {
+      chargingProfileId: 1,
+      stackLevel: 0,
+      chargingProfilePurpose: "ChargePointMaxProfile",
+      chargingProfileKind: "Relative",
+      chargingSchedule: {
+        chargingRateUnit: "W",
+        chargingSchedulePeriod: [{ startPeriod: 0, limit: 50_000 }],
+      },
+    },
+  };
+  const r = await run(
+    [{ when: whenCharging, delayMs: 150, call: "SetChargingProfile", payload: profile }],
+    "limit",
+  );
+  checkClean(r);
+  assert.equal(r.sim.ocpp.received.SetChargingProfile, 1);
+  const set = r.record.find(
+    (e) => e.type === "log" && e.side === "ocpp" && /set-power-limit.*50000/.test(String(e.msg)),
+  );
+  assert.ok(set, "the charge point gave the EVSE the limit");
+  const res = r.record.filter((e) => e.type === "msg" && e.name === "CurrentDemandRes");
+  const before = res.filter((e) => e.t < set.t);
+  const cycleS = (before.at(-1)!.t - before.at(-6)!.t) / 5;
+  const next = res.find((e) => e.t >= set.t)!;
+  assert.ok(
+    next.t - set.t <= cycleS + 1e-6,
+    `first CurrentDemandRes ${next.t - set.t} s after, cycle ${cycleS} s`,
+  );
+  assert.equal(announcedW(next), 50_000, "EVSEMaximumPowerLimit in the next CurrentDemandRes");
+  assert.ok(res.filter((e) => e.t >= set.t).every((e) => announcedW(e) === 50_000));
+  assert.ok(
+    r.record.some((e) => e.type === "sample" && e.t < set.t && Number(e.p) > 100_000),
+    "charging faster before",
+  );
+});
+
+test("simulate --ocpp-version 1.6: RemoteStopTransaction ends the session, StopTransaction reason Remote", async () => {
+  const r = await run(
+    [
+      {
+        when: whenCharging,
+        delayMs: 100,
+        call: "RemoteStopTransaction",
+        payload: { transactionId: "$transactionId" },
+      },
+    ],
+    "stop",
+  );
+  const tx = checkClean(r);
+  assert.equal(r.sim.stopReason, "remote stop (CSMS RemoteStopTransaction)");
+  assert.ok(r.sim.socEnd < 39, `stopped early: SOC ${r.sim.socEnd}`);
+  assert.equal(tx.stoppedReason, "Remote");
+  const names = r.record.filter((e) => e.type === "msg").map((e) => String(e.name));
+  assert.ok(names.lastIndexOf("SessionStopReq") > names.lastIndexOf("CurrentDemandReq"));
+});
+
+test("simulate --ocpp-version 1.6 --ocpp-remote-start: the transaction starts on the CSMS's RemoteStartTransaction", async () => {
+  const start = {
+    when: { action: "StatusNotification", match: { status: "Preparing" } },
+    delayMs: 100,
+    call: "RemoteStartTransaction",
+    payload: { connectorId: 1, idTag: "APP-USER-1" },
+  };
+  const r = await run([start], "remote-start", ["--ocpp-remote-start"]);
+  checkClean(r);
+  assert.equal(r.sim.ocpp.sent.Authorize, undefined, "no idTag at plug-in");
+  assert.equal(r.sim.ocpp.received.RemoteStartTransaction, 1);
+  assert.equal(r.sim.stopReason, "target SOC reached");
+});
