@@ -1,18 +1,16 @@
 /**
- * The catalogue of conformance cases: one file per protocol and group. IDs are unique and stable (reports
+ * The catalogue of conformance cases: one file per group — both protocols from one table where the cases
+ * differ only in names and citations, else one file per protocol and group. IDs are unique and stable (reports
  * and profiles refer to them).
  */
 import type { ConformanceCase } from "../types.js";
 import { DIN_NORMAL } from "./din-normal.js";
-import { DIN_SEQUENCE } from "./din-sequence.js";
-import { DIN_TIMING } from "./din-timing.js";
-import { DIN_TRANSPORT } from "./din-transport.js";
 import { DIN_VALUES } from "./din-values.js";
 import { ISO2_NORMAL } from "./iso2-normal.js";
-import { ISO2_SEQUENCE } from "./iso2-sequence.js";
-import { ISO2_TIMING } from "./iso2-timing.js";
-import { ISO2_TRANSPORT } from "./iso2-transport.js";
 import { ISO2_VALUES } from "./iso2-values.js";
+import { DIN_SEQUENCE, ISO2_SEQUENCE } from "./sequence.js";
+import { DIN_TIMING, ISO2_TIMING } from "./timing.js";
+import { DIN_TRANSPORT, ISO2_TRANSPORT } from "./transport.js";
 
 /** Every case, DIN first, then ISO 15118-2; normal, sequence, value, timing, transport. */
 export const CATALOGUE: readonly ConformanceCase[] = [
