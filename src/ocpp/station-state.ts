@@ -141,6 +141,25 @@ export function pump<S extends OutboxState>(s: S, fx: StationEffect[]): S {
   return { ...s, inFlight: head.id, lastSendMs: s.nowMs };
 }
 
+/**
+ * The connection to the CSMS is lost: what is not transaction-related is stale by the next connection;
+ * transaction messages stay queued (OCPP 2.0.1 E11, OCPP 1.6 §3.7), and so does the Authorize the driver
+ * and the EV wait on (sent again when the link is back).
+ */
+export function goOffline<S extends OutboxState & { readonly authorizing: { callId: string } | null }>(
+  s: S,
+  reason: string,
+  fx: StationEffect[],
+): S {
+  fx.push({ kind: "log", level: "warn", msg: `CSMS connection lost: ${reason}` });
+  return {
+    ...s,
+    online: false,
+    inFlight: null,
+    outbox: s.outbox.filter((c) => c.txRelated || c.id === s.authorizing?.callId),
+  };
+}
+
 /** The transaction as the profile code sees it. */
 export function txContext(s: StationState): TxContext | null {
   return s.tx && { transactionId: s.tx.transactionId, startedMs: s.tx.startedMs };

@@ -11,6 +11,7 @@ import { onRequest, reboot } from "./requests.js";
 import {
   applyLimit,
   enqueue,
+  goOffline,
   pump,
   type StationState,
   sendStatus,
@@ -31,15 +32,7 @@ export function stepStation(s0: StationState, ev: StationEvent): [StationState, 
       s = onConnected(s, fx);
       break;
     case "disconnected":
-      // what is not transaction-related is stale by the next connection; transaction events stay queued
-      // (E11), and so does the Authorize the driver and the EV wait on (sent again when the link is back)
-      s = {
-        ...s,
-        online: false,
-        inFlight: null,
-        outbox: s.outbox.filter((c) => c.txRelated || c.id === s.authorizing?.callId),
-      };
-      fx.push({ kind: "log", level: "warn", msg: `CSMS connection lost: ${ev.reason}` });
+      s = goOffline(s, ev.reason, fx);
       break;
     case "result":
       s = onResult(s, ev.id, ev.payload, fx);

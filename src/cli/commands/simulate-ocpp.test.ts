@@ -5,79 +5,22 @@
  * scripted RequestStopTransaction stops it (our reason: the remote stop; OCPP: Remote / RemoteStop).
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { iso2 } from "../../codecs/index.js";
-import { hexToBytes } from "../../exi/hex.js";
-import type { CsmsSummary } from "../../link/ocpp/csms.js";
-import { exitWithin, killIfRunning, type NacsProc, spawnNacs, waitForStderr } from "../testing/spawn-nacs.js";
+import { announcedW, assertOcppClean, type CsmsSessionRun, runCsmsSession } from "../testing/csms-session.js";
 
 const dir = mkdtempSync(join(tmpdir(), "nacs-ocpp-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A short session: 20 kWh pack from 20 % to 40 % at up to 250 kW, paced 100× (a few seconds of wall time). */
-const SESSION = ["--battery-kwh", "20", "--soc", "20", "--target-soc", "40", "--speed", "100"];
-
-type Rec = { t: number; type: string } & Record<string, unknown>;
-type SimJson = {
-  stopReason: string;
-  messages: Record<string, number>;
-  energyDeliveredWh: number;
-  socEnd: number;
-  ocpp: {
-    transactions: string[];
-    schemaFailures: unknown[];
-    undelivered: number;
-    received: Record<string, number>;
-    sent: Record<string, number>;
-  };
-};
-
-/** Run a CSMS (with a script), one simulated session against it; the CSMS's summary after SIGTERM. */
-async function run(
-  script: unknown[] | null,
-  name: string,
-  extra: string[] = [],
-): Promise<{ sim: SimJson; csms: CsmsSummary; record: Rec[] }> {
-  const args = ["csms", "--port", "0", "--json"];
-  if (script) {
-    const file = join(dir, `${name}.json`);
-    writeFileSync(file, JSON.stringify(script));
-    args.push("--script", file);
-  }
-  let csms: NacsProc | undefined;
-  let sim: NacsProc | undefined;
-  try {
-    csms = spawnNacs(args);
-    const [, url] = await waitForStderr(csms, /listening on (ws:\/\/\S+)/, 30_000);
-    const record = join(dir, `${name}.ndjson`);
-    sim = spawnNacs(["simulate", "--ocpp", `${url}/CP1`, ...SESSION, "--json", "--record", record, ...extra]);
-    assert.equal(await exitWithin(sim, "nacs simulate", 60_000), 0, sim.err);
-    csms.child.kill("SIGTERM");
-    assert.equal(await exitWithin(csms, "nacs csms", 10_000), 0, csms.err);
-    const lines = readFileSync(record, "utf8").trim().split("\n");
-    return {
-      sim: JSON.parse(sim.out) as SimJson,
-      csms: JSON.parse(csms.out) as CsmsSummary,
-      record: lines.map((l) => JSON.parse(l) as Rec),
-    };
-  } finally {
-    killIfRunning(sim);
-    killIfRunning(csms);
-  }
-}
+/** One session as station CP1 against a (scripted) test CSMS. */
+const run = (script: unknown[] | null, name: string, extra: string[] = []) =>
+  runCsmsSession({ dir, name, script, station: "CP1", simulateArgs: [...extra] });
 
 /** Both sides saw no schema error, everything was delivered, one transaction with contiguous seqNos. */
-function checkClean(r: { sim: SimJson; csms: CsmsSummary }) {
-  assert.equal(r.csms.schemaErrors, 0, "CSMS schema errors");
-  assert.equal(r.csms.badMessages, 0);
-  assert.equal(r.csms.callErrors, 0);
-  assert.deepEqual(r.sim.ocpp.schemaFailures, [], "station schema failures");
-  assert.equal(r.sim.ocpp.undelivered, 0);
-  assert.equal(r.sim.ocpp.transactions.length, 1);
-  const tx = r.csms.transactions[r.sim.ocpp.transactions[0]!]!;
+function checkClean(r: CsmsSessionRun) {
+  const tx = assertOcppClean(r);
   assert.deepEqual(
     tx.events.map((e) => e.seqNo),
     tx.events.map((_, i) => i),
@@ -117,15 +60,6 @@ test("simulate --ocpp: Started, Updated, Ended; the Ended energy is the session'
   assert.equal(tx.stoppedReason, "StoppedByEV");
   assert.equal(r.sim.stopReason, "target SOC reached");
 });
-
-/** ISO 15118-2 CurrentDemandRes EVSEMaximumPowerLimit (W). */
-function announcedW(m: Rec): number | undefined {
-  const body = iso2.decode(hexToBytes(String(m.bytes))).Body as {
-    CurrentDemandRes?: { EVSEMaximumPowerLimit?: { Value: number; Multiplier: number } };
-  };
-  const v = body.CurrentDemandRes?.EVSEMaximumPowerLimit;
-  return v && v.Value * 10 ** v.Multiplier;
-}
 
 /** The module's ramp from 250 kW down to the limit (s): what the output needs after the announcement. */
 const RAMP_S = 3;

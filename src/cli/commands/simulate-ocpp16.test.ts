@@ -6,92 +6,24 @@
  * scripted RemoteStopTransaction (§5.12) ends the session with reason Remote.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { iso2 } from "../../codecs/index.js";
-import { hexToBytes } from "../../exi/hex.js";
-import type { CsmsSummary } from "../../link/ocpp/csms.js";
-import { exitWithin, killIfRunning, type NacsProc, spawnNacs, waitForStderr } from "../testing/spawn-nacs.js";
+import { announcedW, assertOcppClean, type CsmsSessionRun, runCsmsSession } from "../testing/csms-session.js";
 
 const dir = mkdtempSync(join(tmpdir(), "nacs-ocpp16-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A short session: 20 kWh pack from 20 % to 40 % at up to 250 kW, paced 100× (a few seconds of wall time). */
-const SESSION = ["--battery-kwh", "20", "--soc", "20", "--target-soc", "40", "--speed", "100"];
-
-type Rec = { t: number; type: string } & Record<string, unknown>;
-type SimJson = {
-  stopReason: string;
-  energyDeliveredWh: number;
-  socEnd: number;
-  ocpp: {
-    version: string;
-    transactions: string[];
-    schemaFailures: unknown[];
-    undelivered: number;
-    received: Record<string, number>;
-    sent: Record<string, number>;
-  };
-};
-
-/** Run a CSMS (with a script), one simulated 1.6 session against it; the CSMS's summary after SIGTERM. */
-async function run(
-  script: unknown[] | null,
-  name: string,
-  extra: string[] = [],
-): Promise<{ sim: SimJson; csms: CsmsSummary; record: Rec[] }> {
-  const args = ["csms", "--port", "0", "--json"];
-  if (script) {
-    const file = join(dir, `${name}.json`);
-    writeFileSync(file, JSON.stringify(script));
-    args.push("--script", file);
-  }
-  let csms: NacsProc | undefined;
-  let sim: NacsProc | undefined;
-  try {
-    csms = spawnNacs(args);
-    const [, url] = await waitForStderr(csms, /listening on (ws:\/\/\S+)/, 30_000);
-    const record = join(dir, `${name}.ndjson`);
-    sim = spawnNacs([
-      "simulate",
-      "--ocpp",
-      `${url}/CP16`,
-      "--ocpp-version",
-      "1.6",
-      ...SESSION,
-      "--json",
-      "--record",
-      record,
-      ...extra,
-    ]);
-    assert.equal(await exitWithin(sim, "nacs simulate", 60_000), 0, sim.err);
-    csms.child.kill("SIGTERM");
-    assert.equal(await exitWithin(csms, "nacs csms", 10_000), 0, csms.err);
-    const lines = readFileSync(record, "utf8").trim().split("\n");
-    return {
-      sim: JSON.parse(sim.out) as SimJson,
-      csms: JSON.parse(csms.out) as CsmsSummary,
-      record: lines.map((l) => JSON.parse(l) as Rec),
-    };
-  } finally {
-    killIfRunning(sim);
-    killIfRunning(csms);
-  }
-}
+/** One session as station CP16 (OCPP 1.6J) against a (scripted) test CSMS. */
+const run = (script: unknown[] | null, name: string, extra: string[] = []) =>
+  runCsmsSession({ dir, name, script, station: "CP16", simulateArgs: ["--ocpp-version", "1.6", ...extra] });
 
 /** Both sides saw no schema error over ocpp1.6, everything was delivered, one transaction Started … Ended. */
-function checkClean(r: { sim: SimJson; csms: CsmsSummary }) {
+function checkClean(r: CsmsSessionRun) {
   assert.equal(r.csms.protocols.CP16, "ocpp1.6", "the station chose ocpp1.6");
   assert.equal(r.sim.ocpp.version, "1.6");
-  assert.equal(r.csms.schemaErrors, 0, "CSMS schema errors");
-  assert.equal(r.csms.badMessages, 0);
-  assert.equal(r.csms.callErrors, 0);
-  assert.deepEqual(r.sim.ocpp.schemaFailures, [], "station schema failures");
-  assert.equal(r.sim.ocpp.undelivered, 0);
-  assert.equal(r.sim.ocpp.transactions.length, 1);
-  const tx = r.csms.transactions[r.sim.ocpp.transactions[0]!]!;
+  const tx = assertOcppClean(r);
   assert.equal(tx.events[0]!.eventType, "Started");
   assert.equal(tx.events.at(-1)!.eventType, "Ended");
   // meterStop − meterStart is the session's EVSE meter energy (integer Wh: within 0.1 %)
@@ -117,15 +49,6 @@ test("simulate --ocpp-version 1.6: StartTransaction, MeterValues, StopTransactio
     "Available, Preparing, Charging, Finishing (§4.9)",
   );
 });
-
-/** ISO 15118-2 CurrentDemandRes EVSEMaximumPowerLimit (W). */
-function announcedW(m: Rec): number | undefined {
-  const body = iso2.decode(hexToBytes(String(m.bytes))).Body as {
-    CurrentDemandRes?: { EVSEMaximumPowerLimit?: { Value: number; Multiplier: number } };
-  };
-  const v = body.CurrentDemandRes?.EVSEMaximumPowerLimit;
-  return v && v.Value * 10 ** v.Multiplier;
-}
 
 test("simulate --ocpp-version 1.6: SetChargingProfile ChargePointMaxProfile 50 kW is announced within one charge-loop cycle", async () => {
   const profile = {

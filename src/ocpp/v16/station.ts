@@ -7,7 +7,7 @@
  * queued across a connection loss (§3.7 / OCPP-J §4.1.1).
  */
 
-import { isoTime } from "../station-state.js";
+import { goOffline, isoTime } from "../station-state.js";
 import { ocpp16StopReason } from "../stop-reasons.js";
 import type { ChargingState, IdToken, StationEffect, StationEvent, StopCause } from "../types.js";
 import { onRequest16, reboot16 } from "./requests.js";
@@ -35,13 +35,7 @@ export function stepStation16(s0: StationState16, ev: StationEvent): [StationSta
       s = onConnected(s, fx);
       break;
     case "disconnected":
-      s = {
-        ...s,
-        online: false,
-        inFlight: null,
-        outbox: s.outbox.filter((c) => c.txRelated || c.id === s.authorizing?.callId),
-      };
-      fx.push({ kind: "log", level: "warn", msg: `CSMS connection lost: ${ev.reason}` });
+      s = goOffline(s, ev.reason, fx);
       break;
     case "result":
       s = onResult(s, ev.id, ev.payload, fx);

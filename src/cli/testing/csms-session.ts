@@ -1,0 +1,118 @@
+/**
+ * Test helper: one simulated session (`nacs simulate --ocpp`) against a spawned test CSMS (`nacs csms`),
+ * optionally scripted, on loopback; the simulator's `--json` summary, the CSMS's summary after SIGTERM and
+ * the session's record. Shared by the OCPP 2.0.1 and 1.6J acceptance tests.
+ */
+import assert from "node:assert/strict";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { iso2 } from "../../codecs/index.js";
+import { hexToBytes } from "../../exi/hex.js";
+import type { CsmsSummary } from "../../link/ocpp/csms.js";
+import { exitWithin, killIfRunning, type NacsProc, spawnNacs, waitForStderr } from "./spawn-nacs.js";
+
+/** A short session: 20 kWh pack from 20 % to 40 % at up to 250 kW, paced 100× (a few seconds of wall time). */
+export const OCPP_TEST_SESSION = [
+  "--battery-kwh",
+  "20",
+  "--soc",
+  "20",
+  "--target-soc",
+  "40",
+  "--speed",
+  "100",
+];
+
+/** One record event. */
+export type Rec = { t: number; type: string } & Record<string, unknown>;
+
+/** What the tests read of `nacs simulate --ocpp … --json`. */
+export interface SimOcppJson {
+  stopReason: string;
+  messages: Record<string, number>;
+  energyDeliveredWh: number;
+  socEnd: number;
+  ocpp: {
+    version: string;
+    transactions: string[];
+    schemaFailures: unknown[];
+    undelivered: number;
+    received: Record<string, number>;
+    sent: Record<string, number>;
+  };
+}
+
+/** The outcome of {@link runCsmsSession}. */
+export interface CsmsSessionRun {
+  sim: SimOcppJson;
+  csms: CsmsSummary;
+  record: Rec[];
+}
+
+/**
+ * Start `nacs csms` (with `script` written to DIR/NAME.json when given), run one simulated session as
+ * station `station` against it (`simulateArgs` after the session's own), stop the CSMS; both must exit 0.
+ */
+export async function runCsmsSession(o: {
+  dir: string;
+  name: string;
+  script: unknown[] | null;
+  station: string;
+  simulateArgs?: string[];
+}): Promise<CsmsSessionRun> {
+  const args = ["csms", "--port", "0", "--json"];
+  if (o.script) {
+    const file = join(o.dir, `${o.name}.json`);
+    writeFileSync(file, JSON.stringify(o.script));
+    args.push("--script", file);
+  }
+  let csms: NacsProc | undefined;
+  let sim: NacsProc | undefined;
+  try {
+    csms = spawnNacs(args);
+    const [, url] = await waitForStderr(csms, /listening on (ws:\/\/\S+)/, 30_000);
+    const record = join(o.dir, `${o.name}.ndjson`);
+    sim = spawnNacs([
+      "simulate",
+      "--ocpp",
+      `${url}/${o.station}`,
+      ...OCPP_TEST_SESSION,
+      "--json",
+      "--record",
+      record,
+      ...(o.simulateArgs ?? []),
+    ]);
+    assert.equal(await exitWithin(sim, "nacs simulate", 60_000), 0, sim.err);
+    csms.child.kill("SIGTERM");
+    assert.equal(await exitWithin(csms, "nacs csms", 10_000), 0, csms.err);
+    const lines = readFileSync(record, "utf8").trim().split("\n");
+    return {
+      sim: JSON.parse(sim.out) as SimOcppJson,
+      csms: JSON.parse(csms.out) as CsmsSummary,
+      record: lines.map((l) => JSON.parse(l) as Rec),
+    };
+  } finally {
+    killIfRunning(sim);
+    killIfRunning(csms);
+  }
+}
+
+/** No schema error, bad message or CALLERROR on either side, everything delivered, one transaction. */
+export function assertOcppClean(r: CsmsSessionRun): CsmsSummary["transactions"][string] {
+  assert.equal(r.csms.schemaErrors, 0, "CSMS schema errors");
+  assert.equal(r.csms.badMessages, 0);
+  assert.equal(r.csms.callErrors, 0);
+  assert.deepEqual(r.sim.ocpp.schemaFailures, [], "station schema failures");
+  assert.equal(r.sim.ocpp.undelivered, 0);
+  assert.equal(r.sim.ocpp.transactions.length, 1);
+  return r.csms.transactions[r.sim.ocpp.transactions[0]!]!;
+}
+
+/** ISO 15118-2 CurrentDemandRes EVSEMaximumPowerLimit (W) of a recorded `msg`. */
+export function announcedW(m: Rec): number | undefined {
+  const body = iso2.decode(hexToBytes(String(m.bytes))).Body as {
+    CurrentDemandRes?: { EVSEMaximumPowerLimit?: { Value: number; Multiplier: number } };
+  };
+  const v = body.CurrentDemandRes?.EVSEMaximumPowerLimit;
+  return v && v.Value * 10 ** v.Multiplier;
+}
