@@ -160,6 +160,30 @@ export function goOffline<S extends OutboxState & { readonly authorizing: { call
   };
 }
 
+/**
+ * A CALLERROR (or a failed send) for the call at the head of the outbox: the call is dropped after a
+ * warning (sending it again would be refused again); a BootNotification is tried again after
+ * `cfg.bootRetryS`; a refused Authorize is a rejection for the EVSE. The caller sends what is next.
+ */
+export function dropRefusedCall<
+  S extends OutboxState & {
+    readonly authorizing: { callId: string } | null;
+    readonly bootRetryAtMs: number | null;
+    readonly cfg: { readonly bootRetryS: number };
+  },
+>(s0: S, id: string, code: string, message: string, fx: StationEffect[]): S {
+  const head = s0.outbox[0];
+  if (!head || head.id !== id) return s0;
+  fx.push({ kind: "log", level: "warn", msg: `${head.action} refused: ${code} ${message}` });
+  let s: S = { ...s0, outbox: s0.outbox.slice(1), inFlight: null };
+  if (head.action === "BootNotification") s = { ...s, bootRetryAtMs: s.nowMs + s.cfg.bootRetryS * 1000 };
+  if (head.action === "Authorize" && s.authorizing?.callId === id) {
+    s = { ...s, authorizing: null };
+    fx.push({ kind: "evse", command: { kind: "authorization", result: "rejected" } });
+  }
+  return s;
+}
+
 /** The transaction as the profile code sees it. */
 export function txContext(s: StationState): TxContext | null {
   return s.tx && { transactionId: s.tx.transactionId, startedMs: s.tx.startedMs };

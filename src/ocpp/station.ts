@@ -10,6 +10,7 @@
 import { onRequest, reboot } from "./requests.js";
 import {
   applyLimit,
+  dropRefusedCall,
   enqueue,
   goOffline,
   pump,
@@ -149,16 +150,8 @@ function onCallError(
   message: string,
   fx: StationEffect[],
 ): StationState {
-  const head = s0.outbox[0];
-  if (!head || head.id !== id) return s0;
-  fx.push({ kind: "log", level: "warn", msg: `${head.action} refused: ${code} ${message}` });
-  let s: StationState = { ...s0, outbox: s0.outbox.slice(1), inFlight: null };
-  if (head.action === "BootNotification") s = { ...s, bootRetryAtMs: s.nowMs + s.cfg.bootRetryS * 1000 };
-  if (head.action === "Authorize" && s.authorizing?.callId === id) {
-    s = { ...s, authorizing: null };
-    fx.push({ kind: "evse", command: { kind: "authorization", result: "rejected" } });
-  }
-  return pump(s, fx);
+  const s = dropRefusedCall(s0, id, code, message, fx);
+  return s === s0 ? s0 : pump(s, fx);
 }
 
 /** Boot retries, heartbeats (G02), periodic meter values (J02), schedule periods (K08). */

@@ -7,7 +7,7 @@
  * queued across a connection loss (§3.7 / OCPP-J §4.1.1).
  */
 
-import { goOffline, isoTime } from "../station-state.js";
+import { dropRefusedCall, goOffline, isoTime } from "../station-state.js";
 import { ocpp16StopReason } from "../stop-reasons.js";
 import type { ChargingState, IdToken, StationEffect, StationEvent, StopCause } from "../types.js";
 import { onRequest16, reboot16 } from "./requests.js";
@@ -184,16 +184,8 @@ function onCallError(
   message: string,
   fx: StationEffect[],
 ): StationState16 {
-  const head = s0.outbox[0];
-  if (!head || head.id !== id) return s0;
-  fx.push({ kind: "log", level: "warn", msg: `${head.action} refused: ${code} ${message}` });
-  let s: StationState16 = { ...s0, outbox: s0.outbox.slice(1), inFlight: null };
-  if (head.action === "BootNotification") s = { ...s, bootRetryAtMs: s.nowMs + s.cfg.bootRetryS * 1000 };
-  if (head.action === "Authorize" && s.authorizing?.callId === id) {
-    s = { ...s, authorizing: null };
-    fx.push({ kind: "evse", command: { kind: "authorization", result: "rejected" } });
-  }
-  return pump16(s, fx);
+  const s = dropRefusedCall(s0, id, code, message, fx);
+  return s === s0 ? s0 : pump16(s, fx);
 }
 
 /** Boot retries, heartbeats (§4.6), MeterValues every MeterValueSampleInterval (§4.7), schedule periods. */
