@@ -45,7 +45,7 @@ test("at least 40 SECC cases, unique IDs of the form secc-<protocol>-<group>-nnn
   const ids = CATALOGUE.map((c) => c.id);
   assert.equal(new Set(ids).size, ids.length, "IDs are unique");
   for (const c of CATALOGUE) {
-    assert.match(c.id, /^secc-(din|iso2)-(normal|seq|value|timing|transport)-\d{3}$/, c.id);
+    assert.match(c.id, /^secc-(din|iso2)-(normal|seq|value|timing|transport|j3400)-\d{3}$/, c.id);
     assert.equal(c.sut, "secc");
     assert.ok(c.id.includes(`-${c.protocols[0]}-`), `${c.id}: protocol in the ID`);
     assert.ok(
@@ -54,7 +54,7 @@ test("at least 40 SECC cases, unique IDs of the form secc-<protocol>-<group>-nnn
     );
     for (const r of c.requirement)
       assert.ok(
-        /\[V2G2-\d{3}\]|\[V2G-DC-\d{3}\]|DIN 70121|ISO 15118-2/.test(r),
+        /\[V2G2-\d{3}\]|\[V2G-DC-\d{3}\]|DIN 70121|ISO 15118-2|IEC 61851-1/.test(r),
         `${c.id}: "${r}" names its standard`,
       );
     // a DIN case cites DIN, an ISO-2 case ISO 15118-2 ([V2G2-…] are ISO 15118-2 IDs)
@@ -75,7 +75,7 @@ test("every trigger is a request our EV sends in that protocol's DC EIM session"
 });
 
 test("every group has cases for DIN and for ISO 15118-2", () => {
-  for (const g of ["normal", "sequence", "value", "timing", "transport"])
+  for (const g of ["normal", "sequence", "value", "timing", "transport", "j3400"])
     for (const p of ["din", "iso2"] as const)
       assert.ok(
         CATALOGUE.some((c) => c.group === g && c.protocols.includes(p)),

@@ -5,7 +5,7 @@
  * §7.8.3, DIN 70121 §8.7.3: version 0x01, inverse 0xFE, payload type, 32-bit length, big-endian).
  */
 import { encodeV2gtpMessage, V2GTP_HEADER_LENGTH } from "../v2g/index.js";
-import type { ConformanceProtocol, MessageRef, TesterBehaviour } from "./types.js";
+import type { BoardAction, ConformanceProtocol, MessageRef, TesterBehaviour } from "./types.js";
 import { bytesOfHex, decodeWire, encodeWire, setPath } from "./wire-codec.js";
 
 /** One thing the interceptor does with the connection. */
@@ -18,6 +18,8 @@ export type WireAction =
   | { kind: "silent"; note: string }
   /** Close the connection. */
   | { kind: "close"; note: string }
+  /** Act on the tester's board port (the interceptor hands it to the runner). */
+  | { kind: "board"; action: BoardAction; note: string }
   /** Keep the SECC's answer to the next message sent from the controller. */
   | { kind: "hide-response" }
   /** Send this message once the SECC has answered the one before. */
@@ -172,5 +174,10 @@ export function deviate(
       return [{ kind: "silent", note: `${m.name} held back` }];
     case "drop":
       return [{ kind: "close", note: `connection closed instead of ${m.name}` }];
+    case "board":
+      return [
+        { kind: "board", action: b.action, note: `board: ${b.action} before ${m.name}` },
+        { ...plain, note: `board: ${b.action}`, deviation: true },
+      ];
   }
 }

@@ -2,13 +2,14 @@
  * The interceptor on a connection: requests pass until the trigger, then the deviation; a repeated
  * request's second answer is kept from the controller; an injected request's answer is kept and the
  * request itself follows it; a silent tester keeps the connection open when the controller closes it
- * (until the case is released); a connection the tester drops is kept from the controller.
+ * (until the case is released); a connection the tester drops is kept from the controller; a board action
+ * is carried out once, at the trigger, before the request (unchanged) goes out.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { createMemoryLink } from "../link/memory.js";
 import { createInterceptor } from "./interceptor.js";
-import type { TesterBehaviour, TraceEvent } from "./types.js";
+import type { BoardAction, TesterBehaviour, TraceEvent } from "./types.js";
 import { bytesOfHex, decodeWire, encodeWire } from "./wire-codec.js";
 
 const tick = () => new Promise((r) => setTimeout(r, 5));
@@ -30,7 +31,14 @@ const req = (name: string) => ({
   bytes: encodeWire("iso2", SID, BODIES[name] ? name : "CableCheckReq", BODIES[name] ?? STATUS),
 });
 
-function setup(behaviour: TesterBehaviour, extra: { silentAfterDeviation?: boolean } = {}) {
+function setup(
+  behaviour: TesterBehaviour,
+  extra: {
+    silentAfterDeviation?: boolean;
+    onBoardAction?: (a: BoardAction) => void;
+    onTesterError?: (m: string) => void;
+  } = {},
+) {
   const events: TraceEvent[] = [];
   const hook = createInterceptor({
     protocol: "iso2",
@@ -167,4 +175,31 @@ test("after release, the controller's close goes through (a case over while the 
   s.hook.release();
   assert.equal(s.hook.close?.(s.ours, "EV host closed"), false);
   assert.equal(s.hook.holding, false);
+});
+
+test("board action: carried out once at the trigger, before the unchanged request; no board: a tester error", async () => {
+  const order: string[] = [];
+  const s = setup(
+    { kind: "board", at: { message: "CurrentDemandReq", occurrence: 2 }, action: "s2-open" },
+    {
+      onBoardAction: (a) =>
+        order.push(`board ${a} after ${s.events.filter((e) => e.kind === "tx").length} requests`),
+    },
+  );
+  for (let i = 0; i < 3; i++) s.hook.send(s.ours, req("CurrentDemandReq"));
+  await tick();
+  assert.deepEqual(order, ["board s2-open after 1 requests"]);
+  assert.equal(s.atPeer.length, 3, "the request itself goes out");
+  const kinds = s.events.map((e) => (e.kind === "tx" ? `tx${e.deviation ? "*" : ""}` : e.kind));
+  assert.deepEqual(kinds, ["tx", "board", "tx*", "tx"]);
+  assert.equal(s.hook.deviationAtMs, 0);
+
+  const errors: string[] = [];
+  const n = setup(
+    { kind: "board", at: { message: "CurrentDemandReq" }, action: "s2-open" },
+    { onTesterError: (m) => errors.push(m) },
+  );
+  n.hook.send(n.ours, req("CurrentDemandReq"));
+  await tick();
+  assert.deepEqual(errors, ["CurrentDemandReq: no board port for s2-open"]);
 });

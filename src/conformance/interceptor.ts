@@ -7,7 +7,7 @@
 import type { V2gWireHook } from "../link/host/network/index.js";
 import type { V2gConnection } from "../link/types.js";
 import { deviate, matches, type Outgoing, triggerOf, type WireAction } from "./deviate.js";
-import type { ConformanceProtocol, TesterBehaviour, TraceEvent } from "./types.js";
+import type { BoardAction, ConformanceProtocol, TesterBehaviour, TraceEvent } from "./types.js";
 
 /** Options of {@link createInterceptor}. */
 export interface InterceptorOptions {
@@ -20,6 +20,11 @@ export interface InterceptorOptions {
   silentAfterDeviation?: boolean;
   /** The tester's own deviation could not be built (the case is inconclusive). */
   onTesterError?(message: string): void;
+  /**
+   * Carry out a board action of the deviation (synchronously, before the request goes out). Absent: the
+   * tester has no board to act on (the case is inconclusive).
+   */
+  onBoardAction?(action: BoardAction): void;
 }
 
 /** The hook and what it knows of the case. */
@@ -80,6 +85,11 @@ export function createInterceptor(o: InterceptorOptions): Interceptor {
         dropped.add(conn);
         o.record({ kind: "close", tMs: o.now(), by: "tester" });
         conn.close(a.note);
+      } else if (a.kind === "board") {
+        if (o.onBoardAction) {
+          o.onBoardAction(a.action);
+          o.record({ kind: "board", tMs: o.now(), action: a.action, note: a.note });
+        } else o.onTesterError?.(`${name}: no board port for ${a.action}`);
       } else if (a.kind === "hide-response") hideNext = true;
       else {
         deferred = { name, payloadType: a.payloadType, bytes: a.bytes };

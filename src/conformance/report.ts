@@ -100,6 +100,8 @@ export function traceLine(e: TraceEvent): string {
       return `${t}  inlet ${e.currentA.toFixed(1)} A, ${e.voltageV.toFixed(0)} V`;
     case "ev-stop":
       return `${t}  tester's EV stopped: ${e.reason}`;
+    case "board":
+      return `${t}  tester's board: ${e.note}`;
   }
 }
 

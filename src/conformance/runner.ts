@@ -8,6 +8,7 @@
 import { webcrypto } from "node:crypto";
 import { dcBatteryConfig, evDcConfig, packTerminalV } from "../ev/dc/index.js";
 import type { EvBoardPort } from "../link/host/board-port.js";
+import type { EvBoardEffect } from "../link/host/controllers.js";
 import { startLiveEv } from "../link/host/live-ev.js";
 import type { HostWireTap } from "../link/host/wire-tap.js";
 import { type LinkLogger, silentLogger } from "../link/logger.js";
@@ -15,6 +16,7 @@ import type { TlsClientConfig } from "../link/tls.js";
 import type { FramePort } from "../slac/run/index.js";
 import { createInterceptor } from "./interceptor.js";
 import type {
+  BoardAction,
   CaseTrace,
   ConformanceCase,
   ConformanceProtocol,
@@ -141,6 +143,14 @@ export const SUT_NO_PWM_MS = 2_500;
 export const CASE_ATTEMPTS = 6;
 export const NOT_READY_RETRY_MS = 600;
 
+/** The EV board effect of a tester's board action. */
+export function boardCommandOf(action: BoardAction): EvBoardEffect {
+  switch (action) {
+    case "s2-open":
+      return { kind: "s2", closed: false };
+  }
+}
+
 /** One attempt of a case: the trace, or null when the SUT was not ready for a session. */
 async function runAttempt(
   c: ConformanceCase,
@@ -155,6 +165,8 @@ async function runAttempt(
   const record = (e: TraceEvent) => events.push(e);
   let testerError: string | null = null;
   const silentAfter = c.expect.kind === "response" && c.expect.thenClose !== undefined;
+  // the board of this attempt, once open (a `board` deviation acts on it)
+  let boardPort: EvBoardPort | null = null;
   const intercept = createInterceptor({
     protocol,
     behaviour: c.tester,
@@ -163,6 +175,10 @@ async function runAttempt(
     silentAfterDeviation: silentAfter,
     onTesterError: (m) => {
       testerError ??= `tester: ${m}`;
+    },
+    onBoardAction: (action) => {
+      if (!boardPort) throw new Error(`board action ${action} before the board is open`);
+      boardPort.command(boardCommandOf(action));
     },
   });
   const rxCount = new Map<string, number>();
@@ -213,6 +229,7 @@ async function runAttempt(
   try {
     board = await o.openBoard();
     const port = board.port;
+    boardPort = port;
     let lastA = -1;
     let dutyZeroSince: number | null = null;
     let noPwmSince: number | null = 0;

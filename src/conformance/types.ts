@@ -11,7 +11,13 @@ export type ConformanceProtocol = "din" | "iso2";
 export type SutRole = "secc" | "evcc";
 
 /** Case groups, one catalogue file each per protocol. */
-export type CaseGroup = "normal" | "sequence" | "value" | "timing" | "transport";
+export type CaseGroup = "normal" | "sequence" | "value" | "timing" | "transport" | "j3400";
+
+/**
+ * What the tester does on its own board (the EV side of the cable) instead of on the wire: `s2-open` opens
+ * S2 (CP state C→B, IEC 61851-1 Annex A) without a PowerDelivery Stop.
+ */
+export type BoardAction = "s2-open";
 
 /** The tester's request the deviation applies to: its name and which occurrence (1-based, default 1). */
 export interface MessageRef {
@@ -55,7 +61,9 @@ export type TesterBehaviour =
   /** Hold the request back: the tester falls silent with the connection open. */
   | { kind: "silent"; at: MessageRef }
   /** Close the TCP connection instead of sending the request. */
-  | { kind: "drop"; at: MessageRef };
+  | { kind: "drop"; at: MessageRef }
+  /** Just before the request goes out (unchanged), act on the tester's board port. */
+  | { kind: "board"; at: MessageRef; action: BoardAction };
 
 /** A named limit of the SUT profile, or a figure in ms. */
 export type LimitRef = "sequenceTimeout" | "chargeLoopTimeout" | "connectionLossOff" | number;
@@ -132,7 +140,9 @@ export type TraceEvent =
   | { kind: "close"; tMs: number; by: "local" | "remote" | "tester" }
   /** The inlet current crossed 1 A (up or down) on the tester's board. */
   | { kind: "inlet"; tMs: number; currentA: number; voltageV: number }
-  | { kind: "ev-stop"; tMs: number; reason: string };
+  | { kind: "ev-stop"; tMs: number; reason: string }
+  /** The tester acted on its board (a `board` deviation). */
+  | { kind: "board"; tMs: number; action: BoardAction; note: string };
 
 /** What was observed while a case ran. */
 export interface CaseTrace {

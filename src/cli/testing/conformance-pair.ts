@@ -34,7 +34,7 @@ export const NACS_EVSE_PROFILE = {
 
 /**
  * The cases the live conformance test runs in `npm test` against `nacs evse` (each must pass): every group
- * of both protocols (normal, sequence, value, timing, transport).
+ * of both protocols (normal, sequence, value, timing, transport; j3400 on DIN).
  */
 export const CI_CONFORMANCE_CASES: readonly string[] = [
   "secc-din-normal-001",
@@ -42,6 +42,7 @@ export const CI_CONFORMANCE_CASES: readonly string[] = [
   "secc-din-value-007",
   "secc-din-timing-003",
   "secc-din-transport-001",
+  "secc-din-j3400-001",
   "secc-iso2-normal-005",
   "secc-iso2-seq-002",
   "secc-iso2-value-003",

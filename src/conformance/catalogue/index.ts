@@ -8,22 +8,25 @@ import { DIN_NORMAL } from "./din-normal.js";
 import { DIN_VALUES } from "./din-values.js";
 import { ISO2_NORMAL } from "./iso2-normal.js";
 import { ISO2_VALUES } from "./iso2-values.js";
+import { DIN_J3400, ISO2_J3400 } from "./j3400.js";
 import { DIN_SEQUENCE, ISO2_SEQUENCE } from "./sequence.js";
 import { DIN_TIMING, ISO2_TIMING } from "./timing.js";
 import { DIN_TRANSPORT, ISO2_TRANSPORT } from "./transport.js";
 
-/** Every case, DIN first, then ISO 15118-2; normal, sequence, value, timing, transport. */
+/** Every case, DIN first, then ISO 15118-2; normal, sequence, value, timing, transport, j3400. */
 export const CATALOGUE: readonly ConformanceCase[] = [
   ...DIN_NORMAL,
   ...DIN_SEQUENCE,
   ...DIN_VALUES,
   ...DIN_TIMING,
   ...DIN_TRANSPORT,
+  ...DIN_J3400,
   ...ISO2_NORMAL,
   ...ISO2_SEQUENCE,
   ...ISO2_VALUES,
   ...ISO2_TIMING,
   ...ISO2_TRANSPORT,
+  ...ISO2_J3400,
 ];
 
 /** A glob over case IDs (`*` any run, `?` one character; comma-separated alternatives) as a predicate. */

@@ -246,7 +246,13 @@ function onCp(s0: EvseDcState, state: EvseDcState["cp"], t: number, fx: EvseDcEf
     if (state === "E") s = trip(s, "cp-state-e", "CP state E", t, fx);
     else if (state === "F") s = trip(s, "cp-state-f", "CP state F", t, fx);
     else if (state === "A") s = trip(s, "cp-lost", "CP state A (pilot lost or unplugged)", t, fx);
-    else if (state === "B" && (s.moduleOn || acPins(s)) && Math.abs(s.meas.currentA) >= 5)
+    else if (
+      state === "B" &&
+      (s.moduleOn || acPins(s)) &&
+      Math.abs(s.meas.currentA) >= 5 &&
+      // TEST-ONLY defect ignore-ev-stop-cp (v2g/session/defects.ts): C→B with current flowing is not noticed
+      s.cfg.secc.defect !== "ignore-ev-stop-cp"
+    )
       s = trip(s, "ev-stop-cp", "CP C→B with current flowing", t, fx);
   }
   if (state === "A" && !evseLive(s)) {

@@ -50,6 +50,11 @@ export const SECC_DEFECTS = {
       "the power path ignores a lost V2G connection (and has no charge-loop watchdog): the output stays on until the sequence timeout",
     rule: "DIN 70121 V2G transport (TCP connection); IEC 61851-23 CC.4.1",
   },
+  "ignore-ev-stop-cp": {
+    breaks:
+      "the power path ignores the EV opening S2 (CP C→B) in the charge loop: the output stays on while the session goes on",
+    rule: "IEC 61851-1 Annex A sequence 8.1 (C→B: supply off ≤ 100 ms)",
+  },
   "accept-wrong-payload-type": {
     breaks: "V2GTP payload type not checked: a message of another payload type is decoded and answered",
     rule: "DIN 70121 §8.7.3; ISO 15118-2 §7.8.3 (V2GTP header)",

@@ -1,0 +1,33 @@
+/**
+ * SECC under test, DIN 70121 and ISO 15118-2 DC on a SAE J3400 (NACS) connector: the items a tester sees
+ * over the wire and the pilot. The tester acts on its own board (the EV side of the cable) in the charge
+ * loop and the verdict is on the inlet current, as in the timing group.
+ *
+ * - EV stops with S2: the tester opens S2 (CP state C→B) without a PowerDelivery Stop; IEC 61851-1
+ *   Annex A (sequence 8.1) gives the EVSE {@link T_CONTACTOR_OPEN_MAX_MS} to switch the supply off.
+ */
+import { T_CONTACTOR_OPEN_MAX_MS } from "../../pilot/constants.js";
+import type { ConformanceCase } from "../types.js";
+import { at, DIN_VOCABULARY, ISO2_VOCABULARY, type SeccVocabulary, seccCase } from "./shape.js";
+
+/** IEC 61851-1 Annex A, sequence 8.1: state C→B ⇒ supply off within 100 ms. */
+export const IEC_61851_C_TO_B = "IEC 61851-1 Annex A sequence 8.1 (C→B: supply off ≤ 100 ms)";
+
+function j3400Cases(v: SeccVocabulary): ConformanceCase[] {
+  const c = (x: Parameters<typeof seccCase>[2]) => seccCase(v.protocol, "j3400", x);
+  return [
+    c({
+      id: `secc-${v.protocol}-j3400-001`,
+      title: "EV opens S2 (CP C→B) in the charge loop without PowerDelivery Stop: output off within 100 ms",
+      requirement: [
+        IEC_61851_C_TO_B,
+        `${v.standard} DC charging on a SAE J3400 connector: EV stop by CP state`,
+      ],
+      tester: { kind: "board", at: at("CurrentDemandReq", 3), action: "s2-open" },
+      expect: { kind: "output-off", withinMs: T_CONTACTOR_OPEN_MAX_MS },
+    }),
+  ];
+}
+
+export const DIN_J3400: readonly ConformanceCase[] = j3400Cases(DIN_VOCABULARY);
+export const ISO2_J3400: readonly ConformanceCase[] = j3400Cases(ISO2_VOCABULARY);
