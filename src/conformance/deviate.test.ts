@@ -1,6 +1,7 @@
 /**
  * Each deviation puts the intended bytes on the wire: decodable messages with the named field changed and
- * everything else as it was, or V2GTP headers broken exactly as asked (ISO 15118-2 §7.8.3).
+ * everything else as it was, or V2GTP headers broken exactly as asked (ISO 15118-2 §7.8.3); a board action
+ * or a resumed session leaves the request as it is.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -136,4 +137,19 @@ test("property: any payload length goes into the header as given, the payload af
     }),
     { numRuns: 100 },
   );
+});
+
+test("board and pause-resume: the request goes out unchanged, marked; a board action comes first", () => {
+  const board = run({ kind: "board", at, action: "s2-open" });
+  assert.deepEqual(
+    board.map((a) => a.kind),
+    ["board", "send"],
+  );
+  assert.equal(board[0]?.kind === "board" && board[0].action, "s2-open");
+  assert.deepEqual(sent(board[1]), cpd);
+  assert.equal(board[1]?.kind === "send" && board[1].deviation, true);
+  const resumed = run({ kind: "pause-resume", at });
+  assert.equal(resumed.length, 1);
+  assert.deepEqual(sent(resumed[0]), cpd);
+  assert.equal(resumed[0]?.kind === "send" && resumed[0].deviation, true);
 });

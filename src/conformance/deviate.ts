@@ -80,6 +80,8 @@ export function deviate(
       return [plain];
     case "observe":
       return [{ ...plain, deviation: true }];
+    case "pause-resume":
+      return [{ ...plain, note: "resumed session", deviation: true }];
     case "mutate": {
       const w = decodeWire(protocol, m.bytes, handshake);
       let body = w.body;

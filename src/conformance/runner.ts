@@ -297,6 +297,10 @@ async function runAttempt(
     const loops =
       (o.loopMessages ?? 3) + (trigger?.message === "CurrentDemandReq" ? (trigger.occurrence ?? 1) : 0);
     let stopped = false;
+    const pauseResume = c.tester.kind === "pause-resume";
+    let pausedAt = 0;
+    let resumed = false;
+    let stoppedAfterResume = false;
     for (;;) {
       await new Promise((r) => setTimeout(r, 20));
       if (now() > deadlineMs) break;
@@ -314,8 +318,19 @@ async function runAttempt(
         break;
       }
       if (over && !intercept.holding) break;
-      if (!stopped && (intercept.sent.get("CurrentDemandReq") ?? 0) >= loops) {
+      const loopsSent = intercept.sent.get("CurrentDemandReq") ?? 0;
+      if (!stopped && loopsSent >= loops) {
         stopped = true;
+        pausedAt = now();
+        ev.push({ kind: pauseResume && !resumed ? "pause" : "stop" });
+      }
+      // pause-resume: once the paused session's connection is closed, resume; stop after its charge loop
+      if (pauseResume && stopped && !resumed && events.some((e) => e.kind === "close" && e.tMs >= pausedAt)) {
+        resumed = true;
+        ev.push({ kind: "resume" });
+      }
+      if (pauseResume && resumed && stopped && loopsSent >= 2 * loops && !stoppedAfterResume) {
+        stoppedAfterResume = true;
         ev.push({ kind: "stop" });
       }
     }

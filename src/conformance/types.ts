@@ -62,6 +62,12 @@ export type TesterBehaviour =
   | { kind: "silent"; at: MessageRef }
   /** Close the TCP connection instead of sending the request. */
   | { kind: "drop"; at: MessageRef }
+  /**
+   * ISO 15118-2 pause and resume: the tester's EV ends the charge loop with SessionStop (Pause), then
+   * reconnects (SDP again) and presents the paused SessionID; the request `at` (of the resumed session,
+   * counted over the whole case) is marked so its response can be checked.
+   */
+  | { kind: "pause-resume"; at: MessageRef }
   /** Just before the request goes out (unchanged), act on the tester's board port. */
   | { kind: "board"; at: MessageRef; action: BoardAction };
 

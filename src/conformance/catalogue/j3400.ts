@@ -5,10 +5,13 @@
  *
  * - EV stops with S2: the tester opens S2 (CP state C→B) without a PowerDelivery Stop; IEC 61851-1
  *   Annex A (sequence 8.1) gives the EVSE {@link T_CONTACTOR_OPEN_MAX_MS} to switch the supply off.
+ * - Pause and resume (ISO 15118-2 only): SessionStop (Pause), then a new connection with the same SessionID
+ *   must be answered OK_OldSessionJoined. DIN 70121's SessionStopReq has no ChargingSession parameter:
+ *   there is no pause to resume, so DIN has no such case.
  */
 import { T_CONTACTOR_OPEN_MAX_MS } from "../../pilot/constants.js";
 import type { ConformanceCase } from "../types.js";
-import { at, DIN_VOCABULARY, ISO2_VOCABULARY, type SeccVocabulary, seccCase } from "./shape.js";
+import { answered, at, DIN_VOCABULARY, ISO2_VOCABULARY, type SeccVocabulary, seccCase } from "./shape.js";
 
 /** IEC 61851-1 Annex A, sequence 8.1: state C→B ⇒ supply off within 100 ms. */
 export const IEC_61851_C_TO_B = "IEC 61851-1 Annex A sequence 8.1 (C→B: supply off ≤ 100 ms)";
@@ -26,6 +29,20 @@ function j3400Cases(v: SeccVocabulary): ConformanceCase[] {
       tester: { kind: "board", at: at("CurrentDemandReq", 3), action: "s2-open" },
       expect: { kind: "output-off", withinMs: T_CONTACTOR_OPEN_MAX_MS },
     }),
+    ...(v.protocol === "iso2"
+      ? [
+          c({
+            id: "secc-iso2-j3400-002",
+            title: "pause (SessionStop Pause) and resume with the same SessionID: OK_OldSessionJoined",
+            requirement: [
+              "ISO 15118-2 SessionStopReq ChargingSession Pause",
+              "ISO 15118-2 SessionSetupRes ResponseCode OK_OldSessionJoined",
+            ],
+            tester: { kind: "pause-resume", at: at("SessionSetupReq", 2) },
+            expect: answered("SessionSetupRes", ["OK_OldSessionJoined"]),
+          }),
+        ]
+      : []),
   ];
 }
 
