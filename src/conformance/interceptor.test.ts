@@ -202,4 +202,20 @@ test("board action: carried out once at the trigger, before the unchanged reques
   n.hook.send(n.ours, req("CurrentDemandReq"));
   await tick();
   assert.deepEqual(errors, ["CurrentDemandReq: no board port for s2-open"]);
+
+  // a board that refuses the action: a tester error, no crash, the request still goes out
+  const refused: string[] = [];
+  const r = setup(
+    { kind: "board", at: { message: "CurrentDemandReq" }, action: "s2-open" },
+    {
+      onBoardAction: () => {
+        throw new Error("board closed");
+      },
+      onTesterError: (m) => refused.push(m),
+    },
+  );
+  r.hook.send(r.ours, req("CurrentDemandReq"));
+  await tick();
+  assert.deepEqual(refused, ["CurrentDemandReq: board action s2-open: board closed"]);
+  assert.equal(r.atPeer.length, 1);
 });

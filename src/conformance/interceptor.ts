@@ -86,10 +86,14 @@ export function createInterceptor(o: InterceptorOptions): Interceptor {
         o.record({ kind: "close", tMs: o.now(), by: "tester" });
         conn.close(a.note);
       } else if (a.kind === "board") {
-        if (o.onBoardAction) {
-          o.onBoardAction(a.action);
-          o.record({ kind: "board", tMs: o.now(), action: a.action, note: a.note });
-        } else o.onTesterError?.(`${name}: no board port for ${a.action}`);
+        if (!o.onBoardAction) o.onTesterError?.(`${name}: no board port for ${a.action}`);
+        else
+          try {
+            o.onBoardAction(a.action);
+            o.record({ kind: "board", tMs: o.now(), action: a.action, note: a.note });
+          } catch (e) {
+            o.onTesterError?.(`${name}: board action ${a.action}: ${(e as Error).message}`);
+          }
       } else if (a.kind === "hide-response") hideNext = true;
       else {
         deferred = { name, payloadType: a.payloadType, bytes: a.bytes };
