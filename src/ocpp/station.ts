@@ -8,6 +8,7 @@
  */
 
 import { onRequest, reboot } from "./requests.js";
+import { restoreCalls } from "./restore.js";
 import {
   applyLimit,
   dropRefusedCall,
@@ -68,6 +69,9 @@ export function stepStation(s0: StationState, ev: StationEvent): [StationState, 
       break;
     case "session-end":
       if (s.tx) s = endTx(s, ev.cause, fx);
+      break;
+    case "restored":
+      s = restoreCalls(s, ev.calls, fx);
       break;
   }
   return [s, fx];

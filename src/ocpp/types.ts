@@ -194,7 +194,12 @@ export type StationEvent =
   | { kind: "meter"; reading: MeterReading; tMs: number }
   | { kind: "charging"; state: ChargingState; tMs: number }
   | { kind: "id-token"; idToken: IdToken; tMs: number }
-  | { kind: "session-end"; cause: StopCause; tMs: number };
+  | { kind: "session-end"; cause: StopCause; tMs: number }
+  /**
+   * The transaction-related calls a previous run of the station queued and never saw answered (its journal
+   * on disk), in their order: they go first in the outbox, with their ids.
+   */
+  | { kind: "restored"; calls: readonly OcppCall[]; tMs: number };
 
 /** Outputs of the station machine. */
 export type StationEffect =

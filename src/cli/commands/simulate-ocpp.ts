@@ -8,6 +8,7 @@
  */
 
 import type { EvseDcConfig } from "../../evse/dc/index.js";
+import { openOcppJournal } from "../../link/ocpp/journal.js";
 import type { SchemaFailure } from "../../link/ocpp/station-client.js";
 import { startOcppStation } from "../../link/ocpp/station-client.js";
 import { splitCsmsUrl } from "../../link/ocpp/url.js";
@@ -92,7 +93,15 @@ export async function startSimOcpp(
   const sent: Record<string, number> = {};
   const received: Record<string, number> = {};
   const version = o.ocppVersion ?? "2.0.1";
+  const journal =
+    o.ocppQueue === undefined
+      ? undefined
+      : openOcppJournal(o.ocppQueue, (msg) => {
+          process.stderr.write(`nacs simulate: warning: ${msg}\n`);
+          sim.record("log", { side: "ocpp", level: "warn", msg });
+        });
   const station = await startOcppStation({
+    ...(journal && { journal }),
     url: o.ocpp,
     version,
     config,

@@ -23,6 +23,7 @@ import {
   stepStation16,
 } from "../../ocpp/v16/index.js";
 import { OcppLinkError } from "./errors.js";
+import type { OcppJournal } from "./journal.js";
 import { splitCsmsUrl } from "./url.js";
 import { warmOcppSchemas } from "./warm.js";
 
@@ -57,6 +58,12 @@ export interface OcppStationOptions {
   /** Security profile 1: HTTP Basic password (the username is the identity). */
   password?: string;
   callTimeoutMs?: number;
+  /**
+   * The offline queue on disk (`--ocpp-queue`, 2.0.1): its pending calls are restored first; every
+   * transaction-related call is written (fsync) when queued, before it can reach the socket, and marked
+   * done when it leaves the outbox (its CALLRESULT, or a CALLERROR that drops it).
+   */
+  journal?: OcppJournal;
 }
 
 /** The running station client. */
@@ -108,9 +115,19 @@ export async function startOcppStation(o: OcppStationOptions): Promise<OcppStati
   const failures: SchemaFailure[] = [];
   const log = (level: string, msg: string) => o.onLog?.(level, msg);
 
+  const journal = o.journal;
+  /** Keep the journal in step with the outbox: new transaction calls written, gone ones done. */
+  const syncJournal = () => {
+    if (!journal) return;
+    const ids = new Set(state.outbox.map((c) => c.id));
+    for (const c of journal.pending()) if (!ids.has(c.id)) journal.done(c.id);
+    for (const c of state.outbox) if (c.txRelated) journal.append(c);
+  };
   const run = (ev: StationEvent): StationEffect[] => {
     const [s, fx] = step(state, ev);
     state = s;
+    // on disk before any send of this step (the sends go out after this turn)
+    syncJournal();
     for (const f of fx) {
       if (f.kind === "evse") o.onEvse(f.command);
       else if (f.kind === "log") log(f.level, f.msg);
@@ -174,6 +191,9 @@ export async function startOcppStation(o: OcppStationOptions): Promise<OcppStati
       return reply && reply.kind === "reply" ? reply.payload : {};
     });
 
+  const restored = journal?.pending() ?? [];
+  if (restored.length > 0) run({ kind: "restored", calls: restored, tMs: o.now() });
+
   try {
     await client.connect();
   } catch (err) {
@@ -205,6 +225,7 @@ export async function startOcppStation(o: OcppStationOptions): Promise<OcppStati
     },
     async close() {
       await client.close({ code: 1000, reason: "station done", awaitPending: false });
+      journal?.close();
     },
   };
 }
