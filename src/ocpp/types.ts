@@ -154,6 +154,12 @@ export interface StationConfig {
   bootRetryS: number;
   /** Prefix of the transactionIds this station makes (unique per station). */
   transactionPrefix: string;
+  /**
+   * AuthCtrlr.OfflineTxForUnknownIdEnabled (OCPP 2.0.1 C15; 1.6 AllowOfflineTxForUnknownId): a token
+   * presented while the CSMS is unreachable is accepted locally (true) or rejected (false, the default).
+   * The station has no local authorisation list nor cache, so every token is unknown offline.
+   */
+  offlineTxForUnknownIdEnabled?: boolean;
 }
 
 /** One outbound CALL: `id` is the station's own (correlates the result), `action` the OCPP message. */

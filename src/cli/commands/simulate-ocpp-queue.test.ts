@@ -129,3 +129,42 @@ test("simulator SIGKILLed while offline: the next run on the same --ocpp-queue d
     killIfRunning(c2);
   }
 });
+
+test("no CSMS at start: with --ocpp-queue and --ocpp-offline-auth accept the session charges offline, the station keeps trying and delivers when a CSMS appears", async () => {
+  const port = await freePort();
+  const url = `ws://127.0.0.1:${port}/nacs/CP2`;
+  const q = join(dir, "queue-cold");
+  let c: NacsProc | undefined;
+  let sim: NacsProc | undefined;
+  try {
+    sim = spawnNacs([
+      ...["simulate", "--ocpp", url, "--ocpp-queue", q, "--ocpp-offline-auth", "accept"],
+      ...["--battery-kwh", "20", "--soc", "50", "--target-soc", "60", "--speed", "100"],
+      ...["--ocpp-meter-interval", "5", "--json", "--no-record"],
+    ]);
+    // the session starts offline and its transaction events go to the journal
+    for (let i = 0; i < 400 && queued(q).length < 2; i++) await new Promise((r) => setTimeout(r, 25));
+    assert.ok(queued(q).length >= 2, `queued on disk while offline: ${queued(q).length}`);
+    c = spawnNacs(["csms", "--port", String(port), "--json"]);
+    await waitForStderr(c, /listening on/, 30_000);
+    assert.equal(await exitWithin(sim, "nacs simulate", 60_000), 0, sim.err);
+    c.child.kill("SIGTERM");
+    assert.equal(await exitWithin(c, "CSMS", 10_000), 0, c.err);
+    const r = JSON.parse(sim.out) as { stopReason: string; ocpp: { undelivered: number } };
+    assert.equal(r.stopReason, "target SOC reached");
+    assert.equal(r.ocpp.undelivered, 0);
+    const s = JSON.parse(c.out) as CsmsSummary;
+    const txs = Object.values(s.transactions);
+    assert.equal(txs.length, 1);
+    const seq = txs[0]!.events.map((e) => e.seqNo);
+    assert.deepEqual(
+      seq,
+      seq.map((_, i) => i),
+    );
+    assert.ok(txs[0]!.events[0]!.offline, "the Started event was made offline");
+    assert.equal(txs[0]!.events.at(-1)!.eventType, "Ended");
+  } finally {
+    killIfRunning(sim);
+    killIfRunning(c);
+  }
+});

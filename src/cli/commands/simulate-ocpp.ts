@@ -89,6 +89,7 @@ export async function startSimOcpp(
     heartbeatIntervalS: 300,
     bootRetryS: 10,
     transactionPrefix: `${identity}-${epochMs.toString(36)}`.slice(0, 30),
+    offlineTxForUnknownIdEnabled: o.ocppOfflineAuth === "accept",
   };
   const sent: Record<string, number> = {};
   const received: Record<string, number> = {};
@@ -101,7 +102,8 @@ export async function startSimOcpp(
           sim.record("log", { side: "ocpp", level: "warn", msg });
         });
   const station = await startOcppStation({
-    ...(journal && { journal }),
+    // with the queue on disk, a CSMS unreachable at start is an outage like any other
+    ...(journal && { journal, offlineStart: true }),
     url: o.ocpp,
     version,
     config,
@@ -119,7 +121,9 @@ export async function startSimOcpp(
     },
   });
   // the charger takes EVs once it is registered (B01): the session's clock starts after that
-  if (!(await station.registered(SIM_OCPP_BOOT_WAIT_MS)))
+  if (!station.state.online)
+    sim.record("log", { side: "ocpp", level: "warn", msg: "CSMS unreachable: starting offline" });
+  else if (!(await station.registered(SIM_OCPP_BOOT_WAIT_MS)))
     sim.record("log", {
       side: "ocpp",
       level: "warn",

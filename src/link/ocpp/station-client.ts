@@ -64,6 +64,11 @@ export interface OcppStationOptions {
    * done when it leaves the outbox (its CALLRESULT, or a CALLERROR that drops it).
    */
   journal?: OcppJournal;
+  /**
+   * A CSMS that cannot be reached at start is not an error: the station starts offline and tries again
+   * (backoff 0.2 s doubling to 5 s) until it connects or is closed. Without it, startOcppStation throws.
+   */
+  offlineStart?: boolean;
 }
 
 /** The running station client. */
@@ -194,12 +199,40 @@ export async function startOcppStation(o: OcppStationOptions): Promise<OcppStati
   const restored = journal?.pending() ?? [];
   if (restored.length > 0) run({ kind: "restored", calls: restored, tMs: o.now() });
 
+  let closing = false;
+  let retrying: Promise<void> | null = null;
+  let wake = () => {};
   try {
     await client.connect();
   } catch (err) {
-    throw new OcppLinkError("connect-failed", `--ocpp ${o.url}: cannot connect: ${(err as Error).message}`, {
-      cause: err,
-    });
+    if (!o.offlineStart)
+      throw new OcppLinkError(
+        "connect-failed",
+        `--ocpp ${o.url}: cannot connect: ${(err as Error).message}`,
+        {
+          cause: err,
+        },
+      );
+    log("warn", `CSMS unreachable at start (${(err as Error).message}): offline, trying again`);
+    // ocpp-rpc reconnects a connection that was open once; the first one is retried here, until close()
+    retrying = (async () => {
+      for (let delay = 200; !closing; delay = Math.min(delay * 2, 5_000)) {
+        await new Promise<void>((r) => {
+          const timer = setTimeout(r, delay);
+          wake = () => {
+            clearTimeout(timer);
+            r();
+          };
+        });
+        if (closing) return;
+        try {
+          await client.connect();
+          return;
+        } catch {
+          // still unreachable
+        }
+      }
+    })();
   }
 
   const idle = () => state.outbox.length === 0 && state.inFlight === null;
@@ -224,6 +257,9 @@ export async function startOcppStation(o: OcppStationOptions): Promise<OcppStati
       return idle();
     },
     async close() {
+      closing = true;
+      wake();
+      await retrying;
       await client.close({ code: 1000, reason: "station done", awaitPending: false });
       journal?.close();
     },
