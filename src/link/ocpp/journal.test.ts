@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import fc from "fast-check";
 import type { OcppCall } from "../../ocpp/index.js";
-import { OCPP_JOURNAL_FILE, openOcppJournal, readOcppJournal } from "./journal.js";
+import { OCPP_JOURNAL_FILE, OCPP_JOURNAL_SLACK, openOcppJournal, readOcppJournal } from "./journal.js";
 
 const root = mkdtempSync(join(tmpdir(), "nacs-ocpp-journal-"));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -100,4 +100,22 @@ test("journal (property): any text, any cut of a journal, never throws", () => {
       assert.ok(r.warnings.length <= 1);
     }),
   );
+});
+
+test("journal: a queue that never empties stays bounded (rewritten past the slack of done lines)", () => {
+  const dir = freshDir();
+  const j = openOcppJournal(dir);
+  j.append(call(0));
+  // call 0 stays pending throughout; 1000 others come and go
+  for (let no = 1; no <= 1000; no++) {
+    j.append(call(no));
+    j.done(`TransactionEvent-${no}`);
+  }
+  const text = readFileSync(join(dir, OCPP_JOURNAL_FILE), "utf8");
+  assert.ok(text.split("\n").length <= 2 + OCPP_JOURNAL_SLACK + 3, `${text.split("\n").length} lines`);
+  assert.deepEqual(
+    readOcppJournal(text).pending.map((c) => c.id),
+    ["TransactionEvent-0"],
+  );
+  j.close();
 });

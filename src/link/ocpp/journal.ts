@@ -6,13 +6,16 @@
  * `done` line are the pending ones, in the order they were written. When every call is done the journal is
  * compacted (emptied); a torn last line (a write cut by the crash) is ignored with a warning.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import type { OcppCall } from "../../ocpp/index.js";
 import { OcppLinkError } from "./errors.js";
 
 /** The journal file inside `--ocpp-queue DIR`. */
 export const OCPP_JOURNAL_FILE = "ocpp-queue.ndjson";
+
+/** Done lines tolerated before a journal that never empties is rewritten. Design choice. */
+export const OCPP_JOURNAL_SLACK = 256;
 
 type Line = { op: "call"; call: OcppCall } | { op: "done"; id: string };
 
@@ -84,16 +87,37 @@ export function openOcppJournal(dir: string, onWarn: (msg: string) => void = () 
   for (const w of warnings) onWarn(w);
   const pending = new Map(restored.map((c) => [c.id, c]));
   let fd = -1;
-  const write = (lines: Line[]) => {
-    writeSync(fd, lines.map((l) => `${JSON.stringify(l)}\n`).join(""));
+  /** Lines in the file since the last rewrite (done pairs included). */
+  let lines = 0;
+  const write = (ls: Line[]) => {
+    writeSync(fd, ls.map((l) => `${JSON.stringify(l)}\n`).join(""));
     fsyncSync(fd);
+    lines += ls.length;
   };
-  // rewrite the file with the pending calls only: drops done pairs and a torn tail (compaction at open)
+  // rewrite the file with the pending calls only (drops done pairs and a torn tail): written whole to a
+  // temporary file, fsynced, renamed over the journal, the directory fsynced (POSIX rename is atomic), so a
+  // crash at any point leaves either the old journal or the new one
   const rewrite = () => {
     if (fd >= 0) closeSync(fd);
-    fd = openSync(file, "w");
-    if (pending.size > 0) write([...pending.values()].map((call) => ({ op: "call", call })));
-    else fsyncSync(fd);
+    fd = -1;
+    const tmp = `${file}.tmp`;
+    const tfd = openSync(tmp, "w");
+    try {
+      const text = [...pending.values()].map((call) => `${JSON.stringify({ op: "call", call })}\n`).join("");
+      if (text.length > 0) writeSync(tfd, text);
+      fsyncSync(tfd);
+    } finally {
+      closeSync(tfd);
+    }
+    renameSync(tmp, file);
+    const dfd = openSync(dir, "r");
+    try {
+      fsyncSync(dfd);
+    } finally {
+      closeSync(dfd);
+    }
+    fd = openSync(file, "a");
+    lines = pending.size;
   };
   try {
     rewrite();
@@ -109,7 +133,9 @@ export function openOcppJournal(dir: string, onWarn: (msg: string) => void = () 
     },
     done(id) {
       if (!pending.delete(id)) return;
-      if (pending.size === 0) rewrite();
+      // compaction: when nothing is pending, or when done lines outnumber the pending calls (a queue that
+      // never empties keeps the file within twice its pending calls plus OCPP_JOURNAL_SLACK lines)
+      if (pending.size === 0 || lines > 2 * pending.size + OCPP_JOURNAL_SLACK) rewrite();
       else write([{ op: "done", id }]);
     },
     close() {
