@@ -5,6 +5,9 @@
  * elapsed time, so timestamps are real at `--speed 1` and compressed in proportion above it.
  * After every paced step the EVSE is observed (cable, meter, charging state, the end of the session) and
  * the station's commands go back to the EVSE controller at the session's current virtual time.
+ * With `--ocpp-queue DIR` (2.0.1) the transaction events are journalled on disk (src/link/ocpp/journal.ts),
+ * restored on the next start, and a CSMS unreachable at start is an outage: the session runs, a token
+ * presented offline is accepted or rejected by `--ocpp-offline-auth` (C15).
  */
 
 import type { EvseDcConfig } from "../../evse/dc/index.js";
