@@ -8,6 +8,7 @@
  */
 
 import { onRequest, reboot } from "./requests.js";
+import { restoreCalls } from "./restore.js";
 import {
   applyLimit,
   dropRefusedCall,
@@ -68,6 +69,9 @@ export function stepStation(s0: StationState, ev: StationEvent): [StationState, 
       break;
     case "session-end":
       if (s.tx) s = endTx(s, ev.cause, fx);
+      break;
+    case "restored":
+      s = restoreCalls(s, ev.calls, fx);
       break;
   }
   return [s, fx];
@@ -193,9 +197,27 @@ function onPlugged(s0: StationState, fx: StationEffect[]): StationState {
  */
 function onIdToken(s: StationState, idToken: IdToken, fx: StationEffect[]): StationState {
   if (s.tx?.authorized || s.authorizing) return s;
+  if (!s.online) return onIdTokenOffline(s, idToken, fx);
   // the driver and the EV wait on this one: ahead of the queued events
   const [s1, callId] = enqueue(s, "Authorize", { idToken }, fx, { first: true });
   return { ...s1, authorizing: { callId, idToken } };
+}
+
+/**
+ * C15: the CSMS is unreachable and the token is unknown (no local list nor cache): accepted only with
+ * OfflineTxForUnknownIdEnabled; the Authorized TransactionEvent then waits in the queue (marked offline).
+ */
+function onIdTokenOffline(s: StationState, idToken: IdToken, fx: StationEffect[]): StationState {
+  const ok = s.cfg.offlineTxForUnknownIdEnabled === true;
+  fx.push({ kind: "evse", command: { kind: "authorization", result: ok ? "accepted" : "rejected" } });
+  fx.push({
+    kind: "log",
+    level: ok ? "info" : "warn",
+    msg: `${idToken.idToken} presented offline: ${ok ? "accepted locally" : "rejected"} (OfflineTxForUnknownIdEnabled ${ok})`,
+  });
+  if (!ok || !s.tx || s.tx.authorized) return s;
+  const tx = { ...s.tx, idToken, authorized: true };
+  return sendTxEvent({ ...s, tx }, tx, "Updated", "Authorized", { idToken }, fx)[0];
 }
 
 function onAuthorized(

@@ -154,6 +154,12 @@ export interface StationConfig {
   bootRetryS: number;
   /** Prefix of the transactionIds this station makes (unique per station). */
   transactionPrefix: string;
+  /**
+   * AuthCtrlr.OfflineTxForUnknownIdEnabled (OCPP 2.0.1 C15; 1.6 AllowOfflineTxForUnknownId): a token
+   * presented while the CSMS is unreachable is accepted locally (true) or rejected (false, the default).
+   * The station has no local authorisation list nor cache, so every token is unknown offline.
+   */
+  offlineTxForUnknownIdEnabled?: boolean;
 }
 
 /** One outbound CALL: `id` is the station's own (correlates the result), `action` the OCPP message. */
@@ -194,7 +200,12 @@ export type StationEvent =
   | { kind: "meter"; reading: MeterReading; tMs: number }
   | { kind: "charging"; state: ChargingState; tMs: number }
   | { kind: "id-token"; idToken: IdToken; tMs: number }
-  | { kind: "session-end"; cause: StopCause; tMs: number };
+  | { kind: "session-end"; cause: StopCause; tMs: number }
+  /**
+   * The transaction-related calls a previous run of the station queued and never saw answered (its journal
+   * on disk), in their order: they go first in the outbox, with their ids.
+   */
+  | { kind: "restored"; calls: readonly OcppCall[]; tMs: number };
 
 /** Outputs of the station machine. */
 export type StationEffect =

@@ -42,3 +42,23 @@ test("--ocpp flags: URL, version, the flags that need --ocpp, the combinations r
   const plain = parseSimulateOptions({});
   assert.ok(!Object.keys(plain).some((k) => k.startsWith("ocpp")), "nothing added without --ocpp");
 });
+
+test("--ocpp-queue and --ocpp-offline-auth: need --ocpp, 2.0.1 only for now, accept|reject", () => {
+  const url = "ws://127.0.0.1:9220/nacs/CP1";
+  const bad: [Record<string, unknown>, RegExp][] = [
+    [{ ocppQueue: "/tmp/q" }, /--ocpp-queue: .*needs --ocpp/],
+    [{ ocppOfflineAuth: "accept" }, /--ocpp-offline-auth: .*needs --ocpp/],
+    [{ ocpp: url, ocppOfflineAuth: "maybe" }, /--ocpp-offline-auth: .*must be "accept" or "reject"/],
+    [{ ocpp: url, ocppVersion: "1.6", ocppQueue: "/tmp/q" }, /--ocpp-queue: .*2\.0\.1 only/],
+    [{ ocpp: url, ocppVersion: "1.6", ocppOfflineAuth: "accept" }, /--ocpp-offline-auth: .*2\.0\.1 only/],
+  ];
+  for (const [raw, re] of bad)
+    assert.throws(
+      () => parseSimulateOptions(raw),
+      (e: unknown) => e instanceof UsageError && re.test(e.message),
+      `${JSON.stringify(raw)} should match ${re}`,
+    );
+  const ok = parseSimulateOptions({ ocpp: url, ocppQueue: "/tmp/q", ocppOfflineAuth: "accept" });
+  assert.equal(ok.ocppQueue, "/tmp/q");
+  assert.equal(ok.ocppOfflineAuth, "accept");
+});

@@ -18,6 +18,10 @@ export const ocppOptionShape = {
   ocppRemoteStart: z.boolean().optional(),
   /** Security profile 1: HTTP Basic password, 16–40 characters (SecurityCtrlr.BasicAuthPassword). */
   ocppPassword: z.string().min(16).max(40).optional(),
+  /** The directory of the offline queue on disk (journal of the transaction-related calls). */
+  ocppQueue: z.string().min(1).optional(),
+  /** OCPP 2.0.1 C15 OfflineTxForUnknownIdEnabled: a token presented offline is accepted or rejected. */
+  ocppOfflineAuth: z.enum(["accept", "reject"], { error: 'must be "accept" or "reject"' }).optional(),
 };
 
 /** The OCPP flags as parsed. */
@@ -28,6 +32,8 @@ export interface OcppFlags {
   ocppMeterInterval?: number | undefined;
   ocppRemoteStart?: boolean | undefined;
   ocppPassword?: string | undefined;
+  ocppQueue?: string | undefined;
+  ocppOfflineAuth?: "accept" | "reject" | undefined;
 }
 
 /** The rules that tie the OCPP flags together (zod superRefine). */
@@ -40,6 +46,8 @@ export function checkOcppOptions(o: OcppFlags, ctx: z.RefinementCtx): void {
       "ocppMeterInterval",
       "ocppRemoteStart",
       "ocppPassword",
+      "ocppQueue",
+      "ocppOfflineAuth",
     ] as const)
       if (o[k] !== undefined) issue(k, "needs --ocpp");
     return;
@@ -51,6 +59,13 @@ export function checkOcppOptions(o: OcppFlags, ctx: z.RefinementCtx): void {
   }
   if (o.ocppRemoteStart && o.ocppIdToken !== undefined)
     issue("ocppIdToken", "the driver presents no token with --ocpp-remote-start (the CSMS sends one)");
+  if (o.ocppVersion === "1.6" && o.ocppQueue !== undefined)
+    issue(
+      "ocppQueue",
+      "OCPP 2.0.1 only for now (1.6: a queued StopTransaction needs the CSMS's transactionId)",
+    );
+  if (o.ocppVersion === "1.6" && o.ocppOfflineAuth !== undefined)
+    issue("ocppOfflineAuth", "OCPP 2.0.1 only for now");
   // OCPP 1.6 §7.28 IdToken: CiString20Type
   if (o.ocppVersion === "1.6" && o.ocppIdToken !== undefined && o.ocppIdToken.length > 20)
     issue("ocppIdToken", "OCPP 1.6 idTag: at most 20 characters (CiString20Type)");
@@ -82,5 +97,13 @@ export function addOcppOptions(cmd: Command): Command {
     .option(
       "--ocpp-meter-interval <s>",
       "with --ocpp: meter values every S seconds of the session (TransactionEvent; 1.6: MeterValues) (default 60; 0 = none)",
+    )
+    .option(
+      "--ocpp-queue <dir>",
+      "with --ocpp (2.0.1): keep the offline queue of transaction events on disk in DIR (fsynced; restored and sent first on the next start); the station then also starts with no reachable CSMS and keeps trying",
+    )
+    .option(
+      "--ocpp-offline-auth <a>",
+      "with --ocpp (2.0.1): a token presented while the CSMS is unreachable is accepted locally or rejected (accept|reject, default reject; C15 OfflineTxForUnknownIdEnabled)",
     );
 }

@@ -5,9 +5,13 @@
  * elapsed time, so timestamps are real at `--speed 1` and compressed in proportion above it.
  * After every paced step the EVSE is observed (cable, meter, charging state, the end of the session) and
  * the station's commands go back to the EVSE controller at the session's current virtual time.
+ * With `--ocpp-queue DIR` (2.0.1) the transaction events are journalled on disk (src/link/ocpp/journal.ts),
+ * restored on the next start, and a CSMS unreachable at start is an outage: the session runs, a token
+ * presented offline is accepted or rejected by `--ocpp-offline-auth` (C15).
  */
 
 import type { EvseDcConfig } from "../../evse/dc/index.js";
+import { openOcppJournal } from "../../link/ocpp/journal.js";
 import type { SchemaFailure } from "../../link/ocpp/station-client.js";
 import { startOcppStation } from "../../link/ocpp/station-client.js";
 import { splitCsmsUrl } from "../../link/ocpp/url.js";
@@ -88,11 +92,21 @@ export async function startSimOcpp(
     heartbeatIntervalS: 300,
     bootRetryS: 10,
     transactionPrefix: `${identity}-${epochMs.toString(36)}`.slice(0, 30),
+    offlineTxForUnknownIdEnabled: o.ocppOfflineAuth === "accept",
   };
   const sent: Record<string, number> = {};
   const received: Record<string, number> = {};
   const version = o.ocppVersion ?? "2.0.1";
+  const journal =
+    o.ocppQueue === undefined
+      ? undefined
+      : openOcppJournal(o.ocppQueue, (msg) => {
+          process.stderr.write(`nacs simulate: warning: ${msg}\n`);
+          sim.record("log", { side: "ocpp", level: "warn", msg });
+        });
   const station = await startOcppStation({
+    // with the queue on disk, a CSMS unreachable at start is an outage like any other
+    ...(journal && { journal, offlineStart: true }),
     url: o.ocpp,
     version,
     config,
@@ -110,7 +124,9 @@ export async function startSimOcpp(
     },
   });
   // the charger takes EVs once it is registered (B01): the session's clock starts after that
-  if (!(await station.registered(SIM_OCPP_BOOT_WAIT_MS)))
+  if (!station.state.online)
+    sim.record("log", { side: "ocpp", level: "warn", msg: "CSMS unreachable: starting offline" });
+  else if (!(await station.registered(SIM_OCPP_BOOT_WAIT_MS)))
     sim.record("log", {
       side: "ocpp",
       level: "warn",

@@ -23,6 +23,7 @@ import {
   stepStation16,
 } from "../../ocpp/v16/index.js";
 import { OcppLinkError } from "./errors.js";
+import type { OcppJournal } from "./journal.js";
 import { splitCsmsUrl } from "./url.js";
 import { warmOcppSchemas } from "./warm.js";
 
@@ -57,6 +58,17 @@ export interface OcppStationOptions {
   /** Security profile 1: HTTP Basic password (the username is the identity). */
   password?: string;
   callTimeoutMs?: number;
+  /**
+   * The offline queue on disk (`--ocpp-queue`, 2.0.1): its pending calls are restored first; every
+   * transaction-related call is written (fsync) when queued, before it can reach the socket, and marked
+   * done when it leaves the outbox (its CALLRESULT, or a CALLERROR that drops it).
+   */
+  journal?: OcppJournal;
+  /**
+   * A CSMS that cannot be reached at start is not an error: the station starts offline and tries again
+   * (backoff 0.2 s doubling to 5 s) until it connects or is closed. Without it, startOcppStation throws.
+   */
+  offlineStart?: boolean;
 }
 
 /** The running station client. */
@@ -108,9 +120,19 @@ export async function startOcppStation(o: OcppStationOptions): Promise<OcppStati
   const failures: SchemaFailure[] = [];
   const log = (level: string, msg: string) => o.onLog?.(level, msg);
 
+  const journal = o.journal;
+  /** Keep the journal in step with the outbox: new transaction calls written, gone ones done. */
+  const syncJournal = () => {
+    if (!journal) return;
+    const ids = new Set(state.outbox.map((c) => c.id));
+    for (const c of journal.pending()) if (!ids.has(c.id)) journal.done(c.id);
+    for (const c of state.outbox) if (c.txRelated) journal.append(c);
+  };
   const run = (ev: StationEvent): StationEffect[] => {
     const [s, fx] = step(state, ev);
     state = s;
+    // on disk before any send of this step (the sends go out after this turn)
+    syncJournal();
     for (const f of fx) {
       if (f.kind === "evse") o.onEvse(f.command);
       else if (f.kind === "log") log(f.level, f.msg);
@@ -174,12 +196,43 @@ export async function startOcppStation(o: OcppStationOptions): Promise<OcppStati
       return reply && reply.kind === "reply" ? reply.payload : {};
     });
 
+  const restored = journal?.pending() ?? [];
+  if (restored.length > 0) run({ kind: "restored", calls: restored, tMs: o.now() });
+
+  let closing = false;
+  let retrying: Promise<void> | null = null;
+  let wake = () => {};
   try {
     await client.connect();
   } catch (err) {
-    throw new OcppLinkError("connect-failed", `--ocpp ${o.url}: cannot connect: ${(err as Error).message}`, {
-      cause: err,
-    });
+    if (!o.offlineStart)
+      throw new OcppLinkError(
+        "connect-failed",
+        `--ocpp ${o.url}: cannot connect: ${(err as Error).message}`,
+        {
+          cause: err,
+        },
+      );
+    log("warn", `CSMS unreachable at start (${(err as Error).message}): offline, trying again`);
+    // ocpp-rpc reconnects a connection that was open once; the first one is retried here, until close()
+    retrying = (async () => {
+      for (let delay = 200; !closing; delay = Math.min(delay * 2, 5_000)) {
+        await new Promise<void>((r) => {
+          const timer = setTimeout(r, delay);
+          wake = () => {
+            clearTimeout(timer);
+            r();
+          };
+        });
+        if (closing) return;
+        try {
+          await client.connect();
+          return;
+        } catch {
+          // still unreachable
+        }
+      }
+    })();
   }
 
   const idle = () => state.outbox.length === 0 && state.inFlight === null;
@@ -204,7 +257,11 @@ export async function startOcppStation(o: OcppStationOptions): Promise<OcppStati
       return idle();
     },
     async close() {
+      closing = true;
+      wake();
+      await retrying;
       await client.close({ code: 1000, reason: "station done", awaitPending: false });
+      journal?.close();
     },
   };
 }

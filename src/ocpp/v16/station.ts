@@ -71,6 +71,12 @@ export function stepStation16(s0: StationState16, ev: StationEvent): [StationSta
     case "session-end":
       if (s.tx) s = endTx16(s, ev.cause, fx);
       break;
+    case "restored":
+      // not for 1.6 yet: a restored StopTransaction needs the transactionId of a StartTransaction.conf
+      // that may never have come (the CLI refuses --ocpp-queue with --ocpp-version 1.6)
+      if (ev.calls.length > 0)
+        fx.push({ kind: "log", level: "warn", msg: `OCPP 1.6: ${ev.calls.length} restored call(s) ignored` });
+      break;
   }
   return [s, fx];
 }
