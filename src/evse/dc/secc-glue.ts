@@ -37,10 +37,12 @@ const SECC_END_FAULT: Readonly<Partial<Record<string, SafetyFault>>> = {
 };
 
 /**
- * ISO 15118-2 Plug & Charge refusals: the SECC answered with a FAILED code before anything was energised.
- * They end the session with a named stop reason (and the response code), not a safety trip.
+ * Refusals: the SECC answered with a FAILED code before anything was energised — an EIM authorisation
+ * rejected, or an ISO 15118-2 Plug & Charge contract or certificate refused. They end the session with a
+ * named stop reason (and the response code), not a safety trip.
  */
-export const PNC_STOP_REASONS: Readonly<Partial<Record<string, string>>> = {
+export const REFUSAL_STOP_REASONS: Readonly<Partial<Record<string, string>>> = {
+  "authorization-rejected": "authorization rejected",
   "contract-invalid": "contract rejected",
   "contract-expired": "contract expired",
   "contract-revoked": "contract revoked",
@@ -84,9 +86,9 @@ export function secc(s: EvseDcState, ev: SeccEvent, fx: EvseDcEffect[]): EvseDcS
             stopReason: out.stopReason ?? "EV ended the session",
             phase: setPhase(out, "ended", fx),
           };
-        else if (PNC_STOP_REASONS[e.stopReason] && !out.safety.trip && !out.safety.contactorsCmd) {
+        else if (REFUSAL_STOP_REASONS[e.stopReason] && !out.safety.trip && !out.safety.contactorsCmd) {
           const code = /FAILED_\w+/.exec(e.detail)?.[0];
-          const reason = `${PNC_STOP_REASONS[e.stopReason]}${code ? ` (${code})` : ""}`;
+          const reason = `${REFUSAL_STOP_REASONS[e.stopReason]}${code ? ` (${code})` : ""}`;
           out = { ...out, stopReason: out.stopReason ?? reason, phase: setPhase(out, "ended", fx) };
         } else if (!out.safety.trip && e.stopReason !== "emergency") {
           const f = SECC_END_FAULT[e.stopReason] ?? "session-error";

@@ -6,7 +6,7 @@
  * and safety trips. What happens from one plug-in up to the next belongs to the first (a trip detected
  * just after an unplug is a consequence of that session). Pure bookkeeping.
  */
-import { PNC_STOP_REASONS } from "../../evse/dc/secc-glue.js";
+import { REFUSAL_STOP_REASONS } from "../../evse/dc/secc-glue.js";
 import type { TripReport } from "./dc-sim.js";
 import type { DcSimPhase } from "./faults.js";
 
@@ -69,7 +69,7 @@ export interface EvStopNote {
   fault: boolean;
 }
 
-const PNC_REASONS = Object.values(PNC_STOP_REASONS) as string[];
+const REFUSAL_REASONS = Object.values(REFUSAL_STOP_REASONS) as string[];
 
 /** A trip that is only the EVSE's view of the EV's own decision (S2 opened, connection closed). */
 const CONSEQUENCE_TRIPS = new Set(["ev-stop-cp", "comm-loss", "connection-lost", "session-error"]);
@@ -91,7 +91,7 @@ export function pickStopReason(
     trip && CONSEQUENCE_TRIPS.has(trip.fault) && ev !== undefined && ev.tMs < trip.detectedAtMs;
   if (trip && !consequence) return trip.reason;
   // a Plug & Charge refusal: the SECC's named reason says why (the EV only saw the FAILED code)
-  if (evseReason && PNC_REASONS.some((r) => evseReason.startsWith(r))) return evseReason;
+  if (evseReason && REFUSAL_REASONS.some((r) => evseReason.startsWith(r))) return evseReason;
   if (ev) return ev.reason;
   return evseReason ?? fallback;
 }

@@ -68,6 +68,12 @@ export type StopReason =
   /** The EVSE does not offer what the EV needs (payment option, energy transfer mode). */
   | "incompatible"
   /**
+   * EIM: the authorisation was rejected (by the backend or the operator): DIN 70121
+   * ContractAuthenticationRes / ISO 15118-2 AuthorizationRes with ResponseCode FAILED and EVSEProcessing
+   * Finished. A refusal, not a fault: nothing was energised.
+   */
+  | "authorization-rejected"
+  /**
    * ISO-2 PnC: a CertificateInstallationRes / CertificateUpdateRes whose signature, CPS certificate or
    * contract key did not check out; the message is discarded ([V2G2-891]).
    */

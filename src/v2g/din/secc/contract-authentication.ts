@@ -13,7 +13,14 @@ export const contractAuthentication: SeccHandler = {
       ResponseCode: failed ? "FAILED" : "OK",
       EVSEProcessing: processing,
     };
-    return { state: s, body, processing };
+    return {
+      state: s,
+      body,
+      processing,
+      ...(failed && {
+        end: { reason: "authorization-rejected" as const, detail: "ContractAuthenticationRes FAILED" },
+      }),
+    };
   },
   failed: (_s, code) => ({ ResponseCode: code as din.responseCodeType, EVSEProcessing: "Finished" }),
 };

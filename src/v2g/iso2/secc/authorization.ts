@@ -103,7 +103,14 @@ export const authorization: SeccHandler = {
       ResponseCode: failed ? "FAILED" : "OK",
       EVSEProcessing: processing,
     };
-    return { state: s, body, processing };
+    return {
+      state: s,
+      body,
+      processing,
+      ...(failed && {
+        end: { reason: "authorization-rejected" as const, detail: "AuthorizationRes FAILED" },
+      }),
+    };
   },
   failed: (_s, code) => ({ ResponseCode: code as iso2.responseCodeType, EVSEProcessing: "Finished" }),
 };
