@@ -191,7 +191,19 @@ export function txContext(s: StationState): TxContext | null {
 
 /** Give the EVSE the composite limit of the installed profiles if it changed (K01, K08). */
 export function applyLimit(s: StationState, fx: StationEffect[]): StationState {
-  const { limitW, ids } = compositeLimitW(s.profiles, s.cfg.evseId, s.nowMs, txContext(s));
+  return setLimit(s, compositeLimitW(s.profiles, s.cfg.evseId, s.nowMs, txContext(s)), fx);
+}
+
+/**
+ * Hand a composite limit to the EVSE (its run-time power limit) when it differs from the one it has; both
+ * OCPP versions' stations use it.
+ */
+export function setLimit<S extends { readonly limitW: number | null }>(
+  s: S,
+  composite: { limitW: number | null; ids: readonly (string | number)[] },
+  fx: StationEffect[],
+): S {
+  const { limitW, ids } = composite;
   if (limitW === s.limitW) return s;
   // the EVSE controller takes a limit > 0: a 0 W period holds the output at (practically) nothing
   const maxPowerW = limitW === null ? null : Math.max(limitW, 1);

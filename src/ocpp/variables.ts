@@ -52,27 +52,42 @@ function key(r: Ref): string {
   return `${r.component.name}.${r.variable.name}`;
 }
 
+/**
+ * The variable a Get/SetVariables item names, with the item's echo fields; or the answer refusing it
+ * (UnknownComponent / UnknownVariable, or NotSupportedAttributeType: only Actual is kept).
+ */
+function findVariable(
+  r: Ref & { attributeType?: string },
+): { base: Payload; variable: (typeof VARIABLES)[string] } | { refused: Payload } {
+  const base = {
+    component: r.component,
+    variable: r.variable,
+    ...(r.attributeType && { attributeType: r.attributeType }),
+  };
+  const variable = VARIABLES[key(r)];
+  if (!variable)
+    return {
+      refused: {
+        ...base,
+        attributeStatus: Object.keys(VARIABLES).some((k) => k.startsWith(`${r.component.name}.`))
+          ? "UnknownVariable"
+          : "UnknownComponent",
+      },
+    };
+  if ((r.attributeType ?? "Actual") !== "Actual")
+    return { refused: { ...base, attributeStatus: "NotSupportedAttributeType" } };
+  return { base, variable };
+}
+
 /** B06: read each requested variable (Actual only). */
 export function getVariables(s: StationState, p: Payload): Payload {
   const items = p.getVariableData as (Ref & { attributeType?: string })[];
   return {
     getVariableResult: items.map((r) => {
-      const base = {
-        component: r.component,
-        variable: r.variable,
-        ...(r.attributeType && { attributeType: r.attributeType }),
-      };
-      const v = VARIABLES[key(r)];
-      if (!v)
-        return {
-          ...base,
-          attributeStatus: Object.keys(VARIABLES).some((k) => k.startsWith(`${r.component.name}.`))
-            ? "UnknownVariable"
-            : "UnknownComponent",
-        };
-      if ((r.attributeType ?? "Actual") !== "Actual")
-        return { ...base, attributeStatus: "NotSupportedAttributeType" };
-      return { ...base, attributeStatus: "Accepted", attributeValue: v.get(s) };
+      const f = findVariable(r);
+      return "refused" in f
+        ? f.refused
+        : { ...f.base, attributeStatus: "Accepted", attributeValue: f.variable.get(s) };
     }),
   };
 }
@@ -82,21 +97,9 @@ export function setVariables(s0: StationState, p: Payload): [StationState, Paylo
   let s = s0;
   const items = p.setVariableData as (Ref & { attributeType?: string; attributeValue: string })[];
   const results = items.map((r) => {
-    const base = {
-      component: r.component,
-      variable: r.variable,
-      ...(r.attributeType && { attributeType: r.attributeType }),
-    };
-    const v = VARIABLES[key(r)];
-    if (!v)
-      return {
-        ...base,
-        attributeStatus: Object.keys(VARIABLES).some((k) => k.startsWith(`${r.component.name}.`))
-          ? "UnknownVariable"
-          : "UnknownComponent",
-      };
-    if ((r.attributeType ?? "Actual") !== "Actual")
-      return { ...base, attributeStatus: "NotSupportedAttributeType" };
+    const f = findVariable(r);
+    if ("refused" in f) return f.refused;
+    const { base, variable: v } = f;
     if (!v.set)
       return { ...base, attributeStatus: "Rejected", attributeStatusInfo: { reasonCode: "ReadOnly" } };
     const out = v.set(s, r.attributeValue);

@@ -6,7 +6,13 @@
  * limit of the installed profiles (the 2.0.1 arithmetic). Pure code.
  */
 import { compositeLimitW } from "../profiles.js";
-import { enqueue as enqueueAny, isoTime, pump as pumpAny, sampledValues } from "../station-state.js";
+import {
+  enqueue as enqueueAny,
+  isoTime,
+  pump as pumpAny,
+  sampledValues,
+  setLimit,
+} from "../station-state.js";
 import type { IdToken, InstalledProfile, MeterReading, OcppCall, StationEffect } from "../types.js";
 import type { ChargePointStatus16, ErrorCode16, StationConfig16 } from "./types.js";
 
@@ -169,19 +175,7 @@ export function txContext16(s: StationState16): { transactionId: string; started
 
 /** Give the EVSE the composite limit (§3.13.2 stacking, §3.13.3 combining, the 2.0.1 arithmetic) if it changed. */
 export function applyLimit16(s: StationState16, fx: StationEffect[]): StationState16 {
-  const { limitW, ids } = compositeLimitW(s.profiles, s.cfg.connectorId, s.nowMs, txContext16(s));
-  if (limitW === s.limitW) return s;
-  const maxPowerW = limitW === null ? null : Math.max(limitW, 1);
-  fx.push({ kind: "evse", command: { kind: "set-power-limit", maxPowerW } });
-  fx.push({
-    kind: "log",
-    level: "info",
-    msg:
-      limitW === null
-        ? "charging profiles: no limit"
-        : `charging profiles ${ids.join(", ")}: composite limit ${limitW} W`,
-  });
-  return { ...s, limitW };
+  return setLimit(s, compositeLimitW(s.profiles, s.cfg.connectorId, s.nowMs, txContext16(s)), fx);
 }
 
 /** §4.7: MeterValues.req of connector 1 (with the transaction's id when one runs). */
