@@ -6,6 +6,7 @@
  */
 import type { V2gWireHook } from "../link/host/network/index.js";
 import type { V2gConnection } from "../link/types.js";
+import { encodeV2gtpMessage } from "../v2g/index.js";
 import { deviate, matches, type Outgoing, triggerOf, type WireAction } from "./deviate.js";
 import type { BoardAction, ConformanceProtocol, TesterBehaviour, TraceEvent } from "./types.js";
 
@@ -25,6 +26,11 @@ export interface InterceptorOptions {
    * tester has no board to act on (the case is inconclusive).
    */
   onBoardAction?(action: BoardAction): void;
+  /**
+   * Every V2GTP message the tester writes to `conn` (header included; a raw deviation's bytes as they are):
+   * the per-case capture. The network port does not tap the sends of a hooked connection.
+   */
+  onWire?(conn: V2gConnection, bytes: Uint8Array): void;
 }
 
 /** The hook and what it knows of the case. */
@@ -59,6 +65,7 @@ export function createInterceptor(o: InterceptorOptions): Interceptor {
 
   const tx = (conn: V2gConnection, name: string, payloadType: number, bytes: Uint8Array, extra: object) => {
     conn.send(payloadType, bytes);
+    o.onWire?.(conn, encodeV2gtpMessage(payloadType, bytes));
     o.record({ kind: "tx", tMs: o.now(), name, bytes: bytes.length + 8, ...extra });
   };
 
@@ -76,6 +83,7 @@ export function createInterceptor(o: InterceptorOptions): Interceptor {
         });
       } else if (a.kind === "raw") {
         conn.sendRaw(a.bytes);
+        o.onWire?.(conn, a.bytes);
         o.record({ kind: "tx", tMs: o.now(), name, bytes: a.bytes.length, note: a.note, deviation: true });
       } else if (a.kind === "silent") {
         silent = true;

@@ -1,7 +1,7 @@
 /** Reports: the `--json` summary, JUnit XML (fail → <failure>, inconclusive → <skipped>), self-contained HTML. */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { escapeXml, htmlReport, junitXml, summarize } from "./report.js";
+import { casePcapName, escapeXml, htmlReport, junitXml, summarize } from "./report.js";
 import type { CaseResult } from "./runner.js";
 
 const result = (
@@ -61,4 +61,21 @@ test("HTML: one row per case with its message sequence; no scripts or external r
   assert.match(h, /SessionSetupRes OK_NewSessionEstablished after 1\.5 ms/);
   assert.ok(!/<script|<link|src=/.test(h));
   assert.equal(escapeXml(`<&>"'`), "&lt;&amp;&gt;&quot;&apos;");
+});
+
+test("HTML: each case's timing chart, and its pcapng embedded as a download that decodes back", () => {
+  const pcap = Uint8Array.from({ length: 70_000 }, (_, i) => (i * 7) & 0xff);
+  const h = htmlReport(results, summarize(results, "lab", 5000), {
+    pcapOf: (r) => (r.id === "b" ? pcap : undefined),
+  });
+  assert.equal(h.match(/<svg [^>]*class="chart"/g)?.length, 3, "a chart per case");
+  const links = [
+    ...h.matchAll(/<a download="([^"]+)" href="data:application\/vnd\.tcpdump\.pcap;base64,([^"]+)"/g),
+  ];
+  assert.deepEqual(
+    links.map((m) => m[1]),
+    ["b.pcapng"],
+  );
+  assert.deepEqual(new Uint8Array(Buffer.from(links[0]?.[2] ?? "", "base64")), pcap);
+  assert.equal(casePcapName({ id: "secc-din-seq-001@iso2/x" }), "secc-din-seq-001_iso2_x.pcapng");
 });

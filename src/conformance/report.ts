@@ -4,8 +4,10 @@
  * HTML page (`report.html`: a row per case with its verdict, the requirement, and its message sequence
  * with times). Pure string building.
  */
+
+import { timingChartSvg } from "./report-chart.js";
 import type { CaseResult } from "./runner.js";
-import type { TraceEvent, Verdict } from "./types.js";
+import type { SutLimits, TraceEvent, Verdict } from "./types.js";
 
 /** One case in the `--json` summary. */
 export interface CaseSummary {
@@ -137,14 +139,46 @@ export function junitXml(results: readonly CaseResult[]): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="nacs conformance">\n${suites.join("\n")}\n</testsuites>\n`;
 }
 
-/** A self-contained HTML report (inline CSS, no scripts, no external resources). */
-export function htmlReport(results: readonly CaseResult[], summary: RunSummary): string {
+/** What the HTML report adds to each case beyond its trace. */
+export interface HtmlReportOptions {
+  /** The SUT's limits: the timing chart marks each response's performance limit. */
+  limits?: SutLimits;
+  /** The case's capture (pcapng), embedded as a download link; undefined: none. */
+  pcapOf?: (r: CaseResult) => Uint8Array | undefined;
+}
+
+/** Base64 of `bytes` (btoa: in browsers and Node 20). */
+function base64(bytes: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < bytes.length; i += 0x8000)
+    s += String.fromCharCode(...bytes.subarray(i, Math.min(bytes.length, i + 0x8000)));
+  return btoa(s);
+}
+
+/** File name of a case's pcapng (the case ID with characters a file name should not hold replaced). */
+export function casePcapName(r: Pick<CaseResult, "id">): string {
+  return `${r.id.replace(/[^A-Za-z0-9._-]/g, "_")}.pcapng`;
+}
+
+/**
+ * A self-contained HTML report (inline CSS and SVG, no scripts, no external resources): a row per case with
+ * its verdict, the requirement, its timing chart and message sequence, and its pcapng as a download.
+ */
+export function htmlReport(
+  results: readonly CaseResult[],
+  summary: RunSummary,
+  o: HtmlReportOptions = {},
+): string {
   const rows = results
     .map((r) => {
       const v = r.verdict.verdict;
       const details = failureText(r.verdict);
       const trace = escapeXml(r.trace.events.map(traceLine).join("\n"));
-      return `<tr class="${v}"><td><code>${escapeXml(r.id)}</code></td><td>${escapeXml(r.title)}</td><td>${escapeXml(r.requirement.join(", "))}</td><td class="v">${v}${r.knownDeviation ? `<br><small>known deviation: ${escapeXml(r.knownDeviation)}</small>` : ""}</td><td>${escapeXml(details)}</td><td>${(r.durationMs / 1000).toFixed(1)} s</td><td><details><summary>${r.trace.events.length} events</summary><pre>${trace}</pre></details></td></tr>`;
+      const pcap = o.pcapOf?.(r);
+      const download = pcap
+        ? `<br><a download="${escapeXml(casePcapName(r))}" href="data:application/vnd.tcpdump.pcap;base64,${base64(pcap)}">pcapng (${pcap.length} B)</a>`
+        : "";
+      return `<tr class="${v}"><td><code>${escapeXml(r.id)}</code></td><td>${escapeXml(r.title)}</td><td>${escapeXml(r.requirement.join(", "))}</td><td class="v">${v}${r.knownDeviation ? `<br><small>known deviation: ${escapeXml(r.knownDeviation)}</small>` : ""}</td><td>${escapeXml(details)}</td><td>${(r.durationMs / 1000).toFixed(1)} s</td><td><details><summary>${r.trace.events.length} events</summary>${timingChartSvg(r.trace, o.limits)}<pre>${trace}</pre></details>${download}</td></tr>`;
     })
     .join("\n");
   return `<!DOCTYPE html>
@@ -153,11 +187,11 @@ export function htmlReport(results: readonly CaseResult[], summary: RunSummary):
 body{font:14px system-ui,sans-serif;margin:1.5em}table{border-collapse:collapse;width:100%}
 td,th{border:1px solid #ccc;padding:4px 6px;vertical-align:top;text-align:left}
 tr.pass td.v{background:#d9f2d9}tr.fail td.v{background:#f7d4d4}tr.inconclusive td.v{background:#f5ecc8}
-pre{margin:0;font-size:12px}
+pre{margin:0;font-size:12px}svg.chart{display:block;margin:4px 0}
 </style></head><body>
 <h1>nacs conformance — SECC under test: ${escapeXml(summary.profile)}</h1>
 <p>${summary.total} cases: ${summary.passed} passed, ${summary.failed} failed, ${summary.inconclusive} inconclusive, in ${(summary.durationMs / 1000).toFixed(1)} s.</p>
-<table><thead><tr><th>Case</th><th>Title</th><th>Requirement</th><th>Verdict</th><th>Details</th><th>Time</th><th>Message sequence</th></tr></thead>
+<table><thead><tr><th>Case</th><th>Title</th><th>Requirement</th><th>Verdict</th><th>Details</th><th>Time</th><th>Timing chart, message sequence, capture</th></tr></thead>
 <tbody>
 ${rows}
 </tbody></table></body></html>

@@ -10,7 +10,7 @@ import { dcBatteryConfig, evDcConfig, packTerminalV } from "../ev/dc/index.js";
 import type { EvBoardPort } from "../link/host/board-port.js";
 import type { EvBoardEffect } from "../link/host/controllers.js";
 import { startLiveEv } from "../link/host/live-ev.js";
-import type { HostWireTap } from "../link/host/wire-tap.js";
+import { type HostWireTap, wallClockMs } from "../link/host/wire-tap.js";
 import { type LinkLogger, silentLogger } from "../link/logger.js";
 import type { TlsClientConfig } from "../link/tls.js";
 import type { FramePort } from "../slac/run/index.js";
@@ -23,6 +23,7 @@ import type {
   SutLimits,
   TraceEvent,
   Verdict,
+  WireRecord,
 } from "./types.js";
 import { judge, limitMs } from "./verdict.js";
 import { decodeWire } from "./wire-codec.js";
@@ -163,6 +164,7 @@ async function runAttempt(
   const now = () => performance.now() - t0;
   const events: TraceEvent[] = [];
   const record = (e: TraceEvent) => events.push(e);
+  const wire: WireRecord[] = [];
   let testerError: string | null = null;
   const silentAfter = c.expect.kind === "response" && c.expect.thenClose !== undefined;
   // the board of this attempt, once open (a `board` deviation acts on it)
@@ -180,9 +182,15 @@ async function runAttempt(
       if (!boardPort) throw new Error(`board action ${action} before the board is open`);
       boardPort.command(boardCommandOf(action));
     },
+    onWire: (conn, message) =>
+      wire.push({
+        atMs: wallClockMs(),
+        event: { kind: "v2gtp", conn: conn.id, dir: "tx", message, local: conn.local, remote: conn.remote },
+      }),
   });
   const rxCount = new Map<string, number>();
   const tap: HostWireTap = (atMs, e) => {
+    wire.push({ atMs, event: e.kind === "slac" ? { ...e, frame: e.frame.slice() } : e });
     const tMs = atMs - wall0;
     if (e.kind === "tcp-open") record({ kind: "open", tMs });
     else if (e.kind === "tcp-close") {
@@ -359,6 +367,7 @@ async function runAttempt(
     deviationAtMs: intercept.deviationAtMs,
     ...(setupError !== undefined && { setupError }),
     durationMs: Math.round(now()),
+    wire,
   };
 }
 

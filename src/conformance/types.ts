@@ -4,6 +4,8 @@
  * to do), the trace observed while it ran, the verdict, and the SUT profile. Platform-neutral data.
  */
 
+import type { HostWireEvent } from "../link/host/wire-tap.js";
+
 /** The protocols this slice of the harness tests. */
 export type ConformanceProtocol = "din" | "iso2";
 
@@ -150,6 +152,12 @@ export type TraceEvent =
   /** The tester acted on its board (a `board` deviation). */
   | { kind: "board"; tMs: number; action: BoardAction; note: string };
 
+/** One unit that crossed the tester's sockets (SLAC frame, SDP datagram, V2GTP message), wall-clock ms. */
+export interface WireRecord {
+  atMs: number;
+  event: HostWireEvent;
+}
+
 /** What was observed while a case ran. */
 export interface CaseTrace {
   protocol: ConformanceProtocol;
@@ -159,6 +167,8 @@ export interface CaseTrace {
   /** The case could not be set up (no SDP answer, no connection, the SUT chose another protocol). */
   setupError?: string;
   durationMs: number;
+  /** Everything on the tester's sockets, for the case's pcapng (absent: not recorded). */
+  wire?: WireRecord[];
 }
 
 /** The outcome of a case. */

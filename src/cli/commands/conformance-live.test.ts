@@ -10,16 +10,26 @@
  * runs with `NACS_CONFORMANCE_FULL=1 node tools/run-tests.mjs conformance-live`.
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import type { RunSummary } from "../../conformance/report.js";
+import { type CaptureEvent, createCaptureDecoder, createCaptureReader } from "../../capture/index.js";
+import { casePcapName, type RunSummary } from "../../conformance/report.js";
 import { CI_CONFORMANCE_CASES, runConformanceAgainstEvse } from "../testing/conformance-pair.js";
 import { randomSdpPort } from "../testing/live-pair.js";
 import { exitWithin, killIfRunning, type NacsProc, spawnNacs, waitForStderr } from "../testing/spawn-nacs.js";
 
 const CI_CASES = CI_CONFORMANCE_CASES;
+
+/** The events of a pcapng as our capture decoder reads it. */
+function decodePcapng(bytes: Uint8Array): CaptureEvent[] {
+  const reader = createCaptureReader();
+  const decoder = createCaptureDecoder();
+  const out: CaptureEvent[] = [];
+  for (const rec of reader.push(bytes)) if (rec.kind === "packet") out.push(...decoder.push(rec));
+  return [...out, ...decoder.end()];
+}
 const FULL = process.env.NACS_CONFORMANCE_FULL === "1";
 
 test(`nacs conformance --sut secc: the DIN and ISO-2 DC catalogue (${FULL ? "all cases" : `${CI_CASES.length} cases, NACS_CONFORMANCE_FULL=1 for all`}) against nacs evse: every case passes or is a known deviation`, async (t) => {
@@ -37,7 +47,22 @@ test(`nacs conformance --sut secc: the DIN and ISO-2 DC catalogue (${FULL ? "all
       const html = readFileSync(join(report, "report.html"), "utf8");
       assert.equal(html.match(/<tr class="(pass|fail|inconclusive)">/g)?.length, s.total);
       assert.ok(!/<script|src="http/.test(html), "self-contained: no scripts, no external resources");
-      assert.ok(existsSync(join(report, "report.html")));
+      assert.equal(html.match(/<svg [^>]*class="chart"/g)?.length, s.total, "a timing chart per case");
+      assert.equal(
+        html.match(/<a download="[^"]+\.pcapng" href="data:/g)?.length,
+        s.total,
+        "a pcapng per case",
+      );
+      for (const c of s.cases) {
+        // the case's capture, as Wireshark or `nacs decode` reads it: its session from the handshake on
+        const events = decodePcapng(readFileSync(join(report, "cases", casePcapName(c))));
+        const v2g = events.filter((e) => e.layer === "v2g").map((e) => `${e.from} ${e.type}`);
+        assert.deepEqual(
+          v2g.slice(0, 2),
+          ["ev supportedAppProtocolReq", "evse supportedAppProtocolRes"],
+          c.id,
+        );
+      }
     },
   });
   t.diagnostic(

@@ -7,7 +7,8 @@
  * SDP on the interface (the SECC is discovered as `nacs ev` discovers it), or `--secc [ADDR]:PORT` when the
  * SECC's address is known (SDP is then answered on this host for it). `--tls` with `--trust ROOT.pem` or
  * `--test-pki DIR`. `--profile FILE`: the SUT profile (its limits, cases to skip). `--cases GLOB` selects
- * cases by ID. `--json` prints the summary, `--report DIR` writes `junit.xml` and `report.html`. Progress
+ * cases by ID. `--json` prints the summary, `--report DIR` writes `junit.xml`, `report.html` (with the
+ * timing chart and the pcapng of each case embedded) and `cases/<ID>.pcapng`. Progress
  * per case on stderr. Exit 0 when every selected case passed, 1 when any failed or was inconclusive, 2 on
  * usage errors.
  */
@@ -18,7 +19,7 @@ import { z } from "zod";
 import { CATALOGUE, caseGlob } from "../../conformance/catalogue/index.js";
 import { ConformanceError } from "../../conformance/errors.js";
 import { defaultProfile, parseProfile } from "../../conformance/profile.js";
-import { htmlReport, junitXml, summarize } from "../../conformance/report.js";
+import { casePcapName, htmlReport, junitXml, summarize } from "../../conformance/report.js";
 import { type CaseResult, type RunnerOptions, runCases } from "../../conformance/runner.js";
 import { parseSeccAddress, type SdpResponder, startSdpResponder } from "../../conformance/sdp-responder.js";
 import type { ConformanceCase, ConformanceProtocol, SutProfile } from "../../conformance/types.js";
@@ -30,6 +31,7 @@ import { SDP_SERVER_PORT } from "../../v2g/index.js";
 import { parseOptions, UsageError } from "../errors.js";
 import { openBoard } from "../live/board.js";
 import { slacLink } from "../live/slac-link.js";
+import { casePcapng } from "./conformance-pcap.js";
 import { evTlsConfig } from "./tls-options.js";
 
 /** Options of `nacs conformance`. */
@@ -225,9 +227,19 @@ export async function runConformance(o: ConformanceOptions): Promise<number> {
   }
   const summary = summarize(results, profile.name, performance.now() - t0);
   if (o.report) {
-    mkdirSync(o.report, { recursive: true });
+    mkdirSync(join(o.report, "cases"), { recursive: true });
     writeFileSync(join(o.report, "junit.xml"), junitXml(results));
-    writeFileSync(join(o.report, "report.html"), htmlReport(results, summary));
+    const pcaps = new Map<CaseResult, Uint8Array>();
+    for (const r of results) {
+      const pcap = casePcapng(r, { role: "ev", iface: o.iface, tls: o.tls });
+      if (!pcap) continue;
+      pcaps.set(r, pcap);
+      writeFileSync(join(o.report, "cases", casePcapName(r)), pcap);
+    }
+    writeFileSync(
+      join(o.report, "report.html"),
+      htmlReport(results, summary, { limits: profile.limits, pcapOf: (r) => pcaps.get(r) }),
+    );
   }
   process.stdout.write(
     o.json
@@ -252,7 +264,7 @@ export function registerConformanceCommand(program: Command): void {
     .option("--protocol <list>", "din,iso2 (default: the profile's, else both)")
     .option("--cases <glob>", "case IDs to run, e.g. 'secc-din-*' or 'secc-*-timing-*,secc-iso2-seq-00?'")
     .option("--profile <file>", "SUT profile (JSON or YAML): name, protocols, limits, skip {id: reason}")
-    .option("--report <dir>", "write junit.xml and report.html into DIR")
+    .option("--report <dir>", "write junit.xml, report.html and cases/<ID>.pcapng into DIR")
     .option("--json", "print the summary as one JSON object")
     .option("--list", "list the selected cases (ID, protocols, requirement, title) and exit")
     .option("--tls", "connect with TLS (needs --trust ROOT.pem or --test-pki DIR)")
