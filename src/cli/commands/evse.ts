@@ -31,7 +31,9 @@ import { SECC_DEFECT_NAMES, type SeccDefectName } from "../../v2g/session/defect
 import { addUiOptions, uiOptionShape } from "../dashboard/options.js";
 import { parseOptions, UsageError } from "../errors.js";
 import { runEvseHost } from "../live/evse-host.js";
+import { EVSE_OCPP_ID_TOKEN } from "../live/evse-ocpp.js";
 import { createHostPcapRecorder, type HostPcapRecorder } from "../record-pcap.js";
+import { addOcppOptions, checkOcppOptions, ocppOptionShape } from "./ocpp-options.js";
 import { checkEvseTlsOptions, evseTlsConfig, tlsVersionSchema } from "./tls-options.js";
 
 const protocolList = z
@@ -122,9 +124,11 @@ export const evseOptionsSchema = v2gCommonSchema
       })
       .optional(),
     lab: z.boolean().default(false),
+    ...ocppOptionShape,
   })
   .superRefine((o, ctx) => {
     checkModeProtocols(o.mode, o.protocol, ctx);
+    checkOcppOptions(o, ctx);
     if (o.defect !== undefined && !o.lab)
       ctx.addIssue({
         code: "custom",
@@ -253,7 +257,10 @@ export async function runEvse(o: EvseOptions): Promise<number> {
 
 /** Register `nacs evse`. */
 export function registerEvseCommand(program: Command): void {
-  addUiOptions(program.command("evse"))
+  addOcppOptions(addUiOptions(program.command("evse")), {
+    paced: false,
+    defaultIdToken: EVSE_OCPP_ID_TOKEN,
+  })
     .description("run our EVSE (SECC) against any EV on a network interface: SLAC, SDP, V2G session")
     .option("--iface <name>", "network interface (lo: loopback on ::1, needs --no-slac)")
     .option(

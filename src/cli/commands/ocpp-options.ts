@@ -1,5 +1,5 @@
 /**
- * The OCPP flags of the charger side (`nacs simulate` now, `nacs evse` later): `--ocpp ws[s]://HOST/PATH/ID`
+ * The OCPP flags of the charger side (`nacs simulate`, `nacs evse`): `--ocpp ws[s]://HOST/PATH/ID`
  * (connect to that CSMS as charging station ID), `--ocpp-version`, the driver's `--ocpp-id-token` and the
  * `--ocpp-meter-interval` of the transaction's periodic meter values.
  */
@@ -71,12 +71,15 @@ export function checkOcppOptions(o: OcppFlags, ctx: z.RefinementCtx): void {
     issue("ocppIdToken", "OCPP 1.6 idTag: at most 20 characters (CiString20Type)");
 }
 
-/** Register the OCPP flags on `cmd`. */
-export function addOcppOptions(cmd: Command): Command {
+/**
+ * Register the OCPP flags on `cmd`; `paced`: the host runs virtual time paced to the wall clock (`nacs
+ * simulate --speed`); `defaultIdToken`: the token the driver presents when none is given.
+ */
+export function addOcppOptions(cmd: Command, host: { paced: boolean; defaultIdToken: string }): Command {
   return cmd
     .option(
       "--ocpp <url>",
-      "connect the charger to a CSMS as charging station ID: ws[s]://HOST[:PORT]/PATH/ID (paced: --speed)",
+      `connect the charger to a CSMS as charging station ID: ws[s]://HOST[:PORT]/PATH/ID${host.paced ? " (paced: --speed)" : ""}`,
     )
     .option(
       "--ocpp-version <v>",
@@ -84,7 +87,7 @@ export function addOcppOptions(cmd: Command): Command {
     )
     .option(
       "--ocpp-id-token <token>",
-      "with --ocpp: the driver's RFID token sent in Authorize (default NACS-SIM-0001)",
+      `with --ocpp: the driver's RFID token sent in Authorize (default ${host.defaultIdToken})`,
     )
     .option(
       "--ocpp-password <pw>",

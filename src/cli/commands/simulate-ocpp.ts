@@ -11,21 +11,20 @@
  */
 
 import type { EvseDcConfig } from "../../evse/dc/index.js";
-import { openOcppJournal } from "../../link/ocpp/journal.js";
+import { createOcppEvseGlue, type OcppEvseView } from "../../link/ocpp/evse-glue.js";
 import type { SchemaFailure } from "../../link/ocpp/station-client.js";
-import { startOcppStation } from "../../link/ocpp/station-client.js";
-import { splitCsmsUrl } from "../../link/ocpp/url.js";
-import type { StationConfig, StationEvent, StopCause } from "../../ocpp/index.js";
+import type { StopCause } from "../../ocpp/index.js";
 import type { DcSession } from "../../sim/dc/session.js";
 import { defaultSeccReadings } from "../../v2g/index.js";
 import type { OcppFlags } from "./ocpp-options.js";
+import { OCPP_BOOT_WAIT_MS, OCPP_METER_INTERVAL_S, startChargerStation } from "./ocpp-station.js";
 
-/** Default periodic meter values during a transaction (s of session time). Design choice. */
-export const SIM_OCPP_METER_INTERVAL_S = 60;
+/** Default periodic meter values during a transaction (s of session time). */
+export const SIM_OCPP_METER_INTERVAL_S = OCPP_METER_INTERVAL_S;
 /** The driver's token when none is given (an RFID card, ISO14443). */
 export const SIM_OCPP_ID_TOKEN = "NACS-SIM-0001";
 /** Before the session, wait at most this long (wall) for the CSMS to accept the BootNotification. */
-export const SIM_OCPP_BOOT_WAIT_MS = 10_000;
+export const SIM_OCPP_BOOT_WAIT_MS = OCPP_BOOT_WAIT_MS;
 /** After the session, wait at most this long (wall) for the queued messages to reach the CSMS. */
 export const SIM_OCPP_DRAIN_MS = 10_000;
 
@@ -76,112 +75,42 @@ export async function startSimOcpp(
   o: OcppFlags & { ocpp: string; seed: number },
   session: DcSession,
 ): Promise<SimOcpp> {
-  const { identity } = splitCsmsUrl(o.ocpp);
   const sim = session.sim;
   const epochMs = Date.now();
   const now = () => epochMs + sim.nowMs;
-  const config: StationConfig = {
-    chargingStation: {
-      vendorName: "nacs",
-      model: "nacs-simulate",
-      serialNumber: `SIM-${o.seed}`.slice(0, 25),
-    },
-    evseId: 1,
-    connectorId: 1,
-    txUpdatedIntervalS: o.ocppMeterInterval ?? SIM_OCPP_METER_INTERVAL_S,
-    heartbeatIntervalS: 300,
-    bootRetryS: 10,
-    transactionPrefix: `${identity}-${epochMs.toString(36)}`.slice(0, 30),
-    offlineTxForUnknownIdEnabled: o.ocppOfflineAuth === "accept",
-  };
-  const sent: Record<string, number> = {};
-  const received: Record<string, number> = {};
-  const version = o.ocppVersion ?? "2.0.1";
-  const journal =
-    o.ocppQueue === undefined
-      ? undefined
-      : openOcppJournal(o.ocppQueue, (msg) => {
-          process.stderr.write(`nacs simulate: warning: ${msg}\n`);
-          sim.record("log", { side: "ocpp", level: "warn", msg });
-        });
-  const station = await startOcppStation({
-    // with the queue on disk, a CSMS unreachable at start is an outage like any other
-    ...(journal && { journal, offlineStart: true }),
-    url: o.ocpp,
-    version,
-    config,
+  const { station, identity, version, sent, received } = await startChargerStation(o, {
+    model: "nacs-simulate",
+    serialNumber: `SIM-${o.seed}`,
     now,
-    ...(o.ocppPassword !== undefined && { password: o.ocppPassword }),
-    onEvse: (c) => {
-      sim.record("log", { side: "ocpp", level: "info", msg: `EVSE ${c.kind} ${JSON.stringify(c)}` });
-      sim.ctl.toEvse({ ...c, tMs: sim.nowMs });
-    },
-    onLog: (level, msg) => sim.record("log", { side: "ocpp", level, msg }),
-    onWire: (m) => {
-      if (m.kind !== "call") return;
-      const bag = m.dir === "tx" ? sent : received;
-      bag[m.action] = (bag[m.action] ?? 0) + 1;
+    toEvse: (c) => sim.ctl.toEvse({ ...c, tMs: sim.nowMs }),
+    log: (level, msg) => sim.record("log", { side: "ocpp", level, msg }),
+    onQueueWarning: (msg) => {
+      process.stderr.write(`nacs simulate: warning: ${msg}\n`);
+      sim.record("log", { side: "ocpp", level: "warn", msg });
     },
   });
-  // the charger takes EVs once it is registered (B01): the session's clock starts after that
-  if (!station.state.online)
-    sim.record("log", { side: "ocpp", level: "warn", msg: "CSMS unreachable: starting offline" });
-  else if (!(await station.registered(SIM_OCPP_BOOT_WAIT_MS)))
-    sim.record("log", {
-      side: "ocpp",
-      level: "warn",
-      msg: "BootNotification not accepted: starting offline",
-    });
-  const push = (ev: StationEvent) => station.push(ev);
-  let plugged = false;
-  let charging = false;
-  let ended = false;
-  const transactions = new Set<string>();
-  const observe = () => {
-    const t = now();
+  const glue = createOcppEvseGlue(station, {
+    remoteStart: o.ocppRemoteStart === true,
+    idToken: { idToken: o.ocppIdToken ?? SIM_OCPP_ID_TOKEN, type: "ISO14443" },
+    authorizationPending: () => sim.ctl.toEvse({ kind: "authorization", result: "pending", tMs: sim.nowMs }),
+  });
+  const view = (): OcppEvseView => {
     const c = sim.ctl;
-    if (sim.cable.plugged !== plugged) {
-      plugged = sim.cable.plugged;
-      // each plug-in waits for its own authorisation, unless a remote start already gave it (F02)
-      if (plugged && !station.state.tx?.authorized)
-        sim.ctl.toEvse({ kind: "authorization", result: "pending", tMs: sim.nowMs });
-      push({ kind: plugged ? "plugged" : "unplugged", tMs: t });
-      // the driver presents the card at plug-in (C01); the SECC answers Ongoing until the CSMS accepted it.
-      // With --ocpp-remote-start the driver starts from an app instead: the CSMS's RequestStartTransaction.
-      if (plugged) {
-        ended = false;
-        if (!o.ocppRemoteStart)
-          push({
-            kind: "id-token",
-            idToken: { idToken: o.ocppIdToken ?? SIM_OCPP_ID_TOKEN, type: "ISO14443" },
-            tMs: t,
-          });
-      }
-    }
-    push({
-      kind: "meter",
-      reading: { energyWh: sim.path.energyWh, powerW: sim.powerW, socPercent: sim.soc },
-      tMs: t,
-    });
-    const on = c.evse.secc.powerDelivery === "start" && c.evse.phase === "session";
-    if (on !== charging && !ended) {
-      charging = on;
-      push({ kind: "charging", state: on ? "Charging" : "EVConnected", tMs: t });
-    }
-    const tx = station.state.tx;
-    // 1.6: the CSMS's transactionId, once StartTransaction.conf gave it
-    if (tx && tx.transactionId !== null) transactions.add(String(tx.transactionId));
-    if (!ended && (session.done || c.evse.phase === "ended") && sim.currentA === 0 && station.state.tx) {
-      ended = true;
-      push({ kind: "session-end", cause: stopCause(session), tMs: t });
-    }
-    push({ kind: "tick", tMs: t });
+    return {
+      plugged: sim.cable.plugged,
+      energyWh: sim.path.energyWh,
+      powerW: sim.powerW,
+      socPercent: sim.soc,
+      charging: c.evse.secc.powerDelivery === "start" && c.evse.phase === "session",
+      over: (session.done || c.evse.phase === "ended") && sim.currentA === 0,
+      stopCause: () => stopCause(session),
+    };
   };
+  const observe = () => glue.observe(view(), now());
   return {
     tick: observe,
     async finish() {
-      observe();
-      if (station.state.tx) push({ kind: "session-end", cause: stopCause(session), tMs: now() });
+      glue.finish(view(), now());
       await station.drain(SIM_OCPP_DRAIN_MS);
       const undelivered = station.state.outbox.length;
       await station.close();
@@ -189,7 +118,7 @@ export async function startSimOcpp(
         url: o.ocpp,
         identity,
         version,
-        transactions: [...transactions],
+        transactions: [...glue.transactions],
         sent,
         received,
         schemaFailures: [...station.schemaFailures],

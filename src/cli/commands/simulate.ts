@@ -36,7 +36,7 @@ import { UsageError } from "../errors.js";
 import { createPcapRecorder, type PcapRecorder } from "../record-pcap.js";
 import { addOcppOptions } from "./ocpp-options.js";
 import { SIM_BPT_DEFAULT_START_SOC } from "./simulate-iso20.js";
-import { ocppEvseConfig, type SimOcppReport, startSimOcpp } from "./simulate-ocpp.js";
+import { ocppEvseConfig, SIM_OCPP_ID_TOKEN, type SimOcppReport, startSimOcpp } from "./simulate-ocpp.js";
 import { MAX_S2_DELAY_S, parseSimulateOptions, type SimulateOptions } from "./simulate-options.js";
 import { dcSessionFor, simulatePnc } from "./simulate-session.js";
 
@@ -312,7 +312,7 @@ function printDcResult(
 export function registerSimulateCommand(program: Command): void {
   const cmd = program.command("simulate");
   addUiOptions(cmd);
-  addOcppOptions(cmd);
+  addOcppOptions(cmd, { paced: true, defaultIdToken: SIM_OCPP_ID_TOKEN });
   cmd
     .description(
       "run a simulated J3400 charging session (DC by default, --mode ac for basic AC) in virtual time",

@@ -17,6 +17,7 @@ import { startOperator } from "../operator.js";
 import { openBoard } from "./board.js";
 import { sha256Hex } from "./ev-contract.js";
 import { openEventsSink } from "./events.js";
+import { type EvseOcpp, formatEvseOcppReport, ocppSeccReadings, startEvseOcpp } from "./evse-ocpp.js";
 import { seccPnc20 } from "./pnc20-load.js";
 import { type ProgressLine, startProgressLine } from "./progress.js";
 import { random, slacLink } from "./slac-link.js";
@@ -142,6 +143,7 @@ export async function runEvseHost(
             ...(pnc20 && { pnc20 }),
             ...(cps && { cps }),
             ...(o.defect !== undefined && { defect: o.defect }), // TEST-ONLY (--defect, --lab)
+            ...(o.ocpp !== undefined && { readings: ocppSeccReadings() }),
           },
         }),
       board: board.port,
@@ -197,6 +199,21 @@ export async function runEvseHost(
     await ui?.close();
     throw optionError(e, "--iface", o.iface, "cannot serve: ");
   }
+  // --ocpp: registered with the CSMS (B01) before the charger says it is ready for EVs
+  let ocpp: EvseOcpp | null = null;
+  if (o.ocpp !== undefined)
+    try {
+      ocpp = await startEvseOcpp({ ...o, ocpp: o.ocpp }, live, (level, msg) =>
+        log[level]({}, `ocpp: ${msg}`),
+      );
+    } catch (e) {
+      await live.close();
+      closeSlac();
+      await board.close();
+      events?.close();
+      await ui?.close();
+      throw optionError(e, "--ocpp", o.ocpp, "cannot connect: ");
+    }
   log.info(
     { host, port: live.network.v2gPort, sdpPort: live.network.sdpPort, board: board.port.name },
     `evse ready: ${live.network.transport} on [${host}]:${live.network.v2gPort}, SDP on UDP ${live.network.sdpPort}, board ${board.port.name}`,
@@ -239,6 +256,8 @@ export async function runEvseHost(
   if (board.world && !boardLost && !signalled) await evLeft(board.world, () => signalled);
   process.off("SIGINT", stop);
   process.off("SIGTERM", stop);
+  const ocppReport = await ocpp?.finish();
+  if (ocppReport) process.stderr.write(formatEvseOcppReport(ocppReport));
   await live.close();
   const tally = live.network.connections;
   if (tally.accepted > 0)
@@ -247,7 +266,8 @@ export async function runEvseHost(
   await board.close();
   events?.close();
   await ui?.close();
-  return !boardLost && summaries.every(normalEnd) ? 0 : 1;
+  const ocppClean = !ocppReport || ocppReport.schemaFailures.length === 0;
+  return !boardLost && ocppClean && summaries.every(normalEnd) ? 0 : 1;
 }
 
 /** "TLS 1.2", "TLS 1.3, vehicle certificate required", "TLS 1.2 + 1.3, vehicle certificate optional". */
