@@ -28,6 +28,7 @@ import { z } from "zod";
 import { isLoopback, LOG_LEVELS, stderrLogger } from "../../link/host/cli-support.js";
 import { SDP_SERVER_PORT, type V2gProtocol } from "../../v2g/index.js";
 import { SECC_DEFECT_NAMES, type SeccDefectName } from "../../v2g/session/defects.js";
+import { applyConfigFile } from "../config-file.js";
 import { addUiOptions, uiOptionShape } from "../dashboard/options.js";
 import { parseOptions, UsageError } from "../errors.js";
 import { runEvseHost } from "../live/evse-host.js";
@@ -350,7 +351,11 @@ export function registerEvseCommand(program: Command): void {
       ).hideHelp(),
     )
     .addOption(new Option("--lab", "TEST-ONLY: allow --defect").hideHelp())
-    .action(async (raw: Record<string, unknown>) => {
-      process.exitCode = await runEvse(parseEvseOptions(raw));
+    .option(
+      "--config <file>",
+      "JSON or YAML file of these options (keys: option names); flags given here win",
+    )
+    .action(async (raw: Record<string, unknown>, cmd: Command) => {
+      process.exitCode = await runEvse(parseEvseOptions(applyConfigFile(raw, cmd)));
     });
 }

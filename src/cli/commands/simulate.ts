@@ -26,6 +26,7 @@ import {
 import { formatDuration } from "../../sim/format-time.js";
 import { ndjsonLine, plotHtml, type RecordEvent } from "../../sim/record/index.js";
 import { AcSession, type AcSessionSummary } from "../../sim/session.js";
+import { applyConfigFile } from "../config-file.js";
 import { addUiOptions } from "../dashboard/options.js";
 import { runPaced } from "../dashboard/paced.js";
 import { fillOfflineReport } from "../dashboard/report.js";
@@ -386,8 +387,12 @@ export function registerSimulateCommand(program: Command): void {
       "with --ui: after the session, keep serving this long and exit (default: until Ctrl-C)",
     )
     .option("--json", "print one JSON object instead of the summary")
-    .action(async (raw: Record<string, unknown>) => {
-      const o = parseSimulateOptions(raw);
+    .option(
+      "--config <file>",
+      "JSON or YAML file of these options (keys: option names); flags given here win",
+    )
+    .action(async (raw: Record<string, unknown>, cmd: Command) => {
+      const o = parseSimulateOptions(applyConfigFile(raw, cmd));
       if (o.listFaults) {
         process.stdout.write(
           o.json ? `${JSON.stringify(FAULT_NAMES.map((n) => FAULTS[n]))}\n` : formatFaultList(),
