@@ -15,6 +15,7 @@ import { type LiveEvse, startLiveEvse } from "../../src/link/host/live-evse.js";
 import type { LiveSessionSummary } from "../../src/link/host/live-session.js";
 import type { TlsClientConfig, TlsServerConfig } from "../../src/link/index.js";
 import { silentLogger } from "../../src/link/logger.js";
+import type { SeccReadings } from "../../src/v2g/index.js";
 
 /** What both sides of a fleet agree on. */
 export interface FleetSpec {
@@ -60,6 +61,8 @@ export async function startFleetEvse(
   i: number,
   tls?: TlsServerConfig,
   onResponseTime?: (name: string, ms: number) => void,
+  /** SECC readings other than the defaults (e.g. EIM authorisation pending until a CSMS answers). */
+  readings?: SeccReadings,
 ): Promise<FleetEvse> {
   const module = powerModuleConfig("1000v", 150_000);
   const board = await openBoard(
@@ -76,7 +79,7 @@ export async function startFleetEvse(
         slac: { mac: Uint8Array.of(2, 0, 0, 1, i >> 8, i & 0xff), random: (n) => new Uint8Array(n).fill(i) },
         sdp,
         matching: "none",
-        secc: { protocols: [s.protocol], seed: i + 1 },
+        secc: { protocols: [s.protocol], seed: i + 1, ...(readings && { readings }) },
       }),
     board: board.port as EvseBoardPort,
     network: {

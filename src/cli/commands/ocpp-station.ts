@@ -36,6 +36,8 @@ export interface ChargerStationHost {
   log(level: "debug" | "info" | "warn" | "error", msg: string): void;
   /** A damaged line of the queue on disk was skipped (default: logged as a warning). */
   onQueueWarning?(msg: string): void;
+  /** Every call of the station answered: its action and the round trip (CALL sent → answer received, ms). */
+  onRoundTrip?(action: string, ms: number): void;
 }
 
 /** Connect the charger to the CSMS of `--ocpp`. Throws OcppLinkError (cannot connect, no queue on disk). */
@@ -56,6 +58,7 @@ export async function startChargerStation(
   };
   const sent: Record<string, number> = {};
   const received: Record<string, number> = {};
+  const inFlight: number[] = [];
   const version = o.ocppVersion ?? "2.0.1";
   const journal =
     o.ocppQueue === undefined
@@ -75,7 +78,15 @@ export async function startChargerStation(
     },
     onLog: (level, msg) => host.log(level as "info", msg),
     onWire: (m) => {
-      if (m.kind !== "call") return;
+      // the station has one call in flight at a time (OCPP-J §4.1.1): the answer is to the oldest sent
+      if (m.kind !== "call") {
+        if (m.dir === "rx") {
+          const at = inFlight.shift();
+          if (at !== undefined) host.onRoundTrip?.(m.action, performance.now() - at);
+        }
+        return;
+      }
+      if (m.dir === "tx") inFlight.push(performance.now());
       const bag = m.dir === "tx" ? sent : received;
       bag[m.action] = (bag[m.action] ?? 0) + 1;
     },

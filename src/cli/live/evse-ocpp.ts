@@ -13,7 +13,11 @@ import type { SchemaFailure } from "../../link/ocpp/station-client.js";
 import type { StopCause } from "../../ocpp/index.js";
 import { defaultSeccReadings, type SeccReadings } from "../../v2g/index.js";
 import type { OcppFlags } from "../commands/ocpp-options.js";
-import { type ChargerStation, startChargerStation } from "../commands/ocpp-station.js";
+import {
+  type ChargerStation,
+  type ChargerStationHost,
+  startChargerStation,
+} from "../commands/ocpp-station.js";
 
 /** How often the live charger is observed for OCPP (ms, wall). Design choice: 5 observations a second. */
 export const EVSE_OCPP_OBSERVE_MS = 200;
@@ -88,13 +92,15 @@ export async function startEvseOcpp(
   o: OcppFlags & { ocpp: string },
   live: LiveEvse,
   log: (level: "debug" | "info" | "warn" | "error", msg: string) => void,
+  more: Partial<Pick<ChargerStationHost, "onRoundTrip" | "serialNumber">> = {},
 ): Promise<EvseOcpp> {
   const station: ChargerStation = await startChargerStation(o, {
     model: "nacs-evse",
-    serialNumber: `EVSE-${process.pid}`,
+    serialNumber: more.serialNumber ?? `EVSE-${process.pid}`,
     now: () => Date.now(),
     toEvse: (c) => live.push(c as EvseInput),
     log,
+    ...(more.onRoundTrip && { onRoundTrip: more.onRoundTrip }),
   });
   const glue: OcppEvseGlue = createOcppEvseGlue(station.station, {
     remoteStart: o.ocppRemoteStart === true,
