@@ -6,26 +6,37 @@
  * summary (`--json`: one object) and exits.
  */
 import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import type { Command } from "commander";
 import { z } from "zod";
 import { type CsmsSummary, startCsms } from "../../link/ocpp/csms.js";
 import { type CsmsStep, parseCsmsScript } from "../../link/ocpp/csms-script.js";
+import { OCPP_TLS_FILES, openOcppTestPki } from "../../link/ocpp/tls-pki.js";
 import { ensureDir } from "../ensure-dir.js";
 import { parseOptions, UsageError } from "../errors.js";
 
 /** Options of `nacs csms`. */
-export const csmsOptionsSchema = z.object({
-  port: z.coerce.number().int().min(0).max(65535).default(9220),
-  host: z.string().min(1).default("127.0.0.1"),
-  heartbeat: z.coerce.number().int().min(1).max(86_400).default(300),
-  /** Security profile 1: OCPP 2.0.1 passwords are 16–40 characters (OCPP 2.0.1 SecurityCtrlr.BasicAuthPassword). */
-  password: z.string().min(16).max(40).optional(),
-  script: z.string().min(1).optional(),
-  record: z.string().min(1).optional(),
-  json: z.boolean().default(false),
-});
+export const csmsOptionsSchema = z
+  .object({
+    port: z.coerce.number().int().min(0).max(65535).default(9220),
+    host: z.string().min(1).default("127.0.0.1"),
+    heartbeat: z.coerce.number().int().min(1).max(86_400).default(300),
+    /** Security profile 1: OCPP 2.0.1 passwords are 16–40 characters (OCPP 2.0.1 SecurityCtrlr.BasicAuthPassword). */
+    password: z.string().min(16).max(40).optional(),
+    script: z.string().min(1).optional(),
+    record: z.string().min(1).optional(),
+    json: z.boolean().default(false),
+    /** Security profiles 2 and 3: TLS with the test PKI of DIR (created when absent). */
+    tlsDir: z.string().min(1).optional(),
+    clientCerts: z.boolean().default(false),
+    issueStation: z.string().min(1).optional(),
+  })
+  .superRefine((o, ctx) => {
+    for (const k of ["clientCerts", "issueStation"] as const)
+      if (o[k] !== undefined && o[k] !== false && o.tlsDir === undefined)
+        ctx.addIssue({ code: "custom", path: [k], message: "needs --tls-dir DIR" });
+  });
 
 /** A control line: `call ID ACTION {payload}` → the call; anything else → an error text. */
 export function parseControlLine(
@@ -78,6 +89,15 @@ export function registerCsmsCommand(program: Command): void {
     .option("--script <file>", "JSON list of steps run for each station: {when?, delayMs?, call, payload}")
     .option("--record <file>", "write every message and schema failure here (NDJSON)")
     .option("--json", "on exit, print one JSON summary object")
+    .option(
+      "--tls-dir <dir>",
+      "security profile 2: wss:// with the throwaway test PKI of DIR (created when absent: ocpp-root.pem for the stations' --ocpp-ca)",
+    )
+    .option(
+      "--client-certs",
+      "with --tls-dir, security profile 3: require each station's client certificate (CN = its identity; nacs csms --issue-station ID --tls-dir DIR issues one)",
+    )
+    .option("--issue-station <id>", "with --tls-dir: issue station ID's client certificate into DIR and exit")
     .action(async (raw: Record<string, unknown>) => {
       const o = parseOptions(csmsOptionsSchema, raw);
       let script: CsmsStep[] | undefined;
@@ -104,7 +124,17 @@ export function registerCsmsCommand(program: Command): void {
         fd = openSync(file, "w");
       }
       const out = fd;
+      const pki = o.tlsDir === undefined ? null : await openOcppTestPki(o.tlsDir);
+      if (o.issueStation !== undefined) {
+        if (!pki) throw new UsageError("option --issue-station: needs --tls-dir DIR", "--issue-station"); // (schema)
+        await pki.station(o.issueStation);
+        process.stderr.write(
+          `nacs csms: ${join(o.tlsDir ?? "", OCPP_TLS_FILES.stationCert(o.issueStation))} and ${OCPP_TLS_FILES.stationKey(o.issueStation)} written\n`,
+        );
+        return;
+      }
       const csms = await startCsms({
+        ...(pki && { tls: { ...pki.csms, caPem: pki.rootPem, clientCerts: o.clientCerts } }),
         port: o.port,
         host: o.host,
         heartbeatIntervalS: o.heartbeat,

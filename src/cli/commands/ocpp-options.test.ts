@@ -22,6 +22,10 @@ test("--ocpp flags: URL, version, the flags that need --ocpp, the combinations r
     [{ ocppRemoteStart: true }, /--ocpp-remote-start: .*needs --ocpp/],
     [{ ocppPassword: "0123456789abcdef" }, /--ocpp-password: .*needs --ocpp/],
     [{ ocpp: url, ocppPassword: "short" }, /--ocpp-password/],
+    [{ ocpp: url, ocppCa: "root.pem" }, /--ocpp-ca: .*needs a wss:\/\/ --ocpp URL/],
+    [{ ocppCa: "root.pem" }, /--ocpp-ca: .*needs --ocpp/],
+    [{ ocpp: "wss://h/CP1", ocppCert: "c.pem" }, /--ocpp-cert: .*--ocpp-cert and --ocpp-key go together/],
+    [{ ocpp: "wss://h/CP1", ocppKey: "k.pem" }, /--ocpp-key: .*go together/],
     [
       { ocpp: url, ocppRemoteStart: true, ocppIdToken: "T" },
       /--ocpp-id-token: .*no token with --ocpp-remote-start/,

@@ -22,6 +22,10 @@ export const ocppOptionShape = {
   ocppQueue: z.string().min(1).optional(),
   /** OCPP 2.0.1 C15 OfflineTxForUnknownIdEnabled: a token presented offline is accepted or rejected. */
   ocppOfflineAuth: z.enum(["accept", "reject"], { error: 'must be "accept" or "reject"' }).optional(),
+  /** Security profiles 2 and 3 (wss://): the CSMS root(s) to trust, the station's certificate and key. */
+  ocppCa: z.string().min(1).optional(),
+  ocppCert: z.string().min(1).optional(),
+  ocppKey: z.string().min(1).optional(),
 };
 
 /** The OCPP flags as parsed. */
@@ -34,6 +38,9 @@ export interface OcppFlags {
   ocppPassword?: string | undefined;
   ocppQueue?: string | undefined;
   ocppOfflineAuth?: "accept" | "reject" | undefined;
+  ocppCa?: string | undefined;
+  ocppCert?: string | undefined;
+  ocppKey?: string | undefined;
 }
 
 /** The rules that tie the OCPP flags together (zod superRefine). */
@@ -48,6 +55,9 @@ export function checkOcppOptions(o: OcppFlags, ctx: z.RefinementCtx): void {
       "ocppPassword",
       "ocppQueue",
       "ocppOfflineAuth",
+      "ocppCa",
+      "ocppCert",
+      "ocppKey",
     ] as const)
       if (o[k] !== undefined) issue(k, "needs --ocpp");
     return;
@@ -57,6 +67,14 @@ export function checkOcppOptions(o: OcppFlags, ctx: z.RefinementCtx): void {
   } catch (err) {
     issue("ocpp", (err as Error).message.replace(/^--ocpp:? ?/, ""));
   }
+  for (const k of ["ocppCa", "ocppCert", "ocppKey"] as const)
+    if (o[k] !== undefined && !o.ocpp.startsWith("wss://"))
+      issue(k, "TLS (security profiles 2 and 3) needs a wss:// --ocpp URL");
+  if ((o.ocppCert === undefined) !== (o.ocppKey === undefined))
+    issue(
+      o.ocppCert === undefined ? "ocppKey" : "ocppCert",
+      "--ocpp-cert and --ocpp-key go together (security profile 3)",
+    );
   if (o.ocppRemoteStart && o.ocppIdToken !== undefined)
     issue("ocppIdToken", "the driver presents no token with --ocpp-remote-start (the CSMS sends one)");
   if (o.ocppVersion === "1.6" && o.ocppQueue !== undefined)
@@ -101,6 +119,15 @@ export function addOcppOptions(cmd: Command, host: { paced: boolean; defaultIdTo
       "--ocpp-meter-interval <s>",
       "with --ocpp: meter values every S seconds of the session (TransactionEvent; 1.6: MeterValues) (default 60; 0 = none)",
     )
+    .option(
+      "--ocpp-ca <file>",
+      "with a wss:// --ocpp: the CSMS root certificate(s) to trust (PEM; security profile 2; default: the system's)",
+    )
+    .option(
+      "--ocpp-cert <file>",
+      "with a wss:// --ocpp: the station's client certificate chain (PEM, CN = its identity; security profile 3)",
+    )
+    .option("--ocpp-key <file>", "with --ocpp-cert: its private key (PEM)")
     .option(
       "--ocpp-queue <dir>",
       "with --ocpp (2.0.1): keep the offline queue of transaction events on disk in DIR (fsynced; restored and sent first on the next start); the station then also starts with no reachable CSMS and keeps trying",

@@ -4,10 +4,12 @@
  * (security profile 1 with `--ocpp-password`), the count of calls each way, and the wait for the
  * BootNotification to be accepted (B01) before the charger takes EVs.
  */
+import { readFileSync } from "node:fs";
 import { openOcppJournal } from "../../link/ocpp/journal.js";
 import { type OcppStation, startOcppStation } from "../../link/ocpp/station-client.js";
 import { splitCsmsUrl } from "../../link/ocpp/url.js";
 import type { EvseCommand, StationConfig } from "../../ocpp/index.js";
+import { UsageError } from "../errors.js";
 import type { OcppFlags } from "./ocpp-options.js";
 
 /** Default periodic meter values during a transaction (s). Design choice. */
@@ -64,7 +66,23 @@ export async function startChargerStation(
     o.ocppQueue === undefined
       ? undefined
       : openOcppJournal(o.ocppQueue, host.onQueueWarning ?? ((msg) => host.log("warn", msg)));
+  const read = (flag: string, path: string | undefined) => {
+    if (path === undefined) return undefined;
+    try {
+      return readFileSync(path, "utf8");
+    } catch (e) {
+      throw new UsageError(`option ${flag} ${path}: ${(e as Error).message}`, flag, { cause: e });
+    }
+  };
+  const tls = o.ocpp.startsWith("wss://")
+    ? {
+        ...(o.ocppCa !== undefined && { caPem: read("--ocpp-ca", o.ocppCa) }),
+        ...(o.ocppCert !== undefined && { certPem: read("--ocpp-cert", o.ocppCert) }),
+        ...(o.ocppKey !== undefined && { keyPem: read("--ocpp-key", o.ocppKey) }),
+      }
+    : undefined;
   const station = await startOcppStation({
+    ...(tls && { tls }),
     // with the queue on disk, a CSMS unreachable at start is an outage like any other
     ...(journal && { journal, offlineStart: true }),
     url: o.ocpp,

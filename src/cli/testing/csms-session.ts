@@ -59,8 +59,10 @@ export async function runCsmsSession(o: {
   script: unknown[] | null;
   station: string;
   simulateArgs?: string[];
+  /** More `nacs csms` arguments (e.g. `--tls-dir DIR --client-certs`). */
+  csmsArgs?: string[];
 }): Promise<CsmsSessionRun> {
-  const args = ["csms", "--port", "0", "--json"];
+  const args = ["csms", "--port", "0", "--json", ...(o.csmsArgs ?? [])];
   if (o.script) {
     const file = join(o.dir, `${o.name}.json`);
     writeFileSync(file, JSON.stringify(o.script));
@@ -70,7 +72,7 @@ export async function runCsmsSession(o: {
   let sim: NacsProc | undefined;
   try {
     csms = spawnNacs(args);
-    const [, url] = await waitForStderr(csms, /listening on (ws:\/\/\S+)/, 30_000);
+    const [, url] = await waitForStderr(csms, /listening on (wss?:\/\/\S+)/, 30_000);
     const record = join(o.dir, `${o.name}.ndjson`);
     sim = spawnNacs([
       "simulate",

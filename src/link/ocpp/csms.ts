@@ -5,7 +5,12 @@
  * records everything it sends and receives (and every schema failure), and can be scripted
  * (csms-script.ts) or driven (`call`) to start and stop transactions and set charging profiles.
  */
+
+import type { IncomingMessage } from "node:http";
+import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
+import type { TLSSocket } from "node:tls";
 import { RPCServer } from "ocpp-rpc";
 import { type CsmsStep, stepMatches, substitute } from "./csms-script.js";
 import { OcppLinkError } from "./errors.js";
@@ -77,6 +82,12 @@ export interface CsmsOptions {
    * password every station must give (its identity is the user name); absent = no authentication.
    */
   password?: string;
+  /**
+   * TLS (`wss://`): security profile 2 with the server certificate (and `password`), profile 3 with
+   * `clientCerts`: every station must present a certificate that chains to `caPem` and whose subject CN is
+   * its identity (OCPP 2.0.1 Part 2 §A00, security profile 3); the refusal is recorded with the reason.
+   */
+  tls?: { certPem: string; keyPem: string; caPem?: string; clientCerts?: boolean };
   script?: CsmsStep[];
   onRecord?: (r: CsmsRecord) => void;
 }
@@ -120,6 +131,51 @@ function energyOf(p: Record<string, unknown>): number | null {
           wh = v * 10 ** (sv.unitOfMeasure?.multiplier ?? 0) * (unit === "kWh" ? 1000 : 1);
       }
   return wh;
+}
+
+/**
+ * Why a station's client certificate is refused (null: accepted): none presented, not chaining to the
+ * CSMS's trusted root, or a subject CN other than the station's identity.
+ */
+export function clientCertProblem(socket: TLSSocket, identity: string): string | null {
+  const peer = socket.getPeerCertificate?.();
+  if (!peer || Object.keys(peer).length === 0) return "no client certificate (security profile 3)";
+  if (!socket.authorized)
+    return `client certificate not trusted: ${String(socket.authorizationError ?? "unknown reason")}`;
+  const cn = peer.subject?.CN;
+  if (cn !== identity)
+    return `client certificate CN ${JSON.stringify(cn)} is not the station identity ${JSON.stringify(identity)}`;
+  return null;
+}
+
+/** An HTTPS server for the WebSocket upgrades (404 for anything else), listening. */
+async function listenTls(
+  t: NonNullable<CsmsOptions["tls"]>,
+  port: number,
+  host: string,
+  onUpgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => void,
+): Promise<HttpsServer> {
+  const srv = createHttpsServer(
+    {
+      cert: t.certPem,
+      key: t.keyPem,
+      ...(t.caPem !== undefined && { ca: t.caPem }),
+      // the certificate is checked in the upgrade (its refusal is recorded with the reason)
+      requestCert: t.clientCerts === true,
+      rejectUnauthorized: false,
+      minVersion: "TLSv1.2",
+    },
+    (_req, res) => {
+      res.statusCode = 404;
+      res.end();
+    },
+  );
+  srv.on("upgrade", onUpgrade);
+  await new Promise<void>((resolve, reject) => {
+    srv.once("error", reject);
+    srv.listen({ port, host }, () => resolve());
+  });
+  return srv;
 }
 
 type Answer = (action: string, f: (p: Record<string, unknown>) => Record<string, unknown>) => void;
@@ -200,17 +256,20 @@ export async function startCsms(o: CsmsOptions): Promise<Csms> {
     o.onRecord?.(full);
   };
   const pw = o.password;
-  if (pw !== undefined)
+  const clientCerts = o.tls?.clientCerts === true;
+  if (pw !== undefined || clientCerts)
     server.auth((accept, reject, handshake) => {
-      if (handshake.password !== undefined && handshake.password.toString("utf8") === pw) accept();
-      else {
-        rec({
-          identity: handshake.identity,
-          kind: "auth-failed",
-          detail: "HTTP Basic authentication failed",
-        });
+      const refuse = (detail: string) => {
+        rec({ identity: handshake.identity, kind: "auth-failed", detail });
         reject(401, "Unauthorized");
+      };
+      if (pw !== undefined && handshake.password?.toString("utf8") !== pw)
+        return refuse("HTTP Basic authentication failed");
+      if (clientCerts) {
+        const why = clientCertProblem(handshake.request.socket as TLSSocket, handshake.identity);
+        if (why) return refuse(why);
       }
+      accept();
     });
   const now = () => new Date().toISOString();
 
@@ -349,8 +408,12 @@ export async function startCsms(o: CsmsOptions): Promise<Csms> {
   });
 
   let http: import("node:http").Server;
+  let tlsServer: HttpsServer | null = null;
   try {
-    http = await server.listen(o.port, o.host ?? "127.0.0.1");
+    if (o.tls) {
+      tlsServer = await listenTls(o.tls, o.port, o.host ?? "127.0.0.1", server.handleUpgrade as never);
+      http = tlsServer;
+    } else http = await server.listen(o.port, o.host ?? "127.0.0.1");
   } catch (err) {
     throw new OcppLinkError("listen-failed", `--port ${o.port}: cannot listen: ${(err as Error).message}`, {
       cause: err,
@@ -358,7 +421,7 @@ export async function startCsms(o: CsmsOptions): Promise<Csms> {
   }
   const port = (http.address() as AddressInfo).port;
   const host = o.host ?? "127.0.0.1";
-  const url = `ws://${host.includes(":") ? `[${host}]` : host}:${port}${o.path ?? "/nacs"}`;
+  const url = `${o.tls ? "wss" : "ws"}://${host.includes(":") ? `[${host}]` : host}:${port}${o.path ?? "/nacs"}`;
   return {
     url,
     port,
@@ -387,6 +450,11 @@ export async function startCsms(o: CsmsOptions): Promise<Csms> {
     async close() {
       for (const t of timers) clearTimeout(t);
       await server.close({ code: 1001, reason: "CSMS shutting down", awaitPending: false, force: true });
+      if (tlsServer) {
+        const t = tlsServer;
+        t.closeAllConnections();
+        await new Promise<void>((r) => t.close(() => r()));
+      }
     },
   };
 }

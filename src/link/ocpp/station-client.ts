@@ -57,6 +57,11 @@ export interface OcppStationOptions {
   }) => void;
   /** Security profile 1: HTTP Basic password (the username is the identity). */
   password?: string;
+  /**
+   * `wss://`: the CSMS root(s) to trust (security profile 2), and the station's client certificate chain and
+   * key (profile 3; OCPP 2.0.1 Part 2 §A00). Without `caPem` the system's roots are trusted.
+   */
+  tls?: { caPem?: string; certPem?: string; keyPem?: string };
   callTimeoutMs?: number;
   /**
    * The offline queue on disk (`--ocpp-queue`, 2.0.1): its pending calls are restored first; every
@@ -107,6 +112,14 @@ export async function startOcppStation(o: OcppStationOptions): Promise<OcppStati
     reconnect: true,
     callTimeoutMs: o.callTimeoutMs ?? 30_000,
     ...(o.password !== undefined && { password: o.password }),
+    ...(o.tls && {
+      wsOpts: {
+        ...(o.tls.caPem !== undefined && { ca: o.tls.caPem }),
+        ...(o.tls.certPem !== undefined && { cert: o.tls.certPem }),
+        ...(o.tls.keyPem !== undefined && { key: o.tls.keyPem }),
+        minVersion: "TLSv1.2",
+      },
+    }),
     backoff: { initialDelay: 200, maxDelay: 5_000, factor: 2, randomisationFactor: 0.25 },
   };
   const client = new RPCClient(options as ConstructorParameters<typeof RPCClient>[0]);
