@@ -404,3 +404,27 @@ test("connection lost while authorising: the Authorize goes out again on reconne
   });
   assert.deepEqual(h.evse().at(-1), { kind: "authorization", result: "accepted" });
 });
+
+test("C07: a contract's eMAID is authorised with its certificate hash data; a card's Authorize has none", () => {
+  const hashData = [
+    {
+      hashAlgorithm: "SHA256" as const,
+      issuerNameHash: "aa",
+      issuerKeyHash: "bb",
+      serialNumber: "1",
+      responderURL: "",
+    },
+  ];
+  for (const [idToken, data] of [
+    [{ idToken: "DENACC00000001", type: "eMAID" as const }, hashData],
+    [token, undefined],
+  ] as const) {
+    const h = new Harness();
+    h.step({ kind: "connected", tMs: T0 });
+    h.step({ kind: "plugged", tMs: T0 + 1_000 });
+    h.step({ kind: "id-token", idToken, ...(data && { hashData: data }), tMs: T0 + 2_000 });
+    const auth = h.sent.find((c) => c.action === "Authorize");
+    assert.deepEqual(auth?.payload, { idToken, ...(data && { iso15118CertificateHashData: data }) });
+    assert.deepEqual(h.evse().at(-1), { kind: "authorization", result: "accepted" });
+  }
+});

@@ -21,7 +21,7 @@ import {
   startTx,
 } from "./station-state.js";
 import { ocppStopReason } from "./stop-reasons.js";
-import type { IdToken, StationEffect, StationEvent, StopCause } from "./types.js";
+import type { IdToken, OcspRequestData, StationEffect, StationEvent, StopCause } from "./types.js";
 
 export { createStation, type StationState, type StationTx } from "./station-state.js";
 
@@ -65,7 +65,7 @@ export function stepStation(s0: StationState, ev: StationEvent): [StationState, 
       }
       break;
     case "id-token":
-      s = onIdToken(s, ev.idToken, fx);
+      s = onIdToken(s, ev.idToken, fx, ev.hashData);
       break;
     case "session-end":
       if (s.tx) s = endTx(s, ev.cause, fx);
@@ -195,11 +195,17 @@ function onPlugged(s0: StationState, fx: StationEffect[]): StationState {
  * C01 / C08: the driver's token (RFID: external identification means for ISO 15118) is authorised with the
  * CSMS before the EVSE lets the EV charge.
  */
-function onIdToken(s: StationState, idToken: IdToken, fx: StationEffect[]): StationState {
+function onIdToken(
+  s: StationState,
+  idToken: IdToken,
+  fx: StationEffect[],
+  hashData?: readonly OcspRequestData[],
+): StationState {
   if (s.tx?.authorized || s.authorizing) return s;
   if (!s.online) return onIdTokenOffline(s, idToken, fx);
   // the driver and the EV wait on this one: ahead of the queued events
-  const [s1, callId] = enqueue(s, "Authorize", { idToken }, fx, { first: true });
+  const payload = { idToken, ...(hashData?.length && { iso15118CertificateHashData: hashData }) };
+  const [s1, callId] = enqueue(s, "Authorize", payload, fx, { first: true });
   return { ...s1, authorizing: { callId, idToken } };
 }
 

@@ -139,6 +139,15 @@ export type StopCause =
   /** The host's time limit. */
   | { kind: "time-limit" };
 
+/** OCSPRequestDataType (OCPP 2.0.1): a certificate's RFC 6960 CertID in hex and its OCSP responder URL. */
+export interface OcspRequestData {
+  hashAlgorithm: "SHA256" | "SHA384" | "SHA512";
+  issuerNameHash: string;
+  issuerKeyHash: string;
+  serialNumber: string;
+  responderURL: string;
+}
+
 /** What the station is configured with. */
 export interface StationConfig {
   /** ChargingStationType of BootNotificationRequest. */
@@ -199,7 +208,11 @@ export type StationEvent =
   | { kind: "unplugged"; tMs: number }
   | { kind: "meter"; reading: MeterReading; tMs: number }
   | { kind: "charging"; state: ChargingState; tMs: number }
-  | { kind: "id-token"; idToken: IdToken; tMs: number }
+  /**
+   * The driver's token, or (ISO 15118 Plug & Charge, C07) the contract's eMAID with the OCSP hash data of
+   * its certificate chain, sent as AuthorizeRequest iso15118CertificateHashData.
+   */
+  | { kind: "id-token"; idToken: IdToken; hashData?: readonly OcspRequestData[]; tMs: number }
   | { kind: "session-end"; cause: StopCause; tMs: number }
   /**
    * The transaction-related calls a previous run of the station queued and never saw answered (its journal

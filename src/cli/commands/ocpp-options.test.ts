@@ -18,7 +18,7 @@ test("--ocpp flags: URL, version, the flags that need --ocpp, the combinations r
     [{ ocpp: url, transport: "tcp" }, /--ocpp: .*--transport tcp/],
     [{ ocpp: url, realtime: true }, /--ocpp: .*paces the run itself/],
     [{ ocpp: url, mode: "ac" }, /--ocpp: .*high-level communication/],
-    [{ ocpp: url, payment: "contract" }, /--ocpp: .*Plug & Charge/],
+    [{ ocpp: url, payment: "contract", ocppVersion: "1.6" }, /--ocpp: .*Plug & Charge .*needs OCPP 2\.0\.1/],
     [{ ocppRemoteStart: true }, /--ocpp-remote-start: .*needs --ocpp/],
     [{ ocppPassword: "0123456789abcdef" }, /--ocpp-password: .*needs --ocpp/],
     [{ ocpp: url, ocppPassword: "short" }, /--ocpp-password/],

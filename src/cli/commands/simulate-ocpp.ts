@@ -18,6 +18,7 @@ import type { DcSession } from "../../sim/dc/session.js";
 import { defaultSeccReadings } from "../../v2g/index.js";
 import type { OcppFlags } from "./ocpp-options.js";
 import { OCPP_BOOT_WAIT_MS, OCPP_METER_INTERVAL_S, startChargerStation } from "./ocpp-station.js";
+import { contractPayment } from "./simulate-options.js";
 
 /** Default periodic meter values during a transaction (s of session time). */
 export const SIM_OCPP_METER_INTERVAL_S = OCPP_METER_INTERVAL_S;
@@ -72,7 +73,7 @@ function stopCause(session: DcSession): StopCause {
 
 /** Connect the session's charger to the CSMS of `--ocpp`. Throws OcppLinkError (cannot connect). */
 export async function startSimOcpp(
-  o: OcppFlags & { ocpp: string; seed: number },
+  o: OcppFlags & { ocpp: string; seed: number; payment?: string | undefined; fault?: string | undefined },
   session: DcSession,
 ): Promise<SimOcpp> {
   const sim = session.sim;
@@ -91,6 +92,7 @@ export async function startSimOcpp(
   });
   const glue = createOcppEvseGlue(station, {
     remoteStart: o.ocppRemoteStart === true,
+    pnc: contractPayment(o),
     idToken: { idToken: o.ocppIdToken ?? SIM_OCPP_ID_TOKEN, type: "ISO14443" },
     authorizationPending: () => sim.ctl.toEvse({ kind: "authorization", result: "pending", tMs: sim.nowMs }),
   });
@@ -104,6 +106,8 @@ export async function startSimOcpp(
       charging: c.evse.secc.powerDelivery === "start" && c.evse.phase === "session",
       over: (session.done || c.evse.phase === "ended") && sim.currentA === 0,
       stopCause: () => stopCause(session),
+      contract: c.evse.secc.payment?.contract,
+      payment: c.evse.secc.payment?.option,
     };
   };
   const observe = () => glue.observe(view(), now());

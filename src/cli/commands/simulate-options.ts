@@ -75,7 +75,10 @@ export const simulateOptionsSchema = z
       if (o.transport === "tcp") issue("cannot be combined with --transport tcp (yet)");
       if (o.realtime) issue("paces the run itself: drop --realtime (use --speed N)");
       if (o.mode === "ac" && !o.hlc) issue("needs high-level communication (DC, or --mode ac --hlc)");
-      if (contractPayment(o)) issue("Plug & Charge (--payment contract) with OCPP is not implemented yet");
+      if (contractPayment(o) && o.ocppVersion === "1.6")
+        issue(
+          "Plug & Charge (--payment contract) needs OCPP 2.0.1 (C07 Authorize with the eMAID; 1.6 has no ISO 15118 authorization)",
+        );
     }
     if (o.transport === "tcp" && o.realtime)
       ctx.addIssue({

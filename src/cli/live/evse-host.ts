@@ -203,8 +203,11 @@ export async function runEvseHost(
   let ocpp: EvseOcpp | null = null;
   if (o.ocpp !== undefined)
     try {
-      ocpp = await startEvseOcpp({ ...o, ocpp: o.ocpp }, live, (level, msg) =>
-        log[level]({}, `ocpp: ${msg}`),
+      ocpp = await startEvseOcpp(
+        { ...o, ocpp: o.ocpp },
+        live,
+        (level, msg) => log[level]({}, `ocpp: ${msg}`),
+        { pnc: o.pki !== undefined },
       );
     } catch (e) {
       await live.close();

@@ -83,6 +83,8 @@ export function createLiveEvseView(): (s: EvseDcState, socPercent: number | null
       charging: s.secc.powerDelivery === "start" && s.phase === "session",
       over: ran && (s.phase === "ended" || s.phase === "idle") && Math.abs(currentA) < 1,
       stopCause: () => liveStopCause(s),
+      contract: s.secc.payment?.contract,
+      payment: s.secc.payment?.option,
     };
   };
 }
@@ -92,7 +94,10 @@ export async function startEvseOcpp(
   o: OcppFlags & { ocpp: string },
   live: LiveEvse,
   log: (level: "debug" | "info" | "warn" | "error", msg: string) => void,
-  more: Partial<Pick<ChargerStationHost, "onRoundTrip" | "serialNumber">> = {},
+  more: Partial<Pick<ChargerStationHost, "onRoundTrip" | "serialNumber">> & {
+    /** The charger offers Plug & Charge (`--pki`): contracts are authorised with the CSMS (C07). */
+    pnc?: boolean;
+  } = {},
 ): Promise<EvseOcpp> {
   const station: ChargerStation = await startChargerStation(o, {
     model: "nacs-evse",
@@ -104,6 +109,7 @@ export async function startEvseOcpp(
   });
   const glue: OcppEvseGlue = createOcppEvseGlue(station.station, {
     remoteStart: o.ocppRemoteStart === true,
+    pnc: more.pnc === true,
     idToken: { idToken: o.ocppIdToken ?? EVSE_OCPP_ID_TOKEN, type: "ISO14443" },
     authorizationPending: () => live.push({ kind: "authorization", result: "pending" }),
   });

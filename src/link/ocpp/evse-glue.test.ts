@@ -88,3 +88,32 @@ test("remote start: no token at plug-in; finish ends a transaction still open wi
   const end = events.find((e) => e.kind === "session-end");
   assert.deepEqual(end?.kind === "session-end" && end.cause, { kind: "time-limit" });
 });
+
+test("Plug & Charge offered: nothing at plug-in; the EV's contract → Authorize eMAID with hash data; EIM → the card", async () => {
+  const { issuePncPki } = await import("../pki/issuer.js");
+  const pki = await issuePncPki();
+  const leaf = new Uint8Array(pki["contract-leaf"].cert.rawData);
+  const subCas = [new Uint8Array(pki["mo-sub-ca-2"].cert.rawData)];
+  for (const payment of ["Contract", "ExternalPayment"] as const) {
+    const { station, events } = fakeStation();
+    const glue = createOcppEvseGlue(station, {
+      remoteStart: false,
+      pnc: true,
+      idToken: { idToken: "CARD", type: "ISO14443" },
+      authorizationPending: () => {},
+    });
+    glue.observe(view({ plugged: true }), 1);
+    assert.deepEqual(kinds(events), ["plugged"], "nothing presented at plug-in");
+    const contract = payment === "Contract" ? { emaid: "DENACC00000001", leaf, subCas } : undefined;
+    for (let t = 2; t < 5; t++) glue.observe(view({ plugged: true, payment, contract }), t);
+    const tokens = events.filter((e) => e.kind === "id-token");
+    assert.equal(tokens.length, 1, "presented once");
+    const tok = tokens[0]!;
+    assert.ok(tok.kind === "id-token");
+    if (payment === "Contract") {
+      assert.deepEqual(tok.idToken, { idToken: "DENACC00000001", type: "eMAID" });
+      assert.equal(tok.hashData?.length, 1);
+      assert.equal(tok.hashData?.[0]?.hashAlgorithm, "SHA256");
+    } else assert.deepEqual([tok.idToken, tok.hashData], [{ idToken: "CARD", type: "ISO14443" }, undefined]);
+  }
+});

@@ -2,11 +2,12 @@
  * What ties a charger to its OCPP station, on every host (`nacs simulate --ocpp`, `nacs evse --ocpp`): after
  * each step of the EVSE the host hands over a view of it (cable, meter, charging state, the end of the
  * session) and the glue turns the changes into station events — plug-in and the driver's token (OCPP 2.0.1
- * C01 / 1.6 Authorize), TransactionEvent / Start-StopTransaction through the station machine, periodic meter
+ * C01 / 1.6 Authorize) or the EV's contract (C07), TransactionEvent / Start-StopTransaction through the station machine, periodic meter
  * values, the stop cause. The station's commands go back to the EVSE through the host (`toEvse`).
- * Platform-neutral.
+ * Platform-neutral but for the certificate hashing (contract-hash.ts).
  */
 import type { IdToken, StationEvent, StopCause } from "../../ocpp/index.js";
+import { contractHashData } from "./contract-hash.js";
 import type { OcppStation } from "./station-client.js";
 
 /** The charger as the glue sees it after a step. */
@@ -24,12 +25,22 @@ export interface OcppEvseView {
   over: boolean;
   /** Why the session ended (asked once it is over). */
   stopCause(): StopCause;
+  /** ISO 15118 Plug & Charge: the contract the EV presented and the SECC validated (PaymentDetails). */
+  contract?: { emaid: string; leaf: Uint8Array; subCas?: readonly Uint8Array[] } | undefined;
+  /** ISO 15118-2: the payment the EV selected (PaymentServiceSelection), once it did. */
+  payment?: "ExternalPayment" | "Contract" | undefined;
 }
 
 /** Options of {@link createOcppEvseGlue}. */
 export interface OcppEvseGlueOptions {
   /** The driver starts from an app (the CSMS's RequestStartTransaction) and presents no token. */
   remoteStart: boolean;
+  /**
+   * Plug & Charge offered: nothing is presented at plug-in; the contract the EV presents is authorised with
+   * the CSMS (OCPP 2.0.1 C07: Authorize with the eMAID and the OCSP hash data of the contract chain), and
+   * the driver's token only when the EV selected ExternalPayment (EIM).
+   */
+  pnc?: boolean;
   /** The driver's token presented at plug-in (C01). */
   idToken: IdToken;
   /** A plug-in that has no authorisation yet: the EVSE waits for the CSMS (its SECC answers Ongoing). */
@@ -51,6 +62,7 @@ export function createOcppEvseGlue(station: OcppStation, o: OcppEvseGlueOptions)
   let plugged = false;
   let charging = false;
   let ended = false;
+  let tokenSent = false;
   const transactions = new Set<string>();
   const push = (ev: StationEvent) => station.push(ev);
   const observe = (v: OcppEvseView, t: number) => {
@@ -63,7 +75,22 @@ export function createOcppEvseGlue(station: OcppStation, o: OcppEvseGlueOptions)
       // With a remote start the driver starts from an app instead: the CSMS's RequestStartTransaction.
       if (plugged) {
         ended = false;
-        if (!o.remoteStart) push({ kind: "id-token", idToken: o.idToken, tMs: t });
+        tokenSent = false;
+        if (!o.remoteStart && !o.pnc) push({ kind: "id-token", idToken: o.idToken, tMs: t });
+      }
+    }
+    if (o.pnc && plugged && !tokenSent) {
+      if (v.contract) {
+        tokenSent = true;
+        push({
+          kind: "id-token",
+          idToken: { idToken: v.contract.emaid, type: "eMAID" },
+          hashData: contractHashData(v.contract.leaf, v.contract.subCas ?? []),
+          tMs: t,
+        });
+      } else if (v.payment === "ExternalPayment" && !o.remoteStart) {
+        tokenSent = true;
+        push({ kind: "id-token", idToken: o.idToken, tMs: t });
       }
     }
     push({

@@ -241,8 +241,11 @@ export interface SeccState {
 /** The ISO-2 payment chosen in PaymentServiceSelection and, for Contract, what PaymentDetails established. */
 export interface SeccPayment {
   option: "ExternalPayment" | "Contract";
-  /** Contract: the validated leaf (DER) and its eMAID. */
-  contract?: { leaf: Uint8Array; emaid: string };
+  /**
+   * Contract: the validated leaf (DER), its eMAID and the sub-CA certificates the EV sent with it (DER,
+   * leaf's issuer first; ISO 15118-2 ContractSignatureCertChain SubCertificates).
+   */
+  contract?: { leaf: Uint8Array; emaid: string; subCas?: readonly Uint8Array[] };
   /** Contract: the GenChallenge issued in PaymentDetailsRes, until the first AuthorizationReq uses it. */
   challenge?: Uint8Array;
 }

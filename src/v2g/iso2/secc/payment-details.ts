@@ -86,7 +86,11 @@ export const paymentDetails: SeccHandler = {
     return {
       state: {
         ...s,
-        payment: { option: "Contract", contract: { leaf: chain.Certificate, emaid: cn }, challenge },
+        payment: {
+          option: "Contract",
+          contract: { leaf: chain.Certificate, emaid: cn, subCas: chain.SubCertificates?.Certificate ?? [] },
+          challenge,
+        },
       },
       body: response(s, soon ? "OK_CertificateExpiresSoon" : "OK", ctx.tMs, challenge),
     };
