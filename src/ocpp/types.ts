@@ -218,7 +218,13 @@ export type StationEvent =
    * The transaction-related calls a previous run of the station queued and never saw answered (its journal
    * on disk), in their order: they go first in the outbox, with their ids.
    */
-  | { kind: "restored"; calls: readonly OcppCall[]; tMs: number };
+  | {
+      kind: "restored";
+      calls: readonly OcppCall[];
+      /** 1.6: the CSMS's transactionId of the station's transaction numbers those calls refer to. */
+      txIds?: Readonly<Record<number, number>>;
+      tMs: number;
+    };
 
 /** Outputs of the station machine. */
 export type StationEffect =

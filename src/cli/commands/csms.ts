@@ -31,6 +31,7 @@ export const csmsOptionsSchema = z
     tlsDir: z.string().min(1).optional(),
     clientCerts: z.boolean().default(false),
     issueStation: z.string().min(1).optional(),
+    firstTransactionId: z.coerce.number().int().min(1).max(2_000_000_000).default(1),
   })
   .superRefine((o, ctx) => {
     for (const k of ["clientCerts", "issueStation"] as const)
@@ -97,6 +98,10 @@ export function registerCsmsCommand(program: Command): void {
       "--client-certs",
       "with --tls-dir, security profile 3: require each station's client certificate (CN = its identity; nacs csms --issue-station ID --tls-dir DIR issues one)",
     )
+    .option(
+      "--first-transaction-id <n>",
+      "OCPP 1.6: the first transactionId given in StartTransaction.conf (default 1; a restarted CSMS must not reuse ids)",
+    )
     .option("--issue-station <id>", "with --tls-dir: issue station ID's client certificate into DIR and exit")
     .action(async (raw: Record<string, unknown>) => {
       const o = parseOptions(csmsOptionsSchema, raw);
@@ -138,6 +143,7 @@ export function registerCsmsCommand(program: Command): void {
         port: o.port,
         host: o.host,
         heartbeatIntervalS: o.heartbeat,
+        firstTransactionId16: o.firstTransactionId,
         ...(o.password !== undefined && { password: o.password }),
         ...(script && { script }),
         ...(out !== null && { onRecord: (r) => writeSync(out, `${JSON.stringify(r)}\n`) }),

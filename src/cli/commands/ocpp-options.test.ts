@@ -47,13 +47,12 @@ test("--ocpp flags: URL, version, the flags that need --ocpp, the combinations r
   assert.ok(!Object.keys(plain).some((k) => k.startsWith("ocpp")), "nothing added without --ocpp");
 });
 
-test("--ocpp-queue and --ocpp-offline-auth: need --ocpp, 2.0.1 only for now, accept|reject", () => {
+test("--ocpp-queue and --ocpp-offline-auth: need --ocpp; the queue for both versions, offline auth 2.0.1 only", () => {
   const url = "ws://127.0.0.1:9220/nacs/CP1";
   const bad: [Record<string, unknown>, RegExp][] = [
     [{ ocppQueue: "/tmp/q" }, /--ocpp-queue: .*needs --ocpp/],
     [{ ocppOfflineAuth: "accept" }, /--ocpp-offline-auth: .*needs --ocpp/],
     [{ ocpp: url, ocppOfflineAuth: "maybe" }, /--ocpp-offline-auth: .*must be "accept" or "reject"/],
-    [{ ocpp: url, ocppVersion: "1.6", ocppQueue: "/tmp/q" }, /--ocpp-queue: .*2\.0\.1 only/],
     [{ ocpp: url, ocppVersion: "1.6", ocppOfflineAuth: "accept" }, /--ocpp-offline-auth: .*2\.0\.1 only/],
   ];
   for (const [raw, re] of bad)
@@ -65,4 +64,8 @@ test("--ocpp-queue and --ocpp-offline-auth: need --ocpp, 2.0.1 only for now, acc
   const ok = parseSimulateOptions({ ocpp: url, ocppQueue: "/tmp/q", ocppOfflineAuth: "accept" });
   assert.equal(ok.ocppQueue, "/tmp/q");
   assert.equal(ok.ocppOfflineAuth, "accept");
+  assert.equal(
+    parseSimulateOptions({ ocpp: url, ocppVersion: "1.6", ocppQueue: "/tmp/q" }).ocppQueue,
+    "/tmp/q",
+  );
 });

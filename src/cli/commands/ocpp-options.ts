@@ -77,11 +77,6 @@ export function checkOcppOptions(o: OcppFlags, ctx: z.RefinementCtx): void {
     );
   if (o.ocppRemoteStart && o.ocppIdToken !== undefined)
     issue("ocppIdToken", "the driver presents no token with --ocpp-remote-start (the CSMS sends one)");
-  if (o.ocppVersion === "1.6" && o.ocppQueue !== undefined)
-    issue(
-      "ocppQueue",
-      "OCPP 2.0.1 only for now (1.6: a queued StopTransaction needs the CSMS's transactionId)",
-    );
   if (o.ocppVersion === "1.6" && o.ocppOfflineAuth !== undefined)
     issue("ocppOfflineAuth", "OCPP 2.0.1 only for now");
   // OCPP 1.6 §7.28 IdToken: CiString20Type
@@ -130,7 +125,7 @@ export function addOcppOptions(cmd: Command, host: { paced: boolean; defaultIdTo
     .option("--ocpp-key <file>", "with --ocpp-cert: its private key (PEM)")
     .option(
       "--ocpp-queue <dir>",
-      "with --ocpp (2.0.1): keep the offline queue of transaction events on disk in DIR (fsynced; restored and sent first on the next start); the station then also starts with no reachable CSMS and keeps trying",
+      "with --ocpp: keep the offline queue of transaction events (1.6: transaction messages) on disk in DIR (fsynced; restored and sent first on the next start); the station then also starts with no reachable CSMS and keeps trying",
     )
     .option(
       "--ocpp-offline-auth <a>",

@@ -3,7 +3,9 @@
  * mid-session, the station queues its TransactionEvents (journal, fsynced), then the simulator itself is
  * killed with SIGKILL while offline. A second simulator on the same DIR, with a CSMS back on the same
  * address, delivers every queued TransactionEvent of the first run in order, seqNo without a gap, and ends
- * that transaction (stoppedReason PowerLoss, OCPP 2.0.1 E07 / E11).
+ * that transaction (stoppedReason PowerLoss, OCPP 2.0.1 E07 / E11). The same with OCPP 1.6J: the queued
+ * MeterValues name the transactionId the first CSMS gave (kept on disk), and StopTransaction reason PowerLoss
+ * ends that transaction at the restarted CSMS.
  */
 import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -166,5 +168,113 @@ test("no CSMS at start: with --ocpp-queue and --ocpp-offline-auth accept the ses
   } finally {
     killIfRunning(sim);
     killIfRunning(c);
+  }
+});
+
+/** The 1.6 transaction messages a CSMS received, from its NDJSON record. */
+function calls16(file: string): { action: string; payload: Record<string, unknown> }[] {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, "utf8")
+    .split("\n")
+    .flatMap((l) => {
+      try {
+        const r = JSON.parse(l) as {
+          kind: string;
+          dir?: string;
+          action?: string;
+          payload?: Record<string, unknown>;
+        };
+        return r.kind === "call" && r.dir === "rx" && r.action
+          ? [{ action: r.action, payload: r.payload ?? {} }]
+          : [];
+      } catch {
+        return [];
+      }
+    });
+}
+
+test("OCPP 1.6: simulator SIGKILLed while offline: the next run delivers the queued MeterValues with the CSMS's transactionId and stops it PowerLoss", async (t) => {
+  const port = await freePort();
+  const url = `ws://127.0.0.1:${port}/nacs/CP16`;
+  const q = join(dir, "queue16");
+  const rec1 = join(dir, "csms16-1.ndjson");
+  const rec2 = join(dir, "csms16-2.ndjson");
+  const v16 = ["--ocpp-version", "1.6"];
+  const procs: (NacsProc | undefined)[] = [];
+  try {
+    const c1 = spawnNacs(["csms", "--port", String(port), "--record", rec1]);
+    procs.push(c1);
+    await waitForStderr(c1, /listening on/, 30_000);
+    const sim1 = spawnNacs([
+      ...["simulate", "--ocpp", url, ...v16, "--ocpp-queue", q],
+      ...["--battery-kwh", "100", "--soc", "10", "--target-soc", "90", "--speed", "100"],
+      ...["--ocpp-meter-interval", "5", "--json", "--no-record"],
+    ]);
+    procs.push(sim1);
+    const meters = () => calls16(rec1).filter((c) => c.action === "MeterValues").length;
+    for (let i = 0; i < 400 && meters() < 3; i++) await new Promise((r) => setTimeout(r, 25));
+    assert.ok(meters() >= 3, "the first CSMS saw the transaction's meter values");
+    c1.child.kill("SIGKILL");
+    await exitWithin(c1, "first CSMS", 5_000);
+    const queuedMeters = () =>
+      existsSync(join(q, OCPP_JOURNAL_FILE))
+        ? readOcppJournal(readFileSync(join(q, OCPP_JOURNAL_FILE), "utf8")).pending.filter(
+            (c) => c.action === "MeterValues",
+          )
+        : [];
+    for (let i = 0; i < 200 && queuedMeters().length < 4; i++) await new Promise((r) => setTimeout(r, 25));
+    sim1.child.kill("SIGKILL");
+    await exitWithin(sim1, "first nacs simulate", 5_000);
+    const onDisk = queuedMeters();
+    const journal = readOcppJournal(readFileSync(join(q, OCPP_JOURNAL_FILE), "utf8"));
+    assert.ok(onDisk.length >= 4, `queued on disk at the kill: ${onDisk.length}`);
+    assert.deepEqual(Object.values(journal.txIds), [1], "the first CSMS's transactionId is on disk");
+
+    // a restarted CSMS gives new ids; it learns the first run's transaction from what arrives
+    const c2 = spawnNacs([
+      "csms",
+      "--port",
+      String(port),
+      "--json",
+      "--record",
+      rec2,
+      "--first-transaction-id",
+      "1000",
+    ]);
+    procs.push(c2);
+    await waitForStderr(c2, /listening on/, 30_000);
+    const sim2 = spawnNacs([
+      ...["simulate", "--ocpp", url, ...v16, "--ocpp-queue", q],
+      ...["--battery-kwh", "20", "--soc", "50", "--target-soc", "55", "--speed", "100"],
+      ...["--json", "--no-record"],
+    ]);
+    procs.push(sim2);
+    assert.equal(await exitWithin(sim2, "second nacs simulate", 60_000), 0, sim2.err);
+    c2.child.kill("SIGTERM");
+    assert.equal(await exitWithin(c2, "second CSMS", 10_000), 0, c2.err);
+    const s = JSON.parse(c2.out) as CsmsSummary;
+    assert.equal(s.schemaErrors, 0);
+    const got = calls16(rec2);
+    const ids = (action: string) =>
+      got.filter((c) => c.action === action).map((c) => c.payload.transactionId);
+    t.diagnostic(
+      `${onDisk.length} MeterValues on disk at the SIGKILL; second CSMS: ${got.map((c) => c.action).join(", ")}`,
+    );
+    // every queued meter value arrived, first, in order, naming transaction 1
+    const restored = got.filter((c) => c.action === "MeterValues" && c.payload.transactionId === 1);
+    assert.ok(restored.length >= onDisk.length, `${restored.length} of ${onDisk.length} queued meter values`);
+    const old = s.transactions["1"];
+    assert.ok(old, `the first run's transaction 1 reached the second CSMS: ${Object.keys(s.transactions)}`);
+    assert.equal(old.stoppedReason, "PowerLoss");
+    assert.equal(
+      old.meterStopWh,
+      Math.round(old.lastEnergyWh ?? Number.NaN),
+      "meterStop = the last queued register (whole Wh)",
+    );
+    // the second run's own transaction: the new CSMS's id
+    assert.deepEqual(ids("StopTransaction"), [1, 1000]);
+    assert.equal(readFileSync(join(q, OCPP_JOURNAL_FILE), "utf8").includes('"op":"call"'), false);
+  } finally {
+    for (const p of procs) killIfRunning(p);
   }
 });

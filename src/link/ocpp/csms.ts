@@ -90,6 +90,8 @@ export interface CsmsOptions {
   tls?: { certPem: string; keyPem: string; caPem?: string; clientCerts?: boolean };
   script?: CsmsStep[];
   onRecord?: (r: CsmsRecord) => void;
+  /** OCPP 1.6: the first transactionId this CSMS gives (default 1; a CSMS restarted must not reuse ids). */
+  firstTransactionId16?: number;
 }
 
 /** A running test CSMS. */
@@ -195,8 +197,17 @@ function answer16(
 ): void {
   const accepted = { idTagInfo: { status: "Accepted" } };
   const event = (txId: number, eventType: string, triggerReason: string) => {
-    const tx = o.transactions[String(txId)];
-    if (!tx) return null;
+    // a transaction this CSMS did not start (it restarted; the station queued its messages across that):
+    // recorded from what arrives (§4.10: a StopTransaction is answered whatever the transactionId)
+    o.transactions[String(txId)] ??= {
+      identity: id,
+      protocol: "ocpp1.6",
+      events: [],
+      lastEnergyWh: null,
+      endedEnergyWh: null,
+      stoppedReason: null,
+    };
+    const tx = o.transactions[String(txId)]!;
     tx.events.push({ eventType, triggerReason, seqNo: tx.events.length });
     return tx;
   };
@@ -247,7 +258,7 @@ export async function startCsms(o: CsmsOptions): Promise<Csms> {
   const clients = new Map<string, Client>();
   const lastTx = new Map<string, string | number>();
   const protocols: Record<string, string> = {};
-  let nextTxId16 = 1;
+  let nextTxId16 = o.firstTransactionId16 ?? 1;
   const transactions: Record<string, CsmsTransaction> = {};
   const timers = new Set<NodeJS.Timeout>();
   const rec = (r: Omit<CsmsRecord, "t">) => {

@@ -83,7 +83,49 @@ test("journal: lines of the wrong shape are skipped with a warning naming the ru
   const warnings: string[] = [];
   assert.deepEqual(openOcppJournal(dir, (w) => warnings.push(w)).pending(), []);
   assert.equal(warnings.length, 3);
-  assert.match(warnings[0]!, /op must be "call" \(with a call\) or "done"/);
+  assert.match(warnings[0]!, /op must be "call" \(with a call\), "done" \(with an id\) or "txid"/);
+});
+
+test("journal, 1.6: the CSMS's transactionId of a transaction number survives a restart while a pending call needs it", () => {
+  const dir = freshDir();
+  const meter = (n: number, local: number) => ({
+    id: `MeterValues-${n}`,
+    action: "MeterValues",
+    txRelated: true,
+    txLocal: local,
+    payload: { connectorId: 1, meterValue: [] },
+  });
+  const j = openOcppJournal(dir);
+  j.noteTxId(1, 501);
+  j.append(meter(1, 1));
+  j.noteTxId(2, 502);
+  j.noteTxId(2, 502); // again: nothing written
+  j.close();
+  const text = readFileSync(join(dir, OCPP_JOURNAL_FILE), "utf8");
+  assert.equal(text.match(/"op":"txid"/g)?.length, 2);
+  const again = openOcppJournal(dir);
+  // transaction 2 has no pending call: only 1's number is restored
+  assert.deepEqual(again.txIds(), { 1: 501 });
+  assert.deepEqual(readOcppJournal(text).txIds, { 1: 501 });
+  again.done("MeterValues-1");
+  assert.deepEqual(again.pending(), []);
+  again.close();
+  const last = openOcppJournal(dir);
+  last.noteTxId(3, 503);
+  last.noteTxId(4, 504);
+  last.append(meter(2, 3));
+  last.done("MeterValues-2"); // nothing pending: compacted
+  last.close();
+  assert.deepEqual(
+    readOcppJournal(readFileSync(join(dir, OCPP_JOURNAL_FILE), "utf8")).txIds,
+    {},
+    "compacted: no pending call needs a number",
+  );
+  assert.match(
+    readFileSync(join(dir, OCPP_JOURNAL_FILE), "utf8"),
+    /"local":4,"transactionId":504/,
+    "the newest kept",
+  );
 });
 
 test("journal (property): any text, any cut of a journal, never throws", () => {

@@ -5,6 +5,10 @@
  * socket; a `done` line (also fsynced) follows its CALLRESULT or CALLERROR. On start, the calls without a
  * `done` line are the pending ones, in the order they were written. When every call is done the journal is
  * compacted (emptied); a torn last line (a write cut by the crash) is ignored with a warning.
+ *
+ * OCPP 1.6J: a transaction's later calls (MeterValues, StopTransaction) name the transactionId that the CSMS
+ * gave in StartTransaction.conf (OCPP 1.6 §4.8). A `txid` line keeps that number for the station's own
+ * transaction number, for as long as a pending call of that transaction needs it.
  */
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
 import { join } from "node:path";
@@ -17,12 +21,19 @@ export const OCPP_JOURNAL_FILE = "ocpp-queue.ndjson";
 /** Done lines tolerated before a journal that never empties is rewritten. Design choice. */
 export const OCPP_JOURNAL_SLACK = 256;
 
-type Line = { op: "call"; call: OcppCall } | { op: "done"; id: string };
+type Line =
+  | { op: "call"; call: OcppCall }
+  | { op: "done"; id: string }
+  | { op: "txid"; local: number; transactionId: number };
 
 /** The journal of one station. */
 export interface OcppJournal {
   /** The calls written and not done, in order (as read at open, then kept up to date). */
   pending(): OcppCall[];
+  /** 1.6: the CSMS's transactionId of each transaction number a pending call refers to. */
+  txIds(): Record<number, number>;
+  /** 1.6: note (fsync) the CSMS's transactionId of transaction number `local`; again the same: nothing. */
+  noteTxId(local: number, transactionId: number): void;
   /** Write a call (fsync) before it is sent. A call already pending is not written twice. */
   append(call: OcppCall): void;
   /** Mark a call done (fsync); compacts the file when nothing is pending. Unknown ids are ignored. */
@@ -44,8 +55,13 @@ function isCall(v: unknown): v is OcppCall {
 }
 
 /** Parse a journal's text: the pending calls in order, and warnings for the lines skipped. */
-export function readOcppJournal(text: string): { pending: OcppCall[]; warnings: string[] } {
+export function readOcppJournal(text: string): {
+  pending: OcppCall[];
+  txIds: Record<number, number>;
+  warnings: string[];
+} {
   const pending = new Map<string, OcppCall>();
+  const txIds: Record<number, number> = {};
   const warnings: string[] = [];
   const lines = text.split("\n");
   // a file written whole ends with "\n": the last element is "" then
@@ -65,9 +81,24 @@ export function readOcppJournal(text: string): { pending: OcppCall[]; warnings: 
     }
     if (line?.op === "call" && isCall(line.call)) pending.set(line.call.id, line.call);
     else if (line?.op === "done" && typeof line.id === "string") pending.delete(line.id);
-    else warnings.push(`ocpp journal line ${i + 1}: op must be "call" (with a call) or "done" (with an id)`);
+    else if (line?.op === "txid" && Number.isInteger(line.local) && Number.isInteger(line.transactionId))
+      txIds[line.local] = line.transactionId;
+    else
+      warnings.push(
+        `ocpp journal line ${i + 1}: op must be "call" (with a call), "done" (with an id) or "txid" (local, transactionId)`,
+      );
   });
-  return { pending: [...pending.values()], warnings };
+  return { pending: [...pending.values()], txIds: neededTxIds(pending.values(), txIds), warnings };
+}
+
+/** The transactionIds of the transaction numbers that pending calls refer to. */
+function neededTxIds(calls: Iterable<OcppCall>, txIds: Record<number, number>): Record<number, number> {
+  const out: Record<number, number> = {};
+  for (const c of calls) {
+    const id = c.txLocal === undefined ? undefined : txIds[c.txLocal];
+    if (c.txLocal !== undefined && id !== undefined) out[c.txLocal] = id;
+  }
+  return out;
 }
 
 /** Open (or create) the journal in `dir`. Throws OcppLinkError when the directory cannot be used. */
@@ -83,9 +114,11 @@ export function openOcppJournal(dir: string, onWarn: (msg: string) => void = () 
         cause: err,
       });
   }
-  const { pending: restored, warnings } = readOcppJournal(text);
+  const { pending: restored, txIds: restoredTxIds, warnings } = readOcppJournal(text);
   for (const w of warnings) onWarn(w);
   const pending = new Map(restored.map((c) => [c.id, c]));
+  let txIds: Record<number, number> = { ...restoredTxIds };
+  const noted = new Map(Object.entries(restoredTxIds).map(([k, v]) => [Number(k), v]));
   let fd = -1;
   /** Lines in the file since the last rewrite (done pairs included). */
   let lines = 0;
@@ -102,8 +135,20 @@ export function openOcppJournal(dir: string, onWarn: (msg: string) => void = () 
     fd = -1;
     const tmp = `${file}.tmp`;
     const tfd = openSync(tmp, "w");
+    // the numbers pending calls refer to, and the newest (its transaction may still be running)
+    const newest = Math.max(-1, ...Object.keys(txIds).map(Number));
+    txIds = { ...neededTxIds(pending.values(), txIds), ...(newest >= 0 && { [newest]: txIds[newest]! }) };
     try {
-      const text = [...pending.values()].map((call) => `${JSON.stringify({ op: "call", call })}\n`).join("");
+      const text = [
+        ...Object.entries(txIds).map(([local, transactionId]) => ({
+          op: "txid",
+          local: Number(local),
+          transactionId,
+        })),
+        ...[...pending.values()].map((call) => ({ op: "call", call })),
+      ]
+        .map((l) => `${JSON.stringify(l)}\n`)
+        .join("");
       if (text.length > 0) writeSync(tfd, text);
       fsyncSync(tfd);
     } finally {
@@ -117,7 +162,7 @@ export function openOcppJournal(dir: string, onWarn: (msg: string) => void = () 
       closeSync(dfd);
     }
     fd = openSync(file, "a");
-    lines = pending.size;
+    lines = pending.size + Object.keys(txIds).length;
   };
   try {
     rewrite();
@@ -126,6 +171,14 @@ export function openOcppJournal(dir: string, onWarn: (msg: string) => void = () 
   }
   return {
     pending: () => [...pending.values()],
+    txIds: () => ({ ...txIds }),
+    noteTxId(local, transactionId) {
+      // once per number and run: a rewrite may drop it from the file once no pending call needs it
+      if (noted.get(local) === transactionId) return;
+      noted.set(local, transactionId);
+      txIds[local] = transactionId;
+      write([{ op: "txid", local, transactionId }]);
+    },
     append(call) {
       if (pending.has(call.id)) return;
       pending.set(call.id, call);

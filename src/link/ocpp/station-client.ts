@@ -140,6 +140,9 @@ export async function startOcppStation(o: OcppStationOptions): Promise<OcppStati
     const ids = new Set(state.outbox.map((c) => c.id));
     for (const c of journal.pending()) if (!ids.has(c.id)) journal.done(c.id);
     for (const c of state.outbox) if (c.txRelated) journal.append(c);
+    // 1.6: the CSMS's transactionIds, which the queued calls of those transactions will name
+    if ("txIds" in state)
+      for (const [local, id] of Object.entries(state.txIds)) journal.noteTxId(Number(local), id);
   };
   const run = (ev: StationEvent): StationEffect[] => {
     const [s, fx] = step(state, ev);
@@ -210,7 +213,8 @@ export async function startOcppStation(o: OcppStationOptions): Promise<OcppStati
     });
 
   const restored = journal?.pending() ?? [];
-  if (restored.length > 0) run({ kind: "restored", calls: restored, tMs: o.now() });
+  if (restored.length > 0)
+    run({ kind: "restored", calls: restored, txIds: journal?.txIds() ?? {}, tMs: o.now() });
 
   let closing = false;
   let retrying: Promise<void> | null = null;

@@ -432,3 +432,39 @@ test("1.6: stop reasons are 1.6 Reason values; A schedules are W = A × V (prope
     "TriggerMessage",
   ]);
 });
+
+test("restored after a crash (1.6 queue on disk): the previous run's calls first, with its transactionId; the cut transaction stopped PowerLoss", () => {
+  // run 1: a transaction (id 42), then the CSMS goes away and meter values queue up
+  const a = running();
+  a.step({ kind: "charging", state: "Charging", tMs: T0 + 2_000 });
+  a.step({ kind: "disconnected", reason: "gone", tMs: T0 + 3_000 });
+  a.step({ kind: "meter", reading: { energyWh: 1500.2, powerW: 50_000 }, tMs: T0 + 70_000 });
+  a.step({ kind: "tick", tMs: T0 + 70_000 });
+  const queued = a.s.outbox.filter((c) => c.txRelated);
+  assert.ok(
+    queued.some((c) => c.action === "MeterValues"),
+    "meter values queued while offline",
+  );
+  assert.deepEqual(a.s.txIds, { 1: 42 });
+  // run 2 (the process crashed): the journal's calls and transactionIds
+  const b = new Harness();
+  b.txId = 99;
+  b.step({ kind: "restored", calls: queued, txIds: a.s.txIds, tMs: T0 + 80_000 });
+  b.step({ kind: "connected", tMs: T0 + 81_000 });
+  const restoredSent = b.sent.filter((c) => queued.some((q) => q.id === c.id));
+  assert.deepEqual(
+    restoredSent.map((c) => c.id),
+    queued.map((c) => c.id),
+    "every queued call sent, in order, with its id",
+  );
+  for (const c of restoredSent)
+    assert.equal(c.payload.transactionId, 42, `${c.id} names the CSMS's transaction`);
+  const stop = b.calls("StopTransaction");
+  assert.equal(stop.length, 1);
+  assert.deepEqual([stop[0]?.transactionId, stop[0]?.reason, stop[0]?.meterStop], [42, "PowerLoss", 1500]);
+  // this run's own transaction is numbered above the restored one and gets its own id
+  b.step({ kind: "plugged", tMs: T0 + 90_000 });
+  b.step({ kind: "id-token", idToken: { idToken: "TAG-2", type: "ISO14443" }, tMs: T0 + 90_000 });
+  assert.equal(b.s.tx?.local, 2);
+  assert.equal(b.s.tx?.transactionId, 100);
+});

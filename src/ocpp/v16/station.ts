@@ -11,6 +11,7 @@ import { dropRefusedCall, goOffline, isoTime } from "../station-state.js";
 import { ocpp16StopReason } from "../stop-reasons.js";
 import type { ChargingState, IdToken, StationEffect, StationEvent, StopCause } from "../types.js";
 import { onRequest16, reboot16 } from "./requests.js";
+import { restoreCalls16 } from "./restore.js";
 import {
   applyLimit16,
   enqueue16,
@@ -72,10 +73,7 @@ export function stepStation16(s0: StationState16, ev: StationEvent): [StationSta
       if (s.tx) s = endTx16(s, ev.cause, fx);
       break;
     case "restored":
-      // not for 1.6 yet: a restored StopTransaction needs the transactionId of a StartTransaction.conf
-      // that may never have come (the CLI refuses --ocpp-queue with --ocpp-version 1.6)
-      if (ev.calls.length > 0)
-        fx.push({ kind: "log", level: "warn", msg: `OCPP 1.6: ${ev.calls.length} restored call(s) ignored` });
+      s = restoreCalls16(s, ev.calls, ev.txIds ?? {}, fx);
       break;
   }
   return [s, fx];
