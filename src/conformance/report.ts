@@ -46,10 +46,15 @@ function responseTimes(events: readonly TraceEvent[]): Record<string, number[]> 
 }
 
 /** The `--json` summary of a run. */
-export function summarize(results: readonly CaseResult[], profile: string, durationMs: number): RunSummary {
+export function summarize(
+  results: readonly CaseResult[],
+  profile: string,
+  durationMs: number,
+  sut: "secc" | "evcc" = "secc",
+): RunSummary {
   const count = (v: string) => results.filter((r) => r.verdict.verdict === v).length;
   return {
-    sut: "secc",
+    sut,
     profile,
     total: results.length,
     passed: count("pass"),
@@ -102,8 +107,17 @@ export function traceLine(e: TraceEvent): string {
       return `${t}  tester's EV stopped: ${e.reason}`;
     case "board":
       return `${t}  tester's board: ${e.note}`;
+    case "cp":
+      return `${t}  CP state ${e.state}`;
+    case "sdp":
+      return `${t}  ← SDP request${e.answered ? "" : " (left unanswered)"}`;
+    case "evse-input":
+      return `${t}  tester's EVSE: ${e.input}`;
   }
 }
+
+/** The role under test of a result ("secc" / "evcc", from its case ID). */
+const sutOf = (r: CaseResult): string => (r.id.startsWith("evcc-") ? "evcc" : "secc");
 
 function failureText(v: Verdict): string {
   if (v.verdict === "fail")
@@ -127,12 +141,12 @@ export function junitXml(results: readonly CaseResult[]): string {
           : r.verdict.verdict === "inconclusive"
             ? `<skipped message="${escapeXml(`inconclusive: ${r.verdict.why}`)}"/>`
             : "";
-      return `    <testcase classname="nacs.conformance.secc.${p}.${r.group}" name="${name}" time="${secs(r.durationMs)}">${body}<system-out>${trace}</system-out></testcase>`;
+      return `    <testcase classname="nacs.conformance.${sutOf(r)}.${p}.${r.group}" name="${name}" time="${secs(r.durationMs)}">${body}<system-out>${trace}</system-out></testcase>`;
     });
     const failures = rs.filter((r) => r.verdict.verdict === "fail").length;
     const skipped = rs.filter((r) => r.verdict.verdict === "inconclusive").length;
     const time = secs(rs.reduce((a, r) => a + r.durationMs, 0));
-    return `  <testsuite name="secc-${p}" tests="${rs.length}" failures="${failures}" errors="0" skipped="${skipped}" time="${time}">\n${cases.join("\n")}\n  </testsuite>`;
+    return `  <testsuite name="${rs[0] ? sutOf(rs[0]) : "secc"}-${p}" tests="${rs.length}" failures="${failures}" errors="0" skipped="${skipped}" time="${time}">\n${cases.join("\n")}\n  </testsuite>`;
   });
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="nacs conformance">\n${suites.join("\n")}\n</testsuites>\n`;
 }

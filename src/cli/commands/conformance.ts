@@ -30,6 +30,7 @@ import { SDP_SERVER_PORT } from "../../v2g/index.js";
 import { parseOptions, UsageError } from "../errors.js";
 import { openBoard } from "../live/board.js";
 import { slacLink } from "../live/slac-link.js";
+import { runConformanceEvcc } from "./conformance-evcc.js";
 import { evTlsConfig } from "./tls-options.js";
 
 /** Options of `nacs conformance`. */
@@ -110,14 +111,15 @@ function loadProfile(path: string | undefined): SutProfile {
 
 /** The cases `--cases`, `--protocol`, `--tls` and the profile select (skipped ones with their reason). */
 export function selectCases(
-  o: Pick<ConformanceOptions, "cases" | "protocol" | "tls">,
+  o: Pick<ConformanceOptions, "cases" | "protocol" | "tls"> & { sut?: ConformanceOptions["sut"] },
   profile: SutProfile,
 ): { run: ConformanceCase[]; protocols: ConformanceProtocol[]; skipped: { id: string; why: string }[] } {
   const protocols = (o.protocol ?? profile.protocols).filter((p) => profile.protocols.includes(p));
   const pick = o.cases ? caseGlob(o.cases) : () => true;
   const skipped: { id: string; why: string }[] = [];
   const run = CATALOGUE.filter((c) => {
-    if (c.sut !== "secc" || !pick(c.id) || !c.protocols.some((p) => protocols.includes(p))) return false;
+    if (c.sut !== (o.sut ?? "secc") || !pick(c.id) || !c.protocols.some((p) => protocols.includes(p)))
+      return false;
     const why =
       profile.skip[c.id] ??
       (c.transport && c.transport !== (o.tls ? "tls" : "tcp") ? `needs ${c.transport}` : undefined);
@@ -171,12 +173,6 @@ export function testerBoardOpener(spec: string, log: LinkLogger): RunnerOptions[
 
 /** Run `nacs conformance`; resolves with the exit code. */
 export async function runConformance(o: ConformanceOptions): Promise<number> {
-  if (o.sut === "evcc") {
-    process.stderr.write(
-      "nacs conformance: option --sut evcc: not yet (only the SECC-under-test half is built)\n",
-    );
-    return 2;
-  }
   const profile = loadProfile(o.profile);
   const { run, protocols, skipped } = selectCases(o, profile);
   if (o.list) {
@@ -188,6 +184,12 @@ export async function runConformance(o: ConformanceOptions): Promise<number> {
     throw new UsageError(`option --cases ${o.cases ?? "(all)"}: selects no case`, "--cases");
   for (const s of skipped) process.stderr.write(`nacs conformance: ${s.id} skipped: ${s.why}\n`);
   const log = stderrLogger(o.logLevel, "conformance");
+  if (o.sut === "evcc") {
+    const r = await runConformanceEvcc(o, run, protocols, profile.limits, log, (r, i, total) =>
+      process.stderr.write(progressLine(r, i, total)),
+    );
+    return finishRun(o, r.results, profile.name, r.durationMs, "evcc");
+  }
   const tls = await evTlsConfig({ ...o, tlsVersion: "1.2" } as Parameters<typeof evTlsConfig>[0]);
   const { slac, mac, close: closeSlac } = slacLink(o, null);
   let responder: SdpResponder | null = null;
@@ -223,7 +225,18 @@ export async function runConformance(o: ConformanceOptions): Promise<number> {
     await responder?.close();
     closeSlac();
   }
-  const summary = summarize(results, profile.name, performance.now() - t0);
+  return finishRun(o, results, profile.name, performance.now() - t0, "secc");
+}
+
+/** Write the reports, print the summary; the exit code. */
+function finishRun(
+  o: ConformanceOptions,
+  results: CaseResult[],
+  profileName: string,
+  durationMs: number,
+  sut: "secc" | "evcc",
+): number {
+  const summary = summarize(results, profileName, durationMs, sut);
   if (o.report) {
     mkdirSync(o.report, { recursive: true });
     writeFileSync(join(o.report, "junit.xml"), junitXml(results));
