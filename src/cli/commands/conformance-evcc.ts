@@ -16,7 +16,8 @@ import { powerModuleConfig } from "../../evse/dc/index.js";
 import { isLoopback, testPki } from "../../link/host/cli-support.js";
 import type { LinkLogger } from "../../link/logger.js";
 import type { TlsServerConfig } from "../../link/tls.js";
-import { worldEvseBoardPort } from "../../sim/board/world-port.js";
+import { DUTY_X1 } from "../../pilot/index.js";
+import { evseOutputsOff, worldEvseBoardPort } from "../../sim/board/world-port.js";
 import type { DcWorld } from "../../sim/dc/world.js";
 import { UsageError } from "../errors.js";
 import { openBoard } from "../live/board.js";
@@ -53,7 +54,13 @@ export async function openTesterEvseBoard(
   }
   return {
     world,
-    port: () => worldEvseBoardPort(world),
+    port: () => {
+      // each case's EVSE controller starts from output off and the pilot at X1 (steady +12 V, IEC 61851-1),
+      // whatever the last case left (a trip holds the pilot at F)
+      evseOutputsOff(world);
+      world.evseCommand({ kind: "duty", duty: DUTY_X1 });
+      return worldEvseBoardPort(world);
+    },
     plugIn: () => {
       if (!world.cable.plugged) world.plugIn();
     },
