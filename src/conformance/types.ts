@@ -132,7 +132,14 @@ export type Expectation =
    * SessionStopReq), and closes the connection within `withinMs` (not before `notBeforeMs`) of its last
    * request before the deviation; S2 open (CP not C) and the current below 1 A by then.
    */
-  | { kind: "ev-ends"; withinMs: LimitRef; notBeforeMs?: LimitRef; allow?: string[] }
+  | {
+      kind: "ev-ends";
+      withinMs: LimitRef;
+      notBeforeMs?: LimitRef;
+      allow?: string[];
+      /** The SECC may close first (it ends the session itself, e.g. after its emergency stop). */
+      anyClose?: boolean;
+    }
   /** The car repeats SDP: at least `minRequests` SDP requests, then its V2G session (supportedAppProtocolReq). */
   | { kind: "ev-sdp-retry"; minRequests: number }
   /** The car refuses the tester's TLS server certificate: no V2G message over that connection. */

@@ -59,8 +59,7 @@ export interface EvccPairOptions {
 function evccCases(ids: readonly string[] | undefined, tls: boolean): ConformanceCase[] {
   const run = CATALOGUE.filter(
     (c) =>
-      c.sut === "evcc" &&
-      (ids ? ids.includes(c.id) : !c.transport || c.transport === (tls ? "tls" : "tcp")),
+      c.sut === "evcc" && (ids ? ids.includes(c.id) : !c.transport || c.transport === (tls ? "tls" : "tcp")),
   );
   const unknown = (ids ?? []).filter((id) => !run.some((c) => c.id === id));
   if (unknown.length > 0) throw new Error(`not in the EVCC catalogue: ${unknown.join(", ")}`);
@@ -122,7 +121,10 @@ export async function runConformanceAgainstEv(o: EvccPairOptions = {}): Promise<
           mac: Uint8Array.of(0x02, 0, 0, 0, 0, 0x02),
           sdpPort: Number(sdpPort),
           v2gHost: "::1",
-          ...(tls && { tls: { key: tls.key, cert: tls.cert, versions: ["1.2" as const] }, untrustedTls: untrusted }),
+          ...(tls && {
+            tls: { key: tls.key, cert: tls.cert, versions: ["1.2" as const] },
+            untrustedTls: untrusted,
+          }),
           limits,
           logger: silentLogger,
         },

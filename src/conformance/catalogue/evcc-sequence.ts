@@ -54,7 +54,7 @@ function sequenceCases(v: EvccVocabulary): ConformanceCase[] {
     c({
       id: id(6),
       title: "supportedAppProtocolRes Failed_NoNegotiation: the car starts no session",
-      requirement: ["ISO 15118-2 supportedAppProtocolRes ResponseCode Failed_NoNegotiation"],
+      requirement: [`${v.standard} supportedAppProtocolRes ResponseCode Failed_NoNegotiation`],
       tester: {
         kind: "mutate",
         at: at("supportedAppProtocolRes"),

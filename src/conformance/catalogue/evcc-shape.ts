@@ -30,7 +30,11 @@ export function evccCase(
 export const EVCC_REACTION_MS = V2G_EVCC_MSG_TIMEOUT_DEFAULT_MS;
 
 /** The car ends the session (no request but `allow`), S2 open and current off, within `withinMs`. */
-export function evEnds(withinMs = EVCC_REACTION_MS, allow?: string[], notBeforeMs?: number): Expectation {
+export function evEnds(
+  withinMs = EVCC_REACTION_MS,
+  allow?: string[],
+  notBeforeMs?: number,
+): Extract<Expectation, { kind: "ev-ends" }> {
   return {
     kind: "ev-ends",
     withinMs,

@@ -51,7 +51,9 @@ function transportCases(v: EvccVocabulary): ConformanceCase[] {
     c({
       id: id(6),
       title: "the first two SDP requests unanswered: the car repeats SDP and starts its session",
-      requirement: ["ISO 15118-2 §7.10.1 (SDP: the EVCC repeats an unanswered request)"],
+      requirement: [
+        `${v.standard} ${v.protocol === "iso2" ? "§7.10.1 " : ""}SDP (the EVCC repeats an unanswered request)`,
+      ],
       tester: { kind: "sdp-drop", at: at("SDP"), count: 2 },
       expect: { kind: "ev-sdp-retry", minRequests: 3 },
     }),

@@ -11,6 +11,7 @@ import type { V2gWireHook } from "../../link/host/network/index.js";
 import type { V2gConnection } from "../../link/types.js";
 import { deviate, matches, type Outgoing, type WireAction } from "../deviate.js";
 import type { ConformanceProtocol, EvseTesterInput, TesterBehaviour, TraceEvent } from "../types.js";
+import { decodeWire } from "../wire-codec.js";
 
 /** Options of {@link createEvccInterceptor}. */
 export interface EvccInterceptorOptions {
@@ -43,6 +44,8 @@ export function createEvccInterceptor(o: EvccInterceptorOptions): EvccIntercepto
   const trigger = b.kind === "normal" ? null : b.at;
   const counts = new Map<string, number>();
   const earlier = new Map<string, Uint8Array>();
+  /** What went on the wire for each response name, last (a `mutate-from` repeats it). */
+  const earlierOut = new Map<string, { payloadType: number; bytes: Uint8Array }>();
   const kept = new Set<V2gConnection>();
   const dropped = new Set<V2gConnection>();
   const timers = new Set<ReturnType<typeof setTimeout>>();
@@ -125,6 +128,8 @@ export function createEvccInterceptor(o: EvccInterceptorOptions): EvccIntercepto
         }
       }
       earlier.set(m.name, m.bytes);
+      const sent = actions.find((a) => a.kind === "send");
+      if (sent?.kind === "send") earlierOut.set(m.name, { payloadType: sent.payloadType, bytes: sent.bytes });
       if (first && b.kind === "delay") {
         o.record({ kind: "tx", tMs: o.now(), name: `(${m.name} held)`, bytes: 0, note: `${b.ms} ms late` });
         const t = setTimeout(() => {
@@ -136,7 +141,26 @@ export function createEvccInterceptor(o: EvccInterceptorOptions): EvccIntercepto
       }
       carryOut(conn, m.name, actions);
     },
-    receive: () => true,
+    receive(conn, m) {
+      // `mutate-from`: the tester itself answers the car's repeats of the request with the changed response
+      // (e.g. Ongoing for ever), so the SECC controller's own sequence does not end the case
+      if (b.kind !== "mutate-from" || deviationAtMs === null || released || conn.isClosed) return true;
+      const last = earlierOut.get(b.at.message);
+      if (!last) return true;
+      let name: string;
+      try {
+        name = decodeWire(o.protocol, m.payload).name;
+      } catch {
+        return true;
+      }
+      if (name !== b.at.message.replace(/Res$/, "Req")) return true;
+      const occurrence = (counts.get(b.at.message) ?? 0) + 1;
+      counts.set(b.at.message, occurrence);
+      carryOut(conn, b.at.message, [
+        { kind: "send", payloadType: last.payloadType, bytes: last.bytes, note: "repeated by the tester" },
+      ]);
+      return false;
+    },
     close(conn) {
       // a silent tester keeps the connection open: the car's timeouts are under test, not the SECC's
       if (!silent || released || conn.isClosed) return false;

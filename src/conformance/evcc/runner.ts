@@ -55,6 +55,8 @@ export interface EvccRunnerOptions {
   logger?: LinkLogger;
 }
 
+/** The tester SECC's V2G_SECC_Sequence_Timeout: past every EVCC timer a case waits for (ms). Design choice (D). */
+export const EVCC_TESTER_SEQUENCE_TIMEOUT_MS = 120_000;
 /** The car is unplugged this long before each plug-in (ms). Design choice (D). */
 export const EVCC_UNPLUGGED_MS = 300;
 /** No SDP request from the car this long after plug-in: it is not there (ms). Design choice (D). */
@@ -197,6 +199,8 @@ async function runEvccAttempt(
             protocols: [protocol],
             epochS: Math.floor(Date.now() / 1000),
             seed: random(4).reduce((a, b) => a * 256 + b, 0) >>> 0 || 1,
+            // the tester's SECC does not give up on the car first: the car's timeouts are under test
+            sequenceTimeoutMs: EVCC_TESTER_SEQUENCE_TIMEOUT_MS,
           },
         }),
       board: port,
