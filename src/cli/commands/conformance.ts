@@ -2,7 +2,8 @@
  * `nacs conformance --sut secc --iface IF`: nacs plays the EV against the charger under test and runs the
  * conformance catalogue (src/conformance), each case a fresh session with a verdict. The tester is our own
  * EV — the EV DC controller on the live EV host, as `nacs ev` runs it — with a test-only interceptor at the
- * wire. `--sut evcc` (nacs as the EVSE, testing a car) is not built yet: it exits 2.
+ * wire. `--sut evcc` (nacs as the EVSE, testing a car): conformance-evcc.ts — our EVSE with an interceptor on
+ * its responses, hosting the cable (`--board sim:SOCKET`) and plugging the car in per case.
  *
  * SDP on the interface (the SECC is discovered as `nacs ev` discovers it), or `--secc [ADDR]:PORT` when the
  * SECC's address is known (SDP is then answered on this host for it). `--tls` with `--trust ROOT.pem` or
@@ -255,20 +256,26 @@ export function registerConformanceCommand(program: Command): void {
   program
     .command("conformance")
     .description(
-      "run the conformance catalogue against a charger (--sut secc): nacs plays the EV, a verdict per case",
+      "run the conformance catalogue against a charger (--sut secc: nacs plays the EV) or a car (--sut evcc: nacs plays the EVSE), a verdict per case",
     )
     .option(
       "--sut <role>",
-      "the system under test: secc (a charger; nacs is the EV) or evcc (a car; not yet)",
+      "the system under test: secc (a charger; nacs is the EV) or evcc (a car; nacs is the EVSE and hosts the cable)",
     )
     .option("--iface <name>", "network interface to the SUT (lo: loopback, SDP to ::1)")
     .option("--protocol <list>", "din,iso2 (default: the profile's, else both)")
-    .option("--cases <glob>", "case IDs to run, e.g. 'secc-din-*' or 'secc-*-timing-*,secc-iso2-seq-00?'")
+    .option(
+      "--cases <glob>",
+      "case IDs to run, e.g. 'secc-din-*' or 'secc-*-timing-*,secc-iso2-seq-00?' ('evcc-…' with --sut evcc)",
+    )
     .option("--profile <file>", "SUT profile (JSON or YAML): name, protocols, limits, skip {id: reason}")
     .option("--report <dir>", "write junit.xml and report.html into DIR")
     .option("--json", "print the summary as one JSON object")
     .option("--list", "list the selected cases (ID, protocols, requirement, title) and exit")
-    .option("--tls", "connect with TLS (needs --trust ROOT.pem or --test-pki DIR)")
+    .option(
+      "--tls",
+      "connect with TLS (needs --trust ROOT.pem or --test-pki DIR); --sut evcc: serve DIR's SECC certificate (--test-pki DIR)",
+    )
     .option("--trust <file>", "V2G root certificate(s) to trust (PEM)")
     .option("--test-pki <dir>", "trust DIR/v2g-root.pem of the charger's --test-pki DIR")
     .option("--tls-keylog <file>", "append TLS secrets (NSS key log) for Wireshark")
@@ -280,7 +287,7 @@ export function registerConformanceCommand(program: Command): void {
     .option("--sdp-port <n>", "UDP port of the SECC's SDP server (default 15118)")
     .option(
       "--board <spec>",
-      "the tester EV's board: sim[:SOCKET] (default, shared with nacs evse), serial:DEV, tcp:HOST:PORT, …",
+      "the tester's board: sim[:SOCKET] (default, shared with nacs evse / nacs ev; --sut evcc hosts it: start the car after), serial:DEV, tcp:HOST:PORT, …",
     )
     .option("--log-level <level>", "pino log level on stderr (default error)")
     .action(async (raw: Record<string, unknown>) => {
