@@ -63,6 +63,8 @@ export const EVCC_UNPLUGGED_MS = 300;
 export const EVCC_NO_SDP_MS = 10_000;
 /** After the first SDP request of a bad-certificate case, how long the tester watches (ms). Design choice (D). */
 export const EVCC_TLS_WATCH_MS = 3_000;
+/** No SDP request for this long (ms): the car has given up SDP. Design choice (D): 8 × the 250 ms retry. */
+export const EVCC_SDP_QUIET_MS = 2_000;
 /** Margin after a case's time limit before the runner stops observing (ms). Design choice (D). */
 export const EVCC_VERDICT_MARGIN_MS = 500;
 
@@ -82,7 +84,14 @@ function observationDone(
     const sdp = events.find((x) => x.kind === "sdp");
     return events.some((x) => x.kind === "rx") || (sdp !== undefined && nowMs - sdp.tMs > EVCC_TLS_WATCH_MS);
   }
-  if (e.kind === "ev-sdp-retry") return events.some((x) => x.kind === "rx");
+  if (e.kind === "ev-sdp-retry") {
+    // the V2G session began, or the car has stopped asking (it repeats SDP every 250 ms while it retries)
+    const lastSdp = events.filter((x) => x.kind === "sdp").at(-1);
+    return (
+      events.some((x) => x.kind === "rx") ||
+      (lastSdp !== undefined && nowMs - lastSdp.tMs > EVCC_SDP_QUIET_MS)
+    );
+  }
   if (devAt === null) return closedAt !== undefined && nowMs - closedAt > 300;
   const after = events.filter((x) => x.tMs > devAt);
   if (e.kind === "ev-request") return after.some((x) => x.kind === "rx" || x.kind === "close");

@@ -170,3 +170,23 @@ test("ev-ends: a car that ends with SessionStopReq may leave the close to the SE
   assert.deepEqual(judge(c, t("remote", true), limits), { verdict: "pass" });
   assert.equal(failField(judge(c, t("local", false), limits)), "connection");
 });
+
+test("j3400 (the tester's emergency stop): the SECC may close first, but the car's current must stop in time", () => {
+  const c = byId("evcc-din-j3400-001");
+  const after = (events: TraceEvent[]) =>
+    trace(
+      [...charging, tx(1000, "CurrentDemandRes", true), { kind: "cp", tMs: 1001, state: "F" }, ...events],
+      1000,
+    );
+  const stops = after([
+    { kind: "inlet", tMs: 1100, currentA: 0, voltageV: 0 },
+    { kind: "close", tMs: 1500, by: "local" },
+  ]);
+  assert.deepEqual(judge(c, stops, limits), { verdict: "pass" });
+  const draws = after([rx(1100, "CurrentDemandReq"), { kind: "close", tMs: 1500, by: "local" }]);
+  assert.equal(failField(judge(c, draws, limits)), "inletCurrent");
+  const never = after([{ kind: "inlet", tMs: 1100, currentA: 0, voltageV: 0 }]);
+  assert.equal(failField(judge(c, never, limits)), "connection");
+  const goesOn = after([rx(1100, "CableCheckReq")]);
+  assert.equal(failField(judge(c, goesOn, limits)), "message");
+});
