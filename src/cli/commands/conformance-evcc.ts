@@ -4,6 +4,7 @@
  * SECC's outgoing responses (src/conformance/evcc). It hosts the cable: with `--board sim:SOCKET` the
  * simulated one, which the car under test joins (`nacs ev --board sim:SOCKET --sessions 0`), and per case it
  * plugs the car in and unplugs it after, so every case is a fresh session (IEC 61851-1 state A→B).
+ * With a real EVSE board (`--board serial:DEV`, …) the tester restarts the pilot between cases instead.
  * `--tls --test-pki DIR`: the tester's SECC certificate from DIR (created when missing; the car trusts
  * DIR/v2g-root.pem), and for the bad-certificate case one from DIR/untrusted (another root).
  */
@@ -13,7 +14,9 @@ import type { CaseResult } from "../../conformance/runner.js";
 import type { ConformanceCase, ConformanceProtocol, SutLimits } from "../../conformance/types.js";
 import { dcBatteryConfig } from "../../ev/dc/index.js";
 import { powerModuleConfig } from "../../evse/dc/index.js";
+import type { EvseBoardPort } from "../../link/host/board-port.js";
 import { isLoopback, testPki } from "../../link/host/cli-support.js";
+import type { EvseBoardEvent } from "../../link/host/controllers.js";
 import type { LinkLogger } from "../../link/logger.js";
 import type { TlsServerConfig } from "../../link/tls.js";
 import { DUTY_X1 } from "../../pilot/index.js";
@@ -31,7 +34,7 @@ export const EVCC_CAR_WAIT_MS = 60_000;
 export async function openTesterEvseBoard(
   spec: string,
   log: LinkLogger,
-): Promise<TesterEvseBoard & { world: DcWorld; close(): Promise<void> }> {
+): Promise<TesterEvseBoard & { world: DcWorld | null; close(): Promise<void> }> {
   const b = await openBoard(
     "evse",
     spec,
@@ -45,13 +48,14 @@ export async function openTesterEvseBoard(
     log,
   );
   const world = b.world;
-  if (!world) {
+  if (!world && spec.startsWith("sim")) {
     await b.close();
     throw new UsageError(
       `option --board ${spec}: --sut evcc hosts the simulated cable (it plugs the car in per case): start nacs conformance before the car, on a socket nobody hosts yet`,
       "--board",
     );
   }
+  if (!world) return realTesterBoard(b.port, () => b.close());
   return {
     world,
     port: () => {
@@ -68,6 +72,49 @@ export async function openTesterEvseBoard(
       if (world.cable.plugged) world.unplug();
     },
     close: () => b.close(),
+  };
+}
+
+/**
+ * A real EVSE board (`--board serial:DEV`, …): one board link for the run, handed to each case's controller
+ * in turn (readings go to the current case only). Nobody re-plugs the connector: between cases the tester
+ * restarts the pilot instead — X1 (steady +12 V, oscillator off) while unplugged, then the next case's
+ * controller starts its 5 % again, which a car takes as a new session (IEC 61851-1 Annex A; the
+ * ISO 15118-3 wake-up) — or the lab re-plugs by hand.
+ */
+export function realTesterBoard(
+  base: EvseBoardPort,
+  close: () => Promise<void>,
+): TesterEvseBoard & { world: null; close(): Promise<void> } {
+  let current: { onReading: (r: EvseBoardEvent) => void; onLost: (d: string) => void } | null = null;
+  let attached = false;
+  return {
+    world: null,
+    port() {
+      let mine = true;
+      return {
+        name: base.name,
+        command: (c) => {
+          if (mine) base.command(c);
+        },
+        attach(onReading, onLost) {
+          current = { onReading, onLost };
+          if (attached) return;
+          attached = true;
+          base.attach(
+            (r) => current?.onReading(r),
+            (d) => current?.onLost(d),
+          );
+        },
+        close: async () => {
+          mine = false;
+          current = null;
+        },
+      };
+    },
+    plugIn: () => {},
+    unplug: () => base.command({ kind: "duty", duty: DUTY_X1 }),
+    close,
   };
 }
 
@@ -116,11 +163,13 @@ export async function runConformanceEvcc(
   const board = await openTesterEvseBoard(o.board, log);
   const { slac, mac, close: closeSlac } = slacLink(o, null);
   process.stderr.write(
-    `nacs conformance: tester EVSE ready, hosting the cable (${o.board}): start the car, e.g. nacs ev --iface ${o.iface} --no-slac --board ${o.board} --sessions 0\n`,
+    board.world
+      ? `nacs conformance: tester EVSE ready, hosting the cable (${o.board}): start the car, e.g. nacs ev --iface ${o.iface} --no-slac --board ${o.board} --sessions 0\n`
+      : `nacs conformance: tester EVSE ready on ${o.board}: plug the car in (between cases the tester restarts the pilot)\n`,
   );
   const t0 = performance.now();
   try {
-    if (!(await carJoined(board.world, EVCC_CAR_WAIT_MS)))
+    if (board.world && !(await carJoined(board.world, EVCC_CAR_WAIT_MS)))
       throw new UsageError(
         `option --board ${o.board}: no car joined the cable within ${EVCC_CAR_WAIT_MS / 1000} s`,
         "--board",

@@ -94,7 +94,9 @@ export async function runConformanceAgainstEv(o: EvccPairOptions = {}): Promise<
       ...(tls ? ["--tls", "--test-pki", pki] : []),
       ...(o.evArgs ?? []),
     ]);
-    for (let waited = 0; !board.world.cable.plugged; waited += 20) {
+    const world = board.world;
+    if (!world) throw new Error("the tester hosts no simulated cable");
+    for (let waited = 0; !world.cable.plugged; waited += 20) {
       if (waited > 20_000 || ev.child.exitCode !== null) throw new Error(`the car did not join: ${ev.err}`);
       await new Promise((r) => setTimeout(r, 20));
     }
