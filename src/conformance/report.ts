@@ -100,7 +100,7 @@ export function traceLine(e: TraceEvent): string {
     case "rx-bad":
       return `${t}  ← undecodable: ${e.error}`;
     case "close":
-      return `${t}  connection closed by the ${e.by === "remote" ? "SUT" : e.by === "tester" ? "tester" : "tester's EV"}`;
+      return `${t}  connection closed by the ${e.by === "remote" ? "SUT" : e.by === "tester" ? "tester" : "tester's controller"}`;
     case "inlet":
       return `${t}  inlet ${e.currentA.toFixed(1)} A, ${e.voltageV.toFixed(0)} V`;
     case "ev-stop":
@@ -169,7 +169,7 @@ td,th{border:1px solid #ccc;padding:4px 6px;vertical-align:top;text-align:left}
 tr.pass td.v{background:#d9f2d9}tr.fail td.v{background:#f7d4d4}tr.inconclusive td.v{background:#f5ecc8}
 pre{margin:0;font-size:12px}
 </style></head><body>
-<h1>nacs conformance — SECC under test: ${escapeXml(summary.profile)}</h1>
+<h1>nacs conformance — ${summary.sut === "evcc" ? "EVCC (car)" : "SECC"} under test: ${escapeXml(summary.profile)}</h1>
 <p>${summary.total} cases: ${summary.passed} passed, ${summary.failed} failed, ${summary.inconclusive} inconclusive, in ${(summary.durationMs / 1000).toFixed(1)} s.</p>
 <table><thead><tr><th>Case</th><th>Title</th><th>Requirement</th><th>Verdict</th><th>Details</th><th>Time</th><th>Message sequence</th></tr></thead>
 <tbody>
