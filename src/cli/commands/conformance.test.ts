@@ -25,6 +25,7 @@ test("usage errors name the flag", () => {
     [{ ...base, secc: "localhost" }, /--secc.*\[IPV6\]:PORT/],
     [{ ...base, protocol: "din,iso20" }, /--protocol/],
     [{ ...base, slac: true }, /--no-slac/],
+    [{ ...base, sut: "evcc", secc: "[::1]:50000" }, /--secc.*only with --sut secc/],
   ] as const)
     assert.throws(
       () => parseConformanceOptions(raw as Record<string, unknown>),

@@ -71,6 +71,12 @@ export const conformanceOptionsSchema = z
         path: ["tls"],
         message: "--tls needs --trust ROOT.pem or --test-pki DIR",
       });
+    if (o.secc !== undefined && o.sut === "evcc")
+      ctx.addIssue({
+        code: "custom",
+        path: ["secc"],
+        message: "only with --sut secc (with --sut evcc nacs is the SECC)",
+      });
     if (o.secc !== undefined) {
       try {
         parseSeccAddress(o.secc);
