@@ -6,7 +6,7 @@
  */
 import { encodeV2gtpMessage, V2GTP_HEADER_LENGTH } from "../v2g/index.js";
 import type { BoardAction, ConformanceProtocol, MessageRef, TesterBehaviour } from "./types.js";
-import { bytesOfHex, decodeWire, encodeWire, setPath } from "./wire-codec.js";
+import { bytesOfHex, decodeWire, encodeHandshakeWire, encodeWire, setPath } from "./wire-codec.js";
 
 /** One thing the interceptor does with the connection. */
 export type WireAction =
@@ -74,7 +74,7 @@ export function deviate(
   earlier: ReadonlyMap<string, Uint8Array>,
 ): WireAction[] {
   const plain = { kind: "send", payloadType: m.payloadType, bytes: m.bytes } as const;
-  const handshake = m.name === "supportedAppProtocolReq";
+  const handshake = m.name.startsWith("supportedAppProtocol");
   switch (b.kind) {
     case "normal":
       return [plain];
@@ -86,7 +86,9 @@ export function deviate(
       const w = decodeWire(protocol, m.bytes, handshake);
       let body = w.body;
       for (const [path, value] of Object.entries(b.set)) body = setPath(body, path, value);
-      const bytes = encodeWire(protocol, w.sessionId ?? new Uint8Array(1), w.name, body);
+      const bytes = handshake
+        ? encodeHandshakeWire(w.name, body)
+        : encodeWire(protocol, w.sessionId ?? new Uint8Array(1), w.name, body);
       const note = Object.entries(b.set)
         .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
         .join(", ");
@@ -181,5 +183,13 @@ export function deviate(
         { kind: "board", action: b.action, note: `board: ${b.action} before ${m.name}` },
         { ...plain, note: `board: ${b.action}`, deviation: true },
       ];
+    case "mutate-from":
+      return deviate({ kind: "mutate", at: b.at, set: b.set }, protocol, m, earlier);
+    // carried out by the EVCC tester (conformance/evcc), around the message: it goes out as it is
+    case "delay":
+    case "sdp-drop":
+    case "tls-untrusted":
+    case "evse-input":
+      return [{ ...plain, deviation: true }];
   }
 }

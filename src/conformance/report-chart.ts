@@ -70,6 +70,18 @@ function eventMark(e: TraceEvent, x: number): string {
       return mark(x, LANE_Y.board, "#6a1b9a", `${at} board: ${e.note}`, "diamond");
     case "ev-stop":
       return mark(x, LANE_Y.board, "#888", `${at} tester's EV stopped: ${e.reason}`, "diamond");
+    case "cp":
+      return mark(x, LANE_Y.board, "#00838f", `${at} pilot: state ${e.state}`, "diamond");
+    case "sdp":
+      return mark(
+        x,
+        LANE_Y.rx,
+        e.answered ? "#2e7d32" : "#ef6c00",
+        `${at} ← SDP request${e.answered ? "" : " (not answered)"}`,
+        "dot",
+      );
+    case "evse-input":
+      return mark(x, LANE_Y.board, "#6a1b9a", `${at} tester's EVSE: ${JSON.stringify(e.input)}`, "diamond");
     case "inlet":
       return "";
   }

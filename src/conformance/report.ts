@@ -48,10 +48,15 @@ function responseTimes(events: readonly TraceEvent[]): Record<string, number[]> 
 }
 
 /** The `--json` summary of a run. */
-export function summarize(results: readonly CaseResult[], profile: string, durationMs: number): RunSummary {
+export function summarize(
+  results: readonly CaseResult[],
+  profile: string,
+  durationMs: number,
+  sut: "secc" | "evcc" = "secc",
+): RunSummary {
   const count = (v: string) => results.filter((r) => r.verdict.verdict === v).length;
   return {
-    sut: "secc",
+    sut,
     profile,
     total: results.length,
     passed: count("pass"),
@@ -97,15 +102,24 @@ export function traceLine(e: TraceEvent): string {
     case "rx-bad":
       return `${t}  ← undecodable: ${e.error}`;
     case "close":
-      return `${t}  connection closed by the ${e.by === "remote" ? "SUT" : e.by === "tester" ? "tester" : "tester's EV"}`;
+      return `${t}  connection closed by the ${e.by === "remote" ? "SUT" : e.by === "tester" ? "tester" : "tester's controller"}`;
     case "inlet":
       return `${t}  inlet ${e.currentA.toFixed(1)} A, ${e.voltageV.toFixed(0)} V`;
     case "ev-stop":
       return `${t}  tester's EV stopped: ${e.reason}`;
     case "board":
       return `${t}  tester's board: ${e.note}`;
+    case "cp":
+      return `${t}  CP state ${e.state}`;
+    case "sdp":
+      return `${t}  ← SDP request${e.answered ? "" : " (left unanswered)"}`;
+    case "evse-input":
+      return `${t}  tester's EVSE: ${e.input}`;
   }
 }
+
+/** The role under test of a result ("secc" / "evcc", from its case ID). */
+const sutOf = (r: CaseResult): string => (r.id.startsWith("evcc-") ? "evcc" : "secc");
 
 function failureText(v: Verdict): string {
   if (v.verdict === "fail")
@@ -129,12 +143,12 @@ export function junitXml(results: readonly CaseResult[]): string {
           : r.verdict.verdict === "inconclusive"
             ? `<skipped message="${escapeXml(`inconclusive: ${r.verdict.why}`)}"/>`
             : "";
-      return `    <testcase classname="nacs.conformance.secc.${p}.${r.group}" name="${name}" time="${secs(r.durationMs)}">${body}<system-out>${trace}</system-out></testcase>`;
+      return `    <testcase classname="nacs.conformance.${sutOf(r)}.${p}.${r.group}" name="${name}" time="${secs(r.durationMs)}">${body}<system-out>${trace}</system-out></testcase>`;
     });
     const failures = rs.filter((r) => r.verdict.verdict === "fail").length;
     const skipped = rs.filter((r) => r.verdict.verdict === "inconclusive").length;
     const time = secs(rs.reduce((a, r) => a + r.durationMs, 0));
-    return `  <testsuite name="secc-${p}" tests="${rs.length}" failures="${failures}" errors="0" skipped="${skipped}" time="${time}">\n${cases.join("\n")}\n  </testsuite>`;
+    return `  <testsuite name="${rs[0] ? sutOf(rs[0]) : "secc"}-${p}" tests="${rs.length}" failures="${failures}" errors="0" skipped="${skipped}" time="${time}">\n${cases.join("\n")}\n  </testsuite>`;
   });
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="nacs conformance">\n${suites.join("\n")}\n</testsuites>\n`;
 }
@@ -189,7 +203,7 @@ td,th{border:1px solid #ccc;padding:4px 6px;vertical-align:top;text-align:left}
 tr.pass td.v{background:#d9f2d9}tr.fail td.v{background:#f7d4d4}tr.inconclusive td.v{background:#f5ecc8}
 pre{margin:0;font-size:12px}svg.chart{display:block;margin:4px 0}
 </style></head><body>
-<h1>nacs conformance — SECC under test: ${escapeXml(summary.profile)}</h1>
+<h1>nacs conformance — ${summary.sut === "evcc" ? "EVCC (car)" : "SECC"} under test: ${escapeXml(summary.profile)}</h1>
 <p>${summary.total} cases: ${summary.passed} passed, ${summary.failed} failed, ${summary.inconclusive} inconclusive, in ${(summary.durationMs / 1000).toFixed(1)} s.</p>
 <table><thead><tr><th>Case</th><th>Title</th><th>Requirement</th><th>Verdict</th><th>Details</th><th>Time</th><th>Timing chart, message sequence, capture</th></tr></thead>
 <tbody>

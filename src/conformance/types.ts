@@ -31,8 +31,8 @@ export interface MessageRef {
 export type FieldValue = string | number | boolean | null | { [k: string]: FieldValue } | FieldValue[];
 
 /**
- * How the tester deviates from a normal EV, applied by the wire interceptor to the controller's outgoing
- * V2G bytes (the EV controller itself runs unchanged).
+ * How the tester deviates from a normal EV (or, testing a car, from a normal SECC), applied by the wire
+ * interceptor to the controller's outgoing V2G bytes (the controller itself runs unchanged).
  */
 export type TesterBehaviour =
   /** A normal session: the tester stops after a few charge-loop messages. */
@@ -71,7 +71,24 @@ export type TesterBehaviour =
    */
   | { kind: "pause-resume"; at: MessageRef }
   /** Just before the request goes out (unchanged), act on the tester's board port. */
-  | { kind: "board"; at: MessageRef; action: BoardAction };
+  | { kind: "board"; at: MessageRef; action: BoardAction }
+  // --- the tester plays the SECC (`--sut evcc`): `at` names the tester's outgoing response
+  /** Send the response this long later than the SECC controller wrote it. */
+  | { kind: "delay"; at: MessageRef; ms: number }
+  /** Like `mutate`, on this response and every later one of the same name. */
+  | { kind: "mutate-from"; at: MessageRef; set: Record<string, FieldValue> }
+  /** Leave the car's first `count` SDP requests unanswered (`at`: `{ message: "SDP" }`). */
+  | { kind: "sdp-drop"; at: MessageRef; count: number }
+  /** Serve TLS with a certificate that does not chain to the car's trusted root (`at`: `{ message: "SDP" }`). */
+  | { kind: "tls-untrusted"; at: MessageRef }
+  /** Just before the response goes out (unchanged), an operator input on the tester's EVSE. */
+  | { kind: "evse-input"; at: MessageRef; input: EvseTesterInput };
+
+/**
+ * Operator inputs of the tester's EVSE (`--sut evcc`): `emergency-stop` (the charger's emergency stop: pilot
+ * to F, output off; IEC 61851-23), `stop-charging` (EVSENotification StopCharging).
+ */
+export type EvseTesterInput = "emergency-stop" | "stop-charging";
 
 /** A named limit of the SUT profile, or a figure in ms. */
 export type LimitRef = "sequenceTimeout" | "chargeLoopTimeout" | "connectionLossOff" | number;
@@ -106,7 +123,29 @@ export type Expectation =
   /** No response to the deviated request; the SECC closes the connection within the limit. */
   | { kind: "closes"; withinMs: LimitRef; notBeforeMs?: LimitRef }
   /** The SECC switches its output off (inlet current below 1 A) within the limit. */
-  | { kind: "output-off"; withinMs: LimitRef };
+  | { kind: "output-off"; withinMs: LimitRef }
+  // --- the car under test (`--sut evcc`); its messages are the trace's `rx` events
+  /** The whole session runs: the car charges (CurrentDemandReq / ChargingStatusReq) and ends with SessionStopReq. */
+  | { kind: "ev-session-ok" }
+  /** The car's next request after the deviation is one of `requests` (its fields as checked). */
+  | { kind: "ev-request"; requests: string[]; fields?: FieldCheck[] }
+  /**
+   * The car ends the session: after the deviation it sends no request but those of `allow` (default:
+   * SessionStopReq), and closes the connection within `withinMs` (not before `notBeforeMs`) of its last
+   * request before the deviation; S2 open (CP not C) and the current below 1 A by then.
+   */
+  | {
+      kind: "ev-ends";
+      withinMs: LimitRef;
+      notBeforeMs?: LimitRef;
+      allow?: string[];
+      /** The SECC may close first (it ends the session itself, e.g. after its emergency stop). */
+      anyClose?: boolean;
+    }
+  /** The car repeats SDP: at least `minRequests` SDP requests, then its V2G session (supportedAppProtocolReq). */
+  | { kind: "ev-sdp-retry"; minRequests: number }
+  /** The car refuses the tester's TLS server certificate: no V2G message over that connection. */
+  | { kind: "ev-refuses-tls" };
 
 /** One conformance test case (catalogue data). */
 export interface ConformanceCase {
@@ -150,7 +189,13 @@ export type TraceEvent =
   | { kind: "inlet"; tMs: number; currentA: number; voltageV: number }
   | { kind: "ev-stop"; tMs: number; reason: string }
   /** The tester acted on its board (a `board` deviation). */
-  | { kind: "board"; tMs: number; action: BoardAction; note: string };
+  | { kind: "board"; tMs: number; action: BoardAction; note: string }
+  /** `--sut evcc`: the CP state the tester's EVSE board reads (B: S2 open, C: S2 closed; IEC 61851-1). */
+  | { kind: "cp"; tMs: number; state: string }
+  /** `--sut evcc`: an SDP request of the car, and whether the tester answered it. */
+  | { kind: "sdp"; tMs: number; answered: boolean }
+  /** `--sut evcc`: an operator input on the tester's EVSE (an `evse-input` deviation). */
+  | { kind: "evse-input"; tMs: number; input: EvseTesterInput };
 
 /** One unit that crossed the tester's sockets (SLAC frame, SDP datagram, V2GTP message), wall-clock ms. */
 export interface WireRecord {

@@ -4,6 +4,8 @@
  * trigger. V2G is strictly request/response (one request, one response), so the n-th message of the SUT
  * answers the tester's n-th request.
  */
+
+import { judgeEvcc } from "./evcc/verdict.js";
 import type {
   CaseTrace,
   ConformanceCase,
@@ -82,6 +84,7 @@ function closeSeen(c: Extract<TraceEvent, { kind: "close" }> | undefined, from: 
 
 /** The verdict of case `c` on trace `t` with the SUT's limits. */
 export function judge(c: ConformanceCase, t: CaseTrace, limits: SutLimits): Verdict {
+  if (c.sut === "evcc") return judgeEvcc(c, t, limits);
   if (t.setupError) return { verdict: "inconclusive", why: t.setupError };
   const rule = c.requirement[0] ?? c.id;
   const bad = t.events.find((e) => e.kind === "rx-bad");
@@ -201,5 +204,7 @@ export function judge(c: ConformanceCase, t: CaseTrace, limits: SutLimits): Verd
         );
       return { verdict: "pass" };
     }
+    default:
+      return { verdict: "inconclusive", why: `${e.kind}: an expectation of a car under test (--sut evcc)` };
   }
 }

@@ -51,6 +51,11 @@ export function encodeWire(
   return codec(protocol).encode({ Header: { SessionID: sessionId }, Body: { [name]: body } } as never);
 }
 
+/** Encode a supportedAppProtocol handshake message (`name`: supportedAppProtocolReq / Res). */
+export function encodeHandshakeWire(name: string, body: Record<string, unknown>): Uint8Array {
+  return appHandshake.encodeDocument({ [name]: body } as never);
+}
+
 /** A copy of `body` with `value` at the dotted `path` (objects on the way are created). */
 export function setPath(
   body: Record<string, unknown>,

@@ -1,5 +1,5 @@
 /**
- * `nacs conformance` options: usage errors name the flag (exit 2), `--sut evcc` is not built yet (exit 2),
+ * `nacs conformance` options: usage errors name the flag (exit 2), `--sut evcc --list` lists the EVCC cases,
  * `--list` prints the selection, the profile's skips and `transport` cases leave the run, `--secc` parses.
  * `nacs evse --sequence-timeout` (the lab switch the live test uses) parses to the SECC's figure.
  */
@@ -25,6 +25,7 @@ test("usage errors name the flag", () => {
     [{ ...base, secc: "localhost" }, /--secc.*\[IPV6\]:PORT/],
     [{ ...base, protocol: "din,iso20" }, /--protocol/],
     [{ ...base, slac: true }, /--no-slac/],
+    [{ ...base, sut: "evcc", secc: "[::1]:50000" }, /--secc.*only with --sut secc/],
   ] as const)
     assert.throws(
       () => parseConformanceOptions(raw as Record<string, unknown>),
@@ -35,13 +36,28 @@ test("usage errors name the flag", () => {
   assert.deepEqual([o.secc, o.protocol, o.json], ["[::1]:50000", ["iso2"], false]);
 });
 
-test("nacs conformance: a bad flag exits 2 naming it; --sut evcc exits 2 (not yet)", () => {
+test("nacs conformance: a bad flag exits 2 naming it; --sut evcc --list: the car-under-test cases only", () => {
   const bad = nacs(["conformance", "--sut", "secc", "--iface", "lo", "--no-slac", "--sdp-port", "0"]);
   assert.equal(bad.status, 2, bad.stderr);
   assert.match(bad.stderr, /--sdp-port/);
-  const evcc = nacs(["conformance", "--sut", "evcc", "--iface", "lo", "--no-slac"]);
-  assert.equal(evcc.status, 2, evcc.stderr);
-  assert.match(evcc.stderr, /--sut evcc: not yet/);
+  const evcc = nacs([
+    "conformance",
+    "--sut",
+    "evcc",
+    "--iface",
+    "lo",
+    "--no-slac",
+    "--list",
+    "--cases",
+    "*-seq-*",
+  ]);
+  assert.equal(evcc.status, 0, evcc.stderr);
+  const lines = evcc.stdout.trim().split("\n");
+  assert.equal(lines.length, 12);
+  assert.ok(
+    lines.every((l) => /^evcc-(din|iso2)-seq-\d{3}\t(din|iso2)\t.+\t.+$/.test(l)),
+    lines.join("\n"),
+  );
 });
 
 test("nacs conformance --list: one line per selected case (ID, protocols, requirement, title)", () => {

@@ -2,7 +2,8 @@
  * `nacs conformance --sut secc --iface IF`: nacs plays the EV against the charger under test and runs the
  * conformance catalogue (src/conformance), each case a fresh session with a verdict. The tester is our own
  * EV — the EV DC controller on the live EV host, as `nacs ev` runs it — with a test-only interceptor at the
- * wire. `--sut evcc` (nacs as the EVSE, testing a car) is not built yet: it exits 2.
+ * wire. `--sut evcc` (nacs as the EVSE, testing a car): conformance-evcc.ts — our EVSE with an interceptor on
+ * its responses, hosting the cable (`--board sim:SOCKET`) and plugging the car in per case.
  *
  * SDP on the interface (the SECC is discovered as `nacs ev` discovers it), or `--secc [ADDR]:PORT` when the
  * SECC's address is known (SDP is then answered on this host for it). `--tls` with `--trust ROOT.pem` or
@@ -31,6 +32,7 @@ import { SDP_SERVER_PORT } from "../../v2g/index.js";
 import { parseOptions, UsageError } from "../errors.js";
 import { openBoard } from "../live/board.js";
 import { slacLink } from "../live/slac-link.js";
+import { runConformanceEvcc } from "./conformance-evcc.js";
 import { casePcapng } from "./conformance-pcap.js";
 import { evTlsConfig } from "./tls-options.js";
 
@@ -70,6 +72,12 @@ export const conformanceOptionsSchema = z
         code: "custom",
         path: ["tls"],
         message: "--tls needs --trust ROOT.pem or --test-pki DIR",
+      });
+    if (o.secc !== undefined && o.sut === "evcc")
+      ctx.addIssue({
+        code: "custom",
+        path: ["secc"],
+        message: "only with --sut secc (with --sut evcc nacs is the SECC)",
       });
     if (o.secc !== undefined) {
       try {
@@ -112,14 +120,15 @@ function loadProfile(path: string | undefined): SutProfile {
 
 /** The cases `--cases`, `--protocol`, `--tls` and the profile select (skipped ones with their reason). */
 export function selectCases(
-  o: Pick<ConformanceOptions, "cases" | "protocol" | "tls">,
+  o: Pick<ConformanceOptions, "cases" | "protocol" | "tls"> & { sut?: ConformanceOptions["sut"] },
   profile: SutProfile,
 ): { run: ConformanceCase[]; protocols: ConformanceProtocol[]; skipped: { id: string; why: string }[] } {
   const protocols = (o.protocol ?? profile.protocols).filter((p) => profile.protocols.includes(p));
   const pick = o.cases ? caseGlob(o.cases) : () => true;
   const skipped: { id: string; why: string }[] = [];
   const run = CATALOGUE.filter((c) => {
-    if (c.sut !== "secc" || !pick(c.id) || !c.protocols.some((p) => protocols.includes(p))) return false;
+    if (c.sut !== (o.sut ?? "secc") || !pick(c.id) || !c.protocols.some((p) => protocols.includes(p)))
+      return false;
     const why =
       profile.skip[c.id] ??
       (c.transport && c.transport !== (o.tls ? "tls" : "tcp") ? `needs ${c.transport}` : undefined);
@@ -173,12 +182,6 @@ export function testerBoardOpener(spec: string, log: LinkLogger): RunnerOptions[
 
 /** Run `nacs conformance`; resolves with the exit code. */
 export async function runConformance(o: ConformanceOptions): Promise<number> {
-  if (o.sut === "evcc") {
-    process.stderr.write(
-      "nacs conformance: option --sut evcc: not yet (only the SECC-under-test half is built)\n",
-    );
-    return 2;
-  }
   const profile = loadProfile(o.profile);
   const { run, protocols, skipped } = selectCases(o, profile);
   if (o.list) {
@@ -190,6 +193,12 @@ export async function runConformance(o: ConformanceOptions): Promise<number> {
     throw new UsageError(`option --cases ${o.cases ?? "(all)"}: selects no case`, "--cases");
   for (const s of skipped) process.stderr.write(`nacs conformance: ${s.id} skipped: ${s.why}\n`);
   const log = stderrLogger(o.logLevel, "conformance");
+  if (o.sut === "evcc") {
+    const r = await runConformanceEvcc(o, run, protocols, profile.limits, log, (r, i, total) =>
+      process.stderr.write(progressLine(r, i, total)),
+    );
+    return finishRun(o, r.results, profile, r.durationMs, "evcc");
+  }
   const tls = await evTlsConfig({ ...o, tlsVersion: "1.2" } as Parameters<typeof evTlsConfig>[0]);
   const { slac, mac, close: closeSlac } = slacLink(o, null);
   let responder: SdpResponder | null = null;
@@ -225,13 +234,25 @@ export async function runConformance(o: ConformanceOptions): Promise<number> {
     await responder?.close();
     closeSlac();
   }
-  const summary = summarize(results, profile.name, performance.now() - t0);
+  return finishRun(o, results, profile, performance.now() - t0, "secc");
+}
+
+/** Write the reports, print the summary; the exit code. */
+function finishRun(
+  o: ConformanceOptions,
+  results: CaseResult[],
+  profile: SutProfile,
+  durationMs: number,
+  sut: "secc" | "evcc",
+): number {
+  const summary = summarize(results, profile.name, durationMs, sut);
   if (o.report) {
     mkdirSync(join(o.report, "cases"), { recursive: true });
     writeFileSync(join(o.report, "junit.xml"), junitXml(results));
     const pcaps = new Map<CaseResult, Uint8Array>();
     for (const r of results) {
-      const pcap = casePcapng(r, { role: "ev", iface: o.iface, tls: o.tls });
+      // the tester is the other side of the cable
+      const pcap = casePcapng(r, { role: sut === "secc" ? "ev" : "evse", iface: o.iface, tls: o.tls });
       if (!pcap) continue;
       pcaps.set(r, pcap);
       writeFileSync(join(o.report, "cases", casePcapName(r)), pcap);
@@ -254,20 +275,26 @@ export function registerConformanceCommand(program: Command): void {
   program
     .command("conformance")
     .description(
-      "run the conformance catalogue against a charger (--sut secc): nacs plays the EV, a verdict per case",
+      "run the conformance catalogue against a charger (--sut secc: nacs plays the EV) or a car (--sut evcc: nacs plays the EVSE), a verdict per case",
     )
     .option(
       "--sut <role>",
-      "the system under test: secc (a charger; nacs is the EV) or evcc (a car; not yet)",
+      "the system under test: secc (a charger; nacs is the EV) or evcc (a car; nacs is the EVSE and hosts the cable)",
     )
     .option("--iface <name>", "network interface to the SUT (lo: loopback, SDP to ::1)")
     .option("--protocol <list>", "din,iso2 (default: the profile's, else both)")
-    .option("--cases <glob>", "case IDs to run, e.g. 'secc-din-*' or 'secc-*-timing-*,secc-iso2-seq-00?'")
+    .option(
+      "--cases <glob>",
+      "case IDs to run, e.g. 'secc-din-*' or 'secc-*-timing-*,secc-iso2-seq-00?' ('evcc-…' with --sut evcc)",
+    )
     .option("--profile <file>", "SUT profile (JSON or YAML): name, protocols, limits, skip {id: reason}")
     .option("--report <dir>", "write junit.xml, report.html and cases/<ID>.pcapng into DIR")
     .option("--json", "print the summary as one JSON object")
     .option("--list", "list the selected cases (ID, protocols, requirement, title) and exit")
-    .option("--tls", "connect with TLS (needs --trust ROOT.pem or --test-pki DIR)")
+    .option(
+      "--tls",
+      "connect with TLS (needs --trust ROOT.pem or --test-pki DIR); --sut evcc: serve DIR's SECC certificate (--test-pki DIR)",
+    )
     .option("--trust <file>", "V2G root certificate(s) to trust (PEM)")
     .option("--test-pki <dir>", "trust DIR/v2g-root.pem of the charger's --test-pki DIR")
     .option("--tls-keylog <file>", "append TLS secrets (NSS key log) for Wireshark")
@@ -279,7 +306,7 @@ export function registerConformanceCommand(program: Command): void {
     .option("--sdp-port <n>", "UDP port of the SECC's SDP server (default 15118)")
     .option(
       "--board <spec>",
-      "the tester EV's board: sim[:SOCKET] (default, shared with nacs evse), serial:DEV, tcp:HOST:PORT, …",
+      "the tester's board: sim[:SOCKET] (default, shared with nacs evse / nacs ev; --sut evcc hosts it: start the car after), serial:DEV, tcp:HOST:PORT, …",
     )
     .option("--log-level <level>", "pino log level on stderr (default error)")
     .action(async (raw: Record<string, unknown>) => {

@@ -5,7 +5,9 @@
  * (unless `--no-slac`; `--modem qca` drives a QCA7000-family modem), SDP (multicast ff02::1 on the
  * interface; unicast to `--sdp-target`, ::1 on loopback, which has no multicast), TCP or TLS, then one V2G
  * session. Prints a summary, or one JSON object with `--json`. Exit 0 when it reached its target or was
- * stopped in an orderly way, 1 otherwise, 2 on bad options.
+ * stopped in an orderly way, 1 otherwise, 2 on bad options. `--sessions N` (0: until interrupted): a new
+ * session on each plug-in (the cable re-plugged, e.g. by the conformance tester hosting the simulated
+ * cable), a summary each; exit 0 when every one ended normally.
  *
  * TLS: `--tls` with `--trust ROOT.pem` (the V2G root(s) to trust), or `--test-pki DIR` (DIR/v2g-root.pem
  * of the EVSE's `--test-pki DIR`). The EV refuses an SECC whose chain does not verify. `--tls-version 1.3|both`
@@ -29,7 +31,7 @@
  * Pause) S seconds into the charge loop, `--resume-after S` resumes it S seconds later with the same
  * SessionID (SDP, a new connection, OK_OldSessionJoined; the same as the `pause` / `resume` lines on stdin).
  */
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import { z } from "zod";
 import { EV_DEFAULT_MIN_SOC_PERCENT } from "../../ev/dc/controller.js";
 import { EV_MAX_S2_CLOSE_DELAY_MS } from "../../ev/dc/types.js";
@@ -37,6 +39,7 @@ import { EV_PROFILE_NAMES, evProfileProblem } from "../../ev/profiles.js";
 import { isLoopback, stderrLogger } from "../../link/host/cli-support.js";
 import { findLinkLocalAddress } from "../../link/iface.js";
 import { EVCC_CONTRACT_RENEW_DAYS } from "../../v2g/pnc/installed-contract.js";
+import { EVCC_DEFECT_NAMES, type EvccDefectName } from "../../v2g/session/evcc-defects.js";
 import { addUiOptions } from "../dashboard/options.js";
 import { parseOptions } from "../errors.js";
 import { runEvHost } from "../live/ev-host.js";
@@ -91,8 +94,21 @@ export const evOptionsSchema = v2gCommonSchema
     installContract: z.boolean().default(false),
     contractStore: z.string().min(1).optional(),
     renewDays: z.coerce.number().int().min(0).max(EV_MAX_RENEW_DAYS).optional(),
+    sessions: z.coerce.number().int().min(0).default(1),
+    defect: z
+      .enum(EVCC_DEFECT_NAMES as [EvccDefectName, ...EvccDefectName[]], {
+        error: `must be one of ${EVCC_DEFECT_NAMES.join(", ")}`,
+      })
+      .optional(),
+    lab: z.boolean().default(false),
   })
   .superRefine((o, ctx) => {
+    if (o.defect !== undefined && !o.lab)
+      ctx.addIssue({
+        code: "custom",
+        path: ["defect"],
+        message: "test-only: injects a defect into the EVCC; refused without --lab (never in a real car)",
+      });
     checkModeProtocols(o.mode, o.protocol, ctx);
     checkIso20Options(o, ctx);
     const profileProblem = evProfileProblem(o.evProfile, o.mode);
@@ -301,7 +317,18 @@ export function registerEvCommand(program: Command): void {
     .option("--time-scale <n>", "model time runs N× faster than real time (default 1)")
     .option("--json", "print one JSON object")
     .option("--pcap <file>", "record SLAC, SDP and the V2G session as pcapng (TLS: decrypted payloads)")
+    .option(
+      "--sessions <n>",
+      "run N sessions, a new one on each plug-in, then exit (default 1; 0 = until interrupted)",
+    )
     .option("--log-level <level>", "pino log level on stderr (default warn)")
+    .addOption(
+      new Option(
+        "--defect <name>",
+        "TEST-ONLY: inject one named defect into the EVCC (the conformance harness's mutation check); needs --lab",
+      ).hideHelp(),
+    )
+    .addOption(new Option("--lab", "TEST-ONLY: allow --defect").hideHelp())
     .action(async (raw: Record<string, unknown>) => {
       process.exitCode = await runEv(parseEvOptions(raw));
     });

@@ -3,6 +3,7 @@ import { applyEvProfile, profileBattery } from "../../ev/profiles.js";
 import { powerModuleConfig } from "../../evse/dc/index.js";
 import { beforeStderrLog } from "../../link/host/cli-support.js";
 import { startLiveEv } from "../../link/host/live-ev.js";
+import type { LiveSessionSummary } from "../../link/host/live-session.js";
 import type { TlsClientConfig } from "../../link/index.js";
 import type { LinkLogger } from "../../link/logger.js";
 import type { EvOptions } from "../commands/ev.js";
@@ -66,6 +67,14 @@ export async function runEvHost(
   const onRecord = withUiRecord(events ? (e) => events.write(e) : undefined, ui);
   const { slac, mac, close: closeSlac } = slacLink(o, pcap);
   let live: Awaited<ReturnType<typeof startLiveEv>> | undefined;
+  // --sessions N (≠ 1): every session's summary as it ends; done after N (0: when interrupted)
+  const sessions: LiveSessionSummary[] = [];
+  let allDone!: () => void;
+  const allOver = new Promise<void>((r) => {
+    allDone = r;
+  });
+  if (o.defect !== undefined)
+    process.stderr.write(`nacs ev: TEST-ONLY defect ${o.defect} injected into the EVCC (--lab)\n`);
   const plan = createPausePlan(
     { pauseAfterS: o.pauseAfter, resumeAfterS: o.resumeAfter },
     (input) => {
@@ -87,6 +96,7 @@ export async function runEvHost(
             ...(o.service?.endsWith("-bpt") && { bidirectional: true }),
             ...(contractPlan && { pnc: contractPlan.pnc, epochS }),
             ...(contract20 && { contract20, epochS }),
+            ...(o.defect !== undefined && { defect: o.defect }), // TEST-ONLY (--defect, --lab)
           },
           energy: o.mode,
           targetSocPercent: o.targetSoc,
@@ -121,6 +131,15 @@ export async function runEvHost(
         if (contractPlan && live)
           persistNewContract(contractPlan, live.host.state().evcc, Math.floor(Date.now() / 1000), log);
       },
+      ...(o.sessions !== 1 && {
+        onSession: (summary: LiveSessionSummary) => {
+          sessions.push(summary);
+          process.stdout.write(
+            o.json ? `${JSON.stringify(liveSummaryJson(summary))}\n` : formatLiveSummary(summary),
+          );
+          if (o.sessions > 0 && sessions.length >= o.sessions) allDone();
+        },
+      }),
       logger: log,
     });
   } catch (e) {
@@ -131,6 +150,23 @@ export async function runEvHost(
     await ui?.close();
     throw optionError(e, "--iface", o.iface);
   }
+  /** `--sessions N|0`: wait for N sessions (or the signal), then leave as after one. */
+  const severalSessions = async (): Promise<number> => {
+    await allOver;
+    plan.cancel();
+    progress.stop();
+    stopClearing();
+    process.off("SIGINT", stop);
+    process.off("SIGTERM", stop);
+    stopOperator();
+    if (board.world?.cable.plugged) board.world.unplug();
+    await live.close();
+    closeSlac();
+    await board.close();
+    events?.close();
+    await ui?.close();
+    return sessions.every(normalEnd) ? 0 : 1;
+  };
   const stopOperator = startOperator(
     process.stdin,
     sharedTarget({ role: "ev", push: (ev) => live.push(ev as never), world: board.world }, ui),
@@ -146,9 +182,13 @@ export async function runEvHost(
     sample: () => live.progress(),
   });
   const stopClearing = beforeStderrLog(() => progress.clear());
-  const stop = () => live.push({ kind: "stop" });
+  const stop = () => {
+    live.push({ kind: "stop" });
+    allDone();
+  };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
+  if (o.sessions !== 1) return await severalSessions();
   const s = await live.done;
   plan.cancel();
   progress.stop();

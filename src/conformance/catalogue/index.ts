@@ -6,6 +6,7 @@
 import type { ConformanceCase } from "../types.js";
 import { DIN_NORMAL } from "./din-normal.js";
 import { DIN_VALUES } from "./din-values.js";
+import { EVCC_CATALOGUE } from "./evcc.js";
 import { ISO2_NORMAL } from "./iso2-normal.js";
 import { ISO2_VALUES } from "./iso2-values.js";
 import { DIN_J3400, ISO2_J3400 } from "./j3400.js";
@@ -27,6 +28,8 @@ export const CATALOGUE: readonly ConformanceCase[] = [
   ...ISO2_TIMING,
   ...ISO2_TRANSPORT,
   ...ISO2_J3400,
+  // the car under test (`--sut evcc`)
+  ...EVCC_CATALOGUE,
 ];
 
 /** A glob over case IDs (`*` any run, `?` one character; comma-separated alternatives) as a predicate. */

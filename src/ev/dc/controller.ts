@@ -312,7 +312,9 @@ function onTimer(s: EvDcState, id: string, t: number, fx: EvDcEffect[]): EvDcSta
   if (id.startsWith("evcc:")) return evcc(s, { kind: "timer", id: id.slice(5), tMs: t }, fx);
   if (id === "ev:s2" && s.s2PendingAtMs === t) return setS2(s, true, fx);
   if (id === "ev:sdp" && s.phase === "sdp") {
-    if (s.sdpTries >= SDP_MAX_REQUESTS) return fail(s, "SDP: no response", fx);
+    // TEST-ONLY defect no-sdp-retry (v2g/session/evcc-defects.ts): one SDP request only
+    const most = s.cfg.evcc.defect === "no-sdp-retry" ? 1 : SDP_MAX_REQUESTS;
+    if (s.sdpTries >= most) return fail(s, "SDP: no response", fx);
     return sendSdp(s, t, fx);
   }
   return s;

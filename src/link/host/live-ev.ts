@@ -3,7 +3,8 @@
  * simulated world, or a real board) and the live network ports. Inlet lock, S2, the AC/DC decision, the
  * contactor and unlock rules are the controller's, exactly as in the simulator. One session: from plug-in
  * until the controller has ended it and the inlet is unlocked (or the cable is gone; or, the board lost,
- * once the V2G session has ended).
+ * once the V2G session has ended). The next plug-in (PP latched again after an unplug) starts the next
+ * session, reported through `onSession` as well (`nacs ev --sessions N`); `done` is the first one.
  */
 import type { EvDcConfig, EvDcEvent, EvDcPhase, EvDcState } from "../../ev/dc/index.js";
 import { EV_STOP_MIN_SOC, initialEvDc } from "../../ev/dc/index.js";
@@ -64,6 +65,8 @@ export interface LiveEvOptions {
   onPhase?(phase: EvDcPhase): void;
   /** The session entered `phase` (cable-check, pre-charge, charging, stopping; after the step, too). */
   onSessionPhase?(phase: DcSessionPhase): void;
+  /** Every session's report as it ends (the first one also resolves `done`). */
+  onSession?(s: LiveSessionSummary): void;
   logger?: LinkLogger;
 }
 
@@ -92,7 +95,7 @@ export async function startLiveEv(o: LiveEvOptions): Promise<LiveEv> {
     const phase = fields?.phase as DcSessionPhase | undefined;
     if (type === "phase" && phase && o.onSessionPhase) queueMicrotask(() => o.onSessionPhase?.(phase));
   };
-  const session = new LiveSession("evcc", hostNow, record, o.config.energy);
+  let session = new LiveSession("evcc", hostNow, record, o.config.energy);
   let host: MachineDriver<EvDcState, EvDcEvent> | null = null;
   let sentAt: { name: string; at: number } | null = null;
   let inlet = { voltageV: 0, currentA: 0, atMs: now() };
@@ -139,6 +142,14 @@ export async function startLiveEv(o: LiveEvOptions): Promise<LiveEv> {
     const summary = session.summary(o.board.name, network.transport);
     record("summary", { summary });
     resolve(summary);
+    o.onSession?.(summary);
+  };
+  /** A plug-in after a reported session: the next session starts (the controller starts afresh on PP). */
+  const nextSession = () => {
+    if (!over || boardLost) return;
+    over = false;
+    sentAt = null;
+    session = new LiveSession("evcc", hostNow, record, o.config.energy);
   };
   const checkOver = () => {
     const s = host?.state();
@@ -172,6 +183,7 @@ export async function startLiveEv(o: LiveEvOptions): Promise<LiveEv> {
           record("stop", { reason: f.reason });
         } else if (f.kind === "v2g-connect") session.v2gConnections = (session.v2gConnections ?? 0) + 1;
         else if (f.kind === "phase") {
+          if (f.phase === "plugged") nextSession();
           record("log", { level: "info", msg: `EV phase ${f.phase}` });
           const phase = f.phase;
           if (o.onPhase) queueMicrotask(() => o.onPhase?.(phase));

@@ -70,7 +70,11 @@ export function loopDecision(s: EvccState, loop: MsgName, lastWasReceipt: boolea
   const e = s.evse;
   const r = s.readings;
   const evseStops =
-    e.notification === "StopCharging" || (e.statusCode !== null && EVSE_STOP_CODES.has(e.statusCode));
+    e.notification === "StopCharging" ||
+    // TEST-ONLY defect ignore-emergency-shutdown (evcc-defects.ts): the shutdown status codes ignored
+    (e.statusCode !== null &&
+      EVSE_STOP_CODES.has(e.statusCode) &&
+      s.cfg.defect !== "ignore-emergency-shutdown");
   if (e.notification === "Pause" && !s.stopRequested) {
     // ISO-20 EVSE-initiated pause (digest §7.2): PowerDelivery(Stop) → (DC) WeldingDetection → SessionStop(Pause)
     return {

@@ -10,6 +10,7 @@ import { currentContract, type InstalledContracts } from "../pnc/installed-contr
 import type { SalesTariffCheck } from "../pnc/sales-tariff.js";
 import { defaultEvccReadings, type EvccReadings } from "../ports/evcc-ports.js";
 import { PRECHARGE_TOLERANCE_IEC_V } from "./dc-physics.js";
+import type { EvccDefectName } from "./evcc-defects.js";
 import { type Iso20BptChannel, type Iso20ControlMode, isBptService } from "./iso20-session.js";
 import { type EnergyTransferMode, isAcMode } from "./secc-state.js";
 import {
@@ -68,6 +69,11 @@ export interface EvccConfig {
    * normal runs.
    */
   responseTimeoutMs?: number;
+  /**
+   * TEST-ONLY: one injected defect (evcc-defects.ts) for the mutation check of the conformance harness.
+   * Absent: none — never set outside a test (`nacs ev --defect` needs `--lab`).
+   */
+  defect?: EvccDefectName;
   /**
    * DepartureTime (s from now, ISO 15118-2 ChargeParameterDiscoveryReq / ISO 15118-20 ScheduleExchangeReq and
    * Dynamic ChargeLoopReq): a fixed figure sent as is. Absent: none (Dynamic -20 ScheduleExchangeReq sends 0).

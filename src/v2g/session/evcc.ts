@@ -35,7 +35,7 @@ import {
   setEvccTimer,
 } from "./evcc-state.js";
 import { evccMsgTimeoutMs } from "./evcc-timeouts.js";
-import { SESSION_ID_ZERO, sameId } from "./session-id.js";
+import { idHex, SESSION_ID_ZERO, sameId } from "./session-id.js";
 import type { EvccEffect, EvccEvent, MsgName, StopReason } from "./types.js";
 
 const MODULES: Readonly<Record<string, EvccProtocolModule>> = {
@@ -202,6 +202,8 @@ function sendRequest(s0: EvccState, name: MsgName, tMs: number, fx: EvccEffect[]
   fx.push({ kind: "send", payloadType: enc.payloadType ?? V2gtpPayloadType.exi, bytes, name: msg.req });
   // the GenChallenge is used once: only the first AuthorizationReq is signed ([V2G2-684])
   const s = { ...s0, pending: name, ...(signed && name === "Authorization" && { genChallenge: null }) };
+  // TEST-ONLY defect no-message-timeout (evcc-defects.ts): V2G_EVCC_Msg_Timeout never armed
+  if (s.cfg.defect === "no-message-timeout") return s;
   return setEvccTimer(s, "response", tMs + responseTimeoutMs(s, s.protocol, name), fx);
 }
 
@@ -276,14 +278,17 @@ function onResponse(
   const view = msg.read(dec.body as never);
   let s: EvccState = { ...s0, pending: null, evse: { ...s0.evse, ...view.evse } };
   if (name === "SessionSetup") s = { ...s, sessionId: dec.sessionId };
-  else if (!sameId(dec.sessionId, s.sessionId)) {
-    fx.push({
-      kind: "log",
-      level: "warn",
-      msg: `${dec.element} carries another SessionID than the session's`,
-    });
-  }
-  if (!view.code.startsWith("OK")) {
+  // the header SessionID of every response after SessionSetupRes is the session's (DIN 70121 / ISO 15118-2
+  // MessageHeader): a response of another session is not acted on (TEST-ONLY defect accept-wrong-session-id)
+  else if (!sameId(dec.sessionId, s.sessionId) && s.cfg.defect !== "accept-wrong-session-id")
+    return endEvcc(
+      s,
+      "unexpected-message",
+      `${dec.element} carries SessionID ${idHex(dec.sessionId)}, not the session's ${idHex(s.sessionId)}`,
+      fx,
+    );
+  // TEST-ONLY defect ignore-failed-response (evcc-defects.ts): a FAILED* code taken as OK
+  if (!view.code.startsWith("OK") && s.cfg.defect !== "ignore-failed-response") {
     if (!(s.protocol === "iso20" && ISO20_EVCC_CONTINUE_ON.includes(view.code)))
       return endEvcc(s, "failed-response", `${dec.element} ${view.code}`, fx);
     // ISO-20 WARNING* is not fatal, the EV decides (digest §3.1): on these it carries on as after OK

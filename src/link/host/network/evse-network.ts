@@ -45,6 +45,7 @@ import {
   type NetworkContext,
   type NetworkStats,
   V2gSlot,
+  type V2gWireHook,
 } from "./shared.js";
 
 /** Options of {@link startEvseNetwork}. */
@@ -84,6 +85,16 @@ export interface EvseNetworkOptions {
   now(): number;
   /** Wire tap (`--pcap`): SLAC frames, SDP datagrams, V2GTP messages. */
   tap?: HostWireTap;
+  /**
+   * Test-only hook between the controller's V2G bytes and the socket (the conformance tester playing the
+   * SECC, `nacs conformance --sut evcc`). Absent in normal runs.
+   */
+  wireHook?: V2gWireHook;
+  /**
+   * Test-only: each SDP request datagram before the controller sees it; false: it is dropped (unanswered),
+   * as a tester that answers only the N-th request does. Absent in normal runs.
+   */
+  sdpHook?: (datagram: Uint8Array) => boolean;
   logger?: LinkLogger;
 }
 
@@ -118,7 +129,7 @@ export async function startEvseNetwork(o: EvseNetworkOptions): Promise<EvseNetwo
   const push = (ev: EvseDcEvent) => {
     if (!closed) o.push(ev);
   };
-  const ctx: NetworkContext = { push, now: o.now, tap: o.tap, log, stats, side: "evse" };
+  const ctx: NetworkContext = { push, now: o.now, tap: o.tap, log, stats, side: "evse", hook: o.wireHook };
 
   const { host: rawHost, port, tls, allowAnyPort, admission, ...receive } = o.v2g;
   const host = loop ? rawHost : withScope(rawHost, o.iface);
@@ -146,9 +157,10 @@ export async function startEvseNetwork(o: EvseNetworkOptions): Promise<EvseNetwo
 
   let sdp: Awaited<ReturnType<typeof openSdp>>;
   try {
-    sdp = await openSdp(o, loop, log, stats, (datagram) =>
-      push({ kind: "sdp-request", datagram, tMs: o.now() }),
-    );
+    sdp = await openSdp(o, loop, log, stats, (datagram) => {
+      if (o.sdpHook && !o.sdpHook(datagram)) return;
+      push({ kind: "sdp-request", datagram, tMs: o.now() });
+    });
   } catch (e) {
     await server.close();
     throw e;
