@@ -14,6 +14,7 @@ import type { HostWireTap } from "../link/host/wire-tap.js";
 import { type LinkLogger, silentLogger } from "../link/logger.js";
 import type { TlsClientConfig } from "../link/tls.js";
 import type { FramePort } from "../slac/run/index.js";
+import { chargeLoopRequest, evOptionsOf } from "./case-ev.js";
 import { createInterceptor } from "./interceptor.js";
 import type {
   BoardAction,
@@ -195,7 +196,8 @@ async function runAttempt(
       const lastTx = [...events].reverse().find((x) => x.kind === "tx" && x.bytes > 0);
       const afterMs = lastTx ? Math.round((tMs - lastTx.tMs) * 10) / 10 : null;
       try {
-        const w = decodeWire(protocol, e.message.subarray(8), n === 0);
+        const payloadType = ((e.message[2] ?? 0) << 8) | (e.message[3] ?? 0);
+        const w = decodeWire(protocol, e.message.subarray(8), n === 0, payloadType);
         const code = w.body.ResponseCode;
         record({
           kind: "rx",
@@ -211,6 +213,9 @@ async function runAttempt(
     }
   };
   const battery = dcBatteryConfig("800v", 75);
+  // the EV of the case: DC or AC, the -20 service and control mode; its charge-loop request
+  const evo = evOptionsOf(c, protocol);
+  const loopReq = chargeLoopRequest(protocol, evo.energy);
   // the tester holds back (or drops) a request: the EV waits for the SUT's reaction, not its own timeout
   const silent = ["silent", "length", "truncate", "drop"].includes(c.tester.kind);
   const limits = o.limits;
@@ -264,8 +269,12 @@ async function runAttempt(
         evcc: {
           protocols: [protocol],
           responseTimeoutMs: silent ? silentResponseTimeoutMs(limits) : measuringResponseTimeoutMs(limits),
+          ...(evo.iso20ControlMode && { iso20ControlMode: evo.iso20ControlMode }),
+          ...(evo.bidirectional && { bidirectional: true }),
         },
-        energy: "dc",
+        energy: evo.energy,
+        // a bidirectional EV gives energy back from the start (ISO 15118-20 BPT), as `nacs ev --service *-bpt`
+        ...(evo.bidirectional && { discharge: true }),
         targetSocPercent: 90,
         matching: o.slac ? "slac" : "none",
         tls: o.tls !== undefined,
@@ -294,8 +303,7 @@ async function runAttempt(
       over = true;
     });
     const trigger = c.tester.kind === "normal" ? null : c.tester.at;
-    const loops =
-      (o.loopMessages ?? 3) + (trigger?.message === "CurrentDemandReq" ? (trigger.occurrence ?? 1) : 0);
+    const loops = (o.loopMessages ?? 3) + (trigger?.message === loopReq ? (trigger.occurrence ?? 1) : 0);
     let stopped = false;
     const pauseResume = c.tester.kind === "pause-resume";
     let pausedAt = 0;
@@ -318,7 +326,7 @@ async function runAttempt(
         break;
       }
       if (over && !intercept.holding) break;
-      const loopsSent = intercept.sent.get("CurrentDemandReq") ?? 0;
+      const loopsSent = intercept.sent.get(loopReq) ?? 0;
       if (!stopped && loopsSent >= loops) {
         stopped = true;
         pausedAt = now();

@@ -15,6 +15,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
+import { unofferedBy } from "../../conformance/case-ev.js";
 import { CATALOGUE, caseGlob } from "../../conformance/catalogue/index.js";
 import { ConformanceError } from "../../conformance/errors.js";
 import { defaultProfile, parseProfile } from "../../conformance/profile.js";
@@ -42,7 +43,9 @@ export const conformanceOptionsSchema = z
       .transform((s) => s.split(",").map((x) => x.trim()))
       .pipe(
         z
-          .array(z.enum(["din", "iso2"], { error: 'each protocol must be "din" or "iso2" (iso20: not yet)' }))
+          .array(
+            z.enum(["din", "iso2", "iso20"], { error: 'each protocol must be "din", "iso2" or "iso20"' }),
+          )
           .min(1),
       )
       .optional(),
@@ -120,7 +123,12 @@ export function selectCases(
     if (c.sut !== "secc" || !pick(c.id) || !c.protocols.some((p) => protocols.includes(p))) return false;
     const why =
       profile.skip[c.id] ??
-      (c.transport && c.transport !== (o.tls ? "tls" : "tcp") ? `needs ${c.transport}` : undefined);
+      (c.transport && c.transport !== (o.tls ? "tls" : "tcp") ? `needs ${c.transport}` : undefined) ??
+      c.protocols
+        .filter((p) => protocols.includes(p))
+        .map((p) => unofferedBy(c, profile, p))
+        .find((w) => w !== null) ??
+      undefined;
     if (why) skipped.push({ id: c.id, why });
     return !why;
   });
@@ -188,7 +196,9 @@ export async function runConformance(o: ConformanceOptions): Promise<number> {
     throw new UsageError(`option --cases ${o.cases ?? "(all)"}: selects no case`, "--cases");
   for (const s of skipped) process.stderr.write(`nacs conformance: ${s.id} skipped: ${s.why}\n`);
   const log = stderrLogger(o.logLevel, "conformance");
-  const tls = await evTlsConfig({ ...o, tlsVersion: "1.2" } as Parameters<typeof evTlsConfig>[0]);
+  // ISO 15118-20 runs on TLS 1.3 ([V2G20-2359]), DIN 70121 / ISO 15118-2 on TLS 1.2
+  const tlsVersion = protocols.includes("iso20") ? (protocols.length > 1 ? "both" : "1.3") : "1.2";
+  const tls = await evTlsConfig({ ...o, tlsVersion } as Parameters<typeof evTlsConfig>[0]);
   const { slac, mac, close: closeSlac } = slacLink(o, null);
   let responder: SdpResponder | null = null;
   if (o.secc !== undefined) {
@@ -249,7 +259,7 @@ export function registerConformanceCommand(program: Command): void {
       "the system under test: secc (a charger; nacs is the EV) or evcc (a car; not yet)",
     )
     .option("--iface <name>", "network interface to the SUT (lo: loopback, SDP to ::1)")
-    .option("--protocol <list>", "din,iso2 (default: the profile's, else both)")
+    .option("--protocol <list>", "din,iso2,iso20 (default: the profile's, else din,iso2)")
     .option("--cases <glob>", "case IDs to run, e.g. 'secc-din-*' or 'secc-*-timing-*,secc-iso2-seq-00?'")
     .option("--profile <file>", "SUT profile (JSON or YAML): name, protocols, limits, skip {id: reason}")
     .option("--report <dir>", "write junit.xml and report.html into DIR")
