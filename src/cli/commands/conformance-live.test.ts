@@ -1,11 +1,12 @@
 /**
  * `nacs conformance --sut secc` against our own `nacs evse` (one process, `--sessions 0`, loopback, no
- * SLAC, the simulated cable shared over a unix socket): the whole DIN 70121 and ISO 15118-2 DC catalogue,
- * one case after the other. Every case passes, or names the requirement our SECC deviates from in a known
+ * SLAC, the simulated cable shared over a unix socket): the whole DIN 70121, ISO 15118-2 DC and ISO 15118-20
+ * DC catalogue, one case after the other; then the ISO-2 AC and -20 AC cases against `nacs evse --mode ac`. Every case passes, or names the requirement our SECC deviates from in a known
  * deviation. The SECC runs with the lab switch `--sequence-timeout 2` and the profile says so (and gives
  * its 0.5 s charge-loop watchdog), so the timing cases take seconds, not minutes. Prints the wall time.
  *
- * `npm test` runs {@link CI_CONFORMANCE_CASES}: each group of each protocol at least once, about 40 s. The whole
+ * `npm test` runs {@link CI_CONFORMANCE_CASES}: each group of each protocol at least once, and
+ * {@link CI_CONFORMANCE_AC_CASES}. The whole
  * catalogue takes about five minutes (most cases are a real-time session on the simulated board), so it
  * runs with `NACS_CONFORMANCE_FULL=1 node tools/run-tests.mjs conformance-live`.
  */
@@ -15,11 +16,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import type { RunSummary } from "../../conformance/report.js";
-import { CI_CONFORMANCE_CASES, runConformanceAgainstEvse } from "../testing/conformance-pair.js";
+import {
+  CI_CONFORMANCE_AC_CASES,
+  CI_CONFORMANCE_CASES,
+  runConformanceAgainstEvse,
+} from "../testing/conformance-pair.js";
 import { randomSdpPort } from "../testing/live-pair.js";
 import { exitWithin, killIfRunning, type NacsProc, spawnNacs, waitForStderr } from "../testing/spawn-nacs.js";
 
 const CI_CASES = CI_CONFORMANCE_CASES;
+const CI_AC_CASES = CI_CONFORMANCE_AC_CASES;
 const FULL = process.env.NACS_CONFORMANCE_FULL === "1";
 
 test(`nacs conformance --sut secc: the DIN and ISO-2 DC catalogue (${FULL ? "all cases" : `${CI_CASES.length} cases, NACS_CONFORMANCE_FULL=1 for all`}) against nacs evse: every case passes or is a known deviation`, async (t) => {
@@ -51,10 +57,34 @@ test(`nacs conformance --sut secc: the DIN and ISO-2 DC catalogue (${FULL ? "all
   );
   if (FULL) assert.ok(s.total >= 40, `${s.total} cases`);
   else assert.deepEqual(s.cases.map((c) => c.id).sort(), [...CI_CASES].sort());
-  assert.deepEqual([...new Set(s.cases.map((c) => c.protocol))].sort(), ["din", "iso2"]);
+  assert.deepEqual([...new Set(s.cases.map((c) => c.protocol))].sort(), ["din", "iso2", "iso20"]);
   assert.equal(code, s.passed === s.total ? 0 : 1);
   // the progress line of every case on stderr
   assert.equal(confErr.match(/^nacs conformance: \[\d+\/\d+\] /gm)?.length, s.total);
+});
+
+test(`nacs conformance --sut secc: the ISO-2 AC and ISO 15118-20 AC cases (${FULL ? "all" : `${CI_AC_CASES.length}, NACS_CONFORMANCE_FULL=1 for all`}) against nacs evse --mode ac: every case passes or is a known deviation`, async (t) => {
+  const {
+    summary: s,
+    code,
+    confErr,
+    wallMs,
+  } = await runConformanceAgainstEvse({ mode: "ac", ...(!FULL && { cases: CI_AC_CASES }) });
+  t.diagnostic(
+    `${s.total} cases in ${(wallMs / 1000).toFixed(1)} s wall (${(s.durationMs / 1000).toFixed(1)} s of cases)`,
+  );
+  const bad = s.cases.filter((c) => c.verdict !== "pass" && !c.knownDeviation);
+  assert.deepEqual(
+    bad.map((c) => `${c.id} ${c.verdict}: ${JSON.stringify(c.details)}`),
+    [],
+    confErr.slice(-3000),
+  );
+  if (FULL) assert.ok(s.total >= 30, `${s.total} cases`);
+  else assert.deepEqual(s.cases.map((c) => c.id).sort(), [...CI_AC_CASES].sort());
+  assert.deepEqual([...new Set(s.cases.map((c) => c.protocol))].sort(), ["iso2", "iso20"]);
+  // the DC cases of the catalogue are skipped against an AC SECC, each with the reason
+  if (FULL) assert.match(confErr, /secc-iso20-normal-001 skipped: the SUT does not offer DC/);
+  assert.equal(code, s.passed === s.total ? 0 : 1);
 });
 
 test("nacs conformance --tls --secc [::1]:PORT: the SECC's address given (SDP answered locally), TLS 1.2", async () => {
