@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
+import { iso20 } from "../codecs/index.js";
 import { decodeV2gtpHeader } from "../v2g/index.js";
 import { deviate, type Outgoing, type WireAction } from "./deviate.js";
 import { bytesOfHex, decodeWire, encodeWire, hexOf, wirePayloadType } from "./wire-codec.js";
@@ -130,8 +131,16 @@ test("property: any 8-byte SessionID goes on a -20 request as given, the body un
   fc.assert(
     fc.property(fc.uint8Array({ minLength: 8, maxLength: 8 }), (id) => {
       const [a] = deviate({ kind: "session-id", at, sessionIdHex: hexOf(id) }, "iso20", out, new Map());
+      // an ISO 15118-20 DC document: the root element, its Header with the SessionID as given
+      const doc = iso20.dc.decodeDocument(sent(a).bytes) as unknown as Record<
+        string,
+        { Header: { SessionID: Uint8Array } }
+      >;
+      assert.equal(
+        hexOf(doc.DC_ChargeParameterDiscoveryReq?.Header.SessionID ?? new Uint8Array()),
+        hexOf(id),
+      );
       const w = decodeWire("iso20", sent(a).bytes, false, 0x8004);
-      assert.equal(hexOf(w.sessionId ?? new Uint8Array()), hexOf(id));
       assert.deepEqual(w.body, decodeWire("iso20", cpd, false, 0x8004).body);
     }),
     { numRuns: 50 },
@@ -144,5 +153,6 @@ test("-20 wrong payload type: the DC request framed as CommonMessages, byte for 
   const h = decodeV2gtpHeader(a.bytes);
   assert.deepEqual([h.payloadType, h.payloadLength], [0x8002, cpd.length]);
   assert.deepEqual(a.bytes.subarray(8), cpd);
+  assert.ok("DC_ChargeParameterDiscoveryReq" in (iso20.dc.decodeDocument(a.bytes.subarray(8)) as object));
   assert.equal(b?.kind, "silent");
 });
