@@ -45,6 +45,11 @@ export interface RunnerOptions {
   sdpServerPort?: number;
   sdpTarget?: string;
   tls?: TlsClientConfig;
+  /**
+   * The TLS client configuration with a vehicle certificate of a root the SUT does not know (cases with
+   * `tlsCredential: "untrusted-vehicle"`); absent: those cases are inconclusive.
+   */
+  untrustedVehicleTls?: TlsClientConfig;
   limits: SutLimits;
   /** CurrentDemandReq messages before the tester's EV stops a normal session (default 3). */
   loopMessages?: number;
@@ -159,6 +164,17 @@ async function runAttempt(
   o: RunnerOptions,
 ): Promise<CaseTrace | null> {
   const log = o.logger ?? silentLogger;
+  // the TLS credential of the case: the run's, or one the SUT must refuse (provided by the run, or the case
+  // cannot be set up)
+  const tls = c.tlsCredential === "untrusted-vehicle" ? o.untrustedVehicleTls : o.tls;
+  if (c.tlsCredential && !tls)
+    return {
+      protocol,
+      events: [],
+      deviationAtMs: null,
+      setupError: `tester: no ${c.tlsCredential} TLS credential for this run (needs --tls)`,
+      durationMs: 0,
+    };
   const t0 = performance.now();
   const wall0 = performance.timeOrigin + t0;
   const now = () => performance.now() - t0;
@@ -277,7 +293,7 @@ async function runAttempt(
         ...(evo.bidirectional && { discharge: true }),
         targetSocPercent: 90,
         matching: o.slac ? "slac" : "none",
-        tls: o.tls !== undefined,
+        tls: tls !== undefined,
       }),
       socPercent: 50,
       batteryVoltageV: packTerminalV(battery, 50, 0),
@@ -289,7 +305,7 @@ async function runAttempt(
         hostMac: o.mac,
         ...(o.sdpServerPort !== undefined && { sdpServerPort: o.sdpServerPort }),
         ...(o.sdpTarget !== undefined && { sdpTarget: o.sdpTarget }),
-        ...(o.tls && { tls: o.tls }),
+        ...(tls && { tls }),
         tap,
         wireHook: intercept,
         logger: log,

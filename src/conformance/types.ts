@@ -134,7 +134,12 @@ export type Expectation =
   /** No response to the deviated request; the SECC closes the connection within the limit. */
   | { kind: "closes"; withinMs: LimitRef; notBeforeMs?: LimitRef }
   /** The SECC switches its output off (inlet current below 1 A) within the limit. */
-  | { kind: "output-off"; withinMs: LimitRef };
+  | { kind: "output-off"; withinMs: LimitRef }
+  /**
+   * The SECC refuses the TLS handshake (the tester presented a credential it must not accept): no V2G
+   * message is answered on the connection.
+   */
+  | { kind: "tls-refused" };
 
 /** One conformance test case (catalogue data). */
 export interface ConformanceCase {
@@ -154,6 +159,11 @@ export interface ConformanceCase {
   knownDeviation?: string;
   /** The tester's EV when not the default DC EIM session (AC; the -20 service and control mode). */
   ev?: CaseEv;
+  /**
+   * The tester's TLS client credential when not the vehicle certificate of the run: `untrusted-vehicle`, a
+   * vehicle certificate chained to a root the SUT does not know (the run provides it).
+   */
+  tlsCredential?: "untrusted-vehicle";
 }
 
 /** One event of a case's trace (times in ms since the case started). */

@@ -102,8 +102,34 @@ function closeSeen(c: Extract<TraceEvent, { kind: "close" }> | undefined, from: 
   return `closed by the ${c.by === "remote" ? "SECC" : "tester"} ${(c.tMs - from).toFixed(0)} ms later`;
 }
 
+/**
+ * A TLS handshake the SECC must refuse: fail when it answered any V2G message on the connection; pass when
+ * the connection failed at TLS or was closed by the SECC before any answer; inconclusive when the tester
+ * never reached the SECC (no SDP answer) or could not present the credential.
+ */
+function judgeTlsRefused(c: ConformanceCase, t: CaseTrace): Verdict {
+  const rule = c.requirement[0] ?? c.id;
+  const answered = responses(t)[0];
+  if (answered)
+    return fail(
+      rule,
+      answered.name,
+      "tlsHandshake",
+      "handshake refused, no V2G message answered",
+      `${answered.name} ${answered.code ?? ""}`.trim(),
+    );
+  const why = t.setupError ?? "";
+  if (/tester:|credential|SDP|not ready/.test(why)) return { verdict: "inconclusive", why };
+  const refused =
+    /connect failed|TLS|tls|handshake|certificate|alert/.test(why) ||
+    t.events.some((e) => e.kind === "close" && e.by === "remote");
+  if (refused) return { verdict: "pass" };
+  return { verdict: "inconclusive", why: why || "no TLS connection was attempted" };
+}
+
 /** The verdict of case `c` on trace `t` with the SUT's limits. */
 export function judge(c: ConformanceCase, t: CaseTrace, limits: SutLimits): Verdict {
+  if (c.expect.kind === "tls-refused") return judgeTlsRefused(c, t);
   if (t.setupError) return { verdict: "inconclusive", why: t.setupError };
   const rule = c.requirement[0] ?? c.id;
   const bad = t.events.find((e) => e.kind === "rx-bad");

@@ -153,3 +153,25 @@ test("every ISO 15118-20 and ISO-2 AC case fails on a trace of a SUT that does t
     assert.equal(v.verdict, "fail", `${c.id}: ${JSON.stringify(v)}`);
   }
 });
+
+test("TLS credential refused: pass when the SECC closes or the handshake fails before any answer; fail when it answers", () => {
+  const c = CATALOGUE.find((x) => x.id === "secc-iso20-transport-009") as ConformanceCase;
+  const open: TraceEvent = { kind: "open", tMs: 100 };
+  const closed = trace("iso20", [
+    open,
+    tx(101, "supportedAppProtocolReq"),
+    { kind: "close", tMs: 105, by: "remote" },
+  ]);
+  assert.deepEqual(judge(c, { ...closed, setupError: "no supportedAppProtocolRes" }, limits), {
+    verdict: "pass",
+  });
+  const noTls = {
+    ...trace("iso20", []),
+    setupError: "no V2G connection to the SECC (connect failed: TLS alert)",
+  };
+  assert.deepEqual(judge(c, noTls, limits), { verdict: "pass" });
+  const accepted = judge(c, trace("iso20", [open, ...setup]), limits);
+  assert.ok(accepted.verdict === "fail" && accepted.field === "tlsHandshake", JSON.stringify(accepted));
+  const noCredential = { ...trace("iso20", []), setupError: "tester: no untrusted-vehicle TLS credential" };
+  assert.equal(judge(c, noCredential, limits).verdict, "inconclusive");
+});

@@ -148,3 +148,74 @@ test("nacs conformance --tls --secc [::1]:PORT: the SECC's address given (SDP an
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+/**
+ * ISO 15118-20 on mutual TLS 1.3 (`nacs evse --tls --tls-version 1.3 --test-pki DIR`, the SECC's address given):
+ * `clientCert` is the SECC's `--tls13-client-cert`. The run's cases and their verdicts (with the failing field).
+ */
+async function iso20OverTls13(
+  clientCert: "required" | "optional",
+  cases: string[],
+): Promise<[string, string][]> {
+  const dir = mkdtempSync(join(tmpdir(), "nacs-conformance-tls13-"));
+  const pki = join(dir, "pki");
+  const v2gPort = String(50000 + Math.floor(Math.random() * 10000));
+  const board = ["--board", `sim:${join(dir, "world.sock")}`];
+  let evse: NacsProc | undefined;
+  let conf: NacsProc | undefined;
+  try {
+    evse = spawnNacs(
+      [
+        "evse",
+        "--iface",
+        "lo",
+        "--no-slac",
+        "--sdp-port",
+        randomSdpPort(),
+        ...board,
+        "--sessions",
+        "0",
+      ].concat(
+        ["--protocol", "iso20", "--tls", "--tls-version", "1.3", "--tls13-client-cert", clientCert],
+        ["--test-pki", pki, "--port", v2gPort],
+      ),
+    );
+    await waitForStderr(evse, /ready on lo: .*V2G tls/, 30_000);
+    conf = spawnNacs(
+      [
+        "conformance",
+        "--sut",
+        "secc",
+        "--iface",
+        "lo",
+        "--no-slac",
+        ...board,
+        "--tls",
+        "--test-pki",
+        pki,
+      ].concat(["--secc", `[::1]:${v2gPort}`, "--protocol", "iso20", "--cases", cases.join(","), "--json"]),
+    );
+    await exitWithin(conf, "nacs conformance", 120_000);
+    const out = conf.out;
+    assert.ok(out.trim().startsWith("{"), `no summary: ${conf.err.slice(-2000)}`);
+    const s = JSON.parse(out) as RunSummary;
+    return s.cases.map((c) => [
+      c.id,
+      `${c.verdict}${c.verdict === "fail" ? ` ${String((c.details as { field?: string }).field)}` : ""}`,
+    ]);
+  } finally {
+    killIfRunning(conf);
+    killIfRunning(evse);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test("nacs conformance --tls --protocol iso20: mutual TLS 1.3; a vehicle certificate of an unknown root is refused — and a SECC that does not ask for one fails the case", async () => {
+  assert.deepEqual(await iso20OverTls13("required", ["secc-iso20-normal-013", "secc-iso20-transport-009"]), [
+    ["secc-iso20-normal-013", "pass"],
+    ["secc-iso20-transport-009", "pass"],
+  ]);
+  assert.deepEqual(await iso20OverTls13("optional", ["secc-iso20-transport-009"]), [
+    ["secc-iso20-transport-009", "fail tlsHandshake"],
+  ]);
+});

@@ -11,7 +11,8 @@
  * per case on stderr. Exit 0 when every selected case passed, 1 when any failed or was inconclusive, 2 on
  * usage errors.
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
@@ -25,8 +26,9 @@ import { parseSeccAddress, type SdpResponder, startSdpResponder } from "../../co
 import type { ConformanceCase, ConformanceProtocol, SutProfile } from "../../conformance/types.js";
 import { dcBatteryConfig, EV_DEFAULT_OBC } from "../../ev/dc/index.js";
 import { powerModuleConfig } from "../../evse/dc/index.js";
-import { LOG_LEVELS, stderrLogger } from "../../link/host/cli-support.js";
+import { LOG_LEVELS, stderrLogger, testPki20 } from "../../link/host/cli-support.js";
 import type { LinkLogger } from "../../link/logger.js";
+import type { TlsClientConfig } from "../../link/tls.js";
 import { SDP_SERVER_PORT } from "../../v2g/index.js";
 import { parseOptions, UsageError } from "../errors.js";
 import { openBoard } from "../live/board.js";
@@ -177,6 +179,20 @@ export function testerBoardOpener(spec: string, log: LinkLogger): RunnerOptions[
   };
 }
 
+/**
+ * The run's TLS 1.3 client configuration with a vehicle certificate the SUT cannot know: the vehicle chain of
+ * a throwaway ISO 15118-20 test PKI (its own OEM and V2G roots), made in a temporary directory and removed.
+ */
+async function untrustedVehicle(tls: TlsClientConfig): Promise<TlsClientConfig> {
+  const dir = mkdtempSync(join(tmpdir(), "nacs-conformance-untrusted-"));
+  try {
+    const p = await testPki20(dir, true);
+    return { ...tls, versions: ["1.3"], cert: p.vehicleCert, key: p.vehicleKey };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** Run `nacs conformance`; resolves with the exit code. */
 export async function runConformance(o: ConformanceOptions): Promise<number> {
   if (o.sut === "evcc") {
@@ -185,7 +201,8 @@ export async function runConformance(o: ConformanceOptions): Promise<number> {
     );
     return 2;
   }
-  const profile = loadProfile(o.profile);
+  // without a profile file, `--protocol` says what the SUT offers (the standard's limits otherwise)
+  const profile = { ...loadProfile(o.profile), ...(!o.profile && o.protocol && { protocols: o.protocol }) };
   const { run, protocols, skipped } = selectCases(o, profile);
   if (o.list) {
     for (const c of run)
@@ -199,6 +216,8 @@ export async function runConformance(o: ConformanceOptions): Promise<number> {
   // ISO 15118-20 runs on TLS 1.3 ([V2G20-2359]), DIN 70121 / ISO 15118-2 on TLS 1.2
   const tlsVersion = protocols.includes("iso20") ? (protocols.length > 1 ? "both" : "1.3") : "1.2";
   const tls = await evTlsConfig({ ...o, tlsVersion } as Parameters<typeof evTlsConfig>[0]);
+  const untrustedVehicleTls =
+    tls && run.some((c) => c.tlsCredential === "untrusted-vehicle") ? await untrustedVehicle(tls) : undefined;
   const { slac, mac, close: closeSlac } = slacLink(o, null);
   let responder: SdpResponder | null = null;
   if (o.secc !== undefined) {
@@ -224,6 +243,7 @@ export async function runConformance(o: ConformanceOptions): Promise<number> {
           ? { sdpTarget: responder.address, sdpServerPort: responder.port }
           : { sdpServerPort: o.sdpPort }),
         ...(tls && { tls }),
+        ...(untrustedVehicleTls && { untrustedVehicleTls }),
         logger: log,
         openBoard: testerBoardOpener(o.board, log),
       },

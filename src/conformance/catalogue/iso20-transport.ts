@@ -2,7 +2,9 @@
  * SECC under test, ISO 15118-20: transport. V2GTP header (ISO 15118-20 §7.8.3 as ISO 15118-2: version 0x01,
  * inverse 0xFE, the payload type of the schema set, Table 10; 32-bit length): a message with a wrong header
  * gets no response and the SECC ends the connection (at the latest at its sequence timeout); a connection
- * lost in the charge loop switches the output off.
+ * lost in the charge loop switches the output off. ISO 15118-20 runs on mutual TLS 1.3: the SECC asks for the
+ * vehicle certificate ([V2G20-2400], [V2G20-1264]) anchored at a root it holds ([V2G20-2339]); one of an
+ * unknown root must not get a session.
  */
 import type { ConformanceCase } from "../types.js";
 import { at, seccCase } from "./shape.js";
@@ -78,5 +80,16 @@ export const ISO20_TRANSPORT: readonly ConformanceCase[] = [
     tester: { kind: "length", at: at("AC_ChargeParameterDiscoveryReq"), length: 0x01000000 },
     expect: closes,
     ev: AC,
+  }),
+  c({
+    id: "secc-iso20-transport-009",
+    title:
+      "TLS 1.3 with a vehicle certificate of an unknown root: the SECC refuses the handshake, no V2G message answered",
+    requirement: ["[V2G20-2400]", "[V2G20-1264]", "[V2G20-2339]"],
+    transport: "tls",
+    tester: { kind: "normal" },
+    expect: { kind: "tls-refused" },
+    ev: DC,
+    tlsCredential: "untrusted-vehicle",
   }),
 ];

@@ -28,6 +28,7 @@ export function seccCase(
     transport?: "tls" | "tcp";
     knownDeviation?: string;
     ev?: CaseEv;
+    tlsCredential?: "untrusted-vehicle";
   },
 ): ConformanceCase {
   return { ...c, sut: "secc", protocols: [protocol], group };
