@@ -1,7 +1,7 @@
 /**
  * The tester's EV for a case (pure): DC or AC (ISO 15118-2 AC: ChargeParameterDiscovery with
  * AC_EVChargeParameter, ChargingStatus loop), and for ISO 15118-20 the energy service it selects (ISO
- * 15118-20 Table 204) and its control mode (ISO 15118-20 §8.3.5.3.2), and the request that makes its charge
+ * 15118-20 Table 204) and its control mode (ISO 15118-20 ServiceDetail parameter ControlMode), and the request that makes its charge
  * loop. Whether the SUT offers what a case needs (profile `energy`, `iso20`).
  */
 import type {

@@ -1,6 +1,7 @@
 /**
- * The case runner of `nacs conformance --sut secc`: each case is a fresh session of our own EV — the EV DC
- * controller on the live EV host (src/link/host/live-ev.ts), exactly as `nacs ev` runs it — against the SECC
+ * The case runner of `nacs conformance --sut secc`: each case is a fresh session of our own EV — the EV
+ * controller on the live EV host (src/link/host/live-ev.ts), DC or AC and for ISO 15118-20 the service and
+ * control mode the case names (case-ev.ts), exactly as `nacs ev` runs it — against the SECC
  * under test, with the case's deviation applied at the wire by the interceptor and everything the SECC sent
  * recorded from the wire tap. Cases run one after the other; each is bounded by a deadline. Node-only (it
  * drives the live hosts).

@@ -13,7 +13,7 @@ export type CaseEnergy = "dc" | "ac";
 /** ISO 15118-20 energy services (ISO 15118-20 Table 204: 1 AC, 2 DC, 5 AC_BPT, 6 DC_BPT). */
 export type Iso20Service = "dc" | "dc-bpt" | "ac" | "ac-bpt";
 
-/** ISO 15118-20 control modes (ISO 15118-20 §8.3.5.3.2: ControlMode 1 Scheduled, 2 Dynamic). */
+/** ISO 15118-20 control modes (ISO 15118-20 ServiceDetail parameter ControlMode: 1 Scheduled, 2 Dynamic). */
 export type Iso20Control = "scheduled" | "dynamic";
 
 /**

@@ -1,5 +1,5 @@
 /**
- * The tester's ISO 15118-20 wire: a -20 message decodes by its V2GTP payload type (ISO 15118-20 Table 10)
+ * The tester's ISO 15118-20 wire: a -20 message decodes by its V2GTP payload type (ISO 15118-20: 0x8002 / 0x8003 / 0x8004)
  * into name, SessionID and body below the Header, and encodes back; each deviation on a -20 request keeps
  * the SessionID and the schema set, swaps a choice element when a mutation removes one (null) and sets the
  * other, and sends an injected or replayed message in the payload type of its own schema set.

@@ -1,8 +1,8 @@
 /**
  * The tester's view of an ISO 15118-20 message: one global element whose content carries its own `Header`
- * {SessionID, TimeStamp} (ISO 15118-20 §8.3.3, V2G_Message replaced by one root element per message), in the
- * schema set the V2GTP payload type names (ISO 15118-20 Table 10: 0x8002 CommonMessages, 0x8003 AC, 0x8004
- * DC). Decoded into the element name, the SessionID and the body below the Header; encoded back with the
+ * {SessionID, TimeStamp} (ISO 15118-20: V2G_Message replaced by one root element per message), in the
+ * schema set the V2GTP payload type names (ISO 15118-20 V2GTP payload types: 0x8002 CommonMessages, 0x8003
+ * AC, 0x8004 DC). Decoded into the element name, the SessionID and the body below the Header; encoded back with the
  * given SessionID and the tester's clock as TimeStamp (Unix seconds). Platform-neutral.
  */
 import { decodeIso20, encodeIso20, iso20PayloadTypeOf } from "../v2g/iso20/envelope.js";

@@ -1,8 +1,15 @@
 /**
  * `nacs conformance --sut secc --iface IF`: nacs plays the EV against the charger under test and runs the
  * conformance catalogue (src/conformance), each case a fresh session with a verdict. The tester is our own
- * EV — the EV DC controller on the live EV host, as `nacs ev` runs it — with a test-only interceptor at the
- * wire. `--sut evcc` (nacs as the EVSE, testing a car) is not built yet: it exits 2.
+ * EV — the EV controller on the live EV host, DC or AC, as `nacs ev` runs it (`--mode`, and for ISO
+ * 15118-20 `--service`/`--control` as the case says) — with a test-only interceptor at the wire. `--sut
+ * evcc` (nacs as the EVSE, testing a car) is not built yet: it exits 2.
+ *
+ * `--protocol din,iso2,iso20`: ISO 15118-20 runs on TLS 1.3 with `--tls` (the run makes a throwaway vehicle
+ * certificate of an unknown root for the case that must be refused), or on plain TCP when the SUT allows it.
+ * The profile names the energy transfers (`energy`) and -20 services and control modes (`iso20`) the SUT
+ * offers; the cases needing others are skipped with the reason. Without a profile file, `--protocol` says
+ * which protocols the SUT offers.
  *
  * SDP on the interface (the SECC is discovered as `nacs ev` discovers it), or `--secc [ADDR]:PORT` when the
  * SECC's address is known (SDP is then answered on this host for it). `--tls` with `--trust ROOT.pem` or

@@ -3,7 +3,7 @@
  * loop without PowerDelivery Stop (IEC 61851-1 Annex A sequence 8.1: supply off within 100 ms), and pause and
  * resume: SessionStop (ChargingSession Pause), then a new connection whose SessionSetupReq carries the paused
  * SessionID is answered OK_OldSessionJoined and the session goes on at *_ChargeParameterDiscovery ([V2G20-1032],
- * [V2G20-1844]; ISO 15118-20 §8.3.4 pause and resume).
+ * [V2G20-1844]; ISO 15118-20 pause and resume).
  */
 import { T_CONTACTOR_OPEN_MAX_MS } from "../../pilot/constants.js";
 import type { ConformanceCase } from "../types.js";

@@ -1,6 +1,6 @@
 /**
  * SECC under test, ISO 15118-20 EIM: the normal flow of every energy service (ISO 15118-20 Table 204: DC,
- * DC_BPT, AC, AC_BPT) in both control modes (§8.3.5.3.2: Scheduled, Dynamic) — the profile says which the
+ * DC_BPT, AC, AC_BPT) in both control modes (ServiceDetail parameter ControlMode: Scheduled, Dynamic) — the profile says which the
  * SUT offers — and the SECC's answers to the steps of the session, each within its
  * V2G_SECC_Msg_Performance_Time (ISO 15118-20 Table 215; the charge loops: Table 217).
  */
@@ -16,7 +16,7 @@ const SERVICE_NAME: Record<Iso20Service, string> = {
   ac: "AC",
   "ac-bpt": "AC_BPT",
 };
-const FLOW = "ISO 15118-20 §8.3 message sequence (EIM)";
+const FLOW = "ISO 15118-20 message sequence (EIM)";
 
 /** A whole session of `service` in `control` mode: every response OK within its performance time. */
 function sessionCase(n: number, service: Iso20Service, control: Iso20Control): ConformanceCase {

@@ -1,9 +1,9 @@
 /**
  * SECC under test, ISO 15118-20: sequence errors. A request out of sequence is answered by its own response
  * with FAILED_SequenceError, a request with a SessionID other than the session's with FAILED_UnknownSession
- * ([V2G20-460]); FAILED* ends the session (ISO 15118-20 §8.8.2: after a FAILED response code the SECC stops
- * the communication), so the SECC then closes the connection. A message in another schema set's V2GTP
- * payload type (ISO 15118-20 Table 10) cannot be decoded: no answer, the SECC closes.
+ * ([V2G20-460]); FAILED* ends the session (ISO 15118-20: after a FAILED* response code the SECC stops the
+ * communication), so the SECC then closes the connection. A message in another schema set's V2GTP
+ * payload type (ISO 15118-20: 0x8002 / 0x8003 / 0x8004) cannot be decoded: no answer, the SECC closes.
  */
 import type { ConformanceCase } from "../types.js";
 import { at, failedThenClose, rn, seccCase } from "./shape.js";
@@ -11,10 +11,10 @@ import { at, failedThenClose, rn, seccCase } from "./shape.js";
 const c = (x: Parameters<typeof seccCase>[2]) => seccCase("iso20", "sequence", x);
 const SEQ = [
   "ISO 15118-20 ResponseCode FAILED_SequenceError",
-  "ISO 15118-20 §8.8.2 (FAILED ends the session)",
+  "ISO 15118-20 ResponseCode FAILED* (the session ends)",
 ];
 const UNKNOWN = ["[V2G20-460]", "ISO 15118-20 ResponseCode FAILED_UnknownSession"];
-const PAYLOAD = "ISO 15118-20 Table 10 (V2GTP payload type per schema set)";
+const PAYLOAD = "ISO 15118-20 V2GTP payload type per schema set (0x8002 / 0x8003 / 0x8004)";
 const DC = { service: "dc" } as const;
 const AC = { service: "ac" } as const;
 
@@ -116,7 +116,7 @@ export const ISO20_SEQUENCE: readonly ConformanceCase[] = [
   c({
     id: "secc-iso20-seq-011",
     title: "DC_CableCheckReq in an AC session (before PowerDelivery) → FAILED_SequenceError",
-    requirement: [...SEQ, "ISO 15118-20 §8.3 AC message sequence (no DC_CableCheck)"],
+    requirement: [...SEQ, "ISO 15118-20 AC message sequence (no DC_CableCheck)"],
     tester: { kind: "inject", at: at("PowerDeliveryReq"), message: "DC_CableCheckReq", body: {} },
     expect: failedThenClose("DC_CableCheckRes", ["FAILED_SequenceError"]),
     ev: AC,

@@ -1,6 +1,6 @@
 /**
- * SECC under test, ISO 15118-20: transport. V2GTP header (ISO 15118-20 §7.8.3 as ISO 15118-2: version 0x01,
- * inverse 0xFE, the payload type of the schema set, Table 10; 32-bit length): a message with a wrong header
+ * SECC under test, ISO 15118-20: transport. V2GTP header (ISO 15118-20 as ISO 15118-2 §7.8.3: version 0x01,
+ * inverse 0xFE, the payload type of the schema set; 32-bit length): a message with a wrong header
  * gets no response and the SECC ends the connection (at the latest at its sequence timeout); a connection
  * lost in the charge loop switches the output off. ISO 15118-20 runs on mutual TLS 1.3: the SECC asks for the
  * vehicle certificate ([V2G20-2400], [V2G20-1264]) anchored at a root it holds ([V2G20-2339]); one of an
@@ -10,8 +10,8 @@ import type { ConformanceCase } from "../types.js";
 import { at, seccCase } from "./shape.js";
 
 const c = (x: Parameters<typeof seccCase>[2]) => seccCase("iso20", "transport", x);
-const V2GTP = "ISO 15118-20 §7.8.3 (V2GTP header)";
-const TCP = "ISO 15118-20 §7.7 (V2G transport: TCP connection)";
+const V2GTP = "ISO 15118-20 V2GTP header";
+const TCP = "ISO 15118-20 V2G transport (TCP connection)";
 const closes = { kind: "closes", withinMs: "sequenceTimeout" } as const;
 const DC = { service: "dc" } as const;
 const AC = { service: "ac" } as const;
@@ -52,7 +52,7 @@ export const ISO20_TRANSPORT: readonly ConformanceCase[] = [
   c({
     id: "secc-iso20-transport-005",
     title: "V2GTP payload type 0x9000 (SDP request) on the V2G connection: no response, the SECC closes",
-    requirement: [V2GTP, "ISO 15118-20 Table 10"],
+    requirement: [V2GTP, "ISO 15118-20 V2GTP payload types"],
     tester: { kind: "payload-type", at: at("ServiceDiscoveryReq"), payloadType: 0x9000 },
     expect: closes,
     ev: DC,

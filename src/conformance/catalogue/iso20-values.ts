@@ -4,7 +4,7 @@
  * (FAILED_ServiceSelectionInvalid), the charge parameters of the wrong variant (BPT vs not, AC vs DC:
  * FAILED_WrongChargeParameter, [V2G20-2272], [V2G20-1619]), EV limits no EVSE can meet
  * (FAILED_WrongChargeParameter), a control-mode element other than the selected parameter set's (FAILED,
- * ISO 15118-20 §8.3.5.3.2), a schedule tuple not offered (FAILED_ScheduleSelectionInvalid). An EV target above
+ * ISO 15118-20 ServiceDetail ControlMode), a schedule tuple not offered (FAILED_ScheduleSelectionInvalid). An EV target above
  * the EVSE maximum is not an error: the SECC keeps to its own limits and says so ([V2G20-2188]).
  */
 import type { ConformanceCase } from "../types.js";
@@ -97,7 +97,7 @@ export const ISO20_VALUES: readonly ConformanceCase[] = [
     id: "secc-iso20-value-006",
     title: "Scheduled parameter set selected, ScheduleExchangeReq in Dynamic mode → FAILED",
     requirement: [
-      "ISO 15118-20 §8.3.5.3.2 (control mode of the selected parameter set)",
+      "ISO 15118-20 ControlMode of the selected parameter set",
       "ISO 15118-20 ScheduleExchangeReq",
     ],
     tester: {
@@ -119,10 +119,7 @@ export const ISO20_VALUES: readonly ConformanceCase[] = [
   c({
     id: "secc-iso20-value-007",
     title: "Dynamic parameter set selected, DC_ChargeLoopReq in Scheduled mode → FAILED",
-    requirement: [
-      "ISO 15118-20 §8.3.5.3.2 (control mode of the selected parameter set)",
-      "ISO 15118-20 DC_ChargeLoopReq",
-    ],
+    requirement: ["ISO 15118-20 ControlMode of the selected parameter set", "ISO 15118-20 DC_ChargeLoopReq"],
     tester: {
       kind: "mutate",
       at: at("DC_ChargeLoopReq", 2),
