@@ -28,7 +28,7 @@ const CI_CASES = CI_CONFORMANCE_CASES;
 const CI_AC_CASES = CI_CONFORMANCE_AC_CASES;
 const FULL = process.env.NACS_CONFORMANCE_FULL === "1";
 
-test(`nacs conformance --sut secc: the DIN and ISO-2 DC catalogue (${FULL ? "all cases" : `${CI_CASES.length} cases, NACS_CONFORMANCE_FULL=1 for all`}) against nacs evse: every case passes or is a known deviation`, async (t) => {
+test(`nacs conformance --sut secc: the DIN, ISO-2 DC and ISO 15118-20 DC catalogue (${FULL ? "all cases" : `${CI_CASES.length} cases, NACS_CONFORMANCE_FULL=1 for all`}) against nacs evse: every case passes or is a known deviation`, async (t) => {
   const {
     summary: s,
     code,
