@@ -17,7 +17,7 @@ const WRONG_PARAM = "ISO 15118-20 ResponseCode FAILED_WrongChargeParameter";
 
 /** DC charge limits of an EV for a BPT_DC_CPDReqEnergyTransferMode (W, A, V). */
 const BPT_DC_LIMITS = {
-  EVMaximumChargePower: rn(150_000 / 10),
+  EVMaximumChargePower: rn(150_000),
   EVMinimumChargePower: rn(0),
   EVMaximumChargeCurrent: rn(200),
   EVMinimumChargeCurrent: rn(0),
