@@ -73,11 +73,13 @@ test("at least 35 EVCC cases in CATALOGUE, unique IDs evcc-<protocol>-<group>-nn
 test("every EVCC trigger is a response our SECC sends in that protocol's DC EIM session, or SDP", () => {
   for (const c of EVCC_CATALOGUE) {
     if (c.tester.kind === "normal") continue;
-    for (const p of c.protocols)
+    for (const p of c.protocols) {
+      assert.ok(p !== "iso20", `${c.id}: no ISO 15118-20 car cases yet`);
       assert.ok(
         (RESPONSES[p] as readonly string[]).includes(c.tester.at.message),
         `${c.id}: ${c.tester.at.message}`,
       );
+    }
   }
 });
 

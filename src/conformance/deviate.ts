@@ -6,7 +6,15 @@
  */
 import { encodeV2gtpMessage, V2GTP_HEADER_LENGTH } from "../v2g/index.js";
 import type { BoardAction, ConformanceProtocol, MessageRef, TesterBehaviour } from "./types.js";
-import { bytesOfHex, decodeWire, encodeHandshakeWire, encodeWire, setPath } from "./wire-codec.js";
+import {
+  bytesOfHex,
+  decodeWire,
+  encodeHandshakeWire,
+  encodeWire,
+  removePath,
+  setPath,
+  wirePayloadType,
+} from "./wire-codec.js";
 
 /** One thing the interceptor does with the connection. */
 export type WireAction =
@@ -83,9 +91,11 @@ export function deviate(
     case "pause-resume":
       return [{ ...plain, note: "resumed session", deviation: true }];
     case "mutate": {
-      const w = decodeWire(protocol, m.bytes, handshake);
+      const w = decodeWire(protocol, m.bytes, handshake, m.payloadType);
       let body = w.body;
-      for (const [path, value] of Object.entries(b.set)) body = setPath(body, path, value);
+      // null removes the field (a choice swapped for another, e.g. ISO 15118-20 Scheduled_* ↔ Dynamic_*)
+      for (const [path, value] of Object.entries(b.set))
+        body = value === null ? removePath(body, path) : setPath(body, path, value);
       const bytes = handshake
         ? encodeHandshakeWire(w.name, body)
         : encodeWire(protocol, w.sessionId ?? new Uint8Array(1), w.name, body);
@@ -95,7 +105,7 @@ export function deviate(
       return [{ kind: "send", payloadType: m.payloadType, bytes, note, deviation: true }];
     }
     case "session-id": {
-      const w = decodeWire(protocol, m.bytes, handshake);
+      const w = decodeWire(protocol, m.bytes, handshake, m.payloadType);
       const bytes = encodeWire(protocol, bytesOfHex(b.sessionIdHex), w.name, w.body);
       return [
         {
@@ -114,23 +124,23 @@ export function deviate(
         { kind: "send", payloadType: m.payloadType, bytes: m.bytes, note: "repeated", deviation: true },
       ];
     case "inject": {
-      const w = decodeWire(protocol, m.bytes, handshake);
+      const w = decodeWire(protocol, m.bytes, handshake, m.payloadType);
       const bytes = encodeWire(protocol, w.sessionId ?? new Uint8Array(1), b.message, b.body);
+      const payloadType = wirePayloadType(protocol, b.message, m.payloadType);
       return [
         { kind: "hide-response" },
-        { kind: "send", payloadType: m.payloadType, bytes, note: `${b.message} injected`, deviation: true },
+        { kind: "send", payloadType, bytes, note: `${b.message} injected`, deviation: true },
         { kind: "after-response", payloadType: m.payloadType, bytes: m.bytes },
       ];
     }
     case "replay": {
       const old = earlier.get(b.message);
       if (!old) throw new Error(`replay: no ${b.message} was sent before ${m.name}`);
-      const w = decodeWire(protocol, m.bytes, handshake);
-      const o = decodeWire(protocol, old);
+      const w = decodeWire(protocol, m.bytes, handshake, m.payloadType);
+      const o = decodeWire(protocol, old, false, wirePayloadType(protocol, b.message, m.payloadType));
       const bytes = encodeWire(protocol, w.sessionId ?? new Uint8Array(1), o.name, o.body);
-      return [
-        { kind: "send", payloadType: m.payloadType, bytes, note: `${b.message} instead`, deviation: true },
-      ];
+      const payloadType = wirePayloadType(protocol, o.name, m.payloadType);
+      return [{ kind: "send", payloadType, bytes, note: `${b.message} instead`, deviation: true }];
     }
     case "payload-type":
       return [

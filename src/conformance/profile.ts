@@ -13,6 +13,10 @@ import {
   V2G_SECC_SEQUENCE_TIMEOUT_MS,
 } from "../v2g/session/timeouts.js";
 import { ConformanceError } from "./errors.js";
+import {
+  ISO20_SECC_PERFORMANCE_TIME_CHARGE_LOOP_MS,
+  ISO20_SECC_PERFORMANCE_TIME_DEFAULT_MS,
+} from "./iso20-limits.js";
 import type { SutLimits, SutProfile } from "./types.js";
 
 /**
@@ -33,6 +37,11 @@ export function defaultLimits(): SutLimits {
       CurrentDemandRes: V2G_SECC_PERFORMANCE_TIME_CURRENT_DEMAND_MS,
       PowerDeliveryRes: V2G_SECC_PERFORMANCE_TIME_POWER_DELIVERY_MS,
       default: V2G_SECC_PERFORMANCE_TIME_DEFAULT_MS,
+      // ISO 15118-20 (Table 215, Table 217): 1.5 s in general, also PowerDeliveryRes; the charge loops
+      "iso20:PowerDeliveryRes": ISO20_SECC_PERFORMANCE_TIME_DEFAULT_MS,
+      "iso20:default": ISO20_SECC_PERFORMANCE_TIME_DEFAULT_MS,
+      DC_ChargeLoopRes: ISO20_SECC_PERFORMANCE_TIME_CHARGE_LOOP_MS,
+      AC_ChargeLoopRes: ISO20_SECC_PERFORMANCE_TIME_CHARGE_LOOP_MS,
     },
     toleranceMs: DEFAULT_TOLERANCE_MS,
     recoveryMs: 0,
@@ -43,9 +52,25 @@ const ms = () => z.number().min(0).max(600_000);
 const profileSchema = z.strictObject({
   name: z.string().min(1).default("SUT"),
   protocols: z
-    .array(z.enum(["din", "iso2"]))
+    .array(z.enum(["din", "iso2", "iso20"]))
     .min(1)
     .default(["din", "iso2"]),
+  energy: z
+    .array(z.enum(["dc", "ac"]))
+    .min(1)
+    .optional(),
+  iso20: z
+    .strictObject({
+      services: z
+        .array(z.enum(["dc", "dc-bpt", "ac", "ac-bpt"]))
+        .min(1)
+        .optional(),
+      controls: z
+        .array(z.enum(["scheduled", "dynamic"]))
+        .min(1)
+        .optional(),
+    })
+    .optional(),
   limits: z
     .strictObject({
       sequenceTimeoutMs: ms().optional(),
@@ -54,10 +79,16 @@ const profileSchema = z.strictObject({
       performanceMs: z.record(z.string(), ms()).optional(),
       toleranceMs: ms().optional(),
       recoveryMs: ms().optional(),
+      iso20ChargeLoopSequenceTimeoutMs: ms().optional(),
     })
     .default({}),
   skip: z.record(z.string(), z.string().min(1, "give the reason")).default({}),
 });
+
+/** The ISO 15118-20 services of a SUT whose profile names only its energy transfers: DC and/or AC, no BPT. */
+export function iso20DefaultServices(energy: readonly ("dc" | "ac")[] | undefined): ("dc" | "ac")[] {
+  return energy ? [...energy] : ["dc"];
+}
 
 /** The profile when none is given: the standard's limits, nothing skipped. */
 export function defaultProfile(): SutProfile {
@@ -82,9 +113,18 @@ export function parseProfile(text: string, source = "profile"): SutProfile {
   const d = defaultLimits();
   const l = r.data.limits;
   const sequenceTimeoutMs = l.sequenceTimeoutMs ?? d.sequenceTimeoutMs;
+  const energy = r.data.energy;
+  const iso20 = r.data.iso20;
   return {
     name: r.data.name,
     protocols: r.data.protocols,
+    ...(energy && { energy }),
+    ...(iso20 && {
+      iso20: {
+        services: iso20.services ?? iso20DefaultServices(energy),
+        controls: iso20.controls ?? ["scheduled", "dynamic"],
+      },
+    }),
     limits: {
       sequenceTimeoutMs,
       chargeLoopTimeoutMs: l.chargeLoopTimeoutMs ?? sequenceTimeoutMs,
@@ -92,6 +132,9 @@ export function parseProfile(text: string, source = "profile"): SutProfile {
       performanceMs: { ...d.performanceMs, ...l.performanceMs },
       toleranceMs: l.toleranceMs ?? d.toleranceMs,
       recoveryMs: l.recoveryMs ?? d.recoveryMs,
+      ...(l.iso20ChargeLoopSequenceTimeoutMs !== undefined && {
+        iso20ChargeLoopSequenceTimeoutMs: l.iso20ChargeLoopSequenceTimeoutMs,
+      }),
     },
     skip: r.data.skip,
   };

@@ -1,6 +1,7 @@
 /**
- * The case runner of `nacs conformance --sut secc`: each case is a fresh session of our own EV — the EV DC
- * controller on the live EV host (src/link/host/live-ev.ts), exactly as `nacs ev` runs it — against the SECC
+ * The case runner of `nacs conformance --sut secc`: each case is a fresh session of our own EV — the EV
+ * controller on the live EV host (src/link/host/live-ev.ts), DC or AC and for ISO 15118-20 the service and
+ * control mode the case names (case-ev.ts), exactly as `nacs ev` runs it — against the SECC
  * under test, with the case's deviation applied at the wire by the interceptor and everything the SECC sent
  * recorded from the wire tap. Cases run one after the other; each is bounded by a deadline. Node-only (it
  * drives the live hosts).
@@ -14,6 +15,7 @@ import { type HostWireTap, wallClockMs } from "../link/host/wire-tap.js";
 import { type LinkLogger, silentLogger } from "../link/logger.js";
 import type { TlsClientConfig } from "../link/tls.js";
 import type { FramePort } from "../slac/run/index.js";
+import { chargeLoopRequest, evOptionsOf } from "./case-ev.js";
 import { createInterceptor } from "./interceptor.js";
 import type {
   BoardAction,
@@ -45,6 +47,11 @@ export interface RunnerOptions {
   sdpServerPort?: number;
   sdpTarget?: string;
   tls?: TlsClientConfig;
+  /**
+   * The TLS client configuration with a vehicle certificate of a root the SUT does not know (cases with
+   * `tlsCredential: "untrusted-vehicle"`); absent: those cases are inconclusive.
+   */
+  untrustedVehicleTls?: TlsClientConfig;
   limits: SutLimits;
   /** CurrentDemandReq messages before the tester's EV stops a normal session (default 3). */
   loopMessages?: number;
@@ -159,6 +166,17 @@ async function runAttempt(
   o: RunnerOptions,
 ): Promise<CaseTrace | null> {
   const log = o.logger ?? silentLogger;
+  // the TLS credential of the case: the run's, or one the SUT must refuse (provided by the run, or the case
+  // cannot be set up)
+  const tls = c.tlsCredential === "untrusted-vehicle" ? o.untrustedVehicleTls : o.tls;
+  if (c.tlsCredential && !tls)
+    return {
+      protocol,
+      events: [],
+      deviationAtMs: null,
+      setupError: `tester: no ${c.tlsCredential} TLS credential for this run (needs --tls)`,
+      durationMs: 0,
+    };
   const t0 = performance.now();
   const wall0 = performance.timeOrigin + t0;
   const now = () => performance.now() - t0;
@@ -203,7 +221,8 @@ async function runAttempt(
       const lastTx = [...events].reverse().find((x) => x.kind === "tx" && x.bytes > 0);
       const afterMs = lastTx ? Math.round((tMs - lastTx.tMs) * 10) / 10 : null;
       try {
-        const w = decodeWire(protocol, e.message.subarray(8), n === 0);
+        const payloadType = ((e.message[2] ?? 0) << 8) | (e.message[3] ?? 0);
+        const w = decodeWire(protocol, e.message.subarray(8), n === 0, payloadType);
         const code = w.body.ResponseCode;
         record({
           kind: "rx",
@@ -219,6 +238,9 @@ async function runAttempt(
     }
   };
   const battery = dcBatteryConfig("800v", 75);
+  // the EV of the case: DC or AC, the -20 service and control mode; its charge-loop request
+  const evo = evOptionsOf(c, protocol);
+  const loopReq = chargeLoopRequest(protocol, evo.energy);
   // the tester holds back (or drops) a request: the EV waits for the SUT's reaction, not its own timeout
   const silent = ["silent", "length", "truncate", "drop"].includes(c.tester.kind);
   const limits = o.limits;
@@ -272,11 +294,15 @@ async function runAttempt(
         evcc: {
           protocols: [protocol],
           responseTimeoutMs: silent ? silentResponseTimeoutMs(limits) : measuringResponseTimeoutMs(limits),
+          ...(evo.iso20ControlMode && { iso20ControlMode: evo.iso20ControlMode }),
+          ...(evo.bidirectional && { bidirectional: true }),
         },
-        energy: "dc",
+        energy: evo.energy,
+        // a bidirectional EV gives energy back from the start (ISO 15118-20 BPT), as `nacs ev --service *-bpt`
+        ...(evo.bidirectional && { discharge: true }),
         targetSocPercent: 90,
         matching: o.slac ? "slac" : "none",
-        tls: o.tls !== undefined,
+        tls: tls !== undefined,
       }),
       socPercent: 50,
       batteryVoltageV: packTerminalV(battery, 50, 0),
@@ -288,7 +314,7 @@ async function runAttempt(
         hostMac: o.mac,
         ...(o.sdpServerPort !== undefined && { sdpServerPort: o.sdpServerPort }),
         ...(o.sdpTarget !== undefined && { sdpTarget: o.sdpTarget }),
-        ...(o.tls && { tls: o.tls }),
+        ...(tls && { tls }),
         tap,
         wireHook: intercept,
         logger: log,
@@ -302,8 +328,7 @@ async function runAttempt(
       over = true;
     });
     const trigger = c.tester.kind === "normal" ? null : c.tester.at;
-    const loops =
-      (o.loopMessages ?? 3) + (trigger?.message === "CurrentDemandReq" ? (trigger.occurrence ?? 1) : 0);
+    const loops = (o.loopMessages ?? 3) + (trigger?.message === loopReq ? (trigger.occurrence ?? 1) : 0);
     let stopped = false;
     const pauseResume = c.tester.kind === "pause-resume";
     let pausedAt = 0;
@@ -326,7 +351,7 @@ async function runAttempt(
         break;
       }
       if (over && !intercept.holding) break;
-      const loopsSent = intercept.sent.get("CurrentDemandReq") ?? 0;
+      const loopsSent = intercept.sent.get(loopReq) ?? 0;
       if (!stopped && loopsSent >= loops) {
         stopped = true;
         pausedAt = now();

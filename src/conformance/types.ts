@@ -6,8 +6,27 @@
 
 import type { HostWireEvent } from "../link/host/wire-tap.js";
 
-/** The protocols this slice of the harness tests. */
-export type ConformanceProtocol = "din" | "iso2";
+/** The protocols this slice of the harness tests (ISO 15118-20: `iso20`). */
+export type ConformanceProtocol = "din" | "iso2" | "iso20";
+
+/** The energy transfer of a case: DC (default) or AC (ISO 15118-2 AC, ISO 15118-20 AC / AC_BPT). */
+export type CaseEnergy = "dc" | "ac";
+
+/** ISO 15118-20 energy services (ISO 15118-20 Table 204: 1 AC, 2 DC, 5 AC_BPT, 6 DC_BPT). */
+export type Iso20Service = "dc" | "dc-bpt" | "ac" | "ac-bpt";
+
+/** ISO 15118-20 control modes (ISO 15118-20 ServiceDetail parameter ControlMode: 1 Scheduled, 2 Dynamic). */
+export type Iso20Control = "scheduled" | "dynamic";
+
+/**
+ * What the tester's EV runs in a case, when not the default DC EIM session: the energy transfer (ISO-2
+ * AC: the EV's AC controller), and for ISO 15118-20 the service it selects and its control mode.
+ */
+export interface CaseEv {
+  energy?: CaseEnergy;
+  service?: Iso20Service;
+  control?: Iso20Control;
+}
 
 /** Which side is the system under test. */
 export type SutRole = "secc" | "evcc";
@@ -39,7 +58,10 @@ export type TesterBehaviour =
   | { kind: "normal" }
   /** A normal session; the request is marked so its response can be checked. */
   | { kind: "observe"; at: MessageRef }
-  /** Decode the request, set the fields at the dotted paths (below the message body), re-encode. */
+  /**
+   * Decode the request, set the fields at the dotted paths (below the message body), re-encode. A null
+   * value removes the field (to swap one choice element for another).
+   */
   | { kind: "mutate"; at: MessageRef; set: Record<string, FieldValue> }
   /** Send the request with another SessionID (hex). */
   | { kind: "session-id"; at: MessageRef; sessionIdHex: string }
@@ -90,8 +112,16 @@ export type TesterBehaviour =
  */
 export type EvseTesterInput = "emergency-stop" | "stop-charging";
 
-/** A named limit of the SUT profile, or a figure in ms. */
-export type LimitRef = "sequenceTimeout" | "chargeLoopTimeout" | "connectionLossOff" | number;
+/**
+ * A named limit of the SUT profile, or a figure in ms. `iso20ChargeLoopSequenceTimeout`: ISO 15118-20
+ * V2G_SECC_Sequence_Timeout after a DC/AC_ChargeLoopRes ([V2G20-1500], [V2G20-1502]: 0.5 s).
+ */
+export type LimitRef =
+  | "sequenceTimeout"
+  | "chargeLoopTimeout"
+  | "connectionLossOff"
+  | "iso20ChargeLoopSequenceTimeout"
+  | number;
 
 /** Check on a field of a response body (dotted path below the message body). */
 export interface FieldCheck {
@@ -145,7 +175,12 @@ export type Expectation =
   /** The car repeats SDP: at least `minRequests` SDP requests, then its V2G session (supportedAppProtocolReq). */
   | { kind: "ev-sdp-retry"; minRequests: number }
   /** The car refuses the tester's TLS server certificate: no V2G message over that connection. */
-  | { kind: "ev-refuses-tls" };
+  | { kind: "ev-refuses-tls" }
+  /**
+   * The SECC refuses the TLS handshake (the tester presented a credential it must not accept): no V2G
+   * message is answered on the connection.
+   */
+  | { kind: "tls-refused" };
 
 /** One conformance test case (catalogue data). */
 export interface ConformanceCase {
@@ -163,6 +198,13 @@ export interface ConformanceCase {
   transport?: "tls" | "tcp";
   /** Our own SECC deviates here on purpose (the reason); the verdict is still reported. */
   knownDeviation?: string;
+  /** The tester's EV when not the default DC EIM session (AC; the -20 service and control mode). */
+  ev?: CaseEv;
+  /**
+   * The tester's TLS client credential when not the vehicle certificate of the run: `untrusted-vehicle`, a
+   * vehicle certificate chained to a root the SUT does not know (the run provides it).
+   */
+  tlsCredential?: "untrusted-vehicle";
 }
 
 /** One event of a case's trace (times in ms since the case started). */
@@ -230,18 +272,30 @@ export interface SutLimits {
   chargeLoopTimeoutMs: number;
   /** Output off after the connection is lost in the charge loop. */
   connectionLossOffMs: number;
-  /** SECC performance time of each response (ms), by response name; `default` for the others. */
+  /**
+   * SECC performance time of each response (ms), by response name; `default` for the others. A key
+   * `<protocol>:<name>` (e.g. `iso20:PowerDeliveryRes`) applies to that protocol only and comes first.
+   */
   performanceMs: Record<string, number>;
   /** Allowance for the measurement (loopback scheduling, the board's 100 ms report period). */
   toleranceMs: number;
   /** Pause after a case the SUT ended abnormally (FAILED, closed by it) before the next plug-in. */
   recoveryMs: number;
+  /**
+   * ISO 15118-20 V2G_SECC_Sequence_Timeout after a DC/AC_ChargeLoopRes ([V2G20-1500], [V2G20-1502]);
+   * absent: 500 ms.
+   */
+  iso20ChargeLoopSequenceTimeoutMs?: number;
 }
 
 /** The SUT profile (file given with `--profile`): what it supports, its limits, cases to skip. */
 export interface SutProfile {
   name: string;
   protocols: ConformanceProtocol[];
+  /** The energy transfers the SUT offers (ISO-2 and -20; DIN 70121 is DC only); absent: DC only. */
+  energy?: CaseEnergy[];
+  /** The ISO 15118-20 services and control modes the SUT offers; absent: DC (and AC with `energy`), both modes. */
+  iso20?: { services: Iso20Service[]; controls: Iso20Control[] };
   limits: SutLimits;
   /** Case ID → why it is skipped (not run, not counted). */
   skip: Record<string, string>;

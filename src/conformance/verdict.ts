@@ -5,6 +5,7 @@
  * answers the tester's n-th request.
  */
 
+import { V2G_SECC_SEQUENCE_TIMEOUT_CHARGE_LOOP_ISO20_MS } from "../v2g/session/timeouts.js";
 import { judgeEvcc } from "./evcc/verdict.js";
 import type {
   CaseTrace,
@@ -22,22 +23,42 @@ type Tx = Extract<TraceEvent, { kind: "tx" }>;
 
 /** The name of the SECC performance-time rule of a protocol. */
 export function performanceRule(p: ConformanceProtocol): string {
+  if (p === "iso20") return "ISO 15118-20 V2G_SECC_Msg_Performance_Time";
   return p === "din"
     ? "DIN 70121 V2G_SECC_Msg_Performance_Time"
     : "ISO 15118-2 V2G_SECC_Msg_Performance_Time";
 }
+
+/**
+ * The charge-loop responses of the protocols and energy transfers: DIN 70121 / ISO 15118-2 DC
+ * CurrentDemandRes, ISO 15118-2 AC ChargingStatusRes, ISO 15118-20 DC_ChargeLoopRes / AC_ChargeLoopRes.
+ */
+export const CHARGE_LOOP_RESPONSES: readonly string[] = [
+  "CurrentDemandRes",
+  "ChargingStatusRes",
+  "DC_ChargeLoopRes",
+  "AC_ChargeLoopRes",
+];
 
 /** A named limit in ms. */
 export function limitMs(l: LimitRef, limits: SutLimits): number {
   if (typeof l === "number") return l;
   if (l === "sequenceTimeout") return limits.sequenceTimeoutMs;
   if (l === "chargeLoopTimeout") return limits.chargeLoopTimeoutMs;
+  if (l === "iso20ChargeLoopSequenceTimeout")
+    return limits.iso20ChargeLoopSequenceTimeoutMs ?? V2G_SECC_SEQUENCE_TIMEOUT_CHARGE_LOOP_ISO20_MS;
   return limits.connectionLossOffMs;
 }
 
-/** The performance limit of a response (ms). */
-export function performanceLimitMs(name: string, limits: SutLimits): number {
-  return limits.performanceMs[name] ?? limits.performanceMs.default ?? Number.POSITIVE_INFINITY;
+/**
+ * The performance limit of a response (ms): the protocol's own (`iso20:PowerDeliveryRes`) first, then the
+ * response's, then the protocol's default (`iso20:default`), then `default`.
+ */
+export function performanceLimitMs(name: string, limits: SutLimits, protocol?: ConformanceProtocol): number {
+  const pm = limits.performanceMs;
+  const own = protocol ? pm[`${protocol}:${name}`] : undefined;
+  const ownDefault = protocol ? pm[`${protocol}:default`] : undefined;
+  return own ?? pm[name] ?? ownDefault ?? pm.default ?? Number.POSITIVE_INFINITY;
 }
 
 const fail = (rule: string, message: string, field: string, expected: string, seen: string): Verdict => ({
@@ -60,7 +81,7 @@ function responses(t: CaseTrace): Rx[] {
 
 /** Performance time of one response; a fail verdict or null. */
 function checkPerformance(r: Rx, p: ConformanceProtocol, limits: SutLimits): Verdict | null {
-  const lim = performanceLimitMs(r.name, limits);
+  const lim = performanceLimitMs(r.name, limits, p);
   if (r.afterMs === null || r.afterMs <= lim + limits.toleranceMs) return null;
   return fail(
     performanceRule(p),
@@ -82,9 +103,35 @@ function closeSeen(c: Extract<TraceEvent, { kind: "close" }> | undefined, from: 
   return `closed by the ${c.by === "remote" ? "SECC" : "tester"} ${(c.tMs - from).toFixed(0)} ms later`;
 }
 
+/**
+ * A TLS handshake the SECC must refuse: fail when it answered any V2G message on the connection; pass when
+ * the connection failed at TLS or was closed by the SECC before any answer; inconclusive when the tester
+ * never reached the SECC (no SDP answer) or could not present the credential.
+ */
+function judgeTlsRefused(c: ConformanceCase, t: CaseTrace): Verdict {
+  const rule = c.requirement[0] ?? c.id;
+  const answered = responses(t)[0];
+  if (answered)
+    return fail(
+      rule,
+      answered.name,
+      "tlsHandshake",
+      "handshake refused, no V2G message answered",
+      `${answered.name} ${answered.code ?? ""}`.trim(),
+    );
+  const why = t.setupError ?? "";
+  if (/tester:|credential|SDP|not ready/.test(why)) return { verdict: "inconclusive", why };
+  const refused =
+    /connect failed|TLS|tls|handshake|certificate|alert/.test(why) ||
+    t.events.some((e) => e.kind === "close" && e.by === "remote");
+  if (refused) return { verdict: "pass" };
+  return { verdict: "inconclusive", why: why || "no TLS connection was attempted" };
+}
+
 /** The verdict of case `c` on trace `t` with the SUT's limits. */
 export function judge(c: ConformanceCase, t: CaseTrace, limits: SutLimits): Verdict {
   if (c.sut === "evcc") return judgeEvcc(c, t, limits);
+  if (c.expect.kind === "tls-refused") return judgeTlsRefused(c, t);
   if (t.setupError) return { verdict: "inconclusive", why: t.setupError };
   const rule = c.requirement[0] ?? c.id;
   const bad = t.events.find((e) => e.kind === "rx-bad");
@@ -106,7 +153,9 @@ export function judge(c: ConformanceCase, t: CaseTrace, limits: SutLimits): Verd
         if (slow) return slow;
       }
       const names = new Set(rxs.map((r) => r.name));
-      for (const need of ["CurrentDemandRes", "SessionStopRes"])
+      const loop = CHARGE_LOOP_RESPONSES.find((n) => names.has(n));
+      const loopNeed = t.protocol === "iso20" ? "DC_ChargeLoopRes or AC_ChargeLoopRes" : "CurrentDemandRes";
+      for (const need of [loop ?? loopNeed, "SessionStopRes"])
         if (!names.has(need))
           return fail(
             rule,

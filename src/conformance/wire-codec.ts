@@ -1,9 +1,11 @@
 /**
- * The tester's view of a V2G message on the wire: decode a DIN 70121 / ISO 15118-2 V2G_Message (or the
- * supportedAppProtocol handshake) into its name, SessionID and body, and encode one back. Platform-neutral.
+ * The tester's view of a V2G message on the wire: decode a DIN 70121 / ISO 15118-2 V2G_Message, an ISO
+ * 15118-20 message (or the supportedAppProtocol handshake) into its name, SessionID and body, and encode one
+ * back. Platform-neutral.
  */
 import { appHandshake, din, iso2 } from "../codecs/index.js";
 import type { ConformanceProtocol, FieldValue } from "./types.js";
+import { decodeIso20Wire, encodeIso20Wire, iso20PayloadType } from "./wire-codec20.js";
 
 /** A decoded V2G message. */
 export interface WireMessage {
@@ -21,13 +23,22 @@ function codec(p: ConformanceProtocol): { decode(b: Uint8Array): unknown; encode
   return (p === "din" ? din : iso2) as never;
 }
 
-/** Decode `bytes` as `protocol`'s V2G_Message, or (`handshake`) as supportedAppProtocol. Throws. */
-export function decodeWire(protocol: ConformanceProtocol, bytes: Uint8Array, handshake = false): WireMessage {
+/**
+ * Decode `bytes` as `protocol`'s V2G_Message, or (`handshake`) as supportedAppProtocol. ISO 15118-20 by the
+ * V2GTP `payloadType` (its schema set: CommonMessages, AC, DC). Throws.
+ */
+export function decodeWire(
+  protocol: ConformanceProtocol,
+  bytes: Uint8Array,
+  handshake = false,
+  payloadType?: number,
+): WireMessage {
   if (handshake) {
     const hs = appHandshake.decodeDocument(bytes) as Record<string, unknown>;
     const name = Object.keys(hs)[0] ?? "supportedAppProtocol";
     return { name, body: (hs[name] ?? {}) as Record<string, unknown>, doc: hs };
   }
+  if (protocol === "iso20") return decodeIso20Wire(bytes, payloadType);
   const doc = codec(protocol).decode(bytes) as {
     Header: { SessionID: Uint8Array };
     Body: Record<string, unknown>;
@@ -41,19 +52,31 @@ export function decodeWire(protocol: ConformanceProtocol, bytes: Uint8Array, han
   };
 }
 
-/** Encode a V2G_Message of `protocol` with `sessionId` and one body element. */
+/**
+ * Encode a V2G_Message of `protocol` with `sessionId` and one body element (ISO 15118-20: the element with
+ * its Header, SessionID replaced, in the schema set of its name; see {@link wirePayloadType}).
+ */
 export function encodeWire(
   protocol: ConformanceProtocol,
   sessionId: Uint8Array,
   name: string,
   body: Record<string, unknown>,
 ): Uint8Array {
+  if (protocol === "iso20") return encodeIso20Wire(sessionId, name, body);
   return codec(protocol).encode({ Header: { SessionID: sessionId }, Body: { [name]: body } } as never);
 }
 
 /** Encode a supportedAppProtocol handshake message (`name`: supportedAppProtocolReq / Res). */
 export function encodeHandshakeWire(name: string, body: Record<string, unknown>): Uint8Array {
   return appHandshake.encodeDocument({ [name]: body } as never);
+}
+
+/**
+ * The V2GTP payload type of request `name` of `protocol`: ISO 15118-20 by its schema set, else `fallback`
+ * (DIN 70121 / ISO 15118-2: 0x8001 EXI).
+ */
+export function wirePayloadType(protocol: ConformanceProtocol, name: string, fallback: number): number {
+  return protocol === "iso20" && name !== "supportedAppProtocolReq" ? iso20PayloadType(name) : fallback;
 }
 
 /** A copy of `body` with `value` at the dotted `path` (objects on the way are created). */
@@ -78,6 +101,16 @@ export function setPath(
   return out;
 }
 
+/** A copy of `body` without the field at the dotted `path` (unchanged when it is not there). */
+export function removePath(body: Record<string, unknown>, path: string): Record<string, unknown> {
+  const keys = path.split(".");
+  const last = keys.pop() as string;
+  const parent = keys.length > 0 ? getPath(body, keys.join(".")) : body;
+  if (!parent || typeof parent !== "object" || !(last in parent)) return body;
+  const { [last]: _gone, ...rest } = parent as Record<string, unknown>;
+  return keys.length > 0 ? setPath(body, keys.join("."), rest as FieldValue) : rest;
+}
+
 /** The value at the dotted `path` of `body`, or undefined. */
 export function getPath(body: unknown, path: string): unknown {
   let at: unknown = body;
@@ -88,12 +121,19 @@ export function getPath(body: unknown, path: string): unknown {
   return at;
 }
 
-/** A number field, or a PhysicalValue (Value × 10^Multiplier); undefined otherwise. */
+/**
+ * A number field, a PhysicalValue (Value × 10^Multiplier) or an ISO 15118-20 RationalNumber (Value ×
+ * 10^Exponent); undefined otherwise.
+ */
 export function numberOf(v: unknown): number | undefined {
   if (typeof v === "number") return v;
   if (v && typeof v === "object" && "Value" in v && "Multiplier" in v) {
     const p = v as { Value: number; Multiplier: number };
     return p.Value * 10 ** p.Multiplier;
+  }
+  if (v && typeof v === "object" && "Value" in v && "Exponent" in v) {
+    const p = v as { Value: number; Exponent: number };
+    return p.Value * 10 ** p.Exponent;
   }
   return undefined;
 }

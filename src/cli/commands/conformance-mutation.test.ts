@@ -47,6 +47,11 @@ export const CATCHES: Readonly<Record<SeccDefectName, Catch>> = {
   "no-voltage-limit-achieved": { cases: ["secc-din-value-004"], field: /^EVSEVoltageLimitAchieved$/ },
   "old-session-joined": { cases: ["secc-din-normal-002"], field: /^ResponseCode$/ },
   "wrong-response-type": { cases: ["secc-din-normal-001"], field: /^message$/ },
+  "iso20-ok-for-unoffered-service": { cases: ["secc-iso20-value-002"], field: /^ResponseCode$/ },
+  "iso20-accept-unknown-session": { cases: ["secc-iso20-seq-007"], field: /^ResponseCode$/ },
+  "iso20-slow-charge-loop": { cases: ["secc-iso20-normal-013"], field: /^responseTime$/ },
+  "iso20-no-charge-loop-timeout": { cases: ["secc-iso20-timing-003"], field: /^connection$/ },
+  "iso20-new-session-on-resume": { cases: ["secc-iso20-j3400-003"], field: /^ResponseCode$/ },
 };
 
 /** SECC processes at a time (each with its harness run in this process). */

@@ -5,6 +5,9 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 import { defaultProfile } from "../../conformance/profile.js";
 import { parseSeccAddress } from "../../conformance/sdp-responder.js";
@@ -23,7 +26,7 @@ test("usage errors name the flag", () => {
     [{ ...base, iface: undefined }, /--iface/],
     [{ ...base, tls: true }, /--tls.*--trust ROOT\.pem or --test-pki DIR/],
     [{ ...base, secc: "localhost" }, /--secc.*\[IPV6\]:PORT/],
-    [{ ...base, protocol: "din,iso20" }, /--protocol/],
+    [{ ...base, protocol: "din,iso21" }, /--protocol/],
     [{ ...base, slac: true }, /--no-slac/],
     [{ ...base, sut: "evcc", secc: "[::1]:50000" }, /--secc.*only with --sut secc/],
   ] as const)
@@ -34,6 +37,7 @@ test("usage errors name the flag", () => {
     );
   const o = parseConformanceOptions({ ...base, secc: "[::1]:50000", protocol: "iso2" });
   assert.deepEqual([o.secc, o.protocol, o.json], ["[::1]:50000", ["iso2"], false]);
+  assert.deepEqual(parseConformanceOptions({ ...base, protocol: "iso20" }).protocol, ["iso20"]);
 });
 
 test("nacs conformance: a bad flag exits 2 naming it; --sut evcc --list: the car-under-test cases only", () => {
@@ -108,4 +112,43 @@ test("nacs evse --sequence-timeout S: the SECC's V2G_SECC_Sequence_Timeout (lab 
     () => parseEvseOptions({ iface: "lo", slac: false, sequenceTimeout: "0" }),
     (e: unknown) => e instanceof UsageError && /--sequence-timeout/.test(e.message),
   );
+});
+
+test("nacs conformance --protocol iso20 --list: the secc-iso20 cases the profile's SUT offers", () => {
+  const dir = mkdtempSync(join(tmpdir(), "nacs-conf20-"));
+  try {
+    const profile = join(dir, "p.json");
+    writeFileSync(profile, JSON.stringify({ protocols: ["iso20"], energy: ["dc", "ac"] }));
+    const r = nacs(
+      ["conformance", "--sut", "secc", "--iface", "lo", "--no-slac", "--list"].concat([
+        "--protocol",
+        "iso20",
+        "--profile",
+        profile,
+      ]),
+    );
+    assert.equal(r.status, 0, r.stderr);
+    const lines = r.stdout.trim().split("\n");
+    assert.ok(lines.length >= 40, `${lines.length} lines`);
+    assert.ok(
+      lines.every((l) => /^secc-iso20-[a-z0-9]+-\d{3}\tiso20\t.+\t.+$/.test(l)),
+      lines.join("\n"),
+    );
+    // BPT is not among the services a profile names by its energy transfers only: those cases are skipped
+    assert.ok(!lines.some((l) => l.startsWith("secc-iso20-normal-003\t")));
+    assert.ok(lines.some((l) => l.startsWith("secc-iso20-normal-005\t")));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("selection: a DC-only SUT skips the AC cases, naming why; the ISO-2 AC cases run against an AC SUT", () => {
+  const dc = selectCases({ cases: "secc-iso2-ac-*", protocol: undefined, tls: false }, defaultProfile());
+  assert.equal(dc.run.length, 0);
+  assert.ok(dc.skipped.length > 0 && dc.skipped.every((x) => /does not offer AC/.test(x.why)));
+  const ac = selectCases(
+    { cases: "secc-iso2-*", protocol: ["iso2"], tls: false },
+    { ...defaultProfile(), energy: ["ac"] },
+  );
+  assert.ok(ac.run.length > 0 && ac.run.every((c) => c.id.startsWith("secc-iso2-ac-")));
 });

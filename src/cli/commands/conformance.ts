@@ -1,9 +1,16 @@
 /**
  * `nacs conformance --sut secc --iface IF`: nacs plays the EV against the charger under test and runs the
  * conformance catalogue (src/conformance), each case a fresh session with a verdict. The tester is our own
- * EV — the EV DC controller on the live EV host, as `nacs ev` runs it — with a test-only interceptor at the
- * wire. `--sut evcc` (nacs as the EVSE, testing a car): conformance-evcc.ts — our EVSE with an interceptor on
- * its responses, hosting the cable (`--board sim:SOCKET`) and plugging the car in per case.
+ * EV — the EV controller on the live EV host, DC or AC, as `nacs ev` runs it (`--mode`, and for ISO
+ * 15118-20 `--service`/`--control` as the case says) — with a test-only interceptor at the wire. `--sut
+ * evcc` (nacs as the EVSE, testing a car): conformance-evcc.ts — our EVSE with an interceptor on its
+ * responses, hosting the cable (`--board sim:SOCKET`) and plugging the car in per case.
+ *
+ * `--protocol din,iso2,iso20`: ISO 15118-20 runs on TLS 1.3 with `--tls` (the run makes a throwaway vehicle
+ * certificate of an unknown root for the case that must be refused), or on plain TCP when the SUT allows it.
+ * The profile names the energy transfers (`energy`) and -20 services and control modes (`iso20`) the SUT
+ * offers; the cases needing others are skipped with the reason. Without a profile file, `--protocol` says
+ * which protocols the SUT offers.
  *
  * SDP on the interface (the SECC is discovered as `nacs ev` discovers it), or `--secc [ADDR]:PORT` when the
  * SECC's address is known (SDP is then answered on this host for it). `--tls` with `--trust ROOT.pem` or
@@ -13,10 +20,12 @@
  * per case on stderr. Exit 0 when every selected case passed, 1 when any failed or was inconclusive, 2 on
  * usage errors.
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
+import { unofferedBy } from "../../conformance/case-ev.js";
 import { CATALOGUE, caseGlob } from "../../conformance/catalogue/index.js";
 import { ConformanceError } from "../../conformance/errors.js";
 import { defaultProfile, parseProfile } from "../../conformance/profile.js";
@@ -26,8 +35,9 @@ import { parseSeccAddress, type SdpResponder, startSdpResponder } from "../../co
 import type { ConformanceCase, ConformanceProtocol, SutProfile } from "../../conformance/types.js";
 import { dcBatteryConfig, EV_DEFAULT_OBC } from "../../ev/dc/index.js";
 import { powerModuleConfig } from "../../evse/dc/index.js";
-import { LOG_LEVELS, stderrLogger } from "../../link/host/cli-support.js";
+import { LOG_LEVELS, stderrLogger, testPki20 } from "../../link/host/cli-support.js";
 import type { LinkLogger } from "../../link/logger.js";
+import type { TlsClientConfig } from "../../link/tls.js";
 import { SDP_SERVER_PORT } from "../../v2g/index.js";
 import { parseOptions, UsageError } from "../errors.js";
 import { openBoard } from "../live/board.js";
@@ -46,7 +56,9 @@ export const conformanceOptionsSchema = z
       .transform((s) => s.split(",").map((x) => x.trim()))
       .pipe(
         z
-          .array(z.enum(["din", "iso2"], { error: 'each protocol must be "din" or "iso2" (iso20: not yet)' }))
+          .array(
+            z.enum(["din", "iso2", "iso20"], { error: 'each protocol must be "din", "iso2" or "iso20"' }),
+          )
           .min(1),
       )
       .optional(),
@@ -131,7 +143,12 @@ export function selectCases(
       return false;
     const why =
       profile.skip[c.id] ??
-      (c.transport && c.transport !== (o.tls ? "tls" : "tcp") ? `needs ${c.transport}` : undefined);
+      (c.transport && c.transport !== (o.tls ? "tls" : "tcp") ? `needs ${c.transport}` : undefined) ??
+      c.protocols
+        .filter((p) => protocols.includes(p))
+        .map((p) => unofferedBy(c, profile, p))
+        .find((w) => w !== null) ??
+      undefined;
     if (why) skipped.push({ id: c.id, why });
     return !why;
   });
@@ -180,9 +197,24 @@ export function testerBoardOpener(spec: string, log: LinkLogger): RunnerOptions[
   };
 }
 
+/**
+ * The run's TLS 1.3 client configuration with a vehicle certificate the SUT cannot know: the vehicle chain of
+ * a throwaway ISO 15118-20 test PKI (its own OEM and V2G roots), made in a temporary directory and removed.
+ */
+async function untrustedVehicle(tls: TlsClientConfig): Promise<TlsClientConfig> {
+  const dir = mkdtempSync(join(tmpdir(), "nacs-conformance-untrusted-"));
+  try {
+    const p = await testPki20(dir, true);
+    return { ...tls, versions: ["1.3"], cert: p.vehicleCert, key: p.vehicleKey };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** Run `nacs conformance`; resolves with the exit code. */
 export async function runConformance(o: ConformanceOptions): Promise<number> {
-  const profile = loadProfile(o.profile);
+  // without a profile file, `--protocol` says what the SUT offers (the standard's limits otherwise)
+  const profile = { ...loadProfile(o.profile), ...(!o.profile && o.protocol && { protocols: o.protocol }) };
   const { run, protocols, skipped } = selectCases(o, profile);
   if (o.list) {
     for (const c of run)
@@ -199,7 +231,11 @@ export async function runConformance(o: ConformanceOptions): Promise<number> {
     );
     return finishRun(o, r.results, profile, r.durationMs, "evcc");
   }
-  const tls = await evTlsConfig({ ...o, tlsVersion: "1.2" } as Parameters<typeof evTlsConfig>[0]);
+  // ISO 15118-20 runs on TLS 1.3 ([V2G20-2359]), DIN 70121 / ISO 15118-2 on TLS 1.2
+  const tlsVersion = protocols.includes("iso20") ? (protocols.length > 1 ? "both" : "1.3") : "1.2";
+  const tls = await evTlsConfig({ ...o, tlsVersion } as Parameters<typeof evTlsConfig>[0]);
+  const untrustedVehicleTls =
+    tls && run.some((c) => c.tlsCredential === "untrusted-vehicle") ? await untrustedVehicle(tls) : undefined;
   const { slac, mac, close: closeSlac } = slacLink(o, null);
   let responder: SdpResponder | null = null;
   if (o.secc !== undefined) {
@@ -225,6 +261,7 @@ export async function runConformance(o: ConformanceOptions): Promise<number> {
           ? { sdpTarget: responder.address, sdpServerPort: responder.port }
           : { sdpServerPort: o.sdpPort }),
         ...(tls && { tls }),
+        ...(untrustedVehicleTls && { untrustedVehicleTls }),
         logger: log,
         openBoard: testerBoardOpener(o.board, log),
       },
@@ -282,7 +319,7 @@ export function registerConformanceCommand(program: Command): void {
       "the system under test: secc (a charger; nacs is the EV) or evcc (a car; nacs is the EVSE and hosts the cable)",
     )
     .option("--iface <name>", "network interface to the SUT (lo: loopback, SDP to ::1)")
-    .option("--protocol <list>", "din,iso2 (default: the profile's, else both)")
+    .option("--protocol <list>", "din,iso2,iso20 (default: the profile's, else din,iso2)")
     .option(
       "--cases <glob>",
       "case IDs to run, e.g. 'secc-din-*' or 'secc-*-timing-*,secc-iso2-seq-00?' ('evcc-…' with --sut evcc)",

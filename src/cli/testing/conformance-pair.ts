@@ -1,17 +1,19 @@
 /**
  * Test-only: `nacs conformance --sut secc` against our own `nacs evse` — one `nacs evse` process
- * (`--sessions 0`, loopback, no SLAC, `--sequence-timeout 2`, the simulated cable shared over a unix socket)
+ * (`--sessions 0`, loopback, no SLAC, `--sequence-timeout 2`, DC or `--mode ac`, ISO 15118-20 on plain TCP,
+ * the simulated cable shared over a unix socket)
  * and one `nacs conformance` process with the profile that describes it. Shared by the live conformance
  * test and the mutation check (which adds `--lab --defect NAME` to the EVSE).
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { unofferedBy } from "../../conformance/case-ev.js";
 import { CATALOGUE } from "../../conformance/catalogue/index.js";
-import { defaultLimits } from "../../conformance/profile.js";
+import { defaultLimits, parseProfile } from "../../conformance/profile.js";
 import { type RunSummary, summarize } from "../../conformance/report.js";
 import { runCases } from "../../conformance/runner.js";
-import type { ConformanceCase } from "../../conformance/types.js";
+import type { ConformanceCase, SutProfile } from "../../conformance/types.js";
 import { EVSE_CHARGE_LOOP_WATCHDOG_MS, EVSE_TRIP_F_HOLD_MS } from "../../evse/dc/types.js";
 import { silentLogger } from "../../link/logger.js";
 import { testerBoardOpener } from "../commands/conformance.js";
@@ -20,10 +22,15 @@ import { exitWithin, killIfRunning, type NacsProc, spawnNacs, waitForStderr } fr
 
 /**
  * Our SECC as the profile describes it: `--sequence-timeout 2`, the charge-loop watchdog
- * (EVSE_CHARGE_LOOP_WATCHDOG_MS), and the pilot held at F for EVSE_TRIP_F_HOLD_MS after a trip.
+ * (EVSE_CHARGE_LOOP_WATCHDOG_MS), and the pilot held at F for EVSE_TRIP_F_HOLD_MS after a trip; DIN 70121,
+ * ISO 15118-2 and ISO 15118-20 (plain TCP: `--iso20-without-tls`) with DC and DC_BPT (`--bidirectional`),
+ * both control modes.
  */
 export const NACS_EVSE_PROFILE = {
   name: "nacs evse --sequence-timeout 2",
+  protocols: ["din", "iso2", "iso20"],
+  energy: ["dc"],
+  iso20: { services: ["dc", "dc-bpt"], controls: ["scheduled", "dynamic"] },
   limits: {
     sequenceTimeoutMs: 2000,
     chargeLoopTimeoutMs: EVSE_CHARGE_LOOP_WATCHDOG_MS,
@@ -32,9 +39,29 @@ export const NACS_EVSE_PROFILE = {
   },
 };
 
+/** The same SECC with `--mode ac`: ISO 15118-2 AC and ISO 15118-20 AC / AC_BPT. */
+export const NACS_EVSE_AC_PROFILE = {
+  ...NACS_EVSE_PROFILE,
+  name: "nacs evse --mode ac --sequence-timeout 2",
+  protocols: ["iso2", "iso20"],
+  energy: ["ac"],
+  iso20: { services: ["ac", "ac-bpt"], controls: ["scheduled", "dynamic"] },
+};
+
+/** `nacs evse` options of the SECC the profile of `mode` describes (besides ports, board, sessions). */
+export function nacsEvseArgs(mode: "dc" | "ac"): string[] {
+  return [
+    ...(mode === "ac" ? ["--mode", "ac", "--protocol", "iso2,iso20"] : ["--protocol", "din,iso2,iso20"]),
+    "--iso20-without-tls",
+    "--bidirectional",
+  ];
+}
+
 /**
  * The cases the live conformance test runs in `npm test` against `nacs evse` (each must pass): every group
- * of both protocols (normal, sequence, value, timing, transport; j3400 on DIN).
+ * of DIN 70121 and ISO 15118-2 DC (normal, sequence, value, timing, transport; j3400 on DIN), and ISO
+ * 15118-20 DC (normal, sequence, value, timing; its transport and j3400 cases run in the TLS 1.3 and AC
+ * tests).
  */
 export const CI_CONFORMANCE_CASES: readonly string[] = [
   "secc-din-normal-001",
@@ -48,6 +75,25 @@ export const CI_CONFORMANCE_CASES: readonly string[] = [
   "secc-iso2-value-003",
   "secc-iso2-timing-001",
   "secc-iso2-transport-007",
+  "secc-iso20-normal-013",
+  "secc-iso20-seq-007",
+  "secc-iso20-value-002",
+  "secc-iso20-timing-003",
+];
+
+/**
+ * The ISO-2 AC and ISO 15118-20 AC cases the live conformance test runs in `npm test` against `nacs evse
+ * --mode ac` (each must pass): ISO-2 AC normal, value and j3400, and -20 AC_BPT, value, timing and
+ * pause/resume.
+ */
+export const CI_CONFORMANCE_AC_CASES: readonly string[] = [
+  "secc-iso2-ac-normal-001",
+  "secc-iso2-ac-value-001",
+  "secc-iso2-ac-j3400-001",
+  "secc-iso20-normal-007",
+  "secc-iso20-value-012",
+  "secc-iso20-timing-006",
+  "secc-iso20-j3400-005",
 ];
 
 /** A finished run: the summary, the exit code, both processes' stderr, the wall time. */
@@ -67,6 +113,8 @@ export interface ConformancePairOptions {
   evseArgs?: readonly string[];
   /** `--report DIR` (written into the run's directory) and what to do with it before it is removed. */
   onReport?: (dir: string, summary: RunSummary) => void;
+  /** The SECC's energy transfer (default dc): which `nacs evse` and profile (NACS_EVSE_AC_PROFILE). */
+  mode?: "dc" | "ac";
   /** Bound of the conformance run (ms; default 900 s). */
   timeoutMs?: number;
   /**
@@ -77,12 +125,23 @@ export interface ConformancePairOptions {
   inProcess?: boolean;
 }
 
-/** The cases of the catalogue with these IDs (all: undefined), as `nacs conformance --cases` selects them. */
-function catalogueCases(ids: readonly string[] | undefined): ConformanceCase[] {
-  const run = CATALOGUE.filter((c) => c.sut === "secc" && (!ids || ids.includes(c.id)));
+/**
+ * The cases of the catalogue with these IDs (all: undefined, those the SECC of `mode` offers), as `nacs
+ * conformance --cases` selects them.
+ */
+function catalogueCases(ids: readonly string[] | undefined, mode: "dc" | "ac"): ConformanceCase[] {
+  const profile = pairProfile(mode);
+  const offered = (c: ConformanceCase) =>
+    c.protocols.some((p) => profile.protocols.includes(p) && unofferedBy(c, profile, p) === null);
+  const run = CATALOGUE.filter((c) => c.sut === "secc" && (ids ? ids.includes(c.id) : offered(c)));
   const unknown = (ids ?? []).filter((id) => !run.some((c) => c.id === id));
   if (unknown.length > 0) throw new Error(`not in the catalogue: ${unknown.join(", ")}`);
   return run;
+}
+
+/** The profile of the SECC of `mode`, parsed as `nacs conformance --profile` parses it. */
+export function pairProfile(mode: "dc" | "ac"): SutProfile {
+  return parseProfile(JSON.stringify(mode === "ac" ? NACS_EVSE_AC_PROFILE : NACS_EVSE_PROFILE));
 }
 
 /** The harness in this process against the SECC at `sdpPort` on loopback; the summary and progress lines. */
@@ -91,8 +150,10 @@ async function runHarnessHere(
   sdpPort: number,
   boardSpec: string,
   timeoutMs: number,
+  mode: "dc" | "ac",
 ): Promise<{ summary: RunSummary; code: number; err: string }> {
-  const limits = { ...defaultLimits(), ...NACS_EVSE_PROFILE.limits };
+  const profile = pairProfile(mode);
+  const limits = { ...defaultLimits(), ...profile.limits };
   let err = "";
   const t0 = performance.now();
   let timer: NodeJS.Timeout | undefined;
@@ -105,8 +166,8 @@ async function runHarnessHere(
   try {
     const results = await Promise.race([
       runCases(
-        catalogueCases(cases),
-        ["din", "iso2"],
+        catalogueCases(cases, mode),
+        profile.protocols,
         {
           iface: "lo",
           slac: null,
@@ -122,7 +183,7 @@ async function runHarnessHere(
       ),
       late,
     ]);
-    const summary = summarize(results, NACS_EVSE_PROFILE.name, performance.now() - t0);
+    const summary = summarize(results, profile.name, performance.now() - t0);
     return { summary, code: summary.passed === summary.total ? 0 : 1, err };
   } finally {
     clearTimeout(timer);
@@ -144,18 +205,20 @@ export async function runConformanceAgainstEvse(o: ConformancePairOptions = {}):
       ...common,
       "--sessions",
       "0",
-      "--protocol",
-      "din,iso2",
+      ...nacsEvseArgs(o.mode ?? "dc"),
       "--sequence-timeout",
       "2",
       ...(o.evseArgs ?? []),
     ]);
     await waitForStderr(evse, /ready on lo/, 15_000);
     if (o.inProcess) {
-      const r = await runHarnessHere(o.cases, Number(sdpPort), board, o.timeoutMs ?? 900_000);
+      const r = await runHarnessHere(o.cases, Number(sdpPort), board, o.timeoutMs ?? 900_000, o.mode ?? "dc");
       return { summary: r.summary, code: r.code, evseErr: evse.err, confErr: r.err, wallMs: Date.now() - t0 };
     }
-    writeFileSync(join(dir, "profile.json"), JSON.stringify(NACS_EVSE_PROFILE));
+    writeFileSync(
+      join(dir, "profile.json"),
+      JSON.stringify(o.mode === "ac" ? NACS_EVSE_AC_PROFILE : NACS_EVSE_PROFILE),
+    );
     const report = join(dir, "report");
     conf = spawnNacs([
       "conformance",

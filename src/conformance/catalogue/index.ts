@@ -7,14 +7,24 @@ import type { ConformanceCase } from "../types.js";
 import { DIN_NORMAL } from "./din-normal.js";
 import { DIN_VALUES } from "./din-values.js";
 import { EVCC_CATALOGUE } from "./evcc.js";
+import { ISO2_AC } from "./iso2-ac.js";
 import { ISO2_NORMAL } from "./iso2-normal.js";
 import { ISO2_VALUES } from "./iso2-values.js";
+import { ISO20_J3400 } from "./iso20-j3400.js";
+import { ISO20_NORMAL } from "./iso20-normal.js";
+import { ISO20_SEQUENCE } from "./iso20-sequence.js";
+import { ISO20_TIMING } from "./iso20-timing.js";
+import { ISO20_TRANSPORT } from "./iso20-transport.js";
+import { ISO20_VALUES } from "./iso20-values.js";
 import { DIN_J3400, ISO2_J3400 } from "./j3400.js";
 import { DIN_SEQUENCE, ISO2_SEQUENCE } from "./sequence.js";
 import { DIN_TIMING, ISO2_TIMING } from "./timing.js";
 import { DIN_TRANSPORT, ISO2_TRANSPORT } from "./transport.js";
 
-/** Every case, DIN first, then ISO 15118-2; normal, sequence, value, timing, transport, j3400. */
+/**
+ * Every case, DIN first, then ISO 15118-2 (DC, then AC), then ISO 15118-20; normal, sequence, value, timing,
+ * transport, j3400.
+ */
 export const CATALOGUE: readonly ConformanceCase[] = [
   ...DIN_NORMAL,
   ...DIN_SEQUENCE,
@@ -28,6 +38,13 @@ export const CATALOGUE: readonly ConformanceCase[] = [
   ...ISO2_TIMING,
   ...ISO2_TRANSPORT,
   ...ISO2_J3400,
+  ...ISO2_AC,
+  ...ISO20_NORMAL,
+  ...ISO20_SEQUENCE,
+  ...ISO20_VALUES,
+  ...ISO20_TIMING,
+  ...ISO20_TRANSPORT,
+  ...ISO20_J3400,
   // the car under test (`--sut evcc`)
   ...EVCC_CATALOGUE,
 ];

@@ -3,6 +3,7 @@
  * expectations, and the PhysicalValue literal of DIN 70121 / ISO 15118-2 (Value × 10^Multiplier, Unit).
  */
 import type {
+  CaseEv,
   CaseGroup,
   ConformanceCase,
   ConformanceProtocol,
@@ -26,6 +27,8 @@ export function seccCase(
     expect: Expectation;
     transport?: "tls" | "tcp";
     knownDeviation?: string;
+    ev?: CaseEv;
+    tlsCredential?: "untrusted-vehicle";
   },
 ): ConformanceCase {
   return { ...c, sut: "secc", protocols: [protocol], group };
@@ -36,6 +39,20 @@ export const at = (message: string, occurrence = 1): MessageRef => ({ message, o
 
 /** A PhysicalValue with multiplier 0. */
 export const pv = (value: number, unit: string): FieldValue => ({ Multiplier: 0, Unit: unit, Value: value });
+
+/**
+ * An ISO 15118-20 RationalNumber (Value × 10^Exponent; Value an xs:short): exponent 0, or the smallest
+ * exponent that makes a whole number fit.
+ */
+export function rn(value: number): FieldValue {
+  let exponent = 0;
+  let v = value;
+  while (Math.abs(v) > 32767) {
+    v /= 10;
+    exponent++;
+  }
+  return { Exponent: exponent, Value: Math.round(v) };
+}
 
 /** The response `response` with one of `codes`, then the SECC ends the session (closes the connection). */
 export function failedThenClose(

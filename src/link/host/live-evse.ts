@@ -9,7 +9,7 @@
 import type { EvseDcConfig, EvseDcEvent, EvseDcState } from "../../evse/dc/index.js";
 import { evseLive, initialEvseDc } from "../../evse/dc/index.js";
 import { type Clock, clockFrom, type MachineDriver, realClock } from "../../machine/index.js";
-import { DEFECT_SLOW_RESPONSE_MS } from "../../v2g/session/defects.js";
+import { DEFECT_SLOW_CHARGE_LOOP_MS, DEFECT_SLOW_RESPONSE_MS } from "../../v2g/session/defects.js";
 import type { LinkLogger } from "../logger.js";
 import type { EvseBoardPort } from "./board-port.js";
 import { createEvseHost } from "./controllers.js";
@@ -204,13 +204,20 @@ export async function startLiveEvse(o: LiveEvseOptions): Promise<LiveEvse> {
         else if (c.kind === "contactors") record("contactor", { side: "evse", closed: c.closed });
       },
       network: (e) => {
-        // TEST-ONLY defect slow-current-demand (v2g/session/defects.ts): CurrentDemandRes sent late
+        // TEST-ONLY defects slow-current-demand / iso20-slow-charge-loop (v2g/session/defects.ts): the
+        // CurrentDemandRes / DC_ChargeLoopRes sent late
         if (
           cfg.secc.defect === "slow-current-demand" &&
           e.kind === "v2g-send" &&
           e.name === "CurrentDemandRes"
         )
           clock.setTimeout(() => network.perform(e), DEFECT_SLOW_RESPONSE_MS);
+        else if (
+          cfg.secc.defect === "iso20-slow-charge-loop" &&
+          e.kind === "v2g-send" &&
+          e.name === "DC_ChargeLoopRes"
+        )
+          clock.setTimeout(() => network.perform(e), DEFECT_SLOW_CHARGE_LOOP_MS);
         else network.perform(e);
       },
       observe(f) {

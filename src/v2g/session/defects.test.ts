@@ -57,3 +57,24 @@ test("the response defects: OK instead of the FAILED code, a flag cleared, anoth
     { element: "SessionStopRes", body: { ResponseCode: "OK" } },
   );
 });
+
+test("the ISO 15118-20 response defects touch -20 only: OK for an unoffered service, a resume refused", () => {
+  assert.equal(
+    defectResponse("iso20-ok-for-unoffered-service", "iso20", "ServiceSelectionRes", {
+      ResponseCode: "FAILED_NoEnergyTransferServiceSelected",
+    }).body.ResponseCode,
+    "OK",
+  );
+  const joined = { ResponseCode: "OK_OldSessionJoined", EVSEID: "X" };
+  assert.equal(
+    defectResponse("iso20-new-session-on-resume", "iso20", "SessionSetupRes", joined).body.ResponseCode,
+    "OK_NewSessionEstablished",
+  );
+  assert.deepEqual(
+    defectResponse("iso20-new-session-on-resume", "iso2", "SessionSetupRes", joined).body,
+    joined,
+  );
+  for (const d of SECC_DEFECT_NAMES.filter((n) => n.startsWith("iso20-")))
+    assert.match(SECC_DEFECTS[d].rule, /ISO 15118-20/, d);
+  assert.ok(SECC_DEFECT_NAMES.filter((n) => n.startsWith("iso20-")).length >= 3);
+});

@@ -1,7 +1,7 @@
 /**
  * TEST-ONLY: the catalogue of defects that can be injected into our own SECC, for the mutation check of the
  * conformance harness (`nacs conformance`): a SUT variant with one defect must make at least one conformance
- * case fail. A defect is switched on by the single optional field `SeccConfig.defect` (absent: no change);
+ * case fail. The `iso20-*` defects touch ISO 15118-20 sessions only. A defect is switched on by the single optional field `SeccConfig.defect` (absent: no change);
  * it is read only at the places marked `TEST-ONLY defect` (secc.ts, the EVSE DC controller, the live EVSE
  * host). `nacs evse --defect NAME` refuses to run without `--lab` (a production charger cannot switch one
  * on by mistake). Never set one outside a test.
@@ -96,6 +96,30 @@ export const SECC_DEFECTS = {
     breaks: "ServicePaymentSelectionReq (DIN) answered with a SessionStopRes",
     rule: "DIN 70121 message sequence (each request answered by its response)",
   },
+  "iso20-ok-for-unoffered-service": {
+    breaks:
+      "ISO 15118-20 ServiceSelectionReq for an energy service never offered answered OK (not FAILED_NoEnergyTransferServiceSelected)",
+    rule: "ISO 15118-20 ResponseCode FAILED_NoEnergyTransferServiceSelected",
+  },
+  "iso20-accept-unknown-session": {
+    breaks: "ISO 15118-20 only: no SessionID check, a request with another SessionID is answered OK",
+    rule: "ISO 15118-20 [V2G20-460] (FAILED_UnknownSession)",
+  },
+  "iso20-slow-charge-loop": {
+    breaks:
+      "ISO 15118-20 DC_ChargeLoopRes sent 400 ms late (DEFECT_SLOW_RESPONSE_MS), past its performance time",
+    rule: "ISO 15118-20 V2G_SECC_Msg_Performance_Time (DC_ChargeLoopRes, Table 217)",
+  },
+  "iso20-no-charge-loop-timeout": {
+    breaks:
+      "ISO 15118-20 charge loop waits the general V2G_SECC_Sequence_Timeout, not 0.5 s, for the EV's next ChargeLoopReq",
+    rule: "ISO 15118-20 [V2G20-1500] / [V2G20-1502] (V2G_SECC_Sequence_Timeout_{DC,AC}_CL)",
+  },
+  "iso20-new-session-on-resume": {
+    breaks:
+      "ISO 15118-20 SessionSetupReq with the paused SessionID answered OK_NewSessionEstablished (the paused session is not resumed)",
+    rule: "ISO 15118-20 SessionSetupRes OK_OldSessionJoined ([V2G20-1032], [V2G20-1844])",
+  },
 } as const satisfies Record<string, SeccDefect>;
 
 /** The name of a defect. */
@@ -115,12 +139,19 @@ export function isSeccDefect(name: string): name is SeccDefectName {
  */
 export const DEFECT_SLOW_RESPONSE_MS = 400;
 
+/**
+ * How late `iso20-slow-charge-loop` sends DC_ChargeLoopRes (ms): past its performance time (ISO 15118-20
+ * Table 217: 0.25 s) plus a measurement allowance of the same size, yet within the EV's wait.
+ */
+export const DEFECT_SLOW_CHARGE_LOOP_MS = 700;
+
 /** FAILED codes a defect answers with OK instead (the value checks it switches off). */
 const OK_INSTEAD: Partial<Record<SeccDefectName, readonly string[]>> = {
   "ok-for-unoffered-service-id": ["FAILED_ServiceIDInvalid"],
   "ok-for-unoffered-service-selection": ["FAILED_ServiceSelectionInvalid"],
   "ok-for-unoffered-energy-transfer": ["FAILED_WrongEnergyTransferType"],
   "ok-for-contract-payment": ["FAILED_PaymentSelectionInvalid"],
+  "iso20-ok-for-unoffered-service": ["FAILED_NoEnergyTransferServiceSelected"],
 };
 
 /**
@@ -147,6 +178,13 @@ export function defectResponse<B extends { ResponseCode: string }>(
   }
   if (defect === "old-session-joined" && element === "SessionSetupRes" && body.ResponseCode.startsWith("OK"))
     return { element, body: { ...body, ResponseCode: "OK_OldSessionJoined" } };
+  if (
+    defect === "iso20-new-session-on-resume" &&
+    protocol === "iso20" &&
+    element === "SessionSetupRes" &&
+    body.ResponseCode === "OK_OldSessionJoined"
+  )
+    return { element, body: { ...body, ResponseCode: "OK_NewSessionEstablished" } };
   if (defect === "wrong-response-type" && protocol === "din" && element === "ServicePaymentSelectionRes")
     return { element: "SessionStopRes", body: { ResponseCode: body.ResponseCode } as B };
   return { element, body };

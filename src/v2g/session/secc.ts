@@ -20,7 +20,7 @@ import { selectAppProtocol } from "../handshake/select.js";
 import { iso2SeccModule } from "../iso2/secc/module.js";
 import { iso20SeccModule } from "../iso20/secc/module.js";
 import { V2gtpPayloadType } from "../v2gtp.js";
-import { defectResponse } from "./defects.js";
+import { DEFECT_SLOW_CHARGE_LOOP_MS, defectResponse } from "./defects.js";
 import { SessionError } from "./errors.js";
 import { isAcService } from "./iso20-session.js";
 import { cpReady } from "./secc-logic.js";
@@ -361,7 +361,8 @@ function onRequest(
     h.name !== "SessionSetup" &&
     s.sessionId &&
     !sameId(req.sessionId, s.sessionId) &&
-    s.cfg.defect !== "accept-unknown-session" // TEST-ONLY defect
+    s.cfg.defect !== "accept-unknown-session" && // TEST-ONLY defect
+    !(s.cfg.defect === "iso20-accept-unknown-session" && mod.protocol === "iso20") // TEST-ONLY defect
   ) {
     const detail = `${req.element} with SessionID ${idHex(req.sessionId)}, session is ${idHex(s.sessionId)}`;
     return reply(s, mod, replyId, h.res, h.failed(s, "FAILED_UnknownSession", tMs), fx, {
@@ -440,7 +441,14 @@ function reply(
   const payloadType = enc.payloadType ?? V2gtpPayloadType.exi;
   fx.push({ kind: "send", payloadType, bytes: enc.bytes, name: element });
   if (end) return endSession(s, end.reason, end.detail, fx, { keepPaused: end.reason === "paused" });
-  const timeoutMs = mod.sequenceTimeoutMs?.(s, element) ?? s.cfg.sequenceTimeoutMs;
+  // TEST-ONLY defect iso20-no-charge-loop-timeout: the general sequence timeout in the -20 charge loop too
+  // TEST-ONLY defect iso20-slow-charge-loop: the host sends DC_ChargeLoopRes late; the timer runs from then
+  const timeoutMs =
+    ((s.cfg.defect === "iso20-no-charge-loop-timeout" ? undefined : mod.sequenceTimeoutMs?.(s, element)) ??
+      s.cfg.sequenceTimeoutMs) +
+    (s.cfg.defect === "iso20-slow-charge-loop" && element === "DC_ChargeLoopRes"
+      ? DEFECT_SLOW_CHARGE_LOOP_MS
+      : 0);
   // TEST-ONLY defects: no sequence timeout / half of it
   if (s.cfg.defect === "no-sequence-timeout") return s;
   if (s.cfg.defect === "early-sequence-timeout") return setTimer(s, "sequence", s.nowMs + timeoutMs / 2, fx);
