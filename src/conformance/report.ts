@@ -102,6 +102,10 @@ export function traceLine(e: TraceEvent): string {
       return `${t}  tester's EV stopped: ${e.reason}`;
     case "board":
       return `${t}  tester's board: ${e.note}`;
+    case "slac":
+      return `${t}  ${e.dir === "tx" ? (e.held ? "✗" : "→") : "←"} ${e.name} ${e.src} → ${e.dst}${e.note ? ` [${e.note}]` : ""}`;
+    case "sdp":
+      return `${t}  ${e.dir === "tx" ? "→" : "←"} SDP ${e.dir === "tx" ? "request" : "response"} #${e.probe + 1} ${e.bytes}${e.error ? ` (${e.error})` : ""}`;
   }
 }
 

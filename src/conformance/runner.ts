@@ -13,8 +13,12 @@ import { startLiveEv } from "../link/host/live-ev.js";
 import type { HostWireTap } from "../link/host/wire-tap.js";
 import { type LinkLogger, silentLogger } from "../link/logger.js";
 import type { TlsClientConfig } from "../link/tls.js";
+import { hex } from "../slac/matching/messages.js";
 import type { FramePort } from "../slac/run/index.js";
+import { SDP_SECURITY_NONE, SDP_SECURITY_TLS, SDP_TRANSPORT_TCP } from "../v2g/index.js";
 import { createInterceptor } from "./interceptor.js";
+import { runSdpProbes } from "./sdp-probe.js";
+import { createSlacInterceptor } from "./slac-interceptor.js";
 import type {
   BoardAction,
   CaseTrace,
@@ -41,6 +45,8 @@ export interface RunnerOptions {
   /** SLAC frame port (null: `--no-slac`) and the EV's MAC (its EVCCID). */
   slac: FramePort | null;
   mac: Uint8Array;
+  /** The local PLC modem with SLAC (default "none": plain Ethernet, veth). */
+  modem?: "none" | "qca";
   sdpServerPort?: number;
   sdpTarget?: string;
   tls?: TlsClientConfig;
@@ -148,6 +154,9 @@ export function boardCommandOf(action: BoardAction): EvBoardEffect {
   switch (action) {
     case "s2-open":
       return { kind: "s2", closed: false };
+    case "unlatch":
+      // not a controller effect: the runner presses the handle button through the board port
+      throw new Error("unlatch is not an EV controller effect");
   }
 }
 
@@ -167,6 +176,29 @@ async function runAttempt(
   const silentAfter = c.expect.kind === "response" && c.expect.thenClose !== undefined;
   // the board of this attempt, once open (a `board` deviation acts on it)
   let boardPort: EvBoardPort | null = null;
+  // the tester pressed the handle button: its EV controller is not told (PP readings kept from it)
+  let unlatched = false;
+  if (c.slac && !o.slac)
+    return {
+      protocol,
+      events,
+      deviationAtMs: null,
+      setupError: "a SLAC case needs SLAC on the interface (run without --no-slac)",
+      durationMs: 0,
+    };
+  const slacIcpt =
+    c.slac && o.slac
+      ? createSlacInterceptor({
+          port: o.slac,
+          behaviour: c.slac,
+          now,
+          record,
+          onTesterError: (m) => {
+            testerError ??= `tester: ${m}`;
+          },
+        })
+      : null;
+  const slacPort = slacIcpt ?? o.slac;
   const intercept = createInterceptor({
     protocol,
     behaviour: c.tester,
@@ -178,7 +210,11 @@ async function runAttempt(
     },
     onBoardAction: (action) => {
       if (!boardPort) throw new Error(`board action ${action} before the board is open`);
-      boardPort.command(boardCommandOf(action));
+      if (action === "unlatch") {
+        if (!boardPort.pressButton) throw new Error(`the board ${boardPort.name} has no handle button`);
+        unlatched = true;
+        boardPort.pressButton(true);
+      } else boardPort.command(boardCommandOf(action));
     },
   });
   const rxCount = new Map<string, number>();
@@ -239,6 +275,7 @@ async function runAttempt(
       close: () => port.close(),
       attach(onReading, onLost) {
         port.attach((r) => {
+          if (r.kind === "pp" && unlatched) return;
           if (r.kind === "duty") {
             dutyZeroSince = r.duty === 0 ? (dutyZeroSince ?? now()) : null;
             noPwmSince = r.duty === 0 || r.duty === 100 ? (noPwmSince ?? now()) : null;
@@ -259,7 +296,7 @@ async function runAttempt(
         slac: {
           mac: o.mac,
           random: (n) => webcrypto.getRandomValues(new Uint8Array(n)),
-          modem: "none",
+          modem: o.slac ? (o.modem ?? "none") : "none",
         },
         evcc: {
           protocols: [protocol],
@@ -267,7 +304,7 @@ async function runAttempt(
         },
         energy: "dc",
         targetSocPercent: 90,
-        matching: o.slac ? "slac" : "none",
+        matching: slacPort ? "slac" : "none",
         tls: o.tls !== undefined,
       }),
       socPercent: 50,
@@ -275,8 +312,8 @@ async function runAttempt(
       board: tapped,
       network: {
         iface: o.iface,
-        slac: o.slac,
-        modem: "none",
+        slac: slacPort,
+        modem: slacPort ? (o.modem ?? "none") : "none",
         hostMac: o.mac,
         ...(o.sdpServerPort !== undefined && { sdpServerPort: o.sdpServerPort }),
         ...(o.sdpTarget !== undefined && { sdpTarget: o.sdpTarget }),
@@ -301,6 +338,10 @@ async function runAttempt(
     let pausedAt = 0;
     let resumed = false;
     let stoppedAfterResume = false;
+    // SLAC and SDP cases end once the V2G session is up (and the SDP probes are done)
+    const linkCase = c.slac !== undefined || c.sdp !== undefined;
+    let probes: Promise<void> | null = null;
+    let probesDone = c.sdp === undefined;
     for (;;) {
       await new Promise((r) => setTimeout(r, 20));
       if (now() > deadlineMs) break;
@@ -318,6 +359,30 @@ async function runAttempt(
         break;
       }
       if (over && !intercept.holding) break;
+      if (c.sdp && !probes && events.some((e) => e.kind === "open")) {
+        probes = runSdpProbes({
+          iface: o.iface,
+          ...(o.sdpTarget !== undefined && { sdpTarget: o.sdpTarget }),
+          ...(o.sdpServerPort !== undefined && { sdpServerPort: o.sdpServerPort }),
+          probes: c.sdp.probes,
+          now,
+          record,
+        })
+          .catch((e) => {
+            testerError ??= `tester: SDP probes: ${(e as Error).message}`;
+          })
+          .finally(() => {
+            probesDone = true;
+          });
+      }
+      if (
+        linkCase &&
+        probesDone &&
+        events.some((e) => e.kind === "rx" && e.name === "supportedAppProtocolRes")
+      ) {
+        await new Promise((r) => setTimeout(r, 100));
+        break;
+      }
       const loopsSent = intercept.sent.get("CurrentDemandReq") ?? 0;
       if (!stopped && loopsSent >= loops) {
         stopped = true;
@@ -356,9 +421,18 @@ async function runAttempt(
   return {
     protocol,
     events,
-    deviationAtMs: intercept.deviationAtMs,
+    deviationAtMs: slacIcpt ? slacIcpt.deviationAtMs : intercept.deviationAtMs,
     ...(setupError !== undefined && { setupError }),
     durationMs: Math.round(now()),
+    ...(c.slac && {
+      slac: {
+        testerMac: hex(o.mac),
+        ...(c.slac.kind === "second-ev" && { secondEvMac: c.slac.mac.toLowerCase() }),
+      },
+    }),
+    ...(c.sdp && {
+      sdp: { security: o.tls ? SDP_SECURITY_TLS : SDP_SECURITY_NONE, transport: SDP_TRANSPORT_TCP },
+    }),
   };
 }
 
@@ -387,7 +461,7 @@ export async function runCase(
   );
   await new Promise((r) => setTimeout(r, (o.betweenCasesMs ?? 300) + (aborted ? limits.recoveryMs : 0)));
   return {
-    id: c.protocols.length > 1 ? `${c.id}@${protocol}` : c.id,
+    id: c.protocols.length > 1 && !c.protocolNeutral ? `${c.id}@${protocol}` : c.id,
     title: c.title,
     protocol,
     group: c.group,
@@ -406,8 +480,12 @@ export async function runCases(
   o: RunnerOptions,
   onResult?: (r: CaseResult, index: number, total: number) => void,
 ): Promise<CaseResult[]> {
+  // a protocol-neutral case (SLAC, SDP) runs once, on the first of its protocols the SUT offers
   const runs = cases.flatMap((c) =>
-    c.protocols.filter((p) => protocols.includes(p)).map((p) => [c, p] as const),
+    c.protocols
+      .filter((p) => protocols.includes(p))
+      .slice(0, c.protocolNeutral ? 1 : undefined)
+      .map((p) => [c, p] as const),
   );
   const out: CaseResult[] = [];
   for (const [i, [c, p]] of runs.entries()) {

@@ -4,6 +4,8 @@
  * trigger. V2G is strictly request/response (one request, one response), so the n-th message of the SUT
  * answers the tester's n-th request.
  */
+
+import { judgeSdp, judgeSlac } from "./slac-verdict.js";
 import type {
   CaseTrace,
   ConformanceCase,
@@ -82,6 +84,9 @@ function closeSeen(c: Extract<TraceEvent, { kind: "close" }> | undefined, from: 
 
 /** The verdict of case `c` on trace `t` with the SUT's limits. */
 export function judge(c: ConformanceCase, t: CaseTrace, limits: SutLimits): Verdict {
+  // below V2G (slac-verdict.ts): a SUT that does not match is a fail of its SLAC check, not a setup error
+  if (c.expect.kind === "slac") return judgeSlac(c, t, c.expect.checks);
+  if (c.expect.kind === "sdp") return judgeSdp(c, t, c.expect.answers);
   if (t.setupError) return { verdict: "inconclusive", why: t.setupError };
   const rule = c.requirement[0] ?? c.id;
   const bad = t.events.find((e) => e.kind === "rx-bad");
@@ -201,5 +206,8 @@ export function judge(c: ConformanceCase, t: CaseTrace, limits: SutLimits): Verd
         );
       return { verdict: "pass" };
     }
+    default:
+      // slac and sdp: judged above
+      return { verdict: "inconclusive", why: "expectation not judged here" };
   }
 }

@@ -24,7 +24,8 @@ test("usage errors name the flag", () => {
     [{ ...base, tls: true }, /--tls.*--trust ROOT\.pem or --test-pki DIR/],
     [{ ...base, secc: "localhost" }, /--secc.*\[IPV6\]:PORT/],
     [{ ...base, protocol: "din,iso20" }, /--protocol/],
-    [{ ...base, slac: true }, /--no-slac/],
+    [{ ...base, modem: "qca" }, /--modem qca.*needs SLAC/],
+    [{ ...base, slac: true, modem: "plc" }, /--modem/],
   ] as const)
     assert.throws(
       () => parseConformanceOptions(raw as Record<string, unknown>),
@@ -33,6 +34,9 @@ test("usage errors name the flag", () => {
     );
   const o = parseConformanceOptions({ ...base, secc: "[::1]:50000", protocol: "iso2" });
   assert.deepEqual([o.secc, o.protocol, o.json], ["[::1]:50000", ["iso2"], false]);
+  // SLAC is the default now (the SLAC cases need it); --modem qca drives a QCA7000-family modem
+  const withSlac = parseConformanceOptions({ sut: "secc", iface: "eth1", modem: "qca" });
+  assert.deepEqual([withSlac.slac, withSlac.modem], [true, "qca"]);
 });
 
 test("nacs conformance: a bad flag exits 2 naming it; --sut evcc exits 2 (not yet)", () => {

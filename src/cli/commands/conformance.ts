@@ -4,7 +4,8 @@
  * EV — the EV DC controller on the live EV host, as `nacs ev` runs it — with a test-only interceptor at the
  * wire. `--sut evcc` (nacs as the EVSE, testing a car) is not built yet: it exits 2.
  *
- * SDP on the interface (the SECC is discovered as `nacs ev` discovers it), or `--secc [ADDR]:PORT` when the
+ * SLAC first on `--iface` (a raw socket, as `nacs ev` runs it; `--modem qca` for a QCA7000-family PLC modem),
+ * unless `--no-slac`; then SDP on the interface (the SECC is discovered as `nacs ev` discovers it), or `--secc [ADDR]:PORT` when the
  * SECC's address is known (SDP is then answered on this host for it). `--tls` with `--trust ROOT.pem` or
  * `--test-pki DIR`. `--profile FILE`: the SUT profile (its limits, cases to skip). `--cases GLOB` selects
  * cases by ID. `--json` prints the summary, `--report DIR` writes `junit.xml` and `report.html`. Progress
@@ -56,6 +57,11 @@ export const conformanceOptionsSchema = z
     testPki: z.string().min(1).optional(),
     tlsKeylog: z.string().min(1).optional(),
     slac: z.boolean().default(true),
+    modem: z
+      .enum(["none", "qca"], {
+        error: 'must be "none" (plain Ethernet, veth) or "qca" (QCA7000-family PLC modem)',
+      })
+      .default("none"),
     secc: z.string().min(1).optional(),
     sdpPort: z.coerce.number().int().min(1).max(65535).default(SDP_SERVER_PORT),
     board: z.string().min(1).default("sim"),
@@ -76,11 +82,11 @@ export const conformanceOptionsSchema = z
         ctx.addIssue({ code: "custom", path: ["secc"], message: (e as Error).message });
       }
     }
-    if (o.slac && !o.list)
+    if (!o.slac && o.modem === "qca")
       ctx.addIssue({
         code: "custom",
-        path: ["slac"],
-        message: "SLAC cases are not built yet: run with --no-slac (the PLC link set up beforehand)",
+        path: ["modem"],
+        message: "--modem qca drives the modem's SLAC keys: it needs SLAC (drop --no-slac)",
       });
   });
 
@@ -209,6 +215,7 @@ export async function runConformance(o: ConformanceOptions): Promise<number> {
         iface: o.iface,
         slac,
         mac,
+        modem: o.modem,
         limits: profile.limits,
         ...(responder
           ? { sdpTarget: responder.address, sdpServerPort: responder.port }
@@ -259,7 +266,11 @@ export function registerConformanceCommand(program: Command): void {
     .option("--trust <file>", "V2G root certificate(s) to trust (PEM)")
     .option("--test-pki <dir>", "trust DIR/v2g-root.pem of the charger's --test-pki DIR")
     .option("--tls-keylog <file>", "append TLS secrets (NSS key log) for Wireshark")
-    .option("--no-slac", "skip SLAC (the PLC link is set up, or plain Ethernet / loopback); required for now")
+    .option(
+      "--no-slac",
+      "skip SLAC (the PLC link is set up, or loopback); the SLAC cases (secc-slac-*) are then inconclusive",
+    )
+    .option("--modem <model>", "PLC modem on --iface with SLAC: none (plain Ethernet, veth; default) or qca")
     .option(
       "--secc <[addr]:port>",
       "the SECC's V2G address and port: skip discovery (SDP is answered locally)",

@@ -9,11 +9,16 @@ import { DIN_VALUES } from "./din-values.js";
 import { ISO2_NORMAL } from "./iso2-normal.js";
 import { ISO2_VALUES } from "./iso2-values.js";
 import { DIN_J3400, ISO2_J3400 } from "./j3400.js";
+import { SDP_CASES } from "./sdp.js";
 import { DIN_SEQUENCE, ISO2_SEQUENCE } from "./sequence.js";
+import { SLAC_CASES } from "./slac.js";
 import { DIN_TIMING, ISO2_TIMING } from "./timing.js";
 import { DIN_TRANSPORT, ISO2_TRANSPORT } from "./transport.js";
 
-/** Every case, DIN first, then ISO 15118-2; normal, sequence, value, timing, transport, j3400. */
+/**
+ * Every case, DIN first, then ISO 15118-2; normal, sequence, value, timing, transport, j3400; then the
+ * protocol-neutral groups below V2G: SLAC (`secc-slac-*`) and SDP (`secc-sdp-*`).
+ */
 export const CATALOGUE: readonly ConformanceCase[] = [
   ...DIN_NORMAL,
   ...DIN_SEQUENCE,
@@ -27,6 +32,8 @@ export const CATALOGUE: readonly ConformanceCase[] = [
   ...ISO2_TIMING,
   ...ISO2_TRANSPORT,
   ...ISO2_J3400,
+  ...SLAC_CASES,
+  ...SDP_CASES,
 ];
 
 /** A glob over case IDs (`*` any run, `?` one character; comma-separated alternatives) as a predicate. */

@@ -19,6 +19,12 @@ export interface BoardPort<C, R> {
   readonly name: string;
   /** Carry out a board effect. */
   command(c: C): void;
+  /**
+   * EV side only, where the board can: press (true) or release the connector handle's release button — PP
+   * latched ↔ unlatched (SAE J3400 / SAE J1772 proximity circuit: S3 opens, 150 Ω → 480 Ω). A tester's
+   * action (`nacs conformance`), not a controller effect.
+   */
+  pressButton?(pressed: boolean): void;
   /** Start delivering readings and loss (once). Readings carry the port's time; the host restamps them. */
   attach(onReading: (r: R) => void, onLost: (detail: string) => void): void;
   close(): Promise<void>;
@@ -55,6 +61,9 @@ export function evBoardLinkPort(link: BoardLink<"ev">, name: string, now: () => 
     command(c) {
       const cmd = evEffectToCommand(c);
       if (cmd) link.send(cmd);
+    },
+    pressButton(pressed) {
+      link.send({ type: "button", pressed });
     },
     attach(onReading, onLost) {
       link.onReading((r) => onReading(evReadingToEvent(r, now()) as EvBoardEvent));

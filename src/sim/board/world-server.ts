@@ -114,7 +114,11 @@ export function serveWorldRole<R extends BoardRole>(
 
   endpoint.onCommand((c) => {
     if (role === "evse") world.evseCommand(evseCommandToEffect(c as EvseBoardCommand));
-    else world.evCommand(evCommandToEffect(c as BoardCommandOf<"ev"> as EvBoardCommand));
+    else {
+      const ev = c as BoardCommandOf<"ev"> as EvBoardCommand;
+      if (ev.type === "button") world.pressButton(ev.pressed);
+      else world.evCommand(evCommandToEffect(ev));
+    }
   });
   endpoint.onHello((h) => {
     live = true;
