@@ -262,6 +262,7 @@ async function runAttempt(
   let setupError: string | undefined;
   let stopReason: string | null = null;
   let notReady = false;
+  let unplugFirst = false;
   try {
     board = await o.openBoard();
     const port = board.port;
@@ -381,6 +382,9 @@ async function runAttempt(
         events.some((e) => e.kind === "rx" && e.name === "supportedAppProtocolRes")
       ) {
         await new Promise((r) => setTimeout(r, 100));
+        // the cable is pulled before the connection closes: the SUT sees an unplug, not a lost connection
+        // (which a charger takes for a fault, with a pause before the next plug-in)
+        unplugFirst = true;
         break;
       }
       const loopsSent = intercept.sent.get("CurrentDemandReq") ?? 0;
@@ -413,8 +417,12 @@ async function runAttempt(
   } finally {
     intercept.release();
     if (stopReason) record({ kind: "ev-stop", tMs: now(), reason: stopReason });
+    if (unplugFirst) {
+      await board?.close().catch(() => {});
+      await new Promise((r) => setTimeout(r, 100));
+    }
     await live?.close().catch(() => {});
-    await board?.close().catch(() => {});
+    if (!unplugFirst) await board?.close().catch(() => {});
   }
   if (notReady) return null;
   if (testerError && !setupError) setupError = testerError;
@@ -456,9 +464,13 @@ export async function runCase(
   };
   const limits = o.limits;
   // a charger that ended the session abnormally may need a while (its fault state) before the next plug-in
-  const aborted = trace.events.some(
-    (e) => (e.kind === "close" && e.by === "remote") || (e.kind === "rx" && e.code?.startsWith("FAILED")),
-  );
+  // (a SLAC or SDP case ends by pulling the cable once the V2G session is up: a charger takes that for a trip too)
+  const aborted =
+    trace.events.some(
+      (e) => (e.kind === "close" && e.by === "remote") || (e.kind === "rx" && e.code?.startsWith("FAILED")),
+    ) ||
+    ((c.slac !== undefined || c.sdp !== undefined) &&
+      trace.events.some((e) => e.kind === "rx" && e.name === "supportedAppProtocolRes"));
   await new Promise((r) => setTimeout(r, (o.betweenCasesMs ?? 300) + (aborted ? limits.recoveryMs : 0)));
   return {
     id: c.protocols.length > 1 && !c.protocolNeutral ? `${c.id}@${protocol}` : c.id,
