@@ -146,3 +146,21 @@ test("served world: the EV host lost → S2 and contactors open, connector unplu
   assert.equal(world.cable.plugged, false);
   assert.equal(ev.server.live, false);
 });
+
+test("served world: the EV host's `button` command presses / releases the handle's release button (PP unlatched / latched on both sides)", async () => {
+  const timers = createFakeTimers();
+  const world = testWorld(timers, { measureEveryMs: 100 });
+  const evse = hostOf(timers, world, "evse");
+  const ev = hostOf(timers, world, "ev");
+  await timers.advance(300);
+  await ev.link.ready;
+  assert.equal(evse.lastOf("pp")?.state, "latched");
+  ev.link.send({ type: "button", pressed: true });
+  await timers.advance(300);
+  assert.equal(evse.lastOf("pp")?.state, "unlatched");
+  assert.equal(ev.lastOf("pp")?.state, "unlatched");
+  assert.deepEqual(ev.errors, [], "the board accepts the command");
+  ev.link.send({ type: "button", pressed: false });
+  await timers.advance(300);
+  assert.equal(evse.lastOf("pp")?.state, "latched");
+});
