@@ -184,7 +184,14 @@ export async function runConformance(o: ConformanceOptions): Promise<number> {
     return 2;
   }
   const profile = loadProfile(o.profile);
-  const { run, protocols, skipped } = selectCases(o, profile);
+  const selected = selectCases(o, profile);
+  const { protocols, skipped } = selected;
+  // with --secc the tester answers SDP itself: the SDP cases would test that, not the SUT
+  const run = selected.run.filter((c) => {
+    if (o.secc === undefined || c.group !== "sdp") return true;
+    skipped.push({ id: c.id, why: "--secc: SDP is answered on this host, not by the SUT" });
+    return false;
+  });
   if (o.list) {
     for (const c of run)
       process.stdout.write(`${c.id}\t${c.protocols.join(",")}\t${c.requirement.join("; ")}\t${c.title}\n`);
