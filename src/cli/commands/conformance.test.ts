@@ -97,3 +97,25 @@ test("nacs evse --sequence-timeout S: the SECC's V2G_SECC_Sequence_Timeout (lab 
     (e: unknown) => e instanceof UsageError && /--sequence-timeout/.test(e.message),
   );
 });
+
+test("nacs conformance --no-slac: the SLAC cases are listed but not run (skipped with the reason); selecting only them is a usage error", () => {
+  const list = nacs([
+    "conformance",
+    "--sut",
+    "secc",
+    "--iface",
+    "lo",
+    "--no-slac",
+    "--list",
+    "--cases",
+    "secc-slac-00?",
+  ]);
+  assert.equal(list.status, 0, list.stderr);
+  assert.equal(list.stdout.trim().split("\n").length, 9);
+  const run = nacs(["conformance", "--sut", "secc", "--iface", "lo", "--no-slac", "--cases", "secc-slac-*"]);
+  assert.equal(run.status, 2, run.stderr);
+  assert.match(
+    run.stderr,
+    /--cases secc-slac-\*: selects no case to run \(--no-slac: a SLAC case needs SLAC on the interface\)/,
+  );
+});

@@ -186,19 +186,28 @@ export async function runConformance(o: ConformanceOptions): Promise<number> {
   const profile = loadProfile(o.profile);
   const selected = selectCases(o, profile);
   const { protocols, skipped } = selected;
-  // with --secc the tester answers SDP itself: the SDP cases would test that, not the SUT
+  // with --secc the tester answers SDP itself: the SDP cases would test that, not the SUT; without SLAC
+  // there is nothing for the SLAC cases to deviate in
   const run = selected.run.filter((c) => {
-    if (o.secc === undefined || c.group !== "sdp") return true;
-    skipped.push({ id: c.id, why: "--secc: SDP is answered on this host, not by the SUT" });
-    return false;
+    const why =
+      o.secc !== undefined && c.group === "sdp"
+        ? "--secc: SDP is answered on this host, not by the SUT"
+        : !o.slac && c.group === "slac"
+          ? "--no-slac: a SLAC case needs SLAC on the interface"
+          : undefined;
+    if (why) skipped.push({ id: c.id, why });
+    return !why;
   });
   if (o.list) {
-    for (const c of run)
+    for (const c of selected.run)
       process.stdout.write(`${c.id}\t${c.protocols.join(",")}\t${c.requirement.join("; ")}\t${c.title}\n`);
     return 0;
   }
   if (run.length === 0)
-    throw new UsageError(`option --cases ${o.cases ?? "(all)"}: selects no case`, "--cases");
+    throw new UsageError(
+      `option --cases ${o.cases ?? "(all)"}: selects no case${skipped.length ? ` to run (${skipped[0]?.why})` : ""}`,
+      "--cases",
+    );
   for (const s of skipped) process.stderr.write(`nacs conformance: ${s.id} skipped: ${s.why}\n`);
   const log = stderrLogger(o.logLevel, "conformance");
   const tls = await evTlsConfig({ ...o, tlsVersion: "1.2" } as Parameters<typeof evTlsConfig>[0]);
@@ -275,7 +284,7 @@ export function registerConformanceCommand(program: Command): void {
     .option("--tls-keylog <file>", "append TLS secrets (NSS key log) for Wireshark")
     .option(
       "--no-slac",
-      "skip SLAC (the PLC link is set up, or loopback); the SLAC cases (secc-slac-*) are then inconclusive",
+      "skip SLAC (the PLC link is set up, or loopback); the SLAC cases (secc-slac-*) are then skipped",
     )
     .option("--modem <model>", "PLC modem on --iface with SLAC: none (plain Ethernet, veth; default) or qca")
     .option(
