@@ -310,4 +310,26 @@ export const SLAC_CASES: readonly ConformanceCase[] = [
       matched,
     ],
   }),
+  slacCase({
+    id: "secc-slac-016",
+    title: `no sounds after CM_START_ATTEN_CHAR.IND: past TT_EVSE_match_MNBC (${TT_EVSE_MATCH_MNBC_MS} ms) no CM_ATTEN_CHAR.IND; the EV's next CM_SLAC_PARM.REQ is answered and matched`,
+    requirement: ["ISO 15118-3 Table A.1 TT_EVSE_match_MNBC", "[V2G3-A09-124]"],
+    slac: { kind: "withhold", frame: "CM_MNBC_SOUND.IND", from: 1, count: 10 },
+    checks: [
+      {
+        kind: "none",
+        frame: "CM_ATTEN_CHAR.IND",
+        from: { frame: "CM_SLAC_PARM.REQ" },
+        until: { frame: "CM_SLAC_PARM.REQ", occurrence: 2 },
+      },
+      {
+        kind: "echo",
+        frame: "CM_SLAC_PARM.CNF",
+        occurrence: 2,
+        path: "runId",
+        of: { frame: "CM_SLAC_PARM.REQ", path: "runId" },
+      },
+      matched,
+    ],
+  }),
 ];
