@@ -1,7 +1,7 @@
 /**
  * The conformance tester's SLAC frame interceptor: a {@link FramePort} in front of the tester EV's own
  * frame port (the raw socket on `--iface`). It passes the EV controller's SLAC frames (ISO 15118-3
- * Annex A.9) through until the case's trigger, applies the case's SLAC deviation, and records on the trace
+ * SLAC messages) through until the case's trigger, applies the case's SLAC deviation, and records on the trace
  * every frame it puts on the wire and every frame of the SUT it receives, decoded (bytes as hex). The EV
  * controller runs unchanged. Platform-neutral (frames are Uint8Arrays).
  */

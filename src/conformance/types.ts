@@ -112,7 +112,7 @@ export type Expectation =
   /** What the SUT answers to the tester's SDP probes (sdp-verdict.ts). */
   | { kind: "sdp"; answers: SdpAnswer[] };
 
-/** The EV's SLAC frames the tester can deviate on (ISO 15118-3 Annex A.9). */
+/** The EV's SLAC frames the tester can deviate on (ISO 15118-3 SLAC messages). */
 export type SlacFrameName =
   | "CM_SLAC_PARM.REQ"
   | "CM_START_ATTEN_CHAR.IND"

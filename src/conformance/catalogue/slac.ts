@@ -1,15 +1,15 @@
 /**
- * SECC under test: SLAC (ISO 15118-3 Annex A.9, HomePlug Green PHY association), which DIN 70121 and
+ * SECC under test: SLAC (ISO 15118-3, the HomePlug Green PHY association of EV and EVSE), which DIN 70121 and
  * ISO 15118-2 share. One protocol-neutral ID family, `secc-slac-NNN`: the cases run once (on the first
  * protocol the SUT offers), since nothing in them depends on the V2G protocol that follows. The tester's EV
  * runs SLAC as `nacs ev` does; the SLAC frame interceptor (slac-interceptor.ts) deviates on the EV's
  * frames; the verdicts are on the EVSE's frames as the tester's frame port sees them (slac-verdict.ts).
  *
- * Figures (ISO 15118-3 Table A.1/A.3 as the public implementations code them): TT_match_response 200 ms,
+ * Figures (ISO 15118-3 timers and constants as the public implementations code them): TT_match_response 200 ms,
  * TT_match_sequence 400 ms, TT_EVSE_match_MNBC 600 ms (CM_SLAC_PARM.CNF TimeOut 6 × 100 ms), C_EV_match_MNBC
  * 10 sounds, 58 attenuation groups (HomePlug AV carrier groups). Requirement IDs where the public sources
- * name them ([V2G3-A09-16], [V2G3-A09-19], [V2G3-A09-36], [V2G3-A09-124]); otherwise the message and field of
- * Annex A.9.
+ * name them ([V2G3-A09-16], [V2G3-A09-19], [V2G3-A09-36], [V2G3-A09-124]); otherwise the message and field,
+ * or the timer / constant, by its ISO 15118-3 name.
  */
 import { SLAC_NUM_SOUNDS, SLAC_RESP_TYPE_OTHER_STATION, SLAC_TIMEOUT_100MS } from "../../slac/constants.js";
 import {
@@ -25,9 +25,9 @@ export const SLAC_AAG_GROUPS = 58;
 export const SECOND_EV_MAC = "02c0ffee0002";
 export const SECOND_EV_RUN_ID = "5345434f4e444556";
 
-const PARM = "ISO 15118-3 Annex A.9.1 CM_SLAC_PARM.CNF";
-const ATTEN = "ISO 15118-3 Annex A.9.3 CM_ATTEN_CHAR.IND";
-const MATCH = "ISO 15118-3 Annex A.9.5 CM_SLAC_MATCH.CNF";
+const PARM = "ISO 15118-3 CM_SLAC_PARM.CNF";
+const ATTEN = "ISO 15118-3 CM_ATTEN_CHAR.IND";
+const MATCH = "ISO 15118-3 CM_SLAC_MATCH.CNF";
 const matched: SlacCheck = { kind: "matched" };
 
 function slacCase(c: {
@@ -85,7 +85,7 @@ export const SLAC_CASES: readonly ConformanceCase[] = [
     title: `CM_SLAC_PARM.CNF NUM_SOUNDS ${SLAC_NUM_SOUNDS} (C_EV_match_MNBC), TIME_OUT ${SLAC_TIMEOUT_100MS} (TT_EVSE_match_MNBC ${TT_EVSE_MATCH_MNBC_MS} ms)`,
     requirement: [
       `${PARM} NUM_SOUNDS / TIME_OUT`,
-      "ISO 15118-3 Table A.3 C_EV_match_MNBC, TT_EVSE_match_MNBC",
+      "ISO 15118-3 constant C_EV_match_MNBC, TT_EVSE_match_MNBC",
     ],
     slac: { kind: "observe" },
     checks: [
@@ -105,7 +105,7 @@ export const SLAC_CASES: readonly ConformanceCase[] = [
   slacCase({
     id: "secc-slac-005",
     title: `CM_SLAC_PARM.CNF within TT_match_response (${TT_MATCH_RESPONSE_MS} ms) of CM_SLAC_PARM.REQ`,
-    requirement: ["ISO 15118-3 Table A.1 TT_match_response", PARM],
+    requirement: ["ISO 15118-3 timer TT_match_response", PARM],
     slac: { kind: "observe" },
     checks: [
       {
@@ -178,7 +178,7 @@ export const SLAC_CASES: readonly ConformanceCase[] = [
   slacCase({
     id: "secc-slac-009",
     title: `EV silent after CM_SLAC_PARM.CNF (no CM_START_ATTEN_CHAR.IND) past TT_match_sequence (${TT_MATCH_SEQUENCE_MS} ms): no CM_ATTEN_CHAR.IND; the EV's next CM_SLAC_PARM.REQ is answered and matched`,
-    requirement: ["ISO 15118-3 Table A.1 TT_match_sequence", "[V2G3-A09-124]"],
+    requirement: ["ISO 15118-3 timer TT_match_sequence", "[V2G3-A09-124]"],
     slac: { kind: "silent-from", frame: "CM_START_ATTEN_CHAR.IND" },
     checks: [
       {
@@ -200,7 +200,7 @@ export const SLAC_CASES: readonly ConformanceCase[] = [
   slacCase({
     id: "secc-slac-010",
     title: `only 3 of ${SLAC_NUM_SOUNDS} sounds: CM_ATTEN_CHAR.IND once TT_EVSE_match_MNBC (${TT_EVSE_MATCH_MNBC_MS} ms) is over, NUM_SOUNDS 3`,
-    requirement: ["[V2G3-A09-19]", "ISO 15118-3 Table A.1 TT_EVSE_match_MNBC", `${ATTEN} NumSounds`],
+    requirement: ["[V2G3-A09-19]", "ISO 15118-3 timer TT_EVSE_match_MNBC", `${ATTEN} NumSounds`],
     slac: { kind: "withhold", frame: "CM_MNBC_SOUND.IND", from: 4 },
     checks: [
       {
@@ -217,7 +217,7 @@ export const SLAC_CASES: readonly ConformanceCase[] = [
     id: "secc-slac-011",
     title:
       "CM_SLAC_MATCH.REQ with a wrong RunID: no CM_SLAC_MATCH.CNF; the EV's retry with its RunID is matched",
-    requirement: [`${MATCH} RunID`, "ISO 15118-3 Annex A.9.5 CM_SLAC_MATCH.REQ RunID"],
+    requirement: [`${MATCH} RunID`, "ISO 15118-3 CM_SLAC_MATCH.REQ RunID"],
     slac: { kind: "mutate", frame: "CM_SLAC_MATCH.REQ", set: { runId: "ffffffffffffffff" } },
     checks: [
       {
@@ -234,9 +234,9 @@ export const SLAC_CASES: readonly ConformanceCase[] = [
     title:
       "a second EV (another MAC) sends CM_SLAC_PARM.REQ during the tester's matching: answered with its own RunID; the tester's EV is matched, the second EV is not",
     requirement: [
-      "ISO 15118-3 Table A.3 C_EVSE_match_parallel",
+      "ISO 15118-3 constant C_EVSE_match_parallel",
       `${PARM} RunID`,
-      "ISO 15118-3 Annex A.9.5 (one CM_SLAC_MATCH.CNF, to the EV of the match)",
+      "ISO 15118-3 CM_SLAC_MATCH.CNF (one, to the EV of the match)",
     ],
     slac: {
       kind: "second-ev",
@@ -282,7 +282,7 @@ export const SLAC_CASES: readonly ConformanceCase[] = [
     id: "secc-slac-014",
     title:
       "CM_SLAC_PARM.REQ with SecurityType 0x01 (not 0x00 'no security'): not answered; the EV's retry is matched",
-    requirement: ["ISO 15118-3 Annex A.9.1 CM_SLAC_PARM.REQ SECURITY_TYPE 0x00"],
+    requirement: ["ISO 15118-3 CM_SLAC_PARM.REQ SECURITY_TYPE 0x00 (no security)"],
     slac: { kind: "mutate", frame: "CM_SLAC_PARM.REQ", set: { securityType: 1 } },
     checks: [
       {
@@ -297,7 +297,7 @@ export const SLAC_CASES: readonly ConformanceCase[] = [
   slacCase({
     id: "secc-slac-015",
     title: `no CM_ATTEN_CHAR.RSP: the EVSE repeats CM_ATTEN_CHAR.IND (after TT_match_response, ${TT_MATCH_RESPONSE_MS} ms)`,
-    requirement: ["ISO 15118-3 Table A.3 C_EV_match_retry", `${ATTEN} (repeated without CM_ATTEN_CHAR.RSP)`],
+    requirement: ["ISO 15118-3 constant C_EV_match_retry", `${ATTEN} (repeated without CM_ATTEN_CHAR.RSP)`],
     slac: { kind: "withhold", frame: "CM_ATTEN_CHAR.RSP", from: 1, count: 1 },
     checks: [
       {
@@ -313,7 +313,7 @@ export const SLAC_CASES: readonly ConformanceCase[] = [
   slacCase({
     id: "secc-slac-016",
     title: `no sounds after CM_START_ATTEN_CHAR.IND: past TT_EVSE_match_MNBC (${TT_EVSE_MATCH_MNBC_MS} ms) no CM_ATTEN_CHAR.IND; the EV's next CM_SLAC_PARM.REQ is answered and matched`,
-    requirement: ["ISO 15118-3 Table A.1 TT_EVSE_match_MNBC", "[V2G3-A09-124]"],
+    requirement: ["ISO 15118-3 timer TT_EVSE_match_MNBC", "[V2G3-A09-124]"],
     slac: { kind: "withhold", frame: "CM_MNBC_SOUND.IND", from: 1, count: 10 },
     checks: [
       {
