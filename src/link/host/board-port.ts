@@ -54,16 +54,24 @@ export function evseBoardLinkPort(link: BoardLink<"evse">, name: string, now: ()
   };
 }
 
-/** An EV board port over a ready board link. */
-export function evBoardLinkPort(link: BoardLink<"ev">, name: string, now: () => number): EvBoardPort {
-  return {
+/** The capability (board `hello`) of an EV board that can press the handle's release button. */
+export const BOARD_BUTTON_CAPABILITY = "button";
+
+/**
+ * An EV board port over a ready board link; `capabilities` from the board's hello: with
+ * {@link BOARD_BUTTON_CAPABILITY} the port can press the handle's release button (`pressButton`).
+ */
+export function evBoardLinkPort(
+  link: BoardLink<"ev">,
+  name: string,
+  now: () => number,
+  capabilities: readonly string[] = [],
+): EvBoardPort {
+  const port: EvBoardPort = {
     name,
     command(c) {
       const cmd = evEffectToCommand(c);
       if (cmd) link.send(cmd);
-    },
-    pressButton(pressed) {
-      link.send({ type: "button", pressed });
     },
     attach(onReading, onLost) {
       link.onReading((r) => onReading(evReadingToEvent(r, now()) as EvBoardEvent));
@@ -71,4 +79,7 @@ export function evBoardLinkPort(link: BoardLink<"ev">, name: string, now: () => 
     },
     close: async () => link.close(),
   };
+  if (capabilities.includes(BOARD_BUTTON_CAPABILITY))
+    port.pressButton = (pressed) => link.send({ type: "button", pressed });
+  return port;
 }

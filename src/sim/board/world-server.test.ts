@@ -5,6 +5,7 @@ import type { BoardError } from "../../link/board/errors.js";
 import type { BoardReadingOf, BoardRole } from "../../link/board/messages.js";
 import { type BoardStream, createBoardStreamCore, createBoardStreamPair } from "../../link/board/stream.js";
 import { createFakeTimers } from "../../link/board/test-support.js";
+import { evBoardLinkPort } from "../../link/host/board-port.js";
 import { withHelloSim } from "./sim-settings.js";
 import { testWorld } from "./test-support.js";
 import { serveWorldRole } from "./world-server.js";
@@ -153,9 +154,12 @@ test("served world: the EV host's `button` command presses / releases the handle
   const evse = hostOf(timers, world, "evse");
   const ev = hostOf(timers, world, "ev");
   await timers.advance(300);
-  await ev.link.ready;
+  const hello = await ev.link.ready;
+  assert.deepEqual(hello.capabilities, ["sim", "button"], "the EV side says it has the button");
   assert.equal(evse.lastOf("pp")?.state, "latched");
-  ev.link.send({ type: "button", pressed: true });
+  // a port over a board without the capability has no button; with it, it sends the command
+  assert.equal(evBoardLinkPort(ev.link, "b", () => 0).pressButton, undefined);
+  evBoardLinkPort(ev.link, "b", () => 0, hello.capabilities).pressButton?.(true);
   await timers.advance(300);
   assert.equal(evse.lastOf("pp")?.state, "unlatched");
   assert.equal(ev.lastOf("pp")?.state, "unlatched");
