@@ -403,6 +403,7 @@ async function runAttempt(
         ev.push({ kind: "stop" });
       }
     }
+    await probes; // the probes' socket is closed before the next case
     if (!events.some((e) => e.kind === "open"))
       setupError = `no V2G connection to the SECC (${stopReason ?? "SDP or connect failed"})`;
     else if (!events.some((e) => e.kind === "rx" && e.name === "supportedAppProtocolRes"))
