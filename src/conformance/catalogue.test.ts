@@ -96,19 +96,27 @@ test("at least 120 SECC cases, unique IDs of the form secc-<protocol>[-ac]-<grou
   const ids = SECC_CASES.map((c) => c.id);
   assert.equal(new Set(ids).size, ids.length, "IDs are unique");
   for (const c of SECC_CASES) {
-    assert.match(c.id, /^secc-(din|iso2|iso20)(-ac)?-(normal|seq|value|timing|transport|j3400)-\d{3}$/, c.id);
+    if (c.protocolNeutral) assert.match(c.id, /^secc-(slac|sdp)-\d{3}$/, c.id);
+    else
+      assert.match(
+        c.id,
+        /^secc-(din|iso2|iso20)(-ac)?-(normal|seq|value|timing|transport|j3400)-\d{3}$/,
+        c.id,
+      );
     // an ISO-2 AC case says so in its ID (secc-iso2-ac-…); DIN 70121 is DC only
-    if (c.protocols[0] !== "iso20")
+    if (c.protocols[0] !== "iso20" && !c.protocolNeutral)
       assert.equal(c.id.includes("-ac-"), caseEnergy(c) === "ac", `${c.id}: -ac- in the ID of an AC case`);
     assert.equal(c.sut, "secc");
-    assert.ok(c.id.includes(`-${c.protocols[0]}-`), `${c.id}: protocol in the ID`);
+    if (!c.protocolNeutral) assert.ok(c.id.includes(`-${c.protocols[0]}-`), `${c.id}: protocol in the ID`);
     assert.ok(
       c.requirement.length > 0 && c.requirement.every((r) => r.trim().length > 0),
       `${c.id}: requirement`,
     );
     for (const r of c.requirement)
       assert.ok(
-        /\[V2G2-\d{3}\]|\[V2G20-\d{3,4}\]|\[V2G-DC-\d{3}\]|DIN 70121|ISO 15118-2|IEC 61851-1/.test(r),
+        /\[V2G2-\d{3}\]|\[V2G20-\d{3,4}\]|\[V2G-DC-\d{3}\]|\[V2G3-A09-\d+\]|DIN 70121|ISO 15118-[23]|IEC 61851-1|SAE J3400|HomePlug AV/.test(
+          r,
+        ),
         `${c.id}: "${r}" names its standard`,
       );
     // a DIN case cites DIN, an ISO-2 case ISO 15118-2 ([V2G2-…] are ISO 15118-2 IDs)
@@ -146,8 +154,39 @@ test("every trigger is a request our EV sends in that protocol's EIM session of 
   }
 });
 
-test("every group has cases for DIN, ISO 15118-2 and ISO 15118-20", () => {
-  for (const g of ["normal", "sequence", "value", "timing", "transport", "j3400"])
+test("SLAC and SDP: at least 10 SLAC and 4 SDP cases, protocol-neutral (run once), each with its tester and checks", () => {
+  const slac = SECC_CASES.filter((c) => c.group === "slac");
+  const sdp = SECC_CASES.filter((c) => c.group === "sdp");
+  assert.ok(slac.length >= 10, `${slac.length} SLAC cases`);
+  assert.ok(sdp.length >= 4, `${sdp.length} SDP cases`);
+  for (const c of slac) {
+    assert.ok(c.protocolNeutral && c.slac && c.expect.kind === "slac", c.id);
+    assert.ok(c.expect.kind === "slac" && c.expect.checks.length > 0, `${c.id}: checks`);
+    assert.ok(
+      c.requirement.some((r) => /ISO 15118-3|V2G3-/.test(r)),
+      `${c.id}: cites ISO 15118-3`,
+    );
+  }
+  for (const c of sdp) {
+    assert.ok(c.protocolNeutral && c.sdp && c.expect.kind === "sdp", c.id);
+    assert.equal(
+      c.expect.kind === "sdp" && c.expect.answers.length,
+      c.sdp?.probes.length,
+      `${c.id}: one answer per probe`,
+    );
+  }
+  // the unlatch case (J3400 group) on both protocols
+  for (const p of ["din", "iso2"])
+    assert.ok(
+      CATALOGUE.some(
+        (c) => c.id === `secc-${p}-j3400-003` && c.tester.kind === "board" && c.tester.action === "unlatch",
+      ),
+      p,
+    );
+});
+
+test("every group has cases for DIN, ISO 15118-2 and ISO 15118-20 (SLAC and SDP: protocol-neutral, run on any)", () => {
+  for (const g of ["normal", "sequence", "value", "timing", "transport", "j3400", "slac", "sdp"])
     for (const p of ["din", "iso2", "iso20"] as const)
       assert.ok(
         SECC_CASES.some((c) => c.group === g && c.protocols.includes(p)),

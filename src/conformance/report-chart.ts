@@ -72,7 +72,7 @@ function eventMark(e: TraceEvent, x: number): string {
       return mark(x, LANE_Y.board, "#888", `${at} tester's EV stopped: ${e.reason}`, "diamond");
     case "cp":
       return mark(x, LANE_Y.board, "#00838f", `${at} pilot: state ${e.state}`, "diamond");
-    case "sdp":
+    case "ev-sdp":
       return mark(
         x,
         LANE_Y.rx,
@@ -80,6 +80,20 @@ function eventMark(e: TraceEvent, x: number): string {
         `${at} ← SDP request${e.answered ? "" : " (not answered)"}`,
         "dot",
       );
+    case "sdp":
+      return e.dir === "tx"
+        ? mark(x, LANE_Y.tx, "#c62828", `${at} → SDP probe #${e.probe + 1}`, "dot")
+        : mark(x, LANE_Y.rx, "#2e7d32", `${at} ← SDP response #${e.probe + 1}`, "dot");
+    case "slac":
+      return e.dir === "tx"
+        ? mark(
+            x,
+            LANE_Y.tx,
+            e.deviation || e.held ? "#c62828" : "#1565c0",
+            `${at} → ${e.name}${e.held ? " (held back)" : ""}${e.note ? ` [${e.note}]` : ""}`,
+            "dot",
+          )
+        : mark(x, LANE_Y.rx, "#2e7d32", `${at} ← ${e.name} ${e.src} → ${e.dst}`, "dot");
     case "evse-input":
       return mark(x, LANE_Y.board, "#6a1b9a", `${at} tester's EVSE: ${JSON.stringify(e.input)}`, "diamond");
     case "inlet":

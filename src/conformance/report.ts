@@ -111,10 +111,14 @@ export function traceLine(e: TraceEvent): string {
       return `${t}  tester's board: ${e.note}`;
     case "cp":
       return `${t}  CP state ${e.state}`;
-    case "sdp":
+    case "ev-sdp":
       return `${t}  ← SDP request${e.answered ? "" : " (left unanswered)"}`;
     case "evse-input":
       return `${t}  tester's EVSE: ${e.input}`;
+    case "slac":
+      return `${t}  ${e.dir === "tx" ? (e.held ? "✗" : "→") : "←"} ${e.name} ${e.src} → ${e.dst}${e.note ? ` [${e.note}]` : ""}`;
+    case "sdp":
+      return `${t}  ${e.dir === "tx" ? "→" : "←"} SDP ${e.dir === "tx" ? "request" : "response"} #${e.probe + 1} ${e.bytes}${e.error ? ` (${e.error})` : ""}`;
   }
 }
 

@@ -11,12 +11,16 @@ import { dcBatteryConfig, evDcConfig, packTerminalV } from "../ev/dc/index.js";
 import type { EvBoardPort } from "../link/host/board-port.js";
 import type { EvBoardEffect } from "../link/host/controllers.js";
 import { startLiveEv } from "../link/host/live-ev.js";
-import { type HostWireTap, wallClockMs } from "../link/host/wire-tap.js";
+import { type HostWireTap, tapFramePort, wallClockMs } from "../link/host/wire-tap.js";
 import { type LinkLogger, silentLogger } from "../link/logger.js";
 import type { TlsClientConfig } from "../link/tls.js";
+import { hex } from "../slac/matching/messages.js";
 import type { FramePort } from "../slac/run/index.js";
+import { SDP_SECURITY_NONE, SDP_SECURITY_TLS, SDP_TRANSPORT_TCP } from "../v2g/index.js";
 import { chargeLoopRequest, evOptionsOf } from "./case-ev.js";
 import { createInterceptor } from "./interceptor.js";
+import { runSdpProbes } from "./sdp-probe.js";
+import { createSlacInterceptor } from "./slac-interceptor.js";
 import type {
   BoardAction,
   CaseTrace,
@@ -44,6 +48,8 @@ export interface RunnerOptions {
   /** SLAC frame port (null: `--no-slac`) and the EV's MAC (its EVCCID). */
   slac: FramePort | null;
   mac: Uint8Array;
+  /** The local PLC modem with SLAC (default "none": plain Ethernet, veth). */
+  modem?: "none" | "qca";
   sdpServerPort?: number;
   sdpTarget?: string;
   tls?: TlsClientConfig;
@@ -156,6 +162,9 @@ export function boardCommandOf(action: BoardAction): EvBoardEffect {
   switch (action) {
     case "s2-open":
       return { kind: "s2", closed: false };
+    case "unlatch":
+      // not a controller effect: the runner presses the handle button through the board port
+      throw new Error("unlatch is not an EV controller effect");
   }
 }
 
@@ -183,10 +192,36 @@ async function runAttempt(
   const events: TraceEvent[] = [];
   const record = (e: TraceEvent) => events.push(e);
   const wire: WireRecord[] = [];
+  const toWire: HostWireTap = (atMs, e) =>
+    wire.push({ atMs, event: e.kind === "slac" ? { ...e, frame: e.frame.slice() } : e });
   let testerError: string | null = null;
   const silentAfter = c.expect.kind === "response" && c.expect.thenClose !== undefined;
   // the board of this attempt, once open (a `board` deviation acts on it)
   let boardPort: EvBoardPort | null = null;
+  // the tester pressed the handle button: its EV controller is not told (PP readings kept from it)
+  let unlatched = false;
+  if (c.slac && !o.slac)
+    return {
+      protocol,
+      events,
+      deviationAtMs: null,
+      setupError: "a SLAC case needs SLAC on the interface (run without --no-slac)",
+      durationMs: 0,
+    };
+  const slacIcpt =
+    c.slac && o.slac
+      ? createSlacInterceptor({
+          // the capture gets the frames as they go on the wire (after the deviation), not the controller's
+          port: tapFramePort(o.slac, toWire),
+          behaviour: c.slac,
+          now,
+          record,
+          onTesterError: (m) => {
+            testerError ??= `tester: ${m}`;
+          },
+        })
+      : null;
+  const slacPort = slacIcpt ?? o.slac;
   const intercept = createInterceptor({
     protocol,
     behaviour: c.tester,
@@ -198,7 +233,11 @@ async function runAttempt(
     },
     onBoardAction: (action) => {
       if (!boardPort) throw new Error(`board action ${action} before the board is open`);
-      boardPort.command(boardCommandOf(action));
+      if (action === "unlatch") {
+        if (!boardPort.pressButton) throw new Error(`the board ${boardPort.name} has no handle button`);
+        unlatched = true;
+        boardPort.pressButton(true);
+      } else boardPort.command(boardCommandOf(action));
     },
     onWire: (conn, message) =>
       wire.push({
@@ -208,7 +247,7 @@ async function runAttempt(
   });
   const rxCount = new Map<string, number>();
   const tap: HostWireTap = (atMs, e) => {
-    wire.push({ atMs, event: e.kind === "slac" ? { ...e, frame: e.frame.slice() } : e });
+    if (e.kind !== "slac" || !slacIcpt) toWire(atMs, e);
     const tMs = atMs - wall0;
     if (e.kind === "tcp-open") record({ kind: "open", tMs });
     else if (e.kind === "tcp-close") {
@@ -256,6 +295,7 @@ async function runAttempt(
   let setupError: string | undefined;
   let stopReason: string | null = null;
   let notReady = false;
+  let unplugFirst = false;
   try {
     board = await o.openBoard();
     const port = board.port;
@@ -269,6 +309,7 @@ async function runAttempt(
       close: () => port.close(),
       attach(onReading, onLost) {
         port.attach((r) => {
+          if (r.kind === "pp" && unlatched) return;
           if (r.kind === "duty") {
             dutyZeroSince = r.duty === 0 ? (dutyZeroSince ?? now()) : null;
             noPwmSince = r.duty === 0 || r.duty === 100 ? (noPwmSince ?? now()) : null;
@@ -289,7 +330,7 @@ async function runAttempt(
         slac: {
           mac: o.mac,
           random: (n) => webcrypto.getRandomValues(new Uint8Array(n)),
-          modem: "none",
+          modem: o.slac ? (o.modem ?? "none") : "none",
         },
         evcc: {
           protocols: [protocol],
@@ -301,7 +342,7 @@ async function runAttempt(
         // a bidirectional EV gives energy back from the start (ISO 15118-20 BPT), as `nacs ev --service *-bpt`
         ...(evo.bidirectional && { discharge: true }),
         targetSocPercent: 90,
-        matching: o.slac ? "slac" : "none",
+        matching: slacPort ? "slac" : "none",
         tls: tls !== undefined,
       }),
       socPercent: 50,
@@ -309,8 +350,8 @@ async function runAttempt(
       board: tapped,
       network: {
         iface: o.iface,
-        slac: o.slac,
-        modem: "none",
+        slac: slacPort,
+        modem: slacPort ? (o.modem ?? "none") : "none",
         hostMac: o.mac,
         ...(o.sdpServerPort !== undefined && { sdpServerPort: o.sdpServerPort }),
         ...(o.sdpTarget !== undefined && { sdpTarget: o.sdpTarget }),
@@ -334,6 +375,10 @@ async function runAttempt(
     let pausedAt = 0;
     let resumed = false;
     let stoppedAfterResume = false;
+    // SLAC and SDP cases end once the V2G session is up (and the SDP probes are done)
+    const linkCase = c.slac !== undefined || c.sdp !== undefined;
+    let probes: Promise<void> | null = null;
+    let probesDone = c.sdp === undefined;
     for (;;) {
       await new Promise((r) => setTimeout(r, 20));
       if (now() > deadlineMs) break;
@@ -351,6 +396,33 @@ async function runAttempt(
         break;
       }
       if (over && !intercept.holding) break;
+      if (c.sdp && !probes && events.some((e) => e.kind === "open")) {
+        probes = runSdpProbes({
+          iface: o.iface,
+          ...(o.sdpTarget !== undefined && { sdpTarget: o.sdpTarget }),
+          ...(o.sdpServerPort !== undefined && { sdpServerPort: o.sdpServerPort }),
+          probes: c.sdp.probes,
+          now,
+          record,
+        })
+          .catch((e) => {
+            testerError ??= `tester: SDP probes: ${(e as Error).message}`;
+          })
+          .finally(() => {
+            probesDone = true;
+          });
+      }
+      if (
+        linkCase &&
+        probesDone &&
+        events.some((e) => e.kind === "rx" && e.name === "supportedAppProtocolRes")
+      ) {
+        await new Promise((r) => setTimeout(r, 100));
+        // the cable is pulled before the connection closes: the SUT sees an unplug, not a lost connection
+        // (which a charger takes for a fault, with a pause before the next plug-in)
+        unplugFirst = true;
+        break;
+      }
       const loopsSent = intercept.sent.get(loopReq) ?? 0;
       if (!stopped && loopsSent >= loops) {
         stopped = true;
@@ -367,6 +439,7 @@ async function runAttempt(
         ev.push({ kind: "stop" });
       }
     }
+    await probes; // the probes' socket is closed before the next case
     if (!events.some((e) => e.kind === "open"))
       setupError = `no V2G connection to the SECC (${stopReason ?? "SDP or connect failed"})`;
     else if (!events.some((e) => e.kind === "rx" && e.name === "supportedAppProtocolRes"))
@@ -381,18 +454,31 @@ async function runAttempt(
   } finally {
     intercept.release();
     if (stopReason) record({ kind: "ev-stop", tMs: now(), reason: stopReason });
+    if (unplugFirst) {
+      await board?.close().catch(() => {});
+      await new Promise((r) => setTimeout(r, 100));
+    }
     await live?.close().catch(() => {});
-    await board?.close().catch(() => {});
+    if (!unplugFirst) await board?.close().catch(() => {});
   }
   if (notReady) return null;
   if (testerError && !setupError) setupError = testerError;
   return {
     protocol,
     events,
-    deviationAtMs: intercept.deviationAtMs,
+    deviationAtMs: slacIcpt ? slacIcpt.deviationAtMs : intercept.deviationAtMs,
     ...(setupError !== undefined && { setupError }),
     durationMs: Math.round(now()),
     wire,
+    ...(c.slac && {
+      slac: {
+        testerMac: hex(o.mac),
+        ...(c.slac.kind === "second-ev" && { secondEvMac: c.slac.mac.toLowerCase() }),
+      },
+    }),
+    ...(c.sdp && {
+      sdp: { security: o.tls ? SDP_SECURITY_TLS : SDP_SECURITY_NONE, transport: SDP_TRANSPORT_TCP },
+    }),
   };
 }
 
@@ -416,12 +502,16 @@ export async function runCase(
   };
   const limits = o.limits;
   // a charger that ended the session abnormally may need a while (its fault state) before the next plug-in
-  const aborted = trace.events.some(
-    (e) => (e.kind === "close" && e.by === "remote") || (e.kind === "rx" && e.code?.startsWith("FAILED")),
-  );
+  // (a SLAC or SDP case ends by pulling the cable once the V2G session is up: a charger takes that for a trip too)
+  const aborted =
+    trace.events.some(
+      (e) => (e.kind === "close" && e.by === "remote") || (e.kind === "rx" && e.code?.startsWith("FAILED")),
+    ) ||
+    ((c.slac !== undefined || c.sdp !== undefined) &&
+      trace.events.some((e) => e.kind === "rx" && e.name === "supportedAppProtocolRes"));
   await new Promise((r) => setTimeout(r, (o.betweenCasesMs ?? 300) + (aborted ? limits.recoveryMs : 0)));
   return {
-    id: c.protocols.length > 1 ? `${c.id}@${protocol}` : c.id,
+    id: c.protocols.length > 1 && !c.protocolNeutral ? `${c.id}@${protocol}` : c.id,
     title: c.title,
     protocol,
     group: c.group,
@@ -440,8 +530,12 @@ export async function runCases(
   o: RunnerOptions,
   onResult?: (r: CaseResult, index: number, total: number) => void,
 ): Promise<CaseResult[]> {
+  // a protocol-neutral case (SLAC, SDP) runs once, on the first of its protocols the SUT offers
   const runs = cases.flatMap((c) =>
-    c.protocols.filter((p) => protocols.includes(p)).map((p) => [c, p] as const),
+    c.protocols
+      .filter((p) => protocols.includes(p))
+      .slice(0, c.protocolNeutral ? 1 : undefined)
+      .map((p) => [c, p] as const),
   );
   const out: CaseResult[] = [];
   for (const [i, [c, p]] of runs.entries()) {

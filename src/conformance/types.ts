@@ -32,13 +32,15 @@ export interface CaseEv {
 export type SutRole = "secc" | "evcc";
 
 /** Case groups, one catalogue file each per protocol. */
-export type CaseGroup = "normal" | "sequence" | "value" | "timing" | "transport" | "j3400";
+export type CaseGroup = "normal" | "sequence" | "value" | "timing" | "transport" | "j3400" | "slac" | "sdp";
 
 /**
  * What the tester does on its own board (the EV side of the cable) instead of on the wire: `s2-open` opens
- * S2 (CP state C→B, IEC 61851-1 Annex A) without a PowerDelivery Stop.
+ * S2 (CP state C→B, IEC 61851-1 Annex A) without a PowerDelivery Stop; `unlatch` presses the connector
+ * handle's release button (PP latched → unlatched, SAE J3400 / SAE J1772 proximity circuit): the tester's EV
+ * controller is not told (it goes on as if latched), so what is observed is the SUT's own reaction.
  */
-export type BoardAction = "s2-open";
+export type BoardAction = "s2-open" | "unlatch";
 
 /** The tester's request the deviation applies to: its name and which occurrence (1-based, default 1). */
 export interface MessageRef {
@@ -180,7 +182,115 @@ export type Expectation =
    * The SECC refuses the TLS handshake (the tester presented a credential it must not accept): no V2G
    * message is answered on the connection.
    */
-  | { kind: "tls-refused" };
+  | { kind: "tls-refused" }
+  /** Checks on the SUT's SLAC frames (ISO 15118-3), judged by slac-verdict.ts. */
+  | { kind: "slac"; checks: SlacCheck[] }
+  /** What the SUT answers to the tester's SDP probes (sdp-verdict.ts). */
+  | { kind: "sdp"; answers: SdpAnswer[] };
+
+/** The EV's SLAC frames the tester can deviate on (ISO 15118-3 SLAC messages). */
+export type SlacFrameName =
+  | "CM_SLAC_PARM.REQ"
+  | "CM_START_ATTEN_CHAR.IND"
+  | "CM_MNBC_SOUND.IND"
+  | "CM_ATTEN_CHAR.RSP"
+  | "CM_SLAC_MATCH.REQ";
+
+/**
+ * How the tester deviates from a normal EV in SLAC, applied by the SLAC frame interceptor
+ * (slac-interceptor.ts) to the EV controller's outgoing frames (the controller itself runs unchanged).
+ * Byte fields are written as lowercase hex.
+ */
+export type SlacTesterBehaviour =
+  /** SLAC as the EV runs it; the SUT's frames are checked. */
+  | { kind: "observe" }
+  /** Set fields of the EV's `occurrence`-th frame `frame` (1-based, default 1). */
+  | { kind: "mutate"; frame: SlacFrameName; occurrence?: number; set: Record<string, FieldValue> }
+  /** Hold back the EV's frames `frame` number `from` to `from + count - 1` (default: to the last one). */
+  | { kind: "withhold"; frame: SlacFrameName; from: number; count?: number }
+  /** Send the EV's `occurrence`-th frame `frame` twice. */
+  | { kind: "repeat"; frame: SlacFrameName; occurrence?: number }
+  /**
+   * From the EV's `occurrence`-th frame `frame` on, send nothing of this matching attempt: every EV frame
+   * is held back until the EV starts its next attempt (its next CM_SLAC_PARM.REQ with a new RunID).
+   */
+  | { kind: "silent-from"; frame: SlacFrameName; occurrence?: number }
+  /**
+   * A second EV: right after the tester's `occurrence`-th frame `after`, a CM_SLAC_PARM.REQ from another
+   * MAC (`mac`, hex) with its own RunID (`runIdHex`) goes on the wire. It does nothing more.
+   */
+  | { kind: "second-ev"; after: SlacFrameName; occurrence?: number; mac: string; runIdHex: string };
+
+/** Whose frames a SLAC check looks at: those to the tester's EV (default) or to the second EV. */
+export type SlacPeer = "tester" | "second-ev";
+
+/** A frame of the tester's, by name and occurrence (1-based, default 1) among those put on the wire. */
+export interface SlacFrameRef {
+  frame: string;
+  occurrence?: number;
+}
+
+/**
+ * One check on the SUT's SLAC frames. `frame` + `occurrence` (1-based, default 1) name the SUT's frame among
+ * those of that name sent to `to`; `path` a field of the MME ("runId", "numSounds", …) or of the Ethernet
+ * header ("src", "dst"); byte fields compare as lowercase hex.
+ */
+export type SlacCheck =
+  | { kind: "field"; frame: string; occurrence?: number; to?: SlacPeer; path: string; oneOf: FieldValue[] }
+  /** The field equals field `of.path` of the tester's (or the second EV's) last frame `of.frame` before it. */
+  | {
+      kind: "echo";
+      frame: string;
+      occurrence?: number;
+      to?: SlacPeer;
+      path: string;
+      of: { frame: string; path: string };
+    }
+  /** The (byte) field is `length` bytes long. */
+  | { kind: "length"; frame: string; occurrence?: number; to?: SlacPeer; path: string; length: number }
+  /** The frame comes at most `withinMs` after the tester's frame `after`. */
+  | {
+      kind: "within";
+      frame: string;
+      occurrence?: number;
+      to?: SlacPeer;
+      after: SlacFrameRef;
+      withinMs: number;
+    }
+  /** No frame `frame` to `to` after the tester's frame `from`, before its frame `until` (or the end). */
+  | { kind: "none"; frame: string; to?: SlacPeer; from: SlacFrameRef; until?: SlacFrameRef }
+  /** The NID of the frame is the one derived from its NMK (HomePlug AV: NID from NMK, security level 0). */
+  | { kind: "nid-of-nmk"; frame: string; occurrence?: number }
+  /** Matching succeeded: a CM_SLAC_MATCH.CNF to the tester, then a V2G session (supportedAppProtocolRes). */
+  | { kind: "matched" };
+
+/**
+ * One SDP request datagram of the tester (ISO 15118-2 §7.10.1, DIN 70121 uses the same SDP): Security and
+ * TransportProtocol, and what may be wrong with its V2GTP header.
+ */
+export interface SdpProbe {
+  security: number;
+  transport: number;
+  /** V2GTP payload type (default 0x9000, SDP request). */
+  payloadType?: number;
+  /** V2GTP protocol version / inverse (default 0x01 / 0xFE). */
+  version?: number;
+  inverse?: number;
+  /** Payload bytes added after Security and TransportProtocol (the header's length counts them). */
+  extraBytes?: number;
+}
+
+/**
+ * What the SUT must do with one probe: answer with the security and transport it offers (those of the
+ * V2G session the case runs), stay silent, or either.
+ */
+export type SdpAnswer = "offered" | "silent" | "offered-or-silent";
+
+/** How the tester's SDP client deviates: it sends these probes, one after the other. */
+export interface SdpTesterBehaviour {
+  kind: "probes";
+  probes: SdpProbe[];
+}
 
 /** One conformance test case (catalogue data). */
 export interface ConformanceCase {
@@ -205,6 +315,15 @@ export interface ConformanceCase {
    * vehicle certificate chained to a root the SUT does not know (the run provides it).
    */
   tlsCredential?: "untrusted-vehicle";
+  /** SLAC cases: how the tester deviates in SLAC (`tester` is then a normal V2G session). */
+  slac?: SlacTesterBehaviour;
+  /** SDP cases: the tester's SDP probes, sent once the V2G connection is up (`tester` normal). */
+  sdp?: SdpTesterBehaviour;
+  /**
+   * The case checks something below the V2G protocol (SLAC, SDP): it runs once, on the first protocol of
+   * `protocols` the SUT offers, not once per protocol.
+   */
+  protocolNeutral?: boolean;
 }
 
 /** One event of a case's trace (times in ms since the case started). */
@@ -235,9 +354,36 @@ export type TraceEvent =
   /** `--sut evcc`: the CP state the tester's EVSE board reads (B: S2 open, C: S2 closed; IEC 61851-1). */
   | { kind: "cp"; tMs: number; state: string }
   /** `--sut evcc`: an SDP request of the car, and whether the tester answered it. */
-  | { kind: "sdp"; tMs: number; answered: boolean }
+  | { kind: "ev-sdp"; tMs: number; answered: boolean }
   /** `--sut evcc`: an operator input on the tester's EVSE (an `evse-input` deviation). */
-  | { kind: "evse-input"; tMs: number; input: EvseTesterInput };
+  | { kind: "evse-input"; tMs: number; input: EvseTesterInput }
+  /**
+   * A SLAC frame on the tester's frame port: what the tester sent (`tx`, after the interceptor; `held`: a
+   * frame of the EV controller not put on the wire) or received (`rx`), with the MME's fields (bytes as hex).
+   */
+  | {
+      kind: "slac";
+      tMs: number;
+      dir: "tx" | "rx";
+      name: string;
+      src: string;
+      dst: string;
+      fields: Record<string, unknown>;
+      note?: string;
+      deviation?: boolean;
+      held?: boolean;
+    }
+  /** An SDP datagram of the tester's probe (`tx`, the probe's index) or the SUT's answer to it (`rx`). */
+  | {
+      kind: "sdp";
+      tMs: number;
+      dir: "tx" | "rx";
+      probe: number;
+      bytes: string;
+      security?: number;
+      transport?: number;
+      error?: string;
+    };
 
 /** One unit that crossed the tester's sockets (SLAC frame, SDP datagram, V2GTP message), wall-clock ms. */
 export interface WireRecord {
@@ -256,6 +402,10 @@ export interface CaseTrace {
   durationMs: number;
   /** Everything on the tester's sockets, for the case's pcapng (absent: not recorded). */
   wire?: WireRecord[];
+  /** SLAC cases: the MACs (hex) of the tester's EV and of the second EV, when there is one. */
+  slac?: { testerMac: string; secondEvMac?: string };
+  /** SDP cases: the security and transport the V2G session ran with (what the SUT offers). */
+  sdp?: { security: number; transport: number };
 }
 
 /** The outcome of a case. */

@@ -7,6 +7,7 @@
 
 import { V2G_SECC_SEQUENCE_TIMEOUT_CHARGE_LOOP_ISO20_MS } from "../v2g/session/timeouts.js";
 import { judgeEvcc } from "./evcc/verdict.js";
+import { judgeSdp, judgeSlac } from "./slac-verdict.js";
 import type {
   CaseTrace,
   ConformanceCase,
@@ -132,6 +133,9 @@ function judgeTlsRefused(c: ConformanceCase, t: CaseTrace): Verdict {
 export function judge(c: ConformanceCase, t: CaseTrace, limits: SutLimits): Verdict {
   if (c.sut === "evcc") return judgeEvcc(c, t, limits);
   if (c.expect.kind === "tls-refused") return judgeTlsRefused(c, t);
+  // below V2G (slac-verdict.ts): a SUT that does not match is a fail of its SLAC check, not a setup error
+  if (c.expect.kind === "slac") return judgeSlac(c, t, c.expect.checks);
+  if (c.expect.kind === "sdp") return judgeSdp(c, t, c.expect.answers);
   if (t.setupError) return { verdict: "inconclusive", why: t.setupError };
   const rule = c.requirement[0] ?? c.id;
   const bad = t.events.find((e) => e.kind === "rx-bad");
@@ -254,6 +258,7 @@ export function judge(c: ConformanceCase, t: CaseTrace, limits: SutLimits): Verd
       return { verdict: "pass" };
     }
     default:
-      return { verdict: "inconclusive", why: `${e.kind}: an expectation of a car under test (--sut evcc)` };
+      // a car's expectations (judgeEvcc), SLAC and SDP (slac-verdict.ts): judged above
+      return { verdict: "inconclusive", why: `${e.kind}: not an expectation judged here` };
   }
 }

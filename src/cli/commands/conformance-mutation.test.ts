@@ -37,6 +37,7 @@ export const CATCHES: Readonly<Record<SeccDefectName, Catch>> = {
   "no-charge-loop-watchdog": { cases: ["secc-din-timing-003"], field: /^inletCurrent$/ },
   "ignore-connection-loss": { cases: ["secc-din-transport-007"], field: /^inletCurrent$/ },
   "ignore-ev-stop-cp": { cases: ["secc-din-j3400-001"], field: /^inletCurrent$/ },
+  "ignore-pp-unlatch": { cases: ["secc-din-j3400-003"], field: /^inletCurrent$/ },
   "accept-wrong-payload-type": { cases: ["secc-din-transport-006"], field: /^message$/ },
   "ok-for-unoffered-service-id": { cases: ["secc-din-value-006"], field: /^ResponseCode$/ },
   "ok-for-unoffered-service-selection": { cases: ["secc-din-value-007"], field: /^ResponseCode$/ },

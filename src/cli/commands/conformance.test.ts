@@ -27,8 +27,9 @@ test("usage errors name the flag", () => {
     [{ ...base, tls: true }, /--tls.*--trust ROOT\.pem or --test-pki DIR/],
     [{ ...base, secc: "localhost" }, /--secc.*\[IPV6\]:PORT/],
     [{ ...base, protocol: "din,iso21" }, /--protocol/],
-    [{ ...base, slac: true }, /--no-slac/],
     [{ ...base, sut: "evcc", secc: "[::1]:50000" }, /--secc.*only with --sut secc/],
+    [{ ...base, modem: "qca" }, /--modem qca.*needs SLAC/],
+    [{ ...base, slac: true, modem: "plc" }, /--modem/],
   ] as const)
     assert.throws(
       () => parseConformanceOptions(raw as Record<string, unknown>),
@@ -38,6 +39,9 @@ test("usage errors name the flag", () => {
   const o = parseConformanceOptions({ ...base, secc: "[::1]:50000", protocol: "iso2" });
   assert.deepEqual([o.secc, o.protocol, o.json], ["[::1]:50000", ["iso2"], false]);
   assert.deepEqual(parseConformanceOptions({ ...base, protocol: "iso20" }).protocol, ["iso20"]);
+  // SLAC is the default now (the SLAC cases need it); --modem qca drives a QCA7000-family modem
+  const withSlac = parseConformanceOptions({ sut: "secc", iface: "eth1", modem: "qca" });
+  assert.deepEqual([withSlac.slac, withSlac.modem], [true, "qca"]);
 });
 
 test("nacs conformance: a bad flag exits 2 naming it; --sut evcc --list: the car-under-test cases only", () => {
@@ -151,4 +155,26 @@ test("selection: a DC-only SUT skips the AC cases, naming why; the ISO-2 AC case
     { ...defaultProfile(), energy: ["ac"] },
   );
   assert.ok(ac.run.length > 0 && ac.run.every((c) => c.id.startsWith("secc-iso2-ac-")));
+});
+
+test("nacs conformance --no-slac: the SLAC cases are listed but not run (skipped with the reason); selecting only them is a usage error", () => {
+  const list = nacs([
+    "conformance",
+    "--sut",
+    "secc",
+    "--iface",
+    "lo",
+    "--no-slac",
+    "--list",
+    "--cases",
+    "secc-slac-00?",
+  ]);
+  assert.equal(list.status, 0, list.stderr);
+  assert.equal(list.stdout.trim().split("\n").length, 9);
+  const run = nacs(["conformance", "--sut", "secc", "--iface", "lo", "--no-slac", "--cases", "secc-slac-*"]);
+  assert.equal(run.status, 2, run.stderr);
+  assert.match(
+    run.stderr,
+    /--cases secc-slac-\*: selects no case to run \(--no-slac: a SLAC case needs SLAC on the interface\)/,
+  );
 });

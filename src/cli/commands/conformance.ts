@@ -12,7 +12,8 @@
  * offers; the cases needing others are skipped with the reason. Without a profile file, `--protocol` says
  * which protocols the SUT offers.
  *
- * SDP on the interface (the SECC is discovered as `nacs ev` discovers it), or `--secc [ADDR]:PORT` when the
+ * SLAC first on `--iface` (a raw socket, as `nacs ev` runs it; `--modem qca` for a QCA7000-family PLC modem),
+ * unless `--no-slac`; then SDP on the interface (the SECC is discovered as `nacs ev` discovers it), or `--secc [ADDR]:PORT` when the
  * SECC's address is known (SDP is then answered on this host for it). `--tls` with `--trust ROOT.pem` or
  * `--test-pki DIR`. `--profile FILE`: the SUT profile (its limits, cases to skip). `--cases GLOB` selects
  * cases by ID. `--json` prints the summary, `--report DIR` writes `junit.xml`, `report.html` (with the
@@ -72,6 +73,11 @@ export const conformanceOptionsSchema = z
     testPki: z.string().min(1).optional(),
     tlsKeylog: z.string().min(1).optional(),
     slac: z.boolean().default(true),
+    modem: z
+      .enum(["none", "qca"], {
+        error: 'must be "none" (plain Ethernet, veth) or "qca" (QCA7000-family PLC modem)',
+      })
+      .default("none"),
     secc: z.string().min(1).optional(),
     sdpPort: z.coerce.number().int().min(1).max(65535).default(SDP_SERVER_PORT),
     board: z.string().min(1).default("sim"),
@@ -98,11 +104,11 @@ export const conformanceOptionsSchema = z
         ctx.addIssue({ code: "custom", path: ["secc"], message: (e as Error).message });
       }
     }
-    if (o.slac && !o.list)
+    if (!o.slac && o.modem === "qca")
       ctx.addIssue({
         code: "custom",
-        path: ["slac"],
-        message: "SLAC cases are not built yet: run with --no-slac (the PLC link set up beforehand)",
+        path: ["modem"],
+        message: "--modem qca drives the modem's SLAC keys: it needs SLAC (drop --no-slac)",
       });
   });
 
@@ -215,14 +221,30 @@ async function untrustedVehicle(tls: TlsClientConfig): Promise<TlsClientConfig> 
 export async function runConformance(o: ConformanceOptions): Promise<number> {
   // without a profile file, `--protocol` says what the SUT offers (the standard's limits otherwise)
   const profile = { ...loadProfile(o.profile), ...(!o.profile && o.protocol && { protocols: o.protocol }) };
-  const { run, protocols, skipped } = selectCases(o, profile);
+  const selected = selectCases(o, profile);
+  const { protocols, skipped } = selected;
+  // with --secc the tester answers SDP itself: the SDP cases would test that, not the SUT; without SLAC
+  // there is nothing for the SLAC cases to deviate in
+  const run = selected.run.filter((c) => {
+    const why =
+      o.secc !== undefined && c.group === "sdp"
+        ? "--secc: SDP is answered on this host, not by the SUT"
+        : !o.slac && c.group === "slac"
+          ? "--no-slac: a SLAC case needs SLAC on the interface"
+          : undefined;
+    if (why) skipped.push({ id: c.id, why });
+    return !why;
+  });
   if (o.list) {
-    for (const c of run)
+    for (const c of selected.run)
       process.stdout.write(`${c.id}\t${c.protocols.join(",")}\t${c.requirement.join("; ")}\t${c.title}\n`);
     return 0;
   }
   if (run.length === 0)
-    throw new UsageError(`option --cases ${o.cases ?? "(all)"}: selects no case`, "--cases");
+    throw new UsageError(
+      `option --cases ${o.cases ?? "(all)"}: selects no case${skipped.length ? ` to run (${skipped[0]?.why})` : ""}`,
+      "--cases",
+    );
   for (const s of skipped) process.stderr.write(`nacs conformance: ${s.id} skipped: ${s.why}\n`);
   const log = stderrLogger(o.logLevel, "conformance");
   if (o.sut === "evcc") {
@@ -256,6 +278,7 @@ export async function runConformance(o: ConformanceOptions): Promise<number> {
         iface: o.iface,
         slac,
         mac,
+        modem: o.modem,
         limits: profile.limits,
         ...(responder
           ? { sdpTarget: responder.address, sdpServerPort: responder.port }
@@ -335,7 +358,11 @@ export function registerConformanceCommand(program: Command): void {
     .option("--trust <file>", "V2G root certificate(s) to trust (PEM)")
     .option("--test-pki <dir>", "trust DIR/v2g-root.pem of the charger's --test-pki DIR")
     .option("--tls-keylog <file>", "append TLS secrets (NSS key log) for Wireshark")
-    .option("--no-slac", "skip SLAC (the PLC link is set up, or plain Ethernet / loopback); required for now")
+    .option(
+      "--no-slac",
+      "skip SLAC (the PLC link is set up, or loopback); the SLAC cases (secc-slac-*) are then skipped",
+    )
+    .option("--modem <model>", "PLC modem on --iface with SLAC: none (plain Ethernet, veth; default) or qca")
     .option(
       "--secc <[addr]:port>",
       "the SECC's V2G address and port: skip discovery (SDP is answered locally)",

@@ -117,7 +117,7 @@ export async function openBoard<R extends BoardRole>(
     const port = (
       role === "evse"
         ? evseBoardLinkPort(link as Parameters<typeof evseBoardLinkPort>[0], name, now)
-        : evBoardLinkPort(link as Parameters<typeof evBoardLinkPort>[0], name, now)
+        : evBoardLinkPort(link as Parameters<typeof evBoardLinkPort>[0], name, now, hello.capabilities)
     ) as P;
     return { port, world: null, close: () => port.close() };
   } catch (e) {

@@ -17,13 +17,16 @@ import { ISO20_TIMING } from "./iso20-timing.js";
 import { ISO20_TRANSPORT } from "./iso20-transport.js";
 import { ISO20_VALUES } from "./iso20-values.js";
 import { DIN_J3400, ISO2_J3400 } from "./j3400.js";
+import { SDP_CASES } from "./sdp.js";
 import { DIN_SEQUENCE, ISO2_SEQUENCE } from "./sequence.js";
+import { SLAC_CASES } from "./slac.js";
 import { DIN_TIMING, ISO2_TIMING } from "./timing.js";
 import { DIN_TRANSPORT, ISO2_TRANSPORT } from "./transport.js";
 
 /**
  * Every case, DIN first, then ISO 15118-2 (DC, then AC), then ISO 15118-20; normal, sequence, value, timing,
- * transport, j3400.
+ * transport, j3400; then the protocol-neutral groups below V2G: SLAC (`secc-slac-*`) and SDP (`secc-sdp-*`);
+ * then the car-under-test cases (`evcc-*`).
  */
 export const CATALOGUE: readonly ConformanceCase[] = [
   ...DIN_NORMAL,
@@ -45,6 +48,8 @@ export const CATALOGUE: readonly ConformanceCase[] = [
   ...ISO20_TIMING,
   ...ISO20_TRANSPORT,
   ...ISO20_J3400,
+  ...SLAC_CASES,
+  ...SDP_CASES,
   // the car under test (`--sut evcc`)
   ...EVCC_CATALOGUE,
 ];

@@ -5,6 +5,9 @@
  *
  * - EV stops with S2: the tester opens S2 (CP state C→B) without a PowerDelivery Stop; IEC 61851-1
  *   Annex A (sequence 8.1) gives the EVSE {@link T_CONTACTOR_OPEN_MAX_MS} to switch the supply off.
+ * - Unlatch: the tester presses the handle's release button (PP latched → unlatched, 150 Ω → 480 Ω on
+ *   PP); a J3400 EVSE that reads PP stops charging at once, with the same 100 ms for the supply as a C→B
+ *   stop. The tester's EV controller is not told (it goes on as if latched): the EVSE's reaction is judged.
  * - Pause and resume (ISO 15118-2 only): SessionStop (Pause), then a new connection with the same SessionID
  *   must be answered OK_OldSessionJoined. DIN 70121's SessionStopReq has no ChargingSession parameter:
  *   there is no pause to resume, so DIN has no such case.
@@ -27,6 +30,18 @@ function j3400Cases(v: SeccVocabulary): ConformanceCase[] {
         `${v.standard} DC charging on a SAE J3400 connector: EV stop by CP state`,
       ],
       tester: { kind: "board", at: at("CurrentDemandReq", 3), action: "s2-open" },
+      expect: { kind: "output-off", withinMs: T_CONTACTOR_OPEN_MAX_MS },
+    }),
+    c({
+      id: `secc-${v.protocol}-j3400-003`,
+      title:
+        "the handle's release button pressed (PP latched → unlatched) in the charge loop: output off within 100 ms",
+      requirement: [
+        "SAE J3400 proximity: PP unlatched (button pressed) ⇒ stop charging",
+        IEC_61851_C_TO_B,
+        `${v.standard} DC charging on a SAE J3400 connector`,
+      ],
+      tester: { kind: "board", at: at("CurrentDemandReq", 3), action: "unlatch" },
       expect: { kind: "output-off", withinMs: T_CONTACTOR_OPEN_MAX_MS },
     }),
     ...(v.protocol === "iso2"

@@ -88,12 +88,12 @@ function observationDone(
   const closedAt = events.find((e) => e.kind === "close")?.tMs;
   const e = c.expect;
   if (e.kind === "ev-refuses-tls") {
-    const sdp = events.find((x) => x.kind === "sdp");
+    const sdp = events.find((x) => x.kind === "ev-sdp");
     return events.some((x) => x.kind === "rx") || (sdp !== undefined && nowMs - sdp.tMs > EVCC_TLS_WATCH_MS);
   }
   if (e.kind === "ev-sdp-retry") {
     // the V2G session began, or the car has stopped asking (it repeats SDP every 250 ms while it retries)
-    const lastSdp = events.filter((x) => x.kind === "sdp").at(-1);
+    const lastSdp = events.filter((x) => x.kind === "ev-sdp").at(-1);
     return (
       events.some((x) => x.kind === "rx") ||
       (lastSdp !== undefined && nowMs - lastSdp.tMs > EVCC_SDP_QUIET_MS)
@@ -175,7 +175,7 @@ async function runEvccAttempt(
     const b = c.tester;
     const answered = !(b.kind === "sdp-drop" && sdpSeen <= b.count);
     if ((b.kind === "sdp-drop" || b.kind === "tls-untrusted") && sdpSeen === 1) intercept.markDeviation();
-    record({ kind: "sdp", tMs: now(), answered });
+    record({ kind: "ev-sdp", tMs: now(), answered });
     return answered;
   };
   const e = c.expect;

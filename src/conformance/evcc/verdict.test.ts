@@ -127,7 +127,10 @@ test("ev-sdp-retry, ev-refuses-tls, ev-session-ok; inconclusive without the trig
   const sdp = (n: number, session: boolean) =>
     trace(
       [
-        ...Array.from({ length: n }, (_, i): TraceEvent => ({ kind: "sdp", tMs: i * 250, answered: i >= 2 })),
+        ...Array.from(
+          { length: n },
+          (_, i): TraceEvent => ({ kind: "ev-sdp", tMs: i * 250, answered: i >= 2 }),
+        ),
         ...(session ? [rx(n * 250 + 10, "supportedAppProtocolReq")] : []),
       ],
       0,

@@ -166,7 +166,7 @@ export function judgeEvcc(c: ConformanceCase, t: CaseTrace, limits: SutLimits): 
       return { verdict: "pass" };
     }
     case "ev-sdp-retry": {
-      const sdp = t.events.filter((x) => x.kind === "sdp").length;
+      const sdp = t.events.filter((x) => x.kind === "ev-sdp").length;
       const sap = rxs.some((r) => r.name === "supportedAppProtocolReq");
       if (sdp < e.minRequests || !sap)
         return fail(
@@ -179,7 +179,7 @@ export function judgeEvcc(c: ConformanceCase, t: CaseTrace, limits: SutLimits): 
       return { verdict: "pass" };
     }
     case "ev-refuses-tls": {
-      if (!t.events.some((x) => x.kind === "sdp"))
+      if (!t.events.some((x) => x.kind === "ev-sdp"))
         return { verdict: "inconclusive", why: "the car sent no SDP request" };
       const first = rxs[0];
       if (first)

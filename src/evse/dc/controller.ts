@@ -149,7 +149,13 @@ export function stepEvseDc(s0: EvseDcState, ev: EvseDcEvent): [EvseDcState, Evse
       s = { ...s, diodeVerified: ev.verified };
       break;
     case "pp":
-      if (s.cfg.monitorPp && ev.state !== "latched" && (inProgress(s) || evseLive(s)))
+      if (
+        s.cfg.monitorPp &&
+        // TEST-ONLY defect (src/v2g/session/defects.ts): PP unlatched ignored
+        s.cfg.secc.defect !== "ignore-pp-unlatch" &&
+        ev.state !== "latched" &&
+        (inProgress(s) || evseLive(s))
+      )
         s = trip(s, "pp-unlatched", `PP ${ev.state}`, t, fx);
       break;
     case "slac-frame":

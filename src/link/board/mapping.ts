@@ -72,7 +72,7 @@ export function evReadingToEvent(r: EvBoardReading, tMs: number): EvDcEvent {
 }
 
 /** EV effect → command, or null for an effect that is not the board's. */
-export function evEffectToCommand(e: EvDcEffect): EvBoardCommand | null {
+export function evEffectToCommand(e: EvDcEffect): Exclude<EvBoardCommand, { type: "button" }> | null {
   switch (e.kind) {
     case "s2":
       return { type: "s2", closed: e.closed };
@@ -117,8 +117,11 @@ export function evseCommandToEffect(c: EvseBoardCommand): EvseHardwareEffect {
   }
 }
 
-/** EV command → effect (what a simulated board carries out). */
-export function evCommandToEffect(c: EvBoardCommand): EvHardwareEffect {
+/**
+ * EV command → effect (what a simulated board carries out). `button` (the handle's release button) is no
+ * controller effect: the board simulator carries it out itself.
+ */
+export function evCommandToEffect(c: Exclude<EvBoardCommand, { type: "button" }>): EvHardwareEffect {
   switch (c.type) {
     case "s2":
       return { kind: "s2", closed: c.closed };

@@ -186,11 +186,16 @@ const evReadings = [evDuty, pp, lock, inlet, bms] as const;
 
 const s2 = z.object({ type: z.literal("s2"), closed: z.boolean() });
 /**
+ * A test rig's EV board: press or release the connector handle's release button (PP latched ↔ unlatched).
+ * Not a controller effect: a tester's action (`nacs conformance`, the J3400 unlatch case).
+ */
+const button = z.object({ type: z.literal("button"), pressed: z.boolean() });
+/**
  * AC: the on-board charger draws at most this current (A RMS; 0 = off); negative: it feeds that current back
  * into the supply (ISO 15118-20 AC_BPT).
  */
 const charger = z.object({ type: z.literal("charger"), currentA: z.number() });
-const evCommands = [s2, contactors, charger, lock] as const;
+const evCommands = [s2, contactors, charger, lock, button] as const;
 
 /** Command schemas per role (host → board, without envelope). */
 export const boardCommandSchemas = {
@@ -232,7 +237,7 @@ export const BOARD_MESSAGE_TYPES: Record<BoardRole, Record<BoardSender, readonly
     ],
   },
   ev: {
-    host: ["hello", "heartbeat", "bye", "s2", "contactors", "charger", "lock"],
+    host: ["hello", "heartbeat", "bye", "s2", "contactors", "charger", "lock", "button"],
     board: ["hello", "heartbeat", "ack", "error", "duty", "pp", "lock", "inlet", "bms"],
   },
 };

@@ -79,6 +79,8 @@ const SAMPLES: Record<BoardRole, Record<BoardSender, readonly AnyBoardBody[]>> =
       { type: "charger", currentA: -16 },
       { type: "contactors", closed: false },
       { type: "lock", locked: true },
+      // a test rig: the handle's release button (PP unlatched)
+      { type: "button", pressed: true },
     ],
     board: [
       { ...boardHello, role: "ev" },

@@ -19,6 +19,12 @@ export interface BoardPort<C, R> {
   readonly name: string;
   /** Carry out a board effect. */
   command(c: C): void;
+  /**
+   * EV side only, where the board can: press (true) or release the connector handle's release button — PP
+   * latched ↔ unlatched (SAE J3400 / SAE J1772 proximity circuit: S3 opens, 150 Ω → 480 Ω). A tester's
+   * action (`nacs conformance`), not a controller effect.
+   */
+  pressButton?(pressed: boolean): void;
   /** Start delivering readings and loss (once). Readings carry the port's time; the host restamps them. */
   attach(onReading: (r: R) => void, onLost: (detail: string) => void): void;
   close(): Promise<void>;
@@ -48,9 +54,20 @@ export function evseBoardLinkPort(link: BoardLink<"evse">, name: string, now: ()
   };
 }
 
-/** An EV board port over a ready board link. */
-export function evBoardLinkPort(link: BoardLink<"ev">, name: string, now: () => number): EvBoardPort {
-  return {
+/** The capability (board `hello`) of an EV board that can press the handle's release button. */
+export const BOARD_BUTTON_CAPABILITY = "button";
+
+/**
+ * An EV board port over a ready board link; `capabilities` from the board's hello: with
+ * {@link BOARD_BUTTON_CAPABILITY} the port can press the handle's release button (`pressButton`).
+ */
+export function evBoardLinkPort(
+  link: BoardLink<"ev">,
+  name: string,
+  now: () => number,
+  capabilities: readonly string[] = [],
+): EvBoardPort {
+  const port: EvBoardPort = {
     name,
     command(c) {
       const cmd = evEffectToCommand(c);
@@ -62,4 +79,7 @@ export function evBoardLinkPort(link: BoardLink<"ev">, name: string, now: () => 
     },
     close: async () => link.close(),
   };
+  if (capabilities.includes(BOARD_BUTTON_CAPABILITY))
+    port.pressButton = (pressed) => link.send({ type: "button", pressed });
+  return port;
 }

@@ -126,8 +126,9 @@ async function join<R extends BoardRole>(
   const off = link.onError((e) => {
     if (e.code === "board-error") boardError = e;
   });
+  let capabilities: readonly string[] = [];
   try {
-    await link.ready;
+    capabilities = (await link.ready).capabilities ?? [];
   } catch (err) {
     const why = (boardError as BoardError | null)?.message ?? (err as Error).message;
     throw new BoardError("open-failed", `shared sim unix:${o.path}: ${why}`, { cause: err });
@@ -139,6 +140,6 @@ async function join<R extends BoardRole>(
   const port =
     o.role === "evse"
       ? evseBoardLinkPort(link as BoardLink<"evse">, name, now)
-      : evBoardLinkPort(link as BoardLink<"ev">, name, now);
+      : evBoardLinkPort(link as BoardLink<"ev">, name, now, capabilities);
   return { port: port as BoardPortOf<R>, hosting: false, world: null, close: () => port.close() };
 }

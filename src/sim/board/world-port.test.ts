@@ -123,3 +123,16 @@ test("DcWorld.configure: rebuilds the power path while unplugged, refuses while 
   world.plugIn();
   assert.throws(() => world.configure({ socPercent: 30 }), /unplugged/);
 });
+
+test("world ports: the EV port presses the handle's release button (PP unlatched at the EVSE), and releases it", async () => {
+  const s = setup();
+  s.world.plugIn();
+  await s.clock.advance(300);
+  assert.equal(last(s.toEvse, "pp")?.state, "latched");
+  s.ev.pressButton?.(true);
+  await s.clock.advance(300);
+  assert.equal(last(s.toEvse, "pp")?.state, "unlatched");
+  s.ev.pressButton?.(false);
+  await s.clock.advance(300);
+  assert.equal(last(s.toEvse, "pp")?.state, "latched");
+});

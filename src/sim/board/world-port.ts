@@ -128,6 +128,9 @@ export function worldEvBoardPort(world: DcWorld, o: WorldEvPortOptions = {}): Ev
     command(c: EvBoardEffect) {
       if (!closed) world.evCommand(c);
     },
+    pressButton(pressed) {
+      if (!closed) world.pressButton(pressed);
+    },
     attach(onReading) {
       if (closed) return;
       detach?.();

@@ -5,6 +5,7 @@ import type { BoardError } from "../../link/board/errors.js";
 import type { BoardReadingOf, BoardRole } from "../../link/board/messages.js";
 import { type BoardStream, createBoardStreamCore, createBoardStreamPair } from "../../link/board/stream.js";
 import { createFakeTimers } from "../../link/board/test-support.js";
+import { evBoardLinkPort } from "../../link/host/board-port.js";
 import { withHelloSim } from "./sim-settings.js";
 import { testWorld } from "./test-support.js";
 import { serveWorldRole } from "./world-server.js";
@@ -145,4 +146,25 @@ test("served world: the EV host lost → S2 and contactors open, connector unplu
   assert.equal(world.cable.s2Closed, false);
   assert.equal(world.cable.plugged, false);
   assert.equal(ev.server.live, false);
+});
+
+test("served world: the EV host's `button` command presses / releases the handle's release button (PP unlatched / latched on both sides)", async () => {
+  const timers = createFakeTimers();
+  const world = testWorld(timers, { measureEveryMs: 100 });
+  const evse = hostOf(timers, world, "evse");
+  const ev = hostOf(timers, world, "ev");
+  await timers.advance(300);
+  const hello = await ev.link.ready;
+  assert.deepEqual(hello.capabilities, ["sim", "button"], "the EV side says it has the button");
+  assert.equal(evse.lastOf("pp")?.state, "latched");
+  // a port over a board without the capability has no button; with it, it sends the command
+  assert.equal(evBoardLinkPort(ev.link, "b", () => 0).pressButton, undefined);
+  evBoardLinkPort(ev.link, "b", () => 0, hello.capabilities).pressButton?.(true);
+  await timers.advance(300);
+  assert.equal(evse.lastOf("pp")?.state, "unlatched");
+  assert.equal(ev.lastOf("pp")?.state, "unlatched");
+  assert.deepEqual(ev.errors, [], "the board accepts the command");
+  ev.link.send({ type: "button", pressed: false });
+  await timers.advance(300);
+  assert.equal(evse.lastOf("pp")?.state, "latched");
 });

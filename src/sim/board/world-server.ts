@@ -27,6 +27,7 @@ import type {
 } from "../../link/board/messages.js";
 import { createListeners } from "../../link/board/peer.js";
 import type { BoardStream, BoardStreamEnd } from "../../link/board/stream.js";
+import { BOARD_BUTTON_CAPABILITY } from "../../link/host/board-port.js";
 import type { EvBoardEvent, EvseBoardEvent } from "../../link/host/controllers.js";
 import { type LinkLogger, silentLogger } from "../../link/logger.js";
 import type { Clock } from "../../machine/index.js";
@@ -82,7 +83,8 @@ export function serveWorldRole<R extends BoardRole>(
     role,
     stream,
     name: o.name,
-    capabilities: [SIM_BOARD_CAPABILITY],
+    // the EV side can press the handle's release button (the board command `button`)
+    capabilities: role === "ev" ? [SIM_BOARD_CAPABILITY, BOARD_BUTTON_CAPABILITY] : [SIM_BOARD_CAPABILITY],
     timers: o.clock,
     logger: log,
     ...(o.heartbeatLimitMs !== undefined && { heartbeatLimitMs: o.heartbeatLimitMs }),
@@ -114,7 +116,11 @@ export function serveWorldRole<R extends BoardRole>(
 
   endpoint.onCommand((c) => {
     if (role === "evse") world.evseCommand(evseCommandToEffect(c as EvseBoardCommand));
-    else world.evCommand(evCommandToEffect(c as BoardCommandOf<"ev"> as EvBoardCommand));
+    else {
+      const ev = c as BoardCommandOf<"ev"> as EvBoardCommand;
+      if (ev.type === "button") world.pressButton(ev.pressed);
+      else world.evCommand(evCommandToEffect(ev));
+    }
   });
   endpoint.onHello((h) => {
     live = true;

@@ -55,6 +55,11 @@ export const SECC_DEFECTS = {
       "the power path ignores the EV opening S2 (CP C→B) in the charge loop: the output stays on while the session goes on",
     rule: "IEC 61851-1 Annex A sequence 8.1 (C→B: supply off ≤ 100 ms)",
   },
+  "ignore-pp-unlatch": {
+    breaks:
+      "the power path ignores PP unlatched (the handle's release button pressed) in the charge loop: the output stays on",
+    rule: "SAE J3400 proximity (PP unlatched: stop charging); IEC 61851-1 Annex A (supply off ≤ 100 ms)",
+  },
   "accept-wrong-payload-type": {
     breaks: "V2GTP payload type not checked: a message of another payload type is decoded and answered",
     rule: "DIN 70121 §8.7.3; ISO 15118-2 §7.8.3 (V2GTP header)",
