@@ -11,7 +11,7 @@ import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { NACS_EVSE_PROFILE } from "../../src/cli/testing/conformance-pair.js";
+import { NACS_EVSE_PROFILE, nacsEvseArgs } from "../../src/cli/testing/conformance-pair.js";
 import type { RunSummary } from "../../src/conformance/report.js";
 import { createVethPair, findIp } from "./netns.js";
 import { REPO_ROOT } from "./slac-netns.js";
@@ -109,8 +109,8 @@ export async function runConformanceNetns(o: ConformanceNetnsOptions = {}): Prom
       pair.ifEvse,
       "--sessions",
       "0",
-      "--protocol",
-      "din,iso2",
+      // the SECC the profile describes: DIN, ISO-2 and ISO 15118-20 DC / DC_BPT (plain TCP)
+      ...nacsEvseArgs("dc"),
       "--sequence-timeout",
       "2",
       ...board,
