@@ -28,6 +28,11 @@ export interface ConformanceNetnsOptions {
   timeoutMs?: number;
   /** Namespace tag (netns.ts createVethPair); default the pid. */
   tag?: string;
+  /**
+   * Which side is under test: `secc` (default: our `nacs evse`, the harness with SLAC as the EV) or `evcc`
+   * (our `nacs ev --sessions 0`, the harness as the EVSE hosting the cable; no SLAC: the car half has none).
+   */
+  sut?: "secc" | "evcc";
 }
 
 /** A finished run: the summary, the exit code, both processes' stderr, the wall time. */
@@ -86,7 +91,25 @@ const dadDone = (ns: string, iface: string): boolean =>
     encoding: "utf8",
   }).trim() === "";
 
-/** Run the cases with SLAC over a fresh veth pair against a fresh `nacs evse`. */
+/** Wait for `nacs conformance` to end; its summary. */
+async function finished(c: Proc, sut: Proc, deadline: number, t0: number): Promise<ConformanceNetnsResult> {
+  await until("nacs conformance", () => exited(c), deadline);
+  const code = await c.exit;
+  const line = c.out.split("\n").find((l) => l.startsWith("{"));
+  if (!line) throw new Error(`nacs conformance printed no summary (exit ${code}): ${c.err.slice(-3000)}`);
+  return {
+    summary: JSON.parse(line) as RunSummary,
+    code,
+    evseErr: sut.err,
+    confErr: c.err,
+    wallMs: performance.now() - t0,
+  };
+}
+
+/**
+ * Run the cases over a fresh veth pair: with SLAC against a fresh `nacs evse`, or (`sut: "evcc"`) against
+ * a fresh `nacs ev`.
+ */
 export async function runConformanceNetns(o: ConformanceNetnsOptions = {}): Promise<ConformanceNetnsResult> {
   const deadline = performance.now() + (o.timeoutMs ?? 900_000);
   const pair = createVethPair(o.tag ?? process.pid);
@@ -102,6 +125,22 @@ export async function runConformanceNetns(o: ConformanceNetnsOptions = {}): Prom
     );
     const node = [process.execPath, "bin/nacs.js"];
     const board = ["--board", `sim:${join(dir, "world.sock")}`];
+    if (o.sut === "evcc") {
+      // the tester is the EVSE and hosts the cable: it starts first, the car joins
+      conf = start(pair.nsEvse, [
+        ...node,
+        ...["conformance", "--sut", "evcc", "--iface", pair.ifEvse, "--no-slac", ...board, "--json"],
+        ...(o.cases ? ["--cases", o.cases.join(",")] : []),
+        ...(o.confArgs ?? []),
+      ]);
+      await until("tester ready", () => /tester EVSE ready/.test(conf?.err ?? ""), deadline, conf);
+      evse = start(pair.nsEv, [
+        ...node,
+        ...["ev", "--iface", pair.ifEv, "--no-slac", ...board, "--sessions", "0", "--protocol", "din,iso2"],
+        ...(o.evseArgs ?? []),
+      ]);
+      return await finished(conf, evse, deadline, t0);
+    }
     evse = start(pair.nsEvse, [
       ...node,
       "evse",
@@ -132,20 +171,9 @@ export async function runConformanceNetns(o: ConformanceNetnsOptions = {}): Prom
       ...(o.cases ? ["--cases", o.cases.join(",")] : []),
       ...(o.confArgs ?? []),
     ]);
-    const c = conf;
-    await until("nacs conformance", () => exited(c), deadline);
-    const code = await c.exit;
-    const line = c.out.split("\n").find((l) => l.startsWith("{"));
-    if (!line) throw new Error(`nacs conformance printed no summary (exit ${code}): ${c.err.slice(-3000)}`);
-    return {
-      summary: JSON.parse(line) as RunSummary,
-      code,
-      evseErr: evse.err,
-      confErr: c.err,
-      wallMs: performance.now() - t0,
-    };
+    return await finished(conf, evse, deadline, t0);
   } catch (e) {
-    const more = `\nconformance stderr: ${conf?.err.slice(-3000) ?? ""}\nEVSE stderr: ${evse?.err.slice(-3000) ?? ""}`;
+    const more = `\nconformance stderr: ${conf?.err.slice(-3000) ?? ""}\nSUT stderr: ${evse?.err.slice(-3000) ?? ""}`;
     throw new Error(`${(e as Error).message}${more}`, { cause: e });
   } finally {
     await Promise.all([kill(conf), kill(evse)]);
