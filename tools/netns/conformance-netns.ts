@@ -1,20 +1,10 @@
-/**
- * `nacs conformance --sut secc` with SLAC over a veth pair: our EVSE (`nacs evse --iface veth-evse
- * --sessions 0`, the lab switch `--sequence-timeout 2`) in one network namespace, the harness (`nacs
- * conformance --iface veth-ev`, no `--no-slac`: each case runs SLAC over raw frames, then SDP multicast and
- * the V2G session over IPv6 link-local) in the other, both on one simulated cable (`--board sim:SOCKET`, a
- * socket in a fresh temporary directory). The profile is the one that describes `nacs evse
- * --sequence-timeout 2` (src/cli/testing/conformance-pair.ts). Namespaces, processes (by their PID) and the
- * directory are removed afterwards, also when anything fails. Needs root (CI runs as root).
- */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { NACS_EVSE_PROFILE, nacsEvseArgs } from "../../src/cli/testing/conformance-pair.js";
 import type { RunSummary } from "../../src/conformance/report.js";
-import { createVethPair, findIp } from "./netns.js";
-import { REPO_ROOT } from "./slac-netns.js";
+import { createVethPair } from "./netns.js";
+import { dadDone, exited, kill, type Proc, start, until } from "./ns-proc.js";
 
 /** Options of {@link runConformanceNetns}. */
 export interface ConformanceNetnsOptions {
@@ -43,53 +33,6 @@ export interface ConformanceNetnsResult {
   confErr: string;
   wallMs: number;
 }
-
-interface Proc {
-  child: ChildProcess;
-  out: string;
-  err: string;
-  exit: Promise<number | null>;
-}
-
-function start(ns: string, argv: string[]): Proc {
-  const child = spawn(findIp() ?? "ip", ["netns", "exec", ns, ...argv], {
-    cwd: REPO_ROOT,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const p: Proc = { child, out: "", err: "", exit: new Promise((r) => child.on("close", (c) => r(c))) };
-  child.stdout?.on("data", (d: Buffer) => {
-    p.out += d.toString();
-  });
-  child.stderr?.on("data", (d: Buffer) => {
-    p.err += d.toString();
-  });
-  return p;
-}
-
-const exited = (p: Proc) => p.child.exitCode !== null || p.child.signalCode !== null;
-
-/** SIGTERM the process we started (by its PID), SIGKILL after 2 s. */
-async function kill(p: Proc | undefined): Promise<void> {
-  if (!p || exited(p)) return;
-  p.child.kill("SIGTERM");
-  const t = setTimeout(() => p.child.kill("SIGKILL"), 2000);
-  await p.exit;
-  clearTimeout(t);
-}
-
-async function until(what: string, cond: () => boolean, deadline: number, p?: Proc): Promise<void> {
-  while (!cond()) {
-    if (p && exited(p)) throw new Error(`${what}: process exited first: ${p.err.slice(-2000)}`);
-    if (performance.now() > deadline)
-      throw new Error(`${what}: timed out${p ? `: ${p.err.slice(-2000)}` : ""}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-const dadDone = (ns: string, iface: string): boolean =>
-  execFileSync(findIp() ?? "ip", ["-n", ns, "-6", "addr", "show", "dev", iface, "tentative"], {
-    encoding: "utf8",
-  }).trim() === "";
 
 /** Wait for `nacs conformance` to end; its summary. */
 async function finished(c: Proc, sut: Proc, deadline: number, t0: number): Promise<ConformanceNetnsResult> {

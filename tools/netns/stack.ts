@@ -10,7 +10,7 @@
  * the namespaces and the temporary directory are removed afterwards, also when anything fails. Needs root
  * (CI runs as root). Used by stack-netns.test.ts.
  */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,7 +22,7 @@ import {
 } from "../../src/cli/testing/iso20-matrix.js";
 import { parseNdjson, type RecordEvent } from "../../src/link/host/record.js";
 import { createVethPair, findIp } from "./netns.js";
-import { REPO_ROOT } from "./slac-netns.js";
+import { dadDone, exited, kill, type Proc, start, until } from "./ns-proc.js";
 
 /** One side's `--json` summary (src/cli/live/summary.ts liveSummaryJson in DC; the first six in AC). */
 export interface StackSummary {
@@ -93,55 +93,8 @@ export interface StackNetnsOptions {
   tag?: string;
 }
 
-interface Proc {
-  child: ChildProcess;
-  out: string;
-  err: string;
-  exit: Promise<number | null>;
-}
-
-function start(ns: string, argv: string[]): Proc {
-  const child = spawn(findIp() ?? "ip", ["netns", "exec", ns, ...argv], {
-    cwd: REPO_ROOT,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const p: Proc = { child, out: "", err: "", exit: new Promise((r) => child.on("close", (c) => r(c))) };
-  child.stdout?.on("data", (d: Buffer) => {
-    p.out += d.toString();
-  });
-  child.stderr?.on("data", (d: Buffer) => {
-    p.err += d.toString();
-  });
-  return p;
-}
-
-const exited = (p: Proc) => p.child.exitCode !== null || p.child.signalCode !== null;
-
-async function until(what: string, cond: () => boolean, deadline: number, p?: Proc): Promise<void> {
-  while (!cond()) {
-    if (p && exited(p)) throw new Error(`${what}: process exited first: ${p.err.slice(-2000)}`);
-    if (performance.now() > deadline)
-      throw new Error(`${what}: timed out${p ? `: ${p.err.slice(-2000)}` : ""}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-/** SIGTERM the process we started (by its PID), SIGKILL after 2 s. */
-const kill = async (p: Proc | undefined) => {
-  if (!p || exited(p)) return;
-  p.child.kill("SIGTERM");
-  const t = setTimeout(() => p.child.kill("SIGKILL"), 2000);
-  await p.exit;
-  clearTimeout(t);
-};
-
 const ipOut = (args: string[]): string =>
   execFileSync(findIp() ?? "ip", args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-
-/** True once `iface` in `ns` has no tentative IPv6 address left (duplicate address detection done). */
-function dadDone(ns: string, iface: string): boolean {
-  return ipOut(["-n", ns, "-6", "addr", "show", "dev", iface, "tentative"]).trim() === "";
-}
 
 /** MAC of `iface` in `ns`. */
 function macOf(ns: string, iface: string): string {
