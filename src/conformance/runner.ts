@@ -10,13 +10,14 @@ import { webcrypto } from "node:crypto";
 import { dcBatteryConfig, evDcConfig, packTerminalV } from "../ev/dc/index.js";
 import type { EvBoardPort } from "../link/host/board-port.js";
 import { startLiveEv } from "../link/host/live-ev.js";
-import { type HostWireTap, tapFramePort, wallClockMs } from "../link/host/wire-tap.js";
+import { tapFramePort } from "../link/host/wire-tap.js";
 import { type LinkLogger, silentLogger } from "../link/logger.js";
 import type { TlsClientConfig } from "../link/tls.js";
 import { hex } from "../slac/matching/messages.js";
 import type { FramePort } from "../slac/run/index.js";
 import { SDP_SECURITY_NONE, SDP_SECURITY_TLS, SDP_TRANSPORT_TCP } from "../v2g/index.js";
 import { chargeLoopRequest, evOptionsOf } from "./case-ev.js";
+import { createCaseRecorder } from "./case-recorder.js";
 import { createInterceptor } from "./interceptor.js";
 import {
   boardCommandOf,
@@ -30,17 +31,8 @@ import {
 } from "./runner-timing.js";
 import { runSdpProbes } from "./sdp-probe.js";
 import { createSlacInterceptor } from "./slac-interceptor.js";
-import type {
-  CaseTrace,
-  ConformanceCase,
-  ConformanceProtocol,
-  SutLimits,
-  TraceEvent,
-  Verdict,
-  WireRecord,
-} from "./types.js";
+import type { CaseTrace, ConformanceCase, ConformanceProtocol, SutLimits, Verdict } from "./types.js";
 import { judge, limitMs } from "./verdict.js";
-import { decodeWire } from "./wire-codec.js";
 
 /** A board the tester's EV runs on for one case (the simulated cable, or a real EV board). */
 export interface CaseBoard {
@@ -107,14 +99,9 @@ async function runAttempt(
       setupError: `tester: no ${c.tlsCredential} TLS credential for this run (needs --tls)`,
       durationMs: 0,
     };
-  const t0 = performance.now();
-  const wall0 = performance.timeOrigin + t0;
-  const now = () => performance.now() - t0;
-  const events: TraceEvent[] = [];
-  const record = (e: TraceEvent) => events.push(e);
-  const wire: WireRecord[] = [];
-  const toWire: HostWireTap = (atMs, e) =>
-    wire.push({ atMs, event: e.kind === "slac" ? { ...e, frame: e.frame.slice() } : e });
+  // the host's SLAC frames are captured from below the SLAC interceptor, as they went on the wire
+  const rec = createCaseRecorder(protocol, () => slacIcpt !== null);
+  const { events, record, now, wire, toWire } = rec;
   let testerError: string | null = null;
   const silentAfter = c.expect.kind === "response" && c.expect.thenClose !== undefined;
   // the board of this attempt, once open (a `board` deviation acts on it)
@@ -160,43 +147,9 @@ async function runAttempt(
         boardPort.pressButton(true);
       } else boardPort.command(boardCommandOf(action));
     },
-    onWire: (conn, message) =>
-      wire.push({
-        atMs: wallClockMs(),
-        event: { kind: "v2gtp", conn: conn.id, dir: "tx", message, local: conn.local, remote: conn.remote },
-      }),
+    onWire: rec.sent,
   });
-  const rxCount = new Map<string, number>();
-  const tap: HostWireTap = (atMs, e) => {
-    if (e.kind !== "slac" || !slacIcpt) toWire(atMs, e);
-    const tMs = atMs - wall0;
-    if (e.kind === "tcp-open") record({ kind: "open", tMs });
-    else if (e.kind === "tcp-close") {
-      // the tester's own close is on the trace already
-      if (!events.some((x) => x.kind === "close" && x.by === "tester"))
-        record({ kind: "close", tMs, by: e.by });
-    } else if (e.kind === "v2gtp" && e.dir === "rx") {
-      const n = rxCount.get(e.conn) ?? 0;
-      rxCount.set(e.conn, n + 1);
-      const lastTx = [...events].reverse().find((x) => x.kind === "tx" && x.bytes > 0);
-      const afterMs = lastTx ? Math.round((tMs - lastTx.tMs) * 10) / 10 : null;
-      try {
-        const payloadType = ((e.message[2] ?? 0) << 8) | (e.message[3] ?? 0);
-        const w = decodeWire(protocol, e.message.subarray(8), n === 0, payloadType);
-        const code = w.body.ResponseCode;
-        record({
-          kind: "rx",
-          tMs,
-          name: w.name,
-          ...(typeof code === "string" && { code }),
-          body: w.body,
-          afterMs,
-        });
-      } catch (err) {
-        record({ kind: "rx-bad", tMs, error: (err as Error).message });
-      }
-    }
-  };
+  const tap = rec.tap;
   const battery = dcBatteryConfig("800v", 75);
   // the EV of the case: DC or AC, the -20 service and control mode; its charge-loop request
   const evo = evOptionsOf(c, protocol);

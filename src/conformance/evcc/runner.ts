@@ -10,21 +10,13 @@ import { webcrypto } from "node:crypto";
 import { evseDcConfig, powerModuleConfig } from "../../evse/dc/index.js";
 import type { EvseBoardPort } from "../../link/host/board-port.js";
 import { startLiveEvse } from "../../link/host/live-evse.js";
-import { type HostWireTap, wallClockMs } from "../../link/host/wire-tap.js";
 import { type LinkLogger, silentLogger } from "../../link/logger.js";
 import type { TlsServerConfig } from "../../link/tls.js";
 import type { FramePort } from "../../slac/run/index.js";
+import { createCaseRecorder } from "../case-recorder.js";
 import type { CaseResult } from "../runner.js";
-import type {
-  CaseTrace,
-  ConformanceCase,
-  ConformanceProtocol,
-  SutLimits,
-  TraceEvent,
-  WireRecord,
-} from "../types.js";
+import type { CaseTrace, ConformanceCase, ConformanceProtocol, SutLimits, TraceEvent } from "../types.js";
 import { judge, limitMs } from "../verdict.js";
-import { decodeWire } from "../wire-codec.js";
 import { createEvccInterceptor } from "./interceptor.js";
 import { CHARGE_LOOP_REQUESTS } from "./verdict.js";
 
@@ -122,12 +114,8 @@ async function runEvccAttempt(
   o: EvccRunnerOptions,
 ): Promise<CaseTrace> {
   const log = o.logger ?? silentLogger;
-  const t0 = performance.now();
-  const wall0 = performance.timeOrigin + t0;
-  const now = () => performance.now() - t0;
-  const events: TraceEvent[] = [];
-  const record = (e: TraceEvent) => events.push(e);
-  const wire: WireRecord[] = [];
+  const rec = createCaseRecorder(protocol);
+  const { events, record, now, wire } = rec;
   let testerError: string | null = null;
   let live: Awaited<ReturnType<typeof startLiveEvse>> | null = null;
   const intercept = createEvccInterceptor({
@@ -142,33 +130,9 @@ async function runEvccAttempt(
       if (!live) throw new Error("no EVSE yet");
       live.push(input === "emergency-stop" ? { kind: "emergency-stop" } : { kind: "stop-charging" });
     },
-    onWire: (conn, message) =>
-      wire.push({
-        atMs: wallClockMs(),
-        event: { kind: "v2gtp", conn: conn.id, dir: "tx", message, local: conn.local, remote: conn.remote },
-      }),
+    onWire: rec.sent,
   });
-  const rxCount = new Map<string, number>();
-  const tap: HostWireTap = (atMs, e) => {
-    wire.push({ atMs, event: e.kind === "slac" ? { ...e, frame: e.frame.slice() } : e });
-    const tMs = atMs - wall0;
-    if (e.kind === "tcp-open") record({ kind: "open", tMs });
-    else if (e.kind === "tcp-close") {
-      if (!events.some((x) => x.kind === "close" && x.by === "tester"))
-        record({ kind: "close", tMs, by: e.by });
-    } else if (e.kind === "v2gtp" && e.dir === "rx") {
-      const n = rxCount.get(e.conn) ?? 0;
-      rxCount.set(e.conn, n + 1);
-      const lastTx = [...events].reverse().find((x) => x.kind === "tx" && x.bytes > 0);
-      const afterMs = lastTx ? Math.round((tMs - lastTx.tMs) * 10) / 10 : null;
-      try {
-        const w = decodeWire(protocol, e.message.subarray(8), n === 0);
-        record({ kind: "rx", tMs, name: w.name, body: w.body, afterMs });
-      } catch (err) {
-        record({ kind: "rx-bad", tMs, error: (err as Error).message });
-      }
-    }
-  };
+  const tap = rec.tap;
   let sdpSeen = 0;
   const sdpHook = (_d: Uint8Array): boolean => {
     sdpSeen++;
