@@ -7,7 +7,11 @@
  * catalogue. Every case must pass. Skipped with a printed reason when not root.
  */
 import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
+import { type CaptureEvent, createCaptureDecoder, createCaptureReader } from "../../src/capture/index.js";
 import { runConformanceNetns } from "./conformance-netns.js";
 import { listNetns, netnsSkipReason } from "./netns.js";
 
@@ -30,15 +34,29 @@ test(
   { skip, timeout: FULL ? 3_600_000 : 180_000 },
   async (t) => {
     const tag = `e${process.pid}`;
+    const report = mkdtempSync(join(tmpdir(), "nacs-evcc-netns-report-"));
     let r: Awaited<ReturnType<typeof runConformanceNetns>> | undefined;
     try {
       r = await runConformanceNetns({
         sut: "evcc",
         cases: FULL ? ["evcc-*"] : VETH_EVCC_CI_CASES,
+        confArgs: ["--report", report],
         tag,
         timeoutMs: FULL ? 3_500_000 : 150_000,
       });
+      // the capture of a whole session: the car's SLAC on the veth, then its V2G session
+      const reader = createCaptureReader();
+      const decoder = createCaptureDecoder();
+      const ev: CaptureEvent[] = [];
+      for (const x of reader.push(readFileSync(join(report, "cases", "evcc-din-normal-001.pcapng"))))
+        if (x.kind === "packet") ev.push(...decoder.push(x));
+      ev.push(...decoder.end());
+      const slac = ev.filter((e) => e.layer === "slac").map((e) => e.type);
+      assert.ok(slac.includes("CM_SLAC_PARM.REQ") && slac.includes("CM_SLAC_MATCH.CNF"), slac.join(", "));
+      const v2g = ev.filter((e) => e.layer === "v2g").map((e) => `${e.from} ${e.type}`);
+      assert.ok(v2g.includes("ev CurrentDemandReq") && v2g.includes("evse CurrentDemandRes"), v2g.join(", "));
     } finally {
+      rmSync(report, { recursive: true, force: true });
       assert.deepEqual(
         listNetns().filter((n) => n.endsWith(`-${tag}`)),
         [],

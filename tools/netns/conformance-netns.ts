@@ -23,6 +23,8 @@ export interface ConformanceNetnsOptions {
    * (our `nacs ev --sessions 0`, the harness as the EVSE hosting the cable; no SLAC: the car half has none).
    */
   sut?: "secc" | "evcc";
+  /** SLAC before each session (default true); false: `--no-slac` on both sides. */
+  slac?: boolean;
 }
 
 /** A finished run: the summary, the exit code, both processes' stderr, the wall time. */
@@ -69,17 +71,18 @@ export async function runConformanceNetns(o: ConformanceNetnsOptions = {}): Prom
     const node = [process.execPath, "bin/nacs.js"];
     const board = ["--board", `sim:${join(dir, "world.sock")}`];
     if (o.sut === "evcc") {
+      const noSlac = o.slac === false ? ["--no-slac"] : [];
       // the tester is the EVSE and hosts the cable: it starts first, the car joins
       conf = start(pair.nsEvse, [
         ...node,
-        ...["conformance", "--sut", "evcc", "--iface", pair.ifEvse, "--no-slac", ...board, "--json"],
+        ...["conformance", "--sut", "evcc", "--iface", pair.ifEvse, ...noSlac, ...board, "--json"],
         ...(o.cases ? ["--cases", o.cases.join(",")] : []),
         ...(o.confArgs ?? []),
       ]);
       await until("tester ready", () => /tester EVSE ready/.test(conf?.err ?? ""), deadline, conf);
       evse = start(pair.nsEv, [
         ...node,
-        ...["ev", "--iface", pair.ifEv, "--no-slac", ...board, "--sessions", "0", "--protocol", "din,iso2"],
+        ...["ev", "--iface", pair.ifEv, ...noSlac, ...board, "--sessions", "0", "--protocol", "din,iso2"],
         ...(o.evseArgs ?? []),
       ]);
       return await finished(conf, evse, deadline, t0);

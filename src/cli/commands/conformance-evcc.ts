@@ -164,7 +164,7 @@ export async function runConformanceEvcc(
   const { slac, mac, close: closeSlac } = slacLink(o, null);
   process.stderr.write(
     board.world
-      ? `nacs conformance: tester EVSE ready, hosting the cable (${o.board}): start the car, e.g. nacs ev --iface ${o.iface} --no-slac --board ${o.board} --sessions 0\n`
+      ? `nacs conformance: tester EVSE ready, hosting the cable (${o.board}): start the car, e.g. nacs ev --iface ${o.iface}${slac ? "" : " --no-slac"} --board ${o.board} --sessions 0\n`
       : `nacs conformance: tester EVSE ready on ${o.board}: plug the car in (between cases the tester restarts the pilot)\n`,
   );
   const t0 = performance.now();
