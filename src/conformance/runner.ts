@@ -31,7 +31,14 @@ import {
 } from "./runner-timing.js";
 import { runSdpProbes } from "./sdp-probe.js";
 import { createSlacInterceptor } from "./slac-interceptor.js";
-import type { CaseTrace, ConformanceCase, ConformanceProtocol, SutLimits, Verdict } from "./types.js";
+import type {
+  CaseEnergy,
+  CaseTrace,
+  ConformanceCase,
+  ConformanceProtocol,
+  SutLimits,
+  Verdict,
+} from "./types.js";
 import { judge, limitMs } from "./verdict.js";
 
 /** A board the tester's EV runs on for one case (the simulated cable, or a real EV board). */
@@ -59,6 +66,8 @@ export interface RunnerOptions {
    */
   untrustedVehicleTls?: TlsClientConfig;
   limits: SutLimits;
+  /** The energy transfer the SUT offers first: the session of a protocol-neutral case (SLAC, SDP) runs it. */
+  energy?: CaseEnergy;
   /** CurrentDemandReq messages before the tester's EV stops a normal session (default 3). */
   loopMessages?: number;
   /** Bound of a case beyond its own limits (ms; default 30 s). */
@@ -152,7 +161,10 @@ async function runAttempt(
   const tap = rec.tap;
   const battery = dcBatteryConfig("800v", 75);
   // the EV of the case: DC or AC, the -20 service and control mode; its charge-loop request
-  const evo = evOptionsOf(c, protocol);
+  const evo = evOptionsOf(
+    c.protocolNeutral && o.energy ? { ev: { ...c.ev, energy: o.energy } } : c,
+    protocol,
+  );
   const loopReq = chargeLoopRequest(protocol, evo.energy);
   // the tester holds back (or drops) a request: the EV waits for the SUT's reaction, not its own timeout
   const silent = ["silent", "length", "truncate", "drop"].includes(c.tester.kind);

@@ -64,3 +64,28 @@ test(
     }
   },
 );
+
+test(
+  "netns: the AC charger (nacs evse --mode ac) with SLAC over a veth: every ISO-2 AC and ISO 15118-20 AC case passes (NACS_CONFORMANCE_FULL=1)",
+  {
+    skip:
+      skip ?? (FULL ? false : "NACS_CONFORMANCE_FULL=1 runs it (the AC cases run on loopback in npm test)"),
+    timeout: 1_800_000,
+  },
+  async (t) => {
+    const tag = `a${process.pid}`;
+    const r = await runConformanceNetns({ mode: "ac", tag, timeoutMs: 1_700_000 });
+    const s = r.summary;
+    t.diagnostic(`${s.total} cases (${s.passed} passed) in ${(r.wallMs / 1000).toFixed(1)} s wall`);
+    const bad = s.cases.filter((c) => c.verdict !== "pass" && !c.knownDeviation);
+    assert.deepEqual(
+      bad.map((c) => `${c.id} ${c.verdict}: ${JSON.stringify(c.details)}`),
+      [],
+      r.confErr.slice(-3000),
+    );
+    assert.ok(
+      s.cases.some((c) => c.id.startsWith("secc-iso2-ac-")),
+      "the ISO-2 AC cases ran",
+    );
+  },
+);

@@ -1,7 +1,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { NACS_EVSE_PROFILE, nacsEvseArgs } from "../../src/cli/testing/conformance-pair.js";
+import {
+  NACS_EVSE_AC_PROFILE,
+  NACS_EVSE_PROFILE,
+  nacsEvseArgs,
+} from "../../src/cli/testing/conformance-pair.js";
 import type { RunSummary } from "../../src/conformance/report.js";
 import { createVethPair } from "./netns.js";
 import { dadDone, exited, kill, type Proc, start, until } from "./ns-proc.js";
@@ -25,6 +29,8 @@ export interface ConformanceNetnsOptions {
   sut?: "secc" | "evcc";
   /** SLAC before each session (default true); false: `--no-slac` on both sides. */
   slac?: boolean;
+  /** `sut: "secc"`: a DC charger (default) or an AC one (`nacs evse --mode ac`, the AC profile). */
+  mode?: "dc" | "ac";
 }
 
 /** A finished run: the summary, the exit code, both processes' stderr, the wall time. */
@@ -94,15 +100,18 @@ export async function runConformanceNetns(o: ConformanceNetnsOptions = {}): Prom
       pair.ifEvse,
       "--sessions",
       "0",
-      // the SECC the profile describes: DIN, ISO-2 and ISO 15118-20 DC / DC_BPT (plain TCP)
-      ...nacsEvseArgs("dc"),
+      // the SECC the profile describes: DIN, ISO-2 and ISO 15118-20 DC / DC_BPT, or AC (plain TCP)
+      ...nacsEvseArgs(o.mode ?? "dc"),
       "--sequence-timeout",
       "2",
       ...board,
       ...(o.evseArgs ?? []),
     ]);
     await until("EVSE ready", () => /ready on/.test(evse?.err ?? ""), deadline, evse);
-    writeFileSync(join(dir, "profile.json"), JSON.stringify(NACS_EVSE_PROFILE));
+    writeFileSync(
+      join(dir, "profile.json"),
+      JSON.stringify(o.mode === "ac" ? NACS_EVSE_AC_PROFILE : NACS_EVSE_PROFILE),
+    );
     conf = start(pair.nsEv, [
       ...node,
       "conformance",

@@ -280,6 +280,7 @@ export async function runConformance(o: ConformanceOptions): Promise<number> {
         mac,
         modem: o.modem,
         limits: profile.limits,
+        energy: profile.energy?.[0] ?? "dc",
         ...(responder
           ? { sdpTarget: responder.address, sdpServerPort: responder.port }
           : { sdpServerPort: o.sdpPort }),

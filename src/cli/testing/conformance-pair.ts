@@ -177,6 +177,7 @@ async function runHarnessHere(
           slac: null,
           mac: Uint8Array.of(0x02, 0, 0, 0, 0, 0x01),
           limits,
+          energy: mode,
           sdpServerPort: sdpPort,
           openBoard: testerBoardOpener(boardSpec, silentLogger),
           logger: silentLogger,
