@@ -310,7 +310,9 @@ async function runAttempt(
         break;
       }
       const loopsSent = intercept.sent.get(loopReq) ?? 0;
-      if (!stopped && loopsSent >= loops) {
+      // an SDP case keeps its session charging until its probes are answered (a short AC session would
+      // otherwise end first, and a charger need not answer SDP between sessions)
+      if (!stopped && loopsSent >= loops && (!c.sdp || probesDone)) {
         stopped = true;
         pausedAt = now();
         ev.push({ kind: pauseResume && !resumed ? "pause" : "stop" });
