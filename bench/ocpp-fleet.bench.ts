@@ -74,8 +74,15 @@ async function startCsmsChild(): Promise<{ url: string; stop(): Promise<CsmsSumm
     kill: () => cp.kill("SIGKILL"),
     async stop() {
       cp.kill("SIGTERM");
-      await Promise.race([exited, sleep(30_000)]);
-      return JSON.parse(out) as CsmsSummary;
+      // its summary of 1,000 transactions is a few hundred kB: all of it, once the process has ended
+      await Promise.race([exited, sleep(120_000)]);
+      try {
+        return JSON.parse(out) as CsmsSummary;
+      } catch (e) {
+        throw new Error(
+          `nacs csms summary (${out.length} B, exited: ${cp.exitCode}): ${(e as Error).message}`,
+        );
+      }
     },
   };
 }
@@ -89,7 +96,7 @@ const stats = (xs: number[]) => {
 export async function run(): Promise<BenchResult[]> {
   const n = Math.round(env("NACS_OCPP_FLEET_N", 1000, 1, 5000));
   const windowS = env("NACS_OCPP_FLEET_WINDOW_S", 20, 1, 600);
-  const rampS = env("NACS_OCPP_FLEET_RAMP_S", 20, 0, 300);
+  const rampS = env("NACS_OCPP_FLEET_RAMP_S", 20, 0, 600);
   const meterS = Math.round(env("NACS_OCPP_FLEET_METER_S", 10, 1, 3600));
   const limit = fdLimit();
   if (n * FDS_PER_CHARGER + 64 > limit)
@@ -109,11 +116,15 @@ export async function run(): Promise<BenchResult[]> {
       const due = t0 + (rampS * 1000 * i) / n;
       if (due > performance.now()) await sleep(due - performance.now());
       const fleet = await startFleetEvse(spec, i, undefined, undefined, ocppSeccReadings());
+      // registered with the CSMS (BootNotification accepted) before the next charger comes up
       const ocpp = await startEvseOcpp(
         { ocpp: `${csms.url}/F${i}`, ocppMeterInterval: meterS },
         fleet.live,
         () => {},
-        { serialNumber: `FLEET-${i}`, onRoundTrip: (_a, ms) => rtt.push(ms) },
+        {
+          serialNumber: `FLEET-${i}`,
+          onRoundTrip: (_a, ms) => rtt.push(ms),
+        },
       );
       chargers.push({ fleet, ocpp });
     }
@@ -148,6 +159,18 @@ export async function run(): Promise<BenchResult[]> {
     const reports: EvseOcppReport[] = await Promise.all(chargers.map((c) => c.ocpp.finish()));
     const runS = (performance.now() - t0) / 1000;
     const meters = chargers.map((c) => c.fleet.sessions[0]?.energyDeliveredWh ?? null);
+    const count = (xs: (string | null | undefined)[]) => {
+      const out: Record<string, number> = {};
+      for (const x of xs) out[x ?? "none"] = (out[x ?? "none"] ?? 0) + 1;
+      return out;
+    };
+    // how the sessions ended, at the EVSE and as the CSMS was told
+    const evseStops = count(
+      chargers.map((c) => {
+        const x = c.fleet.sessions[0];
+        return x ? `${x.stopReason}${x.safety.length ? ` (trip ${x.safety[0]?.fault})` : ""}` : undefined;
+      }),
+    );
     for (const c of chargers.splice(0)) await c.fleet.close();
     evChild.send("exit");
     await evChild.exited;
@@ -176,6 +199,8 @@ export async function run(): Promise<BenchResult[]> {
       messages,
       transactions: txs.length,
       endedWithMeter,
+      evseStops,
+      csmsStoppedReasons: count(txs.map((x) => x.stoppedReason)),
       csmsSchemaErrors: sum.schemaErrors,
       csmsCallErrors: sum.callErrors,
       stationSchemaFailures: reports.reduce((a, r) => a + r.schemaFailures.length, 0),

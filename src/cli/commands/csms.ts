@@ -170,8 +170,11 @@ export function registerCsmsCommand(program: Command): void {
       await csms.close();
       if (fd !== null) closeSync(fd);
       const s = csms.summary();
-      process.stdout.write(o.json ? `${JSON.stringify(s)}\n` : formatCsmsSummary(s));
-      // the stdin reader and the server's sockets are closed; leave nothing holding the loop
-      process.exit(s.schemaErrors > 0 ? 1 : 0);
+      // the stdin reader and the server's sockets are closed; leave nothing holding the loop — once the
+      // summary is written whole (a pipe takes a large one in pieces: exiting earlier would cut it)
+      const code = s.schemaErrors > 0 ? 1 : 0;
+      process.stdout.write(o.json ? `${JSON.stringify(s)}\n` : formatCsmsSummary(s), () =>
+        process.exit(code),
+      );
     });
 }
