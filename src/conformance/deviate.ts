@@ -4,8 +4,10 @@
  * and re-encoded; V2GTP headers are written byte by byte when they are meant to be wrong (ISO 15118-2
  * §7.8.3, DIN 70121 §8.7.3: version 0x01, inverse 0xFE, payload type, 32-bit length, big-endian).
  */
+
+import type { V2gConnection } from "../link/types.js";
 import { encodeV2gtpMessage, V2GTP_HEADER_LENGTH } from "../v2g/index.js";
-import type { BoardAction, ConformanceProtocol, MessageRef, TesterBehaviour } from "./types.js";
+import type { BoardAction, ConformanceProtocol, MessageRef, TesterBehaviour, TraceEvent } from "./types.js";
 import {
   bytesOfHex,
   decodeWire,
@@ -202,4 +204,36 @@ export function deviate(
     case "evse-input":
       return [{ ...plain, deviation: true }];
   }
+}
+
+/** Where a wire action goes and is recorded (the interceptor's options, both roles). */
+export interface WireSink {
+  now(): number;
+  record(e: TraceEvent): void;
+  onWire?(conn: V2gConnection, bytes: Uint8Array): void;
+}
+
+/**
+ * Carry out the wire part of action `a` of the tester's message `name` on `conn` — send it framed, send raw
+ * bytes, or fall silent — and record it on the trace (and the capture). Other actions (close, board,
+ * hidden or deferred) are the interceptor's own: nothing is done here.
+ */
+export function putOnWire(conn: V2gConnection, name: string, a: WireAction, o: WireSink): void {
+  if (a.kind === "send") {
+    conn.send(a.payloadType, a.bytes);
+    o.onWire?.(conn, encodeV2gtpMessage(a.payloadType, a.bytes));
+    o.record({
+      kind: "tx",
+      tMs: o.now(),
+      name,
+      bytes: a.bytes.length + 8,
+      ...(a.note && { note: a.note }),
+      ...(a.deviation && { deviation: true }),
+    });
+  } else if (a.kind === "raw") {
+    conn.sendRaw(a.bytes);
+    o.onWire?.(conn, a.bytes);
+    o.record({ kind: "tx", tMs: o.now(), name, bytes: a.bytes.length, note: a.note, deviation: true });
+  } else if (a.kind === "silent")
+    o.record({ kind: "tx", tMs: o.now(), name: `(${name} not sent)`, bytes: 0, note: a.note });
 }

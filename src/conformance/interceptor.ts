@@ -6,8 +6,7 @@
  */
 import type { V2gWireHook } from "../link/host/network/index.js";
 import type { V2gConnection } from "../link/types.js";
-import { encodeV2gtpMessage } from "../v2g/index.js";
-import { deviate, matches, type Outgoing, triggerOf, type WireAction } from "./deviate.js";
+import { deviate, matches, type Outgoing, putOnWire, triggerOf, type WireAction } from "./deviate.js";
 import type { BoardAction, ConformanceProtocol, TesterBehaviour, TraceEvent } from "./types.js";
 
 /** Options of {@link createInterceptor}. */
@@ -63,32 +62,18 @@ export function createInterceptor(o: InterceptorOptions): Interceptor {
   let deferred: { name: string; payloadType: number; bytes: Uint8Array } | null = null;
   let awaitingDeferred = false;
 
-  const tx = (conn: V2gConnection, name: string, payloadType: number, bytes: Uint8Array, extra: object) => {
-    conn.send(payloadType, bytes);
-    o.onWire?.(conn, encodeV2gtpMessage(payloadType, bytes));
-    o.record({ kind: "tx", tMs: o.now(), name, bytes: bytes.length + 8, ...extra });
-  };
-
   const carryOut = (conn: V2gConnection, name: string, actions: WireAction[]) => {
     for (const a of actions) {
+      putOnWire(conn, name, a, o);
       if (a.kind === "send") {
         requests++;
         if (hideNext) {
           hidden.add(requests);
           hideNext = false;
         }
-        tx(conn, name, a.payloadType, a.bytes, {
-          ...(a.note && { note: a.note }),
-          ...(a.deviation && { deviation: true }),
-        });
-      } else if (a.kind === "raw") {
-        conn.sendRaw(a.bytes);
-        o.onWire?.(conn, a.bytes);
-        o.record({ kind: "tx", tMs: o.now(), name, bytes: a.bytes.length, note: a.note, deviation: true });
-      } else if (a.kind === "silent") {
-        silent = true;
-        o.record({ kind: "tx", tMs: o.now(), name: `(${name} not sent)`, bytes: 0, note: a.note });
-      } else if (a.kind === "close") {
+      } else if (a.kind === "silent") silent = true;
+      else if (a.kind === "raw") continue;
+      else if (a.kind === "close") {
         silent = true;
         dropped.add(conn);
         o.record({ kind: "close", tMs: o.now(), by: "tester" });
@@ -148,7 +133,7 @@ export function createInterceptor(o: InterceptorOptions): Interceptor {
           awaitingDeferred = false;
           if (!conn.isClosed) {
             requests++;
-            tx(conn, d.name, d.payloadType, d.bytes, {});
+            putOnWire(conn, d.name, { kind: "send", payloadType: d.payloadType, bytes: d.bytes }, o);
           }
         }
         return false;

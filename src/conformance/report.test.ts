@@ -1,7 +1,7 @@
 /** Reports: the `--json` summary, JUnit XML (fail → <failure>, inconclusive → <skipped>), self-contained HTML. */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { casePcapName, escapeXml, htmlReport, junitXml, summarize } from "./report.js";
+import { casePcapName, escapeXml, htmlReport, junitXml, notPassed, summarize } from "./report.js";
 import type { CaseResult } from "./runner.js";
 
 const result = (
@@ -78,4 +78,14 @@ test("HTML: each case's timing chart, and its pcapng embedded as a download that
   );
   assert.deepEqual(new Uint8Array(Buffer.from(links[0]?.[2] ?? "", "base64")), pcap);
   assert.equal(casePcapName({ id: "secc-din-seq-001@iso2/x" }), "secc-din-seq-001_iso2_x.pcapng");
+});
+
+test("notPassed: fails and inconclusive cases as lines, known deviations and passes left out", () => {
+  const s = summarize(results, "lab", 5000);
+  assert.deepEqual(notPassed(s), [
+    'b fail: {"rule":"R","message":"M","field":"F","expected":"E<1>","seen":"S&2"}',
+    'c inconclusive: {"why":"no SDP answer"}',
+  ]);
+  const known = { ...s, cases: s.cases.map((c) => ({ ...c, knownDeviation: "documented" })) };
+  assert.deepEqual(notPassed(known), []);
 });

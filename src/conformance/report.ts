@@ -81,6 +81,16 @@ export function summarize(
   };
 }
 
+/**
+ * The cases of a run that neither passed nor carry a known deviation, one line each (ID, verdict, details):
+ * what a run against our own stack must not have.
+ */
+export function notPassed(s: Pick<RunSummary, "cases">): string[] {
+  return s.cases
+    .filter((c) => c.verdict !== "pass" && !c.knownDeviation)
+    .map((c) => `${c.id} ${c.verdict}: ${JSON.stringify(c.details)}`);
+}
+
 /** Escape text for XML / HTML. */
 export function escapeXml(s: string): string {
   return s.replace(

@@ -16,6 +16,7 @@ import type {
   TraceEvent,
   Verdict,
 } from "./types.js";
+import { fail } from "./verdict-parts.js";
 import { bytesOfHex } from "./wire-codec.js";
 
 type SlacEv = Extract<TraceEvent, { kind: "slac" }>;
@@ -26,15 +27,6 @@ type SdpEv = Extract<TraceEvent, { kind: "sdp" }>;
  * veth or a modem's own latency). Design choice (D).
  */
 export const SLAC_TOLERANCE_MS = 100;
-
-const fail = (rule: string, message: string, field: string, expected: string, seen: string): Verdict => ({
-  verdict: "fail",
-  rule,
-  message,
-  field,
-  expected,
-  seen,
-});
 
 const nth = (n: number | undefined) => n ?? 1;
 const show = (v: unknown) => (v === undefined ? "(absent)" : JSON.stringify(v));

@@ -17,7 +17,7 @@ import type {
   TraceEvent,
   Verdict,
 } from "./types.js";
-import { getPath, numberOf } from "./wire-codec.js";
+import { checkFields, fail } from "./verdict-parts.js";
 
 type Rx = Extract<TraceEvent, { kind: "rx" }>;
 type Tx = Extract<TraceEvent, { kind: "tx" }>;
@@ -61,15 +61,6 @@ export function performanceLimitMs(name: string, limits: SutLimits, protocol?: C
   const ownDefault = protocol ? pm[`${protocol}:default`] : undefined;
   return own ?? pm[name] ?? ownDefault ?? pm.default ?? Number.POSITIVE_INFINITY;
 }
-
-const fail = (rule: string, message: string, field: string, expected: string, seen: string): Verdict => ({
-  verdict: "fail",
-  rule,
-  message,
-  field,
-  expected,
-  seen,
-});
 
 /** Requests the tester put on the wire (not the held ones). */
 function sentRequests(t: CaseTrace): Tx[] {
@@ -181,20 +172,8 @@ export function judge(c: ConformanceCase, t: CaseTrace, limits: SutLimits): Verd
         return fail(rule, r.name, "ResponseCode", e.codes.join(" or "), r.code ?? "(none)");
       const slow = checkPerformance(r, t.protocol, limits);
       if (slow) return slow;
-      for (const f of e.fields ?? []) {
-        const v = getPath(r.body, f.path);
-        if (f.oneOf && !f.oneOf.some((x) => JSON.stringify(x) === JSON.stringify(v)))
-          return fail(
-            rule,
-            r.name,
-            f.path,
-            f.oneOf.map((x) => JSON.stringify(x)).join(" or "),
-            JSON.stringify(v),
-          );
-        const n = numberOf(v);
-        if (f.atMost !== undefined && (n === undefined || n > f.atMost))
-          return fail(rule, r.name, f.path, `≤ ${f.atMost}`, n === undefined ? "(absent)" : String(n));
-      }
+      const wrongField = checkFields(rule, r.name, r.body ?? {}, e.fields);
+      if (wrongField) return wrongField;
       if (e.thenClose) {
         const cl = firstClose(t, r.tMs);
         const within = limitMs(e.thenClose.withinMs, limits);

@@ -9,8 +9,7 @@
  */
 import type { V2gWireHook } from "../../link/host/network/index.js";
 import type { V2gConnection } from "../../link/types.js";
-import { encodeV2gtpMessage } from "../../v2g/index.js";
-import { deviate, matches, type Outgoing, type WireAction } from "../deviate.js";
+import { deviate, matches, type Outgoing, putOnWire, type WireAction } from "../deviate.js";
 import type { ConformanceProtocol, EvseTesterInput, TesterBehaviour, TraceEvent } from "../types.js";
 import { decodeWire } from "../wire-codec.js";
 
@@ -58,25 +57,9 @@ export function createEvccInterceptor(o: EvccInterceptorOptions): EvccIntercepto
 
   const carryOut = (conn: V2gConnection, name: string, actions: WireAction[]) => {
     for (const a of actions) {
-      if (a.kind === "send") {
-        conn.send(a.payloadType, a.bytes);
-        o.onWire?.(conn, encodeV2gtpMessage(a.payloadType, a.bytes));
-        o.record({
-          kind: "tx",
-          tMs: o.now(),
-          name,
-          bytes: a.bytes.length + 8,
-          ...(a.note && { note: a.note }),
-          ...(a.deviation && { deviation: true }),
-        });
-      } else if (a.kind === "raw") {
-        conn.sendRaw(a.bytes);
-        o.onWire?.(conn, a.bytes);
-        o.record({ kind: "tx", tMs: o.now(), name, bytes: a.bytes.length, note: a.note, deviation: true });
-      } else if (a.kind === "silent") {
-        silent = true;
-        o.record({ kind: "tx", tMs: o.now(), name: `(${name} not sent)`, bytes: 0, note: a.note });
-      } else if (a.kind === "close") {
+      putOnWire(conn, name, a, o);
+      if (a.kind === "silent") silent = true;
+      else if (a.kind === "close") {
         silent = true;
         dropped.add(conn);
         o.record({ kind: "close", tMs: o.now(), by: "tester" });

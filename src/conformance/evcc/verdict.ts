@@ -6,22 +6,13 @@
  */
 import type { CaseTrace, ConformanceCase, FieldCheck, SutLimits, TraceEvent, Verdict } from "../types.js";
 import { limitMs } from "../verdict.js";
-import { getPath, numberOf } from "../wire-codec.js";
+import { checkFields, fail } from "../verdict-parts.js";
 
 type Rx = Extract<TraceEvent, { kind: "rx" }>;
 type Close = Extract<TraceEvent, { kind: "close" }>;
 
 /** Requests of the car's charge loop (DC / AC). */
 export const CHARGE_LOOP_REQUESTS = ["CurrentDemandReq", "ChargingStatusReq"];
-
-const fail = (rule: string, message: string, field: string, expected: string, seen: string): Verdict => ({
-  verdict: "fail",
-  rule,
-  message,
-  field,
-  expected,
-  seen,
-});
 
 const requests = (t: CaseTrace): Rx[] => t.events.filter((e): e is Rx => e.kind === "rx");
 
@@ -36,23 +27,8 @@ function closeSeen(c: Close | undefined, from: number): string {
 }
 
 /** The fields of a request checked; a fail verdict or null. */
-function checkFields(rule: string, r: Rx, fields: readonly FieldCheck[] | undefined): Verdict | null {
-  for (const f of fields ?? []) {
-    const v = getPath(r.body ?? {}, f.path);
-    if (f.oneOf && !f.oneOf.some((x) => JSON.stringify(x) === JSON.stringify(v)))
-      return fail(
-        rule,
-        r.name,
-        f.path,
-        f.oneOf.map((x) => JSON.stringify(x)).join(" or "),
-        JSON.stringify(v),
-      );
-    const n = numberOf(v);
-    if (f.atMost !== undefined && (n === undefined || n > f.atMost))
-      return fail(rule, r.name, f.path, `≤ ${f.atMost}`, n === undefined ? "(absent)" : String(n));
-  }
-  return null;
-}
+const checkRequestFields = (rule: string, r: Rx, fields: readonly FieldCheck[] | undefined): Verdict | null =>
+  checkFields(rule, r.name, r.body ?? {}, fields);
 
 /** The verdict of EVCC case `c` on trace `t`. */
 export function judgeEvcc(c: ConformanceCase, t: CaseTrace, limits: SutLimits): Verdict {
@@ -96,7 +72,7 @@ export function judgeEvcc(c: ConformanceCase, t: CaseTrace, limits: SutLimits): 
       const want = e.requests.join(" or ");
       if (!next) return fail(rule, "(next request)", "message", want, closeSeen(firstClose(t, dev), dev));
       if (!e.requests.includes(next.name)) return fail(rule, next.name, "message", want, next.name);
-      return checkFields(rule, next, e.fields) ?? { verdict: "pass" };
+      return checkRequestFields(rule, next, e.fields) ?? { verdict: "pass" };
     }
     case "ev-ends": {
       const allow = e.allow ?? ["SessionStopReq"];
