@@ -103,7 +103,7 @@ test(
   "nacs simulate --ui control panel in Chromium: charger power, a scenario file, unplug and plug in again",
   { skip, timeout: 6 * STEP_MS },
   async () => {
-    // speed 5: the run holds 60 s of simulated time (12 s here) after the unplug for the plug-in
+    // speed 5: the run holds 600 s of simulated time (2 min here) after the unplug for the plug-in
     await withSimulateUi("5", async (page) => {
       const phase = (re: RegExp) =>
         page.waitForFunction(
@@ -133,7 +133,7 @@ test(
       });
       await answer(/scenario later\.txt → scenario later\.txt: 1 commands queued/);
       await page.click('[data-testid="ctl-unplug"]');
-      await answer(/plug in within 60 s \(simulated\) for the next session/);
+      await answer(/plug in within 600 s \(simulated\) for the next session/);
       await phase(/ended/);
       await page.click('[data-testid="ctl-plug"]');
       await answer(/plug in: the next session/);

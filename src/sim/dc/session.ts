@@ -39,6 +39,8 @@ export interface SessionDriver {
   readonly blockedAt?: { pos: number; text: string } | null;
   /** Start SDP / V2G after SLAC without a command (false when the script has `iso_start_v2g_session`). */
   readonly autoStartV2g: boolean;
+  /** How long a blocked wait may last once the session is over (virtual ms); default {@link DC_SCRIPT_STALL_MS}. */
+  readonly stallMs?: number;
 }
 
 /** With a script blocked on a wait after the session is over, end after this long (virtual ms). */
@@ -355,7 +357,8 @@ export class DcSession {
         return;
       }
       this.overSinceMs ??= sim.nowMs;
-      if (!d.done && !(d.waiting && sim.nowMs - this.overSinceMs >= DC_SCRIPT_STALL_MS)) return;
+      if (!d.done && !(d.waiting && sim.nowMs - this.overSinceMs >= (d.stallMs ?? DC_SCRIPT_STALL_MS)))
+        return;
       if (!sim.cable.plugged) {
         sim.setPhase("ended");
         this.finish();
