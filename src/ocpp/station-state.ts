@@ -62,6 +62,8 @@ export interface StationState {
   readonly limitW: number | null;
   /** A Reset waits for the transaction to end (B12). */
   readonly resetPending: boolean;
+  /** The Get15118EVCertificate call waiting for its answer, and the SECC's request id (M01 / M02). */
+  readonly evCertificate: { callId: string; id: number } | null;
 }
 
 /** A station that has not connected yet. */
@@ -86,6 +88,7 @@ export function createStation(cfg: StationConfig, nowMs: number): StationState {
     profiles: [],
     limitW: null,
     resetPending: false,
+    evCertificate: null,
   };
 }
 

@@ -7,6 +7,7 @@
  * CSMS requests come in as `request` and leave as `reply`.
  */
 
+import { failEvCertificate, onEvCertificateRequest, onEvCertificateResult } from "./ev-certificate.js";
 import { onRequest, reboot } from "./requests.js";
 import { restoreCalls } from "./restore.js";
 import {
@@ -34,7 +35,7 @@ export function stepStation(s0: StationState, ev: StationEvent): [StationState, 
       s = onConnected(s, fx);
       break;
     case "disconnected":
-      s = goOffline(s, ev.reason, fx);
+      s = goOffline(failEvCertificate(s, `connection lost (${ev.reason})`, fx), ev.reason, fx);
       break;
     case "result":
       s = onResult(s, ev.id, ev.payload, fx);
@@ -69,6 +70,11 @@ export function stepStation(s0: StationState, ev: StationEvent): [StationState, 
       break;
     case "session-end":
       if (s.tx) s = endTx(s, ev.cause, fx);
+      break;
+    case "ev-certificate-request":
+      s = onEvCertificateRequest(s, ev, fx, "2.0.1", (st, action, payload) =>
+        enqueue(st, action, payload, fx, { first: true }),
+      );
       break;
     case "restored":
       s = restoreCalls(s, ev.calls, fx);
@@ -130,6 +136,9 @@ function onResult(
     case "Authorize":
       s = onAuthorized(s, id, p, fx);
       break;
+    case "Get15118EVCertificate":
+      s = onEvCertificateResult(s, id, p, fx);
+      break;
     case "TransactionEvent": {
       const info = p.idTokenInfo as { status?: string } | undefined;
       if (info?.status !== undefined && info.status !== "Accepted")
@@ -154,7 +163,14 @@ function onCallError(
   message: string,
   fx: StationEffect[],
 ): StationState {
-  const s = dropRefusedCall(s0, id, code, message, fx);
+  const mine = s0.evCertificate?.callId === id;
+  const s = dropRefusedCall(
+    mine ? failEvCertificate(s0, `${code} ${message}`, fx) : s0,
+    id,
+    code,
+    message,
+    fx,
+  );
   return s === s0 ? s0 : pump(s, fx);
 }
 

@@ -189,7 +189,9 @@ export interface OcppCall {
 export type EvseCommand =
   | { kind: "set-power-limit"; maxPowerW: number | null }
   | { kind: "stop-charging"; reason: string }
-  | { kind: "authorization"; result: "pending" | "accepted" | "rejected" };
+  | { kind: "authorization"; result: "pending" | "accepted" | "rejected" }
+  /** The backend's answer to the SECC's certificate request `id`: EXI to relay, or null with the reason. */
+  | { kind: "certificate-response"; id: number; exi: Uint8Array | null; detail?: string };
 
 /** Inputs of the station machine; each carries the OCPP clock `tMs`. */
 export type StationEvent =
@@ -214,6 +216,20 @@ export type StationEvent =
    */
   | { kind: "id-token"; idToken: IdToken; hashData?: readonly OcspRequestData[]; tMs: number }
   | { kind: "session-end"; cause: StopCause; tMs: number }
+  /**
+   * ISO 15118-2 Plug & Charge: the EV's CertificateInstallationReq / CertificateUpdateReq the SECC holds for
+   * the CPS behind the CSMS (M01 / M02, Get15118EVCertificate); `id` names it in the answer to the EVSE.
+   */
+  | {
+      kind: "ev-certificate-request";
+      id: number;
+      action: "Install" | "Update";
+      /** iso15118SchemaVersion, e.g. "urn:iso:15118:2:2013:MsgDef". */
+      schemaVersion: string;
+      /** The EXI of the request's V2G_Message, as received from the EV. */
+      exi: Uint8Array;
+      tMs: number;
+    }
   /**
    * The transaction-related calls a previous run of the station queued and never saw answered (its journal
    * on disk), in their order: they go first in the outbox, with their ids.

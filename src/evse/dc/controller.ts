@@ -226,6 +226,9 @@ export function stepEvseDc(s0: EvseDcState, ev: EvseDcEvent): [EvseDcState, Evse
     case "set-power-limit":
       s = setPowerLimit(s, ev.maxPowerW, fx);
       break;
+    case "certificate-response":
+      s = secc(s, ev, fx);
+      break;
     case "authorization":
       fx.push({ kind: "log", level: "info", msg: `authorization ${ev.result}` });
       s = secc(s, { kind: "port", readings: { authorization: ev.result }, tMs: t }, fx);

@@ -114,6 +114,12 @@ export type EvseDcEvent =
    * WARNING_EIMAuthorizationFailure, [V2G20-2219]).
    */
   | { kind: "authorization"; result: "pending" | "accepted" | "rejected"; tMs: number }
+  /**
+   * The backend's answer to the SECC's forwarded certificate request `id` (ISO 15118-2 Plug & Charge with the
+   * CPS behind the backend, e.g. OCPP 2.0.1 Get15118EVCertificateResponse): the EXI of the
+   * CertificateInstallationRes / CertificateUpdateRes to relay, or null with the reason.
+   */
+  | { kind: "certificate-response"; id: number; exi: Uint8Array | null; detail?: string; tMs: number }
   /** Operator reset of a latched trip (emergency-stop button released, interlock fixed). */
   | { kind: "safety-reset"; tMs: number }
   /** The board stopped answering (heartbeat, closed link): nothing it measures can be trusted. */

@@ -64,6 +64,8 @@ export interface StationState16 {
   readonly profiles: readonly InstalledProfile[];
   readonly limitW: number | null;
   readonly resetPending: "Hard" | "Soft" | null;
+  /** The DataTransfer carrying Get15118EVCertificate waiting for its answer, and the SECC's request id. */
+  readonly evCertificate: { callId: string; id: number } | null;
 }
 
 /** A charge point that has not connected yet. */
@@ -92,6 +94,7 @@ export function createStation16(cfg: StationConfig16, nowMs: number): StationSta
     profiles: [],
     limitW: null,
     resetPending: null,
+    evCertificate: null,
   };
 }
 

@@ -7,6 +7,12 @@
  * queued across a connection loss (§3.7 / OCPP-J §4.1.1).
  */
 
+import {
+  failEvCertificate,
+  onEvCertificateRequest,
+  onEvCertificateResult,
+  unwrapDataTransfer,
+} from "../ev-certificate.js";
 import { dropRefusedCall, goOffline, isoTime } from "../station-state.js";
 import { ocpp16StopReason } from "../stop-reasons.js";
 import type { ChargingState, IdToken, StationEffect, StationEvent, StopCause } from "../types.js";
@@ -36,7 +42,7 @@ export function stepStation16(s0: StationState16, ev: StationEvent): [StationSta
       s = onConnected(s, fx);
       break;
     case "disconnected":
-      s = goOffline(s, ev.reason, fx);
+      s = goOffline(failEvCertificate(s, `connection lost (${ev.reason})`, fx), ev.reason, fx);
       break;
     case "result":
       s = onResult(s, ev.id, ev.payload, fx);
@@ -74,6 +80,11 @@ export function stepStation16(s0: StationState16, ev: StationEvent): [StationSta
       break;
     case "restored":
       s = restoreCalls16(s, ev.calls, ev.txIds ?? {}, fx);
+      break;
+    case "ev-certificate-request":
+      s = onEvCertificateRequest(s, ev, fx, "1.6", (st, action, payload) =>
+        enqueue16(st, action, payload, fx, { first: true }),
+      );
       break;
   }
   return [s, fx];
@@ -156,6 +167,9 @@ function onResult(
     case "Authorize":
       s = onAuthorized(s, id, p, fx);
       break;
+    case "DataTransfer":
+      s = onEvCertificateResult(s, id, unwrapDataTransfer(p), fx);
+      break;
     case "StartTransaction": {
       const txId = Number(p.transactionId);
       const local = head.txLocal ?? 0;
@@ -188,7 +202,14 @@ function onCallError(
   message: string,
   fx: StationEffect[],
 ): StationState16 {
-  const s = dropRefusedCall(s0, id, code, message, fx);
+  const mine = s0.evCertificate?.callId === id;
+  const s = dropRefusedCall(
+    mine ? failEvCertificate(s0, `${code} ${message}`, fx) : s0,
+    id,
+    code,
+    message,
+    fx,
+  );
   return s === s0 ? s0 : pump16(s, fx);
 }
 

@@ -17,6 +17,11 @@ export interface SeccOutcome {
   end?: { reason: StopReason; detail: string };
   /** ISO-2: the header Signature of the response (CertificateInstallationRes / CertificateUpdateRes). */
   signature?: unknown;
+  /**
+   * ISO-2 with the CPS behind the backend: do not answer now; hand the request to the backend (OCPP's
+   * CertificateActionEnumType) and relay its answer (`body` is sent if it cannot be asked).
+   */
+  forward?: "Install" | "Update";
 }
 
 /** Per-request context handed to a handler. */

@@ -16,6 +16,7 @@ import { SESSION_ID_LENGTH } from "./session-id.js";
 import {
   V2G_SECC_COMMUNICATION_SETUP_TIMEOUT_MS,
   V2G_SECC_CP_STATE_DETECTION_TIMEOUT_MS,
+  V2G_SECC_PERFORMANCE_TIME_CERT_INSTALL_MS,
   V2G_SECC_SEQUENCE_TIMEOUT_CHARGE_LOOP_ISO20_MS,
   V2G_SECC_SEQUENCE_TIMEOUT_MS,
 } from "./timeouts.js";
@@ -138,6 +139,19 @@ export interface SeccConfig {
    * both requests get FAILED_NoCertificateAvailable.
    */
   cps?: LocalCps;
+  /**
+   * ISO-2 Plug & Charge: the CPS is reached through the charger's backend (OCPP 2.0.1
+   * Get15118EVCertificate) instead of `cps`: a CertificateInstallationReq / CertificateUpdateReq that passes
+   * the SECC's own checks is handed to the host as raw EXI ({@link SeccState.certForward}) and the backend's
+   * EXI response is relayed as is; ServiceDiscoveryRes offers the ContractCertificate service. Default off.
+   */
+  cpsBackend: boolean;
+  /**
+   * How long the SECC waits for the backend's certificate response before it answers
+   * FAILED_NoCertificateAvailable itself (default {@link V2G_SECC_PERFORMANCE_TIME_CERT_INSTALL_MS}: the EV
+   * gives up at its 5 s V2G_EVCC_Msg_Timeout, ISO 15118-2 Table 109).
+   */
+  cpsBackendTimeoutMs: number;
   /** Seam for full path validation of the OEM provisioning certificate (absent: signature, validity, DC only). */
   validateOemChain?: ChainValidator;
   /** Seam for full path validation of the old contract chain of CertificateUpdateReq (absent: leaf checks only). */
@@ -178,6 +192,8 @@ export function seccConfig(partial: Partial<SeccConfig> = {}): SeccConfig {
     bidirectional: false,
     iso20ControlModes: ["scheduled", "dynamic"],
     iso20ChargeLoopSequenceTimeoutMs: V2G_SECC_SEQUENCE_TIMEOUT_CHARGE_LOOP_ISO20_MS,
+    cpsBackend: false,
+    cpsBackendTimeoutMs: V2G_SECC_PERFORMANCE_TIME_CERT_INSTALL_MS,
     ...partial,
   };
 }
@@ -236,6 +252,35 @@ export interface SeccState {
   readonly payment: SeccPayment | null;
   /** GenChallenges already consumed (newest last, bounded): a replayed one fails. */
   readonly usedChallenges: readonly Uint8Array[];
+  /**
+   * ISO-2 with `cfg.cpsBackend`: the certificate request handed to the backend and not answered yet (the
+   * host forwards `exi` and steps the answer in as a `certificate-response` event with the same `id`).
+   */
+  readonly certForward: CertForward | null;
+  /** Certificate requests forwarded so far (the next one's id). */
+  readonly certForwards: number;
+}
+
+/** A certificate request of the EV waiting for the backend (OCPP 2.0.1 Get15118EVCertificateRequest). */
+export interface CertForward {
+  /** Unique in this machine: the backend's answer names it. */
+  id: number;
+  /** OCPP's CertificateActionEnumType: Install (CertificateInstallationReq) or Update (CertificateUpdateReq). */
+  action: "Install" | "Update";
+  /** The request element and the response element expected back. */
+  element: string;
+  res: string;
+  /** The schema namespace of the request (OCPP's iso15118SchemaVersion). */
+  schema: string;
+  /** The EXI of the V2G_Message as received (no V2GTP header). */
+  exi: Uint8Array;
+  /** When the backend's answer is due (ms). */
+  dueMs: number;
+}
+
+/** Whether the SECC provides contract certificates (a local CPS or one through the backend). */
+export function providesCertificates(s: SeccState): boolean {
+  return s.cfg.cps !== undefined || s.cfg.cpsBackend;
 }
 
 /** The ISO-2 payment chosen in PaymentServiceSelection and, for Contract, what PaymentDetails established. */
@@ -321,6 +366,7 @@ export function endSession(
     cableCheck: null,
     notification: "None",
     contactors: "open",
+    certForward: null,
   };
   if (!opts.keepPaused && reason !== "paused") st = { ...st, paused: null };
   return st;

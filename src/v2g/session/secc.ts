@@ -13,23 +13,30 @@
  *   every response; CP-state detection during CableCheck; NotificationMaxDelay after StopCharging /
  *   ReNegotiation / (ISO-20) Pause. Timer events whose deadline does not match the state are ignored (stale).
  */
-import { appHandshake, ExiDecodeError, ExiEncodeError, warningsOf } from "../../codecs/index.js";
+import { appHandshake, ExiDecodeError, warningsOf } from "../../codecs/index.js";
 import { dinSeccModule } from "../din/secc/module.js";
 import type { Iso20Family } from "../handshake/namespaces.js";
 import { selectAppProtocol } from "../handshake/select.js";
 import { iso2SeccModule } from "../iso2/secc/module.js";
 import { iso20SeccModule } from "../iso20/secc/module.js";
 import { V2gtpPayloadType } from "../v2gtp.js";
-import { DEFECT_SLOW_CHARGE_LOOP_MS, defectResponse } from "./defects.js";
+import { defectResponse } from "./defects.js";
 import { SessionError } from "./errors.js";
 import { isAcService } from "./iso20-session.js";
+import {
+  CPS_BACKEND_TIMER,
+  forwardCertRequest,
+  onCertBackendTimeout,
+  onCertResponse,
+  requestWhileForwarding,
+} from "./secc-cert-forward.js";
 import { cpReady } from "./secc-logic.js";
 import type { SeccProtocolModule } from "./secc-protocol.js";
+import { reply } from "./secc-reply.js";
 import {
   clearTimer,
   emptyEvView,
   endSession,
-  epochSeconds,
   isAcMode,
   type SeccConfig,
   type SeccState,
@@ -76,6 +83,8 @@ export function createSecc(partial: Partial<SeccConfig> = {}, tMs = 0): SeccStat
     contactors: "open",
     payment: null,
     usedChallenges: [],
+    certForward: null,
+    certForwards: 0,
   };
 }
 
@@ -110,6 +119,10 @@ export function stepSecc(state: SeccState, ev: SeccEvent): [SeccState, SeccEffec
       break;
     case "message":
       s = onMessage(s, ev.payloadType, ev.bytes, ev.tMs, fx);
+      break;
+    case "certificate-response":
+      if (s.conn === "session" && s.protocol)
+        s = onCertResponse(s, MODULES[s.protocol]!, ev.id, ev.exi, ev.detail, fx);
       break;
   }
   return [s, fx];
@@ -183,6 +196,8 @@ function onTimer(s: SeccState, id: string, tMs: number, fx: SeccEffect[]): SeccS
         `CP not in C/D ${s.cfg.cpStateDetectionTimeoutMs} ms into CableCheck`,
         fx,
       );
+    case CPS_BACKEND_TIMER:
+      return s.protocol ? onCertBackendTimeout(st, MODULES[s.protocol]!, fx) : st;
     case "notification":
       return endSession(
         st,
@@ -276,6 +291,7 @@ function onMessage(
       fx,
     );
   }
+  if (s.certForward) return requestWhileForwarding(s, fx);
   return s.conn === "sap" ? onSap(s, bytes, fx) : onRequest(s, bytes, payloadType, tMs, fx);
 }
 
@@ -402,6 +418,7 @@ function onRequest(
   }
   const out = h.handle(s, body as never, { tMs, sessionId: req.sessionId, message: req.message }, fx);
   s = { ...out.state, last: h.name, processing: out.processing ?? out.state.processing };
+  if (out.forward && !out.end) return forwardCertRequest(s, h, out.forward, bytes, tMs, fx);
   // TEST-ONLY defect: the response as an injected defect distorts it (absent: unchanged)
   const res = defectResponse(s.cfg.defect, mod.protocol, h.res, out.body);
   const code = res.body.ResponseCode;
@@ -411,46 +428,4 @@ function onRequest(
       ? { reason: "failed-response" as const, detail: `${h.res} ${code}` }
       : undefined);
   return reply(s, mod, s.sessionId ?? SESSION_ID_ZERO, res.element, res.body, fx, end, out.signature);
-}
-
-function reply(
-  s: SeccState,
-  mod: SeccProtocolModule,
-  sessionId: Uint8Array,
-  element: string,
-  body: unknown,
-  fx: SeccEffect[],
-  end: { reason: Parameters<typeof endSession>[1]; detail: string } | undefined,
-  signature?: unknown,
-): SeccState {
-  let enc: ReturnType<SeccProtocolModule["encode"]>;
-  try {
-    enc = mod.encode(sessionId, element, body, epochSeconds(s, s.nowMs), signature);
-  } catch (err) {
-    if (!(err instanceof ExiEncodeError)) throw err;
-    fx.push({
-      kind: "log",
-      level: "error",
-      msg: `cannot encode ${element}: ${err.message}`,
-      data: { path: err.path },
-    });
-    return endSession(s, "internal-error", `${element}: ${err.message}`, fx);
-  }
-  if (s.cfg.trace)
-    fx.push({ kind: "trace", dir: "tx", protocol: mod.protocol, name: element, message: enc.message });
-  const payloadType = enc.payloadType ?? V2gtpPayloadType.exi;
-  fx.push({ kind: "send", payloadType, bytes: enc.bytes, name: element });
-  if (end) return endSession(s, end.reason, end.detail, fx, { keepPaused: end.reason === "paused" });
-  // TEST-ONLY defect iso20-no-charge-loop-timeout: the general sequence timeout in the -20 charge loop too
-  // TEST-ONLY defect iso20-slow-charge-loop: the host sends DC_ChargeLoopRes late; the timer runs from then
-  const timeoutMs =
-    ((s.cfg.defect === "iso20-no-charge-loop-timeout" ? undefined : mod.sequenceTimeoutMs?.(s, element)) ??
-      s.cfg.sequenceTimeoutMs) +
-    (s.cfg.defect === "iso20-slow-charge-loop" && element === "DC_ChargeLoopRes"
-      ? DEFECT_SLOW_CHARGE_LOOP_MS
-      : 0);
-  // TEST-ONLY defects: no sequence timeout / half of it
-  if (s.cfg.defect === "no-sequence-timeout") return s;
-  if (s.cfg.defect === "early-sequence-timeout") return setTimer(s, "sequence", s.nowMs + timeoutMs / 2, fx);
-  return setTimer(s, "sequence", s.nowMs + timeoutMs, fx);
 }

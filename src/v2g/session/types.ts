@@ -168,7 +168,12 @@ export type SeccEvent =
   | { kind: "cp"; state: CpState; tMs: number }
   | { kind: "control"; control: SeccControl; tMs: number }
   /** The transport closed (peer FIN, error). */
-  | { kind: "closed"; reason: string; tMs: number };
+  | { kind: "closed"; reason: string; tMs: number }
+  /**
+   * The backend's answer to the forwarded certificate request `id` (`SeccState.certForward`): the EXI of its
+   * CertificateInstallationRes / CertificateUpdateRes V2G_Message, or null with `detail` (none, refused, offline).
+   */
+  | { kind: "certificate-response"; id: number; exi: Uint8Array | null; detail?: string; tMs: number };
 
 /** Operator/driver requests to the EVCC. */
 export type EvccControl =

@@ -5,7 +5,7 @@
  */
 import { PncError } from "../../pnc/pnc-errors.js";
 import type { SeccOutcome } from "../../session/secc-protocol.js";
-import type { SeccState } from "../../session/secc-state.js";
+import { providesCertificates, type SeccState } from "../../session/secc-state.js";
 import type { iso2 } from "./common.js";
 
 const EMPTY = new Uint8Array(0);
@@ -32,16 +32,19 @@ export function requestMessage(message: unknown, element: string): iso2.V2G_Mess
 }
 
 /**
- * Run the checks and the CPS; a PncError becomes its FAILED code and ends the session with
+ * Run the SECC's checks, then the local CPS, or hand the request to the backend when the CPS is reached
+ * through it (`cfg.cpsBackend`: OCPP 2.0.1 Get15118EVCertificate; the SECC core forwards the request's EXI
+ * and relays the answer). A PncError becomes its FAILED code and ends the session with
  * `certificate-installation-refused` / `certificate-update-refused` (the detail names the code, the field and
  * the rule); other errors propagate (bugs).
  */
 export function certOutcome(
   s: SeccState,
-  element: string,
-  run: () => { body: { ResponseCode: string }; signature: iso2.SignatureType; emaid: string },
+  element: "CertificateInstallationReq" | "CertificateUpdateReq",
+  check: () => void,
+  local: () => { body: { ResponseCode: string }; signature: iso2.SignatureType },
 ): SeccOutcome {
-  if (!s.cfg.cps) return { state: s, body: failedCertRes("FAILED_NoCertificateAvailable") };
+  if (!providesCertificates(s)) return { state: s, body: failedCertRes("FAILED_NoCertificateAvailable") };
   if (s.payment?.option !== "Contract")
     return {
       state: s,
@@ -49,7 +52,15 @@ export function certOutcome(
       end: { reason: "failed-response", detail: `${element}: Contract payment was not selected` },
     };
   try {
-    const r = run();
+    check();
+    // the backend answers: the body here is only what is sent if it cannot be asked
+    if (s.cfg.cpsBackend)
+      return {
+        state: s,
+        body: failedCertRes("FAILED_NoCertificateAvailable"),
+        forward: element === "CertificateUpdateReq" ? "Update" : "Install",
+      };
+    const r = local();
     return { state: s, body: r.body, signature: r.signature };
   } catch (err) {
     if (!(err instanceof PncError)) throw err;

@@ -2,7 +2,8 @@
  * ISO 15118-2 CertificateInstallationReq → Res (pnc digest §3.1 row 4, §4.3): the request signature with
  * `OEMProvisioningCert` (FAILED_SignatureError), that certificate valid (FAILED_CertificateExpired) with
  * DC=OEM (FAILED_CertChainError), then the configured CPS answers with a contract (OK, signed by the CPS
- * leaf) or FAILED_NoCertificateAvailable. Without a CPS: FAILED_NoCertificateAvailable.
+ * leaf) or FAILED_NoCertificateAvailable — or, with the CPS behind the backend, the request is forwarded to it
+ * (the SECC core relays the answer). Without a CPS: FAILED_NoCertificateAvailable.
  */
 import { checkInstallationReq } from "../../pnc/cert-requests.js";
 import type { SeccHandler } from "../../session/secc-protocol.js";
@@ -15,15 +16,16 @@ export const certificateInstallation: SeccHandler = {
   name: "CertificateInstallation",
   res: "CertificateInstallationRes",
   handle: (s, req: iso2.CertificateInstallationReqType, ctx) =>
-    certOutcome(s, "CertificateInstallationReq", () => {
-      const nowS = Number(epochSeconds(s, ctx.tMs));
-      checkInstallationReq(
-        requestMessage(ctx.message, "CertificateInstallationReq"),
-        nowS,
-        s.cfg.validateOemChain,
-      );
-      const a = s.cfg.cps!.install(req);
-      return { body: a.body, signature: a.signature, emaid: a.contract.emaid };
-    }),
+    certOutcome(
+      s,
+      "CertificateInstallationReq",
+      () =>
+        checkInstallationReq(
+          requestMessage(ctx.message, "CertificateInstallationReq"),
+          Number(epochSeconds(s, ctx.tMs)),
+          s.cfg.validateOemChain,
+        ),
+      () => s.cfg.cps!.install(req),
+    ),
   failed: (_s, code) => failedCertRes(code as iso2.responseCodeType),
 };

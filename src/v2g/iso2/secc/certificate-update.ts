@@ -16,11 +16,16 @@ export const certificateUpdate: SeccHandler = {
   name: "CertificateUpdate",
   res: "CertificateUpdateRes",
   handle: (s, req: iso2.CertificateUpdateReqType, ctx) =>
-    certOutcome(s, "CertificateUpdateReq", () => {
-      const nowS = Number(epochSeconds(s, ctx.tMs));
-      checkUpdateReq(requestMessage(ctx.message, "CertificateUpdateReq"), nowS, s.cfg.validateContractChain);
-      const a = s.cfg.cps!.update(req);
-      return { body: a.body, signature: a.signature, emaid: a.contract.emaid };
-    }),
+    certOutcome(
+      s,
+      "CertificateUpdateReq",
+      () =>
+        checkUpdateReq(
+          requestMessage(ctx.message, "CertificateUpdateReq"),
+          Number(epochSeconds(s, ctx.tMs)),
+          s.cfg.validateContractChain,
+        ),
+      () => s.cfg.cps!.update(req),
+    ),
   failed: (_s, code) => failedCertRes(code as iso2.responseCodeType),
 };

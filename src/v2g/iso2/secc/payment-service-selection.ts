@@ -6,9 +6,11 @@
  * (FAILED_ServiceSelectionInvalid). The chosen option is kept for the certificate
  * services, PaymentDetails, Authorization and MeteringReceipt.
  */
+
 import { CONTRACT_CERTIFICATE_SERVICE_ID, CONTRACT_CERTIFICATE_SET } from "../../pnc/cps.js";
 import { CHARGE_SERVICE_ID, paymentSelectionCode, unofferedService } from "../../session/secc-logic.js";
 import type { SeccHandler } from "../../session/secc-protocol.js";
+import { providesCertificates } from "../../session/secc-state.js";
 import type { iso2 } from "./common.js";
 
 const SETS: readonly number[] = [CONTRACT_CERTIFICATE_SET.install, CONTRACT_CERTIFICATE_SET.update];
@@ -25,11 +27,16 @@ export const paymentServiceSelection: SeccHandler = {
     const badExtra = selected.some(
       (x) =>
         x.ServiceID === CONTRACT_CERTIFICATE_SERVICE_ID &&
-        (!s.cfg.cps || req.SelectedPaymentOption !== "Contract" || !SETS.includes(x.ParameterSetID ?? -1)),
+        (!providesCertificates(s) ||
+          req.SelectedPaymentOption !== "Contract" ||
+          !SETS.includes(x.ParameterSetID ?? -1)),
     );
     if (c === "OK" && badExtra) c = "FAILED_ServiceSelectionInvalid";
     // a ServiceID ServiceDiscoveryRes did not offer (the charge service, the ContractCertificate service with a CPS)
-    const offered = [CHARGE_SERVICE_ID, ...(s.cfg.cps ? [CONTRACT_CERTIFICATE_SERVICE_ID] : [])];
+    const offered = [
+      CHARGE_SERVICE_ID,
+      ...(providesCertificates(s) ? [CONTRACT_CERTIFICATE_SERVICE_ID] : []),
+    ];
     if (c === "OK" && unofferedService(ids, offered) !== null) c = "FAILED_ServiceSelectionInvalid";
     const body: iso2.PaymentServiceSelectionResType = { ResponseCode: c };
     const option = req.SelectedPaymentOption === "Contract" ? "Contract" : "ExternalPayment";

@@ -3,9 +3,11 @@
  * (when a CPS is configured) has parameter set 1 `Service`=`Installation` and set 2 `Service`=`Update`
  * (pnc digest §3.1 row 2); other IDs are FAILED_ServiceIDInvalid.
  */
+
 import { CONTRACT_CERTIFICATE_SERVICE_ID, CONTRACT_CERTIFICATE_SET } from "../../pnc/cps.js";
 import { CHARGE_SERVICE_ID } from "../../session/secc-logic.js";
 import type { SeccHandler } from "../../session/secc-protocol.js";
+import { providesCertificates } from "../../session/secc-state.js";
 import type { iso2 } from "./common.js";
 
 const CERT_SETS: iso2.ServiceParameterListType = {
@@ -26,7 +28,7 @@ export const serviceDetail: SeccHandler = {
   name: "ServiceDetail",
   res: "ServiceDetailRes",
   handle(s, req: iso2.ServiceDetailReqType) {
-    const cert = req.ServiceID === CONTRACT_CERTIFICATE_SERVICE_ID && s.cfg.cps !== undefined;
+    const cert = req.ServiceID === CONTRACT_CERTIFICATE_SERVICE_ID && providesCertificates(s);
     const ok = req.ServiceID === CHARGE_SERVICE_ID || cert;
     const body: iso2.ServiceDetailResType = {
       ResponseCode: ok ? "OK" : "FAILED_ServiceIDInvalid",

@@ -6,7 +6,7 @@
 import { CONTRACT_CERTIFICATE_SERVICE_ID } from "../../pnc/cps.js";
 import { CHARGE_SERVICE_ID, offeredPaymentOptions } from "../../session/secc-logic.js";
 import type { SeccHandler } from "../../session/secc-protocol.js";
-import type { SeccState } from "../../session/secc-state.js";
+import { providesCertificates, type SeccState } from "../../session/secc-state.js";
 import type { iso2 } from "./common.js";
 
 function response(s: SeccState, code: iso2.responseCodeType): iso2.ServiceDiscoveryResType {
@@ -20,7 +20,7 @@ function response(s: SeccState, code: iso2.responseCodeType): iso2.ServiceDiscov
       SupportedEnergyTransferMode: { EnergyTransferMode: [...s.cfg.energyModes] },
     },
     // Plug & Charge: the ContractCertificate service when a CPS is configured (pnc digest §3.1 row 1)
-    ...(s.cfg.cps
+    ...(providesCertificates(s)
       ? {
           ServiceList: {
             Service: [
