@@ -32,6 +32,8 @@ export const csmsOptionsSchema = z
     clientCerts: z.boolean().default(false),
     issueStation: z.string().min(1).optional(),
     firstTransactionId: z.coerce.number().int().min(1).max(2_000_000_000).default(1),
+    /** The ISO 15118 PKI of a `nacs pki init` DIR: its CPS answers the EVs' certificate requests. */
+    v2gPki: z.string().min(1).optional(),
   })
   .superRefine((o, ctx) => {
     for (const k of ["clientCerts", "issueStation"] as const)
@@ -103,6 +105,10 @@ export function registerCsmsCommand(program: Command): void {
       "OCPP 1.6: the first transactionId given in StartTransaction.conf (default 1; a restarted CSMS must not reuse ids)",
     )
     .option("--issue-station <id>", "with --tls-dir: issue station ID's client certificate into DIR and exit")
+    .option(
+      "--v2g-pki <dir>",
+      "the ISO 15118 PKI of a nacs pki init DIR: its CPS answers Get15118EVCertificate (1.6: DataTransfer) with DIR's contract",
+    )
     .action(async (raw: Record<string, unknown>) => {
       const o = parseOptions(csmsOptionsSchema, raw);
       let script: CsmsStep[] | undefined;
@@ -138,7 +144,9 @@ export function registerCsmsCommand(program: Command): void {
         );
         return;
       }
+      const cps = o.v2gPki === undefined ? undefined : await loadCps(o.v2gPki);
       const csms = await startCsms({
+        ...(cps && { cps }),
         ...(pki && { tls: { ...pki.csms, caPem: pki.rootPem, clientCerts: o.clientCerts } }),
         port: o.port,
         host: o.host,
@@ -177,4 +185,18 @@ export function registerCsmsCommand(program: Command): void {
         process.exit(code),
       );
     });
+}
+
+/** The CPS of a `nacs pki init` DIR (its contract, and a renewal for CertificateUpdate). */
+async function loadCps(dir: string) {
+  const pki = await import("../../link/pki/index.js");
+  try {
+    return await pki.loadLocalCpsWithRenewal(dir);
+  } catch (err) {
+    throw new UsageError(
+      `option --v2g-pki: ${JSON.stringify(dir)} is not a nacs pki init directory: ${(err as Error).message}`,
+      "--v2g-pki",
+      { cause: err },
+    );
+  }
 }

@@ -108,6 +108,7 @@ export async function startSimOcpp(
       stopCause: () => stopCause(session),
       contract: c.evse.secc.payment?.contract,
       payment: c.evse.secc.payment?.option,
+      certificateRequest: c.evse.secc.certForward,
     };
   };
   const observe = () => glue.observe(view(), now());

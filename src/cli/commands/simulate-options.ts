@@ -7,6 +7,7 @@ import { z } from "zod";
 import { EV_MAX_S2_CLOSE_DELAY_MS } from "../../ev/dc/types.js";
 import { EV_PROFILE_NAMES, evProfileProblem } from "../../ev/profiles.js";
 import {
+  CERT_FAULT_START,
   FAULT_NAMES,
   type FaultName,
   isBptServiceName,
@@ -57,6 +58,7 @@ export const simulateOptionsSchema = z
     listFaults: z.boolean().default(false),
     payment: z.enum(["external", "contract"], { error: 'must be "external" or "contract"' }).optional(),
     pki: z.string().min(1).optional(),
+    installContract: z.boolean().default(false),
     scenario: z.string().min(1).optional(),
     scenarioString: z.string().min(1).optional(),
     pcap: z.string().min(1).optional(),
@@ -75,10 +77,6 @@ export const simulateOptionsSchema = z
       if (o.transport === "tcp") issue("cannot be combined with --transport tcp (yet)");
       if (o.realtime) issue("paces the run itself: drop --realtime (use --speed N)");
       if (o.mode === "ac" && !o.hlc) issue("needs high-level communication (DC, or --mode ac --hlc)");
-      if (contractPayment(o) && o.ocppVersion === "1.6")
-        issue(
-          "Plug & Charge (--payment contract) needs OCPP 2.0.1 (C07 Authorize with the eMAID; 1.6 has no ISO 15118 authorization)",
-        );
     }
     if (o.transport === "tcp" && o.realtime)
       ctx.addIssue({
@@ -109,6 +107,14 @@ export const simulateOptionsSchema = z
       });
     if (o.pki !== undefined && !contractPayment(o))
       ctx.addIssue({ code: "custom", path: ["pki"], message: "needs --payment contract" });
+    if (o.installContract && !contractPayment(o))
+      ctx.addIssue({ code: "custom", path: ["installContract"], message: "needs --payment contract" });
+    if (o.installContract && o.fault !== undefined && o.fault in CERT_FAULT_START)
+      ctx.addIssue({
+        code: "custom",
+        path: ["installContract"],
+        message: `the fault ${o.fault} chooses how the EV comes by its contract`,
+      });
     const profileProblem = evProfileProblem(o.evProfile, o.mode);
     if (profileProblem) ctx.addIssue({ code: "custom", path: ["evProfile"], message: profileProblem });
     const basicAc = o.mode === "ac" && !o.hlc;

@@ -57,13 +57,19 @@ export async function simulatePnc(o: SimulateOptions): Promise<DcSimPnc | undefi
   if (!contractPayment(o)) return undefined;
   const pki = await import("../../link/pki/index.js");
   // the certificate faults (CertificateInstallation / CertificateUpdate) also need the OEM and CPS material
-  const cert = o.fault !== undefined && o.fault in CERT_FAULT_START;
+  const cert = o.installContract || (o.fault !== undefined && o.fault in CERT_FAULT_START);
+  // how the EV comes by its contract, and whether the CPS is the CSMS's (OCPP Get15118EVCertificate)
+  const how = {
+    ...(o.installContract && { start: "install" as const }),
+    ...(o.ocpp !== undefined && { cpsBackend: true }),
+  };
   if (o.pki !== undefined) {
     const now = new Date();
     return {
       ...(await pki.loadPncMaterial(o.pki)),
       epochS: Math.floor(now.getTime() / 1000),
       ...(cert && { provisioning: await pki.loadPncProvisioning(o.pki, now) }),
+      ...how,
     };
   }
   const now = new Date(SIM_PNC_EPOCH_S * 1000);
@@ -72,6 +78,7 @@ export async function simulatePnc(o: SimulateOptions): Promise<DcSimPnc | undefi
     ...(await pki.materialFromPki(issued)),
     epochS: SIM_PNC_EPOCH_S,
     ...(cert && { provisioning: await pki.provisioningFromPki(issued, now) }),
+    ...how,
   };
 }
 

@@ -225,7 +225,13 @@ async function runDc(o: SimulateOptions): Promise<void> {
     const pace = ui
       ? (tick: () => void) => ui.run(session, both(tick))
       : ocpp
-        ? (tick: () => void) => runPaced(session, { speed: o.speed ?? 1, onTick: both(tick) })
+        ? (tick: () => void) =>
+            runPaced(session, {
+              speed: o.speed ?? 1,
+              onTick: both(tick),
+              // the SECC waits on the CSMS (Get15118EVCertificate): its 4.5 s and the EV's 5 s run in wall time
+              realTime: () => session.sim.ctl.evse.secc.certForward !== null,
+            })
         : undefined;
     if (carrier) await session.runAsync();
     else await runSession(session, o, progress, pace);
@@ -355,6 +361,10 @@ export function registerSimulateCommand(program: Command): void {
       "ISO-2 DC: external (default) or contract (Plug & Charge with a PnC PKI issued for the run, or --pki DIR)",
     )
     .option("--pki <dir>", "with --payment contract: the PnC PKI of a nacs pki init DIR")
+    .option(
+      "--install-contract",
+      "with --payment contract: the EV starts without a contract and installs one (CertificateInstallation; with --ocpp through the CSMS's CPS)",
+    )
     .option(
       "--scenario <file>",
       "DC: scenario file: .yaml/.yml/.json (list of commands, or {options, commands}) or .txt (EVerest string)",

@@ -159,3 +159,28 @@ test("paced run: virtual time follows the (fake) wall clock × speed, with a bou
   // first tick at wall 20 → 1000 ms virtual; 40 → 2000; a 10 s stall advances at most 250 ms × 50
   assert.deepEqual(seen, [1000, 2000, 2000 + 250 * 50, 2000 + 250 * 50]);
 });
+
+test("paced run with realTime: a tick stops at the slice where the run began to wait on the wall clock, then speed 1 until it no longer does", async () => {
+  const seen: number[] = [];
+  let waiting = false;
+  const target = {
+    done: false,
+    advance(untilMs: number) {
+      seen.push(untilMs);
+      if (untilMs === 500) waiting = true; // e.g. the SECC handed a request to the CSMS here
+      if (untilMs === 540) waiting = false;
+      if (seen.length >= 8) this.done = true;
+    },
+  };
+  const walls = [0, 20, 40, 60, 80];
+  let k = 0;
+  await runPaced(target, {
+    speed: 50,
+    tickMs: 20,
+    realTime: () => waiting,
+    now: () => walls[Math.min(k++, walls.length - 1)]!,
+    sleep: async () => {},
+  });
+  // tick 1 (1000 ms at ×50) in 250 ms slices, cut at 500; ticks 2–3 at ×1 (20 ms each); then ×50 again
+  assert.deepEqual(seen.slice(0, 5), [250, 500, 520, 540, 790]);
+});

@@ -141,7 +141,8 @@ export async function runEvseHost(
             ...(o.control && { iso20ControlModes: o.control }),
             ...(pnc && { pnc }),
             ...(pnc20 && { pnc20 }),
-            ...(cps && { cps }),
+            // with a CSMS the CPS is behind it (OCPP Get15118EVCertificate); DIR's CPS only answers without one
+            ...(cps && (o.ocpp !== undefined ? { cpsBackend: true } : { cps })),
             ...(o.defect !== undefined && { defect: o.defect }), // TEST-ONLY (--defect, --lab)
             ...(o.ocpp !== undefined && { readings: ocppSeccReadings() }),
           },

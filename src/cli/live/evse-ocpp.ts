@@ -89,6 +89,7 @@ export function createLiveEvseView(): (s: EvseDcState, socPercent: number | null
       stopCause: () => liveStopCause(s),
       contract: s.secc.payment?.contract,
       payment: s.secc.payment?.option,
+      certificateRequest: s.secc.certForward,
     };
   };
 }

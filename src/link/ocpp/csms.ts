@@ -12,6 +12,9 @@ import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import type { TLSSocket } from "node:tls";
 import { RPCServer } from "ocpp-rpc";
+import { PNC16_VENDOR_ID } from "../../ocpp/ev-certificate.js";
+import type { LocalCps } from "../../v2g/pnc/cps.js";
+import { answerEvCertificate } from "./csms-certificates.js";
 import { type CsmsStep, stepMatches, substitute } from "./csms-script.js";
 import { OcppLinkError } from "./errors.js";
 import { warmOcppSchemas } from "./warm.js";
@@ -29,7 +32,9 @@ export interface CsmsRecord {
     | "schema-error"
     | "bad-message"
     | "auth-failed"
-    | "script";
+    | "script"
+    /** What the CPS behind the CSMS answered an EV's certificate request (the contract, or the FAILED code). */
+    | "cps";
   dir?: "rx" | "tx";
   action?: string;
   payload?: unknown;
@@ -92,6 +97,12 @@ export interface CsmsOptions {
   onRecord?: (r: CsmsRecord) => void;
   /** OCPP 1.6: the first transactionId this CSMS gives (default 1; a CSMS restarted must not reuse ids). */
   firstTransactionId16?: number;
+  /**
+   * The Certificate Provisioning Service behind this CSMS (`--v2g-pki DIR`): answers the EVs' ISO 15118-2
+   * CertificateInstallationReq / CertificateUpdateReq the stations forward (Get15118EVCertificate; 1.6 in a
+   * DataTransfer). Absent: those requests are answered Failed.
+   */
+  cps?: LocalCps;
 }
 
 /** A running test CSMS. */
@@ -193,6 +204,7 @@ function answer16(
     lastTx: Map<string, string | number>;
     transactions: Record<string, CsmsTransaction>;
     next: () => number;
+    evCertificate: (p: Record<string, unknown>) => Record<string, unknown>;
   },
 ): void {
   const accepted = { idTagInfo: { status: "Accepted" } };
@@ -213,6 +225,24 @@ function answer16(
   };
   answer("StatusNotification", () => ({}));
   answer("Authorize", () => accepted);
+  // ISO 15118 Plug & Charge over 1.6 (OCA whitepaper): the 2.0.1 messages as JSON text in a DataTransfer —
+  // Authorize (every contract accepted, as every idTag) and Get15118EVCertificate
+  answer("DataTransfer", (p) => {
+    if (p.vendorId !== PNC16_VENDOR_ID) return { status: "UnknownVendorId" };
+    if (p.messageId === "Authorize")
+      return {
+        status: "Accepted",
+        data: JSON.stringify({ idTokenInfo: { status: "Accepted" }, certificateStatus: "Accepted" }),
+      };
+    if (p.messageId !== "Get15118EVCertificate") return { status: "UnknownMessageId" };
+    let inner: Record<string, unknown>;
+    try {
+      inner = JSON.parse(String(p.data ?? "")) as Record<string, unknown>;
+    } catch {
+      return { status: "Rejected", data: "data is not JSON" };
+    }
+    return { status: "Accepted", data: JSON.stringify(o.evCertificate(inner)) };
+  });
   answer("StartTransaction", (p) => {
     const txId = o.next();
     o.lastTx.set(id, txId);
@@ -384,10 +414,21 @@ export async function startCsms(o: CsmsOptions): Promise<Csms> {
       currentTime: now(),
     }));
     answer("Heartbeat", () => ({ currentTime: now() }));
+    const evCertificate = (p: Record<string, unknown>): Record<string, unknown> => {
+      const out = o.cps
+        ? answerEvCertificate(o.cps, p, Math.floor(Date.now() / 1000))
+        : {
+            response: { status: "Failed", statusInfo: { reasonCode: "NoCPS" }, exiResponse: "" },
+            detail: "no CPS (nacs csms --v2g-pki DIR)",
+          };
+      rec({ identity: id, kind: "cps", action: "Get15118EVCertificate", detail: out.detail });
+      return out.response;
+    };
     if (protocol === "ocpp1.6") {
-      answer16(id, answer, { lastTx, transactions, next: () => nextTxId16++ });
+      answer16(id, answer, { lastTx, transactions, next: () => nextTxId16++, evCertificate });
       return;
     }
+    answer("Get15118EVCertificate", evCertificate);
     answer("StatusNotification", () => ({}));
     answer("MeterValues", () => ({}));
     answer("Authorize", () => ({ idTokenInfo: { status: "Accepted" } }));

@@ -2,7 +2,7 @@
  * What ties a charger to its OCPP station, on every host (`nacs simulate --ocpp`, `nacs evse --ocpp`): after
  * each step of the EVSE the host hands over a view of it (cable, meter, charging state, the end of the
  * session) and the glue turns the changes into station events — plug-in and the driver's token (OCPP 2.0.1
- * C01 / 1.6 Authorize) or the EV's contract (C07), TransactionEvent / Start-StopTransaction through the station machine, periodic meter
+ * C01 / 1.6 Authorize) or the EV's contract (C07), the EV's certificate request (M01 / M02), TransactionEvent / Start-StopTransaction through the station machine, periodic meter
  * values, the stop cause. The station's commands go back to the EVSE through the host (`toEvse`).
  * Platform-neutral but for the certificate hashing (contract-hash.ts).
  */
@@ -29,6 +29,14 @@ export interface OcppEvseView {
   contract?: { emaid: string; leaf: Uint8Array; subCas?: readonly Uint8Array[] } | undefined;
   /** ISO 15118-2: the payment the EV selected (PaymentServiceSelection), once it did. */
   payment?: "ExternalPayment" | "Contract" | undefined;
+  /**
+   * ISO 15118-2 Plug & Charge with the CPS behind the CSMS: the EV's certificate request the SECC holds
+   * (its `certForward`), forwarded once per `id` (M01 / M02 Get15118EVCertificate).
+   */
+  certificateRequest?:
+    | { id: number; action: "Install" | "Update"; schema: string; exi: Uint8Array }
+    | null
+    | undefined;
 }
 
 /** Options of {@link createOcppEvseGlue}. */
@@ -63,6 +71,7 @@ export function createOcppEvseGlue(station: OcppStation, o: OcppEvseGlueOptions)
   let charging = false;
   let ended = false;
   let tokenSent = false;
+  let certificateId: number | null = null;
   const transactions = new Set<string>();
   const push = (ev: StationEvent) => station.push(ev);
   const observe = (v: OcppEvseView, t: number) => {
@@ -92,6 +101,19 @@ export function createOcppEvseGlue(station: OcppStation, o: OcppEvseGlueOptions)
         tokenSent = true;
         push({ kind: "id-token", idToken: o.idToken, tMs: t });
       }
+    }
+    const cr = v.certificateRequest;
+    if (!cr) certificateId = null;
+    else if (cr.id !== certificateId) {
+      certificateId = cr.id;
+      push({
+        kind: "ev-certificate-request",
+        id: cr.id,
+        action: cr.action,
+        schemaVersion: cr.schema,
+        exi: cr.exi,
+        tMs: t,
+      });
     }
     push({
       kind: "meter",

@@ -11,11 +11,19 @@ import {
   failEvCertificate,
   onEvCertificateRequest,
   onEvCertificateResult,
+  PNC16_VENDOR_ID,
   unwrapDataTransfer,
 } from "../ev-certificate.js";
 import { dropRefusedCall, goOffline, isoTime } from "../station-state.js";
 import { ocpp16StopReason } from "../stop-reasons.js";
-import type { ChargingState, IdToken, StationEffect, StationEvent, StopCause } from "../types.js";
+import type {
+  ChargingState,
+  IdToken,
+  OcspRequestData,
+  StationEffect,
+  StationEvent,
+  StopCause,
+} from "../types.js";
 import { onRequest16, reboot16 } from "./requests.js";
 import { restoreCalls16 } from "./restore.js";
 import {
@@ -73,7 +81,7 @@ export function stepStation16(s0: StationState16, ev: StationEvent): [StationSta
       if (s.tx && ev.state === "Charging" && !s.tx.charged) s = { ...s, tx: { ...s.tx, charged: true } };
       break;
     case "id-token":
-      s = onIdToken(s, ev.idToken, fx);
+      s = onIdToken(s, ev.idToken, fx, ev.hashData);
       break;
     case "session-end":
       if (s.tx) s = endTx16(s, ev.cause, fx);
@@ -165,9 +173,10 @@ function onResult(
       break;
     }
     case "Authorize":
-      s = onAuthorized(s, id, p, fx);
+      s = onAuthorized(s, id, head.action, p, fx);
       break;
     case "DataTransfer":
+      s = onAuthorized(s, id, head.action, p, fx);
       s = onEvCertificateResult(s, id, unwrapDataTransfer(p), fx);
       break;
     case "StartTransaction": {
@@ -236,24 +245,58 @@ function onTick(s0: StationState16, fx: StationEffect[]): StationState16 {
 }
 
 /** §4.1: the driver's idTag (IdToken, CiString20) is authorised before the transaction starts. */
-function onIdToken(s: StationState16, idToken: IdToken, fx: StationEffect[]): StationState16 {
+/**
+ * §4.1 Authorize.req with the idTag; an ISO 15118 contract (eMAID with the OCSP hash data of its chain) goes
+ * as the 2.0.1 AuthorizeRequest in a DataTransfer (Open Charge Alliance, "Using ISO 15118 Plug & Charge with
+ * OCPP 1.6"), its answer the 2.0.1 AuthorizeResponse in the DataTransfer.conf data.
+ */
+function onIdToken(
+  s: StationState16,
+  idToken: IdToken,
+  fx: StationEffect[],
+  hashData?: readonly OcspRequestData[],
+): StationState16 {
   if (s.tx || s.authorizing || s.authorizedTag !== null) return s;
-  const [s1, callId] = enqueue16(s, "Authorize", { idTag: idToken.idToken.slice(0, 20) }, fx, {
-    first: true,
-  });
+  const [s1, callId] =
+    idToken.type === "eMAID"
+      ? enqueue16(
+          s,
+          "DataTransfer",
+          {
+            vendorId: PNC16_VENDOR_ID,
+            messageId: "Authorize",
+            data: JSON.stringify({
+              idToken,
+              ...(hashData?.length && { iso15118CertificateHashData: hashData }),
+            }),
+          },
+          fx,
+          { first: true },
+        )
+      : enqueue16(s, "Authorize", { idTag: idToken.idToken.slice(0, 20) }, fx, { first: true });
   return { ...s1, authorizing: { callId, idToken } };
+}
+
+/** The idTagInfo of an answer to Authorize, or to the PnC Authorize in a DataTransfer (refused: Invalid). */
+function idTagInfoOf(action: string, p: Record<string, unknown>): { status: string } {
+  if (action !== "DataTransfer") return p.idTagInfo as { status: string };
+  const inner = unwrapDataTransfer(p);
+  const info =
+    typeof inner === "string" ? undefined : (inner.idTokenInfo as { status?: unknown } | undefined);
+  return { status: typeof info?.status === "string" ? info.status : "Invalid" };
 }
 
 function onAuthorized(
   s0: StationState16,
   id: string,
+  action: string,
   p: Record<string, unknown>,
   fx: StationEffect[],
 ): StationState16 {
   const pending = s0.authorizing;
   if (!pending || pending.callId !== id) return s0;
   const s: StationState16 = { ...s0, authorizing: null };
-  const status = (p.idTagInfo as { status: string }).status;
+  const status = idTagInfoOf(action, p).status;
   const ok = status === "Accepted";
   fx.push({ kind: "evse", command: { kind: "authorization", result: ok ? "accepted" : "rejected" } });
   fx.push({

@@ -209,7 +209,7 @@ function certConfigs(o: DcSessionOptions, p: DcSimPnc, contract: Contract) {
   };
   return {
     ...(o.fault === "oem-cert-expired" && { seccEpochS: oemNotAfterS + DAY_S }),
-    secc: { cps, validateOemChain },
+    secc: p.cpsBackend ? { cpsBackend: true, validateOemChain } : { cps, validateOemChain },
     evcc: {
       pnc: {
         oemCert: v.oemCert,

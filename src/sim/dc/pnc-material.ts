@@ -23,6 +23,11 @@ export interface DcSimPnc {
   start?: "contract" | "install" | "update";
   /** CertificateInstallation / CertificateUpdate material (the EV's OEM provisioning certificate, the local CPS). */
   provisioning?: DcSimPncProvisioning;
+  /**
+   * The CPS is behind the charger's backend (a CSMS over OCPP, Get15118EVCertificate): the SECC forwards the
+   * certificate requests instead of answering them with the local CPS (which the backend then plays).
+   */
+  cpsBackend?: boolean;
 }
 
 /**
