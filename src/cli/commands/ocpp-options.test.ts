@@ -18,7 +18,7 @@ test("--ocpp flags: URL, version, the flags that need --ocpp, the combinations r
     [{ ocpp: url, transport: "tcp" }, /--ocpp: .*--transport tcp/],
     [{ ocpp: url, realtime: true }, /--ocpp: .*paces the run itself/],
     [{ ocpp: url, mode: "ac" }, /--ocpp: .*high-level communication/],
-    [{ ocpp: url, payment: "contract", ocppVersion: "1.6" }, /--ocpp: .*Plug & Charge .*needs OCPP 2\.0\.1/],
+    [{ installContract: true }, /--install-contract: .*needs --payment contract/],
     [{ ocppRemoteStart: true }, /--ocpp-remote-start: .*needs --ocpp/],
     [{ ocppPassword: "0123456789abcdef" }, /--ocpp-password: .*needs --ocpp/],
     [{ ocpp: url, ocppPassword: "short" }, /--ocpp-password/],
@@ -43,6 +43,14 @@ test("--ocpp flags: URL, version, the flags that need --ocpp, the combinations r
   assert.equal(ok.ocppVersion, undefined);
   const v16 = parseSimulateOptions({ ocpp: url, ocppVersion: "1.6", ocppIdToken: "x".repeat(20) });
   assert.equal(v16.ocppVersion, "1.6", "--ocpp-version 1.6 is taken");
+  // Plug & Charge over 1.6 in DataTransfer (OCA whitepaper)
+  const pnc16 = parseSimulateOptions({
+    ocpp: url,
+    ocppVersion: "1.6",
+    payment: "contract",
+    installContract: true,
+  });
+  assert.equal(pnc16.installContract, true);
   const plain = parseSimulateOptions({});
   assert.ok(!Object.keys(plain).some((k) => k.startsWith("ocpp")), "nothing added without --ocpp");
 });

@@ -173,6 +173,7 @@ test("option validation (in process): every option is range-checked and named", 
     {
       mode: "dc",
       hlc: false,
+      installContract: false,
       batteryKwh: 75,
       soc: 20,
       targetSoc: 80,
