@@ -8,19 +8,12 @@ import { createRequire } from "node:module";
 import { test } from "node:test";
 import { PNC16_VENDOR_ID } from "./ev-certificate.js";
 import { createStation, stepStation } from "./station.js";
+import { TEST_T0, testStationConfig } from "./testing/station-config.js";
 import type { OcppCall, StationConfig, StationEffect, StationEvent } from "./types.js";
 import { createStation16, stepStation16 } from "./v16/station.js";
 
-const T0 = Date.UTC(2026, 11, 5, 9, 0, 0);
-const cfg: StationConfig = {
-  chargingStation: { vendorName: "nacs", model: "sim" },
-  evseId: 1,
-  connectorId: 1,
-  txUpdatedIntervalS: 60,
-  heartbeatIntervalS: 300,
-  bootRetryS: 30,
-  transactionPrefix: "CP1",
-};
+const T0 = TEST_T0;
+const cfg: StationConfig = testStationConfig();
 
 type Validator = { subprotocol: string; validate(id: string, p: unknown): boolean };
 const validators = createRequire(import.meta.url)("ocpp-rpc/lib/standard-validators.js") as Validator[];

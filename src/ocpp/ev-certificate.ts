@@ -142,3 +142,13 @@ export function failEvCertificate<S extends EvCertificateState>(s: S, why: strin
   answer(fx, pending.id, null, `Get15118EVCertificate: ${why}`);
   return { ...s, evCertificate: null };
 }
+
+/** A CALLERROR for call `id`: when it is the certificate call, the EVSE answers the EV itself. */
+export function failCertificateCall<S extends EvCertificateState>(
+  s: S,
+  id: string,
+  why: string,
+  fx: StationEffect[],
+): S {
+  return s.evCertificate?.callId === id ? failEvCertificate(s, why, fx) : s;
+}

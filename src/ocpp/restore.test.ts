@@ -2,18 +2,11 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { createStation, type StationState, stepStation } from "./station.js";
+import { TEST_T0, testStationConfig } from "./testing/station-config.js";
 import type { OcppCall, StationConfig, StationEffect } from "./types.js";
 
-const T0 = Date.UTC(2026, 11, 5, 9, 0, 0);
-const cfg: StationConfig = {
-  chargingStation: { vendorName: "nacs", model: "sim" },
-  evseId: 1,
-  connectorId: 1,
-  txUpdatedIntervalS: 60,
-  heartbeatIntervalS: 300,
-  bootRetryS: 30,
-  transactionPrefix: "CP2",
-};
+const T0 = TEST_T0;
+const cfg: StationConfig = testStationConfig("CP2");
 
 const txEvent = (no: number, eventType: string, seqNo: number, transactionId = "CP1-1"): OcppCall => ({
   id: `TransactionEvent-${no}`,

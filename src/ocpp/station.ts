@@ -7,7 +7,12 @@
  * CSMS requests come in as `request` and leave as `reply`.
  */
 
-import { failEvCertificate, onEvCertificateRequest, onEvCertificateResult } from "./ev-certificate.js";
+import {
+  failCertificateCall,
+  failEvCertificate,
+  onEvCertificateRequest,
+  onEvCertificateResult,
+} from "./ev-certificate.js";
 import { onRequest, reboot } from "./requests.js";
 import { restoreCalls } from "./restore.js";
 import {
@@ -163,14 +168,7 @@ function onCallError(
   message: string,
   fx: StationEffect[],
 ): StationState {
-  const mine = s0.evCertificate?.callId === id;
-  const s = dropRefusedCall(
-    mine ? failEvCertificate(s0, `${code} ${message}`, fx) : s0,
-    id,
-    code,
-    message,
-    fx,
-  );
+  const s = dropRefusedCall(failCertificateCall(s0, id, `${code} ${message}`, fx), id, code, message, fx);
   return s === s0 ? s0 : pump(s, fx);
 }
 

@@ -8,6 +8,7 @@
  */
 
 import {
+  failCertificateCall,
   failEvCertificate,
   onEvCertificateRequest,
   onEvCertificateResult,
@@ -211,14 +212,7 @@ function onCallError(
   message: string,
   fx: StationEffect[],
 ): StationState16 {
-  const mine = s0.evCertificate?.callId === id;
-  const s = dropRefusedCall(
-    mine ? failEvCertificate(s0, `${code} ${message}`, fx) : s0,
-    id,
-    code,
-    message,
-    fx,
-  );
+  const s = dropRefusedCall(failCertificateCall(s0, id, `${code} ${message}`, fx), id, code, message, fx);
   return s === s0 ? s0 : pump16(s, fx);
 }
 
