@@ -245,3 +245,17 @@ test("M06: a GetCertificateStatus lost with the connection is asked again after 
   h.step({ kind: "tick", tMs: T0 + 20 + CERT_STATUS_RETRY_MS });
   assert.equal(h.sentOf("GetCertificateStatus").length, 2);
 });
+
+test("M06: a new leaf (another CertID) is asked about at once, not after the retry delay of the old one", () => {
+  const h = new Harness(answer);
+  h.step({ kind: "secc-certificate", info: info(), tMs: T0 });
+  h.boot();
+  assert.equal(h.sentOf("GetCertificateStatus").length, 1);
+  // the host found the response unusable: the same leaf waits for the retry delay
+  h.step({ kind: "secc-certificate", info: info(), tMs: T0 + 10 });
+  assert.equal(h.sentOf("GetCertificateStatus").length, 1);
+  // a new leaf was installed (A03): asked now
+  const d = { ...ocspRequestData, serialNumber: "0a0b" };
+  h.step({ kind: "secc-certificate", info: info({ ocspRequestData: d }), tMs: T0 + 20 });
+  assert.deepEqual(h.sentOf("GetCertificateStatus").at(-1)?.payload, { ocspRequestData: d });
+});

@@ -61,13 +61,23 @@ const withCerts = (s: StationState, c: Partial<StationCerts>): StationState => (
 const certFx = (fx: StationEffect[], command: Extract<StationEffect, { kind: "certificate" }>["command"]) =>
   fx.push({ kind: "certificate", command });
 
-/** The host's SECC certificate (at start, after an install, after an OCSP response was checked). */
+/**
+ * The host's SECC certificate (at start, after an install, after an OCSP response was checked). A new leaf
+ * (another CertID) has no OCSP response yet: its status is asked at once, whatever the retry delay.
+ */
 export function onSeccCertificate(
   s: StationState,
   info: SeccCertificateInfo,
   fx: StationEffect[],
 ): StationState {
-  return certTick(withCerts(s, { secc: info }), fx);
+  const old = certsOf(s).secc?.ocspRequestData;
+  const d = info.ocspRequestData;
+  const newLeaf =
+    !old ||
+    old.serialNumber !== d.serialNumber ||
+    old.issuerKeyHash !== d.issuerKeyHash ||
+    old.issuerNameHash !== d.issuerNameHash;
+  return certTick(withCerts(s, { secc: info, ...(newLeaf && { statusRetryAtMs: null }) }), fx);
 }
 
 /**

@@ -12,6 +12,7 @@ import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import type { TLSSocket } from "node:tls";
 import { RPCServer } from "ocpp-rpc";
+import { type CsmsV2gPki, certificateStatus, signV2gCsr } from "./csms-certs.js";
 import { type CsmsStep, stepMatches, substitute } from "./csms-script.js";
 import { OcppLinkError } from "./errors.js";
 import { warmOcppSchemas } from "./warm.js";
@@ -92,6 +93,11 @@ export interface CsmsOptions {
   onRecord?: (r: CsmsRecord) => void;
   /** OCPP 1.6: the first transactionId this CSMS gives (default 1; a CSMS restarted must not reuse ids). */
   firstTransactionId16?: number;
+  /**
+   * `--v2g-pki DIR`: the CPO Sub-CA that signs the stations' V2G (SECC) certificates (A02 / A03) and
+   * answers GetCertificateStatus about them (M06); without it both are refused (csms-certs.ts).
+   */
+  v2gPki?: CsmsV2gPki;
 }
 
 /** A running test CSMS. */
@@ -415,6 +421,24 @@ export async function startCsms(o: CsmsOptions): Promise<Csms> {
         tx.stoppedReason = info.stoppedReason ?? null;
       }
       return p.idToken ? { idTokenInfo: { status: "Accepted" } } : {};
+    });
+    answer("GetCertificateStatus", (p) => certificateStatus(o.v2gPki, p));
+    // A02 / A03: the answer, then the signed chain as CertificateSigned
+    c.handle("SignCertificate", async ({ params }) => {
+      const out = await signV2gCsr(o.v2gPki, params);
+      setImmediate(() => runDue("SignCertificate", params));
+      if (!out.ok)
+        return { status: "Rejected", statusInfo: { reasonCode: out.reasonCode, additionalInfo: out.info } };
+      const t = setTimeout(() => {
+        timers.delete(t);
+        c.call("CertificateSigned", { certificateChain: out.chain, certificateType: "V2GCertificate" }).catch(
+          () => {
+            // recorded by the callError / strictValidationFailure events
+          },
+        );
+      }, 0);
+      timers.add(t);
+      return { status: "Accepted" };
     });
   });
 
