@@ -11,6 +11,7 @@ import { createInterface } from "node:readline";
 import type { Command } from "commander";
 import { z } from "zod";
 import { type CsmsSummary, startCsms } from "../../link/ocpp/csms.js";
+import { type CsmsV2gPki, loadCsmsV2gPki } from "../../link/ocpp/csms-certs.js";
 import { type CsmsStep, parseCsmsScript } from "../../link/ocpp/csms-script.js";
 import { OCPP_TLS_FILES, openOcppTestPki } from "../../link/ocpp/tls-pki.js";
 import { ensureDir } from "../ensure-dir.js";
@@ -31,6 +32,7 @@ export const csmsOptionsSchema = z
     tlsDir: z.string().min(1).optional(),
     clientCerts: z.boolean().default(false),
     issueStation: z.string().min(1).optional(),
+    v2gPki: z.string().min(1).optional(),
     firstTransactionId: z.coerce.number().int().min(1).max(2_000_000_000).default(1),
   })
   .superRefine((o, ctx) => {
@@ -103,6 +105,10 @@ export function registerCsmsCommand(program: Command): void {
       "OCPP 1.6: the first transactionId given in StartTransaction.conf (default 1; a restarted CSMS must not reuse ids)",
     )
     .option("--issue-station <id>", "with --tls-dir: issue station ID's client certificate into DIR and exit")
+    .option(
+      "--v2g-pki <dir>",
+      "sign the stations' V2G (SECC) certificates with DIR's CPO Sub-CA 2 (a nacs pki init DIR): SignCertificate → CertificateSigned; answer GetCertificateStatus with an OCSP response it signs",
+    )
     .action(async (raw: Record<string, unknown>) => {
       const o = parseOptions(csmsOptionsSchema, raw);
       let script: CsmsStep[] | undefined;
@@ -138,7 +144,15 @@ export function registerCsmsCommand(program: Command): void {
         );
         return;
       }
+      let v2gPki: CsmsV2gPki | undefined;
+      if (o.v2gPki !== undefined)
+        try {
+          v2gPki = await loadCsmsV2gPki(o.v2gPki);
+        } catch (err) {
+          throw new UsageError(`option --v2g-pki: ${(err as Error).message}`, "--v2g-pki", { cause: err });
+        }
       const csms = await startCsms({
+        ...(v2gPki && { v2gPki }),
         ...(pki && { tls: { ...pki.csms, caPem: pki.rootPem, clientCerts: o.clientCerts } }),
         port: o.port,
         host: o.host,

@@ -55,7 +55,7 @@ export async function loadCsmsV2gPki(dir: string): Promise<CsmsV2gPki> {
     try {
       return readFileSync(join(dir, f), "utf8");
     } catch (e) {
-      throw new PkiError("io", `--v2g-pki ${join(dir, f)}: ${(e as Error).message}`, { cause: e });
+      throw new PkiError("io", `${join(dir, f)}: ${(e as Error).message}`, { cause: e });
     }
   };
   const sub2 = pncFileNames("cpo-sub-ca-2");
@@ -73,7 +73,7 @@ export async function loadCsmsV2gPki(dir: string): Promise<CsmsV2gPki> {
       ["sign"],
     );
   } catch (e) {
-    throw new PkiError("bad-certificate", `--v2g-pki ${dir}: CPO Sub-CA 2: ${(e as Error).message}`, {
+    throw new PkiError("bad-certificate", `${dir}: CPO Sub-CA 2: ${(e as Error).message}`, {
       cause: e,
     });
   }
