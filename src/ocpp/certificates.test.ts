@@ -259,3 +259,33 @@ test("M06: a new leaf (another CertID) is asked about at once, not after the ret
   h.step({ kind: "secc-certificate", info: info({ ocspRequestData: d }), tMs: T0 + 20 });
   assert.deepEqual(h.sentOf("GetCertificateStatus").at(-1)?.payload, { ocspRequestData: d });
 });
+
+test("A02: the CSMS sets ISO15118Ctrlr.V2GCertificateRenewBeforeDays (SetVariables); 0 turns the automatic renewal off", () => {
+  const h = new Harness(answer);
+  h.step({
+    kind: "secc-certificate",
+    info: info({ notAfterMs: T0 + 20 * DAY, ocspNextUpdateMs: T0 + 70 * DAY }),
+    tMs: T0,
+  });
+  h.boot();
+  const ref = { component: { name: "ISO15118Ctrlr" }, variable: { name: "V2GCertificateRenewBeforeDays" } };
+  h.step({ kind: "tick", tMs: T0 + 1000 });
+  assert.equal(h.certCommands().length, 0, "off by default");
+  const bad = h.step(request("v0", "SetVariables", { setVariableData: [{ ...ref, attributeValue: "-3" }] }));
+  assert.equal(
+    (replyOf(bad, "v0")?.payload.setVariableResult as { attributeStatus: string }[])[0]?.attributeStatus,
+    "Rejected",
+  );
+  const set = h.step(request("v1", "SetVariables", { setVariableData: [{ ...ref, attributeValue: "30" }] }));
+  assert.equal(
+    (replyOf(set, "v1")?.payload.setVariableResult as { attributeStatus: string }[])[0]?.attributeStatus,
+    "Accepted",
+  );
+  const get = h.step(request("v2", "GetVariables", { getVariableData: [ref] }));
+  assert.equal(
+    (replyOf(get, "v2")?.payload.getVariableResult as { attributeValue: string }[])[0]?.attributeValue,
+    "30",
+  );
+  h.step({ kind: "tick", tMs: T0 + 2000 });
+  assert.deepEqual(h.certCommands(), [{ kind: "make-csr", certificateType: "V2GCertificate" }]);
+});

@@ -100,6 +100,7 @@ export function certTick(s0: StationState, fx: StationEffect[]): StationState {
   const c2 = certsOf(s);
   if (
     days !== undefined &&
+    days > 0 &&
     c2.csr.kind === "none" &&
     c2.secc !== null &&
     c2.secc.notAfterMs - now <= days * 86_400_000 &&

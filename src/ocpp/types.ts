@@ -171,7 +171,8 @@ export interface StationConfig {
   offlineTxForUnknownIdEnabled?: boolean;
   /**
    * A02 renewal of the SECC's V2G certificate: a CSR is made on its own when the leaf expires within this
-   * many days (absent: only on TriggerMessage SignV2GCertificate).
+   * many days (absent or 0: only on TriggerMessage SignV2GCertificate). The CSMS sets it as the variable
+   * ISO15118Ctrlr.V2GCertificateRenewBeforeDays.
    */
   v2gRenewBeforeDays?: number;
 }
