@@ -152,6 +152,13 @@ export const evseOptionsSchema = v2gCommonSchema
         path: ["ocppV2gPki"],
         message: "needs --ocpp (OCPP 2.0.1) and --tls: the station manages the SECC's TLS certificate",
       });
+    if (o.ocppV2gPki !== undefined && (o.cert !== undefined || o.testPki !== undefined))
+      ctx.addIssue({
+        code: "custom",
+        path: ["ocppV2gPki"],
+        message:
+          "serves the default TLS 1.2 chain: leave out --cert / --test-pki (--secc-chain DIR adds chains)",
+      });
     if (o.pki !== undefined && !o.protocol.includes("iso2") && !o.protocol.includes("iso20"))
       ctx.addIssue({
         code: "custom",

@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import type { CsmsSummary } from "../../link/ocpp/csms.js";
+import { loadCsmsV2gPki, signV2gCsr } from "../../link/ocpp/csms-certs.js";
 import { writePncPki } from "../../link/pki/files.js";
 import { issuePncPki } from "../../link/pki/issuer.js";
 import {
@@ -24,6 +25,7 @@ import {
 } from "../testing/live-pair.js";
 import { waitForStderr } from "../testing/spawn-nacs.js";
 import { parseEvseOptions } from "./evse.js";
+import { openOcppSeccStore, serveSeccStore } from "./ocpp-secc.js";
 
 const READY_MS = 20_000;
 const SESSION_MS = 60_000;
@@ -43,6 +45,44 @@ test("--ocpp-v2g-pki needs --ocpp (2.0.1) and --tls, and stands in for --cert/--
     parseEvseOptions({ ...base, tls: true, ocpp: "ws://127.0.0.1:1/nacs/CP1" }).ocppV2gPki,
     "/tmp/x",
   );
+  assert.throws(
+    () => parseEvseOptions({ ...base, tls: true, ocpp: "ws://127.0.0.1:1/nacs/CP1", testPki: "/tmp/y" }),
+    /--ocpp-v2g-pki.*leave out --cert \/ --test-pki/,
+  );
+});
+
+test("serveSeccStore: the store's chain is the default, swapped on install; a --secc-chain default stays a chain", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "nacs-ocpp-secc-unit-"));
+  try {
+    const pki = join(dir, "pki");
+    await writePncPki(pki, await issuePncPki());
+    const store = openOcppSeccStore(pki, "ws://127.0.0.1:1/nacs/CP1", () => {});
+    const c = serveSeccStore(
+      { key: "K0", cert: "C0", root: "R0", chains: [{ key: "K1", cert: "C1", root: "R1" }] },
+      store,
+    );
+    assert.equal(c.cert, store.credentials().cert);
+    assert.match(String(c.root), /BEGIN CERTIFICATE/);
+    assert.deepEqual(
+      c.chains?.map((x) => x.key),
+      ["K0", "K1"],
+    );
+    let swapped: unknown = null;
+    c.swap?.((x) => {
+      swapped = x;
+    });
+    const csr = await store.makeCsr();
+    const signed = await signV2gCsr(await loadCsmsV2gPki(pki), { csr, certificateType: "V2GCertificate" });
+    assert.ok(signed.ok);
+    assert.deepEqual(await store.install(signed.chain), { status: "Accepted" });
+    assert.deepEqual(swapped, store.credentials());
+    assert.throws(
+      () => openOcppSeccStore(join(dir, "none"), "ws://x/y/z", () => {}),
+      /option --ocpp-v2g-pki .*secc-leaf\.chain\.pem/,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 const serialOf = (dir: string) => new X509Certificate(readFileSync(join(dir, "secc-leaf.pem"))).serialNumber;

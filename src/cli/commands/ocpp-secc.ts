@@ -26,11 +26,19 @@ export function openOcppSeccStore(
   }
 }
 
-/** Serve the store's chain as the default TLS 1.2 chain: its key and chain, its staple, its hot swap. */
+/**
+ * Serve the store's chain as the default TLS 1.2 chain: its key and chain, its staple, its hot swap. A
+ * `--secc-chain` chain that was the default stays one of the chains the EV's trusted_ca_keys picks from.
+ */
 export function serveSeccStore(tls: TlsServerConfig, store: SeccCertStore): TlsServerConfig {
   const { key, cert } = store.credentials();
+  const previous =
+    tls.key && tls.root !== undefined
+      ? [{ key: tls.key, cert: tls.cert, root: tls.root, ...(tls.ocsp && { ocsp: tls.ocsp }) }]
+      : [];
   return {
     ...tls,
+    chains: [...previous, ...(tls.chains ?? [])],
     key,
     cert,
     root: readFileSync(join(store.dir, SECC_CERT_FILES.root), "utf8"),

@@ -244,6 +244,7 @@ export async function startOcppStation(o: OcppStationOptions): Promise<OcppStati
           deferred.delete(String(messageId));
           resolve({ status: "Rejected", statusInfo: { reasonCode: "Timeout" } });
         }, STATION_DEFERRED_REPLY_MS);
+        timer.unref?.();
         deferred.set(String(messageId), (p) => {
           clearTimeout(timer);
           deferred.delete(String(messageId));
