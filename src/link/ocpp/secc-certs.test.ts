@@ -12,7 +12,7 @@
  * Every message schema-valid both ways (ocpp-rpc strict mode).
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -126,6 +126,8 @@ test("M06 + A02/A03 end to end: staple after GetCertificateStatus; TriggerMessag
     assert.deepEqual(second, { serial: store.leafSerial(), ocsp: "good" });
     for (const f of [SECC_CERT_FILES.chain, SECC_CERT_FILES.leaf, SECC_CERT_FILES.key])
       assert.ok(existsSync(join(dir, `${f}.old`)), `${f}.old kept`);
+    for (const f of [SECC_CERT_FILES.key, `${SECC_CERT_FILES.key}.old`])
+      assert.equal(statSync(join(dir, f)).mode & 0o777, 0o600, `${f}: a private key, 0600`);
     assert.ok(existsSync(join(dir, `${SECC_CERT_FILES.ocsp}.old`)), "the old leaf's response set aside");
     // the files hold the new leaf: a store opened anew serves it
     assert.equal(openSeccCertStore(dir).leafSerial(), store.leafSerial());

@@ -17,6 +17,7 @@
 import "reflect-metadata";
 import { webcrypto, X509Certificate } from "node:crypto";
 import {
+  chmodSync,
   closeSync,
   copyFileSync,
   existsSync,
@@ -24,6 +25,7 @@ import {
   openSync,
   readFileSync,
   renameSync,
+  statSync,
   writeSync,
 } from "node:fs";
 import { join } from "node:path";
@@ -119,7 +121,11 @@ export function writeAtomic(file: string, data: string | Uint8Array, mode = 0o64
   } finally {
     closeSync(fd);
   }
-  if (existsSync(file)) copyFileSync(file, `${file}.old`);
+  if (existsSync(file)) {
+    // the old copy keeps the old file's permissions (a private key stays 0600)
+    copyFileSync(file, `${file}.old`);
+    chmodSync(`${file}.old`, statSync(file).mode & 0o777);
+  }
   renameSync(tmp, file);
 }
 
