@@ -17,7 +17,6 @@
 import "reflect-metadata";
 import { webcrypto, X509Certificate } from "node:crypto";
 import {
-  chmodSync,
   closeSync,
   copyFileSync,
   existsSync,
@@ -25,7 +24,6 @@ import {
   openSync,
   readFileSync,
   renameSync,
-  statSync,
   writeSync,
 } from "node:fs";
 import { join } from "node:path";
@@ -121,11 +119,8 @@ export function writeAtomic(file: string, data: string | Uint8Array, mode = 0o64
   } finally {
     closeSync(fd);
   }
-  if (existsSync(file)) {
-    // the old copy keeps the old file's permissions (a private key stays 0600)
-    copyFileSync(file, `${file}.old`);
-    chmodSync(`${file}.old`, statSync(file).mode & 0o777);
-  }
+  // copyFileSync keeps the file's mode (libuv copyfile): an old private key stays 0600
+  if (existsSync(file)) copyFileSync(file, `${file}.old`);
   renameSync(tmp, file);
 }
 
