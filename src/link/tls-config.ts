@@ -46,6 +46,12 @@ export interface TlsServerConfig {
    * one; `key`/`cert` stay the default chain ([V2G2-923]).
    */
   chains?: readonly SeccChain[];
+  /**
+   * Renewal of the default TLS 1.2 chain while the server runs (OCPP 2.0.1 A02 / A03 CertificateSigned):
+   * called once with a function that replaces its key and certificate chain for the next handshakes
+   * (connections already up keep theirs).
+   */
+  swap?: (replace: (c: { key: Pem; cert: Pem }) => void) => void;
 }
 
 /**

@@ -293,6 +293,18 @@ export async function startTlsServer(opts: TcpServerOptions & { tls: TlsServerCo
       `link: tls ${remote}: trusted_ca_keys ${what}`,
     );
   }
+  // Node's setSecureContext builds the context from these options alone: the profile goes with the new chain
+  const default12 = servers12[0];
+  if (default12 && opts.tls.swap)
+    opts.tls.swap((c) => {
+      default12.setSecureContext({
+        ...common,
+        key: c.key,
+        cert: c.cert,
+        ciphers: opts.tls.ciphers ?? ISO15118_2_TLS_CIPHERS,
+      });
+      log.info({}, "link: tls: the SECC certificate chain was replaced; the next handshakes present it");
+    });
   for (const [i, s] of servers12.entries()) wire(s, false, chains12[i]!.ocsp);
   for (const [i, s] of servers13.entries()) wire(s, true, chains13[i]!.ocsp);
   function wire(server: TlsNodeServer, certRequested: boolean, ocsp: OcspStaple | undefined): void {

@@ -1,8 +1,11 @@
 /**
  * What the station does with each CALL from the CSMS (OCPP 2.0.1 Part 2): RequestStartTransaction (F01 /
  * F02), RequestStopTransaction (F03), SetChargingProfile (K01), ClearChargingProfile (K10), TriggerMessage
- * (F06), GetVariables / SetVariables (B06 / B05), Reset (B11 / B12). Every request is answered in the same step (a `reply` effect). Pure code.
+ * (F06), GetVariables / SetVariables (B06 / B05), Reset (B11 / B12), CertificateSigned (A03, answered once the
+ * host verified the chain: certificates.ts). Every other request is answered in the same step (a `reply`
+ * effect). Pure code.
  */
+import { onCertificateSigned, triggerSignV2g } from "./certificates.js";
 import { profileProblem } from "./profiles.js";
 import {
   applyLimit,
@@ -27,6 +30,7 @@ export const STATION_ACTIONS = [
   "GetVariables",
   "SetVariables",
   "Reset",
+  "CertificateSigned",
 ] as const;
 
 type Payload = Record<string, unknown>;
@@ -62,6 +66,8 @@ export function onRequest(
       reply(r);
       return s1;
     }
+    case "CertificateSigned":
+      return onCertificateSigned(s, reqId, p, reply, fx);
     case "Reset":
       return reset(
         s,
@@ -221,6 +227,8 @@ function trigger(s: StationState, what: string, reply: (p: Payload) => void, fx:
         },
         fx,
       )[0];
+    case "SignV2GCertificate":
+      return triggerSignV2g(s, reply, fx);
     case "TransactionEvent":
       if (!s.tx) {
         reply({ status: "Rejected", statusInfo: { reasonCode: "TxNotFound" } });

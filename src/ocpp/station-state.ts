@@ -3,6 +3,7 @@
  * (one CALL in flight at a time, OCPP 2.0.1 Part 4 OCPP-J "synchronicity"), TransactionEvent construction
  * (E01–E07, J02) and the composite-limit update (K01 / K08). Pure code.
  */
+import type { StationCerts } from "./certificates.js";
 import { compositeLimitW, type TxContext } from "./profiles.js";
 import type {
   ChargingState,
@@ -64,6 +65,8 @@ export interface StationState {
   readonly resetPending: boolean;
   /** The Get15118EVCertificate call waiting for its answer, and the SECC's request id (M01 / M02). */
   readonly evCertificate: { callId: string; id: number } | null;
+  /** The SECC's V2G certificate: renewal (A02 / A03) and OCSP status (M06); absent = none yet. */
+  readonly certs?: StationCerts;
 }
 
 /** A station that has not connected yet. */

@@ -3,10 +3,19 @@
  * Boot and registration (B01–B03), heartbeat (G02), connector status (G01), local authorisation (C01), the
  * transaction of the one EVSE with its TransactionEvents and meter values (E01–E07, E11, J02), remote
  * start and stop (F01–F04), smart charging (K01, K08, K10), device model variables (B05, B06), reset (B11,
- * B12). The transport is a port: `send` effects go to the CSMS and come back as `result` / `call-error`;
+ * B12), the SECC's V2G certificate: renewal (A02 / A03) and OCSP status (M06, certificates.ts). The transport is a port: `send` effects go to the CSMS and come back as `result` / `call-error`;
  * CSMS requests come in as `request` and leave as `reply`.
  */
 
+import {
+  certTick,
+  onCertCallGone,
+  onCertResult,
+  onChainChecked,
+  onCsr,
+  onCsrFailed,
+  onSeccCertificate,
+} from "./certificates.js";
 import {
   failCertificateCall,
   failEvCertificate,
@@ -40,7 +49,11 @@ export function stepStation(s0: StationState, ev: StationEvent): [StationState, 
       s = onConnected(s, fx);
       break;
     case "disconnected":
-      s = goOffline(failEvCertificate(s, `connection lost (${ev.reason})`, fx), ev.reason, fx);
+      s = onCertCallGone(
+        goOffline(failEvCertificate(s, `connection lost (${ev.reason})`, fx), ev.reason, fx),
+        null,
+        fx,
+      );
       break;
     case "result":
       s = onResult(s, ev.id, ev.payload, fx);
@@ -83,6 +96,18 @@ export function stepStation(s0: StationState, ev: StationEvent): [StationState, 
       break;
     case "restored":
       s = restoreCalls(s, ev.calls, fx);
+      break;
+    case "secc-certificate":
+      s = onSeccCertificate(s, ev.info, fx);
+      break;
+    case "csr":
+      s = onCsr(s, ev.csr, fx);
+      break;
+    case "csr-failed":
+      s = onCsrFailed(s, ev.error, fx);
+      break;
+    case "chain-checked":
+      s = onChainChecked(s, ev, fx);
       break;
   }
   return [s, fx];
@@ -131,6 +156,8 @@ function onResult(
         });
         // B01: the status of every connector once registered
         if (!s.outbox.some((c) => c.action === "StatusNotification")) s = sendStatus(s, fx);
+        // M06: the SECC leaf's OCSP status at start-up
+        s = certTick(s, fx);
       } else {
         const retryS = Math.max(interval, s.cfg.bootRetryS);
         s = { ...s, bootRetryAtMs: s.nowMs + retryS * 1000 };
@@ -151,6 +178,7 @@ function onResult(
       break;
     }
     default:
+      s = onCertResult(s, head.action, id, p, fx) ?? s;
       break;
   }
   return pump(s, fx);
@@ -169,7 +197,7 @@ function onCallError(
   fx: StationEffect[],
 ): StationState {
   const s = dropRefusedCall(failCertificateCall(s0, id, `${code} ${message}`, fx), id, code, message, fx);
-  return s === s0 ? s0 : pump(s, fx);
+  return s === s0 ? s0 : pump(onCertCallGone(s, id, fx), fx);
 }
 
 /** Boot retries, heartbeats (G02), periodic meter values (J02), schedule periods (K08). */
@@ -192,7 +220,7 @@ function onTick(s0: StationState, fx: StationEffect[]): StationState {
     s.nowMs - s.lastSendMs >= s.heartbeatIntervalS * 1000
   )
     s = enqueue(s, "Heartbeat", {}, fx)[0];
-  return applyLimit(s, fx);
+  return applyLimit(certTick(s, fx), fx);
 }
 
 /** E02: cable plugged in first starts the transaction (or joins the remotely started one, F02). */

@@ -169,6 +169,12 @@ export interface StationConfig {
    * The station has no local authorisation list nor cache, so every token is unknown offline.
    */
   offlineTxForUnknownIdEnabled?: boolean;
+  /**
+   * A02 renewal of the SECC's V2G certificate: a CSR is made on its own when the leaf expires within this
+   * many days (absent or 0: only on TriggerMessage SignV2GCertificate). The CSMS sets it as the variable
+   * ISO15118Ctrlr.V2GCertificateRenewBeforeDays.
+   */
+  v2gRenewBeforeDays?: number;
 }
 
 /** One outbound CALL: `id` is the station's own (correlates the result), `action` the OCPP message. */
@@ -192,6 +198,31 @@ export type EvseCommand =
   | { kind: "authorization"; result: "pending" | "accepted" | "rejected" }
   /** The backend's answer to the SECC's certificate request `id`: EXI to relay, or null with the reason. */
   | { kind: "certificate-response"; id: number; exi: Uint8Array | null; detail?: string };
+
+/**
+ * The SECC's V2G certificate as the station knows it (OCPP 2.0.1 A02 / A03, M06): the OCSP request data of
+ * its leaf, when the leaf expires, and until when the cached OCSP response about it is valid (null: none,
+ * or the host found it unusable).
+ */
+export interface SeccCertificateInfo {
+  ocspRequestData: OcspRequestData;
+  notAfterMs: number;
+  ocspNextUpdateMs: number | null;
+}
+
+/** CertificateSigningUseEnumType (OCPP 2.0.1). */
+export type CertificateSigningUse = "ChargingStationCertificate" | "V2GCertificate";
+
+/** What the host does with the SECC certificate (crypto, files, the TLS server) for the station. */
+export type CertificateCommand =
+  /** A02: make a new key pair and a PKCS#10 CSR for the V2G certificate (the key stays on the station). */
+  | { kind: "make-csr"; certificateType: "V2GCertificate" }
+  /** The CSR's key is of no more use (SignCertificate rejected, connection lost). */
+  | { kind: "drop-csr"; reason: string }
+  /** A03: verify the chain against the pending CSR's key and the trusted V2G roots; install it if good. */
+  | { kind: "install-chain"; reqId: string; certificateChain: string }
+  /** M06: the CSMS's OCSP response (base64 DER OCSPResponse) about the SECC leaf, to check and staple. */
+  | { kind: "ocsp-response"; ocspResult: string };
 
 /** Inputs of the station machine; each carries the OCPP clock `tMs`. */
 export type StationEvent =
@@ -240,6 +271,20 @@ export type StationEvent =
       /** 1.6: the CSMS's transactionId of the station's transaction numbers those calls refer to. */
       txIds?: Readonly<Record<number, number>>;
       tMs: number;
+    }
+  /** The SECC certificate the station manages (at start, after an install, after an OCSP response). */
+  | { kind: "secc-certificate"; info: SeccCertificateInfo; tMs: number }
+  /** The host made the CSR a `make-csr` asked for (PEM), or could not (`error`). */
+  | { kind: "csr"; csr: string; tMs: number }
+  | { kind: "csr-failed"; error: string; tMs: number }
+  /** The host's verdict on an `install-chain` (A03): the CertificateSigned answer of request `reqId`. */
+  | {
+      kind: "chain-checked";
+      reqId: string;
+      status: "Accepted" | "Rejected";
+      reasonCode?: string;
+      additionalInfo?: string;
+      tMs: number;
     };
 
 /** Outputs of the station machine. */
@@ -247,4 +292,6 @@ export type StationEffect =
   | { kind: "send"; call: OcppCall }
   | { kind: "reply"; reqId: string; payload: Record<string, unknown> }
   | { kind: "evse"; command: EvseCommand }
+  /** To the host's certificate store (OCPP 2.0.1 A02 / A03 / M06); its answers come back as events. */
+  | { kind: "certificate"; command: CertificateCommand }
   | { kind: "log"; level: "debug" | "info" | "warn" | "error"; msg: string };

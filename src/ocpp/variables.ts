@@ -45,6 +45,19 @@ const VARIABLES: Record<string, Variable> = {
     get: () => "Energy.Active.Import.Register,Power.Active.Import,SoC",
   },
   "AuthCtrlr.AuthorizeRemoteStart": { get: () => "false" },
+  /**
+   * nacs's own variable (OCPP 2.0.1 allows custom ones): renew the SECC's V2G certificate on its own (A02)
+   * when it ends within this many days; 0 = only on TriggerMessage SignV2GCertificate.
+   */
+  "ISO15118Ctrlr.V2GCertificateRenewBeforeDays": {
+    get: (s) => String(s.cfg.v2gRenewBeforeDays ?? 0),
+    set: (s, v) => {
+      const n = Number(v);
+      if (!/^\d+$/.test(v.trim()) || n > 365)
+        return { reasonCode: "ValueOutOfRange", text: "must be an integer 0–365 (days)" };
+      return { ...s, cfg: { ...s.cfg, v2gRenewBeforeDays: n } };
+    },
+  },
   "SmartChargingCtrlr.Enabled": { get: () => "true" },
 };
 

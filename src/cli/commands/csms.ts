@@ -11,6 +11,7 @@ import { createInterface } from "node:readline";
 import type { Command } from "commander";
 import { z } from "zod";
 import { type CsmsSummary, startCsms } from "../../link/ocpp/csms.js";
+import { type CsmsV2gPki, loadCsmsV2gPki } from "../../link/ocpp/csms-certs.js";
 import { type CsmsStep, parseCsmsScript } from "../../link/ocpp/csms-script.js";
 import { OCPP_TLS_FILES, openOcppTestPki } from "../../link/ocpp/tls-pki.js";
 import { ensureDir } from "../ensure-dir.js";
@@ -32,7 +33,10 @@ export const csmsOptionsSchema = z
     clientCerts: z.boolean().default(false),
     issueStation: z.string().min(1).optional(),
     firstTransactionId: z.coerce.number().int().min(1).max(2_000_000_000).default(1),
-    /** The ISO 15118 PKI of a `nacs pki init` DIR: its CPS answers the EVs' certificate requests. */
+    /**
+     * The ISO 15118 PKI of a `nacs pki init` DIR: its CPO Sub-CA signs the stations' SECC certificates and
+     * answers their OCSP status; its CPS answers the EVs' certificate requests.
+     */
     v2gPki: z.string().min(1).optional(),
   })
   .superRefine((o, ctx) => {
@@ -107,7 +111,7 @@ export function registerCsmsCommand(program: Command): void {
     .option("--issue-station <id>", "with --tls-dir: issue station ID's client certificate into DIR and exit")
     .option(
       "--v2g-pki <dir>",
-      "the ISO 15118 PKI of a nacs pki init DIR: its CPS answers Get15118EVCertificate (1.6: DataTransfer) with DIR's contract",
+      "a nacs pki init DIR: its CPO Sub-CA 2 signs the stations' V2G (SECC) certificates (SignCertificate → CertificateSigned) and answers GetCertificateStatus with OCSP responses; its CPS answers the EVs' Get15118EVCertificate (1.6: DataTransfer) with DIR's contract",
     )
     .action(async (raw: Record<string, unknown>) => {
       const o = parseOptions(csmsOptionsSchema, raw);
@@ -144,8 +148,16 @@ export function registerCsmsCommand(program: Command): void {
         );
         return;
       }
+      let v2gPki: CsmsV2gPki | undefined;
+      if (o.v2gPki !== undefined)
+        try {
+          v2gPki = await loadCsmsV2gPki(o.v2gPki);
+        } catch (err) {
+          throw new UsageError(`option --v2g-pki: ${(err as Error).message}`, "--v2g-pki", { cause: err });
+        }
       const cps = o.v2gPki === undefined ? undefined : await loadCps(o.v2gPki);
       const csms = await startCsms({
+        ...(v2gPki && { v2gPki }),
         ...(cps && { cps }),
         ...(pki && { tls: { ...pki.csms, caPem: pki.rootPem, clientCerts: o.clientCerts } }),
         port: o.port,

@@ -35,6 +35,7 @@ import { runEvseHost } from "../live/evse-host.js";
 import { EVSE_OCPP_ID_TOKEN } from "../live/evse-ocpp.js";
 import { createHostPcapRecorder, type HostPcapRecorder } from "../record-pcap.js";
 import { addOcppOptions, checkOcppOptions, ocppOptionShape } from "./ocpp-options.js";
+import { openOcppSeccStore, serveSeccStore } from "./ocpp-secc.js";
 import { checkEvseTlsOptions, evseTlsConfig, tlsVersionSchema } from "./tls-options.js";
 
 const protocolList = z
@@ -95,6 +96,7 @@ export const evseOptionsSchema = v2gCommonSchema
       .default("required"),
     seccChain: z.array(z.string().min(1)).optional(),
     ocspStaple: z.string().min(1).optional(),
+    ocppV2gPki: z.string().min(1).optional(),
     port: z.coerce.number().int().min(0).max(65535).optional(),
     maxPowerKw: z.coerce.number().positive().max(1000).default(150),
     maxCurrent: z.coerce.number().positive().max(1000).optional(),
@@ -144,6 +146,19 @@ export const evseOptionsSchema = v2gCommonSchema
           message: "needs iso20 in --protocol (ISO 15118-20 services and control modes)",
         });
     checkEvseTlsOptions(o, ctx);
+    if (o.ocppV2gPki !== undefined && (o.ocpp === undefined || !o.tls || o.ocppVersion === "1.6"))
+      ctx.addIssue({
+        code: "custom",
+        path: ["ocppV2gPki"],
+        message: "needs --ocpp (OCPP 2.0.1) and --tls: the station manages the SECC's TLS certificate",
+      });
+    if (o.ocppV2gPki !== undefined && (o.cert !== undefined || o.testPki !== undefined))
+      ctx.addIssue({
+        code: "custom",
+        path: ["ocppV2gPki"],
+        message:
+          "serves the default TLS 1.2 chain: leave out --cert / --test-pki (--secc-chain DIR adds chains)",
+      });
     if (o.pki !== undefined && !o.protocol.includes("iso2") && !o.protocol.includes("iso20"))
       ctx.addIssue({
         code: "custom",
@@ -245,10 +260,15 @@ export async function runEvse(o: EvseOptions): Promise<number> {
   const log = stderrLogger(o.logLevel, "evse");
   if (o.defect !== undefined)
     process.stderr.write(`nacs evse: TEST-ONLY defect ${o.defect} injected into the SECC (--lab)\n`);
-  const tls = await evseTlsConfig(o);
+  let tls = await evseTlsConfig(o);
+  const certs =
+    o.ocppV2gPki !== undefined && o.ocpp !== undefined
+      ? openOcppSeccStore(o.ocppV2gPki, o.ocpp, (level, msg) => log[level]({}, `ocpp: ${msg}`))
+      : undefined;
+  if (tls && certs) tls = serveSeccStore(tls, certs);
   const pcap = openHostPcap(o, "evse", { multicastSdp: !isLoopback(o.iface) });
   try {
-    return await runEvseHost(o, log, tls, pcap);
+    return await runEvseHost(o, log, tls, pcap, certs);
   } finally {
     pcap?.close();
     if (pcap)
@@ -282,6 +302,10 @@ export function registerEvseCommand(program: Command): void {
     .option("--tls13-chain <file>", "TLS 1.3: its CPO sub-CA certificates (PEM), sent after the leaf")
     .option("--tls13-client-ca <file>", "TLS 1.3: OEM / V2G roots the vehicle certificate may chain to (PEM)")
     .option("--tls13-client-cert <policy>", "TLS 1.3: required (default) or optional vehicle certificate")
+    .option(
+      "--ocpp-v2g-pki <dir>",
+      "with --ocpp (2.0.1) and --tls: serve DIR's SECC certificate (a nacs pki init DIR) and let the CSMS renew it (TriggerMessage SignV2GCertificate → SignCertificate → CertificateSigned; DIR's files replaced, *.old kept) and give its OCSP status (GetCertificateStatus), stapled",
+    )
     .option("--test-pki <dir>", "use (or create) a throwaway test PKI in DIR; give the EV the same DIR")
     .option("--tls-keylog <file>", "append TLS secrets (NSS key log) for Wireshark")
     .option(

@@ -6,7 +6,11 @@
  */
 import { readFileSync } from "node:fs";
 import { openOcppJournal } from "../../link/ocpp/journal.js";
-import { type OcppStation, startOcppStation } from "../../link/ocpp/station-client.js";
+import {
+  type OcppStation,
+  type OcppStationOptions,
+  startOcppStation,
+} from "../../link/ocpp/station-client.js";
 import { splitCsmsUrl } from "../../link/ocpp/url.js";
 import type { EvseCommand, StationConfig } from "../../ocpp/index.js";
 import { UsageError } from "../errors.js";
@@ -40,6 +44,8 @@ export interface ChargerStationHost {
   onQueueWarning?(msg: string): void;
   /** Every call of the station answered: its action and the round trip (CALL sent → answer received, ms). */
   onRoundTrip?(action: string, ms: number): void;
+  /** The SECC certificate store the station manages (OCPP 2.0.1 A02 / A03, M06). */
+  certificates?: OcppStationOptions["certificates"];
 }
 
 /** Connect the charger to the CSMS of `--ocpp`. Throws OcppLinkError (cannot connect, no queue on disk). */
@@ -88,6 +94,7 @@ export async function startChargerStation(
     url: o.ocpp,
     version,
     config,
+    ...(host.certificates && { certificates: host.certificates }),
     now: host.now,
     ...(o.ocppPassword !== undefined && { password: o.ocppPassword }),
     onEvse: (c) => {

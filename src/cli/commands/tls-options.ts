@@ -124,6 +124,8 @@ export interface EvseTlsOptions {
   tls13ClientCert: "required" | "optional";
   seccChain?: string[] | undefined;
   ocspStaple?: string | undefined;
+  /** `--ocpp-v2g-pki DIR`: the default TLS 1.2 chain comes from DIR's store (cli/commands/ocpp-secc.ts). */
+  ocppV2gPki?: string | undefined;
 }
 
 /** EVSE option rules: the credentials each version needs, named by flag. */
@@ -137,12 +139,12 @@ export function checkEvseTlsOptions(o: EvseTlsOptions, ctx: z.RefinementCtx): vo
       ctx.addIssue({ code: "custom", path: [key], message: `${flag} needs --tls` });
   if (!o.tls || o.testPki) return;
   const versions = tlsVersionsOf(o.tlsVersion);
-  if (versions.includes("1.2") && !(o.cert && o.key) && !o.seccChain?.length)
+  if (versions.includes("1.2") && !(o.cert && o.key) && !o.seccChain?.length && !o.ocppV2gPki)
     ctx.addIssue({
       code: "custom",
       path: ["tls"],
       message:
-        "--tls needs --cert and --key (and --chain for the sub-CAs), --test-pki DIR or --secc-chain DIR",
+        "--tls needs --cert and --key (and --chain for the sub-CAs), --test-pki DIR, --secc-chain DIR or --ocpp-v2g-pki DIR",
     });
   if (versions.includes("1.3") && !(o.tls13Cert && o.tls13Key))
     ctx.addIssue({

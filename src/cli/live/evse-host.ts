@@ -8,6 +8,7 @@ import { formatConnectionTally } from "../../link/host/network/index.js";
 import type { RecordEvent } from "../../link/host/record.js";
 import type { TlsServerConfig } from "../../link/index.js";
 import type { LinkLogger } from "../../link/logger.js";
+import type { SeccCertStore } from "../../link/ocpp/secc-certs.js";
 import { ISO2_SCHEDULE_DURATION_S } from "../../v2g/iso2/secc/charge-parameter-discovery.js";
 import type { EvseOptions, HostPcapFile } from "../commands/evse.js";
 import { tlsVersionLabel } from "../commands/tls-options.js";
@@ -54,6 +55,8 @@ export async function runEvseHost(
   log: LinkLogger,
   tls: TlsServerConfig | undefined,
   pcap: HostPcapFile | null,
+  /** `--ocpp-v2g-pki`: the SECC certificate the OCPP station manages (A02 / A03, M06). */
+  certs?: SeccCertStore,
 ): Promise<number> {
   // ISO 15118-2 Plug & Charge: the roots of a `nacs pki init` directory (the PKI module loads on first use)
   const pncMaterial = o.pki
@@ -208,7 +211,7 @@ export async function runEvseHost(
         { ...o, ocpp: o.ocpp },
         live,
         (level, msg) => log[level]({}, `ocpp: ${msg}`),
-        { pnc: o.pki !== undefined },
+        { pnc: o.pki !== undefined, ...(certs && { certificates: certs }) },
       );
     } catch (e) {
       await live.close();

@@ -102,6 +102,8 @@ export async function startEvseOcpp(
   more: Partial<Pick<ChargerStationHost, "onRoundTrip" | "serialNumber">> & {
     /** The charger offers Plug & Charge (`--pki`): contracts are authorised with the CSMS (C07). */
     pnc?: boolean;
+    /** `--ocpp-v2g-pki`: the SECC certificate store (A02 / A03, M06). */
+    certificates?: ChargerStationHost["certificates"];
   } = {},
 ): Promise<EvseOcpp> {
   const station: ChargerStation = await startChargerStation(o, {
@@ -111,6 +113,7 @@ export async function startEvseOcpp(
     toEvse: (c) => live.push(c as EvseInput),
     log,
     ...(more.onRoundTrip && { onRoundTrip: more.onRoundTrip }),
+    ...(more.certificates && { certificates: more.certificates }),
   });
   const glue: OcppEvseGlue = createOcppEvseGlue(station.station, {
     remoteStart: o.ocppRemoteStart === true,

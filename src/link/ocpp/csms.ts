@@ -15,6 +15,7 @@ import { RPCServer } from "ocpp-rpc";
 import { PNC16_VENDOR_ID } from "../../ocpp/ev-certificate.js";
 import type { LocalCps } from "../../v2g/pnc/cps.js";
 import { answerEvCertificate } from "./csms-certificates.js";
+import { type CsmsV2gPki, certificateStatus, signV2gCsr } from "./csms-certs.js";
 import { type CsmsStep, stepMatches, substitute } from "./csms-script.js";
 import { OcppLinkError } from "./errors.js";
 import { warmOcppSchemas } from "./warm.js";
@@ -103,6 +104,11 @@ export interface CsmsOptions {
    * DataTransfer). Absent: those requests are answered Failed.
    */
   cps?: LocalCps;
+  /**
+   * `--v2g-pki DIR`: the CPO Sub-CA that signs the stations' V2G (SECC) certificates (A02 / A03) and
+   * answers GetCertificateStatus about them (M06); without it both are refused (csms-certs.ts).
+   */
+  v2gPki?: CsmsV2gPki;
 }
 
 /** A running test CSMS. */
@@ -456,6 +462,24 @@ export async function startCsms(o: CsmsOptions): Promise<Csms> {
         tx.stoppedReason = info.stoppedReason ?? null;
       }
       return p.idToken ? { idTokenInfo: { status: "Accepted" } } : {};
+    });
+    answer("GetCertificateStatus", (p) => certificateStatus(o.v2gPki, p));
+    // A02 / A03: the answer, then the signed chain as CertificateSigned
+    c.handle("SignCertificate", async ({ params }) => {
+      const out = await signV2gCsr(o.v2gPki, params);
+      setImmediate(() => runDue("SignCertificate", params));
+      if (!out.ok)
+        return { status: "Rejected", statusInfo: { reasonCode: out.reasonCode, additionalInfo: out.info } };
+      const t = setTimeout(() => {
+        timers.delete(t);
+        c.call("CertificateSigned", { certificateChain: out.chain, certificateType: "V2GCertificate" }).catch(
+          () => {
+            // recorded by the callError / strictValidationFailure events
+          },
+        );
+      }, 0);
+      timers.add(t);
+      return { status: "Accepted" };
     });
   });
 

@@ -6,8 +6,10 @@
  */
 import { RPCClient } from "ocpp-rpc";
 import {
+  type CertificateCommand,
   createStation,
   type EvseCommand,
+  type SeccCertificateInfo,
   STATION_ACTIONS,
   type StationConfig,
   type StationEffect,
@@ -74,7 +76,18 @@ export interface OcppStationOptions {
    * (backoff 0.2 s doubling to 5 s) until it connects or is closed. Without it, startOcppStation throws.
    */
   offlineStart?: boolean;
+  /**
+   * 2.0.1: the SECC's V2G certificate store (secc-certs.ts): its info goes to the station before it
+   * connects, and it does what the station's `certificate` effects ask (A02 / A03, M06).
+   */
+  certificates?: {
+    info(): SeccCertificateInfo;
+    handle(cmd: CertificateCommand): Promise<StationEvent[]>;
+  };
 }
+
+/** A CSMS request the station answers in a later step (CertificateSigned) is answered within this (ms). */
+export const STATION_DEFERRED_REPLY_MS = 20_000;
 
 /** The running station client. */
 export interface OcppStation {
@@ -144,6 +157,8 @@ export async function startOcppStation(o: OcppStationOptions): Promise<OcppStati
     if ("txIds" in state)
       for (const [local, id] of Object.entries(state.txIds)) journal.noteTxId(Number(local), id);
   };
+  /** Requests answered in a later step (A03 CertificateSigned, once the chain is checked). */
+  const deferred = new Map<string, (p: Record<string, unknown>) => void>();
   const run = (ev: StationEvent): StationEffect[] => {
     const [s, fx] = step(state, ev);
     state = s;
@@ -152,10 +167,23 @@ export async function startOcppStation(o: OcppStationOptions): Promise<OcppStati
     for (const f of fx) {
       if (f.kind === "evse") o.onEvse(f.command);
       else if (f.kind === "log") log(f.level, f.msg);
+      else if (f.kind === "reply") deferred.get(f.reqId)?.(f.payload);
+      else if (f.kind === "certificate") certificate(f.command);
       // a CALL goes out after this turn: a reply produced in the same step is sent first
       else if (f.kind === "send") setImmediate(() => send(f.call.id, f.call.action, f.call.payload));
     }
     return fx;
+  };
+
+  const certificate = (cmd: CertificateCommand) => {
+    const store = o.certificates;
+    if (!store) return log("warn", `certificate ${cmd.kind}: this station has no certificate store`);
+    store.handle(cmd).then(
+      (evs) => {
+        for (const ev of evs) run(ev);
+      },
+      (err: unknown) => log("error", `certificate ${cmd.kind}: ${(err as Error).message}`),
+    );
   };
 
   const send = (id: string, action: string, payload: Record<string, unknown>) => {
@@ -209,8 +237,23 @@ export async function startOcppStation(o: OcppStationOptions): Promise<OcppStati
         tMs: o.now(),
       });
       const reply = fx.find((f) => f.kind === "reply");
-      return reply && reply.kind === "reply" ? reply.payload : {};
+      if (reply && reply.kind === "reply") return reply.payload;
+      // answered in a later step (the station's effects are being carried out)
+      return await new Promise<Record<string, unknown>>((resolve) => {
+        const timer = setTimeout(() => {
+          deferred.delete(String(messageId));
+          resolve({ status: "Rejected", statusInfo: { reasonCode: "Timeout" } });
+        }, STATION_DEFERRED_REPLY_MS);
+        timer.unref?.();
+        deferred.set(String(messageId), (p) => {
+          clearTimeout(timer);
+          deferred.delete(String(messageId));
+          resolve(p);
+        });
+      });
     });
+
+  if (o.certificates && !v16) run({ kind: "secc-certificate", info: o.certificates.info(), tMs: o.now() });
 
   const restored = journal?.pending() ?? [];
   if (restored.length > 0)

@@ -99,8 +99,10 @@ export function ocspCertId(leaf: Der, issuer: Der, hash: "sha1" | "sha256" = "sh
 
 /** What {@link issueOcspResponse} states and who signs it. */
 export interface OcspIssue {
-  /** the certificate the response is about (DER) */
-  cert: Der;
+  /** the certificate the response is about (DER); or only its serial number, `serialNumber` */
+  cert?: Der;
+  /** the serial number's INTEGER content octets, when `cert` is not at hand (an OCSP request's CertID) */
+  serialNumber?: Der;
   /** its issuer (DER) */
   issuer: Der;
   /** signing key (PEM or KeyObject): the issuer's, or the delegated responder's */
@@ -116,6 +118,19 @@ export interface OcspIssue {
 
 /** Whole seconds: GeneralizedTime without fractions (RFC 5280 §4.1.2.5.2, as OCSP responders write it). */
 const seconds = (d: Date) => new Date(Math.floor(d.getTime() / 1000) * 1000);
+
+/** The CertID of the certificate an {@link OcspIssue} is about: from the certificate, or its serial. */
+function certIdOf(o: OcspIssue): CertID {
+  if (o.cert) return ocspCertId(o.cert, o.issuer);
+  if (!o.serialNumber) throw new Error("issueOcspResponse: needs cert or serialNumber");
+  const i = AsnConvert.parse(o.issuer, Certificate).tbsCertificate;
+  return new CertID({
+    hashAlgorithm: new AlgorithmIdentifier({ algorithm: OID_SHA1, parameters: null }),
+    issuerNameHash: new OctetString(digest("sha1", AsnConvert.serialize(i.subject))),
+    issuerKeyHash: new OctetString(digest("sha1", i.subjectPublicKeyInfo.subjectPublicKey)),
+    serialNumber: Uint8Array.from(o.serialNumber).buffer,
+  });
+}
 
 /** A DER OCSPResponse (successful, basic) for `o.cert`, signed ecdsa-with-SHA256 (RFC 6960 §4.2.1). */
 export function issueOcspResponse(o: OcspIssue): Der {
@@ -135,7 +150,7 @@ export function issueOcspResponse(o: OcspIssue): Der {
     producedAt: seconds(o.producedAt ?? o.thisUpdate),
     responses: [
       new SingleResponse({
-        certID: ocspCertId(o.cert, o.issuer),
+        certID: certIdOf(o),
         certStatus,
         thisUpdate: seconds(o.thisUpdate),
         ...(o.nextUpdate ? { nextUpdate: seconds(o.nextUpdate) } : {}),
