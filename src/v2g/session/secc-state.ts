@@ -130,6 +130,14 @@ export interface SeccConfig {
   bidirectional: boolean;
   /** ISO-20: control modes offered as DC parameter sets (digest §4.3: offer a set for each). */
   iso20ControlModes: Iso20ControlMode[];
+  /**
+   * ISO-20 Scheduled mode: schedule renegotiation (ISO 15118-20 digest §7.4: PowerDelivery(ScheduleRenegotiation)
+   * → ChargeParameterDiscovery? → ScheduleExchange → PowerDelivery(Start), no new cable check) is accepted and
+   * asked for (EVSENotification ScheduleRenegotiation) when the backend's schedule changes. Off:
+   * WARNING_ScheduleRenegotiationFailed, as a stack without it answers. Default off; the EVSE controller
+   * turns it on.
+   */
+  iso20ScheduleRenegotiation: boolean;
   /** ISO-20: V2G_SECC_Sequence_Timeout after a DC_ChargeLoopRes (digest §5.1: 0.5 s; lab peers wait 60 s). */
   iso20ChargeLoopSequenceTimeoutMs: number;
   /**
@@ -173,6 +181,7 @@ export function seccConfig(partial: Partial<SeccConfig> = {}): SeccConfig {
     iso20WithoutTls: false,
     epochS: 1_700_000_000,
     saScheduleTupleId: 1,
+    iso20ScheduleRenegotiation: false,
     readings: defaultSeccReadings(),
     trace: false,
     bidirectional: false,

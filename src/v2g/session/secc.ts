@@ -23,6 +23,7 @@ import { V2gtpPayloadType } from "../v2gtp.js";
 import { DEFECT_SLOW_CHARGE_LOOP_MS, defectResponse } from "./defects.js";
 import { SessionError } from "./errors.js";
 import { isAcService } from "./iso20-session.js";
+import { renegotiationDefined } from "./power-schedule.js";
 import { cpReady } from "./secc-logic.js";
 import type { SeccProtocolModule } from "./secc-protocol.js";
 import {
@@ -226,8 +227,9 @@ function onControl(s: SeccState, op: SeccControl["op"], tMs: number, fx: SeccEff
     return setTimer({ ...st, contactors: "open" }, "emergency", tMs + SECC_EMERGENCY_WIND_DOWN_MS, fx);
   }
   if (s.conn !== "session") return s;
-  if (op === "renegotiate" && s.protocol !== "iso2") {
-    fx.push({ kind: "log", level: "warn", msg: "ReNegotiation is not defined for DIN 70121; ignored" });
+  if (op === "renegotiate" && !renegotiationDefined(s)) {
+    const what = s.protocol === "din" ? "DIN 70121" : "ISO 15118-20 outside Scheduled mode (or switched off)";
+    fx.push({ kind: "log", level: "warn", msg: `ReNegotiation is not defined for ${what}; ignored` });
     return s;
   }
   if (op === "pause") {
