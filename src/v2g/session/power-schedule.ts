@@ -33,7 +33,8 @@ export function scheduleEntries(
   maxEntries = MAX_SCHEDULE_ENTRIES,
 ): ScheduleEntry[] {
   if (!sched || sched.periods.length === 0) return [{ startS: 0, durationS: horizonS, powerW: ratedW }];
-  const starts: { startS: number; powerW: number }[] = [];
+  // before the schedule's first period nothing limits but the rating
+  const starts: { startS: number; powerW: number }[] = [{ startS: 0, powerW: ratedW }];
   for (const p of sched.periods) {
     const startS = Math.max(0, Math.round((sched.atMs - nowMs) / 1000 + p.startS));
     if (startS >= horizonS) break;
@@ -43,7 +44,6 @@ export function scheduleEntries(
     if (starts.length > 0 && starts[starts.length - 1]!.powerW === powerW) continue;
     starts.push({ startS, powerW });
   }
-  if (starts.length === 0) return [{ startS: 0, durationS: horizonS, powerW: ratedW }];
   const kept = starts.slice(0, maxEntries);
   const endS = starts.length > maxEntries ? starts[maxEntries]!.startS : horizonS;
   return kept.map((e, i) => ({ ...e, durationS: (kept[i + 1]?.startS ?? endS) - e.startS }));
