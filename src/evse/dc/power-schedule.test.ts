@@ -78,8 +78,9 @@ test("power schedule: a change in an ISO-2 / -20 Scheduled charge loop → reneg
   const [a] = stepEvseDc(inLoop("iso2"), { kind: "set-power-schedule", periods: P1, tMs: 1_000 });
   assert.ok(renegotiates(a), "ISO-2: ReNegotiation");
   // the same limits handed again 100 s later (its periods now relative to then): no change
+  const loop = inLoop("iso2");
   const [same] = stepEvseDc(
-    { ...inLoop("iso2"), powerSchedule: a.powerSchedule },
+    { ...loop, powerSchedule: a.powerSchedule, secc: { ...loop.secc, scheduleSent: a.powerSchedule } },
     {
       kind: "set-power-schedule",
       periods: [

@@ -7,21 +7,15 @@
  * ScheduleRenegotiation, each with NotificationMaxDelay. DIN 70121 has no renegotiation and -20 Dynamic mode
  * needs none: there the loop's limits follow the run-time limit (power-limit.ts). Pure code.
  */
-import {
-  type PowerSchedule,
-  type PowerSchedulePeriod,
-  powerScheduleProblem,
-  sameSchedule,
-  wantsRenegotiation,
-} from "../../v2g/index.js";
+import { type PowerSchedule, type PowerSchedulePeriod, powerScheduleProblem } from "../../v2g/index.js";
 import { secc } from "./secc-glue.js";
 import type { EvseDcState } from "./state.js";
 import type { EvseDcEffect } from "./types.js";
 
-/** The time a schedule covers (s): the day of the SECC's schedules. */
-export const POWER_SCHEDULE_HORIZON_S = 86_400;
-
-/** Set (periods from `tMs`) or clear (null) the backend's power schedule; renegotiate when it changed. */
+/**
+ * Set (periods from `tMs`) or clear (null) the backend's power schedule; the SECC renegotiates when it
+ * changed from the one the EV has.
+ */
 export function setPowerSchedule(
   s0: EvseDcState,
   periods: readonly PowerSchedulePeriod[] | null,
@@ -35,12 +29,7 @@ export function setPowerSchedule(
   }
   const next: PowerSchedule | null =
     periods === null || periods.length === 0 ? null : { atMs: tMs, periods: [...periods] };
-  const changed = !sameSchedule(s0.powerSchedule, next, tMs, POWER_SCHEDULE_HORIZON_S);
-  let s: EvseDcState = {
-    ...s0,
-    powerSchedule: next,
-    secc: { ...s0.secc, readings: { ...s0.secc.readings, powerSchedule: next } },
-  };
+  const s: EvseDcState = { ...s0, powerSchedule: next };
   fx.push({
     kind: "log",
     level: "info",
@@ -48,9 +37,6 @@ export function setPowerSchedule(
       ? `power schedule: ${next.periods.map((p) => `+${p.startS} s ${p.limitW === null ? "no limit" : `${p.limitW / 1000} kW`}`).join(", ")}`
       : "power schedule cleared",
   });
-  if (changed && wantsRenegotiation(s.secc)) {
-    fx.push({ kind: "log", level: "info", msg: "power schedule changed in the charge loop: renegotiation" });
-    s = secc(s, { kind: "control", control: { op: "renegotiate" }, tMs }, fx);
-  }
-  return s;
+  // the SECC keeps it and asks for a renegotiation when the EV's schedule is no longer it
+  return secc(s, { kind: "port", readings: { powerSchedule: next }, tMs }, fx);
 }

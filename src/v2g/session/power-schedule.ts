@@ -6,7 +6,8 @@
  * neighbours merge; the last period runs to the end of the schedule. Pure code.
  */
 import type { PowerSchedule, PowerSchedulePeriod } from "../ports/secc-ports.js";
-import type { SeccState } from "./secc-state.js";
+import { type SeccState, setTimer } from "./secc-state.js";
+import type { SeccEffect } from "./types.js";
 
 /**
  * Most entries of one schedule: ISO 15118-2 PMaxSchedule (PMaxScheduleEntry maxOccurs 1024,
@@ -112,4 +113,31 @@ export function wantsRenegotiation(s: SeccState): boolean {
     s.notification === "None" &&
     renegotiationDefined(s)
   );
+}
+
+/** The time the SECC's schedules cover (s): one day, as the single-day entry without a backend schedule. */
+export const SCHEDULE_HORIZON_S = 86_400;
+
+/** The SECC sent the EV a schedule made of the present backend schedule (ChargeParameterDiscovery / ScheduleExchange). */
+export function noteScheduleSent(s: SeccState): SeccState {
+  return { ...s, scheduleSent: s.readings.powerSchedule ?? null };
+}
+
+/**
+ * Ask the EV to renegotiate (EVSENotification ReNegotiation / ScheduleRenegotiation, NotificationMaxDelay
+ * timer) when the backend's schedule limits differently from now on than the one its schedule was made of
+ * and the session is where it can ({@link wantsRenegotiation}): called when the backend hands a schedule and
+ * when the charge loop begins (a schedule that came between ChargeParameterDiscovery and PowerDelivery).
+ */
+export function renegotiateIfStale(s: SeccState, fx: SeccEffect[]): SeccState {
+  if (!wantsRenegotiation(s)) return s;
+  if (sameSchedule(s.scheduleSent ?? null, s.readings.powerSchedule ?? null, s.nowMs, SCHEDULE_HORIZON_S))
+    return s;
+  fx.push({
+    kind: "log",
+    level: "info",
+    msg: "the backend's schedule changed in the charge loop: renegotiation",
+  });
+  const st: SeccState = { ...s, notification: "ReNegotiation" };
+  return setTimer(st, "notification", s.nowMs + s.cfg.notificationMaxDelayS * 1000, fx);
 }

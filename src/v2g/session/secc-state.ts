@@ -9,7 +9,7 @@ import type { Certificate } from "../pnc/cert.js";
 import type { ChainValidator } from "../pnc/cert-fields.js";
 import type { LocalCps } from "../pnc/cps.js";
 import type { SignedSalesTariff } from "../pnc/sales-tariff.js";
-import { defaultSeccReadings, type SeccReadings } from "../ports/secc-ports.js";
+import { defaultSeccReadings, type PowerSchedule, type SeccReadings } from "../ports/secc-ports.js";
 import type { SeccDefectName } from "./defects.js";
 import type { Iso20ControlMode, Iso20Session } from "./iso20-session.js";
 import { SESSION_ID_LENGTH } from "./session-id.js";
@@ -230,6 +230,11 @@ export interface SeccState {
   readonly cp: CpState | null;
   /** Cable check: when it started and whether the isolation test was commanded. */
   readonly cableCheck: { startedAtMs: number; isolationStarted: boolean; voltageV: number } | null;
+  /**
+   * The backend power schedule the EV's last SAScheduleList / PowerSchedule was made of (null or absent: the
+   * single day at the maximum), to tell whether a later one needs a renegotiation (power-schedule.ts).
+   */
+  readonly scheduleSent?: PowerSchedule | null;
   /** Pending EVSENotification; "Pause" only in ISO-20 (an EVSE-initiated pause, digest §7.2). */
   readonly notification: "None" | "StopCharging" | "ReNegotiation" | "Pause";
   /** Timer deadlines by id (a timer event is honoured only if it matches). */

@@ -23,7 +23,7 @@ import { V2gtpPayloadType } from "../v2gtp.js";
 import { DEFECT_SLOW_CHARGE_LOOP_MS, defectResponse } from "./defects.js";
 import { SessionError } from "./errors.js";
 import { isAcService } from "./iso20-session.js";
-import { renegotiationDefined } from "./power-schedule.js";
+import { renegotiateIfStale, renegotiationDefined } from "./power-schedule.js";
 import { cpReady } from "./secc-logic.js";
 import type { SeccProtocolModule } from "./secc-protocol.js";
 import {
@@ -102,6 +102,7 @@ export function stepSecc(state: SeccState, ev: SeccEvent): [SeccState, SeccEffec
       break;
     case "port":
       s = { ...s, readings: { ...s.readings, ...ev.readings } };
+      if ("powerSchedule" in ev.readings) s = renegotiateIfStale(s, fx);
       break;
     case "cp":
       s = onCp(s, ev.state, fx);

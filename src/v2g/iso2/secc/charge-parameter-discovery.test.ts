@@ -110,13 +110,12 @@ function charging(
   return Object.assign(d, { cpd });
 }
 
-test("iso2: renegotiate in the loop → ReNegotiation with NotificationMaxDelay; the EV's renegotiation gets the new schedule, no cable check", () => {
+test("iso2: a new schedule in the loop → ReNegotiation with NotificationMaxDelay; the EV's renegotiation gets it, no cable check", () => {
   const d = charging("iso2", 3);
   give(d, d.t, [
     [0, 30_000],
     [300, 80_000],
   ]);
-  event(d, { kind: "control", control: { op: "renegotiate" }, tMs: d.t });
   const st = request(d, "CurrentDemand")?.body.DC_EVSEStatus as Record<string, unknown>;
   assert.equal(st.EVSENotification, "ReNegotiation");
   assert.equal(st.NotificationMaxDelay, 3);
@@ -148,4 +147,24 @@ test("din: the same mapping in DIN's PMaxType (capped at 32767); renegotiate is 
   assert.ok(fx.some((f) => f.kind === "log" && /not defined for DIN 70121/.test(f.msg)));
   const st = request(d, "CurrentDemand")?.body.DC_EVSEStatus as Record<string, unknown>;
   assert.equal(st.EVSENotification, "None");
+});
+
+test("iso2: the same schedule again → no renegotiation; one that came between ChargeParameterDiscovery and PowerDelivery → ReNegotiation as the loop begins", () => {
+  const same = charging("iso2", 3, [[0, 40_000]]);
+  give(same, same.t - 1_000, [[0, 40_000]]);
+  const st0 = request(same, "CurrentDemand")?.body.DC_EVSEStatus as Record<string, unknown>;
+  assert.equal(st0.EVSENotification, "None", "unchanged from now on");
+
+  const d = startSecc("iso2", { notificationMaxDelayS: 3 });
+  through(d, [...TO_AUTH, "ChargeParameterDiscovery"]);
+  event(d, { kind: "cp", state: "C", tMs: d.t });
+  request(d, "CableCheck");
+  give(d, d.t, [[0, 25_000]]);
+  event(d, { kind: "port", readings: { isolation: { state: "done", level: "Valid" } }, tMs: d.t });
+  through(d, ["CableCheck", "PreCharge"]);
+  withProgress(d, "start");
+  const pd = request(d, "PowerDelivery");
+  assert.equal((pd?.body.DC_EVSEStatus as Record<string, unknown>).EVSENotification, "ReNegotiation");
+  const st = request(d, "CurrentDemand")?.body.DC_EVSEStatus as Record<string, unknown>;
+  assert.equal(st.EVSENotification, "ReNegotiation");
 });

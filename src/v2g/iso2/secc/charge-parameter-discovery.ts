@@ -8,7 +8,7 @@
  */
 import type { SignedSalesTariff } from "../../pnc/sales-tariff.js";
 import { num, pv } from "../../session/physical.js";
-import { scheduleEntries } from "../../session/power-schedule.js";
+import { noteScheduleSent, scheduleEntries } from "../../session/power-schedule.js";
 import { onChargeParameters } from "../../session/secc-logic.js";
 import type { SeccHandler } from "../../session/secc-protocol.js";
 import { isAcMode, type SeccState } from "../../session/secc-state.js";
@@ -109,10 +109,11 @@ export const chargeParameterDiscovery: SeccHandler = {
     else if (r.wrongParameter) code = "FAILED_WrongChargeParameter";
     const processing = code === "OK" ? r.processing : "Finished";
     const body = response(r.state, code, processing, ac);
+    // the schedule the EV now has, to tell whether a later one needs a renegotiation
+    const state = body.SAScheduleList ? noteScheduleSent(r.state) : r.state;
     const tariff = body.SAScheduleList ? salesTariffOf(r.state) : undefined;
-    if (tariff) return { state: r.state, body, processing, signature: tariff.signature };
-    if (!r.wrongParameter || code !== "FAILED_WrongChargeParameter")
-      return { state: r.state, body, processing };
+    if (tariff) return { state, body, processing, signature: tariff.signature };
+    if (!r.wrongParameter || code !== "FAILED_WrongChargeParameter") return { state, body, processing };
     const detail = `ChargeParameterDiscoveryRes FAILED_WrongChargeParameter: ${r.wrongParameter}`;
     return { state: r.state, body, processing, end: { reason: "failed-response", detail } };
   },

@@ -100,7 +100,7 @@ test("iso20 scheduled: a schedule → one PowerScheduleEntry per period (Duratio
   );
 });
 
-test("iso20 scheduled, renegotiation on: ScheduleRenegotiation in the loop → PowerDelivery(ScheduleRenegotiation) → the new schedule → PowerDelivery(Start) → the loop, output on; Dynamic: ignored", () => {
+test("iso20 scheduled, renegotiation on: a new schedule in the loop → ScheduleRenegotiation → PowerDelivery(ScheduleRenegotiation) → the new schedule → PowerDelivery(Start) → the loop, output on; Dynamic: ignored", () => {
   const { d } = toSchedule("scheduled", { iso20ScheduleRenegotiation: true, notificationMaxDelayS: 4 }, [
     [0, 50_000],
   ]);
@@ -109,7 +109,6 @@ test("iso20 scheduled, renegotiation on: ScheduleRenegotiation in the loop → P
     [0, 30_000],
     [300, 80_000],
   ]);
-  event(d, { kind: "control", control: { op: "renegotiate" }, tMs: d.t });
   const loop = request(d, "CurrentDemand", { dtMs: 100 });
   assert.deepEqual(loop?.body.EVSEStatus, {
     NotificationMaxDelay: 4,
@@ -140,6 +139,8 @@ test("iso20 scheduled, renegotiation on: ScheduleRenegotiation in the loop → P
 
   const dyn = toSchedule("dynamic", { iso20ScheduleRenegotiation: true }).d;
   charge(dyn);
+  give(dyn, [[0, 30_000]]);
+  assert.equal(dyn.s.notification, "None", "a new schedule: nothing to renegotiate in Dynamic mode");
   const fx = event(dyn, { kind: "control", control: { op: "renegotiate" }, tMs: dyn.t });
   assert.ok(fx.some((f) => f.kind === "log" && /not defined for ISO 15118-20 outside Scheduled/.test(f.msg)));
   assert.equal(request(dyn, "CurrentDemand", { dtMs: 100 })?.body.EVSEStatus, undefined);

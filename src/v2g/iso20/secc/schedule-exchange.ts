@@ -8,7 +8,12 @@
  */
 
 import { isAcService, isBptService } from "../../session/iso20-session.js";
-import { MAX_SCHEDULE_ENTRIES, type ScheduleEntry, scheduleEntries } from "../../session/power-schedule.js";
+import {
+  MAX_SCHEDULE_ENTRIES,
+  noteScheduleSent,
+  type ScheduleEntry,
+  scheduleEntries,
+} from "../../session/power-schedule.js";
 import type { SeccHandler } from "../../session/secc-protocol.js";
 import { epochSeconds, type SeccState } from "../../session/secc-state.js";
 import { rn } from "../envelope.js";
@@ -88,7 +93,8 @@ export const scheduleExchange: SeccHandler = {
     if (!match) return { state: s, body: response(s, "FAILED", "Finished", ctx.tMs), processing: "Finished" };
     const processing = s.readings.scheduleReady ? "Finished" : "Ongoing";
     return {
-      state: s,
+      // the schedule the EV now has, to tell whether a later one needs a renegotiation
+      state: processing === "Finished" ? noteScheduleSent(s) : s,
       body: response(s, "OK", processing, ctx.tMs, req.MaximumSupportingPoints),
       processing,
     };
