@@ -2,12 +2,15 @@
  * ISO 15118-20 schedule renegotiation (digest §7.4) on our EVCC against our SECC: a new backend schedule in the
  * Scheduled-mode charge loop, the SECC control `renegotiate` → EVSENotification ScheduleRenegotiation → the
  * EVCC reads it as ReNegotiation and runs PowerDelivery(ScheduleRenegotiation) → ScheduleExchange (the new
- * schedule) → PowerDelivery(Start) → DC_ChargeLoop, no new cable check.
+ * schedule) → PowerDelivery(Start) → DC_ChargeLoop, no new cable check. A SECC that answers the
+ * PowerDelivery(ScheduleRenegotiation) with WARNING_ScheduleRenegotiationFailed: the EV stays in its loop.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { createEvcc } from "../../session/evcc.js";
+import { afterResponseIso20 } from "../../session/evcc-flow-iso20.js";
 import { runPair } from "../../session/testing/pair.js";
-import type { SeccEvent } from "../../session/types.js";
+import type { EvccEffect, SeccEvent } from "../../session/types.js";
 
 /** The request names our EVCC sent, with consecutive repeats collapsed. */
 function flow(wire: { from: string; name: string }[]): string[] {
@@ -65,4 +68,33 @@ test("iso20 scheduled: ScheduleRenegotiation → PowerDelivery(ScheduleRenegotia
   assert.equal(f.filter((n) => n === "DC_CableCheckReq").length, 1, "one cable check only");
   assert.equal(r.evEnd?.reason, "terminated", r.evEnd?.detail);
   assert.equal(r.evseEnd?.reason, "terminated", r.evseEnd?.detail);
+});
+
+test("iso20 EVCC: PowerDelivery(ScheduleRenegotiation) answered OK → ScheduleExchange; WARNING_ScheduleRenegotiationFailed → the loop goes on", () => {
+  const s = {
+    ...createEvcc({ iso20ControlMode: "scheduled" }),
+    protocol: "iso20" as const,
+    progress: "renegotiate" as const,
+    iso20: {
+      serviceId: 2,
+      parameterSetId: 1,
+      controlMode: "scheduled" as const,
+      preChargeFinished: true,
+      bptChannel: "Charge" as const,
+      acCurrentA: 0,
+    },
+  };
+  const fx: EvccEffect[] = [];
+  const ok = afterResponseIso20(s, "PowerDelivery", { code: "OK" }, 1_000, fx);
+  assert.equal(ok.next?.name, "ScheduleExchange");
+  assert.equal(ok.state.renegotiating, true);
+  const warned = afterResponseIso20(
+    s,
+    "PowerDelivery",
+    { code: "WARNING_ScheduleRenegotiationFailed" },
+    1_000,
+    fx,
+  );
+  assert.equal(warned.next?.name, "CurrentDemand");
+  assert.equal(warned.state.progress, "start");
 });
