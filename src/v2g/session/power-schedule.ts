@@ -37,9 +37,11 @@ export function scheduleEntries(
   // before the schedule's first period nothing limits but the rating
   const starts: { startS: number; powerW: number }[] = [{ startS: 0, powerW: ratedW }];
   for (const p of sched.periods) {
+    // a host that skipped powerScheduleProblem: a period without a finite start is left out, not encoded
+    if (!Number.isFinite(p.startS)) continue;
     const startS = Math.max(0, Math.round((sched.atMs - nowMs) / 1000 + p.startS));
     if (startS >= horizonS) break;
-    const powerW = Math.max(0, Math.min(ratedW, p.limitW ?? ratedW));
+    const powerW = Number.isFinite(p.limitW) ? Math.max(0, Math.min(ratedW, p.limitW!)) : ratedW;
     // a later period of the same second replaces the earlier one (which lasted less than a second)
     while (starts.length > 0 && starts[starts.length - 1]!.startS >= startS) starts.pop();
     if (starts.length > 0 && starts[starts.length - 1]!.powerW === powerW) continue;
