@@ -2,7 +2,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
-import { compositeLimitW, profileLimitAt, profileProblem } from "./profiles.js";
+import {
+  compositeLimitW,
+  compositeSchedule,
+  profileLimitAt,
+  profileProblem,
+  scheduleLimitAt,
+} from "./profiles.js";
 import type { ChargingProfile, ChargingProfilePurpose, InstalledProfile } from "./types.js";
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -180,6 +186,103 @@ test("property: the composite of a random stack never exceeds any profile's limi
         }
         // and the result is one of the limits in force, never made up
         if (limitW !== null) assert.ok(ps.some((p) => profileLimitAt(p, T0 + atMs, ctx) === limitW));
+      },
+    ),
+    { numRuns: 300 },
+  );
+});
+
+test("composite schedule: a two-period TxProfile under a station maximum, over the next 24 h", () => {
+  const ps = [
+    profile(1, "ChargingStationMaxProfile", 0, [[0, 100_000]]),
+    profile(
+      2,
+      "TxProfile",
+      0,
+      [
+        [0, 50_000],
+        [600, 120_000],
+      ],
+      { transactionId: "T-1" },
+    ),
+  ];
+  // 100 s into the transaction: 50 kW for 500 s more, then the station's 100 kW
+  assert.deepEqual(compositeSchedule(ps, 1, T0 + 100_000, tx), [
+    { startS: 0, limitW: 50_000 },
+    { startS: 500, limitW: 100_000 },
+  ]);
+  assert.deepEqual(compositeSchedule([], 1, T0, tx), [{ startS: 0, limitW: null }], "no profile: no limit");
+  // a daily recurring limit from 01:00 to 02:00, seen from 00:30 the next day
+  const daily = profile(3, "ChargingStationMaxProfile", 0, [[0, 20_000]], {
+    chargingProfileKind: "Recurring",
+    recurrencyKind: "Daily",
+  });
+  daily.profile.chargingSchedule[0]!.startSchedule = new Date(T0 + 3_600_000).toISOString();
+  daily.profile.chargingSchedule[0]!.duration = 3600;
+  assert.deepEqual(compositeSchedule([daily], 1, T0 + 86_400_000 + 1_800_000, null), [
+    { startS: 0, limitW: null },
+    { startS: 1800, limitW: 20_000 },
+    { startS: 5400, limitW: null },
+  ]);
+});
+
+test("property: the composite schedule's value at every sampled instant is compositeLimitW then", () => {
+  const arbProfile = fc.record({
+    purpose: fc.constantFrom(...purposes),
+    stackLevel: fc.integer({ min: 0, max: 3 }),
+    kind: fc.constantFrom("Absolute", "Recurring", "Relative"),
+    weekly: fc.boolean(),
+    startS: fc.integer({ min: -200_000, max: 200_000 }),
+    duration: fc.option(fc.integer({ min: 1, max: 100_000 }), { nil: undefined }),
+    validFromS: fc.option(fc.integer({ min: -50_000, max: 100_000 }), { nil: undefined }),
+    validToS: fc.option(fc.integer({ min: 0, max: 200_000 }), { nil: undefined }),
+    periods: fc.uniqueArray(fc.integer({ min: 1, max: 90_000 }), { minLength: 0, maxLength: 4 }),
+    limits: fc.array(fc.integer({ min: 0, max: 400_000 }), { minLength: 5, maxLength: 5 }),
+  });
+  const iso = (s: number) => new Date(T0 + s * 1000).toISOString();
+  fc.assert(
+    fc.property(
+      fc.array(arbProfile, { maxLength: 6 }),
+      fc.integer({ min: 0, max: 100_000_000 }),
+      fc.array(fc.integer({ min: 0, max: 86_399_999 }), { minLength: 20, maxLength: 20 }),
+      fc.boolean(),
+      (arbs, nowOffsetMs, samples, withTx) => {
+        const ps = arbs.map((a, i) => {
+          const starts = [0, ...a.periods].sort((x, y) => x - y);
+          const ip = profile(
+            i + 1,
+            a.purpose,
+            a.stackLevel,
+            starts.map((st, k) => [st, a.limits[k]!]),
+            {
+              chargingProfileKind: a.kind as ChargingProfile["chargingProfileKind"],
+              ...(a.kind === "Recurring" && { recurrencyKind: a.weekly ? "Weekly" : "Daily" }),
+              ...(a.validFromS !== undefined && { validFrom: iso(a.validFromS) }),
+              ...(a.validToS !== undefined && { validTo: iso(a.validToS) }),
+              ...(a.purpose === "TxProfile" && { transactionId: "T-1" }),
+            },
+          );
+          const sch = ip.profile.chargingSchedule[0]!;
+          if (a.kind !== "Relative") sch.startSchedule = iso(a.startS);
+          if (a.duration !== undefined) sch.duration = a.duration;
+          return ip;
+        });
+        const ctx = withTx ? tx : null;
+        const now = T0 + nowOffsetMs;
+        const sched = compositeSchedule(ps, 1, now, ctx);
+        assert.equal(sched[0]?.startS, 0);
+        for (let i = 1; i < sched.length; i++) {
+          assert.ok(sched[i]!.startS > sched[i - 1]!.startS, "ascending");
+          assert.notEqual(sched[i]!.limitW, sched[i - 1]!.limitW, "neighbours merged");
+        }
+        // the boundaries themselves and random instants within the 24 h
+        const at = [...samples, ...sched.map((p) => Math.round(p.startS * 1000))];
+        for (const ms of at)
+          assert.equal(
+            scheduleLimitAt(sched, ms / 1000),
+            compositeLimitW(ps, 1, now + ms, ctx).limitW,
+            `at +${ms} ms`,
+          );
       },
     ),
     { numRuns: 300 },

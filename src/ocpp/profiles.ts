@@ -6,7 +6,9 @@
  * composite is the lowest of ChargingStationMaxProfile, ChargingStationExternalConstraints and the
  * transaction's profile. Pure code.
  */
-import type { ChargingProfile, ChargingProfilePurpose, InstalledProfile } from "./types.js";
+import type { ChargingProfile, ChargingProfilePurpose, InstalledProfile, SchedulePeriod } from "./types.js";
+
+export type { SchedulePeriod };
 
 const DAY_S = 86_400;
 const WEEK_S = 7 * DAY_S;
@@ -101,6 +103,67 @@ export function compositeLimitW(
   ].filter((x): x is { limitW: number; id: number } => x !== null);
   if (parts.length === 0) return { limitW: null, ids: [] };
   return { limitW: Math.min(...parts.map((x) => x.limitW)), ids: parts.map((x) => x.id) };
+}
+
+/** The horizon of a composite schedule (s): the next 24 h, the day an ISO 15118 schedule covers. */
+export const COMPOSITE_HORIZON_S = DAY_S;
+
+/** Where one profile's limit may change (ms): its start, period starts, end of duration, validity bounds. */
+function profileBreaks(ip: InstalledProfile, fromMs: number, toMs: number, tx: TxContext | null): number[] {
+  const p = ip.profile;
+  const s = p.chargingSchedule[0];
+  if (!s) return [];
+  const out: number[] = [];
+  for (const v of [p.validFrom, p.validTo]) if (v !== undefined) out.push(Date.parse(v));
+  const start = scheduleStart(ip, tx);
+  if (start === null) return out;
+  const offsetsS = [0, ...s.chargingSchedulePeriod.map((x) => x.startPeriod)];
+  if (s.duration !== undefined) offsetsS.push(s.duration);
+  const cycleMs =
+    p.chargingProfileKind === "Recurring" ? (p.recurrencyKind === "Weekly" ? WEEK_S : DAY_S) * 1000 : null;
+  // a recurring profile repeats every cycle from its start: the cycles that overlap [fromMs, toMs)
+  const first = cycleMs === null ? 0 : Math.max(0, Math.floor((fromMs - start) / cycleMs));
+  const last = cycleMs === null ? 0 : Math.max(0, Math.ceil((toMs - start) / cycleMs));
+  for (let k = first; k <= last; k++)
+    for (const o of offsetsS) {
+      // a period past the cycle belongs to no cycle (elapsed time is taken modulo the cycle)
+      if (cycleMs !== null && o * 1000 > cycleMs) continue;
+      out.push(start + k * (cycleMs ?? 0) + o * 1000);
+    }
+  return out;
+}
+
+/**
+ * The composite schedule over the next `horizonS` seconds from `nowMs` (OCPP 2.0.1 Part 2 K08 Get Composite
+ * Schedule; K15 hands it to the ISO 15118 SECC as its SAScheduleList / PowerSchedule): the periods, the first
+ * at 0, each the {@link compositeLimitW} from its start to the next one's (neighbours with the same limit
+ * merged). It changes only where some profile's limit may change, so it is evaluated at those instants.
+ */
+export function compositeSchedule(
+  profiles: readonly InstalledProfile[],
+  evseId: number,
+  nowMs: number,
+  tx: TxContext | null,
+  horizonS = COMPOSITE_HORIZON_S,
+): SchedulePeriod[] {
+  const endMs = nowMs + horizonS * 1000;
+  const breaks = new Set<number>([nowMs]);
+  for (const ip of profiles)
+    for (const t of profileBreaks(ip, nowMs, endMs, tx)) if (t > nowMs && t < endMs) breaks.add(t);
+  const out: SchedulePeriod[] = [];
+  for (const t of [...breaks].sort((a, b) => a - b)) {
+    const { limitW } = compositeLimitW(profiles, evseId, t, tx);
+    if (out.length > 0 && out[out.length - 1]!.limitW === limitW) continue;
+    out.push({ startS: (t - nowMs) / 1000, limitW });
+  }
+  return out;
+}
+
+/** The limit of a composite schedule `atS` seconds after its start (null: no limit, or before/after it). */
+export function scheduleLimitAt(periods: readonly SchedulePeriod[], atS: number): number | null {
+  let limit: number | null = null;
+  for (const p of periods) if (p.startS <= atS) limit = p.limitW;
+  return limit;
 }
 
 /**

@@ -4,7 +4,13 @@
  * (E01–E07, J02) and the composite-limit update (K01 / K08). Pure code.
  */
 import type { StationCerts } from "./certificates.js";
-import { compositeLimitW, type TxContext } from "./profiles.js";
+import {
+  COMPOSITE_HORIZON_S,
+  compositeLimitW,
+  compositeSchedule,
+  scheduleLimitAt,
+  type TxContext,
+} from "./profiles.js";
 import type {
   ChargingState,
   ConnectorStatus,
@@ -12,6 +18,7 @@ import type {
   InstalledProfile,
   MeterReading,
   OcppCall,
+  SchedulePeriod,
   StationConfig,
   StationEffect,
   StoppedReason,
@@ -61,6 +68,8 @@ export interface StationState {
   readonly profiles: readonly InstalledProfile[];
   /** The composite limit last given to the EVSE (W; null = none). */
   readonly limitW: number | null;
+  /** What the composite schedule last given to the EVSE was made of (K15); null before the first. */
+  readonly scheduleOf: ScheduleKey | null;
   /** A Reset waits for the transaction to end (B12). */
   readonly resetPending: boolean;
   /** The Get15118EVCertificate call waiting for its answer, and the SECC's request id (M01 / M02). */
@@ -90,6 +99,7 @@ export function createStation(cfg: StationConfig, nowMs: number): StationState {
     authorizing: null,
     profiles: [],
     limitW: null,
+    scheduleOf: null,
     resetPending: false,
     evCertificate: null,
   };
@@ -195,9 +205,55 @@ export function txContext(s: StationState): TxContext | null {
   return s.tx && { transactionId: s.tx.transactionId, startedMs: s.tx.startedMs };
 }
 
-/** Give the EVSE the composite limit of the installed profiles if it changed (K01, K08). */
+/**
+ * Give the EVSE the composite limit of the installed profiles if it changed (K01, K08), and the composite
+ * schedule when the profiles or the transaction changed (K15).
+ */
 export function applyLimit(s: StationState, fx: StationEffect[]): StationState {
-  return setLimit(s, compositeLimitW(s.profiles, s.cfg.evseId, s.nowMs, txContext(s)), fx);
+  const tx = txContext(s);
+  const s1 = setSchedule(s, s.profiles, s.cfg.evseId, tx, fx);
+  return setLimit(s1, compositeLimitW(s.profiles, s.cfg.evseId, s.nowMs, tx), fx);
+}
+
+/** The profiles and the transaction the last composite schedule was made of, and what the EVSE was given. */
+export interface ScheduleKey {
+  readonly profiles: readonly InstalledProfile[];
+  readonly txId: string | null;
+  /** The schedule the EVSE has (its periods from `atMs`), null = none. */
+  readonly sent: { readonly atMs: number; readonly periods: readonly SchedulePeriod[] } | null;
+}
+
+/**
+ * Hand the EVSE the composite schedule of the next 24 h (`set-power-schedule`, K08 / K15) when what it is made
+ * of changed (another set of profiles — they are replaced, never changed in place — or another transaction)
+ * and it limits differently from now on than the one the EVSE has. Time alone does not change it.
+ */
+export function setSchedule<S extends { readonly scheduleOf: ScheduleKey | null; readonly nowMs: number }>(
+  s: S,
+  profiles: readonly InstalledProfile[],
+  evseId: number,
+  tx: TxContext | null,
+  fx: StationEffect[],
+): S {
+  const txId = tx?.transactionId ?? null;
+  const was = s.scheduleOf;
+  if (was && was.profiles === profiles && was.txId === txId) return s;
+  const periods = compositeSchedule(profiles, evseId, s.nowMs, tx);
+  const next = periods.some((p) => p.limitW !== null) ? { atMs: s.nowMs, periods } : null;
+  const old = was?.sent ?? null;
+  if (sameFromNow(old, next, s.nowMs)) return { ...s, scheduleOf: { profiles, txId, sent: old } };
+  fx.push({ kind: "evse", command: { kind: "set-power-schedule", periods: next?.periods ?? null } });
+  return { ...s, scheduleOf: { profiles, txId, sent: next } };
+}
+
+/** Whether two schedules limit the same from `nowMs` until the first of them ends (24 h from its start). */
+function sameFromNow(a: ScheduleKey["sent"], b: ScheduleKey["sent"], nowMs: number): boolean {
+  if (a === null || b === null) return a === b;
+  const endMs = Math.min(a.atMs, b.atMs) + COMPOSITE_HORIZON_S * 1000;
+  const at = (x: NonNullable<ScheduleKey["sent"]>, t: number) =>
+    scheduleLimitAt(x.periods, (t - x.atMs) / 1000);
+  const instants = [nowMs, ...[a, b].flatMap((x) => x.periods.map((p) => x.atMs + p.startS * 1000))];
+  return instants.filter((t) => t >= nowMs && t < endMs).every((t) => at(a, t) === at(b, t));
 }
 
 /**

@@ -421,3 +421,67 @@ test("C07: a contract's eMAID is authorised with its certificate hash data; a ca
     assert.deepEqual(h.evse().at(-1), { kind: "authorization", result: "accepted" });
   }
 });
+
+test("K15: a two-period TxProfile → set-power-schedule from now (24 h); the same limits again → nothing; a new one → sent; the end → null", () => {
+  const h = new Harness();
+  session(h);
+  const schedules = () =>
+    h
+      .evse()
+      .flatMap((c) =>
+        (c as { kind: string }).kind === "set-power-schedule"
+          ? [{ periods: (c as { periods: unknown }).periods }]
+          : [],
+      );
+  const txProfile = (periods: [number, number][]) => ({
+    id: 9,
+    stackLevel: 0,
+    chargingProfilePurpose: "TxProfile",
+    chargingProfileKind: "Relative",
+    chargingSchedule: [
+      {
+        id: 9,
+        chargingRateUnit: "W",
+        chargingSchedulePeriod: periods.map(([startPeriod, limit]) => ({ startPeriod, limit })),
+      },
+    ],
+  });
+  const set = (periods: [number, number][], tMs: number) =>
+    h.step({
+      kind: "request",
+      reqId: "s",
+      action: "SetChargingProfile",
+      payload: { evseId: 1, chargingProfile: txProfile(periods) },
+      tMs,
+    });
+  assert.deepEqual(schedules(), [], "no profile: no schedule");
+  // the transaction started at T0 + 1 s: 200 s into it
+  set(
+    [
+      [0, 50_000],
+      [600, 120_000],
+    ],
+    T0 + 201_000,
+  );
+  assert.deepEqual(schedules(), [
+    {
+      periods: [
+        { startS: 0, limitW: 50_000 },
+        { startS: 400, limitW: 120_000 },
+      ],
+    },
+  ]);
+  h.step({ kind: "tick", tMs: T0 + 250_000 });
+  set(
+    [
+      [0, 50_000],
+      [600, 120_000],
+    ],
+    T0 + 260_000,
+  );
+  assert.equal(schedules().length, 1, "time passing and the same profile again change nothing");
+  set([[0, 30_000]], T0 + 270_000);
+  assert.deepEqual(schedules().at(-1), { periods: [{ startS: 0, limitW: 30_000 }] });
+  h.step({ kind: "session-end", cause: { kind: "ev", reason: "full" }, tMs: T0 + 300_000 });
+  assert.deepEqual(schedules().at(-1), { periods: null }, "no transaction: the TxProfile no longer applies");
+});

@@ -191,9 +191,20 @@ export interface OcppCall {
   txLocal?: number;
 }
 
+/** One period of a composite schedule: from `startS` after its start, `limitW` (null = no profile limits). */
+export interface SchedulePeriod {
+  startS: number;
+  limitW: number | null;
+}
+
 /** A command to the EVSE controller (src/evse/dc inputs without the time). */
 export type EvseCommand =
   | { kind: "set-power-limit"; maxPowerW: number | null }
+  /**
+   * The composite schedule of the next 24 h from now (K08), for the ISO 15118 SAScheduleList / PowerSchedule
+   * (K15); null: no profile limits the station in that time.
+   */
+  | { kind: "set-power-schedule"; periods: readonly SchedulePeriod[] | null }
   | { kind: "stop-charging"; reason: string }
   | { kind: "authorization"; result: "pending" | "accepted" | "rejected" }
   /** The backend's answer to the SECC's certificate request `id`: EXI to relay, or null with the reason. */

@@ -33,6 +33,7 @@ import { checkOutput, initialSafety, safetyMeasure } from "../safety/index.js";
 import { createInterlock } from "./interlock.js";
 import { setPowerLimit } from "./power-limit.js";
 import { moduleDcLimits } from "./power-module.js";
+import { setPowerSchedule } from "./power-schedule.js";
 import { secc, trip } from "./secc-glue.js";
 import { acPins, type EvseDcState, evseLive, inProgress, setDuty, setPhase } from "./state.js";
 import { applySafety, resetAfterTrip } from "./trip.js";
@@ -92,7 +93,8 @@ export function pinEnergyModes(pins: EvseDcConfig["pins"]): EnergyTransferMode[]
 export function initialEvseDc(cfg0: EvseDcConfig, tMs = 0): EvseDcState {
   const cfg: EvseDcConfig = {
     ...cfg0,
-    secc: { energyModes: pinEnergyModes(cfg0.pins), ...cfg0.secc },
+    // ISO 15118-20 schedule renegotiation on, so a backend's new schedule reaches a Scheduled-mode EV
+    secc: { energyModes: pinEnergyModes(cfg0.pins), iso20ScheduleRenegotiation: true, ...cfg0.secc },
   };
   const base = cfg.secc.readings ?? defaultSeccReadings();
   const readings = {
@@ -123,6 +125,7 @@ export function initialEvseDc(cfg0: EvseDcConfig, tMs = 0): EvseDcState {
     watchdogAtMs: null,
     stopReason: null,
     powerLimitW: null,
+    powerSchedule: null,
     limits: { current: false, voltage: false, power: false },
   };
 }
@@ -228,6 +231,9 @@ export function stepEvseDc(s0: EvseDcState, ev: EvseDcEvent): [EvseDcState, Evse
       break;
     case "certificate-response":
       s = secc(s, ev, fx);
+      break;
+    case "set-power-schedule":
+      s = setPowerSchedule(s, ev.periods, t, fx);
       break;
     case "authorization":
       fx.push({ kind: "log", level: "info", msg: `authorization ${ev.result}` });

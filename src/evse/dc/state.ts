@@ -4,7 +4,7 @@
  */
 import type { CpState } from "../../pilot/index.js";
 import type { initialEvseSlac } from "../../slac/index.js";
-import type { SeccState } from "../../v2g/index.js";
+import type { PowerSchedule, SeccState } from "../../v2g/index.js";
 import type { SafetyState } from "../safety/index.js";
 import type { Interlock } from "./interlock.js";
 import type { EvseDcConfig, EvseDcEffect, EvseDcPhase, EvseMeasurements } from "./types.js";
@@ -27,6 +27,8 @@ export interface EvseDcState {
   readonly stopReason: string | null;
   /** Run-time power limit (W) of the operator or backend, null = the module's rating (power-limit.ts). */
   readonly powerLimitW: number | null;
+  /** The backend's power schedule (power-schedule.ts), null = none: the SECC's schedules come from it. */
+  readonly powerSchedule: PowerSchedule | null;
   /** Last limit flags reported (`limits` effect). */
   readonly limits: { current: boolean; voltage: boolean; power: boolean };
 }

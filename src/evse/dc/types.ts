@@ -1,7 +1,7 @@
 /** Events, effects and configuration of the EVSE DC controller. */
 import type { CpState, PpState } from "../../pilot/index.js";
 import type { EvseSlacConfig, SlacFrame } from "../../slac/index.js";
-import type { AcSupply, IsolationReading, SeccConfig } from "../../v2g/index.js";
+import type { AcSupply, IsolationReading, PowerSchedulePeriod, SeccConfig } from "../../v2g/index.js";
 import type { SafetyFault } from "../safety/index.js";
 import type { PinConfig } from "./interlock.js";
 import type { PowerModuleConfig } from "./power-module.js";
@@ -107,6 +107,12 @@ export type EvseDcEvent =
    * power from now on, in either direction (e.g. OCPP 2.0.1 SetChargingProfile, a site load manager).
    */
   | { kind: "set-power-limit"; maxPowerW: number | null; tMs: number }
+  /**
+   * The backend's power schedule from now (e.g. the OCPP composite schedule of the next 24 h, OCPP 2.0.1 K08 /
+   * K15; null clears it): the SECC's SAScheduleList / ISO 15118-20 PowerSchedule follow it, and a change in
+   * the charge loop asks the EV to renegotiate (ISO 15118-2 ReNegotiation, -20 Scheduled ScheduleRenegotiation).
+   */
+  | { kind: "set-power-schedule"; periods: readonly PowerSchedulePeriod[] | null; tMs: number }
   /**
    * The backend's answer on EIM authorisation (e.g. OCPP 2.0.1 AuthorizeResponse, or a
    * RequestStartTransaction): while "pending" the SECC answers AuthorizationRes / ContractAuthenticationRes

@@ -10,8 +10,10 @@ import {
   enqueue as enqueueAny,
   isoTime,
   pump as pumpAny,
+  type ScheduleKey,
   sampledValues,
   setLimit,
+  setSchedule,
 } from "../station-state.js";
 import type { IdToken, InstalledProfile, MeterReading, OcppCall, StationEffect } from "../types.js";
 import type { ChargePointStatus16, ErrorCode16, StationConfig16 } from "./types.js";
@@ -63,6 +65,8 @@ export interface StationState16 {
   readonly authorizing: { callId: string; idToken: IdToken } | null;
   readonly profiles: readonly InstalledProfile[];
   readonly limitW: number | null;
+  /** What the composite schedule last given to the EVSE was made of (the 2.0.1 K15 mapping). */
+  readonly scheduleOf: ScheduleKey | null;
   readonly resetPending: "Hard" | "Soft" | null;
   /** The DataTransfer carrying Get15118EVCertificate waiting for its answer, and the SECC's request id. */
   readonly evCertificate: { callId: string; id: number } | null;
@@ -93,6 +97,7 @@ export function createStation16(cfg: StationConfig16, nowMs: number): StationSta
     authorizing: null,
     profiles: [],
     limitW: null,
+    scheduleOf: null,
     resetPending: null,
     evCertificate: null,
   };
@@ -176,9 +181,14 @@ export function txContext16(s: StationState16): { transactionId: string; started
   );
 }
 
-/** Give the EVSE the composite limit (§3.13.2 stacking, §3.13.3 combining, the 2.0.1 arithmetic) if it changed. */
+/**
+ * Give the EVSE the composite limit (§3.13.2 stacking, §3.13.3 combining, the 2.0.1 arithmetic) if it
+ * changed, and the composite schedule when the profiles or the transaction changed.
+ */
 export function applyLimit16(s: StationState16, fx: StationEffect[]): StationState16 {
-  return setLimit(s, compositeLimitW(s.profiles, s.cfg.connectorId, s.nowMs, txContext16(s)), fx);
+  const tx = txContext16(s);
+  const s1 = setSchedule(s, s.profiles, s.cfg.connectorId, tx, fx);
+  return setLimit(s1, compositeLimitW(s.profiles, s.cfg.connectorId, s.nowMs, tx), fx);
 }
 
 /** §4.7: MeterValues.req of connector 1 (with the transaction's id when one runs). */

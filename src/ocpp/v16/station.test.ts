@@ -468,3 +468,45 @@ test("restored after a crash (1.6 queue on disk): the previous run's calls first
   assert.equal(b.s.tx?.local, 2);
   assert.equal(b.s.tx?.transactionId, 100);
 });
+
+test("1.6: a TxProfile of two periods in A → set-power-schedule in W (A × nominal V), from now; StopTransaction → null", () => {
+  const h = running();
+  const schedules = () =>
+    h
+      .evse()
+      .flatMap((c) =>
+        (c as { kind: string }).kind === "set-power-schedule" ? [(c as { periods: unknown }).periods] : [],
+      );
+  assert.deepEqual(
+    h.request(
+      "SetChargingProfile",
+      {
+        connectorId: 1,
+        csChargingProfiles: {
+          chargingProfileId: 3,
+          transactionId: 42,
+          stackLevel: 0,
+          chargingProfilePurpose: "TxProfile",
+          chargingProfileKind: "Relative",
+          chargingSchedule: {
+            chargingRateUnit: "A",
+            chargingSchedulePeriod: [
+              { startPeriod: 0, limit: 100 },
+              { startPeriod: 600, limit: 200 },
+            ],
+          },
+        },
+      },
+      T0 + 101_000,
+    ),
+    { status: "Accepted" },
+  );
+  assert.deepEqual(schedules(), [
+    [
+      { startS: 0, limitW: 50_000 },
+      { startS: 500, limitW: 100_000 },
+    ],
+  ]);
+  h.step({ kind: "session-end", cause: { kind: "ev", reason: "full" }, tMs: T0 + 200_000 });
+  assert.deepEqual(schedules().at(-1), null);
+});

@@ -44,6 +44,22 @@ export interface IsolationReading {
   resistanceOhm?: number;
 }
 
+/** One period of a backend power schedule: from `startS` after the schedule's start, at most `limitW`. */
+export interface PowerSchedulePeriod {
+  startS: number;
+  /** null: nothing limits this period but the charger's rating. */
+  limitW: number | null;
+}
+
+/**
+ * A backend power schedule (e.g. the OCPP composite schedule of the next 24 h, OCPP 2.0.1 K08 / K15): its
+ * periods, starting at `atMs` on the SECC's clock.
+ */
+export interface PowerSchedule {
+  atMs: number;
+  periods: readonly PowerSchedulePeriod[];
+}
+
 /** Everything the SECC machine reads from its ports. */
 export interface SeccReadings {
   presentVoltageV: number;
@@ -63,6 +79,11 @@ export interface SeccReadings {
   authorization: "pending" | "accepted" | "rejected";
   /** False while the backend still computes the SAScheduleList (ChargeParameterDiscovery Ongoing). */
   scheduleReady: boolean;
+  /**
+   * The backend's power schedule for the SAScheduleList (ISO 15118-2) / PowerSchedule (ISO 15118-20
+   * Scheduled); absent or null: one entry at the charger's maximum for a day.
+   */
+  powerSchedule?: PowerSchedule | null;
 }
 
 /** Commands the SECC machine issues to its ports. */

@@ -162,6 +162,8 @@ export function afterResponseIso20(
     case "ScheduleExchange":
       if (ongoing) return next(s, "ScheduleExchange", p.ongoingMs);
       s = clearEvccTimer(s, "ongoing", fx);
+      // the renegotiated schedule: straight back to PowerDelivery(Start), the output still on (digest §7.4)
+      if (s.renegotiating) return next({ ...s, progress: "start" }, "PowerDelivery");
       if (isAcService(evcc20(s).serviceId)) return acStart(s, tMs, fx);
       s = closeS2(s, fx);
       s = setEvccTimer(s, "cable-check", tMs + V2G_EVCC_CABLE_CHECK_TIMEOUT_ISO20_MS, fx);
@@ -183,9 +185,17 @@ export function afterResponseIso20(
       return next({ ...d.state, iso20: { ...evcc20(d.state), preChargeFinished: true } }, "PreCharge");
     }
     case "PowerDelivery":
+      if (s.progress === "renegotiate") {
+        const loop = isAcService(evcc20(s).serviceId) ? "ChargingStatus" : "CurrentDemand";
+        // a SECC without schedule renegotiation: the loop goes on with the schedule the EV has
+        if (view.code === "WARNING_ScheduleRenegotiationFailed")
+          return next({ ...s, progress: "start" }, loop);
+        s = setEvccTimer({ ...s, renegotiating: true }, "ongoing", tMs + s.cfg.ongoingTimeoutMs, fx);
+        return next(s, "ScheduleExchange");
+      }
       if (!isAcService(evcc20(s).serviceId)) return afterResponse(s, name, view, tMs, fx);
       if (s.progress === "start") {
-        s = closeS2({ ...s, charging: true }, fx);
+        s = closeS2({ ...s, charging: true, renegotiating: false }, fx);
         return next(setAcCurrent(s, fx), "ChargingStatus");
       }
       return afterResponse({ ...s, iso20: { ...evcc20(s), acCurrentA: 0 } }, name, view, tMs, fx);

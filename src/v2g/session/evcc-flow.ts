@@ -87,7 +87,12 @@ export function loopDecision(s: EvccState, loop: MsgName, lastWasReceipt: boolea
   if (evseStops || s.stopRequested || r.errorCode !== "NO_ERROR" || done) {
     return { state: { ...s, progress: "stop" }, next: { name: "PowerDelivery", delayMs: 0 } };
   }
-  if (e.notification === "ReNegotiation" && s.protocol === "iso2") {
+  // ISO 15118-2, and ISO 15118-20 in Scheduled mode (digest §7.4): PowerDelivery(Renegotiate /
+  // ScheduleRenegotiation), then the schedule again
+  if (
+    e.notification === "ReNegotiation" &&
+    (s.protocol === "iso2" || (s.protocol === "iso20" && s.iso20?.controlMode === "scheduled"))
+  ) {
     return { state: { ...s, progress: "renegotiate" }, next: { name: "PowerDelivery", delayMs: 0 } };
   }
   if (e.receiptRequired && !lastWasReceipt && s.protocol === "iso2") {

@@ -38,6 +38,14 @@ export {
 } from "./iso20-session.js";
 export { DC_SESSION_PHASES, type DcSessionPhase, dcPhaseAfter } from "./phases.js";
 export { type CommonUnit, num, pv } from "./physical.js";
+export {
+  MAX_SCHEDULE_ENTRIES,
+  powerScheduleProblem,
+  type ScheduleEntry,
+  sameSchedule,
+  scheduleEntries,
+  wantsRenegotiation,
+} from "./power-schedule.js";
 export { createSecc, stepSecc } from "./secc.js";
 export { CHARGE_SERVICE_ID, dcStatusCode } from "./secc-logic.js";
 export {

@@ -4,6 +4,7 @@
  * enums), §5.6 (DC physical phases).
  */
 import { CABLE_CHECK_CURRENT_LIMIT_A, cableCheckVoltage, PRECHARGE_CURRENT_LIMIT_A } from "./dc-physics.js";
+import { renegotiateIfStale } from "./power-schedule.js";
 import { clearTimer, type EnergyTransferMode, isAcMode, type SeccState, setTimer } from "./secc-state.js";
 import { isZeroId, newSessionId, sameId } from "./session-id.js";
 import type { SeccEffect } from "./types.js";
@@ -243,7 +244,8 @@ export function onPowerDelivery(
       fx.push({ kind: "port-command", command: { port: "contactors", op: "close" } });
       st = { ...st, contactors: "closed" };
     }
-    return st;
+    // a backend schedule that came after the EV's schedule was sent: renegotiate from the loop's start
+    return renegotiateIfStale(st, fx);
   }
   st = clearTimer({ ...st, notification: "None" }, "notification", fx);
   if (progress === "stop") {

@@ -9,7 +9,7 @@ import type { Certificate } from "../pnc/cert.js";
 import type { ChainValidator } from "../pnc/cert-fields.js";
 import type { LocalCps } from "../pnc/cps.js";
 import type { SignedSalesTariff } from "../pnc/sales-tariff.js";
-import { defaultSeccReadings, type SeccReadings } from "../ports/secc-ports.js";
+import { defaultSeccReadings, type PowerSchedule, type SeccReadings } from "../ports/secc-ports.js";
 import type { SeccDefectName } from "./defects.js";
 import type { Iso20ControlMode, Iso20Session } from "./iso20-session.js";
 import { SESSION_ID_LENGTH } from "./session-id.js";
@@ -131,6 +131,14 @@ export interface SeccConfig {
   bidirectional: boolean;
   /** ISO-20: control modes offered as DC parameter sets (digest §4.3: offer a set for each). */
   iso20ControlModes: Iso20ControlMode[];
+  /**
+   * ISO-20 Scheduled mode: schedule renegotiation (ISO 15118-20 digest §7.4: PowerDelivery(ScheduleRenegotiation)
+   * → ChargeParameterDiscovery? → ScheduleExchange → PowerDelivery(Start), no new cable check) is accepted and
+   * asked for (EVSENotification ScheduleRenegotiation) when the backend's schedule changes. Off:
+   * WARNING_ScheduleRenegotiationFailed, as a stack without it answers. Default off; the EVSE controller
+   * turns it on.
+   */
+  iso20ScheduleRenegotiation: boolean;
   /** ISO-20: V2G_SECC_Sequence_Timeout after a DC_ChargeLoopRes (digest §5.1: 0.5 s; lab peers wait 60 s). */
   iso20ChargeLoopSequenceTimeoutMs: number;
   /**
@@ -187,6 +195,7 @@ export function seccConfig(partial: Partial<SeccConfig> = {}): SeccConfig {
     iso20WithoutTls: false,
     epochS: 1_700_000_000,
     saScheduleTupleId: 1,
+    iso20ScheduleRenegotiation: false,
     readings: defaultSeccReadings(),
     trace: false,
     bidirectional: false,
@@ -237,6 +246,11 @@ export interface SeccState {
   readonly cp: CpState | null;
   /** Cable check: when it started and whether the isolation test was commanded. */
   readonly cableCheck: { startedAtMs: number; isolationStarted: boolean; voltageV: number } | null;
+  /**
+   * The backend power schedule the EV's last SAScheduleList / PowerSchedule was made of (null or absent: the
+   * single day at the maximum), to tell whether a later one needs a renegotiation (power-schedule.ts).
+   */
+  readonly scheduleSent?: PowerSchedule | null;
   /** Pending EVSENotification; "Pause" only in ISO-20 (an EVSE-initiated pause, digest §7.2). */
   readonly notification: "None" | "StopCharging" | "ReNegotiation" | "Pause";
   /** Timer deadlines by id (a timer event is honoured only if it matches). */

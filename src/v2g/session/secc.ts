@@ -23,6 +23,7 @@ import { V2gtpPayloadType } from "../v2gtp.js";
 import { defectResponse } from "./defects.js";
 import { SessionError } from "./errors.js";
 import { isAcService } from "./iso20-session.js";
+import { renegotiateIfStale, renegotiationDefined } from "./power-schedule.js";
 import {
   CPS_BACKEND_TIMER,
   forwardCertRequest,
@@ -110,6 +111,7 @@ export function stepSecc(state: SeccState, ev: SeccEvent): [SeccState, SeccEffec
       break;
     case "port":
       s = { ...s, readings: { ...s.readings, ...ev.readings } };
+      if ("powerSchedule" in ev.readings) s = renegotiateIfStale(s, fx);
       break;
     case "cp":
       s = onCp(s, ev.state, fx);
@@ -241,8 +243,9 @@ function onControl(s: SeccState, op: SeccControl["op"], tMs: number, fx: SeccEff
     return setTimer({ ...st, contactors: "open" }, "emergency", tMs + SECC_EMERGENCY_WIND_DOWN_MS, fx);
   }
   if (s.conn !== "session") return s;
-  if (op === "renegotiate" && s.protocol !== "iso2") {
-    fx.push({ kind: "log", level: "warn", msg: "ReNegotiation is not defined for DIN 70121; ignored" });
+  if (op === "renegotiate" && !renegotiationDefined(s)) {
+    const what = s.protocol === "din" ? "DIN 70121" : "ISO 15118-20 outside Scheduled mode (or switched off)";
+    fx.push({ kind: "log", level: "warn", msg: `ReNegotiation is not defined for ${what}; ignored` });
     return s;
   }
   if (op === "pause") {

@@ -28,7 +28,9 @@ export interface SequencePosition {
  * DC_PreCharge* (EVProcessing Ongoing → PreCharge again, Finished → PowerDelivery) → PowerDelivery →
  * DC_ChargeLoop* → PowerDelivery(Stop) → DC_WeldingDetection* → SessionStop; AC and AC_BPT (`ac`): after
  * ScheduleExchange → PowerDelivery(Start) → AC_ChargeLoop* (ChargingStatus) → PowerDelivery(Stop) → SessionStop,
- * no CableCheck, PreCharge or WeldingDetection (digest §3.2). `processing` is the
+ * no CableCheck, PreCharge or WeldingDetection (digest §3.2). A schedule renegotiation (Scheduled mode, digest
+ * §7.4): PowerDelivery(ScheduleRenegotiation) → ChargeParameterDiscovery? → ScheduleExchange → PowerDelivery.
+ * `processing` is the
  * EVSEProcessing of the last Authorization/ScheduleExchange/CableCheck response, or the EV's EVProcessing of the
  * last PreCharge/PowerDelivery/WeldingDetection request.
  */
@@ -55,6 +57,8 @@ function allowedNextIso20(p: SequencePosition): readonly MsgName[] {
       return ["ScheduleExchange", stop];
     case "ScheduleExchange":
       if (ongoing) return ["ScheduleExchange", stop];
+      // a schedule renegotiation goes straight back to PowerDelivery(Start): no new cable check (digest §7.4)
+      if (p.renegotiating || p.powerDelivery === "renegotiate") return ["PowerDelivery", stop];
       return p.ac ? ["PowerDelivery", stop] : ["CableCheck", stop];
     case "CableCheck":
       return ongoing ? ["CableCheck", stop] : ["PreCharge", stop];
@@ -63,6 +67,8 @@ function allowedNextIso20(p: SequencePosition): readonly MsgName[] {
     case "PowerDelivery":
       if (ongoing) return ["PowerDelivery", stop];
       if (p.powerDelivery === "stop") return p.ac ? [stop] : ["WeldingDetection", stop];
+      // PowerDelivery(ScheduleRenegotiation): ChargeParameterDiscovery is optional (digest §7.4)
+      if (p.powerDelivery === "renegotiate") return ["ChargeParameterDiscovery", "ScheduleExchange", stop];
       return p.ac ? ["ChargingStatus", "PowerDelivery", stop] : ["CurrentDemand", "PowerDelivery", stop];
     case "CurrentDemand":
       return ["CurrentDemand", "PowerDelivery", stop];

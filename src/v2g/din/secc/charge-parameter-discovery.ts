@@ -1,9 +1,12 @@
 /**
  * DIN 70121 ChargeParameterDiscoveryReq → Res (digest §5.2 row 5): the requested DC type must be the one
  * offered; Ongoing until the schedule is ready; SAScheduleList (one tuple, PMax — always present, as the DIN
- * grammar requires it even when Ongoing or FAILED) and DC_EVSEChargeParameter.
+ * grammar requires it even when Ongoing or FAILED; with a backend power schedule one entry per period) and
+ * DC_EVSEChargeParameter. DIN 70121 has no renegotiation: a later schedule reaches the EV only as the
+ * EVSEMaximumPowerLimit of CurrentDemandRes.
  */
 import { num, pv } from "../../session/physical.js";
+import { scheduleEntries } from "../../session/power-schedule.js";
 import { dcEvseStatus, onChargeParameters } from "../../session/secc-logic.js";
 import type { SeccHandler } from "../../session/secc-protocol.js";
 import type { EnergyTransferMode, SeccState } from "../../session/secc-state.js";
@@ -43,18 +46,40 @@ function response(s: SeccState, code: din.responseCodeType, processing: "Finishe
           SAScheduleTupleID: id,
           PMaxSchedule: {
             PMaxScheduleID: id,
-            PMaxScheduleEntry: [
-              {
-                RelativeTimeInterval: { start: 0, duration: DIN_SCHEDULE_DURATION_S },
-                PMax: Math.min(DIN_PMAX_CAP, Math.round(s.readings.dc.maxPowerW)),
-              },
-            ],
+            PMaxScheduleEntry: dinPmaxEntries(s),
           },
         },
       ],
     };
   }
   return body;
+}
+
+/**
+ * PMaxScheduleEntry list: one day at the EVSE's maximum power, or with a backend power schedule one entry per
+ * period (the limit capped by the rating and PMaxType), only the last with a duration.
+ */
+function dinPmaxEntries(s: SeccState): din.PMaxScheduleEntryType[] {
+  const sched = s.readings.powerSchedule;
+  const entries = sched
+    ? scheduleEntries(
+        sched,
+        s.nowMs,
+        Math.min(DIN_PMAX_CAP, s.cfg.readings.dc.maxPowerW),
+        DIN_SCHEDULE_DURATION_S,
+      )
+    : [
+        {
+          startS: 0,
+          durationS: DIN_SCHEDULE_DURATION_S,
+          powerW: Math.min(DIN_PMAX_CAP, s.readings.dc.maxPowerW),
+        },
+      ];
+  return entries.map((e, i) => ({
+    RelativeTimeInterval:
+      i === entries.length - 1 ? { start: e.startS, duration: e.durationS } : { start: e.startS },
+    PMax: Math.round(e.powerW),
+  }));
 }
 
 /** SECC handler of ChargeParameterDiscoveryReq (FAILED_WrongEnergyTransferType for an unoffered type). */

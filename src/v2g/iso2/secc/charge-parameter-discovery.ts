@@ -1,12 +1,14 @@
 /**
  * ISO 15118-2 ChargeParameterDiscoveryReq → Res (digest §5.2 row 5, §5.3): the requested mode must be offered
  * (FAILED_WrongEnergyTransferMode) and carry the matching AC/DC parameters (FAILED_WrongChargeParameter);
- * Ongoing until the schedule is ready; one SAScheduleTuple (PMax = EVSE max power) when Finished. With
+ * Ongoing until the schedule is ready; one SAScheduleTuple (PMax = EVSE max power, or with a backend power
+ * schedule one PMaxScheduleEntry per period, power-schedule.ts) when Finished. With
  * Contract payment and a signed SalesTariff from the backend, the tuple carries it and the header its
  * signature, both unchanged (ISO 15118-2 §7.9.2.4.2: the secondary actor signs SalesTariffs).
  */
 import type { SignedSalesTariff } from "../../pnc/sales-tariff.js";
 import { num, pv } from "../../session/physical.js";
+import { noteScheduleSent, scheduleEntries } from "../../session/power-schedule.js";
 import { onChargeParameters } from "../../session/secc-logic.js";
 import type { SeccHandler } from "../../session/secc-protocol.js";
 import { isAcMode, type SeccState } from "../../session/secc-state.js";
@@ -49,9 +51,7 @@ function response(
         {
           SAScheduleTupleID: s.cfg.saScheduleTupleId,
           PMaxSchedule: {
-            PMaxScheduleEntry: [
-              { RelativeTimeInterval: { start: 0, duration: ISO2_SCHEDULE_DURATION_S }, PMax: pv(pmax, "W") },
-            ],
+            PMaxScheduleEntry: pmaxEntries(s, pmax, ac),
           },
           ...(tariff && { SalesTariff: tariff.tariff }),
         },
@@ -59,6 +59,25 @@ function response(
     };
   }
   return body;
+}
+
+/**
+ * PMaxScheduleEntry list: one day at `pmax` (today's maximum), or with a backend power schedule one entry per
+ * period from now (PMax the period's limit capped by the charger's rating), only the last with a duration
+ * (ISO 15118-2 RelativeTimeIntervalType), at most the schema's 1024.
+ */
+function pmaxEntries(s: SeccState, pmax: number, ac: boolean): iso2.PMaxScheduleEntryType[] {
+  const sched = s.readings.powerSchedule;
+  const rated = s.cfg.readings;
+  const ratedW = ac ? rated.ac.nominalVoltageV * rated.ac.maxCurrentA : rated.dc.maxPowerW;
+  const entries = sched
+    ? scheduleEntries(sched, s.nowMs, ratedW, ISO2_SCHEDULE_DURATION_S)
+    : [{ startS: 0, durationS: ISO2_SCHEDULE_DURATION_S, powerW: pmax }];
+  return entries.map((e, i) => ({
+    RelativeTimeInterval:
+      i === entries.length - 1 ? { start: e.startS, duration: e.durationS } : { start: e.startS },
+    PMax: pv(e.powerW, "W"),
+  }));
 }
 
 /** The signed SalesTariff to send: only with Contract payment (it is the contract's MO that signed it). */
@@ -90,10 +109,11 @@ export const chargeParameterDiscovery: SeccHandler = {
     else if (r.wrongParameter) code = "FAILED_WrongChargeParameter";
     const processing = code === "OK" ? r.processing : "Finished";
     const body = response(r.state, code, processing, ac);
+    // the schedule the EV now has, to tell whether a later one needs a renegotiation
+    const state = body.SAScheduleList ? noteScheduleSent(r.state) : r.state;
     const tariff = body.SAScheduleList ? salesTariffOf(r.state) : undefined;
-    if (tariff) return { state: r.state, body, processing, signature: tariff.signature };
-    if (!r.wrongParameter || code !== "FAILED_WrongChargeParameter")
-      return { state: r.state, body, processing };
+    if (tariff) return { state, body, processing, signature: tariff.signature };
+    if (!r.wrongParameter || code !== "FAILED_WrongChargeParameter") return { state, body, processing };
     const detail = `ChargeParameterDiscoveryRes FAILED_WrongChargeParameter: ${r.wrongParameter}`;
     return { state: r.state, body, processing, end: { reason: "failed-response", detail } };
   },

@@ -1,6 +1,6 @@
 /**
  * ISO 15118-20 PowerDeliveryReq (ChargeProgress Start with an EVPowerProfile of the session's control mode —
- * Scheduled: the selected ScheduleTupleID — or Stop; BPT services: BPT_ChannelSelection Charge / Discharge,
+ * Scheduled: the selected ScheduleTupleID — or Stop, or ScheduleRenegotiation when the EVSE asked, digest §7.4; BPT services: BPT_ChannelSelection Charge / Discharge,
  * digest §6.1) / Res (EVSEStatus), digest §3.3. A discharging EV's profile power is negative (digest §6.2).
  */
 import { evAcMaxChargeW, evAcMaxDischargeW } from "../../session/evcc-ac20.js";
@@ -19,6 +19,8 @@ export const powerDelivery: EvccMessage = {
   req: "PowerDeliveryReq",
   res: "PowerDeliveryRes",
   build(s): Body<iso20Common.PowerDeliveryReqType> {
+    if (s.progress === "renegotiate")
+      return { EVProcessing: "Finished", ChargeProgress: "ScheduleRenegotiation" };
     if (s.progress !== "start") return { EVProcessing: "Finished", ChargeProgress: "Stop" };
     const i = evcc20(s);
     const dynamic = i.controlMode === "dynamic";

@@ -3,7 +3,8 @@
  * happens (the EV sends another PowerDeliveryReq); Start / Stop as ISO-2 DC (current flows with the charge loop;
  * Stop ramps to 0 A and keeps the contactors for welding detection). Scheduled: the selected ScheduleTupleID
  * must be the offered one (FAILED_ScheduleSelectionInvalid). Standby → WARNING_StandbyNotAllowed;
- * ScheduleRenegotiation → WARNING_ScheduleRenegotiationFailed (not supported, digest §7.4). AC services: Start
+ * ScheduleRenegotiation → back to ScheduleExchange in Scheduled mode when `iso20ScheduleRenegotiation` is on
+ * (the output stays on), else WARNING_ScheduleRenegotiationFailed (digest §7.4). AC services: Start
  * closes the contactor once CP is C/D (now, or when the EV switches to C, [V2G20-847]), Stop opens it; the
  * BPT services take the direction from BPT_ChannelSelection (Charge when absent, digest §6.1).
  */
@@ -32,8 +33,18 @@ export const powerDelivery: SeccHandler = {
     const processing = evProcessing(req.EVProcessing);
     if (req.ChargeProgress === "Standby" && !ISO20_STANDBY_SUPPORTED)
       return { state: s, body: response(s, ISO20_STANDBY_ANSWER), processing: "Finished" };
-    if (req.ChargeProgress === "ScheduleRenegotiation" && !ISO20_SCHEDULE_RENEGOTIATION_SUPPORTED)
-      return { state: s, body: response(s, ISO20_SCHEDULE_RENEGOTIATION_ANSWER), processing: "Finished" };
+    if (req.ChargeProgress === "ScheduleRenegotiation") {
+      // digest §7.4: only in Scheduled mode from the charge loop, when switched on; else the WARNING
+      const ok =
+        (ISO20_SCHEDULE_RENEGOTIATION_SUPPORTED || s.cfg.iso20ScheduleRenegotiation) &&
+        session20(s).controlMode === "scheduled" &&
+        s.powerDelivery === "start";
+      if (!ok)
+        return { state: s, body: response(s, ISO20_SCHEDULE_RENEGOTIATION_ANSWER), processing: "Finished" };
+      if (processing === "Ongoing") return { state: s, body: response(s, "OK"), processing };
+      const st = onPowerDelivery(s, "renegotiate", isAcService(session20(s).serviceId), fx);
+      return { state: st, body: response(st, "OK"), processing };
+    }
     const tuple = req.EVPowerProfile?.Scheduled_EVPPTControlMode?.SelectedScheduleTupleID;
     if (
       req.ChargeProgress === "Start" &&

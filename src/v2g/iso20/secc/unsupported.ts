@@ -11,7 +11,10 @@ import type { iso20Common } from "../../../codecs/index.js";
 export const ISO20_STANDBY_SUPPORTED = false;
 /** Answer to PowerDeliveryReq(Standby) while Standby is unsupported (digest §3.3 PowerDelivery). */
 export const ISO20_STANDBY_ANSWER: iso20Common.responseCodeType = "WARNING_StandbyNotAllowed";
-/** Schedule renegotiation is not supported (status U in the digest §7.4; no public stack implements it). */
+/**
+ * Schedule renegotiation is not supported unless the SECC configuration turns it on (`iso20ScheduleRenegotiation`,
+ * Scheduled mode only; status U in the digest §7.4, no public stack implements it).
+ */
 export const ISO20_SCHEDULE_RENEGOTIATION_SUPPORTED = false;
 /** Answer to PowerDeliveryReq(ScheduleRenegotiation) while unsupported (digest §7.4). */
 export const ISO20_SCHEDULE_RENEGOTIATION_ANSWER: iso20Common.responseCodeType =
