@@ -11,11 +11,12 @@ import type { Iso20ControlMode } from "../../session/iso20-session.js";
 import type { SeccConfig } from "../../session/secc-state.js";
 import {
   type Driver,
+  dc20ToPowerDelivery,
   ends,
   event,
   ISO20_THROUGH_SELECTION,
   request,
-  startSecc,
+  startSecc20Dc,
   withProgress,
 } from "../../session/testing/drive-secc.js";
 
@@ -45,18 +46,7 @@ function toSchedule(
   periods?: [number, number | null][],
   patch?: (b: Record<string, unknown>) => Record<string, unknown>,
 ): { d: Driver; se: Record<string, unknown> | undefined } {
-  const d = startSecc("iso20", cfg, { iso20ControlMode: mode });
-  d.ev = {
-    ...d.ev,
-    iso20: {
-      serviceId: 2,
-      parameterSetId: mode === "dynamic" ? 2 : 1,
-      controlMode: mode,
-      preChargeFinished: false,
-      bptChannel: "Charge",
-      acCurrentA: 0,
-    },
-  };
+  const d = startSecc20Dc(mode, cfg);
   for (const n of [...ISO20_THROUGH_SELECTION, "ChargeParameterDiscovery"] as const) request(d, n);
   if (periods) give(d, periods);
   const se = request(d, "ScheduleExchange", patch ? { patch } : {})?.body;
@@ -65,16 +55,7 @@ function toSchedule(
 
 /** On into the charge loop (PowerDelivery Start answered, one DC_ChargeLoopReq). */
 function charge(d: Driver): void {
-  event(d, { kind: "cp", state: "C", tMs: d.t });
-  request(d, "CableCheck");
-  event(d, { kind: "port", readings: { isolation: { state: "done", level: "Valid" } }, tMs: d.t });
-  request(d, "CableCheck");
-  event(d, { kind: "port", readings: { presentVoltageV: 370 }, tMs: d.t });
-  request(d, "PreCharge");
-  d.ev = { ...d.ev, iso20: { ...d.ev.iso20!, preChargeFinished: true } };
-  request(d, "PreCharge");
-  withProgress(d, "start");
-  assert.equal(request(d, "PowerDelivery")?.body.ResponseCode, "OK");
+  dc20ToPowerDelivery(d);
   assert.equal(request(d, "CurrentDemand", { dtMs: 100 })?.body.ResponseCode, "OK");
 }
 

@@ -11,12 +11,12 @@ import type { iso20Common } from "../../../codecs/index.js";
 import { ISO20_SERVICE, type Iso20ControlMode } from "../../session/iso20-session.js";
 import {
   type Driver,
+  dc20ToPowerDelivery,
   ends,
   event,
   ISO20_THROUGH_SELECTION,
   request,
   startSecc,
-  withProgress,
 } from "../../session/testing/drive-secc.js";
 import type { MsgName } from "../../session/types.js";
 
@@ -44,16 +44,7 @@ function toLoop(d: Driver): void {
   for (const n of TO_CPD) assert.match(String(request(d, n)?.body.ResponseCode), /^OK/, n);
   assert.equal(request(d, "ChargeParameterDiscovery")?.body.ResponseCode, "OK");
   request(d, "ScheduleExchange");
-  event(d, { kind: "cp", state: "C", tMs: d.t });
-  request(d, "CableCheck");
-  event(d, { kind: "port", readings: { isolation: { state: "done", level: "Valid" } }, tMs: d.t });
-  request(d, "CableCheck");
-  event(d, { kind: "port", readings: { presentVoltageV: 380 }, tMs: d.t });
-  request(d, "PreCharge");
-  d.ev = { ...d.ev, iso20: { ...d.ev.iso20!, preChargeFinished: true } };
-  request(d, "PreCharge");
-  withProgress(d, "start");
-  assert.equal(request(d, "PowerDelivery")?.body.ResponseCode, "OK");
+  dc20ToPowerDelivery(d, 380);
 }
 
 /** The current of the last power-stage set point. */

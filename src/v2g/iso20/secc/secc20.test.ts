@@ -17,6 +17,7 @@ import {
   ISO20_THROUGH_SELECTION,
   request,
   startSecc,
+  startSecc20Dc,
   withProgress,
 } from "../../session/testing/drive-secc.js";
 import { V2G_SECC_SEQUENCE_TIMEOUT_CHARGE_LOOP_ISO20_MS } from "../../session/timeouts.js";
@@ -27,19 +28,7 @@ const TO_CPD: MsgName[] = [...ISO20_THROUGH_SELECTION, "ChargeParameterDiscovery
 
 /** A -20 SECC and an EV of control mode `mode` that selects parameter set 1 (Scheduled) or 2 (Dynamic). */
 function start(mode: Iso20ControlMode = "scheduled"): Driver {
-  const d = startSecc("iso20", {}, { iso20ControlMode: mode });
-  d.ev = {
-    ...d.ev,
-    iso20: {
-      serviceId: 2,
-      parameterSetId: mode === "dynamic" ? 2 : 1,
-      controlMode: mode,
-      preChargeFinished: false,
-      bptChannel: "Charge",
-      acCurrentA: 0,
-    },
-  };
-  return d;
+  return startSecc20Dc(mode);
 }
 
 function codes(d: Driver, names: MsgName[]): string[] {

@@ -9,11 +9,11 @@ import { test } from "node:test";
 import type { Iso20ControlMode } from "../../session/iso20-session.js";
 import {
   type Driver,
+  dc20ToPowerDelivery,
   ends,
-  event,
   ISO20_THROUGH_SELECTION,
   request,
-  startSecc,
+  startSecc20Dc,
   withProgress,
 } from "../../session/testing/drive-secc.js";
 import type { MsgName } from "../../session/types.js";
@@ -27,29 +27,9 @@ const TO_SE: MsgName[] = [...ISO20_THROUGH_SELECTION, "ChargeParameterDiscovery"
 
 /** A -20 SECC driven into the charge loop (PowerDelivery Start answered, one DC_ChargeLoopReq). */
 function charging(mode: Iso20ControlMode): Driver {
-  const d = startSecc("iso20", {}, { iso20ControlMode: mode });
-  d.ev = {
-    ...d.ev,
-    iso20: {
-      serviceId: 2,
-      parameterSetId: mode === "dynamic" ? 2 : 1,
-      controlMode: mode,
-      preChargeFinished: false,
-      bptChannel: "Charge",
-      acCurrentA: 0,
-    },
-  };
+  const d = startSecc20Dc(mode);
   for (const n of TO_SE) request(d, n);
-  event(d, { kind: "cp", state: "C", tMs: d.t });
-  request(d, "CableCheck");
-  event(d, { kind: "port", readings: { isolation: { state: "done", level: "Valid" } }, tMs: d.t });
-  request(d, "CableCheck");
-  event(d, { kind: "port", readings: { presentVoltageV: 370 }, tMs: d.t });
-  request(d, "PreCharge");
-  d.ev = { ...d.ev, iso20: { ...d.ev.iso20!, preChargeFinished: true } };
-  request(d, "PreCharge");
-  withProgress(d, "start");
-  assert.equal(request(d, "PowerDelivery")?.body.ResponseCode, "OK");
+  dc20ToPowerDelivery(d);
   assert.equal(request(d, "CurrentDemand", { dtMs: 100 })?.body.ResponseCode, "OK");
   return d;
 }

@@ -11,6 +11,7 @@ import { iso20EvccModule } from "../../iso20/evcc/module.js";
 import { createEvcc } from "../evcc.js";
 import { messageOf } from "../evcc-protocol.js";
 import type { EvccConfig, EvccState } from "../evcc-state.js";
+import type { Iso20ControlMode } from "../iso20-session.js";
 import { createSecc, stepSecc } from "../secc.js";
 import type { SeccConfig, SeccState } from "../secc-state.js";
 import { isAcMode } from "../secc-state.js";
@@ -133,3 +134,41 @@ export const ISO20_THROUGH_SELECTION: readonly MsgName[] = [
   "ServiceDetail",
   "PaymentSelection",
 ];
+
+/**
+ * A -20 SECC and an EV of control mode `mode` on the DC service (ServiceID 2), selecting parameter set 1
+ * (Scheduled) or 2 (Dynamic).
+ */
+export function startSecc20Dc(mode: Iso20ControlMode, cfg: Partial<SeccConfig> = {}): Driver {
+  const d = startSecc("iso20", cfg, { iso20ControlMode: mode });
+  d.ev = {
+    ...d.ev,
+    iso20: {
+      serviceId: 2,
+      parameterSetId: mode === "dynamic" ? 2 : 1,
+      controlMode: mode,
+      preChargeFinished: false,
+      bptChannel: "Charge",
+      acCurrentA: 0,
+    },
+  };
+  return d;
+}
+
+/**
+ * A -20 DC session from ScheduleExchange answered to PowerDelivery(Start) answered OK: CP C, the cable check
+ * (the isolation monitor reports Valid), PreCharge to `voltageV` and finished.
+ */
+export function dc20ToPowerDelivery(d: Driver, voltageV = 370): void {
+  event(d, { kind: "cp", state: "C", tMs: d.t });
+  request(d, "CableCheck");
+  event(d, { kind: "port", readings: { isolation: { state: "done", level: "Valid" } }, tMs: d.t });
+  request(d, "CableCheck");
+  event(d, { kind: "port", readings: { presentVoltageV: voltageV }, tMs: d.t });
+  request(d, "PreCharge");
+  d.ev = { ...d.ev, iso20: { ...d.ev.iso20!, preChargeFinished: true } };
+  request(d, "PreCharge");
+  withProgress(d, "start");
+  const pd = request(d, "PowerDelivery");
+  if (pd?.body.ResponseCode !== "OK") throw new Error(`PowerDeliveryRes ${pd?.body.ResponseCode}`);
+}
