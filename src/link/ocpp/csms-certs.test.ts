@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import "reflect-metadata";
 import * as x509 from "@peculiar/x509";
+import { testStationConfig } from "../../ocpp/testing/station-config.js";
 import { writePncPki } from "../pki/files.js";
 import { issuePncPki } from "../pki/issuer.js";
 import { checkOcspResponse } from "../pki/ocsp.js";
@@ -119,15 +120,11 @@ test("a CSMS script step sends TriggerMessage SignV2GCertificate after the boot:
   const serial = s.leafSerial();
   const station = await startOcppStation({
     url: `${csms.url}/CP3`,
-    config: {
+    config: testStationConfig("T", {
       chargingStation: { vendorName: "nacs", model: "test" },
-      evseId: 1,
-      connectorId: 1,
       txUpdatedIntervalS: 0,
-      heartbeatIntervalS: 300,
       bootRetryS: 10,
-      transactionPrefix: "T",
-    },
+    }),
     now: Date.now,
     onEvse: () => {},
     certificates: s,

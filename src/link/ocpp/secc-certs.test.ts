@@ -17,6 +17,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { RPCServer } from "ocpp-rpc";
+import { testStationConfig } from "../../ocpp/testing/station-config.js";
 import { createCaptureLogger } from "../logger.js";
 import { writePncPki } from "../pki/files.js";
 import { issuePncPki } from "../pki/issuer.js";
@@ -30,15 +31,11 @@ import { type OcppStation, startOcppStation } from "./station-client.js";
 
 const root = mkdtempSync(join(tmpdir(), "nacs-secc-certs-"));
 after(() => rmSync(root, { recursive: true, force: true }));
-const config = {
+const config = testStationConfig("T", {
   chargingStation: { vendorName: "nacs", model: "test" },
-  evseId: 1,
-  connectorId: 1,
   txUpdatedIntervalS: 0,
-  heartbeatIntervalS: 300,
   bootRetryS: 10,
-  transactionPrefix: "T",
-};
+});
 
 /** A fresh `nacs pki init` directory without the SECC leaf's OCSP response. */
 async function pkiDir(name: string): Promise<string> {

@@ -4,8 +4,11 @@ import type { StationConfig } from "../types.js";
 /** The OCPP clock at the start of a test (ms). */
 export const TEST_T0 = Date.UTC(2026, 11, 5, 9, 0, 0);
 
-/** A one-EVSE station (EVSE 1, connector 1; TransactionEvent ids `PREFIX-…`). */
-export function testStationConfig(transactionPrefix = "CP1"): StationConfig {
+/** A one-EVSE station (EVSE 1, connector 1; TransactionEvent ids `PREFIX-…`), `over` changed. */
+export function testStationConfig(
+  transactionPrefix = "CP1",
+  over: Partial<StationConfig> = {},
+): StationConfig {
   return {
     chargingStation: { vendorName: "nacs", model: "sim" },
     evseId: 1,
@@ -14,5 +17,6 @@ export function testStationConfig(transactionPrefix = "CP1"): StationConfig {
     heartbeatIntervalS: 300,
     bootRetryS: 30,
     transactionPrefix,
+    ...over,
   };
 }
