@@ -13,7 +13,8 @@
  * transactions ended with the meter (0.1 %), schema errors on both sides, calls undelivered.
  *
  * Parameters: NACS_OCPP_FLEET_N (1000), NACS_OCPP_FLEET_WINDOW_S (20), NACS_OCPP_FLEET_RAMP_S (20),
- * NACS_OCPP_FLEET_METER_S (10).
+ * NACS_OCPP_FLEET_METER_S (10), NACS_OCPP_FLEET_STOP_S (= the ramp: the EVs leave one by one over it, as
+ * they came; 0 = all at the same moment).
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -98,6 +99,8 @@ export async function run(): Promise<BenchResult[]> {
   const windowS = env("NACS_OCPP_FLEET_WINDOW_S", 20, 1, 600);
   const rampS = env("NACS_OCPP_FLEET_RAMP_S", 20, 0, 600);
   const meterS = Math.round(env("NACS_OCPP_FLEET_METER_S", 10, 1, 3600));
+  // the EVs leave one by one over this many seconds (0: all at the same moment)
+  const stopS = env("NACS_OCPP_FLEET_STOP_S", rampS, 0, 600);
   const limit = fdLimit();
   if (n * FDS_PER_CHARGER + 64 > limit)
     throw new Error(`fd limit ${limit} (ulimit -n) is too low for ${n} chargers`);
@@ -152,9 +155,9 @@ export async function run(): Promise<BenchResult[]> {
     });
     await sleep(windowS * 1000);
     const done = evChild.next("done", 180_000);
-    evChild.send("stop");
+    evChild.send(`stop ${Math.round(stopS * 1000)}`);
     await done;
-    const until = performance.now() + 60_000;
+    const until = performance.now() + 60_000 + stopS * 1000;
     while (chargers.some((c) => c.fleet.sessions.length === 0) && performance.now() < until) await sleep(100);
     const reports: EvseOcppReport[] = await Promise.all(chargers.map((c) => c.ocpp.finish()));
     const runS = (performance.now() - t0) / 1000;
@@ -171,6 +174,10 @@ export async function run(): Promise<BenchResult[]> {
         return x ? `${x.stopReason}${x.safety.length ? ` (trip ${x.safety[0]?.fault})` : ""}` : undefined;
       }),
     );
+    const normalEnds = chargers.filter((c) => {
+      const x = c.fleet.sessions[0];
+      return x !== undefined && x.safety.length === 0 && /^EV /.test(String(x.stopReason));
+    }).length;
     for (const c of chargers.splice(0)) await c.fleet.close();
     evChild.send("exit");
     await evChild.exited;
@@ -190,6 +197,7 @@ export async function run(): Promise<BenchResult[]> {
       chargers: n,
       rampS,
       windowS,
+      stopSpreadS: stopS,
       meterIntervalS: meterS,
       startedAfterS: r3(started / 1000),
       allInLoopAfterS: r3(allInLoopS),
@@ -216,6 +224,13 @@ export async function run(): Promise<BenchResult[]> {
         unit: "transactions",
         target: target(">=", n, endedWithMeter),
         detail,
+      },
+      {
+        name: `sessions ended by the EV's own stop, no trip (${label})`,
+        value: normalEnds,
+        unit: "sessions",
+        target: target(">=", n, normalEnds),
+        detail: { evseStops, stopSpreadS: stopS },
       },
       {
         name: `OCPP messages per second at the CSMS (${label})`,

@@ -3,7 +3,7 @@
  * EVSEs' event loop. Reads the {@link FleetSpec} (and the TLS root, versions and vehicle certificate, if
  * any) from NACS_FLEET, starts every
  * EV (each hosting its pair's simulated world), then talks JSON lines on stdout: `ready` (worlds hosted),
- * `in-loop` (every EV in the CurrentDemand loop, or ended), `done` (after `stop` on stdin: the
+ * `in-loop` (every EV in the CurrentDemand loop, or ended), `done` (after `stop [SPREAD_MS]` on stdin: the
  * round trips of CurrentDemand past the warm-up, and how the sessions ended). After `done` the cables
  * are pulled; `exit` on stdin closes everything. `window-start` starts the CPU and event-loop figures.
  */
@@ -46,6 +46,8 @@ async function main(): Promise<void> {
   const delay = monitorEventLoopDelay({ resolution: 1 });
   let cpu0 = process.cpuUsage();
   let w0 = performance.now();
+  // `stop` stops every EV at once; `stop MS` spreads the stops evenly over MS (cars leave one by one)
+  let spreadMs = 0;
   await new Promise<void>((r) =>
     rl.on("line", (l) => {
       if (l.trim() === "window-start") {
@@ -53,13 +55,21 @@ async function main(): Promise<void> {
         cpu0 = process.cpuUsage();
         w0 = performance.now();
       }
-      if (l.trim() === "stop") r();
+      const m = /^stop(?:\s+(\d+))?$/.exec(l.trim());
+      if (m) {
+        spreadMs = Number(m[1] ?? 0);
+        r();
+      }
     }),
   );
   delay.disable();
   const cpu = process.cpuUsage(cpu0);
   const windowMs = performance.now() - w0;
-  for (const e of evs) e.live.push({ kind: "stop" });
+  evs.forEach((e, k) => {
+    const at = evs.length > 1 ? (spreadMs * k) / (evs.length - 1) : 0;
+    if (at === 0) e.live.push({ kind: "stop" });
+    else setTimeout(() => e.live.push({ kind: "stop" }), at);
+  });
   // An EV whose session never started (or never ends) is reported as such after a bound.
   const bounded = (e: FleetEv) =>
     Promise.race([e.live.done, new Promise<null>((r) => setTimeout(() => r(null), END_LIMIT_MS).unref())]);
