@@ -17,6 +17,7 @@ import {
 import { scenarioKindOf } from "../../sim/scenario/index.js";
 import { uiLingerShape, uiOptionShape } from "../dashboard/options.js";
 import { parseOptions } from "../errors.js";
+import { checkFleetOptions, fleetOptionShape } from "./fleet-options.js";
 import { checkOcppOptions, ocppOptionShape } from "./ocpp-options.js";
 import { checkIso20Service, impliedByService, SIM_BPT_DEFAULT_START_SOC } from "./simulate-iso20.js";
 
@@ -68,10 +69,12 @@ export const simulateOptionsSchema = z
     ...uiLingerShape,
     speed: z.coerce.number().min(0.01).max(100_000).optional(),
     ...ocppOptionShape,
+    ...fleetOptionShape,
   })
   .superRefine((o, ctx) => {
     checkUiOptions(o, ctx);
     checkOcppOptions(o, ctx);
+    checkFleetOptions(o, ctx);
     if (o.ocpp !== undefined) {
       const issue = (message: string) => ctx.addIssue({ code: "custom", path: ["ocpp"], message });
       if (o.transport === "tcp") issue("cannot be combined with --transport tcp (yet)");
