@@ -32,7 +32,8 @@ export type FleetWorkerReply = { kind: "result"; result: FleetSessionResult } | 
 /** Run one planned session as the fleet does (also used in-process by tests). */
 export function runPlannedSession(spec: FleetSessionSpec, binS: number): FleetSessionResult {
   try {
-    const session = dcSessionFor(fleetSessionSimulateOptions(spec));
+    // nothing recorded: no record events, no timeline (the same events run: the same figures)
+    const session = dcSessionFor(fleetSessionSimulateOptions(spec), undefined, { timeline: false });
     return runFleetSession(session, spec, binS);
   } catch (err) {
     return crashedFleetSession(spec, `session threw: ${(err as Error).message}`, binS);
