@@ -99,6 +99,7 @@ const FIXABLE = [
   "targetSoc",
   "chargerKw",
   "fault",
+  "chargeLoopMs",
 ] as const satisfies readonly (keyof FleetSessionOptions)[];
 
 /** The session options fixed by flags present in `raw` (validated values taken from `o`). */

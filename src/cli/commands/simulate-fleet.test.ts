@@ -149,3 +149,24 @@ test("one fleet session, re-run alone with `nacs simulate --seed S …`, gives t
     [fleet.energyWh, fleet.durationS, fleet.stopReason, fleet.peakPowerW],
   );
 });
+
+test("--charge-loop-ms 400: half the charge-loop messages, energy within 0.5 % of the 200 ms default on a sample", () => {
+  usage({ chargeLoopMs: "500" }, /option --charge-loop-ms: .*at most 450/);
+  usage({ chargeLoopMs: "10" }, /option --charge-loop-ms: .*at least 20/);
+  const plan = { seed: 5, windowS: 600, mix: parseFleetMix({ soc: [30, 50], targetSoc: [60, 70] }) };
+  for (let i = 0; i < 4; i++) {
+    const spec = planFleetSession(plan, i);
+    const fast = planFleetSession({ ...plan, fixed: { chargeLoopMs: 400 } }, i);
+    assert.match(fleetSessionCommand(fast), / --charge-loop-ms 400$/);
+    const a = dcSessionFor(fleetSessionSimulateOptions(spec), undefined, { timeline: false }).run();
+    const b = dcSessionFor(fleetSessionSimulateOptions(fast), undefined, { timeline: false }).run();
+    assert.equal(b.stopReason, a.stopReason);
+    const loop = (m: Record<string, number>) => (m.CurrentDemandReq ?? 0) + (m.DC_ChargeLoopReq ?? 0);
+    assert.ok(loop(b.messages) < 0.6 * loop(a.messages), `${loop(b.messages)} vs ${loop(a.messages)}`);
+    const rel = Math.abs(b.energyDeliveredWh - a.energyDeliveredWh) / a.energyDeliveredWh;
+    assert.ok(
+      rel < 0.005,
+      `session ${i} (${spec.options.protocol}): ${b.energyDeliveredWh} vs ${a.energyDeliveredWh} Wh`,
+    );
+  }
+});

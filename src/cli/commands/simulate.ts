@@ -391,6 +391,10 @@ export function registerSimulateCommand(program: Command): void {
       "--ev-profile <name>",
       "DC: a real car's wire behaviour: default or tesla (DIN, Tesla SAP offer, …)",
     )
+    .option(
+      "--charge-loop-ms <ms>",
+      "DC: the EV's pause between charge-loop requests (CurrentDemandReq, DC_ChargeLoopReq), 20–450 ms (default 200); fewer messages, coarser control (see --fleet)",
+    )
     .option("--realtime", "pace the simulation by the wall clock (× --speed)")
     .option("--speed <n>", "with --ui, --ocpp or --realtime: virtual time runs N× the wall clock (default 1)")
     .option(

@@ -70,6 +70,8 @@ export interface FleetSessionOptions {
   targetSoc: number;
   chargerKw: number;
   fault?: string;
+  /** `--charge-loop-ms` (only when given beside `--fleet`). */
+  chargeLoopMs?: number;
 }
 
 /** Fleet-wide inputs of the plan. */
@@ -143,6 +145,7 @@ export function planFleetSession(input: FleetPlanInput, index: number): FleetSes
       targetSoc,
       chargerKw,
       ...(fault !== undefined && { fault }),
+      ...(fixed.chargeLoopMs !== undefined && { chargeLoopMs: fixed.chargeLoopMs }),
     },
   };
 }
@@ -169,6 +172,7 @@ export function fleetSessionCommand(s: FleetSessionSpec): string {
     `--target-soc ${o.targetSoc}`,
     `--charger-kw ${o.chargerKw}`,
     ...(o.fault !== undefined ? [`--fault ${o.fault}`] : []),
+    ...(o.chargeLoopMs !== undefined ? [`--charge-loop-ms ${o.chargeLoopMs}`] : []),
   ];
   return `nacs simulate ${args.join(" ")}`;
 }
