@@ -66,44 +66,48 @@ test("fleet mix: every error names the field and the rule; defaults fill in", ()
   assert.deepEqual(m.soc, [10, 40]);
 });
 
-test("a fleet of 20 on 2 workers: the aggregate is the sum of the same 20 sessions run one by one", async () => {
-  const o = parseSimulateOptions({
-    fleet: "20",
-    workers: "2",
-    seed: "7",
-    fleetMix: mixFile,
-    fleetWindow: "300",
-  });
-  const r = await runFleet(o, { outDir: join(dir, "out") });
-  assert.equal(r.sessions, 20);
-  assert.equal(r.completed, 20);
-  assert.deepEqual(r.failures, []);
-  const plan = { seed: 7, windowS: 300, mix: parseFleetMix(SHORT_MIX) };
-  let total = 0;
-  const reasons: Record<string, number> = {};
-  const protocols = new Set<string>();
-  for (let i = 0; i < 20; i++) {
-    const spec = planFleetSession(plan, i);
-    // alone, as `nacs simulate` with the session's flags builds it, and run straight to the end
-    const s = dcSessionFor(fleetSessionSimulateOptions(spec)).run();
-    total += s.energyDeliveredWh;
-    reasons[s.stopReason] = (reasons[s.stopReason] ?? 0) + 1;
-    protocols.add(s.protocol);
-  }
-  assert.ok(protocols.size >= 3, `the mix ran every protocol: ${[...protocols].join(", ")}`);
-  assert.ok(Math.abs(r.energyWh.total - total) < 1e-6 * total, `${r.energyWh.total} vs ${total}`);
-  assert.deepEqual(r.stopReasons, reasons);
-  // the load curve holds the same energy, nothing lost or doubled between bins
-  const curveWh = (r.loadCurve.kw.reduce((a, b) => a + b, 0) * 1000 * r.loadCurve.binS) / 3600;
-  assert.ok(Math.abs(curveWh - total) < 0.01 * 20 + 1e-6 * total, `${curveWh} vs ${total}`);
-  assert.ok(r.loadCurve.peakKw > 0 && r.loadCurve.peakKw >= Math.max(...r.loadCurve.kw));
-  const csv = readFileSync(join(dir, "out", "fleet-load.csv"), "utf8")
-    .trim()
-    .split("\n");
-  assert.equal(csv[0], "start_s,end_s,power_kw");
-  assert.equal(csv.length - 1, r.loadCurve.kw.length);
-  assert.match(readFileSync(join(dir, "out", "fleet-load.html"), "utf8"), /<svg[^>]*>.*peak/s);
-});
+test(
+  "a fleet of 20 on 2 workers: the aggregate is the sum of the same 20 sessions run one by one",
+  { timeout: 120_000 },
+  async () => {
+    const o = parseSimulateOptions({
+      fleet: "20",
+      workers: "2",
+      seed: "7",
+      fleetMix: mixFile,
+      fleetWindow: "300",
+    });
+    const r = await runFleet(o, { outDir: join(dir, "out") });
+    assert.equal(r.sessions, 20);
+    assert.equal(r.completed, 20);
+    assert.deepEqual(r.failures, []);
+    const plan = { seed: 7, windowS: 300, mix: parseFleetMix(SHORT_MIX) };
+    let total = 0;
+    const reasons: Record<string, number> = {};
+    const protocols = new Set<string>();
+    for (let i = 0; i < 20; i++) {
+      const spec = planFleetSession(plan, i);
+      // alone, as `nacs simulate` with the session's flags builds it, and run straight to the end
+      const s = dcSessionFor(fleetSessionSimulateOptions(spec)).run();
+      total += s.energyDeliveredWh;
+      reasons[s.stopReason] = (reasons[s.stopReason] ?? 0) + 1;
+      protocols.add(s.protocol);
+    }
+    assert.ok(protocols.size >= 3, `the mix ran every protocol: ${[...protocols].join(", ")}`);
+    assert.ok(Math.abs(r.energyWh.total - total) < 1e-6 * total, `${r.energyWh.total} vs ${total}`);
+    assert.deepEqual(r.stopReasons, reasons);
+    // the load curve holds the same energy, nothing lost or doubled between bins
+    const curveWh = (r.loadCurve.kw.reduce((a, b) => a + b, 0) * 1000 * r.loadCurve.binS) / 3600;
+    assert.ok(Math.abs(curveWh - total) < 0.01 * 20 + 1e-6 * total, `${curveWh} vs ${total}`);
+    assert.ok(r.loadCurve.peakKw > 0 && r.loadCurve.peakKw >= Math.max(...r.loadCurve.kw));
+    const csv = readFileSync(join(dir, "out", "fleet-load.csv"), "utf8")
+      .trim()
+      .split("\n");
+    assert.equal(csv[0], "start_s,end_s,power_kw");
+    assert.equal(csv.length - 1, r.loadCurve.kw.length);
+    assert.match(readFileSync(join(dir, "out", "fleet-load.html"), "utf8"), /<svg[^>]*>.*peak/s);
+  },
+);
 
 test(
   "a worker that dies is reported: its session listed as failed with the error, the rest still run",
