@@ -193,7 +193,7 @@ export function formatFleetReport(r: FleetReport): string {
     ["peak power", s(r.peakPowerW, (v) => `${(v / 1000).toFixed(1)} kW`)],
     [
       "park load peak",
-      `${r.loadCurve.peakKw} kW at ${formatDuration(r.loadCurve.peakAtS)} (${r.loadCurve.binS} s bins)`,
+      `${r.loadCurve.peakKw.toFixed(1)} kW at ${formatDuration(r.loadCurve.peakAtS)} (${r.loadCurve.binS} s bins)`,
     ],
     [
       "protocols",
