@@ -59,7 +59,7 @@ const EXPECTED_WORDS: Record<string, string> = {
 };
 
 /** Say what a zod issue allows, in words a user reads without knowing zod. */
-function describeIssue(issue: z.core.$ZodIssue): string {
+export function describeIssue(issue: z.core.$ZodIssue): string {
   const i = issue as z.core.$ZodIssue & {
     expected?: string;
     minimum?: number | bigint;

@@ -4,8 +4,9 @@
  */
 
 import { z } from "zod";
-import { EV_MAX_S2_CLOSE_DELAY_MS } from "../../ev/dc/types.js";
+import { DC_CURRENT_DEMAND_INTERVAL_MS, EV_MAX_S2_CLOSE_DELAY_MS } from "../../ev/dc/types.js";
 import { EV_PROFILE_NAMES, evProfileProblem } from "../../ev/profiles.js";
+import { EVSE_CHARGE_LOOP_WATCHDOG_MS } from "../../evse/dc/types.js";
 import {
   CERT_FAULT_START,
   FAULT_NAMES,
@@ -17,12 +18,21 @@ import {
 import { scenarioKindOf } from "../../sim/scenario/index.js";
 import { uiLingerShape, uiOptionShape } from "../dashboard/options.js";
 import { parseOptions } from "../errors.js";
+import { checkFleetOptions, fleetOptionShape } from "./fleet-options.js";
 import { checkOcppOptions, ocppOptionShape } from "./ocpp-options.js";
 import { checkIso20Service, impliedByService, SIM_BPT_DEFAULT_START_SOC } from "./simulate-iso20.js";
 
 const SEED_MAX = 2 ** 32 - 1;
 const MAX_UNPLUG_AFTER_S = 7 * 24 * 3600;
 export const MAX_S2_DELAY_S = EV_MAX_S2_CLOSE_DELAY_MS / 1000;
+/**
+ * `--charge-loop-ms`: the EV's pause between charge-loop requests (CurrentDemandReq, DC_ChargeLoopReq), from
+ * 20 ms up to 50 ms below the EVSE's charge-loop watchdog (ISO 15118-20 V2G_SECC_Sequence_Timeout_DC_CL,
+ * 0.5 s), so a request always arrives in time. Default {@link DC_CURRENT_DEMAND_INTERVAL_MS}.
+ */
+export const MIN_CHARGE_LOOP_MS = 20;
+export const MAX_CHARGE_LOOP_MS = EVSE_CHARGE_LOOP_WATCHDOG_MS - 50;
+export const DEFAULT_CHARGE_LOOP_MS = DC_CURRENT_DEMAND_INTERVAL_MS;
 
 /** Options of `nacs simulate` (raw commander strings are coerced and range-checked). */
 export const simulateOptionsSchema = z
@@ -38,6 +48,7 @@ export const simulateOptionsSchema = z
     seed: z.coerce.number().int().min(0).max(SEED_MAX).default(1),
     unplugAfter: z.coerce.number().positive().max(MAX_UNPLUG_AFTER_S).optional(),
     s2Delay: z.coerce.number().min(0).max(MAX_S2_DELAY_S).optional(),
+    chargeLoopMs: z.coerce.number().int().min(MIN_CHARGE_LOOP_MS).max(MAX_CHARGE_LOOP_MS).optional(),
     evProfile: z
       .enum(EV_PROFILE_NAMES, { error: `must be one of ${EV_PROFILE_NAMES.join(", ")}` })
       .default("default"),
@@ -68,10 +79,12 @@ export const simulateOptionsSchema = z
     ...uiLingerShape,
     speed: z.coerce.number().min(0.01).max(100_000).optional(),
     ...ocppOptionShape,
+    ...fleetOptionShape,
   })
   .superRefine((o, ctx) => {
     checkUiOptions(o, ctx);
     checkOcppOptions(o, ctx);
+    checkFleetOptions(o, ctx);
     if (o.ocpp !== undefined) {
       const issue = (message: string) => ctx.addIssue({ code: "custom", path: ["ocpp"], message });
       if (o.transport === "tcp") issue("cannot be combined with --transport tcp (yet)");

@@ -131,6 +131,7 @@ function newDcSession(
     ...(o.fault !== undefined && { fault: o.fault }),
     ...(o.s2Delay !== undefined && { s2CloseDelayMs: o.s2Delay * 1000 }),
     ...(o.evProfile !== "default" && { evProfile: o.evProfile }),
+    ...(o.chargeLoopMs !== undefined && { evConfig: { currentDemandIntervalMs: o.chargeLoopMs } }),
     script: scenario.steps,
     ...scenario.options,
     ...(onRecord && { onRecord }),

@@ -36,6 +36,7 @@ import { ensureDir } from "../ensure-dir.js";
 import { UsageError } from "../errors.js";
 import { createPcapRecorder, type PcapRecorder } from "../record-pcap.js";
 import { addOcppOptions } from "./ocpp-options.js";
+import { formatFleetReport, runFleet } from "./simulate-fleet.js";
 import { SIM_BPT_DEFAULT_START_SOC } from "./simulate-iso20.js";
 import { ocppEvseConfig, SIM_OCPP_ID_TOKEN, type SimOcppReport, startSimOcpp } from "./simulate-ocpp.js";
 import { MAX_S2_DELAY_S, parseSimulateOptions, type SimulateOptions } from "./simulate-options.js";
@@ -390,6 +391,10 @@ export function registerSimulateCommand(program: Command): void {
       "--ev-profile <name>",
       "DC: a real car's wire behaviour: default or tesla (DIN, Tesla SAP offer, …)",
     )
+    .option(
+      "--charge-loop-ms <ms>",
+      "DC: the EV's pause between charge-loop requests (CurrentDemandReq, DC_ChargeLoopReq), 20–450 ms (default 200); fewer messages, coarser control (see --fleet)",
+    )
     .option("--realtime", "pace the simulation by the wall clock (× --speed)")
     .option("--speed <n>", "with --ui, --ocpp or --realtime: virtual time runs N× the wall clock (default 1)")
     .option(
@@ -398,11 +403,35 @@ export function registerSimulateCommand(program: Command): void {
     )
     .option("--json", "print one JSON object instead of the summary")
     .option(
+      "--fleet <n>",
+      "run N independent DC sessions (own seeds, EVs, SOCs, plug-in times from the mix) and print one aggregate report",
+    )
+    .option("--workers <n>", "with --fleet: worker threads (default: the number of cores)")
+    .option(
+      "--fleet-mix <file>",
+      "with --fleet: YAML/JSON mix of EV profiles, protocols, pack classes, SOC and pack ranges, charger power, faults",
+    )
+    .option(
+      "--fleet-window <seconds>",
+      "with --fleet: plug-ins spread over this much virtual time (default 3600)",
+    )
+    .option("--fleet-bin <seconds>", "with --fleet: park load curve bin, a multiple of 5 s (default 60)")
+    .option(
       "--config <file>",
       "JSON or YAML file of these options (keys: option names); flags given here win",
     )
     .action(async (raw: Record<string, unknown>, cmd: Command) => {
-      const o = parseSimulateOptions(applyConfigFile(raw, cmd));
+      const given = applyConfigFile(raw, cmd);
+      const o = parseSimulateOptions(given);
+      if (o.fleet !== undefined) {
+        const report = await runFleet(o, {
+          raw: given,
+          progress: process.stderr.isTTY && !o.json ? (s) => process.stderr.write(s) : null,
+          ...(given.outDir !== undefined && o.record !== false && { outDir: o.outDir }),
+        });
+        process.stdout.write(o.json ? `${JSON.stringify(report)}\n` : formatFleetReport(report));
+        return;
+      }
       if (o.listFaults) {
         process.stdout.write(
           o.json ? `${JSON.stringify(FAULT_NAMES.map((n) => FAULTS[n]))}\n` : formatFaultList(),

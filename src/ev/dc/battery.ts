@@ -86,10 +86,13 @@ export function dcBatteryConfig(
 function interp(table: readonly (readonly [number, number])[], x: number): number {
   const first = table[0]!;
   if (x <= first[0]) return first[1];
+  // indexed reads, no tuple destructuring: this runs for every measurement of a simulated session
   for (let k = 1; k < table.length; k++) {
-    const [x1, y1] = table[k]!;
-    const [x0, y0] = table[k - 1]!;
-    if (x <= x1) return y0 + ((y1 - y0) * (x - x0)) / (x1 - x0);
+    const hi = table[k]!;
+    if (x <= hi[0]) {
+      const lo = table[k - 1]!;
+      return lo[1] + ((hi[1] - lo[1]) * (x - lo[0])) / (hi[0] - lo[0]);
+    }
   }
   return table[table.length - 1]![1];
 }

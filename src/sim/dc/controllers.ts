@@ -364,6 +364,7 @@ export class Controllers {
    */
   private count(name: string, from: "evse" | "ev", payloadType: number, bytes: Uint8Array): void {
     this.messages[name] = (this.messages[name] ?? 0) + 1;
+    if (!this.sim.recording) return;
     this.sim.record("msg", {
       dir: from === "evse" ? "tx" : "rx",
       from,

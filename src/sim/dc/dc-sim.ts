@@ -102,7 +102,9 @@ export class DcSim {
       record: (type, fields) => this.record(type, fields),
       measureHint: () => this.measureHint(),
       onNote: (n) => this.onWorldNote(n),
-      changeSamples: true,
+      // nobody records (a fleet): no sample values built; the same events run, so the physics is the same
+      changeSamples: cfg.onRecord !== undefined,
+      sampleRecords: cfg.onRecord !== undefined,
       sampleExtras: () => this.sampleExtras(),
       ...(cfg.evse.pins === "ac" && {
         ac: { supplyV: cfg.evse.ac.nominalVoltageV, obcMaxA: cfg.ev.obc.maxCurrentA },
@@ -142,6 +144,11 @@ export class DcSim {
   }
   nextEventMs(): number | undefined {
     return this.clock.peekTime();
+  }
+
+  /** Whether record events go anywhere (callers skip building costly fields when not). */
+  get recording(): boolean {
+    return this.cfg.onRecord !== undefined;
   }
 
   /** Emit a record event at the current time. */

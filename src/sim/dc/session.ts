@@ -10,7 +10,7 @@ import type { EvseDcConfig, ModuleVariant } from "../../evse/dc/index.js";
 import { roundMs, timeStats } from "../../link/host/stats.js";
 import type { V2gCarrier } from "../../link/tcp-carrier.js";
 import type { Iso20ControlMode, Iso20ServiceName } from "../../v2g/index.js";
-import type { RecordSink } from "../record/types.js";
+import type { RecordEvent, RecordSink } from "../record/types.js";
 import type { TimelineEntry } from "../session.js";
 import { timelineOf } from "../session.js";
 import type { TraceEntry } from "../trace.js";
@@ -123,6 +123,11 @@ export interface DcSessionOptions {
   evProfile?: EvProfileName;
   /** ISO-2 Plug & Charge (`--payment contract`): the PKI as bytes; the EV pays with the contract. */
   pnc?: DcSimPnc;
+  /**
+   * False (a fleet): nothing is recorded unless `onRecord` is given, and the summary's `events` timeline is
+   * empty; the simulation runs the same events, so every other figure is the same. Default true.
+   */
+  timeline?: boolean;
 }
 
 /** Summary (the `--json` object): the AC fields plus protocol, messages, responseTimesMs, safety. */
@@ -225,13 +230,15 @@ export class DcSession {
     const trace = this.trace;
     this.sim = createDcSim({
       ...opts,
-      onRecord: (e) => {
-        if (e.type === "cp") trace.push({ tMs: e.t * 1000, kind: "cp", value: String(e.state) });
-        else if (e.type === "duty") trace.push({ tMs: e.t * 1000, kind: "duty", value: Number(e.duty) });
-        else if (e.type === "contactor" && e.side === "evse")
-          trace.push({ tMs: e.t * 1000, kind: "contactor", value: Boolean(e.closed) });
-        user?.(e);
-      },
+      ...((opts.timeline !== false || user) && {
+        onRecord: (e: RecordEvent) => {
+          if (e.type === "cp") trace.push({ tMs: e.t * 1000, kind: "cp", value: String(e.state) });
+          else if (e.type === "duty") trace.push({ tMs: e.t * 1000, kind: "duty", value: Number(e.duty) });
+          else if (e.type === "contactor" && e.side === "evse")
+            trace.push({ tMs: e.t * 1000, kind: "contactor", value: Boolean(e.closed) });
+          user?.(e);
+        },
+      }),
     });
     const sim = this.sim;
     sim.record("start", {
@@ -286,7 +293,10 @@ export class DcSession {
       sim.notePlugIn();
       this.opts.driver?.tick();
       const i = sim.currentA;
-      if ((i === 0) !== (this.lastI === 0) || Math.abs(i - this.lastI) >= SIM_DC_TRACE_CURRENT_STEP_A) {
+      if (
+        this.opts.timeline !== false &&
+        ((i === 0) !== (this.lastI === 0) || Math.abs(i - this.lastI) >= SIM_DC_TRACE_CURRENT_STEP_A)
+      ) {
         this.trace.push({ tMs: sim.nowMs, kind: "current", value: Math.round(i * 10) / 10 });
         this.lastI = i;
       }
@@ -428,7 +438,7 @@ export class DcSession {
       peakPowerW: round(p.peakPowerW, 1),
       peakDischargePowerW: round(p.peakDischargePowerW, 1),
       stopReason: this.stopReason(),
-      events: timelineOf(this.trace),
+      events: this.opts.timeline === false ? [] : timelineOf(this.trace),
       protocol: sim.ctl.evse.secc.protocol ?? this.opts.protocol,
       messages: { ...sim.ctl.messages },
       responseTimesMs: rt,

@@ -42,6 +42,8 @@ export interface DcWorldConfig {
    * targets, the EVSE's limits). Default off (the live board simulator).
    */
   changeSamples?: boolean;
+  /** False: no `sample` record is built at all (nobody records); the periodic sample events still run. */
+  sampleRecords?: boolean;
   sampleExtras?(): Record<string, number>;
   /** Energy moves this many times faster than real time (live hosts' `--time-scale`); default 1. */
   energyTimeScale?: number;

@@ -337,7 +337,10 @@ export class DcWorld {
   }
 
   private recordSample(): void {
-    const v = this.sampler.periodic(this.now, () => this.sampleValues());
+    const v =
+      this.cfg.sampleRecords === false
+        ? undefined
+        : this.sampler.periodic(this.now, () => this.sampleValues());
     if (v) this.cfg.record("sample", v);
     this.at(this.now + SIM_RECORD_SAMPLE_MS, () => this.recordSample());
   }
