@@ -40,7 +40,16 @@ import {
 import { OBC_DEFAULT_MAX_CURRENT_A } from "../obc.js";
 import { bmsTargetCurrentA, type DcBatteryConfig } from "./battery.js";
 import { evcc } from "./evcc-glue.js";
-import { active, type EvDcState, gateContactors, maybeUnlock, setCharger, setPhase, setS2 } from "./state.js";
+import {
+  active,
+  type EvDcState,
+  gateContactors,
+  maybeUnlock,
+  setCharger,
+  setPhase,
+  setS2,
+  watchInletAfterSession,
+} from "./state.js";
 import {
   BOARD_LOST_STOP,
   DC_CURRENT_DEMAND_INTERVAL_MS,
@@ -149,6 +158,7 @@ export function initialEvDc(
     readingsDirty: false,
     v2gStart: cfg.autoStartV2g,
     overLimit: null,
+    inletLiveSinceMs: null,
   };
 }
 
@@ -176,6 +186,7 @@ export function stepEvDc(s0: EvDcState, ev: EvDcEvent): [EvDcState, EvDcEffect[]
       };
       s = gateContactors(s, fx);
       s = maybeUnlock(s, fx);
+      s = watchInletAfterSession(s, t, fx);
       break;
     case "bms":
       s = { ...s, socPercent: ev.socPercent, batteryVoltageV: ev.batteryVoltageV, readingsDirty: true };

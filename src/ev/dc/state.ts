@@ -5,7 +5,13 @@
 import type { PpState } from "../../pilot/index.js";
 import type { initialEvSlac } from "../../slac/index.js";
 import { type EvccState, SAFE_VOLTAGE_V } from "../../v2g/index.js";
-import { EV_CONTACTOR_OPEN_MAX_A, type EvDcConfig, type EvDcEffect, type EvDcPhase } from "./types.js";
+import {
+  EV_CONTACTOR_OPEN_MAX_A,
+  EV_STOP_WELDED,
+  type EvDcConfig,
+  type EvDcEffect,
+  type EvDcPhase,
+} from "./types.js";
 
 /** EV controller state (treat as opaque outside tests). */
 export interface EvDcState {
@@ -36,6 +42,8 @@ export interface EvDcState {
   readonly v2gStart: boolean;
   /** Fault injection: request above the EVSE limits. */
   readonly overLimit: { currentA: number; voltageV: number } | null;
+  /** Since when the inlet has stayed at ≥ 60 V with the session over and the contactors commanded open. */
+  readonly inletLiveSinceMs: number | null;
 }
 
 /** True when the session is past SLAC and not ended (a paused session counts: the inlet stays locked). */
@@ -85,4 +93,34 @@ export function maybeUnlock(s: EvDcState, fx: EvDcEffect[]): EvDcState {
   if (Math.abs(s.inlet.voltageV) >= SAFE_VOLTAGE_V) return s;
   fx.push({ kind: "lock", locked: false });
   return { ...s, lockCmd: false };
+}
+
+/**
+ * How long the inlet may stay at ≥ 60 V once the session is over and the EV's contactors are commanded open
+ * before the EV concludes that a contactor is welded (ms). The charger's output discharges in well under a
+ * second; design choice.
+ */
+export const EV_WELD_SUSPECT_MS = 2_000;
+
+/**
+ * The EV's own check of its contactors, for a session without WeldingDetection (DIN 70121 / ISO 15118-2 make
+ * it optional for the EV; the Tesla profile skips it): the session over, the contactors commanded open, and
+ * the inlet still at ≥ 60 V for {@link EV_WELD_SUSPECT_MS} ⇒ a welded contactor. The EV stops with that
+ * safety finding; the inlet stays locked whatever happens (it unlocks only below 60 V, `maybeUnlock`).
+ */
+export function watchInletAfterSession(s: EvDcState, tMs: number, fx: EvDcEffect[]): EvDcState {
+  // DC only: with AC the inlet carries the supply whenever the charger's contactor is closed
+  const live =
+    s.phase === "ended" &&
+    s.evcc.mode.startsWith("DC") &&
+    !s.contactorsCmd &&
+    !s.contactorsWant &&
+    Math.abs(s.inlet.voltageV) >= SAFE_VOLTAGE_V;
+  if (!live) return s.inletLiveSinceMs === null ? s : { ...s, inletLiveSinceMs: null };
+  if (s.inletLiveSinceMs === null) return { ...s, inletLiveSinceMs: tMs };
+  if (tMs - s.inletLiveSinceMs < EV_WELD_SUSPECT_MS || s.stopReason === EV_STOP_WELDED) return s;
+  const detail = `${EV_STOP_WELDED}: the inlet still at ${Math.abs(s.inlet.voltageV).toFixed(0)} V ${EV_WELD_SUSPECT_MS} ms after the session, contactors commanded open`;
+  fx.push({ kind: "log", level: "error", msg: detail });
+  fx.push({ kind: "stop", reason: EV_STOP_WELDED, fault: true });
+  return { ...s, stopReason: EV_STOP_WELDED };
 }

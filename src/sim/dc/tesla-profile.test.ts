@@ -6,7 +6,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { din as dinCodec, paddingOf } from "../../codecs/index.js";
+import { EV_STOP_WELDED } from "../../ev/dc/types.js";
 import { TESLA_SLAC_RUN_ID } from "../../ev/profiles.js";
+import { SAFE_VOLTAGE_V } from "../../v2g/index.js";
 import { DcSession, type DcSessionOptions } from "./session.js";
 import type { WireEvent } from "./wire.js";
 
@@ -51,6 +53,25 @@ test("tesla profile: our EVSE completes a DIN session; no WeldingDetection, Sess
   assert.equal(r.messages.SessionStopReq, 1);
   assert.ok((r.messages.CurrentDemandReq ?? 0) > 10);
   assert.deepEqual(r.safety, []);
+});
+
+test("tesla profile, welded contactor: without WeldingDetection the car still finds the weld on its live inlet after the session and keeps it locked", () => {
+  const session = new DcSession({
+    batteryKwh: 54,
+    socStart: 67,
+    targetSoc: 80,
+    chargerKw: 150,
+    protocol: "iso2",
+    seed: 1918689678,
+    evProfile: "tesla",
+    evClass: "400v",
+    fault: "welded-contactor",
+  });
+  const r = session.run();
+  assert.equal(r.messages.WeldingDetectionReq ?? 0, 0, "the profile runs no WeldingDetection");
+  assert.equal(r.stopReason, EV_STOP_WELDED);
+  assert.equal(session.sim.lock.locked, true, "the inlet stays locked");
+  assert.ok(session.sim.path.inletVoltageV >= SAFE_VOLTAGE_V, "the inlet is still live");
 });
 
 test("tesla profile: the supportedAppProtocolReq is byte for byte the one Tesla cars send", () => {
