@@ -7,20 +7,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { CERT_STATUS_RETRY_MS, OCSP_REFRESH_BEFORE_MS } from "./certificates.js";
-import { createStation, type StationState, stepStation } from "./station.js";
+import { TEST_T0, testStationConfig } from "./testing/station-config.js";
+import { StationHarness } from "./testing/station-harness.js";
 import type { OcppCall, SeccCertificateInfo, StationConfig, StationEffect, StationEvent } from "./types.js";
 
-const T0 = Date.UTC(2026, 11, 5, 9, 0, 0);
+const T0 = TEST_T0;
 const DAY = 86_400_000;
-const cfg: StationConfig = {
-  chargingStation: { vendorName: "nacs", model: "sim" },
-  evseId: 1,
-  connectorId: 1,
-  txUpdatedIntervalS: 0,
-  heartbeatIntervalS: 100_000,
-  bootRetryS: 30,
-  transactionPrefix: "CP1",
-};
+const cfg: StationConfig = testStationConfig("CP1", { txUpdatedIntervalS: 0, heartbeatIntervalS: 100_000 });
 const ocspRequestData = {
   hashAlgorithm: "SHA256" as const,
   issuerNameHash: "aa".repeat(32),
@@ -34,40 +27,6 @@ const info = (o: Partial<SeccCertificateInfo> = {}): SeccCertificateInfo => ({
   ocspNextUpdateMs: null,
   ...o,
 });
-
-/** A station whose CALLs are answered by `csms` (null: left in flight). */
-class Harness {
-  s: StationState;
-  sent: OcppCall[] = [];
-  fx: StationEffect[] = [];
-  constructor(
-    private readonly csms: (c: OcppCall) => Record<string, unknown> | null,
-    config: StationConfig = cfg,
-  ) {
-    this.s = createStation(config, T0);
-  }
-  step(ev: StationEvent): StationEffect[] {
-    const [s, fx] = stepStation(this.s, ev);
-    this.s = s;
-    this.fx.push(...fx);
-    for (const f of fx) {
-      if (f.kind !== "send") continue;
-      this.sent.push(f.call);
-      const r = this.csms(f.call);
-      if (r) this.step({ kind: "result", id: f.call.id, payload: r, tMs: ev.tMs });
-    }
-    return fx;
-  }
-  boot(t = T0): void {
-    this.step({ kind: "connected", tMs: t });
-  }
-  sentOf(action: string): OcppCall[] {
-    return this.sent.filter((c) => c.action === action);
-  }
-  certCommands(): unknown[] {
-    return this.fx.flatMap((f) => (f.kind === "certificate" ? [f.command] : []));
-  }
-}
 
 function answer(c: OcppCall): Record<string, unknown> | null {
   switch (c.action) {
@@ -98,7 +57,7 @@ const replyOf = (fx: StationEffect[], reqId: string) =>
   fx.find((f) => f.kind === "reply" && f.reqId === reqId) as { payload: Record<string, unknown> } | undefined;
 
 test("A02/A03: TriggerMessage SignV2GCertificate → make-csr → SignCertificate → CertificateSigned → install-chain → Accepted", () => {
-  const h = new Harness(answer);
+  const h = new StationHarness(answer);
   h.step({ kind: "secc-certificate", info: info({ ocspNextUpdateMs: T0 + 7 * DAY }), tMs: T0 });
   h.boot();
   const trig = h.step(request("r1", "TriggerMessage", { requestedMessage: "SignV2GCertificate" }));
@@ -121,7 +80,7 @@ test("A02/A03: TriggerMessage SignV2GCertificate → make-csr → SignCertificat
 });
 
 test("A03: a chain the host rejects is answered Rejected with its reasonCode; the key stays pending for another chain", () => {
-  const h = new Harness(answer);
+  const h = new StationHarness(answer);
   h.step({ kind: "secc-certificate", info: info({ ocspNextUpdateMs: T0 + 7 * DAY }), tMs: T0 });
   h.boot();
   h.step(request("r1", "TriggerMessage", { requestedMessage: "SignV2GCertificate" }));
@@ -146,7 +105,7 @@ test("A03: a chain the host rejects is answered Rejected with its reasonCode; th
 });
 
 test("A03: CertificateSigned without a pending CSR, of another type, or to a station without SECC certificate: Rejected now", () => {
-  const h = new Harness(answer);
+  const h = new StationHarness(answer);
   h.boot();
   const none = h.step(
     request("a", "CertificateSigned", { certificateChain: "x", certificateType: "V2GCertificate" }),
@@ -174,7 +133,7 @@ test("A03: CertificateSigned without a pending CSR, of another type, or to a sta
 });
 
 test("A02: SignCertificate Rejected drops the CSR's key; a second trigger while one is made is Rejected", () => {
-  const h = new Harness((c) =>
+  const h = new StationHarness((c) =>
     c.action === "SignCertificate" ? { status: "Rejected", statusInfo: { reasonCode: "NoCA" } } : answer(c),
   );
   h.step({ kind: "secc-certificate", info: info({ ocspNextUpdateMs: T0 + 7 * DAY }), tMs: T0 });
@@ -188,7 +147,7 @@ test("A02: SignCertificate Rejected drops the CSR's key; a second trigger while 
 });
 
 test("A02: the leaf within v2gRenewBeforeDays of its end starts a renewal on its own, once per retry period", () => {
-  const h = new Harness(answer, { ...cfg, v2gRenewBeforeDays: 30 });
+  const h = new StationHarness(answer, { ...cfg, v2gRenewBeforeDays: 30 });
   h.step({
     kind: "secc-certificate",
     info: info({ notAfterMs: T0 + 40 * DAY, ocspNextUpdateMs: T0 + 70 * DAY }),
@@ -206,7 +165,7 @@ test("A02: the leaf within v2gRenewBeforeDays of its end starts a renewal on its
 
 test("M06: GetCertificateStatus at registration, the response to the host, again before nextUpdate, after a failure only after the retry delay", () => {
   let fail = false;
-  const h = new Harness((c) =>
+  const h = new StationHarness((c) =>
     c.action === "GetCertificateStatus" && fail
       ? { status: "Failed", statusInfo: { reasonCode: "NoCA" } }
       : answer(c),
@@ -235,7 +194,7 @@ test("M06: GetCertificateStatus at registration, the response to the host, again
 });
 
 test("M06: a GetCertificateStatus lost with the connection is asked again after the retry delay", () => {
-  const h = new Harness((c) => (c.action === "GetCertificateStatus" ? null : answer(c)));
+  const h = new StationHarness((c) => (c.action === "GetCertificateStatus" ? null : answer(c)));
   h.step({ kind: "secc-certificate", info: info(), tMs: T0 });
   h.boot();
   assert.equal(h.sentOf("GetCertificateStatus").length, 1);
@@ -247,7 +206,7 @@ test("M06: a GetCertificateStatus lost with the connection is asked again after 
 });
 
 test("M06: a new leaf (another CertID) is asked about at once, not after the retry delay of the old one", () => {
-  const h = new Harness(answer);
+  const h = new StationHarness(answer);
   h.step({ kind: "secc-certificate", info: info(), tMs: T0 });
   h.boot();
   assert.equal(h.sentOf("GetCertificateStatus").length, 1);
@@ -261,7 +220,7 @@ test("M06: a new leaf (another CertID) is asked about at once, not after the ret
 });
 
 test("A02: the CSMS sets ISO15118Ctrlr.V2GCertificateRenewBeforeDays (SetVariables); 0 turns the automatic renewal off", () => {
-  const h = new Harness(answer);
+  const h = new StationHarness(answer);
   h.step({
     kind: "secc-certificate",
     info: info({ notAfterMs: T0 + 20 * DAY, ocspNextUpdateMs: T0 + 70 * DAY }),

@@ -1,43 +1,17 @@
 /** The charging-station machine: boot, authorisation, a transaction's events, remote stop, profiles. */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { createStation, type StationState, stepStation } from "./station.js";
 import { TEST_T0, testStationConfig } from "./testing/station-config.js";
-import type { OcppCall, StationConfig, StationEffect, StationEvent } from "./types.js";
+import { StationHarness } from "./testing/station-harness.js";
+import type { OcppCall, StationConfig } from "./types.js";
 
 const T0 = TEST_T0;
 const cfg: StationConfig = testStationConfig();
 
-/** A station driven by events; every CALL answered by `csms` right away (as a CSMS on loopback would). */
-class Harness {
-  s: StationState = createStation(cfg, T0);
-  sent: OcppCall[] = [];
-  fx: StationEffect[] = [];
-  constructor(private readonly csms: (c: OcppCall) => Record<string, unknown> | null = answer) {}
-  step(ev: StationEvent): void {
-    const [s, fx] = stepStation(this.s, ev);
-    this.s = s;
-    this.fx.push(...fx);
-    for (const f of fx) {
-      if (f.kind !== "send") continue;
-      this.sent.push(f.call);
-      const r = this.csms(f.call);
-      if (r) this.step({ kind: "result", id: f.call.id, payload: r, tMs: ev.tMs });
-    }
-  }
-  actions(): string[] {
-    return this.sent.map((c) => c.action);
-  }
-  txEvents(): Record<string, unknown>[] {
-    return this.sent.filter((c) => c.action === "TransactionEvent").map((c) => c.payload);
-  }
-  evse(): unknown[] {
-    return this.fx.filter((f) => f.kind === "evse").map((f) => (f as { command: unknown }).command);
-  }
-  replies(): Record<string, unknown>[] {
-    return this.fx
-      .filter((f) => f.kind === "reply")
-      .map((f) => (f as { payload: Record<string, unknown> }).payload);
+/** The station of these tests: every CALL answered by {@link answer} unless told otherwise. */
+class Harness extends StationHarness {
+  constructor(csms: (c: OcppCall) => Record<string, unknown> | null = answer) {
+    super(csms, cfg);
   }
 }
 

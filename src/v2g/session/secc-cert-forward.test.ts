@@ -13,7 +13,7 @@ import { type PncFixture, pncFixture } from "../pnc/testing/fixture.js";
 import { verifySignature } from "../pnc/xmldsig.js";
 import { CPS_BACKEND_TIMER, ISO2_SCHEMA_VERSION } from "./secc-cert-forward.js";
 import type { SeccConfig } from "./secc-state.js";
-import { type Driver, ends, event, request, startSecc, through } from "./testing/drive-secc.js";
+import { type Driver, ends, event, iso2ToPaymentSelection, startSecc } from "./testing/drive-secc.js";
 
 /** A session up to PaymentServiceSelection (Contract, ContractCertificate set `set`), CPS behind the backend. */
 function start(f: PncFixture, cfg: Partial<SeccConfig> = {}, set = 1): Driver {
@@ -23,15 +23,7 @@ function start(f: PncFixture, cfg: Partial<SeccConfig> = {}, set = 1): Driver {
     epochS: f.epochS + 60,
     ...cfg,
   });
-  through(d, ["SessionSetup", "ServiceDiscovery"]);
-  const r = request(d, "PaymentSelection", {
-    patch: (b) => ({
-      ...b,
-      SelectedPaymentOption: "Contract",
-      SelectedServiceList: { SelectedService: [{ ServiceID: 1 }, { ServiceID: 2, ParameterSetID: set }] },
-    }),
-  });
-  assert.equal(r?.body.ResponseCode, "OK");
+  iso2ToPaymentSelection(d, "Contract", set);
   return d;
 }
 

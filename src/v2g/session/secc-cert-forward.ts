@@ -45,12 +45,19 @@ export function forwardCertRequest(
   return setTimer(s, CPS_BACKEND_TIMER, dueMs, fx);
 }
 
+/** The session's stop reason when the EV's certificate request of `action` is refused. */
+export function refusalOf(
+  action: "Install" | "Update",
+): "certificate-update-refused" | "certificate-installation-refused" {
+  return action === "Update" ? "certificate-update-refused" : "certificate-installation-refused";
+}
+
 /** FAILED_NoCertificateAvailable from the SECC itself; the session ends with the reason. */
 function refuse(s: SeccState, mod: SeccProtocolModule, detail: string, fx: SeccEffect[]): SeccState {
   const f = s.certForward!;
   const st: SeccState = { ...clearTimer(s, CPS_BACKEND_TIMER, fx), certForward: null };
   const h = mod.handlers[f.element]!;
-  const reason = f.action === "Update" ? "certificate-update-refused" : "certificate-installation-refused";
+  const reason = refusalOf(f.action);
   return reply(
     st,
     mod,
@@ -111,8 +118,7 @@ export function onCertResponse(
   fx.push({ kind: "send", payloadType: V2gtpPayloadType.exi, bytes: exi, name: f.res });
   const code = String((dec.body as { ResponseCode?: unknown }).ResponseCode ?? "");
   if (code.startsWith("FAILED")) {
-    const reason = f.action === "Update" ? "certificate-update-refused" : "certificate-installation-refused";
-    return endSession(st, reason, `${f.res} ${code} (from the backend)`, fx);
+    return endSession(st, refusalOf(f.action), `${f.res} ${code} (from the backend)`, fx);
   }
   fx.push({ kind: "log", level: "info", msg: `${f.res} ${code} from the backend relayed (${exi.length} B)` });
   st = armSequenceTimer(st, mod, f.res, fx);

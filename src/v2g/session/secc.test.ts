@@ -9,7 +9,7 @@ import { appHandshake } from "../../codecs/index.js";
 import { dinEvccModule as dinMod } from "../din/evcc/module.js";
 import { iso2EvccModule as isoMod } from "../iso2/evcc/module.js";
 import { createSecc, stepSecc } from "./secc.js";
-import { ends, event, request, startSecc, through, withProgress } from "./testing/drive-secc.js";
+import { dcToChargeLoop, ends, event, request, startSecc, through } from "./testing/drive-secc.js";
 import {
   SECC_EMERGENCY_WIND_DOWN_MS,
   V2G_SECC_COMMUNICATION_SETUP_TIMEOUT_MS,
@@ -202,13 +202,7 @@ for (const protocol of ["din", "iso2"] as const) {
       readings: { ...createSecc().readings, fault: null },
     });
     through(d, TO_CPD);
-    event(d, { kind: "cp", state: "C", tMs: d.t });
-    request(d, "CableCheck");
-    event(d, { kind: "port", readings: { isolation: { state: "done", level: "Valid" } }, tMs: d.t });
-    through(d, ["CableCheck", "PreCharge"]);
-    withProgress(d, "start");
-    request(d, "PowerDelivery");
-    assert.equal(request(d, "CurrentDemand")?.body.ResponseCode, "OK");
+    dcToChargeLoop(d);
     event(d, { kind: "control", control: { op: "stop-charging" }, tMs: d.t });
     const r = request(d, "CurrentDemand");
     const st = r!.body.DC_EVSEStatus as {

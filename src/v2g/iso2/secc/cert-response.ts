@@ -4,6 +4,7 @@
  * its ResponseCode (pnc digest §4.3, §5.3).
  */
 import { PncError } from "../../pnc/pnc-errors.js";
+import { refusalOf } from "../../session/secc-cert-forward.js";
 import type { SeccOutcome } from "../../session/secc-protocol.js";
 import { providesCertificates, type SeccState } from "../../session/secc-state.js";
 import type { iso2 } from "./common.js";
@@ -44,6 +45,8 @@ export function certOutcome(
   check: () => void,
   local: () => { body: { ResponseCode: string }; signature: iso2.SignatureType },
 ): SeccOutcome {
+  // OCPP's CertificateActionEnumType of the request
+  const action = element === "CertificateUpdateReq" ? "Update" : "Install";
   if (!providesCertificates(s)) return { state: s, body: failedCertRes("FAILED_NoCertificateAvailable") };
   if (s.payment?.option !== "Contract")
     return {
@@ -58,15 +61,14 @@ export function certOutcome(
       return {
         state: s,
         body: failedCertRes("FAILED_NoCertificateAvailable"),
-        forward: element === "CertificateUpdateReq" ? "Update" : "Install",
+        forward: action,
       };
     const r = local();
     return { state: s, body: r.body, signature: r.signature };
   } catch (err) {
     if (!(err instanceof PncError)) throw err;
     const code = err.responseCode as iso2.responseCodeType;
-    const reason =
-      element === "CertificateUpdateReq" ? "certificate-update-refused" : "certificate-installation-refused";
+    const reason = refusalOf(action);
     return {
       state: s,
       body: failedCertRes(code),

@@ -14,7 +14,14 @@ import { PncError } from "../../pnc/pnc-errors.js";
 import { type PncFixture, pncFixture } from "../../pnc/testing/fixture.js";
 import { signFragments, verifySignature } from "../../pnc/xmldsig.js";
 import type { SeccConfig } from "../../session/secc-state.js";
-import { type Driver, ends, event, request, startSecc, through } from "../../session/testing/drive-secc.js";
+import {
+  type Driver,
+  ends,
+  event,
+  iso2ToPaymentSelection,
+  request,
+  startSecc,
+} from "../../session/testing/drive-secc.js";
 import { iso2EvccModule as isoMod } from "../evcc/module.js";
 
 const DAY_S = 86_400;
@@ -26,20 +33,7 @@ function start(f: PncFixture, cfg: Partial<SeccConfig> = {}, set = 1, option = "
     epochS: f.epochS + 60,
     ...cfg,
   });
-  through(d, ["SessionSetup", "ServiceDiscovery"]);
-  const r = request(d, "PaymentSelection", {
-    patch: (b) => ({
-      ...b,
-      SelectedPaymentOption: option,
-      SelectedServiceList: {
-        SelectedService: [
-          { ServiceID: 1 },
-          ...(option === "Contract" ? [{ ServiceID: 2, ParameterSetID: set }] : []),
-        ],
-      },
-    }),
-  });
-  assert.equal(r?.body.ResponseCode, "OK");
+  iso2ToPaymentSelection(d, option, set);
   return d;
 }
 

@@ -11,6 +11,7 @@ import type { PowerSchedule } from "../../ports/secc-ports.js";
 import { createSecc } from "../../session/secc.js";
 import {
   type Driver,
+  dcToChargeLoop,
   ends,
   event,
   request,
@@ -100,13 +101,7 @@ function charging(
   through(d, TO_AUTH);
   if (periods) give(d, d.t + 50, periods);
   const cpd = entries(request(d, "ChargeParameterDiscovery")?.body);
-  event(d, { kind: "cp", state: "C", tMs: d.t });
-  request(d, "CableCheck");
-  event(d, { kind: "port", readings: { isolation: { state: "done", level: "Valid" } }, tMs: d.t });
-  through(d, ["CableCheck", "PreCharge"]);
-  withProgress(d, "start");
-  request(d, "PowerDelivery");
-  assert.equal(request(d, "CurrentDemand")?.body.ResponseCode, "OK");
+  dcToChargeLoop(d);
   return Object.assign(d, { cpd });
 }
 

@@ -172,3 +172,40 @@ export function dc20ToPowerDelivery(d: Driver, voltageV = 370): void {
   const pd = request(d, "PowerDelivery");
   if (pd?.body.ResponseCode !== "OK") throw new Error(`PowerDeliveryRes ${pd?.body.ResponseCode}`);
 }
+
+/**
+ * A DIN 70121 / ISO 15118-2 DC session from ChargeParameterDiscovery answered into the charge loop: CP C,
+ * the cable check (the isolation monitor reports Valid), PreCharge, PowerDelivery(Start) and one
+ * CurrentDemand answered OK.
+ */
+export function dcToChargeLoop(d: Driver): void {
+  event(d, { kind: "cp", state: "C", tMs: d.t });
+  request(d, "CableCheck");
+  event(d, { kind: "port", readings: { isolation: { state: "done", level: "Valid" } }, tMs: d.t });
+  through(d, ["CableCheck", "PreCharge"]);
+  withProgress(d, "start");
+  request(d, "PowerDelivery");
+  const cd = request(d, "CurrentDemand");
+  if (cd?.body.ResponseCode !== "OK") throw new Error(`CurrentDemandRes ${cd?.body.ResponseCode}`);
+}
+
+/**
+ * ISO 15118-2 up to PaymentServiceSelection answered OK: the payment `option`, with Contract also the
+ * ContractCertificate service (ServiceID 2) of parameter set `set` (1 Installation, 2 Update).
+ */
+export function iso2ToPaymentSelection(d: Driver, option = "Contract", set = 1): void {
+  through(d, ["SessionSetup", "ServiceDiscovery"]);
+  const r = request(d, "PaymentSelection", {
+    patch: (b) => ({
+      ...b,
+      SelectedPaymentOption: option,
+      SelectedServiceList: {
+        SelectedService: [
+          { ServiceID: 1 },
+          ...(option === "Contract" ? [{ ServiceID: 2, ParameterSetID: set }] : []),
+        ],
+      },
+    }),
+  });
+  if (r?.body.ResponseCode !== "OK") throw new Error(`PaymentServiceSelectionRes ${r?.body.ResponseCode}`);
+}
