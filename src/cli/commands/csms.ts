@@ -14,6 +14,7 @@ import { type CsmsSummary, startCsms } from "../../link/ocpp/csms.js";
 import { type CsmsV2gPki, loadCsmsV2gPki } from "../../link/ocpp/csms-certs.js";
 import { type CsmsStep, parseCsmsScript } from "../../link/ocpp/csms-script.js";
 import { OCPP_TLS_FILES, openOcppTestPki } from "../../link/ocpp/tls-pki.js";
+import type { LocalCps } from "../../v2g/pnc/cps.js";
 import { ensureDir } from "../ensure-dir.js";
 import { parseOptions, UsageError } from "../errors.js";
 
@@ -148,17 +149,9 @@ export function registerCsmsCommand(program: Command): void {
         );
         return;
       }
-      let v2gPki: CsmsV2gPki | undefined;
-      if (o.v2gPki !== undefined)
-        try {
-          v2gPki = await loadCsmsV2gPki(o.v2gPki);
-        } catch (err) {
-          throw new UsageError(`option --v2g-pki: ${(err as Error).message}`, "--v2g-pki", { cause: err });
-        }
-      const cps = o.v2gPki === undefined ? undefined : await loadCps(o.v2gPki);
+      const v2g = o.v2gPki === undefined ? undefined : await loadV2gPki(o.v2gPki);
       const csms = await startCsms({
-        ...(v2gPki && { v2gPki }),
-        ...(cps && { cps }),
+        ...(v2g && { v2gPki: v2g.v2gPki, cps: v2g.cps }),
         ...(pki && { tls: { ...pki.csms, caPem: pki.rootPem, clientCerts: o.clientCerts } }),
         port: o.port,
         host: o.host,
@@ -199,11 +192,14 @@ export function registerCsmsCommand(program: Command): void {
     });
 }
 
-/** The CPS of a `nacs pki init` DIR (its contract, and a renewal for CertificateUpdate). */
-async function loadCps(dir: string) {
+/**
+ * What the CSMS holds of a `nacs pki init` DIR (`--v2g-pki`): its CPO Sub-CA 2 (the stations' SECC
+ * certificates, their OCSP status) and its CPS (the EVs' contracts, with a renewal for CertificateUpdate).
+ */
+async function loadV2gPki(dir: string): Promise<{ v2gPki: CsmsV2gPki; cps: LocalCps }> {
   const pki = await import("../../link/pki/index.js");
   try {
-    return await pki.loadLocalCpsWithRenewal(dir);
+    return { v2gPki: await loadCsmsV2gPki(dir), cps: await pki.loadLocalCpsWithRenewal(dir) };
   } catch (err) {
     throw new UsageError(
       `option --v2g-pki: ${JSON.stringify(dir)} is not a nacs pki init directory: ${(err as Error).message}`,

@@ -10,13 +10,11 @@
  */
 import * as iso2 from "../../codecs/iso2/index.js";
 import { base64ToBytes, bytesToBase64 } from "../../exi/hex.js";
+import { NS_ISO_15118_2 } from "../../v2g/handshake/namespaces.js";
 import { failedCertRes } from "../../v2g/iso2/secc/cert-response.js";
 import { checkInstallationReq, checkUpdateReq } from "../../v2g/pnc/cert-requests.js";
 import type { LocalCps } from "../../v2g/pnc/cps.js";
 import { PncError } from "../../v2g/pnc/pnc-errors.js";
-
-/** OCPP 2.0.1 iso15118SchemaVersion of ISO 15118-2. */
-const ISO2_SCHEMA = "urn:iso:15118:2:2013:MsgDef";
 
 /** What the CPS answered, for the record. */
 export interface CsmsCertificateOutcome {
@@ -39,10 +37,10 @@ export function answerEvCertificate(
   p: Record<string, unknown>,
   nowS: number,
 ): CsmsCertificateOutcome {
-  if (p.iso15118SchemaVersion !== ISO2_SCHEMA)
+  if (p.iso15118SchemaVersion !== NS_ISO_15118_2)
     return failed(
       "UnsupportedSchema",
-      `iso15118SchemaVersion ${String(p.iso15118SchemaVersion)}: only ${ISO2_SCHEMA}`,
+      `iso15118SchemaVersion ${String(p.iso15118SchemaVersion)}: only ${NS_ISO_15118_2}`,
     );
   let message: iso2.V2G_Message;
   try {

@@ -7,11 +7,12 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import * as iso2 from "../../codecs/iso2/index.js";
+import { NS_ISO_15118_2 } from "../handshake/namespaces.js";
 import { iso2EvccModule as isoMod } from "../iso2/evcc/module.js";
 import { buildInstallationReq, buildUpdateReq } from "../pnc/cert-evcc.js";
 import { type PncFixture, pncFixture } from "../pnc/testing/fixture.js";
 import { verifySignature } from "../pnc/xmldsig.js";
-import { CPS_BACKEND_TIMER, ISO2_SCHEMA_VERSION } from "./secc-cert-forward.js";
+import { CPS_BACKEND_TIMER } from "./secc-cert-forward.js";
 import type { SeccConfig } from "./secc-state.js";
 import { type Driver, ends, event, iso2ToPaymentSelection, startSecc } from "./testing/drive-secc.js";
 
@@ -58,7 +59,7 @@ test("CPS behind the backend: the request is held (no response), its EXI handed 
   assert.ok(fw);
   assert.deepEqual(
     [fw.action, fw.element, fw.res, fw.schema],
-    ["Install", "CertificateInstallationReq", "CertificateInstallationRes", ISO2_SCHEMA_VERSION],
+    ["Install", "CertificateInstallationReq", "CertificateInstallationRes", NS_ISO_15118_2],
   );
   assert.deepEqual(fw.exi, exi);
   assert.equal(d.s.timers[CPS_BACKEND_TIMER], d.t + 4_500);

@@ -7,15 +7,13 @@
  * V2G_EVCC_Msg_Timeout of ISO 15118-2 Table 109 has not run out), no certificate, or an answer that is not
  * the expected response: FAILED_NoCertificateAvailable from the SECC, and the session ends.
  */
+import { NS_ISO_15118_2 } from "../handshake/namespaces.js";
 import { V2gtpPayloadType } from "../v2gtp.js";
 import type { SeccHandler, SeccProtocolModule } from "./secc-protocol.js";
 import { armSequenceTimer, reply } from "./secc-reply.js";
 import { clearTimer, endSession, type SeccState, setTimer } from "./secc-state.js";
 import { idHex, SESSION_ID_ZERO, sameId } from "./session-id.js";
 import type { SeccEffect } from "./types.js";
-
-/** OCPP 2.0.1 iso15118SchemaVersion of an ISO 15118-2 request. */
-export const ISO2_SCHEMA_VERSION = "urn:iso:15118:2:2013:MsgDef";
 
 /** Timer id of the backend's answer. */
 export const CPS_BACKEND_TIMER = "cps-backend";
@@ -35,7 +33,7 @@ export function forwardCertRequest(
   const s: SeccState = {
     ...s0,
     certForwards: id,
-    certForward: { id, action, element, res: h.res, schema: ISO2_SCHEMA_VERSION, exi: exi.slice(), dueMs },
+    certForward: { id, action, element, res: h.res, schema: NS_ISO_15118_2, exi: exi.slice(), dueMs },
   };
   fx.push({
     kind: "log",
