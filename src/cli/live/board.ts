@@ -33,6 +33,8 @@ export const DEFAULT_SHARED_WORLD_SOCKET = join(tmpdir(), "nacs-board-sim.sock")
 export const BOARD_HOST_NAME = "nacs 0.1.0";
 /** A simulated board measures and reports every this many ms on the wall clock (board protocol: 100 ms). */
 const LIVE_WORLD_MEASURE_MS = 100;
+/** …and at most every this many ms while the power path moves (each measurement is a line on a socket). */
+const LIVE_WORLD_MEASURE_FLOOR_MS = 10;
 
 /** What this process knows of the simulated world it may have to host. */
 export interface LiveWorldSettings {
@@ -65,6 +67,7 @@ export function createLiveWorld(s: LiveWorldSettings, clock: Clock = realClock):
     rng: s.seed === null ? null : createRng(s.seed),
     record: () => {},
     measureEveryMs: LIVE_WORLD_MEASURE_MS,
+    measureFloorMs: LIVE_WORLD_MEASURE_FLOOR_MS,
     energyTimeScale: s.energyTimeScale,
     ...(s.supply?.kind === "ac" && {
       ac: { supplyV: s.supply.voltageV, obcMaxA: s.obcMaxCurrentA ?? OBC_DEFAULT_MAX_CURRENT_A },

@@ -153,8 +153,22 @@ export async function openBoardStream(
 /** Wrap a connected socket (host side, or the board side of a board simulator listening on TCP/unix). */
 export function socketBoardStream(socket: Socket): BoardStream {
   let lastError: Error | undefined;
+  // Lines written in one turn of the event loop leave in one write (one system call): cork on the first,
+  // uncork once the turn's work is done.
+  let corked = false;
+  const uncork = (): void => {
+    corked = false;
+    socket.uncork();
+  };
   const core = createBoardStreamCore({
-    write: (chunk) => socket.write(chunk),
+    write(chunk) {
+      if (!corked) {
+        corked = true;
+        socket.cork();
+        process.nextTick(uncork);
+      }
+      socket.write(chunk);
+    },
     close() {
       socket.end();
       setTimeout(() => socket.destroy(), 1000).unref();

@@ -160,7 +160,8 @@ test("board link: the host sends heartbeats at the interval, hello is repeated u
     await timers.advance(BOARD_HEARTBEAT_INTERVAL_MS);
   }
   const beats = fromHost.slice(n).filter((m) => m.type === "heartbeat");
-  assert.ok(beats.length >= 10 && beats.length <= 11, `${beats.length} heartbeats in 1 s`);
+  // the first 110 ms after the host's last other message, then every 100 ms
+  assert.ok(beats.length >= 9 && beats.length <= 11, `${beats.length} heartbeats in 1 s`);
   assert.ok(
     fromHost.every((m, i) => m.seq === i),
     "host seq increments by one",
@@ -309,4 +310,39 @@ test("board link: readings that arrive before anyone listens wait for the first 
   s.link.onLost((l) => late.push(l));
   await Promise.resolve();
   assert.equal(late.length, 1, "a listener added after the loss still hears it");
+});
+
+test("board link: no heartbeat while commands flow; one interval after the last message, the beat resumes", async () => {
+  const { timers, link, say, fromHost } = rawSetup();
+  say(hello);
+  await timers.advance(0);
+  await link.ready;
+  // 30 ms between commands: the board hears from the host far more often than the heartbeat interval
+  const n = fromHost.length;
+  for (let t = 0; t < 20; t++) {
+    link.send({ type: "duty", duty: 5 });
+    say({ type: "heartbeat" });
+    await timers.advance(30);
+  }
+  const during = fromHost.slice(n);
+  assert.equal(during.filter((m) => m.type === "duty").length, 20);
+  assert.deepEqual(
+    during.filter((m) => m.type === "heartbeat").map((m) => m.seq),
+    [],
+    "no heartbeat while the host sends",
+  );
+  // silence from the host: a heartbeat within one interval of its last message, then every interval
+  const m = fromHost.length;
+  for (let t = 0; t < 10; t++) {
+    say({ type: "heartbeat" });
+    await timers.advance(BOARD_HEARTBEAT_INTERVAL_MS);
+  }
+  const beats = fromHost.slice(m).filter((x) => x.type === "heartbeat");
+  assert.ok(beats.length >= 9 && beats.length <= 11, `${beats.length} heartbeats in 1 s of silence`);
+  const gaps = beats.slice(1).map((b, i) => b.seq - (beats[i]?.seq ?? 0));
+  assert.ok(
+    gaps.every((g) => g === 1),
+    "nothing else in between",
+  );
+  link.close();
 });

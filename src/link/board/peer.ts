@@ -51,6 +51,9 @@ export function createListeners<A extends unknown[]>(
   };
 }
 
+/** A heartbeat waits this long past the interval for another message due at the same time (ms). */
+const HEARTBEAT_SLACK_MS = 10;
+
 export interface PeerOptions<R extends BoardRole, F extends BoardSender> {
   role: R;
   /** Sender of the lines this side receives. */
@@ -69,7 +72,10 @@ export interface PeerOptions<R extends BoardRole, F extends BoardSender> {
 export interface Peer {
   /** Send one body with the next `seq`; returns that seq. Throws BoardError "too-long". */
   send(body: AnyBoardBody): number;
-  /** Start (or restart) sending `heartbeat` every interval. */
+  /**
+   * Start (or restart) the heartbeat: a `heartbeat` whenever nothing else was sent for an interval, so the
+   * peer hears from this side at least once per interval (any valid message resets its supervision).
+   */
   startHeartbeat(): void;
   stopHeartbeat(): void;
   /** Start (or restart) supervision: `onExpire` once nothing valid arrived for the limit. */
@@ -84,6 +90,7 @@ export function createPeer<R extends BoardRole, F extends BoardSender>(o: PeerOp
   let seq = 0;
   let disposed = false;
   let lastRxMs = timers.now();
+  let lastTxMs = Number.NEGATIVE_INFINITY;
   let hbTimer: unknown;
   let supTimer: unknown;
   let onExpire: ((silentMs: number) => void) | undefined;
@@ -135,14 +142,23 @@ export function createPeer<R extends BoardRole, F extends BoardSender>(o: PeerOp
     const line = encodeBoardMessage({ v: BOARD_PROTOCOL_VERSION, seq: s, ...body });
     seq = nextBoardSeq(seq);
     o.stream.write(line);
+    lastTxMs = timers.now();
     return s;
   };
 
+  // A heartbeat only fills a silence: another message sent within the interval already told the peer
+  // this side is alive, and the timer is re-armed at one interval after that message. At 100 readings or
+  // commands a second this saves every heartbeat; on a quiet line it is the protocol's 100 ms beat.
   const beat = (): void => {
     hbTimer = undefined;
     if (disposed || o.stream.closed) return;
-    send({ type: "heartbeat" });
-    hbTimer = timers.setTimeout(beat, o.heartbeatIntervalMs);
+    const quietMs = timers.now() - lastTxMs;
+    if (quietMs >= o.heartbeatIntervalMs) send({ type: "heartbeat" });
+    // 10 ms past the interval after another message: a periodic message due at the same moment (a board's
+    // 100 ms measurement) goes first and makes the heartbeat unnecessary; between heartbeats, the interval.
+    const nextMs =
+      (quietMs >= o.heartbeatIntervalMs ? 0 : o.heartbeatIntervalMs - quietMs) + HEARTBEAT_SLACK_MS;
+    hbTimer = timers.setTimeout(beat, quietMs >= o.heartbeatIntervalMs ? o.heartbeatIntervalMs : nextMs);
   };
   const stopHeartbeat = (): void => {
     if (hbTimer !== undefined) timers.clearTimeout(hbTimer);

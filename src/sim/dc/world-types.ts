@@ -33,8 +33,17 @@ export interface DcWorldConfig {
    * closed, an EV waiting to unlock); a real-time board measures every `measureEveryMs` instead.
    */
   measureHint?(): "fast" | "slow" | undefined;
-  /** Send measurements to both sides at least this often (ms); 0 = only on change (virtual time). */
+  /**
+   * Send measurements to both sides at least this often (ms); 0 = only on change (virtual time). A
+   * measurement sent for another reason (a command, a transient) restarts the period.
+   */
   measureEveryMs?: number;
+  /**
+   * Shortest period of the extra measurements while the power path moves (ms; default: 1 ms "fast", 10 ms
+   * otherwise). A board process on the wall clock sends every measurement as a line, so it measures at
+   * most every 10 ms, the rate of a real charger's power-stage telemetry.
+   */
+  measureFloorMs?: number;
   onNote?(note: WorldNote): void;
   /**
    * Record a `sample` whenever a value moved (event resolution, bounded: see SIM_RECORD_CHANGE_STEP), not

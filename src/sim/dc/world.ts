@@ -352,9 +352,11 @@ export class DcWorld {
   }
 
   private periodicMeasure(): void {
-    this.syncMeasurements(false);
     const every = this.cfg.measureEveryMs ?? 0;
-    if (every > 0) this.at(this.now + every, () => this.periodicMeasure());
+    // A measurement sent since (on a command, during a transient) counts: the next is due a period after it.
+    const dueMs = this.lastSyncMs + every;
+    if (this.lastSyncMs < 0 || dueMs <= this.now) this.syncMeasurements(false);
+    if (every > 0) this.at(Math.max(this.now + 1, this.lastSyncMs + every), () => this.periodicMeasure());
   }
 
   /** Schedule the next isolation-monitor change. */
@@ -375,7 +377,7 @@ export class DcWorld {
     const fast =
       p.currentRunawayAtMs !== null || p.voltageRunawayAtMs !== null || hint === "fast" || p.windingDown;
     if (!fast && !p.transient() && hint !== "slow") return;
-    const period = fast ? 1 : 10;
+    const period = Math.max(fast ? 1 : 10, this.cfg.measureFloorMs ?? 0);
     const at = Math.floor(this.now / period) * period + period;
     if (at < this.nextMeasureMs || this.nextMeasureMs <= this.now) {
       this.nextMeasureMs = at;
