@@ -339,7 +339,7 @@ test("board link: no heartbeat while commands flow; one interval after the last 
   }
   const beats = fromHost.slice(m).filter((x) => x.type === "heartbeat");
   assert.ok(beats.length >= 9 && beats.length <= 11, `${beats.length} heartbeats in 1 s of silence`);
-  const gaps = beats.slice(1).map((b, i) => b.seq - (beats[i]?.seq ?? 0));
+  const gaps = beats.slice(1).map((b, i) => Number(b.seq) - Number(beats[i]?.seq ?? 0));
   assert.ok(
     gaps.every((g) => g === 1),
     "nothing else in between",
