@@ -11,16 +11,19 @@ import { OBC_DEFAULT_MAX_CURRENT_A } from "../../ev/obc.js";
 import type { PowerModuleConfig } from "../../evse/dc/index.js";
 import { openBoardStream, parseBoardSpec } from "../../link/board/adapters.js";
 import { createBoardLink } from "../../link/board/board-link.js";
+import type { BoardThread } from "../../link/board/board-thread.js";
 import { BoardError } from "../../link/board/errors.js";
-import type { BoardRole } from "../../link/board/messages.js";
+import type { BoardRole, HostHelloSim } from "../../link/board/messages.js";
 import {
   type EvBoardPort,
   type EvseBoardPort,
   evBoardLinkPort,
   evseBoardLinkPort,
+  type PortLink,
 } from "../../link/host/board-port.js";
 import type { LinkLogger } from "../../link/logger.js";
 import { type Clock, realClock } from "../../machine/index.js";
+import { probeUnixSocket } from "../../sim/board/listen.js";
 import { joinSharedWorld } from "../../sim/board/shared-world.js";
 import { helloSimOf } from "../../sim/board/sim-settings.js";
 import { DcWorld } from "../../sim/dc/world.js";
@@ -76,6 +79,73 @@ export function createLiveWorld(s: LiveWorldSettings, clock: Clock = realClock):
   return world;
 }
 
+/** The `sim` hello field a joining host of `role` sends: its charger's module, or its vehicle's pack. */
+function helloSimFor(role: BoardRole, settings: LiveWorldSettings): HostHelloSim {
+  return helloSimOf(
+    role === "evse"
+      ? { module: settings.module, ...(settings.supply && { supply: settings.supply }) }
+      : {
+          battery: settings.battery,
+          socPercent: settings.socPercent,
+          ...(settings.obcMaxCurrentA !== undefined && { obcMaxCurrentA: settings.obcMaxCurrentA }),
+        },
+  );
+}
+
+/**
+ * Open `--board` for `role` with its link on the host's board thread (heartbeat, supervision and, for the
+ * EVSE, the emergency-stop interlock off the sessions' event loop). A board in another process (`unix:`,
+ * `tcp:`, `serial:`, `stdio:`, or a `sim:SOCKET` world another process hosts) is joined from the thread;
+ * a simulated world this process must host itself runs in-process as with {@link openBoard}.
+ */
+export async function openBoardOnThread<R extends BoardRole>(
+  thread: BoardThread,
+  role: R,
+  spec: string,
+  settings: LiveWorldSettings,
+  log: LinkLogger,
+): Promise<OpenBoard<R extends "evse" ? EvseBoardPort : EvBoardPort>> {
+  type P = R extends "evse" ? EvseBoardPort : EvBoardPort;
+  let parsed: ReturnType<typeof parseBoardSpec>;
+  try {
+    parsed = parseBoardSpec(spec);
+  } catch (e) {
+    throw new UsageError((e as Error).message, "--board", { cause: e });
+  }
+  let target = spec;
+  let sim: HostHelloSim | undefined;
+  if (parsed.kind === "sim") {
+    const path = parsed.path ?? DEFAULT_SHARED_WORLD_SOCKET;
+    const probe = await probeUnixSocket(path).catch(() => null);
+    if (probe?.kind !== "listening") return openBoard(role, spec, settings, log);
+    probe.socket.destroy();
+    target = `unix:${path}`;
+    sim = helloSimFor(role, settings);
+  }
+  try {
+    const link = await thread.open({
+      role,
+      spec: target,
+      host: BOARD_HOST_NAME,
+      ...(sim && { sim }),
+      ...(role === "evse" && { interlock: settings.supply?.kind === "ac" ? "ac" : "dc" }),
+    });
+    const name =
+      parsed.kind === "sim" ? `sim (${target}, board thread)` : `${spec} (${link.board}, board thread)`;
+    const now = () => realClock.now();
+    const port = (
+      role === "evse"
+        ? evseBoardLinkPort(link as unknown as PortLink<"evse">, name, now)
+        : evBoardLinkPort(link as unknown as PortLink<"ev">, name, now, link.capabilities)
+    ) as P;
+    return { port, world: null, close: () => port.close() };
+  } catch (e) {
+    if (e instanceof BoardError)
+      throw new UsageError(`option --board ${spec}: ${e.message}`, "--board", { cause: e });
+    throw e;
+  }
+}
+
 /** Open `--board` for `role`. Errors name the option, the value and what went wrong. */
 export async function openBoard<R extends BoardRole>(
   role: R,
@@ -97,15 +167,7 @@ export async function openBoard<R extends BoardRole>(
         role,
         clock: realClock,
         world: () => createLiveWorld(settings),
-        sim: helloSimOf(
-          role === "evse"
-            ? { module: settings.module, ...(settings.supply && { supply: settings.supply }) }
-            : {
-                battery: settings.battery,
-                socPercent: settings.socPercent,
-                ...(settings.obcMaxCurrentA !== undefined && { obcMaxCurrentA: settings.obcMaxCurrentA }),
-              },
-        ),
+        sim: helloSimFor(role, settings),
         host: BOARD_HOST_NAME,
         logger: log,
       });

@@ -4,13 +4,14 @@
  * Commands are the controller's board effects; readings come back as the controller's board events
  * (the host stamps `tMs`); losing the board is reported once.
  */
-import type { BoardLink } from "../board/board-link.js";
+
 import {
   evEffectToCommand,
   evReadingToEvent,
   evseEffectToCommand,
   evseReadingToEvent,
 } from "../board/mapping.js";
+import type { BoardCommandOf, BoardReadingOf, BoardRole } from "../board/messages.js";
 import type { EvBoardEffect, EvBoardEvent, EvseBoardEffect, EvseBoardEvent } from "./controllers.js";
 
 /** A board for one role. */
@@ -35,8 +36,19 @@ export type EvBoardPort = BoardPort<EvBoardEffect, EvBoardEvent>;
 /** Stop reason of a controller whose board was lost (heartbeat, closed stream, protocol error). */
 export const BOARD_LOST_REASON = "board lost";
 
+/**
+ * What a board port needs of a ready board link: a `BoardLink` on this thread, or a link carried by the
+ * host's board thread (`ThreadBoardLink`).
+ */
+export interface PortLink<R extends BoardRole> {
+  send(command: BoardCommandOf<R>): unknown;
+  onReading(cb: (reading: BoardReadingOf<R>) => void): unknown;
+  onLost(cb: (lost: { reason: string; detail: string }) => void): unknown;
+  close(): unknown;
+}
+
 /** An EVSE board port over a ready board link. */
-export function evseBoardLinkPort(link: BoardLink<"evse">, name: string, now: () => number): EvseBoardPort {
+export function evseBoardLinkPort(link: PortLink<"evse">, name: string, now: () => number): EvseBoardPort {
   return {
     name,
     command(c) {
@@ -50,7 +62,9 @@ export function evseBoardLinkPort(link: BoardLink<"evse">, name: string, now: ()
       });
       link.onLost((l) => onLost(`${l.reason}${l.detail ? `: ${l.detail}` : ""}`));
     },
-    close: async () => link.close(),
+    close: async () => {
+      await link.close();
+    },
   };
 }
 
@@ -62,7 +76,7 @@ export const BOARD_BUTTON_CAPABILITY = "button";
  * {@link BOARD_BUTTON_CAPABILITY} the port can press the handle's release button (`pressButton`).
  */
 export function evBoardLinkPort(
-  link: BoardLink<"ev">,
+  link: PortLink<"ev">,
   name: string,
   now: () => number,
   capabilities: readonly string[] = [],
@@ -77,7 +91,9 @@ export function evBoardLinkPort(
       link.onReading((r) => onReading(evReadingToEvent(r, now()) as EvBoardEvent));
       link.onLost((l) => onLost(`${l.reason}${l.detail ? `: ${l.detail}` : ""}`));
     },
-    close: async () => link.close(),
+    close: async () => {
+      await link.close();
+    },
   };
   if (capabilities.includes(BOARD_BUTTON_CAPABILITY))
     port.pressButton = (pressed) => link.send({ type: "button", pressed });

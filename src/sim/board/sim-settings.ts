@@ -6,8 +6,9 @@
 import { type DcBatteryConfig, dcBatteryConfig } from "../../ev/dc/battery.js";
 import { type PowerModuleConfig, powerModuleConfig } from "../../evse/dc/power-module.js";
 import type { HostHelloSim } from "../../link/board/messages.js";
-import { type BoardStream, createBoardStreamCore } from "../../link/board/stream.js";
 import type { DcWorld, DcWorldSettings } from "../dc/world.js";
+
+export { withHelloSim } from "../../link/board/hello-sim.js";
 
 /** What a host knows of the world it wants: its charger's module, its vehicle's battery and SOC. */
 export interface SimSettingsSource {
@@ -73,32 +74,4 @@ export function applyHelloSim(world: DcWorld, sim: HostHelloSim): void {
 
 function defined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-/**
- * A host-side stream that adds `sim` to every `hello` line the host link writes (the link writes one whole
- * line per `write`). Lets a host that joins a shared simulated world name its charger or vehicle without
- * the link knowing about simulators. Design choice.
- */
-export function withHelloSim(stream: BoardStream, sim: HostHelloSim): BoardStream {
-  const core = createBoardStreamCore({
-    write(chunk) {
-      stream.write(typeof chunk === "string" ? addSim(chunk, sim) : chunk);
-    },
-    close: () => stream.close(),
-  });
-  stream.onData((c) => core.data(c));
-  stream.onClose((e) => core.end(e));
-  return core.stream;
-}
-
-function addSim(line: string, sim: HostHelloSim): string {
-  if (!line.includes('"type":"hello"') || !line.endsWith("\n")) return line;
-  try {
-    const msg = JSON.parse(line) as Record<string, unknown>;
-    if (msg.type !== "hello") return line;
-    return `${JSON.stringify({ ...msg, sim })}\n`;
-  } catch {
-    return line;
-  }
 }

@@ -1,0 +1,92 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { dcBatteryConfig } from "../../ev/dc/index.js";
+import { powerModuleConfig } from "../../evse/dc/index.js";
+import { startBoardThread } from "../../link/board/board-thread.js";
+import type { EvseBoardEvent } from "../../link/host/controllers.js";
+import { silentLogger } from "../../link/logger.js";
+import { type LiveWorldSettings, openBoard, openBoardOnThread } from "./board.js";
+
+const settings: LiveWorldSettings = {
+  module: powerModuleConfig("1000v", 150_000),
+  battery: dcBatteryConfig("800v", 200),
+  socPercent: 10,
+  seed: null,
+  energyTimeScale: 1,
+};
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+test("board thread: the emergency-stop interlock switches the module off while the main thread is blocked", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "nacs-bt-"));
+  const thread = startBoardThread();
+  try {
+    // The EV side hosts the world (as `nacs ev --board sim:SOCKET` does); the EVSE joins it from the thread.
+    const ev = await openBoard("ev", `sim:${dir}/w.sock`, settings, silentLogger);
+    const world = ev.world;
+    assert.ok(world, "the EV side hosts the world");
+    const evse = await openBoardOnThread(thread, "evse", `sim:${dir}/w.sock`, settings, silentLogger);
+    assert.match(evse.port.name, /board thread/);
+    const readings: EvseBoardEvent[] = [];
+    evse.port.attach(
+      (r) => readings.push(r),
+      () => {},
+    );
+    ev.port.attach(
+      () => {},
+      () => {},
+    );
+    await sleep(300);
+    assert.ok(
+      readings.some((r) => r.kind === "cp"),
+      "the world's readings reach the main thread",
+    );
+    // Module on (as a controller would for pre-charge), then the charger's emergency-stop button.
+    evse.port.command({ kind: "module", op: "set", voltageV: 400, currentA: 2 });
+    await sleep(100);
+    assert.equal(world.path.on, true, "module on");
+    world.setEmergencyButton(true);
+    await sleep(0); // the reading leaves this process
+    // Block this thread for 300 ms: only the board thread can act.
+    const blockStart = performance.now();
+    while (performance.now() - blockStart < 300) {}
+    const blockEnd = performance.now();
+    await sleep(50);
+    const [note] = thread.interlocks;
+    assert.ok(note, "the interlock acted");
+    assert.ok(
+      note.offAtMs < blockEnd && note.offAtMs > blockStart - 5,
+      `off at ${note.offAtMs.toFixed(1)} during the block ${blockStart.toFixed(1)}…${blockEnd.toFixed(1)}`,
+    );
+    assert.ok(
+      note.offAtMs - note.inputAtMs < 5,
+      `input → off ${(note.offAtMs - note.inputAtMs).toFixed(3)} ms`,
+    );
+    assert.equal(world.path.on, false, "the world's module is off");
+    assert.ok(
+      readings.some((r) => r.kind === "emergency-stop"),
+      "the controller still gets the emergency stop",
+    );
+    await evse.close();
+    await ev.close();
+  } finally {
+    await thread.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("board thread: a board nobody serves is refused naming the option", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "nacs-bt-"));
+  const thread = startBoardThread();
+  try {
+    await assert.rejects(
+      openBoardOnThread(thread, "evse", `unix:${dir}/none.sock`, settings, silentLogger),
+      /--board unix:.*none\.sock/,
+    );
+  } finally {
+    await thread.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,38 @@
+/**
+ * Messages between a host's main thread and its board thread (see board-thread.ts). Times are epoch
+ * milliseconds (`performance.timeOrigin + performance.now()`, sub-millisecond), comparable across threads.
+ */
+import type { AnyBoardBody, BoardRole, HostHelloSim } from "./messages.js";
+
+/** What the interlock switches off by itself on an emergency-stop input: the DC power module, or the AC relay. */
+export type BoardInterlockOutput = "dc" | "ac";
+
+/** Main → board thread. */
+export type ToBoardThread =
+  | {
+      op: "open";
+      id: number;
+      role: BoardRole;
+      /** `unix:PATH`, `tcp:HOST:PORT`, `serial:…` or `stdio:…` (a board-protocol transport). */
+      spec: string;
+      host: string;
+      sim?: HostHelloSim;
+      interlock?: BoardInterlockOutput;
+    }
+  | { op: "send"; id: number; command: AnyBoardBody }
+  | { op: "close"; id: number };
+
+/** The interlock acted: input received → output-off command written, both on the board thread. */
+export interface BoardInterlockNote {
+  inputAtEpochMs: number;
+  offAtEpochMs: number;
+}
+
+/** Board thread → main. */
+export type FromBoardThread =
+  | { op: "ready"; id: number; board: string; capabilities: string[] }
+  | { op: "open-failed"; id: number; message: string }
+  | { op: "reading"; id: number; reading: AnyBoardBody }
+  | { op: "interlock"; id: number; note: BoardInterlockNote }
+  | { op: "lost"; id: number; reason: string; detail: string }
+  | { op: "closed"; id: number };

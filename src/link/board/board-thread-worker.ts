@@ -1,0 +1,85 @@
+/**
+ * The board thread: every board link of a host process runs here, away from the sessions' event loop, so
+ * that a busy main thread delays neither the heartbeat and supervision of the board protocol nor the
+ * **emergency-stop interlock**: an `emergency-stop` (pressed) reading makes this thread write the
+ * output-off command itself (the DC power module's emergency off, or the AC relay opened) before it hands
+ * the reading on; the controller's own trip follows on the main thread (IEC 61851-1 §6.3.1 / SAE J3400:
+ * de-energise the output on an emergency stop; J3400 allows 10 ms). Node-only.
+ */
+import { type MessagePort, parentPort } from "node:worker_threads";
+import { realClock } from "../../machine/index.js";
+import { openBoardStream } from "./adapters.js";
+import { type BoardLink, createBoardLink } from "./board-link.js";
+import type { BoardInterlockOutput, FromBoardThread, ToBoardThread } from "./board-thread-messages.js";
+import { withHelloSim } from "./hello-sim.js";
+import type { AnyBoardBody, BoardRole } from "./messages.js";
+
+const epochNow = (): number => performance.timeOrigin + performance.now();
+
+/** The interlock's output-off command for `output`. */
+export function interlockCommand(output: BoardInterlockOutput): AnyBoardBody {
+  return output === "dc"
+    ? { type: "module", op: "off", emergency: true }
+    : { type: "contactors", closed: false };
+}
+
+/** Serve `port`: open, feed and close board links on request. */
+export function serveBoardThread(port: Pick<MessagePort, "on" | "postMessage">): void {
+  const links = new Map<number, BoardLink<BoardRole>>();
+  const post = (m: FromBoardThread): void => port.postMessage(m);
+
+  const open = async (m: Extract<ToBoardThread, { op: "open" }>): Promise<void> => {
+    let link: BoardLink<BoardRole>;
+    try {
+      const raw = await openBoardStream(m.spec);
+      const stream = m.sim ? withHelloSim(raw, m.sim) : raw;
+      link = createBoardLink({
+        role: m.role,
+        stream,
+        timers: realClock,
+        host: m.host,
+      }) as BoardLink<BoardRole>;
+    } catch (err) {
+      post({ op: "open-failed", id: m.id, message: (err as Error).message });
+      return;
+    }
+    links.set(m.id, link);
+    link.onReading((reading) => {
+      const r = reading as AnyBoardBody;
+      if (m.interlock && r.type === "emergency-stop" && r.pressed === true) {
+        const inputAtEpochMs = epochNow();
+        link.send(interlockCommand(m.interlock) as never);
+        post({ op: "interlock", id: m.id, note: { inputAtEpochMs, offAtEpochMs: epochNow() } });
+      }
+      post({ op: "reading", id: m.id, reading: r });
+    });
+    link.onLost((l) => post({ op: "lost", id: m.id, reason: l.reason, detail: l.detail }));
+    try {
+      const hello = await link.ready;
+      post({ op: "ready", id: m.id, board: hello.board, capabilities: [...(hello.capabilities ?? [])] });
+    } catch (err) {
+      links.delete(m.id);
+      post({ op: "open-failed", id: m.id, message: (err as Error).message });
+    }
+  };
+
+  port.on("message", (m: ToBoardThread) => {
+    switch (m.op) {
+      case "open":
+        void open(m);
+        return;
+      case "send":
+        links.get(m.id)?.send(m.command as never);
+        return;
+      case "close": {
+        const link = links.get(m.id);
+        links.delete(m.id);
+        link?.close();
+        post({ op: "closed", id: m.id });
+        return;
+      }
+    }
+  });
+}
+
+if (parentPort) serveBoardThread(parentPort);
