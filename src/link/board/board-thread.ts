@@ -6,12 +6,7 @@
  */
 import type { Worker } from "node:worker_threads";
 import { startModuleWorker } from "../start-worker.js";
-import type {
-  BoardInterlockNote,
-  BoardInterlockOutput,
-  FromBoardThread,
-  ToBoardThread,
-} from "./board-thread-messages.js";
+import type { BoardInterlockOutput, FromBoardThread, ToBoardThread } from "./board-thread-messages.js";
 import { BoardError } from "./errors.js";
 import type { AnyBoardBody, BoardRole, HostHelloSim } from "./messages.js";
 
