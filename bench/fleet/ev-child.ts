@@ -5,7 +5,8 @@
  * EV (each hosting its pair's simulated world), then talks JSON lines on stdout: `ready` (worlds hosted),
  * `in-loop` (every EV in the CurrentDemand loop, or ended), `done` (after `stop [SPREAD_MS]` on stdin: the
  * round trips of CurrentDemand past the warm-up, and how the sessions ended). After `done` the cables
- * are pulled; `exit` on stdin closes everything. `window-start` starts the CPU and event-loop figures.
+ * are pulled; `exit` on stdin closes everything. `window-start` starts the CPU and event-loop figures;
+ * `estop I` presses the emergency-stop button of pair I's charger in its simulated world.
  */
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { createInterface } from "node:readline";
@@ -50,6 +51,8 @@ async function main(): Promise<void> {
   let spreadMs = 0;
   await new Promise<void>((r) =>
     rl.on("line", (l) => {
+      const press = /^estop (\d+)$/.exec(l.trim());
+      if (press) evs[Number(press[1]) - first]?.pressEmergencyStop();
       if (l.trim() === "window-start") {
         delay.enable();
         cpu0 = process.cpuUsage();

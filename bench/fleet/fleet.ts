@@ -6,9 +6,10 @@
  * over: the same controllers, board links and network ports, no SLAC (loopback has no PLC).
  */
 
-import { openBoard } from "../../src/cli/live/board.js";
+import { openBoard, openBoardOnThread } from "../../src/cli/live/board.js";
 import { dcBatteryConfig, evDcConfig, packTerminalV } from "../../src/ev/dc/index.js";
 import { evseDcConfig, powerModuleConfig } from "../../src/evse/dc/index.js";
+import type { BoardThread } from "../../src/link/board/board-thread.js";
 import type { EvBoardPort, EvseBoardPort } from "../../src/link/host/board-port.js";
 import { type LiveEv, startLiveEv } from "../../src/link/host/live-ev.js";
 import { type LiveEvse, startLiveEvse } from "../../src/link/host/live-evse.js";
@@ -63,14 +64,20 @@ export async function startFleetEvse(
   onResponseTime?: (name: string, ms: number) => void,
   /** SECC readings other than the defaults (e.g. EIM authorisation pending until a CSMS answers). */
   readings?: SeccReadings,
+  /** Run the board link on this board thread (with the emergency-stop interlock). */
+  thread?: BoardThread,
 ): Promise<FleetEvse> {
   const module = powerModuleConfig("1000v", 150_000);
-  const board = await openBoard(
-    "evse",
-    worldSpec(s, i),
-    { module, battery: battery(), socPercent: SOC_START, seed: null, energyTimeScale: s.timeScale },
-    silentLogger,
-  );
+  const settings = {
+    module,
+    battery: battery(),
+    socPercent: SOC_START,
+    seed: null,
+    energyTimeScale: s.timeScale,
+  };
+  const board = thread
+    ? await openBoardOnThread(thread, "evse", worldSpec(s, i), settings, silentLogger)
+    : await openBoard("evse", worldSpec(s, i), settings, silentLogger);
   const sessions: LiveSessionSummary[] = [];
   const live = await startLiveEvse({
     config: (sdp) =>
@@ -114,6 +121,8 @@ export interface FleetEv {
   live: LiveEv;
   /** Pull the simulated cable (the EVSE sees state A and reports its session). */
   unplug(): void;
+  /** Press the charger's emergency-stop button in the simulated world (the EVSE's board reports it). */
+  pressEmergencyStop(): void;
   close(): Promise<void>;
 }
 
@@ -158,6 +167,9 @@ export async function startFleetEv(s: FleetSpec, i: number, tls?: TlsClientConfi
     live,
     unplug() {
       if (board.world?.cable.plugged) board.world.unplug();
+    },
+    pressEmergencyStop() {
+      board.world?.setEmergencyButton(true);
     },
     async close() {
       if (board.world?.cable.plugged) board.world.unplug();

@@ -20,10 +20,16 @@ export interface LoadConfig {
    */
   loopMinMs: number;
   loopMaxMs: number;
-  /** EV child processes (`NACS_BENCH_EV_PROCS`, 1; raised to 2 when the fd limit needs it). */
+  /** EV child processes (`NACS_BENCH_EV_PROCS`, 2, one per core here). */
   evProcs: number;
   /** Mean emergency-stop rate over all sessions, 1/s (`NACS_BENCH_ESTOP_HZ`, 15). */
   estopHz: number;
+  /**
+   * The EVSEs' board links on a board thread with the emergency-stop interlock, the button pressed in the
+   * simulated world (`NACS_BENCH_BOARD_THREAD`, 1); 0: board links on the main thread, the stop pushed into
+   * the controller as an operator input.
+   */
+  boardThread: boolean;
   /**
    * Model time per real time of the plants (`NACS_BENCH_TIME_SCALE`, default 1 = real time; 10 shortens
    * CableCheck/PreCharge but makes every plant update ~8× dearer: 38 µs instead of 5 µs per SECC event).
@@ -56,8 +62,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadConfig {
     rampS: num(env, "NACS_BENCH_RAMP_S", 10, 0, 120),
     loopMinMs: lo,
     loopMaxMs: hi,
-    evProcs: Math.round(num(env, "NACS_BENCH_EV_PROCS", 1, 1, 8)),
+    evProcs: Math.round(num(env, "NACS_BENCH_EV_PROCS", 2, 1, 8)),
     estopHz: num(env, "NACS_BENCH_ESTOP_HZ", 15, 0, 1000),
+    boardThread: num(env, "NACS_BENCH_BOARD_THREAD", 1, 0, 1) === 1,
     timeScale: num(env, "NACS_BENCH_TIME_SCALE", 1, 1, 1000),
     replugMs: 1000,
   };

@@ -1,6 +1,7 @@
 /**
- * Messages between a host's main thread and its board thread (see board-thread.ts). Times are epoch
- * milliseconds (`performance.timeOrigin + performance.now()`, sub-millisecond), comparable across threads.
+ * Messages between a host's main thread and its board thread (see board-thread.ts). Times are the
+ * process's monotonic clock in milliseconds (`process.hrtime`, the same in every thread; `performance.now()`
+ * of a worker counts from the worker's own start).
  */
 import type { AnyBoardBody, BoardRole, HostHelloSim } from "./messages.js";
 
@@ -24,8 +25,8 @@ export type ToBoardThread =
 
 /** The interlock acted: input received → output-off command written, both on the board thread. */
 export interface BoardInterlockNote {
-  inputAtEpochMs: number;
-  offAtEpochMs: number;
+  inputAtHrMs: number;
+  offAtHrMs: number;
 }
 
 /** Board thread → main. */

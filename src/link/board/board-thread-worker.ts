@@ -14,7 +14,7 @@ import type { BoardInterlockOutput, FromBoardThread, ToBoardThread } from "./boa
 import { withHelloSim } from "./hello-sim.js";
 import type { AnyBoardBody, BoardRole } from "./messages.js";
 
-const epochNow = (): number => performance.timeOrigin + performance.now();
+const hrNow = (): number => Number(process.hrtime.bigint()) / 1e6;
 
 /** The interlock's output-off command for `output`. */
 export function interlockCommand(output: BoardInterlockOutput): AnyBoardBody {
@@ -47,9 +47,9 @@ export function serveBoardThread(port: Pick<MessagePort, "on" | "postMessage">):
     link.onReading((reading) => {
       const r = reading as AnyBoardBody;
       if (m.interlock && r.type === "emergency-stop" && r.pressed === true) {
-        const inputAtEpochMs = epochNow();
+        const inputAtHrMs = hrNow();
         link.send(interlockCommand(m.interlock) as never);
-        post({ op: "interlock", id: m.id, note: { inputAtEpochMs, offAtEpochMs: epochNow() } });
+        post({ op: "interlock", id: m.id, note: { inputAtHrMs, offAtHrMs: hrNow() } });
       }
       post({ op: "reading", id: m.id, reading: r });
     });

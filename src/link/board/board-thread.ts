@@ -56,8 +56,8 @@ interface Entry {
   closed?: () => void;
 }
 
-/** Epoch ms → this thread's `performance.now()` timeline. */
-const toLocal = (epochMs: number): number => epochMs - performance.timeOrigin;
+/** The process's monotonic clock (ms) → this thread's `performance.now()` timeline. */
+const toLocal = (hrMs: number): number => hrMs - (Number(process.hrtime.bigint()) / 1e6 - performance.now());
 
 /** Start a board thread. */
 export function startBoardThread(): BoardThread {
@@ -87,7 +87,7 @@ export function startBoardThread(): BoardThread {
         else e.readings.push(m.reading);
         return;
       case "interlock": {
-        const n = { inputAtMs: toLocal(m.note.inputAtEpochMs), offAtMs: toLocal(m.note.offAtEpochMs) };
+        const n = { inputAtMs: toLocal(m.note.inputAtHrMs), offAtMs: toLocal(m.note.offAtHrMs) };
         interlocks.push(n);
         e.onInterlock?.(n);
         return;
