@@ -61,6 +61,7 @@ export const v2gCommonSchema = z.object({
   modem: z.enum(["none", "qca"]).default("none"),
   cp: z.enum(["sim"], { error: 'must be "sim" (the pilot is the board\'s: see --board)' }).default("sim"),
   board: z.string().min(1).default("sim"),
+  boardThread: z.boolean().default(false),
   events: z.string().min(1).optional(),
   seed: z.coerce.number().int().min(0).max(0xffffffff).optional(),
   sdpPort: z.coerce.number().int().min(1).max(65535).default(SDP_SERVER_PORT),
@@ -323,6 +324,10 @@ export function registerEvseCommand(program: Command): void {
     .option(
       "--board <spec>",
       "DC: the board: sim[:SOCKET] (simulated, shared with nacs ev; default), stdio:CMD, serial:DEV[@baud], tcp:HOST:PORT, unix:PATH",
+    )
+    .option(
+      "--board-thread",
+      "run the board link (heartbeat, supervision, emergency-stop interlock) on its own thread, where session load cannot delay it",
     )
     .option("--events <file>", "DC: write the session record (NDJSON) to FILE, - for stdout")
     .option("--seed <n>", "DC with the simulated board: component tolerances and noise")

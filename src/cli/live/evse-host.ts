@@ -1,5 +1,6 @@
 import { dcBatteryConfig } from "../../ev/dc/index.js";
 import { EVSE_DEFAULT_AC_SUPPLY, evseDcConfig, powerModuleConfig } from "../../evse/dc/index.js";
+import { startBoardThread } from "../../link/board/board-thread.js";
 import { beforeStderrLog, seccListenAddress } from "../../link/host/cli-support.js";
 import { EV_NORMAL_STOP_REASONS } from "../../link/host/live-ev.js";
 import { startLiveEvse } from "../../link/host/live-evse.js";
@@ -15,7 +16,7 @@ import { tlsVersionLabel } from "../commands/tls-options.js";
 import { sharedTarget, startLiveUi, withUiRecord } from "../dashboard/live-ui.js";
 import { optionError } from "../errors.js";
 import { startOperator } from "../operator.js";
-import { openBoard } from "./board.js";
+import { type LiveWorldSettings, openBoard, openBoardOnThread } from "./board.js";
 import { sha256Hex } from "./ev-contract.js";
 import { openEventsSink } from "./events.js";
 import { type EvseOcpp, formatEvseOcppReport, ocppSeccReadings, startEvseOcpp } from "./evse-ocpp.js";
@@ -87,19 +88,18 @@ export async function runEvseHost(
     o.maxPowerKw * 1000,
     o.maxCurrent ? { maxCurrentA: o.maxCurrent } : {},
   );
-  const board = await openBoard(
-    "evse",
-    o.board,
-    {
-      module,
-      battery: dcBatteryConfig(),
-      socPercent: 30,
-      seed: o.seed ?? null,
-      energyTimeScale: o.timeScale,
-      supply: o.mode === "ac" ? { kind: "ac", voltageV: LIVE_EVSE_AC_SUPPLY_V } : { kind: "dc" },
-    },
-    log,
-  );
+  const boardThread = o.boardThread ? startBoardThread() : null;
+  const boardSettings = {
+    module,
+    battery: dcBatteryConfig(),
+    socPercent: 30,
+    seed: o.seed ?? null,
+    energyTimeScale: o.timeScale,
+    supply: o.mode === "ac" ? { kind: "ac", voltageV: LIVE_EVSE_AC_SUPPLY_V } : { kind: "dc" },
+  } satisfies LiveWorldSettings;
+  const board = boardThread
+    ? await openBoardOnThread(boardThread, "evse", o.board, boardSettings, log)
+    : await openBoard("evse", o.board, boardSettings, log);
   const events = openEventsSink(o.events);
   const ui = await startLiveUi(o, "evse");
   const onRecord = withUiRecord(events ? (e) => events.write(e) : undefined, ui);
@@ -199,6 +199,7 @@ export async function runEvseHost(
   } catch (e) {
     closeSlac();
     await board.close();
+    await boardThread?.close();
     events?.close();
     await ui?.close();
     throw optionError(e, "--iface", o.iface, "cannot serve: ");
@@ -217,6 +218,7 @@ export async function runEvseHost(
       await live.close();
       closeSlac();
       await board.close();
+      await boardThread?.close();
       events?.close();
       await ui?.close();
       throw optionError(e, "--ocpp", o.ocpp, "cannot connect: ");
@@ -271,6 +273,7 @@ export async function runEvseHost(
     process.stderr.write(`nacs evse: V2G connections: ${formatConnectionTally(tally)}\n`);
   closeSlac();
   await board.close();
+  await boardThread?.close();
   events?.close();
   await ui?.close();
   const ocppClean = !ocppReport || ocppReport.schemaFailures.length === 0;
