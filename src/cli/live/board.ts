@@ -92,6 +92,37 @@ function helloSimFor(role: BoardRole, settings: LiveWorldSettings): HostHelloSim
   );
 }
 
+/** `--board SPEC` parsed; a bad spec is a usage error naming the option. */
+function parseBoardOption(spec: string): ReturnType<typeof parseBoardSpec> {
+  try {
+    return parseBoardSpec(spec);
+  } catch (e) {
+    throw new UsageError((e as Error).message, "--board", { cause: e });
+  }
+}
+
+/** A board error while opening `--board SPEC` as a usage error naming the option; anything else as is. */
+function boardOptionError(spec: string, e: unknown): unknown {
+  return e instanceof BoardError
+    ? new UsageError(`option --board ${spec}: ${e.message}`, "--board", { cause: e })
+    : e;
+}
+
+/** The board port of `role` over a ready link. */
+function portOver<R extends BoardRole>(
+  role: R,
+  link: PortLink<"evse"> | PortLink<"ev">,
+  name: string,
+  capabilities: readonly string[],
+): R extends "evse" ? EvseBoardPort : EvBoardPort {
+  const now = () => realClock.now();
+  return (
+    role === "evse"
+      ? evseBoardLinkPort(link as PortLink<"evse">, name, now)
+      : evBoardLinkPort(link as PortLink<"ev">, name, now, capabilities)
+  ) as R extends "evse" ? EvseBoardPort : EvBoardPort;
+}
+
 /**
  * Open `--board` for `role` with its link on the host's board thread (heartbeat, supervision and, for the
  * EVSE, the emergency-stop interlock off the sessions' event loop). A board in another process (`unix:`,
@@ -105,13 +136,7 @@ export async function openBoardOnThread<R extends BoardRole>(
   settings: LiveWorldSettings,
   log: LinkLogger,
 ): Promise<OpenBoard<R extends "evse" ? EvseBoardPort : EvBoardPort>> {
-  type P = R extends "evse" ? EvseBoardPort : EvBoardPort;
-  let parsed: ReturnType<typeof parseBoardSpec>;
-  try {
-    parsed = parseBoardSpec(spec);
-  } catch (e) {
-    throw new UsageError((e as Error).message, "--board", { cause: e });
-  }
+  const parsed = parseBoardOption(spec);
   let target = spec;
   let sim: HostHelloSim | undefined;
   if (parsed.kind === "sim") {
@@ -132,17 +157,10 @@ export async function openBoardOnThread<R extends BoardRole>(
     });
     const name =
       parsed.kind === "sim" ? `sim (${target}, board thread)` : `${spec} (${link.board}, board thread)`;
-    const now = () => realClock.now();
-    const port = (
-      role === "evse"
-        ? evseBoardLinkPort(link as unknown as PortLink<"evse">, name, now)
-        : evBoardLinkPort(link as unknown as PortLink<"ev">, name, now, link.capabilities)
-    ) as P;
+    const port = portOver(role, link as unknown as PortLink<"evse">, name, link.capabilities);
     return { port, world: null, close: () => port.close() };
   } catch (e) {
-    if (e instanceof BoardError)
-      throw new UsageError(`option --board ${spec}: ${e.message}`, "--board", { cause: e });
-    throw e;
+    throw boardOptionError(spec, e);
   }
 }
 
@@ -154,12 +172,7 @@ export async function openBoard<R extends BoardRole>(
   log: LinkLogger,
 ): Promise<OpenBoard<R extends "evse" ? EvseBoardPort : EvBoardPort>> {
   type P = R extends "evse" ? EvseBoardPort : EvBoardPort;
-  let parsed: ReturnType<typeof parseBoardSpec>;
-  try {
-    parsed = parseBoardSpec(spec);
-  } catch (e) {
-    throw new UsageError((e as Error).message, "--board", { cause: e });
-  }
+  const parsed = parseBoardOption(spec);
   try {
     if (parsed.kind === "sim") {
       const shared = await joinSharedWorld({
@@ -177,17 +190,14 @@ export async function openBoard<R extends BoardRole>(
     // Readings that arrive before the controller attaches wait in the link for it.
     const link = createBoardLink({ role, stream, timers: realClock, host: BOARD_HOST_NAME, logger: log });
     const hello = await link.ready;
-    const name = `${spec} (${hello.board})`;
-    const now = () => realClock.now();
-    const port = (
-      role === "evse"
-        ? evseBoardLinkPort(link as Parameters<typeof evseBoardLinkPort>[0], name, now)
-        : evBoardLinkPort(link as Parameters<typeof evBoardLinkPort>[0], name, now, hello.capabilities)
-    ) as P;
+    const port = portOver(
+      role,
+      link as PortLink<"evse">,
+      `${spec} (${hello.board})`,
+      hello.capabilities ?? [],
+    );
     return { port, world: null, close: () => port.close() };
   } catch (e) {
-    if (e instanceof BoardError)
-      throw new UsageError(`option --board ${spec}: ${e.message}`, "--board", { cause: e });
-    throw e;
+    throw boardOptionError(spec, e);
   }
 }
