@@ -140,7 +140,9 @@ export function shardIndices(n: number, shard: FleetShard | undefined): number[]
 /** Split `indices` over `workers` (round robin, so each worker's plug-ins spread over the whole window). */
 export function splitOverWorkers(indices: readonly number[], workers: number): number[][] {
   const parts: number[][] = Array.from({ length: workers }, () => []);
-  indices.forEach((i, k) => parts[k % workers]!.push(i));
+  indices.forEach((i, k) => {
+    parts[k % workers]!.push(i);
+  });
   return parts.filter((p) => p.length > 0);
 }
 

@@ -92,7 +92,8 @@ export function evFleetSummary(
     if (r.setupMs !== null) setup.push(r.setupMs);
     energy.push(r.energyWh);
     if (r.failure) {
-      const f = (failuresByPhase[r.failure.phase] ??= { count: 0, reasons: {} });
+      const f = failuresByPhase[r.failure.phase] ?? { count: 0, reasons: {} };
+      failuresByPhase[r.failure.phase] = f;
       f.count++;
       bump(f.reasons, r.failure.reason);
       if (firstFailures.length < 20) firstFailures.push({ index: r.index, ...r.failure });
