@@ -8,7 +8,7 @@
  *
  * Parameters: NACS_LIVE_FLEET_N (1000), NACS_LIVE_FLEET_WORKERS (the cores, each side),
  * NACS_LIVE_FLEET_DURATION_S (20: charge-loop time per vehicle), NACS_LIVE_FLEET_SPREAD_S (10: plug-ins),
- * NACS_LIVE_FLEET_MAX_STARTING (200), NACS_LIVE_FLEET_TIME_SCALE (1).
+ * NACS_LIVE_FLEET_MAX_STARTING (50), NACS_LIVE_FLEET_TIME_SCALE (1).
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -66,7 +66,7 @@ export async function run(): Promise<BenchResult[]> {
   const workers = process.env.NACS_LIVE_FLEET_WORKERS;
   const durationS = num("NACS_LIVE_FLEET_DURATION_S", 20, 1, 3600);
   const spreadS = num("NACS_LIVE_FLEET_SPREAD_S", 10, 0, 3600);
-  const maxStarting = Math.round(num("NACS_LIVE_FLEET_MAX_STARTING", 200, 1, 20_000));
+  const maxStarting = Math.round(num("NACS_LIVE_FLEET_MAX_STARTING", 50, 1, 20_000));
   const timeScale = num("NACS_LIVE_FLEET_TIME_SCALE", 1, 1, 1000);
   const dir = mkdtempSync(join(tmpdir(), "nacs-live-fleet-"));
   const sdpBase = 40_000 - Math.min(n, 20_000);

@@ -341,7 +341,7 @@ export function registerEvCommand(program: Command): void {
     )
     .option(
       "--max-starting <n>",
-      "with --fleet: at most N vehicles in session set-up (plug-in → charge loop) at once (default 200)",
+      "with --fleet: at most N vehicles in session set-up (plug-in → charge loop) at once (default 50)",
     )
     .option(
       "--duration <seconds>",

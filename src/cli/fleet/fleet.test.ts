@@ -117,3 +117,15 @@ test("a worker killed mid-session: its vehicles are failures naming how it died;
     assert.equal(evFleetExitCode(ev), 1);
   });
 });
+
+test("an EVSE worker that dies is reported with its chargers, and the exit code says so", async () => {
+  await withFleet(4, async (fleet) => {
+    assert.equal(fleet.pids.length, 2);
+    process.kill(fleet.pids[0]!, "SIGKILL"); // a worker this test started
+    const s = await fleet.stop();
+    assert.equal(s.workers[0]!.died, "killed by SIGKILL");
+    assert.equal(s.workers[1]!.died, undefined);
+    assert.equal(s.lostChargers, 2);
+    assert.equal(evseFleetExitCode(s), 1);
+  });
+});

@@ -3,6 +3,7 @@
  * over shards and workers (every pair exactly once), and where pair i meets its peer.
  */
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { test } from "node:test";
 import fc from "fast-check";
 import { parseEvOptions } from "../commands/ev.js";
@@ -82,4 +83,14 @@ test("pair i's board and plug-in time", () => {
     ],
   );
   assert.deepEqual([...plugInOffsets([4], 10).entries()], [[4, 0]]);
+});
+
+test("nacs evse --fleet with a bad --shard exits 2 naming the option and the rule", () => {
+  const r = spawnSync(
+    process.execPath,
+    ["bin/nacs.js", "evse", "--fleet", "2", "--shard", "3/2", "--iface", "lo", "--no-slac"],
+    { encoding: "utf8", timeout: 30_000 },
+  );
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /--shard.*0 ≤ K < S/);
 });

@@ -13,11 +13,11 @@ import { z } from "zod";
 export const LIVE_FLEET_MAX = 65_000;
 export const LIVE_FLEET_MAX_WORKERS = 64;
 /** At most this many vehicles of the whole fleet in session set-up at once, by default. Design choice. */
-export const LIVE_FLEET_DEFAULT_MAX_STARTING = 200;
+export const LIVE_FLEET_DEFAULT_MAX_STARTING = 50;
 /** Default plug-in spread (s): one vehicle every 10 ms for 1,000 of them. Design choice. */
 export const LIVE_FLEET_DEFAULT_SPREAD_S = 10;
 /** A worker holds plug-ins while its event-loop delay p99 is above this (ms). Design choice. */
-export const LIVE_FLEET_HOLD_DELAY_MS = 100;
+export const LIVE_FLEET_HOLD_DELAY_MS = 50;
 
 /** `--shard K/S`: this process runs pairs i with i mod S = K. */
 export interface FleetShard {
