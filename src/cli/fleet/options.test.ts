@@ -73,6 +73,10 @@ test("pair i's board and plug-in time", () => {
   assert.equal(fleetBoardSpec("unix:/run/b", 0), "unix:/run/b/w0.sock");
   assert.equal(fleetBoardSpec("tcp:rig.local:7000", 12), "tcp:rig.local:7012");
   assert.equal(fleetBoardSpec("stdio:board --n {i}", 3), "stdio:board --n 3");
+  assert.equal(
+    fleetBoardSpec("stdio:exec nacs board-sim --role evse --listen tcp:[::]:{7000+i}", 5),
+    "stdio:exec nacs board-sim --role evse --listen tcp:[::]:7005",
+  );
   assert.match(fleetBoardSpec("sim", 2), /^sim:.*nacs-fleet\/w2\.sock$/);
   assert.deepEqual(
     [...plugInOffsets([1, 3, 5], 10).entries()],

@@ -149,7 +149,8 @@ export function splitOverWorkers(indices: readonly number[], workers: number): n
 /**
  * Pair `i`'s board from the fleet's `--board`: `sim:DIR` → `sim:DIR/w<i>.sock` (one simulated cable per
  * pair, shared by the two fleets), `unix:DIR` → `unix:DIR/w<i>.sock`, `tcp:HOST:PORT` → `tcp:HOST:PORT+i`
- * (a real board or rig per pair), `stdio:CMD` → CMD with every `{i}` replaced by i.
+ * (a real board or rig per pair), `stdio:CMD` → CMD with every `{i}` replaced by i and every `{B+i}` by
+ * B + i (e.g. a `nacs board-sim` per charger listening on TCP port 7000 + i for a remote EV fleet).
  */
 export function fleetBoardSpec(board: string, i: number): string {
   if (board === "sim") return fleetBoardSpec(defaultFleetBoard(), i);
@@ -157,6 +158,9 @@ export function fleetBoardSpec(board: string, i: number): string {
   if (m) return `${m[1]}:${m[2]!.replace(/\/$/, "")}/w${i}.sock`;
   const t = /^tcp:(.+):(\d+)$/.exec(board);
   if (t) return `tcp:${t[1]}:${Number(t[2]) + i}`;
-  if (board.startsWith("stdio:")) return board.replaceAll("{i}", String(i));
+  if (board.startsWith("stdio:"))
+    return board
+      .replace(/\{(\d+)\+i\}/g, (_, base: string) => String(Number(base) + i))
+      .replaceAll("{i}", String(i));
   return board;
 }
