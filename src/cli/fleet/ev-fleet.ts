@@ -10,6 +10,8 @@ import type { EvOptions } from "../commands/ev.js";
 import type { VehicleResult } from "./ev-vehicle.js";
 import type { EvWorkerIn, EvWorkerOut } from "./ev-worker.js";
 import {
+  FLEET_FDS_PER_PAIR,
+  fdLimit,
   fleetWorkerCount,
   LIVE_FLEET_DEFAULT_MAX_STARTING,
   LIVE_FLEET_DEFAULT_SPREAD_S,
@@ -44,7 +46,9 @@ export function plugInOffsets(indices: readonly number[], spreadS: number): Map<
 export async function runEvFleet(o: EvOptions, extra: RunEvFleetExtra = {}): Promise<EvFleetSummary> {
   const n = o.fleet ?? 1;
   const indices = shardIndices(n, o.shard);
-  const parts = splitOverWorkers(indices, fleetWorkerCount(o.workers, indices.length));
+  const wc = fleetWorkerCount(o.workers, indices.length, FLEET_FDS_PER_PAIR.ev, fdLimit());
+  if (wc.note) extra.progress?.(`nacs ev --fleet: ${wc.note}\n`);
+  const parts = splitOverWorkers(indices, wc.count);
   const maxStarting = o.maxStarting ?? LIVE_FLEET_DEFAULT_MAX_STARTING;
   const offsets = plugInOffsets(indices, o.plugInSpread ?? LIVE_FLEET_DEFAULT_SPREAD_S);
   const t0 = Date.now() + 500; // every worker starts plugging in at the same instant

@@ -8,7 +8,7 @@
  */
 import type { EvseOptions } from "../commands/evse.js";
 import type { ChargerSession, EvseWorkerIn, EvseWorkerOut } from "./evse-worker.js";
-import { fleetWorkerCount, shardIndices, splitOverWorkers } from "./options.js";
+import { FLEET_FDS_PER_PAIR, fdLimit, fleetWorkerCount, shardIndices, splitOverWorkers } from "./options.js";
 import { exitText, type FleetProcess, forkWorker } from "./spawn.js";
 import { type EvseFleetSummary, evseFleetSummary, type WorkerFigures } from "./summary.js";
 
@@ -33,7 +33,9 @@ export interface EvseFleet {
 export function startEvseFleet(o: EvseOptions): EvseFleet {
   const n = o.fleet ?? 1;
   const indices = shardIndices(n, o.shard);
-  const parts = splitOverWorkers(indices, fleetWorkerCount(o.workers, indices.length));
+  const wc = fleetWorkerCount(o.workers, indices.length, FLEET_FDS_PER_PAIR.evse, fdLimit());
+  if (wc.note) process.stderr.write(`nacs evse --fleet: ${wc.note}\n`);
+  const parts = splitOverWorkers(indices, wc.count);
   const w0 = performance.now();
   const sessions: ChargerSession[] = [];
   type W = {

@@ -10,7 +10,7 @@ import { parseEvOptions } from "../commands/ev.js";
 import { parseEvseOptions } from "../commands/evse.js";
 import { UsageError } from "../errors.js";
 import { plugInOffsets } from "./ev-fleet.js";
-import { fleetBoardSpec, shardIndices, splitOverWorkers } from "./options.js";
+import { fleetBoardSpec, fleetWorkerCount, shardIndices, splitOverWorkers } from "./options.js";
 
 const base = { iface: "lo", slac: false, board: "sim:/tmp/f" };
 const refused = (parse: () => unknown, flag: string, rule: RegExp) =>
@@ -97,4 +97,15 @@ test("nacs evse --fleet with a bad --shard exits 2 naming the option and the rul
   );
   assert.equal(r.status, 2, r.stderr);
   assert.match(r.stderr, /--shard.*0 ≤ K < S/);
+});
+
+test("workers: never more than the pairs, raised when the descriptors of one would pass ulimit -n", () => {
+  assert.deepEqual(fleetWorkerCount(4, 3), { count: 3, note: null });
+  assert.deepEqual(fleetWorkerCount(2, 1000, 5, 20_000), { count: 2, note: null });
+  const r = fleetWorkerCount(2, 10_000, 5, 20_000);
+  assert.equal(r.count, 3);
+  assert.match(
+    r.note ?? "",
+    /--workers 2 raised to 3: 10000 pairs need about 50000 descriptors, at most 20000 per process/,
+  );
 });

@@ -5,6 +5,7 @@
  * `--max-starting X` and `--duration S`. Also where pair i meets its peer: SDP port `--sdp-port` + i, V2G
  * port `--port` + i (when given), board `--board` per pair ({@link fleetBoardSpec}).
  */
+import { spawnSync } from "node:child_process";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
@@ -124,9 +125,41 @@ export function checkFleetOptions(
 /** Where a fleet's simulated cables meet when `--board` is plain `sim`: `sim:$TMPDIR/nacs-fleet`. */
 export const defaultFleetBoard = (): string => `sim:${join(tmpdir(), "nacs-fleet")}`;
 
-/** Worker processes: `--workers`, default the cores, never more than the pairs this process runs. */
-export function fleetWorkerCount(workers: number | undefined, pairs: number): number {
-  return Math.max(1, Math.min(pairs, workers ?? availableParallelism()));
+/**
+ * Descriptors one pair holds in a worker: EVSE — SDP socket, V2G listener and connection, the simulated
+ * cable's listener and the EV's connection to it; EV — SDP socket, V2G connection, board connection.
+ */
+export const FLEET_FDS_PER_PAIR = { evse: 5, ev: 3 } as const;
+/** Descriptors a worker needs besides its pairs (stdio, IPC, epoll, libuv). */
+export const FLEET_FD_MARGIN = 64;
+
+/** The per-process descriptor limit (`ulimit -n`; Node raises the soft limit to the hard one). */
+export function fdLimit(): number {
+  const r = spawnSync("sh", ["-c", "ulimit -n"], { encoding: "utf8" });
+  const v = r.stdout?.trim() ?? "";
+  return v === "unlimited" ? Number.POSITIVE_INFINITY : Number(v) || 1024;
+}
+
+/**
+ * Worker processes: `--workers`, default the cores; never more than the pairs this process runs, and
+ * never so few that a worker would need more descriptors than `limit` (then raised, with `note` saying so).
+ */
+export function fleetWorkerCount(
+  workers: number | undefined,
+  pairs: number,
+  fdsPerPair = 0,
+  limit = Number.POSITIVE_INFINITY,
+): { count: number; note: string | null } {
+  const wanted = Math.max(1, Math.min(pairs, workers ?? availableParallelism()));
+  const perWorker = Math.max(1, Math.floor((limit - FLEET_FD_MARGIN) / Math.max(1, fdsPerPair)));
+  const needed = fdsPerPair > 0 ? Math.ceil(pairs / perWorker) : 1;
+  if (needed <= wanted) return { count: wanted, note: null };
+  return {
+    count: Math.min(pairs, needed),
+    note:
+      `${workers !== undefined ? `--workers ${workers}` : `${wanted} workers (the cores)`} raised to ${needed}: ` +
+      `${pairs} pairs need about ${pairs * fdsPerPair} descriptors, at most ${limit} per process (ulimit -n)`,
+  };
 }
 
 /** The pair indices this process runs (`--shard K/S`), in order. */

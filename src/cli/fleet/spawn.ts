@@ -27,11 +27,16 @@ export function workerModule(name: string): { path: string; execArgv: string[] }
   return { path, execArgv: ts ? ["--import", "tsx"] : [] };
 }
 
-/** Fork the worker module `name` with `env` added; its stderr and stdout go to ours. */
+/**
+ * Fork the worker module `name` with `env` added; its stderr and stdout go to ours. NACS_FLEET_NODE_ARGS
+ * (space-separated) adds Node flags to every worker, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` or
+ * `--trace-gc` (Node refuses some of these in NODE_OPTIONS).
+ */
 export function forkWorker<Out>(name: string, env: Record<string, string> = {}): FleetProcess<Out> {
   const m = workerModule(name);
+  const extra = (process.env.NACS_FLEET_NODE_ARGS ?? "").split(" ").filter((a) => a !== "");
   const cp: ChildProcess = fork(m.path, [], {
-    execArgv: m.execArgv,
+    execArgv: [...m.execArgv, ...extra],
     env: { ...process.env, ...env },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
