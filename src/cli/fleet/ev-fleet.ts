@@ -88,8 +88,15 @@ export async function runEvFleet(o: EvOptions, extra: RunEvFleetExtra = {}): Pro
   const stop = () => {
     for (const w of workers) w.proc.send({ kind: "stop" } satisfies EvWorkerIn);
   };
+  let signals = 0;
   const onSignal = () => {
-    extra.progress?.("nacs ev --fleet: stopping every vehicle\n");
+    if (++signals > 1) {
+      // a second signal: leave now; the workers are reported as killed with their vehicles
+      extra.progress?.("nacs ev --fleet: second signal, killing the workers\n");
+      for (const w of workers) w.proc.kill();
+      return;
+    }
+    extra.progress?.("nacs ev --fleet: stopping every vehicle (again to kill the workers)\n");
     stop();
   };
   if (extra.stop) void extra.stop.then(stop);
