@@ -5,6 +5,7 @@
  */
 import type { EvOptions } from "../commands/ev.js";
 import type { EvseOptions } from "../commands/evse.js";
+import { evseTlsConfig } from "../commands/tls-options.js";
 import { evFleetExitCode, runEvFleet } from "./ev-fleet.js";
 import { evseFleetExitCode, startEvseFleet } from "./evse-fleet.js";
 import { formatEvFleetSummary, formatEvseFleetSummary } from "./summary.js";
@@ -24,6 +25,8 @@ export async function runEvFleetCommand(o: EvOptions): Promise<number> {
 
 /** `nacs evse --fleet M`: serves until SIGINT/SIGTERM or `--duration`. */
 export async function runEvseFleetCommand(o: EvseOptions): Promise<number> {
+  // once here, before the workers: `--test-pki DIR` creates the PKI (the workers then only read it)
+  await evseTlsConfig(o);
   const fleet = startEvseFleet(o);
   let stopNow!: () => void;
   const stopped = new Promise<void>((r) => {

@@ -29,7 +29,10 @@ export interface EvseFleet {
   stop(): Promise<EvseFleetSummary>;
 }
 
-/** Start the EVSE fleet of `o` (with `o.fleet` set). */
+/**
+ * Start the EVSE fleet of `o` (with `o.fleet` set). With `--test-pki DIR`, create the PKI first
+ * (`evseTlsConfig(o)`, as `nacs evse --fleet` does): every worker reads it.
+ */
 export function startEvseFleet(o: EvseOptions): EvseFleet {
   const n = o.fleet ?? 1;
   const indices = shardIndices(n, o.shard);
