@@ -42,6 +42,8 @@ import { EVCC_CONTRACT_RENEW_DAYS } from "../../v2g/pnc/installed-contract.js";
 import { EVCC_DEFECT_NAMES, type EvccDefectName } from "../../v2g/session/evcc-defects.js";
 import { addUiOptions } from "../dashboard/options.js";
 import { parseOptions } from "../errors.js";
+import { runEvFleetCommand } from "../fleet/cli.js";
+import { checkFleetOptions, evFleetOptionShape } from "../fleet/options.js";
 import { runEvHost } from "../live/ev-host.js";
 import { LIVE_PAUSE_MAX_S } from "../live/pause-plan.js";
 import { checkModeProtocols, openHostPcap, v2gCommonSchema } from "./evse.js";
@@ -101,8 +103,10 @@ export const evOptionsSchema = v2gCommonSchema
       })
       .optional(),
     lab: z.boolean().default(false),
+    ...evFleetOptionShape,
   })
   .superRefine((o, ctx) => {
+    checkFleetOptions(o, "ev", ctx);
     if (o.defect !== undefined && !o.lab)
       ctx.addIssue({
         code: "custom",
@@ -322,6 +326,27 @@ export function registerEvCommand(program: Command): void {
       "run N sessions, a new one on each plug-in, then exit (default 1; 0 = until interrupted)",
     )
     .option("--log-level <level>", "pino log level on stderr (default warn)")
+    .option(
+      "--fleet <n>",
+      "run N vehicles (DC, --no-slac): vehicle i pairs with charger i of nacs evse --fleet (SDP port --sdp-port + i, board --board sim:DIR → DIR/w<i>.sock); a summary at the end",
+    )
+    .option("--workers <n>", "with --fleet: worker processes (default: the cores)")
+    .option(
+      "--shard <k/s>",
+      "with --fleet: run only vehicles i with i mod S = K (one process per machine; indices stay global)",
+    )
+    .option(
+      "--plug-in-spread <seconds>",
+      "with --fleet: plug-ins spread evenly over this long, in index order (default 10)",
+    )
+    .option(
+      "--max-starting <n>",
+      "with --fleet: at most N vehicles in session set-up (plug-in → charge loop) at once (default 50)",
+    )
+    .option(
+      "--duration <seconds>",
+      "with --fleet: each vehicle stops normally this long after its charge loop started (default: at --target-soc)",
+    )
     .addOption(
       new Option(
         "--defect <name>",
@@ -330,6 +355,7 @@ export function registerEvCommand(program: Command): void {
     )
     .addOption(new Option("--lab", "TEST-ONLY: allow --defect").hideHelp())
     .action(async (raw: Record<string, unknown>) => {
-      process.exitCode = await runEv(parseEvOptions(raw));
+      const o = parseEvOptions(raw);
+      process.exitCode = o.fleet !== undefined ? await runEvFleetCommand(o) : await runEv(o);
     });
 }

@@ -31,6 +31,8 @@ import { SECC_DEFECT_NAMES, type SeccDefectName } from "../../v2g/session/defect
 import { applyConfigFile } from "../config-file.js";
 import { addUiOptions, uiOptionShape } from "../dashboard/options.js";
 import { parseOptions, UsageError } from "../errors.js";
+import { runEvseFleetCommand } from "../fleet/cli.js";
+import { checkFleetOptions, fleetOptionShape } from "../fleet/options.js";
 import { runEvseHost } from "../live/evse-host.js";
 import { EVSE_OCPP_ID_TOKEN } from "../live/evse-ocpp.js";
 import { createHostPcapRecorder, type HostPcapRecorder } from "../record-pcap.js";
@@ -129,8 +131,10 @@ export const evseOptionsSchema = v2gCommonSchema
       .optional(),
     lab: z.boolean().default(false),
     ...ocppOptionShape,
+    ...fleetOptionShape,
   })
   .superRefine((o, ctx) => {
+    checkFleetOptions(o, "evse", ctx);
     checkModeProtocols(o.mode, o.protocol, ctx);
     checkOcppOptions(o, ctx);
     if (o.defect !== undefined && !o.lab)
@@ -379,12 +383,23 @@ export function registerEvseCommand(program: Command): void {
         "TEST-ONLY: inject one named defect into the SECC (the conformance harness's mutation check); needs --lab",
       ).hideHelp(),
     )
+    .option(
+      "--fleet <n>",
+      "run N chargers (DC, --no-slac): charger i on SDP port --sdp-port + i, its own V2G port (--port + i when given) and board (--board sim:DIR → DIR/w<i>.sock); a summary when stopped",
+    )
+    .option("--workers <n>", "with --fleet: worker processes (default: the cores)")
+    .option(
+      "--shard <k/s>",
+      "with --fleet: run only chargers i with i mod S = K (one process per machine; indices stay global)",
+    )
+    .option("--duration <seconds>", "with --fleet: stop after this long (default: at SIGINT / SIGTERM)")
     .addOption(new Option("--lab", "TEST-ONLY: allow --defect").hideHelp())
     .option(
       "--config <file>",
       "JSON or YAML file of these options (keys: option names); flags given here win",
     )
     .action(async (raw: Record<string, unknown>, cmd: Command) => {
-      process.exitCode = await runEvse(parseEvseOptions(applyConfigFile(raw, cmd)));
+      const o = parseEvseOptions(applyConfigFile(raw, cmd));
+      process.exitCode = o.fleet !== undefined ? await runEvseFleetCommand(o) : await runEvse(o);
     });
 }

@@ -1,0 +1,186 @@
+/**
+ * Live fleet bench: `nacs evse --fleet N` and `nacs ev --fleet N` as two CLI processes (each sharding its
+ * side over worker processes), N pairs on loopback, one simulated cable per pair, ISO 15118-2 DC over TCP
+ * on [::1], in real time. The EVSE fleet starts first (it hosts the cables); the EV fleet plugs its
+ * vehicles in over the spread, keeps each in the charge loop for the duration, then stops them normally.
+ * Reports the EV fleet's failures by phase, charge-loop round trip and set-up percentiles, the SECC
+ * charge-loop response percentiles, per-worker CPU and event-loop delay, and the back-pressure holds.
+ *
+ * Parameters: NACS_LIVE_FLEET_N (1000), NACS_LIVE_FLEET_WORKERS (the cores, each side),
+ * NACS_LIVE_FLEET_DURATION_S (20: charge-loop time per vehicle), NACS_LIVE_FLEET_SPREAD_S (10: plug-ins),
+ * NACS_LIVE_FLEET_MAX_STARTING (50), NACS_LIVE_FLEET_TIME_SCALE (1).
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { EvFleetSummary, EvseFleetSummary } from "../src/cli/fleet/summary.js";
+import { type BenchResult, target } from "./types.js";
+
+const num = (name: string, dflt: number, min: number, max: number): number => {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return dflt;
+  const v = Number(raw);
+  if (!Number.isFinite(v) || v < min || v > max)
+    throw new Error(`${name}=${JSON.stringify(raw)}: must be a number in [${min}, ${max}]`);
+  return v;
+};
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+
+/** `node bin/nacs.js ARGS`: its stdout, and its stderr passed on with a prefix. */
+function nacs(args: string[], label: string) {
+  const child = spawn(process.execPath, ["bin/nacs.js", ...args], {
+    cwd: root,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  let err = "";
+  child.stdout.on("data", (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stderr.on("data", (d: Buffer) => {
+    err += d.toString();
+    for (const l of d.toString().split("\n")) if (l.trim()) process.stderr.write(`  [${label}] ${l}\n`);
+  });
+  const exit = new Promise<number | null>((r) => child.on("close", (c) => r(c)));
+  return { child, exit, out: () => out, err: () => err };
+}
+
+async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let t: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    t = setTimeout(() => reject(new Error(`${what}: nothing within ${ms / 1000} s`)), ms);
+  });
+  try {
+    return await Promise.race([p, late]);
+  } finally {
+    clearTimeout(t);
+  }
+}
+
+/** Bench entry point. */
+export async function run(): Promise<BenchResult[]> {
+  const n = Math.round(num("NACS_LIVE_FLEET_N", 1000, 1, 20_000));
+  const workers = process.env.NACS_LIVE_FLEET_WORKERS;
+  const durationS = num("NACS_LIVE_FLEET_DURATION_S", 20, 1, 3600);
+  const spreadS = num("NACS_LIVE_FLEET_SPREAD_S", 10, 0, 3600);
+  const maxStarting = Math.round(num("NACS_LIVE_FLEET_MAX_STARTING", 50, 1, 20_000));
+  const timeScale = num("NACS_LIVE_FLEET_TIME_SCALE", 1, 1, 1000);
+  const dir = mkdtempSync(join(tmpdir(), "nacs-live-fleet-"));
+  const sdpBase = 40_000 - Math.min(n, 20_000);
+  const common = [
+    "--fleet",
+    String(n),
+    ...(workers ? ["--workers", workers] : []),
+    "--iface",
+    "lo",
+    "--no-slac",
+    "--protocol",
+    "iso2",
+    "--board",
+    `sim:${dir}`,
+    "--sdp-port",
+    String(sdpBase),
+    "--time-scale",
+    String(timeScale),
+    "--json",
+  ];
+  const evse = nacs(["evse", ...common], "evse");
+  let ev: ReturnType<typeof nacs> | undefined;
+  try {
+    await within(
+      (async () => {
+        while (!/nacs evse --fleet: ready/.test(evse.err())) {
+          if (evse.child.exitCode !== null) throw new Error(`nacs evse --fleet exited: ${evse.err()}`);
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      })(),
+      180_000,
+      "nacs evse --fleet ready",
+    );
+    const t0 = performance.now();
+    ev = nacs(
+      [
+        "ev",
+        ...common,
+        "--duration",
+        String(durationS),
+        "--plug-in-spread",
+        String(spreadS),
+        "--max-starting",
+        String(maxStarting),
+      ],
+      "ev",
+    );
+    await within(ev.exit, (spreadS + durationS + 180) * 1000, "nacs ev --fleet");
+    const wallS = (performance.now() - t0) / 1000;
+    const evs = JSON.parse(ev.out()) as EvFleetSummary;
+    await new Promise((r) => setTimeout(r, 3_000)); // the last session reports reach the EVSE workers
+    evse.child.kill("SIGTERM");
+    await within(evse.exit, 60_000, "nacs evse --fleet stop");
+    const evses = JSON.parse(evse.out()) as EvseFleetSummary;
+    const label = `${n} live DC pairs, nacs evse --fleet + nacs ev --fleet, [::1] TCP`;
+    const setup = {
+      pairs: n,
+      evWorkers: evs.workers.length,
+      evseWorkers: evses.workers.length,
+      durationS,
+      spreadS,
+      maxStarting,
+      timeScale,
+      evWallS: Math.round(wallS * 10) / 10,
+    };
+    return [
+      {
+        name: `failed sessions (${label})`,
+        value: evs.failed,
+        unit: "sessions",
+        target: target("<=", 0, evs.failed),
+        detail: {
+          ...setup,
+          reachedLoop: evs.reachedLoop,
+          endedNormally: evs.endedNormally,
+          failuresByPhase: evs.failuresByPhase,
+          firstFailures: evs.firstFailures.slice(0, 5),
+          evseTrips: evses.tripsByFault,
+          evseSessions: evses.sessions,
+        },
+      },
+      {
+        name: `EV-observed charge-loop round trip, ${label} (p99)`,
+        value: evs.rttMs.p99,
+        unit: "ms",
+        target: target("<=", 50, evs.rttMs.p99),
+        detail: { ...evs.rttMs },
+      },
+      {
+        name: `set-up, plug-in → first charge-loop response, ${label} (p99)`,
+        value: evs.setupMs.p99,
+        unit: "ms",
+        detail: { ...evs.setupMs },
+      },
+      {
+        name: `SECC charge-loop response, request received → response written, ${label} (p99)`,
+        value: evses.seccLoopResponseMs.p99,
+        unit: "ms",
+        detail: { ...evses.seccLoopResponseMs, allMessages: evses.seccResponseMs },
+      },
+      {
+        name: `worker CPU and event-loop delay (${label})`,
+        value: Math.max(...evs.workers.map((w) => w.loopDelayP99Ms ?? 0)),
+        unit: "ms (worst EV worker event-loop delay p99)",
+        detail: {
+          ev: evs.workers,
+          evse: evses.workers,
+          holds: evs.backPressure,
+        },
+      },
+    ];
+  } finally {
+    if (ev && ev.child.exitCode === null) ev.child.kill("SIGKILL");
+    if (evse.child.exitCode === null) evse.child.kill("SIGKILL");
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

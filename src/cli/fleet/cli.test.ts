@@ -1,0 +1,40 @@
+/**
+ * `nacs evse --fleet` and `nacs ev --fleet` as processes: progress on stderr, one JSON object each with
+ * `--json`, exit 0 when every session ended normally; the EVSE fleet leaves on SIGTERM with its summary.
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { exitWithin, killIfRunning, spawnNacs, waitForStderr } from "../testing/spawn-nacs.js";
+import type { EvFleetSummary, EvseFleetSummary } from "./summary.js";
+
+test("nacs evse --fleet 2 + nacs ev --fleet 2 --json: both summaries, exit 0", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "nacs-fleet-cli-"));
+  const port = String(21_000 + Math.floor(Math.random() * 500) * 10);
+  const common = ["--fleet", "2", "--workers", "1", "--iface", "lo", "--no-slac", "--protocol", "din"];
+  common.push("--board", `sim:${dir}`, "--sdp-port", port, "--time-scale", "100", "--json");
+  const evse = spawnNacs(["evse", ...common]);
+  try {
+    await waitForStderr(evse, /nacs evse --fleet: ready: 2 chargers/, 20_000);
+    const ev = spawnNacs(["ev", ...common, "--plug-in-spread", "0", "--duration", "1"]);
+    assert.equal(await exitWithin(ev, "nacs ev --fleet", 25_000), 0, ev.err);
+    const s = JSON.parse(ev.out) as EvFleetSummary;
+    assert.equal(s.kind, "ev-fleet");
+    assert.equal(s.endedNormally, 2);
+    assert.equal(s.reachedLoop, 2);
+    assert.deepEqual(s.stopReasons, { "stopped by the driver": 2 });
+    for (let k = 0; k < 80 && !/sessions ended 2/.test(evse.err); k++)
+      await new Promise((r) => setTimeout(r, 100));
+    evse.child.kill("SIGTERM"); // the process this test started
+    assert.equal(await exitWithin(evse, "nacs evse --fleet", 20_000), 0, evse.err);
+    const e = JSON.parse(evse.out) as EvseFleetSummary;
+    assert.equal(e.kind, "evse-fleet");
+    assert.equal(e.sessions, 2);
+    assert.equal(e.sessionsNormal, 2);
+  } finally {
+    killIfRunning(evse);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

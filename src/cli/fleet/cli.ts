@@ -1,0 +1,64 @@
+/**
+ * The CLI side of the live fleets: `nacs ev --fleet N` and `nacs evse --fleet M` print progress on stderr
+ * every few seconds and the summary on stdout (text, or one JSON object with `--json`); they resolve with
+ * the exit code.
+ */
+import type { EvOptions } from "../commands/ev.js";
+import type { EvseOptions } from "../commands/evse.js";
+import { evseTlsConfig } from "../commands/tls-options.js";
+import { evFleetExitCode, runEvFleet } from "./ev-fleet.js";
+import { evseFleetExitCode, startEvseFleet } from "./evse-fleet.js";
+import { formatEvFleetSummary, formatEvseFleetSummary } from "./summary.js";
+
+/** Progress on stderr every this many ms. */
+const PROGRESS_MS = 5_000;
+
+/** `nacs ev --fleet N`. */
+export async function runEvFleetCommand(o: EvOptions): Promise<number> {
+  const s = await runEvFleet(o, {
+    progress: (line) => process.stderr.write(line),
+    progressEveryMs: PROGRESS_MS,
+  });
+  process.stdout.write(o.json ? `${JSON.stringify(s)}\n` : formatEvFleetSummary(s));
+  return evFleetExitCode(s);
+}
+
+/** `nacs evse --fleet M`: serves until SIGINT/SIGTERM or `--duration`. */
+export async function runEvseFleetCommand(o: EvseOptions): Promise<number> {
+  // once here, before the workers: `--test-pki DIR` creates the PKI (the workers then only read it)
+  await evseTlsConfig(o);
+  const fleet = startEvseFleet(o);
+  let stopNow!: () => void;
+  const stopped = new Promise<void>((r) => {
+    stopNow = r;
+  });
+  process.once("SIGINT", stopNow);
+  process.once("SIGTERM", stopNow);
+  const t0 = performance.now();
+  const tick = setInterval(() => {
+    const p = fleet.progress();
+    const t = ((performance.now() - t0) / 1000).toFixed(0);
+    process.stderr.write(
+      `evse fleet t=${t}s: chargers ${p.chargers}, sessions ended ${p.sessions}, in the charge loop ${p.inLoop}, trips ${p.trips}${p.died ? `, workers died ${p.died}` : ""}\n`,
+    );
+  }, PROGRESS_MS);
+  const duration = o.duration !== undefined ? setTimeout(stopNow, o.duration * 1000) : undefined;
+  try {
+    const r = await Promise.race([fleet.ready, stopped.then(() => null)]);
+    if (r)
+      process.stderr.write(
+        `nacs evse --fleet: ready: ${r.chargers} chargers on ${o.iface}, SDP UDP ${o.sdpPort}+i, board ${o.board}${r.failed.length ? `, ${r.failed.length} could not start (first: #${r.failed[0]!.index} ${r.failed[0]!.reason})` : ""}\n`,
+      );
+  } catch (e) {
+    process.stderr.write(`nacs evse --fleet: ${(e as Error).message}\n`);
+    stopNow();
+  }
+  await stopped;
+  clearInterval(tick);
+  clearTimeout(duration);
+  process.off("SIGINT", stopNow);
+  process.off("SIGTERM", stopNow);
+  const s = await fleet.stop();
+  process.stdout.write(o.json ? `${JSON.stringify(s)}\n` : formatEvseFleetSummary(s));
+  return evseFleetExitCode(s);
+}

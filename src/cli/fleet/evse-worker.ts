@@ -1,0 +1,232 @@
+/**
+ * Worker process of `nacs evse --fleet`: runs its share of the chargers, each the same EVSE controller as
+ * `nacs evse` (`startLiveEvse`, DC, no SLAC) with its own board (`--board` per charger), SDP port
+ * (`--sdp-port` + i) and V2G listener (`--port` + i, or a port of its own). A charger's sockets all live in
+ * this process: sessions are sharded by charger, so no socket is handed between processes. Every session
+ * report goes to the parent as it ends; SECC response times are kept here (up to {@link SECC_MAX_SAMPLES},
+ * then a uniform sample of them) and sent with `done`. SIGINT/SIGTERM are the parent's to handle: the
+ * worker stops on the parent's `stop`, or when the parent is gone (IPC closed).
+ */
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import { dcBatteryConfig } from "../../ev/dc/index.js";
+import { evseDcConfig, powerModuleConfig } from "../../evse/dc/index.js";
+import { seccListenAddress, stderrLogger } from "../../link/host/cli-support.js";
+import { type LiveEvse, startLiveEvse } from "../../link/host/live-evse.js";
+import type { LiveSessionSummary } from "../../link/host/live-session.js";
+import type { EvseOptions } from "../commands/evse.js";
+import { evseTlsConfig } from "../commands/tls-options.js";
+import { openBoard } from "../live/board.js";
+import { normalEnd } from "../live/evse-host.js";
+import { random } from "../live/slac-link.js";
+import { loopResponseOf } from "./ev-vehicle.js";
+import { fleetBoardSpec } from "./options.js";
+import { toParent, toParentAndWait } from "./spawn.js";
+
+/** SECC response samples kept per worker (beyond: reservoir sampling). Design choice. */
+export const SECC_MAX_SAMPLES = 200_000;
+const PROGRESS_MS = 1_000;
+
+/** Parent → worker. */
+export type EvseWorkerIn = { kind: "start"; options: EvseOptions; indices: number[] } | { kind: "stop" };
+
+/** One session as the EVSE fleet summary needs it. */
+export interface ChargerSession {
+  index: number;
+  protocol: string | null;
+  stopReason: string | null;
+  normal: boolean;
+  trips: { fault: string; offLatencyMs: number | null }[];
+  energyWh: number;
+  reachedLoop: boolean;
+}
+
+/** Worker → parent. */
+export type EvseWorkerOut =
+  | { kind: "ready"; chargers: number; failed: { index: number; reason: string }[] }
+  | { kind: "progress"; chargers: number; sessions: number; inLoop: number; trips: number }
+  | { kind: "session"; session: ChargerSession }
+  | {
+      kind: "done";
+      cpuPercent: number;
+      wallMs: number;
+      loopDelayP99Ms: number;
+      /** SECC request received → response written (ms), every message, and the charge loop's. */
+      responseMs: number[];
+      loopResponseMs: number[];
+      responses: number;
+      boardsLost: number;
+    };
+
+/** Keep at most `cap` samples, each of the `seen` so far equally likely (reservoir sampling). */
+function keep(into: number[], cap: number, seen: number, v: number): void {
+  if (into.length < cap) into.push(v);
+  else {
+    const j = Math.floor(Math.random() * seen);
+    if (j < cap) into[j] = v;
+  }
+}
+
+/** The compact form of a session report. */
+export function chargerSession(index: number, s: LiveSessionSummary): ChargerSession {
+  return {
+    index,
+    protocol: s.protocol,
+    stopReason: s.stopReason,
+    normal: normalEnd(s),
+    trips: s.safety.map((t) => ({ fault: t.fault, offLatencyMs: t.offLatencyMs })),
+    energyWh: s.energyDeliveredWh,
+    reachedLoop: (s.messageCounts[loopResponseOf(s.protocol)] ?? 0) > 0,
+  };
+}
+
+async function run(m: Extract<EvseWorkerIn, { kind: "start" }>): Promise<void> {
+  const o = m.options;
+  const log = stderrLogger(o.logLevel, "evse-fleet");
+  // every EV that leaves a simulated cable hosted here is a "host lost" warning of that board: with
+  // thousands of them the default level keeps the board to errors (the summary counts boards lost)
+  const boardLog = o.logLevel === "warn" ? stderrLogger("error", "evse-fleet") : log;
+  const tls = await evseTlsConfig(o);
+  const host = await seccListenAddress(o.iface);
+  const module = powerModuleConfig(
+    o.chargerClass,
+    o.maxPowerKw * 1000,
+    o.maxCurrent ? { maxCurrentA: o.maxCurrent } : {},
+  );
+  const cpu0 = process.cpuUsage();
+  const w0 = performance.now();
+  const delay = monitorEventLoopDelay({ resolution: 5 });
+  delay.enable();
+  const response: number[] = [];
+  const loopResponse: number[] = [];
+  let responses = 0;
+  let loopResponses = 0;
+  let sessions = 0;
+  let trips = 0;
+  let boardsLost = 0;
+  const chargers: { index: number; live: LiveEvse; close(): Promise<void> }[] = [];
+  const failed: { index: number; reason: string }[] = [];
+  for (const i of m.indices) {
+    try {
+      const board = await openBoard(
+        "evse",
+        fleetBoardSpec(o.board, i),
+        {
+          module,
+          battery: dcBatteryConfig(),
+          socPercent: 30,
+          seed: null,
+          energyTimeScale: o.timeScale,
+          supply: { kind: "dc" },
+        },
+        boardLog,
+      );
+      const live = await startLiveEvse({
+        config: (sdp) =>
+          evseDcConfig({
+            module,
+            slac: { mac: Uint8Array.of(0x02, 0x4e, 0x53, i >> 16, (i >> 8) & 0xff, i & 0xff), random },
+            sdp,
+            matching: "none",
+            secc: {
+              protocols: o.protocol,
+              epochS: Math.floor(Date.now() / 1000),
+              seed: random(4).reduce((a, b) => a * 256 + b, 0) >>> 0 || 1,
+              sessionIdLength: o.sessionIdBytes,
+              ...(o.sequenceTimeout !== undefined && {
+                sequenceTimeoutMs: Math.round(o.sequenceTimeout * 1000),
+              }),
+              iso20WithoutTls: o.iso20WithoutTls,
+              bidirectional: o.bidirectional,
+              ...(o.control && { iso20ControlModes: o.control }),
+            },
+          }),
+        board: board.port,
+        network: {
+          iface: o.iface,
+          slac: null,
+          modem: "none",
+          sdpPort: o.sdpPort + i,
+          v2g: {
+            host,
+            ...(o.port !== undefined ? { port: o.port + i, allowAnyPort: true } : {}),
+            ...(tls ? { tls } : {}),
+          },
+          logger: log,
+        },
+        onSession(s) {
+          sessions++;
+          trips += s.safety.length;
+          toParent({ kind: "session", session: chargerSession(i, s) } satisfies EvseWorkerOut);
+        },
+        onResponseTime(name, ms) {
+          keep(response, SECC_MAX_SAMPLES, ++responses, ms);
+          if (name === "CurrentDemandRes" || name === "DC_ChargeLoopRes")
+            keep(loopResponse, SECC_MAX_SAMPLES, ++loopResponses, ms);
+        },
+        onBoardLost: () => {
+          boardsLost++;
+        },
+        logger: log,
+      });
+      chargers.push({
+        index: i,
+        live,
+        async close() {
+          await live.close();
+          await board.close();
+        },
+      });
+    } catch (e) {
+      failed.push({ index: i, reason: (e as Error).message });
+    }
+  }
+  toParent({ kind: "ready", chargers: chargers.length, failed } satisfies EvseWorkerOut);
+  const inLoop = () => chargers.filter((c) => c.live.host.state().secc.powerDelivery === "start").length;
+  const progress = setInterval(() => {
+    toParent({
+      kind: "progress",
+      chargers: chargers.length,
+      sessions,
+      inLoop: inLoop(),
+      trips,
+    } satisfies EvseWorkerOut);
+  }, PROGRESS_MS);
+  await new Promise<void>((r) => {
+    process.on("message", (x: EvseWorkerIn) => x.kind === "stop" && r());
+    process.once("disconnect", () => r());
+  });
+  clearInterval(progress);
+  for (const c of chargers.splice(0)) await c.close().catch(() => undefined);
+  delay.disable();
+  const cpu = process.cpuUsage(cpu0);
+  const wallMs = performance.now() - w0;
+  await toParentAndWait({
+    kind: "done",
+    cpuPercent: Math.round((100 * (cpu.user + cpu.system)) / 1000 / Math.max(1, wallMs)),
+    wallMs: Math.round(wallMs),
+    loopDelayP99Ms: Math.round(Math.max(0, delay.percentile(99) / 1e6 - 5) * 1000) / 1000,
+    responseMs: response,
+    loopResponseMs: loopResponse,
+    responses,
+    boardsLost,
+  } satisfies EvseWorkerOut);
+}
+
+if (process.send) {
+  // the terminal's Ctrl-C reaches the whole process group: the parent decides when the chargers stop
+  process.on("SIGINT", () => undefined);
+  process.on("SIGTERM", () => undefined);
+  process.once("message", (m: EvseWorkerIn) => {
+    if (m.kind !== "start") return;
+    run(m).then(
+      () => {
+        if (process.connected) process.disconnect();
+        process.exit(0);
+      },
+      (e) => {
+        process.stderr.write(`nacs evse --fleet worker ${process.pid}: ${(e as Error).stack ?? e}\n`);
+        process.exit(1);
+      },
+    );
+  });
+}

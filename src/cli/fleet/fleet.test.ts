@@ -1,0 +1,131 @@
+/**
+ * Live fleets on loopback: `nacs evse --fleet` and `nacs ev --fleet` (their programmatic API, the same
+ * worker processes), 2 workers a side, one simulated cable per pair, ISO 15118-2 DC over TCP. Every
+ * session reaches the charge loop and ends normally and both summaries agree; a worker killed mid-session
+ * shows up as failures of its vehicles, naming how it died.
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { parseEvOptions } from "../commands/ev.js";
+import { parseEvseOptions } from "../commands/evse.js";
+import { evFleetExitCode, runEvFleet } from "./ev-fleet.js";
+import { type EvseFleet, evseFleetExitCode, startEvseFleet } from "./evse-fleet.js";
+
+/** An SDP port range per test so parallel test files never meet another EVSE. */
+const sdpBase = () => String(20_000 + Math.floor(Math.random() * 1_000) * 10);
+
+async function withFleet<T>(
+  pairs: number,
+  run: (f: EvseFleet, common: Record<string, unknown>) => Promise<T>,
+) {
+  const dir = mkdtempSync(join(tmpdir(), "nacs-fleet-test-"));
+  const common = {
+    iface: "lo",
+    slac: false,
+    board: `sim:${dir}`,
+    sdpPort: sdpBase(),
+    protocol: "iso2",
+    timeScale: "100",
+    fleet: String(pairs),
+    workers: "2",
+  };
+  const fleet = startEvseFleet(parseEvseOptions({ ...common }));
+  try {
+    const ready = await fleet.ready;
+    assert.equal(ready.chargers, pairs);
+    return await run(fleet, common);
+  } finally {
+    await fleet.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Wait (bounded) until the EVSE fleet has reported `n` sessions. */
+async function sessionsReported(f: EvseFleet, n: number): Promise<void> {
+  for (let k = 0; k < 100 && f.progress().sessions < n; k++) await new Promise((r) => setTimeout(r, 100));
+}
+
+test("6 pairs, 2 workers a side: every session reaches the charge loop and ends normally; the summaries agree", async () => {
+  await withFleet(6, async (fleet, common) => {
+    const ev = await runEvFleet(
+      parseEvOptions({ ...common, plugInSpread: "1", maxStarting: "4", duration: "3" }),
+    );
+    assert.equal(ev.vehicles, 6);
+    assert.equal(ev.started, 6);
+    assert.equal(ev.reachedLoop, 6, JSON.stringify(ev.failuresByPhase));
+    assert.equal(ev.endedNormally, 6);
+    assert.equal(ev.failed, 0);
+    assert.deepEqual(ev.stopReasons, { "stopped by the driver": 6 });
+    assert.deepEqual(ev.failuresByPhase, {});
+    assert.equal(ev.workers.length, 2);
+    assert.deepEqual(
+      ev.workers.map((w) => w.pairs),
+      [3, 3],
+    );
+    assert.ok(ev.workers.every((w) => w.cpuPercent !== null && !w.died));
+    assert.equal(ev.setupMs.count, 6);
+    assert.ok(ev.rttMs.count > 0 && ev.rttMs.p99 > 0 && ev.rttMs.p50 <= ev.rttMs.p99);
+    assert.ok(ev.energyWh.total > 0);
+    assert.equal(evFleetExitCode(ev), 0);
+    await sessionsReported(fleet, 6);
+    const evse = await fleet.stop();
+    assert.equal(evse.chargers, 6);
+    assert.equal(evse.sessions, 6);
+    assert.equal(evse.sessionsReachedLoop, 6);
+    assert.equal(evse.sessionsNormal, 6);
+    assert.deepEqual(evse.tripsByFault, {});
+    assert.deepEqual(evse.stopReasons, { "EV ended the session": 6 });
+    assert.ok(evse.seccLoopResponseMs.count > 0);
+    assert.equal(evseFleetExitCode(evse), 0);
+    // the meter and the inlet agree on the energy within 5 %
+    assert.ok(
+      Math.abs(evse.energyWh - ev.energyWh.total) <= 0.05 * ev.energyWh.total,
+      `${evse.energyWh} vs ${ev.energyWh.total}`,
+    );
+  });
+});
+
+test("a worker killed mid-session: its vehicles are failures naming how it died; the exit code says so", async () => {
+  await withFleet(4, async (_fleet, common) => {
+    let pids: number[] = [];
+    const ev = await runEvFleet(
+      parseEvOptions({ ...common, soc: "30", targetSoc: "31", plugInSpread: "0", duration: "1" }),
+      {
+        dieInLoopWorker: 0,
+        onWorkers: (p) => {
+          pids = p;
+        },
+      },
+    );
+    assert.equal(pids.length, 2);
+    assert.equal(ev.vehicles, 4);
+    assert.equal(ev.failed, 2, JSON.stringify(ev.failuresByPhase));
+    const lost = ev.failuresByPhase.worker;
+    assert.ok(lost, JSON.stringify(ev.failuresByPhase));
+    assert.equal(lost.count, 2);
+    assert.deepEqual(Object.keys(lost.reasons), [`its worker process ${pids[0]} killed by SIGKILL`]);
+    assert.equal(ev.workers[0]!.died, "killed by SIGKILL");
+    assert.equal(ev.workers[1]!.died, undefined);
+    assert.equal(ev.endedNormally, 2);
+    assert.deepEqual(
+      ev.firstFailures.map((f) => f.index),
+      [0, 2],
+    );
+    assert.equal(evFleetExitCode(ev), 1);
+  });
+});
+
+test("an EVSE worker that dies is reported with its chargers, and the exit code says so", async () => {
+  await withFleet(4, async (fleet) => {
+    assert.equal(fleet.pids.length, 2);
+    process.kill(fleet.pids[0]!, "SIGKILL"); // a worker this test started
+    const s = await fleet.stop();
+    assert.equal(s.workers[0]!.died, "killed by SIGKILL");
+    assert.equal(s.workers[1]!.died, undefined);
+    assert.equal(s.lostChargers, 2);
+    assert.equal(evseFleetExitCode(s), 1);
+  });
+});

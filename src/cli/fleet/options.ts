@@ -1,0 +1,199 @@
+/**
+ * The fleet flags of `nacs evse --fleet M` and `nacs ev --fleet N`: `--workers W` (worker processes,
+ * default the cores), `--shard K/S` (this machine runs only the pairs i with i mod S = K; indices stay
+ * global so ports and sockets match the other side), and on the EV side `--plug-in-spread S`,
+ * `--max-starting X` and `--duration S`. Also where pair i meets its peer: SDP port `--sdp-port` + i, V2G
+ * port `--port` + i (when given), board `--board` per pair ({@link fleetBoardSpec}).
+ */
+import { spawnSync } from "node:child_process";
+import { availableParallelism, tmpdir } from "node:os";
+import { join } from "node:path";
+import { z } from "zod";
+
+/** Most pairs of one fleet, and most worker processes. Design choices. */
+export const LIVE_FLEET_MAX = 65_000;
+export const LIVE_FLEET_MAX_WORKERS = 64;
+/** At most this many vehicles of the whole fleet in session set-up at once, by default. Design choice. */
+export const LIVE_FLEET_DEFAULT_MAX_STARTING = 50;
+/** Default plug-in spread (s): one vehicle every 10 ms for 1,000 of them. Design choice. */
+export const LIVE_FLEET_DEFAULT_SPREAD_S = 10;
+/** A worker holds plug-ins while its event-loop delay p99 is above this (ms). Design choice. */
+export const LIVE_FLEET_HOLD_DELAY_MS = 50;
+
+/** `--shard K/S`: this process runs pairs i with i mod S = K. */
+export interface FleetShard {
+  index: number;
+  count: number;
+}
+
+/** `--shard K/S` as text → shard; the rule in words on failure. */
+export const shardSchema = z
+  .string()
+  .transform((s, ctx) => {
+    const m = /^(\d+)\/(\d+)$/.exec(s.trim());
+    const k = m ? Number(m[1]) : NaN;
+    const n = m ? Number(m[2]) : NaN;
+    if (!m || !(n >= 1) || !(k < n)) {
+      ctx.addIssue({
+        code: "custom",
+        message: "must be K/S with 0 ≤ K < S (shard K of S: this process runs the pairs i with i mod S = K)",
+      });
+      return z.NEVER;
+    }
+    return { index: k, count: n } satisfies FleetShard;
+  })
+  .optional();
+
+/** Zod fields shared by both fleets (merged into `nacs evse` / `nacs ev`'s schemas). */
+export const fleetOptionShape = {
+  fleet: z.coerce.number().int().min(1).max(LIVE_FLEET_MAX).optional(),
+  workers: z.coerce.number().int().min(1).max(LIVE_FLEET_MAX_WORKERS).optional(),
+  shard: shardSchema,
+  duration: z.coerce
+    .number()
+    .positive()
+    .max(7 * 24 * 3600)
+    .optional(),
+};
+
+/** EV-only fleet fields. */
+export const evFleetOptionShape = {
+  ...fleetOptionShape,
+  plugInSpread: z.coerce.number().min(0).max(86_400).optional(),
+  maxStarting: z.coerce.number().int().min(1).max(LIVE_FLEET_MAX).optional(),
+};
+
+/** Flags a live fleet cannot take: one session's files, UI, scripts, Plug & Charge, test hooks. */
+const NOT_WITH_FLEET = [
+  ["ui", "--ui"],
+  ["pcap", "--pcap"],
+  ["events", "--events"],
+  ["ocpp", "--ocpp"],
+  ["pki", "--pki"],
+  ["defect", "--defect"],
+  ["pauseAfter", "--pause-after"],
+  ["resumeAfter", "--resume-after"],
+  ["installContract", "--install-contract"],
+  ["contractStore", "--contract-store"],
+  ["tlsKeylog", "--tls-keylog"],
+  ["seed", "--seed"],
+] as const;
+
+/** Issues of the fleet flags against the rest (added to the command's superRefine). */
+export function checkFleetOptions(
+  o: Record<string, unknown>,
+  side: "ev" | "evse",
+  ctx: z.RefinementCtx,
+): void {
+  const issue = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
+  const fleetOnly =
+    side === "ev"
+      ? ["workers", "shard", "duration", "plugInSpread", "maxStarting"]
+      : ["workers", "shard", "duration"];
+  if (o.fleet === undefined) {
+    for (const k of fleetOnly) if (o[k] !== undefined) issue(k, "needs --fleet N");
+    return;
+  }
+  if (o.sessions !== 1)
+    issue(
+      "sessions",
+      side === "ev"
+        ? "not with --fleet: each vehicle of a fleet runs one session"
+        : "not with --fleet: each charger of a fleet serves sessions until --duration or a signal",
+    );
+  if (o.mode === "ac") issue("mode", "a live fleet runs DC sessions: drop --mode ac");
+  if (o.slac === true)
+    issue("slac", "a live fleet runs without SLAC (one powerline link cannot carry N pairs): add --no-slac");
+  if (side === "ev" && o.payment === "contract")
+    issue("payment", "a live fleet pays with external payment: drop --payment contract");
+  for (const [k, flag] of NOT_WITH_FLEET) {
+    const v = o[k];
+    if (v !== undefined && v !== false) issue(k, `not with --fleet (${flag} is for one session)`);
+  }
+  const shard = o.shard as FleetShard | undefined;
+  const n = o.fleet as number;
+  if (shard && shard.count > n)
+    issue("shard", `must have S ≤ --fleet (${n}): shard S has no pair otherwise (S = ${shard.count})`);
+  const sdpPort = o.sdpPort as number;
+  if (sdpPort + n - 1 > 65_535)
+    issue("sdpPort", `with --fleet ${n} the SDP ports run to ${sdpPort + n - 1}: must end at 65535 or below`);
+  const port = o.port as number | undefined;
+  if (port !== undefined && (port === 0 || port + n - 1 > 65_535))
+    issue("port", `with --fleet ${n}: a base port 1–${65_536 - n} (charger i listens on --port + i)`);
+}
+
+/** Where a fleet's simulated cables meet when `--board` is plain `sim`: `sim:$TMPDIR/nacs-fleet`. */
+export const defaultFleetBoard = (): string => `sim:${join(tmpdir(), "nacs-fleet")}`;
+
+/**
+ * Descriptors one pair holds in a worker: EVSE — SDP socket, V2G listener and connection, the simulated
+ * cable's listener and the EV's connection to it; EV — SDP socket, V2G connection, board connection.
+ */
+export const FLEET_FDS_PER_PAIR = { evse: 5, ev: 3 } as const;
+/** Descriptors a worker needs besides its pairs (stdio, IPC, epoll, libuv). */
+export const FLEET_FD_MARGIN = 64;
+
+/** The per-process descriptor limit (`ulimit -n`; Node raises the soft limit to the hard one). */
+export function fdLimit(): number {
+  const r = spawnSync("sh", ["-c", "ulimit -n"], { encoding: "utf8" });
+  const v = r.stdout?.trim() ?? "";
+  return v === "unlimited" ? Number.POSITIVE_INFINITY : Number(v) || 1024;
+}
+
+/**
+ * Worker processes: `--workers`, default the cores; never more than the pairs this process runs, and
+ * never so few that a worker would need more descriptors than `limit` (then raised, with `note` saying so).
+ */
+export function fleetWorkerCount(
+  workers: number | undefined,
+  pairs: number,
+  fdsPerPair = 0,
+  limit = Number.POSITIVE_INFINITY,
+): { count: number; note: string | null } {
+  const wanted = Math.max(1, Math.min(pairs, workers ?? availableParallelism()));
+  const perWorker = Math.max(1, Math.floor((limit - FLEET_FD_MARGIN) / Math.max(1, fdsPerPair)));
+  const needed = fdsPerPair > 0 ? Math.ceil(pairs / perWorker) : 1;
+  if (needed <= wanted) return { count: wanted, note: null };
+  return {
+    count: Math.min(pairs, needed),
+    note:
+      `${workers !== undefined ? `--workers ${workers}` : `${wanted} workers (the cores)`} raised to ${needed}: ` +
+      `${pairs} pairs need about ${pairs * fdsPerPair} descriptors, at most ${limit} per process (ulimit -n)`,
+  };
+}
+
+/** The pair indices this process runs (`--shard K/S`), in order. */
+export function shardIndices(n: number, shard: FleetShard | undefined): number[] {
+  const out: number[] = [];
+  const s = shard ?? { index: 0, count: 1 };
+  for (let i = s.index; i < n; i += s.count) out.push(i);
+  return out;
+}
+
+/** Split `indices` over `workers` (round robin, so each worker's plug-ins spread over the whole window). */
+export function splitOverWorkers(indices: readonly number[], workers: number): number[][] {
+  const parts: number[][] = Array.from({ length: workers }, () => []);
+  indices.forEach((i, k) => {
+    parts[k % workers]!.push(i);
+  });
+  return parts.filter((p) => p.length > 0);
+}
+
+/**
+ * Pair `i`'s board from the fleet's `--board`: `sim:DIR` → `sim:DIR/w<i>.sock` (one simulated cable per
+ * pair, shared by the two fleets), `unix:DIR` → `unix:DIR/w<i>.sock`, `tcp:HOST:PORT` → `tcp:HOST:PORT+i`
+ * (a real board or rig per pair), `stdio:CMD` → CMD with every `{i}` replaced by i and every `{B+i}` by
+ * B + i (e.g. a `nacs board-sim` per charger listening on TCP port 7000 + i for a remote EV fleet).
+ */
+export function fleetBoardSpec(board: string, i: number): string {
+  if (board === "sim") return fleetBoardSpec(defaultFleetBoard(), i);
+  const m = /^(sim|unix):(.+)$/.exec(board);
+  if (m) return `${m[1]}:${m[2]!.replace(/\/$/, "")}/w${i}.sock`;
+  const t = /^tcp:(.+):(\d+)$/.exec(board);
+  if (t) return `tcp:${t[1]}:${Number(t[2]) + i}`;
+  if (board.startsWith("stdio:"))
+    return board
+      .replace(/\{(\d+)\+i\}/g, (_, base: string) => String(Number(base) + i))
+      .replaceAll("{i}", String(i));
+  return board;
+}

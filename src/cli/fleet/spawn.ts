@@ -1,0 +1,85 @@
+/**
+ * Worker processes of the live fleets: `node --import tsx WORKER.ts` from a source checkout (dev), plain
+ * `node WORKER.js` from the built package or the launcher's transpiled copy, with an IPC channel (JSON
+ * messages both ways). Processes rather than threads: each holds its own descriptors (the fd limit is per
+ * process) and its own event loop. Every wait on a worker is bounded; a worker that exits is reported
+ * with its exit code or signal.
+ */
+import { type ChildProcess, fork } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+/** A running worker process. */
+export interface FleetProcess<Out> {
+  readonly pid: number;
+  send(msg: unknown): void;
+  /** Called for every message from the worker. */
+  onMessage(cb: (m: Out) => void): void;
+  /** Resolves once it has exited: its exit code, or the signal that ended it. */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** SIGKILL it if it is still running. */
+  kill(signal?: NodeJS.Signals): void;
+}
+
+/** The worker module `name` (e.g. "ev-worker") beside this file, as .ts under tsx or as built .js. */
+export function workerModule(name: string): { path: string; execArgv: string[] } {
+  const ts = import.meta.url.endsWith(".ts");
+  const path = fileURLToPath(new URL(`./${name}${ts ? ".ts" : ".js"}`, import.meta.url));
+  return { path, execArgv: ts ? ["--import", "tsx"] : [] };
+}
+
+/**
+ * Fork the worker module `name` with `env` added; its stderr and stdout go to ours. NACS_FLEET_NODE_ARGS
+ * (space-separated) adds Node flags to every worker, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` or
+ * `--trace-gc` (Node refuses some of these in NODE_OPTIONS).
+ */
+export function forkWorker<Out>(name: string, env: Record<string, string> = {}): FleetProcess<Out> {
+  const m = workerModule(name);
+  const extra = (process.env.NACS_FLEET_NODE_ARGS ?? "").split(" ").filter((a) => a !== "");
+  const cp: ChildProcess = fork(m.path, [], {
+    execArgv: [...m.execArgv, ...extra],
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const listeners: ((m: Out) => void)[] = [];
+  cp.on("message", (msg) => {
+    for (const l of listeners) l(msg as Out);
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
+    cp.once("exit", (code, signal) => r({ code, signal })),
+  );
+  // a failed fork (no such module, no node) arrives as 'error' and then 'exit'
+  cp.on("error", () => undefined);
+  return {
+    pid: cp.pid ?? -1,
+    send(msg) {
+      if (cp.connected) cp.send(msg as object, (err) => err && undefined);
+    },
+    onMessage: (cb) => listeners.push(cb),
+    exited,
+    kill(signal = "SIGKILL") {
+      if (cp.exitCode === null && cp.signalCode === null) cp.kill(signal);
+    },
+  };
+}
+
+/** How a worker's exit reads in a failure reason. */
+export function exitText(e: { code: number | null; signal: NodeJS.Signals | null }): string {
+  return e.signal ? `killed by ${e.signal}` : `exited with code ${e.code}`;
+}
+
+/** In a worker: send to the parent (dropped once the channel is gone). */
+export function toParent(msg: unknown): void {
+  if (process.send && process.connected) process.send(msg as object);
+}
+
+/** In a worker: send to the parent and resolve once it is handed to the channel (bounded: 5 s). */
+export function toParentAndWait(msg: unknown): Promise<void> {
+  return new Promise((r) => {
+    if (!process.send || !process.connected) return r();
+    const t = setTimeout(r, 5_000);
+    process.send(msg as object, undefined, {}, () => {
+      clearTimeout(t);
+      r();
+    });
+  });
+}

@@ -1,0 +1,70 @@
+/** The fleet summaries: counts, failures grouped by phase with their reasons, nearest-rank percentiles. */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { VehicleResult } from "./ev-vehicle.js";
+import { dist, evFleetSummary, formatEvFleetSummary } from "./summary.js";
+
+const v = (index: number, x: Partial<VehicleResult> = {}): VehicleResult => ({
+  index,
+  ok: true,
+  stopReason: "stopped by the driver",
+  failure: null,
+  reachedLoop: true,
+  setupMs: 3000 + index,
+  energyWh: 100,
+  rtt: [1, 2],
+  ...x,
+});
+
+test("dist: nearest rank over 1…100", () => {
+  const xs = Array.from({ length: 100 }, (_, i) => 100 - i);
+  assert.deepEqual(dist(xs), { count: 100, p50: 50, p90: 90, p99: 99, max: 100 });
+  assert.deepEqual(dist([]), { count: 0, p50: 0, p90: 0, p99: 0, max: 0 });
+});
+
+test("EV fleet summary: counts, failures by phase with reasons, first failures in index order", () => {
+  const timeout = "communication timeout: V2G_EVCC_Msg_Timeout: no CurrentDemandRes within 250 ms";
+  const results = [
+    v(3, { ok: false, stopReason: timeout, failure: { phase: "charge loop", reason: timeout } }),
+    v(0),
+    v(1, {
+      ok: false,
+      stopReason: null,
+      reachedLoop: false,
+      setupMs: null,
+      rtt: [],
+      failure: { phase: "SDP", reason: "SDP: no response" },
+    }),
+    v(2, { ok: false, stopReason: timeout, failure: { phase: "charge loop", reason: timeout } }),
+  ];
+  const s = evFleetSummary(results, {
+    vehicles: 5,
+    shard: { index: 0, count: 1 },
+    workers: [{ pid: 1, pairs: 5, cpuPercent: 10, loopDelayP99Ms: 2, holds: 2, holdMs: 700 }],
+    wallS: 12.3456,
+    notStarted: 1,
+    maxStarting: 50,
+    holdDelayMs: 50,
+  });
+  assert.equal(s.started, 4);
+  assert.equal(s.reachedLoop, 3);
+  assert.equal(s.endedNormally, 1);
+  assert.equal(s.failed, 3);
+  assert.equal(s.notStarted, 1);
+  assert.deepEqual(s.failuresByPhase, {
+    "charge loop": { count: 2, reasons: { [timeout]: 2 } },
+    SDP: { count: 1, reasons: { "SDP: no response": 1 } },
+  });
+  assert.deepEqual(
+    s.firstFailures.map((f) => f.index),
+    [1, 2, 3],
+  );
+  assert.deepEqual(s.stopReasons, { "stopped by the driver": 1, none: 1, [timeout]: 2 });
+  assert.equal(s.rttMs.count, 6);
+  assert.equal(s.setupMs.count, 3);
+  assert.equal(s.energyWh.total, 400);
+  assert.deepEqual(s.backPressure, { maxStarting: 50, holdDelayMs: 50, holds: 2, holdMs: 700 });
+  const text = formatEvFleetSummary(s);
+  assert.match(text, /failed {18}3/);
+  assert.match(text, /2 × communication timeout/);
+});
