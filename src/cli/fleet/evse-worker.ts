@@ -10,12 +10,13 @@
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { dcBatteryConfig } from "../../ev/dc/index.js";
 import { evseDcConfig, powerModuleConfig } from "../../evse/dc/index.js";
+import { startBoardThread } from "../../link/board/board-thread.js";
 import { seccListenAddress, stderrLogger } from "../../link/host/cli-support.js";
 import { type LiveEvse, startLiveEvse } from "../../link/host/live-evse.js";
 import type { LiveSessionSummary } from "../../link/host/live-session.js";
 import type { EvseOptions } from "../commands/evse.js";
 import { evseTlsConfig } from "../commands/tls-options.js";
-import { openBoard } from "../live/board.js";
+import { type LiveWorldSettings, openBoard, openBoardOnThread } from "../live/board.js";
 import { normalEnd } from "../live/evse-host.js";
 import { random } from "../live/slac-link.js";
 import { loopResponseOf } from "./ev-vehicle.js";
@@ -105,21 +106,22 @@ async function run(m: Extract<EvseWorkerIn, { kind: "start" }>): Promise<void> {
   let boardsLost = 0;
   const chargers: { index: number; live: LiveEvse; close(): Promise<void> }[] = [];
   const failed: { index: number; reason: string }[] = [];
+  // --board-thread: one board thread carries every charger's board link (and emergency-stop interlock)
+  const thread = o.boardThread ? startBoardThread() : null;
+  const settings: LiveWorldSettings = {
+    module,
+    battery: dcBatteryConfig(),
+    socPercent: 30,
+    seed: null,
+    energyTimeScale: o.timeScale,
+    supply: { kind: "dc" },
+  };
   for (const i of m.indices) {
     try {
-      const board = await openBoard(
-        "evse",
-        fleetBoardSpec(o.board, i),
-        {
-          module,
-          battery: dcBatteryConfig(),
-          socPercent: 30,
-          seed: null,
-          energyTimeScale: o.timeScale,
-          supply: { kind: "dc" },
-        },
-        boardLog,
-      );
+      const spec = fleetBoardSpec(o.board, i);
+      const board = thread
+        ? await openBoardOnThread(thread, "evse", spec, settings, boardLog)
+        : await openBoard("evse", spec, settings, boardLog);
       const live = await startLiveEvse({
         config: (sdp) =>
           evseDcConfig({
@@ -197,6 +199,7 @@ async function run(m: Extract<EvseWorkerIn, { kind: "start" }>): Promise<void> {
   });
   clearInterval(progress);
   for (const c of chargers.splice(0)) await c.close().catch(() => undefined);
+  await thread?.close();
   delay.disable();
   const cpu = process.cpuUsage(cpu0);
   const wallMs = performance.now() - w0;
