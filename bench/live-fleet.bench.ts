@@ -8,7 +8,8 @@
  *
  * Parameters: NACS_LIVE_FLEET_N (1000), NACS_LIVE_FLEET_WORKERS (the cores, each side),
  * NACS_LIVE_FLEET_DURATION_S (20: charge-loop time per vehicle), NACS_LIVE_FLEET_SPREAD_S (10: plug-ins),
- * NACS_LIVE_FLEET_MAX_STARTING (50), NACS_LIVE_FLEET_TIME_SCALE (1).
+ * NACS_LIVE_FLEET_MAX_STARTING (50), NACS_LIVE_FLEET_TIME_SCALE (1); NACS_LIVE_FLEET_LADDER="500,1000,…" runs
+ * growing fleets until one fails and reports the largest with no failure.
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -60,9 +61,13 @@ async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   }
 }
 
-/** Bench entry point. */
-export async function run(): Promise<BenchResult[]> {
-  const n = Math.round(num("NACS_LIVE_FLEET_N", 1000, 1, 20_000));
+/** One fleet of `n` pairs, run to its end: both summaries. */
+async function fleetOnce(n: number): Promise<{
+  evs: EvFleetSummary;
+  evses: EvseFleetSummary;
+  setup: Record<string, unknown>;
+  label: string;
+}> {
   const workers = process.env.NACS_LIVE_FLEET_WORKERS;
   const durationS = num("NACS_LIVE_FLEET_DURATION_S", 20, 1, 3600);
   const spreadS = num("NACS_LIVE_FLEET_SPREAD_S", 10, 0, 3600);
@@ -132,55 +137,121 @@ export async function run(): Promise<BenchResult[]> {
       timeScale,
       evWallS: Math.round(wallS * 10) / 10,
     };
-    return [
-      {
-        name: `failed sessions (${label})`,
-        value: evs.failed,
-        unit: "sessions",
-        target: target("<=", 0, evs.failed),
-        detail: {
-          ...setup,
-          reachedLoop: evs.reachedLoop,
-          endedNormally: evs.endedNormally,
-          failuresByPhase: evs.failuresByPhase,
-          firstFailures: evs.firstFailures.slice(0, 5),
-          evseTrips: evses.tripsByFault,
-          evseSessions: evses.sessions,
-        },
-      },
-      {
-        name: `EV-observed charge-loop round trip, ${label} (p99)`,
-        value: evs.rttMs.p99,
-        unit: "ms",
-        target: target("<=", 50, evs.rttMs.p99),
-        detail: { ...evs.rttMs },
-      },
-      {
-        name: `set-up, plug-in → first charge-loop response, ${label} (p99)`,
-        value: evs.setupMs.p99,
-        unit: "ms",
-        detail: { ...evs.setupMs },
-      },
-      {
-        name: `SECC charge-loop response, request received → response written, ${label} (p99)`,
-        value: evses.seccLoopResponseMs.p99,
-        unit: "ms",
-        detail: { ...evses.seccLoopResponseMs, allMessages: evses.seccResponseMs },
-      },
-      {
-        name: `worker CPU and event-loop delay (${label})`,
-        value: Math.max(...evs.workers.map((w) => w.loopDelayP99Ms ?? 0)),
-        unit: "ms (worst EV worker event-loop delay p99)",
-        detail: {
-          ev: evs.workers,
-          evse: evses.workers,
-          holds: evs.backPressure,
-        },
-      },
-    ];
+    return { evs, evses, setup, label };
   } finally {
     if (ev && ev.child.exitCode === null) ev.child.kill("SIGKILL");
     if (evse.child.exitCode === null) evse.child.kill("SIGKILL");
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Peak resident set of every worker of both fleets, per pair (kB; the processes' own baseline included). */
+function memoryPerPairKb(evs: EvFleetSummary, evses: EvseFleetSummary, n: number): number {
+  const kb = [...evs.workers, ...evses.workers].reduce((a, w) => a + (w.maxRssKb ?? 0), 0);
+  return Math.round(kb / Math.max(1, n));
+}
+
+/** The results of one fleet run. */
+function resultsOf(r: Awaited<ReturnType<typeof fleetOnce>>): BenchResult[] {
+  const { evs, evses, setup, label } = r;
+  return [
+    {
+      name: `failed sessions (${label})`,
+      value: evs.failed,
+      unit: "sessions",
+      target: target("<=", 0, evs.failed),
+      detail: {
+        ...setup,
+        reachedLoop: evs.reachedLoop,
+        endedNormally: evs.endedNormally,
+        failuresByPhase: evs.failuresByPhase,
+        firstFailures: evs.firstFailures.slice(0, 5),
+        evseTrips: evses.tripsByFault,
+        evseSessions: evses.sessions,
+      },
+    },
+    {
+      name: `memory per live pair, peak resident set of every worker / pairs (${label})`,
+      value: memoryPerPairKb(evs, evses, Number(setup.pairs)),
+      unit: "kB",
+      detail: { note: "both sides, and each worker process's own baseline (tens of MB) included" },
+    },
+    {
+      name: `EV-observed charge-loop round trip, ${label} (p99)`,
+      value: evs.rttMs.p99,
+      unit: "ms",
+      target: target("<=", 50, evs.rttMs.p99),
+      detail: { ...evs.rttMs },
+    },
+    {
+      name: `set-up, plug-in → first charge-loop response, ${label} (p99)`,
+      value: evs.setupMs.p99,
+      unit: "ms",
+      detail: { ...evs.setupMs },
+    },
+    {
+      name: `SECC charge-loop response, request received → response written, ${label} (p99)`,
+      value: evses.seccLoopResponseMs.p99,
+      unit: "ms",
+      detail: { ...evses.seccLoopResponseMs, allMessages: evses.seccResponseMs },
+    },
+    {
+      name: `worker CPU and event-loop delay (${label})`,
+      value: Math.max(...evs.workers.map((w) => w.loopDelayP99Ms ?? 0)),
+      unit: "ms (worst EV worker event-loop delay p99)",
+      detail: {
+        ev: evs.workers,
+        evse: evses.workers,
+        holds: evs.backPressure,
+      },
+    },
+  ];
+}
+
+/**
+ * Bench entry point. With NACS_LIVE_FLEET_LADDER ("500,1000,2000,…") the fleet runs at each size in turn
+ * until one has a failed session, and the largest size with none is reported (target 10,000).
+ */
+export async function run(): Promise<BenchResult[]> {
+  const ladder = (process.env.NACS_LIVE_FLEET_LADDER ?? "")
+    .split(",")
+    .filter((x) => x.trim() !== "")
+    .map((x) => Number(x));
+  if (ladder.some((x) => !Number.isInteger(x) || x < 1 || x > 20_000))
+    throw new Error(
+      `NACS_LIVE_FLEET_LADDER=${process.env.NACS_LIVE_FLEET_LADDER}: sizes 1–20000, comma-separated`,
+    );
+  if (ladder.length === 0) {
+    const n = Math.round(num("NACS_LIVE_FLEET_N", 1000, 1, 20_000));
+    return resultsOf(await fleetOnce(n));
+  }
+  const steps: Record<string, unknown>[] = [];
+  let largest = 0;
+  let last: BenchResult[] = [];
+  for (const n of [...ladder].sort((a, b) => a - b)) {
+    const r = await fleetOnce(n);
+    steps.push({
+      pairs: n,
+      failed: r.evs.failed,
+      failuresByPhase: r.evs.failuresByPhase,
+      rttP99Ms: r.evs.rttMs.p99,
+      setupP99Ms: r.evs.setupMs.p99,
+      seccLoopP99Ms: r.evses.seccLoopResponseMs.p99,
+      memoryPerPairKb: memoryPerPairKb(r.evs, r.evses, n),
+    });
+    process.stderr.write(`  live-fleet ladder: ${JSON.stringify(steps.at(-1))}\n`);
+    last = resultsOf(r);
+    if (r.evs.failed > 0) break;
+    largest = n;
+  }
+  return [
+    {
+      name: "largest live DC pair count with 0 failed sessions (nacs evse --fleet + nacs ev --fleet, [::1])",
+      value: largest,
+      unit: "pairs",
+      target: target(">=", 10_000, largest),
+      detail: { steps },
+    },
+    ...last,
+  ];
 }

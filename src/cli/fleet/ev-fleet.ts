@@ -147,6 +147,7 @@ export async function runEvFleet(o: EvOptions, extra: RunEvFleetExtra = {}): Pro
     pairs: w.indices.length,
     cpuPercent: w.done?.cpuPercent ?? null,
     loopDelayP99Ms: w.done?.loopDelayP99Ms ?? w.last?.loopDelayP99Ms ?? null,
+    maxRssKb: w.done?.maxRssKb ?? null,
     holds: w.done?.holds ?? w.last?.holds ?? 0,
     holdMs: w.done?.holdMs ?? w.last?.holdMs ?? 0,
     ...(w.died && { died: w.died }),

@@ -59,7 +59,14 @@ export interface EvWorkerCounts {
 export type EvWorkerOut =
   | ({ kind: "progress" } & EvWorkerCounts)
   | { kind: "vehicle"; result: VehicleResult }
-  | ({ kind: "done"; cpuPercent: number; wallMs: number; notStarted: number } & EvWorkerCounts);
+  | ({
+      kind: "done";
+      cpuPercent: number;
+      wallMs: number;
+      notStarted: number;
+      /** The worker process's peak resident set (kB). */
+      maxRssKb: number;
+    } & EvWorkerCounts);
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 /** A sleep that does not keep the process alive (the loser of a race). */
@@ -217,6 +224,7 @@ async function run(m: Extract<EvWorkerIn, { kind: "start" }>): Promise<void> {
     notStarted,
     wallMs: Math.round(wallMs),
     cpuPercent: Math.round((100 * (cpu.user + cpu.system)) / 1000 / Math.max(1, wallMs)),
+    maxRssKb: process.resourceUsage().maxRSS,
   } satisfies EvWorkerOut);
 }
 

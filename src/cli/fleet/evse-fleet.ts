@@ -123,6 +123,7 @@ export function startEvseFleet(o: EvseOptions): EvseFleet {
       pairs: w.indices.length,
       cpuPercent: w.done?.cpuPercent ?? null,
       loopDelayP99Ms: w.done?.loopDelayP99Ms ?? null,
+      maxRssKb: w.done?.maxRssKb ?? null,
       ...(w.died && { died: w.died }),
     }));
     return evseFleetSummary(sessions, {

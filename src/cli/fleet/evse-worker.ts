@@ -51,6 +51,8 @@ export type EvseWorkerOut =
       cpuPercent: number;
       wallMs: number;
       loopDelayP99Ms: number;
+      /** The worker process's peak resident set (kB). */
+      maxRssKb: number;
       /** SECC request received → response written (ms), every message, and the charge loop's. */
       responseMs: number[];
       loopResponseMs: number[];
@@ -208,6 +210,7 @@ async function run(m: Extract<EvseWorkerIn, { kind: "start" }>): Promise<void> {
     cpuPercent: Math.round((100 * (cpu.user + cpu.system)) / 1000 / Math.max(1, wallMs)),
     wallMs: Math.round(wallMs),
     loopDelayP99Ms: Math.round(Math.max(0, delay.percentile(99) / 1e6 - 5) * 1000) / 1000,
+    maxRssKb: process.resourceUsage().maxRSS,
     responseMs: response,
     loopResponseMs: loopResponse,
     responses,

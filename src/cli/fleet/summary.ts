@@ -33,6 +33,8 @@ export interface WorkerFigures {
   pairs: number;
   cpuPercent: number | null;
   loopDelayP99Ms: number | null;
+  /** Peak resident set of the worker process (kB). */
+  maxRssKb?: number | null;
   /** EV workers: plug-ins held for a late event loop (times, total ms). */
   holds?: number;
   holdMs?: number;
