@@ -162,7 +162,12 @@ export async function run(): Promise<BenchResult[]> {
     const estops = trips.filter((t) => t.fault === "emergency-stop");
     const off = stats(estops.flatMap((t) => (t.offLatencyMs === null ? [] : [t.offLatencyMs])));
     const inputToOff = stats(estops.flatMap((t) => (t.inputToOffMs === null ? [] : [t.inputToOffMs])));
-    const interlock = stats((thread?.interlocks ?? []).map((n) => n.offAtMs - n.inputAtMs));
+    const interlock = stats(
+      (thread?.interlocks ?? [])
+        .filter((n) => n.cause === "emergency-stop")
+        .map((n) => n.offAtMs - n.inputAtMs),
+    );
+    const backstops = (thread?.interlocks ?? []).filter((n) => n.cause !== "emergency-stop").length;
     const other = trips.filter((t) => t.fault !== "emergency-stop");
     const failures = other.length + (cfg.sessions - sessions.length);
     const st = stats(window.samples);
@@ -227,7 +232,7 @@ export async function run(): Promise<BenchResult[]> {
         unit: "ms",
         ...(thread && { target: target("<=", ESTOP_P99_TARGET_MS, interlock.p99) }),
         detail: thread
-          ? { ...interlock, presses: pressed.size }
+          ? { ...interlock, presses: pressed.size, backstopActions: backstops }
           : { note: "NACS_BENCH_BOARD_THREAD=0: no board thread, the stop was pushed into the controllers" },
       },
       {

@@ -9,10 +9,12 @@ import { join } from "node:path";
 import type { DcBatteryConfig } from "../../ev/dc/index.js";
 import { OBC_DEFAULT_MAX_CURRENT_A } from "../../ev/obc.js";
 import type { PowerModuleConfig } from "../../evse/dc/index.js";
+import { overCurrentThresholdA, overVoltageThresholdV } from "../../evse/safety/limits.js";
 import { openBoardStream, parseBoardSpec } from "../../link/board/adapters.js";
 import { createBoardLink } from "../../link/board/board-link.js";
 import type { BoardThread } from "../../link/board/board-thread.js";
 import { BoardError } from "../../link/board/errors.js";
+import type { BoardInterlock } from "../../link/board/interlock.js";
 import type { BoardRole, HostHelloSim } from "../../link/board/messages.js";
 import {
   type EvBoardPort,
@@ -92,6 +94,20 @@ function helloSimFor(role: BoardRole, settings: LiveWorldSettings): HostHelloSim
   );
 }
 
+/**
+ * The EVSE's board-thread interlock: the emergency stop, and for DC the rated backstops (the over-voltage
+ * threshold of IEC 61851-23 for the module's maximum voltage; its maximum current plus the over-current
+ * margin); AC: the emergency stop opens the relay.
+ */
+function interlockFor(settings: LiveWorldSettings): BoardInterlock {
+  if (settings.supply?.kind === "ac") return { output: "ac" };
+  return {
+    output: "dc",
+    maxVoltageV: overVoltageThresholdV(settings.module.maxVoltageV),
+    maxCurrentA: overCurrentThresholdA(settings.module.maxCurrentA, 0),
+  };
+}
+
 /** `--board SPEC` parsed; a bad spec is a usage error naming the option. */
 function parseBoardOption(spec: string): ReturnType<typeof parseBoardSpec> {
   try {
@@ -153,7 +169,7 @@ export async function openBoardOnThread<R extends BoardRole>(
       spec: target,
       host: BOARD_HOST_NAME,
       ...(sim && { sim }),
-      ...(role === "evse" && { interlock: settings.supply?.kind === "ac" ? "ac" : "dc" }),
+      ...(role === "evse" && { interlock: interlockFor(settings) }),
     });
     const name =
       parsed.kind === "sim" ? `sim (${target}, board thread)` : `${spec} (${link.board}, board thread)`;

@@ -3,10 +3,8 @@
  * process's monotonic clock in milliseconds (`process.hrtime`, the same in every thread; `performance.now()`
  * of a worker counts from the worker's own start).
  */
+import type { BoardInterlock, InterlockCause } from "./interlock.js";
 import type { AnyBoardBody, BoardRole, HostHelloSim } from "./messages.js";
-
-/** What the interlock switches off by itself on an emergency-stop input: the DC power module, or the AC relay. */
-export type BoardInterlockOutput = "dc" | "ac";
 
 /** Main → board thread. */
 export type ToBoardThread =
@@ -18,13 +16,14 @@ export type ToBoardThread =
       spec: string;
       host: string;
       sim?: HostHelloSim;
-      interlock?: BoardInterlockOutput;
+      interlock?: BoardInterlock;
     }
   | { op: "send"; id: number; command: AnyBoardBody }
   | { op: "close"; id: number };
 
 /** The interlock acted: input received → output-off command written, both on the board thread. */
 export interface BoardInterlockNote {
+  cause: InterlockCause;
   inputAtHrMs: number;
   offAtHrMs: number;
 }

@@ -1,27 +1,21 @@
 /**
  * The board thread: every board link of a host process runs here, away from the sessions' event loop, so
  * that a busy main thread delays neither the heartbeat and supervision of the board protocol nor the
- * **emergency-stop interlock**: an `emergency-stop` (pressed) reading makes this thread write the
- * output-off command itself (the DC power module's emergency off, or the AC relay opened) before it hands
- * the reading on; the controller's own trip follows on the main thread (IEC 61851-1 §6.3.1 / SAE J3400:
+ * **interlock** (interlock.ts): an `emergency-stop` (pressed) reading, or a measured output beyond the
+ * charger's rated backstop limits, makes this thread write the output-off command itself (the DC power
+ * module's emergency off, or the AC relay opened) before it hands the reading on; the controller's own trip follows on the main thread (IEC 61851-1 §6.3.1 / SAE J3400:
  * de-energise the output on an emergency stop; J3400 allows 10 ms). Node-only.
  */
 import { type MessagePort, parentPort } from "node:worker_threads";
 import { realClock } from "../../machine/index.js";
 import { openBoardStream } from "./adapters.js";
 import { type BoardLink, createBoardLink } from "./board-link.js";
-import type { BoardInterlockOutput, FromBoardThread, ToBoardThread } from "./board-thread-messages.js";
+import type { FromBoardThread, ToBoardThread } from "./board-thread-messages.js";
 import { withHelloSim } from "./hello-sim.js";
+import { INTERLOCK_IDLE, interlockCommand, stepInterlock } from "./interlock.js";
 import type { AnyBoardBody, BoardRole } from "./messages.js";
 
 const hrNow = (): number => Number(process.hrtime.bigint()) / 1e6;
-
-/** The interlock's output-off command for `output`. */
-export function interlockCommand(output: BoardInterlockOutput): AnyBoardBody {
-  return output === "dc"
-    ? { type: "module", op: "off", emergency: true }
-    : { type: "contactors", closed: false };
-}
 
 /** Serve `port`: open, feed and close board links on request. */
 export function serveBoardThread(port: Pick<MessagePort, "on" | "postMessage">): void {
@@ -44,12 +38,17 @@ export function serveBoardThread(port: Pick<MessagePort, "on" | "postMessage">):
       return;
     }
     links.set(m.id, link);
+    let guard = INTERLOCK_IDLE;
     link.onReading((reading) => {
       const r = reading as AnyBoardBody;
-      if (m.interlock && r.type === "emergency-stop" && r.pressed === true) {
+      if (m.interlock) {
         const inputAtHrMs = hrNow();
-        link.send(interlockCommand(m.interlock) as never);
-        post({ op: "interlock", id: m.id, note: { inputAtHrMs, offAtHrMs: hrNow() } });
+        const [next, cause] = stepInterlock(m.interlock, guard, r);
+        guard = next;
+        if (cause) {
+          link.send(interlockCommand(m.interlock.output) as never);
+          post({ op: "interlock", id: m.id, note: { cause, inputAtHrMs, offAtHrMs: hrNow() } });
+        }
       }
       post({ op: "reading", id: m.id, reading: r });
     });

@@ -6,9 +6,17 @@
  */
 import type { Worker } from "node:worker_threads";
 import { startModuleWorker } from "../start-worker.js";
-import type { BoardInterlockOutput, FromBoardThread, ToBoardThread } from "./board-thread-messages.js";
+import type { FromBoardThread, ToBoardThread } from "./board-thread-messages.js";
 import { BoardError } from "./errors.js";
+import type { BoardInterlock, InterlockCause } from "./interlock.js";
 import type { AnyBoardBody, BoardRole, HostHelloSim } from "./messages.js";
+
+/** An interlock action on the main thread's clock (ms). */
+export interface InterlockAction {
+  cause: InterlockCause;
+  inputAtMs: number;
+  offAtMs: number;
+}
 
 /** Options of {@link BoardThread.open}. */
 export interface BoardThreadOpenOptions<R extends BoardRole> {
@@ -19,8 +27,8 @@ export interface BoardThreadOpenOptions<R extends BoardRole> {
   host: string;
   /** Settings for a shared simulated world (the hello's `sim` field). */
   sim?: HostHelloSim;
-  /** EVSE: switch this output off on the thread when the board reports an emergency stop. */
-  interlock?: BoardInterlockOutput;
+  /** EVSE: switch the output off on the thread on an emergency stop or a backstop limit (interlock.ts). */
+  interlock?: BoardInterlock;
   /** Refuse when the board has not answered the hello within this long (ms, default 10 s). */
   readyTimeoutMs?: number;
 }
@@ -33,7 +41,7 @@ export interface ThreadBoardLink {
   /** Readings (kept until the first listener), loss (once), interlock actions (main-thread time, ms). */
   onReading(cb: (r: AnyBoardBody) => void): void;
   onLost(cb: (lost: { reason: string; detail: string }) => void): void;
-  onInterlock(cb: (n: { inputAtMs: number; offAtMs: number }) => void): void;
+  onInterlock(cb: (n: InterlockAction) => void): void;
   close(): Promise<void>;
 }
 
@@ -41,7 +49,7 @@ export interface ThreadBoardLink {
 export interface BoardThread {
   open<R extends BoardRole>(o: BoardThreadOpenOptions<R>): Promise<ThreadBoardLink>;
   /** Interlock actions of every link so far (main-thread time, ms). */
-  readonly interlocks: readonly { inputAtMs: number; offAtMs: number }[];
+  readonly interlocks: readonly InterlockAction[];
   close(): Promise<void>;
 }
 
@@ -52,7 +60,7 @@ interface Entry {
   onReading?: (r: AnyBoardBody) => void;
   onLost?: (l: { reason: string; detail: string }) => void;
   lost?: { reason: string; detail: string };
-  onInterlock?: (n: { inputAtMs: number; offAtMs: number }) => void;
+  onInterlock?: (n: InterlockAction) => void;
   closed?: () => void;
 }
 
@@ -65,7 +73,7 @@ export function startBoardThread(): BoardThread {
   // The thread must not keep the process alive by itself once every link is closed.
   worker.unref();
   const entries = new Map<number, Entry>();
-  const interlocks: { inputAtMs: number; offAtMs: number }[] = [];
+  const interlocks: InterlockAction[] = [];
   let nextId = 1;
   let dead: Error | null = null;
   const post = (m: ToBoardThread): void => worker.postMessage(m);
@@ -87,7 +95,11 @@ export function startBoardThread(): BoardThread {
         else e.readings.push(m.reading);
         return;
       case "interlock": {
-        const n = { inputAtMs: toLocal(m.note.inputAtHrMs), offAtMs: toLocal(m.note.offAtHrMs) };
+        const n: InterlockAction = {
+          cause: m.note.cause,
+          inputAtMs: toLocal(m.note.inputAtHrMs),
+          offAtMs: toLocal(m.note.offAtHrMs),
+        };
         interlocks.push(n);
         e.onInterlock?.(n);
         return;
