@@ -377,9 +377,11 @@ export class DcWorld {
     if (!fast && !p.transient() && hint !== "slow") return;
     const period = fast ? 1 : 10;
     const at = Math.floor(this.now / period) * period + period;
-    if (at < this.nextMeasureMs || this.nextMeasureMs <= this.now) {
+    if (at < this.nextMeasureMs || this.nextMeasureMs < this.now) {
       this.nextMeasureMs = at;
       this.at(at, () => {
+        // superseded by a sooner one: that one measures (one measuring chain, not one per reschedule)
+        if (this.nextMeasureMs !== at) return;
         this.nextMeasureMs = Number.POSITIVE_INFINITY;
         this.syncMeasurements(true);
       });
