@@ -395,6 +395,10 @@ export function registerSimulateCommand(program: Command): void {
       "--charge-loop-ms <ms>",
       "DC: the EV's pause between charge-loop requests (CurrentDemandReq, DC_ChargeLoopReq), 20–450 ms (default 200); fewer messages, coarser control (see --fleet)",
     )
+    .option(
+      "--time-scale <k>",
+      "DC: the battery's energy moves K× faster (1–20, default 1; a fleet's default 8): the charge takes 1/K of the virtual time and K× fewer charge-loop messages; SLAC, handshake, cable check, ramps and timeouts keep real time (see --fleet)",
+    )
     .option("--realtime", "pace the simulation by the wall clock (× --speed)")
     .option("--speed <n>", "with --ui, --ocpp or --realtime: virtual time runs N× the wall clock (default 1)")
     .option(

@@ -45,6 +45,12 @@ export interface DcSimConfig {
    * in-memory pipe; the caller runs the session with `DcSession.runAsync` so I/O can complete.
    */
   v2gCarrier?: V2gCarrier;
+  /**
+   * The battery's energy (and so its SOC) moves this many times faster than the current alone would move
+   * it (default 1): the charge takes 1/K of its virtual time, with K× fewer charge-loop messages; SLAC, SDP,
+   * the handshake, cable check, pre-charge, ramps and timeouts keep their real time (`--time-scale`).
+   */
+  energyTimeScale?: number;
 }
 
 /** One safety trip as measured in virtual time. */
@@ -104,6 +110,7 @@ export class DcSim {
       onNote: (n) => this.onWorldNote(n),
       // nobody records (a fleet): no sample values built; the same events run, so the physics is the same
       changeSamples: cfg.onRecord !== undefined,
+      ...(cfg.energyTimeScale !== undefined && { energyTimeScale: cfg.energyTimeScale }),
       sampleRecords: cfg.onRecord !== undefined,
       sampleExtras: () => this.sampleExtras(),
       ...(cfg.evse.pins === "ac" && {

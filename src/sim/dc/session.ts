@@ -104,6 +104,8 @@ export interface DcSessionOptions {
   hostClock?: () => number;
   /** Real V2G byte transport (`--transport tcp`); run with {@link DcSession.runAsync}. */
   v2gCarrier?: V2gCarrier;
+  /** Energy moves this many times faster than the current alone would move it (`--time-scale`; default 1). */
+  energyTimeScale?: number;
   /**
    * The power path: "dc" (default, the power module) or "ac" (ISO 15118-2 AC over high-level
    * communication: the charger's pins on the mains relay, the EV's on-board charger).

@@ -70,8 +70,10 @@ export interface FleetSessionOptions {
   targetSoc: number;
   chargerKw: number;
   fault?: string;
-  /** `--charge-loop-ms` (only when given beside `--fleet`). */
+  /** `--charge-loop-ms` (the fleet's default fidelity, or given beside `--fleet`). */
   chargeLoopMs?: number;
+  /** `--time-scale` (the fleet's default fidelity, or given beside `--fleet`). */
+  timeScale?: number;
 }
 
 /** Fleet-wide inputs of the plan. */
@@ -146,6 +148,7 @@ export function planFleetSession(input: FleetPlanInput, index: number): FleetSes
       chargerKw,
       ...(fault !== undefined && { fault }),
       ...(fixed.chargeLoopMs !== undefined && { chargeLoopMs: fixed.chargeLoopMs }),
+      ...(fixed.timeScale !== undefined && { timeScale: fixed.timeScale }),
     },
   };
 }
@@ -173,6 +176,7 @@ export function fleetSessionCommand(s: FleetSessionSpec): string {
     `--charger-kw ${o.chargerKw}`,
     ...(o.fault !== undefined ? [`--fault ${o.fault}`] : []),
     ...(o.chargeLoopMs !== undefined ? [`--charge-loop-ms ${o.chargeLoopMs}`] : []),
+    ...(o.timeScale !== undefined ? [`--time-scale ${o.timeScale}`] : []),
   ];
   return `nacs simulate ${args.join(" ")}`;
 }
