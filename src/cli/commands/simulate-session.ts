@@ -133,6 +133,7 @@ function newDcSession(
     ...(o.evProfile !== "default" && { evProfile: o.evProfile }),
     ...(o.chargeLoopMs !== undefined && { evConfig: { currentDemandIntervalMs: o.chargeLoopMs } }),
     ...(o.timeScale !== undefined && { energyTimeScale: o.timeScale }),
+    ...(o.measureMs !== undefined && { slowMeasureMs: o.measureMs }),
     script: scenario.steps,
     ...scenario.options,
     ...(onRecord && { onRecord }),

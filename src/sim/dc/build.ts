@@ -66,6 +66,7 @@ export function createDcSim(o: DcSessionOptions): DcSim {
     ...(o.hostClock && { hostClock: o.hostClock }),
     ...(o.v2gCarrier && { v2gCarrier: o.v2gCarrier }),
     ...(o.energyTimeScale !== undefined && { energyTimeScale: o.energyTimeScale }),
+    ...(o.slowMeasureMs !== undefined && { slowMeasureMs: o.slowMeasureMs }),
     evse: evseDcConfig({
       module,
       pins: o.energy ?? "dc",

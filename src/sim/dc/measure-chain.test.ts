@@ -38,3 +38,32 @@ test("world measuring while the path moves: one tick per period, not one chain p
     );
   }
 });
+
+test("slowMeasureMs (--measure-ms): the ramp and slew measuring at that period; a trip still measured every 1 ms", () => {
+  const cableCheck = (o: Partial<DcSessionOptions>) => {
+    const s = new DcSession({ ...base, ...o });
+    const times: number[] = [];
+    const toEvse = s.sim.ctl.toEvse.bind(s.sim.ctl);
+    s.sim.ctl.toEvse = (ev) => {
+      if (ev.kind === "measure" && s.sim.phase === "cable-check") times.push(ev.tMs);
+      toEvse(ev);
+    };
+    const r = s.run();
+    return { n: times.length, spanMs: (times[times.length - 1] ?? 0) - (times[0] ?? 0), r };
+  };
+  const fine = cableCheck({});
+  const coarse = cableCheck({ slowMeasureMs: 50 });
+  assert.ok(coarse.n < fine.n / 2.5, `${coarse.n} vs ${fine.n} measurements in the cable check`);
+  assert.ok(coarse.n >= coarse.spanMs / 50, `${coarse.n} over ${coarse.spanMs} ms`);
+  assert.equal(coarse.r.stopReason, fine.r.stopReason);
+  // over-current: detected, the output off within the same 1 ms measuring as at full fidelity
+  const trip = (o: Partial<DcSessionOptions>) => new DcSession({ ...base, fault: "over-current", ...o }).run();
+  const a = trip({});
+  const b = trip({ slowMeasureMs: 50 });
+  assert.ok(a.safety.length > 0, "the fault tripped");
+  assert.equal(b.stopReason, a.stopReason);
+  assert.deepEqual(
+    b.safety.map((t) => [t.fault, t.offAtMs !== null && t.offAtMs - t.detectedAtMs]),
+    a.safety.map((t) => [t.fault, t.offAtMs !== null && t.offAtMs - t.detectedAtMs]),
+  );
+});

@@ -35,6 +35,12 @@ export interface DcWorldConfig {
   measureHint?(): "fast" | "slow" | undefined;
   /** Send measurements to both sides at least this often (ms); 0 = only on change (virtual time). */
   measureEveryMs?: number;
+  /**
+   * Measuring period while the power path moves at its ordinary pace (a current ramp, a voltage slew or
+   * discharge), ms; default SIM_SLOW_SAMPLE_MS (10). The fast period (trips, runaways, the wind-down after a
+   * stop) is not changed by it (`nacs simulate --measure-ms`).
+   */
+  slowMeasureMs?: number;
   onNote?(note: WorldNote): void;
   /**
    * Record a `sample` whenever a value moved (event resolution, bounded: see SIM_RECORD_CHANGE_STEP), not

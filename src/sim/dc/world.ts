@@ -32,10 +32,12 @@ import { AcPath } from "./ac-path.js";
 import {
   SIM_DC_CONTACTOR_CLOSE_MS,
   SIM_DC_CONTACTOR_OPEN_MS,
+  SIM_FAST_SAMPLE_MS,
   SIM_LOCK_ACTUATE_MS,
   SIM_LOCK_FEEDBACK_MS,
   SIM_MODULE_CMD_LATENCY_MS,
   SIM_RECORD_SAMPLE_MS,
+  SIM_SLOW_SAMPLE_MS,
 } from "./constants.js";
 import type { DcPath } from "./physics.js";
 import { RecordSampler, type SampleValues } from "./record-sampler.js";
@@ -375,7 +377,7 @@ export class DcWorld {
     const fast =
       p.currentRunawayAtMs !== null || p.voltageRunawayAtMs !== null || hint === "fast" || p.windingDown;
     if (!fast && !p.transient() && hint !== "slow") return;
-    const period = fast ? 1 : 10;
+    const period = fast ? SIM_FAST_SAMPLE_MS : (this.cfg.slowMeasureMs ?? SIM_SLOW_SAMPLE_MS);
     const at = Math.floor(this.now / period) * period + period;
     if (at < this.nextMeasureMs || this.nextMeasureMs < this.now) {
       this.nextMeasureMs = at;

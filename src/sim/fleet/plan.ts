@@ -74,6 +74,8 @@ export interface FleetSessionOptions {
   chargeLoopMs?: number;
   /** `--time-scale` (the fleet's default fidelity, or given beside `--fleet`). */
   timeScale?: number;
+  /** `--measure-ms` (the fleet's default fidelity, or given beside `--fleet`). */
+  measureMs?: number;
 }
 
 /** Fleet-wide inputs of the plan. */
@@ -149,6 +151,7 @@ export function planFleetSession(input: FleetPlanInput, index: number): FleetSes
       ...(fault !== undefined && { fault }),
       ...(fixed.chargeLoopMs !== undefined && { chargeLoopMs: fixed.chargeLoopMs }),
       ...(fixed.timeScale !== undefined && { timeScale: fixed.timeScale }),
+      ...(fixed.measureMs !== undefined && { measureMs: fixed.measureMs }),
     },
   };
 }
@@ -177,6 +180,7 @@ export function fleetSessionCommand(s: FleetSessionSpec): string {
     ...(o.fault !== undefined ? [`--fault ${o.fault}`] : []),
     ...(o.chargeLoopMs !== undefined ? [`--charge-loop-ms ${o.chargeLoopMs}`] : []),
     ...(o.timeScale !== undefined ? [`--time-scale ${o.timeScale}`] : []),
+    ...(o.measureMs !== undefined ? [`--measure-ms ${o.measureMs}`] : []),
   ];
   return `nacs simulate ${args.join(" ")}`;
 }

@@ -66,17 +66,17 @@ export function runFleetSession(
   let lastWh = 0;
   let parkMs = plugInMs;
   for (let t = FLEET_CHUNK_MS; !session.done; t += FLEET_CHUNK_MS) {
-    const chargingBefore = path().chargingMs;
+    const scaledBefore = path().scaledMs;
     session.advance(t);
     const wh = path().energyWh;
-    const spanMs = FLEET_CHUNK_MS + stretch * (path().chargingMs - chargingBefore);
+    const spanMs = FLEET_CHUNK_MS + stretch * (path().scaledMs - scaledBefore);
     spread(binWh, parkMs, spanMs, binMs, firstBin, wh - lastWh);
     parkMs += spanMs;
     lastWh = wh;
   }
   for (let k = 0; k < binWh.length; k++) binWh[k] ??= 0;
   const r = session.summary();
-  const stretchS = (stretch * path().chargingMs) / 1000;
+  const stretchS = (stretch * path().scaledMs) / 1000;
   const fault = spec.options.fault ?? null;
   const failure = fleetFailure(r.stopReason, fault);
   return {
