@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { fleetSessionCommand, planFleetSession } from "../../sim/fleet/index.js";
 import { UsageError } from "../errors.js";
-import { parseFleetMix } from "./fleet-options.js";
+import { FLEET_DEFAULT_FIDELITY, fixedFleetOptions, parseFleetMix } from "./fleet-options.js";
 import { fleetSessionSimulateOptions } from "./fleet-session.js";
 import { runPlannedSession } from "./fleet-worker.js";
 import { runFleet } from "./simulate-fleet.js";
@@ -81,7 +81,9 @@ test(
     assert.equal(r.sessions, 20);
     assert.equal(r.completed, 20);
     assert.deepEqual(r.failures, []);
-    const plan = { seed: 7, windowS: 300, mix: parseFleetMix(SHORT_MIX) };
+    assert.deepEqual(r.fidelity, { ...FLEET_DEFAULT_FIDELITY }, "the report names the fidelity it ran");
+    // the fleet's default fidelity (--time-scale, --charge-loop-ms) is in every session's own flags
+    const plan = { seed: 7, windowS: 300, mix: parseFleetMix(SHORT_MIX), fixed: FLEET_DEFAULT_FIDELITY };
     let total = 0;
     const reasons: Record<string, number> = {};
     const protocols = new Set<string>();
@@ -126,10 +128,7 @@ test(
   },
 );
 
-test("one fleet session, re-run alone with `nacs simulate --seed S …`, gives the same figures", async () => {
-  const plan = { seed: 11, windowS: 600, mix: parseFleetMix({ ...SHORT_MIX, evProfiles: { default: 1 } }) };
-  const spec = planFleetSession(plan, 5);
-  const fleet = runPlannedSession(spec, 60);
+async function rerun(spec: ReturnType<typeof planFleetSession>) {
   const args = fleetSessionCommand(spec).split(" ").slice(2);
   const out = await new Promise<string>((resolve, reject) => {
     const child = spawn(process.execPath, ["bin/nacs.js", "simulate", ...args, "--json", "--no-record"], {
@@ -142,17 +141,80 @@ test("one fleet session, re-run alone with `nacs simulate --seed S …`, gives t
     child.on("error", reject);
     child.on("close", () => resolve(s));
   });
-  const alone = JSON.parse(out) as {
+  return JSON.parse(out) as {
     energyDeliveredWh: number;
     durationS: number;
     stopReason: string;
     peakPowerW: number;
   };
+}
+
+test("one fleet session, re-run alone with `nacs simulate --seed S …`, gives the same figures", async () => {
+  const plan = { seed: 11, windowS: 600, mix: parseFleetMix({ ...SHORT_MIX, evProfiles: { default: 1 } }) };
+  const spec = planFleetSession(plan, 5);
+  const fleet = runPlannedSession(spec, 60);
+  const alone = await rerun(spec);
   assert.deepEqual(
     [alone.energyDeliveredWh, alone.durationS, alone.stopReason, alone.peakPowerW],
     [fleet.energyWh, fleet.durationS, fleet.stopReason, fleet.peakPowerW],
   );
+  // at the fleet's default fidelity: the flags are in the command; the run's virtual time is the lone run's
+  const fast = planFleetSession({ ...plan, fixed: FLEET_DEFAULT_FIDELITY }, 5);
+  assert.match(fleetSessionCommand(fast), / --charge-loop-ms 400 --time-scale 50 --measure-ms 50$/);
+  const f = runPlannedSession(fast, 60);
+  const a = await rerun(fast);
+  assert.deepEqual(
+    [a.energyDeliveredWh, a.durationS, a.stopReason, a.peakPowerW],
+    [f.energyWh, f.virtualS, f.stopReason, f.peakPowerW],
+  );
+  assert.ok(f.durationS > (f.virtualS ?? 0), "the fleet's duration is the charge stretched back");
 });
+
+test("--time-scale (1–100) and --measure-ms (1–100): DC only; with --fleet each fixes every session's", () => {
+  usage({ timeScale: "0.5" }, /option --time-scale: .*at least 1/);
+  usage({ timeScale: "101" }, /option --time-scale: .*at most 100/);
+  usage({ measureMs: "0" }, /option --measure-ms: .*at least 1/);
+  usage({ measureMs: "101" }, /option --measure-ms: .*at most 100/);
+  usage({ measureMs: "2.5" }, /option --measure-ms: .*integer/);
+  usage({ measureMs: "20", mode: "ac" }, /option --measure-ms: .*needs --mode dc/);
+  usage({ timeScale: "fast" }, /option --time-scale: /);
+  usage({ timeScale: "4", mode: "ac" }, /option --time-scale: .*needs --mode dc/);
+  assert.equal(parseSimulateOptions({ timeScale: "12.5" }).timeScale, 12.5);
+  const raw = { fleet: "3", timeScale: "1", measureMs: "10" };
+  const o = parseSimulateOptions(raw);
+  const plan = { seed: 1, windowS: 60, mix: parseFleetMix({}), fixed: fixedFleetOptions(raw, o) };
+  assert.match(
+    fleetSessionCommand(planFleetSession(plan, 0)),
+    / --charge-loop-ms 400 --time-scale 1 --measure-ms 10$/,
+  );
+});
+
+test(
+  "the fleet's default fidelity (--time-scale 50 --charge-loop-ms 400 --measure-ms 50) against full fidelity on a sample: energy within 0.5 %, the same stop reasons, the duration stretched back within 3 %",
+  { timeout: 120_000 },
+  () => {
+    const plan = { seed: 1, windowS: 600, mix: parseFleetMix({}) };
+    const full = { timeScale: 1, chargeLoopMs: 200, measureMs: 10 };
+    for (let i = 0; i < 4; i++) {
+      const a = runPlannedSession(planFleetSession({ ...plan, fixed: full }, i), 60);
+      const b = runPlannedSession(planFleetSession({ ...plan, fixed: FLEET_DEFAULT_FIDELITY }, i), 60);
+      const what = `session ${i} (${a.protocol}, ${a.evProfile})`;
+      assert.equal(b.stopReason, a.stopReason, what);
+      const rel = Math.abs(b.energyWh - a.energyWh) / a.energyWh;
+      assert.ok(rel < 0.005, `${what}: ${b.energyWh} vs ${a.energyWh} Wh`);
+      assert.ok(
+        Math.abs(b.durationS - a.durationS) < 0.03 * a.durationS,
+        `${what}: ${b.durationS} vs ${a.durationS} s`,
+      );
+      assert.ok((b.virtualS ?? 0) < a.durationS / 5, `${what}: ran ${b.virtualS} s of virtual time`);
+      const curve = (r: typeof a) => r.binWh.reduce((x, y) => x + y, 0);
+      assert.ok(
+        Math.abs(curve(b) - b.energyWh) < 1e-6 * b.energyWh,
+        `${what}: the load curve holds the energy`,
+      );
+    }
+  },
+);
 
 test("--charge-loop-ms 400: half the charge-loop messages, energy within 0.5 % of the 200 ms default on a sample", () => {
   usage({ chargeLoopMs: "500" }, /option --charge-loop-ms: .*at most 450/);
@@ -173,4 +235,28 @@ test("--charge-loop-ms 400: half the charge-loop messages, energy within 0.5 % o
       `session ${i} (${spec.options.protocol}): ${b.energyDeliveredWh} vs ${a.energyDeliveredWh} Wh`,
     );
   }
+});
+
+test("faults at the fleet's default fidelity: a charging fault comes after the same charge (1/K of its virtual time), with the stop reason of full fidelity", () => {
+  const faults = [
+    "over-current",
+    "comm-loss",
+    "isolation-charging",
+    "welded-contactor",
+    "cp-open",
+    "lock-opened",
+  ];
+  const mix = parseFleetMix({ faultRate: 1, faults: Object.fromEntries(faults.map((f) => [f, 1])) });
+  const full = { timeScale: 1, chargeLoopMs: 200, measureMs: 10 };
+  const seen = new Set<string>();
+  for (let i = 0; i < 8; i++) {
+    const plan = { seed: 3, windowS: 600, mix };
+    const a = runPlannedSession(planFleetSession({ ...plan, fixed: full }, i), 60);
+    const b = runPlannedSession(planFleetSession({ ...plan, fixed: FLEET_DEFAULT_FIDELITY }, i), 60);
+    seen.add(a.fault ?? "");
+    assert.equal(a.ok, true, `${i} ${a.fault}: ${a.failure}`);
+    assert.equal(b.stopReason, a.stopReason, `session ${i} (${a.fault})`);
+    assert.equal(b.ok, true, `${i} ${b.fault}: ${b.failure}`);
+  }
+  assert.ok(seen.size >= 4, `faults run: ${[...seen].join(", ")}`);
 });

@@ -8,6 +8,7 @@
 import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Worker } from "node:worker_threads";
+import { SIM_SLOW_SAMPLE_MS } from "../../sim/dc/index.js";
 import {
   aggregateFleet,
   crashedFleetSession,
@@ -30,7 +31,7 @@ import {
   readFleetMix,
 } from "./fleet-options.js";
 import type { FleetWorkerData, FleetWorkerReply, FleetWorkerRequest } from "./fleet-worker.js";
-import type { SimulateOptions } from "./simulate-options.js";
+import { DEFAULT_CHARGE_LOOP_MS, type SimulateOptions } from "./simulate-options.js";
 
 /** Test hooks and output of {@link runFleet}. */
 export interface RunFleetExtra {
@@ -175,6 +176,15 @@ function runOnWorkers(
 
 const kwh = (wh: number) => `${(wh / 1000).toFixed(2)} kWh`;
 
+/** `--time-scale K --charge-loop-ms L --measure-ms M`, "(full)" when all three are the single-session defaults. */
+function formatFidelity(f: FleetReport["fidelity"]): string {
+  const k = f.timeScale ?? 1;
+  const loop = f.chargeLoopMs ?? DEFAULT_CHARGE_LOOP_MS;
+  const m = f.measureMs ?? SIM_SLOW_SAMPLE_MS;
+  const full = k === 1 && loop === DEFAULT_CHARGE_LOOP_MS && m === SIM_SLOW_SAMPLE_MS;
+  return `--time-scale ${k} --charge-loop-ms ${loop} --measure-ms ${m}${full ? " (full)" : ""}`;
+}
+
 /** The human report of a fleet. */
 export function formatFleetReport(r: FleetReport): string {
   const s = (x: { p50: number; p90: number; p99: number; max: number }, f: (v: number) => string) =>
@@ -188,6 +198,7 @@ export function formatFleetReport(r: FleetReport): string {
       "wall time",
       `${r.wallS.toFixed(1)} s on ${r.workers} worker${r.workers === 1 ? "" : "s"} (${r.sessionsPerS} sessions/s)`,
     ],
+    ["fidelity", formatFidelity(r.fidelity)],
     ["energy", `${(r.energyWh.total / 1000).toFixed(1)} kWh in all; per session ${s(r.energyWh, kwh)}`],
     ["duration", s(r.durationS, (v) => formatDuration(v))],
     ["peak power", s(r.peakPowerW, (v) => `${(v / 1000).toFixed(1)} kW`)],

@@ -33,6 +33,23 @@ export const MAX_S2_DELAY_S = EV_MAX_S2_CLOSE_DELAY_MS / 1000;
 export const MIN_CHARGE_LOOP_MS = 20;
 export const MAX_CHARGE_LOOP_MS = EVSE_CHARGE_LOOP_WATCHDOG_MS - 50;
 export const DEFAULT_CHARGE_LOOP_MS = DC_CURRENT_DEMAND_INTERVAL_MS;
+/**
+ * `--time-scale K`: the simulated battery's energy (and SOC) moves K× faster than the current alone would
+ * move it, so the charge lasts about 1/K of its virtual time with K× fewer charge-loop messages; everything
+ * else (SLAC, SDP, the V2G handshake, cable check, pre-charge, ramps, timeouts) keeps its real time, and so
+ * does the last SOC point before the EV's target (SIM_TIME_SCALE_REAL_RATE_SOC: its stop keeps the unscaled
+ * resolution). Up to 100 (design choice: one 400 ms request then stands for 40 s of charging, still a
+ * fraction of a percent of SOC per request on the default mix).
+ */
+export const MAX_TIME_SCALE = 100;
+/**
+ * `--measure-ms M`: while the power path moves at its ordinary pace (current ramps, voltage slews and
+ * discharges), the simulated boards measure every M ms instead of every 10 ms; the 1 ms measuring of a trip,
+ * a runaway or the wind-down after a stop is kept. From 1 to 100 ms (design choice: a charger's own
+ * regulation loop reports at least every 100 ms).
+ */
+export const MIN_MEASURE_MS = 1;
+export const MAX_MEASURE_MS = 100;
 
 /** Options of `nacs simulate` (raw commander strings are coerced and range-checked). */
 export const simulateOptionsSchema = z
@@ -49,6 +66,8 @@ export const simulateOptionsSchema = z
     unplugAfter: z.coerce.number().positive().max(MAX_UNPLUG_AFTER_S).optional(),
     s2Delay: z.coerce.number().min(0).max(MAX_S2_DELAY_S).optional(),
     chargeLoopMs: z.coerce.number().int().min(MIN_CHARGE_LOOP_MS).max(MAX_CHARGE_LOOP_MS).optional(),
+    timeScale: z.coerce.number().min(1).max(MAX_TIME_SCALE).optional(),
+    measureMs: z.coerce.number().int().min(MIN_MEASURE_MS).max(MAX_MEASURE_MS).optional(),
     evProfile: z
       .enum(EV_PROFILE_NAMES, { error: `must be one of ${EV_PROFILE_NAMES.join(", ")}` })
       .default("default"),
@@ -127,6 +146,18 @@ export const simulateOptionsSchema = z
         code: "custom",
         path: ["installContract"],
         message: `the fault ${o.fault} chooses how the EV comes by its contract`,
+      });
+    if (o.timeScale !== undefined && o.mode !== "dc")
+      ctx.addIssue({
+        code: "custom",
+        path: ["timeScale"],
+        message: "scales a DC session's charge: needs --mode dc",
+      });
+    if (o.measureMs !== undefined && o.mode !== "dc")
+      ctx.addIssue({
+        code: "custom",
+        path: ["measureMs"],
+        message: "sets a DC session's measuring: needs --mode dc",
       });
     const profileProblem = evProfileProblem(o.evProfile, o.mode);
     if (profileProblem) ctx.addIssue({ code: "custom", path: ["evProfile"], message: profileProblem });

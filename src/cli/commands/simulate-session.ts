@@ -132,6 +132,8 @@ function newDcSession(
     ...(o.s2Delay !== undefined && { s2CloseDelayMs: o.s2Delay * 1000 }),
     ...(o.evProfile !== "default" && { evProfile: o.evProfile }),
     ...(o.chargeLoopMs !== undefined && { evConfig: { currentDemandIntervalMs: o.chargeLoopMs } }),
+    ...(o.timeScale !== undefined && { energyTimeScale: o.timeScale }),
+    ...(o.measureMs !== undefined && { slowMeasureMs: o.measureMs }),
     script: scenario.steps,
     ...scenario.options,
     ...(onRecord && { onRecord }),

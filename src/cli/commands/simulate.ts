@@ -395,6 +395,14 @@ export function registerSimulateCommand(program: Command): void {
       "--charge-loop-ms <ms>",
       "DC: the EV's pause between charge-loop requests (CurrentDemandReq, DC_ChargeLoopReq), 20–450 ms (default 200); fewer messages, coarser control (see --fleet)",
     )
+    .option(
+      "--time-scale <k>",
+      "DC: the battery's energy moves K× faster (1–100, default 1; a fleet's default 50): the charge takes 1/K of the virtual time and K× fewer charge-loop messages; SLAC, handshake, cable check, ramps and timeouts keep real time (see --fleet)",
+    )
+    .option(
+      "--measure-ms <ms>",
+      "DC: while the power path ramps or slews, measure every M ms (1–100, default 10; a fleet's default 50); trips and wind-downs keep 1 ms (see --fleet)",
+    )
     .option("--realtime", "pace the simulation by the wall clock (× --speed)")
     .option("--speed <n>", "with --ui, --ocpp or --realtime: virtual time runs N× the wall clock (default 1)")
     .option(

@@ -65,6 +65,8 @@ export function createDcSim(o: DcSessionOptions): DcSim {
     ...(o.onWire && { onWire: o.onWire }),
     ...(o.hostClock && { hostClock: o.hostClock }),
     ...(o.v2gCarrier && { v2gCarrier: o.v2gCarrier }),
+    ...(o.energyTimeScale !== undefined && { energyTimeScale: o.energyTimeScale }),
+    ...(o.slowMeasureMs !== undefined && { slowMeasureMs: o.slowMeasureMs }),
     evse: evseDcConfig({
       module,
       pins: o.energy ?? "dc",

@@ -36,5 +36,10 @@ export const SIM_RECORD_MIN_SPACING_MS = 1;
 export const SIM_RECORD_CHANGE_CAP_PER_S = 500;
 /** Current changes smaller than this (A) are not put in the timeline, except to or from zero. */
 export const SIM_DC_TRACE_CURRENT_STEP_A = 25;
+/**
+ * `--time-scale`: the last this many SOC points (%) before the EV's target charge at the real rate, so the
+ * stop at the target keeps an unscaled run's resolution (energy within 0.5 % of it). Design choice (D).
+ */
+export const SIM_TIME_SCALE_REAL_RATE_SOC = 0.25;
 /** PLC coupling between EV and EVSE on the in-memory medium (dB). Design choice (D), inside 40 dB. */
 export const SIM_PLC_ATTENUATION_DB = 20;

@@ -16,7 +16,7 @@ import { createVirtualClock, type VirtualClock } from "../../machine/index.js";
 import { InMemoryMedium } from "../../slac/index.js";
 import type { RecordEvent, RecordSink } from "../record/types.js";
 import { createRng, type Rng } from "../rng.js";
-import { SIM_PLC_ATTENUATION_DB } from "./constants.js";
+import { SIM_PLC_ATTENUATION_DB, SIM_TIME_SCALE_REAL_RATE_SOC } from "./constants.js";
 import { Controllers, type SimEvent } from "./controllers.js";
 import type { DcSimPhase, FaultName } from "./faults.js";
 import { applyFault } from "./inject.js";
@@ -45,6 +45,14 @@ export interface DcSimConfig {
    * in-memory pipe; the caller runs the session with `DcSession.runAsync` so I/O can complete.
    */
   v2gCarrier?: V2gCarrier;
+  /**
+   * The battery's energy (and so its SOC) moves this many times faster than the current alone would move
+   * it (default 1): the charge takes 1/K of its virtual time, with K× fewer charge-loop messages; SLAC, SDP,
+   * the handshake, cable check, pre-charge, ramps and timeouts keep their real time (`--time-scale`).
+   */
+  energyTimeScale?: number;
+  /** Measuring period while the power path ramps or slews (ms; default 10, `--measure-ms`). */
+  slowMeasureMs?: number;
 }
 
 /** One safety trip as measured in virtual time. */
@@ -104,12 +112,19 @@ export class DcSim {
       onNote: (n) => this.onWorldNote(n),
       // nobody records (a fleet): no sample values built; the same events run, so the physics is the same
       changeSamples: cfg.onRecord !== undefined,
+      ...(cfg.energyTimeScale !== undefined && { energyTimeScale: cfg.energyTimeScale }),
+      ...(cfg.slowMeasureMs !== undefined && { slowMeasureMs: cfg.slowMeasureMs }),
       sampleRecords: cfg.onRecord !== undefined,
       sampleExtras: () => this.sampleExtras(),
       ...(cfg.evse.pins === "ac" && {
         ac: { supplyV: cfg.evse.ac.nominalVoltageV, obcMaxA: cfg.ev.obc.maxCurrentA },
       }),
     });
+    if ((cfg.energyTimeScale ?? 1) !== 1) {
+      // a scaled charge: ramps and the approach to the EV's target at the real rate
+      this.world.path.realRateFromSoc = cfg.ev.targetSocPercent - SIM_TIME_SCALE_REAL_RATE_SOC;
+      this.world.path.realRateRamps = true;
+    }
     this.medium = new InMemoryMedium({ seed: cfg.seed ?? 1 });
     this.medium.attach("evse", cfg.evse.slac.mac);
     this.medium.attach("ev", cfg.ev.slac.mac);

@@ -76,6 +76,20 @@ export class DcPath {
    * simulated battery fills in minutes instead of hours while ramps, contactors and timeouts keep real time.
    */
   energyTimeScale = 1;
+  /**
+   * With {@link energyTimeScale} above 1: from this SOC (%) on, a charge moves energy at its real rate
+   * again, so the approach to the EV's target SOC (its stop, the last requests, the ramp down) keeps the
+   * resolution of an unscaled run. Default: never.
+   */
+  realRateFromSoc = Number.POSITIVE_INFINITY;
+  /**
+   * With {@link energyTimeScale} above 1: current ramps move energy at their real rate, only settled current
+   * is scaled (a ramp lasts its real time in a real charge too; scaled, it would stand for K× its time).
+   * Default false (live hosts scale everything).
+   */
+  realRateRamps = false;
+  /** Time (ms) current flowed at the scaled rate: each stands for `energyTimeScale` ms of a real charge. */
+  scaledMs = 0;
 
   constructor(module: PowerModuleConfig, battery: DcBatteryConfig, soc: number) {
     this.module = module;
@@ -101,6 +115,8 @@ export class DcPath {
     this.currentRunawayAtMs = old.currentRunawayAtMs;
     this.voltageRunawayAtMs = old.voltageRunawayAtMs;
     this.energyTimeScale = old.energyTimeScale;
+    this.realRateFromSoc = old.realRateFromSoc;
+    this.realRateRamps = old.realRateRamps;
   }
 
   get connected(): boolean {
@@ -196,10 +212,24 @@ export class DcPath {
       const d1 = Math.min(dt, reach);
       const i1 = d1 === reach ? target : i0 + Math.sign(target - i0) * rate * d1;
       const d2 = dt - d1;
-      const intI = ((i0 + i1) / 2) * d1 + i1 * d2;
-      const intI2 = (d1 * (i0 * i0 + i0 * i1 + i1 * i1)) / 3 + i1 * i1 * d2;
-      const stored = (this.ocvV * intI * this.energyTimeScale) / MS_PER_H;
-      const losses = (this.rTotal * intI2 * this.energyTimeScale) / MS_PER_H;
+      const rampI = ((i0 + i1) / 2) * d1;
+      const rampI2 = (d1 * (i0 * i0 + i0 * i1 + i1 * i1)) / 3;
+      const intI = rampI + i1 * d2;
+      const intI2 = rampI2 + i1 * i1 * d2;
+      const k = this.energyTimeScale;
+      let eI = intI * k;
+      let eI2 = intI2 * k;
+      if (k !== 1 && (this.realRateRamps || this.realRateFromSoc !== Number.POSITIVE_INFINITY)) {
+        // the scaled part: settled current (and the ramp too unless realRateRamps), up to realRateFromSoc
+        const sI = this.realRateRamps ? i1 * d2 : intI;
+        const sI2 = this.realRateRamps ? i1 * i1 * d2 : intI2;
+        const s = this.rateScale(sI);
+        eI = intI + sI * (s - 1);
+        eI2 = intI2 + sI2 * (s - 1);
+        if (sI !== 0) this.scaledMs += ((s - 1) / (k - 1)) * (this.realRateRamps ? d2 : dt);
+      } else if (intI !== 0 && k !== 1) this.scaledMs += dt;
+      const stored = (this.ocvV * eI) / MS_PER_H;
+      const losses = (this.rTotal * eI2) / MS_PER_H;
       this.storedWh += stored;
       this.lossesWh += losses;
       this.energyWh += stored + losses;
@@ -218,6 +248,22 @@ export class DcPath {
     else if (this.vLink < target) this.vLink = Math.min(target, this.vLink + rate * dt);
     else this.vLink = Math.max(target, this.vLink - rate * dt);
     this.notePeaks();
+  }
+
+  /**
+   * The energy scale of the scaled part of an interval, carrying `intI` (A·ms): {@link energyTimeScale}, or 1 from
+   * {@link realRateFromSoc} on while charging. An interval that reaches that SOC is split in time: the
+   * part up to it scaled, the rest at the real rate (its current taken as even over the interval).
+   */
+  private rateScale(intI: number): number {
+    const k = this.energyTimeScale;
+    if (k === 1 || intI <= 0) return k;
+    const from = this.realRateFromSoc;
+    if (this.soc >= from) return 1;
+    const dSoc = (100 * this.ocvV * intI * k) / MS_PER_H / this.battery.capacityWh;
+    if (this.soc + dSoc <= from) return k;
+    const f = (from - this.soc) / dSoc; // the scaled fraction of the interval
+    return f * k + (1 - f);
   }
 
   /** Keep the highest power: of the whole run and since the last plug-in. */

@@ -104,6 +104,10 @@ export interface DcSessionOptions {
   hostClock?: () => number;
   /** Real V2G byte transport (`--transport tcp`); run with {@link DcSession.runAsync}. */
   v2gCarrier?: V2gCarrier;
+  /** Energy moves this many times faster than the current alone would move it (`--time-scale`; default 1). */
+  energyTimeScale?: number;
+  /** Measuring period while the power path ramps or slews (ms; `--measure-ms`; default 10). */
+  slowMeasureMs?: number;
   /**
    * The power path: "dc" (default, the power module) or "ac" (ISO 15118-2 AC over high-level
    * communication: the charger's pins on the mains relay, the EV's on-board charger).
@@ -260,7 +264,9 @@ export class DcSession {
     if (opts.fault) {
       const spec = FAULTS[opts.fault];
       const name = opts.fault;
-      sim.atPhase(spec.phase, spec.delayMs, `inject ${name}`, (s) => {
+      // a scaled charge (--time-scale K): the fault comes after the same charge, 1/K of its virtual time
+      const k = spec.phase === "charging" ? (opts.energyTimeScale ?? 1) : 1;
+      sim.atPhase(spec.phase, spec.delayMs / k, `inject ${name}`, (s) => {
         s.inject(name);
         if (spec.evStopAfterMs !== undefined)
           s.at(s.nowMs + spec.evStopAfterMs, "driver stops", (x) => act(x, { kind: "ev-stop" }));

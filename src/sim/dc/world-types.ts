@@ -41,9 +41,15 @@ export interface DcWorldConfig {
   /**
    * Shortest period of the extra measurements while the power path moves (ms; default: 1 ms "fast", 10 ms
    * otherwise). A board process on the wall clock sends every measurement as a line, so it measures at
-   * most every 10 ms, the rate of a real charger's power-stage telemetry.
+   * most every 10 ms (design choice).
    */
   measureFloorMs?: number;
+  /**
+   * Measuring period while the power path moves at its ordinary pace (a current ramp, a voltage slew or
+   * discharge), ms; default SIM_SLOW_SAMPLE_MS (10). The fast period (trips, runaways, the wind-down after a
+   * stop) is not changed by it (`nacs simulate --measure-ms`).
+   */
+  slowMeasureMs?: number;
   onNote?(note: WorldNote): void;
   /**
    * Record a `sample` whenever a value moved (event resolution, bounded: see SIM_RECORD_CHANGE_STEP), not

@@ -32,10 +32,12 @@ import { AcPath } from "./ac-path.js";
 import {
   SIM_DC_CONTACTOR_CLOSE_MS,
   SIM_DC_CONTACTOR_OPEN_MS,
+  SIM_FAST_SAMPLE_MS,
   SIM_LOCK_ACTUATE_MS,
   SIM_LOCK_FEEDBACK_MS,
   SIM_MODULE_CMD_LATENCY_MS,
   SIM_RECORD_SAMPLE_MS,
+  SIM_SLOW_SAMPLE_MS,
 } from "./constants.js";
 import type { DcPath } from "./physics.js";
 import { RecordSampler, type SampleValues } from "./record-sampler.js";
@@ -377,11 +379,16 @@ export class DcWorld {
     const fast =
       p.currentRunawayAtMs !== null || p.voltageRunawayAtMs !== null || hint === "fast" || p.windingDown;
     if (!fast && !p.transient() && hint !== "slow") return;
-    const period = Math.max(fast ? 1 : 10, this.cfg.measureFloorMs ?? 0);
+    const period = Math.max(
+      fast ? SIM_FAST_SAMPLE_MS : (this.cfg.slowMeasureMs ?? SIM_SLOW_SAMPLE_MS),
+      this.cfg.measureFloorMs ?? 0,
+    );
     const at = Math.floor(this.now / period) * period + period;
-    if (at < this.nextMeasureMs || this.nextMeasureMs <= this.now) {
+    if (at < this.nextMeasureMs || this.nextMeasureMs < this.now) {
       this.nextMeasureMs = at;
       this.at(at, () => {
+        // superseded by a sooner one: that one measures (one measuring chain, not one per reschedule)
+        if (this.nextMeasureMs !== at) return;
         this.nextMeasureMs = Number.POSITIVE_INFINITY;
         this.syncMeasurements(true);
       });

@@ -46,6 +46,11 @@ export interface FleetReport {
   windowS: number;
   wallS: number;
   sessionsPerS: number;
+  /**
+   * The fidelity every session ran with (`--time-scale`, `--charge-loop-ms`, `--measure-ms`; absent: the
+   * flag's own default, 1, 200 ms and 10 ms). Durations and the load curve are in park time (the scaled charge stretched back).
+   */
+  fidelity: { timeScale?: number; chargeLoopMs?: number; measureMs?: number };
   completed: number;
   energyWh: Spread & { total: number };
   durationS: Spread;
@@ -122,6 +127,11 @@ export function aggregateFleet(
     seed: meta.seed,
     windowS: meta.windowS,
     wallS: round(meta.wallS, 3),
+    fidelity: {
+      ...(specs[0]?.options.timeScale !== undefined && { timeScale: specs[0].options.timeScale }),
+      ...(specs[0]?.options.chargeLoopMs !== undefined && { chargeLoopMs: specs[0].options.chargeLoopMs }),
+      ...(specs[0]?.options.measureMs !== undefined && { measureMs: specs[0].options.measureMs }),
+    },
     sessionsPerS: meta.wallS > 0 ? round(results.length / meta.wallS, 2) : 0,
     completed: ran.length,
     energyWh: {

@@ -70,8 +70,12 @@ export interface FleetSessionOptions {
   targetSoc: number;
   chargerKw: number;
   fault?: string;
-  /** `--charge-loop-ms` (only when given beside `--fleet`). */
+  /** `--charge-loop-ms` (the fleet's default fidelity, or given beside `--fleet`). */
   chargeLoopMs?: number;
+  /** `--time-scale` (the fleet's default fidelity, or given beside `--fleet`). */
+  timeScale?: number;
+  /** `--measure-ms` (the fleet's default fidelity, or given beside `--fleet`). */
+  measureMs?: number;
 }
 
 /** Fleet-wide inputs of the plan. */
@@ -146,6 +150,8 @@ export function planFleetSession(input: FleetPlanInput, index: number): FleetSes
       chargerKw,
       ...(fault !== undefined && { fault }),
       ...(fixed.chargeLoopMs !== undefined && { chargeLoopMs: fixed.chargeLoopMs }),
+      ...(fixed.timeScale !== undefined && { timeScale: fixed.timeScale }),
+      ...(fixed.measureMs !== undefined && { measureMs: fixed.measureMs }),
     },
   };
 }
@@ -173,6 +179,8 @@ export function fleetSessionCommand(s: FleetSessionSpec): string {
     `--charger-kw ${o.chargerKw}`,
     ...(o.fault !== undefined ? [`--fault ${o.fault}`] : []),
     ...(o.chargeLoopMs !== undefined ? [`--charge-loop-ms ${o.chargeLoopMs}`] : []),
+    ...(o.timeScale !== undefined ? [`--time-scale ${o.timeScale}`] : []),
+    ...(o.measureMs !== undefined ? [`--measure-ms ${o.measureMs}`] : []),
   ];
   return `nacs simulate ${args.join(" ")}`;
 }

@@ -1,7 +1,9 @@
 /**
  * Run one fleet session: advance it in {@link FLEET_CHUNK_MS} chunks of virtual time, exactly as
  * `nacs simulate` advances a session on its own (so the fleet's figures are the lone run's), and put the
- * energy of each chunk into the park's load-curve bin it falls in.
+ * energy of each chunk into the park's load-curve bins it falls in. With `--time-scale K` every virtual ms
+ * of charging stands for K ms of park time: the session's duration and its place on the load curve are
+ * stretched back (its energy and power are the charge's own).
  */
 
 import { FAULTS, type FaultName } from "../dc/faults.js";
@@ -24,6 +26,8 @@ export interface FleetSessionResult {
   durationS: number;
   peakPowerW: number;
   socEnd: number;
+  /** Virtual time the session ran (s): `durationS` without the stretch of `--time-scale`. */
+  virtualS?: number;
   /** Park load: index of the first bin, then energy (Wh) per bin from there. */
   firstBin: number;
   binWh: number[];
@@ -56,17 +60,23 @@ export function runFleetSession(
   const binMs = binS * 1000;
   const plugInMs = spec.plugInS * 1000;
   const firstBin = Math.floor(plugInMs / binMs);
+  const stretch = (spec.options.timeScale ?? 1) - 1;
+  const path = () => session.sim.path;
   const binWh: number[] = [];
   let lastWh = 0;
+  let parkMs = plugInMs;
   for (let t = FLEET_CHUNK_MS; !session.done; t += FLEET_CHUNK_MS) {
+    const scaledBefore = path().scaledMs;
     session.advance(t);
-    const wh = session.sim.path.energyWh;
-    const bin = Math.floor((plugInMs + t - FLEET_CHUNK_MS) / binMs) - firstBin;
-    binWh[bin] = (binWh[bin] ?? 0) + (wh - lastWh);
+    const wh = path().energyWh;
+    const spanMs = FLEET_CHUNK_MS + stretch * (path().scaledMs - scaledBefore);
+    spread(binWh, parkMs, spanMs, binMs, firstBin, wh - lastWh);
+    parkMs += spanMs;
     lastWh = wh;
   }
   for (let k = 0; k < binWh.length; k++) binWh[k] ??= 0;
   const r = session.summary();
+  const stretchS = (stretch * path().scaledMs) / 1000;
   const fault = spec.options.fault ?? null;
   const failure = fleetFailure(r.stopReason, fault);
   return {
@@ -79,12 +89,31 @@ export function runFleetSession(
     evProfile: spec.options.evProfile,
     fault,
     energyWh: r.energyDeliveredWh,
-    durationS: r.durationS,
+    durationS: stretch > 0 ? Math.round((r.durationS + stretchS) * 1000) / 1000 : r.durationS,
+    ...(stretch > 0 && { virtualS: r.durationS }),
     peakPowerW: r.peakPowerW,
     socEnd: r.socEnd,
     firstBin,
     binWh,
   };
+}
+
+/** Add `wh` spread evenly over park time [startMs, startMs + spanMs) to the bins of `binMs` (from `firstBin`). */
+function spread(
+  binWh: number[],
+  startMs: number,
+  spanMs: number,
+  binMs: number,
+  firstBin: number,
+  wh: number,
+) {
+  const endMs = startMs + spanMs;
+  for (let b = Math.floor(startMs / binMs); b * binMs < endMs; b++) {
+    const lo = Math.max(startMs, b * binMs);
+    const hi = Math.min(endMs, (b + 1) * binMs);
+    const k = b - firstBin;
+    binWh[k] = (binWh[k] ?? 0) + (wh * (hi - lo)) / spanMs;
+  }
 }
 
 /** The result of a session that could not run (it threw, or its worker died): listed as failed. */
