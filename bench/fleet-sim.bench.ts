@@ -1,7 +1,7 @@
 /**
  * `nacs simulate --fleet N`: wall time of N simulated DC sessions (default mix, seed 1) over the default
  * worker threads (one per core), sessions per second and failures, at the fleet's default fidelity
- * (`--time-scale 50 --charge-loop-ms 400 --measure-ms 50`, FLEET_DEFAULT_FIDELITY) and, for comparison, at
+ * (`--time-scale 100 --charge-loop-ms 400 --measure-ms 50`, FLEET_DEFAULT_FIDELITY) and, for comparison, at
  * full fidelity (`--time-scale 1 --charge-loop-ms 200 --measure-ms 10`) on a smaller fleet, its
  * 10,000-session time an estimate scaled from it (labelled so).
  * Issue target: `--fleet 10000` in < 60 s on 2 cores; failures must be 0.

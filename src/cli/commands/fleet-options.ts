@@ -106,13 +106,13 @@ const FIXABLE = [
 
 /**
  * The fidelity a fleet runs with unless `--time-scale` / `--charge-loop-ms` / `--measure-ms` are given beside
- * `--fleet`: settled charging current moves energy 50× faster (ramps and the last SOC point before the
+ * `--fleet`: settled charging current moves energy 100× faster (ramps and the last SOC point before the
  * target at the real rate), a charge-loop request every 400 ms, measurements every 50 ms while the power path
  * ramps or slews. Checked against full fidelity (`--time-scale 1 --charge-loop-ms 200 --measure-ms 10`) on
  * a sample: energy within 0.5 %, the same stop reasons, the stretched duration within 3 %
  * (simulate-fleet.test.ts). All three go into every session's re-run command.
  */
-export const FLEET_DEFAULT_FIDELITY = Object.freeze({ timeScale: 50, chargeLoopMs: 400, measureMs: 50 });
+export const FLEET_DEFAULT_FIDELITY = Object.freeze({ timeScale: 100, chargeLoopMs: 400, measureMs: 50 });
 
 /**
  * The session options fixed by flags present in `raw` (validated values taken from `o`), over the fleet's

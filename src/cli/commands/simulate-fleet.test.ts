@@ -160,7 +160,7 @@ test("one fleet session, re-run alone with `nacs simulate --seed S …`, gives t
   );
   // at the fleet's default fidelity: the flags are in the command; the run's virtual time is the lone run's
   const fast = planFleetSession({ ...plan, fixed: FLEET_DEFAULT_FIDELITY }, 5);
-  assert.match(fleetSessionCommand(fast), / --charge-loop-ms 400 --time-scale 50 --measure-ms 50$/);
+  assert.match(fleetSessionCommand(fast), / --charge-loop-ms 400 --time-scale 100 --measure-ms 50$/);
   const f = runPlannedSession(fast, 60);
   const a = await rerun(fast);
   assert.deepEqual(
@@ -190,7 +190,7 @@ test("--time-scale (1–100) and --measure-ms (1–100): DC only; with --fleet e
 });
 
 test(
-  "the fleet's default fidelity (--time-scale 50 --charge-loop-ms 400 --measure-ms 50) against full fidelity on a sample: energy within 0.5 %, the same stop reasons, the duration stretched back within 3 %",
+  "the fleet's default fidelity (--time-scale 100 --charge-loop-ms 400 --measure-ms 50) against full fidelity on a sample: energy within 0.5 %, the same stop reasons, the duration stretched back within 3 %",
   { timeout: 120_000 },
   () => {
     const plan = { seed: 1, windowS: 600, mix: parseFleetMix({}) };

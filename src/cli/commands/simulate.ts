@@ -397,7 +397,7 @@ export function registerSimulateCommand(program: Command): void {
     )
     .option(
       "--time-scale <k>",
-      "DC: the battery's energy moves K× faster (1–100, default 1; a fleet's default 50): the charge takes 1/K of the virtual time and K× fewer charge-loop messages; SLAC, handshake, cable check, ramps and timeouts keep real time (see --fleet)",
+      "DC: the battery's energy moves K× faster (1–100, default 1; a fleet's default 100): the charge takes 1/K of the virtual time and K× fewer charge-loop messages; SLAC, handshake, cable check, ramps and timeouts keep real time (see --fleet)",
     )
     .option(
       "--measure-ms <ms>",
