@@ -6,7 +6,8 @@
  * `in-loop` (every EV in the CurrentDemand loop, or ended), `done` (after `stop [SPREAD_MS]` on stdin: the
  * round trips of CurrentDemand past the warm-up, and how the sessions ended). After `done` the cables
  * are pulled; `exit` on stdin closes everything. `window-start` starts the CPU and event-loop figures;
- * `estop I` presses the emergency-stop button of pair I's charger in its simulated world.
+ * `estop I` presses the emergency-stop button of pair I's charger in its simulated world (`done` lists the
+ * presses with their time on the monotonic clock, ms).
  */
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { createInterface } from "node:readline";
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
   while (!inLoop() && performance.now() < until) await new Promise((r) => setTimeout(r, 50));
   emit({ event: "in-loop", all: inLoop() });
   const rl = createInterface({ input: process.stdin });
+  const presses: [number, number][] = [];
   const delay = monitorEventLoopDelay({ resolution: 1 });
   let cpu0 = process.cpuUsage();
   let w0 = performance.now();
@@ -52,7 +54,11 @@ async function main(): Promise<void> {
   await new Promise<void>((r) =>
     rl.on("line", (l) => {
       const press = /^estop (\d+)$/.exec(l.trim());
-      if (press) evs[Number(press[1]) - first]?.pressEmergencyStop();
+      if (press) {
+        // the press on the process's monotonic clock (CLOCK_MONOTONIC: comparable between processes)
+        presses.push([Number(press[1]), Number(process.hrtime.bigint()) / 1e6]);
+        evs[Number(press[1]) - first]?.pressEmergencyStop();
+      }
       if (l.trim() === "window-start") {
         delay.enable();
         cpu0 = process.cpuUsage();
@@ -87,6 +93,7 @@ async function main(): Promise<void> {
   if (unfinished > 0) ends["no session end (not started, or stuck)"] = unfinished;
   emit({
     event: "done",
+    presses,
     rtt,
     ended: done.map((d) => d.stopReason),
     ends,

@@ -25,9 +25,8 @@ export interface LoadConfig {
   /** Mean emergency-stop rate over all sessions, 1/s (`NACS_BENCH_ESTOP_HZ`, 15). */
   estopHz: number;
   /**
-   * The EVSEs' board links on a board thread with the emergency-stop interlock, the button pressed in the
-   * simulated world (`NACS_BENCH_BOARD_THREAD`, 1); 0: board links on the main thread, the stop pushed into
-   * the controller as an operator input.
+   * The EVSEs' board links on a board thread with the emergency-stop interlock (`NACS_BENCH_BOARD_THREAD`,
+   * 1); 0: board links on the main thread. The button is pressed in the simulated world either way.
    */
   boardThread: boolean;
   /**

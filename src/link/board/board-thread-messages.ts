@@ -24,6 +24,8 @@ export type ToBoardThread =
 /** The interlock acted: input received → output-off command written, both on the board thread. */
 export interface BoardInterlockNote {
   cause: InterlockCause;
+  /** The board link's transport (`unix:PATH`, …). */
+  spec: string;
   inputAtHrMs: number;
   offAtHrMs: number;
 }

@@ -47,7 +47,7 @@ export function serveBoardThread(port: Pick<MessagePort, "on" | "postMessage">):
         guard = next;
         if (cause) {
           link.send(interlockCommand(m.interlock.output) as never);
-          post({ op: "interlock", id: m.id, note: { cause, inputAtHrMs, offAtHrMs: hrNow() } });
+          post({ op: "interlock", id: m.id, note: { cause, spec: m.spec, inputAtHrMs, offAtHrMs: hrNow() } });
         }
       }
       post({ op: "reading", id: m.id, reading: r });

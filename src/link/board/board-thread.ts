@@ -14,6 +14,8 @@ import type { AnyBoardBody, BoardRole, HostHelloSim } from "./messages.js";
 /** An interlock action on the main thread's clock (ms). */
 export interface InterlockAction {
   cause: InterlockCause;
+  /** The board link's transport (`unix:PATH`, …). */
+  spec: string;
   inputAtMs: number;
   offAtMs: number;
 }
@@ -97,6 +99,7 @@ export function startBoardThread(): BoardThread {
       case "interlock": {
         const n: InterlockAction = {
           cause: m.note.cause,
+          spec: m.note.spec,
           inputAtMs: toLocal(m.note.inputAtHrMs),
           offAtMs: toLocal(m.note.offAtHrMs),
         };
