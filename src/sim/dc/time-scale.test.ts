@@ -22,7 +22,10 @@ function charge(
   if (o.from !== undefined) p.realRateFromSoc = o.from;
   p.realRateRamps = o.ramps ?? false;
   let t = 0;
-  for (const dt of steps) p.advance((t += dt));
+  for (const dt of steps) {
+    t += dt;
+    p.advance(t);
+  }
   return p;
 }
 
