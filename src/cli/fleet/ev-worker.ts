@@ -18,7 +18,7 @@ import {
   vehicleNotStarted,
   vehicleResult,
 } from "./ev-vehicle.js";
-import { toParent, toParentAndWait } from "./spawn.js";
+import { cpuPercentSince, serveFleetWorker, toParent, toParentAndWait } from "./spawn.js";
 
 /** A vehicle must reach its charge loop within this long of its plug-in (ms). Design choice. */
 export const FLEET_SETUP_LIMIT_MS = 60_000;
@@ -216,33 +216,15 @@ async function run(m: Extract<EvWorkerIn, { kind: "start" }>): Promise<void> {
   if (held) counts.holdMs += performance.now() - heldSince;
   counts.holdMs = Math.round(counts.holdMs);
   counts.loopDelayP99Ms = lateMs(whole.percentile(99), 5);
-  const cpu = process.cpuUsage(cpu0);
   const wallMs = performance.now() - w0;
   await toParentAndWait({
     kind: "done",
     ...counts,
     notStarted,
     wallMs: Math.round(wallMs),
-    cpuPercent: Math.round((100 * (cpu.user + cpu.system)) / 1000 / Math.max(1, wallMs)),
+    cpuPercent: cpuPercentSince(cpu0, wallMs),
     maxRssKb: process.resourceUsage().maxRSS,
   } satisfies EvWorkerOut);
 }
 
-if (process.send) {
-  // the terminal's Ctrl-C reaches the whole process group: the parent decides when the vehicles stop
-  process.on("SIGINT", () => undefined);
-  process.on("SIGTERM", () => undefined);
-  process.once("message", (m: EvWorkerIn) => {
-    if (m.kind !== "start") return;
-    run(m).then(
-      () => {
-        if (process.connected) process.disconnect();
-        process.exit(0);
-      },
-      (e) => {
-        process.stderr.write(`nacs ev --fleet worker ${process.pid}: ${(e as Error).stack ?? e}\n`);
-        process.exit(1);
-      },
-    );
-  });
-}
+serveFleetWorker<EvWorkerIn>("nacs ev --fleet", run);

@@ -18,10 +18,11 @@ import type { EvseOptions } from "../commands/evse.js";
 import { evseTlsConfig } from "../commands/tls-options.js";
 import { type LiveWorldSettings, openBoard, openBoardOnThread } from "../live/board.js";
 import { normalEnd } from "../live/evse-host.js";
+import { seccSettingsOf } from "../live/secc-options.js";
 import { random } from "../live/slac-link.js";
 import { loopResponseOf } from "./ev-vehicle.js";
 import { fleetBoardSpec } from "./options.js";
-import { toParent, toParentAndWait } from "./spawn.js";
+import { cpuPercentSince, serveFleetWorker, toParent, toParentAndWait } from "./spawn.js";
 
 /** SECC response samples kept per worker (beyond: reservoir sampling). Design choice. */
 export const SECC_MAX_SAMPLES = 200_000;
@@ -131,18 +132,7 @@ async function run(m: Extract<EvseWorkerIn, { kind: "start" }>): Promise<void> {
             slac: { mac: Uint8Array.of(0x02, 0x4e, 0x53, i >> 16, (i >> 8) & 0xff, i & 0xff), random },
             sdp,
             matching: "none",
-            secc: {
-              protocols: o.protocol,
-              epochS: Math.floor(Date.now() / 1000),
-              seed: random(4).reduce((a, b) => a * 256 + b, 0) >>> 0 || 1,
-              sessionIdLength: o.sessionIdBytes,
-              ...(o.sequenceTimeout !== undefined && {
-                sequenceTimeoutMs: Math.round(o.sequenceTimeout * 1000),
-              }),
-              iso20WithoutTls: o.iso20WithoutTls,
-              bidirectional: o.bidirectional,
-              ...(o.control && { iso20ControlModes: o.control }),
-            },
+            secc: seccSettingsOf(o),
           }),
         board: board.port,
         network: {
@@ -203,11 +193,10 @@ async function run(m: Extract<EvseWorkerIn, { kind: "start" }>): Promise<void> {
   for (const c of chargers.splice(0)) await c.close().catch(() => undefined);
   await thread?.close();
   delay.disable();
-  const cpu = process.cpuUsage(cpu0);
   const wallMs = performance.now() - w0;
   await toParentAndWait({
     kind: "done",
-    cpuPercent: Math.round((100 * (cpu.user + cpu.system)) / 1000 / Math.max(1, wallMs)),
+    cpuPercent: cpuPercentSince(cpu0, wallMs),
     wallMs: Math.round(wallMs),
     loopDelayP99Ms: Math.round(Math.max(0, delay.percentile(99) / 1e6 - 5) * 1000) / 1000,
     maxRssKb: process.resourceUsage().maxRSS,
@@ -218,21 +207,4 @@ async function run(m: Extract<EvseWorkerIn, { kind: "start" }>): Promise<void> {
   } satisfies EvseWorkerOut);
 }
 
-if (process.send) {
-  // the terminal's Ctrl-C reaches the whole process group: the parent decides when the chargers stop
-  process.on("SIGINT", () => undefined);
-  process.on("SIGTERM", () => undefined);
-  process.once("message", (m: EvseWorkerIn) => {
-    if (m.kind !== "start") return;
-    run(m).then(
-      () => {
-        if (process.connected) process.disconnect();
-        process.exit(0);
-      },
-      (e) => {
-        process.stderr.write(`nacs evse --fleet worker ${process.pid}: ${(e as Error).stack ?? e}\n`);
-        process.exit(1);
-      },
-    );
-  });
-}
+serveFleetWorker<EvseWorkerIn>("nacs evse --fleet", run);

@@ -83,3 +83,35 @@ export function toParentAndWait(msg: unknown): Promise<void> {
     });
   });
 }
+
+/**
+ * A worker's entry: wait for its `start` message, run it, exit 0 (or 1 with the error on stderr). The
+ * terminal's Ctrl-C reaches the whole process group: the parent decides when the worker's sessions stop.
+ */
+export function serveFleetWorker<In extends { kind: string }>(
+  what: string,
+  run: (m: Extract<In, { kind: "start" }>) => Promise<void>,
+): void {
+  if (!process.send) return;
+  process.on("SIGINT", () => undefined);
+  process.on("SIGTERM", () => undefined);
+  process.once("message", (m: In) => {
+    if (m.kind !== "start") return;
+    run(m as Extract<In, { kind: "start" }>).then(
+      () => {
+        if (process.connected) process.disconnect();
+        process.exit(0);
+      },
+      (e) => {
+        process.stderr.write(`${what} worker ${process.pid}: ${(e as Error).stack ?? e}\n`);
+        process.exit(1);
+      },
+    );
+  });
+}
+
+/** CPU use since `cpu0` over `wallMs`, in % of one core. */
+export function cpuPercentSince(cpu0: NodeJS.CpuUsage, wallMs: number): number {
+  const cpu = process.cpuUsage(cpu0);
+  return Math.round((100 * (cpu.user + cpu.system)) / 1000 / Math.max(1, wallMs));
+}

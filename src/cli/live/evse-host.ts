@@ -22,6 +22,7 @@ import { openEventsSink } from "./events.js";
 import { type EvseOcpp, formatEvseOcppReport, ocppSeccReadings, startEvseOcpp } from "./evse-ocpp.js";
 import { seccPnc20 } from "./pnc20-load.js";
 import { type ProgressLine, startProgressLine } from "./progress.js";
+import { seccSettingsOf } from "./secc-options.js";
 import { random, slacLink } from "./slac-link.js";
 import { formatLiveSummary, liveSummaryJson } from "./summary.js";
 
@@ -132,16 +133,7 @@ export async function runEvseHost(
           sdp,
           matching: o.slac ? "slac" : "none",
           secc: {
-            protocols: o.protocol,
-            epochS: Math.floor(Date.now() / 1000),
-            seed: random(4).reduce((a, b) => a * 256 + b, 0) >>> 0 || 1,
-            sessionIdLength: o.sessionIdBytes,
-            ...(o.sequenceTimeout !== undefined && {
-              sequenceTimeoutMs: Math.round(o.sequenceTimeout * 1000),
-            }),
-            iso20WithoutTls: o.iso20WithoutTls,
-            bidirectional: o.bidirectional,
-            ...(o.control && { iso20ControlModes: o.control }),
+            ...seccSettingsOf(o),
             ...(pnc && { pnc }),
             ...(pnc20 && { pnc20 }),
             // with a CSMS the CPS is behind it (OCPP Get15118EVCertificate); DIR's CPS only answers without one
