@@ -7,7 +7,8 @@
  */
 import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
+import { startModuleWorker } from "../../link/start-worker.js";
 import { SIM_SLOW_SAMPLE_MS } from "../../sim/dc/index.js";
 import {
   aggregateFleet,
@@ -52,12 +53,7 @@ export function fleetBatchSize(n: number, workers: number): number {
 
 /** The worker thread's module: the .ts source under tsx (loader registered in the thread), else the .js. */
 function startWorker(data: FleetWorkerData): Worker {
-  const url = new URL(`./fleet-worker${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url);
-  const workerData = { ...data, fleetWorker: true };
-  if (!url.pathname.endsWith(".ts")) return new Worker(url, { workerData });
-  const api = import.meta.resolve("tsx/esm/api");
-  const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`;
-  return new Worker(boot, { eval: true, workerData });
+  return startModuleWorker(import.meta.url, "./fleet-worker", { ...data, fleetWorker: true });
 }
 
 /** Run the fleet of `o.fleet` sessions; returns the report (not printed). */

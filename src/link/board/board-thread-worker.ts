@@ -15,7 +15,9 @@ import { withHelloSim } from "./hello-sim.js";
 import { INTERLOCK_IDLE, interlockCommand, stepInterlock } from "./interlock.js";
 import type { AnyBoardBody, BoardRole } from "./messages.js";
 
-const hrNow = (): number => Number(process.hrtime.bigint()) / 1e6;
+/** The process's monotonic clock (ms), read through this thread's `performance.now()` (no BigInt per reading). */
+const HR_OFFSET_MS = Number(process.hrtime.bigint()) / 1e6 - performance.now();
+const hrNow = (): number => performance.now() + HR_OFFSET_MS;
 
 /** Serve `port`: open, feed and close board links on request. */
 export function serveBoardThread(port: Pick<MessagePort, "on" | "postMessage">): void {
