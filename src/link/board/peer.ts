@@ -147,18 +147,20 @@ export function createPeer<R extends BoardRole, F extends BoardSender>(o: PeerOp
   };
 
   // A heartbeat only fills a silence: another message sent within the interval already told the peer
-  // this side is alive, and the timer is re-armed at one interval after that message. At 100 readings or
-  // commands a second this saves every heartbeat; on a quiet line it is the protocol's 100 ms beat.
+  // this side is alive, and the timer is re-armed just past one interval after that message. At 100
+  // readings or commands a second this saves every heartbeat; on a quiet line it is the protocol's 100 ms beat.
   const beat = (): void => {
     hbTimer = undefined;
     if (disposed || o.stream.closed) return;
     const quietMs = timers.now() - lastTxMs;
-    if (quietMs >= o.heartbeatIntervalMs) send({ type: "heartbeat" });
+    if (quietMs >= o.heartbeatIntervalMs) {
+      send({ type: "heartbeat" });
+      hbTimer = timers.setTimeout(beat, o.heartbeatIntervalMs);
+      return;
+    }
     // 10 ms past the interval after another message: a periodic message due at the same moment (a board's
-    // 100 ms measurement) goes first and makes the heartbeat unnecessary; between heartbeats, the interval.
-    const nextMs =
-      (quietMs >= o.heartbeatIntervalMs ? 0 : o.heartbeatIntervalMs - quietMs) + HEARTBEAT_SLACK_MS;
-    hbTimer = timers.setTimeout(beat, quietMs >= o.heartbeatIntervalMs ? o.heartbeatIntervalMs : nextMs);
+    // 100 ms measurement) goes first and makes the heartbeat unnecessary.
+    hbTimer = timers.setTimeout(beat, o.heartbeatIntervalMs - quietMs + HEARTBEAT_SLACK_MS);
   };
   const stopHeartbeat = (): void => {
     if (hbTimer !== undefined) timers.clearTimeout(hbTimer);
