@@ -73,7 +73,11 @@ describe(
           ev = spawnNacs(["ev", ...common, "--events", evEvents, ...iso20EvArgs(row, pki)]);
           const evExit = await exitBy(ev, "nacs ev", deadline);
           // An EV that failed leaves the EVSE waiting for it: fail now, with the EV's words.
-          assert.equal(evExit, 0, `nacs ev exit code; stderr: ${ev.err.slice(-2000)}`);
+          assert.equal(
+            evExit,
+            0,
+            `nacs ev exit code; stdout: ${ev.out.slice(-2000)}\nstderr: ${ev.err.slice(-2000)}\nEVSE stderr: ${evse.err.slice(-2000)}`,
+          );
           const evseDeadline = Math.min(deadline, performance.now() + EVSE_AFTER_EV_MS);
           const evseExit = await exitBy(evse, "nacs evse", evseDeadline);
           const r = {
