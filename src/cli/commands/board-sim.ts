@@ -6,6 +6,7 @@
  * serves the other side (or, without `--role`, both) to hosts that connect there. stdout is the protocol,
  * logs go to stderr. Exits when stdin ends (with `--role`) or on SIGINT / SIGTERM; bad options exit 2.
  */
+
 import type { Command } from "commander";
 import { z } from "zod";
 import { dcBatteryConfig } from "../../ev/dc/battery.js";
@@ -17,6 +18,7 @@ import type { LinkLogger } from "../../link/logger.js";
 import { clockFrom, realClock } from "../../machine/index.js";
 import { parseListenSpec, startWorldServer, type WorldServer } from "../../sim/board/listen.js";
 import { serveWorldRole, type WorldRoleServer } from "../../sim/board/world-server.js";
+import { LIVE_BMS_REPORT } from "../../sim/dc/bms-report.js";
 import { DcWorld } from "../../sim/dc/world.js";
 import { createRng } from "../../sim/rng.js";
 import { parseOptions } from "../errors.js";
@@ -74,6 +76,7 @@ export function boardSimWorld(o: BoardSimOptions, clock = clockFrom(realClock), 
     clock,
     rng: createRng(o.seed),
     measureEveryMs: BOARD_SIM_MEASURE_EVERY_MS,
+    bmsReport: LIVE_BMS_REPORT,
     record(type, fields) {
       if (type === "log" && log) {
         const { level, msg, ...rest } = (fields ?? {}) as { level?: string; msg?: string };

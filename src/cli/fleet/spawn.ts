@@ -28,6 +28,14 @@ export function workerModule(name: string): { path: string; execArgv: string[] }
 }
 
 /**
+ * Node flags of every fleet worker. A worker allocates about 170 kB of short-lived objects per pair-second
+ * (readings, V2G messages, timers); with V8's default 16 MB young generation that was 7 scavenges a second of
+ * 4–9 ms each at 500 pairs. 32 MB halves their number for about 20 MB more resident memory per worker.
+ * Design choice, measured with `--trace-gc` on `nacs ev --fleet 1000`.
+ */
+export const FLEET_WORKER_NODE_ARGS: readonly string[] = ["--max-semi-space-size=32"];
+
+/**
  * Fork the worker module `name` with `env` added; its stderr and stdout go to ours. NACS_FLEET_NODE_ARGS
  * (space-separated) adds Node flags to every worker, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` or
  * `--trace-gc` (Node refuses some of these in NODE_OPTIONS).
@@ -36,7 +44,7 @@ export function forkWorker<Out>(name: string, env: Record<string, string> = {}):
   const m = workerModule(name);
   const extra = (process.env.NACS_FLEET_NODE_ARGS ?? "").split(" ").filter((a) => a !== "");
   const cp: ChildProcess = fork(m.path, [], {
-    execArgv: [...m.execArgv, ...extra],
+    execArgv: [...m.execArgv, ...FLEET_WORKER_NODE_ARGS, ...extra],
     env: { ...process.env, ...env },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });

@@ -22,12 +22,15 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 test("board thread: the emergency-stop interlock switches the module off while the main thread is blocked", async () => {
   const dir = mkdtempSync(join(tmpdir(), "nacs-bt-"));
   const thread = startBoardThread();
+  const opened: { close(): Promise<void> }[] = [];
   try {
     // The EV side hosts the world (as `nacs ev --board sim:SOCKET` does); the EVSE joins it from the thread.
     const ev = await openBoard("ev", `sim:${dir}/w.sock`, settings, silentLogger);
+    opened.push(ev);
     const world = ev.world;
     assert.ok(world, "the EV side hosts the world");
     const evse = await openBoardOnThread(thread, "evse", `sim:${dir}/w.sock`, settings, silentLogger);
+    opened.unshift(evse);
     assert.match(evse.port.name, /board thread/);
     const readings: EvseBoardEvent[] = [];
     evse.port.attach(
@@ -48,7 +51,10 @@ test("board thread: the emergency-stop interlock switches the module off while t
     await sleep(100);
     assert.equal(world.path.on, true, "module on");
     world.setEmergencyButton(true);
-    await sleep(0); // the reading leaves this process
+    // The reading leaves this process when the world's socket is uncorked (a nextTick); the block starts right
+    // after, so the thread reads it while this thread is blocked (not a timer later, which on a loaded
+    // machine may be long enough for the thread to have acted before the block).
+    await new Promise((r) => process.nextTick(r));
     // Block this thread for 300 ms: only the board thread can act.
     const blockStart = performance.now();
     while (performance.now() - blockStart < 300) {}
@@ -69,9 +75,9 @@ test("board thread: the emergency-stop interlock switches the module off while t
       readings.some((r) => r.kind === "emergency-stop"),
       "the controller still gets the emergency stop",
     );
-    await evse.close();
-    await ev.close();
   } finally {
+    // closed also after a failed assertion: an open world socket would keep the test process alive
+    for (const b of opened) await b.close();
     await thread.close();
     rmSync(dir, { recursive: true, force: true });
   }

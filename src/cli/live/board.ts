@@ -28,6 +28,7 @@ import { type Clock, realClock } from "../../machine/index.js";
 import { probeUnixSocket } from "../../sim/board/listen.js";
 import { joinSharedWorld } from "../../sim/board/shared-world.js";
 import { helloSimOf } from "../../sim/board/sim-settings.js";
+import { LIVE_BMS_REPORT } from "../../sim/dc/bms-report.js";
 import { DcWorld } from "../../sim/dc/world.js";
 import { createRng } from "../../sim/rng.js";
 import { UsageError } from "../errors.js";
@@ -73,6 +74,7 @@ export function createLiveWorld(s: LiveWorldSettings, clock: Clock = realClock):
     record: () => {},
     measureEveryMs: LIVE_WORLD_MEASURE_MS,
     measureFloorMs: LIVE_WORLD_MEASURE_FLOOR_MS,
+    bmsReport: LIVE_BMS_REPORT,
     energyTimeScale: s.energyTimeScale,
     ...(s.supply?.kind === "ac" && {
       ac: { supplyV: s.supply.voltageV, obcMaxA: s.obcMaxCurrentA ?? OBC_DEFAULT_MAX_CURRENT_A },

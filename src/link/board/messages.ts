@@ -33,9 +33,9 @@ const every =
 const CP_STATES = every<CpState>()(["A", "B", "C", "D", "E", "F"]);
 /** SAE J1772 / J3400 proximity states. */
 const PP_STATES = every<PpState>()(["unplugged", "unlatched", "latched", "fault"]);
-const ISOLATION_STATES = every<IsolationReading["state"]>()(["idle", "running", "done"]);
+export const ISOLATION_STATES = every<IsolationReading["state"]>()(["idle", "running", "done"]);
 /** DC_EVSEStatus IsolationLevel (DIN 70121, ISO 15118-2). */
-const ISOLATION_LEVELS = every<IsolationLevel>()(["Invalid", "Valid", "Warning", "Fault", "No_IMD"]);
+export const ISOLATION_LEVELS = every<IsolationLevel>()(["Invalid", "Valid", "Warning", "Fault", "No_IMD"]);
 
 const percent = z.number().min(0).max(100);
 const nonNegative = z.number().min(0);

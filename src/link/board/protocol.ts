@@ -5,6 +5,7 @@
  */
 import type { z } from "zod";
 import { BoardError } from "./errors.js";
+import { fastBoardBody, fastEnvelope } from "./fast-bodies.js";
 import {
   type AnyBoardBody,
   BOARD_MESSAGE_TYPES,
@@ -104,6 +105,24 @@ export function parseBoardLine<R extends BoardRole, F extends BoardSender>(
       `hello: peer speaks protocol ${JSON.stringify(obj.protocol ?? obj.v ?? null)}` +
         ` (field "v" ${JSON.stringify(obj.v ?? null)}), this side speaks ${BOARD_PROTOCOL_VERSION}`,
     );
+  if (fastEnvelope(obj) && BOARD_MESSAGE_TYPES[ctx.role][ctx.from].includes(obj.type)) {
+    const body = fastBoardBody(obj.type, obj);
+    if (body)
+      return {
+        ok: true,
+        message: { v: BOARD_PROTOCOL_VERSION, seq: obj.seq, ...body } as BoardEnvelope & BodyFrom<R, F>,
+      };
+  }
+  return parseBySchema(obj, type, ctx, fail);
+}
+
+/** The schema path of {@link parseBoardLine}: envelope, allowed type, body; errors name the field and the rule. */
+function parseBySchema<R extends BoardRole, F extends BoardSender>(
+  obj: Record<string, unknown>,
+  type: string | undefined,
+  ctx: BoardParseContext<R, F>,
+  fail: (code: BoardError["code"], msg: string) => { ok: false; error: BoardError },
+): BoardParseResult<BodyFrom<R, F>> {
   const env = envelopeSchema.safeParse(obj);
   if (!env.success) return fail("bad-message", formatIssues(env.error, type));
   const allowed = BOARD_MESSAGE_TYPES[ctx.role][ctx.from];

@@ -108,7 +108,7 @@ export function worldEvseBoardPort(world: DcWorld): EvseBoardPort {
       world.at(world.now, () => {
         if (closed) return;
         for (const r of evseWorldState(world)) onReading(r);
-        world.syncMeasurements(true);
+        world.syncMeasurements(true, { bms: true });
       });
     },
     async close() {
@@ -138,7 +138,7 @@ export function worldEvBoardPort(world: DcWorld, o: WorldEvPortOptions = {}): Ev
       world.at(world.now, () => {
         if (closed) return;
         for (const r of evWorldState(world)) onReading(r);
-        world.syncMeasurements(true);
+        world.syncMeasurements(true, { bms: true });
         if (o.plugOnAttach && !world.cable.plugged) world.plugIn();
       });
     },

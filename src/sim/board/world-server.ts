@@ -109,7 +109,7 @@ export function serveWorldRole<R extends BoardRole>(
   const state: (EvseBoardEvent | EvBoardEvent)[] =
     role === "evse" ? evseWorldState(world) : evWorldState(world);
   for (const ev of state) (onWorld as (e: EvseBoardEvent | EvBoardEvent) => void)(ev);
-  world.syncMeasurements(true);
+  world.syncMeasurements(true, { bms: true });
 
   const hostLost = createListeners<[{ reason: string; detail: string }]>();
   const hellos = createListeners<[HostHello]>();

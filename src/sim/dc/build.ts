@@ -67,6 +67,7 @@ export function createDcSim(o: DcSessionOptions): DcSim {
     ...(o.v2gCarrier && { v2gCarrier: o.v2gCarrier }),
     ...(o.energyTimeScale !== undefined && { energyTimeScale: o.energyTimeScale }),
     ...(o.slowMeasureMs !== undefined && { slowMeasureMs: o.slowMeasureMs }),
+    ...(o.bmsReport && { bmsReport: o.bmsReport }),
     evse: evseDcConfig({
       module,
       pins: o.energy ?? "dc",

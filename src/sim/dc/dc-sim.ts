@@ -9,6 +9,7 @@
  *
  * Scripting: `at(t, label, fn)`, `atPhase(phase, delayMs, label, fn)`. Faults: `inject(name)` (faults.ts).
  */
+import type { BmsReportRule } from "./bms-report.js";
 import type { EvDcConfig } from "../../ev/dc/index.js";
 import type { EvseDcConfig } from "../../evse/dc/index.js";
 import type { V2gCarrier } from "../../link/tcp-carrier.js";
@@ -53,6 +54,8 @@ export interface DcSimConfig {
   energyTimeScale?: number;
   /** Measuring period while the power path ramps or slews (ms; default 10, `--measure-ms`). */
   slowMeasureMs?: number;
+  /** When the EV side gets a `bms` reading (default: with every measurement). */
+  bmsReport?: BmsReportRule;
 }
 
 /** One safety trip as measured in virtual time. */
@@ -114,6 +117,7 @@ export class DcSim {
       changeSamples: cfg.onRecord !== undefined,
       ...(cfg.energyTimeScale !== undefined && { energyTimeScale: cfg.energyTimeScale }),
       ...(cfg.slowMeasureMs !== undefined && { slowMeasureMs: cfg.slowMeasureMs }),
+      ...(cfg.bmsReport && { bmsReport: cfg.bmsReport }),
       sampleRecords: cfg.onRecord !== undefined,
       sampleExtras: () => this.sampleExtras(),
       ...(cfg.evse.pins === "ac" && {

@@ -4,6 +4,7 @@
  * welding detection, unlock. Pure and platform-neutral; the CLI adds the terminal, files and pacing.
  */
 
+import type { BmsReportRule } from "./bms-report.js";
 import type { EvDcConfig, EvVoltageClass } from "../../ev/dc/index.js";
 import type { EvProfileName } from "../../ev/profiles.js";
 import type { EvseDcConfig, ModuleVariant } from "../../evse/dc/index.js";
@@ -108,6 +109,8 @@ export interface DcSessionOptions {
   energyTimeScale?: number;
   /** Measuring period while the power path ramps or slews (ms; `--measure-ms`; default 10). */
   slowMeasureMs?: number;
+  /** When the EV side gets a `bms` reading (default: with every measurement). */
+  bmsReport?: BmsReportRule;
   /**
    * The power path: "dc" (default, the power module) or "ac" (ISO 15118-2 AC over high-level
    * communication: the charger's pins on the mains relay, the EV's on-board charger).

@@ -5,6 +5,7 @@ import type { EvBoardEvent, EvseBoardEvent } from "../../link/host/controllers.j
 import type { Clock } from "../../machine/index.js";
 import type { RecordEvent } from "../record/types.js";
 import type { Rng } from "../rng.js";
+import type { BmsReportRule } from "./bms-report.js";
 
 /** Where the world's readings go: the controller (in-process host) or a board link, per side. */
 export interface WorldSides {
@@ -44,6 +45,8 @@ export interface DcWorldConfig {
    * most every 10 ms (design choice).
    */
   measureFloorMs?: number;
+  /** When the EV side gets a `bms` reading; default: with every measurement (virtual time). */
+  bmsReport?: BmsReportRule;
   /**
    * Measuring period while the power path moves at its ordinary pace (a current ramp, a voltage slew or
    * discharge), ms; default SIM_SLOW_SAMPLE_MS (10). The fast period (trips, runaways, the wind-down after a

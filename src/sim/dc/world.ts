@@ -29,6 +29,7 @@ import {
   SIM_FINE_WINDOW_MS,
 } from "../constants.js";
 import { AcPath } from "./ac-path.js";
+import { type BmsReported, bmsDue } from "./bms-report.js";
 import {
   SIM_DC_CONTACTOR_CLOSE_MS,
   SIM_DC_CONTACTOR_OPEN_MS,
@@ -72,6 +73,8 @@ export class DcWorld {
   private lastPp: PpState | null = null;
   private lastDuty = -1;
   private lastSyncMs = -1;
+  /** The last `bms` reading sent to the EV side (null: the next measurement sends one). */
+  private lastBms: BmsReported | null = null;
   private relayGen = { evse: 0, ev: 0 };
   /** The EV's on-board charger maximum (A), kept for a later switch to an AC supply. */
   private obcMaxA: number;
@@ -121,6 +124,7 @@ export class DcWorld {
 
   /** Plug the connector in (latched). */
   plugIn(): void {
+    this.lastBms = null;
     this.cable.plugged = true;
     this.cable.ppConnector = { kind: "latched" };
     this.physicalChange(true, true);
@@ -177,6 +181,7 @@ export class DcWorld {
     this.obcMaxA = r.obcMaxA;
     (this as { path: DcPath }).path = r.path;
     this.cfg.record("log", { side: "sim", level: "info", msg: `configured: ${r.summary}` });
+    this.lastBms = null;
     this.syncMeasurements(true);
   }
 
@@ -283,8 +288,11 @@ export class DcWorld {
 
   // ------------------------------------------------------------------ readings
 
-  /** Deliver fresh measurements to both sides (if time moved, or `force`). */
-  syncMeasurements(force: boolean): void {
+  /**
+   * Deliver fresh measurements to both sides (if time moved, or `force`); the EV's `bms` reading as the
+   * configured {@link BmsReportRule} says, or always with `bms` (a host that just attached).
+   */
+  syncMeasurements(force: boolean, o?: { bms?: boolean }): void {
     const now = this.now;
     if (!force && now === this.lastSyncMs) return;
     this.lastSyncMs = now;
@@ -301,7 +309,10 @@ export class DcWorld {
       },
       tMs: now,
     });
-    this.sides.ev({ kind: "bms", socPercent: p.soc, batteryVoltageV: p.batteryV, tMs: now });
+    if (o?.bms || bmsDue(this.cfg.bmsReport, this.lastBms, now, p.soc, p.batteryV)) {
+      this.lastBms = { atMs: now, socPercent: p.soc, batteryVoltageV: p.batteryV };
+      this.sides.ev({ kind: "bms", socPercent: p.soc, batteryVoltageV: p.batteryV, tMs: now });
+    }
     this.sides.ev({
       kind: "inlet",
       voltageV: p.inletVoltageV,
