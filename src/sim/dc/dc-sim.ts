@@ -9,7 +9,7 @@
  *
  * Scripting: `at(t, label, fn)`, `atPhase(phase, delayMs, label, fn)`. Faults: `inject(name)` (faults.ts).
  */
-import type { BmsReportRule } from "./bms-report.js";
+
 import type { EvDcConfig } from "../../ev/dc/index.js";
 import type { EvseDcConfig } from "../../evse/dc/index.js";
 import type { V2gCarrier } from "../../link/tcp-carrier.js";
@@ -17,6 +17,7 @@ import { createVirtualClock, type VirtualClock } from "../../machine/index.js";
 import { InMemoryMedium } from "../../slac/index.js";
 import type { RecordEvent, RecordSink } from "../record/types.js";
 import { createRng, type Rng } from "../rng.js";
+import type { BmsReportRule } from "./bms-report.js";
 import { SIM_PLC_ATTENUATION_DB, SIM_TIME_SCALE_REAL_RATE_SOC } from "./constants.js";
 import { Controllers, type SimEvent } from "./controllers.js";
 import type { DcSimPhase, FaultName } from "./faults.js";

@@ -4,7 +4,6 @@
  * welding detection, unlock. Pure and platform-neutral; the CLI adds the terminal, files and pacing.
  */
 
-import type { BmsReportRule } from "./bms-report.js";
 import type { EvDcConfig, EvVoltageClass } from "../../ev/dc/index.js";
 import type { EvProfileName } from "../../ev/profiles.js";
 import type { EvseDcConfig, ModuleVariant } from "../../evse/dc/index.js";
@@ -15,6 +14,7 @@ import type { RecordEvent, RecordSink } from "../record/types.js";
 import type { TimelineEntry } from "../session.js";
 import { timelineOf } from "../session.js";
 import type { TraceEntry } from "../trace.js";
+import type { BmsReportRule } from "./bms-report.js";
 import { createDcSim, withServiceEnergy } from "./build.js";
 import { SIM_DC_NET_LATENCY_MS, SIM_DC_TRACE_CURRENT_STEP_A } from "./constants.js";
 import type { DcSim, TripReport } from "./dc-sim.js";
