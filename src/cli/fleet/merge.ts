@@ -296,6 +296,7 @@ export function formatMergedSummary(s: MergedEvFleetSummary | MergedEvseFleetSum
   const files = s.merged.files
     .map((f) => `${f.file}${f.shard ? ` (shard ${shardName(f.shard)})` : ""}`)
     .join(", ");
-  const head = `nacs fleet merge: ${s.merged.files.length} ${s.kind} summaries: ${files}\n  percentiles: ${s.merged.percentiles}\n`;
+  const n = s.merged.files.length;
+  const head = `nacs fleet merge: ${n} ${s.kind} ${n === 1 ? "summary" : "summaries"}: ${files}\n  percentiles: ${s.merged.percentiles}\n`;
   return head + (s.kind === "ev-fleet" ? formatEvFleetSummary(s) : formatEvseFleetSummary(s));
 }
