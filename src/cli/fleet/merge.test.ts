@@ -214,6 +214,10 @@ test("refused naming the file and the field: a mix of kinds, no histograms, a ba
     /bad\.json: field setupHistogram: count: expected a count/,
   );
   refused([asFile("bad.json", { ...ev, started: "4" })], /bad\.json: field started: expected a number/);
+  refused(
+    [asFile("bad.json", { ...ev, failuresByPhase: { "a.b": { count: 1 } } })],
+    /bad\.json: field failuresByPhase\.a\.b\.reasons: expected an object of counts/,
+  );
   refused([asFile("x.json", [1, 2])], /x\.json: not a fleet summary/);
   refused(
     [asFile("x.json", { kind: "simulate-fleet" })],

@@ -4,6 +4,10 @@
  * workers are listed with their shard, the longest wall time is kept, and every percentile is taken from
  * the merged histograms (latency-histogram.ts: within their relErr, ±1 %; max exact) — never from the
  * shards' percentiles. Pure: parsed JSON in, merged summary (itself mergeable again) and its text out.
+ *
+ * Design choice: the processes of a sharded fleet run side by side, so `wallS` is the longest one's and
+ * `backPressure.maxStarting` the sum of their limits (each process limits its own set-ups); the first
+ * failures are the first 20 by index over every file.
  */
 
 import {
@@ -52,33 +56,37 @@ export class FleetMergeError extends Error {
 const EV_HISTOGRAMS = ["rttHistogram", "setupHistogram", "energyPerVehicleHistogram"] as const;
 const EVSE_HISTOGRAMS = ["seccResponseHistogram", "seccLoopResponseHistogram"] as const;
 
+/** A field: "backPressure.holds", or its path when a key may hold a dot (a failure phase). */
+type Field = string | readonly string[];
+const nameOf = (f: Field) => (typeof f === "string" ? f : f.join("."));
+
 /** Typed reads of one file's fields; every failure names the file and the field. */
 class Reader {
   constructor(
     readonly file: string,
     private readonly o: Record<string, unknown>,
   ) {}
-  fail(field: string, what: string): never {
-    throw new FleetMergeError(`${this.file}: field ${field}: ${what}`);
+  fail(field: Field, what: string): never {
+    throw new FleetMergeError(`${this.file}: field ${nameOf(field)}: ${what}`);
   }
-  get(field: string): unknown {
+  get(field: Field): unknown {
     let x: unknown = this.o;
-    for (const k of field.split("."))
+    for (const k of typeof field === "string" ? field.split(".") : field)
       x = typeof x === "object" && x !== null ? (x as Record<string, unknown>)[k] : undefined;
     return x;
   }
-  num(field: string): number {
+  num(field: Field): number {
     const x = this.get(field);
     return typeof x === "number" && Number.isFinite(x)
       ? x
       : this.fail(field, x === undefined ? "missing" : "expected a number");
   }
-  counts(field: string): Record<string, number> {
+  counts(field: Field): Record<string, number> {
     const x = this.get(field);
     if (typeof x !== "object" || x === null || Array.isArray(x))
       this.fail(field, "expected an object of counts");
     for (const [k, v] of Object.entries(x))
-      if (typeof v !== "number") this.fail(`${field}.${k}`, "expected a number");
+      if (typeof v !== "number") this.fail(`${nameOf(field)}.${k}`, "expected a number");
     return x as Record<string, number>;
   }
   array<T>(field: string): T[] {
@@ -186,8 +194,8 @@ function mergeEv(rs: readonly Reader[]): MergedEvFleetSummary {
     for (const phase of Object.keys(phases)) {
       const f = failuresByPhase[phase] ?? { count: 0, reasons: {} };
       failuresByPhase[phase] = f;
-      f.count += r.num(`failuresByPhase.${phase}.count`);
-      addCounts(f.reasons, r.counts(`failuresByPhase.${phase}.reasons`));
+      f.count += r.num(["failuresByPhase", phase, "count"]);
+      addCounts(f.reasons, r.counts(["failuresByPhase", phase, "reasons"]));
     }
   }
   const histograms: Pick<EvFleetSummary, (typeof EV_HISTOGRAMS)[number]> = {
