@@ -9,6 +9,7 @@ import { registerDecodeCommand } from "./decode.js";
 import { registerEncodeCommand } from "./encode.js";
 import { registerEvCommand } from "./ev.js";
 import { registerEvseCommand } from "./evse.js";
+import { registerFleetCommand } from "./fleet.js";
 import { registerPkiCommand } from "./pki.js";
 import { registerSimulateCommand } from "./simulate.js";
 
@@ -25,4 +26,5 @@ export function registerCommands(_program: Command): void {
   registerDashboardCommand(_program);
   registerConformanceCommand(_program);
   registerCsmsCommand(_program);
+  registerFleetCommand(_program);
 }

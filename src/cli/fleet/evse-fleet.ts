@@ -8,6 +8,13 @@
  */
 import type { EvseOptions } from "../commands/evse.js";
 import type { ChargerSession, EvseWorkerIn, EvseWorkerOut } from "./evse-worker.js";
+import {
+  createLatencyHistogram,
+  type HistogramJson,
+  histogramFromJson,
+  type LatencyHistogram,
+  mergeHistograms,
+} from "./latency-histogram.js";
 import { FLEET_FDS_PER_PAIR, fdLimit, fleetWorkerCount, shardIndices, splitOverWorkers } from "./options.js";
 import { exitText, type FleetProcess, forkWorker } from "./spawn.js";
 import { type EvseFleetSummary, evseFleetSummary, type WorkerFigures } from "./summary.js";
@@ -136,6 +143,8 @@ export function startEvseFleet(o: EvseOptions): EvseFleet {
       lostChargers: workers.filter((w) => w.died).reduce((a, w) => a + w.indices.length, 0),
       responseMs: workers.flatMap((w) => w.done?.responseMs ?? []),
       loopResponseMs: workers.flatMap((w) => w.done?.loopResponseMs ?? []),
+      responseHistogram: mergedOf(workers.map((w) => w.done?.responseHistogram)),
+      loopResponseHistogram: mergedOf(workers.map((w) => w.done?.loopResponseHistogram)),
     });
   };
   return {
@@ -157,6 +166,14 @@ export function startEvseFleet(o: EvseOptions): EvseFleet {
       return stopped;
     },
   };
+}
+
+/** The workers' histograms merged (a worker that died sent none). */
+function mergedOf(hs: readonly (HistogramJson | undefined)[]): LatencyHistogram {
+  return hs.reduce<LatencyHistogram>(
+    (a, h) => (h ? mergeHistograms(a, histogramFromJson(h, "worker histogram")) : a),
+    createLatencyHistogram(),
+  );
 }
 
 /** The exit code of an EVSE fleet: 0 when no session tripped, every charger started and no worker died. */

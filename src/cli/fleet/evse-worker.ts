@@ -4,7 +4,7 @@
  * (`--sdp-port` + i) and V2G listener (`--port` + i, or a port of its own). A charger's sockets all live in
  * this process: sessions are sharded by charger, so no socket is handed between processes. Every session
  * report goes to the parent as it ends; SECC response times are kept here (up to {@link SECC_MAX_SAMPLES},
- * then a uniform sample of them) and sent with `done`. SIGINT/SIGTERM are the parent's to handle: the
+ * then a uniform sample of them, and every one in a mergeable histogram) and sent with `done`. SIGINT/SIGTERM are the parent's to handle: the
  * worker stops on the parent's `stop`, or when the parent is gone (IPC closed).
  */
 import { monitorEventLoopDelay } from "node:perf_hooks";
@@ -21,6 +21,12 @@ import { normalEnd } from "../live/evse-host.js";
 import { seccSettingsOf } from "../live/secc-options.js";
 import { random } from "../live/slac-link.js";
 import { loopResponseOf } from "./ev-vehicle.js";
+import {
+  createLatencyHistogram,
+  type HistogramJson,
+  histogramAdd,
+  histogramToJson,
+} from "./latency-histogram.js";
 import { fleetBoardSpec } from "./options.js";
 import { cpuPercentSince, serveFleetWorker, toParent, toParentAndWait } from "./spawn.js";
 
@@ -57,6 +63,9 @@ export type EvseWorkerOut =
       /** SECC request received → response written (ms), every message, and the charge loop's. */
       responseMs: number[];
       loopResponseMs: number[];
+      /** The same, every one of them, as mergeable histograms. */
+      responseHistogram: HistogramJson;
+      loopResponseHistogram: HistogramJson;
       responses: number;
       boardsLost: number;
     };
@@ -102,6 +111,8 @@ async function run(m: Extract<EvseWorkerIn, { kind: "start" }>): Promise<void> {
   delay.enable();
   const response: number[] = [];
   const loopResponse: number[] = [];
+  const responseHistogram = createLatencyHistogram();
+  const loopResponseHistogram = createLatencyHistogram();
   let responses = 0;
   let loopResponses = 0;
   let sessions = 0;
@@ -154,8 +165,11 @@ async function run(m: Extract<EvseWorkerIn, { kind: "start" }>): Promise<void> {
         },
         onResponseTime(name, ms) {
           keep(response, SECC_MAX_SAMPLES, ++responses, ms);
-          if (name === "CurrentDemandRes" || name === "DC_ChargeLoopRes")
+          histogramAdd(responseHistogram, ms);
+          if (name === "CurrentDemandRes" || name === "DC_ChargeLoopRes") {
             keep(loopResponse, SECC_MAX_SAMPLES, ++loopResponses, ms);
+            histogramAdd(loopResponseHistogram, ms);
+          }
         },
         onBoardLost: () => {
           boardsLost++;
@@ -202,6 +216,8 @@ async function run(m: Extract<EvseWorkerIn, { kind: "start" }>): Promise<void> {
     maxRssKb: process.resourceUsage().maxRSS,
     responseMs: response,
     loopResponseMs: loopResponse,
+    responseHistogram: histogramToJson(responseHistogram),
+    loopResponseHistogram: histogramToJson(loopResponseHistogram),
     responses,
     boardsLost,
   } satisfies EvseWorkerOut);

@@ -79,6 +79,11 @@ test("6 pairs, 2 workers a side: every session reaches the charge loop and ends 
     assert.deepEqual(evse.tripsByFault, {});
     assert.deepEqual(evse.stopReasons, { "EV ended the session": 6 });
     assert.ok(evse.seccLoopResponseMs.count > 0);
+    // the two workers' histograms of every response, merged: the count and max of the exact Dists
+    assert.equal(evse.seccLoopResponseHistogram.count, evse.seccLoopResponseMs.count);
+    assert.equal(evse.seccResponseHistogram.count, evse.seccResponseMs.count);
+    assert.equal(Math.round(evse.seccResponseHistogram.max * 1000) / 1000, evse.seccResponseMs.max);
+    assert.equal(ev.rttHistogram.count, ev.rttMs.count);
     assert.equal(evseFleetExitCode(evse), 0);
     // the meter and the inlet agree on the energy within 5 %
     assert.ok(

@@ -63,6 +63,10 @@ test("EV fleet summary: counts, failures by phase with reasons, first failures i
   assert.equal(s.rttMs.count, 6);
   assert.equal(s.setupMs.count, 3);
   assert.equal(s.energyWh.total, 400);
+  // beside the exact Dists, the same samples as mergeable histograms
+  assert.deepEqual([s.rttHistogram.count, s.rttHistogram.max], [6, 2]);
+  assert.deepEqual([s.setupHistogram.count, s.setupHistogram.min], [3, 3000]);
+  assert.deepEqual([s.energyPerVehicleHistogram.unit, s.energyPerVehicleHistogram.count], ["Wh", 4]);
   assert.deepEqual(s.backPressure, { maxStarting: 50, holdDelayMs: 50, holds: 2, holdMs: 700 });
   const text = formatEvFleetSummary(s);
   assert.match(text, /failed {18}3/);

@@ -2,14 +2,25 @@
  * The summaries of the live fleets: `nacs ev --fleet` (vehicles, the charge loop reached, failures by the
  * phase they failed in with their reasons, charge-loop round trips and set-up times as percentiles,
  * energy, per-worker CPU, event-loop delay and back-pressure holds) and `nacs evse --fleet` (sessions,
- * trips by fault, SECC response percentiles). Pure: the JSON object of `--json` and its text form.
+ * trips by fault, SECC response percentiles). Pure: the JSON object of `--json` and its text form. Beside
+ * each exact `Dist` the summary carries the mergeable histogram of the same figure (latency-histogram.ts),
+ * which `nacs fleet merge` combines over shards.
  */
 import { percentile } from "../../link/host/stats.js";
 import type { VehicleResult } from "./ev-vehicle.js";
 import type { ChargerSession } from "./evse-worker.js";
+import {
+  type HistogramJson,
+  histogramOf,
+  histogramToJson,
+  type LatencyHistogram,
+} from "./latency-histogram.js";
 import type { FleetShard } from "./options.js";
 
-/** Percentiles of a set of samples (ms), nearest rank; zeros when empty. */
+/**
+ * Percentiles of a set of samples (ms), nearest rank (the sample of rank max(1, ceil(p/100 · n)) in
+ * ascending order, as the histograms' quantiles); zeros when empty.
+ */
 export interface Dist {
   count: number;
   p50: number;
@@ -40,6 +51,8 @@ export interface WorkerFigures {
   holdMs?: number;
   /** Set when the worker died: how, and its unfinished sessions count as failed. */
   died?: string;
+  /** In a merged summary (`nacs fleet merge`): the shard of the process the worker belonged to. */
+  shard?: FleetShard | null;
 }
 
 /** The `nacs ev --fleet` summary (`--json` prints it as it is). */
@@ -60,6 +73,10 @@ export interface EvFleetSummary {
   rttMs: Dist;
   setupMs: Dist;
   energyWh: { total: number; perVehicle: Dist };
+  /** The samples of `rttMs`, `setupMs` and `energyWh.perVehicle` as mergeable histograms (±1 %). */
+  rttHistogram: HistogramJson;
+  setupHistogram: HistogramJson;
+  energyPerVehicleHistogram: HistogramJson;
   backPressure: { maxStarting: number; holdDelayMs: number; holds: number; holdMs: number };
   /** The first failed vehicles (index, phase, reason), at most 20. */
   firstFailures: { index: number; phase: string; reason: string }[];
@@ -118,6 +135,9 @@ export function evFleetSummary(
     rttMs: dist(rtt),
     setupMs: dist(setup),
     energyWh: { total: Math.round(energy.reduce((a, b) => a + b, 0)), perVehicle: dist(energy) },
+    rttHistogram: histogramToJson(histogramOf(rtt)),
+    setupHistogram: histogramToJson(histogramOf(setup)),
+    energyPerVehicleHistogram: histogramToJson(histogramOf(energy, "Wh")),
     backPressure: {
       maxStarting: x.maxStarting,
       holdDelayMs: x.holdDelayMs,
@@ -135,7 +155,7 @@ function workerLines(ws: readonly WorkerFigures[]): string {
   return ws
     .map(
       (w) =>
-        `  worker ${w.pid}: ${w.pairs} pairs, CPU ${w.cpuPercent ?? "?"} %, event-loop delay p99 ${w.loopDelayP99Ms ?? "?"} ms` +
+        `  worker ${w.pid}${w.shard ? ` (shard ${w.shard.index}/${w.shard.count})` : ""}: ${w.pairs} pairs, CPU ${w.cpuPercent ?? "?"} %, event-loop delay p99 ${w.loopDelayP99Ms ?? "?"} ms` +
         (w.holds !== undefined ? `, ${w.holds} holds (${w.holdMs ?? 0} ms)` : "") +
         (w.died ? `, DIED: ${w.died}` : ""),
     )
@@ -185,6 +205,12 @@ export interface EvseFleetSummary {
   /** SECC request received → response written (every message, and the charge loop's). */
   seccResponseMs: Dist;
   seccLoopResponseMs: Dist;
+  /**
+   * Every SECC response time as mergeable histograms (±1 %), built in the workers: they count every
+   * response, while the exact `Dist`s above come from each worker's first 200,000 (then a uniform sample).
+   */
+  seccResponseHistogram: HistogramJson;
+  seccLoopResponseHistogram: HistogramJson;
   boardsLost: number;
   /** Chargers whose worker died (their sessions are lost with it). */
   lostChargers: number;
@@ -204,7 +230,15 @@ export function evseFleetSummary(
     | "energyWh"
     | "seccResponseMs"
     | "seccLoopResponseMs"
-  > & { responseMs: number[]; loopResponseMs: number[] },
+    | "seccResponseHistogram"
+    | "seccLoopResponseHistogram"
+  > & {
+    responseMs: number[];
+    loopResponseMs: number[];
+    /** Of every response (the workers' merged); default: of `responseMs` / `loopResponseMs`. */
+    responseHistogram?: LatencyHistogram;
+    loopResponseHistogram?: LatencyHistogram;
+  },
 ): EvseFleetSummary {
   const tripsByFault: Record<string, number> = {};
   const stopReasons: Record<string, number> = {};
@@ -212,7 +246,7 @@ export function evseFleetSummary(
     for (const t of s.trips) bump(tripsByFault, t.fault);
     bump(stopReasons, s.stopReason ?? "none");
   }
-  const { responseMs, loopResponseMs, ...rest } = x;
+  const { responseMs, loopResponseMs, responseHistogram, loopResponseHistogram, ...rest } = x;
   return {
     kind: "evse-fleet",
     ...rest,
@@ -225,6 +259,8 @@ export function evseFleetSummary(
     energyWh: Math.round(sessions.reduce((a, s) => a + s.energyWh, 0)),
     seccResponseMs: dist(responseMs),
     seccLoopResponseMs: dist(loopResponseMs),
+    seccResponseHistogram: histogramToJson(responseHistogram ?? histogramOf(responseMs)),
+    seccLoopResponseHistogram: histogramToJson(loopResponseHistogram ?? histogramOf(loopResponseMs)),
   };
 }
 
