@@ -109,7 +109,7 @@ async function run(m: Extract<EvseWorkerIn, { kind: "start" }>): Promise<void> {
   let boardsLost = 0;
   const chargers: { index: number; live: LiveEvse; close(): Promise<void> }[] = [];
   const failed: { index: number; reason: string }[] = [];
-  // --board-thread: one board thread carries every charger's board link (and emergency-stop interlock)
+  // --board-thread: one board thread carries every charger's board link (and its interlock)
   const thread = o.boardThread ? startBoardThread() : null;
   const settings: LiveWorldSettings = {
     module,

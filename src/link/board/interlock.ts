@@ -37,6 +37,16 @@ export type InterlockCause =
   | "pilot"
   | "isolation";
 
+/** Each cause in words (logs, summaries). */
+export const INTERLOCK_CAUSE_TEXT: Readonly<Record<InterlockCause, string>> = Object.freeze({
+  "emergency-stop": "emergency stop",
+  "over-voltage": "over-voltage backstop",
+  "over-current": "over-current backstop",
+  unlatched: "connector unlatched (PP)",
+  pilot: "pilot out of state B/C/D (CP)",
+  isolation: "isolation fault",
+});
+
 /** What the interlock guards. */
 export interface BoardInterlock {
   /** The output it switches off: the DC power module (emergency off) or the AC relay. */
