@@ -59,6 +59,8 @@ export type EvseWorkerOut =
       loopResponseMs: number[];
       responses: number;
       boardsLost: number;
+      /** --board-thread: the interlock's actions by cause (the output switched off on the board thread). */
+      interlocks: Record<string, number>;
     };
 
 /** Keep at most `cap` samples, each of the `seen` so far equally likely (reservoir sampling). */
@@ -191,6 +193,8 @@ async function run(m: Extract<EvseWorkerIn, { kind: "start" }>): Promise<void> {
   });
   clearInterval(progress);
   for (const c of chargers.splice(0)) await c.close().catch(() => undefined);
+  const interlocks: Record<string, number> = {};
+  for (const n of thread?.interlocks ?? []) interlocks[n.cause] = (interlocks[n.cause] ?? 0) + 1;
   await thread?.close();
   delay.disable();
   const wallMs = performance.now() - w0;
@@ -204,6 +208,7 @@ async function run(m: Extract<EvseWorkerIn, { kind: "start" }>): Promise<void> {
     loopResponseMs: loopResponse,
     responses,
     boardsLost,
+    interlocks,
   } satisfies EvseWorkerOut);
 }
 
