@@ -8,8 +8,9 @@
  *   over-current protection);
  * - while the output is live only: the connector no longer latched (`pp` other than `latched`; SAE J3400:
  *   the charger stops on unlatch; IEC 61851-23: de-energise when the vehicle connector is no longer latched),
- *   the pilot out of state B/C/D (`cp` A, E or F, or a `cp-fault`; IEC 61851-1 Annex A), or an isolation
- *   fault (`measure` with `isolation.level` `"Fault"`; IEC 61851-23 isolation monitoring).
+ *   the pilot out of state B/C/D (`cp` A, E or F, or a `cp-fault` of any kind: `diode-fault`, `cp-short`,
+ *   `pilot-fault`; IEC 61851-1 Annex A), or an isolation fault (`measure` with `isolation.level`
+ *   `"Fault"`, whatever its `state`; IEC 61851-23 isolation monitoring).
  *
  * Every cause but the emergency stop acts once per excursion: again only after the input came back
  * (`latched`; pilot B, C or D; an isolation level other than `"Fault"`; a value within the limit). Absent
@@ -114,7 +115,11 @@ function liveOnlyInputs(r: AnyBoardBody): {
   };
 }
 
-/** One reading: the next state, and the cause when the output must go off now. */
+/**
+ * One reading: the next state, and the cause when the output must go off now. One cause per reading (the
+ * first of: over-voltage, over-current, unlatched, pilot, isolation); every excursion it starts is recorded,
+ * so one off command serves them all.
+ */
 export function stepInterlock(
   cfg: BoardInterlock,
   s: InterlockState,
