@@ -331,7 +331,7 @@ export function registerEvseCommand(program: Command): void {
     )
     .option(
       "--board-thread",
-      "run the board link (heartbeat, supervision, emergency-stop interlock) on its own thread, where session load cannot delay it",
+      "run the board link (heartbeat, supervision, the output-off interlock) on its own thread, where session load cannot delay it",
     )
     .option("--events <file>", "DC: write the session record (NDJSON) to FILE, - for stdout")
     .option("--seed <n>", "DC with the simulated board: component tolerances and noise")

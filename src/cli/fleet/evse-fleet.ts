@@ -17,7 +17,7 @@ import {
 } from "./latency-histogram.js";
 import { FLEET_FDS_PER_PAIR, fdLimit, fleetWorkerCount, shardIndices, splitOverWorkers } from "./options.js";
 import { exitText, type FleetProcess, forkWorker } from "./spawn.js";
-import { type EvseFleetSummary, evseFleetSummary, type WorkerFigures } from "./summary.js";
+import { type EvseFleetSummary, evseFleetSummary, sumCounts, type WorkerFigures } from "./summary.js";
 
 /** Every worker must have started its chargers within this long (ms), else the fleet gives up. */
 export const EVSE_FLEET_READY_LIMIT_MS = 120_000;
@@ -140,6 +140,7 @@ export function startEvseFleet(o: EvseOptions): EvseFleet {
       wallS: (performance.now() - w0) / 1000,
       notStarted: workers.flatMap((w) => w.ready?.failed ?? []),
       boardsLost: workers.reduce((a, w) => a + (w.done?.boardsLost ?? 0), 0),
+      interlocksByCause: sumCounts(workers.map((w) => w.done?.interlocks ?? {})),
       lostChargers: workers.filter((w) => w.died).reduce((a, w) => a + w.indices.length, 0),
       responseMs: workers.flatMap((w) => w.done?.responseMs ?? []),
       loopResponseMs: workers.flatMap((w) => w.done?.loopResponseMs ?? []),

@@ -68,6 +68,8 @@ export type EvseWorkerOut =
       loopResponseHistogram: HistogramJson;
       responses: number;
       boardsLost: number;
+      /** --board-thread: the interlock's actions by cause (the output switched off on the board thread). */
+      interlocks: Record<string, number>;
     };
 
 /** Keep at most `cap` samples, each of the `seen` so far equally likely (reservoir sampling). */
@@ -120,7 +122,7 @@ async function run(m: Extract<EvseWorkerIn, { kind: "start" }>): Promise<void> {
   let boardsLost = 0;
   const chargers: { index: number; live: LiveEvse; close(): Promise<void> }[] = [];
   const failed: { index: number; reason: string }[] = [];
-  // --board-thread: one board thread carries every charger's board link (and emergency-stop interlock)
+  // --board-thread: one board thread carries every charger's board link (and its interlock)
   const thread = o.boardThread ? startBoardThread() : null;
   const settings: LiveWorldSettings = {
     module,
@@ -205,6 +207,8 @@ async function run(m: Extract<EvseWorkerIn, { kind: "start" }>): Promise<void> {
   });
   clearInterval(progress);
   for (const c of chargers.splice(0)) await c.close().catch(() => undefined);
+  const interlocks: Record<string, number> = {};
+  for (const n of thread?.interlocks ?? []) interlocks[n.cause] = (interlocks[n.cause] ?? 0) + 1;
   await thread?.close();
   delay.disable();
   const wallMs = performance.now() - w0;
@@ -220,6 +224,7 @@ async function run(m: Extract<EvseWorkerIn, { kind: "start" }>): Promise<void> {
     loopResponseHistogram: histogramToJson(loopResponseHistogram),
     responses,
     boardsLost,
+    interlocks,
   } satisfies EvseWorkerOut);
 }
 

@@ -2,7 +2,14 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { VehicleResult } from "./ev-vehicle.js";
-import { dist, evFleetSummary, formatEvFleetSummary } from "./summary.js";
+import {
+  dist,
+  evFleetSummary,
+  evseFleetSummary,
+  formatEvFleetSummary,
+  formatEvseFleetSummary,
+  sumCounts,
+} from "./summary.js";
 
 const v = (index: number, x: Partial<VehicleResult> = {}): VehicleResult => ({
   index,
@@ -71,4 +78,28 @@ test("EV fleet summary: counts, failures by phase with reasons, first failures i
   const text = formatEvFleetSummary(s);
   assert.match(text, /failed {18}3/);
   assert.match(text, /2 × communication timeout/);
+});
+
+test("EVSE fleet summary: the board-thread interlock's actions by cause, summed over the workers", () => {
+  const interlocksByCause = sumCounts([{ unlatched: 1 }, {}, { unlatched: 2, "emergency-stop": 1 }]);
+  assert.deepEqual(interlocksByCause, { unlatched: 3, "emergency-stop": 1 });
+  const x = {
+    chargers: 2,
+    shard: null,
+    workers: [{ pid: 1, pairs: 2, cpuPercent: 10, loopDelayP99Ms: 1 }],
+    wallS: 1,
+    notStarted: [],
+    boardsLost: 0,
+    lostChargers: 0,
+    responseMs: [],
+    loopResponseMs: [],
+  };
+  assert.match(
+    formatEvseFleetSummary(evseFleetSummary([], { ...x, interlocksByCause })),
+    /\n {2}board-thread interlock {2}unlatched 3, emergency-stop 1\n/,
+  );
+  assert.doesNotMatch(
+    formatEvseFleetSummary(evseFleetSummary([], { ...x, interlocksByCause: {} })),
+    /interlock/,
+  );
 });

@@ -212,6 +212,8 @@ export interface EvseFleetSummary {
   seccResponseHistogram: HistogramJson;
   seccLoopResponseHistogram: HistogramJson;
   boardsLost: number;
+  /** --board-thread: the interlock's actions by cause (output switched off on the board thread). */
+  interlocksByCause: Record<string, number>;
   /** Chargers whose worker died (their sessions are lost with it). */
   lostChargers: number;
 }
@@ -264,6 +266,13 @@ export function evseFleetSummary(
   };
 }
 
+/** Counts added up key by key. */
+export function sumCounts(counts: readonly Record<string, number>[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const c of counts) for (const [k, v] of Object.entries(c)) out[k] = (out[k] ?? 0) + v;
+  return out;
+}
+
 /** The human text of the EVSE fleet summary. */
 export function formatEvseFleetSummary(s: EvseFleetSummary): string {
   let out = `nacs evse --fleet ${s.chargers}${shardText(s.shard)}: ${s.sessions} sessions in ${s.wallS} s\n`;
@@ -278,6 +287,9 @@ export function formatEvseFleetSummary(s: EvseFleetSummary): string {
   out += `  SECC response           ${d(s.seccResponseMs)}\n`;
   out += `  SECC charge-loop resp.  ${d(s.seccLoopResponseMs)}\n`;
   if (s.boardsLost > 0) out += `  boards lost             ${s.boardsLost}\n`;
+  const interlocks = Object.entries(s.interlocksByCause);
+  if (interlocks.length > 0)
+    out += `  board-thread interlock  ${interlocks.map(([k, v]) => `${k} ${v}`).join(", ")}\n`;
   if (s.notStarted.length > 0)
     out += `  chargers not started    ${s.notStarted.length} (first: #${s.notStarted[0]!.index} ${s.notStarted[0]!.reason})\n`;
   if (s.lostChargers > 0) out += `  chargers lost with their worker  ${s.lostChargers}\n`;

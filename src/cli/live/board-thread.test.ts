@@ -83,6 +83,93 @@ test("board thread: the emergency-stop interlock switches the module off while t
   }
 });
 
+test("board thread: an unlatch while the DC output is live switches the module off while the main thread is blocked", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "nacs-bt-"));
+  const thread = startBoardThread();
+  const opened: { close(): Promise<void> }[] = []; // closed even when an assertion fails
+  try {
+    const ev = await openBoard("ev", `sim:${dir}/w.sock`, settings, silentLogger);
+    opened.unshift(ev);
+    const world = ev.world;
+    assert.ok(world, "the EV side hosts the world");
+    const evse = await openBoardOnThread(thread, "evse", `sim:${dir}/w.sock`, settings, silentLogger);
+    opened.unshift(evse);
+    const readings: EvseBoardEvent[] = [];
+    evse.port.attach(
+      (r) => readings.push(r),
+      () => {},
+    );
+    // The world runs on this thread: block it (300 ms) just after it has sent the unlatch, so that only
+    // the board thread can act on it.
+    let armed = false;
+    let blocked!: (b: { start: number; end: number }) => void;
+    const block = new Promise<{ start: number; end: number }>((r) => {
+      blocked = r;
+    });
+    ev.port.attach(
+      (r) => {
+        if (!armed || r.kind !== "pp" || r.state !== "unlatched") return;
+        armed = false;
+        // after the world's step that read the PP, i.e. after it wrote the EVSE's reading as well
+        queueMicrotask(() => {
+          const start = performance.now();
+          while (performance.now() - start < 300) {}
+          blocked({ start, end: performance.now() });
+        });
+      },
+      () => {},
+    );
+    // Plugged in and latched; then the output on, as a controller would for the cable check.
+    world.plugIn();
+    await sleep(200);
+    assert.ok(
+      readings.some((r) => r.kind === "pp" && r.state === "latched"),
+      "the EVSE reads the connector latched",
+    );
+    evse.port.command({ kind: "contactors", closed: true });
+    evse.port.command({ kind: "module", op: "set", voltageV: 400, currentA: 2 });
+    await sleep(100);
+    assert.equal(world.path.on, true, "module on");
+    assert.equal(thread.interlocks.length, 0, "nothing to act on yet");
+    // The handle's release button: PP unlatched with the output live.
+    armed = true;
+    world.pressButton(true);
+    const { start: blockStart, end: blockEnd } = await block;
+    await sleep(50);
+    assert.deepEqual(
+      thread.interlocks.map((n) => n.cause),
+      ["unlatched"],
+    );
+    const [note] = thread.interlocks;
+    assert.ok(note);
+    assert.ok(
+      note.offAtMs < blockEnd && note.offAtMs > blockStart - 5,
+      `off at ${note.offAtMs.toFixed(1)} during the block ${blockStart.toFixed(1)}…${blockEnd.toFixed(1)}`,
+    );
+    assert.equal(world.path.on, false, "the world's module is off");
+    assert.ok(
+      readings.some((r) => r.kind === "pp" && r.state === "unlatched"),
+      "the controller still gets the unlatch",
+    );
+    // The controller's own trip follows (contactors open, pilot F), then the EV leaves: the output is off,
+    // so neither the pilot F nor the unplug is a second interlock action.
+    evse.port.command({ kind: "module", op: "off", emergency: true });
+    evse.port.command({ kind: "contactors", closed: false });
+    evse.port.command({ kind: "duty", duty: 0 });
+    await sleep(100);
+    world.unplug();
+    await sleep(100);
+    assert.deepEqual(
+      thread.interlocks.map((n) => n.cause),
+      ["unlatched"],
+    );
+  } finally {
+    for (const o of opened) await o.close();
+    await thread.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test("board thread: a board nobody serves is refused naming the option", async () => {
   const dir = mkdtempSync(join(tmpdir(), "nacs-bt-"));
   const thread = startBoardThread();

@@ -12,7 +12,7 @@ import type { PowerModuleConfig } from "../../evse/dc/index.js";
 import { overCurrentThresholdA, overVoltageThresholdV } from "../../evse/safety/limits.js";
 import { openBoardStream, parseBoardSpec } from "../../link/board/adapters.js";
 import { createBoardLink } from "../../link/board/board-link.js";
-import type { BoardThread } from "../../link/board/board-thread.js";
+import { type BoardThread, formatInterlockAction } from "../../link/board/board-thread.js";
 import { BoardError } from "../../link/board/errors.js";
 import type { BoardInterlock } from "../../link/board/interlock.js";
 import type { BoardRole, HostHelloSim } from "../../link/board/messages.js";
@@ -99,7 +99,8 @@ function helloSimFor(role: BoardRole, settings: LiveWorldSettings): HostHelloSim
 /**
  * The EVSE's board-thread interlock: the emergency stop, and for DC the rated backstops (the over-voltage
  * threshold of IEC 61851-23 for the module's maximum voltage; its maximum current plus the over-current
- * margin); AC: the emergency stop opens the relay.
+ * margin); while the output is live, the connector unlatched, the pilot out of B/C/D and an isolation
+ * fault. DC: the module's emergency off; AC: the relay opens.
  */
 function interlockFor(settings: LiveWorldSettings): BoardInterlock {
   if (settings.supply?.kind === "ac") return { output: "ac" };
@@ -143,7 +144,7 @@ function portOver<R extends BoardRole>(
 
 /**
  * Open `--board` for `role` with its link on the host's board thread (heartbeat, supervision and, for the
- * EVSE, the emergency-stop interlock off the sessions' event loop). A board in another process (`unix:`,
+ * EVSE, the interlock off the sessions' event loop; each of its actions is logged at warn level). A board in another process (`unix:`,
  * `tcp:`, `serial:`, `stdio:`, or a `sim:SOCKET` world another process hosts) is joined from the thread;
  * a simulated world this process must host itself runs in-process as with {@link openBoard}.
  */
@@ -173,6 +174,13 @@ export async function openBoardOnThread<R extends BoardRole>(
       ...(sim && { sim }),
       ...(role === "evse" && { interlock: interlockFor(settings) }),
     });
+    // said at warn level: the output went off before the controller's own trip, which follows
+    link.onInterlock((n) =>
+      log.warn(
+        { interlock: n.cause, spec: n.spec, inputToOffMs: n.offAtMs - n.inputAtMs },
+        `board thread interlock: ${formatInterlockAction(n)}`,
+      ),
+    );
     const name =
       parsed.kind === "sim" ? `sim (${target}, board thread)` : `${spec} (${link.board}, board thread)`;
     const port = portOver(role, link as unknown as PortLink<"evse">, name, link.capabilities);

@@ -1,6 +1,6 @@
 import { dcBatteryConfig } from "../../ev/dc/index.js";
 import { EVSE_DEFAULT_AC_SUPPLY, evseDcConfig, powerModuleConfig } from "../../evse/dc/index.js";
-import { startBoardThread } from "../../link/board/board-thread.js";
+import { formatInterlockTally, startBoardThread } from "../../link/board/board-thread.js";
 import { beforeStderrLog, seccListenAddress } from "../../link/host/cli-support.js";
 import { EV_NORMAL_STOP_REASONS } from "../../link/host/live-ev.js";
 import { startLiveEvse } from "../../link/host/live-evse.js";
@@ -265,6 +265,10 @@ export async function runEvseHost(
     process.stderr.write(`nacs evse: V2G connections: ${formatConnectionTally(tally)}\n`);
   closeSlac();
   await board.close();
+  if (boardThread && boardThread.interlocks.length > 0)
+    process.stderr.write(
+      `nacs evse: board-thread interlock actions: ${formatInterlockTally(boardThread.interlocks)}\n`,
+    );
   await boardThread?.close();
   events?.close();
   await ui?.close();

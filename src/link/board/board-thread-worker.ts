@@ -1,10 +1,13 @@
 /**
  * The board thread: every board link of a host process runs here, away from the sessions' event loop, so
  * that a busy main thread delays neither the heartbeat and supervision of the board protocol nor the
- * **interlock** (interlock.ts): an `emergency-stop` (pressed) reading, or a measured output beyond the
- * charger's rated backstop limits, makes this thread write the output-off command itself (the DC power
- * module's emergency off, or the AC relay opened) before it hands the reading on; the controller's own trip follows on the main thread (IEC 61851-1 §6.3.1 / SAE J3400:
- * de-energise the output on an emergency stop; J3400 allows 10 ms). Node-only.
+ * **interlock** (interlock.ts): an `emergency-stop` (pressed) reading, a measured output beyond the
+ * charger's rated backstop limits, or while the output is live the connector unlatched, the pilot out of
+ * state B/C/D or an isolation fault, makes this thread write the output-off command itself (the DC power
+ * module's emergency off, or the AC relay opened) before it hands the reading on; the controller's own trip
+ * follows on the main thread (IEC 61851-1 §6.3.1 / SAE J3400: de-energise the output on an emergency stop;
+ * J3400 allows 10 ms). The interlock learns whether the output is live from the commands this thread
+ * writes to the board (the host's and its own). Node-only.
  */
 import { type MessagePort, parentPort } from "node:worker_threads";
 import { realClock } from "../../machine/index.js";
@@ -12,7 +15,13 @@ import { openBoardStream } from "./adapters.js";
 import { type BoardLink, createBoardLink } from "./board-link.js";
 import type { FromBoardThread, ToBoardThread } from "./board-thread-messages.js";
 import { withHelloSim } from "./hello-sim.js";
-import { INTERLOCK_IDLE, interlockCommand, stepInterlock } from "./interlock.js";
+import {
+  INTERLOCK_IDLE,
+  type InterlockState,
+  interlockCommand,
+  noteInterlockCommand,
+  stepInterlock,
+} from "./interlock.js";
 import type { AnyBoardBody, BoardRole } from "./messages.js";
 
 /** The process's monotonic clock (ms), read through this thread's `performance.now()` (no BigInt per reading). */
@@ -21,7 +30,8 @@ const hrNow = (): number => performance.now() + HR_OFFSET_MS;
 
 /** Serve `port`: open, feed and close board links on request. */
 export function serveBoardThread(port: Pick<MessagePort, "on" | "postMessage">): void {
-  const links = new Map<number, BoardLink<BoardRole>>();
+  /** Each link, and its interlock's state (fed the readings, and the commands written to the board). */
+  const links = new Map<number, { link: BoardLink<BoardRole>; guard: InterlockState }>();
   const post = (m: FromBoardThread): void => port.postMessage(m);
 
   const open = async (m: Extract<ToBoardThread, { op: "open" }>): Promise<void> => {
@@ -39,16 +49,18 @@ export function serveBoardThread(port: Pick<MessagePort, "on" | "postMessage">):
       post({ op: "open-failed", id: m.id, message: (err as Error).message });
       return;
     }
-    links.set(m.id, link);
-    let guard = INTERLOCK_IDLE;
+    const entry = { link, guard: INTERLOCK_IDLE };
+    links.set(m.id, entry);
     link.onReading((reading) => {
       const r = reading as AnyBoardBody;
       if (m.interlock) {
         const inputAtHrMs = hrNow();
-        const [next, cause] = stepInterlock(m.interlock, guard, r);
-        guard = next;
+        const [next, cause] = stepInterlock(m.interlock, entry.guard, r);
+        entry.guard = next;
         if (cause) {
-          link.send(interlockCommand(m.interlock.output) as never);
+          const off = interlockCommand(m.interlock.output);
+          link.send(off as never);
+          entry.guard = noteInterlockCommand(entry.guard, off);
           post({ op: "interlock", id: m.id, note: { cause, spec: m.spec, inputAtHrMs, offAtHrMs: hrNow() } });
         }
       }
@@ -69,13 +81,18 @@ export function serveBoardThread(port: Pick<MessagePort, "on" | "postMessage">):
       case "open":
         void open(m);
         return;
-      case "send":
-        links.get(m.id)?.send(m.command as never);
+      case "send": {
+        const e = links.get(m.id);
+        if (!e) return;
+        e.link.send(m.command as never);
+        // the interlock learns from the host's commands whether the output is live
+        e.guard = noteInterlockCommand(e.guard, m.command);
         return;
+      }
       case "close": {
-        const link = links.get(m.id);
+        const e = links.get(m.id);
         links.delete(m.id);
-        link?.close();
+        e?.link.close();
         post({ op: "closed", id: m.id });
         return;
       }

@@ -1,6 +1,6 @@
 /**
  * A host process's board thread (board-thread-worker.ts): its board links, their heartbeat and supervision,
- * and the emergency-stop interlock run on their own thread; the controllers on the main thread get board
+ * and the EVSE's interlock (interlock.ts) run on their own thread; the controllers on the main thread get board
  * ports that look like any other. Readings are stamped on arrival at the main thread (the controller's
  * clock), as with an in-thread link. Node-only.
  */
@@ -8,7 +8,7 @@ import type { Worker } from "node:worker_threads";
 import { startModuleWorker } from "../start-worker.js";
 import type { FromBoardThread, ToBoardThread } from "./board-thread-messages.js";
 import { BoardError } from "./errors.js";
-import type { BoardInterlock, InterlockCause } from "./interlock.js";
+import { type BoardInterlock, INTERLOCK_CAUSE_TEXT, type InterlockCause } from "./interlock.js";
 import type { AnyBoardBody, BoardRole, HostHelloSim } from "./messages.js";
 
 /** An interlock action on the main thread's clock (ms). */
@@ -20,6 +20,19 @@ export interface InterlockAction {
   offAtMs: number;
 }
 
+/** One interlock action in words: "connector unlatched (PP): output off written 0.04 ms after the input". */
+export function formatInterlockAction(n: InterlockAction): string {
+  return `${INTERLOCK_CAUSE_TEXT[n.cause]}: output off written ${(n.offAtMs - n.inputAtMs).toFixed(2)} ms after the input`;
+}
+
+/** Interlock actions counted by cause: "2 (emergency stop 1, connector unlatched (PP) 1)". */
+export function formatInterlockTally(actions: readonly InterlockAction[]): string {
+  const by = new Map<InterlockCause, number>();
+  for (const n of actions) by.set(n.cause, (by.get(n.cause) ?? 0) + 1);
+  const parts = [...by].map(([cause, k]) => `${INTERLOCK_CAUSE_TEXT[cause]} ${k}`);
+  return `${actions.length} (${parts.join(", ")})`;
+}
+
 /** Options of {@link BoardThread.open}. */
 export interface BoardThreadOpenOptions<R extends BoardRole> {
   role: R;
@@ -29,7 +42,10 @@ export interface BoardThreadOpenOptions<R extends BoardRole> {
   host: string;
   /** Settings for a shared simulated world (the hello's `sim` field). */
   sim?: HostHelloSim;
-  /** EVSE: switch the output off on the thread on an emergency stop or a backstop limit (interlock.ts). */
+  /**
+   * EVSE: switch the output off on the thread on an emergency stop, a backstop limit, or while the output
+   * is live the connector unlatched, the pilot out of B/C/D or an isolation fault (interlock.ts).
+   */
   interlock?: BoardInterlock;
   /** Refuse when the board has not answered the hello within this long (ms, default 10 s). */
   readyTimeoutMs?: number;
