@@ -53,6 +53,7 @@ test("nacs fleet merge a.json b.json --json: counts summed, p99 from the merged 
     wallS: 1,
     notStarted: [],
     boardsLost: 0,
+    interlocksByCause: {},
     lostChargers: 0,
     responseMs: [1],
     loopResponseMs: [],

@@ -158,6 +158,10 @@ test("EVSE shards: sessions, trips and energy summed; SECC percentiles from the 
     wallS: 30,
     notStarted: k === 1 ? [{ index: 5, reason: "EADDRINUSE" }] : [],
     boardsLost: k,
+    interlocksByCause: (k === 1 ? { unlatched: 2 } : { unlatched: 1, "emergency-stop": 1 }) as Record<
+      string,
+      number
+    >,
     lostChargers: 0,
     responseMs,
     loopResponseMs: responseMs.slice(0, 100),
@@ -178,6 +182,7 @@ test("EVSE shards: sessions, trips and energy summed; SECC percentiles from the 
   assert.deepEqual(m.tripsByFault, { "cp-short": 1 });
   assert.equal(m.energyWh, 160);
   assert.equal(m.boardsLost, 1);
+  assert.deepEqual(m.interlocksByCause, { unlatched: 3, "emergency-stop": 1 });
   assert.deepEqual(m.notStarted, [{ index: 5, reason: "EADDRINUSE" }]);
   const all = evseFleetSummary([], x(0, [...resp(0), ...resp(1)]));
   near(m.seccResponseMs, all.seccResponseMs);
@@ -197,6 +202,7 @@ test("refused naming the file and the field: a mix of kinds, no histograms, a ba
     wallS: 1,
     notStarted: [],
     boardsLost: 0,
+    interlocksByCause: {},
     lostChargers: 0,
     responseMs: [1],
     loopResponseMs: [1],

@@ -241,9 +241,12 @@ function mergeEvse(rs: readonly Reader[]): MergedEvseFleetSummary {
   ];
   const tripsByFault: Record<string, number> = {};
   const stopReasons: Record<string, number> = {};
+  const interlocksByCause: Record<string, number> = {};
   for (const r of rs) {
     addCounts(tripsByFault, r.counts("tripsByFault"));
     addCounts(stopReasons, r.counts("stopReasons"));
+    // a summary from before the board thread's interlock was counted has none
+    if (r.get("interlocksByCause") !== undefined) addCounts(interlocksByCause, r.counts("interlocksByCause"));
   }
   return {
     kind: "evse-fleet",
@@ -265,6 +268,7 @@ function mergeEvse(rs: readonly Reader[]): MergedEvseFleetSummary {
     seccResponseHistogram: histogramToJson(response),
     seccLoopResponseHistogram: histogramToJson(loopResponse),
     boardsLost: sum(rs, "boardsLost"),
+    interlocksByCause,
     lostChargers: sum(rs, "lostChargers"),
     merged: info(rs, response.relErr),
   };
