@@ -189,7 +189,10 @@ export async function run(): Promise<BenchResult[]> {
         .filter((n) => n.cause === "emergency-stop")
         .map((n) => n.offAtMs - n.inputAtMs),
     );
-    const backstops = (thread?.interlocks ?? []).filter((n) => n.cause !== "emergency-stop").length;
+    // the interlock's other actions (backstops, unlatch, pilot, isolation), by cause: none is expected here
+    const otherInterlocks: Record<string, number> = {};
+    for (const n of thread?.interlocks ?? [])
+      if (n.cause !== "emergency-stop") otherInterlocks[n.cause] = (otherInterlocks[n.cause] ?? 0) + 1;
     const other = trips.filter((t) => t.fault !== "emergency-stop");
     const failures = other.length + (cfg.sessions - sessions.length);
     const st = stats(window.samples);
@@ -265,7 +268,7 @@ export async function run(): Promise<BenchResult[]> {
         unit: "ms",
         ...(thread && { target: target("<=", ESTOP_P99_TARGET_MS, interlock.p99) }),
         detail: thread
-          ? { ...interlock, presses: pressed.size, backstopActions: backstops }
+          ? { ...interlock, presses: pressed.size, otherInterlockActions: otherInterlocks }
           : { note: "NACS_BENCH_BOARD_THREAD=0: no board thread" },
       },
       {

@@ -47,7 +47,8 @@ function byteLength(s: string): number {
 export function encodeBoardMessage(msg: BoardMessage): string {
   const { v, seq, ...body } = msg;
   const line = JSON.stringify({ v, seq, ...body });
-  const bytes = byteLength(line);
+  // A UTF-16 unit is at most 3 UTF-8 bytes: a short line needs no encoding to be checked.
+  const bytes = line.length * 3 > BOARD_MAX_LINE_BYTES ? byteLength(line) : line.length;
   if (bytes > BOARD_MAX_LINE_BYTES)
     throw new BoardError(
       "too-long",

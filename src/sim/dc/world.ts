@@ -199,8 +199,9 @@ export class DcWorld {
         break;
       case "module":
         this.at(now + SIM_MODULE_CMD_LATENCY_MS, () => {
-          this.applyModule(f);
-          this.syncMeasurements(true);
+          // A board measuring periodically reports an unchanged set point with its next measurement (the
+          // charge loop repeats it every cycle); in virtual time (no periodic measuring) the command measures.
+          if (this.applyModule(f) || !this.cfg.measureEveryMs) this.syncMeasurements(true);
         });
         break;
       case "contactors": {
@@ -271,19 +272,22 @@ export class DcWorld {
     this.sides.ev({ kind: "lock", locked, tMs: this.now });
   }
 
-  private applyModule(c: Extract<EvseBoardEffect, { kind: "module" }>): void {
+  /** Carry out a module command; true when it changed the module's state. */
+  private applyModule(c: Extract<EvseBoardEffect, { kind: "module" }>): boolean {
     const p = this.path;
     if (c.op === "set") {
+      const same = p.on && p.setV === c.voltageV && p.setI === c.currentA;
       p.on = true;
       p.setV = c.voltageV;
       p.setI = c.currentA;
-      return;
+      return !same;
     }
     p.on = false;
     p.setI = 0;
     p.currentRunawayAtMs = null;
     p.voltageRunawayAtMs = null;
     this.cfg.onNote?.({ kind: "module-off", emergency: c.emergency });
+    return true;
   }
 
   // ------------------------------------------------------------------ readings
