@@ -9,7 +9,8 @@ import { join } from "node:path";
 import { test } from "node:test";
 import type { VehicleResult } from "../fleet/ev-vehicle.js";
 import type { MergedEvFleetSummary } from "../fleet/merge.js";
-import { evFleetSummary, evseFleetSummary } from "../fleet/summary.js";
+import { evFleetSummary } from "../fleet/summary.js";
+import { oneChargerEvseSummary } from "../fleet/summary-fixtures.js";
 import { exitWithin, killIfRunning, spawnNacs } from "../testing/spawn-nacs.js";
 import { readSummaries } from "./fleet.js";
 
@@ -46,18 +47,7 @@ test("nacs fleet merge a.json b.json --json: counts summed, p99 from the merged 
   const [a, b, c] = ["a.json", "b.json", "c.json"].map((f) => join(dir, f)) as [string, string, string];
   writeFileSync(a, `${JSON.stringify(shard(0, [0, 2, 4, 6, 8]))}\n`);
   writeFileSync(b, `${JSON.stringify(shard(1, [1, 3, 5, 7, 9]))}\n`);
-  const evse = evseFleetSummary([], {
-    chargers: 1,
-    shard: null,
-    workers: [],
-    wallS: 1,
-    notStarted: [],
-    boardsLost: 0,
-    interlocksByCause: {},
-    lostChargers: 0,
-    responseMs: [1],
-    loopResponseMs: [],
-  });
+  const evse = oneChargerEvseSummary([], [1], []);
   writeFileSync(c, JSON.stringify(evse));
   let p: ReturnType<typeof spawnNacs> | undefined;
   try {

@@ -16,6 +16,7 @@ import {
   mergeFleetSummaries,
 } from "./merge.js";
 import { type Dist, type EvFleetSummary, evFleetSummary, evseFleetSummary } from "./summary.js";
+import { oneChargerEvseSummary } from "./summary-fixtures.js";
 
 const vehicle = (index: number, rtt: number[], x: Partial<VehicleResult> = {}): VehicleResult => ({
   index,
@@ -195,18 +196,7 @@ test("EVSE shards: sessions, trips and energy summed; SECC percentiles from the 
 
 test("refused naming the file and the field: a mix of kinds, no histograms, a bad count, not a summary", () => {
   const ev = evRun(fleet(4), { index: 0, count: 2 }, 1);
-  const evse = evseFleetSummary([charger(0)], {
-    chargers: 1,
-    shard: null,
-    workers: [],
-    wallS: 1,
-    notStarted: [],
-    boardsLost: 0,
-    interlocksByCause: {},
-    lostChargers: 0,
-    responseMs: [1],
-    loopResponseMs: [1],
-  });
+  const evse = oneChargerEvseSummary([charger(0)], [1], [1]);
   const refused = (files: { file: string; json: unknown }[], re: RegExp) =>
     assert.throws(() => mergeFleetSummaries(files), re);
   refused(
