@@ -3,6 +3,7 @@ import { test } from "node:test";
 import fc from "fast-check";
 import { type BmsReported, bmsDue, LIVE_BMS_REPORT } from "./bms-report.js";
 import { DcSession, type DcSessionOptions } from "./session.js";
+import { SHORT_DC_SESSION } from "./v2g-test-support.js";
 
 const rule = LIVE_BMS_REPORT;
 
@@ -44,15 +45,7 @@ test("property: a reported series never misses a crossing of a multiple of the S
   );
 });
 
-const base: DcSessionOptions = {
-  batteryKwh: 40,
-  socStart: 70,
-  targetSoc: 74,
-  chargerKw: 150,
-  protocol: "iso2",
-  seed: 9,
-  timeline: false,
-};
+const base: DcSessionOptions = { ...SHORT_DC_SESSION, timeline: false };
 
 /** Run a session counting the EV side's bms readings while measuring as a live board does (every 100 ms). */
 function run(o: Partial<DcSessionOptions>) {

@@ -2,16 +2,9 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { SIM_SLOW_SAMPLE_MS } from "./constants.js";
 import { DcSession, type DcSessionOptions } from "./session.js";
+import { SHORT_DC_SESSION } from "./v2g-test-support.js";
 
-const base: DcSessionOptions = {
-  batteryKwh: 40,
-  socStart: 70,
-  targetSoc: 74,
-  chargerKw: 150,
-  protocol: "iso2",
-  seed: 9,
-  timeline: false,
-};
+const base: DcSessionOptions = { ...SHORT_DC_SESSION, timeline: false };
 
 /**
  * While the power path moves (the cable-check voltage ramp), the world measures on one chain of ticks

@@ -1,15 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { DcSession, type DcSessionOptions } from "./session.js";
+import { SHORT_DC_SESSION } from "./v2g-test-support.js";
 
-const base: DcSessionOptions = {
-  batteryKwh: 40,
-  socStart: 70,
-  targetSoc: 74,
-  chargerKw: 150,
-  protocol: "iso2",
-  seed: 9,
-};
+const base: DcSessionOptions = SHORT_DC_SESSION;
 
 /** The summary without the wall-clock processing times (host timing, never equal twice). */
 function figures(o: DcSessionOptions) {

@@ -3,7 +3,6 @@
  * V2G (DIN 70121 or ISO 15118-2), cable check, pre-charge, charge to the target SOC (or a fault), stop,
  * welding detection, unlock. Pure and platform-neutral; the CLI adds the terminal, files and pacing.
  */
-
 import type { EvDcConfig, EvVoltageClass } from "../../ev/dc/index.js";
 import type { EvProfileName } from "../../ev/profiles.js";
 import type { EvseDcConfig, ModuleVariant } from "../../evse/dc/index.js";

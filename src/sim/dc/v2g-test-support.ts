@@ -7,6 +7,16 @@ import type { RecordEvent } from "../record/types.js";
 import type { DcSim } from "./dc-sim.js";
 import { DcSession, type DcSessionOptions, type DcSessionSummary } from "./session.js";
 
+/** A short ISO 15118-2 DC session (40 kWh, 70 → 74 %, 150 kW, seed 9) for tests of the simulator itself. */
+export const SHORT_DC_SESSION: DcSessionOptions = {
+  batteryKwh: 40,
+  socStart: 70,
+  targetSoc: 74,
+  chargerKw: 150,
+  protocol: "iso2",
+  seed: 9,
+};
+
 /** One V2G message as sent, at virtual time `tMs`; requests come from the EV, responses from the EVSE. */
 export interface SentMessage {
   tMs: number;
