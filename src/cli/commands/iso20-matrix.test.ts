@@ -17,7 +17,7 @@ import {
   iso20MatrixRows,
   type MatrixSummary,
 } from "../testing/iso20-matrix.js";
-import { readRecords } from "../testing/live-pair.js";
+import { livePairArgs, readRecords } from "../testing/live-pair.js";
 import { exitWithin, killIfRunning, type NacsProc, spawnNacs, waitForStderr } from "../testing/spawn-nacs.js";
 
 /** Resolves with `p`'s exit code, or rejects naming `who` once `deadline` (performance.now) passes. */
@@ -55,8 +55,7 @@ describe(
         const dir = mkdtempSync(join(tmpdir(), "nacs-matrix-"));
         const pki = join(dir, "pki");
         const evEvents = join(dir, "ev.ndjson");
-        const common = ["--iface", "lo", "--no-slac", "--json", "--sdp-port", String(portBase + i)];
-        common.push("--time-scale", "300", "--board", `sim:${join(dir, "world.sock")}`);
+        const common = livePairArgs(dir, String(portBase + i));
         let evse: NacsProc | undefined;
         let ev: NacsProc | undefined;
         try {

@@ -16,13 +16,7 @@ import type { CsmsSummary } from "../../link/ocpp/csms.js";
 import { loadCsmsV2gPki, signV2gCsr } from "../../link/ocpp/csms-certs.js";
 import { writePncPki } from "../../link/pki/files.js";
 import { issuePncPki } from "../../link/pki/issuer.js";
-import {
-  type PipedNacsProc,
-  randomSdpPort,
-  spawnNacsPiped,
-  stopProcs,
-  within,
-} from "../testing/live-pair.js";
+import { livePairArgs, type PipedNacsProc, spawnNacsPiped, stopProcs, within } from "../testing/live-pair.js";
 import { waitForStderr } from "../testing/spawn-nacs.js";
 import { parseEvseOptions } from "./evse.js";
 import { openOcppSeccStore, serveSeccStore } from "./ocpp-secc.js";
@@ -96,8 +90,7 @@ test(
     await writePncPki(pki, await issuePncPki());
     // no OCSP response to start with: the station must get it from the CSMS
     rmSync(join(pki, "secc-leaf.ocsp.der"));
-    const common = ["--iface", "lo", "--no-slac", "--json", "--sdp-port", randomSdpPort(), "--tls"];
-    common.push("--time-scale", "300", "--board", `sim:${join(dir, "world.sock")}`);
+    const common = [...livePairArgs(dir), "--tls"];
     const evArgs = [...common, "--trust", join(pki, "v2g-root.pem"), "--ocsp", "require"];
     evArgs.push("--soc", "20", "--target-soc", "30", "--log-level", "info");
     let csms: PipedNacsProc | null = null;

@@ -4,8 +4,9 @@
  * (`--sdp-port` + i) and V2G listener (`--port` + i, or a port of its own). A charger's sockets all live in
  * this process: sessions are sharded by charger, so no socket is handed between processes. Every session
  * report goes to the parent as it ends; SECC response times are kept here (up to {@link SECC_MAX_SAMPLES},
- * then a uniform sample of them, and every one in a mergeable histogram) and sent with `done`. SIGINT/SIGTERM are the parent's to handle: the
- * worker stops on the parent's `stop`, or when the parent is gone (IPC closed).
+ * then a uniform sample of them, and every one in a mergeable histogram) and sent with `done`.
+ * SIGINT/SIGTERM are the parent's to handle: the worker stops on the parent's `stop`, or when the parent is
+ * gone (IPC closed).
  */
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { dcBatteryConfig } from "../../ev/dc/index.js";

@@ -122,6 +122,7 @@ const addCounts = (into: Record<string, number>, x: Record<string, number>) => {
   for (const [k, v] of Object.entries(x)) into[k] = (into[k] ?? 0) + v;
 };
 const sum = (rs: readonly Reader[], field: string) => rs.reduce((a, r) => a + r.num(field), 0);
+const max = (rs: readonly Reader[], field: string) => Math.max(...rs.map((r) => r.num(field)));
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
 
 /** The histograms of `field` of every file, merged; refuses a different unit or relErr naming the file. */
@@ -208,7 +209,7 @@ function mergeEv(rs: readonly Reader[]): MergedEvFleetSummary {
     vehicles: sum(rs, "vehicles"),
     shard: null,
     workers: workersOf(rs),
-    wallS: Math.max(...rs.map((r) => r.num("wallS"))),
+    wallS: max(rs, "wallS"),
     started: sum(rs, "started"),
     reachedLoop: sum(rs, "reachedLoop"),
     endedNormally: sum(rs, "endedNormally"),
@@ -222,7 +223,7 @@ function mergeEv(rs: readonly Reader[]): MergedEvFleetSummary {
     ...histograms,
     backPressure: {
       maxStarting: sum(rs, "backPressure.maxStarting"),
-      holdDelayMs: Math.max(...rs.map((r) => r.num("backPressure.holdDelayMs"))),
+      holdDelayMs: max(rs, "backPressure.holdDelayMs"),
       holds: sum(rs, "backPressure.holds"),
       holdMs: sum(rs, "backPressure.holdMs"),
     },
@@ -253,7 +254,7 @@ function mergeEvse(rs: readonly Reader[]): MergedEvseFleetSummary {
     chargers: sum(rs, "chargers"),
     shard: null,
     workers: workersOf(rs),
-    wallS: Math.max(...rs.map((r) => r.num("wallS"))),
+    wallS: max(rs, "wallS"),
     notStarted: rs
       .flatMap((r) => r.array<EvseFleetSummary["notStarted"][number]>("notStarted"))
       .sort((a, b) => a.index - b.index),

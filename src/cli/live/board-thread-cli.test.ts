@@ -9,8 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import {
+  livePairArgs,
   type PipedNacsProc,
-  randomSdpPort,
   spawnNacsPiped,
   stopProcs,
   summary,
@@ -24,8 +24,7 @@ test(
   { timeout: 90_000 },
   async () => {
     const dir = mkdtempSync(join(tmpdir(), "nacs-bt-cli-"));
-    const common = ["--iface", "lo", "--no-slac", "--json", "--sdp-port", randomSdpPort()];
-    common.push("--time-scale", "300", "--board", `sim:${join(dir, "world.sock")}`);
+    const common = livePairArgs(dir);
     let ev: NacsProc | null = null;
     let evse: NacsProc | null = null;
     try {
@@ -55,8 +54,7 @@ test(
   { timeout: 90_000 },
   async (t) => {
     const dir = mkdtempSync(join(tmpdir(), "nacs-bt-cli-"));
-    const common = ["--iface", "lo", "--no-slac", "--json", "--sdp-port", randomSdpPort()];
-    common.push("--time-scale", "300", "--board", `sim:${join(dir, "world.sock")}`);
+    const common = livePairArgs(dir);
     const evseEvents = join(dir, "evse.ndjson");
     let ev: PipedNacsProc | null = null;
     let evse: PipedNacsProc | null = null;

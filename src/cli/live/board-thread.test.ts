@@ -5,10 +5,12 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { dcBatteryConfig } from "../../ev/dc/index.js";
 import { powerModuleConfig } from "../../evse/dc/index.js";
-import { startBoardThread } from "../../link/board/board-thread.js";
+import { type BoardThread, startBoardThread } from "../../link/board/board-thread.js";
+import type { EvBoardPort, EvseBoardPort } from "../../link/host/board-port.js";
 import type { EvseBoardEvent } from "../../link/host/controllers.js";
 import { silentLogger } from "../../link/logger.js";
-import { type LiveWorldSettings, openBoard, openBoardOnThread } from "./board.js";
+import type { DcWorld } from "../../sim/dc/world.js";
+import { type LiveWorldSettings, type OpenBoard, openBoard, openBoardOnThread } from "./board.js";
 
 const settings: LiveWorldSettings = {
   module: powerModuleConfig("1000v", 150_000),
@@ -19,24 +21,44 @@ const settings: LiveWorldSettings = {
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-test("board thread: the emergency-stop interlock switches the module off while the main thread is blocked", async () => {
+/** A pair over one simulated cable: the EV side hosts the world, the EVSE joins it from the board thread. */
+interface ThreadPair {
+  thread: BoardThread;
+  ev: OpenBoard<EvBoardPort>;
+  evse: OpenBoard<EvseBoardPort>;
+  world: DcWorld;
+  /** What the EVSE's main thread reads. */
+  readings: EvseBoardEvent[];
+}
+
+/** Run `body` on a fresh {@link ThreadPair}; the boards and the thread are closed even after a failed assertion (an open world socket would keep the test process alive). */
+async function withThreadPair(body: (p: ThreadPair) => Promise<void>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "nacs-bt-"));
   const thread = startBoardThread();
   const opened: { close(): Promise<void> }[] = [];
   try {
-    // The EV side hosts the world (as `nacs ev --board sim:SOCKET` does); the EVSE joins it from the thread.
+    // as `nacs ev --board sim:SOCKET` does, the EV side hosts the world
     const ev = await openBoard("ev", `sim:${dir}/w.sock`, settings, silentLogger);
-    opened.push(ev);
-    const world = ev.world;
-    assert.ok(world, "the EV side hosts the world");
+    opened.unshift(ev);
+    assert.ok(ev.world, "the EV side hosts the world");
     const evse = await openBoardOnThread(thread, "evse", `sim:${dir}/w.sock`, settings, silentLogger);
     opened.unshift(evse);
-    assert.match(evse.port.name, /board thread/);
     const readings: EvseBoardEvent[] = [];
     evse.port.attach(
       (r) => readings.push(r),
       () => {},
     );
+    await body({ thread, ev, evse, world: ev.world, readings });
+  } finally {
+    for (const b of opened) await b.close();
+    await thread.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test("board thread: the emergency-stop interlock switches the module off while the main thread is blocked", () =>
+  withThreadPair(async ({ thread, ev, evse, world, readings }) => {
+    assert.match(evse.port.name, /board thread/);
     ev.port.attach(
       () => {},
       () => {},
@@ -75,30 +97,10 @@ test("board thread: the emergency-stop interlock switches the module off while t
       readings.some((r) => r.kind === "emergency-stop"),
       "the controller still gets the emergency stop",
     );
-  } finally {
-    // closed also after a failed assertion: an open world socket would keep the test process alive
-    for (const b of opened) await b.close();
-    await thread.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
 
-test("board thread: an unlatch while the DC output is live switches the module off while the main thread is blocked", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "nacs-bt-"));
-  const thread = startBoardThread();
-  const opened: { close(): Promise<void> }[] = []; // closed even when an assertion fails
-  try {
-    const ev = await openBoard("ev", `sim:${dir}/w.sock`, settings, silentLogger);
-    opened.unshift(ev);
-    const world = ev.world;
-    assert.ok(world, "the EV side hosts the world");
-    const evse = await openBoardOnThread(thread, "evse", `sim:${dir}/w.sock`, settings, silentLogger);
-    opened.unshift(evse);
-    const readings: EvseBoardEvent[] = [];
-    evse.port.attach(
-      (r) => readings.push(r),
-      () => {},
-    );
+test("board thread: an unlatch while the DC output is live switches the module off while the main thread is blocked", () =>
+  withThreadPair(async ({ thread, ev, evse, world, readings }) => {
     // The world runs on this thread: block it (300 ms) just after it has sent the unlatch, so that only
     // the board thread can act on it.
     let armed = false;
@@ -163,12 +165,7 @@ test("board thread: an unlatch while the DC output is live switches the module o
       thread.interlocks.map((n) => n.cause),
       ["unlatched"],
     );
-  } finally {
-    for (const o of opened) await o.close();
-    await thread.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
 
 test("board thread: a board nobody serves is refused naming the option", async () => {
   const dir = mkdtempSync(join(tmpdir(), "nacs-bt-"));

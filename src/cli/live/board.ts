@@ -144,9 +144,10 @@ function portOver<R extends BoardRole>(
 
 /**
  * Open `--board` for `role` with its link on the host's board thread (heartbeat, supervision and, for the
- * EVSE, the interlock off the sessions' event loop; each of its actions is logged at warn level). A board in another process (`unix:`,
- * `tcp:`, `serial:`, `stdio:`, or a `sim:SOCKET` world another process hosts) is joined from the thread;
- * a simulated world this process must host itself runs in-process as with {@link openBoard}.
+ * EVSE, the interlock off the sessions' event loop; each of its actions is logged at warn level). A board
+ * in another process (`unix:`, `tcp:`, `serial:`, `stdio:`, or a `sim:SOCKET` world another process
+ * hosts) is joined from the thread; a simulated world this process must host itself runs in-process as
+ * with {@link openBoard}.
  */
 export async function openBoardOnThread<R extends BoardRole>(
   thread: BoardThread,

@@ -18,8 +18,8 @@ import { join } from "node:path";
 import { test } from "node:test";
 import type { LiveTrip } from "../../link/host/live-session.js";
 import {
+  livePairArgs,
   type PipedNacsProc,
-  randomSdpPort,
   readRecords,
   spawnNacsPiped,
   stopProcs,
@@ -46,8 +46,7 @@ test(
   },
   async (t) => {
     const dir = mkdtempSync(join(tmpdir(), "nacs-estop-"));
-    const common = ["--iface", "lo", "--no-slac", "--json", "--sdp-port", randomSdpPort()];
-    common.push("--time-scale", "300", "--board", `sim:${join(dir, "world.sock")}`);
+    const common = livePairArgs(dir);
     const evseEvents = join(dir, "evse.ndjson");
     let evse: PipedNacsProc | null = null;
     let ev: PipedNacsProc | null = null;

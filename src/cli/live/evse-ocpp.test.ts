@@ -13,8 +13,8 @@ import { test } from "node:test";
 import type { EvseDcState } from "../../evse/dc/index.js";
 import type { CsmsSummary } from "../../link/ocpp/csms.js";
 import {
+  livePairArgs,
   type PipedNacsProc,
-  randomSdpPort,
   spawnNacsPiped,
   stopProcs,
   summary,
@@ -90,8 +90,7 @@ test(
   },
   async (t) => {
     const dir = mkdtempSync(join(tmpdir(), "nacs-evse-ocpp-"));
-    const common = ["--iface", "lo", "--no-slac", "--json", "--sdp-port", randomSdpPort()];
-    common.push("--time-scale", "300", "--board", `sim:${join(dir, "world.sock")}`);
+    const common = livePairArgs(dir);
     let csms: PipedNacsProc | null = null;
     let evse: PipedNacsProc | null = null;
     let ev: PipedNacsProc | null = null;

@@ -7,7 +7,6 @@ import {
   type InterlockCause,
   type InterlockState,
   interlockCommand,
-  interlockOutputLive,
   noteInterlockCommand,
   stepInterlock,
 } from "./interlock.js";
@@ -106,7 +105,7 @@ const drive = (c: BoardInterlock, steps: Step[]): (InterlockCause | null)[] => {
 
 test("interlock: the output is live from the last module / contactors command written", () => {
   const live = (cmds: AnyBoardBody[]) =>
-    interlockOutputLive(cmds.reduce<InterlockState>(noteInterlockCommand, INTERLOCK_IDLE));
+    cmds.reduce<InterlockState>(noteInterlockCommand, INTERLOCK_IDLE).live;
   assert.equal(live([]), false);
   assert.equal(live([{ type: "module", op: "set", voltageV: 400, currentA: 2 }]), true);
   assert.equal(live([{ type: "contactors", closed: true }]), true);

@@ -92,11 +92,6 @@ export function noteInterlockCommand(s: InterlockState, c: AnyBoardBody): Interl
   return live === s.live ? s : { ...s, live };
 }
 
-/** Whether the host has the output on (the last `module` / `contactors` command written). */
-export function interlockOutputLive(s: InterlockState): boolean {
-  return s.live;
-}
-
 /** The live-only inputs a reading tells about: true = out of order, false = in order, null = not told. */
 function liveOnlyInputs(r: AnyBoardBody): {
   unlatched: boolean | null;

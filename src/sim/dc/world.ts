@@ -181,8 +181,7 @@ export class DcWorld {
     this.obcMaxA = r.obcMaxA;
     (this as { path: DcPath }).path = r.path;
     this.cfg.record("log", { side: "sim", level: "info", msg: `configured: ${r.summary}` });
-    this.lastBms = null;
-    this.syncMeasurements(true);
+    this.syncMeasurements(true, { bms: true });
   }
 
   // ------------------------------------------------------------------ board commands
