@@ -184,3 +184,17 @@ test("paced run with realTime: a tick stops at the slice where the run began to 
   // tick 1 (1000 ms at ×50) in 250 ms slices, cut at 500; ticks 2–3 at ×1 (20 ms each); then ×50 again
   assert.deepEqual(seen.slice(0, 5), [250, 500, 520, 540, 790]);
 });
+
+test("sim control (--ui): an unplug at any moment of the charge loop ends the session (phase ended), also when the plug is pulled during the EV's welding detection after the EVSE tripped", () => {
+  // every 7 ms over 0.4 s of the loop (the CurrentDemand cycle is about 0.2 s): some moments leave the EV in
+  // its welding detection when the plug is pulled, so it goes straight to unplugged without its own "ended"
+  const missing: number[] = [];
+  for (let k = 0; k < 400; k += 7) {
+    const { s, rec } = charging(true, 30);
+    s.advance(s.sim.nowMs + k);
+    assert.equal(runSimControlLine(s, "ev", "unplug").ok, true);
+    s.advance(s.sim.nowMs + 10_000);
+    if (!rec.some((e) => e.type === "phase" && e.phase === "ended")) missing.push(k);
+  }
+  assert.deepEqual(missing, [], "unplug moments (ms into the loop) whose session never ended");
+});

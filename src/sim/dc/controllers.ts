@@ -273,6 +273,7 @@ export class Controllers {
         });
         break;
       case "phase":
+        this.endWhenBothOut();
         sim.record("log", { side: "evse", level: "info", msg: `EVSE phase ${f.phase}` });
         break;
       case "log":
@@ -341,7 +342,7 @@ export class Controllers {
         sim.record("stop", { side: "ev", reason: f.reason });
         break;
       case "phase":
-        if (f.phase === "ended" && this.evse.phase === "ended") sim.setPhase("ended");
+        this.endWhenBothOut();
         sim.record("log", { side: "ev", level: "info", msg: `EV phase ${f.phase}` });
         break;
       case "log":
@@ -351,6 +352,18 @@ export class Controllers {
       default:
         break;
     }
+  }
+
+  /**
+   * The simulated session has ended once both sides are out of it, whichever leaves last: the EVSE ended
+   * (or back to idle), the EV ended or unplugged (a plug pulled during the EV's own stop sequence, e.g. its
+   * welding detection after the EVSE already tripped, takes the EV straight to unplugged).
+   */
+  private endWhenBothOut(): void {
+    const ev = this.ev.phase;
+    const evse = this.evse.phase;
+    if ((ev === "ended" || ev === "unplugged") && (evse === "ended" || evse === "idle"))
+      this.sim.setPhase("ended");
   }
 
   private notePhase(name: string): void {
