@@ -112,14 +112,22 @@ test(
           re.source,
           { timeout: STEP_MS },
         );
-      /** The host's answer to the newest control line, once it came. */
+      /**
+       * The host's answer to the newest control line, once it came. The wait is for the line itself: a
+       * scenario file is read asynchronously, so its line can appear after the previous answer was checked.
+       */
       const answer = async (re: RegExp) => {
         const first = page.locator('[data-testid="control-result"]').first();
-        await page.waitForFunction(
-          () => !document.querySelector('[data-testid="control-result"]')?.classList.contains("wait"),
-          undefined,
-          { timeout: STEP_MS },
-        );
+        await page
+          .waitForFunction(
+            (src) => {
+              const li = document.querySelector('[data-testid="control-result"]');
+              return !!li && !li.classList.contains("wait") && new RegExp(src).test(li.textContent ?? "");
+            },
+            re.source,
+            { timeout: STEP_MS },
+          )
+          .catch(() => undefined);
         assert.match((await first.textContent()) ?? "", re);
       };
       await phase(/charging/);
