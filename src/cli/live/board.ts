@@ -39,7 +39,11 @@ export const DEFAULT_SHARED_WORLD_SOCKET = join(tmpdir(), "nacs-board-sim.sock")
 export const BOARD_HOST_NAME = "nacs 0.1.0";
 /** A simulated board measures and reports every this many ms on the wall clock (board protocol: 100 ms). */
 const LIVE_WORLD_MEASURE_MS = 100;
-/** …and at most every this many ms while the power path moves (each measurement is a line on a socket). */
+/**
+ * …every this many ms while the power path moves fast (a trip's wind-down, a runaway); at its ordinary pace
+ * (a ramp, a slew) the periodic measurement suffices: each measurement is a line on a socket and a
+ * controller step on each side, the largest share of a live fleet's work (design choice).
+ */
 const LIVE_WORLD_MEASURE_FLOOR_MS = 10;
 
 /** What this process knows of the simulated world it may have to host. */
@@ -74,6 +78,7 @@ export function createLiveWorld(s: LiveWorldSettings, clock: Clock = realClock):
     record: () => {},
     measureEveryMs: LIVE_WORLD_MEASURE_MS,
     measureFloorMs: LIVE_WORLD_MEASURE_FLOOR_MS,
+    slowMeasureMs: LIVE_WORLD_MEASURE_MS,
     bmsReport: LIVE_BMS_REPORT,
     energyTimeScale: s.energyTimeScale,
     ...(s.supply?.kind === "ac" && {

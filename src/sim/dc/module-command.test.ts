@@ -3,10 +3,13 @@ import { test } from "node:test";
 import { dcBatteryConfig } from "../../ev/dc/index.js";
 import { powerModuleConfig } from "../../evse/dc/index.js";
 import { createVirtualClock } from "../../machine/index.js";
-import { DcWorld } from "./world.js";
+import { DcWorld, type DcWorldConfig } from "./world.js";
 
 /** A world measuring every `measureEveryMs` (0: only on change, as in virtual-time sessions). */
-function world(measureEveryMs: number) {
+function world(
+  measureEveryMs: number,
+  more: Partial<Pick<DcWorldConfig, "slowMeasureMs" | "measureFloorMs" | "measureHint">> = {},
+) {
   const clock = createVirtualClock();
   const w = new DcWorld({
     module: powerModuleConfig("1000v", 150_000),
@@ -16,6 +19,7 @@ function world(measureEveryMs: number) {
     rng: null,
     record: () => {},
     measureEveryMs,
+    ...more,
   });
   const measures: number[] = [];
   w.sides = { evse: (ev) => ev.kind === "measure" && measures.push(ev.tMs), ev: () => {} };
@@ -51,4 +55,37 @@ test("in virtual time (no periodic measuring) every module command measures", ()
   w.evseCommand({ kind: "module", op: "set", voltageV: 400, currentA: 10 });
   clock.runUntil(60);
   assert.equal(measures.length, n + 1);
+});
+
+/** The gaps between consecutive measurements from `fromMs` on. */
+const gaps = (ts: number[], fromMs: number) =>
+  ts.filter((t) => t >= fromMs).flatMap((t, i, a) => (i === 0 ? [] : [t - a[i - 1]!]));
+
+test("a wall-clock board (the live sim) measures a voltage slew at its periodic pace, not every 10 ms; a fast hint still gets the 10 ms floor", () => {
+  // contactor closed, then the module slews its output from 0 V to 400 V (5 V/ms: 800 ms of transient)
+  const slew = (w: DcWorld, clock: ReturnType<typeof createVirtualClock>, untilMs: number) => {
+    w.evseCommand({ kind: "contactors", closed: true });
+    clock.runUntil(50);
+    w.evseCommand({ kind: "module", op: "set", voltageV: 400, currentA: 10 });
+    clock.runUntil(untilMs);
+  };
+  const live = world(100, { slowMeasureMs: 100, measureFloorMs: 10 });
+  slew(live.w, live.clock, 1_000);
+  const liveGaps = gaps(live.measures, 51);
+  assert.ok(liveGaps.length >= 8, `measured periodically (${live.measures.length} measurements)`);
+  assert.ok(
+    liveGaps.every((g) => g >= 100),
+    `one measurement per period during the slew: gaps ${liveGaps.join(", ")} ms`,
+  );
+  // the same board with the default ordinary pace (10 ms) measures the slew every 10 ms
+  const dense = world(100, { measureFloorMs: 10 });
+  slew(dense.w, dense.clock, 1_000);
+  assert.ok(dense.measures.length > 3 * live.measures.length, `${dense.measures.length} measurements`);
+  // a trip's wind-down ("fast") keeps the 10 ms floor on the periodic board
+  const fast = world(100, { slowMeasureMs: 100, measureFloorMs: 10, measureHint: () => "fast" });
+  slew(fast.w, fast.clock, 300);
+  assert.ok(
+    gaps(fast.measures, 51).every((g) => g <= 10),
+    `fast: ${gaps(fast.measures, 51).join(", ")} ms`,
+  );
 });

@@ -393,11 +393,14 @@ export class DcWorld {
     const fast =
       p.currentRunawayAtMs !== null || p.voltageRunawayAtMs !== null || hint === "fast" || p.windingDown;
     if (!fast && !p.transient() && hint !== "slow") return;
+    const every = this.cfg.measureEveryMs ?? 0;
+    // a board measuring periodically at least as often as the ordinary pace needs no second chain
+    if (!fast && every > 0 && (this.cfg.slowMeasureMs ?? SIM_SLOW_SAMPLE_MS) >= every) return;
     const period = Math.max(
       fast ? SIM_FAST_SAMPLE_MS : (this.cfg.slowMeasureMs ?? SIM_SLOW_SAMPLE_MS),
       this.cfg.measureFloorMs ?? 0,
     );
-    const at = Math.floor(this.now / period) * period + period;
+    const at = this.cfg.measureEveryMs ? this.now + period : Math.floor(this.now / period) * period + period;
     if (at < this.nextMeasureMs || this.nextMeasureMs < this.now) {
       this.nextMeasureMs = at;
       this.at(at, () => {
