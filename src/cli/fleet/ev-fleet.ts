@@ -150,6 +150,7 @@ export async function runEvFleet(o: EvOptions, extra: RunEvFleetExtra = {}): Pro
     maxRssKb: w.done?.maxRssKb ?? null,
     holds: w.done?.holds ?? w.last?.holds ?? 0,
     holdMs: w.done?.holdMs ?? w.last?.holdMs ?? 0,
+    viaBoardMux: w.done?.viaMux ?? w.last?.viaMux ?? 0,
     ...(w.died && { died: w.died }),
   }));
   return evFleetSummary([...results.values()], {

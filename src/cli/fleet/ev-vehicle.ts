@@ -11,6 +11,7 @@ import { type LiveEv, startLiveEv } from "../../link/host/live-ev.js";
 import type { LiveSessionSummary } from "../../link/host/live-session.js";
 import type { TlsClientConfig } from "../../link/index.js";
 import type { LinkLogger } from "../../link/logger.js";
+import type { BoardMuxClient } from "../../sim/board/mux-socket.js";
 import type { EvOptions } from "../commands/ev.js";
 import { openBoard } from "../live/board.js";
 import { normalEnd } from "../live/evse-host.js";
@@ -60,6 +61,8 @@ export async function startFleetVehicle(
   i: number,
   tls: TlsClientConfig | undefined,
   log: LinkLogger,
+  /** The board mux hosting this pair's simulated cable, if any (else its own socket). */
+  mux?: BoardMuxClient,
 ): Promise<FleetVehicle> {
   const battery = profileBattery(o.evProfile, dcBatteryConfig(o.evClass, o.batteryKwh));
   const board = await openBoard(
@@ -74,6 +77,7 @@ export async function startFleetVehicle(
       obcMaxCurrentA: EV_DEFAULT_OBC.maxCurrentA,
     },
     log,
+    mux ? { stream: mux.open(i), where: `board mux unix:${mux.path}` } : undefined,
   );
   let sdp = false;
   let enterLoop!: () => void;

@@ -9,6 +9,7 @@
  */
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { stderrLogger } from "../../link/host/cli-support.js";
+import { connectBoardMuxes } from "../../sim/board/mux-socket.js";
 import type { EvOptions } from "../commands/ev.js";
 import { evTlsConfig } from "../commands/tls-options.js";
 import {
@@ -18,6 +19,7 @@ import {
   vehicleNotStarted,
   vehicleResult,
 } from "./ev-vehicle.js";
+import { fleetSimDir } from "./options.js";
 import { cpuPercentSince, serveFleetWorker, toParent, toParentAndWait } from "./spawn.js";
 
 /** A vehicle must reach its charge loop within this long of its plug-in (ms). Design choice. */
@@ -53,6 +55,8 @@ export interface EvWorkerCounts {
   holds: number;
   holdMs: number;
   loopDelayP99Ms: number;
+  /** Vehicles whose simulated cable was joined over a board mux (one connection for many cables). */
+  viaMux: number;
 }
 
 /** Worker → parent. */
@@ -78,6 +82,10 @@ async function run(m: Extract<EvWorkerIn, { kind: "start" }>): Promise<void> {
   const o = m.options;
   const log = stderrLogger(o.logLevel, "ev-fleet");
   const tls = await evTlsConfig(o);
+  // the process hosting the simulated cables serves them all over one board mux connection
+  const simDir = fleetSimDir(o.board);
+  const muxes = simDir ? await connectBoardMuxes(simDir, log) : [];
+  const muxOf = (i: number) => muxes.find((x) => x.hosts.has(i));
   const cpu0 = process.cpuUsage();
   const w0 = performance.now();
   const counts: EvWorkerCounts = {
@@ -88,6 +96,7 @@ async function run(m: Extract<EvWorkerIn, { kind: "start" }>): Promise<void> {
     holds: 0,
     holdMs: 0,
     loopDelayP99Ms: 0,
+    viaMux: 0,
   };
   const whole = monitorEventLoopDelay({ resolution: 5 });
   const recent = monitorEventLoopDelay({ resolution: 5 });
@@ -136,7 +145,9 @@ async function run(m: Extract<EvWorkerIn, { kind: "start" }>): Promise<void> {
     starting++;
     let v: FleetVehicle;
     try {
-      v = await startFleetVehicle(o, i, tls, log);
+      const mux = muxOf(i);
+      if (mux) counts.viaMux++;
+      v = await startFleetVehicle(o, i, tls, log, mux);
     } catch (e) {
       starting--;
       report(vehicleNotStarted(i, `cannot start: ${(e as Error).message}`));
@@ -211,6 +222,7 @@ async function run(m: Extract<EvWorkerIn, { kind: "start" }>): Promise<void> {
     k++;
   }
   while (running.size > 0) await Promise.race(running);
+  for (const x of muxes) x.close();
   clearInterval(watch);
   clearInterval(progress);
   if (held) counts.holdMs += performance.now() - heldSince;

@@ -12,9 +12,11 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import { dcBatteryConfig } from "../../ev/dc/index.js";
 import { evseDcConfig, powerModuleConfig } from "../../evse/dc/index.js";
 import { startBoardThread } from "../../link/board/board-thread.js";
+import type { BoardStream } from "../../link/board/stream.js";
 import { seccListenAddress, stderrLogger } from "../../link/host/cli-support.js";
 import { type LiveEvse, startLiveEvse } from "../../link/host/live-evse.js";
 import type { LiveSessionSummary } from "../../link/host/live-session.js";
+import { boardMuxPath, listenBoardMux } from "../../sim/board/mux-socket.js";
 import type { EvseOptions } from "../commands/evse.js";
 import { evseTlsConfig } from "../commands/tls-options.js";
 import { type LiveWorldSettings, openBoard, openBoardOnThread } from "../live/board.js";
@@ -28,7 +30,7 @@ import {
   histogramAdd,
   histogramToJson,
 } from "./latency-histogram.js";
-import { fleetBoardSpec } from "./options.js";
+import { fleetBoardSpec, fleetSimDir } from "./options.js";
 import { cpuPercentSince, serveFleetWorker, toParent, toParentAndWait } from "./spawn.js";
 
 /** SECC response samples kept per worker (beyond: reservoir sampling). Design choice. */
@@ -123,6 +125,7 @@ async function run(m: Extract<EvseWorkerIn, { kind: "start" }>): Promise<void> {
   let boardsLost = 0;
   const chargers: { index: number; live: LiveEvse; close(): Promise<void> }[] = [];
   const failed: { index: number; reason: string }[] = [];
+  const acceptors = new Map<number, (stream: BoardStream) => void>();
   // --board-thread: one board thread carries every charger's board link (and its interlock)
   const thread = o.boardThread ? startBoardThread() : null;
   const settings: LiveWorldSettings = {
@@ -179,6 +182,7 @@ async function run(m: Extract<EvseWorkerIn, { kind: "start" }>): Promise<void> {
         },
         logger: log,
       });
+      if (board.accept) acceptors.set(i, board.accept);
       chargers.push({
         index: i,
         live,
@@ -191,6 +195,20 @@ async function run(m: Extract<EvseWorkerIn, { kind: "start" }>): Promise<void> {
       failed.push({ index: i, reason: (e as Error).message });
     }
   }
+  // the cables hosted here are served over one board mux connection too (an EV fleet uses it)
+  const simDir = fleetSimDir(o.board);
+  const mux =
+    simDir && acceptors.size > 0
+      ? await listenBoardMux({
+          path: boardMuxPath(simDir),
+          hosts: acceptors.keys(),
+          accept: (ch, stream) => acceptors.get(ch)?.(stream),
+          logger: boardLog,
+        }).catch((e: Error) => {
+          log.warn({}, `${e.message}: the EV fleet joins each cable over its own socket`);
+          return null;
+        })
+      : null;
   toParent({ kind: "ready", chargers: chargers.length, failed } satisfies EvseWorkerOut);
   const inLoop = () => chargers.filter((c) => c.live.host.state().secc.powerDelivery === "start").length;
   const progress = setInterval(() => {
@@ -207,6 +225,7 @@ async function run(m: Extract<EvseWorkerIn, { kind: "start" }>): Promise<void> {
     process.once("disconnect", () => r());
   });
   clearInterval(progress);
+  await mux?.close();
   for (const c of chargers.splice(0)) await c.close().catch(() => undefined);
   const interlocks: Record<string, number> = {};
   for (const n of thread?.interlocks ?? []) interlocks[n.cause] = (interlocks[n.cause] ?? 0) + 1;

@@ -66,6 +66,11 @@ test("6 pairs, 2 workers a side: every session reaches the charge loop and ends 
       [3, 3],
     );
     assert.ok(ev.workers.every((w) => w.cpuPercent !== null && !w.died));
+    // each EV worker joined every cable over the board mux of the EVSE worker hosting it
+    assert.equal(
+      ev.workers.reduce((a, w) => a + (w.viaBoardMux ?? 0), 0),
+      6,
+    );
     assert.equal(ev.setupMs.count, 6);
     assert.ok(ev.rttMs.count > 0 && ev.rttMs.p99 > 0 && ev.rttMs.p50 <= ev.rttMs.p99);
     assert.ok(ev.energyWh.total > 0);

@@ -185,6 +185,16 @@ export function splitOverWorkers(indices: readonly number[], workers: number): n
  * (a real board or rig per pair), `stdio:CMD` → CMD with every `{i}` replaced by i and every `{B+i}` by
  * B + i (e.g. a `nacs board-sim` per charger listening on TCP port 7000 + i for a remote EV fleet).
  */
+/**
+ * The folder of a fleet's simulated cables (`sim` or `sim:DIR`), where the process hosting them also
+ * listens on a board mux (one connection for all of its cables); null for other boards.
+ */
+export function fleetSimDir(board: string): string | null {
+  if (board === "sim") return fleetSimDir(defaultFleetBoard());
+  const m = /^sim:(.+)$/.exec(board);
+  return m ? m[1]!.replace(/\/$/, "") : null;
+}
+
 export function fleetBoardSpec(board: string, i: number): string {
   if (board === "sim") return fleetBoardSpec(defaultFleetBoard(), i);
   const m = /^(sim|unix):(.+)$/.exec(board);

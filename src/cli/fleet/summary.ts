@@ -49,6 +49,8 @@ export interface WorkerFigures {
   /** EV workers: plug-ins held for a late event loop (times, total ms). */
   holds?: number;
   holdMs?: number;
+  /** EV workers: vehicles whose simulated cable was joined over a board mux (one connection for many). */
+  viaBoardMux?: number;
   /** Set when the worker died: how, and its unfinished sessions count as failed. */
   died?: string;
   /** In a merged summary (`nacs fleet merge`): the shard of the process the worker belonged to. */
@@ -157,6 +159,7 @@ function workerLines(ws: readonly WorkerFigures[]): string {
       (w) =>
         `  worker ${w.pid}${w.shard ? ` (shard ${w.shard.index}/${w.shard.count})` : ""}: ${w.pairs} pairs, CPU ${w.cpuPercent ?? "?"} %, event-loop delay p99 ${w.loopDelayP99Ms ?? "?"} ms` +
         (w.holds !== undefined ? `, ${w.holds} holds (${w.holdMs ?? 0} ms)` : "") +
+        (w.viaBoardMux ? `, ${w.viaBoardMux} cables over the board mux` : "") +
         (w.died ? `, DIED: ${w.died}` : ""),
     )
     .join("\n");

@@ -16,6 +16,7 @@ import { type BoardThread, formatInterlockAction } from "../../link/board/board-
 import { BoardError } from "../../link/board/errors.js";
 import type { BoardInterlock } from "../../link/board/interlock.js";
 import type { BoardRole, HostHelloSim } from "../../link/board/messages.js";
+import type { BoardStream } from "../../link/board/stream.js";
 import {
   type EvBoardPort,
   type EvseBoardPort,
@@ -26,7 +27,7 @@ import {
 import type { LinkLogger } from "../../link/logger.js";
 import { type Clock, realClock } from "../../machine/index.js";
 import { probeUnixSocket } from "../../sim/board/listen.js";
-import { joinSharedWorld } from "../../sim/board/shared-world.js";
+import { joinSharedWorld, joinSharedWorldOver } from "../../sim/board/shared-world.js";
 import { helloSimOf } from "../../sim/board/sim-settings.js";
 import { LIVE_BMS_REPORT } from "../../sim/dc/bms-report.js";
 import { DcWorld } from "../../sim/dc/world.js";
@@ -64,6 +65,8 @@ export interface LiveWorldSettings {
 export interface OpenBoard<P> {
   port: P;
   world: DcWorld | null;
+  /** A simulated world hosted here: serve the other side's host arriving over a board mux channel. */
+  accept?: (stream: BoardStream) => void;
   close(): Promise<void>;
 }
 
@@ -202,10 +205,20 @@ export async function openBoard<R extends BoardRole>(
   spec: string,
   settings: LiveWorldSettings,
   log: LinkLogger,
+  /** `sim` only: join the world over this stream (a board mux channel to the process hosting it). */
+  via?: { stream: BoardStream; where: string },
 ): Promise<OpenBoard<R extends "evse" ? EvseBoardPort : EvBoardPort>> {
   type P = R extends "evse" ? EvseBoardPort : EvBoardPort;
   const parsed = parseBoardOption(spec);
   try {
+    if (parsed.kind === "sim" && via) {
+      const joined = await joinSharedWorldOver(
+        { role, clock: realClock, sim: helloSimFor(role, settings), host: BOARD_HOST_NAME, logger: log },
+        via.stream,
+        via.where,
+      );
+      return { port: joined.port as P, world: null, close: () => joined.close() };
+    }
     if (parsed.kind === "sim") {
       const shared = await joinSharedWorld({
         path: parsed.path ?? DEFAULT_SHARED_WORLD_SOCKET,
@@ -216,7 +229,12 @@ export async function openBoard<R extends BoardRole>(
         host: BOARD_HOST_NAME,
         logger: log,
       });
-      return { port: shared.port as P, world: shared.world, close: () => shared.close() };
+      return {
+        port: shared.port as P,
+        world: shared.world,
+        ...(shared.accept && { accept: shared.accept }),
+        close: () => shared.close(),
+      };
     }
     const stream = await openBoardStream(spec);
     // Readings that arrive before the controller attaches wait in the link for it.

@@ -57,6 +57,8 @@ export interface WorldServer {
   readonly address: string;
   /** The role servers with a live host right now. */
   readonly live: Readonly<Partial<Record<BoardRole, WorldRoleServer<BoardRole>>>>;
+  /** Serve a connection that arrived another way (a board mux channel) as if it had connected here. */
+  accept(stream: BoardStream): void;
   /** Stop listening and close every connection (their hosts' links report lost). */
   close(): Promise<void>;
 }
@@ -120,10 +122,12 @@ export async function startWorldServer(o: WorldServerOptions): Promise<WorldServ
       });
     }
   }
+  const accept = (stream: BoardStream): void =>
+    awaitHello(stream, o.clock, o.helloWaitMs ?? WORLD_HELLO_WAIT_MS, onRole, refuse);
   const server: Server = createServer((socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
-    awaitHello(socketBoardStream(socket), o.clock, o.helloWaitMs ?? WORLD_HELLO_WAIT_MS, onRole, refuse);
+    accept(socketBoardStream(socket));
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", (err: NodeJS.ErrnoException) =>
@@ -143,6 +147,7 @@ export async function startWorldServer(o: WorldServerOptions): Promise<WorldServ
   return {
     address,
     live,
+    accept,
     async close() {
       const closed = new Promise<void>((r) => server.close(() => r()));
       for (const rs of [...serving]) rs.close();

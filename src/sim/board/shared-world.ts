@@ -11,6 +11,7 @@ import { socketBoardStream } from "../../link/board/adapters.js";
 import { type BoardLink, createBoardLink } from "../../link/board/board-link.js";
 import { BoardError } from "../../link/board/errors.js";
 import type { BoardRole, HostHelloSim } from "../../link/board/messages.js";
+import type { BoardStream } from "../../link/board/stream.js";
 import {
   type EvBoardPort,
   type EvseBoardPort,
@@ -52,6 +53,8 @@ export interface SharedWorld<R extends BoardRole> {
   hosting: boolean;
   /** The world, when hosting. */
   world: DcWorld | null;
+  /** Hosting: serve the other side's host arriving over another stream (a board mux channel). */
+  accept: ((stream: BoardStream) => void) | null;
   /** Host: stop serving (the other process's board is lost) and stop the world. Joiner: bye. */
   close(): Promise<void>;
 }
@@ -99,6 +102,7 @@ export async function joinSharedWorld<R extends BoardRole>(
       port,
       hosting: true,
       world,
+      accept: (stream) => server.accept(stream),
       async close() {
         await port.close();
         await server.close();
@@ -112,7 +116,18 @@ async function join<R extends BoardRole>(
   o: JoinSharedWorldOptions<R>,
   socket: Socket,
 ): Promise<SharedWorld<R>> {
-  const raw = socketBoardStream(socket);
+  return joinSharedWorldOver(o, socketBoardStream(socket), `unix:${o.path}`);
+}
+
+/**
+ * Join a world hosted by another process over `raw` (its socket, or a board mux channel named `where`).
+ * Rejects with a {@link BoardError}.
+ */
+export async function joinSharedWorldOver<R extends BoardRole>(
+  o: Omit<JoinSharedWorldOptions<R>, "path" | "world" | "attempts">,
+  raw: BoardStream,
+  where: string,
+): Promise<SharedWorld<R>> {
   const stream = o.sim ? withHelloSim(raw, o.sim) : raw;
   // The world's state follows the hello at once; the link keeps it until the controller attaches.
   const link = createBoardLink({
@@ -131,15 +146,21 @@ async function join<R extends BoardRole>(
     capabilities = (await link.ready).capabilities ?? [];
   } catch (err) {
     const why = (boardError as BoardError | null)?.message ?? (err as Error).message;
-    throw new BoardError("open-failed", `shared sim unix:${o.path}: ${why}`, { cause: err });
+    throw new BoardError("open-failed", `shared sim ${where}: ${why}`, { cause: err });
   } finally {
     off();
   }
-  const name = `sim (unix:${o.path})`;
+  const name = `sim (${where})`;
   const now = () => o.clock.now();
   const port =
     o.role === "evse"
       ? evseBoardLinkPort(link as BoardLink<"evse">, name, now)
       : evBoardLinkPort(link as BoardLink<"ev">, name, now, capabilities);
-  return { port: port as BoardPortOf<R>, hosting: false, world: null, close: () => port.close() };
+  return {
+    port: port as BoardPortOf<R>,
+    hosting: false,
+    world: null,
+    accept: null,
+    close: () => port.close(),
+  };
 }

@@ -1,0 +1,199 @@
+/**
+ * Many board links over one connection: a fleet host running thousands of simulated cables in one process
+ * talks to the process hosting their worlds over one socket instead of one per cable. Each board line
+ * travels as `<channel> <line>`, the channel being the cable's index; `<channel> !close <reason>` ends a
+ * channel; a line starting with `*` is a header of the connection itself. Lines queued in one turn of the
+ * event loop leave in one write (the `schedule` hook), so a thousand cables measuring at once cost one
+ * system call instead of a thousand. Design choice (the board protocol itself is unchanged: each channel
+ * carries exactly the lines a board socket would). Platform-neutral.
+ */
+import { BoardError } from "./errors.js";
+import { createLineSplitter } from "./line-splitter.js";
+import { BOARD_MAX_LINE_BYTES } from "./protocol.js";
+import {
+  type BoardStream,
+  type BoardStreamCore,
+  type BoardStreamEnd,
+  createBoardStreamCore,
+} from "./stream.js";
+
+/** Longest channel prefix and control text added to a board line (bytes). Design choice. */
+const MUX_PREFIX_MAX = 64;
+/** Highest channel number (the fleets' largest pair index is below it). Design choice. */
+export const BOARD_MUX_MAX_CHANNEL = 1_000_000;
+
+/** Options of {@link createBoardMux}. */
+export interface BoardMuxOptions {
+  /** Write text to the connection. */
+  send(text: string): void;
+  /** Run `flush` once soon, after the current turn of the event loop (Node: `setImmediate`). */
+  schedule(flush: () => void): void;
+  /** The peer sent on a channel not open here: accept it (a world server), or leave undefined to drop. */
+  onOpen?(channel: number, stream: BoardStream): void;
+  /** A `*` header line from the peer (without the `*` and the space). */
+  onHeader?(text: string): void;
+  /** A line that could not be routed (bad prefix, too long); the connection goes on. */
+  onError?(error: BoardError): void;
+}
+
+/** One end of a multiplexed connection. */
+export interface BoardMux {
+  /** A stream on `channel` (opened at the peer by its first line). Throws if the channel is open already. */
+  open(channel: number): BoardStream;
+  /** Send a `*` header line. */
+  header(text: string): void;
+  /** Bytes received from the connection. */
+  receive(chunk: Uint8Array | string): void;
+  /** The connection ended: every open channel ends with `end`. */
+  end(end: BoardStreamEnd): void;
+  /** Channels open now. */
+  readonly size: number;
+}
+
+interface Channel {
+  core: BoardStreamCore;
+  /** Text written to the channel after its last "\n". */
+  partial: string;
+}
+
+/** Create one end of a multiplexed board connection. */
+export function createBoardMux(o: BoardMuxOptions): BoardMux {
+  const channels = new Map<number, Channel>();
+  const decoder = new TextDecoder();
+  let out: string[] = [];
+  let scheduled = false;
+  let ended: BoardStreamEnd | null = null;
+
+  const flush = (): void => {
+    scheduled = false;
+    if (out.length === 0 || ended) return;
+    const text = out.join("");
+    out = [];
+    o.send(text);
+  };
+  const queue = (text: string): void => {
+    if (ended) return;
+    out.push(text);
+    if (!scheduled) {
+      scheduled = true;
+      o.schedule(flush);
+    }
+  };
+
+  const channel = (ch: number): Channel => {
+    const c: Channel = {
+      partial: "",
+      core: createBoardStreamCore({
+        write(chunk) {
+          // whole lines go out framed; a partial line waits for its "\n"
+          const text = c.partial + (typeof chunk === "string" ? chunk : decoder.decode(chunk));
+          const last = text.lastIndexOf("\n");
+          if (last < 0) {
+            c.partial = text;
+            return;
+          }
+          c.partial = text.slice(last + 1);
+          for (const line of text.slice(0, last).split("\n")) if (line !== "") queue(`${ch} ${line}\n`);
+        },
+        close() {
+          if (channels.get(ch) === c) channels.delete(ch);
+          queue(`${ch} !close\n`);
+          c.core.end({ reason: "closed" });
+        },
+      }),
+    };
+    channels.set(ch, c);
+    return c;
+  };
+
+  const bad = (message: string): void => o.onError?.(new BoardError("bad-message", `board mux: ${message}`));
+  const onLine = (line: string): void => {
+    if (line.startsWith("*")) {
+      o.onHeader?.(line.slice(1).trimStart());
+      return;
+    }
+    const sp = line.indexOf(" ");
+    const ch = sp > 0 && sp <= 7 ? Number(line.slice(0, sp)) : Number.NaN;
+    if (!Number.isInteger(ch) || ch < 0 || ch > BOARD_MUX_MAX_CHANNEL) {
+      bad(`line without a channel number: ${JSON.stringify(line.slice(0, 40))}`);
+      return;
+    }
+    const body = line.slice(sp + 1);
+    const open = channels.get(ch);
+    if (body.startsWith("!close")) {
+      if (!open) return;
+      channels.delete(ch);
+      const why = body.slice("!close".length).trim();
+      open.core.end({ reason: why ? `channel closed by the peer: ${why}` : "channel closed by the peer" });
+      return;
+    }
+    if (open) {
+      open.core.data(`${body}\n`);
+      return;
+    }
+    if (!o.onOpen) return; // a line for a channel this side closed already
+    const c = channel(ch);
+    o.onOpen(ch, c.core.stream);
+    c.core.data(`${body}\n`);
+  };
+  const splitter = createLineSplitter({
+    maxBytes: BOARD_MAX_LINE_BYTES + MUX_PREFIX_MAX,
+    onLine,
+    onError: (e) => o.onError?.(e),
+  });
+
+  return {
+    open(ch) {
+      if (!Number.isInteger(ch) || ch < 0 || ch > BOARD_MUX_MAX_CHANNEL)
+        throw new RangeError(`board mux: channel ${ch} is not an integer in 0…${BOARD_MUX_MAX_CHANNEL}`);
+      if (channels.has(ch)) throw new Error(`board mux: channel ${ch} is open already`);
+      const c = channel(ch);
+      if (ended) c.core.end(ended);
+      return c.core.stream;
+    },
+    header(text) {
+      queue(`* ${text}\n`);
+    },
+    receive(chunk) {
+      if (!ended) splitter.push(chunk);
+    },
+    end(e) {
+      if (ended) return;
+      ended = e;
+      const open = [...channels.values()];
+      channels.clear();
+      for (const c of open) c.core.end(e);
+    },
+    get size() {
+      return channels.size;
+    },
+  };
+}
+
+/** Channel numbers as compact ranges: [0,1,2,5] → "0-2,5". */
+export function formatChannelRanges(channels: Iterable<number>): string {
+  const s = [...new Set(channels)].sort((a, b) => a - b);
+  const parts: string[] = [];
+  for (let i = 0; i < s.length; ) {
+    let j = i;
+    while (j + 1 < s.length && s[j + 1] === s[j]! + 1) j++;
+    parts.push(i === j ? `${s[i]}` : `${s[i]}-${s[j]}`);
+    i = j + 1;
+  }
+  return parts.join(",");
+}
+
+/** The inverse of {@link formatChannelRanges}; throws a RangeError naming a bad part. */
+export function parseChannelRanges(text: string): number[] {
+  const out: number[] = [];
+  for (const part of text.split(",")) {
+    if (part === "") continue;
+    const m = /^(\d+)(?:-(\d+))?$/.exec(part);
+    const a = m ? Number(m[1]) : Number.NaN;
+    const b = m?.[2] !== undefined ? Number(m[2]) : a;
+    if (!m || b < a || b > BOARD_MUX_MAX_CHANNEL)
+      throw new RangeError(`board mux: bad channel range ${JSON.stringify(part)}`);
+    for (let i = a; i <= b; i++) out.push(i);
+  }
+  return out;
+}

@@ -1,0 +1,102 @@
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, test } from "node:test";
+import type { EvBoardEvent, EvseBoardEvent } from "../../link/host/controllers.js";
+import { realClock } from "../../machine/index.js";
+import { boardMuxPath, connectBoardMux, connectBoardMuxes, listenBoardMux } from "./mux-socket.js";
+import { joinSharedWorld, joinSharedWorldOver } from "./shared-world.js";
+import { testWorld, until } from "./test-support.js";
+
+const dir = mkdtempSync(join(tmpdir(), "nacs-mux-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+const factory = () => testWorld(realClock, { measureEveryMs: 100 });
+
+test("board mux socket: two cables hosted in one process, both EV hosts over one connection; readings and commands flow, a bye leaves only its cable", async () => {
+  const hosted = await Promise.all(
+    [0, 1].map((i) =>
+      joinSharedWorld({ path: join(dir, `w${i}.sock`), role: "evse", clock: realClock, world: factory }),
+    ),
+  );
+  const server = await listenBoardMux({
+    path: boardMuxPath(dir),
+    hosts: [0, 1],
+    accept: (ch, stream) => hosted[ch]!.accept!(stream),
+  });
+  const [client] = await connectBoardMuxes(dir);
+  assert.ok(client, "the mux in the folder was found");
+  try {
+    assert.deepEqual([...client.hosts], [0, 1]);
+    const evs = await Promise.all(
+      [0, 1].map((i) =>
+        joinSharedWorldOver(
+          { role: "ev", clock: realClock, sim: { socPercent: 40 + i } },
+          client.open(i),
+          `board mux unix:${client.path}`,
+        ),
+      ),
+    );
+    assert.match(evs[0]!.port.name, /^sim \(board mux unix:.*mux-\d+\.sock\)$/);
+    const toEv: EvBoardEvent[][] = [[], []];
+    const toEvse: EvseBoardEvent[][] = [[], []];
+    evs.forEach((e, i) =>
+      e.port.attach(
+        (r) => toEv[i]!.push(r),
+        () => {},
+      ),
+    );
+    hosted.forEach((h, i) =>
+      h.port.attach(
+        (r) => toEvse[i]!.push(r),
+        () => {},
+      ),
+    );
+    // each hello plugged its own cable in, with its own settings
+    await until(() => hosted.every((h) => h.world?.cable.plugged), "both cables plugged in");
+    assert.deepEqual(
+      hosted.map((h) => h.world?.path.soc),
+      [40, 41],
+    );
+    evs[1]!.port.command({ kind: "s2", closed: true });
+    await until(() => toEvse[1]!.some((r) => r.kind === "cp" && r.state === "C"), "CP C on cable 1");
+    assert.equal(
+      toEvse[0]!.some((r) => r.kind === "cp" && r.state === "C"),
+      false,
+      "cable 0 untouched",
+    );
+    await until(() => toEv[0]!.some((r) => r.kind === "inlet"), "inlet readings on cable 0");
+    await evs[0]!.close();
+    await until(() => hosted[0]!.world?.cable.plugged === false, "cable 0's EV left on its bye");
+    assert.equal(hosted[1]!.world?.cable.plugged, true, "cable 1's EV still there");
+    await evs[1]!.close();
+  } finally {
+    client.close();
+    await server.close();
+    for (const h of hosted) await h.close();
+  }
+  assert.equal(existsSync(boardMuxPath(dir)), false, "socket file removed");
+});
+
+test("board mux socket: a channel the process does not host is closed at once; a second listener on the path is refused", async () => {
+  const path = join(dir, "mux-1.sock");
+  const server = await listenBoardMux({ path, hosts: [5], accept: () => assert.fail("not hosted") });
+  try {
+    await assert.rejects(
+      listenBoardMux({ path, hosts: [], accept: () => {} }),
+      /another process already listens/,
+    );
+    const client = await connectBoardMux(path);
+    const s = client.open(6);
+    let end = "";
+    s.onClose((e) => {
+      end = e.reason;
+    });
+    s.write('{"v":1,"seq":0,"type":"hello"}\n');
+    await until(() => end !== "", "channel 6 closed");
+    assert.match(end, /channel closed by the peer/);
+    client.close();
+  } finally {
+    await server.close();
+  }
+});
