@@ -40,18 +40,16 @@ test("board mux socket: two cables hosted in one process, both EV hosts over one
     assert.match(evs[0]!.port.name, /^sim \(board mux unix:.*mux-\d+\.sock\)$/);
     const toEv: EvBoardEvent[][] = [[], []];
     const toEvse: EvseBoardEvent[][] = [[], []];
-    evs.forEach((e, i) =>
+    for (const [i, e] of evs.entries())
       e.port.attach(
         (r) => toEv[i]!.push(r),
         () => {},
-      ),
-    );
-    hosted.forEach((h, i) =>
+      );
+    for (const [i, h] of hosted.entries())
       h.port.attach(
         (r) => toEvse[i]!.push(r),
         () => {},
-      ),
-    );
+      );
     // each hello plugged its own cable in, with its own settings
     await until(() => hosted.every((h) => h.world?.cable.plugged), "both cables plugged in");
     assert.deepEqual(
