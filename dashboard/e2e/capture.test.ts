@@ -4,7 +4,7 @@
  * Chromium, the build or ../shared/captures.
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
@@ -12,6 +12,7 @@ import { eventToJson } from "../../src/capture/format.js";
 import { KeyLog } from "../../src/capture/keylog.js";
 import { decodeCaptureFile } from "../../src/capture/node/file.js";
 import { createTlsDecryptor } from "../../src/capture/node/tls-decrypt.js";
+import { sharedSkip } from "../../tools/codegen/vectors.js";
 import { browserSkipReason, launch } from "./browser.js";
 import { startFakeHost } from "./fake-host.js";
 
@@ -22,7 +23,8 @@ const FILES = [
 ];
 const OUT = fileURLToPath(new URL("../../test-output/", import.meta.url));
 const skip =
-  browserSkipReason("index.html") || (existsSync(FILES[0]!) ? false : "../shared/captures is not present");
+  browserSkipReason("index.html") ||
+  sharedSkip("captures/EVerest-logfiles/MG__MG4_electric__dinspec-DC.dump");
 
 test("capture viewer in Chromium: message count as nacs decode --json, TLS decrypted", { skip }, async () => {
   const host = await startFakeHost('{"t":0,"type":"start"}\n');

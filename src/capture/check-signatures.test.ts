@@ -7,10 +7,11 @@
  * chain validation to the PKI's roots, and fails chain validation with another PKI's roots.
  */
 import assert from "node:assert/strict";
-import { existsSync, readdirSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import fc from "fast-check";
+import { sharedSkip } from "../../tools/codegen/vectors.js";
 import * as iso2 from "../codecs/iso2/index.js";
 import { issuePncPki } from "../link/pki/index.js";
 import { buildInstallationReq, buildUpdateReq } from "../v2g/pnc/cert-evcc.js";
@@ -24,7 +25,7 @@ import { decodeCaptureFile } from "./node/file.js";
 import { createTlsDecryptor } from "./node/tls-decrypt.js";
 
 const dir = fileURLToPath(new URL("../../../shared/captures/dsV2Gshark/", import.meta.url));
-const skip = existsSync(dir) ? false : `captures not found at ${dir}`;
+const skip = sharedSkip("captures/dsV2Gshark");
 
 async function pncCaptures(): Promise<{ file: string; events: CaptureEvent[]; startTime?: number }[]> {
   const out = [];

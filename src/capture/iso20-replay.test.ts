@@ -7,9 +7,9 @@
  * because the TLS decryption belongs to this layer.
  */
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { sharedSkip } from "../../tools/codegen/vectors.js";
 import { replayIso20ToEvcc, replayIso20ToSecc } from "../v2g/session/testing/replay-iso20.js";
 import type { Conversation } from "../v2g/session/testing/tcp-streams.js";
 import type { CaptureEvent } from "./events.js";
@@ -39,7 +39,7 @@ async function conversations(path: string): Promise<Conversation[]> {
 for (const f of DC) {
   test(
     `replay ${f}: car requests → our SECC, charger responses → our EVCC`,
-    { skip: !existsSync(dir + f) && `missing ${dir + f} (shared reference material)` },
+    { skip: sharedSkip(`captures/dsV2Gshark/${f}`) },
     async (t) => {
       const convs = await conversations(dir + f);
       assert.ok(convs.length > 0, "no decrypted V2G conversation");
@@ -64,7 +64,7 @@ const AC_BPT = "ISO-20_BPT_AC_DS5366_Josev.pcapng";
 
 test(
   `replay ${AC_BPT}: AC_BPT (Scheduled, plain TCP) car requests → our SECC, charger responses → our EVCC`,
-  { skip: !existsSync(dir + AC_BPT) && `missing ${dir + AC_BPT} (shared reference material)` },
+  { skip: sharedSkip(`captures/dsV2Gshark/${AC_BPT}`) },
   async (t) => {
     const convs = await conversations(dir + AC_BPT);
     assert.equal(convs.length, 1, "one V2G conversation");

@@ -4,10 +4,11 @@
  * ../shared/captures are damaged at several offsets (bytes overwritten, bytes cut, a truncated tail).
  */
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import fc from "fast-check";
+import { sharedSkip } from "../../tools/codegen/vectors.js";
 import { type CaptureEvent, createCaptureDecoder } from "./decoder.js";
 import { LINKTYPE_ETHERNET } from "./formats.js";
 import { type CapturedDamage, type CaptureRecord, createCaptureReader } from "./reader.js";
@@ -18,9 +19,7 @@ const PCAPNG = `${capturesDir}dsV2Gshark/ISO-2_DC_DS5366.pcapng`;
 const PCAP = `${capturesDir}EVerest-logfiles/Hyundai__Kona_2017__din_spec_70121__kona1.dump`;
 const SMALL_PCAPNG = `${capturesDir}dsV2Gshark/ISO-20_BPT_AC_DS5366_Josev.pcapng`;
 const SMALL_PCAP = `${capturesDir}EVerest-logfiles/Opel__Mokka-E__iso_15118-2_DC__2023-04-14T14-26-45.452Z-9_config-josev-dc-iso2_failure__ethernet-traffic.dump`;
-const noShared = existsSync(capturesDir)
-  ? false
-  : `no ${capturesDir}: the shared reference captures are absent`;
+const noShared = sharedSkip("captures");
 
 /** Read and decode a whole file held in memory, fed in chunks of `chunk` bytes. */
 function decodeBytes(file: Uint8Array, chunk = 65536): { recs: CaptureRecord[]; events: CaptureEvent[] } {

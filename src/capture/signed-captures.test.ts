@@ -4,9 +4,10 @@
  * TLS with the secrets the capture discloses) verifies (XMLDSig over EXI, ISO 15118-2 profile).
  */
 import assert from "node:assert/strict";
-import { existsSync, readdirSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { sharedSkip } from "../../tools/codegen/vectors.js";
 import type * as iso2 from "../codecs/iso2/index.js";
 import { checkSessionSignatures } from "../v2g/pnc/signed-session.js";
 import type { CaptureEvent } from "./decoder.js";
@@ -17,7 +18,7 @@ const dir = fileURLToPath(new URL("../../../shared/captures/dsV2Gshark/", import
 
 test(
   "captures: every signed ISO-2 message that carries what it signs, with its signer's certificate in the session, verifies",
-  { skip: existsSync(dir) ? false : `captures not found at ${dir}` },
+  { skip: sharedSkip("captures/dsV2Gshark") },
   async (t) => {
     const files = readdirSync(dir)
       .filter((f) => /^ISO-2_.*PnC/.test(f))

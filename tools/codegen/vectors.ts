@@ -1,4 +1,7 @@
-/** Test helper: loads the shared EXI vectors (`../shared/vectors/*.jsonl`) and fails loudly when missing. */
+/**
+ * Test helper for the shared reference folder `../shared` (beside the repository): loads the EXI vectors
+ * (`../shared/vectors/*.jsonl`, failing loudly when missing) and gives the skip reason of a test that needs it.
+ */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -7,6 +10,18 @@ import { fileURLToPath } from "node:url";
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 /** The shared reference folder beside the repository. */
 export const SHARED = resolve(REPO_ROOT, "../shared");
+
+/**
+ * The `skip` option of a test that needs `relPaths` under {@link SHARED}: false when every one exists, else a
+ * reason naming the first missing one. Tests that need the shared reference folder skip without it rather than
+ * fail; with it they run in full, so a file missing inside a present folder still fails the test that reads it.
+ */
+export function sharedSkip(...relPaths: string[]): string | false {
+  const missing = (relPaths.length > 0 ? relPaths : [""]).find((p) => !existsSync(join(SHARED, p)));
+  if (missing === undefined) return false;
+  const shown = missing === "" ? "../shared" : `../shared/${missing.replace(/\/+$/, "")}`;
+  return `needs ${shown} (the shared reference folder beside the repository) — absent`;
+}
 
 /** One line of a vector file (fields per `../shared/vectors/README.md`). */
 export interface Vector {

@@ -4,18 +4,19 @@
  * ../shared/captures.
  */
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { eventToJson } from "../../../src/capture/format.js";
 import { decodeCaptureFile } from "../../../src/capture/node/file.js";
+import { sharedSkip } from "../../../tools/codegen/vectors.js";
 import { applyEvents, createSessionModel } from "../model/session-model.js";
 import { decodeCaptureBytes } from "./decode.js";
 import { captureToRecord, sampleValues } from "./to-record.js";
 
 const DIR = fileURLToPath(new URL("../../../../shared/captures/EVerest-logfiles/", import.meta.url));
 const MG4 = `${DIR}MG__MG4_electric__dinspec-DC.dump`;
-const skip = existsSync(MG4) ? false : "../shared/captures is not present";
+const skip = sharedSkip("captures/EVerest-logfiles/MG__MG4_electric__dinspec-DC.dump");
 
 test(
   "capture viewer: same events as nacs decode --json, check report, record with samples and phases",
@@ -52,7 +53,7 @@ const TLS = fileURLToPath(
 );
 test(
   "capture viewer: TLS decrypted with the secrets disclosed in the capture, as nacs decode does",
-  { skip: existsSync(TLS) ? false : "../shared/captures is not present" },
+  { skip: sharedSkip("captures/dsV2Gshark/ISO-2_DC_PnC_TLS_Contract_DS5366_RiseV2G.pcapng") },
   async () => {
     const r = await decodeCaptureBytes(new Uint8Array(readFileSync(TLS)));
     assert.equal(r.decoder.tlsConnections, 1);

@@ -5,15 +5,16 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { sharedSkip } from "../../../tools/codegen/vectors.js";
 import type { CheckReport } from "../../capture/check.js";
 
 const dir = fileURLToPath(new URL("../../../../shared/captures/", import.meta.url));
-const noShared = existsSync(dir) ? false : `no ${dir}: the shared reference captures are absent`;
+const noShared = sharedSkip("captures");
 const EV = `${dir}EVerest-logfiles/`;
 const DS = `${dir}dsV2Gshark/`;
 

@@ -4,11 +4,9 @@
  * same names, expired, pathLen, flipped signature bit, revoked, too many Sub-CAs, no roots.
  */
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { describe, test } from "node:test";
 import fc from "fast-check";
-import { fromHex, loadVectors, SHARED } from "../../../tools/codegen/vectors.js";
+import { fromHex, loadVectors, sharedSkip } from "../../../tools/codegen/vectors.js";
 import * as iso2 from "../../codecs/iso2/index.js";
 import { CertError, parseCertificate } from "../../v2g/pnc/cert.js";
 import { signedBy, validateChain } from "../../v2g/pnc/chain.js";
@@ -118,11 +116,9 @@ describe("contract chain validation", async () => {
   });
 });
 
-const haveShared = existsSync(join(SHARED, "vectors"));
-
 test(
   "captured PaymentDetailsReq contract chains parse, link by signature and validate from their Sub-CA 1",
-  { skip: haveShared ? false : `shared vectors not found at ${SHARED}/vectors` },
+  { skip: sharedSkip("vectors") },
   (t) => {
     let seen = 0;
     const shaOne: string[] = [];

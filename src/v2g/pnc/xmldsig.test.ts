@@ -6,14 +6,14 @@
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { p256 } from "@noble/curves/nist.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import fc from "fast-check";
-import { fromHex, loadVectors, SHARED, toHex } from "../../../tools/codegen/vectors.js";
+import { fromHex, loadVectors, sharedSkip, toHex } from "../../../tools/codegen/vectors.js";
 import * as iso2 from "../../codecs/iso2/index.js";
 import { checkSessionSignatures, type SignedMessageCheck } from "./signed-session.js";
 import { findById, flipOneBit } from "./testing/flip.js";
@@ -27,8 +27,7 @@ import {
   XmlDsigError,
 } from "./xmldsig.js";
 
-const haveShared = existsSync(join(SHARED, "vectors"));
-const skipShared = haveShared ? false : `shared vectors not found at ${SHARED}/vectors`;
+const skipShared = sharedSkip("vectors");
 
 /** The ISO-2 vectors grouped into sessions (by source), decoded, in file order. */
 function sessions(): Map<string, iso2.V2G_Message[]> {
