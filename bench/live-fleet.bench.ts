@@ -6,15 +6,16 @@
  * Reports the EV fleet's failures by phase, charge-loop round trip and set-up percentiles, the SECC
  * charge-loop response percentiles, per-worker CPU and event-loop delay, and the back-pressure holds.
  *
- * Parameters: NACS_LIVE_FLEET_N (1000), NACS_LIVE_FLEET_WORKERS (the cores, each side),
+ * Parameters: NACS_LIVE_FLEET_N (1000), NACS_LIVE_FLEET_WORKERS (each side; default half the cores),
  * NACS_LIVE_FLEET_DURATION_S (charge-loop time per vehicle; default: until the whole fleet has plugged in, then
  * 20 s), NACS_LIVE_FLEET_SPREAD_S (10: plug-ins),
- * NACS_LIVE_FLEET_MAX_STARTING (50), NACS_LIVE_FLEET_TIME_SCALE (1); NACS_LIVE_FLEET_LADDER="500,1000,…" runs
+ * NACS_LIVE_FLEET_MAX_STARTING (50), NACS_LIVE_FLEET_TIME_SCALE (1), NACS_LIVE_FLEET_RUNS (1: identical runs,
+ * reported by the median round trip p99 and the worst failures); NACS_LIVE_FLEET_LADDER="500,1000,…" runs
  * growing fleets until one fails and reports the largest with no failure.
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { EvFleetSummary, EvseFleetSummary } from "../src/cli/fleet/summary.js";
@@ -79,7 +80,10 @@ async function fleetOnce(n: number): Promise<{
   setup: Record<string, unknown>;
   label: string;
 }> {
-  const workers = process.env.NACS_LIVE_FLEET_WORKERS;
+  // Both fleets share this machine: by default each side gets half of its cores (one worker each on 2 cores;
+  // two per side were measured slower there: four busy processes on two cores wait for each other).
+  const workers =
+    process.env.NACS_LIVE_FLEET_WORKERS || String(Math.max(1, Math.floor(availableParallelism() / 2)));
   // Default: every vehicle stays in the charge loop until the whole fleet has plugged in (set-up runs at about
   // max-starting / 3 s vehicles a second), then 20 s more, so that all N are in the loop at once.
   const maxStarting = Math.round(num("NACS_LIVE_FLEET_MAX_STARTING", 50, 1, 20_000));
@@ -96,7 +100,8 @@ async function fleetOnce(n: number): Promise<{
   const common = [
     "--fleet",
     String(n),
-    ...(workers ? ["--workers", workers] : []),
+    "--workers",
+    workers,
     "--iface",
     "lo",
     "--no-slac",
@@ -229,6 +234,29 @@ function resultsOf(r: Awaited<ReturnType<typeof fleetOnce>>): BenchResult[] {
 }
 
 /**
+ * The results of several identical runs: each figure is the run with the median EV round trip p99, and the
+ * failures are the worst run's (the tail moves by ±15 ms between identical runs on a shared 2-core VM).
+ */
+function repeated(all: Awaited<ReturnType<typeof fleetOnce>>[]): BenchResult[] {
+  const byRtt = [...all].sort((a, b) => a.evs.rttMs.p99 - b.evs.rttMs.p99);
+  const median = byRtt[Math.floor((byRtt.length - 1) / 2)]!;
+  const worst = [...all].sort((a, b) => b.evs.failed - a.evs.failed)[0]!;
+  const runs = all.map((r) => ({
+    failed: r.evs.failed,
+    rttP50Ms: r.evs.rttMs.p50,
+    rttP99Ms: r.evs.rttMs.p99,
+    seccLoopP99Ms: r.evses.seccLoopResponseMs.p99,
+    cpuPercent: [...r.evs.workers, ...r.evses.workers].map((w) => w.cpuPercent),
+  }));
+  process.stderr.write(`  live-fleet runs: ${JSON.stringify(runs)}\n`);
+  const [failed, ...rest] = resultsOf(median);
+  return [
+    { ...resultsOf(worst)[0]!, name: `${failed!.name}, worst of ${all.length} runs`, detail: { runs } },
+    ...rest.map((r) => ({ ...r, name: `${r.name}, median run of ${all.length}` })),
+  ];
+}
+
+/**
  * Bench entry point. With NACS_LIVE_FLEET_LADDER ("500,1000,2000,…") the fleet runs at each size in turn
  * until one has a failed session, and the largest size with none is reported (target 10,000).
  */
@@ -243,7 +271,10 @@ export async function run(): Promise<BenchResult[]> {
     );
   if (ladder.length === 0) {
     const n = Math.round(num("NACS_LIVE_FLEET_N", 1000, 1, 20_000));
-    return resultsOf(await fleetOnce(n));
+    const runs = Math.round(num("NACS_LIVE_FLEET_RUNS", 1, 1, 20));
+    const all: Awaited<ReturnType<typeof fleetOnce>>[] = [];
+    for (let k = 0; k < runs; k++) all.push(await fleetOnce(n));
+    return runs === 1 ? resultsOf(all[0]!) : repeated(all);
   }
   const steps: Record<string, unknown>[] = [];
   let largest = 0;

@@ -30,10 +30,14 @@ export function workerModule(name: string): { path: string; execArgv: string[] }
 /**
  * Node flags of every fleet worker. A worker allocates about 170 kB of short-lived objects per pair-second
  * (readings, V2G messages, timers); with V8's default 16 MB young generation that was 7 scavenges a second of
- * 4–9 ms each at 500 pairs. 32 MB halves their number for about 20 MB more resident memory per worker.
- * Design choice, measured with `--trace-gc` on `nacs ev --fleet 1000`.
+ * 4–9 ms each at 500 pairs. With 32 MB, at 1,000 pairs, a scavenge still came every 110 ms (7.6 ms on
+ * average) and promoted about 2 MB each: objects that live one 200 ms charge-loop cycle outlived two
+ * scavenges, filled the old generation and brought a 16–31 ms mark-compact every 20 s. 64 MB lets them die
+ * young: EV round trip p99 68 → 47 ms and about 10 % less CPU per worker, for about 20–45 MB more resident
+ * memory per worker (128 MB: no better, 150 MB more). Design choice, measured with `--trace-gc` and
+ * `npm run bench -- live-fleet` (1,000 pairs, one worker a side).
  */
-export const FLEET_WORKER_NODE_ARGS: readonly string[] = ["--max-semi-space-size=32"];
+export const FLEET_WORKER_NODE_ARGS: readonly string[] = ["--max-semi-space-size=64"];
 
 /**
  * Fork the worker module `name` with `env` added; its stderr and stdout go to ours. NACS_FLEET_NODE_ARGS
