@@ -206,7 +206,7 @@ function resultsOf(r: Awaited<ReturnType<typeof fleetOnce>>): BenchResult[] {
       value: evs.rttMs.p99,
       unit: "ms",
       target: target("<=", 50, evs.rttMs.p99),
-      detail: { ...evs.rttMs },
+      detail: { ...evs.rttMs, byWindow: evs.rttWindows },
     },
     {
       name: `set-up, plug-in → first charge-loop response, ${label} (p99)`,

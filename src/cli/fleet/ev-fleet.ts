@@ -19,6 +19,7 @@ import {
   shardIndices,
   splitOverWorkers,
 } from "./options.js";
+import { mergeRttWindows } from "./rtt-windows.js";
 import { exitText, type FleetProcess, forkWorker } from "./spawn.js";
 import { type EvFleetSummary, evFleetSummary, type WorkerFigures } from "./summary.js";
 
@@ -161,6 +162,7 @@ export async function runEvFleet(o: EvOptions, extra: RunEvFleetExtra = {}): Pro
     notStarted: workers.reduce((a, w) => a + (w.done?.notStarted ?? 0), 0),
     maxStarting,
     holdDelayMs: LIVE_FLEET_HOLD_DELAY_MS,
+    rttWindows: mergeRttWindows(workers.map((w) => w.done?.rttWindows ?? [])),
   });
 }
 

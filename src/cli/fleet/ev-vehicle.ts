@@ -61,9 +61,14 @@ export async function startFleetVehicle(
   i: number,
   tls: TlsClientConfig | undefined,
   log: LinkLogger,
-  /** The board mux hosting this pair's simulated cable, if any (else its own socket). */
-  mux?: BoardMuxClient,
+  extra: {
+    /** The board mux hosting this pair's simulated cable, if any (else its own socket). */
+    mux?: BoardMuxClient | undefined;
+    /** Each charge-loop round trip (ms) as it is measured. */
+    onLoopRtt?(ms: number): void;
+  } = {},
 ): Promise<FleetVehicle> {
+  const { mux } = extra;
   const battery = profileBattery(o.evProfile, dcBatteryConfig(o.evClass, o.batteryKwh));
   const board = await openBoard(
     "ev",
@@ -122,6 +127,11 @@ export async function startFleetVehicle(
       onPhase: (p) => {
         if (p === "sdp" || p === "session") sdp = true;
       },
+      ...(extra.onLoopRtt && {
+        onResponseTime: (name: string, ms: number) => {
+          if (name === "CurrentDemandRes" || name === "DC_ChargeLoopRes") extra.onLoopRtt?.(ms);
+        },
+      }),
       onSessionPhase: (p) => {
         if (p === "charging") enterLoop();
       },

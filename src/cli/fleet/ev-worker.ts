@@ -20,6 +20,7 @@ import {
   vehicleResult,
 } from "./ev-vehicle.js";
 import { fleetSimDir } from "./options.js";
+import { createRttWindows, type RttWindowJson } from "./rtt-windows.js";
 import { cpuPercentSince, serveFleetWorker, toParent, toParentAndWait } from "./spawn.js";
 
 /** A vehicle must reach its charge loop within this long of its plug-in (ms). Design choice. */
@@ -70,6 +71,8 @@ export type EvWorkerOut =
       notStarted: number;
       /** The worker process's peak resident set (kB). */
       maxRssKb: number;
+      /** Its charge-loop round trips by window of wall time. */
+      rttWindows: RttWindowJson[];
     } & EvWorkerCounts);
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -86,6 +89,7 @@ async function run(m: Extract<EvWorkerIn, { kind: "start" }>): Promise<void> {
   const simDir = fleetSimDir(o.board);
   const muxes = simDir ? await connectBoardMuxes(simDir, log) : [];
   const muxOf = (i: number) => muxes.find((x) => x.hosts.has(i));
+  const rttWindows = createRttWindows(m.t0);
   const cpu0 = process.cpuUsage();
   const w0 = performance.now();
   const counts: EvWorkerCounts = {
@@ -147,7 +151,10 @@ async function run(m: Extract<EvWorkerIn, { kind: "start" }>): Promise<void> {
     try {
       const mux = muxOf(i);
       if (mux) counts.viaMux++;
-      v = await startFleetVehicle(o, i, tls, log, mux);
+      v = await startFleetVehicle(o, i, tls, log, {
+        mux,
+        onLoopRtt: (ms) => rttWindows.add(ms, counts.inLoop),
+      });
     } catch (e) {
       starting--;
       report(vehicleNotStarted(i, `cannot start: ${(e as Error).message}`));
@@ -236,6 +243,7 @@ async function run(m: Extract<EvWorkerIn, { kind: "start" }>): Promise<void> {
     wallMs: Math.round(wallMs),
     cpuPercent: cpuPercentSince(cpu0, wallMs),
     maxRssKb: process.resourceUsage().maxRSS,
+    rttWindows: rttWindows.toJson(),
   } satisfies EvWorkerOut);
 }
 

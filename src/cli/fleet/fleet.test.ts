@@ -73,6 +73,14 @@ test("6 pairs, 2 workers a side: every session reaches the charge loop and ends 
     );
     assert.equal(ev.setupMs.count, 6);
     assert.ok(ev.rttMs.count > 0 && ev.rttMs.p99 > 0 && ev.rttMs.p50 <= ev.rttMs.p99);
+    // the same round trips by window of wall time (every sample: the warm-up ones too)
+    const windows = ev.rttWindows ?? [];
+    assert.ok(windows.length > 0, "round-trip windows");
+    assert.ok(windows.reduce((a, w) => a + w.count, 0) >= ev.rttMs.count);
+    assert.ok(
+      windows.every((w) => w.p50 <= w.p99 && w.inLoop >= 1 && w.inLoop <= 6),
+      JSON.stringify(windows),
+    );
     assert.ok(ev.energyWh.total > 0);
     assert.equal(evFleetExitCode(ev), 0);
     await sessionsReported(fleet, 6);

@@ -16,6 +16,7 @@ import {
   type LatencyHistogram,
 } from "./latency-histogram.js";
 import type { FleetShard } from "./options.js";
+import type { RttWindow } from "./rtt-windows.js";
 
 /**
  * Percentiles of a set of samples (ms), nearest rank (the sample of rank max(1, ceil(p/100 · n)) in
@@ -82,6 +83,11 @@ export interface EvFleetSummary {
   backPressure: { maxStarting: number; holdDelayMs: number; holds: number; holdMs: number };
   /** The first failed vehicles (index, phase, reason), at most 20. */
   firstFailures: { index: number; phase: string; reason: string }[];
+  /**
+   * The charge-loop round trip by 10 s window of wall time (every sample, warm-up included), with the
+   * vehicles in the loop: where in the run the tail comes from. Not kept by `nacs fleet merge`.
+   */
+  rttWindows?: RttWindow[];
 }
 
 const bump = (m: Record<string, number>, k: string) => {
@@ -98,6 +104,7 @@ export function evFleetSummary(
     wallS: number;
     notStarted: number;
     maxStarting: number;
+    rttWindows?: RttWindow[];
     holdDelayMs: number;
   },
 ): EvFleetSummary {
@@ -140,6 +147,7 @@ export function evFleetSummary(
     rttHistogram: histogramToJson(histogramOf(rtt)),
     setupHistogram: histogramToJson(histogramOf(setup)),
     energyPerVehicleHistogram: histogramToJson(histogramOf(energy, "Wh")),
+    ...(x.rttWindows && { rttWindows: x.rttWindows }),
     backPressure: {
       maxStarting: x.maxStarting,
       holdDelayMs: x.holdDelayMs,
@@ -173,6 +181,9 @@ export function formatEvFleetSummary(s: EvFleetSummary): string {
   out += `  failed                  ${s.failed}\n`;
   if (s.notStarted > 0) out += `  not plugged in          ${s.notStarted} (stopped first)\n`;
   out += `  charge-loop round trip  ${d(s.rttMs)}\n`;
+  const worst = (s.rttWindows ?? []).reduce<RttWindow | null>((a, w) => (a && a.p99 >= w.p99 ? a : w), null);
+  if (worst)
+    out += `  round trip by 10 s      worst p99 ${worst.p99} ms at ${worst.fromS}–${worst.fromS + 10} s (${worst.inLoop} in the loop; --json: rttWindows)\n`;
   out += `  set-up (plug-in → first charge-loop response)  ${d(s.setupMs)}\n`;
   out += `  energy                  ${(s.energyWh.total / 1000).toFixed(2)} kWh (per vehicle p50 ${s.energyWh.perVehicle.p50} Wh)\n`;
   out += `  back-pressure           at most ${s.backPressure.maxStarting} in set-up; ${s.backPressure.holds} holds for event-loop delay > ${s.backPressure.holdDelayMs} ms (${s.backPressure.holdMs} ms)\n`;

@@ -67,6 +67,8 @@ export interface LiveEvOptions {
   onSessionPhase?(phase: DcSessionPhase): void;
   /** Every session's report as it ends (the first one also resolves `done`). */
   onSession?(s: LiveSessionSummary): void;
+  /** Every response's round trip (request written → response received, ms), as the session counts it. */
+  onResponseTime?(name: string, ms: number): void;
   logger?: LinkLogger;
 }
 
@@ -112,7 +114,9 @@ export async function startLiveEv(o: LiveEvOptions): Promise<LiveEv> {
     if (ev.kind === "v2g-message" && sentAt) {
       answered = sentAt.name.replace(/Req$/, "Res");
       session.message(answered, "rx", ev);
-      session.responseTime(answered, hostNow() - sentAt.at);
+      const ms = hostNow() - sentAt.at;
+      session.responseTime(answered, ms);
+      o.onResponseTime?.(answered, ms);
       sentAt = null;
     }
     host.push(ev);
