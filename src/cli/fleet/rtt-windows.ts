@@ -41,7 +41,10 @@ export function createRttWindows(t0: number, now: () => number = Date.now) {
     add(ms: number, inLoop: number): void {
       const index = Math.max(0, Math.floor((now() - t0) / RTT_WINDOW_MS));
       let w = windows.get(index);
-      if (!w) windows.set(index, (w = { inLoopMax: 0, h: createLatencyHistogram() }));
+      if (!w) {
+        w = { inLoopMax: 0, h: createLatencyHistogram() };
+        windows.set(index, w);
+      }
       w.inLoopMax = Math.max(w.inLoopMax, inLoop);
       histogramAdd(w.h, ms);
     },
