@@ -27,6 +27,9 @@ export const FLEET_RTT_MAX_SAMPLES = 2_000;
 /** The charge-loop response of a protocol: ISO 15118-20 DC_ChargeLoopRes, else CurrentDemandRes. */
 export const loopResponseOf = (protocol: string | null): string =>
   protocol === "iso20" ? "DC_ChargeLoopRes" : "CurrentDemandRes";
+/** Whether `name` is the charge-loop response of any protocol. */
+export const isLoopResponse = (name: string): boolean =>
+  name === "CurrentDemandRes" || name === "DC_ChargeLoopRes";
 
 /** What a vehicle reports to the fleet. */
 export interface VehicleResult {
@@ -129,7 +132,7 @@ export async function startFleetVehicle(
       },
       ...(extra.onLoopRtt && {
         onResponseTime: (name: string, ms: number) => {
-          if (name === "CurrentDemandRes" || name === "DC_ChargeLoopRes") extra.onLoopRtt?.(ms);
+          if (isLoopResponse(name)) extra.onLoopRtt?.(ms);
         },
       }),
       onSessionPhase: (p) => {

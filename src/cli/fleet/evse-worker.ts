@@ -23,7 +23,7 @@ import { type LiveWorldSettings, openBoard, openBoardOnThread } from "../live/bo
 import { normalEnd } from "../live/evse-host.js";
 import { seccSettingsOf } from "../live/secc-options.js";
 import { random } from "../live/slac-link.js";
-import { loopResponseOf } from "./ev-vehicle.js";
+import { isLoopResponse, loopResponseOf } from "./ev-vehicle.js";
 import {
   createLatencyHistogram,
   type HistogramJson,
@@ -172,7 +172,7 @@ async function run(m: Extract<EvseWorkerIn, { kind: "start" }>): Promise<void> {
         onResponseTime(name, ms) {
           keep(response, SECC_MAX_SAMPLES, ++responses, ms);
           histogramAdd(responseHistogram, ms);
-          if (name === "CurrentDemandRes" || name === "DC_ChargeLoopRes") {
+          if (isLoopResponse(name)) {
             keep(loopResponse, SECC_MAX_SAMPLES, ++loopResponses, ms);
             histogramAdd(loopResponseHistogram, ms);
           }

@@ -170,3 +170,15 @@ test("board mux: channel ranges round-trip (property); a bad range names itself"
   assert.throws(() => parseChannelRanges("3-1"), /bad channel range "3-1"/);
   assert.throws(() => parseChannelRanges("a"), /bad channel range "a"/);
 });
+
+test("board mux: a character whose UTF-8 bytes are split across two writes of a channel arrives whole", async () => {
+  const p = pair();
+  const s = p.client.open(9);
+  const bytes = new TextEncoder().encode('{"name":"é"}\n');
+  const cut = bytes.indexOf(0xc3) + 1; // inside the two bytes of "é"
+  s.write(bytes.slice(0, cut));
+  s.write(bytes.slice(cut));
+  await turn();
+  await turn();
+  assert.equal(collect(p.opened.get(9)!).text, '{"name":"é"}\n');
+});

@@ -54,12 +54,13 @@ interface Channel {
   core: BoardStreamCore;
   /** Text written to the channel after its last "\n". */
   partial: string;
+  /** Bytes written to the channel, decoded as a stream (a character may be split across writes). */
+  decoder?: TextDecoder;
 }
 
 /** Create one end of a multiplexed board connection. */
 export function createBoardMux(o: BoardMuxOptions): BoardMux {
   const channels = new Map<number, Channel>();
-  const decoder = new TextDecoder();
   let out: string[] = [];
   let scheduled = false;
   let ended: BoardStreamEnd | null = null;
@@ -86,7 +87,9 @@ export function createBoardMux(o: BoardMuxOptions): BoardMux {
       core: createBoardStreamCore({
         write(chunk) {
           // whole lines go out framed; a partial line waits for its "\n"
-          const text = c.partial + (typeof chunk === "string" ? chunk : decoder.decode(chunk));
+          if (typeof chunk !== "string") c.decoder ??= new TextDecoder();
+          const text =
+            c.partial + (typeof chunk === "string" ? chunk : c.decoder!.decode(chunk, { stream: true }));
           const last = text.lastIndexOf("\n");
           if (last < 0) {
             c.partial = text;

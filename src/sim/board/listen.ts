@@ -110,18 +110,7 @@ export async function startWorldServer(o: WorldServerOptions): Promise<WorldServ
     });
   };
 
-  if (spec.kind === "unix") {
-    // A socket file left by a process that died is removed; a live listener is not disturbed.
-    const probe = await probeUnixSocket(spec.path);
-    if (probe.kind === "stale") removeStaleSocket(spec.path, probe.ino);
-    if (probe.kind === "listening") {
-      probe.socket.destroy();
-      const cause = Object.assign(new Error(`listen EADDRINUSE: ${spec.path}`), { code: "EADDRINUSE" });
-      throw new BoardError("open-failed", `--listen ${where}: another process already listens there`, {
-        cause,
-      });
-    }
-  }
+  if (spec.kind === "unix") await claimUnixSocketPath(spec.path, `--listen ${where}`);
   const accept = (stream: BoardStream): void =>
     awaitHello(stream, o.clock, o.helloWaitMs ?? WORLD_HELLO_WAIT_MS, onRole, refuse);
   const server: Server = createServer((socket) => {
@@ -266,6 +255,20 @@ export function probeUnixSocket(path: string, timeoutMs = 2000): Promise<UnixPro
       else reject(new BoardError("open-failed", `unix:${path}: ${err.message}`, { cause: err }));
     });
   });
+}
+
+/**
+ * Make `path` free to listen on: a socket file left by a process that died is removed; a live listener is
+ * not disturbed, and a {@link BoardError} "open-failed" (cause EADDRINUSE) names `what`.
+ */
+export async function claimUnixSocketPath(path: string, what: string): Promise<void> {
+  const probe = await probeUnixSocket(path);
+  if (probe.kind === "stale") removeStaleSocket(path, probe.ino);
+  if (probe.kind === "listening") {
+    probe.socket.destroy();
+    const cause = Object.assign(new Error(`listen EADDRINUSE: ${path}`), { code: "EADDRINUSE" });
+    throw new BoardError("open-failed", `${what}: another process already listens there`, { cause });
+  }
 }
 
 /** Remove a stale socket file, unless another process replaced it since it was probed (inode changed). */

@@ -6,6 +6,7 @@
 import { readdirSync } from "node:fs";
 import { connect, createServer, type Server, type Socket } from "node:net";
 import { join } from "node:path";
+import { socketBoardStream } from "../../link/board/adapters.js";
 import { BoardError } from "../../link/board/errors.js";
 import {
   type BoardMux,
@@ -15,38 +16,28 @@ import {
 } from "../../link/board/mux.js";
 import type { BoardStream } from "../../link/board/stream.js";
 import { type LinkLogger, silentLogger } from "../../link/logger.js";
-import { probeUnixSocket, removeStaleSocket } from "./listen.js";
+import { claimUnixSocketPath } from "./listen.js";
 
 /** The mux socket of process `pid` in `dir`. */
 export const boardMuxPath = (dir: string, pid: number = process.pid): string => join(dir, `mux-${pid}.sock`);
 /** How long a connecting fleet waits for a mux's header (ms). Design choice. */
 const MUX_HEADER_WAIT_MS = 5_000;
 
-/** A mux on one connection's socket: received data in, end on close, queued text out once per turn. */
+/** A mux on one connection's socket (as a board stream): queued text goes out once per event-loop turn. */
 function muxOnSocket(
   socket: Socket,
   o: Pick<Parameters<typeof createBoardMux>[0], "onOpen" | "onHeader">,
   log: LinkLogger,
 ): BoardMux {
+  const stream = socketBoardStream(socket);
   const mux = createBoardMux({
-    send: (text) => {
-      if (!socket.destroyed) socket.write(text);
-    },
+    send: (text) => stream.write(text),
     schedule: (flush) => setImmediate(flush),
     ...o,
     onError: (e) => log.warn({}, e.message),
   });
-  socket.setEncoding("utf8");
-  socket.on("data", (d: string) => mux.receive(d));
-  let lastError: Error | undefined;
-  socket.on("error", (err) => {
-    lastError = err;
-  });
-  socket.on("close", () =>
-    mux.end(
-      lastError ? { reason: lastError.message, error: lastError } : { reason: "board mux socket closed" },
-    ),
-  );
+  stream.onData((d) => mux.receive(d));
+  stream.onClose((e) => mux.end(e));
   return mux;
 }
 
@@ -69,12 +60,7 @@ export async function listenBoardMux(o: {
   const log = o.logger ?? silentLogger;
   const hosts = new Set(o.hosts);
   const header = `hosts ${formatChannelRanges(hosts)}`;
-  const probe = await probeUnixSocket(o.path);
-  if (probe.kind === "listening") {
-    probe.socket.destroy();
-    throw new BoardError("open-failed", `board mux unix:${o.path}: another process already listens there`);
-  }
-  if (probe.kind === "stale") removeStaleSocket(o.path, probe.ino);
+  await claimUnixSocketPath(o.path, `board mux unix:${o.path}`);
   const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {
     sockets.add(socket);

@@ -400,7 +400,8 @@ export class DcWorld {
       fast ? SIM_FAST_SAMPLE_MS : (this.cfg.slowMeasureMs ?? SIM_SLOW_SAMPLE_MS),
       this.cfg.measureFloorMs ?? 0,
     );
-    const at = this.cfg.measureEveryMs ? this.now + period : Math.floor(this.now / period) * period + period;
+    // a wall-clock board measures from now; virtual time keeps every cable on one grid (reproducible runs)
+    const at = every > 0 ? this.now + period : Math.floor(this.now / period) * period + period;
     if (at < this.nextMeasureMs || this.nextMeasureMs < this.now) {
       this.nextMeasureMs = at;
       this.at(at, () => {
