@@ -145,7 +145,8 @@ test("board mux: any channels and lines, cut anywhere on the way, arrive per cha
           // a line starting with "!close" would be a control line: the mux carries board JSON lines
           const body = line.startsWith("!") ? `#${line}` : line;
           streams.get(ch)!.write(`${body}\n`);
-          want.set(ch, `${want.get(ch) ?? ""}${body.trim() === "" ? "" : `${body}\n`}`);
+          // every line arrives as written, a blank one too (the mux drops only empty lines, as a socket's reader would)
+          want.set(ch, `${want.get(ch) ?? ""}${body}\n`);
         }
         await turn();
         await turn();
@@ -155,7 +156,19 @@ test("board mux: any channels and lines, cut anywhere on the way, arrive per cha
         }
       },
     ),
-    { numRuns: 100 },
+    // a blank line among others, cut into single bytes: a counterexample a CI run once found
+    {
+      numRuns: 100,
+      examples: [
+        [
+          [
+            [12, "!"],
+            [12, " "],
+          ],
+          [1],
+        ],
+      ],
+    },
   );
 });
 
