@@ -97,7 +97,7 @@ export async function startLiveEv(o: LiveEvOptions): Promise<LiveEv> {
     const phase = fields?.phase as DcSessionPhase | undefined;
     if (type === "phase" && phase && o.onSessionPhase) queueMicrotask(() => o.onSessionPhase?.(phase));
   };
-  let session = new LiveSession("evcc", hostNow, record, o.config.energy);
+  let session = new LiveSession("evcc", hostNow, record, o.config.energy, o.onRecord !== undefined);
   let host: MachineDriver<EvDcState, EvDcEvent> | null = null;
   let sentAt: { name: string; at: number } | null = null;
   let inlet = { voltageV: 0, currentA: 0, atMs: now() };
@@ -153,7 +153,7 @@ export async function startLiveEv(o: LiveEvOptions): Promise<LiveEv> {
     if (!over || boardLost) return;
     over = false;
     sentAt = null;
-    session = new LiveSession("evcc", hostNow, record, o.config.energy);
+    session = new LiveSession("evcc", hostNow, record, o.config.energy, o.onRecord !== undefined);
   };
   const checkOver = () => {
     const s = host?.state();

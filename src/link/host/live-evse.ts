@@ -117,7 +117,7 @@ export async function startLiveEvse(o: LiveEvseOptions): Promise<LiveEvse> {
     const t = tripSeen;
     if (!t) return;
     tripSeen = null;
-    session ??= new LiveSession("secc", hostNow, record, mode());
+    session ??= new LiveSession("secc", hostNow, record, mode(), sink !== undefined);
     session.trip(t.fault, t.reason, t.detail, t.inputAtMs, t.atMs);
     later(() => log?.error({ fault: t.fault, detail: t.detail }, `evse: trip: ${t.reason}`));
   };
@@ -226,7 +226,7 @@ export async function startLiveEvse(o: LiveEvseOptions): Promise<LiveEvse> {
           case "phase":
             record("log", { level: "info", msg: `EVSE phase ${f.phase}` });
             if (f.phase === "slac" || (f.phase === "sdp" && !session))
-              session ??= new LiveSession("secc", hostNow, record, mode());
+              session ??= new LiveSession("secc", hostNow, record, mode(), sink !== undefined);
             if (f.phase === "idle") finish();
             if (f.phase === "ended" && settle === null)
               settle = clock.setTimeout(function check() {
@@ -250,7 +250,7 @@ export async function startLiveEvse(o: LiveEvseOptions): Promise<LiveEvse> {
           case "trip": {
             const atMs = hostNow();
             bookTrip(); // an earlier one, if any
-            session ??= new LiveSession("secc", hostNow, record, mode());
+            session ??= new LiveSession("secc", hostNow, record, mode(), sink !== undefined);
             tripSeen = { fault: f.fault, reason: f.reason, detail: f.detail, atMs, inputAtMs: inputAt };
             queueMicrotask(bookTrip); // booked by now in any case
             break;

@@ -138,6 +138,11 @@ export class LiveSession {
     private readonly now: () => number,
     private readonly record: (type: RecordType, fields?: Record<string, unknown>) => void,
     readonly mode: "dc" | "ac" = "dc",
+    /**
+     * Whether `msg` records are wanted (someone listens to the records): a fleet of a thousand sessions
+     * without a listener would otherwise hex-encode every V2G message for nothing.
+     */
+    private readonly recordMessages = true,
   ) {
     this.startMs = now();
   }
@@ -149,11 +154,12 @@ export class LiveSession {
    */
   message(name: string, dir: "tx" | "rx", wire?: { payloadType: number; bytes: Uint8Array }): void {
     this.counts[name] = (this.counts[name] ?? 0) + 1;
-    this.record("msg", {
-      dir,
-      name,
-      ...(wire && { payloadType: wire.payloadType, bytes: bytesToHex(wire.bytes) }),
-    });
+    if (this.recordMessages)
+      this.record("msg", {
+        dir,
+        name,
+        ...(wire && { payloadType: wire.payloadType, bytes: bytesToHex(wire.bytes) }),
+      });
     const next = dcPhaseAfter(this.phase, name);
     if (next !== this.phase) {
       this.phase = next;
