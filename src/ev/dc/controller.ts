@@ -165,8 +165,17 @@ export function initialEvDc(
 /** One step of the EV DC controller. */
 export function stepEvDc(s0: EvDcState, ev: EvDcEvent): [EvDcState, EvDcEffect[]] {
   const fx: EvDcEffect[] = [];
-  let s: EvDcState = { ...s0, nowMs: Math.max(s0.nowMs, ev.tMs) };
   const t = ev.tMs;
+  const nowMs = Math.max(s0.nowMs, t);
+  if (ev.kind === "inlet") {
+    // the most frequent event (the board reads the inlet about ten times a second): one copy of the state
+    const inlet = { voltageV: ev.voltageV, currentA: ev.currentA, acPresent: ev.acPresent };
+    let s: EvDcState = { ...s0, nowMs, inlet, readingsDirty: true };
+    s = gateContactors(s, fx);
+    s = maybeUnlock(s, fx);
+    return [watchInletAfterSession(s, t, fx), fx];
+  }
+  let s: EvDcState = { ...s0, nowMs };
   switch (ev.kind) {
     case "pp":
       s = onPp(s, ev.state, t, fx);
@@ -177,16 +186,6 @@ export function stepEvDc(s0: EvDcState, ev: EvDcEvent): [EvDcState, EvDcEffect[]
     case "lock":
       s = { ...s, lockFeedback: ev.locked };
       if (!ev.locked && s.lockCmd && active(s)) s = evStop(s, "inlet lock opened", t, fx, true);
-      break;
-    case "inlet":
-      s = {
-        ...s,
-        inlet: { voltageV: ev.voltageV, currentA: ev.currentA, acPresent: ev.acPresent },
-        readingsDirty: true,
-      };
-      s = gateContactors(s, fx);
-      s = maybeUnlock(s, fx);
-      s = watchInletAfterSession(s, t, fx);
       break;
     case "bms":
       s = { ...s, socPercent: ev.socPercent, batteryVoltageV: ev.batteryVoltageV, readingsDirty: true };

@@ -122,6 +122,7 @@ export function initialEvseDc(cfg0: EvseDcConfig, tMs = 0): EvseDcState {
       isolation: { state: "idle", level: "Invalid" },
       contactorsClosed: false,
     },
+    measPending: false,
     watchdogAtMs: null,
     stopReason: null,
     powerLimitW: null,
@@ -349,24 +350,8 @@ function onMeasure(
   fx: EvseDcEffect[],
 ): EvseDcState {
   const meas = { ...s0.meas, ...m };
-  let s: EvseDcState = { ...s0, meas };
-  s = secc(
-    s,
-    {
-      kind: "port",
-      readings: {
-        presentVoltageV: meas.voltageV,
-        presentCurrentA: meas.currentA,
-        // the SECC's meter counts both ways: charged = net + discharged (ISO 15118-20 MeterInfo)
-        energyWh: meas.energyWh + (meas.dischargedWh ?? 0),
-        dischargedWh: meas.dischargedWh ?? 0,
-        isolation: meas.isolation,
-        contactorsClosed: meas.contactorsClosed,
-      },
-      tMs: t,
-    },
-    fx,
-  );
+  // the SECC gets them before its next event (secc-glue.ts)
+  let s: EvseDcState = { ...s0, meas, measPending: true };
   if (meas.isolation.state === "done" && meas.isolation.level === "Fault" && (inProgress(s) || evseLive(s)))
     s = trip(s, "isolation", `isolation ${meas.isolation.resistanceOhm ?? "?"} Ω`, t, fx);
   if (meas.contactorsClosed || evseLive(s)) {

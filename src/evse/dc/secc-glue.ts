@@ -5,14 +5,14 @@
  * with the limit flags of the charge loop. A trip also lives here: it ends the V2G session with
  * EVSE_EmergencyShutdown, and the SECC's own ends and the interlock can trip. Pure code.
  */
-import { isAcMode, type SeccEffect, type SeccEvent, stepSecc } from "../../v2g/index.js";
+import { isAcMode, type SeccEffect, type SeccEvent, type SeccReadings, stepSecc } from "../../v2g/index.js";
 import { type SafetyFault, safetyContactors } from "../safety/index.js";
 import { energise } from "./interlock.js";
 import { limitedModule } from "./power-limit.js";
 import { clampSetPoint } from "./power-module.js";
 import { type EvseDcState, setPhase } from "./state.js";
 import { applySafety, tripPilot, tripSupervisor } from "./trip.js";
-import type { EvseDcEffect } from "./types.js";
+import type { EvseDcEffect, EvseMeasurements } from "./types.js";
 
 /** Trip the supervisor; also ends the V2G session (EVSE_EmergencyShutdown) and shows F on the pilot. */
 export function trip(
@@ -53,11 +53,29 @@ export const REFUSAL_STOP_REASONS: Readonly<Partial<Record<string, string>>> = {
   "certificate-update-refused": "contract update refused",
 };
 
-/** Step the SECC with one event and carry out its effects. */
+/** What the SECC reads from the output measurements. */
+export function measReadings(meas: EvseMeasurements): Partial<SeccReadings> {
+  return {
+    presentVoltageV: meas.voltageV,
+    presentCurrentA: meas.currentA,
+    // the SECC's meter counts both ways: charged = net + discharged (ISO 15118-20 MeterInfo)
+    energyWh: meas.energyWh + (meas.dischargedWh ?? 0),
+    dischargedWh: meas.dischargedWh ?? 0,
+    isolation: meas.isolation,
+    contactorsClosed: meas.contactorsClosed,
+  };
+}
+
+/** Step the SECC with one event (after the measurements it has not seen yet, if any) and carry out its effects. */
 export function secc(s: EvseDcState, ev: SeccEvent, fx: EvseDcEffect[]): EvseDcState {
-  const [st, sfx] = stepSecc(s.secc, ev);
-  let out: EvseDcState = { ...s, secc: st };
-  for (const e of sfx as SeccEffect[]) {
+  let sfx: SeccEffect[] = [];
+  let st = s.secc;
+  if (s.measPending) [st, sfx] = stepSecc(st, { kind: "port", readings: measReadings(s.meas), tMs: ev.tMs });
+  const [next, efx] = stepSecc(st, ev);
+  st = next;
+  if (sfx.length > 0) efx.unshift(...sfx);
+  let out: EvseDcState = { ...s, secc: st, measPending: false };
+  for (const e of efx as SeccEffect[]) {
     switch (e.kind) {
       case "send":
         fx.push({ kind: "v2g-send", payloadType: e.payloadType, bytes: e.bytes, name: e.name });

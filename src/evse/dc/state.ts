@@ -23,6 +23,12 @@ export interface EvseDcState {
   readonly interlock: Interlock;
   readonly moduleOn: boolean;
   readonly meas: EvseMeasurements;
+  /**
+   * `meas` changed since the SECC last saw it. The SECC gets the measurements just before its next event
+   * (a message, a timer, the pilot, a control) rather than on every reading: it acts on them only then, and
+   * a board measuring ten times a second would otherwise copy its state ten times a second for nothing.
+   */
+  readonly measPending: boolean;
   readonly watchdogAtMs: number | null;
   readonly stopReason: string | null;
   /** Run-time power limit (W) of the operator or backend, null = the module's rating (power-limit.ts). */

@@ -79,6 +79,9 @@ export function createEvcc(partial: Partial<EvccConfig> = {}, tMs = 0): EvccStat
 
 /** Advance the EVCC machine by one event. */
 export function stepEvcc(state: EvccState, ev: EvccEvent): [EvccState, EvccEffect[]] {
+  // fresh readings alone (the EV hands them over before each of its events): one copy of the state
+  if (ev.kind === "port")
+    return [{ ...state, nowMs: ev.tMs, readings: { ...state.readings, ...ev.readings } }, []];
   const fx: EvccEffect[] = [];
   let s: EvccState = { ...state, nowMs: ev.tMs };
   switch (ev.kind) {
@@ -91,10 +94,6 @@ export function stepEvcc(state: EvccState, ev: EvccEvent): [EvccState, EvccEffec
     case "timer":
       s = onTimer(s, ev.id, ev.tMs, fx);
       break;
-    case "port": {
-      s = { ...s, readings: { ...s.readings, ...ev.readings } };
-      break;
-    }
     case "control":
       if (ev.control.op === "departure") {
         const { departureAtMs: _old, ...cfg } = s.cfg;

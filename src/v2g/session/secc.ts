@@ -96,6 +96,9 @@ function isAc(s: SeccState): boolean {
 
 /** Advance the SECC machine by one event. */
 export function stepSecc(state: SeccState, ev: SeccEvent): [SeccState, SeccEffect[]] {
+  // fresh measurements alone (the charger hands them over before each of its events): one copy of the state
+  if (ev.kind === "port" && !("powerSchedule" in ev.readings))
+    return [{ ...state, nowMs: ev.tMs, readings: { ...state.readings, ...ev.readings } }, []];
   const fx: SeccEffect[] = [];
   let s: SeccState = { ...state, nowMs: ev.tMs };
   switch (ev.kind) {
