@@ -108,3 +108,87 @@ test("driver: every effect but the timer ones reaches perform, in order (propert
     }),
   );
 });
+
+/** A machine whose input `{id, delay}` arms timer `id` at tMs + delay, or clears it when delay is null. */
+type TimerOp = { id: "a" | "b"; delay: number | null };
+type OpEv = { kind: "op"; op: TimerOp; tMs: number } | { kind: "timer"; id: string; tMs: number };
+const opStep = (s: number, e: OpEv): [number, Fx[]] =>
+  e.kind === "timer"
+    ? [s, []]
+    : [
+        s,
+        [
+          e.op.delay === null
+            ? { kind: "clear-timer", id: e.op.id }
+            : { kind: "set-timer", id: e.op.id, atMs: e.tMs + e.op.delay },
+        ],
+      ];
+
+/** Run `ops` (each `gap` ms after the previous) on a driver; the timer events it saw and clock timers armed. */
+function runOps(ops: { gap: number; op: TimerOp }[], lazyTimers: boolean) {
+  const clock = createVirtualClock();
+  let armed = 0;
+  const counting = {
+    ...clock,
+    setTimeout(fn: () => void, ms: number) {
+      armed++;
+      return clock.setTimeout(fn, ms);
+    },
+  };
+  const fired: string[] = [];
+  const d = createMachineDriver<number, OpEv, Fx>({
+    step: (s, e) => {
+      if (e.kind === "timer") fired.push(`${e.id}@${e.tMs} seen at ${clock.now()}`);
+      return opStep(s, e);
+    },
+    state: 0,
+    clock: counting,
+    perform() {},
+    lazyTimers,
+  });
+  let t = 0;
+  for (const { gap, op } of ops) {
+    t += gap;
+    clock.runUntil(t);
+    d.push({ kind: "op", op, tMs: t });
+  }
+  clock.runUntil(t + 10_000);
+  return { fired: fired.sort(), armed };
+}
+
+test("driver: lazy timers fire the same timer events at the same times as eager ones (property)", () => {
+  fc.assert(
+    fc.property(
+      fc.array(
+        fc.record({
+          gap: fc.integer({ min: 0, max: 300 }),
+          op: fc.record({
+            id: fc.constantFrom("a" as const, "b" as const),
+            delay: fc.option(fc.integer({ min: 0, max: 500 }), { nil: null, freq: 4 }),
+          }),
+        }),
+        { maxLength: 60 },
+      ),
+      (ops) => {
+        const eager = runOps(ops, false);
+        const lazy = runOps(ops, true);
+        assert.deepEqual(lazy.fired, eager.fired);
+      },
+    ),
+    { numRuns: 300 },
+  );
+});
+
+test("driver: a timeout re-armed with every request costs one clock timer per expiry when lazy", () => {
+  // a request every 200 ms re-arms a 1,000 ms timeout and clears it when answered (as V2G message timeouts do)
+  const ops: { gap: number; op: TimerOp }[] = [];
+  for (let i = 0; i < 100; i++) {
+    ops.push({ gap: i === 0 ? 0 : 190, op: { id: "a", delay: 1000 } });
+    ops.push({ gap: 10, op: { id: "a", delay: null } });
+  }
+  const eager = runOps(ops, false);
+  const lazy = runOps(ops, true);
+  assert.deepEqual(lazy.fired, eager.fired);
+  assert.equal(eager.armed, 100);
+  assert.ok(lazy.armed <= 21, `lazy armed ${lazy.armed} clock timers`);
+});

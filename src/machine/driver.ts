@@ -40,6 +40,14 @@ export interface MachineDriverOptions<S, E extends TimedEvent, F extends { kind:
   hostClock?: () => number;
   /** The step function threw: the driver stops (nothing more is stepped). Default: rethrow. */
   onError?(err: unknown, event: E): void;
+  /**
+   * Re-arm timers lazily: a timer moved later (or cleared) keeps its clock timer, which on expiry fires the
+   * event, re-arms itself for the new time, or does nothing. A message timeout re-armed with every request
+   * then costs one clock timer per expiry instead of a clear and a set per request. The timer events are the
+   * same (id, due time); only the order of timers due at the same instant may differ, so a host on a virtual
+   * clock that replays runs exactly leaves it off. Default false.
+   */
+  lazyTimers?: boolean;
 }
 
 /** A running controller. */
@@ -63,23 +71,45 @@ export function createMachineDriver<S, E extends TimedEvent, F extends { kind: s
   let stopped = false;
   let draining = false;
   const queue: E[] = [];
-  const timers = new Map<string, TimerHandle>();
+  /** Armed timers: the clock timer `handle` expires at `dueMs`; the machine wants `atMs` (null: cleared). */
+  const timers = new Map<string, { handle: TimerHandle; dueMs: number; atMs: number | null }>();
+  const lazy = o.lazyTimers === true;
   const hostNow = o.hostClock ?? (() => o.clock.now());
 
   const clearTimer = (id: string) => {
-    const h = timers.get(id);
-    if (h === undefined) return;
-    o.clock.clearTimeout(h);
+    const a = timers.get(id);
+    if (a === undefined) return;
+    if (lazy) {
+      a.atMs = null;
+      return;
+    }
+    o.clock.clearTimeout(a.handle);
     timers.delete(id);
   };
-  const setTimer = (id: string, atMs: number) => {
-    clearTimer(id);
-    const h = o.clock.setTimeout(() => {
+  const arm = (id: string, a: { handle: TimerHandle; dueMs: number; atMs: number | null }) => {
+    a.handle = o.clock.setTimeout(() => {
+      if (timers.get(id) !== a) return;
+      if (a.atMs !== null && a.atMs > a.dueMs) {
+        // moved later since it was armed: wait for the new time
+        a.dueMs = a.atMs;
+        arm(id, a);
+        return;
+      }
       timers.delete(id);
       // The event carries the due time exactly (machines compare it with what they armed).
-      driver.push({ kind: "timer", id, tMs: atMs } as TimerEvent as unknown as E);
-    }, atMs - o.clock.now());
-    timers.set(id, h);
+      if (a.atMs !== null) driver.push({ kind: "timer", id, tMs: a.atMs } as TimerEvent as unknown as E);
+    }, a.dueMs - o.clock.now());
+  };
+  const setTimer = (id: string, atMs: number) => {
+    const a = timers.get(id);
+    if (lazy && a !== undefined && a.dueMs <= atMs) {
+      a.atMs = atMs;
+      return;
+    }
+    if (a !== undefined) o.clock.clearTimeout(a.handle);
+    const next = { handle: undefined as TimerHandle, dueMs: atMs, atMs: atMs as number | null };
+    timers.set(id, next);
+    arm(id, next);
   };
   const stepOne = (ev: E) => {
     const t0 = o.onStep ? hostNow() : 0;
@@ -118,7 +148,7 @@ export function createMachineDriver<S, E extends TimedEvent, F extends { kind: s
     },
     stop() {
       stopped = true;
-      for (const h of timers.values()) o.clock.clearTimeout(h);
+      for (const a of timers.values()) o.clock.clearTimeout(a.handle);
       timers.clear();
     },
     get stopped() {

@@ -64,6 +64,8 @@ export interface ControllerHostOptions<S, E, F, P> {
   hostClock?: () => number;
   /** The controller threw (a bug): the host stops it; default rethrow. */
   onError?(err: unknown, event: E): void;
+  /** Re-arm timers lazily (the driver's `lazyTimers`): for hosts on the wall clock. */
+  lazyTimers?: boolean;
 }
 
 const EVSE_BOARD: ReadonlySet<string> = new Set(["duty", "module", "contactors", "isolation"]);
@@ -103,6 +105,7 @@ function hostController<S, E extends TimedEvent, F extends { kind: string }, B, 
     ...(o.onStep ? { onStep: o.onStep } : {}),
     ...(o.hostClock ? { hostClock: o.hostClock } : {}),
     ...(o.onError ? { onError: o.onError } : {}),
+    ...(o.lazyTimers ? { lazyTimers: true } : {}),
   });
 }
 

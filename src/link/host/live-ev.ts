@@ -166,6 +166,8 @@ export async function startLiveEv(o: LiveEvOptions): Promise<LiveEv> {
   host = createEvHost({
     state: initialEvDc(o.config, o.socPercent, o.batteryVoltageV, now()),
     clock,
+    // message timeouts and the charge-loop watchdog are re-armed with every request
+    lazyTimers: true,
     ports: {
       board(c) {
         if (c.kind === "lock" && !c.locked)

@@ -183,6 +183,8 @@ export async function startLiveEvse(o: LiveEvseOptions): Promise<LiveEvse> {
   host = createEvseHost({
     state: initialEvseDc(cfg, now()),
     clock,
+    // message timeouts and the charge-loop watchdog are re-armed with every request
+    lazyTimers: true,
     ports: {
       board(c) {
         // The output-off command: the power module's emergency off, or with AC pins the relay opened after
