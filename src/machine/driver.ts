@@ -63,6 +63,13 @@ export interface MachineDriver<S, E extends TimedEvent> {
   readonly stopped: boolean;
 }
 
+/** An armed timer: its clock timer `handle` expires at `dueMs`; the machine wants `atMs` (null: cleared). */
+interface ArmedTimer {
+  handle: TimerHandle;
+  dueMs: number;
+  atMs: number | null;
+}
+
 /** Run `o.step` on `o.clock` from `o.state`. */
 export function createMachineDriver<S, E extends TimedEvent, F extends { kind: string }>(
   o: MachineDriverOptions<S, E, F>,
@@ -71,8 +78,7 @@ export function createMachineDriver<S, E extends TimedEvent, F extends { kind: s
   let stopped = false;
   let draining = false;
   const queue: E[] = [];
-  /** Armed timers: the clock timer `handle` expires at `dueMs`; the machine wants `atMs` (null: cleared). */
-  const timers = new Map<string, { handle: TimerHandle; dueMs: number; atMs: number | null }>();
+  const timers = new Map<string, ArmedTimer>();
   const lazy = o.lazyTimers === true;
   const hostNow = o.hostClock ?? (() => o.clock.now());
 
@@ -86,7 +92,7 @@ export function createMachineDriver<S, E extends TimedEvent, F extends { kind: s
     o.clock.clearTimeout(a.handle);
     timers.delete(id);
   };
-  const arm = (id: string, a: { handle: TimerHandle; dueMs: number; atMs: number | null }) => {
+  const arm = (id: string, a: ArmedTimer) => {
     a.handle = o.clock.setTimeout(() => {
       if (timers.get(id) !== a) return;
       if (a.atMs !== null && a.atMs > a.dueMs) {
@@ -107,7 +113,7 @@ export function createMachineDriver<S, E extends TimedEvent, F extends { kind: s
       return;
     }
     if (a !== undefined) o.clock.clearTimeout(a.handle);
-    const next = { handle: undefined as TimerHandle, dueMs: atMs, atMs: atMs as number | null };
+    const next: ArmedTimer = { handle: undefined, dueMs: atMs, atMs };
     timers.set(id, next);
     arm(id, next);
   };
