@@ -54,7 +54,7 @@ export const REFUSAL_STOP_REASONS: Readonly<Partial<Record<string, string>>> = {
 };
 
 /** What the SECC reads from the output measurements. */
-export function measReadings(meas: EvseMeasurements): Partial<SeccReadings> {
+function measReadings(meas: EvseMeasurements): Partial<SeccReadings> {
   return {
     presentVoltageV: meas.voltageV,
     presentCurrentA: meas.currentA,

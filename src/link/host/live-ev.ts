@@ -97,7 +97,10 @@ export async function startLiveEv(o: LiveEvOptions): Promise<LiveEv> {
     const phase = fields?.phase as DcSessionPhase | undefined;
     if (type === "phase" && phase && o.onSessionPhase) queueMicrotask(() => o.onSessionPhase?.(phase));
   };
-  let session = new LiveSession("evcc", hostNow, record, o.config.energy, o.onRecord !== undefined);
+  // `msg` records only when someone listens to the records
+  const newSession = () =>
+    new LiveSession("evcc", hostNow, record, o.config.energy, o.onRecord !== undefined);
+  let session = newSession();
   let host: MachineDriver<EvDcState, EvDcEvent> | null = null;
   let sentAt: { name: string; at: number } | null = null;
   let inlet = { voltageV: 0, currentA: 0, atMs: now() };
@@ -153,7 +156,7 @@ export async function startLiveEv(o: LiveEvOptions): Promise<LiveEv> {
     if (!over || boardLost) return;
     over = false;
     sentAt = null;
-    session = new LiveSession("evcc", hostNow, record, o.config.energy, o.onRecord !== undefined);
+    session = newSession();
   };
   const checkOver = () => {
     const s = host?.state();

@@ -117,7 +117,7 @@ export async function startLiveEvse(o: LiveEvseOptions): Promise<LiveEvse> {
     const t = tripSeen;
     if (!t) return;
     tripSeen = null;
-    session ??= new LiveSession("secc", hostNow, record, mode(), sink !== undefined);
+    session ??= newSession();
     session.trip(t.fault, t.reason, t.detail, t.inputAtMs, t.atMs);
     later(() => log?.error({ fault: t.fault, detail: t.detail }, `evse: trip: ${t.reason}`));
   };
@@ -145,6 +145,8 @@ export async function startLiveEvse(o: LiveEvseOptions): Promise<LiveEvse> {
     now,
   });
   const mode = (): "dc" | "ac" => (cfg.pins === "ac" ? "ac" : "dc");
+  // `msg` records only when someone listens to the records
+  const newSession = () => new LiveSession("secc", hostNow, record, mode(), sink !== undefined);
   const cfg = o.config({
     address: network.sdpAddress,
     port: network.v2gPort,
@@ -227,8 +229,7 @@ export async function startLiveEvse(o: LiveEvseOptions): Promise<LiveEvse> {
         switch (f.kind) {
           case "phase":
             record("log", { level: "info", msg: `EVSE phase ${f.phase}` });
-            if (f.phase === "slac" || (f.phase === "sdp" && !session))
-              session ??= new LiveSession("secc", hostNow, record, mode(), sink !== undefined);
+            if (f.phase === "slac" || (f.phase === "sdp" && !session)) session ??= newSession();
             if (f.phase === "idle") finish();
             if (f.phase === "ended" && settle === null)
               settle = clock.setTimeout(function check() {
@@ -252,7 +253,7 @@ export async function startLiveEvse(o: LiveEvseOptions): Promise<LiveEvse> {
           case "trip": {
             const atMs = hostNow();
             bookTrip(); // an earlier one, if any
-            session ??= new LiveSession("secc", hostNow, record, mode(), sink !== undefined);
+            session ??= newSession();
             tripSeen = { fault: f.fault, reason: f.reason, detail: f.detail, atMs, inputAtMs: inputAt };
             queueMicrotask(bookTrip); // booked by now in any case
             break;
