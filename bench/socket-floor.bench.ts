@@ -1,0 +1,100 @@
+/**
+ * Socket floor: what the live fleet's charge loop costs in bare Node sockets, with nothing above them (no
+ * V2GTP, no EXI, no controllers, no simulated board). One server process answers, one client process holds N
+ * TCP connections on [::1], each a request and its response every 200 ms as the live bench's vehicles do
+ * (CurrentDemandReq 200 ms after each response), so both processes share this machine as the two fleets do.
+ * Whatever the stack above, a live fleet of N pairs on this host needs at least this CPU; if the floor of N
+ * already fills the cores, N pairs cannot be held here.
+ *
+ * Parameters: NACS_SOCKET_FLOOR_N ("1000,2500,5000,10000"), NACS_SOCKET_FLOOR_SECONDS (15, after 5 s of
+ * warm-up). Message sizes: 64-byte requests, 72-byte responses (a V2GTP header and an ISO 15118-2
+ * CurrentDemandReq/Res in EXI are of that size).
+ */
+import { fileURLToPath } from "node:url";
+import { spawnChild } from "./load/config.js";
+import type { BenchResult } from "./types.js";
+
+const PEER = fileURLToPath(new URL("./socket-floor/peer.ts", import.meta.url));
+const REQ_BYTES = 64;
+const RES_BYTES = 72;
+const PERIOD_MS = 200;
+
+interface ClientReport {
+  cpuPercent: number;
+  requests: number;
+  requestsPerS: number;
+  late: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+const r1 = (x: number) => Math.round(x * 10) / 10;
+
+async function floorOnce(n: number, seconds: number) {
+  const server = spawnChild(PEER, {
+    NACS_FLOOR: JSON.stringify({ role: "server", reqBytes: REQ_BYTES, resBytes: RES_BYTES }),
+  });
+  let client: ReturnType<typeof spawnChild> | undefined;
+  try {
+    const { port } = await server.next<{ port: number }>("ready", 30_000);
+    client = spawnChild(PEER, {
+      NACS_FLOOR: JSON.stringify({
+        role: "client",
+        port,
+        n,
+        reqBytes: REQ_BYTES,
+        resBytes: RES_BYTES,
+        periodMs: PERIOD_MS,
+        seconds,
+        warmupS: 5,
+      }),
+    });
+    await client.next("measuring", 120_000);
+    server.send("mark");
+    const c = await client.next<ClientReport>("report", (seconds + 60) * 1000);
+    server.send("report");
+    const s = await server.next<{ cpuPercent: number }>("report", 30_000);
+    return { client: c, serverCpuPercent: s.cpuPercent };
+  } finally {
+    client?.kill();
+    server.kill();
+  }
+}
+
+export async function run(): Promise<BenchResult[]> {
+  const ns = (process.env.NACS_SOCKET_FLOOR_N ?? "1000,2500,5000,10000")
+    .split(",")
+    .map((x) => Number(x.trim()))
+    .filter((x) => Number.isInteger(x) && x > 0);
+  const seconds = Number(process.env.NACS_SOCKET_FLOOR_SECONDS ?? 15);
+  const out: BenchResult[] = [];
+  for (const n of ns) {
+    const { client, serverCpuPercent } = await floorOnce(n, seconds);
+    // the rate every connection would reach if each round trip took no time
+    const idealPerS = (n * 1000) / PERIOD_MS;
+    const detail = {
+      connections: n,
+      requestsPerS: Math.round(client.requestsPerS),
+      idealRequestsPerS: idealPerS,
+      clientCpuPercent: r1(client.cpuPercent),
+      serverCpuPercent: r1(serverCpuPercent),
+      rttMs: { p50: r1(client.p50), p99: r1(client.p99), max: r1(client.max) },
+      over250Ms: client.late,
+      seconds,
+    };
+    out.push({
+      name: `socket floor: CPU of both processes, ${n} TCP connections on [::1], a ${REQ_BYTES}/${RES_BYTES}-byte round trip every ${PERIOD_MS} ms each`,
+      value: r1(client.cpuPercent + serverCpuPercent),
+      unit: "% of one core",
+      detail,
+    });
+    out.push({
+      name: `socket floor: round trip p99, ${n} connections`,
+      value: r1(client.p99),
+      unit: "ms",
+      detail: { requestsPerS: detail.requestsPerS, idealRequestsPerS: idealPerS, over250Ms: client.late },
+    });
+  }
+  return out;
+}
