@@ -19,6 +19,7 @@ import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { EvFleetSummary, EvseFleetSummary } from "../src/cli/fleet/summary.js";
+import { floorOnce } from "./socket-floor/floor.js";
 import { type BenchResult, target } from "./types.js";
 
 const num = (name: string, dflt: number, min: number, max: number): number => {
@@ -256,11 +257,33 @@ function repeated(all: Awaited<ReturnType<typeof fleetOnce>>[]): BenchResult[] {
   ];
 }
 
-/**
- * Bench entry point. With NACS_LIVE_FLEET_LADDER ("500,1000,2000,…") the fleet runs at each size in turn
- * until one has a failed session, and the largest size with none is reported (target 10,000).
- */
+/** Bench entry point: the machine's calibration, then the fleet runs. */
 export async function run(): Promise<BenchResult[]> {
+  const calibration = await calibrate();
+  return [calibration, ...(await fleets())];
+}
+
+/**
+ * How fast this machine is right now, for comparing runs of other days or hosts: the socket floor of 1,000
+ * connections (`bench/socket-floor.bench.ts`, 5 s), the CPU of bare Node sockets carrying the traffic of a
+ * 1,000-pair charge loop. On a shared VM it moves by ±10 % within an hour; the fleet's CPU moves with it.
+ */
+async function calibrate(): Promise<BenchResult> {
+  const { client, serverCpuPercent } = await floorOnce(1000, 5);
+  const cpu = Math.round((client.cpuPercent + serverCpuPercent) * 10) / 10;
+  return {
+    name: "calibration: socket floor of 1,000 connections (bare Node sockets, the charge loop's traffic), CPU of both processes",
+    value: cpu,
+    unit: "% of one core",
+    detail: { rttP99Ms: Math.round(client.p99 * 10) / 10, note: "first measured: 20.9 % (2026-12-06)" },
+  };
+}
+
+/**
+ * The fleet runs. With NACS_LIVE_FLEET_LADDER ("500,1000,2000,…") the fleet runs at each size in turn until
+ * one has a failed session, and the largest size with none is reported (target 10,000).
+ */
+async function fleets(): Promise<BenchResult[]> {
   const ladder = (process.env.NACS_LIVE_FLEET_LADDER ?? "")
     .split(",")
     .filter((x) => x.trim() !== "")

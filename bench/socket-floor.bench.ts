@@ -10,57 +10,10 @@
  * warm-up). Message sizes: 64-byte requests, 72-byte responses (a V2GTP header and an ISO 15118-2
  * CurrentDemandReq/Res in EXI are of that size).
  */
-import { fileURLToPath } from "node:url";
-import { spawnChild } from "./load/config.js";
+import { floorOnce, PERIOD_MS, REQ_BYTES, RES_BYTES } from "./socket-floor/floor.js";
 import type { BenchResult } from "./types.js";
 
-const PEER = fileURLToPath(new URL("./socket-floor/peer.ts", import.meta.url));
-const REQ_BYTES = 64;
-const RES_BYTES = 72;
-const PERIOD_MS = 200;
-
-interface ClientReport {
-  cpuPercent: number;
-  requests: number;
-  requestsPerS: number;
-  late: number;
-  p50: number;
-  p99: number;
-  max: number;
-}
-
 const r1 = (x: number) => Math.round(x * 10) / 10;
-
-async function floorOnce(n: number, seconds: number) {
-  const server = spawnChild(PEER, {
-    NACS_FLOOR: JSON.stringify({ role: "server", reqBytes: REQ_BYTES, resBytes: RES_BYTES }),
-  });
-  let client: ReturnType<typeof spawnChild> | undefined;
-  try {
-    const { port } = await server.next<{ port: number }>("ready", 30_000);
-    client = spawnChild(PEER, {
-      NACS_FLOOR: JSON.stringify({
-        role: "client",
-        port,
-        n,
-        reqBytes: REQ_BYTES,
-        resBytes: RES_BYTES,
-        periodMs: PERIOD_MS,
-        seconds,
-        warmupS: 5,
-      }),
-    });
-    await client.next("measuring", 120_000);
-    server.send("mark");
-    const c = await client.next<ClientReport>("report", (seconds + 60) * 1000);
-    server.send("report");
-    const s = await server.next<{ cpuPercent: number }>("report", 30_000);
-    return { client: c, serverCpuPercent: s.cpuPercent };
-  } finally {
-    client?.kill();
-    server.kill();
-  }
-}
 
 export async function run(): Promise<BenchResult[]> {
   const ns = (process.env.NACS_SOCKET_FLOOR_N ?? "1000,2500,5000,10000")
