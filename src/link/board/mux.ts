@@ -7,14 +7,16 @@
  * system call instead of a thousand. Design choice (the board protocol itself is unchanged: each channel
  * carries exactly the lines a board socket would). Platform-neutral.
  */
+import type { Clock, TimerHandle } from "../../machine/index.js";
 import { BoardError } from "./errors.js";
 import { createLineSplitter } from "./line-splitter.js";
-import { BOARD_MAX_LINE_BYTES } from "./protocol.js";
+import { BOARD_HEARTBEAT_INTERVAL_MS, BOARD_MAX_LINE_BYTES } from "./protocol.js";
 import {
   type BoardStream,
   type BoardStreamCore,
   type BoardStreamEnd,
   createBoardStreamCore,
+  type SharedTransport,
 } from "./stream.js";
 
 /** Longest channel prefix and control text added to a board line (bytes). Design choice. */
@@ -34,6 +36,13 @@ export interface BoardMuxOptions {
   onHeader?(text: string): void;
   /** A line that could not be routed (bad prefix, too long); the connection goes on. */
   onError?(error: BoardError): void;
+  /**
+   * The connection's own liveness, on `clock`: it sends `* beat` whenever it sent nothing for a heartbeat
+   * interval, and its channels' streams carry it as their {@link BoardStream.shared} transport, so the board
+   * links on them send no heartbeats of their own and count anything received on the connection as heard.
+   * Both ends of a connection must use it (or neither). Without it every channel beats for itself.
+   */
+  liveness?: { clock: Clock };
 }
 
 /** One end of a multiplexed connection. */
@@ -64,6 +73,11 @@ export function createBoardMux(o: BoardMuxOptions): BoardMux {
   let out: string[] = [];
   let scheduled = false;
   let ended: BoardStreamEnd | null = null;
+  const clock = o.liveness?.clock;
+  let lastRxMs = clock?.now() ?? 0;
+  let lastTxMs = clock?.now() ?? 0;
+  let beatTimer: TimerHandle | undefined;
+  const shared: SharedTransport | undefined = clock && { quietMs: () => clock.now() - lastRxMs };
 
   const flush = (): void => {
     scheduled = false;
@@ -71,6 +85,20 @@ export function createBoardMux(o: BoardMuxOptions): BoardMux {
     const text = out.join("");
     out = [];
     o.send(text);
+    if (clock) lastTxMs = clock.now();
+  };
+  // One beat for the whole connection when it was quiet for an interval (with many cables it rarely is).
+  const beat = (): void => {
+    beatTimer = undefined;
+    if (!clock || ended) return;
+    const quietMs = clock.now() - lastTxMs;
+    if (quietMs >= BOARD_HEARTBEAT_INTERVAL_MS) queue("* beat\n");
+    beatTimer = clock.setTimeout(
+      beat,
+      quietMs >= BOARD_HEARTBEAT_INTERVAL_MS
+        ? BOARD_HEARTBEAT_INTERVAL_MS
+        : BOARD_HEARTBEAT_INTERVAL_MS - quietMs,
+    );
   };
   const queue = (text: string): void => {
     if (ended) return;
@@ -84,26 +112,29 @@ export function createBoardMux(o: BoardMuxOptions): BoardMux {
   const channel = (ch: number): Channel => {
     const c: Channel = {
       partial: "",
-      core: createBoardStreamCore({
-        write(chunk) {
-          // whole lines go out framed; a partial line waits for its "\n"
-          if (typeof chunk !== "string") c.decoder ??= new TextDecoder();
-          const text =
-            c.partial + (typeof chunk === "string" ? chunk : c.decoder!.decode(chunk, { stream: true }));
-          const last = text.lastIndexOf("\n");
-          if (last < 0) {
-            c.partial = text;
-            return;
-          }
-          c.partial = text.slice(last + 1);
-          for (const line of text.slice(0, last).split("\n")) if (line !== "") queue(`${ch} ${line}\n`);
+      core: createBoardStreamCore(
+        {
+          write(chunk) {
+            // whole lines go out framed; a partial line waits for its "\n"
+            if (typeof chunk !== "string") c.decoder ??= new TextDecoder();
+            const text =
+              c.partial + (typeof chunk === "string" ? chunk : c.decoder!.decode(chunk, { stream: true }));
+            const last = text.lastIndexOf("\n");
+            if (last < 0) {
+              c.partial = text;
+              return;
+            }
+            c.partial = text.slice(last + 1);
+            for (const line of text.slice(0, last).split("\n")) if (line !== "") queue(`${ch} ${line}\n`);
+          },
+          close() {
+            if (channels.get(ch) === c) channels.delete(ch);
+            queue(`${ch} !close\n`);
+            c.core.end({ reason: "closed" });
+          },
         },
-        close() {
-          if (channels.get(ch) === c) channels.delete(ch);
-          queue(`${ch} !close\n`);
-          c.core.end({ reason: "closed" });
-        },
-      }),
+        shared,
+      ),
     };
     channels.set(ch, c);
     return c;
@@ -112,7 +143,8 @@ export function createBoardMux(o: BoardMuxOptions): BoardMux {
   const bad = (message: string): void => o.onError?.(new BoardError("bad-message", `board mux: ${message}`));
   const onLine = (line: string): void => {
     if (line.startsWith("*")) {
-      o.onHeader?.(line.slice(1).trimStart());
+      const text = line.slice(1).trimStart();
+      if (text !== "beat") o.onHeader?.(text);
       return;
     }
     const sp = line.indexOf(" ");
@@ -145,6 +177,7 @@ export function createBoardMux(o: BoardMuxOptions): BoardMux {
     onError: (e) => o.onError?.(e),
   });
 
+  if (clock) beat();
   return {
     open(ch) {
       if (!Number.isInteger(ch) || ch < 0 || ch > BOARD_MUX_MAX_CHANNEL)
@@ -158,11 +191,15 @@ export function createBoardMux(o: BoardMuxOptions): BoardMux {
       queue(`* ${text}\n`);
     },
     receive(chunk) {
-      if (!ended) splitter.push(chunk);
+      if (ended) return;
+      if (clock) lastRxMs = clock.now();
+      splitter.push(chunk);
     },
     end(e) {
       if (ended) return;
       ended = e;
+      if (beatTimer !== undefined) clock?.clearTimeout(beatTimer);
+      beatTimer = undefined;
       const open = [...channels.values()];
       channels.clear();
       for (const c of open) c.core.end(e);

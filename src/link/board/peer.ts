@@ -74,7 +74,8 @@ export interface Peer {
   send(body: AnyBoardBody): number;
   /**
    * Start (or restart) the heartbeat: a `heartbeat` whenever nothing else was sent for an interval, so the
-   * peer hears from this side at least once per interval (any valid message resets its supervision).
+   * peer hears from this side at least once per interval (any valid message resets its supervision). On a
+   * stream with a shared transport ({@link BoardStream.shared}) the transport beats instead.
    */
   startHeartbeat(): void;
   stopHeartbeat(): void;
@@ -172,10 +173,13 @@ export function createPeer<R extends BoardRole, F extends BoardSender>(o: PeerOp
   // poll): when this process itself was stalled (CPU starvation, a long GC pause), the peer's heartbeats
   // are already waiting in the stream and are read first, so only a silent peer is declared lost.
   let graced = false;
+  // On a shared transport (a board mux), anything it received was heard from this stream's peer too.
+  const shared = o.stream.shared;
   const check = (): void => {
     supTimer = undefined;
     if (disposed || !onExpire) return;
-    const silent = timers.now() - lastRxMs;
+    const own = timers.now() - lastRxMs;
+    const silent = shared ? Math.min(own, shared.quietMs()) : own;
     if (silent >= o.heartbeatLimitMs && !graced) {
       graced = true;
       supTimer = timers.setTimeout(check, 0);
@@ -200,7 +204,8 @@ export function createPeer<R extends BoardRole, F extends BoardSender>(o: PeerOp
     send,
     startHeartbeat() {
       stopHeartbeat();
-      beat();
+      // a shared transport beats for all its streams
+      if (!shared) beat();
     },
     stopHeartbeat,
     supervise(cb) {

@@ -19,6 +19,20 @@ export interface BoardStream {
   /** End the stream (flushes what can be flushed, then releases the transport). */
   close(): void;
   readonly closed: boolean;
+  /** The shared transport this stream runs over, if its liveness covers the stream (a board mux). */
+  readonly shared?: SharedTransport;
+}
+
+/**
+ * A transport that many board streams share and whose own liveness stands for each of them: a board mux
+ * connection, which sends a beat of its own whenever it was quiet for a heartbeat interval. A board link on
+ * such a stream sends no heartbeats of its own, and anything the transport received counts as heard from
+ * the peer of every stream on it (a channel whose peer ends is closed explicitly, so an open channel on a
+ * live connection has a live peer). Design choice; the board protocol on a socket of its own is unchanged.
+ */
+export interface SharedTransport {
+  /** Milliseconds since anything arrived on the transport. */
+  quietMs(): number;
 }
 
 /** The inside of a stream adapter: deliver received data and the end to the listeners. */
@@ -34,10 +48,13 @@ export interface BoardStreamCore {
  * Build a {@link BoardStream} from a `write` and a `close` function. `close` is called once on `stream.close()`;
  * the adapter then calls `core.end(...)` when the transport is really gone (or `end` is called right away).
  */
-export function createBoardStreamCore(io: {
-  write(chunk: Uint8Array | string): void;
-  close(): void;
-}): BoardStreamCore {
+export function createBoardStreamCore(
+  io: {
+    write(chunk: Uint8Array | string): void;
+    close(): void;
+  },
+  shared?: SharedTransport,
+): BoardStreamCore {
   const dataCbs: ((c: Uint8Array | string) => void)[] = [];
   const closeCbs: ((e: BoardStreamEnd) => void)[] = [];
   let queued: (Uint8Array | string)[] = [];
@@ -82,6 +99,7 @@ export function createBoardStreamCore(io: {
     get closed() {
       return ended !== undefined || closing;
     },
+    ...(shared && { shared }),
   };
   return {
     stream,

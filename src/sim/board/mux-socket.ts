@@ -16,6 +16,7 @@ import {
 } from "../../link/board/mux.js";
 import type { BoardStream } from "../../link/board/stream.js";
 import { type LinkLogger, silentLogger } from "../../link/logger.js";
+import { realClock } from "../../machine/index.js";
 import { claimUnixSocketPath } from "./listen.js";
 
 /** The mux socket of process `pid` in `dir`. */
@@ -23,7 +24,10 @@ export const boardMuxPath = (dir: string, pid: number = process.pid): string => 
 /** How long a connecting fleet waits for a mux's header (ms). Design choice. */
 const MUX_HEADER_WAIT_MS = 5_000;
 
-/** A mux on one connection's socket (as a board stream): queued text goes out once per event-loop turn. */
+/**
+ * A mux on one connection's socket (as a board stream): queued text goes out once per event-loop turn, and
+ * the connection beats for all its channels (both ends are this module, so both use the mux's liveness).
+ */
 function muxOnSocket(
   socket: Socket,
   o: Pick<Parameters<typeof createBoardMux>[0], "onOpen" | "onHeader">,
@@ -33,6 +37,7 @@ function muxOnSocket(
   const mux = createBoardMux({
     send: (text) => stream.write(text),
     schedule: (flush) => setImmediate(flush),
+    liveness: { clock: realClock },
     ...o,
     onError: (e) => log.warn({}, e.message),
   });
