@@ -1,48 +1,48 @@
 /**
- * Timing limits and message-order rules used by `nacs decode --check`. Every figure is from the
- * digest (§5.2 message sequence, §5.4 timing constants, sources EG-TO, HOTW, PYPLC, LIBISO, EV-V2G as cited
- * there); status U figures are marked.
+ * Timing limits and message-order rules used by `nacs decode --check`. Every figure is a DIN 70121 /
+ * ISO 15118-2 / ISO 15118-20 value as public stacks code it (EcoG-io/iso15118 timeouts.py, EVerest EvseV2G and
+ * libiso15118, pyPLC, HotWire), named per constant; unconfirmed figures are marked.
  */
 import type { V2gFamily } from "./v2g-schema.js";
 
-/** V2G_EVCC_Msg_Timeout default, DIN / ISO-2 / ISO-20: 2 s. Digest §5.4 (EG-TO), status C. */
+/** V2G_EVCC_Msg_Timeout default, DIN / ISO-2 / ISO-20: 2 s. EcoG-io/iso15118 timeouts.py. */
 export const EVCC_MSG_TIMEOUT_DEFAULT_S = 2;
-/** ISO-2 ServiceDetail / PaymentDetails / CertificateInstallation / CertificateUpdate: 5 s. Digest §5.4 (EG-TO). */
+/** ISO-2 ServiceDetail / PaymentDetails / CertificateInstallation / CertificateUpdate: 5 s. EcoG-io/iso15118 timeouts.py. */
 export const EVCC_MSG_TIMEOUT_LONG_S = 5;
-/** PowerDelivery: DIN 2 s, ISO-2 5 s, ISO-20 2 s. Digest §5.4 (EG-TO). */
+/** PowerDelivery: DIN 2 s, ISO-2 5 s, ISO-20 2 s. EcoG-io/iso15118 timeouts.py. */
 export const EVCC_POWER_DELIVERY_TIMEOUT_S: Readonly<Record<V2gFamily, number>> = {
   din: 2,
   iso2: 5,
   iso20: 2,
 };
-/** CurrentDemand (DIN, ISO-2) 0.25 s (HOTW: 0.5 s for DIN — conflict); ISO-20 charge loop 0.5 s. Digest §5.4. */
+/** CurrentDemand (DIN, ISO-2) 0.25 s (HotWire: 0.5 s for DIN — conflict); ISO-20 charge loop 0.5 s. EcoG-io/iso15118 timeouts.py. */
 export const EVCC_CHARGE_LOOP_TIMEOUT_S: Readonly<Record<V2gFamily, number>> = {
   din: 0.25,
   iso2: 0.25,
   iso20: 0.5,
 };
-/** SECC performance time, CurrentDemandRes: 25 ms. Digest §5.4 (PYPLC), status U for DIN. */
+/** SECC performance time, CurrentDemandRes: 25 ms (ISO, per a pyPLC fsmPev.py comment); unconfirmed for DIN. */
 export const SECC_CHARGE_LOOP_PERFORMANCE_S = 0.025;
-/** SECC performance time, PowerDeliveryRes / CertificateInstallationRes: 4.5 s. Digest §5.4 (LIBISO, EV-V2G). */
+/** SECC performance time, PowerDeliveryRes / CertificateInstallationRes: 4.5 s. ISO 15118-2 Table 109 (EVerest libiso15118, EvseV2G). */
 export const SECC_LONG_PERFORMANCE_S = 4.5;
-/** SECC performance time, other responses: ~1.5 s. Digest §5.4 (PYPLC), status U. */
+/** SECC performance time, other responses: ~1.5 s (a pyPLC fsmPev.py comment); unconfirmed. */
 export const SECC_PERFORMANCE_DEFAULT_S = 1.5;
-/** V2G_SECC_Sequence_Timeout: 60 s between a response and the next request. Digest §5.4 (EG-TO, EV-V2G). */
+/** V2G_SECC_Sequence_Timeout: 60 s between a response and the next request. EcoG-io/iso15118 timeouts.py, EVerest EvseV2G. */
 export const SECC_SEQUENCE_TIMEOUT_S = 60;
-/** V2G_EVCC_Ongoing_Timeout: 60 s of EVSEProcessing=Ongoing. Digest §5.4 (EG-TO). */
+/** V2G_EVCC_Ongoing_Timeout: 60 s of EVSEProcessing=Ongoing. EcoG-io/iso15118 timeouts.py. */
 export const EVCC_ONGOING_TIMEOUT_S = 60;
-/** V2G_EVCC_CableCheck_Timeout: 40 s (HOTW: 38 s). Digest §5.4 (EG-TO). */
+/** V2G_EVCC_CableCheck_Timeout: 40 s (HotWire: 38 s). EcoG-io/iso15118 timeouts.py. */
 export const EVCC_CABLE_CHECK_TIMEOUT_S = 40;
-/** V2G_EVCC_PreCharge_Timeout: DIN/ISO-2 7 s, ISO-20 10 s. Digest §5.4 (EG-TO). */
+/** V2G_EVCC_PreCharge_Timeout: DIN/ISO-2 7 s, ISO-20 10 s. EcoG-io/iso15118 timeouts.py. */
 export const EVCC_PRECHARGE_TIMEOUT_S: Readonly<Record<V2gFamily, number>> = { din: 7, iso2: 7, iso20: 10 };
-/** V2G_EVCC_CommunicationSetup_Timeout: 20 s (here: TCP connect → SessionSetupRes). Digest §5.1/§5.4 (EG-TO). */
+/** V2G_EVCC_CommunicationSetup_Timeout: 20 s (here: TCP connect → SessionSetupRes). EcoG-io/iso15118 timeouts.py. */
 export const EVCC_COMMUNICATION_SETUP_TIMEOUT_S = 20;
-/** SessionID length: 8 bytes. Digest §5.2 step 1 (EG-DT). */
+/** SessionID length: 8 bytes. DIN 70121 / ISO 15118-2 SessionSetupRes header (EcoG-io/iso15118 datatypes). */
 export const SESSION_ID_LENGTH = 8;
-/** Tesla's extra SAP namespace. Digest §3.3 (PYPLC). */
+/** Tesla's extra SAP namespace, seen in a captured Tesla supportedAppProtocolReq (pyPLC exiConnector.py). */
 export const TESLA_NAMESPACE = "urn:tesla:din:2018:MsgDef";
 
-/** EVCC message timeout for a request (its name without "Req"). Digest §5.2/§5.4. */
+/** EVCC message timeout for a request (its name without "Req"). V2G_EVCC_Msg_Timeout values, EcoG-io/iso15118 timeouts.py. */
 export function evccTimeoutS(family: V2gFamily, base: string): number {
   if (base === "CurrentDemand" || base === "DC_ChargeLoop" || base === "AC_ChargeLoop") {
     return EVCC_CHARGE_LOOP_TIMEOUT_S[family];
@@ -57,7 +57,7 @@ export function evccTimeoutS(family: V2gFamily, base: string): number {
   return EVCC_MSG_TIMEOUT_DEFAULT_S;
 }
 
-/** SECC performance time for a response. Digest §5.4. */
+/** SECC performance time for a response (V2G_SECC_Msg_Performance_Time, values above). */
 export function seccPerformanceS(base: string): number {
   if (base === "CurrentDemand") return SECC_CHARGE_LOOP_PERFORMANCE_S;
   if (base === "PowerDelivery" || base === "CertificateInstallation") return SECC_LONG_PERFORMANCE_S;
@@ -65,8 +65,9 @@ export function seccPerformanceS(base: string): number {
 }
 
 /**
- * Requests allowed after each request (names without "Req"), DIN 70121 / ISO 15118-2 (digest §5.2–5.3) and
- * ISO 15118-20 (same shape with the -20 message names). `*start` is the state before the first request.
+ * Requests allowed after each request (names without "Req"), DIN 70121 / ISO 15118-2 (DC and AC message
+ * sequences) and ISO 15118-20 (same shape with the -20 message names). `*start` is the state before the first
+ * request.
  */
 export const NEXT_REQUESTS: Readonly<
   Record<"din_iso2" | "iso20", Readonly<Record<string, readonly string[]>>>

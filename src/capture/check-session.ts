@@ -194,7 +194,7 @@ export function checkPresentLimits(
       num("EVSEMaximumVoltage", find(body, "EVSEMaximumVoltage"));
     if (i !== undefined) s.maxCurrentA = i;
     if (v !== undefined) s.maxVoltageV = v;
-    // BPT: discharge limits are positive or negative depending on the stack (ISO 15118-20 digest §6.2)
+    // BPT: discharge limits are positive (Josev, EVerest) or negative (dSPACE) depending on the stack
     const d = num("EVSEMaximumDischargeCurrent", find(body, "EVSEMaximumDischargeCurrent"));
     if (d !== undefined) s.maxDischargeCurrentA = Math.abs(d);
     s.currentToleranceA = num("EVSECurrentRegulationTolerance", find(body, "EVSECurrentRegulationTolerance"));

@@ -206,7 +206,7 @@ export function createChecker(opts: CheckerOptions = {}): Checker {
     if (base === "supportedAppProtocol") {
       const offer = (body?.AppProtocol as { ProtocolNamespace?: string }[] | undefined) ?? [];
       if (offer.some((a) => a.ProtocolNamespace === TESLA_NAMESPACE)) {
-        quirk(e, "TESLA_NAMESPACE", `the EV offers ${TESLA_NAMESPACE} (Tesla; digest §3.3)`, "info");
+        quirk(e, "TESLA_NAMESPACE", `the EV offers ${TESLA_NAMESPACE} (Tesla; per pyPLC)`, "info");
       }
     }
   }

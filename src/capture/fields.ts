@@ -25,7 +25,7 @@ export function isRational(v: unknown): v is { Exponent: number; Value: number }
   return typeof v === "object" && v !== null && "Exponent" in v && "Value" in v && !("Multiplier" in v);
 }
 
-/** Unit symbols of DIN/ISO-2 unitSymbolType (digest §5 via EG-DT). */
+/** Unit symbols of DIN/ISO-2 unitSymbolType (EcoG-io/iso15118 datatypes). */
 const UNIT_SYMBOLS: Readonly<Record<string, string>> = {
   h: "h",
   m: "m",

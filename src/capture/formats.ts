@@ -72,5 +72,5 @@ export const ETHERTYPE_VLAN = 0x8100;
 export const ETHERTYPE_QINQ = 0x88a8;
 /** EtherType of the legacy 802.1QinQ tag some switches use. */
 export const ETHERTYPE_QINQ_OLD = 0x9100;
-/** EtherType HomePlug AV (SLAC MMEs). Digest §6.1. */
+/** EtherType HomePlug AV (SLAC MMEs). ISO 15118-3. */
 export const ETHERTYPE_HOMEPLUG_AV = 0x88e1;

@@ -1,9 +1,9 @@
 /**
- * Choosing the EXI codec for a V2GTP payload on one TCP connection: the supportedAppProtocol
- * handshake (SAP, payload type 0x8001) names the namespace, the namespace the schema (DIN 70121, ISO
- * 15118-2, ISO 15118-20), and for ISO 15118-20 the V2GTP payload type the schema set (exi.md §1).
- * `--schema` forces one for captures that start mid-session; without it, a session seen without its SAP is
- * decoded with the first of DIN / ISO-2 that accepts its first message (reported as `schemaGuessed`).
+ * Choosing the EXI codec for a V2GTP payload on one TCP connection: the supportedAppProtocol handshake (SAP,
+ * payload type 0x8001) names the namespace, the namespace the schema (DIN 70121, ISO 15118-2, ISO 15118-20),
+ * and for ISO 15118-20 the V2GTP payload type the schema set (0x8002 CommonMessages … 0x8006 WPT). `--schema`
+ * forces one for captures that start mid-session; without it, a session seen without its SAP is decoded with
+ * the first of DIN / ISO-2 that accepts its first message (reported as `schemaGuessed`).
  */
 import { appHandshake, din, iso2, iso20 } from "../codecs/index.js";
 import { V2gtpPayloadType } from "../v2g/index.js";
@@ -22,7 +22,7 @@ export type V2gSchemaName =
 /** The protocol family negotiated on a connection. */
 export type V2gFamily = "din" | "iso2" | "iso20";
 
-/** Namespace → family. Digest §5.5 (Namespaces) and §3.3 (Tesla's `urn:tesla:din:2018:MsgDef`, a DIN variant). */
+/** Namespace → family. DIN 70121 / ISO 15118-2 MsgDef namespaces, and Tesla's `urn:tesla:din:2018:MsgDef` (a DIN variant, pyPLC). */
 export const NAMESPACE_FAMILIES: Readonly<Record<string, V2gFamily>> = {
   "urn:din:70121:2012:MsgDef": "din",
   "urn:tesla:din:2018:MsgDef": "din",
@@ -36,7 +36,7 @@ export function familyOfNamespace(ns: string): V2gFamily | undefined {
   return NAMESPACE_FAMILIES[ns];
 }
 
-/** ISO 15118-20 schema set by V2GTP payload type. exi.md §1, digest §6.3. */
+/** ISO 15118-20 schema set by V2GTP payload type (ISO 15118-20 payload types, EcoG-io/iso15118 enums.py). */
 export const ISO20_SET_BY_PAYLOAD_TYPE: ReadonlyMap<number, V2gSchemaName> = new Map([
   [V2gtpPayloadType.mainstream20, "iso20-common"],
   [V2gtpPayloadType.ac20, "iso20-ac"],

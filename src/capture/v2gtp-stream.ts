@@ -1,9 +1,9 @@
 /**
  * V2GTP framing of one captured TCP (or decrypted TLS) byte stream, tolerant of what captures contain:
  * capture gaps, garbage, connections picked up mid-message. Like `createV2gtpDeframer` (src/v2g) a message
- * inside one chunk is returned as a view and a split message is assembled once into a buffer of exactly
- * its length; unlike it, a bad header does not end the stream: the bytes up to the next plausible header
- * (version 0x01, inverse 0xFE, known payload type, length within the limit — digest §6.3) are returned as a
+ * inside one chunk is returned as a view and a split message is assembled once into a buffer of exactly its
+ * length; unlike it, a bad header does not end the stream: the bytes up to the next plausible header (version
+ * 0x01, inverse 0xFE, known payload type, length within the limit — ISO 15118-2 §7.8.3) are returned as a
  * `junk` piece, so nothing is dropped silently. Pure code.
  */
 import {

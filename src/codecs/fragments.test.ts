@@ -1,6 +1,7 @@
 /**
- * XMLDSig fragments (exi.md §5): `fragments.jsonl` (RISE-V2G, exiFragment kind) decode with the ISO-2
- * fragment grammar, re-encode identically, hash to the stated SHA-256, and carry the vector's values.
+ * XMLDSig fragments (ISO 15118-2 signatures over EXI fragments, W3C Canonical EXI): `fragments.jsonl`
+ * (RISE-V2G, exiFragment kind) decode with the ISO-2 fragment grammar, re-encode identically, hash to the
+ * stated SHA-256, and carry the vector's values.
  */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
@@ -46,7 +47,7 @@ test(
     // decode back with the xmldsig grammar and compare
     assert.deepEqual(iso2.decodeXmldsigFragment(ds), doc);
     assert.notEqual(toHex(ds), v.hex.toLowerCase());
-    // exiFragment of ISO-2 has 8-bit element codes (exi.md §3)
+    // exiFragment of ISO-2 has 8-bit element codes (EXI 1.0 §8.5.2 fragment grammar, as cbv2g has it)
     assert.throws(() => iso2.decodeXmldsigFragment(fromHex(v.hex)), ExiDecodeError);
   },
 );
@@ -64,7 +65,7 @@ test(
     assert.deepEqual(doc, { eMAID: { Id: "id4", CONTENT: "DEABCC123ABC56" } });
     assert.equal(toHex(iso2.encodeFragment(doc)), v.hex.toLowerCase());
     assert.equal(createHash("sha256").update(bytes).digest("hex"), v.sha256!.toLowerCase());
-    // the hand-built form of the PnC digest (Id ID4, eMAID DEABC123456789Y)
+    // the eMAID fragment of the dsV2Gshark PnC capture, built by hand (Id ID4, eMAID DEABC123456789Y)
     assert.equal(
       toHex(iso2.encodeFragment({ eMAID: { Id: "ID4", CONTENT: "DEABC123456789Y" } })),
       "80ec0202a4a21a40045111505090cc4c8ccd0d4d8dce0e567d3d00",

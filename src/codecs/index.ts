@@ -20,7 +20,7 @@ export * as iso2 from "./iso2/index.js";
 export * from "./values.js";
 
 /**
- * ISO 15118-20: five schema sets, chosen by the V2GTP payload type (exi.md §1):
+ * ISO 15118-20: five schema sets, chosen by the V2GTP payload type (ISO 15118-20):
  * 0x8002 common, 0x8003 ac, 0x8004 dc, 0x8005 acdp, 0x8006 wpt.
  */
 export const iso20 = {

@@ -1,5 +1,5 @@
 /**
- * Connector catalogue rows (figures from spec digest §4, §3.1, §2.3 via `ratings.ts`).
+ * Connector catalogue rows (figures and their sources in `ratings.ts`, which also explains the source tags).
  * A row describes one coupler system: what its vehicle inlet can take (`modes`), what its plug carries
  * (`plugCarries`) and which plugs mate with its inlet (`inletAccepts`).
  */
@@ -20,7 +20,7 @@ const J1772_AC = {
       sources: [
         src("W-J1772", "C", "L1 max 16 A; 1.44 kW typical at 12 A @ 120 V"),
         src("OPENEV", "C"),
-        src("digest §4", "D", "1.92 kW = 120 V × 16 A"),
+        src("derived", "D", "1.92 kW = 120 V × 16 A"),
       ],
     },
     {
@@ -76,9 +76,9 @@ const CCS_POWER_CONFLICT = {
 } as const;
 
 const COMBO_PLUG_NOTE =
-  "the combo DC plug carries DC only; AC into this vehicle inlet comes from a plain AC plug in its upper part (background, U: pin-out not in the digest)";
+  "the combo DC plug carries DC only; AC into this vehicle inlet comes from a plain AC plug in its upper part (background, U: pin-out not confirmed by a public source)";
 
-/** The catalogue, keyed by id. Source: spec digest §4 (ratings), §3.1 (J3400), §2 (proximity). */
+/** The catalogue, keyed by id. Sources per figure and row; tags as listed in `ratings.ts`. */
 export const CONNECTORS: Readonly<Record<ConnectorId, ConnectorRow>> = {
   j3400: {
     id: "j3400",
@@ -106,7 +106,7 @@ export const CONNECTORS: Readonly<Record<ConnectorId, ConnectorRow>> = {
             sources: [
               src("EVMAG", "C", "typical 120/240 V"),
               src("NACSHOLD", "C", "Tesla AC connector datasheet 48 A (general)"),
-              src("digest §3.1", "D", "11.52 kW = 240 V × 48 A"),
+              src("derived", "D", "11.52 kW = 240 V × 48 A"),
             ],
           },
         ],
@@ -123,7 +123,7 @@ export const CONNECTORS: Readonly<Record<ConnectorId, ConnectorRow>> = {
             sources: [
               src("EVMAG", "C", "1000 V DC"),
               src("TFL", "C", "400 A max rated (conflict, see conflicts)"),
-              src("digest §3.1", "D", "400 kW = 1000 V × 400 A"),
+              src("derived", "D", "400 kW = 1000 V × 400 A"),
             ],
           },
           {
@@ -141,7 +141,7 @@ export const CONNECTORS: Readonly<Record<ConnectorId, ConnectorRow>> = {
     inletAccepts: ["j3400"],
     signalling: ["cp-pwm", "hlc", "sw-can"],
     proximity:
-      "J1772-style PP: 150 Ω latched, 480 Ω button pressed (digest §3.2; C for J1772 values, U for J3400 text)",
+      "J1772-style PP: 150 Ω latched, 480 Ω button pressed (SEVSE, OPENEV; C for J1772 values, U for J3400 text)",
     sources: [src("W-NACS", "C"), src("ED", "C"), src("EVMAG", "C"), src("TFL", "C"), src("TW", "C")],
     conflicts: [
       {
@@ -150,7 +150,7 @@ export const CONNECTORS: Readonly<Record<ConnectorId, ConnectorRow>> = {
           { value: `${R.J3400_DC_CURRENT_A_TFL} A`, source: src("TFL", "C", "Tesla spec, max rated") },
           { value: `>${R.J3400_DC_CURRENT_A_WNACS} A`, source: src("W-NACS", "C", "infobox") },
         ],
-        note: `limits use the lower figure, ${R.J3400_DC_RATED_CURRENT_A} A (digest §8)`,
+        note: `limits use the lower figure, ${R.J3400_DC_RATED_CURRENT_A} A (TFL vs W-NACS conflict)`,
       },
       {
         field: "dc.variants.legacy500.maxPowerKw",
@@ -158,7 +158,7 @@ export const CONNECTORS: Readonly<Record<ConnectorId, ConnectorRow>> = {
           { value: `${R.J3400_LEGACY_DC_POWER_KW} kW`, source: src("TFL", "C", "V3 Supercharger") },
           {
             value: `${(R.J3400_LEGACY_DC_VOLTAGE_V * R.J3400_DC_CURRENT_A_TFL) / 1000} kW`,
-            source: src("digest §3.1", "D", "500 V × 400 A"),
+            source: src("derived", "D", "500 V × 400 A"),
           },
         ],
         note: "250 kW at 500 V needs 500 A, more than the 400 A TFL figure; resolve() caps power at V × I",
@@ -172,7 +172,7 @@ export const CONNECTORS: Readonly<Record<ConnectorId, ConnectorRow>> = {
           },
           {
             value: `${(R.J3400_DC_MAX_VOLTAGE_V * R.J3400_DC_RATED_CURRENT_A) / 1000} kW`,
-            source: src("digest §3.1", "D", "1000 V × 400 A"),
+            source: src("derived", "D", "1000 V × 400 A"),
           },
         ],
         note: "the 1 MW claim is not a rating; limits use V × I",
@@ -192,13 +192,13 @@ export const CONNECTORS: Readonly<Record<ConnectorId, ConnectorRow>> = {
     plugCarries: ["ac"],
     inletAccepts: ["j1772"],
     signalling: ["cp-pwm", "hlc"],
-    proximity: "PP 150 Ω latched / 480 Ω button pressed, EV 330 Ω pull-up + 2.7 kΩ (digest §2.1, C)",
+    proximity: "PP 150 Ω latched / 480 Ω button pressed, EV 330 Ω pull-up + 2.7 kΩ (SEVSE, OPENEV, PYPLC, C)",
     sources: [src("W-J1772", "C"), src("OPENEV", "C")],
     conflicts: [],
     notes: [
       `L2 covers ${R.J1772_L2_MIN_VOLTAGE_V}–${R.J1772_L2_VOLTAGE_V} V; limits use ${R.J1772_L2_VOLTAGE_V} V`,
       `typical L1: ${R.J1772_L1_TYPICAL_CURRENT_A} A, ${R.J1772_L1_TYPICAL_POWER_KW} kW (W-J1772)`,
-      "HLC over the CP line is optional for AC (ISO 15118-2, digest §5.3)",
+      "HLC over the CP line is optional for AC (ISO 15118-2)",
     ],
   },
   ccs1: {
@@ -209,7 +209,7 @@ export const CONNECTORS: Readonly<Record<ConnectorId, ConnectorRow>> = {
     plugCarries: ["dc"],
     inletAccepts: ["ccs1", "j1772"],
     signalling: ["cp-pwm", "hlc"],
-    proximity: "J1772 PP network (digest §2.1) + CP states; DC uses 5 % PWM + HLC (digest §2.3, C)",
+    proximity: "J1772 PP network + CP states; DC uses 5 % PWM + HLC (W-J1772, PYPLC, C)",
     sources: [
       src("EVKX", "C"),
       src("jointcharging.com (CCS glossary)", "C"),
@@ -227,7 +227,7 @@ export const CONNECTORS: Readonly<Record<ConnectorId, ConnectorRow>> = {
     plugCarries: ["dc"],
     inletAccepts: ["ccs2", "type2"],
     signalling: ["cp-pwm", "hlc"],
-    proximity: "IEC 62196 PP resistor (digest §2.2) + CP; the DC plug carries 1.5 kΩ PP–PE (PYPLC, C)",
+    proximity: "IEC 62196 PP resistor (EV-BU) + CP; the DC plug carries 1.5 kΩ PP–PE (PYPLC, C)",
     sources: [src("EVKX", "C"), src("questionai.com (Wikipedia CCS text)", "C"), src("EV-BU", "C")],
     conflicts: [
       {
@@ -252,12 +252,12 @@ export const CONNECTORS: Readonly<Record<ConnectorId, ConnectorRow>> = {
     plugCarries: ["ac"],
     inletAccepts: ["type2"],
     signalling: ["cp-pwm", "hlc"],
-    proximity: "PP–PE resistor codes cable ampacity: 1500/680/220/100 Ω = 13/20/32/63 A (digest §2.2, C)",
+    proximity: "PP–PE resistor codes cable ampacity: 1500/680/220/100 Ω = 13/20/32/63 A (EV-BU, TF, C)",
     sources: [src("EVKX", "C"), src("GF", "C"), src("EV-BU", "C"), src("TF", "C")],
     conflicts: [],
     notes: [
       `common: ${R.TYPE2_AC_COMMON_CURRENT_A} A three-phase, ${R.TYPE2_AC_COMMON_POWER_KW} kW (GF)`,
-      "single-phase use (PP coding up to 70 A 1-ph, digest §2.2) is not modelled: no nominal voltage in the digest",
+      "single-phase use (PP coding up to 70 A 1-ph, EV-BU/TF) is not modelled: no sourced single-phase nominal voltage",
     ],
   },
   chademo: {
@@ -299,12 +299,12 @@ export const CONNECTORS: Readonly<Record<ConnectorId, ConnectorRow>> = {
     inletAccepts: ["chademo"],
     signalling: ["can"],
     proximity:
-      "dedicated pins: SS1/SS2 charge sequence, DCP charge permission, PP proximity (also drive interlock), CAN-H/L (digest §2.3, NVD, C)",
+      "dedicated pins: SS1/SS2 charge sequence, DCP charge permission, PP proximity (also drive interlock), CAN-H/L (NVD, C)",
     sources: [src("W-CHA", "C"), src("GF", "C"), src("NVD", "C"), src("YD", "C")],
     conflicts: [],
     notes: [
       `CAN at ${R.CHADEMO_CAN_BITRATE_BPS / 1000} kbit/s (from memory, U)`,
-      "variant 3.0 (ChaoJi) is listed for its figures; whether it uses this coupler is not in the digest (U)",
+      "variant 3.0 (ChaoJi) is listed for its figures; whether it uses this coupler is not confirmed by a public source (U)",
     ],
   },
   mcs: {
@@ -329,7 +329,7 @@ export const CONNECTORS: Readonly<Record<ConnectorId, ConnectorRow>> = {
     plugCarries: ["dc"],
     inletAccepts: ["mcs"],
     signalling: ["hlc"],
-    proximity: "not in the digest (U)",
+    proximity: "no public source found (U)",
     sources: [src("W-MCS", "C")],
     conflicts: [],
     notes: ["HLC is ISO 15118-20 (W-MCS)"],
@@ -358,7 +358,7 @@ export const CONNECTORS: Readonly<Record<ConnectorId, ConnectorRow>> = {
     plugCarries: ["ac"],
     inletAccepts: ["gbt-ac"],
     signalling: ["cp-pwm"],
-    proximity: "not in the digest (U)",
+    proximity: "no public source found (U)",
     sources: [src("YD", "C"), src("GBSTD", "C")],
     conflicts: [],
     notes: [
@@ -397,16 +397,16 @@ export const CONNECTORS: Readonly<Record<ConnectorId, ConnectorRow>> = {
     inletAccepts: ["gbt-dc"],
     signalling: ["can"],
     proximity:
-      "CC1/CC2 connection-confirm lines; A+/A− 12 V auxiliary supply (digest §2.3, NVD, C); CC1 resistor values U",
+      "CC1/CC2 connection-confirm lines; A+/A− 12 V auxiliary supply (NVD, C); CC1 resistor values U",
     sources: [src("KOLAY", "C"), src("YD", "C"), src("GBSTD", "C"), src("NVD", "C")],
     conflicts: [
       {
         field: "dc.variants.2015.maxPowerKw",
         values: [
-          { value: `≈${R.GBT_DC_POWER_KW} kW`, source: src("digest §4 (KOLAY, YD)", "C") },
+          { value: `≈${R.GBT_DC_POWER_KW} kW`, source: src("KOLAY, YD", "C") },
           {
             value: `${(R.GBT_DC_VOLTAGE_V * R.GBT_DC_CURRENT_A) / 1000} kW`,
-            source: src("digest §4", "D", "750 V × 250 A"),
+            source: src("derived", "D", "750 V × 250 A"),
           },
         ],
         note: "the quoted power needs 950 V at 250 A; resolve() caps power at V × I",

@@ -1,6 +1,6 @@
 /**
  * Connector catalogue: J3400, J1772, CCS1/2, Type 2, CHAdeMO, MCS, GB/T rows with their
- * ratings and sources (spec digest §4), the J1772/CCS1 ↔ J3400 adapters (digest §3.4), and `resolve()`.
+ * ratings and sources (tags explained in `ratings.ts`), the J1772/CCS1 ↔ J3400 adapters, and `resolve()`.
  */
 export { ADAPTER_IDS, ADAPTERS } from "./adapters.js";
 export { CONNECTOR_IDS, CONNECTORS } from "./catalogue.js";

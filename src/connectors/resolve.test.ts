@@ -42,7 +42,7 @@ test("ccs1-to-j3400: DC only, limits = min(CCS1, J3400), adapter unrated (U) is 
     Math.min(R.CCS_DC_MAX_POWER_KW, (R.J3400_DC_MAX_VOLTAGE_V * R.J3400_DC_RATED_CURRENT_A) / 1000),
   );
   assert.ok(dc.limitedBy.some((l) => l.startsWith("current: inlet j3400")));
-  assert.ok(r.notes.some((n) => /ccs1-to-j3400: no DC rating in the digest \(U\)/.test(n)));
+  assert.ok(r.notes.some((n) => /ccs1-to-j3400: no DC rating published \(U\)/.test(n)));
   assert.ok(r.notes.some((n) => /conflict j3400 dc\.maxCurrentA/.test(n)));
 });
 

@@ -1,7 +1,7 @@
 /**
  * `resolve(inlet, connector, adapter?)`: which charging modes a vehicle inlet and an EVSE connector
  * (optionally through an adapter) allow, with voltage/current/power limits = min(connector, adapter,
- * inlet), or why not. Mating and adapter rules from spec digest §3.4.
+ * inlet), or why not. Mating and adapter rules: our engineering view of SAE J3400 / J1772 / CCS1 coupling.
  */
 import { ADAPTER_IDS, ADAPTERS } from "./adapters.js";
 import { CONNECTOR_IDS, CONNECTORS } from "./catalogue.js";
@@ -62,7 +62,7 @@ export function inletKinds(row: ConnectorRow): PowerKind[] {
   return kinds;
 }
 
-/** Whether a plug of row `connector` mates with the vehicle inlet of row `inlet` (digest §2.3, §3). */
+/** Whether a plug of row `connector` mates with the vehicle inlet of row `inlet` (see each row's `inletAccepts`). */
 export function mates(connector: ConnectorId, inlet: ConnectorId): boolean {
   return CONNECTORS[inlet].inletAccepts.includes(connector);
 }
@@ -150,7 +150,7 @@ const isUnrated = (r: Rating | undefined): boolean =>
 /**
  * Which modes a vehicle `inlet` can charge with from an EVSE `connector`, optionally through `adapter`.
  * Limits are min(connector, adapter, inlet) per quantity, power also capped at V × I. Throws
- * {@link UnknownIdError} for ids not in the catalogue. Source: spec digest §3.4 and §4.
+ * {@link UnknownIdError} for ids not in the catalogue. Sources: the catalogue and adapter rows.
  */
 export function resolve(
   inlet: string,
@@ -240,7 +240,7 @@ export function resolve(
   if (carried.includes("ac")) {
     const coLevels = coRow.modes.ac?.levels ?? [];
     const adAc = adRow ? adapterRating(adRow.rating.ac, options.adapterRating?.ac) : undefined;
-    if (adRow && isUnrated(adAc)) notes.push(`${adLabel}: no AC rating in the digest (U); not a limit`);
+    if (adRow && isUnrated(adAc)) notes.push(`${adLabel}: no AC rating published (U); not a limit`);
     for (const inLevel of inRow.modes.ac?.levels ?? []) {
       const coLevel = coLevels.find((l) => l.mode === inLevel.mode);
       if (!coLevel) continue;
@@ -252,7 +252,7 @@ export function resolve(
   }
   if (carried.includes("dc") && coVariant && inVariant) {
     const adDc = adRow ? adapterRating(adRow.rating.dc, options.adapterRating?.dc) : undefined;
-    if (adRow && isUnrated(adDc)) notes.push(`${adLabel}: no DC rating in the digest (U); not a limit`);
+    if (adRow && isUnrated(adDc)) notes.push(`${adLabel}: no DC rating published (U); not a limit`);
     const limits: Limit[] = [{ label: `${coLabel} (dc ${coVariant.id})`, rating: coVariant }];
     if (adDc) limits.push({ label: adLabel, rating: adDc });
     limits.push({ label: `${inLabel} (dc ${inVariant.id})`, rating: inVariant });

@@ -3,19 +3,19 @@
  * and `adapters.ts`; the mating question is answered by `resolve.ts`.
  */
 
-/** Status of a figure, as in the spec digest: C confirmed, D derived by us, U unconfirmed. */
+/** Status of a figure: C confirmed by the named public source, D derived by us, U unconfirmed. */
 export type Status = "C" | "D" | "U";
 
-/** Where a figure or row comes from: a digest source tag (digest §0) or a digest section, plus status. */
+/** Where a figure or row comes from: a source tag (listed in `ratings.ts`) or a short label, plus status. */
 export interface Source {
-  /** Digest §0 tag (e.g. "TFL", "W-NACS") or, for URLs the digest lists without a tag, a short label. */
+  /** Source tag (e.g. "TFL", "W-NACS"; see `ratings.ts`) or, for a source without a tag, a short label. */
   readonly tag: string;
   readonly status: Status;
   /** What exactly the source says or how the value was derived. */
   readonly detail?: string;
 }
 
-/** A figure the sources disagree on; every value is kept with its source (digest §8). */
+/** A figure the sources disagree on; every value is kept with its source. */
 export interface Conflict {
   /** Dotted path of the field in the row, e.g. "dc.maxCurrentA". */
   readonly field: string;
@@ -36,7 +36,7 @@ export type ConnectorId =
   | "gbt-ac"
   | "gbt-dc";
 
-/** Ids of adapters (digest §3.4): `<EVSE connector>-to-<vehicle inlet>`. */
+/** Ids of adapters: `<EVSE connector>-to-<vehicle inlet>`. */
 export type AdapterId = "j1772-to-j3400" | "j3400-to-j1772" | "ccs1-to-j3400" | "j3400-to-ccs1";
 
 /** Power path through the coupler. */
@@ -99,19 +99,19 @@ export interface ConnectorRow {
   /** Plugs (by row id) that mate with this row's vehicle inlet. Always includes the row's own id. */
   readonly inletAccepts: readonly ConnectorId[];
   readonly signalling: readonly Signalling[];
-  /** Connection-detection / proximity mechanism (digest §2). */
+  /** Connection-detection / proximity mechanism (with its source tags). */
   readonly proximity: string;
   readonly sources: readonly Source[];
   readonly conflicts: readonly Conflict[];
   readonly notes: readonly string[];
 }
 
-/** Adapter rating; `null` figures mean the digest has no published rating (status U). */
+/** Adapter rating; `null` figures mean no published rating was found (status U). */
 export interface AdapterRating extends Rating {
   readonly sources: readonly Source[];
 }
 
-/** An adapter between an EVSE connector and a vehicle inlet of another system (digest §3.4). */
+/** An adapter between an EVSE connector and a vehicle inlet of another system (engineering view, status U). */
 export interface AdapterRow {
   readonly id: AdapterId;
   readonly name: string;

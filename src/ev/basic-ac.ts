@@ -3,14 +3,15 @@
  * It sees only what a vehicle can measure: the pilot duty (from the waveform), the PP state
  * (`classifyPp(ppVoltage(...))`), the AC voltage at the inlet, and its own BMS limits.
  *
- * Behaviour (digest §1.3, §1.5, §2.1, §3.1):
+ * Behaviour (SAE J1772 / IEC 61851-1 control pilot and proximity; SAE J3400 AC input):
  * - Reads the duty with `dutyToCurrent` and never sets a charge current above what it allows.
  * - Follows a duty change after {@link EvAcConfig.followDelayMs} (≤ {@link T_EV_FOLLOW_DUTY_MS}, status U).
  * - Closes S2 (state C, or C+ventilation for D) {@link EvAcConfig.s2CloseDelayMs} after a usable PWM
  *   appears and the plug is latched; opens S2 when it wants no more power.
- * - PP "unlatched" (handle button) or "unplugged": current 0 and S2 open at once (digest §2.1, OPENEV).
- * - The OBC accepts 104–293 V (ANSI C84.1 range B, digest §3.1, J3400-OV) and refuses otherwise: the
- *   refusal is latched until the connector is unplugged.
+ * - PP "unlatched" (handle button) or "unplugged": current 0 and S2 open at once (SAE J1772 behaviour, per
+ *   the OpenEVSE J1772 basics article).
+ * - The OBC accepts 104–293 V (ANSI C84.1 range B, SAE J3400 per an overview page; unconfirmed) and refuses
+ *   otherwise: the refusal is latched until the connector is unplugged.
  */
 import { type DutyMeaning, dutyToCurrent, type PpState, T_EV_FOLLOW_DUTY_MS } from "../pilot/index.js";
 import {
@@ -23,7 +24,7 @@ import {
 
 /** Default EV reaction time to a duty change (ms). Design choice (D), within {@link T_EV_FOLLOW_DUTY_MS}. */
 export const EV_DEFAULT_FOLLOW_DELAY_MS = 1000;
-/** Default delay from a usable PWM to closing S2 (ms). Design choice (D); J3400 allows "delayed S2 closure" (§3.3, U). */
+/** Default delay from a usable PWM to closing S2 (ms). Design choice (D); J3400 allows "delayed S2 closure" (overview page; unconfirmed). */
 export const EV_DEFAULT_S2_CLOSE_DELAY_MS = 1000;
 
 /** Why the EV stopped (or did not start) drawing power. */
@@ -39,7 +40,7 @@ export type EvStopReason =
 export interface EvAcConfig {
   /** OBC maximum AC input current (A). */
   maxCurrentA: number;
-  /** Which duty band edges to use (digest §1.3 conflict). */
+  /** Which duty band edges to use (SAE J1772-2017 and IEC 61851-1 Table A.8, unconfirmed, disagree at 8–10 % and 96–97 %). */
   dutyProfile: "j1772" | "iec";
   /** Reaction time to a duty change (ms, must be ≤ {@link T_EV_FOLLOW_DUTY_MS}). */
   followDelayMs: number;

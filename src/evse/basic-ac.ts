@@ -1,18 +1,20 @@
 /**
- * EVSE controller for basic (PWM-only) AC charging, digest §1.3–§1.5, as a pure step function
+ * EVSE controller for basic (PWM-only) AC charging (SAE J1772 / IEC 61851-1 Annex A), as a pure step function
  * `stepEvseAc(state, event) → [state, effects]`. Time arrives with every event (`tMs`, injected clock);
- * deadlines live in the state and are checked on `timer` events, which the host's machine driver
- * delivers for each `set-timer` effect.
+ * deadlines live in the state and are checked on `timer` events, which the host's machine driver delivers for
+ * each `set-timer` effect.
  *
- * Rules (digest §1.5, IEC 61851-1 Table A.6 via EV-IEC / EV-BU):
- * - A→B: offer PWM for the configured current (or 5 % when digital communication is configured, §1.4).
+ * Rules (IEC 61851-1 Table A.6 as applied by EVerest EvseManager and its bring-up guide):
+ * - A→B: offer PWM for the configured current (or 5 % when digital communication is configured:
+ *   HLC, ISO 15118-3 §7).
  * - B→C (or D with ventilation): close the contactor (immediately; the limit is
  *   {@link T_CONTACTOR_CLOSE_MAX_MS}). With digital communication the contactor closes only once the
  *   high-level session allows power (`hlc-power`).
  * - C→B, →A (unplug), E, F, faults: open at once (limit {@link T_CONTACTOR_OPEN_MAX_MS}).
- * - The contactor closes only after the detector has proven the EV diode (−12 V low plateau seen,
- *   digest §1.2 "Diode present", ISSUE-SE #83), reported with a `diode` event.
- * - D without ventilation: no power (EV-IEC `if (not has_ventilation) allow_power_on(false)`).
+ * - The contactor closes only after the detector has proven the EV diode (−12 V low plateau seen, SAE J1772 /
+ *   IEC 61851-1 diode check, as quoted in a SmartEVSE issue thread), reported with a `diode` event.
+ * - D without ventilation: no power (EVerest IECStateMachine:
+ *   `if (not has_ventilation) allow_power_on(false)`).
  * - PWM changes of the offered current are rate limited to one per {@link T_PWM_MIN_UPDATE_INTERVAL_MS}.
  * - `stop-pwm` (X2→X1) while the EV stays in C: power off under load after {@link T_POWER_OFF_UNDER_LOAD_MS}.
  */
@@ -28,17 +30,17 @@ import {
 
 /** Configuration of the basic AC EVSE. */
 export interface EvseAcConfig {
-  /** Current to offer on the PWM (A), 6–80 A (digest §1.3). */
+  /** Current to offer on the PWM (A), 6–80 A (SAE J1772 / IEC 61851-1 duty-cycle formula). */
   maxCurrentA: number;
-  /** When true the EVSE shows 5 % (HLC required, digest §1.4) instead of the current duty. */
+  /** When true the EVSE shows 5 % (HLC required, ISO 15118-3 §7) instead of the current duty. */
   digitalComm: boolean;
-  /** Whether the site provides ventilation; without it state D gets no power (digest §1.2). */
+  /** Whether the site provides ventilation; without it state D gets no power (as in EVerest IECStateMachine). */
   ventilationAvailable: boolean;
   /** Nominal supply voltage (V AC). Default {@link DEFAULT_SUPPLY_VOLTAGE_V}. */
   supplyVoltageV: number;
 }
 
-/** Default AC supply voltage: 240 V split-phase (digest §3.1 "typical 120/240 V"). */
+/** Default AC supply voltage: 240 V split-phase (J3400 AC: typical 120/240 V, as reported by evmagz.com). */
 export const DEFAULT_SUPPLY_VOLTAGE_V = 240;
 
 /** Complete a partial configuration with defaults (32 A, no HLC, no ventilation, 240 V). */
@@ -94,7 +96,7 @@ export interface EvseAcState {
   /** Latched fault (duty F, no power) until `reset`. */
   readonly fault: string | null;
   readonly hlcPowerAllowed: boolean;
-  /** The EV diode has been proven since the last A/E/F (digest §1.2). */
+  /** The EV diode has been proven since the last A/E/F (SAE J1772 / IEC 61851-1 diode check). */
   readonly diodeVerified: boolean;
   /** Time of the last change between two PWM duties (rate limiting). */
   readonly lastPwmChangeMs: number | null;

@@ -19,7 +19,7 @@ export const DEFAULT_MAX_BINARY_LENGTH = 65536;
 /** Default maximum number of items of an element particle with maxOccurs="unbounded". Project default. */
 export const DEFAULT_MAX_OCCURS = 4096;
 
-/** EXI header byte used by DIN 70121, ISO 15118-2 and -20: `10` distinguishing bits, no options, version 1 (exi.md §3). */
+/** EXI header byte used by DIN 70121, ISO 15118-2 and -20: `10` distinguishing bits, no options, version 1 (W3C EXI 1.0 §5; cbv2g checks exactly 0x80). */
 export const EXI_HEADER_BYTE = 0x80;
 
 /**

@@ -1,8 +1,8 @@
 /**
- * Transport-independent half of a {@link V2gConnection}: V2GTP deframing of received bytes (digest §6.3),
- * the receive queue / callbacks / async iterator, read and idle timeouts, close bookkeeping and logging.
- * TCP/TLS sockets and the in-memory link supply only `write` and `shutdown`.
- * A bad header or a length over `maxPayload` closes that connection and logs the reason.
+ * Transport-independent half of a {@link V2gConnection}: V2GTP deframing of received bytes
+ * (ISO 15118-2 §7.8.3), the receive queue / callbacks / async iterator, read and idle timeouts, close
+ * bookkeeping and logging. TCP/TLS sockets and the in-memory link supply only `write` and `shutdown`. A bad
+ * header or a length over `maxPayload` closes that connection and logs the reason.
  */
 
 import { type Clock, realClock } from "../machine/index.js";

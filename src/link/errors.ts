@@ -30,7 +30,7 @@ export class TlsTrustError extends NacsError<string> {
   override readonly name = "TlsTrustError";
 }
 
-/** No SDP response arrived within `tries × tryTimeoutMs` (digest §6.2: 50 × 250 ms). */
+/** No SDP response arrived within `tries × tryTimeoutMs` (EcoG-io/iso15118 SDP practice: 50 × 250 ms). */
 export class SdpTimeoutError extends NacsError<"sdp-timeout"> {
   override readonly name = "SdpTimeoutError";
   readonly tries: number;

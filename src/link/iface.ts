@@ -1,6 +1,6 @@
 /**
  * IPv6 link-local helpers. The SECC listens on, and SDP returns, a link-local fe80::/10 address
- * (digest §6.2); such an address is meaningful only with its interface scope, so sockets use
+ * (ISO 15118-2 §7.10.1); such an address is meaningful only with its interface scope, so sockets use
  * "fe80::…%eth0" (RFC 4007 §11).
  */
 import { networkInterfaces } from "node:os";

@@ -1,7 +1,7 @@
 /**
- * SDP client (EVCC side, digest §6.2, ISO 15118-2 §7.10.1): sends the 10-byte request to ff02::1 port 15118
- * on the PLC interface, waits 250 ms per try, repeats up to 50 times (digest §5.4/§6.2), and returns the
- * first valid response. Invalid datagrams are logged and ignored.
+ * SDP client (EVCC side, ISO 15118-2 §7.10.1): sends the 10-byte request to ff02::1 port 15118 on the PLC
+ * interface, waits 250 ms per try, repeats up to 50 times (EcoG-io/iso15118 `SDP_MAX_REQUEST_COUNTER`), and
+ * returns the first valid response. Invalid datagrams are logged and ignored.
  *
  * Loopback: Linux `lo` has no MULTICAST flag (`ip link show lo` → <LOOPBACK,UP,LOWER_UP>), so sending to
  * "ff02::1%lo" fails with ENETUNREACH; tests use the unicast `target: "::1"` instead, which exercises the
@@ -40,9 +40,9 @@ export interface SdpDiscoverOptions {
   port?: number;
   /** Local bind address (default "::"; tests "::1"). */
   bindAddress?: string;
-  /** Requests per cycle (default 50, digest §6.2). */
+  /** Requests per cycle (default 50, EcoG-io/iso15118 `SDP_MAX_REQUEST_COUNTER`). */
   tries?: number;
-  /** Wait per request in ms (default 250, digest §6.2). */
+  /** Wait per request in ms (default 250, EcoG-io/iso15118 timeouts.py `SDP_REQ`). */
   tryTimeoutMs?: number;
   signal?: AbortSignal;
   /** Wire tap: every request sent and every datagram received (`nacs ev --pcap`). */

@@ -1,5 +1,5 @@
 /**
- * SDP server (SECC side, digest §6.2, ISO 15118-2 §7.10.1): a UDP socket on port 15118 that answers each
+ * SDP server (SECC side, ISO 15118-2 §7.10.1): a UDP socket on port 15118 that answers each
  * SDP request with the SECC's IPv6 address and the TCP port matching the requested security (TLS port for
  * 0x00, plain port for 0x10, falling back to whichever the SECC offers). Requests arrive on the all-nodes
  * group ff02::1, which every multicast-capable IPv6 interface is a member of; the socket binds "::" and

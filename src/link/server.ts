@@ -27,7 +27,7 @@ function listenOnce(server: Server, host: string, port: number): Promise<void> {
 
 /**
  * Listen on `host`. `port` undefined → a random free port in the SDP-advertisable range 49152–65535
- * (digest §6.2, EG-SDP); 0 → any port the OS picks; otherwise that port.
+ * (ISO 15118-2 SDP; EcoG-io/iso15118 sdp.py); 0 → any port the OS picks; otherwise that port.
  */
 export async function listenV2g(server: Server, host: string, port: number | undefined): Promise<number> {
   if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {

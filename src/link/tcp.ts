@@ -67,8 +67,8 @@ export interface TcpConnectOptions extends ReceiveOptions {
 
 /**
  * Default TCP/TLS connect timeout. The whole communication setup (SDP + connect + SAP + session setup) must
- * finish within V2G_EVCC_CommunicationSetup_Timeout = 20 s (digest §5.4, EG-TO); the connect alone gets 5 s
- * (our choice, status U).
+ * finish within V2G_EVCC_CommunicationSetup_Timeout = 20 s (ISO 15118-2, as coded in EcoG-io/iso15118
+ * timeouts.py); the connect alone gets 5 s (our choice, unconfirmed).
  */
 export const LINK_CONNECT_TIMEOUT_MS = 5000;
 

@@ -1,6 +1,6 @@
 /**
  * The transport interface shared by TCP, TLS and in-memory links: a V2G connection carries
- * V2GTP messages `{payloadType, payload}` (digest §6.3) in both directions.
+ * V2GTP messages `{payloadType, payload}` (ISO 15118-2 §7.8.3) in both directions.
  */
 import type { V2gtpMessage } from "../v2g/index.js";
 import type { LinkLogger } from "./logger.js";
@@ -124,7 +124,7 @@ export interface V2gServer {
 export interface ReceiveOptions {
   /** Largest accepted V2GTP payload; default V2GTP_DEFAULT_MAX_PAYLOAD (64 KiB). */
   maxPayload?: number;
-  /** Accept payload types outside digest §6.3 (default false: such a header closes the connection). */
+  /** Accept payload types outside ISO 15118-2 §7.8.3 / ISO 15118-20 (default false: such a header closes the connection). */
   allowUnknownPayloadTypes?: boolean;
   /**
    * Close the connection when a message has started (≥ 1 byte) but is not complete after this many ms.
@@ -132,14 +132,15 @@ export interface ReceiveOptions {
    */
   readTimeoutMs?: number;
   /** Close the connection when no byte arrives for this many ms. Default 0 (off: the V2G state machines own
-   * the sequence timeouts, digest §5.4). */
+   * the sequence timeouts, e.g. V2G_SECC_Sequence_Timeout). */
   idleTimeoutMs?: number;
   logger?: LinkLogger;
 }
 
 /**
- * Default read timeout for a partly received V2GTP message. No normative figure exists (status U): a
+ * Default read timeout for a partly received V2GTP message. No normative figure exists (unconfirmed): a
  * stalled half message is abandoned after the EVCC's default message timeout (V2G_EVCC_Msg_Timeout 2 s,
- * digest §5.4) plus the SECC's 1.5 s performance time, rounded up to 5 s so slow links do not trip it.
+ * EcoG-io/iso15118 timeouts.py) plus the SECC's 1.5 s performance time, rounded up to 5 s so slow links do
+ * not trip it.
  */
 export const LINK_READ_TIMEOUT_MS = 5000;

@@ -16,10 +16,10 @@ import { CP_TOLERANCE_RANGES, cpToleranceCorners } from "./tolerance.js";
 
 const close = (a: number, b: number, eps = 1e-9) => Math.abs(a - b) <= eps;
 
-// J1772 ranges "including tolerances" (digest §1.2, FU) — independent of our formula.
+// SAE J1772 ranges "including tolerances" (florianuhlemann/J1772 J1772.h) — independent of our formula.
 const J1772_RANGES = { B: [8.36, 9.56], C: [5.48, 6.49], D: [2.62, 3.25] } as const;
-// Our corner calculation printed in the digest §1.2 (D).
-const DIGEST_CORNERS = { B: [8.37, 9.59], C: [5.47, 6.53], D: [2.59, 3.28] } as const;
+// Our derived corner calculation (source ±5 %, R1 ±3 %, EV resistors ±3 %, diode 0.55–0.85 V).
+const DERIVED_CORNERS = { B: [8.37, 9.59], C: [5.47, 6.53], D: [2.59, 3.28] } as const;
 
 test("nominal plateaus of B, C, D lie inside the J1772 ranges and the low plateau is the source low", () => {
   for (const st of ["B", "C", "D"] as const) {
@@ -31,7 +31,7 @@ test("nominal plateaus of B, C, D lie inside the J1772 ranges and the low platea
   assert.deepEqual(cpPlateaus(NOMINAL_EVSE_SOURCE, null), { high: 12, low: -12 });
 });
 
-test("state-D load is rFixed ∥ rVent ≈ 246 Ω (digest §1.1) whether or not S2 is also closed", () => {
+test("state-D load is rFixed ∥ rVent ≈ 246 Ω (nsayer/ev_sim) whether or not S2 is also closed", () => {
   const d = evLoadForState("D")!;
   const r = evLoadResistance(d);
   assert.ok(r > 240 && r < 247, `D load ${r}`);
@@ -40,12 +40,12 @@ test("state-D load is rFixed ∥ rVent ≈ 246 Ω (digest §1.1) whether or not 
   assert.ok(close(c, 881.7, 0.1), `C load ${c}`);
 });
 
-test("corner min/max of the high plateau reproduce the digest corner calculation within 0.01 V", () => {
+test("corner min/max of the high plateau reproduce the derived corner calculation within 0.01 V", () => {
   const corners = cpToleranceCorners();
   assert.equal(corners.length, 128);
   for (const st of ["B", "C", "D"] as const) {
     const highs = corners.map((c) => cpPlateaus(c.src, evLoadForState(st, c.ev)).high);
-    const [lo, hi] = DIGEST_CORNERS[st];
+    const [lo, hi] = DERIVED_CORNERS[st];
     assert.ok(Math.abs(Math.min(...highs) - lo) < 0.01, `${st} min ${Math.min(...highs)} vs ${lo}`);
     assert.ok(Math.abs(Math.max(...highs) - hi) < 0.01, `${st} max ${Math.max(...highs)} vs ${hi}`);
   }

@@ -1,5 +1,6 @@
 /**
- * The analog control-pilot circuit (digest §1.1): EVSE ±12 V source through R1, EV diode and resistors to PE.
+ * The analog control-pilot circuit (SAE J1772 / IEC 61851-1 Fig. A.1): EVSE ±12 V source through R1, EV
+ * diode and resistors to PE.
  * Computes the two plateau voltages the EVSE sense point sees, for any component values and for the faults
  * "diode shorted", "diode open", "CP shorted to PE" and "CP open".
  */
@@ -24,7 +25,7 @@ import type { CpSample, CpState } from "./types.js";
  */
 export type DiodeCondition = "ok" | "shorted" | "open";
 
-/** EVSE side of the CP circuit (digest §1.1): open-circuit source levels and R1. */
+/** EVSE side of the CP circuit: open-circuit source levels and R1. */
 export interface EvseCpSource {
   vHigh: number;
   vLow: number;
@@ -32,9 +33,10 @@ export interface EvseCpSource {
 }
 
 /**
- * EV side of the CP circuit (digest §1.1). `s2Closed` adds `rS2` (state C); `ventClosed` is the state-D
+ * EV side of the CP circuit. `s2Closed` adds `rS2` (state C); `ventClosed` is the state-D
  * load: the switched resistor is then `rVent` instead of `rS2` (J1772 S2 selecting the ventilation
- * resistor), so D = rFixed ∥ rVent ≈ 246 Ω as in the digest, whether or not `s2Closed` is also set.
+ * resistor), so D = rFixed ∥ rVent ≈ 246 Ω (nsayer/ev_sim, InnoChargeLC), whether or not `s2Closed` is
+ * also set.
  */
 export interface EvCpLoad {
   rFixed: number;
@@ -46,17 +48,17 @@ export interface EvCpLoad {
   ventClosed: boolean;
 }
 
-/** Line faults between EVSE and EV: CP shorted to PE, or the CP wire open (digest §1.1/§1.2). */
+/** Line faults between EVSE and EV: CP shorted to PE (state E), or the CP wire open. */
 export type CpLineFault = "none" | "cp-short-pe" | "cp-open";
 
-/** Nominal EVSE source: +12 V / −12 V through 1 kΩ. Digest §1.1 (EV-BU), status C. */
+/** Nominal EVSE source: +12 V / −12 V through 1 kΩ (EVerest bring-up guide). */
 export const NOMINAL_EVSE_SOURCE: EvseCpSource = Object.freeze({
   vHigh: CP_SOURCE_HIGH_V,
   vLow: CP_SOURCE_LOW_V,
   r1: CP_R1_OHM,
 });
 
-/** Nominal EV load with S2 and the ventilation switch open (state B). Digest §1.1. */
+/** Nominal EV load with S2 and the ventilation switch open (state B). */
 export const NOMINAL_EV_LOAD: EvCpLoad = Object.freeze({
   rFixed: EV_R_FIXED_OHM,
   rS2: EV_R_S2_OHM,
@@ -71,7 +73,7 @@ function parallel(a: number, b: number): number {
   return (a * b) / (a + b);
 }
 
-/** Resistance CP→PE behind the diode (digest §1.1): rFixed, ∥ rVent when ventilating, else ∥ rS2 when S2 is closed. */
+/** Resistance CP→PE behind the diode: rFixed, ∥ rVent when ventilating, else ∥ rS2 when S2 is closed. */
 export function evLoadResistance(ev: EvCpLoad): number {
   requireValue("rFixed", ev.rFixed, "> 0 Ω", (v) => v > 0);
   if (ev.ventClosed) {
@@ -96,7 +98,7 @@ export function evLoadForState(
 
 /**
  * Voltage of the CP node while the source drives `v` through R1 into the EV load (one plateau).
- * Diode conducting: V = Vd + (v − Vd)·R/(R1 + R) (digest §1.2 corner calc, D); blocking: V = v.
+ * Diode conducting: V = Vd + (v − Vd)·R/(R1 + R) (derived; reproduces the SAE J1772 ranges); blocking: V = v.
  */
 function plateau(v: number, r1: number, ev: EvCpLoad, r: number): number {
   switch (ev.diode) {
@@ -110,7 +112,7 @@ function plateau(v: number, r1: number, ev: EvCpLoad, r: number): number {
 }
 
 /**
- * Plateau voltages the EVSE sense point sees while generating PWM (digest §1.1/§1.2).
+ * Plateau voltages the EVSE sense point sees while generating PWM.
  * `ev = null` means nothing plugged (state A). CP shorted to PE ⇒ both 0 V; CP open ⇒ like nothing plugged.
  * Throws {@link PilotError} (invalid-component) for a non-positive R1 or resistor, a negative diode drop
  * or non-finite source levels.

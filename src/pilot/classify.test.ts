@@ -5,7 +5,7 @@ import { type CpLevelClass, classifyCpVoltage, evaluateCpSample } from "./classi
 
 const ALL: CpLevelClass[] = ["A", "B", "C", "D", "E", "F", "pilot-fault"];
 
-// Digest §1.2 (CB-CP, IEC 61851-1 Table A.4): [voltage, previous, expected]
+// IEC 61851-1 Table A.4 with chargebyte CPUtils hysteresis: [voltage, previous, expected]
 const CASES: [number, CpLevelClass, CpLevelClass][] = [
   [13.01, "A", "pilot-fault"],
   [13, "B", "A"],
@@ -45,7 +45,7 @@ const CASES: [number, CpLevelClass, CpLevelClass][] = [
   [Number.NaN, "A", "pilot-fault"],
 ];
 
-test("Table A.4 bands and hysteresis at every edge (digest §1.2)", () => {
+test("IEC 61851-1 Table A.4 bands and hysteresis at every edge", () => {
   for (const [v, prev, want] of CASES) assert.equal(classifyCpVoltage(v, prev), want, `${v} V after ${prev}`);
 });
 
@@ -66,7 +66,7 @@ test("property: outside the hysteresis bands the class does not depend on the pr
   );
 });
 
-test("CB-CP checks: diode fault needs an EV present, CP short needs a low high plateau", () => {
+test("chargebyte CPUtils checks: diode fault needs an EV present, CP short needs a low high plateau", () => {
   const ev = (high: number, low: number, duty: number) =>
     evaluateCpSample({ tMs: 0, high, low, duty }, "A", "F");
   assert.equal(ev(8.9, -8.9, 50).fault, "diode-fault");

@@ -1,6 +1,6 @@
 /**
- * Single-sample CP classification (digest §1.2): IEC 61851-1 Table A.4 bands with the hysteresis bands used
- * by CB-CP, plus the diode check and the CP-short check ("Other EVSE-side checks"). No debouncing here;
+ * Single-sample CP classification: IEC 61851-1 Table A.4 bands with the hysteresis bands used by chargebyte
+ * everest-chargebyte (CPUtils.cpp), plus its diode check and CP-short check. No debouncing here;
  * see detect.ts for the two-sample filter.
  */
 import {
@@ -28,11 +28,12 @@ import type { CpSample, CpState } from "./types.js";
 /** Class of one plateau voltage: a state, or "pilot-fault" when it lies in no state band. */
 export type CpLevelClass = CpState | "pilot-fault";
 
-/** Faults the EVSE-side checks can find (digest §1.2). */
+/** Faults the EVSE-side checks can find (chargebyte CPUtils). */
 export type CpFault = "diode-fault" | "cp-short" | "pilot-fault";
 
 /**
- * Map one plateau voltage to a class with the Table A.4 bands and hysteresis of digest §1.2 (CB-CP).
+ * Map one plateau voltage to a class with the IEC 61851-1 Table A.4 bands and the chargebyte CPUtils
+ * hysteresis.
  * `previous` is the class this plateau had on the previous sample.
  *  > 13 pilot fault; 11…13 A; 10…11 A if previously A else B; 8…10 B; 7…8 B if previously A/B else C;
  *  5…7 C; 4…5 C if previously A/B/C else D; 2…4 D; −1…2 E; −2…−1 E if previously A–E else pilot fault;
@@ -75,10 +76,10 @@ function isEvState(c: CpLevelClass): c is "B" | "C" | "D" {
 }
 
 /**
- * Evaluate one sample (digest §1.2 bands and "Other EVSE-side checks", CB-CP):
+ * Evaluate one sample (IEC 61851-1 Table A.4 bands and the chargebyte CPUtils diode / CP-short checks):
  * - 0 % duty (EVSE drives F): V− > −10 V ⇒ E with cp-short; V− in the F band ⇒ F; else pilot fault.
  * - 100 % duty (X1): only V+ counts; V+ < 2 V ⇒ E with cp-short.
- * - PWM: V+ > 2 V in the B–D bands and |V+ + V−| ≤ 1.2 V ⇒ diode fault (state from V+). CB-CP applies the
+ * - PWM: V+ > 2 V in the B–D bands and |V+ + V−| ≤ 1.2 V ⇒ diode fault (state from V+). CPUtils applies the
  *   rule for any V+ > 2 V, which would also flag an empty socket (A: +12/−12 V) under PWM; with no EV there
  *   is no diode to check, so we restrict it to an EV being present. V+ < 2 V and |V+ + V−| ≤ 1.2 V ⇒
  *   E with cp-short; V+ or V− outside its bands (V− must read F) ⇒ pilot fault; else the state of V+.

@@ -1,9 +1,10 @@
 /**
- * EVSE-side CP state detection as a pure step function (digest §1.2): each sample is classified
- * (classify.ts), and a new state or fault is reported only after {@link CP_DEBOUNCE_SAMPLES} (= 2) equal
- * consecutive classifications (CB-CP). With {@link CP_SAMPLE_INTERVAL_MS} = 10 ms the worst-case delay from a
- * change on the wire to its report is just under 2 sample periods (< 20 ms), inside the 50 ms filter budget
- * ({@link CP_FILTER_MAX_MS}, EV-BU).
+ * EVSE-side CP state detection as a pure step function (IEC 61851-1 Table A.4 states): each sample is
+ * classified (classify.ts), and a new state or fault is reported only after {@link CP_DEBOUNCE_SAMPLES} (= 2)
+ * equal consecutive classifications (chargebyte CPUtils). With {@link CP_SAMPLE_INTERVAL_MS} = 10 ms the
+ * worst-case delay from a change on the wire to its report is just under 2 sample periods (< 20 ms), inside
+ * the 50 ms filter budget
+ * ({@link CP_FILTER_MAX_MS}, EVerest bring-up guide).
  */
 import { type CpFault, type CpLevelClass, evaluateCpSample } from "./classify.js";
 import { CP_DEBOUNCE_SAMPLES, CP_FILTER_MAX_MS, CP_SAMPLE_INTERVAL_MS } from "./constants.js";
@@ -24,7 +25,7 @@ export interface CpDetectorState {
   /** Hysteresis memory: class of each plateau on the previous sample. */
   readonly prevHigh: CpLevelClass;
   readonly prevLow: CpLevelClass;
-  /** The −12 V low level was seen with an EV present since the last A/E/F report (digest §1.2, ISSUE-SE #83). */
+  /** The −12 V low level was seen with an EV present since the last A/E/F report (J1772 / IEC 61851-1). */
   readonly diodeSeen: boolean;
 }
 
@@ -48,7 +49,7 @@ export const initialCpDetector: CpDetectorState = Object.freeze({
 
 /**
  * Feed one sample; returns the new detector and the events it reports. A new state is reported only after
- * two equal consecutive classifications (digest §1.2, CB-CP); a fault likewise. A fault clears (silently,
+ * two equal consecutive classifications (chargebyte CPUtils); a fault likewise. A fault clears (silently,
  * see {@link activeCpFault}) after two fault-free samples.
  */
 export function detectCp(s: CpDetectorState, sample: CpSample): [CpDetectorState, CpEvent[]] {
@@ -98,7 +99,7 @@ export function activeCpFault(s: CpDetectorState): CpFault | null {
 
 /**
  * True when the EVSE has seen the −12 V low level with an EV present since the last A/E/F report and no
- * diode fault since: the precondition for closing the contactor (digest §1.2 "Diode present", ISSUE-SE #83).
+ * diode fault since: the precondition for closing the contactor (SAE J1772 / IEC 61851-1 diode check).
  */
 export function diodeVerified(s: CpDetectorState): boolean {
   return s.diodeSeen;

@@ -1,6 +1,7 @@
 /**
- * Control pilot (digest §1) and proximity (digest §2, §3.2): analog circuit model, EVSE-side state detection,
- * duty ↔ current, J1772/J3400 PP and IEC 62196 Type 2 cable coding. Pure, platform-neutral code.
+ * Control pilot (SAE J1772 / IEC 61851-1) and proximity (SAE J1772 / J3400, IEC 62196): analog circuit
+ * model, EVSE-side state detection, duty ↔ current, J1772/J3400 PP and IEC 62196 Type 2 cable coding.
+ * Pure, platform-neutral code.
  */
 export * from "./circuit.js";
 export * from "./classify.js";

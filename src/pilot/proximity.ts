@@ -1,7 +1,7 @@
 /**
- * J1772 / J3400 proximity (PP) network (digest §2.1, §3.2): connector 150 Ω PP→PE (latched), 480 Ω with the
- * latch button pressed; vehicle 330 Ω pull-up to 5 V and 2.7 kΩ pull-down. Voltages, tolerance ranges and
- * classification unplugged / unlatched (≈ 2.77 V) / latched / fault.
+ * J1772 / J3400 proximity (PP) network (SAE J1772, kept by SAE J3400): connector 150 Ω PP→PE (latched),
+ * 480 Ω with the latch button pressed; vehicle 330 Ω pull-up to 5 V and 2.7 kΩ pull-down. Voltages,
+ * tolerance ranges and classification unplugged / unlatched (≈ 2.77 V) / latched / fault.
  */
 import { requireValue } from "./errors.js";
 import {
@@ -16,17 +16,17 @@ import {
   PP_V_PULLUP,
 } from "./pp-constants.js";
 
-/** Proximity state as the EV classifies it (digest §2.1; Tesla DBC names DISCONNECTED/UNLATCHED/LATCHED, §3.2). */
+/** Proximity state as the EV classifies it (community Tesla CAN database names: DISCONNECTED/UNLATCHED/LATCHED). */
 export type PpState = "unplugged" | "unlatched" | "latched" | "fault";
 
-/** Vehicle-side PP network: pull-up supply and resistor, pull-down resistor (digest §2.1). */
+/** Vehicle-side PP network: pull-up supply and resistor, pull-down resistor (SAE J1772). */
 export interface PpNetwork {
   vPullUp: number;
   rPullUp: number;
   rPullDown: number;
 }
 
-/** Nominal vehicle network: 5 V, 330 Ω pull-up, 2.7 kΩ pull-down. Digest §2.1 (PYPLC, PPFW). */
+/** Nominal vehicle network: 5 V, 330 Ω pull-up, 2.7 kΩ pull-down (pyPLC, a public PP firmware header). */
 export const NOMINAL_PP_NETWORK: PpNetwork = Object.freeze({
   vPullUp: PP_V_PULLUP,
   rPullUp: PP_R_PULLUP_OHM,
@@ -40,7 +40,7 @@ export type PpConnector =
   | { kind: "button-pressed" }
   | { kind: "ohms"; r: number };
 
-/** PP→PE resistance of the connector side (Infinity when nothing is plugged). Digest §2.1. */
+/** PP→PE resistance of the connector side (Infinity when nothing is plugged). SAE J1772 connector network. */
 export function ppConnectorResistance(conn: PpConnector): number {
   switch (conn.kind) {
     case "none":
@@ -66,7 +66,7 @@ function dividerVoltage(net: PpNetwork, rc: number): number {
 }
 
 /**
- * PP voltage the EV measures (digest §2.1): V = Vpu·Rp/(Rpu + Rp), Rp = Rpd ∥ Rconnector.
+ * PP voltage the EV measures: V = Vpu·Rp/(Rpu + Rp), Rp = Rpd ∥ Rconnector.
  * Nominal: unplugged 4.455 V, button pressed 2.763 V, latched 1.505 V.
  */
 export function ppVoltage(net: PpNetwork, conn: PpConnector): number {
@@ -76,8 +76,8 @@ export function ppVoltage(net: PpNetwork, conn: PpConnector): number {
 /**
  * Min/max PP voltage over all tolerance corners: every resistor (pull-up, pull-down, connector 150 Ω and,
  * with the button pressed, the 330 Ω independently) at ±`tolerance` (fraction, e.g. 0.03 for ±3 %, 0.01 for
- * ±1 % DC; digest §3.2). The supply is taken as exact. The divider is monotonic in each resistor, so the
- * extremes lie on corners.
+ * ±1 % DC; SAE J3400 per an SAE J3400-2023 overview page, unconfirmed). The supply is taken as exact. The
+ * divider is monotonic in each resistor, so the extremes lie on corners.
  */
 export function ppVoltageRange(
   net: PpNetwork,
@@ -111,7 +111,7 @@ export function ppVoltageRange(
   return { min, max };
 }
 
-/** Thresholds used by {@link classifyPp} (all status U, digest §2.1 proposal plus our fault limits). */
+/** Thresholds used by {@link classifyPp} (all unconfirmed: our proposal plus our fault limits). */
 export interface PpThresholds {
   faultBelow: number;
   latchedMax: number;
@@ -128,9 +128,9 @@ export const PP_THRESHOLDS: PpThresholds = Object.freeze({
 });
 
 /**
- * Classify a measured PP voltage (digest §2.1/§3.2): [faultBelow, latchedMax) latched, [latchedMax,
+ * Classify a measured PP voltage: [faultBelow, latchedMax) latched, [latchedMax,
  * unlatchedMax) unlatched, [unlatchedMax, faultAbove] unplugged, anything else (or NaN) fault.
- * "unlatched" means the EV must stop drawing current (OPENEV).
+ * "unlatched" means the EV must stop drawing current (OpenEV "Basics of SAE J1772").
  */
 export function classifyPp(volts: number, t: PpThresholds = PP_THRESHOLDS): PpState {
   if (!Number.isFinite(volts) || volts < t.faultBelow || volts > t.faultAbove) return "fault";

@@ -13,7 +13,7 @@ import { currentToDuty, DUTY_DIGITAL_COMM, type DutyMeaning, dutyToCurrent, offe
 
 const amps = (m: DutyMeaning) => (m.kind === "current" ? m.amps : Number.NaN);
 
-test("worked values of digest §1.3", () => {
+test("worked values of the SAE J1772 / IEC 61851-1 duty formulas", () => {
   const worked: [number, number][] = [
     [6, 10],
     [10, 16.7],
@@ -27,7 +27,7 @@ test("worked values of digest §1.3", () => {
   ];
   for (const [a, d] of worked) {
     const got = currentToDuty(a);
-    assert.ok(got !== null && Math.abs(got - d) < 0.05, `${a} A → ${got} %, digest says ${d} %`);
+    assert.ok(got !== null && Math.abs(got - d) < 0.05, `${a} A → ${got} %, expected ${d} %`);
   }
 });
 
@@ -95,7 +95,7 @@ test("EV side: fixed bands 0 %, 100 %, < 3 %, 3–7 % digital, 7–8 % none", ()
   assert.equal(dutyToCurrent(Number.NaN).kind, "no-charging");
 });
 
-test("EV side: disputed edges differ by profile (digest §1.3 conflict, §7 item 3)", () => {
+test("EV side: disputed edges differ by profile (SAE J1772-2017 vs IEC 61851-1, unconfirmed)", () => {
   // 6 A edge
   assert.equal(dutyToCurrent(DUTY_IEC_MIN_6A_PCT, "iec").kind, "current");
   assert.equal(amps(dutyToCurrent(DUTY_IEC_MIN_6A_PCT, "iec")), 6);

@@ -1,6 +1,6 @@
 /**
- * Duty cycle ↔ current (digest §1.3/§1.4). EVSE side: the current to offer → duty. EV side: the measured
- * duty → what the EV may do, with the disputed J1772 / IEC band edges as named constants.
+ * Duty cycle ↔ current (SAE J1772 / IEC 61851-1). EVSE side: the current to offer → duty. EV side: the
+ * measured duty → what the EV may do, with the disputed J1772 / IEC band edges as named constants.
  */
 import {
   DUTY_DIGITAL_COMM,
@@ -27,10 +27,11 @@ import {
 export { DUTY_DIGITAL_COMM };
 
 /**
- * EVSE side (digest §1.3): current to offer → duty in percent, or null when out of range (no PWM offered;
- * EVerest then shows 100 %). 6–51 A: d = I / 0.6; 52.5–80 A: d = I / 2.5 + 64. The 51…52.5 A gap has no
- * exact duty; like EVerest (EV-CHG, "weird gap in norm") we clamp it to 51 A, i.e. 85 % (52.5 A also gives
- * 85 %, read back as 51 A: see {@link offeredCurrent}). Round trip dutyToCurrent(currentToDuty(I)) ≈ I holds
+ * EVSE side (formulas as in OpenEVSE, Tinkerforge, EVerest): current to offer → duty in percent, or null
+ * when out of range (no PWM offered; EVerest then shows 100 %). 6–51 A: d = I / 0.6; 52.5–80 A:
+ * d = I / 2.5 + 64. The 51…52.5 A gap has no exact duty; like EVerest (EvseManager Charger.cpp, "weird gap
+ * in norm") we clamp it to 51 A, i.e. 85 % (52.5 A also gives 85 %, read back as 51 A: see
+ * {@link offeredCurrent}). Round trip dutyToCurrent(currentToDuty(I)) ≈ I holds
  * on 6–51 A and 52.5 < I ≤ 80 A.
  * Out of range is strictly I < 6 A or I > 80 A (EVerest's 5.9/80.1 A slack is not applied).
  */
@@ -43,15 +44,15 @@ export function currentToDuty(amps: number): number | null {
 
 /**
  * The current an EV reads back for a request (after the 51…52.5 A clamp), or null when none is offered.
- * 52.5 A itself maps to 85 %, which the EV reads with the low formula (10 % ≤ d ≤ 85 %, digest §1.3) as
- * 51 A, so the gap is effectively 51 A < I ≤ 52.5 A.
+ * 52.5 A itself maps to 85 %, which the EV reads with the low formula (10 % ≤ d ≤ 85 %, SAE J1772 /
+ * IEC 61851-1) as 51 A, so the gap is effectively 51 A < I ≤ 52.5 A.
  */
 export function offeredCurrent(amps: number): number | null {
   if (currentToDuty(amps) === null) return null;
   return amps > PWM_LOW_RANGE_MAX_A && amps <= PWM_HIGH_RANGE_MIN_A ? PWM_LOW_RANGE_MAX_A : amps;
 }
 
-/** EV side meaning of a measured duty (digest §1.3). */
+/** EV side meaning of a measured duty (SAE J1772 / IEC 61851-1). */
 export type DutyMeaning =
   | { kind: "current"; amps: number }
   | { kind: "digital" }
@@ -59,7 +60,7 @@ export type DutyMeaning =
   | { kind: "x1" }
   | { kind: "f" };
 
-/** Which reading of the disputed band edges (digest §1.3 and §7 item 3) the EV applies. */
+/** Which reading of the disputed band edges (SAE J1772-2017 vs IEC 61851-1, unconfirmed) the EV applies. */
 export type DutyProfile = "j1772" | "iec";
 
 /** Band edges of a profile: lowest duty meaning 6 A and highest duty meaning 80 A. */
@@ -68,16 +69,17 @@ export interface DutyBandEdges {
   max80A: number;
 }
 
-/** Disputed edges per profile: J1772-2017 per J1772FW (9.5 %, 96.5 %), IEC believed (8 %, 97 %). Digest §1.3. */
+/** Disputed edges per profile: J1772-2017 per a public firmware (9.5 %, 96.5 %), IEC believed (8 %, 97 %). */
 export const DUTY_BAND_EDGES: Readonly<Record<DutyProfile, DutyBandEdges>> = Object.freeze({
   j1772: Object.freeze({ min6A: DUTY_J1772_MIN_6A_PCT, max80A: DUTY_J1772_MAX_80A_PCT }),
   iec: Object.freeze({ min6A: DUTY_IEC_MIN_6A_PCT, max80A: DUTY_IEC_MAX_80A_PCT }),
 });
 
 /**
- * EV side (digest §1.3): measured duty → what the EV may do. 0 % ⇒ F; 100 % ⇒ X1; < 3 % no charging;
- * 3–7 % digital communication (HLC) required; 7…min6A no charging; min6A…10 % ⇒ 6 A; 10–85 % ⇒ 0.6·d;
- * 85–96 % ⇒ 2.5·(d − 64); 96…max80A ⇒ 80 A; above no charging. `profile` defaults to "j1772".
+ * EV side (SAE J1772 / IEC 61851-1): measured duty → what the EV may do. 0 % ⇒ F; 100 % ⇒ X1; < 3 % no
+ * charging; 3–7 % digital communication (HLC) required; 7…min6A no charging; min6A…10 % ⇒ 6 A;
+ * 10–85 % ⇒ 0.6·d; 85–96 % ⇒ 2.5·(d − 64); 96…max80A ⇒ 80 A; above no charging. `profile` defaults to
+ * "j1772".
  */
 export function dutyToCurrent(duty: number, profile: DutyProfile = "j1772"): DutyMeaning {
   const edges = DUTY_BAND_EDGES[profile];

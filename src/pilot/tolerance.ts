@@ -1,5 +1,5 @@
 /**
- * Tolerance corners of the CP circuit (digest §1.1/§1.2 corner calculation): source ±5 % (high and low
+ * Tolerance corners of the CP circuit (derived corner calculation): source ±5 % (high and low
  * independently), R1 ±3 %, each EV resistor ±3 %, diode drop 0.55–0.85 V. Used by the property tests and
  * available to the simulator for worst-case runs.
  */
@@ -25,7 +25,7 @@ export interface CpCorner {
   ev: EvCpLoad;
 }
 
-/** Inclusive [min, max] of every toleranced CP parameter (digest §1.1). */
+/** Inclusive [min, max] of every toleranced CP parameter (sources in `constants.ts`). */
 export const CP_TOLERANCE_RANGES = Object.freeze({
   vHigh: [
     CP_SOURCE_HIGH_V * (1 - CP_SOURCE_TOLERANCE),

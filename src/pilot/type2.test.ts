@@ -11,7 +11,7 @@ import {
 } from "./pp-constants.js";
 import { classifyType2Pp, TYPE2_PP_BANDS } from "./type2.js";
 
-test("nominal Type 2 coding resistors classify to their ampacity (digest §2.2)", () => {
+test("nominal IEC 62196 Type 2 coding resistors classify to their ampacity", () => {
   assert.equal(classifyType2Pp(T2_R_13A_OHM), 13);
   assert.equal(classifyType2Pp(T2_R_20A_OHM), 20);
   assert.equal(classifyType2Pp(T2_R_32A_OHM), 32);

@@ -1,6 +1,6 @@
 /**
- * IEC 62196 Type 2 PP cable coding (digest §2.2), for comparison with J1772/J3400 and for the Type 2 rows of
- * the connector catalogue. Uses the EVerest bring-up accepted ranges (EV-BU).
+ * IEC 62196 Type 2 PP cable coding, for comparison with J1772/J3400 and for the Type 2 rows of
+ * the connector catalogue. Uses the accepted ranges of the EVerest bring-up guide (everest-core basic.rst).
  */
 import {
   T2_ERROR_ABOVE_OHM,
@@ -14,7 +14,7 @@ import {
 /** Cable ampacity coded by the Type 2 PP resistor (63 means 63 A three-phase / 70 A single-phase). */
 export type Type2Ampacity = 13 | 20 | 32 | 63;
 
-/** The coding bands, highest resistance (lowest ampacity) first. Digest §2.2, EV-BU. */
+/** The coding bands, highest resistance (lowest ampacity) first. EVerest bring-up guide. */
 export const TYPE2_PP_BANDS: ReadonlyArray<{ amps: Type2Ampacity; min: number; max: number }> = Object.freeze(
   [
     { amps: 13, min: T2_RANGE_13A_OHM[0], max: T2_RANGE_13A_OHM[1] },
@@ -25,7 +25,7 @@ export const TYPE2_PP_BANDS: ReadonlyArray<{ amps: Type2Ampacity; min: number; m
 );
 
 /**
- * Classify a Type 2 PP–PE resistance (digest §2.2, EV-BU): < 60 Ω or > 4500 Ω (or NaN) ⇒ null ("None");
+ * Classify a Type 2 PP–PE resistance (EVerest bring-up guide): < 60 Ω or > 4500 Ω (or NaN) ⇒ null ("None");
  * inside a band ⇒ that band; between two bands ⇒ the lower ampacity (the band with higher resistance);
  * 2460…4500 Ω ⇒ 13 A; 60…80 Ω ⇒ 63 A (the only neighbouring band).
  */

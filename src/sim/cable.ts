@@ -1,6 +1,7 @@
 /**
  * The cable between the simulated EVSE and EV: what each side can physically observe, computed from the
- * other side's components and switch positions (digest §1.1, §2.1). The EVSE sees only the CP plateau
+ * other side's components and switch positions (SAE J1772 / IEC 61851-1 pilot circuit, J1772
+ * proximity network). The EVSE sees only the CP plateau
  * voltages at its sense point (through `cpSampleFor`); the EV sees only the pilot waveform (its duty, or a
  * steady level), its PP voltage and the AC voltage at the inlet. No controller state crosses the cable.
  */
@@ -43,8 +44,9 @@ export interface CableComponents {
 }
 
 /**
- * Draw component values within their tolerances (digest §1.1: source ±5 %, R1 ±3 %, EV resistors ±3 %,
- * diode 0.55–0.85 V; §3.2: PP ±3 %). With `rng` null the nominal values are used.
+ * Draw component values within their tolerances (source ±5 % and R1 ±3 % per the EVerest bring-up guide;
+ * EV resistors ±3 % and diode 0.55–0.85 V unconfirmed; PP ±3 % per an SAE J3400-2023 overview page,
+ * unconfirmed). With `rng` null the nominal values are used.
  */
 export function drawComponents(rng: Rng | null): CableComponents {
   if (!rng) {

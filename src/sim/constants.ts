@@ -1,6 +1,6 @@
 /**
  * Timing and noise figures of the simulator (src/sim). All are our modelling choices (status D), chosen
- * inside the limits of digest §1.5; the normative limits themselves live in src/pilot/constants.ts.
+ * inside the IEC 61851-1 Table A.6 limits; the normative limits themselves live in src/pilot/constants.ts.
  */
 
 /** EVSE relay: command → contacts closed (ms). Design choice (D), well inside the 3 s close limit. */

@@ -1,8 +1,8 @@
 /**
- * Acceptance: every basic-AC timing rule (digest §1.5) measured end to end in virtual time through the
- * simulator: EV action → circuit → EVSE ADC/detector → EVSE controller → relay → contactor (and back to the
- * EV through the pilot waveform and the AC at its inlet). Measured delays are printed as diagnostics and
- * appear in every assertion message.
+ * Acceptance: every basic-AC timing rule (IEC 61851-1 Table A.6, as EVerest applies it) measured end to end
+ * in virtual time through the simulator: EV action → circuit → EVSE ADC/detector → EVSE controller → relay →
+ * contactor (and back to the EV through the pilot waveform and the AC at its inlet). Measured delays are
+ * printed as diagnostics and appear in every assertion message.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";

@@ -91,7 +91,7 @@ for (const folder of folders) {
       }
       assert.ok(known > 0, `${folder}: no SLAC MMEs found at all`);
       if (folder === "EVerest-logfiles") {
-        // The EVerest EVSE derives its NID from its NMK (EV-SLAC generate_nid_from_nmk): a real-world vector.
+        // The EVerest EVSE derives its NID from its NMK (libslac generate_nid_from_nmk): a real-world vector.
         assert.ok((nidChecks.get("nid") ?? 0) > 0, "EVerest: no NID/NMK pairs found");
         assert.equal(nidChecks.get("nid-mismatch") ?? 0, 0, "EVerest: NID differs from nidFromNmk(NMK)");
       }

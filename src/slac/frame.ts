@@ -2,7 +2,8 @@
  * Full Ethernet frames carrying HomePlug AV MMEs: dst 6, src 6, optional 802.1Q tag (decode and encode),
  * EtherType 0x88E1, the MME, then trailer bytes. Encoding pads with zeros to the 60-byte minimum; decoding
  * keeps everything after the MME fields (padding, which real modems sometimes fill with garbage) in
- * `trailer`, so `encodeSlacFrame(decodeSlacFrame(b))` reproduces `b` byte for byte. Digest §6.1.
+ * `trailer`, so `encodeSlacFrame(decodeSlacFrame(b))` reproduces `b` byte for byte. Frame layout per
+ * ISO 15118-3 (HomePlug AV MMEs, EtherType 0x88E1).
  */
 import {
   ETHERNET_HEADER_LENGTH,

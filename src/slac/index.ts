@@ -1,4 +1,4 @@
-/** SLAC (ISO 15118-3 over HomePlug Green PHY) wire formats and keys — pure code (digest §6.1). */
+/** SLAC (ISO 15118-3 over HomePlug Green PHY) wire formats and keys — pure code. */
 export * from "./constants.js";
 export { SlacError, type SlacErrorCode } from "./errors.js";
 export { decodeSlacFrame, encodeSlacFrame, type SlacFrame, type VlanTag } from "./frame.js";

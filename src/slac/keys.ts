@@ -5,20 +5,20 @@
 import { SlacError } from "./errors.js";
 import { sha256 } from "./sha256.js";
 
-/** NMK length in bytes (AES-128 key). EV-SLAC `NMK_LEN = 16` (digest §6.1). */
+/** NMK length in bytes (AES-128 key). EVerest libslac `NMK_LEN = 16`. */
 export const NMK_LENGTH = 16;
-/** NID length in bytes (54 bits used). EV-SLAC `NID_LEN = 7` (digest §6.1). */
+/** NID length in bytes (54 bits used). EVerest libslac `NID_LEN = 7`. */
 export const NID_LENGTH = 7;
 /**
  * PBKDF1 salt for an NMK from a network password (NPW). HomePlug AV 1.1 §13.10.7.1 as coded in
- * EV-SLAC `NMK_HASH` and open-plc-utils `HPAVKeyNMK` (the DAK salt ends in 0x85 instead).
+ * EVerest libslac `NMK_HASH` and open-plc-utils `HPAVKeyNMK` (the DAK salt ends in 0x85 instead).
  */
 export const NMK_PASSWORD_SALT: readonly number[] = [0x08, 0x85, 0x6d, 0xaf, 0x7c, 0xf5, 0x81, 0x86];
 /** PBKDF1-SHA-256 iterations for an NMK from a password (first hash + 999 rehashes). open-plc-utils `HPAVKeyNMK`. */
 export const NMK_PASSWORD_ITERATIONS = 1000;
-/** PBKDF1-SHA-256 iterations (no salt) for an NID from an NMK. EV-SLAC `generate_nid_from_nmk` (digest §6.1). */
+/** PBKDF1-SHA-256 iterations (no salt) for an NID from an NMK. EVerest libslac `generate_nid_from_nmk`. */
 export const NID_ITERATIONS = 5;
-/** Security level written into the NID top bits: 0b00 = simple connect. EV-SLAC `NID_SECURITY_LEVEL_SIMPLE_CONNECT`. */
+/** Security level written into the NID top bits: 0b00 = simple connect. EVerest libslac `NID_SECURITY_LEVEL_SIMPLE_CONNECT`. */
 export const NID_SECURITY_LEVEL_SIMPLE_CONNECT = 0b00;
 
 /** A source of random bytes, e.g. `(n) => crypto.getRandomValues(new Uint8Array(n))`. */
@@ -43,7 +43,7 @@ export function generateNmk(random: RandomSource): Uint8Array {
 /**
  * NID from an NMK: PBKDF1-SHA-256 with no salt and 5 iterations, first 7 bytes, where byte 6 keeps only
  * its top 4 bits (shifted down) and the security level goes into bits 4–5 — i.e. 52 hash bits + 2 level
- * bits. EV-SLAC `generate_nid_from_nmk`, open-plc-utils `HPAVKeyNID` (digest §6.1).
+ * bits. EVerest libslac `generate_nid_from_nmk`, open-plc-utils `HPAVKeyNID`.
  */
 export function nidFromNmk(nmk: Uint8Array, securityLevel = NID_SECURITY_LEVEL_SIMPLE_CONNECT): Uint8Array {
   if (nmk.length !== NMK_LENGTH) {

@@ -1,6 +1,7 @@
 /**
  * Encode/decode HomePlug AV MMEs (the bytes after the EtherType): MMV, little-endian MMTYPE, FMI/FMSN for
- * MMV ≥ 1, then the fields of {@link MME_SCHEMAS}. Digest §6.1. Unknown MMTYPEs stay raw and round-trip.
+ * MMV ≥ 1, then the fields of {@link MME_SCHEMAS} (EVerest libslac, pyslac). Unknown MMTYPEs stay raw and
+ * round-trip.
  */
 import { HOMEPLUG_MMV_AV_1_1 } from "./constants.js";
 import { SlacError } from "./errors.js";

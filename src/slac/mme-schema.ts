@@ -1,8 +1,9 @@
 /**
  * Field layouts of the SLAC MMEs (payload after the MME header), one table drives decode, encode, the
- * TypeScript types and the property tests. Layouts: digest §6.1 table (EV-SLAC, EG-SLAC); byte counts
- * checked against the EVerest/dsV2Gshark captures (e.g. CM_ATTEN_CHAR.IND 110 B, .RSP 51 B, SLAC_MATCH.CNF 90 B).
- * Multi-byte integers are little-endian (HomePlug AV convention; MVFLength is 3e 00 in every capture).
+ * TypeScript types and the property tests. Layouts: EVerest libslac (`slac.hpp`) and pyslac (`messages.py`);
+ * byte counts checked against the EVerest/dsV2Gshark captures (e.g. CM_ATTEN_CHAR.IND 110 B, .RSP 51 B,
+ * SLAC_MATCH.CNF 90 B). Multi-byte integers are little-endian (HomePlug AV convention; MVFLength is 3e 00 in
+ * every capture).
  */
 import {
   CM_AMP_MAP,

@@ -1,4 +1,7 @@
-/** V2G transport wire formats: V2GTP header and stream deframer, SDP datagrams (digest §6.2–6.3). Pure code. */
+/**
+ * V2G transport wire formats: V2GTP header and stream deframer, SDP datagrams (ISO 15118-2 §7.8.3, §7.10.1).
+ * Pure code.
+ */
 
 export * from "./handshake/index.js";
 export * from "./ports/index.js";

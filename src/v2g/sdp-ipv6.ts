@@ -1,5 +1,6 @@
 /**
- * IPv6 address text ↔ 16 bytes, pure code (no `node:net`), for the SDP response address (digest §6.2).
+ * IPv6 address text ↔ 16 bytes, pure code (no `node:net`), for the SDP response address
+ * (ISO 15118-2 §7.10.1).
  * Parsing accepts RFC 4291 §2.2 forms (full, "::"-compressed, trailing dotted IPv4) and an optional
  * "%zone" suffix; formatting follows RFC 5952 §4 (lowercase, no leading zeros, longest run of ≥ 2 zero
  * groups compressed, first run on a tie) — the same text as WHATWG URL serialisation.

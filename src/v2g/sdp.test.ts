@@ -21,7 +21,7 @@ const code = (c: string) => (e: unknown) => e instanceof V2gtpError && e.code ==
 const arbSec = fc.constantFrom(SDP_SECURITY_TLS, SDP_SECURITY_NONE);
 const arbTr = fc.constantFrom(SDP_TRANSPORT_TCP, SDP_TRANSPORT_UDP);
 
-test("sdp: request datagram is 10 bytes 01fe9000 00000002 sec tr (digest §6.2)", () => {
+test("sdp: request datagram is 10 bytes 01fe9000 00000002 sec tr (ISO 15118-2 §7.10.1)", () => {
   const b = encodeSdpRequest({ security: SDP_SECURITY_NONE, transport: SDP_TRANSPORT_TCP });
   assert.equal(hex(b), "01fe9000000000021000");
   assert.deepEqual(decodeSdpRequest(b), { security: 0x10, transport: 0x00 });

@@ -1,7 +1,7 @@
 /**
  * SDP (SECC Discovery Protocol) request/response datagrams: a V2GTP header (0x9000 / 0x9001) plus a 2-byte
  * request (security, transport) or a 20-byte response (SECC IPv6 address, TCP port, security, transport).
- * Digest §6.2 (EG-SDP), ISO 15118-2 §7.10.1.
+ * ISO 15118-2 §7.10.1; values as in EcoG-io/iso15118 (sdp.py, network.py).
  */
 import { IPV6_LENGTH } from "./sdp-ipv6.js";
 import {
@@ -12,33 +12,33 @@ import {
   V2gtpPayloadType,
 } from "./v2gtp.js";
 
-/** SDP UDP server port (EVCC sends its request here). Digest §6.2, EG-SDP `SDP_SERVER_PORT`, status C. */
+/** SDP UDP server port (EVCC sends its request here). EcoG-io/iso15118 `SDP_SERVER_PORT`. */
 export const SDP_SERVER_PORT = 15118;
-/** IPv6 link-local all-nodes multicast group the request goes to. Digest §6.2, EG-SDP, status C. */
+/** IPv6 link-local all-nodes multicast group the request goes to. EcoG-io/iso15118 `SDP_MULTICAST_GROUP`. */
 export const SDP_MULTICAST_ADDRESS = "ff02::1";
-/** Security byte: TLS. Digest §6.2 (EG-SDP), status C. */
+/** Security byte: TLS. EcoG-io/iso15118 (sdp.py). */
 export const SDP_SECURITY_TLS = 0x00;
-/** Security byte: no transport security. Digest §6.2 (EG-SDP), status C. */
+/** Security byte: no transport security. EcoG-io/iso15118 (sdp.py). */
 export const SDP_SECURITY_NONE = 0x10;
-/** Transport byte: TCP. Digest §6.2 (EG-SDP), status C. */
+/** Transport byte: TCP. EcoG-io/iso15118 (sdp.py). */
 export const SDP_TRANSPORT_TCP = 0x00;
-/** Transport byte: UDP (not allowed for V2G messages). Digest §6.2 (EG-SDP), status C. */
+/** Transport byte: UDP (not allowed for V2G messages). EcoG-io/iso15118 (sdp.py). */
 export const SDP_TRANSPORT_UDP = 0x10;
-/** SDP request payload length. Digest §6.2. */
+/** SDP request payload length. EcoG-io/iso15118 (sdp.py). */
 export const SDP_REQUEST_PAYLOAD_LENGTH = 2;
-/** SDP response payload length (16 + 2 + 1 + 1). Digest §6.2. */
+/** SDP response payload length (16 + 2 + 1 + 1). EcoG-io/iso15118 (sdp.py). */
 export const SDP_RESPONSE_PAYLOAD_LENGTH = 20;
-/** Whole request datagram (8 + 2). Digest §6.2 (D). */
+/** Whole request datagram (8 + 2), derived. */
 export const SDP_REQUEST_DATAGRAM_LENGTH = V2GTP_HEADER_LENGTH + SDP_REQUEST_PAYLOAD_LENGTH;
-/** Whole response datagram (8 + 20). Digest §6.2 (D). */
+/** Whole response datagram (8 + 20), derived. */
 export const SDP_RESPONSE_DATAGRAM_LENGTH = V2GTP_HEADER_LENGTH + SDP_RESPONSE_PAYLOAD_LENGTH;
-/** Lowest SECC TCP port allowed in the response (IANA dynamic range). Digest §6.2, EG-SDP, status C. */
+/** Lowest SECC TCP port allowed in the response (IANA dynamic range). EcoG-io/iso15118 (sdp.py). */
 export const SDP_SECC_PORT_MIN = 49152;
-/** Highest SECC TCP port allowed in the response. Digest §6.2, EG-SDP, status C. */
+/** Highest SECC TCP port allowed in the response. EcoG-io/iso15118 (sdp.py). */
 export const SDP_SECC_PORT_MAX = 65535;
-/** EVCC waits this long for a response before repeating the request. Digest §6.2 (EG-TO), status C. */
+/** EVCC waits this long for a response before repeating the request. EcoG-io/iso15118 `SDP_REQ`. */
 export const SDP_REQUEST_TIMEOUT_MS = 250;
-/** Maximum SDP requests per discovery cycle. Digest §6.2 (EG-TO, EG-SDP), status C. */
+/** Maximum SDP requests per discovery cycle. EcoG-io/iso15118 `SDP_MAX_REQUEST_COUNTER`. */
 export const SDP_MAX_REQUESTS = 50;
 
 /** Security byte value. */

@@ -1,6 +1,6 @@
 /**
- * Streaming V2GTP deframer for a TCP/TLS byte stream (digest §6.3): push chunks as they arrive, get the
- * complete messages back. Handles a message split over many chunks and many messages in one chunk.
+ * Streaming V2GTP deframer for a TCP/TLS byte stream (ISO 15118-2 §7.8.3): push chunks as they arrive,
+ * get the complete messages back. Handles a message split over many chunks and many messages in one chunk.
  * Copies only when needed: a payload lying inside one chunk is returned as a view into that chunk; a payload
  * spanning chunks is assembled once into a buffer of exactly its length (bounded by `maxPayload`).
  */

@@ -17,7 +17,7 @@ const unhex = (s: string) => Uint8Array.from(Buffer.from(s, "hex"));
 const code = (c: string) => (e: unknown) => e instanceof V2gtpError && e.code === c;
 const knownTypes = [...new Set(Object.values(V2gtpPayloadType))];
 
-test("v2gtp: header bytes 01 FE, big-endian type and length (digest §6.3)", () => {
+test("v2gtp: header bytes 01 FE, big-endian type and length (ISO 15118-2 §7.8.3)", () => {
   assert.equal(hex(encodeV2gtpHeader(0x8001, 0x0102)), "01fe800100000102");
   assert.deepEqual(decodeV2gtpHeader(unhex("01fe900000000002")), { payloadType: 0x9000, payloadLength: 2 });
   assert.equal(V2GTP_DEFAULT_MAX_PAYLOAD, 65536);

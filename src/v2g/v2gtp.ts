@@ -1,27 +1,27 @@
 /**
  * V2GTP (V2G Transfer Protocol) header: version 0x01, inverse version 0xFE, payload type (big-endian
  * uint16), payload length (big-endian uint32), then the payload. ISO 15118-2 §7.8.3, DIN SPEC 70121
- * §8.7.3, ISO 15118-20 payload types — digest §6.3 (sources EG-V2GTP, HOTW).
+ * §8.7.3, ISO 15118-20 payload types as in EcoG-io/iso15118 (v2gtp.py, enums.py) and HotWire's tests.
  */
 
-/** Protocol version byte. Digest §6.3 (EG-V2GTP), status C. */
+/** Protocol version byte. ISO 15118-2 §7.8.3; EcoG-io/iso15118 (v2gtp.py). */
 import { NacsError } from "../errors.js";
 
 export const V2GTP_VERSION = 0x01;
-/** Inverse protocol version byte (version XOR 0xFF). Digest §6.3 (EG-V2GTP), status C. */
+/** Inverse protocol version byte (version XOR 0xFF). ISO 15118-2 §7.8.3; EcoG-io/iso15118 (v2gtp.py). */
 export const V2GTP_INVERSE_VERSION = 0xfe;
-/** Header length in bytes. Digest §6.3. */
+/** Header length in bytes. ISO 15118-2 §7.8.3, DIN 70121 §8.7.3. */
 export const V2GTP_HEADER_LENGTH = 8;
 /**
- * Default maximum accepted payload length (64 KiB). No normative cap exists (digest §6.3: status U; EcoG
- * reads ≤ 7000 B per segment, EVerest buffers 8192 B); 64 KiB leaves room for ISO 15118-2 PnC certificate
- * chains and bounds memory per connection. Configurable per receiver.
+ * Default maximum accepted payload length (64 KiB). No normative cap is known (unconfirmed;
+ * EcoG-io/iso15118 reads ≤ 7000 B per segment, EVerest EvseV2G buffers 8192 B); 64 KiB leaves room for
+ * ISO 15118-2 PnC certificate chains and bounds memory per connection. Configurable per receiver.
  */
 export const V2GTP_DEFAULT_MAX_PAYLOAD = 64 * 1024;
-/** Largest length the 32-bit length field can carry. Digest §6.3. */
+/** Largest length the 32-bit length field can carry. ISO 15118-2 §7.8.3. */
 export const V2GTP_MAX_LENGTH_FIELD = 0xffffffff;
 
-/** V2GTP payload types. Digest §6.2–6.3 (EG-V2GTP enums), status C. */
+/** V2GTP payload types. ISO 15118-2 §7.8.3; -20 values as in EcoG-io/iso15118 (enums.py). */
 export const V2gtpPayloadType = {
   /** DIN 70121 / ISO 15118-2 EXI-encoded V2G message; ISO 15118-20 SAP (supportedAppProtocol). */
   exi: 0x8001,
@@ -55,12 +55,12 @@ export const V2gtpPayloadType = {
   sdpResponseWireless20: 0x9003,
 } as const;
 
-/** First manufacturer-specific payload type (0xA000–0xFFFF). Digest §6.3. */
+/** First manufacturer-specific payload type (0xA000–0xFFFF). EcoG-io/iso15118 (enums.py). */
 export const V2GTP_MANUFACTURER_PAYLOAD_TYPE_MIN = 0xa000;
 
 const KNOWN_TYPES: ReadonlySet<number> = new Set(Object.values(V2gtpPayloadType));
 
-/** True for the payload types of digest §6.3 and the manufacturer-specific range 0xA000–0xFFFF. */
+/** True for the payload types listed above and the manufacturer-specific range 0xA000–0xFFFF. */
 export function isKnownPayloadType(t: number): boolean {
   return KNOWN_TYPES.has(t) || (t >= V2GTP_MANUFACTURER_PAYLOAD_TYPE_MIN && t <= 0xffff);
 }

@@ -362,7 +362,7 @@ ${c.enc.join("\n")}
     const relaxed = mapped.some((e) => e.relaxed) ? relaxedTables(fname, mapped, attrs) : "";
     const w = codeWidth(mapped.length + 2);
     return `
-/** ${title}: FragmentContent = SE(F0…F${mapped.length - 1}) | SE(*) | ED, ${w}-bit codes (exi.md §4, §5). */
+/** ${title}: FragmentContent = SE(F0…F${mapped.length - 1}) | SE(*) | ED, ${w}-bit codes (W3C EXI 1.0 §8.5.2; XMLDSig signs such fragments). */
 export function decode${fname}(bytes: Uint8Array, opts?: DecodeOptions): FragmentDocument {
   const r = begin(bytes, opts);
   const c = r.bits(${w});

@@ -1,4 +1,4 @@
-/** Bit-level grammar checks from exi.md §3 (worked examples) against the grammar builder. */
+/** Bit-level grammar checks against the grammar builder: worked examples decoded by hand from the V2G vectors. */
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -9,7 +9,7 @@ import { SchemaSet } from "./xsd.js";
 const schemas = join(SHARED, "schemas");
 const skip = sharedSkip("schemas");
 
-test("document grammar widths and indices (exi.md §3)", { skip }, () => {
+test("document grammar widths and indices (W3C EXI 1.0 §8.5.1; the SAP vectors)", { skip }, () => {
   const din = new SchemaSet([join(schemas, "din/V2G_CI_MsgDef.xsd")]);
   const g = din.globals();
   assert.equal(codeWidth(g.length + 1), 7);

@@ -1,5 +1,5 @@
 /**
- * Schema-informed EXI element grammars (W3C EXI 1.0 §8.5.4, exi.md §4), built as a Glushkov automaton over
+ * Schema-informed EXI element grammars (W3C EXI 1.0 §8.5.4), built as a Glushkov automaton over
  * the particle tree: with the Unique Particle Attribution constraint every state is "after position p", which
  * is exactly the normalised (ε-free, deterministic, duplicate-merged) EXI grammar. Bounded repetitions of an
  * element particle (maxOccurs n > 1, minOccurs > 1) use a counter with up to three phases instead of n

@@ -10,7 +10,7 @@ import { emitSet, type SetConfig } from "./emit.js";
 import { REPO_ROOT, SHARED } from "./vectors.js";
 import { SchemaSet } from "./xsd.js";
 
-/** The schema sets (exi.md §1). */
+/** The schema sets: DIN 70121, ISO 15118-2, ISO 15118-20 (common, AC, DC, WPT, ACDP), the AppProtocol and xmldsig XSDs. */
 export const SETS: (SetConfig & { xmldsig?: string })[] = [
   {
     name: "apphand",

@@ -1,6 +1,6 @@
 /**
- * XSD reader → schema model (the subset used by DIN 70121, ISO 15118-2/-20, the AppProtocol and xmldsig,
- * exi.md §1): global/local element declarations, substitution groups, named and anonymous complex types
+ * XSD reader → schema model (the subset used by DIN 70121, ISO 15118-2/-20, the AppProtocol and xmldsig
+ * schemas): global/local element declarations, substitution groups, named and anonymous complex types
  * (sequence, choice, any, mixed, complexContent extension, simpleContent extension), attributes and simple
  * types with enumeration, integer-range and length facets.
  */
@@ -19,7 +19,7 @@ export interface QN {
 /** `{ns}local` key of a qname. */
 export const qkey = (q: QN): string => `{${q.ns}}${q.local}`;
 
-/** EXI sort order of qnames: local name, then namespace URI (exi.md §3, §4). */
+/** EXI sort order of qnames: local name, then namespace URI (W3C EXI 1.0 §8.5.1). */
 export function qcompare(a: QN, b: QN): number {
   if (a.local !== b.local) return a.local < b.local ? -1 : 1;
   if (a.ns !== b.ns) return a.ns < b.ns ? -1 : 1;
@@ -197,7 +197,7 @@ export class SchemaSet {
   /**
    * Substitution-group members of `head` (transitively) plus the head itself, sorted by qname. The head is
    * included even when abstract: the ISO-2 vectors (EXIficient and cbv2g alike) encode SessionSetupReq as
-   * body code 29, which needs the abstract `BodyElement` in the list (exi.md §4 says otherwise; the bits win).
+   * body code 29, which needs the abstract `BodyElement` in the list (leaving the abstract head out does not reproduce them; the bits win).
    */
   substitutes(head: ElementDecl): ElementDecl[] {
     const out: ElementDecl[] = [head];

@@ -83,7 +83,7 @@ export function formatCatalogue(): string {
     sourcesCell(r.sources, r.conflicts.length),
   ]);
   const table = formatTable(["id", "name", "AC (V/A/kW)", "DC (V/A/kW)", "sources (status)"], rows);
-  return `${table}\n* default DC variant; "inlet only": the plug of that id carries no AC. Status: C confirmed, D derived, U unconfirmed (spec digest §4).\n`;
+  return `${table}\n* default DC variant; "inlet only": the plug of that id carries no AC. Status: C confirmed, D derived, U unconfirmed.\n`;
 }
 
 function adapterRatingCell(a: AdapterRow): string {
@@ -104,7 +104,7 @@ export function formatAdapters(): string {
     sourcesCell(a.sources, 0),
   ]);
   const table = formatTable(["id", "EVSE plug → vehicle inlet", "passes", "rating", "OCPP", "sources"], rows);
-  return `${table}\n"—" = no rating in the digest (status U, spec digest §3.4): not used as a limit.\n`;
+  return `${table}\n"—" = no published rating (status U: the J3400 adapter clauses are not public): not used as a limit.\n`;
 }
 
 /** One answer of `resolve()` as text. */

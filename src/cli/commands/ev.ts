@@ -26,10 +26,11 @@
  * `openHostPcap`).
  *
  * ISO 15118-20 (`--protocol` with iso20): `--service dc|dc-bpt|ac|ac-bpt` is the energy service the EV
- * selects (ISO 15118-20 digest §4.1; an AC one implies `--mode ac`, a DC one `--mode dc`), `--control
- * scheduled|dynamic` its control mode (digest §4.3). `--pause-after S` pauses the session (SessionStop
- * Pause) S seconds into the charge loop, `--resume-after S` resumes it S seconds later with the same
- * SessionID (SDP, a new connection, OK_OldSessionJoined; the same as the `pause` / `resume` lines on stdin).
+ * selects (ISO 15118-20 service IDs; an AC one implies `--mode ac`, a DC one `--mode dc`), `--control
+ * scheduled|dynamic` its control mode (ControlMode parameter: 1 Scheduled, 2 Dynamic). `--pause-after S`
+ * pauses the session (SessionStop Pause) S seconds into the charge loop, `--resume-after S` resumes it S
+ * seconds later with the same SessionID (SDP, a new connection, OK_OldSessionJoined; the same as the `pause`
+ * / `resume` lines on stdin).
  */
 import { type Command, Option } from "commander";
 import { z } from "zod";
@@ -54,7 +55,7 @@ const MAX_S2_DELAY_S = EV_MAX_S2_CLOSE_DELAY_MS / 1000;
 /** `--renew-days` at most: ten years, the validity of the test PKI's roots. Design choice (D). */
 export const EV_MAX_RENEW_DAYS = 3650;
 
-/** The -20 energy services `--service` names (ISO 15118-20 digest §4.1). */
+/** The -20 energy services `--service` names (ISO 15118-20 service IDs). */
 export const EV_ISO20_SERVICES = ["dc", "dc-bpt", "ac", "ac-bpt"] as const;
 
 /** `nacs ev --service dc-bpt|ac-bpt`: the start SOC when `--soc` is not given (%). Design choice (D). */

@@ -15,7 +15,7 @@
  * (tls-options.ts).
  *
  * ISO 15118-20: `--bidirectional` offers the BPT services (DC_BPT beside DC, AC_BPT beside AC; ISO 15118-20
- * digest §4.1), `--control scheduled,dynamic` the control modes offered as parameter sets (digest §4.3).
+ * service IDs), `--control scheduled,dynamic` the control modes offered as parameter sets (ControlMode 1/2).
  *
  * `--pcap FILE`: records the SLAC frames, SDP datagrams and V2G sessions as pcapng, one packet
  * written to the file as it happens (see {@link createHostPcapRecorder}; shared with `nacs ev`).

@@ -1,6 +1,6 @@
 /**
  * `nacs simulate --service`: what an ISO 15118-20 energy service implies for the other options, and the rules
- * that tie them together (ISO 15118-20 digest §4.1: AC 1, DC 2, AC_BPT 5, DC_BPT 6).
+ * that tie them together (ISO 15118-20 service IDs, Table 204: AC 1, DC 2, AC_BPT 5, DC_BPT 6).
  */
 import type { z } from "zod";
 import { SIM_BPT_DEFAULT_MIN_SOC } from "../../sim/dc/index.js";

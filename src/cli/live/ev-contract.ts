@@ -1,10 +1,11 @@
 /**
  * `nacs ev --payment contract`: where the EV's ISO 15118-2 contract comes from and where it goes. At start,
- * the contract store (`--contract-store`) when it holds a valid contract, else the contract of the
- * `nacs pki init` DIR (`--pki`), else none with `--install-contract` (CertificateInstallation first). The
- * EVCC asks for a CertificateUpdate when the contract expires within `--renew-days` (ISO 15118-2 digest §4.3
- * "When to update"). As soon as the EVCC holds a contract other than the one it started with (installed or
- * updated), it is written to the store — not only at the end, so a host killed mid-session keeps it.
+ * the contract store (`--contract-store`) when it holds a valid contract, else the contract of the `nacs pki
+ * init` DIR (`--pki`), else none with `--install-contract` (CertificateInstallation first). The EVCC asks for
+ * a CertificateUpdate when the contract expires within `--renew-days` (RISE-V2G practice,
+ * `CERTIFICATE_EXPIRES_SOON_PERIOD`). As soon as the EVCC holds a contract other than the one it started with
+ * (installed or updated), it is written to the store — not only at the end, so a host killed mid-session
+ * keeps it.
  */
 import { createHash } from "node:crypto";
 import type { LinkLogger } from "../../link/logger.js";

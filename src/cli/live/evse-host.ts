@@ -48,7 +48,7 @@ export function countsAsSession(s: LiveSessionSummary): boolean {
   return s.protocol !== null;
 }
 
-/** AC supply voltage of `nacs evse --mode ac` (V RMS): 240 V split phase, digest §3.1 "typical 120/240 V". */
+/** AC supply voltage of `nacs evse --mode ac` (V RMS): 240 V split phase (J3400 AC: typical 120/240 V, as reported by evmagz.com). */
 export const LIVE_EVSE_AC_SUPPLY_V = 240;
 
 /** Run `nacs evse` on the EVSE controller (DC, or AC over ISO 15118-2); resolves with the exit code. */

@@ -1,9 +1,9 @@
 /**
  * `nacs ev --pause-after S [--resume-after R]`: the driver's pause and resume on a timetable. S seconds after
- * the charge loop first started the EV pauses (SessionStop with ChargingSession Pause, ISO 15118-2
- * [V2G2-739] / ISO 15118-20 digest §7.3; DIN 70121 has no pause: the EV controller stops); R seconds after
- * its controller reached "paused" it resumes (SDP, a new V2G connection, SessionSetup with the paused
- * SessionID). Each happens once per process. Timers injected; no Node built-ins.
+ * the charge loop first started the EV pauses (SessionStop with ChargingSession Pause, ISO 15118-2 [V2G2-739]
+ * / ISO 15118-20 SessionStop Pause; DIN 70121 has no pause: the EV controller stops); R seconds after its
+ * controller reached "paused" it resumes (SDP, a new V2G connection, SessionSetup with the paused SessionID).
+ * Each happens once per process. Timers injected; no Node built-ins.
  */
 import type { EvDcPhase } from "../../ev/dc/index.js";
 import type { DcSessionPhase } from "../../v2g/index.js";

@@ -1,10 +1,10 @@
 /**
  * Test support: the ISO 15118-20 live matrix — our EVCC (`nacs ev`) against our SECC (`nacs evse`), every
- * energy service in scheduled and dynamic control mode (ISO 15118-20 digest §4.1, §4.3), over plain TCP
- * (`--iso20-without-tls`) and TLS 1.3 with mutual TLS (the -20 profile), plus pause and resume (SessionStop
- * Pause, then SessionSetup with the same SessionID: OK_OldSessionJoined, digest §7.3). The rows, the
- * options each side gets for a row, and what a finished row must show; the loopback test
- * (iso20-matrix.test.ts) and the veth harness (tools/netns/stack-netns.test.ts) both use it.
+ * energy service in scheduled and dynamic control mode (ISO 15118-20 service IDs and ControlMode parameter),
+ * over plain TCP (`--iso20-without-tls`) and TLS 1.3 with mutual TLS (the -20 profile), plus pause and resume
+ * (SessionStop Pause, then SessionSetup with the same SessionID: OK_OldSessionJoined, ISO 15118-20
+ * [V2G20-2545]). The rows, the options each side gets for a row, and what a finished row must show; the
+ * loopback test (iso20-matrix.test.ts) and the veth harness (tools/netns/stack-netns.test.ts) both use it.
  *
  * A service joins the matrix with one line in {@link ISO20_MATRIX_SERVICES}.
  */
@@ -191,7 +191,8 @@ export function checkIso20Row(
   assert.equal(r.ev.v2gConnections, connections, "V2G connections the EV opened");
   assert.equal(r.evse.connections?.accepted, connections, "V2G connections the EVSE accepted");
   if (!row.pauseResume) return;
-  // The resumed part skips AuthorizationSetup … ServiceSelection (digest §7.3).
+  // The resumed part skips AuthorizationSetup … ServiceSelection ([V2G20-1032], [V2G20-1844]: authorization
+  // and service survive).
   assert.equal(r.ev.messageCounts?.AuthorizationSetupReq, 1);
   assert.equal(r.ev.messageCounts?.ServiceSelectionReq, 1);
   const msgs = r.evEvents.filter((e) => e.type === "msg");

@@ -9092,7 +9092,7 @@ export function encode(message: T.V2G_Message, opts?: EncodeOptions): Uint8Array
 }
 
 
-/** exiFragment: fragment grammar of the whole schema set: FragmentContent = SE(F0…F242) | SE(*) | ED, 8-bit codes (exi.md §4, §5). */
+/** exiFragment: fragment grammar of the whole schema set: FragmentContent = SE(F0…F242) | SE(*) | ED, 8-bit codes (W3C EXI 1.0 §8.5.2; XMLDSig signs such fragments). */
 export function decodeFragment(bytes: Uint8Array, opts?: DecodeOptions): FragmentDocument {
   const r = begin(bytes, opts);
   const c = r.bits(8);
@@ -10123,7 +10123,7 @@ function fragEnc_Fragment(w: BitWriter, j: number, v: any): void {
 }
 
 
-/** xmldsig fragment: fragment grammar of xmldsig-core-schema.xsd alone (used to sign SignedInfo): FragmentContent = SE(F0…F44) | SE(*) | ED, 6-bit codes (exi.md §4, §5). */
+/** xmldsig fragment: fragment grammar of xmldsig-core-schema.xsd alone (used to sign SignedInfo): FragmentContent = SE(F0…F44) | SE(*) | ED, 6-bit codes (W3C EXI 1.0 §8.5.2; XMLDSig signs such fragments). */
 export function decodeXmldsigFragment(bytes: Uint8Array, opts?: DecodeOptions): FragmentDocument {
   const r = begin(bytes, opts);
   const c = r.bits(6);

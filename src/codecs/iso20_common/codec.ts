@@ -10448,7 +10448,7 @@ function docContent(w: BitWriter, doc: Document, W: number): void {
 }
 
 
-/** exiFragment: fragment grammar of the whole schema set: FragmentContent = SE(F0…F280) | SE(*) | ED, 9-bit codes (exi.md §4, §5). */
+/** exiFragment: fragment grammar of the whole schema set: FragmentContent = SE(F0…F280) | SE(*) | ED, 9-bit codes (W3C EXI 1.0 §8.5.2; XMLDSig signs such fragments). */
 export function decodeFragment(bytes: Uint8Array, opts?: DecodeOptions): FragmentDocument {
   const r = begin(bytes, opts);
   const c = r.bits(9);
@@ -11045,7 +11045,7 @@ function fragFragment(w: BitWriter, doc: FragmentDocument, W: number): void {
 }
 
 
-/** xmldsig fragment: fragment grammar of xmldsig-core-schema.xsd alone (used to sign SignedInfo): FragmentContent = SE(F0…F44) | SE(*) | ED, 6-bit codes (exi.md §4, §5). */
+/** xmldsig fragment: fragment grammar of xmldsig-core-schema.xsd alone (used to sign SignedInfo): FragmentContent = SE(F0…F44) | SE(*) | ED, 6-bit codes (W3C EXI 1.0 §8.5.2; XMLDSig signs such fragments). */
 export function decodeXmldsigFragment(bytes: Uint8Array, opts?: DecodeOptions): FragmentDocument {
   const r = begin(bytes, opts);
   const c = r.bits(6);

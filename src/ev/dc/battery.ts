@@ -3,7 +3,7 @@
  * per-cell NMC-like table times the cells in series), internal resistance, maximum charge current over SOC
  * (taper), voltage and power ceilings, bulk / full SOC. Two vehicle classes: a legacy "400v" pack (limit
  * ≤ 500 V, charges on a 500 V legacy charger) and an "800v" pack that needs a 1000 V J3400 charger.
- * All figures are model parameters (status D) — they are not in the digest.
+ * All figures are model parameters (derived by us) — no standard or public source gives them.
  *
  * Energy bookkeeping (used by the simulator and the energy balance of `nacs simulate`): charging with
  * current I stores OCV·I in the cells (this is what moves the SOC) and heats the internal resistance with

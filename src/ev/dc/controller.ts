@@ -4,13 +4,14 @@
  *
  * - Plug-in (PP latched) locks the inlet; 5 % on the pilot starts SLAC, then SDP (retry every
  *   SDP_REQUEST_TIMEOUT_MS, at most SDP_MAX_REQUESTS), then the V2G session (EVCC).
- * - AC/DC decision (digest §3.3, J3400-OV, U): the DC contactors close only when the pilot shows 5 %, the
- *   negotiated energy transfer mode is DC, and the inlet measurement shows no AC — never from IP alone.
+ * - AC/DC decision (SAE J3400, per an SAE J3400-2023 overview page; clause unconfirmed): the DC contactors
+ *   close only when the pilot shows 5 %, the negotiated energy transfer mode is DC, and the inlet measurement
+ *   shows no AC — never from IP alone.
  * - Lock opened or PP unlatched during a session: S2 opens at once (the EVSE sees C→B and switches off),
  *   the EVCC stops; named stop reason.
  * - The EV contactors open only below {@link EV_CONTACTOR_OPEN_MAX_A}; the inlet unlocks only below 60 V
- *   (digest §5.6) once the session is over.
- * - Optional "delayed S2 closure" for legacy chargers (digest §3.3, U).
+ *   (EVerest EvseManager `CABLECHECK_SAFE_VOLTAGE`) once the session is over.
+ * - Optional "delayed S2 closure" for legacy chargers (SAE J3400 overview page; unconfirmed).
  *
  * The state and its small helpers are in state.ts, the EVCC glue (port commands, DC decision, welding
  * verdict) in evcc-glue.ts.
@@ -62,7 +63,7 @@ import {
 export { refuseDc } from "./evcc-glue.js";
 export type { EvDcState } from "./state.js";
 
-/** On-board charger by default: 48 A (the J3400 AC connector rating, digest §3.1), 6 A minimum, 250 V. */
+/** On-board charger by default: 48 A (the J3400 AC connector rating: Tesla's AC connector datasheet), 6 A minimum, 250 V. */
 export const EV_DEFAULT_OBC: EvDcConfig["obc"] = Object.freeze({
   maxCurrentA: OBC_DEFAULT_MAX_CURRENT_A,
   minCurrentA: 6,

@@ -150,9 +150,10 @@ function portCommand(
 }
 
 /**
- * Welding detection verdict (digest §5.2 row 11): WeldingDetection ran to its request limit and the EVSE
- * still reported ≥ 60 V with our contactors commanded open ⇒ a contactor is welded. The EV stops with
- * {@link EV_STOP_WELDED} and keeps the inlet locked (it never unlocks above 60 V, see `maybeUnlock`).
+ * Welding detection verdict (DIN 70121 / ISO 15118-2 WeldingDetection; 60 V safe voltage): WeldingDetection
+ * ran to its request limit and the EVSE still reported ≥ 60 V with our contactors commanded open ⇒ a
+ * contactor is welded. The EV stops with {@link EV_STOP_WELDED} and keeps the inlet locked (it never unlocks
+ * above 60 V, see `maybeUnlock`).
  */
 function checkWelded(s: EvDcState, e: EvccState, fx: EvDcEffect[]): EvDcState {
   if (e.weldingRequests < EVCC_WELDING_MAX_REQUESTS || s.contactorsWant) return s;
@@ -165,8 +166,8 @@ function checkWelded(s: EvDcState, e: EvccState, fx: EvDcEffect[]): EvDcState {
 }
 
 /**
- * The DC decision (digest §3.3): pilot at 5 %, DC negotiated, no AC on the inlet. Returns why DC is
- * refused, or null.
+ * The DC decision (SAE J3400: IP communication alone may not decide AC vs DC; clause unconfirmed): pilot at
+ * 5 %, DC negotiated, no AC on the inlet. Returns why DC is refused, or null.
  */
 export function refuseDc(s: EvDcState): string | null {
   if (dutyToCurrent(s.duty).kind !== "digital") return `DC refused: pilot at ${s.duty} %, not 5 %`;

@@ -6,8 +6,8 @@ import type { DcBatteryConfig } from "./battery.js";
 
 /**
  * Cadence of CurrentDemandReq in the charge loop (ms): within the "every 100–250 ms" practice and below the
- * 250 ms response timeout of digest §5.4 only in the sense that a new request follows each response after
- * this pause. Design choice (D).
+ * 250 ms CurrentDemand response timeout (V2G_EVCC_Msg_Timeout) only in the sense that a new request follows
+ * each response after this pause. Design choice (D).
  */
 export const DC_CURRENT_DEMAND_INTERVAL_MS = 200;
 /** Stop reason when WeldingDetection shows the inlet still live with the EV contactors open. */
@@ -18,7 +18,7 @@ export const EV_STOP_MIN_SOC = "minimum SOC reached";
 export const EV_STOP_PRECHARGE = "pre-charge failed";
 /** Stop reason when the board stops answering (same words as the EVSE's `board-lost` stop reason). */
 export const BOARD_LOST_STOP = "board lost";
-/** EV contactors open only once the inlet current is below this (A). Same figure as the EVSE's (digest §5.6, D). */
+/** EV contactors open only once the inlet current is below this (A). Same figure as the EVSE's (derived from the IEC 61851-23 short-circuit test). */
 export const EV_CONTACTOR_OPEN_MAX_A = 5;
 
 /**

@@ -1,10 +1,10 @@
 /**
- * EVSE controller (high-level communication, DC or AC) as a pure step function
- * `stepEvseDc(state, event) → [state, effects]`. It composes: the CP generator (5 % once an EV is seen,
- * digest §1.4 "DC EVSE always uses 5 %"; ISO 15118-3 §7 uses the same 5 % to ask for HLC in AC), the EVSE
- * SLAC machine, the SDP responder, the SECC session machine, the AC/DC interlock, the power-module set
- * points and isolation monitor commands (DC) or the mains relay (AC), and the safety supervisor
- * (src/evse/safety), which has the last word on the output and the contactors or relay.
+ * EVSE controller (high-level communication, DC or AC) as a pure step function `stepEvseDc(state,
+ * event) → [state, effects]`. It composes: the CP generator (5 % once an EV is seen, a DC EVSE always uses
+ * 5 %, per the EVerest bring-up guide; ISO 15118-3 §7 uses the same 5 % to ask for HLC in AC), the EVSE SLAC
+ * machine, the SDP responder, the SECC session machine, the AC/DC interlock, the power-module set points and
+ * isolation monitor commands (DC) or the mains relay (AC), and the safety supervisor (src/evse/safety), which
+ * has the last word on the output and the contactors or relay.
  *
  * Timers of the parts are namespaced: `slac:<id>`, `secc:<id>`, `evse:watchdog`.
  *
@@ -50,8 +50,8 @@ export { CP_SAMPLE_INTERVAL_MS };
 export { type EvseDcState, evseLive } from "./state.js";
 
 /**
- * AC supply offered by default with AC pins: 240 V, 48 A (the J3400 AC connector rating, digest §3.1,
- * NACSHOLD, status C).
+ * AC supply offered by default with AC pins: 240 V, 48 A (the J3400 AC connector rating: Tesla's AC
+ * connector datasheet, 48 A).
  */
 export const EVSE_DEFAULT_AC_SUPPLY: EvseDcConfig["ac"] = Object.freeze({
   nominalVoltageV: 240,

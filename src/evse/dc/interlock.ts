@@ -1,7 +1,7 @@
 /**
- * AC/DC interlock of the two J3400 power pins (digest §3.1: "J3400 adds interlocks so only one
- * power path (AC or DC) can be active at a time", ED, status C). The pins are configured for one path; the
- * other path can never be energised, and the configuration cannot change while a path is energised.
+ * AC/DC interlock of the two J3400 power pins (SAE J3400 adds interlocks so only one power path (AC or DC)
+ * can be active at a time, per Electronic Design's NACS/J3400 article). The pins are configured for one path;
+ * the other path can never be energised, and the configuration cannot change while a path is energised.
  */
 
 /** What the power pins are wired to. */

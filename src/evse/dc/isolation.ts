@@ -1,8 +1,9 @@
 /**
- * Isolation monitor (IMD) of the EVSE (digest §5.6): a cable-check test at the cable-check
+ * Isolation monitor (IMD) of the EVSE (IEC 61851-23 cable check): a cable-check test at the cable-check
  * voltage answers after {@link IMD_TEST_MS}; afterwards the monitor keeps watching and reports a changed
- * resistance after {@link IMD_MONITOR_RESPONSE_MS}. Classification by `isolationLevelFor` (EV-EM 100 kΩ rule,
- * then the Ω/V classes). Pure: the host asks {@link imdNextChangeMs} when to look again.
+ * resistance after {@link IMD_MONITOR_RESPONSE_MS}. Classification by `isolationLevelFor` (EVerest
+ * EvseManager 100 kΩ rule, then the Ω/V classes). Pure: the host asks {@link imdNextChangeMs} when to look
+ * again.
  */
 import { type IsolationReading, isolationLevelFor } from "../../v2g/index.js";
 

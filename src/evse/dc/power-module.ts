@@ -5,16 +5,16 @@
  */
 import type { DcLimits } from "../../v2g/index.js";
 
-/** J3400 maximum DC voltage: 1000 V. Digest §3.1 (EVMAG); status C. */
+/** J3400 maximum DC voltage: 1000 V. SAE J3400 RP (as reported by evmagz.com). */
 export const J3400_MAX_DC_VOLTAGE_V = 1000;
-/** Legacy Tesla (NACS) DC voltage: 500 V. Digest §3.1, §4 (TFL); status C. */
+/** Legacy Tesla (NACS) DC voltage: 500 V. Tesla's published spec (as reported by tflcar.com). */
 export const LEGACY_MAX_DC_VOLTAGE_V = 500;
 /**
- * NACS current: Tesla's published spec 400 A (TFL) versus "in excess of 650 A" (W-NACS), digest §3.1/§8
- * conflict; we take the lower published rating as the default module limit. Status C (conflict).
+ * NACS current: Tesla's published spec 400 A (tflcar.com) versus "in excess of 650 A" (Wikipedia NACS
+ * infobox), a conflict; we take the lower published rating as the default module limit.
  */
 export const NACS_MAX_DC_CURRENT_A = 400;
-/** V3 Supercharger continuous power: 250 kW. Digest §3.1 (TFL, TW); status C. */
+/** V3 Supercharger continuous power: 250 kW. Tesla (tflcar.com, telematicswire.net). */
 export const V3_SUPERCHARGER_POWER_W = 250_000;
 /** Lowest regulated output voltage of our modules (V). Design choice (D). */
 export const DC_MODULE_MIN_VOLTAGE_V = 150;
@@ -26,7 +26,7 @@ export const DC_MODULE_SHUTDOWN_A_PER_S = 1_000_000;
 export const DC_MODULE_VOLTAGE_SLEW_V_PER_S = 500;
 /** Output discharge rate once off (V/s): below 60 V within ≈ 1 s from 1000 V. Design choice (D). */
 export const DC_MODULE_DISCHARGE_V_PER_S = 1_000;
-/** EVSECurrentRegulationTolerance announced (A). Design choice (D); accuracy per digest §5.6 is ±1.5 % / 0.5 A. */
+/** EVSECurrentRegulationTolerance announced (A). Design choice; accuracy per IEC 61851-23:2023 CC.6.3 is ±1.5 % / 0.5 A. */
 export const DC_MODULE_REGULATION_TOLERANCE_A = 5;
 /** EVSEPeakCurrentRipple announced (A). Design choice (D). */
 export const DC_MODULE_PEAK_RIPPLE_A = 5;
@@ -79,7 +79,7 @@ export function powerModuleConfig(
   };
 }
 
-/** The module's limits as the SECC announces them (DC_EVSEChargeParameter, digest §5.2 row 5). */
+/** The module's limits as the SECC announces them (DC_EVSEChargeParameter of ChargeParameterDiscoveryRes, DIN 70121 / ISO 15118-2). */
 export function moduleDcLimits(c: PowerModuleConfig): DcLimits {
   return {
     maxVoltageV: c.maxVoltageV,

@@ -128,7 +128,7 @@ export function secc(s: EvseDcState, ev: SeccEvent, fx: EvseDcEffect[]): EvseDcS
 }
 
 /**
- * ISO 15118-2 / DIN 70121 CurrentDemand (digest §5.2 row 9): a request above the EVSE maximum is clamped to
+ * ISO 15118-2 / DIN 70121 CurrentDemand: a request above the EVSE maximum is clamped to
  * it and answered with EVSECurrent/VoltageLimitAchieved = true — never refused, never exceeded.
  */
 function noteLimits(s: EvseDcState, wantA: number, fx: EvseDcEffect[]): EvseDcState {

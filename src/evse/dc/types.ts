@@ -8,7 +8,7 @@ import type { PowerModuleConfig } from "./power-module.js";
 
 /**
  * Watchdog on the charge loop: while current is requested, a missing CurrentDemandReq for this long is a
- * communication timeout. ISO 15118-20 V2G_SECC_Sequence_Timeout_DC_CL = 0.5 s (digest §5.4, EG-TO, status C),
+ * communication timeout. ISO 15118-20 V2G_SECC_Sequence_Timeout_DC_CL = 0.5 s (EcoG-io/iso15118 timeouts.py),
  * applied by us to DIN 70121 / ISO 15118-2 as well (their 60 s sequence timeout is far too long to leave
  * power on without a demand).
  */
@@ -48,7 +48,7 @@ export interface EvseDcConfig {
    */
   matching: "slac" | "none";
   chargeLoopWatchdogMs: number;
-  /** Read PP at the EVSE too (some Superchargers check PP, digest §2.1 PYPLC): unlatched ⇒ trip. */
+  /** Read PP at the EVSE too (some Superchargers check PP, per pyPLC): unlatched ⇒ trip. */
   monitorPp: boolean;
 }
 
@@ -151,7 +151,8 @@ export type EvseDcEffect =
   | { kind: "phase"; phase: EvseDcPhase }
   /**
    * Which EVSE limits bind the EV's CurrentDemand request (the SECC sends the same flags as
-   * EVSECurrent/Voltage/PowerLimitAchieved, digest §5.2 row 9); emitted when they change.
+   * EVSECurrent/Voltage/PowerLimitAchieved in CurrentDemandRes, DIN 70121 / ISO 15118-2); emitted when they
+   * change.
    */
   | { kind: "limits"; current: boolean; voltage: boolean; power: boolean }
   | { kind: "log"; level: "debug" | "info" | "warn" | "error"; msg: string };

@@ -15,7 +15,7 @@ import {
   unlockPermitted,
 } from "./index.js";
 
-test("over-voltage thresholds follow digest §5.6 (550/825/935/1100/1375 V)", () => {
+test("over-voltage thresholds follow IEC 61851-23 Table 103 (550/825/935/1100/1375 V)", () => {
   assert.equal(overVoltageThresholdV(400), 550);
   assert.equal(overVoltageThresholdV(500), 550);
   assert.equal(overVoltageThresholdV(501), 825);

@@ -171,7 +171,7 @@ export function safetyReset(s: SafetyState, operator = true): SafetyState {
   return { ...s, trip: null, contactorsWant: false };
 }
 
-/** True when the connector may be unlocked: output below 60 V (digest §5.6). */
+/** True when the connector may be unlocked: output below 60 V (EVerest EvseManager `CABLECHECK_SAFE_VOLTAGE`). */
 export function unlockPermitted(voltageV: number): boolean {
   return Math.abs(voltageV) < SAFETY_UNLOCK_MAX_V;
 }
@@ -192,7 +192,7 @@ export interface SafetyLimits {
   evseMaxDischargeCurrentA?: number;
 }
 
-/** Over-voltage (digest §5.6 table) or over-current (negotiated limit + margin) in one measurement, or null. */
+/** Over-voltage (IEC 61851-23 Table 103) or over-current (negotiated limit + margin) in one measurement, or null. */
 export function checkOutput(
   l: SafetyLimits,
   voltageV: number,

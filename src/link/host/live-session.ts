@@ -38,8 +38,8 @@ export interface LiveTrip {
 }
 
 /**
- * The ISO 15118-20 energy service and control mode a session actually ran with (ServiceSelection, ISO 15118-20
- * digest §4.1, §4.3), as the side's own machine holds them.
+ * The ISO 15118-20 energy service and control mode a session actually ran with (ServiceSelection: ISO 15118-20
+ * service IDs and parameter sets), as the side's own machine holds them.
  */
 export interface LiveIso20Facts {
   serviceId: number;
@@ -88,7 +88,7 @@ export interface LiveSessionSummary {
   iso20?: LiveIso20Facts;
   /**
    * SessionSetups of this session (a paused and resumed session has two or more), and whether a later one
-   * joined the paused session (OK_OldSessionJoined, ISO 15118-2 [V2G2-741] / ISO 15118-20 digest §7.3).
+   * joined the paused session (OK_OldSessionJoined, ISO 15118-2 [V2G2-741] / ISO 15118-20 [V2G20-2545]).
    */
   sessionSetups: number;
   resumed: boolean;

@@ -1,6 +1,6 @@
 /**
  * Raw Ethernet on a Linux interface: an AF_PACKET SOCK_RAW socket bound to one interface and
- * one EtherType (default 0x88E1 HomePlug AV, digest §6.1), through the N-API addon in native/. Whole
+ * one EtherType (default 0x88E1 HomePlug AV, ISO 15118-3), through the N-API addon in native/. Whole
  * Ethernet frames go out as given (the SLAC codec pads to 60 bytes) and come in with their header, without
  * FCS. Receiving runs on Node's own event loop (a uv_poll in the addon), so no thread and no polling.
  * Needs root or CAP_NET_RAW. Implements the SLAC driver's `FramePort` (src/slac/run).

@@ -2,7 +2,7 @@
  * The AC power path of the simulator, for a charger whose J3400 pins are wired to the mains: supply →
  * EVSE relay (K1) → cable → inlet → on-board charger (OBC) → battery. The OBC draws the current it was
  * commanded (the `charger` effect, at most its own maximum), ramping at {@link SIM_OBC_RAMP_A_PER_MS}, once
- * the relay is closed and the inlet voltage is within its input window (digest §3.1, ANSI C84.1 range B).
+ * the relay is closed and the inlet voltage is within its input window (ANSI C84.1 range B).
  *
  * Energy definitions, as for DC:
  *   delivered (EVSE meter, at the relay, net) = stored + losses

@@ -45,8 +45,8 @@ export const FAULT_NAMES = [
 ] as const;
 
 /**
- * The certificate-service faults (ISO 15118-2 CertificateInstallation / CertificateUpdate, pnc digest §4.3,
- * §5.3) and how the EV comes by its contract in them: it installs one, or it renews the one it holds.
+ * The certificate-service faults (ISO 15118-2 CertificateInstallation / CertificateUpdate,
+ * [V2G2-891]) and how the EV comes by its contract in them: it installs one, or it renews the one it holds.
  */
 export const CERT_FAULT_START = {
   "cps-no-certificate": "install",
@@ -91,13 +91,14 @@ export interface FaultSpec {
   evStopAfterMs?: number;
 }
 
-/** Isolation resistance injected by the isolation faults (Ω): below the 100 kΩ fault limit (digest §5.6). */
+/** Isolation resistance injected by the isolation faults (Ω): below the 100 kΩ fault limit (EVerest EvseManager). */
 export const FAULT_ISOLATION_OHM = 50_000;
-/** AC voltage present on the pins for `ac-on-dc-pins` (V). Digest §3.1 "typical 120/240 V". */
+/** AC voltage present on the pins for `ac-on-dc-pins` (V). J3400 AC: typical 120/240 V (as reported by evmagz.com). */
 export const FAULT_AC_ON_PINS_V = 240;
 /**
  * `precharge-mismatch`: from the cable check on, the power stage cannot produce more than the battery's
- * open-circuit voltage minus this (V) — more than the 20 V pre-charge tolerance (digest §5.6).
+ * open-circuit voltage minus this (V) — more than the 20 V pre-charge tolerance (IEC 61851-23, as
+ * EcoG-io/iso15118 states it).
  */
 export const FAULT_PRECHARGE_SHORTFALL_V = 50;
 /** `ev-over-limit`: the EV asks this multiple of the EVSE's maximum current and voltage. Design choice (D). */

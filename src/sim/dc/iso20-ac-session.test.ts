@@ -124,7 +124,10 @@ test("iso20 AC pause and resume: SessionStop(Pause), OK_OldSessionJoined, AC_Cha
     inOrder(second, ["SessionSetupReq", ...AC_SEQUENCE.slice(7)]),
     `after the resume: ${second.slice(0, 8).join(",")}`,
   );
-  assert.ok(!second.includes("AuthorizationSetupReq"), "a resumed session skips authorization (digest §7.3)");
+  assert.ok(
+    !second.includes("AuthorizationSetupReq"),
+    "a resumed session skips authorization (ISO 15118-20 [V2G20-1032], [V2G20-1844])",
+  );
   assert.equal(sent.filter((n) => n === "SessionStopReq").length, 2);
   assert.deepEqual(f.summary.safety, []);
 });

@@ -130,7 +130,8 @@ test("ISO-20 pause and resume through the EV controller: OK_OldSessionJoined, DC
   const sent = namesFrom(r, "ev");
   const second = sent.lastIndexOf("SessionSetupReq");
   assert.ok(second > sent.indexOf("SessionSetupReq"), "a second SessionSetup");
-  // digest §7.3: the resumed session goes on at DC_ChargeParameterDiscovery, then charges again
+  // ISO 15118-20 resume ([V2G20-1032], [V2G20-1844]): the resumed session goes on at
+  // DC_ChargeParameterDiscovery, then charges again
   assert.equal(sent[second + 1], "DC_ChargeParameterDiscoveryReq", sent.slice(second).join(","));
   assert.ok(sent.slice(second).includes("DC_ChargeLoopReq"), sent.slice(second).join(","));
   assert.deepEqual(r.summary.safety, []);

@@ -1,5 +1,5 @@
 /**
- * The ISO 15118-20 scenario commands: evse_pause (EVSENotification Pause, digest §7.2) in a full simulated
+ * The ISO 15118-20 scenario commands: evse_pause (EVSENotification Pause, ISO 15118-20) in a full simulated
  * session with the EV's resume (OK_OldSessionJoined), iso_start_bpt_discharge / iso_stop_bpt_discharge
  * (the EV's dischargeRequested reading), iso_set_departure_time and EVerest's iso_start_v2g_session shapes
  * (energy mode DC_BPT, departure time and EAmount), and their rejection outside an ISO 15118-20 session.

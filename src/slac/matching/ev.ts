@@ -1,5 +1,5 @@
 /**
- * EV (PEV) side of ISO 15118-3 SLAC as a pure step function (digest §6.1):
+ * EV (PEV) side of ISO 15118-3 SLAC as a pure step function (ISO 15118-3):
  * CM_SLAC_PARM.REQ (retried C_EV_match_retry times every TT_match_response) → 3 × CM_START_ATTEN_CHAR.IND
  * and 10 × CM_MNBC_SOUND.IND every TP_EV_batch_msg_interval → collect CM_ATTEN_CHAR.IND of every EVSE that
  * answers (each acknowledged with CM_ATTEN_CHAR.RSP) until TT_EV_atten_results → pick the EVSE with the
@@ -45,7 +45,7 @@ import {
 } from "./messages.js";
 import type { EvSlacEvent, ModemMode, SlacCommonConfig, SlacEffect, SlacFailReason } from "./types.js";
 
-/** EV options (defaults from digest §6.1). */
+/** EV options (defaults: the ISO 15118-3 timers of ./constants.ts). */
 export interface EvSlacConfig extends SlacCommonConfig {
   /** TP_EV_batch_msg_interval, 20–50 ms (default 40). */
   batchIntervalMs?: number;

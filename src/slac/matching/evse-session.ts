@@ -1,5 +1,5 @@
 /**
- * One EVSE-side matching session (per EV MAC + RunID; up to C_EVSE_match_parallel at once), digest §6.1:
+ * One EVSE-side matching session (per EV MAC + RunID; up to C_EVSE_match_parallel at once), ISO 15118-3:
  * CM_SLAC_PARM.CNF → wait CM_START_ATTEN_CHAR.IND (TT_match_sequence) → sounding (TT_EVSE_match_MNBC, or
  * until C_EV_match_MNBC sounds) → CM_ATTEN_CHAR.IND (retried every TT_match_response, C_EV_match_retry
  * times) → wait CM_SLAC_MATCH.REQ (TT_EVSE_match_session). Attenuation comes from the receiving PHY per

@@ -1,6 +1,6 @@
 /**
  * EVSE SLAC configuration, state and the mutable per-step context (timers, effects) used by the handlers
- * in evse.ts. Digest §1.4, §6.1.
+ * in evse.ts. ISO 15118-3 ([V2G3-M06-07] for the E/F retries).
  */
 import type { CpState } from "../../pilot/types.js";
 import type { SlacFrame } from "../frame.js";
@@ -15,7 +15,7 @@ import type { EvseSession } from "./evse-session.js";
 import { bytesEqual, hex } from "./messages.js";
 import type { ModemMode, SlacCommonConfig, SlacEffect, SlacFailReason } from "./types.js";
 
-/** EVSE options (defaults from digest §6.1). */
+/** EVSE options (defaults: the ISO 15118-3 timers of ./constants.ts). */
 export interface EvseSlacConfig extends SlacCommonConfig {
   /** TT_EVSE_SLAC_init, 20–50 s (default 40 s). */
   slacInitMs?: number;

@@ -1,5 +1,5 @@
 /**
- * EVSE side of ISO 15118-3 SLAC as a pure step function (digest §1.4, §6.1).
+ * EVSE side of ISO 15118-3 SLAC as a pure step function (ISO 15118-3; E/F retries per [V2G3-M06-07]).
  *
  * CP drives it: leaving A (plug-in) makes a fresh NMK/NID and sets it into the local modem (`set-key`),
  * then the EVSE listens for CM_SLAC_PARM.REQ in B/C/D whatever the duty, so an EV that starts SLAC at

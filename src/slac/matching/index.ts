@@ -1,5 +1,5 @@
 /**
- * SLAC matching (ISO 15118-3 via digest §1.4, §6.1): EV and EVSE state machines as pure
+ * SLAC matching (ISO 15118-3): EV and EVSE state machines as pure
  * step functions, their timers/counters, the frame builders, and an in-memory medium + virtual clock
  * driver for fast tests.
  */

@@ -1,6 +1,6 @@
 /**
- * Builders of the SLAC frames the matching state machines send (field values per digest §6.1 and the
- * EVerest/pyslac conventions: station IDs all zero, AppType/SecType 0), plus the two modem-side frames an
+ * Builders of the SLAC frames the matching state machines send (field values per EVerest libslac and pyslac,
+ * and their conventions: station IDs all zero, AppType/SecType 0), plus the two modem-side frames an
  * in-memory QCA modem model answers with. Pure helpers; byte fields are fresh copies.
  */
 import {

@@ -1,5 +1,5 @@
 /**
- * Events into and effects out of the SLAC matching step functions (ISO 15118-3 via digest §6.1).
+ * Events into and effects out of the SLAC matching step functions (ISO 15118-3).
  * Time is injected: every event carries `tMs`, timers are requested with `set-timer` and come back as
  * `timer` events carrying the same id. A timer event whose id is not the currently armed one is ignored,
  * so a driver may skip `cancel-timer`.
@@ -77,14 +77,14 @@ export type SlacFailReason =
   | "set-key-timeout"
   /** Either side (modem "qca"): no link within TT_match_join after the match. */
   | "join-timeout"
-  /** EVSE: no CM_SLAC_PARM.REQ in TT_EVSE_SLAC_init, 1 + C_sequ_retry times (digest §1.4). */
+  /** EVSE: no CM_SLAC_PARM.REQ in TT_EVSE_SLAC_init, 1 + C_sequ_retry times ([V2G3-M06-07]). */
   | "no-slac-parm-req";
 
 /**
  * Output of the step functions. `set-key` goes to the local modem (link layer builds CM_SET_KEY.REQ with
  * {@link setKeyReqFrame}); with modem "none" it needs no answer. `cp` is for the EVSE's CP generator:
  * "ef" = go to E/F for T_step_EF, "resume" = back to 5 %, "x1" = steady +12 V after the last retry
- * (digest §1.4). `s2` is for the EV's S2 switch (validation BCB toggles).
+ * ([V2G3-M06-07]). `s2` is for the EV's S2 switch (validation BCB toggles).
  */
 export type SlacEffect =
   | { kind: "send"; frame: SlacFrame }

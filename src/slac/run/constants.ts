@@ -1,6 +1,6 @@
 /**
  * Figures of the real-time SLAC driver, one named constant each with its source and status
- * (C confirmed, D derived by us, U unconfirmed; digest §0).
+ * (C confirmed, D derived by us, U unconfirmed).
  */
 import { TT_LINK_STATUS_RESPONSE_MS } from "../matching/constants.js";
 

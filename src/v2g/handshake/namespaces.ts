@@ -1,26 +1,27 @@
 /**
- * supportedAppProtocol namespaces and versions (digest §5.5 "Namespaces", §3.3 Tesla SAP offer).
+ * supportedAppProtocol namespaces and versions (as in EcoG-io/iso15118 and EVerest EvseV2G; the Tesla offer
+ * as decoded by pyPLC).
  */
 
 /** A V2G application protocol nacs implements a session machine for (`iso20`: ISO 15118-20 AC and DC, EIM). */
 export type V2gProtocol = "din" | "iso2" | "iso20";
 
-/** DIN SPEC 70121 message-set namespace (digest §5.5, EG-DT). */
+/** DIN SPEC 70121 message-set namespace (EcoG-io/iso15118 datatypes). */
 export const NS_DIN_70121 = "urn:din:70121:2012:MsgDef";
-/** ISO 15118-2:2013 message-set namespace (digest §5.5, EG-DT, EV-V2G). */
+/** ISO 15118-2:2013 message-set namespace (EcoG-io/iso15118, EVerest EvseV2G). */
 export const NS_ISO_15118_2 = "urn:iso:15118:2:2013:MsgDef";
-/** Tesla's proprietary DIN variant, offered by Tesla cars at higher priority than DIN (digest §3.3, PYPLC). */
+/** Tesla's proprietary DIN variant, offered by Tesla cars at higher priority than DIN (pyPLC). */
 export const NS_TESLA_DIN_2018 = "urn:tesla:din:2018:MsgDef";
 
 /**
- * ISO 15118-20 DC namespace a -20 EV offers for the DC service family (digest §1.2: real EVs offer `-20:DC` or
- * `-20:AC`, never `-20:CommonMessages`).
+ * ISO 15118-20 DC namespace a -20 EV offers for the DC service family (libiso15118, Josev, dsV2Gshark
+ * captures: real EVs offer `-20:DC` or `-20:AC`, never `-20:CommonMessages`).
  */
 export const NS_ISO_15118_20_DC = "urn:iso:std:iso:15118:-20:DC";
-/** ISO 15118-20 AC namespace a -20 EV offers for the AC service family (digest §1.2). */
+/** ISO 15118-20 AC namespace a -20 EV offers for the AC service family (libiso15118, Josev). */
 export const NS_ISO_15118_20_AC = "urn:iso:std:iso:15118:-20:AC";
 
-/** The -20 energy families nacs serves, by their supportedAppProtocol namespace (digest §1.2). */
+/** The -20 energy families nacs serves, by their supportedAppProtocol namespace. */
 export type Iso20Family = "AC" | "DC";
 
 /** The -20 namespace of a family. */
@@ -42,7 +43,7 @@ export const PROTOCOL_VERSIONS: Readonly<
 > = {
   din: { namespace: NS_DIN_70121, major: 2, minor: 0 },
   iso2: { namespace: NS_ISO_15118_2, major: 2, minor: 0 },
-  /** ISO 15118-20: VersionNumber 1.0 (digest §1.2, C). */
+  /** ISO 15118-20: VersionNumber 1.0 (as Josev and the dsV2Gshark captures). */
   iso20: { namespace: NS_ISO_15118_20_DC, major: 1, minor: 0 },
 };
 

@@ -1,5 +1,5 @@
 /**
- * supportedAppProtocol negotiation, both sides (digest §5.2 row 0): the SECC picks, among the
+ * supportedAppProtocol negotiation, both sides ([V2G2-169], [V2G20-169]): the SECC picks, among the
  * namespaces it supports, the one the EV gave the best Priority (1 = highest); a Tesla car's
  * `urn:tesla:din:2018:MsgDef` offer is simply unsupported, so DIN wins. No match → Failed_NoNegotiation.
  */
@@ -29,7 +29,7 @@ export interface SapSelection {
  * SECC side: choose among `supported` (any order; the EV's Priority decides) the EV's best-priority entry
  * whose namespace and major version match. A minor-version difference gives
  * OK_SuccessfulNegotiationWithMinorDeviation. ISO 15118-20 entries count only for the energy families the
- * station serves (`iso20Families`: -20:AC with AC hardware, -20:DC with DC; ISO 15118-20 digest §1.2).
+ * station serves (`iso20Families`: -20:AC with AC hardware, -20:DC with DC; [V2G20-169]).
  */
 export function selectAppProtocol(
   req: SapReq,
@@ -66,8 +66,9 @@ export function selectAppProtocol(
 }
 
 /**
- * EVCC side: the request offering `protocols` in the given priority order (first = Priority 1), SchemaIDs
- * 1, 2, … in the same order; ISO 15118-20 under the namespace of the EV's energy family (digest §1.2).
+ * EVCC side: the request offering `protocols` in the given priority order (first = Priority 1), SchemaIDs 1,
+ * 2, … in the same order; ISO 15118-20 under the namespace of the EV's energy family (as Josev's EVCC offers
+ * it).
  */
 export function buildAppProtocolReq(
   protocols: readonly V2gProtocol[],

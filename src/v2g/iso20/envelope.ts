@@ -1,8 +1,10 @@
 /**
  * ISO 15118-20 message envelope, both sides: a -20 message is one global element whose body carries its own
- * `Header` {SessionID, TimeStamp}; the V2GTP payload type names the schema set (ISO 15118-20 digest §1.1:
- * 0x8002 CommonMessages, 0x8003 AC, 0x8004 DC; decode by payload type, never by the bytes). A stray 0x8001
- * frame inside a -20 session is read as CommonMessages (digest §8: Josev frames CertificateInstallationReq so).
+ * `Header` {SessionID, TimeStamp}; the V2GTP payload type names the schema set (ISO 15118-20 payload types as
+ * in EcoG-io/iso15118 enums.py, libiso15118 and dsV2Gshark: 0x8002 CommonMessages, 0x8003 AC, 0x8004 DC;
+ * decode by payload type, never by the bytes). A stray 0x8001 frame inside a -20 session is read as
+ * CommonMessages (Josev frames CertificateInstallationReq so, per an OpenChargingCloud
+ * ISO15118ConformanceTests interop run).
  */
 import { iso20, numberToRational, rationalToNumber } from "../../codecs/index.js";
 import { SessionError } from "../session/errors.js";
@@ -10,8 +12,9 @@ import type { DecodedRequest, EncodedMessage } from "../session/secc-protocol.js
 import { V2gtpPayloadType } from "../v2gtp.js";
 
 /**
- * Payload types a -20 session accepts (digest §1.1: CommonMessages 0x8002, AC 0x8003, DC 0x8004; 0x8001 as
- * CommonMessages, digest §8). The service selected decides which of AC_* / DC_* messages may follow.
+ * Payload types a -20 session accepts (EcoG-io/iso15118 ISOV20PayloadTypes: CommonMessages 0x8002, AC 0x8003,
+ * DC 0x8004; 0x8001 as CommonMessages, a leniency for Josev). The service selected decides which of AC_* /
+ * DC_* messages may follow.
  */
 export const ISO20_PAYLOAD_TYPES: readonly number[] = [
   V2gtpPayloadType.mainstream20,
@@ -47,7 +50,7 @@ function codecOf(payloadType: number | undefined): Codec {
     default:
       throw new SessionError(
         "UNEXPECTED_ELEMENT",
-        `V2GTP payload type 0x${payloadType.toString(16)}: no ISO 15118-20 schema set for it (digest §1.1)`,
+        `V2GTP payload type 0x${payloadType.toString(16)}: no ISO 15118-20 schema set for it`,
       );
   }
 }

@@ -1,10 +1,10 @@
 /**
- * The EVCC side of ISO 15118-2 CertificateInstallation / CertificateUpdate (pnc digest §3.1 row 4, §4):
- * the requests (signed with the OEM provisioning key / the old contract key over the whole request
- * element) and the acceptance of a response: the 4 References and the signature with the CPS leaf of
- * `SAProvisioningCertificateChain`, that leaf valid with DC=CPS ([V2G2-891]), the host's chain validator (a
- * seam), the envelope opened with the receiver key and the [V2G2-823] key check. Any failure is a
- * {@link PncError}: the caller discards the message ([V2G2-891]). Platform-neutral.
+ * The EVCC side of ISO 15118-2 CertificateInstallation / CertificateUpdate (as the RISE-V2G and
+ * EcoG-io/iso15118 EVCCs do): the requests (signed with the OEM provisioning key / the old contract key over
+ * the whole request element) and the acceptance of a response: the 4 References and the signature with the
+ * CPS leaf of `SAProvisioningCertificateChain`, that leaf valid with DC=CPS ([V2G2-891]), the host's chain
+ * validator (a seam), the envelope opened with the receiver key and the [V2G2-823] key check. Any failure is
+ * a {@link PncError}: the caller discards the message ([V2G2-891]). Platform-neutral.
  */
 import type * as iso2 from "../../codecs/iso2/index.js";
 import { type ChainValidator, checkRoleCert, readCertFields, rfc4514 } from "./cert-fields.js";
@@ -14,7 +14,7 @@ import type { InstalledContract } from "./installed-contract.js";
 import { PncError } from "./pnc-errors.js";
 import { signFragments, verifySignature } from "./xmldsig.js";
 
-/** Id of the signed request element (short, [V2G2-909] profile; pnc digest §3.2 "Id values used"). */
+/** Id of the signed request element (short, [V2G2-909] profile; `id1` as EcoG-io/iso15118 uses). */
 export const EVCC_REQUEST_ID = "id1";
 
 /** A V2G root the EVCC trusts, as a DER certificate. */
@@ -22,7 +22,8 @@ export type RootCertificate = Uint8Array;
 
 /**
  * ListOfRootCertificateIDs from the EVCC's V2G roots: X509IssuerName = the root's issuer (its subject) as an
- * RFC 4514 string, most specific RDN first (pnc digest §4.1), X509SerialNumber as a BigInt. 1–20 entries (XSD).
+ * RFC 4514 string, most specific RDN first (as in the dsV2Gshark PnC captures), X509SerialNumber as a BigInt.
+ * 1–20 entries (XSD).
  */
 export function rootCertificateIds(roots: readonly RootCertificate[]): iso2.ListOfRootCertificateIDsType {
   if (roots.length === 0 || roots.length > 20)

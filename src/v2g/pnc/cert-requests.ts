@@ -1,7 +1,7 @@
 /**
- * The SECC's checks of CertificateInstallationReq and CertificateUpdateReq (pnc digest §4.3, §5.3), in the
- * order the public SECCs apply them: the request signature (FAILED_SignatureError), the signer certificate's
- * validity (FAILED_CertificateExpired) and role, then the chain by the host's validator
+ * The SECC's checks of CertificateInstallationReq and CertificateUpdateReq in the order the public SECCs
+ * (RISE-V2G, EcoG-io/iso15118) apply them: the request signature (FAILED_SignatureError), the signer
+ * certificate's validity (FAILED_CertificateExpired) and role, then the chain by the host's validator
  * (FAILED_CertChainError). Each failure is a {@link PncError} whose `responseCode` is the answer.
  */
 import type * as iso2 from "../../codecs/iso2/index.js";
@@ -37,8 +37,9 @@ export function checkInstallationReq(
 
 /**
  * CertificateUpdateReq: signed by the old contract key (`ContractSignatureCertChain/Certificate`), that
- * certificate valid at `nowS`, its CN the request's eMAID (separators stripped, case-insensitive, pnc
- * digest §1.3); `validateContractChain` (optional) is the full path validation to an MO or V2G root.
+ * certificate valid at `nowS`, its CN the request's eMAID (separators stripped, case-insensitive, as
+ * EVerest EvseV2G compares them); `validateContractChain` (optional) is the full path validation to an MO or
+ * V2G root.
  */
 export function checkUpdateReq(
   message: iso2.V2G_Message,

@@ -4,13 +4,13 @@
  *
  * It holds the CPS leaf chain and key (the "SA provisioning" chain, DC=CPS) and a pool of contracts as a
  * backend would have them ready (chain, private key, eMAID; issued beforehand, e.g. by `nacs pki init`).
- * A response carries (pnc digest §4.1, §4.2, §3.3):
+ * A response carries (fields per the ISO 15118-2 XSD):
  * - `ContractSignatureEncryptedPrivateKey` + `DHpublickey`: the contract key, encrypted for the OEM
  *   provisioning key ([V2G2-820], installation) or for the old contract key ([V2G2-821], update);
  * - `ContractSignatureCertChain` (leaf, Sub-CA 2, Sub-CA 1; the root is never sent), `eMAID`,
  *   `SAProvisioningCertificateChain`;
  * - the header Signature by the CPS leaf key over the four elements with an Id (`id1`..`id4`, short Ids as
- *   the interop lesson of the digest §3.2 says, unique per message, xs:ID).
+ *   an interop lesson RISE-V2G records, unique per message, xs:ID).
  *
  * Platform-neutral: @noble only.
  */
@@ -160,7 +160,10 @@ export function createLocalCps(cfg: LocalCpsConfig): LocalCps {
   };
 }
 
-/** ServiceID of the ContractCertificate value-added service (pnc digest §3.1 row 1). */
+/**
+ * ServiceID of the ContractCertificate value-added service (as RISE-V2G, EcoG-io/iso15118 and EVerest offer
+ * it).
+ */
 export const CONTRACT_CERTIFICATE_SERVICE_ID = 2;
-/** Its parameter sets (pnc digest §3.1 row 2): 1 = Installation, 2 = Update. */
+/** Its parameter sets (as RISE-V2G's SECC defines them): 1 = Installation, 2 = Update. */
 export const CONTRACT_CERTIFICATE_SET = { install: 1, update: 2 } as const;

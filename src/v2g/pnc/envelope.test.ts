@@ -27,7 +27,7 @@ const scalarArb = fc
   .map((seed) => p256.utils.randomSecretKey(seed));
 
 describe("contract-key envelope (ISO 15118-2 ContractSignatureEncryptedPrivateKey)", () => {
-  test("reproduces the pnc digest §4.2 vector (OEM d=11…, ephemeral d=22…, contract d=33…, IV 00..0f)", () => {
+  test("reproduces the vector built with Python cryptography as EcoG-io/iso15118 does (OEM d=11…, ephemeral d=22…, contract d=33…, IV 00..0f)", () => {
     const oem = fill(0x11);
     const env = encryptContractKey({
       contractPrivateKey: fill(0x33),

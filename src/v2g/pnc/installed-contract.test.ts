@@ -1,4 +1,7 @@
-/** The EVCC's installed-contract store: which certificate action a session asks for (pnc digest §4.3). */
+/**
+ * The EVCC's installed-contract store: which certificate action a session asks for (RISE-V2G's rule: update a
+ * contract that expires soon).
+ */
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import {

@@ -2,7 +2,7 @@
  * The EVCC's contract as installed by CertificateInstallationRes / CertificateUpdateRes: chain, private key,
  * eMAID and validity, with a tiny value-store API (pure: the store is a value kept in the EVCC state and
  * handed back to the host). When to ask for a new one: none held → Installation; held but expiring within
- * {@link EVCC_CONTRACT_RENEW_DAYS} → Update (pnc digest §4.3 "When to update").
+ * {@link EVCC_CONTRACT_RENEW_DAYS} → Update (as the RISE-V2G EVCC does; one source only).
  */
 import type { DerChain } from "./cps.js";
 

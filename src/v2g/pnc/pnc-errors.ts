@@ -1,6 +1,7 @@
 /**
  * Errors of the ISO 15118-2 certificate services (CertificateInstallation / CertificateUpdate), named after
- * what failed; `responseCode` is what an SECC answers for it (digest of ISO 15118-2 §4.3, §5.3).
+ * what failed; `responseCode` is what an SECC answers for it (as the RISE-V2G and EcoG-io/iso15118 SECCs
+ * answer).
  *
  * `CERT_FORMAT` a certificate is not the DER an X.509 v3 certificate is (RFC 5280 §4.1); `CERT_EXPIRED`
  * outside its validity (RFC 5280 §4.1.2.5); `CERT_ROLE` the subject DC is not the role's (OEM, CPS,

@@ -4,7 +4,7 @@
  * `port` event and emits {@link EvccPortCommand}s.
  */
 
-/** DC_EVErrorCode (digest §5.5). */
+/** DC_EVErrorCode of DIN 70121 / ISO 15118-2 (values as in EcoG-io/iso15118 datatypes). */
 export type EvErrorCode =
   | "NO_ERROR"
   | "FAILED_RESSTemperatureInhibit"
@@ -65,7 +65,7 @@ export interface EvccReadings {
 export type EvccPortCommand =
   /** DC contactors of the EV (battery ↔ inlet). */
   | { port: "contactors"; op: "close" | "open" }
-  /** CP switch S2: close = state C (ready for power), open = state B (digest §5.1 step 4/5). */
+  /** CP switch S2: close = state C (ready for power), open = state B (pyPLC readme, [V2G2-848]). */
   | { port: "s2"; op: "close" | "open" }
   /** AC: on-board charger draws at most `currentA` (0 = stop; negative = feeds that current back, BPT). */
   | { port: "charger"; op: "set"; currentA: number };

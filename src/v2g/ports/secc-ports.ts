@@ -4,13 +4,13 @@
  * {@link SeccPortCommand}s and reads the last {@link SeccReadings} the host reported with a `port` event.
  */
 
-/** IsolationLevel as reported in DC_EVSEStatus (digest §5.5; No_IMD is ISO-2 only). */
+/** IsolationLevel as reported in DC_EVSEStatus (EcoG-io/iso15118 datatypes; No_IMD is ISO-2 only). */
 export type IsolationLevel = "Invalid" | "Valid" | "Warning" | "Fault" | "No_IMD";
 
-/** A fault of the EVSE hardware, mapped to DC_EVSEStatusCode (digest §5.5). */
+/** A fault of the EVSE hardware, mapped to DC_EVSEStatusCode (DIN 70121 / ISO 15118-2). */
 export type SeccFault = "emergency-shutdown" | "malfunction" | "utility-interrupt" | "shutdown";
 
-/** DC output limits of the power stage (digest §5.2 row 5, DC_EVSEChargeParameter). */
+/** DC output limits of the power stage (DIN 70121 / ISO 15118-2 DC_EVSEChargeParameter). */
 export interface DcLimits {
   maxVoltageV: number;
   maxCurrentA: number;
@@ -26,7 +26,7 @@ export interface DcLimits {
   peakCurrentRippleA: number;
 }
 
-/** AC supply figures (digest §5.3, AC_EVSEChargeParameter). */
+/** AC supply figures (ISO 15118-2 AC_EVSEChargeParameter). */
 export interface AcSupply {
   nominalVoltageV: number;
   maxCurrentA: number;

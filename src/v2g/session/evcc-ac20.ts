@@ -1,8 +1,8 @@
 /**
- * The EV's ISO 15118-20 AC figures (ISO 15118-20 digest §3.3/§3.4, §6.2): -20 AC speaks in active power, the
- * on-board charger in current — they meet at the supply's nominal voltage (ServiceDetailRes
- * EVSENominalVoltage). Sign convention: negative power / current = discharge (energy out of the EV, digest
- * §6.2); limits are positive magnitudes.
+ * The EV's ISO 15118-20 AC figures (AC_ChargeParameterDiscovery / AC_ChargeLoop): -20 AC speaks in active
+ * power, the on-board charger in current — they meet at the supply's nominal voltage (ServiceDetailRes
+ * EVSENominalVoltage). Sign convention: negative power / current = discharge (energy out of the EV, as
+ * EcoG-io/iso15118 and the dSPACE AC BPT capture use it); limits are positive magnitudes.
  */
 import type { EvccIso20, EvccState } from "./evcc-state.js";
 import { isBptService } from "./iso20-session.js";

@@ -1,6 +1,6 @@
 /**
- * EVCC decisions of an ISO 15118-20 EIM session (ISO 15118-20 digest §3.2): the -20 steps before the cable
- * check (AuthorizationSetup, Authorization, ServiceDiscovery, ServiceDetail, ServiceSelection,
+ * EVCC decisions of an ISO 15118-20 EIM session (order as in EVerest libiso15118): the -20 steps before the
+ * cable check (AuthorizationSetup, Authorization, ServiceDiscovery, ServiceDetail, ServiceSelection,
  * AC/DC_ChargeParameterDiscovery, ScheduleExchange) and the -20 ends of PreCharge (one last DC_PreChargeReq
  * with EVProcessing Finished, [V2G20-2006]); everything from the cable check on is the DIN/ISO-2 DC flow of
  * `evcc-flow.ts` (S2, contactors, pre-charge match, charge loop, welding detection, SessionStop). AC and
@@ -22,7 +22,7 @@ import type { EvccEffect, MsgName } from "./types.js";
 
 /**
  * ISO-20 WARNING_* response codes after which the EVCC carries on as after OK (WARNING* is not fatal, the EV
- * decides, digest §3.1): the SECC does not support Standby or schedule renegotiation (digest §7.2, §7.4), so
+ * decides, cf. [V2G20-2230]): the SECC does not support Standby or schedule renegotiation, so
  * the EV keeps charging: its flow continues as after OK (PowerDelivery(Start) answered this way goes on to
  * the charge loop). Every other WARNING_* ends the session as FAILED_* does.
  */
@@ -79,11 +79,11 @@ export function afterResponseIso20(
       const resumed = view.code === "OK_OldSessionJoined" && s.iso20?.parameterSetId != null;
       const iso20: EvccIso20 = resumed ? { ...evcc20(s), preChargeFinished: false } : freshIso20(s);
       s = { ...s, resumed, paused: null, iso20 };
-      // a resumed session skips ServiceDiscovery (digest §7.3): the service selected before the pause stands
-      // for what the EVSE offers (the EV's DC/AC decision reads it)
+      // a resumed session skips ServiceDiscovery ([V2G20-1032], [V2G20-1844]): the service selected before
+      // the pause stands for what the EVSE offers (the EV's DC/AC decision reads it)
       const kept = resumed && iso20.serviceId !== null ? [iso20.serviceId] : null;
       if (kept) s = { ...s, evse: { ...s.evse, services: kept, modes: iso20ModesOf(kept) } };
-      // digest §7.3: a resumed session continues at DC_ChargeParameterDiscovery
+      // a resumed session continues at DC_ChargeParameterDiscovery
       return next(s, resumed ? "ChargeParameterDiscovery" : "AuthorizationSetup");
     }
     case "AuthorizationSetup": {
@@ -162,7 +162,7 @@ export function afterResponseIso20(
     case "ScheduleExchange":
       if (ongoing) return next(s, "ScheduleExchange", p.ongoingMs);
       s = clearEvccTimer(s, "ongoing", fx);
-      // the renegotiated schedule: straight back to PowerDelivery(Start), the output still on (digest §7.4)
+      // the renegotiated schedule: straight back to PowerDelivery(Start), the output still on (unconfirmed)
       if (s.renegotiating) return next({ ...s, progress: "start" }, "PowerDelivery");
       if (isAcService(evcc20(s).serviceId)) return acStart(s, tMs, fx);
       s = closeS2(s, fx);
@@ -171,7 +171,7 @@ export function afterResponseIso20(
     case "CableCheck": {
       const d = afterResponse(s, name, view, tMs, fx);
       if (d.next?.name !== "PreCharge") return d;
-      // -20 pre-charge budget: 10 s (digest §5.2, V2G_EVCC_PreCharge_Timeout)
+      // -20 pre-charge budget: 10 s (V2G_EVCC_PreCharge_Timeout, EcoG-io/iso15118 and EVerest)
       const st = setEvccTimer(d.state, "pre-charge", tMs + V2G_EVCC_PRE_CHARGE_TIMEOUT_ISO20_MS, fx);
       return { ...d, state: { ...st, iso20: { ...evcc20(st), preChargeFinished: false } } };
     }
@@ -219,9 +219,9 @@ export function afterResponseIso20(
 }
 
 /**
- * -20 AC after ScheduleExchange (digest §3.2): the direction (BPT_ChannelSelection Discharge when the EV wants
+ * -20 AC after ScheduleExchange: the direction (BPT_ChannelSelection Discharge when the EV wants
  * to give energy back), S2 closed (CP C) so the EVSE can close its contactor before it answers
- * PowerDelivery(Start) (digest §5.1), a delayed S2 closure holding that request.
+ * PowerDelivery(Start) (as EVerest's -20 SECC does), a delayed S2 closure holding that request.
  */
 function acStart(s0: EvccState, tMs: number, fx: EvccEffect[]): FlowDecision {
   const i = evcc20(s0);

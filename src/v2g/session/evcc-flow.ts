@@ -1,6 +1,7 @@
 /**
- * EVCC decisions after each response (digest §5.1 CP/contactor order, §5.2 DC sequence, §5.3 AC
- * sequence, §5.6 PreCharge match / 60 V unlock): which request comes next, after what pause, and what the
+ * EVCC decisions after each response (CP/contactor order [V2G2-847]/[V2G2-848]/[V2G2-860], DC sequence
+ * DIN SPEC 70121 §9.1 / ISO 15118-2 §8.8.3, AC sequence ISO 15118-2 §8.8.4, PreCharge match IEC 61851-23,
+ * 60 V unlock per EVerest EvseManager): which request comes next, after what pause, and what the
  * EV does to its S2 switch, contactors and on-board charger in between.
  */
 
@@ -76,7 +77,8 @@ export function loopDecision(s: EvccState, loop: MsgName, lastWasReceipt: boolea
       EVSE_STOP_CODES.has(e.statusCode) &&
       s.cfg.defect !== "ignore-emergency-shutdown");
   if (e.notification === "Pause" && !s.stopRequested) {
-    // ISO-20 EVSE-initiated pause (digest §7.2): PowerDelivery(Stop) → (DC) WeldingDetection → SessionStop(Pause)
+    // ISO-20 EVSE-initiated pause (as in EVerest): PowerDelivery(Stop) → (DC) WeldingDetection →
+    // SessionStop(Pause)
     return {
       state: { ...s, progress: "stop", stopRequested: "pause" },
       next: { name: "PowerDelivery", delayMs: 0 },
@@ -87,8 +89,8 @@ export function loopDecision(s: EvccState, loop: MsgName, lastWasReceipt: boolea
   if (evseStops || s.stopRequested || r.errorCode !== "NO_ERROR" || done) {
     return { state: { ...s, progress: "stop" }, next: { name: "PowerDelivery", delayMs: 0 } };
   }
-  // ISO 15118-2, and ISO 15118-20 in Scheduled mode (digest §7.4): PowerDelivery(Renegotiate /
-  // ScheduleRenegotiation), then the schedule again
+  // ISO 15118-2, and ISO 15118-20 in Scheduled mode (unconfirmed, per hupe1980/iso15118):
+  // PowerDelivery(Renegotiate / ScheduleRenegotiation), then the schedule again
   if (
     e.notification === "ReNegotiation" &&
     (s.protocol === "iso2" || (s.protocol === "iso20" && s.iso20?.controlMode === "scheduled"))
@@ -271,8 +273,9 @@ export function afterResponse(
 /**
  * ISO-2 Plug & Charge choice after ServiceDiscoveryRes: Contract when the EV is configured for it and the
  * EVSE offers it; then Installation (no valid contract) or Update (expiring within the renew period) when
- * the EVSE offers the ContractCertificate service (pnc digest §3.1 rows 1–3, §4.3). Without a contract and
- * without that service the EV falls back to ExternalPayment when offered. null: EIM as before.
+ * the EVSE offers the ContractCertificate service (ServiceID 2, sets Installation / Update, as in RISE-V2G).
+ * Without a contract and without that service the EV falls back to ExternalPayment when offered. null: EIM as
+ * before.
  */
 function choosePnc(
   s: EvccState,
@@ -296,8 +299,8 @@ function choosePnc(
 }
 
 /**
- * DIN V2G_EVCC_ReadyToCharge_Timeout until PowerDeliveryReq(start). Our reading (digest §5.4/§8, status U):
- * the 150 s of EG-TO runs from ChargeParameterDiscovery Finished; the 10 s of the 2024 edition (HOTW) cannot
+ * DIN V2G_EVCC_ReadyToCharge_Timeout until PowerDeliveryReq(start). Our reading (unconfirmed): the 150 s of
+ * EcoG-io/iso15118 runs from ChargeParameterDiscovery Finished; the 10 s of the 2024 edition (HotWire) cannot
  * cover CableCheck (38 s), so it runs from CableCheck Finished.
  */
 function armReadyToCharge(s: EvccState, tMs: number, fx: EvccEffect[]): EvccState {

@@ -22,7 +22,7 @@ import {
 } from "./timeouts.js";
 import type { EvccEffect, MsgName } from "./types.js";
 
-/** Pause between two requests of a loop (ms) — implementation choices, not digest figures. */
+/** Pause between two requests of a loop (ms) — implementation choices, not figures of a standard. */
 export interface EvccPacing {
   /** Between Ongoing repetitions (Authorization, ChargeParameterDiscovery, CableCheck). */
   ongoingMs: number;
@@ -41,7 +41,9 @@ export const DEFAULT_EVCC_PACING: EvccPacing = {
   loopMs: 100,
   weldingMs: 200,
 };
-/** PreCharge current the EV asks for (A) — small, as digest §5.2 row 7 says. */
+/**
+ * PreCharge current the EV asks for (A) — small (EVTargetCurrent of a DIN 70121 / ISO 15118-2 PreChargeReq).
+ */
 export const EVCC_PRECHARGE_CURRENT_A = 1;
 /** Welding detection gives up (and stops the session anyway) after this many requests — implementation choice. */
 export const EVCC_WELDING_MAX_REQUESTS = 20;
@@ -52,21 +54,24 @@ export interface EvccConfig {
   protocols: V2gProtocol[];
   /** Requested energy transfer mode (DIN: DC_core / DC_extended only, [V2G-DC-625]). */
   mode: EnergyTransferMode;
-  /** EVCCID: the EV's MAC address (digest §5.2 row 1). */
+  /** EVCCID: the EV's MAC address (DIN 70121 / ISO 15118-2 SessionSetupReq). */
   evccId: Uint8Array;
   dinEdition: DinEdition;
-  /** |EVSEPresentVoltage − V_batt| that ends PreCharge (digest §5.6: 20 V IEC, 10 V pyPLC). */
+  /** |EVSEPresentVoltage − V_batt| that ends PreCharge (20 V per IEC 61851-23, 10 V pyPLC default). */
   preChargeToleranceV: number;
-  /** Also require the inlet measurement to match before closing the contactors (J3400-OV, digest §3.3). */
+  /**
+   * Also require the inlet measurement to match before closing the contactors (SAE J3400: IP communication
+   * alone may not decide AC vs DC; per an SAE J3400-2023 overview page, clause text unconfirmed).
+   */
   verifyInletVoltage: boolean;
   pacing: EvccPacing;
   communicationSetupTimeoutMs: number;
   ongoingTimeoutMs: number;
   preChargeTimeoutMs: number;
   /**
-   * Conformance tester: wait this long for every response instead of V2G_EVCC_Msg_Timeout (digest §5.4), so
-   * a tester that holds a request back to watch the SECC's own timeouts does not give up first. Absent in
-   * normal runs.
+   * Conformance tester: wait this long for every response instead of V2G_EVCC_Msg_Timeout (ISO 15118-2
+   * §8.8.2), so a tester that holds a request back to watch the SECC's own timeouts does not give up first.
+   * Absent in normal runs.
    */
   responseTimeoutMs?: number;
   /**
@@ -189,7 +194,7 @@ export interface EvseView {
   acTargetPowerW: number | null;
   statusCode: string | null;
   isolation: string | null;
-  /** "Pause": ISO-20 EVSENotification Pause (the EV stops and ends with SessionStop Pause, digest §7.2). */
+  /** "Pause": ISO-20 EVSENotification Pause (the EV stops and ends with SessionStop Pause, as in EVerest). */
   notification: "None" | "StopCharging" | "ReNegotiation" | "Pause";
   notificationMaxDelayS: number;
   saScheduleTupleId: number;

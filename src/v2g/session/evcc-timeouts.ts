@@ -1,4 +1,4 @@
-/** Per-message EVCC response timeouts (digest §5.4 "V2G_EVCC_Msg_Timeout" rows, §5.2 last column). */
+/** Per-message EVCC response timeouts: V2G_EVCC_Msg_Timeout of DIN 70121, ISO 15118-2 and ISO 15118-20. */
 import type { V2gProtocol } from "../handshake/namespaces.js";
 import {
   type DinEdition,
@@ -14,7 +14,7 @@ import {
 } from "./timeouts.js";
 import type { MsgName } from "./types.js";
 
-/** How long the EVCC waits for the response to `name` (supportedAppProtocol: "SAP", 2 s, digest §5.2 row 0). */
+/** The EVCC's wait for the response to `name` (supportedAppProtocol: "SAP", 2 s per EcoG-io/iso15118). */
 export function evccMsgTimeoutMs(
   protocol: V2gProtocol | null,
   name: MsgName | "SAP",

@@ -2,10 +2,10 @@
  * The EVCC session machine: supportedAppProtocol, then DIN 70121 DC, ISO 15118-2 DC/AC or ISO 15118-20 DC
  * (EIM), as a pure step function `stepEvcc(state, event) → [state, effects]`.
  *
- * - Each request arms the per-message timeout of digest §5.4 (`response` timer, {@link evccMsgTimeoutMs});
- *   phase timers: CommunicationSetup (connected → SessionSetupRes), Ongoing (Authorization and
- *   ChargeParameterDiscovery loops), CableCheck, PreCharge, ReadyToCharge (DIN). Any timeout ends the
- *   session: the EV opens its contactors and S2 and closes the connection.
+ * - Each request arms V2G_EVCC_Msg_Timeout (DIN 70121 §9.6, ISO 15118-2 §8.8.2; `response` timer,
+ *   {@link evccMsgTimeoutMs}); phase timers: CommunicationSetup (connected → SessionSetupRes), Ongoing
+ *   (Authorization and ChargeParameterDiscovery loops), CableCheck, PreCharge, ReadyToCharge (DIN). Any
+ *   timeout ends the session: the EV opens its contactors and S2 and closes the connection.
  * - A response that is not the one awaited, that does not decode, or carries a FAILED_* code ends the session;
  *   so does a WARNING_* code, except the ISO-20 ones of {@link ISO20_EVCC_CONTINUE_ON}.
  * - Loops (Ongoing, PreCharge, CurrentDemand/ChargingStatus, WeldingDetection) are paced by the `next` timer
@@ -206,7 +206,10 @@ function sendRequest(s0: EvccState, name: MsgName, tMs: number, fx: EvccEffect[]
   return setEvccTimer(s, "response", tMs + responseTimeoutMs(s, s.protocol, name), fx);
 }
 
-/** V2G_EVCC_Msg_Timeout of the request `name` (digest §5.4), or the configured override of a tester. */
+/**
+ * V2G_EVCC_Msg_Timeout of the request `name` (DIN 70121 §9.6, ISO 15118-2 §8.8.2), or the configured override
+ * of a tester.
+ */
 function responseTimeoutMs(s: EvccState, protocol: EvccState["protocol"], name: MsgName | "SAP"): number {
   return s.cfg.responseTimeoutMs ?? evccMsgTimeoutMs(protocol, name, s.cfg.dinEdition);
 }
@@ -290,7 +293,7 @@ function onResponse(
   if (!view.code.startsWith("OK") && s.cfg.defect !== "ignore-failed-response") {
     if (!(s.protocol === "iso20" && ISO20_EVCC_CONTINUE_ON.includes(view.code)))
       return endEvcc(s, "failed-response", `${dec.element} ${view.code}`, fx);
-    // ISO-20 WARNING* is not fatal, the EV decides (digest §3.1): on these it carries on as after OK
+    // ISO-20 WARNING* is not fatal, the EV decides (cf. [V2G20-2230]): on these it carries on as after OK
     fx.push({ kind: "log", level: "warn", msg: `${dec.element} ${view.code}: continuing` });
   }
   if (msg.accept) {

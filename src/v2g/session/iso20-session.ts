@@ -1,12 +1,12 @@
 /**
- * ISO 15118-20 session facts both machines keep besides the DIN/ISO-2 ones (ISO 15118-20 digest §3.3, §4):
+ * ISO 15118-20 session facts both machines keep besides the DIN/ISO-2 ones (ISO 15118-20 ServiceSelection):
  * the energy service and parameter set chosen at ServiceSelection, which fix the control mode for the session.
  */
 
-/** -20 control mode (digest §4.3 ControlMode: 1 Scheduled, 2 Dynamic). */
+/** -20 control mode (ControlMode parameter: 1 Scheduled, 2 Dynamic; EcoG-io/iso15118 enums.py). */
 export type Iso20ControlMode = "scheduled" | "dynamic";
 
-/** ServiceIDs of the energy transfer services (ISO 15118-20 Table 204, as the digest §4.1 gives them, C). */
+/** ServiceIDs of the energy transfer services (ISO 15118-20 Table 204, as EcoG-io/iso15118 cites it). */
 export const ISO20_SERVICE = { AC: 1, DC: 2, AC_BPT: 5, DC_BPT: 6 } as const;
 /** ServiceID of the DC energy transfer service. */
 export const ISO20_SERVICE_DC = ISO20_SERVICE.DC;
@@ -42,20 +42,23 @@ export function wantedIso20Service(ac: boolean, bidirectional: boolean, offered:
   return bidirectional && offered.includes(bpt) ? bpt : plain;
 }
 
-/** BPTChannel parameter: 1 Unified (digest §4.3, C). */
+/** BPTChannel parameter: 1 Unified (EcoG-io/iso15118 enums.py, EVerest libiso15118). */
 export const ISO20_BPT_CHANNEL_UNIFIED = 1;
-/** GeneratorMode parameter: 1 GridFollowing (digest §4.3, C). */
+/** GeneratorMode parameter: 1 GridFollowing (EcoG-io/iso15118 enums.py, EVerest libiso15118). */
 export const ISO20_GENERATOR_MODE_GRID_FOLLOWING = 1;
-/** ControlMode parameter values (digest §4.3, C). */
+/** ControlMode parameter values (EcoG-io/iso15118 enums.py, EVerest libiso15118). */
 export const ISO20_CONTROL_MODE_VALUE: Readonly<Record<Iso20ControlMode, number>> = {
   scheduled: 1,
   dynamic: 2,
 };
-/** Connector parameter of the DC service: 2 = Extended (digest §4.3, C; CCS/J3400 DC pins). */
+/**
+ * Connector parameter of the DC service: 2 = Extended (ISO 15118-20 Table 207 per EcoG-io/iso15118; CCS/J3400
+ * DC pins).
+ */
 export const ISO20_DC_CONNECTOR_EXTENDED = 2;
-/** MobilityNeedsMode 1: provided by the EVCC (digest §4.3; forced to 1 in Scheduled mode). */
+/** MobilityNeedsMode 1: provided by the EVCC (EcoG-io/iso15118 enums.py; forced to 1 in Scheduled mode). */
 export const ISO20_MOBILITY_NEEDS_EVCC = 1;
-/** Pricing 0: none (digest §4.3). */
+/** Pricing 0: none (EcoG-io/iso15118 enums.py). */
 export const ISO20_PRICING_NONE = 0;
 
 /** What a -20 session has agreed so far. */
@@ -70,7 +73,10 @@ export interface Iso20Session {
   serviceId: number | null;
   parameterSetId: number | null;
   controlMode: Iso20ControlMode | null;
-  /** SessionSetupRes was OK_OldSessionJoined: the next request is DC_ChargeParameterDiscovery (digest §7.3). */
+  /**
+   * SessionSetupRes was OK_OldSessionJoined: the next request is DC_ChargeParameterDiscovery ([V2G20-1032],
+   * [V2G20-1844]).
+   */
   resumed: boolean;
   /** EVCCID of the SessionSetupReq (hex): a resumed session must come from the same EVCC ([V2G20-2545]). */
   evccId: string;
@@ -80,8 +86,8 @@ export interface Iso20Session {
    */
   vehicleCert: string | null;
   /**
-   * BPT services: the direction the EV chose at PowerDelivery(Start) (BPT_ChannelSelection, digest §6.1);
-   * Charge until it chooses.
+   * BPT services: the direction the EV chose at PowerDelivery(Start) (BPT_ChannelSelection of the -20
+   * schema); Charge until it chooses.
    */
   bptChannel: Iso20BptChannel;
   /** AC_BPT: the EV's maximum discharge power from BPT_AC_CPDReqEnergyTransferMode (W, magnitude). */
@@ -99,7 +105,7 @@ export interface Iso20Session {
 /** -20 authorization services (authorizationType). */
 export type Iso20AuthService = "EIM" | "PnC";
 
-/** BPT_ChannelSelection of PowerDeliveryReq (ISO 15118-20 digest §6.1). */
+/** BPT_ChannelSelection of PowerDeliveryReq (ISO 15118-20 CommonMessages schema). */
 export type Iso20BptChannel = "Charge" | "Discharge";
 
 /** A fresh -20 session. */

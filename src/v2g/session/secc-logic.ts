@@ -1,7 +1,7 @@
 /**
  * Protocol-neutral SECC behaviour, called by the DIN 70121 and ISO 15118-2 handlers, which only
- * map typed message bodies to and from these numbers. Digest §5.2 (DC sequence), §5.3 (AC), §5.5 (status
- * enums), §5.6 (DC physical phases).
+ * map typed message bodies to and from these numbers. DIN SPEC 70121 §9.1 / ISO 15118-2 §8.8.3 (DC sequence),
+ * ISO 15118-2 §8.8.4 (AC), the schemas' status enums, IEC 61851-23 (DC physical phases).
  */
 import { CABLE_CHECK_CURRENT_LIMIT_A, cableCheckVoltage, PRECHARGE_CURRENT_LIMIT_A } from "./dc-physics.js";
 import { renegotiateIfStale } from "./power-schedule.js";
@@ -9,7 +9,7 @@ import { clearTimer, type EnergyTransferMode, isAcMode, type SeccState, setTimer
 import { isZeroId, newSessionId, sameId } from "./session-id.js";
 import type { SeccEffect } from "./types.js";
 
-/** DC_EVSEStatusCode (digest §5.5). */
+/** DC_EVSEStatusCode (DIN 70121 / ISO 15118-2 schema). */
 export type DcEvseStatusCode =
   | "EVSE_NotReady"
   | "EVSE_Ready"
@@ -54,7 +54,7 @@ export function dcEvseStatus(s: SeccState) {
   return { ...status, EVSEIsolationStatus: level };
 }
 
-/** AC_EVSEStatus of ISO-2 (digest §5.3). */
+/** AC_EVSEStatus of ISO 15118-2. */
 export function acEvseStatus(s: SeccState) {
   return {
     NotificationMaxDelay: notificationMaxDelay(s),
@@ -115,7 +115,7 @@ export function unofferedService(serviceIds: readonly number[], offered: readonl
   return serviceIds.find((id) => !offered.includes(id)) ?? null;
 }
 
-/** ServiceID of the charge service (digest §5.2 row 2, "ChargeService {ServiceID 1}"). */
+/** ServiceID of the charge service (DIN 70121 / ISO 15118-2 ServiceDiscoveryRes ChargeService: 1). */
 export const CHARGE_SERVICE_ID = 1;
 
 /** Authorization (EIM): Ongoing while the payment port is pending; FAILED when rejected. */
@@ -171,14 +171,15 @@ export function wrongChargeParameter(
   return ev.maxVoltageV < min ? `EV maximum ${ev.maxVoltageV} V below the charger's minimum ${min} V` : null;
 }
 
-/** True for CP states in which the EV asks for power (digest §5.1). */
+/** True for CP states in which the EV asks for power (IEC 61851-1 states C and D). */
 export function cpReady(s: SeccState): boolean {
   return s.cp === "C" || s.cp === "D";
 }
 
 /**
- * CableCheck (digest §5.2 row 6, §5.6): wait for CP C/D (timer `cp-detect`), then close the contactors, set
- * the cable-check voltage at 2 A and start the isolation monitor; Ongoing until it reports; Fault ⇒ FAILED.
+ * CableCheck (voltage per IEC 61851-23:2023 CC.4.1.2, 2 A per EVerest EvseManager): wait for CP C/D (timer
+ * `cp-detect`), then close the contactors, set the cable-check voltage at 2 A and start the isolation
+ * monitor; Ongoing until it reports; Fault ⇒ FAILED.
  */
 export function onCableCheck(
   s: SeccState,
@@ -215,7 +216,9 @@ export function onCableCheck(
   return { state: st, processing: "Finished", failed: st.readings.isolation.level === "Fault" };
 }
 
-/** PreCharge (digest §5.2 row 7): regulate to the EV's target voltage with at most 2 A. */
+/**
+ * PreCharge: regulate to the EV's target voltage with at most 2 A (EVerest EvseManager's cable-check limit).
+ */
 export function onPreCharge(s: SeccState, targetV: number, targetI: number, fx: SeccEffect[]): SeccState {
   const v = Math.min(targetV, s.readings.dc.maxVoltageV);
   const i = Math.min(Math.max(targetI, 0), PRECHARGE_CURRENT_LIMIT_A);
@@ -224,9 +227,10 @@ export function onPreCharge(s: SeccState, targetV: number, targetI: number, fx: 
 }
 
 /**
- * PowerDelivery (digest §5.2 rows 8/10, §5.3): start (DC: current flows with CurrentDemand; AC: close the
- * contactors once CP is C/D), stop (DC: ramp to 0 A and keep the contactors for WeldingDetection; AC: open),
- * renegotiate (ISO-2: back to ChargeParameterDiscovery). A pending notification is answered by stop/renegotiate.
+ * PowerDelivery (DIN 70121 / ISO 15118-2 DC and AC sequences): start (DC: current flows with CurrentDemand;
+ * AC: close the contactors once CP is C/D), stop (DC: ramp to 0 A and keep the contactors for
+ * WeldingDetection; AC: open), renegotiate (ISO-2: back to ChargeParameterDiscovery). A pending notification
+ * is answered by stop/renegotiate.
  */
 export function onPowerDelivery(
   s: SeccState,
@@ -257,7 +261,10 @@ export function onPowerDelivery(
   return st;
 }
 
-/** CurrentDemand outcome: what the stage was told and which EVSE limits bind (digest §5.2 row 9). */
+/**
+ * CurrentDemand outcome: what the stage was told and which EVSE limits bind (DIN 70121 / ISO 15118-2
+ * CurrentDemandRes).
+ */
 export interface CurrentDemandOutcome {
   state: SeccState;
   voltageLimitAchieved: boolean;

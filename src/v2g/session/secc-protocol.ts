@@ -65,7 +65,7 @@ export interface SeccProtocolModule {
   protocol: V2gProtocol;
   /**
    * V2GTP payload types requests may arrive in (absent: EXI 0x8001 only). ISO 15118-20 uses one per schema
-   * set (ISO 15118-20 digest §1.1).
+   * set (0x8002 common, 0x8003 AC, 0x8004 DC; EcoG-io/iso15118 enums.py).
    */
   payloadTypes?: readonly number[];
   /** Decode a message (throws ExiDecodeError); `payloadType` selects the schema set where there are several. */

@@ -41,7 +41,7 @@ export const DEFAULT_NOTIFICATION_MAX_DELAY_S = 10;
 
 /**
  * NotificationMaxDelay announced with an ISO 15118-20 EVSENotification Pause (s): 60 s as [V2G20-3308] and
- * EVerest's -20 SECC (digest §3.5; older libiso15118 sent 0 in Scheduled mode — configurable).
+ * EVerest's -20 SECC (older libiso15118 sent 0 in Scheduled mode, [V2G20-1850] — configurable).
  */
 export const ISO20_PAUSE_NOTIFICATION_MAX_DELAY_S = 60;
 
@@ -70,7 +70,7 @@ export interface SeccPncConfig {
 /**
  * ISO 15118-20 Plug & Charge on the SECC: the -20 trust anchors (P-521, [V2G20-2674]) and a CSPRNG for the
  * GenChallenge of AuthorizationSetupRes ([V2G20-698]: 128 bits, at least 120 bits of entropy). PnC is offered
- * only on TLS 1.3 (ISO 15118-20 digest §2.2).
+ * only on TLS 1.3 ([V2G20-2356]).
  */
 export interface SeccPnc20Config {
   /** Trusted MO roots (DER). A contract chain may end at an MO root or at a V2G root. */
@@ -125,26 +125,29 @@ export interface SeccConfig {
   /** Emit `trace` effects with every decoded/encoded message. */
   trace: boolean;
   /**
-   * ISO-20: also offer the bidirectional services (DC_BPT beside DC, AC_BPT beside AC; ISO 15118-20 digest
-   * §4.1). Default off.
+   * ISO-20: also offer the bidirectional services (DC_BPT beside DC, AC_BPT beside AC; ISO 15118-20
+   * Table 204). Default off.
    */
   bidirectional: boolean;
-  /** ISO-20: control modes offered as DC parameter sets (digest §4.3: offer a set for each). */
+  /** ISO-20: control modes offered as DC parameter sets ([V2G20-2656]: offer a set for each). */
   iso20ControlModes: Iso20ControlMode[];
   /**
-   * ISO-20 Scheduled mode: schedule renegotiation (ISO 15118-20 digest §7.4: PowerDelivery(ScheduleRenegotiation)
-   * → ChargeParameterDiscovery? → ScheduleExchange → PowerDelivery(Start), no new cable check) is accepted and
-   * asked for (EVSENotification ScheduleRenegotiation) when the backend's schedule changes. Off:
-   * WARNING_ScheduleRenegotiationFailed, as a stack without it answers. Default off; the EVSE controller
-   * turns it on.
+   * ISO-20 Scheduled mode: schedule renegotiation (unconfirmed flow, per hupe1980/iso15118:
+   * PowerDelivery(ScheduleRenegotiation) → ChargeParameterDiscovery? → ScheduleExchange → PowerDelivery(Start),
+   * no new cable check) is accepted and asked for (EVSENotification ScheduleRenegotiation) when the backend's
+   * schedule changes. Off: WARNING_ScheduleRenegotiationFailed, as a stack without it answers. Default off; the
+   * EVSE controller turns it on.
    */
   iso20ScheduleRenegotiation: boolean;
-  /** ISO-20: V2G_SECC_Sequence_Timeout after a DC_ChargeLoopRes (digest §5.1: 0.5 s; lab peers wait 60 s). */
+  /**
+   * ISO-20: V2G_SECC_Sequence_Timeout after a DC_ChargeLoopRes ([V2G20-1500]/[V2G20-1502]: 0.5 s; lab peers
+   * wait 60 s).
+   */
   iso20ChargeLoopSequenceTimeoutMs: number;
   /**
    * ISO-2 Plug & Charge: the local CPS answering CertificateInstallationReq / CertificateUpdateReq. When set,
-   * ServiceDiscoveryRes offers the ContractCertificate service (ServiceID 2, pnc digest §3.1 row 1); absent,
-   * both requests get FAILED_NoCertificateAvailable.
+   * ServiceDiscoveryRes offers the ContractCertificate service (ServiceID 2, as RISE-V2G and EVerest);
+   * absent, both requests get FAILED_NoCertificateAvailable.
    */
   cps?: LocalCps;
   /**
@@ -251,7 +254,7 @@ export interface SeccState {
    * single day at the maximum), to tell whether a later one needs a renegotiation (power-schedule.ts).
    */
   readonly scheduleSent?: PowerSchedule | null;
-  /** Pending EVSENotification; "Pause" only in ISO-20 (an EVSE-initiated pause, digest §7.2). */
+  /** Pending EVSENotification; "Pause" only in ISO-20 (an EVSE-initiated pause, [V2G20-3308]). */
   readonly notification: "None" | "StopCharging" | "ReNegotiation" | "Pause";
   /** Timer deadlines by id (a timer event is honoured only if it matches). */
   readonly timers: Readonly<Record<string, number>>;

@@ -156,7 +156,7 @@ for (const protocol of ["din", "iso2"] as const) {
     assert.equal(
       start.voltageV,
       470,
-      "cable-check voltage min(500, 420 + 50, 1000) for a 420 V EV (digest §5.6)",
+      "cable-check voltage min(500, 420 + 50, 1000) for a 420 V EV (IEC 61851-23:2023 CC.4.1.2)",
     );
     for (let i = 0; i < 5; i++) assert.equal(request(d, "CableCheck")?.body.EVSEProcessing, "Ongoing");
     event(d, {

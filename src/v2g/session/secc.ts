@@ -7,7 +7,7 @@
  *   DIN nor ISO-2 defines one for a message whose type is unknown): the SECC logs the ExiDecodeError with its
  *   bit offset, ends the session (`decode-error`) and closes the connection.
  * - A request with a SessionID other than the session's → its response with FAILED_UnknownSession, then end.
- * - A request out of sequence (digest §5.5, [V2G2-459]/[V2G2-538]/[V2G2-539]) → its response with
+ * - A request out of sequence ([V2G2-459]/[V2G2-538]/[V2G2-539]) → its response with
  *   FAILED_SequenceError, then end. Any other FAILED_* response also ends the session.
  * - Timers: V2G_SECC_CommunicationSetup from `connected` to SessionSetupRes; V2G_SECC_Sequence_Timeout after
  *   every response; CP-state detection during CableCheck; NotificationMaxDelay after StopCharging /
@@ -253,7 +253,8 @@ function onControl(s: SeccState, op: SeccControl["op"], tMs: number, fx: SeccEff
   }
   if (op === "pause") {
     if (s.protocol === "iso20") {
-      // digest §3.5/§7.2: EVSENotification Pause; the EV ends with SessionStop(Pause), the session is kept
+      // ISO 15118-20 EVSENotification Pause ([V2G20-3308]); the EV ends with SessionStop(Pause), the session
+      // is kept
       const st: SeccState = { ...s, notification: "Pause" };
       return setTimer(st, "notification", tMs + s.cfg.pauseNotificationMaxDelayS * 1000, fx);
     }
@@ -335,7 +336,7 @@ function onSap(s: SeccState, bytes: Uint8Array, fx: SeccEffect[]): SeccState {
     fx.push({ kind: "trace", dir: "rx", protocol: "sap", name: "supportedAppProtocolReq", message: req });
   // Filter by what this station and this connection support: -20 only with an energy mode it has a service for
   // (AC or DC), and only on TLS 1.3 ([V2G20-2356]) unless the lab switch `iso20WithoutTls` allows it anywhere.
-  // -20:AC with an AC mode, -20:DC with a DC mode (digest §1.2: filter by the station's hardware)
+  // -20:AC with an AC mode, -20:DC with a DC mode ([V2G20-169]: filter by the station's hardware)
   const families: Iso20Family[] = [
     ...(s.cfg.energyModes.some((m) => isAcMode(m)) ? (["AC"] as const) : []),
     ...(s.cfg.energyModes.some((m) => m.startsWith("DC")) ? (["DC"] as const) : []),

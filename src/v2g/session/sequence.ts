@@ -1,7 +1,7 @@
 /**
- * Message sequence tables of DIN 70121 DC, ISO 15118-2 DC/AC EIM (digest §5.2, §5.3) and ISO 15118-20 DC EIM: which request may
- * follow the last one answered. Shared by the SECC (sequence-error detection, [V2G2-459]/[V2G2-538]) and the
- * EVCC (validating its own next request in replay tests).
+ * Message sequence tables of DIN 70121 DC (§9.1), ISO 15118-2 DC/AC EIM (§8.8.3, §8.8.4) and ISO 15118-20 DC
+ * EIM: which request may follow the last one answered. Shared by the SECC (sequence-error detection,
+ * [V2G2-459]/[V2G2-538]) and the EVCC (validating its own next request in replay tests).
  */
 import type { V2gProtocol } from "../handshake/namespaces.js";
 import type { MsgName } from "./types.js";
@@ -23,16 +23,16 @@ export interface SequencePosition {
 }
 
 /**
- * ISO 15118-20 DC EIM (ISO 15118-20 digest §3.2): AuthorizationSetup → Authorization* → ServiceDiscovery →
- * ServiceDetail+ → ServiceSelection → DC_ChargeParameterDiscovery → ScheduleExchange* → DC_CableCheck* →
- * DC_PreCharge* (EVProcessing Ongoing → PreCharge again, Finished → PowerDelivery) → PowerDelivery →
- * DC_ChargeLoop* → PowerDelivery(Stop) → DC_WeldingDetection* → SessionStop; AC and AC_BPT (`ac`): after
- * ScheduleExchange → PowerDelivery(Start) → AC_ChargeLoop* (ChargingStatus) → PowerDelivery(Stop) → SessionStop,
- * no CableCheck, PreCharge or WeldingDetection (digest §3.2). A schedule renegotiation (Scheduled mode, digest
- * §7.4): PowerDelivery(ScheduleRenegotiation) → ChargeParameterDiscovery? → ScheduleExchange → PowerDelivery.
- * `processing` is the
- * EVSEProcessing of the last Authorization/ScheduleExchange/CableCheck response, or the EV's EVProcessing of the
- * last PreCharge/PowerDelivery/WeldingDetection request.
+ * ISO 15118-20 DC EIM (the order EVerest libiso15118 and EcoG-io/iso15118 follow): AuthorizationSetup →
+ * Authorization* → ServiceDiscovery → ServiceDetail+ → ServiceSelection → DC_ChargeParameterDiscovery →
+ * ScheduleExchange* → DC_CableCheck* → DC_PreCharge* (EVProcessing Ongoing → PreCharge again, Finished →
+ * PowerDelivery) → PowerDelivery → DC_ChargeLoop* → PowerDelivery(Stop) → DC_WeldingDetection* → SessionStop;
+ * AC and AC_BPT (`ac`): after ScheduleExchange → PowerDelivery(Start) → AC_ChargeLoop* (ChargingStatus) →
+ * PowerDelivery(Stop) → SessionStop, no CableCheck, PreCharge or WeldingDetection. A schedule renegotiation
+ * (Scheduled mode; unconfirmed, per hupe1980/iso15118): PowerDelivery(ScheduleRenegotiation) →
+ * ChargeParameterDiscovery? → ScheduleExchange → PowerDelivery. `processing` is the EVSEProcessing of the
+ * last Authorization/ScheduleExchange/CableCheck response, or the EV's EVProcessing of the last
+ * PreCharge/PowerDelivery/WeldingDetection request.
  */
 function allowedNextIso20(p: SequencePosition): readonly MsgName[] {
   const stop: MsgName = "SessionStop";
@@ -57,7 +57,7 @@ function allowedNextIso20(p: SequencePosition): readonly MsgName[] {
       return ["ScheduleExchange", stop];
     case "ScheduleExchange":
       if (ongoing) return ["ScheduleExchange", stop];
-      // a schedule renegotiation goes straight back to PowerDelivery(Start): no new cable check (digest §7.4)
+      // a schedule renegotiation goes straight back to PowerDelivery(Start): no new cable check (unconfirmed)
       if (p.renegotiating || p.powerDelivery === "renegotiate") return ["PowerDelivery", stop];
       return p.ac ? ["PowerDelivery", stop] : ["CableCheck", stop];
     case "CableCheck":
@@ -67,7 +67,7 @@ function allowedNextIso20(p: SequencePosition): readonly MsgName[] {
     case "PowerDelivery":
       if (ongoing) return ["PowerDelivery", stop];
       if (p.powerDelivery === "stop") return p.ac ? [stop] : ["WeldingDetection", stop];
-      // PowerDelivery(ScheduleRenegotiation): ChargeParameterDiscovery is optional (digest §7.4)
+      // PowerDelivery(ScheduleRenegotiation): ChargeParameterDiscovery is optional (unconfirmed)
       if (p.powerDelivery === "renegotiate") return ["ChargeParameterDiscovery", "ScheduleExchange", stop];
       return p.ac ? ["ChargingStatus", "PowerDelivery", stop] : ["CurrentDemand", "PowerDelivery", stop];
     case "CurrentDemand":

@@ -1,10 +1,10 @@
 /**
- * SessionID helpers (digest §5.2 row 1: header SessionID, 8 bytes; 0 in the first SessionSetupReq). IDs
+ * SessionID helpers (DIN 70121 / ISO 15118-2 header SessionID, 8 bytes; 0 in the first SessionSetupReq). IDs
  * come from a seeded xorshift32 generator kept in the machine state, so the machines stay pure and
  * reproducible; hosts seed it from a real entropy source.
  */
 
-/** Length of an assigned SessionID (bytes). Digest §5.2 row 1 ("8 bytes / 16 hex chars"). */
+/** Length of an assigned SessionID (bytes): 8 bytes / 16 hex chars (EcoG-io/iso15118 header.py). */
 export const SESSION_ID_LENGTH = 8;
 
 /** The all-zero SessionID the EVCC sends before one is assigned. */

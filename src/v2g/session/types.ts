@@ -9,8 +9,8 @@ import type { EvccPortCommand, EvccReadings } from "../ports/evcc-ports.js";
 import type { SeccPortCommand, SeccReadings } from "../ports/secc-ports.js";
 
 /**
- * Protocol-neutral names of the request/response pairs of DIN 70121, ISO 15118-2 (digest §5.2/§5.3) and
- * ISO 15118-20 AC and DC (ISO 15118-20 digest §3.2): a -20 message takes the name of the DIN/ISO-2 one with
+ * Protocol-neutral names of the request/response pairs of DIN 70121, ISO 15118-2 (§8.8.3/§8.8.4) and
+ * ISO 15118-20 AC and DC: a -20 message takes the name of the DIN/ISO-2 one with
  * the same meaning (DC_ChargeLoop ↔ CurrentDemand, AC_ChargeLoop ↔ ChargingStatus, AC/DC_ChargeParameterDiscovery
  * ↔ ChargeParameterDiscovery, DC_CableCheck ↔ CableCheck, ServiceSelection ↔ PaymentSelection, …);
  * AuthorizationSetup and ScheduleExchange exist only in -20.
@@ -80,10 +80,10 @@ export type StopReason =
   | "certificate-rejected"
   /**
    * ISO-2 Plug & Charge, SECC: CertificateInstallationReq refused with a FAILED code (request signature, OEM
-   * provisioning certificate, no contract at the CPS; pnc digest §4.3).
+   * provisioning certificate, no contract at the CPS; codes as RISE-V2G and EcoG-io/iso15118 use them).
    */
   | "certificate-installation-refused"
-  /** ISO-2 Plug & Charge, SECC: CertificateUpdateReq refused with a FAILED code (pnc digest §5.3). */
+  /** ISO-2 Plug & Charge, SECC: CertificateUpdateReq refused with a FAILED code (as RISE-V2G answers it). */
   | "certificate-update-refused"
   /**
    * Plug & Charge: the contract chain failed validation (ISO-2 FAILED_CertChainError / FAILED_NoCertificateAvailable;
@@ -137,12 +137,14 @@ export type EvccEffect = CommonEffect | { kind: "port-command"; command: EvccPor
 
 /** Operator/controller requests to the SECC. */
 export type SeccControl =
-  /** Ask the EV to stop: EVSENotification StopCharging with NotificationMaxDelay (digest §5.5). */
+  /**
+   * Ask the EV to stop: EVSENotification StopCharging with NotificationMaxDelay (DIN 70121 / ISO 15118-2).
+   */
   | { op: "stop-charging" }
   /** Ask the EV to renegotiate (ISO-2): EVSENotification ReNegotiation. */
   | { op: "renegotiate" }
   /**
-   * Ask the EV to pause (ISO 15118-20 digest §3.5/§7.2, [V2G20-3308]): EVSENotification Pause with
+   * Ask the EV to pause (ISO 15118-20, [V2G20-3308]): EVSENotification Pause with
    * NotificationMaxDelay (`pauseNotificationMaxDelayS`); the EV runs PowerDelivery(Stop) → (DC)
    * WeldingDetection → SessionStop(Pause) and the SECC keeps the session for OK_OldSessionJoined. DIN 70121
    * and ISO 15118-2 have no EVSE-initiated pause: there this is StopCharging (the session ends).
@@ -164,7 +166,10 @@ export type SeccEvent =
   | { kind: "timer"; id: string; tMs: number }
   /** New port readings (only the fields that changed need be given). */
   | { kind: "port"; readings: Partial<SeccReadings>; tMs: number }
-  /** CP state seen by the EVSE (digest §5.1: DC needs C/D during CableCheck; AC closes within 3 s of C/D). */
+  /**
+   * CP state seen by the EVSE (DC needs C/D during CableCheck, per pyPLC; AC closes within 3 s of C/D,
+   * [V2G2-860]).
+   */
   | { kind: "cp"; state: CpState; tMs: number }
   | { kind: "control"; control: SeccControl; tMs: number }
   /** The transport closed (peer FIN, error). */

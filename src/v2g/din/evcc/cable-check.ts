@@ -1,4 +1,4 @@
-/** DIN 70121 CableCheckReq / Res (digest §5.2 row 6): EVSEProcessing and the isolation status. */
+/** DIN 70121 CableCheckReq / Res (fields per EcoG-io/iso15118): EVSEProcessing and the isolation status. */
 import { type EvccMessage, readDcStatus } from "../../session/evcc-protocol.js";
 import { type din, dinEvStatus } from "./common.js";
 

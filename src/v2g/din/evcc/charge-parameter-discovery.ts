@@ -1,6 +1,6 @@
 /**
- * DIN 70121 ChargeParameterDiscoveryReq / Res (digest §5.2 row 5): the EV's DC limits and energy request;
- * the EVSE's limits and SAScheduleList.
+ * DIN 70121 ChargeParameterDiscoveryReq / Res (fields per EcoG-io/iso15118): the EV's DC limits and energy
+ * request; the EVSE's limits and SAScheduleList.
  */
 import type { EvccMessage } from "../../session/evcc-protocol.js";
 import { num, pv } from "../../session/physical.js";

@@ -4,7 +4,10 @@ import type { EvccState } from "../../session/evcc-state.js";
 
 export type { din };
 
-/** DC_EVStatus (digest §5.2: EVReady, EVErrorCode, EVRESSSOC; DIN adds the two conditioning flags). */
+/**
+ * DC_EVStatus (EcoG-io/iso15118 datatypes: EVReady, EVErrorCode, EVRESSSOC; DIN adds the two conditioning
+ * flags).
+ */
 export function dinEvStatus(s: EvccState): din.DC_EVStatusType {
   const r = s.readings;
   return {

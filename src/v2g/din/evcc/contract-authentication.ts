@@ -1,4 +1,6 @@
-/** DIN 70121 ContractAuthenticationReq (EIM: empty) / Res with EVSEProcessing (digest §5.2 row 4). */
+/**
+ * DIN 70121 ContractAuthenticationReq (EIM: empty) / Res with EVSEProcessing (fields per EcoG-io/iso15118).
+ */
 import type { EvccMessage } from "../../session/evcc-protocol.js";
 import type { din } from "./common.js";
 

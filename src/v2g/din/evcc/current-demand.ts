@@ -1,4 +1,7 @@
-/** DIN 70121 CurrentDemandReq (BMS targets and limits) / Res (present V/I, EVSE limits), digest §5.2 row 9. */
+/**
+ * DIN 70121 CurrentDemandReq (BMS targets and limits) / Res (present V/I, EVSE limits), fields per
+ * EcoG-io/iso15118.
+ */
 import { type EvccMessage, readDcStatus } from "../../session/evcc-protocol.js";
 import { num, pv } from "../../session/physical.js";
 import { type din, dinEvStatus } from "./common.js";

@@ -1,4 +1,7 @@
-/** DIN 70121 PowerDeliveryReq (ReadyToChargeState true = start, false = stop) / Res, digest §5.2 rows 8/10. */
+/**
+ * DIN 70121 PowerDeliveryReq (ReadyToChargeState true = start, false = stop) / Res, fields per
+ * EcoG-io/iso15118.
+ */
 import { type EvccMessage, readDcStatus } from "../../session/evcc-protocol.js";
 import { type din, dinEvStatus } from "./common.js";
 

@@ -1,4 +1,7 @@
-/** DIN 70121 ServiceDiscoveryReq / Res (digest §5.2 row 2): payment options and the EnergyTransferType. */
+/**
+ * DIN 70121 ServiceDiscoveryReq / Res (fields per EcoG-io/iso15118): payment options and the
+ * EnergyTransferType.
+ */
 import type { EvccMessage } from "../../session/evcc-protocol.js";
 import type { din } from "./common.js";
 

@@ -1,4 +1,4 @@
-/** DIN 70121 ServicePaymentSelectionReq / Res (digest §5.2 row 3): ExternalPayment, ServiceID 1. */
+/** DIN 70121 ServicePaymentSelectionReq / Res (fields per EcoG-io/iso15118): ExternalPayment, ServiceID 1. */
 import type { EvccMessage } from "../../session/evcc-protocol.js";
 import { CHARGE_SERVICE_ID } from "../../session/secc-logic.js";
 import type { din } from "./common.js";

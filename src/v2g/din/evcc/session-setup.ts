@@ -1,4 +1,4 @@
-/** DIN 70121 SessionSetupReq (EVCCID = EV MAC) / SessionSetupRes (digest §5.2 row 1). */
+/** DIN 70121 SessionSetupReq (EVCCID = EV MAC) / SessionSetupRes (fields per EcoG-io/iso15118). */
 import type { EvccMessage } from "../../session/evcc-protocol.js";
 import type { din } from "./common.js";
 

@@ -1,4 +1,4 @@
-/** DIN 70121 SessionStopReq (empty: DIN only terminates) / Res, digest §5.2 row 12. */
+/** DIN 70121 SessionStopReq (empty: DIN only terminates) / Res, fields per EcoG-io/iso15118. */
 import type { EvccMessage } from "../../session/evcc-protocol.js";
 import type { din } from "./common.js";
 

@@ -1,4 +1,7 @@
-/** DIN 70121 WeldingDetectionReq / Res (EVSEPresentVoltage, unlock below 60 V), digest §5.2 row 11. */
+/**
+ * DIN 70121 WeldingDetectionReq / Res (EVSEPresentVoltage; unlock below 60 V, EVerest EvseManager's safe
+ * voltage).
+ */
 import { type EvccMessage, readDcStatus } from "../../session/evcc-protocol.js";
 import { num } from "../../session/physical.js";
 import { type din, dinEvStatus } from "./common.js";

@@ -1,6 +1,7 @@
 /**
- * DIN 70121 CableCheckReq → CableCheckRes (digest §5.2 row 6, §5.6): Ongoing (EVSE_IsolationMonitoringActive)
- * while the isolation monitor runs; the IsolationLevel reported is the monitor's; Fault ⇒ FAILED.
+ * DIN 70121 CableCheckReq → CableCheckRes (IEC 61851-23 cable check as EVerest EvseManager runs it): Ongoing
+ * (EVSE_IsolationMonitoringActive) while the isolation monitor runs; the IsolationLevel reported is the
+ * monitor's; Fault ⇒ FAILED.
  */
 import { dcEvseStatus, onCableCheck } from "../../session/secc-logic.js";
 import type { SeccHandler } from "../../session/secc-protocol.js";

@@ -1,9 +1,9 @@
 /**
- * DIN 70121 ChargeParameterDiscoveryReq → Res (digest §5.2 row 5): the requested DC type must be the one
- * offered; Ongoing until the schedule is ready; SAScheduleList (one tuple, PMax — always present, as the DIN
- * grammar requires it even when Ongoing or FAILED; with a backend power schedule one entry per period) and
- * DC_EVSEChargeParameter. DIN 70121 has no renegotiation: a later schedule reaches the EV only as the
- * EVSEMaximumPowerLimit of CurrentDemandRes.
+ * DIN 70121 ChargeParameterDiscoveryReq → Res (fields per EcoG-io/iso15118): the requested DC type must be
+ * the one offered; Ongoing until the schedule is ready; SAScheduleList (one tuple, PMax — always present, as
+ * the DIN grammar requires it even when Ongoing or FAILED; with a backend power schedule one entry per
+ * period) and DC_EVSEChargeParameter. DIN 70121 has no renegotiation: a later schedule reaches the EV only as
+ * the EVSEMaximumPowerLimit of CurrentDemandRes.
  */
 import { num, pv } from "../../session/physical.js";
 import { scheduleEntries } from "../../session/power-schedule.js";
@@ -12,7 +12,10 @@ import type { SeccHandler } from "../../session/secc-protocol.js";
 import type { EnergyTransferMode, SeccState } from "../../session/secc-state.js";
 import { DIN_PMAX_CAP, type din } from "./common.js";
 
-/** SAScheduleList duration: one day (s), as EVerest offers (digest §5.2 vectors) — implementation choice. */
+/**
+ * SAScheduleList duration: one day (s), as EVerest EvseV2G offers (SA_SCHEDULE_DURATION) — implementation
+ * choice.
+ */
 export const DIN_SCHEDULE_DURATION_S = 86_400;
 
 /** DC_EVSEChargeParameter from the power-stage limits. */

@@ -1,4 +1,7 @@
-/** DIN 70121 ContractAuthenticationReq → Res (digest §5.2 row 4): EIM, Ongoing while authorisation is pending. */
+/**
+ * DIN 70121 ContractAuthenticationReq → Res (fields per EcoG-io/iso15118): EIM, Ongoing while authorisation
+ * is pending.
+ */
 import { onAuthorization } from "../../session/secc-logic.js";
 import type { SeccHandler } from "../../session/secc-protocol.js";
 import type { din } from "./common.js";

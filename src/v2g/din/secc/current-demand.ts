@@ -1,6 +1,7 @@
 /**
- * DIN 70121 CurrentDemandReq → CurrentDemandRes (digest §5.2 row 9): the power stage follows the EV's targets
- * clamped to the EVSE limits; present V/I come from the power stage, limit flags tell which limit binds.
+ * DIN 70121 CurrentDemandReq → CurrentDemandRes (fields per EcoG-io/iso15118): the power stage follows the
+ * EV's targets clamped to the EVSE limits; present V/I come from the power stage, limit flags tell which
+ * limit binds.
  */
 import { num, pv } from "../../session/physical.js";
 import { dcEvseStatus, onCurrentDemand } from "../../session/secc-logic.js";

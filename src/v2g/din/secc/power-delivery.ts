@@ -1,5 +1,5 @@
 /**
- * DIN 70121 PowerDeliveryReq → PowerDeliveryRes (digest §5.2 rows 8 and 10): ReadyToChargeState true starts
+ * DIN 70121 PowerDeliveryReq → PowerDeliveryRes (fields per EcoG-io/iso15118): ReadyToChargeState true starts
  * the charge loop, false stops it (ramp to 0 A, then WeldingDetection). DIN has no renegotiation.
  */
 import { dcEvseStatus, onPowerDelivery } from "../../session/secc-logic.js";

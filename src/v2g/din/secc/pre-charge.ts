@@ -1,4 +1,7 @@
-/** DIN 70121 PreChargeReq → PreChargeRes (digest §5.2 row 7): regulate to EVTargetVoltage at ≤ 2 A, report present voltage. */
+/**
+ * DIN 70121 PreChargeReq → PreChargeRes (fields per EcoG-io/iso15118): regulate to EVTargetVoltage at ≤ 2 A
+ * (EVerest EvseManager), report present voltage.
+ */
 import { num, pv } from "../../session/physical.js";
 import { dcEvseStatus, onPreCharge } from "../../session/secc-logic.js";
 import type { SeccHandler } from "../../session/secc-protocol.js";

@@ -1,6 +1,7 @@
 /**
- * DIN 70121 ServiceDiscoveryReq → ServiceDiscoveryRes (digest §5.2 row 2): PaymentOptions and the charge
- * service (ServiceID 1) with the DC EnergyTransferType offered (DIN: DC_core / DC_extended, [V2G-DC-625]).
+ * DIN 70121 ServiceDiscoveryReq → ServiceDiscoveryRes (fields per EcoG-io/iso15118): PaymentOptions and the
+ * charge service (ServiceID 1) with the DC EnergyTransferType offered (DIN: DC_core / DC_extended,
+ * [V2G-DC-625]).
  */
 import { CHARGE_SERVICE_ID } from "../../session/secc-logic.js";
 import type { SeccHandler } from "../../session/secc-protocol.js";

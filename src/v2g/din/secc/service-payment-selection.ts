@@ -1,6 +1,6 @@
 /**
- * DIN 70121 ServicePaymentSelectionReq → Res (digest §5.2 row 3): ExternalPayment and ServiceID 1 required;
- * a ServiceID never offered (DIN offers the charge service only) → FAILED_ServiceSelectionInvalid.
+ * DIN 70121 ServicePaymentSelectionReq → Res (fields per EcoG-io/iso15118): ExternalPayment and ServiceID 1
+ * required; a ServiceID never offered (DIN offers the charge service only) → FAILED_ServiceSelectionInvalid.
  */
 import { CHARGE_SERVICE_ID, paymentSelectionCode, unofferedService } from "../../session/secc-logic.js";
 import type { SeccHandler } from "../../session/secc-protocol.js";

@@ -1,4 +1,7 @@
-/** DIN 70121 SessionSetupReq → SessionSetupRes (digest §5.2 row 1): new SessionID, EVSEID, DateTimeNow. */
+/**
+ * DIN 70121 SessionSetupReq → SessionSetupRes (fields per EcoG-io/iso15118): new SessionID, EVSEID,
+ * DateTimeNow.
+ */
 import { onSessionSetup } from "../../session/secc-logic.js";
 import type { SeccHandler } from "../../session/secc-protocol.js";
 import { epochSeconds } from "../../session/secc-state.js";

@@ -1,4 +1,4 @@
-/** DIN 70121 SessionStopReq → SessionStopRes (digest §5.2 row 12): terminate (DIN has no pause). */
+/** DIN 70121 SessionStopReq → SessionStopRes (fields per EcoG-io/iso15118): terminate (DIN has no pause). */
 import { onSessionStop } from "../../session/secc-logic.js";
 import type { SeccHandler } from "../../session/secc-protocol.js";
 import type { din } from "./common.js";

@@ -1,4 +1,7 @@
-/** DIN 70121 WeldingDetectionReq → Res (digest §5.2 row 11): report the output voltage while the EV checks its contactors. */
+/**
+ * DIN 70121 WeldingDetectionReq → Res (fields per EcoG-io/iso15118): report the output voltage while the EV
+ * checks its contactors.
+ */
 import { pv } from "../../session/physical.js";
 import { dcEvseStatus } from "../../session/secc-logic.js";
 import type { SeccHandler } from "../../session/secc-protocol.js";

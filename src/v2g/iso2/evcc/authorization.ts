@@ -1,8 +1,8 @@
 /**
- * ISO 15118-2 AuthorizationReq / Res with EVSEProcessing (digest §5.2 row 4). EIM: no Id / GenChallenge.
- * Contract (Plug & Charge digest §3.1 row 7): the first request carries `Id` and the GenChallenge of
- * PaymentDetailsRes and is signed with the contract key (XMLDSig over its EXI fragment); the repeats while
- * Ongoing are empty and unsigned ([V2G2-684]).
+ * ISO 15118-2 AuthorizationReq / Res with EVSEProcessing (fields per EcoG-io/iso15118). EIM: no Id /
+ * GenChallenge. Contract (as the RISE-V2G and EcoG-io/iso15118 EVCCs send it): the first request carries `Id`
+ * and the GenChallenge of PaymentDetailsRes and is signed with the contract key (XMLDSig over its EXI
+ * fragment); the repeats while Ongoing are empty and unsigned ([V2G2-684]).
  */
 import { signFragments } from "../../pnc/xmldsig.js";
 import type { EvccMessage } from "../../session/evcc-protocol.js";
@@ -10,7 +10,7 @@ import type { EvccState } from "../../session/evcc-state.js";
 import { activeContract } from "../../session/evcc-state.js";
 import type { iso2 } from "./common.js";
 
-/** Id of the signed AuthorizationReq (short Ids, Plug & Charge digest §7 pitfall 18). */
+/** Id of the signed AuthorizationReq (short Ids, as RISE-V2G's EVCC uses; unique per message, xs:ID). */
 export const AUTHORIZATION_REQ_ID = "ID1";
 /** `replayed-challenge` fault: the GenChallenge of an earlier session, echoed again. */
 export const STALE_CHALLENGE = Uint8Array.from({ length: 16 }, (_, i) => 0xa0 + i);

@@ -1,4 +1,4 @@
-/** ISO 15118-2 CableCheckReq / Res (EVSEProcessing, isolation status), digest §5.2 row 6. */
+/** ISO 15118-2 CableCheckReq / Res (EVSEProcessing, isolation status), fields per EcoG-io/iso15118. */
 import { type EvccMessage, readDcStatus } from "../../session/evcc-protocol.js";
 import { type iso2, isoEvStatus } from "./common.js";
 

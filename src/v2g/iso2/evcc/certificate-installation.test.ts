@@ -1,9 +1,9 @@
 /**
- * Our EVCC against our SECC with a local CPS, back to back in virtual time (pnc digest §3.1 rows 1–5):
- * the first session installs a contract (ServiceID 2 / set 1, CertificateInstallationReq signed with the OEM
- * key, response checked and decrypted), the second updates it (set 2, signed with the old contract key),
- * and a response signed by anyone but the CPS leaf is discarded with the stop reason `certificate-rejected`.
- * Both sessions go on with PaymentDetailsReq carrying the new contract.
+ * Our EVCC against our SECC with a local CPS, back to back in virtual time (the ISO 15118-2 PnC sequence up
+ * to PaymentDetails): the first session installs a contract (ServiceID 2 / set 1, CertificateInstallationReq
+ * signed with the OEM key, response checked and decrypted), the second updates it (set 2, signed with the old
+ * contract key), and a response signed by anyone but the CPS leaf is discarded with the stop reason
+ * `certificate-rejected`. Both sessions go on with PaymentDetailsReq carrying the new contract.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";

@@ -1,8 +1,9 @@
 /**
- * ISO 15118-2 CertificateInstallationReq / Res on the EVCC (pnc digest §3.1 row 4a/4b, §4): the request is
- * signed with the OEM provisioning key; an OK response is accepted only when its 4 References and signature
- * verify with the CPS leaf (DC=CPS, valid), and the contract key opens with the OEM provisioning key and
- * matches the contract certificate ([V2G2-823]); the new contract goes into the EVCC's contract store.
+ * ISO 15118-2 CertificateInstallationReq / Res on the EVCC (as the RISE-V2G and EcoG-io/iso15118 EVCCs do):
+ * the request is signed with the OEM provisioning key; an OK response is accepted only when its 4 References
+ * and signature verify with the CPS leaf (DC=CPS, valid), and the contract key opens with the OEM
+ * provisioning key and matches the contract certificate ([V2G2-823]); the new contract goes into the EVCC's
+ * contract store.
  */
 import { acceptCertRes, installationReqBody } from "../../pnc/cert-evcc.js";
 import { putContract } from "../../pnc/installed-contract.js";
@@ -41,7 +42,8 @@ export const certificateInstallation: EvccMessage = {
   req: "CertificateInstallationReq",
   res: "CertificateInstallationRes",
   build: (s) => installationReqBody(pncConfig(s).oemCert, pncConfig(s).roots),
-  // the whole request element is signed with the OEM provisioning key (pnc digest §3.3)
+  // the whole request element is signed with the OEM provisioning key (as in RISE-V2G and the dsV2Gshark PnC
+  // captures)
   signature: (s, body) => signFragments([{ CertificateInstallationReq: body }], pncConfig(s).oemPrivateKey),
   read: (r: iso2.CertificateInstallationResType) => ({ code: r.ResponseCode }),
   accept: (s, message, tMs) => acceptInto(s, message, pncConfig(s).oemPrivateKey, tMs),

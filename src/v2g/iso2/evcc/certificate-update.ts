@@ -1,5 +1,5 @@
 /**
- * ISO 15118-2 CertificateUpdateReq / Res on the EVCC (pnc digest §3.1 row 4c, §4): the request carries the
+ * ISO 15118-2 CertificateUpdateReq / Res on the EVCC (as the RISE-V2G EVCC does): the request carries the
  * old contract chain and eMAID and is signed with the old contract key; the response is accepted as the
  * installation's, its contract key opened with the old contract key ([V2G2-821]).
  */
@@ -25,7 +25,7 @@ export const certificateUpdate: EvccMessage = {
   req: "CertificateUpdateReq",
   res: "CertificateUpdateRes",
   build: (s) => updateReqBody(oldContract(s), pncConfig(s).roots),
-  // signed with the old contract key (pnc digest §3.3)
+  // signed with the old contract key (as in RISE-V2G and the dsV2Gshark PnC captures)
   signature: (s, body) => signFragments([{ CertificateUpdateReq: body }], oldContract(s).privateKey),
   read: (r: iso2.CertificateUpdateResType) => ({ code: r.ResponseCode }),
   // the old key is kept in the state until this returns: open the envelope with it

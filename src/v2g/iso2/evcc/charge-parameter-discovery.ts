@@ -1,5 +1,5 @@
 /**
- * ISO 15118-2 ChargeParameterDiscoveryReq / Res (digest §5.2 row 5, §5.3): DC_EVChargeParameter or
+ * ISO 15118-2 ChargeParameterDiscoveryReq / Res (fields per EcoG-io/iso15118): DC_EVChargeParameter or
  * AC_EVChargeParameter by the configured mode; reads the EVSE's DC limits or AC max current / nominal voltage.
  * With Contract payment, SalesTariffs are verified with the MO Sub-CA 2 of the EV's contract chain and ignored
  * (not fatal) when the signature is missing or wrong (ISO 15118-2 §7.9.2.4.2; RISE-V2G `verifySalesTariffs`).

@@ -1,4 +1,7 @@
-/** ISO 15118-2 ChargingStatusReq (empty) / Res (EVSEMaxCurrent, MeterInfo, ReceiptRequired, AC_EVSEStatus), digest §5.3. */
+/**
+ * ISO 15118-2 ChargingStatusReq (empty) / Res (EVSEMaxCurrent, MeterInfo, ReceiptRequired, AC_EVSEStatus),
+ * fields per EcoG-io/iso15118.
+ */
 import { type EvccMessage, readAcStatus } from "../../session/evcc-protocol.js";
 import { num } from "../../session/physical.js";
 import type { iso2 } from "./common.js";

@@ -4,7 +4,7 @@ import type { EvccState } from "../../session/evcc-state.js";
 
 export type { iso2 };
 
-/** DC_EVStatus (digest §5.2: EVReady, EVErrorCode, EVRESSSOC). */
+/** DC_EVStatus (EcoG-io/iso15118 datatypes: EVReady, EVErrorCode, EVRESSSOC). */
 export function isoEvStatus(s: EvccState): iso2.DC_EVStatusType {
   const r = s.readings;
   return {

@@ -1,4 +1,7 @@
-/** ISO 15118-2 CurrentDemandReq / Res (present V/I, limits, ReceiptRequired, MeterInfo), digest §5.2 row 9. */
+/**
+ * ISO 15118-2 CurrentDemandReq / Res (present V/I, limits, ReceiptRequired, MeterInfo), fields per
+ * EcoG-io/iso15118.
+ */
 import { type EvccMessage, readDcStatus } from "../../session/evcc-protocol.js";
 import { num, pv } from "../../session/physical.js";
 import { type iso2, isoEvStatus } from "./common.js";

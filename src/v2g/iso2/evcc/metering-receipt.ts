@@ -1,6 +1,6 @@
 /**
- * ISO 15118-2 MeteringReceiptReq (SessionID, SAScheduleTupleID, MeterInfo as received) / Res, digest §5.3.
- * Contract: with `Id`, signed with the contract key ([V2G2-903]).
+ * ISO 15118-2 MeteringReceiptReq (SessionID, SAScheduleTupleID, MeterInfo as received) / Res, fields per
+ * EcoG-io/iso15118. Contract: with `Id`, signed with the contract key ([V2G2-903]).
  */
 import { signFragments } from "../../pnc/xmldsig.js";
 import { type EvccMessage, readAcStatus, readDcStatus } from "../../session/evcc-protocol.js";

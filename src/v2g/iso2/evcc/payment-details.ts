@@ -1,7 +1,8 @@
 /**
  * ISO 15118-2 PaymentDetailsReq (Plug & Charge: eMAID + ContractSignatureCertChain, leaf then Sub-CA 2,
- * Sub-CA 1; the root is never sent) / Res with the GenChallenge to sign (Plug & Charge digest §3.1 rows 5–6).
- * The contract is the one in use: just installed or updated, else the configured one.
+ * Sub-CA 1; the root is never sent) / Res with the GenChallenge to sign (Plug & Charge, [V2G2-825]; chain
+ * order as in the dsV2Gshark PnC captures). The contract is the one in use: just installed or updated, else
+ * the configured one.
  */
 import { PncError } from "../../pnc/pnc-errors.js";
 import type { EvccMessage } from "../../session/evcc-protocol.js";

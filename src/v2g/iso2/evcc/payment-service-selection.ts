@@ -1,7 +1,7 @@
 /**
- * ISO 15118-2 PaymentServiceSelectionReq / Res, digest §5.2 row 3: ExternalPayment with the charge service
- * (ServiceID 1); with Plug & Charge, Contract, plus the ContractCertificate service (ServiceID 2) with
- * parameter set 1 (Installation) or 2 (Update) when one follows (pnc digest §3.1 row 3).
+ * ISO 15118-2 PaymentServiceSelectionReq / Res (fields per EcoG-io/iso15118): ExternalPayment with the charge
+ * service (ServiceID 1); with Plug & Charge, Contract, plus the ContractCertificate service (ServiceID 2)
+ * with parameter set 1 (Installation) or 2 (Update) when one follows (as RISE-V2G's EVCC selects it).
  */
 import { CONTRACT_CERTIFICATE_SERVICE_ID, CONTRACT_CERTIFICATE_SET } from "../../pnc/cps.js";
 import type { EvccMessage } from "../../session/evcc-protocol.js";

@@ -1,4 +1,7 @@
-/** ISO 15118-2 PowerDeliveryReq (ChargeProgress Start / Stop / Renegotiate, SAScheduleTupleID) / Res, digest §5.2 rows 8/10. */
+/**
+ * ISO 15118-2 PowerDeliveryReq (ChargeProgress Start / Stop / Renegotiate, SAScheduleTupleID) / Res, fields
+ * per EcoG-io/iso15118.
+ */
 import { type EvccMessage, readAcStatus, readDcStatus } from "../../session/evcc-protocol.js";
 import { evccIsAc } from "../../session/evcc-state.js";
 import { type iso2, isoEvStatus } from "./common.js";

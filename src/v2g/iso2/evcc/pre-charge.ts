@@ -1,4 +1,7 @@
-/** ISO 15118-2 PreChargeReq (target = battery voltage, small current) / Res (present voltage), digest §5.2 row 7. */
+/**
+ * ISO 15118-2 PreChargeReq (target = battery voltage, small current) / Res (present voltage), fields per
+ * EcoG-io/iso15118.
+ */
 import { type EvccMessage, readDcStatus } from "../../session/evcc-protocol.js";
 import { EVCC_PRECHARGE_CURRENT_A } from "../../session/evcc-state.js";
 import { num, pv } from "../../session/physical.js";

@@ -1,4 +1,7 @@
-/** ISO 15118-2 ServiceDiscoveryReq / Res (PaymentOptionList, SupportedEnergyTransferMode), digest §5.2 row 2. */
+/**
+ * ISO 15118-2 ServiceDiscoveryReq / Res (PaymentOptionList, SupportedEnergyTransferMode), fields per
+ * EcoG-io/iso15118.
+ */
 import type { EvccMessage } from "../../session/evcc-protocol.js";
 import type { iso2 } from "./common.js";
 

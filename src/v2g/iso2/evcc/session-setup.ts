@@ -1,4 +1,7 @@
-/** ISO 15118-2 SessionSetupReq (EVCCID) / Res (OK_NewSessionEstablished or OK_OldSessionJoined), digest §5.2 row 1. */
+/**
+ * ISO 15118-2 SessionSetupReq (EVCCID) / Res (OK_NewSessionEstablished or OK_OldSessionJoined), fields per
+ * EcoG-io/iso15118.
+ */
 import type { EvccMessage } from "../../session/evcc-protocol.js";
 import type { iso2 } from "./common.js";
 

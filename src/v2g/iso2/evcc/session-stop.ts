@@ -1,4 +1,4 @@
-/** ISO 15118-2 SessionStopReq (ChargingSession Terminate | Pause) / Res, digest §5.2 row 12. */
+/** ISO 15118-2 SessionStopReq (ChargingSession Terminate | Pause) / Res, fields per EcoG-io/iso15118. */
 import type { EvccMessage } from "../../session/evcc-protocol.js";
 import type { iso2 } from "./common.js";
 

@@ -1,4 +1,4 @@
-/** ISO 15118-2 WeldingDetectionReq / Res (EVSEPresentVoltage), digest §5.2 row 11. */
+/** ISO 15118-2 WeldingDetectionReq / Res (EVSEPresentVoltage), fields per EcoG-io/iso15118. */
 import { type EvccMessage, readDcStatus } from "../../session/evcc-protocol.js";
 import { num } from "../../session/physical.js";
 import { type iso2, isoEvStatus } from "./common.js";

@@ -1,10 +1,10 @@
 /**
- * ISO 15118-2 AuthorizationReq → Res. EIM (digest §5.2 row 4): Ongoing while the payment port is pending.
- * Contract (Plug & Charge digest §5.2): the first AuthorizationReq after PaymentDetailsRes must echo the
- * GenChallenge issued in this session (FAILED_ChallengeInvalid, [V2G2-475]) and carry a Header/Signature
- * over the AuthorizationReq element by the contract leaf (FAILED_SignatureError); the challenge is used
- * once. Repeats while EVSEProcessing=Ongoing are unsigned and empty ([V2G2-684]); one that carries a used
- * challenge is a replay and fails.
+ * ISO 15118-2 AuthorizationReq → Res. EIM: Ongoing while the payment port is pending.
+ * Contract (checks as EVerest EvseV2G, RISE-V2G and EcoG-io/iso15118 apply them): the first AuthorizationReq
+ * after PaymentDetailsRes must echo the GenChallenge issued in this session (FAILED_ChallengeInvalid,
+ * [V2G2-475]) and carry a Header/Signature over the AuthorizationReq element by the contract leaf
+ * (FAILED_SignatureError); the challenge is used once. Repeats while EVSEProcessing=Ongoing are unsigned and
+ * empty ([V2G2-684]); one that carries a used challenge is a replay and fails.
  */
 import type * as iso2codec from "../../../codecs/iso2/index.js";
 import { verifySignature } from "../../pnc/xmldsig.js";

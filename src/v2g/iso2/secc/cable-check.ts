@@ -1,6 +1,7 @@
 /**
- * ISO 15118-2 CableCheckReq → CableCheckRes (digest §5.2 row 6, §5.6): Ongoing while the isolation monitor
- * runs (EVSE_IsolationMonitoringActive), IsolationLevel as the monitor reports it; Fault ⇒ FAILED.
+ * ISO 15118-2 CableCheckReq → CableCheckRes (IEC 61851-23 cable check as EVerest EvseManager runs it):
+ * Ongoing while the isolation monitor runs (EVSE_IsolationMonitoringActive), IsolationLevel as the monitor
+ * reports it; Fault ⇒ FAILED.
  */
 import { onCableCheck } from "../../session/secc-logic.js";
 import type { SeccHandler } from "../../session/secc-protocol.js";

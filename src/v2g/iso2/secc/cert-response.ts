@@ -1,7 +1,7 @@
 /**
  * Shared by the ISO 15118-2 CertificateInstallation / CertificateUpdate handlers: the FAILED response with
  * schema-valid placeholders in every mandatory field ([V2G2-736]) and the mapping of a refused request to
- * its ResponseCode (pnc digest §4.3, §5.3).
+ * its ResponseCode (as the RISE-V2G and EcoG-io/iso15118 SECCs answer).
  */
 import { PncError } from "../../pnc/pnc-errors.js";
 import { refusalOf } from "../../session/secc-cert-forward.js";

@@ -1,9 +1,9 @@
 /**
- * ISO 15118-2 SECC CertificateInstallation / CertificateUpdate with a local CPS (pnc digest §3.1, §4.3,
- * §5.3): the ContractCertificate service is offered, an OK response verifies with the CPS leaf, and the
- * failure codes: FAILED_SignatureError (bad signature), FAILED_CertificateExpired (OEM certificate),
- * FAILED_CertChainError (DC not OEM), FAILED_NoCertificateAvailable (no contract), FAILED (Contract not
- * selected).
+ * ISO 15118-2 SECC CertificateInstallation / CertificateUpdate with a local CPS (failure codes as the RISE-V2G
+ * and EcoG-io/iso15118 SECCs answer): the ContractCertificate service is offered, an OK response verifies
+ * with the CPS leaf, and the failure codes: FAILED_SignatureError (bad signature), FAILED_CertificateExpired
+ * (OEM certificate), FAILED_CertChainError (DC not OEM), FAILED_NoCertificateAvailable (no contract), FAILED
+ * (Contract not selected).
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";

@@ -1,9 +1,10 @@
 /**
- * ISO 15118-2 CertificateInstallationReq → Res (pnc digest §3.1 row 4, §4.3): the request signature with
- * `OEMProvisioningCert` (FAILED_SignatureError), that certificate valid (FAILED_CertificateExpired) with
- * DC=OEM (FAILED_CertChainError), then the configured CPS answers with a contract (OK, signed by the CPS
- * leaf) or FAILED_NoCertificateAvailable — or, with the CPS behind the backend, the request is forwarded to it
- * (the SECC core relays the answer). Without a CPS: FAILED_NoCertificateAvailable.
+ * ISO 15118-2 CertificateInstallationReq → Res (checks as the RISE-V2G and EcoG-io/iso15118 SECCs apply
+ * them): the request signature with `OEMProvisioningCert` (FAILED_SignatureError), that certificate valid
+ * (FAILED_CertificateExpired) with DC=OEM (FAILED_CertChainError), then the configured CPS answers with a
+ * contract (OK, signed by the CPS leaf) or FAILED_NoCertificateAvailable — or, with the CPS behind the
+ * backend, the request is forwarded to it (the SECC core relays the answer). Without a CPS:
+ * FAILED_NoCertificateAvailable.
  */
 import { checkInstallationReq } from "../../pnc/cert-requests.js";
 import type { SeccHandler } from "../../session/secc-protocol.js";

@@ -1,9 +1,9 @@
 /**
- * ISO 15118-2 CertificateUpdateReq → Res (pnc digest §3.1 row 4c, §5.3): the request signature with the old
- * contract certificate of its `ContractSignatureCertChain` (FAILED_SignatureError), that certificate valid
- * (FAILED_CertificateExpired), its CN the request's eMAID and its chain accepted by the configured validator
- * (FAILED_CertChainError); then the CPS answers with a new contract for that eMAID, its key encrypted for the
- * old contract key ([V2G2-821]), or FAILED_NoCertificateAvailable.
+ * ISO 15118-2 CertificateUpdateReq → Res (codes as the RISE-V2G SECC answers): the request signature with the
+ * old contract certificate of its `ContractSignatureCertChain` (FAILED_SignatureError), that certificate
+ * valid (FAILED_CertificateExpired), its CN the request's eMAID and its chain accepted by the configured
+ * validator (FAILED_CertChainError); then the CPS answers with a new contract for that eMAID, its key
+ * encrypted for the old contract key ([V2G2-821]), or FAILED_NoCertificateAvailable.
  */
 import { checkUpdateReq } from "../../pnc/cert-requests.js";
 import type { SeccHandler } from "../../session/secc-protocol.js";

@@ -1,9 +1,9 @@
 /**
- * ISO 15118-2 ChargeParameterDiscoveryReq → Res (digest §5.2 row 5, §5.3): the requested mode must be offered
- * (FAILED_WrongEnergyTransferMode) and carry the matching AC/DC parameters (FAILED_WrongChargeParameter);
- * Ongoing until the schedule is ready; one SAScheduleTuple (PMax = EVSE max power, or with a backend power
- * schedule one PMaxScheduleEntry per period, power-schedule.ts) when Finished. With
- * Contract payment and a signed SalesTariff from the backend, the tuple carries it and the header its
+ * ISO 15118-2 ChargeParameterDiscoveryReq → Res (fields per EcoG-io/iso15118): the requested mode must be
+ * offered (FAILED_WrongEnergyTransferMode) and carry the matching AC/DC parameters
+ * (FAILED_WrongChargeParameter); Ongoing until the schedule is ready; one SAScheduleTuple (PMax = EVSE max
+ * power, or with a backend power schedule one PMaxScheduleEntry per period, power-schedule.ts) when Finished.
+ * With Contract payment and a signed SalesTariff from the backend, the tuple carries it and the header its
  * signature, both unchanged (ISO 15118-2 §7.9.2.4.2: the secondary actor signs SalesTariffs).
  */
 import type { SignedSalesTariff } from "../../pnc/sales-tariff.js";

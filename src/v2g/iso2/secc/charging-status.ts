@@ -1,6 +1,6 @@
 /**
- * ISO 15118-2 ChargingStatusReq → ChargingStatusRes (digest §5.3, AC loop): EVSEID, SAScheduleTupleID,
- * EVSEMaxCurrent, MeterInfo, ReceiptRequired, AC_EVSEStatus (notification, RCD).
+ * ISO 15118-2 ChargingStatusReq → ChargingStatusRes (AC loop, fields per EcoG-io/iso15118): EVSEID,
+ * SAScheduleTupleID, EVSEMaxCurrent, MeterInfo, ReceiptRequired, AC_EVSEStatus (notification, RCD).
  */
 import { pv } from "../../session/physical.js";
 import type { SeccHandler } from "../../session/secc-protocol.js";

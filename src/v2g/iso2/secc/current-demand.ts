@@ -1,6 +1,7 @@
 /**
- * ISO 15118-2 CurrentDemandReq → CurrentDemandRes (digest §5.2 row 9): targets clamped to the EVSE limits;
- * present V/I from the power stage, limit flags, EVSEID, SAScheduleTupleID, MeterInfo, ReceiptRequired.
+ * ISO 15118-2 CurrentDemandReq → CurrentDemandRes (fields per EcoG-io/iso15118): targets clamped to the EVSE
+ * limits; present V/I from the power stage, limit flags, EVSEID, SAScheduleTupleID, MeterInfo,
+ * ReceiptRequired.
  */
 import { num, pv } from "../../session/physical.js";
 import { onCurrentDemand } from "../../session/secc-logic.js";

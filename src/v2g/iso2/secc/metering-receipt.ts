@@ -1,8 +1,9 @@
 /**
- * ISO 15118-2 MeteringReceiptReq → MeteringReceiptRes (digest §5.3): the receipt's SessionID must be the
- * session's (FAILED_UnknownSession otherwise); the EIM receipt carries no signature to check. In a Contract
- * session a signature, when present, is verified with the contract leaf ([V2G2-904]; the EVCC signs it,
- * [V2G2-903]): FAILED_MeteringSignatureNotValid when it does not verify or does not cover the receipt.
+ * ISO 15118-2 MeteringReceiptReq → MeteringReceiptRes (fields per EcoG-io/iso15118): the receipt's SessionID
+ * must be the session's (FAILED_UnknownSession otherwise); the EIM receipt carries no signature to check. In
+ * a Contract session a signature, when present, is verified with the contract leaf ([V2G2-904]; the EVCC
+ * signs it, [V2G2-903]): FAILED_MeteringSignatureNotValid when it does not verify or does not cover the
+ * receipt.
  */
 import type * as iso2codec from "../../../codecs/iso2/index.js";
 import { verifySignature } from "../../pnc/xmldsig.js";

@@ -1,9 +1,10 @@
 /**
- * ISO 15118-2 PaymentDetailsReq → Res (Plug & Charge, digest §5.1): Contract must have been selected; the
- * contract chain is validated against the MO **and** V2G roots (RFC 5280 path validation, [V2G2-885]); the
- * eMAID of the body must equal the leaf CN (separators stripped, case-insensitive); on success a fresh
- * 16-byte GenChallenge from the injected CSPRNG ([V2G2-825]). Every failure still carries a 16-byte
- * GenChallenge and EVSETimeStamp (mandatory fields) and ends the session with a named stop reason.
+ * ISO 15118-2 PaymentDetailsReq → Res (Plug & Charge; checks as EVerest EvseV2G and RISE-V2G apply them):
+ * Contract must have been selected; the contract chain is validated against the MO **and** V2G roots (RFC
+ * 5280 path validation, [V2G2-885]); the eMAID of the body must equal the leaf CN (separators stripped,
+ * case-insensitive); on success a fresh 16-byte GenChallenge from the injected CSPRNG ([V2G2-825]). Every
+ * failure still carries a 16-byte GenChallenge and EVSETimeStamp (mandatory fields) and ends the session with
+ * a named stop reason.
  */
 import { type ChainCode, sameEmaid, validateChain } from "../../pnc/chain.js";
 import type { SeccHandler, SeccOutcome } from "../../session/secc-protocol.js";

@@ -1,10 +1,10 @@
 /**
- * ISO 15118-2 PaymentServiceSelectionReq → Res (digest §5.2 row 3): the option must be offered
+ * ISO 15118-2 PaymentServiceSelectionReq → Res (fields per EcoG-io/iso15118): the option must be offered
  * (FAILED_PaymentSelectionInvalid) and the charge service selected (FAILED_NoChargeServiceSelected); a
  * ContractCertificate selection (ServiceID 2) needs a configured CPS, Contract payment and parameter set 1
- * or 2 (FAILED_ServiceSelectionInvalid, pnc digest §3.1 row 3); any other ServiceID was never offered
- * (FAILED_ServiceSelectionInvalid). The chosen option is kept for the certificate
- * services, PaymentDetails, Authorization and MeteringReceipt.
+ * or 2 (FAILED_ServiceSelectionInvalid, as EVerest answers an unsupported set); any other ServiceID was never
+ * offered (FAILED_ServiceSelectionInvalid). The chosen option is kept for the certificate services,
+ * PaymentDetails, Authorization and MeteringReceipt.
  */
 
 import { CONTRACT_CERTIFICATE_SERVICE_ID, CONTRACT_CERTIFICATE_SET } from "../../pnc/cps.js";

@@ -1,5 +1,5 @@
 /**
- * ISO 15118-2 PowerDeliveryReq → PowerDeliveryRes (digest §5.2 rows 8/10, §5.3): ChargeProgress Start /
+ * ISO 15118-2 PowerDeliveryReq → PowerDeliveryRes (fields per EcoG-io/iso15118): ChargeProgress Start /
  * Stop / Renegotiate; the SAScheduleTupleID must be the offered one (FAILED_TariffSelectionInvalid). AC: the
  * contactors close once CP is C/D (≤ 3 s, [V2G2-860]) and open on Stop.
  */

@@ -1,7 +1,7 @@
 /**
  * ISO 15118-2 ServiceDetailReq → Res: the charge service has no parameters; the ContractCertificate service
  * (when a CPS is configured) has parameter set 1 `Service`=`Installation` and set 2 `Service`=`Update`
- * (pnc digest §3.1 row 2); other IDs are FAILED_ServiceIDInvalid.
+ * (as RISE-V2G's SECC offers them); other IDs are FAILED_ServiceIDInvalid.
  */
 
 import { CONTRACT_CERTIFICATE_SERVICE_ID, CONTRACT_CERTIFICATE_SET } from "../../pnc/cps.js";

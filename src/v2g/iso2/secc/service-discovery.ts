@@ -1,6 +1,6 @@
 /**
- * ISO 15118-2 ServiceDiscoveryReq → Res (digest §5.2 row 2): PaymentOptionList (Contract only with Plug &
- * Charge configured on a TLS connection) and the charge service's modes; with a CPS configured, the
+ * ISO 15118-2 ServiceDiscoveryReq → Res (fields per EcoG-io/iso15118): PaymentOptionList (Contract only with
+ * Plug & Charge configured on a TLS connection) and the charge service's modes; with a CPS configured, the
  * ContractCertificate service (ServiceID 2).
  */
 import { CONTRACT_CERTIFICATE_SERVICE_ID } from "../../pnc/cps.js";
@@ -19,7 +19,8 @@ function response(s: SeccState, code: iso2.responseCodeType): iso2.ServiceDiscov
       FreeService: s.cfg.freeService,
       SupportedEnergyTransferMode: { EnergyTransferMode: [...s.cfg.energyModes] },
     },
-    // Plug & Charge: the ContractCertificate service when a CPS is configured (pnc digest §3.1 row 1)
+    // Plug & Charge: the ContractCertificate service when a CPS is configured (ServiceID 2 as RISE-V2G,
+    // EcoG-io/iso15118 and EVerest offer it)
     ...(providesCertificates(s)
       ? {
           ServiceList: {

@@ -1,5 +1,5 @@
 /**
- * ISO 15118-2 SessionSetupReq → SessionSetupRes (digest §5.2 row 1): a new SessionID
+ * ISO 15118-2 SessionSetupReq → SessionSetupRes (fields per EcoG-io/iso15118): a new SessionID
  * (OK_NewSessionEstablished), or the paused session's when the EV presents it (OK_OldSessionJoined).
  */
 import { onSessionSetup } from "../../session/secc-logic.js";

@@ -1,6 +1,6 @@
 /**
- * ISO 15118-2 SessionStopReq → SessionStopRes (digest §5.2 row 12): Terminate ends the session; Pause keeps
- * the SessionID so a later SessionSetupReq carrying it gets OK_OldSessionJoined.
+ * ISO 15118-2 SessionStopReq → SessionStopRes (fields per EcoG-io/iso15118): Terminate ends the session;
+ * Pause keeps the SessionID so a later SessionSetupReq carrying it gets OK_OldSessionJoined.
  */
 import { onSessionStop } from "../../session/secc-logic.js";
 import type { SeccHandler } from "../../session/secc-protocol.js";

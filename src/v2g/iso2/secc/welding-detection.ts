@@ -1,4 +1,7 @@
-/** ISO 15118-2 WeldingDetectionReq → Res (digest §5.2 row 11): report the output voltage while the EV checks its contactors. */
+/**
+ * ISO 15118-2 WeldingDetectionReq → Res (fields per EcoG-io/iso15118): report the output voltage while the EV
+ * checks its contactors.
+ */
 import { pv } from "../../session/physical.js";
 import type { SeccHandler } from "../../session/secc-protocol.js";
 import type { SeccState } from "../../session/secc-state.js";

@@ -1,9 +1,9 @@
 /**
  * ISO 15118-20 AC_ChargeLoopReq (DisplayParameters with the SOC, MeterInfoRequested and the session's control
- * mode, BPT or not as the service: Scheduled → EVPresentActivePower and the EV's power limits; Dynamic → energy
- * requests, limits and present powers, the EVSE sets the power) / Res (EVSETargetActivePower, EVSEStatus,
- * MeterInfo), digest §3.3/§3.4, §6. Energy requests: to the target SOC, to the full SOC, and to the minimum SOC
- * (negative above it: what a bidirectional EV can give, digest §3.4 / §6.2).
+ * mode, BPT or not as the service: Scheduled → EVPresentActivePower and the EV's power limits; Dynamic →
+ * energy requests, limits and present powers, the EVSE sets the power) / Res (EVSETargetActivePower,
+ * EVSEStatus, MeterInfo). Energy requests: to the target SOC, to the full SOC, and to the minimum SOC
+ * (negative above it: what a bidirectional EV can give; Josev sends such negative requests).
  */
 import type { iso20Ac } from "../../../codecs/index.js";
 import { acNominalV, energyToSocWh, evAcMaxChargeW, evAcMaxDischargeW } from "../../session/evcc-ac20.js";

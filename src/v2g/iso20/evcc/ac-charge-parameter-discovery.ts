@@ -1,7 +1,7 @@
 /**
  * ISO 15118-20 AC_ChargeParameterDiscoveryReq (AC_CPDReqEnergyTransferMode for AC, BPT_AC_CPDReqEnergyTransferMode
- * with the discharge powers for AC_BPT) / Res (EVSE charge power, nominal frequency, BPT discharge power),
- * digest §3.3, §6.1. Discharge limits are read as magnitudes (dSPACE sends them negative, digest §6.2).
+ * with the discharge powers for AC_BPT) / Res (EVSE charge power, nominal frequency, BPT discharge power).
+ * Discharge limits are read as magnitudes (dSPACE sends them negative; the sign is unconfirmed).
  */
 import type { iso20Ac } from "../../../codecs/index.js";
 import { acNominalV, evAcMaxChargeW, evAcMaxDischargeW } from "../../session/evcc-ac20.js";

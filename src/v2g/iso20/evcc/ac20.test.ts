@@ -1,9 +1,9 @@
 /**
- * ISO 15118-20 AC and AC_BPT on the EVCC machine against our SECC, back to back in virtual time: the AC request
- * order of digest §3.2 (no CableCheck / PreCharge / WeldingDetection), S2 closed before PowerDeliveryReq(Start),
- * the on-board charger following EVSETargetActivePower (negative = feeding back with BPT_ChannelSelection
- * Discharge), 0 A before PowerDeliveryReq(Stop), the discharge ending at the minimum SOC, pause and resume at
- * AC_ChargeParameterDiscovery.
+ * ISO 15118-20 AC and AC_BPT on the EVCC machine against our SECC, back to back in virtual time: the AC
+ * request order (no CableCheck / PreCharge / WeldingDetection, as in libiso15118 and Josev), S2 closed before
+ * PowerDeliveryReq(Start), the on-board charger following EVSETargetActivePower (negative = feeding back with
+ * BPT_ChannelSelection Discharge), 0 A before PowerDeliveryReq(Stop), the discharge ending at the minimum
+ * SOC, pause and resume at AC_ChargeParameterDiscovery.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";

@@ -1,6 +1,6 @@
 /**
  * ISO 15118-20 AuthorizationSetupReq (empty) / Res (AuthorizationServices; with PnC the GenChallenge of
- * PnC_ASResAuthorizationMode), digest §3.3.
+ * PnC_ASResAuthorizationMode).
  */
 import type { EvccMessage } from "../../session/evcc-protocol.js";
 import type { Body, iso20Common } from "./common.js";

@@ -1,5 +1,5 @@
 /**
- * ISO 15118-20 AuthorizationReq / Res (EVSEProcessing), digest §3.3. EIM: the empty EIM_AReqAuthorizationMode.
+ * ISO 15118-20 AuthorizationReq / Res (EVSEProcessing). EIM: the empty EIM_AReqAuthorizationMode.
  * PnC (selected when AuthorizationSetupRes offered it and the EV holds a valid -20 contract): the
  * PnC_AReqAuthorizationMode {@Id, the GenChallenge of AuthorizationSetupRes, ContractCertificateChain: leaf and
  * Sub-CAs, root never sent}, signed with the contract key in the header (XMLDSig over its CommonMessages EXI
@@ -12,7 +12,7 @@ import type { EvccMessage } from "../../session/evcc-protocol.js";
 import type { EvccState } from "../../session/evcc-state.js";
 import type { Body, iso20Common } from "./common.js";
 
-/** Id of the signed PnC_AReqAuthorizationMode (short Ids, pnc digest §7 pitfall 18). */
+/** Id of the signed PnC_AReqAuthorizationMode (short Ids as RISE-V2G advises: small peer buffers). */
 export const PNC_AREQ_ID = "ID1";
 
 /** The -20 contract the EV authorises with, when PnC was selected. */

@@ -7,10 +7,10 @@ export type { iso20Common, iso20Dc };
 export type Body<T> = Omit<T, "Header">;
 
 /**
- * EVSEStatus in neutral terms (ISO 15118-20 digest §3.5): Terminate asks the EV to stop charging (the neutral
- * StopCharging, then SessionStop Terminate); Pause to stop and pause (SessionStop Pause, digest §7.2);
- * ScheduleRenegotiation to fetch a new schedule (the neutral ReNegotiation; Scheduled mode, digest §7.4); other
- * notifications are not acted upon; no EVSEStatus = no notification.
+ * EVSEStatus in neutral terms (ISO 15118-20 EVSENotification): Terminate asks the EV to stop charging (the
+ * neutral StopCharging, then SessionStop Terminate); Pause to stop and pause (SessionStop Pause);
+ * ScheduleRenegotiation to fetch a new schedule (the neutral ReNegotiation; Scheduled mode, flow
+ * unconfirmed); other notifications are not acted upon; no EVSEStatus = no notification.
  */
 export function readEvseStatus(st: iso20Common.EVSEStatusType | undefined): Partial<EvseView> {
   if (!st) return { notification: "None", notificationMaxDelayS: 0 };

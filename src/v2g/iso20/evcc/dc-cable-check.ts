@@ -1,4 +1,4 @@
-/** ISO 15118-20 DC_CableCheckReq (empty) / Res (EVSEProcessing), digest §3.3. */
+/** ISO 15118-20 DC_CableCheckReq (empty) / Res (EVSEProcessing). */
 import type { EvccMessage } from "../../session/evcc-protocol.js";
 import type { Body, iso20Dc } from "./common.js";
 

@@ -1,10 +1,10 @@
 /**
  * ISO 15118-20 DC_ChargeLoopReq (DisplayParameters with the SOC, MeterInfoRequested, EVPresentVoltage and the
  * session's control mode: Scheduled → EVTargetCurrent/EVTargetVoltage; Dynamic → energy requests and limits,
- * the EVSE sets the power) / Res (present V/I, EVSEStatus, MeterInfo, EVSE limits), digest §3.3/§3.4.
- * DC_BPT (digest §3.4, §6): the BPT_* elements with the EV's discharge limits. A discharging EV asks for a
- * negative EVTargetCurrent (Scheduled) or for a negative EVTargetEnergyRequest — the energy above its minimum
- * SOC — (Dynamic), down to its MinimumSOC.
+ * the EVSE sets the power) / Res (present V/I, EVSEStatus, MeterInfo, EVSE limits). DC_BPT: the BPT_*
+ * elements with the EV's discharge limits. A discharging EV asks for a negative EVTargetCurrent (Scheduled)
+ * or for a negative EVTargetEnergyRequest — the energy above its minimum SOC — (Dynamic), down to its
+ * MinimumSOC.
  */
 import { evcc20 } from "../../session/evcc-flow-iso20.js";
 import type { EvccMessage } from "../../session/evcc-protocol.js";
@@ -94,7 +94,7 @@ function scheduledMode(s: EvccState) {
   };
 }
 
-/** The EVSE's discharge limits of a BPT response (magnitudes; either sign is read, digest §6.2). */
+/** The EVSE's discharge limits of a BPT response (magnitudes; either sign is read, peers disagree). */
 function dischargeLimits(
   m: iso20Dc.BPT_Dynamic_DC_CLResControlModeType | iso20Dc.BPT_Scheduled_DC_CLResControlModeType | undefined,
 ) {

@@ -1,7 +1,7 @@
 /**
  * ISO 15118-20 DC_ChargeParameterDiscoveryReq (EV DC limits, TargetSOC; for DC_BPT the BPT variant with the
  * EV's discharge limits, positive magnitudes) / Res (EVSE DC limits, and its discharge limits read by
- * magnitude), digest §3.3, §6.1/§6.2.
+ * magnitude, since the sign is unconfirmed).
  */
 import { evcc20 } from "../../session/evcc-flow-iso20.js";
 import type { EvccMessage } from "../../session/evcc-protocol.js";

@@ -1,6 +1,6 @@
 /**
  * ISO 15118-20 DC_PreChargeReq (target = battery voltage; EVProcessing Ongoing until the EVSE voltage matched,
- * then one request with Finished, [V2G20-2005]/[V2G20-2006]) / Res (present voltage), digest §3.2/§3.3.
+ * then one request with Finished, [V2G20-2005]/[V2G20-2006]) / Res (present voltage).
  */
 import { evcc20 } from "../../session/evcc-flow-iso20.js";
 import type { EvccMessage } from "../../session/evcc-protocol.js";

@@ -1,6 +1,6 @@
 /**
  * ISO 15118-20 DC_WeldingDetectionReq (EVProcessing Finished once the output is below 60 V or the request budget
- * is spent, else Ongoing) / Res (present voltage), digest §3.2/§3.3.
+ * is spent, else Ongoing) / Res (present voltage).
  */
 import { SAFE_VOLTAGE_V } from "../../session/dc-physics.js";
 import type { EvccMessage } from "../../session/evcc-protocol.js";

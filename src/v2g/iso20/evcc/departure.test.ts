@@ -1,5 +1,5 @@
 /**
- * The EV's departure time in ISO 15118-20 requests (digest §3.3 ScheduleExchange, §3.4 DC Dynamic): set with
+ * The EV's departure time in ISO 15118-20 requests (ScheduleExchangeReq, Dynamic_DC_CLReqControlMode): set with
  * the EVCC control `departure`, DepartureTime (s from now) counts down to it in ScheduleExchangeReq of both
  * control modes and in Dynamic_DC_CLReqControlMode; the requests encode and decode with it.
  */

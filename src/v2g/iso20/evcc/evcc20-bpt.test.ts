@@ -3,7 +3,7 @@
  * it, builds the BPT variants (discharge limits in DC_ChargeParameterDiscoveryReq, BPT_ChannelSelection and a
  * negative EVPowerProfile at PowerDelivery, a negative EVTargetCurrent within the EVSE's discharge limits in
  * the Scheduled loop, a negative EVTargetEnergyRequest in the Dynamic loop) and reads the EVSE's discharge
- * limits by magnitude (dSPACE sends them negative, digest §6.2).
+ * limits by magnitude (dSPACE sends them negative).
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";

@@ -1,8 +1,8 @@
 /**
  * ISO 15118-20 DC on the EVCC machine against our SECC, back to back in virtual time: the request order of
- * digest §3.2 in both control modes (every request allowed by the -20 sequence table), the last DC_PreChargeReq
- * carrying EVProcessing Finished, a -20 EV falling back to ISO-2 or DIN at a charger without -20, an EV whose
- * control mode the charger does not offer, pause and resume with the same SessionID.
+ * libiso15118 and Josev in both control modes (every request allowed by the -20 sequence table), the last
+ * DC_PreChargeReq carrying EVProcessing Finished, a -20 EV falling back to ISO-2 or DIN at a charger without
+ * -20, an EV whose control mode the charger does not offer, pause and resume with the same SessionID.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";

@@ -1,9 +1,10 @@
 /**
- * The EVSE-initiated pause (ISO 15118-20 digest §3.5, §7.2, [V2G20-3308]) on our EVCC against our SECC: the
- * SECC control `pause` puts EVSENotification Pause with its NotificationMaxDelay into the -20 responses, the
- * EVCC reads it apart from Terminate and runs PowerDelivery(Stop) → DC_WeldingDetection → SessionStop(Pause),
- * both keep the session, and a new connection resumes it (OK_OldSessionJoined). On DIN 70121 / ISO 15118-2
- * the same control is StopCharging. And the EVCC carrying on after WARNING_StandbyNotAllowed (digest §3.1).
+ * The EVSE-initiated pause (ISO 15118-20 EVSENotification Pause, [V2G20-3308]) on our EVCC against our SECC:
+ * the SECC control `pause` puts EVSENotification Pause with its NotificationMaxDelay into the -20 responses,
+ * the EVCC reads it apart from Terminate and runs PowerDelivery(Stop) → DC_WeldingDetection →
+ * SessionStop(Pause), both keep the session, and a new connection resumes it (OK_OldSessionJoined). On
+ * DIN 70121 / ISO 15118-2 the same control is StopCharging. And the EVCC carrying on after
+ * WARNING_StandbyNotAllowed (a WARNING is not fatal).
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";

@@ -1,7 +1,8 @@
 /**
  * ISO 15118-20 PowerDeliveryReq (ChargeProgress Start with an EVPowerProfile of the session's control mode —
- * Scheduled: the selected ScheduleTupleID — or Stop, or ScheduleRenegotiation when the EVSE asked, digest §7.4; BPT services: BPT_ChannelSelection Charge / Discharge,
- * digest §6.1) / Res (EVSEStatus), digest §3.3. A discharging EV's profile power is negative (digest §6.2).
+ * Scheduled: the selected ScheduleTupleID — or Stop, or ScheduleRenegotiation when the EVSE asked (flow
+ * unconfirmed); BPT services: BPT_ChannelSelection Charge / Discharge) / Res (EVSEStatus). A discharging EV's
+ * profile power is negative (as Josev sends it).
  */
 import { evAcMaxChargeW, evAcMaxDischargeW } from "../../session/evcc-ac20.js";
 import { evcc20 } from "../../session/evcc-flow-iso20.js";
@@ -25,7 +26,7 @@ export const powerDelivery: EvccMessage = {
     const i = evcc20(s);
     const dynamic = i.controlMode === "dynamic";
     const discharge = i.bptChannel === "Discharge";
-    // the profile's power: AC the on-board charger's, DC the battery's; negative when discharging (digest §6.2)
+    // the profile's power: AC the on-board charger's, DC the battery's; negative when discharging (as Josev)
     const power = isAcService(i.serviceId)
       ? discharge
         ? -evAcMaxDischargeW(s)

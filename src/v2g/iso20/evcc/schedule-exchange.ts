@@ -1,6 +1,6 @@
 /**
  * ISO 15118-20 ScheduleExchangeReq (the session's control mode with the EV's energy requests) / Res
- * (EVSEProcessing; Scheduled: the first ScheduleTuple's ID is the one PowerDelivery selects), digest §3.3.
+ * (EVSEProcessing; Scheduled: the first ScheduleTuple's ID is the one PowerDelivery selects).
  */
 import { energyToSocWh, wantsDischarge } from "../../session/evcc-ac20.js";
 import { evcc20 } from "../../session/evcc-flow-iso20.js";
@@ -20,7 +20,7 @@ export const scheduleExchange: EvccMessage = {
   build(s): Body<iso20Common.ScheduleExchangeReqType> {
     const wh = energyRequestWh(s);
     const i = evcc20(s);
-    // a bidirectional EV above its minimum SOC can give energy: a negative minimum request (digest §3.4)
+    // a bidirectional EV above its minimum SOC can give energy: a negative minimum request (as Josev sends)
     const minWh = wantsDischarge(s, i) ? Math.min(0, energyToSocWh(s, s.readings.minSocPercent)) : 0;
     const requests = {
       EVTargetEnergyRequest: rn(wh),

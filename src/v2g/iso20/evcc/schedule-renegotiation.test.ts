@@ -1,8 +1,8 @@
 /**
- * ISO 15118-20 schedule renegotiation (digest §7.4) on our EVCC against our SECC: a new backend schedule in the
- * Scheduled-mode charge loop, the SECC control `renegotiate` → EVSENotification ScheduleRenegotiation → the
- * EVCC reads it as ReNegotiation and runs PowerDelivery(ScheduleRenegotiation) → ScheduleExchange (the new
- * schedule) → PowerDelivery(Start) → DC_ChargeLoop, no new cable check. A SECC that answers the
+ * ISO 15118-20 schedule renegotiation (flow unconfirmed) on our EVCC against our SECC: a new backend schedule
+ * in the Scheduled-mode charge loop, the SECC control `renegotiate` → EVSENotification ScheduleRenegotiation
+ * → the EVCC reads it as ReNegotiation and runs PowerDelivery(ScheduleRenegotiation) → ScheduleExchange (the
+ * new schedule) → PowerDelivery(Start) → DC_ChargeLoop, no new cable check. A SECC that answers the
  * PowerDelivery(ScheduleRenegotiation) with WARNING_ScheduleRenegotiationFailed: the EV stays in its loop.
  */
 import assert from "node:assert/strict";

@@ -1,6 +1,6 @@
 /**
  * ISO 15118-20 ServiceDetailReq (the service the EV chose from ServiceDiscoveryRes) / Res (parameter sets, read by parameter name, never by
- * position — digest §4.2).
+ * position: stacks order them differently).
  */
 import { evcc20 } from "../../session/evcc-flow-iso20.js";
 import type { EvccMessage } from "../../session/evcc-protocol.js";
@@ -18,7 +18,7 @@ export const serviceDetail: EvccMessage = {
   }),
   read: (r: iso20Common.ServiceDetailResType) => {
     const sets = r.ServiceParameterList.ParameterSet;
-    // AC services: EVSENominalVoltage (digest §4.2), the voltage at which -20 AC power becomes current
+    // AC services: EVSENominalVoltage (libiso15118, Josev), the voltage at which -20 AC power becomes current
     const nominal = sets
       .map((p) => numberParam(p.Parameter.find((x) => x.Name === "EVSENominalVoltage")))
       .find((v) => v !== undefined && v > 0);
@@ -35,7 +35,7 @@ export const serviceDetail: EvccMessage = {
   },
 };
 
-/** A parameter's numeric value, whichever of its value elements carries it (decode by name, digest §4.2). */
+/** A parameter's numeric value, whichever of its value elements carries it (decode by name). */
 function numberParam(p: iso20Common.ParameterType | undefined): number | undefined {
   if (!p) return undefined;
   if (p.rationalNumber) return rnum(p.rationalNumber);

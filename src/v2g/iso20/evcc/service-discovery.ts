@@ -1,4 +1,4 @@
-/** ISO 15118-20 ServiceDiscoveryReq / Res (EnergyTransferServiceList), digest §3.3. */
+/** ISO 15118-20 ServiceDiscoveryReq / Res (EnergyTransferServiceList). */
 
 import { iso20ModesOf } from "../../session/evcc-flow-iso20.js";
 import type { EvccMessage } from "../../session/evcc-protocol.js";

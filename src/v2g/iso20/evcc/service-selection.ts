@@ -1,4 +1,4 @@
-/** ISO 15118-20 ServiceSelectionReq (the chosen service, the parameter set of the EV's control mode) / Res, digest §3.3. */
+/** ISO 15118-20 ServiceSelectionReq (the chosen service, the parameter set of the EV's control mode) / Res. */
 import { evcc20 } from "../../session/evcc-flow-iso20.js";
 import type { EvccMessage } from "../../session/evcc-protocol.js";
 import { ISO20_SERVICE_DC } from "../../session/iso20-session.js";

@@ -1,4 +1,4 @@
-/** ISO 15118-20 SessionSetupReq (EVCCID) / Res (OK_NewSessionEstablished or OK_OldSessionJoined), digest §3.3. */
+/** ISO 15118-20 SessionSetupReq (EVCCID) / Res (OK_NewSessionEstablished or OK_OldSessionJoined). */
 import type { EvccMessage } from "../../session/evcc-protocol.js";
 import type { Body, iso20Common } from "./common.js";
 

@@ -1,4 +1,4 @@
-/** ISO 15118-20 SessionStopReq (ChargingSession Terminate | Pause) / Res, digest §3.3, §7.2. */
+/** ISO 15118-20 SessionStopReq (ChargingSession Terminate | Pause) / Res. */
 import type { EvccMessage } from "../../session/evcc-protocol.js";
 import type { Body, iso20Common } from "./common.js";
 

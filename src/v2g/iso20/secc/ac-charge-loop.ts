@@ -1,12 +1,13 @@
 /**
- * ISO 15118-20 AC_ChargeLoopReq → Res (ISO 15118-20 digest §3.3/§3.4, §6.2/§6.3). The control-mode element must
- * be the session's, BPT or not as the selected service (Scheduled_ / Dynamic_ for AC, BPT_Scheduled_ /
- * BPT_Dynamic_ for AC_BPT), else FAILED and the session ends. The SECC answers EVSETargetActivePower —
- * mandatory in Dynamic, where the EVSE sets the power; in Scheduled the EV follows its schedule and the target
- * is the EVSE's limit in the chosen direction — negative for discharge (BPT_ChannelSelection Discharge);
- * EVSEPresentActivePower from the meter; MeterInfo when asked ([V2G20-1082]) with BPT_DischargedEnergyReadingWh
- * for AC_BPT; EVSEStatus Terminate for a pending stop, an emergency or a fault. The EV's on-board charger draws
- * (or feeds back) the current: the SECC commands no power stage, as in ISO 15118-2 AC.
+ * ISO 15118-20 AC_ChargeLoopReq → Res (ISO 15118-20 V2G_CI_AC schema; discharge sign as in Josev and
+ * EVerest). The control-mode element must be the session's, BPT or not as the selected service (Scheduled_ /
+ * Dynamic_ for AC, BPT_Scheduled_ / BPT_Dynamic_ for AC_BPT), else FAILED and the session ends. The SECC
+ * answers EVSETargetActivePower — mandatory in Dynamic, where the EVSE sets the power; in Scheduled the EV
+ * follows its schedule and the target is the EVSE's limit in the chosen direction — negative for discharge
+ * (BPT_ChannelSelection Discharge); EVSEPresentActivePower from the meter; MeterInfo when asked
+ * ([V2G20-1082]) with BPT_DischargedEnergyReadingWh for AC_BPT; EVSEStatus Terminate for a pending stop, an
+ * emergency or a fault. The EV's on-board charger draws (or feeds back) the current: the SECC commands no
+ * power stage, as in ISO 15118-2 AC.
  */
 import type { iso20Ac } from "../../../codecs/index.js";
 import { isBptService } from "../../session/iso20-session.js";

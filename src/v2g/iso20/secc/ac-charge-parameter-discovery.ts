@@ -1,10 +1,10 @@
 /**
- * ISO 15118-20 AC_ChargeParameterDiscoveryReq → Res (ISO 15118-20 digest §3.3, §6.1): the variant must match
+ * ISO 15118-20 AC_ChargeParameterDiscoveryReq → Res (ISO 15118-20 V2G_CI_AC schema): the variant must match
  * the selected service — AC_CPDReqEnergyTransferMode for AC (1), BPT_AC_CPDReqEnergyTransferMode for AC_BPT
  * (5), anything else (a DC service, the other variant) → FAILED_WrongChargeParameter ([V2G20-1619]) and the
  * session ends. The response gives EVSEMaximum/MinimumChargePower, EVSENominalFrequency and, for AC_BPT,
- * EVSEMaximum/MinimumDischargePower (positive magnitudes, digest §6.2). Received discharge limits are read
- * as magnitudes (dSPACE sends them negative).
+ * EVSEMaximum/MinimumDischargePower (positive magnitudes as Josev and EVerest send them; sign unconfirmed).
+ * Received discharge limits are read as magnitudes (dSPACE sends them negative).
  */
 import type { iso20Ac } from "../../../codecs/index.js";
 import { isAcService, isBptService } from "../../session/iso20-session.js";

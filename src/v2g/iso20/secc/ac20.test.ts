@@ -1,9 +1,10 @@
 /**
  * ISO 15118-20 AC and AC_BPT on the SECC machine, request by request with the EVCC's own -20 builders: the AC
- * flow (no CableCheck / PreCharge / WeldingDetection, digest §3.2) in both control modes, AC_* in payload type
- * 0x8003, the contactor at PowerDelivery Start / Stop, AC_ChargeParameterDiscovery variant checks
- * (FAILED_WrongChargeParameter), AC_ChargeLoop control-mode checks (FAILED), a BPT loop with a negative target,
- * MeterInfo with BPT_DischargedEnergyReadingWh, negative discharge limits read as magnitudes.
+ * flow (no CableCheck / PreCharge / WeldingDetection, as in libiso15118 and Josev) in both control modes,
+ * AC_* in payload type 0x8003, the contactor at PowerDelivery Start / Stop, AC_ChargeParameterDiscovery
+ * variant checks (FAILED_WrongChargeParameter), AC_ChargeLoop control-mode checks (FAILED), a BPT loop with a
+ * negative target, MeterInfo with BPT_DischargedEnergyReadingWh, negative discharge limits read as
+ * magnitudes.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -261,7 +262,7 @@ for (const mode of ["scheduled", "dynamic"] as const) {
       },
     };
     codes(d, TO_CPD);
-    // dSPACE sends discharge limits negative (digest §6.2): read as magnitudes
+    // dSPACE sends discharge limits negative (dsV2Gshark AC_BPT capture): read as magnitudes
     const cpd = request(d, "ChargeParameterDiscovery", {
       patch: (b) => {
         const m = b.BPT_AC_CPDReqEnergyTransferMode as Record<string, unknown>;
@@ -280,7 +281,7 @@ for (const mode of ["scheduled", "dynamic"] as const) {
       assert.equal(
         powerOf(tuple.DischargingSchedule),
         -11_000,
-        "DischargingSchedule, negative (digest §6.2)",
+        "DischargingSchedule, negative (negative power = discharge)",
       );
     }
     event(d, { kind: "cp", state: "C", tMs: d.t });

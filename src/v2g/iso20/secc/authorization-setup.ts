@@ -1,6 +1,6 @@
 /**
- * ISO 15118-20 AuthorizationSetupReq → Res (ISO 15118-20 digest §3.3): EIM always; PnC as well when -20 Plug &
- * Charge is configured and the connection is TLS 1.3 (never on plain TCP, digest §2.2), with
+ * ISO 15118-20 AuthorizationSetupReq → Res: EIM always; PnC as well when -20 Plug &
+ * Charge is configured and the connection is TLS 1.3 (never on plain TCP, a design choice), with
  * PnC_ASResAuthorizationMode carrying a fresh 16-byte GenChallenge from the injected CSPRNG ([V2G20-698]);
  * otherwise the empty EIM_ASResAuthorizationMode ([V2G20-2567]/[V2G20-2568]). No certificate installation
  * service.

@@ -1,10 +1,11 @@
 /**
- * ISO 15118-20 AuthorizationReq → Res (ISO 15118-20 digest §3.3): the selected service must be EIM (else
- * WARNING_AuthorizationSelectionInvalid, [V2G20-2209]); Ongoing while the payment port is pending; a rejection is
- * Finished + WARNING_EIMAuthorizationFailure ([V2G20-2219]/[V2G20-2230]), after which the EV may ask again;
- * still pending after the EIM budget (180 s, digest §5.1) → FAILED and the session ends. PnC (offered only on
- * TLS 1.3 with -20 PnC configured): the checks of pnc-authorization.ts first, then the payment port as for EIM
- * (a rejection there is Finished + WARNING_GeneralPnCAuthorizationError).
+ * ISO 15118-20 AuthorizationReq → Res: the selected service must be EIM (else
+ * WARNING_AuthorizationSelectionInvalid, [V2G20-2209]); Ongoing while the payment port is pending; a
+ * rejection is Finished + WARNING_EIMAuthorizationFailure ([V2G20-2219]/[V2G20-2230]), after which the EV may
+ * ask again; still pending after the EIM budget (180 s, libiso15118 TIMEOUT_EIM_ONGOING) → FAILED and the
+ * session ends. PnC (offered only on TLS 1.3 with -20 PnC configured): the checks of pnc-authorization.ts
+ * first, then the payment port as for EIM (a rejection there is Finished +
+ * WARNING_GeneralPnCAuthorizationError).
  */
 import { onAuthorization } from "../../session/secc-logic.js";
 import type { SeccHandler } from "../../session/secc-protocol.js";

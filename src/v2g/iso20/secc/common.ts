@@ -18,9 +18,9 @@ export function with20(s: SeccState, patch: Partial<Iso20Session>): SeccState {
 }
 
 /**
- * EVSEStatus (ISO 15118-20 digest §3.5): a pending stop, an emergency or a fault is EVSENotification Terminate
- * (NotificationMaxDelay 0 for an emergency or fault); an EVSE-initiated pause is Pause with its own
- * NotificationMaxDelay ([V2G20-3308], digest §7.2); undefined when there is nothing to notify.
+ * EVSEStatus (ISO 15118-20 XSD, as libiso15118 fills it): a pending stop, an emergency or a fault is
+ * EVSENotification Terminate (NotificationMaxDelay 0 for an emergency or fault); an EVSE-initiated pause is
+ * Pause with its own NotificationMaxDelay ([V2G20-3308]); undefined when there is nothing to notify.
  */
 export function evseStatus(s: SeccState): iso20Common.EVSEStatusType | undefined {
   const f = s.readings.fault;

@@ -1,6 +1,7 @@
 /**
- * ISO 15118-20 DC_CableCheckReq → Res (ISO 15118-20 digest §3.3): CP C/D, contactors closed, isolation test at
- * the cable-check voltage; Ongoing until the monitor reports; Fault ⇒ FAILED and the session ends.
+ * ISO 15118-20 DC_CableCheckReq → Res: CP C/D, contactors closed (IEC 61851-23 6.4.3.106 as cited by Josev),
+ * isolation test at the cable-check voltage; Ongoing until the monitor reports; Fault ⇒ FAILED and the
+ * session ends.
  */
 import type { iso20Dc } from "../../../codecs/index.js";
 import { onCableCheck } from "../../session/secc-logic.js";

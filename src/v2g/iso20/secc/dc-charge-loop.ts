@@ -1,8 +1,8 @@
 /**
- * ISO 15118-20 DC_ChargeLoopReq → Res (ISO 15118-20 digest §3.3/§3.4, §6). The control-mode element must be
+ * ISO 15118-20 DC_ChargeLoopReq → Res (ISO 15118-20 V2G_CI_DC schema). The control-mode element must be
  * the session's — Scheduled or Dynamic, BPT_* for a DC_BPT service — else FAILED.
  * - Scheduled: the EV's EVTargetVoltage/EVTargetCurrent, clamped to the EVSE limits; with DC_BPT a negative
- *   EVTargetCurrent is a discharge set point (digest §6.2: sign of the DC target current unconfirmed, we
+ *   EVTargetCurrent is a discharge set point (the sign of the DC target current is unconfirmed; we
  *   take negative = discharge), clamped to the EVSE's discharge limits.
  * - Dynamic: the EVSE sets the power ([V2G20-2188]) — the EV's maximum current, or its maximum power at its
  *   present voltage if lower, within the EVSE limits. With DC_BPT our SECC discharges while the EV's

@@ -1,9 +1,9 @@
 /**
- * ISO 15118-20 DC_ChargeParameterDiscoveryReq → Res (ISO 15118-20 digest §3.3, §6.1): the variant must match
+ * ISO 15118-20 DC_ChargeParameterDiscoveryReq → Res (ISO 15118-20 V2G_CI_DC schema): the variant must match
  * the selected service — DC_CPDReqEnergyTransferMode for DC, BPT_DC_CPDReqEnergyTransferMode for DC_BPT —
  * else FAILED_WrongChargeParameter ([V2G20-2272]). The response carries the EVSE's DC limits, and for DC_BPT
  * its discharge limits (positive magnitudes; received discharge limits are read by magnitude, since dSPACE
- * sends them negative, digest §6.2). An EV whose maximum voltage is below the charger's minimum →
+ * sends them negative). An EV whose maximum voltage is below the charger's minimum →
  * FAILED_WrongChargeParameter and the session ends.
  */
 import type { iso20Dc } from "../../../codecs/index.js";

@@ -1,7 +1,7 @@
 /**
- * ISO 15118-20 DC_PreChargeReq → Res (ISO 15118-20 digest §3.2/§3.3): drive the output to EVTargetVoltage at
- * the pre-charge current limit (-20 gives the EV no target current; the ISO-2 2 A is used, digest §10 item 10);
- * the EV's EVProcessing decides what may follow (Ongoing → PreCharge, Finished → PowerDelivery, [V2G20-2005]).
+ * ISO 15118-20 DC_PreChargeReq → Res: drive the output to EVTargetVoltage at the pre-charge current limit
+ * (-20 gives the EV no target current; the ISO-2 2 A is used, unconfirmed for -20); the EV's EVProcessing
+ * decides what may follow (Ongoing → PreCharge, Finished → PowerDelivery, [V2G20-2005]).
  */
 import type { iso20Dc } from "../../../codecs/index.js";
 import { PRECHARGE_CURRENT_LIMIT_A } from "../../session/dc-physics.js";

@@ -1,6 +1,7 @@
 /**
- * ISO 15118-20 DC_WeldingDetectionReq → Res (ISO 15118-20 digest §3.2/§3.3): report the output voltage; the EV's
- * EVProcessing decides what follows (Ongoing → WeldingDetection again, Finished → SessionStop).
+ * ISO 15118-20 DC_WeldingDetectionReq → Res (sequence as libiso15118 and Josev run it): report the output
+ * voltage; the EV's EVProcessing decides what follows (Ongoing → WeldingDetection again, Finished →
+ * SessionStop).
  */
 import type { iso20Dc } from "../../../codecs/index.js";
 import type { SeccHandler } from "../../session/secc-protocol.js";

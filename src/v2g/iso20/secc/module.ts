@@ -1,7 +1,8 @@
 /**
- * The ISO 15118-20 protocol module of the SECC core: decode by payload type (CommonMessages 0x8002, AC 0x8003,
- * DC 0x8004), encode with Header {SessionID, TimeStamp}, the handler table, and the 0.5 s sequence timeout after
- * an AC_ChargeLoopRes / DC_ChargeLoopRes (V2G_SECC_Sequence_Timeout_{AC,DC}_CL, ISO 15118-20 digest §5.1).
+ * The ISO 15118-20 protocol module of the SECC core: decode by payload type (CommonMessages 0x8002, AC
+ * 0x8003, DC 0x8004), encode with Header {SessionID, TimeStamp}, the handler table, and the 0.5 s sequence
+ * timeout after an AC_ChargeLoopRes / DC_ChargeLoopRes (V2G_SECC_Sequence_Timeout_{AC,DC}_CL, ISO 15118-20
+ * [V2G20-1500]/[V2G20-1502]).
  */
 import { isAcService } from "../../session/iso20-session.js";
 import type { SeccHandler, SeccProtocolModule } from "../../session/secc-protocol.js";
@@ -26,7 +27,7 @@ import { sessionStop } from "./session-stop.js";
 
 /**
  * A DC message's handler that first checks the selected service is a DC one: DC_ChargeParameterDiscovery
- * after an AC service was selected → FAILED_WrongChargeParameter and the session ends (digest §3.3, the
+ * after an AC service was selected → FAILED_WrongChargeParameter and the session ends ([V2G20-2272], the
  * variant check). The other DC_* messages cannot follow an AC selection (the sequence table).
  */
 function dcOnly(h: SeccHandler): SeccHandler {

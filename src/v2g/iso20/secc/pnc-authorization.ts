@@ -1,11 +1,11 @@
 /**
- * ISO 15118-20 Plug & Charge checks of an AuthorizationReq with PnC_AReqAuthorizationMode (ISO 15118-20 digest
- * §3.3 Authorization row; the ISO-2 Plug & Charge checks of pnc digest §5, reused): the GenChallenge equals the
- * one of this session's AuthorizationSetupRes and is used once; ContractCertificateChain validates to an
- * installed MO or V2G root (RFC 5280 path validation with the -20 profile: secp521r1, ecdsa-with-SHA512,
- * [V2G20-2674]); the header Signature over PnC_AReqAuthorizationMode verifies with the contract leaf
- * (ECDSA P-521/SHA-512). Each refusal is the -20 response code of the digest's list with a named stop reason;
- * this SECC ends the session on it (the challenge is spent, another PnC attempt in the session cannot pass).
+ * ISO 15118-20 Plug & Charge checks of an AuthorizationReq with PnC_AReqAuthorizationMode (the ISO-2 Plug &
+ * Charge checks [V2G2-475], [V2G2-461], [V2G2-469], reused): the GenChallenge equals the one of this
+ * session's AuthorizationSetupRes and is used once; ContractCertificateChain validates to an installed MO or
+ * V2G root (RFC 5280 path validation with the -20 profile: secp521r1, ecdsa-with-SHA512, [V2G20-2674]); the
+ * header Signature over PnC_AReqAuthorizationMode verifies with the contract leaf (ECDSA P-521/SHA-512). Each
+ * refusal is a -20 responseCodeType value (ISO 15118-20 XSD) with a named stop reason; this SECC ends the
+ * session on it (the challenge is spent, another PnC attempt in the session cannot pass).
  */
 import { ISO20_CERT_PROFILE, ISO20_LAB_CERT_PROFILE } from "../../pnc/cert.js";
 import { type ChainCode, validateChain } from "../../pnc/chain.js";
@@ -22,7 +22,7 @@ import { type Body, type Iso20Code, type iso20Common, session20, with20 } from "
 /** OK_CertificateExpiresSoon when the contract leaf expires within this time (as ISO-2, 21 days). */
 export const ISO20_CONTRACT_EXPIRES_SOON_MS = 21 * 86_400_000;
 
-/** -20 response code and stop reason per chain outcome (digest §3.1 responseCodeType: WARNING_Certificate*). */
+/** -20 response code and stop reason per chain outcome (-20 responseCodeType: WARNING_Certificate*). */
 export const ISO20_CHAIN_RESPONSE: Readonly<
   Record<Exclude<ChainCode, "OK">, { code: Iso20Code; reason: StopReason }>
 > = {

@@ -2,7 +2,7 @@
  * ISO 15118-20 Plug & Charge, SECC and EVCC back to back (TLS 1.3 link): AuthorizationSetupRes offers PnC with
  * a fresh GenChallenge only with -20 PnC configured and on TLS 1.3; the EV with a valid -20 contract selects PnC
  * and sends the signed PnC_AReqAuthorizationMode; the SECC checks challenge, chain (to an installed MO root)
- * and signature, and answers the digest's codes with named stop reasons; EIM otherwise.
+ * and signature, and answers -20 responseCodeType codes with named stop reasons; EIM otherwise.
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";

@@ -1,12 +1,12 @@
 /**
- * ISO 15118-20 PowerDeliveryReq → Res (ISO 15118-20 digest §3.2/§3.3): EVProcessing Ongoing → OK and nothing
+ * ISO 15118-20 PowerDeliveryReq → Res (as in libiso15118, Josev): EVProcessing Ongoing → OK and nothing
  * happens (the EV sends another PowerDeliveryReq); Start / Stop as ISO-2 DC (current flows with the charge loop;
  * Stop ramps to 0 A and keeps the contactors for welding detection). Scheduled: the selected ScheduleTupleID
  * must be the offered one (FAILED_ScheduleSelectionInvalid). Standby → WARNING_StandbyNotAllowed;
  * ScheduleRenegotiation → back to ScheduleExchange in Scheduled mode when `iso20ScheduleRenegotiation` is on
- * (the output stays on), else WARNING_ScheduleRenegotiationFailed (digest §7.4). AC services: Start
+ * (the output stays on), else WARNING_ScheduleRenegotiationFailed (flow unconfirmed). AC services: Start
  * closes the contactor once CP is C/D (now, or when the EV switches to C, [V2G20-847]), Stop opens it; the
- * BPT services take the direction from BPT_ChannelSelection (Charge when absent, digest §6.1).
+ * BPT services take the direction from BPT_ChannelSelection (ISO 15118-20 XSD; Charge when absent).
  */
 import { isAcService, isBptService } from "../../session/iso20-session.js";
 import { onPowerDelivery } from "../../session/secc-logic.js";
@@ -34,7 +34,7 @@ export const powerDelivery: SeccHandler = {
     if (req.ChargeProgress === "Standby" && !ISO20_STANDBY_SUPPORTED)
       return { state: s, body: response(s, ISO20_STANDBY_ANSWER), processing: "Finished" };
     if (req.ChargeProgress === "ScheduleRenegotiation") {
-      // digest §7.4: only in Scheduled mode from the charge loop, when switched on; else the WARNING
+      // renegotiation (flow unconfirmed): only in Scheduled mode from the loop, if switched on; else WARNING
       const ok =
         (ISO20_SCHEDULE_RENEGOTIATION_SUPPORTED || s.cfg.iso20ScheduleRenegotiation) &&
         session20(s).controlMode === "scheduled" &&
@@ -55,7 +55,7 @@ export const powerDelivery: SeccHandler = {
       return { state: s, body: response(s, "FAILED_ScheduleSelectionInvalid"), processing };
     if (processing === "Ongoing") return { state: s, body: response(s, "OK"), processing };
     const start = req.ChargeProgress === "Start";
-    // BPT: the channel the EV selected (ISO 15118-20 digest §6.1); the DC loop requests carry the set points
+    // BPT: the channel the EV selected (BPT_ChannelSelection); the DC loop requests carry the set points
     const i20 = session20(s);
     const s1 =
       start && isBptService(i20.serviceId)

@@ -1,6 +1,6 @@
 /**
  * ISO 15118-20 ScheduleExchangeRes from a backend power schedule (Scheduled mode): one PowerScheduleEntry per
- * period with its Duration, at most the EV's MaximumSupportingPoints; schedule renegotiation (digest §7.4)
+ * period with its Duration, at most the EV's MaximumSupportingPoints; schedule renegotiation (flow unconfirmed)
  * when switched on: EVSENotification ScheduleRenegotiation in DC_ChargeLoopRes → PowerDelivery(Schedule-
  * Renegotiation) → ScheduleExchange with the new schedule → PowerDelivery(Start) → the loop, the output on.
  * Dynamic mode has no schedule to renegotiate: the request is ignored.

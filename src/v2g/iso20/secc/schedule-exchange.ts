@@ -1,10 +1,11 @@
 /**
- * ISO 15118-20 ScheduleExchangeReq → Res (ISO 15118-20 digest §3.3): the control-mode element must match the
- * selected parameter set (else FAILED); Ongoing until the schedule is ready (the EV repeats). Scheduled: one
- * ScheduleTuple whose PowerSchedule allows the EVSE's maximum power for a day (AC services: the supply's) — or,
- * with a backend power schedule, one PowerScheduleEntry per period (at most MaximumSupportingPoints) — and
- * for AC_BPT a DischargingSchedule with the supply's discharge power, negative (digest §6.1/§6.2); Dynamic: the
- * empty Dynamic_SEResControlMode (no price schedule, digest §8 "Price schedule").
+ * ISO 15118-20 ScheduleExchangeReq → Res: the control-mode element must match the selected parameter set
+ * (else FAILED); Ongoing until the schedule is ready (the EV repeats). Scheduled: one ScheduleTuple whose
+ * PowerSchedule allows the EVSE's maximum power for a day (AC services: the supply's) — or, with a backend
+ * power schedule, one PowerScheduleEntry per period (at most MaximumSupportingPoints) — and for AC_BPT a
+ * DischargingSchedule with the supply's discharge power, negative (= discharge, as Josev and dSPACE send it);
+ * Dynamic: the empty Dynamic_SEResControlMode (no price schedule: EVerest omits it too, despite
+ * [V2G20-2176]).
  */
 
 import { isAcService, isBptService } from "../../session/iso20-session.js";

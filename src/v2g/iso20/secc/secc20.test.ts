@@ -1,8 +1,8 @@
 /**
  * ISO 15118-20 DC on the SECC machine, request by request with the EVCC's own -20 builders: the whole EIM
- * flow in both control modes, the -20 sequence rules (digest §3.2), response codes of ServiceDetail /
- * ServiceSelection / PowerDelivery / DC_ChargeLoop / SessionStop, pause and resume with the same SessionID,
- * payload types, the 0.5 s charge-loop sequence timeout.
+ * flow in both control modes, the -20 sequence rules (as libiso15118 and Josev enforce them), response codes
+ * of ServiceDetail / ServiceSelection / PowerDelivery / DC_ChargeLoop / SessionStop, pause and resume with
+ * the same SessionID, payload types, the 0.5 s charge-loop sequence timeout.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -262,7 +262,7 @@ test("iso20: a DC message sent in the CommonMessages payload type does not decod
   );
 });
 
-test("iso20: an AC-only SECC chooses -20 for an EV offering -20:AC, not -20:DC (digest §1.2: filter by the station's hardware) → ISO-2", () => {
+test("iso20: an AC-only SECC chooses -20 for an EV offering -20:AC, not -20:DC ([V2G20-169]: filter by the station's hardware) → ISO-2", () => {
   for (const [family, modes, want] of [
     ["AC", ["AC_three_phase_core"], "iso20"],
     ["DC", ["AC_three_phase_core"], "iso2"],

@@ -1,5 +1,5 @@
 /**
- * ISO 15118-20 ServiceDetailReq → Res (ISO 15118-20 digest §3.3, §4.2/§4.3): a service's parameter sets, one
+ * ISO 15118-20 ServiceDetailReq → Res (as in libiso15118, Josev): a service's parameter sets, one
  * per configured control mode (by default set 1 Scheduled, set 2 Dynamic). DC: Connector 2 (Extended),
  * ControlMode, MobilityNeedsMode 1, Pricing 0; AC: the same with the AC Connector and EVSENominalVoltage;
  * the BPT services add BPTChannel 1 (Unified) and GeneratorMode 1 (GridFollowing). A service not offered →
@@ -20,11 +20,11 @@ import type { SeccHandler } from "../../session/secc-protocol.js";
 import type { SeccState } from "../../session/secc-state.js";
 import { type Body, type iso20Common, session20 } from "./common.js";
 
-/** AC Connector parameter: 1 single-phase (digest §4.3, C). */
+/** AC Connector parameter: 1 single-phase (Josev enums.py, libiso15118). */
 export const ISO20_AC_CONNECTOR_SINGLE_PHASE = 1;
 /**
  * AC Connector parameter for three phases: 2 in Josev (citing Table 205), 3 in libiso15118 — sources disagree
- * (digest §4.3, X); we send 2 and accept either.
+ * (unconfirmed); we send 2 and accept either.
  */
 export const ISO20_AC_CONNECTOR_THREE_PHASE = 2;
 
@@ -41,7 +41,7 @@ function connectorParams(s: SeccState, serviceId: number): Param[] {
 
 /**
  * The parameter sets of `serviceId`: one per configured control mode, numbered 1, 2, … in the configured
- * order (default set 1 Scheduled, set 2 Dynamic; set IDs are any unsignedShort, digest §3.3).
+ * order (default set 1 Scheduled, set 2 Dynamic; set IDs are any unsignedShort in the ISO 15118-20 XSD).
  */
 export function parameterSets(
   s: SeccState,

@@ -1,5 +1,6 @@
 /**
- * ISO 15118-20 ServiceDiscoveryReq → Res (ISO 15118-20 digest §3.3): the energy services of the configured
+ * ISO 15118-20 ServiceDiscoveryReq → Res (service IDs of ISO 15118-20 Table 204): the energy services of
+ * the configured
  * modes — DC (2) for a DC mode, AC (1) for an AC mode, and with `bidirectional` also DC_BPT (6) / AC_BPT (5);
  * no service renegotiation, no value-added services. The EV must be authorised first (an EIM rejection
  * answered WARNING_EIMAuthorizationFailure leaves it unauthorised → FAILED).

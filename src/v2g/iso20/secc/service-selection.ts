@@ -1,5 +1,5 @@
 /**
- * ISO 15118-20 ServiceSelectionReq → Res (ISO 15118-20 digest §3.3): the energy service must have been offered
+ * ISO 15118-20 ServiceSelectionReq → Res: the energy service must have been offered
  * (FAILED_NoEnergyTransferServiceSelected), the parameter set one of its sets and no value-added service asked
  * for (FAILED_ServiceSelectionInvalid). The set fixes the control mode of the session.
  */

@@ -1,5 +1,5 @@
 /**
- * ISO 15118-20 SessionSetupReq → Res (ISO 15118-20 digest §3.3, §7.1/§7.3): a new random SessionID
+ * ISO 15118-20 SessionSetupReq → Res: a new random SessionID ([V2G20-2106])
  * (OK_NewSessionEstablished); the paused session's ID → OK_OldSessionJoined with its service kept, and the next
  * request is DC_ChargeParameterDiscovery; any other non-zero ID → a new session, not an error ([V2G20-2626]).
  * The SECC verifies that a resuming EVCC is the one that paused ([V2G20-2545]): by its EVCCID and, when the

@@ -1,7 +1,7 @@
 /**
- * ISO 15118-20 SessionStopReq → Res (ISO 15118-20 digest §3.3, §7.2): Terminate ends the session; Pause keeps
- * the SessionID and the selected service for a later OK_OldSessionJoined; ServiceRenegotiation is not supported
- * (FAILED_NoServiceRenegotiationSupported, ServiceDiscoveryRes said so).
+ * ISO 15118-20 SessionStopReq → Res (as libiso15118 and Josev answer it): Terminate ends the session; Pause
+ * keeps the SessionID and the selected service for a later OK_OldSessionJoined; ServiceRenegotiation is not
+ * supported (FAILED_NoServiceRenegotiationSupported, ServiceDiscoveryRes said so).
  */
 import { onSessionStop } from "../../session/secc-logic.js";
 import type { SeccHandler } from "../../session/secc-protocol.js";

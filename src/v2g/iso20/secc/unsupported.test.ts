@@ -1,8 +1,9 @@
 /**
- * ISO 15118-20 requests this SECC does not support, answered as unsupported and the session going on
- * (digest §3.3, §7.2, §7.4, §7.5): PowerDelivery(Standby) and PowerDelivery(ScheduleRenegotiation) in the
- * charge loop get their WARNING and the loop continues with the power stage still driven;
- * SessionStop(ServiceRenegotiation) gets FAILED_NoServiceRenegotiationSupported and ends the session.
+ * ISO 15118-20 requests this SECC does not support, answered as unsupported and the session going on (answers
+ * as in libiso15118; service renegotiation [V2G20-1477]): PowerDelivery(Standby) and
+ * PowerDelivery(ScheduleRenegotiation) in the charge loop get their WARNING and the loop continues with the
+ * power stage still driven; SessionStop(ServiceRenegotiation) gets FAILED_NoServiceRenegotiationSupported and
+ * ends the session.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
