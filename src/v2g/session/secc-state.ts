@@ -254,6 +254,12 @@ export interface SeccState {
    * single day at the maximum), to tell whether a later one needs a renegotiation (power-schedule.ts).
    */
   readonly scheduleSent?: PowerSchedule | null;
+  /**
+   * ISO-2: the MeterInfo of the last CurrentDemandRes / ChargingStatusRes that asked for a MeteringReceipt
+   * (ReceiptRequired); the EV's MeteringReceiptReq must carry it back unchanged (as RISE-V2G and
+   * EcoG-io/iso15118 check, FAILED_MeteringSignatureNotValid otherwise). Null or absent: none asked for.
+   */
+  readonly receiptMeter?: ReceiptMeter | null;
   /** Pending EVSENotification; "Pause" only in ISO-20 (an EVSE-initiated pause, [V2G20-3308]). */
   readonly notification: "None" | "StopCharging" | "ReNegotiation" | "Pause";
   /** Timer deadlines by id (a timer event is honoured only if it matches). */
@@ -276,6 +282,15 @@ export interface SeccState {
   readonly certForward: CertForward | null;
   /** Certificate requests forwarded so far (the next one's id). */
   readonly certForwards: number;
+}
+
+/** The MeterInfo a response asked the EV to sign (ISO 15118-2 MeterInfoType, in neutral terms). */
+export interface ReceiptMeter {
+  meterId: string;
+  /** MeterReading (Wh), when it was sent. */
+  readingWh?: bigint;
+  /** TMeter (Unix s), when it was sent. */
+  tMeterS?: bigint;
 }
 
 /** A certificate request of the EV waiting for the backend (OCPP 2.0.1 Get15118EVCertificateRequest). */

@@ -101,7 +101,10 @@ export type StopReason =
   | "challenge-invalid"
   /** Plug & Charge: AuthorizationReq signature missing or invalid (FAILED_SignatureError, ISO-2 and ISO-20). */
   | "signature-invalid"
-  /** ISO-2 Plug & Charge: MeteringReceiptReq signature invalid (FAILED_MeteringSignatureNotValid). */
+  /**
+   * ISO-2: MeteringReceiptReq signature invalid, or its MeterInfo not the one the SECC asked to be signed
+   * (FAILED_MeteringSignatureNotValid).
+   */
   | "metering-signature-invalid"
   /** A message we built did not encode (a bug or an out-of-range port value); logged with the field path. */
   | "internal-error";

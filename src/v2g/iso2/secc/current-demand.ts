@@ -7,13 +7,14 @@ import { num, pv } from "../../session/physical.js";
 import { onCurrentDemand } from "../../session/secc-logic.js";
 import type { HandlerCtx, SeccHandler } from "../../session/secc-protocol.js";
 import type { SeccState } from "../../session/secc-state.js";
-import { type iso2, isoDcStatus, meterInfo } from "./common.js";
+import { type iso2, isoDcStatus, meterInfo, withReceiptMeter } from "./common.js";
 
 function response(
   s: SeccState,
   code: iso2.responseCodeType,
   tMs: number,
   flags = { v: false, i: false, p: false },
+  meter: iso2.MeterInfoType = meterInfo(s, tMs),
 ): iso2.CurrentDemandResType {
   const r = s.readings;
   return {
@@ -29,7 +30,7 @@ function response(
     EVSEMaximumPowerLimit: pv(r.dc.maxPowerW, "W"),
     EVSEID: s.cfg.evseId,
     SAScheduleTupleID: s.cfg.saScheduleTupleId,
-    MeterInfo: meterInfo(s, tMs),
+    MeterInfo: meter,
     ReceiptRequired: s.cfg.receiptRequired,
   };
 }
@@ -52,7 +53,9 @@ export const currentDemand: SeccHandler = {
       fx,
     );
     const flags = { v: o.voltageLimitAchieved, i: o.currentLimitAchieved, p: o.powerLimitAchieved };
-    return { state: o.state, body: response(o.state, "OK", ctx.tMs, flags) };
+    const meter = meterInfo(o.state, ctx.tMs);
+    const state = withReceiptMeter(o.state, meter, o.state.cfg.receiptRequired);
+    return { state, body: response(state, "OK", ctx.tMs, flags, meter) };
   },
   failed: (s, code, tMs) => response(s, code as iso2.responseCodeType, tMs),
 };

@@ -3,14 +3,15 @@
  * must be the session's (FAILED_UnknownSession otherwise); the EIM receipt carries no signature to check. In
  * a Contract session a signature, when present, is verified with the contract leaf ([V2G2-904]; the EVCC
  * signs it, [V2G2-903]): FAILED_MeteringSignatureNotValid when it does not verify or does not cover the
- * receipt.
+ * receipt. Its MeterInfo must be the one of the response that asked for the receipt (as RISE-V2G and
+ * EcoG-io/iso15118 check): FAILED_MeteringSignatureNotValid otherwise, signed or not.
  */
 import type * as iso2codec from "../../../codecs/iso2/index.js";
 import { verifySignature } from "../../pnc/xmldsig.js";
 import type { SeccHandler } from "../../session/secc-protocol.js";
 import type { SeccState } from "../../session/secc-state.js";
 import { sameId } from "../../session/session-id.js";
-import { type iso2, isoAcStatus, isoDcStatus, sessionIsAc } from "./common.js";
+import { type iso2, isoAcStatus, isoDcStatus, receiptMeterMismatch, sessionIsAc } from "./common.js";
 
 function response(s: SeccState, code: iso2.responseCodeType): iso2.MeteringReceiptResType {
   return sessionIsAc(s)
@@ -42,8 +43,18 @@ export const meteringReceipt: SeccHandler = {
           },
         };
     }
+    const mismatch = s.receiptMeter ? receiptMeterMismatch(req.MeterInfo, s.receiptMeter) : null;
+    if (mismatch)
+      return {
+        state: s,
+        body: response(s, "FAILED_MeteringSignatureNotValid"),
+        end: {
+          reason: "metering-signature-invalid",
+          detail: `MeteringReceiptRes FAILED_MeteringSignatureNotValid: MeterInfo is not the one to be signed (${mismatch})`,
+        },
+      };
     return {
-      state: s,
+      state: { ...s, receiptMeter: null },
       body: response(s, sameId(req.SessionID, s.sessionId) ? "OK" : "FAILED_UnknownSession"),
     };
   },
