@@ -20,6 +20,7 @@ import {
   seccPerformanceS,
   TESLA_NAMESPACE,
 } from "./check-limits.js";
+import { createReceiptChecker } from "./check-receipt.js";
 import type { CheckFinding, CheckReport, SessionSummary } from "./check-report.js";
 import {
   checkPresentLimits,
@@ -56,6 +57,7 @@ export interface CheckerOptions {
 export function createChecker(opts: CheckerOptions = {}): Checker {
   const findings: CheckFinding[] = [];
   const sig = createSignatureChecker(opts.signatures);
+  const receipts = createReceiptChecker();
   const sessions = new Map<number, SessionState>();
   const rt = new Map<string, { count: number; sum: number; max: number; limit: number; over: number }>();
   const seen = new Set<string>();
@@ -437,6 +439,8 @@ export function createChecker(opts: CheckerOptions = {}): Checker {
         else add(f, e);
       }
       const body = messageBody(e.type, e.message);
+      const receipt = receipts.push(e.conn, e.type, body);
+      if (receipt) add(receipt, e);
       if (e.type === "supportedAppProtocolReq") s.offer = (body?.AppProtocol as SessionState["offer"]) ?? [];
       if (e.type === "supportedAppProtocolRes") {
         s.namespace = s.offer?.find((a) => a.SchemaID === body?.SchemaID)?.ProtocolNamespace;
