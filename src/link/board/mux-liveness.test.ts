@@ -37,6 +37,16 @@ function setup(channels: number[]) {
   return { clock, sent, net, links, endpoints };
 }
 
+/** Every link past its hello; the losses of links and endpoints from then on. */
+async function ready(s: ReturnType<typeof setup>): Promise<string[]> {
+  await s.clock.advance(50);
+  for (const l of s.links.values()) await l.ready;
+  const lost: string[] = [];
+  for (const [ch, l] of s.links) l.onLost((x: BoardLost) => lost.push(`link ${ch}: ${x.reason}`));
+  for (const [ch, e] of s.endpoints) e.onLost((x) => lost.push(`endpoint ${ch}: ${x.reason}`));
+  return lost;
+}
+
 const lines = (sent: string[]) =>
   sent
     .join("")
@@ -45,11 +55,7 @@ const lines = (sent: string[]) =>
 
 test("board mux liveness: the connection beats, its links send no heartbeats, and every channel stays up", async () => {
   const s = setup([1, 2]);
-  await s.clock.advance(50);
-  for (const l of s.links.values()) await l.ready;
-  const lost: string[] = [];
-  for (const [ch, l] of s.links) l.onLost((x: BoardLost) => lost.push(`link ${ch}: ${x.reason}`));
-  for (const [ch, e] of s.endpoints) e.onLost((x) => lost.push(`endpoint ${ch}: ${x.reason}`));
+  const lost = await ready(s);
   const before = lines(s.sent).length;
   // two seconds with nothing to say on any channel
   await s.clock.advance(2_000);
@@ -73,11 +79,7 @@ test("board mux liveness: the connection beats, its links send no heartbeats, an
 
 test("board mux liveness: a connection that falls silent loses every link and every endpoint on it", async () => {
   const s = setup([1, 2]);
-  await s.clock.advance(50);
-  for (const l of s.links.values()) await l.ready;
-  const lost: string[] = [];
-  for (const [ch, l] of s.links) l.onLost((x: BoardLost) => lost.push(`link ${ch}: ${x.reason}`));
-  for (const [ch, e] of s.endpoints) e.onLost((x) => lost.push(`endpoint ${ch}: ${x.reason}`));
+  const lost = await ready(s);
   s.net.silent = true;
   // the last beat heard may be up to one interval old when the silence starts
   await s.clock.advance(BOARD_HEARTBEAT_LIMIT_MS - BOARD_HEARTBEAT_INTERVAL_MS - 10);
