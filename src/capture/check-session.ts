@@ -62,6 +62,20 @@ export interface SessionState {
   maxFields?: [string, string];
 }
 
+/** A stop the EVSE announced in a response (EVSENotification StopCharging, a shutdown status code). */
+export function noteEvseStop(s: SessionState, body: Record<string, unknown> | undefined): void {
+  const notif = find(body, "EVSENotification");
+  if (notif === "StopCharging" && !s.reasons.includes("EVSE: StopCharging"))
+    s.reasons.push("EVSE: StopCharging");
+  const status = find(body, "EVSEStatusCode") ?? find(body, "DC_EVSEStatusCode");
+  if (
+    typeof status === "string" &&
+    /Shutdown|Malfunction|Interrupt/.test(status) &&
+    !s.reasons.includes(`EVSE: ${status}`)
+  )
+    s.reasons.push(`EVSE: ${status}`);
+}
+
 /** A session seen for the first time at `t`. */
 export function newSessionState(conn: number, t: number): SessionState {
   return {

@@ -3,7 +3,8 @@
  * message order against the standard's sequence, each response time against the EVCC timeout and the SECC
  * performance time, sequence / phase timeouts, a session summary (energy, peak power, duration, stop
  * reason), and known field quirks (Tesla's trailing byte and namespace offer, EVSEID `00`, 4-byte
- * SessionIDs), and the ISO 15118-2 Plug & Charge signatures (check-signatures.ts). Incremental: push events,
+ * SessionIDs), the ISO 15118-2 Plug & Charge signatures (check-signatures.ts) and metering receipts
+ * (check-receipt.ts). Incremental: push events,
  * then finish. Pure code. The report's types are in check-report.ts,
  * the per-session bookkeeping in check-session.ts, the limits and sequence tables in check-limits.ts.
  */
@@ -28,6 +29,7 @@ import {
   find,
   idText,
   newSessionState,
+  noteEvseStop,
   type SessionState,
   summarizeSession,
   trackPower,
@@ -363,16 +365,7 @@ export function createChecker(opts: CheckerOptions = {}): Checker {
         );
       }
     }
-    const notif = find(body, "EVSENotification");
-    if (notif === "StopCharging" && !s.reasons.includes("EVSE: StopCharging"))
-      s.reasons.push("EVSE: StopCharging");
-    const status = find(body, "EVSEStatusCode") ?? find(body, "DC_EVSEStatusCode");
-    if (
-      typeof status === "string" &&
-      /Shutdown|Malfunction|Interrupt/.test(status) &&
-      !s.reasons.includes(`EVSE: ${status}`)
-    )
-      s.reasons.push(`EVSE: ${status}`);
+    noteEvseStop(s, body);
     trackPower(s, e, body);
     for (const o of checkPresentLimits(s, e.type, body)) {
       addGrouped(
