@@ -19,38 +19,36 @@ function response(s: SeccState, code: iso2.responseCodeType): iso2.MeteringRecei
     : { ResponseCode: code, DC_EVSEStatus: isoDcStatus(s) };
 }
 
+/** Contract session, signed receipt: why its signature is not valid (null: valid, or nothing to check). */
+function signatureProblem(s: SeccState, m: iso2codec.V2G_Message | undefined): string | null {
+  const leaf = s.payment?.option === "Contract" ? s.payment.contract?.leaf : undefined;
+  if (!leaf || !m?.Header?.Signature) return null;
+  const v = verifySignature(m, leaf);
+  if (!v.ok) return `${v.error.code}: ${v.error.message}`;
+  return v.references.some((r) => r.element === "MeteringReceiptReq")
+    ? null
+    : "the signature does not cover MeteringReceiptReq";
+}
+
+/** Why the receipt's MeterInfo is not the one asked to be signed (null: it is, or none was asked for). */
+function meterProblem(s: SeccState, req: iso2.MeteringReceiptReqType): string | null {
+  const mismatch = s.receiptMeter ? receiptMeterMismatch(req.MeterInfo, s.receiptMeter) : null;
+  return mismatch && `MeterInfo is not the one to be signed (${mismatch})`;
+}
+
 /** SECC handler of MeteringReceiptReq. */
 export const meteringReceipt: SeccHandler = {
   name: "MeteringReceipt",
   res: "MeteringReceiptRes",
   handle(s, req: iso2.MeteringReceiptReqType, ctx) {
-    const leaf = s.payment?.option === "Contract" ? s.payment.contract?.leaf : undefined;
-    const m = ctx.message as iso2codec.V2G_Message | undefined;
-    if (leaf && m?.Header?.Signature) {
-      const v = verifySignature(m, leaf);
-      const why = !v.ok
-        ? `${v.error.code}: ${v.error.message}`
-        : v.references.some((r) => r.element === "MeteringReceiptReq")
-          ? null
-          : "the signature does not cover MeteringReceiptReq";
-      if (why)
-        return {
-          state: s,
-          body: response(s, "FAILED_MeteringSignatureNotValid"),
-          end: {
-            reason: "metering-signature-invalid",
-            detail: `MeteringReceiptRes FAILED_MeteringSignatureNotValid: ${why}`,
-          },
-        };
-    }
-    const mismatch = s.receiptMeter ? receiptMeterMismatch(req.MeterInfo, s.receiptMeter) : null;
-    if (mismatch)
+    const why = signatureProblem(s, ctx.message as iso2codec.V2G_Message | undefined) ?? meterProblem(s, req);
+    if (why)
       return {
         state: s,
         body: response(s, "FAILED_MeteringSignatureNotValid"),
         end: {
           reason: "metering-signature-invalid",
-          detail: `MeteringReceiptRes FAILED_MeteringSignatureNotValid: MeterInfo is not the one to be signed (${mismatch})`,
+          detail: `MeteringReceiptRes FAILED_MeteringSignatureNotValid: ${why}`,
         },
       };
     return {
