@@ -11,12 +11,15 @@ import { type BoardStream, createBoardStreamCore } from "./stream.js";
  * the link knowing about simulators. Design choice.
  */
 export function withHelloSim(stream: BoardStream, sim: HostHelloSim): BoardStream {
-  const core = createBoardStreamCore({
-    write(chunk) {
-      stream.write(typeof chunk === "string" ? addSim(chunk, sim) : chunk);
+  const core = createBoardStreamCore(
+    {
+      write(chunk) {
+        stream.write(typeof chunk === "string" ? addSim(chunk, sim) : chunk);
+      },
+      close: () => stream.close(),
     },
-    close: () => stream.close(),
-  });
+    stream.shared, // a shared transport's liveness (a board mux) stays with the stream
+  );
   stream.onData((c) => core.data(c));
   stream.onClose((e) => core.end(e));
   return core.stream;

@@ -173,7 +173,8 @@ function awaitHello(
   const decide = (role: BoardRole): void => {
     done = true;
     clock.clearTimeout(timer);
-    const core = createBoardStreamCore({ write: (c) => raw.write(c), close: () => raw.close() });
+    // a shared transport's liveness (a board mux) stays with the stream
+    const core = createBoardStreamCore({ write: (c) => raw.write(c), close: () => raw.close() }, raw.shared);
     raw.onClose((e) => core.end(e));
     target = core;
     onRole(role, core.stream);

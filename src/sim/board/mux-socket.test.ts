@@ -3,6 +3,8 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
+import { BOARD_HEARTBEAT_LIMIT_MS } from "../../link/board/protocol.js";
+import type { BoardStream } from "../../link/board/stream.js";
 import type { EvBoardEvent, EvseBoardEvent } from "../../link/host/controllers.js";
 import { realClock } from "../../machine/index.js";
 import { boardMuxPath, connectBoardMux, connectBoardMuxes, listenBoardMux } from "./mux-socket.js";
@@ -96,5 +98,61 @@ test("board mux socket: a channel the process does not host is closed at once; a
     client.close();
   } finally {
     await server.close();
+  }
+});
+
+test("board mux socket: over the mux the EV host sends no heartbeats, and an idle cable stays joined on both ends", async () => {
+  const hosted = await joinSharedWorld({
+    path: join(dir, "w5.sock"),
+    role: "evse",
+    clock: realClock,
+    world: factory,
+  });
+  const server = await listenBoardMux({
+    path: join(dir, "mux-idle.sock"),
+    hosts: [5],
+    accept: (_ch, s) => hosted.accept!(s),
+  });
+  const client = await connectBoardMux(join(dir, "mux-idle.sock"));
+  try {
+    // what the EV host writes on its cable, on the way to the mux channel (the channel's liveness kept)
+    const ch = client.open(5);
+    const written: string[] = [];
+    const spy: BoardStream = {
+      write: (c) => {
+        written.push(typeof c === "string" ? c : new TextDecoder().decode(c));
+        ch.write(c);
+      },
+      onData: (cb) => ch.onData(cb),
+      onClose: (cb) => ch.onClose(cb),
+      close: () => ch.close(),
+      get closed() {
+        return ch.closed;
+      },
+      ...(ch.shared && { shared: ch.shared }),
+    };
+    const ev = await joinSharedWorldOver(
+      { role: "ev", clock: realClock, sim: { socPercent: 50 } },
+      spy,
+      "board mux",
+    );
+    let lost = false;
+    ev.port.attach(
+      () => {},
+      () => {
+        lost = true;
+      },
+    );
+    await until(() => hosted.world?.cable.plugged === true, "cable plugged in");
+    // three heartbeat limits with nothing to say on the cable
+    await new Promise((r) => setTimeout(r, 3 * BOARD_HEARTBEAT_LIMIT_MS));
+    assert.equal(written.join("").includes('"type":"heartbeat"'), false, "no heartbeat from the EV host");
+    assert.equal(hosted.world?.cable.plugged, true, "the world kept its host");
+    assert.equal(lost, false, "the EV host kept its board");
+    await ev.close();
+  } finally {
+    client.close();
+    await server.close();
+    await hosted.close();
   }
 });
