@@ -2,10 +2,11 @@
  * Many board links over one connection: a fleet host running thousands of simulated cables in one process
  * talks to the process hosting their worlds over one socket instead of one per cable. Each board line
  * travels as `<channel> <line>`, the channel being the cable's index; `<channel> !close <reason>` ends a
- * channel; a line starting with `*` is a header of the connection itself. Lines queued in one turn of the
- * event loop leave in one write (the `schedule` hook), so a thousand cables measuring at once cost one
- * system call instead of a thousand. Design choice (the board protocol itself is unchanged: each channel
- * carries exactly the lines a board socket would). Platform-neutral.
+ * channel; a line starting with `*` is a header of the connection itself (`* beat`: the connection's own
+ * heartbeat, see {@link BoardMuxOptions.liveness}). Lines queued in one turn of the event loop leave in one
+ * write (the `schedule` hook), so a thousand cables measuring at once cost one system call instead of a
+ * thousand. Design choice: each channel carries the lines a board socket would, less the heartbeats when the
+ * connection beats for its channels. Platform-neutral.
  */
 import type { Clock, TimerHandle } from "../../machine/index.js";
 import { BoardError } from "./errors.js";
