@@ -19,7 +19,7 @@ import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { EvFleetSummary, EvseFleetSummary } from "../src/cli/fleet/summary.js";
-import { floorOnce } from "./socket-floor/floor.js";
+import { floorOnce, r1 } from "./socket-floor/floor.js";
 import { type BenchResult, target } from "./types.js";
 
 const num = (name: string, dflt: number, min: number, max: number): number => {
@@ -266,16 +266,16 @@ export async function run(): Promise<BenchResult[]> {
 /**
  * How fast this machine is right now, for comparing runs of other days or hosts: the socket floor of 1,000
  * connections (`bench/socket-floor.bench.ts`, 5 s), the CPU of bare Node sockets carrying the traffic of a
- * 1,000-pair charge loop. On a shared VM it moves by ±10 % within an hour; the fleet's CPU moves with it.
+ * 1,000-pair charge loop. On a shared VM it moves by up to a fifth within an hour; the fleet's CPU moves
+ * with it.
  */
 async function calibrate(): Promise<BenchResult> {
   const { client, serverCpuPercent } = await floorOnce(1000, 5);
-  const cpu = Math.round((client.cpuPercent + serverCpuPercent) * 10) / 10;
   return {
     name: "calibration: socket floor of 1,000 connections (bare Node sockets, the charge loop's traffic), CPU of both processes",
-    value: cpu,
+    value: r1(client.cpuPercent + serverCpuPercent),
     unit: "% of one core",
-    detail: { rttP99Ms: Math.round(client.p99 * 10) / 10, note: "first measured: 20.9 % (2026-12-06)" },
+    detail: { rttP99Ms: r1(client.p99) },
   };
 }
 

@@ -10,10 +10,8 @@
  * warm-up). Message sizes: 64-byte requests, 72-byte responses (a V2GTP header and an ISO 15118-2
  * CurrentDemandReq/Res in EXI are of that size).
  */
-import { floorOnce, PERIOD_MS, REQ_BYTES, RES_BYTES } from "./socket-floor/floor.js";
+import { floorOnce, PERIOD_MS, REQ_BYTES, RES_BYTES, r1 } from "./socket-floor/floor.js";
 import type { BenchResult } from "./types.js";
-
-const r1 = (x: number) => Math.round(x * 10) / 10;
 
 export async function run(): Promise<BenchResult[]> {
   const ns = (process.env.NACS_SOCKET_FLOOR_N ?? "1000,2500,5000,10000")

@@ -10,6 +10,9 @@ export const REQ_BYTES = 64;
 export const RES_BYTES = 72;
 export const PERIOD_MS = 200;
 
+/** Rounded to 0.1 (a percentage or milliseconds in a report). */
+export const r1 = (x: number): number => Math.round(x * 10) / 10;
+
 export interface ClientReport {
   cpuPercent: number;
   requests: number;
