@@ -39,16 +39,13 @@ test("check: a receipt with another MeterReading is an error naming the field an
   assert.equal(f[0]!.frame, 1);
   assert.match(
     f[0]!.message,
-    /MeterInfo\.MeterReading is 1200, the response that asked for the receipt sent 1234/,
+    /MeterInfo is not the one of the response that asked for the receipt \(MeterReading 1200, sent 1234\)/,
   );
 });
 
 test("check: a missing TMeter or another SigMeterReading is named too; a receipt nobody asked for is not compared", () => {
   const { TMeter: _t, ...noTime } = METER;
-  assert.match(
-    receiptFindings(loop(noTime))[0]?.message ?? "",
-    /MeterInfo\.TMeter is absent, .* sent 1790000000/,
-  );
+  assert.match(receiptFindings(loop(noTime))[0]?.message ?? "", /\(TMeter absent, sent 1790000000\)/);
   const c = createReceiptChecker();
   c.push(1, "ChargingStatusRes", {
     MeterInfo: { ...METER, SigMeterReading: Uint8Array.of(1, 2) },
@@ -57,7 +54,7 @@ test("check: a missing TMeter or another SigMeterReading is named too; a receipt
   const f = c.push(1, "MeteringReceiptReq", {
     MeterInfo: { ...METER, SigMeterReading: Uint8Array.of(1, 3) },
   });
-  assert.match(f?.message ?? "", /SigMeterReading is 0x0103, .* sent 0x0102/);
+  assert.match(f?.message ?? "", /\(SigMeterReading 0x0103, sent 0x0102\)/);
   // the next receipt has nothing to be compared with; ReceiptRequired false asks for none
   assert.equal(c.push(1, "MeteringReceiptReq", { MeterInfo: { MeterID: "other" } }), null);
   assert.deepEqual(receiptFindings(loop({ MeterID: "other" }, false)), []);

@@ -3,6 +3,7 @@
  * Treat the state as opaque outside src/v2g; hosts only create it and pass it back to `stepSecc`.
  */
 
+import type { iso2 } from "../../codecs/index.js";
 import type { CpState } from "../../pilot/index.js";
 import type { V2gProtocol } from "../handshake/namespaces.js";
 import type { Certificate } from "../pnc/cert.js";
@@ -259,7 +260,7 @@ export interface SeccState {
    * (ReceiptRequired); the EV's MeteringReceiptReq must carry it back unchanged (as RISE-V2G and
    * EcoG-io/iso15118 check, FAILED_MeteringSignatureNotValid otherwise). Null or absent: none asked for.
    */
-  readonly receiptMeter?: ReceiptMeter | null;
+  readonly receiptMeter?: iso2.MeterInfoType | null;
   /** Pending EVSENotification; "Pause" only in ISO-20 (an EVSE-initiated pause, [V2G20-3308]). */
   readonly notification: "None" | "StopCharging" | "ReNegotiation" | "Pause";
   /** Timer deadlines by id (a timer event is honoured only if it matches). */
@@ -282,15 +283,6 @@ export interface SeccState {
   readonly certForward: CertForward | null;
   /** Certificate requests forwarded so far (the next one's id). */
   readonly certForwards: number;
-}
-
-/** The MeterInfo a response asked the EV to sign (ISO 15118-2 MeterInfoType, in neutral terms). */
-export interface ReceiptMeter {
-  meterId: string;
-  /** MeterReading (Wh), when it was sent. */
-  readingWh?: bigint;
-  /** TMeter (Unix s), when it was sent. */
-  tMeterS?: bigint;
 }
 
 /** A certificate request of the EV waiting for the backend (OCPP 2.0.1 Get15118EVCertificateRequest). */

@@ -30,7 +30,7 @@ export const chargingStatus: SeccHandler = {
   res: "ChargingStatusRes",
   handle(s, _req: iso2.ChargingStatusReqType, ctx) {
     const meter = meterInfo(s, ctx.tMs);
-    const state = withReceiptMeter(s, meter, s.cfg.receiptRequired);
+    const state = withReceiptMeter(s, meter);
     return { state, body: response(state, "OK", ctx.tMs, meter) };
   },
   failed: (s, code, tMs) => response(s, code as iso2.responseCodeType, tMs),

@@ -54,7 +54,7 @@ export const currentDemand: SeccHandler = {
     );
     const flags = { v: o.voltageLimitAchieved, i: o.currentLimitAchieved, p: o.powerLimitAchieved };
     const meter = meterInfo(o.state, ctx.tMs);
-    const state = withReceiptMeter(o.state, meter, o.state.cfg.receiptRequired);
+    const state = withReceiptMeter(o.state, meter);
     return { state, body: response(state, "OK", ctx.tMs, flags, meter) };
   },
   failed: (s, code, tMs) => response(s, code as iso2.responseCodeType, tMs),

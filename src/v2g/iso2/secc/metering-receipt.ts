@@ -11,7 +11,8 @@ import { verifySignature } from "../../pnc/xmldsig.js";
 import type { SeccHandler } from "../../session/secc-protocol.js";
 import type { SeccState } from "../../session/secc-state.js";
 import { sameId } from "../../session/session-id.js";
-import { type iso2, isoAcStatus, isoDcStatus, receiptMeterMismatch, sessionIsAc } from "./common.js";
+import { meterInfoDifference } from "../meter-info.js";
+import { type iso2, isoAcStatus, isoDcStatus, sessionIsAc } from "./common.js";
 
 function response(s: SeccState, code: iso2.responseCodeType): iso2.MeteringReceiptResType {
   return sessionIsAc(s)
@@ -32,7 +33,7 @@ function signatureProblem(s: SeccState, m: iso2codec.V2G_Message | undefined): s
 
 /** Why the receipt's MeterInfo is not the one asked to be signed (null: it is, or none was asked for). */
 function meterProblem(s: SeccState, req: iso2.MeteringReceiptReqType): string | null {
-  const mismatch = s.receiptMeter ? receiptMeterMismatch(req.MeterInfo, s.receiptMeter) : null;
+  const mismatch = s.receiptMeter ? meterInfoDifference(req.MeterInfo, s.receiptMeter) : null;
   return mismatch && `MeterInfo is not the one to be signed (${mismatch})`;
 }
 
