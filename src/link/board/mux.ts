@@ -93,13 +93,9 @@ export function createBoardMux(o: BoardMuxOptions): BoardMux {
     beatTimer = undefined;
     if (!clock || ended) return;
     const quietMs = clock.now() - lastTxMs;
-    if (quietMs >= BOARD_HEARTBEAT_INTERVAL_MS) queue("* beat\n");
-    beatTimer = clock.setTimeout(
-      beat,
-      quietMs >= BOARD_HEARTBEAT_INTERVAL_MS
-        ? BOARD_HEARTBEAT_INTERVAL_MS
-        : BOARD_HEARTBEAT_INTERVAL_MS - quietMs,
-    );
+    const due = quietMs >= BOARD_HEARTBEAT_INTERVAL_MS;
+    if (due) queue("* beat\n");
+    beatTimer = clock.setTimeout(beat, BOARD_HEARTBEAT_INTERVAL_MS - (due ? 0 : quietMs));
   };
   const queue = (text: string): void => {
     if (ended) return;
