@@ -21,7 +21,7 @@ function freshPrebuilt() {
   } catch {
     return null;
   }
-  if (manifest.version !== 1 || manifest.node !== process.version) return null;
+  if (manifest.version !== 2 || manifest.node !== process.version) return null;
   const files = manifest.files ?? {};
   if (!files["src/cli/main.ts"]) return null;
   for (const [rel, [mtimeMs, size]] of Object.entries(files)) {

@@ -2,7 +2,7 @@
 //
 // Every `nacs` child a test starts through bin/nacs.js used to load src/cli/main.ts through tsx, whose
 // module hooks cost about 0.6 s per process on top of Node's own start-up. prebuildCli() writes what tsx
-// would compile (esbuild, the same options: ESM, target this Node, keepNames) for every non-test .ts file
+// would compile (esbuild: ESM, target this Node; without tsx's keepNames, see below) for every non-test .ts file
 // under src/ and tools/ into node_modules/.cache/nacs-cli/, mirroring the tree (tools/ because the CLI
 // imports tools/pki/make-test-pki.js for --test-pki), plus a manifest of the size and modification time of
 // every input. The launcher runs that copy only while each input still has the size and time recorded
@@ -28,7 +28,7 @@ import { fileURLToPath } from "node:url";
 /** The cache directory, relative to the repository root (bin/nacs.js reads the same). */
 export const PREBUILT_DIR = join("node_modules", ".cache", "nacs-cli");
 /** Manifest format; bin/nacs.js runs the copy only for this version. */
-export const PREBUILT_VERSION = 1;
+export const PREBUILT_VERSION = 2;
 /** Source folders transpiled (non-test .ts files). */
 const SOURCE_DIRS = ["src", "tools"];
 /** Inputs besides the sources: the compiler options esbuild reads. */
@@ -104,7 +104,11 @@ export async function prebuildCli(root = ROOT) {
         loader: "ts",
         format: "esm",
         target: `node${process.versions.node}`,
-        keepNames: true,
+        // No keepNames (tsx sets it): a file-by-file transform renames nothing, so functions keep their
+        // names anyway, and keepNames wraps every function expression in `__name(fn, "…")`, whose
+        // Object.defineProperty turns each closure made on a hot path into a dictionary-mode object (V8
+        // `--log-maps`: 13,000 such normalizations in an EV worker's board-line parser in 20 s).
+        keepNames: false,
         sourcefile: join(root, rel),
         tsconfigRaw: { compilerOptions: tsconfig.compilerOptions ?? {} },
       });

@@ -1,7 +1,17 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
+import { hiddenClassChurn } from "../testing/hidden-class.js";
 import { type CpLevelClass, classifyCpVoltage, evaluateCpSample } from "./classify.js";
+
+// First in this file, before other tests make evaluateCpSample's sites megamorphic (testing/hidden-class.ts).
+test("evaluateCpSample: every reading has one hidden class (a 5 % PWM sample of state C, as on a charging cable)", () => {
+  const sample = (i: number) => ({ high: 6 + (i % 3) * 0.01, low: -12, duty: 5, tMs: i });
+  assert.equal(
+    hiddenClassChurn((i) => evaluateCpSample(sample(i), "C", "F")),
+    null,
+  );
+});
 
 const ALL: CpLevelClass[] = ["A", "B", "C", "D", "E", "F", "pilot-fault"];
 

@@ -86,30 +86,41 @@ function isEvState(c: CpLevelClass): c is "B" | "C" | "D" {
  */
 export function evaluateCpSample(sample: CpSample, prevHigh: CpLevelClass, prevLow: CpLevelClass): CpReading {
   const { high, low, duty } = sample;
-  if (!Number.isFinite(duty)) {
-    return { state: null, fault: "pilot-fault", highClass: prevHigh, lowClass: prevLow, diodeProven: false };
-  }
+  if (!Number.isFinite(duty)) return reading(null, "pilot-fault", prevHigh, prevLow, false);
   if (duty <= DUTY_F) {
     const lowClass = classifyCpVoltage(low, prevLow);
-    const base = { highClass: prevHigh, lowClass, diodeProven: false };
-    if (low > CP_CHECK_F_SHORT_ABOVE_V) return { ...base, state: "E", fault: "cp-short" };
-    if (lowClass === "F") return { ...base, state: "F", fault: null };
-    return { ...base, state: null, fault: "pilot-fault" };
+    if (low > CP_CHECK_F_SHORT_ABOVE_V) return reading("E", "cp-short", prevHigh, lowClass, false);
+    if (lowClass === "F") return reading("F", null, prevHigh, lowClass, false);
+    return reading(null, "pilot-fault", prevHigh, lowClass, false);
   }
   const highClass = classifyCpVoltage(high, prevHigh);
   if (duty >= DUTY_X1) {
-    const base = { highClass, lowClass: prevLow, diodeProven: false };
-    if (high < CP_CHECK_HIGH_THRESHOLD_V) return { ...base, state: "E", fault: "cp-short" };
-    if (highClass === "pilot-fault") return { ...base, state: null, fault: "pilot-fault" };
-    return { ...base, state: highClass, fault: null };
+    if (high < CP_CHECK_HIGH_THRESHOLD_V) return reading("E", "cp-short", highClass, prevLow, false);
+    if (highClass === "pilot-fault") return reading(null, "pilot-fault", highClass, prevLow, false);
+    return reading(highClass, null, highClass, prevLow, false);
   }
   const lowClass = classifyCpVoltage(low, prevLow);
-  const base = { highClass, lowClass, diodeProven: false };
   const symmetric = Math.abs(high + low) <= CP_CHECK_SYMMETRY_MAX_V;
   if (symmetric && high > CP_CHECK_HIGH_THRESHOLD_V && isEvState(highClass)) {
-    return { ...base, state: highClass, fault: "diode-fault" };
+    return reading(highClass, "diode-fault", highClass, lowClass, false);
   }
-  if (symmetric && high < CP_CHECK_HIGH_THRESHOLD_V) return { ...base, state: "E", fault: "cp-short" };
-  if (highClass === "pilot-fault" || lowClass !== "F") return { ...base, state: null, fault: "pilot-fault" };
-  return { ...base, state: highClass, fault: null, diodeProven: isEvState(highClass) };
+  if (symmetric && high < CP_CHECK_HIGH_THRESHOLD_V)
+    return reading("E", "cp-short", highClass, lowClass, false);
+  if (highClass === "pilot-fault" || lowClass !== "F")
+    return reading(null, "pilot-fault", highClass, lowClass, false);
+  return reading(highClass, null, highClass, lowClass, isEvState(highClass));
+}
+
+/**
+ * One {@link CpReading}, always built by this literal: one V8 hidden class for every reading (a literal that
+ * starts with a spread and adds keys would get a new one per sample, see testing/hidden-class.ts).
+ */
+function reading(
+  state: CpState | null,
+  fault: CpFault | null,
+  highClass: CpLevelClass,
+  lowClass: CpLevelClass,
+  diodeProven: boolean,
+): CpReading {
+  return { state, fault, highClass, lowClass, diodeProven };
 }

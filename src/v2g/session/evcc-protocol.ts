@@ -65,7 +65,11 @@ export interface EvccProtocolModule {
   ): EncodedMessage;
 }
 
-/** DC status fields common to DIN/ISO-2 DC_EVSEStatus. */
+/**
+ * DC status fields common to DIN/ISO-2 DC_EVSEStatus. A view spreads these after a plain key of its own: an
+ * object literal that starts with a spread and adds keys gets a new V8 hidden class on every call
+ * (testing/hidden-class.ts), once per response in the charge loop.
+ */
 export function readDcStatus(st: {
   EVSEStatusCode: string;
   EVSEIsolationStatus?: string;

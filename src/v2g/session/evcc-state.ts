@@ -20,6 +20,7 @@ import {
   V2G_EVCC_ONGOING_TIMEOUT_MS,
   V2G_EVCC_PRE_CHARGE_TIMEOUT_MS,
 } from "./timeouts.js";
+import { withoutTimer, withTimer } from "./timer-table.js";
 import type { EvccEffect, MsgName } from "./types.js";
 
 /** Pause between two requests of a loop (ms) — implementation choices, not figures of a standard. */
@@ -322,16 +323,14 @@ export function dischargingNow(s: EvccState): boolean {
 /** Set timer `id`. */
 export function setEvccTimer(s: EvccState, id: string, atMs: number, fx: EvccEffect[]): EvccState {
   fx.push({ kind: "set-timer", id, atMs });
-  return { ...s, timers: { ...s.timers, [id]: atMs } };
+  return { ...s, timers: withTimer(s.timers, id, atMs) };
 }
 
 /** Clear timer `id` if set. */
 export function clearEvccTimer(s: EvccState, id: string, fx: EvccEffect[]): EvccState {
   if (s.timers[id] === undefined) return s;
   fx.push({ kind: "clear-timer", id });
-  const timers = { ...s.timers };
-  delete timers[id];
-  return { ...s, timers };
+  return { ...s, timers: withoutTimer(s.timers, id) };
 }
 
 /** Largest DepartureTime (XSD unsignedInt). */

@@ -21,6 +21,7 @@ import {
   V2G_SECC_SEQUENCE_TIMEOUT_CHARGE_LOOP_ISO20_MS,
   V2G_SECC_SEQUENCE_TIMEOUT_MS,
 } from "./timeouts.js";
+import { withoutTimer, withTimer } from "./timer-table.js";
 import type { MsgName, SeccEffect, StopReason } from "./types.js";
 
 /** ISO-2 EnergyTransferMode names (DIN's EVRequestedEnergyTransferType uses the same names). */
@@ -338,16 +339,14 @@ export type Step<S, E> = [S, E[]];
 /** Set timer `id` to fire at `atMs`. */
 export function setTimer(s: SeccState, id: string, atMs: number, fx: SeccEffect[]): SeccState {
   fx.push({ kind: "set-timer", id, atMs });
-  return { ...s, timers: { ...s.timers, [id]: atMs } };
+  return { ...s, timers: withTimer(s.timers, id, atMs) };
 }
 
 /** Clear timer `id` if set. */
 export function clearTimer(s: SeccState, id: string, fx: SeccEffect[]): SeccState {
   if (s.timers[id] === undefined) return s;
   fx.push({ kind: "clear-timer", id });
-  const timers = { ...s.timers };
-  delete timers[id];
-  return { ...s, timers };
+  return { ...s, timers: withoutTimer(s.timers, id) };
 }
 
 /** Clear all timers. */

@@ -35,9 +35,9 @@ export const currentDemand: EvccMessage = {
   read: (r: din.CurrentDemandResType) => ({
     code: r.ResponseCode,
     evse: {
-      ...readDcStatus(r.DC_EVSEStatus),
       presentVoltageV: num(r.EVSEPresentVoltage),
       presentCurrentA: num(r.EVSEPresentCurrent),
+      ...readDcStatus(r.DC_EVSEStatus),
       ...(r.EVSEMaximumCurrentLimit && { maxCurrentA: num(r.EVSEMaximumCurrentLimit) }),
       ...(r.EVSEMaximumVoltageLimit && { maxVoltageV: num(r.EVSEMaximumVoltageLimit) }),
       ...(r.EVSEMaximumPowerLimit && { maxPowerW: num(r.EVSEMaximumPowerLimit) }),

@@ -14,6 +14,6 @@ export const weldingDetection: EvccMessage = {
   build: (s): din.WeldingDetectionReqType => ({ DC_EVStatus: dinEvStatus(s) }),
   read: (r: din.WeldingDetectionResType) => ({
     code: r.ResponseCode,
-    evse: { ...readDcStatus(r.DC_EVSEStatus), presentVoltageV: num(r.EVSEPresentVoltage) },
+    evse: { presentVoltageV: num(r.EVSEPresentVoltage), ...readDcStatus(r.DC_EVSEStatus) },
   }),
 };

@@ -16,9 +16,9 @@ export const chargingStatus: EvccMessage = {
   read: (r: iso2.ChargingStatusResType) => ({
     code: r.ResponseCode,
     evse: {
-      ...readAcStatus(r.AC_EVSEStatus),
       saScheduleTupleId: r.SAScheduleTupleID,
       receiptRequired: r.ReceiptRequired ?? false,
+      ...readAcStatus(r.AC_EVSEStatus),
       ...(r.EVSEMaxCurrent && { acMaxCurrentA: num(r.EVSEMaxCurrent) }),
       ...(r.MeterInfo && { meter: meterView(r.MeterInfo) }),
     },

@@ -27,11 +27,11 @@ export const currentDemand: EvccMessage = {
   read: (r: iso2.CurrentDemandResType) => ({
     code: r.ResponseCode,
     evse: {
-      ...readDcStatus(r.DC_EVSEStatus),
       presentVoltageV: num(r.EVSEPresentVoltage),
       presentCurrentA: num(r.EVSEPresentCurrent),
       saScheduleTupleId: r.SAScheduleTupleID,
       receiptRequired: r.ReceiptRequired ?? false,
+      ...readDcStatus(r.DC_EVSEStatus),
       ...(r.MeterInfo && { meter: meterView(r.MeterInfo) }),
       ...(r.EVSEMaximumCurrentLimit && { maxCurrentA: num(r.EVSEMaximumCurrentLimit) }),
       ...(r.EVSEMaximumVoltageLimit && { maxVoltageV: num(r.EVSEMaximumVoltageLimit) }),

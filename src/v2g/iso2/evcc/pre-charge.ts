@@ -19,6 +19,6 @@ export const preCharge: EvccMessage = {
   }),
   read: (r: iso2.PreChargeResType) => ({
     code: r.ResponseCode,
-    evse: { ...readDcStatus(r.DC_EVSEStatus), presentVoltageV: num(r.EVSEPresentVoltage) },
+    evse: { presentVoltageV: num(r.EVSEPresentVoltage), ...readDcStatus(r.DC_EVSEStatus) },
   }),
 };

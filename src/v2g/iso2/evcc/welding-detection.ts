@@ -11,6 +11,6 @@ export const weldingDetection: EvccMessage = {
   build: (s): iso2.WeldingDetectionReqType => ({ DC_EVStatus: isoEvStatus(s) }),
   read: (r: iso2.WeldingDetectionResType) => ({
     code: r.ResponseCode,
-    evse: { ...readDcStatus(r.DC_EVSEStatus), presentVoltageV: num(r.EVSEPresentVoltage) },
+    evse: { presentVoltageV: num(r.EVSEPresentVoltage), ...readDcStatus(r.DC_EVSEStatus) },
   }),
 };

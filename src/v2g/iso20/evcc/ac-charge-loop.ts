@@ -9,11 +9,21 @@ import type { iso20Ac } from "../../../codecs/index.js";
 import { acNominalV, energyToSocWh, evAcMaxChargeW, evAcMaxDischargeW } from "../../session/evcc-ac20.js";
 import { evcc20 } from "../../session/evcc-flow-iso20.js";
 import type { EvccMessage } from "../../session/evcc-protocol.js";
+import type { EvccState } from "../../session/evcc-state.js";
 import { isBptService } from "../../session/iso20-session.js";
 import { rn, rnum } from "../envelope.js";
 import { type Body, readEvseStatus } from "./common.js";
 
 type Res = iso20Ac.AC_ChargeLoopResType;
+
+/**
+ * `limits` with the EV's discharge limits (BPT). The spreads in this file come after plain keys: an object
+ * literal that starts with a spread and adds keys gets a new V8 hidden class per call
+ * (testing/hidden-class.ts).
+ */
+function withDischarge<T extends object>(s: EvccState, limits: T) {
+  return { EVMaximumDischargePower: rn(evAcMaxDischargeW(s)), EVMinimumDischargePower: rn(0), ...limits };
+}
 
 /** EVCC side of AC_ChargeLoop (neutral name ChargingStatus). */
 export const acChargeLoop: EvccMessage = {
@@ -41,7 +51,6 @@ export const acChargeLoop: EvccMessage = {
       EVMinimumChargePower: rn(0),
       EVPresentActivePower: present,
     };
-    const discharge = { EVMaximumDischargePower: rn(evAcMaxDischargeW(s)), EVMinimumDischargePower: rn(0) };
     if (i.controlMode === "dynamic") {
       const toFull = Math.max(0, energyToSocWh(s, r.fullSocPercent));
       const toMin = bpt ? energyToSocWh(s, minSoc) : 0;
@@ -53,12 +62,12 @@ export const acChargeLoop: EvccMessage = {
         EVPresentReactivePower: rn(0),
       };
       return bpt
-        ? { ...base, BPT_Dynamic_AC_CLReqControlMode: { ...dyn, ...discharge } }
-        : { ...base, Dynamic_AC_CLReqControlMode: dyn };
+        ? { BPT_Dynamic_AC_CLReqControlMode: withDischarge(s, dyn), ...base }
+        : { Dynamic_AC_CLReqControlMode: dyn, ...base };
     }
     return bpt
-      ? { ...base, BPT_Scheduled_AC_CLReqControlMode: { ...power, ...discharge } }
-      : { ...base, Scheduled_AC_CLReqControlMode: power };
+      ? { BPT_Scheduled_AC_CLReqControlMode: withDischarge(s, power), ...base }
+      : { Scheduled_AC_CLReqControlMode: power, ...base };
   },
   read(r: Res) {
     const m =
@@ -69,8 +78,8 @@ export const acChargeLoop: EvccMessage = {
     return {
       code: r.ResponseCode,
       evse: {
-        ...readEvseStatus(r.EVSEStatus),
         acTargetPowerW: m?.EVSETargetActivePower ? rnum(m.EVSETargetActivePower) : null,
+        ...readEvseStatus(r.EVSEStatus),
         ...(r.MeterInfo && {
           meter: { id: r.MeterInfo.MeterID, readingWh: Number(r.MeterInfo.ChargedEnergyReadingWh) },
         }),

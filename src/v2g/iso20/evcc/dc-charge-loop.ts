@@ -34,28 +34,29 @@ function energyAboveMinWh(s: EvccState): number {
 function dynamicMode(s: EvccState) {
   const r = s.readings;
   const wh = energyRequestWh(s);
+  // spreads after plain keys: a literal that starts with a spread and adds keys gets a new V8 hidden class
+  // per call (testing/hidden-class.ts)
   const common = {
-    ...departureTime(s),
     EVMaximumEnergyRequest: rn(wh),
     EVMaximumChargePower: rn(r.maxPowerW),
     EVMinimumChargePower: rn(0),
     EVMaximumChargeCurrent: rn(Math.min(r.maxCurrentA, r.targetCurrentA)),
     EVMaximumVoltage: rn(r.maxVoltageV),
     EVMinimumVoltage: rn(0),
+    ...departureTime(s),
   };
   if (!isBptService(evcc20(s).serviceId))
     return {
       Dynamic_DC_CLReqControlMode: {
-        ...common,
         EVTargetEnergyRequest: rn(wh),
         EVMinimumEnergyRequest: rn(0),
+        ...common,
       },
     };
   const give = energyAboveMinWh(s);
   const target = dischargingNow(s) ? -Math.round(give) : wh;
   return {
     BPT_Dynamic_DC_CLReqControlMode: {
-      ...common,
       EVTargetEnergyRequest: rn(target),
       EVMinimumEnergyRequest: rn(-Math.round(give)),
       EVMaximumDischargePower: rn(r.maxDischargePowerW),
@@ -63,6 +64,7 @@ function dynamicMode(s: EvccState) {
       EVMaximumDischargeCurrent: rn(r.maxDischargeCurrentA),
       EVMaximumV2XEnergyRequest: rn(wh),
       EVMinimumV2XEnergyRequest: rn(-Math.round(give)),
+      ...common,
     },
   };
 }
@@ -113,7 +115,7 @@ export const dcChargeLoop: EvccMessage = {
   res: "DC_ChargeLoopRes",
   build(s): Req {
     const r = s.readings;
-    const base = {
+    return {
       DisplayParameters: {
         PresentSOC: Math.max(0, Math.min(100, Math.round(r.socPercent))),
         ...(isBptService(evcc20(s).serviceId) && { MinimumSOC: Math.round(r.minSocPercent) }),
@@ -122,9 +124,6 @@ export const dcChargeLoop: EvccMessage = {
       },
       MeterInfoRequested: true,
       EVPresentVoltage: rn(r.batteryVoltageV),
-    };
-    return {
-      ...base,
       ...(evcc20(s).controlMode === "dynamic" ? dynamicMode(s) : scheduledMode(s)),
     } as Req;
   },
@@ -137,9 +136,9 @@ export const dcChargeLoop: EvccMessage = {
     return {
       code: r.ResponseCode,
       evse: {
-        ...readEvseStatus(r.EVSEStatus),
         presentVoltageV: rnum(r.EVSEPresentVoltage),
         presentCurrentA: rnum(r.EVSEPresentCurrent),
+        ...readEvseStatus(r.EVSEStatus),
         ...(r.MeterInfo && {
           meter: { id: r.MeterInfo.MeterID, readingWh: Number(r.MeterInfo.ChargedEnergyReadingWh) },
         }),
