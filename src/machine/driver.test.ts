@@ -110,7 +110,7 @@ test("driver: every effect but the timer ones reaches perform, in order (propert
 });
 
 /** A machine whose input `{id, delay}` arms timer `id` at tMs + delay, or clears it when delay is null. */
-type TimerOp = { id: "a" | "b"; delay: number | null };
+type TimerOp = { id: string; delay: number | null };
 type OpEv = { kind: "op"; op: TimerOp; tMs: number } | { kind: "timer"; id: string; tMs: number };
 const opStep = (s: number, e: OpEv): [number, Fx[]] =>
   e.kind === "timer"
@@ -191,4 +191,49 @@ test("driver: a timeout re-armed with every request costs one clock timer per ex
   assert.deepEqual(lazy.fired, eager.fired);
   assert.equal(eager.armed, 100);
   assert.ok(lazy.armed <= 21, `lazy armed ${lazy.armed} clock timers`);
+});
+
+/** What `ops` should fire: each id due at its last set time (cleared: nothing), fired once the clock is there. */
+function modelFired(ops: { gap: number; op: TimerOp }[]): string[] {
+  const due = new Map<string, number>();
+  const fired: string[] = [];
+  const fireUntil = (t: number) => {
+    for (const [id, at] of [...due].sort((x, y) => x[1] - y[1]))
+      if (at <= t) {
+        fired.push(`${id}@${at} seen at ${at}`);
+        due.delete(id);
+      }
+  };
+  let t = 0;
+  for (const { gap, op } of ops) {
+    t += gap;
+    fireUntil(t);
+    if (op.delay === null) due.delete(op.id);
+    else due.set(op.id, t + op.delay);
+  }
+  fireUntil(t + 10_000);
+  return fired.sort();
+}
+
+test("driver: timers of many ids (more than the idle records it keeps) fire as a plain model says (property)", () => {
+  fc.assert(
+    fc.property(
+      fc.array(
+        fc.record({
+          gap: fc.integer({ min: 0, max: 100 }),
+          op: fc.record({
+            id: fc.integer({ min: 0, max: 79 }).map((n) => `deadline@${n}`),
+            delay: fc.option(fc.integer({ min: 0, max: 500 }), { nil: null, freq: 4 }),
+          }),
+        }),
+        { minLength: 60, maxLength: 200 },
+      ),
+      (ops) => {
+        const model = modelFired(ops);
+        assert.deepEqual(runOps(ops, false).fired, model);
+        assert.deepEqual(runOps(ops, true).fired, model);
+      },
+    ),
+    { numRuns: 200 },
+  );
 });

@@ -63,12 +63,22 @@ export interface MachineDriver<S, E extends TimedEvent> {
   readonly stopped: boolean;
 }
 
-/** An armed timer: its clock timer `handle` expires at `dueMs`; the machine wants `atMs` (null: cleared). */
-interface ArmedTimer {
-  handle: TimerHandle;
+/**
+ * A timer's record: its clock timer `handle` (null: not armed) expires at `dueMs`; the machine wants `atMs`
+ * (null: cleared). `gen` counts the armings, so a clock timer that was replaced does nothing when it fires.
+ * Records are kept and reused once their timer fired or was cleared (a charge loop sets and clears its
+ * message timeout with every message): no allocation, and no Map entry deleted and added again, whose
+ * table V8 then rebuilds every few operations.
+ */
+interface TimerRecord {
+  handle: TimerHandle | null;
   dueMs: number;
   atMs: number | null;
+  gen: number;
 }
+
+/** Idle timer records kept for reuse before they are dropped (machines with timer ids made per deadline). */
+const IDLE_TIMER_RECORDS_MAX = 32;
 
 /** Run `o.step` on `o.clock` from `o.state`. */
 export function createMachineDriver<S, E extends TimedEvent, F extends { kind: string }>(
@@ -78,44 +88,54 @@ export function createMachineDriver<S, E extends TimedEvent, F extends { kind: s
   let stopped = false;
   let draining = false;
   const queue: E[] = [];
-  const timers = new Map<string, ArmedTimer>();
+  const timers = new Map<string, TimerRecord>();
   const lazy = o.lazyTimers === true;
   const hostNow = o.hostClock ?? (() => o.clock.now());
 
   const clearTimer = (id: string) => {
     const a = timers.get(id);
-    if (a === undefined) return;
-    if (lazy) {
-      a.atMs = null;
-      return;
-    }
+    if (a === undefined || a.handle === null) return;
+    a.atMs = null;
+    if (lazy) return;
     o.clock.clearTimeout(a.handle);
-    timers.delete(id);
+    a.handle = null;
   };
-  const arm = (id: string, a: ArmedTimer) => {
+  const arm = (id: string, a: TimerRecord) => {
+    const gen = ++a.gen;
     a.handle = o.clock.setTimeout(() => {
-      if (timers.get(id) !== a) return;
+      if (a.gen !== gen || timers.get(id) !== a) return;
       if (a.atMs !== null && a.atMs > a.dueMs) {
         // moved later since it was armed: wait for the new time
         a.dueMs = a.atMs;
         arm(id, a);
         return;
       }
-      timers.delete(id);
+      const atMs = a.atMs;
+      a.handle = null;
+      a.atMs = null;
       // The event carries the due time exactly (machines compare it with what they armed).
-      if (a.atMs !== null) driver.push({ kind: "timer", id, tMs: a.atMs } as TimerEvent as unknown as E);
+      if (atMs !== null) driver.push({ kind: "timer", id, tMs: atMs } as TimerEvent as unknown as E);
     }, a.dueMs - o.clock.now());
   };
-  const setTimer = (id: string, atMs: number) => {
+  const record = (id: string): TimerRecord => {
     const a = timers.get(id);
-    if (lazy && a !== undefined && a.dueMs <= atMs) {
+    if (a !== undefined) return a;
+    if (timers.size >= IDLE_TIMER_RECORDS_MAX)
+      for (const [k, r] of timers) if (r.handle === null) timers.delete(k);
+    const next: TimerRecord = { handle: null, dueMs: 0, atMs: null, gen: 0 };
+    timers.set(id, next);
+    return next;
+  };
+  const setTimer = (id: string, atMs: number) => {
+    const a = record(id);
+    if (lazy && a.handle !== null && a.dueMs <= atMs) {
       a.atMs = atMs;
       return;
     }
-    if (a !== undefined) o.clock.clearTimeout(a.handle);
-    const next: ArmedTimer = { handle: undefined, dueMs: atMs, atMs };
-    timers.set(id, next);
-    arm(id, next);
+    if (a.handle !== null) o.clock.clearTimeout(a.handle);
+    a.dueMs = atMs;
+    a.atMs = atMs;
+    arm(id, a);
   };
   const stepOne = (ev: E) => {
     const t0 = o.onStep ? hostNow() : 0;
@@ -154,7 +174,7 @@ export function createMachineDriver<S, E extends TimedEvent, F extends { kind: s
     },
     stop() {
       stopped = true;
-      for (const a of timers.values()) o.clock.clearTimeout(a.handle);
+      for (const a of timers.values()) if (a.handle !== null) o.clock.clearTimeout(a.handle);
       timers.clear();
     },
     get stopped() {

@@ -228,7 +228,8 @@ async function run(m: Extract<EvWorkerIn, { kind: "start" }>): Promise<void> {
     void p.finally(() => running.delete(p));
     k++;
   }
-  while (running.size > 0) await Promise.race(running);
+  // once (a Promise.race per ending vehicle would add a reaction to every running one each time)
+  await Promise.allSettled([...running]);
   for (const x of muxes) x.close();
   clearInterval(watch);
   clearInterval(progress);
