@@ -6,15 +6,16 @@
  * `--duration`), then prints the summary. A worker that dies is reported with its chargers (their sessions
  * in progress are lost with it) and the exit code says so.
  */
-import type { EvseOptions } from "../commands/evse.js";
-import type { ChargerSession, EvseWorkerIn, EvseWorkerOut } from "./evse-worker.js";
+
 import {
   createLatencyHistogram,
   type HistogramJson,
   histogramFromJson,
   type LatencyHistogram,
   mergeHistograms,
-} from "./latency-histogram.js";
+} from "../../link/host/latency-histogram.js";
+import type { EvseOptions } from "../commands/evse.js";
+import type { ChargerSession, EvseWorkerIn, EvseWorkerOut } from "./evse-worker.js";
 import { FLEET_FDS_PER_PAIR, fdLimit, fleetWorkerCount, shardIndices, splitOverWorkers } from "./options.js";
 import { exitText, type FleetProcess, forkWorker } from "./spawn.js";
 import { type EvseFleetSummary, evseFleetSummary, sumCounts, type WorkerFigures } from "./summary.js";

@@ -14,6 +14,12 @@ import { evseDcConfig, powerModuleConfig } from "../../evse/dc/index.js";
 import { startBoardThread } from "../../link/board/board-thread.js";
 import type { BoardStream } from "../../link/board/stream.js";
 import { seccListenAddress, stderrLogger } from "../../link/host/cli-support.js";
+import {
+  createLatencyHistogram,
+  type HistogramJson,
+  histogramAdd,
+  histogramToJson,
+} from "../../link/host/latency-histogram.js";
 import { type LiveEvse, startLiveEvse } from "../../link/host/live-evse.js";
 import type { LiveSessionSummary } from "../../link/host/live-session.js";
 import { boardMuxPath, listenBoardMux } from "../../sim/board/mux-socket.js";
@@ -24,12 +30,6 @@ import { normalEnd } from "../live/evse-host.js";
 import { seccSettingsOf } from "../live/secc-options.js";
 import { random } from "../live/slac-link.js";
 import { isLoopResponse, loopResponseOf } from "./ev-vehicle.js";
-import {
-  createLatencyHistogram,
-  type HistogramJson,
-  histogramAdd,
-  histogramToJson,
-} from "./latency-histogram.js";
 import { fleetBoardSpec, fleetSimDir } from "./options.js";
 import { cpuPercentSince, serveFleetWorker, toParent, toParentAndWait } from "./spawn.js";
 

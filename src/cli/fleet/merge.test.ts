@@ -6,9 +6,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
+import { histogramOf } from "../../link/host/latency-histogram.js";
 import type { VehicleResult } from "./ev-vehicle.js";
 import type { ChargerSession } from "./evse-worker.js";
-import { histogramOf } from "./latency-histogram.js";
 import {
   formatMergedSummary,
   type MergedEvFleetSummary,

@@ -16,7 +16,7 @@ import {
   histogramToJson,
   type LatencyHistogram,
   mergeHistograms,
-} from "./latency-histogram.js";
+} from "../../link/host/latency-histogram.js";
 import type { FleetShard } from "./options.js";
 import {
   type EvFleetSummary,

@@ -12,7 +12,7 @@ import {
   histogramToJson,
   type LatencyHistogram,
   mergeHistograms,
-} from "./latency-histogram.js";
+} from "../../link/host/latency-histogram.js";
 import type { Dist } from "./summary.js";
 
 /** Width of a window (ms). Design choice: long enough for a stable p99 at a few hundred pairs. */

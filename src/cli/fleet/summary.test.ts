@@ -1,6 +1,8 @@
 /** The fleet summaries: counts, failures grouped by phase with their reasons, nearest-rank percentiles. */
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import fc from "fast-check";
+import { HISTOGRAM_REL_ERR, histogramDist, histogramOf } from "../../link/host/latency-histogram.js";
 import type { VehicleResult } from "./ev-vehicle.js";
 import {
   dist,
@@ -101,5 +103,21 @@ test("EVSE fleet summary: the board-thread interlock's actions by cause, summed 
   assert.doesNotMatch(
     formatEvseFleetSummary(evseFleetSummary([], { ...x, interlocksByCause: {} })),
     /interlock/,
+  );
+});
+
+test("histogramDist agrees with the fleet summary's dist: same count and max, percentiles within 1 % (+ the 0.001 ms rounding)", () => {
+  fc.assert(
+    fc.property(fc.array(fc.double({ min: 0, max: 60_000, noNaN: true }), { maxLength: 300 }), (xs) => {
+      const h = histogramDist(histogramOf(xs));
+      const d = dist(xs);
+      assert.equal(h.count, d.count);
+      assert.equal(h.max, d.max);
+      for (const k of ["p50", "p90", "p99"] as const)
+        assert.ok(
+          Math.abs(h[k] - d[k]) <= HISTOGRAM_REL_ERR * d[k] + 0.001 + 1e-9,
+          `${k}: ${h[k]} vs ${d[k]}`,
+        );
+    }),
   );
 });

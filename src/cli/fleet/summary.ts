@@ -6,15 +6,17 @@
  * each exact `Dist` the summary carries the mergeable histogram of the same figure (latency-histogram.ts),
  * which `nacs fleet merge` combines over shards.
  */
-import { percentile } from "../../link/host/stats.js";
-import type { VehicleResult } from "./ev-vehicle.js";
-import type { ChargerSession } from "./evse-worker.js";
+
 import {
+  type Dist,
   type HistogramJson,
   histogramOf,
   histogramToJson,
   type LatencyHistogram,
-} from "./latency-histogram.js";
+} from "../../link/host/latency-histogram.js";
+import { percentile } from "../../link/host/stats.js";
+import type { VehicleResult } from "./ev-vehicle.js";
+import type { ChargerSession } from "./evse-worker.js";
 import type { FleetShard } from "./options.js";
 import type { RttWindow } from "./rtt-windows.js";
 
@@ -22,13 +24,7 @@ import type { RttWindow } from "./rtt-windows.js";
  * Percentiles of a set of samples (ms), nearest rank (the sample of rank max(1, ceil(p/100 · n)) in
  * ascending order, as the histograms' quantiles); zeros when empty.
  */
-export interface Dist {
-  count: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  max: number;
-}
+export type { Dist };
 
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
 

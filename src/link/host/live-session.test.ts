@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { LiveSession } from "./live-session.js";
+import { LIVE_SESSION_SAMPLES_PER_MESSAGE, LiveSession } from "./live-session.js";
 
 test("LiveSession: msg records only when wanted; counts and phases either way", () => {
   const wire = { payloadType: 0x8001, bytes: Uint8Array.of(0x80, 0x9a) };
@@ -37,4 +37,37 @@ test("LiveSession: msg records only when wanted; counts and phases either way", 
   assert.ok(off.records.some((r) => r.type === "phase"));
   assert.deepEqual(off.counts, on.counts);
   assert.equal(off.counts.CableCheckReq, 1);
+});
+
+test("LiveSession: response times of a long session stay bounded; count and max exact, median and p99 within 1 %", () => {
+  const s = new LiveSession(
+    "evcc",
+    () => 0,
+    () => {},
+  );
+  const n = 3 * LIVE_SESSION_SAMPLES_PER_MESSAGE;
+  const all: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const ms = 1 + ((i * 7919) % 997) / 10; // 1 … 100.6 ms, in no order
+    all.push(ms);
+    s.responseTime(i % 10 === 0 ? "SessionSetupRes" : "CurrentDemandRes", ms);
+  }
+  s.responseTime("CurrentDemandRes", -0.5); // a host clock that stepped back: counted as 0, nothing thrown
+  const sum = s.summary("sim", "tcp");
+  assert.equal(sum.samplesByMessage.CurrentDemandRes?.length, LIVE_SESSION_SAMPLES_PER_MESSAGE);
+  assert.deepEqual(
+    sum.samplesByMessage.CurrentDemandRes?.slice(0, 3),
+    all.filter((_, i) => i % 10 !== 0).slice(0, 3),
+    "the first samples, in order",
+  );
+  assert.equal(sum.samplesByMessage.SessionSetupRes?.length, n / 10);
+  const exact = [...all, 0].sort((a, b) => a - b);
+  const rank = (p: number) => exact[Math.ceil((p / 100) * exact.length) - 1]!;
+  assert.equal(sum.responseTimesMs.count, n + 1);
+  assert.equal(sum.responseTimesMs.max, exact.at(-1));
+  for (const [got, want] of [
+    [sum.responseTimesMs.median, rank(50)],
+    [sum.responseTimesMs.p99, rank(99)],
+  ] as const)
+    assert.ok(Math.abs(got - want) <= 0.01 * want, `${got} vs exact ${want}`);
 });

@@ -33,10 +33,3 @@ export function timeStats(samples: readonly number[]): TimeStats {
 export function roundMs(ms: number): number {
   return Math.round(ms * 1000) / 1000;
 }
-
-/** Append `v` to the list under `key` (creating it). */
-export function addSample(by: Record<string, number[]>, key: string, v: number): void {
-  const list = by[key];
-  if (list) list.push(v);
-  else by[key] = [v];
-}

@@ -12,13 +12,21 @@
  * for the normal doubles (≥ 2^−1022 ≈ 2.2e−308: below, the doubles themselves are coarser). Negative
  * values, NaN and ±Infinity are refused (RangeError): a latency is never one.
  *
- * Quantiles are nearest-rank, as `dist()` in summary.ts (`percentile` of link/host/stats.ts): the q-quantile
+ * Quantiles are nearest-rank, as `dist()` of the fleet summary (`percentile` of stats.ts): the q-quantile
  * of n samples is the sample of rank max(1, ceil(q · n)) in ascending order. The histogram returns the middle
  * of the bucket that sample lies in, clamped to the exact [min, max] kept beside the buckets, so it is
  * within relErr of the exact nearest-rank quantile; the top rank (q = 1, and p99 of fewer than 100 samples)
  * is the exact max.
  */
-import type { Dist } from "./summary.js";
+
+/** A distribution's count, nearest-rank percentiles and max (a fleet summary's figures). */
+export interface Dist {
+  count: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+}
 
 /** The default bound of the relative error: 1 %. */
 export const HISTOGRAM_REL_ERR = 0.01;
