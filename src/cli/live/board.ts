@@ -78,7 +78,10 @@ export function createLiveWorld(s: LiveWorldSettings, clock: Clock = realClock):
     socStart: s.socPercent,
     clock,
     rng: s.seed === null ? null : createRng(s.seed),
+    // the records go nowhere: neither `sample` records nor their periodic events
     record: () => {},
+    sampleRecords: false,
+    periodicSamples: false,
     measureEveryMs: LIVE_WORLD_MEASURE_MS,
     measureFloorMs: LIVE_WORLD_MEASURE_FLOOR_MS,
     slowMeasureMs: LIVE_WORLD_MEASURE_MS,

@@ -3,12 +3,15 @@ import { test } from "node:test";
 import { dcBatteryConfig } from "../../ev/dc/index.js";
 import { powerModuleConfig } from "../../evse/dc/index.js";
 import { createVirtualClock } from "../../machine/index.js";
+import { SIM_RECORD_SAMPLE_MS } from "./constants.js";
 import { DcWorld, type DcWorldConfig } from "./world.js";
 
 /** A world measuring every `measureEveryMs` (0: only on change, as in virtual-time sessions). */
 function world(
   measureEveryMs: number,
-  more: Partial<Pick<DcWorldConfig, "slowMeasureMs" | "measureFloorMs" | "measureHint">> = {},
+  more: Partial<
+    Pick<DcWorldConfig, "slowMeasureMs" | "measureFloorMs" | "measureHint" | "periodicSamples">
+  > = {},
 ) {
   const clock = createVirtualClock();
   const w = new DcWorld({
@@ -88,4 +91,24 @@ test("a wall-clock board (the live sim) measures a voltage slew at its periodic 
     gaps(fast.measures, 51).every((g) => g <= 10),
     `fast: ${gaps(fast.measures, 51).join(", ")} ms`,
   );
+});
+
+test("periodicSamples false (a live board): no world event a second for `sample` records; measuring unchanged", () => {
+  const run = (periodicSamples: boolean) => {
+    const { w, clock, measures } = world(100, { periodicSamples });
+    const delays: number[] = [];
+    const setTimeout = clock.setTimeout.bind(clock);
+    clock.setTimeout = (fn, ms) => {
+      delays.push(ms);
+      return setTimeout(fn, ms);
+    };
+    w.plugIn();
+    clock.runUntil(10_000);
+    return { recordTicks: delays.filter((d) => d === SIM_RECORD_SAMPLE_MS).length, measures };
+  };
+  const on = run(true);
+  const off = run(false);
+  assert.ok(on.recordTicks >= 9, `${on.recordTicks} record-sample events in 10 s`);
+  assert.equal(off.recordTicks, 0);
+  assert.deepEqual(off.measures, on.measures);
 });

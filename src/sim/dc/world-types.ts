@@ -62,6 +62,11 @@ export interface DcWorldConfig {
   changeSamples?: boolean;
   /** False: no `sample` record is built at all (nobody records); the periodic sample events still run. */
   sampleRecords?: boolean;
+  /**
+   * False: no periodic sample event either (a live board, whose records go nowhere: a world event a second
+   * per cable less). A virtual-time simulation keeps them, records or not, so that its runs stay the same.
+   */
+  periodicSamples?: boolean;
   sampleExtras?(): Record<string, number>;
   /** Energy moves this many times faster than real time (live hosts' `--time-scale`); default 1. */
   energyTimeScale?: number;

@@ -89,7 +89,7 @@ export class DcWorld {
     this.path.energyTimeScale = cfg.energyTimeScale ?? 1;
     this.scheduleSample(this.now);
     this.at(this.now, () => this.measureEvDuty());
-    this.at(this.now + SIM_RECORD_SAMPLE_MS, () => this.recordSample());
+    if (cfg.periodicSamples !== false) this.at(this.now + SIM_RECORD_SAMPLE_MS, () => this.recordSample());
     if (cfg.measureEveryMs) this.at(this.now + cfg.measureEveryMs, () => this.periodicMeasure());
   }
 
