@@ -33,34 +33,27 @@ const iso20Status = { NotificationMaxDelay: 0, EVSENotification: "Continue" };
 const view = (m: EvccMessage, body: (i: number) => object) => (i: number) =>
   m.read(body(i) as never).evse as object;
 
+/** A DIN CurrentDemandRes body, response `i` (ISO-2's adds its own fields). */
+const dinCurrentDemandRes = (i: number) => ({
+  ResponseCode: "OK",
+  DC_EVSEStatus: dcStatus,
+  EVSEPresentVoltage: pv(400 + (i % 5), "V"),
+  EVSEPresentCurrent: pv(100, "A"),
+  EVSECurrentLimitAchieved: false,
+  EVSEVoltageLimitAchieved: false,
+  EVSEPowerLimitAchieved: false,
+  EVSEMaximumVoltageLimit: pv(500, "V"),
+  EVSEMaximumCurrentLimit: pv(200, "A"),
+  EVSEMaximumPowerLimit: pv(100, "W"),
+});
+
 test("DIN CurrentDemandRes: the EV's view of each response has one hidden class", () => {
-  const body = (i: number) => ({
-    ResponseCode: "OK",
-    DC_EVSEStatus: dcStatus,
-    EVSEPresentVoltage: pv(400 + (i % 5), "V"),
-    EVSEPresentCurrent: pv(100, "A"),
-    EVSECurrentLimitAchieved: false,
-    EVSEVoltageLimitAchieved: false,
-    EVSEPowerLimitAchieved: false,
-    EVSEMaximumVoltageLimit: pv(500, "V"),
-    EVSEMaximumCurrentLimit: pv(200, "A"),
-    EVSEMaximumPowerLimit: pv(100, "W"),
-  });
-  assert.equal(hiddenClassChurn(view(dinCurrentDemand, body)), null);
+  assert.equal(hiddenClassChurn(view(dinCurrentDemand, dinCurrentDemandRes)), null);
 });
 
 test("ISO-2 CurrentDemandRes: the EV's view of each response has one hidden class", () => {
   const body = (i: number) => ({
-    ResponseCode: "OK",
-    DC_EVSEStatus: dcStatus,
-    EVSEPresentVoltage: pv(400 + (i % 5), "V"),
-    EVSEPresentCurrent: pv(100, "A"),
-    EVSECurrentLimitAchieved: false,
-    EVSEVoltageLimitAchieved: false,
-    EVSEPowerLimitAchieved: false,
-    EVSEMaximumVoltageLimit: pv(500, "V"),
-    EVSEMaximumCurrentLimit: pv(200, "A"),
-    EVSEMaximumPowerLimit: pv(100, "W"),
+    ...dinCurrentDemandRes(i),
     EVSEID: "DE*NAC*E0001",
     SAScheduleTupleID: 1,
     MeterInfo: { MeterID: "m1", MeterReading: BigInt(i) },
