@@ -96,16 +96,19 @@ function scheduledMode(s: EvccState) {
   };
 }
 
-/** The EVSE's discharge limits of a BPT response (magnitudes; either sign is read, peers disagree). */
+/**
+ * The EVSE's discharge limits of a BPT response (magnitudes; either sign is read, peers disagree). Keys
+ * added one by one, not by spreads into a literal that starts with one (a new V8 hidden class per response,
+ * testing/hidden-class.ts).
+ */
 function dischargeLimits(
   m: iso20Dc.BPT_Dynamic_DC_CLResControlModeType | iso20Dc.BPT_Scheduled_DC_CLResControlModeType | undefined,
 ) {
-  return {
-    ...(m?.EVSEMaximumDischargeCurrent && {
-      maxDischargeCurrentA: Math.abs(rnum(m.EVSEMaximumDischargeCurrent)),
-    }),
-    ...(m?.EVSEMaximumDischargePower && { maxDischargePowerW: Math.abs(rnum(m.EVSEMaximumDischargePower)) }),
-  };
+  const out: { maxDischargeCurrentA?: number; maxDischargePowerW?: number } = {};
+  if (m?.EVSEMaximumDischargeCurrent)
+    out.maxDischargeCurrentA = Math.abs(rnum(m.EVSEMaximumDischargeCurrent));
+  if (m?.EVSEMaximumDischargePower) out.maxDischargePowerW = Math.abs(rnum(m.EVSEMaximumDischargePower));
+  return out;
 }
 
 /** EVCC side of DC_ChargeLoop (neutral name CurrentDemand). */

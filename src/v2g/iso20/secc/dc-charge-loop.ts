@@ -29,21 +29,22 @@ function controlMode(s: SeccState): Partial<Res> {
     EVSEMaximumChargeCurrent: rn(dc.maxCurrentA),
     EVSEMaximumVoltage: rn(dc.maxVoltageV),
   };
-  const discharge = {
+  // Spreads after plain keys: an object literal that starts with a spread and adds keys gets a new V8
+  // hidden class per response (testing/hidden-class.ts).
+  const withDischarge = <T extends object>(x: T) => ({
     EVSEMaximumDischargePower: rn(dc.maxDischargePowerW),
     EVSEMinimumDischargePower: rn(0),
     EVSEMaximumDischargeCurrent: rn(dc.maxDischargeCurrentA),
     EVSEMinimumVoltage: rn(dc.minVoltageV),
-  };
+    ...x,
+  });
   const bpt = isBptService(session20(s).serviceId);
   if (session20(s).controlMode === "dynamic") {
-    const d = { ...limits, EVSEMinimumChargePower: rn(0) };
-    return bpt
-      ? { BPT_Dynamic_DC_CLResControlMode: { ...d, ...discharge } }
-      : { Dynamic_DC_CLResControlMode: d };
+    const d = { EVSEMinimumChargePower: rn(0), ...limits };
+    return bpt ? { BPT_Dynamic_DC_CLResControlMode: withDischarge(d) } : { Dynamic_DC_CLResControlMode: d };
   }
   return bpt
-    ? { BPT_Scheduled_DC_CLResControlMode: { ...limits, ...discharge } }
+    ? { BPT_Scheduled_DC_CLResControlMode: withDischarge(limits) }
     : { Scheduled_DC_CLResControlMode: limits };
 }
 
@@ -87,9 +88,9 @@ function dynamicTargets(
   if ("EVMaximumDischargeCurrent" in d && rnum(d.EVTargetEnergyRequest) < 0) {
     const iDis = Math.abs(rnum(d.EVMaximumDischargeCurrent));
     const pDis = Math.abs(rnum(d.EVMaximumDischargePower));
-    return { ...base, targetCurrentA: -Math.min(iDis, pDis / vPresent), maxCurrentA: iMax, maxPowerW: pMax };
+    return { targetCurrentA: -Math.min(iDis, pDis / vPresent), maxCurrentA: iMax, maxPowerW: pMax, ...base };
   }
-  return { ...base, targetCurrentA: Math.min(iMax, pMax / vPresent), maxCurrentA: iMax, maxPowerW: pMax };
+  return { targetCurrentA: Math.min(iMax, pMax / vPresent), maxCurrentA: iMax, maxPowerW: pMax, ...base };
 }
 
 /** The EV's targets from the request's control mode, or undefined when it is not the session's. */
@@ -133,7 +134,7 @@ export const dcChargeLoop: SeccHandler = {
       };
     }
     const soc = req.DisplayParameters?.PresentSOC ?? s.ev.socPercent;
-    const o = onCurrentDemand(s, { ...t, socPercent: soc }, fx);
+    const o = onCurrentDemand(s, { socPercent: soc, ...t }, fx);
     const flags = { v: o.voltageLimitAchieved, i: o.currentLimitAchieved, p: o.powerLimitAchieved };
     return { state: o.state, body: response(o.state, "OK", req.MeterInfoRequested, flags) };
   },
