@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
+import type { Dist } from "../../link/host/latency-histogram.js";
 import { histogramOf } from "../../link/host/latency-histogram.js";
 import type { VehicleResult } from "./ev-vehicle.js";
 import type { ChargerSession } from "./evse-worker.js";
@@ -15,7 +16,7 @@ import {
   type MergedEvseFleetSummary,
   mergeFleetSummaries,
 } from "./merge.js";
-import { type Dist, type EvFleetSummary, evFleetSummary, evseFleetSummary } from "./summary.js";
+import { type EvFleetSummary, evFleetSummary, evseFleetSummary } from "./summary.js";
 import { oneChargerEvseSummary } from "./summary-fixtures.js";
 
 const vehicle = (index: number, rtt: number[], x: Partial<VehicleResult> = {}): VehicleResult => ({

@@ -5,6 +5,7 @@
  */
 import {
   createLatencyHistogram,
+  type Dist,
   type HistogramJson,
   histogramAdd,
   histogramDist,
@@ -13,7 +14,6 @@ import {
   type LatencyHistogram,
   mergeHistograms,
 } from "../../link/host/latency-histogram.js";
-import type { Dist } from "./summary.js";
 
 /** Width of a window (ms). Design choice: long enough for a stable p99 at a few hundred pairs. */
 export const RTT_WINDOW_MS = 10_000;

@@ -6,7 +6,6 @@
  * each exact `Dist` the summary carries the mergeable histogram of the same figure (latency-histogram.ts),
  * which `nacs fleet merge` combines over shards.
  */
-
 import {
   type Dist,
   type HistogramJson,
@@ -19,12 +18,6 @@ import type { VehicleResult } from "./ev-vehicle.js";
 import type { ChargerSession } from "./evse-worker.js";
 import type { FleetShard } from "./options.js";
 import type { RttWindow } from "./rtt-windows.js";
-
-/**
- * Percentiles of a set of samples (ms), nearest rank (the sample of rank max(1, ceil(p/100 · n)) in
- * ascending order, as the histograms' quantiles); zeros when empty.
- */
-export type { Dist };
 
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
 

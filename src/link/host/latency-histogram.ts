@@ -19,7 +19,11 @@
  * is the exact max.
  */
 
-/** A distribution's count, nearest-rank percentiles and max (a fleet summary's figures). */
+/**
+ * Percentiles of a set of samples (ms), nearest rank (the sample of rank max(1, ceil(p/100 · n)) in
+ * ascending order, as the histograms' quantiles), with count and max; zeros when empty. A fleet summary's
+ * figures.
+ */
 export interface Dist {
   count: number;
   p50: number;
@@ -148,7 +152,10 @@ export function histogramQuantile(h: LatencyHistogram, q: number): number {
 
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
 
-/** Count, p50, p90, p99 (nearest rank, within relErr) and the exact max, rounded as summary.ts's `dist`. */
+/**
+ * Count, p50, p90, p99 (nearest rank, within relErr) and the exact max, rounded as the fleet summary's
+ * `dist`.
+ */
 export function histogramDist(h: LatencyHistogram): Dist {
   const at = (q: number) => r3(histogramQuantile(h, q));
   return { count: h.count, p50: at(0.5), p90: at(0.9), p99: at(0.99), max: r3(h.max) };
