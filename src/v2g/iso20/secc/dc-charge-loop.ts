@@ -22,6 +22,21 @@ import { type Body, evseStatus, type iso20Common, meterInfo, session20 } from ".
 type Flags = { v: boolean; i: boolean; p: boolean };
 type Res = Body<iso20Dc.DC_ChargeLoopResType>;
 
+/**
+ * `limits` with the EVSE's discharge limits (BPT). The spreads in this file come after plain keys: an object
+ * literal that starts with a spread and adds keys gets a new V8 hidden class per response
+ * (testing/hidden-class.ts).
+ */
+function withDischarge<T extends object>(dc: SeccState["readings"]["dc"], limits: T) {
+  return {
+    EVSEMaximumDischargePower: rn(dc.maxDischargePowerW),
+    EVSEMinimumDischargePower: rn(0),
+    EVSEMaximumDischargeCurrent: rn(dc.maxDischargeCurrentA),
+    EVSEMinimumVoltage: rn(dc.minVoltageV),
+    ...limits,
+  };
+}
+
 function controlMode(s: SeccState): Partial<Res> {
   const dc = s.readings.dc;
   const limits = {
@@ -29,22 +44,15 @@ function controlMode(s: SeccState): Partial<Res> {
     EVSEMaximumChargeCurrent: rn(dc.maxCurrentA),
     EVSEMaximumVoltage: rn(dc.maxVoltageV),
   };
-  // Spreads after plain keys: an object literal that starts with a spread and adds keys gets a new V8
-  // hidden class per response (testing/hidden-class.ts).
-  const withDischarge = <T extends object>(x: T) => ({
-    EVSEMaximumDischargePower: rn(dc.maxDischargePowerW),
-    EVSEMinimumDischargePower: rn(0),
-    EVSEMaximumDischargeCurrent: rn(dc.maxDischargeCurrentA),
-    EVSEMinimumVoltage: rn(dc.minVoltageV),
-    ...x,
-  });
   const bpt = isBptService(session20(s).serviceId);
   if (session20(s).controlMode === "dynamic") {
     const d = { EVSEMinimumChargePower: rn(0), ...limits };
-    return bpt ? { BPT_Dynamic_DC_CLResControlMode: withDischarge(d) } : { Dynamic_DC_CLResControlMode: d };
+    return bpt
+      ? { BPT_Dynamic_DC_CLResControlMode: withDischarge(dc, d) }
+      : { Dynamic_DC_CLResControlMode: d };
   }
   return bpt
-    ? { BPT_Scheduled_DC_CLResControlMode: withDischarge(limits) }
+    ? { BPT_Scheduled_DC_CLResControlMode: withDischarge(dc, limits) }
     : { Scheduled_DC_CLResControlMode: limits };
 }
 
