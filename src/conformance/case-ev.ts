@@ -52,7 +52,7 @@ export function evOptionsOf(
 
 /**
  * Why a case is not run against a SUT with this profile (it does not offer what the case needs), or null:
- * an AC case needs `energy` with ac (DIN 70121 is DC only), a -20 case the service and control mode among
+ * an AC case needs `energy` with ac (DIN 70121 is DC only), a receipt case `receipts`, a -20 case the service and control mode among
  * the profile's `iso20` (absent: the plain service of each energy transfer, both control modes).
  */
 export function unofferedBy(c: ConformanceCase, p: SutProfile, protocol: ConformanceProtocol): string | null {
@@ -61,6 +61,8 @@ export function unofferedBy(c: ConformanceCase, p: SutProfile, protocol: Conform
   const energy = caseEnergy(c);
   const offered = p.energy ?? ["dc"];
   if (!offered.includes(energy)) return `the SUT does not offer ${energy.toUpperCase()} (profile energy)`;
+  if (c.needsReceipts && !p.receipts)
+    return "the SUT does not ask for metering receipts (profile receipts: ISO 15118-2 ReceiptRequired)";
   if (protocol !== "iso20") return null;
   const services = p.iso20?.services ?? [...offered];
   const controls = p.iso20?.controls ?? ["scheduled", "dynamic"];

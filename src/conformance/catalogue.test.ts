@@ -1,7 +1,8 @@
 /**
  * The catalogue is sound data: at least 120 SECC cases over DIN 70121, ISO 15118-2 (DC and AC) and ISO
  * 15118-20, unique IDs of the documented form, every case citing a requirement, its trigger a request our EV
- * sends in an EIM session of that protocol and energy transfer, and every group present for every protocol.
+ * sends in an EIM session of that protocol and energy transfer (MeteringReceiptReq in the cases for a SUT that
+ * asks for receipts), and every group present for every protocol.
  * The ID glob of `--cases`. The profile.
  */
 import assert from "node:assert/strict";
@@ -149,8 +150,20 @@ test("every trigger is a request our EV sends in that protocol's EIM session of 
     for (const p of c.protocols) {
       const requests: readonly string[] =
         caseEnergy(c) === "ac" && p !== "din" ? AC_REQUESTS[p] : REQUESTS[p];
-      assert.ok(requests.includes(c.tester.at.message), `${c.id}: ${c.tester.at.message}`);
+      // MeteringReceiptReq: sent when the SECC asks for a receipt (ReceiptRequired), so only in receipt cases
+      const receipt = c.needsReceipts && c.tester.at.message === "MeteringReceiptReq";
+      assert.ok(receipt || requests.includes(c.tester.at.message), `${c.id}: ${c.tester.at.message}`);
     }
+  }
+});
+
+test("the metering-receipt cases: ISO 15118-2 only, DC and AC, each both answered and refused", () => {
+  const receipt = SECC_CASES.filter((c) => c.needsReceipts);
+  assert.deepEqual([...new Set(receipt.flatMap((c) => c.protocols))], ["iso2"]);
+  for (const energy of ["dc", "ac"]) {
+    const mine = receipt.filter((c) => caseEnergy(c) === energy);
+    assert.deepEqual(mine.map((c) => c.group).sort(), ["normal", "value"], energy);
+    assert.ok(mine.every((c) => c.expect.kind === "response" && c.expect.response === "MeteringReceiptRes"));
   }
 });
 

@@ -310,6 +310,8 @@ export interface ConformanceCase {
   knownDeviation?: string;
   /** The tester's EV when not the default DC EIM session (AC; the -20 service and control mode). */
   ev?: CaseEv;
+  /** The case needs a SUT that asks for metering receipts (ISO 15118-2 ReceiptRequired; profile `receipts`). */
+  needsReceipts?: boolean;
   /**
    * The tester's TLS client credential when not the vehicle certificate of the run: `untrusted-vehicle`, a
    * vehicle certificate chained to a root the SUT does not know (the run provides it).
@@ -446,6 +448,11 @@ export interface SutProfile {
   energy?: CaseEnergy[];
   /** The ISO 15118-20 services and control modes the SUT offers; absent: DC (and AC with `energy`), both modes. */
   iso20?: { services: Iso20Service[]; controls: Iso20Control[] };
+  /**
+   * The SUT asks for metering receipts (ISO 15118-2 ReceiptRequired in CurrentDemandRes / ChargingStatusRes)
+   * in EIM sessions; absent: it does not, and the cases that need a receipt are not run.
+   */
+  receipts?: boolean;
   limits: SutLimits;
   /** Case ID → why it is skipped (not run, not counted). */
   skip: Record<string, string>;

@@ -1,11 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  NACS_EVSE_AC_PROFILE,
-  NACS_EVSE_PROFILE,
-  nacsEvseArgs,
-} from "../../src/cli/testing/conformance-pair.js";
+import { nacsEvseArgs, pairProfileJson } from "../../src/cli/testing/conformance-pair.js";
 import type { RunSummary } from "../../src/conformance/report.js";
 import { createVethPair } from "./netns.js";
 import { dadDone, exited, kill, type Proc, start, until } from "./ns-proc.js";
@@ -108,10 +104,7 @@ export async function runConformanceNetns(o: ConformanceNetnsOptions = {}): Prom
       ...(o.evseArgs ?? []),
     ]);
     await until("EVSE ready", () => /ready on/.test(evse?.err ?? ""), deadline, evse);
-    writeFileSync(
-      join(dir, "profile.json"),
-      JSON.stringify(o.mode === "ac" ? NACS_EVSE_AC_PROFILE : NACS_EVSE_PROFILE),
-    );
+    writeFileSync(join(dir, "profile.json"), JSON.stringify(pairProfileJson(o.mode ?? "dc")));
     conf = start(pair.nsEv, [
       ...node,
       "conformance",

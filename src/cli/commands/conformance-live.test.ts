@@ -3,7 +3,8 @@
  * SLAC, the simulated cable shared over a unix socket): the whole DIN 70121, ISO 15118-2 DC and ISO 15118-20
  * DC catalogue, one case after the other; then the ISO-2 AC and -20 AC cases against `nacs evse --mode ac`. Every case passes, or names the requirement our SECC deviates from in a known
  * deviation. The SECC runs with the lab switch `--sequence-timeout 2` and the profile says so (and gives
- * its 0.5 s charge-loop watchdog), so the timing cases take seconds, not minutes. Prints the wall time.
+ * its 0.5 s charge-loop watchdog), so the timing cases take seconds, not minutes. Prints the wall time. The
+ * metering-receipt cases run against `nacs evse --receipt-required`, whose profile says `receipts`.
  *
  * `npm test` runs {@link CI_CONFORMANCE_CASES}: each group of each protocol at least once, and
  * {@link CI_CONFORMANCE_AC_CASES}. The whole
@@ -101,6 +102,24 @@ test(`nacs conformance --sut secc: the ISO-2 AC and ISO 15118-20 AC cases (${FUL
   if (FULL) assert.match(confErr, /secc-iso20-normal-001 skipped: the SUT does not offer DC/);
   assert.equal(code, s.passed === s.total ? 0 : 1);
 });
+
+/** The metering-receipt cases (profile `receipts`), DC and AC. */
+const RECEIPT_CASES = {
+  dc: ["secc-iso2-normal-007", "secc-iso2-value-010"],
+  ac: ["secc-iso2-ac-normal-005", "secc-iso2-ac-value-003"],
+} as const;
+
+for (const mode of ["dc", "ac"] as const)
+  test(`nacs conformance --sut secc: the ISO-2 ${mode.toUpperCase()} metering-receipt cases against nacs evse --receipt-required: a receipt of the MeterInfo asked is answered OK, a forged one refused`, async () => {
+    const { summary: s, confErr } = await runConformanceAgainstEvse({
+      mode,
+      receipts: true,
+      inProcess: true,
+      cases: RECEIPT_CASES[mode],
+    });
+    assert.deepEqual(notPassed(s), [], confErr.slice(-3000));
+    assert.deepEqual(s.cases.map((c) => c.id).sort(), [...RECEIPT_CASES[mode]].sort());
+  });
 
 test("nacs conformance --tls --secc [::1]:PORT: the SECC's address given (SDP answered locally), TLS 1.2", async () => {
   const dir = mkdtempSync(join(tmpdir(), "nacs-conformance-tls-"));

@@ -111,6 +111,7 @@ export const evseOptionsSchema = v2gCommonSchema
     pki: z.string().min(1).optional(),
     pncWithoutTls: z.boolean().default(false),
     salesTariff: z.boolean().default(false),
+    receiptRequired: z.boolean().default(false),
     bidirectional: z.boolean().default(false),
     control: z
       .string()
@@ -177,6 +178,12 @@ export const evseOptionsSchema = v2gCommonSchema
         code: "custom",
         path: ["salesTariff"],
         message: "needs --pki DIR (its MO Sub-CA 2 key signs the tariff)",
+      });
+    if (o.receiptRequired && !o.protocol.includes("iso2"))
+      ctx.addIssue({
+        code: "custom",
+        path: ["receiptRequired"],
+        message: "needs iso2 in --protocol (ReceiptRequired is an ISO 15118-2 field)",
       });
     if (o.mode === "ac" && o.maxCurrent !== undefined && o.maxCurrent > 80)
       ctx.addIssue({ code: "custom", path: ["maxCurrent"], message: "must be at most 80 A with --mode ac" });
@@ -356,6 +363,10 @@ export function registerEvseCommand(program: Command): void {
     .option(
       "--sales-tariff",
       "with --pki DIR: send a SalesTariff signed with DIR's MO Sub-CA 2 key in Contract sessions (the EV verifies it)",
+    )
+    .option(
+      "--receipt-required",
+      "ISO 15118-2: ask for a MeteringReceiptReq after each CurrentDemandRes / ChargingStatusRes (ReceiptRequired) and refuse one that does not return the MeterInfo asked",
     )
     .option(
       "--bidirectional",

@@ -2,7 +2,7 @@
 import type { EvseOptions } from "../commands/evse.js";
 import { random } from "./slac-link.js";
 
-/** Protocols, session ID, timeouts and -20 switches of `o`, with a fresh epoch and random seed. */
+/** Protocols, session ID, timeouts, metering receipts and -20 switches of `o`, with a fresh epoch and random seed. */
 export function seccSettingsOf(o: EvseOptions) {
   return {
     protocols: o.protocol,
@@ -12,6 +12,7 @@ export function seccSettingsOf(o: EvseOptions) {
     ...(o.sequenceTimeout !== undefined && { sequenceTimeoutMs: Math.round(o.sequenceTimeout * 1000) }),
     iso20WithoutTls: o.iso20WithoutTls,
     bidirectional: o.bidirectional,
+    receiptRequired: o.receiptRequired,
     ...(o.control && { iso20ControlModes: o.control }),
   };
 }

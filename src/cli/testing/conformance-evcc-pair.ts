@@ -31,6 +31,7 @@ export const CI_EVCC_CASES: readonly string[] = [
   "evcc-din-j3400-001",
   "evcc-iso2-normal-002",
   "evcc-iso2-value-008",
+  "evcc-iso2-value-015",
   "evcc-iso2-timing-001",
   "evcc-iso2-transport-001",
 ];

@@ -48,13 +48,23 @@ export const NACS_EVSE_AC_PROFILE = {
   iso20: { services: ["ac", "ac-bpt"], controls: ["scheduled", "dynamic"] },
 };
 
-/** `nacs evse` options of the SECC the profile of `mode` describes (besides ports, board, sessions). */
-export function nacsEvseArgs(mode: "dc" | "ac"): string[] {
+/**
+ * `nacs evse` options of the SECC the profile of `mode` describes (besides ports, board, sessions); with
+ * `receipts`, `--receipt-required` (the profile then says `receipts: true`).
+ */
+export function nacsEvseArgs(mode: "dc" | "ac", receipts = false): string[] {
   return [
     ...(mode === "ac" ? ["--mode", "ac", "--protocol", "iso2,iso20"] : ["--protocol", "din,iso2,iso20"]),
     "--iso20-without-tls",
     "--bidirectional",
+    ...(receipts ? ["--receipt-required"] : []),
   ];
+}
+
+/** The profile (as `--profile` JSON) of the SECC that `nacsEvseArgs(mode, receipts)` starts. */
+export function pairProfileJson(mode: "dc" | "ac", receipts = false): object {
+  const base = mode === "ac" ? NACS_EVSE_AC_PROFILE : NACS_EVSE_PROFILE;
+  return receipts ? { ...base, name: `${base.name} --receipt-required`, receipts: true } : base;
 }
 
 /**
@@ -115,6 +125,8 @@ export interface ConformancePairOptions {
   onReport?: (dir: string, summary: RunSummary) => void;
   /** The SECC's energy transfer (default dc): which `nacs evse` and profile (NACS_EVSE_AC_PROFILE). */
   mode?: "dc" | "ac";
+  /** The SECC asks for metering receipts (`--receipt-required`, profile `receipts`); default no. */
+  receipts?: boolean;
   /** Bound of the conformance run (ms; default 900 s). */
   timeoutMs?: number;
   /**
@@ -129,8 +141,12 @@ export interface ConformancePairOptions {
  * The cases of the catalogue with these IDs (all: undefined, those the SECC of `mode` offers), as `nacs
  * conformance --cases` selects them.
  */
-function catalogueCases(ids: readonly string[] | undefined, mode: "dc" | "ac"): ConformanceCase[] {
-  const profile = pairProfile(mode);
+function catalogueCases(
+  ids: readonly string[] | undefined,
+  mode: "dc" | "ac",
+  receipts: boolean,
+): ConformanceCase[] {
+  const profile = pairProfile(mode, receipts);
   const offered = (c: ConformanceCase) =>
     c.protocols.some((p) => profile.protocols.includes(p) && unofferedBy(c, profile, p) === null);
   // loopback, no SLAC: the SLAC cases run on a veth (tools/netns/conformance-netns.ts), as `nacs conformance
@@ -144,19 +160,19 @@ function catalogueCases(ids: readonly string[] | undefined, mode: "dc" | "ac"): 
 }
 
 /** The profile of the SECC of `mode`, parsed as `nacs conformance --profile` parses it. */
-export function pairProfile(mode: "dc" | "ac"): SutProfile {
-  return parseProfile(JSON.stringify(mode === "ac" ? NACS_EVSE_AC_PROFILE : NACS_EVSE_PROFILE));
+export function pairProfile(mode: "dc" | "ac", receipts = false): SutProfile {
+  return parseProfile(JSON.stringify(pairProfileJson(mode, receipts)));
 }
 
 /** The harness in this process against the SECC at `sdpPort` on loopback; the summary and progress lines. */
 async function runHarnessHere(
-  cases: readonly string[] | undefined,
+  o: ConformancePairOptions,
   sdpPort: number,
   boardSpec: string,
-  timeoutMs: number,
-  mode: "dc" | "ac",
 ): Promise<{ summary: RunSummary; code: number; err: string }> {
-  const profile = pairProfile(mode);
+  const mode = o.mode ?? "dc";
+  const timeoutMs = o.timeoutMs ?? 900_000;
+  const profile = pairProfile(mode, o.receipts);
   const limits = { ...defaultLimits(), ...profile.limits };
   let err = "";
   const t0 = performance.now();
@@ -170,7 +186,7 @@ async function runHarnessHere(
   try {
     const results = await Promise.race([
       runCases(
-        catalogueCases(cases, mode),
+        catalogueCases(o.cases, mode, o.receipts ?? false),
         profile.protocols,
         {
           iface: "lo",
@@ -210,20 +226,17 @@ export async function runConformanceAgainstEvse(o: ConformancePairOptions = {}):
       ...common,
       "--sessions",
       "0",
-      ...nacsEvseArgs(o.mode ?? "dc"),
+      ...nacsEvseArgs(o.mode ?? "dc", o.receipts),
       "--sequence-timeout",
       "2",
       ...(o.evseArgs ?? []),
     ]);
     await waitForStderr(evse, /ready on lo/, 15_000);
     if (o.inProcess) {
-      const r = await runHarnessHere(o.cases, Number(sdpPort), board, o.timeoutMs ?? 900_000, o.mode ?? "dc");
+      const r = await runHarnessHere(o, Number(sdpPort), board);
       return { summary: r.summary, code: r.code, evseErr: evse.err, confErr: r.err, wallMs: Date.now() - t0 };
     }
-    writeFileSync(
-      join(dir, "profile.json"),
-      JSON.stringify(o.mode === "ac" ? NACS_EVSE_AC_PROFILE : NACS_EVSE_PROFILE),
-    );
+    writeFileSync(join(dir, "profile.json"), JSON.stringify(pairProfileJson(o.mode ?? "dc", o.receipts)));
     const report = join(dir, "report");
     conf = spawnNacs([
       "conformance",

@@ -3,7 +3,7 @@
  * ResponseCode ends the session (the car opens its contactors and S2 and closes the connection); a
  * shutdown status, an isolation fault in CableCheck, limits the car cannot charge within, an offer without
  * its energy transfer or payment, and a present voltage that never reaches the target in PreCharge each
- * make it stop.
+ * make it stop. ISO 15118-2: a response asking for a receipt gets one.
  */
 import { V2G_EVCC_PRE_CHARGE_TIMEOUT_MS } from "../../v2g/session/timeouts.js";
 import type { ConformanceCase } from "../types.js";
@@ -110,5 +110,30 @@ function valueCases(v: EvccVocabulary): ConformanceCase[] {
   ];
 }
 
+/** The MeterID the tester SECC gives in the response that asks for a receipt. */
+const RECEIPT_METER_ID = "NACS-RECEIPT-1";
+
+/**
+ * ISO 15118-2 only (DIN 70121 has no MeteringReceipt): ReceiptRequired in CurrentDemandRes, and the car's
+ * next request is a MeteringReceiptReq repeating that response's MeterInfo (the receipt the SECC asked for;
+ * in a Contract session the car signs it, [V2G2-903]).
+ */
+const ISO2_RECEIPT_CASE: ConformanceCase = evccCase("iso2", "value", {
+  id: "evcc-iso2-value-015",
+  title:
+    "ReceiptRequired in CurrentDemandRes: the car sends a MeteringReceiptReq with that response's MeterInfo",
+  requirement: ["ISO 15118-2 CurrentDemandRes ReceiptRequired", "ISO 15118-2 MeteringReceiptReq MeterInfo"],
+  tester: {
+    kind: "mutate",
+    at: at("CurrentDemandRes", 2),
+    set: { ReceiptRequired: true, "MeterInfo.MeterID": RECEIPT_METER_ID },
+  },
+  expect: {
+    kind: "ev-request",
+    requests: ["MeteringReceiptReq"],
+    fields: [{ path: "MeterInfo.MeterID", oneOf: [RECEIPT_METER_ID] }],
+  },
+});
+
 export const DIN_EVCC_VALUES = valueCases(DIN_EVCC);
-export const ISO2_EVCC_VALUES = valueCases(ISO2_EVCC);
+export const ISO2_EVCC_VALUES = [...valueCases(ISO2_EVCC), ISO2_RECEIPT_CASE];

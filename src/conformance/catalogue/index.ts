@@ -9,6 +9,7 @@ import { DIN_VALUES } from "./din-values.js";
 import { EVCC_CATALOGUE } from "./evcc.js";
 import { ISO2_AC } from "./iso2-ac.js";
 import { ISO2_NORMAL } from "./iso2-normal.js";
+import { ISO2_RECEIPT } from "./iso2-receipt.js";
 import { ISO2_VALUES } from "./iso2-values.js";
 import { ISO20_J3400 } from "./iso20-j3400.js";
 import { ISO20_NORMAL } from "./iso20-normal.js";
@@ -24,7 +25,7 @@ import { DIN_TIMING, ISO2_TIMING } from "./timing.js";
 import { DIN_TRANSPORT, ISO2_TRANSPORT } from "./transport.js";
 
 /**
- * Every case, DIN first, then ISO 15118-2 (DC, then AC), then ISO 15118-20; normal, sequence, value, timing,
+ * Every case, DIN first, then ISO 15118-2 (DC, then AC, then the metering receipts), then ISO 15118-20; normal, sequence, value, timing,
  * transport, j3400; then the protocol-neutral groups below V2G: SLAC (`secc-slac-*`) and SDP (`secc-sdp-*`);
  * then the car-under-test cases (`evcc-*`).
  */
@@ -42,6 +43,7 @@ export const CATALOGUE: readonly ConformanceCase[] = [
   ...ISO2_TRANSPORT,
   ...ISO2_J3400,
   ...ISO2_AC,
+  ...ISO2_RECEIPT,
   ...ISO20_NORMAL,
   ...ISO20_SEQUENCE,
   ...ISO20_VALUES,

@@ -29,6 +29,7 @@ export function seccCase(
     knownDeviation?: string;
     ev?: CaseEv;
     tlsCredential?: "untrusted-vehicle";
+    needsReceipts?: boolean;
   },
 ): ConformanceCase {
   return { ...c, sut: "secc", protocols: [protocol], group };
