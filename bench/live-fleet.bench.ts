@@ -9,7 +9,8 @@
  * Parameters: NACS_LIVE_FLEET_N (1000), NACS_LIVE_FLEET_WORKERS (each side; default half the cores),
  * NACS_LIVE_FLEET_DURATION_S (charge-loop time per vehicle; default: until the whole fleet has plugged in, then
  * 20 s), NACS_LIVE_FLEET_SPREAD_S (10: plug-ins),
- * NACS_LIVE_FLEET_MAX_STARTING (50), NACS_LIVE_FLEET_TIME_SCALE (1), NACS_LIVE_FLEET_RUNS (1: identical runs,
+ * NACS_LIVE_FLEET_MAX_STARTING (50), NACS_LIVE_FLEET_TIME_SCALE (1), NACS_LIVE_FLEET_CHARGE_LOOP_MS (`nacs ev
+ * --charge-loop-ms`: MS or MIN-MAX; default the fleet's, each vehicle its own pause), NACS_LIVE_FLEET_RUNS (1: identical runs,
  * reported by the median round trip p99 and the worst failures); NACS_LIVE_FLEET_LADDER="500,1000,…" runs
  * growing fleets until one fails and reports the largest with no failure.
  */
@@ -96,6 +97,8 @@ async function fleetOnce(n: number): Promise<{
   );
   const spreadS = num("NACS_LIVE_FLEET_SPREAD_S", 10, 0, 3600);
   const timeScale = num("NACS_LIVE_FLEET_TIME_SCALE", 1, 1, 1000);
+  // absent: the fleet's default, each vehicle its own pause (LIVE_FLEET_DEFAULT_CHARGE_LOOP)
+  const chargeLoop = process.env.NACS_LIVE_FLEET_CHARGE_LOOP_MS;
   const dir = mkdtempSync(join(tmpdir(), "nacs-live-fleet-"));
   const sdpBase = 40_000 - Math.min(n, 20_000);
   const common = [
@@ -140,6 +143,7 @@ async function fleetOnce(n: number): Promise<{
         String(spreadS),
         "--max-starting",
         String(maxStarting),
+        ...(chargeLoop ? ["--charge-loop-ms", chargeLoop] : []),
       ],
       "ev",
     );
@@ -161,6 +165,7 @@ async function fleetOnce(n: number): Promise<{
       spreadS,
       maxStarting,
       timeScale,
+      chargeLoopMs: evs.chargeLoopMs,
       evWallS: Math.round(wallS * 10) / 10,
     };
     return { evs, evses, setup, label };

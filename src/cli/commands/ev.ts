@@ -348,6 +348,10 @@ export function registerEvCommand(program: Command): void {
       "--duration <seconds>",
       "with --fleet: each vehicle stops normally this long after its charge loop started (default: at --target-soc)",
     )
+    .option(
+      "--charge-loop-ms <ms|min-max>",
+      "with --fleet: the vehicles' pause between charge-loop requests, one for all or each its own in MIN-MAX (default 180-220: vehicles share no clock)",
+    )
     .addOption(
       new Option(
         "--defect <name>",

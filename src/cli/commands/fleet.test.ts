@@ -39,6 +39,7 @@ const shard = (k: number, indices: number[]) =>
       notStarted: 0,
       maxStarting: 50,
       holdDelayMs: 50,
+      chargeLoopMs: { minMs: 180, maxMs: 220 },
     },
   );
 

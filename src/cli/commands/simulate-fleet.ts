@@ -23,6 +23,7 @@ import {
   planFleetSession,
 } from "../../sim/fleet/index.js";
 import { formatDuration } from "../../sim/format-time.js";
+import { DEFAULT_CHARGE_LOOP_MS } from "../charge-loop.js";
 import { ensureDir } from "../ensure-dir.js";
 import {
   defaultWorkers,
@@ -32,7 +33,7 @@ import {
   readFleetMix,
 } from "./fleet-options.js";
 import type { FleetWorkerData, FleetWorkerReply, FleetWorkerRequest } from "./fleet-worker.js";
-import { DEFAULT_CHARGE_LOOP_MS, type SimulateOptions } from "./simulate-options.js";
+import type { SimulateOptions } from "./simulate-options.js";
 
 /** Test hooks and output of {@link runFleet}. */
 export interface RunFleetExtra {

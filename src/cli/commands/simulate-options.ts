@@ -4,9 +4,8 @@
  */
 
 import { z } from "zod";
-import { DC_CURRENT_DEMAND_INTERVAL_MS, EV_MAX_S2_CLOSE_DELAY_MS } from "../../ev/dc/types.js";
+import { EV_MAX_S2_CLOSE_DELAY_MS } from "../../ev/dc/types.js";
 import { EV_PROFILE_NAMES, evProfileProblem } from "../../ev/profiles.js";
-import { EVSE_CHARGE_LOOP_WATCHDOG_MS } from "../../evse/dc/types.js";
 import {
   CERT_FAULT_START,
   FAULT_NAMES,
@@ -16,6 +15,7 @@ import {
   SIM_BPT_DEFAULT_MIN_SOC,
 } from "../../sim/dc/index.js";
 import { scenarioKindOf } from "../../sim/scenario/index.js";
+import { MAX_CHARGE_LOOP_MS, MIN_CHARGE_LOOP_MS } from "../charge-loop.js";
 import { uiLingerShape, uiOptionShape } from "../dashboard/options.js";
 import { parseOptions } from "../errors.js";
 import { checkFleetOptions, fleetOptionShape } from "./fleet-options.js";
@@ -25,14 +25,6 @@ import { checkIso20Service, impliedByService, SIM_BPT_DEFAULT_START_SOC } from "
 const SEED_MAX = 2 ** 32 - 1;
 const MAX_UNPLUG_AFTER_S = 7 * 24 * 3600;
 export const MAX_S2_DELAY_S = EV_MAX_S2_CLOSE_DELAY_MS / 1000;
-/**
- * `--charge-loop-ms`: the EV's pause between charge-loop requests (CurrentDemandReq, DC_ChargeLoopReq), from
- * 20 ms up to 50 ms below the EVSE's charge-loop watchdog (ISO 15118-20 V2G_SECC_Sequence_Timeout_DC_CL,
- * 0.5 s), so a request always arrives in time. Default {@link DC_CURRENT_DEMAND_INTERVAL_MS}.
- */
-export const MIN_CHARGE_LOOP_MS = 20;
-export const MAX_CHARGE_LOOP_MS = EVSE_CHARGE_LOOP_WATCHDOG_MS - 50;
-export const DEFAULT_CHARGE_LOOP_MS = DC_CURRENT_DEMAND_INTERVAL_MS;
 /**
  * `--time-scale K`: the simulated battery's energy (and SOC) moves K× faster than the current alone would
  * move it, so the charge lasts about 1/K of its virtual time with K× fewer charge-loop messages; everything

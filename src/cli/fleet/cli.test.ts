@@ -1,6 +1,7 @@
 /**
  * `nacs evse --fleet` and `nacs ev --fleet` as processes: progress on stderr, one JSON object each with
- * `--json`, exit 0 when every session ended normally; the EVSE fleet leaves on SIGTERM with its summary.
+ * `--json`, exit 0 when every session ended normally, the vehicles at their `--charge-loop-ms`; the EVSE
+ * fleet leaves on SIGTERM with its summary.
  */
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -18,13 +19,17 @@ test("nacs evse --fleet 2 + nacs ev --fleet 2 --json: both summaries, exit 0", a
   const evse = spawnNacs(["evse", ...common]);
   try {
     await waitForStderr(evse, /nacs evse --fleet: ready: 2 chargers/, 20_000);
-    const ev = spawnNacs(["ev", ...common, "--plug-in-spread", "0", "--duration", "1"]);
+    // 50 ms between charge-loop requests: about 18 round trips per vehicle in its second (5 at the default)
+    const loop = ["--charge-loop-ms", "50"];
+    const ev = spawnNacs(["ev", ...common, "--plug-in-spread", "0", "--duration", "1", ...loop]);
     assert.equal(await exitWithin(ev, "nacs ev --fleet", 25_000), 0, ev.err);
     const s = JSON.parse(ev.out) as EvFleetSummary;
     assert.equal(s.kind, "ev-fleet");
     assert.equal(s.endedNormally, 2);
     assert.equal(s.reachedLoop, 2);
     assert.deepEqual(s.stopReasons, { "stopped by the driver": 2 });
+    assert.deepEqual(s.chargeLoopMs, { minMs: 50, maxMs: 50 });
+    assert.ok(s.rttMs.count >= 24, `${s.rttMs.count} round trips`);
     for (let k = 0; k < 80 && !/sessions ended 2/.test(evse.err); k++)
       await new Promise((r) => setTimeout(r, 100));
     evse.child.kill("SIGTERM"); // the process this test started

@@ -13,6 +13,7 @@ import {
   FLEET_FDS_PER_PAIR,
   fdLimit,
   fleetWorkerCount,
+  LIVE_FLEET_DEFAULT_CHARGE_LOOP,
   LIVE_FLEET_DEFAULT_MAX_STARTING,
   LIVE_FLEET_DEFAULT_SPREAD_S,
   LIVE_FLEET_HOLD_DELAY_MS,
@@ -162,6 +163,7 @@ export async function runEvFleet(o: EvOptions, extra: RunEvFleetExtra = {}): Pro
     notStarted: workers.reduce((a, w) => a + (w.done?.notStarted ?? 0), 0),
     maxStarting,
     holdDelayMs: LIVE_FLEET_HOLD_DELAY_MS,
+    chargeLoopMs: o.chargeLoopMs ?? LIVE_FLEET_DEFAULT_CHARGE_LOOP,
     rttWindows: mergeRttWindows(workers.map((w) => w.done?.rttWindows ?? [])),
   });
 }

@@ -16,7 +16,7 @@ import type { EvOptions } from "../commands/ev.js";
 import { openBoard } from "../live/board.js";
 import { normalEnd } from "../live/evse-host.js";
 import { random } from "../live/slac-link.js";
-import { fleetBoardSpec } from "./options.js";
+import { fleetBoardSpec, LIVE_FLEET_DEFAULT_CHARGE_LOOP, vehicleChargeLoopMs } from "./options.js";
 import { failurePhase } from "./phase.js";
 
 /** Charge-loop samples dropped per vehicle (connection warm-up, JIT), as the load bench does. */
@@ -112,6 +112,7 @@ export async function startFleetVehicle(
           s2CloseDelayMs: o.s2Delay * 1000,
           matching: "none",
           tls: o.tls,
+          currentDemandIntervalMs: vehicleChargeLoopMs(o.chargeLoopMs ?? LIVE_FLEET_DEFAULT_CHARGE_LOOP, i),
         }),
       ),
       socPercent: o.soc,

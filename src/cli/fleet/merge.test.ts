@@ -44,7 +44,12 @@ function fleet(n: number): VehicleResult[] {
   );
 }
 
-const evRun = (rs: VehicleResult[], shard: { index: number; count: number } | null, pid: number) =>
+const evRun = (
+  rs: VehicleResult[],
+  shard: { index: number; count: number } | null,
+  pid: number,
+  chargeLoopMs = { minMs: 180, maxMs: 220 },
+) =>
   evFleetSummary(rs, {
     vehicles: rs.length,
     shard,
@@ -53,6 +58,7 @@ const evRun = (rs: VehicleResult[], shard: { index: number; count: number } | nu
     notStarted: 0,
     maxStarting: 50,
     holdDelayMs: 50,
+    chargeLoopMs,
   });
 
 /** Through JSON, as `nacs fleet merge` reads the files. */
@@ -68,11 +74,13 @@ const near = (got: Dist, want: Dist) => {
 test("two EV shards merged = one run over the same vehicles: counts exact, percentiles within ±1 %", () => {
   const all = fleet(60);
   const single = evRun(all, null, 1);
+  // the second process ran its vehicles at other pauses: the merged range spans both
   const shards = [0, 1].map((k) =>
     evRun(
       all.filter((v) => v.index % 2 === k),
       { index: k, count: 2 },
       10 + k,
+      k === 0 ? { minMs: 180, maxMs: 220 } : { minMs: 150, maxMs: 200 },
     ),
   );
   const { summary, notes } = mergeFleetSummaries([
@@ -94,6 +102,11 @@ test("two EV shards merged = one run over the same vehicles: counts exact, perce
   near(m.energyWh.perVehicle, single.energyWh.perVehicle);
   assert.equal(m.wallS, 21);
   assert.deepEqual(m.backPressure, { maxStarting: 100, holdDelayMs: 50, holds: 2, holdMs: 120 });
+  assert.deepEqual(m.chargeLoopMs, { minMs: 150, maxMs: 220 });
+  // a summary of an older nacs (no chargeLoopMs) merges, without the range
+  const { chargeLoopMs: _, ...older } = shards[1]!;
+  const withOlder = mergeFleetSummaries([asFile("a.json", shards[0]!), asFile("old.json", older)]);
+  assert.equal((withOlder.summary as EvFleetSummary).chargeLoopMs, undefined);
   assert.deepEqual(
     m.workers.map((w) => [w.pid, w.shard]),
     [

@@ -7,7 +7,7 @@
  *
  * Design choice: the processes of a sharded fleet run side by side, so `wallS` is the longest one's and
  * `backPressure.maxStarting` the sum of their limits (each process limits its own set-ups); the first
- * failures are the first 20 by index over every file.
+ * failures are the first 20 by index over every file; `chargeLoopMs` spans every file's pauses.
  */
 
 import {
@@ -227,12 +227,21 @@ function mergeEv(rs: readonly Reader[]): MergedEvFleetSummary {
       holds: sum(rs, "backPressure.holds"),
       holdMs: sum(rs, "backPressure.holdMs"),
     },
+    ...chargeLoopOf(rs),
     firstFailures: rs
       .flatMap((r) => r.array<EvFleetSummary["firstFailures"][number]>("firstFailures"))
       .sort((a, b) => a.index - b.index)
       .slice(0, 20),
     merged: info(rs, rtt.relErr),
   };
+}
+
+/** The pauses of every process's vehicles (from the least to the most); none when a file lacks them. */
+function chargeLoopOf(rs: readonly Reader[]): Pick<EvFleetSummary, "chargeLoopMs"> {
+  if (rs.some((r) => r.get("chargeLoopMs") === undefined)) return {};
+  const lo = rs.map((r) => r.num("chargeLoopMs.minMs"));
+  const hi = rs.map((r) => r.num("chargeLoopMs.maxMs"));
+  return { chargeLoopMs: { minMs: Math.min(...lo), maxMs: Math.max(...hi) } };
 }
 
 function mergeEvse(rs: readonly Reader[]): MergedEvseFleetSummary {

@@ -1,6 +1,7 @@
 /**
  * The fleet flags of `nacs ev` / `nacs evse`: what is refused (naming the rule), how the pairs are split
- * over shards and workers (every pair exactly once), and where pair i meets its peer.
+ * over shards and workers (every pair exactly once), where pair i meets its peer, and each vehicle's
+ * charge-loop pause.
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -10,7 +11,14 @@ import { parseEvOptions } from "../commands/ev.js";
 import { parseEvseOptions } from "../commands/evse.js";
 import { UsageError } from "../errors.js";
 import { plugInOffsets } from "./ev-fleet.js";
-import { fleetBoardSpec, fleetWorkerCount, shardIndices, splitOverWorkers } from "./options.js";
+import {
+  fleetBoardSpec,
+  fleetWorkerCount,
+  LIVE_FLEET_DEFAULT_CHARGE_LOOP,
+  shardIndices,
+  splitOverWorkers,
+  vehicleChargeLoopMs,
+} from "./options.js";
 
 const base = { iface: "lo", slac: false, board: "sim:/tmp/f" };
 const refused = (parse: () => unknown, flag: string, rule: RegExp) =>
@@ -108,4 +116,36 @@ test("workers: never more than the pairs, raised when the descriptors of one wou
     r.note ?? "",
     /--workers 2 raised to 3: 10000 pairs need about 50000 descriptors, at most 20000 per process/,
   );
+});
+
+test("--charge-loop-ms: one pause or MIN-MAX within the bounds, named on refusal; needs --fleet", () => {
+  const fleet = { ...base, fleet: "4" };
+  assert.deepEqual(parseEvOptions({ ...fleet, chargeLoopMs: "200" }).chargeLoopMs, {
+    minMs: 200,
+    maxMs: 200,
+  });
+  assert.deepEqual(parseEvOptions({ ...fleet, chargeLoopMs: "150-250" }).chargeLoopMs, {
+    minMs: 150,
+    maxMs: 250,
+  });
+  assert.equal(parseEvOptions(fleet).chargeLoopMs, undefined);
+  for (const bad of ["250-150", "10", "100-460", "fast", "1.5"])
+    refused(() => parseEvOptions({ ...fleet, chargeLoopMs: bad }), "--charge-loop-ms", /MIN-MAX/);
+  refused(() => parseEvOptions({ ...base, chargeLoopMs: "200" }), "--charge-loop-ms", /needs --fleet/);
+});
+
+test("each vehicle's pause lies in the range, and any run of vehicles spreads over it", () => {
+  const r = LIVE_FLEET_DEFAULT_CHARGE_LOOP;
+  fc.assert(
+    fc.property(fc.nat(60_000), fc.integer({ min: 20, max: 200 }), (from, n) => {
+      const pauses = Array.from({ length: n }, (_, k) => vehicleChargeLoopMs(r, from + k));
+      assert.ok(pauses.every((p) => Number.isInteger(p) && p >= r.minMs && p <= r.maxMs));
+      // every tenth of the range holds some of any 20 consecutive vehicles' pauses
+      const tenths = new Set(
+        pauses.map((p) => Math.min(9, Math.floor((10 * (p - r.minMs)) / (r.maxMs - r.minMs)))),
+      );
+      assert.equal(tenths.size, 10, `${pauses.slice(0, 20)}`);
+    }),
+  );
+  assert.equal(vehicleChargeLoopMs({ minMs: 200, maxMs: 200 }, 7), 200);
 });

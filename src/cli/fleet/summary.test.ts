@@ -54,6 +54,7 @@ test("EV fleet summary: counts, failures by phase with reasons, first failures i
     notStarted: 1,
     maxStarting: 50,
     holdDelayMs: 50,
+    chargeLoopMs: { minMs: 180, maxMs: 220 },
   });
   assert.equal(s.started, 4);
   assert.equal(s.reachedLoop, 3);
@@ -80,6 +81,8 @@ test("EV fleet summary: counts, failures by phase with reasons, first failures i
   const text = formatEvFleetSummary(s);
   assert.match(text, /failed {18}3/);
   assert.match(text, /2 × communication timeout/);
+  assert.deepEqual(s.chargeLoopMs, { minMs: 180, maxMs: 220 });
+  assert.match(text, /charge-loop pause {7}180–220 ms \(each vehicle its own\)/);
 });
 
 test("EVSE fleet summary: the board-thread interlock's actions by cause, summed over the workers", () => {

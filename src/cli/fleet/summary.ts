@@ -16,7 +16,7 @@ import {
 import { percentile } from "../../link/host/stats.js";
 import type { VehicleResult } from "./ev-vehicle.js";
 import type { ChargerSession } from "./evse-worker.js";
-import type { FleetShard } from "./options.js";
+import type { ChargeLoopRange, FleetShard } from "./options.js";
 import type { RttWindow } from "./rtt-windows.js";
 
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
@@ -70,6 +70,8 @@ export interface EvFleetSummary {
   setupHistogram: HistogramJson;
   energyPerVehicleHistogram: HistogramJson;
   backPressure: { maxStarting: number; holdDelayMs: number; holds: number; holdMs: number };
+  /** The vehicles' pauses between charge-loop requests (`--charge-loop-ms`); absent from older summaries. */
+  chargeLoopMs?: ChargeLoopRange;
   /** The first failed vehicles (index, phase, reason), at most 20. */
   firstFailures: { index: number; phase: string; reason: string }[];
   /**
@@ -95,6 +97,7 @@ export function evFleetSummary(
     maxStarting: number;
     rttWindows?: RttWindow[];
     holdDelayMs: number;
+    chargeLoopMs: ChargeLoopRange;
   },
 ): EvFleetSummary {
   const failuresByPhase: EvFleetSummary["failuresByPhase"] = {};
@@ -143,9 +146,13 @@ export function evFleetSummary(
       holds: x.workers.reduce((a, w) => a + (w.holds ?? 0), 0),
       holdMs: x.workers.reduce((a, w) => a + (w.holdMs ?? 0), 0),
     },
+    chargeLoopMs: x.chargeLoopMs,
     firstFailures,
   };
 }
+
+const loopText = (r: ChargeLoopRange) =>
+  r.minMs === r.maxMs ? `${r.minMs} ms` : `${r.minMs}–${r.maxMs} ms (each vehicle its own)`;
 
 const d = (x: Dist) => `p50 ${x.p50}, p90 ${x.p90}, p99 ${x.p99}, max ${x.max} ms (${x.count} samples)`;
 const shardText = (s: FleetShard | null) => (s ? `, shard ${s.index}/${s.count}` : "");
@@ -175,6 +182,7 @@ export function formatEvFleetSummary(s: EvFleetSummary): string {
     out += `  round trip by 10 s      worst p99 ${worst.p99} ms at ${worst.fromS}–${worst.fromS + 10} s (${worst.inLoop} in the loop; --json: rttWindows)\n`;
   out += `  set-up (plug-in → first charge-loop response)  ${d(s.setupMs)}\n`;
   out += `  energy                  ${(s.energyWh.total / 1000).toFixed(2)} kWh (per vehicle p50 ${s.energyWh.perVehicle.p50} Wh)\n`;
+  if (s.chargeLoopMs) out += `  charge-loop pause       ${loopText(s.chargeLoopMs)}\n`;
   out += `  back-pressure           at most ${s.backPressure.maxStarting} in set-up; ${s.backPressure.holds} holds for event-loop delay > ${s.backPressure.holdDelayMs} ms (${s.backPressure.holdMs} ms)\n`;
   out += `${workerLines(s.workers)}\n`;
   out += "stop reasons:\n";
