@@ -18,18 +18,50 @@ export interface Clock {
   clearTimeout(handle: TimerHandle): void;
 }
 
+/** An armed timer of {@link realClock}: the platform's timer, and whether it was cleared. */
+interface WallTimer {
+  platform: ReturnType<typeof setTimeout> | undefined;
+  cleared: boolean;
+}
+
+/**
+ * Run `fn` once the input already waiting has been read: Node's `setImmediate` runs after the event loop's
+ * poll for I/O. Where there is none (a browser), at once.
+ */
+const afterWaitingInput: (fn: () => void) => void =
+  typeof globalThis.setImmediate === "function"
+    ? (fn) => {
+        globalThis.setImmediate(fn);
+      }
+    : (fn) => fn();
+
 /**
  * The wall clock. Its timers are unref'd where the platform allows, so a pending timer never keeps a process
  * alive on its own: a host is kept alive by its ports (sockets, streams, a board link).
+ *
+ * A timer's callback runs after the input that is already waiting has been read, and not at all if that
+ * input clears the timer. In Node a turn of the event loop runs its due timers before it polls for I/O, so
+ * after a stall of this process (a garbage collection, a burst of work) longer than a timeout's remaining
+ * time, the timeout would fire although the answer it waits for came in time and sits unread in the
+ * socket: a V2G message timeout ending a session the peer answered, a board's supervision declaring lost a
+ * board whose heartbeat is waiting. The deadline itself is unchanged; only the order is: what arrived
+ * before the callback runs is read first.
  */
 export const realClock: Clock = {
   setTimeout(fn, ms) {
-    const t = setTimeout(fn, Math.max(0, ms));
-    (t as { unref?: () => void }).unref?.();
-    return t;
+    const timer: WallTimer = { platform: undefined, cleared: false };
+    const fire = () => {
+      if (!timer.cleared) fn();
+    };
+    timer.platform = setTimeout(() => afterWaitingInput(fire), Math.max(0, ms));
+    (timer.platform as { unref?: () => void }).unref?.();
+    return timer;
   },
   clearTimeout(h) {
-    clearTimeout(h as ReturnType<typeof setTimeout>);
+    if (typeof h !== "object" || h === null || !("cleared" in h)) return;
+    const timer = h as WallTimer;
+    timer.cleared = true;
+    clearTimeout(timer.platform);
   },
   now: () => performance.now(),
 };
