@@ -36,21 +36,15 @@ export function workerModule(name: string): { path: string; execArgv: string[] }
  * young: EV round trip p99 68 → 47 ms and about 10 % less CPU per worker, for about 20–45 MB more resident
  * memory per worker (128 MB: no better, 150 MB more).
  *
- * `--heap-growing-percent=100`: V8 lets the old generation grow to twice its live size after a mark-compact
- * (instead of its default factor), so a worker whose old generation takes in about 1 MB/s at 1,000 pairs
- * runs its mark-compacts less often; each is a stall on that worker's loop, and the round trips of the
- * vehicles it serves wait it out. Six interleaved pairs of bench runs (one without the flag, one with, in
- * turn): round trip p99 41.7 / 41.5, 42.9 / 25.2, 24.2 / 20.1, 63.8 / 31.2, 28.8 / 28.4, 36.1 / 16.4 ms,
- * never worse with it, and CPU per worker no higher (43–54 % against 44–57 %), for 5–15 MB more resident
- * memory per worker in most pairs (150 MB in one).
+ * Not `--heap-growing-percent=100` (the old generation let grow to twice its live size after a
+ * mark-compact): at 1,000 pairs it lowered the round trip's p99 in six interleaved pairs of runs (e.g. 63.8
+ * → 31.2, 36.1 → 16.4 ms), but at 1,750 pairs both runs with it lost hundreds of sessions at once to the
+ * CurrentDemand timeout (982, 731), and the run without it none.
  *
  * Design choices, measured with `--trace-gc` and `npm run bench -- live-fleet` (1,000 pairs, one worker a
  * side).
  */
-export const FLEET_WORKER_NODE_ARGS: readonly string[] = [
-  "--max-semi-space-size=64",
-  "--heap-growing-percent=100",
-];
+export const FLEET_WORKER_NODE_ARGS: readonly string[] = ["--max-semi-space-size=64"];
 
 /**
  * Fork the worker module `name` with `env` added; its stderr and stdout go to ours. NACS_FLEET_NODE_ARGS
