@@ -10,8 +10,8 @@
  * NACS_LIVE_FLEET_DURATION_S (charge-loop time per vehicle; default: until the whole fleet has plugged in, then
  * 20 s), NACS_LIVE_FLEET_SPREAD_S (10: plug-ins),
  * NACS_LIVE_FLEET_MAX_STARTING (50), NACS_LIVE_FLEET_TIME_SCALE (1), NACS_LIVE_FLEET_CHARGE_LOOP_MS (`nacs ev
- * --charge-loop-ms`: MS or MIN-MAX; default the fleet's, each vehicle its own pause), NACS_LIVE_FLEET_RUNS (1: identical runs,
- * reported by the median round trip p99 and the worst failures); NACS_LIVE_FLEET_LADDER="500,1000,…" runs
+ * --charge-loop-ms`: MS or MIN-MAX; default the fleet's, each vehicle its own pause), NACS_LIVE_FLEET_RUNS
+ * (1: identical runs, reported by the median round trip p99 and the worst failures); NACS_LIVE_FLEET_LADDER="500,1000,…" runs
  * growing fleets until one fails and reports the largest with no failure.
  */
 import { spawn } from "node:child_process";

@@ -52,8 +52,9 @@ export function evOptionsOf(
 
 /**
  * Why a case is not run against a SUT with this profile (it does not offer what the case needs), or null:
- * an AC case needs `energy` with ac (DIN 70121 is DC only), a receipt case `receipts`, a -20 case the service and control mode among
- * the profile's `iso20` (absent: the plain service of each energy transfer, both control modes).
+ * an AC case needs `energy` with ac (DIN 70121 is DC only), a receipt case `receipts`, a -20 case the
+ * service and control mode among the profile's `iso20` (absent: the plain service of each energy transfer,
+ * both control modes).
  */
 export function unofferedBy(c: ConformanceCase, p: SutProfile, protocol: ConformanceProtocol): string | null {
   // below V2G (SLAC, SDP): every SUT; the session after it runs with what the SUT offers (RunnerOptions.energy)

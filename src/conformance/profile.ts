@@ -2,7 +2,8 @@
  * The SUT profile (`nacs conformance --profile FILE`, JSON or YAML): the SUT's name, the protocols it
  * offers, whether it asks for metering receipts, its limits where they differ from the standard's, and the
  * cases to skip with the reason. Absent fields take the standard's figures (DIN 70121 / ISO 15118-2
- * V2G_SECC_Sequence_Timeout 60 s; the SECC performance times (V2G_SECC_Msg_Performance_Time) as named in src/v2g/session/timeouts.ts).
+ * V2G_SECC_Sequence_Timeout 60 s; the SECC performance times (V2G_SECC_Msg_Performance_Time) as named in
+ * src/v2g/session/timeouts.ts).
  */
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";

@@ -29,13 +29,13 @@ export interface ChargeLoopRange {
 }
 
 /**
- * A fleet's default `--charge-loop-ms`: 180–220 ms, the single vehicle's 200 ms (DC_CURRENT_DEMAND_INTERVAL_MS)
- * ± 10 %, each vehicle its own pause. The vehicles of a real park share no clock. With one shared pause, a
- * stall of a worker delays the requests of every vehicle it serves at once; their responses come in one
- * burst, and their next requests then go on arriving together, cycle after cycle, so each stall leaves a
- * lasting clump. With the pauses spread the clumps drift apart within a few cycles. Measured on the
- * 1,000-pair bench, three interleaved pairs of runs: round trip p50 1.6–2.2 ms with one pause, 0.7–1.6 ms
- * spread. Design choice (D).
+ * A fleet's default `--charge-loop-ms`: 180–220 ms, the single vehicle's 200 ms
+ * (DC_CURRENT_DEMAND_INTERVAL_MS) ± 10 %, each vehicle its own pause. The vehicles of a real park share no
+ * clock. With one shared pause, a stall of a worker delays the requests of every vehicle it serves at once;
+ * their responses come in one burst, and their next requests then go on arriving together, cycle after
+ * cycle, so each stall leaves a lasting clump. With the pauses spread the clumps drift apart within a few
+ * cycles. Measured on the 1,000-pair bench, three interleaved pairs of runs: round trip p50 1.6–2.2 ms with
+ * one pause, 0.7–1.6 ms spread; p99 lower in two pairs of three. Design choice (D).
  */
 export const LIVE_FLEET_DEFAULT_CHARGE_LOOP: ChargeLoopRange = Object.freeze({ minMs: 180, maxMs: 220 });
 

@@ -2,7 +2,10 @@
 import type { EvseOptions } from "../commands/evse.js";
 import { random } from "./slac-link.js";
 
-/** Protocols, session ID, timeouts, metering receipts and -20 switches of `o`, with a fresh epoch and random seed. */
+/**
+ * Protocols, session ID, timeouts, metering receipts and -20 switches of `o`, with a fresh epoch and random
+ * seed.
+ */
 export function seccSettingsOf(o: EvseOptions) {
   return {
     protocols: o.protocol,

@@ -25,8 +25,8 @@ import { DIN_TIMING, ISO2_TIMING } from "./timing.js";
 import { DIN_TRANSPORT, ISO2_TRANSPORT } from "./transport.js";
 
 /**
- * Every case, DIN first, then ISO 15118-2 (DC, then AC, then the metering receipts), then ISO 15118-20; normal, sequence, value, timing,
- * transport, j3400; then the protocol-neutral groups below V2G: SLAC (`secc-slac-*`) and SDP (`secc-sdp-*`);
+ * Every case, DIN first, then ISO 15118-2 (DC, then AC, then the metering receipts), then ISO 15118-20;
+ * normal, sequence, value, timing, transport, j3400; then the protocol-neutral groups below V2G: SLAC (`secc-slac-*`) and SDP (`secc-sdp-*`);
  * then the car-under-test cases (`evcc-*`).
  */
 export const CATALOGUE: readonly ConformanceCase[] = [
