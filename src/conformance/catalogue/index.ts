@@ -26,8 +26,8 @@ import { DIN_TRANSPORT, ISO2_TRANSPORT } from "./transport.js";
 
 /**
  * Every case, DIN first, then ISO 15118-2 (DC, then AC, then the metering receipts), then ISO 15118-20;
- * normal, sequence, value, timing, transport, j3400; then the protocol-neutral groups below V2G: SLAC (`secc-slac-*`) and SDP (`secc-sdp-*`);
- * then the car-under-test cases (`evcc-*`).
+ * normal, sequence, value, timing, transport, j3400; then the protocol-neutral groups below V2G: SLAC
+ * (`secc-slac-*`) and SDP (`secc-sdp-*`); then the car-under-test cases (`evcc-*`).
  */
 export const CATALOGUE: readonly ConformanceCase[] = [
   ...DIN_NORMAL,
