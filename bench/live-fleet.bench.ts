@@ -14,7 +14,7 @@
  * (1: identical runs, reported by the median round trip p99 and the worst failures); NACS_LIVE_FLEET_LADDER="500,1000,…" runs
  * growing fleets until one fails and reports the largest with no failure.
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -42,6 +42,12 @@ function peakInLoop(stderr: string): number {
   for (const m of stderr.matchAll(/ev fleet t=\d+s: .*?in the charge loop (\d+)/g))
     peak = Math.max(peak, Number(m[1]));
   return peak;
+}
+
+/** Bring the CLI's transpiled copy up to date (tools/prebuild-cli.mjs), so the `nacs` processes use it. */
+function prebuildCopy(): void {
+  const r = spawnSync(process.execPath, ["tools/prebuild-cli.mjs"], { cwd: root, encoding: "utf8" });
+  if (r.status !== 0) process.stderr.write(`  prebuild-cli failed, nacs runs through tsx: ${r.stderr}\n`);
 }
 
 /** `node bin/nacs.js ARGS`: its stdout, and its stderr passed on with a prefix. */
@@ -119,6 +125,9 @@ async function fleetOnce(n: number): Promise<{
     String(timeScale),
     "--json",
   ];
+  // each run on the transpiled copy of the sources as they are now: bin/nacs.js falls back to tsx (a
+  // slower transform, with keepNames) for a copy older than any source, e.g. one edited since the last run
+  prebuildCopy();
   const evse = nacs(["evse", ...common], "evse");
   let ev: ReturnType<typeof nacs> | undefined;
   try {
