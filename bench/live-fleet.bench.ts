@@ -11,15 +11,17 @@
  * 20 s), NACS_LIVE_FLEET_SPREAD_S (10: plug-ins),
  * NACS_LIVE_FLEET_MAX_STARTING (50), NACS_LIVE_FLEET_TIME_SCALE (1), NACS_LIVE_FLEET_CHARGE_LOOP_MS (`nacs ev
  * --charge-loop-ms`: MS or MIN-MAX; default the fleet's, each vehicle its own pause), NACS_LIVE_FLEET_RUNS
- * (1: identical runs, reported by the median round trip p99 and the worst failures); NACS_LIVE_FLEET_LADDER="500,1000,…" runs
- * growing fleets until one fails and reports the largest with no failure.
+ * (1: identical runs, reported by the median round trip p99 and the worst failures);
+ * NACS_LIVE_FLEET_LADDER="500,1000,…" runs growing fleets until one fails and reports the largest with no
+ * failure.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { EvFleetSummary, EvseFleetSummary } from "../src/cli/fleet/summary.js";
+import { prebuildCopy } from "./prebuild.js";
 import { floorOnce, r1 } from "./socket-floor/floor.js";
 import { type BenchResult, target } from "./types.js";
 
@@ -42,12 +44,6 @@ function peakInLoop(stderr: string): number {
   for (const m of stderr.matchAll(/ev fleet t=\d+s: .*?in the charge loop (\d+)/g))
     peak = Math.max(peak, Number(m[1]));
   return peak;
-}
-
-/** Bring the CLI's transpiled copy up to date (tools/prebuild-cli.mjs), so the `nacs` processes use it. */
-function prebuildCopy(): void {
-  const r = spawnSync(process.execPath, ["tools/prebuild-cli.mjs"], { cwd: root, encoding: "utf8" });
-  if (r.status !== 0) process.stderr.write(`  prebuild-cli failed, nacs runs through tsx: ${r.stderr}\n`);
 }
 
 /** `node bin/nacs.js ARGS`: its stdout, and its stderr passed on with a prefix. */
@@ -125,8 +121,7 @@ async function fleetOnce(n: number): Promise<{
     String(timeScale),
     "--json",
   ];
-  // each run on the transpiled copy of the sources as they are now: bin/nacs.js falls back to tsx (a
-  // slower transform, with keepNames) for a copy older than any source, e.g. one edited since the last run
+  // each run on the transpiled copy of the sources as they are now
   prebuildCopy();
   const evse = nacs(["evse", ...common], "evse");
   let ev: ReturnType<typeof nacs> | undefined;

@@ -4,11 +4,11 @@
  * never in timed tests. Pass names to run a subset: `npm run bench -- exi pilot`. The CLI's transpiled copy
  * (tools/prebuild-cli.mjs) is brought up to date first, so the `nacs` processes a bench starts use it.
  */
-import { spawnSync } from "node:child_process";
 import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { prebuildCopy } from "./prebuild.js";
 import type { BenchResult } from "./types.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -18,12 +18,7 @@ const files = readdirSync(here)
   .filter((f) => filter.length === 0 || filter.some((x) => f.includes(x)))
   .sort();
 
-// the `nacs` processes a bench starts run the CLI's transpiled copy only while it is up to date (bin/nacs.js
-// falls back to tsx, slower and with keepNames, for an older one): bring it up to date first
-const prebuild = spawnSync(process.execPath, [join(here, "..", "tools", "prebuild-cli.mjs")], {
-  encoding: "utf8",
-});
-process.stderr.write(prebuild.status === 0 ? prebuild.stderr : `prebuild-cli failed: ${prebuild.stderr}\n`);
+prebuildCopy();
 
 const results: Record<string, BenchResult[]> = {};
 for (const f of files) {

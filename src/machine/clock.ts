@@ -18,22 +18,29 @@ export interface Clock {
   clearTimeout(handle: TimerHandle): void;
 }
 
-/** An armed timer of {@link realClock}: the platform's timer, and whether it was cleared. */
+/** An armed timer of {@link realClock}: its callback, the platform's timer, and whether it was cleared. */
 interface WallTimer {
+  readonly fn: () => void;
   platform: ReturnType<typeof setTimeout> | undefined;
   cleared: boolean;
 }
 
+/** The callback of `t`, unless it was cleared since its platform timer fired. */
+function runWallTimer(t: WallTimer): void {
+  if (!t.cleared) t.fn();
+}
+
 /**
- * Run `fn` once the input already waiting has been read: Node's `setImmediate` runs after the event loop's
- * poll for I/O. Where there is none (a browser), at once.
+ * The platform timer of `t` fired: run its callback once the input already waiting has been read (Node's
+ * `setImmediate` runs after the event loop's poll for I/O); where there is none (a browser), at once.
+ * Module functions with the timer as argument: no closure is made per timer.
  */
-const afterWaitingInput: (fn: () => void) => void =
+const wallTimerDue: (t: WallTimer) => void =
   typeof globalThis.setImmediate === "function"
-    ? (fn) => {
-        globalThis.setImmediate(fn);
+    ? (t) => {
+        globalThis.setImmediate(runWallTimer, t);
       }
-    : (fn) => fn();
+    : runWallTimer;
 
 /**
  * The wall clock. Its timers are unref'd where the platform allows, so a pending timer never keeps a process
@@ -49,11 +56,8 @@ const afterWaitingInput: (fn: () => void) => void =
  */
 export const realClock: Clock = {
   setTimeout(fn, ms) {
-    const timer: WallTimer = { platform: undefined, cleared: false };
-    const fire = () => {
-      if (!timer.cleared) fn();
-    };
-    timer.platform = setTimeout(() => afterWaitingInput(fire), Math.max(0, ms));
+    const timer: WallTimer = { fn, platform: undefined, cleared: false };
+    timer.platform = setTimeout(wallTimerDue, Math.max(0, ms), timer);
     (timer.platform as { unref?: () => void }).unref?.();
     return timer;
   },

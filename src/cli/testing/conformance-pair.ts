@@ -138,15 +138,10 @@ export interface ConformancePairOptions {
 }
 
 /**
- * The cases of the catalogue with these IDs (all: undefined, those the SECC of `mode` offers), as `nacs
+ * The cases of the catalogue with these IDs (all: undefined, those the SECC of `profile` offers), as `nacs
  * conformance --cases` selects them.
  */
-function catalogueCases(
-  ids: readonly string[] | undefined,
-  mode: "dc" | "ac",
-  receipts: boolean,
-): ConformanceCase[] {
-  const profile = pairProfile(mode, receipts);
+function catalogueCases(ids: readonly string[] | undefined, profile: SutProfile): ConformanceCase[] {
   const offered = (c: ConformanceCase) =>
     c.protocols.some((p) => profile.protocols.includes(p) && unofferedBy(c, profile, p) === null);
   // loopback, no SLAC: the SLAC cases run on a veth (tools/netns/conformance-netns.ts), as `nacs conformance
@@ -186,7 +181,7 @@ async function runHarnessHere(
   try {
     const results = await Promise.race([
       runCases(
-        catalogueCases(o.cases, mode, o.receipts ?? false),
+        catalogueCases(o.cases, profile),
         profile.protocols,
         {
           iface: "lo",

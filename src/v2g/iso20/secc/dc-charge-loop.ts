@@ -92,13 +92,15 @@ function dynamicTargets(
   const vPresent = Math.max(rnum(req.EVPresentVoltage), 1);
   const iMax = rnum(d.EVMaximumChargeCurrent);
   const pMax = rnum(d.EVMaximumChargePower);
-  const base = { targetVoltageV: rnum(d.EVMaximumVoltage), maxVoltageV: rnum(d.EVMaximumVoltage) };
-  if ("EVMaximumDischargeCurrent" in d && rnum(d.EVTargetEnergyRequest) < 0) {
-    const iDis = Math.abs(rnum(d.EVMaximumDischargeCurrent));
-    const pDis = Math.abs(rnum(d.EVMaximumDischargePower));
-    return { targetCurrentA: -Math.min(iDis, pDis / vPresent), maxCurrentA: iMax, maxPowerW: pMax, ...base };
-  }
-  return { targetCurrentA: Math.min(iMax, pMax / vPresent), maxCurrentA: iMax, maxPowerW: pMax, ...base };
+  const vMax = rnum(d.EVMaximumVoltage);
+  const discharge = "EVMaximumDischargeCurrent" in d && rnum(d.EVTargetEnergyRequest) < 0;
+  const targetCurrentA = discharge
+    ? -Math.min(
+        Math.abs(rnum(d.EVMaximumDischargeCurrent)),
+        Math.abs(rnum(d.EVMaximumDischargePower)) / vPresent,
+      )
+    : Math.min(iMax, pMax / vPresent);
+  return { targetVoltageV: vMax, targetCurrentA, maxVoltageV: vMax, maxCurrentA: iMax, maxPowerW: pMax };
 }
 
 /** The EV's targets from the request's control mode, or undefined when it is not the session's. */
