@@ -77,3 +77,104 @@ test("line splitter (property): any chunking of any lines gives the same lines",
     { numRuns: 300 },
   );
 });
+
+/**
+ * The splitter as first written, byte by byte: a string chunk is encoded, each line decoded on its own. The
+ * splitter's shortcuts (one decode per chunk, strings split as text) must give exactly what this gives.
+ */
+function referenceSplitter(maxBytes: number, out: string[]) {
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+  let parts: Uint8Array[] = [];
+  let size = 0;
+  let skipping = false;
+  const tooLong = (n: number) => out.push(`too-long ${n}`);
+  const emit = (b: Uint8Array) => {
+    const end = b.length > 0 && b[b.length - 1] === 0x0d ? b.length - 1 : b.length;
+    if (end === 0) return;
+    if (end > maxBytes) return tooLong(end);
+    try {
+      out.push(`line ${decoder.decode(b.subarray(0, end))}`);
+    } catch {
+      out.push("bad-utf8");
+    }
+  };
+  const take = (piece: Uint8Array) => {
+    const all = new Uint8Array(size + piece.length);
+    let at = 0;
+    for (const p of [...parts, piece]) {
+      all.set(p, at);
+      at += p.length;
+    }
+    parts = [];
+    size = 0;
+    return all;
+  };
+  return (chunk: Uint8Array | string) => {
+    const b = typeof chunk === "string" ? bytes(chunk) : chunk;
+    let start = 0;
+    while (start <= b.length) {
+      const nl = b.indexOf(0x0a, start);
+      const piece = b.subarray(start, nl < 0 ? b.length : nl);
+      if (nl < 0) {
+        if (skipping || piece.length === 0) return;
+        if (size + piece.length > maxBytes + 1) {
+          tooLong(size + piece.length);
+          parts = [];
+          size = 0;
+          skipping = true;
+          return;
+        }
+        parts.push(piece.slice());
+        size += piece.length;
+        return;
+      }
+      if (skipping) skipping = false;
+      else if (size + piece.length > maxBytes + 1) {
+        tooLong(size + piece.length);
+        parts = [];
+        size = 0;
+      } else emit(take(piece));
+      start = nl + 1;
+    }
+  };
+}
+
+test("line splitter (property): string and byte chunks of anything give what decoding each line alone gives", () => {
+  // text rich in what the shortcuts must get right: newlines, CR, byte-order marks, lone surrogates, non-ASCII
+  const piece = fc.oneof(
+    fc.constantFrom("\n", "\r", "\r\n", "\uFEFF", "\uD800", "\uDC00", "😀", "ü", "€", "{}", "abc"),
+    fc.string({ unit: "binary", maxLength: 6 }),
+  );
+  const text = fc.array(piece, { maxLength: 12 }).map((p) => p.join(""));
+  const raw = fc.array(
+    fc.oneof(
+      fc.constantFrom(0x0a, 0x0d, 0xef, 0xbb, 0xbf, 0xc3, 0xbc, 0xff, 0x80, 0x41),
+      fc.integer({ min: 0, max: 255 }),
+    ),
+    { maxLength: 24 },
+  );
+  const chunk = fc.oneof(
+    text,
+    text.map((t) => bytes(t)),
+    raw.map((b) => Uint8Array.from(b)),
+  );
+  fc.assert(
+    fc.property(fc.integer({ min: 1, max: 24 }), fc.array(chunk, { maxLength: 10 }), (maxBytes, chunks) => {
+      const seen: string[] = [];
+      const s = createLineSplitter({
+        maxBytes,
+        onLine: (l) => seen.push(`line ${l}`),
+        onError: (e) =>
+          seen.push(e.code === "too-long" ? `too-long ${/\((\d+)\+/.exec(e.message)?.[1]}` : e.code),
+      });
+      const expected: string[] = [];
+      const reference = referenceSplitter(maxBytes, expected);
+      for (const c of chunks) {
+        s.push(c);
+        reference(c);
+        assert.deepEqual(seen, expected);
+      }
+    }),
+    { numRuns: 3000 },
+  );
+});

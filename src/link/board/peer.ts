@@ -33,20 +33,28 @@ export function createListeners<A extends unknown[]>(
   emit(...args: A): void;
 } {
   const cbs = new Set<(...args: A) => void>();
+  // The listeners as an emission starts (one added or removed by a listener is not called, or still is):
+  // a copy made when the set changes, not at every emission.
+  let current: ((...args: A) => void)[] = [];
   const kept: A[] = [];
   let last: A | null = null;
   return {
     add(cb) {
       cbs.add(cb);
+      current = [...cbs];
       if (replay === "until-heard") for (const args of kept.splice(0)) cb(...args);
       const l = last;
       if (l) queueMicrotask(() => cbs.has(cb) && cb(...l));
-      return () => cbs.delete(cb);
+      return () => {
+        const had = cbs.delete(cb);
+        if (had) current = [...cbs];
+        return had;
+      };
     },
     emit(...args) {
       if (replay === "last") last = args;
       if (replay === "until-heard" && cbs.size === 0) kept.push(args);
-      for (const cb of [...cbs]) cb(...args);
+      for (const cb of current) cb(...args);
     },
   };
 }
@@ -96,10 +104,11 @@ export function createPeer<R extends BoardRole, F extends BoardSender>(o: PeerOp
   let supTimer: unknown;
   let onExpire: ((silentMs: number) => void) | undefined;
   const seqs = createSeqTracker();
+  const parseContext = { role: o.role, from: o.from };
 
   const onLine = (line: string): void => {
     if (disposed) return;
-    const r = parseBoardLine(line, { role: o.role, from: o.from });
+    const r = parseBoardLine(line, parseContext);
     if (!r.ok) {
       o.onBadLine(r.error);
       return;

@@ -76,32 +76,28 @@ export function parseBoardLine<R extends BoardRole, F extends BoardSender>(
   line: string,
   ctx: BoardParseContext<R, F>,
 ): BoardParseResult<BodyFrom<R, F>> {
-  const where = `${ctx.from === "host" ? "host → board" : "board → host"} (${ctx.role})`;
-  const fail = (
-    code: BoardError["code"],
-    msg: string,
-    cause?: unknown,
-  ): { ok: false; error: BoardError } => ({
-    ok: false,
-    error: new BoardError(code, `${where}: ${msg}`, cause === undefined ? undefined : { cause }),
-  });
-  if (typeof line !== "string") return fail("bad-message", "line: expected a string");
+  if (typeof line !== "string") return lineError(ctx, "bad-message", "line: expected a string");
   // A UTF-16 unit is at most 3 UTF-8 bytes, so short lines need no encoding to be checked.
   const bytes = line.length * 3 > BOARD_MAX_LINE_BYTES ? byteLength(line) : 0;
   if (bytes > BOARD_MAX_LINE_BYTES)
-    return fail("too-long", `line: ${bytes} bytes, longer than the ${BOARD_MAX_LINE_BYTES}-byte limit`);
+    return lineError(
+      ctx,
+      "too-long",
+      `line: ${bytes} bytes, longer than the ${BOARD_MAX_LINE_BYTES}-byte limit`,
+    );
   let raw: unknown;
   try {
     raw = JSON.parse(line);
   } catch (err) {
-    return fail("bad-json", `line: not JSON (${(err as Error).message})`, err);
+    return lineError(ctx, "bad-json", `line: not JSON (${(err as Error).message})`, err);
   }
   if (typeof raw !== "object" || raw === null || Array.isArray(raw))
-    return fail("bad-message", `line: expected a JSON object, got ${describe(raw)}`);
+    return lineError(ctx, "bad-message", `line: expected a JSON object, got ${describe(raw)}`);
   const obj = raw as Record<string, unknown>;
   const type = typeof obj.type === "string" ? obj.type : undefined;
   if (type === "hello" && (obj.v !== BOARD_PROTOCOL_VERSION || obj.protocol !== BOARD_PROTOCOL_VERSION))
-    return fail(
+    return lineError(
+      ctx,
       "protocol-mismatch",
       `hello: peer speaks protocol ${JSON.stringify(obj.protocol ?? obj.v ?? null)}` +
         ` (field "v" ${JSON.stringify(obj.v ?? null)}), this side speaks ${BOARD_PROTOCOL_VERSION}`,
@@ -114,7 +110,21 @@ export function parseBoardLine<R extends BoardRole, F extends BoardSender>(
         message: { v: BOARD_PROTOCOL_VERSION, seq: obj.seq, ...body } as BoardEnvelope & BodyFrom<R, F>,
       };
   }
-  return parseBySchema(obj, type, ctx, fail);
+  return parseBySchema(obj, type, ctx);
+}
+
+/** A dropped line's error; the message says which way the line went and names the field and the rule. */
+function lineError(
+  ctx: BoardParseContext<BoardRole, BoardSender>,
+  code: BoardError["code"],
+  msg: string,
+  cause?: unknown,
+): { ok: false; error: BoardError } {
+  const where = `${ctx.from === "host" ? "host → board" : "board → host"} (${ctx.role})`;
+  return {
+    ok: false,
+    error: new BoardError(code, `${where}: ${msg}`, cause === undefined ? undefined : { cause }),
+  };
 }
 
 /** The schema path of {@link parseBoardLine}: envelope, allowed type, body; errors name the field and the rule. */
@@ -122,23 +132,23 @@ function parseBySchema<R extends BoardRole, F extends BoardSender>(
   obj: Record<string, unknown>,
   type: string | undefined,
   ctx: BoardParseContext<R, F>,
-  fail: (code: BoardError["code"], msg: string) => { ok: false; error: BoardError },
 ): BoardParseResult<BodyFrom<R, F>> {
   const env = envelopeSchema.safeParse(obj);
-  if (!env.success) return fail("bad-message", formatIssues(env.error, type));
+  if (!env.success) return lineError(ctx, "bad-message", formatIssues(env.error, type));
   const allowed = BOARD_MESSAGE_TYPES[ctx.role][ctx.from];
   if (!allowed.includes(env.data.type)) {
     const other: BoardSender = ctx.from === "host" ? "board" : "host";
     const hint = BOARD_MESSAGE_TYPES[ctx.role][other].includes(env.data.type)
       ? ` (it is sent by the ${other}, not the ${ctx.from})`
       : "";
-    return fail(
+    return lineError(
+      ctx,
       "unknown-type",
       `field "type": unknown type ${JSON.stringify(env.data.type)}${hint}; expected one of ${allowed.join(", ")}`,
     );
   }
   const body = boardBodySchemas[ctx.role][ctx.from].safeParse(obj);
-  if (!body.success) return fail("bad-message", formatIssues(body.error, type));
+  if (!body.success) return lineError(ctx, "bad-message", formatIssues(body.error, type));
   const message = { v: BOARD_PROTOCOL_VERSION, seq: env.data.seq, ...body.data };
   return { ok: true, message: message as BoardEnvelope & BodyFrom<R, F> };
 }
