@@ -1,10 +1,12 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
+import { fastReading } from "./fast-bodies.js";
 import {
   type BoardRole,
   type BoardSender,
   boardBodySchemas,
+  boardReadingSchemas,
   envelopeSchema,
   parseBoardLine,
 } from "./protocol.js";
@@ -97,4 +99,51 @@ test("the frequent readings still refuse bad fields naming the field and the rul
     },
   );
   assert.equal(wrongSide.ok, false, "inlet is an EV board reading");
+});
+
+/** A value a program may put in a reading it sends: what JSON cannot carry too (NaN, ±∞, −0, undefined). */
+const jsValue = fc.oneof(
+  { weight: 4, arbitrary: anyValue },
+  { weight: 1, arbitrary: fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, -Infinity, -0, undefined) },
+);
+const reading = fc.record(
+  {
+    type: fc.oneof(
+      { weight: 3, arbitrary: fc.constantFrom("inlet", "bms", "measure") },
+      { weight: 1, arbitrary: fc.constantFrom("heartbeat", "hello", "duty", "pp", "error", "module") },
+    ),
+    voltageV: jsValue,
+    currentA: jsValue,
+    acPresent: fc.oneof(fc.boolean(), jsValue),
+    socPercent: jsValue,
+    batteryVoltageV: jsValue,
+    energyWh: jsValue,
+    isolation: fc.oneof(
+      fc.record(
+        {
+          state: fc.constantFrom("idle", "running", "done", "x"),
+          level: fc.constantFrom("Valid", "Fault", "x"),
+          resistanceOhm: fc.oneof(fc.constant(undefined), jsValue),
+        },
+        { requiredKeys: ["state", "level"] },
+      ),
+      jsValue,
+    ),
+    contactorsClosed: fc.oneof(fc.boolean(), jsValue),
+    unknownField: jsValue,
+  },
+  { requiredKeys: ["type"] },
+);
+
+test("property: a board's reading to send, checked by hand, is what its schema makes of it (or left to the schema)", () => {
+  fc.assert(
+    fc.property(reading, fc.constantFrom<BoardRole>("ev", "evse"), (r, role) => {
+      const fast = fastReading(role, r);
+      if (fast === undefined) return;
+      const schema = boardReadingSchemas[role].safeParse(r);
+      assert.ok(schema.success, `${role}: hand check accepted what the schema refuses: ${String(r.type)}`);
+      assert.deepStrictEqual(fast, schema.data);
+    }),
+    { numRuns: 20_000 },
+  );
 });

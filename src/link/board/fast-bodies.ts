@@ -6,8 +6,10 @@
  */
 import {
   type AnyBoardBody,
+  BOARD_MESSAGE_TYPES,
   BOARD_PROTOCOL_VERSION,
   BOARD_SEQ_MODULUS,
+  type BoardRole,
   ISOLATION_LEVELS,
   ISOLATION_STATES,
 } from "./messages.js";
@@ -35,13 +37,17 @@ function isolationOf(x: unknown): { state: string; level: string; resistanceOhm?
   const { state, level, resistanceOhm } = x as Record<string, unknown>;
   if (typeof state !== "string" || !(ISOLATION_STATES as readonly string[]).includes(state)) return undefined;
   if (typeof level !== "string" || !(ISOLATION_LEVELS as readonly string[]).includes(level)) return undefined;
-  if (resistanceOhm === undefined) return { state, level };
+  if (resistanceOhm === undefined) return "resistanceOhm" in x ? undefined : { state, level };
   return nonNegative(resistanceOhm) ? { state, level, resistanceOhm } : undefined;
 }
+
+/** Fields a `measure` may leave out; one present but undefined (an object, never JSON) goes to the schema. */
+const MEASURE_FIELDS = ["voltageV", "currentA", "energyWh", "isolation", "contactorsClosed"] as const;
 
 function measureOf(o: Record<string, unknown>): AnyBoardBody | undefined {
   const out: Record<string, unknown> = { type: "measure" };
   const { voltageV, currentA, energyWh, isolation, contactorsClosed } = o;
+  for (const k of MEASURE_FIELDS) if (o[k] === undefined && k in o) return undefined;
   if (voltageV !== undefined) {
     if (!finite(voltageV)) return undefined;
     out.voltageV = voltageV;
@@ -91,4 +97,14 @@ export function fastBoardBody(type: string, o: Record<string, unknown>): AnyBoar
     default:
       return undefined;
   }
+}
+
+/**
+ * A reading a board sends (`reading` as a board endpoint is handed it), checked as the reading's schema
+ * would, or undefined: not one of the frequent readings, or the schema must decide (and say why).
+ */
+export function fastReading(role: BoardRole, reading: { type: string }): AnyBoardBody | undefined {
+  const { type } = reading;
+  if (type === "heartbeat" || !BOARD_MESSAGE_TYPES[role].board.includes(type)) return undefined;
+  return fastBoardBody(type, reading as unknown as Record<string, unknown>);
 }

@@ -112,6 +112,11 @@ export function createBoardMux(o: BoardMuxOptions): BoardMux {
       core: createBoardStreamCore(
         {
           write(chunk) {
+            // one whole line (how a board link writes): framed as it is
+            if (typeof chunk === "string" && c.partial === "" && isOneLine(chunk)) {
+              queue(`${ch} ${chunk}`);
+              return;
+            }
             // whole lines go out framed; a partial line waits for its "\n"
             if (typeof chunk !== "string") c.decoder ??= new TextDecoder();
             const text =
@@ -233,4 +238,9 @@ export function parseChannelRanges(text: string): number[] {
     for (let i = a; i <= b; i++) out.push(i);
   }
   return out;
+}
+
+/** A non-empty line and its "\n", nothing more. */
+function isOneLine(text: string): boolean {
+  return text.length > 1 && text.indexOf("\n") === text.length - 1;
 }

@@ -7,14 +7,13 @@ import type { BoardError } from "./errors.js";
 import { createLineSplitter } from "./line-splitter.js";
 import {
   type AnyBoardBody,
-  BOARD_PROTOCOL_VERSION,
   type BoardEnvelope,
   type BoardRole,
   type BoardSender,
   type BoardSeqCheck,
   type BodyFrom,
   createSeqTracker,
-  encodeBoardMessage,
+  encodeBoardBody,
   nextBoardSeq,
   parseBoardLine,
 } from "./protocol.js";
@@ -149,7 +148,7 @@ export function createPeer<R extends BoardRole, F extends BoardSender>(o: PeerOp
 
   const send = (body: AnyBoardBody): number => {
     const s = seq;
-    const line = encodeBoardMessage({ v: BOARD_PROTOCOL_VERSION, seq: s, ...body });
+    const line = encodeBoardBody(s, body);
     seq = nextBoardSeq(seq);
     o.stream.write(line);
     lastTxMs = timers.now();

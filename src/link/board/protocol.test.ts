@@ -12,6 +12,7 @@ import {
   type BoardRole,
   type BoardSender,
   createSeqTracker,
+  encodeBoardBody,
   encodeBoardMessage,
   type HostHello,
   nextBoardSeq,
@@ -102,6 +103,7 @@ test("board protocol: every sample round-trips through encode → parse, one lin
   for (const { role, from } of CASES) {
     for (const [i, body] of SAMPLES[role][from].entries()) {
       const line = encodeBoardMessage({ v: 1, seq: i, ...body });
+      assert.equal(encodeBoardBody(i, body), line, "a body encodes as the message it makes");
       assert.ok(line.endsWith("\n") && !line.slice(0, -1).includes("\n"));
       assert.ok(line.startsWith(`{"v":1,"seq":${i},"type":`), line);
       const r = parseBoardLine(line.slice(0, -1), { role, from });
@@ -220,6 +222,10 @@ test("board protocol: encode refuses a message over the line limit", () => {
   assert.throws(
     () => encodeBoardMessage({ v: 1, seq: 0, type: "error", message: "x".repeat(BOARD_MAX_LINE_BYTES) }),
     (e: unknown) => e instanceof BoardError && e.code === "too-long",
+  );
+  assert.throws(
+    () => encodeBoardBody(0, { type: "error", message: "€".repeat(BOARD_MAX_LINE_BYTES / 3) }),
+    (e: unknown) => e instanceof BoardError && e.code === "too-long" && /"error": \d+ bytes/.test(e.message),
   );
 });
 

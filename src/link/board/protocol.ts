@@ -46,13 +46,21 @@ function byteLength(s: string): number {
 /** Serialise one message as a line (JSON + "\n"), `v` and `seq` first. Throws {@link BoardError} "too-long". */
 export function encodeBoardMessage(msg: BoardMessage): string {
   const { v, seq, ...body } = msg;
-  const line = JSON.stringify({ v, seq, ...body });
+  return checkedLine(JSON.stringify({ v, seq, ...body }), msg.type);
+}
+
+/** The line of `body` sent as message `seq`: what {@link encodeBoardMessage} gives, building one object less. */
+export function encodeBoardBody(seq: number, body: AnyBoardBody): string {
+  return checkedLine(JSON.stringify({ v: BOARD_PROTOCOL_VERSION, seq, ...body }), body.type);
+}
+
+function checkedLine(line: string, type: string): string {
   // A UTF-16 unit is at most 3 UTF-8 bytes: a short line needs no encoding to be checked.
   const bytes = line.length * 3 > BOARD_MAX_LINE_BYTES ? byteLength(line) : line.length;
   if (bytes > BOARD_MAX_LINE_BYTES)
     throw new BoardError(
       "too-long",
-      `board message "${msg.type}": ${bytes} bytes, more than the ${BOARD_MAX_LINE_BYTES}-byte line limit`,
+      `board message "${type}": ${bytes} bytes, more than the ${BOARD_MAX_LINE_BYTES}-byte line limit`,
     );
   return `${line}\n`;
 }
