@@ -3,26 +3,28 @@
  * Platform-neutral.
  */
 import type { HostHelloSim } from "./messages.js";
-import { type BoardStream, createBoardStreamCore } from "./stream.js";
+import type { BoardStream } from "./stream.js";
 
 /**
  * A host-side stream that adds `sim` to every `hello` line the host link writes (the link writes one whole
  * line per `write`). Lets a host that joins a shared simulated world name its charger or vehicle without
- * the link knowing about simulators. Design choice.
+ * the link knowing about simulators. Design choice. Only writes pass through it: received data, the end and
+ * the state are the stream's own (a reading on its way in crosses no extra layer).
  */
 export function withHelloSim(stream: BoardStream, sim: HostHelloSim): BoardStream {
-  const core = createBoardStreamCore(
-    {
-      write(chunk) {
-        stream.write(typeof chunk === "string" ? addSim(chunk, sim) : chunk);
-      },
-      close: () => stream.close(),
+  return {
+    write(chunk) {
+      stream.write(typeof chunk === "string" ? addSim(chunk, sim) : chunk);
     },
-    stream.shared, // a shared transport's liveness (a board mux) stays with the stream
-  );
-  stream.onData((c) => core.data(c));
-  stream.onClose((e) => core.end(e));
-  return core.stream;
+    onData: (cb) => stream.onData(cb),
+    onClose: (cb) => stream.onClose(cb),
+    close: () => stream.close(),
+    get closed() {
+      return stream.closed;
+    },
+    // a shared transport's liveness (a board mux) stays with the stream
+    ...(stream.shared && { shared: stream.shared }),
+  };
 }
 
 function addSim(line: string, sim: HostHelloSim): string {
