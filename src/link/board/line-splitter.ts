@@ -74,7 +74,7 @@ export function createLineSplitter(opts: LineSplitterOptions): LineSplitter {
     opts.onLine(line);
   };
 
-  /** One line as well-formed text (no "\n"; a "\r" and a mark still on it): the checks of `push` and `emit`. */
+  /** One line as well-formed text (no "\n"; a "\r" and a mark still on it), checked as `pushBytes` and `emit` check bytes. */
   const emitText = (text: string): void => {
     if (text === "") return;
     const bytes = text.length * MAX_BYTES_PER_UNIT > maxBytes ? encoder.encode(text).length : text.length;
@@ -93,7 +93,7 @@ export function createLineSplitter(opts: LineSplitterOptions): LineSplitter {
     opts.onLine(line.startsWith(BOM) ? line.slice(1) : line);
   };
 
-  /** Complete lines as text, each ended by "\n" (nothing buffered, not skipping). */
+  /** The lines of `text` that a "\n" ends (nothing buffered, not skipping); the rest is the caller's. */
   const emitLines = (text: string): void => {
     let start = 0;
     for (let nl = text.indexOf("\n"); nl >= 0; nl = text.indexOf("\n", start)) {
@@ -171,13 +171,10 @@ export function createLineSplitter(opts: LineSplitterOptions): LineSplitter {
       pushBytes(encoder.encode(chunk));
       return;
     }
-    const lastNl = chunk.lastIndexOf("\n");
-    if (lastNl < 0) {
-      pushBytes(encoder.encode(chunk));
-      return;
-    }
-    emitLines(chunk.length === lastNl + 1 ? chunk : chunk.slice(0, lastNl + 1));
-    if (lastNl + 1 < chunk.length) pushBytes(encoder.encode(chunk.slice(lastNl + 1)));
+    emitLines(chunk);
+    // an incomplete last line is buffered as bytes, with its limit
+    const tail = chunk.lastIndexOf("\n") + 1;
+    if (tail < chunk.length) pushBytes(encoder.encode(chunk.slice(tail)));
   };
 
   return {
