@@ -74,7 +74,10 @@ export function createLineSplitter(opts: LineSplitterOptions): LineSplitter {
     opts.onLine(line);
   };
 
-  /** One line as well-formed text (no "\n"; a "\r" and a mark still on it), checked as `pushBytes` and `emit` check bytes. */
+  /**
+   * One line as well-formed text (no "\n"; a "\r" and a mark may still be on it), checked as `pushBytes`
+   * and `emit` check bytes.
+   */
   const emitText = (text: string): void => {
     if (text === "") return;
     const bytes = text.length * MAX_BYTES_PER_UNIT > maxBytes ? encoder.encode(text).length : text.length;
