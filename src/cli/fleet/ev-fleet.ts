@@ -56,6 +56,8 @@ export async function runEvFleet(o: EvOptions, extra: RunEvFleetExtra = {}): Pro
   const t0 = Date.now() + 500; // every worker starts plugging in at the same instant
   const w0 = performance.now();
   const results = new Map<number, VehicleResult>();
+  /** When the fleet learnt of each failure (ms after `t0`): the failures' windows of the summary. */
+  const failedAtMs: number[] = [];
   type W = {
     proc: FleetProcess<EvWorkerOut>;
     indices: number[];
@@ -73,8 +75,10 @@ export async function runEvFleet(o: EvOptions, extra: RunEvFleetExtra = {}): Pro
   extra.onWorkers?.(workers.map((w) => w.proc.pid));
   for (const w of workers) {
     w.proc.onMessage((m) => {
-      if (m.kind === "vehicle") results.set(m.result.index, m.result);
-      else if (m.kind === "progress") w.last = m;
+      if (m.kind === "vehicle") {
+        results.set(m.result.index, m.result);
+        if (!m.result.ok) failedAtMs.push(Date.now() - t0);
+      } else if (m.kind === "progress") w.last = m;
       else if (m.kind === "done") w.done = m;
     });
     w.proc.send({
@@ -133,7 +137,8 @@ export async function runEvFleet(o: EvOptions, extra: RunEvFleetExtra = {}): Pro
   for (const w of workers)
     if (w.died)
       for (const i of w.indices)
-        if (!results.has(i))
+        if (!results.has(i)) {
+          failedAtMs.push(Date.now() - t0);
           results.set(i, {
             index: i,
             ok: false,
@@ -144,6 +149,7 @@ export async function runEvFleet(o: EvOptions, extra: RunEvFleetExtra = {}): Pro
             energyWh: 0,
             rtt: [],
           });
+        }
   const figures: WorkerFigures[] = workers.map((w) => ({
     pid: w.proc.pid,
     pairs: w.indices.length,
@@ -164,7 +170,10 @@ export async function runEvFleet(o: EvOptions, extra: RunEvFleetExtra = {}): Pro
     maxStarting,
     holdDelayMs: LIVE_FLEET_HOLD_DELAY_MS,
     chargeLoopMs: o.chargeLoopMs ?? LIVE_FLEET_DEFAULT_CHARGE_LOOP,
-    rttWindows: mergeRttWindows(workers.map((w) => w.done?.rttWindows ?? [])),
+    rttWindows: mergeRttWindows(
+      workers.map((w) => w.done?.rttWindows ?? []),
+      failedAtMs,
+    ),
   });
 }
 

@@ -111,6 +111,7 @@ async function run(m: Extract<EvWorkerIn, { kind: "start" }>): Promise<void> {
   const watch = setInterval(() => {
     const p99 = lateMs(recent.percentile(99), 5);
     recent.reset();
+    rttWindows.loopDelay(p99);
     if (p99 > m.holdDelayMs && !held) {
       held = true;
       heldSince = performance.now();

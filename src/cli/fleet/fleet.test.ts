@@ -78,9 +78,15 @@ test("6 pairs, 2 workers a side: every session reaches the charge loop and ends 
     assert.ok(windows.length > 0, "round-trip windows");
     assert.ok(windows.reduce((a, w) => a + w.count, 0) >= ev.rttMs.count);
     assert.ok(
-      windows.every((w) => w.p50 <= w.p99 && w.inLoop >= 1 && w.inLoop <= 6),
+      windows.every((w) => w.p50 <= w.p99 && (w.count === 0 || w.inLoop >= 1) && w.inLoop <= 6),
       JSON.stringify(windows),
     );
+    // every window has the fleet's own loop delay; no failures, so none fell where it was late
+    assert.ok(
+      windows.every((w) => w.failed === 0 && Number.isFinite(w.loopDelayMs) && w.loopDelayMs >= 0),
+      JSON.stringify(windows),
+    );
+    assert.equal(ev.lateLoop?.failed, 0);
     assert.ok(ev.energyWh.total > 0);
     assert.equal(evFleetExitCode(ev), 0);
     await sessionsReported(fleet, 6);
@@ -126,6 +132,11 @@ test("a worker killed mid-session: its vehicles are failures naming how it died;
     assert.equal(lost.count, 2);
     assert.deepEqual(Object.keys(lost.reasons), [`its worker process ${pids[0]} killed by SIGKILL`]);
     assert.equal(ev.workers[0]!.died, "killed by SIGKILL");
+    // the dead worker's vehicles fall in the timeline's windows too
+    assert.equal(
+      (ev.rttWindows ?? []).reduce((n, w) => n + w.failed, 0),
+      2,
+    );
     assert.equal(ev.workers[1]!.died, undefined);
     assert.equal(ev.endedNormally, 2);
     assert.deepEqual(

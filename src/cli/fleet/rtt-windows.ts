@@ -1,7 +1,9 @@
 /**
- * The EV fleet's charge-loop round trip in windows of wall time: where in the run the tail comes from
- * (the plug-in ramp, full load, the stops). Each worker fills one mergeable histogram per window and notes
- * how many of its vehicles were in the charge loop; the parent merges the workers' windows.
+ * The EV fleet's timeline in windows of wall time: where in the run the round-trip tail and the failures
+ * come from (the plug-in ramp, full load, the stops), and whether the fleet itself kept up there. Each
+ * worker fills one mergeable histogram of charge-loop round trips per window, notes how many of its
+ * vehicles were in the charge loop and how late its own event loop ran; the parent merges the workers'
+ * windows and adds the failures by the time it learnt of them.
  */
 import {
   createLatencyHistogram,
@@ -14,6 +16,7 @@ import {
   type LatencyHistogram,
   mergeHistograms,
 } from "../../link/host/latency-histogram.js";
+import { V2G_EVCC_MSG_TIMEOUT_CURRENT_DEMAND_ISO2_MS } from "../../v2g/session/index.js";
 
 /** Width of a window (ms). Design choice: long enough for a stable p99 at a few hundred pairs. */
 export const RTT_WINDOW_MS = 10_000;
@@ -23,6 +26,8 @@ export interface RttWindowJson {
   index: number;
   /** The most of this worker's vehicles in the charge loop at a sample of the window. */
   inLoopMax: number;
+  /** This worker's event-loop delay in the window: the largest p99 of one of its half-second samples (ms). */
+  loopDelayMs: number;
   histogram: HistogramJson;
 }
 
@@ -31,48 +36,150 @@ export interface RttWindow extends Dist {
   fromS: number;
   /** Vehicles in the charge loop at most (the workers' maxima summed). */
   inLoop: number;
+  /** Vehicles whose failure the fleet learnt of in the window (a worker reports a vehicle as it ends). */
+  failed: number;
+  /**
+   * The fleet's own event-loop delay in the window (ms): the worst worker's worst half-second p99. Late by
+   * a good part of the charge loop's response limit, the fleet's own vehicles time out on answers that
+   * came in time: failures there may be the load generator's, not the charger's.
+   */
+  loopDelayMs: number;
 }
 
 /** A worker's windows, counted from `t0` (epoch ms, the fleet's start). */
 export function createRttWindows(t0: number, now: () => number = Date.now) {
-  const windows = new Map<number, { inLoopMax: number; h: LatencyHistogram }>();
+  const windows = new Map<number, { inLoopMax: number; loopDelayMs: number; h: LatencyHistogram }>();
+  const current = () => {
+    const index = windowOf(now() - t0);
+    let w = windows.get(index);
+    if (!w) {
+      w = { inLoopMax: 0, loopDelayMs: 0, h: createLatencyHistogram() };
+      windows.set(index, w);
+    }
+    return w;
+  };
   return {
     /** A round trip of `ms` measured now, with `inLoop` of this worker's vehicles in the charge loop. */
     add(ms: number, inLoop: number): void {
-      const index = Math.max(0, Math.floor((now() - t0) / RTT_WINDOW_MS));
-      let w = windows.get(index);
-      if (!w) {
-        w = { inLoopMax: 0, h: createLatencyHistogram() };
-        windows.set(index, w);
-      }
+      const w = current();
       w.inLoopMax = Math.max(w.inLoopMax, inLoop);
       histogramAdd(w.h, ms);
+    },
+    /** This worker's event-loop delay p99 over the half second (or so) that ends now (ms). */
+    loopDelay(ms: number): void {
+      const w = current();
+      w.loopDelayMs = Math.max(w.loopDelayMs, ms);
     },
     toJson(): RttWindowJson[] {
       return [...windows]
         .sort((a, b) => a[0] - b[0])
-        .map(([index, w]) => ({ index, inLoopMax: w.inLoopMax, histogram: histogramToJson(w.h) }));
+        .map(([index, w]) => ({
+          index,
+          inLoopMax: w.inLoopMax,
+          loopDelayMs: w.loopDelayMs,
+          histogram: histogramToJson(w.h),
+        }));
     },
   };
 }
 
-/** The workers' windows merged, in time order. */
-export function mergeRttWindows(workers: readonly (readonly RttWindowJson[])[]): RttWindow[] {
-  const merged = new Map<number, { inLoop: number; h: LatencyHistogram }>();
+/** The window of a time `ms` after the fleet's start (before it: the first). */
+const windowOf = (ms: number) => Math.max(0, Math.floor(ms / RTT_WINDOW_MS));
+
+/**
+ * The workers' windows merged, in time order, with the failures counted where they fall (`failedAtMs`:
+ * ms after the fleet's start). A window only failures fell in is there too, with no round trips.
+ */
+export function mergeRttWindows(
+  workers: readonly (readonly RttWindowJson[])[],
+  failedAtMs: readonly number[] = [],
+): RttWindow[] {
+  type Merged = { inLoop: number; loopDelayMs: number; failed: number; h: LatencyHistogram };
+  const merged = new Map<number, Merged>();
+  const at = (index: number): Merged => {
+    let m = merged.get(index);
+    if (!m) {
+      m = { inLoop: 0, loopDelayMs: 0, failed: 0, h: createLatencyHistogram() };
+      merged.set(index, m);
+    }
+    return m;
+  };
   for (const ws of workers)
     for (const w of ws) {
       const h = histogramFromJson(w.histogram, `rttWindows[${w.index}].histogram`);
-      const m = merged.get(w.index);
-      merged.set(
-        w.index,
-        m ? { inLoop: m.inLoop + w.inLoopMax, h: mergeHistograms(m.h, h) } : { inLoop: w.inLoopMax, h },
-      );
+      const m = at(w.index);
+      m.inLoop += w.inLoopMax;
+      m.loopDelayMs = Math.max(m.loopDelayMs, w.loopDelayMs);
+      m.h = mergeHistograms(m.h, h);
     }
+  for (const ms of failedAtMs) at(windowOf(ms)).failed++;
   return [...merged]
     .sort((a, b) => a[0] - b[0])
     .map(([index, m]) => ({
       fromS: (index * RTT_WINDOW_MS) / 1000,
       inLoop: m.inLoop,
+      failed: m.failed,
+      loopDelayMs: m.loopDelayMs,
       ...histogramDist(m.h),
     }));
+}
+
+/**
+ * From this event-loop delay on (ms) the fleet's own loop counts as late: half the charge loop's tightest
+ * response limit, V2G_EVCC_Msg_Timeout of CurrentDemand (ISO 15118-2 and DIN 70121, 250 ms as in
+ * EcoG-io/iso15118). Design choice: a vehicle whose process is that late has used half its wait before it
+ * reads an answer.
+ */
+export const FLEET_LATE_LOOP_MS = V2G_EVCC_MSG_TIMEOUT_CURRENT_DEMAND_ISO2_MS / 2;
+
+/** The windows in which the fleet's own event loop was late ({@link FLEET_LATE_LOOP_MS}), and their failures. */
+export interface FleetLateLoop {
+  thresholdMs: number;
+  /** Windows with a loop delay of at least `thresholdMs`. */
+  windows: number;
+  /** Failures the fleet learnt of in those windows. */
+  failed: number;
+  /** The largest loop delay of any window (ms). */
+  maxLoopDelayMs: number;
+}
+
+/** Where the fleet was late, from its merged windows. */
+export function fleetLateLoop(windows: readonly RttWindow[]): FleetLateLoop {
+  const late = windows.filter((w) => w.loopDelayMs >= FLEET_LATE_LOOP_MS);
+  return {
+    thresholdMs: FLEET_LATE_LOOP_MS,
+    windows: late.length,
+    failed: late.reduce((a, w) => a + w.failed, 0),
+    maxLoopDelayMs: windows.reduce((a, w) => Math.max(a, w.loopDelayMs), 0),
+  };
+}
+
+const span = (w: RttWindow) => `${w.fromS}–${w.fromS + RTT_WINDOW_MS / 1000} s`;
+
+/**
+ * The text lines of the timeline in a summary: the worst round-trip window and, with failures, the (up to
+ * three) windows most of them fell in, and a warning when failures fell where the fleet itself was late.
+ */
+export function formatRttWindows(windows: readonly RttWindow[]): string {
+  let out = "";
+  const worst = windows.reduce<RttWindow | null>(
+    (a, w) => (w.count > 0 && !(a && a.p99 >= w.p99) ? w : a),
+    null,
+  );
+  if (worst)
+    out += `  round trip by 10 s      worst p99 ${worst.p99} ms at ${span(worst)} (${worst.inLoop} in the loop; --json: rttWindows)\n`;
+  const most = windows
+    .filter((w) => w.failed > 0)
+    .sort((a, b) => b.failed - a.failed || a.fromS - b.fromS)
+    .slice(0, 3)
+    .sort((a, b) => a.fromS - b.fromS);
+  if (most.length > 0)
+    out += `  failures by 10 s        ${most.map((w) => `${w.failed} at ${span(w)} (event-loop delay ${w.loopDelayMs} ms)`).join(", ")}\n`;
+  const late = fleetLateLoop(windows);
+  const failed = windows.reduce((a, w) => a + w.failed, 0);
+  if (late.failed > 0)
+    out +=
+      `  WARNING: ${late.failed} of the ${failed} failures fell where this fleet's own event loop was ${late.thresholdMs} ms or more late (up to ${late.maxLoopDelayMs} ms): ` +
+      "the machine did not keep up with its vehicles, so they may have timed out on answers that came in time. Fewer vehicles per machine (--shard) tell the charger's failures from the fleet's.\n";
+  return out;
 }

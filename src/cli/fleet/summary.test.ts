@@ -124,3 +124,48 @@ test("histogramDist agrees with the fleet summary's dist: same count and max, pe
     }),
   );
 });
+
+test("EV fleet summary: with the timeline, where the fleet was late and the failures there, in the JSON and the text", () => {
+  const timeout = "communication timeout: V2G_EVCC_Msg_Timeout: no CurrentDemandRes within 250 ms";
+  const window = (fromS: number, failed: number, loopDelayMs: number) => ({
+    fromS,
+    inLoop: 2,
+    failed,
+    loopDelayMs,
+    count: 4,
+    p50: 1,
+    p90: 1,
+    p99: 2,
+    max: 2,
+  });
+  const s = evFleetSummary([v(0, { ok: false, failure: { phase: "charge loop", reason: timeout } }), v(1)], {
+    vehicles: 2,
+    shard: null,
+    workers: [{ pid: 1, pairs: 2, cpuPercent: 99, loopDelayP99Ms: 400 }],
+    wallS: 30,
+    notStarted: 0,
+    maxStarting: 50,
+    holdDelayMs: 50,
+    chargeLoopMs: { minMs: 200, maxMs: 200 },
+    rttWindows: [window(0, 0, 2), window(10, 1, 400)],
+  });
+  assert.deepEqual(s.lateLoop, { thresholdMs: 125, windows: 1, failed: 1, maxLoopDelayMs: 400 });
+  const text = formatEvFleetSummary(s);
+  assert.match(text, /failures by 10 s +1 at 10–20 s \(event-loop delay 400 ms\)/);
+  assert.match(
+    text,
+    /WARNING: 1 of the 1 failures fell where this fleet's own event loop was 125 ms or more late/,
+  );
+  // without the timeline (a merged summary), no lateLoop
+  const merged = evFleetSummary([v(0)], {
+    vehicles: 1,
+    shard: null,
+    workers: [],
+    wallS: 1,
+    notStarted: 0,
+    maxStarting: 50,
+    holdDelayMs: 50,
+    chargeLoopMs: { minMs: 200, maxMs: 200 },
+  });
+  assert.equal(merged.lateLoop, undefined);
+});

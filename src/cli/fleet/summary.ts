@@ -17,7 +17,7 @@ import { percentile } from "../../link/host/stats.js";
 import type { VehicleResult } from "./ev-vehicle.js";
 import type { ChargerSession } from "./evse-worker.js";
 import type { ChargeLoopRange, FleetShard } from "./options.js";
-import type { RttWindow } from "./rtt-windows.js";
+import { type FleetLateLoop, fleetLateLoop, formatRttWindows, type RttWindow } from "./rtt-windows.js";
 
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
 
@@ -75,10 +75,16 @@ export interface EvFleetSummary {
   /** The first failed vehicles (index, phase, reason), at most 20. */
   firstFailures: { index: number; phase: string; reason: string }[];
   /**
-   * The charge-loop round trip by 10 s window of wall time (every sample, warm-up included), with the
-   * vehicles in the loop: where in the run the tail comes from. Not kept by `nacs fleet merge`.
+   * The run by 10 s window of wall time: the charge-loop round trip (every sample, warm-up included), the
+   * vehicles in the loop, the failures and the fleet's own event-loop delay. Where in the run the tail and
+   * the failures come from. Not kept by `nacs fleet merge`.
    */
   rttWindows?: RttWindow[];
+  /**
+   * With `rttWindows`: the windows where the fleet's own event loop was late, and the failures in them —
+   * failures the load generator may have caused itself (its vehicles late to read answers that came in time).
+   */
+  lateLoop?: FleetLateLoop;
 }
 
 const bump = (m: Record<string, number>, k: string) => {
@@ -139,7 +145,7 @@ export function evFleetSummary(
     rttHistogram: histogramToJson(histogramOf(rtt)),
     setupHistogram: histogramToJson(histogramOf(setup)),
     energyPerVehicleHistogram: histogramToJson(histogramOf(energy, "Wh")),
-    ...(x.rttWindows && { rttWindows: x.rttWindows }),
+    ...(x.rttWindows && { rttWindows: x.rttWindows, lateLoop: fleetLateLoop(x.rttWindows) }),
     backPressure: {
       maxStarting: x.maxStarting,
       holdDelayMs: x.holdDelayMs,
@@ -177,9 +183,7 @@ export function formatEvFleetSummary(s: EvFleetSummary): string {
   out += `  failed                  ${s.failed}\n`;
   if (s.notStarted > 0) out += `  not plugged in          ${s.notStarted} (stopped first)\n`;
   out += `  charge-loop round trip  ${d(s.rttMs)}\n`;
-  const worst = (s.rttWindows ?? []).reduce<RttWindow | null>((a, w) => (a && a.p99 >= w.p99 ? a : w), null);
-  if (worst)
-    out += `  round trip by 10 s      worst p99 ${worst.p99} ms at ${worst.fromS}–${worst.fromS + 10} s (${worst.inLoop} in the loop; --json: rttWindows)\n`;
+  out += formatRttWindows(s.rttWindows ?? []);
   out += `  set-up (plug-in → first charge-loop response)  ${d(s.setupMs)}\n`;
   out += `  energy                  ${(s.energyWh.total / 1000).toFixed(2)} kWh (per vehicle p50 ${s.energyWh.perVehicle.p50} Wh)\n`;
   if (s.chargeLoopMs) out += `  charge-loop pause       ${loopText(s.chargeLoopMs)}\n`;
