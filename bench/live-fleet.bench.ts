@@ -216,7 +216,7 @@ function resultsOf(r: Awaited<ReturnType<typeof fleetOnce>>): BenchResult[] {
       value: evs.rttMs.p99,
       unit: "ms",
       target: target("<=", 50, evs.rttMs.p99),
-      detail: { ...evs.rttMs, byWindow: evs.rttWindows },
+      detail: { ...evs.rttMs, byWindow: evs.rttWindows, windowsFromEpochMs: evs.windowsFromEpochMs },
     },
     {
       name: `set-up, plug-in → first charge-loop response, ${label} (p99)`,
@@ -228,7 +228,12 @@ function resultsOf(r: Awaited<ReturnType<typeof fleetOnce>>): BenchResult[] {
       name: `SECC charge-loop response, request received → response written, ${label} (p99)`,
       value: evses.seccLoopResponseMs.p99,
       unit: "ms",
-      detail: { ...evses.seccLoopResponseMs, allMessages: evses.seccResponseMs },
+      detail: {
+        ...evses.seccLoopResponseMs,
+        allMessages: evses.seccResponseMs,
+        byWindow: evses.seccWindows,
+        windowsFromEpochMs: evses.windowsFromEpochMs,
+      },
     },
     {
       name: `worker CPU and event-loop delay (${label})`,

@@ -170,6 +170,7 @@ export async function runEvFleet(o: EvOptions, extra: RunEvFleetExtra = {}): Pro
     maxStarting,
     holdDelayMs: LIVE_FLEET_HOLD_DELAY_MS,
     chargeLoopMs: o.chargeLoopMs ?? LIVE_FLEET_DEFAULT_CHARGE_LOOP,
+    windowsFromEpochMs: t0,
     rttWindows: mergeRttWindows(
       workers.map((w) => w.done?.rttWindows ?? []),
       failedAtMs,

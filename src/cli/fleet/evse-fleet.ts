@@ -17,6 +17,7 @@ import {
 import type { EvseOptions } from "../commands/evse.js";
 import type { ChargerSession, EvseWorkerIn, EvseWorkerOut } from "./evse-worker.js";
 import { FLEET_FDS_PER_PAIR, fdLimit, fleetWorkerCount, shardIndices, splitOverWorkers } from "./options.js";
+import { mergeRttWindows } from "./rtt-windows.js";
 import { exitText, type FleetProcess, forkWorker } from "./spawn.js";
 import { type EvseFleetSummary, evseFleetSummary, sumCounts, type WorkerFigures } from "./summary.js";
 
@@ -48,7 +49,10 @@ export function startEvseFleet(o: EvseOptions): EvseFleet {
   if (wc.note) process.stderr.write(`nacs evse --fleet: ${wc.note}\n`);
   const parts = splitOverWorkers(indices, wc.count);
   const w0 = performance.now();
+  const t0 = Date.now();
   const sessions: ChargerSession[] = [];
+  /** When the fleet learnt of each session that did not end normally (ms after `t0`): the timeline's failures. */
+  const failedAtMs: number[] = [];
   type W = {
     proc: FleetProcess<EvseWorkerOut>;
     indices: number[];
@@ -64,8 +68,10 @@ export function startEvseFleet(o: EvseOptions): EvseFleet {
   }));
   for (const w of workers) {
     w.proc.onMessage((m) => {
-      if (m.kind === "session") sessions.push(m.session);
-      else if (m.kind === "progress") w.last = m;
+      if (m.kind === "session") {
+        sessions.push(m.session);
+        if (!m.session.normal) failedAtMs.push(Date.now() - t0);
+      } else if (m.kind === "progress") w.last = m;
       else if (m.kind === "ready") {
         w.ready = m;
         w.readyWaiter?.();
@@ -75,7 +81,7 @@ export function startEvseFleet(o: EvseOptions): EvseFleet {
       if (!w.done) w.died = exitText(e);
       w.readyWaiter?.();
     });
-    w.proc.send({ kind: "start", options: o, indices: w.indices } satisfies EvseWorkerIn);
+    w.proc.send({ kind: "start", options: o, indices: w.indices, t0 } satisfies EvseWorkerIn);
   }
   const ready = (async () => {
     await Promise.all(
@@ -147,6 +153,11 @@ export function startEvseFleet(o: EvseOptions): EvseFleet {
       loopResponseMs: workers.flatMap((w) => w.done?.loopResponseMs ?? []),
       responseHistogram: mergedOf(workers.map((w) => w.done?.responseHistogram)),
       loopResponseHistogram: mergedOf(workers.map((w) => w.done?.loopResponseHistogram)),
+      windowsFromEpochMs: t0,
+      seccWindows: mergeRttWindows(
+        workers.map((w) => w.done?.windows ?? []),
+        failedAtMs,
+      ),
     });
   };
   return {

@@ -31,6 +31,7 @@ import { seccSettingsOf } from "../live/secc-options.js";
 import { random } from "../live/slac-link.js";
 import { isLoopResponse, loopResponseOf } from "./ev-vehicle.js";
 import { fleetBoardSpec, fleetSimDir } from "./options.js";
+import { createRttWindows, type RttWindowJson } from "./rtt-windows.js";
 import { cpuPercentSince, serveFleetWorker, toParent, toParentAndWait } from "./spawn.js";
 
 /** SECC response samples kept per worker (beyond: reservoir sampling). Design choice. */
@@ -38,7 +39,9 @@ export const SECC_MAX_SAMPLES = 200_000;
 const PROGRESS_MS = 1_000;
 
 /** Parent → worker. */
-export type EvseWorkerIn = { kind: "start"; options: EvseOptions; indices: number[] } | { kind: "stop" };
+export type EvseWorkerIn =
+  /** `t0`: the fleet's start (epoch ms), window 0 of the timeline. */
+  { kind: "start"; options: EvseOptions; indices: number[]; t0: number } | { kind: "stop" };
 
 /** One session as the EVSE fleet summary needs it. */
 export interface ChargerSession {
@@ -73,6 +76,8 @@ export type EvseWorkerOut =
       boardsLost: number;
       /** --board-thread: the interlock's actions by cause (the output switched off on the board thread). */
       interlocks: Record<string, number>;
+      /** The charge loop's SECC responses and this worker's event-loop delay by window of wall time. */
+      windows: RttWindowJson[];
     };
 
 /** Keep at most `cap` samples, each of the `seen` so far equally likely (reservoir sampling). */
@@ -97,6 +102,11 @@ export function chargerSession(index: number, s: LiveSessionSummary): ChargerSes
   };
 }
 
+/** How often the timeline samples the event-loop delay (ms), as the EV fleet's workers. */
+const LOOP_DELAY_SAMPLE_MS = 500;
+/** A delay histogram's p99 (ns) as ms late, less its 5 ms resolution. */
+const lateMs = (ns: number) => Math.round(Math.max(0, ns / 1e6 - 5) * 1000) / 1000;
+
 async function run(m: Extract<EvseWorkerIn, { kind: "start" }>): Promise<void> {
   const o = m.options;
   const log = stderrLogger(o.logLevel, "evse-fleet");
@@ -114,6 +124,16 @@ async function run(m: Extract<EvseWorkerIn, { kind: "start" }>): Promise<void> {
   const w0 = performance.now();
   const delay = monitorEventLoopDelay({ resolution: 5 });
   delay.enable();
+  // the timeline: charge-loop responses with the sessions in the loop (as of the last progress), and the
+  // event-loop delay of every half second
+  const windows = createRttWindows(m.t0);
+  let inLoopNow = 0;
+  const recent = monitorEventLoopDelay({ resolution: 5 });
+  recent.enable();
+  const watch = setInterval(() => {
+    windows.loopDelay(lateMs(recent.percentile(99)));
+    recent.reset();
+  }, LOOP_DELAY_SAMPLE_MS);
   const response: number[] = [];
   const loopResponse: number[] = [];
   const responseHistogram = createLatencyHistogram();
@@ -175,6 +195,7 @@ async function run(m: Extract<EvseWorkerIn, { kind: "start" }>): Promise<void> {
           if (isLoopResponse(name)) {
             keep(loopResponse, SECC_MAX_SAMPLES, ++loopResponses, ms);
             histogramAdd(loopResponseHistogram, ms);
+            windows.add(ms, inLoopNow);
           }
         },
         onBoardLost: () => {
@@ -212,11 +233,12 @@ async function run(m: Extract<EvseWorkerIn, { kind: "start" }>): Promise<void> {
   toParent({ kind: "ready", chargers: chargers.length, failed } satisfies EvseWorkerOut);
   const inLoop = () => chargers.filter((c) => c.live.host.state().secc.powerDelivery === "start").length;
   const progress = setInterval(() => {
+    inLoopNow = inLoop();
     toParent({
       kind: "progress",
       chargers: chargers.length,
       sessions,
-      inLoop: inLoop(),
+      inLoop: inLoopNow,
       trips,
     } satisfies EvseWorkerOut);
   }, PROGRESS_MS);
@@ -225,6 +247,8 @@ async function run(m: Extract<EvseWorkerIn, { kind: "start" }>): Promise<void> {
     process.once("disconnect", () => r());
   });
   clearInterval(progress);
+  clearInterval(watch);
+  recent.disable();
   await mux?.close();
   for (const c of chargers.splice(0)) await c.close().catch(() => undefined);
   const interlocks: Record<string, number> = {};
@@ -236,7 +260,7 @@ async function run(m: Extract<EvseWorkerIn, { kind: "start" }>): Promise<void> {
     kind: "done",
     cpuPercent: cpuPercentSince(cpu0, wallMs),
     wallMs: Math.round(wallMs),
-    loopDelayP99Ms: Math.round(Math.max(0, delay.percentile(99) / 1e6 - 5) * 1000) / 1000,
+    loopDelayP99Ms: lateMs(delay.percentile(99)),
     maxRssKb: process.resourceUsage().maxRSS,
     responseMs: response,
     loopResponseMs: loopResponse,
@@ -245,6 +269,7 @@ async function run(m: Extract<EvseWorkerIn, { kind: "start" }>): Promise<void> {
     responses,
     boardsLost,
     interlocks,
+    windows: windows.toJson(),
   } satisfies EvseWorkerOut);
 }
 

@@ -103,6 +103,17 @@ test("6 pairs, 2 workers a side: every session reaches the charge loop and ends 
     assert.equal(evse.seccResponseHistogram.count, evse.seccResponseMs.count);
     assert.equal(Math.round(evse.seccResponseHistogram.max * 1000) / 1000, evse.seccResponseMs.max);
     assert.equal(ev.rttHistogram.count, ev.rttMs.count);
+    // the EVSE fleet's timeline holds every charge-loop response, by window, with its own loop delay
+    const seccWindows = evse.seccWindows ?? [];
+    assert.equal(
+      seccWindows.reduce((n, w) => n + w.count, 0),
+      evse.seccLoopResponseHistogram.count,
+    );
+    assert.ok(
+      seccWindows.every((w) => w.failed === 0 && w.loopDelayMs >= 0),
+      JSON.stringify(seccWindows),
+    );
+    assert.equal(evse.lateLoop?.failed, 0);
     assert.equal(evseFleetExitCode(evse), 0);
     // the meter and the inlet agree on the energy within 5 %
     assert.ok(

@@ -101,6 +101,13 @@ test("fleet timeline text: the worst round-trip window, the windows most failure
     late,
     /WARNING: 950 of the 953 failures fell where this fleet's own event loop was 125 ms or more late \(up to 900 ms\)/,
   );
+  // the EVSE fleet's timeline: its SECC responses, and the warning says the chargers answered late
+  const evse = formatRttWindows([w(0, 0.2, 4, FLEET_LATE_LOOP_MS)], "evse");
+  assert.match(
+    evse,
+    /SECC loop resp\. by 10 s worst p99 0\.2 ms at 0–10 s \(100 in the loop; --json: seccWindows\)/,
+  );
+  assert.match(evse, /WARNING: 4 of the 4 failures .* did not keep up with its chargers/);
   // failures where the fleet kept up: no warning
   assert.doesNotMatch(formatRttWindows([w(0, 5, 7, FLEET_LATE_LOOP_MS - 1)]), /WARNING/);
 });

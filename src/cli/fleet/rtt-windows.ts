@@ -156,18 +156,34 @@ export function fleetLateLoop(windows: readonly RttWindow[]): FleetLateLoop {
 
 const span = (w: RttWindow) => `${w.fromS}–${w.fromS + RTT_WINDOW_MS / 1000} s`;
 
+/** What the timeline's text says, by side: the EV fleet's round trips, the EVSE fleet's SECC responses. */
+const SIDE_TEXT = {
+  ev: {
+    label: "round trip by 10 s     ",
+    json: "rttWindows",
+    late: "the machine did not keep up with its vehicles, so they may have timed out on answers that came in time. Fewer vehicles per machine (--shard) tell the charger's failures from the fleet's.",
+  },
+  evse: {
+    label: "SECC loop resp. by 10 s",
+    json: "seccWindows",
+    late: "the machine did not keep up with its chargers, so they may have read requests late and answered late. Fewer chargers per machine (--shard) tell the vehicles' failures from the fleet's.",
+  },
+} as const;
+
 /**
- * The text lines of the timeline in a summary: the worst round-trip window and, with failures, the (up to
- * three) windows most of them fell in, and a warning when failures fell where the fleet itself was late.
+ * The text lines of the timeline in a summary: the worst window of the latency it holds (`side`: the EV
+ * fleet's round trip, the EVSE fleet's SECC response) and, with failures, the (up to three) windows most of
+ * them fell in, and a warning when failures fell where the fleet itself was late.
  */
-export function formatRttWindows(windows: readonly RttWindow[]): string {
+export function formatRttWindows(windows: readonly RttWindow[], side: keyof typeof SIDE_TEXT = "ev"): string {
+  const text = SIDE_TEXT[side];
   let out = "";
   const worst = windows.reduce<RttWindow | null>(
     (a, w) => (w.count > 0 && !(a && a.p99 >= w.p99) ? w : a),
     null,
   );
   if (worst)
-    out += `  round trip by 10 s      worst p99 ${worst.p99} ms at ${span(worst)} (${worst.inLoop} in the loop; --json: rttWindows)\n`;
+    out += `  ${text.label} worst p99 ${worst.p99} ms at ${span(worst)} (${worst.inLoop} in the loop; --json: ${text.json})\n`;
   const most = windows
     .filter((w) => w.failed > 0)
     .sort((a, b) => b.failed - a.failed || a.fromS - b.fromS)
@@ -178,8 +194,6 @@ export function formatRttWindows(windows: readonly RttWindow[]): string {
   const late = fleetLateLoop(windows);
   const failed = windows.reduce((a, w) => a + w.failed, 0);
   if (late.failed > 0)
-    out +=
-      `  WARNING: ${late.failed} of the ${failed} failures fell where this fleet's own event loop was ${late.thresholdMs} ms or more late (up to ${late.maxLoopDelayMs} ms): ` +
-      "the machine did not keep up with its vehicles, so they may have timed out on answers that came in time. Fewer vehicles per machine (--shard) tell the charger's failures from the fleet's.\n";
+    out += `  WARNING: ${late.failed} of the ${failed} failures fell where this fleet's own event loop was ${late.thresholdMs} ms or more late (up to ${late.maxLoopDelayMs} ms): ${text.late}\n`;
   return out;
 }

@@ -80,6 +80,8 @@ export interface EvFleetSummary {
    * the failures come from. Not kept by `nacs fleet merge`.
    */
   rttWindows?: RttWindow[];
+  /** With `rttWindows`: when window 0 starts (Unix epoch ms), to line it up with an EVSE fleet's `seccWindows`. */
+  windowsFromEpochMs?: number;
   /**
    * With `rttWindows`: the windows where the fleet's own event loop was late, and the failures in them —
    * failures the load generator may have caused itself (its vehicles late to read answers that came in time).
@@ -102,6 +104,7 @@ export function evFleetSummary(
     notStarted: number;
     maxStarting: number;
     rttWindows?: RttWindow[];
+    windowsFromEpochMs?: number;
     holdDelayMs: number;
     chargeLoopMs: ChargeLoopRange;
   },
@@ -146,6 +149,7 @@ export function evFleetSummary(
     setupHistogram: histogramToJson(histogramOf(setup)),
     energyPerVehicleHistogram: histogramToJson(histogramOf(energy, "Wh")),
     ...(x.rttWindows && { rttWindows: x.rttWindows, lateLoop: fleetLateLoop(x.rttWindows) }),
+    ...(x.windowsFromEpochMs !== undefined && { windowsFromEpochMs: x.windowsFromEpochMs }),
     backPressure: {
       maxStarting: x.maxStarting,
       holdDelayMs: x.holdDelayMs,
@@ -231,6 +235,16 @@ export interface EvseFleetSummary {
   interlocksByCause: Record<string, number>;
   /** Chargers whose worker died (their sessions are lost with it). */
   lostChargers: number;
+  /**
+   * The run by 10 s window of wall time from the fleet's start: the SECC's charge-loop response (request
+   * received → response written) with the sessions in the loop, the sessions that did not end normally
+   * (`failed`, when the fleet learnt of them) and the fleet's own event-loop delay. Not kept by `nacs fleet merge`.
+   */
+  seccWindows?: RttWindow[];
+  /** With `seccWindows`: when window 0 starts (Unix epoch ms), to line it up with an EV fleet's `rttWindows`. */
+  windowsFromEpochMs?: number;
+  /** With `seccWindows`: the windows where the fleet's own event loop was late, and the failed sessions in them. */
+  lateLoop?: FleetLateLoop;
 }
 
 /** The EVSE fleet summary. */
@@ -249,6 +263,7 @@ export function evseFleetSummary(
     | "seccLoopResponseMs"
     | "seccResponseHistogram"
     | "seccLoopResponseHistogram"
+    | "lateLoop"
   > & {
     responseMs: number[];
     loopResponseMs: number[];
@@ -278,6 +293,7 @@ export function evseFleetSummary(
     seccLoopResponseMs: dist(loopResponseMs),
     seccResponseHistogram: histogramToJson(responseHistogram ?? histogramOf(responseMs)),
     seccLoopResponseHistogram: histogramToJson(loopResponseHistogram ?? histogramOf(loopResponseMs)),
+    ...(x.seccWindows && { lateLoop: fleetLateLoop(x.seccWindows) }),
   };
 }
 
@@ -308,6 +324,7 @@ export function formatEvseFleetSummary(s: EvseFleetSummary): string {
   if (s.notStarted.length > 0)
     out += `  chargers not started    ${s.notStarted.length} (first: #${s.notStarted[0]!.index} ${s.notStarted[0]!.reason})\n`;
   if (s.lostChargers > 0) out += `  chargers lost with their worker  ${s.lostChargers}\n`;
+  out += formatRttWindows(s.seccWindows ?? [], "evse");
   out += `${workerLines(s.workers)}\n`;
   out += "stop reasons:\n";
   for (const [k, v] of Object.entries(s.stopReasons).sort((a, b) => b[1] - a[1]))
