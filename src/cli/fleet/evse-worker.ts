@@ -201,6 +201,8 @@ async function run(m: Extract<EvseWorkerIn, { kind: "start" }>): Promise<void> {
         onBoardLost: () => {
           boardsLost++;
         },
+        // the worker keeps every response time itself (histograms, samples, the timeline)
+        sessionResponseTimes: false,
         logger: log,
       });
       if (board.accept) acceptors.set(i, board.accept);

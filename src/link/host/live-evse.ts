@@ -47,6 +47,11 @@ export interface LiveEvseOptions {
   /** Every response time (request received → response written, host clock ms) as it is measured. */
   onResponseTime?(name: string, ms: number): void;
   /**
+   * false: the session reports leave `responseTimesMs` empty and `samplesByMessage` without samples
+   * (`onResponseTime` still gets every one). For a fleet that keeps its own. Default true.
+   */
+  sessionResponseTimes?: boolean;
+  /**
    * The board was lost (after the trip and the session report): this host cannot serve another session on
    * it. The board itself switches its outputs off when it loses the host (docs/board-protocol.md).
    */
@@ -146,7 +151,8 @@ export async function startLiveEvse(o: LiveEvseOptions): Promise<LiveEvse> {
   });
   const mode = (): "dc" | "ac" => (cfg.pins === "ac" ? "ac" : "dc");
   // `msg` records only when someone listens to the records
-  const newSession = () => new LiveSession("secc", hostNow, record, mode(), sink !== undefined);
+  const newSession = () =>
+    new LiveSession("secc", hostNow, record, mode(), sink !== undefined, o.sessionResponseTimes !== false);
   const cfg = o.config({
     address: network.sdpAddress,
     port: network.v2gPort,

@@ -71,3 +71,30 @@ test("LiveSession: response times of a long session stay bounded; count and max 
   ] as const)
     assert.ok(Math.abs(got - want) <= 0.01 * want, `${got} vs exact ${want}`);
 });
+
+test("LiveSession: without response times kept (a fleet keeps its own), the report has none, and the counts are unchanged", () => {
+  const run = (keep: boolean) => {
+    const s = new LiveSession(
+      "secc",
+      () => 0,
+      () => {},
+      "dc",
+      false,
+      keep,
+    );
+    s.message("CurrentDemandReq", "rx");
+    s.message("CurrentDemandRes", "tx");
+    for (let i = 0; i < 50; i++) s.responseTime("CurrentDemandRes", 0.1 + i / 100);
+    return s.summary("sim", "tcp");
+  };
+  const kept = run(true);
+  assert.equal(kept.responseTimesMs.count, 50);
+  assert.equal(kept.samplesByMessage.CurrentDemandRes?.length, 50);
+  const none = run(false);
+  assert.deepEqual(
+    [none.responseTimesMs.count, none.responseTimesMs.median, none.responseTimesMs.p99],
+    [0, 0, 0],
+  );
+  assert.deepEqual(none.samplesByMessage, {});
+  assert.deepEqual(none.messageCounts, kept.messageCounts);
+});

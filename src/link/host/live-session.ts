@@ -156,6 +156,12 @@ export class LiveSession {
      * without a listener would otherwise hex-encode every V2G message for nothing.
      */
     private readonly recordMessages = true,
+    /**
+     * Whether the report keeps response times (`responseTimesMs`, `samplesByMessage`): a fleet of thousands
+     * of sessions keeps its own, and each session's histogram and samples would only burden the garbage
+     * collector.
+     */
+    private readonly keepResponseTimes = true,
   ) {
     this.startMs = now();
   }
@@ -183,6 +189,7 @@ export class LiveSession {
 
   /** A response time sample (ms) of the exchange answered by `name`. */
   responseTime(name: string, ms: number): void {
+    if (!this.keepResponseTimes) return;
     // a host clock never goes back; should one, the sample counts as 0 rather than stop the host
     histogramAdd(this.responses, Math.max(0, ms));
     const list = this.byMessage[name];
