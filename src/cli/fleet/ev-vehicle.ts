@@ -8,7 +8,7 @@ import { dcBatteryConfig, EV_DEFAULT_OBC, evDcConfig, packTerminalV } from "../.
 import { applyEvProfile, profileBattery } from "../../ev/profiles.js";
 import { powerModuleConfig } from "../../evse/dc/index.js";
 import { type LiveEv, startLiveEv } from "../../link/host/live-ev.js";
-import type { LiveSessionSummary } from "../../link/host/live-session.js";
+import { LIVE_SESSION_SAMPLES_PER_MESSAGE, type LiveSessionSummary } from "../../link/host/live-session.js";
 import type { TlsClientConfig } from "../../link/index.js";
 import type { LinkLogger } from "../../link/logger.js";
 import type { BoardMuxClient } from "../../sim/board/mux-socket.js";
@@ -53,6 +53,8 @@ export interface FleetVehicle {
   readonly live: LiveEv;
   /** The EV controller reached SDP (pilot and board up). */
   reachedSdp(): boolean;
+  /** Its first charge-loop round trips (ms, at most {@link LIVE_SESSION_SAMPLES_PER_MESSAGE}), in order. */
+  loopRtt(): readonly number[];
   /** Resolves once its charge loop started (first CurrentDemandReq sent), never if it does not. */
   readonly inLoop: Promise<void>;
   close(): Promise<void>;
@@ -88,6 +90,7 @@ export async function startFleetVehicle(
     mux ? { stream: mux.open(i), where: `board mux unix:${mux.path}` } : undefined,
   );
   let sdp = false;
+  const loop: number[] = [];
   let enterLoop!: () => void;
   const inLoop = new Promise<void>((r) => {
     enterLoop = r;
@@ -131,11 +134,14 @@ export async function startFleetVehicle(
       onPhase: (p) => {
         if (p === "sdp" || p === "session") sdp = true;
       },
-      ...(extra.onLoopRtt && {
-        onResponseTime: (name: string, ms: number) => {
-          if (isLoopResponse(name)) extra.onLoopRtt?.(ms);
-        },
-      }),
+      // the vehicle keeps its charge loop's first round trips itself, the session none (its histogram and
+      // samples of every message would only burden the garbage collector of a worker of thousands)
+      sessionResponseTimes: false,
+      onResponseTime: (name: string, ms: number) => {
+        if (!isLoopResponse(name)) return;
+        if (loop.length < LIVE_SESSION_SAMPLES_PER_MESSAGE) loop.push(ms);
+        extra.onLoopRtt?.(ms);
+      },
       onSessionPhase: (p) => {
         if (p === "charging") enterLoop();
       },
@@ -149,6 +155,7 @@ export async function startFleetVehicle(
     index: i,
     live,
     reachedSdp: () => sdp,
+    loopRtt: () => loop,
     inLoop,
     async close() {
       // the simulated cable hosted here is pulled first (the EVSE sees state A), as `nacs ev` leaves
@@ -160,18 +167,19 @@ export async function startFleetVehicle(
 }
 
 /**
- * A vehicle's result from its session report. `note`: what the fleet saw besides (no charge loop in time,
- * no end in time), which makes it a failure whatever the report says; `stoppedEarly`: the fleet stopped
- * it before its charge loop (not a failure).
+ * A vehicle's result from its session report and its first charge-loop round trips (`loop`, ms, in order;
+ * {@link FleetVehicle.loopRtt}). `note`: what the fleet saw besides (no charge loop in time, no end in
+ * time), which makes it a failure whatever the report says; `stoppedEarly`: the fleet stopped it before
+ * its charge loop (not a failure).
  */
 export function vehicleResult(
   i: number,
   s: LiveSessionSummary,
+  loop: readonly number[],
   reachedSdp: boolean,
   note: string | null,
   stoppedEarly = false,
 ): VehicleResult {
-  const loop = s.samplesByMessage[loopResponseOf(s.protocol)] ?? [];
   const charging = s.phases.find((p) => p.phase === "charging");
   const reachedLoop = loop.length > 0;
   const ok = note === null && normalEnd(s) && (reachedLoop || stoppedEarly);

@@ -201,7 +201,7 @@ async function run(m: Extract<EvWorkerIn, { kind: "start" }>): Promise<void> {
     const reachedSdp = v.reachedSdp();
     await v.close(); // resolves `done` if it had not (the report then shows where it stood)
     const s = await v.live.done;
-    report(vehicleResult(i, s, reachedSdp, note, stopping && !inLoop));
+    report(vehicleResult(i, s, v.loopRtt(), reachedSdp, note, stopping && !inLoop));
   };
   // plug-ins in order of due time, held while the set-up slots are full or the event loop is late
   const queue = [...m.vehicles].sort((a, b) => a.atMs - b.atMs);

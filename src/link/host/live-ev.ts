@@ -69,6 +69,11 @@ export interface LiveEvOptions {
   onSession?(s: LiveSessionSummary): void;
   /** Every response's round trip (request written → response received, ms), as the session counts it. */
   onResponseTime?(name: string, ms: number): void;
+  /**
+   * false: the session reports leave `responseTimesMs` empty and `samplesByMessage` without samples
+   * (`onResponseTime` still gets every one). For a fleet that keeps its own. Default true.
+   */
+  sessionResponseTimes?: boolean;
   logger?: LinkLogger;
 }
 
@@ -99,7 +104,14 @@ export async function startLiveEv(o: LiveEvOptions): Promise<LiveEv> {
   };
   // `msg` records only when someone listens to the records
   const newSession = () =>
-    new LiveSession("evcc", hostNow, record, o.config.energy, o.onRecord !== undefined);
+    new LiveSession(
+      "evcc",
+      hostNow,
+      record,
+      o.config.energy,
+      o.onRecord !== undefined,
+      o.sessionResponseTimes !== false,
+    );
   let session = newSession();
   let host: MachineDriver<EvDcState, EvDcEvent> | null = null;
   let sentAt: { name: string; at: number } | null = null;
