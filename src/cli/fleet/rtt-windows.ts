@@ -24,24 +24,30 @@ export const RTT_WINDOW_MS = 10_000;
 /** One worker's window, as sent to the parent. */
 export interface RttWindowJson {
   index: number;
-  /** The most of this worker's vehicles in the charge loop at a sample of the window. */
+  /** The most of this worker's vehicles (EV) or sessions (EVSE) in the charge loop at a sample of the window. */
   inLoopMax: number;
   /** This worker's event-loop delay in the window: the largest p99 of one of its half-second samples (ms). */
   loopDelayMs: number;
   histogram: HistogramJson;
 }
 
-/** A merged window of the summary: from `fromS` s after the fleet's start, for `RTT_WINDOW_MS`. */
+/**
+ * A merged window of the summary: from `fromS` s after the fleet's start, for `RTT_WINDOW_MS`. Its
+ * percentiles are of the EV fleet's charge-loop round trips, or of the EVSE fleet's SECC charge-loop responses.
+ */
 export interface RttWindow extends Dist {
   fromS: number;
-  /** Vehicles in the charge loop at most (the workers' maxima summed). */
+  /** Vehicles (EV) or sessions (EVSE) in the charge loop at most (the workers' maxima summed). */
   inLoop: number;
-  /** Vehicles whose failure the fleet learnt of in the window (a worker reports a vehicle as it ends). */
+  /**
+   * Vehicles that failed (EV) or sessions that did not end normally (EVSE), counted when the fleet learnt
+   * of them (a worker reports each as it ends).
+   */
   failed: number;
   /**
    * The fleet's own event-loop delay in the window (ms): the worst worker's worst half-second p99. Late by
-   * a good part of the charge loop's response limit, the fleet's own vehicles time out on answers that
-   * came in time: failures there may be the load generator's, not the charger's.
+   * a good part of the charge loop's response limit, a fleet reads its peer's messages late: its vehicles
+   * time out on answers that came in time, its chargers answer late. Failures there may be the fleet's own.
    */
   loopDelayMs: number;
 }
@@ -59,7 +65,7 @@ export function createRttWindows(t0: number, now: () => number = Date.now) {
     return w;
   };
   return {
-    /** A round trip of `ms` measured now, with `inLoop` of this worker's vehicles in the charge loop. */
+    /** A sample of `ms` (a round trip, a SECC response) measured now, with `inLoop` of this worker's in the loop. */
     add(ms: number, inLoop: number): void {
       const w = current();
       w.inLoopMax = Math.max(w.inLoopMax, inLoop);

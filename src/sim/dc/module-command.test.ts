@@ -1,32 +1,14 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { dcBatteryConfig } from "../../ev/dc/index.js";
-import { powerModuleConfig } from "../../evse/dc/index.js";
 import { createVirtualClock } from "../../machine/index.js";
 import { SIM_RECORD_SAMPLE_MS } from "./constants.js";
-import { DcWorld, type DcWorldConfig } from "./world.js";
+import type { DcWorld } from "./world.js";
+import { measuringWorld } from "./world-test-support.js";
 
 /** A world measuring every `measureEveryMs` (0: only on change, as in virtual-time sessions). */
-function world(
-  measureEveryMs: number,
-  more: Partial<
-    Pick<DcWorldConfig, "slowMeasureMs" | "measureFloorMs" | "measureHint" | "periodicSamples">
-  > = {},
-) {
+function world(measureEveryMs: number, more: Parameters<typeof measuringWorld>[2] = {}) {
   const clock = createVirtualClock();
-  const w = new DcWorld({
-    module: powerModuleConfig("1000v", 150_000),
-    battery: dcBatteryConfig("800v", 200),
-    socStart: 50,
-    clock,
-    rng: null,
-    record: () => {},
-    measureEveryMs,
-    ...more,
-  });
-  const measures: number[] = [];
-  w.sides = { evse: (ev) => ev.kind === "measure" && measures.push(ev.tMs), ev: () => {} };
-  return { w, clock, measures };
+  return { clock, ...measuringWorld(clock, measureEveryMs, more) };
 }
 
 test("a board measuring periodically: a module set point repeated unchanged (every charge-loop cycle) brings no extra measurement; a changed one does", () => {

@@ -2,10 +2,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
-import { dcBatteryConfig } from "../../ev/dc/index.js";
-import { powerModuleConfig } from "../../evse/dc/index.js";
 import { type Clock, createVirtualClock } from "../../machine/index.js";
-import { DcWorld, nextSlotMs } from "./world.js";
+import { nextSlotMs } from "./world.js";
+import { measuringWorld } from "./world-test-support.js";
 
 /**
  * A virtual clock whose process stalls over [fromMs, toMs): a timer due in the stall runs at its end,
@@ -24,28 +23,11 @@ function stallingClock(fromMs: number, toMs: number) {
   return { v, clock };
 }
 
-function boardWorld(clock: Clock, measures: number[]) {
-  const w = new DcWorld({
-    module: powerModuleConfig("1000v", 150_000),
-    battery: dcBatteryConfig("800v", 200),
-    socStart: 50,
-    clock,
-    rng: null,
-    record: () => {},
-    measureEveryMs: 100,
-    periodicSamples: false,
-  });
-  w.sides = { evse: (ev) => ev.kind === "measure" && measures.push(ev.tMs), ev: () => {} };
-  return w;
-}
-
 test("periodic measuring after a stall: two boards of one process leave it on their own grids, not in step", () => {
   const { v, clock } = stallingClock(1_000, 1_250);
-  const a: number[] = [];
-  const b: number[] = [];
-  boardWorld(clock, a);
+  const a = measuringWorld(clock, 100, { periodicSamples: false }).measures;
   v.runUntil(37);
-  boardWorld(clock, b);
+  const b = measuringWorld(clock, 100, { periodicSamples: false }).measures;
   v.runUntil(2_000);
   const after = (xs: number[]) => xs.filter((t) => t > 1_250);
   // both measured late at the stall's end, then each on its own grid again (0 and 37 mod 100)
