@@ -90,10 +90,7 @@ export class DcWorld {
     this.scheduleSample(this.now);
     this.at(this.now, () => this.measureEvDuty());
     if (cfg.periodicSamples !== false) this.at(this.now + SIM_RECORD_SAMPLE_MS, () => this.recordSample());
-    if (cfg.measureEveryMs) {
-      const first = this.now + cfg.measureEveryMs;
-      this.at(first, () => this.periodicMeasure(first));
-    }
+    if (cfg.measureEveryMs) this.at(this.now + cfg.measureEveryMs, () => this.periodicMeasure());
   }
 
   get now(): number {
@@ -370,17 +367,12 @@ export class DcWorld {
     if (v) this.cfg.record("sample", v);
   }
 
-  /**
-   * The periodic measurement of a wall-clock board, armed for `slotMs` on the board's own grid (its first
-   * slot + whole periods). One sent within the last half period (on a command, during a transient)
-   * stands in for it. The grid is kept when the slot runs late (see {@link nextSlotMs}).
-   */
-  private periodicMeasure(slotMs: number): void {
+  private periodicMeasure(): void {
     const every = this.cfg.measureEveryMs ?? 0;
-    if (every <= 0) return;
-    if (this.lastSyncMs < 0 || this.now - this.lastSyncMs > every / 2) this.syncMeasurements(false);
-    const next = nextSlotMs(slotMs, every, this.now);
-    this.at(next, () => this.periodicMeasure(next));
+    // A measurement sent since (on a command, during a transient) counts: the next is due a period after it.
+    const dueMs = this.lastSyncMs + every;
+    if (this.lastSyncMs < 0 || dueMs <= this.now) this.syncMeasurements(false);
+    if (every > 0) this.at(Math.max(this.now + 1, this.lastSyncMs + every), () => this.periodicMeasure());
   }
 
   /** Schedule the next isolation-monitor change. */
@@ -464,17 +456,4 @@ export class DcWorld {
 
 function round1(x: number): number {
   return Math.round(x * 10) / 10;
-}
-
-/**
- * The next periodic measurement after one armed for `slotMs` and run at `nowMs`: on time, a period later;
- * late (the process stalled), the next slot of the same grid (`slotMs` + whole periods) more than half a
- * period away. So the boards of a process that stalled together do not leave the stall in step: were each
- * re-armed from the same late moment (or from a measurement another event made then), every board of the
- * process would measure in the same millisecond from then on, one burst of work per period that makes the
- * next stall longer.
- */
-export function nextSlotMs(slotMs: number, everyMs: number, nowMs: number): number {
-  if (nowMs <= slotMs) return nowMs + everyMs;
-  return slotMs + Math.floor((nowMs + everyMs / 2 - slotMs) / everyMs + 1) * everyMs;
 }
