@@ -21,7 +21,7 @@ import {
 } from "./ev-vehicle.js";
 import { fleetSimDir } from "./options.js";
 import { createRttWindows, type RttWindowJson } from "./rtt-windows.js";
-import { cpuPercentSince, serveFleetWorker, toParent, toParentAndWait } from "./spawn.js";
+import { cpuPercentSince, lateMs, serveFleetWorker, toParent, toParentAndWait } from "./spawn.js";
 
 /** A vehicle must reach its charge loop within this long of its plug-in (ms). Design choice. */
 export const FLEET_SETUP_LIMIT_MS = 60_000;
@@ -78,8 +78,6 @@ export type EvWorkerOut =
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 /** A sleep that does not keep the process alive (the loser of a race). */
 const idle = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
-const lateMs = (ns: number, resolutionMs: number) =>
-  Math.round(Math.max(0, ns / 1e6 - resolutionMs) * 1000) / 1000;
 
 async function run(m: Extract<EvWorkerIn, { kind: "start" }>): Promise<void> {
   const o = m.options;

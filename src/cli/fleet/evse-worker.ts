@@ -32,7 +32,7 @@ import { random } from "../live/slac-link.js";
 import { isLoopResponse, loopResponseOf } from "./ev-vehicle.js";
 import { fleetBoardSpec, fleetSimDir } from "./options.js";
 import { createRttWindows, type RttWindowJson } from "./rtt-windows.js";
-import { cpuPercentSince, serveFleetWorker, toParent, toParentAndWait } from "./spawn.js";
+import { cpuPercentSince, lateMs, serveFleetWorker, toParent, toParentAndWait } from "./spawn.js";
 
 /** SECC response samples kept per worker (beyond: reservoir sampling). Design choice. */
 export const SECC_MAX_SAMPLES = 200_000;
@@ -104,8 +104,6 @@ export function chargerSession(index: number, s: LiveSessionSummary): ChargerSes
 
 /** How often the timeline samples the event-loop delay (ms), as the EV fleet's workers. */
 const LOOP_DELAY_SAMPLE_MS = 500;
-/** A delay histogram's p99 (ns) as ms late, less its 5 ms resolution. */
-const lateMs = (ns: number) => Math.round(Math.max(0, ns / 1e6 - 5) * 1000) / 1000;
 
 async function run(m: Extract<EvseWorkerIn, { kind: "start" }>): Promise<void> {
   const o = m.options;
@@ -131,7 +129,7 @@ async function run(m: Extract<EvseWorkerIn, { kind: "start" }>): Promise<void> {
   const recent = monitorEventLoopDelay({ resolution: 5 });
   recent.enable();
   const watch = setInterval(() => {
-    windows.loopDelay(lateMs(recent.percentile(99)));
+    windows.loopDelay(lateMs(recent.percentile(99), 5));
     recent.reset();
   }, LOOP_DELAY_SAMPLE_MS);
   const response: number[] = [];
@@ -262,7 +260,7 @@ async function run(m: Extract<EvseWorkerIn, { kind: "start" }>): Promise<void> {
     kind: "done",
     cpuPercent: cpuPercentSince(cpu0, wallMs),
     wallMs: Math.round(wallMs),
-    loopDelayP99Ms: lateMs(delay.percentile(99)),
+    loopDelayP99Ms: lateMs(delay.percentile(99), 5),
     maxRssKb: process.resourceUsage().maxRSS,
     responseMs: response,
     loopResponseMs: loopResponse,

@@ -129,6 +129,13 @@ export function serveFleetWorker<In extends { kind: string }>(
   });
 }
 
+/**
+ * An event-loop delay histogram's percentile (ns, `monitorEventLoopDelay`) as ms late, less the histogram's
+ * resolution (ms; the timer's own period), rounded to µs.
+ */
+export const lateMs = (ns: number, resolutionMs: number): number =>
+  Math.round(Math.max(0, ns / 1e6 - resolutionMs) * 1000) / 1000;
+
 /** CPU use since `cpu0` over `wallMs`, in % of one core. */
 export function cpuPercentSince(cpu0: NodeJS.CpuUsage, wallMs: number): number {
   const cpu = process.cpuUsage(cpu0);
