@@ -17,6 +17,7 @@ import { OCPP_TLS_FILES, openOcppTestPki } from "../../link/ocpp/tls-pki.js";
 import type { LocalCps } from "../../v2g/pnc/cps.js";
 import { ensureDir } from "../ensure-dir.js";
 import { parseOptions, UsageError } from "../errors.js";
+import { untilStopSignal } from "../stop-signal.js";
 
 /** Options of `nacs csms`. */
 export const csmsOptionsSchema = z
@@ -161,7 +162,6 @@ export function registerCsmsCommand(program: Command): void {
         ...(script && { script }),
         ...(out !== null && { onRecord: (r) => writeSync(out, `${JSON.stringify(r)}\n`) }),
       });
-      process.stderr.write(`nacs csms: listening on ${csms.url} (stations connect to ${csms.url}/ID)\n`);
       const rl = process.stdin.readable ? createInterface({ input: process.stdin }) : null;
       rl?.on("line", (line) => {
         if (!line.trim()) return;
@@ -175,10 +175,9 @@ export function registerCsmsCommand(program: Command): void {
           (err: Error) => process.stderr.write(`nacs csms: ${c.action} failed: ${err.message}\n`),
         );
       });
-      await new Promise<void>((done) => {
-        process.once("SIGINT", () => done());
-        process.once("SIGTERM", () => done());
-      });
+      await untilStopSignal(() =>
+        process.stderr.write(`nacs csms: listening on ${csms.url} (stations connect to ${csms.url}/ID)\n`),
+      );
       rl?.close();
       await csms.close();
       if (fd !== null) closeSync(fd);

@@ -6,6 +6,7 @@
 import type { Command } from "commander";
 import { z } from "zod";
 import { parseOptions, UsageError } from "../errors.js";
+import { untilStopSignal } from "../stop-signal.js";
 import { APP_BUILD_HINT } from "./fallback-page.js";
 import { controlHelp } from "./host-ui.js";
 import { createEventHub } from "./hub.js";
@@ -53,16 +54,7 @@ export async function runDashboard(raw: Record<string, unknown>): Promise<void> 
     process.stderr.write(
       `nacs dashboard: the app is not built (${APP_BUILD_HINT}); serving the built-in page\n`,
     );
-  process.stdout.write(`nacs dashboard: ${server.url}\n`);
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-      resolve();
-    };
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
-  });
+  await untilStopSignal(() => process.stdout.write(`nacs dashboard: ${server.url}\n`));
   await server.close();
   hub.close();
 }

@@ -6,6 +6,7 @@
  */
 import type { RecordEvent } from "../../link/host/record.js";
 import type { DcSession } from "../../sim/dc/session.js";
+import { untilStopSignal } from "../stop-signal.js";
 import { type HostUi, startHostUi } from "./host-ui.js";
 import { runPaced } from "./paced.js";
 import { runSimControlLine, runSimScenario } from "./sim-control.js";
@@ -51,22 +52,17 @@ export async function startSimulateUi(o: SimulateUiOptions): Promise<SimulateUi 
       await runPaced(s, { speed: o.speed ?? 1, ...(onTick && { onTick }) });
     },
     async linger() {
-      ui.end();
       const forS = o.uiLinger;
-      process.stderr.write(
-        `nacs simulate: session over; dashboard at ${ui.url} ${forS === undefined ? "until Ctrl-C" : `for ${forS} s more`}\n`,
+      // listening for the signal before the `end` frame: a client may send SIGTERM as soon as it reads it
+      await untilStopSignal(
+        () => {
+          ui.end();
+          process.stderr.write(
+            `nacs simulate: session over; dashboard at ${ui.url} ${forS === undefined ? "until Ctrl-C" : `for ${forS} s more`}\n`,
+          );
+        },
+        forS === undefined ? undefined : forS * 1000,
       );
-      await new Promise<void>((resolve) => {
-        const stop = () => {
-          process.off("SIGINT", stop);
-          process.off("SIGTERM", stop);
-          if (timer) clearTimeout(timer);
-          resolve();
-        };
-        const timer = forS === undefined ? null : setTimeout(stop, forS * 1000);
-        process.once("SIGINT", stop);
-        process.once("SIGTERM", stop);
-      });
       await ui.close();
     },
   };

@@ -16,6 +16,7 @@ import { tlsVersionLabel } from "../commands/tls-options.js";
 import { sharedTarget, startLiveUi, withUiRecord } from "../dashboard/live-ui.js";
 import { optionError } from "../errors.js";
 import { startOperator } from "../operator.js";
+import { onStopSignal } from "../stop-signal.js";
 import { type LiveWorldSettings, openBoard, openBoardOnThread } from "./board.js";
 import { sha256Hex } from "./ev-contract.js";
 import { openEventsSink } from "./events.js";
@@ -215,6 +216,11 @@ export async function runEvseHost(
       await ui?.close();
       throw optionError(e, "--ocpp", o.ocpp, "cannot connect: ");
     }
+  // listening for SIGINT / SIGTERM before saying it is ready (a script may signal as soon as it reads that)
+  const stopListening = onStopSignal(() => {
+    signalled = true;
+    done();
+  });
   log.info(
     { host, port: live.network.v2gPort, sdpPort: live.network.sdpPort, board: board.port.name },
     `evse ready: ${live.network.transport} on [${host}]:${live.network.v2gPort}, SDP on UDP ${live.network.sdpPort}, board ${board.port.name}`,
@@ -244,19 +250,12 @@ export async function runEvseHost(
       else process.stderr.write(`nacs evse: ${r.error}\n`);
     },
   );
-  const stop = () => {
-    signalled = true;
-    done();
-  };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
   await finished;
   progress.stop();
   stopClearing();
   stopOperator();
   if (board.world && !boardLost && !signalled) await evLeft(board.world, () => signalled);
-  process.off("SIGINT", stop);
-  process.off("SIGTERM", stop);
+  stopListening();
   const ocppReport = await ocpp?.finish();
   if (ocppReport) process.stderr.write(formatEvseOcppReport(ocppReport));
   await live.close();
