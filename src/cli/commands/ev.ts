@@ -349,6 +349,10 @@ export function registerEvCommand(program: Command): void {
       "with --fleet: each vehicle stops normally this long after its charge loop started (default: at --target-soc)",
     )
     .option(
+      "--board-mux <tcp:HOST:PORT>",
+      "with --fleet: the vehicles join the simulated cables of a charger park on another machine (nacs evse --fleet --board-mux) over TCP",
+    )
+    .option(
       "--charge-loop-ms <ms|min-max>",
       "with --fleet: the vehicles' pause between charge-loop requests, one for all or each its own in MIN-MAX (default 180-220: vehicles share no clock)",
     )

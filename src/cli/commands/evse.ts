@@ -404,6 +404,10 @@ export function registerEvseCommand(program: Command): void {
       "with --fleet: run only chargers i with i mod S = K (one process per machine; indices stay global)",
     )
     .option("--duration <seconds>", "with --fleet: stop after this long (default: at SIGINT / SIGTERM)")
+    .option(
+      "--board-mux <tcp:HOST:PORT>",
+      "with --fleet: also serve the simulated cables over TCP (worker K on PORT + K), for an EV fleet on another machine",
+    )
     .addOption(new Option("--lab", "TEST-ONLY: allow --defect").hideHelp())
     .option(
       "--config <file>",

@@ -6,16 +6,12 @@
 import type { Command } from "commander";
 import { z } from "zod";
 import { parseOptions, UsageError } from "../errors.js";
+import { isLoopbackHost } from "../loopback.js";
 import { untilStopSignal } from "../stop-signal.js";
 import { APP_BUILD_HINT } from "./fallback-page.js";
 import { controlHelp } from "./host-ui.js";
 import { createEventHub } from "./hub.js";
-import {
-  DASHBOARD_DEFAULT_HOST,
-  DASHBOARD_DEFAULT_PORT,
-  isLoopbackHost,
-  startDashboardServer,
-} from "./server.js";
+import { DASHBOARD_DEFAULT_HOST, DASHBOARD_DEFAULT_PORT, startDashboardServer } from "./server.js";
 
 /** Options of `nacs dashboard`. */
 export const dashboardOptionsSchema = z.object({

@@ -6,6 +6,7 @@
  */
 import type { RecordEvent } from "../../link/host/record.js";
 import { UsageError } from "../errors.js";
+import { isLoopbackHost } from "../loopback.js";
 import { type OperatorResult, type OperatorTarget, runOperatorLine } from "../operator.js";
 import { APP_BUILD_HINT } from "./fallback-page.js";
 import { createEventHub, type EventHub } from "./hub.js";
@@ -14,7 +15,6 @@ import {
   type ControlHandler,
   DASHBOARD_DEFAULT_HOST,
   type DashboardServer,
-  isLoopbackHost,
   type ScenarioHandler,
   startDashboardServer,
 } from "./server.js";

@@ -62,11 +62,6 @@ export interface DashboardServer {
   close(): Promise<void>;
 }
 
-/** True for a loopback bind address (127.0.0.0/8, ::1, localhost). */
-export function isLoopbackHost(host: string): boolean {
-  return host === "localhost" || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host);
-}
-
 /** Start the server; resolves once it listens. */
 export async function startDashboardServer(o: DashboardServerOptions): Promise<DashboardServer> {
   const appDir = o.appDir ?? defaultAppDir();

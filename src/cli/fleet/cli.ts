@@ -6,6 +6,7 @@
 import type { EvOptions } from "../commands/ev.js";
 import type { EvseOptions } from "../commands/evse.js";
 import { evseTlsConfig } from "../commands/tls-options.js";
+import { isLoopbackHost } from "../loopback.js";
 import { evFleetExitCode, runEvFleet } from "./ev-fleet.js";
 import { evseFleetExitCode, startEvseFleet } from "./evse-fleet.js";
 import { formatEvFleetSummary, formatEvseFleetSummary } from "./summary.js";
@@ -43,14 +44,21 @@ export async function runEvseFleetCommand(o: EvseOptions): Promise<number> {
     );
   }, PROGRESS_MS);
   const duration = o.duration !== undefined ? setTimeout(stopNow, o.duration * 1000) : undefined;
+  let notReady = false;
   try {
     const r = await Promise.race([fleet.ready, stopped.then(() => null)]);
-    if (r)
+    if (r) {
+      if (o.boardMux && !isLoopbackHost(o.boardMux.host))
+        process.stderr.write(
+          `nacs evse --fleet: warning: the board mux listens on ${o.boardMux.host}, not loopback: whoever reaches it plugs vehicles into the simulated cables\n`,
+        );
       process.stderr.write(
-        `nacs evse --fleet: ready: ${r.chargers} chargers on ${o.iface}, SDP UDP ${o.sdpPort}+i, board ${o.board}${r.failed.length ? `, ${r.failed.length} could not start (first: #${r.failed[0]!.index} ${r.failed[0]!.reason})` : ""}\n`,
+        `nacs evse --fleet: ready: ${r.chargers} chargers on ${o.iface}, SDP UDP ${o.sdpPort}+i, board ${o.board}${r.boardMux ? ` (board mux ${r.boardMux.join(", ")})` : ""}${r.failed.length ? `, ${r.failed.length} could not start (first: #${r.failed[0]!.index} ${r.failed[0]!.reason})` : ""}\n`,
       );
+    }
   } catch (e) {
     process.stderr.write(`nacs evse --fleet: ${(e as Error).message}\n`);
+    notReady = true;
     stopNow();
   }
   await stopped;
@@ -60,5 +68,5 @@ export async function runEvseFleetCommand(o: EvseOptions): Promise<number> {
   process.off("SIGTERM", stopNow);
   const s = await fleet.stop();
   process.stdout.write(o.json ? `${JSON.stringify(s)}\n` : formatEvseFleetSummary(s));
-  return evseFleetExitCode(s);
+  return notReady ? Math.max(1, evseFleetExitCode(s)) : evseFleetExitCode(s);
 }

@@ -87,7 +87,7 @@ export async function startFleetVehicle(
       obcMaxCurrentA: EV_DEFAULT_OBC.maxCurrentA,
     },
     log,
-    mux ? { stream: mux.open(i), where: `board mux unix:${mux.path}` } : undefined,
+    mux ? { stream: mux.open(i), where: `board mux ${mux.where}` } : undefined,
   );
   let sdp = false;
   const loop: number[] = [];

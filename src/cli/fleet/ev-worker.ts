@@ -8,8 +8,9 @@
  * loses only the vehicles still running. Messages: see {@link EvWorkerIn} / {@link EvWorkerOut}.
  */
 import { monitorEventLoopDelay } from "node:perf_hooks";
+import { formatChannelRanges } from "../../link/board/mux.js";
 import { stderrLogger } from "../../link/host/cli-support.js";
-import { connectBoardMuxes } from "../../sim/board/mux-socket.js";
+import { type BoardMuxClient, connectBoardMuxes, connectBoardMuxPark } from "../../sim/board/mux-socket.js";
 import type { EvOptions } from "../commands/ev.js";
 import { evTlsConfig } from "../commands/tls-options.js";
 import {
@@ -85,7 +86,17 @@ async function run(m: Extract<EvWorkerIn, { kind: "start" }>): Promise<void> {
   const tls = await evTlsConfig(o);
   // the process hosting the simulated cables serves them all over one board mux connection
   const simDir = fleetSimDir(o.board);
-  const muxes = simDir ? await connectBoardMuxes(simDir, log) : [];
+  // --board-mux: the park on another machine serves them over TCP, and every vehicle joins its cable there
+  let muxes: BoardMuxClient[] = [];
+  let noMux: string | null = null;
+  if (o.boardMux)
+    try {
+      muxes = await connectBoardMuxPark(o.boardMux.host, o.boardMux.port, log);
+      noMux = `no board mux of the park at ${muxes[0]?.where} hosts its cable (they host ${muxes.map((x) => formatChannelRanges(x.hosts)).join(", ")})`;
+    } catch (e) {
+      noMux = `--board-mux: ${(e as Error).message}`;
+    }
+  else if (simDir) muxes = await connectBoardMuxes(simDir, log);
   const muxOf = (i: number) => muxes.find((x) => x.hosts.has(i));
   const rttWindows = createRttWindows(m.t0);
   const cpu0 = process.cpuUsage();
@@ -149,6 +160,7 @@ async function run(m: Extract<EvWorkerIn, { kind: "start" }>): Promise<void> {
     let v: FleetVehicle;
     try {
       const mux = muxOf(i);
+      if (!mux && noMux !== null) throw new Error(noMux);
       if (mux) counts.viaMux++;
       v = await startFleetVehicle(o, i, tls, log, {
         mux,

@@ -15,6 +15,7 @@ import {
   mergeHistograms,
 } from "../../link/host/latency-histogram.js";
 import type { EvseOptions } from "../commands/evse.js";
+import { UsageError } from "../errors.js";
 import type { ChargerSession, EvseWorkerIn, EvseWorkerOut } from "./evse-worker.js";
 import { FLEET_FDS_PER_PAIR, fdLimit, fleetWorkerCount, shardIndices, splitOverWorkers } from "./options.js";
 import { mergeRttWindows } from "./rtt-windows.js";
@@ -31,7 +32,12 @@ export interface EvseFleet {
   /** Worker process ids. */
   readonly pids: number[];
   /** Resolves once every worker has started its chargers: how many run, and which could not start. */
-  readonly ready: Promise<{ chargers: number; failed: { index: number; reason: string }[] }>;
+  readonly ready: Promise<{
+    chargers: number;
+    failed: { index: number; reason: string }[];
+    /** `--board-mux`: where the workers serve the cables over TCP, in worker order. */
+    boardMux?: string[];
+  }>;
   /** Sessions, in-loop and trips so far (from the workers' last progress). */
   progress(): { chargers: number; sessions: number; inLoop: number; trips: number; died: number };
   /** Stop every charger and resolve with the summary. */
@@ -48,6 +54,12 @@ export function startEvseFleet(o: EvseOptions): EvseFleet {
   const wc = fleetWorkerCount(o.workers, indices.length, FLEET_FDS_PER_PAIR.evse, fdLimit());
   if (wc.note) process.stderr.write(`nacs evse --fleet: ${wc.note}\n`);
   const parts = splitOverWorkers(indices, wc.count);
+  // --board-mux: worker K serves its cables on the port + K
+  if (o.boardMux && o.boardMux.port + parts.length - 1 > 65_535)
+    throw new UsageError(
+      `option --board-mux: worker K listens on port ${o.boardMux.port} + K, and with ${parts.length} workers the last port would be ${o.boardMux.port + parts.length - 1}: a port of at most ${65_536 - parts.length}`,
+      "--board-mux",
+    );
   const w0 = performance.now();
   const t0 = Date.now();
   const sessions: ChargerSession[] = [];
@@ -66,7 +78,7 @@ export function startEvseFleet(o: EvseOptions): EvseFleet {
     proc: forkWorker<EvseWorkerOut>("evse-worker"),
     indices: share,
   }));
-  for (const w of workers) {
+  for (const [k, w] of workers.entries()) {
     w.proc.onMessage((m) => {
       if (m.kind === "session") {
         sessions.push(m.session);
@@ -81,7 +93,13 @@ export function startEvseFleet(o: EvseOptions): EvseFleet {
       if (!w.done) w.died = exitText(e);
       w.readyWaiter?.();
     });
-    w.proc.send({ kind: "start", options: o, indices: w.indices, t0 } satisfies EvseWorkerIn);
+    w.proc.send({
+      kind: "start",
+      options: o,
+      indices: w.indices,
+      t0,
+      ...(o.boardMux && { muxPlace: { index: k, count: workers.length } }),
+    } satisfies EvseWorkerIn);
   }
   const ready = (async () => {
     await Promise.all(
@@ -111,9 +129,15 @@ export function startEvseFleet(o: EvseOptions): EvseFleet {
           }),
       ),
     );
+    const muxError = workers.find((w) => w.ready?.boardMux && "error" in w.ready.boardMux)?.ready?.boardMux;
+    if (muxError && "error" in muxError) throw new Error(`--board-mux: ${muxError.error}`);
+    const boardMux = workers.flatMap((w) =>
+      w.ready?.boardMux && "where" in w.ready.boardMux ? [w.ready.boardMux.where] : [],
+    );
     return {
       chargers: workers.reduce((a, w) => a + (w.ready?.chargers ?? 0), 0),
       failed: workers.flatMap((w) => w.ready?.failed ?? []),
+      ...(boardMux.length > 0 && { boardMux }),
     };
   })();
   ready.catch(() => undefined);

@@ -22,7 +22,12 @@ import {
 } from "../../link/host/latency-histogram.js";
 import { type LiveEvse, startLiveEvse } from "../../link/host/live-evse.js";
 import type { LiveSessionSummary } from "../../link/host/live-session.js";
-import { boardMuxPath, listenBoardMux } from "../../sim/board/mux-socket.js";
+import {
+  type BoardMuxPlace,
+  type BoardMuxServer,
+  boardMuxPath,
+  listenBoardMux,
+} from "../../sim/board/mux-socket.js";
 import type { EvseOptions } from "../commands/evse.js";
 import { evseTlsConfig } from "../commands/tls-options.js";
 import { type LiveWorldSettings, openBoard, openBoardOnThread } from "../live/board.js";
@@ -41,7 +46,15 @@ const PROGRESS_MS = 1_000;
 /** Parent → worker. */
 export type EvseWorkerIn =
   /** `t0`: the fleet's start (epoch ms), window 0 of the timeline. */
-  { kind: "start"; options: EvseOptions; indices: number[]; t0: number } | { kind: "stop" };
+  | {
+      kind: "start";
+      options: EvseOptions;
+      indices: number[];
+      t0: number;
+      /** With `--board-mux`: this worker's mux among the park's (it listens on the port + its index). */
+      muxPlace?: BoardMuxPlace;
+    }
+  | { kind: "stop" };
 
 /** One session as the EVSE fleet summary needs it. */
 export interface ChargerSession {
@@ -56,7 +69,13 @@ export interface ChargerSession {
 
 /** Worker → parent. */
 export type EvseWorkerOut =
-  | { kind: "ready"; chargers: number; failed: { index: number; reason: string }[] }
+  | {
+      kind: "ready";
+      chargers: number;
+      failed: { index: number; reason: string }[];
+      /** `--board-mux`: where this worker serves its cables over TCP, or why it cannot. */
+      boardMux?: { where: string } | { error: string };
+    }
   | { kind: "progress"; chargers: number; sessions: number; inLoop: number; trips: number }
   | { kind: "session"; session: ChargerSession }
   | {
@@ -230,7 +249,30 @@ async function run(m: Extract<EvseWorkerIn, { kind: "start" }>): Promise<void> {
           return null;
         })
       : null;
-  toParent({ kind: "ready", chargers: chargers.length, failed } satisfies EvseWorkerOut);
+  // --board-mux: the same cables over TCP too, for an EV fleet on another machine
+  let tcpMux: BoardMuxServer | null = null;
+  let boardMux: { where: string } | { error: string } | undefined;
+  if (o.boardMux && m.muxPlace) {
+    const address = { kind: "tcp" as const, host: o.boardMux.host, port: o.boardMux.port + m.muxPlace.index };
+    try {
+      tcpMux = await listenBoardMux({
+        address,
+        place: m.muxPlace,
+        hosts: acceptors.keys(),
+        accept: (ch, stream) => acceptors.get(ch)?.(stream),
+        logger: boardLog,
+      });
+      boardMux = { where: tcpMux.where };
+    } catch (e) {
+      boardMux = { error: (e as Error).message };
+    }
+  }
+  toParent({
+    kind: "ready",
+    chargers: chargers.length,
+    failed,
+    ...(boardMux && { boardMux }),
+  } satisfies EvseWorkerOut);
   const inLoop = () => chargers.filter((c) => c.live.host.state().secc.powerDelivery === "start").length;
   const progress = setInterval(() => {
     inLoopNow = inLoop();
@@ -250,6 +292,7 @@ async function run(m: Extract<EvseWorkerIn, { kind: "start" }>): Promise<void> {
   clearInterval(watch);
   recent.disable();
   await mux?.close();
+  await tcpMux?.close();
   for (const c of chargers.splice(0)) await c.close().catch(() => undefined);
   const interlocks: Record<string, number> = {};
   for (const n of thread?.interlocks ?? []) interlocks[n.cause] = (interlocks[n.cause] ?? 0) + 1;

@@ -149,3 +149,32 @@ test("each vehicle's pause lies in the range, and any run of vehicles spreads ov
   );
   assert.equal(vehicleChargeLoopMs({ minMs: 200, maxMs: 200 }, 7), 200);
 });
+
+test("--board-mux: tcp:HOST:PORT (an IPv6 host in brackets); refused without --fleet, in another form, or with a board that is not sim", () => {
+  for (const parse of [parseEvOptions, parseEvseOptions]) {
+    assert.deepEqual(parse({ ...base, fleet: "4", boardMux: "tcp:[::]:7000" }).boardMux, {
+      host: "::",
+      port: 7000,
+    });
+    assert.deepEqual(parse({ ...base, fleet: "4", boardMux: "tcp:10.0.0.2:7000" }).boardMux, {
+      host: "10.0.0.2",
+      port: 7000,
+    });
+    refused(() => parse({ ...base, boardMux: "tcp:[::1]:7000" }), "--board-mux", /needs --fleet N/);
+    refused(
+      () => parse({ ...base, fleet: "4", boardMux: "unix:/tmp/m.sock" }),
+      "--board-mux",
+      /must be tcp:HOST:PORT/,
+    );
+    refused(
+      () => parse({ ...base, fleet: "4", boardMux: "tcp:[::1]:0" }),
+      "--board-mux",
+      /port "0" is not an integer 1…65535/,
+    );
+    refused(
+      () => parse({ ...base, fleet: "4", board: "tcp:[::1]:9000", boardMux: "tcp:[::1]:7000" }),
+      "--board-mux",
+      /needs --board sim or sim:DIR \(not tcp:\[::1\]:9000\)/,
+    );
+  }
+});

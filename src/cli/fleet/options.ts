@@ -4,12 +4,13 @@
  * global so ports and sockets match the other side), and on the EV side `--plug-in-spread S`,
  * `--max-starting X`, `--duration S` and `--charge-loop-ms MS|MIN-MAX`. Also where pair i meets its peer:
  * SDP port `--sdp-port` + i, V2G port `--port` + i (when given), board `--board` per pair
- * ({@link fleetBoardSpec}).
+ * ({@link fleetBoardSpec}), and `--board-mux tcp:HOST:PORT` (the simulated cables over TCP, between machines).
  */
 import { spawnSync } from "node:child_process";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
+import { parseSocketSpec } from "../../link/board/adapters.js";
 import { MAX_CHARGE_LOOP_MS, MIN_CHARGE_LOOP_MS } from "../charge-loop.js";
 
 /** Most pairs of one fleet, and most worker processes. Design choices. */
@@ -92,6 +93,26 @@ export const shardSchema = z
   })
   .optional();
 
+/** `--board-mux tcp:HOST:PORT`: where a charger park serves its simulated cables, or where vehicles join them. */
+export interface BoardMuxOption {
+  host: string;
+  port: number;
+}
+
+/** `--board-mux tcp:HOST:PORT` → host and port (an IPv6 host in brackets); the rule in words on failure. */
+export const boardMuxSchema = z.string().transform((s, ctx): BoardMuxOption => {
+  try {
+    if (!s.startsWith("tcp:"))
+      throw new Error(`must be tcp:HOST:PORT, e.g. tcp:[::]:7000 (not ${JSON.stringify(s)})`);
+    const a = parseSocketSpec("tcp", s.slice("tcp:".length), (rule) => new Error(rule), 1);
+    if (a.kind !== "tcp") throw new Error("must be tcp:HOST:PORT");
+    return { host: a.host, port: a.port };
+  } catch (e) {
+    ctx.addIssue({ code: "custom", message: (e as Error).message });
+    return z.NEVER;
+  }
+});
+
 /** Zod fields shared by both fleets (merged into `nacs evse` / `nacs ev`'s schemas). */
 export const fleetOptionShape = {
   fleet: z.coerce.number().int().min(1).max(LIVE_FLEET_MAX).optional(),
@@ -102,6 +123,7 @@ export const fleetOptionShape = {
     .positive()
     .max(7 * 24 * 3600)
     .optional(),
+  boardMux: boardMuxSchema.optional(),
 };
 
 /** EV-only fleet fields. */
@@ -137,8 +159,8 @@ export function checkFleetOptions(
   const issue = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
   const fleetOnly =
     side === "ev"
-      ? ["workers", "shard", "duration", "plugInSpread", "maxStarting", "chargeLoopMs"]
-      : ["workers", "shard", "duration"];
+      ? ["workers", "shard", "duration", "plugInSpread", "maxStarting", "chargeLoopMs", "boardMux"]
+      : ["workers", "shard", "duration", "boardMux"];
   if (o.fleet === undefined) {
     for (const k of fleetOnly) if (o[k] !== undefined) issue(k, "needs --fleet N");
     return;
@@ -159,6 +181,13 @@ export function checkFleetOptions(
     const v = o[k];
     if (v !== undefined && v !== false) issue(k, `not with --fleet (${flag} is for one session)`);
   }
+  if (o.boardMux !== undefined && fleetSimDir(String(o.board)) === null)
+    issue(
+      "boardMux",
+      side === "evse"
+        ? `serves the simulated cables hosted here: needs --board sim or sim:DIR (not ${o.board})`
+        : `the vehicles join the charger park's simulated cables over it: needs --board sim or sim:DIR (not ${o.board})`,
+    );
   const shard = o.shard as FleetShard | undefined;
   const n = o.fleet as number;
   if (shard && shard.count > n)

@@ -7,7 +7,15 @@ import { BOARD_HEARTBEAT_LIMIT_MS } from "../../link/board/protocol.js";
 import type { BoardStream } from "../../link/board/stream.js";
 import type { EvBoardEvent, EvseBoardEvent } from "../../link/host/controllers.js";
 import { realClock } from "../../machine/index.js";
-import { boardMuxPath, connectBoardMux, connectBoardMuxes, listenBoardMux } from "./mux-socket.js";
+import {
+  BOARD_MUX_MAX_PLACES,
+  boardMuxPath,
+  connectBoardMux,
+  connectBoardMuxes,
+  connectBoardMuxPark,
+  listenBoardMux,
+  parseMuxPlace,
+} from "./mux-socket.js";
 import { joinSharedWorld, joinSharedWorldOver } from "./shared-world.js";
 import { testWorld, until } from "./test-support.js";
 
@@ -35,7 +43,7 @@ test("board mux socket: two cables hosted in one process, both EV hosts over one
         joinSharedWorldOver(
           { role: "ev", clock: realClock, sim: { socPercent: 40 + i } },
           client.open(i),
-          `board mux unix:${client.path}`,
+          `board mux ${client.where}`,
         ),
       ),
     );
@@ -154,5 +162,63 @@ test("board mux socket: over the mux the EV host sends no heartbeats, and an idl
     client.close();
     await server.close();
     await hosted.close();
+  }
+});
+
+test("board mux place: `mux K/W` read only with K < W ≤ the most; anything else is not a place", () => {
+  assert.deepEqual(parseMuxPlace("mux 0/1"), { index: 0, count: 1 });
+  assert.deepEqual(parseMuxPlace("mux 3/4"), { index: 3, count: 4 });
+  assert.deepEqual(parseMuxPlace(`mux 0/${BOARD_MUX_MAX_PLACES}`), { index: 0, count: BOARD_MUX_MAX_PLACES });
+  for (const bad of [
+    "mux 4/4",
+    "mux 1/0",
+    `mux 0/${BOARD_MUX_MAX_PLACES + 1}`,
+    "mux -1/2",
+    "mux 1 / 2",
+    "mux 1/2 x",
+    "hosts 0-3",
+  ])
+    assert.equal(parseMuxPlace(bad), null, bad);
+});
+
+test("board mux park on TCP: found from any of its muxes; a mux that says another place is refused, naming it", async () => {
+  const serve = (port: number, place: { index: number; count: number }, hosts: number[]) =>
+    listenBoardMux({
+      address: { kind: "tcp", host: "::1", port },
+      place,
+      hosts,
+      accept: (_c, s) => s.close(),
+    });
+  // two consecutive free ports
+  let servers: Awaited<ReturnType<typeof serve>>[] = [];
+  let base = 0;
+  for (let k = 0; k < 20 && servers.length === 0; k++) {
+    const probe = await serve(0, { index: 0, count: 2 }, [0]);
+    base = Number(probe.where.slice(probe.where.lastIndexOf(":") + 1));
+    const second = await serve(base + 1, { index: 1, count: 2 }, [1, 3]).catch(() => null);
+    if (second) servers = [probe, second];
+    else await probe.close();
+  }
+  assert.equal(servers.length, 2, "two consecutive free ports");
+  try {
+    for (const from of [base, base + 1]) {
+      const park = await connectBoardMuxPark("::1", from);
+      assert.deepEqual(
+        park.map((c) => [c.where, [...c.hosts]]),
+        [
+          [`tcp:[::1]:${base}`, [0]],
+          [`tcp:[::1]:${base + 1}`, [1, 3]],
+        ],
+      );
+      for (const c of park) c.close();
+    }
+    await servers[1]!.close();
+    servers[1] = await serve(base + 1, { index: 0, count: 2 }, [1]);
+    await assert.rejects(
+      connectBoardMuxPark("::1", base),
+      new RegExp(`board mux tcp:\\[::1\\]:${base + 1}: says it is mux 0/2, expected 1/2`),
+    );
+  } finally {
+    for (const s of servers) await s.close();
   }
 });

@@ -1,7 +1,9 @@
 /**
- * The board mux ({@link createBoardMux}) on a unix socket: a process hosting many simulated cables listens
- * on `DIR/mux-<pid>.sock` and names the cables it hosts in a `* hosts <ranges>` header; a fleet of hosts
- * in another process connects once and runs each cable's board link on its channel. Node-only.
+ * The board mux ({@link createBoardMux}) on a socket: a process hosting many simulated cables listens on
+ * a unix socket (`DIR/mux-<pid>.sock`, found by listing DIR) or on TCP (a fleet on another machine), and
+ * names the cables it hosts in a `* hosts <ranges>` header; a fleet of hosts in another process connects
+ * once and runs each cable's board link on its channel. The W muxes of a charger park on TCP listen on
+ * consecutive ports, each naming its place first (`* mux K/W`), so one address finds them all. Node-only.
  */
 import { readdirSync } from "node:fs";
 import { connect, createServer, type Server, type Socket } from "node:net";
@@ -19,6 +21,25 @@ import { type LinkLogger, silentLogger } from "../../link/logger.js";
 import { realClock } from "../../machine/index.js";
 import { claimUnixSocketPath } from "./listen.js";
 
+/** Where a board mux listens. */
+export type BoardMuxAddress = { kind: "unix"; path: string } | { kind: "tcp"; host: string; port: number };
+
+/** `unix:PATH` or `tcp:HOST:PORT` (an IPv6 host in brackets), as errors and logs name a mux. */
+export function boardMuxWhere(a: BoardMuxAddress): string {
+  return a.kind === "unix"
+    ? `unix:${a.path}`
+    : `tcp:${a.host.includes(":") ? `[${a.host}]` : a.host}:${a.port}`;
+}
+
+/** A mux's place among the W muxes of a park on consecutive TCP ports: mux K listens on the first port + K. */
+export interface BoardMuxPlace {
+  index: number;
+  count: number;
+}
+
+/** Most muxes one address can name (a park's worker processes). Design choice. */
+export const BOARD_MUX_MAX_PLACES = 1024;
+
 /** The mux socket of process `pid` in `dir`. */
 export const boardMuxPath = (dir: string, pid: number = process.pid): string => join(dir, `mux-${pid}.sock`);
 /** How long a connecting fleet waits for a mux's header (ms). Design choice. */
@@ -33,6 +54,8 @@ function muxOnSocket(
   o: Pick<Parameters<typeof createBoardMux>[0], "onOpen" | "onHeader">,
   log: LinkLogger,
 ): BoardMux {
+  // TCP: board lines are small and answered; no Nagle delay (a unix socket has none)
+  socket.setNoDelay?.(true);
   const stream = socketBoardStream(socket);
   const mux = createBoardMux({
     send: (text) => stream.write(text),
@@ -48,24 +71,33 @@ function muxOnSocket(
 
 /** A listening mux: the cables it hosts are fixed when it starts. */
 export interface BoardMuxServer {
-  readonly path: string;
+  /** Where it listens (`unix:PATH`, `tcp:HOST:PORT`). */
+  readonly where: string;
   close(): Promise<void>;
 }
 
 /**
- * Listen on `path` for fleets of hosts; `accept(channel, stream)` receives each channel a peer opens (its
- * first line is the host's hello). Rejects with {@link BoardError} "open-failed".
+ * Listen at `address` (or the unix socket `path`) for fleets of hosts; `accept(channel, stream)` receives
+ * each channel a peer opens (its first line is the host's hello). With `place`, the header says which of a
+ * park's muxes this is. Rejects with {@link BoardError} "open-failed".
  */
 export async function listenBoardMux(o: {
-  path: string;
+  path?: string;
+  address?: BoardMuxAddress;
+  place?: BoardMuxPlace;
   hosts: Iterable<number>;
   accept(channel: number, stream: BoardStream): void;
   logger?: LinkLogger;
 }): Promise<BoardMuxServer> {
   const log = o.logger ?? silentLogger;
+  const address: BoardMuxAddress = o.address ?? { kind: "unix", path: o.path ?? "" };
+  let where = boardMuxWhere(address);
   const hosts = new Set(o.hosts);
-  const header = `hosts ${formatChannelRanges(hosts)}`;
-  await claimUnixSocketPath(o.path, `board mux unix:${o.path}`);
+  const headers = [
+    ...(o.place ? [`mux ${o.place.index}/${o.place.count}`] : []),
+    `hosts ${formatChannelRanges(hosts)}`,
+  ];
+  if (address.kind === "unix") await claimUnixSocketPath(address.path, `board mux ${where}`);
   const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {
     sockets.add(socket);
@@ -80,17 +112,21 @@ export async function listenBoardMux(o: {
       },
       log,
     );
-    mux.header(header);
+    for (const h of headers) mux.header(h);
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", (err) =>
-      reject(new BoardError("open-failed", `board mux unix:${o.path}: ${err.message}`, { cause: err })),
+      reject(new BoardError("open-failed", `board mux ${where}: ${err.message}`, { cause: err })),
     );
-    server.listen(o.path, resolve);
+    if (address.kind === "unix") server.listen(address.path, resolve);
+    else server.listen({ host: address.host, port: address.port }, resolve);
   });
-  server.on("error", (err) => log.error({}, `board mux: listener: ${err.message}`));
+  // port 0: the port the system chose
+  if (address.kind === "tcp")
+    where = boardMuxWhere({ ...address, port: (server.address() as { port: number }).port });
+  server.on("error", (err) => log.error({}, `board mux ${where}: listener: ${err.message}`));
   return {
-    path: o.path,
+    where,
     async close() {
       const closed = new Promise<void>((r) => server.close(() => r()));
       for (const s of sockets) s.destroy();
@@ -101,29 +137,60 @@ export async function listenBoardMux(o: {
 
 /** A fleet's connection to a mux. */
 export interface BoardMuxClient {
-  readonly path: string;
+  /** Where the mux listens (`unix:PATH`, `tcp:HOST:PORT`). */
+  readonly where: string;
   /** The cables hosted behind it. */
   readonly hosts: ReadonlySet<number>;
+  /** Its place among a park's muxes on consecutive TCP ports, when it says. */
+  readonly place?: BoardMuxPlace;
   /** A stream on cable `channel`'s board (a hosted one). */
   open(channel: number): BoardStream;
   close(): void;
 }
 
-/** Connect to the mux at `path` and wait for its header. Rejects with {@link BoardError} "open-failed". */
-export function connectBoardMux(path: string, logger: LinkLogger = silentLogger): Promise<BoardMuxClient> {
+/** `K/W` of a `* mux K/W` header, or null when it is not one (0 ≤ K < W ≤ {@link BOARD_MUX_MAX_PLACES}). */
+export function parseMuxPlace(text: string): BoardMuxPlace | null {
+  const m = /^mux (\d+)\/(\d+)$/.exec(text);
+  if (!m) return null;
+  const index = Number(m[1]);
+  const count = Number(m[2]);
+  return index < count && count <= BOARD_MUX_MAX_PLACES ? { index, count } : null;
+}
+
+/**
+ * Connect to the mux at `address` (or the unix socket `path`) and wait for its header. Rejects with
+ * {@link BoardError} "open-failed" naming the address.
+ */
+export function connectBoardMux(
+  address: BoardMuxAddress | string,
+  logger: LinkLogger = silentLogger,
+  connectTimeoutMs = MUX_HEADER_WAIT_MS,
+): Promise<BoardMuxClient> {
+  const a: BoardMuxAddress = typeof address === "string" ? { kind: "unix", path: address } : address;
+  const where = boardMuxWhere(a);
   return new Promise((resolve, reject) => {
-    const socket = connect({ path });
+    const socket = a.kind === "unix" ? connect({ path: a.path }) : connect({ host: a.host, port: a.port });
     const fail = (why: string, cause?: unknown) => {
       clearTimeout(timer);
       socket.destroy();
-      reject(new BoardError("open-failed", `board mux unix:${path}: ${why}`, { cause }));
+      reject(new BoardError("open-failed", `board mux ${where}: ${why}`, { cause }));
     };
-    const timer = setTimeout(() => fail(`no header within ${MUX_HEADER_WAIT_MS} ms`), MUX_HEADER_WAIT_MS);
+    const timer = setTimeout(() => fail(`no header within ${connectTimeoutMs} ms`), connectTimeoutMs);
     socket.once("error", (err) => fail(err.message, err));
+    let place: BoardMuxPlace | undefined;
     const mux = muxOnSocket(
       socket,
       {
         onHeader(text) {
+          if (text.startsWith("mux ")) {
+            const p = parseMuxPlace(text);
+            if (!p)
+              return fail(
+                `bad header ${JSON.stringify(text)}: expected "mux K/W" with K < W ≤ ${BOARD_MUX_MAX_PLACES}`,
+              );
+            place = p;
+            return;
+          }
           if (!text.startsWith("hosts ")) return;
           clearTimeout(timer);
           let hosts: Set<number>;
@@ -133,7 +200,13 @@ export function connectBoardMux(path: string, logger: LinkLogger = silentLogger)
             fail((e as Error).message, e);
             return;
           }
-          resolve({ path, hosts, open: (ch) => mux.open(ch), close: () => socket.destroy() });
+          resolve({
+            where,
+            hosts,
+            ...(place && { place }),
+            open: (ch) => mux.open(ch),
+            close: () => socket.destroy(),
+          });
         },
       },
       logger,
@@ -159,6 +232,43 @@ export async function connectBoardMuxes(
     } catch (e) {
       logger.warn({}, (e as Error).message);
     }
+  }
+  return out;
+}
+
+/**
+ * Connect to a park's muxes on TCP: the one at `host`:`port`, and, when its header names its place K of
+ * W, the others on the consecutive ports (first port = `port` − K). All or nothing: rejects with
+ * {@link BoardError} "open-failed" naming the mux that could not be reached (and closes the others).
+ */
+export async function connectBoardMuxPark(
+  host: string,
+  port: number,
+  logger: LinkLogger = silentLogger,
+): Promise<BoardMuxClient[]> {
+  const first = await connectBoardMux({ kind: "tcp", host, port }, logger);
+  const place = first.place;
+  if (!place) return [first];
+  const base = port - place.index;
+  const out: BoardMuxClient[] = [];
+  try {
+    for (let k = 0; k < place.count; k++) {
+      if (k === place.index) {
+        out.push(first);
+        continue;
+      }
+      const c = await connectBoardMux({ kind: "tcp", host, port: base + k }, logger);
+      out.push(c);
+      if (c.place?.index !== k || c.place.count !== place.count)
+        throw new BoardError(
+          "open-failed",
+          `board mux ${c.where}: says it is mux ${c.place ? `${c.place.index}/${c.place.count}` : "(no place)"}, expected ${k}/${place.count} after ${first.where}'s header`,
+        );
+    }
+  } catch (e) {
+    first.close();
+    for (const c of out) c.close();
+    throw e;
   }
   return out;
 }

@@ -1,0 +1,147 @@
+/**
+ * `--board-mux tcp:HOST:PORT` on loopback: a charger park serves its simulated cables over TCP (worker K
+ * on the port + K) and an EV fleet that has no other way to them (its own `--board sim:DIR` is an empty
+ * folder) joins every cable there, finding the park's other muxes from the one it was given. And the
+ * failures name the option: nothing listening, a port already taken.
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { parseEvOptions } from "../commands/ev.js";
+import { parseEvseOptions } from "../commands/evse.js";
+import { evFleetExitCode, runEvFleet } from "./ev-fleet.js";
+import { startEvseFleet } from "./evse-fleet.js";
+
+const sdpBase = () => String(21_000 + Math.floor(Math.random() * 1_000) * 10);
+
+const listenOn = (port: number) =>
+  new Promise<Server | null>((resolve) => {
+    const s = createServer();
+    s.once("error", () => resolve(null));
+    s.listen({ host: "::1", port }, () => resolve(s));
+  });
+const closeServer = (s: Server) => new Promise<void>((r) => s.close(() => r()));
+
+/** A port P with P and P + 1 free on [::1] now (bounded tries). */
+async function freePortPair(): Promise<number> {
+  for (let k = 0; k < 20; k++) {
+    const a = await listenOn(0);
+    if (!a) continue;
+    const p = (a.address() as { port: number }).port;
+    const b = p < 65_535 ? await listenOn(p + 1) : null;
+    await closeServer(a);
+    if (b) {
+      await closeServer(b);
+      return p;
+    }
+  }
+  throw new Error("no two consecutive free ports on [::1] in 20 tries");
+}
+
+function fleetDirs() {
+  const park = mkdtempSync(join(tmpdir(), "nacs-park-"));
+  const elsewhere = mkdtempSync(join(tmpdir(), "nacs-elsewhere-"));
+  return {
+    park,
+    elsewhere,
+    remove() {
+      rmSync(park, { recursive: true, force: true });
+      rmSync(elsewhere, { recursive: true, force: true });
+    },
+  };
+}
+
+const common = (pairs: number, sdpPort: string) => ({
+  iface: "lo",
+  slac: false,
+  sdpPort,
+  protocol: "iso2",
+  timeScale: "100",
+  fleet: String(pairs),
+  workers: "2",
+});
+
+test("--board-mux: 4 pairs, 2 workers a side; the vehicles join every cable over the park's TCP muxes, found from its second one", async () => {
+  const port = await freePortPair();
+  const dirs = fleetDirs();
+  const c = common(4, sdpBase());
+  const fleet = startEvseFleet(
+    parseEvseOptions({ ...c, board: `sim:${dirs.park}`, boardMux: `tcp:[::1]:${port}` }),
+  );
+  try {
+    const ready = await fleet.ready;
+    assert.equal(ready.chargers, 4);
+    assert.deepEqual(
+      ready.boardMux,
+      [`tcp:[::1]:${port}`, `tcp:[::1]:${port + 1}`],
+      "worker K on the port + K",
+    );
+    const ev = await runEvFleet(
+      parseEvOptions({
+        ...c,
+        // an empty folder: the cables can only be reached over TCP
+        board: `sim:${dirs.elsewhere}`,
+        boardMux: `tcp:[::1]:${port + 1}`,
+        plugInSpread: "1",
+        duration: "2",
+      }),
+    );
+    assert.equal(ev.failed, 0, JSON.stringify(ev.failuresByPhase));
+    assert.equal(ev.endedNormally, 4);
+    assert.equal(
+      ev.workers.reduce((a, w) => a + (w.viaBoardMux ?? 0), 0),
+      4,
+      "every cable joined over a board mux",
+    );
+  } finally {
+    await fleet.stop();
+    dirs.remove();
+  }
+});
+
+test("--board-mux: nothing listening there → every vehicle fails to start, naming the option and the address", async () => {
+  const port = await freePortPair();
+  const dirs = fleetDirs();
+  try {
+    const ev = await runEvFleet(
+      parseEvOptions({
+        ...common(2, sdpBase()),
+        board: `sim:${dirs.elsewhere}`,
+        boardMux: `tcp:[::1]:${port}`,
+        plugInSpread: "0",
+        duration: "1",
+      }),
+    );
+    assert.equal(ev.failed, 2);
+    assert.equal(ev.reachedLoop, 0);
+    const reasons = JSON.stringify(ev.failuresByPhase);
+    assert.match(reasons, /plug-in/, reasons);
+    assert.match(reasons, /--board-mux: board mux tcp:\[::1\]:\d+: connect ECONNREFUSED/);
+    assert.equal(evFleetExitCode(ev), 1);
+  } finally {
+    dirs.remove();
+  }
+});
+
+test("--board-mux: a port already taken → the park does not get ready, naming the option and the address", async () => {
+  const port = await freePortPair();
+  const taken = await listenOn(port + 1);
+  assert.ok(taken, "the second port could be taken");
+  const dirs = fleetDirs();
+  const fleet = startEvseFleet(
+    parseEvseOptions({ ...common(2, sdpBase()), board: `sim:${dirs.park}`, boardMux: `tcp:[::1]:${port}` }),
+  );
+  try {
+    await assert.rejects(
+      fleet.ready,
+      new RegExp(`^Error: --board-mux: board mux tcp:\\[::1\\]:${port + 1}: listen EADDRINUSE`),
+    );
+  } finally {
+    await fleet.stop();
+    await closeServer(taken);
+    dirs.remove();
+  }
+});
