@@ -104,7 +104,7 @@ function macOf(ns: string, iface: string): string {
 }
 
 /** The IPv6 link-local address of `iface` in `ns`. */
-function linkLocalOf(ns: string, iface: string): string {
+export function linkLocalOf(ns: string, iface: string): string {
   const [itf] = JSON.parse(ipOut(["-n", ns, "-j", "-6", "addr", "show", "dev", iface, "scope", "link"])) as {
     addr_info: { local: string }[];
   }[];
