@@ -11,7 +11,8 @@
  * 20 s), NACS_LIVE_FLEET_SPREAD_S (10: plug-ins),
  * NACS_LIVE_FLEET_MAX_STARTING (50), NACS_LIVE_FLEET_TIME_SCALE (1), NACS_LIVE_FLEET_CHARGE_LOOP_MS (`nacs ev
  * --charge-loop-ms`: MS or MIN-MAX; default the fleet's, each vehicle its own pause), NACS_LIVE_FLEET_RUNS
- * (1: identical runs, reported by the median round trip p99 and the worst failures);
+ * (1: identical runs, reported by the median round trip p99 and the worst failures), NACS_LIVE_FLEET_BOARD_MUX
+ * (`--board-mux tcp:HOST:PORT` on both sides: the cables over TCP, as between machines; default the unix muxes);
  * NACS_LIVE_FLEET_LADDER="500,1000,…" runs growing fleets until one fails and reports the largest with no
  * failure.
  */
@@ -101,6 +102,8 @@ async function fleetOnce(n: number): Promise<{
   const timeScale = num("NACS_LIVE_FLEET_TIME_SCALE", 1, 1, 1000);
   // absent: the fleet's default, each vehicle its own pause (LIVE_FLEET_DEFAULT_CHARGE_LOOP)
   const chargeLoop = process.env.NACS_LIVE_FLEET_CHARGE_LOOP_MS;
+  // the simulated cables over TCP, as between machines (default: the unix socket muxes)
+  const boardMux = process.env.NACS_LIVE_FLEET_BOARD_MUX;
   const dir = mkdtempSync(join(tmpdir(), "nacs-live-fleet-"));
   const sdpBase = 40_000 - Math.min(n, 20_000);
   const common = [
@@ -119,6 +122,7 @@ async function fleetOnce(n: number): Promise<{
     String(sdpBase),
     "--time-scale",
     String(timeScale),
+    ...(boardMux ? ["--board-mux", boardMux] : []),
     "--json",
   ];
   // each run on the transpiled copy of the sources as they are now
@@ -159,7 +163,7 @@ async function fleetOnce(n: number): Promise<{
     await within(evse.exit, 60_000, "nacs evse --fleet stop");
     const evses = JSON.parse(evse.out()) as EvseFleetSummary;
     const peak = peakInLoop(ev.err());
-    const label = `${n} live DC pairs, nacs evse --fleet + nacs ev --fleet, [::1] TCP`;
+    const label = `${n} live DC pairs, nacs evse --fleet + nacs ev --fleet, [::1] TCP${boardMux ? `, cables over TCP (--board-mux ${boardMux})` : ""}`;
     const setup = {
       pairs: n,
       evWorkers: evs.workers.length,
@@ -171,6 +175,7 @@ async function fleetOnce(n: number): Promise<{
       timeScale,
       chargeLoopMs: evs.chargeLoopMs,
       evWallS: Math.round(wallS * 10) / 10,
+      boardMux: boardMux ?? "unix",
     };
     return { evs, evses, setup, label };
   } finally {
