@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { parseEvOptions } from "../commands/ev.js";
 import { parseEvseOptions } from "../commands/evse.js";
+import { UsageError } from "../errors.js";
 import { evFleetExitCode, runEvFleet } from "./ev-fleet.js";
 import { startEvseFleet } from "./evse-fleet.js";
 
@@ -144,4 +145,23 @@ test("--board-mux: a port already taken → the park does not get ready, naming 
     await closeServer(taken);
     dirs.remove();
   }
+});
+
+test("--board-mux: a port the last worker would pass 65535 with → refused before any worker starts, naming the most", () => {
+  assert.throws(
+    () =>
+      startEvseFleet(
+        parseEvseOptions({
+          ...common(2, sdpBase()),
+          board: "sim:/tmp/nacs-unused",
+          boardMux: "tcp:[::1]:65535",
+        }),
+      ),
+    (e: unknown) => {
+      assert.ok(e instanceof UsageError, String(e));
+      assert.equal(e.option, "--board-mux");
+      assert.match(e.message, /with 2 workers the last port would be 65536: a port of at most 65534/);
+      return true;
+    },
+  );
 });
